@@ -1,0 +1,90 @@
+# safeguard — plain Makefile with pkg-config (see docs/INTERNALS.md for the tour).
+#
+#   make            build build/safeguard
+#   make check      build and run every test (unit, fuzz smoke, end-to-end)
+#   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo       build, create a demo area on SQLite, serve it on http://127.0.0.1:8080
+#   make bench      run the benchmarks in bench/ (not part of check)
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+TESTPKG := cmocka
+
+ifeq ($(SAN),1)
+BUILD   := build/san
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+BUILD   := build
+OPT     := -O2 -g
+endif
+
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+           -Wpointer-arith -Wformat=2 -Wvla -Wno-unused-parameter
+CPPFLAGS := -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -MMD -MP
+CFLAGS  := -std=c11 $(OPT) $(WARN) -pthread
+LDFLAGS := $(OPT) -pthread
+
+# pkg-config runs only once the dependencies are installed (scripts/setup.sh).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
+
+LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all deps check unit e2e fuzz-smoke fuzz demo bench clean
+all: $(BUILD)/safeguard
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/setup.sh
+	@scripts/setup.sh
+	@mkdir -p build && touch $@
+
+$(BUILD)/libsafeguard.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+$(BUILD)/safeguard: $(CLI_OBJ) $(BUILD)/libsafeguard.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsafeguard.a $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsafeguard.a $(PKG_LIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+fuzz-smoke: $(DEPS_STAMP) $(BUILD)/libsafeguard.a
+	@scripts/fuzz.sh smoke $(FUZZ_SRC)
+
+fuzz: $(DEPS_STAMP)
+	@scripts/fuzz.sh long $(FUZZ_SRC)
+
+e2e: $(BUILD)/safeguard
+	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard SHARED=$(CURDIR)/../shared \
+	  node --test --test-concurrency=1 tests/e2e/
+
+check: all
+	@scripts/check.sh "$(BUILD)"
+
+demo: all
+	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080
+
+bench: all
+	@bench/run.sh
+
+clean:
+	rm -rf build demo
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

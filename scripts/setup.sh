@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build, test and run safeguard. Idempotent: it checks each
+# package first and asks apt only for the missing ones, so repeated runs cost a few dpkg queries.
+set -euo pipefail
+
+debs=(build-essential pkg-config clang libclang-rt-14-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev
+      sqlite3 nodejs curl)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node packages for the browser and end-to-end tests, when the project declares any.
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$here/tests/package.json" ] && [ ! -d "$here/tests/node_modules" ]; then
+  echo "setup: npm packages for tests/"
+  (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: dependencies present"

@@ -1,0 +1,500 @@
+#include "api/api.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api/intake_json.h"
+#include "core/date.h"
+#include "core/event.h"
+#include "service/children.h"
+#include "service/intake.h"
+#include "service/tokens.h"
+
+#define JSON_TYPE "application/json"
+
+void api_init(struct api *a, store *st, txq *q)
+{
+	memset(a, 0, sizeof *a);
+	a->st = st;
+	a->q = q;
+}
+
+/* ---- answering ---- */
+
+static void count_status(struct api *a, int status)
+{
+	if (status < 300)
+		atomic_fetch_add(&a->status_2xx, 1);
+	else if (status < 500)
+		atomic_fetch_add(&a->status_4xx, 1);
+	else
+		atomic_fetch_add(&a->status_5xx, 1);
+}
+
+/* Sends a JSON document (stolen reference). */
+static void reply_json(struct api *a, http_request *rq, int status, json_t *doc)
+{
+	char *body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!body) {
+		status = 500;
+		body = strdup("{\"error\":{\"code\":\"internal\",\"field\":null,\"message\":\"out of memory\"}}");
+	}
+	count_status(a, status);
+	http_respond(rq, status, JSON_TYPE, body, body ? strlen(body) : 0);
+}
+
+static void reply_error(struct api *a, http_request *rq, const struct api_error *e)
+{
+	json_t *err = json_pack("{s:s, s:o, s:s}", "code", e->code, "field",
+				e->field[0] ? json_string(e->field) : json_null(), "message", e->message);
+	if (e->status == 401)
+		http_add_header(rq, "WWW-Authenticate", "Bearer realm=\"safeguard\"");
+	if (e->status == 503)
+		http_add_header(rq, "Retry-After", "1");
+	reply_json(a, rq, e->status, json_pack("{s:o}", "error", err));
+}
+
+static void reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
+			 const char *message)
+{
+	struct api_error e;
+	api_error_set(&e, status, code, field, "%s", message);
+	reply_error(a, rq, &e);
+}
+
+/* A store failure, told without its details (they are in the server's log). */
+static void reply_store_failure(struct api *a, http_request *rq, int rc)
+{
+	if (rc == STORE_EBUSY)
+		reply_simple(a, rq, 503, "busy", NULL, "the database is busy: try again");
+	else
+		reply_simple(a, rq, 500, "storage", NULL, "the record could not be stored or read");
+}
+
+/* ---- who is calling ---- */
+
+struct caller {
+	struct store_client client;
+	char actor[64];
+};
+
+static bool authenticate(struct api *a, http_request *rq, struct caller *who)
+{
+	const char *h = http_header(rq, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+		reply_simple(a, rq, 401, "unauthenticated", "Authorization",
+			     "send the agency's API token as 'Authorization: Bearer TOKEN'");
+		return false;
+	}
+	const char *token = h + 7;
+	while (*token == ' ')
+		token++;
+	bool found = false;
+	store_conn *c = store_conn_get(a->st);
+	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EIO;
+	store_conn_put(a->st, c);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: token lookup failed (store error %d)\n", rc);
+		reply_store_failure(a, rq, rc);
+		return false;
+	}
+	if (!found) {
+		reply_simple(a, rq, 401, "invalid_token", "Authorization", "the API token is not valid or was revoked");
+		return false;
+	}
+	snprintf(who->actor, sizeof who->actor, "client:%lld:%s", (long long)who->client.id, who->client.agency);
+	return true;
+}
+
+static bool json_content_type(http_request *rq)
+{
+	const char *ct = http_header(rq, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+		return false;
+	ct += 16;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* ---- POST /api/v1/events ---- */
+
+struct intake_job {
+	struct txq_job job;
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	struct intake_request req;
+	struct intake_result res;
+	json_t *root;
+	char *details;
+};
+
+static int intake_run(store_conn *c, void *arg)
+{
+	struct intake_job *j = arg;
+	return intake_apply(c, &j->req, &j->res);
+}
+
+static void intake_done(struct txq_job *job)
+{
+	struct intake_job *j = (struct intake_job *)job;
+	struct api *a = j->a;
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: intake failed (store error %d)\n", job->rc);
+		reply_store_failure(a, j->rq, job->rc);
+	} else if (j->res.outcome == INTAKE_CONFLICT) {
+		reply_simple(a, j->rq, 409, "source_ref_conflict", "source_ref",
+			     "this agency already sent a different record with this source_ref; "
+			     "send a correction as a new record with its own source_ref");
+	} else {
+		bool created = j->res.outcome == INTAKE_CREATED;
+		atomic_fetch_add(created ? &a->events_created : &a->events_replayed, 1);
+		reply_json(a, j->rq, created ? 201 : 200,
+			   json_pack("{s:I, s:I}", "id", (json_int_t)j->res.event_id, "child_id",
+				     (json_int_t)j->res.child_id));
+	}
+	http_resume(j->rq);
+	json_decref(j->root);
+	free(j->details);
+	free(j);
+}
+
+static void post_event(struct api *a, http_request *rq)
+{
+	struct intake_job *j = calloc(1, sizeof *j);
+	struct api_error err;
+	size_t len;
+	if (!j) {
+		reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!authenticate(a, rq, &j->who))
+		goto fail;
+	if (!json_content_type(rq)) {
+		reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
+		goto fail;
+	}
+	const char *body = http_body(rq, &len);
+	if (api_intake_parse(body, len, (int64_t)time(NULL), &j->req, &j->root, &j->details, &err) != 0) {
+		reply_error(a, rq, &err);
+		goto fail;
+	}
+	snprintf(j->req.agency, sizeof j->req.agency, "%s", j->who.client.agency);
+	j->req.actor = j->who.actor;
+	j->a = a;
+	j->rq = rq;
+	j->job.run = intake_run;
+	j->job.arg = j;
+	j->job.done = intake_done;
+	http_suspend(rq);
+	txq_submit(a->q, &j->job);
+	return;
+fail:
+	free(j);
+}
+
+/* ---- GET /api/v1/children/{id} and /chronology ---- */
+
+struct read_job {
+	struct txq_job job;
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	int64_t child_id;
+	bool found;
+	/* chronology */
+	struct store_page page;
+	char before_at[STORE_TS_LEN + 1];
+	int rows;
+	json_t *doc;    /* built during the transaction, sent after the commit */
+	json_t *list;   /* events or identifiers */
+	json_t *households;
+	json_t *members; /* of the household being walked */
+	char last_at[STORE_TS_LEN + 1];
+	int64_t last_id;
+};
+
+static json_t *person_json(const struct store_person *p)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "given_name", p->given_name, "middle_names",
+			 p->middle_names, "family_name", p->family_name, "dob",
+			 p->dob[0] ? json_string(p->dob) : json_null(), "sex", p->sex, "postcode", p->postcode,
+			 "address", p->address);
+}
+
+static int on_person(const struct store_person *p, void *ctx)
+{
+	struct read_job *j = ctx;
+	json_object_set_new(j->doc, "person", person_json(p));
+	return 0;
+}
+
+static int on_identifier(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct read_job *j = ctx;
+	json_array_append_new(j->list, json_pack("{s:s, s:s, s:s}", "kind", kind, "value", value, "first_seen",
+						 first_seen));
+	return 0;
+}
+
+static int on_household(const struct store_household *h, void *ctx)
+{
+	struct read_job *j = ctx;
+	j->members = json_array();
+	json_array_append_new(j->households,
+			      json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)h->id, "postcode", h->postcode,
+					"address", h->address, "last_seen", h->last_seen, "members", j->members));
+	return 0;
+}
+
+static int on_member(const struct store_person *p, void *ctx)
+{
+	struct read_job *j = ctx;
+	if (p->id == j->child_id)
+		return 0; /* the others who live there */
+	json_array_append_new(j->members, json_pack("{s:I, s:s, s:s, s:o}", "child_id", (json_int_t)p->id,
+						    "given_name", p->given_name, "family_name", p->family_name,
+						    "dob", p->dob[0] ? json_string(p->dob) : json_null()));
+	return 0;
+}
+
+static int child_run(store_conn *c, void *arg)
+{
+	struct read_job *j = arg;
+	static const struct child_visitor v = {on_person, on_identifier, on_household, on_member};
+	j->doc = json_object();
+	j->list = json_array();
+	j->households = json_array();
+	return children_read(c, j->who.actor, j->child_id, &v, j, &j->found);
+}
+
+static int on_event(const struct store_event *e, void *ctx)
+{
+	struct read_job *j = ctx;
+	if (++j->rows > j->page.limit - 1)
+		return 0; /* the extra row only tells that there is a next page */
+	const struct event_kind *k = event_kind_find(e->kind);
+	json_t *details = json_loads(e->details, 0, NULL);
+	json_array_append_new(j->list,
+			      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)e->id, "kind",
+					e->kind, "kind_label", k ? k->label : e->kind, "occurred_at", e->occurred_at,
+					"recorded_at", e->recorded_at, "agency", e->agency, "summary", e->summary,
+					"details", details ? details : json_object()));
+	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
+	j->last_id = e->id;
+	return 0;
+}
+
+static int chronology_run(store_conn *c, void *arg)
+{
+	struct read_job *j = arg;
+	j->list = json_array();
+	return children_chronology(c, j->who.actor, j->child_id, &j->page, on_event, j, &j->found);
+}
+
+static void read_done(struct txq_job *job)
+{
+	struct read_job *j = (struct read_job *)job;
+	struct api *a = j->a;
+	bool chronology = job->run == chronology_run;
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: read failed (store error %d)\n", job->rc);
+		reply_store_failure(a, j->rq, job->rc);
+	} else if (!j->found) {
+		reply_simple(a, j->rq, 404, "not_found", "child_id", "there is no child with this id");
+	} else if (chronology) {
+		json_t *next = json_null();
+		if (j->rows >= j->page.limit) { /* one more row than asked for was there */
+			char cursor[64];
+			snprintf(cursor, sizeof cursor, "%s_%lld", j->last_at, (long long)j->last_id);
+			next = json_string(cursor);
+		}
+		reply_json(a, j->rq, 200,
+			   json_pack("{s:I, s:O, s:o}", "child_id", (json_int_t)j->child_id, "events", j->list,
+				     "next_cursor", next));
+	} else {
+		json_object_set_new(j->doc, "child_id", json_integer(j->child_id));
+		json_object_set(j->doc, "identifiers", j->list);
+		json_t *hh = json_array_get(j->households, 0);
+		json_object_set(j->doc, "household", hh ? hh : json_null());
+		json_t *previous = json_array();
+		for (size_t i = 1; i < json_array_size(j->households); i++)
+			json_array_append(previous, json_array_get(j->households, i));
+		json_object_set_new(j->doc, "previous_households", previous);
+		reply_json(a, j->rq, 200, json_incref(j->doc));
+	}
+	http_resume(j->rq);
+	json_decref(j->doc);
+	json_decref(j->list);
+	json_decref(j->households);
+	free(j);
+}
+
+static bool parse_id(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	if (n == 0 || n > 18 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* ?limit=N (1..CHRONOLOGY_PAGE_MAX) and ?cursor=<occurred_at>_<id> from a previous page. */
+static bool parse_page(struct api *a, http_request *rq, struct read_job *j)
+{
+	const char *limit = http_query(rq, "limit"), *cursor = http_query(rq, "cursor");
+	int64_t n = CHRONOLOGY_PAGE_DEFAULT;
+	if (limit && (!parse_id(limit, strlen(limit), &n) || n > CHRONOLOGY_PAGE_MAX)) {
+		reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
+		return false;
+	}
+	j->page.limit = (int)n + 1; /* one extra row tells whether there is a next page */
+	if (cursor) {
+		int64_t at, id;
+		size_t len = strlen(cursor);
+		if (len <= STORE_TS_LEN + 1 || cursor[STORE_TS_LEN] != '_' ||
+		    !parse_id(cursor + STORE_TS_LEN + 1, len - STORE_TS_LEN - 1, &id)) {
+			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
+			return false;
+		}
+		memcpy(j->before_at, cursor, STORE_TS_LEN);
+		j->before_at[STORE_TS_LEN] = '\0';
+		if (ts_parse_rfc3339(j->before_at, &at) != 0) {
+			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
+			return false;
+		}
+		j->page.before_at = j->before_at;
+		j->page.before_id = id;
+	}
+	return true;
+}
+
+static void get_child(struct api *a, http_request *rq, const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+	bool chronology = false;
+	if (slash) {
+		if (strcmp(slash, "/chronology") != 0) {
+			reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+			return;
+		}
+		chronology = true;
+	}
+	struct read_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!authenticate(a, rq, &j->who))
+		goto fail;
+	if (!parse_id(rest, idlen, &j->child_id)) {
+		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		goto fail;
+	}
+	if (chronology && !parse_page(a, rq, j))
+		goto fail;
+	j->a = a;
+	j->rq = rq;
+	j->job.run = chronology ? chronology_run : child_run;
+	j->job.arg = j;
+	j->job.done = read_done;
+	http_suspend(rq);
+	txq_submit(a->q, &j->job);
+	return;
+fail:
+	free(j);
+}
+
+/* ---- operators ---- */
+
+static void healthz(struct api *a, http_request *rq)
+{
+	store_conn *c = store_conn_get(a->st);
+	int rc = c ? store_ping(c) : STORE_EIO;
+	store_conn_put(a->st, c);
+	if (rc == STORE_OK)
+		reply_json(a, rq, 200, json_pack("{s:s}", "status", "ok"));
+	else
+		reply_json(a, rq, 503, json_pack("{s:s}", "status", "unavailable"));
+}
+
+static void metrics(struct api *a, http_request *rq)
+{
+	unsigned long long jobs, batches;
+	txq_stats(a->q, &jobs, &batches);
+	char *body = malloc(1024);
+	int n = !body ? -1 : snprintf(body, 1024,
+			 "# TYPE safeguard_http_responses_total counter\n"
+			 "safeguard_http_responses_total{class=\"2xx\"} %llu\n"
+			 "safeguard_http_responses_total{class=\"4xx\"} %llu\n"
+			 "safeguard_http_responses_total{class=\"5xx\"} %llu\n"
+			 "# TYPE safeguard_events_total counter\n"
+			 "safeguard_events_total{outcome=\"created\"} %llu\n"
+			 "safeguard_events_total{outcome=\"replayed\"} %llu\n"
+			 "# TYPE safeguard_txq_jobs_total counter\n"
+			 "safeguard_txq_jobs_total %llu\n"
+			 "# TYPE safeguard_txq_commits_total counter\n"
+			 "safeguard_txq_commits_total %llu\n",
+			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
+			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
+			 (unsigned long long)a->events_replayed, jobs, batches);
+	count_status(a, n < 0 || n >= 1024 ? 500 : 200);
+	if (n < 0 || n >= 1024) {
+		free(body);
+		http_respond(rq, 500, "text/plain", NULL, 0);
+	}
+	else
+		http_respond(rq, 200, "text/plain; version=0.0.4", body, (size_t)n);
+}
+
+/* ---- routing ---- */
+
+static void method_not_allowed(struct api *a, http_request *rq, const char *allow)
+{
+	http_add_header(rq, "Allow", allow);
+	reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+}
+
+void api_handle(http_request *rq, void *ctx)
+{
+	struct api *a = ctx;
+	const char *m = http_method(rq), *p = http_path(rq);
+	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+	atomic_fetch_add(&a->requests, 1);
+
+	if (strcmp(p, "/healthz") == 0) {
+		if (get)
+			healthz(a, rq);
+		else
+			method_not_allowed(a, rq, "GET, HEAD");
+	} else if (strcmp(p, "/metrics") == 0) {
+		if (get)
+			metrics(a, rq);
+		else
+			method_not_allowed(a, rq, "GET, HEAD");
+	} else if (strcmp(p, "/api/v1/events") == 0) {
+		if (strcmp(m, "POST") == 0)
+			post_event(a, rq);
+		else
+			method_not_allowed(a, rq, "POST");
+	} else if (strncmp(p, "/api/v1/children/", 17) == 0) {
+		if (get)
+			get_child(a, rq, p + 17);
+		else
+			method_not_allowed(a, rq, "GET, HEAD");
+	} else {
+		reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+	}
+}

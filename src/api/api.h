@@ -1,0 +1,28 @@
+/*
+ * api/api.h — the JSON API for agency systems and scripts (/api/v1/...), and /healthz, /metrics.
+ *
+ * An edge: it authenticates the caller, validates and translates JSON, and hands the work to the service
+ * layer through the write queue. It holds no SQL and no business rules.
+ */
+#ifndef SAFEGUARD_API_API_H
+#define SAFEGUARD_API_API_H
+
+#include <stdatomic.h>
+
+#include "http/server.h"
+#include "service/txq.h"
+#include "store/store.h"
+
+struct api {
+	store *st;
+	txq *q;
+	atomic_ullong requests, status_2xx, status_4xx, status_5xx;
+	atomic_ullong events_created, events_replayed;
+};
+
+void api_init(struct api *a, store *st, txq *q);
+
+/* The http_handler for the whole server (ctx is a struct api). */
+void api_handle(http_request *rq, void *ctx);
+
+#endif

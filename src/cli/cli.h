@@ -1,0 +1,44 @@
+/*
+ * cli/cli.h — the subcommands of the safeguard binary, and what they share.
+ *
+ * Each subcommand parses its own options with getopt_long, answers --help on stdout with exit 0, and
+ * reports misuse on stderr with exit 2 and failures with exit 1.
+ */
+#ifndef SAFEGUARD_CLI_CLI_H
+#define SAFEGUARD_CLI_CLI_H
+
+#include "store/store.h"
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
+ * the reason and returns NULL on failure. */
+store *cli_open_store(const char *url, bool migrate);
+
+/* Serves the API on listen until SIGINT or SIGTERM. Prints "listening on http://HOST:PORT" when ready,
+ * then calls ready(port, ctx) if given. Returns the process exit code. */
+int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(unsigned port, void *ctx),
+	      void *ctx);
+
+/* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
+ * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any
+ * write error, removes it). Both print the reason on failure. */
+#include <stdio.h>
+struct cli_tmp {
+	FILE *f;
+	char *path, *tmp;
+};
+int cli_tmp_open(struct cli_tmp *t, const char *path);
+int cli_tmp_commit(struct cli_tmp *t, bool ok);
+
+/* The intake request (the API's JSON body) an agency would send for a synthetic record, and the
+ * agency's code. */
+struct synth_record;
+struct json_t;
+struct json_t *cli_synth_request(const struct synth_record *r);
+
+#endif

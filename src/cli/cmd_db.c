@@ -1,0 +1,165 @@
+/* serve, migrate, token: the commands that run against a database. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/tokens.h"
+#include "service/txq.h"
+
+static bool parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v > max || s[0] == '-')
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *listen = "127.0.0.1:8080";
+	unsigned threads = 0;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 't':
+			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
+				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N]\n\n"
+			       "Serves the JSON API (/api/v1), /healthz and /metrics until SIGINT or SIGTERM.\n"
+			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
+			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+			       "  --threads N         server threads (default: two per core)\n"
+			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	int rc = cli_serve(st, listen, threads, NULL, NULL);
+	store_close(st);
+	return rc;
+}
+
+static int seed_agencies(store_conn *c, void *arg)
+{
+	return tokens_seed_agencies(c);
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h':
+			printf("usage: safeguard migrate --db URL\n\n"
+			       "Creates the database if it is missing and brings its schema to version %d,\n"
+			       "one transaction per step. Safe to run again.\n",
+			       store_schema_latest());
+			return 0;
+		default: return 2;
+		}
+	}
+	store *st = cli_open_store(db, true);
+	if (!st)
+		return 1;
+	int rc = txq_exec(st, seed_agencies, NULL);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard migrate: cannot record the agencies (store error %d)\n", rc);
+		return 1;
+	}
+	printf("schema at version %d\n", store_schema_latest());
+	return 0;
+}
+
+struct token_args {
+	const char *agency, *label;
+	char token[TOKEN_TEXT_MAX];
+	bool found;
+};
+
+static int token_run(store_conn *c, void *arg)
+{
+	struct token_args *t = arg;
+	return tokens_create(c, "cli", t->agency, t->label, t->token, &t->found);
+}
+
+int cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"agency", required_argument, NULL, 'a'},
+					     {"label", required_argument, NULL, 'l'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct token_args t = {.label = ""};
+	int c;
+	if (argc < 2 || strcmp(argv[1], "create") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+			goto help;
+		fprintf(stderr, "usage: safeguard token create --db URL --agency CODE [--label TEXT]\n");
+		return 2;
+	}
+	optind = 1;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'a': t.agency = optarg; break;
+		case 'l': t.label = optarg; break;
+		case 'h': goto help;
+		default: return 2;
+		}
+	}
+	if (!t.agency) {
+		fprintf(stderr, "safeguard token create: --agency CODE is required (police, health, education, "
+				"social_care, housing)\n");
+		return 2;
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	int rc = txq_exec(st, token_run, &t);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard token create: cannot store the token (store error %d)\n", rc);
+		return 1;
+	}
+	if (!t.found) {
+		fprintf(stderr, "safeguard token create: no agency '%.32s' (police, health, education, social_care, "
+				"housing)\n", t.agency);
+		return 1;
+	}
+	printf("API token for agency %s (shown once; only its hash is kept):\n%s\n", t.agency, t.token);
+	return 0;
+help:
+	printf("usage: safeguard token create --db URL --agency CODE [--label TEXT]\n\n"
+	       "Creates an API client for an agency and prints its bearer token as the last line.\n"
+	       "Agencies: police, health, education, social_care, housing.\n");
+	return 0;
+}

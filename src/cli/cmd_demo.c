@@ -1,0 +1,226 @@
+/* demo: a synthetic area loaded through the real intake path, then served. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "api/intake_json.h"
+#include "cli/cli.h"
+#include "service/intake.h"
+#include "service/tokens.h"
+#include "service/txq.h"
+#include "synth/synth.h"
+
+#define DEMO_BATCH 500
+
+/* Records wait here until a batch is full, then go in one transaction. */
+struct pending {
+	struct intake_request rq;
+	json_t *root;
+	char *details, *body;
+	char actor[48];
+};
+
+struct loader {
+	store *st;
+	int64_t now;
+	struct pending batch[DEMO_BATCH];
+	int n;
+	unsigned long long created, rejected;
+	int64_t first_child;
+};
+
+static int load_batch(store_conn *c, void *arg)
+{
+	struct loader *l = arg;
+	for (int i = 0; i < l->n; i++) {
+		struct intake_result res;
+		int rc = intake_apply(c, &l->batch[i].rq, &res);
+		if (rc != STORE_OK)
+			return rc;
+		if (!l->first_child)
+			l->first_child = res.child_id;
+	}
+	return STORE_OK;
+}
+
+static int flush_batch(struct loader *l)
+{
+	int rc = l->n ? txq_exec(l->st, load_batch, l) : STORE_OK;
+	if (rc == STORE_OK)
+		l->created += (unsigned long long)l->n;
+	for (int i = 0; i < l->n; i++) {
+		json_decref(l->batch[i].root);
+		free(l->batch[i].details);
+		free(l->batch[i].body);
+	}
+	l->n = 0;
+	return rc;
+}
+
+static int demo_emit(const struct synth_record *r, void *ctx)
+{
+	struct loader *l = ctx;
+	struct pending *p = &l->batch[l->n];
+	struct api_error err;
+	json_t *req = cli_synth_request(r);
+	p->body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (!p->body)
+		return -1;
+	/* The same validation as the API: a demo record the API would refuse is counted and skipped. */
+	if (api_intake_parse(p->body, strlen(p->body), l->now, &p->rq, &p->root, &p->details, &err) != 0) {
+		l->rejected++;
+		free(p->body);
+		return 0;
+	}
+	snprintf(p->rq.agency, sizeof p->rq.agency, "%s", r->agency);
+	snprintf(p->actor, sizeof p->actor, "demo:%s", r->agency);
+	p->rq.actor = p->actor;
+	if (++l->n == DEMO_BATCH)
+		return flush_batch(l) == STORE_OK ? 0 : -2;
+	return 0;
+}
+
+struct demo_tokens {
+	char token[5][TOKEN_TEXT_MAX];
+	const char *agency[5];
+};
+
+static int demo_tokens_run(store_conn *c, void *arg)
+{
+	struct demo_tokens *t = arg;
+	bool found;
+	int rc;
+	for (int i = 0; i < 5; i++)
+		if ((rc = tokens_create(c, "demo", t->agency[i], "demo", t->token[i], &found)) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+static int seed_run(store_conn *c, void *arg)
+{
+	return tokens_seed_agencies(c);
+}
+
+static int count_run(store_conn *c, void *arg)
+{
+	return store_audit_count(c, arg);
+}
+
+struct banner {
+	struct demo_tokens *t;
+	int64_t child;
+};
+
+static void ready(unsigned port, void *ctx)
+{
+	struct banner *b = ctx;
+	printf("\nsafeguard demo area: http://127.0.0.1:%u (Ctrl-C stops it)\n\n"
+	       "API tokens, one per agency (new each start; only their hashes are stored):\n", port);
+	for (int i = 0; i < 5; i++)
+		printf("  %-12s %s\n", b->t->agency[i], b->t->token[i]);
+	printf("\nTry:\n"
+	       "  curl -s http://127.0.0.1:%u/healthz\n"
+	       "  curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:%u/api/v1/children/%lld\n"
+	       "  curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:%u/api/v1/children/%lld/chronology\n"
+	       "  curl -s -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n"
+	       "       -d '{\"source_ref\":\"EDU-DEMO-1\",\"kind\":\"concern\",\"occurred_at\":\"2025-03-04T10:15:00Z\",\n"
+	       "            \"subject\":{\"given_name\":\"Amira\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\"},\n"
+	       "            \"summary\":\"Came to school with a bruised cheek\"}' \\\n"
+	       "       http://127.0.0.1:%u/api/v1/events\n\n",
+	       port, b->t->token[0], port, (long long)b->child, b->t->token[0], port, (long long)b->child,
+	       b->t->token[2], port);
+	fflush(stdout);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"families", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = "sqlite:demo/safeguard.db", *listen = "127.0.0.1:8080";
+	int families = 200, c, rc = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end = NULL;
+		long v;
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'f':
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 100000) {
+				fprintf(stderr, "safeguard demo: --families must be 1 to 100000\n");
+				return 2;
+			}
+			families = (int)v;
+			break;
+		case 'h':
+			printf("usage: safeguard demo [--db URL] [--listen HOST:PORT] [--families N]\n\n"
+			       "Creates a demo area (default sqlite:demo/safeguard.db, %d families of synthetic\n"
+			       "children known to several agencies) through the same intake path as the API, prints an\n"
+			       "API token per agency and serves it (default 127.0.0.1:8080). An existing demo database\n"
+			       "is reused as it is.\n",
+			       families);
+			return 0;
+		default: return 2;
+		}
+	}
+	/* The demo keeps its file under a directory of its own: make it. */
+	if (strncmp(db, "sqlite:", 7) == 0) {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s", db + 7);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				fprintf(stderr, "safeguard demo: cannot create %s\n", dir);
+				return 1;
+			}
+		}
+	}
+	store *st = cli_open_store(db, true);
+	struct loader *l = calloc(1, sizeof *l);
+	struct demo_tokens t = {.agency = {"police", "health", "education", "social_care", "housing"}};
+	int64_t audits = 0;
+	if (!st || !l)
+		goto out;
+	if (txq_exec(st, seed_run, NULL) != STORE_OK || txq_exec(st, count_run, &audits) != STORE_OK) {
+		fprintf(stderr, "safeguard demo: cannot prepare the database\n");
+		goto out;
+	}
+	l->st = st;
+	l->now = (int64_t)time(NULL);
+	if (audits == 0) {
+		struct synth_opts so = {.seed = 2016, .families = families, .error_pct = 25, .today = ts_utc_date(l->now)};
+		fprintf(stderr, "safeguard demo: loading %d synthetic families through intake...\n", families);
+		if (synth_generate(&so, demo_emit, l) != 0 || flush_batch(l) != STORE_OK) {
+			fprintf(stderr, "safeguard demo: loading the demo area failed\n");
+			goto out;
+		}
+		fprintf(stderr, "safeguard demo: %llu agency records loaded (%llu refused by validation)\n", l->created,
+			l->rejected);
+	} else {
+		fprintf(stderr, "safeguard demo: reusing the demo area in %s\n", db);
+		l->first_child = 1;
+	}
+	if (txq_exec(st, demo_tokens_run, &t) != STORE_OK) {
+		fprintf(stderr, "safeguard demo: cannot create the demo tokens\n");
+		goto out;
+	}
+	struct banner b = {&t, l->first_child ? l->first_child : 1};
+	rc = cli_serve(st, listen, 0, ready, &b);
+out:
+	if (l)
+		flush_batch(l);
+	free(l);
+	store_close(st);
+	return rc;
+}

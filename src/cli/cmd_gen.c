@@ -1,0 +1,191 @@
+/* gen: a synthetic area on disk, for tests, the demo and the benchmarks. */
+#include <csv.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "synth/synth.h"
+
+json_t *cli_synth_request(const struct synth_record *r)
+{
+	const struct synth_subject *s = &r->subject;
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:{}}",
+			 "source_ref", r->source_ref, "kind", r->kind, "occurred_at", r->occurred_at, "summary",
+			 r->summary, "subject", "given_name", s->given_name, "middle_names", s->middle_names,
+			 "family_name", s->family_name, "dob", s->dob, "sex", s->sex, "postcode", s->postcode,
+			 "address", s->address, "nhs_number", s->nhs_number, "upn", s->upn, "details");
+}
+
+struct gen_out {
+	struct cli_tmp events, records, truth;
+	unsigned long long n;
+	int failed;
+};
+
+static void csv_row(FILE *f, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		csv_fwrite(f, fields[i], strlen(fields[i])); /* libcsv quotes and escapes */
+	}
+	fputc('\n', f);
+}
+
+static void error_names(unsigned errors, char *out, size_t outsz)
+{
+	static const char *const names[] = {"nickname", "typo", "transliteration", "dob_swap",
+					    "dob_off", "moved", "no_id", "surname_part"};
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (errors & (1u << i)) {
+			int n = snprintf(out + used, outsz - used, "%s%s", used ? "+" : "", names[i]);
+			if (n < 0 || (size_t)n >= outsz - used)
+				break;
+			used += (size_t)n;
+		}
+}
+
+static int emit(const struct synth_record *r, void *ctx)
+{
+	struct gen_out *o = ctx;
+	char id[24], child[24], family[24], errors[128];
+	const struct synth_subject *s = &r->subject;
+	json_t *line = json_pack("{s:s, s:o}", "agency", r->agency, "request", cli_synth_request(r));
+	if (!line || json_dumpf(line, o->events.f, JSON_COMPACT | JSON_SORT_KEYS) != 0) {
+		json_decref(line);
+		return -1;
+	}
+	json_decref(line);
+	fputc('\n', o->events.f);
+
+	snprintf(id, sizeof id, "%llu", (unsigned long long)r->record_no);
+	const char *rec[] = {id, r->agency, s->given_name, s->middle_names, s->family_name, s->dob, s->sex,
+			     s->postcode, s->address, s->nhs_number, s->upn, r->source_ref};
+	csv_row(o->records.f, rec, sizeof rec / sizeof rec[0]);
+
+	snprintf(child, sizeof child, "%llu", (unsigned long long)r->true_child);
+	snprintf(family, sizeof family, "%llu", (unsigned long long)r->family);
+	error_names(r->errors, errors, sizeof errors);
+	const char *tr[] = {id, child, family, errors};
+	csv_row(o->truth.f, tr, sizeof tr / sizeof tr[0]);
+	o->n++;
+	return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+					     {"families", required_argument, NULL, 'f'},
+					     {"seed", required_argument, NULL, 's'},
+					     {"today", required_argument, NULL, 't'},
+					     {"error-pct", required_argument, NULL, 'e'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *dir = NULL;
+	struct synth_opts so = {.seed = 1, .families = 100, .error_pct = 25, .today = ts_utc_date(time(NULL))};
+	struct gen_out o;
+	char *pe = NULL, *pr = NULL, *pt = NULL;
+	int c, rc = 1;
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end = NULL;
+		long long v;
+		switch (c) {
+		case 'o': dir = optarg; break;
+		case 'f':
+		case 's':
+		case 'e':
+			v = strtoll(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || (c == 'f' && (v < 1 || v > 10000000)) || (c == 'e' && v > 100)) {
+				fprintf(stderr, "safeguard gen: --%s: '%.32s' is out of range\n",
+					c == 'f' ? "families" : c == 's' ? "seed" : "error-pct", optarg);
+				return 2;
+			}
+			if (c == 'f')
+				so.families = (int)v;
+			else if (c == 's')
+				so.seed = (uint64_t)v;
+			else
+				so.error_pct = (int)v;
+			break;
+		case 't':
+			if (date_parse_iso(optarg, &so.today) != DATE_OK) {
+				fprintf(stderr, "safeguard gen: --today must be a date as YYYY-MM-DD\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			printf("usage: safeguard gen --out DIR [--families N] [--seed N] [--today YYYY-MM-DD] [--error-pct P]\n\n"
+			       "Writes a synthetic area: children in families, known to one or more agencies, with the\n"
+			       "recording errors real records have (nicknames, typos, transliterations, swapped day and\n"
+			       "month, moves, missing identifiers, twins). Same options, same files.\n"
+			       "  DIR/events.jsonl  one line per agency record: {\"agency\": CODE, \"request\": BODY}, where\n"
+			       "                    BODY is what the agency would POST to /api/v1/events\n"
+			       "  DIR/records.csv   record_id,source,given_name,middle_names,family_name,dob,sex,postcode,\n"
+			       "                    address,nhs_number,upn,source_ref (the record-linkage input)\n"
+			       "  DIR/truth.csv     record_id,child_id,family_id,errors (the ground truth)\n"
+			       "Defaults: 100 families, seed 1, today's date, 25%% of records with an error.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!dir) {
+		fprintf(stderr, "safeguard gen: --out DIR is required\n");
+		return 2;
+	}
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "safeguard gen: cannot create %s\n", dir);
+		return 1;
+	}
+	if (!(pe = join(dir, "events.jsonl")) || !(pr = join(dir, "records.csv")) || !(pt = join(dir, "truth.csv")))
+		goto out;
+	if (cli_tmp_open(&o.events, pe) || cli_tmp_open(&o.records, pr) || cli_tmp_open(&o.truth, pt))
+		goto out;
+	const char *rh[] = {"record_id", "source", "given_name", "middle_names", "family_name", "dob", "sex",
+			    "postcode", "address", "nhs_number", "upn", "source_ref"};
+	const char *th[] = {"record_id", "child_id", "family_id", "errors"};
+	csv_row(o.records.f, rh, sizeof rh / sizeof rh[0]);
+	csv_row(o.truth.f, th, sizeof th / sizeof th[0]);
+	int g = synth_generate(&so, emit, &o);
+	bool ok = g == 0;
+	if (g == -1)
+		fprintf(stderr, "safeguard gen: options out of range\n");
+	else if (g != 0)
+		fprintf(stderr, "safeguard gen: cannot write the records\n");
+	if (cli_tmp_commit(&o.events, ok) | cli_tmp_commit(&o.records, ok) | cli_tmp_commit(&o.truth, ok))
+		ok = false;
+	if (ok) {
+		fprintf(stderr, "safeguard gen: %llu records about the children of %d families in %s\n", o.n, so.families,
+			dir);
+		rc = 0;
+	}
+out:
+	if (o.events.f)
+		cli_tmp_commit(&o.events, false);
+	if (o.records.f)
+		cli_tmp_commit(&o.records, false);
+	if (o.truth.f)
+		cli_tmp_commit(&o.truth, false);
+	free(pe);
+	free(pr);
+	free(pt);
+	return rc;
+}

@@ -1,0 +1,128 @@
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "http/server.h"
+#include "service/txq.h"
+
+store *cli_open_store(const char *url, bool migrate)
+{
+	store *st = NULL;
+	char err[512];
+	int from = 0, to = 0;
+	if (!url) {
+		fprintf(stderr, "safeguard: --db URL is required (e.g. --db sqlite:safeguard.db)\n");
+		return NULL;
+	}
+	if (store_open(url, &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		return NULL;
+	}
+	if (migrate) {
+		if (store_migrate(st, &from, &to, err, sizeof err) != STORE_OK)
+			goto fail;
+		if (from != to)
+			fprintf(stderr, "safeguard: database schema migrated from version %d to %d\n", from, to);
+	} else if (store_check_schema(st, err, sizeof err) != STORE_OK) {
+		goto fail;
+	}
+	return st;
+fail:
+	fprintf(stderr, "safeguard: %s\n", err);
+	store_close(st);
+	return NULL;
+}
+
+int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(unsigned port, void *ctx), void *ctx)
+{
+	struct api a;
+	txq *q = NULL;
+	http_server *srv = NULL;
+	char err[256];
+	sigset_t stop;
+	int sig = 0;
+
+	/* Signals are taken synchronously by this thread with sigwait, so they are blocked in every thread
+	 * started from here on and no handler runs in the middle of library code. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (txq_start(st, &q) != STORE_OK) {
+		fprintf(stderr, "safeguard: cannot start the database writer\n");
+		return 1;
+	}
+	api_init(&a, st, q);
+	struct http_options o = {.listen = listen, .threads = threads, .handler = api_handle, .ctx = &a};
+	if (http_start(&o, &srv, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		txq_stop(q);
+		return 1;
+	}
+	const char *colon = strrchr(listen, ':');
+	printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, http_port(srv));
+	fflush(stdout);
+	if (ready)
+		ready(http_port(srv), ctx);
+	while (sigwait(&stop, &sig) != 0 && errno == EINTR)
+		;
+	fprintf(stderr, "safeguard: stopping (signal %d)\n", sig);
+	/* Finish every job already taken (their connections are resumed and answered), then close. */
+	txq_stop(q);
+	http_stop(srv);
+	return 0;
+}
+
+int cli_tmp_open(struct cli_tmp *t, const char *path)
+{
+	size_t n = strlen(path) + 24;
+	memset(t, 0, sizeof *t);
+	if (!(t->path = strdup(path)) || !(t->tmp = malloc(n))) {
+		free(t->path);
+		t->path = NULL;
+		fprintf(stderr, "safeguard: out of memory\n");
+		return -1;
+	}
+	snprintf(t->tmp, n, "%s.tmp%ld", path, (long)getpid());
+	if (!(t->f = fopen(t->tmp, "w"))) {
+		fprintf(stderr, "safeguard: cannot write %s: %s\n", t->tmp, strerror(errno));
+		free(t->path);
+		free(t->tmp);
+		t->path = t->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_tmp_commit(struct cli_tmp *t, bool ok)
+{
+	int rc = -1;
+	if (!t->f)
+		return -1;
+	if (ok && (fflush(t->f) != 0 || ferror(t->f) || fsync(fileno(t->f)) != 0)) {
+		fprintf(stderr, "safeguard: cannot write %s: %s\n", t->tmp, strerror(errno));
+		ok = false;
+	}
+	if (fclose(t->f) != 0 && ok) {
+		fprintf(stderr, "safeguard: cannot write %s: %s\n", t->tmp, strerror(errno));
+		ok = false;
+	}
+	if (ok && rename(t->tmp, t->path) != 0)
+		fprintf(stderr, "safeguard: cannot rename %s to %s: %s\n", t->tmp, t->path, strerror(errno));
+	else if (ok)
+		rc = 0;
+	if (rc != 0)
+		unlink(t->tmp);
+	free(t->path);
+	free(t->tmp);
+	memset(t, 0, sizeof *t);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * safeguard — a multi-agency child safeguarding platform. One binary; subcommands as git has them.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{"serve", cmd_serve, "serve the API on HTTP"},
+	{"migrate", cmd_migrate, "create or upgrade the database schema"},
+	{"token", cmd_token, "create API tokens for agency systems"},
+	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
+	{"demo", cmd_demo, "create a demo area and serve it"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard COMMAND [OPTIONS]   (safeguard COMMAND --help for its options)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "safeguard: libsodium could not start\n");
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "safeguard: '%.64s' is not a command\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,53 @@
+/*
+ * core/date.h — calendar dates and UTC timestamps.
+ *
+ * Pure: no I/O, no time zone database, no locale. Dates are proleptic Gregorian. Parsers are strict: they
+ * take the whole string and return 0, DATE_EFORMAT when the shape is wrong or DATE_EIMPOSSIBLE when the
+ * shape is right but the day does not exist (2025-02-30), so an API can say which.
+ */
+#ifndef SAFEGUARD_CORE_DATE_H
+#define SAFEGUARD_CORE_DATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	DATE_OK = 0,
+	DATE_EFORMAT = -1,
+	DATE_EIMPOSSIBLE = -2,
+};
+
+struct date {
+	int y, m, d; /* year 1..9999, month 1..12, day 1..31 */
+};
+
+#define DATE_ISO_LEN 10 /* YYYY-MM-DD */
+#define TS_UTC_LEN 20   /* YYYY-MM-DDTHH:MM:SSZ */
+
+bool date_is_leap(int y);
+int date_days_in_month(int y, int m);
+bool date_valid(struct date d);
+
+/* Days since 1970-01-01 (negative before) and back. */
+int64_t date_to_days(struct date d);
+struct date date_from_days(int64_t days);
+int date_cmp(struct date a, struct date b);
+
+/* "YYYY-MM-DD", exactly 10 characters. */
+int date_parse_iso(const char *s, struct date *out);
+/* "DD/MM/YYYY" (one-digit day or month allowed: "3/5/2016"). */
+int date_parse_dmy(const char *s, struct date *out);
+void date_format_iso(struct date d, char out[DATE_ISO_LEN + 1]);
+
+/* Whole years of age on a day (birthday on 29 Feb counts on 28 Feb in common years: 1 Mar is later). */
+int date_age_years(struct date dob, struct date on);
+
+/* RFC 3339 timestamp: "YYYY-MM-DDTHH:MM:SS" with optional fraction (ignored) and "Z" or "+hh:mm"/"-hh:mm";
+ * 't' and ' ' are accepted for 'T', 'z' for 'Z'. Leap second 60 is rejected (DATE_EIMPOSSIBLE).
+ * Writes seconds since the Unix epoch, UTC. */
+int ts_parse_rfc3339(const char *s, int64_t *epoch);
+void ts_format_utc(int64_t epoch, char out[TS_UTC_LEN + 1]);
+/* The UTC calendar date of an instant. */
+struct date ts_utc_date(int64_t epoch);
+
+#endif

@@ -1,0 +1,72 @@
+#include "core/event.h"
+
+#include <string.h>
+
+/* Kept in alphabetical order of code for readers; lookups are linear (a few dozen rows, cold path). */
+static const struct event_kind kinds[] = {
+	{"ae_attendance", "A&E or unscheduled care attendance"},
+	{"arrest", "Arrest"},
+	{"assessment_end", "Assessment completed"},
+	{"assessment_start", "Assessment started"},
+	{"cin_plan_end", "Child in need plan ended"},
+	{"cin_plan_start", "Child in need plan started"},
+	{"concern", "Concern"},
+	{"contact", "Contact"},
+	{"core_group", "Core group meeting"},
+	{"cp_plan_end", "Child protection plan ended"},
+	{"cp_plan_start", "Child protection plan started"},
+	{"cp_review", "Child protection review conference"},
+	{"dash_assessment", "DASH risk assessment"},
+	{"domestic_abuse_incident", "Domestic abuse incident"},
+	{"gp_appointment", "GP appointment"},
+	{"health_assessment", "Health assessment"},
+	{"home_education_start", "Home education started"},
+	{"home_visit", "Home visit"},
+	{"housing_notice", "Housing notice or eviction"},
+	{"icpc", "Initial child protection conference"},
+	{"injury", "Injury"},
+	{"lac_end", "Ceased to be looked after"},
+	{"lac_review", "Looked-after review"},
+	{"lac_start", "Became looked after"},
+	{"missing_end", "Returned from missing"},
+	{"missing_start", "Missing episode"},
+	{"placement_end", "Placement ended"},
+	{"placement_start", "Placement started"},
+	{"police_callout", "Police call-out"},
+	{"referral", "Referral"},
+	{"referral_decision", "Referral decision"},
+	{"restraint", "Restraint"},
+	{"return_interview", "Return home interview"},
+	{"s47_end", "Section 47 enquiry ended"},
+	{"s47_start", "Section 47 enquiry started"},
+	{"school_absence", "School absence"},
+	{"school_exclusion", "School exclusion"},
+	{"serious_incident", "Serious incident"},
+	{"strategy_discussion", "Strategy discussion"},
+};
+
+static const struct agency_kind agencies[] = {
+	{"police", "Police"},
+	{"health", "Health"},
+	{"education", "Education"},
+	{"social_care", "Children's social care"},
+	{"housing", "Housing"},
+};
+
+const struct event_kind *event_kind_find(const char *code)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].code, code) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const struct event_kind *event_kind_at(size_t i)
+{
+	return i < sizeof kinds / sizeof kinds[0] ? &kinds[i] : NULL;
+}
+
+const struct agency_kind *agency_builtin_at(size_t i)
+{
+	return i < sizeof agencies / sizeof agencies[0] ? &agencies[i] : NULL;
+}

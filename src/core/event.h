@@ -1,0 +1,35 @@
+/*
+ * core/event.h — the vocabulary of the multi-agency chronology: agencies and kinds of event.
+ *
+ * Pure tables. A kind code is what an agency sends in "kind"; the label is what a practitioner reads.
+ * Adding a kind is adding a row: rules (rules/) and pages look kinds up by code, never by position.
+ */
+#ifndef SAFEGUARD_CORE_EVENT_H
+#define SAFEGUARD_CORE_EVENT_H
+
+#include <stddef.h>
+
+struct event_kind {
+	const char *code;
+	const char *label;
+};
+
+struct agency_kind {
+	const char *code;
+	const char *name;
+};
+
+/* NULL when the code is not a known kind. */
+const struct event_kind *event_kind_find(const char *code);
+const struct event_kind *event_kind_at(size_t i); /* NULL past the end */
+
+/* The agencies a new area starts with (more can be added to the store's agency table). */
+const struct agency_kind *agency_builtin_at(size_t i); /* NULL past the end */
+
+/* Fields' limits for intake, in characters (code points). */
+#define EVENT_SOURCE_REF_MAX 100
+#define EVENT_SUMMARY_MAX 2000
+#define EVENT_NAME_MAX 100
+#define EVENT_ADDRESS_MAX 300
+
+#endif

@@ -1,0 +1,351 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_EXTRA_HEADERS 8
+
+struct http_server {
+	struct MHD_Daemon *d;
+	http_handler handler;
+	void *ctx;
+	unsigned port;
+};
+
+struct header {
+	char *name, *value;
+};
+
+struct http_request {
+	struct MHD_Connection *conn;
+	http_server *srv;
+	char method[16];
+	char path[HTTP_PATH_MAX];
+	char *body;
+	size_t len, cap;
+	bool too_large;
+	bool handled;   /* the handler has been called */
+	bool suspended; /* the handler handed the request to another thread */
+	bool responded;
+	int status;
+	const char *ctype;
+	char *resp;
+	size_t resp_len;
+	struct header extra[MAX_EXTRA_HEADERS];
+	int nextra;
+};
+
+/* ---- request accessors ---- */
+
+const char *http_method(http_request *rq) { return rq->method; }
+const char *http_path(http_request *rq) { return rq->path; }
+
+const char *http_header(http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_body(http_request *rq, size_t *len)
+{
+	*len = rq->len;
+	return rq->body ? rq->body : "";
+}
+
+bool http_remote_is_loopback(http_request *rq)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* ---- answers ---- */
+
+void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len)
+{
+	if (rq->responded) { /* a second answer is a bug in the caller; keep the first */
+		free(body);
+		return;
+	}
+	rq->status = status;
+	rq->ctype = content_type;
+	rq->resp = body;
+	rq->resp_len = body ? len : 0;
+	rq->responded = true;
+}
+
+void http_add_header(http_request *rq, const char *name, const char *value)
+{
+	if (rq->nextra >= MAX_EXTRA_HEADERS)
+		return;
+	struct header *h = &rq->extra[rq->nextra];
+	if (!(h->name = strdup(name)) || !(h->value = strdup(value))) {
+		free(h->name);
+		h->name = NULL;
+		return;
+	}
+	rq->nextra++;
+}
+
+void http_suspend(http_request *rq)
+{
+	rq->suspended = true;
+	MHD_suspend_connection(rq->conn);
+}
+
+void http_resume(http_request *rq)
+{
+	MHD_resume_connection(rq->conn);
+}
+
+static bool has_extra(const http_request *rq, const char *name)
+{
+	for (int i = 0; i < rq->nextra; i++)
+		if (strcasecmp(rq->extra[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static enum MHD_Result queue(http_request *rq)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp_len, rq->resp ? rq->resp : (void *)"",
+								 rq->resp ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	rq->resp = NULL; /* owned by the response now */
+	if (rq->ctype)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rq->ctype);
+	for (int i = 0; i < rq->nextra; i++)
+		MHD_add_response_header(r, rq->extra[i].name, rq->extra[i].value);
+	/* Security headers on every answer; a handler may set its own Cache-Control or CSP. */
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	if (!has_extra(rq, "Cache-Control"))
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (!has_extra(rq, "Content-Security-Policy"))
+		MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	enum MHD_Result ret = MHD_queue_response(rq->conn, (unsigned)rq->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void respond_error(http_request *rq, int status, const char *code, const char *message)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof buf, "{\"error\":{\"code\":\"%s\",\"field\":null,\"message\":\"%s\"}}", code,
+			 message);
+	char *body = malloc((size_t)n + 1);
+	if (body)
+		memcpy(body, buf, (size_t)n + 1);
+	http_respond(rq, status, "application/json", body, body ? (size_t)n : 0);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	http_server *srv = cls;
+	http_request *rq = *con_cls;
+
+	if (!rq) {
+		if (!(rq = calloc(1, sizeof *rq)))
+			return MHD_NO;
+		*con_cls = rq;
+		rq->conn = conn;
+		rq->srv = srv;
+		snprintf(rq->method, sizeof rq->method, "%s", method);
+		if (strlen(url) >= sizeof rq->path) {
+			respond_error(rq, 414, "uri_too_long", "the request path is too long");
+			return queue(rq);
+		}
+		snprintf(rq->path, sizeof rq->path, "%s", url);
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			char *end = NULL;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (end == cl || *end || n > HTTP_BODY_MAX) {
+				/* Answer before reading the body: the server closes the connection afterwards. */
+				respond_error(rq, 413, "body_too_large", "the request body is over 1 MiB");
+				return queue(rq);
+			}
+		}
+		return MHD_YES;
+	}
+
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (rq->too_large || rq->len + n > HTTP_BODY_MAX) {
+			rq->too_large = true; /* chunked bodies: keep reading, keep nothing */
+			return MHD_YES;
+		}
+		if (rq->len + n + 1 > rq->cap) {
+			size_t cap = rq->cap ? rq->cap : 4096;
+			while (cap < rq->len + n + 1)
+				cap *= 2;
+			char *b = realloc(rq->body, cap);
+			if (!b)
+				return MHD_NO;
+			rq->body = b;
+			rq->cap = cap;
+		}
+		memcpy(rq->body + rq->len, upload_data, n);
+		rq->len += n;
+		rq->body[rq->len] = '\0';
+		return MHD_YES;
+	}
+
+	if (rq->responded && !rq->handled)
+		return queue(rq); /* an early answer (413, 414) */
+	if (!rq->handled) {
+		rq->handled = true;
+		if (rq->too_large) {
+			respond_error(rq, 413, "body_too_large", "the request body is over 1 MiB");
+		} else {
+			srv->handler(rq, srv->ctx);
+			if (rq->suspended)
+				return MHD_YES; /* answered later, after http_resume() */
+		}
+	}
+	if (!rq->responded)
+		respond_error(rq, 500, "internal", "no answer was produced");
+	return queue(rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	http_request *rq = *con_cls;
+	if (!rq)
+		return;
+	free(rq->body);
+	free(rq->resp);
+	for (int i = 0; i < rq->nextra; i++) {
+		free(rq->extra[i].name);
+		free(rq->extra[i].value);
+	}
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *err, size_t errsz)
+{
+	char host[128];
+	const char *colon = listen ? strrchr(listen, ':') : NULL;
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) {
+		snprintf(err, errsz, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+		return -1;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end || port < 0 || port > 65535) {
+		snprintf(err, errsz, "--listen: port must be a number from 0 to 65535");
+		return -1;
+	}
+	memset(ss, 0, sizeof *ss);
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof host, "127.0.0.1");
+	size_t hl = strlen(host);
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+			goto bad;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
+		goto bad;
+	in->sin_family = AF_INET;
+	in->sin_port = htons((uint16_t)port);
+	return 0;
+bad:
+	snprintf(err, errsz, "--listen: '%s' is not an IP address (use 127.0.0.1, [::1] or localhost)", host);
+	return -1;
+}
+
+int http_start(const struct http_options *o, http_server **out, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	*out = NULL;
+	if (parse_listen(o->listen, &ss, err, errsz) != 0)
+		return -1;
+	http_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	s->handler = o->handler;
+	s->ctx = o->ctx;
+	unsigned threads = o->threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n * 2 : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, threads,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SECONDS,
+				MHD_OPTION_CONNECTION_LIMIT, 1000u,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, errsz, "cannot listen on %s (in use, or not an address of this machine)", o->listen);
+		free(s);
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	*out = s;
+	return 0;
+}
+
+unsigned http_port(http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

@@ -1,0 +1,61 @@
+/*
+ * http/server.h — the HTTP server: GNU libmicrohttpd underneath, a small request/response surface above.
+ *
+ * The server reads the whole request body (up to HTTP_BODY_MAX, else 413 without reading more), then calls
+ * the handler once. The handler answers at once with http_respond(), or calls http_suspend(), hands the
+ * request to another thread, and that thread calls http_respond() and then http_resume() when the work
+ * is done (the write path waits for its group commit this way without holding a server thread).
+ *
+ * Every response carries the security headers (no sniffing, no framing, no referrer, no caching of
+ * personal data) and a per-response Content-Security-Policy chosen by the handler's content type.
+ */
+#ifndef SAFEGUARD_HTTP_SERVER_H
+#define SAFEGUARD_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTP_BODY_MAX (1024 * 1024)    /* 1 MiB */
+#define HTTP_IDLE_TIMEOUT_SECONDS 30   /* a connection silent this long is closed */
+#define HTTP_PATH_MAX 2048
+
+typedef struct http_server http_server;
+typedef struct http_request http_request;
+
+typedef void (*http_handler)(http_request *rq, void *ctx);
+
+struct http_options {
+	const char *listen;    /* "HOST:PORT"; HOST an IPv4 or IPv6 literal or "localhost"; PORT 0 picks a free one */
+	unsigned threads;      /* server threads (0: two per core) */
+	http_handler handler;
+	void *ctx;
+};
+
+/* Starts listening. err gets a message naming the problem (bad address, port in use). */
+int http_start(const struct http_options *o, http_server **out, char *err, size_t errsz);
+/* The port actually bound (useful with PORT 0). */
+unsigned http_port(http_server *s);
+void http_stop(http_server *s);
+
+/* ---- the request, for the handler ---- */
+
+const char *http_method(http_request *rq);
+const char *http_path(http_request *rq);  /* without the query string */
+const char *http_header(http_request *rq, const char *name); /* NULL when absent */
+const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
+const char *http_body(http_request *rq, size_t *len);        /* NUL-terminated; len excludes the NUL */
+bool http_remote_is_loopback(http_request *rq);
+
+/* ---- the answer ---- */
+
+/* Takes ownership of body (malloc'd, may be NULL with len 0). Call once. */
+void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len);
+/* Adds a response header (copied); call before http_respond. */
+void http_add_header(http_request *rq, const char *name, const char *value);
+
+/* For handlers that answer from another thread: suspend before handing the request over; the other thread
+ * calls http_respond() and then http_resume(). */
+void http_suspend(http_request *rq);
+void http_resume(http_request *rq);
+
+#endif

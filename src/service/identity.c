@@ -1,0 +1,60 @@
+#include "service/identity.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+
+void identity_match_key(const struct identity_subject *s, char *out, size_t outsz)
+{
+	char given[STORE_NAME_BYTES], family[STORE_NAME_BYTES];
+	out[0] = '\0';
+	if (!s->dob[0] || text_name_fold(s->given_name, given, sizeof given) <= 0 ||
+	    text_name_fold(s->family_name, family, sizeof family) <= 0)
+		return;
+	/* '|' never survives folding, so the parts cannot run into each other. */
+	snprintf(out, outsz, "%s|%s|%s", family, given, s->dob);
+}
+
+int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
+{
+	int rc;
+	m->person_id = 0;
+	m->score = 1.0;
+	if (s->nhs_number[0]) {
+		if ((rc = store_person_by_identifier(c, "nhs", s->nhs_number, &m->person_id)) != STORE_OK)
+			return rc;
+		if (m->person_id) {
+			m->rule = "nhs";
+			return STORE_OK;
+		}
+	}
+	if (s->upn[0]) {
+		if ((rc = store_person_by_identifier(c, "upn", s->upn, &m->person_id)) != STORE_OK)
+			return rc;
+		if (m->person_id) {
+			m->rule = "upn";
+			return STORE_OK;
+		}
+	}
+	struct store_person p;
+	memset(&p, 0, sizeof p);
+	identity_match_key(s, p.match_key, sizeof p.match_key);
+	if (p.match_key[0]) {
+		if ((rc = store_person_by_match_key(c, p.match_key, &m->person_id)) != STORE_OK)
+			return rc;
+		if (m->person_id) {
+			m->rule = "name_dob";
+			return STORE_OK;
+		}
+	}
+	memcpy(p.given_name, s->given_name, sizeof p.given_name);
+	memcpy(p.middle_names, s->middle_names, sizeof p.middle_names);
+	memcpy(p.family_name, s->family_name, sizeof p.family_name);
+	memcpy(p.dob, s->dob, sizeof p.dob);
+	memcpy(p.sex, s->sex, sizeof p.sex);
+	memcpy(p.postcode, s->postcode, sizeof p.postcode);
+	memcpy(p.address, s->address, sizeof p.address);
+	m->rule = "new";
+	return store_person_insert(c, &p, &m->person_id);
+}

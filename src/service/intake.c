@@ -1,0 +1,98 @@
+#include "service/intake.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+
+/* A household is an address: postcode plus the folded first line. Both are needed: a postcode alone
+ * covers a street, an address line alone repeats across towns. */
+static void household_key(const struct identity_subject *s, char *out, size_t outsz)
+{
+	char addr[STORE_ADDR_BYTES];
+	out[0] = '\0';
+	if (!s->postcode[0] || text_name_fold(s->address, addr, sizeof addr) <= 0)
+		return;
+	snprintf(out, outsz, "%s|%s", s->postcode, addr);
+}
+
+int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res)
+{
+	struct store_source_record src;
+	bool found = false;
+	int rc;
+	char object[48];
+
+	memset(res, 0, sizeof *res);
+	if ((rc = store_source_find(c, rq->agency, rq->source_ref, &src, &found)) != STORE_OK)
+		return rc;
+	if (found) {
+		/* Agency feeds retry: the same record again is answered with what it became. */
+		res->outcome = memcmp(src.payload_hash, rq->payload_hash, sizeof src.payload_hash) == 0
+				       ? INTAKE_REPLAYED
+				       : INTAKE_CONFLICT;
+		res->event_id = src.event_id;
+		res->child_id = src.person_id;
+		return STORE_OK;
+	}
+
+	struct identity_match m;
+	if ((rc = identity_resolve(c, &rq->subject, &m)) != STORE_OK)
+		return rc;
+
+	memset(&src, 0, sizeof src);
+	memcpy(src.agency, rq->agency, sizeof src.agency);
+	src.source_ref = rq->source_ref;
+	memcpy(src.payload_hash, rq->payload_hash, sizeof src.payload_hash);
+	src.payload = rq->payload;
+	src.person_id = m.person_id;
+	src.link_score = m.score;
+	src.link_rule = m.rule;
+	int64_t source_id = 0;
+	if ((rc = store_source_insert(c, &src, &source_id)) != STORE_OK)
+		return rc;
+
+	if (rq->subject.nhs_number[0] &&
+	    (rc = store_identifier_add(c, m.person_id, "nhs", rq->subject.nhs_number, source_id)) != STORE_OK)
+		return rc;
+	if (rq->subject.upn[0] &&
+	    (rc = store_identifier_add(c, m.person_id, "upn", rq->subject.upn, source_id)) != STORE_OK)
+		return rc;
+
+	char hkey[16 + STORE_ADDR_BYTES];
+	household_key(&rq->subject, hkey, sizeof hkey);
+	if (hkey[0]) {
+		int64_t household_id;
+		rc = store_household_join(c, hkey, rq->subject.postcode, rq->subject.address, m.person_id,
+					  rq->occurred_at, &household_id);
+		if (rc != STORE_OK)
+			return rc;
+	}
+
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = m.person_id;
+	e.source_record_id = source_id;
+	memcpy(e.agency, rq->agency, sizeof e.agency);
+	snprintf(e.kind, sizeof e.kind, "%s", rq->kind);
+	memcpy(e.occurred_at, rq->occurred_at, sizeof e.occurred_at);
+	e.summary = rq->summary;
+	e.details = rq->details;
+	if ((rc = store_event_insert(c, &e, &res->event_id)) != STORE_OK)
+		return rc;
+
+	snprintf(object, sizeof object, "event:%lld", (long long)res->event_id);
+	struct store_audit a = {
+		.actor = rq->actor,
+		.action = "event.create",
+		.child_id = m.person_id,
+		.object = object,
+		.detail = m.rule, /* how the child was found: no personal data */
+	};
+	if ((rc = store_audit_append(c, &a)) != STORE_OK)
+		return rc;
+	res->outcome = INTAKE_CREATED;
+	res->child_id = m.person_id;
+	res->link_rule = m.rule;
+	return STORE_OK;
+}

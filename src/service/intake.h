@@ -1,0 +1,42 @@
+/*
+ * service/intake.h — an agency's record arrives: find the child, keep what was sent, add it to the
+ * chronology, audit it. All in the caller's transaction (a txq job), so it lands whole or not at all.
+ */
+#ifndef SAFEGUARD_SERVICE_INTAKE_H
+#define SAFEGUARD_SERVICE_INTAKE_H
+
+#include <stdint.h>
+
+#include "service/identity.h"
+#include "store/store.h"
+
+struct intake_request {
+	const char *actor; /* for the audit: "client:3:police" */
+	char agency[STORE_CODE_MAX + 1];
+	const char *source_ref;
+	const char *kind;
+	char occurred_at[STORE_TS_LEN + 1]; /* UTC */
+	struct identity_subject subject;
+	const char *summary;
+	const char *details; /* a JSON object as text */
+	const char *payload; /* the whole request as sent */
+	uint8_t payload_hash[32];
+};
+
+enum intake_outcome {
+	INTAKE_CREATED,  /* new event */
+	INTAKE_REPLAYED, /* the same agency sent the same record again: nothing written */
+	INTAKE_CONFLICT, /* the same agency reused a source_ref for a different record: nothing written */
+};
+
+struct intake_result {
+	enum intake_outcome outcome;
+	int64_t event_id;
+	int64_t child_id;
+	const char *link_rule;
+};
+
+/* Must run inside a write transaction. */
+int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res);
+
+#endif

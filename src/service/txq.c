@@ -1,0 +1,205 @@
+#include "service/txq.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+struct txq {
+	store *st;
+	store_conn *conn;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct txq_job *head, *tail;
+	bool stopping, stopped;
+	unsigned long long jobs, batches;
+};
+
+/* Runs one batch in one transaction; sets each job's rc. */
+static void run_batch(txq *q, struct txq_job *batch)
+{
+	int rc = store_begin(q->conn);
+	if (rc == STORE_OK) {
+		for (struct txq_job *j = batch; j; j = j->next) {
+			if ((rc = store_savepoint(q->conn)) != STORE_OK)
+				break;
+			j->rc = j->run(q->conn, j->arg);
+			if (j->rc < 0)
+				rc = store_savepoint_rollback(q->conn);
+			else
+				rc = store_savepoint_release(q->conn);
+			if (rc != STORE_OK)
+				break;
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(q->conn);
+		if (rc != STORE_OK)
+			store_rollback(q->conn);
+	}
+	if (rc != STORE_OK)
+		for (struct txq_job *j = batch; j; j = j->next)
+			j->rc = rc < 0 ? rc : STORE_EIO;
+}
+
+static void complete(struct txq_job *batch)
+{
+	while (batch) {
+		struct txq_job *next = batch->next; /* done() may free the job */
+		batch->next = NULL;
+		if (batch->done)
+			batch->done(batch);
+		batch = next;
+	}
+}
+
+static void *writer(void *arg)
+{
+	txq *q = arg;
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->head && !q->stopping)
+			pthread_cond_wait(&q->wake, &q->lock);
+		if (!q->head && q->stopping)
+			break;
+		/* Take up to TXQ_BATCH_MAX jobs off the front. */
+		struct txq_job *batch = q->head, *last = q->head;
+		int n = 1;
+		while (last->next && n < TXQ_BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		q->head = last->next;
+		if (!q->head)
+			q->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&q->lock);
+
+		run_batch(q, batch);
+		complete(batch);
+
+		pthread_mutex_lock(&q->lock);
+		q->jobs += (unsigned long long)n;
+		q->batches++;
+	}
+	q->stopped = true;
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+int txq_start(store *st, txq **out)
+{
+	txq *q = calloc(1, sizeof *q);
+	*out = NULL;
+	if (!q)
+		return STORE_EIO;
+	q->st = st;
+	if (!(q->conn = store_conn_get(st))) {
+		free(q);
+		return STORE_EIO;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		store_conn_put(st, q->conn);
+		pthread_cond_destroy(&q->wake);
+		pthread_mutex_destroy(&q->lock);
+		free(q);
+		return STORE_EIO;
+	}
+	*out = q;
+	return STORE_OK;
+}
+
+void txq_stop(txq *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->stopping = true;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	store_conn_put(q->st, q->conn);
+	pthread_cond_destroy(&q->wake);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+void txq_submit(txq *q, struct txq_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&q->lock);
+	if (q->stopped) {
+		pthread_mutex_unlock(&q->lock);
+		job->rc = STORE_EIO;
+		if (job->done)
+			job->done(job);
+		return;
+	}
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+}
+
+struct waiter {
+	struct txq_job job;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+static void waiter_done(struct txq_job *job)
+{
+	struct waiter *w = (struct waiter *)job;
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int txq_run(txq *q, txq_fn fn, void *arg)
+{
+	struct waiter w = {.job = {.run = fn, .arg = arg, .done = waiter_done}};
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	txq_submit(q, &w.job);
+	pthread_mutex_lock(&w.lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	pthread_mutex_destroy(&w.lock);
+	return w.job.rc;
+}
+
+int txq_exec(store *st, txq_fn fn, void *arg)
+{
+	store_conn *c = store_conn_get(st);
+	int rc = STORE_EIO;
+	if (!c)
+		return STORE_EIO;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((rc = store_begin(c)) != STORE_OK)
+			continue;
+		rc = fn(c, arg);
+		if (rc >= 0 && (rc = store_commit(c)) == STORE_OK)
+			break;
+		store_rollback(c);
+		if (rc != STORE_EBUSY)
+			break;
+	}
+	store_conn_put(st, c);
+	return rc;
+}
+
+void txq_stats(txq *q, unsigned long long *jobs, unsigned long long *batches)
+{
+	pthread_mutex_lock(&q->lock);
+	*jobs = q->jobs;
+	*batches = q->batches;
+	pthread_mutex_unlock(&q->lock);
+}

@@ -1,0 +1,56 @@
+/*
+ * service/txq.h — the write path: every unit of work that touches personal data runs here, in a transaction,
+ * and its caller hears back only after the commit is durable.
+ *
+ * One writer thread takes whatever jobs are waiting (up to TXQ_BATCH_MAX), runs each inside its own
+ * savepoint of one transaction, commits once and then completes them all: group commit. A job that fails
+ * rolls back to its savepoint and leaves the others alone; a commit that fails fails every job in it. This
+ * turns one fsync per request into one per batch, which is what lets a single SQLite file keep thousands of
+ * durable writes a second, and it serialises the audit trail (the hash chain of the access-control issue
+ * needs exactly one writer).
+ *
+ * Reads of a child's record go through here too, because each read appends an audit entry that must be
+ * durable before the data is shown.
+ */
+#ifndef SAFEGUARD_SERVICE_TXQ_H
+#define SAFEGUARD_SERVICE_TXQ_H
+
+#include "store/store.h"
+
+#define TXQ_BATCH_MAX 512
+
+typedef struct txq txq;
+
+/* The work of one job: runs on the writer thread inside a savepoint. Return 0 to keep its writes, negative to
+ * undo them (the value becomes job->rc). */
+typedef int (*txq_fn)(store_conn *c, void *arg);
+
+struct txq_job {
+	txq_fn run;
+	void *arg;
+	/* Called on the writer thread after the commit (or the failure) with rc set; may be NULL. It must not
+	 * block: it hands the outcome back (resumes a connection, signals a waiter). */
+	void (*done)(struct txq_job *job);
+	int rc; /* 0, or the job's own negative value, or the STORE_E* of a failed commit */
+	struct txq_job *next;
+};
+
+int txq_start(store *st, txq **out);
+/* Completes every job already submitted, then stops the writer. */
+void txq_stop(txq *q);
+
+/* Queues a job; its done() runs later on the writer thread. After txq_stop it completes at once with
+ * STORE_EIO. */
+void txq_submit(txq *q, struct txq_job *job);
+
+/* Queues a job and waits for it: returns its rc. */
+int txq_run(txq *q, txq_fn fn, void *arg);
+
+/* For batch commands without a writer thread: runs fn in one transaction of its own on a connection from
+ * the pool, retrying once on STORE_EBUSY. */
+int txq_exec(store *st, txq_fn fn, void *arg);
+
+/* Jobs committed and batches since start (for /metrics and the benchmarks). */
+void txq_stats(txq *q, unsigned long long *jobs, unsigned long long *batches);
+
+#endif

@@ -1,0 +1,979 @@
+/*
+ * store/sqlite.c — the embedded SQLite backend.
+ *
+ * One file: WAL journal (readers never block the writer), synchronous=FULL (a commit that returned is on
+ * disk: the intake contract "answered 201 = kept" rests on it), foreign keys on, a busy timeout for the
+ * occasional second writer (a CLI command while the server runs).
+ *
+ * Every statement that carries data is prepared once per connection (SQLITE_PREPARE_PERSISTENT) from the
+ * table below and bound; nothing is ever interpolated into SQL. Migrations are constant DDL scripts run
+ * with sqlite3_exec, one transaction each, versioned by PRAGMA user_version.
+ */
+#include "store/store_int.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POOL_MAX 16
+
+/* ---- schema ------------------------------------------------------------------------------------------ */
+
+/*
+ * Times are UTC text "YYYY-MM-DDTHH:MM:SSZ": they sort as text, read well in a dump and mean the same in
+ * PostgreSQL. Ids are integers. Tables that other tables point at are never deleted from (person merges
+ * in the linkage issue will record provenance instead).
+ */
+static const char *const migrations[] = {
+	/* 1: the foundation */
+	"CREATE TABLE agency ("
+	"  code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 32),"
+	"  name TEXT NOT NULL);"
+	"CREATE TABLE api_client ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  created_at TEXT NOT NULL,"
+	"  revoked_at TEXT);"
+	"CREATE TABLE person ("
+	"  id INTEGER PRIMARY KEY,"
+	"  given_name TEXT NOT NULL DEFAULT '',"
+	"  middle_names TEXT NOT NULL DEFAULT '',"
+	"  family_name TEXT NOT NULL DEFAULT '',"
+	"  dob TEXT,"
+	"  sex TEXT NOT NULL DEFAULT '' CHECK (sex IN ('', 'M', 'F', 'U')),"
+	"  postcode TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  match_key TEXT,"
+	"  sealed INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE INDEX person_match_key ON person(match_key) WHERE match_key IS NOT NULL;"
+	"CREATE TABLE source_record ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  source_ref TEXT NOT NULL,"
+	"  payload_hash BLOB NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  link_score REAL NOT NULL,"
+	"  link_rule TEXT NOT NULL,"
+	"  decided_by TEXT NOT NULL DEFAULT 'intake',"
+	"  received_at TEXT NOT NULL,"
+	"  UNIQUE (agency, source_ref));"
+	"CREATE INDEX source_record_person ON source_record(person_id);"
+	"CREATE TABLE identifier ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('nhs', 'upn', 'local')),"
+	"  value TEXT NOT NULL,"
+	"  source_record_id INTEGER REFERENCES source_record(id),"
+	"  first_seen TEXT NOT NULL,"
+	"  UNIQUE (kind, value, person_id));"
+	"CREATE INDEX identifier_person ON identifier(person_id);"
+	"CREATE TABLE household ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  postcode TEXT NOT NULL,"
+	"  address TEXT NOT NULL);"
+	"CREATE TABLE household_member ("
+	"  household_id INTEGER NOT NULL REFERENCES household(id),"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  first_seen TEXT NOT NULL,"
+	"  last_seen TEXT NOT NULL,"
+	"  PRIMARY KEY (household_id, person_id));"
+	"CREATE INDEX household_member_person ON household_member(person_id);"
+	"CREATE TABLE relationship ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_a INTEGER NOT NULL REFERENCES person(id),"
+	"  person_b INTEGER NOT NULL REFERENCES person(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('parent', 'sibling', 'partner', 'carer', 'other')),"
+	"  source_record_id INTEGER REFERENCES source_record(id),"
+	"  started_on TEXT, ended_on TEXT,"
+	"  CHECK (person_a <> person_b));"
+	"CREATE INDEX relationship_a ON relationship(person_a);"
+	"CREATE INDEX relationship_b ON relationship(person_b);"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  source_record_id INTEGER NOT NULL UNIQUE REFERENCES source_record(id),"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  kind TEXT NOT NULL,"
+	"  occurred_at TEXT NOT NULL,"
+	"  recorded_at TEXT NOT NULL,"
+	"  summary TEXT NOT NULL,"
+	"  details TEXT NOT NULL DEFAULT '{}',"
+	"  supersedes INTEGER REFERENCES event(id));"
+	"CREATE INDEX event_chronology ON event(person_id, occurred_at DESC, id DESC);"
+	"CREATE TABLE episode ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  kind TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  ended_at TEXT,"
+	"  start_event_id INTEGER REFERENCES event(id),"
+	"  end_event_id INTEGER REFERENCES event(id),"
+	"  data TEXT NOT NULL DEFAULT '{}');"
+	"CREATE INDEX episode_person ON episode(person_id, kind);"
+	"CREATE TABLE alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER REFERENCES person(id),"
+	"  code TEXT NOT NULL,"
+	"  raised_on TEXT NOT NULL,"
+	"  due_on TEXT,"
+	"  evidence TEXT NOT NULL DEFAULT '[]',"
+	"  owner TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'escalated', 'closed')),"
+	"  acknowledged_at TEXT, escalated_at TEXT, closed_at TEXT);"
+	"CREATE INDEX alert_person ON alert(person_id, state);"
+	/* Append-only: no UPDATE or DELETE path exists in this file, and the triggers refuse any from outside. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  child_id INTEGER,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_child ON audit(child_id, id) WHERE child_id IS NOT NULL;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+};
+
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+/* ---- prepared statements ----------------------------------------------------------------------------- */
+
+enum stmt_id {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_PING,
+	S_AGENCY_UPSERT,
+	S_AGENCY_EXISTS,
+	S_CLIENT_INSERT,
+	S_CLIENT_FIND,
+	S_PERSON_INSERT,
+	S_PERSON_GET,
+	S_PERSON_BY_IDENT,
+	S_PERSON_BY_KEY,
+	S_IDENT_ADD,
+	S_IDENT_EACH,
+	S_HOUSEHOLD_UPSERT,
+	S_HOUSEHOLD_ID,
+	S_MEMBER_UPSERT,
+	S_HOUSEHOLDS_OF,
+	S_MEMBERS,
+	S_SOURCE_INSERT,
+	S_SOURCE_FIND,
+	S_EVENT_INSERT,
+	S_CHRONO_FIRST,
+	S_CHRONO_AFTER,
+	S_EVENT_COUNT,
+	S_AUDIT_APPEND,
+	S_AUDIT_COUNT,
+	S__COUNT
+};
+
+#define PERSON_COLS "id, given_name, middle_names, family_name, coalesce(dob, ''), sex, postcode, address, " \
+		    "coalesce(match_key, ''), created_at"
+
+static const char *const stmt_sql[S__COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT job",
+	[S_RELEASE] = "RELEASE job",
+	[S_ROLLBACK_TO] = "ROLLBACK TO job",
+	[S_PING] = "SELECT 1",
+	[S_AGENCY_UPSERT] = "INSERT INTO agency(code, name) VALUES (?1, ?2) "
+			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
+	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at) VALUES (?1, ?2, ?3, " NOW_SQL ")",
+	[S_CLIENT_FIND] = "SELECT id, agency FROM api_client WHERE token_hash = ?1 AND revoked_at IS NULL",
+	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
+			    "match_key, created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL ")",
+	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person WHERE id = ?1",
+	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
+	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
+	[S_IDENT_ADD] = "INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) "
+			"VALUES (?1, ?2, ?3, nullif(?4, 0), " NOW_SQL ") ON CONFLICT(kind, value, person_id) DO NOTHING",
+	[S_IDENT_EACH] = "SELECT kind, value, first_seen FROM identifier WHERE person_id = ?1 ORDER BY kind, id",
+	[S_HOUSEHOLD_UPSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) "
+			       "ON CONFLICT(key) DO NOTHING",
+	[S_HOUSEHOLD_ID] = "SELECT id FROM household WHERE key = ?1",
+	[S_MEMBER_UPSERT] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
+			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
+			    "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
+	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
+			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
+			    "ORDER BY m.last_seen DESC, h.id DESC",
+	[S_MEMBERS] = "SELECT p.id, p.given_name, p.middle_names, p.family_name, coalesce(p.dob, ''), p.sex, "
+		      "p.postcode, p.address, '', p.created_at FROM household_member m JOIN person p ON p.id = m.person_id "
+		      "WHERE m.household_id = ?1 AND p.sealed = 0 ORDER BY coalesce(p.dob, ''), p.id",
+	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
+			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ")",
+	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
+			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
+			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
+	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
+			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7)",
+	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
+			   "FROM event WHERE person_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+	[S_CHRONO_AFTER] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
+			   "FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
+			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
+	[S_AUDIT_APPEND] = "INSERT INTO audit(at, actor, action, child_id, object, detail) "
+			   "VALUES (" NOW_SQL ", ?1, ?2, nullif(?3, 0), ?4, ?5)",
+	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
+};
+
+/* ---- connections and the pool ------------------------------------------------------------------------ */
+
+struct sq_conn {
+	struct store_conn head; /* must be first */
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S__COUNT];
+	struct sq_conn *next_idle;
+};
+
+struct sq_store {
+	struct store head; /* must be first */
+	char *path;
+	pthread_mutex_t lock;
+	struct sq_conn *idle;
+	int open_conns;
+};
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_EBUSY;
+	case SQLITE_CONSTRAINT:
+		return STORE_ECONFLICT;
+	default:
+		return STORE_EIO;
+	}
+}
+
+static void conn_free(struct sq_conn *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
+{
+	struct sq_conn *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	c->head.ops = &store_sqlite_ops;
+	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 10000);
+	/* Durability and integrity settings, constant text. */
+	const char *setup = "PRAGMA journal_mode = WAL;"
+			    "PRAGMA synchronous = FULL;"
+			    "PRAGMA foreign_keys = ON;"
+			    "PRAGMA trusted_schema = OFF;";
+	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
+		goto fail;
+	}
+	return c;
+fail:
+	conn_free(c);
+	return NULL;
+}
+
+static sqlite3_stmt *stmt(struct sq_conn *c, enum stmt_id id)
+{
+	if (!c->stmt[id]) {
+		if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL) != SQLITE_OK)
+			return NULL;
+	} else {
+		sqlite3_reset(c->stmt[id]);
+		sqlite3_clear_bindings(c->stmt[id]);
+	}
+	return c->stmt[id];
+}
+
+static int sq_open(const char *path, store **out, char *err, size_t errsz)
+{
+	if (!*path) {
+		snprintf(err, errsz, "sqlite: URL needs a file path (sqlite:PATH)");
+		return STORE_EURL;
+	}
+	struct sq_store *st = calloc(1, sizeof *st);
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		snprintf(err, errsz, "out of memory");
+		return STORE_EIO;
+	}
+	st->head.ops = &store_sqlite_ops;
+	pthread_mutex_init(&st->lock, NULL);
+	/* Open one connection now so that a bad path is reported at open, not at first use. */
+	struct sq_conn *c = conn_new(path, err, errsz);
+	if (!c) {
+		pthread_mutex_destroy(&st->lock);
+		free(st->path);
+		free(st);
+		return STORE_EURL;
+	}
+	st->idle = c;
+	st->open_conns = 1;
+	*out = &st->head;
+	return STORE_OK;
+}
+
+static void sq_close(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	while (st->idle) {
+		struct sq_conn *c = st->idle;
+		st->idle = c->next_idle;
+		conn_free(c);
+	}
+	pthread_mutex_destroy(&st->lock);
+	free(st->path);
+	free(st);
+}
+
+static store_conn *sq_conn_get(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	struct sq_conn *c = NULL;
+	pthread_mutex_lock(&st->lock);
+	if (st->idle) {
+		c = st->idle;
+		st->idle = c->next_idle;
+	} else if (st->open_conns < POOL_MAX) {
+		st->open_conns++;
+		pthread_mutex_unlock(&st->lock);
+		char err[256];
+		c = conn_new(st->path, err, sizeof err);
+		pthread_mutex_lock(&st->lock);
+		if (!c)
+			st->open_conns--;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return c ? &c->head : NULL;
+}
+
+static void sq_conn_put(store *s, store_conn *sc)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	struct sq_conn *c = (struct sq_conn *)sc;
+	if (!sqlite3_get_autocommit(c->db)) /* a caller left a transaction open: never hand it on */
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_lock(&st->lock);
+	c->next_idle = st->idle;
+	st->idle = c;
+	pthread_mutex_unlock(&st->lock);
+}
+
+static const char *sq_errmsg(store_conn *sc)
+{
+	return sqlite3_errmsg(((struct sq_conn *)sc)->db);
+}
+
+/* ---- migrations -------------------------------------------------------------------------------------- */
+
+static int user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_EIO;
+}
+
+static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	struct sq_conn *c = (struct sq_conn *)sq_conn_get(s);
+	int rc = STORE_OK, v = 0;
+	if (!c) {
+		snprintf(err, errsz, "cannot connect to %s", st->path);
+		return STORE_EIO;
+	}
+	if ((rc = user_version(c->db, &v)) != STORE_OK) {
+		snprintf(err, errsz, "cannot read schema version: %s", sqlite3_errmsg(c->db));
+		goto out;
+	}
+	if (from)
+		*from = v;
+	if (v > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "database schema %d is newer than this binary (%d)", v, STORE_SCHEMA_VERSION);
+		rc = STORE_ESCHEMA;
+		goto out;
+	}
+	for (; v < STORE_SCHEMA_VERSION; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "migration %d failed: %s", v + 1, sqlite3_errmsg(c->db));
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			rc = STORE_EIO;
+			goto out;
+		}
+		if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "migration %d did not commit: %s", v + 1, sqlite3_errmsg(c->db));
+			rc = STORE_EIO;
+			goto out;
+		}
+	}
+out:
+	if (to)
+		*to = v;
+	/* Connections opened before the migration cached no statements against the old schema: statements are
+	 * prepared lazily and SQLite re-prepares on schema change. */
+	sq_conn_put(s, &c->head);
+	return rc;
+}
+
+static int sq_check_schema(store *s, char *err, size_t errsz)
+{
+	struct sq_conn *c = (struct sq_conn *)sq_conn_get(s);
+	int v = 0, rc;
+	if (!c) {
+		snprintf(err, errsz, "cannot connect to the database");
+		return STORE_EIO;
+	}
+	rc = user_version(c->db, &v);
+	sq_conn_put(s, &c->head);
+	if (rc != STORE_OK) {
+		snprintf(err, errsz, "cannot read the schema version");
+		return rc;
+	}
+	if (v != STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "database schema is version %d, this binary needs %d: run 'safeguard migrate'", v,
+			 STORE_SCHEMA_VERSION);
+		return STORE_ESCHEMA;
+	}
+	return STORE_OK;
+}
+
+/* ---- helpers for the statements ---------------------------------------------------------------------- */
+
+#define CONN(sc) ((struct sq_conn *)(sc))
+
+/* Runs a statement that returns no rows. */
+static int run(sqlite3_stmt *s)
+{
+	if (!s)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	int out = map_rc(rc);
+	sqlite3_reset(s);
+	return out;
+}
+
+static void text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+/* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
+ * that shows as a shortened value, never an overflow). */
+static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t dstsz)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	int n = sqlite3_column_bytes(s, i);
+	size_t len = v ? (size_t)n : 0;
+	if (len >= dstsz)
+		len = dstsz - 1;
+	if (len)
+		memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+static const char *col_str(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? (const char *)v : "";
+}
+
+/* A statement returning one integer (or NULL, read as 0). */
+static int one_int(sqlite3_stmt *s, int64_t *out)
+{
+	if (!s)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+/* ---- transactions ------------------------------------------------------------------------------------ */
+
+static int sq_begin(store_conn *c) { return run(stmt(CONN(c), S_BEGIN)); }
+static int sq_commit(store_conn *c) { return run(stmt(CONN(c), S_COMMIT)); }
+static int sq_rollback(store_conn *c) { return run(stmt(CONN(c), S_ROLLBACK)); }
+static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
+static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
+
+static int sq_savepoint_rollback(store_conn *c)
+{
+	int rc = run(stmt(CONN(c), S_ROLLBACK_TO));
+	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
+}
+
+static int sq_ping(store_conn *c)
+{
+	int64_t one = 0;
+	int rc = one_int(stmt(CONN(c), S_PING), &one);
+	return rc ? rc : (one == 1 ? STORE_OK : STORE_EIO);
+}
+
+/* ---- agencies and clients ---------------------------------------------------------------------------- */
+
+static int sq_agency_upsert(store_conn *c, const char *code, const char *name)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_UPSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, code);
+	text(s, 2, name);
+	return run(s);
+}
+
+static int sq_agency_exists(store_conn *c, const char *code, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_EXISTS);
+	int64_t v = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, code);
+	int rc = one_int(s, &v);
+	*found = v == 1;
+	return rc;
+}
+
+static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			    const char *label, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, agency);
+	sqlite3_bind_blob(s, 2, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	text(s, 3, label);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
+			  bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_FIND);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, out->agency, sizeof out->agency);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+/* ---- persons ----------------------------------------------------------------------------------------- */
+
+static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, p->given_name);
+	text(s, 2, p->middle_names);
+	text(s, 3, p->family_name);
+	text(s, 4, p->dob);
+	text(s, 5, p->sex);
+	text(s, 6, p->postcode);
+	text(s, 7, p->address);
+	text(s, 8, p->match_key);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static void person_row(sqlite3_stmt *s, struct store_person *p)
+{
+	p->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, p->given_name, sizeof p->given_name);
+	col_copy(s, 2, p->middle_names, sizeof p->middle_names);
+	col_copy(s, 3, p->family_name, sizeof p->family_name);
+	col_copy(s, 4, p->dob, sizeof p->dob);
+	col_copy(s, 5, p->sex, sizeof p->sex);
+	col_copy(s, 6, p->postcode, sizeof p->postcode);
+	col_copy(s, 7, p->address, sizeof p->address);
+	col_copy(s, 8, p->match_key, sizeof p->match_key);
+	col_copy(s, 9, p->created_at, sizeof p->created_at);
+}
+
+static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		person_row(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_BY_IDENT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, kind);
+	text(s, 2, value);
+	return one_int(s, person_id);
+}
+
+static int sq_person_by_match_key(store_conn *c, const char *key, int64_t *person_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_BY_KEY);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, key);
+	return one_int(s, person_id);
+}
+
+static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
+			     int64_t source_record_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_IDENT_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, kind);
+	text(s, 3, value);
+	sqlite3_bind_int64(s, 4, source_record_id);
+	return run(s);
+}
+
+/* Walks the rows of a prepared, bound statement, calling row() for each; stops early when row() does. */
+static int each_row(sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg), void *arg)
+{
+	int rc, r = STORE_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((r = row(s, arg)) != 0)
+			break;
+	if (r == 0)
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct ident_walk {
+	store_identifier_fn fn;
+	void *ctx;
+};
+
+static int ident_row(sqlite3_stmt *s, void *arg)
+{
+	struct ident_walk *w = arg;
+	return w->fn(col_str(s, 0), col_str(s, 1), col_str(s, 2), w->ctx);
+}
+
+static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_IDENT_EACH);
+	struct ident_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return each_row(s, ident_row, &w);
+}
+
+/* ---- households -------------------------------------------------------------------------------------- */
+
+static int sq_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
+			     int64_t person_id, const char *seen_at, int64_t *household_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEHOLD_UPSERT);
+	int rc;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, key);
+	text(s, 2, postcode);
+	text(s, 3, address);
+	if ((rc = run(s)) != STORE_OK)
+		return rc;
+	if (!(s = stmt(CONN(c), S_HOUSEHOLD_ID)))
+		return STORE_EIO;
+	text(s, 1, key);
+	if ((rc = one_int(s, household_id)) != STORE_OK)
+		return rc;
+	if (!(s = stmt(CONN(c), S_MEMBER_UPSERT)))
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, *household_id);
+	sqlite3_bind_int64(s, 2, person_id);
+	text(s, 3, seen_at);
+	return run(s);
+}
+
+struct hh_walk {
+	store_household_fn fn;
+	void *ctx;
+};
+
+static int hh_row(sqlite3_stmt *s, void *arg)
+{
+	struct hh_walk *w = arg;
+	struct store_household h;
+	h.id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, h.postcode, sizeof h.postcode);
+	col_copy(s, 2, h.address, sizeof h.address);
+	col_copy(s, 3, h.last_seen, sizeof h.last_seen);
+	return w->fn(&h, w->ctx);
+}
+
+static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEHOLDS_OF);
+	struct hh_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return each_row(s, hh_row, &w);
+}
+
+struct member_walk {
+	store_member_fn fn;
+	void *ctx;
+	struct store_person p; /* reused per row: 4 KiB is too much to put on the stack for each */
+};
+
+static int member_row(sqlite3_stmt *s, void *arg)
+{
+	struct member_walk *w = arg;
+	person_row(s, &w->p);
+	return w->fn(&w->p, w->ctx);
+}
+
+static int sq_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MEMBERS);
+	if (!s)
+		return STORE_EIO;
+	struct member_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, household_id);
+	int rc = each_row(s, member_row, w);
+	free(w);
+	return rc;
+}
+
+/* ---- source records and events ----------------------------------------------------------------------- */
+
+static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, r->agency);
+	text(s, 2, r->source_ref);
+	sqlite3_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash, SQLITE_STATIC);
+	text(s, 4, r->payload);
+	sqlite3_bind_int64(s, 5, r->person_id);
+	sqlite3_bind_double(s, 6, r->link_score);
+	text(s, 7, r->link_rule);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
+			  bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SOURCE_FIND);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, agency);
+	text(s, 2, source_ref);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(s, 0);
+		const void *h = sqlite3_column_blob(s, 1);
+		if (h && sqlite3_column_bytes(s, 1) == (int)sizeof out->payload_hash)
+			memcpy(out->payload_hash, h, sizeof out->payload_hash);
+		out->person_id = sqlite3_column_int64(s, 2);
+		out->link_score = sqlite3_column_double(s, 3);
+		col_copy(s, 4, out->received_at, sizeof out->received_at);
+		out->event_id = sqlite3_column_int64(s, 5);
+		snprintf(out->agency, sizeof out->agency, "%s", agency);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, e->person_id);
+	sqlite3_bind_int64(s, 2, e->source_record_id);
+	text(s, 3, e->agency);
+	text(s, 4, e->kind);
+	text(s, 5, e->occurred_at);
+	text(s, 6, e->summary);
+	text(s, 7, e->details && *e->details ? e->details : "{}");
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct event_walk {
+	store_event_fn fn;
+	void *ctx;
+};
+
+static int event_row(sqlite3_stmt *s, void *arg)
+{
+	struct event_walk *w = arg;
+	struct store_event e;
+	e.id = sqlite3_column_int64(s, 0);
+	e.person_id = sqlite3_column_int64(s, 1);
+	e.source_record_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, e.agency, sizeof e.agency);
+	col_copy(s, 4, e.kind, sizeof e.kind);
+	col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
+	col_copy(s, 6, e.recorded_at, sizeof e.recorded_at);
+	e.summary = col_str(s, 7);
+	e.details = col_str(s, 8);
+	return w->fn(&e, w->ctx);
+}
+
+static int sq_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+			 void *ctx)
+{
+	bool after = page->before_at != NULL;
+	sqlite3_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int(s, 2, page->limit);
+	if (after) {
+		text(s, 3, page->before_at);
+		sqlite3_bind_int64(s, 4, page->before_id);
+	}
+	return each_row(s, event_row, &w);
+}
+
+static int sq_event_count(store_conn *c, int64_t person_id, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_COUNT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return one_int(s, n);
+}
+
+/* ---- audit ------------------------------------------------------------------------------------------- */
+
+static int sq_audit_append(store_conn *c, const struct store_audit *a)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_APPEND);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, a->actor);
+	text(s, 2, a->action);
+	sqlite3_bind_int64(s, 3, a->child_id);
+	text(s, 4, a->object);
+	text(s, 5, a->detail);
+	return run(s);
+}
+
+static int sq_audit_count(store_conn *c, int64_t *n)
+{
+	return one_int(stmt(CONN(c), S_AUDIT_COUNT), n);
+}
+
+const struct store_ops store_sqlite_ops = {
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.check_schema = sq_check_schema,
+	.conn_get = sq_conn_get,
+	.conn_put = sq_conn_put,
+	.errmsg = sq_errmsg,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.savepoint_release = sq_release,
+	.savepoint_rollback = sq_savepoint_rollback,
+	.ping = sq_ping,
+	.agency_upsert = sq_agency_upsert,
+	.agency_exists = sq_agency_exists,
+	.client_insert = sq_client_insert,
+	.client_find = sq_client_find,
+	.person_insert = sq_person_insert,
+	.person_get = sq_person_get,
+	.person_by_identifier = sq_person_by_identifier,
+	.person_by_match_key = sq_person_by_match_key,
+	.identifier_add = sq_identifier_add,
+	.identifiers_each = sq_identifiers_each,
+	.household_join = sq_household_join,
+	.households_of = sq_households_of,
+	.household_members = sq_household_members,
+	.source_insert = sq_source_insert,
+	.source_find = sq_source_find,
+	.event_insert = sq_event_insert,
+	.chronology = sq_chronology,
+	.event_count = sq_event_count,
+	.audit_append = sq_audit_append,
+	.audit_count = sq_audit_count,
+};

@@ -1,0 +1,199 @@
+/*
+ * store/store.c — picks the backend from the URL and forwards each store.h call to it.
+ * One forwarding function per row of struct store_ops; they carry no logic of their own.
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Backends by URL scheme. */
+static const struct store_ops *const backends[] = {&store_sqlite_ops};
+
+int store_open(const char *url, store **out, char *err, size_t errsz)
+{
+	*out = NULL;
+	const char *colon = url ? strchr(url, ':') : NULL;
+	if (!colon) {
+		snprintf(err, errsz, "database URL must look like sqlite:PATH");
+		return STORE_EURL;
+	}
+	size_t n = (size_t)(colon - url);
+	for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
+		if (strlen(backends[i]->scheme) == n && memcmp(backends[i]->scheme, url, n) == 0)
+			return backends[i]->open(colon + 1, out, err, errsz);
+	snprintf(err, errsz, "no database backend for \"%.*s:\" (have: sqlite:PATH)", (int)(n > 20 ? 20 : n), url);
+	return STORE_EURL;
+}
+
+void store_close(store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+int store_migrate(store *st, int *from, int *to, char *err, size_t errsz)
+{
+	return st->ops->migrate(st, from, to, err, errsz);
+}
+
+int store_check_schema(store *st, char *err, size_t errsz)
+{
+	return st->ops->check_schema(st, err, errsz);
+}
+
+store_conn *store_conn_get(store *st)
+{
+	return st->ops->conn_get(st);
+}
+
+void store_conn_put(store *st, store_conn *c)
+{
+	if (c)
+		st->ops->conn_put(st, c);
+}
+
+const char *store_conn_errmsg(store_conn *c)
+{
+	return c->ops->errmsg(c);
+}
+
+int store_begin(store_conn *c)
+{
+	return c->ops->begin(c);
+}
+
+int store_commit(store_conn *c)
+{
+	return c->ops->commit(c);
+}
+
+int store_rollback(store_conn *c)
+{
+	return c->ops->rollback(c);
+}
+
+int store_savepoint(store_conn *c)
+{
+	return c->ops->savepoint(c);
+}
+
+int store_savepoint_release(store_conn *c)
+{
+	return c->ops->savepoint_release(c);
+}
+
+int store_savepoint_rollback(store_conn *c)
+{
+	return c->ops->savepoint_rollback(c);
+}
+
+int store_ping(store_conn *c)
+{
+	return c->ops->ping(c);
+}
+
+int store_agency_upsert(store_conn *c, const char *code, const char *name)
+{
+	return c->ops->agency_upsert(c, code, name);
+}
+
+int store_agency_exists(store_conn *c, const char *code, bool *found)
+{
+	return c->ops->agency_exists(c, code, found);
+}
+
+int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *label, int64_t *id)
+{
+	return c->ops->client_insert(c, agency, hash, label, id);
+}
+
+int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out, bool *found)
+{
+	return c->ops->client_find(c, hash, out, found);
+}
+
+int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id)
+{
+	return c->ops->person_insert(c, p, id);
+}
+
+int store_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
+{
+	return c->ops->person_get(c, id, out, found);
+}
+
+int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
+{
+	return c->ops->person_by_identifier(c, kind, value, person_id);
+}
+
+int store_person_by_match_key(store_conn *c, const char *key, int64_t *person_id)
+{
+	return c->ops->person_by_match_key(c, key, person_id);
+}
+
+int store_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value, int64_t source_record_id)
+{
+	return c->ops->identifier_add(c, person_id, kind, value, source_record_id);
+}
+
+int store_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx)
+{
+	return c->ops->identifiers_each(c, person_id, fn, ctx);
+}
+
+int store_household_join(store_conn *c, const char *key, const char *postcode, const char *address, int64_t person_id, const char *seen_at, int64_t *household_id)
+{
+	return c->ops->household_join(c, key, postcode, address, person_id, seen_at, household_id);
+}
+
+int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx)
+{
+	return c->ops->households_of(c, person_id, fn, ctx);
+}
+
+int store_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx)
+{
+	return c->ops->household_members(c, household_id, fn, ctx);
+}
+
+int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
+{
+	return c->ops->source_insert(c, r, id);
+}
+
+int store_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out, bool *found)
+{
+	return c->ops->source_find(c, agency, source_ref, out, found);
+}
+
+int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
+{
+	return c->ops->event_insert(c, e, id);
+}
+
+int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+{
+	return c->ops->chronology(c, person_id, page, fn, ctx);
+}
+
+int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
+{
+	return c->ops->event_count(c, person_id, n);
+}
+
+int store_audit_append(store_conn *c, const struct store_audit *a)
+{
+	return c->ops->audit_append(c, a);
+}
+
+int store_audit_count(store_conn *c, int64_t *n)
+{
+	return c->ops->audit_count(c, n);
+}
+
+int store_schema_latest(void)
+{
+	return STORE_SCHEMA_VERSION;
+}

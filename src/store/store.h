@@ -1,0 +1,192 @@
+/*
+ * store/store.h — the only door to the database.
+ *
+ * A store is opened from a URL ("sqlite:PATH" today; "postgresql://..." is the next backend) and hands out
+ * connections. Everything above this header sees the two opaque types and the functions below; SQL, the
+ * dialect and the driver live behind it in one backend file each (store/sqlite.c), dispatched through
+ * struct store_ops (store_int.h). Adding a backend adds a file and a row in store.c, nothing above.
+ *
+ * Threads: a store is shared by every thread; a store_conn is used by one thread at a time (take it with
+ * store_conn_get, give it back with store_conn_put).
+ *
+ * Transactions: the caller (service/) owns them. store_begin starts a write transaction; every store_* call
+ * that writes must run inside one. Savepoints nest inside it so that one job of a group commit can fail
+ * without undoing the others (service/txq.c).
+ *
+ * Errors: 0 on success, a negative STORE_E* on failure. "Not found" is not a failure: finders set *found.
+ * store_conn_errmsg() says what the database said; it never holds personal data (values are bound, not
+ * interpolated, so they do not appear in messages).
+ *
+ * Strings handed to callbacks are valid only for the duration of the callback.
+ */
+#ifndef SAFEGUARD_STORE_STORE_H
+#define SAFEGUARD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct store_conn store_conn;
+
+enum {
+	STORE_OK = 0,
+	STORE_EIO = -1,       /* the database failed: disk, corruption, lost connection */
+	STORE_EBUSY = -2,     /* another writer held the lock past the timeout */
+	STORE_ECONFLICT = -3, /* a uniqueness rule would be broken */
+	STORE_EURL = -4,      /* the URL names no backend we have, or cannot be opened */
+	STORE_ESCHEMA = -5,   /* the schema is newer than this binary, or not migrated */
+};
+
+#define STORE_TOKEN_HASH_LEN 32
+#define STORE_CODE_MAX 32    /* agency codes, kinds, identifier kinds */
+#define STORE_TS_LEN 20      /* YYYY-MM-DDTHH:MM:SSZ */
+#define STORE_NAME_BYTES 401 /* 100 characters of UTF-8 and the NUL */
+#define STORE_ADDR_BYTES 1201
+
+/* ---- opening, schema, connections ---------------------------------------------------------------- */
+
+/* Opens the database named by url; creates an SQLite file if missing. Does not migrate. */
+int store_open(const char *url, store **out, char *err, size_t errsz);
+void store_close(store *st);
+
+/* Brings the schema to this binary's version in one transaction per step. *from and *to may be NULL. */
+int store_migrate(store *st, int *from, int *to, char *err, size_t errsz);
+/* STORE_ESCHEMA unless the schema is exactly this binary's version. */
+int store_check_schema(store *st, char *err, size_t errsz);
+int store_schema_latest(void);
+
+store_conn *store_conn_get(store *st); /* NULL when no connection can be made */
+void store_conn_put(store *st, store_conn *c);
+const char *store_conn_errmsg(store_conn *c);
+
+int store_begin(store_conn *c); /* a write transaction, taking the write lock now */
+int store_commit(store_conn *c);
+int store_rollback(store_conn *c);
+int store_savepoint(store_conn *c);
+int store_savepoint_release(store_conn *c);
+int store_savepoint_rollback(store_conn *c); /* undo to the savepoint and release it */
+
+/* A cheap query proving the database answers (for /healthz). */
+int store_ping(store_conn *c);
+
+/* ---- agencies and their API clients --------------------------------------------------------------- */
+
+int store_agency_upsert(store_conn *c, const char *code, const char *name);
+int store_agency_exists(store_conn *c, const char *code, bool *found);
+
+struct store_client {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+};
+
+int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			const char *label, int64_t *id);
+/* Finds a client that is not revoked by the hash of its token. */
+int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
+		      bool *found);
+
+/* ---- persons, identifiers, households ------------------------------------------------------------- */
+
+struct store_person {
+	int64_t id;
+	char given_name[STORE_NAME_BYTES];
+	char middle_names[STORE_NAME_BYTES];
+	char family_name[STORE_NAME_BYTES];
+	char dob[11]; /* YYYY-MM-DD or "" */
+	char sex[2];  /* "M", "F", "U" or "" */
+	char postcode[9];
+	char address[STORE_ADDR_BYTES];
+	char match_key[STORE_NAME_BYTES * 2 + 12]; /* deterministic identity key, or "" (service/identity.c) */
+	char created_at[STORE_TS_LEN + 1];
+};
+
+int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id);
+int store_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found);
+/* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
+int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
+/* The oldest person with this match key; 0 when none. */
+int store_person_by_match_key(store_conn *c, const char *key, int64_t *person_id);
+
+/* Adds the identifier unless the person already has it. */
+int store_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
+			 int64_t source_record_id);
+typedef int (*store_identifier_fn)(const char *kind, const char *value, const char *first_seen, void *ctx);
+int store_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx);
+
+/* The household at a normalised address key, created if new; the person is recorded as living there. */
+int store_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
+			 int64_t person_id, const char *seen_at, int64_t *household_id);
+
+struct store_household {
+	int64_t id;
+	char postcode[9];
+	char address[STORE_ADDR_BYTES];
+	char last_seen[STORE_TS_LEN + 1];
+};
+typedef int (*store_household_fn)(const struct store_household *h, void *ctx);
+/* The person's households, most recently seen first. */
+int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
+typedef int (*store_member_fn)(const struct store_person *p, void *ctx);
+int store_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx);
+
+/* ---- what agencies sent, and the chronology --------------------------------------------------------- */
+
+struct store_source_record {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+	const char *source_ref;
+	uint8_t payload_hash[32]; /* BLAKE2b-256 of the canonical request: tells a retry from a different record */
+	const char *payload;      /* the request as sent */
+	int64_t person_id;
+	double link_score;
+	const char *link_rule; /* how the person was found: "nhs", "upn", "name_dob", "new" */
+	char received_at[STORE_TS_LEN + 1];
+	int64_t event_id; /* filled by store_source_find */
+};
+
+int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id);
+/* Finds by (agency, source_ref); out->source_ref/payload/link_rule are not filled. */
+int store_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
+		      bool *found);
+
+struct store_event {
+	int64_t id;
+	int64_t person_id;
+	int64_t source_record_id;
+	char agency[STORE_CODE_MAX + 1];
+	char kind[STORE_CODE_MAX + 1];
+	char occurred_at[STORE_TS_LEN + 1];
+	char recorded_at[STORE_TS_LEN + 1];
+	const char *summary;
+	const char *details; /* a JSON object as text */
+};
+
+int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
+
+/* Keyset paging: events strictly older than (before_at, before_id) in (occurred_at DESC, id DESC) order;
+ * before_at NULL for the first page. */
+struct store_page {
+	const char *before_at;
+	int64_t before_id;
+	int limit;
+};
+typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
+int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+		     void *ctx);
+int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
+
+/* ---- audit ------------------------------------------------------------------------------------------- */
+
+struct store_audit {
+	const char *actor;  /* "client:3:police", "cli", "user:..." */
+	const char *action; /* "event.create", "child.read", "chronology.read", "token.create" */
+	int64_t child_id;   /* 0 when the entry concerns no child */
+	const char *object; /* what was touched: "event:42" */
+	const char *detail; /* no personal data: ids, counts, outcomes */
+};
+
+int store_audit_append(store_conn *c, const struct store_audit *a);
+int store_audit_count(store_conn *c, int64_t *n);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * store/store_int.h — what a backend implements. Only the files in store/ include this.
+ *
+ * Every backend's connection and store structs begin with the common header below, so store.c can
+ * dispatch without knowing the backend. One row of struct store_ops per function of store.h.
+ */
+#ifndef SAFEGUARD_STORE_INT_H
+#define SAFEGUARD_STORE_INT_H
+
+#include "store/store.h"
+
+/* The schema version this binary speaks; each backend has the same numbered migrations. */
+#define STORE_SCHEMA_VERSION 1
+
+struct store_ops {
+	const char *scheme; /* "sqlite" */
+	int (*open)(const char *rest, store **out, char *err, size_t errsz);
+	void (*close)(store *st);
+	int (*migrate)(store *st, int *from, int *to, char *err, size_t errsz);
+	int (*check_schema)(store *st, char *err, size_t errsz);
+	store_conn *(*conn_get)(store *st);
+	void (*conn_put)(store *st, store_conn *c);
+	const char *(*errmsg)(store_conn *c);
+	int (*begin)(store_conn *c);
+	int (*commit)(store_conn *c);
+	int (*rollback)(store_conn *c);
+	int (*savepoint)(store_conn *c);
+	int (*savepoint_release)(store_conn *c);
+	int (*savepoint_rollback)(store_conn *c);
+	int (*ping)(store_conn *c);
+	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
+	int (*agency_exists)(store_conn *c, const char *code, bool *found);
+	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			     const char *label, int64_t *id);
+	int (*client_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
+			   bool *found);
+	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
+	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
+	int (*person_by_identifier)(store_conn *c, const char *kind, const char *value, int64_t *person_id);
+	int (*person_by_match_key)(store_conn *c, const char *key, int64_t *person_id);
+	int (*identifier_add)(store_conn *c, int64_t person_id, const char *kind, const char *value,
+			      int64_t source_record_id);
+	int (*identifiers_each)(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx);
+	int (*household_join)(store_conn *c, const char *key, const char *postcode, const char *address,
+			      int64_t person_id, const char *seen_at, int64_t *household_id);
+	int (*households_of)(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
+	int (*household_members)(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx);
+	int (*source_insert)(store_conn *c, const struct store_source_record *r, int64_t *id);
+	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
+			   struct store_source_record *out, bool *found);
+	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
+	int (*chronology)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+			  void *ctx);
+	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
+	int (*audit_append)(store_conn *c, const struct store_audit *a);
+	int (*audit_count)(store_conn *c, int64_t *n);
+};
+
+/* The common head of every backend's structs. */
+struct store {
+	const struct store_ops *ops;
+};
+struct store_conn {
+	const struct store_ops *ops;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif
