@@ -25,10 +25,12 @@ struct date {
 #define TS_UTC_LEN 20   /* YYYY-MM-DDTHH:MM:SSZ */
 
 bool date_is_leap(int y);
-int date_days_in_month(int y, int m);
+int date_days_in_month(int y, int m); /* 0 when m is not 1..12 */
 bool date_valid(struct date d);
 
-/* Days since 1970-01-01 (negative before) and back. */
+/* Days since 1970-01-01 (negative before) and back. date_to_days is meaningful for valid dates only;
+ * date_from_days clamps to 0001-01-01..9999-12-31, so it always returns a valid date.
+ * date_cmp returns -1, 0 or 1. */
 int64_t date_to_days(struct date d);
 struct date date_from_days(int64_t days);
 int date_cmp(struct date a, struct date b);
@@ -37,15 +39,18 @@ int date_cmp(struct date a, struct date b);
 int date_parse_iso(const char *s, struct date *out);
 /* "DD/MM/YYYY" (one-digit day or month allowed: "3/5/2016"). */
 int date_parse_dmy(const char *s, struct date *out);
-void date_format_iso(struct date d, char out[DATE_ISO_LEN + 1]);
+void date_format_iso(struct date d, char out[DATE_ISO_LEN + 1]); /* "0000-00-00" for an invalid date */
 
-/* Whole years of age on a day (birthday on 29 Feb counts on 28 Feb in common years: 1 Mar is later). */
+/* Whole years of age on a day (birthday on 29 Feb counts on 28 Feb in common years: 1 Mar is later).
+ * -1 when either date is invalid or on is before dob. */
 int date_age_years(struct date dob, struct date on);
 
 /* RFC 3339 timestamp: "YYYY-MM-DDTHH:MM:SS" with optional fraction (ignored) and "Z" or "+hh:mm"/"-hh:mm";
  * 't' and ' ' are accepted for 'T', 'z' for 'Z'. Leap second 60 is rejected (DATE_EIMPOSSIBLE).
- * Writes seconds since the Unix epoch, UTC. */
+ * Writes seconds since the Unix epoch, UTC. An instant whose UTC date is outside years 1..9999 (after the
+ * offset is applied) is DATE_EIMPOSSIBLE. *epoch is untouched on failure. */
 int ts_parse_rfc3339(const char *s, int64_t *epoch);
+/* Instants outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z are clamped to that range. */
 void ts_format_utc(int64_t epoch, char out[TS_UTC_LEN + 1]);
 /* The UTC calendar date of an instant. */
 struct date ts_utc_date(int64_t epoch);

@@ -24,6 +24,8 @@ bool text_has_controls(const char *s, size_t len);
  * "oneilsmith"); any other punctuation and runs of white space become one space; no leading or
  * trailing space. Other scripts are kept as their UTF-8 bytes. Writes at most outsz bytes including
  * the NUL; returns the length written, or -1 when out is too small (out then holds a truncated prefix).
+ * Digits are kept. Malformed UTF-8 bytes become U+FFFD each, so the result is always valid UTF-8, and a
+ * truncated prefix ends on a whole character. -1 also when in or out is NULL or outsz is 0.
  */
 int text_name_fold(const char *in, char *out, size_t outsz);
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmarks of the real binary over real HTTP on loopback (wrk), against a real SQLite file on disk.
+#   bench/run.sh            intake and chronology reads (about a minute)
+#   SECONDS_PER_RUN=30 bench/run.sh
+# Prints one line per measurement; docs/BENCHMARKS.md records the figures and the machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
+make --no-print-directory -s all
+bin=$root/build/safeguard
+secs=${SECONDS_PER_RUN:-15}
+work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-bench.XXXXXX")
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+db="sqlite:$work/bench.db"
+"$bin" migrate --db "$db" >/dev/null
+export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education | tail -n 1)
+"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/serve.out")
+[ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(uname -r)"
+echo "sqlite $(sqlite3 --version | cut -d' ' -f1), WAL, synchronous=FULL, file on $(df --output=source "$work" | tail -n 1)"
+
+report() { # name, result line, extra
+  local r=$1 line=$2
+  local req dur p50 p99 errs
+  req=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+  errs=$(sed -n 's/.*errors_status=\([0-9]*\).*/\1/p' <<<"$line")
+  dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
+  p50=$(sed -n 's/.*p50_us=\([0-9]*\).*/\1/p' <<<"$line")
+  p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$line")
+  awk -v n="$r" -v q="$req" -v d="$dur" -v a="$p50" -v b="$p99" -v e="$errs" 'BEGIN {
+    printf "%-34s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", n, q / (d / 1e6), a / 1000, b / 1000, q, e }'
+}
+
+# 1. Intake: 32 concurrent clients, every answer a durable commit.
+line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
+report "intake POST /api/v1/events (c=32)" "$line"
+events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
+awk -v e="$events" -v d="$dur" 'BEGIN { printf "%-34s %8.0f events/s on disk (%d events in the file)\n", "  durable", e / (d / 1e6), e }'
+commits=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_commits_total //p')
+jobs=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_jobs_total //p')
+awk -v j="$jobs" -v c="$commits" 'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
+
+# 2. Chronology reads of a child with 500 events, 16 concurrent clients.
+body() { printf '{"source_ref":"CHRONO-%d","kind":"concern","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":{}}' "$1" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1"; }
+child=""
+for i in $(seq 1 500); do
+  out=$(curl -s -H "Authorization: Bearer $SAFEGUARD_TOKEN" -H 'Content-Type: application/json' -d "$(body "$i")" "$url/api/v1/events")
+  child=$(sed -n 's/.*"child_id":\([0-9]*\).*/\1/p' <<<"$out")
+done
+n=$(sqlite3 -readonly "$work/bench.db" "select count(*) from event where person_id = $child")
+export SAFEGUARD_PATH="/api/v1/children/$child/chronology?limit=100"
+line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+report "chronology, 100 of $n events (c=16)" "$line"
+export SAFEGUARD_PATH="/api/v1/children/$child/chronology?limit=500"
+line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+report "chronology, 500 of $n events (c=16)" "$line"
+export SAFEGUARD_PATH="/api/v1/children/$child"
+line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+report "child record (c=16)" "$line"
