@@ -201,77 +201,95 @@ fail:
 
 /* ---- GET /api/v1/children/{id} and /chronology ---- */
 
+/* Strings from the store were validated as UTF-8 on the way in: no need to check them again per row. */
+static json_t *str(const char *s)
+{
+	return json_stringn_nocheck(s, strlen(s));
+}
+
 struct read_job {
-	struct txq_job job;
+	struct children_access access; /* first: the audit entry gates the read */
 	struct api *a;
 	http_request *rq;
 	struct caller who;
-	int64_t child_id;
-	bool found;
-	/* chronology */
+	bool chronology;
 	struct store_page page;
 	char before_at[STORE_TS_LEN + 1];
 	int rows;
-	json_t *doc;    /* built during the transaction, sent after the commit */
-	json_t *list;   /* events or identifiers */
+	json_t *list;       /* events or identifiers */
+	json_t *doc;
 	json_t *households;
-	json_t *members; /* of the household being walked */
+	json_t *members;    /* of the household being walked */
 	char last_at[STORE_TS_LEN + 1];
 	int64_t last_id;
 };
 
+static void read_job_free(void *arg)
+{
+	struct read_job *j = arg;
+	json_decref(j->doc);
+	json_decref(j->list);
+	json_decref(j->households);
+	free(j);
+}
+
 static json_t *person_json(const struct store_person *p)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "given_name", p->given_name, "middle_names",
-			 p->middle_names, "family_name", p->family_name, "dob",
-			 p->dob[0] ? json_string(p->dob) : json_null(), "sex", p->sex, "postcode", p->postcode,
-			 "address", p->address);
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "given_name", str(p->given_name));
+	json_object_set_new_nocheck(o, "middle_names", str(p->middle_names));
+	json_object_set_new_nocheck(o, "family_name", str(p->family_name));
+	json_object_set_new_nocheck(o, "dob", p->dob[0] ? str(p->dob) : json_null());
+	json_object_set_new_nocheck(o, "sex", str(p->sex));
+	json_object_set_new_nocheck(o, "postcode", str(p->postcode));
+	json_object_set_new_nocheck(o, "address", str(p->address));
+	return o;
 }
 
 static int on_person(const struct store_person *p, void *ctx)
 {
 	struct read_job *j = ctx;
-	json_object_set_new(j->doc, "person", person_json(p));
+	json_object_set_new_nocheck(j->doc, "person", person_json(p));
 	return 0;
 }
 
 static int on_identifier(const char *kind, const char *value, const char *first_seen, void *ctx)
 {
 	struct read_job *j = ctx;
-	json_array_append_new(j->list, json_pack("{s:s, s:s, s:s}", "kind", kind, "value", value, "first_seen",
-						 first_seen));
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "kind", str(kind));
+	json_object_set_new_nocheck(o, "value", str(value));
+	json_object_set_new_nocheck(o, "first_seen", str(first_seen));
+	json_array_append_new(j->list, o);
 	return 0;
 }
 
 static int on_household(const struct store_household *h, void *ctx)
 {
 	struct read_job *j = ctx;
+	json_t *o = json_object();
 	j->members = json_array();
-	json_array_append_new(j->households,
-			      json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)h->id, "postcode", h->postcode,
-					"address", h->address, "last_seen", h->last_seen, "members", j->members));
+	json_object_set_new_nocheck(o, "id", json_integer(h->id));
+	json_object_set_new_nocheck(o, "postcode", str(h->postcode));
+	json_object_set_new_nocheck(o, "address", str(h->address));
+	json_object_set_new_nocheck(o, "last_seen", str(h->last_seen));
+	json_object_set_new_nocheck(o, "members", j->members);
+	json_array_append_new(j->households, o);
 	return 0;
 }
 
 static int on_member(const struct store_person *p, void *ctx)
 {
 	struct read_job *j = ctx;
-	if (p->id == j->child_id)
+	if (p->id == j->access.child_id)
 		return 0; /* the others who live there */
-	json_array_append_new(j->members, json_pack("{s:I, s:s, s:s, s:o}", "child_id", (json_int_t)p->id,
-						    "given_name", p->given_name, "family_name", p->family_name,
-						    "dob", p->dob[0] ? json_string(p->dob) : json_null()));
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "child_id", json_integer(p->id));
+	json_object_set_new_nocheck(o, "given_name", str(p->given_name));
+	json_object_set_new_nocheck(o, "family_name", str(p->family_name));
+	json_object_set_new_nocheck(o, "dob", p->dob[0] ? str(p->dob) : json_null());
+	json_array_append_new(j->members, o);
 	return 0;
-}
-
-static int child_run(store_conn *c, void *arg)
-{
-	struct read_job *j = arg;
-	static const struct child_visitor v = {on_person, on_identifier, on_household, on_member};
-	j->doc = json_object();
-	j->list = json_array();
-	j->households = json_array();
-	return children_read(c, j->who.actor, j->child_id, &v, j, &j->found);
 }
 
 static int on_event(const struct store_event *e, void *ctx)
@@ -280,46 +298,68 @@ static int on_event(const struct store_event *e, void *ctx)
 	if (++j->rows > j->page.limit - 1)
 		return 0; /* the extra row only tells that there is a next page */
 	const struct event_kind *k = event_kind_find(e->kind);
-	json_t *details = json_loads(e->details, 0, NULL);
-	json_array_append_new(j->list,
-			      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)e->id, "kind",
-					e->kind, "kind_label", k ? k->label : e->kind, "occurred_at", e->occurred_at,
-					"recorded_at", e->recorded_at, "agency", e->agency, "summary", e->summary,
-					"details", details ? details : json_object()));
+	/* details were stored as compact JSON by intake; most are empty. */
+	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "id", json_integer(e->id));
+	json_object_set_new_nocheck(o, "kind", str(e->kind));
+	json_object_set_new_nocheck(o, "kind_label", str(k ? k->label : e->kind));
+	json_object_set_new_nocheck(o, "occurred_at", str(e->occurred_at));
+	json_object_set_new_nocheck(o, "recorded_at", str(e->recorded_at));
+	json_object_set_new_nocheck(o, "agency", str(e->agency));
+	json_object_set_new_nocheck(o, "summary", str(e->summary));
+	json_object_set_new_nocheck(o, "details", details ? details : json_object());
+	json_array_append_new(j->list, o);
 	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
 	j->last_id = e->id;
 	return 0;
 }
 
-static int chronology_run(store_conn *c, void *arg)
+/* On the writer thread, once the audit entry is durable (or failed): wake the request. */
+static void read_audited(struct children_access *access)
 {
-	struct read_job *j = arg;
-	j->list = json_array();
-	return children_chronology(c, j->who.actor, j->child_id, &j->page, on_event, j, &j->found);
+	struct read_job *j = (struct read_job *)access;
+	http_resume(j->rq);
 }
 
-static void read_done(struct txq_job *job)
+/* Back on a server thread: read and answer. */
+static void read_continue(http_request *rq, void *ctx)
 {
-	struct read_job *j = (struct read_job *)job;
+	struct read_job *j = ctx;
 	struct api *a = j->a;
-	bool chronology = job->run == chronology_run;
-	if (job->rc < 0) {
-		fprintf(stderr, "safeguard: read failed (store error %d)\n", job->rc);
-		reply_store_failure(a, j->rq, job->rc);
-	} else if (!j->found) {
-		reply_simple(a, j->rq, 404, "not_found", "child_id", "there is no child with this id");
-	} else if (chronology) {
+	bool found = false;
+	int rc;
+	if (!j->access.audited) {
+		fprintf(stderr, "safeguard: audit of a read failed (store error %d)\n", j->access.rc);
+		reply_store_failure(a, rq, j->access.rc);
+		goto out;
+	}
+	j->list = json_array();
+	if (j->chronology) {
+		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found);
+	} else {
+		static const struct child_visitor v = {on_person, on_identifier, on_household, on_member};
+		j->doc = json_object();
+		j->households = json_array();
+		rc = children_read(a->st, &j->access, &v, j, &found);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "safeguard: read failed (store error %d)\n", rc);
+		reply_store_failure(a, rq, rc);
+	} else if (!found) {
+		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+	} else if (j->chronology) {
 		json_t *next = json_null();
 		if (j->rows >= j->page.limit) { /* one more row than asked for was there */
 			char cursor[64];
 			snprintf(cursor, sizeof cursor, "%s_%lld", j->last_at, (long long)j->last_id);
 			next = json_string(cursor);
 		}
-		reply_json(a, j->rq, 200,
-			   json_pack("{s:I, s:O, s:o}", "child_id", (json_int_t)j->child_id, "events", j->list,
+		reply_json(a, rq, 200,
+			   json_pack("{s:I, s:O, s:o}", "child_id", (json_int_t)j->access.child_id, "events", j->list,
 				     "next_cursor", next));
 	} else {
-		json_object_set_new(j->doc, "child_id", json_integer(j->child_id));
+		json_object_set_new(j->doc, "child_id", json_integer(j->access.child_id));
 		json_object_set(j->doc, "identifiers", j->list);
 		json_t *hh = json_array_get(j->households, 0);
 		json_object_set(j->doc, "household", hh ? hh : json_null());
@@ -327,13 +367,10 @@ static void read_done(struct txq_job *job)
 		for (size_t i = 1; i < json_array_size(j->households); i++)
 			json_array_append(previous, json_array_get(j->households, i));
 		json_object_set_new(j->doc, "previous_households", previous);
-		reply_json(a, j->rq, 200, json_incref(j->doc));
+		reply_json(a, rq, 200, json_incref(j->doc));
 	}
-	http_resume(j->rq);
-	json_decref(j->doc);
-	json_decref(j->list);
-	json_decref(j->households);
-	free(j);
+out:
+	read_job_free(j);
 }
 
 static bool parse_id(const char *s, size_t n, int64_t *out)
@@ -384,34 +421,35 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 {
 	const char *slash = strchr(rest, '/');
 	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
-	bool chronology = false;
-	if (slash) {
-		if (strcmp(slash, "/chronology") != 0) {
-			reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-			return;
-		}
-		chronology = true;
+	if (slash && strcmp(slash, "/chronology") != 0) {
+		reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+		return;
 	}
 	struct read_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
+	j->chronology = slash != NULL;
 	if (!authenticate(a, rq, &j->who))
 		goto fail;
-	if (!parse_id(rest, idlen, &j->child_id)) {
+	if (!parse_id(rest, idlen, &j->access.child_id)) {
 		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 		goto fail;
 	}
-	if (chronology && !parse_page(a, rq, j))
+	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
 	j->a = a;
 	j->rq = rq;
-	j->job.run = chronology ? chronology_run : child_run;
-	j->job.arg = j;
-	j->job.done = read_done;
+	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
+	j->access.action = j->chronology ? "chronology.read" : "child.read";
+	if (j->chronology)
+		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s", j->page.limit - 1,
+			 j->page.before_at ? ", next page" : "");
+	j->access.done = read_audited;
+	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);
-	txq_submit(a->q, &j->job);
+	children_access_audit(a->q, &j->access);
 	return;
 fail:
 	free(j);

@@ -40,6 +40,9 @@ struct http_request {
 	size_t resp_len;
 	struct header extra[MAX_EXTRA_HEADERS];
 	int nextra;
+	http_handler cont;
+	void *cont_ctx;
+	void (*cont_release)(void *ctx);
 };
 
 /* ---- request accessors ---- */
@@ -117,6 +120,13 @@ void http_suspend(http_request *rq)
 void http_resume(http_request *rq)
 {
 	MHD_resume_connection(rq->conn);
+}
+
+void http_continue_with(http_request *rq, http_handler fn, void *ctx, void (*release)(void *ctx))
+{
+	rq->cont = fn;
+	rq->cont_ctx = ctx;
+	rq->cont_release = release;
 }
 
 static bool has_extra(const http_request *rq, const char *name)
@@ -233,6 +243,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				return MHD_YES; /* answered later, after http_resume() */
 		}
 	}
+	if (!rq->responded && rq->cont) { /* resumed: the rest of the work runs here */
+		http_handler fn = rq->cont;
+		rq->cont = NULL;
+		fn(rq, rq->cont_ctx);
+	}
 	if (!rq->responded)
 		respond_error(rq, 500, "internal", "no answer was produced");
 	return queue(rq);
@@ -244,6 +259,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_request *rq = *con_cls;
 	if (!rq)
 		return;
+	if (rq->cont && rq->cont_release)
+		rq->cont_release(rq->cont_ctx);
 	free(rq->body);
 	free(rq->resp);
 	for (int i = 0; i < rq->nextra; i++) {

@@ -58,4 +58,9 @@ void http_add_header(http_request *rq, const char *name, const char *value);
 void http_suspend(http_request *rq);
 void http_resume(http_request *rq);
 
+/* For work that must wait for another thread and then run on a server thread (a read that may start only
+ * once its audit entry is durable): set before http_suspend(); after http_resume(), fn(rq, ctx) runs on a
+ * server thread and must answer. If the request ends before fn runs, release(ctx) is called instead. */
+void http_continue_with(http_request *rq, http_handler fn, void *ctx, void (*release)(void *ctx));
+
 #endif

@@ -3,78 +3,126 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int audit_read(store_conn *c, const char *actor, const char *action, int64_t child_id, bool found,
-		      const char *detail)
+static int audit_run(store_conn *c, void *arg)
 {
+	struct children_access *a = arg;
 	char object[40];
-	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
-	struct store_audit a = {
-		.actor = actor,
-		.action = action,
-		.child_id = found ? child_id : 0,
+	snprintf(object, sizeof object, "child:%lld", (long long)a->child_id);
+	struct store_audit e = {
+		.actor = a->actor,
+		.action = a->action,
+		.child_id = a->child_id,
 		.object = object,
-		.detail = found ? detail : "not found",
+		.detail = a->detail,
 	};
-	return store_audit_append(c, &a);
+	return store_audit_append(c, &e);
 }
 
-struct hh_ctx {
-	store_conn *c;
+static void audit_done(struct txq_job *job)
+{
+	struct children_access *a = (struct children_access *)job;
+	a->rc = job->rc;
+	a->audited = job->rc == STORE_OK;
+	a->done(a);
+}
+
+void children_access_audit(txq *q, struct children_access *a)
+{
+	a->audited = false;
+	a->job.run = audit_run;
+	a->job.arg = a;
+	a->job.done = audit_done;
+	txq_submit(q, &a->job);
+}
+
+/* Runs fn in one read snapshot on a pooled connection. */
+static int in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg)
+{
+	store_conn *c = store_conn_get(st);
+	int rc;
+	if (!c)
+		return STORE_EIO;
+	if ((rc = store_begin_read(c)) == STORE_OK) {
+		rc = fn(c, arg);
+		int end = store_commit(c); /* ends the snapshot; nothing was written */
+		if (rc == STORE_OK)
+			rc = end;
+	}
+	store_conn_put(st, c);
+	return rc;
+}
+
+struct read_args {
+	const struct children_access *a;
 	const struct child_visitor *v;
 	void *ctx;
+	bool *found;
+	store_conn *c;
+	const struct store_page *page;
+	store_event_fn fn;
 };
 
 static int on_household(const struct store_household *h, void *arg)
 {
-	struct hh_ctx *x = arg;
+	struct read_args *r = arg;
 	int rc;
-	if (x->v->household && (rc = x->v->household(h, x->ctx)) != 0)
+	if (r->v->household && (rc = r->v->household(h, r->ctx)) != 0)
 		return rc;
-	if (x->v->member)
-		return store_household_members(x->c, h->id, x->v->member, x->ctx);
+	if (r->v->member)
+		return store_household_members(r->c, h->id, r->v->member, r->ctx);
 	return 0;
 }
 
-int children_read(store_conn *c, const char *actor, int64_t child_id, const struct child_visitor *v, void *ctx,
-		  bool *found)
+static int read_run(store_conn *c, void *arg)
 {
-	struct store_person *p = malloc(sizeof *p);
+	struct read_args *r = arg;
+	struct store_person *p = malloc(sizeof *p); /* 4 KiB: not on a server thread's stack */
 	int rc;
 	if (!p)
 		return STORE_EIO;
-	*found = false;
-	if ((rc = store_person_get(c, child_id, p, found)) != STORE_OK)
+	r->c = c;
+	if ((rc = store_person_get(c, r->a->child_id, p, r->found)) != STORE_OK || !*r->found)
 		goto out;
-	if ((rc = audit_read(c, actor, "child.read", child_id, *found, "")) != STORE_OK || !*found)
+	if (r->v->person && (rc = r->v->person(p, r->ctx)) != 0)
 		goto out;
-	if (v->person && (rc = v->person(p, ctx)) != 0)
+	if (r->v->identifier && (rc = store_identifiers_each(c, r->a->child_id, r->v->identifier, r->ctx)) != 0)
 		goto out;
-	if (v->identifier && (rc = store_identifiers_each(c, child_id, v->identifier, ctx)) != 0)
-		goto out;
-	struct hh_ctx x = {c, v, ctx};
-	if (v->household || v->member)
-		rc = store_households_of(c, child_id, on_household, &x);
+	if (r->v->household || r->v->member)
+		rc = store_households_of(c, r->a->child_id, on_household, r);
 out:
 	free(p);
 	return rc;
 }
 
-int children_chronology(store_conn *c, const char *actor, int64_t child_id, const struct store_page *page,
-			store_event_fn fn, void *ctx, bool *found)
+int children_read(store *st, const struct children_access *a, const struct child_visitor *v, void *ctx,
+		  bool *found)
 {
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found};
+	return in_snapshot(st, read_run, &r);
+}
+
+static int chronology_run(store_conn *c, void *arg)
+{
+	struct read_args *r = arg;
 	struct store_person *p = malloc(sizeof *p);
 	int rc;
-	char detail[48];
 	if (!p)
 		return STORE_EIO;
-	*found = false;
-	if ((rc = store_person_get(c, child_id, p, found)) != STORE_OK)
-		goto out;
-	snprintf(detail, sizeof detail, "limit %d%s", page->limit - 1, page->before_at ? ", next page" : "");
-	if ((rc = audit_read(c, actor, "chronology.read", child_id, *found, detail)) != STORE_OK || !*found)
-		goto out;
-	rc = store_chronology(c, child_id, page, fn, ctx);
-out:
+	if ((rc = store_person_get(c, r->a->child_id, p, r->found)) == STORE_OK && *r->found)
+		rc = store_chronology(c, r->a->child_id, r->page, r->fn, r->ctx);
 	free(p);
 	return rc;
+}
+
+int children_chronology(store *st, const struct children_access *a, const struct store_page *page,
+			store_event_fn fn, void *ctx, bool *found)
+{
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn};
+	return in_snapshot(st, chronology_run, &r);
 }

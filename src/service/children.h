@@ -1,6 +1,13 @@
 /*
- * service/children.h — reading a child's record. Every read appends an audit entry (who, what, which
- * child) in the same transaction, so a read that was shown was recorded. Run inside a txq job.
+ * service/children.h — reading a child's record, each read answerable.
+ *
+ * A read is two steps, and the first gates the second:
+ *   1. children_access_audit() queues the audit entry (who, what, which child) on the write queue; its
+ *      done() runs once the entry is durable.
+ *   2. children_read() / children_chronology() read on any connection, in one snapshot, and refuse
+ *      (CHILDREN_ENOAUDIT) unless given an access whose entry is on disk.
+ * So no data is read, let alone shown, that the audit does not already hold; and reads run on as many
+ * threads as the server has, while the audit entries of concurrent reads share one commit.
  *
  * Until the access-control issue brings the policy module, any authenticated agency client may read any
  * child; the audit is what makes each read answerable.
@@ -10,7 +17,26 @@
 
 #include <stdbool.h>
 
+#include "service/txq.h"
 #include "store/store.h"
+
+enum { CHILDREN_ENOAUDIT = -100 };
+
+struct children_access {
+	struct txq_job job; /* private */
+	char actor[64];
+	const char *action; /* "child.read", "chronology.read" (static strings) */
+	int64_t child_id;
+	char detail[48];    /* no personal data: paging, purpose */
+	bool audited;       /* set when the entry is durable */
+	int rc;             /* the store's answer when it is not */
+	/* Called on the writer thread when the entry is durable or has failed; must not block. */
+	void (*done)(struct children_access *a);
+	void *ctx;
+};
+
+/* Queues the audit entry of a read. */
+void children_access_audit(txq *q, struct children_access *a);
 
 /* What a reader is shown of a child, delivered piece by piece. Any callback may be NULL. A non-zero
  * return stops the walk and becomes the result. */
@@ -21,8 +47,8 @@ struct child_visitor {
 	int (*member)(const struct store_person *p, void *ctx);
 };
 
-/* *found false (and nothing shown) when there is no such child; the attempt is audited either way. */
-int children_read(store_conn *c, const char *actor, int64_t child_id, const struct child_visitor *v, void *ctx,
+/* *found false (and nothing shown) when there is no such child. */
+int children_read(store *st, const struct children_access *a, const struct child_visitor *v, void *ctx,
 		  bool *found);
 
 #define CHRONOLOGY_PAGE_MAX 500
@@ -30,7 +56,7 @@ int children_read(store_conn *c, const char *actor, int64_t child_id, const stru
 
 /* One page of the child's multi-agency chronology, newest first. page->limit counts the one extra row the
  * caller asks for to learn whether a next page exists. */
-int children_chronology(store_conn *c, const char *actor, int64_t child_id, const struct store_page *page,
+int children_chronology(store *st, const struct children_access *a, const struct store_page *page,
 			store_event_fn fn, void *ctx, bool *found);
 
 #endif

@@ -148,6 +148,7 @@ static const char *const migrations[] = {
 
 enum stmt_id {
 	S_BEGIN,
+	S_BEGIN_READ,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_SAVEPOINT,
@@ -185,6 +186,7 @@ enum stmt_id {
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN DEFERRED",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_SAVEPOINT] = "SAVEPOINT job",
@@ -535,6 +537,7 @@ static int one_int(sqlite3_stmt *s, int64_t *out)
 /* ---- transactions ------------------------------------------------------------------------------------ */
 
 static int sq_begin(store_conn *c) { return run(stmt(CONN(c), S_BEGIN)); }
+static int sq_begin_read(store_conn *c) { return run(stmt(CONN(c), S_BEGIN_READ)); }
 static int sq_commit(store_conn *c) { return run(stmt(CONN(c), S_COMMIT)); }
 static int sq_rollback(store_conn *c) { return run(stmt(CONN(c), S_ROLLBACK)); }
 static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
@@ -950,6 +953,7 @@ const struct store_ops store_sqlite_ops = {
 	.conn_put = sq_conn_put,
 	.errmsg = sq_errmsg,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.savepoint = sq_savepoint,

@@ -63,6 +63,11 @@ int store_begin(store_conn *c)
 	return c->ops->begin(c);
 }
 
+int store_begin_read(store_conn *c)
+{
+	return c->ops->begin_read(c);
+}
+
 int store_commit(store_conn *c)
 {
 	return c->ops->commit(c);

@@ -60,7 +60,8 @@ store_conn *store_conn_get(store *st); /* NULL when no connection can be made */
 void store_conn_put(store *st, store_conn *c);
 const char *store_conn_errmsg(store_conn *c);
 
-int store_begin(store_conn *c); /* a write transaction, taking the write lock now */
+int store_begin(store_conn *c);      /* a write transaction, taking the write lock now */
+int store_begin_read(store_conn *c); /* a read transaction: one consistent snapshot; end with commit */
 int store_commit(store_conn *c);
 int store_rollback(store_conn *c);
 int store_savepoint(store_conn *c);

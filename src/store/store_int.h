@@ -22,6 +22,7 @@ struct store_ops {
 	void (*conn_put)(store *st, store_conn *c);
 	const char *(*errmsg)(store_conn *c);
 	int (*begin)(store_conn *c);
+	int (*begin_read)(store_conn *c);
 	int (*commit)(store_conn *c);
 	int (*rollback)(store_conn *c);
 	int (*savepoint)(store_conn *c);
