@@ -14,6 +14,11 @@
 /* A clock that runs a little fast on an agency's server must not bounce its records. */
 #define FUTURE_TOLERANCE_SECONDS (24 * 60 * 60)
 
+/* Coded fields (dates, identifiers, kinds) are judged by their format; this bound only stops a megabyte
+ * "date" early, and is loose so that a near miss ("2016-05-03T00:00:00Z" for a date) gets the format's
+ * message rather than "too long". */
+#define CODED_MAX 64
+
 void api_error_set(struct api_error *e, int status, const char *code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -23,6 +28,11 @@ void api_error_set(struct api_error *e, int status, const char *code, const char
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
+	/* A message may quote the parser, which may quote the client's bytes: keep it printable ASCII so it can
+	 * always be sent back as a JSON string. */
+	for (char *c = e->message; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 }
 
 /* Only these keys may appear: a misspelt key ("occured_at") is an error, not a silently dropped value. */
@@ -113,21 +123,24 @@ static void copy_trimmed(char *dst, size_t dstsz, const char *s)
 static int parse_subject(json_t *subj, int64_t now, struct identity_subject *s, struct api_error *err)
 {
 	const char *given, *middle, *family, *dob, *sex, *postcode, *address, *nhs, *upn;
+	if (!subj || json_is_null(subj)) {
+		api_error_set(err, 400, "missing_field", "subject", "subject is required");
+		return -1;
+	}
 	if (!json_is_object(subj)) {
-		api_error_set(err, 400, subj ? "wrong_type" : "missing_field", "subject",
-			      subj ? "subject must be an object" : "subject is required");
+		api_error_set(err, 400, "wrong_type", "subject", "subject must be an object");
 		return -1;
 	}
 	if (check_keys(subj, subject_keys, sizeof subject_keys / sizeof subject_keys[0], "subject.", err) ||
 	    get_string(subj, "given_name", "subject.given_name", false, EVENT_NAME_MAX, false, &given, err) ||
 	    get_string(subj, "middle_names", "subject.middle_names", false, EVENT_NAME_MAX, false, &middle, err) ||
 	    get_string(subj, "family_name", "subject.family_name", false, EVENT_NAME_MAX, false, &family, err) ||
-	    get_string(subj, "dob", "subject.dob", false, 10, false, &dob, err) ||
-	    get_string(subj, "sex", "subject.sex", false, 1, false, &sex, err) ||
-	    get_string(subj, "postcode", "subject.postcode", false, 16, false, &postcode, err) ||
+	    get_string(subj, "dob", "subject.dob", false, CODED_MAX, false, &dob, err) ||
+	    get_string(subj, "sex", "subject.sex", false, CODED_MAX, false, &sex, err) ||
+	    get_string(subj, "postcode", "subject.postcode", false, CODED_MAX, false, &postcode, err) ||
 	    get_string(subj, "address", "subject.address", false, EVENT_ADDRESS_MAX, false, &address, err) ||
-	    get_string(subj, "nhs_number", "subject.nhs_number", false, 16, false, &nhs, err) ||
-	    get_string(subj, "upn", "subject.upn", false, 16, false, &upn, err))
+	    get_string(subj, "nhs_number", "subject.nhs_number", false, CODED_MAX, false, &nhs, err) ||
+	    get_string(subj, "upn", "subject.upn", false, CODED_MAX, false, &upn, err))
 		return -1;
 
 	memset(s, 0, sizeof *s);
@@ -210,7 +223,7 @@ int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_re
 	*details_text = NULL;
 	memset(rq, 0, sizeof *rq);
 	/* Duplicate keys are refused: two values for one field leave the record ambiguous. */
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!doc) {
 		api_error_set(err, 400, "invalid_json", "", "the body is not valid JSON (line %d, column %d): %.120s",
 			      jerr.line, jerr.column, jerr.text);
@@ -222,8 +235,8 @@ int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_re
 	}
 	if (check_keys(doc, top_keys, sizeof top_keys / sizeof top_keys[0], "", err) ||
 	    get_string(doc, "source_ref", "source_ref", true, EVENT_SOURCE_REF_MAX, false, &source_ref, err) ||
-	    get_string(doc, "kind", "kind", true, 64, false, &kind, err) ||
-	    get_string(doc, "occurred_at", "occurred_at", true, 40, false, &occurred_at, err) ||
+	    get_string(doc, "kind", "kind", true, CODED_MAX, false, &kind, err) ||
+	    get_string(doc, "occurred_at", "occurred_at", true, CODED_MAX, false, &occurred_at, err) ||
 	    get_string(doc, "summary", "summary", true, EVENT_SUMMARY_MAX, true, &summary, err))
 		goto fail;
 

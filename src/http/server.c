@@ -340,7 +340,6 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SECONDS,
 				MHD_OPTION_CONNECTION_LIMIT, 1000u,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
 	if (!s->d) {

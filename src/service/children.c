@@ -7,13 +7,16 @@ static int audit_run(store_conn *c, void *arg)
 {
 	struct children_access *a = arg;
 	char object[40];
+	int rc = store_person_exists(c, a->child_id, &a->exists);
+	if (rc != STORE_OK)
+		return rc;
 	snprintf(object, sizeof object, "child:%lld", (long long)a->child_id);
 	struct store_audit e = {
 		.actor = a->actor,
 		.action = a->action,
-		.child_id = a->child_id,
+		.child_id = a->exists ? a->child_id : 0,
 		.object = object,
-		.detail = a->detail,
+		.detail = a->exists ? a->detail : "no such child",
 	};
 	return store_audit_append(c, &e);
 }

@@ -29,6 +29,8 @@ struct children_access {
 	int64_t child_id;
 	char detail[48];    /* no personal data: paging, purpose */
 	bool audited;       /* set when the entry is durable */
+	bool exists;        /* whether the id held a child when audited (an attempt on no child is kept too,
+			     * with no child attached, so probing ids is visible to the auditor) */
 	int rc;             /* the store's answer when it is not */
 	/* Called on the writer thread when the entry is durable or has failed; must not block. */
 	void (*done)(struct children_access *a);

@@ -161,6 +161,7 @@ enum stmt_id {
 	S_CLIENT_FIND,
 	S_PERSON_INSERT,
 	S_PERSON_GET,
+	S_PERSON_EXISTS,
 	S_PERSON_BY_IDENT,
 	S_PERSON_BY_KEY,
 	S_IDENT_ADD,
@@ -201,6 +202,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL ")",
 	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person WHERE id = ?1",
+	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
 	[S_IDENT_ADD] = "INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) "
@@ -663,6 +665,18 @@ static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bo
 	return r;
 }
 
+static int sq_person_exists(store_conn *c, int64_t id, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_EXISTS);
+	int64_t n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one_int(s, &n);
+	*found = n == 1;
+	return rc;
+}
+
 static int sq_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_BY_IDENT);
@@ -966,6 +980,7 @@ const struct store_ops store_sqlite_ops = {
 	.client_find = sq_client_find,
 	.person_insert = sq_person_insert,
 	.person_get = sq_person_get,
+	.person_exists = sq_person_exists,
 	.person_by_identifier = sq_person_by_identifier,
 	.person_by_match_key = sq_person_by_match_key,
 	.identifier_add = sq_identifier_add,

@@ -128,6 +128,11 @@ int store_person_get(store_conn *c, int64_t id, struct store_person *out, bool *
 	return c->ops->person_get(c, id, out, found);
 }
 
+int store_person_exists(store_conn *c, int64_t id, bool *found)
+{
+	return c->ops->person_exists(c, id, found);
+}
+
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
 {
 	return c->ops->person_by_identifier(c, kind, value, person_id);

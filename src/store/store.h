@@ -104,6 +104,7 @@ struct store_person {
 
 int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id);
 int store_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found);
+int store_person_exists(store_conn *c, int64_t id, bool *found);
 /* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 /* The oldest person with this match key; 0 when none. */

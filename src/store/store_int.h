@@ -37,6 +37,7 @@ struct store_ops {
 			   bool *found);
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
+	int (*person_exists)(store_conn *c, int64_t id, bool *found);
 	int (*person_by_identifier)(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 	int (*person_by_match_key)(store_conn *c, const char *key, int64_t *person_id);
 	int (*identifier_add)(store_conn *c, int64_t person_id, const char *kind, const char *value,

@@ -1,0 +1,392 @@
+// Intake, identity resolution, households, chronology, audit, routing and headers over real HTTP.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  allChronology, count, counts, event, freshArea, getChild, getChronology, nhsNumbers, postEvent,
+  removeDir, request, sql, startServer,
+} from './lib.mjs';
+
+let area;
+let server;
+let url;
+let tok;
+const nhs = nhsNumbers(400000000); // fresh valid NHS numbers for this file
+
+before(async () => {
+  area = freshArea('intake');
+  tok = area.tokens;
+  server = await startServer(area.db);
+  url = server.url;
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+function auditCount(action, childId) {
+  return count(area.db, 'audit', `action = '${action}'${childId !== undefined ? ` and child_id = ${Number(childId)}` : ''}`);
+}
+
+function assertSecurityHeaders(r, { api = true } = {}) {
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('x-frame-options'), 'DENY');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  assert.ok(r.headers.get('content-security-policy'), 'Content-Security-Policy is set');
+  if (api) assert.equal(r.headers.get('cache-control'), 'no-store');
+}
+
+async function create(token, body) {
+  const r = await postEvent(url, token, body);
+  assert.equal(r.status, 201, `expected 201 for ${JSON.stringify(body)}: ${r.text}`);
+  assert.ok(Number.isInteger(r.json.id) && r.json.id > 0, r.text);
+  assert.ok(Number.isInteger(r.json.child_id) && r.json.child_id > 0, r.text);
+  return r.json;
+}
+
+describe('operators', () => {
+  test('GET /healthz answers 200 {"status":"ok"} with security headers', async () => {
+    const r = await request(`${url}/healthz`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: 'ok' });
+    assertSecurityHeaders(r, { api: false });
+  });
+
+  test('GET /metrics answers Prometheus text that counts created events', async () => {
+    const metric = (text, name) => {
+      const m = new RegExp(`^${name.replace(/[{}"=]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
+      assert.ok(m, `metric ${name} in:\n${text}`);
+      return Number(m[1]);
+    };
+    const r1 = await request(`${url}/metrics`);
+    assert.equal(r1.status, 200);
+    assert.match(r1.headers.get('content-type'), /^text\/plain/);
+    assertSecurityHeaders(r1, { api: false });
+    const lines = r1.text.trimEnd().split('\n');
+    assert.ok(lines.length > 0);
+    for (const line of lines) {
+      assert.match(line, /^(# (TYPE|HELP) [a-zA-Z_:][a-zA-Z0-9_:]* .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [0-9.eE+-]+)$/,
+        `not Prometheus text: ${line}`);
+    }
+    const before1 = metric(r1.text, 'safeguard_events_total{outcome="created"}');
+    await create(tok.police, event({ source_ref: 'METRICS-1' }, { nhs_number: nhs.next().value, given_name: 'Metric' }));
+    const r2 = await request(`${url}/metrics`);
+    assert.equal(metric(r2.text, 'safeguard_events_total{outcome="created"}'), before1 + 1);
+  });
+});
+
+describe('intake', () => {
+  test('201 on a new record, 200 with the same ids on a replay, nothing new written', async () => {
+    const body = event({ source_ref: 'PN-2025-0001' });
+    const before1 = counts(area.db);
+    const first = await postEvent(url, tok.police, body);
+    assert.equal(first.status, 201, first.text);
+    assertSecurityHeaders(first);
+    assert.match(first.headers.get('content-type'), /^application\/json/);
+    const after1 = counts(area.db);
+    assert.equal(after1.event, before1.event + 1);
+    assert.equal(after1.source_record, before1.source_record + 1);
+    assert.equal(after1.audit, before1.audit + 1);
+    assert.equal(count(area.db, 'event', `id = ${first.json.id} and person_id = ${first.json.child_id}`), 1);
+
+    // The same record with other key order and white space, and a charset parameter.
+    const { subject: s, ...rest } = body;
+    const reordered = {
+      details: rest.details, summary: rest.summary, subject: Object.fromEntries(Object.entries(s).reverse()),
+      occurred_at: rest.occurred_at, kind: rest.kind, source_ref: rest.source_ref,
+    };
+    const replay = await postEvent(url, tok.police, JSON.stringify(reordered, null, 3),
+      { contentType: 'application/json; charset=utf-8' });
+    assert.equal(replay.status, 200, replay.text);
+    assert.deepEqual(replay.json, first.json);
+    assert.deepEqual(counts(area.db), after1, 'a replay writes nothing');
+  });
+
+  test('409 source_ref_conflict for the same source_ref with different content, nothing written', async () => {
+    const body = event({ source_ref: 'PN-CONFLICT-1' }, { nhs_number: nhs.next().value, given_name: 'Conflict' });
+    const first = await create(tok.police, body);
+    const before1 = counts(area.db);
+    const r = await postEvent(url, tok.police, { ...body, summary: 'A different account of the day' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.code, 'source_ref_conflict');
+    assert.equal(r.json.error.field, 'source_ref');
+    assertSecurityHeaders(r);
+    assert.deepEqual(counts(area.db), before1, 'a conflict writes nothing');
+    // The original is untouched.
+    const c = await getChronology(url, tok.police, first.child_id);
+    assert.equal(c.status, 200);
+    assert.equal(c.json.events.length, 1);
+    assert.equal(c.json.events[0].summary, body.summary);
+  });
+
+  test('another agency may use the same source_ref: a separate record about the same child', async () => {
+    const body = event({ source_ref: 'SHARED-REF-7' }, { nhs_number: nhs.next().value, given_name: 'Shared' });
+    const a = await create(tok.police, body);
+    const b = await create(tok.health, body);
+    assert.notEqual(b.id, a.id);
+    assert.equal(b.child_id, a.child_id);
+    assert.equal(count(area.db, 'source_record', `source_ref = 'SHARED-REF-7'`), 2);
+    const c = await getChronology(url, tok.education, a.child_id);
+    assert.equal(c.status, 200);
+    assert.deepEqual(c.json.events.map((e) => e.agency).sort(), ['health', 'police']);
+  });
+});
+
+describe('identity resolution', () => {
+  test('a valid NHS number already held finds the same child whatever the name', async () => {
+    const n = nhs.next().value;
+    const a = await create(tok.health, event({ source_ref: 'ID-NHS-1' }, { nhs_number: n, given_name: 'Nadia', family_name: 'Rahman', dob: '2015-01-02' }));
+    const b = await create(tok.police, event({ source_ref: 'ID-NHS-2' }, { nhs_number: n, given_name: 'Nadine', family_name: 'Smith', dob: '2014-02-01', postcode: '', address: '' }));
+    assert.equal(b.child_id, a.child_id);
+  });
+
+  test('a valid UPN already held finds the same child', async () => {
+    const upn = 'B801200005001';
+    const a = await create(tok.education, event({ source_ref: 'ID-UPN-1' }, { nhs_number: '', upn, given_name: 'Ula', family_name: 'Peters', dob: '2013-07-08' }));
+    const b = await create(tok.social_care, event({ source_ref: 'ID-UPN-2' }, { nhs_number: '', upn, given_name: 'Ulla', family_name: 'Petersen', dob: '2013-08-07' }));
+    assert.equal(b.child_id, a.child_id);
+    const child = await getChild(url, tok.education, a.child_id);
+    assert.equal(child.status, 200);
+    assert.ok(child.json.identifiers.some((i) => i.kind === 'upn' && i.value === upn), child.text);
+  });
+
+  const folds = [
+    ['case', { given_name: 'Amara', family_name: 'Okafor' }, { given_name: 'AMARA', family_name: 'okafor' }],
+    ['accents', { given_name: 'Zoë', family_name: 'Brontë' }, { given_name: 'Zoe', family_name: 'Bronte' }],
+    ['apostrophes', { given_name: 'Siobhan', family_name: "O'Neil" }, { given_name: 'Siobhan', family_name: 'ONeil' }],
+    ['hyphens', { given_name: 'Mary-Jane', family_name: 'Smith-Jones' }, { given_name: 'MaryJane', family_name: 'SmithJones' }],
+  ];
+  for (const [what, first, second] of folds) {
+    test(`same given name, family name and dob after folding ${what} is the same child`, async () => {
+      const common = { nhs_number: '', upn: '', dob: '2012-03-04', postcode: '', address: '' };
+      const a = await create(tok.police, event({ source_ref: `ID-FOLD-${what}-1` }, { ...common, ...first }));
+      const b = await create(tok.housing, event({ source_ref: `ID-FOLD-${what}-2` }, { ...common, ...second }));
+      assert.equal(b.child_id, a.child_id, `${JSON.stringify(first)} vs ${JSON.stringify(second)}`);
+    });
+  }
+
+  test('same name but another dob, or another name with the same dob, is a new child', async () => {
+    const common = { nhs_number: '', upn: '', postcode: '', address: '' };
+    const a = await create(tok.police, event({ source_ref: 'ID-NEW-1' }, { ...common, given_name: 'Tobias', family_name: 'Grey', dob: '2011-05-06' }));
+    const b = await create(tok.police, event({ source_ref: 'ID-NEW-2' }, { ...common, given_name: 'Tobias', family_name: 'Grey', dob: '2011-06-05' }));
+    const c = await create(tok.police, event({ source_ref: 'ID-NEW-3' }, { ...common, given_name: 'Tobin', family_name: 'Grey', dob: '2011-05-06' }));
+    assert.equal(new Set([a.child_id, b.child_id, c.child_id]).size, 3);
+  });
+});
+
+describe('children', () => {
+  test('GET a child: person, identifiers, household members excluding the child itself', async () => {
+    const n1 = nhs.next().value;
+    const n2 = nhs.next().value;
+    const home = { postcode: 'LS7 3QT', address: '4 Chapel Street' };
+    const a = await create(tok.health, event({ source_ref: 'HH-1' }, { ...home, nhs_number: n1, given_name: 'Ivy', family_name: 'Moss', dob: '2014-09-10', sex: 'F' }));
+    const b = await create(tok.health, event({ source_ref: 'HH-2' }, { postcode: 'ls73qt', address: '4 Chapel Street', nhs_number: n2, given_name: 'Oscar', family_name: 'Moss', dob: '2017-01-20', sex: 'M' }));
+    assert.notEqual(a.child_id, b.child_id);
+
+    const ra = await getChild(url, tok.police, a.child_id);
+    assert.equal(ra.status, 200, ra.text);
+    assertSecurityHeaders(ra);
+    assert.equal(ra.json.child_id, a.child_id);
+    assert.deepEqual(ra.json.person, {
+      given_name: 'Ivy', middle_names: '', family_name: 'Moss', dob: '2014-09-10', sex: 'F',
+      postcode: 'LS7 3QT', address: '4 Chapel Street',
+    });
+    assert.equal(ra.json.identifiers.length, 1, ra.text);
+    assert.equal(ra.json.identifiers[0].kind, 'nhs');
+    assert.equal(ra.json.identifiers[0].value, n1);
+    assert.equal(typeof ra.json.identifiers[0].first_seen, 'string');
+    const hh = ra.json.household;
+    assert.ok(hh && typeof hh === 'object', ra.text);
+    assert.equal(hh.postcode, 'LS7 3QT');
+    assert.equal(hh.address, '4 Chapel Street');
+    assert.equal(typeof hh.last_seen, 'string');
+    assert.deepEqual(hh.members, [{ child_id: b.child_id, given_name: 'Oscar', family_name: 'Moss', dob: '2017-01-20' }]);
+    assert.ok(Array.isArray(ra.json.previous_households));
+
+    const rb = await getChild(url, tok.police, b.child_id);
+    assert.equal(rb.status, 200);
+    assert.equal(rb.json.household.id, hh.id);
+    assert.deepEqual(rb.json.household.members.map((m) => m.child_id), [a.child_id]);
+  });
+
+  test('a child known without an address has household null', async () => {
+    const a = await create(tok.police, event({ source_ref: 'NOHOME-1' }, { nhs_number: nhs.next().value, given_name: 'Nomad', postcode: '', address: '' }));
+    const r = await getChild(url, tok.police, a.child_id);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.household, null);
+    assert.deepEqual(r.json.previous_households, []);
+  });
+
+  test('unknown or non-numeric child ids answer 404 not_found; probes of well-formed ids are audited with no child', async () => {
+    const audits = count(area.db, 'audit');
+    const probes = count(area.db, 'audit', "detail = 'no such child' and child_id is null");
+    for (const path of ['/api/v1/children/999999', '/api/v1/children/abc', '/api/v1/children/999999/chronology',
+      '/api/v1/children/abc/chronology', '/api/v1/children/0', '/api/v1/children/-1']) {
+      const r = await request(`${url}${path}`, { token: tok.police });
+      assert.equal(r.status, 404, `${path}: ${r.text}`);
+      assert.equal(r.json.error.code, 'not_found', path);
+      assertSecurityHeaders(r);
+    }
+    // The two reads of 999999 are attempts on an id that holds no child: kept for the auditor, attached to
+    // no child (so a child later given that id does not inherit them). Malformed ids are refused unread.
+    assert.equal(count(area.db, 'audit'), audits + 2);
+    assert.equal(count(area.db, 'audit', "detail = 'no such child' and child_id is null"), probes + 2);
+    assert.equal(count(area.db, 'audit', "object = 'child:999999' and action = 'chronology.read'"), 1);
+  });
+});
+
+describe('chronology', () => {
+  let childId;
+  const created = []; // {id, occurred_at}
+
+  before(async () => {
+    const n = nhs.next().value;
+    const agencies = ['police', 'health', 'education', 'social_care', 'housing'];
+    const kinds = ['concern', 'contact', 'referral', 'home_visit', 'ae_attendance', 'police_callout',
+      'domestic_abuse_incident', 'missing_start', 'missing_end', 'school_absence', 'injury', 'restraint'];
+    for (let i = 0; i < 25; i++) {
+      // Days scattered out of order; every fifth shares a timestamp with the one before (a tie).
+      const day = ((i * 7) % 25) + 1;
+      const at = i % 5 === 4 ? created[i - 1].occurred_at : `2024-01-${String(day).padStart(2, '0')}T09:${String(i).padStart(2, '0')}:00Z`;
+      const agency = agencies[i % agencies.length];
+      const r = await create(tok[agency], event({
+        source_ref: `CHRON-${i}`, kind: kinds[i % kinds.length], occurred_at: at,
+        summary: `chronology entry ${i}`, details: { n: i, tag: 'chron' },
+      }, { nhs_number: n, given_name: 'Chrono', family_name: 'Logic', dob: '2015-02-03' }));
+      if (childId === undefined) childId = r.child_id;
+      assert.equal(r.child_id, childId);
+      created.push({ id: r.id, occurred_at: at, agency, kind: kinds[i % kinds.length], n: i });
+    }
+  });
+
+  const expectedOrder = () => [...created].sort((x, y) =>
+    (x.occurred_at < y.occurred_at ? 1 : x.occurred_at > y.occurred_at ? -1 : y.id - x.id)).map((e) => e.id);
+
+  test('newest first (ties: higher id first), all fields present, default page holds all 25', async () => {
+    const r = await getChronology(url, tok.police, childId);
+    assert.equal(r.status, 200, r.text);
+    assertSecurityHeaders(r);
+    assert.equal(r.json.child_id, childId);
+    assert.equal(r.json.next_cursor, null);
+    assert.equal(r.json.events.length, 25);
+    assert.deepEqual(r.json.events.map((e) => e.id), expectedOrder());
+    for (const e of r.json.events) {
+      const mine = created.find((c) => c.id === e.id);
+      assert.ok(mine);
+      assert.equal(e.kind, mine.kind);
+      assert.equal(typeof e.kind_label, 'string');
+      assert.ok(e.kind_label.length > 0);
+      assert.equal(e.occurred_at, mine.occurred_at);
+      assert.equal(typeof e.recorded_at, 'string');
+      assert.equal(e.agency, mine.agency);
+      assert.equal(e.summary, `chronology entry ${mine.n}`);
+      assert.deepEqual(e.details, { n: mine.n, tag: 'chron' });
+    }
+  });
+
+  test('paging with limit=7 returns every event exactly once, in order, then next_cursor null', async () => {
+    const { events, pages } = await allChronology(url, tok.health, childId, 7);
+    assert.deepEqual(pages, [7, 7, 7, 4]);
+    const ids = events.map((e) => e.id);
+    assert.equal(new Set(ids).size, 25);
+    assert.deepEqual(ids, expectedOrder());
+  });
+
+  test('paging with limit=5 (page ends exactly on the last event) and limit=1', async () => {
+    const five = await allChronology(url, tok.health, childId, 5);
+    assert.equal(five.events.length, 25);
+    assert.ok(five.pages.every((p) => p <= 5) && five.pages.slice(0, 5).every((p) => p === 5), five.pages.join());
+    assert.deepEqual(five.events.map((e) => e.id), expectedOrder());
+    const one = await allChronology(url, tok.health, childId, 1);
+    assert.deepEqual(one.events.map((e) => e.id), expectedOrder());
+  });
+
+  test('limit outside 1..500 or not a number is 400 field limit; a bad cursor is 400 field cursor', async () => {
+    const audits = count(area.db, 'audit');
+    for (const q of ['limit=0', 'limit=501', 'limit=abc', 'limit=-1', 'limit=', 'limit=7.5']) {
+      const r = await getChronology(url, tok.police, childId, q);
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+      assert.equal(r.json.error.field, 'limit', q);
+    }
+    for (const q of ['cursor=garbage', 'cursor=2024-01-01T00:00:00Z_x', 'cursor=', 'cursor=2024-13-45T00:00:00Z_5']) {
+      const r = await getChronology(url, tok.police, childId, q);
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+      assert.equal(r.json.error.field, 'cursor', q);
+    }
+    assert.equal(count(area.db, 'audit'), audits, 'refused reads write no audit');
+    const ok = await getChronology(url, tok.police, childId, 'limit=500');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.json.events.length, 25);
+  });
+});
+
+describe('audit', () => {
+  test('one event.create row per write, one child.read / chronology.read row per read, with the child', async () => {
+    const n = nhs.next().value;
+    const a = await create(tok.police, event({ source_ref: 'AUDIT-1' }, { nhs_number: n, given_name: 'Audra' }));
+    assert.equal(auditCount('event.create', a.child_id), 1);
+    assert.equal(sql(area.db, `select object from audit where action = 'event.create' and child_id = ${a.child_id}`), `event:${a.id}`);
+    await create(tok.health, event({ source_ref: 'AUDIT-2' }, { nhs_number: n, given_name: 'Audra' }));
+    assert.equal(auditCount('event.create', a.child_id), 2);
+
+    const reads0 = auditCount('child.read', a.child_id);
+    const chron0 = auditCount('chronology.read', a.child_id);
+    assert.equal(reads0, 0);
+    assert.equal(chron0, 0);
+    for (let i = 1; i <= 3; i++) {
+      const r = await getChild(url, tok.social_care, a.child_id);
+      assert.equal(r.status, 200);
+      assert.equal(auditCount('child.read', a.child_id), i);
+    }
+    for (let i = 1; i <= 2; i++) {
+      const r = await getChronology(url, tok.social_care, a.child_id);
+      assert.equal(r.status, 200);
+      assert.equal(auditCount('chronology.read', a.child_id), i);
+    }
+    assert.equal(auditCount('child.read', a.child_id), 3, 'chronology reads are not child reads');
+    // Every row says who acted and when.
+    const rows = sql(area.db, `select actor, at from audit where child_id = ${a.child_id}`).split('\n');
+    assert.equal(rows.length, 7);
+    for (const row of rows) {
+      const [actor, at] = row.split('|');
+      assert.ok(actor.length > 0, row);
+      assert.match(at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, row);
+    }
+  });
+});
+
+describe('routing', () => {
+  test('unknown paths answer 404 JSON', async () => {
+    for (const path of ['/', '/nope', '/api/v1', '/api/v1/eventsx', '/api/v2/events', '/api/v1/children/1/other']) {
+      const r = await request(`${url}${path}`, { token: tok.police });
+      assert.equal(r.status, 404, `${path}: ${r.text}`);
+      assert.match(r.headers.get('content-type'), /^application\/json/);
+      assert.equal(r.json.error.code, 'not_found', path);
+      assertSecurityHeaders(r);
+    }
+  });
+
+  test('a wrong method on a known path answers 405 with an Allow header', async () => {
+    const cases = [
+      ['GET', '/api/v1/events', 'POST'],
+      ['PUT', '/api/v1/events', 'POST'],
+      ['DELETE', '/api/v1/children/1', 'GET'],
+      ['POST', '/api/v1/children/1/chronology', 'GET'],
+      ['POST', '/healthz', 'GET'],
+      ['DELETE', '/metrics', 'GET'],
+    ];
+    const before1 = counts(area.db);
+    for (const [method, path, allowed] of cases) {
+      const r = await request(`${url}${path}`, { method, token: tok.police });
+      assert.equal(r.status, 405, `${method} ${path}: ${r.text}`);
+      const allow = r.headers.get('allow');
+      assert.ok(allow, `${method} ${path} has an Allow header`);
+      assert.ok(allow.split(/,\s*/).includes(allowed), `${method} ${path}: Allow ${allow}`);
+      assertSecurityHeaders(r);
+    }
+    assert.deepEqual(counts(area.db), before1);
+  });
+});

@@ -1,0 +1,325 @@
+// Helpers for the end-to-end suite: the real binary, real HTTP, a real SQLite file.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.SAFEGUARD_BIN || path.resolve(here, '../../build/safeguard');
+export const SHARED = process.env.SHARED || path.resolve(here, '../../../shared');
+export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housing'];
+export const TOKEN_RE = /^sgt_[A-Za-z0-9_-]{43}$/;
+
+// Under ASan a slow start is normal; these bound a hang, they are not synchronisation.
+const START_TIMEOUT_MS = 30000;
+const STOP_TIMEOUT_MS = 30000;
+
+// ---- sanitizer reports ----
+
+const SANITIZER_RE = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/;
+
+export function sanitizerReport(text) {
+  const m = SANITIZER_RE.exec(text || '');
+  return m ? text.slice(Math.max(0, m.index - 200), m.index + 3000) : null;
+}
+
+export function assertNoSanitizerReport(text, what = 'process') {
+  const report = sanitizerReport(text);
+  assert.equal(report, null, `${what} printed a sanitizer report:\n${report}`);
+}
+
+// ---- files ----
+
+export function tempDir(name = 'e2e') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `safeguard-${name}-`));
+}
+
+export function removeDir(dir) {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- the CLI ----
+
+/** Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. */
+export function runCli(args, { check = true, timeout = 120000, cwd } = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  assertNoSanitizerReport(r.stderr, `safeguard ${args.join(' ')}`);
+  if (check) {
+    assert.equal(r.status, 0, `safeguard ${args.join(' ')} exited ${r.status} (signal ${r.signal}): ${r.stderr}`);
+  }
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function migrate(dbPath) {
+  const r = runCli(['migrate', '--db', `sqlite:${dbPath}`]);
+  assert.match(r.stdout, /schema at version 1/);
+  return r;
+}
+
+export function createToken(dbPath, agency, label) {
+  const args = ['token', 'create', '--db', `sqlite:${dbPath}`, '--agency', agency];
+  if (label !== undefined) args.push('--label', label);
+  const r = runCli(args);
+  const lines = r.stdout.trimEnd().split('\n');
+  const token = lines[lines.length - 1];
+  assert.match(token, TOKEN_RE);
+  return token;
+}
+
+/** A migrated database with one token per agency: {dir, db, tokens}. */
+export function freshArea(name) {
+  const dir = tempDir(name);
+  const db = path.join(dir, 'safeguard.db');
+  migrate(db);
+  const tokens = {};
+  for (const a of AGENCIES) tokens[a] = createToken(db, a, `e2e ${a}`);
+  return { dir, db, tokens };
+}
+
+// ---- the server ----
+
+/**
+ * Starts `safeguard serve` and resolves once it printed "listening on http://HOST:PORT".
+ * Rejects if the process exits first (with its exit code and stderr in the message).
+ */
+export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
+  const proc = spawn(BIN, ['serve', '--db', `sqlite:${dbPath}`, '--listen', listen, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+  });
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stdout.setEncoding('utf8');
+
+  const server = {
+    proc,
+    pid: proc.pid,
+    exited,
+    get stderr() { return stderr; },
+    get stdout() { return stdout; },
+    get exitInfo() { return exitInfo; },
+    isAlive() { return exitInfo === null; },
+    url: null,
+    port: null,
+    /** SIGTERM, await the exit, require exit code 0 and no sanitizer report. */
+    async stop() {
+      if (exitInfo === null) proc.kill('SIGTERM');
+      const info = await withTimeout(exited, STOP_TIMEOUT_MS, 'server did not stop after SIGTERM');
+      await streamsClosed;
+      assertNoSanitizerReport(stderr, 'safeguard serve');
+      assert.deepEqual(info, { code: 0, signal: null }, `safeguard serve did not exit cleanly: ${stderr}`);
+      return info;
+    },
+    /** SIGKILL and await the exit. */
+    async kill9() {
+      if (exitInfo === null) proc.kill('SIGKILL');
+      const info = await exited;
+      await streamsClosed;
+      assertNoSanitizerReport(stderr, 'safeguard serve');
+      return info;
+    },
+  };
+  const streamsClosed = Promise.all([
+    new Promise((r) => proc.stdout.on('close', r)),
+    new Promise((r) => proc.stderr.on('close', r)),
+  ]);
+
+  const ready = new Promise((resolve, reject) => {
+    proc.on('error', reject);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on (http:\/\/(\S+):(\d+))\n/.exec(stdout);
+      if (m && !server.url) {
+        server.url = m[1];
+        server.port = Number(m[3]);
+        resolve(server);
+      }
+    });
+    exited.then((info) => {
+      if (!server.url) {
+        const err = new Error(`safeguard serve exited (${info.code}, ${info.signal}) before listening: ${stderr}`);
+        err.exitInfo = info;
+        err.stderr = stderr;
+        reject(err);
+      }
+    });
+  });
+  return withTimeout(ready, START_TIMEOUT_MS, 'server did not print "listening on"').catch((e) => {
+    if (exitInfo === null) proc.kill('SIGKILL');
+    throw e;
+  });
+}
+
+function withTimeout(promise, ms, message) {
+  let t;
+  const timer = new Promise((_, reject) => { t = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([promise, timer]).finally(() => clearTimeout(t));
+}
+
+// ---- HTTP ----
+
+async function readResponse(res) {
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+export async function request(url, { method = 'GET', token, headers = {}, body } = {}) {
+  const h = { ...headers };
+  if (token !== undefined) h.Authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers: h, body });
+  return readResponse(res);
+}
+
+/** POSTs an event. body: an object (sent as JSON) or a string/Buffer (sent as-is). */
+export async function postEvent(baseUrl, token, body, { contentType = 'application/json', headers = {} } = {}) {
+  const h = { ...headers };
+  if (contentType !== null) h['Content-Type'] = contentType;
+  if (token !== null && token !== undefined) h.Authorization = `Bearer ${token}`;
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array
+    ? body : JSON.stringify(body);
+  const res = await fetch(`${baseUrl}/api/v1/events`, { method: 'POST', headers: h, body: payload });
+  return readResponse(res);
+}
+
+export function getChild(baseUrl, token, id) {
+  return request(`${baseUrl}/api/v1/children/${id}`, { token });
+}
+
+export function getChronology(baseUrl, token, id, query = '') {
+  return request(`${baseUrl}/api/v1/children/${id}/chronology${query ? `?${query}` : ''}`, { token });
+}
+
+/** Follows next_cursor until null; returns every event in order and the page sizes. */
+export async function allChronology(baseUrl, token, id, limit) {
+  const events = [];
+  const pages = [];
+  let cursor = null;
+  for (let i = 0; i < 10000; i++) {
+    const q = new URLSearchParams();
+    if (limit) q.set('limit', String(limit));
+    if (cursor) q.set('cursor', cursor);
+    const r = await getChronology(baseUrl, token, id, q.toString());
+    assert.equal(r.status, 200, r.text);
+    pages.push(r.json.events.length);
+    events.push(...r.json.events);
+    cursor = r.json.next_cursor;
+    if (cursor === null) return { events, pages };
+    assert.equal(typeof cursor, 'string');
+  }
+  throw new Error('chronology paging did not end');
+}
+
+// ---- the database (read-only) ----
+
+export function sql(dbPath, query) {
+  const r = spawnSync('sqlite3', ['-readonly', '-batch', dbPath, query], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export function count(dbPath, table, where = '') {
+  return Number(sql(dbPath, `select count(*) from ${table}${where ? ` where ${where}` : ''}`));
+}
+
+export function counts(dbPath, tables = ['event', 'source_record', 'person', 'audit', 'identifier',
+  'household', 'household_member']) {
+  const out = {};
+  for (const t of tables) out[t] = count(dbPath, t);
+  return out;
+}
+
+// ---- test data ----
+
+/** Appends the NHS check digit to a 9-digit string; null when the check would be 10 (never issued). */
+export function nhsNumber(nine) {
+  const s = String(nine).padStart(9, '0');
+  assert.equal(s.length, 9);
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(s[i]) * (10 - i);
+  let check = 11 - (sum % 11);
+  if (check === 11) check = 0;
+  if (check === 10) return null;
+  return s + check;
+}
+
+/** The n-th valid NHS number from a 9-digit base upwards (skipping those that cannot be valid). */
+export function* nhsNumbers(base) {
+  for (let n = base; ; n++) {
+    const v = nhsNumber(n);
+    if (v) yield v;
+  }
+}
+
+/** Letters-only name from a number (a, b, ... z, ba, bb ...) so names differ after folding. */
+export function letters(n) {
+  let s = '';
+  do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26); } while (n > 0);
+  return s[0].toUpperCase() + s.slice(1);
+}
+
+export function subject(over = {}) {
+  return {
+    given_name: 'Amira',
+    middle_names: '',
+    family_name: 'Khan',
+    dob: '2016-05-03',
+    sex: 'F',
+    postcode: 'LS6 2AB',
+    address: '12 Mill Lane',
+    nhs_number: '9434765919',
+    upn: '',
+    ...over,
+  };
+}
+
+export function event(over = {}, subjectOver = {}) {
+  return {
+    source_ref: 'PN-2025-0001',
+    kind: 'concern',
+    occurred_at: '2025-03-04T10:15:00Z',
+    subject: subject(subjectOver),
+    summary: 'Came to school with a bruised cheek',
+    details: {},
+    ...over,
+  };
+}
+
+/** A tiny RFC 4180 parser (quoted fields may hold commas, quotes and newlines). */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+        quoted = false; i++; continue;
+      }
+      field += c; i++; continue;
+    }
+    if (c === '"') { quoted = true; i++; continue; }
+    if (c === ',') { row.push(field); field = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { i++; continue; }
+    if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; continue; }
+    field += c; i++;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
