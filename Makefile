@@ -31,7 +31,9 @@ TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC  := $(wildcard src/cli/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# Files the binary carries, turned into C by scripts/embed.sh.
+EMBED    := $(BUILD)/gen/openapi_json.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(EMBED:%.c=%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,6 +55,13 @@ $(BUILD)/libsafeguard.a: $(LIB_OBJ)
 
 $(BUILD)/safeguard: $(CLI_OBJ) $(BUILD)/libsafeguard.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsafeguard.a $(PKG_LIBS)
+
+$(BUILD)/gen/openapi_json.c: docs/openapi.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh api_openapi_json $< > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -16,6 +16,10 @@
 
 #define JSON_TYPE "application/json"
 
+/* docs/openapi.json, embedded at build time (scripts/embed.sh). */
+extern const unsigned char api_openapi_json[];
+extern const size_t api_openapi_json_len;
+
 void api_init(struct api *a, store *st, txq *q)
 {
 	memset(a, 0, sizeof *a);
@@ -522,6 +526,16 @@ void api_handle(http_request *rq, void *ctx)
 			metrics(a, rq);
 		else
 			method_not_allowed(a, rq, "GET, HEAD");
+	} else if (strcmp(p, "/api/v1/openapi.json") == 0) {
+		if (get) {
+			char *doc = malloc(api_openapi_json_len);
+			if (doc)
+				memcpy(doc, api_openapi_json, api_openapi_json_len);
+			count_status(a, doc ? 200 : 500);
+			http_respond(rq, doc ? 200 : 500, JSON_TYPE, doc, doc ? api_openapi_json_len : 0);
+		} else {
+			method_not_allowed(a, rq, "GET, HEAD");
+		}
 	} else if (strcmp(p, "/api/v1/events") == 0) {
 		if (strcmp(m, "POST") == 0)
 			post_event(a, rq);

@@ -55,6 +55,17 @@ describe('operators', () => {
     assertSecurityHeaders(r, { api: false });
   });
 
+  test('GET /api/v1/openapi.json describes every API path the server answers', async () => {
+    const r = await request(`${url}/api/v1/openapi.json`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.match(r.json.openapi, /^3\./);
+    assert.deepEqual(Object.keys(r.json.paths).sort(), ['/api/v1/children/{child_id}',
+      '/api/v1/children/{child_id}/chronology', '/api/v1/events', '/healthz', '/metrics']);
+    assert.deepEqual(r.json.components.schemas.EventIn.required.sort(),
+      ['kind', 'occurred_at', 'source_ref', 'subject', 'summary']);
+  });
+
   test('GET /metrics answers Prometheus text that counts created events', async () => {
     const metric = (text, name) => {
       const m = new RegExp(`^${name.replace(/[{}"=]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
