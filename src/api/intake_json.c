@@ -222,6 +222,12 @@ int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_re
 	*root = NULL;
 	*details_text = NULL;
 	memset(rq, 0, sizeof *rq);
+	/* JSON text never holds a raw NUL byte, but jansson lets one through after some tokens; the record is
+	 * kept as text, so it would be stored cut short. */
+	if (memchr(body, '\0', len)) {
+		api_error_set(err, 400, "invalid_json", "", "the body is not valid JSON: it contains a NUL byte");
+		return -1;
+	}
 	/* Duplicate keys are refused: two values for one field leave the record ambiguous. */
 	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!doc) {

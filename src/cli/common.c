@@ -65,6 +65,7 @@ int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(uns
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
+		txq_free(q);
 		return 1;
 	}
 	const char *colon = strrchr(listen, ':');
@@ -75,9 +76,11 @@ int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(uns
 	while (sigwait(&stop, &sig) != 0 && errno == EINTR)
 		;
 	fprintf(stderr, "safeguard: stopping (signal %d)\n", sig);
-	/* Finish every job already taken (their connections are resumed and answered), then close. */
+	/* Finish every job already taken (their connections are resumed and answered), then close; a request
+	 * arriving meanwhile is answered 503 by the stopped queue, which outlives the server. */
 	txq_stop(q);
 	http_stop(srv);
+	txq_free(q);
 	return 0;
 }
 

@@ -16,6 +16,20 @@ void identity_match_key(const struct identity_subject *s, char *out, size_t outs
 	snprintf(out, outsz, "%s|%s|%s", family, given, s->dob);
 }
 
+struct conflict_walk {
+	const struct identity_subject *s;
+	bool conflict;
+};
+
+static int find_conflict(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct conflict_walk *w = ctx;
+	if ((strcmp(kind, "nhs") == 0 && w->s->nhs_number[0] && strcmp(value, w->s->nhs_number) != 0) ||
+	    (strcmp(kind, "upn") == 0 && w->s->upn[0] && strcmp(value, w->s->upn) != 0))
+		w->conflict = true;
+	return 0;
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc;
@@ -43,6 +57,13 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	if (p.match_key[0]) {
 		if ((rc = store_person_by_match_key(c, p.match_key, &m->person_id)) != STORE_OK)
 			return rc;
+		if (m->person_id && (s->nhs_number[0] || s->upn[0])) {
+			struct conflict_walk w = {s, false};
+			if ((rc = store_identifiers_each(c, m->person_id, find_conflict, &w)) != STORE_OK)
+				return rc;
+			if (w.conflict)
+				m->person_id = 0; /* same name and birthday, different child */
+		}
 		if (m->person_id) {
 			m->rule = "name_dob";
 			return STORE_OK;

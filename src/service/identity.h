@@ -5,7 +5,12 @@
  * answer (the person, a score and the rule that decided) with the source record, whatever the method.
  *
  * Today's method is deterministic, in order: a valid NHS number already held by a person; a valid UPN
- * already held; the same folded given name, family name and date of birth; else a new person.
+ * already held; the same folded given name, family name and date of birth, unless the record carries an
+ * NHS number or UPN and that person holds a different one of the same kind (two children, never merged on
+ * a name); else a new person.
+ *
+ * NEEDSWORK: when several persons share a name and date of birth (after such a refusal), a record with no
+ * identifier joins the oldest. The record-linkage issue replaces this with scores and a review queue.
  */
 #ifndef SAFEGUARD_SERVICE_IDENTITY_H
 #define SAFEGUARD_SERVICE_IDENTITY_H

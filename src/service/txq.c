@@ -75,11 +75,12 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&q->lock);
 
 		run_batch(q, batch);
-		complete(batch);
-
-		pthread_mutex_lock(&q->lock);
+		pthread_mutex_lock(&q->lock); /* counted before completion: a caller that saw its job done sees it counted */
 		q->jobs += (unsigned long long)n;
 		q->batches++;
+		pthread_mutex_unlock(&q->lock);
+		complete(batch);
+		pthread_mutex_lock(&q->lock);
 	}
 	q->stopped = true;
 	pthread_mutex_unlock(&q->lock);
@@ -115,11 +116,22 @@ void txq_stop(txq *q)
 	if (!q)
 		return;
 	pthread_mutex_lock(&q->lock);
+	if (q->stopped) {
+		pthread_mutex_unlock(&q->lock);
+		return;
+	}
 	q->stopping = true;
 	pthread_cond_signal(&q->wake);
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
 	store_conn_put(q->st, q->conn);
+	q->conn = NULL;
+}
+
+void txq_free(txq *q)
+{
+	if (!q)
+		return;
 	pthread_cond_destroy(&q->wake);
 	pthread_mutex_destroy(&q->lock);
 	free(q);

@@ -36,11 +36,14 @@ struct txq_job {
 };
 
 int txq_start(store *st, txq **out);
-/* Completes every job already submitted, then stops the writer. */
+/* Completes every job already submitted, then stops the writer thread. The queue stays valid: jobs
+ * submitted afterwards (a request that arrived during shutdown) complete at once with STORE_EIO. */
 void txq_stop(txq *q);
+/* Frees a stopped queue, once nothing can submit to it any more (after the HTTP server has stopped). */
+void txq_free(txq *q);
 
-/* Queues a job; its done() runs later on the writer thread. After txq_stop it completes at once with
- * STORE_EIO. */
+/* Queues a job; its done() runs later (on the writer thread, or at once on the caller's after txq_stop)
+ * with STORE_EIO. */
 void txq_submit(txq *q, struct txq_job *job);
 
 /* Queues a job and waits for it: returns its rc. */

@@ -1,0 +1,934 @@
+/*
+ * Unit tests for store/ (the SQLite backend behind store.h): each test gets a fresh temporary directory with
+ * a real database file, so what is tested is what the server runs on (WAL, foreign keys, triggers).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+/* ---- a fresh directory and database per test ---- */
+
+struct fx {
+	char dir[64];
+	char path[128];
+	char url[160];
+	store *st;
+	store_conn *c;
+};
+
+static void rm_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* A directory and an unopened database URL. */
+static int setup_dir(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/sg-store-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+	*state = f;
+	return 0;
+}
+
+/* The same, opened, migrated, with one connection taken. */
+static int setup_db(void **state)
+{
+	char err[256] = "";
+	if (setup_dir(state))
+		return -1;
+	struct fx *f = *state;
+	if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK ||
+	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK || !(f->c = store_conn_get(f->st))) {
+		fprintf(stderr, "setup: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	if (f->c)
+		store_conn_put(f->st, f->c);
+	store_close(f->st);
+	rm_dir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The database opened directly, as an outsider (sqlite3 CLI, an attacker with file access) would. */
+static sqlite3 *raw_open(const struct fx *f)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	return db;
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static void raw_text(sqlite3 *db, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+/* ---- helpers writing rows ---- */
+
+static int64_t add_person(store_conn *c, const char *given, const char *family, const char *dob, const char *key)
+{
+	struct store_person p;
+	int64_t id = 0;
+	memset(&p, 0, sizeof p);
+	snprintf(p.given_name, sizeof p.given_name, "%s", given);
+	snprintf(p.family_name, sizeof p.family_name, "%s", family);
+	snprintf(p.dob, sizeof p.dob, "%s", dob);
+	snprintf(p.match_key, sizeof p.match_key, "%s", key);
+	assert_int_equal(store_person_insert(c, &p, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t add_source(store_conn *c, const char *agency, const char *ref, int64_t person_id, uint8_t hash_byte)
+{
+	struct store_source_record r;
+	int64_t id = 0;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "%s", agency);
+	r.source_ref = ref;
+	memset(r.payload_hash, hash_byte, sizeof r.payload_hash);
+	r.payload = "{\"source_ref\":\"x\"}";
+	r.person_id = person_id;
+	r.link_score = 0.75;
+	r.link_rule = "name_dob";
+	assert_int_equal(store_source_insert(c, &r, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t add_event(store_conn *c, int64_t person_id, int64_t source_id, const char *occurred_at)
+{
+	struct store_event e;
+	int64_t id = 0;
+	memset(&e, 0, sizeof e);
+	e.person_id = person_id;
+	e.source_record_id = source_id;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", occurred_at);
+	e.summary = "summary";
+	e.details = "{\"a\":1}";
+	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+/* ---- opening and schema ---- */
+
+static void open_bad_urls(void **state)
+{
+	struct fx *f = *state;
+	char err[256], url[256];
+	store *st = (store *)f; /* any non-NULL value: open must reset it */
+
+	const char *bad[] = {"nosuch:x", "sqlite:", "no-scheme-at-all", "postgresql://localhost/x"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		st = (store *)f;
+		assert_int_equal(store_open(bad[i], &st, err, sizeof err), STORE_EURL);
+		assert_null(st);
+		assert_true(strlen(err) > 0);
+	}
+	snprintf(url, sizeof url, "sqlite:%s/missing/dir/test.db", f->dir);
+	err[0] = '\0';
+	assert_int_equal(store_open(url, &st, err, sizeof err), STORE_EURL);
+	assert_null(st);
+	assert_non_null(strstr(err, "cannot open"));
+	/* Nothing was created on the way. */
+	snprintf(url, sizeof url, "%s/missing", f->dir);
+	assert_int_not_equal(access(url, F_OK), 0);
+}
+
+static void migrate_from_zero(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	int from = -1, to = -1;
+
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_non_null(f->st);
+	assert_int_equal(access(f->path, F_OK), 0); /* created at open */
+
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);
+	assert_non_null(strstr(err, "version 0"));
+
+	assert_true(store_schema_latest() >= 1);
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 0);
+	assert_int_equal(to, store_schema_latest());
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_OK);
+
+	/* Again: a no-op. */
+	from = to = -1;
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, store_schema_latest());
+	assert_int_equal(to, store_schema_latest());
+
+	/* The version persists in the file. */
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_OK);
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), store_schema_latest());
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'"), 1);
+	sqlite3_close(db);
+}
+
+static void schema_newer_than_binary(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "";
+	int from = -1;
+
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);
+	assert_int_equal(store_migrate(f->st, &from, NULL, err, sizeof err), STORE_ESCHEMA);
+	assert_int_equal(from, 999);
+	assert_non_null(strstr(err, "newer"));
+}
+
+static void ping_and_pool(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_ping(f->c), STORE_OK);
+	/* A second connection at the same time is a different one and also answers. */
+	store_conn *c2 = store_conn_get(f->st);
+	assert_non_null(c2);
+	assert_ptr_not_equal(c2, f->c);
+	assert_int_equal(store_ping(c2), STORE_OK);
+	store_conn_put(f->st, c2);
+}
+
+/* ---- agencies and clients ---- */
+
+static void agency_and_client(void **state)
+{
+	struct fx *f = *state;
+	bool found = true;
+	uint8_t hash[STORE_TOKEN_HASH_LEN], other[STORE_TOKEN_HASH_LEN];
+	struct store_client cl;
+	int64_t id = 0;
+
+	memset(hash, 0xab, sizeof hash);
+	memset(other, 0xcd, sizeof other);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
+	assert_false(found);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Constabulary"), STORE_OK); /* upsert, not a dup */
+	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
+	assert_true(found);
+	/* A client of an agency that does not exist breaks the foreign key. */
+	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", &id), STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", &id), STORE_ECONFLICT);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	found = false;
+	assert_int_equal(store_client_find(f->c, hash, &cl, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(cl.id, id);
+	assert_string_equal(cl.agency, "police");
+	assert_int_equal(store_client_find(f->c, other, &cl, &found), STORE_OK);
+	assert_false(found);
+
+	sqlite3 *db = raw_open(f);
+	char name[64];
+	raw_text(db, "SELECT name FROM agency WHERE code = 'police'", name, sizeof name);
+	assert_string_equal(name, "Constabulary");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM agency"), 1);
+	assert_int_equal(sqlite3_exec(db, "UPDATE api_client SET revoked_at = '2026-01-01T00:00:00Z'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	found = true;
+	assert_int_equal(store_client_find(f->c, hash, &cl, &found), STORE_OK);
+	assert_false(found); /* revoked */
+}
+
+/* ---- persons and identifiers ---- */
+
+static void person_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct store_person p, *got = calloc(1, sizeof *got);
+	int64_t id = 0;
+	bool found = false;
+
+	assert_non_null(got);
+	memset(&p, 0, sizeof p);
+	snprintf(p.given_name, sizeof p.given_name, "Zoë");
+	snprintf(p.middle_names, sizeof p.middle_names, "Anne Marie");
+	snprintf(p.family_name, sizeof p.family_name, "O'Brien-Łukasz");
+	snprintf(p.dob, sizeof p.dob, "2016-05-03");
+	snprintf(p.sex, sizeof p.sex, "F");
+	snprintf(p.postcode, sizeof p.postcode, "LS6 2AB");
+	snprintf(p.address, sizeof p.address, "12 Acacia Avenue, Leeds");
+	snprintf(p.match_key, sizeof p.match_key, "obrienlukasz|zoe|2016-05-03");
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_person_insert(f->c, &p, &id), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_true(id > 0);
+
+	assert_int_equal(store_person_get(f->c, id, got, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(got->id, id);
+	assert_string_equal(got->given_name, p.given_name);
+	assert_string_equal(got->middle_names, p.middle_names);
+	assert_string_equal(got->family_name, p.family_name);
+	assert_string_equal(got->dob, p.dob);
+	assert_string_equal(got->sex, "F");
+	assert_string_equal(got->postcode, p.postcode);
+	assert_string_equal(got->address, p.address);
+	assert_string_equal(got->match_key, p.match_key);
+	assert_int_equal(strlen(got->created_at), STORE_TS_LEN);
+	assert_int_equal(got->created_at[10], 'T');
+	assert_int_equal(got->created_at[19], 'Z');
+
+	/* Empty dob and key are stored as NULL and read back as "". */
+	int64_t id2 = 0;
+	memset(&p, 0, sizeof p);
+	snprintf(p.family_name, sizeof p.family_name, "Nobody");
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_person_insert(f->c, &p, &id2), STORE_OK);
+	/* The sex check constraint holds. */
+	snprintf(p.sex, sizeof p.sex, "X");
+	int64_t id3 = 0;
+	assert_int_equal(store_person_insert(f->c, &p, &id3), STORE_ECONFLICT);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_person_get(f->c, id2, got, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(got->dob, "");
+	assert_string_equal(got->match_key, "");
+	assert_string_equal(got->family_name, "Nobody");
+	sqlite3 *db = raw_open(f);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT dob IS NULL AND match_key IS NULL FROM person WHERE id = %lld", (long long)id2);
+	assert_int_equal(raw_int(db, sql), 1);
+	sqlite3_close(db);
+
+	found = true;
+	assert_int_equal(store_person_get(f->c, id2 + 100, got, &found), STORE_OK);
+	assert_false(found);
+	assert_int_equal(store_person_exists(f->c, id2 + 100, &found), STORE_OK);
+	assert_false(found);
+	assert_int_equal(store_person_exists(f->c, id, &found), STORE_OK);
+	assert_true(found);
+	free(got);
+}
+
+struct idents {
+	int n;
+	char kind[4][8];
+	char value[4][16];
+	char first_seen[4][24];
+};
+
+static int collect_ident(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct idents *x = ctx;
+	if (x->n >= 4)
+		return -99;
+	snprintf(x->kind[x->n], sizeof x->kind[0], "%s", kind);
+	snprintf(x->value[x->n], sizeof x->value[0], "%s", value);
+	snprintf(x->first_seen[x->n], sizeof x->first_seen[0], "%s", first_seen);
+	x->n++;
+	return 0;
+}
+
+static int stop_at_first(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 7;
+}
+
+static void identifiers(void **state)
+{
+	struct fx *f = *state;
+	struct idents x = {0};
+	int64_t found_id = -1;
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t a = add_person(f->c, "Amira", "Khan", "2016-05-03", "");
+	int64_t b = add_person(f->c, "Ben", "Khan", "2014-01-01", "");
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765919", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765919", 0), STORE_OK); /* idempotent */
+	assert_int_equal(store_identifier_add(f->c, a, "upn", "B801200005001", 0), STORE_OK);
+	/* Only the known kinds, and only existing persons and source records. */
+	assert_int_equal(store_identifier_add(f->c, a, "passport", "123", 0), STORE_ECONFLICT);
+	assert_int_equal(store_identifier_add(f->c, a + b + 10, "nhs", "4010232137", 0), STORE_ECONFLICT);
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "4010232137", 999), STORE_ECONFLICT);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	assert_int_equal(store_identifiers_each(f->c, a, collect_ident, &x), STORE_OK);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.kind[0], "nhs"); /* ORDER BY kind */
+	assert_string_equal(x.value[0], "9434765919");
+	assert_string_equal(x.kind[1], "upn");
+	assert_string_equal(x.value[1], "B801200005001");
+	assert_int_equal(strlen(x.first_seen[0]), STORE_TS_LEN);
+
+	/* A non-zero return stops the walk and becomes the result. */
+	int calls = 0;
+	assert_int_equal(store_identifiers_each(f->c, a, stop_at_first, &calls), 7);
+	assert_int_equal(calls, 1);
+
+	memset(&x, 0, sizeof x);
+	assert_int_equal(store_identifiers_each(f->c, b, collect_ident, &x), STORE_OK);
+	assert_int_equal(x.n, 0);
+
+	assert_int_equal(store_person_by_identifier(f->c, "nhs", "9434765919", &found_id), STORE_OK);
+	assert_int_equal(found_id, a);
+	assert_int_equal(store_person_by_identifier(f->c, "upn", "B801200005001", &found_id), STORE_OK);
+	assert_int_equal(found_id, a);
+	/* The kind matters, not just the value. */
+	assert_int_equal(store_person_by_identifier(f->c, "upn", "9434765919", &found_id), STORE_OK);
+	assert_int_equal(found_id, 0);
+	found_id = -1;
+	assert_int_equal(store_person_by_identifier(f->c, "nhs", "4010232137", &found_id), STORE_OK);
+	assert_int_equal(found_id, 0);
+
+	/* Two holders of one number (a linkage error to resolve later): the lowest id answers. */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, b, "nhs", "9434765919", 0), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_person_by_identifier(f->c, "nhs", "9434765919", &found_id), STORE_OK);
+	assert_int_equal(found_id, a < b ? a : b);
+
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM identifier"), 3);
+	sqlite3_close(db);
+}
+
+static void match_key(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = -1;
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t none = add_person(f->c, "No", "Key", "", "");
+	int64_t first = add_person(f->c, "Amira", "Khan", "2016-05-03", "khan|amira|2016-05-03");
+	int64_t second = add_person(f->c, "Amira", "Khan", "2016-05-03", "khan|amira|2016-05-03");
+	int64_t other = add_person(f->c, "Amira", "Khan", "2016-05-04", "khan|amira|2016-05-04");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_true(first < second);
+
+	assert_int_equal(store_person_by_match_key(f->c, "khan|amira|2016-05-03", &id), STORE_OK);
+	assert_int_equal(id, first); /* the oldest */
+	assert_int_equal(store_person_by_match_key(f->c, "khan|amira|2016-05-04", &id), STORE_OK);
+	assert_int_equal(id, other);
+	assert_int_equal(store_person_by_match_key(f->c, "khan|amira|2016-05-05", &id), STORE_OK);
+	assert_int_equal(id, 0);
+	/* A person without a key is never found by the empty key. */
+	id = -1;
+	assert_int_equal(store_person_by_match_key(f->c, "", &id), STORE_OK);
+	assert_int_equal(id, 0);
+	assert_true(none > 0);
+}
+
+/* ---- households ---- */
+
+struct hhs {
+	int n;
+	struct store_household h[4];
+};
+
+static int collect_hh(const struct store_household *h, void *ctx)
+{
+	struct hhs *x = ctx;
+	if (x->n >= 4)
+		return -99;
+	x->h[x->n++] = *h;
+	return 0;
+}
+
+struct members {
+	int n;
+	int64_t id[4];
+	char given[4][STORE_NAME_BYTES];
+};
+
+static int collect_member(const struct store_person *p, void *ctx)
+{
+	struct members *x = ctx;
+	if (x->n >= 4)
+		return -99;
+	x->id[x->n] = p->id;
+	snprintf(x->given[x->n], sizeof x->given[0], "%s", p->given_name);
+	x->n++;
+	return 0;
+}
+
+static void household_join(void **state)
+{
+	struct fx *f = *state;
+	int64_t h1 = 0, h2 = 0, h3 = 0, h4 = 0;
+	struct hhs hh = {0};
+	struct members m = {0};
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t child = add_person(f->c, "Amira", "Khan", "2016-05-03", "");
+	int64_t sib = add_person(f->c, "Ben", "Khan", "2014-01-01", "");
+	const char *key = "LS6 2AB|12 acacia avenue";
+	assert_int_equal(store_household_join(f->c, key, "LS6 2AB", "12 Acacia Avenue", child, "2026-03-01T10:00:00Z",
+					      &h1),
+			 STORE_OK);
+	/* Earlier and later sightings widen the membership; the household stays one. */
+	assert_int_equal(store_household_join(f->c, key, "LS6 2AB", "12 Acacia Avenue", child, "2026-01-15T10:00:00Z",
+					      &h2),
+			 STORE_OK);
+	assert_int_equal(store_household_join(f->c, key, "LS6 2AB", "12 Acacia Avenue", child, "2026-06-30T10:00:00Z",
+					      &h3),
+			 STORE_OK);
+	assert_int_equal(store_household_join(f->c, key, "LS6 2AB", "12 Acacia Avenue", sib, "2026-02-01T10:00:00Z",
+					      &h4),
+			 STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_true(h1 > 0);
+	assert_int_equal(h2, h1);
+	assert_int_equal(h3, h1);
+	assert_int_equal(h4, h1);
+
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM household"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM household_member"), 2);
+	char sql[160], seen[32];
+	snprintf(sql, sizeof sql, "SELECT first_seen || ' ' || last_seen FROM household_member WHERE person_id = %lld",
+		 (long long)child);
+	char both[64];
+	raw_text(db, sql, both, sizeof both);
+	assert_string_equal(both, "2026-01-15T10:00:00Z 2026-06-30T10:00:00Z");
+	snprintf(sql, sizeof sql, "SELECT last_seen FROM household_member WHERE person_id = %lld", (long long)sib);
+	raw_text(db, sql, seen, sizeof seen);
+	assert_string_equal(seen, "2026-02-01T10:00:00Z");
+	sqlite3_close(db);
+
+	assert_int_equal(store_households_of(f->c, child, collect_hh, &hh), STORE_OK);
+	assert_int_equal(hh.n, 1);
+	assert_int_equal(hh.h[0].id, h1);
+	assert_string_equal(hh.h[0].postcode, "LS6 2AB");
+	assert_string_equal(hh.h[0].address, "12 Acacia Avenue");
+	assert_string_equal(hh.h[0].last_seen, "2026-06-30T10:00:00Z");
+
+	assert_int_equal(store_household_members(f->c, h1, collect_member, &m), STORE_OK);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.id[0], sib); /* by date of birth: the elder first */
+	assert_string_equal(m.given[0], "Ben");
+	assert_int_equal(m.id[1], child);
+
+	/* A second address: most recently seen first. */
+	int64_t h5 = 0;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "LS1 1AA|1 new street", "LS1 1AA", "1 New Street", child,
+					      "2026-07-01T00:00:00Z", &h5),
+			 STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_not_equal(h5, h1);
+	memset(&hh, 0, sizeof hh);
+	assert_int_equal(store_households_of(f->c, child, collect_hh, &hh), STORE_OK);
+	assert_int_equal(hh.n, 2);
+	assert_int_equal(hh.h[0].id, h5);
+	assert_int_equal(hh.h[1].id, h1);
+}
+
+/* ---- source records and events ---- */
+
+static void source_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct store_source_record r;
+	bool found = false;
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int64_t p = add_person(f->c, "Amira", "Khan", "2016-05-03", "");
+	int64_t sid = add_source(f->c, "police", "REF-1", p, 0x5a);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	memset(&r, 0xff, sizeof r);
+	assert_int_equal(store_source_find(f->c, "police", "REF-1", &r, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(r.id, sid);
+	assert_string_equal(r.agency, "police");
+	for (size_t i = 0; i < sizeof r.payload_hash; i++)
+		assert_int_equal(r.payload_hash[i], 0x5a);
+	assert_int_equal(r.person_id, p);
+	assert_true(r.link_score > 0.74 && r.link_score < 0.76);
+	assert_int_equal(strlen(r.received_at), STORE_TS_LEN);
+	assert_int_equal(r.event_id, 0); /* no event yet */
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t eid = add_event(f->c, p, sid, "2026-03-01T09:00:00Z");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_source_find(f->c, "police", "REF-1", &r, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(r.event_id, eid);
+
+	/* The key is (agency, source_ref): neither alone. */
+	assert_int_equal(store_source_find(f->c, "health", "REF-1", &r, &found), STORE_OK);
+	assert_false(found);
+	found = true;
+	assert_int_equal(store_source_find(f->c, "police", "REF-2", &r, &found), STORE_OK);
+	assert_false(found);
+
+	sqlite3 *db = raw_open(f);
+	char payload[64], rule[16];
+	raw_text(db, "SELECT payload FROM source_record", payload, sizeof payload);
+	assert_string_equal(payload, "{\"source_ref\":\"x\"}");
+	raw_text(db, "SELECT link_rule FROM source_record", rule, sizeof rule);
+	assert_string_equal(rule, "name_dob");
+	sqlite3_close(db);
+}
+
+static void source_unique(void **state)
+{
+	struct fx *f = *state;
+	struct store_source_record r;
+	int64_t id = 0;
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t p = add_person(f->c, "Amira", "Khan", "2016-05-03", "");
+	int64_t first = add_source(f->c, "police", "REF-SECRET-77", p, 1);
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = "REF-SECRET-77";
+	r.payload = "{}";
+	r.person_id = p;
+	r.link_rule = "new";
+	assert_int_equal(store_source_insert(f->c, &r, &id), STORE_ECONFLICT);
+	/* The message says what broke, never the value. */
+	const char *msg = store_conn_errmsg(f->c);
+	assert_non_null(strstr(msg, "UNIQUE"));
+	assert_null(strstr(msg, "SECRET"));
+
+	/* Another agency may use the same reference. */
+	snprintf(r.agency, sizeof r.agency, "health");
+	assert_int_equal(store_source_insert(f->c, &r, &id), STORE_OK);
+	assert_int_not_equal(id, first);
+	/* Foreign keys are on: an unknown agency or person is refused. */
+	snprintf(r.agency, sizeof r.agency, "nosuch");
+	r.source_ref = "REF-3";
+	assert_int_equal(store_source_insert(f->c, &r, &id), STORE_ECONFLICT);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.person_id = p + 1000;
+	assert_int_equal(store_source_insert(f->c, &r, &id), STORE_ECONFLICT);
+	/* One event per source record. */
+	add_event(f->c, p, first, "2026-01-01T00:00:00Z");
+	struct store_event e = {.person_id = p, .source_record_id = first, .summary = "s"};
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-01-02T00:00:00Z");
+	assert_int_equal(store_event_insert(f->c, &e, &id), STORE_ECONFLICT);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM source_record"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM event"), 1);
+	sqlite3_close(db);
+}
+
+/* ---- chronology ---- */
+
+struct evs {
+	int n;
+	int64_t id[16];
+	char at[16][STORE_TS_LEN + 1];
+};
+
+static int collect_event(const struct store_event *e, void *ctx)
+{
+	struct evs *x = ctx;
+	if (x->n >= 16)
+		return -99;
+	x->id[x->n] = e->id;
+	snprintf(x->at[x->n], sizeof x->at[0], "%s", e->occurred_at);
+	x->n++;
+	return 0;
+}
+
+static void chronology_order_and_pages(void **state)
+{
+	struct fx *f = *state;
+	char ref[16];
+	int64_t id[7], other_id;
+	/* Out of order on purpose, with ties on occurred_at broken by id. */
+	const char *at[7] = {"2026-03-01T09:00:00Z", "2026-05-01T09:00:00Z", "2026-03-01T09:00:00Z",
+			     "2026-01-01T09:00:00Z", "2026-05-01T09:00:00Z", "2026-03-01T09:00:00Z",
+			     "2025-12-31T23:59:59Z"};
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int64_t p = add_person(f->c, "Amira", "Khan", "2016-05-03", "");
+	int64_t q = add_person(f->c, "Other", "Child", "2015-01-01", "");
+	for (int i = 0; i < 7; i++) {
+		snprintf(ref, sizeof ref, "R%d", i);
+		id[i] = add_event(f->c, p, add_source(f->c, "police", ref, p, 0), at[i]);
+	}
+	other_id = add_event(f->c, q, add_source(f->c, "police", "Q", q, 0), "2026-04-01T00:00:00Z");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	/* Expected: occurred_at DESC, id DESC. */
+	const int64_t want[7] = {id[4], id[1], id[5], id[2], id[0], id[3], id[6]};
+
+	struct evs all = {0};
+	struct store_page page = {.before_at = NULL, .limit = 100};
+	assert_int_equal(store_chronology(f->c, p, &page, collect_event, &all), STORE_OK);
+	assert_int_equal(all.n, 7);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(all.id[i], want[i]);
+	for (int i = 0; i < 7; i++)
+		assert_int_not_equal(all.id[i], other_id);
+
+	/* Pages of 3 via the keyset, through the tie. */
+	int64_t got[8];
+	int n = 0, pages = 0;
+	page.limit = 3;
+	page.before_at = NULL;
+	char last_at[STORE_TS_LEN + 1];
+	for (;;) {
+		struct evs pg = {0};
+		assert_int_equal(store_chronology(f->c, p, &page, collect_event, &pg), STORE_OK);
+		pages++;
+		assert_true(pg.n <= 3);
+		for (int i = 0; i < pg.n; i++)
+			got[n++] = pg.id[i];
+		if (pg.n < 3)
+			break;
+		snprintf(last_at, sizeof last_at, "%s", pg.at[pg.n - 1]);
+		page.before_at = last_at;
+		page.before_id = pg.id[pg.n - 1];
+		assert_true(pages < 5);
+	}
+	assert_int_equal(pages, 3);
+	assert_int_equal(n, 7);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(got[i], want[i]);
+
+	/* A page starting inside a tie. */
+	struct evs mid = {0};
+	page.before_at = "2026-03-01T09:00:00Z";
+	page.before_id = id[5];
+	page.limit = 10;
+	assert_int_equal(store_chronology(f->c, p, &page, collect_event, &mid), STORE_OK);
+	assert_int_equal(mid.n, 4);
+	assert_int_equal(mid.id[0], id[2]);
+	assert_int_equal(mid.id[1], id[0]);
+
+	int64_t count = 0;
+	assert_int_equal(store_event_count(f->c, p, &count), STORE_OK);
+	assert_int_equal(count, 7);
+	assert_int_equal(store_event_count(f->c, q, &count), STORE_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_event_count(f->c, q + 100, &count), STORE_OK);
+	assert_int_equal(count, 0);
+}
+
+/* ---- audit ---- */
+
+static void audit_append_only(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = -1;
+	char *msg = NULL;
+
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	struct store_audit a = {.actor = "cli", .action = "child.read", .child_id = 0, .object = "child:1"};
+	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	a.action = "event.create";
+	a.object = "event:9";
+	a.detail = "nhs";
+	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, 3);
+
+	sqlite3 *db = raw_open(f);
+	/* child_id 0 is stored as NULL: the entry concerns no child. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE child_id IS NULL"), 3);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor = 'someone else'", NULL, NULL, &msg), SQLITE_OK);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "append-only"));
+	sqlite3_free(msg);
+	msg = NULL;
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE id = 1", NULL, NULL, &msg), SQLITE_OK);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "append-only"));
+	sqlite3_free(msg);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE actor = 'cli'"), 3);
+	sqlite3_close(db);
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, 3);
+}
+
+/* ---- transactions and savepoints ---- */
+
+static bool key_exists(store_conn *c, const char *key)
+{
+	int64_t id = 0;
+	assert_int_equal(store_person_by_match_key(c, key, &id), STORE_OK);
+	return id != 0;
+}
+
+static void savepoints(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	add_person(f->c, "A", "A", "", "outer-a");
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	add_person(f->c, "B", "B", "", "inner-b");
+	assert_true(key_exists(f->c, "inner-b"));
+	assert_int_equal(store_savepoint_rollback(f->c), STORE_OK);
+	assert_false(key_exists(f->c, "inner-b"));
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	add_person(f->c, "C", "C", "", "inner-c");
+	assert_int_equal(store_savepoint_release(f->c), STORE_OK);
+	add_person(f->c, "D", "D", "", "outer-d");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	assert_true(key_exists(f->c, "outer-a"));
+	assert_false(key_exists(f->c, "inner-b"));
+	assert_true(key_exists(f->c, "inner-c"));
+	assert_true(key_exists(f->c, "outer-d"));
+
+	/* A rolled-back transaction leaves nothing, released savepoints included. */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	add_person(f->c, "E", "E", "", "gone-e");
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	add_person(f->c, "F", "F", "", "gone-f");
+	assert_int_equal(store_savepoint_release(f->c), STORE_OK);
+	assert_int_equal(store_rollback(f->c), STORE_OK);
+	assert_false(key_exists(f->c, "gone-e"));
+	assert_false(key_exists(f->c, "gone-f"));
+
+	/* Another connection sees committed rows only. */
+	store_conn *c2 = store_conn_get(f->st);
+	assert_non_null(c2);
+	assert_true(key_exists(c2, "outer-a"));
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	add_person(f->c, "G", "G", "", "uncommitted-g");
+	assert_false(key_exists(c2, "uncommitted-g"));
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_true(key_exists(c2, "uncommitted-g"));
+	store_conn_put(f->st, c2);
+}
+
+/* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
+static void read_snapshot(void **state)
+{
+	struct fx *f = *state;
+	store_conn *r = store_conn_get(f->st);
+	assert_non_null(r);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	add_person(f->c, "A", "A", "", "before");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	assert_int_equal(store_begin_read(r), STORE_OK);
+	assert_true(key_exists(r, "before")); /* the snapshot starts at the first read */
+	assert_int_equal(store_begin(f->c), STORE_OK); /* a reader does not block the writer (WAL) */
+	add_person(f->c, "B", "B", "", "during");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_false(key_exists(r, "during"));
+	assert_int_equal(store_commit(r), STORE_OK);
+	assert_true(key_exists(r, "during"));
+	store_conn_put(f->st, r);
+}
+
+/* A connection handed back inside a transaction is rolled back, never handed on half-done. */
+static void conn_put_rolls_back(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	add_person(f->c, "H", "H", "", "left-open");
+	store_conn_put(f->st, f->c);
+	f->c = store_conn_get(f->st);
+	assert_non_null(f->c);
+	assert_false(key_exists(f->c, "left-open"));
+	assert_int_equal(store_begin(f->c), STORE_OK); /* no "transaction within a transaction" */
+	assert_int_equal(store_commit(f->c), STORE_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(open_bad_urls, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(migrate_from_zero, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(schema_newer_than_binary, setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(person_round_trip, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(identifiers, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(match_key, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(household_join, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(source_round_trip, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(source_unique, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(chronology_order_and_pages, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(audit_append_only, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(savepoints, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
