@@ -23,6 +23,7 @@
 #include "service/tokens.h"
 #include "service/txq.h"
 #include "store/store.h"
+#include "fixture.h"
 
 /* 2026-11-24T12:00:00Z */
 #define NOW INT64_C(1795521600)
@@ -427,50 +428,6 @@ static void match_key_cases(void **state)
 
 /* ---- applying, on a real database ---- */
 
-struct fx {
-	char dir[64];
-	store *st;
-};
-
-static int setup(void **state)
-{
-	char err[256] = "", url[160];
-	struct fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/sg-intake-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/test.db", f->dir);
-	if (store_open(url, &f->st, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[512];
-	store_close(f->st);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 static int seed_job(store_conn *c, void *arg)
 {
 	return tokens_seed_agencies(c);
@@ -738,9 +695,9 @@ int main(void)
 		cmocka_unit_test(parse_respects_len),
 		cmocka_unit_test(parse_refuses_nul_byte),
 		cmocka_unit_test(match_key_cases),
-		cmocka_unit_test_setup_teardown(apply_outcomes, setup, teardown),
-		cmocka_unit_test_setup_teardown(apply_unknown_agency_fails_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(identity_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(apply_outcomes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(apply_unknown_agency_fails_whole, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_deterministic, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -16,75 +16,16 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "fixture.h"
 
-/* ---- a fresh directory and database per test ---- */
+/* ---- a fresh directory and database per test (fixture.h), with one connection taken ---- */
 
-struct fx {
-	char dir[64];
-	char path[128];
-	char url[160];
-	store *st;
-	store_conn *c;
-};
-
-static void rm_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[512];
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* A directory and an unopened database URL. */
-static int setup_dir(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/sg-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
-	*state = f;
-	return 0;
-}
-
-/* The same, opened, migrated, with one connection taken. */
 static int setup_db(void **state)
 {
-	char err[256] = "";
-	if (setup_dir(state))
+	if (fx_setup(state))
 		return -1;
 	struct fx *f = *state;
-	if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK || !(f->c = store_conn_get(f->st))) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	if (f->c)
-		store_conn_put(f->st, f->c);
-	store_close(f->st);
-	rm_dir(f->dir);
-	free(f);
-	return 0;
+	return (f->c = store_conn_get(f->st)) ? 0 : -1;
 }
 
 /* The database opened directly, as an outsider (sqlite3 CLI, an attacker with file access) would. */
@@ -913,22 +854,22 @@ static void conn_put_rolls_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(open_bad_urls, setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(migrate_from_zero, setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(schema_newer_than_binary, setup_dir, teardown),
-		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(person_round_trip, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(identifiers, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(match_key, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(household_join, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(source_round_trip, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(source_unique, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(chronology_order_and_pages, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(audit_append_only, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(savepoints, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, teardown),
-		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, teardown),
+		cmocka_unit_test_setup_teardown(open_bad_urls, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(migrate_from_zero, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(schema_newer_than_binary, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(person_round_trip, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(identifiers, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(match_key, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(household_join, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_round_trip, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_unique, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(chronology_order_and_pages, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(audit_append_only, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,50 +15,7 @@
 #include "service/tokens.h"
 #include "service/txq.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	store *st;
-};
-
-static int setup(void **state)
-{
-	char err[256] = "", url[160];
-	struct fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/sg-tokens-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/test.db", f->dir);
-	if (store_open(url, &f->st, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[512];
-	store_close(f->st);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#include "fixture.h"
 
 static int seed_job(store_conn *c, void *arg)
 {
@@ -193,8 +150,8 @@ static int group_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(create_and_authenticate, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_agency_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(create_and_authenticate, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(unknown_agency_writes_nothing, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

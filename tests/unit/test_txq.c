@@ -18,51 +18,7 @@
 
 #include "service/txq.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	char url[160];
-	store *st;
-};
-
-static int setup(void **state)
-{
-	char err[256] = "";
-	struct fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/sg-txq-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->url, sizeof f->url, "sqlite:%s/test.db", f->dir);
-	if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK ||
-	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "setup: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
-	char p[512];
-	store_close(f->st);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#include "fixture.h"
 
 /* Inserts a person whose match key names it, so the test can look for it afterwards. */
 static int insert_keyed(store_conn *c, const char *key)
@@ -433,12 +389,12 @@ static void exec_waits_for_other_writer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(failing_job_undone_others_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(run_waits_for_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(stop_completes_queued_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(submit_after_stop_fails_with_eio, setup, teardown),
-		cmocka_unit_test_setup_teardown(exec_commits_and_rolls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(exec_waits_for_other_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(failing_job_undone_others_kept, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(run_waits_for_commit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(stop_completes_queued_jobs, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(submit_after_stop_fails_with_eio, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(exec_commits_and_rolls_back, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(exec_waits_for_other_writer, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

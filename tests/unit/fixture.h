@@ -1,0 +1,84 @@
+/*
+ * tests/unit/fixture.h — a real SQLite database in a fresh temporary directory, for the unit tests of the
+ * store and the services. Header-only (static inline) because each test is one translation unit.
+ *
+ *   cmocka_unit_test_setup_teardown(test, fx_setup, fx_teardown)      opened and migrated
+ *   cmocka_unit_test_setup_teardown(test, fx_setup_dir, fx_teardown)  a directory and a URL only
+ */
+#ifndef SAFEGUARD_TESTS_FIXTURE_H
+#define SAFEGUARD_TESTS_FIXTURE_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+struct fx {
+	char dir[64];
+	char path[128]; /* the database file */
+	char url[160];  /* sqlite:PATH */
+	store *st;
+	store_conn *c; /* a connection a test took and wants given back */
+};
+
+static inline void fx_rm_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+	while (d && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static inline int fx_setup_dir(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/sg-unit-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+	*state = f;
+	return 0;
+}
+
+static inline int fx_setup(void **state)
+{
+	char err[256] = "";
+	if (fx_setup_dir(state))
+		return -1;
+	struct fx *f = *state;
+	if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK ||
+	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "setup: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	if (f->c)
+		store_conn_put(f->st, f->c);
+	store_close(f->st);
+	fx_rm_dir(f->dir);
+	free(f);
+	return 0;
+}
+
+#endif
