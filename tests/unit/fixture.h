@@ -81,4 +81,15 @@ static inline int fx_teardown(void **state)
 	return 0;
 }
 
+/* Rows in the audit table now (uses cmocka's assertions: include cmocka.h first). */
+static inline int64_t fx_audit_count(store *st)
+{
+	store_conn *c = store_conn_get(st);
+	int64_t n = -1;
+	assert_non_null(c);
+	assert_int_equal(store_audit_count(c, &n), STORE_OK);
+	store_conn_put(st, c);
+	return n;
+}
+
 #endif

@@ -478,16 +478,6 @@ static int64_t events_of(store *st, int64_t person_id)
 	return n;
 }
 
-static int64_t audits(store *st)
-{
-	store_conn *c = store_conn_get(st);
-	int64_t n = -1;
-	assert_non_null(c);
-	assert_int_equal(store_audit_count(c, &n), STORE_OK);
-	store_conn_put(st, c);
-	return n;
-}
-
 static int64_t person_with(store *st, const char *kind, const char *value)
 {
 	store_conn *c = store_conn_get(st);
@@ -515,14 +505,14 @@ static void apply_outcomes(void **state)
 {
 	struct fx *f = *state;
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
-	assert_int_equal(audits(f->st), 0);
+	assert_int_equal(fx_audit_count(f->st), 0);
 
 	struct intake_result r1 = apply_body(f->st, "education", base_body);
 	assert_int_equal(r1.outcome, INTAKE_CREATED);
 	assert_true(r1.event_id > 0);
 	assert_true(r1.child_id > 0);
 	assert_string_equal(r1.link_rule, "new");
-	assert_int_equal(audits(f->st), 1);
+	assert_int_equal(fx_audit_count(f->st), 1);
 	assert_int_equal(events_of(f->st, r1.child_id), 1);
 	/* Identifiers and the household were recorded with the child. */
 	assert_int_equal(person_with(f->st, "nhs", "9434765919"), r1.child_id);
@@ -550,7 +540,7 @@ static void apply_outcomes(void **state)
 	assert_int_equal(r2.outcome, INTAKE_REPLAYED);
 	assert_int_equal(r2.event_id, r1.event_id);
 	assert_int_equal(r2.child_id, r1.child_id);
-	assert_int_equal(audits(f->st), 1);
+	assert_int_equal(fx_audit_count(f->st), 1);
 	assert_int_equal(events_of(f->st, r1.child_id), 1);
 
 	/* The same source_ref for a different record: a conflict, nothing written. */
@@ -558,7 +548,7 @@ static void apply_outcomes(void **state)
 	struct intake_result r3 = apply_body(f->st, "education", changed);
 	assert_int_equal(r3.outcome, INTAKE_CONFLICT);
 	assert_int_equal(r3.event_id, r1.event_id);
-	assert_int_equal(audits(f->st), 1);
+	assert_int_equal(fx_audit_count(f->st), 1);
 	assert_int_equal(events_of(f->st, r1.child_id), 1);
 
 	/* Another agency may use the same reference: a new event about the same child. */
@@ -568,7 +558,7 @@ static void apply_outcomes(void **state)
 	assert_int_not_equal(r4.event_id, r1.event_id);
 	assert_int_equal(r4.child_id, r1.child_id);
 	assert_string_equal(r4.link_rule, "nhs");
-	assert_int_equal(audits(f->st), 2);
+	assert_int_equal(fx_audit_count(f->st), 2);
 	assert_int_equal(events_of(f->st, r1.child_id), 2);
 }
 
@@ -586,7 +576,7 @@ static void apply_unknown_agency_fails_whole(void **state)
 	a.rq = &p.rq;
 	assert_int_equal(txq_exec(f->st, apply_job, &a), STORE_ECONFLICT);
 	parsed_free(&p);
-	assert_int_equal(audits(f->st), 0);
+	assert_int_equal(fx_audit_count(f->st), 0);
 	assert_int_equal(person_with(f->st, "nhs", "9434765919"), 0);
 	store_conn *c = store_conn_get(f->st);
 	int64_t id = -1;
@@ -668,7 +658,7 @@ static void identity_deterministic(void **state)
 	assert_string_equal(h.link_rule, "upn");
 
 	/* One audit entry per created event, each naming its child. */
-	assert_int_equal(audits(f->st), 8);
+	assert_int_equal(fx_audit_count(f->st), 8);
 	assert_int_equal(events_of(f->st, a.child_id), 3);
 	assert_int_equal(events_of(f->st, d.child_id), 3);
 	assert_int_equal(events_of(f->st, e.child_id), 1);

@@ -34,16 +34,6 @@ static int create_job(store_conn *c, void *arg)
 	return tokens_create(c, "cli", x->agency, "feed", x->token, &x->found);
 }
 
-static int64_t audits(store *st)
-{
-	store_conn *c = store_conn_get(st);
-	int64_t n = -1;
-	assert_non_null(c);
-	assert_int_equal(store_audit_count(c, &n), STORE_OK);
-	store_conn_put(st, c);
-	return n;
-}
-
 static bool authenticate(store *st, const char *token, struct store_client *cl)
 {
 	store_conn *c = store_conn_get(st);
@@ -72,7 +62,7 @@ static void create_and_authenticate(void **state)
 		assert_true((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
 			    ch == '-' || ch == '_');
 	}
-	assert_int_equal(audits(f->st), 1); /* token.create */
+	assert_int_equal(fx_audit_count(f->st), 1); /* token.create */
 
 	memset(&cl, 0, sizeof cl);
 	assert_true(authenticate(f->st, x.token, &cl));
@@ -88,7 +78,7 @@ static void create_and_authenticate(void **state)
 	assert_true(authenticate(f->st, y.token, &cl2));
 	assert_string_equal(cl2.agency, "health");
 	assert_int_not_equal(cl2.id, cl.id);
-	assert_int_equal(audits(f->st), 2);
+	assert_int_equal(fx_audit_count(f->st), 2);
 
 	/* Any change to the token: not found. */
 	char bad[TOKEN_TEXT_MAX * 2];
@@ -131,7 +121,7 @@ static void unknown_agency_writes_nothing(void **state)
 	assert_int_equal(txq_exec(f->st, create_job, &x), STORE_OK);
 	assert_false(x.found);
 	assert_string_equal(x.token, "");
-	assert_int_equal(audits(f->st), 0);
+	assert_int_equal(fx_audit_count(f->st), 0);
 
 	/* No client row: the first client created afterwards has id 1. */
 	struct create y = {.agency = "police"};
@@ -139,7 +129,7 @@ static void unknown_agency_writes_nothing(void **state)
 	assert_int_equal(txq_exec(f->st, create_job, &y), STORE_OK);
 	assert_true(authenticate(f->st, y.token, &cl));
 	assert_int_equal(cl.id, 1);
-	assert_int_equal(audits(f->st), 1);
+	assert_int_equal(fx_audit_count(f->st), 1);
 }
 
 static int group_setup(void **state)
