@@ -66,23 +66,6 @@ const char *http_body(http_request *rq, size_t *len)
 	return rq->body ? rq->body : "";
 }
 
-bool http_remote_is_loopback(http_request *rq)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
-		return false;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return false;
-}
-
 /* ---- answers ---- */
 
 void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len)

@@ -44,7 +44,6 @@ const char *http_path(http_request *rq);  /* without the query string */
 const char *http_header(http_request *rq, const char *name); /* NULL when absent */
 const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
 const char *http_body(http_request *rq, size_t *len);        /* NUL-terminated; len excludes the NUL */
-bool http_remote_is_loopback(http_request *rq);
 
 /* ---- the answer ---- */
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct txq {
@@ -33,12 +34,15 @@ static void run_batch(txq *q, struct txq_job *batch)
 		}
 		if (rc == STORE_OK)
 			rc = store_commit(q->conn);
-		if (rc != STORE_OK)
-			store_rollback(q->conn);
 	}
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
+		/* For the operator: the database's words (never personal data: values are bound, not quoted). */
+		fprintf(stderr, "safeguard: a batch of writes failed (store error %d): %s\n", rc,
+			store_conn_errmsg(q->conn));
+		store_rollback(q->conn);
 		for (struct txq_job *j = batch; j; j = j->next)
 			j->rc = rc < 0 ? rc : STORE_EIO;
+	}
 }
 
 static void complete(struct txq_job *batch)
