@@ -1,37 +1,36 @@
--- wrk script: POST /api/v1/events with a new source_ref each time. One record in four names a child
--- seen before (same name and date of birth), the rest are new children, as a busy intake day mixes them.
+-- wrk script: replays a synthetic area from `safeguard gen` (events.jsonl) into POST /api/v1/events, each
+-- record with its own agency's token, so the benchmark sees what intake really sees: five agencies,
+-- children found by NHS number, UPN or name, recording errors, households.
+-- Environment: SAFEGUARD_EVENTS (the file), SAFEGUARD_TOKEN_<AGENCY> (one token per agency).
 local threads = {}
-local token = os.getenv("SAFEGUARD_TOKEN")
-local letters = "abcdefghijklmnopqrstuvwxyz"
 
 function setup(thread)
   table.insert(threads, thread)
-  thread:set("tid", #threads)
+  thread:set("tid", #threads - 1)
 end
 
+local records = {}
 local n = 0
 
-local function name(i)
-  local s = ""
-  repeat
-    local k = i % 26
-    s = s .. letters:sub(k + 1, k + 1)
-    i = math.floor(i / 26)
-  until i == 0
-  return s:sub(1, 1):upper() .. s:sub(2)
+function init(args)
+  -- Each thread sends every k-th record, so no record is sent twice while the file lasts.
+  local k = tonumber(os.getenv("SAFEGUARD_THREADS"))
+  local tokens = {}
+  local i = 0
+  for line in io.lines(os.getenv("SAFEGUARD_EVENTS")) do
+    if i % k == tid then
+      local agency, body = line:match('^{"agency":"([%w_]+)","request":(.*)}$')
+      tokens[agency] = tokens[agency] or os.getenv("SAFEGUARD_TOKEN_" .. agency:upper())
+      records[#records + 1] = wrk.format("POST", "/api/v1/events",
+        {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[agency]}, body)
+    end
+    i = i + 1
+  end
 end
 
 request = function()
   n = n + 1
-  local child = (n % 4 == 0) and math.floor(n / 4) or n
-  local body = string.format(
-    '{"source_ref":"BENCH-%d-%d","kind":"concern","occurred_at":"2025-03-04T10:15:00Z",' ..
-    '"subject":{"given_name":"%s","family_name":"Bench%s","dob":"2015-01-0%d","sex":"F",' ..
-    '"postcode":"LS6 2AB","address":"%d Mill Lane"},' ..
-    '"summary":"Benchmark record: came to school with a bruised cheek","details":{}}',
-    tid, n, name(child), name(tid), 1 + child % 9, child % 200)
-  return wrk.format("POST", "/api/v1/events",
-    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
+  return records[(n - 1) % #records + 1] -- past the end a record is sent again: a replay, answered 200
 end
 
 done = function(summary, latency, requests)

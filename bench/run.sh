@@ -16,7 +16,14 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 db="sqlite:$work/bench.db"
 "$bin" migrate --db "$db" >/dev/null
-export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education | tail -n 1)
+for agency in police health education social_care housing; do
+  export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" | tail -n 1)"
+done
+export SAFEGUARD_TOKEN=$SAFEGUARD_TOKEN_EDUCATION
+# The intake load: a synthetic area big enough that no record is sent twice during the run.
+families=${FAMILIES:-$((secs * 1500))}
+"$bin" gen --out "$work/area" --families "$families" --seed 7 --today 2026-11-24 2>/dev/null
+export SAFEGUARD_EVENTS=$work/area/events.jsonl SAFEGUARD_THREADS=2
 "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -38,12 +45,16 @@ report() { # name, result line, extra
     printf "%-34s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", n, q / (d / 1e6), a / 1000, b / 1000, q, e }'
 }
 
-# 1. Intake: 32 concurrent clients, every answer a durable commit.
+# 1. Intake: 32 concurrent clients replaying the synthetic area, every answer a durable commit.
+echo "intake load: $(wc -l <"$SAFEGUARD_EVENTS") records of a synthetic area of $families families (safeguard gen)"
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
 report "intake POST /api/v1/events (c=32)" "$line"
 events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
 dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v e="$events" -v d="$dur" 'BEGIN { printf "%-34s %8.0f events/s on disk (%d events in the file)\n", "  durable", e / (d / 1e6), e }'
+persons=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from person')
+rules=$(sqlite3 -readonly "$work/bench.db" "select group_concat(link_rule || ' ' || n, ', ') from (select link_rule, count(*) n from source_record group by 1)")
+echo "                                   children: $persons; records linked by: $rules"
 commits=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_commits_total //p')
 jobs=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_jobs_total //p')
 awk -v j="$jobs" -v c="$commits" 'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'

@@ -526,7 +526,7 @@ void api_handle(http_request *rq, void *ctx)
 			metrics(a, rq);
 		else
 			method_not_allowed(a, rq, "GET, HEAD");
-	} else if (strcmp(p, "/api/v1/openapi.json") == 0) {
+	} else if (strcmp(p, "/openapi.json") == 0) {
 		if (get) {
 			char *doc = malloc(api_openapi_json_len);
 			if (doc)

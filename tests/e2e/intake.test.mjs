@@ -55,8 +55,8 @@ describe('operators', () => {
     assertSecurityHeaders(r, { api: false });
   });
 
-  test('GET /api/v1/openapi.json describes every API path the server answers', async () => {
-    const r = await request(`${url}/api/v1/openapi.json`);
+  test('GET /openapi.json describes every API path the server answers', async () => {
+    const r = await request(`${url}/openapi.json`);
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^application\/json/);
     assert.match(r.json.openapi, /^3\./);
