@@ -1,0 +1,80 @@
+/* Unit tests for lib/buf: growth, the ceiling, HTML escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+
+static void grows_and_steals(void **state)
+{
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(buf_printf(&b, "%04d,", i), 0);
+	assert_int_equal(b.len, 5000);
+	assert_memory_equal(b.data + 4995, "0999,", 5);
+	size_t len;
+	char *s = buf_steal(&b, &len);
+	assert_non_null(s);
+	assert_int_equal(len, 5000);
+	assert_int_equal(s[len], '\0');
+	assert_null(b.data);
+	free(s);
+}
+
+static void long_printf(void **state)
+{
+	struct buf b;
+	char big[1000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	buf_init(&b, 4096);
+	assert_int_equal(buf_printf(&b, "[%s]", big), 0);
+	assert_int_equal(b.len, 1001);
+	assert_int_equal(b.data[0], '[');
+	assert_int_equal(b.data[1000], ']');
+	buf_free(&b);
+}
+
+static void ceiling(void **state)
+{
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "0123456789"), 0);
+	assert_int_equal(buf_puts(&b, "x"), -1);
+	assert_true(b.failed);
+	assert_int_equal(buf_puts(&b, ""), -1); /* stays failed */
+	size_t len = 99;
+	assert_null(buf_steal(&b, &len));
+	assert_int_equal(len, 0);
+}
+
+static void html_escaping(void **state)
+{
+	struct buf b;
+	const char *in = "<script>alert('x') & \"y\"</script>";
+	buf_init(&b, 1024);
+	assert_int_equal(buf_append_html(&b, in, strlen(in)), 0);
+	assert_string_equal(b.data, "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+	buf_free(&b);
+	buf_init(&b, 1024);
+	assert_int_equal(buf_append_html(&b, "plain", 5), 0);
+	assert_string_equal(b.data, "plain");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(grows_and_steals),
+		cmocka_unit_test(long_printf),
+		cmocka_unit_test(ceiling),
+		cmocka_unit_test(html_escaping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
