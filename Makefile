@@ -31,8 +31,8 @@ TEST_LIBS  = $(shell pkg-config --libs $(TESTPKG) 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC  := $(wildcard src/cli/*.c)
-# Files the binary carries, turned into C by scripts/embed.sh.
-EMBED    := $(BUILD)/gen/openapi_json.c
+# Files the binary carries, turned into C by scripts/embed.sh and scripts/assets.sh.
+EMBED    := $(BUILD)/gen/openapi_json.c $(BUILD)/gen/assets.c $(BUILD)/gen/templates.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(EMBED:%.c=%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -45,7 +45,7 @@ DEPS_STAMP := build/.deps-ok
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/setup.sh
+$(DEPS_STAMP): scripts/setup.sh web/package-lock.json
 	@scripts/setup.sh
 	@mkdir -p build && touch $@
 
@@ -60,8 +60,18 @@ $(BUILD)/gen/openapi_json.c: docs/openapi.json scripts/embed.sh
 	@mkdir -p $(@D)
 	scripts/embed.sh api_openapi_json $< > $@
 
+# GOV.UK Frontend (web/node_modules, installed by setup from web/package-lock.json) and src/web/static/.
+$(BUILD)/gen/assets.c: scripts/assets.sh src/web/static $(wildcard src/web/static/*) web/package-lock.json \
+                        | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	scripts/assets.sh $@
+
+$(BUILD)/gen/templates.c: scripts/embed-dir.sh src/web/templates $(wildcard src/web/templates/*.mustache)
+	@mkdir -p $(@D)
+	scripts/embed-dir.sh web_templates src/web/templates mustache > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -8,6 +8,8 @@ debs=(build-essential pkg-config clang libclang-rt-14-dev
       sqlite3 curl)
 # Node runs the end-to-end tests; a machine that already has one (from any source) keeps it.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
+# npm fetches GOV.UK Frontend for the build (web/); Debian packages it apart from nodejs.
+command -v npm >/dev/null 2>&1 || debs+=(npm)
 
 missing=()
 for p in "${debs[@]}"; do
@@ -25,5 +27,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -f "$here/tests/package.json" ] && [ ! -d "$here/tests/node_modules" ]; then
   echo "setup: npm packages for tests/"
   (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# GOV.UK Frontend, embedded into the binary by scripts/assets.sh: again when web/package-lock.json has changed
+# since the last install (npm ci writes node_modules/.package-lock.json).
+if [ -f "$here/web/package.json" ] && { [ ! -d "$here/web/node_modules" ] ||
+     [ "$here/web/package-lock.json" -nt "$here/web/node_modules/.package-lock.json" ]; }; then
+  echo "setup: npm packages for web/"
+  (cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: dependencies present"

@@ -342,7 +342,8 @@ static void read_continue(http_request *rq, void *ctx)
 	if (j->chronology) {
 		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found);
 	} else {
-		static const struct child_visitor v = {on_person, on_identifier, on_household, on_member};
+		static const struct child_visitor v = {
+			.person = on_person, .identifier = on_identifier, .household = on_household, .member = on_member};
 		j->doc = json_object();
 		j->households = json_array();
 		rc = children_read(a->st, &j->access, &v, j, &found);

@@ -37,8 +37,9 @@ void api_error_set(struct api_error *e, int status, const char *code, const char
 
 /* Only these keys may appear: a misspelt key ("occured_at") is an error, not a silently dropped value. */
 static const char *const top_keys[] = {"source_ref", "kind", "occurred_at", "subject", "summary", "details"};
-static const char *const subject_keys[] = {"given_name", "middle_names", "family_name", "dob",       "sex",
-					   "postcode",   "address",      "nhs_number",  "upn"};
+static const char *const subject_keys[] = {"given_name", "middle_names", "family_name", "dob",
+					   "sex", "postcode", "address", "nhs_number", "upn", "communication_needs",
+					   "disability", "ethnicity", "first_language"};
 
 static int check_keys(json_t *obj, const char *const *keys, size_t n, const char *prefix, struct api_error *err)
 {
@@ -122,7 +123,8 @@ static void copy_trimmed(char *dst, size_t dstsz, const char *s)
 
 static int parse_subject(json_t *subj, int64_t now, struct identity_subject *s, struct api_error *err)
 {
-	const char *given, *middle, *family, *dob, *sex, *postcode, *address, *nhs, *upn;
+	const char *given, *middle, *family, *dob, *sex, *postcode, *address, *nhs, *upn, *comm, *disability,
+		*ethnicity, *language;
 	if (!subj || json_is_null(subj)) {
 		api_error_set(err, 400, "missing_field", "subject", "subject is required");
 		return -1;
@@ -140,7 +142,12 @@ static int parse_subject(json_t *subj, int64_t now, struct identity_subject *s, 
 	    get_string(subj, "postcode", "subject.postcode", false, CODED_MAX, false, &postcode, err) ||
 	    get_string(subj, "address", "subject.address", false, EVENT_ADDRESS_MAX, false, &address, err) ||
 	    get_string(subj, "nhs_number", "subject.nhs_number", false, CODED_MAX, false, &nhs, err) ||
-	    get_string(subj, "upn", "subject.upn", false, CODED_MAX, false, &upn, err))
+	    get_string(subj, "upn", "subject.upn", false, CODED_MAX, false, &upn, err) ||
+	    get_string(subj, "communication_needs", "subject.communication_needs", false, EVENT_ATTRIBUTE_MAX, false,
+		       &comm, err) ||
+	    get_string(subj, "disability", "subject.disability", false, EVENT_ATTRIBUTE_MAX, false, &disability, err) ||
+	    get_string(subj, "ethnicity", "subject.ethnicity", false, EVENT_NAME_MAX, false, &ethnicity, err) ||
+	    get_string(subj, "first_language", "subject.first_language", false, EVENT_NAME_MAX, false, &language, err))
 		return -1;
 
 	memset(s, 0, sizeof *s);
@@ -148,6 +155,10 @@ static int parse_subject(json_t *subj, int64_t now, struct identity_subject *s, 
 	copy_trimmed(s->middle_names, sizeof s->middle_names, middle);
 	copy_trimmed(s->family_name, sizeof s->family_name, family);
 	copy_trimmed(s->address, sizeof s->address, address);
+	copy_trimmed(s->communication_needs, sizeof s->communication_needs, comm);
+	copy_trimmed(s->disability, sizeof s->disability, disability);
+	copy_trimmed(s->ethnicity, sizeof s->ethnicity, ethnicity);
+	copy_trimmed(s->first_language, sizeof s->first_language, language);
 
 	if (*dob) {
 		struct date d;

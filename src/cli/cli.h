@@ -19,10 +19,11 @@ int cmd_demo(int argc, char **argv);
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
 
-/* Serves the API on listen until SIGINT or SIGTERM. Prints "listening on http://HOST:PORT" when ready,
- * then calls ready(port, ctx) if given. Returns the process exit code. */
-int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(unsigned port, void *ctx),
-	      void *ctx);
+/* Serves the API (and, with demo_pages, the pages, to loopback only) on listen until SIGINT or SIGTERM.
+ * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. Returns the
+ * process exit code. */
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages,
+	      void (*ready)(unsigned port, void *ctx), void *ctx);
 
 /* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
  * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any

@@ -23,16 +23,19 @@ int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"listen", required_argument, NULL, 'l'},
 					     {"threads", required_argument, NULL, 't'},
+					     {"demo-pages", no_argument, NULL, 'p'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *listen = "127.0.0.1:8080";
 	unsigned threads = 0;
+	bool pages = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'p': pages = true; break;
 		case 't':
 			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
 				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
@@ -40,8 +43,10 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N]\n\n"
+			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--demo-pages]\n\n"
 			       "Serves the JSON API (/api/v1), /healthz and /metrics until SIGINT or SIGTERM.\n"
+			       "  --demo-pages        also serve the practitioners' pages, to this computer only\n"
+			       "                      (there is no sign-in yet: for demonstration areas only)\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
@@ -53,7 +58,7 @@ int cmd_serve(int argc, char **argv)
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	int rc = cli_serve(st, listen, threads, NULL, NULL);
+	int rc = cli_serve(st, listen, threads, pages, NULL, NULL);
 	store_close(st);
 	return rc;
 }

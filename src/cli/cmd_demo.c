@@ -120,7 +120,10 @@ struct banner {
 static void ready(unsigned port, void *ctx)
 {
 	struct banner *b = ctx;
-	printf("\nsafeguard demo area: http://127.0.0.1:%u (Ctrl-C stops it)\n\n"
+	printf("\nsafeguard demo area: open http://127.0.0.1:%u in a browser (Ctrl-C stops it)\n"
+	       "  the pages: find a child, their record and multi-agency chronology, record a concern\n"
+	       "  e.g. http://127.0.0.1:%u/children/%lld\n\n", port, port, (long long)b->child);
+	printf("For agency systems, the API at http://127.0.0.1:%u/api/v1 (described at /openapi.json)\n\n"
 	       "API tokens, one per agency (new each start; only their hashes are stored):\n", port);
 	for (int i = 0; i < 5; i++)
 		printf("  %-12s %s\n", b->t->agency[i], b->t->token[i]);
@@ -216,7 +219,7 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	struct banner b = {&t, l->first_child ? l->first_child : 1};
-	rc = cli_serve(st, listen, 0, ready, &b);
+	rc = cli_serve(st, listen, 0, true, ready, &b);
 out:
 	if (l)
 		flush_batch(l);

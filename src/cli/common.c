@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "service/txq.h"
+#include "web/web.h"
 
 store *cli_open_store(const char *url, bool migrate)
 {
@@ -39,9 +40,27 @@ fail:
 	return NULL;
 }
 
-int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(unsigned port, void *ctx), void *ctx)
+/* The application: the API for machines, the pages for people. */
+struct app {
+	struct api api;
+	struct web web;
+};
+
+static void route(http_request *rq, void *ctx)
 {
-	struct api a;
+	struct app *app = ctx;
+	const char *p = http_path(rq);
+	if (strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 || strcmp(p, "/metrics") == 0 ||
+	    strcmp(p, "/openapi.json") == 0)
+		api_handle(rq, &app->api);
+	else
+		web_handle(rq, &app->web);
+}
+
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, void (*ready)(unsigned port, void *ctx),
+	      void *ctx)
+{
+	struct app *app = calloc(1, sizeof *app);
 	txq *q = NULL;
 	http_server *srv = NULL;
 	char err[256];
@@ -56,16 +75,26 @@ int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(uns
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (txq_start(st, &q) != STORE_OK) {
+	if (!app || txq_start(st, &q) != STORE_OK) {
 		fprintf(stderr, "safeguard: cannot start the database writer\n");
+		free(app);
 		return 1;
 	}
-	api_init(&a, st, q);
-	struct http_options o = {.listen = listen, .threads = threads, .handler = api_handle, .ctx = &a};
+	api_init(&app->api, st, q);
+	if (web_init(&app->web, st, q, demo_pages, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		txq_stop(q);
+		txq_free(q);
+		free(app);
+		return 1;
+	}
+	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
 		txq_free(q);
+		web_free(&app->web);
+		free(app);
 		return 1;
 	}
 	const char *colon = strrchr(listen, ':');
@@ -81,6 +110,8 @@ int cli_serve(store *st, const char *listen, unsigned threads, void (*ready)(uns
 	txq_stop(q);
 	http_stop(srv);
 	txq_free(q);
+	web_free(&app->web);
+	free(app);
 	return 0;
 }
 

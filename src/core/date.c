@@ -8,6 +8,7 @@
 #include "core/date.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define SECS_PER_DAY 86400
 
@@ -278,4 +279,32 @@ void ts_format_utc(int64_t epoch, char out[TS_UTC_LEN + 1])
 struct date ts_utc_date(int64_t epoch)
 {
 	return date_from_days(epoch_day(epoch));
+}
+
+/* The last Sunday of a month, as days since the epoch. 1970-01-01 was a Thursday. */
+static int64_t last_sunday(int y, int m)
+{
+	struct date d = {y, m, date_days_in_month(y, m)};
+	int64_t days = date_to_days(d);
+	int64_t weekday = ((days % 7) + 7 + 4) % 7; /* 0 = Sunday */
+	return days - weekday;
+}
+
+int64_t ts_uk_local(int64_t epoch)
+{
+	struct date d = ts_utc_date(epoch);
+	int64_t start = last_sunday(d.y, 3) * 86400 + 3600; /* 01:00 UTC */
+	int64_t end = last_sunday(d.y, 10) * 86400 + 3600;
+	return epoch >= start && epoch < end ? epoch + 3600 : epoch;
+}
+
+void date_format_long(struct date d, char out[DATE_LONG_MAX + 1])
+{
+	static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+					     "July",    "August",   "September", "October", "November", "December"};
+	if (!date_valid(d)) {
+		snprintf(out, DATE_LONG_MAX + 1, "unknown date");
+		return;
+	}
+	snprintf(out, DATE_LONG_MAX + 1, "%d %s %d", d.d, months[d.m - 1], d.y);
 }

@@ -55,4 +55,16 @@ void ts_format_utc(int64_t epoch, char out[TS_UTC_LEN + 1]);
 /* The UTC calendar date of an instant. */
 struct date ts_utc_date(int64_t epoch);
 
+
+/* ---- for people in England ---- */
+
+/* The instant as UK civil time (seconds since the epoch, shifted): GMT, or BST (+1 h) from 01:00 UTC on the
+ * last Sunday of March to 01:00 UTC on the last Sunday of October (the rule since 1996, applied to every
+ * year). No time zone database needed. */
+int64_t ts_uk_local(int64_t epoch);
+
+#define DATE_LONG_MAX 20 /* "30 September 2025" */
+/* "4 March 2025", as GOV.UK writes dates. */
+void date_format_long(struct date d, char out[DATE_LONG_MAX + 1]);
+
 #endif

@@ -53,6 +53,21 @@ static const struct agency_kind agencies[] = {
 	{"housing", "Housing"},
 };
 
+static const struct episode_kind episodes[] = {
+	{"cp_plan", "Child protection plan", "cp_plan_start", "cp_plan_end", 1},
+	{"looked_after", "Looked after", "lac_start", "lac_end", 1},
+	{"missing", "Missing from home or care", "missing_start", "missing_end", 1},
+	{"cin_plan", "Child in need plan", "cin_plan_start", "cin_plan_end", 0},
+	{"s47", "Section 47 enquiry", "s47_start", "s47_end", 0},
+	{"assessment", "Assessment", "assessment_start", "assessment_end", 0},
+	{"placement", "Placement", "placement_start", "placement_end", 0},
+};
+
+const struct episode_kind *episode_kind_at(size_t i)
+{
+	return i < sizeof episodes / sizeof episodes[0] ? &episodes[i] : NULL;
+}
+
 const struct event_kind *event_kind_find(const char *code)
 {
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -23,6 +23,17 @@ struct agency_kind {
 const struct event_kind *event_kind_find(const char *code);
 const struct event_kind *event_kind_at(size_t i); /* NULL past the end */
 
+/* Statutory processes and states that open and close with events. Until the clocks issue computes episodes
+ * properly, one is open when its latest start is later than its latest end. A flag is what every
+ * practitioner must see at once (as NHS CP-IS shows a child protection plan or looked-after status). */
+struct episode_kind {
+	const char *code;
+	const char *label;
+	const char *start_kind, *end_kind;
+	int flag;
+};
+const struct episode_kind *episode_kind_at(size_t i); /* NULL past the end */
+
 /* The agencies a new area starts with (more can be added to the store's agency table). */
 const struct agency_kind *agency_builtin_at(size_t i); /* NULL past the end */
 
@@ -31,5 +42,6 @@ const struct agency_kind *agency_builtin_at(size_t i); /* NULL past the end */
 #define EVENT_SUMMARY_MAX 2000
 #define EVENT_NAME_MAX 100
 #define EVENT_ADDRESS_MAX 300
+#define EVENT_ATTRIBUTE_MAX 300 /* communication needs, disability */
 
 #endif

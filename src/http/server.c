@@ -37,9 +37,13 @@ struct http_request {
 	int status;
 	const char *ctype;
 	char *resp;
+	const void *resp_static; /* http_respond_static: not ours to free */
 	size_t resp_len;
 	struct header extra[MAX_EXTRA_HEADERS];
 	int nextra;
+	struct header *form;
+	int nform;
+	bool form_parsed;
 	http_handler cont;
 	void *cont_ctx;
 	void (*cont_release)(void *ctx);
@@ -66,6 +70,75 @@ const char *http_body(http_request *rq, size_t *len)
 	return rq->body ? rq->body : "";
 }
 
+bool http_remote_is_loopback(http_request *rq)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* Called by the post processor with each field, possibly in pieces (off > 0 continues the last one). */
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+				  const char *content_type, const char *transfer_encoding, const char *data,
+				  uint64_t off, size_t size)
+{
+	http_request *rq = cls;
+	struct header *f;
+	if (off == 0) {
+		if (rq->nform >= HTTP_FORM_FIELDS_MAX)
+			return MHD_NO;
+		f = &rq->form[rq->nform];
+		if (!(f->name = strdup(key)) || !(f->value = calloc(1, size + 1))) {
+			free(f->name);
+			f->name = NULL;
+			return MHD_NO;
+		}
+		rq->nform++;
+	} else {
+		f = &rq->form[rq->nform - 1];
+		char *v = realloc(f->value, off + size + 1);
+		if (!v)
+			return MHD_NO;
+		f->value = v;
+	}
+	memcpy(f->value + off, data, size);
+	f->value[off + size] = '\0';
+	return MHD_YES;
+}
+
+const char *http_form(http_request *rq, const char *name)
+{
+	if (!rq->form_parsed) {
+		rq->form_parsed = true;
+		const char *ct = http_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (!ct || strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+				       strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) != 0)
+			return NULL;
+		if (!(rq->form = calloc(HTTP_FORM_FIELDS_MAX, sizeof *rq->form)))
+			return NULL;
+		struct MHD_PostProcessor *pp = MHD_create_post_processor(rq->conn, 4096, form_field, rq);
+		if (pp) {
+			if (rq->len)
+				MHD_post_process(pp, rq->body, rq->len);
+			MHD_destroy_post_processor(pp);
+		}
+	}
+	for (int i = 0; i < rq->nform; i++)
+		if (strcmp(rq->form[i].name, name) == 0)
+			return rq->form[i].value;
+	return NULL;
+}
+
 /* ---- answers ---- */
 
 void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len)
@@ -77,6 +150,17 @@ void http_respond(http_request *rq, int status, const char *content_type, char *
 	rq->status = status;
 	rq->ctype = content_type;
 	rq->resp = body;
+	rq->resp_len = body ? len : 0;
+	rq->responded = true;
+}
+
+void http_respond_static(http_request *rq, int status, const char *content_type, const void *body, size_t len)
+{
+	if (rq->responded)
+		return;
+	rq->status = status;
+	rq->ctype = content_type;
+	rq->resp_static = body;
 	rq->resp_len = body ? len : 0;
 	rq->responded = true;
 }
@@ -122,7 +206,8 @@ static bool has_extra(const http_request *rq, const char *name)
 
 static enum MHD_Result queue(http_request *rq)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp_len, rq->resp ? rq->resp : (void *)"",
+	void *static_body = rq->resp_static ? (void *)rq->resp_static : (void *)"";
+	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp_len, rq->resp ? rq->resp : static_body,
 								 rq->resp ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
@@ -250,6 +335,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(rq->extra[i].name);
 		free(rq->extra[i].value);
 	}
+	for (int i = 0; i < rq->nform; i++) {
+		free(rq->form[i].name);
+		free(rq->form[i].value);
+	}
+	free(rq->form);
 	free(rq);
 	*con_cls = NULL;
 }

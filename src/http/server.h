@@ -44,11 +44,18 @@ const char *http_path(http_request *rq);  /* without the query string */
 const char *http_header(http_request *rq, const char *name); /* NULL when absent */
 const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
 const char *http_body(http_request *rq, size_t *len);        /* NUL-terminated; len excludes the NUL */
+bool http_remote_is_loopback(http_request *rq);
+/* A field of an application/x-www-form-urlencoded body (parsed on first use by libmicrohttpd's post
+ * processor), or NULL when absent or the body is not a form. At most HTTP_FORM_FIELDS_MAX fields. */
+const char *http_form(http_request *rq, const char *name);
+#define HTTP_FORM_FIELDS_MAX 64
 
 /* ---- the answer ---- */
 
 /* Takes ownership of body (malloc'd, may be NULL with len 0). Call once. */
 void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len);
+/* The same for bytes that outlive the server (embedded files): sent without a copy, never freed. */
+void http_respond_static(http_request *rq, int status, const char *content_type, const void *body, size_t len);
 /* Adds a response header (copied); call before http_respond. */
 void http_add_header(http_request *rq, const char *name, const char *value);
 

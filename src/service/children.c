@@ -7,8 +7,12 @@ static int audit_run(store_conn *c, void *arg)
 {
 	struct children_access *a = arg;
 	char object[40];
-	int rc = store_person_exists(c, a->child_id, &a->exists);
-	if (rc != STORE_OK)
+	int rc;
+	if (a->child_id == 0) { /* a search: about no one child */
+		struct store_audit e = {.actor = a->actor, .action = a->action, .object = "search", .detail = a->detail};
+		return store_audit_append(c, &e);
+	}
+	if ((rc = store_person_exists(c, a->child_id, &a->exists)) != STORE_OK)
 		return rc;
 	snprintf(object, sizeof object, "child:%lld", (long long)a->child_id);
 	struct store_audit e = {
@@ -90,8 +94,12 @@ static int read_run(store_conn *c, void *arg)
 		goto out;
 	if (r->v->identifier && (rc = store_identifiers_each(c, r->a->child_id, r->v->identifier, r->ctx)) != 0)
 		goto out;
-	if (r->v->household || r->v->member)
-		rc = store_households_of(c, r->a->child_id, on_household, r);
+	if ((r->v->household || r->v->member) && (rc = store_households_of(c, r->a->child_id, on_household, r)) != 0)
+		goto out;
+	if (r->v->kind && (rc = store_event_kinds(c, r->a->child_id, r->v->kind, r->ctx)) != 0)
+		goto out;
+	if (r->page && r->v->event)
+		rc = store_chronology(c, r->a->child_id, r->page, r->v->event, r->ctx);
 out:
 	free(p);
 	return rc;
@@ -105,6 +113,34 @@ int children_read(store *st, const struct children_access *a, const struct child
 		return CHILDREN_ENOAUDIT;
 	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found};
 	return in_snapshot(st, read_run, &r);
+}
+
+int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
+		    const struct store_page *page, void *ctx, bool *found)
+{
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found, .page = page};
+	return in_snapshot(st, read_run, &r);
+}
+
+struct search_args {
+	const struct store_search *q;
+	store_person_fn fn;
+	void *ctx;
+};
+
+static int search_run(store_conn *c, void *arg)
+{
+	struct search_args *s = arg;
+	return store_person_search(c, s->q, s->fn, s->ctx);
+}
+
+int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx)
+{
+	struct search_args s = {q, fn, ctx};
+	return in_snapshot(st, search_run, &s);
 }
 
 static int chronology_run(store_conn *c, void *arg)

@@ -27,7 +27,7 @@ struct children_access {
 	char actor[64];
 	const char *action; /* "child.read", "chronology.read" (static strings) */
 	int64_t child_id;
-	char detail[48];    /* no personal data: paging, purpose */
+	char detail[200];   /* no personal data: paging, purpose, ids found by a search */
 	bool audited;       /* set when the entry is durable */
 	bool exists;        /* whether the id held a child when audited (an attempt on no child is kept too,
 			     * with no child attached, so probing ids is visible to the auditor) */
@@ -47,11 +47,24 @@ struct child_visitor {
 	int (*identifier)(const char *kind, const char *value, const char *first_seen, void *ctx);
 	int (*household)(const struct store_household *h, void *ctx); /* then its members */
 	int (*member)(const struct store_person *p, void *ctx);
+	int (*kind)(const char *kind, const char *latest_at, void *ctx); /* each kind of event, latest first seen */
+	int (*event)(const struct store_event *e, void *ctx);            /* with children_record: the page */
 };
 
 /* *found false (and nothing shown) when there is no such child. */
 int children_read(store *st, const struct children_access *a, const struct child_visitor *v, void *ctx,
 		  bool *found);
+
+/* The whole record a page shows, in one snapshot: the child as children_read gives it, the kinds of event
+ * it has, and one page of its chronology (to v->event). */
+int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
+		    const struct store_page *page, void *ctx, bool *found);
+
+/* Children matching a search, sealed ones never. Unlike the reads above this runs before its audit entry,
+ * because the entry names the children found: the caller holds the results until the entry it then
+ * queues with children_access_audit (child_id 0, the ids in detail) is durable, and shows nothing
+ * otherwise. */
+int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx);
 
 #define CHRONOLOGY_PAGE_MAX 500
 #define CHRONOLOGY_PAGE_DEFAULT 100

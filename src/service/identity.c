@@ -33,6 +33,8 @@ static int find_conflict(const char *kind, const char *value, const char *first_
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc;
+	struct store_person p;
+	memset(&p, 0, sizeof p);
 	m->person_id = 0;
 	m->score = 1.0;
 	if (s->nhs_number[0]) {
@@ -40,7 +42,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 			return rc;
 		if (m->person_id) {
 			m->rule = "nhs";
-			return STORE_OK;
+			goto found;
 		}
 	}
 	if (s->upn[0]) {
@@ -48,11 +50,9 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 			return rc;
 		if (m->person_id) {
 			m->rule = "upn";
-			return STORE_OK;
+			goto found;
 		}
 	}
-	struct store_person p;
-	memset(&p, 0, sizeof p);
 	identity_match_key(s, p.match_key, sizeof p.match_key);
 	if (p.match_key[0]) {
 		if ((rc = store_person_by_match_key(c, p.match_key, &m->person_id)) != STORE_OK)
@@ -66,7 +66,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		}
 		if (m->person_id) {
 			m->rule = "name_dob";
-			return STORE_OK;
+			goto found;
 		}
 	}
 	memcpy(p.given_name, s->given_name, sizeof p.given_name);
@@ -76,6 +76,22 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	memcpy(p.sex, s->sex, sizeof p.sex);
 	memcpy(p.postcode, s->postcode, sizeof p.postcode);
 	memcpy(p.address, s->address, sizeof p.address);
+	if (text_name_fold(s->given_name, p.given_fold, sizeof p.given_fold) < 0 ||
+	    text_name_fold(s->family_name, p.family_fold, sizeof p.family_fold) < 0)
+		return STORE_EIO; /* cannot happen: a fold is never longer than its name */
+	memcpy(p.communication_needs, s->communication_needs, sizeof p.communication_needs);
+	memcpy(p.disability, s->disability, sizeof p.disability);
+	memcpy(p.ethnicity, s->ethnicity, sizeof p.ethnicity);
+	memcpy(p.first_language, s->first_language, sizeof p.first_language);
 	m->rule = "new";
 	return store_person_insert(c, &p, &m->person_id);
+
+found:
+	if (!s->communication_needs[0] && !s->disability[0] && !s->ethnicity[0] && !s->first_language[0])
+		return STORE_OK;
+	memcpy(p.communication_needs, s->communication_needs, sizeof p.communication_needs);
+	memcpy(p.disability, s->disability, sizeof p.disability);
+	memcpy(p.ethnicity, s->ethnicity, sizeof p.ethnicity);
+	memcpy(p.first_language, s->first_language, sizeof p.first_language);
+	return store_person_update_attributes(c, m->person_id, &p);
 }

@@ -28,6 +28,10 @@ struct identity_subject {
 	char address[STORE_ADDR_BYTES];
 	char nhs_number[11];
 	char upn[14];
+	char communication_needs[STORE_ATTR_BYTES];
+	char disability[STORE_ATTR_BYTES];
+	char ethnicity[STORE_NAME_BYTES];
+	char first_language[STORE_NAME_BYTES];
 };
 
 struct identity_match {
@@ -39,7 +43,8 @@ struct identity_match {
 /* The key that joins records on name and date of birth, or "" when a part is missing. */
 void identity_match_key(const struct identity_subject *s, char *out, size_t outsz);
 
-/* Finds the person or creates one (inside the caller's transaction). */
+/* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
+ * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
 
 #endif

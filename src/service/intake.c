@@ -36,9 +36,18 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 		return STORE_OK;
 	}
 
-	struct identity_match m;
-	if ((rc = identity_resolve(c, &rq->subject, &m)) != STORE_OK)
+	struct identity_match m = {.person_id = rq->known_child_id, .score = 1.0, .rule = "record"};
+	if (m.person_id) {
+		bool exists = false;
+		if ((rc = store_person_exists(c, m.person_id, &exists)) != STORE_OK)
+			return rc;
+		if (!exists) {
+			res->outcome = INTAKE_NO_CHILD;
+			return STORE_OK;
+		}
+	} else if ((rc = identity_resolve(c, &rq->subject, &m)) != STORE_OK) {
 		return rc;
+	}
 
 	memset(&src, 0, sizeof src);
 	memcpy(src.agency, rq->agency, sizeof src.agency);

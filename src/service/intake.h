@@ -21,12 +21,15 @@ struct intake_request {
 	const char *details; /* a JSON object as text */
 	const char *payload; /* the whole request as sent */
 	uint8_t payload_hash[32];
+	/* When a practitioner records on a child's own record, the child is known: no identity resolution. */
+	int64_t known_child_id;
 };
 
 enum intake_outcome {
 	INTAKE_CREATED,  /* new event */
 	INTAKE_REPLAYED, /* the same agency sent the same record again: nothing written */
 	INTAKE_CONFLICT, /* the same agency reused a source_ref for a different record: nothing written */
+	INTAKE_NO_CHILD, /* known_child_id names no child: nothing written */
 };
 
 struct intake_result {

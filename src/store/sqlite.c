@@ -140,6 +140,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX audit_child ON audit(child_id, id) WHERE child_id IS NOT NULL;"
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+
+	/* 2: what the pages show and search by: a child's needs, folded names, events by kind */
+	"ALTER TABLE person ADD COLUMN communication_needs TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE person ADD COLUMN disability TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE person ADD COLUMN ethnicity TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE person ADD COLUMN first_language TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE person ADD COLUMN given_fold TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE person ADD COLUMN family_fold TEXT NOT NULL DEFAULT '';"
+	/* Rows from version 1 get SQLite's lower() (ASCII only); new rows get core/text.h's full folding. */
+	"UPDATE person SET given_fold = lower(given_name), family_fold = lower(family_name);"
+	"CREATE INDEX person_family_fold ON person(family_fold, given_fold);"
+	"CREATE INDEX person_dob ON person(dob);"
+	"CREATE INDEX event_person_kind ON event(person_id, kind, occurred_at);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -162,6 +175,10 @@ enum stmt_id {
 	S_PERSON_INSERT,
 	S_PERSON_GET,
 	S_PERSON_EXISTS,
+	S_PERSON_ATTRS,
+	S_SEARCH_IDENT,
+	S_SEARCH_NAME,
+	S_EVENT_KINDS,
 	S_PERSON_BY_IDENT,
 	S_PERSON_BY_KEY,
 	S_IDENT_ADD,
@@ -182,8 +199,9 @@ enum stmt_id {
 	S__COUNT
 };
 
-#define PERSON_COLS "id, given_name, middle_names, family_name, coalesce(dob, ''), sex, postcode, address, " \
-		    "coalesce(match_key, ''), created_at"
+#define PERSON_COLS "p.id, p.given_name, p.middle_names, p.family_name, coalesce(p.dob, ''), p.sex, p.postcode, " \
+		    "p.address, coalesce(p.match_key, ''), p.created_at, p.communication_needs, p.disability, " \
+		    "p.ethnicity, p.first_language"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -200,8 +218,21 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at) VALUES (?1, ?2, ?3, " NOW_SQL ")",
 	[S_CLIENT_FIND] = "SELECT id, agency FROM api_client WHERE token_hash = ?1 AND revoked_at IS NULL",
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
-			    "match_key, created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL ")",
-	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person WHERE id = ?1",
+			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
+			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
+			    ", ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person p WHERE p.id = ?1",
+	[S_PERSON_ATTRS] = "UPDATE person SET communication_needs = coalesce(nullif(?2, ''), communication_needs), "
+			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
+			   "first_language = coalesce(nullif(?5, ''), first_language) WHERE id = ?1",
+	[S_SEARCH_IDENT] = "SELECT " PERSON_COLS " FROM identifier i JOIN person p ON p.id = i.person_id "
+			   "WHERE i.kind = ?1 AND i.value = ?2 AND p.sealed = 0 ORDER BY p.id LIMIT ?3",
+	/* Prefixes are bound with a trailing %; folding leaves no % or _ in them. */
+	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 "
+			  "AND (?1 = '' OR p.family_fold LIKE ?1 || '%') AND (?2 = '' OR p.given_fold LIKE ?2 || '%') "
+			  "AND (?3 = '' OR p.dob = ?3 OR p.dob = ?4) "
+			  "ORDER BY p.family_fold, p.given_fold, p.dob, p.id LIMIT ?5",
+	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
@@ -217,8 +248,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
-	[S_MEMBERS] = "SELECT p.id, p.given_name, p.middle_names, p.family_name, coalesce(p.dob, ''), p.sex, "
-		      "p.postcode, p.address, '', p.created_at FROM household_member m JOIN person p ON p.id = m.person_id "
+	[S_MEMBERS] = "SELECT " PERSON_COLS " FROM household_member m JOIN person p ON p.id = m.person_id "
 		      "WHERE m.household_id = ?1 AND p.sealed = 0 ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
 			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ")",
@@ -228,9 +258,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7)",
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
-			   "FROM event WHERE person_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
+			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_CHRONO_AFTER] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
+			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(at, actor, action, child_id, object, detail) "
@@ -630,6 +662,12 @@ static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t
 	text(s, 6, p->postcode);
 	text(s, 7, p->address);
 	text(s, 8, p->match_key);
+	text(s, 9, p->given_fold);
+	text(s, 10, p->family_fold);
+	text(s, 11, p->communication_needs);
+	text(s, 12, p->disability);
+	text(s, 13, p->ethnicity);
+	text(s, 14, p->first_language);
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sqlite3_last_insert_rowid(CONN(c)->db);
@@ -648,6 +686,11 @@ static void person_row(sqlite3_stmt *s, struct store_person *p)
 	col_copy(s, 7, p->address, sizeof p->address);
 	col_copy(s, 8, p->match_key, sizeof p->match_key);
 	col_copy(s, 9, p->created_at, sizeof p->created_at);
+	col_copy(s, 10, p->communication_needs, sizeof p->communication_needs);
+	col_copy(s, 11, p->disability, sizeof p->disability);
+	col_copy(s, 12, p->ethnicity, sizeof p->ethnicity);
+	col_copy(s, 13, p->first_language, sizeof p->first_language);
+	p->given_fold[0] = p->family_fold[0] = '\0';
 }
 
 static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
@@ -675,6 +718,72 @@ static int sq_person_exists(store_conn *c, int64_t id, bool *found)
 	int rc = one_int(s, &n);
 	*found = n == 1;
 	return rc;
+}
+
+static int sq_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_ATTRS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, p->communication_needs);
+	text(s, 3, p->disability);
+	text(s, 4, p->ethnicity);
+	text(s, 5, p->first_language);
+	return run(s);
+}
+
+struct person_walk {
+	store_person_fn fn;
+	void *ctx;
+	struct store_person p; /* reused per row: 8 KiB is too much to put on the stack for each */
+};
+
+static int person_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct person_walk *w = arg;
+	person_row(s, &w->p);
+	w->p.match_key[0] = '\0';
+	return w->fn(&w->p, w->ctx);
+}
+
+static int each_row(sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg), void *arg);
+
+/* Walks the persons a bound statement returns. */
+static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
+{
+	struct person_walk *w = malloc(sizeof *w);
+	if (!w) {
+		sqlite3_reset(s);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	int rc = each_row(s, person_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+{
+	sqlite3_stmt *s;
+	int limit = q->limit > 0 ? q->limit : 50;
+	if (q->nhs || q->upn) {
+		if (!(s = stmt(CONN(c), S_SEARCH_IDENT)))
+			return STORE_EIO;
+		text(s, 1, q->nhs ? "nhs" : "upn");
+		text(s, 2, q->nhs ? q->nhs : q->upn);
+		sqlite3_bind_int(s, 3, limit);
+		return each_person(s, fn, ctx);
+	}
+	if (!(s = stmt(CONN(c), S_SEARCH_NAME)))
+		return STORE_EIO;
+	text(s, 1, q->family_prefix);
+	text(s, 2, q->given_prefix);
+	text(s, 3, q->dob);
+	text(s, 4, q->dob_alt && *q->dob_alt ? q->dob_alt : q->dob);
+	sqlite3_bind_int(s, 5, limit);
+	return each_person(s, fn, ctx);
 }
 
 static int sq_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
@@ -796,33 +905,13 @@ static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn
 	return each_row(s, hh_row, &w);
 }
 
-struct member_walk {
-	store_member_fn fn;
-	void *ctx;
-	struct store_person p; /* reused per row: 4 KiB is too much to put on the stack for each */
-};
-
-static int member_row(sqlite3_stmt *s, void *arg)
-{
-	struct member_walk *w = arg;
-	person_row(s, &w->p);
-	return w->fn(&w->p, w->ctx);
-}
-
-static int sq_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx)
+static int sq_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_MEMBERS);
 	if (!s)
 		return STORE_EIO;
-	struct member_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	sqlite3_bind_int64(s, 1, household_id);
-	int rc = each_row(s, member_row, w);
-	free(w);
-	return rc;
+	return each_person(s, fn, ctx);
 }
 
 /* ---- source records and events ----------------------------------------------------------------------- */
@@ -925,6 +1014,10 @@ static int sq_chronology(store_conn *c, int64_t person_id, const struct store_pa
 		text(s, 3, page->before_at);
 		sqlite3_bind_int64(s, 4, page->before_id);
 	}
+	if (page->agency)
+		text(s, 5, page->agency);
+	if (page->kind)
+		text(s, 6, page->kind);
 	return each_row(s, event_row, &w);
 }
 
@@ -935,6 +1028,27 @@ static int sq_event_count(store_conn *c, int64_t person_id, int64_t *n)
 		return STORE_EIO;
 	sqlite3_bind_int64(s, 1, person_id);
 	return one_int(s, n);
+}
+
+struct kind_walk {
+	store_kind_fn fn;
+	void *ctx;
+};
+
+static int kind_row(sqlite3_stmt *s, void *arg)
+{
+	struct kind_walk *w = arg;
+	return w->fn(col_str(s, 0), col_str(s, 1), w->ctx);
+}
+
+static int sq_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
+	struct kind_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return each_row(s, kind_row, &w);
 }
 
 /* ---- audit ------------------------------------------------------------------------------------------- */
@@ -981,6 +1095,8 @@ const struct store_ops store_sqlite_ops = {
 	.person_insert = sq_person_insert,
 	.person_get = sq_person_get,
 	.person_exists = sq_person_exists,
+	.person_update_attributes = sq_person_update_attributes,
+	.person_search = sq_person_search,
 	.person_by_identifier = sq_person_by_identifier,
 	.person_by_match_key = sq_person_by_match_key,
 	.identifier_add = sq_identifier_add,
@@ -993,6 +1109,7 @@ const struct store_ops store_sqlite_ops = {
 	.event_insert = sq_event_insert,
 	.chronology = sq_chronology,
 	.event_count = sq_event_count,
+	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
 };

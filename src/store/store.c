@@ -133,6 +133,16 @@ int store_person_exists(store_conn *c, int64_t id, bool *found)
 	return c->ops->person_exists(c, id, found);
 }
 
+int store_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p)
+{
+	return c->ops->person_update_attributes(c, id, p);
+}
+
+int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+{
+	return c->ops->person_search(c, q, fn, ctx);
+}
+
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
 {
 	return c->ops->person_by_identifier(c, kind, value, person_id);
@@ -163,7 +173,7 @@ int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn,
 	return c->ops->households_of(c, person_id, fn, ctx);
 }
 
-int store_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx)
+int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
 {
 	return c->ops->household_members(c, household_id, fn, ctx);
 }
@@ -191,6 +201,11 @@ int store_chronology(store_conn *c, int64_t person_id, const struct store_page *
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
 {
 	return c->ops->event_count(c, person_id, n);
+}
+
+int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+{
+	return c->ops->event_kinds(c, person_id, fn, ctx);
 }
 
 int store_audit_append(store_conn *c, const struct store_audit *a)

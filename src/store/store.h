@@ -43,6 +43,7 @@ enum {
 #define STORE_TS_LEN 20      /* YYYY-MM-DDTHH:MM:SSZ */
 #define STORE_NAME_BYTES 401 /* 100 characters of UTF-8 and the NUL */
 #define STORE_ADDR_BYTES 1201
+#define STORE_ATTR_BYTES 1201 /* 300 characters */
 
 /* ---- opening, schema, connections ---------------------------------------------------------------- */
 
@@ -100,11 +101,34 @@ struct store_person {
 	char address[STORE_ADDR_BYTES];
 	char match_key[STORE_NAME_BYTES * 2 + 12]; /* deterministic identity key, or "" (service/identity.c) */
 	char created_at[STORE_TS_LEN + 1];
+	/* Folded names (core/text.h) for search; written on insert, not read back. */
+	char given_fold[STORE_NAME_BYTES];
+	char family_fold[STORE_NAME_BYTES];
+	/* What a practitioner must know before meeting the child; the latest an agency sent. */
+	char communication_needs[STORE_ATTR_BYTES]; /* "non-verbal; uses Makaton", "PECS", ... */
+	char disability[STORE_ATTR_BYTES];
+	char ethnicity[STORE_NAME_BYTES];
+	char first_language[STORE_NAME_BYTES];
 };
 
 int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id);
 int store_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found);
 int store_person_exists(store_conn *c, int64_t id, bool *found);
+/* Sets the attributes (communication needs, disability, ethnicity, first language) that p holds non-empty;
+ * the others keep their values. */
+int store_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p);
+
+/* Finding children for a practitioner's search; sealed persons are never returned. Every set field must
+ * match; prefixes are of folded names (core/text.h); dob_alt is a second date accepted (day and month
+ * swapped). fn gets each person (no match key). */
+struct store_search {
+	const char *nhs, *upn;                   /* exact identifiers: used alone when set */
+	const char *family_prefix, *given_prefix; /* folded, "" for any */
+	const char *dob, *dob_alt;                /* YYYY-MM-DD or "" */
+	int limit;
+};
+typedef int (*store_person_fn)(const struct store_person *p, void *ctx);
+int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
 /* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 /* The oldest person with this match key; 0 when none. */
@@ -129,8 +153,7 @@ struct store_household {
 typedef int (*store_household_fn)(const struct store_household *h, void *ctx);
 /* The person's households, most recently seen first. */
 int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-typedef int (*store_member_fn)(const struct store_person *p, void *ctx);
-int store_household_members(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx);
+int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
 
 /* ---- what agencies sent, and the chronology --------------------------------------------------------- */
 
@@ -172,11 +195,16 @@ struct store_page {
 	const char *before_at;
 	int64_t before_id;
 	int limit;
+	const char *agency; /* only this agency's events, or NULL */
+	const char *kind;   /* only this kind, or NULL */
 };
 typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
 int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
 		     void *ctx);
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
+/* Each kind of event the person has, with the latest occurrence (for open episodes and flags). */
+typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
+int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 
 /* ---- audit ------------------------------------------------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -38,6 +38,8 @@ struct store_ops {
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
 	int (*person_exists)(store_conn *c, int64_t id, bool *found);
+	int (*person_update_attributes)(store_conn *c, int64_t id, const struct store_person *p);
+	int (*person_search)(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
 	int (*person_by_identifier)(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 	int (*person_by_match_key)(store_conn *c, const char *key, int64_t *person_id);
 	int (*identifier_add)(store_conn *c, int64_t person_id, const char *kind, const char *value,
@@ -46,7 +48,7 @@ struct store_ops {
 	int (*household_join)(store_conn *c, const char *key, const char *postcode, const char *address,
 			      int64_t person_id, const char *seen_at, int64_t *household_id);
 	int (*households_of)(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-	int (*household_members)(store_conn *c, int64_t household_id, store_member_fn fn, void *ctx);
+	int (*household_members)(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
 	int (*source_insert)(store_conn *c, const struct store_source_record *r, int64_t *id);
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
@@ -54,6 +56,7 @@ struct store_ops {
 	int (*chronology)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
+	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 };

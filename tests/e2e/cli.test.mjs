@@ -62,11 +62,11 @@ describe('migrate and token', () => {
 
   test('migrate creates the schema and is safe to run again', () => {
     const r1 = migrate(db);
-    assert.match(r1.stdout, /schema at version 1/);
+    assert.match(r1.stdout, /schema at version [0-9]+/);
     assert.ok(fs.existsSync(db));
     assert.equal(count(db, 'audit'), 0);
     const r2 = migrate(db);
-    assert.match(r2.stdout, /schema at version 1/);
+    assert.match(r2.stdout, /schema at version [0-9]+/);
     const tables = sql(db, "select name from sqlite_master where type = 'table'").split('\n');
     for (const t of ['event', 'source_record', 'person', 'audit']) assert.ok(tables.includes(t), `table ${t}`);
   });

@@ -370,13 +370,23 @@ describe('audit', () => {
 });
 
 describe('routing', () => {
-  test('unknown paths answer 404 JSON', async () => {
-    for (const path of ['/', '/nope', '/api/v1', '/api/v1/eventsx', '/api/v2/events', '/api/v1/children/1/other']) {
+  test('unknown API paths answer 404 JSON', async () => {
+    for (const path of ['/api/v1', '/api/v1/eventsx', '/api/v2/events', '/api/v1/children/1/other']) {
       const r = await request(`${url}${path}`, { token: tok.police });
       assert.equal(r.status, 404, `${path}: ${r.text}`);
       assert.match(r.headers.get('content-type'), /^application\/json/);
       assert.equal(r.json.error.code, 'not_found', path);
       assertSecurityHeaders(r);
+    }
+  });
+
+  test('without --demo-pages the pages are not served: a 404 page says why', async () => {
+    for (const path of ['/', '/nope', '/children/1']) {
+      const r = await request(`${url}${path}`);
+      assert.equal(r.status, 404, `${path}: ${r.text.slice(0, 200)}`);
+      assert.match(r.headers.get('content-type'), /^text\/html/);
+      assert.match(r.text, /need sign-in/);
+      assert.doesNotMatch(r.text, /Multi-agency chronology/);
     }
   });
 

@@ -286,6 +286,41 @@ static void ts_date(void **state)
 	assert_date(ts_utc_date(INT64_MAX), 9999, 12, 31);
 }
 
+/* BST: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
+static void uk_local_time(void **state)
+{
+	int64_t t;
+	/* 2025: clocks went forward on 30 March, back on 26 October. */
+	assert_int_equal(ts_parse_rfc3339("2025-03-30T00:59:59Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 0);
+	assert_int_equal(ts_parse_rfc3339("2025-03-30T01:00:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 3600);
+	assert_int_equal(ts_parse_rfc3339("2025-07-01T12:00:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 3600);
+	assert_int_equal(ts_parse_rfc3339("2025-10-26T00:59:59Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 3600);
+	assert_int_equal(ts_parse_rfc3339("2025-10-26T01:00:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 0);
+	assert_int_equal(ts_parse_rfc3339("2025-12-25T23:30:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 0);
+	/* 2024: 31 March and 27 October. */
+	assert_int_equal(ts_parse_rfc3339("2024-03-31T01:00:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 3600);
+	assert_int_equal(ts_parse_rfc3339("2024-03-24T12:00:00Z", &t), 0);
+	assert_int_equal(ts_uk_local(t) - t, 0);
+}
+
+static void long_dates(void **state)
+{
+	char out[DATE_LONG_MAX + 1];
+	date_format_long((struct date){2025, 3, 4}, out);
+	assert_string_equal(out, "4 March 2025");
+	date_format_long((struct date){2025, 9, 30}, out);
+	assert_string_equal(out, "30 September 2025");
+	date_format_long((struct date){2025, 2, 30}, out);
+	assert_string_equal(out, "unknown date");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,7 +328,7 @@ int main(void)
 	    cmocka_unit_test(compare),    cmocka_unit_test(age),          cmocka_unit_test(parse_iso),
 	    cmocka_unit_test(parse_dmy),  cmocka_unit_test(format_iso),   cmocka_unit_test(ts_parse),
 	    cmocka_unit_test(ts_impossible), cmocka_unit_test(ts_format_errors), cmocka_unit_test(ts_format),
-	    cmocka_unit_test(ts_date),
+	    cmocka_unit_test(ts_date), cmocka_unit_test(uk_local_time), cmocka_unit_test(long_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,40 @@
+/*
+ * lib/mustache.h — logic-less templates (Mustache), HTML-escaped by default.
+ *
+ * Why hand-written: no C Mustache library is packaged in Debian, and the pages must escape by default.
+ * Supported: {{name}} (escaped), {{{name}}} and {{& name}} (raw), dotted names, the implicit iterator {{.}},
+ * sections {{#name}}...{{/name}} over lists, objects and true values, inverted sections {{^name}},
+ * comments {{! }}, partials {{> name}} (with standalone indentation), set delimiters {{=<% %>=}},
+ * and the standalone-line rules of the Mustache specification (../shared/testdata/mustache-spec).
+ * The data is a jansson value. Falsy: false, null, an empty list, an empty string; everything else is true.
+ *
+ * Pure: no I/O. A compiled template is immutable and may be rendered from many threads at once.
+ */
+#ifndef SAFEGUARD_LIB_MUSTACHE_H
+#define SAFEGUARD_LIB_MUSTACHE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "lib/buf.h"
+
+typedef struct mustache mustache;
+
+struct mustache_error {
+	int line, column; /* 1-based, where the problem starts */
+	char message[160];
+};
+
+/* Compiles src (len bytes, need not be NUL-terminated). Returns 0, or -1 with err filled (unclosed tag,
+ * unclosed or mismatched section, bad delimiters, nesting deeper than 64). */
+int mustache_compile(const char *src, size_t len, mustache **out, struct mustache_error *err);
+void mustache_free(mustache *t);
+
+/* Finds a partial by name, or NULL (a missing partial renders as nothing, as the specification says). */
+typedef const mustache *(*mustache_partial_fn)(const char *name, void *ctx);
+
+/* Appends the rendering of t with data to out. Returns 0, or -1 when out failed (its ceiling) or partials
+ * nest deeper than 32 (a partial that includes itself without end). */
+int mustache_render(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx, struct buf *out);
+
+#endif

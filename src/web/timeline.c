@@ -1,0 +1,128 @@
+#include "web/timeline.h"
+
+#include <string.h>
+
+#include "core/date.h"
+#include "core/event.h"
+
+#define WIDTH 960
+#define LANE 28
+#define LEFT 150 /* room for the lane labels */
+#define RIGHT 20
+#define TOP 10
+#define AXIS 30
+
+/* GOV.UK colour palette; shapes differ too. */
+static const struct {
+	const char *agency;
+	const char *colour;
+	const char *shape; /* circle, square, triangle, diamond, bar */
+} lanes[] = {
+	{"police", "#1d70b8", "square"},   {"health", "#00703c", "circle"},
+	{"education", "#f47738", "triangle"}, {"social_care", "#d4351c", "diamond"},
+	{"housing", "#4c2c92", "bar"},
+};
+#define NLANES (sizeof lanes / sizeof lanes[0])
+
+static size_t lane_of(const char *agency)
+{
+	for (size_t i = 0; i < NLANES; i++)
+		if (strcmp(lanes[i].agency, agency) == 0)
+			return i;
+	return NLANES; /* an agency added later: drawn in an extra lane */
+}
+
+static void shape(struct buf *out, const char *kind, const char *colour, double x, double y)
+{
+	if (strcmp(kind, "square") == 0)
+		buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x - 6, y - 6, colour);
+	else if (strcmp(kind, "triangle") == 0)
+		buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 7, x + 7, y + 6,
+			   x - 7, y + 6, colour);
+	else if (strcmp(kind, "diamond") == 0)
+		buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 7,
+			   x + 7, y, x, y + 7, x - 7, y, colour);
+	else if (strcmp(kind, "bar") == 0)
+		buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"16\" fill=\"%s\"/>", x - 2.5, y - 8, colour);
+	else
+		buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\"/>", x, y, colour);
+}
+
+int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_name, struct buf *out)
+{
+	int64_t lo = 0, hi = 0;
+	size_t extra_lane = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || ev[i].at < lo)
+			lo = ev[i].at;
+		if (i == 0 || ev[i].at > hi)
+			hi = ev[i].at;
+		if (lane_of(ev[i].agency) == NLANES)
+			extra_lane = 1;
+	}
+	/* At least a month across, so one event sits in the middle, not on an edge. */
+	if (hi - lo < 31 * 86400) {
+		int64_t mid = lo / 2 + hi / 2;
+		lo = mid - 16 * 86400;
+		hi = mid + 16 * 86400;
+	}
+	size_t nl = NLANES + extra_lane;
+	int height = TOP + (int)nl * LANE + AXIS;
+	double span = (double)(hi - lo), plot = WIDTH - LEFT - RIGHT;
+	struct date first = ts_utc_date(ts_uk_local(lo)), last = ts_utc_date(ts_uk_local(hi));
+	char from[DATE_LONG_MAX + 1], to[DATE_LONG_MAX + 1];
+	date_format_long(first, from);
+	date_format_long(last, to);
+
+	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sg-timeline\" viewBox=\"0 0 %d %d\" "
+			"aria-labelledby=\"timeline-title timeline-desc\">", WIDTH, height);
+	buf_puts(out, "<title id=\"timeline-title\">Timeline of events for ");
+	buf_append_html(out, child_name, strlen(child_name));
+	buf_puts(out, "</title>");
+	buf_printf(out, "<desc id=\"timeline-desc\">%zu events from %s to %s, one row per agency. Each mark is a link "
+			"to the event in the table below.</desc>", n, from, to);
+
+	/* Lanes and their labels. */
+	for (size_t l = 0; l < nl; l++) {
+		int y = TOP + (int)l * LANE + LANE / 2;
+		const struct agency_kind *a = NULL;
+		for (size_t k = 0; (a = agency_builtin_at(k)) != NULL; k++)
+			if (l < NLANES && strcmp(a->code, lanes[l].agency) == 0)
+				break;
+		buf_printf(out, "<line class=\"sg-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-dasharray=\"2 4\"/>",
+			   LEFT, y, WIDTH - RIGHT, y);
+		buf_printf(out, "<text x=\"%d\" y=\"%d\" aria-hidden=\"true\">%s</text>", 4, y + 4,
+			   a ? a->name : "Other agencies");
+		if (l < NLANES)
+			shape(out, lanes[l].shape, lanes[l].colour, LEFT - 14, y);
+	}
+
+	/* Year ticks along the bottom. */
+	int axis_y = TOP + (int)nl * LANE + 4;
+	buf_printf(out, "<line class=\"sg-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, axis_y, WIDTH - RIGHT,
+		   axis_y);
+	for (int y = first.y; y <= last.y + 1; y++) {
+		int64_t t = date_to_days((struct date){y, 1, 1}) * 86400;
+		if (t < lo || t > hi)
+			continue;
+		double x = LEFT + plot * (double)(t - lo) / span;
+		buf_printf(out, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+				"<text x=\"%.1f\" y=\"%d\" aria-hidden=\"true\">%d</text>",
+			   x, axis_y, x, axis_y + 6, x - 14, axis_y + 20, y);
+	}
+
+	/* The events: each a link to its row. */
+	for (size_t i = 0; i < n; i++) {
+		size_t l = lane_of(ev[i].agency);
+		double x = LEFT + plot * (double)(ev[i].at - lo) / span;
+		double y = TOP + (double)l * LANE + LANE / 2.0;
+		buf_printf(out, "<a href=\"#event-%lld\" aria-label=\"", (long long)ev[i].id);
+		buf_append_html(out, ev[i].name, strlen(ev[i].name));
+		buf_puts(out, "\"><title>");
+		buf_append_html(out, ev[i].name, strlen(ev[i].name));
+		buf_puts(out, "</title>");
+		shape(out, l < NLANES ? lanes[l].shape : "circle", l < NLANES ? lanes[l].colour : "#505a5f", x, y);
+		buf_puts(out, "</a>");
+	}
+	return buf_puts(out, "</svg>");
+}

@@ -1,0 +1,1067 @@
+#include "web/web.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/event.h"
+#include "core/ident.h"
+#include "core/text.h"
+#include "lib/embedded.h"
+#include "service/children.h"
+#include "service/intake.h"
+#include "web/assets.h"
+#include "web/timeline.h"
+
+#define PAGE_MAX (16 * 1024 * 1024) /* a page larger than this is a bug */
+#define SEARCH_LIMIT 50
+#define ACTOR "demo-web"
+#define HTML_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " \
+		 "manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+extern const struct embedded_file web_templates[];
+
+/* ---- templates ---- */
+
+int web_init(struct web *w, store *st, txq *q, bool demo, char *err, size_t errsz)
+{
+	memset(w, 0, sizeof *w);
+	w->st = st;
+	w->q = q;
+	w->demo = demo;
+	for (const struct embedded_file *f = web_templates; f->name; f++) {
+		struct mustache_error e;
+		if (w->ntemplates == WEB_TEMPLATES_MAX) {
+			snprintf(err, errsz, "too many templates (raise WEB_TEMPLATES_MAX)");
+			return -1;
+		}
+		if (mustache_compile((const char *)f->data, f->len, &w->templates[w->ntemplates].t, &e) != 0) {
+			snprintf(err, errsz, "template %s.mustache, line %d column %d: %s", f->name, e.line, e.column,
+				 e.message);
+			web_free(w);
+			return -1;
+		}
+		w->templates[w->ntemplates++].name = f->name;
+	}
+	return 0;
+}
+
+void web_free(struct web *w)
+{
+	for (int i = 0; i < w->ntemplates; i++)
+		mustache_free(w->templates[i].t);
+	w->ntemplates = 0;
+}
+
+static const mustache *template_named(const char *name, void *ctx)
+{
+	const struct web *w = ctx;
+	for (int i = 0; i < w->ntemplates; i++)
+		if (strcmp(w->templates[i].name, name) == 0)
+			return w->templates[i].t;
+	return NULL;
+}
+
+/* Renders a page (stealing view) and answers with it. */
+static void render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
+{
+	struct buf out;
+	const mustache *t = template_named(name, (void *)w);
+	json_object_set_new(view, "assets",
+			    json_pack("{s:s, s:s, s:s, s:s}", "css", web_asset_url("govuk-frontend.min.css"), "app_css",
+				      web_asset_url("app.css"), "init_js", web_asset_url("init.js"), "app_js",
+				      web_asset_url("app.js")));
+	buf_init(&out, PAGE_MAX);
+	if (!t || mustache_render(t, view, template_named, (void *)w, &out) != 0) {
+		fprintf(stderr, "safeguard: page %s could not be rendered\n", name);
+		buf_free(&out);
+		status = 500;
+		buf_puts(&out, "<!DOCTYPE html><html lang=\"en\"><head><title>Sorry, there is a problem</title></head>"
+			       "<body><h1>Sorry, there is a problem with the service</h1></body></html>");
+	}
+	json_decref(view);
+	size_t len;
+	char *body = buf_steal(&out, &len);
+	http_add_header(rq, "Content-Security-Policy", HTML_CSP);
+	http_respond(rq, status, "text/html; charset=utf-8", body, len);
+}
+
+static void message_page(const struct web *w, http_request *rq, int status, const char *title, const char *message)
+{
+	render(w, rq, status, "message", json_pack("{s:s, s:s}", "title", title, "message", message));
+}
+
+/* ---- shared pieces of views ---- */
+
+static const struct agency_kind *agency_find(const char *code)
+{
+	const struct agency_kind *a;
+	for (size_t i = 0; (a = agency_builtin_at(i)) != NULL; i++)
+		if (strcmp(a->code, code) == 0)
+			return a;
+	return NULL;
+}
+
+static const char *agency_name(const char *code)
+{
+	const struct agency_kind *a = agency_find(code);
+	return a ? a->name : code;
+}
+
+static json_t *str(const char *s)
+{
+	return json_stringn_nocheck(s, strlen(s));
+}
+
+static void full_name(const struct store_person *p, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s%s%s%s%s", p->given_name, p->middle_names[0] ? " " : "", p->middle_names,
+		 p->given_name[0] || p->middle_names[0] ? " " : "", p->family_name[0] ? p->family_name : "(no family name)");
+}
+
+static struct date today_uk(void)
+{
+	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+}
+
+/* "3 May 2016" or "3 May 2016 (age 9)". */
+static void dob_text(const char *dob, bool with_age, char *out, size_t outsz)
+{
+	struct date d;
+	char lng[DATE_LONG_MAX + 1];
+	if (!dob[0] || date_parse_iso(dob, &d) != DATE_OK) {
+		snprintf(out, outsz, "Not known");
+		return;
+	}
+	date_format_long(d, lng);
+	int age = date_age_years(d, today_uk());
+	if (with_age && age >= 0)
+		snprintf(out, outsz, "%s (age %d)", lng, age);
+	else
+		snprintf(out, outsz, "%s", lng);
+}
+
+static void when_text(const char *ts, char *date, size_t datesz, char *hm, size_t hmsz)
+{
+	int64_t t;
+	char lng[DATE_LONG_MAX + 1];
+	if (ts_parse_rfc3339(ts, &t) != DATE_OK) {
+		snprintf(date, datesz, "Unknown");
+		hm[0] = '\0';
+		return;
+	}
+	int64_t local = ts_uk_local(t);
+	date_format_long(ts_utc_date(local), lng);
+	snprintf(date, datesz, "%s", lng);
+	int64_t secs = ((local % 86400) + 86400) % 86400;
+	snprintf(hm, hmsz, "%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60));
+}
+
+static bool parse_id(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	if (n == 0 || n > 18 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* A date from three fields (day, month, year): 0 when all empty (*given false), -1 when not a real date. */
+static int date_fields(const char *day, const char *month, const char *year, struct date *d, bool *given)
+{
+	char iso[48];
+	long v[3];
+	const char *f[3] = {year ? year : "", month ? month : "", day ? day : ""};
+	*given = f[0][0] || f[1][0] || f[2][0];
+	if (!*given)
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		char *end = NULL;
+		while (*f[i] == ' ')
+			f[i]++;
+		v[i] = strtol(f[i], &end, 10);
+		while (end && *end == ' ')
+			end++;
+		if (!f[i][0] || !end || *end || v[i] < 1 || v[i] > 9999)
+			return -1;
+	}
+	snprintf(iso, sizeof iso, "%04d-%02d-%02d", (int)v[0], (int)(v[1] > 99 ? 99 : v[1]), (int)(v[2] > 99 ? 99 : v[2]));
+	return date_parse_iso(iso, d) == DATE_OK ? 0 : -1;
+}
+
+static void add_error(json_t *view, const char *field, const char *anchor, const char *message)
+{
+	json_t *errors = json_object_get(view, "errors");
+	if (!errors) {
+		errors = json_object();
+		json_object_set_new(view, "errors", errors);
+		json_object_set_new(view, "error_summary", json_array());
+		json_object_set_new(view, "has_errors", json_true());
+	}
+	json_object_set_new(errors, field, json_string(message));
+	json_array_append_new(json_object_get(view, "error_summary"),
+			      json_pack("{s:s, s:s}", "id", anchor, "message", message));
+}
+
+/* ---- find a child ---- */
+
+struct search_job {
+	struct children_access access;
+	const struct web *w;
+	http_request *rq;
+	json_t *view, *results;
+	int64_t seen[SEARCH_LIMIT];
+	int nseen;
+};
+
+static int on_found(const struct store_person *p, void *ctx)
+{
+	struct search_job *j = ctx;
+	char name[3 * STORE_NAME_BYTES], dob[64];
+	for (int i = 0; i < j->nseen; i++)
+		if (j->seen[i] == p->id)
+			return 0; /* found by two of the searches */
+	if (j->nseen == SEARCH_LIMIT)
+		return 0;
+	j->seen[j->nseen++] = p->id;
+	full_name(p, name, sizeof name);
+	dob_text(p->dob, false, dob, sizeof dob);
+	json_array_append_new(j->results, json_pack("{s:I, s:o, s:s, s:o}", "id", (json_int_t)p->id, "name",
+						   str(name), "dob", dob, "postcode", str(p->postcode)));
+	return 0;
+}
+
+static void search_job_free(void *arg)
+{
+	struct search_job *j = arg;
+	json_decref(j->view);
+	free(j);
+}
+
+static void search_audited(struct children_access *a)
+{
+	http_resume(((struct search_job *)a)->rq);
+}
+
+static void search_continue(http_request *rq, void *ctx)
+{
+	struct search_job *j = ctx;
+	if (!j->access.audited) {
+		message_page(j->w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+	} else {
+		json_t *view = j->view;
+		j->view = NULL;
+		render(j->w, rq, 200, "search", view);
+	}
+	search_job_free(j);
+}
+
+static void search_page(const struct web *w, http_request *rq)
+{
+	const char *q = http_query(rq, "q"), *dd = http_query(rq, "dob-day"), *dm = http_query(rq, "dob-month"),
+		   *dy = http_query(rq, "dob-year");
+	json_t *view = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s}", "title", "Find a child", "nav_search", 1, "q",
+				 q ? q : "", "dob_day", dd ? dd : "", "dob_month", dm ? dm : "", "dob_year",
+				 dy ? dy : "");
+	bool submitted = q || dd || dm || dy, dob_given = false;
+	struct date dob;
+	char query[4 * EVENT_NAME_MAX + 1] = "";
+	if (!submitted) {
+		render(w, rq, 200, "search", view);
+		return;
+	}
+	if (q && text_utf8_length(q, strlen(q)) > 2 * EVENT_NAME_MAX)
+		add_error(view, "q", "q", "Search for at most 200 characters");
+	else if (q)
+		snprintf(query, sizeof query, "%s", q);
+	if (date_fields(dd, dm, dy, &dob, &dob_given) != 0)
+		add_error(view, "dob", "dob-day", "Date of birth must be a real date, for example 3 5 2016");
+	char folded[4 * EVENT_NAME_MAX + 1] = "";
+	if (text_name_fold(query, folded, sizeof folded) < 0)
+		folded[0] = '\0';
+	if (!folded[0] && !dob_given && !json_object_get(view, "errors"))
+		add_error(view, "q", "q", "Enter a name, NHS number or UPN, or a date of birth");
+	if (json_object_get(view, "errors")) {
+		render(w, rq, 400, "search", view);
+		return;
+	}
+
+	/* What was typed: an NHS number, a UPN, or names. */
+	char nhs[IDENT_NHS_LEN + 1], upn[IDENT_UPN_LEN + 1], iso[DATE_ISO_LEN + 1] = "", alt[DATE_ISO_LEN + 1] = "";
+	int nhs_rc = ident_nhs_check(query, nhs), upn_rc = ident_upn_check(query, upn);
+	if (nhs_rc == IDENT_ECHECK) {
+		add_error(view, "q", "q", "That NHS number is not valid: check each digit");
+		render(w, rq, 400, "search", view);
+		return;
+	}
+	if (dob_given) {
+		date_format_iso(dob, iso);
+		if (dob.d <= 12 && dob.d != dob.m) /* agencies swap day and month */
+			date_format_iso((struct date){dob.y, dob.d, dob.m}, alt);
+	}
+	struct search_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		json_decref(view);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
+	j->w = w;
+	j->rq = rq;
+	j->view = view;
+	j->results = json_array();
+	const char *kind = "name";
+	int rc = STORE_OK;
+	struct store_search s = {.dob = iso, .dob_alt = alt, .limit = SEARCH_LIMIT, .family_prefix = "", .given_prefix = ""};
+	if (nhs_rc == IDENT_OK) {
+		kind = "nhs";
+		s.nhs = nhs;
+		rc = children_search(w->st, &s, on_found, j);
+	} else if (upn_rc == IDENT_OK) {
+		kind = "upn";
+		s.upn = upn;
+		rc = children_search(w->st, &s, on_found, j);
+	} else if (!folded[0]) {
+		kind = "date of birth";
+		rc = children_search(w->st, &s, on_found, j);
+	} else {
+		/* One word: a family or a given name. Several: given ... family, or family ... given. */
+		char *first = folded, *last = strrchr(folded, ' ');
+		if (!last) {
+			s.family_prefix = first;
+			rc = children_search(w->st, &s, on_found, j);
+			s.family_prefix = "";
+			s.given_prefix = first;
+			if (rc == STORE_OK)
+				rc = children_search(w->st, &s, on_found, j);
+		} else {
+			*last++ = '\0';
+			char *sp = strchr(first, ' ');
+			if (sp)
+				*sp = '\0'; /* the first word: middle names are not searched */
+			s.given_prefix = first;
+			s.family_prefix = last;
+			rc = children_search(w->st, &s, on_found, j);
+			s.given_prefix = last;
+			s.family_prefix = first;
+			if (rc == STORE_OK)
+				rc = children_search(w->st, &s, on_found, j);
+		}
+	}
+	if (rc != STORE_OK) {
+		json_decref(j->results);
+		search_job_free(j);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
+	size_t n = json_array_size(j->results);
+	char heading[64];
+	snprintf(heading, sizeof heading, n == 1 ? "1 child found" : "%zu children found", n);
+	if (n == SEARCH_LIMIT)
+		snprintf(heading, sizeof heading, "More than %d children found: add a date of birth", SEARCH_LIMIT - 1);
+	json_object_set_new(view, "searched", json_true());
+	json_object_set_new(view, "results_heading", json_string(heading));
+	json_object_set_new(view, "has_results", json_boolean(n > 0));
+	json_object_set_new(view, "results", j->results);
+
+	/* The audit names who was shown (ids, not names: no personal data in the detail). */
+	snprintf(j->access.actor, sizeof j->access.actor, ACTOR);
+	j->access.action = "child.search";
+	int used = snprintf(j->access.detail, sizeof j->access.detail, "%s search, %zu found:", kind, n);
+	for (int i = 0; i < j->nseen && used > 0 && (size_t)used < sizeof j->access.detail - 24; i++)
+		used += snprintf(j->access.detail + used, sizeof j->access.detail - (size_t)used, " %lld",
+				 (long long)j->seen[i]);
+	j->access.done = search_audited;
+	http_continue_with(rq, search_continue, j, search_job_free);
+	http_suspend(rq);
+	children_access_audit(w->q, &j->access);
+}
+
+/* ---- a child's record ---- */
+
+struct latest {
+	char kind[STORE_CODE_MAX + 1];
+	char at[STORE_TS_LEN + 1];
+};
+
+struct record_job {
+	struct children_access access;
+	const struct web *w;
+	http_request *rq;
+	enum { PAGE_RECORD, PAGE_CONCERN_FORM } page;
+	json_t *view;      /* the page's view, filled as the rows arrive */
+	json_t *form;      /* concern form: the answers and errors to show again */
+	json_t *members, *events, *nhs, *upn;
+	int households;
+	char name[3 * STORE_NAME_BYTES];
+	char given[STORE_NAME_BYTES];
+	struct latest kinds[64];
+	int nkinds;
+	struct store_page page_q;
+	char agency_f[STORE_CODE_MAX + 1], kind_f[STORE_CODE_MAX + 1], before_at[STORE_TS_LEN + 1];
+	struct timeline_event *tl;
+	char (*tl_names)[128];
+	int rows, ntl;
+	char last_at[STORE_TS_LEN + 1];
+	int64_t last_id;
+};
+
+static void record_job_free(void *arg)
+{
+	struct record_job *j = arg;
+	json_decref(j->view);
+	json_decref(j->form);
+	json_decref(j->members);
+	json_decref(j->events);
+	json_decref(j->nhs);
+	json_decref(j->upn);
+	free(j->tl);
+	free(j->tl_names);
+	free(j);
+}
+
+static int rec_person(const struct store_person *p, void *ctx)
+{
+	struct record_job *j = ctx;
+	char dob[64];
+	static const struct {
+		const char *code, *text;
+	} sexes[] = {{"M", "Male"}, {"F", "Female"}, {"U", "Not known"}, {"", "Not recorded"}};
+	const char *sex = "Not recorded";
+	for (size_t i = 0; i < sizeof sexes / sizeof sexes[0]; i++)
+		if (strcmp(p->sex, sexes[i].code) == 0)
+			sex = sexes[i].text;
+	full_name(p, j->name, sizeof j->name);
+	snprintf(j->given, sizeof j->given, "%s", p->given_name[0] ? p->given_name : "this child");
+	dob_text(p->dob, true, dob, sizeof dob);
+	json_object_set_new(j->view, "name", str(j->name));
+	json_object_set_new(j->view, "dob_text", json_string(dob));
+	json_object_set_new(j->view, "sex_text", json_string(sex));
+	json_object_set_new(j->view, "person",
+			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "given_name", str(j->given), "communication_needs",
+				      str(p->communication_needs), "disability", str(p->disability), "ethnicity",
+				      str(p->ethnicity), "first_language", str(p->first_language)));
+	return 0;
+}
+
+static int rec_identifier(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct record_job *j = ctx;
+	char shown[32];
+	if (strcmp(kind, "nhs") == 0 && strlen(value) == IDENT_NHS_LEN) {
+		snprintf(shown, sizeof shown, "%.3s %.3s %.4s", value, value + 3, value + 6); /* as the NHS writes it */
+		json_array_append_new(j->nhs, json_string(shown));
+	} else if (strcmp(kind, "upn") == 0) {
+		json_array_append_new(j->upn, str(value));
+	}
+	return 0;
+}
+
+static int rec_household(const struct store_household *h, void *ctx)
+{
+	struct record_job *j = ctx;
+	if (j->households++ == 0) /* the most recent address is where the child lives */
+		json_object_set_new(j->view, "household",
+				    json_pack("{s:o, s:o}", "address", str(h->address), "postcode", str(h->postcode)));
+	return 0;
+}
+
+static int rec_member(const struct store_person *p, void *ctx)
+{
+	struct record_job *j = ctx;
+	char name[3 * STORE_NAME_BYTES], dob[64];
+	if (j->households != 1 || p->id == j->access.child_id)
+		return 0;
+	full_name(p, name, sizeof name);
+	dob_text(p->dob, false, dob, sizeof dob);
+	json_array_append_new(j->members, json_pack("{s:I, s:o, s:s}", "child_id", (json_int_t)p->id, "name",
+						   str(name), "dob", p->dob[0] ? dob : ""));
+	return 0;
+}
+
+static int rec_kind(const char *kind, const char *latest_at, void *ctx)
+{
+	struct record_job *j = ctx;
+	if (j->nkinds < (int)(sizeof j->kinds / sizeof j->kinds[0])) {
+		snprintf(j->kinds[j->nkinds].kind, sizeof j->kinds[0].kind, "%s", kind);
+		snprintf(j->kinds[j->nkinds].at, sizeof j->kinds[0].at, "%s", latest_at);
+		j->nkinds++;
+	}
+	return 0;
+}
+
+static int rec_event(const struct store_event *e, void *ctx)
+{
+	struct record_job *j = ctx;
+	char date[DATE_LONG_MAX + 1], hm[8];
+	if (++j->rows > j->page_q.limit - 1)
+		return 0; /* the extra row only tells that there is an older page */
+	const struct event_kind *k = event_kind_find(e->kind);
+	const char *kind = k ? k->label : e->kind, *agency = agency_name(e->agency);
+	when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)e->id, "date", date, "time", hm,
+			      "agency", str(agency), "kind", str(kind), "summary", str(e->summary));
+	if (strcmp(e->details, "{}") != 0) { /* what a practitioner recorded beyond the summary */
+		json_t *d = json_loads(e->details, 0, NULL);
+		json_t *words = json_object_get(d, "child_words"), *action = json_object_get(d, "action_taken");
+		if (json_is_string(words))
+			json_object_set(o, "child_words", words);
+		if (json_is_string(action))
+			json_object_set(o, "action", action);
+		json_decref(d);
+	}
+	json_array_append_new(j->events, o);
+	int64_t at = 0;
+	ts_parse_rfc3339(e->occurred_at, &at);
+	snprintf(j->tl_names[j->ntl], sizeof j->tl_names[0], "%s, %s: %s", date, agency, kind);
+	/* The row's strings die with the callback: point at the static table (another agency: its own lane). */
+	const struct agency_kind *ak = agency_find(e->agency);
+	j->tl[j->ntl] = (struct timeline_event){e->id, at, ak ? ak->code : "other", j->tl_names[j->ntl]};
+	j->ntl++;
+	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
+	j->last_id = e->id;
+	return 0;
+}
+
+/* Flags and open episodes: a start later than the last end. */
+static void episodes_view(struct record_job *j)
+{
+	json_t *flags = json_array(), *open = json_array();
+	const struct episode_kind *ep;
+	for (size_t i = 0; (ep = episode_kind_at(i)) != NULL; i++) {
+		const char *start = NULL, *end = NULL;
+		for (int k = 0; k < j->nkinds; k++) {
+			if (strcmp(j->kinds[k].kind, ep->start_kind) == 0)
+				start = j->kinds[k].at;
+			else if (strcmp(j->kinds[k].kind, ep->end_kind) == 0)
+				end = j->kinds[k].at;
+		}
+		if (!start || (end && strcmp(end, start) >= 0))
+			continue;
+		char since[DATE_LONG_MAX + 1], hm[8];
+		when_text(start, since, sizeof since, hm, sizeof hm);
+		json_t *o = json_pack("{s:s, s:s}", "label", ep->label, "since", since);
+		json_array_append(open, o);
+		if (ep->flag)
+			json_array_append(flags, o);
+		json_decref(o);
+	}
+	json_object_set_new(j->view, "has_flags", json_boolean(json_array_size(flags) > 0));
+	json_object_set_new(j->view, "flags", flags);
+	json_object_set_new(j->view, "has_episodes", json_boolean(json_array_size(open) > 0));
+	json_object_set_new(j->view, "episodes", open);
+}
+
+static void filters_view(struct record_job *j)
+{
+	const struct agency_kind *a;
+	json_t *agencies = json_array(), *kinds = json_array();
+	json_array_append_new(agencies, json_pack("{s:s, s:s, s:b}", "value", "", "text", "All agencies", "selected",
+						  !j->agency_f[0]));
+	for (size_t i = 0; (a = agency_builtin_at(i)) != NULL; i++)
+		json_array_append_new(agencies, json_pack("{s:s, s:s, s:b}", "value", a->code, "text", a->name,
+							  "selected", strcmp(a->code, j->agency_f) == 0));
+	json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", "", "text", "Everything", "selected",
+					       !j->kind_f[0]));
+	const struct event_kind *k;
+	for (size_t i = 0; (k = event_kind_at(i)) != NULL; i++) { /* only kinds this child has */
+		bool has = false;
+		for (int n = 0; n < j->nkinds && !has; n++)
+			has = strcmp(j->kinds[n].kind, k->code) == 0;
+		if (has)
+			json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", k->code, "text", k->label,
+							       "selected", strcmp(k->code, j->kind_f) == 0));
+	}
+	json_object_set_new(j->view, "agency_options", agencies);
+	json_object_set_new(j->view, "kind_options", kinds);
+}
+
+static void record_audited(struct children_access *a)
+{
+	http_resume(((struct record_job *)a)->rq);
+}
+
+static json_t *concern_view(struct record_job *j);
+
+static void record_continue(http_request *rq, void *ctx)
+{
+	struct record_job *j = ctx;
+	const struct web *w = j->w;
+	bool found = false;
+	int rc;
+	if (!j->access.audited) {
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		goto out;
+	}
+	static const struct child_visitor v = {.person = rec_person,
+					       .identifier = rec_identifier,
+					       .household = rec_household,
+					       .member = rec_member,
+					       .kind = rec_kind,
+					       .event = rec_event};
+	static const struct child_visitor person_only = {.person = rec_person};
+	if (j->page == PAGE_RECORD)
+		rc = children_record(w->st, &j->access, &v, &j->page_q, j, &found);
+	else
+		rc = children_read(w->st, &j->access, &person_only, j, &found);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: page read failed (store error %d)\n", rc);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		goto out;
+	}
+	if (!found) {
+		message_page(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
+		goto out;
+	}
+	json_t *view = j->view;
+	j->view = NULL;
+	if (j->page == PAGE_CONCERN_FORM) {
+		json_object_update(view, concern_view(j));
+		json_object_set_new(view, "title", json_string("Record a concern"));
+		render(w, rq, json_object_get(view, "has_errors") ? 400 : 200, "concern", view);
+		goto out;
+	}
+	json_object_set_new(view, "title", str(j->name));
+	json_object_set_new(view, "child_id", json_integer(j->access.child_id));
+	json_object_set_new(view, "nhs", json_incref(j->nhs));
+	json_object_set_new(view, "upn", json_incref(j->upn));
+	json_object_set_new(view, "has_members", json_boolean(json_array_size(j->members) > 0));
+	json_object_set_new(view, "members", json_incref(j->members));
+	json_object_set_new(view, "events", json_incref(j->events));
+	json_object_set_new(view, "has_events", json_boolean(j->ntl > 0));
+	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
+	j->view = view;
+	episodes_view(j);
+	filters_view(j);
+	j->view = NULL;
+
+	char shown[160];
+	const char *filter = j->agency_f[0] ? agency_name(j->agency_f) : NULL;
+	snprintf(shown, sizeof shown, "%s %d event%s%s%s%s.", j->rows >= j->page_q.limit ? "Showing the newest" : "Showing",
+		 j->ntl, j->ntl == 1 ? "" : "s", filter ? " from " : "", filter ? filter : "",
+		 j->kind_f[0] ? " of the kind you chose" : "");
+	if (j->ntl == 0)
+		snprintf(shown, sizeof shown, "No events%s%s.", filter || j->kind_f[0] ? " match the filter" : "",
+			 filter || j->kind_f[0] ? "" : " recorded yet");
+	json_object_set_new(view, "shown_text", json_string(shown));
+	if (j->rows >= j->page_q.limit) {
+		char older[256];
+		snprintf(older, sizeof older, "/children/%lld?agency=%s&kind=%s&before=%s_%lld#chronology",
+			 (long long)j->access.child_id, j->agency_f, j->kind_f, j->last_at, (long long)j->last_id);
+		json_object_set_new(view, "older", json_string(older));
+	}
+	struct buf svg;
+	buf_init(&svg, PAGE_MAX);
+	timeline_svg(j->tl, (size_t)j->ntl, j->name, &svg);
+	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
+	buf_free(&svg);
+	render(w, rq, 200, "child", view);
+out:
+	record_job_free(j);
+}
+
+/* Starts an audited read of a child for a page; the page is rendered by record_continue. */
+static void read_child(const struct web *w, http_request *rq, struct record_job *j, const char *detail)
+{
+	j->w = w;
+	j->rq = rq;
+	snprintf(j->access.actor, sizeof j->access.actor, ACTOR);
+	j->access.action = "child.read";
+	snprintf(j->access.detail, sizeof j->access.detail, "%s", detail);
+	j->access.done = record_audited;
+	http_continue_with(rq, record_continue, j, record_job_free);
+	http_suspend(rq);
+	children_access_audit(w->q, &j->access);
+}
+
+static bool known_code(const char *v, bool agencies)
+{
+	return agencies ? agency_find(v) != NULL : event_kind_find(v) != NULL;
+}
+
+static void record_page(const struct web *w, http_request *rq, int64_t child_id)
+{
+	const char *agency = http_query(rq, "agency"), *kind = http_query(rq, "kind"), *before = http_query(rq, "before");
+	struct record_job *j = calloc(1, sizeof *j);
+	if (!j || !(j->tl = calloc(CHRONOLOGY_PAGE_MAX, sizeof *j->tl)) ||
+	    !(j->tl_names = calloc(CHRONOLOGY_PAGE_MAX, sizeof *j->tl_names))) {
+		if (j)
+			record_job_free(j);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
+	j->access.child_id = child_id;
+	j->page = PAGE_RECORD;
+	j->view = json_pack("{s:b}", "recorded", http_query(rq, "recorded") != NULL);
+	j->members = json_array();
+	j->events = json_array();
+	j->nhs = json_array();
+	j->upn = json_array();
+	/* Filters: unknown values are ignored rather than refused (a stale bookmark still opens the record). */
+	if (agency && known_code(agency, true))
+		snprintf(j->agency_f, sizeof j->agency_f, "%s", agency);
+	if (kind && known_code(kind, false))
+		snprintf(j->kind_f, sizeof j->kind_f, "%s", kind);
+	j->page_q.limit = CHRONOLOGY_PAGE_MAX + 1;
+	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
+	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
+	int64_t at, id;
+	if (before && strlen(before) > STORE_TS_LEN + 1 && before[STORE_TS_LEN] == '_' &&
+	    parse_id(before + STORE_TS_LEN + 1, strlen(before + STORE_TS_LEN + 1), &id)) {
+		memcpy(j->before_at, before, STORE_TS_LEN);
+		if (ts_parse_rfc3339(j->before_at, &at) == DATE_OK) {
+			j->page_q.before_at = j->before_at;
+			j->page_q.before_id = id;
+		}
+	}
+	read_child(w, rq, j, j->page_q.before_at ? "record page, older events" : "record page");
+}
+
+/* ---- record a concern ---- */
+
+static const struct {
+	const char *value, *text;
+} categories[] = {
+	{"physical", "Physical harm or injury"}, {"emotional", "Emotional harm"},
+	{"sexual", "Sexual harm"},                 {"neglect", "Neglect"},
+	{"domestic_abuse", "Domestic abuse at home"}, {"exploitation", "Exploitation (criminal or sexual)"},
+	{"missing", "Going missing"},              {"other", "Something else"},
+};
+
+/* The radios and the answers given, for the form (first render or again with errors). */
+static json_t *concern_view(struct record_job *j)
+{
+	json_t *form = j->form ? j->form : json_object();
+	const char *agency = json_string_value(json_object_get(form, "agency"));
+	const char *category = json_string_value(json_object_get(form, "category"));
+	json_t *agencies = json_array(), *cats = json_array();
+	const struct agency_kind *a;
+	char id[48];
+	for (size_t i = 0; (a = agency_builtin_at(i)) != NULL; i++) {
+		snprintf(id, sizeof id, i ? "agency-%s" : "agency", a->code); /* the first is where errors link */
+		json_array_append_new(agencies, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", a->code, "text",
+							  a->name, "checked", agency && strcmp(agency, a->code) == 0));
+	}
+	for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++) {
+		snprintf(id, sizeof id, i ? "category-%s" : "category", categories[i].value);
+		json_array_append_new(cats, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", categories[i].value,
+						      "text", categories[i].text, "checked",
+						      category && strcmp(category, categories[i].value) == 0));
+	}
+	const char *seen = json_string_value(json_object_get(form, "child_seen"));
+	json_object_set_new(form, "seen_yes", json_boolean(seen && strcmp(seen, "yes") == 0));
+	json_object_set_new(form, "seen_no", json_boolean(seen && strcmp(seen, "no") == 0));
+	json_t *v = json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "child_id", (json_int_t)j->access.child_id,
+			      "name", str(j->name), "agencies", agencies, "categories", cats, "form", json_incref(form),
+			      "back", "href", "", "text", "Back to the record");
+	char back[64];
+	snprintf(back, sizeof back, "/children/%lld", (long long)j->access.child_id);
+	json_object_set_new(json_object_get(v, "back"), "href", json_string(back));
+	if (!j->form)
+		json_decref(form);
+	return v;
+}
+
+static void concern_form(const struct web *w, http_request *rq, int64_t child_id, json_t *form, json_t *errors_view)
+{
+	struct record_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		json_decref(form);
+		json_decref(errors_view);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
+	j->access.child_id = child_id;
+	j->page = PAGE_CONCERN_FORM;
+	j->form = form;
+	j->view = errors_view ? errors_view : json_object();
+	read_child(w, rq, j, errors_view ? "concern form, corrections" : "concern form");
+}
+
+struct concern_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	struct intake_request req;
+	struct intake_result res;
+	char actor[64], source_ref[40], *payload, *details, *summary;
+};
+
+static int concern_run(store_conn *c, void *arg)
+{
+	struct concern_job *j = arg;
+	return intake_apply(c, &j->req, &j->res);
+}
+
+static void concern_done(struct txq_job *job)
+{
+	struct concern_job *j = (struct concern_job *)job;
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: a concern could not be saved (store error %d)\n", job->rc);
+		message_page(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+			     "The concern was not saved. Go back and try again: your answers are still in the form.");
+	} else if (j->res.outcome == INTAKE_NO_CHILD) {
+		message_page(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
+	} else {
+		char to[96];
+		snprintf(to, sizeof to, "/children/%lld?recorded=1#event-%lld", (long long)j->res.child_id,
+			 (long long)j->res.event_id);
+		http_add_header(j->rq, "Location", to);
+		http_respond(j->rq, 303, "text/plain; charset=utf-8", NULL, 0);
+	}
+	http_resume(j->rq);
+	free(j->payload);
+	free(j->details);
+	free(j->summary);
+	free(j);
+}
+
+/* A form field into buf, trimmed of surrounding white space; "" when absent. */
+static void field(http_request *rq, const char *name, char *buf, size_t bufsz)
+{
+	const char *v = http_form(rq, name);
+	buf[0] = '\0';
+	if (!v)
+		return;
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+}
+
+static bool text_ok(const char *s, size_t max_chars, bool multi_line)
+{
+	size_t n = strlen(s);
+	return text_utf8_valid(s, n) && !text_has_controls(s, n) && (multi_line || !strpbrk(s, "\t\r\n")) &&
+	       text_utf8_length(s, n) <= max_chars;
+}
+
+static void concern_submit(const struct web *w, http_request *rq, int64_t child_id)
+{
+	char agency[64], day[16], month[16], year[16], hm[16], category[64], seen[8];
+	char *summary = malloc(4 * EVENT_SUMMARY_MAX + 8), *words = malloc(4 * EVENT_SUMMARY_MAX + 8),
+	     *action = malloc(4 * EVENT_SUMMARY_MAX + 8);
+	json_t *view = json_object(), *form = NULL;
+	struct date d;
+	bool when_given = false;
+	int hour = 12, minute = 0;
+	if (!summary || !words || !action) {
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		goto out;
+	}
+	field(rq, "agency", agency, sizeof agency);
+	field(rq, "when-day", day, sizeof day);
+	field(rq, "when-month", month, sizeof month);
+	field(rq, "when-year", year, sizeof year);
+	field(rq, "time", hm, sizeof hm);
+	field(rq, "category", category, sizeof category);
+	field(rq, "child_seen", seen, sizeof seen);
+	field(rq, "summary", summary, 4 * EVENT_SUMMARY_MAX + 8);
+	field(rq, "child_words", words, 4 * EVENT_SUMMARY_MAX + 8);
+	field(rq, "action", action, 4 * EVENT_SUMMARY_MAX + 8);
+
+	/* In the order of the form, so the error summary reads top to bottom. */
+	if (!known_code(agency, true))
+		add_error(view, "agency", "agency", "Select which agency you are recording for");
+	int drc = date_fields(day, month, year, &d, &when_given);
+	int64_t now = (int64_t)time(NULL);
+	if (!when_given)
+		add_error(view, "when", "when-day", "Enter the date it happened");
+	else if (drc != 0)
+		add_error(view, "when", "when-day", "The date it happened must be a real date");
+	else if (date_cmp(d, today_uk()) > 0)
+		add_error(view, "when", "when-day", "The date it happened must be today or in the past");
+	if (hm[0]) {
+		char *end = NULL;
+		long h = strtol(hm, &end, 10), m = -1;
+		if (end && (*end == ':' || *end == '.') && end[1] >= '0' && end[1] <= '9') {
+			char *end2 = NULL;
+			m = strtol(end + 1, &end2, 10);
+			if (!end2 || *end2 || end2 - (end + 1) != 2)
+				m = -1;
+		}
+		if (h < 0 || h > 23 || m < 0 || m > 59 || end == hm)
+			add_error(view, "time", "time", "Enter the time as hours and minutes, for example 14:30");
+		else {
+			hour = (int)h;
+			minute = (int)m;
+		}
+	}
+	bool cat_ok = false;
+	for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
+		cat_ok = cat_ok || strcmp(category, categories[i].value) == 0;
+	if (!cat_ok)
+		add_error(view, "category", "category", "Select what the concern is about");
+	if (!summary[0])
+		add_error(view, "summary", "summary", "Enter what happened");
+	else if (!text_ok(summary, EVENT_SUMMARY_MAX, true))
+		add_error(view, "summary", "summary", "What happened must be 2000 characters or fewer, without control characters");
+	if (!text_ok(words, EVENT_SUMMARY_MAX, true))
+		add_error(view, "child_words", "child_words", "What the child said must be 2000 characters or fewer, without control characters");
+	if (strcmp(seen, "yes") && strcmp(seen, "no"))
+		add_error(view, "child_seen", "child_seen", "Select yes if you saw the child yourself");
+	if (!action[0])
+		add_error(view, "action", "action", "Enter what you have done about it");
+	else if (!text_ok(action, EVENT_SUMMARY_MAX, true))
+		add_error(view, "action", "action", "What you have done must be 2000 characters or fewer, without control characters");
+
+	/* The answers as given, kept for the form and, when valid, as the record "as sent". */
+	form = json_pack("{s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%}", "agency", agency, strlen(agency),
+			 "when_day", day, strlen(day), "when_month", month, strlen(month), "when_year", year, strlen(year),
+			 "time", hm, strlen(hm), "category", category, strlen(category), "child_seen", seen, strlen(seen),
+			 "summary", summary, strlen(summary), "child_words", words, strlen(words), "action", action,
+			 strlen(action));
+	if (!form) { /* a value was not UTF-8: jansson refused it */
+		if (!json_object_get(view, "errors"))
+			add_error(view, "summary", "summary", "The answers contain characters that cannot be saved");
+		form = json_object();
+	}
+	if (json_object_get(view, "errors")) {
+		concern_form(w, rq, child_id, form, view);
+		form = view = NULL;
+		goto out;
+	}
+
+	struct concern_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		goto out;
+	}
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(j->actor, sizeof j->actor, ACTOR ":%s", agency);
+	/* The time was given as UK civil time: take off BST where it applied. */
+	int64_t local = date_to_days(d) * 86400 + hour * 3600 + minute * 60;
+	int64_t at = local - (ts_uk_local(local - 3600) - (local - 3600));
+	if (at > now)
+		at = now;
+	json_t *details = json_pack("{s:s, s:s, s:b, s:s, s:s}", "category", category, "child_words", words,
+				    "child_seen", strcmp(seen, "yes") == 0, "action_taken", action, "recorded_via", "web");
+	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!j->details || !j->payload) {
+		free(j->details);
+		free(j->payload);
+		free(j);
+		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		goto out;
+	}
+	snprintf(j->req.agency, sizeof j->req.agency, "%s", agency);
+	j->req.actor = j->actor;
+	j->req.source_ref = j->source_ref;
+	j->req.kind = "concern";
+	ts_format_utc(at, j->req.occurred_at);
+	j->req.summary = summary;
+	j->req.details = j->details;
+	j->req.payload = j->payload;
+	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
+			   strlen(j->payload), NULL, 0);
+	j->req.known_child_id = child_id;
+	j->w = w;
+	j->rq = rq;
+	j->job.run = concern_run;
+	j->job.arg = j;
+	j->job.done = concern_done;
+	j->summary = summary; /* lives until the job is done: concern_done frees it */
+	summary = NULL;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+out:
+	free(summary);
+	free(words);
+	free(action);
+	json_decref(form);
+	json_decref(view);
+}
+
+/* ---- routing ---- */
+
+/* A form posted from another site must not act here (no cookies yet, so this is the CSRF defence until
+ * the access-control issue adds tokens): the browser says where the form came from. */
+static bool same_origin(http_request *rq)
+{
+	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin"),
+		   *host = http_header(rq, "Host");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	if (origin) {
+		char expect[300];
+		snprintf(expect, sizeof expect, "http://%s", host ? host : "");
+		return strcmp(origin, expect) == 0;
+	}
+	return true;
+}
+
+void web_handle(http_request *rq, void *ctx)
+{
+	const struct web *w = ctx;
+	const char *m = http_method(rq), *p = http_path(rq);
+	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0, post = strcmp(m, "POST") == 0;
+
+	if (web_asset_serve(rq))
+		return;
+	if (!w->demo) {
+		message_page(w, rq, 404, "Page not found",
+			     "The pages need sign-in, which this version does not have yet. Run 'safeguard demo' to see them "
+			     "with a demonstration area.");
+		return;
+	}
+	if (!http_remote_is_loopback(rq)) {
+		message_page(w, rq, 403, "Only on this computer",
+			     "Until sign-in is built, the demonstration pages are shown only to this computer.");
+		return;
+	}
+	if (strcmp(p, "/") == 0) {
+		if (get) {
+			search_page(w, rq);
+			return;
+		}
+		http_add_header(rq, "Allow", "GET, HEAD");
+		message_page(w, rq, 405, "Page not found", "This page cannot be sent a form.");
+		return;
+	}
+	if (strncmp(p, "/children/", 10) == 0) {
+		const char *rest = p + 10, *slash = strchr(rest, '/');
+		size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+		int64_t id;
+		if (!parse_id(rest, idlen, &id)) {
+			message_page(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
+			return;
+		}
+		if (!slash && get) {
+			record_page(w, rq, id);
+			return;
+		}
+		if (slash && strcmp(slash, "/concerns/new") == 0 && get) {
+			concern_form(w, rq, id, NULL, NULL);
+			return;
+		}
+		if (slash && strcmp(slash, "/concerns") == 0 && post) {
+			if (!same_origin(rq)) {
+				message_page(w, rq, 403, "The form could not be sent",
+					     "The form was sent from another website. Open the child's record here and try again.");
+				return;
+			}
+			concern_submit(w, rq, id);
+			return;
+		}
+	}
+	message_page(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
+}

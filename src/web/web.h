@@ -1,0 +1,41 @@
+/*
+ * web/web.h — the pages practitioners use: find a child, the child's record with the multi-agency
+ * chronology, record a concern. Server-rendered from Mustache templates (lib/mustache.h) with GOV.UK
+ * Frontend's styles (web/assets.h); every page works without JavaScript.
+ *
+ * An edge: it reads and writes only through the service layer, with the same audit as the API.
+ *
+ * Until the access-control issue brings sign-in, the pages exist only in demo mode and only for requests
+ * from this computer (loopback); every page says so.
+ */
+#ifndef SAFEGUARD_WEB_WEB_H
+#define SAFEGUARD_WEB_WEB_H
+
+#include <stdbool.h>
+
+#include "http/server.h"
+#include "lib/mustache.h"
+#include "service/txq.h"
+#include "store/store.h"
+
+#define WEB_TEMPLATES_MAX 16
+
+struct web {
+	store *st;
+	txq *q;
+	bool demo; /* pages on: only with `safeguard demo` or `serve --demo-pages` */
+	struct {
+		const char *name;
+		mustache *t;
+	} templates[WEB_TEMPLATES_MAX];
+	int ntemplates;
+};
+
+/* Compiles the embedded templates; err names the template, line and column of a problem. */
+int web_init(struct web *w, store *st, txq *q, bool demo, char *err, size_t errsz);
+void web_free(struct web *w);
+
+/* Answers every path that is not the API's: assets, pages, and 404 for the rest. */
+void web_handle(http_request *rq, void *ctx);
+
+#endif
