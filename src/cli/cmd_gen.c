@@ -15,11 +15,20 @@
 json_t *cli_synth_request(const struct synth_record *r)
 {
 	const struct synth_subject *s = &r->subject;
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:{}}",
-			 "source_ref", r->source_ref, "kind", r->kind, "occurred_at", r->occurred_at, "summary",
-			 r->summary, "subject", "given_name", s->given_name, "middle_names", s->middle_names,
-			 "family_name", s->family_name, "dob", s->dob, "sex", s->sex, "postcode", s->postcode,
-			 "address", s->address, "nhs_number", s->nhs_number, "upn", s->upn, "details");
+	json_t *subject = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "given_name", s->given_name,
+				    "middle_names", s->middle_names, "family_name", s->family_name, "dob", s->dob, "sex",
+				    s->sex, "postcode", s->postcode, "address", s->address, "nhs_number", s->nhs_number,
+				    "upn", s->upn);
+	/* What only some agencies record: sent only when they hold it, as a real feed would. */
+	const char *extra[][2] = {{"communication_needs", s->communication_needs},
+				  {"disability", s->disability},
+				  {"ethnicity", s->ethnicity},
+				  {"first_language", s->first_language}};
+	for (size_t i = 0; subject && i < sizeof extra / sizeof extra[0]; i++)
+		if (extra[i][1][0])
+			json_object_set_new(subject, extra[i][0], json_string(extra[i][1]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:{}}", "source_ref", r->source_ref, "kind", r->kind,
+			 "occurred_at", r->occurred_at, "summary", r->summary, "subject", subject, "details");
 }
 
 struct gen_out {

@@ -220,6 +220,7 @@ struct child {
 	char upn[IDENT_UPN_LEN + 1]; /* "" when the child has none */
 	const struct synth_alias *nick;
 	const struct synth_translit *tl_given, *tl_middle, *tl_part[2];
+	const char *disability, *communication, *language; /* NULL when none */
 };
 
 struct family {
@@ -452,6 +453,8 @@ static void name_child(struct rng *r, const struct family *f, struct child *c, b
 	c->tl_part[1] = c->nparts == 2 ? synth_translit_find(c->part[1]) : NULL;
 }
 
+static void child_needs(const struct gen *g, const struct family *f, struct child *c);
+
 static void make_family(struct gen *g, struct rng *r, struct family *f)
 {
 	static const unsigned char nchildren_w[SYNTH_MAX_CHILDREN] = {35, 33, 18, 9, 5};
@@ -501,7 +504,65 @@ static void make_family(struct gen *g, struct rng *r, struct family *f)
 		name_child(r, f, c, (int)i == twin_at);
 		make_nhs(g, c->id - 1, c->nhs);
 		make_upn(g, r, c);
+		child_needs(g, f, c);
 	}
+}
+
+/* Disability, communication and language, from a stream of the child's own (seed and child id), so that
+ * adding them changed no other record. About 6% of children are disabled; some cannot speak, and the
+ * record must say how they communicate (reviews found disabled children who were never asked). */
+static void child_needs(const struct gen *g, const struct family *f, struct child *c)
+{
+	static const struct {
+		const char *disability, *communication;
+	} needs[] = {
+		{"Autism", "Non-verbal; uses PECS (picture exchange)"},
+		{"Cerebral palsy", "Non-verbal; uses Makaton and an eye-gaze device"},
+		{"Learning disability", "Uses Makaton; understands short sentences"},
+		{"Deaf", "British Sign Language; needs a BSL interpreter"},
+		{"Down syndrome", "Uses Makaton signs alongside speech"},
+		{"Autism", NULL},
+		{"ADHD", NULL},
+		{"Visual impairment", "Needs information spoken or in large print"},
+	};
+	static const struct {
+		const char *group, *language;
+	} languages[] = {
+		{"polish", "Polish"}, {"romanian", "Romanian"}, {"pakistani", "Urdu"},     {"bangladeshi", "Bengali (Sylheti)"},
+		{"sikh", "Panjabi"},  {"hindu", "Gujarati"},    {"somali", "Somali"},      {"chinese", "Cantonese"},
+	};
+	struct rng r;
+	rng_seed(&r, mix64(g->o->seed ^ mix64(c->id * 0x9e3779b97f4a7c15ULL + 0x5eed)));
+	c->disability = c->communication = NULL;
+	if (rng_pct(&r, 6)) {
+		unsigned k = rng_below(&r, sizeof needs / sizeof needs[0]);
+		c->disability = needs[k].disability;
+		c->communication = needs[k].communication;
+	}
+	c->language = "English";
+	for (size_t i = 0; i < sizeof languages / sizeof languages[0]; i++)
+		if (strcmp(f->gg->code, languages[i].group) == 0 && rng_pct(&r, 45)) /* others speak English first */
+			c->language = languages[i].language;
+}
+
+static const char *ethnicity_of(const struct family *f)
+{
+	static const struct {
+		const char *group, *ethnicity;
+	} census[] = {
+		{"english", "White British"},         {"irish", "White Irish"},
+		{"polish", "Any other White background"}, {"romanian", "Any other White background"},
+		{"pakistani", "Pakistani"},           {"bangladeshi", "Bangladeshi"},
+		{"sikh", "Indian"},                   {"hindu", "Indian"},
+		{"nigerian", "Black African"},        {"somali", "Black African"},
+		{"caribbean", "Black Caribbean"},     {"chinese", "Chinese"},
+	};
+	if (f->gg != f->sg)
+		return "Any other mixed background";
+	for (size_t i = 0; i < sizeof census / sizeof census[0]; i++)
+		if (strcmp(f->sg->code, census[i].group) == 0)
+			return census[i].ethnicity;
+	return "";
 }
 
 /* ---- what one agency holds about a child ---- */
@@ -850,6 +911,12 @@ static int emit_record(struct gen *g, struct rng *r, const struct family *f, con
 		scopy(s->nhs_number, sizeof s->nhs_number, c->nhs);
 	if (v->upn_expected || v->upn_extra)
 		scopy(s->upn, sizeof s->upn, c->upn);
+	if (agency == SYNTH_HEALTH || agency == SYNTH_EDUCATION || agency == SYNTH_SOCIAL_CARE) {
+		scopy(s->disability, sizeof s->disability, c->disability ? c->disability : "");
+		scopy(s->communication_needs, sizeof s->communication_needs, c->communication ? c->communication : "");
+		scopy(s->ethnicity, sizeof s->ethnicity, ethnicity_of(f));
+		scopy(s->first_language, sizeof s->first_language, c->language);
+	}
 
 	rec.true_child = c->id;
 	rec.family = f->id;

@@ -31,6 +31,11 @@ struct synth_subject {
 	char address[96];
 	char nhs_number[11]; /* always check-valid when present (intake rejects bad check digits) */
 	char upn[14];        /* always check-valid when present */
+	/* What agencies that meet the child record about them (health, education, social care). */
+	char communication_needs[80]; /* "Non-verbal; uses PECS", or "" */
+	char disability[48];
+	char ethnicity[48];           /* as the census categories name them */
+	char first_language[24];
 };
 
 struct synth_record {

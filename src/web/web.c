@@ -852,7 +852,7 @@ static bool text_ok(const char *s, size_t max_chars, bool multi_line)
 
 static void concern_submit(const struct web *w, http_request *rq, int64_t child_id)
 {
-	char agency[64], day[16], month[16], year[16], hm[16], category[64], seen[8];
+	char agency[STORE_CODE_MAX + 1], day[16], month[16], year[16], hm[16], category[64], seen[8];
 	char *summary = malloc(4 * EVENT_SUMMARY_MAX + 8), *words = malloc(4 * EVENT_SUMMARY_MAX + 8),
 	     *action = malloc(4 * EVENT_SUMMARY_MAX + 8);
 	json_t *view = json_object(), *form = NULL;
