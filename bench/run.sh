@@ -24,7 +24,7 @@ export SAFEGUARD_TOKEN=$SAFEGUARD_TOKEN_EDUCATION
 families=${FAMILIES:-$((secs * 1500))}
 "$bin" gen --out "$work/area" --families "$families" --seed 7 --today 2026-11-24 2>/dev/null
 export SAFEGUARD_EVENTS=$work/area/events.jsonl SAFEGUARD_THREADS=2
-"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+"$bin" serve --db "$db" --listen 127.0.0.1:0 --demo-pages >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -76,3 +76,9 @@ report "chronology, 500 of $n events (c=16)" "$line"
 export SAFEGUARD_PATH="/api/v1/children/$child"
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
 report "child record (c=16)" "$line"
+
+# 3. The child's record page (HTML, the whole 500-event chronology with its SVG timeline), 16 clients.
+export SAFEGUARD_PATH="/children/$child"
+bytes=$(curl -s "$url$SAFEGUARD_PATH" | wc -c)
+line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+report "record page, $n events, $((bytes / 1024)) KiB (c=16)" "$line"

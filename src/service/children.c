@@ -67,6 +67,7 @@ struct read_args {
 	store_conn *c;
 	const struct store_page *page;
 	store_event_fn fn;
+	int marks_max;
 };
 
 static int on_household(const struct store_household *h, void *arg)
@@ -98,8 +99,12 @@ static int read_run(store_conn *c, void *arg)
 		goto out;
 	if (r->v->kind && (rc = store_event_kinds(c, r->a->child_id, r->v->kind, r->ctx)) != 0)
 		goto out;
-	if (r->page && r->v->event)
-		rc = store_chronology(c, r->a->child_id, r->page, r->v->event, r->ctx);
+	if (r->page && r->v->event && (rc = store_chronology(c, r->a->child_id, r->page, r->v->event, r->ctx)) != 0)
+		goto out;
+	if (r->page && r->v->mark && r->marks_max > 0) {
+		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
+		rc = store_event_marks(c, r->a->child_id, &all, r->v->mark, r->ctx);
+	}
 out:
 	free(p);
 	return rc;
@@ -116,12 +121,12 @@ int children_read(store *st, const struct children_access *a, const struct child
 }
 
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
-		    const struct store_page *page, void *ctx, bool *found)
+		    const struct store_page *page, int marks_max, void *ctx, bool *found)
 {
 	*found = false;
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found, .page = page};
+	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max};
 	return in_snapshot(st, read_run, &r);
 }
 

@@ -49,6 +49,7 @@ struct child_visitor {
 	int (*member)(const struct store_person *p, void *ctx);
 	int (*kind)(const char *kind, const char *latest_at, void *ctx); /* each kind of event, latest first seen */
 	int (*event)(const struct store_event *e, void *ctx);            /* with children_record: the page */
+	int (*mark)(const struct store_event *e, void *ctx);             /* with children_record: the whole history */
 };
 
 /* *found false (and nothing shown) when there is no such child. */
@@ -56,9 +57,10 @@ int children_read(store *st, const struct children_access *a, const struct child
 		  bool *found);
 
 /* The whole record a page shows, in one snapshot: the child as children_read gives it, the kinds of event
- * it has, and one page of its chronology (to v->event). */
+ * it has, one page of its chronology (to v->event), and, for an overview such as a timeline, up to
+ * marks_max of its newest events with the page's filters but from the start (to v->mark). */
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
-		    const struct store_page *page, void *ctx, bool *found);
+		    const struct store_page *page, int marks_max, void *ctx, bool *found);
 
 /* Children matching a search, sealed ones never. Unlike the reads above this runs before its audit entry,
  * because the entry names the children found: the caller holds the results until the entry it then

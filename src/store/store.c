@@ -203,6 +203,11 @@ int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
 	return c->ops->event_count(c, person_id, n);
 }
 
+int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+{
+	return c->ops->event_marks(c, person_id, page, fn, ctx);
+}
+
 int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
 {
 	return c->ops->event_kinds(c, person_id, fn, ctx);

@@ -202,6 +202,10 @@ typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
 int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
 		     void *ctx);
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
+/* The same events as store_chronology from the newest (page->before_* ignored), with only id, occurred_at,
+ * agency and kind filled (summary and details ""), from an index alone: for overviews of a long history. */
+int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+		      void *ctx);
 /* Each kind of event the person has, with the latest occurrence (for open episodes and flags). */
 typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
 int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);

@@ -56,6 +56,8 @@ struct store_ops {
 	int (*chronology)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
+	int (*event_marks)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+			   void *ctx);
 	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);

@@ -32,23 +32,72 @@ static size_t lane_of(const char *agency)
 	return NLANES; /* an agency added later: drawn in an extra lane */
 }
 
-static void shape(struct buf *out, const char *kind, const char *colour, double x, double y)
+/* Whole units and no printf: the drawing is 960 units wide, so a unit is finer than any screen shows, and
+ * a record may hold 2,000 marks (formatting them was most of the page's cost). */
+static void attr(struct buf *out, const char *name, int v)
 {
-	if (strcmp(kind, "square") == 0)
-		buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x - 6, y - 6, colour);
-	else if (strcmp(kind, "triangle") == 0)
-		buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 7, x + 7, y + 6,
-			   x - 7, y + 6, colour);
-	else if (strcmp(kind, "diamond") == 0)
-		buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\"/>", x, y - 7,
-			   x + 7, y, x, y + 7, x - 7, y, colour);
-	else if (strcmp(kind, "bar") == 0)
-		buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"16\" fill=\"%s\"/>", x - 2.5, y - 8, colour);
-	else
-		buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\"/>", x, y, colour);
+	buf_puts(out, name);
+	buf_put_int(out, v);
+	buf_puts(out, "\"");
 }
 
-int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_name, struct buf *out)
+static void point(struct buf *out, int x, int y, const char *sep)
+{
+	buf_put_int(out, x);
+	buf_puts(out, ",");
+	buf_put_int(out, y);
+	buf_puts(out, sep);
+}
+
+static void shape(struct buf *out, const char *kind, const char *colour, int x, int y)
+{
+	if (strcmp(kind, "square") == 0 || strcmp(kind, "bar") == 0) {
+		bool bar = kind[0] == 'b';
+		buf_puts(out, "<rect");
+		attr(out, " x=\"", bar ? x - 2 : x - 6);
+		attr(out, " y=\"", bar ? y - 8 : y - 6);
+		buf_puts(out, bar ? " width=\"5\" height=\"16\"" : " width=\"12\" height=\"12\"");
+	} else if (strcmp(kind, "triangle") == 0) {
+		buf_puts(out, "<polygon points=\"");
+		point(out, x, y - 7, " ");
+		point(out, x + 7, y + 6, " ");
+		point(out, x - 7, y + 6, "\"");
+	} else if (strcmp(kind, "diamond") == 0) {
+		buf_puts(out, "<polygon points=\"");
+		point(out, x, y - 7, " ");
+		point(out, x + 7, y, " ");
+		point(out, x, y + 7, " ");
+		point(out, x - 7, y, "\"");
+	} else {
+		buf_puts(out, "<circle");
+		attr(out, " cx=\"", x);
+		attr(out, " cy=\"", y);
+		buf_puts(out, " r=\"6\"");
+	}
+	buf_puts(out, " fill=\"");
+	buf_puts(out, colour);
+	buf_puts(out, "\"/>");
+}
+
+/* "4 March 2025" for the instant in UK civil time. */
+static void long_date(struct buf *out, int64_t at)
+{
+	static const char *const months[] = {" January ", " February ", " March ",     " April ",   " May ",      " June ",
+					     " July ",    " August ",   " September ", " October ", " November ", " December "};
+	struct date d = ts_utc_date(ts_uk_local(at));
+	buf_put_int(out, d.d);
+	buf_puts(out, months[(d.m - 1) % 12]);
+	buf_put_int(out, d.y);
+}
+
+/* The x of an instant: integer arithmetic (span is at most a few centuries of seconds: no overflow). */
+static int x_of(int64_t t, int64_t lo, int64_t span)
+{
+	return LEFT + (int)((int64_t)(WIDTH - LEFT - RIGHT) * (t - lo) / span);
+}
+
+int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_name, const char *page_base,
+		 struct buf *out)
 {
 	int64_t lo = 0, hi = 0;
 	size_t extra_lane = 0;
@@ -68,7 +117,7 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	}
 	size_t nl = NLANES + extra_lane;
 	int height = TOP + (int)nl * LANE + AXIS;
-	double span = (double)(hi - lo), plot = WIDTH - LEFT - RIGHT;
+	int64_t span = hi - lo;
 	struct date first = ts_utc_date(ts_uk_local(lo)), last = ts_utc_date(ts_uk_local(hi));
 	char from[DATE_LONG_MAX + 1], to[DATE_LONG_MAX + 1];
 	date_format_long(first, from);
@@ -80,7 +129,7 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	buf_append_html(out, child_name, strlen(child_name));
 	buf_puts(out, "</title>");
 	buf_printf(out, "<desc id=\"timeline-desc\">%zu events from %s to %s, one row per agency. Each mark is a link "
-			"to the event in the table below.</desc>", n, from, to);
+			"to the event in the table of events.</desc>", n, from, to);
 
 	/* Lanes and their labels. */
 	for (size_t l = 0; l < nl; l++) {
@@ -105,21 +154,34 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		int64_t t = date_to_days((struct date){y, 1, 1}) * 86400;
 		if (t < lo || t > hi)
 			continue;
-		double x = LEFT + plot * (double)(t - lo) / span;
-		buf_printf(out, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
-				"<text x=\"%.1f\" y=\"%d\" aria-hidden=\"true\">%d</text>",
+		int x = x_of(t, lo, span);
+		buf_printf(out, "<line class=\"sg-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+				"<text x=\"%d\" y=\"%d\" aria-hidden=\"true\">%d</text>",
 			   x, axis_y, x, axis_y + 6, x - 14, axis_y + 20, y);
 	}
 
 	/* The events: each a link to its row. */
 	for (size_t i = 0; i < n; i++) {
 		size_t l = lane_of(ev[i].agency);
-		double x = LEFT + plot * (double)(ev[i].at - lo) / span;
-		double y = TOP + (double)l * LANE + LANE / 2.0;
-		buf_printf(out, "<a href=\"#event-%lld\" aria-label=\"", (long long)ev[i].id);
-		buf_append_html(out, ev[i].name, strlen(ev[i].name));
+		int x = x_of(ev[i].at, lo, span);
+		int y = TOP + (int)l * LANE + LANE / 2;
+		buf_puts(out, "<a href=\"");
+		if (!ev[i].on_page) {
+			size_t bl = strlen(page_base);
+			buf_append_html(out, page_base, bl);
+			buf_puts(out, bl && page_base[bl - 1] != '?' ? "&amp;before=" : "before=");
+			buf_puts(out, ev[i].at_text); /* digits, '-', ':', 'T', 'Z': nothing to escape */
+			buf_puts(out, "_");
+			buf_put_int(out, (long long)ev[i].id + 1); /* pages hold what is older than the cursor */
+		}
+		buf_puts(out, "#event-");
+		buf_put_int(out, (long long)ev[i].id);
 		buf_puts(out, "\"><title>");
-		buf_append_html(out, ev[i].name, strlen(ev[i].name));
+		long_date(out, ev[i].at);
+		buf_puts(out, ", ");
+		buf_append_html(out, ev[i].agency_name, strlen(ev[i].agency_name));
+		buf_puts(out, ": ");
+		buf_append_html(out, ev[i].kind_label, strlen(ev[i].kind_label));
 		buf_puts(out, "</title>");
 		shape(out, l < NLANES ? lanes[l].shape : "circle", l < NLANES ? lanes[l].colour : "#505a5f", x, y);
 		buf_puts(out, "</a>");

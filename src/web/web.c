@@ -20,6 +20,10 @@
 
 #define PAGE_MAX (16 * 1024 * 1024) /* a page larger than this is a bug */
 #define SEARCH_LIMIT 50
+/* The table shows pages of this many events, newest first; the timeline above it draws the whole
+ * history (up to TIMELINE_MAX events) and links each mark to its row, on whichever page it is. */
+#define RECORD_PAGE 100
+#define TIMELINE_MAX 2000
 #define ACTOR "demo-web"
 #define HTML_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " \
 		 "manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -409,8 +413,8 @@ struct record_job {
 	struct store_page page_q;
 	char agency_f[STORE_CODE_MAX + 1], kind_f[STORE_CODE_MAX + 1], before_at[STORE_TS_LEN + 1];
 	struct timeline_event *tl;
-	char (*tl_names)[128];
-	int rows, ntl;
+	int rows, ntl, shown;
+	int64_t first_id;
 	char last_at[STORE_TS_LEN + 1];
 	int64_t last_id;
 };
@@ -425,7 +429,6 @@ static void record_job_free(void *arg)
 	json_decref(j->nhs);
 	json_decref(j->upn);
 	free(j->tl);
-	free(j->tl_names);
 	free(j);
 }
 
@@ -520,15 +523,31 @@ static int rec_event(const struct store_event *e, void *ctx)
 		json_decref(d);
 	}
 	json_array_append_new(j->events, o);
-	int64_t at = 0;
-	ts_parse_rfc3339(e->occurred_at, &at);
-	snprintf(j->tl_names[j->ntl], sizeof j->tl_names[0], "%s, %s: %s", date, agency, kind);
-	/* The row's strings die with the callback: point at the static table (another agency: its own lane). */
-	const struct agency_kind *ak = agency_find(e->agency);
-	j->tl[j->ntl] = (struct timeline_event){e->id, at, ak ? ak->code : "other", j->tl_names[j->ntl]};
-	j->ntl++;
+	j->shown++;
+	if (j->shown == 1)
+		j->first_id = e->id;
 	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
 	j->last_id = e->id;
+	return 0;
+}
+
+/* One mark of the timeline: every event of the history, newest first. */
+static int rec_mark(const struct store_event *e, void *ctx)
+{
+	struct record_job *j = ctx;
+	if (j->ntl == TIMELINE_MAX)
+		return 0;
+	/* The row's strings die with the callback: keep pointers into the static tables only. */
+	const struct event_kind *k = event_kind_find(e->kind);
+	const struct agency_kind *ak = agency_find(e->agency);
+	struct timeline_event *m = &j->tl[j->ntl++];
+	m->id = e->id;
+	m->at = 0;
+	ts_parse_rfc3339(e->occurred_at, &m->at);
+	m->agency = ak ? ak->code : "other";
+	m->agency_name = ak ? ak->name : "Another agency";
+	m->kind_label = k ? k->label : "Event";
+	memcpy(m->at_text, e->occurred_at, sizeof m->at_text);
 	return 0;
 }
 
@@ -607,10 +626,11 @@ static void record_continue(http_request *rq, void *ctx)
 					       .household = rec_household,
 					       .member = rec_member,
 					       .kind = rec_kind,
-					       .event = rec_event};
+					       .event = rec_event,
+					       .mark = rec_mark};
 	static const struct child_visitor person_only = {.person = rec_person};
 	if (j->page == PAGE_RECORD)
-		rc = children_record(w->st, &j->access, &v, &j->page_q, j, &found);
+		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found);
 	else
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
 	if (rc != STORE_OK) {
@@ -637,31 +657,43 @@ static void record_continue(http_request *rq, void *ctx)
 	json_object_set_new(view, "has_members", json_boolean(json_array_size(j->members) > 0));
 	json_object_set_new(view, "members", json_incref(j->members));
 	json_object_set_new(view, "events", json_incref(j->events));
-	json_object_set_new(view, "has_events", json_boolean(j->ntl > 0));
+	json_object_set_new(view, "has_events", json_boolean(j->shown > 0));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
 	j->view = view;
 	episodes_view(j);
 	filters_view(j);
 	j->view = NULL;
 
-	char shown[160];
+	char shown[200];
 	const char *filter = j->agency_f[0] ? agency_name(j->agency_f) : NULL;
-	snprintf(shown, sizeof shown, "%s %d event%s%s%s%s.", j->rows >= j->page_q.limit ? "Showing the newest" : "Showing",
-		 j->ntl, j->ntl == 1 ? "" : "s", filter ? " from " : "", filter ? filter : "",
-		 j->kind_f[0] ? " of the kind you chose" : "");
-	if (j->ntl == 0)
+	snprintf(shown, sizeof shown, "%d event%s%s%s%s. The table shows %s%d%s, newest first.", j->ntl,
+		 j->ntl == 1 ? "" : "s", filter ? " from " : "", filter ? filter : "",
+		 j->kind_f[0] ? " of the kind you chose" : "", j->shown == j->ntl ? "all " : "", j->shown,
+		 j->page_q.before_at ? " older ones" : "");
+	if (j->shown == 0)
 		snprintf(shown, sizeof shown, "No events%s%s.", filter || j->kind_f[0] ? " match the filter" : "",
 			 filter || j->kind_f[0] ? "" : " recorded yet");
 	json_object_set_new(view, "shown_text", json_string(shown));
 	if (j->rows >= j->page_q.limit) {
-		char older[256];
+		char older[192];
 		snprintf(older, sizeof older, "/children/%lld?agency=%s&kind=%s&before=%s_%lld#chronology",
 			 (long long)j->access.child_id, j->agency_f, j->kind_f, j->last_at, (long long)j->last_id);
 		json_object_set_new(view, "older", json_string(older));
 	}
 	struct buf svg;
 	buf_init(&svg, PAGE_MAX);
-	timeline_svg(j->tl, (size_t)j->ntl, j->name, &svg);
+	/* A mark links to its row, on this page or on the page that starts with it: the marks come in the
+	 * table's order, so this page's rows are a run of them. */
+	int first = 0;
+	while (first < j->ntl && j->tl[first].id != j->first_id)
+		first++;
+	for (int i = 0; i < j->ntl; i++)
+		j->tl[i].on_page = i >= first && i < first + j->shown;
+	char page_base[128];
+	snprintf(page_base, sizeof page_base, "/children/%lld?%s%s%s%s%s", (long long)j->access.child_id,
+		 j->agency_f[0] ? "agency=" : "", j->agency_f, j->agency_f[0] && j->kind_f[0] ? "&" : "",
+		 j->kind_f[0] ? "kind=" : "", j->kind_f);
+	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
 	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
 	buf_free(&svg);
 	render(w, rq, 200, "child", view);
@@ -692,8 +724,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 {
 	const char *agency = http_query(rq, "agency"), *kind = http_query(rq, "kind"), *before = http_query(rq, "before");
 	struct record_job *j = calloc(1, sizeof *j);
-	if (!j || !(j->tl = calloc(CHRONOLOGY_PAGE_MAX, sizeof *j->tl)) ||
-	    !(j->tl_names = calloc(CHRONOLOGY_PAGE_MAX, sizeof *j->tl_names))) {
+	if (!j || !(j->tl = calloc(TIMELINE_MAX, sizeof *j->tl))) {
 		if (j)
 			record_job_free(j);
 		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
@@ -711,7 +742,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 		snprintf(j->agency_f, sizeof j->agency_f, "%s", agency);
 	if (kind && known_code(kind, false))
 		snprintf(j->kind_f, sizeof j->kind_f, "%s", kind);
-	j->page_q.limit = CHRONOLOGY_PAGE_MAX + 1;
+	j->page_q.limit = RECORD_PAGE + 1;
 	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
 	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
 	int64_t at, id;
