@@ -33,8 +33,10 @@ void mustache_free(mustache *t);
 /* Finds a partial by name, or NULL (a missing partial renders as nothing, as the specification says). */
 typedef const mustache *(*mustache_partial_fn)(const char *name, void *ctx);
 
-/* Appends the rendering of t with data to out. Returns 0, or -1 when out failed (its ceiling) or partials
- * nest deeper than 32 (a partial that includes itself without end). */
+/* Appends the rendering of t with data to out. Returns 0, or -1 (and out marked failed) when out reaches
+ * its ceiling, partials nest deeper than 32 (a partial that includes itself without end), or the render
+ * visits more than 1M + 8 x ceiling nodes and list items (nested sections over lists that print nothing
+ * would otherwise run for ever without reaching the ceiling). */
 int mustache_render(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx, struct buf *out);
 
 #endif
