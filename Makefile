@@ -41,11 +41,11 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check unit e2e fuzz-smoke fuzz demo bench clean
+.PHONY: all deps check unit e2e browser fuzz-smoke fuzz demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/setup.sh web/package-lock.json
+$(DEPS_STAMP): scripts/setup.sh web/package-lock.json tests/package-lock.json
 	@scripts/setup.sh
 	@mkdir -p build && touch $@
 
@@ -93,6 +93,10 @@ fuzz: $(DEPS_STAMP)
 e2e: $(BUILD)/safeguard
 	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard SHARED=$(CURDIR)/../shared \
 	  node --test --test-concurrency=1 tests/e2e/
+
+# Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
+browser: $(BUILD)/safeguard | $(DEPS_STAMP)
+	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 tests/browser/
 
 check: all
 	@scripts/check.sh "$(BUILD)"

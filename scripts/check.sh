@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make check: unit tests, fuzz smoke runs, end-to-end tests over real HTTP. Stops at the first failing stage.
+# make check: unit tests, fuzz smoke runs, end-to-end tests over real HTTP, browser tests in headless
+# chromium. Stops at the first failing stage.
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,5 +22,6 @@ san=""; [ "$build" = build/san ] && san="SAN=1"
 stage unit make --no-print-directory $san unit
 stage fuzz make --no-print-directory fuzz-smoke
 stage e2e make --no-print-directory $san e2e
+stage browser make --no-print-directory $san browser
 echo "check: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -5,7 +5,7 @@ set -euo pipefail
 
 debs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev
-      sqlite3 curl)
+      sqlite3 curl chromium)
 # Node runs the end-to-end tests; a machine that already has one (from any source) keeps it.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 # npm fetches GOV.UK Frontend for the build (web/); Debian packages it apart from nodejs.
@@ -22,9 +22,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Node packages for the browser and end-to-end tests, when the project declares any.
+# Node packages for the browser tests (playwright-core drives the chromium above; @axe-core/playwright),
+# again when tests/package-lock.json has changed since the last install. Nothing downloads a browser.
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ -f "$here/tests/package.json" ] && [ ! -d "$here/tests/node_modules" ]; then
+if [ -f "$here/tests/package.json" ] && { [ ! -d "$here/tests/node_modules" ] ||
+     [ "$here/tests/package-lock.json" -nt "$here/tests/node_modules/.package-lock.json" ]; }; then
   echo "setup: npm packages for tests/"
   (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -219,7 +219,8 @@ static enum MHD_Result queue(http_request *rq)
 	/* Security headers on every answer; a handler may set its own Cache-Control or CSP. */
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (!has_extra(rq, "Referrer-Policy"))
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	if (!has_extra(rq, "Cache-Control"))

@@ -7,7 +7,8 @@
  * is done (the write path waits for its group commit this way without holding a server thread).
  *
  * Every response carries the security headers (no sniffing, no framing, no referrer, no caching of
- * personal data) and a per-response Content-Security-Policy chosen by the handler's content type.
+ * personal data) and a Content-Security-Policy; a handler may set its own Cache-Control, Referrer-Policy
+ * or Content-Security-Policy instead.
  */
 #ifndef SAFEGUARD_HTTP_SERVER_H
 #define SAFEGUARD_HTTP_SERVER_H

@@ -128,8 +128,8 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	buf_puts(out, "<title id=\"timeline-title\">Timeline of events for ");
 	buf_append_html(out, child_name, strlen(child_name));
 	buf_puts(out, "</title>");
-	buf_printf(out, "<desc id=\"timeline-desc\">%zu events from %s to %s, one row per agency. Each mark is a link "
-			"to the event in the table of events.</desc>", n, from, to);
+	buf_printf(out, "<desc id=\"timeline-desc\">%zu event%s from %s to %s, one row per agency. Each mark is a link "
+			"to the event in the table of events.</desc>", n, n == 1 ? "" : "s", from, to);
 
 	/* Lanes and their labels. */
 	for (size_t l = 0; l < nl; l++) {

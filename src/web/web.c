@@ -92,6 +92,9 @@ static void render(const struct web *w, http_request *rq, int status, const char
 	size_t len;
 	char *body = buf_steal(&out, &len);
 	http_add_header(rq, "Content-Security-Policy", HTML_CSP);
+	/* Never to other sites; to our own pages, so that browsers send a real Origin with our forms (with
+	 * no-referrer, Chromium sends "Origin: null" even for a same-origin form). */
+	http_add_header(rq, "Referrer-Policy", "same-origin");
 	http_respond(rq, status, "text/html; charset=utf-8", body, len);
 }
 
@@ -645,7 +648,7 @@ static void record_continue(http_request *rq, void *ctx)
 	json_t *view = j->view;
 	j->view = NULL;
 	if (j->page == PAGE_CONCERN_FORM) {
-		json_object_update(view, concern_view(j));
+		json_object_update_new(view, concern_view(j));
 		json_object_set_new(view, "title", json_string("Record a concern"));
 		render(w, rq, json_object_get(view, "has_errors") ? 400 : 200, "concern", view);
 		goto out;
@@ -664,15 +667,18 @@ static void record_continue(http_request *rq, void *ctx)
 	filters_view(j);
 	j->view = NULL;
 
-	char shown[200];
+	char shown[200], scope[96];
 	const char *filter = j->agency_f[0] ? agency_name(j->agency_f) : NULL;
-	snprintf(shown, sizeof shown, "%d event%s%s%s%s. The table shows %s%d%s, newest first.", j->ntl,
-		 j->ntl == 1 ? "" : "s", filter ? " from " : "", filter ? filter : "",
-		 j->kind_f[0] ? " of the kind you chose" : "", j->shown == j->ntl ? "all " : "", j->shown,
-		 j->page_q.before_at ? " older ones" : "");
+	snprintf(scope, sizeof scope, "%s%s%s", filter ? " from " : "", filter ? filter : "",
+		 j->kind_f[0] ? " of the kind you chose" : "");
 	if (j->shown == 0)
-		snprintf(shown, sizeof shown, "No events%s%s.", filter || j->kind_f[0] ? " match the filter" : "",
-			 filter || j->kind_f[0] ? "" : " recorded yet");
+		snprintf(shown, sizeof shown, "No events%s.", filter || j->kind_f[0] ? " match the filter" : " recorded yet");
+	else if (j->shown == j->ntl)
+		snprintf(shown, sizeof shown, "%d event%s%s.", j->ntl, j->ntl == 1 ? "" : "s", scope);
+	else
+		snprintf(shown, sizeof shown, "%d%s events%s. The table shows them %d at a time, newest first%s.", j->ntl,
+			 j->ntl == TIMELINE_MAX ? " or more" : "", scope, RECORD_PAGE,
+			 j->page_q.before_at ? ": this page has older ones" : "");
 	json_object_set_new(view, "shown_text", json_string(shown));
 	if (j->rows >= j->page_q.limit) {
 		char older[192];
@@ -868,10 +874,26 @@ static void field(http_request *rq, const char *name, char *buf, size_t bufsz)
 	size_t n = strlen(v);
 	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
 		n--;
-	if (n >= bufsz)
+	if (n >= bufsz) { /* longer than any valid answer: keep a whole-character prefix to show again */
 		n = bufsz - 1;
+		while (n && ((unsigned char)v[n] & 0xC0) == 0x80)
+			n--;
+	}
 	memcpy(buf, v, n);
 	buf[n] = '\0';
+}
+
+/* Keeps an answer to show again; bytes that are not UTF-8 cannot be shown or saved, so they are dropped
+ * and the field is reported (the other answers stay). */
+static void keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v)
+{
+	if (text_utf8_valid(v, strlen(v))) {
+		json_object_set_new(form, key, json_string(v));
+		return;
+	}
+	json_object_set_new(form, key, json_string(""));
+	if (!json_object_get(json_object_get(view, "errors"), field))
+		add_error(view, field, anchor, "This answer contains characters that cannot be saved: type it again");
 }
 
 static bool text_ok(const char *s, size_t max_chars, bool multi_line)
@@ -883,7 +905,7 @@ static bool text_ok(const char *s, size_t max_chars, bool multi_line)
 
 static void concern_submit(const struct web *w, http_request *rq, int64_t child_id)
 {
-	char agency[STORE_CODE_MAX + 1], day[16], month[16], year[16], hm[16], category[64], seen[8];
+	char agency[STORE_CODE_MAX + 1], day[64], month[64], year[64], hm[64], category[64], seen[64];
 	char *summary = malloc(4 * EVENT_SUMMARY_MAX + 8), *words = malloc(4 * EVENT_SUMMARY_MAX + 8),
 	     *action = malloc(4 * EVENT_SUMMARY_MAX + 8);
 	json_t *view = json_object(), *form = NULL;
@@ -951,16 +973,17 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 		add_error(view, "action", "action", "What you have done must be 2000 characters or fewer, without control characters");
 
 	/* The answers as given, kept for the form and, when valid, as the record "as sent". */
-	form = json_pack("{s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%, s:s%}", "agency", agency, strlen(agency),
-			 "when_day", day, strlen(day), "when_month", month, strlen(month), "when_year", year, strlen(year),
-			 "time", hm, strlen(hm), "category", category, strlen(category), "child_seen", seen, strlen(seen),
-			 "summary", summary, strlen(summary), "child_words", words, strlen(words), "action", action,
-			 strlen(action));
-	if (!form) { /* a value was not UTF-8: jansson refused it */
-		if (!json_object_get(view, "errors"))
-			add_error(view, "summary", "summary", "The answers contain characters that cannot be saved");
-		form = json_object();
-	}
+	form = json_object();
+	keep(form, view, "agency", "agency", "agency", agency);
+	keep(form, view, "when_day", "when", "when-day", day);
+	keep(form, view, "when_month", "when", "when-day", month);
+	keep(form, view, "when_year", "when", "when-day", year);
+	keep(form, view, "time", "time", "time", hm);
+	keep(form, view, "category", "category", "category", category);
+	keep(form, view, "child_seen", "child_seen", "child_seen", seen);
+	keep(form, view, "summary", "summary", "summary", summary);
+	keep(form, view, "child_words", "child_words", "child_words", words);
+	keep(form, view, "action", "action", "action", action);
 	if (json_object_get(view, "errors")) {
 		concern_form(w, rq, child_id, form, view);
 		form = view = NULL;
@@ -1032,6 +1055,8 @@ static bool same_origin(http_request *rq)
 		   *host = http_header(rq, "Host");
 	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return false;
+	if (origin && strcmp(origin, "null") == 0) /* an opaque origin: trust only the browser's own word */
+		return site && strcmp(site, "same-origin") == 0;
 	if (origin) {
 		char expect[300];
 		snprintf(expect, sizeof expect, "http://%s", host ? host : "");

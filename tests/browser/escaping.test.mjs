@@ -1,0 +1,146 @@
+// Text that looks like markup stays text: names, a summary and a child's words carrying <script> and an
+// <img onerror> are shown literally on the search results, the record and the concern form, and run nothing.
+// The page's Content-Security-Policy would block inline scripts anyway; this browser context bypasses it, so
+// what is tested here is the escaping alone.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  clearSnaps, apiChronology, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
+  startDemoAndBrowser, textOf,
+} from './lib.mjs';
+
+const SCRIPT = '<script>window.__xss=1</script>';
+const IMG = '<img src=x onerror="window.__xss=2">';
+const BREAKOUT = '"><script>window.__xss=4</script>';
+const TEXTAREA = '</textarea><img src=x onerror="window.__xss=3">';
+const SHORT = '"><i>x</i>'; // fits the time box (the server keeps 15 bytes of it)
+
+let demo;
+let browser;
+let page;
+let childId;
+const subject = {
+  given_name: SCRIPT, family_name: IMG, dob: '2016-08-21', sex: 'F', postcode: 'LS2 9JT', address: `1 ${IMG} Road`,
+  nhs_number: nhsNumbers(943476400).next().value, communication_needs: `Uses ${SCRIPT} signs`,
+};
+const NAME = `${SCRIPT} ${IMG}`;
+const SUMMARY = `Reported: ${SCRIPT} and ${IMG}`;
+
+before(async () => {
+  clearSnaps('escaping');
+  ({ demo, browser } = await startDemoAndBrowser());
+  childId = await makeChild(demo, subject, [
+    { agency: 'police', kind: 'concern', occurred_at: '2025-01-10T10:00:00Z', summary: SUMMARY },
+  ]);
+  page = await newPage(browser, { bypassCSP: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** Nothing ran and nothing was injected: no global set, no dialog, no inline script, no injected image. */
+async function assertNothingRan(where) {
+  await page.waitForLoadState('networkidle'); // an injected <img src=x> would have failed by now
+  assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined', `script ran on ${where}`);
+  assert.deepEqual(page.dialogs(), [], `a dialog opened on ${where}`);
+  const injected = await page.evaluate(() => ({
+    inlineScripts: document.querySelectorAll('script:not([src])').length,
+    onerror: document.querySelectorAll('[onerror]').length,
+    imgX: [...document.images].filter((i) => i.getAttribute('src') === 'x').length,
+  }));
+  assert.deepEqual(injected, { inlineScripts: 0, onerror: 0, imgX: 0 }, `markup was injected on ${where}`);
+}
+
+/** The literal text is on the page and visible. */
+async function assertShown(text, where) {
+  const loc = page.getByText(text, { exact: false });
+  assert.ok(await loc.count() > 0, `"${text}" is not on ${where}`);
+  assert.ok(await loc.first().isVisible(), `"${text}" is not visible on ${where}`);
+}
+
+describe('markup in data is shown as text', () => {
+  after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+
+  test('search results', async () => {
+    await goto(page, `${demo.url}/?q=${encodeURIComponent(spacedNhs(subject.nhs_number))}`);
+    await snap(page, 'escaping-01-results');
+    const links = page.locator('table.govuk-table tbody a');
+    assert.equal(await links.count(), 1);
+    assert.equal(await textOf(links), NAME);
+    await assertShown(NAME, 'the results');
+    await assertNothingRan('the results');
+  });
+
+  test('what was typed in the search box comes back as the value, not as markup', async () => {
+    for (const q of [IMG, BREAKOUT, SCRIPT]) {
+      await goto(page, `${demo.url}/`);
+      await page.locator('#q').fill(q);
+      await navigate(page, () => page.getByRole('button', { name: 'Search' }).click(), (u) => u.searchParams.get('q') === q);
+      assert.equal(await page.locator('#q').inputValue(), q);
+      assert.equal(await page.locator('input').count(), 4, 'no input added or removed');
+      await assertNothingRan(`the search for ${q}`);
+    }
+    await snap(page, 'escaping-02-search-box');
+  });
+
+  test("the record: name, address, needs, summary and the timeline's title", async () => {
+    await goto(page, `${demo.url}/children/${childId}`);
+    await snap(page, 'escaping-03-record');
+    assert.equal(await textOf(page.locator('h1')), NAME);
+    assert.equal(await page.title(), `${NAME} – Safeguard`);
+    await assertShown(NAME, 'the record');
+    await assertShown(`1 ${IMG} Road`, 'the record');
+    await assertShown(`Communication needs: Uses ${SCRIPT} signs.`, 'the record');
+    const rows = await chronologyRows(page);
+    assert.equal(rows.length, 1);
+    assert.ok(rows[0].what.includes(SUMMARY), rows[0].what);
+    assert.equal(await page.locator('svg.sg-timeline title#timeline-title').textContent(), `Timeline of events for ${NAME}`);
+    await assertNothingRan('the record');
+  });
+
+  test("the concern form: the name, answers kept after an error, the child's words once saved", async () => {
+    const words = `${SCRIPT} ${IMG} ${TEXTAREA}`;
+    await goto(page, `${demo.url}/children/${childId}/concerns/new`);
+    assert.equal(await textOf(page.locator('.govuk-caption-l')), NAME);
+    await assertNothingRan('the concern form');
+    // First without an agency: the form comes back with every answer as typed.
+    await page.getByLabel('Day').fill('2');
+    await page.getByLabel('Month').fill('2');
+    await page.getByLabel('Year').fill('2025');
+    await page.getByLabel('Something else').check();
+    await page.getByLabel('What happened?').fill(SUMMARY);
+    await page.getByLabel('What did the child say, in their own words?').fill(words);
+    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('No').check();
+    await page.getByLabel('What have you done about it?').fill(TEXTAREA);
+    await page.getByLabel('Time (optional)').fill(SHORT);
+    await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
+      (u) => u.pathname === `/children/${childId}/concerns`);
+    await snap(page, 'escaping-04-form-errors');
+    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#agency', '#time']);
+    assert.equal(await page.locator('#summary').inputValue(), SUMMARY);
+    assert.equal(await page.locator('#child_words').inputValue(), words);
+    assert.equal(await page.locator('#action').inputValue(), TEXTAREA);
+    assert.equal(await page.locator('#time').inputValue(), SHORT);
+    assert.equal(await page.locator('main i').count(), 0, 'no element injected from the time box');
+    assert.equal(await page.locator('textarea').count(), 3, 'no textarea added or removed');
+    assert.equal(await textOf(page.locator('.govuk-caption-l')), NAME);
+    await assertNothingRan('the concern form with errors');
+
+    await page.getByLabel('Housing').check();
+    await page.getByLabel('Time (optional)').fill('');
+    await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
+      (u) => u.searchParams.get('recorded') === '1');
+    await snap(page, 'escaping-05-saved');
+    const saved = (await apiChronology(demo, childId))[0];
+    assert.equal(saved.details.child_words, words, 'stored as typed');
+    const row = page.locator(`#event-${saved.id}`);
+    assert.equal(await textOf(row.locator('.sg-childs-words')), `The child said: “${words}”`);
+    assert.ok((await textOf(row)).includes(`What was done: ${TEXTAREA}`));
+    assert.ok((await textOf(row)).includes(SUMMARY));
+    assert.match(await textOf(page.locator('.govuk-notification-banner')), new RegExp(`works with ${SCRIPT.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.`));
+    await assertShown(`The child said: “${words}”`, 'the record after saving');
+    await assertNothingRan('the record after saving');
+  });
+});

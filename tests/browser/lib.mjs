@@ -1,0 +1,333 @@
+// Helpers for the browser suite: the real binary's demo area, Debian's chromium (headless) driven by
+// playwright-core, accessibility checked by axe-core. Nothing here downloads a browser.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, tempDir } from '../e2e/lib.mjs';
+
+export { BIN, nhsNumbers, postEvent, request };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = path.resolve(here, '../../build/artifacts/browser');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housing'];
+// Without the background-networking flags chromium keeps trying to reach Google's services.
+export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const PHASE_TEXT = 'shown on this computer only';
+
+// These bound a hang (ASan starts slowly); they are not synchronisation.
+const START_TIMEOUT_MS = 60000;
+const STOP_TIMEOUT_MS = 30000;
+
+function withTimeout(promise, ms, message) {
+  let t;
+  const timer = new Promise((_, reject) => { t = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([promise, timer]).finally(() => clearTimeout(t));
+}
+
+// ---- the demo server ----
+
+/**
+ * Starts `safeguard demo` on a fresh SQLite file and resolves once it printed its address and the five
+ * agency tokens: {url, tokens: {police, ...}, stderr, stop()}. stop() sends SIGTERM and requires exit 0
+ * and no sanitizer report.
+ */
+export async function startDemo({ families = 40 } = {}) {
+  const dir = tempDir('browser');
+  const proc = spawn(BIN, ['demo', '--db', `sqlite:${path.join(dir, 'demo.db')}`, '--listen', '127.0.0.1:0',
+    '--families', String(families)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { exitInfo = { code, signal }; resolve(exitInfo); });
+  });
+  const streamsClosed = Promise.all([
+    new Promise((r) => proc.stdout.on('close', r)),
+    new Promise((r) => proc.stderr.on('close', r)),
+  ]);
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { stderr += d; });
+
+  const demo = {
+    proc,
+    dir,
+    url: null,
+    tokens: {},
+    get stderr() { return stderr; },
+    async stop() {
+      if (exitInfo === null) proc.kill('SIGTERM');
+      const info = await withTimeout(exited, STOP_TIMEOUT_MS, 'safeguard demo did not stop after SIGTERM');
+      await streamsClosed;
+      removeDir(dir);
+      assertNoSanitizerReport(stderr, 'safeguard demo');
+      assert.deepEqual(info, { code: 0, signal: null }, `safeguard demo did not exit cleanly: ${stderr}`);
+    },
+  };
+  const ready = new Promise((resolve, reject) => {
+    proc.on('error', reject);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
+      if (m) demo.url = m[1];
+      for (const t of stdout.matchAll(/^ +([a-z_]+) +(sgt_[A-Za-z0-9_-]+)$/gm)) demo.tokens[t[1]] = t[2];
+      if (demo.url && AGENCIES.every((a) => demo.tokens[a])) resolve(demo);
+    });
+    exited.then((info) => reject(new Error(`safeguard demo exited (${info.code}, ${info.signal}) before it was ready:\n${stdout}\n${stderr}`)));
+  });
+  try {
+    return await withTimeout(ready, START_TIMEOUT_MS, 'safeguard demo did not print its address and tokens');
+  } catch (e) {
+    if (exitInfo === null) proc.kill('SIGKILL');
+    await exited;
+    removeDir(dir);
+    throw e;
+  }
+}
+
+/**
+ * The demo server and a browser, started side by side: {demo, browser}. If either fails the other is stopped,
+ * so a failed start never leaves a process behind (the test file would not end).
+ */
+export async function startDemoAndBrowser(options) {
+  const [d, b] = await Promise.allSettled([startDemo(options), launchBrowser()]);
+  if (d.status === 'fulfilled' && b.status === 'fulfilled') return { demo: d.value, browser: b.value };
+  if (b.status === 'fulfilled') await b.value.close();
+  if (d.status === 'fulfilled') await d.value.stop().catch(() => {});
+  throw d.status === 'rejected' ? d.reason : b.reason;
+}
+
+// ---- test data through the API ----
+
+let refSeq = 0;
+
+/** POSTs one event with the agency's token; requires 201 and returns {id, child_id}. */
+export async function addEvent(demo, agency, { kind = 'concern', occurred_at = '2025-01-15T10:00:00Z', summary, subject,
+  details } = {}) {
+  const body = { source_ref: `BROWSER-${process.pid}-${++refSeq}`, kind, occurred_at, subject, summary };
+  if (details) body.details = details;
+  const r = await postEvent(demo.url, demo.tokens[agency], body);
+  assert.equal(r.status, 201, `POST /api/v1/events (${agency} ${kind}): ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Creates a child from several agencies' events (all about the same subject); returns the child's id. */
+export async function makeChild(demo, subject, events) {
+  assert.ok(events.length > 0);
+  let childId = null;
+  for (const e of events) {
+    const r = await addEvent(demo, e.agency, { ...e, subject });
+    if (childId === null) childId = r.child_id;
+    assert.equal(r.child_id, childId, 'every event about the same subject lands on the same child');
+  }
+  return childId;
+}
+
+/** The child's chronology through the API (newest first). */
+export async function apiChronology(demo, childId) {
+  const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token: demo.tokens.police });
+  assert.equal(r.status, 200, r.text);
+  return r.json.events;
+}
+
+const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+
+/** A valid UPN (check letter first) from 12 digits. */
+export function upn(twelveDigits) {
+  const rest = String(twelveDigits);
+  assert.match(rest, /^[0-9]{12}$/);
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(rest[i]) * (i + 2);
+  return UPN_LETTERS[sum % 23] + rest;
+}
+
+/** "943 476 5919", as the NHS writes it. */
+export function spacedNhs(nhs) {
+  return `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`;
+}
+
+// ---- the browser ----
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60000 });
+}
+
+/**
+ * A new context and page that record what should never happen: script errors, console errors, dialogs and
+ * failed requests. problems() lists them.
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(20000);
+  context.setDefaultNavigationTimeout(30000);
+  const page = await context.newPage();
+  const seen = { errors: [], dialogs: [] };
+  page.on('pageerror', (e) => seen.errors.push(`page error: ${e.message}`));
+  // A page answered 400 or 404 is a result to check, not a problem; a sub-resource that fails is one (the
+  // console's "Failed to load resource" lines repeat what the responses say).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.errors.push(`console error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') seen.errors.push(`${r.status()} for ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => { // a request the browser itself dropped on leaving a page is no fault
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') seen.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('dialog', (d) => { seen.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+  page.problems = () => [...seen.errors, ...seen.dialogs];
+  page.dialogs = () => [...seen.dialogs];
+  return page;
+}
+
+/**
+ * Runs action (a click, a key press) and waits for the page it leads to (after any redirect) to load; fails,
+ * saying where the browser went and what the page said, unless pred(URL) holds for it.
+ */
+export async function navigate(page, action, pred) {
+  const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await action();
+  await committed;
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  if (!pred(url)) {
+    const h1 = await page.locator('h1').first().innerText().catch(() => '(no h1)');
+    assert.fail(`expected another page: the browser is at ${url.pathname}${url.search}${url.hash}, whose heading is "${h1}"`);
+  }
+  return url;
+}
+
+export async function goto(page, url) {
+  const res = await page.goto(url, { waitUntil: 'load' });
+  assert.ok(res, `no response for ${url}`);
+  return res;
+}
+
+/** Removes the screenshots a test file saved on an earlier run (their names start with prefix-). */
+export function clearSnaps(prefix) {
+  if (!fs.existsSync(ARTIFACTS)) return;
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith(`${prefix}-`)) fs.rmSync(path.join(ARTIFACTS, f));
+}
+
+/** A full-page PNG under build/artifacts/browser/. */
+export async function snap(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  assert.ok(fs.statSync(file).size > 1000, `${file} is not a real screenshot`);
+  return file;
+}
+
+/** axe-core on the page as it is now; fails listing each violation's id, help, impact and targets. */
+export async function assertAccessible(page, label) {
+  const results = await new AxeBuilder({ page }).analyze();
+  assert.ok(results.passes.length > 0, `axe ran no checks on ${label}`);
+  const lines = results.violations.map((v) => `  ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n${
+    v.nodes.map((n) => `      at ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`).join('\n')}`);
+  assert.equal(results.violations.length, 0,
+    `axe found ${results.violations.length} violation(s) on ${label} (${page.url()}):\n${lines.join('\n')}`);
+  return results;
+}
+
+/** What every page carries: the phase banner saying it is a demonstration shown here only. */
+export async function assertPhaseBanner(page) {
+  const banner = page.locator('.govuk-phase-banner');
+  assert.equal(await banner.count(), 1, `no phase banner on ${page.url()}`);
+  assert.ok(await banner.isVisible());
+  const text = (await banner.innerText()).replace(/\s+/g, ' ');
+  assert.match(text, /demonstration/i, `the phase banner says it is a demonstration: ${text}`);
+  assert.ok(text.includes(PHASE_TEXT), `the phase banner says "${PHASE_TEXT}": ${text}`);
+}
+
+/** Visible text with runs of white space as one space. */
+export async function textOf(locator) {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** The results table of the search page: [{name, href, dob, postcode}]. */
+export async function searchResults(page) {
+  const rows = page.locator('table.govuk-table tbody tr');
+  const out = [];
+  for (const row of await rows.all()) {
+    const cells = row.locator('td');
+    const link = cells.nth(0).locator('a');
+    out.push({
+      name: (await link.innerText()).trim(),
+      href: await link.getAttribute('href'),
+      dob: (await cells.nth(1).innerText()).trim(),
+      postcode: (await cells.nth(2).innerText()).trim(),
+    });
+  }
+  return out;
+}
+
+/** The chronology table of a record page: [{id, when, agency, what}], in page order. */
+export async function chronologyRows(page) {
+  const rows = page.locator('#chronology-table tbody tr');
+  const out = [];
+  for (const row of await rows.all()) {
+    const cells = row.locator('td');
+    out.push({
+      id: await row.getAttribute('id'),
+      when: (await cells.nth(0).innerText()).replace(/\s+/g, ' ').trim(),
+      agency: (await cells.nth(1).innerText()).trim(),
+      what: (await cells.nth(2).innerText()).replace(/\s+/g, ' ').trim(),
+    });
+  }
+  return out;
+}
+
+/** The record's summary list as {key: value}. */
+export async function summaryList(page) {
+  const out = {};
+  for (const row of await page.locator('.govuk-summary-list__row').all()) {
+    out[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).replace(/\s+/g, ' ').trim();
+  }
+  return out;
+}
+
+/** The links of the error summary: [{text, href}]. */
+export async function errorSummary(page) {
+  const summary = page.locator('.govuk-error-summary');
+  if (await summary.count() !== 1) {
+    const h1 = await page.locator('h1').first().innerText().catch(() => '(no h1)');
+    assert.fail(`no error summary on ${page.url()}, whose heading is "${h1}"`);
+  }
+  assert.ok(await summary.isVisible());
+  assert.equal(await textOf(summary.locator('.govuk-error-summary__title')), 'There is a problem');
+  const out = [];
+  for (const a of await summary.locator('.govuk-error-summary__list a').all()) {
+    out.push({ text: (await a.innerText()).trim(), href: await a.getAttribute('href') });
+  }
+  return out;
+}
+
+/** "9 July 2014" from an ISO date, as the pages write it. */
+export function longDate(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+    'November', 'December'];
+  return `${d} ${months[m - 1]} ${y}`;
+}
+
+/** Whole years from an ISO date of birth to today in the UK. */
+export function ageToday(iso) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+  const [ty, tm, td] = today.split('-').map(Number);
+  const [y, m, d] = iso.split('-').map(Number);
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+}
+
+/** The id of the focused element (or its tag when it has none). */
+export function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? (e.id || e.tagName.toLowerCase()) : null;
+  });
+}
