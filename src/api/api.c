@@ -378,46 +378,22 @@ out:
 	read_job_free(j);
 }
 
-static bool parse_id(const char *s, size_t n, int64_t *out)
-{
-	int64_t v = 0;
-	if (n == 0 || n > 18 || s[0] == '0')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 /* ?limit=N (1..CHRONOLOGY_PAGE_MAX) and ?cursor=<occurred_at>_<id> from a previous page. */
 static bool parse_page(struct api *a, http_request *rq, struct read_job *j)
 {
 	const char *limit = http_query(rq, "limit"), *cursor = http_query(rq, "cursor");
 	int64_t n = CHRONOLOGY_PAGE_DEFAULT;
-	if (limit && (!parse_id(limit, strlen(limit), &n) || n > CHRONOLOGY_PAGE_MAX)) {
+	if (limit && (!event_parse_id(limit, strlen(limit), &n) || n > CHRONOLOGY_PAGE_MAX)) {
 		reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
 		return false;
 	}
 	j->page.limit = (int)n + 1; /* one extra row tells whether there is a next page */
 	if (cursor) {
-		int64_t at, id;
-		size_t len = strlen(cursor);
-		if (len <= STORE_TS_LEN + 1 || cursor[STORE_TS_LEN] != '_' ||
-		    !parse_id(cursor + STORE_TS_LEN + 1, len - STORE_TS_LEN - 1, &id)) {
-			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
-			return false;
-		}
-		memcpy(j->before_at, cursor, STORE_TS_LEN);
-		j->before_at[STORE_TS_LEN] = '\0';
-		if (ts_parse_rfc3339(j->before_at, &at) != 0) {
+		if (!event_cursor_parse(cursor, j->before_at, &j->page.before_id)) {
 			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
 			return false;
 		}
 		j->page.before_at = j->before_at;
-		j->page.before_id = id;
 	}
 	return true;
 }
@@ -438,7 +414,7 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 	j->chronology = slash != NULL;
 	if (!authenticate(a, rq, &j->who))
 		goto fail;
-	if (!parse_id(rest, idlen, &j->access.child_id)) {
+	if (!event_parse_id(rest, idlen, &j->access.child_id)) {
 		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 		goto fail;
 	}

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/date.h"
+
 /* Kept in alphabetical order of code for readers; lookups are linear (a few dozen rows, cold path). */
 static const struct event_kind kinds[] = {
 	{"ae_attendance", "A&E or unscheduled care attendance"},
@@ -84,4 +86,30 @@ const struct event_kind *event_kind_at(size_t i)
 const struct agency_kind *agency_builtin_at(size_t i)
 {
 	return i < sizeof agencies / sizeof agencies[0] ? &agencies[i] : NULL;
+}
+
+bool event_parse_id(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	if (n == 0 || n > 18 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool event_cursor_parse(const char *s, char at[21], int64_t *id)
+{
+	int64_t t;
+	size_t len = strlen(s);
+	if (len <= TS_UTC_LEN + 1 || s[TS_UTC_LEN] != '_' || !event_parse_id(s + TS_UTC_LEN + 1, len - TS_UTC_LEN - 1, id))
+		return false;
+	memcpy(at, s, TS_UTC_LEN);
+	at[TS_UTC_LEN] = '\0';
+	/* Only the form this server writes: a real instant, in UTC, to the second. */
+	return ts_parse_rfc3339(at, &t) == DATE_OK && at[TS_UTC_LEN - 1] == 'Z';
 }

@@ -7,7 +7,9 @@
 #ifndef SAFEGUARD_CORE_EVENT_H
 #define SAFEGUARD_CORE_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_kind {
 	const char *code;
@@ -36,6 +38,13 @@ const struct episode_kind *episode_kind_at(size_t i); /* NULL past the end */
 
 /* The agencies a new area starts with (more can be added to the store's agency table). */
 const struct agency_kind *agency_builtin_at(size_t i); /* NULL past the end */
+
+/* A record's id as it appears in a URL or a query: 1 to 18 decimal digits, no sign, no leading zero. */
+bool event_parse_id(const char *s, size_t n, int64_t *out);
+
+/* The chronology's keyset cursor, "YYYY-MM-DDTHH:MM:SSZ_ID": the page holds what is older than that
+ * (time, id). Parsing fills at (21 bytes) and *id; false when s is not one. */
+bool event_cursor_parse(const char *s, char at[21], int64_t *id);
 
 /* Fields' limits for intake, in characters (code points). */
 #define EVENT_SOURCE_REF_MAX 100

@@ -169,20 +169,6 @@ static void when_text(const char *ts, char *date, size_t datesz, char *hm, size_
 	snprintf(hm, hmsz, "%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60));
 }
 
-static bool parse_id(const char *s, size_t n, int64_t *out)
-{
-	int64_t v = 0;
-	if (n == 0 || n > 18 || s[0] == '0')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 /* A date from three fields (day, month, year): 0 when all empty (*given false), -1 when not a real date. */
 static int date_fields(const char *day, const char *month, const char *year, struct date *d, bool *given)
 {
@@ -751,15 +737,9 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 	j->page_q.limit = RECORD_PAGE + 1;
 	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
 	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
-	int64_t at, id;
-	if (before && strlen(before) > STORE_TS_LEN + 1 && before[STORE_TS_LEN] == '_' &&
-	    parse_id(before + STORE_TS_LEN + 1, strlen(before + STORE_TS_LEN + 1), &id)) {
-		memcpy(j->before_at, before, STORE_TS_LEN);
-		if (ts_parse_rfc3339(j->before_at, &at) == DATE_OK) {
-			j->page_q.before_at = j->before_at;
-			j->page_q.before_id = id;
-		}
-	}
+	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */
+	if (before && event_cursor_parse(before, j->before_at, &j->page_q.before_id))
+		j->page_q.before_at = j->before_at;
 	read_child(w, rq, j, j->page_q.before_at ? "record page, older events" : "record page");
 }
 
@@ -1097,7 +1077,7 @@ void web_handle(http_request *rq, void *ctx)
 		const char *rest = p + 10, *slash = strchr(rest, '/');
 		size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
 		int64_t id;
-		if (!parse_id(rest, idlen, &id)) {
+		if (!event_parse_id(rest, idlen, &id)) {
 			message_page(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
 			return;
 		}
