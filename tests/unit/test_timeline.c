@@ -1,0 +1,96 @@
+/* Unit tests for web/timeline: the SVG's names, links and escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/date.h"
+#include "web/timeline.h"
+
+static int64_t at(const char *ts)
+{
+	int64_t t = 0;
+	assert_int_equal(ts_parse_rfc3339(ts, &t), 0);
+	return t;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void links_names_and_escaping(void **state)
+{
+	struct timeline_event ev[3] = {
+		{.id = 30, .at = at("2025-07-01T09:00:00Z"), .agency = "police", .agency_name = "Police",
+		 .kind_label = "Concern", .on_page = true},
+		{.id = 20, .at = at("2025-03-04T10:15:00Z"), .agency = "health", .agency_name = "Health",
+		 .kind_label = "A&E or unscheduled care attendance", .on_page = false},
+		{.id = 10, .at = at("2024-01-02T12:00:00Z"), .agency = "other", .agency_name = "Another agency",
+		 .kind_label = "Event", .on_page = false},
+	};
+	memcpy(ev[1].at_text, "2025-03-04T10:15:00Z", 21);
+	memcpy(ev[2].at_text, "2024-01-02T12:00:00Z", 21);
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	assert_int_equal(timeline_svg(ev, 3, "<script>x</script> O'Neil", "/children/7?agency=police", &out), 0);
+	const char *svg = out.data;
+	assert_non_null(svg);
+	/* Named and described; the child's name is text, never markup. */
+	assert_non_null(strstr(svg, "aria-labelledby=\"timeline-title timeline-desc\""));
+	assert_non_null(strstr(svg, "Timeline of events for &lt;script&gt;x&lt;/script&gt; O&#39;Neil</title>"));
+	assert_null(strstr(svg, "<script>"));
+	assert_non_null(strstr(svg, ">3 events from 2 January 2024 to 1 July 2025,"));
+	/* One link per event: on this page to the row, else to the page that starts with it. */
+	assert_int_equal(count(svg, "<a href="), 3);
+	assert_non_null(strstr(svg, "<a href=\"#event-30\"><title>1 July 2025, Police: Concern</title>"));
+	assert_non_null(strstr(svg, "<a href=\"/children/7?agency=police&amp;before=2025-03-04T10:15:00Z_21#event-20\">"
+				    "<title>4 March 2025, Health: A&amp;E or unscheduled care attendance</title>"));
+	/* An agency outside the five gets a lane of its own. */
+	assert_non_null(strstr(svg, ">Other agencies</text>"));
+	assert_non_null(strstr(svg, "<a href=\"/children/7?agency=police&amp;before=2024-01-02T12:00:00Z_11#event-10\">"));
+	buf_free(&out);
+}
+
+static void one_event_and_no_filter(void **state)
+{
+	struct timeline_event ev = {.id = 5, .at = at("2025-03-30T00:30:00Z"), .agency = "education",
+				    .agency_name = "Education", .kind_label = "Concern", .on_page = false};
+	memcpy(ev.at_text, "2025-03-30T00:30:00Z", 21);
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	assert_int_equal(timeline_svg(&ev, 1, "Amira Khan", "/children/7?", &out), 0);
+	assert_non_null(strstr(out.data, ">1 event from "));
+	/* No filter: the base ends in '?', so no stray '&'. */
+	assert_non_null(strstr(out.data, "<a href=\"/children/7?before=2025-03-30T00:30:00Z_6#event-5\">"));
+	/* 00:30 UTC on the day BST starts is still 30 March in England. */
+	assert_non_null(strstr(out.data, "<title>30 March 2025, Education: Concern</title>"));
+	buf_free(&out);
+}
+
+static void ceiling_fails_cleanly(void **state)
+{
+	struct timeline_event ev = {.id = 1, .at = at("2025-01-01T00:00:00Z"), .agency = "police",
+				    .agency_name = "Police", .kind_label = "Concern", .on_page = true};
+	struct buf out;
+	buf_init(&out, 64);
+	assert_int_equal(timeline_svg(&ev, 1, "A", "/children/1?", &out), -1);
+	assert_true(out.failed);
+	buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(links_names_and_escaping),
+		cmocka_unit_test(one_event_and_no_filter),
+		cmocka_unit_test(ceiling_fails_cleanly),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
