@@ -1,0 +1,412 @@
+/* Unit tests for clock: England & Wales bank holidays against the published GOV.UK lists, Easter,
+ * working-day arithmetic over Christmas and Easter, local closures, calendar months. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+
+#include "clock/clock.h"
+
+static struct date D(int y, int m, int d)
+{
+	struct date x = {y, m, d};
+	return x;
+}
+
+static void assert_date(struct date got, int y, int m, int d)
+{
+	assert_int_equal(got.y, y);
+	assert_int_equal(got.m, m);
+	assert_int_equal(got.d, d);
+}
+
+/* The year's list must be exactly want[0..n), and clock_is_bank_holiday must agree day by day. */
+static void assert_year(int year, const struct date *want, int n)
+{
+	struct date got[CLOCK_BANK_HOLIDAYS_MAX];
+
+	assert_int_equal(clock_bank_holidays(year, got, CLOCK_BANK_HOLIDAYS_MAX), n);
+	for (int i = 0; i < n; i++)
+		assert_date(got[i], want[i].y, want[i].m, want[i].d);
+
+	int found = 0;
+	for (struct date d = D(year, 1, 1); d.y == year; d = clock_add_days(d, 1)) {
+		bool want_it = false;
+		for (int i = 0; i < n; i++)
+			want_it = want_it || date_cmp(d, want[i]) == 0;
+		assert_int_equal(clock_is_bank_holiday(d), want_it);
+		found += want_it;
+	}
+	assert_int_equal(found, n);
+}
+
+/* ---- Published lists (https://www.gov.uk/bank-holidays) ----------------------------------------- */
+
+static void year_2022(void **state)
+{
+	/* Platinum Jubilee (spring moved to Thu 2 June, Fri 3 June added), State Funeral 19 Sep,
+	 * Christmas Day on a Sunday. */
+	const struct date w[] = {D(2022, 1, 3),  D(2022, 4, 15), D(2022, 4, 18), D(2022, 5, 2),
+	                         D(2022, 6, 2),  D(2022, 6, 3),  D(2022, 8, 29), D(2022, 9, 19),
+	                         D(2022, 12, 26), D(2022, 12, 27)};
+	assert_year(2022, w, 10);
+	assert_false(clock_is_bank_holiday(D(2022, 5, 30))); /* the spring holiday's usual day */
+}
+
+static void year_2023(void **state)
+{
+	/* New Year's Day on a Sunday; Coronation 8 May. */
+	const struct date w[] = {D(2023, 1, 2),  D(2023, 4, 7),   D(2023, 4, 10),
+	                         D(2023, 5, 1),  D(2023, 5, 8),   D(2023, 5, 29),
+	                         D(2023, 8, 28), D(2023, 12, 25), D(2023, 12, 26)};
+	assert_year(2023, w, 9);
+}
+
+static void year_2024(void **state)
+{
+	const struct date w[] = {D(2024, 1, 1),  D(2024, 3, 29), D(2024, 4, 1),   D(2024, 5, 6),
+	                         D(2024, 5, 27), D(2024, 8, 26), D(2024, 12, 25), D(2024, 12, 26)};
+	assert_year(2024, w, 8);
+}
+
+static void year_2025(void **state)
+{
+	const struct date w[] = {D(2025, 1, 1),  D(2025, 4, 18), D(2025, 4, 21),  D(2025, 5, 5),
+	                         D(2025, 5, 26), D(2025, 8, 25), D(2025, 12, 25), D(2025, 12, 26)};
+	assert_year(2025, w, 8);
+}
+
+static void year_2026(void **state)
+{
+	/* Boxing Day on a Saturday: substitute Monday 28 December. */
+	const struct date w[] = {D(2026, 1, 1),  D(2026, 4, 3),  D(2026, 4, 6),   D(2026, 5, 4),
+	                         D(2026, 5, 25), D(2026, 8, 31), D(2026, 12, 25), D(2026, 12, 28)};
+	assert_year(2026, w, 8);
+	assert_false(clock_is_bank_holiday(D(2026, 12, 26)));
+}
+
+static void one_offs(void **state)
+{
+	/* 1995 VE Day 50th: early May moved from 1 May to 8 May. */
+	assert_true(clock_is_bank_holiday(D(1995, 5, 8)));
+	assert_false(clock_is_bank_holiday(D(1995, 5, 1)));
+	/* 1999 millennium: 31 December added (with 27 and 28 for a Saturday Christmas). */
+	const struct date y1999[] = {D(1999, 1, 1),  D(1999, 4, 2),   D(1999, 4, 5),
+	                             D(1999, 5, 3),  D(1999, 5, 31),  D(1999, 8, 30),
+	                             D(1999, 12, 27), D(1999, 12, 28), D(1999, 12, 31)};
+	assert_year(1999, y1999, 9);
+	/* 2002 Golden Jubilee: spring moved from 27 May to Tue 4 June, Mon 3 June added. */
+	const struct date y2002[] = {D(2002, 1, 1),  D(2002, 3, 29), D(2002, 4, 1),   D(2002, 5, 6),
+	                             D(2002, 6, 3),  D(2002, 6, 4),  D(2002, 8, 26),  D(2002, 12, 25),
+	                             D(2002, 12, 26)};
+	assert_year(2002, y2002, 9);
+	/* 2011 royal wedding, 29 April (a week of holidays with Easter Monday 25 April). */
+	assert_true(clock_is_bank_holiday(D(2011, 4, 29)));
+	assert_true(clock_is_bank_holiday(D(2011, 4, 25)));
+	/* 2012 Diamond Jubilee: spring moved from 28 May to Mon 4 June, Tue 5 June added. */
+	const struct date y2012[] = {D(2012, 1, 2),  D(2012, 4, 6), D(2012, 4, 9),   D(2012, 5, 7),
+	                             D(2012, 6, 4),  D(2012, 6, 5), D(2012, 8, 27),  D(2012, 12, 25),
+	                             D(2012, 12, 26)};
+	assert_year(2012, y2012, 9);
+	/* 2020 VE Day 75th: early May moved from Mon 4 May to Fri 8 May. */
+	const struct date y2020[] = {D(2020, 1, 1),  D(2020, 4, 10), D(2020, 4, 13),  D(2020, 5, 8),
+	                             D(2020, 5, 25), D(2020, 8, 31), D(2020, 12, 25), D(2020, 12, 28)};
+	assert_year(2020, y2020, 8);
+	/* 1981 royal wedding. */
+	assert_true(clock_is_bank_holiday(D(1981, 7, 29)));
+}
+
+static void christmas_substitutes(void **state)
+{
+	/* 2021: Christmas on Saturday -> Mon 27 and Tue 28. */
+	assert_false(clock_is_bank_holiday(D(2021, 12, 25)));
+	assert_false(clock_is_bank_holiday(D(2021, 12, 26)));
+	assert_true(clock_is_bank_holiday(D(2021, 12, 27)));
+	assert_true(clock_is_bank_holiday(D(2021, 12, 28)));
+	assert_false(clock_is_bank_holiday(D(2021, 12, 29)));
+	/* 2022: Christmas on Sunday -> Mon 26 and Tue 27. */
+	assert_false(clock_is_bank_holiday(D(2022, 12, 25)));
+	assert_true(clock_is_bank_holiday(D(2022, 12, 26)));
+	assert_true(clock_is_bank_holiday(D(2022, 12, 27)));
+	assert_false(clock_is_bank_holiday(D(2022, 12, 28)));
+	/* 2021 New Year: 1 Jan 2022 a Saturday -> Mon 3 Jan. */
+	assert_false(clock_is_bank_holiday(D(2022, 1, 1)));
+	assert_true(clock_is_bank_holiday(D(2022, 1, 3)));
+}
+
+static void every_year_sane(void **state)
+{
+	/* From 1978: eight regular holidays plus the table; always sorted, all Monday to Friday, never
+	 * more than the buffer. */
+	for (int y = 1978; y <= CLOCK_YEAR_MAX; y++) {
+		struct date got[CLOCK_BANK_HOLIDAYS_MAX];
+		int n = clock_bank_holidays(y, got, CLOCK_BANK_HOLIDAYS_MAX);
+		assert_true(n >= 8 && n <= 10);
+		if (y > 2023)
+			assert_int_equal(n, 8);
+		for (int i = 0; i < n; i++) {
+			assert_int_equal(got[i].y, y);
+			assert_false(clock_is_working_day(NULL, got[i]));
+			if (i > 0)
+				assert_true(date_cmp(got[i - 1], got[i]) < 0);
+		}
+	}
+}
+
+static void bank_holidays_api(void **state)
+{
+	struct date got[3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+
+	assert_int_equal(clock_bank_holidays(2025, got, 2), 2); /* truncated to max */
+	assert_date(got[0], 2025, 1, 1);
+	assert_date(got[1], 2025, 4, 18);
+	assert_date(got[2], 0, 0, 0); /* untouched */
+	assert_int_equal(clock_bank_holidays(2025, NULL, 0), 0);
+	assert_int_equal(clock_bank_holidays(2025, NULL, 5), -1);
+	assert_int_equal(clock_bank_holidays(1899, got, 3), -1);
+	assert_int_equal(clock_bank_holidays(2201, got, 3), -1);
+	assert_int_equal(clock_bank_holidays(1900, got, 3), 3);
+	assert_int_equal(clock_bank_holidays(2200, got, 3), 3);
+	/* Outside the range and invalid dates: no holidays. */
+	assert_false(clock_is_bank_holiday(D(2201, 12, 25)));
+	assert_false(clock_is_bank_holiday(D(2025, 2, 30)));
+	/* History before the modern schedule: no New Year's Day before 1974, no early May before 1978. */
+	assert_false(clock_is_bank_holiday(D(1973, 1, 1)));
+	assert_true(clock_is_bank_holiday(D(1974, 1, 1)));
+	assert_false(clock_is_bank_holiday(D(1977, 5, 2)));
+	assert_true(clock_is_bank_holiday(D(1978, 5, 1)));
+}
+
+/* ---- Easter ------------------------------------------------------------------------------------- */
+
+static void easter(void **state)
+{
+	assert_date(clock_easter_sunday(2024), 2024, 3, 31);
+	assert_date(clock_easter_sunday(2025), 2025, 4, 20);
+	assert_date(clock_easter_sunday(2026), 2026, 4, 5);
+	assert_date(clock_easter_sunday(2038), 2038, 4, 25); /* the latest possible */
+	assert_date(clock_easter_sunday(2000), 2000, 4, 23);
+	assert_date(clock_easter_sunday(2008), 2008, 3, 23);
+	assert_date(clock_easter_sunday(2285), 2285, 3, 22); /* the earliest possible */
+	assert_date(clock_easter_sunday(1961), 1961, 4, 2);
+	assert_date(clock_easter_sunday(0), 0, 0, 0);
+	assert_date(clock_easter_sunday(10000), 0, 0, 0);
+	/* Always a Sunday between 22 March and 25 April. */
+	for (int y = 1583; y <= 3000; y++) {
+		struct date e = clock_easter_sunday(y);
+		assert_true(date_valid(e));
+		assert_true((e.m == 3 && e.d >= 22) || (e.m == 4 && e.d <= 25));
+		/* 2024-03-31 is a Sunday: a whole number of weeks from it. */
+		int64_t diff = date_to_days(e) - date_to_days(D(2024, 3, 31));
+		assert_int_equal(((diff % 7) + 7) % 7, 0);
+	}
+}
+
+/* ---- Working days ------------------------------------------------------------------------------- */
+
+static void working_day_basics(void **state)
+{
+	assert_true(clock_is_working_day(NULL, D(2025, 3, 3)));   /* Monday */
+	assert_true(clock_is_working_day(NULL, D(2025, 3, 7)));   /* Friday */
+	assert_false(clock_is_working_day(NULL, D(2025, 3, 8)));  /* Saturday */
+	assert_false(clock_is_working_day(NULL, D(2025, 3, 9)));  /* Sunday */
+	assert_false(clock_is_working_day(NULL, D(2025, 4, 18))); /* Good Friday */
+	assert_false(clock_is_working_day(NULL, D(2025, 2, 29))); /* invalid */
+}
+
+static void add_over_christmas(void **state)
+{
+	/* Thu 24 Dec 2026: Fri 25 Christmas, weekend, Mon 28 Boxing Day substitute. */
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 24), 1), 2026, 12, 29);
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 24), 0), 2026, 12, 24);
+	/* Wed 23 Dec 2026 + 5: 24, 29, 30, 31, Mon 4 Jan (1 Jan a bank holiday). */
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 23), 5), 2027, 1, 4);
+	/* 2021: Fri 24 Dec + 1 = Wed 29 Dec. */
+	assert_date(clock_add_working_days(NULL, D(2021, 12, 24), 1), 2021, 12, 29);
+	/* The start does not count whatever it is: from Saturday 26 Dec 2026, the first is Tue 29. */
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 26), 1), 2026, 12, 29);
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 26), 0), 2026, 12, 26);
+}
+
+static void add_over_easter(void **state)
+{
+	/* Working Together 2023: ICPC within 15 working days of the strategy discussion. Strategy
+	 * discussion Fri 11 Apr 2025 (a week before Good Friday 18 Apr, Easter Monday 21 Apr): Apr 14-17
+	 * (4), 22-25 (8), 28 Apr-2 May (13), Mon 5 May is early May, 6 (14), 7 (15). */
+	assert_date(clock_add_working_days(NULL, D(2025, 4, 11), 15), 2025, 5, 7);
+	/* From Thu 17 Apr 2025 (the day before Good Friday): the first working day is Tue 22 Apr. */
+	assert_date(clock_add_working_days(NULL, D(2025, 4, 17), 1), 2025, 4, 22);
+	/* Assessment: 45 working days from Mon 2 Mar 2026, across Good Friday 3 Apr, Easter Monday 6 Apr
+	 * and the early May holiday 4 May: nine weeks of weekdays reach Mon 4 May, and the three holidays
+	 * push it on to Thu 7 May. */
+	assert_date(clock_add_working_days(NULL, D(2026, 3, 2), 45), 2026, 5, 7);
+}
+
+static void add_backwards(void **state)
+{
+	/* The working day before Tue 29 Dec 2026 is Thu 24 Dec. */
+	assert_date(clock_add_working_days(NULL, D(2026, 12, 29), -1), 2026, 12, 24);
+	assert_date(clock_add_working_days(NULL, D(2025, 5, 7), -15), 2025, 4, 11);
+}
+
+static void add_clamps_and_invalid(void **state)
+{
+	assert_date(clock_add_working_days(NULL, D(9999, 12, 30), 5), 9999, 12, 31);
+	assert_date(clock_add_working_days(NULL, D(1, 1, 2), INT_MIN), 1, 1, 1);
+	assert_date(clock_add_working_days(NULL, D(2025, 2, 30), 3), 2025, 2, 30);
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 2, 30), D(2025, 3, 10)), 0);
+}
+
+static void closures(void **state)
+{
+	/* A Christmas shutdown: 29-31 Dec 2026, listed with a duplicate, a weekend day and a bank holiday
+	 * that must not count twice. */
+	const struct date shut[] = {D(2026, 12, 29), D(2026, 12, 30), D(2026, 12, 31), D(2026, 12, 30),
+	                            D(2026, 12, 27), D(2026, 12, 28)};
+	struct clock_calendar cal = {shut, sizeof shut / sizeof shut[0]};
+
+	assert_false(clock_is_working_day(&cal, D(2026, 12, 30)));
+	assert_true(clock_is_working_day(&cal, D(2027, 1, 4)));
+	assert_date(clock_add_working_days(&cal, D(2026, 12, 24), 1), 2027, 1, 4);
+	assert_int_equal(clock_working_days_between(&cal, D(2026, 12, 24), D(2027, 1, 4)), 1);
+	assert_int_equal(clock_working_days_between(NULL, D(2026, 12, 24), D(2027, 1, 4)), 4);
+
+	/* An empty or NULL list is no closures. */
+	struct clock_calendar none = {NULL, 3};
+	assert_date(clock_add_working_days(&none, D(2026, 12, 24), 1), 2026, 12, 29);
+}
+
+static void between_basics(void **state)
+{
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 3, 3), D(2025, 3, 3)), 0);
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 3, 10), D(2025, 3, 3)), 0);
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 3, 3), D(2025, 3, 10)), 5);
+	/* Calendar 2025: 261 weekdays less 8 bank holidays. 2022: 260 less 10. */
+	assert_int_equal(clock_working_days_between(NULL, D(2024, 12, 31), D(2025, 12, 31)), 253);
+	assert_int_equal(clock_working_days_between(NULL, D(2021, 12, 31), D(2022, 12, 31)), 250);
+	/* Good Friday to Easter Monday 2025 and the Tuesday after. */
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 4, 17), D(2025, 4, 21)), 0);
+	assert_int_equal(clock_working_days_between(NULL, D(2025, 4, 17), D(2025, 4, 22)), 1);
+}
+
+/* Counting day by day: the obvious definition, to check the arithmetic one. */
+static int between_slow(const struct clock_calendar *cal, struct date a, struct date b)
+{
+	int n = 0;
+	for (struct date d = clock_add_days(a, 1); date_cmp(d, b) <= 0; d = clock_add_days(d, 1))
+		n += clock_is_working_day(cal, d);
+	return n;
+}
+
+/* xorshift32: seeded, the same every run, no rand(). */
+static uint32_t next_rand(uint32_t *s)
+{
+	uint32_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+static void between_matches_add(void **state)
+{
+	const struct date shut[] = {D(2024, 12, 27), D(2024, 12, 30), D(2024, 12, 31), D(2025, 8, 22),
+	                            D(2025, 12, 29), D(2025, 12, 30), D(2025, 12, 31), D(2026, 12, 29)};
+	struct clock_calendar cal = {shut, sizeof shut / sizeof shut[0]};
+	uint32_t seed = 0x5afe9a4dU;
+	int64_t base = date_to_days(D(2020, 1, 1));
+
+	for (int i = 0; i < 2000; i++) {
+		const struct clock_calendar *c = i % 2 ? &cal : NULL;
+		struct date a = date_from_days(base + next_rand(&seed) % 2600);
+		int n = (int)(next_rand(&seed) % 120);
+
+		/* between(a, add(a, n)) == n, and add lands on a working day when n > 0. */
+		struct date b = clock_add_working_days(c, a, n);
+		assert_int_equal(clock_working_days_between(c, a, b), n);
+		if (n > 0) {
+			assert_true(clock_is_working_day(c, b));
+			assert_int_equal(clock_working_days_between(c, a, clock_add_days(b, -1)), n - 1);
+			/* Counting back n from b returns to the last working day at or before a. */
+			struct date back = clock_add_working_days(c, b, -n);
+			assert_true(date_cmp(back, a) <= 0);
+			assert_int_equal(clock_working_days_between(c, back, a), 0);
+		}
+
+		/* Any b: between agrees with the day-by-day count, and add(a, between) is the last working
+		 * day at or before b. */
+		struct date r = date_from_days(base + next_rand(&seed) % 2600);
+		int k = clock_working_days_between(c, a, r);
+		if (date_cmp(r, a) > 0 && i < 400)
+			assert_int_equal(k, between_slow(c, a, r));
+		struct date back2 = clock_add_working_days(c, a, k);
+		assert_true(date_cmp(back2, r) <= 0 || k == 0);
+		assert_int_equal(clock_working_days_between(c, back2, r), 0);
+	}
+}
+
+/* ---- Calendar arithmetic ------------------------------------------------------------------------ */
+
+static void months(void **state)
+{
+	assert_date(clock_add_months(D(2024, 1, 31), 1), 2024, 2, 29);
+	assert_date(clock_add_months(D(2025, 1, 31), 1), 2025, 2, 28);
+	assert_date(clock_add_months(D(2025, 5, 31), -1), 2025, 4, 30);
+	assert_date(clock_add_months(D(2024, 3, 31), -1), 2024, 2, 29);
+	assert_date(clock_add_months(D(2025, 3, 31), -1), 2025, 2, 28);
+	assert_date(clock_add_months(D(2025, 3, 15), 12), 2026, 3, 15);
+	assert_date(clock_add_months(D(2025, 3, 15), -12), 2024, 3, 15);
+	assert_date(clock_add_months(D(2024, 2, 29), 12), 2025, 2, 28);
+	assert_date(clock_add_months(D(2024, 2, 29), 48), 2028, 2, 29);
+	assert_date(clock_add_months(D(2025, 11, 30), 3), 2026, 2, 28);
+	assert_date(clock_add_months(D(2025, 1, 10), -1), 2024, 12, 10);
+	assert_date(clock_add_months(D(2025, 1, 10), -13), 2023, 12, 10);
+	assert_date(clock_add_months(D(2025, 12, 10), 1), 2026, 1, 10);
+	assert_date(clock_add_months(D(2025, 6, 5), 0), 2025, 6, 5);
+	/* CP review: first within 3 months of an ICPC on 30 Nov 2025. */
+	assert_date(clock_add_months(D(2025, 11, 30), 3), 2026, 2, 28);
+	/* Clamped at the calendar's ends; invalid dates unchanged. */
+	assert_date(clock_add_months(D(9999, 6, 1), INT_MAX), 9999, 12, 31);
+	assert_date(clock_add_months(D(1, 6, 1), INT_MIN), 1, 1, 1);
+	assert_date(clock_add_months(D(2025, 2, 29), 1), 2025, 2, 29);
+}
+
+static void days(void **state)
+{
+	assert_date(clock_add_days(D(2024, 2, 28), 1), 2024, 2, 29);
+	assert_date(clock_add_days(D(2025, 2, 28), 1), 2025, 3, 1);
+	assert_date(clock_add_days(D(2025, 1, 1), -1), 2024, 12, 31);
+	assert_date(clock_add_days(D(2025, 1, 1), 365), 2026, 1, 1);
+	assert_date(clock_add_days(D(9999, 12, 31), 1), 9999, 12, 31);
+	assert_date(clock_add_days(D(2025, 13, 1), 1), 2025, 13, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(year_2022),
+		cmocka_unit_test(year_2023),
+		cmocka_unit_test(year_2024),
+		cmocka_unit_test(year_2025),
+		cmocka_unit_test(year_2026),
+		cmocka_unit_test(one_offs),
+		cmocka_unit_test(christmas_substitutes),
+		cmocka_unit_test(every_year_sane),
+		cmocka_unit_test(bank_holidays_api),
+		cmocka_unit_test(easter),
+		cmocka_unit_test(working_day_basics),
+		cmocka_unit_test(add_over_christmas),
+		cmocka_unit_test(add_over_easter),
+		cmocka_unit_test(add_backwards),
+		cmocka_unit_test(add_clamps_and_invalid),
+		cmocka_unit_test(closures),
+		cmocka_unit_test(between_basics),
+		cmocka_unit_test(between_matches_add),
+		cmocka_unit_test(months),
+		cmocka_unit_test(days),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
