@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, assertAccessible, assertPhaseBanner, chronologyRows, errorSummary, goto, makeChild, navigate,
   newPage, nhsNumbers, snap, startDemoAndBrowser, textOf,
+  fillConcern,
 } from './lib.mjs';
 
 let demo;
@@ -115,15 +116,11 @@ describe('no axe violations', () => {
 
   test('record after a concern is saved', async () => {
     await goto(page, `${demo.url}/children/${childId}/concerns/new`);
-    await page.getByLabel('Health').check();
-    await page.getByLabel('Day').fill('3');
-    await page.getByLabel('Month').fill('2');
-    await page.getByLabel('Year').fill('2025');
-    await page.getByLabel('Physical harm or injury').check();
-    await page.getByLabel('What happened?').fill('Bruise on the upper arm seen at the clinic.');
-    await page.getByLabel('What did the child say, in their own words?').fill('Signed "hurt" and pointed to the arm');
-    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('Yes').check();
-    await page.getByLabel('What have you done about it?').fill('Referred to children\'s social care');
+    await fillConcern(page, {
+      agency: 'Health', day: '3', month: '2', year: '2025', category: 'Physical harm or injury',
+      summary: 'Bruise on the upper arm seen at the clinic.', words: 'Signed "hurt" and pointed to the arm', seen: 'Yes',
+      action: 'Referred to children\'s social care',
+    });
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.searchParams.get('recorded') === '1');
     assert.equal(await page.locator('.govuk-notification-banner--success').count(), 1);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
   startDemoAndBrowser, textOf,
+  fillConcern,
 } from './lib.mjs';
 
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -106,14 +107,9 @@ describe('markup in data is shown as text', () => {
     assert.equal(await textOf(page.locator('.govuk-caption-l')), NAME);
     await assertNothingRan('the concern form');
     // First without an agency: the form comes back with every answer as typed.
-    await page.getByLabel('Day').fill('2');
-    await page.getByLabel('Month').fill('2');
-    await page.getByLabel('Year').fill('2025');
-    await page.getByLabel('Something else').check();
-    await page.getByLabel('What happened?').fill(SUMMARY);
-    await page.getByLabel('What did the child say, in their own words?').fill(words);
-    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('No').check();
-    await page.getByLabel('What have you done about it?').fill(TEXTAREA);
+    await fillConcern(page, {
+      day: '2', month: '2', year: '2025', category: 'Something else', summary: SUMMARY, words, seen: 'No', action: TEXTAREA,
+    });
     await page.getByLabel('Time (optional)').fill(SHORT);
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.pathname === `/children/${childId}/concerns`);

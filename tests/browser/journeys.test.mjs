@@ -7,6 +7,7 @@ import {
   clearSnaps, addEvent, ageToday, apiChronology, assertPhaseBanner, chronologyRows, errorSummary, focused, goto,
   longDate, makeChild, navigate, newPage, nhsNumbers, searchResults, snap, spacedNhs,
   startDemoAndBrowser, summaryList, textOf, upn,
+  fillConcern,
 } from './lib.mjs';
 
 let demo;
@@ -431,15 +432,10 @@ describe('record a concern', () => {
   test('an answer the time box cannot take does not lose the other answers', async () => {
     const before = (await apiChronology(demo, tamsinId)).length;
     await goto(page, `${demo.url}/children/${tamsinId}/concerns/new`);
-    await page.getByLabel('Police').check();
-    await page.getByLabel('Day').fill('12');
-    await page.getByLabel('Month').fill('3');
-    await page.getByLabel('Year').fill('2025');
-    await page.getByLabel('Time (optional)').fill('around 2pm après school');
-    await page.getByLabel('Emotional harm').check();
-    await page.getByLabel('What happened?').fill('Tamsin was crying at the school gate.');
-    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('No').check();
-    await page.getByLabel('What have you done about it?').fill('Phoned the school');
+    await fillConcern(page, {
+      agency: 'Police', day: '12', month: '3', year: '2025', time: 'around 2pm après school', category: 'Emotional harm',
+      summary: 'Tamsin was crying at the school gate.', seen: 'No', action: 'Phoned the school',
+    });
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.pathname === `/children/${tamsinId}/concerns`);
     assert.deepEqual(await errorSummary(page),
@@ -455,16 +451,11 @@ describe('record a concern', () => {
 
   test('sent complete: saved, with a success banner and the new row at the top', async () => {
     await goto(page, `${demo.url}/children/${tamsinId}/concerns/new`);
-    await page.getByLabel('Education').check();
-    await page.getByLabel('Day').fill('10');
-    await page.getByLabel('Month').fill('3');
-    await page.getByLabel('Year').fill('2025');
-    await page.getByLabel('Time (optional)').fill('14:30');
-    await page.getByLabel('Neglect').check();
-    await page.getByLabel('What happened?').fill('Tamsin came in without a coat again and ate two breakfasts.');
-    await page.getByLabel('What did the child say, in their own words?').fill("Mum didn't come home last night");
-    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('Yes').check();
-    await page.getByLabel('What have you done about it?').fill('Told the designated safeguarding lead at 14:45');
+    await fillConcern(page, {
+      agency: 'Education', day: '10', month: '3', year: '2025', time: '14:30', category: 'Neglect',
+      summary: 'Tamsin came in without a coat again and ate two breakfasts.', words: "Mum didn't come home last night",
+      seen: 'Yes', action: 'Told the designated safeguarding lead at 14:45',
+    });
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.pathname === `/children/${tamsinId}` && u.searchParams.get('recorded') === '1');
     await snap(page, 'journeys-15-record-saved');

@@ -331,3 +331,20 @@ export function focused(page) {
     return e ? (e.id || e.tagName.toLowerCase()) : null;
   });
 }
+
+/**
+ * Fills the concern form as a person would, by its labels. Every answer is optional: what is left out stays
+ * as it is. seen is 'Yes' or 'No'; agency and category are the radio labels.
+ */
+export async function fillConcern(page, { agency, day, month, year, time, category, summary, words, seen, action }) {
+  if (agency !== undefined) await page.getByLabel(agency).check();
+  if (day !== undefined) await page.getByLabel('Day').fill(day);
+  if (month !== undefined) await page.getByLabel('Month').fill(month);
+  if (year !== undefined) await page.getByLabel('Year').fill(year);
+  if (time !== undefined) await page.getByLabel('Time (optional)').fill(time);
+  if (category !== undefined) await page.getByLabel(category).check();
+  if (summary !== undefined) await page.getByLabel('What happened?').fill(summary);
+  if (words !== undefined) await page.getByLabel('What did the child say, in their own words?').fill(words);
+  if (seen !== undefined) await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel(seen).check();
+  if (action !== undefined) await page.getByLabel('What have you done about it?').fill(action);
+}

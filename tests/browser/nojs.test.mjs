@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, assertPhaseBanner, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers,
   snap, startDemoAndBrowser, textOf, upn,
+  fillConcern,
 } from './lib.mjs';
 
 let demo;
@@ -70,15 +71,11 @@ describe('JavaScript off', () => {
     await page.waitForURL((u) => u.hash === '#summary');
     assert.ok(await page.locator('#summary').isVisible());
 
-    await page.getByLabel('Children\'s social care').check();
-    await page.getByLabel('Day').fill('23');
-    await page.getByLabel('Month').fill('1');
-    await page.getByLabel('Year').fill('2025');
-    await page.getByLabel('Exploitation (criminal or sexual)').check();
-    await page.getByLabel('What happened?').fill('Marisol was picked up by a car after school.');
-    await page.getByLabel('What did the child say, in their own words?').fill("They're my friends, they buy me stuff");
-    await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel('No').check();
-    await page.getByLabel('What have you done about it?').fill('Strategy discussion requested');
+    await fillConcern(page, {
+      agency: 'Children\'s social care', day: '23', month: '1', year: '2025', category: 'Exploitation (criminal or sexual)',
+      summary: 'Marisol was picked up by a car after school.', words: "They're my friends, they buy me stuff", seen: 'No',
+      action: 'Strategy discussion requested',
+    });
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.searchParams.get('recorded') === '1');
     await snap(page, 'nojs-04-saved');
