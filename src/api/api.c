@@ -219,13 +219,11 @@ struct read_job {
 	bool chronology;
 	struct store_page page;
 	char before_at[STORE_TS_LEN + 1];
-	int rows;
+	struct children_page_end end;
 	json_t *list;       /* events or identifiers */
 	json_t *doc;
 	json_t *households;
 	json_t *members;    /* of the household being walked */
-	char last_at[STORE_TS_LEN + 1];
-	int64_t last_id;
 };
 
 static void read_job_free(void *arg)
@@ -299,8 +297,6 @@ static int on_member(const struct store_person *p, void *ctx)
 static int on_event(const struct store_event *e, void *ctx)
 {
 	struct read_job *j = ctx;
-	if (++j->rows > j->page.limit - 1)
-		return 0; /* the extra row only tells that there is a next page */
 	const struct event_kind *k = event_kind_find(e->kind);
 	/* details were stored as compact JSON by intake; most are empty. */
 	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
@@ -314,8 +310,6 @@ static int on_event(const struct store_event *e, void *ctx)
 	json_object_set_new_nocheck(o, "summary", str(e->summary));
 	json_object_set_new_nocheck(o, "details", details ? details : json_object());
 	json_array_append_new(j->list, o);
-	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
-	j->last_id = e->id;
 	return 0;
 }
 
@@ -340,7 +334,7 @@ static void read_continue(http_request *rq, void *ctx)
 	}
 	j->list = json_array();
 	if (j->chronology) {
-		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found);
+		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found, &j->end);
 	} else {
 		static const struct child_visitor v = {
 			.person = on_person, .identifier = on_identifier, .household = on_household, .member = on_member};
@@ -354,12 +348,7 @@ static void read_continue(http_request *rq, void *ctx)
 	} else if (!found) {
 		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 	} else if (j->chronology) {
-		json_t *next = json_null();
-		if (j->rows >= j->page.limit) { /* one more row than asked for was there */
-			char cursor[64];
-			snprintf(cursor, sizeof cursor, "%s_%lld", j->last_at, (long long)j->last_id);
-			next = json_string(cursor);
-		}
+		json_t *next = j->end.more ? json_string(j->end.cursor) : json_null();
 		reply_json(a, rq, 200,
 			   json_pack("{s:I, s:O, s:o}", "child_id", (json_int_t)j->access.child_id, "events", j->list,
 				     "next_cursor", next));
@@ -387,7 +376,7 @@ static bool parse_page(struct api *a, http_request *rq, struct read_job *j)
 		reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
 		return false;
 	}
-	j->page.limit = (int)n + 1; /* one extra row tells whether there is a next page */
+	j->page.limit = (int)n;
 	if (cursor) {
 		if (!event_cursor_parse(cursor, j->before_at, &j->page.before_id)) {
 			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
@@ -425,7 +414,7 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
 	j->access.action = j->chronology ? "chronology.read" : "child.read";
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s", j->page.limit - 1,
+		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s", j->page.limit,
 			 j->page.before_at ? ", next page" : "");
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);

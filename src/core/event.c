@@ -1,5 +1,6 @@
 #include "core/event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -112,4 +113,9 @@ bool event_cursor_parse(const char *s, char at[21], int64_t *id)
 	at[TS_UTC_LEN] = '\0';
 	/* Only the form this server writes: a real instant, in UTC, to the second. */
 	return ts_parse_rfc3339(at, &t) == DATE_OK && at[TS_UTC_LEN - 1] == 'Z';
+}
+
+void event_cursor_format(const char *at, int64_t id, char out[EVENT_CURSOR_MAX])
+{
+	snprintf(out, EVENT_CURSOR_MAX, "%.20s_%lld", at, (long long)id);
 }

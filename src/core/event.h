@@ -45,6 +45,8 @@ bool event_parse_id(const char *s, size_t n, int64_t *out);
 /* The chronology's keyset cursor, "YYYY-MM-DDTHH:MM:SSZ_ID": the page holds what is older than that
  * (time, id). Parsing fills at (21 bytes) and *id; false when s is not one. */
 bool event_cursor_parse(const char *s, char at[21], int64_t *id);
+#define EVENT_CURSOR_MAX 48
+void event_cursor_format(const char *at, int64_t id, char out[EVENT_CURSOR_MAX]);
 
 /* Fields' limits for intake, in characters (code points). */
 #define EVENT_SOURCE_REF_MAX 100

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int audit_run(store_conn *c, void *arg)
 {
@@ -59,6 +60,40 @@ static int in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg
 	return rc;
 }
 
+/* Keyset paging, once for every caller: ask the store for one row more than the page holds; that row only
+ * says an older page exists, and the last row shown becomes the cursor for it. */
+struct page_walk {
+	store_event_fn fn;
+	void *ctx;
+	int limit, rows;
+	struct children_page_end *end;
+	char last_at[STORE_TS_LEN + 1];
+	int64_t last_id;
+};
+
+static int page_row(const struct store_event *e, void *arg)
+{
+	struct page_walk *w = arg;
+	if (++w->rows > w->limit) {
+		w->end->more = true;
+		event_cursor_format(w->last_at, w->last_id, w->end->cursor);
+		return 0;
+	}
+	memcpy(w->last_at, e->occurred_at, sizeof w->last_at);
+	w->last_id = e->id;
+	return w->fn(e, w->ctx);
+}
+
+static int chronology_page(store_conn *c, int64_t child_id, const struct store_page *page, store_event_fn fn,
+			   void *ctx, struct children_page_end *end)
+{
+	struct page_walk w = {.fn = fn, .ctx = ctx, .limit = page->limit, .end = end};
+	struct store_page plus_one = *page;
+	plus_one.limit = page->limit + 1;
+	memset(end, 0, sizeof *end);
+	return store_chronology(c, child_id, &plus_one, page_row, &w);
+}
+
 struct read_args {
 	const struct children_access *a;
 	const struct child_visitor *v;
@@ -68,6 +103,7 @@ struct read_args {
 	const struct store_page *page;
 	store_event_fn fn;
 	int marks_max;
+	struct children_page_end *end;
 };
 
 static int on_household(const struct store_household *h, void *arg)
@@ -99,7 +135,8 @@ static int read_run(store_conn *c, void *arg)
 		goto out;
 	if (r->v->kind && (rc = store_event_kinds(c, r->a->child_id, r->v->kind, r->ctx)) != 0)
 		goto out;
-	if (r->page && r->v->event && (rc = store_chronology(c, r->a->child_id, r->page, r->v->event, r->ctx)) != 0)
+	if (r->page && r->v->event &&
+	    (rc = chronology_page(c, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
 		goto out;
 	if (r->page && r->v->mark && r->marks_max > 0) {
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
@@ -121,12 +158,14 @@ int children_read(store *st, const struct children_access *a, const struct child
 }
 
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
-		    const struct store_page *page, int marks_max, void *ctx, bool *found)
+		    const struct store_page *page, int marks_max, void *ctx, bool *found, struct children_page_end *end)
 {
 	*found = false;
+	memset(end, 0, sizeof *end);
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max};
+	struct read_args r = {
+		.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max, .end = end};
 	return in_snapshot(st, read_run, &r);
 }
 
@@ -151,22 +190,19 @@ int children_search(store *st, const struct store_search *q, store_person_fn fn,
 static int chronology_run(store_conn *c, void *arg)
 {
 	struct read_args *r = arg;
-	struct store_person *p = malloc(sizeof *p);
-	int rc;
-	if (!p)
-		return STORE_EIO;
-	if ((rc = store_person_get(c, r->a->child_id, p, r->found)) == STORE_OK && *r->found)
-		rc = store_chronology(c, r->a->child_id, r->page, r->fn, r->ctx);
-	free(p);
+	int rc = store_person_exists(c, r->a->child_id, r->found);
+	if (rc == STORE_OK && *r->found)
+		rc = chronology_page(c, r->a->child_id, r->page, r->fn, r->ctx, r->end);
 	return rc;
 }
 
 int children_chronology(store *st, const struct children_access *a, const struct store_page *page,
-			store_event_fn fn, void *ctx, bool *found)
+			store_event_fn fn, void *ctx, bool *found, struct children_page_end *end)
 {
 	*found = false;
+	memset(end, 0, sizeof *end);
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn};
+	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn, .end = end};
 	return in_snapshot(st, chronology_run, &r);
 }

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 
+#include "core/event.h"
 #include "service/txq.h"
 #include "store/store.h"
 
@@ -56,11 +57,19 @@ struct child_visitor {
 int children_read(store *st, const struct children_access *a, const struct child_visitor *v, void *ctx,
 		  bool *found);
 
+/* Where a page of the chronology ended: whether older events remain, and the cursor that asks for them
+ * (store_page.before_at / before_id, as event_cursor_parse reads it back). */
+struct children_page_end {
+	bool more;
+	char cursor[EVENT_CURSOR_MAX];
+};
+
 /* The whole record a page shows, in one snapshot: the child as children_read gives it, the kinds of event
- * it has, one page of its chronology (to v->event), and, for an overview such as a timeline, up to
- * marks_max of its newest events with the page's filters but from the start (to v->mark). */
+ * it has, one page of its chronology (page->limit events to v->event; *end says what follows), and, for an
+ * overview such as a timeline, up to marks_max of its newest events with the page's filters but from the
+ * start (to v->mark). */
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
-		    const struct store_page *page, int marks_max, void *ctx, bool *found);
+		    const struct store_page *page, int marks_max, void *ctx, bool *found, struct children_page_end *end);
 
 /* Children matching a search, sealed ones never. Unlike the reads above this runs before its audit entry,
  * because the entry names the children found: the caller holds the results until the entry it then
@@ -71,9 +80,9 @@ int children_search(store *st, const struct store_search *q, store_person_fn fn,
 #define CHRONOLOGY_PAGE_MAX 500
 #define CHRONOLOGY_PAGE_DEFAULT 100
 
-/* One page of the child's multi-agency chronology, newest first. page->limit counts the one extra row the
- * caller asks for to learn whether a next page exists. */
+/* One page of the child's multi-agency chronology, newest first: page->limit events to fn, and where the
+ * page ended in *end. */
 int children_chronology(store *st, const struct children_access *a, const struct store_page *page,
-			store_event_fn fn, void *ctx, bool *found);
+			store_event_fn fn, void *ctx, bool *found, struct children_page_end *end);
 
 #endif

@@ -402,10 +402,9 @@ struct record_job {
 	struct store_page page_q;
 	char agency_f[STORE_CODE_MAX + 1], kind_f[STORE_CODE_MAX + 1], before_at[STORE_TS_LEN + 1];
 	struct timeline_event *tl;
-	int rows, ntl, shown;
+	int ntl, shown;
 	int64_t first_id;
-	char last_at[STORE_TS_LEN + 1];
-	int64_t last_id;
+	struct children_page_end end;
 };
 
 static void record_job_free(void *arg)
@@ -495,8 +494,6 @@ static int rec_event(const struct store_event *e, void *ctx)
 {
 	struct record_job *j = ctx;
 	char date[DATE_LONG_MAX + 1], hm[8];
-	if (++j->rows > j->page_q.limit - 1)
-		return 0; /* the extra row only tells that there is an older page */
 	const struct event_kind *k = event_kind_find(e->kind);
 	const char *kind = k ? k->label : e->kind, *agency = agency_name(e->agency);
 	when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
@@ -512,11 +509,8 @@ static int rec_event(const struct store_event *e, void *ctx)
 		json_decref(d);
 	}
 	json_array_append_new(j->events, o);
-	j->shown++;
-	if (j->shown == 1)
+	if (j->shown++ == 0)
 		j->first_id = e->id;
-	memcpy(j->last_at, e->occurred_at, sizeof j->last_at);
-	j->last_id = e->id;
 	return 0;
 }
 
@@ -619,7 +613,7 @@ static void record_continue(http_request *rq, void *ctx)
 					       .mark = rec_mark};
 	static const struct child_visitor person_only = {.person = rec_person};
 	if (j->page == PAGE_RECORD)
-		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found);
+		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found, &j->end);
 	else
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
 	if (rc != STORE_OK) {
@@ -666,10 +660,10 @@ static void record_continue(http_request *rq, void *ctx)
 			 j->ntl == TIMELINE_MAX ? " or more" : "", scope, RECORD_PAGE,
 			 j->page_q.before_at ? ": this page has older ones" : "");
 	json_object_set_new(view, "shown_text", json_string(shown));
-	if (j->rows >= j->page_q.limit) {
+	if (j->end.more) {
 		char older[192];
-		snprintf(older, sizeof older, "/children/%lld?agency=%s&kind=%s&before=%s_%lld#chronology",
-			 (long long)j->access.child_id, j->agency_f, j->kind_f, j->last_at, (long long)j->last_id);
+		snprintf(older, sizeof older, "/children/%lld?agency=%s&kind=%s&before=%s#chronology",
+			 (long long)j->access.child_id, j->agency_f, j->kind_f, j->end.cursor);
 		json_object_set_new(view, "older", json_string(older));
 	}
 	struct buf svg;
@@ -734,7 +728,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 		snprintf(j->agency_f, sizeof j->agency_f, "%s", agency);
 	if (kind && known_code(kind, false))
 		snprintf(j->kind_f, sizeof j->kind_f, "%s", kind);
-	j->page_q.limit = RECORD_PAGE + 1;
+	j->page_q.limit = RECORD_PAGE;
 	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
 	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
 	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */

@@ -32,6 +32,13 @@ static void cursors(void **state)
 	assert_true(event_cursor_parse("2024-08-17T10:00:00Z_89", at, &id));
 	assert_string_equal(at, "2024-08-17T10:00:00Z");
 	assert_int_equal(id, 89);
+	/* What the service writes, the edges read back. */
+	char cursor[EVENT_CURSOR_MAX];
+	event_cursor_format("2025-03-04T10:15:00Z", 123456789012LL, cursor);
+	assert_string_equal(cursor, "2025-03-04T10:15:00Z_123456789012");
+	assert_true(event_cursor_parse(cursor, at, &id));
+	assert_string_equal(at, "2025-03-04T10:15:00Z");
+	assert_int_equal(id, 123456789012LL);
 	static const char *const bad[] = {
 		"", "garbage", "2024-08-17T10:00:00Z", "2024-08-17T10:00:00Z_", "2024-08-17T10:00:00Z_x",
 		"2024-08-17T10:00:00Z_0", "2024-13-45T00:00:00Z_5", "2024-02-30T00:00:00Z_5", "2024-08-17T10:00:00+01:00_5",
