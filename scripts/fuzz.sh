@@ -23,7 +23,7 @@ for src in "$@"; do
   work=$(mktemp -d)
   seeds=()
   [ -d "fuzz/corpus/$name" ] && seeds+=("fuzz/corpus/$name")
-  case "$name" in *json*|*intake*) seeds+=("$root/../shared/testdata/JSONTestSuite/test_parsing") ;; esac
+  case "$name" in *json*|*intake*|*chronology*) seeds+=("$root/../shared/testdata/JSONTestSuite/test_parsing") ;; esac
   echo "fuzz: $name for ${secs}s"
   if ! "$bin" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 -artifact_prefix="build/fuzz/$name-" \
         "$work" "${seeds[@]}" >"build/fuzz/$name.log" 2>&1; then

@@ -17,6 +17,7 @@ static const struct {
 	{"token", cmd_token, "create API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
+	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
 };
 
 static void usage(FILE *f)

@@ -7,7 +7,6 @@
 
 /* Kept in alphabetical order of code for readers; lookups are linear (a few dozen rows, cold path). */
 static const struct event_kind kinds[] = {
-	{"ae_attendance", "A&E or unscheduled care attendance"},
 	{"arrest", "Arrest"},
 	{"assessment_end", "Assessment completed"},
 	{"assessment_start", "Assessment started"},
@@ -24,7 +23,6 @@ static const struct event_kind kinds[] = {
 	{"gp_appointment", "GP appointment"},
 	{"health_assessment", "Health assessment"},
 	{"home_education_start", "Home education started"},
-	{"home_visit", "Home visit"},
 	{"housing_notice", "Housing notice or eviction"},
 	{"icpc", "Initial child protection conference"},
 	{"injury", "Injury"},
@@ -33,9 +31,11 @@ static const struct event_kind kinds[] = {
 	{"lac_start", "Became looked after"},
 	{"missing_end", "Returned from missing"},
 	{"missing_start", "Missing episode"},
+	{"panel_notified", "Serious incident notified to the national Panel"},
 	{"placement_end", "Placement ended"},
 	{"placement_start", "Placement started"},
 	{"police_callout", "Police call-out"},
+	{"rapid_review", "Rapid review"},
 	{"referral", "Referral"},
 	{"referral_decision", "Referral decision"},
 	{"restraint", "Restraint"},
@@ -46,6 +46,8 @@ static const struct event_kind kinds[] = {
 	{"school_exclusion", "School exclusion"},
 	{"serious_incident", "Serious incident"},
 	{"strategy_discussion", "Strategy discussion"},
+	{"unscheduled_care", "A&E or unscheduled care attendance"},
+	{"visit", "Visit to the child"},
 };
 
 static const struct agency_kind agencies[] = {

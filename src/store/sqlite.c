@@ -157,6 +157,10 @@ static const char *const migrations[] = {
 	 * it serves the paged chronology as well, which makes the version 1 index redundant. */
 	"CREATE INDEX event_history ON event(person_id, occurred_at, id, agency, kind);"
 	"DROP INDEX event_chronology;",
+
+	/* 3: one vocabulary with the rules (docs/RULES.md): what agencies sent stays as sent in source_record */
+	"UPDATE event SET kind = 'unscheduled_care' WHERE kind = 'ae_attendance';"
+	"UPDATE event SET kind = 'visit' WHERE kind = 'home_visit';",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"

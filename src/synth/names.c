@@ -423,11 +423,11 @@ static const struct synth_tmpl police[] = {
 };
 
 static const struct synth_tmpl health[] = {
-	{"ae_attendance", 0, 17, 0, 23, 3, "Attended A&E with breathing difficulty; treated and discharged."},
-	{"ae_attendance", 0, 17, 0, 23, 2, "Attended A&E with a burn to the hand; account of injury consistent."},
-	{"ae_attendance", 1, 6, 0, 23, 2, "Attended A&E after swallowing tablets found at home; observed and discharged."},
-	{"ae_attendance", 4, 17, 8, 22, 2, "Attended A&E with a fractured wrist after a fall from a trampoline."},
-	{"ae_attendance", 12, 17, 18, 23, 2, "Brought to A&E intoxicated by ambulance; discharged to parent the next morning."},
+	{"unscheduled_care", 0, 17, 0, 23, 3, "Attended A&E with breathing difficulty; treated and discharged."},
+	{"unscheduled_care", 0, 17, 0, 23, 2, "Attended A&E with a burn to the hand; account of injury consistent."},
+	{"unscheduled_care", 1, 6, 0, 23, 2, "Attended A&E after swallowing tablets found at home; observed and discharged."},
+	{"unscheduled_care", 4, 17, 8, 22, 2, "Attended A&E with a fractured wrist after a fall from a trampoline."},
+	{"unscheduled_care", 12, 17, 18, 23, 2, "Brought to A&E intoxicated by ambulance; discharged to parent the next morning."},
 	{"injury", 0, 17, 9, 17, 2, "Bruise to the cheek noted by health visitor; parent described a fall."},
 	{"injury", 0, 17, 9, 17, 2, "Small burn on the forearm noted at clinic; parent said it came from a radiator."},
 	{"concern", 0, 4, 9, 17, 3, "Health visitor concerned about the condition of the home and the child's weight."},
@@ -456,9 +456,9 @@ static const struct synth_tmpl social_care[] = {
 	{"referral", 0, 4, 9, 17, 2, "Referral from health visitor about home conditions and missed appointments."},
 	{"contact", 0, 17, 9, 17, 2, "Contact from a member of the public worried that the children are left alone."},
 	{"contact", 0, 17, 9, 17, 2, "Contact from a relative concerned about parental drinking."},
-	{"home_visit", 0, 17, 9, 18, 2, "Home visit; child seen. Home conditions adequate, food in the cupboards."},
-	{"home_visit", 5, 17, 9, 18, 2, "Home visit; child seen alone and spoke about school and friends."},
-	{"home_visit", 0, 17, 9, 18, 1, "Unannounced home visit; no answer at the door. Card left."},
+	{"visit", 0, 17, 9, 18, 2, "Home visit; child seen. Home conditions adequate, food in the cupboards."},
+	{"visit", 5, 17, 9, 18, 2, "Home visit; child seen alone and spoke about school and friends."},
+	{"visit", 0, 17, 9, 18, 1, "Unannounced home visit; no answer at the door. Card left."},
 	{"assessment_start", 0, 17, 9, 17, 2, "Child and family assessment started following referral."},
 	{"assessment_start", 0, 17, 9, 17, 1, "Single assessment opened and allocated to a social worker."},
 };

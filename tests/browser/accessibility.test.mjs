@@ -25,7 +25,7 @@ before(async () => {
   ({ demo, browser } = await startDemoAndBrowser());
   childId = await makeChild(demo, subject, [
     { agency: 'police', kind: 'police_callout', occurred_at: '2024-09-12T20:00:00Z', summary: 'Call-out to the address' },
-    { agency: 'health', kind: 'ae_attendance', occurred_at: '2024-10-03T15:00:00Z', summary: 'Burn to the hand' },
+    { agency: 'health', kind: 'unscheduled_care', occurred_at: '2024-10-03T15:00:00Z', summary: 'Burn to the hand' },
     { agency: 'education', kind: 'concern', occurred_at: '2024-11-20T10:30:00Z', summary: 'Ifeoma signed "hurt" and pointed home', details: { child_words: 'Hurt. Home.' } },
     { agency: 'social_care', kind: 'cp_plan_start', occurred_at: '2025-01-08T12:00:00Z', summary: 'Plan agreed' },
     { agency: 'housing', kind: 'housing_notice', occurred_at: '2025-02-01T09:00:00Z', summary: 'Notice to quit served' },

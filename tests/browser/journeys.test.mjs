@@ -27,7 +27,7 @@ const rowan = {
 const tamsinEvents = [
   { agency: 'police', kind: 'police_callout', occurred_at: '2024-11-02T21:40:00Z', summary: 'Neighbours reported shouting at the address' },
   { agency: 'police', kind: 'domestic_abuse_incident', occurred_at: '2024-12-14T23:05:00Z', summary: 'Officers attended a domestic incident; Tamsin was in the house' },
-  { agency: 'health', kind: 'ae_attendance', occurred_at: '2025-01-20T16:30:00Z', summary: 'Attended A&E with a sprained wrist' },
+  { agency: 'health', kind: 'unscheduled_care', occurred_at: '2025-01-20T16:30:00Z', summary: 'Attended A&E with a sprained wrist' },
   { agency: 'education', kind: 'school_absence', occurred_at: '2025-02-03T09:00:00Z', summary: 'Absent for five days without explanation' },
   { agency: 'education', kind: 'concern', occurred_at: '2025-02-10T11:15:00Z', summary: 'Teacher noticed Tamsin was hungry at breakfast club' },
   { agency: 'social_care', kind: 'cp_plan_start', occurred_at: '2025-03-01T10:00:00Z', summary: 'Child protection plan agreed at the conference' },

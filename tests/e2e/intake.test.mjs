@@ -256,7 +256,7 @@ describe('chronology', () => {
   before(async () => {
     const n = nhs.next().value;
     const agencies = ['police', 'health', 'education', 'social_care', 'housing'];
-    const kinds = ['concern', 'contact', 'referral', 'home_visit', 'ae_attendance', 'police_callout',
+    const kinds = ['concern', 'contact', 'referral', 'visit', 'unscheduled_care', 'police_callout',
       'domestic_abuse_incident', 'missing_start', 'missing_end', 'school_absence', 'injury', 'restraint'];
     for (let i = 0; i < 25; i++) {
       // Days scattered out of order; every fifth shares a timestamp with the one before (a tie).

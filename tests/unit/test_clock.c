@@ -119,6 +119,135 @@ static void one_offs(void **state)
 	assert_true(clock_is_bank_holiday(D(1981, 7, 29)));
 }
 
+/* ---- Every year 2000 to 2040 -------------------------------------------------------------------- */
+
+/* England and Wales bank holidays 2000-2040, written out from the published lists and not from the
+ * code's rules: GOV.UK (https://www.gov.uk/bank-holidays) and its archived calendars for 2012 onwards,
+ * the published historic lists before that, and a published table of Easter Sundays for the years no
+ * list covers yet (Good Friday is Easter - 2, Easter Monday Easter + 1). Each date is month * 100 +
+ * day (1225 = 25 December), in date order; unused slots are 0. Comments mark the years that are not
+ * the plain eight, so a failure here can be told from a slip in the table. */
+static const struct {
+	int year;
+	int md[10];
+} known_years[] = {
+	{2000, {103, 421, 424, 501, 529, 828, 1225, 1226}},      /* 1 Jan a Saturday */
+	{2001, {101, 413, 416, 507, 528, 827, 1225, 1226}},
+	{2002, {101, 329, 401, 506, 603, 604, 826, 1225, 1226}}, /* Golden Jubilee */
+	{2003, {101, 418, 421, 505, 526, 825, 1225, 1226}},
+	{2004, {101, 409, 412, 503, 531, 830, 1227, 1228}},      /* Christmas a Saturday */
+	{2005, {103, 325, 328, 502, 530, 829, 1226, 1227}},      /* 1 Jan Sat, Christmas Sun */
+	{2006, {102, 414, 417, 501, 529, 828, 1225, 1226}},      /* 1 Jan a Sunday */
+	{2007, {101, 406, 409, 507, 528, 827, 1225, 1226}},
+	{2008, {101, 321, 324, 505, 526, 825, 1225, 1226}},      /* Easter 23 March */
+	{2009, {101, 410, 413, 504, 525, 831, 1225, 1228}},      /* Boxing Day a Saturday */
+	{2010, {101, 402, 405, 503, 531, 830, 1227, 1228}},      /* Christmas a Saturday */
+	{2011, {103, 422, 425, 429, 502, 530, 829, 1226, 1227}}, /* royal wedding; Christmas Sun */
+	{2012, {102, 406, 409, 507, 604, 605, 827, 1225, 1226}}, /* Diamond Jubilee */
+	{2013, {101, 329, 401, 506, 527, 826, 1225, 1226}},
+	{2014, {101, 418, 421, 505, 526, 825, 1225, 1226}},
+	{2015, {101, 403, 406, 504, 525, 831, 1225, 1228}},      /* Boxing Day a Saturday */
+	{2016, {101, 325, 328, 502, 530, 829, 1226, 1227}},      /* Christmas a Sunday */
+	{2017, {102, 414, 417, 501, 529, 828, 1225, 1226}},      /* 1 Jan a Sunday */
+	{2018, {101, 330, 402, 507, 528, 827, 1225, 1226}},
+	{2019, {101, 419, 422, 506, 527, 826, 1225, 1226}},
+	{2020, {101, 410, 413, 508, 525, 831, 1225, 1228}},      /* VE Day 75; Boxing Day Sat */
+	{2021, {101, 402, 405, 503, 531, 830, 1227, 1228}},      /* Christmas a Saturday */
+	{2022, {103, 415, 418, 502, 602, 603, 829, 919, 1226, 1227}}, /* Platinum Jubilee, funeral */
+	{2023, {102, 407, 410, 501, 508, 529, 828, 1225, 1226}}, /* Coronation */
+	{2024, {101, 329, 401, 506, 527, 826, 1225, 1226}},
+	{2025, {101, 418, 421, 505, 526, 825, 1225, 1226}},
+	{2026, {101, 403, 406, 504, 525, 831, 1225, 1228}},      /* Boxing Day a Saturday */
+	{2027, {101, 326, 329, 503, 531, 830, 1227, 1228}},      /* Christmas a Saturday */
+	{2028, {103, 414, 417, 501, 529, 828, 1225, 1226}},      /* 1 Jan a Saturday */
+	{2029, {101, 330, 402, 507, 528, 827, 1225, 1226}},
+	{2030, {101, 419, 422, 506, 527, 826, 1225, 1226}},
+	{2031, {101, 411, 414, 505, 526, 825, 1225, 1226}},
+	{2032, {101, 326, 329, 503, 531, 830, 1227, 1228}},      /* Christmas a Saturday */
+	{2033, {103, 415, 418, 502, 530, 829, 1226, 1227}},      /* 1 Jan Sat, Christmas Sun */
+	{2034, {102, 407, 410, 501, 529, 828, 1225, 1226}},      /* 1 Jan a Sunday */
+	{2035, {101, 323, 326, 507, 528, 827, 1225, 1226}},      /* Easter 25 March */
+	{2036, {101, 411, 414, 505, 526, 825, 1225, 1226}},
+	{2037, {101, 403, 406, 504, 525, 831, 1225, 1228}},      /* Boxing Day a Saturday */
+	{2038, {101, 423, 426, 503, 531, 830, 1227, 1228}},      /* Easter 25 April; Christmas Sat */
+	{2039, {103, 408, 411, 502, 530, 829, 1226, 1227}},      /* 1 Jan Sat, Christmas Sun */
+	{2040, {102, 330, 402, 507, 528, 827, 1225, 1226}},      /* 1 Jan a Sunday */
+};
+
+#define KNOWN_YEARS ((int)(sizeof known_years / sizeof known_years[0]))
+
+/* Row i of the table as dates; returns how many. */
+static int known_dates(int i, struct date out[10])
+{
+	int n = 0;
+	while (n < 10 && known_years[i].md[n] != 0) {
+		out[n] = D(known_years[i].year, known_years[i].md[n] / 100, known_years[i].md[n] % 100);
+		n++;
+	}
+	return n;
+}
+
+/* Day of the week, 0 = Sunday (Sakamoto), and leap years, written here so that the working-day count
+ * below owes nothing to the calendar code under test. */
+static int weekday_sun0(int y, int m, int d)
+{
+	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+	if (m < 3)
+		y--;
+	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+static int month_length(int y, int m)
+{
+	static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : len[m - 1];
+}
+
+static void known_2000_2040(void **state)
+{
+	/* The table itself: every year once, in order, each date real, a weekday and later than the one
+	 * before, so a typo in it fails here rather than passing as a code bug. */
+	assert_int_equal(KNOWN_YEARS, 41);
+	for (int i = 0; i < KNOWN_YEARS; i++) {
+		struct date want[10];
+		int n = known_dates(i, want);
+
+		assert_int_equal(known_years[i].year, 2000 + i);
+		assert_true(n >= 8 && n <= 10);
+		for (int k = 0; k < n; k++) {
+			assert_true(want[k].m >= 1 && want[k].m <= 12);
+			assert_true(want[k].d >= 1 && want[k].d <= month_length(want[k].y, want[k].m));
+			int wd = weekday_sun0(want[k].y, want[k].m, want[k].d);
+			assert_true(wd >= 1 && wd <= 5);
+			if (k > 0)
+				assert_true(known_years[i].md[k - 1] < known_years[i].md[k]);
+		}
+		assert_year(known_years[i].year, want, n);
+	}
+}
+
+static void known_working_days_2000_2040(void **state)
+{
+	/* A year's working days are its weekdays less its bank holidays (all on weekdays, checked above),
+	 * counted here from the table alone and compared with the code's arithmetic over the year. */
+	for (int i = 0; i < KNOWN_YEARS; i++) {
+		int y = known_years[i].year;
+		struct date hol[10];
+		int nhol = known_dates(i, hol);
+		int weekdays = 0;
+
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= month_length(y, m); d++) {
+				int wd = weekday_sun0(y, m, d);
+				weekdays += wd >= 1 && wd <= 5;
+			}
+		assert_true(weekdays >= 260 && weekdays <= 262);
+		assert_int_equal(clock_working_days_between(NULL, D(y - 1, 12, 31), D(y, 12, 31)),
+		                 weekdays - nhol);
+	}
+}
+
 static void christmas_substitutes(void **state)
 {
 	/* 2021: Christmas on Saturday -> Mon 27 and Tue 28. */
@@ -393,6 +522,8 @@ int main(void)
 		cmocka_unit_test(year_2025),
 		cmocka_unit_test(year_2026),
 		cmocka_unit_test(one_offs),
+		cmocka_unit_test(known_2000_2040),
+		cmocka_unit_test(known_working_days_2000_2040),
 		cmocka_unit_test(christmas_substitutes),
 		cmocka_unit_test(every_year_sane),
 		cmocka_unit_test(bank_holidays_api),

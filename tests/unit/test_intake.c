@@ -138,7 +138,7 @@ static void parse_minimal(void **state)
 {
 	struct parsed p;
 	/* A newborn with only an NHS number; no details; null optional fields. */
-	parse_ok(&p, "{\"source_ref\":\"H1\",\"kind\":\"ae_attendance\",\"occurred_at\":\"2026-11-24T11:00:00Z\","
+	parse_ok(&p, "{\"source_ref\":\"H1\",\"kind\":\"unscheduled_care\",\"occurred_at\":\"2026-11-24T11:00:00Z\","
 		     "\"subject\":{\"nhs_number\":\"4010232137\",\"given_name\":null},\"summary\":\"seen\","
 		     "\"details\":null}");
 	assert_string_equal(p.rq.details, "{}");

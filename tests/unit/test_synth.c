@@ -252,9 +252,9 @@ static int kind_fits(const char *agency, const char *kind)
 		const char *agency, *kinds;
 	} allowed[] = {
 	    {"police", " concern police_callout domestic_abuse_incident missing_start "},
-	    {"health", " ae_attendance injury concern gp_appointment "},
+	    {"health", " unscheduled_care injury concern gp_appointment "},
 	    {"education", " concern school_absence school_exclusion "},
-	    {"social_care", " referral contact home_visit assessment_start "},
+	    {"social_care", " referral contact visit assessment_start "},
 	    {"housing", " concern housing_notice "},
 	};
 	char word[64];
