@@ -1,4 +1,5 @@
 #include "service/children.h"
+#include "service/service_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +44,7 @@ void children_access_audit(txq *q, struct children_access *a)
 	txq_submit(q, &a->job);
 }
 
-/* Runs fn in one read snapshot on a pooled connection. */
-static int in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg)
+int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg)
 {
 	store_conn *c = store_conn_get(st);
 	int rc;
@@ -154,7 +154,7 @@ int children_read(store *st, const struct children_access *a, const struct child
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found};
-	return in_snapshot(st, read_run, &r);
+	return service_in_snapshot(st, read_run, &r);
 }
 
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
@@ -166,7 +166,7 @@ int children_record(store *st, const struct children_access *a, const struct chi
 		return CHILDREN_ENOAUDIT;
 	struct read_args r = {
 		.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max, .end = end};
-	return in_snapshot(st, read_run, &r);
+	return service_in_snapshot(st, read_run, &r);
 }
 
 struct search_args {
@@ -184,7 +184,7 @@ static int search_run(store_conn *c, void *arg)
 int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx)
 {
 	struct search_args s = {q, fn, ctx};
-	return in_snapshot(st, search_run, &s);
+	return service_in_snapshot(st, search_run, &s);
 }
 
 static int chronology_run(store_conn *c, void *arg)
@@ -204,5 +204,5 @@ int children_chronology(store *st, const struct children_access *a, const struct
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn, .end = end};
-	return in_snapshot(st, chronology_run, &r);
+	return service_in_snapshot(st, chronology_run, &r);
 }

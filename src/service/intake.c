@@ -1,5 +1,9 @@
 #include "service/intake.h"
 
+#include <time.h>
+
+#include "service/alerts.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +103,19 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 		.detail = m.rule, /* how the child was found: no personal data */
 	};
 	if ((rc = store_audit_append(c, &a)) != STORE_OK)
+		return rc;
+
+	/* The rules see the event in the same transaction: an alert is never missing for a stored event. */
+	struct alerts_config defaults;
+	const struct alerts_config *cfg = rq->alerts;
+	if (!cfg) {
+		alerts_config_default(&defaults);
+		cfg = &defaults;
+	}
+	struct date today = rq->today;
+	if (!date_valid(today))
+		today = ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+	if ((rc = alerts_on_event(c, cfg, m.person_id, rq->kind, today, &res->alerts_raised)) != STORE_OK)
 		return rc;
 	res->outcome = INTAKE_CREATED;
 	res->child_id = m.person_id;

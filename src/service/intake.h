@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+struct alerts_config;
+
+#include "core/date.h"
 #include "service/identity.h"
 #include "store/store.h"
 
@@ -23,6 +26,10 @@ struct intake_request {
 	uint8_t payload_hash[32];
 	/* When a practitioner records on a child's own record, the child is known: no identity resolution. */
 	int64_t known_child_id;
+	/* The rules run on the new event in the same transaction (service/alerts.h): with these settings, or
+	 * the defaults when NULL, up to today (England's date now when left {0,0,0}). */
+	const struct alerts_config *alerts;
+	struct date today;
 };
 
 enum intake_outcome {
@@ -37,6 +44,7 @@ struct intake_result {
 	int64_t event_id;
 	int64_t child_id;
 	const char *link_rule;
+	int alerts_raised;
 };
 
 /* Must run inside a write transaction. */

@@ -161,6 +161,49 @@ static const char *const migrations[] = {
 	/* 3: one vocabulary with the rules (docs/RULES.md): what agencies sent stays as sent in source_record */
 	"UPDATE event SET kind = 'unscheduled_care' WHERE kind = 'ae_attendance';"
 	"UPDATE event SET kind = 'visit' WHERE kind = 'home_visit';",
+
+	/* 4: alerts that reach a person (the version 1 table was never written to), teams, allocations, and
+	 * the unscheduled-care look-ups */
+	"DROP TABLE alert;"
+	"CREATE TABLE team ("
+	"  code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 32),"
+	"  name TEXT NOT NULL,"
+	"  manager TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE allocation ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES person(id),"
+	"  worker TEXT NOT NULL DEFAULT '',"
+	"  team TEXT NOT NULL REFERENCES team(code),"
+	"  since TEXT NOT NULL);"
+	"CREATE INDEX allocation_worker ON allocation(worker) WHERE worker <> '';"
+	"CREATE TABLE alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  code TEXT NOT NULL,"
+	"  raised_on TEXT NOT NULL,"
+	"  due_on TEXT,"
+	"  evidence TEXT NOT NULL DEFAULT '[]',"
+	"  dedup_key TEXT NOT NULL,"
+	"  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('worker', 'team', 'mash')),"
+	"  owner TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'resolved')),"
+	"  created_at TEXT NOT NULL,"
+	"  acknowledged_at TEXT, acknowledged_by TEXT,"
+	"  resolved_at TEXT, resolved_by TEXT, outcome TEXT,"
+	"  escalated_at TEXT, escalated_to TEXT,"
+	"  UNIQUE (person_id, dedup_key));"
+	"CREATE INDEX alert_owner ON alert(owner, state, raised_on);"
+	"CREATE INDEX alert_escalated ON alert(escalated_to, state) WHERE escalated_to IS NOT NULL;"
+	"CREATE INDEX alert_state ON alert(state, raised_on);"
+	"CREATE TABLE flag_access ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  organisation TEXT NOT NULL,"
+	"  setting TEXT NOT NULL);"
+	"CREATE INDEX flag_access_person ON flag_access(person_id, id);"
+	/* The MASH queue looks contacts and referrals up by kind across every child. */
+	"CREATE INDEX event_kind_time ON event(kind, occurred_at);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -205,12 +248,42 @@ enum stmt_id {
 	S_EVENT_COUNT,
 	S_AUDIT_APPEND,
 	S_AUDIT_COUNT,
+	S_EVENTS_KINDS_ONE,
+	S_EVENTS_KINDS_ALL,
+	S_HOUSEMATES,
+	S_HOUSEMATE_EVENTS,
+	S_ALERT_INSERT,
+	S_ALERT_GET,
+	S_ALERTS,
+	S_ALERT_COUNTS,
+	S_ALERT_ACK,
+	S_ALERT_RESOLVE,
+	S_ALERT_ESCALATE,
+	S_TEAM_UPSERT,
+	S_ALLOC_SET,
+	S_ALLOC_GET,
+	S_CASELOAD,
+	S_AWAITING,
+	S_AWAITING_COUNT,
+	S_FLAG_ADD,
+	S_FLAGS,
 	S__COUNT
 };
 
 #define PERSON_COLS "p.id, p.given_name, p.middle_names, p.family_name, coalesce(p.dob, ''), p.sex, p.postcode, " \
 		    "p.address, coalesce(p.match_key, ''), p.created_at, p.communication_needs, p.disability, " \
 		    "p.ethnicity, p.first_language"
+
+#define ALERT_COLS "a.id, a.person_id, a.code, a.raised_on, coalesce(a.due_on, ''), a.evidence, a.dedup_key, " \
+		   "a.owner_kind, a.owner, a.state, a.created_at, coalesce(a.acknowledged_at, ''), " \
+		   "coalesce(a.acknowledged_by, ''), coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), " \
+		   "coalesce(a.outcome, ''), coalesce(a.escalated_at, ''), coalesce(a.escalated_to, ''), " \
+		   "p.given_name, p.family_name"
+#define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
+		   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team"
+#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND p.sealed = 0 AND NOT EXISTS (" \
+		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
+		       "AND d.occurred_at >= e.occurred_at)"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -280,6 +353,57 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_APPEND] = "INSERT INTO audit(at, actor, action, child_id, object, detail) "
 			   "VALUES (" NOW_SQL ", ?1, ?2, nullif(?3, 0), ?4, ?5)",
 	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
+	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
+			       "ORDER BY occurred_at, id",
+	[S_EVENTS_KINDS_ALL] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			       "FROM event WHERE kind IN (SELECT value FROM json_each(?1)) "
+			       "ORDER BY person_id, occurred_at, id",
+	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 AND p.id IN ("
+			 "SELECT b.person_id FROM household_member a JOIN household_member b "
+			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
+			 "ORDER BY p.id",
+	[S_HOUSEMATE_EVENTS] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, "
+			       "'', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN ("
+			       "SELECT b.person_id FROM household_member a JOIN household_member b "
+			       "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
+			       "ORDER BY e.occurred_at, e.id",
+	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "
+			   "created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, " NOW_SQL ") "
+			   "ON CONFLICT(person_id, dedup_key) DO NOTHING",
+	[S_ALERT_GET] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id WHERE a.id = ?1",
+	[S_ALERTS] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
+		     "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+		     "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
+		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND p.sealed = 0 "
+		     "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
+			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
+	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
+			"WHERE id = ?1 AND state = 'open'",
+	[S_ALERT_RESOLVE] = "UPDATE alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?2, outcome = ?3 "
+			    "WHERE id = ?1 AND state IN ('open', 'acknowledged')",
+	[S_ALERT_ESCALATE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = coalesce("
+			     "(SELECT nullif(t.manager, '') FROM allocation l JOIN team t ON t.code = l.team "
+			     "WHERE l.person_id = alert.person_id), "
+			     "(SELECT nullif(manager, '') FROM team WHERE code = 'mash'), 'mash') "
+			     "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1",
+	[S_TEAM_UPSERT] = "INSERT INTO team(code, name, manager) VALUES (?1, ?2, ?3) "
+			  "ON CONFLICT(code) DO UPDATE SET name = excluded.name, manager = excluded.manager",
+	[S_ALLOC_SET] = "INSERT INTO allocation(person_id, worker, team, since) VALUES (?1, ?2, ?3, " NOW_SQL ") "
+			"ON CONFLICT(person_id) DO UPDATE SET worker = excluded.worker, team = excluded.team, "
+			"since = excluded.since",
+	[S_ALLOC_GET] = "SELECT " ALLOC_COLS " WHERE l.person_id = ?1",
+	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND p.sealed = 0 "
+		       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?2",
+	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
+		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
+		       " ORDER BY e.occurred_at, e.id LIMIT ?1",
+	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE,
+	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
+		       ", ?2, ?3, ?4)",
+	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
+		    "ORDER BY id DESC LIMIT ?2",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -1112,6 +1236,360 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 	return one_int(stmt(CONN(c), S_AUDIT_COUNT), n);
 }
 
+/* ---- what the rules read ----------------------------------------------------------------------------- */
+
+static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+			      void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ONE);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, kinds_json);
+	return each_row(s, event_row, &w);
+}
+
+static int sq_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ALL);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, kinds_json);
+	return each_row(s, event_row, &w);
+}
+
+static int sq_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEMATES);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return each_person(s, fn, ctx);
+}
+
+static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEMATE_EVENTS);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, kind);
+	return each_row(s, event_row, &w);
+}
+
+/* ---- alerts, teams, allocations ---------------------------------------------------------------------- */
+
+static int sq_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->person_id);
+	text(s, 2, a->code);
+	text(s, 3, a->raised_on);
+	text(s, 4, a->due);
+	text(s, 5, a->evidence);
+	text(s, 6, a->dedup_key);
+	text(s, 7, a->owner_kind);
+	text(s, 8, a->owner);
+	int rc = run(s);
+	*inserted = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	*id = *inserted ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	return rc;
+}
+
+static void alert_row_read(sqlite3_stmt *s, struct store_alert *a)
+{
+	a->id = sqlite3_column_int64(s, 0);
+	a->person_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, a->code, sizeof a->code);
+	col_copy(s, 3, a->raised_on, sizeof a->raised_on);
+	col_copy(s, 4, a->due, sizeof a->due);
+	col_copy(s, 5, a->evidence, sizeof a->evidence);
+	col_copy(s, 6, a->dedup_key, sizeof a->dedup_key);
+	col_copy(s, 7, a->owner_kind, sizeof a->owner_kind);
+	col_copy(s, 8, a->owner, sizeof a->owner);
+	col_copy(s, 9, a->state, sizeof a->state);
+	col_copy(s, 10, a->created_at, sizeof a->created_at);
+	col_copy(s, 11, a->acknowledged_at, sizeof a->acknowledged_at);
+	col_copy(s, 12, a->acknowledged_by, sizeof a->acknowledged_by);
+	col_copy(s, 13, a->resolved_at, sizeof a->resolved_at);
+	col_copy(s, 14, a->resolved_by, sizeof a->resolved_by);
+	col_copy(s, 15, a->outcome, sizeof a->outcome);
+	col_copy(s, 16, a->escalated_at, sizeof a->escalated_at);
+	col_copy(s, 17, a->escalated_to, sizeof a->escalated_to);
+	col_copy(s, 18, a->given_name, sizeof a->given_name);
+	col_copy(s, 19, a->family_name, sizeof a->family_name);
+}
+
+static int sq_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		alert_row_read(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct alert_walk {
+	store_alert_fn fn;
+	void *ctx;
+	struct store_alert a; /* 3 KiB, reused per row */
+};
+
+static int alert_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct alert_walk *w = arg;
+	alert_row_read(s, &w->a);
+	return w->fn(&w->a, w->ctx);
+}
+
+static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERTS);
+	if (!s)
+		return STORE_EIO;
+	struct alert_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	text(s, 1, q->state);
+	sqlite3_bind_int(s, 2, q->open_or_acknowledged);
+	text(s, 3, q->owner_kind);
+	text(s, 4, q->owner);
+	text(s, 5, q->escalated_to);
+	sqlite3_bind_int64(s, 6, q->person_id);
+	sqlite3_bind_int(s, 7, q->limit > 0 ? q->limit : 100);
+	int rc = each_row(s, alert_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue, const char *today)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_COUNTS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, today);
+	int rc = sqlite3_step(s);
+	*open = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*overdue = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int changed_run(store_conn *c, sqlite3_stmt *s, bool *changed)
+{
+	int rc = run(s);
+	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
+static int sq_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ACK);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	return changed_run(c, s, changed);
+}
+
+static int sq_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_RESOLVE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	text(s, 3, outcome);
+	return changed_run(c, s, changed);
+}
+
+static int sq_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, created_before);
+	int rc = run(s);
+	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
+	return rc;
+}
+
+static int sq_team_upsert(store_conn *c, const struct store_team *t)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_UPSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, t->code);
+	text(s, 2, t->name);
+	text(s, 3, t->manager);
+	return run(s);
+}
+
+static int sq_allocation_set(store_conn *c, const struct store_allocation *a)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALLOC_SET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->person_id);
+	text(s, 2, a->worker);
+	text(s, 3, a->team);
+	return run(s);
+}
+
+static void alloc_row_read(sqlite3_stmt *s, struct store_allocation *a)
+{
+	a->person_id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, a->worker, sizeof a->worker);
+	col_copy(s, 2, a->team, sizeof a->team);
+	col_copy(s, 3, a->since, sizeof a->since);
+	col_copy(s, 4, a->given_name, sizeof a->given_name);
+	col_copy(s, 5, a->family_name, sizeof a->family_name);
+	col_copy(s, 6, a->dob, sizeof a->dob);
+	col_copy(s, 7, a->manager, sizeof a->manager);
+}
+
+static int sq_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALLOC_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		alloc_row_read(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct alloc_walk {
+	store_allocation_fn fn;
+	void *ctx;
+	struct store_allocation a;
+};
+
+static int alloc_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct alloc_walk *w = arg;
+	alloc_row_read(s, &w->a);
+	return w->fn(&w->a, w->ctx);
+}
+
+static int sq_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD);
+	if (!s)
+		return STORE_EIO;
+	struct alloc_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	text(s, 1, worker);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 500);
+	int rc = each_row(s, alloc_walk_row, w);
+	free(w);
+	return rc;
+}
+
+struct awaiting_walk {
+	store_awaiting_fn fn;
+	void *ctx;
+	struct store_awaiting a;
+};
+
+static int awaiting_row(sqlite3_stmt *s, void *arg)
+{
+	struct awaiting_walk *w = arg;
+	struct store_awaiting *a = &w->a;
+	memset(&a->event, 0, sizeof a->event);
+	a->event.id = sqlite3_column_int64(s, 0);
+	a->event.person_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, a->event.agency, sizeof a->event.agency);
+	col_copy(s, 3, a->event.kind, sizeof a->event.kind);
+	col_copy(s, 4, a->event.occurred_at, sizeof a->event.occurred_at);
+	a->event.summary = a->event.details = "";
+	col_copy(s, 5, a->given_name, sizeof a->given_name);
+	col_copy(s, 6, a->family_name, sizeof a->family_name);
+	col_copy(s, 7, a->dob, sizeof a->dob);
+	return w->fn(a, w->ctx);
+}
+
+static int sq_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+{
+	int rc = one_int(stmt(CONN(c), S_AWAITING_COUNT), total);
+	sqlite3_stmt *s = stmt(CONN(c), S_AWAITING);
+	if (rc)
+		return rc;
+	if (!s)
+		return STORE_EIO;
+	struct awaiting_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	rc = each_row(s, awaiting_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_FLAG_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->person_id);
+	text(s, 2, a->actor);
+	text(s, 3, a->organisation);
+	text(s, 4, a->setting);
+	return run(s);
+}
+
+struct flag_walk {
+	store_flag_access_fn fn;
+	void *ctx;
+};
+
+static int flag_row(sqlite3_stmt *s, void *arg)
+{
+	struct flag_walk *w = arg;
+	struct store_flag_access a;
+	a.person_id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, a.at, sizeof a.at);
+	col_copy(s, 2, a.actor, sizeof a.actor);
+	col_copy(s, 3, a.organisation, sizeof a.organisation);
+	col_copy(s, 4, a.setting, sizeof a.setting);
+	return w->fn(&a, w->ctx);
+}
+
+static int sq_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_FLAGS);
+	struct flag_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 25);
+	return each_row(s, flag_row, &w);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -1154,4 +1632,22 @@ const struct store_ops store_sqlite_ops = {
 	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
+	.events_of_kinds = sq_events_of_kinds,
+	.events_of_kinds_all = sq_events_of_kinds_all,
+	.housemates = sq_housemates,
+	.housemate_events = sq_housemate_events,
+	.alert_insert = sq_alert_insert,
+	.alert_get = sq_alert_get,
+	.alerts = sq_alerts,
+	.alert_counts = sq_alert_counts,
+	.alert_acknowledge = sq_alert_acknowledge,
+	.alert_resolve = sq_alert_resolve,
+	.alerts_escalate = sq_alerts_escalate,
+	.team_upsert = sq_team_upsert,
+	.allocation_set = sq_allocation_set,
+	.allocation_get = sq_allocation_get,
+	.caseload = sq_caseload,
+	.awaiting_decision = sq_awaiting_decision,
+	.flag_access_add = sq_flag_access_add,
+	.flag_accesses = sq_flag_accesses,
 };

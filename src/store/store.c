@@ -227,3 +227,93 @@ int store_schema_latest(void)
 {
 	return STORE_SCHEMA_VERSION;
 }
+
+int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx)
+{
+	return c->ops->events_of_kinds(c, person_id, kinds_json, fn, ctx);
+}
+
+int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx)
+{
+	return c->ops->events_of_kinds_all(c, kinds_json, fn, ctx);
+}
+
+int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx)
+{
+	return c->ops->housemates(c, person_id, fn, ctx);
+}
+
+int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx)
+{
+	return c->ops->housemate_events(c, person_id, kind, fn, ctx);
+}
+
+int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted)
+{
+	return c->ops->alert_insert(c, a, id, inserted);
+}
+
+int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found)
+{
+	return c->ops->alert_get(c, id, out, found);
+}
+
+int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+{
+	return c->ops->alerts(c, q, fn, ctx);
+}
+
+int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today)
+{
+	return c->ops->alert_counts(c, person_id, open, overdue_due_before, today);
+}
+
+int store_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
+{
+	return c->ops->alert_acknowledge(c, id, by, changed);
+}
+
+int store_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
+{
+	return c->ops->alert_resolve(c, id, by, outcome, changed);
+}
+
+int store_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+{
+	return c->ops->alerts_escalate(c, created_before, n);
+}
+
+int store_team_upsert(store_conn *c, const struct store_team *t)
+{
+	return c->ops->team_upsert(c, t);
+}
+
+int store_allocation_set(store_conn *c, const struct store_allocation *a)
+{
+	return c->ops->allocation_set(c, a);
+}
+
+int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found)
+{
+	return c->ops->allocation_get(c, person_id, out, found);
+}
+
+int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+{
+	return c->ops->caseload(c, worker, limit, fn, ctx);
+}
+
+int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+{
+	return c->ops->awaiting_decision(c, limit, fn, ctx, total);
+}
+
+int store_flag_access_add(store_conn *c, const struct store_flag_access *a)
+{
+	return c->ops->flag_access_add(c, a);
+}
+
+int store_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx)
+{
+	return c->ops->flag_accesses(c, person_id, limit, fn, ctx);
+}

@@ -210,6 +210,119 @@ int store_event_marks(store_conn *c, int64_t person_id, const struct store_page 
 typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
 int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 
+/* ---- what the rules read ------------------------------------------------------------------------------ */
+
+/* The person's events of the given kinds (kinds_json: a JSON array of codes), oldest first (occurred_at,
+ * id), details included (summary ""): a child's input to rules/. */
+int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+			  void *ctx);
+/* Every person's events of those kinds in (person_id, occurred_at, id) order, in one pass: the sweep. */
+int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
+/* The other members of person's households (anyone sharing an address with them), each once. */
+int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
+/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), oldest
+ * first, details included. */
+int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+
+/* ---- alerts, allocations, teams ------------------------------------------------------------------------ */
+
+#define STORE_USER_MAX 64 /* a practitioner's username */
+#define STORE_ALERT_CODE_MAX 40
+#define STORE_DAY_LEN 10  /* YYYY-MM-DD */
+
+/* Who must act on an alert: the allocated worker, else the allocated team, else the MASH (front door). */
+struct store_alert {
+	int64_t id;
+	int64_t person_id;
+	char code[STORE_ALERT_CODE_MAX + 1];
+	char raised_on[STORE_DAY_LEN + 1];
+	char due[STORE_DAY_LEN + 1];          /* "" when the alert has no due date */
+	char evidence[256];                   /* event ids, JSON array text: "[12,40]" */
+	char dedup_key[320];                  /* same rule, same evidence, same due: the same alert */
+	char owner_kind[8];                   /* "worker", "team", "mash" */
+	char owner[STORE_USER_MAX + 1];       /* username, team code, or "mash" */
+	char state[16];                       /* "open", "acknowledged", "resolved" */
+	char created_at[STORE_TS_LEN + 1];
+	char acknowledged_at[STORE_TS_LEN + 1], acknowledged_by[STORE_USER_MAX + 1];
+	char resolved_at[STORE_TS_LEN + 1], resolved_by[STORE_USER_MAX + 1];
+	char outcome[STORE_ATTR_BYTES];       /* the resolver's words, up to 300 characters */
+	char escalated_at[STORE_TS_LEN + 1], escalated_to[STORE_USER_MAX + 1];
+	/* Filled on reads, for lists: the child's name. */
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES];
+};
+typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
+
+/* *inserted false when an alert with the same person and dedup_key exists (nothing written). */
+int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
+int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found);
+
+/* Every set field must match; newest raised first, keyset by (raised_on, id) below before_*. */
+struct store_alert_query {
+	const char *state;       /* "open" also matches "acknowledged" when open_or_acknowledged */
+	bool open_or_acknowledged;
+	const char *owner_kind, *owner;
+	const char *escalated_to;
+	int64_t person_id;       /* 0 for any */
+	int limit;
+};
+int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+/* Counts by state for a person (for the record page): open includes acknowledged-but-unresolved. */
+int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before,
+		       const char *today);
+
+/* State changes; *changed false when the alert was not in a state that allows it (already resolved). */
+int store_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed);
+int store_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
+/* Open (unacknowledged) alerts created before cutoff and not yet escalated go to the manager of their
+ * child's allocated team (or of the MASH team "mash"); *n says how many. */
+int store_alerts_escalate(store_conn *c, const char *created_before, int64_t *n);
+
+struct store_team {
+	char code[STORE_CODE_MAX + 1];
+	char name[101];
+	char manager[STORE_USER_MAX + 1];
+};
+int store_team_upsert(store_conn *c, const struct store_team *t);
+
+struct store_allocation {
+	int64_t person_id;
+	char worker[STORE_USER_MAX + 1]; /* "" when only a team holds the child */
+	char team[STORE_CODE_MAX + 1];
+	char since[STORE_TS_LEN + 1];
+	/* Filled on reads: the child's name and date of birth, the team's manager. */
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES], dob[11];
+	char manager[STORE_USER_MAX + 1];
+};
+typedef int (*store_allocation_fn)(const struct store_allocation *a, void *ctx);
+/* Replaces the child's allocation; the team must exist (STORE_ECONFLICT otherwise). */
+int store_allocation_set(store_conn *c, const struct store_allocation *a);
+int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
+/* The children allocated to a worker, by family name. */
+int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+
+/* Contacts and referrals with no referral decision recorded at or after them, oldest first: the MASH
+ * queue. total gets how many there are in all. */
+struct store_awaiting {
+	struct store_event event; /* summary and details "" */
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES], dob[11];
+};
+typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
+int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+
+/* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
+
+struct store_flag_access {
+	int64_t person_id;
+	char at[STORE_TS_LEN + 1];
+	char actor[64];           /* the client or user */
+	char organisation[101];   /* the agency's name */
+	char setting[101];        /* "emergency department", "walk-in centre", ... */
+};
+typedef int (*store_flag_access_fn)(const struct store_flag_access *a, void *ctx);
+int store_flag_access_add(store_conn *c, const struct store_flag_access *a);
+/* The newest first. */
+int store_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
+
 /* ---- audit ------------------------------------------------------------------------------------------- */
 
 struct store_audit {

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -61,6 +61,24 @@ struct store_ops {
 	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
+	int (*events_of_kinds)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx);
+	int (*events_of_kinds_all)(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
+	int (*housemates)(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
+	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
+	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
+	int (*alerts)(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+	int (*alert_counts)(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today);
+	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
+	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
+	int (*alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
+	int (*team_upsert)(store_conn *c, const struct store_team *t);
+	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
+	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
+	int (*caseload)(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+	int (*awaiting_decision)(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a);
+	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

@@ -1,0 +1,683 @@
+#include "service/alerts.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "clock/clock.h"
+#include "service/children.h"
+#include "service/service_int.h"
+
+void alerts_config_default(struct alerts_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	rules_settings_default(&cfg->rules);
+	cfg->escalate_after_working_days = 1;
+	cfg->lookback_days = 90;
+}
+
+const char *alerts_title(const char *code)
+{
+	int c = rules_code_from_name(code);
+	if (c >= 0)
+		return rules_code_title((enum rules_code)c);
+	if (strcmp(code, "FLAG_LOOKUP") == 0)
+		return "Seen in unscheduled care: flag looked up";
+	return code;
+}
+
+/* ---- a child's events as the rules take them ------------------------------------------------------------ */
+
+/* The kinds the rules read, as the JSON array the store binds (built from rules/, so the two never differ). */
+static void kinds_json(char *out, size_t cap)
+{
+	size_t used = 0;
+	out[used++] = '[';
+	for (int k = 1; k < RULES_KIND_COUNT; k++)
+		used += (size_t)snprintf(out + used, cap - used, "%s\"%s\"", k > 1 ? "," : "",
+					 rules_kind_code((enum rules_kind)k));
+	snprintf(out + used, cap - used, "]");
+}
+#define KINDS_JSON_MAX 1024
+
+struct loaded {
+	struct rules_event ev;
+	int64_t event_id;
+	char id[24];
+	char agency[STORE_CODE_MAX + 1];
+	char outcome[64];
+};
+
+struct evlist {
+	struct loaded *v;
+	size_t n, cap;
+};
+
+static void evlist_free(struct evlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static enum rules_tri tri_of(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_true(v) ? RULES_YES : json_is_false(v) ? RULES_NO : RULES_UNKNOWN;
+}
+
+/* One stored event as a rules_event. The kind-specific fields come from the details object an agency sent
+ * (docs/RULES.md lists them); anything else in it is not read. */
+static int evlist_add(struct evlist *l, const struct store_event *e)
+{
+	int64_t at;
+	if (ts_parse_rfc3339(e->occurred_at, &at) != DATE_OK)
+		return 0; /* the store only holds what intake checked; a bad row is not a reason to stop the rules */
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct loaded *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		l->v = v;
+		l->cap = cap;
+	}
+	struct loaded *x = &l->v[l->n++];
+	memset(x, 0, sizeof *x);
+	x->event_id = e->id;
+	snprintf(x->id, sizeof x->id, "%lld", (long long)e->id);
+	snprintf(x->agency, sizeof x->agency, "%s", e->agency);
+	x->ev.kind = rules_kind_from_code(e->kind);
+	x->ev.has_instant = true;
+	x->ev.instant = at;
+	x->ev.day = ts_utc_date(ts_uk_local(at));
+	x->ev.score = -1;
+	if (e->details && e->details[0] && strcmp(e->details, "{}") != 0) {
+		json_t *d = json_loads(e->details, 0, NULL);
+		if (json_is_object(d)) {
+			x->ev.seen = tri_of(d, "seen");
+			x->ev.seen_alone = tri_of(d, "seen_alone");
+			x->ev.distant = tri_of(d, "distant");
+			x->ev.dcs_approved = tri_of(d, "dcs_approved");
+			x->ev.independent = tri_of(d, "independent");
+			json_t *score = json_object_get(d, "score");
+			if (json_is_integer(score) && json_integer_value(score) >= 0 && json_integer_value(score) <= 24)
+				x->ev.score = (int)json_integer_value(score);
+			json_t *outcome = json_object_get(d, "outcome");
+			if (json_is_string(outcome))
+				snprintf(x->outcome, sizeof x->outcome, "%s", json_string_value(outcome));
+		}
+		json_decref(d);
+	}
+	return 0;
+}
+
+/* Pointers into the list are set once it stops growing (realloc moves it). */
+static void evlist_fix(struct evlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct loaded *x = &l->v[i];
+		x->ev.id = x->id;
+		x->ev.agency = x->agency;
+		x->ev.outcome = x->outcome[0] ? x->outcome : NULL;
+	}
+}
+
+static int loaded_cmp(const void *pa, const void *pb)
+{
+	const struct loaded *a = pa, *b = pb;
+	if (a->ev.instant != b->ev.instant)
+		return a->ev.instant < b->ev.instant ? -1 : 1;
+	return a->event_id < b->event_id ? -1 : a->event_id > b->event_id;
+}
+
+static int collect_event(const struct store_event *e, void *ctx)
+{
+	return evlist_add(ctx, e);
+}
+
+/* ---- writing alerts ------------------------------------------------------------------------------------- */
+
+struct pending {
+	int64_t person_id;
+	enum rules_code code;
+	struct date raised_on, due;
+	bool has_due;
+	size_t nev;
+	int64_t ev[RULES_EVIDENCE_MAX];
+};
+
+/* The owner: the allocated worker, else the allocated team, else the MASH. */
+static int owner_of(store_conn *c, int64_t person_id, struct store_alert *a)
+{
+	struct store_allocation *al = malloc(sizeof *al);
+	bool found = false;
+	if (!al)
+		return STORE_EIO;
+	int rc = store_allocation_get(c, person_id, al, &found);
+	if (rc == STORE_OK && found && al->worker[0]) {
+		snprintf(a->owner_kind, sizeof a->owner_kind, "worker");
+		snprintf(a->owner, sizeof a->owner, "%s", al->worker);
+	} else if (rc == STORE_OK && found) {
+		snprintf(a->owner_kind, sizeof a->owner_kind, "team");
+		snprintf(a->owner, sizeof a->owner, "%s", al->team);
+	} else {
+		snprintf(a->owner_kind, sizeof a->owner_kind, "mash");
+		snprintf(a->owner, sizeof a->owner, "mash");
+	}
+	free(al);
+	return rc;
+}
+
+static int write_alert(store_conn *c, const char *actor, struct store_alert *a, bool *inserted)
+{
+	int64_t id = 0;
+	int rc = owner_of(c, a->person_id, a);
+	if (rc == STORE_OK)
+		rc = store_alert_insert(c, a, &id, inserted);
+	if (rc != STORE_OK || !*inserted)
+		return rc;
+	char object[40];
+	snprintf(object, sizeof object, "alert:%lld", (long long)id);
+	struct store_audit au = {
+		.actor = actor, .action = "alert.raise", .child_id = a->person_id, .object = object, .detail = a->code};
+	return store_audit_append(c, &au);
+}
+
+/* Writes one alert unless the same (rule, evidence, due) was written before. */
+static int write_pending(store_conn *c, const char *actor, const struct pending *p, bool *inserted)
+{
+	struct store_alert *a = calloc(1, sizeof *a);
+	char due[DATE_ISO_LEN + 1] = "";
+	size_t used = 0;
+	if (!a)
+		return STORE_EIO;
+	a->person_id = p->person_id;
+	snprintf(a->code, sizeof a->code, "%s", rules_code_name(p->code));
+	date_format_iso(p->raised_on, a->raised_on);
+	if (p->has_due) {
+		date_format_iso(p->due, due);
+		snprintf(a->due, sizeof a->due, "%s", due);
+	}
+	a->evidence[used++] = '[';
+	for (size_t i = 0; i < p->nev; i++)
+		used += (size_t)snprintf(a->evidence + used, sizeof a->evidence - used, "%s%lld", i ? "," : "",
+					 (long long)p->ev[i]);
+	snprintf(a->evidence + used, sizeof a->evidence - used, "]");
+	/* The same rule on the same evidence with the same due date is the same alert, however often the
+	 * rules run (each intake, each sweep). */
+	snprintf(a->dedup_key, sizeof a->dedup_key, "%s:%s:%s", a->code, a->evidence, due);
+	int rc = write_alert(c, actor, a, inserted);
+	free(a);
+	return rc;
+}
+
+struct gather {
+	int64_t person_id;
+	struct pending *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int gather_alert(const struct rules_alert *ra, void *ctx)
+{
+	struct gather *g = ctx;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		struct pending *v = realloc(g->v, cap * sizeof *v);
+		if (!v) {
+			g->oom = true;
+			return -1;
+		}
+		g->v = v;
+		g->cap = cap;
+	}
+	struct pending *p = &g->v[g->n++];
+	memset(p, 0, sizeof *p);
+	p->person_id = g->person_id;
+	p->code = ra->code;
+	p->raised_on = ra->raised_on;
+	p->has_due = ra->has_due;
+	p->due = ra->due;
+	p->nev = ra->nevidence;
+	for (size_t i = 0; i < ra->nevidence; i++)
+		p->ev[i] = (int64_t)(intptr_t)ra->evidence[i]; /* a pointer until run_rules translates it */
+	return 0;
+}
+
+/* The child's rules over l (sorted) up to today, appended to g. */
+static int run_rules(store_conn *c, const struct alerts_config *cfg, int64_t person_id, struct evlist *l,
+		     struct date today, struct gather *g)
+{
+	struct store_person *p = malloc(sizeof *p);
+	struct rules_child child = {{0, 0, 0}, RULES_UNKNOWN};
+	bool found = false;
+	if (!p)
+		return STORE_EIO;
+	int rc = store_person_get(c, person_id, p, &found);
+	if (rc == STORE_OK && found && p->dob[0])
+		date_parse_iso(p->dob, &child.dob);
+	free(p);
+	if (rc != STORE_OK)
+		return rc;
+
+	/* rules_evaluate wants a plain array of rules_event; loaded keeps one as its first member. */
+	struct rules_event *ev = malloc((l->n ? l->n : 1) * sizeof *ev);
+	if (!ev)
+		return STORE_EIO;
+	for (size_t i = 0; i < l->n; i++)
+		ev[i] = l->v[i].ev;
+	g->person_id = person_id;
+	size_t before = g->n;
+	rc = rules_evaluate(&cfg->rules, &child, ev, l->n, today, gather_alert, g);
+	/* Evidence pointers point into ev: translate them to event ids now, by position. History older than
+	 * the look-back is dropped here. */
+	struct date oldest = clock_add_days(today, -cfg->lookback_days);
+	size_t kept = before;
+	for (size_t i = before; i < g->n; i++) {
+		for (size_t k = 0; k < g->v[i].nev; k++) {
+			const struct rules_event *e = (const struct rules_event *)(intptr_t)g->v[i].ev[k];
+			g->v[i].ev[k] = l->v[e - ev].event_id;
+		}
+		if (date_cmp(g->v[i].raised_on, oldest) >= 0)
+			g->v[kept++] = g->v[i];
+	}
+	g->n = kept;
+	free(ev);
+	if (g->oom)
+		return STORE_EIO;
+	if (rc == RULES_ECAPACITY) /* pathological input: raise what was found, say nothing personal */
+		fprintf(stderr, "safeguard: rules stopped early for child %lld (too many clocks waiting)\n",
+			(long long)person_id);
+	else if (rc)
+		return STORE_EIO;
+	return STORE_OK;
+}
+
+static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_t person_id, struct date today,
+			  const char *actor, int *raised)
+{
+	char kinds[KINDS_JSON_MAX];
+	struct evlist l = {0};
+	struct gather g = {0};
+	int rc;
+
+	kinds_json(kinds, sizeof kinds);
+	if ((rc = store_events_of_kinds(c, person_id, kinds, collect_event, &l)) != STORE_OK ||
+	    (rc = store_housemate_events(c, person_id, "domestic_abuse_incident", collect_event, &l)) != STORE_OK)
+		goto out;
+	qsort(l.v, l.n, sizeof *l.v, loaded_cmp);
+	evlist_fix(&l);
+	if ((rc = run_rules(c, cfg, person_id, &l, today, &g)) != STORE_OK)
+		goto out;
+	for (size_t i = 0; i < g.n && rc == STORE_OK; i++) {
+		bool inserted = false;
+		rc = write_pending(c, actor, &g.v[i], &inserted);
+		*raised += inserted;
+	}
+out:
+	free(g.v);
+	evlist_free(&l);
+	return rc;
+}
+
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_person_id(const struct store_person *p, void *ctx)
+{
+	struct ids *ids = ctx;
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 8;
+		int64_t *v = realloc(ids->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = p->id;
+	return 0;
+}
+
+int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
+		    struct date today, int *raised)
+{
+	int rc = evaluate_child(c, cfg, child_id, today, "rules", raised);
+	if (rc != STORE_OK || strcmp(kind, "domestic_abuse_incident") != 0)
+		return rc;
+	/* Operation Encompass: the incident is every child's at the address. Collected first: evaluating
+	 * runs other statements. */
+	struct ids ids = {0};
+	rc = store_housemates(c, child_id, collect_person_id, &ids);
+	for (size_t i = 0; i < ids.n && rc == STORE_OK; i++)
+		rc = evaluate_child(c, cfg, ids.v[i], today, "rules", raised);
+	free(ids.v);
+	return rc;
+}
+
+/* ---- the daily sweep ------------------------------------------------------------------------------------ */
+
+struct sweep {
+	store_conn *c;
+	const struct alerts_config *cfg;
+	struct date today;
+	int64_t person_id;
+	struct evlist l;
+	struct gather g;
+	struct alerts_sweep_stats *stats;
+	int rc;
+};
+
+static int sweep_flush(struct sweep *s)
+{
+	if (s->person_id == 0)
+		return 0;
+	s->stats->children++;
+	int rc = run_rules(s->c, s->cfg, s->person_id, &s->l, s->today, &s->g);
+	s->l.n = 0;
+	return rc;
+}
+
+static int sweep_event(const struct store_event *e, void *ctx)
+{
+	struct sweep *s = ctx;
+	int rc;
+	if (e->person_id != s->person_id) {
+		evlist_fix(&s->l);
+		if ((rc = sweep_flush(s)) != 0)
+			return rc;
+		s->person_id = e->person_id;
+	}
+	s->stats->events++;
+	return evlist_add(&s->l, e);
+}
+
+static int sweep_read(store_conn *c, void *arg)
+{
+	struct sweep *s = arg;
+	char kinds[KINDS_JSON_MAX];
+	kinds_json(kinds, sizeof kinds);
+	s->c = c;
+	int rc = store_events_of_kinds_all(c, kinds, sweep_event, s);
+	if (rc == STORE_OK) {
+		evlist_fix(&s->l);
+		rc = sweep_flush(s);
+	}
+	return rc;
+}
+
+/* Writes in batches, each its own short transaction, so that intake waits milliseconds, not the sweep. */
+#define SWEEP_BATCH 500
+
+int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, const char *now_utc,
+		 struct alerts_sweep_stats *stats)
+{
+	struct sweep s = {.cfg = cfg, .today = today, .stats = stats};
+	int rc;
+	memset(stats, 0, sizeof *stats);
+
+	/* 1. Read every child's events in one snapshot and run the rules: nothing is locked for writing. */
+	rc = service_in_snapshot(st, sweep_read, &s);
+	evlist_free(&s.l);
+	if (rc != STORE_OK)
+		goto out;
+
+	/* 2. Write what is new. */
+	store_conn *c = store_conn_get(st);
+	if (!c) {
+		rc = STORE_EIO;
+		goto out;
+	}
+	for (size_t i = 0; i < s.g.n && rc == STORE_OK;) {
+		if ((rc = store_begin(c)) != STORE_OK)
+			break;
+		size_t end = i + SWEEP_BATCH < s.g.n ? i + SWEEP_BATCH : s.g.n;
+		for (; i < end && rc == STORE_OK; i++) {
+			bool inserted = false;
+			rc = write_pending(c, "sweep", &s.g.v[i], &inserted);
+			stats->raised += inserted;
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(c);
+		else
+			store_rollback(c);
+	}
+
+	/* 3. Escalate what has waited too long: created before the start of the day that is the setting's
+	 * number of working days after... i.e. created on or before today minus that many working days. */
+	if (rc == STORE_OK && (rc = store_begin(c)) == STORE_OK) {
+		struct date last = clock_add_working_days(cfg->rules.calendar, today, -cfg->escalate_after_working_days);
+		char cutoff[TS_UTC_LEN + 1], day[DATE_ISO_LEN + 1];
+		date_format_iso(clock_add_days(last, 1), day);
+		snprintf(cutoff, sizeof cutoff, "%sT00:00:00Z", day);
+		/* Never escalate what was written after now (a sweep run with a past "today"). */
+		if (now_utc && strcmp(now_utc, cutoff) < 0)
+			snprintf(cutoff, sizeof cutoff, "%s", now_utc);
+		rc = store_alerts_escalate(c, cutoff, &stats->escalated);
+		if (rc == STORE_OK && stats->escalated > 0) {
+			char detail[64];
+			snprintf(detail, sizeof detail, "%lld escalated", (long long)stats->escalated);
+			struct store_audit au = {.actor = "sweep", .action = "alert.escalate", .object = "alerts",
+						 .detail = detail};
+			rc = store_audit_append(c, &au);
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(c);
+		else
+			store_rollback(c);
+	}
+	store_conn_put(st, c);
+out:
+	free(s.g.v);
+	return rc;
+}
+
+/* ---- acting on an alert ---------------------------------------------------------------------------------- */
+
+static int act(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+	       enum alerts_result *res)
+{
+	struct store_alert *a = malloc(sizeof *a);
+	bool found = false, changed = false;
+	int rc;
+	if (!a)
+		return STORE_EIO;
+	*res = ALERTS_NOT_FOUND;
+	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK || !found)
+		goto out;
+	rc = outcome ? store_alert_resolve(c, id, by, outcome, &changed) : store_alert_acknowledge(c, id, by, &changed);
+	if (rc != STORE_OK)
+		goto out;
+	*res = changed ? ALERTS_DONE : ALERTS_WRONG_STATE;
+	if (!changed)
+		goto out;
+	char object[40];
+	snprintf(object, sizeof object, "alert:%lld", (long long)id);
+	/* The outcome is the practitioner's words, possibly about the child: kept on the alert, not in the
+	 * audit detail. */
+	struct store_audit au = {.actor = actor,
+				 .action = outcome ? "alert.resolve" : "alert.acknowledge",
+				 .child_id = a->person_id,
+				 .object = object,
+				 .detail = a->code};
+	rc = store_audit_append(c, &au);
+out:
+	free(a);
+	return rc;
+}
+
+int alerts_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res)
+{
+	return act(c, id, actor, by, NULL, res);
+}
+
+int alerts_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+		   enum alerts_result *res)
+{
+	return act(c, id, actor, by, outcome ? outcome : "", res);
+}
+
+/* ---- reading ---------------------------------------------------------------------------------------------- */
+
+struct list_args {
+	const struct store_alert_query *q;
+	store_alert_fn fn;
+	store_allocation_fn afn;
+	store_awaiting_fn wfn;
+	void *ctx;
+	const char *worker;
+	int limit;
+	int64_t *total;
+	int64_t id;
+	struct store_alert *out;
+	bool *found;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_alerts(c, a->q, a->fn, a->ctx);
+}
+
+int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
+		void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct list_args args = {.q = q, .fn = fn, .ctx = ctx};
+	return service_in_snapshot(st, list_run, &args);
+}
+
+static int caseload_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_caseload(c, a->worker, a->limit, a->afn, a->ctx);
+}
+
+int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
+		    store_allocation_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct list_args args = {.afn = fn, .ctx = ctx, .worker = worker, .limit = limit};
+	return service_in_snapshot(st, caseload_run, &args);
+}
+
+static int mash_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_awaiting_decision(c, a->limit, a->wfn, a->ctx, a->total);
+}
+
+int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
+		      int64_t *total)
+{
+	*total = 0;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct list_args args = {.wfn = fn, .ctx = ctx, .limit = limit, .total = total};
+	return service_in_snapshot(st, mash_run, &args);
+}
+
+static int get_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_alert_get(c, a->id, a->out, a->found);
+}
+
+int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found)
+{
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct list_args args = {.id = id, .out = out, .found = found};
+	return service_in_snapshot(st, get_run, &args);
+}
+
+/* ---- unscheduled-care flags --------------------------------------------------------------------------------- */
+
+static int flag_event(const struct store_event *e, void *ctx)
+{
+	struct alerts_flag *f = ctx;
+	int64_t at;
+	char day[DATE_ISO_LEN + 1];
+	if (ts_parse_rfc3339(e->occurred_at, &at) != DATE_OK)
+		return 0;
+	date_format_iso(ts_utc_date(ts_uk_local(at)), day);
+	if (strcmp(e->kind, "cp_plan_start") == 0) {
+		f->on_cp_plan = true;
+		snprintf(f->cp_start, sizeof f->cp_start, "%s", day);
+		f->cp_end[0] = '\0';
+		f->cp_category[0] = '\0';
+		f->unborn_cp_plan = false;
+		json_t *d = json_loads(e->details, 0, NULL);
+		json_t *cat = json_object_get(d, "category");
+		if (json_is_string(cat))
+			snprintf(f->cp_category, sizeof f->cp_category, "%s", json_string_value(cat));
+		f->unborn_cp_plan = json_is_true(json_object_get(d, "unborn"));
+		json_decref(d);
+	} else if (strcmp(e->kind, "cp_plan_end") == 0) {
+		f->on_cp_plan = f->unborn_cp_plan = false;
+		snprintf(f->cp_end, sizeof f->cp_end, "%s", day);
+	} else if (strcmp(e->kind, "lac_start") == 0) {
+		f->looked_after = true;
+		snprintf(f->lac_start, sizeof f->lac_start, "%s", day);
+		f->lac_end[0] = '\0';
+	} else if (strcmp(e->kind, "lac_end") == 0) {
+		f->looked_after = false;
+		snprintf(f->lac_end, sizeof f->lac_end, "%s", day);
+	}
+	return 0;
+}
+
+int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct alerts_flag *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = store_events_of_kinds(c, child_id, "[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\"]",
+				       flag_event, out);
+	if (rc != STORE_OK)
+		return rc;
+	/* NHS CP-IS: on a plan or looked after, or either within the last 12 months. */
+	char since[DATE_ISO_LEN + 1];
+	date_format_iso(clock_add_months(today, -12), since);
+	if (!out->on_cp_plan && out->cp_end[0] && strcmp(out->cp_end, since) < 0)
+		out->cp_start[0] = out->cp_end[0] = out->cp_category[0] = '\0';
+	if (!out->looked_after && out->lac_end[0] && strcmp(out->lac_end, since) < 0)
+		out->lac_start[0] = out->lac_end[0] = '\0';
+	out->flagged = out->on_cp_plan || out->looked_after || out->cp_start[0] || out->lac_start[0];
+	return STORE_OK;
+}
+
+int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,
+			      struct date today)
+{
+	struct store_flag_access rec = *a;
+	rec.person_id = child_id;
+	int rc = store_flag_access_add(c, &rec);
+	if (rc != STORE_OK)
+		return rc;
+	char object[40];
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	struct store_audit au = {
+		.actor = a->actor, .action = "flags.lookup", .child_id = child_id, .object = object, .detail = a->setting};
+	if ((rc = store_audit_append(c, &au)) != STORE_OK)
+		return rc;
+
+	/* The allocated worker is told (CP-IS notifies the authority of each look-up). One alert per look-up:
+	 * the key carries the instant and who looked. */
+	struct store_alert *al = calloc(1, sizeof *al);
+	bool inserted = false;
+	if (!al)
+		return STORE_EIO;
+	al->person_id = child_id;
+	snprintf(al->code, sizeof al->code, "FLAG_LOOKUP");
+	date_format_iso(today, al->raised_on);
+	snprintf(al->evidence, sizeof al->evidence, "[]");
+	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld:%.100s", (long long)time(NULL), a->actor);
+	rc = write_alert(c, a->actor, al, &inserted);
+	free(al);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * service/alerts.h — the rules run on the store: alerts raised in the intake transaction and by the daily
+ * sweep, each with an owner who must act, acknowledged, resolved with an outcome, escalated when ignored.
+ *
+ * The rules themselves are rules/ (pure); this module loads a child's events through store.h, turns them
+ * into rules_event values (the kind-specific fields come from the event's details object), runs
+ * rules_evaluate up to today and writes each alert it has not written before. Owner: the allocated worker,
+ * else the allocated team, else the MASH. Every state change writes an audit entry in the same
+ * transaction. All functions that write must run inside the caller's write transaction (a txq job).
+ */
+#ifndef SAFEGUARD_SERVICE_ALERTS_H
+#define SAFEGUARD_SERVICE_ALERTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "rules/rules.h"
+#include "store/store.h"
+
+struct alerts_config {
+	struct rules_settings rules;
+	/* An alert not acknowledged within this many working days of being written goes to the team manager.
+	 * Local setting; 1 by default, since most alerts are about a statutory deadline already passed. */
+	int escalate_after_working_days;
+	/* Alerts raised more than this many days before today are history (replay shows them) and are not
+	 * written: the first sweep after loading years of records must not fill inboxes with 2019's deadlines. */
+	int lookback_days;
+};
+
+void alerts_config_default(struct alerts_config *cfg);
+
+/* ---- raising ----------------------------------------------------------------------------------------- */
+
+/* A new event for child_id, in the intake transaction: the child's rules up to today, and for a domestic
+ * abuse incident every housemate's too (the incident is theirs as well: Operation Encompass). *raised
+ * counts the alerts written. */
+int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
+		    struct date today, int *raised);
+
+struct alerts_sweep_stats {
+	int64_t children, events, raised, escalated;
+};
+/* The daily sweep: every child's rules up to today, then escalation. Reads in one snapshot, then writes in
+ * short transactions of its own (so must not run inside one); now_utc ("YYYY-MM-DDTHH:MM:SSZ") bounds the
+ * escalation. */
+int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, const char *now_utc,
+		 struct alerts_sweep_stats *stats);
+
+/* ---- acting on an alert ------------------------------------------------------------------------------- */
+
+enum alerts_result {
+	ALERTS_DONE = 0,
+	ALERTS_NOT_FOUND = 1,
+	ALERTS_WRONG_STATE = 2, /* already acknowledged (for acknowledge) or resolved */
+};
+
+/* actor is the audit's actor ("client:3:social_care", "user:jsmith"); by is the name shown on the alert. */
+int alerts_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res);
+int alerts_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+		   enum alerts_result *res);
+
+/* What an alert's code means, for pages and the API ("Initial child protection conference overdue"); the
+ * code itself when it is not a rules code. */
+const char *alerts_title(const char *code);
+
+/* ---- reading -------------------------------------------------------------------------------------------- */
+
+/* Lists that name children, each gated by a durable audit entry exactly as children_read is (queue it with
+ * children_access_audit: action "alerts.read", "caseload.read" or "mash.read", child_id 0, the filter in
+ * detail); they refuse with CHILDREN_ENOAUDIT otherwise. Each runs in one read snapshot on a pooled
+ * connection. */
+struct children_access;
+int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
+		void *ctx);
+int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
+		    store_allocation_fn fn, void *ctx);
+int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
+		      int64_t *total);
+/* One alert, for its page (audit action "alert.read", child_id the alert's child). */
+int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
+
+/* ---- unscheduled-care flags (as NHS CP-IS) ----------------------------------------------------------- */
+
+struct alerts_flag {
+	bool on_cp_plan, looked_after, unborn_cp_plan;
+	/* Each "" when not applicable: the start of the current plan or care episode, the end of the latest
+	 * one in the last 12 months. */
+	char cp_start[STORE_DAY_LEN + 1], cp_end[STORE_DAY_LEN + 1];
+	char lac_start[STORE_DAY_LEN + 1], lac_end[STORE_DAY_LEN + 1];
+	char cp_category[64];
+	bool flagged; /* any of the above, or either ended within 12 months */
+};
+
+/* The child's flag from its events as of today. */
+int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct alerts_flag *out);
+
+/* A look-up from unscheduled care: recorded (the child's last 25 are shown), audited, and the allocated
+ * worker (else team, else MASH) gets a FLAG_LOOKUP alert. Must run in a write transaction. */
+int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,
+			      struct date today);
+
+#endif

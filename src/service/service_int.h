@@ -1,0 +1,12 @@
+/*
+ * service/service_int.h — what the service modules share and nothing above them uses.
+ */
+#ifndef SAFEGUARD_SERVICE_INT_H
+#define SAFEGUARD_SERVICE_INT_H
+
+#include "store/store.h"
+
+/* Runs fn in one read snapshot on a pooled connection (service/children.c). */
+int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg);
+
+#endif
