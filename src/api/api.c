@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/api_int.h"
 #include "api/intake_json.h"
 #include "core/date.h"
 #include "core/event.h"
@@ -14,7 +15,6 @@
 #include "service/intake.h"
 #include "service/tokens.h"
 
-#define JSON_TYPE "application/json"
 
 /* docs/openapi.json, embedded at build time (scripts/embed.sh). */
 extern const unsigned char api_openapi_json[];
@@ -25,11 +25,15 @@ void api_init(struct api *a, store *st, txq *q)
 	memset(a, 0, sizeof *a);
 	a->st = st;
 	a->q = q;
+	alerts_config_default(&a->alerts);
+	/* Ofcom's numbers for drama: a demonstration area has no real duty team. */
+	a->office_hours_contact = "Children's services front door: 01632 960000 (Monday to Friday, 9am to 5pm)";
+	a->emergency_duty_contact = "Emergency duty team: 01632 960001 (evenings, weekends and bank holidays)";
 }
 
 /* ---- answering ---- */
 
-static void count_status(struct api *a, int status)
+void api_count_status(struct api *a, int status)
 {
 	if (status < 300)
 		atomic_fetch_add(&a->status_2xx, 1);
@@ -40,7 +44,7 @@ static void count_status(struct api *a, int status)
 }
 
 /* Sends a JSON document (stolen reference). */
-static void reply_json(struct api *a, http_request *rq, int status, json_t *doc)
+void api_reply_json(struct api *a, http_request *rq, int status, json_t *doc)
 {
 	char *body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
@@ -48,11 +52,11 @@ static void reply_json(struct api *a, http_request *rq, int status, json_t *doc)
 		status = 500;
 		body = strdup("{\"error\":{\"code\":\"internal\",\"field\":null,\"message\":\"out of memory\"}}");
 	}
-	count_status(a, status);
+	api_count_status(a, status);
 	http_respond(rq, status, JSON_TYPE, body, body ? strlen(body) : 0);
 }
 
-static void reply_error(struct api *a, http_request *rq, const struct api_error *e)
+void api_reply_error(struct api *a, http_request *rq, const struct api_error *e)
 {
 	json_t *err = json_pack("{s:s, s:o, s:s}", "code", e->code, "field",
 				e->field[0] ? json_string(e->field) : json_null(), "message", e->message);
@@ -60,38 +64,33 @@ static void reply_error(struct api *a, http_request *rq, const struct api_error 
 		http_add_header(rq, "WWW-Authenticate", "Bearer realm=\"safeguard\"");
 	if (e->status == 503)
 		http_add_header(rq, "Retry-After", "1");
-	reply_json(a, rq, e->status, json_pack("{s:o}", "error", err));
+	api_reply_json(a, rq, e->status, json_pack("{s:o}", "error", err));
 }
 
-static void reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
+void api_reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
 			 const char *message)
 {
 	struct api_error e;
 	api_error_set(&e, status, code, field, "%s", message);
-	reply_error(a, rq, &e);
+	api_reply_error(a, rq, &e);
 }
 
 /* A store failure, told without its details (they are in the server's log). */
-static void reply_store_failure(struct api *a, http_request *rq, int rc)
+void api_reply_store_failure(struct api *a, http_request *rq, int rc)
 {
 	if (rc == STORE_EBUSY)
-		reply_simple(a, rq, 503, "busy", NULL, "the database is busy: try again");
+		api_reply_simple(a, rq, 503, "busy", NULL, "the database is busy: try again");
 	else
-		reply_simple(a, rq, 500, "storage", NULL, "the record could not be stored or read");
+		api_reply_simple(a, rq, 500, "storage", NULL, "the record could not be stored or read");
 }
 
 /* ---- who is calling ---- */
 
-struct caller {
-	struct store_client client;
-	char actor[64];
-};
-
-static bool authenticate(struct api *a, http_request *rq, struct caller *who)
+bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 {
 	const char *h = http_header(rq, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
-		reply_simple(a, rq, 401, "unauthenticated", "Authorization",
+		api_reply_simple(a, rq, 401, "unauthenticated", "Authorization",
 			     "send the agency's API token as 'Authorization: Bearer TOKEN'");
 		return false;
 	}
@@ -104,18 +103,18 @@ static bool authenticate(struct api *a, http_request *rq, struct caller *who)
 	store_conn_put(a->st, c);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: token lookup failed (store error %d)\n", rc);
-		reply_store_failure(a, rq, rc);
+		api_reply_store_failure(a, rq, rc);
 		return false;
 	}
 	if (!found) {
-		reply_simple(a, rq, 401, "invalid_token", "Authorization", "the API token is not valid or was revoked");
+		api_reply_simple(a, rq, 401, "invalid_token", "Authorization", "the API token is not valid or was revoked");
 		return false;
 	}
 	snprintf(who->actor, sizeof who->actor, "client:%lld:%s", (long long)who->client.id, who->client.agency);
 	return true;
 }
 
-static bool json_content_type(http_request *rq)
+bool api_json_content_type(http_request *rq)
 {
 	const char *ct = http_header(rq, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
@@ -151,15 +150,15 @@ static void intake_done(struct txq_job *job)
 	struct api *a = j->a;
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: intake failed (store error %d)\n", job->rc);
-		reply_store_failure(a, j->rq, job->rc);
+		api_reply_store_failure(a, j->rq, job->rc);
 	} else if (j->res.outcome == INTAKE_CONFLICT) {
-		reply_simple(a, j->rq, 409, "source_ref_conflict", "source_ref",
+		api_reply_simple(a, j->rq, 409, "source_ref_conflict", "source_ref",
 			     "this agency already sent a different record with this source_ref; "
 			     "send a correction as a new record with its own source_ref");
 	} else {
 		bool created = j->res.outcome == INTAKE_CREATED;
 		atomic_fetch_add(created ? &a->events_created : &a->events_replayed, 1);
-		reply_json(a, j->rq, created ? 201 : 200,
+		api_reply_json(a, j->rq, created ? 201 : 200,
 			   json_pack("{s:I, s:I}", "id", (json_int_t)j->res.event_id, "child_id",
 				     (json_int_t)j->res.child_id));
 	}
@@ -175,22 +174,23 @@ static void post_event(struct api *a, http_request *rq)
 	struct api_error err;
 	size_t len;
 	if (!j) {
-		reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	if (!authenticate(a, rq, &j->who))
+	if (!api_authenticate(a, rq, &j->who))
 		goto fail;
-	if (!json_content_type(rq)) {
-		reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
+	if (!api_json_content_type(rq)) {
+		api_reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
 		goto fail;
 	}
 	const char *body = http_body(rq, &len);
 	if (api_intake_parse(body, len, (int64_t)time(NULL), &j->req, &j->root, &j->details, &err) != 0) {
-		reply_error(a, rq, &err);
+		api_reply_error(a, rq, &err);
 		goto fail;
 	}
 	snprintf(j->req.agency, sizeof j->req.agency, "%s", j->who.client.agency);
 	j->req.actor = j->who.actor;
+	j->req.alerts = &a->alerts;
 	j->a = a;
 	j->rq = rq;
 	j->job.run = intake_run;
@@ -329,7 +329,7 @@ static void read_continue(http_request *rq, void *ctx)
 	int rc;
 	if (!j->access.audited) {
 		fprintf(stderr, "safeguard: audit of a read failed (store error %d)\n", j->access.rc);
-		reply_store_failure(a, rq, j->access.rc);
+		api_reply_store_failure(a, rq, j->access.rc);
 		goto out;
 	}
 	j->list = json_array();
@@ -344,12 +344,12 @@ static void read_continue(http_request *rq, void *ctx)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "safeguard: read failed (store error %d)\n", rc);
-		reply_store_failure(a, rq, rc);
+		api_reply_store_failure(a, rq, rc);
 	} else if (!found) {
-		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 	} else if (j->chronology) {
 		json_t *next = j->end.more ? json_string(j->end.cursor) : json_null();
-		reply_json(a, rq, 200,
+		api_reply_json(a, rq, 200,
 			   json_pack("{s:I, s:O, s:o}", "child_id", (json_int_t)j->access.child_id, "events", j->list,
 				     "next_cursor", next));
 	} else {
@@ -361,7 +361,7 @@ static void read_continue(http_request *rq, void *ctx)
 		for (size_t i = 1; i < json_array_size(j->households); i++)
 			json_array_append(previous, json_array_get(j->households, i));
 		json_object_set_new(j->doc, "previous_households", previous);
-		reply_json(a, rq, 200, json_incref(j->doc));
+		api_reply_json(a, rq, 200, json_incref(j->doc));
 	}
 out:
 	read_job_free(j);
@@ -373,13 +373,13 @@ static bool parse_page(struct api *a, http_request *rq, struct read_job *j)
 	const char *limit = http_query(rq, "limit"), *cursor = http_query(rq, "cursor");
 	int64_t n = CHRONOLOGY_PAGE_DEFAULT;
 	if (limit && (!event_parse_id(limit, strlen(limit), &n) || n > CHRONOLOGY_PAGE_MAX)) {
-		reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
+		api_reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
 		return false;
 	}
 	j->page.limit = (int)n;
 	if (cursor) {
 		if (!event_cursor_parse(cursor, j->before_at, &j->page.before_id)) {
-			reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
+			api_reply_simple(a, rq, 400, "invalid_value", "cursor", "cursor must be a next_cursor from an earlier page");
 			return false;
 		}
 		j->page.before_at = j->before_at;
@@ -392,19 +392,19 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 	const char *slash = strchr(rest, '/');
 	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
 	if (slash && strcmp(slash, "/chronology") != 0) {
-		reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 		return;
 	}
 	struct read_job *j = calloc(1, sizeof *j);
 	if (!j) {
-		reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
 	j->chronology = slash != NULL;
-	if (!authenticate(a, rq, &j->who))
+	if (!api_authenticate(a, rq, &j->who))
 		goto fail;
 	if (!event_parse_id(rest, idlen, &j->access.child_id)) {
-		reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 		goto fail;
 	}
 	if (j->chronology && !parse_page(a, rq, j))
@@ -433,9 +433,9 @@ static void healthz(struct api *a, http_request *rq)
 	int rc = c ? store_ping(c) : STORE_EIO;
 	store_conn_put(a->st, c);
 	if (rc == STORE_OK)
-		reply_json(a, rq, 200, json_pack("{s:s}", "status", "ok"));
+		api_reply_json(a, rq, 200, json_pack("{s:s}", "status", "ok"));
 	else
-		reply_json(a, rq, 503, json_pack("{s:s}", "status", "unavailable"));
+		api_reply_json(a, rq, 503, json_pack("{s:s}", "status", "unavailable"));
 }
 
 static void metrics(struct api *a, http_request *rq)
@@ -458,7 +458,7 @@ static void metrics(struct api *a, http_request *rq)
 			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
 			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
 			 (unsigned long long)a->events_replayed, jobs, batches);
-	count_status(a, n < 0 || n >= 1024 ? 500 : 200);
+	api_count_status(a, n < 0 || n >= 1024 ? 500 : 200);
 	if (n < 0 || n >= 1024) {
 		free(body);
 		http_respond(rq, 500, "text/plain", NULL, 0);
@@ -472,7 +472,7 @@ static void metrics(struct api *a, http_request *rq)
 static void method_not_allowed(struct api *a, http_request *rq, const char *allow)
 {
 	http_add_header(rq, "Allow", allow);
-	reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+	api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
 }
 
 void api_handle(http_request *rq, void *ctx)
@@ -497,7 +497,7 @@ void api_handle(http_request *rq, void *ctx)
 			char *doc = malloc(api_openapi_json_len);
 			if (doc)
 				memcpy(doc, api_openapi_json, api_openapi_json_len);
-			count_status(a, doc ? 200 : 500);
+			api_count_status(a, doc ? 200 : 500);
 			http_respond(rq, doc ? 200 : 500, JSON_TYPE, doc, doc ? api_openapi_json_len : 0);
 		} else {
 			method_not_allowed(a, rq, "GET, HEAD");
@@ -507,12 +507,16 @@ void api_handle(http_request *rq, void *ctx)
 			post_event(a, rq);
 		else
 			method_not_allowed(a, rq, "POST");
+	} else if (strncmp(p, "/api/v1/alerts", 14) == 0) {
+		api_alerts(a, rq, p + 14);
+	} else if (strcmp(p, "/api/v1/flags") == 0) {
+		api_flags(a, rq);
 	} else if (strncmp(p, "/api/v1/children/", 17) == 0) {
 		if (get)
 			get_child(a, rq, p + 17);
 		else
 			method_not_allowed(a, rq, "GET, HEAD");
 	} else {
-		reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 	}
 }

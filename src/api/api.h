@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "http/server.h"
+#include "service/alerts.h"
 #include "service/txq.h"
 #include "store/store.h"
 
@@ -18,6 +19,9 @@ struct api {
 	txq *q;
 	atomic_ullong requests, status_2xx, status_4xx, status_5xx;
 	atomic_ullong events_created, events_replayed;
+	struct alerts_config alerts; /* the rules' settings for intake */
+	/* What a clinician looking up a flag is given: the authority's numbers (DOMAIN.md, CP-IS). */
+	const char *office_hours_contact, *emergency_duty_contact;
 };
 
 void api_init(struct api *a, store *st, txq *q);

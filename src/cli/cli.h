@@ -15,6 +15,9 @@ int cmd_token(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_team(int argc, char **argv);
+int cmd_allocate(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

@@ -316,7 +316,7 @@ struct store_flag_access {
 	char at[STORE_TS_LEN + 1];
 	char actor[64];           /* the client or user */
 	char organisation[101];   /* the agency's name */
-	char setting[101];        /* "emergency department", "walk-in centre", ... */
+	char setting[401];        /* "emergency department", "walk-in centre", ... (100 characters) */
 };
 typedef int (*store_flag_access_fn)(const struct store_flag_access *a, void *ctx);
 int store_flag_access_add(store_conn *c, const struct store_flag_access *a);

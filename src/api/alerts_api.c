@@ -1,0 +1,529 @@
+/*
+ * api/alerts_api.c — /api/v1/alerts (the inbox, one alert, acknowledge, resolve) and /api/v1/flags (the
+ * unscheduled-care look-up, as NHS CP-IS). Reads go audit-first, as the children's reads do; changes run
+ * as jobs on the write queue and answer after their commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api_int.h"
+#include "core/event.h"
+#include "core/ident.h"
+#include "core/text.h"
+#include "service/alerts.h"
+#include "service/children.h"
+
+#define ALERTS_LIMIT_DEFAULT 100
+#define ALERTS_LIMIT_MAX 500
+#define OUTCOME_MAX 300 /* characters, as the resolve form */
+#define BY_MAX 64
+#define SETTING_MAX 100
+#define FLAG_ACCESSES_SHOWN 25 /* NHS CP-IS shows the last 25 look-ups */
+
+static struct date today_uk(void)
+{
+	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+static json_t *alert_json(const struct store_alert *al)
+{
+	char today[DATE_ISO_LEN + 1];
+	date_format_iso(today_uk(), today);
+	json_t *evidence = json_loads(al->evidence, 0, NULL);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(al->id));
+	json_object_set_new(o, "child_id", json_integer(al->person_id));
+	json_object_set_new(o, "child_name", json_sprintf("%s %s", al->given_name, al->family_name));
+	json_object_set_new(o, "code", json_string(al->code));
+	json_object_set_new(o, "title", json_string(alerts_title(al->code)));
+	json_object_set_new(o, "raised_on", json_string(al->raised_on));
+	json_object_set_new(o, "due", str_or_null(al->due));
+	json_object_set_new(o, "overdue", json_boolean(al->due[0] && strcmp(al->state, "resolved") != 0 &&
+						       strcmp(al->due, today) < 0));
+	json_object_set_new(o, "evidence", json_is_array(evidence) ? evidence : json_array());
+	if (!json_is_array(evidence))
+		json_decref(evidence);
+	json_object_set_new(o, "owner", json_pack("{s:s, s:s}", "kind", al->owner_kind, "name", al->owner));
+	json_object_set_new(o, "state", json_string(al->state));
+	json_object_set_new(o, "created_at", json_string(al->created_at));
+	json_object_set_new(o, "acknowledged_at", str_or_null(al->acknowledged_at));
+	json_object_set_new(o, "acknowledged_by", str_or_null(al->acknowledged_by));
+	json_object_set_new(o, "resolved_at", str_or_null(al->resolved_at));
+	json_object_set_new(o, "resolved_by", str_or_null(al->resolved_by));
+	json_object_set_new(o, "outcome", str_or_null(al->outcome));
+	json_object_set_new(o, "escalated_at", str_or_null(al->escalated_at));
+	json_object_set_new(o, "escalated_to", str_or_null(al->escalated_to));
+	return o;
+}
+
+/* ---- GET /api/v1/alerts and /api/v1/alerts/{id} ---- */
+
+struct list_job {
+	struct children_access access; /* first: the audit entry gates the read */
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	struct store_alert_query q;
+	char owner[BY_MAX + 1], state[16];
+	int64_t id; /* one alert, or 0 for the list */
+	json_t *list;
+	struct store_alert one;
+};
+
+static void list_job_free(void *arg)
+{
+	struct list_job *j = arg;
+	json_decref(j->list);
+	free(j);
+}
+
+static void list_audited(struct children_access *access)
+{
+	struct list_job *j = (struct list_job *)access;
+	http_resume(j->rq);
+}
+
+static int on_alert(const struct store_alert *al, void *ctx)
+{
+	struct list_job *j = ctx;
+	return json_array_append_new(j->list, alert_json(al)) == 0 ? 0 : STORE_EIO;
+}
+
+static void list_continue(http_request *rq, void *ctx)
+{
+	struct list_job *j = ctx;
+	struct api *a = j->a;
+	bool found = false;
+	int rc;
+	if (!j->access.audited) {
+		fprintf(stderr, "safeguard: audit of an alerts read failed (store error %d)\n", j->access.rc);
+		api_reply_store_failure(a, rq, j->access.rc);
+		goto out;
+	}
+	if (j->id) {
+		rc = alerts_get(a->st, &j->access, j->id, &j->one, &found);
+		if (rc < 0)
+			api_reply_store_failure(a, rq, rc);
+		else if (!found)
+			api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
+		else
+			api_reply_json(a, rq, 200, alert_json(&j->one));
+		goto out;
+	}
+	j->list = json_array();
+	/* One more than asked for: says whether there are more. */
+	int limit = j->q.limit;
+	j->q.limit = limit + 1;
+	rc = alerts_list(a->st, &j->access, &j->q, on_alert, j);
+	if (rc < 0) {
+		api_reply_store_failure(a, rq, rc);
+		goto out;
+	}
+	bool more = json_array_size(j->list) > (size_t)limit;
+	if (more)
+		json_array_remove(j->list, (size_t)limit);
+	api_reply_json(a, rq, 200, json_pack("{s:O, s:b}", "alerts", j->list, "more", more));
+out:
+	list_job_free(j);
+}
+
+static void get_alerts(struct api *a, http_request *rq, int64_t id)
+{
+	struct list_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!api_authenticate(a, rq, &j->who))
+		goto fail;
+	j->id = id;
+	if (!id) {
+		const char *owner = http_query(rq, "owner"), *state = http_query(rq, "state");
+		const char *child = http_query(rq, "child"), *limit = http_query(rq, "limit");
+		int64_t n = ALERTS_LIMIT_DEFAULT;
+		if (limit && (!event_parse_id(limit, strlen(limit), &n) || n > ALERTS_LIMIT_MAX)) {
+			api_reply_simple(a, rq, 400, "invalid_value", "limit", "limit must be a whole number from 1 to 500");
+			goto fail;
+		}
+		if (child && !event_parse_id(child, strlen(child), &j->q.person_id)) {
+			api_reply_simple(a, rq, 400, "invalid_value", "child", "child must be a child's id");
+			goto fail;
+		}
+		if (owner && (strlen(owner) > BY_MAX || text_has_controls(owner, strlen(owner)))) {
+			api_reply_simple(a, rq, 400, "invalid_value", "owner", "owner must be a username or team code");
+			goto fail;
+		}
+		if (!state || strcmp(state, "open") == 0) {
+			j->q.open_or_acknowledged = true;
+		} else if (strcmp(state, "acknowledged") == 0 || strcmp(state, "resolved") == 0) {
+			snprintf(j->state, sizeof j->state, "%s", state);
+			j->q.state = j->state;
+		} else if (strcmp(state, "all") != 0) {
+			api_reply_simple(a, rq, 400, "invalid_value", "state",
+					 "state must be open, acknowledged, resolved or all");
+			goto fail;
+		}
+		snprintf(j->owner, sizeof j->owner, "%s", owner ? owner : "");
+		j->q.owner = j->owner;
+		j->q.limit = (int)n;
+		snprintf(j->access.detail, sizeof j->access.detail, "state %s, owner %s, child %lld",
+			 state ? state : "open", owner && owner[0] ? "set" : "any", (long long)j->q.person_id);
+	}
+	j->a = a;
+	j->rq = rq;
+	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
+	j->access.action = id ? "alert.read" : "alerts.read";
+	j->access.done = list_audited;
+	http_continue_with(rq, list_continue, j, list_job_free);
+	http_suspend(rq);
+	children_access_audit(a->q, &j->access);
+	return;
+fail:
+	free(j);
+}
+
+/* ---- POST /api/v1/alerts/{id}/acknowledge and /resolve ---- */
+
+struct act_job {
+	struct txq_job job;
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	int64_t id;
+	bool resolve;
+	char by[BY_MAX + 1];
+	char *outcome;
+	enum alerts_result res;
+};
+
+static int act_run(store_conn *c, void *arg)
+{
+	struct act_job *j = arg;
+	if (j->resolve)
+		return alerts_resolve(c, j->id, j->who.actor, j->by, j->outcome, &j->res);
+	return alerts_acknowledge(c, j->id, j->who.actor, j->by, &j->res);
+}
+
+static void act_done(struct txq_job *job)
+{
+	struct act_job *j = (struct act_job *)job;
+	struct api *a = j->a;
+	if (job->rc < 0)
+		api_reply_store_failure(a, j->rq, job->rc);
+	else if (j->res == ALERTS_NOT_FOUND)
+		api_reply_simple(a, j->rq, 404, "not_found", "alert_id", "there is no alert with this id");
+	else if (j->res == ALERTS_WRONG_STATE)
+		api_reply_simple(a, j->rq, 409, "wrong_state", "state",
+				 j->resolve ? "the alert is already resolved"
+					    : "the alert is already acknowledged or resolved");
+	else
+		api_reply_json(a, j->rq, 200, json_pack("{s:I, s:s}", "id", (json_int_t)j->id, "state",
+							j->resolve ? "resolved" : "acknowledged"));
+	http_resume(j->rq);
+	free(j->outcome);
+	free(j);
+}
+
+/* A string field of the body: absent or null gives NULL; anything else must be a string of at most max
+ * characters without control characters (new lines allowed in an outcome). */
+static int body_string(struct api *a, http_request *rq, json_t *body, const char *key, size_t max, bool lines,
+		       const char **out)
+{
+	json_t *v = json_object_get(body, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	char msg[120];
+	if (!json_is_string(v)) {
+		snprintf(msg, sizeof msg, "%s must be a string", key);
+		api_reply_simple(a, rq, 400, "wrong_type", key, msg);
+		return -1;
+	}
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	bool controls = false;
+	for (size_t i = 0; i < n; i++)
+		controls |= ((unsigned char)s[i] < 0x20 && !(lines && (s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))) ||
+			    s[i] == 0x7f;
+	if (strlen(s) != n || controls) {
+		snprintf(msg, sizeof msg, "%s contains control characters", key);
+		api_reply_simple(a, rq, 400, "invalid_characters", key, msg);
+		return -1;
+	}
+	if (text_utf8_length(s, n) > max) {
+		snprintf(msg, sizeof msg, "%s is longer than %zu characters", key, max);
+		api_reply_simple(a, rq, 400, "too_long", key, msg);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+static void post_action(struct api *a, http_request *rq, int64_t id, bool resolve)
+{
+	struct act_job *j = calloc(1, sizeof *j);
+	json_t *body = NULL;
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!api_authenticate(a, rq, &j->who))
+		goto fail;
+	size_t len = 0;
+	const char *text = http_body(rq, &len);
+	if (len > 0 || resolve) {
+		if (!api_json_content_type(rq)) {
+			api_reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
+			goto fail;
+		}
+		json_error_t jerr;
+		body = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(body)) {
+			api_reply_simple(a, rq, 400, "invalid_json", NULL, "the body must be a JSON object");
+			goto fail;
+		}
+		const char *key;
+		json_t *v;
+		json_object_foreach(body, key, v)
+		{
+			if (strcmp(key, "by") != 0 && !(resolve && strcmp(key, "outcome") == 0)) {
+				api_reply_simple(a, rq, 400, "unknown_field", NULL, "only by and outcome may be sent");
+				goto fail;
+			}
+		}
+	}
+	const char *by = NULL, *outcome = NULL;
+	if (body && (body_string(a, rq, body, "by", BY_MAX, false, &by) ||
+		     body_string(a, rq, body, "outcome", OUTCOME_MAX, true, &outcome)))
+		goto fail;
+	if (resolve) {
+		if (!outcome || !*outcome) {
+			api_reply_simple(a, rq, 400, "missing_field", "outcome",
+					 "outcome is required: say what was done about the alert");
+			goto fail;
+		}
+		if (!(j->outcome = strdup(outcome))) {
+			api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+			goto fail;
+		}
+	}
+	/* Until people sign in (the access-control issue), "by" is what the calling system says, else the
+	 * client itself; the audit always records the client. */
+	snprintf(j->by, sizeof j->by, "%s", by && *by ? by : j->who.actor);
+	j->a = a;
+	j->rq = rq;
+	j->id = id;
+	j->resolve = resolve;
+	j->job.run = act_run;
+	j->job.arg = j;
+	j->job.done = act_done;
+	json_decref(body);
+	http_suspend(rq);
+	txq_submit(a->q, &j->job);
+	return;
+fail:
+	json_decref(body);
+	free(j->outcome);
+	free(j);
+}
+
+static void method_not_allowed(struct api *a, http_request *rq, const char *allow)
+{
+	http_add_header(rq, "Allow", allow);
+	api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+}
+
+void api_alerts(struct api *a, http_request *rq, const char *rest)
+{
+	const char *m = http_method(rq);
+	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0, post = strcmp(m, "POST") == 0;
+	if (*rest == '\0') {
+		if (get)
+			get_alerts(a, rq, 0);
+		else
+			method_not_allowed(a, rq, "GET, HEAD");
+		return;
+	}
+	if (*rest != '/') {
+		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+		return;
+	}
+	rest++;
+	const char *slash = strchr(rest, '/');
+	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+	int64_t id;
+	if (!event_parse_id(rest, idlen, &id)) {
+		api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
+		return;
+	}
+	if (!slash) {
+		if (get)
+			get_alerts(a, rq, id);
+		else
+			method_not_allowed(a, rq, "GET, HEAD");
+	} else if (strcmp(slash, "/acknowledge") == 0 || strcmp(slash, "/resolve") == 0) {
+		if (post)
+			post_action(a, rq, id, strcmp(slash, "/resolve") == 0);
+		else
+			method_not_allowed(a, rq, "POST");
+	} else {
+		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
+	}
+}
+
+/* ---- GET /api/v1/flags?nhs_number=... ---- */
+
+struct flag_job {
+	struct txq_job job;
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	char nhs[IDENT_NHS_LEN + 1];
+	char setting[sizeof ((struct store_flag_access *)0)->setting];
+	struct date today;
+	bool found;
+	int64_t child_id;
+	struct alerts_flag flag;
+	json_t *accesses;
+};
+
+static int on_access(const struct store_flag_access *f, void *ctx)
+{
+	struct flag_job *j = ctx;
+	return json_array_append_new(j->accesses, json_pack("{s:s, s:s, s:s}", "at", f->at, "organisation",
+							    f->organisation, "setting", f->setting));
+}
+
+/* One job: find the child, read the flag, and, when there is one, record the look-up (the allocated
+ * worker is told) and read the last look-ups, in one transaction. A look-up of a child with no flag is
+ * audited but tells no one: there is nothing for a worker to act on. */
+static int flag_run(store_conn *c, void *arg)
+{
+	struct flag_job *j = arg;
+	int rc = store_person_by_identifier(c, "nhs", j->nhs, &j->child_id);
+	j->found = rc == STORE_OK && j->child_id > 0;
+	if (rc != STORE_OK || !j->found) {
+		struct store_audit au = {.actor = j->who.actor, .action = "flags.lookup", .object = "nhs",
+					 .detail = "no child with this NHS number"};
+		return rc != STORE_OK ? rc : store_audit_append(c, &au);
+	}
+	if ((rc = alerts_flag_of(c, j->child_id, j->today, &j->flag)) != STORE_OK)
+		return rc;
+	if (!j->flag.flagged) {
+		char object[40];
+		snprintf(object, sizeof object, "child:%lld", (long long)j->child_id);
+		struct store_audit au = {.actor = j->who.actor, .action = "flags.lookup", .child_id = j->child_id,
+					 .object = object, .detail = "no flag"};
+		return store_audit_append(c, &au);
+	}
+	struct store_flag_access fa;
+	memset(&fa, 0, sizeof fa);
+	snprintf(fa.actor, sizeof fa.actor, "%s", j->who.actor);
+	const struct agency_kind *ag = NULL;
+	for (size_t i = 0; (ag = agency_builtin_at(i)); i++)
+		if (strcmp(ag->code, j->who.client.agency) == 0)
+			break;
+	snprintf(fa.organisation, sizeof fa.organisation, "%s", ag ? ag->name : j->who.client.agency);
+	snprintf(fa.setting, sizeof fa.setting, "%s", j->setting);
+	if ((rc = alerts_flag_lookup_record(c, j->child_id, &fa, j->today)) != STORE_OK)
+		return rc;
+	return store_flag_accesses(c, j->child_id, FLAG_ACCESSES_SHOWN, on_access, j);
+}
+
+static json_t *episode_json(bool current, const char *start, const char *end)
+{
+	if (!start[0])
+		return json_null();
+	return json_pack("{s:b, s:s, s:o}", "current", current, "start", start, "end", str_or_null(end));
+}
+
+static void flag_done(struct txq_job *job)
+{
+	struct flag_job *j = (struct flag_job *)job;
+	struct api *a = j->a;
+	if (job->rc < 0) {
+		api_reply_store_failure(a, j->rq, job->rc);
+	} else {
+		const struct alerts_flag *f = &j->flag;
+		json_t *doc = json_pack("{s:s, s:b}", "nhs_number", j->nhs, "flagged", f->flagged);
+		if (f->flagged) {
+			json_t *cp = episode_json(f->on_cp_plan, f->cp_start, f->cp_end);
+			if (json_is_object(cp)) {
+				json_object_set_new(cp, "category", str_or_null(f->cp_category));
+				json_object_set_new(cp, "unborn", json_boolean(f->unborn_cp_plan));
+			}
+			json_object_set_new(doc, "child_id", json_integer(j->child_id));
+			json_object_set_new(doc, "child_protection_plan", cp);
+			json_object_set_new(doc, "looked_after", episode_json(f->looked_after, f->lac_start, f->lac_end));
+			json_object_set_new(doc, "contacts", json_pack("{s:s, s:s}", "office_hours", a->office_hours_contact,
+								       "emergency_duty", a->emergency_duty_contact));
+			json_object_set_new(doc, "recent_accesses", json_incref(j->accesses));
+		}
+		api_reply_json(a, j->rq, 200, doc);
+	}
+	http_resume(j->rq);
+	json_decref(j->accesses);
+	free(j);
+}
+
+void api_flags(struct api *a, http_request *rq)
+{
+	const char *m = http_method(rq);
+	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
+		method_not_allowed(a, rq, "GET, HEAD");
+		return;
+	}
+	struct flag_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!api_authenticate(a, rq, &j->who))
+		goto fail;
+	/* The flag is for clinicians in unscheduled care (DOMAIN.md "Flags for unscheduled care"). */
+	if (strcmp(j->who.client.agency, "health") != 0) {
+		api_reply_simple(a, rq, 403, "forbidden", NULL, "flags are looked up by health services only");
+		goto fail;
+	}
+	const char *nhs = http_query(rq, "nhs_number"), *setting = http_query(rq, "setting");
+	if (!nhs || !*nhs) {
+		api_reply_simple(a, rq, 400, "missing_field", "nhs_number", "nhs_number is required");
+		goto fail;
+	}
+	int rc = ident_nhs_check(nhs, j->nhs);
+	if (rc == IDENT_EFORMAT) {
+		api_reply_simple(a, rq, 422, "invalid_format", "nhs_number", "nhs_number must be 10 digits");
+		goto fail;
+	}
+	if (rc == IDENT_ECHECK) {
+		api_reply_simple(a, rq, 422, "check_digit", "nhs_number",
+				 "nhs_number fails its check digit: it is probably mistyped");
+		goto fail;
+	}
+	if (setting && (text_utf8_length(setting, strlen(setting)) > SETTING_MAX ||
+			!text_utf8_valid(setting, strlen(setting)) || text_has_controls(setting, strlen(setting)))) {
+		api_reply_simple(a, rq, 400, "invalid_value", "setting",
+				 "setting must be a short description such as 'emergency department'");
+		goto fail;
+	}
+	snprintf(j->setting, sizeof j->setting, "%s", setting && *setting ? setting : "unscheduled care");
+	j->today = today_uk();
+	j->accesses = json_array();
+	j->a = a;
+	j->rq = rq;
+	j->job.run = flag_run;
+	j->job.arg = j;
+	j->job.done = flag_done;
+	http_suspend(rq);
+	txq_submit(a->q, &j->job);
+	return;
+fail:
+	free(j);
+}

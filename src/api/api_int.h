@@ -1,0 +1,36 @@
+/*
+ * api/api_int.h — what the API's files share (api.c: intake, children, operators; alerts_api.c: alerts and
+ * flags). Nothing outside api/ includes it.
+ */
+#ifndef SAFEGUARD_API_INT_H
+#define SAFEGUARD_API_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+#include "api/intake_json.h"
+
+#define JSON_TYPE "application/json"
+
+struct caller {
+	struct store_client client;
+	char actor[64];
+};
+
+/* Answers 401 itself when the bearer token is missing or not valid. */
+bool api_authenticate(struct api *a, http_request *rq, struct caller *who);
+bool api_json_content_type(http_request *rq);
+
+void api_count_status(struct api *a, int status);
+void api_reply_json(struct api *a, http_request *rq, int status, json_t *doc); /* steals doc */
+void api_reply_error(struct api *a, http_request *rq, const struct api_error *e);
+void api_reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
+		      const char *message);
+void api_reply_store_failure(struct api *a, http_request *rq, int rc);
+
+/* Routes of alerts_api.c. */
+void api_alerts(struct api *a, http_request *rq, const char *rest); /* /api/v1/alerts[/{id}[/action]] */
+void api_flags(struct api *a, http_request *rq);                     /* /api/v1/flags */
+
+#endif

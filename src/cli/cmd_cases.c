@@ -1,0 +1,196 @@
+/* sweep, team, allocate: the daily sweep of the rules, and who holds each child's case. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/event.h"
+#include "service/alerts.h"
+#include "service/cases.h"
+#include "service/txq.h"
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"today", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	int64_t now = (int64_t)time(NULL);
+	struct date today = ts_utc_date(ts_uk_local(now));
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 't':
+			if (date_parse_iso(optarg, &today) != DATE_OK) {
+				fprintf(stderr, "safeguard sweep: --today must be a real date as YYYY-MM-DD\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD]\n\n"
+			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
+			       "alerts not written before, and escalates to the team manager the alerts left\n"
+			       "unacknowledged past the setting. The server runs it every night; --today replays it\n"
+			       "as of another day. Prints what it did.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	struct alerts_config cfg;
+	struct alerts_sweep_stats stats;
+	char now_utc[TS_UTC_LEN + 1];
+	alerts_config_default(&cfg);
+	ts_format_utc(now, now_utc);
+	int rc = alerts_sweep(st, &cfg, today, now_utc, &stats);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard sweep: failed (store error %d); alerts written before the failure stay\n", rc);
+		return 1;
+	}
+	printf("swept %lld children (%lld events): %lld new alerts, %lld escalated\n", (long long)stats.children,
+	       (long long)stats.events, (long long)stats.raised, (long long)stats.escalated);
+	return 0;
+}
+
+/* ---- team add ---- */
+
+static int team_run(store_conn *c, void *arg)
+{
+	return cases_team_upsert(c, "cli", arg);
+}
+
+int cmd_team(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"code", required_argument, NULL, 'c'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"manager", required_argument, NULL, 'm'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *code = NULL, *name = NULL, *manager = "";
+	int c;
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+			goto help;
+		fprintf(stderr, "usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n");
+		return 2;
+	}
+	optind = 1;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': code = optarg; break;
+		case 'n': name = optarg; break;
+		case 'm': manager = optarg; break;
+		case 'h': goto help;
+		default: return 2;
+		}
+	}
+	if (!code || !name || !code[0] || strlen(code) > STORE_CODE_MAX || strlen(name) > 100 ||
+	    strlen(manager) > STORE_USER_MAX) {
+		fprintf(stderr, "safeguard team add: --code (1 to %d characters) and --name (up to 100) are required; "
+				"--manager is up to %d\n", STORE_CODE_MAX, STORE_USER_MAX);
+		return 2;
+	}
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "%s", code);
+	snprintf(t.name, sizeof t.name, "%s", name);
+	snprintf(t.manager, sizeof t.manager, "%s", manager);
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	int rc = txq_exec(st, team_run, &t);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard team add: cannot store the team (store error %d)\n", rc);
+		return 1;
+	}
+	return 0;
+help:
+	printf("usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n\n"
+	       "Creates a team (or renames it and changes its manager). Alerts nobody acknowledges are\n"
+	       "escalated to the manager of the child's team; the team with code 'mash' is the front door.\n");
+	return 0;
+}
+
+/* ---- allocate ---- */
+
+struct alloc_args {
+	struct store_allocation a;
+	enum cases_result res;
+};
+
+static int alloc_run(store_conn *c, void *arg)
+{
+	struct alloc_args *x = arg;
+	return cases_allocate(c, "cli", &x->a, &x->res);
+}
+
+int cmd_allocate(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"child", required_argument, NULL, 'c'},
+					     {"team", required_argument, NULL, 't'},
+					     {"worker", required_argument, NULL, 'w'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *child = NULL, *team = NULL, *worker = "";
+	struct alloc_args x;
+	int c;
+	memset(&x, 0, sizeof x);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': child = optarg; break;
+		case 't': team = optarg; break;
+		case 'w': worker = optarg; break;
+		case 'h':
+			printf("usage: safeguard allocate --db URL --child ID --team CODE [--worker USERNAME]\n\n"
+			       "Allocates a child's case to a team and, optionally, a worker. New alerts about the child\n"
+			       "go to the worker, else the team.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!child || !event_parse_id(child, strlen(child), &x.a.person_id)) {
+		fprintf(stderr, "safeguard allocate: --child must be a child's id (a whole number)\n");
+		return 2;
+	}
+	if (!team || !team[0] || strlen(team) > STORE_CODE_MAX || strlen(worker) > STORE_USER_MAX) {
+		fprintf(stderr, "safeguard allocate: --team CODE is required; --worker is up to %d characters\n",
+			STORE_USER_MAX);
+		return 2;
+	}
+	snprintf(x.a.team, sizeof x.a.team, "%s", team);
+	snprintf(x.a.worker, sizeof x.a.worker, "%s", worker);
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	int rc = txq_exec(st, alloc_run, &x);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard allocate: cannot store the allocation (store error %d)\n", rc);
+		return 1;
+	}
+	if (x.res == CASES_NO_CHILD) {
+		fprintf(stderr, "safeguard allocate: there is no child %s\n", child);
+		return 1;
+	}
+	if (x.res == CASES_NO_TEAM) {
+		fprintf(stderr, "safeguard allocate: there is no team '%.32s' (create it with safeguard team add)\n", team);
+		return 1;
+	}
+	return 0;
+}

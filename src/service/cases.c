@@ -1,0 +1,38 @@
+#include "service/cases.h"
+
+#include <stdio.h>
+
+int cases_team_upsert(store_conn *c, const char *actor, const struct store_team *t)
+{
+	int rc = store_team_upsert(c, t);
+	if (rc != STORE_OK)
+		return rc;
+	char object[48];
+	snprintf(object, sizeof object, "team:%s", t->code);
+	struct store_audit au = {.actor = actor, .action = "team.upsert", .object = object, .detail = ""};
+	return store_audit_append(c, &au);
+}
+
+int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)
+{
+	bool exists = false;
+	int rc = store_person_exists(c, a->person_id, &exists);
+	*res = CASES_NO_CHILD;
+	if (rc != STORE_OK || !exists)
+		return rc;
+	rc = store_allocation_set(c, a);
+	if (rc == STORE_ECONFLICT) { /* the team does not exist (foreign key) */
+		*res = CASES_NO_TEAM;
+		return STORE_OK;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	*res = CASES_DONE;
+	char object[40], detail[120];
+	snprintf(object, sizeof object, "child:%lld", (long long)a->person_id);
+	/* Team code and username: who holds the case is not personal data about the child. */
+	snprintf(detail, sizeof detail, "team %s, worker %s", a->team, a->worker[0] ? a->worker : "(none)");
+	struct store_audit au = {
+		.actor = actor, .action = "allocation.set", .child_id = a->person_id, .object = object, .detail = detail};
+	return store_audit_append(c, &au);
+}

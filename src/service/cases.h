@@ -1,0 +1,23 @@
+/*
+ * service/cases.h — who holds a child's case: teams and allocations. Alerts go to the allocated worker,
+ * else the team, else the MASH (service/alerts.h); escalation goes to the team's manager.
+ *
+ * Until the access-control issue brings users, a worker and a manager are usernames as text. Every change
+ * is audited in the caller's write transaction.
+ */
+#ifndef SAFEGUARD_SERVICE_CASES_H
+#define SAFEGUARD_SERVICE_CASES_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* Creates or renames a team. */
+int cases_team_upsert(store_conn *c, const char *actor, const struct store_team *t);
+
+enum cases_result { CASES_DONE = 0, CASES_NO_CHILD = 1, CASES_NO_TEAM = 2 };
+/* Allocates a child to a team (and a worker, or none). Open alerts owned by the MASH or the previous team
+ * stay where they are: their owner is whoever held the case when they were raised. */
+int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res);
+
+#endif
