@@ -104,8 +104,13 @@ check: all
 demo: all
 	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080
 
-bench: all
+bench: all $(BUILD)/bench/rules_bench
 	@bench/run.sh
+	@bench/rules.sh
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsafeguard.a $(PKG_LIBS)
 
 clean:
 	rm -rf build demo

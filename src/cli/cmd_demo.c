@@ -10,6 +10,7 @@
 
 #include "api/intake_json.h"
 #include "cli/cli.h"
+#include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
 #include "service/txq.h"
@@ -102,6 +103,31 @@ static int demo_tokens_run(store_conn *c, void *arg)
 	return STORE_OK;
 }
 
+/* Who holds the demo cases, so that alerts reach someone: the MASH (the front door) and one locality team,
+ * with every fifth child of the first fifty allocated to its worker. */
+#define DEMO_WORKER "demo.worker"
+static int demo_cases_run(store_conn *c, void *arg)
+{
+	const int64_t *first_child = arg;
+	const struct store_team teams[] = {{"mash", "Multi-Agency Safeguarding Hub", "mash.manager"},
+					   {"north", "Family Support North", "north.manager"}};
+	int rc;
+	for (size_t i = 0; i < sizeof teams / sizeof teams[0]; i++)
+		if ((rc = cases_team_upsert(c, "demo", &teams[i])) != STORE_OK)
+			return rc;
+	for (int64_t id = *first_child; id < *first_child + 50; id += 5) {
+		struct store_allocation a;
+		enum cases_result res;
+		memset(&a, 0, sizeof a);
+		a.person_id = id;
+		snprintf(a.team, sizeof a.team, "north");
+		snprintf(a.worker, sizeof a.worker, DEMO_WORKER);
+		if ((rc = cases_allocate(c, "demo", &a, &res)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 static int seed_run(store_conn *c, void *arg)
 {
 	return tokens_seed_agencies(c);
@@ -121,8 +147,11 @@ static void ready(unsigned port, void *ctx)
 {
 	struct banner *b = ctx;
 	printf("\nsafeguard demo area: open http://127.0.0.1:%u in a browser (Ctrl-C stops it)\n"
-	       "  the pages: find a child, their record and multi-agency chronology, record a concern\n"
-	       "  e.g. http://127.0.0.1:%u/children/%lld\n\n", port, port, (long long)b->child);
+	       "  the pages: find a child, their record and multi-agency chronology, record a concern or a visit\n"
+	       "  e.g. http://127.0.0.1:%u/children/%lld\n"
+	       "  alerts: http://127.0.0.1:%u/alerts, the MASH queue: http://127.0.0.1:%u/mash,\n"
+	       "  a worker's caseload: http://127.0.0.1:%u/caseload?worker=" DEMO_WORKER "\n\n",
+	       port, port, (long long)b->child, port, port, port);
 	printf("For agency systems, the API at http://127.0.0.1:%u/api/v1 (described at /openapi.json)\n\n"
 	       "API tokens, one per agency (new each start; only their hashes are stored):\n", port);
 	for (int i = 0; i < 5; i++)
@@ -146,10 +175,12 @@ int cmd_demo(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"listen", required_argument, NULL, 'l'},
 					     {"families", required_argument, NULL, 'f'},
+					     {"no-serve", no_argument, NULL, 'n'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = "sqlite:demo/safeguard.db", *listen = "127.0.0.1:8080";
 	int families = 200, c, rc = 1;
+	bool serve = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end = NULL;
@@ -157,6 +188,7 @@ int cmd_demo(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'n': serve = false; break;
 		case 'f':
 			v = strtol(optarg, &end, 10);
 			if (!*optarg || *end || v < 1 || v > 100000) {
@@ -166,11 +198,11 @@ int cmd_demo(int argc, char **argv)
 			families = (int)v;
 			break;
 		case 'h':
-			printf("usage: safeguard demo [--db URL] [--listen HOST:PORT] [--families N]\n\n"
+			printf("usage: safeguard demo [--db URL] [--listen HOST:PORT] [--families N] [--no-serve]\n\n"
 			       "Creates a demo area (default sqlite:demo/safeguard.db, %d families of synthetic\n"
 			       "children known to several agencies) through the same intake path as the API, prints an\n"
 			       "API token per agency and serves it (default 127.0.0.1:8080). An existing demo database\n"
-			       "is reused as it is.\n",
+			       "is reused as it is. With --no-serve it loads the area and stops (for benchmarks).\n",
 			       families);
 			return 0;
 		default: return 2;
@@ -210,9 +242,18 @@ int cmd_demo(int argc, char **argv)
 		}
 		fprintf(stderr, "safeguard demo: %llu agency records loaded (%llu refused by validation)\n", l->created,
 			l->rejected);
+		int64_t first = l->first_child ? l->first_child : 1;
+		if (txq_exec(st, demo_cases_run, &first) != STORE_OK) {
+			fprintf(stderr, "safeguard demo: cannot allocate the demo cases\n");
+			goto out;
+		}
 	} else {
 		fprintf(stderr, "safeguard demo: reusing the demo area in %s\n", db);
 		l->first_child = 1;
+	}
+	if (!serve) { /* load only (the benchmarks) */
+		rc = 0;
+		goto out;
 	}
 	if (txq_exec(st, demo_tokens_run, &t) != STORE_OK) {
 		fprintf(stderr, "safeguard demo: cannot create the demo tokens\n");

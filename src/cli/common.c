@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "core/date.h"
+#include "service/alerts.h"
 #include "service/txq.h"
 #include "web/web.h"
 
@@ -40,10 +43,87 @@ fail:
 	return NULL;
 }
 
+/* ---- the nightly sweep ---- */
+
+/* The rules' clocks fall due at midnight whether or not an event arrives: a thread sweeps every child at
+ * 01:00 England time (after midnight, before anyone starts work) and escalates what was ignored. It waits on
+ * a condition variable, so stopping the server wakes it at once. */
+#define SWEEP_LOCAL_SECONDS (60 * 60)
+
+struct sweeper {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop, started;
+	store *st;
+	const struct alerts_config *cfg;
+};
+
+static int64_t next_sweep(int64_t now)
+{
+	int64_t local = ts_uk_local(now);
+	int64_t target = local - (local % 86400) + SWEEP_LOCAL_SECONDS;
+	if (target <= local)
+		target += 86400;
+	return now + (target - local);
+}
+
+static void *sweeper_main(void *arg)
+{
+	struct sweeper *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		struct timespec when = {.tv_sec = (time_t)next_sweep((int64_t)time(NULL))};
+		while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &when) != ETIMEDOUT)
+			;
+		if (s->stop)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		int64_t now = (int64_t)time(NULL);
+		char now_utc[TS_UTC_LEN + 1];
+		struct alerts_sweep_stats stats;
+		ts_format_utc(now, now_utc);
+		int rc = alerts_sweep(s->st, s->cfg, ts_utc_date(ts_uk_local(now)), now_utc, &stats);
+		if (rc != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly sweep failed (store error %d)\n", rc);
+		else
+			fprintf(stderr, "safeguard: nightly sweep: %lld children, %lld new alerts, %lld escalated\n",
+				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static void sweeper_start(struct sweeper *s, store *st, const struct alerts_config *cfg)
+{
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->st = st;
+	s->cfg = cfg;
+	s->started = pthread_create(&s->thread, NULL, sweeper_main, s) == 0;
+	if (!s->started)
+		fprintf(stderr, "safeguard: cannot start the nightly sweep; run safeguard sweep from cron instead\n");
+}
+
+static void sweeper_stop(struct sweeper *s)
+{
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+}
+
 /* The application: the API for machines, the pages for people. */
 struct app {
 	struct api api;
 	struct web web;
+	struct sweeper sweeper;
 };
 
 static void route(http_request *rq, void *ctx)
@@ -100,11 +180,13 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 	const char *colon = strrchr(listen, ':');
 	printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, http_port(srv));
 	fflush(stdout);
+	sweeper_start(&app->sweeper, st, &app->api.alerts);
 	if (ready)
 		ready(http_port(srv), ctx);
 	while (sigwait(&stop, &sig) != 0 && errno == EINTR)
 		;
 	fprintf(stderr, "safeguard: stopping (signal %d)\n", sig);
+	sweeper_stop(&app->sweeper);
 	/* Finish every job already taken (their connections are resumed and answered), then close; a request
 	 * arriving meanwhile is answered 503 by the stopped queue, which outlives the server. */
 	txq_stop(q);

@@ -363,10 +363,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
 			 "ORDER BY p.id",
-	[S_HOUSEMATE_EVENTS] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, "
-			       "'', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN ("
-			       "SELECT b.person_id FROM household_member a JOIN household_member b "
-			       "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
+	/* From the person's households outwards (CROSS JOIN fixes the order): starting from the kind would read
+	 * every incident in the area. */
+	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			       "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
+			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
+			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
 			       "ORDER BY e.occurred_at, e.id",
 	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "
 			   "created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, " NOW_SQL ") "
