@@ -24,10 +24,19 @@ int cmd_allocate(int argc, char **argv);
 store *cli_open_store(const char *url, bool migrate);
 
 /* Serves the API (and, with demo_pages, the pages, to loopback only) on listen until SIGINT or SIGTERM.
- * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. Returns the
- * process exit code. */
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages,
+ * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
+ * with alerts (the defaults when NULL; it must outlive the call). Returns the process exit code. */
+struct alerts_config;
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
+
+/* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, and "closures" (local
+ * closure days) into closures[0..max) with cal pointing at them. Prints FILE: reason and returns -1 on an
+ * unknown key, a wrong type or a value out of range. */
+#include "rules/rules.h"
+#define CLI_CLOSURES_MAX 366
+int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
+		      struct date *closures, size_t max);
 
 /* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
  * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any

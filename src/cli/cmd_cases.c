@@ -15,9 +15,10 @@ int cmd_sweep(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"today", required_argument, NULL, 't'},
+					     {"settings", required_argument, NULL, 's'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *db = NULL, *settings = NULL;
 	int64_t now = (int64_t)time(NULL);
 	struct date today = ts_utc_date(ts_uk_local(now));
 	int c;
@@ -25,6 +26,7 @@ int cmd_sweep(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 's': settings = optarg; break;
 		case 't':
 			if (date_parse_iso(optarg, &today) != DATE_OK) {
 				fprintf(stderr, "safeguard sweep: --today must be a real date as YYYY-MM-DD\n");
@@ -32,7 +34,7 @@ int cmd_sweep(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD]\n\n"
+			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n\n"
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
 			       "unacknowledged past the setting. The server runs it every night; --today replays it\n"
@@ -41,13 +43,19 @@ int cmd_sweep(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	static struct date closures[CLI_CLOSURES_MAX];
+	struct clock_calendar cal = {0};
+	struct alerts_config cfg;
+	alerts_config_default(&cfg);
+	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX) != 0)
+		return 1;
+	if (cal.nclosures)
+		cfg.rules.calendar = &cal;
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	struct alerts_config cfg;
 	struct alerts_sweep_stats stats;
 	char now_utc[TS_UTC_LEN + 1];
-	alerts_config_default(&cfg);
 	ts_format_utc(now, now_utc);
 	int rc = alerts_sweep(st, &cfg, today, now_utc, &stats);
 	store_close(st);

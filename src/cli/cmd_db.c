@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/alerts.h"
 #include "service/tokens.h"
 #include "service/txq.h"
 
@@ -24,9 +25,10 @@ int cmd_serve(int argc, char **argv)
 					     {"listen", required_argument, NULL, 'l'},
 					     {"threads", required_argument, NULL, 't'},
 					     {"demo-pages", no_argument, NULL, 'p'},
+					     {"settings", required_argument, NULL, 's'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080";
+	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL;
 	unsigned threads = 0;
 	bool pages = false;
 	int c;
@@ -36,6 +38,7 @@ int cmd_serve(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'p': pages = true; break;
+		case 's': settings = optarg; break;
 		case 't':
 			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
 				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
@@ -43,22 +46,32 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--demo-pages]\n\n"
+			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--demo-pages]\n"
+			       "                       [--settings SETTINGS.json]\n\n"
 			       "Serves the JSON API (/api/v1), /healthz and /metrics until SIGINT or SIGTERM.\n"
 			       "  --demo-pages        also serve the practitioners' pages, to this computer only\n"
 			       "                      (there is no sign-in yet: for demonstration areas only)\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
+			       "  --settings FILE     the rules' local settings and closure days (docs/RULES.md)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n");
 			return 0;
 		default: return 2;
 		}
 	}
+	static struct date closures[CLI_CLOSURES_MAX];
+	static struct clock_calendar cal;
+	struct alerts_config cfg;
+	alerts_config_default(&cfg);
+	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX) != 0)
+		return 1;
+	if (cal.nclosures)
+		cfg.rules.calendar = &cal;
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	int rc = cli_serve(st, listen, threads, pages, NULL, NULL);
+	int rc = cli_serve(st, listen, threads, pages, &cfg, NULL, NULL);
 	store_close(st);
 	return rc;
 }

@@ -260,7 +260,7 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	struct banner b = {&t, l->first_child ? l->first_child : 1};
-	rc = cli_serve(st, listen, 0, true, ready, &b);
+	rc = cli_serve(st, listen, 0, true, NULL, ready, &b);
 out:
 	if (l)
 		flush_batch(l);

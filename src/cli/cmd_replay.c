@@ -16,7 +16,7 @@
 #include "io/chronology.h"
 #include "rules/rules.h"
 
-#define CLOSURES_MAX 366
+#define CLOSURES_MAX CLI_CLOSURES_MAX
 
 struct person {
 	struct chron_person p;
@@ -78,60 +78,6 @@ static void usage(FILE *f)
 		   "Replays a chronology through the safeguarding rules and writes every alert they would have\n"
 		   "raised up to and including --until, one JSON object per line. The formats, the rules and the\n"
 		   "settings are described in docs/RULES.md.\n");
-}
-
-/* ---- Settings ------------------------------------------------------------------------------------- */
-
-static int load_settings(struct replay *r, const char *path)
-{
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	int rc = -1;
-	if (!doc) {
-		fprintf(stderr, "%s:%d:%d: not valid JSON: %s\n", path, jerr.line, jerr.column, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(doc)) {
-		fprintf(stderr, "%s:1:1: settings must be a JSON object\n", path);
-		goto out;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(doc, key, v)
-	{
-		if (strcmp(key, "closures") == 0) {
-			size_t i;
-			json_t *d;
-			if (!json_is_array(v) || json_array_size(v) > CLOSURES_MAX) {
-				fprintf(stderr, "%s: closures must be a list of at most %d dates\n", path, CLOSURES_MAX);
-				goto out;
-			}
-			json_array_foreach(v, i, d)
-			{
-				if (!json_is_string(d) || date_parse_iso(json_string_value(d), &r->closures[i]) != 0) {
-					fprintf(stderr, "%s: closures[%zu] must be a date (YYYY-MM-DD)\n", path, i);
-					goto out;
-				}
-			}
-			r->cal.nclosures = json_array_size(v);
-			continue;
-		}
-		int *slot = rules_setting_find(&r->settings, key);
-		if (!slot) {
-			fprintf(stderr, "%s: \"%.60s\" is not a setting (see docs/RULES.md \"Settings\")\n", path, key);
-			goto out;
-		}
-		/* Bounded so that date arithmetic stays far inside 0001-9999 and windows fit the rules' memory. */
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660) {
-			fprintf(stderr, "%s: %s must be a whole number from 0 to 3660\n", path, key);
-			goto out;
-		}
-		*slot = (int)json_integer_value(v);
-	}
-	rc = 0;
-out:
-	json_decref(doc);
-	return rc;
 }
 
 /* ---- Input ---------------------------------------------------------------------------------------- */
@@ -411,7 +357,7 @@ int cmd_replay(int argc, char **argv)
 	r.households = json_object();
 	if (!r.person_index || !r.event_ids || !r.households)
 		goto out;
-	if (settings_path && load_settings(&r, settings_path) != 0)
+	if (settings_path && cli_load_settings(settings_path, &r.settings, &r.cal, r.closures, CLOSURES_MAX) != 0)
 		goto out;
 	if (read_input(&r) != 0)
 		goto out;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -137,8 +138,8 @@ static void route(http_request *rq, void *ctx)
 		web_handle(rq, &app->web);
 }
 
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, void (*ready)(unsigned port, void *ctx),
-	      void *ctx)
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
+	      void (*ready)(unsigned port, void *ctx), void *ctx)
 {
 	struct app *app = calloc(1, sizeof *app);
 	txq *q = NULL;
@@ -161,6 +162,8 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 		return 1;
 	}
 	api_init(&app->api, st, q);
+	if (alerts)
+		app->api.alerts = *alerts;
 	if (web_init(&app->web, st, q, demo_pages, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
@@ -195,6 +198,60 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 	web_free(&app->web);
 	free(app);
 	return 0;
+}
+
+int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
+		      struct date *closures, size_t max)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	int rc = -1;
+	if (!doc) {
+		fprintf(stderr, "%s:%d:%d: not valid JSON: %s\n", path, jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(doc)) {
+		fprintf(stderr, "%s:1:1: settings must be a JSON object\n", path);
+		goto out;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(doc, key, v)
+	{
+		if (strcmp(key, "closures") == 0) {
+			size_t i;
+			json_t *d;
+			if (!json_is_array(v) || json_array_size(v) > max) {
+				fprintf(stderr, "%s: closures must be a list of at most %zu dates\n", path, max);
+				goto out;
+			}
+			json_array_foreach(v, i, d)
+			{
+				if (!json_is_string(d) || date_parse_iso(json_string_value(d), &closures[i]) != 0) {
+					fprintf(stderr, "%s: closures[%zu] must be a date (YYYY-MM-DD)\n", path, i);
+					goto out;
+				}
+			}
+			cal->closures = closures;
+			cal->nclosures = json_array_size(v);
+			continue;
+		}
+		int *slot = rules_setting_find(settings, key);
+		if (!slot) {
+			fprintf(stderr, "%s: \"%.60s\" is not a setting (see docs/RULES.md \"Settings\")\n", path, key);
+			goto out;
+		}
+		/* Bounded so that date arithmetic stays far inside 0001-9999 and windows fit the rules' memory. */
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660) {
+			fprintf(stderr, "%s: %s must be a whole number from 0 to 3660\n", path, key);
+			goto out;
+		}
+		*slot = (int)json_integer_value(v);
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	return rc;
 }
 
 int cli_tmp_open(struct cli_tmp *t, const char *path)

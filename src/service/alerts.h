@@ -33,7 +33,8 @@ void alerts_config_default(struct alerts_config *cfg);
 /* ---- raising ----------------------------------------------------------------------------------------- */
 
 /* A new event for child_id, in the intake transaction: the child's rules up to today, and for a domestic
- * abuse incident every housemate's too (the incident is theirs as well: Operation Encompass). *raised
+ * abuse incident every housemate's too (the incident is theirs as well: Operation Encompass). An event of
+ * a kind no rule reads (rules_kind_from_code gives RULES_OTHER) changes nothing and is skipped. *raised
  * counts the alerts written. */
 int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
 		    struct date today, int *raised);
