@@ -30,13 +30,14 @@ struct alerts_config;
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
 
-/* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, and "closures" (local
- * closure days) into closures[0..max) with cal pointing at them. Prints FILE: reason and returns -1 on an
- * unknown key, a wrong type or a value out of range. */
+/* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
+ * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the
+ * server and the sweep), "escalate_after_working_days". Prints FILE: reason and returns -1 on an unknown
+ * key, a wrong type or a value out of range. */
 #include "rules/rules.h"
 #define CLI_CLOSURES_MAX 366
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
-		      struct date *closures, size_t max);
+		      struct date *closures, size_t max, int *escalate_after);
 
 /* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
  * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any

@@ -47,7 +47,8 @@ int cmd_sweep(int argc, char **argv)
 	struct clock_calendar cal = {0};
 	struct alerts_config cfg;
 	alerts_config_default(&cfg);
-	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX) != 0)
+	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX,
+					  &cfg.escalate_after_working_days) != 0)
 		return 1;
 	if (cal.nclosures)
 		cfg.rules.calendar = &cal;

@@ -64,7 +64,8 @@ int cmd_serve(int argc, char **argv)
 	static struct clock_calendar cal;
 	struct alerts_config cfg;
 	alerts_config_default(&cfg);
-	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX) != 0)
+	if (settings && cli_load_settings(settings, &cfg.rules, &cal, closures, CLI_CLOSURES_MAX,
+					  &cfg.escalate_after_working_days) != 0)
 		return 1;
 	if (cal.nclosures)
 		cfg.rules.calendar = &cal;

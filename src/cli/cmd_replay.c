@@ -357,7 +357,8 @@ int cmd_replay(int argc, char **argv)
 	r.households = json_object();
 	if (!r.person_index || !r.event_ids || !r.households)
 		goto out;
-	if (settings_path && cli_load_settings(settings_path, &r.settings, &r.cal, r.closures, CLOSURES_MAX) != 0)
+	if (settings_path &&
+	    cli_load_settings(settings_path, &r.settings, &r.cal, r.closures, CLOSURES_MAX, NULL) != 0)
 		goto out;
 	if (read_input(&r) != 0)
 		goto out;

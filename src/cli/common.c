@@ -201,7 +201,7 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 }
 
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
-		      struct date *closures, size_t max)
+		      struct date *closures, size_t max, int *escalate_after)
 {
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -237,6 +237,8 @@ int cli_load_settings(const char *path, struct rules_settings *settings, struct 
 			continue;
 		}
 		int *slot = rules_setting_find(settings, key);
+		if (!slot && escalate_after && strcmp(key, "escalate_after_working_days") == 0)
+			slot = escalate_after;
 		if (!slot) {
 			fprintf(stderr, "%s: \"%.60s\" is not a setting (see docs/RULES.md \"Settings\")\n", path, key);
 			goto out;
