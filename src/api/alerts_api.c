@@ -176,6 +176,22 @@ static void get_alerts(struct api *a, http_request *rq, int64_t id)
 		snprintf(j->access.detail, sizeof j->access.detail, "state %s, owner %s, child %lld",
 			 state ? state : "open", owner && owner[0] ? "set" : "any", (long long)j->q.person_id);
 	}
+	if (id) {
+		/* The entry names the child the alert is about (looked up first: the audit goes before the read). An
+		 * id that holds no alert is audited as an attempt on no child. */
+		struct store_alert *al = malloc(sizeof *al);
+		bool found = false;
+		store_conn *c = al ? store_conn_get(a->st) : NULL;
+		int rc = c ? store_alert_get(c, id, al, &found) : STORE_EIO;
+		store_conn_put(a->st, c);
+		j->access.child_id = rc == STORE_OK && found ? al->person_id : 0;
+		free(al);
+		if (rc != STORE_OK) {
+			api_reply_store_failure(a, rq, rc);
+			goto fail;
+		}
+		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s", (long long)id, found ? "" : " (none)");
+	}
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
@@ -294,7 +310,16 @@ static void post_action(struct api *a, http_request *rq, int64_t id, bool resolv
 		json_object_foreach(body, key, v)
 		{
 			if (strcmp(key, "by") != 0 && !(resolve && strcmp(key, "outcome") == 0)) {
-				api_reply_simple(a, rq, 400, "unknown_field", NULL, "only by and outcome may be sent");
+				/* The key is the client's text: name it, bounded and printable, as intake does. */
+				char shown[33];
+				size_t k;
+				for (k = 0; key[k] && k < sizeof shown - 1; k++)
+					shown[k] = (key[k] >= 0x20 && key[k] < 0x7f) ? key[k] : '?';
+				shown[k] = '\0';
+				struct api_error e;
+				api_error_set(&e, 400, "unknown_field", shown, "%s is not a field of this request (%s)", shown,
+					      resolve ? "send outcome and by" : "send by, or nothing");
+				api_reply_error(a, rq, &e);
 				goto fail;
 			}
 		}
@@ -304,7 +329,7 @@ static void post_action(struct api *a, http_request *rq, int64_t id, bool resolv
 		     body_string(a, rq, body, "outcome", OUTCOME_MAX, true, &outcome)))
 		goto fail;
 	if (resolve) {
-		if (!outcome || !*outcome) {
+		if (!outcome || !outcome[strspn(outcome, " \t\r\n")]) {
 			api_reply_simple(a, rq, 400, "missing_field", "outcome",
 					 "outcome is required: say what was done about the alert");
 			goto fail;

@@ -450,13 +450,16 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 			store_rollback(c);
 	}
 
-	/* 3. Escalate what has waited too long: created before the start of the day that is the setting's
-	 * number of working days after... i.e. created on or before today minus that many working days. */
+	/* 3. Escalate what has waited too long: an alert written on day D has the rest of D and then the
+	 * setting's number of whole working days; a sweep on a later day escalates it. So with 1, one written
+	 * on Monday (at any hour) escalates at Wednesday's sweep. Days are England's: the cutoff is the UK
+	 * midnight that starts the day after the last day that may escalate. */
 	if (rc == STORE_OK && (rc = store_begin(c)) == STORE_OK) {
-		struct date last = clock_add_working_days(cfg->rules.calendar, today, -cfg->escalate_after_working_days);
-		char cutoff[TS_UTC_LEN + 1], day[DATE_ISO_LEN + 1];
-		date_format_iso(clock_add_days(last, 1), day);
-		snprintf(cutoff, sizeof cutoff, "%sT00:00:00Z", day);
+		struct date last = clock_add_working_days(cfg->rules.calendar, today, -(cfg->escalate_after_working_days + 1));
+		int64_t midnight = date_to_days(clock_add_days(last, 1)) * 86400;
+		midnight -= ts_uk_local(midnight) - midnight; /* BST: UK midnight is 23:00 UTC the day before */
+		char cutoff[TS_UTC_LEN + 1];
+		ts_format_utc(midnight, cutoff);
 		/* Never escalate what was written after now (a sweep run with a past "today"). */
 		if (now_utc && strcmp(now_utc, cutoff) < 0)
 			snprintf(cutoff, sizeof cutoff, "%s", now_utc);
@@ -660,7 +663,8 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 {
 	struct store_flag_access rec = *a;
 	rec.person_id = child_id;
-	int rc = store_flag_access_add(c, &rec);
+	int64_t access_id = 0;
+	int rc = store_flag_access_add(c, &rec, &access_id);
 	if (rc != STORE_OK)
 		return rc;
 	char object[40];
@@ -670,8 +674,8 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	if ((rc = store_audit_append(c, &au)) != STORE_OK)
 		return rc;
 
-	/* The allocated worker is told (CP-IS notifies the authority of each look-up). One alert per look-up:
-	 * the key carries the instant and who looked. */
+	/* The allocated worker is told (CP-IS notifies the authority of each look-up): one alert per look-up,
+	 * keyed by the look-up's own row. */
 	struct store_alert *al = calloc(1, sizeof *al);
 	bool inserted = false;
 	if (!al)
@@ -680,7 +684,7 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	snprintf(al->code, sizeof al->code, "FLAG_LOOKUP");
 	date_format_iso(today, al->raised_on);
 	snprintf(al->evidence, sizeof al->evidence, "[]");
-	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld:%.100s", (long long)time(NULL), a->actor);
+	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld", (long long)access_id);
 	rc = write_alert(c, a->actor, al, &inserted);
 	free(al);
 	return rc;

@@ -20,8 +20,9 @@
 
 struct alerts_config {
 	struct rules_settings rules;
-	/* An alert not acknowledged within this many working days of being written goes to the team manager.
-	 * Local setting; 1 by default, since most alerts are about a statutory deadline already passed. */
+	/* An alert still unacknowledged after the day it was written and this many whole working days more goes
+	 * to the team manager at the next sweep (written Monday, escalated Wednesday 01:00 with 1). Local
+	 * setting; 1 by default, since most alerts are about a statutory deadline already passed. */
 	int escalate_after_working_days;
 	/* Alerts raised more than this many days before today are history (replay shows them) and are not
 	 * written: the first sweep after loading years of records must not fill inboxes with 2019's deadlines. */

@@ -1552,7 +1552,7 @@ static int sq_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, 
 	return rc;
 }
 
-static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a)
+static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_FLAG_ADD);
 	if (!s)
@@ -1561,7 +1561,9 @@ static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a)
 	text(s, 2, a->actor);
 	text(s, 3, a->organisation);
 	text(s, 4, a->setting);
-	return run(s);
+	int rc = run(s);
+	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	return rc;
 }
 
 struct flag_walk {

@@ -308,9 +308,9 @@ int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void
 	return c->ops->awaiting_decision(c, limit, fn, ctx, total);
 }
 
-int store_flag_access_add(store_conn *c, const struct store_flag_access *a)
+int store_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
 {
-	return c->ops->flag_access_add(c, a);
+	return c->ops->flag_access_add(c, a, id);
 }
 
 int store_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx)

@@ -319,7 +319,7 @@ struct store_flag_access {
 	char setting[401];        /* "emergency department", "walk-in centre", ... (100 characters) */
 };
 typedef int (*store_flag_access_fn)(const struct store_flag_access *a, void *ctx);
-int store_flag_access_add(store_conn *c, const struct store_flag_access *a);
+int store_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id);
 /* The newest first. */
 int store_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 

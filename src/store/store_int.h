@@ -77,7 +77,7 @@ struct store_ops {
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
 	int (*caseload)(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
 	int (*awaiting_decision)(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
-	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a);
+	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 };
 
