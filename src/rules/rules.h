@@ -150,7 +150,8 @@ struct rules_alert {
 typedef int (*rules_emit_fn)(const struct rules_alert *a, void *ctx);
 
 /* Replays ev[0..n) for one child and emits every alert raised on a day up to and including until, in the
- * order they are raised (by day; within a day, in rule order). Events after until are not read. */
+ * order they are raised: by day; within a day, the overdue alerts first (by due date, then rule order),
+ * then those the day's events trigger, in event order. Events after until are not read. */
 int rules_evaluate(const struct rules_settings *s, const struct rules_child *child,
 		   const struct rules_event *ev, size_t n, struct date until, rules_emit_fn emit, void *ctx);
 

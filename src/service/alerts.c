@@ -375,11 +375,14 @@ struct sweep {
 	int rc;
 };
 
+/* One child's events are all read (the store's stream includes the incidents at their addresses, as
+ * intake gives them): evaluate. */
 static int sweep_flush(struct sweep *s)
 {
 	if (s->person_id == 0)
 		return 0;
 	s->stats->children++;
+	evlist_fix(&s->l);
 	int rc = run_rules(s->c, s->cfg, s->person_id, &s->l, s->today, &s->g);
 	s->l.n = 0;
 	return rc;
@@ -390,7 +393,6 @@ static int sweep_event(const struct store_event *e, void *ctx)
 	struct sweep *s = ctx;
 	int rc;
 	if (e->person_id != s->person_id) {
-		evlist_fix(&s->l);
 		if ((rc = sweep_flush(s)) != 0)
 			return rc;
 		s->person_id = e->person_id;
@@ -406,10 +408,8 @@ static int sweep_read(store_conn *c, void *arg)
 	kinds_json(kinds, sizeof kinds);
 	s->c = c;
 	int rc = store_events_of_kinds_all(c, kinds, sweep_event, s);
-	if (rc == STORE_OK) {
-		evlist_fix(&s->l);
+	if (rc == STORE_OK)
 		rc = sweep_flush(s);
-	}
 	return rc;
 }
 
@@ -452,11 +452,12 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 
 	/* 3. Escalate what has waited too long: an alert written on day D has the rest of D and then the
 	 * setting's number of whole working days; a sweep on a later day escalates it. So with 1, one written
-	 * on Monday (at any hour) escalates at Wednesday's sweep. Days are England's: the cutoff is the UK
-	 * midnight that starts the day after the last day that may escalate. */
+	 * on Monday (at any hour) escalates at Wednesday's sweep, one written on Saturday at Tuesday's. The
+	 * cutoff is the UK midnight that starts the Nth working day before today: what was written before it
+	 * has had N whole working days since. */
 	if (rc == STORE_OK && (rc = store_begin(c)) == STORE_OK) {
-		struct date last = clock_add_working_days(cfg->rules.calendar, today, -(cfg->escalate_after_working_days + 1));
-		int64_t midnight = date_to_days(clock_add_days(last, 1)) * 86400;
+		struct date since = clock_add_working_days(cfg->rules.calendar, today, -cfg->escalate_after_working_days);
+		int64_t midnight = date_to_days(since) * 86400;
 		midnight -= ts_uk_local(midnight) - midnight; /* BST: UK midnight is 23:00 UTC the day before */
 		char cutoff[TS_UTC_LEN + 1];
 		ts_format_utc(midnight, cutoff);

@@ -356,9 +356,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at, id",
-	[S_EVENTS_KINDS_ALL] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
-			       "FROM event WHERE kind IN (SELECT value FROM json_each(?1)) "
-			       "ORDER BY person_id, occurred_at, id",
+	/* Each person's own events, and each domestic abuse incident once more for every housemate of the person
+	 * it was recorded on (as that housemate's row), in one stream ordered by the person it is for. */
+	[S_EVENTS_KINDS_ALL] = "SELECT id, pid, source_record_id, agency, kind, occurred_at, recorded_at, '', details FROM ("
+			       "SELECT e.id, e.person_id AS pid, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			       "e.recorded_at, e.details FROM event e WHERE e.kind IN (SELECT value FROM json_each(?1)) "
+			       "UNION SELECT e.id, b.person_id AS pid, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			       "e.recorded_at, e.details FROM event e CROSS JOIN household_member a CROSS JOIN household_member b "
+			       "WHERE e.kind = 'domestic_abuse_incident' AND a.person_id = e.person_id "
+			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) "
+			       "ORDER BY pid, occurred_at, id",
 	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 AND p.id IN ("
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "

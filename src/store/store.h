@@ -216,7 +216,9 @@ int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *
  * id), details included (summary ""): a child's input to rules/. */
 int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 			  void *ctx);
-/* Every person's events of those kinds in (person_id, occurred_at, id) order, in one pass: the sweep. */
+/* Every person's events of those kinds in (person_id, occurred_at, id) order, in one pass: the sweep. A
+ * domestic abuse incident comes once for the person it was recorded on and once more for each of their
+ * housemates, with person_id the housemate's (the incident is every child's at the address). */
 int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 /* The other members of person's households (anyone sharing an address with them), each once. */
 int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
