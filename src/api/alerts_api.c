@@ -179,13 +179,8 @@ static void get_alerts(struct api *a, http_request *rq, int64_t id)
 	if (id) {
 		/* The entry names the child the alert is about (looked up first: the audit goes before the read). An
 		 * id that holds no alert is audited as an attempt on no child. */
-		struct store_alert *al = malloc(sizeof *al);
 		bool found = false;
-		store_conn *c = al ? store_conn_get(a->st) : NULL;
-		int rc = c ? store_alert_get(c, id, al, &found) : STORE_EIO;
-		store_conn_put(a->st, c);
-		j->access.child_id = rc == STORE_OK && found ? al->person_id : 0;
-		free(al);
+		int rc = alerts_child_of(a->st, id, &j->access.child_id, &found);
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;

@@ -171,6 +171,7 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 		free(app);
 		return 1;
 	}
+	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
 	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);

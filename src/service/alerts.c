@@ -596,6 +596,28 @@ static int get_run(store_conn *c, void *arg)
 	return store_alert_get(c, a->id, a->out, a->found);
 }
 
+static int child_of_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	int rc = store_alert_get(c, a->id, a->out, a->found);
+	a->id = rc == STORE_OK && *a->found ? a->out->person_id : 0;
+	return rc;
+}
+
+int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found)
+{
+	struct store_alert *al = malloc(sizeof *al);
+	*child_id = 0;
+	*found = false;
+	if (!al)
+		return STORE_EIO;
+	struct list_args args = {.id = id, .out = al, .found = found};
+	int rc = service_in_snapshot(st, child_of_run, &args);
+	*child_id = args.id;
+	free(al);
+	return rc;
+}
+
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found)
 {
 	*found = false;

@@ -79,7 +79,10 @@ int alerts_caseload(store *st, const struct children_access *a, const char *work
 		    store_allocation_fn fn, void *ctx);
 int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
 		      int64_t *total);
-/* One alert, for its page (audit action "alert.read", child_id the alert's child). */
+/* Which child an alert is about, for the audit entry that must go before reading it: *found false (and
+ * *child_id 0) when there is no such alert. Reads no personal data. */
+int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found);
+/* One alert, for its page (audit action "alert.read", child_id from alerts_child_of). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
 
 /* ---- unscheduled-care flags (as NHS CP-IS) ----------------------------------------------------------- */

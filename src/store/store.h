@@ -258,10 +258,10 @@ typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
 int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found);
 
-/* Every set field must match; newest raised first, keyset by (raised_on, id) below before_*. */
+/* Every set field must match; newest raised first. */
 struct store_alert_query {
-	const char *state;       /* "open" also matches "acknowledged" when open_or_acknowledged */
-	bool open_or_acknowledged;
+	const char *state;       /* exactly this state; NULL or "" for any */
+	bool open_or_acknowledged; /* open or acknowledged (leave state NULL) */
 	const char *owner_kind, *owner;
 	const char *escalated_to;
 	int64_t person_id;       /* 0 for any */

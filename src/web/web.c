@@ -1,4 +1,5 @@
 #include "web/web.h"
+#include "web/web_int.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -13,6 +14,7 @@
 #include "core/ident.h"
 #include "core/text.h"
 #include "lib/embedded.h"
+#include "service/alerts.h"
 #include "service/children.h"
 #include "service/intake.h"
 #include "web/assets.h"
@@ -22,9 +24,9 @@
 #define SEARCH_LIMIT 50
 /* The table shows pages of this many events, newest first; the timeline above it draws the whole
  * history (up to TIMELINE_MAX events) and links each mark to its row, on whichever page it is. */
-#define RECORD_PAGE 100
+#define RECORD_PAGE WEB_RECORD_PAGE
 #define TIMELINE_MAX 2000
-#define ACTOR "demo-web"
+#define ACTOR WEB_ACTOR
 #define HTML_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " \
 		 "manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
@@ -38,6 +40,7 @@ int web_init(struct web *w, store *st, txq *q, bool demo, char *err, size_t errs
 	w->st = st;
 	w->q = q;
 	w->demo = demo;
+	alerts_config_default(&w->alerts);
 	for (const struct embedded_file *f = web_templates; f->name; f++) {
 		struct mustache_error e;
 		if (w->ntemplates == WEB_TEMPLATES_MAX) {
@@ -72,7 +75,7 @@ static const mustache *template_named(const char *name, void *ctx)
 }
 
 /* Renders a page (stealing view) and answers with it. */
-static void render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
+void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
 {
 	struct buf out;
 	const mustache *t = template_named(name, (void *)w);
@@ -98,14 +101,71 @@ static void render(const struct web *w, http_request *rq, int status, const char
 	http_respond(rq, status, "text/html; charset=utf-8", body, len);
 }
 
-static void message_page(const struct web *w, http_request *rq, int status, const char *title, const char *message)
+void web_message(const struct web *w, http_request *rq, int status, const char *title, const char *message)
 {
-	render(w, rq, status, "message", json_pack("{s:s, s:s}", "title", title, "message", message));
+	web_render(w, rq, status, "message", json_pack("{s:s, s:s}", "title", title, "message", message));
+}
+
+void web_message_link(const struct web *w, http_request *rq, int status, const char *title, const char *message,
+		      const char *href, const char *link_text)
+{
+	web_render(w, rq, status, "message",
+		   json_pack("{s:s, s:s, s:{s:s, s:s}}", "title", title, "message", message, "link", "href", href, "text",
+			     link_text));
+}
+
+void web_unavailable(const struct web *w, http_request *rq)
+{
+	web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+}
+
+void web_redirect(http_request *rq, const char *to)
+{
+	http_add_header(rq, "Location", to);
+	http_respond(rq, 303, "text/plain; charset=utf-8", NULL, 0);
+}
+
+/* ---- audited reads for pages ---- */
+
+static void read_audited(struct children_access *a)
+{
+	http_resume(((struct web_read *)a)->rq);
+}
+
+static void read_release(void *arg)
+{
+	struct web_read *r = arg;
+	r->release(r);
+}
+
+static void read_continue(http_request *rq, void *arg)
+{
+	struct web_read *r = arg;
+	if (!r->access.audited)
+		web_unavailable(r->w, rq);
+	else
+		r->show(r);
+	r->release(r);
+}
+
+void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
+		    const char *detail)
+{
+	r->w = w;
+	r->rq = rq;
+	snprintf(r->access.actor, sizeof r->access.actor, ACTOR);
+	r->access.action = action;
+	r->access.child_id = child_id;
+	snprintf(r->access.detail, sizeof r->access.detail, "%s", detail);
+	r->access.done = read_audited;
+	http_continue_with(rq, read_continue, r, read_release);
+	http_suspend(rq);
+	children_access_audit(w->q, &r->access);
 }
 
 /* ---- shared pieces of views ---- */
 
-static const struct agency_kind *agency_find(const char *code)
+const struct agency_kind *web_agency_find(const char *code)
 {
 	const struct agency_kind *a;
 	for (size_t i = 0; (a = agency_builtin_at(i)) != NULL; i++)
@@ -114,30 +174,50 @@ static const struct agency_kind *agency_find(const char *code)
 	return NULL;
 }
 
-static const char *agency_name(const char *code)
+const char *web_agency_name(const char *code)
 {
-	const struct agency_kind *a = agency_find(code);
+	const struct agency_kind *a = web_agency_find(code);
 	return a ? a->name : code;
 }
 
-static json_t *str(const char *s)
+json_t *web_str(const char *s)
 {
 	return json_stringn_nocheck(s, strlen(s));
 }
 
-static void full_name(const struct store_person *p, char *out, size_t outsz)
+void web_full_name(const struct store_person *p, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%s%s%s%s%s", p->given_name, p->middle_names[0] ? " " : "", p->middle_names,
 		 p->given_name[0] || p->middle_names[0] ? " " : "", p->family_name[0] ? p->family_name : "(no family name)");
 }
 
-static struct date today_uk(void)
+void web_short_name(const char *given, const char *family, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s%s%s", given, given[0] ? " " : "", family[0] ? family : "(no family name)");
+}
+
+bool web_day_text(const char *day, struct date *d, char *out, size_t outsz)
+{
+	char lng[DATE_LONG_MAX + 1];
+	struct date tmp;
+	if (!d)
+		d = &tmp;
+	if (!day[0] || date_parse_iso(day, d) != DATE_OK) {
+		out[0] = '\0';
+		return false;
+	}
+	date_format_long(*d, lng);
+	snprintf(out, outsz, "%s", lng);
+	return true;
+}
+
+struct date web_today(void)
 {
 	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
 }
 
 /* "3 May 2016" or "3 May 2016 (age 9)". */
-static void dob_text(const char *dob, bool with_age, char *out, size_t outsz)
+void web_dob_text(const char *dob, bool with_age, char *out, size_t outsz)
 {
 	struct date d;
 	char lng[DATE_LONG_MAX + 1];
@@ -146,14 +226,14 @@ static void dob_text(const char *dob, bool with_age, char *out, size_t outsz)
 		return;
 	}
 	date_format_long(d, lng);
-	int age = date_age_years(d, today_uk());
+	int age = date_age_years(d, web_today());
 	if (with_age && age >= 0)
 		snprintf(out, outsz, "%s (age %d)", lng, age);
 	else
 		snprintf(out, outsz, "%s", lng);
 }
 
-static void when_text(const char *ts, char *date, size_t datesz, char *hm, size_t hmsz)
+void web_when_text(const char *ts, char *date, size_t datesz, char *hm, size_t hmsz)
 {
 	int64_t t;
 	char lng[DATE_LONG_MAX + 1];
@@ -170,7 +250,7 @@ static void when_text(const char *ts, char *date, size_t datesz, char *hm, size_
 }
 
 /* A date from three fields (day, month, year): 0 when all empty (*given false), -1 when not a real date. */
-static int date_fields(const char *day, const char *month, const char *year, struct date *d, bool *given)
+int web_date_fields(const char *day, const char *month, const char *year, struct date *d, bool *given)
 {
 	char iso[48];
 	long v[3];
@@ -192,7 +272,31 @@ static int date_fields(const char *day, const char *month, const char *year, str
 	return date_parse_iso(iso, d) == DATE_OK ? 0 : -1;
 }
 
-static void add_error(json_t *view, const char *field, const char *anchor, const char *message)
+int web_time_field(const char *hm, int *hour, int *minute)
+{
+	char *end = NULL;
+	long h = strtol(hm, &end, 10), m = -1;
+	if (end && (*end == ':' || *end == '.') && end[1] >= '0' && end[1] <= '9') {
+		char *end2 = NULL;
+		m = strtol(end + 1, &end2, 10);
+		if (!end2 || *end2 || end2 - (end + 1) != 2)
+			m = -1;
+	}
+	if (h < 0 || h > 23 || m < 0 || m > 59 || end == hm)
+		return -1;
+	*hour = (int)h;
+	*minute = (int)m;
+	return 0;
+}
+
+int64_t web_uk_civil(struct date d, int hour, int minute)
+{
+	/* The time was given as UK civil time: take off BST where it applied. */
+	int64_t local = date_to_days(d) * 86400 + hour * 3600 + minute * 60;
+	return local - (ts_uk_local(local - 3600) - (local - 3600));
+}
+
+void web_add_error(json_t *view, const char *field, const char *anchor, const char *message)
 {
 	json_t *errors = json_object_get(view, "errors");
 	if (!errors) {
@@ -227,10 +331,10 @@ static int on_found(const struct store_person *p, void *ctx)
 	if (j->nseen == SEARCH_LIMIT)
 		return 0;
 	j->seen[j->nseen++] = p->id;
-	full_name(p, name, sizeof name);
-	dob_text(p->dob, false, dob, sizeof dob);
+	web_full_name(p, name, sizeof name);
+	web_dob_text(p->dob, false, dob, sizeof dob);
 	json_array_append_new(j->results, json_pack("{s:I, s:o, s:s, s:o}", "id", (json_int_t)p->id, "name",
-						   str(name), "dob", dob, "postcode", str(p->postcode)));
+						   web_str(name), "dob", dob, "postcode", web_str(p->postcode)));
 	return 0;
 }
 
@@ -250,11 +354,11 @@ static void search_continue(http_request *rq, void *ctx)
 {
 	struct search_job *j = ctx;
 	if (!j->access.audited) {
-		message_page(j->w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(j->w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 	} else {
 		json_t *view = j->view;
 		j->view = NULL;
-		render(j->w, rq, 200, "search", view);
+		web_render(j->w, rq, 200, "search", view);
 	}
 	search_job_free(j);
 }
@@ -270,22 +374,22 @@ static void search_page(const struct web *w, http_request *rq)
 	struct date dob;
 	char query[4 * EVENT_NAME_MAX + 1] = "";
 	if (!submitted) {
-		render(w, rq, 200, "search", view);
+		web_render(w, rq, 200, "search", view);
 		return;
 	}
 	if (q && text_utf8_length(q, strlen(q)) > 2 * EVENT_NAME_MAX)
-		add_error(view, "q", "q", "Search for at most 200 characters");
+		web_add_error(view, "q", "q", "Search for at most 200 characters");
 	else if (q)
 		snprintf(query, sizeof query, "%s", q);
-	if (date_fields(dd, dm, dy, &dob, &dob_given) != 0)
-		add_error(view, "dob", "dob-day", "Date of birth must be a real date, for example 3 5 2016");
+	if (web_date_fields(dd, dm, dy, &dob, &dob_given) != 0)
+		web_add_error(view, "dob", "dob-day", "Date of birth must be a real date, for example 3 5 2016");
 	char folded[4 * EVENT_NAME_MAX + 1] = "";
 	if (text_name_fold(query, folded, sizeof folded) < 0)
 		folded[0] = '\0';
 	if (!folded[0] && !dob_given && !json_object_get(view, "errors"))
-		add_error(view, "q", "q", "Enter a name, NHS number or UPN, or a date of birth");
+		web_add_error(view, "q", "q", "Enter a name, NHS number or UPN, or a date of birth");
 	if (json_object_get(view, "errors")) {
-		render(w, rq, 400, "search", view);
+		web_render(w, rq, 400, "search", view);
 		return;
 	}
 
@@ -293,8 +397,8 @@ static void search_page(const struct web *w, http_request *rq)
 	char nhs[IDENT_NHS_LEN + 1], upn[IDENT_UPN_LEN + 1], iso[DATE_ISO_LEN + 1] = "", alt[DATE_ISO_LEN + 1] = "";
 	int nhs_rc = ident_nhs_check(query, nhs), upn_rc = ident_upn_check(query, upn);
 	if (nhs_rc == IDENT_ECHECK) {
-		add_error(view, "q", "q", "That NHS number is not valid: check each digit");
-		render(w, rq, 400, "search", view);
+		web_add_error(view, "q", "q", "That NHS number is not valid: check each digit");
+		web_render(w, rq, 400, "search", view);
 		return;
 	}
 	if (dob_given) {
@@ -305,7 +409,7 @@ static void search_page(const struct web *w, http_request *rq)
 	struct search_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		json_decref(view);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
 	j->w = w;
@@ -353,7 +457,7 @@ static void search_page(const struct web *w, http_request *rq)
 	if (rc != STORE_OK) {
 		json_decref(j->results);
 		search_job_free(j);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
 	size_t n = json_array_size(j->results);
@@ -431,16 +535,16 @@ static int rec_person(const struct store_person *p, void *ctx)
 	for (size_t i = 0; i < sizeof sexes / sizeof sexes[0]; i++)
 		if (strcmp(p->sex, sexes[i].code) == 0)
 			sex = sexes[i].text;
-	full_name(p, j->name, sizeof j->name);
+	web_full_name(p, j->name, sizeof j->name);
 	snprintf(j->given, sizeof j->given, "%s", p->given_name[0] ? p->given_name : "this child");
-	dob_text(p->dob, true, dob, sizeof dob);
-	json_object_set_new(j->view, "name", str(j->name));
+	web_dob_text(p->dob, true, dob, sizeof dob);
+	json_object_set_new(j->view, "name", web_str(j->name));
 	json_object_set_new(j->view, "dob_text", json_string(dob));
 	json_object_set_new(j->view, "sex_text", json_string(sex));
 	json_object_set_new(j->view, "person",
-			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "given_name", str(j->given), "communication_needs",
-				      str(p->communication_needs), "disability", str(p->disability), "ethnicity",
-				      str(p->ethnicity), "first_language", str(p->first_language)));
+			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "given_name", web_str(j->given), "communication_needs",
+				      web_str(p->communication_needs), "disability", web_str(p->disability), "ethnicity",
+				      web_str(p->ethnicity), "first_language", web_str(p->first_language)));
 	return 0;
 }
 
@@ -452,7 +556,7 @@ static int rec_identifier(const char *kind, const char *value, const char *first
 		snprintf(shown, sizeof shown, "%.3s %.3s %.4s", value, value + 3, value + 6); /* as the NHS writes it */
 		json_array_append_new(j->nhs, json_string(shown));
 	} else if (strcmp(kind, "upn") == 0) {
-		json_array_append_new(j->upn, str(value));
+		json_array_append_new(j->upn, web_str(value));
 	}
 	return 0;
 }
@@ -462,7 +566,7 @@ static int rec_household(const struct store_household *h, void *ctx)
 	struct record_job *j = ctx;
 	if (j->households++ == 0) /* the most recent address is where the child lives */
 		json_object_set_new(j->view, "household",
-				    json_pack("{s:o, s:o}", "address", str(h->address), "postcode", str(h->postcode)));
+				    json_pack("{s:o, s:o}", "address", web_str(h->address), "postcode", web_str(h->postcode)));
 	return 0;
 }
 
@@ -472,10 +576,10 @@ static int rec_member(const struct store_person *p, void *ctx)
 	char name[3 * STORE_NAME_BYTES], dob[64];
 	if (j->households != 1 || p->id == j->access.child_id)
 		return 0;
-	full_name(p, name, sizeof name);
-	dob_text(p->dob, false, dob, sizeof dob);
+	web_full_name(p, name, sizeof name);
+	web_dob_text(p->dob, false, dob, sizeof dob);
 	json_array_append_new(j->members, json_pack("{s:I, s:o, s:s}", "child_id", (json_int_t)p->id, "name",
-						   str(name), "dob", p->dob[0] ? dob : ""));
+						   web_str(name), "dob", p->dob[0] ? dob : ""));
 	return 0;
 }
 
@@ -495,17 +599,28 @@ static int rec_event(const struct store_event *e, void *ctx)
 	struct record_job *j = ctx;
 	char date[DATE_LONG_MAX + 1], hm[8];
 	const struct event_kind *k = event_kind_find(e->kind);
-	const char *kind = k ? k->label : e->kind, *agency = agency_name(e->agency);
-	when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
+	const char *kind = k ? k->label : e->kind, *agency = web_agency_name(e->agency);
+	web_when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)e->id, "date", date, "time", hm,
-			      "agency", str(agency), "kind", str(kind), "summary", str(e->summary));
+			      "agency", web_str(agency), "kind", web_str(kind), "summary", web_str(e->summary));
 	if (strcmp(e->details, "{}") != 0) { /* what a practitioner recorded beyond the summary */
 		json_t *d = json_loads(e->details, 0, NULL);
 		json_t *words = json_object_get(d, "child_words"), *action = json_object_get(d, "action_taken");
+		json_t *childs = json_object_get(d, "childs_words"), *method = json_object_get(d, "views_method");
 		if (json_is_string(words))
 			json_object_set(o, "child_words", words);
+		else if (json_is_string(childs)) /* a visit's */
+			json_object_set(o, "child_words", childs);
 		if (json_is_string(action))
 			json_object_set(o, "action", action);
+		if (json_is_string(method))
+			json_object_set(o, "views_method", method);
+		if (strcmp(e->kind, "visit") == 0 && json_is_boolean(json_object_get(d, "seen"))) {
+			bool seen = json_is_true(json_object_get(d, "seen")), alone = json_is_true(json_object_get(d, "seen_alone"));
+			json_object_set_new(o, "seen_text", json_string(!seen ? "The child was not seen."
+								: alone ? "The child was seen, and seen alone."
+									: "The child was seen, not alone."));
+		}
 		json_decref(d);
 	}
 	json_array_append_new(j->events, o);
@@ -522,7 +637,7 @@ static int rec_mark(const struct store_event *e, void *ctx)
 		return 0;
 	/* The row's strings die with the callback: keep pointers into the static tables only. */
 	const struct event_kind *k = event_kind_find(e->kind);
-	const struct agency_kind *ak = agency_find(e->agency);
+	const struct agency_kind *ak = web_agency_find(e->agency);
 	struct timeline_event *m = &j->tl[j->ntl++];
 	m->id = e->id;
 	m->at = 0;
@@ -550,7 +665,7 @@ static void episodes_view(struct record_job *j)
 		if (!start || (end && strcmp(end, start) >= 0))
 			continue;
 		char since[DATE_LONG_MAX + 1], hm[8];
-		when_text(start, since, sizeof since, hm, sizeof hm);
+		web_when_text(start, since, sizeof since, hm, sizeof hm);
 		json_t *o = json_pack("{s:s, s:s}", "label", ep->label, "since", since);
 		json_array_append(open, o);
 		if (ep->flag)
@@ -587,6 +702,50 @@ static void filters_view(struct record_job *j)
 	json_object_set_new(j->view, "kind_options", kinds);
 }
 
+/* The child's open alerts, read under the record's own audit entry (it names the child). */
+#define RECORD_ALERTS_MAX 50
+
+struct rec_alerts {
+	json_t *list;
+	struct date today;
+	int n;
+};
+
+static int rec_alert(const struct store_alert *a, void *ctx)
+{
+	struct rec_alerts *r = ctx;
+	char due[DATE_LONG_MAX + 1];
+	struct date d;
+	if (r->n++ == RECORD_ALERTS_MAX)
+		return 0;
+	bool has_due = web_day_text(a->due, &d, due, sizeof due);
+	bool acked = strcmp(a->state, "acknowledged") == 0;
+	json_array_append_new(r->list, json_pack("{s:I, s:s, s:s, s:b, s:s, s:s}", "id", (json_int_t)a->id, "title",
+						 alerts_title(a->code), "due", due, "overdue",
+						 has_due && date_cmp(d, r->today) < 0, "state_text",
+						 acked ? "Acknowledged" : "Open", "state_class",
+						 acked ? "govuk-tag--yellow" : "govuk-tag--blue"));
+	return 0;
+}
+
+static void alerts_view(struct record_job *j)
+{
+	struct rec_alerts r = {.list = json_array(), .today = web_today()};
+	struct store_alert_query q = {.open_or_acknowledged = true,
+				      .person_id = j->access.child_id,
+				      .limit = RECORD_ALERTS_MAX + 1};
+	int rc = alerts_list(j->w->st, &j->access, &q, rec_alert, &r);
+	if (rc != STORE_OK) { /* the record is still worth showing: it says the alerts could not be read */
+		fprintf(stderr, "safeguard: a child's alerts could not be read (error %d)\n", rc);
+		json_object_set_new(j->view, "alerts_error", json_true());
+	}
+	json_object_set_new(j->view, "has_alerts", json_boolean(json_array_size(r.list) > 0));
+	json_object_set_new(j->view, "alerts", r.list);
+	if (r.n > RECORD_ALERTS_MAX)
+		json_object_set_new(j->view, "alerts_more",
+				    json_string("There are more open alerts than these: the newest are shown."));
+}
+
 static void record_audited(struct children_access *a)
 {
 	http_resume(((struct record_job *)a)->rq);
@@ -601,7 +760,7 @@ static void record_continue(http_request *rq, void *ctx)
 	bool found = false;
 	int rc;
 	if (!j->access.audited) {
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
 	static const struct child_visitor v = {.person = rec_person,
@@ -618,11 +777,11 @@ static void record_continue(http_request *rq, void *ctx)
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: page read failed (store error %d)\n", rc);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
 	if (!found) {
-		message_page(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
+		web_message(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
 		goto out;
 	}
 	json_t *view = j->view;
@@ -630,10 +789,10 @@ static void record_continue(http_request *rq, void *ctx)
 	if (j->page == PAGE_CONCERN_FORM) {
 		json_object_update_new(view, concern_view(j));
 		json_object_set_new(view, "title", json_string("Record a concern"));
-		render(w, rq, json_object_get(view, "has_errors") ? 400 : 200, "concern", view);
+		web_render(w, rq, json_object_get(view, "has_errors") ? 400 : 200, "concern", view);
 		goto out;
 	}
-	json_object_set_new(view, "title", str(j->name));
+	json_object_set_new(view, "title", web_str(j->name));
 	json_object_set_new(view, "child_id", json_integer(j->access.child_id));
 	json_object_set_new(view, "nhs", json_incref(j->nhs));
 	json_object_set_new(view, "upn", json_incref(j->upn));
@@ -645,10 +804,11 @@ static void record_continue(http_request *rq, void *ctx)
 	j->view = view;
 	episodes_view(j);
 	filters_view(j);
+	alerts_view(j);
 	j->view = NULL;
 
 	char shown[200], scope[96];
-	const char *filter = j->agency_f[0] ? agency_name(j->agency_f) : NULL;
+	const char *filter = j->agency_f[0] ? web_agency_name(j->agency_f) : NULL;
 	snprintf(scope, sizeof scope, "%s%s%s", filter ? " from " : "", filter ? filter : "",
 		 j->kind_f[0] ? " of the kind you chose" : "");
 	if (j->shown == 0)
@@ -682,7 +842,7 @@ static void record_continue(http_request *rq, void *ctx)
 	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
 	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
 	buf_free(&svg);
-	render(w, rq, 200, "child", view);
+	web_render(w, rq, 200, "child", view);
 out:
 	record_job_free(j);
 }
@@ -703,7 +863,7 @@ static void read_child(const struct web *w, http_request *rq, struct record_job 
 
 static bool known_code(const char *v, bool agencies)
 {
-	return agencies ? agency_find(v) != NULL : event_kind_find(v) != NULL;
+	return agencies ? web_agency_find(v) != NULL : event_kind_find(v) != NULL;
 }
 
 static void record_page(const struct web *w, http_request *rq, int64_t child_id)
@@ -713,12 +873,14 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 	if (!j || !(j->tl = calloc(TIMELINE_MAX, sizeof *j->tl))) {
 		if (j)
 			record_job_free(j);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
 	j->access.child_id = child_id;
 	j->page = PAGE_RECORD;
-	j->view = json_pack("{s:b}", "recorded", http_query(rq, "recorded") != NULL);
+	const char *recorded = http_query(rq, "recorded");
+	j->view = json_pack("{s:b, s:b}", "recorded", recorded && strcmp(recorded, "visit") != 0, "recorded_visit",
+			    recorded && strcmp(recorded, "visit") == 0);
 	j->members = json_array();
 	j->events = json_array();
 	j->nhs = json_array();
@@ -772,7 +934,7 @@ static json_t *concern_view(struct record_job *j)
 	json_object_set_new(form, "seen_yes", json_boolean(seen && strcmp(seen, "yes") == 0));
 	json_object_set_new(form, "seen_no", json_boolean(seen && strcmp(seen, "no") == 0));
 	json_t *v = json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "child_id", (json_int_t)j->access.child_id,
-			      "name", str(j->name), "agencies", agencies, "categories", cats, "form", json_incref(form),
+			      "name", web_str(j->name), "agencies", agencies, "categories", cats, "form", json_incref(form),
 			      "back", "href", "", "text", "Back to the record");
 	char back[64];
 	snprintf(back, sizeof back, "/children/%lld", (long long)j->access.child_id);
@@ -788,7 +950,7 @@ static void concern_form(const struct web *w, http_request *rq, int64_t child_id
 	if (!j) {
 		json_decref(form);
 		json_decref(errors_view);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
 	j->access.child_id = child_id;
@@ -818,10 +980,10 @@ static void concern_done(struct txq_job *job)
 	struct concern_job *j = (struct concern_job *)job;
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: a concern could not be saved (store error %d)\n", job->rc);
-		message_page(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
 			     "The concern was not saved. Go back and try again: your answers are still in the form.");
 	} else if (j->res.outcome == INTAKE_NO_CHILD) {
-		message_page(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
+		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
 	} else {
 		char to[96];
 		snprintf(to, sizeof to, "/children/%lld?recorded=1#event-%lld", (long long)j->res.child_id,
@@ -837,7 +999,7 @@ static void concern_done(struct txq_job *job)
 }
 
 /* A form field into buf, trimmed of surrounding white space; "" when absent. */
-static void field(http_request *rq, const char *name, char *buf, size_t bufsz)
+void web_field(http_request *rq, const char *name, char *buf, size_t bufsz)
 {
 	const char *v = http_form(rq, name);
 	buf[0] = '\0';
@@ -859,7 +1021,7 @@ static void field(http_request *rq, const char *name, char *buf, size_t bufsz)
 
 /* Keeps an answer to show again; bytes that are not UTF-8 cannot be shown or saved, so they are dropped
  * and the field is reported (the other answers stay). */
-static void keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v)
+void web_keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v)
 {
 	if (text_utf8_valid(v, strlen(v))) {
 		json_object_set_new(form, key, json_string(v));
@@ -867,10 +1029,10 @@ static void keep(json_t *form, json_t *view, const char *key, const char *field,
 	}
 	json_object_set_new(form, key, json_string(""));
 	if (!json_object_get(json_object_get(view, "errors"), field))
-		add_error(view, field, anchor, "This answer contains characters that cannot be saved: type it again");
+		web_add_error(view, field, anchor, "This answer contains characters that cannot be saved: type it again");
 }
 
-static bool text_ok(const char *s, size_t max_chars, bool multi_line)
+bool web_text_ok(const char *s, size_t max_chars, bool multi_line)
 {
 	size_t n = strlen(s);
 	return text_utf8_valid(s, n) && !text_has_controls(s, n) && (multi_line || !strpbrk(s, "\t\r\n")) &&
@@ -887,77 +1049,63 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 	bool when_given = false;
 	int hour = 12, minute = 0;
 	if (!summary || !words || !action) {
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
-	field(rq, "agency", agency, sizeof agency);
-	field(rq, "when-day", day, sizeof day);
-	field(rq, "when-month", month, sizeof month);
-	field(rq, "when-year", year, sizeof year);
-	field(rq, "time", hm, sizeof hm);
-	field(rq, "category", category, sizeof category);
-	field(rq, "child_seen", seen, sizeof seen);
-	field(rq, "summary", summary, 4 * EVENT_SUMMARY_MAX + 8);
-	field(rq, "child_words", words, 4 * EVENT_SUMMARY_MAX + 8);
-	field(rq, "action", action, 4 * EVENT_SUMMARY_MAX + 8);
+	web_field(rq, "agency", agency, sizeof agency);
+	web_field(rq, "when-day", day, sizeof day);
+	web_field(rq, "when-month", month, sizeof month);
+	web_field(rq, "when-year", year, sizeof year);
+	web_field(rq, "time", hm, sizeof hm);
+	web_field(rq, "category", category, sizeof category);
+	web_field(rq, "child_seen", seen, sizeof seen);
+	web_field(rq, "summary", summary, 4 * EVENT_SUMMARY_MAX + 8);
+	web_field(rq, "child_words", words, 4 * EVENT_SUMMARY_MAX + 8);
+	web_field(rq, "action", action, 4 * EVENT_SUMMARY_MAX + 8);
 
 	/* In the order of the form, so the error summary reads top to bottom. */
 	if (!known_code(agency, true))
-		add_error(view, "agency", "agency", "Select which agency you are recording for");
-	int drc = date_fields(day, month, year, &d, &when_given);
+		web_add_error(view, "agency", "agency", "Select which agency you are recording for");
+	int drc = web_date_fields(day, month, year, &d, &when_given);
 	int64_t now = (int64_t)time(NULL);
 	if (!when_given)
-		add_error(view, "when", "when-day", "Enter the date it happened");
+		web_add_error(view, "when", "when-day", "Enter the date it happened");
 	else if (drc != 0)
-		add_error(view, "when", "when-day", "The date it happened must be a real date");
-	else if (date_cmp(d, today_uk()) > 0)
-		add_error(view, "when", "when-day", "The date it happened must be today or in the past");
-	if (hm[0]) {
-		char *end = NULL;
-		long h = strtol(hm, &end, 10), m = -1;
-		if (end && (*end == ':' || *end == '.') && end[1] >= '0' && end[1] <= '9') {
-			char *end2 = NULL;
-			m = strtol(end + 1, &end2, 10);
-			if (!end2 || *end2 || end2 - (end + 1) != 2)
-				m = -1;
-		}
-		if (h < 0 || h > 23 || m < 0 || m > 59 || end == hm)
-			add_error(view, "time", "time", "Enter the time as hours and minutes, for example 14:30");
-		else {
-			hour = (int)h;
-			minute = (int)m;
-		}
-	}
+		web_add_error(view, "when", "when-day", "The date it happened must be a real date");
+	else if (date_cmp(d, web_today()) > 0)
+		web_add_error(view, "when", "when-day", "The date it happened must be today or in the past");
+	if (hm[0] && web_time_field(hm, &hour, &minute) != 0)
+		web_add_error(view, "time", "time", "Enter the time as hours and minutes, for example 14:30");
 	bool cat_ok = false;
 	for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
 		cat_ok = cat_ok || strcmp(category, categories[i].value) == 0;
 	if (!cat_ok)
-		add_error(view, "category", "category", "Select what the concern is about");
+		web_add_error(view, "category", "category", "Select what the concern is about");
 	if (!summary[0])
-		add_error(view, "summary", "summary", "Enter what happened");
-	else if (!text_ok(summary, EVENT_SUMMARY_MAX, true))
-		add_error(view, "summary", "summary", "What happened must be 2000 characters or fewer, without control characters");
-	if (!text_ok(words, EVENT_SUMMARY_MAX, true))
-		add_error(view, "child_words", "child_words", "What the child said must be 2000 characters or fewer, without control characters");
+		web_add_error(view, "summary", "summary", "Enter what happened");
+	else if (!web_text_ok(summary, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "summary", "summary", "What happened must be 2000 characters or fewer, without control characters");
+	if (!web_text_ok(words, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "child_words", "child_words", "What the child said must be 2000 characters or fewer, without control characters");
 	if (strcmp(seen, "yes") && strcmp(seen, "no"))
-		add_error(view, "child_seen", "child_seen", "Select yes if you saw the child yourself");
+		web_add_error(view, "child_seen", "child_seen", "Select yes if you saw the child yourself");
 	if (!action[0])
-		add_error(view, "action", "action", "Enter what you have done about it");
-	else if (!text_ok(action, EVENT_SUMMARY_MAX, true))
-		add_error(view, "action", "action", "What you have done must be 2000 characters or fewer, without control characters");
+		web_add_error(view, "action", "action", "Enter what you have done about it");
+	else if (!web_text_ok(action, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "action", "action", "What you have done must be 2000 characters or fewer, without control characters");
 
 	/* The answers as given, kept for the form and, when valid, as the record "as sent". */
 	form = json_object();
-	keep(form, view, "agency", "agency", "agency", agency);
-	keep(form, view, "when_day", "when", "when-day", day);
-	keep(form, view, "when_month", "when", "when-day", month);
-	keep(form, view, "when_year", "when", "when-day", year);
-	keep(form, view, "time", "time", "time", hm);
-	keep(form, view, "category", "category", "category", category);
-	keep(form, view, "child_seen", "child_seen", "child_seen", seen);
-	keep(form, view, "summary", "summary", "summary", summary);
-	keep(form, view, "child_words", "child_words", "child_words", words);
-	keep(form, view, "action", "action", "action", action);
+	web_keep(form, view, "agency", "agency", "agency", agency);
+	web_keep(form, view, "when_day", "when", "when-day", day);
+	web_keep(form, view, "when_month", "when", "when-day", month);
+	web_keep(form, view, "when_year", "when", "when-day", year);
+	web_keep(form, view, "time", "time", "time", hm);
+	web_keep(form, view, "category", "category", "category", category);
+	web_keep(form, view, "child_seen", "child_seen", "child_seen", seen);
+	web_keep(form, view, "summary", "summary", "summary", summary);
+	web_keep(form, view, "child_words", "child_words", "child_words", words);
+	web_keep(form, view, "action", "action", "action", action);
 	if (json_object_get(view, "errors")) {
 		concern_form(w, rq, child_id, form, view);
 		form = view = NULL;
@@ -966,7 +1114,7 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 
 	struct concern_job *j = calloc(1, sizeof *j);
 	if (!j) {
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
 	unsigned char rnd[8];
@@ -974,9 +1122,7 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
 		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	snprintf(j->actor, sizeof j->actor, ACTOR ":%s", agency);
-	/* The time was given as UK civil time: take off BST where it applied. */
-	int64_t local = date_to_days(d) * 86400 + hour * 3600 + minute * 60;
-	int64_t at = local - (ts_uk_local(local - 3600) - (local - 3600));
+	int64_t at = web_uk_civil(d, hour, minute);
 	if (at > now)
 		at = now;
 	json_t *details = json_pack("{s:s, s:s, s:b, s:s, s:s}", "category", category, "child_words", words,
@@ -988,7 +1134,7 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 		free(j->details);
 		free(j->payload);
 		free(j);
-		message_page(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
 	snprintf(j->req.agency, sizeof j->req.agency, "%s", agency);
@@ -1002,6 +1148,7 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
 			   strlen(j->payload), NULL, 0);
 	j->req.known_child_id = child_id;
+	j->req.alerts = &w->alerts;
 	j->w = w;
 	j->rq = rq;
 	j->job.run = concern_run;
@@ -1023,7 +1170,7 @@ out:
 
 /* A form posted from another site must not act here (no cookies yet, so this is the CSRF defence until
  * the access-control issue adds tokens): the browser says where the form came from. */
-static bool same_origin(http_request *rq)
+bool web_same_origin(http_request *rq)
 {
 	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin"),
 		   *host = http_header(rq, "Host");
@@ -1048,13 +1195,13 @@ void web_handle(http_request *rq, void *ctx)
 	if (web_asset_serve(rq))
 		return;
 	if (!w->demo) {
-		message_page(w, rq, 404, "Page not found",
+		web_message(w, rq, 404, "Page not found",
 			     "The pages need sign-in, which this version does not have yet. Run 'safeguard demo' to see them "
 			     "with a demonstration area.");
 		return;
 	}
 	if (!http_remote_is_loopback(rq)) {
-		message_page(w, rq, 403, "Only on this computer",
+		web_message(w, rq, 403, "Only on this computer",
 			     "Until sign-in is built, the demonstration pages are shown only to this computer.");
 		return;
 	}
@@ -1064,7 +1211,7 @@ void web_handle(http_request *rq, void *ctx)
 			return;
 		}
 		http_add_header(rq, "Allow", "GET, HEAD");
-		message_page(w, rq, 405, "Page not found", "This page cannot be sent a form.");
+		web_message(w, rq, 405, "Page not found", "This page cannot be sent a form.");
 		return;
 	}
 	if (strncmp(p, "/children/", 10) == 0) {
@@ -1072,7 +1219,7 @@ void web_handle(http_request *rq, void *ctx)
 		size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
 		int64_t id;
 		if (!event_parse_id(rest, idlen, &id)) {
-			message_page(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
+			web_message(w, rq, 404, "Child not found", "There is no child with this reference. Search again.");
 			return;
 		}
 		if (!slash && get) {
@@ -1084,14 +1231,85 @@ void web_handle(http_request *rq, void *ctx)
 			return;
 		}
 		if (slash && strcmp(slash, "/concerns") == 0 && post) {
-			if (!same_origin(rq)) {
-				message_page(w, rq, 403, "The form could not be sent",
+			if (!web_same_origin(rq)) {
+				web_message(w, rq, 403, "The form could not be sent",
 					     "The form was sent from another website. Open the child's record here and try again.");
 				return;
 			}
 			concern_submit(w, rq, id);
 			return;
 		}
+		if (slash && strcmp(slash, "/visits/new") == 0 && get) {
+			web_visit_form(w, rq, id);
+			return;
+		}
+		if (slash && strcmp(slash, "/visits") == 0 && post) {
+			if (!web_same_origin(rq)) {
+				web_message(w, rq, 403, "The form could not be sent",
+					     "The form was sent from another website. Open the child's record here and try again.");
+				return;
+			}
+			web_visit_submit(w, rq, id);
+			return;
+		}
+		int64_t event_id;
+		if (slash && strncmp(slash, "/events/", 8) == 0 && get && event_parse_id(slash + 8, strlen(slash + 8), &event_id)) {
+			web_event_link(w, rq, id, event_id);
+			return;
+		}
 	}
-	message_page(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
+	if (strcmp(p, "/alerts") == 0 || strcmp(p, "/caseload") == 0 || strcmp(p, "/mash") == 0) {
+		if (!get) {
+			http_add_header(rq, "Allow", "GET, HEAD");
+			web_message(w, rq, 405, "Page not found", "This page cannot be sent a form.");
+		} else if (p[1] == 'a') {
+			web_alerts_page(w, rq);
+		} else if (p[1] == 'c') {
+			web_caseload_page(w, rq);
+		} else {
+			web_mash_page(w, rq);
+		}
+		return;
+	}
+	if (strncmp(p, "/alerts/", 8) == 0) {
+		const char *rest = p + 8, *slash = strchr(rest, '/');
+		size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+		int64_t id;
+		if (!event_parse_id(rest, idlen, &id)) {
+			web_message_link(w, rq, 404, "Alert not found", "There is no alert with this reference.", "/alerts",
+					 "Go to the alerts");
+			return;
+		}
+		if (!slash) {
+			if (get) {
+				web_alert_page(w, rq, id);
+			} else {
+				http_add_header(rq, "Allow", "GET, HEAD");
+				web_message(w, rq, 405, "Page not found", "This page cannot be sent a form.");
+			}
+			return;
+		}
+		bool ack = strcmp(slash, "/acknowledge") == 0, resolve = strcmp(slash, "/resolve") == 0;
+		if ((ack || resolve) && !post) {
+			char back[64];
+			snprintf(back, sizeof back, "/alerts/%lld", (long long)id);
+			http_add_header(rq, "Allow", "POST");
+			web_message_link(w, rq, 405, "Page not found", "This address only takes the form on the alert's page.",
+					 back, "Go to the alert");
+			return;
+		}
+		if (ack || resolve) {
+			if (!web_same_origin(rq)) {
+				web_message(w, rq, 403, "The form could not be sent",
+					    "The form was sent from another website. Open the alert here and try again.");
+				return;
+			}
+			if (ack)
+				web_alert_acknowledge(w, rq, id);
+			else
+				web_alert_resolve(w, rq, id);
+			return;
+		}
+	}
+	web_message(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
 }

@@ -1,6 +1,7 @@
 /*
  * web/web.h — the pages practitioners use: find a child, the child's record with the multi-agency
- * chronology, record a concern. Server-rendered from Mustache templates (lib/mustache.h) with GOV.UK
+ * chronology, record a concern or a visit; the alerts inbox, one alert (acknowledge, resolve), a worker's
+ * caseload and the MASH queue. Server-rendered from Mustache templates (lib/mustache.h) with GOV.UK
  * Frontend's styles (web/assets.h); every page works without JavaScript.
  *
  * An edge: it reads and writes only through the service layer, with the same audit as the API.
@@ -15,15 +16,18 @@
 
 #include "http/server.h"
 #include "lib/mustache.h"
+#include "service/alerts.h"
 #include "service/txq.h"
 #include "store/store.h"
 
-#define WEB_TEMPLATES_MAX 16
+#define WEB_TEMPLATES_MAX 24
 
 struct web {
 	store *st;
 	txq *q;
 	bool demo; /* pages on: only with `safeguard demo` or `serve --demo-pages` */
+	struct alerts_config alerts; /* the rules' settings for events recorded on the pages (web_init sets the
+				      * defaults; the server copies its own over them) */
 	struct {
 		const char *name;
 		mustache *t;

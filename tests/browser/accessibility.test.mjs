@@ -76,7 +76,7 @@ describe('no axe violations', () => {
   test('record with a warning, a flag and every agency', async () => {
     await goto(page, `${demo.url}/children/${childId}`);
     assert.equal(await page.locator('.govuk-warning-text').count(), 1);
-    assert.equal(await page.locator('.govuk-tag--red').count(), 1);
+    assert.equal(await page.locator('ul[aria-label="Flags"] .govuk-tag--red').count(), 1);
     assert.equal((await chronologyRows(page)).length, 5);
     await snap(page, 'a11y-record');
     await assertAccessible(page, "the child's record");

@@ -1,5 +1,6 @@
 // Text that looks like markup stays text: names, a summary and a child's words carrying <script> and an
-// <img onerror> are shown literally on the search results, the record and the concern form, and run nothing.
+// <img onerror> are shown literally on the search results, the record, the concern and visit forms, the alerts
+// pages, the MASH queue and the caseload, and run nothing.
 // The page's Content-Security-Policy would block inline scripts anyway; this browser context bypasses it, so
 // what is tested here is the escaping alone.
 import assert from 'node:assert/strict';
@@ -7,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
   startDemoAndBrowser, textOf,
-  fillConcern,
+  addDays, addEvent, fillConcern, fillVisit, request, summaryList, ukToday,
 } from './lib.mjs';
 
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -138,5 +139,59 @@ describe('markup in data is shown as text', () => {
     assert.match(await textOf(page.locator('.govuk-notification-banner')), new RegExp(`works with ${SCRIPT.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.`));
     await assertShown(`The child said: “${words}”`, 'the record after saving');
     await assertNothingRan('the record after saving');
+  });
+
+  test('the alerts inbox, an alert and its outcome, the MASH queue', async () => {
+    const ref = await addEvent(demo, 'education', {
+      kind: 'referral', occurred_at: `${addDays(ukToday(), -21)}T10:00:00Z`, summary: SUMMARY, subject,
+    });
+    const r = await request(`${demo.url}/api/v1/alerts?child=${childId}`, { token: demo.tokens.police });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.alerts.length, 1, 'the undecided referral raised an alert');
+    const id = r.json.alerts[0].id;
+
+    await goto(page, `${demo.url}/alerts?owner=mash`);
+    await snap(page, 'escaping-06-inbox');
+    assert.equal(await textOf(page.locator(`#alert-${id} td a`).first()), NAME);
+    await assertNothingRan('the inbox');
+
+    await goto(page, `${demo.url}/alerts/${id}`);
+    assert.equal(await textOf(page.locator('.govuk-caption-l')), `Alert about ${NAME}`);
+    const outcome = `${SCRIPT} ${TEXTAREA}`;
+    await page.getByLabel('Outcome').fill(outcome);
+    await navigate(page, () => page.getByRole('button', { name: 'Resolve' }).click(), (u) => u.searchParams.get('done') === 'resolved');
+    await snap(page, 'escaping-07-alert');
+    assert.equal((await summaryList(page)).Outcome, outcome);
+    assert.equal(await page.locator('textarea').count(), 0, 'no textarea injected by the outcome');
+    await assertNothingRan('the resolved alert');
+
+    await goto(page, `${demo.url}/mash`);
+    assert.equal(await textOf(page.locator(`#mash-${ref.id} td a`).first()), NAME);
+    await assertNothingRan('the MASH queue');
+
+    for (const typed of [BREAKOUT, IMG]) {
+      await goto(page, `${demo.url}/alerts?owner=${encodeURIComponent(typed)}`);
+      assert.equal(await page.locator('#owner').inputValue(), typed);
+      assert.equal(await textOf(page.locator('#alerts-empty')), `There are no open alerts for ${typed}.`);
+      await assertNothingRan(`the inbox for ${typed}`);
+      await goto(page, `${demo.url}/caseload?worker=${encodeURIComponent(typed)}`);
+      assert.equal(await page.locator('#worker').inputValue(), typed);
+      assert.equal(await textOf(page.locator('#caseload-empty')), `No children are allocated to ${typed}.`);
+      await assertNothingRan(`the caseload of ${typed}`);
+    }
+  });
+
+  test("the visit form: the child's needs, and answers kept after an error", async () => {
+    const words = `${SCRIPT} ${TEXTAREA}`;
+    await goto(page, `${demo.url}/children/${childId}/visits/new`);
+    assert.equal(await textOf(page.locator('.govuk-inset-text')), `${SCRIPT}’s communication needs: Uses ${SCRIPT} signs`);
+    await fillVisit(page, { day: '3', month: '2', year: '2025', words, method: IMG, summary: SUMMARY });
+    await navigate(page, () => page.getByRole('button', { name: 'Save visit' }).click(), (u) => u.pathname === `/children/${childId}/visits`);
+    await snap(page, 'escaping-08-visit-errors');
+    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#seen']);
+    assert.equal(await page.locator('#childs_words').inputValue(), words);
+    assert.equal(await page.locator('#views_method').inputValue(), IMG);
+    assert.equal(await page.locator('textarea').count(), 3, 'no textarea added or removed');
+    await assertNothingRan('the visit form with errors');
   });
 });

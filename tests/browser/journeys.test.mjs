@@ -302,7 +302,8 @@ describe("a child's record", () => {
 
   test('a cp_plan_start gives the red "Child protection plan" tag; a later cp_plan_end removes it', async () => {
     await goto(page, `${demo.url}/children/${ellisId}`);
-    assert.equal(await page.locator('.govuk-tag--red').count(), 0, 'no flag before the plan');
+    // Flags only: the record's alerts (tagged "Overdue") are another list.
+    assert.equal(await page.locator('ul[aria-label="Flags"] .govuk-tag--red').count(), 0, 'no flag before the plan');
     await addEvent(demo, 'social_care', { kind: 'cp_plan_start', occurred_at: '2025-02-20T10:00:00Z', summary: 'Plan agreed', subject: ellis });
     await goto(page, `${demo.url}/children/${ellisId}`);
     await snap(page, 'journeys-10-record-cp-flag');
@@ -319,8 +320,9 @@ describe("a child's record", () => {
     assert.ok(box.y < chron.y, 'the flag is above the chronology');
     await addEvent(demo, 'social_care', { kind: 'cp_plan_end', occurred_at: '2025-03-20T10:00:00Z', summary: 'Plan ended', subject: ellis });
     await goto(page, `${demo.url}/children/${ellisId}`);
-    assert.equal(await page.locator('.govuk-tag--red').count(), 0, 'no flag after the plan ended');
-    assert.equal(await page.locator('.govuk-tag').count(), 1, 'only the phase banner tag is left');
+    assert.equal(await page.locator('ul[aria-label="Flags"]').count(), 0, 'no flag after the plan ended');
+    assert.equal(await page.locator('.govuk-tag').count(), await page.locator('.govuk-phase-banner .govuk-tag, .sg-alerts .govuk-tag').count(),
+      'only the phase banner and any alerts carry tags');
   });
 
   test('communication needs: a warning above the chronology, in the first screenful', async () => {

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, tempDir } from '../e2e/lib.mjs';
+import { BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, runCli, sql, tempDir } from '../e2e/lib.mjs';
 
-export { BIN, nhsNumbers, postEvent, request };
+export { BIN, nhsNumbers, postEvent, request, sql };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.resolve(here, '../../build/artifacts/browser');
@@ -39,7 +39,8 @@ function withTimeout(promise, ms, message) {
  */
 export async function startDemo({ families = 40 } = {}) {
   const dir = tempDir('browser');
-  const proc = spawn(BIN, ['demo', '--db', `sqlite:${path.join(dir, 'demo.db')}`, '--listen', '127.0.0.1:0',
+  const db = path.join(dir, 'demo.db');
+  const proc = spawn(BIN, ['demo', '--db', `sqlite:${db}`, '--listen', '127.0.0.1:0',
     '--families', String(families)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -58,6 +59,7 @@ export async function startDemo({ families = 40 } = {}) {
   const demo = {
     proc,
     dir,
+    db, // the SQLite file: the CLI's commands (team add, allocate, sweep) work on it beside the server
     url: null,
     tokens: {},
     get stderr() { return stderr; },
@@ -347,4 +349,125 @@ export async function fillConcern(page, { agency, day, month, year, time, catego
   if (words !== undefined) await page.getByLabel('What did the child say, in their own words?').fill(words);
   if (seen !== undefined) await page.getByRole('group', { name: 'Did you see the child yourself?' }).getByLabel(seen).check();
   if (action !== undefined) await page.getByLabel('What have you done about it?').fill(action);
+}
+
+// ---- alerts, caseloads, the MASH queue, visits ----
+
+/** Runs `safeguard ARGS --db sqlite:DEMO_DB` beside the running demo server; requires exit 0; returns stdout. */
+export function demoCli(demo, args) {
+  return runCli([...args, '--db', `sqlite:${demo.db}`]).stdout;
+}
+
+/** Today's date in England (Europe/London), as YYYY-MM-DD. */
+export function ukToday(now = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+/** "HH:MM" in England for an instant. */
+export function ukTime(at) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(at);
+}
+
+export function addDays(iso, n) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+function weekday(iso) {
+  return new Date(`${iso}T00:00:00Z`).getUTCDay(); // 0 Sunday .. 6 Saturday
+}
+
+/**
+ * England and Wales bank holidays of a year, written out independently of src/clock (an oracle for the
+ * pages' due dates): the regular rules with substitute days, and the one-off changes since 2020.
+ */
+export function bankHolidays(y) {
+  const out = new Set();
+  const iso = (m, d) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const weekend = (d) => weekday(d) === 0 || weekday(d) === 6;
+  const firstWeekday = (d) => { while (weekend(d) || out.has(d)) d = addDays(d, 1); return d; };
+  const mondayOnOrAfter = (d) => { while (weekday(d) !== 1) d = addDays(d, 1); return d; };
+  const lastMonday = (m) => {
+    let d = addDays(m === 12 ? `${y + 1}-01-01` : iso(m + 1, 1), -1);
+    while (weekday(d) !== 1) d = addDays(d, -1);
+    return d;
+  };
+  // Easter Sunday (anonymous Gregorian algorithm).
+  const a = y % 19; const b = Math.floor(y / 100); const c = y % 100; const d = Math.floor(b / 4); const e = b % 4;
+  const f = Math.floor((b + 8) / 25); const g = Math.floor((b - f + 1) / 3); const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4); const k = c % 4; const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451); const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const easter = iso(month, ((h + l - 7 * m + 114) % 31) + 1);
+  out.add(firstWeekday(iso(1, 1)));
+  out.add(addDays(easter, -2));
+  out.add(addDays(easter, 1));
+  out.add(y === 2020 ? '2020-05-08' : mondayOnOrAfter(iso(5, 1)));
+  if (y === 2022) { out.add('2022-06-02'); out.add('2022-06-03'); } else out.add(lastMonday(5));
+  out.add(lastMonday(8));
+  out.add(firstWeekday(iso(12, 25)));
+  out.add(firstWeekday(iso(12, 26)));
+  if (y === 2022) out.add('2022-09-19');
+  if (y === 2023) out.add('2023-05-08');
+  return out;
+}
+
+export function isWorkingDay(iso) {
+  const w = weekday(iso);
+  return w !== 0 && w !== 6 && !bankHolidays(Number(iso.slice(0, 4))).has(iso);
+}
+
+/** The nth working day after iso (iso itself not counted); a negative n counts back. */
+export function addWorkingDays(iso, n) {
+  let d = iso;
+  for (let left = Math.abs(n); left > 0;) {
+    d = addDays(d, n > 0 ? 1 : -1);
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
+}
+
+/** The alerts inbox table: [{id, href, child, childHref, title, code, raised, due, overdue, owner, state}]. */
+export async function alertRows(page) {
+  const out = [];
+  for (const row of await page.locator('#alerts-table tbody tr').all()) {
+    const cells = row.locator('td');
+    const child = cells.nth(0).locator('a');
+    const alert = cells.nth(1).locator('a');
+    const dueCell = cells.nth(3);
+    out.push({
+      id: (await row.getAttribute('id')).replace(/^alert-/, ''),
+      href: await alert.getAttribute('href'),
+      child: (await child.innerText()).trim(),
+      childHref: await child.getAttribute('href'),
+      title: (await alert.innerText()).trim(),
+      code: (await cells.nth(1).locator('.sg-code').innerText()).trim(),
+      raised: (await cells.nth(2).innerText()).trim(),
+      due: (await dueCell.innerText()).replace(/\s+/g, ' ').replace(/ Overdue$/, '').trim(),
+      overdue: await dueCell.locator('.govuk-tag--red').count() === 1,
+      owner: (await cells.nth(4).innerText()).replace(/\s+/g, ' ').trim(),
+      state: (await cells.nth(5).innerText()).trim(),
+    });
+  }
+  return out;
+}
+
+/**
+ * Fills the visit form as a person would. Every answer is optional: what is left out stays as it is. seen and
+ * alone are 'Yes' or 'No'; day, month and year are the visit date's boxes.
+ */
+export async function fillVisit(page, { day, month, year, time, seen, alone, words, method, summary }) {
+  if (day !== undefined) await page.getByLabel('Day').fill(day);
+  if (month !== undefined) await page.getByLabel('Month').fill(month);
+  if (year !== undefined) await page.getByLabel('Year').fill(year);
+  if (time !== undefined) await page.getByLabel('Time (optional)').fill(time);
+  // The seen-alone question sits inside the "Yes" answer of the seen question: its radios are found by id.
+  if (seen !== undefined) await page.locator(seen === 'Yes' ? '#seen' : '#seen-no').check();
+  if (alone !== undefined) await page.locator(alone === 'Yes' ? '#seen_alone' : '#seen_alone-no').check();
+  if (words !== undefined) await page.getByLabel('What did the child say, in their own words?').fill(words);
+  if (method !== undefined) {
+    await page.getByLabel('If the child does not communicate in words, how were their views and feelings gathered?').fill(method);
+  }
+  if (summary !== undefined) await page.getByLabel('Note of the visit').fill(summary);
 }

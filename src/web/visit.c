@@ -1,0 +1,282 @@
+/*
+ * web/visit.c — record a visit to a child: was the child seen, seen alone, what they said in their own
+ * words, and for a child who does not communicate in words, how their views and feelings were gathered.
+ * The rules read "seen" and "seen_alone" (docs/RULES.md: CP_VISIT_OVERDUE, NOT_SEEN_ALONE,
+ * LAC_VISIT_OVERDUE), so the answers are required and kept as booleans in the event's details.
+ *
+ * Modelled on the concern form (web.c): the answers are checked here, a form with problems is shown again
+ * with every answer kept, and a complete one goes through intake on the write queue as the concern does.
+ */
+#include "web/web_int.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/event.h"
+#include "core/text.h"
+#include "service/children.h"
+#include "service/intake.h"
+#include "service/txq.h"
+
+#define TEXT_BYTES (4 * EVENT_SUMMARY_MAX + 8)
+
+/* ---- the form ---- */
+
+struct form_job {
+	struct web_read r;
+	json_t *form; /* the answers to show again, or NULL */
+	json_t *view; /* their errors, or NULL */
+	char name[3 * STORE_NAME_BYTES], given[STORE_NAME_BYTES], needs[STORE_ATTR_BYTES];
+};
+
+static void form_release(struct web_read *r)
+{
+	struct form_job *j = (struct form_job *)r;
+	json_decref(j->form);
+	json_decref(j->view);
+	free(j);
+}
+
+static int form_person(const struct store_person *p, void *ctx)
+{
+	struct form_job *j = ctx;
+	web_full_name(p, j->name, sizeof j->name);
+	snprintf(j->given, sizeof j->given, "%s", p->given_name[0] ? p->given_name : "the child");
+	snprintf(j->needs, sizeof j->needs, "%s", p->communication_needs);
+	return 0;
+}
+
+static void form_show(struct web_read *r)
+{
+	struct form_job *j = (struct form_job *)r;
+	static const struct child_visitor v = {.person = form_person};
+	bool found = false;
+	int rc = children_read(r->w->st, &r->access, &v, j, &found);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: page read failed (store error %d)\n", rc);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	if (!found) {
+		web_message(r->w, r->rq, 404, "Child not found", "There is no child with this reference. Search again.");
+		return;
+	}
+	json_t *form = j->form ? j->form : json_object(), *view = j->view ? j->view : json_object();
+	j->form = j->view = NULL;
+	const char *seen = json_string_value(json_object_get(form, "seen"));
+	const char *alone = json_string_value(json_object_get(form, "seen_alone"));
+	json_object_set_new(form, "seen_yes", json_boolean(seen && strcmp(seen, "yes") == 0));
+	json_object_set_new(form, "seen_no", json_boolean(seen && strcmp(seen, "no") == 0));
+	json_object_set_new(form, "alone_yes", json_boolean(alone && strcmp(alone, "yes") == 0));
+	json_object_set_new(form, "alone_no", json_boolean(alone && strcmp(alone, "no") == 0));
+	char back[64];
+	snprintf(back, sizeof back, "/children/%lld", (long long)r->access.child_id);
+	json_object_update_new(view, json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "title", "Record a visit",
+					       "child_id", (json_int_t)r->access.child_id, "name", web_str(j->name),
+					       "given_name", web_str(j->given), "communication_needs",
+					       web_str(j->needs), "form", form, "back", "href", back, "text",
+					       "Back to the record"));
+	web_render(r->w, r->rq, json_object_get(view, "has_errors") ? 400 : 200, "visit", view);
+}
+
+/* The form, empty or (form and errors_view given, both stolen) again with the answers and their problems. */
+static void visit_form(const struct web *w, http_request *rq, int64_t child_id, json_t *form, json_t *errors_view)
+{
+	struct form_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		json_decref(form);
+		json_decref(errors_view);
+		web_unavailable(w, rq);
+		return;
+	}
+	j->form = form;
+	j->view = errors_view;
+	j->r.show = form_show;
+	j->r.release = form_release;
+	web_read_start(w, rq, &j->r, "child.read", child_id, errors_view ? "visit form, corrections" : "visit form");
+}
+
+void web_visit_form(const struct web *w, http_request *rq, int64_t child_id)
+{
+	visit_form(w, rq, child_id, NULL, NULL);
+}
+
+/* ---- saving it ---- */
+
+struct visit_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	struct intake_request req;
+	struct intake_result res;
+	char actor[64], source_ref[40], *payload, *details, *summary;
+};
+
+static int visit_run(store_conn *c, void *arg)
+{
+	struct visit_job *j = arg;
+	return intake_apply(c, &j->req, &j->res);
+}
+
+static void visit_done(struct txq_job *job)
+{
+	struct visit_job *j = (struct visit_job *)job;
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: a visit could not be saved (store error %d)\n", job->rc);
+		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+			    "The visit was not saved. Go back and try again: your answers are still in the form.");
+	} else if (j->res.outcome == INTAKE_NO_CHILD) {
+		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
+	} else {
+		char to[96];
+		snprintf(to, sizeof to, "/children/%lld?recorded=visit#event-%lld", (long long)j->res.child_id,
+			 (long long)j->res.event_id);
+		web_redirect(j->rq, to);
+	}
+	http_resume(j->rq);
+	free(j->payload);
+	free(j->details);
+	free(j->summary);
+	free(j);
+}
+
+static bool yes_no(const char *v)
+{
+	return strcmp(v, "yes") == 0 || strcmp(v, "no") == 0;
+}
+
+void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
+{
+	char day[64], month[64], year[64], hm[64], seen[16], alone[16], needs_shown[8];
+	char *summary = malloc(TEXT_BYTES), *words = malloc(TEXT_BYTES), *method = malloc(TEXT_BYTES);
+	json_t *view = json_object(), *form = NULL;
+	struct date d;
+	bool when_given = false;
+	int hour = 12, minute = 0;
+	if (!summary || !words || !method) {
+		web_unavailable(w, rq);
+		goto out;
+	}
+	web_field(rq, "visit-day", day, sizeof day);
+	web_field(rq, "visit-month", month, sizeof month);
+	web_field(rq, "visit-year", year, sizeof year);
+	web_field(rq, "time", hm, sizeof hm);
+	web_field(rq, "seen", seen, sizeof seen);
+	web_field(rq, "seen_alone", alone, sizeof alone);
+	web_field(rq, "childs_words", words, TEXT_BYTES);
+	web_field(rq, "views_method", method, TEXT_BYTES);
+	web_field(rq, "summary", summary, TEXT_BYTES);
+	/* Whether the form showed the child's communication needs (it asks for how their views were gathered
+	 * then). The form is re-read with the record whenever it is shown again. */
+	web_field(rq, "needs_shown", needs_shown, sizeof needs_shown);
+	bool seen_yes = strcmp(seen, "yes") == 0;
+
+	/* In the order of the form, so the error summary reads top to bottom. */
+	int drc = web_date_fields(day, month, year, &d, &when_given);
+	if (!when_given)
+		web_add_error(view, "when", "visit-day", "Enter the date of the visit");
+	else if (drc != 0)
+		web_add_error(view, "when", "visit-day", "The date of the visit must be a real date");
+	else if (date_cmp(d, web_today()) > 0)
+		web_add_error(view, "when", "visit-day", "The date of the visit must be today or in the past");
+	if (hm[0] && web_time_field(hm, &hour, &minute) != 0)
+		web_add_error(view, "time", "time", "Enter the time as hours and minutes, for example 14:30");
+	if (!yes_no(seen))
+		web_add_error(view, "seen", "seen", "Select yes if the child was seen");
+	else if (seen_yes && !yes_no(alone))
+		web_add_error(view, "seen_alone", "seen_alone", "Select yes if the child was seen alone");
+	if (!web_text_ok(words, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "childs_words", "childs_words",
+			      "What the child said must be 2000 characters or fewer, without control characters");
+	if (!web_text_ok(method, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "views_method", "views_method",
+			      "How their views were gathered must be 2000 characters or fewer, without control characters");
+	else if (strcmp(needs_shown, "1") == 0 && !words[0] && !method[0])
+		web_add_error(view, "views_method", "views_method",
+			      "Enter how the child’s views and feelings were gathered, or what they said in their own words");
+	if (!summary[0])
+		web_add_error(view, "summary", "summary", "Enter your note of the visit");
+	else if (!web_text_ok(summary, EVENT_SUMMARY_MAX, true))
+		web_add_error(view, "summary", "summary",
+			      "The note of the visit must be 2000 characters or fewer, without control characters");
+
+	form = json_object();
+	web_keep(form, view, "visit_day", "when", "visit-day", day);
+	web_keep(form, view, "visit_month", "when", "visit-day", month);
+	web_keep(form, view, "visit_year", "when", "visit-day", year);
+	web_keep(form, view, "time", "time", "time", hm);
+	web_keep(form, view, "seen", "seen", "seen", seen);
+	web_keep(form, view, "seen_alone", "seen_alone", "seen_alone", seen_yes ? alone : "");
+	web_keep(form, view, "childs_words", "childs_words", "childs_words", words);
+	web_keep(form, view, "views_method", "views_method", "views_method", method);
+	web_keep(form, view, "summary", "summary", "summary", summary);
+	if (json_object_get(view, "errors")) {
+		visit_form(w, rq, child_id, form, view);
+		form = view = NULL;
+		goto out;
+	}
+
+	struct visit_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		goto out;
+	}
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(j->actor, sizeof j->actor, WEB_ACTOR ":social_care");
+	int64_t at = web_uk_civil(d, hour, minute), now = (int64_t)time(NULL);
+	if (at > now)
+		at = now;
+	/* What the rules read: seen, and seen alone only when the child was seen. */
+	json_t *details = json_pack("{s:b}", "seen", seen_yes);
+	if (seen_yes)
+		json_object_set_new(details, "seen_alone", json_boolean(strcmp(alone, "yes") == 0));
+	if (words[0])
+		json_object_set_new(details, "childs_words", json_string(words));
+	if (method[0])
+		json_object_set_new(details, "views_method", json_string(method));
+	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!j->details || !j->payload) {
+		free(j->details);
+		free(j->payload);
+		free(j);
+		web_unavailable(w, rq);
+		goto out;
+	}
+	snprintf(j->req.agency, sizeof j->req.agency, "social_care");
+	j->req.actor = j->actor;
+	j->req.source_ref = j->source_ref;
+	j->req.kind = "visit";
+	ts_format_utc(at, j->req.occurred_at);
+	j->req.summary = summary;
+	j->req.details = j->details;
+	j->req.payload = j->payload;
+	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
+			   strlen(j->payload), NULL, 0);
+	j->req.known_child_id = child_id;
+	j->req.alerts = &w->alerts; /* the rules run on the visit up to today (req.today zero), as the API's */
+	j->w = w;
+	j->rq = rq;
+	j->job.run = visit_run;
+	j->job.arg = j;
+	j->job.done = visit_done;
+	j->summary = summary; /* lives until the job is done: visit_done frees it */
+	summary = NULL;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+out:
+	free(summary);
+	free(words);
+	free(method);
+	json_decref(form);
+	json_decref(view);
+}

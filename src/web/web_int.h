@@ -1,0 +1,95 @@
+/*
+ * web/web_int.h — what the page files share (web.c: rendering, the search, the record and the concern
+ * form, routing; work.c: alerts, caseload, MASH queue; visit.c: record a visit). Not for use outside web/.
+ *
+ * Views are jansson objects rendered by a named template (templates/NAME.mustache); web_render steals the
+ * view. Strings that come from people go into views as they are: the templates escape them ({{ }}).
+ */
+#ifndef SAFEGUARD_WEB_WEB_INT_H
+#define SAFEGUARD_WEB_WEB_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "core/event.h"
+#include "service/children.h"
+#include "web/web.h"
+
+/* Until sign-in (issue 4) every page acts as this one demonstration user. */
+#define WEB_ACTOR "demo-web"
+/* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */
+#define WEB_RECORD_PAGE 100
+
+/* ---- answering ---- */
+
+void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view);
+void web_message(const struct web *w, http_request *rq, int status, const char *title, const char *message);
+/* The same with a link under the message (to the thing the message is about). */
+void web_message_link(const struct web *w, http_request *rq, int status, const char *title, const char *message,
+		      const char *href, const char *link_text);
+/* 503 "Sorry, there is a problem with the service". */
+void web_unavailable(const struct web *w, http_request *rq);
+/* 303 to a path of ours. */
+void web_redirect(http_request *rq, const char *to);
+
+/* ---- pieces of views ---- */
+
+json_t *web_str(const char *s); /* a string known to be UTF-8 (from the store or a static table) */
+const struct agency_kind *web_agency_find(const char *code);
+const char *web_agency_name(const char *code);
+void web_full_name(const struct store_person *p, char *out, size_t outsz);
+/* "Given Family" from the two names lists carry ("(no family name)" as web_full_name). */
+void web_short_name(const char *given, const char *family, char *out, size_t outsz);
+struct date web_today(void); /* today in England (Europe/London) */
+void web_dob_text(const char *dob, bool with_age, char *out, size_t outsz);
+/* An RFC 3339 instant as the UK local long date and HH:MM. */
+void web_when_text(const char *ts, char *date, size_t datesz, char *hm, size_t hmsz);
+/* "4 March 2025" from "2025-03-04"; false (and out "") when day is not a date. */
+bool web_day_text(const char *day, struct date *d, char *out, size_t outsz);
+
+/* ---- forms ---- */
+
+int web_date_fields(const char *day, const char *month, const char *year, struct date *d, bool *given);
+/* "14:30" (or "14.30") to hour and minute; -1 when it is not a time of day. */
+int web_time_field(const char *hm, int *hour, int *minute);
+/* The UTC instant of a UK civil date and time (GMT or BST as it applied). */
+int64_t web_uk_civil(struct date d, int hour, int minute);
+void web_add_error(json_t *view, const char *field, const char *anchor, const char *message);
+void web_field(http_request *rq, const char *name, char *buf, size_t bufsz);
+void web_keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v);
+bool web_text_ok(const char *s, size_t max_chars, bool multi_line);
+/* The CSRF defence of every form that acts: false when the browser says it came from another site. */
+bool web_same_origin(http_request *rq);
+
+/* ---- audited reads ---- */
+
+/* A read for a page: its audit entry is queued (children_access_audit), the request sleeps until the entry
+ * is durable, then show() runs on a server thread and must answer (a 503 is answered instead when the entry
+ * failed); release() frees the job in every case, also when the request ends first. A page's job embeds
+ * struct web_read as its first member. */
+struct web_read {
+	struct children_access access; /* first: the audit's callback finds the job from it */
+	const struct web *w;
+	http_request *rq;
+	void (*show)(struct web_read *r);
+	void (*release)(struct web_read *r);
+};
+void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
+		    const char *detail);
+
+/* ---- pages outside web.c ---- */
+
+void web_alerts_page(const struct web *w, http_request *rq);                     /* GET /alerts */
+void web_alert_page(const struct web *w, http_request *rq, int64_t id);          /* GET /alerts/{id} */
+void web_alert_acknowledge(const struct web *w, http_request *rq, int64_t id);   /* POST .../acknowledge */
+void web_alert_resolve(const struct web *w, http_request *rq, int64_t id);       /* POST .../resolve */
+void web_caseload_page(const struct web *w, http_request *rq);                   /* GET /caseload */
+void web_mash_page(const struct web *w, http_request *rq);                       /* GET /mash */
+void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int64_t event_id);
+void web_visit_form(const struct web *w, http_request *rq, int64_t child_id);    /* GET .../visits/new */
+void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id);  /* POST .../visits */
+
+#endif
