@@ -54,6 +54,10 @@ struct loaded {
 struct evlist {
 	struct loaded *v;
 	size_t n, cap;
+	/* Whether the child is independently mobile, as the latest event that said so ("mobile" in details:
+	 * health and social care record it for disabled children; NICE CG89). */
+	enum rules_tri mobile;
+	int64_t person_id; /* whose list it is: a housemate's incident says nothing about this child */
 };
 
 static void evlist_free(struct evlist *l)
@@ -104,6 +108,9 @@ static int evlist_add(struct evlist *l, const struct store_event *e)
 			json_t *score = json_object_get(d, "score");
 			if (json_is_integer(score) && json_integer_value(score) >= 0 && json_integer_value(score) <= 24)
 				x->ev.score = (int)json_integer_value(score);
+			enum rules_tri mobile = tri_of(d, "mobile");
+			if (mobile != RULES_UNKNOWN && e->person_id == l->person_id)
+				l->mobile = mobile;
 			json_t *outcome = json_object_get(d, "outcome");
 			if (json_is_string(outcome))
 				snprintf(x->outcome, sizeof x->outcome, "%s", json_string_value(outcome));
@@ -258,6 +265,7 @@ static int run_rules(store_conn *c, const struct alerts_config *cfg, int64_t per
 	int rc = store_person_get(c, person_id, p, &found);
 	if (rc == STORE_OK && found && p->dob[0])
 		date_parse_iso(p->dob, &child.dob);
+	child.mobile = l->mobile;
 	free(p);
 	if (rc != STORE_OK)
 		return rc;
@@ -304,6 +312,7 @@ static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_
 	int rc;
 
 	kinds_json(kinds, sizeof kinds);
+	l.person_id = person_id;
 	if ((rc = store_events_of_kinds(c, person_id, kinds, collect_event, &l)) != STORE_OK ||
 	    (rc = store_housemate_events(c, person_id, "domestic_abuse_incident", collect_event, &l)) != STORE_OK)
 		goto out;
@@ -385,6 +394,7 @@ static int sweep_flush(struct sweep *s)
 	evlist_fix(&s->l);
 	int rc = run_rules(s->c, s->cfg, s->person_id, &s->l, s->today, &s->g);
 	s->l.n = 0;
+	s->l.mobile = RULES_UNKNOWN;
 	return rc;
 }
 
@@ -396,6 +406,7 @@ static int sweep_event(const struct store_event *e, void *ctx)
 		if ((rc = sweep_flush(s)) != 0)
 			return rc;
 		s->person_id = e->person_id;
+		s->l.person_id = e->person_id;
 	}
 	s->stats->events++;
 	return evlist_add(&s->l, e);

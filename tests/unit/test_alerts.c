@@ -367,6 +367,53 @@ static void lookback_drops_old_alerts(void **state)
 /* A domestic abuse incident recorded on Amira (Wednesday 4 June 2025, 21:00 BST) is every child's at the
  * address: her brother gets the alert too (due the next working day, Thursday 5 June); an adult at the
  * address and a child elsewhere do not. */
+/* NICE CG89: any child not independently mobile. A 3-year-old's injury raises nothing until an agency has
+ * said, in an event's details, that the child is not mobile; a housemate's say-so does not count. Once it
+ * is said, it is what the child is: every injury in the look-back is raised, the earlier one too. */
+static void injury_to_child_recorded_not_mobile(void **state)
+{
+	struct fx *f = *state;
+	struct alerts_config cfg;
+	alerts_config_default(&cfg);
+
+	begin(f);
+	int64_t noor = add_child(f->c, "Noor", "Ali", "2022-03-01");
+	int64_t sib = add_child(f->c, "Sami", "Ali", "2019-03-01");
+	join_household(f, noor, "LS6 9ZZ|3 mill lane");
+	join_household(f, sib, "LS6 9ZZ|3 mill lane");
+	int64_t first = add_event(f->c, noor, "injury", "2025-06-02T10:00:00Z", NULL);
+	commit(f);
+	assert_int_equal(on_event(f, &cfg, noor, "injury", D(2025, 6, 2)), 0);
+
+	begin(f);
+	add_event(f->c, sib, "domestic_abuse_incident", "2025-06-03T10:00:00Z", "{\"mobile\":false}");
+	commit(f);
+	begin(f);
+	int64_t second = add_event(f->c, noor, "injury", "2025-06-04T10:00:00Z", NULL);
+	commit(f);
+	/* The housemate's incident reaches Noor (an alert of its own) but says nothing about her mobility. */
+	assert_int_equal(on_event(f, &cfg, noor, "injury", D(2025, 6, 4)), 1);
+	struct store_alert *a = only_alert(f, noor, "DOMESTIC_ABUSE_IN_HOUSEHOLD");
+	free(a);
+
+	begin(f);
+	add_event(f->c, noor, "visit", "2025-06-05T10:00:00Z", "{\"seen\":true,\"mobile\":false}");
+	int64_t third = add_event(f->c, noor, "injury", "2025-06-06T10:00:00Z", NULL);
+	commit(f);
+	assert_int_equal(on_event(f, &cfg, noor, "injury", D(2025, 6, 6)), 3); /* all three injuries */
+	struct alist *l = alerts_of(f, noor);
+	int injuries = 0;
+	const int64_t each[3] = {first, second, third};
+	for (int k = 0; k < 3; k++) {
+		char want[24];
+		snprintf(want, sizeof want, "[%lld]", (long long)each[k]);
+		for (int i = 0; i < l->n; i++)
+			injuries += strcmp(l->a[i].code, "NON_MOBILE_INJURY") == 0 && strcmp(l->a[i].evidence, want) == 0;
+	}
+	free(l);
+	assert_int_equal(injuries, 3);
+}
+
 static void domestic_abuse_reaches_housemates(void **state)
 {
 	struct fx *f = *state;
@@ -1278,6 +1325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(acknowledge_and_resolve, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sweep_writes_what_intake_did_not, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sweep_routes_household_incident, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(injury_to_child_recorded_not_mobile, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sweep_escalates_open_alerts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(escalation_counts_whole_working_days, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(escalation_of_alert_written_on_a_weekend, setup, fx_teardown),
