@@ -225,7 +225,8 @@ static void build_items(struct replay *r)
 			r->items[r->nitems++] = (struct item){who, i, &e->ev};
 		}
 	}
-	qsort(r->items, r->nitems, sizeof *r->items, item_cmp);
+	if (r->nitems)
+		qsort(r->items, r->nitems, sizeof *r->items, item_cmp);
 }
 
 static int collect(const struct rules_alert *a, void *ctx)
@@ -282,7 +283,8 @@ static int evaluate(struct replay *r, struct date until)
 	}
 	free(run);
 	/* The evidence of an alert points into run, which is gone: it was copied as ids in collect. */
-	qsort(r->alerts, r->nalerts, sizeof *r->alerts, alert_cmp);
+	if (r->nalerts) /* qsort's base may not be NULL, even for no elements */
+		qsort(r->alerts, r->nalerts, sizeof *r->alerts, alert_cmp);
 	return rc;
 }
 

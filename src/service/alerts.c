@@ -316,7 +316,8 @@ static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_
 	if ((rc = store_events_of_kinds(c, person_id, kinds, collect_event, &l)) != STORE_OK ||
 	    (rc = store_housemate_events(c, person_id, "domestic_abuse_incident", collect_event, &l)) != STORE_OK)
 		goto out;
-	qsort(l.v, l.n, sizeof *l.v, loaded_cmp);
+	if (l.n)
+		qsort(l.v, l.n, sizeof *l.v, loaded_cmp);
 	evlist_fix(&l);
 	if ((rc = run_rules(c, cfg, person_id, &l, today, &g)) != STORE_OK)
 		goto out;
