@@ -408,7 +408,6 @@ struct flag_job {
 	char nhs[IDENT_NHS_LEN + 1];
 	char setting[sizeof ((struct store_flag_access *)0)->setting];
 	struct date today;
-	bool found;
 	int64_t child_id;
 	struct alerts_flag flag;
 	json_t *accesses;
@@ -421,28 +420,10 @@ static int on_access(const struct store_flag_access *f, void *ctx)
 							    f->organisation, "setting", f->setting));
 }
 
-/* One job: find the child, read the flag, and, when there is one, record the look-up (the allocated
- * worker is told) and read the last look-ups, in one transaction. A look-up of a child with no flag is
- * audited but tells no one: there is nothing for a worker to act on. */
+/* One job, one transaction: the service finds the child, reads the flag, audits, records and tells. */
 static int flag_run(store_conn *c, void *arg)
 {
 	struct flag_job *j = arg;
-	int rc = store_person_by_identifier(c, "nhs", j->nhs, &j->child_id);
-	j->found = rc == STORE_OK && j->child_id > 0;
-	if (rc != STORE_OK || !j->found) {
-		struct store_audit au = {.actor = j->who.actor, .action = "flags.lookup", .object = "nhs",
-					 .detail = "no child with this NHS number"};
-		return rc != STORE_OK ? rc : store_audit_append(c, &au);
-	}
-	if ((rc = alerts_flag_of(c, j->child_id, j->today, &j->flag)) != STORE_OK)
-		return rc;
-	if (!j->flag.flagged) {
-		char object[40];
-		snprintf(object, sizeof object, "child:%lld", (long long)j->child_id);
-		struct store_audit au = {.actor = j->who.actor, .action = "flags.lookup", .child_id = j->child_id,
-					 .object = object, .detail = "no flag"};
-		return store_audit_append(c, &au);
-	}
 	struct store_flag_access fa;
 	memset(&fa, 0, sizeof fa);
 	snprintf(fa.actor, sizeof fa.actor, "%s", j->who.actor);
@@ -452,9 +433,7 @@ static int flag_run(store_conn *c, void *arg)
 			break;
 	snprintf(fa.organisation, sizeof fa.organisation, "%s", ag ? ag->name : j->who.client.agency);
 	snprintf(fa.setting, sizeof fa.setting, "%s", j->setting);
-	if ((rc = alerts_flag_lookup_record(c, j->child_id, &fa, j->today)) != STORE_OK)
-		return rc;
-	return store_flag_accesses(c, j->child_id, FLAG_ACCESSES_SHOWN, on_access, j);
+	return alerts_flag_lookup(c, j->nhs, &fa, j->today, FLAG_ACCESSES_SHOWN, on_access, j, &j->child_id, &j->flag);
 }
 
 static json_t *episode_json(bool current, const char *start, const char *end)

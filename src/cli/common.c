@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "core/date.h"
 #include "service/alerts.h"
+#include "service/audit.h"
 #include "service/txq.h"
 #include "web/web.h"
 
@@ -34,6 +35,14 @@ store *cli_open_store(const char *url, bool migrate)
 			goto fail;
 		if (from != to)
 			fprintf(stderr, "safeguard: database schema migrated from version %d to %d\n", from, to);
+		/* Entries written before the audit was a chain (schema 5) get their hashes, once, in order. */
+		int64_t sealed = 0;
+		if (audit_seal_legacy(st, &sealed) != STORE_OK) {
+			snprintf(err, sizeof err, "cannot seal the audit entries written before the chain");
+			goto fail;
+		}
+		if (sealed)
+			fprintf(stderr, "safeguard: %lld earlier audit entries sealed into the chain\n", (long long)sealed);
 	} else if (store_check_schema(st, err, sizeof err) != STORE_OK) {
 		goto fail;
 	}

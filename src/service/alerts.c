@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "clock/clock.h"
+#include "service/audit.h"
 #include "service/children.h"
 #include "service/service_int.h"
 
@@ -189,7 +190,7 @@ static int write_alert(store_conn *c, const char *actor, struct store_alert *a, 
 	snprintf(object, sizeof object, "alert:%lld", (long long)id);
 	struct store_audit au = {
 		.actor = actor, .action = "alert.raise", .child_id = a->person_id, .object = object, .detail = a->code};
-	return store_audit_append(c, &au);
+	return audit_append(c, &au);
 }
 
 /* Writes one alert unless the same (rule, evidence, due) was written before. */
@@ -482,7 +483,7 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 			snprintf(detail, sizeof detail, "%lld escalated", (long long)stats->escalated);
 			struct store_audit au = {.actor = "sweep", .action = "alert.escalate", .object = "alerts",
 						 .detail = detail};
-			rc = store_audit_append(c, &au);
+			rc = audit_append(c, &au);
 		}
 		if (rc == STORE_OK)
 			rc = store_commit(c);
@@ -523,7 +524,7 @@ static int act(store_conn *c, int64_t id, const char *actor, const char *by, con
 				 .child_id = a->person_id,
 				 .object = object,
 				 .detail = a->code};
-	rc = store_audit_append(c, &au);
+	rc = audit_append(c, &au);
 out:
 	free(a);
 	return rc;
@@ -693,6 +694,33 @@ int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct al
 	return STORE_OK;
 }
 
+int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, struct date today,
+		       int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id, struct alerts_flag *flag)
+{
+	memset(flag, 0, sizeof *flag);
+	int rc = store_person_by_identifier(c, "nhs", nhs, child_id);
+	if (rc != STORE_OK)
+		return rc;
+	if (*child_id <= 0) {
+		*child_id = 0;
+		struct store_audit au = {.actor = who->actor, .action = "flags.lookup", .object = "nhs",
+					 .detail = "no child with this NHS number"};
+		return audit_append(c, &au);
+	}
+	if ((rc = alerts_flag_of(c, *child_id, today, flag)) != STORE_OK)
+		return rc;
+	if (!flag->flagged) {
+		char object[40];
+		snprintf(object, sizeof object, "child:%lld", (long long)*child_id);
+		struct store_audit au = {.actor = who->actor, .action = "flags.lookup", .child_id = *child_id,
+					 .object = object, .detail = "no flag"};
+		return audit_append(c, &au);
+	}
+	if ((rc = alerts_flag_lookup_record(c, *child_id, who, today)) != STORE_OK)
+		return rc;
+	return store_flag_accesses(c, *child_id, shown, fn, ctx);
+}
+
 int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,
 			      struct date today)
 {
@@ -706,7 +734,7 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
 	struct store_audit au = {
 		.actor = a->actor, .action = "flags.lookup", .child_id = child_id, .object = object, .detail = a->setting};
-	if ((rc = store_audit_append(c, &au)) != STORE_OK)
+	if ((rc = audit_append(c, &au)) != STORE_OK)
 		return rc;
 
 	/* The allocated worker is told (CP-IS notifies the authority of each look-up): one alert per look-up,

@@ -100,6 +100,13 @@ struct alerts_flag {
 /* The child's flag from its events as of today. */
 int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct alerts_flag *out);
 
+/* A clinician's look-up by NHS number, whole, in the caller's write transaction: find the child, read the
+ * flag, audit the look-up, and when there is a flag record it (alerts_flag_lookup_record) and hand fn the
+ * child's last `shown` look-ups, newest first. A look-up of a child with no flag is audited but tells no
+ * one: there is nothing for a worker to act on. *child_id 0 when no child has the number. */
+int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, struct date today,
+		       int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id, struct alerts_flag *flag);
+
 /* A look-up from unscheduled care: recorded (the child's last 25 are shown), audited, and the allocated
  * worker (else team, else MASH) gets a FLAG_LOOKUP alert. Must run in a write transaction. */
 int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,

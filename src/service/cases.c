@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "service/audit.h"
+
 int cases_team_upsert(store_conn *c, const char *actor, const struct store_team *t)
 {
 	int rc = store_team_upsert(c, t);
@@ -10,7 +12,7 @@ int cases_team_upsert(store_conn *c, const char *actor, const struct store_team 
 	char object[48];
 	snprintf(object, sizeof object, "team:%s", t->code);
 	struct store_audit au = {.actor = actor, .action = "team.upsert", .object = object, .detail = ""};
-	return store_audit_append(c, &au);
+	return audit_append(c, &au);
 }
 
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)
@@ -34,5 +36,5 @@ int cases_allocate(store_conn *c, const char *actor, const struct store_allocati
 	snprintf(detail, sizeof detail, "team %s, worker %s", a->team, a->worker[0] ? a->worker : "(none)");
 	struct store_audit au = {
 		.actor = actor, .action = "allocation.set", .child_id = a->person_id, .object = object, .detail = detail};
-	return store_audit_append(c, &au);
+	return audit_append(c, &au);
 }

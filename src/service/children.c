@@ -1,9 +1,11 @@
 #include "service/children.h"
-#include "service/service_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "service/audit.h"
+#include "service/service_int.h"
 
 static int audit_run(store_conn *c, void *arg)
 {
@@ -12,7 +14,7 @@ static int audit_run(store_conn *c, void *arg)
 	int rc;
 	if (a->child_id == 0) { /* a search: about no one child */
 		struct store_audit e = {.actor = a->actor, .action = a->action, .object = "search", .detail = a->detail};
-		return store_audit_append(c, &e);
+		return audit_append(c, &e);
 	}
 	if ((rc = store_person_exists(c, a->child_id, &a->exists)) != STORE_OK)
 		return rc;
@@ -24,7 +26,7 @@ static int audit_run(store_conn *c, void *arg)
 		.object = object,
 		.detail = a->exists ? a->detail : "no such child",
 	};
-	return store_audit_append(c, &e);
+	return audit_append(c, &e);
 }
 
 static void audit_done(struct txq_job *job)

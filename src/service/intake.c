@@ -1,13 +1,12 @@
 #include "service/intake.h"
 
-#include <time.h>
-
-#include "service/alerts.h"
-
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/text.h"
+#include "service/alerts.h"
+#include "service/audit.h"
 
 /* A household is an address: postcode plus the folded first line. Both are needed: a postcode alone
  * covers a street, an address line alone repeats across towns. */
@@ -102,7 +101,7 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 		.object = object,
 		.detail = m.rule, /* how the child was found: no personal data */
 	};
-	if ((rc = store_audit_append(c, &a)) != STORE_OK)
+	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
 
 	/* The rules see the event in the same transaction: an alert is never missing for a stored event. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/event.h"
+#include "service/audit.h"
 
 int tokens_seed_agencies(store_conn *c)
 {
@@ -43,7 +44,7 @@ int tokens_create(store_conn *c, const char *actor, const char *agency, const ch
 		return rc;
 	snprintf(object, sizeof object, "client:%lld", (long long)id);
 	struct store_audit a = {.actor = actor, .action = "token.create", .object = object, .detail = agency};
-	return store_audit_append(c, &a);
+	return audit_append(c, &a);
 }
 
 int tokens_authenticate(store_conn *c, const char *token, struct store_client *client, bool *found)

@@ -204,6 +204,25 @@ static const char *const migrations[] = {
 	"CREATE INDEX flag_access_person ON flag_access(person_id, id);"
 	/* The MASH queue looks contacts and referrals up by kind across every child. */
 	"CREATE INDEX event_kind_time ON event(kind, occurred_at);",
+
+	/* 5: the audit is a hash chain (service/audit.h). Rows from before get their hash once, in order, when
+	 * the chain is sealed; after that no column of any row may change. */
+	"ALTER TABLE audit ADD COLUMN hash BLOB;"
+	"DROP TRIGGER audit_no_update;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN OLD.hash IS NOT NULL OR NEW.hash IS NULL "
+	"OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor OR NEW.action IS NOT OLD.action "
+	"OR NEW.child_id IS NOT OLD.child_id OR NEW.object IS NOT OLD.object OR NEW.detail IS NOT OLD.detail "
+	"BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+	"CREATE TABLE audit_checkpoint ("
+	"  audit_id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  public_key BLOB NOT NULL,"
+	"  signature BLOB NOT NULL);"
+	"CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint BEGIN "
+	"SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint BEGIN "
+	"SELECT RAISE(ABORT, 'checkpoints are append-only'); END;",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -248,6 +267,10 @@ enum stmt_id {
 	S_EVENT_COUNT,
 	S_AUDIT_APPEND,
 	S_AUDIT_COUNT,
+	S_AUDIT_LAST,
+	S_AUDIT_EACH,
+	S_AUDIT_UNSEALED,
+	S_AUDIT_SEAL,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
 	S_HOUSEMATES,
@@ -350,9 +373,14 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
-	[S_AUDIT_APPEND] = "INSERT INTO audit(at, actor, action, child_id, object, detail) "
-			   "VALUES (" NOW_SQL ", ?1, ?2, nullif(?3, 0), ?4, ?5)",
+	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
+			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)",
 	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
+	[S_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
+	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
+			     "WHERE hash IS NULL ORDER BY id",
+	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at, id",
@@ -1237,6 +1265,78 @@ static int sq_audit_append(store_conn *c, const struct store_audit *a)
 	sqlite3_bind_int64(s, 3, a->child_id);
 	text(s, 4, a->object);
 	text(s, 5, a->detail);
+	sqlite3_bind_int64(s, 6, a->id);
+	text(s, 7, a->at);
+	if (a->hash)
+		sqlite3_bind_blob(s, 8, a->hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 8);
+	return run(s);
+}
+
+static int sq_audit_last(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_LAST);
+	if (!s)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	*id = *found ? sqlite3_column_int64(s, 0) : 0;
+	memset(hash, 0, STORE_AUDIT_HASH_LEN);
+	if (*found && sqlite3_column_bytes(s, 1) == STORE_AUDIT_HASH_LEN)
+		memcpy(hash, sqlite3_column_blob(s, 1), STORE_AUDIT_HASH_LEN);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct audit_walk {
+	store_audit_fn fn;
+	void *ctx;
+};
+
+static int audit_row(sqlite3_stmt *s, void *arg)
+{
+	struct audit_walk *w = arg;
+	uint8_t hash[STORE_AUDIT_HASH_LEN];
+	struct store_audit a = {
+		.id = sqlite3_column_int64(s, 0),
+		.at = col_str(s, 1),
+		.actor = col_str(s, 2),
+		.action = col_str(s, 3),
+		.child_id = sqlite3_column_int64(s, 4),
+		.object = col_str(s, 5),
+		.detail = col_str(s, 6),
+	};
+	/* A hash of any other length is not a hash this code wrote: shown as none, so verification fails. */
+	if (sqlite3_column_bytes(s, 7) == STORE_AUDIT_HASH_LEN) {
+		memcpy(hash, sqlite3_column_blob(s, 7), STORE_AUDIT_HASH_LEN);
+		a.hash = hash;
+	}
+	return w->fn(&a, w->ctx);
+}
+
+static int sq_audit_each(store_conn *c, store_audit_fn fn, void *ctx)
+{
+	struct audit_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_EACH);
+	return s ? each_row(s, audit_row, &w) : STORE_EIO;
+}
+
+static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
+{
+	struct audit_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_UNSEALED);
+	return s ? each_row(s, audit_row, &w) : STORE_EIO;
+}
+
+static int sq_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN])
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_SEAL);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
 	return run(s);
 }
 
@@ -1643,6 +1743,10 @@ const struct store_ops store_sqlite_ops = {
 	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
+	.audit_last = sq_audit_last,
+	.audit_each = sq_audit_each,
+	.audit_unsealed = sq_audit_unsealed,
+	.audit_seal = sq_audit_seal,
 	.events_of_kinds = sq_events_of_kinds,
 	.events_of_kinds_all = sq_events_of_kinds_all,
 	.housemates = sq_housemates,

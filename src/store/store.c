@@ -317,3 +317,23 @@ int store_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_
 {
 	return c->ops->flag_accesses(c, person_id, limit, fn, ctx);
 }
+
+int store_audit_last(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found)
+{
+	return c->ops->audit_last(c, id, hash, found);
+}
+
+int store_audit_each(store_conn *c, store_audit_fn fn, void *ctx)
+{
+	return c->ops->audit_each(c, fn, ctx);
+}
+
+int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
+{
+	return c->ops->audit_unsealed(c, fn, ctx);
+}
+
+int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN])
+{
+	return c->ops->audit_seal(c, id, hash);
+}

@@ -333,9 +333,26 @@ struct store_audit {
 	int64_t child_id;   /* 0 when the entry concerns no child */
 	const char *object; /* what was touched: "event:42" */
 	const char *detail; /* no personal data: ids, counts, outcomes */
+	/* The chain (service/audit.h fills them; nothing else appends): the entry's number, its time, and
+	 * BLAKE2b-256 over the previous entry's hash and this entry. */
+	int64_t id;
+	const char *at;     /* YYYY-MM-DDTHH:MM:SSZ */
+	const uint8_t *hash;
 };
 
+#define STORE_AUDIT_HASH_LEN 32
+
+/* Appends one entry with the id, time and hash it carries. Use audit_append (service/audit.h). */
 int store_audit_append(store_conn *c, const struct store_audit *a);
+/* The newest entry's id and hash (*found false on an empty audit; hash zero when the newest has none). */
+int store_audit_last(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);
+/* Every entry in id order, for verification; hash NULL when the row has none. */
+typedef int (*store_audit_fn)(const struct store_audit *a, void *ctx);
+int store_audit_each(store_conn *c, store_audit_fn fn, void *ctx);
+/* Entries that have no hash (written before schema 5), oldest first; store_audit_seal gives one its hash
+ * (the only change the audit table allows, once). */
+int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
+int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 int store_audit_count(store_conn *c, int64_t *n);
 
 #endif

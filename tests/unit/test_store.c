@@ -734,12 +734,17 @@ static void audit_append_only(void **state)
 	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(store_begin(f->c), STORE_OK);
-	struct store_audit a = {.actor = "cli", .action = "child.read", .child_id = 0, .object = "child:1"};
+	/* The store writes what it is given (service/audit.h numbers and chains entries). */
+	struct store_audit a = {.actor = "cli", .action = "child.read", .child_id = 0, .object = "child:1",
+				.id = 1, .at = "2026-11-24T10:00:00Z"};
 	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
 	a.action = "event.create";
 	a.object = "event:9";
 	a.detail = "nhs";
+	a.id = 2;
 	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	assert_int_equal(store_audit_append(f->c, &a), STORE_ECONFLICT); /* the same number twice */
+	a.id = 3;
 	assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);

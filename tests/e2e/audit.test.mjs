@@ -1,0 +1,116 @@
+// The tamper-evident audit: `safeguard audit verify` walks the hash chain and names the first entry that
+// was changed, deleted, inserted or moved in the SQLite file itself (the triggers that refuse UPDATE and
+// DELETE are dropped first, as an attacker with the file would).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { removeDir, runCli, sql, tempDir } from './lib.mjs';
+
+let dir;
+let pristine;
+let entries;
+
+before(() => {
+  dir = tempDir('audit');
+  pristine = path.join(dir, 'pristine.db');
+  // A small area through intake: events, reads of nothing yet, teams, allocations, alerts: every writer.
+  runCli(['demo', '--db', `sqlite:${pristine}`, '--families', '12', '--no-serve']);
+  entries = Number(sql(pristine, 'select count(*) from audit'));
+  assert.ok(entries > 50, `the area has ${entries} audit entries`);
+});
+
+after(() => removeDir(dir));
+
+/** A copy of the pristine area with `change` applied by sqlite3 after the triggers are dropped. */
+function tampered(name, change) {
+  const db = path.join(dir, `${name}.db`);
+  fs.copyFileSync(pristine, db);
+  const r = spawnSync('sqlite3', ['-batch', db,
+    `DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ${change}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
+  return db;
+}
+
+function verify(db) {
+  return runCli(['audit', 'verify', '--db', `sqlite:${db}`], { check: false });
+}
+
+describe('audit verify', () => {
+  test('an untouched chain verifies, with the number of entries', () => {
+    const r = verify(pristine);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `audit chain verified: ${entries} entries`);
+    // Every entry carries a 32-byte hash.
+    assert.equal(Number(sql(pristine, 'select count(*) from audit where length(hash) = 32')), entries);
+  });
+
+  test('the triggers still refuse UPDATE and DELETE through SQL', () => {
+    const db = path.join(dir, 'triggers.db');
+    fs.copyFileSync(pristine, db);
+    for (const q of ['UPDATE audit SET detail = \'x\' WHERE id = 5', 'DELETE FROM audit WHERE id = 5',
+      'UPDATE audit SET hash = zeroblob(32) WHERE id = 5']) {
+      const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, q);
+      assert.match(r.stderr, /append-only/);
+    }
+    assert.equal(verify(db).status, 0);
+  });
+
+  const cases = [
+    ['a changed detail', 'UPDATE audit SET detail = \'nothing to see\' WHERE id = 20', 20, /does not match/],
+    ['a changed actor', 'UPDATE audit SET actor = \'someone else\' WHERE id = 33', 33, /does not match/],
+    ['a changed child', 'UPDATE audit SET child_id = 1 WHERE id = (SELECT max(id) FROM audit WHERE child_id > 1)',
+      null, /does not match/],
+    ['a changed time', 'UPDATE audit SET at = \'2020-01-01T00:00:00Z\' WHERE id = 7', 7, /does not match/],
+    ['a deleted entry', 'DELETE FROM audit WHERE id = 15', 16, /entry 15 before it is missing/, 14],
+    ['the last entry deleted and replaced by a forged one',
+      `DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);
+       INSERT INTO audit(id, at, actor, action, object, detail, hash)
+         VALUES ((SELECT max(id) + 1 FROM audit), '2026-01-01T00:00:00Z', 'cli', 'child.read', '', '', zeroblob(32))`,
+      'last', /does not match/],
+    ['an inserted entry at the end without a hash',
+      'INSERT INTO audit(id, at, actor, action, object, detail) VALUES ((SELECT max(id) + 1 FROM audit), ' +
+      '\'2026-01-01T00:00:00Z\', \'cli\', \'child.read\', \'\', \'\')', 'next', /no chain hash/],
+    ['an entry inserted out of sequence',
+      'INSERT INTO audit(id, at, actor, action, object, detail, hash) VALUES (1000000, ' +
+      '\'2026-01-01T00:00:00Z\', \'cli\', \'child.read\', \'\', \'\', zeroblob(32))', 1000000, /missing/, 'all'],
+    ['two entries swapped (moved)',
+      `CREATE TEMP TABLE t AS SELECT * FROM audit WHERE id IN (40, 41);
+       UPDATE audit SET at = (SELECT at FROM t WHERE t.id = 81 - audit.id),
+         actor = (SELECT actor FROM t WHERE t.id = 81 - audit.id),
+         action = (SELECT action FROM t WHERE t.id = 81 - audit.id),
+         child_id = (SELECT child_id FROM t WHERE t.id = 81 - audit.id),
+         object = (SELECT object FROM t WHERE t.id = 81 - audit.id),
+         detail = (SELECT detail FROM t WHERE t.id = 81 - audit.id),
+         hash = (SELECT hash FROM t WHERE t.id = 81 - audit.id) WHERE id IN (40, 41)`, 40, /does not match/],
+    ['a renumbered entry', 'UPDATE audit SET id = id + 5000 WHERE id = 60', 61, /entry 60 before it is missing/, 59],
+  ];
+
+  // [what, the change, the first broken entry, why, how many verify before it (default: all before it)]
+  for (const [what, change, expectId, why, verifiedBefore] of cases) {
+    test(`finds ${what}`, () => {
+      const db = tampered(what.replace(/\W+/g, '_'), change);
+      let want = expectId;
+      if (want === null) want = Number(sql(pristine, 'select max(id) from audit where child_id > 1'));
+      if (want === 'last') want = entries;
+      if (want === 'next') want = entries + 1;
+      const r = verify(db);
+      assert.equal(r.status, 1, `verify should fail: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`the chain is broken at entry ${want}: `));
+      assert.match(r.stderr, why);
+      let verified = verifiedBefore === undefined ? want - 1 : verifiedBefore;
+      if (verified === 'all') verified = entries;
+      assert.match(r.stderr, new RegExp(`\\(${verified} entries before it verified\\)`));
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('usage errors exit 2', () => {
+    assert.equal(runCli(['audit'], { check: false }).status, 2);
+    assert.equal(runCli(['audit', 'check', '--db', `sqlite:${pristine}`], { check: false }).status, 2);
+    const help = runCli(['audit', '--help']);
+    assert.match(help.stdout, /safeguard audit verify --db URL/);
+  });
+});
