@@ -26,10 +26,11 @@ store *cli_open_store(const char *url, bool migrate);
 
 /* Serves the API (and, with demo_pages, the pages, to loopback only) on listen until SIGINT or SIGTERM.
  * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
- * with alerts (the defaults when NULL; it must outlive the call). Returns the process exit code. */
+ * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
+ * checkpoint with audit_key when given. Returns the process exit code. */
 struct alerts_config;
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
-	      void (*ready)(unsigned port, void *ctx), void *ctx);
+	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
  * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the
@@ -39,6 +40,15 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 #define CLI_CLOSURES_MAX 366
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
 		      struct date *closures, size_t max, int *escalate_after);
+
+/* The server's audit signing key (service/audit.h checkpoints): the file path names, or beside an SQLite
+ * database (PATH.audit-key) when path is NULL. With create, a missing file is made, mode 0600, with a new
+ * key. *exists false (and 0) when it is missing and create is false. Prints the reason and returns -1 when
+ * the file cannot be read or made, is not a key, or can be read by others. */
+#include <stdint.h>
+int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t secret_key[64], bool *exists);
+/* Signs an audit checkpoint in a transaction of its own (*signed_id 0 when there was nothing new). */
+int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id);
 
 /* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
  * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any

@@ -1,5 +1,6 @@
 /* serve, migrate, token: the commands that run against a database. */
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,15 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	if (cal.nclosures)
 		cfg.rules.calendar = &cal;
+	uint8_t key[64];
+	bool have_key = false;
+	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
+		return 1;
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	int rc = cli_serve(st, listen, threads, pages, &cfg, NULL, NULL);
+	int rc = cli_serve(st, listen, threads, pages, &cfg, key, NULL, NULL);
+	sodium_memzero(key, sizeof key);
 	store_close(st);
 	return rc;
 }

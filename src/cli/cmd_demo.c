@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,7 +261,12 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	struct banner b = {&t, l->first_child ? l->first_child : 1};
-	rc = cli_serve(st, listen, 0, true, NULL, ready, &b);
+	uint8_t key[64];
+	bool have_key = false;
+	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
+		goto out;
+	rc = cli_serve(st, listen, 0, true, NULL, key, ready, &b);
+	sodium_memzero(key, sizeof key);
 out:
 	if (l)
 		flush_batch(l);

@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -67,7 +70,14 @@ struct sweeper {
 	bool stop, started;
 	store *st;
 	const struct alerts_config *cfg;
+	const uint8_t *audit_key;
 };
+
+static int checkpoint_run(store_conn *c, void *arg)
+{
+	int64_t id;
+	return audit_checkpoint(c, arg, &id);
+}
 
 static int64_t next_sweep(int64_t now)
 {
@@ -94,7 +104,9 @@ static void *sweeper_main(void *arg)
 		struct alerts_sweep_stats stats;
 		ts_format_utc(now, now_utc);
 		int rc = alerts_sweep(s->st, s->cfg, ts_utc_date(ts_uk_local(now)), now_utc, &stats);
-		if (rc != STORE_OK)
+		if (rc == STORE_OK && s->audit_key && (rc = txq_exec(s->st, checkpoint_run, (void *)s->audit_key)) != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly audit checkpoint failed (store error %d)\n", rc);
+		else if (rc != STORE_OK)
 			fprintf(stderr, "safeguard: the nightly sweep failed (store error %d)\n", rc);
 		else
 			fprintf(stderr, "safeguard: nightly sweep: %lld children, %lld new alerts, %lld escalated\n",
@@ -105,12 +117,13 @@ static void *sweeper_main(void *arg)
 	return NULL;
 }
 
-static void sweeper_start(struct sweeper *s, store *st, const struct alerts_config *cfg)
+static void sweeper_start(struct sweeper *s, store *st, const struct alerts_config *cfg, const uint8_t *audit_key)
 {
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	s->st = st;
 	s->cfg = cfg;
+	s->audit_key = audit_key;
 	s->started = pthread_create(&s->thread, NULL, sweeper_main, s) == 0;
 	if (!s->started)
 		fprintf(stderr, "safeguard: cannot start the nightly sweep; run safeguard sweep from cron instead\n");
@@ -148,7 +161,7 @@ static void route(http_request *rq, void *ctx)
 }
 
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
-	      void (*ready)(unsigned port, void *ctx), void *ctx)
+	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx)
 {
 	struct app *app = calloc(1, sizeof *app);
 	txq *q = NULL;
@@ -193,7 +206,7 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 	const char *colon = strrchr(listen, ':');
 	printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, http_port(srv));
 	fflush(stdout);
-	sweeper_start(&app->sweeper, st, &app->api.alerts);
+	sweeper_start(&app->sweeper, st, &app->api.alerts, audit_key);
 	if (ready)
 		ready(http_port(srv), ctx);
 	while (sigwait(&stop, &sig) != 0 && errno == EINTR)
@@ -264,6 +277,59 @@ int cli_load_settings(const char *path, struct rules_settings *settings, struct 
 out:
 	json_decref(doc);
 	return rc;
+}
+
+int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t secret_key[64], bool *exists)
+{
+	char def[1024];
+	*exists = false;
+	if (!path) {
+		if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
+			fprintf(stderr, "safeguard: name the audit signing key file with --audit-key FILE\n");
+			return -1;
+		}
+		snprintf(def, sizeof def, "%s.audit-key", db_url + 7);
+		path = def;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		/* Made once, readable by this user only; outside the database, so a copy of the database alone
+		 * cannot forge a checkpoint. */
+		unsigned char pk[32];
+		crypto_sign_keypair(pk, secret_key);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, secret_key, 64) != 64 || fsync(fd) != 0) {
+			fprintf(stderr, "safeguard: cannot create the audit signing key %s: %s\n", path, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(path);
+			}
+			sodium_memzero(secret_key, 64);
+			return -1;
+		}
+		close(fd);
+		*exists = true;
+		return 0;
+	}
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "safeguard: cannot read the audit signing key %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	ssize_t n = -1;
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) == 0)
+		n = read(fd, secret_key, 64);
+	close(fd);
+	if (n != 64) {
+		fprintf(stderr, "safeguard: %s is not an audit signing key readable by this user only (mode 0600, 64 "
+				"bytes)\n", path);
+		sodium_memzero(secret_key, 64);
+		return -1;
+	}
+	*exists = true;
+	return 0;
 }
 
 int cli_tmp_open(struct cli_tmp *t, const char *path)

@@ -121,13 +121,98 @@ out:
 	return rc;
 }
 
+/* ---- checkpoints ---- */
+
+static const char checkpoint_domain[] = "safeguard audit checkpoint v1";
+
+/* What a checkpoint signs: the domain, the entry's number, its hash and the checkpoint's time. */
+static size_t checkpoint_message(const struct store_checkpoint *k, unsigned char *m, size_t cap)
+{
+	size_t n = sizeof checkpoint_domain - 1, at = strlen(k->at);
+	if (n + 8 + STORE_AUDIT_HASH_LEN + at > cap)
+		return 0;
+	memcpy(m, checkpoint_domain, n);
+	uint64_t id = (uint64_t)k->audit_id;
+	for (int i = 7; i >= 0; i--, id >>= 8)
+		m[n + (size_t)i] = (unsigned char)(id & 0xff);
+	n += 8;
+	memcpy(m + n, k->hash, STORE_AUDIT_HASH_LEN);
+	n += STORE_AUDIT_HASH_LEN;
+	memcpy(m + n, k->at, at);
+	return n + at;
+}
+
+int audit_checkpoint(store_conn *c, const uint8_t secret_key[AUDIT_SECRET_KEY_LEN], int64_t *audit_id)
+{
+	struct store_checkpoint k;
+	unsigned char m[128];
+	bool found = false;
+	memset(&k, 0, sizeof k);
+	*audit_id = 0;
+	int rc = store_audit_last(c, &k.audit_id, k.hash, &found);
+	if (rc != STORE_OK || !found)
+		return rc;
+	ts_format_utc((int64_t)time(NULL), k.at);
+	memcpy(k.public_key, secret_key + AUDIT_SECRET_KEY_LEN - STORE_SIGN_PUBLIC_LEN, STORE_SIGN_PUBLIC_LEN);
+	size_t n = checkpoint_message(&k, m, sizeof m);
+	if (!n || crypto_sign_detached(k.signature, NULL, m, n, secret_key) != 0)
+		return STORE_EIO;
+	rc = store_checkpoint_add(c, &k);
+	if (rc == STORE_ECONFLICT) /* nothing written since the last checkpoint */
+		return STORE_OK;
+	if (rc == STORE_OK)
+		*audit_id = k.audit_id;
+	return rc;
+}
+
 /* ---- verification ---- */
 
 struct verifying {
 	uint8_t prev[STORE_AUDIT_HASH_LEN];
 	int64_t last_id;
 	struct audit_verify_result *r;
+	const uint8_t *public_key;
+	struct store_checkpoint *k; /* all of them, by audit_id */
+	size_t nk, capk, next;
+	bool oom;
 };
+
+static int collect_checkpoint(const struct store_checkpoint *k, void *ctx)
+{
+	struct verifying *v = ctx;
+	if (v->nk == v->capk) {
+		size_t cap = v->capk ? v->capk * 2 : 64;
+		struct store_checkpoint *x = realloc(v->k, cap * sizeof *x);
+		if (!x) {
+			v->oom = true;
+			return STORE_EIO;
+		}
+		v->k = x;
+		v->capk = cap;
+	}
+	v->k[v->nk++] = *k;
+	return 0;
+}
+
+/* A checkpoint's own validity: well formed, signed by the expected key. */
+static bool checkpoint_signed(const struct verifying *v, const struct store_checkpoint *k, char *why, size_t whysz)
+{
+	unsigned char m[128];
+	size_t n = checkpoint_message(k, m, sizeof m);
+	if (!k->well_formed || !n) {
+		snprintf(why, whysz, "the checkpoint of %.20s at this entry is malformed", k->at);
+		return false;
+	}
+	if (v->public_key && sodium_memcmp(v->public_key, k->public_key, STORE_SIGN_PUBLIC_LEN) != 0) {
+		snprintf(why, whysz, "the checkpoint of %.20s at this entry was signed by another key", k->at);
+		return false;
+	}
+	if (crypto_sign_verify_detached(k->signature, m, n, k->public_key) != 0) {
+		snprintf(why, whysz, "the checkpoint of %.20s at this entry has a signature that does not verify", k->at);
+		return false;
+	}
+	return true;
+}
 
 static int verify_row(const struct store_audit *a, void *ctx)
 {
@@ -156,6 +241,24 @@ static int verify_row(const struct store_audit *a, void *ctx)
 			 "its hash does not match its content and the entry before it (changed, inserted or moved)");
 		return 1;
 	}
+	/* A checkpoint signed this entry: the chain up to here must be the one that was signed. */
+	while (v->next < v->nk && v->k[v->next].audit_id <= a->id) {
+		const struct store_checkpoint *k = &v->k[v->next++];
+		if (k->audit_id < a->id)
+			continue; /* its entry is missing: the gap was reported above, or it was a duplicate */
+		if (!checkpoint_signed(v, k, v->r->why, sizeof v->r->why)) {
+			v->r->first_bad_id = a->id;
+			return 1;
+		}
+		if (sodium_memcmp(k->hash, a->hash, STORE_AUDIT_HASH_LEN) != 0) {
+			v->r->first_bad_id = a->id;
+			snprintf(v->r->why, sizeof v->r->why,
+				 "it is not the entry the checkpoint of %.20s signed: the chain was rewritten at or before it",
+				 k->at);
+			return 1;
+		}
+		v->r->checkpoints++;
+	}
 	memcpy(v->prev, a->hash, STORE_AUDIT_HASH_LEN);
 	v->last_id = a->id;
 	v->r->verified++;
@@ -164,13 +267,31 @@ static int verify_row(const struct store_audit *a, void *ctx)
 
 static int verify_run(store_conn *c, void *arg)
 {
-	int rc = store_audit_each(c, verify_row, arg);
-	return rc == 1 ? STORE_OK : rc; /* 1: stopped at the first broken entry */
+	struct verifying *v = arg;
+	int rc = store_checkpoints(c, collect_checkpoint, v);
+	if (rc != STORE_OK)
+		return rc;
+	rc = store_audit_each(c, verify_row, v);
+	if (rc == 1) /* stopped at the first broken entry */
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	/* The chain holds to its end; a checkpoint beyond the end signed entries that are no longer there. */
+	if (v->next < v->nk) {
+		const struct store_checkpoint *k = &v->k[v->next];
+		v->r->first_bad_id = k->audit_id;
+		snprintf(v->r->why, sizeof v->r->why,
+			 "the checkpoint of %.20s signed this entry, and the audit now ends at entry %lld: the last "
+			 "entries were deleted", k->at, (long long)v->last_id);
+	}
+	return STORE_OK;
 }
 
-int audit_verify(store *st, struct audit_verify_result *r)
+int audit_verify(store *st, const uint8_t *public_key, struct audit_verify_result *r)
 {
-	struct verifying v = {.r = r};
+	struct verifying v = {.r = r, .public_key = public_key};
 	memset(r, 0, sizeof *r);
-	return service_in_snapshot(st, verify_run, &v);
+	int rc = service_in_snapshot(st, verify_run, &v);
+	free(v.k);
+	return rc;
 }

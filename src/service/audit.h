@@ -30,14 +30,27 @@ void audit_entry_hash(const uint8_t prev[STORE_AUDIT_HASH_LEN], const struct sto
  * the last sealed entry before them. Runs its own transaction; *sealed says how many. */
 int audit_seal_legacy(store *st, int64_t *sealed);
 
+/* ---- signed checkpoints ----
+ * Anyone who can rewrite the file can recompute a whole chain. A checkpoint signs (Ed25519, libsodium) the
+ * newest entry's number and hash with the server's key, which lives in a file outside the database: a
+ * chain rewritten, or cut short, before a checkpoint no longer matches what was signed. The sweep makes
+ * one every night, `safeguard audit checkpoint` on demand. */
+#define AUDIT_SECRET_KEY_LEN 64 /* crypto_sign_SECRETKEYBYTES: the public key is its last 32 bytes */
+
+/* Signs the newest entry; must run in a write transaction. *audit_id is the entry signed, 0 when the audit
+ * is empty (nothing to sign) or the newest entry already has a checkpoint. */
+int audit_checkpoint(store_conn *c, const uint8_t secret_key[AUDIT_SECRET_KEY_LEN], int64_t *audit_id);
+
 struct audit_verify_result {
 	int64_t verified;     /* entries whose hash matched, from the first */
+	int64_t checkpoints;  /* signed checkpoints that matched the chain */
 	int64_t first_bad_id; /* 0 when the whole chain holds */
-	char why[160];        /* what is wrong with it, no personal data */
+	char why[200];        /* what is wrong with it, no personal data */
 };
 
-/* Walks the whole audit in one read snapshot. 0 with the result filled (the chain may be broken: see
- * first_bad_id), or a store error. */
-int audit_verify(store *st, struct audit_verify_result *r);
+/* Walks the whole audit and its checkpoints in one read snapshot. With public_key, every checkpoint must
+ * be signed by that key; without, each is checked against the key stored beside it. 0 with the result
+ * filled (the chain may be broken: see first_bad_id), or a store error. */
+int audit_verify(store *st, const uint8_t *public_key, struct audit_verify_result *r);
 
 #endif

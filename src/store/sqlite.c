@@ -223,6 +223,9 @@ static const char *const migrations[] = {
 	"SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
 	"CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint BEGIN "
 	"SELECT RAISE(ABORT, 'checkpoints are append-only'); END;",
+
+	/* 6: a child's alerts by index (every record page lists them; the filtered inbox query scanned) */
+	"CREATE INDEX alert_person ON alert(person_id, raised_on);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -271,6 +274,8 @@ enum stmt_id {
 	S_AUDIT_EACH,
 	S_AUDIT_UNSEALED,
 	S_AUDIT_SEAL,
+	S_CHECKPOINT_ADD,
+	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
 	S_HOUSEMATES,
@@ -278,6 +283,7 @@ enum stmt_id {
 	S_ALERT_INSERT,
 	S_ALERT_GET,
 	S_ALERTS,
+	S_ALERTS_CHILD,
 	S_ALERT_COUNTS,
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
@@ -380,6 +386,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
 	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			     "WHERE hash IS NULL ORDER BY id",
+	[S_CHECKPOINT_ADD] = "INSERT INTO audit_checkpoint(audit_id, hash, at, public_key, signature) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -414,6 +423,13 @@ static const char *const stmt_sql[S__COUNT] = {
 		     "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
 		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND p.sealed = 0 "
 		     "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	/* The same for one child: person_id first, so the index finds the rows. */
+	[S_ALERTS_CHILD] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
+			   "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
+			   "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
+			   "AND (?5 = '' OR a.escalated_to = ?5) AND p.sealed = 0 "
+			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -1330,6 +1346,53 @@ static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
 	return s ? each_row(s, audit_row, &w) : STORE_EIO;
 }
 
+static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, k->audit_id);
+	sqlite3_bind_blob(s, 2, k->hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
+	text(s, 3, k->at);
+	sqlite3_bind_blob(s, 4, k->public_key, STORE_SIGN_PUBLIC_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN, SQLITE_STATIC);
+	return run(s);
+}
+
+struct checkpoint_walk {
+	store_checkpoint_fn fn;
+	void *ctx;
+};
+
+static bool blob_copy(sqlite3_stmt *s, int i, uint8_t *dst, int len)
+{
+	if (sqlite3_column_bytes(s, i) != len) {
+		memset(dst, 0, (size_t)len);
+		return false;
+	}
+	memcpy(dst, sqlite3_column_blob(s, i), (size_t)len);
+	return true;
+}
+
+static int checkpoint_row(sqlite3_stmt *s, void *arg)
+{
+	struct checkpoint_walk *w = arg;
+	struct store_checkpoint k;
+	k.audit_id = sqlite3_column_int64(s, 0);
+	k.well_formed = blob_copy(s, 1, k.hash, STORE_AUDIT_HASH_LEN);
+	col_copy(s, 2, k.at, sizeof k.at);
+	k.well_formed &= blob_copy(s, 3, k.public_key, STORE_SIGN_PUBLIC_LEN);
+	k.well_formed &= blob_copy(s, 4, k.signature, STORE_SIGNATURE_LEN);
+	return w->fn(&k, w->ctx);
+}
+
+static int sq_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx)
+{
+	struct checkpoint_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINTS);
+	return s ? each_row(s, checkpoint_row, &w) : STORE_EIO;
+}
+
 static int sq_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN])
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_SEAL);
@@ -1464,7 +1527,7 @@ static int alert_walk_row(sqlite3_stmt *s, void *arg)
 
 static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERTS);
+	sqlite3_stmt *s = stmt(CONN(c), q->person_id ? S_ALERTS_CHILD : S_ALERTS);
 	if (!s)
 		return STORE_EIO;
 	struct alert_walk *w = malloc(sizeof *w);
@@ -1743,6 +1806,8 @@ const struct store_ops store_sqlite_ops = {
 	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
+	.checkpoint_add = sq_checkpoint_add,
+	.checkpoints = sq_checkpoints,
 	.audit_last = sq_audit_last,
 	.audit_each = sq_audit_each,
 	.audit_unsealed = sq_audit_unsealed,

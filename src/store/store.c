@@ -337,3 +337,13 @@ int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_H
 {
 	return c->ops->audit_seal(c, id, hash);
 }
+
+int store_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
+{
+	return c->ops->checkpoint_add(c, k);
+}
+
+int store_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx)
+{
+	return c->ops->checkpoints(c, fn, ctx);
+}

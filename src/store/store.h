@@ -353,6 +353,22 @@ int store_audit_each(store_conn *c, store_audit_fn fn, void *ctx);
  * (the only change the audit table allows, once). */
 int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
 int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
+
+/* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */
+#define STORE_SIGN_PUBLIC_LEN 32
+#define STORE_SIGNATURE_LEN 64
+struct store_checkpoint {
+	int64_t audit_id;
+	uint8_t hash[STORE_AUDIT_HASH_LEN];
+	char at[STORE_TS_LEN + 1];
+	uint8_t public_key[STORE_SIGN_PUBLIC_LEN];
+	uint8_t signature[STORE_SIGNATURE_LEN];
+	bool well_formed; /* on reads: false when a column has the wrong length (not written by this code) */
+};
+typedef int (*store_checkpoint_fn)(const struct store_checkpoint *k, void *ctx);
+/* STORE_ECONFLICT when that entry already has a checkpoint. */
+int store_checkpoint_add(store_conn *c, const struct store_checkpoint *k);
+int store_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx); /* by audit_id */
 int store_audit_count(store_conn *c, int64_t *n);
 
 #endif

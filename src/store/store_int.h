@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -61,6 +61,8 @@ struct store_ops {
 	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
+	int (*checkpoint_add)(store_conn *c, const struct store_checkpoint *k);
+	int (*checkpoints)(store_conn *c, store_checkpoint_fn fn, void *ctx);
 	int (*audit_last)(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);
 	int (*audit_each)(store_conn *c, store_audit_fn fn, void *ctx);
 	int (*audit_unsealed)(store_conn *c, store_audit_fn fn, void *ctx);

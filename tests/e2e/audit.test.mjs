@@ -41,7 +41,7 @@ describe('audit verify', () => {
   test('an untouched chain verifies, with the number of entries', () => {
     const r = verify(pristine);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.trim(), `audit chain verified: ${entries} entries`);
+    assert.equal(r.stdout.trim(), `audit chain verified: ${entries} entries, 0 signed checkpoints`);
     // Every entry carries a 32-byte hash.
     assert.equal(Number(sql(pristine, 'select count(*) from audit where length(hash) = 32')), entries);
   });
@@ -106,6 +106,77 @@ describe('audit verify', () => {
       assert.equal(r.stdout, '');
     });
   }
+
+  test('a checkpoint signs the newest entry with a key made beside the database, mode 0600', () => {
+    const db = path.join(dir, 'signed.db');
+    fs.copyFileSync(pristine, db);
+    const r = runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    assert.equal(r.stdout.trim(), `audit checkpoint signed at entry ${entries}`);
+    const key = fs.statSync(`${db}.audit-key`);
+    assert.equal(key.mode & 0o777, 0o600);
+    assert.equal(key.size, 64);
+    assert.equal(runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]).stdout.trim(),
+      'nothing new to sign: the newest entry already has a checkpoint, or the audit is empty');
+    const v = verify(db);
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(v.stdout.trim(), `audit chain verified: ${entries} entries, 1 signed checkpoints`);
+  });
+
+  test('the sweep signs a checkpoint too', () => {
+    const db = path.join(dir, 'swept.db');
+    fs.copyFileSync(pristine, db);
+    const r = runCli(['sweep', '--db', `sqlite:${db}`]);
+    assert.match(r.stdout, /^audit checkpoint signed at entry \d+$/m);
+    assert.equal(Number(sql(db, 'select count(*) from audit_checkpoint')), 1);
+    assert.equal(verify(db).status, 0);
+  });
+
+  test('entries deleted from the end after a checkpoint are found', () => {
+    const db = path.join(dir, 'truncated.db');
+    fs.copyFileSync(pristine, db);
+    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    const r0 = spawnSync('sqlite3', ['-batch', db,
+      `DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > ${entries - 3}`], { encoding: 'utf8' });
+    assert.equal(r0.status, 0, r0.stderr);
+    const r = verify(db);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`broken at entry ${entries}: the checkpoint of .* signed this entry, and the ` +
+      `audit now ends at entry ${entries - 3}: the last entries were deleted`));
+  });
+
+  test('a whole chain rewritten (another valid chain put in its place) contradicts the checkpoint', () => {
+    // A second area's audit is a valid chain of its own: put in place of the signed one, it verifies as a
+    // chain, but not against the checkpoint this server signed.
+    const other = path.join(dir, 'other.db');
+    runCli(['demo', '--db', `sqlite:${other}`, '--families', '14', '--no-serve']);
+    const db = path.join(dir, 'rewritten.db');
+    fs.copyFileSync(pristine, db);
+    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    const r0 = spawnSync('sqlite3', ['-batch', db, `ATTACH '${other}' AS o; DROP TRIGGER audit_no_delete;
+      DELETE FROM audit; INSERT INTO audit SELECT * FROM o.audit;`], { encoding: 'utf8' });
+    assert.equal(r0.status, 0, r0.stderr);
+    const r = verify(db);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`broken at entry ${entries}: it is not the entry the checkpoint of .* signed: ` +
+      'the chain was rewritten at or before it'));
+  });
+
+  test('a checkpoint signed by another key is found; a key file others can read is refused', () => {
+    const db = path.join(dir, 'otherkey.db');
+    fs.copyFileSync(pristine, db);
+    const theirs = path.join(dir, 'their.key');
+    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`, '--audit-key', theirs]);
+    // The server's own key, made beside the database; nothing new to sign with it.
+    assert.match(runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]).stdout, /nothing new to sign/);
+    const r = verify(db);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`broken at entry ${entries}: the checkpoint of .* was signed by another key`));
+    assert.equal(runCli(['audit', 'verify', '--db', `sqlite:${db}`, '--audit-key', theirs]).status, 0);
+    fs.chmodSync(theirs, 0o644);
+    const loose = runCli(['audit', 'verify', '--db', `sqlite:${db}`, '--audit-key', theirs], { check: false });
+    assert.equal(loose.status, 1);
+    assert.match(loose.stderr, /is not an audit signing key readable by this user only/);
+  });
 
   test('usage errors exit 2', () => {
     assert.equal(runCli(['audit'], { check: false }).status, 2);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 #include "service/audit.h"
@@ -123,7 +124,7 @@ static void appends_are_chained(void **state)
 		assert_true(w.has_hash[i]);
 	}
 	struct audit_verify_result r;
-	assert_int_equal(audit_verify(f->st, &r), STORE_OK);
+	assert_int_equal(audit_verify(f->st, NULL, &r), STORE_OK);
 	assert_int_equal(r.verified, 6);
 	assert_int_equal(r.first_bad_id, 0);
 }
@@ -148,14 +149,14 @@ static void legacy_entries_are_sealed(void **state)
 	int64_t sealed = -1;
 	assert_int_equal(begin_commit(f, append_legacy, NULL), STORE_OK);
 	struct audit_verify_result r;
-	assert_int_equal(audit_verify(f->st, &r), STORE_OK);
+	assert_int_equal(audit_verify(f->st, NULL, &r), STORE_OK);
 	assert_int_equal(r.first_bad_id, 1); /* unsealed: not yet part of the chain */
 	assert_int_equal(audit_seal_legacy(f->st, &sealed), STORE_OK);
 	assert_int_equal(sealed, 3);
 	assert_int_equal(audit_seal_legacy(f->st, &sealed), STORE_OK);
 	assert_int_equal(sealed, 0);
 	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
-	assert_int_equal(audit_verify(f->st, &r), STORE_OK);
+	assert_int_equal(audit_verify(f->st, NULL, &r), STORE_OK);
 	assert_int_equal(r.first_bad_id, 0);
 	assert_int_equal(r.verified, 6);
 
@@ -169,6 +170,104 @@ static void legacy_entries_are_sealed(void **state)
 	assert_memory_equal(w.hashes[0], want, 32);
 }
 
+/* ---- signed checkpoints ---- */
+
+struct signing {
+	const uint8_t *key;
+	int64_t id;
+};
+
+static int sign_run(store_conn *c, void *arg)
+{
+	struct signing *s = arg;
+	return audit_checkpoint(c, s->key, &s->id);
+}
+
+static void checkpoints_sign_the_newest_entry(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[32], sk[64], other_pk[32], other_sk[64];
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_keypair(other_pk, other_sk);
+	struct signing s = {sk, -1};
+	assert_int_equal(begin_commit(f, sign_run, &s), STORE_OK);
+	assert_int_equal(s.id, 0); /* an empty audit: nothing to sign */
+	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
+	assert_int_equal(begin_commit(f, sign_run, &s), STORE_OK);
+	assert_int_equal(s.id, 3);
+	assert_int_equal(begin_commit(f, sign_run, &s), STORE_OK);
+	assert_int_equal(s.id, 0); /* nothing new since */
+	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
+	assert_int_equal(begin_commit(f, sign_run, &s), STORE_OK);
+	assert_int_equal(s.id, 6);
+
+	struct audit_verify_result r;
+	assert_int_equal(audit_verify(f->st, pk, &r), STORE_OK);
+	assert_int_equal(r.first_bad_id, 0);
+	assert_int_equal(r.verified, 6);
+	assert_int_equal(r.checkpoints, 2);
+	assert_int_equal(audit_verify(f->st, NULL, &r), STORE_OK); /* each against its own key */
+	assert_int_equal(r.checkpoints, 2);
+	assert_int_equal(audit_verify(f->st, other_pk, &r), STORE_OK); /* not the server's key */
+	assert_int_equal(r.first_bad_id, 3);
+	assert_non_null(strstr(r.why, "another key"));
+}
+
+/* The attack the chain alone cannot show: the whole chain recomputed after an edit. The checkpoint signed
+ * the old chain, so it no longer matches. */
+static void a_rewritten_chain_fails_its_checkpoint(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[32], sk[64];
+	crypto_sign_keypair(pk, sk);
+	struct signing s = {sk, 0};
+	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
+	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
+	assert_int_equal(begin_commit(f, sign_run, &s), STORE_OK);
+	assert_int_equal(begin_commit(f, append_three, NULL), STORE_OK);
+
+	/* Entry 2 edited and every hash recomputed, around the triggers. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'edited' WHERE id = 2",
+				      NULL, NULL, NULL), SQLITE_OK);
+	uint8_t prev[32] = {0};
+	for (int id = 1; id <= 9; id++) {
+		sqlite3_stmt *q = NULL;
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT at, actor, action, coalesce(child_id, 0), object, detail "
+							"FROM audit WHERE id = ?1", -1, &q, NULL), SQLITE_OK);
+		sqlite3_bind_int(q, 1, id);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		struct store_audit e = {.id = id, .at = (const char *)sqlite3_column_text(q, 0),
+					.actor = (const char *)sqlite3_column_text(q, 1),
+					.action = (const char *)sqlite3_column_text(q, 2),
+					.child_id = sqlite3_column_int64(q, 3),
+					.object = (const char *)sqlite3_column_text(q, 4),
+					.detail = (const char *)sqlite3_column_text(q, 5)};
+		uint8_t h[32];
+		audit_entry_hash(prev, &e, h);
+		sqlite3_finalize(q);
+		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE audit SET hash = ?2 WHERE id = ?1", -1, &q, NULL), SQLITE_OK);
+		sqlite3_bind_int(q, 1, id);
+		sqlite3_bind_blob(q, 2, h, 32, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_finalize(q);
+		memcpy(prev, h, 32);
+	}
+	struct audit_verify_result r;
+	assert_int_equal(audit_verify(f->st, pk, &r), STORE_OK);
+	assert_int_equal(r.first_bad_id, 6); /* the chain holds up to the checkpoint, which it contradicts */
+	assert_non_null(strstr(r.why, "rewritten"));
+
+	/* Cut short before the checkpoint instead: the checkpoint signed entries that are gone. */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id >= 5", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(audit_verify(f->st, pk, &r), STORE_OK);
+	assert_int_equal(r.first_bad_id, 6);
+	assert_non_null(strstr(r.why, "deleted"));
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -178,6 +277,8 @@ int main(void)
 		cmocka_unit_test(every_field_counts),
 		cmocka_unit_test_setup_teardown(appends_are_chained, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(legacy_entries_are_sealed, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(checkpoints_sign_the_newest_entry, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_rewritten_chain_fails_its_checkpoint, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
