@@ -223,7 +223,8 @@ function allocate(db, child, team, worker, { check = true } = {}) {
   return runCli(args, { check });
 }
 
-const SWEEP_RE = /^swept (\d+) children \((\d+) events\): (\d+) new alerts, (\d+) escalated\n$/;
+// The sweep then signs an audit checkpoint (a second line, when there is something new to sign).
+const SWEEP_RE = /^swept (\d+) children \((\d+) events\): (\d+) new alerts, (\d+) escalated\n(audit checkpoint signed at entry \d+\n)?$/;
 
 function sweep(db, today) {
   const args = ['sweep', '--db', `sqlite:${db}`];
