@@ -7,7 +7,7 @@
 #   make bench      run the benchmarks in bench/ (not part of check)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath
 TESTPKG := cmocka
 
 ifeq ($(SAN),1)

@@ -336,7 +336,7 @@ static void post_action(struct api *a, http_request *rq, int64_t id, bool resolv
 	}
 	/* Until people sign in (the access-control issue), "by" is what the calling system says, else the
 	 * client itself; the audit always records the client. */
-	snprintf(j->by, sizeof j->by, "%s", by && *by ? by : j->who.actor);
+	snprintf(j->by, sizeof j->by, "%.64s", by && *by ? by : j->who.is_user ? j->who.username : j->who.actor);
 	j->a = a;
 	j->rq = rq;
 	j->id = id;

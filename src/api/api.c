@@ -14,6 +14,7 @@
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/tokens.h"
+#include "service/users.h"
 
 
 /* docs/openapi.json, embedded at build time (scripts/embed.sh). */
@@ -97,9 +98,21 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 	const char *token = h + 7;
 	while (*token == ' ')
 		token++;
-	bool found = false;
+	bool found = false, person = false;
+	struct store_session s;
 	store_conn *c = store_conn_get(a->st);
 	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EIO;
+	/* Not an agency system's token: perhaps a person's session (POST /api/v1/sessions). */
+	if (rc == STORE_OK && !found && (rc = users_session_find(c, token, (int64_t)time(NULL), &s, &person)) == STORE_OK &&
+	    person) {
+		found = true;
+		who->is_user = true;
+		who->user_id = s.user_id;
+		snprintf(who->username, sizeof who->username, "%s", s.username);
+		snprintf(who->role, sizeof who->role, "%s", s.role);
+		snprintf(who->client.agency, sizeof who->client.agency, "%s", s.agency);
+		who->client.id = 0;
+	}
 	store_conn_put(a->st, c);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: token lookup failed (store error %d)\n", rc);
@@ -107,10 +120,14 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 		return false;
 	}
 	if (!found) {
-		api_reply_simple(a, rq, 401, "invalid_token", "Authorization", "the API token is not valid or was revoked");
+		api_reply_simple(a, rq, 401, "invalid_token", "Authorization",
+				 "the token is not valid, was revoked, or its session has ended");
 		return false;
 	}
-	snprintf(who->actor, sizeof who->actor, "client:%lld:%s", (long long)who->client.id, who->client.agency);
+	if (who->is_user)
+		snprintf(who->actor, sizeof who->actor, "user:%lld:%s", (long long)who->user_id, who->username);
+	else
+		snprintf(who->actor, sizeof who->actor, "client:%lld:%s", (long long)who->client.id, who->client.agency);
 	return true;
 }
 
@@ -391,6 +408,11 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 {
 	const char *slash = strchr(rest, '/');
 	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
+	int64_t viewers_of = 0;
+	if (slash && strcmp(slash, "/viewers") == 0 && event_parse_id(rest, idlen, &viewers_of)) {
+		api_viewers(a, rq, viewers_of);
+		return;
+	}
 	if (slash && strcmp(slash, "/chronology") != 0) {
 		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 		return;
@@ -509,6 +531,8 @@ void api_handle(http_request *rq, void *ctx)
 			method_not_allowed(a, rq, "POST");
 	} else if (strncmp(p, "/api/v1/alerts", 14) == 0) {
 		api_alerts(a, rq, p + 14);
+	} else if (strcmp(p, "/api/v1/sessions") == 0) {
+		api_sessions(a, rq);
 	} else if (strcmp(p, "/api/v1/flags") == 0) {
 		api_flags(a, rq);
 	} else if (strncmp(p, "/api/v1/children/", 17) == 0) {

@@ -13,9 +13,14 @@
 
 #define JSON_TYPE "application/json"
 
+/* An agency's system (client) or a person signed in (user: client.agency and role from their account). */
 struct caller {
 	struct store_client client;
-	char actor[64];
+	char actor[96]; /* "client:ID:AGENCY" or "user:ID:USERNAME" */
+	bool is_user;
+	int64_t user_id;
+	char username[STORE_USER_MAX + 1];
+	char role[STORE_CODE_MAX + 1];
 };
 
 /* Answers 401 itself when the bearer token is missing or not valid. */
@@ -32,5 +37,9 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc);
 /* Routes of alerts_api.c. */
 void api_alerts(struct api *a, http_request *rq, const char *rest); /* /api/v1/alerts[/{id}[/action]] */
 void api_flags(struct api *a, http_request *rq);                     /* /api/v1/flags */
+/* GET /api/v1/children/{id}/viewers (viewers_api.c). */
+void api_viewers(struct api *a, http_request *rq, int64_t child_id);
+/* Route of sessions_api.c. */
+void api_sessions(struct api *a, http_request *rq);                  /* /api/v1/sessions */
 
 #endif

@@ -175,10 +175,20 @@ struct alloc_args {
 	enum cases_result res;
 };
 
+/* Without --team, the worker's case sits in the team "default" (made, with no manager, the first time):
+ * people do not belong to teams until the access-control issue's admin pages. */
+#define DEFAULT_TEAM "default"
+
 static int alloc_run(store_conn *c, void *arg)
 {
 	struct alloc_args *x = arg;
-	return cases_allocate(c, "cli", &x->a, &x->res);
+	int rc = cases_allocate(c, "cli", &x->a, &x->res);
+	if (rc == STORE_OK && x->res == CASES_NO_TEAM && strcmp(x->a.team, DEFAULT_TEAM) == 0) {
+		const struct store_team t = {DEFAULT_TEAM, "Default team", ""};
+		if ((rc = cases_team_upsert(c, "cli", &t)) == STORE_OK)
+			rc = cases_allocate(c, "cli", &x->a, &x->res);
+	}
+	return rc;
 }
 
 int cmd_allocate(int argc, char **argv)
@@ -187,6 +197,7 @@ int cmd_allocate(int argc, char **argv)
 					     {"child", required_argument, NULL, 'c'},
 					     {"team", required_argument, NULL, 't'},
 					     {"worker", required_argument, NULL, 'w'},
+					     {"user", required_argument, NULL, 'w'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *child = NULL, *team = NULL, *worker = "";
@@ -201,9 +212,10 @@ int cmd_allocate(int argc, char **argv)
 		case 't': team = optarg; break;
 		case 'w': worker = optarg; break;
 		case 'h':
-			printf("usage: safeguard allocate --db URL --child ID --team CODE [--worker USERNAME]\n\n"
-			       "Allocates a child's case to a team and, optionally, a worker. New alerts about the child\n"
-			       "go to the worker, else the team.\n");
+			printf("usage: safeguard allocate --db URL --child ID [--team CODE] [--worker USERNAME | --user USERNAME]\n\n"
+			       "Allocates a child's case to a team and, optionally, a worker (--user is the same). New\n"
+			       "alerts about the child go to the worker, else the team; the worker sees who has looked at\n"
+			       "the record. Without --team the case sits in the team '" DEFAULT_TEAM "'.\n");
 			return 0;
 		default: return 2;
 		}
@@ -212,9 +224,11 @@ int cmd_allocate(int argc, char **argv)
 		fprintf(stderr, "safeguard allocate: --child must be a child's id (a whole number)\n");
 		return 2;
 	}
+	if (!team)
+		team = worker[0] ? DEFAULT_TEAM : NULL;
 	if (!team || !team[0] || strlen(team) > STORE_CODE_MAX || strlen(worker) > STORE_USER_MAX) {
-		fprintf(stderr, "safeguard allocate: --team CODE is required; --worker is up to %d characters\n",
-			STORE_USER_MAX);
+		fprintf(stderr, "safeguard allocate: --team CODE or --worker USERNAME is required; --worker is up to %d "
+				"characters\n", STORE_USER_MAX);
 		return 2;
 	}
 	snprintf(x.a.team, sizeof x.a.team, "%s", team);

@@ -21,7 +21,8 @@ static const struct {
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
-	{"audit", cmd_audit, "verify the audit's hash chain"},
+	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
+	{"user", cmd_user, "create people who sign in"},
 };
 
 static void usage(FILE *f)

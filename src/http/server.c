@@ -87,6 +87,19 @@ bool http_remote_is_loopback(http_request *rq)
 	return false;
 }
 
+void http_remote_address(http_request *rq, char out[HTTP_REMOTE_MAX])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, HTTP_REMOTE_MAX);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, HTTP_REMOTE_MAX);
+}
+
 /* Called by the post processor with each field, possibly in pieces (off > 0 continues the last one). */
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
 				  const char *content_type, const char *transfer_encoding, const char *data,

@@ -46,6 +46,9 @@ const char *http_header(http_request *rq, const char *name); /* NULL when absent
 const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
 const char *http_body(http_request *rq, size_t *len);        /* NUL-terminated; len excludes the NUL */
 bool http_remote_is_loopback(http_request *rq);
+/* The client's address as text ("127.0.0.1", "::1"), "" when unknown: for throttling sign-ins. */
+#define HTTP_REMOTE_MAX 46
+void http_remote_address(http_request *rq, char out[HTTP_REMOTE_MAX]);
 /* A field of an application/x-www-form-urlencoded body (parsed on first use by libmicrohttpd's post
  * processor), or NULL when absent or the body is not a form. At most HTTP_FORM_FIELDS_MAX fields. */
 const char *http_form(http_request *rq, const char *name);

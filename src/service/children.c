@@ -208,3 +208,54 @@ int children_chronology(store *st, const struct children_access *a, const struct
 	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn, .end = end};
 	return service_in_snapshot(st, chronology_run, &r);
 }
+
+/* ---- who has looked ---- */
+
+struct may_args {
+	const char *username, *role;
+	int64_t child_id;
+	bool *may;
+};
+
+static int may_run(store_conn *c, void *arg)
+{
+	struct may_args *m = arg;
+	struct store_allocation *al = malloc(sizeof *al);
+	bool found = false;
+	if (!al)
+		return STORE_EIO;
+	int rc = store_allocation_get(c, m->child_id, al, &found);
+	/* The data protection officer answers for every record; the allocated worker for their child. An id
+	 * that holds no child gets the same "no" as a child someone else holds: nothing to learn. */
+	*m->may = rc == STORE_OK && (strcmp(m->role, "dpo") == 0 || (found && strcmp(al->worker, m->username) == 0));
+	free(al);
+	return rc;
+}
+
+int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may)
+{
+	struct may_args m = {username, role, child_id, may};
+	*may = false;
+	return service_in_snapshot(st, may_run, &m);
+}
+
+struct viewers_args {
+	int64_t child_id;
+	int limit;
+	store_audit_fn fn;
+	void *ctx;
+};
+
+static int viewers_run(store_conn *c, void *arg)
+{
+	struct viewers_args *v = arg;
+	return store_audit_reads_of_child(c, v->child_id, v->limit, v->fn, v->ctx);
+}
+
+int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct viewers_args v = {a->child_id, limit, fn, ctx};
+	return service_in_snapshot(st, viewers_run, &v);
+}

@@ -25,7 +25,7 @@ enum { CHILDREN_ENOAUDIT = -100 };
 
 struct children_access {
 	struct txq_job job; /* private */
-	char actor[64];
+	char actor[96];
 	const char *action; /* "child.read", "chronology.read" (static strings) */
 	int64_t child_id;
 	char detail[200];   /* no personal data: paging, purpose, ids found by a search */
@@ -78,6 +78,13 @@ int children_record(store *st, const struct children_access *a, const struct chi
 int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx);
 
 #define CHRONOLOGY_PAGE_MAX 500
+
+/* ---- who has looked ----
+ * The reads of a child's record, for the allocated worker and the data protection officer only (issue 4:
+ * "who has looked at this child's record"). children_may_see_viewers says whether this person may; the
+ * read itself is audited first like every other ("viewers.read"). */
+int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
+int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx);
 #define CHRONOLOGY_PAGE_DEFAULT 100
 
 /* One page of the child's multi-agency chronology, newest first: page->limit events to fn, and where the

@@ -226,6 +226,35 @@ static const char *const migrations[] = {
 
 	/* 6: a child's alerts by index (every record page lists them; the filtered inbox query scanned) */
 	"CREATE INDEX alert_person ON alert(person_id, raised_on);",
+
+	/* 7: people who sign in (issue 4): roles, Argon2id password hashes, TOTP secrets, server-side sessions,
+	 * and sign-in attempts for throttling */
+	"CREATE TABLE app_user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 64),"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  role TEXT NOT NULL CHECK (role IN ('social_worker', 'team_manager', 'mash_worker', 'police_officer', "
+	"    'health_practitioner', 'school_dsl', 'conference_chair', 'oversight_analyst', 'dpo', 'admin')),"
+	"  password_hash TEXT NOT NULL,"
+	"  totp_secret BLOB NOT NULL CHECK (length(totp_secret) = 20),"
+	"  created_at TEXT NOT NULL,"
+	"  disabled_at TEXT);"
+	"CREATE TABLE session ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('api', 'web')),"
+	"  created_at TEXT NOT NULL,"
+	"  expires_at TEXT NOT NULL,"
+	"  idle_until TEXT NOT NULL,"
+	"  ended_at TEXT);"
+	"CREATE TABLE login_attempt ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL,"
+	"  remote TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  ok INTEGER NOT NULL);"
+	"CREATE INDEX login_attempt_user ON login_attempt(username, at);"
+	"CREATE INDEX login_attempt_remote ON login_attempt(remote, at);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -274,7 +303,15 @@ enum stmt_id {
 	S_AUDIT_EACH,
 	S_AUDIT_UNSEALED,
 	S_AUDIT_SEAL,
+	S_AUDIT_READS,
 	S_CHECKPOINT_ADD,
+	S_USER_INSERT,
+	S_USER_BY_NAME,
+	S_SESSION_INSERT,
+	S_SESSION_FIND,
+	S_LOGIN_ADD,
+	S_LOGIN_FAIL_USER,
+	S_LOGIN_FAIL_REMOTE,
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
@@ -386,9 +423,24 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
 	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			     "WHERE hash IS NULL ORDER BY id",
+	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ")",
+	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, '') "
+			   "FROM app_user WHERE username = ?1",
+	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
+			   "FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ?1 "
+			   "AND s.ended_at IS NULL AND s.expires_at > ?2 AND s.idle_until > ?2 AND u.disabled_at IS NULL",
+	[S_LOGIN_ADD] = "INSERT INTO login_attempt(username, remote, at, ok) VALUES (?1, ?2, " NOW_SQL ", ?3)",
+	[S_LOGIN_FAIL_USER] = "SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?2 AND ok = 0",
+	[S_LOGIN_FAIL_REMOTE] = "SELECT count(*) FROM login_attempt WHERE remote = ?1 AND at >= ?2 AND ok = 0",
 	[S_CHECKPOINT_ADD] = "INSERT INTO audit_checkpoint(audit_id, hash, at, public_key, signature) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
+	[S_AUDIT_READS] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
+			  "WHERE child_id = ?1 AND action IN ('child.read', 'chronology.read', 'alert.read', 'flags.lookup', "
+			  "'viewers.read') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -1346,6 +1398,113 @@ static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
 	return s ? each_row(s, audit_row, &w) : STORE_EIO;
 }
 
+static bool blob_copy(sqlite3_stmt *s, int i, uint8_t *dst, int len);
+
+static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, u->username);
+	text(s, 2, u->agency);
+	text(s, 3, u->role);
+	text(s, 4, u->password_hash);
+	sqlite3_bind_blob(s, 5, u->totp_secret, sizeof u->totp_secret, SQLITE_STATIC);
+	int rc = run(s);
+	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	return rc;
+}
+
+static int sq_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_NAME);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, out->username, sizeof out->username);
+		col_copy(s, 2, out->agency, sizeof out->agency);
+		col_copy(s, 3, out->role, sizeof out->role);
+		col_copy(s, 4, out->password_hash, sizeof out->password_hash);
+		*found = blob_copy(s, 5, out->totp_secret, (int)sizeof out->totp_secret);
+		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *x)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, x->user_id);
+	text(s, 3, x->kind);
+	text(s, 4, x->created_at);
+	text(s, 5, x->expires_at);
+	text(s, 6, x->idle_until);
+	return run(s);
+}
+
+static int sq_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now,
+			   struct store_session *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_FIND);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	text(s, 2, now);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->user_id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, out->kind, sizeof out->kind);
+		col_copy(s, 2, out->created_at, sizeof out->created_at);
+		col_copy(s, 3, out->expires_at, sizeof out->expires_at);
+		col_copy(s, 4, out->idle_until, sizeof out->idle_until);
+		col_copy(s, 5, out->username, sizeof out->username);
+		col_copy(s, 6, out->agency, sizeof out->agency);
+		col_copy(s, 7, out->role, sizeof out->role);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_ADD);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	text(s, 2, remote);
+	sqlite3_bind_int(s, 3, ok);
+	return run(s);
+}
+
+static int sq_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
+			     int64_t *for_account, int64_t *from_address)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAIL_USER);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	text(s, 2, since);
+	int rc = one_int(s, for_account);
+	if (rc != STORE_OK)
+		return rc;
+	if (!(s = stmt(CONN(c), S_LOGIN_FAIL_REMOTE)))
+		return STORE_EIO;
+	text(s, 1, remote);
+	text(s, 2, since);
+	return one_int(s, from_address);
+}
+
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
@@ -1391,6 +1550,17 @@ static int sq_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx)
 	struct checkpoint_walk w = {fn, ctx};
 	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINTS);
 	return s ? each_row(s, checkpoint_row, &w) : STORE_EIO;
+}
+
+static int sq_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)
+{
+	struct audit_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_READS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	return each_row(s, audit_row, &w);
 }
 
 static int sq_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN])
@@ -1806,6 +1976,13 @@ const struct store_ops store_sqlite_ops = {
 	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
+	.audit_reads_of_child = sq_audit_reads_of_child,
+	.user_insert = sq_user_insert,
+	.user_by_name = sq_user_by_name,
+	.session_insert = sq_session_insert,
+	.session_find = sq_session_find,
+	.login_attempt_add = sq_login_attempt_add,
+	.login_failures = sq_login_failures,
 	.checkpoint_add = sq_checkpoint_add,
 	.checkpoints = sq_checkpoints,
 	.audit_last = sq_audit_last,

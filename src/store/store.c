@@ -347,3 +347,38 @@ int store_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx)
 {
 	return c->ops->checkpoints(c, fn, ctx);
 }
+
+int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
+{
+	return c->ops->user_insert(c, u, id);
+}
+
+int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found)
+{
+	return c->ops->user_by_name(c, username, out, found);
+}
+
+int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s)
+{
+	return c->ops->session_insert(c, hash, s);
+}
+
+int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found)
+{
+	return c->ops->session_find(c, hash, now, out, found);
+}
+
+int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok)
+{
+	return c->ops->login_attempt_add(c, username, remote, ok);
+}
+
+int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address)
+{
+	return c->ops->login_failures(c, username, remote, since, for_account, from_address);
+}
+
+int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)
+{
+	return c->ops->audit_reads_of_child(c, child_id, limit, fn, ctx);
+}

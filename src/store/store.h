@@ -311,12 +311,48 @@ struct store_awaiting {
 typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
 int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 
+/* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
+
+struct store_user {
+	int64_t id;
+	char username[STORE_USER_MAX + 1];
+	char agency[STORE_CODE_MAX + 1];
+	char role[STORE_CODE_MAX + 1];
+	char password_hash[160];  /* libsodium's Argon2id string */
+	uint8_t totp_secret[20];  /* RFC 6238 with SHA-1: a 160-bit secret */
+	char disabled_at[STORE_TS_LEN + 1]; /* "" while enabled */
+};
+/* STORE_ECONFLICT when the username is taken (or the agency does not exist). */
+int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
+int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found);
+
+/* A person's server-side session: found by the hash of its token, until it expires or is ended. */
+struct store_session {
+	int64_t user_id;
+	char kind[8];                       /* "api" or "web" */
+	char created_at[STORE_TS_LEN + 1];
+	char expires_at[STORE_TS_LEN + 1];  /* absolute timeout */
+	char idle_until[STORE_TS_LEN + 1];  /* idle timeout, pushed on by each use */
+	/* Filled on reads: the user. */
+	char username[STORE_USER_MAX + 1], agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1];
+};
+int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
+/* Only a session that is live at now (not ended, not past either timeout, its user enabled). */
+int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now,
+		       struct store_session *out, bool *found);
+
+/* Sign-in attempts, for throttling: each is kept with its outcome. */
+int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok);
+/* Failed attempts since `since`: for the account, and from the address. */
+int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
+			 int64_t *for_account, int64_t *from_address);
+
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 
 struct store_flag_access {
 	int64_t person_id;
 	char at[STORE_TS_LEN + 1];
-	char actor[64];           /* the client or user */
+	char actor[96];           /* the client or user */
 	char organisation[101];   /* the agency's name */
 	char setting[401];        /* "emergency department", "walk-in centre", ... (100 characters) */
 };
@@ -353,6 +389,10 @@ int store_audit_each(store_conn *c, store_audit_fn fn, void *ctx);
  * (the only change the audit table allows, once). */
 int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
 int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
+
+/* Who has looked at a child: the entries about the child whose action is a read (child.read,
+ * chronology.read, alert.read, flags.lookup, viewers.read), newest first. */
+int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 
 /* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */
 #define STORE_SIGN_PUBLIC_LEN 32

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -61,6 +61,13 @@ struct store_ops {
 	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
+	int (*audit_reads_of_child)(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
+	int (*user_insert)(store_conn *c, const struct store_user *u, int64_t *id);
+	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
+	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
+	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);
+	int (*login_attempt_add)(store_conn *c, const char *username, const char *remote, bool ok);
+	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address);
 	int (*checkpoint_add)(store_conn *c, const struct store_checkpoint *k);
 	int (*checkpoints)(store_conn *c, store_checkpoint_fn fn, void *ctx);
 	int (*audit_last)(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);

@@ -1,0 +1,124 @@
+/* user add: a person who signs in. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/txq.h"
+#include "service/users.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n\n"
+		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
+		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
+		   "it in an authenticator app; it is not shown again.\nRoles:", USERS_PASSWORD_MIN);
+	for (size_t i = 0; users_role_at(i); i++)
+		fprintf(f, " %s", users_role_at(i));
+	fprintf(f, "\n");
+}
+
+struct add_args {
+	const char *username, *agency, *role;
+	char hash[160];
+	char secret[USERS_TOTP_SECRET_B32];
+	enum users_add_result res;
+};
+
+static int add_run(store_conn *c, void *arg)
+{
+	struct add_args *a = arg;
+	return users_add(c, "cli", a->username, a->agency, a->role, a->hash, a->secret, &a->res);
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"username", required_argument, NULL, 'u'},
+					     {"agency", required_argument, NULL, 'a'},
+					     {"role", required_argument, NULL, 'r'},
+					     {"password-stdin", no_argument, NULL, 'p'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct add_args a = {0};
+	bool from_stdin = false;
+	int c;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	optind = 1;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'u': a.username = optarg; break;
+		case 'a': a.agency = optarg; break;
+		case 'r': a.role = optarg; break;
+		case 'p': from_stdin = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!a.username || !a.agency || !a.role || !from_stdin) {
+		fprintf(stderr, "safeguard user add: --username, --agency, --role and --password-stdin are required\n");
+		return 2;
+	}
+	/* The password never appears in argv (ps shows it) or in a file we write. */
+	char password[USERS_PASSWORD_MAX + 2];
+	if (!fgets(password, sizeof password, stdin)) {
+		fprintf(stderr, "safeguard user add: no password on standard input\n");
+		return 2;
+	}
+	password[strcspn(password, "\r\n")] = '\0';
+	switch (users_check_new(a.username, a.role, password)) {
+	case USERS_BAD_NAME:
+		fprintf(stderr, "safeguard user add: --username must be 1 to %d of a-z 0-9 . _ -\n", STORE_USER_MAX);
+		sodium_memzero(password, sizeof password);
+		return 2;
+	case USERS_BAD_ROLE:
+		fprintf(stderr, "safeguard user add: --role '%.32s' is not a role (see --help)\n", a.role);
+		sodium_memzero(password, sizeof password);
+		return 2;
+	case USERS_BAD_PASSWORD:
+		fprintf(stderr, "safeguard user add: the password must be %d to %d characters\n", USERS_PASSWORD_MIN,
+			USERS_PASSWORD_MAX);
+		sodium_memzero(password, sizeof password);
+		return 2;
+	default: break;
+	}
+	int rc = users_hash_password(password, a.hash);
+	sodium_memzero(password, sizeof password);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard user add: cannot hash the password (out of memory)\n");
+		return 1;
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	rc = txq_exec(st, add_run, &a);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard user add: cannot store the user (store error %d)\n", rc);
+		return 1;
+	}
+	if (a.res == USERS_TAKEN) {
+		fprintf(stderr, "safeguard user add: the username '%s' is taken\n", a.username);
+		return 1;
+	}
+	if (a.res == USERS_NO_AGENCY) {
+		fprintf(stderr, "safeguard user add: there is no agency '%.32s'\n", a.agency);
+		return 1;
+	}
+	printf("user %s (%s, %s) created; TOTP secret for the authenticator app (shown once):\n%s\n", a.username,
+	       a.agency, a.role, a.secret);
+	sodium_memzero(a.secret, sizeof a.secret);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * service/users.h — people who sign in: their roles, passwords and second factor, and their sessions.
+ *
+ * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str) at 19 MiB and 2 passes: OWASP's
+ * minimum for Argon2id, chosen so that a 2-core server can take a burst of concurrent sign-ins without
+ * running out of memory (64 MiB each, libsodium's "interactive" level, would not). Every person has a
+ * TOTP second factor (RFC 6238: SHA-1, 30-second steps, 6 digits; liboath), checked with one step either
+ * side for clock drift.
+ *
+ * Hashing a password takes tens of milliseconds of CPU and its memory: users_check runs outside any
+ * transaction, on the caller's thread, never on the write queue; users_session_open then records the
+ * outcome in a short write transaction.
+ */
+#ifndef SAFEGUARD_SERVICE_USERS_H
+#define SAFEGUARD_SERVICE_USERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define USERS_PASSWORD_MIN 12   /* characters (NCSC: length over complexity) */
+#define USERS_PASSWORD_MAX 256
+#define USERS_TOTP_SECRET_B32 33 /* 20 bytes in base32 (32 characters) and the NUL */
+#define USERS_SESSION_TOKEN_MAX 48
+
+/* The role codes of issue 4, in one table; NULL past the end. */
+const char *users_role_at(size_t i);
+bool users_role_known(const char *role);
+
+enum users_add_result { USERS_ADDED = 0, USERS_TAKEN, USERS_NO_AGENCY, USERS_BAD_ROLE, USERS_BAD_PASSWORD,
+			USERS_BAD_NAME };
+
+/* Creates a person with a new TOTP secret, given back in base32 for their authenticator app. Must run in
+ * a write transaction; the password is hashed before (users_hash_password) so that the transaction stays
+ * short. */
+int users_hash_password(const char *password, char out[160]);
+int users_add(store_conn *c, const char *actor, const char *username, const char *agency, const char *role,
+	      const char *password_hash, char secret_b32[USERS_TOTP_SECRET_B32], enum users_add_result *res);
+/* Checks what users_add will refuse, before any hashing: the name's shape, the role, the password's length. */
+enum users_add_result users_check_new(const char *username, const char *role, const char *password);
+
+/* ---- signing in ---- */
+
+/* Throttling: at most this many failed sign-ins per account, and per address, in the window. */
+#define USERS_FAILURES_PER_ACCOUNT 5
+#define USERS_FAILURES_PER_ADDRESS 20
+#define USERS_FAILURE_WINDOW_SECONDS (15 * 60)
+/* Sessions: idle and absolute timeouts. NEEDSWORK: nothing pushes idle_until on yet (that comes with the
+ * web sign-in, whose cookie session is used page after page), so an API session ends 30 minutes after
+ * sign-in: scripts sign in again. */
+#define USERS_SESSION_IDLE_SECONDS (30 * 60)
+#define USERS_SESSION_MAX_SECONDS (10 * 60 * 60)
+
+enum users_sign_in { USERS_SIGNED_IN = 0, USERS_WRONG, USERS_THROTTLED };
+
+/* Reads the user and the recent failures (a pooled connection, one snapshot), then checks the password
+ * and the code off any transaction. *user is filled when it names one. */
+int users_check(store *st, const char *username, const char *password, const char *totp, const char *remote,
+		int64_t now, struct store_user *user, enum users_sign_in *res);
+/* Records the attempt (always) and, when it succeeded, opens a session of kind "api" or "web" and gives its
+ * token (shown once; only its hash is kept). Audited. Must run in a write transaction. */
+int users_session_open(store_conn *c, const struct store_user *user, enum users_sign_in res, const char *username,
+		       const char *remote, const char *kind, int64_t now, char token[USERS_SESSION_TOKEN_MAX],
+		       char expires_at[STORE_TS_LEN + 1]);
+/* A bearer token that is a live session. */
+int users_session_find(store_conn *c, const char *token, int64_t now, struct store_session *out, bool *found);
+
+#endif

@@ -1,0 +1,223 @@
+// People who sign in (issue 4, parts 1-2, and "who has looked" of part 4): `safeguard user add`, the API
+// session (POST /api/v1/sessions with a password and a TOTP code), throttling, and the viewers list that
+// only the allocated worker and the data protection officer may read.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+
+/** `safeguard user add` with the password on stdin: {status, stdout, stderr}. */
+function userAdd(db, args, password = PASSWORD) {
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, ...args, '--password-stdin'],
+    { input: `${password}\n`, encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  return r;
+}
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `base32 character ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), written here from the RFC, not taken from the server. */
+function totp(secretB32, at = Date.now(), stepOffset = 0) {
+  const counter = Math.floor(at / 1000 / 30) + stepOffset;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+let area;
+let server;
+const secrets = {};
+
+before(async () => {
+  area = freshArea('users');
+  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'], ['dee.dpo', 'social_care', 'dpo'],
+    ['pat.police', 'police', 'police_officer'], ['locked.out', 'social_care', 'social_worker']]) {
+    const r = userAdd(area.db, ['--username', name, '--agency', agency, '--role', role]);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    secrets[name] = lines[lines.length - 1];
+    assert.match(secrets[name], /^[A-Z2-7]{32}$/);
+  }
+  server = await startServer(area.db);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area.dir);
+  }
+});
+
+function signIn(username, password = PASSWORD, code = totp(secrets[username] ?? secrets['sam.worker'])) {
+  return request(`${server.url}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, totp: code }),
+  });
+}
+
+describe('user add', () => {
+  test('stores an Argon2id hash and a 160-bit TOTP secret, never the password', () => {
+    const row = sql(area.db, "select agency, role, substr(password_hash, 1, 10), length(totp_secret) from app_user " +
+      "where username = 'sam.worker'");
+    assert.equal(row, 'social_care|social_worker|$argon2id$|20');
+    assert.equal(Number(sql(area.db, `select count(*) from app_user where password_hash like '%${PASSWORD}%'`)), 0);
+    assert.equal(count(area.db, 'audit', "action = 'user.create'"), 4);
+  });
+
+  test('refuses a short password, an unknown role or agency, a taken or malformed name; writes nothing', () => {
+    const before = count(area.db, 'app_user');
+    const cases = [
+      [['--username', 'new.one', '--agency', 'health', '--role', 'social_worker'], 'too short', 2, /12 to 256 characters/],
+      [['--username', 'new.one', '--agency', 'health', '--role', 'wizard'], PASSWORD, 2, /not a role/],
+      [['--username', 'new.one', '--agency', 'nowhere', '--role', 'dpo'], PASSWORD, 1, /no agency/],
+      [['--username', 'sam.worker', '--agency', 'health', '--role', 'dpo'], PASSWORD, 1, /is taken/],
+      [['--username', 'Has Spaces', '--agency', 'health', '--role', 'dpo'], PASSWORD, 2, /--username must be/],
+    ];
+    for (const [args, pw, status, message] of cases) {
+      const r = userAdd(area.db, args, pw);
+      assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    assert.equal(count(area.db, 'app_user'), before);
+  });
+});
+
+describe('POST /api/v1/sessions', () => {
+  test('password and current TOTP code give a session token that works as a bearer token', async () => {
+    const r = await signIn('sam.worker');
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.match(r.json.token, /^sgs_[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual([r.json.username, r.json.agency, r.json.role], ['sam.worker', 'social_care', 'social_worker']);
+    const expires = Date.parse(r.json.expires_at);
+    assert.ok(expires > Date.now() + 9 * 3600e3 && expires <= Date.now() + 10 * 3600e3 + 5000, r.json.expires_at);
+    const alerts = await request(`${server.url}/api/v1/alerts`, { token: r.json.token });
+    assert.equal(alerts.status, 200);
+    // The session's reads are audited as the person.
+    assert.match(sql(area.db, "select actor from audit where action = 'alerts.read' order by id desc limit 1"),
+      /^user:\d+:sam\.worker$/);
+    // Only the token's hash is kept.
+    assert.equal(Number(sql(area.db, 'select count(*) from session where length(token_hash) = 32')), 1);
+  });
+
+  test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {
+    assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), -1))).status, 201);
+    assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), 3))).status, 401);
+  });
+
+  test('a wrong password, a wrong code, no code, an unknown name: the same 401, nothing learnt', async () => {
+    const answers = [];
+    for (const [u, p, c] of [['pat.police', 'not the password at all', undefined], ['pat.police', PASSWORD, '000000'],
+      ['pat.police', PASSWORD, ''], ['no.such.person', PASSWORD, '123456']]) {
+      const r = await signIn(u, p, c ?? totp(secrets['pat.police']));
+      answers.push([r.status, JSON.stringify(r.json)]);
+    }
+    for (const a of answers) assert.deepEqual(a, answers[0]);
+    assert.equal(answers[0][0], 401);
+    assert.match(answers[0][1], /invalid_credentials/);
+  });
+
+  test('five failures lock the account for the window (429), even with the right password then', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await signIn('locked.out', 'wrong password number ' + i)).status, 401);
+    const r = await signIn('locked.out');
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), '900');
+    assert.equal(r.json.error.code, 'too_many_attempts');
+    assert.ok(count(area.db, 'audit', "action = 'session.refused' and detail = 'throttled'") >= 1);
+  });
+
+  test('bad bodies are 4xx naming the field; nothing is recorded', async () => {
+    const attempts = count(area.db, 'login_attempt');
+    const post = (body, type = 'application/json') => request(`${server.url}/api/v1/sessions`,
+      { method: 'POST', headers: { 'content-type': type }, body });
+    let r = await post('{"username":"sam.worker","password":"x"}');
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.field, 'totp');
+    r = await post('{"username":"sam.worker","password":"x","totp":"1","extra":1}');
+    assert.equal(r.status, 400);
+    r = await post('not json');
+    assert.equal(r.status, 400);
+    r = await post('{"username":1,"password":"x","totp":"1"}');
+    assert.equal(r.json.error.field, 'username');
+    r = await post('{}', 'text/plain');
+    assert.equal(r.status, 415);
+    r = await request(`${server.url}/api/v1/sessions`);
+    assert.equal(r.status, 405);
+    assert.equal(count(area.db, 'login_attempt'), attempts);
+  });
+
+  test('a session token that is not one, or has ended, is 401', async () => {
+    const r = await request(`${server.url}/api/v1/alerts`, { token: `sgs_${'A'.repeat(43)}` });
+    assert.equal(r.status, 401);
+  });
+});
+
+describe('GET /api/v1/children/{id}/viewers', () => {
+  let childId;
+  let tokens;
+
+  before(async () => {
+    const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'VIEW-1' }));
+    assert.equal(created.status, 201);
+    childId = created.json.child_id;
+    // Two looks at the record: an agency's system and a person.
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.police })).status, 200);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+    tokens = {};
+    for (const u of ['sam.worker', 'dee.dpo', 'pat.police']) {
+      const r = await signIn(u);
+      assert.equal(r.status, 201, u);
+      tokens[u] = r.json.token;
+    }
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}/chronology`,
+      { token: tokens['pat.police'] })).status, 200);
+  });
+
+  test('the allocated worker sees every look, newest first, and their own look is added', async () => {
+    const r = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: tokens['sam.worker'] });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.child_id, childId);
+    const who = r.json.viewers.map((v) => `${v.who} ${v.action}`);
+    assert.match(who[0], /^user:\d+:sam\.worker viewers\.read$/);
+    assert.match(who[1], /^user:\d+:pat\.police chronology\.read$/);
+    assert.ok(who.some((w) => /^client:\d+:police child\.read$/.test(w)), who.join('\n'));
+    for (const v of r.json.viewers) assert.ok(Date.parse(v.at) <= Date.now() + 1000);
+  });
+
+  test('the data protection officer sees them too', async () => {
+    const r = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: tokens['dee.dpo'] });
+    assert.equal(r.status, 200);
+    assert.ok(r.json.viewers.length >= 3);
+  });
+
+  test('anyone else, an agency system, or a child that does not exist: the same 403, nothing read', async () => {
+    const reads = count(area.db, 'audit', "action = 'viewers.read'");
+    const a = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: tokens['pat.police'] });
+    const b = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: area.tokens.social_care });
+    const c = await request(`${server.url}/api/v1/children/999999/viewers`, { token: tokens['pat.police'] });
+    for (const r of [a, b, c]) {
+      assert.equal(r.status, 403);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+    assert.equal(JSON.stringify(a.json), JSON.stringify(c.json));
+    assert.equal(count(area.db, 'audit', "action = 'viewers.read'"), reads);
+  });
+});
