@@ -11,6 +11,7 @@
 #include "api/intake_json.h"
 #include "core/date.h"
 #include "core/event.h"
+#include "service/access.h"
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -241,6 +242,7 @@ struct read_job {
 	json_t *doc;
 	json_t *households;
 	json_t *members;    /* of the household being walked */
+	enum access_level level; /* what the caller may see (service/access.h) */
 };
 
 static void read_job_free(void *arg)
@@ -372,12 +374,15 @@ static void read_continue(http_request *rq, void *ctx)
 	} else {
 		json_object_set_new(j->doc, "child_id", json_integer(j->access.child_id));
 		json_object_set(j->doc, "identifiers", j->list);
-		json_t *hh = json_array_get(j->households, 0);
+		/* Who the child lives with is not an agency's own record: only the full record shows it. */
+		bool full = j->level == ACCESS_FULL;
+		json_t *hh = full ? json_array_get(j->households, 0) : NULL;
 		json_object_set(j->doc, "household", hh ? hh : json_null());
 		json_t *previous = json_array();
-		for (size_t i = 1; i < json_array_size(j->households); i++)
+		for (size_t i = 1; full && i < json_array_size(j->households); i++)
 			json_array_append(previous, json_array_get(j->households, i));
 		json_object_set_new(j->doc, "previous_households", previous);
+		json_object_set_new(j->doc, "access", json_string(full ? "full" : "own_agency"));
 		api_reply_json(a, rq, 200, json_incref(j->doc));
 	}
 out:
@@ -413,6 +418,10 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 		api_viewers(a, rq, viewers_of);
 		return;
 	}
+	if (slash && strcmp(slash, "/break-glass") == 0 && event_parse_id(rest, idlen, &viewers_of)) {
+		api_break_glass(a, rq, viewers_of);
+		return;
+	}
 	if (slash && strcmp(slash, "/chronology") != 0) {
 		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 		return;
@@ -431,13 +440,34 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 	}
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
+	/* A person sees what the access policy allows; an agency's system reads as before. */
+	char basis[ACCESS_BASIS_MAX] = "agency system";
+	j->level = ACCESS_FULL;
+	if (j->who.is_user) {
+		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
+		int rc = access_decide(a->st, &p, j->access.child_id, (int64_t)time(NULL), &j->level, basis);
+		if (rc != STORE_OK) {
+			api_reply_store_failure(a, rq, rc);
+			goto fail;
+		}
+		if (j->level == ACCESS_NONE) {
+			api_reply_simple(a, rq, 403, "forbidden", NULL,
+					 "you have no legitimate relationship with this child's record; in an emergency, "
+					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
+			goto fail;
+		}
+		if (j->level == ACCESS_AGENCY)
+			j->page.agency = j->who.client.agency; /* their own agency's events only */
+	}
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
 	j->access.action = j->chronology ? "chronology.read" : "child.read";
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s", j->page.limit,
-			 j->page.before_at ? ", next page" : "");
+		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %s", j->page.limit,
+			 j->page.before_at ? ", next page" : "", basis);
+	else
+		snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);
@@ -536,8 +566,9 @@ void api_handle(http_request *rq, void *ctx)
 	} else if (strcmp(p, "/api/v1/flags") == 0) {
 		api_flags(a, rq);
 	} else if (strncmp(p, "/api/v1/children/", 17) == 0) {
-		if (get)
-			get_child(a, rq, p + 17);
+		size_t n = strlen(p);
+		if (get || (n > 12 && strcmp(p + n - 12, "/break-glass") == 0))
+			get_child(a, rq, p + 17); /* break-glass answers its own methods */
 		else
 			method_not_allowed(a, rq, "GET, HEAD");
 	} else {

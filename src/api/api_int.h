@@ -37,8 +37,9 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc);
 /* Routes of alerts_api.c. */
 void api_alerts(struct api *a, http_request *rq, const char *rest); /* /api/v1/alerts[/{id}[/action]] */
 void api_flags(struct api *a, http_request *rq);                     /* /api/v1/flags */
-/* GET /api/v1/children/{id}/viewers (viewers_api.c). */
+/* GET /api/v1/children/{id}/viewers and POST .../break-glass (viewers_api.c). */
 void api_viewers(struct api *a, http_request *rq, int64_t child_id);
+void api_break_glass(struct api *a, http_request *rq, int64_t child_id);
 /* Route of sessions_api.c. */
 void api_sessions(struct api *a, http_request *rq);                  /* /api/v1/sessions */
 

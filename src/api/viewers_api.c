@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_int.h"
+#include "core/text.h"
+#include "service/access.h"
 #include "service/children.h"
 
 #define VIEWERS_SHOWN 100
@@ -95,4 +98,101 @@ void api_viewers(struct api *a, http_request *rq, int64_t child_id)
 	http_continue_with(rq, viewers_continue, j, viewers_free);
 	http_suspend(rq);
 	children_access_audit(a->q, &j->access);
+}
+
+/* ---- POST /api/v1/children/{id}/break-glass ---- */
+
+struct glass_job {
+	struct txq_job job;
+	struct api *a;
+	http_request *rq;
+	struct caller who;
+	int64_t child_id;
+	char *reason;
+	bool found;
+	int64_t now;
+	char expires_at[STORE_TS_LEN + 1];
+};
+
+static int glass_run(store_conn *c, void *arg)
+{
+	struct glass_job *j = arg;
+	struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
+	return access_break_glass(c, &p, j->who.actor, j->child_id, j->reason, j->now, &j->found, j->expires_at);
+}
+
+static void glass_done(struct txq_job *job)
+{
+	struct glass_job *j = (struct glass_job *)job;
+	if (job->rc < 0)
+		api_reply_store_failure(j->a, j->rq, job->rc);
+	else if (!j->found)
+		api_reply_simple(j->a, j->rq, 404, "not_found", "child_id", "there is no child with this id");
+	else
+		api_reply_json(j->a, j->rq, 201, json_pack("{s:I, s:s}", "child_id", (json_int_t)j->child_id,
+							   "expires_at", j->expires_at));
+	http_resume(j->rq);
+	free(j->reason);
+	free(j);
+}
+
+void api_break_glass(struct api *a, http_request *rq, int64_t child_id)
+{
+	if (strcmp(http_method(rq), "POST") != 0) {
+		http_add_header(rq, "Allow", "POST");
+		api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+		return;
+	}
+	struct glass_job *j = calloc(1, sizeof *j);
+	json_t *body = NULL;
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	if (!api_authenticate(a, rq, &j->who))
+		goto fail;
+	if (!j->who.is_user) {
+		api_reply_simple(a, rq, 403, "forbidden", NULL, "break-glass is for a person signed in, who answers for it");
+		goto fail;
+	}
+	if (!api_json_content_type(rq)) {
+		api_reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
+		goto fail;
+	}
+	size_t len = 0;
+	const char *text = http_body(rq, &len);
+	json_error_t jerr;
+	body = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *reason = json_object_get(body, "reason");
+	if (!json_is_object(body) || json_object_size(body) != (reason ? 1u : 0u)) {
+		api_reply_simple(a, rq, 400, "invalid_json", NULL, "the body must be {\"reason\": \"...\"}");
+		goto fail;
+	}
+	const char *r = json_string_value(reason);
+	size_t chars = r && text_utf8_valid(r, json_string_length(reason)) ? text_utf8_length(r, json_string_length(reason)) : 0;
+	if (!r || strlen(r) != json_string_length(reason) || text_has_controls(r, strlen(r)) ||
+	    chars < ACCESS_REASON_MIN || chars > ACCESS_REASON_MAX) {
+		api_reply_simple(a, rq, 400, "invalid_value", "reason",
+				 "reason is required: 10 to 500 characters saying why this is an emergency");
+		goto fail;
+	}
+	if (!(j->reason = strdup(r))) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		goto fail;
+	}
+	json_decref(body);
+	j->a = a;
+	j->rq = rq;
+	j->child_id = child_id;
+	j->now = (int64_t)time(NULL);
+	j->job.run = glass_run;
+	j->job.arg = j;
+	j->job.done = glass_done;
+	http_suspend(rq);
+	txq_submit(a->q, &j->job);
+	return;
+fail:
+	json_decref(body);
+	free(j->reason);
+	free(j);
 }

@@ -255,6 +255,17 @@ static const char *const migrations[] = {
 	"  ok INTEGER NOT NULL);"
 	"CREATE INDEX login_attempt_user ON login_attempt(username, at);"
 	"CREATE INDEX login_attempt_remote ON login_attempt(remote, at);",
+
+	/* 8: break-glass, for the record's owner and the data protection officer to review */
+	"CREATE TABLE break_glass ("
+	"  id INTEGER PRIMARY KEY,"
+	"  child_id INTEGER NOT NULL REFERENCES person(id),"
+	"  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+	"  reason TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  expires_at TEXT NOT NULL);"
+	"CREATE INDEX break_glass_child ON break_glass(child_id, user_id, expires_at);"
+	"CREATE INDEX event_person_agency ON event(person_id, agency);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -306,6 +317,10 @@ enum stmt_id {
 	S_AUDIT_READS,
 	S_CHECKPOINT_ADD,
 	S_USER_INSERT,
+	S_AGENCY_CONTRIBUTED,
+	S_CHILD_AWAITING,
+	S_BREAK_GLASS_ADD,
+	S_BREAK_GLASS_LIVE,
 	S_USER_BY_NAME,
 	S_SESSION_INSERT,
 	S_SESSION_FIND,
@@ -423,6 +438,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
 	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			     "WHERE hash IS NULL ORDER BY id",
+	[S_AGENCY_CONTRIBUTED] = "SELECT count(*) FROM (SELECT 1 FROM event WHERE person_id = ?1 AND agency = ?2 LIMIT 1)",
+	[S_CHILD_AWAITING] = "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
+			     " AND e.person_id = ?1 LIMIT 1)",
+	[S_BREAK_GLASS_ADD] = "INSERT INTO break_glass(child_id, user_id, reason, at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
+			       "AND expires_at > ?3",
 	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ")",
 	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, '') "
@@ -440,7 +461,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
 	[S_AUDIT_READS] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			  "WHERE child_id = ?1 AND action IN ('child.read', 'chronology.read', 'alert.read', 'flags.lookup', "
-			  "'viewers.read') ORDER BY id DESC LIMIT ?2",
+			  "'viewers.read', 'break_glass.open') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -1400,6 +1421,60 @@ static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
 
 static bool blob_copy(sqlite3_stmt *s, int i, uint8_t *dst, int len);
 
+static int sq_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
+{
+	int64_t n = 0;
+	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_CONTRIBUTED);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	text(s, 2, agency);
+	int rc = one_int(s, &n);
+	*yes = n > 0;
+	return rc;
+}
+
+static int sq_child_awaiting_decision(store_conn *c, int64_t child_id, bool *yes)
+{
+	int64_t n = 0;
+	sqlite3_stmt *s = stmt(CONN(c), S_CHILD_AWAITING);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	int rc = one_int(s, &n);
+	*yes = n > 0;
+	return rc;
+}
+
+static int sq_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, b->child_id);
+	sqlite3_bind_int64(s, 2, b->user_id);
+	text(s, 3, b->reason);
+	text(s, 4, b->at);
+	text(s, 5, b->expires_at);
+	int rc = run(s);
+	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	return rc;
+}
+
+static int sq_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live)
+{
+	int64_t n = 0;
+	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_LIVE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	text(s, 3, now);
+	int rc = one_int(s, &n);
+	*live = n > 0;
+	return rc;
+}
+
 static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_USER_INSERT);
@@ -1976,6 +2051,10 @@ const struct store_ops store_sqlite_ops = {
 	.event_kinds = sq_event_kinds,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
+	.child_agency_contributed = sq_child_agency_contributed,
+	.child_awaiting_decision = sq_child_awaiting_decision,
+	.break_glass_add = sq_break_glass_add,
+	.break_glass_live = sq_break_glass_live,
 	.audit_reads_of_child = sq_audit_reads_of_child,
 	.user_insert = sq_user_insert,
 	.user_by_name = sq_user_by_name,

@@ -382,3 +382,23 @@ int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store
 {
 	return c->ops->audit_reads_of_child(c, child_id, limit, fn, ctx);
 }
+
+int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
+{
+	return c->ops->child_agency_contributed(c, child_id, agency, yes);
+}
+
+int store_child_awaiting_decision(store_conn *c, int64_t child_id, bool *yes)
+{
+	return c->ops->child_awaiting_decision(c, child_id, yes);
+}
+
+int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id)
+{
+	return c->ops->break_glass_add(c, b, id);
+}
+
+int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live)
+{
+	return c->ops->break_glass_live(c, child_id, user_id, now, live);
+}

@@ -347,6 +347,23 @@ int store_login_attempt_add(store_conn *c, const char *username, const char *rem
 int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
 			 int64_t *for_account, int64_t *from_address);
 
+/* ---- what the access policy asks (service/access.h) ----------------------------------------------------- */
+
+/* Whether the agency sent any of the child's events; whether a contact or referral about the child awaits a
+ * decision (the MASH is triaging it). */
+int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes);
+int store_child_awaiting_decision(store_conn *c, int64_t child_id, bool *yes);
+
+/* Break-glass: a person opened a child's record in an emergency, with a reason, until expires_at. */
+struct store_break_glass {
+	int64_t child_id, user_id;
+	char reason[2001];              /* up to 500 characters */
+	char at[STORE_TS_LEN + 1], expires_at[STORE_TS_LEN + 1];
+};
+int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id);
+/* Whether the person holds a break-glass on the child live at now. */
+int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
+
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 
 struct store_flag_access {

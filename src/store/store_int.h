@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -61,6 +61,10 @@ struct store_ops {
 	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
+	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
+	int (*child_awaiting_decision)(store_conn *c, int64_t child_id, bool *yes);
+	int (*break_glass_add)(store_conn *c, const struct store_break_glass *b, int64_t *id);
+	int (*break_glass_live)(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
 	int (*audit_reads_of_child)(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 	int (*user_insert)(store_conn *c, const struct store_user *u, int64_t *id);
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);

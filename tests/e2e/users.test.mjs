@@ -49,7 +49,9 @@ const secrets = {};
 before(async () => {
   area = freshArea('users');
   for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'], ['dee.dpo', 'social_care', 'dpo'],
-    ['pat.police', 'police', 'police_officer'], ['locked.out', 'social_care', 'social_worker']]) {
+    ['pat.police', 'police', 'police_officer'], ['locked.out', 'social_care', 'social_worker'],
+    ['mo.mash', 'social_care', 'mash_worker'], ['tam.manager', 'social_care', 'team_manager'],
+    ['hal.health', 'health', 'health_practitioner']]) {
     const r = userAdd(area.db, ['--username', name, '--agency', agency, '--role', role]);
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
@@ -80,7 +82,7 @@ describe('user add', () => {
       "where username = 'sam.worker'");
     assert.equal(row, 'social_care|social_worker|$argon2id$|20');
     assert.equal(Number(sql(area.db, `select count(*) from app_user where password_hash like '%${PASSWORD}%'`)), 0);
-    assert.equal(count(area.db, 'audit', "action = 'user.create'"), 4);
+    assert.equal(count(area.db, 'audit', "action = 'user.create'"), 7);
   });
 
   test('refuses a short password, an unknown role or agency, a taken or malformed name; writes nothing', () => {
@@ -188,7 +190,7 @@ describe('GET /api/v1/children/{id}/viewers', () => {
       tokens[u] = r.json.token;
     }
     assert.equal((await request(`${server.url}/api/v1/children/${childId}/chronology`,
-      { token: tokens['pat.police'] })).status, 200);
+      { token: tokens['sam.worker'] })).status, 200);
   });
 
   test('the allocated worker sees every look, newest first, and their own look is added', async () => {
@@ -197,7 +199,7 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     assert.equal(r.json.child_id, childId);
     const who = r.json.viewers.map((v) => `${v.who} ${v.action}`);
     assert.match(who[0], /^user:\d+:sam\.worker viewers\.read$/);
-    assert.match(who[1], /^user:\d+:pat\.police chronology\.read$/);
+    assert.match(who[1], /^user:\d+:sam\.worker chronology\.read$/);
     assert.ok(who.some((w) => /^client:\d+:police child\.read$/.test(w)), who.join('\n'));
     for (const v of r.json.viewers) assert.ok(Date.parse(v.at) <= Date.now() + 1000);
   });
@@ -219,5 +221,115 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     }
     assert.equal(JSON.stringify(a.json), JSON.stringify(c.json));
     assert.equal(count(area.db, 'audit', "action = 'viewers.read'"), reads);
+  });
+});
+
+describe('need-to-know: a person sees what their relationship to the child allows', () => {
+  let childId;
+  let tokens;
+  const get = (what, who) => request(`${server.url}/api/v1/children/${childId}${what}`, { token: tokens[who] });
+
+  before(async () => {
+    // A child known to education and health, with a referral awaiting a decision (the MASH is triaging).
+    let r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'NTK-1', kind: 'referral' },
+      { given_name: 'Nia', family_name: 'Okafor', dob: '2015-02-02' }));
+    assert.equal(r.status, 201);
+    childId = r.json.child_id;
+    r = await postEvent(server.url, area.tokens.health, event({ source_ref: 'NTK-2', kind: 'concern' },
+      { given_name: 'Nia', family_name: 'Okafor', dob: '2015-02-02' }));
+    assert.equal(r.json.child_id, childId);
+    runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'east', '--name', 'East', '--manager', 'tam.manager']);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--team', 'east']);
+    tokens = {};
+    for (const u of ['pat.police', 'mo.mash', 'tam.manager', 'hal.health', 'dee.dpo']) {
+      r = await signIn(u);
+      assert.equal(r.status, 201, u);
+      tokens[u] = r.json.token;
+    }
+  });
+
+  test('no relationship: 403, the same as for an id that holds no child, and nothing read', async () => {
+    const reads = count(area.db, 'audit', "action in ('child.read', 'chronology.read')");
+    const a = await get('', 'pat.police');
+    const b = await get('/chronology', 'pat.police');
+    const c = await request(`${server.url}/api/v1/children/987654`, { token: tokens['pat.police'] });
+    for (const r of [a, b, c]) {
+      assert.equal(r.status, 403);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+    assert.equal(JSON.stringify(a.json), JSON.stringify(c.json));
+    assert.equal(count(area.db, 'audit', "action in ('child.read', 'chronology.read')"), reads);
+    // The data protection officer answers for the audit, not for reading records.
+    assert.equal((await get('', 'dee.dpo')).status, 403);
+  });
+
+  test('an agency that contributed sees the identity and its own events only, not the household', async () => {
+    const child = await get('', 'hal.health');
+    assert.equal(child.status, 200);
+    assert.equal(child.json.access, 'own_agency');
+    assert.equal(child.json.household, null);
+    assert.deepEqual(child.json.previous_households, []);
+    const chron = await get('/chronology', 'hal.health');
+    assert.equal(chron.status, 200);
+    assert.ok(chron.json.events.length >= 1);
+    for (const e of chron.json.events) assert.equal(e.agency, 'health');
+    assert.match(sql(area.db, "select detail from audit where action = 'chronology.read' order by id desc limit 1"),
+      /own agency's records$/);
+  });
+
+  test('the MASH sees the whole record while the referral awaits a decision, and not after', async () => {
+    const chron = await get('/chronology', 'mo.mash');
+    assert.equal(chron.status, 200);
+    assert.deepEqual([...new Set(chron.json.events.map((e) => e.agency))].sort(), ['education', 'health']);
+    assert.equal((await get('', 'mo.mash')).json.access, 'full');
+    const decided = await postEvent(server.url, area.tokens.social_care, event({ source_ref: 'NTK-3', kind: 'referral_decision' },
+      { given_name: 'Nia', family_name: 'Okafor', dob: '2015-02-02' }));
+    assert.equal(decided.json.child_id, childId);
+    // mo.mash's agency (social care) now contributed: its own events only.
+    const after = await get('/chronology', 'mo.mash');
+    assert.equal(after.status, 200);
+    for (const e of after.json.events) assert.equal(e.agency, 'social_care');
+  });
+
+  test('the manager of the allocated team sees the whole record', async () => {
+    const chron = await get('/chronology', 'tam.manager');
+    assert.equal(chron.status, 200);
+    assert.ok(new Set(chron.json.events.map((e) => e.agency)).size >= 3);
+    assert.match(sql(area.db, "select detail from audit where action = 'chronology.read' order by id desc limit 1"),
+      /manager of the allocated team$/);
+  });
+
+  test('break-glass opens the record for an hour, audited with where to find the reason', async () => {
+    const post = (body, token = tokens['pat.police'], id = childId) => request(
+      `${server.url}/api/v1/children/${id}/break-glass`,
+      { method: 'POST', token, headers: { 'content-type': 'application/json' }, body });
+    assert.equal((await post('{"reason":"short"}')).status, 400);
+    assert.equal((await post('{}')).json.error.field, 'reason');
+    assert.equal((await post('{"reason":"Child brought to custody suite injured","x":1}')).status, 400);
+    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', area.tokens.police)).status, 403);
+    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', tokens['pat.police'], 987654)).status, 404);
+    assert.equal(count(area.db, 'break_glass'), 0);
+
+    const r = await post('{"reason":"Child brought to custody suite injured at 2am"}');
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const expires = Date.parse(r.json.expires_at);
+    assert.ok(expires > Date.now() + 59 * 60e3 && expires <= Date.now() + 60 * 60e3 + 2000, r.json.expires_at);
+    const chron = await get('/chronology', 'pat.police');
+    assert.equal(chron.status, 200);
+    assert.ok(new Set(chron.json.events.map((e) => e.agency)).size >= 3);
+    assert.match(sql(area.db, "select detail from audit where action = 'chronology.read' order by id desc limit 1"),
+      /break-glass$/);
+    // The reason is kept for review, not in the audit; the audit says which break-glass it was.
+    assert.equal(sql(area.db, 'select reason from break_glass'), 'Child brought to custody suite injured at 2am');
+    assert.match(sql(area.db, "select detail from audit where action = 'break_glass.open'"), /^break_glass:1 until /);
+    assert.equal(count(area.db, 'audit', "detail like '%custody%'"), 0);
+    // It expires: with its hour moved into the past, it opens nothing.
+    const w = spawnSync('sqlite3', ['-batch', area.db,
+      "UPDATE break_glass SET at = '2020-01-01T00:00:00Z', expires_at = '2020-01-01T01:00:00Z'"], { encoding: 'utf8' });
+    assert.equal(w.status, 0, w.stderr);
+    assert.equal((await get('/chronology', 'pat.police')).status, 403);
+    // Who has looked shows the break-glass to the data protection officer.
+    const v = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: tokens['dee.dpo'] });
+    assert.ok(v.json.viewers.some((x) => x.action === 'break_glass.open' && /pat\.police$/.test(x.who)));
   });
 });

@@ -1,0 +1,49 @@
+/*
+ * service/access.h — need-to-know: one module decides what a person may see of a child (issue 4, part 3).
+ *
+ * The allocated worker and the manager of the child's team see the whole record; the MASH sees a child
+ * while a contact or referral about them awaits a decision; a person who opened the record with
+ * break-glass sees it until the break-glass expires; an agency sees what it contributed (its own events)
+ * and the child's identity and flags; anyone else may learn that a child exists only by exact search and
+ * is refused the record, with the same answer whether or not the child exists.
+ *
+ * Agency systems (the foundation's tokens) are not people: they keep reading as before, every read
+ * audited. NEEDSWORK: sealed records and health-only categories; the web pages (demo mode) are not yet
+ * behind this policy.
+ */
+#ifndef SAFEGUARD_SERVICE_ACCESS_H
+#define SAFEGUARD_SERVICE_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum access_level {
+	ACCESS_NONE = 0, /* refused: nothing shown, not even whether the child exists */
+	ACCESS_AGENCY,   /* the child's identity and flags, and their own agency's events */
+	ACCESS_FULL,
+};
+
+struct access_person {
+	int64_t user_id;
+	const char *username, *agency, *role;
+};
+
+/* The level, and in basis why ("allocated worker", "break-glass", "own agency's records": no personal
+ * data, it goes into the audit entry of the read). */
+#define ACCESS_BASIS_MAX 48
+int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
+		  char basis[ACCESS_BASIS_MAX]);
+
+/* Break-glass: any practitioner opens a child's record in an emergency, with a reason (10 to 500
+ * characters), for ACCESS_BREAK_GLASS_SECONDS. Audited; the reason is kept for the record's owner and the
+ * data protection officer to review. Must run in a write transaction; *found false when there is no such
+ * child. */
+#define ACCESS_BREAK_GLASS_SECONDS (60 * 60)
+#define ACCESS_REASON_MIN 10
+#define ACCESS_REASON_MAX 500
+int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
+		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1]);
+
+#endif
