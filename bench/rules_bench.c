@@ -90,7 +90,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: rules_bench DB_URL [CHILDREN]\n");
 		return 2;
 	}
-	int children = argc > 2 ? atoi(argv[2]) : 2000;
+	char *end = NULL;
+	long n = argc > 2 ? strtol(argv[2], &end, 10) : 2000;
+	if (argc > 2 && (!*argv[2] || *end || n < 1 || n > 1000000)) {
+		fprintf(stderr, "rules_bench: CHILDREN must be 1 to 1000000\n");
+		return 2;
+	}
+	int children = (int)n;
 	char err[256];
 	store *st = NULL;
 	if (store_open(argv[1], &st, err, sizeof err) != STORE_OK || store_check_schema(st, err, sizeof err)) {

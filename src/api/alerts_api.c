@@ -354,12 +354,6 @@ fail:
 	free(j);
 }
 
-static void method_not_allowed(struct api *a, http_request *rq, const char *allow)
-{
-	http_add_header(rq, "Allow", allow);
-	api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
-}
-
 void api_alerts(struct api *a, http_request *rq, const char *rest)
 {
 	const char *m = http_method(rq);
@@ -368,7 +362,7 @@ void api_alerts(struct api *a, http_request *rq, const char *rest)
 		if (get)
 			get_alerts(a, rq, 0);
 		else
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 		return;
 	}
 	if (*rest != '/') {
@@ -387,12 +381,12 @@ void api_alerts(struct api *a, http_request *rq, const char *rest)
 		if (get)
 			get_alerts(a, rq, id);
 		else
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 	} else if (strcmp(slash, "/acknowledge") == 0 || strcmp(slash, "/resolve") == 0) {
 		if (post)
 			post_action(a, rq, id, strcmp(slash, "/resolve") == 0);
 		else
-			method_not_allowed(a, rq, "POST");
+			api_method_not_allowed(a, rq, "POST");
 	} else {
 		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 	}
@@ -476,7 +470,7 @@ void api_flags(struct api *a, http_request *rq)
 {
 	const char *m = http_method(rq);
 	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
-		method_not_allowed(a, rq, "GET, HEAD");
+		api_method_not_allowed(a, rq, "GET, HEAD");
 		return;
 	}
 	struct flag_job *j = calloc(1, sizeof *j);

@@ -521,7 +521,7 @@ static void metrics(struct api *a, http_request *rq)
 
 /* ---- routing ---- */
 
-static void method_not_allowed(struct api *a, http_request *rq, const char *allow)
+void api_method_not_allowed(struct api *a, http_request *rq, const char *allow)
 {
 	http_add_header(rq, "Allow", allow);
 	api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
@@ -538,12 +538,12 @@ void api_handle(http_request *rq, void *ctx)
 		if (get)
 			healthz(a, rq);
 		else
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 	} else if (strcmp(p, "/metrics") == 0) {
 		if (get)
 			metrics(a, rq);
 		else
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 	} else if (strcmp(p, "/openapi.json") == 0) {
 		if (get) {
 			char *doc = malloc(api_openapi_json_len);
@@ -552,13 +552,13 @@ void api_handle(http_request *rq, void *ctx)
 			api_count_status(a, doc ? 200 : 500);
 			http_respond(rq, doc ? 200 : 500, JSON_TYPE, doc, doc ? api_openapi_json_len : 0);
 		} else {
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 		}
 	} else if (strcmp(p, "/api/v1/events") == 0) {
 		if (strcmp(m, "POST") == 0)
 			post_event(a, rq);
 		else
-			method_not_allowed(a, rq, "POST");
+			api_method_not_allowed(a, rq, "POST");
 	} else if (strncmp(p, "/api/v1/alerts", 14) == 0) {
 		api_alerts(a, rq, p + 14);
 	} else if (strcmp(p, "/api/v1/sessions") == 0) {
@@ -570,7 +570,7 @@ void api_handle(http_request *rq, void *ctx)
 		if (get || (n > 12 && strcmp(p + n - 12, "/break-glass") == 0))
 			get_child(a, rq, p + 17); /* break-glass answers its own methods */
 		else
-			method_not_allowed(a, rq, "GET, HEAD");
+			api_method_not_allowed(a, rq, "GET, HEAD");
 	} else {
 		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 	}

@@ -33,6 +33,8 @@ void api_reply_error(struct api *a, http_request *rq, const struct api_error *e)
 void api_reply_simple(struct api *a, http_request *rq, int status, const char *code, const char *field,
 		      const char *message);
 void api_reply_store_failure(struct api *a, http_request *rq, int rc);
+/* 405 with the Allow header ("GET, HEAD", "POST"). */
+void api_method_not_allowed(struct api *a, http_request *rq, const char *allow);
 
 /* Routes of alerts_api.c. */
 void api_alerts(struct api *a, http_request *rq, const char *rest); /* /api/v1/alerts[/{id}[/action]] */

@@ -76,8 +76,7 @@ static int body_field(struct api *a, http_request *rq, json_t *body, const char 
 void api_sessions(struct api *a, http_request *rq)
 {
 	if (strcmp(http_method(rq), "POST") != 0) {
-		http_add_header(rq, "Allow", "POST");
-		api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+		api_method_not_allowed(a, rq, "POST");
 		return;
 	}
 	if (!api_json_content_type(rq)) {

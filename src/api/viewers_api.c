@@ -65,8 +65,7 @@ void api_viewers(struct api *a, http_request *rq, int64_t child_id)
 {
 	const char *m = http_method(rq);
 	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
-		http_add_header(rq, "Allow", "GET, HEAD");
-		api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+		api_method_not_allowed(a, rq, "GET, HEAD");
 		return;
 	}
 	struct caller who;
@@ -139,8 +138,7 @@ static void glass_done(struct txq_job *job)
 void api_break_glass(struct api *a, http_request *rq, int64_t child_id)
 {
 	if (strcmp(http_method(rq), "POST") != 0) {
-		http_add_header(rq, "Allow", "POST");
-		api_reply_simple(a, rq, 405, "method_not_allowed", NULL, "this method is not allowed here");
+		api_method_not_allowed(a, rq, "POST");
 		return;
 	}
 	struct glass_job *j = calloc(1, sizeof *j);

@@ -108,43 +108,6 @@ void web_visit_form(const struct web *w, http_request *rq, int64_t child_id)
 
 /* ---- saving it ---- */
 
-struct visit_job {
-	struct txq_job job;
-	const struct web *w;
-	http_request *rq;
-	struct intake_request req;
-	struct intake_result res;
-	char actor[64], source_ref[40], *payload, *details, *summary;
-};
-
-static int visit_run(store_conn *c, void *arg)
-{
-	struct visit_job *j = arg;
-	return intake_apply(c, &j->req, &j->res);
-}
-
-static void visit_done(struct txq_job *job)
-{
-	struct visit_job *j = (struct visit_job *)job;
-	if (job->rc < 0) {
-		fprintf(stderr, "safeguard: a visit could not be saved (store error %d)\n", job->rc);
-		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
-			    "The visit was not saved. Go back and try again: your answers are still in the form.");
-	} else if (j->res.outcome == INTAKE_NO_CHILD) {
-		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
-	} else {
-		char to[96];
-		snprintf(to, sizeof to, "/children/%lld?recorded=visit#event-%lld", (long long)j->res.child_id,
-			 (long long)j->res.event_id);
-		web_redirect(j->rq, to);
-	}
-	http_resume(j->rq);
-	free(j->payload);
-	free(j->details);
-	free(j->summary);
-	free(j);
-}
-
 static bool yes_no(const char *v)
 {
 	return strcmp(v, "yes") == 0 || strcmp(v, "no") == 0;
@@ -221,16 +184,6 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		goto out;
 	}
 
-	struct visit_job *j = calloc(1, sizeof *j);
-	if (!j) {
-		web_unavailable(w, rq);
-		goto out;
-	}
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof rnd);
-	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
-		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	snprintf(j->actor, sizeof j->actor, WEB_ACTOR ":social_care");
 	int64_t at = web_uk_civil(d, hour, minute), now = (int64_t)time(NULL);
 	if (at > now)
 		at = now;
@@ -242,37 +195,14 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		json_object_set_new(details, "childs_words", json_string(words));
 	if (method[0])
 		json_object_set_new(details, "views_method", json_string(method));
-	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	bool queued = web_record_event(w, rq, child_id, "social_care", "visit", "visit", "visit", at, details, form,
+				       summary);
 	json_decref(details);
-	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!j->details || !j->payload) {
-		free(j->details);
-		free(j->payload);
-		free(j);
+	if (!queued) {
 		web_unavailable(w, rq);
 		goto out;
 	}
-	snprintf(j->req.agency, sizeof j->req.agency, "social_care");
-	j->req.actor = j->actor;
-	j->req.source_ref = j->source_ref;
-	j->req.kind = "visit";
-	ts_format_utc(at, j->req.occurred_at);
-	j->req.summary = summary;
-	j->req.details = j->details;
-	j->req.payload = j->payload;
-	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
-			   strlen(j->payload), NULL, 0);
-	j->req.known_child_id = child_id;
-	j->req.alerts = &w->alerts; /* the rules run on the visit up to today (req.today zero), as the API's */
-	j->w = w;
-	j->rq = rq;
-	j->job.run = visit_run;
-	j->job.arg = j;
-	j->job.done = visit_done;
-	j->summary = summary; /* lives until the job is done: visit_done frees it */
-	summary = NULL;
-	http_suspend(rq);
-	txq_submit(w->q, &j->job);
+	summary = NULL; /* the job has it */
 out:
 	free(summary);
 	free(words);

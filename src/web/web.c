@@ -960,42 +960,91 @@ static void concern_form(const struct web *w, http_request *rq, int64_t child_id
 	read_child(w, rq, j, errors_view ? "concern form, corrections" : "concern form");
 }
 
-struct concern_job {
+/* ---- recording an event from a page (a concern, a visit) ---- */
+
+struct record_event_job {
 	struct txq_job job;
 	const struct web *w;
 	http_request *rq;
 	struct intake_request req;
 	struct intake_result res;
+	const char *what, *recorded;
 	char actor[64], source_ref[40], *payload, *details, *summary;
 };
 
-static int concern_run(store_conn *c, void *arg)
+static int record_event_run(store_conn *c, void *arg)
 {
-	struct concern_job *j = arg;
+	struct record_event_job *j = arg;
 	return intake_apply(c, &j->req, &j->res);
 }
 
-static void concern_done(struct txq_job *job)
+static void record_event_done(struct txq_job *job)
 {
-	struct concern_job *j = (struct concern_job *)job;
+	struct record_event_job *j = (struct record_event_job *)job;
 	if (job->rc < 0) {
-		fprintf(stderr, "safeguard: a concern could not be saved (store error %d)\n", job->rc);
-		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
-			     "The concern was not saved. Go back and try again: your answers are still in the form.");
+		char message[160];
+		fprintf(stderr, "safeguard: a %s could not be saved (store error %d)\n", j->what, job->rc);
+		snprintf(message, sizeof message,
+			 "The %s was not saved. Go back and try again: your answers are still in the form.", j->what);
+		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service", message);
 	} else if (j->res.outcome == INTAKE_NO_CHILD) {
 		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
 	} else {
-		char to[96];
-		snprintf(to, sizeof to, "/children/%lld?recorded=1#event-%lld", (long long)j->res.child_id,
+		char to[128];
+		snprintf(to, sizeof to, "/children/%lld?recorded=%s#event-%lld", (long long)j->res.child_id, j->recorded,
 			 (long long)j->res.event_id);
-		http_add_header(j->rq, "Location", to);
-		http_respond(j->rq, 303, "text/plain; charset=utf-8", NULL, 0);
+		web_redirect(j->rq, to);
 	}
 	http_resume(j->rq);
 	free(j->payload);
 	free(j->details);
 	free(j->summary);
 	free(j);
+}
+
+bool web_record_event(const struct web *w, http_request *rq, int64_t child_id, const char *agency, const char *kind,
+		      const char *what, const char *recorded, int64_t at, json_t *details, json_t *form, char *summary)
+{
+	struct record_event_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return false;
+	/* A page's record has no agency reference of its own: a random one keeps intake's replay check honest. */
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(j->actor, sizeof j->actor, WEB_ACTOR ":%s", agency);
+	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!j->details || !j->payload) {
+		free(j->details);
+		free(j->payload);
+		free(j);
+		return false;
+	}
+	snprintf(j->req.agency, sizeof j->req.agency, "%s", agency);
+	j->req.actor = j->actor;
+	j->req.source_ref = j->source_ref;
+	j->req.kind = kind;
+	ts_format_utc(at, j->req.occurred_at);
+	j->req.summary = summary;
+	j->req.details = j->details;
+	j->req.payload = j->payload;
+	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
+			   strlen(j->payload), NULL, 0);
+	j->req.known_child_id = child_id;
+	j->req.alerts = &w->alerts; /* the rules run on it up to today, as on the API's events */
+	j->what = what;
+	j->recorded = recorded;
+	j->summary = summary; /* freed when the job is done */
+	j->w = w;
+	j->rq = rq;
+	j->job.run = record_event_run;
+	j->job.arg = j;
+	j->job.done = record_event_done;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+	return true;
 }
 
 /* A form field into buf, trimmed of surrounding white space; "" when absent. */
@@ -1112,52 +1161,18 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 		goto out;
 	}
 
-	struct concern_job *j = calloc(1, sizeof *j);
-	if (!j) {
-		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
-		goto out;
-	}
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof rnd);
-	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
-		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	snprintf(j->actor, sizeof j->actor, ACTOR ":%s", agency);
 	int64_t at = web_uk_civil(d, hour, minute);
 	if (at > now)
 		at = now;
 	json_t *details = json_pack("{s:s, s:s, s:b, s:s, s:s}", "category", category, "child_words", words,
 				    "child_seen", strcmp(seen, "yes") == 0, "action_taken", action, "recorded_via", "web");
-	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	bool queued = web_record_event(w, rq, child_id, agency, "concern", "concern", "1", at, details, form, summary);
 	json_decref(details);
-	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!j->details || !j->payload) {
-		free(j->details);
-		free(j->payload);
-		free(j);
+	if (!queued) {
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
-	snprintf(j->req.agency, sizeof j->req.agency, "%s", agency);
-	j->req.actor = j->actor;
-	j->req.source_ref = j->source_ref;
-	j->req.kind = "concern";
-	ts_format_utc(at, j->req.occurred_at);
-	j->req.summary = summary;
-	j->req.details = j->details;
-	j->req.payload = j->payload;
-	crypto_generichash(j->req.payload_hash, sizeof j->req.payload_hash, (const unsigned char *)j->payload,
-			   strlen(j->payload), NULL, 0);
-	j->req.known_child_id = child_id;
-	j->req.alerts = &w->alerts;
-	j->w = w;
-	j->rq = rq;
-	j->job.run = concern_run;
-	j->job.arg = j;
-	j->job.done = concern_done;
-	j->summary = summary; /* lives until the job is done: concern_done frees it */
-	summary = NULL;
-	http_suspend(rq);
-	txq_submit(w->q, &j->job);
+	summary = NULL; /* the job has it */
 out:
 	free(summary);
 	free(words);

@@ -64,6 +64,16 @@ bool web_text_ok(const char *s, size_t max_chars, bool multi_line);
 /* The CSRF defence of every form that acts: false when the browser says it came from another site. */
 bool web_same_origin(http_request *rq);
 
+/* ---- recording an event from a page ---- */
+
+/* Records an event a practitioner entered on a child's page (kind "concern", "visit"), through intake in a
+ * job of the write queue as the API does: details and the form (kept as the payload) as JSON, occurred at
+ * `at`, summary taken (freed when the job is done). The job answers: 303 to the child's record
+ * (?recorded=RECORDED#event-ID), 404 when there is no such child, 503 ("The WHAT was not saved") when it
+ * could not be stored. false, with nothing answered and summary not taken, when it could not be queued. */
+bool web_record_event(const struct web *w, http_request *rq, int64_t child_id, const char *agency, const char *kind,
+		      const char *what, const char *recorded, int64_t at, json_t *details, json_t *form, char *summary);
+
 /* ---- audited reads ---- */
 
 /* A read for a page: its audit entry is queued (children_access_audit), the request sleeps until the entry
