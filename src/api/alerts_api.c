@@ -170,6 +170,13 @@ static void get_alerts(struct api *a, http_request *rq, int64_t id)
 					 "state must be open, acknowledged, resolved or all");
 			goto fail;
 		}
+		/* A person lists their own alerts (or, a MASH worker, the MASH's); agency systems any owner's. */
+		if (j->who.is_user && !owner)
+			owner = j->who.username;
+		if (j->who.is_user && !alerts_person_may_list(owner, j->who.username, j->who.role)) {
+			api_reply_simple(a, rq, 403, "forbidden", "owner", "you may list only your own alerts");
+			goto fail;
+		}
 		snprintf(j->owner, sizeof j->owner, "%s", owner ? owner : "");
 		j->q.owner = j->owner;
 		j->q.limit = (int)n;
@@ -181,6 +188,15 @@ static void get_alerts(struct api *a, http_request *rq, int64_t id)
 		 * id that holds no alert is audited as an attempt on no child. */
 		bool found = false;
 		int rc = alerts_child_of(a->st, id, &j->access.child_id, &found);
+		if (rc == STORE_OK && j->who.is_user) {
+			bool may = false;
+			int64_t child = 0;
+			if ((rc = alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &child)) == STORE_OK &&
+			    !may) {
+				api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
+				goto fail;
+			}
+		}
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
@@ -287,6 +303,19 @@ static void post_action(struct api *a, http_request *rq, int64_t id, bool resolv
 	}
 	if (!api_authenticate(a, rq, &j->who))
 		goto fail;
+	if (j->who.is_user) {
+		bool may = false;
+		int64_t child = 0;
+		int rc = alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &child);
+		if (rc != STORE_OK) {
+			api_reply_store_failure(a, rq, rc);
+			goto fail;
+		}
+		if (!may) {
+			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
+			goto fail;
+		}
+	}
 	size_t len = 0;
 	const char *text = http_body(rq, &len);
 	if (len > 0 || resolve) {

@@ -631,6 +631,30 @@ int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found)
 	return rc;
 }
 
+bool alerts_person_may_list(const char *owner, const char *username, const char *role)
+{
+	return strcmp(owner, username) == 0 || (strcmp(owner, "mash") == 0 && strcmp(role, "mash_worker") == 0);
+}
+
+int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id)
+{
+	struct store_alert *al = malloc(sizeof *al);
+	bool found = false;
+	*may = false;
+	*child_id = 0;
+	if (!al)
+		return STORE_EIO;
+	struct list_args args = {.id = id, .out = al, .found = &found};
+	int rc = service_in_snapshot(st, get_run, &args);
+	if (rc == STORE_OK && found) {
+		*may = strcmp(al->owner, username) == 0 || strcmp(al->escalated_to, username) == 0 ||
+		       (strcmp(al->owner_kind, "mash") == 0 && strcmp(role, "mash_worker") == 0);
+		*child_id = al->person_id;
+	}
+	free(al);
+	return rc;
+}
+
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found)
 {
 	*found = false;

@@ -82,6 +82,13 @@ int alerts_mash_queue(store *st, const struct children_access *a, int limit, sto
 /* Which child an alert is about, for the audit entry that must go before reading it: *found false (and
  * *child_id 0) when there is no such alert. Reads no personal data. */
 int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found);
+/* Need-to-know on alerts for a person signed in (agency systems are not people and see every alert): an
+ * alert is theirs when they own it or it was escalated to them, and the MASH's alerts are every MASH
+ * worker's. alerts_person_may_list says whether they may list an owner's alerts (their own, or "mash"
+ * for a MASH worker); alerts_person_may answers for one alert (*may false too when there is none) and
+ * gives the alert's child for the audit entry. */
+bool alerts_person_may_list(const char *owner, const char *username, const char *role);
+int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id);
 /* One alert, for its page (audit action "alert.read", child_id from alerts_child_of). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
 

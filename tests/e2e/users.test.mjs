@@ -333,3 +333,64 @@ describe('need-to-know: a person sees what their relationship to the child allow
     assert.ok(v.json.viewers.some((x) => x.action === 'break_glass.open' && /pat\.police$/.test(x.who)));
   });
 });
+
+describe('alerts for people: their own, and the MASH worker the MASH\'s', () => {
+  let alertId;
+  let tokens;
+
+  before(async () => {
+    // A child allocated to sam.worker, and a high-risk DASH assessment: an alert sam.worker owns.
+    // Dated now: alerts raised more than 90 days ago are history and are not written.
+    const now = new Date(Date.now() - 60e3).toISOString().slice(0, 19) + 'Z';
+    const ola = { given_name: 'Ola', family_name: 'Brennan', dob: '2013-07-07', nhs_number: '' };
+    let r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-1', kind: 'dash_assessment',
+      occurred_at: now, details: { score: 16 } }, ola));
+    assert.equal(r.status, 201);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(r.json.child_id), '--user', 'sam.worker']);
+    r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-2', kind: 'dash_assessment',
+      occurred_at: now, details: { score: 18 } }, ola));
+    assert.equal(r.status, 201);
+    alertId = Number(sql(area.db, "select id from alert where code = 'DASH_HIGH_RISK' and owner = 'sam.worker'"));
+    assert.ok(alertId > 0);
+    tokens = {};
+    for (const u of ['sam.worker', 'pat.police', 'mo.mash']) {
+      r = await signIn(u);
+      assert.equal(r.status, 201, u);
+      tokens[u] = r.json.token;
+    }
+  });
+
+  const alerts = (who, query = '') => request(`${server.url}/api/v1/alerts${query}`, { token: tokens[who] });
+
+  test('a person lists their own alerts by default, and may not list someone else\'s', async () => {
+    const mine = await alerts('sam.worker');
+    assert.equal(mine.status, 200);
+    assert.ok(mine.json.alerts.some((a) => a.id === alertId));
+    for (const a of mine.json.alerts) assert.ok(a.owner.name === 'sam.worker' || a.escalated_to === 'sam.worker');
+    const theirs = await alerts('pat.police');
+    assert.equal(theirs.status, 200);
+    assert.ok(!theirs.json.alerts.some((a) => a.id === alertId));
+    const other = await alerts('pat.police', '?owner=sam.worker');
+    assert.equal(other.status, 403);
+    assert.equal(other.json.error.field, 'owner');
+    assert.equal((await alerts('pat.police', '?owner=mash')).status, 403);
+    assert.equal((await alerts('mo.mash', '?owner=mash')).status, 200);
+    // An agency's system still sees every owner's.
+    const system = await request(`${server.url}/api/v1/alerts?owner=sam.worker`, { token: area.tokens.social_care });
+    assert.equal(system.status, 200);
+  });
+
+  test('someone else\'s alert, or none: the same 403; its owner reads and acts on it', async () => {
+    const a = await alerts('pat.police', `/${alertId}`);
+    const b = await alerts('pat.police', '/987654');
+    for (const r of [a, b]) assert.equal(r.status, 403);
+    assert.equal(JSON.stringify(a.json), JSON.stringify(b.json));
+    const ack = (who) => request(`${server.url}/api/v1/alerts/${alertId}/acknowledge`, { method: 'POST', token: tokens[who] });
+    assert.equal((await ack('pat.police')).status, 403);
+    assert.equal(sql(area.db, `select state from alert where id = ${alertId}`), 'open');
+    assert.equal((await alerts('sam.worker', `/${alertId}`)).status, 200);
+    const done = await ack('sam.worker');
+    assert.equal(done.status, 200);
+    assert.equal(sql(area.db, `select acknowledged_by from alert where id = ${alertId}`), 'sam.worker');
+  });
+});
