@@ -319,6 +319,10 @@ static int on_event(const struct store_event *e, void *ctx)
 	const struct event_kind *k = event_kind_find(e->kind);
 	/* details were stored as compact JSON by intake; most are empty. */
 	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
+	if (!access_event_visible(j->who.client.agency, e->agency, json_string_value(json_object_get(details, "category")))) {
+		json_decref(details); /* a health-only note: not for this reader (the page may come out shorter) */
+		return 0;
+	}
 	json_t *o = json_object();
 	json_object_set_new_nocheck(o, "id", json_integer(e->id));
 	json_object_set_new_nocheck(o, "kind", str(e->kind));

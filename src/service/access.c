@@ -74,6 +74,17 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 	return rc;
 }
 
+bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category)
+{
+	static const char *const health_only[] = {"sexual_health", "mental_health"};
+	if (!category || strcmp(event_agency, "health") != 0 || strcmp(reader_agency, "health") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof health_only / sizeof health_only[0]; i++)
+		if (strcmp(category, health_only[i]) == 0)
+			return false;
+	return true;
+}
+
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1])
 {

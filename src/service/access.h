@@ -8,8 +8,7 @@
  * is refused the record, with the same answer whether or not the child exists.
  *
  * Agency systems (the foundation's tokens) are not people: they keep reading as before, every read
- * audited. NEEDSWORK: sealed records and health-only categories; the web pages (demo mode) are not yet
- * behind this policy.
+ * audited. NEEDSWORK: sealed records; the web pages (demo mode) are not yet behind this policy.
  */
 #ifndef SAFEGUARD_SERVICE_ACCESS_H
 #define SAFEGUARD_SERVICE_ACCESS_H
@@ -35,6 +34,10 @@ struct access_person {
 #define ACCESS_BASIS_MAX 48
 int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
 		  char basis[ACCESS_BASIS_MAX]);
+
+/* Health-only categories: a health event whose details say "category": "sexual_health" or "mental_health"
+ * is seen by health readers only, whoever else may see the record (agency systems included). */
+bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category);
 
 /* Break-glass: any practitioner opens a child's record in an emergency, with a reason (10 to 500
  * characters), for ACCESS_BREAK_GLASS_SECONDS. Audited; the reason is kept for the record's owner and the

@@ -394,3 +394,24 @@ describe('alerts for people: their own, and the MASH worker the MASH\'s', () => 
     assert.equal(sql(area.db, `select acknowledged_by from alert where id = ${alertId}`), 'sam.worker');
   });
 });
+
+describe('health-only categories', () => {
+  test('a health note on sexual or mental health is seen by health only, whoever else reads the record', async () => {
+    const who = { given_name: 'Rae', family_name: 'Quinn', dob: '2009-09-09', nhs_number: '' };
+    const posted = [];
+    for (const [ref, category] of [['HO-1', 'sexual_health'], ['HO-2', 'mental_health'], ['HO-3', 'asthma']]) {
+      const r = await postEvent(server.url, area.tokens.health, event({ source_ref: ref, kind: 'gp_appointment',
+        details: { category } }, who));
+      assert.equal(r.status, 201);
+      posted.push(r.json);
+    }
+    const childId = posted[0].child_id;
+    const r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'HO-4' }, who));
+    assert.equal(r.json.child_id, childId);
+    const seen = async (token) => (await request(`${server.url}/api/v1/children/${childId}/chronology`, { token }))
+      .json.events.map((e) => e.id).sort((a, b) => a - b);
+    assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id, r.json.id]);
+    assert.deepEqual(await seen(area.tokens.education), [posted[2].id, r.json.id]);
+    assert.deepEqual(await seen(area.tokens.police), [posted[2].id, r.json.id]);
+  });
+});
