@@ -186,16 +186,14 @@ static void get_alerts(struct api *a, http_request *rq, int64_t id)
 	if (id) {
 		/* The entry names the child the alert is about (looked up first: the audit goes before the read). An
 		 * id that holds no alert is audited as an attempt on no child. */
-		bool found = false;
-		int rc = alerts_child_of(a->st, id, &j->access.child_id, &found);
-		if (rc == STORE_OK && j->who.is_user) {
-			bool may = false;
-			int64_t child = 0;
-			if ((rc = alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &child)) == STORE_OK &&
-			    !may) {
-				api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
-				goto fail;
-			}
+		/* One read answers both: whose alert it is (a person's policy) and which child it concerns. */
+		bool found = false, may = true;
+		int rc = j->who.is_user ? alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &j->access.child_id)
+					: alerts_child_of(a->st, id, &j->access.child_id, &found);
+		found = found || j->access.child_id != 0;
+		if (rc == STORE_OK && !may) {
+			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
+			goto fail;
 		}
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);

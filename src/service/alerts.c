@@ -609,12 +609,13 @@ static int get_run(store_conn *c, void *arg)
 	return store_alert_get(c, a->id, a->out, a->found);
 }
 
-static int child_of_run(store_conn *c, void *arg)
+/* One alert read outside any audit: only to learn its child (for the audit entry) and its owner (for
+ * the policy). Nothing of it is shown. */
+static int peek_alert(store *st, int64_t id, struct store_alert *al, bool *found)
 {
-	struct list_args *a = arg;
-	int rc = store_alert_get(c, a->id, a->out, a->found);
-	a->id = rc == STORE_OK && *a->found ? a->out->person_id : 0;
-	return rc;
+	struct list_args args = {.id = id, .out = al, .found = found};
+	*found = false;
+	return service_in_snapshot(st, get_run, &args);
 }
 
 int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found)
@@ -624,9 +625,9 @@ int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found)
 	*found = false;
 	if (!al)
 		return STORE_EIO;
-	struct list_args args = {.id = id, .out = al, .found = found};
-	int rc = service_in_snapshot(st, child_of_run, &args);
-	*child_id = args.id;
+	int rc = peek_alert(st, id, al, found);
+	if (rc == STORE_OK && *found)
+		*child_id = al->person_id;
 	free(al);
 	return rc;
 }
@@ -644,8 +645,7 @@ int alerts_person_may(store *st, int64_t id, const char *username, const char *r
 	*child_id = 0;
 	if (!al)
 		return STORE_EIO;
-	struct list_args args = {.id = id, .out = al, .found = &found};
-	int rc = service_in_snapshot(st, get_run, &args);
+	int rc = peek_alert(st, id, al, &found);
 	if (rc == STORE_OK && found) {
 		*may = strcmp(al->owner, username) == 0 || strcmp(al->escalated_to, username) == 0 ||
 		       (strcmp(al->owner_kind, "mash") == 0 && strcmp(role, "mash_worker") == 0);
