@@ -134,15 +134,14 @@ out:
 	list_job_free(j);
 }
 
-static void get_alerts(struct api *a, http_request *rq, int64_t id)
+static void get_alerts(struct api *a, http_request *rq, const struct caller *who, int64_t id)
 {
 	struct list_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	if (!api_authenticate(a, rq, &j->who))
-		goto fail;
+	j->who = *who;
 	j->id = id;
 	if (!id) {
 		const char *owner = http_query(rq, "owner"), *state = http_query(rq, "state");
@@ -291,7 +290,7 @@ static int body_string(struct api *a, http_request *rq, json_t *body, const char
 	return 0;
 }
 
-static void post_action(struct api *a, http_request *rq, int64_t id, bool resolve)
+static void post_action(struct api *a, http_request *rq, const struct caller *who, int64_t id, bool resolve)
 {
 	struct act_job *j = calloc(1, sizeof *j);
 	json_t *body = NULL;
@@ -299,8 +298,7 @@ static void post_action(struct api *a, http_request *rq, int64_t id, bool resolv
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	if (!api_authenticate(a, rq, &j->who))
-		goto fail;
+	j->who = *who;
 	if (j->who.is_user) {
 		bool may = false;
 		int64_t child = 0;
@@ -381,42 +379,25 @@ fail:
 	free(j);
 }
 
-void api_alerts(struct api *a, http_request *rq, const char *rest)
+void api_alerts_list(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	const char *m = http_method(rq);
-	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0, post = strcmp(m, "POST") == 0;
-	if (*rest == '\0') {
-		if (get)
-			get_alerts(a, rq, 0);
-		else
-			api_method_not_allowed(a, rq, "GET, HEAD");
-		return;
-	}
-	if (*rest != '/') {
-		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-		return;
-	}
-	rest++;
-	const char *slash = strchr(rest, '/');
-	size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
-	int64_t id;
-	if (!event_parse_id(rest, idlen, &id)) {
-		api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
-		return;
-	}
-	if (!slash) {
-		if (get)
-			get_alerts(a, rq, id);
-		else
-			api_method_not_allowed(a, rq, "GET, HEAD");
-	} else if (strcmp(slash, "/acknowledge") == 0 || strcmp(slash, "/resolve") == 0) {
-		if (post)
-			post_action(a, rq, id, strcmp(slash, "/resolve") == 0);
-		else
-			api_method_not_allowed(a, rq, "POST");
-	} else {
-		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-	}
+	(void)ids;
+	get_alerts(a, rq, who, 0);
+}
+
+void api_alert_get(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	get_alerts(a, rq, who, ids[0]);
+}
+
+void api_alert_acknowledge(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	post_action(a, rq, who, ids[0], false);
+}
+
+void api_alert_resolve(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	post_action(a, rq, who, ids[0], true);
 }
 
 /* ---- GET /api/v1/flags?nhs_number=... ---- */
@@ -493,25 +474,17 @@ static void flag_done(struct txq_job *job)
 	free(j);
 }
 
-void api_flags(struct api *a, http_request *rq)
+void api_flags(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	const char *m = http_method(rq);
-	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
-		api_method_not_allowed(a, rq, "GET, HEAD");
-		return;
-	}
+	(void)ids;
 	struct flag_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	if (!api_authenticate(a, rq, &j->who))
-		goto fail;
-	/* The flag is for clinicians in unscheduled care (DOMAIN.md "Flags for unscheduled care"). */
-	if (strcmp(j->who.client.agency, "health") != 0) {
-		api_reply_simple(a, rq, 403, "forbidden", NULL, "flags are looked up by health services only");
-		goto fail;
-	}
+	/* The flag is for clinicians in unscheduled care (DOMAIN.md "Flags for unscheduled care"): the role
+	 * policy lets only health systems and health practitioners here (access_role_may). */
+	j->who = *who;
 	const char *nhs = http_query(rq, "nhs_number"), *setting = http_query(rq, "setting");
 	if (!nhs || !*nhs) {
 		api_reply_simple(a, rq, 400, "missing_field", "nhs_number", "nhs_number is required");

@@ -8,6 +8,8 @@
 #define SAFEGUARD_API_API_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "http/server.h"
 #include "service/alerts.h"
@@ -28,5 +30,9 @@ void api_init(struct api *a, store *st, txq *q);
 
 /* The http_handler for the whole server (ctx is a struct api). */
 void api_handle(http_request *rq, void *ctx);
+
+/* The i-th route: its method, path pattern and the role policy's name for what it does (for
+ * `safeguard routes` and the authorisation matrix test); false past the end. */
+bool api_route_at(size_t i, const char **method, const char **pattern, const char **action);
 
 #endif

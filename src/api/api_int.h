@@ -36,13 +36,16 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc);
 /* 405 with the Allow header ("GET, HEAD", "POST"). */
 void api_method_not_allowed(struct api *a, http_request *rq, const char *allow);
 
-/* Routes of alerts_api.c. */
-void api_alerts(struct api *a, http_request *rq, const char *rest); /* /api/v1/alerts[/{id}[/action]] */
-void api_flags(struct api *a, http_request *rq);                     /* /api/v1/flags */
-/* GET /api/v1/children/{id}/viewers and POST .../break-glass (viewers_api.c). */
-void api_viewers(struct api *a, http_request *rq, int64_t child_id);
-void api_break_glass(struct api *a, http_request *rq, int64_t child_id);
-/* Route of sessions_api.c. */
-void api_sessions(struct api *a, http_request *rq);                  /* /api/v1/sessions */
+/* Route handlers (the table is in api.c): who is the caller, authenticated and let through by the role
+ * policy (NULL on public routes); ids the path's {id}s. */
+#define API_ROUTE(name) void name(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+API_ROUTE(api_alerts_list);       /* GET /api/v1/alerts (alerts_api.c) */
+API_ROUTE(api_alert_get);         /* GET /api/v1/alerts/{id} */
+API_ROUTE(api_alert_acknowledge); /* POST /api/v1/alerts/{id}/acknowledge */
+API_ROUTE(api_alert_resolve);     /* POST /api/v1/alerts/{id}/resolve */
+API_ROUTE(api_flags);             /* GET /api/v1/flags */
+API_ROUTE(api_viewers);           /* GET /api/v1/children/{id}/viewers (viewers_api.c) */
+API_ROUTE(api_break_glass);       /* POST /api/v1/children/{id}/break-glass */
+API_ROUTE(api_sessions);          /* POST /api/v1/sessions (sessions_api.c) */
 
 #endif

@@ -73,12 +73,10 @@ static int body_field(struct api *a, http_request *rq, json_t *body, const char 
 	return 0;
 }
 
-void api_sessions(struct api *a, http_request *rq)
+void api_sessions(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	if (strcmp(http_method(rq), "POST") != 0) {
-		api_method_not_allowed(a, rq, "POST");
-		return;
-	}
+	(void)who;
+	(void)ids;
 	if (!api_json_content_type(rq)) {
 		api_reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
 		return;

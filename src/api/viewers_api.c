@@ -61,19 +61,11 @@ static void viewers_continue(http_request *rq, void *ctx)
 	viewers_free(j);
 }
 
-void api_viewers(struct api *a, http_request *rq, int64_t child_id)
+void api_viewers(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	const char *m = http_method(rq);
-	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
-		api_method_not_allowed(a, rq, "GET, HEAD");
-		return;
-	}
-	struct caller who;
-	memset(&who, 0, sizeof who);
-	if (!api_authenticate(a, rq, &who))
-		return;
+	int64_t child_id = ids[0];
 	bool may = false;
-	int rc = who.is_user ? children_may_see_viewers(a->st, who.username, who.role, child_id, &may) : STORE_OK;
+	int rc = who->is_user ? children_may_see_viewers(a->st, who->username, who->role, child_id, &may) : STORE_OK;
 	if (rc != STORE_OK) {
 		api_reply_store_failure(a, rq, rc);
 		return;
@@ -92,7 +84,7 @@ void api_viewers(struct api *a, http_request *rq, int64_t child_id)
 	j->rq = rq;
 	j->access.child_id = child_id;
 	j->access.action = "viewers.read";
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", who.actor);
+	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
 	j->access.done = viewers_audited;
 	http_continue_with(rq, viewers_continue, j, viewers_free);
 	http_suspend(rq);
@@ -135,21 +127,17 @@ static void glass_done(struct txq_job *job)
 	free(j);
 }
 
-void api_break_glass(struct api *a, http_request *rq, int64_t child_id)
+void api_break_glass(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	if (strcmp(http_method(rq), "POST") != 0) {
-		api_method_not_allowed(a, rq, "POST");
-		return;
-	}
+	int64_t child_id = ids[0];
 	struct glass_job *j = calloc(1, sizeof *j);
 	json_t *body = NULL;
 	if (!j) {
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		return;
 	}
-	if (!api_authenticate(a, rq, &j->who))
-		goto fail;
-	if (!j->who.is_user) {
+	j->who = *who;
+	if (!j->who.is_user) { /* the role policy already refuses systems: a person answers for it */
 		api_reply_simple(a, rq, 403, "forbidden", NULL, "break-glass is for a person signed in, who answers for it");
 		goto fail;
 	}

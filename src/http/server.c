@@ -47,11 +47,28 @@ struct http_request {
 	http_handler cont;
 	void *cont_ctx;
 	void (*cont_release)(void *ctx);
+	void *data; /* http_set_data */
+	void (*data_release)(void *data);
 };
 
 /* ---- request accessors ---- */
 
 const char *http_method(http_request *rq) { return rq->method; }
+
+const char *http_cookie(http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_set_data(http_request *rq, void *data, void (*release)(void *data))
+{
+	if (rq->data && rq->data_release)
+		rq->data_release(rq->data);
+	rq->data = data;
+	rq->data_release = release;
+}
+
+void *http_data(http_request *rq) { return rq->data; }
 const char *http_path(http_request *rq) { return rq->path; }
 
 const char *http_header(http_request *rq, const char *name)
@@ -343,6 +360,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (rq->cont && rq->cont_release)
 		rq->cont_release(rq->cont_ctx);
+	if (rq->data && rq->data_release)
+		rq->data_release(rq->data);
 	free(rq->body);
 	free(rq->resp);
 	for (int i = 0; i < rq->nextra; i++) {

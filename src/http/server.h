@@ -44,6 +44,10 @@ const char *http_method(http_request *rq);
 const char *http_path(http_request *rq);  /* without the query string */
 const char *http_header(http_request *rq, const char *name); /* NULL when absent */
 const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
+const char *http_cookie(http_request *rq, const char *name); /* NULL when absent */
+/* A value the application keeps with the request (the person signed in), released with it. */
+void http_set_data(http_request *rq, void *data, void (*release)(void *data));
+void *http_data(http_request *rq);
 const char *http_body(http_request *rq, size_t *len);        /* NUL-terminated; len excludes the NUL */
 bool http_remote_is_loopback(http_request *rq);
 /* The client's address as text ("127.0.0.1", "::1"), "" when unknown: for throttling sign-ins. */

@@ -49,4 +49,34 @@ bool access_event_visible(const char *reader_agency, const char *event_agency, c
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1]);
 
+/* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
+
+/* What a route does. Every route of the API and the pages names one (api.c, web.c); the authorisation matrix
+ * test (tests/e2e/authorisation.test.mjs) walks every route for every role against its own copy of this
+ * table. */
+enum access_action {
+	ACT_PUBLIC = 0,   /* anyone, signed in or not: health, metrics, the API description, signing in */
+	ACT_SIGNED_IN,    /* any person signed in: the start page, signing out */
+	ACT_EVENT_WRITE,  /* an agency system sends its records */
+	ACT_CHILD_SEARCH, /* find a child on the pages */
+	ACT_CHILD_READ,   /* a child's record and chronology (then access_decide) */
+	ACT_CONCERN,      /* record a concern on a child's page */
+	ACT_VISIT,        /* record a statutory visit */
+	ACT_ALERTS,       /* alerts: inbox, one alert, acknowledge, resolve */
+	ACT_CASELOAD,     /* a worker's caseload */
+	ACT_MASH,         /* the MASH queue */
+	ACT_FLAGS,        /* the CP-IS flag look-up */
+	ACT_VIEWERS,      /* who has looked at a child's record (then the allocated worker or the DPO) */
+	ACT_BREAK_GLASS,  /* open a record in an emergency */
+	ACT_RECORDINGS,   /* upload, list and download recordings (then ACCESS_FULL) */
+	ACT_ADMIN,        /* users, roles, teams, allocations, agency tokens */
+	ACT_COUNT
+};
+
+const char *access_action_name(enum access_action act); /* "child.read", ... */
+
+/* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
+ * matters for systems: only health systems look up flags, only social care's read alerts. */
+bool access_role_may(const char *role, const char *agency, enum access_action act);
+
 #endif

@@ -204,3 +204,46 @@ int users_session_find(store_conn *c, const char *token, int64_t now, struct sto
 	ts_format_utc(now, at);
 	return store_session_find(c, hash, at, out, found);
 }
+
+int users_session_touch(store_conn *c, const char *token, int64_t now)
+{
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	char until[STORE_TS_LEN + 1];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)token, strlen(token), NULL, 0);
+	ts_format_utc(now + USERS_SESSION_IDLE_SECONDS, until);
+	return store_session_touch(c, hash, until);
+}
+
+int users_session_end(store_conn *c, const char *token, const char *actor, int64_t now)
+{
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	char at[STORE_TS_LEN + 1];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)token, strlen(token), NULL, 0);
+	ts_format_utc(now, at);
+	int rc = store_session_end(c, hash, at);
+	if (rc != STORE_OK)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "session.close", .object = actor, .detail = "signed out"};
+	return audit_append(c, &a);
+}
+
+void users_csrf_token(const char *secret, char out[USERS_CSRF_MAX])
+{
+	static const char purpose[] = "safeguard csrf v1";
+	unsigned char mac[24];
+	size_t n = strlen(secret);
+	/* The secret is the key (BLAKE2b takes up to 64 bytes of key; session tokens are 47 characters). */
+	crypto_generichash(mac, sizeof mac, (const unsigned char *)purpose, sizeof purpose - 1,
+			   (const unsigned char *)secret, n > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX : n);
+	sodium_bin2base64(out, USERS_CSRF_MAX, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool users_csrf_ok(const char *secret, const char *given)
+{
+	char want[USERS_CSRF_MAX];
+	if (!secret || !*secret || !given)
+		return false;
+	users_csrf_token(secret, want);
+	size_t n = strlen(want);
+	return strlen(given) == n && sodium_memcmp(want, given, n) == 0;
+}

@@ -46,9 +46,9 @@ enum users_add_result users_check_new(const char *username, const char *role, co
 #define USERS_FAILURES_PER_ACCOUNT 5
 #define USERS_FAILURES_PER_ADDRESS 20
 #define USERS_FAILURE_WINDOW_SECONDS (15 * 60)
-/* Sessions: idle and absolute timeouts. NEEDSWORK: nothing pushes idle_until on yet (that comes with the
- * web sign-in, whose cookie session is used page after page), so an API session ends 30 minutes after
- * sign-in: scripts sign in again. */
+/* Sessions: idle and absolute timeouts. Each use of a web session pushes its idle timeout on (at most once
+ * a minute: users_session_touch); an API session is not pushed on, so it ends 30 minutes after sign-in and
+ * scripts sign in again. */
 #define USERS_SESSION_IDLE_SECONDS (30 * 60)
 #define USERS_SESSION_MAX_SECONDS (10 * 60 * 60)
 
@@ -65,5 +65,18 @@ int users_session_open(store_conn *c, const struct store_user *user, enum users_
 		       char expires_at[STORE_TS_LEN + 1]);
 /* A bearer token that is a live session. */
 int users_session_find(store_conn *c, const char *token, int64_t now, struct store_session *out, bool *found);
+
+/* Pushes a session's idle timeout to now + USERS_SESSION_IDLE_SECONDS (never past its absolute timeout). Must
+ * run in a write transaction. */
+int users_session_touch(store_conn *c, const char *token, int64_t now);
+/* Signing out: the session ends at once. Audited. Must run in a write transaction. */
+int users_session_end(store_conn *c, const char *token, const char *actor, int64_t now);
+
+/* The CSRF token of every form a session's pages send: derived from the session's secret token (keyed
+ * BLAKE2b), so it needs no storage and another site, which cannot read the cookie, cannot make it. The
+ * same for a pre-session secret on the sign-in form. */
+#define USERS_CSRF_MAX 48
+void users_csrf_token(const char *secret, char out[USERS_CSRF_MAX]);
+bool users_csrf_ok(const char *secret, const char *given);
 
 #endif

@@ -324,6 +324,8 @@ enum stmt_id {
 	S_USER_BY_NAME,
 	S_SESSION_INSERT,
 	S_SESSION_FIND,
+	S_SESSION_TOUCH,
+	S_SESSION_END,
 	S_LOGIN_ADD,
 	S_LOGIN_FAIL_USER,
 	S_LOGIN_FAIL_REMOTE,
@@ -453,6 +455,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
 			   "FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = ?1 "
 			   "AND s.ended_at IS NULL AND s.expires_at > ?2 AND s.idle_until > ?2 AND u.disabled_at IS NULL",
+	/* Idle time pushed on, never past the absolute timeout. */
+	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
+			    "AND idle_until < ?2",
+	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
 	[S_LOGIN_ADD] = "INSERT INTO login_attempt(username, remote, at, ok) VALUES (?1, ?2, " NOW_SQL ", ?3)",
 	[S_LOGIN_FAIL_USER] = "SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?2 AND ok = 0",
 	[S_LOGIN_FAIL_REMOTE] = "SELECT count(*) FROM login_attempt WHERE remote = ?1 AND at >= ?2 AND ok = 0",
@@ -1551,6 +1557,26 @@ static int sq_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LE
 	return r;
 }
 
+static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_TOUCH);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	text(s, 2, until);
+	return run(s);
+}
+
+static int sq_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_END);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	text(s, 2, at);
+	return run(s);
+}
+
 static int sq_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_ADD);
@@ -2060,6 +2086,8 @@ const struct store_ops store_sqlite_ops = {
 	.user_by_name = sq_user_by_name,
 	.session_insert = sq_session_insert,
 	.session_find = sq_session_find,
+	.session_touch = sq_session_touch,
+	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
 	.checkpoint_add = sq_checkpoint_add,

@@ -363,6 +363,16 @@ int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 	return c->ops->session_insert(c, hash, s);
 }
 
+int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
+{
+	return c->ops->session_touch(c, hash, until);
+}
+
+int store_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at)
+{
+	return c->ops->session_end(c, hash, at);
+}
+
 int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found)
 {
 	return c->ops->session_find(c, hash, now, out, found);

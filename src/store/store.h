@@ -341,6 +341,10 @@ int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now,
 		       struct store_session *out, bool *found);
 
+/* Pushes the idle timeout on to until (never past the absolute one); ends a session (signing out). */
+int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
+int store_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
+
 /* Sign-in attempts, for throttling: each is kept with its outcome. */
 int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok);
 /* Failed attempts since `since`: for the account, and from the address. */

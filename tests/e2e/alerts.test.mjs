@@ -713,20 +713,20 @@ describe('reads are audited', () => {
     const { childId, alert } = await childWithOverdueReferral();
     const lastAudit = () => rows(area.db, 'select actor, action, child_id, object, detail from audit order by id desc limit 1')[0];
     const before1 = count(area.db, 'audit');
-    const list = await getAlerts(`child=${childId}`, tok.police);
+    const list = await getAlerts(`child=${childId}`, tok.social_care);
     assert.equal(list.status, 200);
     assert.equal(count(area.db, 'audit'), before1 + 1);
     const la = lastAudit();
     assert.equal(la.action, 'alerts.read');
-    assert.match(la.actor, /^client:\d+:police$/);
+    assert.match(la.actor, /^client:\d+:social_care$/);
 
-    const one = await request(`${url}/api/v1/alerts/${alert.id}`, { token: tok.housing });
+    const one = await request(`${url}/api/v1/alerts/${alert.id}`, { token: tok.social_care });
     assert.equal(one.status, 200, one.text);
     assert.equal(one.json.id, alert.id);
     assert.equal(count(area.db, 'audit'), before1 + 2);
     const oa = lastAudit();
     assert.equal(oa.action, 'alert.read');
-    assert.match(oa.actor, /^client:\d+:housing$/);
+    assert.match(oa.actor, /^client:\d+:social_care$/);
     // alerts.h: "One alert, for its page (audit action "alert.read", child_id the alert's child)": the auditor
     // must be able to see whose alert was read.
     assert.equal(oa.child_id, childId, `the alert.read audit entry names the child: ${JSON.stringify(oa)}`);
@@ -836,14 +836,14 @@ describe('GET /api/v1/flags', () => {
     assert.deepEqual(r2.json.recent_accesses.map((x) => x.setting), ['unscheduled care', 'emergency department']);
   });
 
-  test('only health services may look up: 403 for other agencies, nothing written', async () => {
+  test('only health services may look up: 403 (not_permitted) for other agencies, nothing written', async () => {
     const s = kid();
     const plan = await post(tok.social_care, 'cp_plan_start', at(addDays(TODAY, -30)), s, { category: 'emotional_abuse' });
     const auditBefore = count(area.db, 'audit');
     const alertsBefore = count(area.db, 'alert');
     for (const agency of ['police', 'education', 'social_care', 'housing']) {
       const r = await getFlags(`nhs_number=${s.nhs_number}`, tok[agency]);
-      assertError(r, 403, 'forbidden');
+      assertError(r, 403, 'not_permitted');
       assert.equal(r.json.child_id, undefined);
       assert.doesNotMatch(r.text, /emotional_abuse/);
     }

@@ -1,0 +1,47 @@
+#include "lib/route.h"
+
+#include <string.h>
+
+static bool parse_id(const char *s, size_t n, int64_t *out)
+{
+	if (n == 0 || n > 19 || s[0] == '0')
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+bool route_match(const char *pattern, const char *path, int64_t ids[ROUTE_IDS_MAX])
+{
+	int nid = 0;
+	while (*pattern && *path) {
+		if (*pattern != '/' || *path != '/')
+			return false;
+		pattern++;
+		path++;
+		size_t pn = strcspn(pattern, "/"), sn = strcspn(path, "/");
+		if (pn == 4 && memcmp(pattern, "{id}", 4) == 0) {
+			int64_t v;
+			if (nid == ROUTE_IDS_MAX || !parse_id(path, sn, &v))
+				return false;
+			ids[nid++] = v;
+		} else if (pn != sn || memcmp(pattern, path, pn) != 0) {
+			return false;
+		}
+		pattern += pn;
+		path += sn;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+bool route_method_matches(const char *route_method, const char *method)
+{
+	return strcmp(route_method, method) == 0 || (strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
