@@ -20,17 +20,19 @@ int cmd_team(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
 
-/* Serves the API (and, with demo_pages, the pages, to loopback only) on listen until SIGINT or SIGTERM.
+/* Serves the API and the pages (behind sign-in; with demo, a banner says it is a demonstration area; with
+ * behind_tls, cookies are Secure) on listen until SIGINT or SIGTERM.
  * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
  * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
  * checkpoint with audit_key when given. Returns the process exit code. */
 struct alerts_config;
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local

@@ -25,20 +25,20 @@ int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"listen", required_argument, NULL, 'l'},
 					     {"threads", required_argument, NULL, 't'},
-					     {"demo-pages", no_argument, NULL, 'p'},
+					     {"behind-tls", no_argument, NULL, 'p'},
 					     {"settings", required_argument, NULL, 's'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL;
 	unsigned threads = 0;
-	bool pages = false;
+	bool behind_tls = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'l': listen = optarg; break;
-		case 'p': pages = true; break;
+		case 'p': behind_tls = true; break;
 		case 's': settings = optarg; break;
 		case 't':
 			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
@@ -47,11 +47,11 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--demo-pages]\n"
+			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
 			       "                       [--settings SETTINGS.json]\n\n"
-			       "Serves the JSON API (/api/v1), /healthz and /metrics until SIGINT or SIGTERM.\n"
-			       "  --demo-pages        also serve the practitioners' pages, to this computer only\n"
-			       "                      (there is no sign-in yet: for demonstration areas only)\n"
+			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
+			       "until SIGINT or SIGTERM.\n"
+			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
@@ -77,7 +77,7 @@ int cmd_serve(int argc, char **argv)
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	int rc = cli_serve(st, listen, threads, pages, &cfg, key, NULL, NULL);
+	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, NULL, NULL);
 	sodium_memzero(key, sizeof key);
 	store_close(st);
 	return rc;

@@ -14,6 +14,7 @@
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
+#include "service/users.h"
 #include "service/txq.h"
 #include "synth/synth.h"
 
@@ -129,6 +130,57 @@ static int demo_cases_run(store_conn *c, void *arg)
 	return STORE_OK;
 }
 
+/* The demo area's people, one for each role, with a new password and TOTP secret at each start (printed
+ * once: a demonstration area holds synthetic children only). The team managers are the teams' managers. */
+static const struct {
+	const char *username, *agency, *role;
+} demo_people[] = {
+	{DEMO_WORKER, "social_care", "social_worker"},    {"north.manager", "social_care", "team_manager"},
+	{"mash.worker", "social_care", "mash_worker"},    {"mash.manager", "social_care", "team_manager"},
+	{"demo.police", "police", "police_officer"},      {"demo.health", "health", "health_practitioner"},
+	{"demo.school", "education", "school_dsl"},       {"demo.chair", "social_care", "conference_chair"},
+	{"demo.analyst", "social_care", "oversight_analyst"}, {"demo.dpo", "social_care", "dpo"},
+	{"demo.admin", "social_care", "admin"},
+};
+#define DEMO_PEOPLE (sizeof demo_people / sizeof demo_people[0])
+
+struct demo_people_args {
+	char password[DEMO_PEOPLE][40];
+	char hash[DEMO_PEOPLE][160];
+	char secret[DEMO_PEOPLE][USERS_TOTP_SECRET_B32];
+};
+
+static int demo_people_run(store_conn *c, void *arg)
+{
+	struct demo_people_args *p = arg;
+	for (size_t i = 0; i < DEMO_PEOPLE; i++) {
+		enum users_add_result res;
+		bool found = false;
+		int rc = users_add(c, "demo", demo_people[i].username, demo_people[i].agency, demo_people[i].role,
+				   p->hash[i], p->secret[i], &res);
+		if (rc == STORE_OK && res == USERS_TAKEN)
+			rc = users_reset(c, "demo", demo_people[i].username, p->hash[i], p->secret[i], &found);
+		else if (rc == STORE_OK && res != USERS_ADDED)
+			rc = STORE_EIO;
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+static int demo_people_make(store *st, struct demo_people_args *p)
+{
+	for (size_t i = 0; i < DEMO_PEOPLE; i++) {
+		unsigned char rnd[18];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2base64(p->password[i], sizeof p->password[i], rnd, sizeof rnd,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		if (users_hash_password(p->password[i], p->hash[i]) != 0)
+			return STORE_EIO;
+	}
+	return txq_exec(st, demo_people_run, p);
+}
+
 static int seed_run(store_conn *c, void *arg)
 {
 	return tokens_seed_agencies(c);
@@ -142,17 +194,23 @@ static int count_run(store_conn *c, void *arg)
 struct banner {
 	struct demo_tokens *t;
 	int64_t child;
+	struct demo_people_args *people;
 };
 
 static void ready(unsigned port, void *ctx)
 {
 	struct banner *b = ctx;
-	printf("\nsafeguard demo area: open http://127.0.0.1:%u in a browser (Ctrl-C stops it)\n"
-	       "  the pages: find a child, their record and multi-agency chronology, record a concern or a visit\n"
-	       "  e.g. http://127.0.0.1:%u/children/%lld\n"
-	       "  alerts: http://127.0.0.1:%u/alerts, the MASH queue: http://127.0.0.1:%u/mash,\n"
-	       "  a worker's caseload: http://127.0.0.1:%u/caseload?worker=" DEMO_WORKER "\n\n",
-	       port, port, (long long)b->child, port, port, port);
+	printf("\nsafeguard demo area: open http://127.0.0.1:%u in a browser and sign in (Ctrl-C stops it)\n"
+	       "  the pages: find a child, their record and multi-agency chronology, record a concern or a visit,\n"
+	       "  alerts, a caseload and the MASH queue; " DEMO_WORKER " is allocated ten children, e.g.\n"
+	       "  http://127.0.0.1:%u/children/%lld\n\n"
+	       "People (new passwords and second factors at each start). The security code is the TOTP of the\n"
+	       "secret: add it to an authenticator app, or run: oathtool --totp -b SECRET\n",
+	       port, port, (long long)b->child);
+	for (size_t i = 0; i < DEMO_PEOPLE; i++)
+		printf("  %-14s %-20s password %s  totp-secret %s\n", demo_people[i].username, demo_people[i].role,
+		       b->people->password[i], b->people->secret[i]);
+	printf("\n");
 	printf("For agency systems, the API at http://127.0.0.1:%u/api/v1 (described at /openapi.json)\n\n"
 	       "API tokens, one per agency (new each start; only their hashes are stored):\n", port);
 	for (int i = 0; i < 5; i++)
@@ -260,12 +318,17 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "safeguard demo: cannot create the demo tokens\n");
 		goto out;
 	}
-	struct banner b = {&t, l->first_child ? l->first_child : 1};
+	static struct demo_people_args people;
+	if (demo_people_make(st, &people) != STORE_OK) {
+		fprintf(stderr, "safeguard demo: cannot create the demo area's people\n");
+		goto out;
+	}
+	struct banner b = {&t, l->first_child ? l->first_child : 1, &people};
 	uint8_t key[64];
 	bool have_key = false;
 	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
 		goto out;
-	rc = cli_serve(st, listen, 0, true, NULL, key, ready, &b);
+	rc = cli_serve(st, listen, 0, true, false, NULL, key, ready, &b);
 	sodium_memzero(key, sizeof key);
 out:
 	if (l)

@@ -1,4 +1,4 @@
-/* user add: a person who signs in. */
+/* user add: a person who signs in; user reset: their new password and second factor. */
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -10,7 +10,9 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n\n"
+	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
+		   "       safeguard user reset --db URL --username U --password-stdin\n\n"
+		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
 		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
 		   "it in an authenticator app; it is not shown again.\nRoles:", USERS_PASSWORD_MIN);
@@ -24,11 +26,14 @@ struct add_args {
 	char hash[160];
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
+	bool reset, found;
 };
 
 static int add_run(store_conn *c, void *arg)
 {
 	struct add_args *a = arg;
+	if (a->reset)
+		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
 	return users_add(c, "cli", a->username, a->agency, a->role, a->hash, a->secret, &a->res);
 }
 
@@ -49,7 +54,9 @@ int cmd_user(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+	if (argc >= 2 && strcmp(argv[1], "reset") == 0)
+		a.reset = true;
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset)) {
 		usage(stderr);
 		return 2;
 	}
@@ -66,6 +73,13 @@ int cmd_user(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (a.reset && a.username && from_stdin && !a.agency && !a.role) {
+		a.agency = "-";
+		a.role = "social_worker"; /* not used: only the password's length is checked below */
+	} else if (a.reset) {
+		fprintf(stderr, "safeguard user reset: --username and --password-stdin are required (and nothing else)\n");
+		return 2;
 	}
 	if (!a.username || !a.agency || !a.role || !from_stdin) {
 		fprintf(stderr, "safeguard user add: --username, --agency, --role and --password-stdin are required\n");
@@ -108,6 +122,16 @@ int cmd_user(int argc, char **argv)
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard user add: cannot store the user (store error %d)\n", rc);
 		return 1;
+	}
+	if (a.reset && !a.found) {
+		fprintf(stderr, "safeguard user reset: there is no user '%s'\n", a.username);
+		return 1;
+	}
+	if (a.reset) {
+		printf("user %s: new password set, sessions ended; TOTP secret for the authenticator app (shown once):\n%s\n",
+		       a.username, a.secret);
+		sodium_memzero(a.secret, sizeof a.secret);
+		return 0;
 	}
 	if (a.res == USERS_TAKEN) {
 		fprintf(stderr, "safeguard user add: the username '%s' is taken\n", a.username);

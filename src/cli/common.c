@@ -160,7 +160,7 @@ static void route(http_request *rq, void *ctx)
 		web_handle(rq, &app->web);
 }
 
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, const struct alerts_config *alerts,
+int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx)
 {
 	struct app *app = calloc(1, sizeof *app);
@@ -186,13 +186,14 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo_pages, 
 	api_init(&app->api, st, q);
 	if (alerts)
 		app->api.alerts = *alerts;
-	if (web_init(&app->web, st, q, demo_pages, err, sizeof err) != 0) {
+	if (web_init(&app->web, st, q, demo, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
 		txq_free(q);
 		free(app);
 		return 1;
 	}
+	app->web.behind_tls = behind_tls;
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
 	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {

@@ -22,7 +22,8 @@ static const struct {
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
-	{"user", cmd_user, "create people who sign in"},
+	{"user", cmd_user, "create people who sign in, reset their password and second factor"},
+	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 };
 
 static void usage(FILE *f)

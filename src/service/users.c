@@ -106,6 +106,37 @@ int users_add(store_conn *c, const char *actor, const char *username, const char
 	return audit_append(c, &a);
 }
 
+/* A new password and TOTP secret for a person (a reset by an administrator, or the demo area's start):
+ * every session of theirs ends. Audited. */
+int users_reset(store_conn *c, const char *actor, const char *username, const char *password_hash,
+		char secret_b32[USERS_TOTP_SECRET_B32], bool *found)
+{
+	uint8_t secret[20];
+	char *b32 = NULL;
+	size_t len = 0;
+	secret_b32[0] = '\0';
+	randombytes_buf(secret, sizeof secret);
+	int rc = store_user_set_credentials(c, username, password_hash, secret, found);
+	if (rc == STORE_OK && *found) {
+		if (oath_base32_encode((const char *)secret, sizeof secret, &b32, &len) != OATH_OK ||
+		    len >= USERS_TOTP_SECRET_B32) {
+			rc = STORE_EIO;
+		} else {
+			memcpy(secret_b32, b32, len);
+			secret_b32[len] = '\0';
+		}
+		if (b32) {
+			sodium_memzero(b32, len);
+			free(b32);
+		}
+	}
+	sodium_memzero(secret, sizeof secret);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "user.reset", .object = "user", .detail = "password and second factor"};
+	return audit_append(c, &a);
+}
+
 /* ---- signing in ---- */
 
 struct check_args {

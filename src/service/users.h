@@ -40,6 +40,12 @@ int users_add(store_conn *c, const char *actor, const char *username, const char
 /* Checks what users_add will refuse, before any hashing: the name's shape, the role, the password's length. */
 enum users_add_result users_check_new(const char *username, const char *role, const char *password);
 
+/* A new password (hashed before, as for users_add) and a new TOTP secret, given back in base32; every
+ * session of the person ends. *found false when there is no such username. Audited. Must run in a write
+ * transaction. */
+int users_reset(store_conn *c, const char *actor, const char *username, const char *password_hash,
+		char secret_b32[USERS_TOTP_SECRET_B32], bool *found);
+
 /* ---- signing in ---- */
 
 /* Throttling: at most this many failed sign-ins per account, and per address, in the window. */

@@ -325,6 +325,8 @@ enum stmt_id {
 	S_SESSION_INSERT,
 	S_SESSION_FIND,
 	S_SESSION_TOUCH,
+	S_USER_CREDENTIALS,
+	S_USER_SESSIONS_END,
 	S_SESSION_END,
 	S_LOGIN_ADD,
 	S_LOGIN_FAIL_USER,
@@ -458,6 +460,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Idle time pushed on, never past the absolute timeout. */
 	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
 			    "AND idle_until < ?2",
+	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3 WHERE username = ?1",
+	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
+				"(SELECT id FROM app_user WHERE username = ?1)",
 	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
 	[S_LOGIN_ADD] = "INSERT INTO login_attempt(username, remote, at, ok) VALUES (?1, ?2, " NOW_SQL ", ?3)",
 	[S_LOGIN_FAIL_USER] = "SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?2 AND ok = 0",
@@ -1567,6 +1572,27 @@ static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_L
 	return run(s);
 }
 
+static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
+				   const uint8_t totp_secret[20], bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_CREDENTIALS);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	text(s, 2, password_hash);
+	sqlite3_bind_blob(s, 3, totp_secret, 20, SQLITE_STATIC);
+	int rc = run(s);
+	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	if (rc == STORE_OK && *found) { /* the old password's sessions end with it */
+		sqlite3_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
+		if (!e)
+			return STORE_EIO;
+		text(e, 1, username);
+		rc = run(e);
+	}
+	return rc;
+}
+
 static int sq_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_END);
@@ -2087,6 +2113,7 @@ const struct store_ops store_sqlite_ops = {
 	.session_insert = sq_session_insert,
 	.session_find = sq_session_find,
 	.session_touch = sq_session_touch,
+	.user_set_credentials = sq_user_set_credentials,
 	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,

@@ -363,6 +363,12 @@ int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 	return c->ops->session_insert(c, hash, s);
 }
 
+int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
+			       const uint8_t totp_secret[20], bool *found)
+{
+	return c->ops->user_set_credentials(c, username, password_hash, totp_secret, found);
+}
+
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
 {
 	return c->ops->session_touch(c, hash, until);

@@ -326,6 +326,11 @@ struct store_user {
 int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
 int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found);
 
+/* A new password and TOTP secret (a reset): every session of the person ends. *found false when there is no
+ * such username. */
+int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
+			       const uint8_t totp_secret[20], bool *found);
+
 /* A person's server-side session: found by the hash of its token, until it expires or is ended. */
 struct store_session {
 	int64_t user_id;

@@ -69,6 +69,8 @@ struct store_ops {
 	int (*user_insert)(store_conn *c, const struct store_user *u, int64_t *id);
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
+	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
+				    const uint8_t totp_secret[20], bool *found);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);

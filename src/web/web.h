@@ -13,6 +13,7 @@
 #define SAFEGUARD_WEB_WEB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "http/server.h"
 #include "lib/mustache.h"
@@ -25,7 +26,8 @@
 struct web {
 	store *st;
 	txq *q;
-	bool demo; /* pages on: only with `safeguard demo` or `serve --demo-pages` */
+	bool demo;       /* a demonstration area (`safeguard demo`): the pages say so */
+	bool behind_tls; /* cookies are Secure (serve --behind-tls) */
 	struct alerts_config alerts; /* the rules' settings for events recorded on the pages (web_init sets the
 				      * defaults; the server copies its own over them) */
 	struct {
@@ -41,5 +43,8 @@ void web_free(struct web *w);
 
 /* Answers every path that is not the API's: assets, pages, and 404 for the rest. */
 void web_handle(http_request *rq, void *ctx);
+
+/* The i-th page route: method, path pattern and the role policy's name of what it does; false past the end. */
+bool web_route_at(size_t i, const char **method, const char **pattern, const char **action);
 
 #endif

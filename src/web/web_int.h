@@ -15,11 +15,31 @@
 
 #include "core/date.h"
 #include "core/event.h"
+#include "service/access.h"
 #include "service/children.h"
 #include "web/web.h"
 
-/* Until sign-in (issue 4) every page acts as this one demonstration user. */
-#define WEB_ACTOR "demo-web"
+/* The person signed in (web/signin.c): every page but sign-in has one. */
+struct web_user {
+	int64_t user_id;
+	char username[STORE_USER_MAX + 1], role[STORE_CODE_MAX + 1], agency[STORE_CODE_MAX + 1];
+	char actor[96];  /* "user:ID:USERNAME", for the audit */
+	char token[48];  /* the session's secret (the cookie) */
+	char csrf[48];   /* the CSRF token of its forms */
+};
+const struct web_user *web_user(http_request *rq);
+const char *web_role_name(const char *code);
+/* Finds the request's session from its cookie (and pushes its idle time on); no session is not an error. */
+int web_session_load(const struct web *w, http_request *rq);
+/* The CSRF defence of every form that acts: the csrf_token field is the session's. */
+bool web_csrf_ok(http_request *rq);
+void web_signin_page(const struct web *w, http_request *rq);   /* GET /sign-in */
+void web_signin_submit(const struct web *w, http_request *rq); /* POST /sign-in */
+void web_signout(const struct web *w, http_request *rq);       /* POST /sign-out */
+/* Need-to-know for a page about a child: the level the person signed in has (service/access.h) and why.
+ * Below need, answers 403 (the same page whether or not the child exists) and gives false. */
+bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, enum access_level need,
+		      enum access_level *level, char basis[ACCESS_BASIS_MAX]);
 /* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */
 #define WEB_RECORD_PAGE 100
 

@@ -228,14 +228,24 @@ void web_alerts_page(const struct web *w, http_request *rq)
 		web_render(w, rq, 400, "alerts", view);
 		return;
 	}
+	/* A person sees their own alerts (a MASH worker the MASH's), as the API decides. */
+	const struct web_user *u = web_user(rq);
+	if (!owner || !owner[0])
+		owner = strcmp(u->role, "mash_worker") == 0 ? "mash" : u->username;
+	if (!alerts_person_may_list(owner, u->username, u->role)) {
+		json_decref(view);
+		web_message_link(w, rq, 403, "You cannot see these alerts",
+				 "You can see your own alerts (and, in the MASH, the MASH's), not someone else's.", "/alerts",
+				 "Go to your alerts");
+		return;
+	}
 	struct inbox_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		json_decref(view);
 		web_unavailable(w, rq);
 		return;
 	}
-	if (owner)
-		snprintf(j->owner, sizeof j->owner, "%s", owner);
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
 	json_object_set_new(view, "owner", json_string(j->owner));
 	j->state = state;
 	j->view = view;
@@ -433,7 +443,17 @@ static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t
 	/* The audit entry names the child the alert is about, as the API's does: which child is looked up first
 	 * (nothing is shown before the entry is durable). An id that holds no alert is audited as an attempt on
 	 * no child, and answered "not found" once audited. */
-	rc = alerts_child_of(w->st, id, &child_id, &found);
+	const struct web_user *u = web_user(rq);
+	bool may = false;
+	rc = alerts_person_may(w->st, id, u->username, u->role, &may, &child_id);
+	found = child_id != 0;
+	if (rc == STORE_OK && !may) {
+		json_decref(errors_view);
+		web_message_link(w, rq, 403, "You cannot see this alert",
+				 "This alert is not yours: it goes to the worker, team or MASH that owns it.", "/alerts",
+				 "Go to your alerts");
+		goto fail;
+	}
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: an alert could not be found (store error %d)\n", rc);
 		json_decref(errors_view);
@@ -537,14 +557,15 @@ struct act_job {
 	int64_t id;
 	char *outcome; /* NULL to acknowledge */
 	enum alerts_result res;
+	char actor[96], by[STORE_USER_MAX + 1]; /* the person signed in */
 };
 
 static int act_run(store_conn *c, void *arg)
 {
 	struct act_job *j = arg;
 	if (j->outcome)
-		return alerts_resolve(c, j->id, WEB_ACTOR, WEB_ACTOR, j->outcome, &j->res);
-	return alerts_acknowledge(c, j->id, WEB_ACTOR, WEB_ACTOR, &j->res);
+		return alerts_resolve(c, j->id, j->actor, j->by, j->outcome, &j->res);
+	return alerts_acknowledge(c, j->id, j->actor, j->by, &j->res);
 }
 
 static void act_done(struct txq_job *job)
@@ -577,12 +598,27 @@ static void act_done(struct txq_job *job)
 
 static void act_submit(const struct web *w, http_request *rq, int64_t id, char *outcome)
 {
+	const struct web_user *u = web_user(rq);
+	bool may = false;
+	int64_t child_id = 0;
+	int rc = alerts_person_may(w->st, id, u->username, u->role, &may, &child_id);
+	if (rc != STORE_OK || !may) {
+		free(outcome);
+		if (rc != STORE_OK)
+			web_unavailable(w, rq);
+		else
+			web_message_link(w, rq, 403, "You cannot change this alert",
+					 "This alert is not yours: nothing was changed.", "/alerts", "Go to your alerts");
+		return;
+	}
 	struct act_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		free(outcome);
 		web_unavailable(w, rq);
 		return;
 	}
+	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
+	snprintf(j->by, sizeof j->by, "%s", u->username);
 	j->w = w;
 	j->rq = rq;
 	j->id = id;
@@ -737,8 +773,15 @@ void web_caseload_page(const struct web *w, http_request *rq)
 	char workerbuf[STORE_USER_MAX * 4 + 8];
 	const char *worker = query_param(rq, "worker", workerbuf, sizeof workerbuf);
 	json_t *view = json_pack("{s:s, s:b, s:s}", "title", "My caseload", "nav_caseload", 1, "worker", "");
-	if (!worker) {
-		web_render(w, rq, 200, "caseload", view);
+	/* One's own caseload; a team manager may look at any worker's. */
+	const struct web_user *u = web_user(rq);
+	if (!worker)
+		worker = u->username;
+	if (strcmp(worker, u->username) != 0 && strcmp(u->role, "team_manager") != 0) {
+		json_decref(view);
+		web_message_link(w, rq, 403, "You cannot see this caseload",
+				 "You can see your own caseload; team managers can see their workers'.", "/caseload",
+				 "Go to your caseload");
 		return;
 	}
 	if (text_utf8_valid(worker, strlen(worker)))

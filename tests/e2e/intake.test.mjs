@@ -383,14 +383,25 @@ describe('routing', () => {
     }
   });
 
-  test('without --demo-pages the pages are not served: a 404 page says why', async () => {
-    for (const path of ['/', '/nope', '/children/1']) {
+  test('the pages need sign-in: a page sends the browser to /sign-in and comes back; a form is refused', async () => {
+    for (const path of ['/', '/children/1', '/alerts']) {
       const r = await request(`${url}${path}`);
-      assert.equal(r.status, 404, `${path}: ${r.text.slice(0, 200)}`);
-      assert.match(r.headers.get('content-type'), /^text\/html/);
-      assert.match(r.text, /need sign-in/);
-      assert.doesNotMatch(r.text, /Multi-agency chronology/);
+      assert.equal(r.status, 303, `${path}: ${r.text.slice(0, 200)}`);
+      assert.equal(r.headers.get('location'), `/sign-in?next=${path}`);
     }
+    const form = await request(`${url}/children/1/concerns`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'summary=x',
+    });
+    assert.equal(form.status, 403);
+    assert.match(form.text, /Your session has ended/);
+    assert.doesNotMatch(form.text, /Multi-agency chronology/);
+    const nope = await request(`${url}/nope`);
+    assert.equal(nope.status, 404);
+    assert.match(nope.headers.get('content-type'), /^text\/html/);
+    const signIn = await request(`${url}/sign-in`);
+    assert.equal(signIn.status, 200);
+    assert.match(signIn.text, /name="csrf_token"/);
+    assert.match(signIn.headers.get('set-cookie'), /^sg_presession=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict/);
   });
 
   test('a wrong method on a known path answers 405 with an Allow header', async () => {

@@ -176,10 +176,10 @@ async function readResponse(res) {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export async function request(url, { method = 'GET', token, headers = {}, body } = {}) {
+export async function request(url, { method = 'GET', token, headers = {}, body, redirect = 'manual' } = {}) {
   const h = { ...headers };
   if (token !== undefined) h.Authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers: h, body });
+  const res = await fetch(url, { method, headers: h, body, redirect });
   return readResponse(res);
 }
 

@@ -1,0 +1,330 @@
+/*
+ * web/signin.c — who is at the browser: the sign-in page, the session cookie, its idle time pushed on, the
+ * CSRF token of every form, and signing out (issue 4, part 2).
+ *
+ * The cookie holds the session's secret token (users.h: only its hash is stored), HttpOnly so scripts cannot
+ * read it, SameSite=Strict so other sites' links and forms do not carry it, Secure when the server is
+ * behind TLS (serve --behind-tls). Before sign-in, a second cookie holds a random secret that the sign-in
+ * form's CSRF token is derived from, so that another site cannot sign a browser in as someone else.
+ */
+#include "web/web.h"
+#include "web/web_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/text.h"
+#include "service/users.h"
+
+#define SESSION_COOKIE "sg_session"
+#define PRESESSION_COOKIE "sg_presession"
+/* The idle timeout is pushed on at most this often, so that page views do not each cost a write. */
+#define TOUCH_EVERY_SECONDS 60
+
+static const struct {
+	const char *code, *name;
+} role_names[] = {
+	{"social_worker", "Social worker"},
+	{"team_manager", "Team manager"},
+	{"mash_worker", "MASH worker"},
+	{"police_officer", "Police officer"},
+	{"health_practitioner", "Health practitioner"},
+	{"school_dsl", "School safeguarding lead"},
+	{"conference_chair", "Conference chair or IRO"},
+	{"oversight_analyst", "Oversight analyst"},
+	{"dpo", "Data protection officer"},
+	{"admin", "Administrator"},
+};
+
+const char *web_role_name(const char *code)
+{
+	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (strcmp(role_names[i].code, code) == 0)
+			return role_names[i].name;
+	return code;
+}
+
+const struct web_user *web_user(http_request *rq)
+{
+	return http_data(rq);
+}
+
+static void cookie(const struct web *w, http_request *rq, const char *name, const char *value, int max_age)
+{
+	char h[256];
+	snprintf(h, sizeof h, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%d", name, value,
+		 w->behind_tls ? "; Secure" : "", max_age);
+	http_add_header(rq, "Set-Cookie", h);
+}
+
+/* ---- the session of a request ---- */
+
+struct touch_job {
+	struct txq_job job;
+	char token[USERS_SESSION_TOKEN_MAX];
+	int64_t now;
+};
+
+static int touch_run(store_conn *c, void *arg)
+{
+	struct touch_job *j = arg;
+	return users_session_touch(c, j->token, j->now);
+}
+
+static void touch_done(struct txq_job *job)
+{
+	struct touch_job *j = (struct touch_job *)job;
+	if (job->rc < 0)
+		fprintf(stderr, "safeguard: a session's idle time could not be pushed on (store error %d)\n", job->rc);
+	sodium_memzero(j->token, sizeof j->token);
+	free(j);
+}
+
+int web_session_load(const struct web *w, http_request *rq)
+{
+	const char *token = http_cookie(rq, SESSION_COOKIE);
+	if (!token || strlen(token) >= USERS_SESSION_TOKEN_MAX)
+		return STORE_OK;
+	int64_t now = (int64_t)time(NULL);
+	struct store_session s;
+	bool found = false;
+	store_conn *c = store_conn_get(w->st);
+	int rc = c ? users_session_find(c, token, now, &s, &found) : STORE_EIO;
+	store_conn_put(w->st, c);
+	if (rc != STORE_OK || !found || strcmp(s.kind, "web") != 0)
+		return rc;
+	struct web_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	u->user_id = s.user_id;
+	snprintf(u->username, sizeof u->username, "%s", s.username);
+	snprintf(u->role, sizeof u->role, "%s", s.role);
+	snprintf(u->agency, sizeof u->agency, "%s", s.agency);
+	snprintf(u->actor, sizeof u->actor, "user:%lld:%s", (long long)s.user_id, s.username);
+	snprintf(u->token, sizeof u->token, "%s", token);
+	users_csrf_token(token, u->csrf);
+	http_set_data(rq, u, free);
+
+	/* Each use pushes the idle timeout on; the write goes through the queue and nobody waits for it. */
+	int64_t idle_until = 0;
+	if (ts_parse_rfc3339(s.idle_until, &idle_until) == 0 && idle_until - now < USERS_SESSION_IDLE_SECONDS - TOUCH_EVERY_SECONDS) {
+		struct touch_job *j = calloc(1, sizeof *j);
+		if (j) {
+			snprintf(j->token, sizeof j->token, "%s", token);
+			j->now = now;
+			j->job.run = touch_run;
+			j->job.arg = j;
+			j->job.done = touch_done;
+			txq_submit(w->q, &j->job);
+		}
+	}
+	return STORE_OK;
+}
+
+bool web_csrf_ok(http_request *rq)
+{
+	const struct web_user *u = web_user(rq);
+	return u && users_csrf_ok(u->token, http_form(rq, "csrf_token"));
+}
+
+/* ---- the sign-in page ---- */
+
+static bool local_path(const char *next)
+{
+	/* Only a path of ours: "/x", never "//host" or "/\host" (which browsers treat as another site). */
+	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 512 &&
+	       !text_has_controls(next, strlen(next));
+}
+
+static void signin_render(const struct web *w, http_request *rq, int status, const char *presession, json_t *view)
+{
+	char csrf[USERS_CSRF_MAX];
+	users_csrf_token(presession, csrf);
+	json_object_set_new(view, "title", json_string("Sign in"));
+	json_object_set_new(view, "signin_csrf", json_string(csrf));
+	const char *next = http_query(rq, "next");
+	if (!next)
+		next = http_form(rq, "next");
+	if (local_path(next) && text_utf8_valid(next, strlen(next)))
+		json_object_set_new(view, "next", json_string(next));
+	web_render(w, rq, status, "signin", view);
+}
+
+void web_signin_page(const struct web *w, http_request *rq)
+{
+	if (web_user(rq)) {
+		web_redirect(rq, "/");
+		return;
+	}
+	char presession[64];
+	const char *have = http_cookie(rq, PRESESSION_COOKIE);
+	if (have && strlen(have) >= 32 && strlen(have) < sizeof presession && strspn(have, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(have)) {
+		snprintf(presession, sizeof presession, "%s", have);
+	} else {
+		unsigned char rnd[32];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2base64(presession, sizeof presession, rnd, sizeof rnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		cookie(w, rq, PRESESSION_COOKIE, presession, 60 * 60);
+	}
+	json_t *view = json_object();
+	if (http_query(rq, "ended"))
+		json_object_set_new(view, "ended", json_true());
+	if (http_query(rq, "signed_out"))
+		json_object_set_new(view, "signed_out", json_true());
+	signin_render(w, rq, 200, presession, view);
+}
+
+struct signin_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	struct store_user user;
+	enum users_sign_in res;
+	char username[STORE_USER_MAX + 1], remote[HTTP_REMOTE_MAX], next[512], presession[64];
+	char token[USERS_SESSION_TOKEN_MAX], expires_at[STORE_TS_LEN + 1];
+};
+
+static int signin_run(store_conn *c, void *arg)
+{
+	struct signin_job *j = arg;
+	return users_session_open(c, &j->user, j->res, j->username, j->remote, "web", (int64_t)time(NULL), j->token,
+				  j->expires_at);
+}
+
+static void signin_done(struct txq_job *job)
+{
+	struct signin_job *j = (struct signin_job *)job;
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: a sign-in could not be recorded (store error %d)\n", job->rc);
+		web_unavailable(j->w, j->rq);
+	} else if (j->res == USERS_SIGNED_IN && j->token[0]) {
+		cookie(j->w, j->rq, SESSION_COOKIE, j->token, USERS_SESSION_MAX_SECONDS);
+		cookie(j->w, j->rq, PRESESSION_COOKIE, "", 0);
+		web_redirect(j->rq, j->next[0] ? j->next : "/");
+	} else {
+		json_t *view = json_pack("{s:s}", "username", j->username);
+		web_add_error(view, "username", "username",
+			      j->res == USERS_THROTTLED
+				      ? "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator"
+				      : "The username, password or security code is not right");
+		signin_render(j->w, j->rq, j->res == USERS_THROTTLED ? 429 : 400, j->presession, view);
+	}
+	sodium_memzero(j->token, sizeof j->token);
+	http_resume(j->rq);
+	free(j);
+}
+
+void web_signin_submit(const struct web *w, http_request *rq)
+{
+	const char *presession = http_cookie(rq, PRESESSION_COOKIE);
+	if (!presession || strlen(presession) < 32 || strlen(presession) >= 64 ||
+	    !users_csrf_ok(presession, http_form(rq, "csrf_token"))) {
+		web_message_link(w, rq, 403, "The form could not be sent",
+				 "The sign-in page had expired or was not sent from this service. Open it again and sign in.",
+				 "/sign-in", "Go to sign in");
+		return;
+	}
+	char username[4 * STORE_USER_MAX + 8], password[4 * USERS_PASSWORD_MAX + 8], totp[16];
+	web_field(rq, "username", username, sizeof username);
+	const char *pw = http_form(rq, "password"); /* as typed: spaces in a passphrase count */
+	snprintf(password, sizeof password, "%s", pw ? pw : "");
+	web_field(rq, "totp", totp, sizeof totp);
+	json_t *view = json_object();
+	bool name_ok = username[0] && strlen(username) <= STORE_USER_MAX && web_text_ok(username, STORE_USER_MAX, false);
+	if (!username[0])
+		web_add_error(view, "username", "username", "Enter your username");
+	else if (!name_ok)
+		web_add_error(view, "username", "username", "The username, password or security code is not right");
+	if (!password[0])
+		web_add_error(view, "password", "password", "Enter your password");
+	if (!totp[0])
+		web_add_error(view, "totp", "totp", "Enter the 6-digit security code from your authenticator app");
+	if (json_object_get(view, "errors")) {
+		if (text_utf8_valid(username, strlen(username)))
+			json_object_set_new(view, "username", json_string(username));
+		sodium_memzero(password, sizeof password);
+		signin_render(w, rq, 400, presession, view);
+		return;
+	}
+	json_decref(view);
+	struct signin_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		sodium_memzero(password, sizeof password);
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->username, sizeof j->username, "%s", username);
+	snprintf(j->presession, sizeof j->presession, "%s", presession);
+	const char *next = http_form(rq, "next");
+	if (local_path(next))
+		snprintf(j->next, sizeof j->next, "%s", next);
+	http_remote_address(rq, j->remote);
+	/* The password's hash costs tens of milliseconds: on this server thread, never on the write queue. */
+	int rc = users_check(w->st, username, password, totp, j->remote, (int64_t)time(NULL), &j->user, &j->res);
+	sodium_memzero(password, sizeof password);
+	if (rc != STORE_OK) {
+		free(j);
+		web_unavailable(w, rq);
+		return;
+	}
+	j->w = w;
+	j->rq = rq;
+	j->job.run = signin_run;
+	j->job.arg = j;
+	j->job.done = signin_done;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+}
+
+/* ---- signing out ---- */
+
+struct signout_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	char token[USERS_SESSION_TOKEN_MAX], actor[96];
+};
+
+static int signout_run(store_conn *c, void *arg)
+{
+	struct signout_job *j = arg;
+	return users_session_end(c, j->token, j->actor, (int64_t)time(NULL));
+}
+
+static void signout_done(struct txq_job *job)
+{
+	struct signout_job *j = (struct signout_job *)job;
+	if (job->rc < 0) {
+		web_unavailable(j->w, j->rq);
+	} else {
+		cookie(j->w, j->rq, SESSION_COOKIE, "", 0);
+		web_redirect(j->rq, "/sign-in?signed_out=1");
+	}
+	sodium_memzero(j->token, sizeof j->token);
+	http_resume(j->rq);
+	free(j);
+}
+
+void web_signout(const struct web *w, http_request *rq)
+{
+	const struct web_user *u = web_user(rq);
+	struct signout_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->token, sizeof j->token, "%s", u->token);
+	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
+	j->w = w;
+	j->rq = rq;
+	j->job.run = signout_run;
+	j->job.arg = j;
+	j->job.done = signout_done;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+}
