@@ -1,8 +1,12 @@
 -- wrk script: GET a child's chronology (the read path, with its audit entry committed before the answer).
 local token = os.getenv("SAFEGUARD_TOKEN")
 local path = os.getenv("SAFEGUARD_PATH")
+local cookie = os.getenv("SAFEGUARD_COOKIE") -- a page: the session cookie of a person signed in
 
 request = function()
+  if cookie and cookie ~= "" then
+    return wrk.format("GET", path, {["Cookie"] = cookie})
+  end
   return wrk.format("GET", path, {["Authorization"] = "Bearer " .. token})
 end
 

@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
+command -v oathtool >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq oathtool >/dev/null; }
 make --no-print-directory -s all
 bin=$root/build/safeguard
 secs=${SECONDS_PER_RUN:-15}
@@ -24,7 +25,7 @@ export SAFEGUARD_TOKEN=$SAFEGUARD_TOKEN_EDUCATION
 families=${FAMILIES:-$((secs * 1500))}
 "$bin" gen --out "$work/area" --families "$families" --seed 7 --today 2026-11-24 2>/dev/null
 export SAFEGUARD_EVENTS=$work/area/events.jsonl SAFEGUARD_THREADS=2
-"$bin" serve --db "$db" --listen 127.0.0.1:0 --demo-pages >"$work/serve.out" 2>"$work/serve.err" &
+"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -77,8 +78,21 @@ export SAFEGUARD_PATH="/api/v1/children/$child"
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
 report "child record (c=16)" "$line"
 
-# 3. The child's record page (HTML, the whole 500-event chronology with its SVG timeline), 16 clients.
+# 3. The child's record page (HTML, the whole 500-event chronology with its SVG timeline), 16 clients, as
+# the child's allocated social worker signed in through /sign-in (password, TOTP code, session cookie).
+pw="bench passphrase $(date +%s%N)"
+secret=$(printf '%s\n' "$pw" | "$bin" user add --db "$db" --username bench.worker --agency social_care \
+  --role social_worker --password-stdin | tail -n 1)
+"$bin" allocate --db "$db" --child "$child" --user bench.worker >/dev/null
+jar=$work/cookies
+form=$(curl -s -c "$jar" "$url/sign-in")
+csrf=$(sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' <<<"$form" | head -n 1)
+curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: $url" --data-urlencode "username=bench.worker" \
+  --data-urlencode "password=$pw" --data-urlencode "totp=$(oathtool --totp -b "$secret")" \
+  --data-urlencode "csrf_token=$csrf" "$url/sign-in"
+export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$jar")"
+[ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed"; exit 1; }
 export SAFEGUARD_PATH="/children/$child"
-bytes=$(curl -s "$url$SAFEGUARD_PATH" | wc -c)
+bytes=$(curl -s -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" | wc -c)
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
 report "record page, $n events, $((bytes / 1024)) KiB (c=16)" "$line"
