@@ -436,7 +436,7 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
-		if (j->level == ACCESS_NONE) {
+		if (j->level <= ACCESS_NONE) { /* no relationship, no such child, or a sealed record: one answer */
 			api_reply_simple(a, rq, 403, "forbidden", NULL,
 					 "you have no legitimate relationship with this child's record; in an emergency, "
 					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
@@ -444,6 +444,17 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 		}
 		if (j->level == ACCESS_AGENCY)
 			j->page.agency = j->who.client.agency; /* their own agency's events only */
+	} else {
+		bool sealed = false;
+		int rc = access_sealed(a->st, j->access.child_id, &sealed);
+		if (rc != STORE_OK) {
+			api_reply_store_failure(a, rq, rc);
+			goto fail;
+		}
+		if (sealed) { /* for an agency's system, a sealed record is not there (the answer for no child) */
+			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+			goto fail;
+		}
 	}
 	j->a = a;
 	j->rq = rq;

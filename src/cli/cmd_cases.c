@@ -9,6 +9,7 @@
 #include "core/event.h"
 #include <sodium.h>
 
+#include "service/access.h"
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/cases.h"
@@ -250,5 +251,69 @@ int cmd_allocate(int argc, char **argv)
 		fprintf(stderr, "safeguard allocate: there is no team '%.32s' (create it with safeguard team add)\n", team);
 		return 1;
 	}
+	return 0;
+}
+
+/* ---- seal ---- */
+
+struct seal_args {
+	int64_t child_id;
+	const char *basis;
+	bool found, already;
+};
+
+static int seal_run(store_conn *c, void *arg)
+{
+	struct seal_args *s = arg;
+	return access_seal(c, "cli", s->child_id, s->basis, &s->found, &s->already);
+}
+
+int cmd_seal(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"child", required_argument, NULL, 'c'},
+					     {"basis", required_argument, NULL, 'b'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL, *child = NULL;
+	struct seal_args s = {0};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': child = optarg; break;
+		case 'b': s.basis = optarg; break;
+		case 'h':
+			printf("usage: safeguard seal --db URL --child ID --basis adoption|protection|court_order\n\n"
+			       "Seals a child's record for good: from then on it is invisible (as if there were no such\n"
+			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
+			       "whatever their relationship to the child. Audited.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!child || !event_parse_id(child, strlen(child), &s.child_id)) {
+		fprintf(stderr, "safeguard seal: --child must be a child's id (a whole number)\n");
+		return 2;
+	}
+	if (!s.basis || (strcmp(s.basis, "adoption") && strcmp(s.basis, "protection") && strcmp(s.basis, "court_order"))) {
+		fprintf(stderr, "safeguard seal: --basis must be adoption, protection or court_order\n");
+		return 2;
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	int rc = txq_exec(st, seal_run, &s);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard seal: cannot seal the record (store error %d)\n", rc);
+		return 1;
+	}
+	if (!s.found) {
+		fprintf(stderr, "safeguard seal: there is no child %s\n", child);
+		return 1;
+	}
+	printf(s.already ? "child %s: the record was already sealed\n" : "child %s: the record is sealed\n", child);
 	return 0;
 }

@@ -14,7 +14,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve, "serve the API on HTTP"},
 	{"migrate", cmd_migrate, "create or upgrade the database schema"},
-	{"token", cmd_token, "create API tokens for agency systems"},
+	{"token", cmd_token, "create and revoke API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
@@ -22,7 +22,8 @@ static const struct {
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
-	{"user", cmd_user, "create people who sign in, reset their password and second factor"},
+	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
+	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 };
 

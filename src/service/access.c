@@ -29,6 +29,16 @@ static int decide_run(store_conn *c, void *arg)
 	int rc = store_person_exists(c, d->child_id, &exists);
 	if (rc != STORE_OK || !exists)
 		return rc; /* ACCESS_NONE: the same refusal as for a child one may not see */
+	bool sealed = false;
+	if ((rc = store_person_sealed(c, d->child_id, &sealed)) != STORE_OK)
+		return rc;
+	if (sealed) {
+		if (access_sees_sealed(d->p->role))
+			grant(d, ACCESS_FULL, "sealed record: named role");
+		else
+			grant(d, ACCESS_HIDDEN, "sealed record");
+		return STORE_OK;
+	}
 	struct store_allocation *al = malloc(sizeof *al);
 	if (!al)
 		return STORE_EIO;
@@ -95,6 +105,13 @@ int access_break_glass(store_conn *c, const struct access_person *p, const char 
 	int rc = store_person_exists(c, child_id, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
+	bool sealed = false;
+	if ((rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+		return rc;
+	if (sealed && !access_sees_sealed(p->role)) {
+		*found = false; /* a sealed record is not there to be opened */
+		return STORE_OK;
+	}
 	b.child_id = child_id;
 	b.user_id = p->user_id;
 	snprintf(b.reason, sizeof b.reason, "%s", reason);
@@ -109,6 +126,46 @@ int access_break_glass(store_conn *c, const struct access_person *p, const char 
 	snprintf(detail, sizeof detail, "break_glass:%lld until %s", (long long)id, b.expires_at);
 	struct store_audit a = {.actor = actor, .action = "break_glass.open", .child_id = child_id, .object = object,
 				.detail = detail};
+	return audit_append(c, &a);
+}
+
+/* ---- sealed records ---- */
+
+bool access_sees_sealed(const char *role)
+{
+	return role && strcmp(role, ACCESS_SEALED_ROLES) == 0;
+}
+
+struct sealed_args {
+	int64_t child_id;
+	bool *sealed;
+};
+
+static int sealed_run(store_conn *c, void *arg)
+{
+	struct sealed_args *s = arg;
+	return store_person_sealed(c, s->child_id, s->sealed);
+}
+
+int access_sealed(store *st, int64_t child_id, bool *sealed)
+{
+	struct sealed_args s = {child_id, sealed};
+	*sealed = false;
+	return service_in_snapshot(st, sealed_run, &s);
+}
+
+int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already)
+{
+	*already = false;
+	int rc = store_person_exists(c, child_id, found);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	if ((rc = store_person_seal(c, child_id, basis, actor, already)) != STORE_OK || *already)
+		return rc;
+	char object[40];
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
+				.detail = basis};
 	return audit_append(c, &a);
 }
 

@@ -8,7 +8,12 @@
  * is refused the record, with the same answer whether or not the child exists.
  *
  * Agency systems (the foundation's tokens) are not people: they keep reading as before, every read
- * audited. NEEDSWORK: sealed records; the web pages (demo mode) are not yet behind this policy.
+ * audited.
+ *
+ * Sealed records (an adopted child's birth identity; a child given a new identity for protection; a court's
+ * order) are invisible: to everyone but the roles named for them (ACCESS_SEALED_ROLES) they are what an id
+ * that holds no child is, to people and agency systems alike, whatever the relationship (allocation,
+ * break-glass, contributed events).
  */
 #ifndef SAFEGUARD_SERVICE_ACCESS_H
 #define SAFEGUARD_SERVICE_ACCESS_H
@@ -19,6 +24,7 @@
 #include "store/store.h"
 
 enum access_level {
+	ACCESS_HIDDEN = -1, /* a sealed record: as if there were no such child (not even "known" to search) */
 	ACCESS_NONE = 0, /* refused: nothing shown, not even whether the child exists */
 	ACCESS_AGENCY,   /* the child's identity and flags, and their own agency's events */
 	ACCESS_FULL,
@@ -34,6 +40,17 @@ struct access_person {
 #define ACCESS_BASIS_MAX 48
 int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
 		  char basis[ACCESS_BASIS_MAX]);
+
+/* The roles named for sealed records. Decision: the data protection officer only, who answers subject
+ * access requests and court orders about them; whoever works with the child now does so under the new
+ * identity. */
+#define ACCESS_SEALED_ROLES "dpo"
+bool access_sees_sealed(const char *role);
+/* Whether the record is sealed (for agency systems, which are no role: they never see one). */
+int access_sealed(store *st, int64_t child_id, bool *sealed);
+/* Seals a child's record for good; basis "adoption", "protection" or "court_order". Audited. Must run in a
+ * write transaction; *found false when there is no such child, *already true when it was sealed before. */
+int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already);
 
 /* Health-only categories: a health event whose details say "category": "sexual_health" or "mental_health"
  * is seen by health readers only, whoever else may see the record (agency systems included). */

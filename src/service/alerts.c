@@ -725,7 +725,10 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 	int rc = store_person_by_identifier(c, "nhs", nhs, child_id);
 	if (rc != STORE_OK)
 		return rc;
-	if (*child_id <= 0) {
+	bool sealed = false;
+	if (*child_id > 0 && (rc = store_person_sealed(c, *child_id, &sealed)) != STORE_OK)
+		return rc;
+	if (*child_id <= 0 || sealed) { /* a sealed identity is not there to be flagged */
 		*child_id = 0;
 		struct store_audit au = {.actor = who->actor, .action = "flags.lookup", .object = "nhs",
 					 .detail = "no child with this NHS number"};

@@ -225,9 +225,13 @@ static int may_run(store_conn *c, void *arg)
 	if (!al)
 		return STORE_EIO;
 	int rc = store_allocation_get(c, m->child_id, al, &found);
-	/* The data protection officer answers for every record; the allocated worker for their child. An id
-	 * that holds no child gets the same "no" as a child someone else holds: nothing to learn. */
-	*m->may = rc == STORE_OK && (strcmp(m->role, "dpo") == 0 || (found && strcmp(al->worker, m->username) == 0));
+	bool sealed = false;
+	if (rc == STORE_OK)
+		rc = store_person_sealed(c, m->child_id, &sealed);
+	/* The data protection officer answers for every record; the allocated worker for their child (not once
+	 * it is sealed). An id that holds no child gets the same "no" as a child someone else holds. */
+	*m->may = rc == STORE_OK && (strcmp(m->role, "dpo") == 0 ||
+				     (!sealed && found && strcmp(al->worker, m->username) == 0));
 	free(al);
 	return rc;
 }
@@ -258,4 +262,25 @@ int children_viewers(store *st, const struct children_access *a, int limit, stor
 		return CHILDREN_ENOAUDIT;
 	struct viewers_args v = {a->child_id, limit, fn, ctx};
 	return service_in_snapshot(st, viewers_run, &v);
+}
+
+struct glass_args {
+	int64_t child_id;
+	int limit;
+	store_break_glass_fn fn;
+	void *ctx;
+};
+
+static int glass_run(store_conn *c, void *arg)
+{
+	struct glass_args *g = arg;
+	return store_break_glass_of_child(c, g->child_id, g->limit, g->fn, g->ctx);
+}
+
+int children_break_glass(store *st, const struct children_access *a, int limit, store_break_glass_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct glass_args g = {a->child_id, limit, fn, ctx};
+	return service_in_snapshot(st, glass_run, &g);
 }

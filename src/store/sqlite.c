@@ -282,6 +282,14 @@ static const char *const migrations[] = {
 	"  uploaded_by TEXT NOT NULL,"
 	"  uploaded_at TEXT NOT NULL);"
 	"CREATE INDEX recording_child ON recording(child_id, id);",
+
+	/* 10: sealed records (an adopted child's birth identity, a child given a new identity for protection):
+	 * invisible to everyone but the roles named for them (service/access.h) */
+	"CREATE TABLE sealed_record ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES person(id),"
+	"  basis TEXT NOT NULL CHECK (basis IN ('adoption', 'protection', 'court_order')),"
+	"  sealed_at TEXT NOT NULL,"
+	"  sealed_by TEXT NOT NULL);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -341,6 +349,8 @@ enum stmt_id {
 	S_SESSION_INSERT,
 	S_SESSION_FIND,
 	S_SESSION_TOUCH,
+	S_SEALED_GET,
+	S_SEAL,
 	S_USER_CREDENTIALS,
 	S_USER_SESSIONS_END,
 	S_SESSION_END,
@@ -372,6 +382,13 @@ enum stmt_id {
 	S_RECORDING_GET,
 	S_RECORDINGS_CHILD,
 	S_RECORDINGS_ALL,
+	S_BREAK_GLASS_OF_CHILD,
+	S_CLIENTS,
+	S_CLIENT_REVOKE,
+	S_TEAMS,
+	S_USER_BY_ID,
+	S_USERS,
+	S_USER_DISABLE,
 	S__COUNT
 };
 
@@ -469,6 +486,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CHILD_AWAITING] = "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND e.person_id = ?1 LIMIT 1)",
 	[S_BREAK_GLASS_ADD] = "INSERT INTO break_glass(child_id, user_id, reason, at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_BREAK_GLASS_OF_CHILD] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, '') "
+				   "FROM break_glass b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.child_id = ?1 "
+				   "ORDER BY b.id DESC LIMIT ?2",
+	[S_CLIENTS] = "SELECT id, agency, label, created_at, coalesce(revoked_at, '') FROM api_client ORDER BY id DESC LIMIT ?1",
+	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
+	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, '') "
+			 "FROM app_user WHERE id = ?1",
+	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
+	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
 	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
@@ -483,6 +510,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Idle time pushed on, never past the absolute timeout. */
 	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
 			    "AND idle_until < ?2",
+	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
+	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
+		   "ON CONFLICT(person_id) DO NOTHING",
 	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3 WHERE username = ?1",
 	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
 				"(SELECT id FROM app_user WHERE username = ?1)",
@@ -1514,6 +1544,152 @@ static int sq_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id,
 	return rc;
 }
 
+struct break_glass_walk {
+	store_break_glass_fn fn;
+	void *ctx;
+};
+
+static int break_glass_row(sqlite3_stmt *s, void *arg)
+{
+	struct break_glass_walk *w = arg;
+	struct store_break_glass b;
+	memset(&b, 0, sizeof b);
+	b.id = sqlite3_column_int64(s, 0);
+	b.child_id = sqlite3_column_int64(s, 1);
+	b.user_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, b.reason, sizeof b.reason);
+	col_copy(s, 4, b.at, sizeof b.at);
+	col_copy(s, 5, b.expires_at, sizeof b.expires_at);
+	col_copy(s, 6, b.username, sizeof b.username);
+	return w->fn(&b, w->ctx);
+}
+
+static int sq_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
+{
+	struct break_glass_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_OF_CHILD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	return each_row(s, break_glass_row, &w);
+}
+
+struct client_walk {
+	store_client_fn fn;
+	void *ctx;
+};
+
+static int client_row(sqlite3_stmt *s, void *arg)
+{
+	struct client_walk *w = arg;
+	struct store_client_info k;
+	memset(&k, 0, sizeof k);
+	k.id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, k.agency, sizeof k.agency);
+	col_copy(s, 2, k.label, sizeof k.label);
+	col_copy(s, 3, k.created_at, sizeof k.created_at);
+	col_copy(s, 4, k.revoked_at, sizeof k.revoked_at);
+	return w->fn(&k, w->ctx);
+}
+
+static int sq_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
+{
+	struct client_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENTS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, client_row, &w);
+}
+
+static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_REVOKE);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, at);
+	int rc = run(s);
+	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
+struct team_walk {
+	store_team_fn fn;
+	void *ctx;
+};
+
+static int team_row(sqlite3_stmt *s, void *arg)
+{
+	struct team_walk *w = arg;
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	col_copy(s, 0, t.code, sizeof t.code);
+	col_copy(s, 1, t.name, sizeof t.name);
+	col_copy(s, 2, t.manager, sizeof t.manager);
+	return w->fn(&t, w->ctx);
+}
+
+static int sq_teams(store_conn *c, int limit, store_team_fn fn, void *ctx)
+{
+	struct team_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_TEAMS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, team_row, &w);
+}
+
+struct user_walk {
+	store_user_fn fn;
+	void *ctx;
+};
+
+static int user_row(sqlite3_stmt *s, void *arg)
+{
+	struct user_walk *w = arg;
+	struct store_user u;
+	memset(&u, 0, sizeof u);
+	u.id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, u.username, sizeof u.username);
+	col_copy(s, 2, u.agency, sizeof u.agency);
+	col_copy(s, 3, u.role, sizeof u.role);
+	col_copy(s, 4, u.disabled_at, sizeof u.disabled_at);
+	return w->fn(&u, w->ctx);
+}
+
+static int sq_users(store_conn *c, int limit, store_user_fn fn, void *ctx)
+{
+	struct user_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_USERS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, user_row, &w);
+}
+
+static int sq_user_disable(store_conn *c, const char *username, const char *at, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_DISABLE);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	text(s, 2, at);
+	int rc = run(s);
+	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	if (rc == STORE_OK && *found) { /* a disabled person's sessions end now, not at their timeouts */
+		sqlite3_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
+		if (!e)
+			return STORE_EIO;
+		text(e, 1, username);
+		rc = run(e);
+	}
+	return rc;
+}
+
 static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_USER_INSERT);
@@ -1529,12 +1705,8 @@ static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id
 	return rc;
 }
 
-static int sq_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found)
+static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_NAME);
-	if (!s)
-		return STORE_EIO;
-	text(s, 1, username);
 	int rc = sqlite3_step(s);
 	*found = rc == SQLITE_ROW;
 	if (*found) {
@@ -1549,6 +1721,26 @@ static int sq_user_by_name(store_conn *c, const char *username, struct store_use
 	int r = map_rc(rc);
 	sqlite3_reset(s);
 	return r;
+}
+
+static int sq_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_NAME);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	return user_one(s, out, found);
+}
+
+static int sq_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_ID);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	return user_one(s, out, found);
 }
 
 static int sq_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *x)
@@ -1598,6 +1790,32 @@ static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_L
 	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
 	text(s, 2, until);
 	return run(s);
+}
+
+static int sq_person_sealed(store_conn *c, int64_t id, bool *sealed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SEALED_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*sealed = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
+	int r = rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SEAL);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, basis);
+	text(s, 3, by);
+	int rc = run(s);
+	*already = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 0;
+	return rc;
 }
 
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
@@ -2228,12 +2446,21 @@ const struct store_ops store_sqlite_ops = {
 	.child_awaiting_decision = sq_child_awaiting_decision,
 	.break_glass_add = sq_break_glass_add,
 	.break_glass_live = sq_break_glass_live,
+	.break_glass_of_child = sq_break_glass_of_child,
+	.clients = sq_clients,
+	.client_revoke = sq_client_revoke,
+	.teams = sq_teams,
+	.user_by_id = sq_user_by_id,
+	.users = sq_users,
+	.user_disable = sq_user_disable,
 	.audit_reads_of_child = sq_audit_reads_of_child,
 	.user_insert = sq_user_insert,
 	.user_by_name = sq_user_by_name,
 	.session_insert = sq_session_insert,
 	.session_find = sq_session_find,
 	.session_touch = sq_session_touch,
+	.person_sealed = sq_person_sealed,
+	.person_seal = sq_person_seal,
 	.user_set_credentials = sq_user_set_credentials,
 	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,

@@ -369,6 +369,16 @@ int store_user_set_credentials(store_conn *c, const char *username, const char *
 	return c->ops->user_set_credentials(c, username, password_hash, totp_secret, found);
 }
 
+int store_person_sealed(store_conn *c, int64_t id, bool *sealed)
+{
+	return c->ops->person_sealed(c, id, sealed);
+}
+
+int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already)
+{
+	return c->ops->person_seal(c, id, basis, by, already);
+}
+
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
 {
 	return c->ops->session_touch(c, hash, until);
@@ -417,6 +427,41 @@ int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int6
 int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live)
 {
 	return c->ops->break_glass_live(c, child_id, user_id, now, live);
+}
+
+int store_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
+{
+	return c->ops->break_glass_of_child(c, child_id, limit, fn, ctx);
+}
+
+int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
+{
+	return c->ops->clients(c, limit, fn, ctx);
+}
+
+int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
+{
+	return c->ops->client_revoke(c, id, at, found);
+}
+
+int store_teams(store_conn *c, int limit, store_team_fn fn, void *ctx)
+{
+	return c->ops->teams(c, limit, fn, ctx);
+}
+
+int store_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found)
+{
+	return c->ops->user_by_id(c, id, out, found);
+}
+
+int store_users(store_conn *c, int limit, store_user_fn fn, void *ctx)
+{
+	return c->ops->users(c, limit, fn, ctx);
+}
+
+int store_user_disable(store_conn *c, const char *username, const char *at, bool *found)
+{
+	return c->ops->user_disable(c, username, at, found);
 }
 
 int store_recording_insert(store_conn *c, const struct store_recording *r, int64_t *id)

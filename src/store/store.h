@@ -88,6 +88,21 @@ int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[ST
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 		      bool *found);
 
+/* An API client as the administrator sees it: never its token (only the hash is kept, and not shown). */
+struct store_client_info {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+	char label[401];                    /* up to 100 characters */
+	char created_at[STORE_TS_LEN + 1];
+	char revoked_at[STORE_TS_LEN + 1];  /* "" while live */
+};
+typedef int (*store_client_fn)(const struct store_client_info *k, void *ctx);
+/* Every client, newest first, up to limit. */
+int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx);
+/* Revokes a client at `at` (a client revoked before keeps its first time); *found false when there is no
+ * such client. */
+int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found);
+
 /* ---- persons, identifiers, households ------------------------------------------------------------- */
 
 struct store_person {
@@ -285,6 +300,9 @@ struct store_team {
 	char manager[STORE_USER_MAX + 1];
 };
 int store_team_upsert(store_conn *c, const struct store_team *t);
+typedef int (*store_team_fn)(const struct store_team *t, void *ctx);
+/* Every team, by code, up to limit. */
+int store_teams(store_conn *c, int limit, store_team_fn fn, void *ctx);
 
 struct store_allocation {
 	int64_t person_id;
@@ -325,6 +343,18 @@ struct store_user {
 /* STORE_ECONFLICT when the username is taken (or the agency does not exist). */
 int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
 int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found);
+int store_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found);
+/* Every user by username, up to limit, with password_hash "" and totp_secret zero (never read here). */
+typedef int (*store_user_fn)(const struct store_user *u, void *ctx);
+int store_users(store_conn *c, int limit, store_user_fn fn, void *ctx);
+/* Disables a person at `at` (a person disabled before keeps the first time) and ends every session of
+ * theirs; *found false when there is no such username. */
+int store_user_disable(store_conn *c, const char *username, const char *at, bool *found);
+
+/* Sealed records (schema 10): basis "adoption", "protection" or "court_order". Sealing is for good: *already
+ * true when the record was sealed before (nothing changes). */
+int store_person_sealed(store_conn *c, int64_t id, bool *sealed);
+int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 
 /* A new password and TOTP secret (a reset): every session of the person ends. *found false when there is no
  * such username. */
@@ -368,7 +398,13 @@ struct store_break_glass {
 	int64_t child_id, user_id;
 	char reason[2001];              /* up to 500 characters */
 	char at[STORE_TS_LEN + 1], expires_at[STORE_TS_LEN + 1];
+	/* Filled on reads: the row's id and who opened the record. */
+	int64_t id;
+	char username[STORE_USER_MAX + 1];
 };
+typedef int (*store_break_glass_fn)(const struct store_break_glass *b, void *ctx);
+/* The child's break-glass openings, newest first, up to limit (for "who has looked"). */
+int store_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
 int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id);
 /* Whether the person holds a break-glass on the child live at now. */
 int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -65,12 +65,21 @@ struct store_ops {
 	int (*child_awaiting_decision)(store_conn *c, int64_t child_id, bool *yes);
 	int (*break_glass_add)(store_conn *c, const struct store_break_glass *b, int64_t *id);
 	int (*break_glass_live)(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
+	int (*break_glass_of_child)(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
+	int (*clients)(store_conn *c, int limit, store_client_fn fn, void *ctx);
+	int (*client_revoke)(store_conn *c, int64_t id, const char *at, bool *found);
+	int (*teams)(store_conn *c, int limit, store_team_fn fn, void *ctx);
+	int (*user_by_id)(store_conn *c, int64_t id, struct store_user *out, bool *found);
+	int (*users)(store_conn *c, int limit, store_user_fn fn, void *ctx);
+	int (*user_disable)(store_conn *c, const char *username, const char *at, bool *found);
 	int (*audit_reads_of_child)(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 	int (*user_insert)(store_conn *c, const struct store_user *u, int64_t *id);
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
 	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
 				    const uint8_t totp_secret[20], bool *found);
+	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
+	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);

@@ -490,9 +490,9 @@ static void search_page(const struct web *w, http_request *rq)
 		rc = access_decide(w->st, &who, j->seen[i], (int64_t)time(NULL), &level, basis);
 		if (rc != STORE_OK)
 			break;
-		if (level != ACCESS_NONE)
+		if (level > ACCESS_NONE)
 			json_array_append(shown, json_array_get(j->results, (size_t)i));
-		else if (exact)
+		else if (exact && level == ACCESS_NONE) /* a sealed record (ACCESS_HIDDEN) is not even "known" */
 			json_array_append_new(shown, json_pack("{s:I, s:b, s:b}", "id", (json_int_t)j->seen[i], "restricted", 1,
 							       "can_break_glass",
 							       access_role_may(u->role, u->agency, ACT_BREAK_GLASS)));
@@ -1285,7 +1285,7 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 	/* The same page whether or not the child exists, and whether or not there is more to see. */
 	char href[64];
 	snprintf(href, sizeof href, "/children/%lld/break-glass", (long long)child_id);
-	if (access_role_may(u->role, u->agency, ACT_BREAK_GLASS) && *level == ACCESS_NONE)
+	if (access_role_may(u->role, u->agency, ACT_BREAK_GLASS) && *level <= ACCESS_NONE)
 		web_message_link(w, rq, 403, "You cannot see this record",
 				 "Nothing shows that you work with this child, so the record is not open to you. If a "
 				 "child is at risk now and you must see it, you can open it in an emergency: you will be "
@@ -1294,7 +1294,7 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 				 href, "Open the record in an emergency");
 	else
 		web_message(w, rq, 403, "You cannot see this record",
-			    *level == ACCESS_NONE
+			    *level <= ACCESS_NONE
 				    ? "Nothing shows that you work with this child, so the record is not open to you."
 				    : "This needs the whole record, which is open to the child's social worker and their "
 				      "team. Ask them, or the MASH.");

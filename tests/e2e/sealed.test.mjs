@@ -1,0 +1,176 @@
+// Sealed records (issue 4, part 3): once `safeguard seal` has sealed a child's record (an adopted child's birth
+// identity, a child given a new identity for protection), it is invisible to everyone but the data protection
+// officer: every answer is the one for an id that holds no child, for people and agency systems alike, whatever
+// their relationship to the child (allocation, contributed events, break-glass), and the flag look-up does not
+// find it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, count, event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
+  startServer,
+} from './lib.mjs';
+
+const PASSWORD = 'sealed records are for the dpo';
+const NHS = nhsNumber('401023457');
+const MISSING = 987654; // an id that holds no child
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+function totp(secretB32) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+let area;
+let server;
+let childId;
+const tokens = {};
+
+function as(who, path, options = {}) {
+  return request(`${server.url}${path}`, { token: tokens[who] ?? area.tokens[who], ...options });
+}
+
+function breakGlass(who, id) {
+  return as(who, `/api/v1/children/${id}/break-glass`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'Child brought to A&E with injuries, need history' }),
+  });
+}
+
+before(async () => {
+  area = freshArea('sealed');
+  const secrets = {};
+  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'], ['dee.dpo', 'social_care', 'dpo'],
+    ['pat.police', 'police', 'police_officer']]) {
+    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', name, '--agency', agency,
+      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assertNoSanitizerReport(r.stderr, 'safeguard user add');
+    assert.equal(r.status, 0, r.stderr);
+    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+  }
+  server = await startServer(area.db);
+  const subj = { nhs_number: NHS, given_name: 'Sealed', family_name: 'Child' };
+  const a = await postEvent(server.url, area.tokens.police, event({ source_ref: 'SEAL-1', kind: 'concern' }, subj));
+  assert.equal(a.status, 201, a.text);
+  childId = a.json.child_id;
+  const plan = await postEvent(server.url, area.tokens.social_care, event({
+    source_ref: 'SEAL-2', kind: 'cp_plan_start', occurred_at: '2026-10-01T10:00:00Z', details: { category: 'neglect' },
+  }, subj));
+  assert.equal(plan.status, 201, `${plan.status} ${plan.text}`);
+  assert.equal(plan.json.child_id, childId);
+  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+  for (const name of Object.keys(secrets)) {
+    const s = await request(`${server.url}/api/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: name, password: PASSWORD, totp: totp(secrets[name]) }),
+    });
+    assert.equal(s.status, 201, s.text);
+    tokens[name] = s.json.token;
+  }
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area.dir);
+  }
+});
+
+describe('sealed records', () => {
+  test('before sealing, the allocated worker, the police and the systems see the child; the flag is found', async () => {
+    assert.equal((await as('sam.worker', `/api/v1/children/${childId}`)).status, 200);
+    assert.equal((await as('pat.police', `/api/v1/children/${childId}`)).status, 200);
+    assert.equal((await as('police', `/api/v1/children/${childId}`)).status, 200);
+    const flag = await as('health', `/api/v1/flags?nhs_number=${NHS}`);
+    assert.equal(flag.status, 200);
+    assert.equal(flag.json.flagged, true);
+    assert.equal(flag.json.child_id, childId);
+  });
+
+  test('safeguard seal refuses a bad basis or an unknown child, writes nothing; then seals, audited, once', () => {
+    const bad = spawnSync(BIN, ['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'whim'],
+      { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--basis must be adoption, protection or court_order/);
+    const none = spawnSync(BIN, ['seal', '--db', `sqlite:${area.db}`, '--child', String(MISSING), '--basis', 'adoption'],
+      { encoding: 'utf8' });
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /there is no child/);
+    assert.equal(count(area.db, 'sealed_record'), 0);
+    const ok = runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'adoption']);
+    assert.match(ok.stdout, /the record is sealed/);
+    assert.equal(sql(area.db, `select basis || '|' || sealed_by from sealed_record where person_id = ${childId}`),
+      'adoption|cli');
+    assert.equal(count(area.db, 'audit', `action = 'record.seal' and child_id = ${childId}`), 1);
+    const again = runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'protection']);
+    assert.match(again.stdout, /already sealed/);
+    assert.equal(count(area.db, 'audit', "action = 'record.seal'"), 1);
+    assert.equal(sql(area.db, `select basis from sealed_record where person_id = ${childId}`), 'adoption');
+  });
+
+  test('after sealing: the allocated worker and the police officer get what a missing id gets, nothing read', async () => {
+    const reads = count(area.db, 'audit', "action in ('child.read', 'chronology.read')");
+    for (const who of ['sam.worker', 'pat.police']) {
+      for (const tail of ['', '/chronology']) {
+        const sealed = await as(who, `/api/v1/children/${childId}${tail}`);
+        const missing = await as(who, `/api/v1/children/${MISSING}${tail}`);
+        assert.equal(sealed.status, 403, `${who} ${tail}`);
+        assert.equal(sealed.text, missing.text, `${who} ${tail}: the same answer as for no child`);
+      }
+    }
+    assert.equal(count(area.db, 'audit', "action in ('child.read', 'chronology.read')"), reads);
+  });
+
+  test('agency systems get the 404 of a missing id', async () => {
+    for (const agency of ['police', 'social_care']) {
+      const sealed = await as(agency, `/api/v1/children/${childId}/chronology`);
+      const missing = await as(agency, `/api/v1/children/${MISSING}/chronology`);
+      assert.equal(sealed.status, 404);
+      assert.equal(sealed.text, missing.text);
+    }
+  });
+
+  test('break-glass cannot open it, and who has looked is closed to the old allocated worker', async () => {
+    const glasses = count(area.db, 'break_glass');
+    const sealed = await breakGlass('sam.worker', childId);
+    const missing = await breakGlass('sam.worker', MISSING);
+    assert.equal(sealed.status, missing.status);
+    assert.equal(sealed.text, missing.text);
+    assert.equal(count(area.db, 'break_glass'), glasses);
+    const viewers = await as('sam.worker', `/api/v1/children/${childId}/viewers`);
+    const none = await as('sam.worker', `/api/v1/children/${MISSING}/viewers`);
+    assert.equal(viewers.status, 403);
+    assert.equal(viewers.text, none.text);
+  });
+
+  test('the flag look-up does not find a sealed identity: the answer of an NHS number no one has', async () => {
+    const sealed = await as('health', `/api/v1/flags?nhs_number=${NHS}`);
+    const unknown = await as('health', `/api/v1/flags?nhs_number=${nhsNumber('401023465')}`);
+    assert.equal(sealed.status, 200);
+    assert.equal(sealed.json.flagged, false);
+    assert.equal(sealed.json.child_id, undefined);
+    assert.deepEqual(Object.keys(sealed.json).sort(), Object.keys(unknown.json).sort());
+    assert.doesNotMatch(sealed.text, /neglect/);
+  });
+
+  test('the data protection officer, the role named for sealed records, reads it, audited with that basis', async () => {
+    const r = await as('dee.dpo', `/api/v1/children/${childId}/chronology`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.events.length, 2);
+    const detail = sql(area.db, "select detail from audit where action = 'chronology.read' order by id desc limit 1");
+    assert.match(detail, /sealed record: named role/);
+  });
+});
