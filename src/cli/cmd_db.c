@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "core/event.h"
 #include "service/alerts.h"
 #include "service/tokens.h"
 #include "service/txq.h"
@@ -125,28 +127,36 @@ struct token_args {
 	const char *agency, *label;
 	char token[TOKEN_TEXT_MAX];
 	bool found;
+	int64_t revoke_id; /* token revoke: the client's id */
 };
 
 static int token_run(store_conn *c, void *arg)
 {
 	struct token_args *t = arg;
+	if (t->revoke_id)
+		return tokens_revoke(c, "cli", t->revoke_id, (int64_t)time(NULL), &t->found);
 	return tokens_create(c, "cli", t->agency, t->label, t->token, &t->found);
 }
+
+#define TOKEN_USAGE "usage: safeguard token create --db URL --agency CODE [--label TEXT]\n" \
+		    "       safeguard token revoke --db URL --id N\n"
 
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"agency", required_argument, NULL, 'a'},
 					     {"label", required_argument, NULL, 'l'},
+					     {"id", required_argument, NULL, 'i'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *db = NULL, *id = NULL;
 	struct token_args t = {.label = ""};
+	bool revoke = argc >= 2 && strcmp(argv[1], "revoke") == 0;
 	int c;
-	if (argc < 2 || strcmp(argv[1], "create") != 0) {
+	if (argc < 2 || (strcmp(argv[1], "create") != 0 && !revoke)) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 			goto help;
-		fprintf(stderr, "usage: safeguard token create --db URL --agency CODE [--label TEXT]\n");
+		fprintf(stderr, TOKEN_USAGE);
 		return 2;
 	}
 	optind = 1;
@@ -157,9 +167,36 @@ int cmd_token(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'a': t.agency = optarg; break;
 		case 'l': t.label = optarg; break;
+		case 'i': id = optarg; break;
 		case 'h': goto help;
 		default: return 2;
 		}
+	}
+	if (revoke) {
+		if (!id || t.agency || !event_parse_id(id, strlen(id), &t.revoke_id)) {
+			fprintf(stderr, "safeguard token revoke: --id N (a token's number, from the admin pages) is required, "
+					"and nothing else\n");
+			return 2;
+		}
+		store *st = cli_open_store(db, false);
+		if (!st)
+			return 1;
+		int rc = txq_exec(st, token_run, &t);
+		store_close(st);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "safeguard token revoke: cannot store the revocation (store error %d)\n", rc);
+			return 1;
+		}
+		if (!t.found) {
+			fprintf(stderr, "safeguard token revoke: there is no token %lld\n", (long long)t.revoke_id);
+			return 1;
+		}
+		printf("token %lld revoked: the API refuses it from now on\n", (long long)t.revoke_id);
+		return 0;
+	}
+	if (id) {
+		fprintf(stderr, "safeguard token create: --id is for token revoke\n");
+		return 2;
 	}
 	if (!t.agency) {
 		fprintf(stderr, "safeguard token create: --agency CODE is required (police, health, education, "
@@ -183,8 +220,9 @@ int cmd_token(int argc, char **argv)
 	printf("API token for agency %s (shown once; only its hash is kept):\n%s\n", t.agency, t.token);
 	return 0;
 help:
-	printf("usage: safeguard token create --db URL --agency CODE [--label TEXT]\n\n"
-	       "Creates an API client for an agency and prints its bearer token as the last line.\n"
-	       "Agencies: police, health, education, social_care, housing.\n");
+	printf(TOKEN_USAGE "\n"
+	       "create makes an API client for an agency and prints its bearer token as the last line.\n"
+	       "Agencies: police, health, education, social_care, housing.\n"
+	       "revoke refuses a client's token from now on (the administrator's tokens page lists the numbers).\n");
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "service/txq.h"
@@ -11,7 +12,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
-		   "       safeguard user reset --db URL --username U --password-stdin\n\n"
+		   "       safeguard user reset --db URL --username U --password-stdin\n"
+		   "       safeguard user disable --db URL --username U\n\n"
+		   "disable refuses the person's sign-in from now on and ends their sessions.\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
 		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
@@ -26,12 +29,14 @@ struct add_args {
 	char hash[160];
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
-	bool reset, found;
+	bool reset, disable, found;
 };
 
 static int add_run(store_conn *c, void *arg)
 {
 	struct add_args *a = arg;
+	if (a->disable)
+		return users_disable(c, "cli", a->username, (int64_t)time(NULL), &a->found);
 	if (a->reset)
 		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
 	return users_add(c, "cli", a->username, a->agency, a->role, a->hash, a->secret, &a->res);
@@ -56,7 +61,9 @@ int cmd_user(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "reset") == 0)
 		a.reset = true;
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset)) {
+	if (argc >= 2 && strcmp(argv[1], "disable") == 0)
+		a.disable = true;
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset && !a.disable)) {
 		usage(stderr);
 		return 2;
 	}
@@ -73,6 +80,27 @@ int cmd_user(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (a.disable) {
+		if (!a.username || from_stdin || a.agency || a.role) {
+			fprintf(stderr, "safeguard user disable: --username is required (and nothing else)\n");
+			return 2;
+		}
+		store *st = cli_open_store(db, false);
+		if (!st)
+			return 1;
+		int rc = txq_exec(st, add_run, &a);
+		store_close(st);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "safeguard user disable: cannot store the change (store error %d)\n", rc);
+			return 1;
+		}
+		if (!a.found) {
+			fprintf(stderr, "safeguard user disable: there is no user '%s'\n", a.username);
+			return 1;
+		}
+		printf("user %s disabled: sign-in is refused and their sessions have ended\n", a.username);
+		return 0;
 	}
 	if (a.reset && a.username && from_stdin && !a.agency && !a.role) {
 		a.agency = "-";

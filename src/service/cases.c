@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "service/audit.h"
+#include "service/service_int.h"
 
 int cases_team_upsert(store_conn *c, const char *actor, const struct store_team *t)
 {
@@ -13,6 +14,24 @@ int cases_team_upsert(store_conn *c, const char *actor, const struct store_team 
 	snprintf(object, sizeof object, "team:%s", t->code);
 	struct store_audit au = {.actor = actor, .action = "team.upsert", .object = object, .detail = ""};
 	return audit_append(c, &au);
+}
+
+struct teams_args {
+	int limit;
+	store_team_fn fn;
+	void *ctx;
+};
+
+static int teams_run(store_conn *c, void *arg)
+{
+	struct teams_args *a = arg;
+	return store_teams(c, a->limit, a->fn, a->ctx);
+}
+
+int cases_teams(store *st, int limit, store_team_fn fn, void *ctx)
+{
+	struct teams_args a = {limit, fn, ctx};
+	return service_in_snapshot(st, teams_run, &a);
 }
 
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)

@@ -85,6 +85,9 @@ int children_search(store *st, const struct store_search *q, store_person_fn fn,
  * read itself is audited first like every other ("viewers.read"). */
 int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
 int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx);
+/* The child's break-glass openings with their reasons, newest first, for the same readers under the same
+ * audit entry ("viewers.read"): the reason may name people, so it is shown only there. */
+int children_break_glass(store *st, const struct children_access *a, int limit, store_break_glass_fn fn, void *ctx);
 #define CHRONOLOGY_PAGE_DEFAULT 100
 
 /* One page of the child's multi-agency chronology, newest first: page->limit events to fn, and where the

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/event.h"
 #include "service/audit.h"
+#include "service/service_int.h"
 
 int tokens_seed_agencies(store_conn *c)
 {
@@ -45,6 +47,36 @@ int tokens_create(store_conn *c, const char *actor, const char *agency, const ch
 	snprintf(object, sizeof object, "client:%lld", (long long)id);
 	struct store_audit a = {.actor = actor, .action = "token.create", .object = object, .detail = agency};
 	return audit_append(c, &a);
+}
+
+int tokens_revoke(store_conn *c, const char *actor, int64_t id, int64_t now, bool *found)
+{
+	char at[STORE_TS_LEN + 1], object[40];
+	ts_format_utc(now, at);
+	int rc = store_client_revoke(c, id, at, found);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	snprintf(object, sizeof object, "client:%lld", (long long)id);
+	struct store_audit a = {.actor = actor, .action = "token.revoke", .object = object, .detail = ""};
+	return audit_append(c, &a);
+}
+
+struct list_args {
+	int limit;
+	store_client_fn fn;
+	void *ctx;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_clients(c, a->limit, a->fn, a->ctx);
+}
+
+int tokens_list(store *st, int limit, store_client_fn fn, void *ctx)
+{
+	struct list_args a = {limit, fn, ctx};
+	return service_in_snapshot(st, list_run, &a);
 }
 
 int tokens_authenticate(store_conn *c, const char *token, struct store_client *client, bool *found)

@@ -20,6 +20,13 @@ int tokens_seed_agencies(store_conn *c);
 int tokens_create(store_conn *c, const char *actor, const char *agency, const char *label,
 		  char token[TOKEN_TEXT_MAX], bool *agency_found);
 
+/* Revokes a client: its token is refused from now on (401). Audited as "token.revoke". *found false when
+ * there is no such client. Must run in a write transaction. */
+int tokens_revoke(store_conn *c, const char *actor, int64_t id, int64_t now, bool *found);
+
+/* Every client, newest first, up to limit: id, agency, label, created and revoked, never the token. */
+int tokens_list(store *st, int limit, store_client_fn fn, void *ctx);
+
 /* The client a bearer token belongs to. */
 int tokens_authenticate(store_conn *c, const char *token, struct store_client *client, bool *found);
 

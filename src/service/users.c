@@ -3,6 +3,7 @@
 #include <liboath/oath.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -135,6 +136,77 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
 		return rc;
 	struct store_audit a = {.actor = actor, .action = "user.reset", .object = "user", .detail = "password and second factor"};
 	return audit_append(c, &a);
+}
+
+int users_disable(store_conn *c, const char *actor, const char *username, int64_t now, bool *found)
+{
+	char at[STORE_TS_LEN + 1];
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	ts_format_utc(now, at);
+	int rc = store_user_by_name(c, username, u, found);
+	if (rc == STORE_OK && *found)
+		rc = store_user_disable(c, username, at, found);
+	char object[40];
+	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "user.disable", .object = object,
+				.detail = "sign-in refused, sessions ended"};
+	return audit_append(c, &a);
+}
+
+int users_exists(store_conn *c, const char *username, bool *found)
+{
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
+struct list_args {
+	int limit;
+	store_user_fn fn;
+	void *ctx;
+	int64_t id;
+	struct store_user *out;
+	bool *found;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_users(c, a->limit, a->fn, a->ctx);
+}
+
+int users_list(store *st, int limit, store_user_fn fn, void *ctx)
+{
+	struct list_args a = {.limit = limit, .fn = fn, .ctx = ctx};
+	return service_in_snapshot(st, list_run, &a);
+}
+
+static int get_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_user_by_id(c, a->id, a->out, a->found);
+}
+
+int users_get(store *st, int64_t id, struct store_user *out, bool *found)
+{
+	struct list_args a = {.id = id, .out = out, .found = found};
+	memset(out, 0, sizeof *out);
+	*found = false;
+	int rc = service_in_snapshot(st, get_run, &a);
+	/* The pages need none of the secrets: they do not leave this function. */
+	sodium_memzero(out->password_hash, sizeof out->password_hash);
+	sodium_memzero(out->totp_secret, sizeof out->totp_secret);
+	return rc;
 }
 
 /* ---- signing in ---- */

@@ -46,6 +46,20 @@ enum users_add_result users_check_new(const char *username, const char *role, co
 int users_reset(store_conn *c, const char *actor, const char *username, const char *password_hash,
 		char secret_b32[USERS_TOTP_SECRET_B32], bool *found);
 
+/* Disables a person: sign-in fails from now on and every session of theirs ends at once (an administrator's
+ * decision, audited as "user.disable"). *found false when there is no such username. Must run in a write
+ * transaction. */
+int users_disable(store_conn *c, const char *actor, const char *username, int64_t now, bool *found);
+
+/* Whether a username names a person (enabled or not). */
+int users_exists(store_conn *c, const char *username, bool *found);
+
+/* Every person, by username (up to limit): username, agency, role and whether disabled; never a password
+ * hash or a TOTP secret. Reads in one snapshot on a pooled connection. */
+int users_list(store *st, int limit, store_user_fn fn, void *ctx);
+/* One person by id (for the administrator's pages), the same fields as users_list. */
+int users_get(store *st, int64_t id, struct store_user *out, bool *found);
+
 /* ---- signing in ---- */
 
 /* Throttling: at most this many failed sign-ins per account, and per address, in the window. */

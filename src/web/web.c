@@ -969,6 +969,14 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id,
 	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */
 	if (before && event_cursor_parse(before, j->before_at, &j->page_q.before_id))
 		j->page_q.before_at = j->before_at;
+	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO). Asked before the
+	 * read, so a failure here shows the record without the link rather than no record. */
+	const struct web_user *u = web_user(rq);
+	bool may_viewers = false;
+	if (access_role_may(u->role, u->agency, ACT_VIEWERS) &&
+	    children_may_see_viewers(w->st, u->username, u->role, child_id, &may_viewers) != STORE_OK)
+		may_viewers = false;
+	json_object_set_new(j->view, "can_viewers", json_boolean(may_viewers));
 	char detail[96];
 	snprintf(detail, sizeof detail, "record page%s; %s", j->page_q.before_at ? ", older events" : "", basis);
 	read_child(w, rq, j, detail);
@@ -1361,6 +1369,67 @@ static void event_route(const struct web *w, http_request *rq, const int64_t *id
 	if (web_child_access(w, rq, ids[0], ACCESS_AGENCY, &level, basis))
 		web_event_link(w, rq, ids[0], ids[1]);
 }
+static void glass_form_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_break_glass_form(w, rq, ids[0]);
+}
+static void glass_route(const struct web *w, http_request *rq, const int64_t *ids) { web_break_glass_submit(w, rq, ids[0]); }
+static void viewers_route(const struct web *w, http_request *rq, const int64_t *ids) { web_viewers_page(w, rq, ids[0]); }
+static void admin_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_page(w, rq);
+}
+static void admin_users_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_users_page(w, rq);
+}
+static void admin_user_add_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_user_add(w, rq);
+}
+static void admin_reset_form_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_admin_user_reset_form(w, rq, ids[0]);
+}
+static void admin_reset_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_user_reset(w, rq, ids[0]); }
+static void admin_disable_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_admin_user_disable(w, rq, ids[0]);
+}
+static void admin_teams_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_teams_page(w, rq);
+}
+static void admin_team_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_team_save(w, rq);
+}
+static void admin_allocations_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_allocations_page(w, rq);
+}
+static void admin_allocate_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_allocate(w, rq);
+}
+static void admin_tokens_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_tokens_page(w, rq);
+}
+static void admin_token_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_admin_token_create(w, rq);
+}
+static void admin_revoke_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_revoke(w, rq, ids[0]); }
 static void alerts_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1412,12 +1481,28 @@ static const struct web_route {
 	{"POST", "/children/{id}/concerns", ACT_CONCERN, concern_route},
 	{"GET", "/children/{id}/visits/new", ACT_VISIT, visit_form_route},
 	{"POST", "/children/{id}/visits", ACT_VISIT, visit_route},
+	{"GET", "/children/{id}/break-glass", ACT_BREAK_GLASS, glass_form_route},
+	{"POST", "/children/{id}/break-glass", ACT_BREAK_GLASS, glass_route},
+	{"GET", "/children/{id}/viewers", ACT_VIEWERS, viewers_route},
 	{"GET", "/alerts", ACT_ALERTS, alerts_route},
 	{"GET", "/alerts/{id}", ACT_ALERTS, alert_route},
 	{"POST", "/alerts/{id}/acknowledge", ACT_ALERTS, ack_route},
 	{"POST", "/alerts/{id}/resolve", ACT_ALERTS, resolve_route},
 	{"GET", "/caseload", ACT_CASELOAD, caseload_route},
 	{"GET", "/mash", ACT_MASH, mash_route},
+	{"GET", "/admin", ACT_ADMIN, admin_route},
+	{"GET", "/admin/users", ACT_ADMIN, admin_users_route},
+	{"POST", "/admin/users", ACT_ADMIN, admin_user_add_route},
+	{"GET", "/admin/users/{id}/reset", ACT_ADMIN, admin_reset_form_route},
+	{"POST", "/admin/users/{id}/reset", ACT_ADMIN, admin_reset_route},
+	{"POST", "/admin/users/{id}/disable", ACT_ADMIN, admin_disable_route},
+	{"GET", "/admin/teams", ACT_ADMIN, admin_teams_route},
+	{"POST", "/admin/teams", ACT_ADMIN, admin_team_route},
+	{"GET", "/admin/allocations", ACT_ADMIN, admin_allocations_route},
+	{"POST", "/admin/allocations", ACT_ADMIN, admin_allocate_route},
+	{"GET", "/admin/tokens", ACT_ADMIN, admin_tokens_route},
+	{"POST", "/admin/tokens", ACT_ADMIN, admin_token_route},
+	{"POST", "/admin/tokens/{id}/revoke", ACT_ADMIN, admin_revoke_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)

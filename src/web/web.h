@@ -21,7 +21,7 @@
 #include "service/txq.h"
 #include "store/store.h"
 
-#define WEB_TEMPLATES_MAX 24
+#define WEB_TEMPLATES_MAX 48
 
 struct web {
 	store *st;

@@ -122,4 +122,24 @@ void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int
 void web_visit_form(const struct web *w, http_request *rq, int64_t child_id);    /* GET .../visits/new */
 void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id);  /* POST .../visits */
 
+/* web/access_pages.c */
+void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_id);   /* GET .../break-glass */
+void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child_id); /* POST .../break-glass */
+void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id);       /* GET .../viewers */
+
+/* web/admin.c: the administrator's pages under /admin */
+void web_admin_page(const struct web *w, http_request *rq);                          /* GET /admin */
+void web_admin_users_page(const struct web *w, http_request *rq);                    /* GET /admin/users */
+void web_admin_user_add(const struct web *w, http_request *rq);                      /* POST /admin/users */
+void web_admin_user_reset_form(const struct web *w, http_request *rq, int64_t id);   /* GET .../{id}/reset */
+void web_admin_user_reset(const struct web *w, http_request *rq, int64_t id);        /* POST .../{id}/reset */
+void web_admin_user_disable(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/disable */
+void web_admin_teams_page(const struct web *w, http_request *rq);                    /* GET /admin/teams */
+void web_admin_team_save(const struct web *w, http_request *rq);                     /* POST /admin/teams */
+void web_admin_allocations_page(const struct web *w, http_request *rq);              /* GET /admin/allocations */
+void web_admin_allocate(const struct web *w, http_request *rq);                      /* POST /admin/allocations */
+void web_admin_tokens_page(const struct web *w, http_request *rq);                   /* GET /admin/tokens */
+void web_admin_token_create(const struct web *w, http_request *rq);                  /* POST /admin/tokens */
+void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/revoke */
+
 #endif

@@ -1,0 +1,746 @@
+/*
+ * web/admin.c — the administrator's pages (issue 4, part 6): people who sign in (add one, reset their
+ * password and second factor, disable them), teams, allocations of children to teams and workers, and the
+ * agency systems' API tokens (create one, revoke one).
+ *
+ * Only the role "admin" reaches them (the route table's ACT_ADMIN), and an administrator never sees a
+ * child's record: allocations name a child by number only. Every change is a write-queue job whose service
+ * call writes its audit entry with the administrator as actor, in the same transaction, so nothing is
+ * written in part. A secret (a person's TOTP secret, an agency's token) is shown once, on the page that
+ * answers the form, and never again: only hashes are kept of tokens, and no page reads a TOTP secret back.
+ */
+#include "web/web_int.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/event.h"
+#include "core/text.h"
+#include "service/cases.h"
+#include "service/tokens.h"
+#include "service/txq.h"
+#include "service/users.h"
+
+#define USERS_SHOWN 500
+#define TEAMS_SHOWN 500
+#define TOKENS_SHOWN 500
+#define TEAM_NAME_MAX 100 /* characters */
+#define LABEL_MAX 100     /* characters */
+/* As `safeguard allocate`: a worker's case with no team named sits in the team "default" (made, with no
+ * manager, the first time). */
+#define DEFAULT_TEAM "default"
+
+/* ---- shared pieces ---- */
+
+static json_t *admin_view(const char *title)
+{
+	return json_pack("{s:s, s:b, s:{s:s, s:s}}", "title", title, "nav_admin", 1, "back", "href", "/admin", "text",
+			 "Administration");
+}
+
+static json_t *agency_options(const char *selected)
+{
+	const struct agency_kind *a;
+	json_t *list = json_array();
+	for (size_t i = 0; (a = agency_builtin_at(i)) != NULL; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", a->code, "text", a->name, "selected",
+						      selected && strcmp(selected, a->code) == 0));
+	return list;
+}
+
+static json_t *role_options(const char *selected)
+{
+	json_t *list = json_array();
+	const char *r;
+	for (size_t i = 0; (r = users_role_at(i)) != NULL; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", r, "text", web_role_name(r), "selected",
+						      selected && strcmp(selected, r) == 0));
+	return list;
+}
+
+static const char *form_str(json_t *view, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(view, "form"), key));
+}
+
+/* A banner after a change that answered with a redirect (?done=WHAT): fixed words, nothing from the query. */
+static void done_banner(http_request *rq, json_t *view)
+{
+	static const struct {
+		const char *code, *text;
+	} done[] = {
+		{"disabled", "The person is disabled: they cannot sign in, and their sessions have ended."},
+		{"team", "The team is saved."},
+		{"allocated", "The child is allocated."},
+		{"revoked", "The token is revoked: the API refuses it from now on."},
+	};
+	const char *d = http_query(rq, "done");
+	for (size_t i = 0; d && i < sizeof done / sizeof done[0]; i++)
+		if (strcmp(d, done[i].code) == 0)
+			json_object_set_new(view, "done_text", json_string(done[i].text));
+}
+
+static bool username_shape_ok(const char *u)
+{
+	return users_check_new(u, "social_worker", "a long enough password") != USERS_BAD_NAME;
+}
+
+static bool code_shape_ok(const char *code)
+{
+	size_t n = strlen(code);
+	return n >= 1 && n <= STORE_CODE_MAX && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* Copies a value checked to fit (the checks above each call bound it); the compiler cannot see them. */
+static void set(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* ---- the index ---- */
+
+void web_admin_page(const struct web *w, http_request *rq)
+{
+	json_t *view = admin_view("Administration");
+	json_object_del(view, "back");
+	web_render(w, rq, 200, "admin", view);
+}
+
+/* ---- the lists ---- */
+
+struct list_ctx {
+	json_t *rows;
+	int64_t self_id;
+};
+
+static int user_row(const struct store_user *u, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	char date[DATE_LONG_MAX + 1] = "", hm[8] = "";
+	if (u->disabled_at[0])
+		web_when_text(u->disabled_at, date, sizeof date, hm, sizeof hm);
+	return json_array_append_new(l->rows, json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:b}", "id", (json_int_t)u->id,
+							"username", web_str(u->username), "agency",
+							web_str(web_agency_name(u->agency)), "role",
+							web_str(web_role_name(u->role)), "disabled", u->disabled_at[0] != 0,
+							"disabled_on", date, "self", u->id == l->self_id))
+		       ? STORE_EIO
+		       : 0;
+}
+
+static void users_render(const struct web *w, http_request *rq, int status, json_t *view)
+{
+	struct list_ctx l = {json_array(), web_user(rq)->user_id};
+	int rc = users_list(w->st, USERS_SHOWN, user_row, &l);
+	if (rc != STORE_OK) {
+		json_decref(l.rows);
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	json_object_set_new(view, "has_users", json_boolean(json_array_size(l.rows) > 0));
+	json_object_set_new(view, "users", l.rows);
+	json_object_set_new(view, "agency_options", agency_options(form_str(view, "agency")));
+	json_object_set_new(view, "role_options", role_options(form_str(view, "role")));
+	json_object_set_new(view, "password_min", json_integer(USERS_PASSWORD_MIN));
+	done_banner(rq, view);
+	web_render(w, rq, status, "admin_users", view);
+}
+
+static int team_row(const struct store_team *t, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	return json_array_append_new(l->rows, json_pack("{s:o, s:o, s:o}", "code", web_str(t->code), "name",
+							web_str(t->name), "manager", web_str(t->manager)))
+		       ? STORE_EIO
+		       : 0;
+}
+
+static void teams_render(const struct web *w, http_request *rq, int status, json_t *view)
+{
+	struct list_ctx l = {json_array(), 0};
+	int rc = cases_teams(w->st, TEAMS_SHOWN, team_row, &l);
+	if (rc != STORE_OK) {
+		json_decref(l.rows);
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	json_object_set_new(view, "has_teams", json_boolean(json_array_size(l.rows) > 0));
+	json_object_set_new(view, "teams", l.rows);
+	done_banner(rq, view);
+	web_render(w, rq, status, "admin_teams", view);
+}
+
+static int token_row(const struct store_client_info *k, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	char created[DATE_LONG_MAX + 1], chm[8], revoked[DATE_LONG_MAX + 1] = "", rhm[8] = "";
+	web_when_text(k->created_at, created, sizeof created, chm, sizeof chm);
+	if (k->revoked_at[0])
+		web_when_text(k->revoked_at, revoked, sizeof revoked, rhm, sizeof rhm);
+	bool label_ok = text_utf8_valid(k->label, strlen(k->label));
+	return json_array_append_new(l->rows, json_pack("{s:I, s:o, s:o, s:s, s:s, s:b, s:s}", "id", (json_int_t)k->id,
+							"agency", web_str(web_agency_name(k->agency)), "label",
+							label_ok ? web_str(k->label) : json_string(""), "created",
+							created, "created_time", chm, "revoked", k->revoked_at[0] != 0,
+							"revoked_on", revoked))
+		       ? STORE_EIO
+		       : 0;
+}
+
+static void tokens_render(const struct web *w, http_request *rq, int status, json_t *view)
+{
+	struct list_ctx l = {json_array(), 0};
+	int rc = tokens_list(w->st, TOKENS_SHOWN, token_row, &l);
+	if (rc != STORE_OK) {
+		json_decref(l.rows);
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	json_object_set_new(view, "has_tokens", json_boolean(json_array_size(l.rows) > 0));
+	json_object_set_new(view, "tokens", l.rows);
+	json_object_set_new(view, "agency_options", agency_options(form_str(view, "agency")));
+	done_banner(rq, view);
+	web_render(w, rq, status, "admin_tokens", view);
+}
+
+static void allocations_render(const struct web *w, http_request *rq, int status, json_t *view)
+{
+	done_banner(rq, view);
+	web_render(w, rq, status, "admin_allocations", view);
+}
+
+void web_admin_users_page(const struct web *w, http_request *rq)
+{
+	users_render(w, rq, 200, admin_view("People who sign in"));
+}
+
+void web_admin_teams_page(const struct web *w, http_request *rq)
+{
+	teams_render(w, rq, 200, admin_view("Teams"));
+}
+
+void web_admin_allocations_page(const struct web *w, http_request *rq)
+{
+	allocations_render(w, rq, 200, admin_view("Allocate a child"));
+}
+
+void web_admin_tokens_page(const struct web *w, http_request *rq)
+{
+	tokens_render(w, rq, 200, admin_view("Agency systems' API tokens"));
+}
+
+/* ---- the changes: one write-queue job each ---- */
+
+enum admin_op { OP_USER_ADD, OP_USER_RESET, OP_USER_DISABLE, OP_TEAM, OP_ALLOCATE, OP_TOKEN_CREATE, OP_TOKEN_REVOKE };
+
+struct admin_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	enum admin_op op;
+	char actor[96];
+	char username[STORE_USER_MAX + 1], agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1];
+	char hash[160];
+	char secret[TOKEN_TEXT_MAX]; /* the TOTP secret (base32) or the token: shown once */
+	char label[4 * LABEL_MAX + 8];
+	struct store_team team;
+	struct store_allocation alloc;
+	int64_t id;
+	json_t *view; /* the form's page, to show again on a refusal */
+	/* results */
+	enum users_add_result add_res;
+	enum cases_result cases_res;
+	bool found, manager_found, worker_found;
+};
+
+static void job_free(struct admin_job *j)
+{
+	json_decref(j->view);
+	sodium_memzero(j, sizeof *j);
+	free(j);
+}
+
+static void job_release(void *arg)
+{
+	job_free(arg);
+}
+
+static int alloc_run(store_conn *c, struct admin_job *j)
+{
+	int rc = STORE_OK;
+	j->worker_found = true;
+	if (j->alloc.worker[0] && (rc = users_exists(c, j->alloc.worker, &j->worker_found)) != STORE_OK)
+		return rc;
+	if (!j->worker_found)
+		return STORE_OK;
+	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
+	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
+		const struct store_team t = {DEFAULT_TEAM, "Default team", ""};
+		if ((rc = cases_team_upsert(c, j->actor, &t)) == STORE_OK)
+			rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
+	}
+	return rc;
+}
+
+static int job_run(store_conn *c, void *arg)
+{
+	struct admin_job *j = arg;
+	int rc;
+	switch (j->op) {
+	case OP_USER_ADD:
+		return users_add(c, j->actor, j->username, j->agency, j->role, j->hash, j->secret, &j->add_res);
+	case OP_USER_RESET:
+		return users_reset(c, j->actor, j->username, j->hash, j->secret, &j->found);
+	case OP_USER_DISABLE:
+		return users_disable(c, j->actor, j->username, (int64_t)time(NULL), &j->found);
+	case OP_TEAM:
+		j->manager_found = true;
+		if (j->team.manager[0] && (rc = users_exists(c, j->team.manager, &j->manager_found)) != STORE_OK)
+			return rc;
+		return j->manager_found ? cases_team_upsert(c, j->actor, &j->team) : STORE_OK;
+	case OP_ALLOCATE:
+		return alloc_run(c, j);
+	case OP_TOKEN_CREATE:
+		return tokens_create(c, j->actor, j->agency, j->label, j->secret, &j->found);
+	case OP_TOKEN_REVOKE:
+		return tokens_revoke(c, j->actor, j->id, (int64_t)time(NULL), &j->found);
+	}
+	return STORE_EIO;
+}
+
+static void job_done(struct txq_job *job)
+{
+	http_resume(((struct admin_job *)job)->rq); /* the answer is made on a server thread (job_continue) */
+}
+
+/* The page that shows a secret once. */
+static void secret_page(const struct web *w, http_request *rq, const char *title, const char *lead,
+			const char *secret_label, const char *secret, const char *uri, const char *guidance,
+			const char *back_href, const char *back_text)
+{
+	json_t *view = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "title", title, "nav_admin", 1,
+				 "lead", lead, "secret_label", secret_label, "secret", secret, "uri", uri ? uri : "",
+				 "guidance", guidance, "next", "href", back_href, "text", back_text);
+	/* Never kept by the browser or a proxy (the server's headers say so for every page; this one above all). */
+	http_add_header(rq, "Cache-Control", "no-store");
+	web_render(w, rq, 200, "admin_secret", view);
+}
+
+static void job_continue(http_request *rq, void *arg)
+{
+	struct admin_job *j = arg;
+	const struct web *w = j->w;
+	json_t *view = j->view;
+	j->view = NULL;
+	char text[600], uri[300];
+	if (j->job.rc < 0) {
+		fprintf(stderr, "safeguard: an administrator's change could not be stored (store error %d)\n", j->job.rc);
+		json_decref(view);
+		web_message_link(w, rq, 503, "Sorry, there is a problem with the service", "Nothing was changed. Try again.",
+				 "/admin", "Administration");
+		goto out;
+	}
+	switch (j->op) {
+	case OP_USER_ADD:
+		if (j->add_res == USERS_TAKEN || j->add_res == USERS_NO_AGENCY || j->add_res == USERS_BAD_NAME ||
+		    j->add_res == USERS_BAD_ROLE) {
+			if (j->add_res == USERS_TAKEN)
+				web_add_error(view, "username", "username", "That username is taken: choose another");
+			else if (j->add_res == USERS_NO_AGENCY)
+				web_add_error(view, "agency", "agency", "Select the person's agency");
+			else if (j->add_res == USERS_BAD_ROLE)
+				web_add_error(view, "role", "role", "Select the person's role");
+			else
+				web_add_error(view, "username", "username",
+					      "The username must be 1 to 64 of a to z, 0 to 9, dots, hyphens and underscores");
+			users_render(w, rq, 400, view);
+			goto out;
+		}
+		json_decref(view);
+		snprintf(text, sizeof text, "%s can now sign in as %s (%s, %s), with the password you chose and a "
+			 "security code from an authenticator app set up with the secret below.", j->username, j->username,
+			 web_agency_name(j->agency), web_role_name(j->role));
+		snprintf(uri, sizeof uri, "otpauth://totp/Safeguard:%s?secret=%s&issuer=Safeguard&algorithm=SHA1&digits=6&period=30",
+			 j->username, j->secret);
+		secret_page(w, rq, "Person added", text, "Second-factor secret", j->secret, uri,
+			    "This secret is shown only now. Give it, and the password, to the person in a safe way (in "
+			    "person, not by email), for their authenticator app. If it is lost, reset their password and "
+			    "second factor.", "/admin/users", "Back to people who sign in");
+		goto out;
+	case OP_USER_RESET:
+		json_decref(view);
+		if (!j->found) {
+			web_message_link(w, rq, 404, "Person not found", "There is no such person.", "/admin/users",
+					 "People who sign in");
+			goto out;
+		}
+		snprintf(text, sizeof text, "%s has a new password and a new second factor. Their sessions have ended: "
+			 "they sign in again with the new password and a code from the secret below.", j->username);
+		snprintf(uri, sizeof uri, "otpauth://totp/Safeguard:%s?secret=%s&issuer=Safeguard&algorithm=SHA1&digits=6&period=30",
+			 j->username, j->secret);
+		secret_page(w, rq, "Password and second factor reset", text, "New second-factor secret", j->secret, uri,
+			    "This secret is shown only now. Give it, and the new password, to the person in a safe way "
+			    "(in person, not by email). Their old authenticator entry no longer works.", "/admin/users",
+			    "Back to people who sign in");
+		goto out;
+	case OP_USER_DISABLE:
+		json_decref(view);
+		if (!j->found)
+			web_message_link(w, rq, 404, "Person not found", "There is no such person.", "/admin/users",
+					 "People who sign in");
+		else
+			web_redirect(rq, "/admin/users?done=disabled");
+		goto out;
+	case OP_TEAM:
+		if (!j->manager_found) {
+			web_add_error(view, "manager", "manager", "There is no person with that username: add them first");
+			teams_render(w, rq, 400, view);
+			goto out;
+		}
+		json_decref(view);
+		web_redirect(rq, "/admin/teams?done=team");
+		goto out;
+	case OP_ALLOCATE:
+		if (!j->worker_found || j->cases_res != CASES_DONE) {
+			if (!j->worker_found)
+				web_add_error(view, "user", "user", "There is no person with that username");
+			else if (j->cases_res == CASES_NO_CHILD)
+				web_add_error(view, "child", "child", "There is no child with that number");
+			else
+				web_add_error(view, "team", "team", "There is no team with that code: add it on the teams page");
+			allocations_render(w, rq, 400, view);
+			goto out;
+		}
+		json_decref(view);
+		web_redirect(rq, "/admin/allocations?done=allocated");
+		goto out;
+	case OP_TOKEN_CREATE:
+		if (!j->found) {
+			web_add_error(view, "agency", "agency", "Select the agency whose system will use the token");
+			tokens_render(w, rq, 400, view);
+			goto out;
+		}
+		json_decref(view);
+		snprintf(text, sizeof text, "A token for %s's system%s%s. The system sends it as a bearer token "
+			 "(Authorization: Bearer ...) with every request to the API.", web_agency_name(j->agency),
+			 j->label[0] ? ", labelled " : "", j->label);
+		secret_page(w, rq, "Token created", text, "API token", j->secret, NULL,
+			    "This token is shown only now: only its hash is kept. Put it in the agency system's "
+			    "configuration and nowhere else. If it is lost or seen by anyone else, revoke it and create "
+			    "another.", "/admin/tokens", "Back to API tokens");
+		goto out;
+	case OP_TOKEN_REVOKE:
+		json_decref(view);
+		if (!j->found)
+			web_message_link(w, rq, 404, "Token not found", "There is no such token.", "/admin/tokens",
+					 "API tokens");
+		else
+			web_redirect(rq, "/admin/tokens?done=revoked");
+		goto out;
+	}
+	json_decref(view);
+	web_unavailable(w, rq);
+out:
+	job_free(j);
+}
+
+static struct admin_job *job_new(const struct web *w, http_request *rq, enum admin_op op)
+{
+	struct admin_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return NULL;
+	j->w = w;
+	j->rq = rq;
+	j->op = op;
+	snprintf(j->actor, sizeof j->actor, "%s", web_user(rq)->actor);
+	return j;
+}
+
+static void job_submit(struct admin_job *j)
+{
+	j->job.run = job_run;
+	j->job.arg = j;
+	j->job.done = job_done;
+	http_continue_with(j->rq, job_continue, j, job_release);
+	http_suspend(j->rq);
+	txq_submit(j->w->q, &j->job);
+}
+
+/* The password as typed (spaces count, as at sign-in), checked for length; "" when absent. */
+static void password_field(http_request *rq, char *buf, size_t bufsz)
+{
+	const char *pw = http_form(rq, "password");
+	snprintf(buf, bufsz, "%s", pw ? pw : "");
+}
+
+static bool password_ok(const char *pw)
+{
+	return users_check_new("a", "social_worker", pw) != USERS_BAD_PASSWORD;
+}
+
+/* ---- people ---- */
+
+void web_admin_user_add(const struct web *w, http_request *rq)
+{
+	char username[4 * STORE_USER_MAX + 8], agency[64], role[64], password[USERS_PASSWORD_MAX + 8];
+	json_t *view = admin_view("People who sign in"), *form = json_object();
+	web_field(rq, "username", username, sizeof username);
+	web_field(rq, "agency", agency, sizeof agency);
+	web_field(rq, "role", role, sizeof role);
+	password_field(rq, password, sizeof password);
+	if (!username[0])
+		web_add_error(view, "username", "username", "Enter a username");
+	else if (!username_shape_ok(username))
+		web_add_error(view, "username", "username",
+			      "The username must be 1 to 64 of a to z, 0 to 9, dots, hyphens and underscores");
+	if (!web_agency_find(agency))
+		web_add_error(view, "agency", "agency", "Select the person's agency");
+	if (!users_role_known(role))
+		web_add_error(view, "role", "role", "Select the person's role");
+	if (!password[0])
+		web_add_error(view, "password", "password", "Enter a password for the person's first sign-in");
+	else if (!password_ok(password))
+		web_add_error(view, "password", "password", "The password must be 12 to 256 characters");
+	web_keep(form, view, "username", "username", "username", username);
+	web_keep(form, view, "agency", "agency", "agency", agency);
+	web_keep(form, view, "role", "role", "role", role);
+	json_object_set_new(view, "form", form);
+	if (json_object_get(view, "errors")) {
+		sodium_memzero(password, sizeof password);
+		users_render(w, rq, 400, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_USER_ADD);
+	/* Hashing takes tens of milliseconds: on this server thread, never on the write queue. */
+	if (!j || users_hash_password(password, j->hash) != STORE_OK) {
+		sodium_memzero(password, sizeof password);
+		if (j)
+			job_free(j);
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	sodium_memzero(password, sizeof password);
+	set((j->username), sizeof j->username, username);
+	set((j->agency), sizeof j->agency, agency);
+	set((j->role), sizeof j->role, role);
+	j->view = view;
+	job_submit(j);
+}
+
+/* The person a route's id names, or an answer (404, 503) and false. */
+static bool user_of(const struct web *w, http_request *rq, int64_t id, struct store_user *u)
+{
+	bool found = false;
+	int rc = users_get(w->st, id, u, &found);
+	if (rc != STORE_OK) {
+		web_unavailable(w, rq);
+		return false;
+	}
+	if (!found) {
+		web_message_link(w, rq, 404, "Person not found", "There is no such person.", "/admin/users",
+				 "People who sign in");
+		return false;
+	}
+	return true;
+}
+
+static void reset_render(const struct web *w, http_request *rq, int status, const struct store_user *u, json_t *view)
+{
+	char action[64];
+	snprintf(action, sizeof action, "/admin/users/%lld/reset", (long long)u->id);
+	json_object_set_new(view, "action", json_string(action));
+	json_object_set_new(view, "username", web_str(u->username));
+	json_object_set_new(view, "password_min", json_integer(USERS_PASSWORD_MIN));
+	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/admin/users", "text", "People who sign in"));
+	web_render(w, rq, status, "admin_reset", view);
+}
+
+void web_admin_user_reset_form(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_user u;
+	if (user_of(w, rq, id, &u))
+		reset_render(w, rq, 200, &u, admin_view("Reset password and second factor"));
+}
+
+void web_admin_user_reset(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_user u;
+	char password[USERS_PASSWORD_MAX + 8];
+	if (!user_of(w, rq, id, &u))
+		return;
+	password_field(rq, password, sizeof password);
+	if (!password[0] || !password_ok(password)) {
+		json_t *view = admin_view("Reset password and second factor");
+		web_add_error(view, "password", "password",
+			      !password[0] ? "Enter the new password" : "The password must be 12 to 256 characters");
+		sodium_memzero(password, sizeof password);
+		reset_render(w, rq, 400, &u, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_USER_RESET);
+	if (!j || users_hash_password(password, j->hash) != STORE_OK) {
+		sodium_memzero(password, sizeof password);
+		if (j)
+			job_free(j);
+		web_unavailable(w, rq);
+		return;
+	}
+	sodium_memzero(password, sizeof password);
+	snprintf(j->username, sizeof j->username, "%s", u.username);
+	job_submit(j);
+}
+
+void web_admin_user_disable(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_user u;
+	if (!user_of(w, rq, id, &u))
+		return;
+	if (u.id == web_user(rq)->user_id) { /* an area must not lose its last administrator by a slip */
+		json_t *view = admin_view("People who sign in");
+		web_add_error(view, "disable", "users-table", "You cannot disable your own account: ask another administrator");
+		users_render(w, rq, 400, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_USER_DISABLE);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->username, sizeof j->username, "%s", u.username);
+	job_submit(j);
+}
+
+/* ---- teams ---- */
+
+void web_admin_team_save(const struct web *w, http_request *rq)
+{
+	char code[4 * STORE_CODE_MAX + 8], name[4 * TEAM_NAME_MAX + 8], manager[4 * STORE_USER_MAX + 8];
+	json_t *view = admin_view("Teams"), *form = json_object();
+	web_field(rq, "code", code, sizeof code);
+	web_field(rq, "name", name, sizeof name);
+	web_field(rq, "manager", manager, sizeof manager);
+	if (!code[0])
+		web_add_error(view, "code", "code", "Enter the team's code");
+	else if (!code_shape_ok(code))
+		web_add_error(view, "code", "code", "The code must be 1 to 32 of a to z, 0 to 9, hyphens and underscores");
+	if (!name[0])
+		web_add_error(view, "name", "name", "Enter the team's name");
+	else if (!web_text_ok(name, TEAM_NAME_MAX, false))
+		web_add_error(view, "name", "name", "The name must be 100 characters or fewer, on one line");
+	if (manager[0] && !username_shape_ok(manager))
+		web_add_error(view, "manager", "manager", "There is no person with that username: add them first");
+	web_keep(form, view, "code", "code", "code", code);
+	web_keep(form, view, "name", "name", "name", name);
+	web_keep(form, view, "manager", "manager", "manager", manager);
+	json_object_set_new(view, "form", form);
+	if (json_object_get(view, "errors")) {
+		teams_render(w, rq, 400, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_TEAM);
+	if (!j) {
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->team.code, sizeof j->team.code, "%s", code);
+	set((j->team.name), sizeof j->team.name, name);
+	set((j->team.manager), sizeof j->team.manager, manager);
+	j->view = view;
+	job_submit(j);
+}
+
+/* ---- allocations ---- */
+
+void web_admin_allocate(const struct web *w, http_request *rq)
+{
+	char child[64], team[4 * STORE_CODE_MAX + 8], user[4 * STORE_USER_MAX + 8];
+	int64_t child_id = 0;
+	json_t *view = admin_view("Allocate a child"), *form = json_object();
+	web_field(rq, "child", child, sizeof child);
+	web_field(rq, "team", team, sizeof team);
+	web_field(rq, "user", user, sizeof user);
+	if (!child[0])
+		web_add_error(view, "child", "child", "Enter the child's number");
+	else if (!event_parse_id(child, strlen(child), &child_id))
+		web_add_error(view, "child", "child", "The child's number must be a whole number, for example 1042");
+	if (team[0] && !code_shape_ok(team))
+		web_add_error(view, "team", "team", "There is no team with that code: add it on the teams page");
+	if (!team[0] && !user[0])
+		web_add_error(view, "team", "team", "Enter a team's code, a worker's username, or both");
+	if (user[0] && !username_shape_ok(user))
+		web_add_error(view, "user", "user", "There is no person with that username");
+	web_keep(form, view, "child", "child", "child", child);
+	web_keep(form, view, "team", "team", "team", team);
+	web_keep(form, view, "user", "user", "user", user);
+	json_object_set_new(view, "form", form);
+	if (json_object_get(view, "errors")) {
+		allocations_render(w, rq, 400, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_ALLOCATE);
+	if (!j) {
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	j->alloc.person_id = child_id;
+	snprintf(j->alloc.team, sizeof j->alloc.team, "%s", team[0] ? team : DEFAULT_TEAM);
+	set((j->alloc.worker), sizeof j->alloc.worker, user);
+	j->view = view;
+	job_submit(j);
+}
+
+/* ---- tokens ---- */
+
+void web_admin_token_create(const struct web *w, http_request *rq)
+{
+	char agency[64], label[4 * LABEL_MAX + 8];
+	json_t *view = admin_view("Agency systems' API tokens"), *form = json_object();
+	web_field(rq, "agency", agency, sizeof agency);
+	web_field(rq, "label", label, sizeof label);
+	if (!web_agency_find(agency))
+		web_add_error(view, "agency", "agency", "Select the agency whose system will use the token");
+	if (!web_text_ok(label, LABEL_MAX, false))
+		web_add_error(view, "label", "label", "The label must be 100 characters or fewer, on one line");
+	web_keep(form, view, "agency", "agency", "agency", agency);
+	web_keep(form, view, "label", "label", "label", label);
+	json_object_set_new(view, "form", form);
+	if (json_object_get(view, "errors")) {
+		tokens_render(w, rq, 400, view);
+		return;
+	}
+	struct admin_job *j = job_new(w, rq, OP_TOKEN_CREATE);
+	if (!j) {
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	set((j->agency), sizeof j->agency, agency);
+	snprintf(j->label, sizeof j->label, "%s", label);
+	j->view = view;
+	job_submit(j);
+}
+
+void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id)
+{
+	struct admin_job *j = job_new(w, rq, OP_TOKEN_REVOKE);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->id = id;
+	job_submit(j);
+}

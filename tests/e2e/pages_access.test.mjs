@@ -1,0 +1,468 @@
+// The pages of issue 4, parts 3, 4 and 6: break-glass, "who has looked", and the administrator's pages (people,
+// teams, allocations, agency tokens), driven as a browser would: sign in through the /sign-in form, keep the
+// session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, real SQLite.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
+  sql, startServer,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const MISSING = 987654321; // an id that holds no child
+
+function userAdd(db, username, agency, role, password = PASSWORD) {
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, '--username', username, '--agency', agency,
+    '--role', role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  return lines[lines.length - 1];
+}
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `base32 character ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), written from the RFC. */
+function totp(secretB32, at = Date.now()) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/** Writes to the database behind the server's back (the lib's sql() is read-only): only to move time on. */
+function sqlWrite(db, query) {
+  const r = spawnSync('sqlite3', ['-batch', db, query], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m && m[1]) return `${name}=${m[1]}`;
+  }
+  return null;
+}
+
+const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+
+let area;
+let server;
+const secrets = {};
+const sessions = {}; // username → {cookie, csrf}
+let childId; // allocated to sam.worker
+let child2; // allocated by the administrator in the tests
+
+/** Signs in through the page: {status, cookie, csrf}. */
+async function webSignIn(username, { password = PASSWORD, secret = secrets[username] } = {}) {
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = csrfOf(await form.text());
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password, totp: totp(secret), csrf_token: csrf }),
+  });
+  await res.text();
+  const cookie = cookieOf(res, 'sg_session');
+  if (res.status !== 303 || !cookie) return { status: res.status };
+  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
+  return { status: res.status, cookie, csrf: csrfOf(page) };
+}
+
+async function session(username) {
+  if (!sessions[username]) {
+    const s = await webSignIn(username);
+    assert.equal(s.status, 303, `web sign-in of ${username}`);
+    sessions[username] = s;
+  }
+  return sessions[username];
+}
+
+async function get(username, path) {
+  const s = typeof username === 'string' ? await session(username) : username;
+  return request(`${server.url}${path}`, { headers: { cookie: s.cookie } });
+}
+
+/** POSTs a form as the person, with their CSRF token unless fields says otherwise. */
+async function post(username, path, fields = {}, { csrf } = {}) {
+  const s = typeof username === 'string' ? await session(username) : username;
+  const body = new URLSearchParams({ csrf_token: csrf === undefined ? s.csrf : csrf, ...fields });
+  if (csrf === null) body.delete('csrf_token');
+  return request(`${server.url}${path}`, {
+    method: 'POST', body,
+    headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+  });
+}
+
+before(async () => {
+  area = freshArea('pages-access');
+  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'], ['dee.dpo', 'social_care', 'dpo'],
+    ['pat.police', 'police', 'police_officer'], ['sol.other', 'social_care', 'social_worker'],
+    ['ada.admin', 'social_care', 'admin'], ['bo.admin', 'social_care', 'admin'],
+    ['tam.manager', 'social_care', 'team_manager'], ['mo.mash', 'social_care', 'mash_worker']]) {
+    secrets[name] = userAdd(area.db, name, agency, role);
+  }
+  server = await startServer(area.db);
+  let r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'PA-1' }));
+  assert.equal(r.status, 201, r.text);
+  childId = r.json.child_id;
+  r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'PA-2' },
+    { given_name: 'Ben', family_name: 'Ortiz', nhs_number: '9434765870', dob: '2014-02-01' }));
+  assert.equal(r.status, 201, r.text);
+  child2 = r.json.child_id;
+  assert.notEqual(child2, childId);
+  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('break-glass pages', () => {
+  test('the refusal links to the form; the form looks the same whether or not the child exists', async () => {
+    const refused = await get('pat.police', `/children/${childId}`);
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, new RegExp(`href="/children/${childId}/break-glass"`));
+    const form = await get('pat.police', `/children/${childId}/break-glass`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /<textarea[^>]+name="reason"/);
+    assert.match(form.text, /data protection officer/);
+    assert.match(form.text, /name="csrf_token" value="[^"]+"/);
+    const none = await get('pat.police', `/children/${MISSING}/break-glass`);
+    assert.equal(none.status, 200);
+    assert.equal(none.text.replaceAll(`/children/${MISSING}/`, '/children/ID/'),
+      form.text.replaceAll(`/children/${childId}/`, '/children/ID/'));
+  });
+
+  test('a missing or short reason is 400 naming the field; nothing is written', async () => {
+    const before = [count(area.db, 'break_glass'), count(area.db, 'audit')];
+    for (const reason of [undefined, '', '   ', 'too short']) {
+      const r = await post('pat.police', `/children/${childId}/break-glass`, reason === undefined ? {} : { reason });
+      assert.equal(r.status, 400, `reason ${JSON.stringify(reason)}`);
+      assert.match(r.text, /govuk-error-summary/);
+      assert.match(r.text, /href="#reason"/);
+      assert.match(r.text, /<span class="govuk-visually-hidden">Error:<\/span>/);
+      assert.match(r.text, /<title>Error: /);
+    }
+    const long = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'x'.repeat(501) });
+    assert.equal(long.status, 400);
+    assert.deepEqual([count(area.db, 'break_glass'), count(area.db, 'audit')], before);
+  });
+
+  test('a reason about an id that holds no child is 404, as the API, and nothing is written', async () => {
+    const before = count(area.db, 'break_glass');
+    const r = await post('pat.police', `/children/${MISSING}/break-glass`, { reason: 'Officer at the door now, child crying inside' });
+    assert.equal(r.status, 404);
+    assert.equal(count(area.db, 'break_glass'), before);
+  });
+
+  test('without the CSRF token, or with another session\'s, nothing is opened', async () => {
+    const before = count(area.db, 'break_glass');
+    let r = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'Officer at the door now' }, { csrf: null });
+    assert.equal(r.status, 403);
+    r = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'Officer at the door now' },
+      { csrf: (await session('sam.worker')).csrf });
+    assert.equal(r.status, 403);
+    assert.equal(count(area.db, 'break_glass'), before);
+    assert.equal((await get('pat.police', `/children/${childId}`)).status, 403);
+  });
+
+  test('the data protection officer does not break the glass (role policy)', async () => {
+    const r = await get('dee.dpo', `/children/${childId}/break-glass`);
+    assert.equal(r.status, 403);
+  });
+
+  test('a reason opens the record; the audit names the opening, the reason is kept apart; it expires', async () => {
+    const reason = 'Officer at the door now, child crying inside, parent refusing entry';
+    const r = await post('pat.police', `/children/${childId}/break-glass`, { reason });
+    assert.equal(r.status, 303, r.text);
+    assert.equal(r.headers.get('location'), `/children/${childId}`);
+    const rec = await get('pat.police', `/children/${childId}`);
+    assert.equal(rec.status, 200);
+    const row = sql(area.db, `select id, reason, user_id from break_glass where child_id = ${childId} order by id desc limit 1`);
+    const [id, kept, userId] = row.split('|');
+    assert.equal(kept, reason);
+    assert.equal(userId, sql(area.db, "select id from app_user where username = 'pat.police'"));
+    const audit = sql(area.db, `select actor || '|' || detail from audit where action = 'break_glass.open' and child_id = ${childId}`);
+    assert.match(audit, new RegExp(`^user:\\d+:pat\\.police\\|break_glass:${id} until \\d{4}-`));
+    assert.equal(count(area.db, 'audit', `detail like '%crying%'`), 0);
+    assert.match(sql(area.db, `select detail from audit where action = 'child.read' and actor like '%pat.police' order by id desc limit 1`),
+      /break-glass$/);
+    // An hour later (moved on in the database, not waited for) the record is closed again.
+    sqlWrite(area.db, `update break_glass set expires_at = '2000-01-01T00:00:00Z' where id = ${id}`);
+    assert.equal((await get('pat.police', `/children/${childId}`)).status, 403);
+  });
+});
+
+describe('who has looked (pages)', () => {
+  test('the allocated worker sees every look, the break-glass highlighted with its reason; the read is audited first', async () => {
+    assert.equal((await get('sam.worker', `/children/${childId}`)).status, 200);
+    const before = count(area.db, 'audit', "action = 'viewers.read'");
+    const r = await get('sam.worker', `/children/${childId}/viewers`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(count(area.db, 'audit', "action = 'viewers.read'"), before + 1);
+    assert.match(sql(area.db, "select actor from audit where action = 'viewers.read' order by id desc limit 1"), /sam\.worker$/);
+    assert.match(r.text, /<caption class="govuk-table__caption[^"]*">Looks at the record/);
+    assert.match(r.text, /<th scope="col" class="govuk-table__header">When<\/th>/);
+    assert.match(r.text, /pat\.police/);
+    assert.match(r.text, /Opened the record in an emergency \(break-glass\)/);
+    assert.match(r.text, /class="govuk-table__row sg-break-glass"/);
+    assert.match(r.text, /href="#break-glass-\d+">Read the reason/);
+    assert.match(r.text, /Officer at the door now, child crying inside/);
+    assert.match(r.text, /Opened the record/);
+    assert.match(r.text, /Emergency access \(break-glass\)/);
+    assert.match(r.text, /<td class="govuk-table__cell">sam\.worker<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Allocated worker/);
+    assert.match(r.text, /<td class="govuk-table__cell">pat\.police<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Emergency access \(break-glass\)/);
+  });
+
+  test('the data protection officer sees it too; the record page links to it for those who may', async () => {
+    const r = await get('dee.dpo', `/children/${childId}/viewers`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /pat\.police/);
+    const rec = await get('sam.worker', `/children/${childId}`);
+    assert.equal(rec.status, 200);
+    assert.match(rec.text, new RegExp(`href="/children/${childId}/viewers"`));
+  });
+
+  test('anyone else gets the same 403 whether or not the child exists; the DPO gets 404 for no child, as the API', async () => {
+    const a = await get('sol.other', `/children/${childId}/viewers`);
+    const b = await get('sol.other', `/children/${MISSING}/viewers`);
+    assert.equal(a.status, 403);
+    assert.equal(b.status, 403);
+    assert.equal(a.text, b.text);
+    assert.equal((await get('pat.police', `/children/${childId}/viewers`)).status, 403); // role policy
+    assert.equal((await get('dee.dpo', `/children/${MISSING}/viewers`)).status, 404);
+    const rec = await get('tam.manager', `/children/${childId}`); // not allocated: no link
+    assert.doesNotMatch(rec.text, /\/viewers"/);
+  });
+});
+
+describe('administration pages', () => {
+  test('only the administrator reaches them; the administrator is sent there from the start page', async () => {
+    for (const u of ['sam.worker', 'dee.dpo', 'pat.police', 'tam.manager', 'mo.mash']) {
+      for (const p of ['/admin', '/admin/users', '/admin/teams', '/admin/allocations', '/admin/tokens']) {
+        assert.equal((await get(u, p)).status, 403, `${u} ${p}`);
+      }
+      const before = count(area.db, 'app_user');
+      const r = await post(u, '/admin/users', { username: 'sneaky', agency: 'police', role: 'admin', password: PASSWORD });
+      assert.equal(r.status, 403);
+      assert.equal(count(area.db, 'app_user'), before);
+    }
+    const home = await get('ada.admin', '/');
+    assert.equal(home.status, 303);
+    assert.equal(home.headers.get('location'), '/admin');
+    const idx = await get('ada.admin', '/admin');
+    assert.equal(idx.status, 200);
+    for (const p of ['/admin/users', '/admin/teams', '/admin/allocations', '/admin/tokens']) {
+      assert.match(idx.text, new RegExp(`href="${p}"`));
+      assert.equal((await get('ada.admin', p)).status, 200, p);
+    }
+    // An administrator never reads a child's record.
+    assert.equal((await get('ada.admin', `/children/${childId}`)).status, 403);
+  });
+
+  test('the people list shows username, agency, role and status, never a secret', async () => {
+    const r = await get('ada.admin', '/admin/users');
+    assert.match(r.text, /<th scope="row" class="govuk-table__header">sam\.worker<\/th>/);
+    assert.match(r.text, /Data protection officer/);
+    assert.match(r.text, /Enabled/);
+    assert.doesNotMatch(r.text, new RegExp(secrets['sam.worker']));
+    assert.doesNotMatch(r.text, /argon2id/);
+  });
+
+  test('adding a person: errors name each field and write nothing; a taken name is refused', async () => {
+    const before = [count(area.db, 'app_user'), count(area.db, 'audit')];
+    let r = await post('ada.admin', '/admin/users', {});
+    assert.equal(r.status, 400);
+    for (const f of ['username', 'agency', 'role', 'password']) assert.match(r.text, new RegExp(`href="#${f}"`), f);
+    r = await post('ada.admin', '/admin/users', { username: 'Bad Name', agency: 'nowhere', role: 'wizard', password: 'short' });
+    assert.equal(r.status, 400);
+    for (const f of ['username', 'agency', 'role', 'password']) assert.match(r.text, new RegExp(`id="${f}-error"`), f);
+    r = await post('ada.admin', '/admin/users', { username: 'sam.worker', agency: 'health', role: 'dpo', password: PASSWORD });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /That username is taken/);
+    assert.deepEqual([count(area.db, 'app_user'), count(area.db, 'audit')], before);
+  });
+
+  test('the administrator adds a person, who can then sign in with the secret shown once', async () => {
+    const r = await post('ada.admin', '/admin/users',
+      { username: 'nia.new', agency: 'social_care', role: 'social_worker', password: PASSWORD });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    const secret = /id="secret">([A-Z2-7]{32})</.exec(r.text)?.[1];
+    assert.ok(secret, 'the secret is shown');
+    assert.match(r.text, /otpauth:\/\/totp\/Safeguard:nia\.new\?secret=/);
+    secrets['nia.new'] = secret;
+    assert.match(sql(area.db, "select actor from audit where action = 'user.create' order by id desc limit 1"), /^user:\d+:ada\.admin$/);
+    const s = await webSignIn('nia.new');
+    assert.equal(s.status, 303);
+    sessions['nia.new'] = s;
+    // Never shown again.
+    assert.doesNotMatch((await get('ada.admin', '/admin/users')).text, new RegExp(secret));
+  });
+
+  test('reset: a new password and second factor, the person\'s sessions end, the old ones stop working', async () => {
+    const old = await session('nia.new');
+    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
+    const form = await get('ada.admin', `/admin/users/${id}/reset`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /nia\.new/);
+    let r = await post('ada.admin', `/admin/users/${id}/reset`, { password: 'short' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#password"/);
+    assert.equal((await get(old, '/')).status, 200, 'nothing changed on a refusal');
+    const newPassword = 'a brand new passphrase for nia';
+    r = await post('ada.admin', `/admin/users/${id}/reset`, { password: newPassword });
+    assert.equal(r.status, 200, r.text);
+    const secret = /id="secret">([A-Z2-7]{32})</.exec(r.text)?.[1];
+    assert.ok(secret);
+    const home = await get(old, '/');
+    assert.equal(home.status, 303);
+    assert.match(home.headers.get('location'), /^\/sign-in/);
+    assert.equal((await webSignIn('nia.new')).status, 400, 'the old password and secret');
+    secrets['nia.new'] = secret;
+    const s = await webSignIn('nia.new', { password: newPassword, secret });
+    assert.equal(s.status, 303);
+    sessions['nia.new'] = s;
+    assert.equal((await post('ada.admin', `/admin/users/${MISSING}/reset`, { password: newPassword })).status, 404);
+  });
+
+  test('disable: sessions end and sign-in fails; an administrator cannot disable themselves', async () => {
+    const nia = await session('nia.new');
+    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
+    let r = await post('ada.admin', `/admin/users/${id}/disable`, {}, { csrf: null });
+    assert.equal(r.status, 403, 'no CSRF token');
+    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    r = await post('ada.admin', `/admin/users/${id}/disable`);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/admin/users?done=disabled');
+    assert.match((await get('ada.admin', '/admin/users?done=disabled')).text, /The person is disabled/);
+    assert.equal((await get(nia, '/')).status, 303, 'their session has ended');
+    assert.equal((await webSignIn('nia.new', { password: 'a brand new passphrase for nia' })).status, 400);
+    assert.match(sql(area.db, "select actor from audit where action = 'user.disable' order by id desc limit 1"), /ada\.admin$/);
+    const self = sql(area.db, "select id from app_user where username = 'ada.admin'");
+    r = await post('ada.admin', `/admin/users/${self}/disable`);
+    assert.equal(r.status, 400);
+    assert.match(r.text, /cannot disable your own account/);
+    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${self}`), '1');
+  });
+
+  test('safeguard user disable does the same from the command line', async () => {
+    const sol = await session('sol.other');
+    const r = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'sol.other']);
+    assert.match(r.stdout, /disabled/);
+    assert.equal((await get(sol, '/')).status, 303);
+    assert.equal((await webSignIn('sol.other')).status, 400);
+    const none = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'no.one'], { check: false });
+    assert.equal(none.status, 1);
+  });
+
+  test('a team and an allocation make the worker see the child; refusals name the field and write nothing', async () => {
+    const worker = userAdd(area.db, 'wyn.worker', 'social_care', 'social_worker');
+    secrets['wyn.worker'] = worker;
+    assert.equal((await get('wyn.worker', `/children/${child2}`)).status, 403);
+    let r = await post('ada.admin', '/admin/teams', { code: 'North Team', name: '', manager: 'no.such.person' });
+    assert.equal(r.status, 400);
+    for (const f of ['code', 'name']) assert.match(r.text, new RegExp(`href="#${f}"`));
+    r = await post('ada.admin', '/admin/teams', { code: 'north', name: 'North', manager: 'no.such.person' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#manager"/);
+    assert.equal(count(area.db, 'team', "code = 'north'"), 0);
+    r = await post('ada.admin', '/admin/teams', { code: 'north', name: 'North children in need', manager: 'tam.manager' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(area.db, "select name || '|' || manager from team where code = 'north'"), 'North children in need|tam.manager');
+    assert.match((await get('ada.admin', '/admin/teams')).text, /North children in need/);
+
+    const allocs = count(area.db, 'allocation');
+    for (const [fields, field] of [[{ child: 'abc', team: 'north' }, 'child'], [{ child: String(MISSING), team: 'north' }, 'child'],
+      [{ child: String(child2), team: 'south' }, 'team'], [{ child: String(child2), team: 'north', user: 'no.such.person' }, 'user'],
+      [{ child: String(child2) }, 'team']]) {
+      r = await post('ada.admin', '/admin/allocations', fields);
+      assert.equal(r.status, 400, JSON.stringify(fields));
+      assert.match(r.text, new RegExp(`href="#${field}"`), JSON.stringify(fields));
+    }
+    assert.equal(count(area.db, 'allocation'), allocs);
+    r = await post('ada.admin', '/admin/allocations', { child: String(child2), team: 'north', user: 'wyn.worker' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/admin/allocations?done=allocated');
+    assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${child2}`), 'north|wyn.worker');
+    assert.match(sql(area.db, "select actor from audit where action = 'allocation.set' order by id desc limit 1"), /ada\.admin$/);
+    assert.equal((await get('wyn.worker', `/children/${child2}`)).status, 200);
+    assert.equal((await get('tam.manager', `/children/${child2}`)).status, 200, 'the team manager too');
+    // A worker with no team named goes to the team "default", as `safeguard allocate`.
+    r = await post('ada.admin', '/admin/allocations', { child: String(child2), user: 'wyn.worker' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(area.db, `select team from allocation where person_id = ${child2}`), 'default');
+  });
+
+  test('tokens: created and shown once, listed without the secret, revoked (401 on the API)', async () => {
+    const before = count(area.db, 'api_client');
+    let r = await post('ada.admin', '/admin/tokens', { agency: 'nowhere', label: 'x' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#agency"/);
+    assert.equal(count(area.db, 'api_client'), before);
+    r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'Police case system' });
+    assert.equal(r.status, 200, r.text);
+    const token = /id="secret">([^<]+)</.exec(r.text)?.[1];
+    assert.match(token, TOKEN_RE);
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 200);
+    const id = sql(area.db, "select id from api_client where label = 'Police case system'");
+    const list = await get('ada.admin', '/admin/tokens');
+    assert.match(list.text, /Police case system/);
+    assert.doesNotMatch(list.text, new RegExp(token));
+    assert.match(sql(area.db, `select actor from audit where action = 'token.create' and object = 'client:${id}'`), /ada\.admin$/);
+    r = await post('ada.admin', `/admin/tokens/${id}/revoke`);
+    assert.equal(r.status, 303);
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
+    assert.match(sql(area.db, `select actor from audit where action = 'token.revoke' and object = 'client:${id}'`), /ada\.admin$/);
+    assert.match((await get('ada.admin', '/admin/tokens')).text, /Revoked/);
+    assert.equal((await post('ada.admin', `/admin/tokens/${MISSING}/revoke`)).status, 404);
+  });
+
+  test('safeguard token revoke does the same from the command line', async () => {
+    const token = createToken(area.db, 'health', 'cli revoke');
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 200);
+    const id = sql(area.db, "select id from api_client where label = 'cli revoke'");
+    runCli(['token', 'revoke', '--db', `sqlite:${area.db}`, '--id', id]);
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
+    assert.equal(runCli(['token', 'revoke', '--db', `sqlite:${area.db}`, '--id', String(MISSING)], { check: false }).status, 1);
+  });
+
+  test('CSRF: without the token, or with another session\'s, nothing is written', async () => {
+    const before = [count(area.db, 'api_client'), count(area.db, 'app_user'), count(area.db, 'team')];
+    const other = (await session('bo.admin')).csrf;
+    for (const csrf of [null, other, 'not-a-token']) {
+      assert.equal((await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'csrf' }, { csrf })).status, 403);
+      assert.equal((await post('ada.admin', '/admin/users',
+        { username: 'csrf.person', agency: 'police', role: 'admin', password: PASSWORD }, { csrf })).status, 403);
+      assert.equal((await post('ada.admin', '/admin/teams', { code: 'csrf', name: 'CSRF' }, { csrf })).status, 403);
+    }
+    // A form sent from another site is refused even with the token.
+    const s = await session('ada.admin');
+    const r = await request(`${server.url}/admin/teams`, {
+      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, code: 'csrf', name: 'CSRF' }),
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
+    });
+    assert.equal(r.status, 403);
+    assert.deepEqual([count(area.db, 'api_client'), count(area.db, 'app_user'), count(area.db, 'team')], before);
+  });
+});
