@@ -1,0 +1,178 @@
+// Web sessions (issue 4, part 2): the cookie's flags, the idle timeout pushed on by use (never past the
+// absolute one), both timeouts ending the session, signing out, and the TOTP code required on the page.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, sql, startServer,
+} from './lib.mjs';
+
+const PASSWORD = 'web sessions passphrase';
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+function totp(secretB32, stepOffset = 0) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + stepOffset));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+let area;
+let server;
+let secret;
+
+function setCookie(res, name) {
+  return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? null;
+}
+
+/** Posts the sign-in form as a browser does: the answer. */
+async function signIn(code) {
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = setCookie(form, 'sg_presession').split(';')[0];
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  return fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username: 'wes.worker', password: PASSWORD, totp: code, csrf_token: csrf, next: '/alerts' }),
+  });
+}
+
+async function session() {
+  const r = await signIn(totp(secret));
+  assert.equal(r.status, 303);
+  return setCookie(r, 'sg_session').split(';')[0];
+}
+
+const page = (cookie, path = '/alerts') => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+const newest = (col) => sql(area.db, `select ${col} from session order by created_at desc, rowid desc limit 1`);
+/** Moves the newest session's clock, as time passing would (the sqlite3 shell, writing beside the server). */
+function setNewest(assignment) {
+  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', area.db,
+    `update session set ${assignment} where rowid = (select rowid from session order by created_at desc, rowid desc limit 1)`],
+  { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+/** A write through the queue, after which every job queued before it (the idle push-on) has committed. */
+async function drainQueue() {
+  const r = await postEvent(server.url, area.tokens.education, event({ source_ref: `WS-${crypto.randomUUID()}` }));
+  assert.equal(r.status, 201, r.text);
+}
+
+before(async () => {
+  area = freshArea('web-sessions');
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', 'wes.worker', '--agency',
+    'social_care', '--role', 'social_worker', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  assert.equal(r.status, 0, r.stderr);
+  secret = r.stdout.trimEnd().split('\n').pop();
+  server = await startServer(area.db);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area.dir);
+  }
+});
+
+describe('web sessions', () => {
+  test('the session cookie is HttpOnly, SameSite=Strict, for the whole site, not Secure on plain http', async () => {
+    const r = await signIn(totp(secret));
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/alerts');
+    const c = setCookie(r, 'sg_session');
+    assert.match(c, /^sg_session=sgs_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=36000$/);
+    assert.doesNotMatch(c, /Secure/);
+    assert.equal(newest('kind'), 'web');
+  });
+
+  test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
+    const before = count(area.db, 'session');
+    for (const code of [totp(secret, 5), '000000', '12345', '']) {
+      const r = await signIn(code);
+      assert.equal(r.status, 400, `code ${code}`);
+      assert.equal(setCookie(r, 'sg_session'), null);
+      const text = await r.text();
+      assert.match(text, code ? /The username, password or security code is not right/ : /Enter the 6-digit security code/);
+    }
+    assert.equal(count(area.db, 'session'), before);
+    assert.equal(count(area.db, 'login_attempt', "username = 'wes.worker' and ok = 0"), 3);
+  });
+
+  test('each use pushes the idle timeout on (30 minutes from now), never past the absolute timeout', async () => {
+    const cookie = await session();
+    setNewest("idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+5 minutes')");
+    const r = await page(cookie);
+    assert.equal(r.status, 200);
+    await drainQueue();
+    const pushed = Date.parse(newest('idle_until'));
+    assert.ok(pushed > Date.now() + 25 * 60e3 && pushed <= Date.now() + 31 * 60e3, newest('idle_until'));
+    // Near the absolute timeout the idle one stops there.
+    setNewest("idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 minutes'), " +
+      "expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes')");
+    assert.equal((await page(cookie)).status, 200);
+    await drainQueue();
+    assert.equal(newest('idle_until'), newest('expires_at'));
+  });
+
+  test('past either timeout the session has ended: pages send the browser to sign in, forms are refused', async () => {
+    for (const expire of ["idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 seconds')",
+      "expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 seconds')"]) {
+      const cookie = await session();
+      assert.equal((await page(cookie)).status, 200);
+      setNewest(expire);
+      const r = await page(cookie);
+      assert.equal(r.status, 303, expire);
+      assert.equal(r.headers.get('location'), '/sign-in?next=/alerts');
+      const post = await fetch(`${server.url}/children/1/concerns`, {
+        method: 'POST', redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: 'summary=x',
+      });
+      assert.equal(post.status, 403);
+      assert.match(await post.text(), /Your session has ended/);
+    }
+  });
+
+  test('signing out ends the session on the server (the old cookie no longer works), audited', async () => {
+    const cookie = await session();
+    const home = await (await page(cookie)).text();
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(home)[1];
+    const closes = count(area.db, 'audit', "action = 'session.close'");
+    const out = await fetch(`${server.url}/sign-out`, {
+      method: 'POST', redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ csrf_token: csrf }),
+    });
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.get('location'), '/sign-in?signed_out=1');
+    assert.match(setCookie(out, 'sg_session'), /^sg_session=; .*Max-Age=0$/);
+    assert.notEqual(newest('ended_at'), '');
+    assert.equal(count(area.db, 'audit', "action = 'session.close'"), closes + 1);
+    const again = await page(cookie); // a copy of the cookie kept elsewhere
+    assert.equal(again.status, 303);
+  });
+
+  test('an API session token is not a web session: as a cookie it opens no page', async () => {
+    const s = await fetch(`${server.url}/api/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),
+    });
+    assert.equal(s.status, 201);
+    const { token } = await s.json();
+    const r = await page(`sg_session=${token}`);
+    assert.equal(r.status, 303);
+  });
+});
