@@ -4,12 +4,16 @@
 // does not speak, how their views were gathered); a caseload allocated with the CLI; escalation by the sweep.
 // Then axe on every new page, the same journeys with JavaScript off, and the inbox's ceiling. Expected dates
 // come from an independent working-day calendar in lib.mjs, never from the pages themselves.
+// Each page is seen by the person whose work it is: the MASH worker for the MASH's alerts and queue, the
+// allocated social worker for visits and their caseload, the team's manager for escalations and a worker's
+// caseload. People other than the demo's are made with the CLI, as an administrator would.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   addDays, addEvent, addWorkingDays, alertRows, apiChronology, assertAccessible, assertPhaseBanner, chronologyRows,
-  clearSnaps, demoCli, errorSummary, fillVisit, goto, isWorkingDay, longDate, makeChild, navigate, newPage, nhsNumbers,
-  request, snap, sql, startDemoAndBrowser, summaryList, textOf, ukTime, ukToday,
+  allocateChild, clearSnaps, csrfToken, demoCli, errorSummary, fillVisit, goto, isWorkingDay, longDate, makeChild,
+  makePerson, navigate, newPage, nhsNumbers, postFromPage, request, snap, sql, startDemoAndBrowser, summaryList, textOf,
+  ukTime, ukToday, WORKER as DEMO_WORKER,
 } from './lib.mjs';
 
 let demo;
@@ -38,7 +42,7 @@ const hollis = {
   address: '40 Harehills Lane', nhs_number: nhs.next().value,
 };
 const TEAM = { code: 'ne1', name: 'North East locality 1', manager: 'm.adeyemi' };
-const WORKER = 't.okafor';
+const WORKER = 't.okafor'; // a social worker with nothing allocated until the caseload tests
 
 let ottilieId;
 let ottilieReferral;
@@ -50,15 +54,19 @@ let hollisReferral;
 before(async () => {
   clearSnaps('alerts');
   ({ demo, browser } = await startDemoAndBrowser());
+  makePerson(demo, { username: WORKER, role: 'social_worker' });
+  makePerson(demo, { username: TEAM.manager, role: 'team_manager' });
   const o = await addEvent(demo, 'education', { ...referral('Ottilie disclosed being hit at home'), subject: ottilie });
   ottilieId = o.child_id;
   ottilieReferral = o.id;
+  // Allocated after the alert was raised, so the alert stays the MASH's; demo.worker records a visit to her.
+  allocateChild(demo, ottilieId, DEMO_WORKER);
   caspianId = await makeChild(demo, caspian, [referral('Caspian left alone overnight, says a neighbour')]);
   ishbelId = await makeChild(demo, ishbel, [
     { agency: 'health', kind: 'gp_appointment', occurred_at: `${addDays(today, -40)}T09:00:00Z`, summary: 'Annual review' },
   ]);
   // A long history: the referral is older than the record's first page of 100 events.
-  const h = await addEvent(demo, 'education', { ...referral('Hollis arrived hungry and unwashed'), subject: hollis });
+  const h = await addEvent(demo, 'education', { ...referral('Hollis arrived hungry and unwashed'), subject: hollis }); // not allocated
   hollisId = h.child_id;
   hollisReferral = h.id;
   for (let i = 0; i < 104; i++) {
@@ -94,21 +102,26 @@ async function onlyAlert(childId) {
   return list[0];
 }
 
-/** A form posted as a browser would from the given origin (the pages' CSRF check reads Origin). */
-function postForm(path, fields, origin = demo.url) {
-  return request(`${demo.url}${path}`, {
-    method: 'POST', body: new URLSearchParams(fields).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+/**
+ * The pages a describe block opens, one per person (signed in as them), each checked for script errors, failed
+ * requests and dialogs after the block, then closed.
+ */
+function pagesFor(options = {}) {
+  const opened = new Map();
+  after(async () => {
+    for (const [who, p] of opened) assert.deepEqual(p.problems(), [], `no script errors, failed requests or dialogs (${who})`);
+    for (const p of opened.values()) await p.context().close();
   });
+  return async (as) => {
+    if (!opened.has(as)) opened.set(as, await newPage(browser, { as, ...options }));
+    return opened.get(as);
+  };
 }
 
 describe('the alerts inbox', () => {
-  let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
-  });
+  const pageAs = pagesFor();
+  let page; // the MASH worker's
+  before(async () => { page = await pageAs('mash.worker'); });
 
   test('a referral with no decision raises an overdue alert, and the MASH sees it', async () => {
     const api = await onlyAlert(ottilieId);
@@ -122,6 +135,8 @@ describe('the alerts inbox', () => {
     await assertPhaseBanner(page);
     assert.equal(await textOf(page.locator('h1')), 'Alerts');
     assert.equal(await textOf(page.locator('.govuk-service-navigation__item--active')), 'Alerts');
+    assert.equal(await page.getByLabel('Owner').inputValue(), 'mash', "a MASH worker's alerts are the MASH's");
+    assert.match(await textOf(page.locator('#results')), / for the MASH$/);
     await page.getByLabel('Owner').fill('mash');
     await page.getByLabel('Show', { exact: true }).selectOption('open');
     await navigate(page, () => page.getByRole('button', { name: 'Show alerts' }).click(),
@@ -143,14 +158,25 @@ describe('the alerts inbox', () => {
     for (const r of rows) assert.equal(r.overdue, apiMash.find((a) => String(a.id) === r.id).overdue, `Overdue tag on ${r.id}`);
   });
 
-  test("someone with no alerts: the page says so in words", async () => {
-    await goto(page, `${demo.url}/alerts?owner=nobody.here`);
-    assert.equal(await textOf(page.locator('#results')), '0 open alerts for nobody.here');
-    assert.equal(await textOf(page.locator('#alerts-empty')), 'There are no open alerts for nobody.here.');
-    assert.equal(await page.locator('#alerts-table').count(), 0);
-    await goto(page, `${demo.url}/alerts?owner=nobody.here&state=resolved`);
-    assert.equal(await textOf(page.locator('#alerts-empty')), 'There are no resolved alerts for nobody.here.');
-    assert.equal(await page.locator('#state').inputValue(), 'resolved');
+  test("someone with no alerts: the page says so in words; others' alerts are not theirs to see", async () => {
+    // Was a look at ?owner=nobody.here: anyone could list anyone's alerts. Now a person lists their own (and a
+    // MASH worker the MASH's), so the person with no alerts signs in.
+    const worker = await pageAs(WORKER);
+    await goto(worker, `${demo.url}/alerts`);
+    assert.equal(await worker.getByLabel('Owner').inputValue(), WORKER);
+    assert.equal(await textOf(worker.locator('#results')), `0 open alerts for ${WORKER}`);
+    assert.equal(await textOf(worker.locator('#alerts-empty')), `There are no open alerts for ${WORKER}.`);
+    assert.equal(await worker.locator('#alerts-table').count(), 0);
+    await goto(worker, `${demo.url}/alerts?state=resolved`);
+    assert.equal(await textOf(worker.locator('#alerts-empty')), `There are no resolved alerts for ${WORKER}.`);
+    assert.equal(await worker.locator('#state').inputValue(), 'resolved');
+    for (const owner of ['mash', 'nobody.here', DEMO_WORKER]) {
+      const res = await goto(worker, `${demo.url}/alerts?owner=${owner}`);
+      assert.equal(res.status(), 403, `${WORKER} asking for ${owner}'s alerts`);
+      assert.equal(await textOf(worker.locator('h1')), 'You cannot see these alerts');
+      assert.equal(await worker.locator('#alerts-table').count(), 0, 'nothing listed');
+      assert.equal(await worker.getByRole('link', { name: 'Go to your alerts' }).getAttribute('href'), '/alerts');
+    }
   });
 
   test('an owner that cannot be one is refused with the error summary, the answer kept', async () => {
@@ -167,6 +193,7 @@ describe('the alerts inbox', () => {
 
   test("the child's record lists the child's open alerts near the top", async () => {
     const api = await onlyAlert(caspianId);
+    const page = await pageAs(DEMO_WORKER); // Caspian's and Ishbel's social worker
     await goto(page, `${demo.url}/children/${caspianId}`);
     const items = page.locator('.sg-alerts li');
     assert.equal(await items.count(), 1);
@@ -180,15 +207,12 @@ describe('the alerts inbox', () => {
 });
 
 describe('one alert: evidence, acknowledge, resolve', () => {
-  let page;
+  const pageAs = pagesFor();
+  let page; // the MASH worker's: the alerts are the MASH's
   let alertId;
   before(async () => {
-    page = await newPage(browser);
+    page = await pageAs('mash.worker');
     alertId = (await onlyAlert(ottilieId)).id;
-  });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
   });
 
   test('the alert page, from the inbox', async () => {
@@ -243,6 +267,22 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     assert.match(rows[0].what, /^Referral Hollis arrived hungry and unwashed/);
   });
 
+  test("an alert that is not yours: not shown, and its buttons change nothing", async () => {
+    const worker = await pageAs(DEMO_WORKER); // Ottilie's social worker, but the alert is the MASH's
+    const res = await goto(worker, `${demo.url}/alerts/${alertId}`);
+    assert.equal(res.status(), 403);
+    assert.equal(await textOf(worker.locator('h1')), 'You cannot see this alert');
+    assert.ok(!(await textOf(worker.locator('main'))).includes('Referral decision overdue'));
+    const token = await csrfToken(worker);
+    for (const [path, fields] of [[`/alerts/${alertId}/acknowledge`, {}], [`/alerts/${alertId}/resolve`, { outcome: 'Not mine' }]]) {
+      const r = await postFromPage(worker, path, { csrf_token: token, ...fields });
+      assert.equal(r.status, 403, path);
+      assert.match(r.text, /You cannot change this alert/);
+    }
+    const api = await apiAlert(alertId);
+    assert.deepEqual([api.state, api.acknowledged_by, api.resolved_by], ['open', null, null], 'nothing changed');
+  });
+
   test('acknowledge: the state changes and the button goes', async () => {
     await goto(page, `${demo.url}/alerts/${alertId}`);
     await navigate(page, () => page.getByRole('button', { name: 'Acknowledge' }).click(),
@@ -251,13 +291,14 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     assert.match(await textOf(page.locator('.govuk-notification-banner--success')), /Alert acknowledged/);
     const list = await summaryList(page);
     assert.equal(list.State, 'Acknowledged');
-    assert.match(list.Acknowledged, new RegExp(`^By demo-web on ${longDate(today)} at \\d\\d:\\d\\d$`));
+    // "By" names the person signed in (it was the one demo identity, demo-web).
+    assert.match(list.Acknowledged, new RegExp(`^By mash\\.worker on ${longDate(today)} at \\d\\d:\\d\\d$`));
     assert.equal(list.Resolved, 'Not yet');
     assert.equal(await page.getByRole('button', { name: 'Acknowledge' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Resolve' }).count(), 1, 'it can still be resolved');
     const api = await apiAlert(alertId);
     assert.equal(api.state, 'acknowledged');
-    assert.equal(api.acknowledged_by, 'demo-web');
+    assert.equal(api.acknowledged_by, 'mash.worker');
     // Acknowledged alerts are still open work: the inbox's default lists them, tagged.
     await goto(page, `${demo.url}/alerts?owner=mash`);
     assert.equal((await alertRows(page)).find((r) => r.id === String(alertId)).state, 'Acknowledged');
@@ -291,12 +332,12 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     const list = await summaryList(page);
     assert.equal(list.State, 'Resolved');
     assert.equal(list.Outcome, outcome);
-    assert.match(list.Resolved, new RegExp(`^By demo-web on ${longDate(today)} at \\d\\d:\\d\\d$`));
+    assert.match(list.Resolved, new RegExp(`^By mash\\.worker on ${longDate(today)} at \\d\\d:\\d\\d$`));
     assert.equal(list.Due, longDate(referralDue), 'a resolved alert is no longer overdue');
     assert.equal(await page.getByRole('button', { name: 'Resolve' }).count(), 0);
     assert.equal(await page.locator('#outcome').count(), 0);
     const api = await apiAlert(alertId);
-    assert.deepEqual([api.state, api.resolved_by, api.outcome], ['resolved', 'demo-web', outcome]);
+    assert.deepEqual([api.state, api.resolved_by, api.outcome], ['resolved', 'mash.worker', outcome]);
 
     await goto(page, `${demo.url}/alerts?owner=mash`);
     assert.equal((await alertRows(page)).filter((r) => r.id === String(alertId)).length, 0, 'gone from the open alerts');
@@ -322,36 +363,42 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     const list = await summaryList(page);
     assert.deepEqual([list.Outcome, list.Resolved.startsWith('By j.bloggs on ')], ['Closed by the case system', true]);
 
-    const conflict = await postForm(`/alerts/${api.id}/resolve`, { outcome: 'again' });
+    // The same forms sent again from this person's browser (its session and the form's token).
+    const token = await csrfToken(page);
+    const conflict = await postFromPage(page, `/alerts/${api.id}/resolve`, { csrf_token: token, outcome: 'again' });
     assert.equal(conflict.status, 409);
-    const acked = await postForm(`/alerts/${api.id}/acknowledge`, {});
+    const acked = await postFromPage(page, `/alerts/${api.id}/acknowledge`, { csrf_token: token });
     assert.equal(acked.status, 409);
     assert.match(acked.text, /This alert is no longer open/);
 
+    // Another site: refused even with the session and the right token, and without the token from here too.
     const open = (await apiAlerts('owner=mash&state=open')).find((a) => a.state === 'open');
-    const forged = await postForm(`/alerts/${open.id}/acknowledge`, {}, 'http://evil.example');
+    const forged = await postFromPage(page, `/alerts/${open.id}/acknowledge`, { csrf_token: token }, { origin: 'http://evil.example' });
     assert.equal(forged.status, 403);
-    assert.equal((await apiAlert(open.id)).state, 'open', 'the forged form changed nothing');
+    const tokenless = await postFromPage(page, `/alerts/${open.id}/acknowledge`, {});
+    assert.equal(tokenless.status, 403);
+    assert.match(tokenless.text, /The form could not be sent/);
+    assert.equal((await apiAlert(open.id)).state, 'open', 'the forged forms changed nothing');
   });
 
-  test('an alert that does not exist', async () => {
+  // Was a 404 "Alert not found", its attempt audited on no child. Now an alert that does not exist is answered
+  // as one that is not yours (403, the same page), so an id does not say whether an alert exists; the refusal is
+  // not audited (reported: the old audit of the attempt is gone).
+  test('an alert that does not exist: the same answer as an alert that is not yours', async () => {
     const res = await goto(page, `${demo.url}/alerts/987654`);
-    assert.equal(res.status(), 404);
-    assert.equal(sql(demo.db, "select count(*) from audit where action = 'alert.read' and detail = 'alert 987654 (none)' "
-      + 'and child_id is null'), '1', 'the attempt is audited, on no child');
-    assert.equal(await textOf(page.locator('h1')), 'Alert not found');
-    assert.equal(await page.getByRole('link', { name: 'Go to the alerts' }).getAttribute('href'), '/alerts');
-    assert.equal((await postForm('/alerts/987654/acknowledge', {})).status, 404);
+    assert.equal(res.status(), 403);
+    assert.equal(await textOf(page.locator('h1')), 'You cannot see this alert');
+    assert.equal(await page.getByRole('link', { name: 'Go to your alerts' }).getAttribute('href'), '/alerts');
+    const r = await postFromPage(page, '/alerts/987654/acknowledge', { csrf_token: await csrfToken(page) });
+    assert.equal(r.status, 403);
+    assert.match(r.text, /You cannot change this alert/);
   });
 });
 
 describe('the MASH queue', () => {
+  const pageAs = pagesFor();
   let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
-  });
+  before(async () => { page = await pageAs('mash.worker'); });
 
   test("a fresh contact is due the next working day; yesterday's is due today", async () => {
     const now = new Date(Date.now() - 60000);
@@ -407,12 +454,9 @@ describe('the MASH queue', () => {
 });
 
 describe('record a visit', () => {
-  let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
-  });
+  const pageAs = pagesFor();
+  let page; // the social worker Ishbel and Caspian are allocated to
+  before(async () => { page = await pageAs(DEMO_WORKER); });
 
   const visitDay = addDays(today, -2);
   const [vy, vm, vd] = visitDay.split('-').map(Number);
@@ -500,21 +544,33 @@ describe('record a visit', () => {
 });
 
 describe('my caseload', () => {
-  let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
+  const pageAs = pagesFor();
+  let worker; // t.okafor's
+  let manager; // m.adeyemi's, the manager of t.okafor's team
+  before(async () => {
+    worker = await pageAs(WORKER);
+    manager = await pageAs(TEAM.manager);
   });
 
-  test('the page asks whose caseload; an empty answer is an error', async () => {
-    await goto(page, `${demo.url}/`);
-    await navigate(page, () => page.getByRole('link', { name: 'My caseload' }).click(), (u) => u.pathname === '/caseload');
-    assert.equal(await textOf(page.locator('h1')), 'My caseload');
-    assert.equal(await page.locator('#caseload-table').count(), 0);
-    await navigate(page, () => page.getByRole('button', { name: 'Show caseload' }).click(),
+  // Was: the page asked whose caseload to show (an empty answer was an error). Now it shows the signed-in
+  // person's own; only a team manager may ask for someone else's (and must then say whose).
+  test("the menu opens one's own caseload; another's is for team managers, who must say whose", async () => {
+    await goto(worker, `${demo.url}/`);
+    await navigate(worker, () => worker.getByRole('link', { name: 'My caseload' }).click(), (u) => u.pathname === '/caseload');
+    assert.equal(await textOf(worker.locator('h1')), 'My caseload');
+    assert.equal(await worker.getByLabel('Your username').inputValue(), WORKER);
+    assert.equal(await textOf(worker.locator('#results')), `0 children allocated to ${WORKER}`);
+    assert.equal(await worker.locator('#caseload-table').count(), 0);
+    const res = await goto(worker, `${demo.url}/caseload?worker=${DEMO_WORKER}`);
+    assert.equal(res.status(), 403);
+    assert.equal(await textOf(worker.locator('h1')), 'You cannot see this caseload');
+    assert.equal(await worker.locator('#caseload-table').count(), 0, 'nothing listed');
+
+    await goto(manager, `${demo.url}/caseload`);
+    await manager.getByLabel('Your username').fill('');
+    await navigate(manager, () => manager.getByRole('button', { name: 'Show caseload' }).click(),
       (u) => u.pathname === '/caseload' && u.searchParams.get('worker') === '');
-    assert.deepEqual(await errorSummary(page), [{ text: 'Enter your username', href: '#worker' }]);
+    assert.deepEqual(await errorSummary(manager), [{ text: 'Enter your username', href: '#worker' }]);
   });
 
   test('a child allocated with the CLI is listed with its open alerts and the earliest due date', async () => {
@@ -524,29 +580,38 @@ describe('my caseload', () => {
     const open = await apiAlerts(`child=${hollisId}&state=open`);
     assert.equal(open.length, 1, 'the referral decision is still overdue');
 
-    await goto(page, `${demo.url}/caseload`);
-    await page.getByLabel('Your username').fill(WORKER);
-    await navigate(page, () => page.getByRole('button', { name: 'Show caseload' }).click(),
-      (u) => u.searchParams.get('worker') === WORKER);
-    await snap(page, 'alerts-10-caseload');
-    assert.equal(await textOf(page.locator('#results')), `2 children allocated to ${WORKER}`);
-    const rows = [];
-    for (const row of await page.locator('#caseload-table tbody tr').all()) {
-      rows.push((await row.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()));
-    }
-    assert.deepEqual(rows, [ // by family name
+    const expected = [ // by family name
       ['Ishbel Marchetti', '27 January 2014', TEAM.code, '0', 'None'],
       ['Hollis Vantongeren', '5 December 2011', TEAM.code, '1', `${longDate(referralDue)} Overdue`],
-    ]);
-    assert.equal(await page.getByRole('link', { name: 'Hollis Vantongeren' }).getAttribute('href'), `/children/${hollisId}`);
-    assert.equal(await page.getByRole('link', { name: `Every open alert owned by ${WORKER}` }).getAttribute('href'),
+    ];
+    const caseloadRows = async (p) => {
+      const rows = [];
+      for (const row of await p.locator('#caseload-table tbody tr').all()) {
+        rows.push((await row.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()));
+      }
+      return rows;
+    };
+    // The worker's own, from the menu.
+    await goto(worker, `${demo.url}/caseload`);
+    await snap(worker, 'alerts-10-caseload');
+    assert.equal(await textOf(worker.locator('#results')), `2 children allocated to ${WORKER}`);
+    assert.deepEqual(await caseloadRows(worker), expected);
+    assert.equal(await worker.getByRole('link', { name: 'Hollis Vantongeren' }).getAttribute('href'), `/children/${hollisId}`);
+    assert.equal(await worker.getByRole('link', { name: `Every open alert owned by ${WORKER}` }).getAttribute('href'),
       `/alerts?owner=${WORKER}`);
+    // The team's manager, asking for it by name.
+    await goto(manager, `${demo.url}/caseload`);
+    await manager.getByLabel('Your username').fill(WORKER);
+    await navigate(manager, () => manager.getByRole('button', { name: 'Show caseload' }).click(),
+      (u) => u.searchParams.get('worker') === WORKER);
+    assert.equal(await textOf(manager.locator('#results')), `2 children allocated to ${WORKER}`);
+    assert.deepEqual(await caseloadRows(manager), expected);
   });
 
   test('a worker with no children: said in words', async () => {
-    await goto(page, `${demo.url}/caseload?worker=nobody.here`);
-    assert.equal(await textOf(page.locator('#results')), '0 children allocated to nobody.here');
-    assert.equal(await textOf(page.locator('#caseload-empty')), 'No children are allocated to nobody.here.');
+    await goto(manager, `${demo.url}/caseload?worker=nobody.here`);
+    assert.equal(await textOf(manager.locator('#results')), '0 children allocated to nobody.here');
+    assert.equal(await textOf(manager.locator('#caseload-empty')), 'No children are allocated to nobody.here.');
   });
 
   test("the sweep escalates an alert nobody acknowledged to the team's manager", async () => {
@@ -557,37 +622,37 @@ describe('my caseload', () => {
     const after = await apiAlert(alert.id);
     assert.equal(after.escalated_to, TEAM.manager);
 
-    await goto(page, `${demo.url}/alerts?owner=${TEAM.manager}`);
-    const row = (await alertRows(page)).find((r) => r.id === String(alert.id));
+    await goto(manager, `${demo.url}/alerts`); // the manager's own: what was escalated to them
+    const row = (await alertRows(manager)).find((r) => r.id === String(alert.id));
     assert.equal(row.owner, `MASH Escalated to ${TEAM.manager}`, 'the owner, and who it went to');
-    await goto(page, `${demo.url}/alerts/${alert.id}`);
-    assert.match((await summaryList(page)).Escalated, new RegExp(`^To ${TEAM.manager} on ${longDate(today)} at \\d\\d:\\d\\d$`));
+    await goto(manager, `${demo.url}/alerts/${alert.id}`);
+    assert.match((await summaryList(manager)).Escalated, new RegExp(`^To ${TEAM.manager} on ${longDate(today)} at \\d\\d:\\d\\d$`));
   });
 });
 
 describe('no axe violations on the new pages', () => {
-  let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
-  });
+  const pageAs = pagesFor();
 
   const pages = [
-    ['the inbox', '/alerts', 200],
-    ['the inbox, resolved alerts', '/alerts?state=resolved', 200],
-    ['the inbox, empty', '/alerts?owner=nobody.here', 200],
-    ['the inbox with an error', `/alerts?owner=${'y'.repeat(70)}`, 400],
-    ['the MASH queue', '/mash', 200],
-    ['the caseload form', '/caseload', 200],
-    ['a caseload', `/caseload?worker=${WORKER}`, 200],
-    ['a caseload with an error', '/caseload?worker=', 400],
-    ['an alert that does not exist', '/alerts/987654', 404],
+    ['the inbox', 'mash.worker', '/alerts', 200],
+    ['the inbox, resolved alerts', 'mash.worker', '/alerts?state=resolved', 200],
+    ['the inbox, empty', WORKER, '/alerts', 200],
+    ['the inbox with an error', 'mash.worker', `/alerts?owner=${'y'.repeat(70)}`, 400],
+    ["someone else's alerts (refused)", WORKER, '/alerts?owner=mash', 403],
+    ['the MASH queue', 'mash.worker', '/mash', 200],
+    ['a page the role does not include', WORKER, '/mash', 403],
+    ['my caseload', WORKER, '/caseload', 200],
+    ["a worker's caseload, for their manager", TEAM.manager, `/caseload?worker=${WORKER}`, 200],
+    ['a caseload with an error', TEAM.manager, '/caseload?worker=', 400],
+    ["someone else's caseload (refused)", WORKER, `/caseload?worker=${TEAM.manager}`, 403],
+    ['an alert that does not exist', 'mash.worker', '/alerts/987654', 403],
   ];
-  for (const [label, path, status] of pages) {
-    test(label, async () => {
+  for (const [label, as, path, status] of pages) {
+    test(`${label} (as ${as})`, async () => {
+      const page = await pageAs(as);
       const res = await goto(page, `${demo.url}${path}`);
       assert.equal(res.status(), status);
+      if (label.endsWith(', empty')) assert.equal(await page.locator('#alerts-empty').count(), 1, 'the empty state is what is checked');
       await assertPhaseBanner(page);
       await assertAccessible(page, label);
     });
@@ -595,18 +660,22 @@ describe('no axe violations on the new pages', () => {
 
   test('an open alert, its resolve form with an error, and resolved', async () => {
     const open = (await apiAlerts(`child=${hollisId}&state=open`))[0];
+    assert.equal(open.escalated_to, TEAM.manager);
+    const page = await pageAs(TEAM.manager);
     await goto(page, `${demo.url}/alerts/${open.id}`);
     await assertAccessible(page, 'an open alert');
     await navigate(page, () => page.getByRole('button', { name: 'Resolve' }).click(), (u) => u.pathname.endsWith('/resolve'));
     assert.equal((await errorSummary(page)).length, 1);
     await assertAccessible(page, 'the resolve form with an error');
     const done = (await apiAlerts(`child=${ottilieId}&state=resolved`))[0];
-    await goto(page, `${demo.url}/alerts/${done.id}?done=resolved`);
-    assert.equal(await page.locator('.govuk-notification-banner--success').count(), 1);
-    await assertAccessible(page, 'a resolved alert with the banner');
+    const mash = await pageAs('mash.worker');
+    await goto(mash, `${demo.url}/alerts/${done.id}?done=resolved`);
+    assert.equal(await mash.locator('.govuk-notification-banner--success').count(), 1);
+    await assertAccessible(mash, 'a resolved alert with the banner');
   });
 
   test('the visit form, with errors, and the record after a visit with its alerts', async () => {
+    const page = await pageAs(WORKER); // Ishbel and Hollis are now allocated to t.okafor
     await goto(page, `${demo.url}/children/${ishbelId}/visits/new`);
     await assertAccessible(page, 'the visit form');
     await fillVisit(page, { seen: 'Yes' });
@@ -620,14 +689,10 @@ describe('no axe violations on the new pages', () => {
 });
 
 describe('JavaScript off', () => {
-  let page;
-  before(async () => { page = await newPage(browser, { javaScriptEnabled: false }); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no failed requests or dialogs');
-    await page.context().close();
-  });
+  const pageAs = pagesFor({ javaScriptEnabled: false });
 
   test('inbox filter, acknowledge and resolve', async () => {
+    const page = await pageAs(TEAM.manager); // the alert was escalated to them
     await goto(page, `${demo.url}/alerts`);
     assert.equal(await page.locator('body.govuk-frontend-supported').count(), 0, 'no script ran');
     await page.getByLabel('Owner').fill(TEAM.manager);
@@ -640,16 +705,20 @@ describe('JavaScript off', () => {
     await navigate(page, () => page.getByRole('button', { name: 'Acknowledge' }).click(),
       (u) => u.searchParams.get('done') === 'acknowledged');
     await snap(page, 'alerts-11-nojs-acknowledged');
-    assert.equal((await summaryList(page)).State, 'Acknowledged');
+    const list = await summaryList(page);
+    assert.equal(list.State, 'Acknowledged');
+    assert.ok(list.Acknowledged.startsWith(`By ${TEAM.manager} on `), list.Acknowledged);
     await navigate(page, () => page.getByRole('button', { name: 'Resolve' }).click(), (u) => u.pathname.endsWith('/resolve'));
     assert.deepEqual(await errorSummary(page), [{ text: 'Enter the outcome: what was done about the alert', href: '#outcome' }]);
     await page.getByLabel('Outcome').fill('Decision recorded in the case system');
     await navigate(page, () => page.getByRole('button', { name: 'Resolve' }).click(), (u) => u.searchParams.get('done') === 'resolved');
     assert.equal((await summaryList(page)).Outcome, 'Decision recorded in the case system');
-    assert.equal((await apiAlert(id)).state, 'resolved');
+    const api = await apiAlert(id);
+    assert.deepEqual([api.state, api.acknowledged_by, api.resolved_by], ['resolved', TEAM.manager, TEAM.manager]);
   });
 
   test('the visit form: the seen-alone question is there without script', async () => {
+    const page = await pageAs(DEMO_WORKER); // Ottilie's social worker
     await goto(page, `${demo.url}/children/${ottilieId}/visits/new`);
     assert.ok(await page.locator('#seen_alone').isVisible(), 'the nested question shows without script');
     const day = addDays(today, -1).split('-');
@@ -663,22 +732,24 @@ describe('JavaScript off', () => {
   });
 
   test('the MASH queue and a caseload', async () => {
-    await goto(page, `${demo.url}/mash`);
-    assert.ok(await page.locator('#mash-table tbody tr').count() > 0);
-    await goto(page, `${demo.url}/caseload`);
-    await page.getByLabel('Your username').fill(WORKER);
-    await navigate(page, () => page.getByRole('button', { name: 'Show caseload' }).click(), (u) => u.searchParams.get('worker') === WORKER);
-    assert.equal(await page.locator('#caseload-table tbody tr').count(), 2);
+    const mash = await pageAs('mash.worker');
+    await goto(mash, `${demo.url}/mash`);
+    assert.ok(await mash.locator('#mash-table tbody tr').count() > 0);
+    const manager = await pageAs(TEAM.manager);
+    await goto(manager, `${demo.url}/caseload`);
+    await manager.getByLabel('Your username').fill(WORKER);
+    await navigate(manager, () => manager.getByRole('button', { name: 'Show caseload' }).click(), (u) => u.searchParams.get('worker') === WORKER);
+    assert.equal(await manager.locator('#caseload-table tbody tr').count(), 2);
+    const worker = await pageAs(WORKER);
+    await goto(worker, `${demo.url}/caseload`);
+    assert.equal(await worker.locator('#caseload-table tbody tr').count(), 2, 'their own, without asking');
   });
 });
 
 describe('the ceiling', () => {
+  const pageAs = pagesFor();
   let page;
-  before(async () => { page = await newPage(browser); });
-  after(async () => {
-    assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
-    await page.context().close();
-  });
+  before(async () => { page = await pageAs('mash.worker'); });
 
   test('past 200 alerts the inbox says there are more; the MASH queue says how many it shows', async () => {
     const letters = (n) => 'Abcdefghij'[Math.floor(n / 100)] + 'abcdefghij'[Math.floor(n / 10) % 10] + 'abcdefghij'[n % 10];

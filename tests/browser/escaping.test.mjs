@@ -1,6 +1,7 @@
 // Text that looks like markup stays text: names, a summary and a child's words carrying <script> and an
 // <img onerror> are shown literally on the search results, the record, the concern and visit forms, the alerts
-// pages, the MASH queue and the caseload, and run nothing.
+// pages, the MASH queue, the caseload and the sign-in page, and run nothing. The child is allocated to
+// demo.worker, who reads and writes; the MASH worker looks at the queue, a team manager at others' caseloads.
 // The page's Content-Security-Policy would block inline scripts anyway; this browser context bypasses it, so
 // what is tested here is the escaping alone.
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
   startDemoAndBrowser, textOf,
-  addDays, addEvent, fillConcern, fillVisit, request, summaryList, ukToday,
+  addDays, addEvent, fillConcern, fillSignIn, fillVisit, request, summaryList, ukToday, WORKER,
 } from './lib.mjs';
 
 const SCRIPT = '<script>window.__xss=1</script>';
@@ -34,7 +35,7 @@ before(async () => {
   childId = await makeChild(demo, subject, [
     { agency: 'police', kind: 'concern', occurred_at: '2025-01-10T10:00:00Z', summary: SUMMARY },
   ]);
-  page = await newPage(browser, { bypassCSP: true });
+  page = await newPage(browser, { as: WORKER, bypassCSP: true });
 });
 
 after(async () => {
@@ -43,11 +44,11 @@ after(async () => {
 });
 
 /** Nothing ran and nothing was injected: no global set, no dialog, no inline script, no injected image. */
-async function assertNothingRan(where) {
-  await page.waitForLoadState('networkidle'); // an injected <img src=x> would have failed by now
-  assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined', `script ran on ${where}`);
-  assert.deepEqual(page.dialogs(), [], `a dialog opened on ${where}`);
-  const injected = await page.evaluate(() => ({
+async function assertNothingRan(where, p = page) {
+  await p.waitForLoadState('networkidle'); // an injected <img src=x> would have failed by now
+  assert.equal(await p.evaluate(() => typeof window.__xss), 'undefined', `script ran on ${where}`);
+  assert.deepEqual(p.dialogs(), [], `a dialog opened on ${where}`);
+  const injected = await p.evaluate(() => ({
     inlineScripts: document.querySelectorAll('script:not([src])').length,
     onerror: document.querySelectorAll('[onerror]').length,
     imgX: [...document.images].filter((i) => i.getAttribute('src') === 'x').length,
@@ -63,7 +64,17 @@ async function assertShown(text, where) {
 }
 
 describe('markup in data is shown as text', () => {
-  after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+  const others = [];
+  after(async () => {
+    for (const p of [page, ...others]) assert.deepEqual(p.problems(), [], 'no script errors, failed requests or dialogs');
+    for (const p of others) await p.context().close();
+  });
+  /** Another person's page, its script errors checked at the end like the main page's. */
+  async function pageAs(as) {
+    const p = await newPage(browser, { as, bypassCSP: true });
+    others.push(p);
+    return p;
+  }
 
   test('search results', async () => {
     await goto(page, `${demo.url}/?q=${encodeURIComponent(spacedNhs(subject.nhs_number))}`);
@@ -81,7 +92,7 @@ describe('markup in data is shown as text', () => {
       await page.locator('#q').fill(q);
       await navigate(page, () => page.getByRole('button', { name: 'Search' }).click(), (u) => u.searchParams.get('q') === q);
       assert.equal(await page.locator('#q').inputValue(), q);
-      assert.equal(await page.locator('input').count(), 4, 'no input added or removed');
+      assert.equal(await page.locator('main input').count(), 4, 'no input added or removed');
       await assertNothingRan(`the search for ${q}`);
     }
     await snap(page, 'escaping-02-search-box');
@@ -107,7 +118,8 @@ describe('markup in data is shown as text', () => {
     await goto(page, `${demo.url}/children/${childId}/concerns/new`);
     assert.equal(await textOf(page.locator('.govuk-caption-l')), NAME);
     await assertNothingRan('the concern form');
-    // First without an agency: the form comes back with every answer as typed.
+    // First with a time the box cannot take (the form used to be sent without an agency too; it no longer asks):
+    // the form comes back with every answer as typed.
     await fillConcern(page, {
       day: '2', month: '2', year: '2025', category: 'Something else', summary: SUMMARY, words, seen: 'No', action: TEXTAREA,
     });
@@ -115,7 +127,7 @@ describe('markup in data is shown as text', () => {
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.pathname === `/children/${childId}/concerns`);
     await snap(page, 'escaping-04-form-errors');
-    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#agency', '#time']);
+    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#time']);
     assert.equal(await page.locator('#summary').inputValue(), SUMMARY);
     assert.equal(await page.locator('#child_words').inputValue(), words);
     assert.equal(await page.locator('#action').inputValue(), TEXTAREA);
@@ -125,7 +137,6 @@ describe('markup in data is shown as text', () => {
     assert.equal(await textOf(page.locator('.govuk-caption-l')), NAME);
     await assertNothingRan('the concern form with errors');
 
-    await page.getByLabel('Housing').check();
     await page.getByLabel('Time (optional)').fill('');
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
       (u) => u.searchParams.get('recorded') === '1');
@@ -145,12 +156,14 @@ describe('markup in data is shown as text', () => {
     const ref = await addEvent(demo, 'education', {
       kind: 'referral', occurred_at: `${addDays(ukToday(), -21)}T10:00:00Z`, summary: SUMMARY, subject,
     });
-    const r = await request(`${demo.url}/api/v1/alerts?child=${childId}`, { token: demo.tokens.police });
+    const r = await request(`${demo.url}/api/v1/alerts?child=${childId}`, { token: demo.tokens.social_care });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.alerts.length, 1, 'the undecided referral raised an alert');
     const id = r.json.alerts[0].id;
+    // The child is allocated, so the alert is the worker's (it was the MASH's when nobody held the case).
+    assert.deepEqual(r.json.alerts[0].owner, { kind: 'worker', name: WORKER });
 
-    await goto(page, `${demo.url}/alerts?owner=mash`);
+    await goto(page, `${demo.url}/alerts`);
     await snap(page, 'escaping-06-inbox');
     assert.equal(await textOf(page.locator(`#alert-${id} td a`).first()), NAME);
     await assertNothingRan('the inbox');
@@ -165,20 +178,49 @@ describe('markup in data is shown as text', () => {
     assert.equal(await page.locator('textarea').count(), 0, 'no textarea injected by the outcome');
     await assertNothingRan('the resolved alert');
 
-    await goto(page, `${demo.url}/mash`);
-    assert.equal(await textOf(page.locator(`#mash-${ref.id} td a`).first()), NAME);
-    await assertNothingRan('the MASH queue');
+    const mash = await pageAs('mash.worker');
+    await goto(mash, `${demo.url}/mash`);
+    assert.equal(await textOf(mash.locator(`#mash-${ref.id} td a`).first()), NAME);
+    await assertNothingRan('the MASH queue', mash);
 
+    // An owner one may not list is refused (403) without repeating it; one too long to be an owner comes back
+    // in the box, as typed, with the error.
     for (const typed of [BREAKOUT, IMG]) {
-      await goto(page, `${demo.url}/alerts?owner=${encodeURIComponent(typed)}`);
-      assert.equal(await page.locator('#owner').inputValue(), typed);
-      assert.equal(await textOf(page.locator('#alerts-empty')), `There are no open alerts for ${typed}.`);
-      await assertNothingRan(`the inbox for ${typed}`);
-      await goto(page, `${demo.url}/caseload?worker=${encodeURIComponent(typed)}`);
-      assert.equal(await page.locator('#worker').inputValue(), typed);
-      assert.equal(await textOf(page.locator('#caseload-empty')), `No children are allocated to ${typed}.`);
-      await assertNothingRan(`the caseload of ${typed}`);
+      const res = await goto(page, `${demo.url}/alerts?owner=${encodeURIComponent(typed)}`);
+      assert.equal(res.status(), 403);
+      assert.equal(await textOf(page.locator('h1')), 'You cannot see these alerts');
+      await assertNothingRan(`the inbox refused for ${typed}`);
+      const long = `${typed}${'x'.repeat(70)}`;
+      assert.equal((await goto(page, `${demo.url}/alerts?owner=${encodeURIComponent(long)}`)).status(), 400);
+      assert.equal(await page.locator('#owner').inputValue(), long);
+      await assertNothingRan(`the inbox with the error for ${typed}`);
     }
+    // A team manager may look at anyone's caseload: the name comes back as typed.
+    const manager = await pageAs('north.manager');
+    for (const typed of [BREAKOUT, IMG]) {
+      await goto(manager, `${demo.url}/caseload?worker=${encodeURIComponent(typed)}`);
+      assert.equal(await manager.locator('#worker').inputValue(), typed);
+      assert.equal(await textOf(manager.locator('#caseload-empty')), `No children are allocated to ${typed}.`);
+      await assertNothingRan(`the caseload of ${typed}`, manager);
+    }
+  });
+
+  test('the sign-in page: the username and the page to come back to come back as values', async () => {
+    const anon = await pageAs(null);
+    const next = `/children/${childId}?x=${BREAKOUT}`;
+    await goto(anon, `${demo.url}/sign-in?next=${encodeURIComponent(next)}`);
+    assert.equal(await anon.locator('input[name="next"]').inputValue(), next);
+    await assertNothingRan('the sign-in page with a next', anon);
+    for (const typed of [BREAKOUT, IMG, SCRIPT]) {
+      await fillSignIn(anon, { username: typed, password: 'not the password', code: '123456' });
+      await navigate(anon, () => anon.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname === '/sign-in');
+      assert.deepEqual(await errorSummary(anon), [{ text: 'The username, password or security code is not right', href: '#username' }]);
+      assert.equal(await anon.locator('#username').inputValue(), typed, 'the username as typed');
+      assert.equal(await anon.locator('input[name="next"]').inputValue(), next, 'the page to come back to is kept');
+      assert.equal(await anon.locator('input').count(), 5, 'no input added or removed');
+      await assertNothingRan(`the sign-in page with ${typed}`, anon);
+    }
+    await snap(anon, 'escaping-09-sign-in');
   });
 
   test("the visit form: the child's needs, and answers kept after an error", async () => {

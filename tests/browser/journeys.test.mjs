@@ -1,13 +1,16 @@
 // What a person sees on the pages, in headless chromium: finding a child, their record and chronology,
 // filtering it, recording a concern (wrong, then right), the communication-needs warning and the flags.
 // Every page visited is saved as a full-page PNG under build/artifacts/browser/.
+// The person is demo.worker, the social worker the children are allocated to (a social worker sees the whole
+// record only of a child they work with); need-to-know is seen as others: an agency's reader sees its own
+// agency's events, health-only notes stay health's, and a child one does not work with is not listed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, addEvent, ageToday, apiChronology, assertPhaseBanner, chronologyRows, errorSummary, focused, goto,
   longDate, makeChild, navigate, newPage, nhsNumbers, searchResults, snap, spacedNhs,
   startDemoAndBrowser, summaryList, textOf, upn,
-  fillConcern,
+  fillConcern, WORKER,
 } from './lib.mjs';
 
 let demo;
@@ -43,6 +46,20 @@ const noor = {
 };
 let noorId;
 
+// A child no one here works with (police only, not allocated): not for demo.worker's eyes.
+const quill = {
+  given_name: 'Quillon', family_name: 'Farthingale', dob: '2013-05-06', sex: 'M', postcode: 'LS10 1AB',
+  address: '5 Hunslet Road', nhs_number: nhs.next().value,
+};
+let quillId;
+
+// A child with a health-only note (sexual health): health readers see it, no one else does.
+const saffi = {
+  given_name: 'Saffron', family_name: 'Oyelaran', dob: '2009-08-14', sex: 'F', postcode: 'LS3 1HH',
+  address: '22 Kirkstall Road', nhs_number: nhs.next().value,
+};
+let saffiId;
+
 // A child whose flag comes and goes with cp_plan_start and cp_plan_end.
 const ellis = {
   given_name: 'Ellis', family_name: 'Brackenbury', dob: '2019-04-14', sex: 'U', postcode: 'LS8 1AA',
@@ -57,6 +74,13 @@ before(async () => {
   rowanId = await makeChild(demo, rowan, [{ agency: 'health', kind: 'gp_appointment', occurred_at: '2025-01-05T09:30:00Z', summary: 'Routine check' }]);
   noorId = await makeChild(demo, noor, [{ agency: 'education', kind: 'concern', occurred_at: '2025-02-11T13:00:00Z', summary: 'Noor pointed to the sad symbol and to her arm' }]);
   ellisId = await makeChild(demo, ellis, [{ agency: 'health', kind: 'health_assessment', occurred_at: '2024-10-01T10:00:00Z', summary: 'Health assessment' }]);
+  quillId = await makeChild(demo, quill, [{ agency: 'police', kind: 'police_callout', occurred_at: '2025-01-09T20:00:00Z', summary: 'Quillon found out late' }],
+    { allocate: false });
+  saffiId = await makeChild(demo, saffi, [
+    { agency: 'health', kind: 'gp_appointment', occurred_at: '2025-01-14T09:00:00Z', summary: 'Clinic appointment about contraception',
+      details: { category: 'sexual_health' } },
+    { agency: 'health', kind: 'gp_appointment', occurred_at: '2025-01-21T09:00:00Z', summary: 'Asthma review' },
+  ]);
   assert.notEqual(tamsinId, rowanId);
 });
 
@@ -78,7 +102,7 @@ async function search(page, { q = '', day = '', month = '', year = '' }) {
 
 describe('find a child', () => {
   let page;
-  before(async () => { page = await newPage(browser); });
+  before(async () => { page = await newPage(browser, { as: WORKER }); });
   after(async () => {
     assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
     await page.context().close();
@@ -162,6 +186,25 @@ describe('find a child', () => {
     assert.match(await textOf(page.locator('main')), /Check the spelling, try part of the name/);
   });
 
+  test('a child one does not work with: not listed by name; their NHS number says only that they are known', async () => {
+    await goto(page, `${demo.url}/`);
+    await search(page, { q: 'Farthingale' });
+    assert.equal(await textOf(page.locator('#results')), '0 children found');
+    assert.equal(await page.locator(`a[href="/children/${quillId}"]`).count(), 0);
+    await search(page, { q: quill.nhs_number });
+    await snap(page, 'journeys-05b-results-known');
+    const rows = page.locator('table.govuk-table tbody tr');
+    assert.equal(await rows.count(), 1);
+    const text = await textOf(rows);
+    assert.match(text, /^A child with this number is known\. Nothing shows that you work with them, so their record is not open to you\./);
+    assert.ok(!text.includes('Quillon') && !text.includes('Farthingale') && !text.includes('LS10'), `no name or postcode: ${text}`);
+    assert.equal(await rows.getByRole('link', { name: 'Open the record in an emergency' }).getAttribute('href'),
+      `/children/${quillId}/break-glass`);
+    const res = await goto(page, `${demo.url}/children/${quillId}`);
+    assert.equal(res.status(), 403);
+    assert.equal(await textOf(page.locator('h1')), 'You cannot see this record');
+  });
+
   test('open a record from the results', async () => {
     await goto(page, `${demo.url}/`);
     await search(page, { q: 'Tamsin Wetherall' });
@@ -176,7 +219,7 @@ describe('find a child', () => {
 
 describe("a child's record", () => {
   let page;
-  before(async () => { page = await newPage(browser); });
+  before(async () => { page = await newPage(browser, { as: WORKER }); });
   after(async () => {
     assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
     await page.context().close();
@@ -348,16 +391,88 @@ describe("a child's record", () => {
   });
 });
 
+describe('need-to-know on the record', () => {
+  const pages = [];
+  let page0; // demo.worker's
+  before(async () => { page0 = await pageAs(WORKER); });
+  after(async () => {
+    for (const p of pages) {
+      assert.deepEqual(p.problems(), [], 'no script errors, failed requests or dialogs');
+      await p.context().close();
+    }
+  });
+  async function pageAs(as) {
+    const p = await newPage(browser, { as });
+    pages.push(p);
+    return p;
+  }
+
+  test("the police see only the police's events, whatever the filter asks, and not the household", async () => {
+    const page = await pageAs('demo.police');
+    await goto(page, `${demo.url}/children/${tamsinId}`);
+    await snap(page, 'journeys-11b-record-police');
+    assert.equal(await textOf(page.locator('h1')), 'Tamsin Wetherall');
+    const police = (await apiChronology(demo, tamsinId)).filter((e) => e.agency === 'police');
+    assert.equal(police.length, 2);
+    let rows = await chronologyRows(page);
+    assert.deepEqual(rows.map((r) => r.id), police.map((e) => `event-${e.id}`), "the police's two events, newest first");
+    assert.equal(await page.locator('svg.sg-timeline a').count(), 2, 'the timeline shows the same');
+    assert.equal(await page.locator('h2:text-is("Lives with") + ul a').count(), 0, 'Rowan is not named');
+    assert.equal(await page.locator(`a[href="/children/${rowanId}"]`).count(), 0);
+    // Asking for another agency's events (an edited address) still shows the police's only.
+    await goto(page, `${demo.url}/children/${tamsinId}?agency=health&kind=`);
+    rows = await chronologyRows(page);
+    assert.deepEqual(rows.map((r) => r.agency), ['Police', 'Police']);
+  });
+
+  // Known product gaps, run as todo so that they show in every report until fixed (src/web/web.c rec_household
+  // hides the members from an agency's reader, and child.mustache then says there are none; child.mustache offers
+  // "Record a visit" whatever the role, and the view's own_agency_only is set but never shown).
+  test("an agency's reader is not told that no one else lives at the address", { todo: 'product: false "No one else recorded"' }, async () => {
+    const page = await pageAs('demo.police');
+    await goto(page, `${demo.url}/children/${tamsinId}`);
+    assert.ok(!(await textOf(page.locator('main'))).includes('No one else recorded at this address'),
+      'Rowan lives there: the household is hidden, not empty');
+  });
+
+  test('the record offers only what the role may do', { todo: 'product: "Record a visit" shown to the police' }, async () => {
+    const page = await pageAs('demo.police');
+    await goto(page, `${demo.url}/children/${tamsinId}`);
+    assert.equal(await page.getByRole('button', { name: 'Record a visit' }).count(), 0, 'the police may not record visits');
+  });
+
+  test('a health-only note (sexual health) is for health readers only', async () => {
+    const api = await apiChronology(demo, saffiId, 'health');
+    assert.equal((await apiChronology(demo, saffiId, 'police')).length, 1, "the API hides the note from the police's system too");
+    const note = api.find((e) => e.details?.category === 'sexual_health');
+    const asthma = api.find((e) => e.summary === 'Asthma review');
+    assert.ok(note && asthma, 'both events are stored');
+    // The allocated social worker sees the whole record, but not the note.
+    await goto(page0, `${demo.url}/children/${saffiId}`);
+    assert.deepEqual((await chronologyRows(page0)).map((r) => r.id), [`event-${asthma.id}`]);
+    assert.ok(!(await textOf(page0.locator('main'))).includes('contraception'));
+    // A health practitioner (health wrote both) sees both.
+    const health = await pageAs('demo.health');
+    await goto(health, `${demo.url}/children/${saffiId}`);
+    assert.deepEqual((await chronologyRows(health)).map((r) => r.id), [`event-${asthma.id}`, `event-${note.id}`]);
+    assert.ok((await textOf(health.locator(`#event-${note.id}`))).includes('Clinic appointment about contraception'));
+    // Nor does the note's own link open it for someone else.
+    const res = await goto(page0, `${demo.url}/children/${saffiId}/events/${note.id}`);
+    assert.ok(!(await textOf(page0.locator('main'))).includes('contraception'), `the event link (${res.status()}) does not show it`);
+  });
+});
+
 describe('record a concern', () => {
   let page;
-  before(async () => { page = await newPage(browser); });
+  before(async () => { page = await newPage(browser, { as: WORKER }); });
   after(async () => {
     assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');
     await page.context().close();
   });
 
+  // The first of these was "Select which agency you are recording for": the form no longer asks (a concern is
+  // recorded for the signed-in person's agency).
   const expectedErrors = [
-    { text: 'Select which agency you are recording for', href: '#agency' },
     { text: 'Enter the date it happened', href: '#when-day' },
     { text: 'Select what the concern is about', href: '#category' },
     { text: 'Enter what happened', href: '#summary' },
@@ -373,7 +488,8 @@ describe('record a concern', () => {
     await assertPhaseBanner(page);
     assert.equal(await textOf(page.locator('h1')), 'Record a concern');
     assert.equal(await textOf(page.locator('.govuk-caption-l')), 'Tamsin Wetherall');
-    assert.equal(await page.getByRole('radio').count(), 5 + 8 + 2);
+    assert.equal(await page.getByRole('radio').count(), 8 + 2, 'categories and seen: no agency radios');
+    assert.equal(await textOf(page.locator('main p', { hasText: /^Recorded for / })), `Recorded for Children's social care by ${WORKER}.`);
     assert.equal(await page.getByRole('group', { name: 'When did it happen?' }).count(), 1);
     assert.equal(await textOf(page.locator('.govuk-back-link')), 'Back to the record');
     assert.equal(await page.locator('.govuk-error-summary').count(), 0);
@@ -391,9 +507,8 @@ describe('record a concern', () => {
     assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')),
       'the error summary is focused when the page loads');
     // Each field shows its own message inline.
-    for (const [group, message] of [['agency', expectedErrors[0].text], ['when', expectedErrors[1].text],
-      ['category', expectedErrors[2].text], ['summary', expectedErrors[3].text], ['child_seen', expectedErrors[4].text],
-      ['action', expectedErrors[5].text]]) {
+    for (const [group, message] of [['when', expectedErrors[0].text], ['category', expectedErrors[1].text],
+      ['summary', expectedErrors[2].text], ['child_seen', expectedErrors[3].text], ['action', expectedErrors[4].text]]) {
       const err = page.locator(`#${group}-error`);
       assert.equal(await textOf(err), `Error: ${message}`, group);
       assert.ok(await err.evaluate((e) => e.closest('.govuk-form-group').classList.contains('govuk-form-group--error')));
@@ -410,7 +525,6 @@ describe('record a concern', () => {
 
   test('sent part-filled: the answers are kept and only what is missing is listed', async () => {
     await goto(page, `${demo.url}/children/${tamsinId}/concerns/new`);
-    await page.getByLabel('Education').check();
     await page.getByLabel('Day').fill('31');
     await page.getByLabel('Month').fill('2');
     await page.getByLabel('Year').fill('2025');
@@ -424,7 +538,6 @@ describe('record a concern', () => {
       { text: 'Select yes if you saw the child yourself', href: '#child_seen' },
       { text: 'Enter what you have done about it', href: '#action' },
     ]);
-    assert.ok(await page.getByLabel('Education').isChecked());
     assert.ok(await page.getByLabel('Neglect').isChecked());
     assert.equal(await page.getByLabel('Day').inputValue(), '31');
     assert.equal(await page.getByLabel('Month').inputValue(), '2');
@@ -435,7 +548,7 @@ describe('record a concern', () => {
     const before = (await apiChronology(demo, tamsinId)).length;
     await goto(page, `${demo.url}/children/${tamsinId}/concerns/new`);
     await fillConcern(page, {
-      agency: 'Police', day: '12', month: '3', year: '2025', time: 'around 2pm après school', category: 'Emotional harm',
+      day: '12', month: '3', year: '2025', time: 'around 2pm après school', category: 'Emotional harm',
       summary: 'Tamsin was crying at the school gate.', seen: 'No', action: 'Phoned the school',
     });
     await navigate(page, () => page.getByRole('button', { name: 'Save concern' }).click(),
@@ -443,7 +556,6 @@ describe('record a concern', () => {
     assert.deepEqual(await errorSummary(page),
       [{ text: 'Enter the time as hours and minutes, for example 14:30', href: '#time' }]);
     assert.equal(await page.getByLabel('What happened?').inputValue(), 'Tamsin was crying at the school gate.');
-    assert.ok(await page.getByLabel('Police').isChecked(), 'the agency is still picked');
     assert.equal(await page.getByLabel('Day').inputValue(), '12');
     assert.ok(await page.getByLabel('Emotional harm').isChecked());
     assert.equal(await page.getByLabel('What have you done about it?').inputValue(), 'Phoned the school');
@@ -454,7 +566,7 @@ describe('record a concern', () => {
   test('sent complete: saved, with a success banner and the new row at the top', async () => {
     await goto(page, `${demo.url}/children/${tamsinId}/concerns/new`);
     await fillConcern(page, {
-      agency: 'Education', day: '10', month: '3', year: '2025', time: '14:30', category: 'Neglect',
+      day: '10', month: '3', year: '2025', time: '14:30', category: 'Neglect',
       summary: 'Tamsin came in without a coat again and ate two breakfasts.', words: "Mum didn't come home last night",
       seen: 'Yes', action: 'Told the designated safeguarding lead at 14:45',
     });
@@ -470,7 +582,7 @@ describe('record a concern', () => {
     const api = await apiChronology(demo, tamsinId);
     const saved = api[0];
     assert.equal(saved.kind, 'concern');
-    assert.equal(saved.agency, 'education');
+    assert.equal(saved.agency, 'social_care', "the signed-in person's agency (the form used to ask; Education was picked)");
     assert.equal(saved.summary, 'Tamsin came in without a coat again and ate two breakfasts.');
     assert.equal(saved.details.child_words, "Mum didn't come home last night");
     assert.equal(saved.occurred_at, '2025-03-10T14:30:00Z'); // GMT in March before the clocks change
@@ -479,12 +591,36 @@ describe('record a concern', () => {
     assert.equal(rows.length, tamsinEvents.length + 1);
     assert.equal(rows[0].id, `event-${saved.id}`, 'the new concern is the top row');
     assert.equal(rows[0].when, '10 March 2025 14:30');
-    assert.equal(rows[0].agency, 'Education');
+    assert.equal(rows[0].agency, "Children's social care");
     assert.ok(rows[0].what.includes('Tamsin came in without a coat again and ate two breakfasts.'), rows[0].what);
     const words = page.locator(`#event-${saved.id} .sg-childs-words`);
     assert.equal(await textOf(words), 'The child said: “Mum didn\'t come home last night”');
     assert.ok(await words.isVisible());
     assert.ok(rows[0].what.includes('What was done: Told the designated safeguarding lead at 14:45'), rows[0].what);
     assert.equal(await page.locator('svg.sg-timeline a').count(), rows.length);
+  });
+  test("a school's safeguarding lead records for Education, and sees Education's events only", async () => {
+    const school = await newPage(browser, { as: 'demo.school' });
+    try {
+      await goto(school, `${demo.url}/children/${tamsinId}/concerns/new`);
+      assert.equal(await textOf(school.locator('main p', { hasText: /^Recorded for / })), 'Recorded for Education by demo.school.');
+      await fillConcern(school, {
+        day: '11', month: '3', year: '2025', category: 'Emotional harm', summary: 'Tamsin cried in the corridor.',
+        seen: 'Yes', action: 'Spoke to Tamsin with her teacher',
+      });
+      await navigate(school, () => school.getByRole('button', { name: 'Save concern' }).click(),
+        (u) => u.pathname === `/children/${tamsinId}` && u.searchParams.get('recorded') === '1');
+      const api = await apiChronology(demo, tamsinId);
+      const saved = api.find((e) => e.summary === 'Tamsin cried in the corridor.');
+      assert.equal(saved.agency, 'education');
+      const education = api.filter((e) => e.agency === 'education');
+      assert.equal(education.length, 3, "the school's two events and this concern");
+      const rows = await chronologyRows(school);
+      assert.deepEqual(rows.map((r) => r.id), education.map((e) => `event-${e.id}`), "Education's events only, newest first");
+      assert.ok(api.length > rows.length, 'the other agencies\' events are there, not shown');
+      assert.deepEqual(school.problems(), []);
+    } finally {
+      await school.context().close();
+    }
   });
 });

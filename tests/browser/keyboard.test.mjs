@@ -1,11 +1,11 @@
-// Keyboard only: find a child, open the record and record a concern with Tab, Shift+Tab, Enter, Space, arrow
-// keys and typing. No mouse, no element.click(): the page is only read (which element has the focus, what is
-// checked) to know where the keys went.
+// Keyboard only: sign in, find a child, open the record and record a concern with Tab, Shift+Tab, Enter, Space,
+// arrow keys and typing. No mouse, no element.click(): the page is only read (which element has the focus, what
+// is checked) to know where the keys went. The person is demo.worker, the social worker the child is allocated to.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, assertPhaseBanner, chronologyRows, errorSummary, focused, goto, makeChild, navigate, newPage,
-  nhsNumbers, snap, startDemoAndBrowser, textOf,
+  nhsNumbers, signedInAs, snap, startDemoAndBrowser, textOf, totp, WORKER,
 } from './lib.mjs';
 
 let demo;
@@ -24,7 +24,7 @@ before(async () => {
     { agency: 'education', kind: 'school_absence', occurred_at: '2025-01-13T09:00:00Z', summary: 'Absent all week' },
     { agency: 'police', kind: 'police_callout', occurred_at: '2025-01-20T22:00:00Z', summary: 'Noise complaint at the address' },
   ]);
-  page = await newPage(browser);
+  page = await newPage(browser, { as: null }); // the first test signs in with the keyboard
 });
 
 after(async () => {
@@ -57,6 +57,24 @@ function checked(selector) {
 
 describe('keyboard only', () => {
   after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+
+  test('sign in with the keyboard, and come back to the page asked for', async () => {
+    const res = await goto(page, `${demo.url}/`);
+    assert.equal(res.request().redirectedFrom()?.url(), `${demo.url}/`, 'the search page sent the browser to sign in');
+    assert.equal(new URL(page.url()).pathname, '/sign-in');
+    await press('Tab', 'a.govuk-skip-link');
+    await tabTo('#username');
+    await page.keyboard.type(WORKER);
+    await press('Tab', '#password');
+    await page.keyboard.type(demo.people[WORKER].password);
+    await press('Tab', '#totp');
+    await page.keyboard.type(totp(demo.people[WORKER].secret));
+    await snap(page, 'keyboard-00-sign-in');
+    // Enter in a text box sends the form.
+    await navigate(page, () => page.keyboard.press('Enter'), (u) => u.pathname === '/');
+    assert.equal(await signedInAs(page), `${WORKER} (Social worker)`);
+    assert.equal(await textOf(page.locator('h1')), 'Find a child');
+  });
 
   test('the skip link is the first Tab stop and moves the focus to main', async () => {
     await goto(page, `${demo.url}/`);
@@ -105,22 +123,15 @@ describe('keyboard only', () => {
     // Enter in a text box sends the form: with nothing filled in, the error summary comes back, focused.
     await tabTo('#when-day');
     await navigate(page, () => page.keyboard.press('Enter'), (u) => u.pathname === `/children/${childId}/concerns`);
-    assert.equal((await errorSummary(page)).length, 6);
+    assert.equal((await errorSummary(page)).length, 5); // six before the form stopped asking which agency
     assert.ok(await focusIs('.govuk-error-summary'), 'the error summary has the focus');
     await snap(page, 'keyboard-04-errors');
-    // Tab reaches the first problem; Enter on it puts the focus on the first radio of the agency question.
-    await press('Tab', '.govuk-error-summary__list a[href="#agency"]');
+    // Tab reaches the first problem (the agency question's, before it went; now the date's); Enter on it puts
+    // the focus in the day box.
+    await press('Tab', '.govuk-error-summary__list a[href="#when-day"]');
     await page.keyboard.press('Enter');
-    assert.equal(await focused(page), 'agency');
+    assert.equal(await focused(page), 'when-day');
 
-    // Radios: Space picks the focused one, the arrows move through the group and pick as they go.
-    await page.keyboard.press('Space');
-    assert.ok(await checked('#agency'), 'Police picked');
-    await press('ArrowDown', '#agency-health');
-    assert.ok(await checked('#agency-health'), 'Health picked');
-    assert.ok(!(await checked('#agency')));
-
-    await press('Tab', '#when-day');
     await page.keyboard.type('14');
     await press('Tab', '#when-month');
     await page.keyboard.type('2');
@@ -132,8 +143,14 @@ describe('keyboard only', () => {
     await press('Tab', '#time');
     await page.keyboard.type('16:05');
 
+    // Radios: Space picks the focused one, the arrows move through the group and pick as they go.
     await press('Tab', '#category');
     await page.keyboard.press('Space');
+    assert.ok(await checked('#category'), 'the first category picked');
+    await press('ArrowDown', '#category-emotional');
+    assert.ok(await checked('#category-emotional'), 'Emotional harm picked');
+    assert.ok(!(await checked('#category')), 'and the first no longer');
+    await press('ArrowUp', '#category');
     for (const next of ['#category-emotional', '#category-sexual', '#category-neglect']) await press('ArrowDown', next);
     assert.ok(await checked('#category-neglect'), 'Neglect picked');
     await press('ArrowUp', '#category-sexual');
@@ -158,7 +175,7 @@ describe('keyboard only', () => {
     assert.match(await textOf(banner), /Concern recorded/);
     const saved = (await apiChronology(demo, childId))[0];
     assert.equal(saved.kind, 'concern');
-    assert.equal(saved.agency, 'health');
+    assert.equal(saved.agency, 'social_care', "demo.worker's agency (the form used to ask; Health was picked)");
     assert.equal(saved.summary, 'Oluwaseun said he had not eaten since Friday.');
     assert.equal(saved.details.child_words, 'There was no food in the house');
     assert.equal(saved.details.category, 'neglect');
@@ -167,7 +184,7 @@ describe('keyboard only', () => {
     const rows = await chronologyRows(page);
     assert.equal(rows.length, 3);
     assert.equal(rows[0].id, `event-${saved.id}`);
-    assert.equal(rows[0].agency, 'Health');
+    assert.equal(rows[0].agency, "Children's social care");
     assert.ok(rows[0].what.includes('The child said: “There was no food in the house”'), rows[0].what);
   });
 });

@@ -1,7 +1,8 @@
 // Helpers for the browser suite: the real binary's demo area, Debian's chromium (headless) driven by
 // playwright-core, accessibility checked by axe-core. Nothing here downloads a browser.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,24 @@ export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housin
 // Without the background-networking flags chromium keeps trying to reach Google's services.
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-export const PHASE_TEXT = 'shown on this computer only';
+export const PHASE_TEXT = 'Demonstration area: synthetic children only. Every look at a record is audited.';
+
+// The people `safeguard demo` makes, one per role (src/cli/cmd_demo.c), and what the header calls each role.
+export const DEMO_PEOPLE = {
+  'demo.worker': 'social_worker', 'north.manager': 'team_manager', 'mash.worker': 'mash_worker',
+  'mash.manager': 'team_manager', 'demo.police': 'police_officer', 'demo.health': 'health_practitioner',
+  'demo.school': 'school_dsl', 'demo.chair': 'conference_chair', 'demo.analyst': 'oversight_analyst',
+  'demo.dpo': 'dpo', 'demo.admin': 'admin',
+};
+export const ROLE_NAMES = {
+  social_worker: 'Social worker', team_manager: 'Team manager', mash_worker: 'MASH worker',
+  police_officer: 'Police officer', health_practitioner: 'Health practitioner', school_dsl: 'School safeguarding lead',
+  conference_chair: 'Conference chair or IRO', oversight_analyst: 'Oversight analyst', dpo: 'Data protection officer',
+  admin: 'Administrator',
+};
+// The practitioner most journeys follow: a social worker in team north, whose manager is north.manager.
+export const WORKER = 'demo.worker';
+export const WORKER_TEAM = 'north';
 
 // These bound a hang (ASan starts slowly); they are not synchronisation.
 const START_TIMEOUT_MS = 60000;
@@ -32,10 +50,14 @@ function withTimeout(promise, ms, message) {
 
 // ---- the demo server ----
 
+// The demo server the test file started last: newPage and signIn use it unless told another.
+let currentDemo = null;
+
 /**
- * Starts `safeguard demo` on a fresh SQLite file and resolves once it printed its address and the five
- * agency tokens: {url, tokens: {police, ...}, stderr, stop()}. stop() sends SIGTERM and requires exit 0
- * and no sanitizer report.
+ * Starts `safeguard demo` on a fresh SQLite file and resolves once it printed its address, every person of
+ * DEMO_PEOPLE (with their role, password and TOTP secret) and the five agency tokens:
+ * {url, db, people: {username: {role, password, secret}}, tokens: {police, ...}, exampleChild, stderr, stop()}.
+ * stop() sends SIGTERM and requires exit 0 and no sanitizer report.
  */
 export async function startDemo({ families = 40 } = {}) {
   const dir = tempDir('browser');
@@ -62,12 +84,15 @@ export async function startDemo({ families = 40 } = {}) {
     db, // the SQLite file: the CLI's commands (team add, allocate, sweep) work on it beside the server
     url: null,
     tokens: {},
+    people: {},
+    exampleChild: null, // the child the banner offers (allocated to demo.worker)
     get stderr() { return stderr; },
     async stop() {
       if (exitInfo === null) proc.kill('SIGTERM');
       const info = await withTimeout(exited, STOP_TIMEOUT_MS, 'safeguard demo did not stop after SIGTERM');
       await streamsClosed;
       removeDir(dir);
+      if (currentDemo === demo) currentDemo = null;
       assertNoSanitizerReport(stderr, 'safeguard demo');
       assert.deepEqual(info, { code: 0, signal: null }, `safeguard demo did not exit cleanly: ${stderr}`);
     },
@@ -79,12 +104,25 @@ export async function startDemo({ families = 40 } = {}) {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
       if (m) demo.url = m[1];
       for (const t of stdout.matchAll(/^ +([a-z_]+) +(sgt_[A-Za-z0-9_-]+)$/gm)) demo.tokens[t[1]] = t[2];
-      if (demo.url && AGENCIES.every((a) => demo.tokens[a])) resolve(demo);
+      for (const p of stdout.matchAll(/^ +([a-z0-9._-]+) +([a-z_]+) +password (\S+) +totp-secret ([A-Z2-7]+)$/gm)) {
+        demo.people[p[1]] = { role: p[2], password: p[3], secret: p[4] };
+      }
+      const ex = /^ +http:\/\/127\.0\.0\.1:\d+\/children\/(\d+)$/m.exec(stdout);
+      if (ex) demo.exampleChild = Number(ex[1]);
+      if (demo.url && demo.exampleChild && AGENCIES.every((a) => demo.tokens[a])
+        && Object.keys(DEMO_PEOPLE).every((u) => demo.people[u])) resolve(demo);
     });
     exited.then((info) => reject(new Error(`safeguard demo exited (${info.code}, ${info.signal}) before it was ready:\n${stdout}\n${stderr}`)));
   });
   try {
-    return await withTimeout(ready, START_TIMEOUT_MS, 'safeguard demo did not print its address and tokens');
+    await withTimeout(ready, START_TIMEOUT_MS, 'safeguard demo did not print its address, people and tokens');
+    for (const [u, role] of Object.entries(DEMO_PEOPLE)) {
+      assert.equal(demo.people[u].role, role, `the demo prints ${u} as a ${role}`);
+      assert.ok(demo.people[u].password.length >= 12, `${u}'s password`);
+      assert.match(demo.people[u].secret, /^[A-Z2-7]{32}$/, `${u}'s TOTP secret`);
+    }
+    currentDemo = demo;
+    return demo;
   } catch (e) {
     if (exitInfo === null) proc.kill('SIGKILL');
     await exited;
@@ -119,8 +157,13 @@ export async function addEvent(demo, agency, { kind = 'concern', occurred_at = '
   return r.json;
 }
 
-/** Creates a child from several agencies' events (all about the same subject); returns the child's id. */
-export async function makeChild(demo, subject, events) {
+/**
+ * Creates a child from several agencies' events (all about the same subject); returns the child's id. A social
+ * worker sees the whole record only of a child allocated to them, so by default the child is allocated (with the
+ * CLI, as an administrator would) to WORKER in WORKER_TEAM; { allocate: USERNAME, team } allocates to someone
+ * else, { allocate: false } leaves the child unallocated.
+ */
+export async function makeChild(demo, subject, events, { allocate = WORKER, team = WORKER_TEAM } = {}) {
   assert.ok(events.length > 0);
   let childId = null;
   for (const e of events) {
@@ -128,12 +171,66 @@ export async function makeChild(demo, subject, events) {
     if (childId === null) childId = r.child_id;
     assert.equal(r.child_id, childId, 'every event about the same subject lands on the same child');
   }
+  if (allocate) allocateChild(demo, childId, allocate, team);
   return childId;
 }
 
-/** The child's chronology through the API (newest first). */
-export async function apiChronology(demo, childId) {
-  const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token: demo.tokens.police });
+/** `safeguard allocate` beside the running server; then the database says who holds the case. */
+export function allocateChild(demo, childId, worker, team = WORKER_TEAM) {
+  assert.equal(demoCli(demo, ['allocate', '--child', String(childId), '--user', worker, '--team', team]), '');
+  assert.equal(sql(demo.db, `select worker || ' ' || team from allocation where person_id = ${Number(childId)}`),
+    `${worker} ${team}`, `child ${childId} is allocated to ${worker} in ${team}`);
+}
+
+// ---- people ----
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `base32 character ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 30-second steps, 6 digits), written here from the RFC, not taken from the server. */
+export function totp(secretB32, at = Date.now(), stepOffset = 0) {
+  const counter = Math.floor(at / 1000 / 30) + stepOffset;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15; // RFC 4226 dynamic truncation
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/**
+ * Makes a person with `safeguard user add` (password on standard input) beside the running server, and adds
+ * them to demo.people: {role, agency, password, secret}.
+ */
+export function makePerson(demo, { username, agency = 'social_care', role, password = `pw-${crypto.randomBytes(12).toString('hex')}` }) {
+  assert.ok(username && role);
+  const args = ['user', 'add', '--db', `sqlite:${demo.db}`, '--username', username, '--agency', agency, '--role', role,
+    '--password-stdin'];
+  const r = spawnSync(BIN, args, { input: `${password}\n`, encoding: 'utf8', timeout: 120000 });
+  if (r.error) throw r.error;
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  assert.equal(r.status, 0, `safeguard user add ${username}: ${r.stderr}`);
+  const lines = r.stdout.trimEnd().split('\n');
+  const secret = lines[lines.length - 1];
+  assert.match(secret, /^[A-Z2-7]{32}$/, 'the TOTP secret is the last line');
+  assert.equal(sql(demo.db, `select agency || ' ' || role from app_user where username = '${username.replace(/'/g, "''")}'`),
+    `${agency} ${role}`);
+  demo.people[username] = { role, agency, password, secret };
+  return demo.people[username];
+}
+
+/** The child's chronology through the API (newest first), as an agency's system reads it (health sees health-only notes). */
+export async function apiChronology(demo, childId, agency = 'police') {
+  const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token: demo.tokens[agency] });
   assert.equal(r.status, 200, r.text);
   return r.json.events;
 }
@@ -163,8 +260,13 @@ export function launchBrowser() {
 /**
  * A new context and page that record what should never happen: script errors, console errors, dialogs and
  * failed requests. problems() lists them.
+ *
+ * Every page but /sign-in needs someone signed in, so the caller says who: { as: USERNAME } signs that person in
+ * by filling /sign-in in this page (the session cookie lives in this context only); { as: null } stays signed
+ * out. { demo } is the server (the one started last by default); the other options go to browser.newContext.
  */
-export async function newPage(browser, options = {}) {
+export async function newPage(browser, { as, demo = currentDemo, ...options } = {}) {
+  assert.ok(as !== undefined, 'newPage: say who signs in ({ as: USERNAME }), or { as: null } to stay signed out');
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   context.setDefaultTimeout(20000);
   context.setDefaultNavigationTimeout(30000);
@@ -185,7 +287,71 @@ export async function newPage(browser, options = {}) {
   page.on('dialog', (d) => { seen.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
   page.problems = () => [...seen.errors, ...seen.dialogs];
   page.dialogs = () => [...seen.dialogs];
+  page.demo = demo;
+  if (as !== null) await signIn(page, as, { demo });
   return page;
+}
+
+/** Fills the sign-in form as a person would; the answers left out stay as they are. */
+export async function fillSignIn(page, { username, password, code }) {
+  if (username !== undefined) await page.getByLabel('Username').fill(username);
+  if (password !== undefined) await page.getByLabel('Password').fill(password);
+  if (code !== undefined) await page.getByLabel('Security code').fill(code);
+}
+
+/** The header's "USERNAME (Role name)", or null when no one is signed in. */
+export async function signedInAs(page) {
+  const who = page.locator('.govuk-service-navigation__text');
+  if (await who.count() === 0) return null;
+  return textOf(who);
+}
+
+/**
+ * Signs a person of demo.people in, in this page, through /sign-in (next: the path to come back to, which the
+ * server must send the browser to). Requires that the browser lands there and that the header names the person.
+ * A code from the current 30-second step: the server accepts the step either side, so a step that ends between
+ * reading the clock and the server's check does not matter.
+ */
+export async function signIn(page, username, { demo = page.demo ?? currentDemo, next } = {}) {
+  assert.ok(demo, 'signIn: no demo server');
+  const person = demo.people[username];
+  assert.ok(person, `signIn: ${username} is not one of the demo's people (${Object.keys(demo.people).join(', ')})`);
+  await goto(page, `${demo.url}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  assert.equal(await textOf(page.locator('h1')), 'Sign in', `the sign-in page (at ${page.url()})`);
+  await fillSignIn(page, { username, password: person.password, code: totp(person.secret) });
+  await navigate(page, () => page.getByRole('button', { name: 'Sign in' }).click(),
+    (u) => u.pathname !== '/sign-in' && (!next || `${u.pathname}${u.search}` === next));
+  assert.equal(await signedInAs(page), `${username} (${ROLE_NAMES[person.role]})`, 'the header names who is signed in');
+  const cookies = await page.context().cookies(demo.url);
+  assert.equal(cookies.filter((c) => c.name === 'sg_session').length, 1, 'the session cookie is set');
+  return page;
+}
+
+/** Presses the header's "Sign out"; requires the signed-out sign-in page, with no session cookie left. */
+export async function signOut(page) {
+  await navigate(page, () => page.getByRole('button', { name: 'Sign out' }).click(),
+    (u) => u.pathname === '/sign-in' && u.searchParams.get('signed_out') === '1');
+  assert.equal(await signedInAs(page), null);
+  assert.deepEqual((await page.context().cookies()).filter((c) => c.name === 'sg_session'), [], 'the session cookie is gone');
+}
+
+/** The CSRF token the page's forms carry (every page has one in the header's sign-out form). */
+export async function csrfToken(page) {
+  const t = await page.locator('input[name="csrf_token"]').first().getAttribute('value');
+  assert.ok(t && t.length >= 16, `a CSRF token on ${page.url()}`);
+  return t;
+}
+
+/**
+ * A form POSTed from this page's context (its cookies, so as the person signed in there), as a browser would
+ * from origin; fields are sent as given (add csrf_token yourself). Returns {status, text}.
+ */
+export async function postFromPage(page, path, fields, { origin } = {}) {
+  const demo = page.demo ?? currentDemo;
+  const r = await page.context().request.post(`${demo.url}${path}`, {
+    form: fields, headers: { Origin: origin ?? demo.url }, maxRedirects: 0,
+  });
+  return { status: r.status(), text: await r.text(), headers: r.headers() };
 }
 
 /**
@@ -237,7 +403,7 @@ export async function assertAccessible(page, label) {
   return results;
 }
 
-/** What every page carries: the phase banner saying it is a demonstration shown here only. */
+/** What every page of the demo area carries: the phase banner saying it holds synthetic children and is audited. */
 export async function assertPhaseBanner(page) {
   const banner = page.locator('.govuk-phase-banner');
   assert.equal(await banner.count(), 1, `no phase banner on ${page.url()}`);
@@ -336,10 +502,11 @@ export function focused(page) {
 
 /**
  * Fills the concern form as a person would, by its labels. Every answer is optional: what is left out stays
- * as it is. seen is 'Yes' or 'No'; agency and category are the radio labels.
+ * as it is. seen is 'Yes' or 'No'; category is the radio's label. The form no longer asks which agency: a
+ * concern is recorded for the agency of the person signed in.
  */
 export async function fillConcern(page, { agency, day, month, year, time, category, summary, words, seen, action }) {
-  if (agency !== undefined) await page.getByLabel(agency).check();
+  assert.equal(agency, undefined, 'the concern form has no agency question: sign in as someone of that agency');
   if (day !== undefined) await page.getByLabel('Day').fill(day);
   if (month !== undefined) await page.getByLabel('Month').fill(month);
   if (year !== undefined) await page.getByLabel('Year').fill(year);

@@ -1,11 +1,12 @@
 // With JavaScript off the pages still work: they are rendered on the server and GOV.UK Frontend's scripts
-// only enhance them. Search, open the record, filter it, record a concern (wrong, then right).
+// only enhance them. Sign in (as demo.worker, the child's allocated social worker), search, open the record,
+// filter it, record a concern (wrong, then right). Signing in and out without script is in signin.test.mjs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   clearSnaps, apiChronology, assertPhaseBanner, chronologyRows, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers,
   snap, startDemoAndBrowser, textOf, upn,
-  fillConcern,
+  fillConcern, signedInAs, WORKER,
 } from './lib.mjs';
 
 let demo;
@@ -25,7 +26,7 @@ before(async () => {
     { agency: 'education', kind: 'school_exclusion', occurred_at: '2025-01-15T12:00:00Z', summary: 'Excluded for two days' },
     { agency: 'education', kind: 'concern', occurred_at: '2025-01-22T12:00:00Z', summary: 'Seen with older men at the gate' },
   ]);
-  page = await newPage(browser, { javaScriptEnabled: false });
+  page = await newPage(browser, { as: WORKER, javaScriptEnabled: false }); // the sign-in form, sent without script
 });
 
 after(async () => {
@@ -40,6 +41,7 @@ describe('JavaScript off', () => {
     await goto(page, `${demo.url}/`);
     assert.equal(await page.locator('body.js-enabled').count(), 0, 'no script ran');
     await assertPhaseBanner(page);
+    assert.equal(await signedInAs(page), `${WORKER} (Social worker)`);
     await page.getByLabel('Name, NHS number or UPN').fill(subject.upn);
     await navigate(page, () => page.getByRole('button', { name: 'Search' }).click(), (u) => u.searchParams.has('q'));
     await snap(page, 'nojs-01-results');
@@ -65,14 +67,15 @@ describe('JavaScript off', () => {
       (u) => u.pathname === `/children/${childId}/concerns`);
     await snap(page, 'nojs-03-errors');
     const errors = await errorSummary(page);
-    assert.equal(errors.length, 6);
+    assert.equal(errors.length, 5); // six before the form stopped asking which agency
     // Without script the summary's links are plain links to the fields.
     await page.locator('.govuk-error-summary__list a[href="#summary"]').click();
     await page.waitForURL((u) => u.hash === '#summary');
     assert.ok(await page.locator('#summary').isVisible());
 
+    assert.equal(await textOf(page.locator('main p', { hasText: /^Recorded for / })), `Recorded for Children's social care by ${WORKER}.`);
     await fillConcern(page, {
-      agency: 'Children\'s social care', day: '23', month: '1', year: '2025', category: 'Exploitation (criminal or sexual)',
+      day: '23', month: '1', year: '2025', category: 'Exploitation (criminal or sexual)',
       summary: 'Marisol was picked up by a car after school.', words: "They're my friends, they buy me stuff", seen: 'No',
       action: 'Strategy discussion requested',
     });
