@@ -248,9 +248,18 @@ int users_check(store *st, const char *username, const char *password, const cha
 				    "sfMjH1u4abejGwtazgv0/SGVsLLB5JXnt92fyHOeq8E"; /* of a password no one has */
 	bool password_ok = crypto_pwhash_str_verify(a.found ? user->password_hash : dummy, password,
 						    strlen(password)) == 0;
+	int pos = 0;
 	bool code_ok = a.found && strlen(totp) == 6 && strspn(totp, "0123456789") == 6 &&
-		       oath_totp_validate((const char *)user->totp_secret, sizeof user->totp_secret, (time_t)now,
-					  TOTP_STEP, 0, TOTP_WINDOW, totp) >= 0;
+		       oath_totp_validate2((const char *)user->totp_secret, sizeof user->totp_secret, (time_t)now,
+					   TOTP_STEP, 0, TOTP_WINDOW, &pos, totp) >= 0;
+	/* Each code signs in once (RFC 6238 section 5.2): a step at or before the last one used is a replay.
+	 * users_session_open records the step, conditionally, so that two sign-ins racing with one code cannot
+	 * both succeed. */
+	int64_t step = now / TOTP_STEP + pos;
+	if (code_ok && step <= user->totp_last_step)
+		code_ok = false;
+	if (code_ok)
+		user->totp_last_step = step;
 	if (a.found && password_ok && code_ok && !user->disabled_at[0])
 		*res = USERS_SIGNED_IN;
 	return STORE_OK;
@@ -261,6 +270,14 @@ int users_session_open(store_conn *c, const struct store_user *user, enum users_
 		       char expires_at[STORE_TS_LEN + 1])
 {
 	token[0] = expires_at[0] = '\0';
+	bool advanced = true;
+	if (res == USERS_SIGNED_IN) {
+		int trc = store_user_totp_step(c, user->id, user->totp_last_step, &advanced);
+		if (trc != STORE_OK)
+			return trc;
+		if (!advanced)
+			res = USERS_WRONG; /* another sign-in used this code first */
+	}
 	int rc = res == USERS_THROTTLED ? STORE_OK : store_login_attempt_add(c, username, remote, res == USERS_SIGNED_IN);
 	if (rc != STORE_OK)
 		return rc;

@@ -290,6 +290,9 @@ static const char *const migrations[] = {
 	"  basis TEXT NOT NULL CHECK (basis IN ('adoption', 'protection', 'court_order')),"
 	"  sealed_at TEXT NOT NULL,"
 	"  sealed_by TEXT NOT NULL);",
+
+	/* 11: a TOTP code signs in once (RFC 6238 section 5.2): the last time step used, per person */
+	"ALTER TABLE app_user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -349,6 +352,7 @@ enum stmt_id {
 	S_SESSION_INSERT,
 	S_SESSION_FIND,
 	S_SESSION_TOUCH,
+	S_USER_TOTP_STEP,
 	S_SEALED_GET,
 	S_SEAL,
 	S_USER_CREDENTIALS,
@@ -492,16 +496,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CLIENTS] = "SELECT id, agency, label, created_at, coalesce(revoked_at, '') FROM api_client ORDER BY id DESC LIMIT ?1",
 	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
 	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
-	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, '') "
-			 "FROM app_user WHERE id = ?1",
+	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
+			 "totp_last_step FROM app_user WHERE id = ?1",
 	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
 	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
 	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ")",
-	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, '') "
-			   "FROM app_user WHERE username = ?1",
+	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
+			   "totp_last_step FROM app_user WHERE username = ?1",
 	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
@@ -510,6 +514,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Idle time pushed on, never past the absolute timeout. */
 	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
 			    "AND idle_until < ?2",
+	[S_USER_TOTP_STEP] = "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
 	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
@@ -1717,6 +1722,7 @@ static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 		col_copy(s, 4, out->password_hash, sizeof out->password_hash);
 		*found = blob_copy(s, 5, out->totp_secret, (int)sizeof out->totp_secret);
 		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
+		out->totp_last_step = sqlite3_column_int64(s, 7);
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);
@@ -1790,6 +1796,18 @@ static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_L
 	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
 	text(s, 2, until);
 	return run(s);
+}
+
+static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_TOTP_STEP);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, step);
+	int rc = run(s);
+	*advanced = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	return rc;
 }
 
 static int sq_person_sealed(store_conn *c, int64_t id, bool *sealed)
@@ -2460,6 +2478,7 @@ const struct store_ops store_sqlite_ops = {
 	.session_find = sq_session_find,
 	.session_touch = sq_session_touch,
 	.person_sealed = sq_person_sealed,
+	.user_totp_step = sq_user_totp_step,
 	.person_seal = sq_person_seal,
 	.user_set_credentials = sq_user_set_credentials,
 	.session_end = sq_session_end,

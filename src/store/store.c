@@ -369,6 +369,11 @@ int store_user_set_credentials(store_conn *c, const char *username, const char *
 	return c->ops->user_set_credentials(c, username, password_hash, totp_secret, found);
 }
 
+int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+{
+	return c->ops->user_totp_step(c, id, step, advanced);
+}
+
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed)
 {
 	return c->ops->person_sealed(c, id, sealed);

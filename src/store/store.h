@@ -339,6 +339,7 @@ struct store_user {
 	char password_hash[160];  /* libsodium's Argon2id string */
 	uint8_t totp_secret[20];  /* RFC 6238 with SHA-1: a 160-bit secret */
 	char disabled_at[STORE_TS_LEN + 1]; /* "" while enabled */
+	int64_t totp_last_step;   /* the last TOTP time step that signed in (each code works once) */
 };
 /* STORE_ECONFLICT when the username is taken (or the agency does not exist). */
 int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
@@ -350,6 +351,10 @@ int store_users(store_conn *c, int limit, store_user_fn fn, void *ctx);
 /* Disables a person at `at` (a person disabled before keeps the first time) and ends every session of
  * theirs; *found false when there is no such username. */
 int store_user_disable(store_conn *c, const char *username, const char *at, bool *found);
+
+/* Records that a TOTP time step was used to sign in; *advanced false when it (or a later one) was used
+ * before: the code is being replayed. */
+int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced);
 
 /* Sealed records (schema 10): basis "adoption", "protection" or "court_order". Sealing is for good: *already
  * true when the record was sealed before (nothing changes). */

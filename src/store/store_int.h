@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -78,6 +78,7 @@ struct store_ops {
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
 	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
 				    const uint8_t totp_secret[20], bool *found);
+	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);

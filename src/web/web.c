@@ -91,7 +91,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 							     web_role_name(u->role)));
 		json_object_set_new(view, "csrf_token", json_string(u->csrf));
 		json_object_set_new(view, "can",
-				    json_pack("{s:b, s:b, s:b, s:b, s:b}", "search",
+				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "visit",
+					      access_role_may(u->role, u->agency, ACT_VISIT), "search",
 					      access_role_may(u->role, u->agency, ACT_CHILD_SEARCH), "alerts",
 					      access_role_may(u->role, u->agency, ACT_ALERTS), "caseload",
 					      access_role_may(u->role, u->agency, ACT_CASELOAD), "mash",
@@ -965,6 +966,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id,
 		snprintf(j->agency_f, sizeof j->agency_f, "%s", j->reader_agency);
 	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
 	json_object_set_new(j->view, "own_agency_only", json_boolean(level != ACCESS_FULL));
+	json_object_set_new(j->view, "reader_agency_name", web_str(web_agency_name(j->reader_agency)));
 	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
 	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */
 	if (before && event_cursor_parse(before, j->before_at, &j->page_q.before_id))

@@ -764,7 +764,9 @@ static void caseload_show(struct web_read *r)
 	json_object_set_new(view, "has_rows", json_boolean(shown > 0));
 	json_object_set_new(view, "rows", rows);
 	json_object_set_new(view, "empty_text", json_string(empty));
-	json_object_set_new(view, "alerts_href", json_string(href));
+	/* The alerts are their owner's: a manager looking at a worker's caseload is not sent to a refusal. */
+	if (strcmp(j->worker, web_user(r->rq)->username) == 0)
+		json_object_set_new(view, "alerts_href", json_string(href));
 	web_render(r->w, r->rq, 200, "caseload", view);
 }
 
@@ -777,7 +779,7 @@ void web_caseload_page(const struct web *w, http_request *rq)
 	const struct web_user *u = web_user(rq);
 	if (!worker)
 		worker = u->username;
-	if (strcmp(worker, u->username) != 0 && strcmp(u->role, "team_manager") != 0) {
+	if (worker[0] && strcmp(worker, u->username) != 0 && strcmp(u->role, "team_manager") != 0) {
 		json_decref(view);
 		web_message_link(w, rq, 403, "You cannot see this caseload",
 				 "You can see your own caseload; team managers can see their workers'.", "/caseload",

@@ -425,17 +425,19 @@ describe('need-to-know on the record', () => {
     assert.deepEqual(rows.map((r) => r.agency), ['Police', 'Police']);
   });
 
-  // Known product gaps, run as todo so that they show in every report until fixed (src/web/web.c rec_household
-  // hides the members from an agency's reader, and child.mustache then says there are none; child.mustache offers
-  // "Record a visit" whatever the role, and the view's own_agency_only is set but never shown).
-  test("an agency's reader is not told that no one else lives at the address", { todo: 'product: false "No one else recorded"' }, async () => {
+  // Once known gaps, now fixed: an agency's reader is told the household is hidden (not that there is none), is
+  // told the chronology is their agency's only, and is not offered what their role may not do.
+  test("an agency's reader is not told that no one else lives at the address", async () => {
     const page = await pageAs('demo.police');
     await goto(page, `${demo.url}/children/${tamsinId}`);
-    assert.ok(!(await textOf(page.locator('main'))).includes('No one else recorded at this address'),
-      'Rowan lives there: the household is hidden, not empty');
+    const main = await textOf(page.locator('main'));
+    assert.ok(!main.includes('No one else recorded at this address'), 'Rowan lives there: the household is hidden, not empty');
+    assert.ok(main.includes('The household is shown to those who work with the child.'));
+    assert.equal(await textOf(page.locator('#chronology')), 'Chronology: Police only');
+    assert.match(await textOf(page.locator('#own-agency-only')), /^You see what Police recorded about this child\./);
   });
 
-  test('the record offers only what the role may do', { todo: 'product: "Record a visit" shown to the police' }, async () => {
+  test('the record offers only what the role may do', async () => {
     const page = await pageAs('demo.police');
     await goto(page, `${demo.url}/children/${tamsinId}`);
     assert.equal(await page.getByRole('button', { name: 'Record a visit' }).count(), 0, 'the police may not record visits');

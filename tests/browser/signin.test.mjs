@@ -463,13 +463,12 @@ describe('JavaScript off', () => {
   });
 });
 
-describe('known gaps', () => {
+describe('each code signs in once', () => {
   const pageAs = pagesFor();
 
   // RFC 6238 section 5.2: "the verifier MUST NOT accept the second attempt of the same OTP after the successful
-  // validation has been issued for the first OTP". users_check (src/service/users.c) keeps no last-used step, so a
-  // code seen over someone's shoulder signs in again within its 90 seconds.
-  test('a security code that signed in once does not sign in again', { todo: 'product: TOTP codes can be replayed' }, async () => {
+  // validation has been issued for the first OTP": the server keeps the last step used (app_user.totp_last_step).
+  test('a security code that signed in once does not sign in again', async () => {
     const person = makePerson(demo, { username: 'replay.check', role: 'school_dsl', agency: 'education' });
     const code = totp(person.secret);
     const first = await pageAs(null);

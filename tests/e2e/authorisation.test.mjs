@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, startServer,
+  totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the matrix';
@@ -124,6 +125,7 @@ let ids;
 
 /** Signs in through the page, as a browser does: {cookie, csrf} of the new session. */
 async function webSignIn(username, secret) {
+  totpUsedLongAgo(area.db, username);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];

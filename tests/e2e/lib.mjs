@@ -224,6 +224,23 @@ export async function allChronology(baseUrl, token, id, limit) {
 
 // ---- the database (read-only) ----
 
+/** Writes with the sqlite3 shell beside a running server (WAL; waits for the server's writer). */
+export function sqlWrite(dbPath, query) {
+  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', dbPath, query], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * A TOTP code signs in once (RFC 6238 section 5.2): the server keeps the last time step used. A test that
+ * signs one person in several times within 30 seconds stands for sign-ins minutes apart by forgetting that
+ * step first, as the passing of time would.
+ */
+export function totpUsedLongAgo(dbPath, username) {
+  sqlWrite(dbPath, `update app_user set totp_last_step = 0 where username = '${username.replace(/'/g, "''")}'`);
+}
+
 export function sql(dbPath, query) {
   const r = spawnSync('sqlite3', ['-readonly', '-batch', dbPath, query], { encoding: 'utf8' });
   if (r.error) throw r.error;

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
   sql, startServer,
+  totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -69,6 +70,7 @@ let child2; // allocated by the administrator in the tests
 
 /** Signs in through the page: {status, cookie, csrf}. */
 async function webSignIn(username, { password = PASSWORD, secret = secrets[username] } = {}) {
+  totpUsedLongAgo(area.db, username);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = csrfOf(await form.text());

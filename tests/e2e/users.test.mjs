@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
+  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -70,6 +70,12 @@ after(async () => {
 });
 
 function signIn(username, password = PASSWORD, code = totp(secrets[username] ?? secrets['sam.worker'])) {
+  totpUsedLongAgo(area.db, username);
+  return signInAgain(username, password, code);
+}
+
+/** Signs in without forgetting the last code used (a replay is refused). */
+function signInAgain(username, password, code) {
   return request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password, totp: code }),
@@ -118,6 +124,23 @@ describe('POST /api/v1/sessions', () => {
       /^user:\d+:sam\.worker$/);
     // Only the token's hash is kept.
     assert.equal(Number(sql(area.db, 'select count(*) from session where length(token_hash) = 32')), 1);
+  });
+
+  test('a code signs in once: the same code again, or an earlier step, is refused (RFC 6238 section 5.2)', async () => {
+    const code = totp(secrets['tam.manager']);
+    const first = await signIn('tam.manager', PASSWORD, code);
+    assert.equal(first.status, 201);
+    const failures = Number(sql(area.db, "select count(*) from login_attempt where username = 'tam.manager' and ok = 0"));
+    const replay = await signInAgain('tam.manager', PASSWORD, code);
+    assert.equal(replay.status, 401);
+    assert.equal(replay.json.error.code, 'invalid_credentials');
+    const earlier = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], Date.now(), -1));
+    assert.equal(earlier.status, 401);
+    assert.equal(Number(sql(area.db, "select count(*) from login_attempt where username = 'tam.manager' and ok = 0")),
+      failures + 2);
+    // The next step's code (a minute on, or a clock a step ahead) still signs in.
+    const next = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], Date.now(), 1));
+    assert.equal(next.status, 201);
   });
 
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {

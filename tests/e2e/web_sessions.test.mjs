@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, sql, startServer,
+  totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -37,6 +38,7 @@ function setCookie(res, name) {
 
 /** Posts the sign-in form as a browser does: the answer. */
 async function signIn(code) {
+  totpUsedLongAgo(area.db, 'wes.worker');
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -166,6 +168,7 @@ describe('web sessions', () => {
   });
 
   test('an API session token is not a web session: as a cookie it opens no page', async () => {
+    totpUsedLongAgo(area.db, 'wes.worker');
     const s = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),
