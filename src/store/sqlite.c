@@ -266,6 +266,22 @@ static const char *const migrations[] = {
 	"  expires_at TEXT NOT NULL);"
 	"CREATE INDEX break_glass_child ON break_glass(child_id, user_id, expires_at);"
 	"CREATE INDEX event_person_agency ON event(person_id, agency);",
+
+	/* 9: recordings of interviews and meetings (service/recordings.h): the file on disk is ciphertext; the
+	 * row holds its key wrapped by a master key kept outside the database, and the plaintext's hash */
+	"CREATE TABLE recording ("
+	"  id INTEGER PRIMARY KEY,"
+	"  child_id INTEGER NOT NULL REFERENCES person(id),"
+	"  filename TEXT NOT NULL CHECK (length(filename) BETWEEN 1 AND 200),"
+	"  content_type TEXT NOT NULL,"
+	"  bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+	"  blake2b TEXT NOT NULL CHECK (length(blake2b) = 64),"
+	"  wrapped_key BLOB NOT NULL CHECK (length(wrapped_key) = 48),"
+	"  key_nonce BLOB NOT NULL CHECK (length(key_nonce) = 24),"
+	"  disk_name TEXT NOT NULL UNIQUE,"
+	"  uploaded_by TEXT NOT NULL,"
+	"  uploaded_at TEXT NOT NULL);"
+	"CREATE INDEX recording_child ON recording(child_id, id);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -348,6 +364,10 @@ enum stmt_id {
 	S_AWAITING_COUNT,
 	S_FLAG_ADD,
 	S_FLAGS,
+	S_RECORDING_INSERT,
+	S_RECORDING_GET,
+	S_RECORDINGS_CHILD,
+	S_RECORDINGS_ALL,
 	S__COUNT
 };
 
@@ -365,6 +385,9 @@ enum stmt_id {
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND p.sealed = 0 AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
+
+#define RECORDING_COLS "id, child_id, filename, content_type, bytes, blake2b, wrapped_key, key_nonce, disk_name, " \
+		       "uploaded_by, uploaded_at"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -530,6 +553,11 @@ static const char *const stmt_sql[S__COUNT] = {
 		       ", ?2, ?3, ?4)",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
+	[S_RECORDING_INSERT] = "INSERT INTO recording(child_id, filename, content_type, bytes, blake2b, wrapped_key, "
+			       "key_nonce, disk_name, uploaded_by, uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_RECORDING_GET] = "SELECT " RECORDING_COLS " FROM recording WHERE id = ?1",
+	[S_RECORDINGS_CHILD] = "SELECT " RECORDING_COLS " FROM recording WHERE child_id = ?1 ORDER BY id",
+	[S_RECORDINGS_ALL] = "SELECT " RECORDING_COLS " FROM recording ORDER BY id",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -2009,6 +2037,99 @@ static int sq_flag_accesses(store_conn *c, int64_t person_id, int limit, store_f
 	return each_row(s, flag_row, &w);
 }
 
+/* ---- recordings ------------------------------------------------------------------------------------- */
+
+static int sq_recording_insert(store_conn *c, const struct store_recording *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, r->child_id);
+	text(s, 2, r->filename);
+	text(s, 3, r->content_type);
+	sqlite3_bind_int64(s, 4, r->bytes);
+	text(s, 5, r->blake2b);
+	sqlite3_bind_blob(s, 6, r->wrapped_key, STORE_RECORDING_WRAPPED_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 7, r->key_nonce, STORE_RECORDING_NONCE_LEN, SQLITE_STATIC);
+	text(s, 8, r->disk_name);
+	text(s, 9, r->uploaded_by);
+	text(s, 10, r->uploaded_at);
+	int rc = run(s);
+	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	return rc;
+}
+
+static void recording_row(sqlite3_stmt *s, struct store_recording *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	r->child_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, r->filename, sizeof r->filename);
+	col_copy(s, 3, r->content_type, sizeof r->content_type);
+	r->bytes = sqlite3_column_int64(s, 4);
+	col_copy(s, 5, r->blake2b, sizeof r->blake2b);
+	const void *k = sqlite3_column_blob(s, 6);
+	int klen = sqlite3_column_bytes(s, 6);
+	const void *n = sqlite3_column_blob(s, 7);
+	int nlen = sqlite3_column_bytes(s, 7);
+	r->well_formed = k && n && klen == STORE_RECORDING_WRAPPED_LEN && nlen == STORE_RECORDING_NONCE_LEN;
+	if (r->well_formed) {
+		memcpy(r->wrapped_key, k, STORE_RECORDING_WRAPPED_LEN);
+		memcpy(r->key_nonce, n, STORE_RECORDING_NONCE_LEN);
+	}
+	col_copy(s, 8, r->disk_name, sizeof r->disk_name);
+	col_copy(s, 9, r->uploaded_by, sizeof r->uploaded_by);
+	col_copy(s, 10, r->uploaded_at, sizeof r->uploaded_at);
+}
+
+static int sq_recording_get(store_conn *c, int64_t id, struct store_recording *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_GET);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		recording_row(s, out);
+		*found = true;
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct recording_walk {
+	store_recording_fn fn;
+	void *ctx;
+	struct store_recording r;
+};
+
+static int recording_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct recording_walk *w = arg;
+	recording_row(s, &w->r);
+	return w->fn(&w->r, w->ctx);
+}
+
+static int sq_recordings(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), child_id ? S_RECORDINGS_CHILD : S_RECORDINGS_ALL);
+	struct recording_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	if (child_id)
+		sqlite3_bind_int64(s, 1, child_id);
+	rc = each_row(s, recording_each_row, w);
+	free(w);
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -2086,4 +2207,7 @@ const struct store_ops store_sqlite_ops = {
 	.awaiting_decision = sq_awaiting_decision,
 	.flag_access_add = sq_flag_access_add,
 	.flag_accesses = sq_flag_accesses,
+	.recording_insert = sq_recording_insert,
+	.recording_get = sq_recording_get,
+	.recordings = sq_recordings,
 };

@@ -402,3 +402,18 @@ int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, con
 {
 	return c->ops->break_glass_live(c, child_id, user_id, now, live);
 }
+
+int store_recording_insert(store_conn *c, const struct store_recording *r, int64_t *id)
+{
+	return c->ops->recording_insert(c, r, id);
+}
+
+int store_recording_get(store_conn *c, int64_t id, struct store_recording *out, bool *found)
+{
+	return c->ops->recording_get(c, id, out, found);
+}
+
+int store_recordings(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx)
+{
+	return c->ops->recordings(c, child_id, fn, ctx);
+}

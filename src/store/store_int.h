@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -96,6 +96,9 @@ struct store_ops {
 	int (*awaiting_decision)(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
+	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);
+	int (*recording_get)(store_conn *c, int64_t id, struct store_recording *out, bool *found);
+	int (*recordings)(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

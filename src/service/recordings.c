@@ -1,0 +1,535 @@
+#include "service/recordings.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/date.h"
+#include "core/text.h"
+#include "service/audit.h"
+
+#define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+#define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define CIPHER_CHUNK (RECORDINGS_CHUNK + SS_ABYTES)
+#define FILE_KEY_LEN crypto_secretstream_xchacha20poly1305_KEYBYTES
+#define HASH_LEN 32
+#define DISK_ID_BYTES 16 /* the file's name: 128 random bits in hex */
+
+_Static_assert(RECORDINGS_KEY_LEN == crypto_secretbox_KEYBYTES, "the master key is a secretbox key");
+_Static_assert(STORE_RECORDING_WRAPPED_LEN == crypto_secretbox_MACBYTES + FILE_KEY_LEN, "a wrapped file key");
+_Static_assert(STORE_RECORDING_NONCE_LEN == crypto_secretbox_NONCEBYTES, "a secretbox nonce");
+_Static_assert(STORE_RECORDING_DISK_MAX == DISK_ID_BYTES * 2, "the file's name in hex");
+
+struct recordings {
+	char *dir;
+	int dirfd;
+	uint8_t key[RECORDINGS_KEY_LEN];
+};
+
+/* ---- the directory and the master key ---- */
+
+int recordings_open(const char *dir, const uint8_t master_key[RECORDINGS_KEY_LEN], recordings **out, char *err,
+		    size_t errsz)
+{
+	struct stat sb;
+	*out = NULL;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errsz, "cannot create the recordings directory %s: %s", dir, strerror(errno));
+		return RECORDINGS_EIO;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		snprintf(err, errsz, "cannot open the recordings directory %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return RECORDINGS_EIO;
+	}
+	/* Ciphertext only, but its names and sizes say how many recordings a child has: this user only. */
+	if ((sb.st_mode & 077) != 0) {
+		snprintf(err, errsz, "the recordings directory %s can be opened by others: make it mode 0700", dir);
+		close(fd);
+		return RECORDINGS_EIO;
+	}
+	recordings *r = calloc(1, sizeof *r);
+	if (!r || !(r->dir = strdup(dir))) {
+		free(r);
+		close(fd);
+		snprintf(err, errsz, "out of memory");
+		return RECORDINGS_EIO;
+	}
+	r->dirfd = fd;
+	memcpy(r->key, master_key, RECORDINGS_KEY_LEN);
+	*out = r;
+	return 0;
+}
+
+void recordings_close(recordings *r)
+{
+	if (!r)
+		return;
+	sodium_memzero(r->key, sizeof r->key);
+	close(r->dirfd);
+	free(r->dir);
+	free(r);
+}
+
+/* ---- what may be uploaded ---- */
+
+/* Audio and video of interviews and meetings, and the documents that go with them. Nothing a browser would
+ * run (HTML, SVG, scripts): downloads are attachments with nosniff anyway. */
+static const char *const content_types[] = {
+	"audio/mpeg", "audio/mp4", "audio/wav", "audio/x-wav", "audio/ogg", "audio/webm", "video/mp4",
+	"video/webm", "video/quicktime", "application/pdf", "image/jpeg", "image/png", "text/plain",
+};
+
+const char *recordings_content_type(const char *header)
+{
+	if (!header)
+		return NULL;
+	while (*header == ' ' || *header == '\t')
+		header++;
+	size_t n = strcspn(header, ";");
+	while (n && (header[n - 1] == ' ' || header[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; i < sizeof content_types / sizeof content_types[0]; i++)
+		if (strlen(content_types[i]) == n && strncasecmp(content_types[i], header, n) == 0)
+			return content_types[i];
+	return NULL;
+}
+
+bool recordings_filename_valid(const char *name, size_t len)
+{
+	if (!name || len == 0 || strlen(name) != len || !text_utf8_valid(name, len))
+		return false;
+	/* It goes into a header: no control character at all (tab, CR and LF included; C1 as well). */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (ch < 0x20 || ch == 0x7F || ch == '/' || ch == '\\' ||
+		    (ch == 0xC2 && i + 1 < len && (unsigned char)name[i + 1] < 0xA0))
+			return false;
+	}
+	return text_utf8_length(name, len) <= RECORDINGS_FILENAME_MAX;
+}
+
+/* ---- small file helpers ---- */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads until len bytes or the end of the file; the count, or -1. */
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static bool disk_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n != DISK_ID_BYTES * 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* ---- writing ---- */
+
+struct recordings_writer {
+	recordings *r;
+	int fd;
+	char tmp[32];                        /* "tmp-XXXXXX", in the directory */
+	char disk_name[DISK_ID_BYTES * 2 + 1];
+	bool placed;                         /* renamed into place */
+	uint64_t bytes;
+	size_t plen;
+	crypto_secretstream_xchacha20poly1305_state ss;
+	crypto_generichash_state hash;
+	uint8_t key[FILE_KEY_LEN];
+	unsigned char plain[RECORDINGS_CHUNK];
+	unsigned char cipher[CIPHER_CHUNK];
+};
+
+static void writer_wipe(recordings_writer *w)
+{
+	sodium_memzero(w->key, sizeof w->key);
+	sodium_memzero(&w->ss, sizeof w->ss);
+	sodium_memzero(w->plain, sizeof w->plain);
+}
+
+int recordings_write_begin(recordings *r, recordings_writer **out)
+{
+	unsigned char header[SS_HEADER];
+	*out = NULL;
+	recordings_writer *w = calloc(1, sizeof *w);
+	if (!w)
+		return RECORDINGS_EIO;
+	w->r = r;
+	w->fd = -1;
+	/* mkstemp needs a path; the directory's name is the server's, no personal data. */
+	size_t n = strlen(r->dir) + sizeof "/tmp-XXXXXX";
+	char *path = malloc(n);
+	if (!path)
+		goto fail;
+	snprintf(path, n, "%s/tmp-XXXXXX", r->dir);
+	w->fd = mkstemp(path); /* mode 0600 */
+	if (w->fd >= 0 && fcntl(w->fd, F_SETFD, FD_CLOEXEC) == 0)
+		snprintf(w->tmp, sizeof w->tmp, "%s", strrchr(path, '/') + 1);
+	free(path);
+	if (w->fd < 0 || !w->tmp[0])
+		goto fail;
+	crypto_secretstream_xchacha20poly1305_keygen(w->key);
+	crypto_secretstream_xchacha20poly1305_init_push(&w->ss, header, w->key);
+	crypto_generichash_init(&w->hash, NULL, 0, HASH_LEN);
+	if (write_all(w->fd, header, sizeof header) != 0)
+		goto fail;
+	*out = w;
+	return 0;
+fail:
+	recordings_write_discard(w);
+	return RECORDINGS_EIO;
+}
+
+static int seal(recordings_writer *w, unsigned char tag)
+{
+	unsigned long long clen = 0;
+	crypto_secretstream_xchacha20poly1305_push(&w->ss, w->cipher, &clen, w->plain, w->plen, NULL, 0, tag);
+	w->plen = 0;
+	return write_all(w->fd, w->cipher, (size_t)clen) == 0 ? 0 : RECORDINGS_EIO;
+}
+
+int recordings_write(recordings_writer *w, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	while (len) {
+		/* A full chunk is sealed only when more bytes follow it: the last one, full or not, is FINAL. */
+		if (w->plen == RECORDINGS_CHUNK && seal(w, 0) != 0)
+			return RECORDINGS_EIO;
+		size_t n = RECORDINGS_CHUNK - w->plen;
+		if (n > len)
+			n = len;
+		memcpy(w->plain + w->plen, p, n);
+		crypto_generichash_update(&w->hash, p, n);
+		w->plen += n;
+		w->bytes += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+uint64_t recordings_written(const recordings_writer *w)
+{
+	return w->bytes;
+}
+
+int recordings_write_end(recordings_writer *w, struct store_recording *rec)
+{
+	unsigned char digest[HASH_LEN], id[DISK_ID_BYTES];
+	if (w->fd < 0 || seal(w, crypto_secretstream_xchacha20poly1305_TAG_FINAL) != 0 || fsync(w->fd) != 0)
+		return RECORDINGS_EIO;
+	if (close(w->fd) != 0) {
+		w->fd = -1;
+		return RECORDINGS_EIO;
+	}
+	w->fd = -1;
+	randombytes_buf(id, sizeof id);
+	sodium_bin2hex(w->disk_name, sizeof w->disk_name, id, sizeof id);
+	/* 128 random bits: a name already taken is not a case to handle. */
+	if (renameat(w->r->dirfd, w->tmp, w->r->dirfd, w->disk_name) != 0)
+		return RECORDINGS_EIO;
+	w->placed = true;
+	if (fsync(w->r->dirfd) != 0)
+		return RECORDINGS_EIO;
+	crypto_generichash_final(&w->hash, digest, sizeof digest);
+	sodium_bin2hex(rec->blake2b, sizeof rec->blake2b, digest, sizeof digest);
+	randombytes_buf(rec->key_nonce, sizeof rec->key_nonce);
+	crypto_secretbox_easy(rec->wrapped_key, w->key, sizeof w->key, rec->key_nonce, w->r->key);
+	rec->well_formed = true;
+	rec->bytes = (int64_t)w->bytes;
+	snprintf(rec->disk_name, sizeof rec->disk_name, "%s", w->disk_name);
+	writer_wipe(w);
+	return 0;
+}
+
+void recordings_write_discard(recordings_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->placed)
+		unlinkat(w->r->dirfd, w->disk_name, 0);
+	else if (w->tmp[0])
+		unlinkat(w->r->dirfd, w->tmp, 0);
+	writer_wipe(w);
+	free(w);
+}
+
+void recordings_write_free(recordings_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	writer_wipe(w);
+	free(w);
+}
+
+int recordings_add(store_conn *c, struct store_recording *rec, int64_t now)
+{
+	char object[40], detail[160];
+	ts_format_utc(now, rec->uploaded_at);
+	int rc = store_recording_insert(c, rec, &rec->id);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(object, sizeof object, "recording:%lld", (long long)rec->id);
+	/* The hash goes into the chain: the file as given can be shown to be this one, years later. */
+	snprintf(detail, sizeof detail, "blake2b %s; %lld bytes; %s", rec->blake2b, (long long)rec->bytes,
+		 rec->content_type);
+	struct store_audit e = {.actor = rec->uploaded_by, .action = "recording.upload", .child_id = rec->child_id,
+				.object = object, .detail = detail};
+	return audit_append(c, &e);
+}
+
+/* ---- reading ---- */
+
+int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found)
+{
+	store_conn *c = store_conn_get(st);
+	int rc = c ? store_recording_get(c, id, out, found) : STORE_EIO;
+	store_conn_put(st, c);
+	return rc;
+}
+
+int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx)
+{
+	if (!a->audited || !a->child_id)
+		return CHILDREN_ENOAUDIT;
+	store_conn *c = store_conn_get(st);
+	if (!c)
+		return STORE_EIO;
+	int rc = store_begin_read(c);
+	if (rc == STORE_OK)
+		rc = store_recordings(c, a->child_id, fn, ctx);
+	store_commit(c);
+	store_conn_put(st, c);
+	return rc;
+}
+
+struct recordings_reader {
+	int fd;
+	int64_t id;
+	uint64_t expect_bytes, got_bytes;
+	char expect_hash[65];
+	bool started, done;
+	unsigned long long chunks;
+	size_t plen, pos;
+	crypto_secretstream_xchacha20poly1305_state ss;
+	crypto_generichash_state hash;
+	uint8_t key[FILE_KEY_LEN];
+	unsigned char cipher[CIPHER_CHUNK];
+	unsigned char plain[RECORDINGS_CHUNK];
+};
+
+#define DAMAGED "the file on disk has been changed or damaged"
+
+static int damaged(char why[RECORDINGS_WHY_MAX], const char *what)
+{
+	snprintf(why, RECORDINGS_WHY_MAX, DAMAGED " (%s)", what);
+	return RECORDINGS_EDAMAGED;
+}
+
+/* To the beginning of the file: the header, a fresh stream state and hash. */
+static int reader_start(recordings_reader *rd, char why[RECORDINGS_WHY_MAX])
+{
+	unsigned char header[SS_HEADER];
+	rd->started = rd->done = false;
+	rd->plen = rd->pos = 0;
+	rd->got_bytes = 0;
+	rd->chunks = 0;
+	if (lseek(rd->fd, 0, SEEK_SET) != 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, "cannot read its file: %s", strerror(errno));
+		return RECORDINGS_EIO;
+	}
+	ssize_t n = read_full(rd->fd, header, sizeof header);
+	if (n < 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, "cannot read its file: %s", strerror(errno));
+		return RECORDINGS_EIO;
+	}
+	if ((size_t)n != sizeof header || crypto_secretstream_xchacha20poly1305_init_pull(&rd->ss, header, rd->key) != 0)
+		return damaged(why, "its header is cut short");
+	crypto_generichash_init(&rd->hash, NULL, 0, HASH_LEN);
+	rd->started = true;
+	return 0;
+}
+
+/* The next chunk into plain; at the FINAL one, checks the end of the file, the size and the hash. */
+static int reader_next(recordings_reader *rd, char why[RECORDINGS_WHY_MAX])
+{
+	unsigned long long plen = 0;
+	unsigned char tag = 0, extra;
+	ssize_t n = read_full(rd->fd, rd->cipher, sizeof rd->cipher);
+	if (n < 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, "cannot read its file: %s", strerror(errno));
+		return RECORDINGS_EIO;
+	}
+	if (n == 0)
+		return damaged(why, "it ends before its final chunk");
+	if (crypto_secretstream_xchacha20poly1305_pull(&rd->ss, rd->plain, &plen, &tag, rd->cipher, (unsigned long long)n,
+						       NULL, 0) != 0) {
+		char what[64];
+		snprintf(what, sizeof what, "chunk %llu fails authentication", rd->chunks + 1);
+		return damaged(why, what);
+	}
+	rd->chunks++;
+	rd->plen = (size_t)plen;
+	rd->pos = 0;
+	rd->got_bytes += plen;
+	crypto_generichash_update(&rd->hash, rd->plain, (size_t)plen);
+	if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+		unsigned char digest[HASH_LEN];
+		char hex[65];
+		if (read_full(rd->fd, &extra, 1) != 0)
+			return damaged(why, "there is more after its final chunk");
+		crypto_generichash_final(&rd->hash, digest, sizeof digest);
+		sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+		if (rd->got_bytes != rd->expect_bytes || sodium_memcmp(hex, rd->expect_hash, 64) != 0)
+			return damaged(why, "its plaintext does not match the hash recorded at upload");
+		rd->done = true;
+	} else if (tag != 0 || (size_t)n != sizeof rd->cipher) {
+		return damaged(why, "a chunk is out of place");
+	}
+	return 0;
+}
+
+static int reader_open(recordings *r, const struct store_recording *rec, recordings_reader **out,
+		       char why[RECORDINGS_WHY_MAX])
+{
+	*out = NULL;
+	if (!rec->well_formed || !disk_name_valid(rec->disk_name) || strlen(rec->blake2b) != 64 || rec->bytes < 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, "its row was not written by this program (malformed key or file name)");
+		return RECORDINGS_EDAMAGED;
+	}
+	recordings_reader *rd = calloc(1, sizeof *rd);
+	if (!rd) {
+		snprintf(why, RECORDINGS_WHY_MAX, "out of memory");
+		return RECORDINGS_EIO;
+	}
+	rd->id = rec->id;
+	rd->expect_bytes = (uint64_t)rec->bytes;
+	memcpy(rd->expect_hash, rec->blake2b, 65);
+	rd->fd = openat(r->dirfd, rec->disk_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (rd->fd < 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, errno == ENOENT ? "its file is missing from disk" : "cannot open its file: %s",
+			 strerror(errno));
+		free(rd);
+		return RECORDINGS_EIO;
+	}
+	if (crypto_secretbox_open_easy(rd->key, rec->wrapped_key, sizeof rec->wrapped_key, rec->key_nonce, r->key) != 0) {
+		snprintf(why, RECORDINGS_WHY_MAX, "its key does not open with this recordings key (another key file?)");
+		recordings_read_close(rd);
+		return RECORDINGS_EDAMAGED;
+	}
+	int rc = reader_start(rd, why);
+	if (rc != 0) {
+		recordings_read_close(rd);
+		return rc;
+	}
+	*out = rd;
+	return 0;
+}
+
+int recordings_read_open(recordings *r, const struct children_access *a, const struct store_recording *rec,
+			 recordings_reader **out, char why[RECORDINGS_WHY_MAX])
+{
+	*out = NULL;
+	if (!a->audited || a->child_id != rec->child_id) {
+		snprintf(why, RECORDINGS_WHY_MAX, "the download's audit entry is not on disk");
+		return CHILDREN_ENOAUDIT;
+	}
+	return reader_open(r, rec, out, why);
+}
+
+int recordings_read_check(recordings_reader *rd, char why[RECORDINGS_WHY_MAX])
+{
+	int rc = 0;
+	while (rc == 0 && !rd->done)
+		rc = reader_next(rd, why);
+	if (rc == 0)
+		rc = reader_start(rd, why);
+	return rc;
+}
+
+ssize_t recordings_read(recordings_reader *rd, void *buf, size_t max, char why[RECORDINGS_WHY_MAX])
+{
+	if (!rd->started)
+		return RECORDINGS_EIO;
+	while (rd->pos == rd->plen) {
+		if (rd->done)
+			return 0;
+		int rc = reader_next(rd, why);
+		if (rc != 0) {
+			rd->started = false; /* nothing more from this file */
+			return rc;
+		}
+	}
+	size_t n = rd->plen - rd->pos;
+	if (n > max)
+		n = max;
+	memcpy(buf, rd->plain + rd->pos, n);
+	rd->pos += n;
+	return (ssize_t)n;
+}
+
+void recordings_read_close(recordings_reader *rd)
+{
+	if (!rd)
+		return;
+	if (rd->fd >= 0)
+		close(rd->fd);
+	sodium_memzero(rd->key, sizeof rd->key);
+	sodium_memzero(&rd->ss, sizeof rd->ss);
+	sodium_memzero(rd->plain, sizeof rd->plain);
+	free(rd);
+}
+
+int recordings_verify(recordings *r, const struct store_recording *rec, char why[RECORDINGS_WHY_MAX])
+{
+	recordings_reader *rd = NULL;
+	int rc = reader_open(r, rec, &rd, why);
+	if (rc == 0)
+		rc = recordings_read_check(rd, why);
+	recordings_read_close(rd);
+	return rc;
+}

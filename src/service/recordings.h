@@ -1,0 +1,105 @@
+/*
+ * service/recordings.h — recordings of interviews and meetings (and documents) on a child's record, stored
+ * encrypted at rest (issue 4, part 5).
+ *
+ * Keys. A master key (32 random bytes) lives in a file outside the database (the CLI keeps it beside an
+ * SQLite file as PATH.recordings-key, mode 0600), so a copy of the database, or of the directory of
+ * recordings, opens nothing alone. Each recording has a key of its own, drawn at random, which the row
+ * keeps wrapped by the master key (crypto_secretbox: XSalsa20-Poly1305, a random nonce per wrap).
+ *
+ * Files. The directory (PATH.recordings/, mode 0700) holds one file per recording, named by a random hex id
+ * (never the uploader's file name): libsodium's secretstream (XChaCha20-Poly1305) header, then the plaintext
+ * in chunks of RECORDINGS_CHUNK bytes, each sealed with its own tag, the last one tagged FINAL. Any changed,
+ * dropped, reordered or appended chunk, a cut-short file, another file renamed in its place, or another
+ * master key fails to decrypt (RECORDINGS_EDAMAGED): nothing unauthenticated is ever handed on, and a file
+ * is streamed in constant memory both ways.
+ *
+ * Integrity shown later. The plaintext's BLAKE2b-256 is computed while it streams in and written into the
+ * row and into the upload's audit entry (the hash chain of service/audit.h): anyone holding the file as it
+ * was given can show that it is the one uploaded, and a download is checked against it.
+ *
+ * Reads are audited first, as every read of a child's record (service/children.h): the list and the
+ * download refuse (CHILDREN_ENOAUDIT) unless given an access whose entry is durable.
+ */
+#ifndef SAFEGUARD_SERVICE_RECORDINGS_H
+#define SAFEGUARD_SERVICE_RECORDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "service/children.h"
+#include "store/store.h"
+
+#define RECORDINGS_KEY_LEN 32            /* the master key */
+#define RECORDINGS_CHUNK (64 * 1024)     /* plaintext bytes per sealed chunk */
+#define RECORDINGS_FILENAME_MAX 200      /* characters of the uploader's file name */
+#define RECORDINGS_WHY_MAX 160           /* a reason, no personal data */
+
+enum {
+	RECORDINGS_EIO = -20,      /* the file could not be made, written or read (disk, permissions, missing) */
+	RECORDINGS_EDAMAGED = -21, /* it fails to decrypt, or its plaintext does not match the recorded hash */
+};
+
+/* ---- the store of files ---- */
+
+typedef struct recordings recordings;
+
+/* The directory of recordings (created mode 0700 when missing; refused when others may read it) and the
+ * master key (copied; zeroed by recordings_close). */
+int recordings_open(const char *dir, const uint8_t master_key[RECORDINGS_KEY_LEN], recordings **out, char *err,
+		    size_t errsz);
+void recordings_close(recordings *r);
+
+/* What may be uploaded: the allow-listed media type a Content-Type header names (parameters ignored,
+ * case-insensitive), or NULL. The returned string is static. */
+const char *recordings_content_type(const char *header);
+/* A file name shown back to people and sent in Content-Disposition: 1 to 200 characters of UTF-8, no
+ * control characters, no slash or backslash. */
+bool recordings_filename_valid(const char *name, size_t len);
+
+/* ---- writing: encrypted as it arrives ----
+ * recordings_write_begin makes a temporary file (tmp-XXXXXX in the directory) and a fresh key;
+ * recordings_write seals each full chunk as the bytes arrive; recordings_write_end seals the last one,
+ * flushes the file to disk, renames it into place under its random id and flushes the directory, and fills
+ * rec's bytes, blake2b, wrapped_key, key_nonce and disk_name. The caller then writes the row and its audit
+ * entry (recordings_add) and frees the writer: recordings_write_free when the row is committed, else
+ * recordings_write_discard, which removes the file whatever stage it reached. So no file is left behind by
+ * a failure, and a committed row always has its file (the rename comes before the commit: a crash between
+ * the two leaves an unreferenced ciphertext file, never a row without one). */
+typedef struct recordings_writer recordings_writer;
+int recordings_write_begin(recordings *r, recordings_writer **out);
+int recordings_write(recordings_writer *w, const void *data, size_t len);
+int recordings_write_end(recordings_writer *w, struct store_recording *rec);
+uint64_t recordings_written(const recordings_writer *w); /* plaintext bytes so far */
+void recordings_write_discard(recordings_writer *w);      /* NULL is fine */
+void recordings_write_free(recordings_writer *w);         /* NULL is fine */
+
+/* The row (rec from recordings_write_end, with child_id, filename, content_type and uploaded_by set) and its
+ * audit entry "recording.upload", whose detail carries the plaintext's hash and size (never the file
+ * name). Must run in a write transaction. Fills rec->uploaded_at and rec->id. */
+int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
+
+/* ---- reading ---- */
+
+/* The row, to decide who may have it (the policy needs the child). *found false when there is none. */
+int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
+/* The child's recordings (a->child_id), oldest first, in one snapshot; a's entry must be durable. */
+int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx);
+
+/* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable and is
+ * about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
+ * its hash (0, or RECORDINGS_EDAMAGED / RECORDINGS_EIO with why), then starts again from the beginning;
+ * recordings_read gives up to max bytes, 0 at the end, negative on damage. why never holds personal data. */
+typedef struct recordings_reader recordings_reader;
+int recordings_read_open(recordings *r, const struct children_access *a, const struct store_recording *rec,
+			 recordings_reader **out, char why[RECORDINGS_WHY_MAX]);
+int recordings_read_check(recordings_reader *rd, char why[RECORDINGS_WHY_MAX]);
+ssize_t recordings_read(recordings_reader *rd, void *buf, size_t max, char why[RECORDINGS_WHY_MAX]);
+void recordings_read_close(recordings_reader *rd); /* NULL is fine */
+
+/* Decrypts a recording through and checks its hash, showing nothing (for `safeguard recordings verify`). */
+int recordings_verify(recordings *r, const struct store_recording *rec, char why[RECORDINGS_WHY_MAX]);
+
+#endif
