@@ -31,6 +31,7 @@ void api_init(struct api *a, store *st, txq *q)
 	/* Ofcom's numbers for drama: a demonstration area has no real duty team. */
 	a->office_hours_contact = "Children's services front door: 01632 960000 (Monday to Friday, 9am to 5pm)";
 	a->emergency_duty_contact = "Emergency duty team: 01632 960001 (evenings, weekends and bank holidays)";
+	a->recording_max = (unsigned long long)API_RECORDING_MAX_MB_DEFAULT * 1024 * 1024;
 }
 
 /* ---- answering ---- */
@@ -426,6 +427,10 @@ static void get_child(struct api *a, http_request *rq, const char *rest)
 		api_break_glass(a, rq, viewers_of);
 		return;
 	}
+	if (slash && strcmp(slash, "/recordings") == 0 && event_parse_id(rest, idlen, &viewers_of)) {
+		api_recordings(a, rq, viewers_of, "");
+		return;
+	}
 	if (slash && strcmp(slash, "/chronology") != 0) {
 		api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
 		return;
@@ -569,10 +574,13 @@ void api_handle(http_request *rq, void *ctx)
 		api_sessions(a, rq);
 	} else if (strcmp(p, "/api/v1/flags") == 0) {
 		api_flags(a, rq);
+	} else if (strncmp(p, "/api/v1/recordings/", 19) == 0) {
+		api_recordings(a, rq, 0, p + 19);
 	} else if (strncmp(p, "/api/v1/children/", 17) == 0) {
 		size_t n = strlen(p);
-		if (get || (n > 12 && strcmp(p + n - 12, "/break-glass") == 0))
-			get_child(a, rq, p + 17); /* break-glass answers its own methods */
+		if (get || (n > 12 && strcmp(p + n - 12, "/break-glass") == 0) ||
+		    (n > 11 && strcmp(p + n - 11, "/recordings") == 0))
+			get_child(a, rq, p + 17); /* break-glass and recordings answer their own methods */
 		else
 			api_method_not_allowed(a, rq, "GET, HEAD");
 	} else {

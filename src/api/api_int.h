@@ -42,6 +42,9 @@ void api_flags(struct api *a, http_request *rq);                     /* /api/v1/
 /* GET /api/v1/children/{id}/viewers and POST .../break-glass (viewers_api.c). */
 void api_viewers(struct api *a, http_request *rq, int64_t child_id);
 void api_break_glass(struct api *a, http_request *rq, int64_t child_id);
+/* Routes of recordings_api.c: /api/v1/children/{id}/recordings (child_id set, rest "") and
+ * /api/v1/recordings/{rest} (child_id 0). */
+void api_recordings(struct api *a, http_request *rq, int64_t child_id, const char *rest);
 /* Route of sessions_api.c. */
 void api_sessions(struct api *a, http_request *rq);                  /* /api/v1/sessions */
 

@@ -23,13 +23,14 @@ static const struct {
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
 	{"user", cmd_user, "create people who sign in"},
+	{"recordings", cmd_recordings, "verify that every recording still decrypts and matches its hash"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard COMMAND [OPTIONS]   (safeguard COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n");
 }
 
