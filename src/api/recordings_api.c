@@ -114,11 +114,16 @@ static void upload_done(struct txq_job *job)
 static void upload_end(http_request *rq, void *ctx)
 {
 	struct upload *u = ctx;
+	/* On a refusal the file goes before the answer does: a client that hears 4xx finds nothing left. */
 	if (recordings_written(u->w) == 0) {
+		recordings_write_discard(u->w);
+		u->w = NULL;
 		api_reply_simple(u->a, rq, 400, "invalid_value", "body", "the body is empty: send the recording's bytes");
-		return; /* released (and the temporary file removed) when the request ends */
+		return;
 	}
 	if (recordings_write_end(u->w, &u->rec) != 0) {
+		recordings_write_discard(u->w);
+		u->w = NULL;
 		fprintf(stderr, "safeguard: a recording could not be sealed on disk\n");
 		api_reply_simple(u->a, rq, 500, "storage", NULL, "the recording could not be stored");
 		return;
