@@ -32,6 +32,7 @@ void api_init(struct api *a, store *st, txq *q)
 	/* Ofcom's numbers for drama: a demonstration area has no real duty team. */
 	a->office_hours_contact = "Children's services front door: 01632 960000 (Monday to Friday, 9am to 5pm)";
 	a->emergency_duty_contact = "Emergency duty team: 01632 960001 (evenings, weekends and bank holidays)";
+	a->recording_max = (unsigned long long)API_RECORDING_MAX_MB_DEFAULT * 1024 * 1024;
 }
 
 /* ---- answering ---- */
@@ -570,6 +571,9 @@ static const struct api_route {
 	{"POST", "/api/v1/alerts/{id}/acknowledge", ACT_ALERTS, api_alert_acknowledge},
 	{"POST", "/api/v1/alerts/{id}/resolve", ACT_ALERTS, api_alert_resolve},
 	{"GET", "/api/v1/flags", ACT_FLAGS, api_flags},
+	{"POST", "/api/v1/children/{id}/recordings", ACT_RECORDINGS, api_recording_upload},
+	{"GET", "/api/v1/children/{id}/recordings", ACT_RECORDINGS, api_recordings_list},
+	{"GET", "/api/v1/recordings/{id}/content", ACT_RECORDINGS, api_recording_content},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

@@ -13,6 +13,7 @@
 
 #include "http/server.h"
 #include "service/alerts.h"
+#include "service/recordings.h"
 #include "service/txq.h"
 #include "store/store.h"
 
@@ -24,9 +25,16 @@ struct api {
 	struct alerts_config alerts; /* the rules' settings for intake */
 	/* What a clinician looking up a flag is given: the authority's numbers (DOMAIN.md, CP-IS). */
 	const char *office_hours_contact, *emergency_duty_contact;
+	/* Recordings (service/recordings.h): where they are kept (NULL: none are) and the largest accepted. */
+	recordings *rec;
+	unsigned long long recording_max;
 };
 
 void api_init(struct api *a, store *st, txq *q);
+
+/* Whether a request's body is streamed (http_options.streamed): a recording's upload. */
+bool api_body_streamed(const char *method, const char *path);
+#define API_RECORDING_MAX_MB_DEFAULT 2048
 
 /* The http_handler for the whole server (ctx is a struct api). */
 void api_handle(http_request *rq, void *ctx);

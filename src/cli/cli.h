@@ -22,6 +22,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
+int cmd_recordings(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */
@@ -33,8 +34,10 @@ store *cli_open_store(const char *url, bool migrate);
  * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
  * checkpoint with audit_key when given. Returns the process exit code. */
 struct alerts_config;
+struct cli_recordings;
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
-	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx);
+	      const uint8_t *audit_key, const struct cli_recordings *rec, void (*ready)(unsigned port, void *ctx),
+	      void *ctx);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
  * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the
@@ -51,6 +54,18 @@ int cli_load_settings(const char *path, struct rules_settings *settings, struct 
  * the file cannot be read or made, is not a key, or can be read by others. */
 #include <stdint.h>
 int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t secret_key[64], bool *exists);
+/* Recordings (service/recordings.h): the master key in the file key_path names, or beside an SQLite database
+ * (PATH.recordings-key) when it is NULL, and the directory of ciphertext files beside the database
+ * (PATH.recordings/, mode 0700). With create (serve, demo), a missing key file is made with O_EXCL, mode
+ * 0600, 32 random bytes. A key file others may read, or that is not 32 bytes, is refused with the reason,
+ * and so is a directory others may open. Prints the reason and returns -1 on failure. */
+#include "service/recordings.h"
+struct cli_recordings {
+	recordings *vault;
+	unsigned long long max_bytes; /* the largest upload accepted */
+};
+int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out);
+
 /* Signs an audit checkpoint in a transaction of its own (*signed_id 0 when there was nothing new). */
 int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id);
 

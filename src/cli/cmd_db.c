@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "core/event.h"
 #include "service/alerts.h"
@@ -29,10 +30,12 @@ int cmd_serve(int argc, char **argv)
 					     {"threads", required_argument, NULL, 't'},
 					     {"behind-tls", no_argument, NULL, 'p'},
 					     {"settings", required_argument, NULL, 's'},
+					     {"recordings-key", required_argument, NULL, 'k'},
+					     {"recording-max-mb", required_argument, NULL, 'm'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL;
-	unsigned threads = 0;
+	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL;
+	unsigned threads = 0, max_mb = API_RECORDING_MAX_MB_DEFAULT;
 	bool behind_tls = false;
 	int c;
 	optind = 1;
@@ -42,6 +45,14 @@ int cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'p': behind_tls = true; break;
 		case 's': settings = optarg; break;
+		case 'k': rec_key = optarg; break;
+		case 'm':
+			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
+			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
+				fprintf(stderr, "safeguard serve: --recording-max-mb must be 1 to 1048576\n");
+				return 2;
+			}
+			break;
 		case 't':
 			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
 				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
@@ -50,7 +61,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
-			       "                       [--settings SETTINGS.json]\n\n"
+			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
+			       "                       [--recording-max-mb N]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
@@ -58,7 +70,12 @@ int cmd_serve(int argc, char **argv)
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
 			       "  --settings FILE     the rules' local settings and closure days (docs/RULES.md)\n"
-			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n");
+			       "  --recordings-key FILE  the master key of the recordings (default: PATH.recordings-key\n"
+			       "                      beside the database, made mode 0600 on first start); the files\n"
+			       "                      are kept in PATH.recordings/\n"
+			       "  --recording-max-mb N   the largest recording accepted, in MiB (default %d)\n"
+			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
+			       API_RECORDING_MAX_MB_DEFAULT);
 			return 0;
 		default: return 2;
 		}
@@ -76,11 +93,20 @@ int cmd_serve(int argc, char **argv)
 	bool have_key = false;
 	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
 		return 1;
-	store *st = cli_open_store(db, false);
-	if (!st)
+	struct cli_recordings rec = {NULL, (unsigned long long)max_mb * 1024 * 1024};
+	if (cli_recordings_open(db, rec_key, true, &rec.vault) != 0) {
+		sodium_memzero(key, sizeof key);
 		return 1;
-	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, NULL, NULL);
+	}
+	store *st = cli_open_store(db, false);
+	if (!st) {
+		sodium_memzero(key, sizeof key);
+		recordings_close(rec.vault);
+		return 1;
+	}
+	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, &rec, NULL, NULL);
 	sodium_memzero(key, sizeof key);
+	recordings_close(rec.vault);
 	store_close(st);
 	return rc;
 }

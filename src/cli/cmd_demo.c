@@ -328,8 +328,14 @@ int cmd_demo(int argc, char **argv)
 	bool have_key = false;
 	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
 		goto out;
-	rc = cli_serve(st, listen, 0, true, false, NULL, key, ready, &b);
+	struct cli_recordings rec = {NULL, 0};
+	if (cli_recordings_open(db, NULL, true, &rec.vault) != 0) {
+		sodium_memzero(key, sizeof key);
+		goto out;
+	}
+	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, ready, &b);
 	sodium_memzero(key, sizeof key);
+	recordings_close(rec.vault);
 out:
 	if (l)
 		flush_batch(l);

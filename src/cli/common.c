@@ -149,6 +149,11 @@ struct app {
 	struct sweeper sweeper;
 };
 
+static bool route_streamed(const char *method, const char *path, void *ctx)
+{
+	return api_body_streamed(method, path);
+}
+
 static void route(http_request *rq, void *ctx)
 {
 	struct app *app = ctx;
@@ -161,7 +166,8 @@ static void route(http_request *rq, void *ctx)
 }
 
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
-	      const uint8_t *audit_key, void (*ready)(unsigned port, void *ctx), void *ctx)
+	      const uint8_t *audit_key, const struct cli_recordings *rec, void (*ready)(unsigned port, void *ctx),
+	      void *ctx)
 {
 	struct app *app = calloc(1, sizeof *app);
 	txq *q = NULL;
@@ -186,6 +192,11 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 	api_init(&app->api, st, q);
 	if (alerts)
 		app->api.alerts = *alerts;
+	if (rec) {
+		app->api.rec = rec->vault;
+		if (rec->max_bytes)
+			app->api.recording_max = rec->max_bytes;
+	}
 	if (web_init(&app->web, st, q, demo, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
@@ -195,7 +206,8 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 	}
 	app->web.behind_tls = behind_tls;
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
-	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app};
+	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app,
+				 .streamed = route_streamed};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
@@ -330,6 +342,93 @@ int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t sec
 		return -1;
 	}
 	*exists = true;
+	return 0;
+}
+
+/* Beside an SQLite database: PATH + suffix. NEEDSWORK: a PostgreSQL store needs the key file and the
+ * directory named by options of their own. */
+static int beside_db(const char *db_url, const char *suffix, char *out, size_t outsz)
+{
+	if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
+		fprintf(stderr, "safeguard: recordings are kept beside an SQLite database (--db sqlite:PATH)\n");
+		return -1;
+	}
+	if ((size_t)snprintf(out, outsz, "%s%s", db_url + 7, suffix) >= outsz) {
+		fprintf(stderr, "safeguard: the database path is too long\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int recordings_key(const char *path, bool create, uint8_t key[RECORDINGS_KEY_LEN])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		/* Made once, readable by this user only; outside the database, so neither a copy of the database nor
+		 * of the directory of recordings opens any recording without it. O_EXCL: never two keys. */
+		randombytes_buf(key, RECORDINGS_KEY_LEN);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, key, RECORDINGS_KEY_LEN) != RECORDINGS_KEY_LEN || fsync(fd) != 0) {
+			fprintf(stderr, "safeguard: cannot create the recordings key %s: %s\n", path, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(path);
+			}
+			sodium_memzero(key, RECORDINGS_KEY_LEN);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (fd < 0) {
+		if (errno == ENOENT)
+			fprintf(stderr, "safeguard: there is no recordings key %s (serve makes it on first start)\n", path);
+		else
+			fprintf(stderr, "safeguard: cannot read the recordings key %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	ssize_t n = -1;
+	uint8_t extra;
+	if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0) {
+		close(fd);
+		fprintf(stderr, "safeguard: the recordings key %s can be read by others: make it mode 0600 (chmod 600) "
+				"and consider the key exposed\n", path);
+		return -1;
+	}
+	n = read(fd, key, RECORDINGS_KEY_LEN);
+	if (n == RECORDINGS_KEY_LEN && read(fd, &extra, 1) != 0)
+		n = -1;
+	close(fd);
+	if (n != RECORDINGS_KEY_LEN) {
+		fprintf(stderr, "safeguard: %s is not a recordings key (it must be exactly %d bytes)\n", path,
+			RECORDINGS_KEY_LEN);
+		sodium_memzero(key, RECORDINGS_KEY_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out)
+{
+	char def[1024], dir[1024], err[1200];
+	uint8_t key[RECORDINGS_KEY_LEN];
+	*out = NULL;
+	if (beside_db(db_url, ".recordings", dir, sizeof dir) != 0)
+		return -1;
+	if (!key_path) {
+		if (beside_db(db_url, ".recordings-key", def, sizeof def) != 0)
+			return -1;
+		key_path = def;
+	}
+	if (recordings_key(key_path, create, key) != 0)
+		return -1;
+	int rc = recordings_open(dir, key, out, err, sizeof err);
+	sodium_memzero(key, sizeof key);
+	if (rc != 0) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 

@@ -25,13 +25,14 @@ static const struct {
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
+	{"recordings", cmd_recordings, "verify that every recording still decrypts and matches its hash"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard COMMAND [OPTIONS]   (safeguard COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n");
 }
 

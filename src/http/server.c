@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ struct http_server {
 	struct MHD_Daemon *d;
 	http_handler handler;
 	void *ctx;
+	bool (*streamed)(const char *method, const char *path, void *ctx);
 	unsigned port;
 };
 
@@ -49,6 +51,18 @@ struct http_request {
 	void (*cont_release)(void *ctx);
 	void *data; /* http_set_data */
 	void (*data_release)(void *data);
+	/* A streamed body (http_stream_body): where it goes, how much came, whether the rest is dropped. */
+	bool streamed, ended, dropping;
+	struct http_sink sink;
+	void *sink_ctx;
+	bool sink_live;          /* sink.release not yet called */
+	unsigned long long received;
+	/* A streamed answer (http_respond_stream). */
+	http_body_reader out_read;
+	void (*out_release)(void *ctx);
+	void *out_ctx;
+	unsigned long long out_len;
+	bool queued;
 };
 
 /* ---- request accessors ---- */
@@ -85,6 +99,32 @@ const char *http_body(http_request *rq, size_t *len)
 {
 	*len = rq->len;
 	return rq->body ? rq->body : "";
+}
+
+long long http_content_length(http_request *rq)
+{
+	const char *cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end = NULL;
+	if (!cl)
+		return -1;
+	unsigned long long n = strtoull(cl, &end, 10);
+	return end == cl || *end || n > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)n;
+}
+
+void http_stream_body(http_request *rq, const struct http_sink *sink, void *ctx)
+{
+	rq->sink = *sink;
+	rq->sink_ctx = ctx;
+	rq->sink_live = true;
+}
+
+static void sink_release(http_request *rq)
+{
+	if (rq->sink_live) {
+		rq->sink_live = false;
+		if (rq->sink.release)
+			rq->sink.release(rq->sink_ctx);
+	}
 }
 
 bool http_remote_is_loopback(http_request *rq)
@@ -195,6 +235,23 @@ void http_respond_static(http_request *rq, int status, const char *content_type,
 	rq->responded = true;
 }
 
+void http_respond_stream(http_request *rq, int status, const char *content_type, unsigned long long len,
+			 http_body_reader read, void (*release)(void *ctx), void *ctx)
+{
+	if (rq->responded) {
+		if (release)
+			release(ctx);
+		return;
+	}
+	rq->status = status;
+	rq->ctype = content_type;
+	rq->out_read = read;
+	rq->out_release = release;
+	rq->out_ctx = ctx;
+	rq->out_len = len;
+	rq->responded = true;
+}
+
 void http_add_header(http_request *rq, const char *name, const char *value)
 {
 	if (rq->nextra >= MAX_EXTRA_HEADERS)
@@ -234,14 +291,63 @@ static bool has_extra(const http_request *rq, const char *name)
 	return false;
 }
 
+/* A streamed answer belongs to its response once queued: libmicrohttpd frees the response after the
+ * request's completion callback, so the request cannot be its context. */
+struct out_stream {
+	http_body_reader read;
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
+static ssize_t out_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct out_stream *o = cls;
+	long n = o->read(o->ctx, buf, max);
+	return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void out_free(void *cls)
+{
+	struct out_stream *o = cls;
+	if (o->release)
+		o->release(o->ctx);
+	free(o);
+}
+
+/* An answer that was never queued gives its context back. */
+static void out_drop(http_request *rq)
+{
+	if (rq->out_read && rq->out_release)
+		rq->out_release(rq->out_ctx);
+	rq->out_read = NULL;
+	rq->out_release = NULL;
+}
+
 static enum MHD_Result queue(http_request *rq)
 {
-	void *static_body = rq->resp_static ? (void *)rq->resp_static : (void *)"";
-	struct MHD_Response *r = MHD_create_response_from_buffer(rq->resp_len, rq->resp ? rq->resp : static_body,
-								 rq->resp ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	if (!r)
-		return MHD_NO;
-	rq->resp = NULL; /* owned by the response now */
+	struct MHD_Response *r;
+	if (rq->queued)
+		return MHD_YES;
+	rq->queued = true;
+	if (rq->out_read) {
+		struct out_stream *o = malloc(sizeof *o);
+		r = o ? MHD_create_response_from_callback(rq->out_len, 64 * 1024, out_read, o, out_free) : NULL;
+		if (!r) {
+			free(o);
+			out_drop(rq);
+			return MHD_NO;
+		}
+		*o = (struct out_stream){rq->out_read, rq->out_release, rq->out_ctx};
+		rq->out_read = NULL;
+		rq->out_release = NULL;
+	} else {
+		void *static_body = rq->resp_static ? (void *)rq->resp_static : (void *)"";
+		r = MHD_create_response_from_buffer(rq->resp_len, rq->resp ? rq->resp : static_body,
+						    rq->resp ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		rq->resp = NULL; /* owned by the response now */
+	}
 	if (rq->ctype)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rq->ctype);
 	for (int i = 0; i < rq->nextra; i++)
@@ -273,6 +379,51 @@ static void respond_error(http_request *rq, int status, const char *code, const 
 	http_respond(rq, status, "application/json", body, body ? (size_t)n : 0);
 }
 
+/* ---- streamed bodies ---- */
+
+/* The headers are in: the handler decides (authentication, the policy, the shape of the request) before any
+ * byte of the body is accepted, and either answers or hands the body to a sink. */
+static enum MHD_Result stream_start(http_request *rq)
+{
+	rq->streamed = true;
+	rq->handled = true;
+	rq->srv->handler(rq, rq->srv->ctx);
+	if (!rq->responded && !rq->sink_live)
+		respond_error(rq, 500, "internal", "no answer was produced");
+	if (!rq->responded) {
+		long long cl = http_content_length(rq);
+		if (cl >= 0 && (unsigned long long)cl > rq->sink.max) {
+			sink_release(rq);
+			respond_error(rq, 413, "body_too_large", "the request body is over the limit for this resource");
+		}
+	}
+	if (rq->responded) {
+		rq->ended = true;
+		sink_release(rq);
+		return queue(rq); /* an early answer: nothing of the body is read, and the connection closes */
+	}
+	return MHD_YES;
+}
+
+static void stream_chunk(http_request *rq, const char *data, size_t n)
+{
+	if (rq->dropping)
+		return; /* refused already: read and drop, so the client gets to read the answer */
+	if (rq->received + n > rq->sink.max) {
+		rq->dropping = true;
+		sink_release(rq); /* what it made (a temporary file) is gone before the client hears 413 */
+		respond_error(rq, 413, "body_too_large", "the request body is over the limit for this resource");
+		return;
+	}
+	rq->received += n;
+	if (rq->sink.chunk(rq, data, n, rq->sink_ctx) != 0) {
+		rq->dropping = true;
+		sink_release(rq);
+		if (!rq->responded)
+			respond_error(rq, 500, "internal", "the request body could not be kept");
+	}
+}
+
 /* ---- libmicrohttpd callbacks ---- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -294,6 +445,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return queue(rq);
 		}
 		snprintf(rq->path, sizeof rq->path, "%s", url);
+		if (srv->streamed && srv->streamed(rq->method, rq->path, srv->ctx))
+			return stream_start(rq);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
 			char *end = NULL;
@@ -305,6 +458,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			}
 		}
 		return MHD_YES;
+	}
+
+	if (*upload_data_size && rq->streamed) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		stream_chunk(rq, upload_data, n);
+		return MHD_YES;
+	}
+	if (rq->streamed && !rq->ended) { /* the whole body is in */
+		rq->ended = true;
+		if (!rq->responded) {
+			rq->sink.end(rq, rq->sink_ctx);
+			if (rq->suspended)
+				return MHD_YES; /* answered later, after http_resume() */
+		}
 	}
 
 	if (*upload_data_size) {
@@ -362,6 +530,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		rq->cont_release(rq->cont_ctx);
 	if (rq->data && rq->data_release)
 		rq->data_release(rq->data);
+	sink_release(rq);
+	out_drop(rq);
 	free(rq->body);
 	free(rq->resp);
 	for (int i = 0; i < rq->nextra; i++) {
@@ -432,6 +602,7 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 	}
 	s->handler = o->handler;
 	s->ctx = o->ctx;
+	s->streamed = o->streamed;
 	unsigned threads = o->threads;
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -6,6 +6,12 @@
  * request to another thread, and that thread calls http_respond() and then http_resume() when the work
  * is done (the write path waits for its group commit this way without holding a server thread).
  *
+ * Streamed bodies (uploads bigger than any buffer should hold): for a request that the options' `streamed`
+ * hook names, the handler is called as soon as the headers are in, before any byte of the body is accepted
+ * (a client that sent "Expect: 100-continue" is not told to continue until then). It answers at once
+ * (401, 403, 400: nothing of the body is read, and the connection is closed) or calls http_stream_body()
+ * with a sink that receives the body piece by piece and an end() that answers as a handler does.
+ *
  * Every response carries the security headers (no sniffing, no framing, no referrer, no caching of
  * personal data) and a Content-Security-Policy; a handler may set its own Cache-Control, Referrer-Policy
  * or Content-Security-Policy instead.
@@ -30,6 +36,8 @@ struct http_options {
 	unsigned threads;      /* server threads (0: two per core) */
 	http_handler handler;
 	void *ctx;
+	/* Whether this request's body is streamed to a sink rather than buffered (may be NULL: none is). */
+	bool (*streamed)(const char *method, const char *path, void *ctx);
 };
 
 /* Starts listening. err gets a message naming the problem (bad address, port in use). */
@@ -58,12 +66,38 @@ void http_remote_address(http_request *rq, char out[HTTP_REMOTE_MAX]);
 const char *http_form(http_request *rq, const char *name);
 #define HTTP_FORM_FIELDS_MAX 64
 
+/* ---- streamed bodies ---- */
+
+struct http_sink {
+	/* The body's ceiling: a Content-Length over it is answered 413 before a byte is read; a chunked body
+	 * that passes it is answered 413 when it does (the rest is read and dropped, so the client hears it). */
+	unsigned long long max;
+	/* Each piece of the body as it arrives, in order, on a server thread. 0 to go on; negative to stop:
+	 * the sink has answered (http_respond; else 500) and the rest of the body is read and dropped. */
+	int (*chunk)(http_request *rq, const char *data, size_t len, void *ctx);
+	/* The whole body has arrived: answers, or suspends, as a handler does. */
+	http_handler end;
+	/* Called once: as soon as the body is refused (over max, or chunk() failed) so that nothing it made
+	 * outlives the answer, else when the request is over (answered, or the client went away). */
+	void (*release)(void *ctx);
+};
+/* From the handler of a streamed request, instead of answering: the body goes to sink (copied) with ctx. */
+void http_stream_body(http_request *rq, const struct http_sink *sink, void *ctx);
+/* The body's size as the client announced it (Content-Length), or -1 when chunked. */
+long long http_content_length(http_request *rq);
+
 /* ---- the answer ---- */
 
 /* Takes ownership of body (malloc'd, may be NULL with len 0). Call once. */
 void http_respond(http_request *rq, int status, const char *content_type, char *body, size_t len);
 /* The same for bytes that outlive the server (embedded files): sent without a copy, never freed. */
 void http_respond_static(http_request *rq, int status, const char *content_type, const void *body, size_t len);
+/* A body of exactly len bytes produced as it is sent: read(ctx, buf, max) fills up to max bytes and returns
+ * how many (> 0), or -1 to abandon the answer (the connection is closed; the client sees a short body).
+ * release(ctx) runs once when the answer is done with, sent or not. */
+typedef long (*http_body_reader)(void *ctx, char *buf, size_t max);
+void http_respond_stream(http_request *rq, int status, const char *content_type, unsigned long long len,
+			 http_body_reader read, void (*release)(void *ctx), void *ctx);
 /* Adds a response header (copied); call before http_respond. */
 void http_add_header(http_request *rq, const char *name, const char *value);
 

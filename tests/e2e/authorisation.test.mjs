@@ -58,6 +58,9 @@ const EXPECTED = {
   'api POST /api/v1/alerts/{id}/acknowledge': ['system:social_care', ...ALERT_OWNERS],
   'api POST /api/v1/alerts/{id}/resolve': ['system:social_care', ...ALERT_OWNERS],
   'api GET /api/v1/flags': ['system:health', 'health_practitioner'],
+  'api POST /api/v1/children/{id}/recordings': PRACTITIONERS,
+  'api GET /api/v1/children/{id}/recordings': PRACTITIONERS,
+  'api GET /api/v1/recordings/{id}/content': PRACTITIONERS,
 
   'web GET /sign-in': ['anonymous', ...PEOPLE],
   'web POST /sign-in': ['anonymous', ...PEOPLE],

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,41 @@ static void a_directory_others_may_open_is_refused(void **state)
 	assert_int_equal(chmod(x->dir, 0700), 0);
 }
 
+/* A database at schema 8 (as the binary before recordings left it, with a child in it) migrates to 9 and on
+ * to the newest: what came after 8 is taken out again first. */
+static void migrates_from_schema_8(void **state)
+{
+	struct fx *f = NULL;
+	char err[256];
+	int from = 0, to = 0;
+	assert_int_equal(fx_setup((void **)&f), 0);
+	struct add_args *a = calloc(1, sizeof *a);
+	assert_int_equal(txq_exec(f->st, child_job, a), STORE_OK);
+	store_close(f->st);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE recording; DROP TABLE sealed_record; "
+					   "ALTER TABLE app_user DROP COLUMN totp_last_step; PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 8);
+	assert_int_equal(to, store_schema_latest());
+	/* The child is still there and can have a recording. */
+	memset(&a->rec, 0, sizeof a->rec);
+	snprintf(a->rec.filename, sizeof a->rec.filename, "a.pdf");
+	snprintf(a->rec.content_type, sizeof a->rec.content_type, "application/pdf");
+	memset(a->rec.blake2b, 'a', 64);
+	snprintf(a->rec.disk_name, sizeof a->rec.disk_name, "%032d", 0);
+	snprintf(a->rec.uploaded_by, sizeof a->rec.uploaded_by, "cli");
+	assert_int_equal(txq_exec(f->st, add_job, a), STORE_OK);
+	assert_int_equal(a->rec.id, 1);
+	free(a);
+	void *fv = f;
+	fx_teardown(&fv);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -420,6 +456,7 @@ int main(void)
 		cmocka_unit_test(content_types_and_file_names),
 		cmocka_unit_test_setup_teardown(the_row_and_the_hash_in_the_audit_chain, rfx_setup, rfx_teardown),
 		cmocka_unit_test_setup_teardown(a_directory_others_may_open_is_refused, rfx_setup, rfx_teardown),
+		cmocka_unit_test(migrates_from_schema_8),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

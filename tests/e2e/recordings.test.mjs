@@ -1,0 +1,351 @@
+// Recordings of interviews and meetings (issue 4, part 5): uploaded by the child's allocated worker as a
+// streamed body bigger than the server's 1 MiB buffer, kept encrypted beside the database (the key file
+// mode 0600), its plaintext's BLAKE2b-256 in the audit chain, every download audited before its first byte,
+// refusals that write nothing, 413 over the limit with nothing left on disk, and a tampered file that
+// fails to decrypt (500 recording_damaged, `safeguard recordings verify` exits 1 naming it).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits). */
+function totp(secretB32) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+/** BLAKE2b-256 by coreutils' b2sum: not the server's code, and node has no 256-bit BLAKE2b. */
+function blake2b256(buf) {
+  const r = spawnSync('b2sum', ['-l', '256'], { input: buf });
+  assert.equal(r.status, 0, String(r.stderr));
+  return String(r.stdout).split(' ')[0];
+}
+
+let area;
+let server;
+let small; // the same database with --recording-max-mb 1
+let childId;
+let recDir;
+const tokens = {};
+
+/** Ciphertext files and temporary files in the recordings directory. */
+function filesOnDisk() {
+  return fs.readdirSync(recDir).sort();
+}
+
+function upload(base, token, body, { filename = 'interview.mp3', type = 'audio/mpeg', id = childId } = {}) {
+  const q = filename === null ? '' : `?filename=${encodeURIComponent(filename)}`;
+  const headers = {};
+  if (type !== null) headers['Content-Type'] = type;
+  return request(`${base}/api/v1/children/${id}/recordings${q}`, { method: 'POST', token, headers, body });
+}
+
+/** A POST over a raw socket: the server may answer before it reads the body, and then close. */
+function rawPost(base, p, headers, writeBody) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(`${base}${p}`);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers,
+      agent: false });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, json: JSON.parse(text) }));
+      res.on('error', reject);
+    });
+    req.on('error', (e) => { if (!answered) reject(e); });
+    writeBody(req);
+  });
+}
+
+before(async () => {
+  area = freshArea('recordings');
+  const db = `sqlite:${area.db}`;
+  const secrets = {};
+  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'],
+    ['pat.police', 'police', 'police_officer']]) {
+    const r = spawnSync(BIN, ['user', 'add', '--db', db, '--username', name, '--agency', agency, '--role', role,
+      '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assertNoSanitizerReport(r.stderr, 'safeguard user add');
+    assert.equal(r.status, 0, r.stderr);
+    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+  }
+  server = await startServer(area.db);
+  small = await startServer(area.db, { extraArgs: ['--recording-max-mb', '1'] });
+  recDir = `${area.db}.recordings`;
+  const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'REC-1' }));
+  assert.equal(created.status, 201);
+  childId = created.json.child_id;
+  runCli(['allocate', '--db', db, '--child', String(childId), '--user', 'sam.worker']);
+  for (const u of ['sam.worker', 'pat.police']) {
+    const r = await request(`${server.url}/api/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: u, password: PASSWORD, totp: totp(secrets[u]) }),
+    });
+    assert.equal(r.status, 201, r.text);
+    tokens[u] = r.json.token;
+  }
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+    if (small) await small.stop();
+  } finally {
+    if (area) removeDir(area.dir);
+  }
+});
+
+describe('keys and files', () => {
+  test('the master key is 32 bytes, mode 0600, beside the database; the directory is mode 0700', () => {
+    const key = fs.statSync(`${area.db}.recordings-key`);
+    assert.equal(key.mode & 0o777, 0o600);
+    assert.equal(key.size, 32);
+    assert.equal(fs.statSync(recDir).mode & 0o777, 0o700);
+  });
+
+  test('serve refuses a key file others may read, or of the wrong size, with the reason', () => {
+    const bad = path.join(area.dir, 'loose.key');
+    fs.writeFileSync(bad, Buffer.alloc(32, 7), { mode: 0o644 });
+    fs.chmodSync(bad, 0o644);
+    let r = runCli(['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--recordings-key', bad],
+      { check: false });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /can be read by others: make it mode 0600/);
+    fs.chmodSync(bad, 0o600);
+    fs.appendFileSync(bad, 'x');
+    r = runCli(['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--recordings-key', bad],
+      { check: false });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /is not a recordings key \(it must be exactly 32 bytes\)/);
+  });
+});
+
+describe('upload and download', () => {
+  const marker = Buffer.from('INTERVIEW TRANSCRIPT: what the child said, in her own words. ');
+  // Over HTTP_BODY_MAX (1 MiB) three times: it can only have been streamed.
+  const plain = Buffer.concat([Buffer.from(marker.toString().repeat(1000)), crypto.randomBytes(3 * 1024 * 1024)]);
+  let rec;
+
+  test('the allocated worker uploads 3 MiB: 201 with its BLAKE2b-256, encrypted on disk, hash in the audit', async () => {
+    const auditBefore = count(area.db, 'audit');
+    const r = await upload(server.url, tokens['sam.worker'], plain, { filename: 'Zoë interview "1".mp3' });
+    assert.equal(r.status, 201, r.text);
+    rec = r.json;
+    assert.deepEqual(Object.keys(rec).sort(), ['blake2b', 'bytes', 'child_id', 'content_type', 'filename', 'id',
+      'uploaded_at', 'uploaded_by']);
+    assert.equal(rec.child_id, childId);
+    assert.equal(rec.bytes, plain.length);
+    assert.equal(rec.filename, 'Zoë interview "1".mp3');
+    assert.equal(rec.content_type, 'audio/mpeg');
+    assert.match(rec.uploaded_by, /^user:\d+:sam\.worker$/);
+    assert.ok(Math.abs(Date.parse(rec.uploaded_at) - Date.now()) < 60e3);
+    assert.equal(rec.blake2b, blake2b256(plain));
+    // One row, one audit entry carrying the hash (and never the file name).
+    assert.equal(count(area.db, 'audit'), auditBefore + 1);
+    const audit = sql(area.db, "select object || '|' || detail from audit where action = 'recording.upload'");
+    assert.equal(audit.split('\n').length, 1);
+    assert.ok(audit.startsWith(`recording:${rec.id}|`), audit);
+    assert.ok(audit.includes(rec.blake2b), audit);
+    assert.equal(count(area.db, 'audit', "detail like '%interview%'"), 0);
+    assert.equal(sql(area.db, `select blake2b from recording where id = ${rec.id}`), rec.blake2b);
+    // On disk: one file named by a random id, ciphertext (no run of the plaintext in it), no temporary file.
+    const files = filesOnDisk();
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^[0-9a-f]{32}$/);
+    assert.equal(sql(area.db, `select disk_name from recording where id = ${rec.id}`), files[0]);
+    const onDisk = fs.readFileSync(path.join(recDir, files[0]));
+    const chunks = Math.ceil(plain.length / 65536);
+    assert.equal(onDisk.length, 24 + plain.length + 17 * chunks);
+    assert.equal(onDisk.indexOf(marker), -1);
+    assert.equal(onDisk.indexOf(plain.subarray(2 * 1024 * 1024, 2 * 1024 * 1024 + 32)), -1);
+    // The chain still verifies.
+    assert.match(runCli(['audit', 'verify', '--db', `sqlite:${area.db}`]).stdout, /^audit chain verified/);
+  });
+
+  test('a chunked upload (no Content-Length) streams too', async () => {
+    const body = crypto.randomBytes(1536 * 1024);
+    const r = await rawPost(server.url, `/api/v1/children/${childId}/recordings?filename=notes.txt`,
+      { Authorization: `Bearer ${tokens['sam.worker']}`, 'Content-Type': 'text/plain; charset=utf-8',
+        'Transfer-Encoding': 'chunked' },
+      (req) => { for (let i = 0; i < body.length; i += 50000) req.write(body.subarray(i, i + 50000)); req.end(); });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.bytes, body.length);
+    assert.equal(r.json.content_type, 'text/plain');
+    assert.equal(r.json.blake2b, blake2b256(body));
+    assert.equal(filesOnDisk().length, 2);
+  });
+
+  test('download: byte-identical, with its type, length and a safe attachment name; audited before the body', async () => {
+    const downloads = count(area.db, 'audit', "action = 'recording.download'");
+    const res = await fetch(`${server.url}/api/v1/recordings/${rec.id}/content`,
+      { headers: { Authorization: `Bearer ${tokens['sam.worker']}` } });
+    assert.equal(res.status, 200);
+    // The headers are in, the body not yet read: the entry is on disk already.
+    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 1);
+    assert.equal(res.headers.get('content-type'), 'audio/mpeg');
+    assert.equal(res.headers.get('content-length'), String(plain.length));
+    assert.equal(res.headers.get('content-disposition'),
+      'attachment; filename="Zo_ interview _1_.mp3"; filename*=UTF-8\'\'Zo%C3%AB%20interview%20%221%22.mp3');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const got = Buffer.from(await res.arrayBuffer());
+    assert.equal(got.length, plain.length);
+    assert.ok(got.equals(plain));
+    const detail = sql(area.db, "select actor || '|' || detail from audit where action = 'recording.download' " +
+      'order by id desc limit 1');
+    assert.match(detail, new RegExp(`^user:\\d+:sam\\.worker\\|recording:${rec.id} blake2b ${rec.blake2b}; allocated worker$`));
+    // One entry per download.
+    assert.equal((await request(`${server.url}/api/v1/recordings/${rec.id}/content`,
+      { token: tokens['sam.worker'] })).status, 200);
+    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 2);
+  });
+
+  test('the list: every recording of the child, audited', async () => {
+    const lists = count(area.db, 'audit', "action = 'recordings.list'");
+    const r = await request(`${server.url}/api/v1/children/${childId}/recordings`, { token: tokens['sam.worker'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.recordings.length, 2);
+    assert.deepEqual(r.json.recordings[0], rec);
+    assert.equal(count(area.db, 'audit', "action = 'recordings.list'"), lists + 1);
+  });
+
+  test('recordings verify: every recording decrypts and matches its hash', () => {
+    const r = runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`]);
+    assert.equal(r.stdout.trim(), '2 recordings verified');
+  });
+
+  describe('refused, and nothing written', () => {
+    let before1;
+    const snapshot = () => ({
+      rows: count(area.db, 'recording'),
+      audit: count(area.db, 'audit', "action like 'recording%'"),
+      files: filesOnDisk().join(','),
+    });
+    before(() => { before1 = snapshot(); });
+
+    test('a person with no relationship, or a child that does not exist: the same 403', async () => {
+      const answers = [
+        await upload(server.url, tokens['pat.police'], Buffer.from('x')),
+        await upload(server.url, tokens['pat.police'], Buffer.from('x'), { id: 987654 }),
+        await request(`${server.url}/api/v1/children/${childId}/recordings`, { token: tokens['pat.police'] }),
+        await request(`${server.url}/api/v1/children/987654/recordings`, { token: tokens['pat.police'] }),
+        await request(`${server.url}/api/v1/recordings/${rec.id}/content`, { token: tokens['pat.police'] }),
+        await request(`${server.url}/api/v1/recordings/99999/content`, { token: tokens['pat.police'] }),
+        await request(`${server.url}/api/v1/recordings/99999/content`, { token: tokens['sam.worker'] }),
+      ];
+      for (const r of answers) {
+        assert.equal(r.status, 403, r.text);
+        assert.equal(r.json.error.code, 'forbidden');
+        assert.equal(r.text, answers[0].text);
+      }
+      assert.deepEqual(snapshot(), before1);
+    });
+
+    test('an agency system: 403 not_permitted (the role policy); no token: 401', async () => {
+      for (const r of [await upload(server.url, area.tokens.social_care, Buffer.from('x')),
+        await request(`${server.url}/api/v1/children/${childId}/recordings`, { token: area.tokens.social_care }),
+        await request(`${server.url}/api/v1/recordings/${rec.id}/content`, { token: area.tokens.social_care })]) {
+        assert.equal(r.status, 403, r.text);
+        assert.equal(r.json.error.code, 'not_permitted');
+      }
+      assert.equal((await upload(server.url, undefined, Buffer.from('x'))).status, 401);
+      assert.deepEqual(snapshot(), before1);
+    });
+
+    test('bad requests are 4xx naming the field', async () => {
+      const t = tokens['sam.worker'];
+      const cases = [
+        [{ filename: null }, 400, 'filename'],
+        [{ filename: '' }, 400, 'filename'],
+        [{ filename: 'a'.repeat(201) }, 400, 'filename'],
+        [{ filename: '../etc/passwd' }, 400, 'filename'],
+        [{ filename: 'two\nlines.mp3' }, 400, 'filename'],
+        [{ type: 'text/html' }, 415, 'Content-Type'],
+        [{ type: null }, 415, 'Content-Type'],
+      ];
+      for (const [opts, status, field] of cases) {
+        const r = await upload(server.url, t, Buffer.from('some bytes'), opts);
+        assert.equal(r.status, status, `${JSON.stringify(opts)}: ${r.text}`);
+        assert.equal(r.json.error.field, field);
+      }
+      const empty = await upload(server.url, t, Buffer.alloc(0));
+      assert.equal(empty.status, 400, empty.text);
+      assert.equal(empty.json.error.field, 'body');
+      assert.equal((await request(`${server.url}/api/v1/children/${childId}/recordings`,
+        { method: 'DELETE', token: t })).status, 405);
+      assert.equal((await request(`${server.url}/api/v1/recordings/${rec.id}/content`,
+        { method: 'POST', token: t })).status, 405);
+      assert.equal((await request(`${server.url}/api/v1/recordings/${rec.id}`, { token: t })).status, 404);
+      assert.deepEqual(snapshot(), before1);
+    });
+
+    test('over --recording-max-mb: 413 (declared or chunked), nothing left on disk; 1 MiB itself is kept', async () => {
+      const big = crypto.randomBytes(1024 * 1024 + 1);
+      const auth = `Bearer ${tokens['sam.worker']}`;
+      const p = `/api/v1/children/${childId}/recordings?filename=big.mp4`;
+      const declared = await rawPost(small.url, p,
+        { Authorization: auth, 'Content-Type': 'video/mp4', 'Content-Length': big.length }, (req) => req.end(big));
+      assert.equal(declared.status, 413, declared.text);
+      assert.equal(declared.json.error.code, 'body_too_large');
+      const chunked = await rawPost(small.url, p,
+        { Authorization: auth, 'Content-Type': 'video/mp4', 'Transfer-Encoding': 'chunked' },
+        (req) => { for (let i = 0; i < big.length; i += 65536) req.write(big.subarray(i, i + 65536)); req.end(); });
+      assert.equal(chunked.status, 413, chunked.text);
+      assert.equal(chunked.json.error.code, 'body_too_large');
+      assert.deepEqual(snapshot(), before1);
+      // Exactly the limit is accepted.
+      const r = await upload(small.url, tokens['sam.worker'], big.subarray(0, 1024 * 1024), { type: 'video/mp4' });
+      assert.equal(r.status, 201, r.text);
+      before1 = snapshot();
+    });
+  });
+
+  test('tampered on disk: one flipped byte, the download is 500 recording_damaged, verify exits 1 naming it', async () => {
+    const name = sql(area.db, `select disk_name from recording where id = ${rec.id}`);
+    const file = path.join(recDir, name);
+    const bytes = fs.readFileSync(file);
+    bytes[1024 * 1024] ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    const downloads = count(area.db, 'audit', "action = 'recording.download'");
+    const r = await request(`${server.url}/api/v1/recordings/${rec.id}/content`, { token: tokens['sam.worker'] });
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json, { error: { code: 'recording_damaged', field: null,
+      message: `recording ${rec.id} failed to decrypt: the file on disk has been changed or damaged` } });
+    // The attempt is audited like any download; the log names the recording, not the file.
+    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 1);
+    assert.match(server.stderr, new RegExp(`recording ${rec.id} failed to decrypt: the file on disk has been changed`));
+    assert.ok(!server.stderr.includes('interview'));
+    const v = runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`], { check: false });
+    assert.equal(v.status, 1);
+    assert.match(v.stderr, new RegExp(`^recording ${rec.id}: failed to decrypt: the file on disk has been changed or damaged`, 'm'));
+    assert.match(v.stderr, /1 of 3 recordings failed/);
+    // Put back, it verifies again; the audit chain held throughout.
+    bytes[1024 * 1024] ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    assert.equal(runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`]).stdout.trim(), '3 recordings verified');
+    assert.match(runCli(['audit', 'verify', '--db', `sqlite:${area.db}`]).stdout, /^audit chain verified/);
+  });
+});
