@@ -553,35 +553,35 @@ static void openapi(struct api *a, http_request *rq, const struct caller *who, c
 /* Every route of the API, with what it does for the role policy (service/access.h). A route missing here
  * does not exist; one added here without an entry in the authorisation matrix test fails that test. */
 static const struct api_route {
-	const char *method, *pattern;
+	struct route_key key; /* first: lib/route.h finds the route */
 	enum access_action action;
 	void (*fn)(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids);
 } routes[] = {
-	{"GET", "/healthz", ACT_PUBLIC, healthz},
-	{"GET", "/metrics", ACT_PUBLIC, metrics},
-	{"GET", "/openapi.json", ACT_PUBLIC, openapi},
-	{"POST", "/api/v1/sessions", ACT_PUBLIC, api_sessions},
-	{"POST", "/api/v1/events", ACT_EVENT_WRITE, post_event},
-	{"GET", "/api/v1/children/{id}", ACT_CHILD_READ, child_route},
-	{"GET", "/api/v1/children/{id}/chronology", ACT_CHILD_READ, chronology_route},
-	{"GET", "/api/v1/children/{id}/viewers", ACT_VIEWERS, api_viewers},
-	{"POST", "/api/v1/children/{id}/break-glass", ACT_BREAK_GLASS, api_break_glass},
-	{"GET", "/api/v1/alerts", ACT_ALERTS, api_alerts_list},
-	{"GET", "/api/v1/alerts/{id}", ACT_ALERTS, api_alert_get},
-	{"POST", "/api/v1/alerts/{id}/acknowledge", ACT_ALERTS, api_alert_acknowledge},
-	{"POST", "/api/v1/alerts/{id}/resolve", ACT_ALERTS, api_alert_resolve},
-	{"GET", "/api/v1/flags", ACT_FLAGS, api_flags},
-	{"POST", "/api/v1/children/{id}/recordings", ACT_RECORDINGS, api_recording_upload},
-	{"GET", "/api/v1/children/{id}/recordings", ACT_RECORDINGS, api_recordings_list},
-	{"GET", "/api/v1/recordings/{id}/content", ACT_RECORDINGS, api_recording_content},
+	{{"GET", "/healthz"}, ACT_PUBLIC, healthz},
+	{{"GET", "/metrics"}, ACT_PUBLIC, metrics},
+	{{"GET", "/openapi.json"}, ACT_PUBLIC, openapi},
+	{{"POST", "/api/v1/sessions"}, ACT_PUBLIC, api_sessions},
+	{{"POST", "/api/v1/events"}, ACT_EVENT_WRITE, post_event},
+	{{"GET", "/api/v1/children/{id}"}, ACT_CHILD_READ, child_route},
+	{{"GET", "/api/v1/children/{id}/chronology"}, ACT_CHILD_READ, chronology_route},
+	{{"GET", "/api/v1/children/{id}/viewers"}, ACT_VIEWERS, api_viewers},
+	{{"POST", "/api/v1/children/{id}/break-glass"}, ACT_BREAK_GLASS, api_break_glass},
+	{{"GET", "/api/v1/alerts"}, ACT_ALERTS, api_alerts_list},
+	{{"GET", "/api/v1/alerts/{id}"}, ACT_ALERTS, api_alert_get},
+	{{"POST", "/api/v1/alerts/{id}/acknowledge"}, ACT_ALERTS, api_alert_acknowledge},
+	{{"POST", "/api/v1/alerts/{id}/resolve"}, ACT_ALERTS, api_alert_resolve},
+	{{"GET", "/api/v1/flags"}, ACT_FLAGS, api_flags},
+	{{"POST", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recording_upload},
+	{{"GET", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recordings_list},
+	{{"GET", "/api/v1/recordings/{id}/content"}, ACT_RECORDINGS, api_recording_content},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)
 {
 	if (i >= sizeof routes / sizeof routes[0])
 		return false;
-	*method = routes[i].method;
-	*pattern = routes[i].pattern;
+	*method = routes[i].key.method;
+	*pattern = routes[i].key.pattern;
 	*action = access_action_name(routes[i].action);
 	return true;
 }
@@ -592,22 +592,10 @@ void api_handle(http_request *rq, void *ctx)
 	const char *m = http_method(rq), *p = http_path(rq);
 	atomic_fetch_add(&a->requests, 1);
 
-	const struct api_route *r = NULL;
-	char allow[64] = "";
+	char allow[64];
 	int64_t ids[ROUTE_IDS_MAX] = {0};
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		int64_t got[ROUTE_IDS_MAX] = {0};
-		if (!route_match(routes[i].pattern, p, got))
-			continue;
-		if (route_method_matches(routes[i].method, m)) {
-			r = &routes[i];
-			memcpy(ids, got, sizeof ids);
-			break;
-		}
-		size_t n = strlen(allow);
-		snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
-			 strcmp(routes[i].method, "GET") == 0 ? "GET, HEAD" : routes[i].method);
-	}
+	long found = route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], m, p, ids, allow, sizeof allow);
+	const struct api_route *r = found < 0 ? NULL : &routes[found];
 	if (!r) {
 		if (allow[0])
 			api_method_not_allowed(a, rq, allow);

@@ -1,5 +1,6 @@
 #include "lib/route.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool parse_id(const char *s, size_t n, int64_t *out)
@@ -44,4 +45,26 @@ bool route_match(const char *pattern, const char *path, int64_t ids[ROUTE_IDS_MA
 bool route_method_matches(const char *route_method, const char *method)
 {
 	return strcmp(route_method, method) == 0 || (strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+long route_find(const void *table, size_t n, size_t stride, const char *method, const char *path,
+		int64_t ids[ROUTE_IDS_MAX], char *allow, size_t allowsz)
+{
+	if (allowsz)
+		allow[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const struct route_key *k = (const struct route_key *)(const void *)((const char *)table + i * stride);
+		int64_t got[ROUTE_IDS_MAX] = {0};
+		if (!route_match(k->pattern, path, got))
+			continue;
+		if (route_method_matches(k->method, method)) {
+			memcpy(ids, got, sizeof got);
+			return (long)i;
+		}
+		size_t used = strlen(allow);
+		if (used < allowsz)
+			snprintf(allow + used, allowsz - used, "%s%s", used ? ", " : "",
+				 strcmp(k->method, "GET") == 0 ? "GET, HEAD" : k->method);
+	}
+	return -1;
 }

@@ -9,6 +9,7 @@
 #define SAFEGUARD_LIB_ROUTE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ROUTE_IDS_MAX 2
@@ -18,5 +19,16 @@ bool route_match(const char *pattern, const char *path, int64_t ids[ROUTE_IDS_MA
 
 /* "GET" routes also answer "HEAD". */
 bool route_method_matches(const char *route_method, const char *method);
+
+/* What every route table's entry begins with (api.c's and web.c's tables hold more after it). */
+struct route_key {
+	const char *method, *pattern;
+};
+
+/* The route of a request in a table of n entries, each beginning with a struct route_key, stride bytes apart:
+ * its index, with ids filled; or -1, and allow then lists the methods the path does take ("GET, HEAD, POST"),
+ * "" when no route has the path (a 404 rather than a 405). */
+long route_find(const void *table, size_t n, size_t stride, const char *method, const char *path,
+		int64_t ids[ROUTE_IDS_MAX], char *allow, size_t allowsz);
 
 #endif

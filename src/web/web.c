@@ -1469,50 +1469,50 @@ static void signout_route(const struct web *w, http_request *rq, const int64_t *
 /* Every page, with what it does for the role policy (service/access.h). A page missing here does not exist;
  * one added here without an entry in the authorisation matrix test fails that test. */
 static const struct web_route {
-	const char *method, *pattern;
+	struct route_key key; /* first: lib/route.h finds the route */
 	enum access_action action;
 	void (*fn)(const struct web *w, http_request *rq, const int64_t *ids);
 } routes[] = {
-	{"GET", "/sign-in", ACT_PUBLIC, signin_route},
-	{"POST", "/sign-in", ACT_PUBLIC, signin_submit_route},
-	{"POST", "/sign-out", ACT_SIGNED_IN, signout_route},
-	{"GET", "/", ACT_SIGNED_IN, home_route},
-	{"GET", "/children/{id}", ACT_CHILD_READ, record_route},
-	{"GET", "/children/{id}/events/{id}", ACT_CHILD_READ, event_route},
-	{"GET", "/children/{id}/concerns/new", ACT_CONCERN, concern_form_route},
-	{"POST", "/children/{id}/concerns", ACT_CONCERN, concern_route},
-	{"GET", "/children/{id}/visits/new", ACT_VISIT, visit_form_route},
-	{"POST", "/children/{id}/visits", ACT_VISIT, visit_route},
-	{"GET", "/children/{id}/break-glass", ACT_BREAK_GLASS, glass_form_route},
-	{"POST", "/children/{id}/break-glass", ACT_BREAK_GLASS, glass_route},
-	{"GET", "/children/{id}/viewers", ACT_VIEWERS, viewers_route},
-	{"GET", "/alerts", ACT_ALERTS, alerts_route},
-	{"GET", "/alerts/{id}", ACT_ALERTS, alert_route},
-	{"POST", "/alerts/{id}/acknowledge", ACT_ALERTS, ack_route},
-	{"POST", "/alerts/{id}/resolve", ACT_ALERTS, resolve_route},
-	{"GET", "/caseload", ACT_CASELOAD, caseload_route},
-	{"GET", "/mash", ACT_MASH, mash_route},
-	{"GET", "/admin", ACT_ADMIN, admin_route},
-	{"GET", "/admin/users", ACT_ADMIN, admin_users_route},
-	{"POST", "/admin/users", ACT_ADMIN, admin_user_add_route},
-	{"GET", "/admin/users/{id}/reset", ACT_ADMIN, admin_reset_form_route},
-	{"POST", "/admin/users/{id}/reset", ACT_ADMIN, admin_reset_route},
-	{"POST", "/admin/users/{id}/disable", ACT_ADMIN, admin_disable_route},
-	{"GET", "/admin/teams", ACT_ADMIN, admin_teams_route},
-	{"POST", "/admin/teams", ACT_ADMIN, admin_team_route},
-	{"GET", "/admin/allocations", ACT_ADMIN, admin_allocations_route},
-	{"POST", "/admin/allocations", ACT_ADMIN, admin_allocate_route},
-	{"GET", "/admin/tokens", ACT_ADMIN, admin_tokens_route},
-	{"POST", "/admin/tokens", ACT_ADMIN, admin_token_route},
-	{"POST", "/admin/tokens/{id}/revoke", ACT_ADMIN, admin_revoke_route},
+	{{"GET", "/sign-in"}, ACT_PUBLIC, signin_route},
+	{{"POST", "/sign-in"}, ACT_PUBLIC, signin_submit_route},
+	{{"POST", "/sign-out"}, ACT_SIGNED_IN, signout_route},
+	{{"GET", "/"}, ACT_SIGNED_IN, home_route},
+	{{"GET", "/children/{id}"}, ACT_CHILD_READ, record_route},
+	{{"GET", "/children/{id}/events/{id}"}, ACT_CHILD_READ, event_route},
+	{{"GET", "/children/{id}/concerns/new"}, ACT_CONCERN, concern_form_route},
+	{{"POST", "/children/{id}/concerns"}, ACT_CONCERN, concern_route},
+	{{"GET", "/children/{id}/visits/new"}, ACT_VISIT, visit_form_route},
+	{{"POST", "/children/{id}/visits"}, ACT_VISIT, visit_route},
+	{{"GET", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_form_route},
+	{{"POST", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_route},
+	{{"GET", "/children/{id}/viewers"}, ACT_VIEWERS, viewers_route},
+	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
+	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},
+	{{"POST", "/alerts/{id}/acknowledge"}, ACT_ALERTS, ack_route},
+	{{"POST", "/alerts/{id}/resolve"}, ACT_ALERTS, resolve_route},
+	{{"GET", "/caseload"}, ACT_CASELOAD, caseload_route},
+	{{"GET", "/mash"}, ACT_MASH, mash_route},
+	{{"GET", "/admin"}, ACT_ADMIN, admin_route},
+	{{"GET", "/admin/users"}, ACT_ADMIN, admin_users_route},
+	{{"POST", "/admin/users"}, ACT_ADMIN, admin_user_add_route},
+	{{"GET", "/admin/users/{id}/reset"}, ACT_ADMIN, admin_reset_form_route},
+	{{"POST", "/admin/users/{id}/reset"}, ACT_ADMIN, admin_reset_route},
+	{{"POST", "/admin/users/{id}/disable"}, ACT_ADMIN, admin_disable_route},
+	{{"GET", "/admin/teams"}, ACT_ADMIN, admin_teams_route},
+	{{"POST", "/admin/teams"}, ACT_ADMIN, admin_team_route},
+	{{"GET", "/admin/allocations"}, ACT_ADMIN, admin_allocations_route},
+	{{"POST", "/admin/allocations"}, ACT_ADMIN, admin_allocate_route},
+	{{"GET", "/admin/tokens"}, ACT_ADMIN, admin_tokens_route},
+	{{"POST", "/admin/tokens"}, ACT_ADMIN, admin_token_route},
+	{{"POST", "/admin/tokens/{id}/revoke"}, ACT_ADMIN, admin_revoke_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)
 {
 	if (i >= sizeof routes / sizeof routes[0])
 		return false;
-	*method = routes[i].method;
-	*pattern = routes[i].pattern;
+	*method = routes[i].key.method;
+	*pattern = routes[i].key.pattern;
 	*action = access_action_name(routes[i].action);
 	return true;
 }
@@ -1539,22 +1539,10 @@ void web_handle(http_request *rq, void *ctx)
 
 	if (web_asset_serve(rq))
 		return;
-	const struct web_route *r = NULL;
-	char allow[64] = "";
+	char allow[64];
 	int64_t ids[ROUTE_IDS_MAX] = {0};
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		int64_t got[ROUTE_IDS_MAX] = {0};
-		if (!route_match(routes[i].pattern, p, got))
-			continue;
-		if (route_method_matches(routes[i].method, m)) {
-			r = &routes[i];
-			memcpy(ids, got, sizeof ids);
-			break;
-		}
-		size_t n = strlen(allow);
-		snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
-			 strcmp(routes[i].method, "GET") == 0 ? "GET, HEAD" : routes[i].method);
-	}
+	long found = route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], m, p, ids, allow, sizeof allow);
+	const struct web_route *r = found < 0 ? NULL : &routes[found];
 	if (!r && allow[0]) {
 		http_add_header(rq, "Allow", allow);
 		web_message(w, rq, 405, "Page not found", "This address does not take that kind of request.");
@@ -1570,7 +1558,7 @@ void web_handle(http_request *rq, void *ctx)
 	}
 	const struct web_user *u = web_user(rq);
 	if (r->action != ACT_PUBLIC && !u) {
-		if (strcmp(r->method, "GET") == 0)
+		if (strcmp(r->key.method, "GET") == 0)
 			to_sign_in(rq);
 		else
 			web_message_link(w, rq, 403, "Your session has ended",
@@ -1587,7 +1575,7 @@ void web_handle(http_request *rq, void *ctx)
 		return;
 	}
 	/* Every form that acts carries the session's CSRF token, and the browser must say it came from here. */
-	if (strcmp(r->method, "POST") == 0 && r->action != ACT_PUBLIC && (!web_same_origin(rq) || !web_csrf_ok(rq))) {
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && (!web_same_origin(rq) || !web_csrf_ok(rq))) {
 		web_message(w, rq, 403, "The form could not be sent",
 			    "The form had expired or was not sent from this service. Go back, reload the page and try again.");
 		return;

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, runCli, sql, tempDir, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, runCli, sql, tempDir, totp, totpUsedLongAgo,
 } from '../e2e/lib.mjs';
 
-export { BIN, nhsNumbers, postEvent, request, sql };
+export { BIN, nhsNumbers, postEvent, request, sql, totp };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.resolve(here, '../../build/artifacts/browser');
@@ -185,29 +185,6 @@ export function allocateChild(demo, childId, worker, team = WORKER_TEAM) {
 }
 
 // ---- people ----
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s.replace(/=+$/, '')) {
-    const v = alphabet.indexOf(c);
-    assert.ok(v >= 0, `base32 character ${c}`);
-    bits += v.toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP (HMAC-SHA-1, 30-second steps, 6 digits), written here from the RFC, not taken from the server. */
-export function totp(secretB32, at = Date.now(), stepOffset = 0) {
-  const counter = Math.floor(at / 1000 / 30) + stepOffset;
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(counter));
-  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-  const o = h[h.length - 1] & 15; // RFC 4226 dynamic truncation
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 /**
  * Makes a person with `safeguard user add` (password on standard input) beside the running server, and adds

@@ -11,11 +11,10 @@
 // pages_access.test.mjs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, startServer,
-  totpUsedLongAgo,
+  totpUsedLongAgo, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the matrix';
@@ -95,24 +94,6 @@ const EXPECTED = {
   'web POST /admin/tokens': ['admin'],
   'web POST /admin/tokens/{id}/revoke': ['admin'],
 };
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits). */
-function totp(secretB32) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
-  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 function cookieOf(res, name) {
   for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c.split(';')[0];

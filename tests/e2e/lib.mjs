@@ -1,5 +1,6 @@
 // Helpers for the end-to-end suite: the real binary, real HTTP, a real SQLite file.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -230,6 +231,29 @@ export function sqlWrite(dbPath, query) {
   if (r.error) throw r.error;
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `base32 character ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 30-second steps, 6 digits), written here from the RFC, not taken from the server. */
+export function totp(secretB32, at = Date.now(), stepOffset = 0) {
+  const counter = Math.floor(at / 1000 / 30) + stepOffset;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
+  const o = h[h.length - 1] & 15; // RFC 4226 dynamic truncation
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
 /**

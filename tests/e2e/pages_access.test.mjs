@@ -3,12 +3,11 @@
 // session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, real SQLite.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
   sql, startServer,
-  totpUsedLongAgo,
+  totpUsedLongAgo, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -21,28 +20,6 @@ function userAdd(db, username, agency, role, password = PASSWORD) {
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   return lines[lines.length - 1];
-}
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s.replace(/=+$/, '')) {
-    const v = alphabet.indexOf(c);
-    assert.ok(v >= 0, `base32 character ${c}`);
-    bits += v.toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), written from the RFC. */
-function totp(secretB32, at = Date.now()) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
 /** Writes to the database behind the server's back (the lib's sql() is read-only): only to move time on. */

@@ -3,10 +3,9 @@
 // only the allocated worker and the data protection officer may read.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
+  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -17,29 +16,6 @@ function userAdd(db, args, password = PASSWORD) {
     { input: `${password}\n`, encoding: 'utf8' });
   assertNoSanitizerReport(r.stderr, 'safeguard user add');
   return r;
-}
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s.replace(/=+$/, '')) {
-    const v = alphabet.indexOf(c);
-    assert.ok(v >= 0, `base32 character ${c}`);
-    bits += v.toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), written here from the RFC, not taken from the server. */
-function totp(secretB32, at = Date.now(), stepOffset = 0) {
-  const counter = Math.floor(at / 1000 / 30) + stepOffset;
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(counter));
-  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
 let area;

@@ -6,27 +6,10 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, sql, startServer,
-  totpUsedLongAgo,
+  totpUsedLongAgo, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of s) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-function totp(secretB32, stepOffset = 0) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + stepOffset));
-  const h = crypto.createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 let area;
 let server;
@@ -102,7 +85,7 @@ describe('web sessions', () => {
 
   test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
     const before = count(area.db, 'session');
-    for (const code of [totp(secret, 5), '000000', '12345', '']) {
+    for (const code of [totp(secret, Date.now(), 5), '000000', '12345', '']) {
       const r = await signIn(code);
       assert.equal(r.status, 400, `code ${code}`);
       assert.equal(setCookie(r, 'sg_session'), null);

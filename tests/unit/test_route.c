@@ -47,12 +47,36 @@ static void get_answers_head_too(void **state)
 	assert_false(route_method_matches("GET", "get"));
 }
 
+static void finds_the_route_or_says_what_the_path_takes(void **state)
+{
+	(void)state;
+	static const struct {
+		struct route_key key;
+		int tag;
+	} table[] = {{{"GET", "/alerts/{id}"}, 1}, {{"POST", "/alerts/{id}/resolve"}, 2}, {{"POST", "/alerts/{id}"}, 3}};
+	int64_t ids[ROUTE_IDS_MAX] = {0};
+	char allow[64];
+	long i = route_find(table, 3, sizeof table[0], "HEAD", "/alerts/7", ids, allow, sizeof allow);
+	assert_int_equal(i, 0);
+	assert_int_equal(ids[0], 7);
+	assert_int_equal(route_find(table, 3, sizeof table[0], "POST", "/alerts/8/resolve", ids, allow, sizeof allow), 1);
+	assert_int_equal(table[1].tag, 2);
+	assert_int_equal(ids[0], 8);
+	assert_int_equal(route_find(table, 3, sizeof table[0], "DELETE", "/alerts/7", ids, allow, sizeof allow), -1);
+	assert_string_equal(allow, "GET, HEAD, POST");
+	assert_int_equal(route_find(table, 3, sizeof table[0], "GET", "/alerts/7/resolve", ids, allow, sizeof allow), -1);
+	assert_string_equal(allow, "POST");
+	assert_int_equal(route_find(table, 3, sizeof table[0], "GET", "/nope", ids, allow, sizeof allow), -1);
+	assert_string_equal(allow, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(matches_literals_and_ids),
 		cmocka_unit_test(refuses_every_other_spelling),
 		cmocka_unit_test(get_answers_head_too),
+		cmocka_unit_test(finds_the_route_or_says_what_the_path_takes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
