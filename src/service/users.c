@@ -134,7 +134,18 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
 	sodium_memzero(secret, sizeof secret);
 	if (rc != STORE_OK || !*found)
 		return rc;
-	struct store_audit a = {.actor = actor, .action = "user.reset", .object = "user", .detail = "password and second factor"};
+	struct store_user *u = calloc(1, sizeof *u);
+	bool again = false;
+	if (!u)
+		return STORE_EIO;
+	rc = store_user_by_name(c, username, u, &again);
+	char object[40];
+	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	if (rc != STORE_OK)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "user.reset", .object = object, .detail = "password and second factor"};
 	return audit_append(c, &a);
 }
 

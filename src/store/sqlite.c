@@ -518,7 +518,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
-	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3 WHERE username = ?1",
+	/* A new secret starts its own count of time steps used. */
+	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3, totp_last_step = 0 "
+			       "WHERE username = ?1",
 	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
 				"(SELECT id FROM app_user WHERE username = ?1)",
 	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",

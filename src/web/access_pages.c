@@ -242,11 +242,13 @@ static void viewers_show(struct web_read *r)
 	}
 	char back[64];
 	snprintf(back, sizeof back, "/children/%lld", (long long)r->access.child_id);
+	/* The data protection officer reviews who has looked without reading the record: no link into it. */
+	bool dpo = strcmp(web_user(r->rq)->role, "dpo") == 0;
 	json_t *view = json_pack("{s:s, s:I, s:O, s:b, s:O, s:b, s:i, s:{s:s, s:s}}", "title",
 				 "Who has looked at this record", "child_id", (json_int_t)r->access.child_id, "rows",
 				 j->rows, "has_rows", json_array_size(j->rows) > 0, "glass", j->glass, "has_glass",
-				 json_array_size(j->glass) > 0, "shown", VIEWERS_SHOWN, "back", "href", back, "text",
-				 "Back to the record");
+				 json_array_size(j->glass) > 0, "shown", VIEWERS_SHOWN, "back", "href", dpo ? "/" : back, "text",
+				 dpo ? "Back to the start" : "Back to the record");
 	web_render(r->w, r->rq, 200, "viewers", view);
 }
 
@@ -272,5 +274,7 @@ void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id)
 	}
 	j->r.show = viewers_show;
 	j->r.release = viewers_release;
-	web_read_start(w, rq, &j->r, "viewers.read", child_id, "viewers page");
+	/* The basis, as every read's entry has one: children_may_see_viewers lets in these two only. */
+	web_read_start(w, rq, &j->r, "viewers.read", child_id,
+		       strcmp(u->role, "dpo") == 0 ? "viewers page; data protection officer" : "viewers page; allocated worker");
 }

@@ -119,6 +119,28 @@ describe('POST /api/v1/sessions', () => {
     assert.equal(next.status, 201);
   });
 
+  test('user reset: a new password and secret that sign in at once (a new secret starts its own count), audited', async () => {
+    const added = userAdd(area.db, ['--username', 'rita.reset', '--agency', 'social_care', '--role', 'social_worker']);
+    assert.equal(added.status, 0, added.stderr);
+    secrets['rita.reset'] = added.stdout.trimEnd().split('\n').pop();
+    const first = await signIn('rita.reset');
+    assert.equal(first.status, 201);
+    const pw = 'a brand new passphrase for rita';
+    const r = spawnSync(BIN, ['user', 'reset', '--db', `sqlite:${area.db}`, '--username', 'rita.reset', '--password-stdin'],
+      { input: `${pw}\n`, encoding: 'utf8' });
+    assertNoSanitizerReport(r.stderr, 'safeguard user reset');
+    assert.equal(r.status, 0, r.stderr);
+    const secret = r.stdout.trimEnd().split('\n').pop();
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    const id = sql(area.db, "select id from app_user where username = 'rita.reset'");
+    assert.equal(sql(area.db, "select object from audit where action = 'user.reset' order by id desc limit 1"), `user:${id}`);
+    // The old session ended with the old password.
+    assert.equal((await request(`${server.url}/api/v1/alerts`, { token: first.json.token })).status, 401);
+    assert.equal((await signInAgain('rita.reset', PASSWORD, totp(secret))).status, 401, 'the old password');
+    const now = await signInAgain('rita.reset', pw, totp(secret));
+    assert.equal(now.status, 201, 'the new secret signs in at once, in the step the old one was last used');
+  });
+
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {
     assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), -1))).status, 201);
     assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), 3))).status, 401);
