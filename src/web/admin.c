@@ -655,7 +655,8 @@ void web_admin_team_save(const struct web *w, http_request *rq)
 		web_unavailable(w, rq);
 		return;
 	}
-	snprintf(j->team.code, sizeof j->team.code, "%s", code);
+	/* code_shape_ok bounded the length; the precision says so to the compiler too. */
+	snprintf(j->team.code, sizeof j->team.code, "%.*s", (int)sizeof j->team.code - 1, code);
 	set((j->team.name), sizeof j->team.name, name);
 	set((j->team.manager), sizeof j->team.manager, manager);
 	j->view = view;
@@ -697,7 +698,7 @@ void web_admin_allocate(const struct web *w, http_request *rq)
 		return;
 	}
 	j->alloc.person_id = child_id;
-	snprintf(j->alloc.team, sizeof j->alloc.team, "%s", team[0] ? team : DEFAULT_TEAM);
+	snprintf(j->alloc.team, sizeof j->alloc.team, "%.*s", (int)sizeof j->alloc.team - 1, team[0] ? team : DEFAULT_TEAM);
 	set((j->alloc.worker), sizeof j->alloc.worker, user);
 	j->view = view;
 	job_submit(j);

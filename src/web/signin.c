@@ -258,7 +258,7 @@ void web_signin_submit(const struct web *w, http_request *rq)
 		web_unavailable(w, rq);
 		return;
 	}
-	snprintf(j->username, sizeof j->username, "%s", username);
+	snprintf(j->username, sizeof j->username, "%.*s", (int)sizeof j->username - 1, username); /* checked above */
 	snprintf(j->presession, sizeof j->presession, "%s", presession);
 	const char *next = http_form(rq, "next");
 	if (local_path(next))
