@@ -85,10 +85,10 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
 fuzz-smoke: $(DEPS_STAMP) $(BUILD)/libsafeguard.a
-	@scripts/fuzz.sh smoke $(FUZZ_SRC)
+	@BUILD=$(BUILD) scripts/fuzz.sh smoke $(FUZZ_SRC)
 
 fuzz: $(DEPS_STAMP)
-	@scripts/fuzz.sh long $(FUZZ_SRC)
+	@BUILD=$(BUILD) scripts/fuzz.sh long $(FUZZ_SRC)
 
 e2e: $(BUILD)/safeguard
 	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard SHARED=$(CURDIR)/../shared \
