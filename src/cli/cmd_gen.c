@@ -98,6 +98,8 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+int cmd_gen_homes(int argc, char **argv); /* cmd_gen_homes.c */
+
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
@@ -113,6 +115,8 @@ int cmd_gen(int argc, char **argv)
 	char *pe = NULL, *pr = NULL, *pt = NULL;
 	int c, rc = 1;
 	memset(&o, 0, sizeof o);
+	if (argc > 1 && strcmp(argv[1], "homes") == 0)
+		return cmd_gen_homes(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end = NULL;
@@ -142,7 +146,8 @@ int cmd_gen(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard gen --out DIR [--families N] [--seed N] [--today YYYY-MM-DD] [--error-pct P]\n\n"
+			printf("usage: safeguard gen --out DIR [--families N] [--seed N] [--today YYYY-MM-DD] [--error-pct P]\n"
+			       "       safeguard gen homes --out DIR ...  (children's homes; see gen homes --help)\n\n"
 			       "Writes a synthetic area: children in families, known to one or more agencies, with the\n"
 			       "recording errors real records have (nicknames, typos, transliterations, swapped day and\n"
 			       "month, moves, missing identifiers, twins). Same options, same files.\n"
