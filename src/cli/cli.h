@@ -15,6 +15,7 @@ int cmd_token(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_homes(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_team(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct {
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
+	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor)"},
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},

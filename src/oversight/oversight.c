@@ -1,0 +1,551 @@
+/*
+ * oversight/oversight.c — the statistics of continuous oversight (contract: oversight.h; the methods and
+ * every decision in words: docs/OVERSIGHT.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oversight/oversight.h"
+
+static const char *const names[OV_NIND + 1] = {"restraint", "injury",       "missing",    "police",  "complaint",
+						"self_harm", "notification", "allegation", "combined"};
+
+const char *ov_indicator_name(int k)
+{
+	return k >= 0 && k <= OV_NIND ? names[k] : "";
+}
+
+int ov_indicator_from_name(const char *name)
+{
+	for (int k = 0; name && k < OV_NIND; k++)
+		if (strcmp(name, names[k]) == 0)
+			return k;
+	return -1;
+}
+
+void ov_settings_default(struct ov_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	s->rho_up = 2.0;   /* a doubling: OVERSIGHT.md's worked example (h = 4: ~84 months to a false alarm) */
+	s->rho_down = 0.5; /* a halving, for complaints and notifications falling silent */
+	s->own_history_months = 12; /* OVERSIGHT.md: peer-based expectations until a year of own history */
+	s->own_prior_expected = 12.0;
+	s->rate_prior_count = 0.5;
+	s->dispersion_max = 5.0;
+	s->negative_binomial = true;
+	s->chart_down[OV_COMPLAINT] = true;
+	s->chart_down[OV_NOTIFICATION] = true;
+	s->combined_up[OV_RESTRAINT] = true;
+	s->combined_up[OV_INJURY] = true;
+	s->combined_up[OV_MISSING] = true;
+	s->combined_down[OV_COMPLAINT] = true;
+	s->false_alarms_per_100_home_years = 5.0; /* issue 6 */
+	s->share[OV_FAMILY_UP] = 0.5;
+	s->share[OV_FAMILY_DOWN] = 0.2;
+	s->share[OV_FAMILY_COMBINED] = 0.3;
+	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
+	s->sim_home_months = 240000;
+}
+
+/* ---- Fit ------------------------------------------------------------------------------------------ */
+
+#define K OV_NIND
+
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha)
+{
+	if (!s || !p || !E || !alpha || (p->nhomes && (!p->group || !p->nights || !p->counts)))
+		return OV_EINVALID;
+	size_t nh = p->nhomes, nm = p->nmonths, ng = p->ngroups;
+	for (size_t h = 0; h < nh; h++)
+		if (p->group[h] < 0 || (size_t)p->group[h] >= ng)
+			return OV_EINVALID;
+	for (size_t i = 0; i < nh * nm; i++)
+		if (!(p->nights[i] >= 0) || !isfinite(p->nights[i]))
+			return OV_EINVALID;
+
+	/* Cumulative sums up to and including the current month: per group (gN, gO), over all homes (aN, aO),
+	 * per home (hN, hO) so a home can be taken out of its peers; the dispersion's moment sums (dNum, dDen
+	 * over everyone, hDnum, hDden per home); the home's own history before the month (oO, oEp, oMonths). */
+	double *gN = calloc(ng + 1, sizeof *gN), *gO = calloc((ng + 1) * K, sizeof *gO);
+	double *hN = calloc(nh + 1, sizeof *hN), *hO = calloc((nh + 1) * K, sizeof *hO);
+	double *hDnum = calloc((nh + 1) * K, sizeof *hDnum), *hDden = calloc((nh + 1) * K, sizeof *hDden);
+	double *oO = calloc((nh + 1) * K, sizeof *oO), *oEp = calloc((nh + 1) * K, sizeof *oEp);
+	double *Ep = calloc((nh + 1) * K, sizeof *Ep);
+	int *oMonths = calloc(nh + 1, sizeof *oMonths);
+	double aN = 0, aO[K] = {0}, dNum[K] = {0}, dDen[K] = {0};
+	int rc = OV_ENOMEM;
+	if (!gN || !gO || !hN || !hO || !hDnum || !hDden || !oO || !oEp || !Ep || !oMonths)
+		goto out;
+
+	for (size_t t = 0; t < nm; t++) {
+		for (size_t h = 0; h < nh; h++) {
+			size_t g = (size_t)p->group[h], i = h * nm + t;
+			double n = p->nights[i];
+			gN[g] += n;
+			hN[h] += n;
+			aN += n;
+			for (int k = 0; k < K; k++) {
+				double o = p->counts[i * K + k];
+				gO[g * K + k] += o;
+				hO[h * K + k] += o;
+				aO[k] += o;
+			}
+		}
+		for (size_t h = 0; h < nh; h++) {
+			size_t g = (size_t)p->group[h], i = h * nm + t;
+			double n = p->nights[i];
+			bool own = oMonths[h] >= s->own_history_months;
+			double peerN = gN[g] - hN[h];
+			bool all = peerN <= 0;
+			if (all)
+				peerN = aN - hN[h];
+			for (int k = 0; k < K; k++) {
+				double peerO = all ? aO[k] - hO[h * K + k] : gO[g * K + k] - hO[h * K + k];
+				if (peerO < 0)
+					peerO = 0; /* rounding in the subtraction */
+				double rate = peerN > 0 ? (peerO + s->rate_prior_count) / peerN : 0;
+				double ep = n > 0 ? n * rate : 0;
+				double q = own ? (oO[h * K + k] + s->own_prior_expected) /
+							 (oEp[h * K + k] + s->own_prior_expected)
+					       : 1.0;
+				Ep[h * K + k] = ep;
+				E[i * K + k] = ep * q;
+			}
+		}
+		/* Dispersion: residuals of this month join the sums, then each home gets the others'. */
+		for (size_t h = 0; h < nh; h++) {
+			size_t i = h * nm + t;
+			for (int k = 0; k < K; k++) {
+				double e = E[i * K + k], o = p->counts[i * K + k];
+				if (e <= 0)
+					continue;
+				double num = (o - e) * (o - e) - e, den = e * e;
+				dNum[k] += num;
+				dDen[k] += den;
+				hDnum[h * K + k] += num;
+				hDden[h * K + k] += den;
+			}
+		}
+		for (size_t h = 0; h < nh; h++) {
+			size_t i = h * nm + t;
+			for (int k = 0; k < K; k++) {
+				double num = dNum[k] - hDnum[h * K + k], den = dDen[k] - hDden[h * K + k];
+				double a = den > 1e-12 ? num / den : 0;
+				if (!(a > 0))
+					a = 0;
+				if (a > s->dispersion_max)
+					a = s->dispersion_max;
+				alpha[i * K + k] = a;
+				/* Own history for the months after this one. */
+				oO[h * K + k] += p->counts[i * K + k];
+				oEp[h * K + k] += Ep[h * K + k];
+			}
+			if (p->nights[i] > 0)
+				oMonths[h]++;
+		}
+	}
+	rc = OV_OK;
+out:
+	free(gN);
+	free(gO);
+	free(hN);
+	free(hO);
+	free(hDnum);
+	free(hDden);
+	free(oO);
+	free(oEp);
+	free(Ep);
+	free(oMonths);
+	return rc;
+}
+
+/* ---- CUSUM ---------------------------------------------------------------------------------------- */
+
+double ov_llr_poisson(double O, double E, double rho)
+{
+	if (!(E > 0))
+		return 0;
+	return O * log(rho) - (rho - 1) * E;
+}
+
+double ov_llr_nb(double O, double E, double rho, double alpha)
+{
+	if (!(E > 0))
+		return 0;
+	if (!(alpha > 1e-12))
+		return ov_llr_poisson(O, E, rho);
+	double d = log1p(alpha * E) - log1p(alpha * rho * E);
+	return O * (log(rho) + d) + d / alpha;
+}
+
+bool ov_cusum_step(double *c, double w, double h, double *stat)
+{
+	double v = *c + w;
+	if (v < 0)
+		v = 0;
+	if (v >= h) {
+		if (stat)
+			*stat = v;
+		*c = 0;
+		return true;
+	}
+	*c = v;
+	return false;
+}
+
+#define NCHART (2 * K + 1)
+
+static double llr(const struct ov_settings *s, double o, double e, double rho, double a)
+{
+	return s->negative_binomial ? ov_llr_nb(o, e, rho, a) : ov_llr_poisson(o, e, rho);
+}
+
+/* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0. */
+static void month_w(const struct ov_settings *s, const double *o, const double *e, const double *a, double *w)
+{
+	double comb = 0;
+	for (int k = 0; k < K; k++) {
+		double up = llr(s, o[k], e[k], s->rho_up, a[k]);
+		double down = s->chart_down[k] || s->combined_down[k] ? llr(s, o[k], e[k], s->rho_down, a[k]) : 0;
+		w[k] = up;
+		w[K + k] = s->chart_down[k] ? down : 0;
+		if (s->combined_up[k])
+			comb += up;
+		if (s->combined_down[k])
+			comb += down;
+	}
+	w[2 * K] = comb;
+}
+
+static enum ov_family family_of(int j)
+{
+	return j < K ? OV_FAMILY_UP : j < 2 * K ? OV_FAMILY_DOWN : OV_FAMILY_COMBINED;
+}
+
+static bool chart_runs(const struct ov_settings *s, int j)
+{
+	return j < K || j == 2 * K || s->chart_down[j - K];
+}
+
+int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
+	       const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx)
+{
+	if (!s || !p || !E || !alpha || !h || (p->nhomes && !p->counts))
+		return OV_EINVALID;
+	size_t nh = p->nhomes, nm = p->nmonths;
+	double *c = calloc(nh * NCHART + 1, sizeof *c);
+	if (!c)
+		return OV_ENOMEM;
+	int rc = OV_OK;
+	for (size_t t = 0; t < nm && rc == OV_OK; t++)
+		for (size_t home = 0; home < nh && rc == OV_OK; home++) {
+			size_t i = home * nm + t;
+			double o[K], w[NCHART];
+			for (int k = 0; k < K; k++)
+				o[k] = p->counts[i * K + k];
+			month_w(s, o, &E[i * K], &alpha[i * K], w);
+			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
+				double *cj = &c[home * NCHART + j], stat;
+				if (!chart_runs(s, j))
+					continue;
+				double hj = h[family_of(j)];
+				if (ov_cusum_step(cj, w[j], hj, &stat) && emit) {
+					struct ov_signal sig = {home, t, j < K ? j : j < 2 * K ? j - K : OV_COMBINED,
+								j < K || j == 2 * K, stat, hj};
+					int r = emit(&sig, ctx);
+					if (r < 0)
+						rc = r;
+				}
+			}
+			if (chart_out)
+				memcpy(&chart_out[i * NCHART], &c[home * NCHART], sizeof w);
+		}
+	free(c);
+	return rc;
+}
+
+/* ---- Simulation ----------------------------------------------------------------------------------- */
+
+/* xoshiro256** seeded through splitmix64 (Blackman & Vigna): fast, and the same stream on every machine. */
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform on (0, 1): never 0, so its log is finite. */
+static double unif(struct rng *r)
+{
+	return ((double)(rng_next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+static double normal(struct rng *r)
+{
+	return sqrt(-2 * log(unif(r))) * cos(6.283185307179586 * unif(r));
+}
+
+/* Gamma(shape, 1): Marsaglia & Tsang 2000; shape < 1 through Gamma(shape + 1) U^(1/shape). */
+static double gamma_draw(struct rng *r, double shape)
+{
+	if (shape < 1)
+		return gamma_draw(r, shape + 1) * pow(unif(r), 1 / shape);
+	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+	for (;;) {
+		double x = normal(r), v = 1 + c * x;
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		double u = unif(r);
+		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v;
+	}
+}
+
+/* Poisson: multiplication for small means, Hoermann's PTRS (1993) otherwise. */
+static double poisson_draw(struct rng *r, double lam)
+{
+	if (!(lam > 0))
+		return 0;
+	if (lam < 10) {
+		double L = exp(-lam), p = 1;
+		int k = 0;
+		for (;;) {
+			p *= unif(r);
+			if (p <= L)
+				return k;
+			k++;
+		}
+	}
+	double slam = sqrt(lam), loglam = log(lam), b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
+	double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+	for (;;) {
+		double U = unif(r) - 0.5, V = unif(r), us = 0.5 - fabs(U);
+		double k = floor((2 * a / us + b) * U + lam + 0.43);
+		if (us >= 0.07 && V <= vr)
+			return k;
+		if (k < 0 || (us < 0.013 && V > us))
+			continue;
+		if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -lam + k * loglam - lgamma(k + 1))
+			return k;
+	}
+}
+
+static double nb_draw(struct rng *r, double mean, double a)
+{
+	if (!(mean > 0))
+		return 0;
+	if (a > 1e-12)
+		mean *= gamma_draw(r, 1 / a) * a;
+	return poisson_draw(r, mean);
+}
+
+/* Alarms of the streams w[0..nstreams) (each nm long, charts restarting after a signal) at threshold h. */
+static double count_alarms(const double *w, size_t nstreams, size_t nm, double h)
+{
+	double n = 0;
+	for (size_t i = 0; i < nstreams; i++) {
+		double c = 0;
+		const double *x = &w[i * nm];
+		for (size_t t = 0; t < nm; t++) {
+			c += x[t];
+			if (c < 0)
+				c = 0;
+			if (c >= h) {
+				n++;
+				c = 0;
+			}
+		}
+	}
+	return n;
+}
+
+int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *E,
+		  const double *alpha, double h[OV_NFAMILY], double rate_out[OV_NFAMILY])
+{
+	if (!s || !h || (nhomes && nmonths && (!E || !alpha)))
+		return OV_EINVALID;
+	size_t nm = nmonths, hm = nhomes * nmonths;
+	size_t reps = hm ? (size_t)ceil(s->sim_home_months / (double)hm) : 0;
+	if (hm && reps < 2)
+		reps = 2;
+	size_t nstream[OV_NFAMILY] = {0}, per_home[OV_NFAMILY] = {K, 0, 1};
+	for (int k = 0; k < K; k++)
+		per_home[OV_FAMILY_DOWN] += s->chart_down[k];
+	double *w[OV_NFAMILY] = {NULL};
+	for (int f = 0; f < OV_NFAMILY; f++) {
+		nstream[f] = reps * nhomes * per_home[f];
+		w[f] = malloc((nstream[f] * nm + 1) * sizeof *w[f]);
+		if (!w[f]) {
+			for (int g = 0; g < f; g++)
+				free(w[g]);
+			return OV_ENOMEM;
+		}
+	}
+	struct rng r;
+	rng_seed(&r, s->seed);
+	double months_with_children = 0;
+	size_t at[OV_NFAMILY] = {0};
+	for (size_t rep = 0; rep < reps; rep++)
+		for (size_t home = 0; home < nhomes; home++) {
+			size_t base[OV_NFAMILY];
+			for (int f = 0; f < OV_NFAMILY; f++) {
+				base[f] = at[f];
+				at[f] += per_home[f];
+			}
+			for (size_t t = 0; t < nm; t++) {
+				size_t i = home * nm + t;
+				const double *e = &E[i * K], *a = &alpha[i * K];
+				double o[K], wm[NCHART];
+				bool any = false;
+				for (int k = 0; k < K; k++) {
+					o[k] = s->negative_binomial ? nb_draw(&r, e[k], a[k]) : poisson_draw(&r, e[k]);
+					any |= e[k] > 0;
+				}
+				months_with_children += any;
+				month_w(s, o, e, a, wm);
+				size_t d = 0;
+				for (int k = 0; k < K; k++) {
+					w[OV_FAMILY_UP][(base[OV_FAMILY_UP] + (size_t)k) * nm + t] = wm[k];
+					if (s->chart_down[k])
+						w[OV_FAMILY_DOWN][(base[OV_FAMILY_DOWN] + d++) * nm + t] = wm[K + k];
+				}
+				w[OV_FAMILY_COMBINED][base[OV_FAMILY_COMBINED] * nm + t] = wm[2 * K];
+			}
+		}
+	double home_years = months_with_children / 12.0;
+	for (int f = 0; f < OV_NFAMILY; f++) {
+		double target = s->false_alarms_per_100_home_years * s->share[f] * home_years / 100.0;
+		double lo = 0, hi = 1;
+		if (nstream[f] == 0 || home_years <= 0) {
+			h[f] = 1e9; /* nothing to monitor: no chart can signal */
+			if (rate_out)
+				rate_out[f] = 0;
+			continue;
+		}
+		while (count_alarms(w[f], nstream[f], nm, hi) > target && hi < 1e6)
+			lo = hi, hi *= 2;
+		while (hi - lo > 1e-4) {
+			double mid = 0.5 * (lo + hi);
+			if (count_alarms(w[f], nstream[f], nm, mid) > target)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		h[f] = ceil(hi * 1000) / 1000;
+		if (rate_out)
+			rate_out[f] = count_alarms(w[f], nstream[f], nm, h[f]) * 100.0 / home_years;
+	}
+	for (int f = 0; f < OV_NFAMILY; f++)
+		free(w[f]);
+	return OV_OK;
+}
+
+/* ---- Funnel --------------------------------------------------------------------------------------- */
+
+static int dcmp(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return a < b ? -1 : a > b;
+}
+
+int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov_funnel *f,
+	      struct ov_funnel_point *pts)
+{
+	if (!f || (n && (!O || !E)) || !(trim >= 0 && trim < 0.5))
+		return OV_EINVALID;
+	memset(f, 0, sizeof *f);
+	double *z = malloc((n + 1) * sizeof *z), *sorted = malloc((n + 1) * sizeof *sorted);
+	if (!z || !sorted) {
+		free(z);
+		free(sorted);
+		return OV_ENOMEM;
+	}
+	size_t m = 0;
+	double sw = 0, sw2 = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool used = E[i] > 0;
+		/* O = 0 has no log: it counts as half an event, the usual continuity correction. */
+		double zi = used ? sqrt(E[i]) * log((O[i] > 0 ? O[i] : 0.5) / E[i]) : 0;
+		if (pts)
+			pts[i] = (struct ov_funnel_point){used ? O[i] / E[i] : 0, zi, used};
+		if (!used)
+			continue;
+		z[m] = sorted[m] = zi;
+		m++;
+		sw += E[i];
+		sw2 += E[i] * E[i];
+	}
+	f->n = m;
+	if (m) {
+		qsort(sorted, m, sizeof *sorted, dcmp);
+		size_t cut = (size_t)floor(trim * (double)m);
+		double lo = sorted[cut], hi = sorted[m - 1 - cut], phi = 0;
+		for (size_t i = 0; i < m; i++) {
+			double zi = z[i] < lo ? lo : z[i] > hi ? hi : z[i];
+			phi += zi * zi;
+		}
+		f->phi = phi / (double)m;
+		double den = sw - sw2 / sw, num = (double)m * f->phi - (double)(m - 1);
+		f->tau2 = den > 0 && num > 0 ? num / den : 0;
+	}
+	free(z);
+	free(sorted);
+	return OV_OK;
+}
+
+double ov_funnel_limit(const struct ov_funnel *f, double E, double z, bool upper)
+{
+	if (!f || !(E > 0))
+		return upper ? INFINITY : 0;
+	double sd = sqrt(1 / E + f->tau2);
+	return exp(upper ? z * sd : -z * sd);
+}
+
+/* ---- Empirical Bayes ------------------------------------------------------------------------------ */
+
+double ov_eb_prior(const double *O, const double *E, size_t n)
+{
+	double num = 0, den = 0;
+	for (size_t i = 0; O && E && i < n; i++)
+		if (E[i] > 0) {
+			num += (O[i] - E[i]) * (O[i] - E[i]) - E[i];
+			den += E[i] * E[i];
+		}
+	double inv = den > 0 ? num / den : 0;
+	return inv > 1e-6 ? 1 / inv : 1e6;
+}
+
+double ov_eb_ratio(double O, double E, double a)
+{
+	return (O + a) / (E + a);
+}

@@ -1,0 +1,380 @@
+/*
+ * Unit tests for oversight/ (pure): funnel limits and tau^2, CUSUM values step by step (Poisson and
+ * negative binomial, up and down, restart after a signal), peer expectations and the own-history ratio,
+ * months with no children placed, no look-ahead, and the threshold simulation (deterministic; a larger
+ * budget gives a lower threshold). Every expected number is worked out by hand in the comment beside it
+ * (ln 2 = 0.693147, ln 1.5 = 0.405465).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oversight/oversight.h"
+
+#define TOL 1e-6
+#define NCH (2 * OV_NIND + 1)
+
+static void near(double got, double want, const char *what)
+{
+	if (!(fabs(got - want) <= TOL * (1 + fabs(want))))
+		fail_msg("%s: got %.9f, expected %.9f", what, got, want);
+}
+
+/* ---- funnel ---- */
+
+/* E = 4, 4, 16, 16 and O/E = e^0.5, e^-0.5, e^0.25, e^-0.25, no trimming:
+ *   z = sqrt(E) ln(O/E) = 2(0.5), 2(-0.5), 4(0.25), 4(-0.25) = 1, -1, 1, -1; phi = mean z^2 = 1
+ *   sum w = 40, sum w^2 = 16 + 16 + 256 + 256 = 544, 544/40 = 13.6, denominator 40 - 13.6 = 26.4
+ *   tau2 = (4 * 1 - 3) / 26.4 = 0.0378788
+ *   upper 95% at E = 4: exp(1.96 sqrt(1/4 + 0.0378788)) = exp(1.96 * 0.536543) = 2.862299
+ *   lower 99.8% at E = 16: exp(-3.09 sqrt(1/16 + 0.0378788)) = 0.375689 */
+static void funnel_tau2_by_hand(void **state)
+{
+	double E[4] = {4, 4, 16, 16};
+	double O[4] = {4 * exp(0.5), 4 * exp(-0.5), 16 * exp(0.25), 16 * exp(-0.25)};
+	struct ov_funnel f;
+	struct ov_funnel_point pts[4];
+	assert_int_equal(ov_funnel(O, E, 4, 0.0, &f, pts), OV_OK);
+	assert_int_equal(f.n, 4);
+	near(pts[0].z, 1, "z of home 0");
+	near(pts[3].z, -1, "z of home 3");
+	near(pts[2].ratio, exp(0.25), "ratio of home 2");
+	near(f.phi, 1, "phi");
+	near(f.tau2, 1 / 26.4, "tau2");
+	near(ov_funnel_limit(&f, 4, 1.96, true), 2.862298591, "upper 95% at E=4");
+	near(ov_funnel_limit(&f, 16, 3.09, false), 0.375689341, "lower 99.8% at E=16");
+}
+
+/* Every home exactly on expectation: z = 0, phi = 0, 4 * 0 - 3 < 0 so tau2 = 0 and the limits are the
+ * Poisson ones on the log scale: at E = 100, exp(1.96 / 10) = 1.216527. */
+static void funnel_no_overdispersion(void **state)
+{
+	double E[4] = {10, 20, 50, 100}, O[4] = {10, 20, 50, 100};
+	struct ov_funnel f;
+	assert_int_equal(ov_funnel(O, E, 4, 0.1, &f, NULL), OV_OK);
+	near(f.phi, 0, "phi");
+	near(f.tau2, 0, "tau2");
+	near(ov_funnel_limit(&f, 100, 1.96, true), 1.216526905, "upper 95% at E=100");
+	near(ov_funnel_limit(&f, 100, 1.96, false), 1 / 1.216526905, "lower 95% at E=100");
+}
+
+/* Ten homes with E = 1, z = ln O = -5, -2, -2, -2, 0, 0, 2, 2, 2, 7. Trimming 10% of 10 = 1 each end:
+ * -5 becomes -2 and 7 becomes 2, so sum z^2 = 8 * 4 = 32 and phi = 3.2 (untrimmed it would be
+ * (25 + 12 + 12 + 49) / 10 = 9.8). sum w = 10, sum w^2 = 10, denominator 10 - 1 = 9:
+ * tau2 = (10 * 3.2 - 9) / 9 = 23 / 9 = 2.555556. */
+static void funnel_winsorises_ten_percent(void **state)
+{
+	double z[10] = {-5, -2, -2, -2, 0, 0, 2, 2, 2, 7}, O[10], E[10];
+	for (int i = 0; i < 10; i++) {
+		E[i] = 1;
+		O[i] = exp(z[i]);
+	}
+	struct ov_funnel f;
+	assert_int_equal(ov_funnel(O, E, 10, 0.1, &f, NULL), OV_OK);
+	near(f.phi, 3.2, "phi after winsorising");
+	near(f.tau2, 23.0 / 9, "tau2");
+	assert_int_equal(ov_funnel(O, E, 10, 0.0, &f, NULL), OV_OK);
+	near(f.phi, 9.8, "phi untrimmed");
+}
+
+/* O = 0 counts as half an event: z = sqrt(2) ln(0.5 / 2) = 1.414214 * -1.386294 = -1.960516; its ratio is 0.
+ * A home with E = 0 is left out (n = 1). */
+static void funnel_zero_observed_and_zero_expected(void **state)
+{
+	double O[2] = {0, 3}, E[2] = {2, 0};
+	struct ov_funnel f;
+	struct ov_funnel_point pts[2];
+	assert_int_equal(ov_funnel(O, E, 2, 0.1, &f, pts), OV_OK);
+	assert_int_equal(f.n, 1);
+	near(pts[0].z, -1.960516287, "z with O = 0");
+	near(pts[0].ratio, 0, "ratio with O = 0");
+	assert_false(pts[1].used);
+	assert_true(isinf(ov_funnel_limit(&f, 0, 1.96, true)));
+}
+
+/* ---- CUSUM ---- */
+
+/* Poisson up, rho = 2, E = 2: W = O ln 2 - 2.
+ *   O = 4: 0.772589      C = 0.772589
+ *   O = 5: 1.465736      C = 2.238325
+ *   O = 1: -1.306853     C = 0.931472
+ *   O = 6: 2.158883      C = 3.090355 >= h = 3: signal, restart
+ *   O = 4: 0.772589      C = 0.772589 */
+static void cusum_poisson_up_restarts(void **state)
+{
+	double O[5] = {4, 5, 1, 6, 4}, want[5] = {0.7725887222, 2.2383246250, 0.9314718056, 0, 0.7725887222};
+	double c = 0, stat = -1;
+	for (int t = 0; t < 5; t++) {
+		bool sig = ov_cusum_step(&c, ov_llr_poisson(O[t], 2, 2), 3, &stat);
+		assert_int_equal(sig, t == 3);
+		near(c, want[t], "C_t");
+	}
+	near(stat, 3.0903548890, "statistic at the signal");
+}
+
+/* Poisson down, rho = 0.5, E = 4: W = -O ln 2 + 2.
+ *   O = 0: 2          C = 2
+ *   O = 1: 1.306853   C = 3.306853 >= 3: signal, restart
+ *   O = 0: 2          C = 2
+ *   O = 5: -1.465736  C = 0.534264 */
+static void cusum_poisson_down(void **state)
+{
+	double O[4] = {0, 1, 0, 5}, want[4] = {2, 0, 2, 0.5342640972};
+	double c = 0, stat = -1;
+	for (int t = 0; t < 4; t++) {
+		assert_int_equal(ov_cusum_step(&c, ov_llr_poisson(O[t], 4, 0.5), 3, &stat), t == 1);
+		near(c, want[t], "C_t");
+	}
+	near(stat, 3.3068528194, "statistic at the signal");
+}
+
+/* NB with alpha = 0.5.
+ * Up, rho = 2, E = 2: d = ln((1 + 1)/(1 + 2)) = -0.405465, W = O (0.693147 - 0.405465) + d / 0.5
+ *   = 0.287682 O - 0.810930: O = 4 gives 0.339798, O = 6 gives 0.915162 (C = 1.254960 after both).
+ * Down, rho = 0.5, E = 4: d = ln((1 + 2)/(1 + 1)) = 0.405465, W = -0.287682 O + 0.810930:
+ *   O = 0 gives 0.810930, O = 3 gives -0.052116.
+ * alpha -> 0 gives the Poisson value (4 ln 2 - 2 = 0.772589). */
+static void cusum_negative_binomial(void **state)
+{
+	near(ov_llr_nb(4, 2, 2, 0.5), 0.3397980736, "NB up O=4");
+	near(ov_llr_nb(6, 2, 2, 0.5), 0.9151622185, "NB up O=6");
+	near(ov_llr_nb(0, 4, 0.5, 0.5), 0.8109302162, "NB down O=0");
+	near(ov_llr_nb(3, 4, 0.5, 0.5), -0.0521160011, "NB down O=3");
+	assert_true(fabs(ov_llr_nb(4, 2, 2, 1e-9) - 0.7725887222) < 1e-6);
+	double c = 0, stat;
+	assert_false(ov_cusum_step(&c, ov_llr_nb(4, 2, 2, 0.5), 1.3, &stat));
+	assert_false(ov_cusum_step(&c, ov_llr_nb(6, 2, 2, 0.5), 1.3, &stat));
+	near(c, 1.2549602921, "NB C after two months");
+	assert_true(ov_cusum_step(&c, ov_llr_nb(4, 2, 2, 0.5), 1.3, &stat));
+	near(stat, 1.5947583657, "NB statistic at the signal (1.254960 + 0.339798)");
+	near(c, 0, "restarted");
+	near(ov_llr_nb(3, 0, 2, 0.5), 0, "E = 0 contributes nothing");
+	near(ov_llr_poisson(3, 0, 2), 0, "E = 0 contributes nothing (Poisson)");
+}
+
+/* ov_monitor on given E: one home, restraint and complaint, Poisson. The restraint chart is the sequence
+ * of cusum_poisson_up_restarts; complaints (E = 4) are that of cusum_poisson_down; the combined chart sums
+ * restraint up and complaint down (injury and missing have E = 0 here): month 0: 0.772589 + 2 = 2.772589. */
+static void monitor_emits_signals_with_thresholds(void **state)
+{
+	enum { NM = 5 };
+	uint32_t counts[NM * OV_NIND] = {0};
+	double nights[NM] = {100, 100, 100, 100, 100}, E[NM * OV_NIND] = {0}, alpha[NM * OV_NIND] = {0};
+	double rO[NM] = {4, 5, 1, 6, 4}, cO[NM] = {0, 1, 0, 5, 0};
+	int group = 0;
+	for (int t = 0; t < NM; t++) {
+		counts[t * OV_NIND + OV_RESTRAINT] = (uint32_t)rO[t];
+		counts[t * OV_NIND + OV_COMPLAINT] = (uint32_t)cO[t];
+		E[t * OV_NIND + OV_RESTRAINT] = 2;
+		E[t * OV_NIND + OV_COMPLAINT] = 4;
+	}
+	struct ov_panel p = {1, NM, 1, &group, nights, counts};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.negative_binomial = false;
+	double h[OV_NFAMILY] = {3, 3, 100}, chart[NM * NCH];
+	assert_int_equal(ov_monitor(&s, &p, E, alpha, h, chart, NULL, NULL), OV_OK);
+	near(chart[0 * NCH + OV_RESTRAINT], 0.7725887222, "restraint month 0");
+	near(chart[2 * NCH + OV_RESTRAINT], 0.9314718056, "restraint month 2");
+	near(chart[3 * NCH + OV_RESTRAINT], 0, "restraint restarted in month 3");
+	near(chart[1 * NCH + OV_NIND + OV_COMPLAINT], 0, "complaint low restarted in month 1");
+	near(chart[3 * NCH + OV_NIND + OV_COMPLAINT], 0.5342640972, "complaint low month 3");
+	near(chart[0 * NCH + 2 * OV_NIND], 2.7725887222, "combined month 0");
+	near(chart[0 * NCH + OV_NIND + OV_RESTRAINT], 0, "no low chart for restraint");
+}
+
+/* ---- expectations ---- */
+
+/* Two homes of one specialism. Month 0: home 0 has 100 nights and 3 restraints, home 1 200 nights and 1.
+ *   E(home 0) = 100 * (1 + 0.5) / 200 = 0.75 (its peer is home 1, plus half an event)
+ *   E(home 1) = 200 * (3 + 0.5) / 100 = 7
+ * With own_history_months = 1, month 1 (home 0: 100 nights, 0 restraints; home 1: 200 nights, 1):
+ *   home 0's peer rate = (1 + 1 + 0.5) / 400 = 0.00625, peer-expected 0.625; its own ratio from month 0
+ *   q = (3 + 12) / (0.75 + 12) = 1.176471, so E = 0.625 * 1.176471 = 0.735294. */
+static void peer_and_own_expectations(void **state)
+{
+	enum { NH = 2, NM = 2 };
+	int group[NH] = {0, 0};
+	double nights[NH * NM] = {100, 100, 200, 200};
+	uint32_t counts[NH * NM * OV_NIND] = {0};
+	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 3;
+	counts[(1 * NM + 0) * OV_NIND + OV_RESTRAINT] = 1;
+	counts[(1 * NM + 1) * OV_NIND + OV_RESTRAINT] = 1;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND];
+	ov_settings_default(&s);
+	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	near(E[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
+	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
+	/* Default: a year of own history is needed, so month 1 is still peer-only: 100 * 2.5 / 400. */
+	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.625, "home 0 month 1, peers only");
+	s.own_history_months = 1;
+	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.7352941176, "home 0 month 1 with its own ratio");
+}
+
+/* A month with no children placed: E = 0 for every indicator, charts carry over unchanged, nothing is NaN,
+ * even with incidents recorded that month; a panel where nobody has any nights gives E = 0 throughout. */
+static void zero_exposure_months(void **state)
+{
+	enum { NH = 2, NM = 3 };
+	int group[NH] = {0, 0};
+	double nights[NH * NM] = {100, 0, 100, 100, 100, 100};
+	uint32_t counts[NH * NM * OV_NIND] = {0};
+	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 4;
+	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 5; /* recorded in a month with no nights */
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND], chart[NH * NM * NCH];
+	double h[OV_NFAMILY] = {50, 50, 50};
+	ov_settings_default(&s);
+	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	for (int k = 0; k < OV_NIND; k++)
+		near(E[(0 * NM + 1) * OV_NIND + k], 0, "E in the empty month");
+	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
+		assert_true(isfinite(E[i]) && isfinite(alpha[i]));
+	assert_int_equal(ov_monitor(&s, &p, E, alpha, h, chart, NULL, NULL), OV_OK);
+	for (int j = 0; j < NCH; j++)
+		near(chart[(0 * NM + 1) * NCH + j], chart[(0 * NM + 0) * NCH + j], "chart carried over");
+	assert_true(chart[(0 * NM + 0) * NCH + OV_RESTRAINT] > 0);
+
+	double none[NH * NM] = {0};
+	p.nights = none;
+	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
+		near(E[i], 0, "E with no nights anywhere");
+	double th[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, th, NULL), OV_OK);
+	assert_int_equal(ov_monitor(&s, &p, E, alpha, th, chart, NULL, NULL), OV_OK);
+	for (size_t i = 0; i < NH * NM * NCH; i++)
+		near(chart[i], 0, "no chart moves without exposure");
+}
+
+/* Changing month 4 of one home (its nights and counts) leaves every statistic of months 0..3 of every
+ * home exactly as it was, and does change month 4. */
+static void no_look_ahead(void **state)
+{
+	enum { NH = 6, NM = 8, N = NH * NM * OV_NIND };
+	int group[NH] = {0, 0, 0, 1, 1, 1};
+	double nights[NH * NM];
+	uint32_t counts[N];
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 60 + (i * 37) % 50;
+	for (int i = 0; i < N; i++)
+		counts[i] = (uint32_t)((i * 7919) % 5);
+	struct ov_panel p = {NH, NM, 2, group, nights, counts};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.own_history_months = 2;
+	double h[OV_NFAMILY] = {2, 2, 2};
+	double *E1 = malloc(N * sizeof *E1), *A1 = malloc(N * sizeof *A1), *E2 = malloc(N * sizeof *E2),
+	       *A2 = malloc(N * sizeof *A2), *C1 = malloc(NH * NM * NCH * sizeof *C1),
+	       *C2 = malloc(NH * NM * NCH * sizeof *C2);
+	assert_true(E1 && A1 && E2 && A2 && C1 && C2);
+	assert_int_equal(ov_fit(&s, &p, E1, A1), OV_OK);
+	assert_int_equal(ov_monitor(&s, &p, E1, A1, h, C1, NULL, NULL), OV_OK);
+	nights[2 * NM + 4] = 10;
+	for (int k = 0; k < OV_NIND; k++)
+		counts[(2 * NM + 4) * OV_NIND + k] += 9;
+	assert_int_equal(ov_fit(&s, &p, E2, A2), OV_OK);
+	assert_int_equal(ov_monitor(&s, &p, E2, A2, h, C2, NULL, NULL), OV_OK);
+	int same = 1, changed = 0;
+	for (int home = 0; home < NH; home++)
+		for (int t = 0; t < NM; t++) {
+			size_t i = (size_t)(home * NM + t);
+			bool eq = memcmp(&E1[i * OV_NIND], &E2[i * OV_NIND], OV_NIND * sizeof *E1) == 0 &&
+				  memcmp(&A1[i * OV_NIND], &A2[i * OV_NIND], OV_NIND * sizeof *A1) == 0 &&
+				  memcmp(&C1[i * NCH], &C2[i * NCH], NCH * sizeof *C1) == 0;
+			if (t < 4)
+				same &= eq;
+			else if (t == 4 && !eq)
+				changed = 1;
+		}
+	free(E1), free(A1), free(E2), free(A2), free(C1), free(C2);
+	assert_true(same);
+	assert_true(changed);
+}
+
+/* ---- thresholds ---- */
+
+static void thresholds_deterministic_and_monotone(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A);
+	assert_true(E && A);
+	for (int i = 0; i < N; i++) {
+		E[i] = 1 + (i % 3);
+		A[i] = 0.2;
+	}
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h1, r1), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h2, NULL), OV_OK);
+	s.false_alarms_per_100_home_years = 20;
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h3, r3), OV_OK);
+	free(E), free(A);
+	for (int f = 0; f < OV_NFAMILY; f++) {
+		assert_true(h1[f] == h2[f]); /* same seed, same h, to the bit */
+		if (!(h3[f] < h1[f]))
+			fail_msg("family %d: budget 20 gave h %.3f, budget 5 gave %.3f", f, h3[f], h1[f]);
+		/* Each family stays within its share of the budget in the simulation. */
+		assert_true(r1[f] <= 5 * s.share[f] + 1e-9);
+		assert_true(r3[f] <= 20 * s.share[f] + 1e-9);
+		assert_true(h1[f] > 0 && h1[f] < 100);
+	}
+	assert_true(r3[0] + r3[1] + r3[2] > 10); /* near the budget, not far below it */
+}
+
+/* ---- empirical Bayes, names ---- */
+
+/* O = 0, 10 and E = 5, 5: 1/a = ((0-5)^2 - 5 + (10-5)^2 - 5) / (25 + 25) = 40 / 50 = 0.8, a = 1.25;
+ * home 1's shrunk ratio (10 + 1.25) / (5 + 1.25) = 1.8 (raw 2). */
+static void eb_shrinks_towards_one(void **state)
+{
+	double O[2] = {0, 10}, E[2] = {5, 5};
+	double a = ov_eb_prior(O, E, 2);
+	near(a, 1.25, "prior a");
+	near(ov_eb_ratio(10, 5, a), 1.8, "shrunk ratio");
+	near(ov_eb_ratio(0, 5, a), 0.2, "shrunk ratio of a home with none");
+	double O2[2] = {5, 5};
+	assert_true(ov_eb_prior(O2, E, 2) >= 1e5); /* no excess variance: everyone shrinks to 1 */
+}
+
+static void indicator_names(void **state)
+{
+	for (int k = 0; k < OV_NIND; k++)
+		assert_int_equal(ov_indicator_from_name(ov_indicator_name(k)), k);
+	assert_string_equal(ov_indicator_name(OV_COMBINED), "combined");
+	assert_int_equal(ov_indicator_from_name("combined"), -1);
+	assert_int_equal(ov_indicator_from_name("Restraint"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(funnel_tau2_by_hand),
+		cmocka_unit_test(funnel_no_overdispersion),
+		cmocka_unit_test(funnel_winsorises_ten_percent),
+		cmocka_unit_test(funnel_zero_observed_and_zero_expected),
+		cmocka_unit_test(cusum_poisson_up_restarts),
+		cmocka_unit_test(cusum_poisson_down),
+		cmocka_unit_test(cusum_negative_binomial),
+		cmocka_unit_test(monitor_emits_signals_with_thresholds),
+		cmocka_unit_test(peer_and_own_expectations),
+		cmocka_unit_test(zero_exposure_months),
+		cmocka_unit_test(no_look_ahead),
+		cmocka_unit_test(thresholds_deterministic_and_monotone),
+		cmocka_unit_test(eb_shrinks_towards_one),
+		cmocka_unit_test(indicator_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
