@@ -60,6 +60,10 @@ static void fail(struct reader *r, const char *column, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->err->message, sizeof r->err->message, fmt, ap);
 	va_end(ap);
+	/* The message quotes the input: a terminal gets printable ASCII only. */
+	for (char *c = r->err->message; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 }
 
 static void on_field(void *s, size_t len, void *data)
@@ -151,8 +155,13 @@ static int read_csv(const char *buf, size_t len, const char *const *want, size_t
 			r->row_line = r->line;
 		r->row_ended = false;
 		if (csv_parse(&p, s, n, on_field, on_row, r) != n) {
-			r->row_line = r->line;
-			fail(r, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+			/* Reported on the line where the row began: an unbalanced quote is there, and libcsv only
+			 * notices it further on. */
+			if (r->row_line != r->line)
+				fail(r, NULL, "malformed CSV: %s (noticed on line %lu; is a quote unbalanced?)",
+				     csv_strerror(csv_error(&p)), r->line);
+			else
+				fail(r, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
 			break;
 		}
 		if (r->row_ended || (r->row_line == r->line && blank_bytes(s, n)))
@@ -411,6 +420,9 @@ int hcsv_read_occupancy(struct hcsv *d, const char *buf, size_t len, struct hcsv
 			snprintf(err->column, sizeof err->column, "month");
 			snprintf(err->message, sizeof err->message, "home \"%.60s\" has month %s twice",
 				 d->ids[c.rows[i].home], m);
+			for (char *q = err->message; *q; q++)
+				if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+					*q = '?';
 			goto out;
 		}
 		*slot = c.rows[i].nights;
