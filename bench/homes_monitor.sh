@@ -2,13 +2,14 @@
 # Times `safeguard homes monitor` on a synthetic panel (default 2,000 homes x 36 months) made by its own
 # simple generator (python3, seeded): three specialisms, per-home rate differences (gamma), NB-bursty
 # counts, 5% of homes turning harmful at month 24 (restraint/injury/missing x2.5, complaints x0.3).
-#   bench/homes_monitor.sh [HOMES] [MONTHS]     SAFEGUARD_BIN overrides build/safeguard
+#   bench/homes_monitor.sh [HOMES] [MONTHS]     SAFEGUARD_BIN overrides build/safeguard;
+#   HARM_PCT=0 makes every home in control, so every signal is a false alarm (the rate is printed).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SAFEGUARD_BIN:-$root/build/safeguard}
 homes=${1:-2000}; months=${2:-36}
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-python3 - "$dir" "$homes" "$months" <<'PY'
+python3 - "$dir" "$homes" "$months" "${HARM_PCT:-5}" <<'PY'
 import random, sys, math
 d, H, M = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(42)
@@ -30,7 +31,7 @@ with open(f"{d}/homes.csv","w") as h, open(f"{d}/occupancy.csv","w") as o, open(
     for i in range(H):
         sp = rnd.choice(list(specs)); places = rnd.randint(2, 6)
         h.write(f"H{i:05d},Home {i},P{i%50},E{i%150:03d},{sp},{places},good\n")
-        mult = rnd.gammavariate(8, 1/8); harmful = rnd.random() < 0.05
+        mult = rnd.gammavariate(8, 1/8); harmful = rnd.random() < float(sys.argv[4]) / 100
         for t in range(M):
             y, m = 2023 + t // 12, t % 12 + 1
             nights = 0 if rnd.random() < 0.01 else int(places * 30 * rnd.uniform(0.6, 1.0))
@@ -49,3 +50,6 @@ start=$(date +%s.%N)
   --out "$dir/alerts.csv"
 end=$(date +%s.%N)
 echo "bench: homes monitor ${homes} homes x ${months} months: $(echo "$end - $start" | bc) s wall (incl. reading CSV), $(($(wc -l <"$dir/alerts.csv") - 1)) signals"
+if [ "${HARM_PCT:-5}" = 0 ]; then
+  echo "bench: in control: $(echo "scale=2; ($(wc -l <"$dir/alerts.csv") - 1) * 1200 / ($homes * $months)" | bc) false alarms per 100 home-years"
+fi

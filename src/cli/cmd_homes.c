@@ -161,7 +161,7 @@ static int monitor(int argc, char **argv)
 	struct ov_settings s;
 	struct hcsv d;
 	struct signals sig = {0};
-	double *E = NULL, *alpha = NULL;
+	double *E = NULL, *alpha = NULL, *Ep = NULL;
 	int c, rc = 1;
 	struct timespec t0;
 
@@ -204,8 +204,11 @@ static int monitor(int argc, char **argv)
 	size_t n = p.nhomes * p.nmonths * OV_NIND;
 	E = malloc((n + 1) * sizeof *E);
 	alpha = malloc((n + 1) * sizeof *alpha);
-	double h[OV_NFAMILY], rate[OV_NFAMILY];
-	if (!E || !alpha || ov_fit(&s, &p, E, alpha) != OV_OK || ov_thresholds(&s, p.nhomes, p.nmonths, E, alpha, h, rate) != OV_OK ||
+	Ep = malloc((n + 1) * sizeof *Ep);
+	double h[OV_NFAMILY], rate[OV_NFAMILY], v[OV_NIND];
+	if (!E || !alpha || !Ep || ov_fit(&s, &p, E, alpha, Ep) != OV_OK ||
+	    ov_heterogeneity(&s, &p, E, alpha, v) != OV_OK ||
+	    ov_thresholds(&s, p.nhomes, p.nmonths, Ep, alpha, v, h, rate) != OV_OK ||
 	    ov_monitor(&s, &p, E, alpha, h, NULL, collect, &sig) != OV_OK) {
 		fprintf(stderr, "safeguard homes monitor: out of memory\n");
 		goto out;
@@ -238,6 +241,7 @@ static int monitor(int argc, char **argv)
 out:
 	free(E);
 	free(alpha);
+	free(Ep);
 	free(sig.v);
 	hcsv_release(&d);
 	return rc;

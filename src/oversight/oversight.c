@@ -52,7 +52,7 @@ void ov_settings_default(struct ov_settings *s)
 
 #define K OV_NIND
 
-int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha)
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut)
 {
 	if (!s || !p || !E || !alpha || (p->nhomes && (!p->group || !p->nights || !p->counts)))
 		return OV_EINVALID;
@@ -111,6 +111,8 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 					       : 1.0;
 				Ep[h * K + k] = ep;
 				E[i * K + k] = ep * q;
+				if (EpOut)
+					EpOut[i * K + k] = ep;
 			}
 		}
 		/* Dispersion: residuals of this month join the sums, then each home gets the others'. */
@@ -389,10 +391,55 @@ static double count_alarms(const double *w, size_t nstreams, size_t nm, double h
 	return n;
 }
 
-int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *E,
-		  const double *alpha, double h[OV_NFAMILY], double rate_out[OV_NFAMILY])
+/* Months with children (E > 0 for some indicator) before month t make a home's own history. */
+static bool has_children(const double *e)
 {
-	if (!s || !h || (nhomes && nmonths && (!E || !alpha)))
+	for (int k = 0; k < K; k++)
+		if (e[k] > 0)
+			return true;
+	return false;
+}
+
+int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
+		     double v[OV_NIND])
+{
+	if (!s || !p || !E || !alpha || !v || (p->nhomes && !p->counts))
+		return OV_EINVALID;
+	double num[K] = {0}, den[K] = {0};
+	for (size_t h = 0; h < p->nhomes; h++) {
+		double O[K] = {0}, Eh[K] = {0}, nb[K] = {0};
+		int months = 0;
+		for (size_t t = 0; t < p->nmonths && months < s->own_history_months; t++) {
+			size_t i = h * p->nmonths + t;
+			if (!has_children(&E[i * K]))
+				continue;
+			months++;
+			for (int k = 0; k < K; k++) {
+				double e = E[i * K + k];
+				O[k] += p->counts[i * K + k];
+				Eh[k] += e;
+				nb[k] += alpha[i * K + k] * e * e;
+			}
+		}
+		for (int k = 0; k < K; k++) {
+			num[k] += (O[k] - Eh[k]) * (O[k] - Eh[k]) - Eh[k] - nb[k];
+			den[k] += Eh[k] * Eh[k];
+		}
+	}
+	for (int k = 0; k < K; k++) {
+		v[k] = den[k] > 0 ? num[k] / den[k] : 0;
+		if (!(v[k] > 0))
+			v[k] = 0;
+		if (v[k] > s->dispersion_max)
+			v[k] = s->dispersion_max;
+	}
+	return OV_OK;
+}
+
+int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
+		  const double *alpha, const double *v, double h[OV_NFAMILY], double rate_out[OV_NFAMILY])
+{
+	if (!s || !h || (nhomes && nmonths && (!Ep || !alpha)))
 		return OV_EINVALID;
 	size_t nm = nmonths, hm = nhomes * nmonths;
 	size_t reps = hm ? (size_t)ceil(s->sim_home_months / (double)hm) : 0;
@@ -422,15 +469,24 @@ int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, co
 				base[f] = at[f];
 				at[f] += per_home[f];
 			}
+			double theta[K];
+			for (int k = 0; k < K; k++)
+				theta[k] = v && v[k] > 1e-9 ? gamma_draw(&r, 1 / v[k]) * v[k] : 1;
+			int own = 0;
+			double ownO[K] = {0}, ownEp[K] = {0}, c = s->own_prior_expected;
 			for (size_t t = 0; t < nm; t++) {
 				size_t i = home * nm + t;
-				const double *e = &E[i * K], *a = &alpha[i * K];
-				double o[K], wm[NCHART];
-				bool any = false;
+				const double *ep = &Ep[i * K], *a = &alpha[i * K];
+				double o[K], e[K], wm[NCHART];
+				bool any = has_children(ep), learnt = own >= s->own_history_months;
 				for (int k = 0; k < K; k++) {
-					o[k] = s->negative_binomial ? nb_draw(&r, e[k], a[k]) : poisson_draw(&r, e[k]);
-					any |= e[k] > 0;
+					double mean = ep[k] * theta[k];
+					o[k] = s->negative_binomial ? nb_draw(&r, mean, a[k]) : poisson_draw(&r, mean);
+					e[k] = learnt ? ep[k] * (ownO[k] + c) / (ownEp[k] + c) : ep[k];
+					ownO[k] += o[k];
+					ownEp[k] += ep[k];
 				}
+				own += any;
 				months_with_children += any;
 				month_w(s, o, e, a, wm);
 				size_t d = 0;

@@ -82,8 +82,9 @@ struct ov_panel {
  *   E = nights * r * q;
  *   alpha      pooled moment estimator over the other homes' months <= t: max(0, sum((O-E)^2 - E) /
  *              sum(E^2)), clamped to [0, dispersion_max].
- * E and alpha have nhomes * nmonths * OV_NIND elements. */
-int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha);
+ * E, alpha and Ep (the peer-based part nights * r, may be NULL; the threshold simulation wants it) have
+ * nhomes * nmonths * OV_NIND elements. */
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 
@@ -119,13 +120,24 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 
 /* ---- Thresholds by simulation ------------------------------------------------------------------- */
 
-/* Simulates in-control panels (O ~ NB(E, alpha) from the fit, or Poisson) with the seeded PRNG, runs the
+/* Legitimate differences between homes that the peer-based months cannot see: per indicator, the variance
+ * v of a home's ratio to its peers (mean 1), by moments over each home's peer-based months (before it has
+ * own_history_months of its own): with O_h, E_h the home's totals over those months,
+ *   v = max(0, sum_h[(O_h - E_h)^2 - E_h - sum_t alpha E_t^2] / sum_h E_h^2).
+ * This reads the whole panel: it feeds the threshold calibration only, never a month's statistics. */
+int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
+		     double v[OV_NIND]);
+
+/* Simulates in-control panels with the seeded PRNG: each simulated home gets a ratio to its peers
+ * theta ~ Gamma(1/v[k], v[k]) per indicator (theta = 1 when v is NULL), O ~ NB(Ep * theta, alpha) (or
+ * Poisson), and its charts run on the expectation ov_fit would give it: Ep until own_history_months months
+ * with children, then Ep * q with q from its own simulated history, as in ov_fit. Ep is ov_fit's Ep. Runs the
  * same charts, and picks for each family the smallest h (to 1e-3) at which that family raises no more than
  * its share of the budget per 100 home-years (home-years = simulated home-months with children / 12).
  * Deterministic: the same inputs and seed give the same h. rate_out (may be NULL) receives each family's
  * simulated false alarms per 100 home-years at the chosen h. */
-int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *E,
-		  const double *alpha, double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
+int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
+		  const double *alpha, const double *v, double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

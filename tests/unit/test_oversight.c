@@ -210,13 +210,13 @@ static void peer_and_own_expectations(void **state)
 	struct ov_settings s;
 	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND];
 	ov_settings_default(&s);
-	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
 	near(E[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
 	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
 	/* Default: a year of own history is needed, so month 1 is still peer-only: 100 * 2.5 / 400. */
 	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.625, "home 0 month 1, peers only");
 	s.own_history_months = 1;
-	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
 	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.7352941176, "home 0 month 1 with its own ratio");
 }
 
@@ -235,7 +235,7 @@ static void zero_exposure_months(void **state)
 	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND], chart[NH * NM * NCH];
 	double h[OV_NFAMILY] = {50, 50, 50};
 	ov_settings_default(&s);
-	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
 	for (int k = 0; k < OV_NIND; k++)
 		near(E[(0 * NM + 1) * OV_NIND + k], 0, "E in the empty month");
 	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
@@ -247,11 +247,11 @@ static void zero_exposure_months(void **state)
 
 	double none[NH * NM] = {0};
 	p.nights = none;
-	assert_int_equal(ov_fit(&s, &p, E, alpha), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
 	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
 		near(E[i], 0, "E with no nights anywhere");
 	double th[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, th, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, NULL, th, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, th, chart, NULL, NULL), OV_OK);
 	for (size_t i = 0; i < NH * NM * NCH; i++)
 		near(chart[i], 0, "no chart moves without exposure");
@@ -278,12 +278,12 @@ static void no_look_ahead(void **state)
 	       *A2 = malloc(N * sizeof *A2), *C1 = malloc(NH * NM * NCH * sizeof *C1),
 	       *C2 = malloc(NH * NM * NCH * sizeof *C2);
 	assert_true(E1 && A1 && E2 && A2 && C1 && C2);
-	assert_int_equal(ov_fit(&s, &p, E1, A1), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E1, A1, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E1, A1, h, C1, NULL, NULL), OV_OK);
 	nights[2 * NM + 4] = 10;
 	for (int k = 0; k < OV_NIND; k++)
 		counts[(2 * NM + 4) * OV_NIND + k] += 9;
-	assert_int_equal(ov_fit(&s, &p, E2, A2), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E2, A2, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E2, A2, h, C2, NULL, NULL), OV_OK);
 	int same = 1, changed = 0;
 	for (int home = 0; home < NH; home++)
@@ -317,10 +317,10 @@ static void thresholds_deterministic_and_monotone(void **state)
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
 	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h1, r1), OV_OK);
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h2, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h1, r1), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h2, NULL), OV_OK);
 	s.false_alarms_per_100_home_years = 20;
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, h3, r3), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h3, r3), OV_OK);
 	free(E), free(A);
 	for (int f = 0; f < OV_NFAMILY; f++) {
 		assert_true(h1[f] == h2[f]); /* same seed, same h, to the bit */
@@ -332,6 +332,58 @@ static void thresholds_deterministic_and_monotone(void **state)
 		assert_true(h1[f] > 0 && h1[f] < 100);
 	}
 	assert_true(r3[0] + r3[1] + r3[2] > 10); /* near the budget, not far below it */
+}
+
+/* Two homes, one month each counted (own_history_months = 1), E = 5 for restraint:
+ *   O = 0 and 10, alpha = 0: v = ((0-5)^2 - 5 + (10-5)^2 - 5) / (25 + 25) = 40 / 50 = 0.8
+ *   alpha = 0.1 takes 0.1 * 25 = 2.5 per home for the month-level noise: v = (40 - 5) / 50 = 0.7
+ * Month 1 (after the home's own history starts) is not read: its counts change nothing. */
+static void heterogeneity_by_hand(void **state)
+{
+	enum { NH = 2, NM = 2, N = NH * NM * OV_NIND };
+	int group[NH] = {0, 0};
+	double nights[NH * NM] = {100, 100, 100, 100}, E[N] = {0}, A[N] = {0}, v[OV_NIND];
+	uint32_t counts[N] = {0};
+	for (int i = 0; i < NH * NM; i++)
+		E[i * OV_NIND + OV_RESTRAINT] = 5;
+	counts[(1 * NM + 0) * OV_NIND + OV_RESTRAINT] = 10;
+	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 40;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.own_history_months = 1;
+	assert_int_equal(ov_heterogeneity(&s, &p, E, A, v), OV_OK);
+	near(v[OV_RESTRAINT], 0.8, "v with alpha 0");
+	near(v[OV_INJURY], 0, "v with no expectation");
+	for (int i = 0; i < N; i++)
+		A[i] = 0.1;
+	assert_int_equal(ov_heterogeneity(&s, &p, E, A, v), OV_OK);
+	near(v[OV_RESTRAINT], 0.7, "v with alpha 0.1");
+}
+
+/* Homes that legitimately differ from their peers raise more alarms in control, so the simulation that
+ * knows it (v > 0) must set a higher threshold than the one that does not. */
+static void heterogeneity_raises_thresholds(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), v[OV_NIND];
+	assert_true(E && A);
+	for (int i = 0; i < N; i++) {
+		E[i] = 2;
+		A[i] = 0.1;
+	}
+	for (int k = 0; k < OV_NIND; k++)
+		v[k] = 0.3;
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	double h0[OV_NFAMILY], h1[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h0, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, v, h1, NULL), OV_OK);
+	free(E), free(A);
+	for (int f = 0; f < OV_NFAMILY; f++)
+		if (!(h1[f] > h0[f]))
+			fail_msg("family %d: with heterogeneity h %.3f, without %.3f", f, h1[f], h0[f]);
 }
 
 /* ---- empirical Bayes, names ---- */
@@ -373,6 +425,8 @@ int main(void)
 		cmocka_unit_test(zero_exposure_months),
 		cmocka_unit_test(no_look_ahead),
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
+		cmocka_unit_test(heterogeneity_by_hand),
+		cmocka_unit_test(heterogeneity_raises_thresholds),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};
