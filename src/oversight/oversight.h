@@ -56,7 +56,7 @@ struct ov_settings {
 	 * (complaint). */
 	bool combined_up[OV_NIND], combined_down[OV_NIND];
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
-	double share[OV_NFAMILY];   /* 0.5, 0.2, 0.3: how the budget is split between up, down, combined */
+	double share[OV_NFAMILY];   /* 0.15, 0.05, 0.8: how the budget is split between up, down, combined */
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };
