@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = p.nhomes * p.nmonths * OV_NIND;
 		double *E = malloc((n + 1) * sizeof *E), *alpha = malloc((n + 1) * sizeof *alpha);
 		assert(E && alpha);
-		assert(ov_fit(&s, &p, E, alpha, NULL) == OV_OK);
+		assert(ov_fit(&s, &p, E, alpha, NULL, NULL) == OV_OK);
 		for (size_t i = 0; i < n; i++)
 			assert(isfinite(E[i]) && E[i] >= 0 && isfinite(alpha[i]) && alpha[i] >= 0);
 		double h[OV_NFAMILY] = {2, 2, 2};

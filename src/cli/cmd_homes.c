@@ -161,7 +161,7 @@ static int monitor(int argc, char **argv)
 	struct ov_settings s;
 	struct hcsv d;
 	struct signals sig = {0};
-	double *E = NULL, *alpha = NULL, *Ep = NULL;
+	double *E = NULL, *alpha = NULL, *Ep = NULL, *am = NULL;
 	int c, rc = 1;
 	struct timespec t0;
 
@@ -205,10 +205,11 @@ static int monitor(int argc, char **argv)
 	E = malloc((n + 1) * sizeof *E);
 	alpha = malloc((n + 1) * sizeof *alpha);
 	Ep = malloc((n + 1) * sizeof *Ep);
+	am = malloc((n + 1) * sizeof *am);
 	double h[OV_NFAMILY], rate[OV_NFAMILY], v[OV_NIND];
-	if (!E || !alpha || !Ep || ov_fit(&s, &p, E, alpha, Ep) != OV_OK ||
-	    ov_heterogeneity(&s, &p, E, alpha, v) != OV_OK ||
-	    ov_thresholds(&s, p.nhomes, p.nmonths, Ep, alpha, v, h, rate) != OV_OK ||
+	if (!E || !alpha || !Ep || !am || ov_fit(&s, &p, E, alpha, Ep, am) != OV_OK ||
+	    ov_heterogeneity(&s, &p, E, am, v) != OV_OK ||
+	    ov_thresholds(&s, p.nhomes, p.nmonths, Ep, alpha, am, v, h, rate) != OV_OK ||
 	    ov_monitor(&s, &p, E, alpha, h, NULL, collect, &sig) != OV_OK) {
 		fprintf(stderr, "safeguard homes monitor: out of memory\n");
 		goto out;
@@ -242,6 +243,7 @@ out:
 	free(E);
 	free(alpha);
 	free(Ep);
+	free(am);
 	free(sig.v);
 	hcsv_release(&d);
 	return rc;

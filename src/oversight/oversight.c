@@ -54,7 +54,8 @@ void ov_settings_default(struct ov_settings *s)
 
 #define K OV_NIND
 
-int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut)
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut,
+	   double *alpha_month)
 {
 	if (!s || !p || !E || !alpha || (p->nhomes && (!p->group || !p->nights || !p->counts)))
 		return OV_EINVALID;
@@ -75,9 +76,16 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 	double *oO = calloc((nh + 1) * K, sizeof *oO), *oEp = calloc((nh + 1) * K, sizeof *oEp);
 	double *Ep = calloc((nh + 1) * K, sizeof *Ep);
 	int *oMonths = calloc(nh + 1, sizeof *oMonths);
+	/* Heterogeneity as of the month: each peer-phase home's totals (pO, pE, pNB) and its share of the
+	 * moment sums vN, vD (kept so a home's old share can be taken out when its totals change). */
+	double *pO = calloc((nh + 1) * K, sizeof *pO), *pE = calloc((nh + 1) * K, sizeof *pE);
+	double *pNB = calloc((nh + 1) * K, sizeof *pNB), *pNum = calloc((nh + 1) * K, sizeof *pNum);
+	double *pDen = calloc((nh + 1) * K, sizeof *pDen);
+	double vN[K] = {0}, vD[K] = {0};
 	double aN = 0, aO[K] = {0}, dNum[K] = {0}, dDen[K] = {0};
 	int rc = OV_ENOMEM;
-	if (!gN || !gO || !hN || !hO || !hDnum || !hDden || !oO || !oEp || !Ep || !oMonths)
+	if (!gN || !gO || !hN || !hO || !hDnum || !hDden || !oO || !oEp || !Ep || !oMonths || !pO || !pE || !pNB ||
+	    !pNum || !pDen)
 		goto out;
 
 	for (size_t t = 0; t < nm; t++) {
@@ -140,7 +148,46 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 					a = 0;
 				if (a > s->dispersion_max)
 					a = s->dispersion_max;
+				if (alpha_month)
+					alpha_month[i * K + k] = a;
 				alpha[i * K + k] = a;
+			}
+		}
+		/* Heterogeneity: the peer-phase homes' totals take this month, then each home gets the others'. */
+		for (size_t h = 0; h < nh; h++) {
+			size_t i = h * nm + t;
+			if (oMonths[h] >= s->own_history_months || p->nights[i] <= 0)
+				continue;
+			for (int k = 0; k < K; k++) {
+				size_t j = h * K + k;
+				double e = E[i * K + k];
+				pO[j] += p->counts[i * K + k];
+				pE[j] += e;
+				pNB[j] += alpha[i * K + k] * e * e;
+				vN[k] -= pNum[j];
+				vD[k] -= pDen[j];
+				pNum[j] = (pO[j] - pE[j]) * (pO[j] - pE[j]) - pE[j] - pNB[j];
+				pDen[j] = pE[j] * pE[j];
+				vN[k] += pNum[j];
+				vD[k] += pDen[j];
+			}
+		}
+		for (size_t h = 0; h < nh; h++) {
+			size_t i = h * nm + t;
+			bool peer = oMonths[h] < s->own_history_months;
+			for (int k = 0; k < K; k++) {
+				if (peer) {
+					/* A home judged on its peers alone may legitimately differ from them: its chart
+					 * takes the between-home variance v as extra dispersion (a gamma(1/v, v) ratio
+					 * on an NB(alpha) month is NB-like with alpha + v + alpha v). */
+					double den = vD[k] - pDen[h * K + k], v = den > 1e-12 ? (vN[k] - pNum[h * K + k]) / den : 0;
+					if (!(v > 0))
+						v = 0;
+					if (v > s->dispersion_max)
+						v = s->dispersion_max;
+					double a = alpha[i * K + k], ac = a + v + a * v;
+					alpha[i * K + k] = ac > s->dispersion_max ? s->dispersion_max : ac;
+				}
 				/* Own history for the months after this one. */
 				oO[h * K + k] += p->counts[i * K + k];
 				oEp[h * K + k] += Ep[h * K + k];
@@ -161,6 +208,11 @@ out:
 	free(oEp);
 	free(Ep);
 	free(oMonths);
+	free(pO);
+	free(pE);
+	free(pNB);
+	free(pNum);
+	free(pDen);
 	return rc;
 }
 
@@ -439,8 +491,11 @@ int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, cons
 }
 
 int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
-		  const double *alpha, const double *v, double h[OV_NFAMILY], double rate_out[OV_NFAMILY])
+		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
+		  double rate_out[OV_NFAMILY])
 {
+	if (!alpha_month)
+		alpha_month = alpha;
 	if (!s || !h || (nhomes && nmonths && (!Ep || !alpha)))
 		return OV_EINVALID;
 	size_t nm = nmonths, hm = nhomes * nmonths;
@@ -478,12 +533,12 @@ int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, co
 			double ownO[K] = {0}, ownEp[K] = {0}, c = s->own_prior_expected;
 			for (size_t t = 0; t < nm; t++) {
 				size_t i = home * nm + t;
-				const double *ep = &Ep[i * K], *a = &alpha[i * K];
+				const double *ep = &Ep[i * K], *a = &alpha[i * K], *am = &alpha_month[i * K];
 				double o[K], e[K], wm[NCHART];
 				bool any = has_children(ep), learnt = own >= s->own_history_months;
 				for (int k = 0; k < K; k++) {
 					double mean = ep[k] * theta[k];
-					o[k] = s->negative_binomial ? nb_draw(&r, mean, a[k]) : poisson_draw(&r, mean);
+					o[k] = s->negative_binomial ? nb_draw(&r, mean, am[k]) : poisson_draw(&r, mean);
 					e[k] = learnt ? ep[k] * (ownO[k] + c) / (ownEp[k] + c) : ep[k];
 					ownO[k] += o[k];
 					ownEp[k] += ep[k];

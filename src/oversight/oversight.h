@@ -82,9 +82,14 @@ struct ov_panel {
  *   E = nights * r * q;
  *   alpha      pooled moment estimator over the other homes' months <= t: max(0, sum((O-E)^2 - E) /
  *              sum(E^2)), clamped to [0, dispersion_max].
- * E, alpha and Ep (the peer-based part nights * r, may be NULL; the threshold simulation wants it) have
- * nhomes * nmonths * OV_NIND elements. */
-int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep);
+ *   alpha for the charts: in a home's peer-based months (before own_history_months) alpha + v + alpha v,
+ *              where v is the between-home variance of ratios to peers by moments over the other homes'
+ *              peer-based months <= t (as ov_heterogeneity, as of t): a home judged on peers alone may
+ *              legitimately differ from them. alpha_month (may be NULL) receives alpha without it.
+ * E, alpha, Ep (the peer-based part nights * r, may be NULL; the threshold simulation wants it) and
+ * alpha_month have nhomes * nmonths * OV_NIND elements. */
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
+	   double *alpha_month);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 
@@ -130,14 +135,16 @@ int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, cons
 
 /* Simulates in-control panels with the seeded PRNG: each simulated home gets a ratio to its peers
  * theta ~ Gamma(1/v[k], v[k]) per indicator (theta = 1 when v is NULL), O ~ NB(Ep * theta, alpha) (or
- * Poisson), and its charts run on the expectation ov_fit would give it: Ep until own_history_months months
+ * Poisson; alpha_month, or alpha when NULL), and its charts run (with alpha) on the expectation ov_fit would
+ * give it: Ep until own_history_months months
  * with children, then Ep * q with q from its own simulated history, as in ov_fit. Ep is ov_fit's Ep. Runs the
  * same charts, and picks for each family the smallest h (to 1e-3) at which that family raises no more than
  * its share of the budget per 100 home-years (home-years = simulated home-months with children / 12).
  * Deterministic: the same inputs and seed give the same h. rate_out (may be NULL) receives each family's
  * simulated false alarms per 100 home-years at the chosen h. */
 int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
-		  const double *alpha, const double *v, double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
+		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
+		  double rate_out[OV_NFAMILY]);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

@@ -210,13 +210,13 @@ static void peer_and_own_expectations(void **state)
 	struct ov_settings s;
 	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND];
 	ov_settings_default(&s);
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
 	near(E[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
 	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
 	/* Default: a year of own history is needed, so month 1 is still peer-only: 100 * 2.5 / 400. */
 	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.625, "home 0 month 1, peers only");
 	s.own_history_months = 1;
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
 	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.7352941176, "home 0 month 1 with its own ratio");
 }
 
@@ -235,7 +235,7 @@ static void zero_exposure_months(void **state)
 	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND], chart[NH * NM * NCH];
 	double h[OV_NFAMILY] = {50, 50, 50};
 	ov_settings_default(&s);
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
 	for (int k = 0; k < OV_NIND; k++)
 		near(E[(0 * NM + 1) * OV_NIND + k], 0, "E in the empty month");
 	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
@@ -247,11 +247,11 @@ static void zero_exposure_months(void **state)
 
 	double none[NH * NM] = {0};
 	p.nights = none;
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
 	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
 		near(E[i], 0, "E with no nights anywhere");
 	double th[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, NULL, th, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, NULL, NULL, th, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, th, chart, NULL, NULL), OV_OK);
 	for (size_t i = 0; i < NH * NM * NCH; i++)
 		near(chart[i], 0, "no chart moves without exposure");
@@ -278,12 +278,12 @@ static void no_look_ahead(void **state)
 	       *A2 = malloc(N * sizeof *A2), *C1 = malloc(NH * NM * NCH * sizeof *C1),
 	       *C2 = malloc(NH * NM * NCH * sizeof *C2);
 	assert_true(E1 && A1 && E2 && A2 && C1 && C2);
-	assert_int_equal(ov_fit(&s, &p, E1, A1, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E1, A1, NULL, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E1, A1, h, C1, NULL, NULL), OV_OK);
 	nights[2 * NM + 4] = 10;
 	for (int k = 0; k < OV_NIND; k++)
 		counts[(2 * NM + 4) * OV_NIND + k] += 9;
-	assert_int_equal(ov_fit(&s, &p, E2, A2, NULL), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E2, A2, NULL, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E2, A2, h, C2, NULL, NULL), OV_OK);
 	int same = 1, changed = 0;
 	for (int home = 0; home < NH; home++)
@@ -302,6 +302,38 @@ static void no_look_ahead(void **state)
 	assert_true(changed);
 }
 
+/* Homes at 1x and 3x of each other: in the peer-based months (own_history_months = 3 here) a chart's
+ * dispersion carries the between-home variance (alpha > alpha_month somewhere, never below it); once a
+ * home has its own history the chart's dispersion is the month-level one again. */
+static void peer_months_carry_heterogeneity(void **state)
+{
+	enum { NH = 8, NM = 6, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], E[N], A[N], AM[N];
+	uint32_t counts[N] = {0};
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = 100;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 9 : 3;
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.own_history_months = 3;
+	assert_int_equal(ov_fit(&s, &p, E, A, NULL, AM), OV_OK);
+	bool more = false;
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			size_t i = (size_t)((h * NM + t) * OV_NIND + OV_RESTRAINT);
+			assert_true(A[i] >= AM[i]);
+			if (t < 3)
+				more |= A[i] > AM[i];
+			else
+				assert_true(A[i] == AM[i]);
+		}
+	assert_true(more);
+}
+
 /* ---- thresholds ---- */
 
 static void thresholds_deterministic_and_monotone(void **state)
@@ -317,10 +349,10 @@ static void thresholds_deterministic_and_monotone(void **state)
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
 	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h1, r1), OV_OK);
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h2, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h1, r1), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h2, NULL), OV_OK);
 	s.false_alarms_per_100_home_years = 20;
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h3, r3), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h3, r3), OV_OK);
 	free(E), free(A);
 	for (int f = 0; f < OV_NFAMILY; f++) {
 		assert_true(h1[f] == h2[f]); /* same seed, same h, to the bit */
@@ -378,8 +410,8 @@ static void heterogeneity_raises_thresholds(void **state)
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
 	double h0[OV_NFAMILY], h1[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, h0, NULL), OV_OK);
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, v, h1, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h0, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, v, h1, NULL), OV_OK);
 	free(E), free(A);
 	for (int f = 0; f < OV_NFAMILY; f++)
 		if (!(h1[f] > h0[f]))
@@ -424,6 +456,7 @@ int main(void)
 		cmocka_unit_test(peer_and_own_expectations),
 		cmocka_unit_test(zero_exposure_months),
 		cmocka_unit_test(no_look_ahead),
+		cmocka_unit_test(peer_months_carry_heterogeneity),
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
 		cmocka_unit_test(heterogeneity_by_hand),
 		cmocka_unit_test(heterogeneity_raises_thresholds),
