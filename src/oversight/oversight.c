@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rng.h"
 #include "oversight/oversight.h"
 
 static const char *const names[OV_NIND + 1] = {"restraint", "injury",       "missing",    "police",  "complaint",
@@ -323,65 +324,25 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 
 /* ---- Simulation ----------------------------------------------------------------------------------- */
 
-/* xoshiro256** seeded through splitmix64 (Blackman & Vigna): fast, and the same stream on every machine. */
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
-}
-
-/* Uniform on (0, 1): never 0, so its log is finite. */
-static double unif(struct rng *r)
-{
-	return ((double)(rng_next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
+/* Draws from lib/rng.h's generator: the same stream on every machine for a seed. */
 
 static double normal(struct rng *r)
 {
-	return sqrt(-2 * log(unif(r))) * cos(6.283185307179586 * unif(r));
+	return sqrt(-2 * log(rng_unit(r))) * cos(6.283185307179586 * rng_unit(r));
 }
 
 /* Gamma(shape, 1): Marsaglia & Tsang 2000; shape < 1 through Gamma(shape + 1) U^(1/shape). */
 static double gamma_draw(struct rng *r, double shape)
 {
 	if (shape < 1)
-		return gamma_draw(r, shape + 1) * pow(unif(r), 1 / shape);
+		return gamma_draw(r, shape + 1) * pow(rng_unit(r), 1 / shape);
 	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
 	for (;;) {
 		double x = normal(r), v = 1 + c * x;
 		if (v <= 0)
 			continue;
 		v = v * v * v;
-		double u = unif(r);
+		double u = rng_unit(r);
 		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
 			return d * v;
 	}
@@ -396,7 +357,7 @@ static double poisson_draw(struct rng *r, double lam)
 		double L = exp(-lam), p = 1;
 		int k = 0;
 		for (;;) {
-			p *= unif(r);
+			p *= rng_unit(r);
 			if (p <= L)
 				return k;
 			k++;
@@ -405,7 +366,7 @@ static double poisson_draw(struct rng *r, double lam)
 	double slam = sqrt(lam), loglam = log(lam), b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
 	double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
 	for (;;) {
-		double U = unif(r) - 0.5, V = unif(r), us = 0.5 - fabs(U);
+		double U = rng_unit(r) - 0.5, V = rng_unit(r), us = 0.5 - fabs(U);
 		double k = floor((2 * a / us + b) * U + lam + 0.43);
 		if (us >= 0.07 && V <= vr)
 			return k;

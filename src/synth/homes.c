@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/rng.h"
 #include "synth/synth_int.h"
 
 /* ---- the model's parameters ---- */
@@ -85,65 +86,15 @@ static const char *const home_kinds[] = {"House", "Lodge", "Cottage", "View", "G
 static const char *const provider_kinds[] = {"Care Ltd", "Children's Services", "Homes Ltd", "Care Group",
 					     "Family Care", "Trust"};
 
-/* ---- PRNG: splitmix64 to seed, xoshiro256** to draw (the generator synth.c uses) ---- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	uint64_t x = seed;
-	for (int i = 0; i < 4; i++) {
-		x += 0x9e3779b97f4a7c15ULL;
-		r->s[i] = mix64(x);
-	}
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
-}
-
-static uint32_t rng_below(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-static bool rng_pct(struct rng *r, unsigned pct)
-{
-	return rng_below(r, 100) < pct;
-}
-
 /* Uniform in (0, 1]: never 0, so log() is safe. */
-static double rng_unit(struct rng *r)
+static double unit_closed(struct rng *r)
 {
 	return (double)((rng_next(r) >> 11) + 1) * 0x1.0p-53;
 }
 
 static double rng_normal(struct rng *r)
 {
-	return sqrt(-2.0 * log(rng_unit(r))) * cos(6.283185307179586 * rng_unit(r));
+	return sqrt(-2.0 * log(unit_closed(r))) * cos(6.283185307179586 * unit_closed(r));
 }
 
 /* Gamma(shape k >= 1, mean 1): Marsaglia and Tsang (2000), divided by k. */
@@ -155,7 +106,7 @@ static double rng_gamma1(struct rng *r, double k)
 		if (v <= 0)
 			continue;
 		v = v * v * v;
-		double u = rng_unit(r);
+		double u = unit_closed(r);
 		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
 			return d * v / k;
 	}
@@ -169,7 +120,7 @@ static int rng_poisson(struct rng *r, double lambda)
 		double piece = lambda > 30 ? 30 : lambda, limit = exp(-piece), p = 1.0;
 		lambda -= piece;
 		for (;;) {
-			p *= rng_unit(r);
+			p *= unit_closed(r);
 			if (p <= limit)
 				break;
 			n++;
@@ -316,7 +267,7 @@ static void make_home(const struct synth_homes_opts *o, struct rng *r, uint64_t 
 	s->harmful = rng_pct(r, (unsigned)o->harmful_pct);
 	if (s->harmful) {
 		s->onset = lo + (int)rng_below(r, (uint32_t)(hi - lo + 1));
-		s->harm = HARM_LO + (HARM_HI - HARM_LO) * rng_unit(r);
+		s->harm = HARM_LO + (HARM_HI - HARM_LO) * unit_closed(r);
 	}
 }
 
@@ -437,7 +388,7 @@ int synth_homes_generate(const struct synth_homes_opts *o, const struct synth_ho
 		struct rng r;
 		struct home_state s;
 		int rc;
-		rng_seed(&r, mix64(o->seed) ^ mix64(0x686f6d6573ULL + (uint64_t)i)); /* "homes" + i */
+		rng_seed(&r, rng_mix64(o->seed) ^ rng_mix64(0x686f6d6573ULL + (uint64_t)i)); /* "homes" + i */
 		make_home(o, &r, (uint64_t)i, &s);
 		if (sink->home && (rc = sink->home(&s.h, sink->ctx)) != 0)
 			return rc;

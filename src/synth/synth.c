@@ -14,6 +14,7 @@
 
 #include "core/date.h"
 #include "core/ident.h"
+#include "lib/rng.h"
 #include "synth/synth_int.h"
 
 #define SYNTH_MAX_FAMILIES 10000000
@@ -31,60 +32,6 @@ static const char *const agency_code[SYNTH_NAGENCY] = {"police", "health", "educ
                                                        "housing"};
 static const char *const agency_prefix[SYNTH_NAGENCY] = {"POL", "HLT", "EDU", "SC", "HSG"};
 
-/* ---- PRNG: splitmix64 to seed, xoshiro256** to draw ---- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	*x += 0x9e3779b97f4a7c15ULL;
-	return mix64(*x);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	uint64_t x = seed;
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return out;
-}
-
-/* Uniform in [0, n), n > 0 (multiply-shift; the bias is below 2^-32 for the small n used here). */
-static uint32_t rng_below(struct rng *r, uint32_t n)
-{
-	return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
-}
-
-static bool rng_pct(struct rng *r, unsigned pct)
-{
-	return rng_below(r, 100) < pct;
-}
 
 /* An index drawn by weight; n when every weight is 0. */
 static unsigned rng_weighted(struct rng *r, const unsigned char *w, unsigned n)
@@ -126,7 +73,7 @@ static void perm_init(struct perm *p, uint64_t n, uint64_t key)
 	p->n = n;
 	p->half = bits / 2;
 	for (int i = 0; i < 4; i++)
-		p->key[i] = splitmix64(&key);
+		p->key[i] = rng_splitmix64(&key);
 }
 
 /* x < n. A permutation's cycle through x returns to x, so walking ends inside [0, n). */
@@ -136,7 +83,7 @@ static uint64_t perm_apply(const struct perm *p, uint64_t x)
 	do {
 		uint64_t l = x >> p->half, rt = x & mask;
 		for (int i = 0; i < 4; i++) {
-			uint64_t t = l ^ (mix64(rt ^ p->key[i]) & mask);
+			uint64_t t = l ^ (rng_mix64(rt ^ p->key[i]) & mask);
 			l = rt;
 			rt = t;
 		}
@@ -369,7 +316,7 @@ static void make_upn(struct gen *g, struct rng *r, struct child *c)
 	g->upn_next[la][yy] = k + 1;
 
 	struct perm p;
-	perm_init(&p, UPN_SPACE, g->upn_key ^ mix64(la * 100u + yy + 1));
+	perm_init(&p, UPN_SPACE, g->upn_key ^ rng_mix64(la * 100u + yy + 1));
 	uint64_t x = perm_apply(&p, k);
 	char rest[13];
 	size_t pos = 0;
@@ -532,7 +479,7 @@ static void child_needs(const struct gen *g, const struct family *f, struct chil
 		{"sikh", "Panjabi"},  {"hindu", "Gujarati"},    {"somali", "Somali"},      {"chinese", "Cantonese"},
 	};
 	struct rng r;
-	rng_seed(&r, mix64(g->o->seed ^ mix64(c->id * 0x9e3779b97f4a7c15ULL + 0x5eed)));
+	rng_seed(&r, rng_mix64(g->o->seed ^ rng_mix64(c->id * 0x9e3779b97f4a7c15ULL + 0x5eed)));
 	c->disability = c->communication = NULL;
 	if (rng_pct(&r, 6)) {
 		unsigned k = rng_below(&r, sizeof needs / sizeof needs[0]);
@@ -1071,7 +1018,7 @@ int synth_generate(const struct synth_opts *o, synth_emit_fn emit, void *ctx)
 		struct family f;
 		struct rng r;
 		uint64_t fs = o->seed + (uint64_t)i * 0xd1b54a32d192ed03ULL;
-		rng_seed(&r, mix64(fs));
+		rng_seed(&r, rng_mix64(fs));
 		f.id = (uint64_t)i;
 		make_family(&g, &r, &f);
 		for (unsigned k = 0; k < f.n; k++) {
