@@ -2,8 +2,8 @@
  * service/cases.h — who holds a child's case: teams and allocations. Alerts go to the allocated worker,
  * else the team, else the MASH (service/alerts.h); escalation goes to the team's manager.
  *
- * Until the access-control issue brings users, a worker and a manager are usernames as text. Every change
- * is audited in the caller's write transaction.
+ * A worker and a manager are usernames (people of service/users.h; `safeguard allocate` does not insist
+ * that they exist yet, the admin pages do). Every change is audited in the caller's write transaction.
  */
 #ifndef SAFEGUARD_SERVICE_CASES_H
 #define SAFEGUARD_SERVICE_CASES_H

@@ -9,8 +9,8 @@
  * So no data is read, let alone shown, that the audit does not already hold; and reads run on as many
  * threads as the server has, while the audit entries of concurrent reads share one commit.
  *
- * Until the access-control issue brings the policy module, any authenticated agency client may read any
- * child; the audit is what makes each read answerable.
+ * Who may read is decided before these are called: the role policy and need-to-know (service/access.h);
+ * agency systems read any child but a sealed one. The audit is what makes each read answerable.
  */
 #ifndef SAFEGUARD_SERVICE_CHILDREN_H
 #define SAFEGUARD_SERVICE_CHILDREN_H

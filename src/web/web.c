@@ -1259,8 +1259,8 @@ out:
 
 /* ---- routing ---- */
 
-/* A form posted from another site must not act here (no cookies yet, so this is the CSRF defence until
- * the access-control issue adds tokens): the browser says where the form came from. */
+/* A form posted from another site must not act here: besides the session's CSRF token (web_csrf_ok), the
+ * browser says where the form came from. */
 bool web_same_origin(http_request *rq)
 {
 	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin"),

@@ -6,8 +6,8 @@
  *
  * An edge: it reads and writes only through the service layer, with the same audit as the API.
  *
- * Until the access-control issue brings sign-in, the pages exist only in demo mode and only for requests
- * from this computer (loopback); every page says so.
+ * Every page but /sign-in needs a person signed in (web/signin.c); what they may open is decided by the
+ * role policy and need-to-know (service/access.h).
  */
 #ifndef SAFEGUARD_WEB_WEB_H
 #define SAFEGUARD_WEB_WEB_H
