@@ -37,18 +37,6 @@ static int collect(const struct store_recording *r, void *ctx)
 	return 0;
 }
 
-static int read_rows(store *st, struct rows *rows)
-{
-	store_conn *c = store_conn_get(st);
-	if (!c)
-		return STORE_EIO;
-	int rc = store_begin_read(c);
-	if (rc == STORE_OK)
-		rc = store_recordings(c, 0, collect, rows);
-	store_commit(c);
-	store_conn_put(st, c);
-	return rc;
-}
 
 int cmd_recordings(int argc, char **argv)
 {
@@ -90,7 +78,7 @@ int cmd_recordings(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
-	int rc = read_rows(st, &rows);
+	int rc = recordings_all(st, collect, &rows);
 	store_close(st);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard recordings verify: cannot read the recordings (store error %d)\n", rc);

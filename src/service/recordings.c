@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/text.h"
 #include "service/audit.h"
+#include "service/service_int.h"
 
 #define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
 #define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES
@@ -332,19 +333,30 @@ int recordings_get(store *st, int64_t id, struct store_recording *out, bool *fou
 	return rc;
 }
 
+struct list_args {
+	int64_t child_id; /* 0: every recording */
+	store_recording_fn fn;
+	void *ctx;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct list_args *l = arg;
+	return store_recordings(c, l->child_id, l->fn, l->ctx);
+}
+
 int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx)
 {
 	if (!a->audited || !a->child_id)
 		return CHILDREN_ENOAUDIT;
-	store_conn *c = store_conn_get(st);
-	if (!c)
-		return STORE_EIO;
-	int rc = store_begin_read(c);
-	if (rc == STORE_OK)
-		rc = store_recordings(c, a->child_id, fn, ctx);
-	store_commit(c);
-	store_conn_put(st, c);
-	return rc;
+	struct list_args l = {a->child_id, fn, ctx};
+	return service_in_snapshot(st, list_run, &l);
+}
+
+int recordings_all(store *st, store_recording_fn fn, void *ctx)
+{
+	struct list_args l = {0, fn, ctx};
+	return service_in_snapshot(st, list_run, &l);
 }
 
 struct recordings_reader {

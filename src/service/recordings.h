@@ -87,6 +87,9 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 /* The child's recordings (a->child_id), oldest first, in one snapshot; a's entry must be durable. */
 int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx);
+/* Every recording's row, in one snapshot, for `safeguard recordings verify`: an operator's integrity check
+ * that shows no one a recording's content, so it is not a read of a child's record. */
+int recordings_all(store *st, store_recording_fn fn, void *ctx);
 
 /* A recording's plaintext, decrypted as it is read. Open with an access whose entry is durable and is
  * about rec's child (else CHILDREN_ENOAUDIT); recordings_read_check decrypts the whole file and compares
