@@ -95,6 +95,23 @@ const char *http_query(http_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_walk {
+	int (*fn)(const char *name, const char *value, void *ctx);
+	void *ctx;
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	const struct query_walk *w = cls;
+	return w->fn(key, value, w->ctx) == 0 ? MHD_YES : MHD_NO;
+}
+
+void http_query_each(http_request *rq, int (*fn)(const char *name, const char *value, void *ctx), void *ctx)
+{
+	struct query_walk w = {fn, ctx};
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+}
+
 const char *http_body(http_request *rq, size_t *len)
 {
 	*len = rq->len;

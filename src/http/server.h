@@ -52,6 +52,8 @@ const char *http_method(http_request *rq);
 const char *http_path(http_request *rq);  /* without the query string */
 const char *http_header(http_request *rq, const char *name); /* NULL when absent */
 const char *http_query(http_request *rq, const char *name);  /* NULL when absent */
+/* Each query argument in the order sent, decoded (value NULL for "?flag"). fn returns 0 to go on. */
+void http_query_each(http_request *rq, int (*fn)(const char *name, const char *value, void *ctx), void *ctx);
 const char *http_cookie(http_request *rq, const char *name); /* NULL when absent */
 /* A value the application keeps with the request (the person signed in), released with it. */
 void http_set_data(http_request *rq, void *data, void (*release)(void *data));

@@ -136,7 +136,7 @@ bool web_csrf_ok(http_request *rq)
 static bool local_path(const char *next)
 {
 	/* Only a path of ours: "/x", never "//host" or "/\host" (which browsers treat as another site). */
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < 512 &&
+	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < WEB_NEXT_MAX &&
 	       !text_has_controls(next, strlen(next));
 }
 
@@ -185,7 +185,7 @@ struct signin_job {
 	http_request *rq;
 	struct store_user user;
 	enum users_sign_in res;
-	char username[STORE_USER_MAX + 1], remote[HTTP_REMOTE_MAX], next[512], presession[64];
+	char username[STORE_USER_MAX + 1], remote[HTTP_REMOTE_MAX], next[WEB_NEXT_MAX], presession[64];
 	char token[USERS_SESSION_TOKEN_MAX], expires_at[STORE_TS_LEN + 1];
 };
 

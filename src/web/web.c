@@ -1517,19 +1517,49 @@ bool web_route_at(size_t i, const char **method, const char **pattern, const cha
 	return true;
 }
 
-/* To the sign-in page, coming back here afterwards (the path percent-encoded for the query). */
+/* Appends s percent-encoded: RFC 3986's unreserved characters, and those in keep, stay as they are. */
+static void put_encoded(struct buf *b, const char *s, const char *keep)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr("-_.~", *c) || (keep && strchr(keep, *c)))
+			buf_append(b, (const char *)c, 1);
+		else
+			buf_printf(b, "%%%02X", *c);
+	}
+}
+
+static int put_query_arg(const char *name, const char *value, void *ctx)
+{
+	struct buf *b = ctx;
+	buf_puts(b, b->len ? "&" : "?");
+	put_encoded(b, name, NULL);
+	if (value) {
+		buf_puts(b, "=");
+		put_encoded(b, value, NULL);
+	}
+	return b->failed ? -1 : 0;
+}
+
+/* To the sign-in page, coming back here afterwards: the path and its query (re-encoded from the decoded
+ * arguments), percent-encoded once more as the value of next. When the query would make the return address
+ * longer than the sign-in form keeps (WEB_NEXT_MAX), the path alone. */
 static void to_sign_in(http_request *rq)
 {
-	char to[HTTP_PATH_MAX * 3 + 32];
-	int n = snprintf(to, sizeof to, "/sign-in?next=");
-	for (const unsigned char *c = (const unsigned char *)http_path(rq); *c && (size_t)n + 4 < sizeof to; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("/-_.~", *c))
-			to[n++] = (char)*c;
-		else
-			n += snprintf(to + n, sizeof to - (size_t)n, "%%%02X", *c);
-	}
-	to[n] = '\0';
-	web_redirect(rq, to);
+	struct buf path, query, to;
+	buf_init(&path, WEB_NEXT_MAX);
+	buf_init(&query, WEB_NEXT_MAX);
+	buf_init(&to, 3 * 2 * WEB_NEXT_MAX + 32);
+	put_encoded(&path, http_path(rq), "/");
+	http_query_each(rq, put_query_arg, &query);
+	if (!query.failed && path.len + query.len < WEB_NEXT_MAX && query.len)
+		buf_append(&path, query.data, query.len);
+	buf_puts(&to, "/sign-in?next=");
+	put_encoded(&to, !path.failed && path.len ? path.data : "/", "/");
+	web_redirect(rq, to.failed ? "/sign-in" : to.data);
+	buf_free(&path);
+	buf_free(&query);
+	buf_free(&to);
 }
 
 void web_handle(http_request *rq, void *ctx)

@@ -42,6 +42,8 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 		      enum access_level *level, char basis[ACCESS_BASIS_MAX]);
 /* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */
 #define WEB_RECORD_PAGE 100
+/* The longest return address (path and query) sign-in keeps in its next field. */
+#define WEB_NEXT_MAX 512
 
 /* ---- answering ---- */
 

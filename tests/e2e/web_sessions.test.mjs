@@ -20,7 +20,7 @@ function setCookie(res, name) {
 }
 
 /** Posts the sign-in form as a browser does: the answer. */
-async function signIn(code) {
+async function signIn(code, next = '/alerts') {
   totpUsedLongAgo(area.db, 'wes.worker');
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
@@ -28,7 +28,7 @@ async function signIn(code) {
   return fetch(`${server.url}/sign-in`, {
     method: 'POST', redirect: 'manual',
     headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username: 'wes.worker', password: PASSWORD, totp: code, csrf_token: csrf, next: '/alerts' }),
+    body: new URLSearchParams({ username: 'wes.worker', password: PASSWORD, totp: code, csrf_token: csrf, next }),
   });
 }
 
@@ -129,6 +129,24 @@ describe('web sessions', () => {
       assert.equal(post.status, 403);
       assert.match(await post.text(), /Your session has ended/);
     }
+  });
+
+  test('signing in comes back to the page asked for, with its query, each argument encoded as sent', async () => {
+    const r = await fetch(`${server.url}/?q=Smith%20J&agency=a%26b`, { redirect: 'manual' });
+    assert.equal(r.status, 303);
+    const location = r.headers.get('location');
+    assert.equal(location, '/sign-in?next=/%3Fq%3DSmith%2520J%26agency%3Da%2526b');
+    const next = new URL(location, server.url).searchParams.get('next');
+    assert.equal(next, '/?q=Smith%20J&agency=a%26b');
+    const form = await (await fetch(`${server.url}${location}`)).text();
+    assert.match(form, /name="next" value="\/\?q=Smith%20J&amp;agency=a%26b"/);
+    const done = await signIn(totp(secret), next);
+    assert.equal(done.status, 303);
+    assert.equal(done.headers.get('location'), next);
+    const cookie = setCookie(done, 'sg_session').split(';')[0];
+    const back = await page(cookie, next);
+    assert.equal(back.status, 200);
+    assert.match(await back.text(), /value="Smith J"/);
   });
 
   test('signing out ends the session on the server (the old cookie no longer works), audited', async () => {
