@@ -1,4 +1,5 @@
-/* user add: a person who signs in; user reset: their new password and second factor. */
+/* user add: a person who signs in; user reset: their new password and second factor; user disable and
+ * user enable: their sign-in refused, and allowed again. */
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -13,8 +14,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
 		   "       safeguard user reset --db URL --username U --password-stdin\n"
-		   "       safeguard user disable --db URL --username U\n\n"
-		   "disable refuses the person's sign-in from now on and ends their sessions.\n"
+		   "       safeguard user disable --db URL --username U\n"
+		   "       safeguard user enable --db URL --username U\n\n"
+		   "disable refuses the person's sign-in from now on and ends their sessions; enable lets them sign\n"
+		   "in again with the password and second factor they had (reset them too if those may be known).\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
 		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
@@ -29,12 +32,14 @@ struct add_args {
 	char hash[160];
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
-	bool reset, disable, found;
+	bool reset, disable, enable, found;
 };
 
 static int add_run(store_conn *c, void *arg)
 {
 	struct add_args *a = arg;
+	if (a->enable)
+		return users_enable(c, "cli", a->username, &a->found);
 	if (a->disable)
 		return users_disable(c, "cli", a->username, (int64_t)time(NULL), &a->found);
 	if (a->reset)
@@ -63,7 +68,9 @@ int cmd_user(int argc, char **argv)
 		a.reset = true;
 	if (argc >= 2 && strcmp(argv[1], "disable") == 0)
 		a.disable = true;
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset && !a.disable)) {
+	if (argc >= 2 && strcmp(argv[1], "enable") == 0)
+		a.enable = true;
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset && !a.disable && !a.enable)) {
 		usage(stderr);
 		return 2;
 	}
@@ -81,9 +88,10 @@ int cmd_user(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (a.disable) {
+	if (a.disable || a.enable) {
+		const char *verb = a.enable ? "enable" : "disable";
 		if (!a.username || from_stdin || a.agency || a.role) {
-			fprintf(stderr, "safeguard user disable: --username is required (and nothing else)\n");
+			fprintf(stderr, "safeguard user %s: --username is required (and nothing else)\n", verb);
 			return 2;
 		}
 		store *st = cli_open_store(db, false);
@@ -92,14 +100,17 @@ int cmd_user(int argc, char **argv)
 		int rc = txq_exec(st, add_run, &a);
 		store_close(st);
 		if (rc != STORE_OK) {
-			fprintf(stderr, "safeguard user disable: cannot store the change (store error %d)\n", rc);
+			fprintf(stderr, "safeguard user %s: cannot store the change (store error %d)\n", verb, rc);
 			return 1;
 		}
 		if (!a.found) {
-			fprintf(stderr, "safeguard user disable: there is no user '%s'\n", a.username);
+			fprintf(stderr, "safeguard user %s: there is no user '%s'\n", verb, a.username);
 			return 1;
 		}
-		printf("user %s disabled: sign-in is refused and their sessions have ended\n", a.username);
+		if (a.enable)
+			printf("user %s enabled: they may sign in again\n", a.username);
+		else
+			printf("user %s disabled: sign-in is refused and their sessions have ended\n", a.username);
 		return 0;
 	}
 	if (a.reset && a.username && from_stdin && !a.agency && !a.role) {

@@ -170,6 +170,25 @@ int users_disable(store_conn *c, const char *actor, const char *username, int64_
 	return audit_append(c, &a);
 }
 
+int users_enable(store_conn *c, const char *actor, const char *username, bool *found)
+{
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	if (rc == STORE_OK && *found)
+		rc = store_user_enable(c, username, found);
+	char object[40];
+	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "user.enable", .object = object,
+				.detail = "sign-in allowed again"};
+	return audit_append(c, &a);
+}
+
 int users_exists(store_conn *c, const char *username, bool *found)
 {
 	struct store_user *u = calloc(1, sizeof *u);

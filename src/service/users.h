@@ -51,6 +51,11 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
  * transaction. */
 int users_disable(store_conn *c, const char *actor, const char *username, int64_t now, bool *found);
 
+/* Enables a disabled person again (audited as "user.enable"): they sign in with the password and second
+ * factor they had; an administrator who doubts those resets them as well. *found false when there is no such
+ * username. Must run in a write transaction. */
+int users_enable(store_conn *c, const char *actor, const char *username, bool *found);
+
 /* Whether a username names a person (enabled or not). */
 int users_exists(store_conn *c, const char *username, bool *found);
 

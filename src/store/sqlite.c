@@ -393,6 +393,7 @@ enum stmt_id {
 	S_USER_BY_ID,
 	S_USERS,
 	S_USER_DISABLE,
+	S_USER_ENABLE,
 	S__COUNT
 };
 
@@ -500,6 +501,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "totp_last_step FROM app_user WHERE id = ?1",
 	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
 	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
+	[S_USER_ENABLE] = "UPDATE app_user SET disabled_at = NULL WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
 	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
@@ -1697,6 +1699,18 @@ static int sq_user_disable(store_conn *c, const char *username, const char *at, 
 	return rc;
 }
 
+static int sq_user_enable(store_conn *c, const char *username, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_ENABLE);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	int rc = run(s);
+	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
 static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_USER_INSERT);
@@ -2473,6 +2487,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_by_id = sq_user_by_id,
 	.users = sq_users,
 	.user_disable = sq_user_disable,
+	.user_enable = sq_user_enable,
 	.audit_reads_of_child = sq_audit_reads_of_child,
 	.user_insert = sq_user_insert,
 	.user_by_name = sq_user_by_name,

@@ -469,6 +469,11 @@ int store_user_disable(store_conn *c, const char *username, const char *at, bool
 	return c->ops->user_disable(c, username, at, found);
 }
 
+int store_user_enable(store_conn *c, const char *username, bool *found)
+{
+	return c->ops->user_enable(c, username, found);
+}
+
 int store_recording_insert(store_conn *c, const struct store_recording *r, int64_t *id)
 {
 	return c->ops->recording_insert(c, r, id);

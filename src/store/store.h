@@ -351,6 +351,9 @@ int store_users(store_conn *c, int limit, store_user_fn fn, void *ctx);
 /* Disables a person at `at` (a person disabled before keeps the first time) and ends every session of
  * theirs; *found false when there is no such username. */
 int store_user_disable(store_conn *c, const char *username, const char *at, bool *found);
+/* Lets a disabled person sign in again (with the password and second factor they had; sessions that ended
+ * stay ended); *found false when there is no such username. */
+int store_user_enable(store_conn *c, const char *username, bool *found);
 
 /* Records that a TOTP time step was used to sign in; *advanced false when it (or a later one) was used
  * before: the code is being replayed. */

@@ -74,6 +74,7 @@ static void done_banner(http_request *rq, json_t *view)
 		const char *code, *text;
 	} done[] = {
 		{"disabled", "The person is disabled: they cannot sign in, and their sessions have ended."},
+		{"enabled", "The person is enabled: they can sign in again with the password and second factor they had."},
 		{"team", "The team is saved."},
 		{"allocated", "The child is allocated."},
 		{"revoked", "The token is revoked: the API refuses it from now on."},
@@ -242,7 +243,7 @@ void web_admin_tokens_page(const struct web *w, http_request *rq)
 
 /* ---- the changes: one write-queue job each ---- */
 
-enum admin_op { OP_USER_ADD, OP_USER_RESET, OP_USER_DISABLE, OP_TEAM, OP_ALLOCATE, OP_TOKEN_CREATE, OP_TOKEN_REVOKE };
+enum admin_op { OP_USER_ADD, OP_USER_RESET, OP_USER_DISABLE, OP_USER_ENABLE, OP_TEAM, OP_ALLOCATE, OP_TOKEN_CREATE, OP_TOKEN_REVOKE };
 
 struct admin_job {
 	struct txq_job job;
@@ -304,6 +305,8 @@ static int job_run(store_conn *c, void *arg)
 		return users_reset(c, j->actor, j->username, j->hash, j->secret, &j->found);
 	case OP_USER_DISABLE:
 		return users_disable(c, j->actor, j->username, (int64_t)time(NULL), &j->found);
+	case OP_USER_ENABLE:
+		return users_enable(c, j->actor, j->username, &j->found);
 	case OP_TEAM:
 		j->manager_found = true;
 		if (j->team.manager[0] && (rc = users_exists(c, j->team.manager, &j->manager_found)) != STORE_OK)
@@ -395,12 +398,13 @@ static void job_continue(http_request *rq, void *arg)
 			    "Back to people who sign in");
 		goto out;
 	case OP_USER_DISABLE:
+	case OP_USER_ENABLE:
 		json_decref(view);
 		if (!j->found)
 			web_message_link(w, rq, 404, "Person not found", "There is no such person.", "/admin/users",
 					 "People who sign in");
 		else
-			web_redirect(rq, "/admin/users?done=disabled");
+			web_redirect(rq, j->op == OP_USER_ENABLE ? "/admin/users?done=enabled" : "/admin/users?done=disabled");
 		goto out;
 	case OP_TEAM:
 		if (!j->manager_found) {
@@ -614,6 +618,20 @@ void web_admin_user_disable(const struct web *w, http_request *rq, int64_t id)
 		return;
 	}
 	struct admin_job *j = job_new(w, rq, OP_USER_DISABLE);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->username, sizeof j->username, "%s", u.username);
+	job_submit(j);
+}
+
+void web_admin_user_enable(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_user u;
+	if (!user_of(w, rq, id, &u))
+		return;
+	struct admin_job *j = job_new(w, rq, OP_USER_ENABLE);
 	if (!j) {
 		web_unavailable(w, rq);
 		return;

@@ -1401,6 +1401,11 @@ static void admin_disable_route(const struct web *w, http_request *rq, const int
 {
 	web_admin_user_disable(w, rq, ids[0]);
 }
+
+static void admin_enable_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_admin_user_enable(w, rq, ids[0]);
+}
 static void admin_teams_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1498,6 +1503,7 @@ static const struct web_route {
 	{{"GET", "/admin/users/{id}/reset"}, ACT_ADMIN, admin_reset_form_route},
 	{{"POST", "/admin/users/{id}/reset"}, ACT_ADMIN, admin_reset_route},
 	{{"POST", "/admin/users/{id}/disable"}, ACT_ADMIN, admin_disable_route},
+	{{"POST", "/admin/users/{id}/enable"}, ACT_ADMIN, admin_enable_route},
 	{{"GET", "/admin/teams"}, ACT_ADMIN, admin_teams_route},
 	{{"POST", "/admin/teams"}, ACT_ADMIN, admin_team_route},
 	{{"GET", "/admin/allocations"}, ACT_ADMIN, admin_allocations_route},

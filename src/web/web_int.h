@@ -136,6 +136,7 @@ void web_admin_user_add(const struct web *w, http_request *rq);                 
 void web_admin_user_reset_form(const struct web *w, http_request *rq, int64_t id);   /* GET .../{id}/reset */
 void web_admin_user_reset(const struct web *w, http_request *rq, int64_t id);        /* POST .../{id}/reset */
 void web_admin_user_disable(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/disable */
+void web_admin_user_enable(const struct web *w, http_request *rq, int64_t id);       /* POST .../{id}/enable */
 void web_admin_teams_page(const struct web *w, http_request *rq);                    /* GET /admin/teams */
 void web_admin_team_save(const struct web *w, http_request *rq);                     /* POST /admin/teams */
 void web_admin_allocations_page(const struct web *w, http_request *rq);              /* GET /admin/allocations */

@@ -86,6 +86,7 @@ const EXPECTED = {
   'web GET /admin/users/{id}/reset': ['admin'],
   'web POST /admin/users/{id}/reset': ['admin'],
   'web POST /admin/users/{id}/disable': ['admin'],
+  'web POST /admin/users/{id}/enable': ['admin'],
   'web GET /admin/teams': ['admin'],
   'web POST /admin/teams': ['admin'],
   'web GET /admin/allocations': ['admin'],

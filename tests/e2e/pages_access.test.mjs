@@ -345,6 +345,25 @@ describe('administration pages', () => {
     assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${self}`), '1');
   });
 
+  test('enable: a disabled person signs in again with what they had; the old session stays ended', async () => {
+    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
+    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+    let r = await post('ada.admin', `/admin/users/${id}/enable`, {}, { csrf: null });
+    assert.equal(r.status, 403, 'no CSRF token');
+    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+    r = await post('ada.admin', `/admin/users/${id}/enable`);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/admin/users?done=enabled');
+    assert.match((await get('ada.admin', '/admin/users?done=enabled')).text, /The person is enabled/);
+    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    assert.equal((await get(sessions['nia.new'], '/')).status, 303, 'the session that ended stays ended');
+    const s = await webSignIn('nia.new', { password: 'a brand new passphrase for nia' });
+    assert.equal(s.status, 303, 'the password and second factor they had');
+    sessions['nia.new'] = s;
+    assert.match(sql(area.db, "select actor from audit where action = 'user.enable' order by id desc limit 1"), /ada\.admin$/);
+    assert.equal((await post('ada.admin', `/admin/users/${MISSING}/enable`)).status, 404);
+  });
+
   test('safeguard user disable does the same from the command line', async () => {
     const sol = await session('sol.other');
     const r = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'sol.other']);
@@ -353,6 +372,10 @@ describe('administration pages', () => {
     assert.equal((await webSignIn('sol.other')).status, 400);
     const none = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'no.one'], { check: false });
     assert.equal(none.status, 1);
+    const back = runCli(['user', 'enable', '--db', `sqlite:${area.db}`, '--username', 'sol.other']);
+    assert.match(back.stdout, /sol\.other enabled/);
+    assert.equal((await webSignIn('sol.other')).status, 303);
+    assert.equal(sql(area.db, "select actor from audit where action = 'user.enable' order by id desc limit 1"), 'cli');
   });
 
   test('a team and an allocation make the worker see the child; refusals name the field and write nothing', async () => {
