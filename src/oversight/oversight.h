@@ -48,6 +48,9 @@ struct ov_settings {
 	double rho_down;            /* 0.5: the same downward */
 	int own_history_months;     /* 12: months with children placed before a home's own rate is used */
 	double own_prior_expected;  /* 12: strength (in expected events) pulling the own ratio towards 1 */
+	bool own_credibility;       /* true: the own ratio by credibility from the first month (then
+	                             * own_history_months and own_prior_expected are not used); false: the
+	                             * switch after own_history_months */
 	double rate_prior_count;    /* 0.5: events added to the peer count so a rate is never 0 */
 	double dispersion_max;      /* 5: NB alpha is clamped to [0, this] */
 	bool negative_binomial;     /* true: NB likelihood; false: Poisson */
@@ -90,6 +93,11 @@ struct ov_panel {
  * alpha_month have nhomes * nmonths * OV_NIND elements. */
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
 	   double *alpha_month);
+
+/* A home's own ratio by credibility (Buehlmann), from its history's sums oO = sum O, oEp = sum Ep,
+ * oEp2 = sum Ep^2: Z = v oEp^2 / (v oEp^2 + oEp + alpha oEp2) (0 when v or oEp is 0),
+ * q = 1 - Z + Z oO / oEp, returned, and *tau = (1 - Z) v, what is still unknown of the home's level. */
+double ov_credible_ratio(double oO, double oEp, double oEp2, double alpha, double v, double *tau);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 
@@ -145,6 +153,25 @@ int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, cons
 int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
 		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
 		  double rate_out[OV_NFAMILY]);
+
+/* What the threshold simulation needs to know of the panel beyond Ep, by moments within homes over each
+ * home's months with children (the whole panel: it feeds the calibration only, never a month's statistics):
+ * per indicator the between-home variance v of a home's level and the month-level dispersion alpha, and
+ * the correlation between indicators as a shared gamma factor at each level: a home's level is
+ * theta_k = (1 - u_k + u_k S) T_k with S of variance home_shared, a month's noise
+ * (1 - w_k + w_k D) G_k with D of variance month_shared (u = home_load, w = month_load, fitted by least
+ * squares to the between-indicator covariances). */
+struct ov_calibration {
+	double v[OV_NIND], alpha[OV_NIND];
+	double home_load[OV_NIND], home_shared;
+	double month_load[OV_NIND], month_shared;
+};
+int ov_calibrate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		 struct ov_calibration *cal);
+/* ov_thresholds with a calibration (ov_thresholds is this with v alone and no shared factors). */
+int ov_thresholds_cal(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
+		      const double *alpha, const double *alpha_month, const struct ov_calibration *cal,
+		      double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 
