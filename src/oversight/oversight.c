@@ -680,6 +680,15 @@ static int dcmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* The p-quantile of sorted[0..m) as R's quantile() computes it by default (Hyndman & Fan type 7, the one
+ * FunnelPlotR winsorises with): linear between the order statistics around (m - 1) p. */
+static double quantile7(const double *sorted, size_t m, double p)
+{
+	double h = (double)(m - 1) * p, f = floor(h);
+	size_t i = (size_t)f;
+	return i + 1 < m ? sorted[i] + (h - f) * (sorted[i + 1] - sorted[i]) : sorted[m - 1];
+}
+
 int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov_funnel *f,
 	      struct ov_funnel_point *pts)
 {
@@ -710,8 +719,7 @@ int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov
 	f->n = m;
 	if (m) {
 		qsort(sorted, m, sizeof *sorted, dcmp);
-		size_t cut = (size_t)floor(trim * (double)m);
-		double lo = sorted[cut], hi = sorted[m - 1 - cut], phi = 0;
+		double lo = quantile7(sorted, m, trim), hi = quantile7(sorted, m, 1 - trim), phi = 0;
 		for (size_t i = 0; i < m; i++) {
 			double zi = z[i] < lo ? lo : z[i] > hi ? hi : z[i];
 			phi += zi * zi;

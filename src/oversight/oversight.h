@@ -194,7 +194,8 @@ struct ov_funnel {
 };
 
 /* On the log scale (theta0 = 0, s^2 = 1/E, w = 1/s^2 = E): z-scores, winsorised by trim (0.1) at each end
- * (the floor(trim n) smallest set to the next one, likewise the largest), phi = mean(z^2),
+ * as FunnelPlotR does (z below the trim-quantile set to it, above the (1 - trim)-quantile likewise, the
+ * quantiles R's default, type 7: linear between order statistics), phi = mean(z^2),
  * tau2 = max(0, (n phi - (n - 1)) / (sum w - sum w^2 / sum w)). pts has n elements (may be NULL). */
 int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov_funnel *f,
 	      struct ov_funnel_point *pts);

@@ -64,10 +64,11 @@ static void funnel_no_overdispersion(void **state)
 	near(ov_funnel_limit(&f, 100, 1.96, false), 1 / 1.216526905, "lower 95% at E=100");
 }
 
-/* Ten homes with E = 1, z = ln O = -5, -2, -2, -2, 0, 0, 2, 2, 2, 7. Trimming 10% of 10 = 1 each end:
- * -5 becomes -2 and 7 becomes 2, so sum z^2 = 8 * 4 = 32 and phi = 3.2 (untrimmed it would be
- * (25 + 12 + 12 + 49) / 10 = 9.8). sum w = 10, sum w^2 = 10, denominator 10 - 1 = 9:
- * tau2 = (10 * 3.2 - 9) / 9 = 23 / 9 = 2.555556. */
+/* Ten homes with E = 1, z = ln O = -5, -2, -2, -2, 0, 0, 2, 2, 2, 7. Winsorising 10% at each end at R's
+ * default quantiles (type 7: position (n - 1) p between order statistics): the 10% quantile is at 0.9,
+ * -5 + 0.9 (-2 + 5) = -2.3; the 90% at 8.1, 2 + 0.1 (7 - 2) = 2.5. So -5 becomes -2.3 and 7 becomes 2.5:
+ * sum z^2 = 5.29 + 3 * 4 + 3 * 4 + 6.25 = 35.54, phi = 3.554 (untrimmed (25 + 12 + 12 + 49) / 10 = 9.8).
+ * sum w = 10, sum w^2 = 10, denominator 10 - 1 = 9: tau2 = (35.54 - 9) / 9 = 2.948889. */
 static void funnel_winsorises_ten_percent(void **state)
 {
 	double z[10] = {-5, -2, -2, -2, 0, 0, 2, 2, 2, 7}, O[10], E[10];
@@ -77,10 +78,37 @@ static void funnel_winsorises_ten_percent(void **state)
 	}
 	struct ov_funnel f;
 	assert_int_equal(ov_funnel(O, E, 10, 0.1, &f, NULL), OV_OK);
-	near(f.phi, 3.2, "phi after winsorising");
-	near(f.tau2, 23.0 / 9, "tau2");
+	near(f.phi, 3.554, "phi after winsorising");
+	near(f.tau2, 26.54 / 9, "tau2");
 	assert_int_equal(ov_funnel(O, E, 10, 0.0, &f, NULL), OV_OK);
 	near(f.phi, 9.8, "phi untrimmed");
+}
+
+/* The six trusts of FunnelPlotR's own test of its overdispersion step (tests/testthat/test-OD_adjust_func.R:
+ * numerators 100, 150, 180, 80, 120, 225 over expected 108, 112, 165, 95, 100, 220), worked through its
+ * SHMI method by hand (R/od_adjustment.R: z = sqrt(E) ln(O/E); winsorised at quantile(z, 0.1) and
+ * quantile(z, 0.9); phi = mean z^2; tau2 = (n phi - (n - 1)) / (sum 1/s^2 - sum 1/s^4 / sum 1/s^2), 1/s^2 = E;
+ * R/build_limits_lookup.R: limits exp(+-z sqrt(1/E + tau2)) with z = 1.959964 and 3.090232):
+ *   z = -0.799803, 3.091681, 1.117681, -1.674989, 1.823216, 0.333326
+ *   sorted, the 10% quantile at position 0.5: -1.674989 + 0.5 (-0.799803 + 1.674989) = -1.237396;
+ *   the 90% at 4.5: 1.823216 + 0.5 (3.091681 - 1.823216) = 2.457448
+ *   phi = (0.639684 + 6.039054 + 1.249212 + 1.531149 + 3.324115 + 0.111106) / 6 = 2.149053
+ *   sum E = 800, sum E^2 = 118,858, 800 - 118858/800 = 651.4275: tau2 = (12.894319 - 5) / 651.4275 = 0.0121185
+ *   at E = 100: 95% limits 0.747148 and 1.338422, 99.8% limits 0.631544 and 1.583422.
+ * (The package itself could not be run here: CRAN is out of reach and Debian does not package it.) */
+static void funnel_matches_funnelplotr_example(void **state)
+{
+	double O[6] = {100, 150, 180, 80, 120, 225}, E[6] = {108, 112, 165, 95, 100, 220};
+	struct ov_funnel f;
+	struct ov_funnel_point pts[6];
+	assert_int_equal(ov_funnel(O, E, 6, 0.1, &f, pts), OV_OK);
+	near(pts[1].z, 3.0916812945, "z of trust b");
+	near(f.phi, 2.1490530992, "phi");
+	near(f.tau2, 0.0121184915, "tau2");
+	near(ov_funnel_limit(&f, 100, 1.959964, false), 0.7471483888, "lower 95% at E = 100");
+	near(ov_funnel_limit(&f, 100, 1.959964, true), 1.3384222130, "upper 95% at E = 100");
+	near(ov_funnel_limit(&f, 100, 3.090232, false), 0.6315436833, "lower 99.8% at E = 100");
+	near(ov_funnel_limit(&f, 100, 3.090232, true), 1.5834217434, "upper 99.8% at E = 100");
 }
 
 /* O = 0 counts as half an event: z = sqrt(2) ln(0.5 / 2) = 1.414214 * -1.386294 = -1.960516; its ratio is 0.
@@ -570,6 +598,7 @@ int main(void)
 		cmocka_unit_test(funnel_tau2_by_hand),
 		cmocka_unit_test(funnel_no_overdispersion),
 		cmocka_unit_test(funnel_winsorises_ten_percent),
+		cmocka_unit_test(funnel_matches_funnelplotr_example),
 		cmocka_unit_test(funnel_zero_observed_and_zero_expected),
 		cmocka_unit_test(cusum_poisson_up_restarts),
 		cmocka_unit_test(cusum_poisson_down),
