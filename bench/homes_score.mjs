@@ -15,7 +15,9 @@
 //   flagged        harmful homes with an alert row at or after their onset month, over all harmful homes;
 //   median delay   months from onset to the first such row (0 = the onset month itself), over flagged homes;
 //   false alarms   alert rows for homes that are not harmful, plus rows for harmful homes before their
-//                  onset, per 100 home-years of such (harm-free) monitoring.
+//                  onset, per 100 home-years of such (harm-free) monitoring; a home-year is 12 months with
+//                  children placed (child-nights > 0), as in the monitor's budget: months standing empty
+//                  cannot raise an alarm and do not dilute the rate.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -78,7 +80,10 @@ function load(dir) {
   for (const r of occ) { const m = ym(r[1]); if (m < first) first = m; if (m > last) last = m; }
   const months = last - first + 1;
   const homes = new Map();
-  for (const r of rows(path.join(dir, 'homes.csv'))) homes.set(r[0], { id: r[0], harm: null, counts: new Int32Array(months) });
+  for (const r of rows(path.join(dir, 'homes.csv'))) {
+    homes.set(r[0], { id: r[0], harm: null, counts: new Int32Array(months), occupied: new Uint8Array(months) });
+  }
+  for (const r of occ) if (Number(r[2]) > 0) homes.get(r[0]).occupied[ym(r[1]) - first] = 1;
   for (const r of rows(path.join(dir, 'truth.csv'))) {
     const h = homes.get(r[0]);
     if (!h) throw new Error(`truth.csv: unknown home ${r[0]}`);
@@ -102,13 +107,13 @@ function score({ homes, months }, flags) {
   for (const h of homes.values()) {
     const f = flags.get(h.id) || [];
     rowsTotal += f.length;
+    const clean = h.harm === null ? months : h.harm;
+    for (let t = 0; t < clean; t++) safeMonths += h.occupied[t];
     if (h.harm === null) {
-      safeMonths += months;
       falseRows += f.length;
       continue;
     }
     harmful++;
-    safeMonths += h.harm;
     falseRows += f.filter((m) => m < h.harm).length;
     const after = f.filter((m) => m >= h.harm);
     if (after.length) {

@@ -206,10 +206,11 @@ static int monitor(int argc, char **argv)
 	alpha = malloc((n + 1) * sizeof *alpha);
 	Ep = malloc((n + 1) * sizeof *Ep);
 	am = malloc((n + 1) * sizeof *am);
-	double h[OV_NFAMILY], rate[OV_NFAMILY], v[OV_NIND];
+	double h[OV_NFAMILY], rate[OV_NFAMILY];
+	struct ov_calibration cal;
 	if (!E || !alpha || !Ep || !am || ov_fit(&s, &p, E, alpha, Ep, am) != OV_OK ||
-	    ov_heterogeneity(&s, &p, E, am, v) != OV_OK ||
-	    ov_thresholds(&s, p.nhomes, p.nmonths, Ep, alpha, am, v, h, rate) != OV_OK ||
+	    ov_calibrate(&s, &p, Ep, &cal) != OV_OK ||
+	    ov_thresholds_cal(&s, p.nhomes, p.nmonths, Ep, alpha, am, &cal, h, rate) != OV_OK ||
 	    ov_monitor(&s, &p, E, alpha, h, NULL, collect, &sig) != OV_OK) {
 		fprintf(stderr, "safeguard homes monitor: out of memory\n");
 		goto out;

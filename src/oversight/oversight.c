@@ -28,9 +28,13 @@ int ov_indicator_from_name(const char *name)
 void ov_settings_default(struct ov_settings *s)
 {
 	memset(s, 0, sizeof *s);
-	s->rho_up = 2.0;   /* a doubling: OVERSIGHT.md's worked example (h = 4: ~84 months to a false alarm) */
+	/* Below a doubling (OVERSIGHT.md's worked example is 2): on the simulator 1.75 found more harmful homes
+	 * than 2, 2.5 or 3 at the same budget (docs/OVERSIGHT.md), the bursty counts making a chart tuned to a
+	 * smaller rise the one that adds up a sustained two- to three-fold rise soonest. */
+	s->rho_up = 1.75;
 	s->rho_down = 0.5; /* a halving, for complaints and notifications falling silent */
-	s->own_history_months = 12; /* OVERSIGHT.md: peer-based expectations until a year of own history */
+	s->own_credibility = true; /* the own history weighs as much as it knows, from the first month */
+	s->own_history_months = 12; /* without credibility: OVERSIGHT.md's year of own history */
 	s->own_prior_expected = 12.0;
 	s->rate_prior_count = 0.5;
 	s->dispersion_max = 5.0;
@@ -55,6 +59,28 @@ void ov_settings_default(struct ov_settings *s)
 
 #define K OV_NIND
 
+/* The own ratio of a home from its history (sums over its months with children that the expectation may
+ * use: oO = sum O, oEp = sum Ep, oEp2 = sum Ep^2) by credibility (Buehlmann): the home's level theta has
+ * mean 1 and variance v across homes; its history estimates it by O/Ep with variance
+ * (oEp + alpha oEp2) / oEp^2 (Poisson plus month noise, at theta = 1). Weight on the history
+ * Z = v oEp^2 / (v oEp^2 + oEp + alpha oEp2), q = 1 - Z + Z O/Ep, and what is still unknown of theta,
+ * (1 - Z) v, is returned in *tau: the chart's dispersion is then alpha + tau + alpha tau. */
+double ov_credible_ratio(double oO, double oEp, double oEp2, double alpha, double v, double *tau)
+{
+	double z = 0;
+	if (v > 0 && oEp > 0) {
+		double num = v * oEp * oEp;
+		z = num / (num + oEp + alpha * oEp2);
+	}
+	*tau = (1 - z) * v;
+	return 1 - z + (z > 0 ? z * oO / oEp : 0);
+}
+
+static double clamp(double x, double hi)
+{
+	return !(x > 0) ? 0 : x > hi ? hi : x;
+}
+
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut,
 	   double *alpha_month)
 {
@@ -69,24 +95,28 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 			return OV_EINVALID;
 
 	/* Cumulative sums up to and including the current month: per group (gN, gO), over all homes (aN, aO),
-	 * per home (hN, hO) so a home can be taken out of its peers; the dispersion's moment sums (dNum, dDen
-	 * over everyone, hDnum, hDden per home); the home's own history before the month (oO, oEp, oMonths). */
+	 * per home (hN, hO) so a home can be taken out of its peers. Across homes, residuals against the
+	 * peer-based expectation (dNum, dDen; hDnum, hDden per home) for a month-level dispersion while no home
+	 * has two months. Within homes (wS: per home and indicator sum O, O^2, Ep, Ep^2 over its months with
+	 * children) for the month-level dispersion and the between-home variance, each home's share of the
+	 * pooled sums kept (wA, wQ, wB, wP) so it can be taken out. The home's own history that its
+	 * expectation may use (oO, oEp, oEp2, oMonths). Ep holds every month's peer-based expectation (EpOut
+	 * when given) because the history lags behind the month. */
 	double *gN = calloc(ng + 1, sizeof *gN), *gO = calloc((ng + 1) * K, sizeof *gO);
 	double *hN = calloc(nh + 1, sizeof *hN), *hO = calloc((nh + 1) * K, sizeof *hO);
 	double *hDnum = calloc((nh + 1) * K, sizeof *hDnum), *hDden = calloc((nh + 1) * K, sizeof *hDden);
 	double *oO = calloc((nh + 1) * K, sizeof *oO), *oEp = calloc((nh + 1) * K, sizeof *oEp);
-	double *Ep = calloc((nh + 1) * K, sizeof *Ep);
+	double *oEp2 = calloc((nh + 1) * K, sizeof *oEp2);
+	double *wS = calloc((nh + 1) * K * 4, sizeof *wS), *wA = calloc((nh + 1) * K, sizeof *wA);
+	double *wQ = calloc((nh + 1) * K, sizeof *wQ), *wB = calloc((nh + 1) * K, sizeof *wB);
+	double *wP = calloc((nh + 1) * K, sizeof *wP);
+	double *Ep = EpOut ? EpOut : calloc(nh * nm * K + 1, sizeof *Ep);
 	int *oMonths = calloc(nh + 1, sizeof *oMonths);
-	/* Heterogeneity as of the month: each peer-phase home's totals (pO, pE, pNB) and its share of the
-	 * moment sums vN, vD (kept so a home's old share can be taken out when its totals change). */
-	double *pO = calloc((nh + 1) * K, sizeof *pO), *pE = calloc((nh + 1) * K, sizeof *pE);
-	double *pNB = calloc((nh + 1) * K, sizeof *pNB), *pNum = calloc((nh + 1) * K, sizeof *pNum);
-	double *pDen = calloc((nh + 1) * K, sizeof *pDen);
-	double vN[K] = {0}, vD[K] = {0};
-	double aN = 0, aO[K] = {0}, dNum[K] = {0}, dDen[K] = {0};
+	double aN = 0, aO[K] = {0}, dNum[K] = {0}, dDen[K] = {0}, SA[K] = {0}, SQ[K] = {0}, SB[K] = {0},
+	       SP[K] = {0};
 	int rc = OV_ENOMEM;
-	if (!gN || !gO || !hN || !hO || !hDnum || !hDden || !oO || !oEp || !Ep || !oMonths || !pO || !pE || !pNB ||
-	    !pNum || !pDen)
+	if (!gN || !gO || !hN || !hO || !hDnum || !hDden || !oO || !oEp || !oEp2 || !wS || !wA || !wQ || !wB ||
+	    !wP || !Ep || !oMonths)
 		goto out;
 
 	for (size_t t = 0; t < nm; t++) {
@@ -103,95 +133,77 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 				aO[k] += o;
 			}
 		}
+		/* Peer-based expectations, and this month joins the dispersion sums. */
 		for (size_t h = 0; h < nh; h++) {
 			size_t g = (size_t)p->group[h], i = h * nm + t;
 			double n = p->nights[i];
-			bool own = oMonths[h] >= s->own_history_months;
 			double peerN = gN[g] - hN[h];
 			bool all = peerN <= 0;
 			if (all)
 				peerN = aN - hN[h];
 			for (int k = 0; k < K; k++) {
-				double peerO = all ? aO[k] - hO[h * K + k] : gO[g * K + k] - hO[h * K + k];
+				size_t j = h * K + k;
+				double peerO = all ? aO[k] - hO[j] : gO[g * K + k] - hO[j];
 				if (peerO < 0)
 					peerO = 0; /* rounding in the subtraction */
 				double rate = peerN > 0 ? (peerO + s->rate_prior_count) / peerN : 0;
-				double ep = n > 0 ? n * rate : 0;
-				double q = own ? (oO[h * K + k] + s->own_prior_expected) /
-							 (oEp[h * K + k] + s->own_prior_expected)
-					       : 1.0;
-				Ep[h * K + k] = ep;
-				E[i * K + k] = ep * q;
-				if (EpOut)
-					EpOut[i * K + k] = ep;
-			}
-		}
-		/* Dispersion: residuals of this month join the sums, then each home gets the others'. */
-		for (size_t h = 0; h < nh; h++) {
-			size_t i = h * nm + t;
-			for (int k = 0; k < K; k++) {
-				double e = E[i * K + k], o = p->counts[i * K + k];
+				double e = n > 0 ? n * rate : 0, o = p->counts[i * K + k];
+				Ep[i * K + k] = e;
 				if (e <= 0)
 					continue;
 				double num = (o - e) * (o - e) - e, den = e * e;
 				dNum[k] += num;
 				dDen[k] += den;
-				hDnum[h * K + k] += num;
-				hDden[h * K + k] += den;
+				hDnum[j] += num;
+				hDden[j] += den;
+				/* Within the home: with theta its level, E[O_t O_s] = theta^2 Ep_t Ep_s (t != s) and
+				 * E[O_t^2 - O_t] = (1 + alpha) theta^2 Ep_t^2. B / P = sum_{t!=s} O_t O_s /
+				 * sum_{t!=s} Ep_t Ep_s estimates theta^2 free of the month noise, so pooled over homes
+				 * 1 + alpha = sum A / sum Q B / P (A = sum O^2 - O, Q = sum Ep^2) and
+				 * 1 + v = sum B / sum P: the home's level never counts as month noise. */
+				double *w = &wS[j * 4];
+				w[0] += o, w[1] += o * o, w[2] += e, w[3] += e * e;
+				double P = w[2] * w[2] - w[3], B = w[0] * w[0] - w[1];
+				SA[k] -= wA[j], SQ[k] -= wQ[j], SB[k] -= wB[j], SP[k] -= wP[j];
+				bool two = P > 1e-12;
+				wA[j] = two ? w[1] - w[0] : 0;
+				wQ[j] = two ? w[3] * B / P : 0;
+				wB[j] = two ? B : 0;
+				wP[j] = two ? P : 0;
+				SA[k] += wA[j], SQ[k] += wQ[j], SB[k] += wB[j], SP[k] += wP[j];
 			}
 		}
 		for (size_t h = 0; h < nh; h++) {
 			size_t i = h * nm + t;
-			for (int k = 0; k < K; k++) {
-				double num = dNum[k] - hDnum[h * K + k], den = dDen[k] - hDden[h * K + k];
-				double a = den > 1e-12 ? num / den : 0;
-				if (!(a > 0))
-					a = 0;
-				if (a > s->dispersion_max)
-					a = s->dispersion_max;
-				if (alpha_month)
-					alpha_month[i * K + k] = a;
-				alpha[i * K + k] = a;
-			}
-		}
-		/* Heterogeneity: the peer-phase homes' totals take this month, then each home gets the others'. */
-		for (size_t h = 0; h < nh; h++) {
-			size_t i = h * nm + t;
-			if (oMonths[h] >= s->own_history_months || p->nights[i] <= 0)
-				continue;
+			bool own = oMonths[h] >= s->own_history_months;
 			for (int k = 0; k < K; k++) {
 				size_t j = h * K + k;
-				double e = E[i * K + k];
-				pO[j] += p->counts[i * K + k];
-				pE[j] += e;
-				pNB[j] += alpha[i * K + k] * e * e;
-				vN[k] -= pNum[j];
-				vD[k] -= pDen[j];
-				pNum[j] = (pO[j] - pE[j]) * (pO[j] - pE[j]) - pE[j] - pNB[j];
-				pDen[j] = pE[j] * pE[j];
-				vN[k] += pNum[j];
-				vD[k] += pDen[j];
-			}
-		}
-		for (size_t h = 0; h < nh; h++) {
-			size_t i = h * nm + t;
-			bool peer = oMonths[h] < s->own_history_months;
-			for (int k = 0; k < K; k++) {
-				if (peer) {
-					/* A home judged on its peers alone may legitimately differ from them: its chart
-					 * takes the between-home variance v as extra dispersion (a gamma(1/v, v) ratio
-					 * on an NB(alpha) month is NB-like with alpha + v + alpha v). */
-					double den = vD[k] - pDen[h * K + k], v = den > 1e-12 ? (vN[k] - pNum[h * K + k]) / den : 0;
-					if (!(v > 0))
-						v = 0;
-					if (v > s->dispersion_max)
-						v = s->dispersion_max;
-					double a = alpha[i * K + k], ac = a + v + a * v;
-					alpha[i * K + k] = ac > s->dispersion_max ? s->dispersion_max : ac;
+				/* Month-level dispersion and between-home variance from the other homes. */
+				double den = SQ[k] - wQ[j], a, v;
+				if (den > 1e-9)
+					a = (SA[k] - wA[j]) / den - 1;
+				else {
+					den = dDen[k] - hDden[j];
+					a = den > 1e-12 ? (dNum[k] - hDnum[j]) / den : 0;
 				}
+				a = clamp(a, s->dispersion_max);
+				den = SP[k] - wP[j];
+				v = clamp(den > 1e-9 ? (SB[k] - wB[j]) / den - 1 : 0, s->dispersion_max);
+				double ep = Ep[i * K + k], q, tau;
+				if (s->own_credibility)
+					q = ov_credible_ratio(oO[j], oEp[j], oEp2[j], a, v, &tau);
+				else if (own)
+					q = (oO[j] + s->own_prior_expected) / (oEp[j] + s->own_prior_expected), tau = 0;
+				else
+					q = 1, tau = v; /* judged on peers alone: they may legitimately differ */
+				E[i * K + k] = ep * q;
+				if (alpha_month)
+					alpha_month[i * K + k] = a;
+				alpha[i * K + k] = clamp(a + tau + a * tau, s->dispersion_max);
 				/* Own history for the months after this one. */
-				oO[h * K + k] += p->counts[i * K + k];
-				oEp[h * K + k] += Ep[h * K + k];
+				oO[j] += ep > 0 ? p->counts[i * K + k] : 0;
+				oEp[j] += ep;
+				oEp2[j] += ep * ep;
 			}
 			if (p->nights[i] > 0)
 				oMonths[h]++;
@@ -207,13 +219,15 @@ out:
 	free(hDden);
 	free(oO);
 	free(oEp);
-	free(Ep);
+	free(oEp2);
+	free(wS);
+	free(wA);
+	free(wQ);
+	free(wB);
+	free(wP);
+	if (Ep != EpOut)
+		free(Ep);
 	free(oMonths);
-	free(pO);
-	free(pE);
-	free(pNB);
-	free(pNum);
-	free(pDen);
 	return rc;
 }
 
@@ -377,15 +391,6 @@ static double poisson_draw(struct rng *r, double lam)
 	}
 }
 
-static double nb_draw(struct rng *r, double mean, double a)
-{
-	if (!(mean > 0))
-		return 0;
-	if (a > 1e-12)
-		mean *= gamma_draw(r, 1 / a) * a;
-	return poisson_draw(r, mean);
-}
-
 /* Alarms of the streams w[0..nstreams) (each nm long, charts restarting after a signal) at threshold h. */
 static double count_alarms(const double *w, size_t nstreams, size_t nm, double h)
 {
@@ -451,12 +456,123 @@ int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, cons
 	return OV_OK;
 }
 
+/* Gamma with mean 1 and variance var (1 when var is 0). */
+static double gamma_mean1(struct rng *r, double var)
+{
+	return var > 1e-9 ? gamma_draw(r, 1 / var) * var : 1;
+}
+
+/* Loadings l >= 0 with l_j l_k closest (least squares) to the off-diagonal x[j][k]: each sweep solves every
+ * l_j given the others (sum_k x_jk l_k / sum_k l_k^2, k != j) and moves halfway on the log scale, which
+ * settles a pair that only fits as a product (two indicators) on l = sqrt(x). As a shared gamma factor:
+ * *shared = max l^2, load = l / sqrt(*shared). */
+static void rank_one(const double x[OV_NIND][OV_NIND], double load[OV_NIND], double *shared)
+{
+	double l[K], mean = 0;
+	for (int j = 0; j < K; j++)
+		for (int k = 0; k < K; k++)
+			mean += j != k ? x[j][k] / (K * (K - 1)) : 0;
+	for (int k = 0; k < K; k++)
+		l[k] = sqrt(mean > 0 ? mean : 0) + 1e-3;
+	for (int it = 0; it < 200; it++) {
+		double next[K];
+		for (int j = 0; j < K; j++) {
+			double num = 0, den = 0;
+			for (int k = 0; k < K; k++)
+				if (k != j)
+					num += x[j][k] * l[k], den += l[k] * l[k];
+			next[j] = den > 0 && num > 0 ? num / den : 0;
+		}
+		for (int j = 0; j < K; j++)
+			l[j] = sqrt(l[j] * next[j]);
+	}
+	double m = 0;
+	for (int k = 0; k < K; k++)
+		m = l[k] * l[k] > m ? l[k] * l[k] : m;
+	*shared = m;
+	for (int k = 0; k < K; k++)
+		load[k] = m > 0 ? l[k] / sqrt(m) : 0;
+}
+
+int ov_calibrate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		 struct ov_calibration *cal)
+{
+	if (!s || !p || !cal || (p->nhomes && p->nmonths && (!p->counts || !Ep)))
+		return OV_EINVALID;
+	memset(cal, 0, sizeof *cal);
+	/* Pooled over homes, per pair of indicators (j, k): M = sum_t O_j O_k (less sum O on the diagonal),
+	 * C = sum_t Ep_j Ep_k, B = sum O_j sum O_k - sum_t O_j O_k, P = sum Ep_j sum Ep_k - C, each home's
+	 * months with children. E[B] = theta_j theta_k P and E[M] = (1 + beta_jk) theta_j theta_k C, so
+	 * 1 + c_jk = sum B / sum P (home levels) and 1 + beta_jk = sum M / sum C B / P (months). */
+	double hb[K][K] = {{0}}, hp[K][K] = {{0}}, mm[K][K] = {{0}}, mc[K][K] = {{0}};
+	for (size_t h = 0; h < p->nhomes; h++) {
+		double so[K] = {0}, se[K] = {0}, oo[K][K] = {{0}}, ee[K][K] = {{0}};
+		for (size_t t = 0; t < p->nmonths; t++) {
+			size_t i = (h * p->nmonths + t) * K;
+			if (!has_children(&Ep[i]))
+				continue;
+			for (int j = 0; j < K; j++) {
+				so[j] += p->counts[i + j];
+				se[j] += Ep[i + j];
+				for (int k = 0; k < K; k++) {
+					oo[j][k] += (double)p->counts[i + j] * p->counts[i + k];
+					ee[j][k] += Ep[i + j] * Ep[i + k];
+				}
+			}
+		}
+		for (int j = 0; j < K; j++)
+			for (int k = 0; k < K; k++) {
+				double P = se[j] * se[k] - ee[j][k], B = so[j] * so[k] - oo[j][k];
+				if (!(P > 1e-12))
+					continue;
+				hb[j][k] += B;
+				hp[j][k] += P;
+				mm[j][k] += oo[j][k] - (j == k ? so[j] : 0);
+				mc[j][k] += ee[j][k] * B / P;
+			}
+	}
+	double home[K][K], month[K][K];
+	for (int j = 0; j < K; j++)
+		for (int k = 0; k < K; k++) {
+			home[j][k] = hp[j][k] > 0 ? hb[j][k] / hp[j][k] - 1 : 0;
+			month[j][k] = mc[j][k] > 0 ? mm[j][k] / mc[j][k] - 1 : 0;
+		}
+	for (int k = 0; k < K; k++) {
+		cal->v[k] = clamp(home[k][k], s->dispersion_max);
+		cal->alpha[k] = clamp(month[k][k], s->dispersion_max);
+	}
+	rank_one(home, cal->home_load, &cal->home_shared);
+	rank_one(month, cal->month_load, &cal->month_shared);
+	return OV_OK;
+}
+
 int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
 		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
 		  double rate_out[OV_NFAMILY])
 {
+	struct ov_calibration cal;
+	memset(&cal, 0, sizeof cal);
+	for (int k = 0; v && k < K; k++)
+		cal.v[k] = v[k];
+	return ov_thresholds_cal(s, nhomes, nmonths, Ep, alpha, alpha_month, &cal, h, rate_out);
+}
+
+int ov_thresholds_cal(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
+		      const double *alpha, const double *alpha_month, const struct ov_calibration *cal,
+		      double h[OV_NFAMILY], double rate_out[OV_NFAMILY])
+{
 	if (!alpha_month)
 		alpha_month = alpha;
+	if (!cal)
+		return OV_EINVALID;
+	const double *v = cal->v;
+	/* The part of each indicator's variance that the shared factors do not carry. */
+	double own_v[K], hl2[K], ml2[K];
+	for (int k = 0; k < K; k++) {
+		hl2[k] = cal->home_load[k] * cal->home_load[k] * cal->home_shared;
+		ml2[k] = cal->month_load[k] * cal->month_load[k] * cal->month_shared;
+		own_v[k] = clamp((1 + v[k]) / (1 + hl2[k]) - 1, s->dispersion_max);
+	}
 	if (!s || !h || (nhomes && nmonths && (!Ep || !alpha)))
 		return OV_EINVALID;
 	size_t nm = nmonths, hm = nhomes * nmonths;
@@ -487,26 +603,38 @@ int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, co
 				base[f] = at[f];
 				at[f] += per_home[f];
 			}
-			double theta[K];
+			double theta[K], S = gamma_mean1(&r, cal->home_shared);
 			for (int k = 0; k < K; k++)
-				theta[k] = v && v[k] > 1e-9 ? gamma_draw(&r, 1 / v[k]) * v[k] : 1;
+				theta[k] = (1 - cal->home_load[k] + cal->home_load[k] * S) * gamma_mean1(&r, own_v[k]);
 			int own = 0;
-			double ownO[K] = {0}, ownEp[K] = {0}, c = s->own_prior_expected;
+			double ownO[K] = {0}, ownEp[K] = {0}, ownEp2[K] = {0}, c = s->own_prior_expected;
 			for (size_t t = 0; t < nm; t++) {
 				size_t i = home * nm + t;
 				const double *ep = &Ep[i * K], *a = &alpha[i * K], *am = &alpha_month[i * K];
-				double o[K], e[K], wm[NCHART];
+				double o[K], e[K], ac[K], wm[NCHART];
 				bool any = has_children(ep), learnt = own >= s->own_history_months;
+				double D = s->negative_binomial ? gamma_mean1(&r, cal->month_shared) : 1;
 				for (int k = 0; k < K; k++) {
-					double mean = ep[k] * theta[k];
-					o[k] = s->negative_binomial ? nb_draw(&r, mean, am[k]) : poisson_draw(&r, mean);
-					e[k] = learnt ? ep[k] * (ownO[k] + c) / (ownEp[k] + c) : ep[k];
+					double mean = ep[k] * theta[k], ml = cal->month_load[k];
+					if (s->negative_binomial)
+						mean *= (1 - ml + ml * D) *
+							gamma_mean1(&r, clamp((1 + am[k]) / (1 + ml2[k]) - 1, s->dispersion_max));
+					o[k] = ep[k] > 0 ? poisson_draw(&r, mean) : 0;
+					if (s->own_credibility) {
+						double tau;
+						e[k] = ep[k] * ov_credible_ratio(ownO[k], ownEp[k], ownEp2[k], am[k], v[k], &tau);
+						ac[k] = clamp(am[k] + tau + am[k] * tau, s->dispersion_max);
+					} else {
+						e[k] = learnt ? ep[k] * (ownO[k] + c) / (ownEp[k] + c) : ep[k];
+						ac[k] = a[k];
+					}
 					ownO[k] += o[k];
 					ownEp[k] += ep[k];
+					ownEp2[k] += ep[k] * ep[k];
 				}
 				own += any;
 				months_with_children += any;
-				month_w(s, o, e, a, wm);
+				month_w(s, o, e, ac, wm);
 				size_t d = 0;
 				for (int k = 0; k < K; k++) {
 					w[OV_FAMILY_UP][(base[OV_FAMILY_UP] + (size_t)k) * nm + t] = wm[k];
@@ -552,6 +680,15 @@ static int dcmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* The p-quantile of sorted[0..m) as R's quantile() computes it by default (Hyndman & Fan type 7, the one
+ * FunnelPlotR winsorises with): linear between the order statistics around (m - 1) p. */
+static double quantile7(const double *sorted, size_t m, double p)
+{
+	double h = (double)(m - 1) * p, f = floor(h);
+	size_t i = (size_t)f;
+	return i + 1 < m ? sorted[i] + (h - f) * (sorted[i + 1] - sorted[i]) : sorted[m - 1];
+}
+
 int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov_funnel *f,
 	      struct ov_funnel_point *pts)
 {
@@ -582,8 +719,7 @@ int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov
 	f->n = m;
 	if (m) {
 		qsort(sorted, m, sizeof *sorted, dcmp);
-		size_t cut = (size_t)floor(trim * (double)m);
-		double lo = sorted[cut], hi = sorted[m - 1 - cut], phi = 0;
+		double lo = quantile7(sorted, m, trim), hi = quantile7(sorted, m, 1 - trim), phi = 0;
 		for (size_t i = 0; i < m; i++) {
 			double zi = z[i] < lo ? lo : z[i] > hi ? hi : z[i];
 			phi += zi * zi;

@@ -44,10 +44,13 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_NFAMILY };
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
 struct ov_settings {
-	double rho_up;              /* 2.0: the rate ratio an upward chart is tuned to detect */
+	double rho_up;              /* 1.75: the rate ratio an upward chart is tuned to detect */
 	double rho_down;            /* 0.5: the same downward */
-	int own_history_months;     /* 12: months with children placed before a home's own rate is used */
-	double own_prior_expected;  /* 12: strength (in expected events) pulling the own ratio towards 1 */
+	int own_history_months;     /* 12: without credibility, months with children before the own rate */
+	double own_prior_expected;  /* 12: without credibility, expected events pulling the own ratio to 1 */
+	bool own_credibility;       /* true: the own ratio by credibility from the first month (then
+	                             * own_history_months and own_prior_expected are not used); false: the
+	                             * switch after own_history_months */
 	double rate_prior_count;    /* 0.5: events added to the peer count so a rate is never 0 */
 	double dispersion_max;      /* 5: NB alpha is clamped to [0, this] */
 	bool negative_binomial;     /* true: NB likelihood; false: Poisson */
@@ -76,20 +79,29 @@ struct ov_panel {
  * including that month only (changing month t+1 never changes month t):
  *   peer rate  r = (O_peers + rate_prior_count) / N_peers, cumulative over months <= t, peers = the other
  *              homes of the same specialism (all other homes when those have no child-nights);
- *   own ratio  once the home has own_history_months months with children before t:
- *              q = (O_own + c) / (Ep_own + c), c = own_prior_expected, over its months < t (Ep_own is
- *              what the peer rates expected of it); before that q = 1;
+ *   own ratio  by credibility (own_credibility): q = ov_credible_ratio of the home's months < t with
+ *              children, with alpha and v below; without it, once the home has own_history_months months
+ *              with children before t: q = (O_own + c) / (Ep_own + c), c = own_prior_expected, else q = 1
+ *              (Ep_own is what the peer rates expected of it);
  *   E = nights * r * q;
- *   alpha      pooled moment estimator over the other homes' months <= t: max(0, sum((O-E)^2 - E) /
- *              sum(E^2)), clamped to [0, dispersion_max].
- *   alpha for the charts: in a home's peer-based months (before own_history_months) alpha + v + alpha v,
- *              where v is the between-home variance of ratios to peers by moments over the other homes'
- *              peer-based months <= t (as ov_heterogeneity, as of t): a home judged on peers alone may
- *              legitimately differ from them. alpha_month (may be NULL) receives alpha without it.
+ *   alpha      the month-level dispersion, by moments within homes over the other homes' months <= t
+ *              with children: 1 + alpha = sum A / sum Q B / P, with per home A = sum (O^2 - O),
+ *              Q = sum Ep^2, B = sum_{t!=s} O_t O_s, P = sum_{t!=s} Ep_t Ep_s (B / P estimates the home's
+ *              level squared free of month noise); while no home has two months, the pooled residuals
+ *              max(0, sum((O-Ep)^2 - Ep) / sum(Ep^2)). Clamped to [0, dispersion_max].
+ *   v          the between-home variance of levels, the same way: 1 + v = sum B / sum P.
+ *   alpha for the charts: alpha + tau + alpha tau, tau = what is unknown of the home's level (the
+ *              credibility's tau; without credibility v before own_history_months, 0 after).
+ *              alpha_month (may be NULL) receives alpha without it.
  * E, alpha, Ep (the peer-based part nights * r, may be NULL; the threshold simulation wants it) and
  * alpha_month have nhomes * nmonths * OV_NIND elements. */
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
 	   double *alpha_month);
+
+/* A home's own ratio by credibility (Buehlmann), from its history's sums oO = sum O, oEp = sum Ep,
+ * oEp2 = sum Ep^2: Z = v oEp^2 / (v oEp^2 + oEp + alpha oEp2) (0 when v or oEp is 0),
+ * q = 1 - Z + Z oO / oEp, returned, and *tau = (1 - Z) v, what is still unknown of the home's level. */
+double ov_credible_ratio(double oO, double oEp, double oEp2, double alpha, double v, double *tau);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 
@@ -125,7 +137,8 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 
 /* ---- Thresholds by simulation ------------------------------------------------------------------- */
 
-/* Legitimate differences between homes that the peer-based months cannot see: per indicator, the variance
+/* (Kept for callers of the earlier calibration; ov_calibrate measures v within homes.) Legitimate
+ * differences between homes that the peer-based months cannot see: per indicator, the variance
  * v of a home's ratio to its peers (mean 1), by moments over each home's peer-based months (before it has
  * own_history_months of its own): with O_h, E_h the home's totals over those months,
  *   v = max(0, sum_h[(O_h - E_h)^2 - E_h - sum_t alpha E_t^2] / sum_h E_h^2).
@@ -134,17 +147,37 @@ int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, cons
 		     double v[OV_NIND]);
 
 /* Simulates in-control panels with the seeded PRNG: each simulated home gets a ratio to its peers
- * theta ~ Gamma(1/v[k], v[k]) per indicator (theta = 1 when v is NULL), O ~ NB(Ep * theta, alpha) (or
- * Poisson; alpha_month, or alpha when NULL), and its charts run (with alpha) on the expectation ov_fit would
- * give it: Ep until own_history_months months
- * with children, then Ep * q with q from its own simulated history, as in ov_fit. Ep is ov_fit's Ep. Runs the
+ * theta ~ Gamma(1/v[k], v[k]) per indicator (theta = 1 when v is NULL), O ~ NB(Ep * theta, alpha_month) (or
+ * Poisson; alpha when alpha_month is NULL), and its charts run on the expectation ov_fit would give it: by
+ * credibility (own_credibility) Ep * ov_credible_ratio of its own simulated history with dispersion
+ * alpha_month + tau + alpha_month tau; otherwise Ep until own_history_months months with children, then
+ * Ep * q with q from its own simulated history, with dispersion alpha. Ep is ov_fit's Ep. Runs the
  * same charts, and picks for each family the smallest h (to 1e-3) at which that family raises no more than
  * its share of the budget per 100 home-years (home-years = simulated home-months with children / 12).
  * Deterministic: the same inputs and seed give the same h. rate_out (may be NULL) receives each family's
- * simulated false alarms per 100 home-years at the chosen h. */
+ * simulated false alarms per 100 home-years at the chosen h. ov_thresholds_cal (below) adds correlation. */
 int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
 		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
 		  double rate_out[OV_NFAMILY]);
+
+/* What the threshold simulation needs to know of the panel beyond Ep, by moments within homes over each
+ * home's months with children (the whole panel: it feeds the calibration only, never a month's statistics):
+ * per indicator the between-home variance v of a home's level and the month-level dispersion alpha, and
+ * the correlation between indicators as a shared gamma factor at each level: a home's level is
+ * theta_k = (1 - u_k + u_k S) T_k with S of variance home_shared, a month's noise
+ * (1 - w_k + w_k D) G_k with D of variance month_shared (u = home_load, w = month_load, fitted by least
+ * squares to the between-indicator covariances). */
+struct ov_calibration {
+	double v[OV_NIND], alpha[OV_NIND];
+	double home_load[OV_NIND], home_shared;
+	double month_load[OV_NIND], month_shared;
+};
+int ov_calibrate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		 struct ov_calibration *cal);
+/* ov_thresholds with a calibration (ov_thresholds is this with v alone and no shared factors). */
+int ov_thresholds_cal(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
+		      const double *alpha, const double *alpha_month, const struct ov_calibration *cal,
+		      double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 
@@ -161,7 +194,8 @@ struct ov_funnel {
 };
 
 /* On the log scale (theta0 = 0, s^2 = 1/E, w = 1/s^2 = E): z-scores, winsorised by trim (0.1) at each end
- * (the floor(trim n) smallest set to the next one, likewise the largest), phi = mean(z^2),
+ * as FunnelPlotR does (z below the trim-quantile set to it, above the (1 - trim)-quantile likewise, the
+ * quantiles R's default, type 7: linear between order statistics), phi = mean(z^2),
  * tau2 = max(0, (n phi - (n - 1)) / (sum w - sum w^2 / sum w)). pts has n elements (may be NULL). */
 int ov_funnel(const double *O, const double *E, size_t n, double trim, struct ov_funnel *f,
 	      struct ov_funnel_point *pts);

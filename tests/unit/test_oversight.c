@@ -64,10 +64,11 @@ static void funnel_no_overdispersion(void **state)
 	near(ov_funnel_limit(&f, 100, 1.96, false), 1 / 1.216526905, "lower 95% at E=100");
 }
 
-/* Ten homes with E = 1, z = ln O = -5, -2, -2, -2, 0, 0, 2, 2, 2, 7. Trimming 10% of 10 = 1 each end:
- * -5 becomes -2 and 7 becomes 2, so sum z^2 = 8 * 4 = 32 and phi = 3.2 (untrimmed it would be
- * (25 + 12 + 12 + 49) / 10 = 9.8). sum w = 10, sum w^2 = 10, denominator 10 - 1 = 9:
- * tau2 = (10 * 3.2 - 9) / 9 = 23 / 9 = 2.555556. */
+/* Ten homes with E = 1, z = ln O = -5, -2, -2, -2, 0, 0, 2, 2, 2, 7. Winsorising 10% at each end at R's
+ * default quantiles (type 7: position (n - 1) p between order statistics): the 10% quantile is at 0.9,
+ * -5 + 0.9 (-2 + 5) = -2.3; the 90% at 8.1, 2 + 0.1 (7 - 2) = 2.5. So -5 becomes -2.3 and 7 becomes 2.5:
+ * sum z^2 = 5.29 + 3 * 4 + 3 * 4 + 6.25 = 35.54, phi = 3.554 (untrimmed (25 + 12 + 12 + 49) / 10 = 9.8).
+ * sum w = 10, sum w^2 = 10, denominator 10 - 1 = 9: tau2 = (35.54 - 9) / 9 = 2.948889. */
 static void funnel_winsorises_ten_percent(void **state)
 {
 	double z[10] = {-5, -2, -2, -2, 0, 0, 2, 2, 2, 7}, O[10], E[10];
@@ -77,10 +78,37 @@ static void funnel_winsorises_ten_percent(void **state)
 	}
 	struct ov_funnel f;
 	assert_int_equal(ov_funnel(O, E, 10, 0.1, &f, NULL), OV_OK);
-	near(f.phi, 3.2, "phi after winsorising");
-	near(f.tau2, 23.0 / 9, "tau2");
+	near(f.phi, 3.554, "phi after winsorising");
+	near(f.tau2, 26.54 / 9, "tau2");
 	assert_int_equal(ov_funnel(O, E, 10, 0.0, &f, NULL), OV_OK);
 	near(f.phi, 9.8, "phi untrimmed");
+}
+
+/* The six trusts of FunnelPlotR's own test of its overdispersion step (tests/testthat/test-OD_adjust_func.R:
+ * numerators 100, 150, 180, 80, 120, 225 over expected 108, 112, 165, 95, 100, 220), worked through its
+ * SHMI method by hand (R/od_adjustment.R: z = sqrt(E) ln(O/E); winsorised at quantile(z, 0.1) and
+ * quantile(z, 0.9); phi = mean z^2; tau2 = (n phi - (n - 1)) / (sum 1/s^2 - sum 1/s^4 / sum 1/s^2), 1/s^2 = E;
+ * R/build_limits_lookup.R: limits exp(+-z sqrt(1/E + tau2)) with z = 1.959964 and 3.090232):
+ *   z = -0.799803, 3.091681, 1.117681, -1.674989, 1.823216, 0.333326
+ *   sorted, the 10% quantile at position 0.5: -1.674989 + 0.5 (-0.799803 + 1.674989) = -1.237396;
+ *   the 90% at 4.5: 1.823216 + 0.5 (3.091681 - 1.823216) = 2.457448
+ *   phi = (0.639684 + 6.039054 + 1.249212 + 1.531149 + 3.324115 + 0.111106) / 6 = 2.149053
+ *   sum E = 800, sum E^2 = 118,858, 800 - 118858/800 = 651.4275: tau2 = (12.894319 - 5) / 651.4275 = 0.0121185
+ *   at E = 100: 95% limits 0.747148 and 1.338422, 99.8% limits 0.631544 and 1.583422.
+ * (The package itself could not be run here: CRAN is out of reach and Debian does not package it.) */
+static void funnel_matches_funnelplotr_example(void **state)
+{
+	double O[6] = {100, 150, 180, 80, 120, 225}, E[6] = {108, 112, 165, 95, 100, 220};
+	struct ov_funnel f;
+	struct ov_funnel_point pts[6];
+	assert_int_equal(ov_funnel(O, E, 6, 0.1, &f, pts), OV_OK);
+	near(pts[1].z, 3.0916812945, "z of trust b");
+	near(f.phi, 2.1490530992, "phi");
+	near(f.tau2, 0.0121184915, "tau2");
+	near(ov_funnel_limit(&f, 100, 1.959964, false), 0.7471483888, "lower 95% at E = 100");
+	near(ov_funnel_limit(&f, 100, 1.959964, true), 1.3384222130, "upper 95% at E = 100");
+	near(ov_funnel_limit(&f, 100, 3.090232, false), 0.6315436833, "lower 99.8% at E = 100");
+	near(ov_funnel_limit(&f, 100, 3.090232, true), 1.5834217434, "upper 99.8% at E = 100");
 }
 
 /* O = 0 counts as half an event: z = sqrt(2) ln(0.5 / 2) = 1.414214 * -1.386294 = -1.960516; its ratio is 0.
@@ -178,6 +206,7 @@ static void monitor_emits_signals_with_thresholds(void **state)
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.negative_binomial = false;
+	s.rho_up = 2; /* the hand computations above are for a doubling */
 	double h[OV_NFAMILY] = {3, 3, 100}, chart[NM * NCH];
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, h, chart, NULL, NULL), OV_OK);
 	near(chart[0 * NCH + OV_RESTRAINT], 0.7725887222, "restraint month 0");
@@ -210,6 +239,7 @@ static void peer_and_own_expectations(void **state)
 	struct ov_settings s;
 	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND];
 	ov_settings_default(&s);
+	s.own_credibility = false; /* the switch after own_history_months (credibility: credible_ratio_by_hand) */
 	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
 	near(E[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
 	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
@@ -302,9 +332,9 @@ static void no_look_ahead(void **state)
 	assert_true(changed);
 }
 
-/* Homes at 1x and 3x of each other: in the peer-based months (own_history_months = 3 here) a chart's
- * dispersion carries the between-home variance (alpha > alpha_month somewhere, never below it); once a
- * home has its own history the chart's dispersion is the month-level one again. */
+/* Without credibility. Homes at 1x and 3x of each other: in the peer-based months (own_history_months = 3
+ * here) a chart's dispersion carries the between-home variance (alpha > alpha_month somewhere, never below
+ * it); once a home has its own history the chart's dispersion is the month-level one again. */
 static void peer_months_carry_heterogeneity(void **state)
 {
 	enum { NH = 8, NM = 6, N = NH * NM * OV_NIND };
@@ -319,6 +349,7 @@ static void peer_months_carry_heterogeneity(void **state)
 	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
 	ov_settings_default(&s);
+	s.own_credibility = false;
 	s.own_history_months = 3;
 	assert_int_equal(ov_fit(&s, &p, E, A, NULL, AM), OV_OK);
 	bool more = false;
@@ -394,7 +425,8 @@ static void heterogeneity_by_hand(void **state)
 }
 
 /* Homes that legitimately differ from their peers raise more alarms in control, so the simulation that
- * knows it (v > 0) must set a higher threshold than the one that does not. */
+ * knows it (v > 0) must set a higher threshold than the one that does not. Without credibility: with it
+ * the simulated charts themselves widen with v (alpha + tau + alpha tau), so their h are not comparable. */
 static void heterogeneity_raises_thresholds(void **state)
 {
 	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
@@ -408,6 +440,7 @@ static void heterogeneity_raises_thresholds(void **state)
 		v[k] = 0.3;
 	struct ov_settings s;
 	ov_settings_default(&s);
+	s.own_credibility = false;
 	s.sim_home_months = 20000;
 	double h0[OV_NFAMILY], h1[OV_NFAMILY];
 	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h0, NULL), OV_OK);
@@ -416,6 +449,123 @@ static void heterogeneity_raises_thresholds(void **state)
 	for (int f = 0; f < OV_NFAMILY; f++)
 		if (!(h1[f] > h0[f]))
 			fail_msg("family %d: with heterogeneity h %.3f, without %.3f", f, h1[f], h0[f]);
+}
+
+/* Credibility: history O = 6 over Ep = 4 (two months of 2: Ep^2 sum 8), alpha = 0.5, v = 0.25:
+ *   Z = 0.25 * 16 / (0.25 * 16 + 4 + 0.5 * 8) = 4 / 12 = 1/3, q = 2/3 + 1/3 * 6/4 = 7/6, tau = 2/3 * 0.25 = 1/6.
+ * No history: q = 1, tau = v (judged on peers alone). v = 0: homes do not differ, q = 1, tau = 0. */
+static void credible_ratio_by_hand(void **state)
+{
+	double tau;
+	near(ov_credible_ratio(6, 4, 8, 0.5, 0.25, &tau), 7.0 / 6, "q");
+	near(tau, 1.0 / 6, "tau");
+	near(ov_credible_ratio(0, 0, 0, 0.5, 0.25, &tau), 1, "q without history");
+	near(tau, 0.25, "tau without history");
+	near(ov_credible_ratio(6, 4, 8, 0.5, 0, &tau), 1, "q when homes do not differ");
+	near(tau, 0, "tau when homes do not differ");
+	/* A long history weighs nearly fully: O = 300 over Ep = 100 (100 months of 1), alpha 0, v 0.25:
+	 * Z = 2500 / (2500 + 100) = 0.961538, q = 0.038462 + 0.961538 * 3 = 2.923077. */
+	near(ov_credible_ratio(300, 100, 100, 0, 0.25, &tau), 2.9230769231, "q with a long history");
+}
+
+/* ov_fit by credibility: two kinds of homes, restraints at 3 and 9 a month with the same nights. By the
+ * last month a 9-a-month home's expectation has moved most of the way from its peers' towards its own
+ * level, and a chart's dispersion stays above the month-level one by less than in the first month. */
+static void credibility_follows_own_level(void **state)
+{
+	enum { NH = 8, NM = 12, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], E[N], A[N], AM[N], Ep[N];
+	uint32_t counts[N] = {0};
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = 100;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 9 : 3;
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	assert_true(s.own_credibility);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, AM), OV_OK);
+	size_t first = (1 * NM + 1) * OV_NIND + OV_RESTRAINT, last = (1 * NM + NM - 1) * OV_NIND + OV_RESTRAINT;
+	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], Ep[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], "no history yet");
+	if (!(E[last] > 8 && E[last] < 9))
+		fail_msg("last month E %.3f: not between 8 and the home's own 9", E[last]);
+	if (!(A[last] - AM[last] < A[first] - AM[first] && A[last] >= AM[last]))
+		fail_msg("chart dispersion over the month-level: %.4f then %.4f", A[first] - AM[first], A[last] - AM[last]);
+}
+
+/* ov_calibrate on two homes, three months, restraint (j = 0) and injury (1); Ep and O per month:
+ *   home 0  Ep (1,1) (2,1) (1,2)  O (0,1) (3,2) (1,1)
+ *   home 1  Ep (2,1) (2,2) (3,1)  O (5,3) (1,0) (6,4)
+ * Per home and pair: B = sum O_j sum O_k - sum_t O_j O_k, P = sum Ep_j sum Ep_k - C, C = sum_t Ep_j Ep_k,
+ * M = sum_t O_j O_k (less sum O_j when j = k).
+ *   restraint:  home 0 B 16-10 = 6,  P 16-6 = 10, C 6,  M 10-4 = 6
+ *               home 1 B 144-62 = 82, P 49-17 = 32, C 17, M 62-12 = 50
+ *     v = (6+82)/(10+32) - 1 = 1.095238;  alpha = (6+50)/(6*6/10 + 17*82/32) - 1 = 56/47.1625 - 1 = 0.187384
+ *   injury:     home 0 B 16-6 = 10, P 10, C 6, M 2;  home 1 B 49-25 = 24, P 10, C 6, M 18
+ *     v = 34/20 - 1 = 0.7;  alpha = 20/(6 + 14.4) - 1 < 0, so 0
+ *   the pair:   home 0 B 16-7 = 9, P 16-5 = 11, C 5, M 7;  home 1 B 84-39 = 45, P 28-9 = 19, C 9, M 39
+ *     home levels 54/30 - 1 = 0.8; months 46/(5*9/11 + 9*45/19) - 1 = 46/25.406699 - 1 = 0.810546
+ * With one pair the shared factors carry it whole: variance 0.8 and 0.810546, loads 1 on both, 0 else. */
+static void calibrate_by_hand(void **state)
+{
+	enum { NH = 2, NM = 3, N = NH * NM * OV_NIND };
+	static const double ep[NH][NM][2] = {{{1, 1}, {2, 1}, {1, 2}}, {{2, 1}, {2, 2}, {3, 1}}};
+	static const uint32_t o[NH][NM][2] = {{{0, 1}, {3, 2}, {1, 1}}, {{5, 3}, {1, 0}, {6, 4}}};
+	double Ep[N] = {0}, nights[NH * NM];
+	uint32_t counts[N] = {0};
+	int group[NH] = {0, 0};
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = 100;
+			for (int k = 0; k < 2; k++) {
+				Ep[(h * NM + t) * OV_NIND + k] = ep[h][t][k];
+				counts[(h * NM + t) * OV_NIND + k] = o[h][t][k];
+			}
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_calibration c;
+	ov_settings_default(&s);
+	assert_int_equal(ov_calibrate(&s, &p, Ep, &c), OV_OK);
+	near(c.v[OV_RESTRAINT], 88.0 / 42 - 1, "v restraint");
+	near(c.alpha[OV_RESTRAINT], 56 / 47.1625 - 1, "alpha restraint");
+	near(c.v[OV_INJURY], 0.7, "v injury");
+	near(c.alpha[OV_INJURY], 0, "alpha injury (negative, so 0)");
+	near(c.v[OV_MISSING], 0, "no data");
+	near(c.home_shared, 0.8, "shared home level");
+	near(c.month_shared, 46 / 25.4066985646 - 1, "shared month");
+	for (int k = 0; k < OV_NIND; k++) {
+		near(c.home_load[k], k < 2 ? 1 : 0, "home load");
+		near(c.month_load[k], k < 2 ? 1 : 0, "month load");
+	}
+}
+
+/* Indicators that move together in control (a shared month factor on restraint and injury) raise the
+ * combined chart's alarms, so the simulation that knows it sets a higher combined threshold. */
+static void correlation_raises_combined_threshold(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A);
+	assert_true(E && A);
+	for (int i = 0; i < N; i++) {
+		E[i] = 2;
+		A[i] = 0.3;
+	}
+	struct ov_settings s;
+	struct ov_calibration c;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	memset(&c, 0, sizeof c);
+	double h0[OV_NFAMILY], h1[OV_NFAMILY];
+	assert_int_equal(ov_thresholds_cal(&s, NH, NM, E, A, A, &c, h0, NULL), OV_OK);
+	c.month_shared = 0.25;
+	c.month_load[OV_RESTRAINT] = c.month_load[OV_INJURY] = 1;
+	assert_int_equal(ov_thresholds_cal(&s, NH, NM, E, A, A, &c, h1, NULL), OV_OK);
+	free(E), free(A);
+	if (!(h1[OV_FAMILY_COMBINED] > h0[OV_FAMILY_COMBINED]))
+		fail_msg("combined: with correlation h %.3f, without %.3f", h1[OV_FAMILY_COMBINED], h0[OV_FAMILY_COMBINED]);
 }
 
 /* ---- empirical Bayes, names ---- */
@@ -448,6 +598,7 @@ int main(void)
 		cmocka_unit_test(funnel_tau2_by_hand),
 		cmocka_unit_test(funnel_no_overdispersion),
 		cmocka_unit_test(funnel_winsorises_ten_percent),
+		cmocka_unit_test(funnel_matches_funnelplotr_example),
 		cmocka_unit_test(funnel_zero_observed_and_zero_expected),
 		cmocka_unit_test(cusum_poisson_up_restarts),
 		cmocka_unit_test(cusum_poisson_down),
@@ -460,6 +611,10 @@ int main(void)
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
 		cmocka_unit_test(heterogeneity_by_hand),
 		cmocka_unit_test(heterogeneity_raises_thresholds),
+		cmocka_unit_test(credible_ratio_by_hand),
+		cmocka_unit_test(credibility_follows_own_level),
+		cmocka_unit_test(calibrate_by_hand),
+		cmocka_unit_test(correlation_raises_combined_threshold),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};
