@@ -318,6 +318,7 @@ static int import(int argc, char **argv)
 		inc[i].home = d.incidents[i].home;
 		date_format_iso(d.incidents[i].day, inc[i].date);
 		inc[i].type = d.incidents[i].type;
+		inc[i].duration_min = inc[i].child_injured = inc[i].staff_involved = inc[i].debrief_offered = -1;
 	}
 	in = (struct homes_import){homes, d.nhomes, occ, nocc, inc, d.nincidents, 0};
 	if (!(st = cli_open_store(db, true)))

@@ -357,11 +357,16 @@ static int import_run(store_conn *c, void *arg)
 		rc = store_home_occupancy_set(c, ids[in->occ[i].home], in->occ[i].month, in->occ[i].nights);
 	struct store_home_incident inc;
 	memset(&inc, 0, sizeof inc);
-	inc.duration_min = inc.child_injured = inc.staff_involved = inc.debrief_offered = -1;
 	for (size_t i = 0; i < in->ninc && rc == STORE_OK; i++) {
 		inc.home_id = ids[in->inc[i].home];
 		snprintf(inc.occurred_at, sizeof inc.occurred_at, "%s", in->inc[i].date);
 		snprintf(inc.type, sizeof inc.type, "%s", ov_indicator_name(in->inc[i].type));
+		inc.duration_min = in->inc[i].duration_min;
+		inc.child_injured = in->inc[i].child_injured;
+		inc.staff_involved = in->inc[i].staff_involved;
+		inc.debrief_offered = in->inc[i].debrief_offered;
+		snprintf(inc.technique, sizeof inc.technique, "%s", in->inc[i].technique ? in->inc[i].technique : "");
+		snprintf(inc.summary, sizeof inc.summary, "%s", in->inc[i].summary ? in->inc[i].summary : "");
 		rc = store_home_incident_insert(c, &inc, NULL);
 	}
 	free(ids);

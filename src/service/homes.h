@@ -103,6 +103,9 @@ struct homes_import_inc {
 	size_t home;
 	char date[11];
 	int type;                        /* enum ov_indicator */
+	/* Regulation 35, for restraints (-1 / NULL when not recorded); the summary may be NULL. */
+	int duration_min, child_injured, staff_involved, debrief_offered;
+	const char *technique, *summary;
 };
 struct homes_import {
 	const struct store_home *homes;
