@@ -628,6 +628,38 @@ int homes_view_load(store *st, const struct children_access *a, struct homes_vie
 	return rc;
 }
 
+struct run_load {
+	int64_t run_id;
+	struct homes_view *v;
+};
+
+static int run_load_run(store_conn *c, void *arg)
+{
+	struct run_load *x = arg;
+	struct homes_view *v = x->v;
+	struct vec sig = {.size = sizeof(struct store_oversight_signal)};
+	struct vec al = {.size = sizeof(struct store_home_alert)};
+	int rc = store_oversight_run_get(c, x->run_id, &v->run, &v->have_run);
+	if (rc == STORE_OK && v->have_run)
+		rc = store_oversight_signals(c, v->run.id, 0, push_signal, &sig);
+	if (rc == STORE_OK)
+		rc = store_home_alerts(c, 0, true, 1000, push_alert, &al);
+	v->signals = sig.v;
+	v->nsignals = sig.n;
+	v->alerts = al.v;
+	v->nalerts = al.n;
+	return rc;
+}
+
+int homes_run_load(store *st, int64_t run_id, struct homes_view *v, bool *found)
+{
+	memset(v, 0, sizeof *v);
+	struct run_load x = {run_id, v};
+	int rc = service_in_snapshot(st, run_load_run, &x);
+	*found = v->have_run;
+	return rc;
+}
+
 void homes_view_free(struct homes_view *v)
 {
 	homes_panel_free(&v->panel);

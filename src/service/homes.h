@@ -156,6 +156,11 @@ struct homes_view {
 int homes_view_load(store *st, const struct children_access *a, struct homes_view *v);
 void homes_view_free(struct homes_view *v);
 
+/* A run (run_id 0: the newest), its signals and the open alerts, without the panel: the API's reads. These
+ * hold no personal data (homes, counts, reasons), so they are read without an audit entry. *found false when
+ * there is no such run (the alerts are read all the same). */
+int homes_run_load(store *st, int64_t run_id, struct homes_view *v, bool *found);
+
 struct homes_profile {
 	struct store_home home;
 	struct store_home_incident *incidents; size_t nincidents; /* newest first, up to 50 */
