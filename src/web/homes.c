@@ -93,6 +93,23 @@ static void window_totals(const struct homes_panel *p, size_t h, int k, double *
 	}
 }
 
+/* has_KEY for every list in the view: the templates show a list's table only when it has rows. */
+static void render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
+{
+	const char *key;
+	json_t *v;
+	json_t *has = json_object();
+	json_object_foreach(view, key, v)
+	{
+		char k[64];
+		if (json_is_array(v) && (size_t)snprintf(k, sizeof k, "has_%s", key) < sizeof k)
+			json_object_set_new(has, k, json_boolean(json_array_size(v) > 0));
+	}
+	json_object_update(view, has);
+	json_decref(has);
+	web_render(w, rq, status, name, view);
+}
+
 /* ---- the homes list ---- */
 
 struct list_job {
@@ -133,7 +150,7 @@ static void list_show(struct web_read *r)
 	json_t *view = json_pack("{s:s, s:b}", "title", "Children's homes", "nav_homes", 1);
 	if (rc == HOMES_EEMPTY) {
 		json_object_set_new(view, "empty", json_true());
-		web_render(r->w, r->rq, 200, "homes", view);
+		render(r->w, r->rq, 200, "homes", view);
 		return;
 	}
 	if (rc != 0) {
@@ -231,7 +248,7 @@ static void list_show(struct web_read *r)
 	if (j->ran[0])
 		json_object_set_new(view, "ran", json_string(j->ran));
 	homes_view_free(&v);
-	web_render(r->w, r->rq, 200, "homes", view);
+	render(r->w, r->rq, 200, "homes", view);
 }
 
 void web_homes_page(const struct web *w, http_request *rq)
@@ -331,7 +348,7 @@ static void funnel_show(struct web_read *r)
 	json_object_set_new(view, "indicators", tabs);
 	if (rc == HOMES_EEMPTY) {
 		json_object_set_new(view, "empty", json_true());
-		web_render(r->w, r->rq, 200, "homes_funnel", view);
+		render(r->w, r->rq, 200, "homes_funnel", view);
 		return;
 	}
 	if (rc != 0) {
@@ -447,7 +464,7 @@ static void funnel_show(struct web_read *r)
 	json_object_set_new(view, "svg", json_stringn(svg, n));
 	free(svg);
 render:
-	web_render(r->w, r->rq, 200, "homes_funnel", view);
+	render(r->w, r->rq, 200, "homes_funnel", view);
 	view = NULL;
 out:
 	buf_free(&b);
@@ -742,7 +759,7 @@ static void profile_show(struct web_read *r)
 		if (v.alerts[i].home_id == j->home_id)
 			json_array_append_new(alerts, json_pack("{s:s}", "reason", v.alerts[i].reason));
 	json_object_set_new(view, "alerts", alerts);
-	web_render(r->w, r->rq, 200, "home", view);
+	render(r->w, r->rq, 200, "home", view);
 	free(chart);
 	buf_free(&b);
 	homes_profile_free(&pr);
@@ -826,7 +843,7 @@ static void police_show(struct web_read *r)
 		if (j->form)
 			json_object_update(view, j->form);
 		homes_police_free(&pol);
-		web_render(r->w, r->rq, j->status ? j->status : 200, "police_home", view);
+		render(r->w, r->rq, j->status ? j->status : 200, "police_home", view);
 		return;
 	}
 	json_t *homes = json_array(), *miss = json_array();
@@ -848,7 +865,7 @@ static void police_show(struct web_read *r)
 	json_object_set_new(view, "homes", homes);
 	json_object_set_new(view, "missing", miss);
 	homes_police_free(&pol);
-	web_render(r->w, r->rq, 200, "police_homes", view);
+	render(r->w, r->rq, 200, "police_homes", view);
 }
 
 static void police_start(const struct web *w, http_request *rq, int64_t home_id, json_t *form, int status)
