@@ -28,8 +28,8 @@ static const char *low_meaning(int k)
 /* "2.4 times" (one decimal; under 0.1 as "almost none of"). */
 static void ratio_words(double o, double e, char *out, size_t outsz)
 {
-	if (!(e > 0)) {
-		snprintf(out, outsz, "%.0f where almost none are expected of", o);
+	if (!(e > 0)) { /* only inside the combined sentence: a single indicator says it whole */
+		snprintf(out, outsz, "%.0f (almost none expected) of", o);
 		return;
 	}
 	double r = o / e;
@@ -58,6 +58,9 @@ int ov_reason_text(const struct ov_reason *r, char *out, size_t outsz)
 	if (!r)
 		return 0;
 	span_words(r->high, r->months, span, sizeof span);
+	if (r->indicator >= 0 && r->indicator < OV_NIND && !(r->expected > 0))
+		return snprintf(out, outsz, "%s: %.0f where similar homes record almost none, %s", words[r->indicator],
+				r->observed, span);
 	if (r->indicator >= 0 && r->indicator < OV_NIND) {
 		ratio_words(r->observed, r->expected, ratio, sizeof ratio);
 		if (r->high)

@@ -2,9 +2,9 @@
  * oversight/reason.h — a signal of the monitor said in words, for the people who decide whether a home
  * deserves a look ("restraints 2.4 times what similar homes record, rising for 3 months").
  *
- * Pure: no I/O, no allocation, no locale (numbers are written with one decimal by hand-free snprintf of
- * plain doubles, which uses "." in the C locale the binary never changes). The words point, they never
- * accuse: "more than similar homes record", never "abuse" (OVERSIGHT.md).
+ * Pure: no I/O, no allocation (numbers by snprintf with one decimal; the binary never calls setlocale, so
+ * the separator is "."). The words point, they never accuse: "times what similar homes record", never
+ * "abuse" (OVERSIGHT.md).
  */
 #ifndef SAFEGUARD_OVERSIGHT_REASON_H
 #define SAFEGUARD_OVERSIGHT_REASON_H
