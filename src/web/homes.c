@@ -956,7 +956,7 @@ void web_police_note_add(const struct web *w, http_request *rq, int64_t id)
 	j->n.home_id = id;
 	snprintf(j->n.author, sizeof j->n.author, "%s", u->username);
 	snprintf(j->n.agency, sizeof j->n.agency, "%s", u->agency);
-	snprintf(j->n.text, sizeof j->n.text, "%s", text);
+	snprintf(j->n.text, sizeof j->n.text, "%.*s", (int)(sizeof j->n.text - 1), text); /* checked above: it fits */
 	j->job.run = note_run;
 	j->job.arg = j;
 	j->job.done = note_done;
