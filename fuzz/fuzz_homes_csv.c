@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for io/homes_csv and oversight/: any bytes as one of the three CSV files of
- * `safeguard homes monitor` (the first byte chooses which: 0 homes, 1 occupancy, 2 incidents), the other two
- * fixed and valid. When all three parse, the panel is fitted and monitored with fixed thresholds.
+ * `safeguard homes monitor` (the first byte chooses which: 0 homes, 1 occupancy, 2 incidents; bit 2 reads as
+ * `safeguard homes import` does, keeping and checking the columns people read and each incident), the other
+ * two fixed and valid. When all three parse, the panel is fitted and monitored with fixed thresholds.
  * Invariants: a file either parses or fails with a printable message and a line within the input (0 only
  * for whole-file errors); a parsed panel has every home's group in range and finite, non-negative nights;
  * the fit gives finite, non-negative E and alpha; every signal names a home, month and chart that exist.
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hcsv d;
 	struct hcsv_error err;
 	hcsv_init(&d);
+	d.keep = (data[0] & 4) != 0;
 	int (*const fn[3])(struct hcsv *, const char *, size_t, struct hcsv_error *) = {
 		hcsv_read_homes, hcsv_read_occupancy, hcsv_read_incidents};
 	for (int f = 0; f < 3; f++)
@@ -74,6 +76,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(p.group[h] >= 0 && (size_t)p.group[h] < p.ngroups);
 	for (size_t i = 0; i < p.nhomes * p.nmonths; i++)
 		assert(isfinite(p.nights[i]) && p.nights[i] >= 0);
+	if (d.keep) {
+		for (size_t h = 0; h < p.nhomes; h++) {
+			assert(d.extra[h].places >= 0 && d.extra[h].places <= 1000);
+			assert(fabs(d.extra[h].lat) <= 90 && fabs(d.extra[h].lon) <= 180);
+			for (int k = 0; k < HCSV_TEXTS; k++)
+				assert(d.extra[h].text[k]);
+		}
+		for (size_t i = 0; i < d.nincidents; i++)
+			assert(d.incidents[i].home < p.nhomes && d.incidents[i].type >= 0 && d.incidents[i].type < OV_NIND);
+	}
 	if (p.nhomes * p.nmonths <= 4096) {
 		struct ov_settings s;
 		ov_settings_default(&s);

@@ -574,6 +574,9 @@ static const struct api_route {
 	{{"POST", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recording_upload},
 	{{"GET", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recordings_list},
 	{{"GET", "/api/v1/recordings/{id}/content"}, ACT_RECORDINGS, api_recording_content},
+	{{"POST", "/api/v1/oversight/runs"}, ACT_OVERSIGHT, api_oversight_run},
+	{{"GET", "/api/v1/oversight/runs/{id}"}, ACT_OVERSIGHT, api_oversight_run_get},
+	{{"GET", "/api/v1/homes/alerts"}, ACT_OVERSIGHT, api_home_alerts},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

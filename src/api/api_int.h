@@ -50,5 +50,8 @@ API_ROUTE(api_sessions);          /* POST /api/v1/sessions (sessions_api.c) */
 API_ROUTE(api_recording_upload);  /* POST /api/v1/children/{id}/recordings (recordings_api.c), body streamed */
 API_ROUTE(api_recordings_list);   /* GET /api/v1/children/{id}/recordings */
 API_ROUTE(api_recording_content); /* GET /api/v1/recordings/{id}/content */
+API_ROUTE(api_oversight_run);     /* POST /api/v1/oversight/runs (homes_api.c) */
+API_ROUTE(api_oversight_run_get); /* GET /api/v1/oversight/runs/{id} */
+API_ROUTE(api_home_alerts);       /* GET /api/v1/homes/alerts */
 
 #endif

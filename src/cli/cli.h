@@ -33,12 +33,16 @@ store *cli_open_store(const char *url, bool migrate);
  * behind_tls, cookies are Secure) on listen until SIGINT or SIGTERM.
  * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
  * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
- * checkpoint with audit_key when given. Returns the process exit code. */
+ * checkpoint with audit_key when given, then runs the homes monitor (service/homes.h). authority is the
+ * DfE LA number of the deployment's authority (the police see the homes it hosts), "" or NULL for none.
+ * Returns the process exit code. */
 struct alerts_config;
 struct cli_recordings;
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
-	      const uint8_t *audit_key, const struct cli_recordings *rec, void (*ready)(unsigned port, void *ctx),
-	      void *ctx);
+	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
+	      void (*ready)(unsigned port, void *ctx), void *ctx);
+/* The demonstration area's homes register (cli/demo_homes.c); the children placed from first_child on. */
+int cli_demo_homes(store *st, int64_t first_child, const char *authority);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
  * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the

@@ -32,9 +32,10 @@ int cmd_serve(int argc, char **argv)
 					     {"settings", required_argument, NULL, 's'},
 					     {"recordings-key", required_argument, NULL, 'k'},
 					     {"recording-max-mb", required_argument, NULL, 'm'},
+					     {"authority", required_argument, NULL, 'A'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL;
+	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL, *authority = NULL;
 	unsigned threads = 0, max_mb = API_RECORDING_MAX_MB_DEFAULT;
 	bool behind_tls = false;
 	int c;
@@ -46,6 +47,13 @@ int cmd_serve(int argc, char **argv)
 		case 'p': behind_tls = true; break;
 		case 's': settings = optarg; break;
 		case 'k': rec_key = optarg; break;
+		case 'A':
+			if (strlen(optarg) != 3 || strspn(optarg, "0123456789") != 3) {
+				fprintf(stderr, "safeguard serve: --authority must be a DfE LA number (3 digits)\n");
+				return 2;
+			}
+			authority = optarg;
+			break;
 		case 'm':
 			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
 			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
@@ -62,7 +70,7 @@ int cmd_serve(int argc, char **argv)
 		case 'h':
 			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
-			       "                       [--recording-max-mb N]\n\n"
+			       "                       [--recording-max-mb N] [--authority LA]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
@@ -74,6 +82,8 @@ int cmd_serve(int argc, char **argv)
 			       "                      beside the database, made mode 0600 on first start); the files\n"
 			       "                      are kept in PATH.recordings/\n"
 			       "  --recording-max-mb N   the largest recording accepted, in MiB (default %d)\n"
+			       "  --authority LA      the DfE LA number of this deployment's authority: the police see\n"
+			       "                      the children's homes it hosts (default: every home in the register)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
 			       API_RECORDING_MAX_MB_DEFAULT);
 			return 0;
@@ -104,7 +114,7 @@ int cmd_serve(int argc, char **argv)
 		recordings_close(rec.vault);
 		return 1;
 	}
-	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, &rec, NULL, NULL);
+	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, &rec, authority, NULL, NULL);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 	store_close(st);

@@ -19,6 +19,8 @@
 #include "synth/synth.h"
 
 #define DEMO_BATCH 500
+/* The demo area's authority: Leeds (DfE LA number 383); its police see the homes it hosts. */
+#define DEMO_AUTHORITY "383"
 
 /* Records wait here until a batch is full, then go in one transaction. */
 struct pending {
@@ -112,7 +114,8 @@ static int demo_cases_run(store_conn *c, void *arg)
 {
 	const int64_t *first_child = arg;
 	const struct store_team teams[] = {{"mash", "Multi-Agency Safeguarding Hub", "mash.manager"},
-					   {"north", "Family Support North", "north.manager"}};
+					   {"north", "Family Support North", "north.manager"},
+					   {"oversight", "Children's Homes Oversight", "demo.analyst"}};
 	int rc;
 	for (size_t i = 0; i < sizeof teams / sizeof teams[0]; i++)
 		if ((rc = cases_team_upsert(c, "demo", &teams[i])) != STORE_OK)
@@ -306,6 +309,10 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot allocate the demo cases\n");
 			goto out;
 		}
+		if (cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
+			fprintf(stderr, "safeguard demo: cannot load the demo homes register\n");
+			goto out;
+		}
 	} else {
 		fprintf(stderr, "safeguard demo: reusing the demo area in %s\n", db);
 		l->first_child = 1;
@@ -333,7 +340,7 @@ int cmd_demo(int argc, char **argv)
 		sodium_memzero(key, sizeof key);
 		goto out;
 	}
-	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, ready, &b);
+	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 out:

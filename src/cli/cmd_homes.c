@@ -1,6 +1,8 @@
 /*
  * homes: continuous oversight of children's homes from the command line (docs/OVERSIGHT.md).
  *   safeguard homes monitor  three CSV files in, the months in which each home's charts signal, out.
+ *   safeguard homes import   the same three files (as `safeguard gen homes` writes them) into the register.
+ *   safeguard homes run      the monitor over the register: a run, its signals and alerts stored.
  *
  * The whole input is read and checked before anything is computed, so bad input stops with FILE:LINE and
  * no output file; the output is written to a temporary file and renamed (whole or not at all).
@@ -14,8 +16,10 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/date.h"
 #include "io/homes_csv.h"
 #include "oversight/oversight.h"
+#include "service/homes.h"
 
 /* A file larger than this is refused rather than read into memory. */
 #define HOMES_FILE_MAX ((size_t)1 << 30)
@@ -105,26 +109,6 @@ static int load(struct hcsv *d, const char *path, reader_fn fn)
 	return -1;
 }
 
-struct signals {
-	struct ov_signal *v;
-	size_t n, cap;
-};
-
-static int collect(const struct ov_signal *sig, void *ctx)
-{
-	struct signals *s = ctx;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct ov_signal *q = realloc(s->v, cap * sizeof *q);
-		if (!q)
-			return -1;
-		s->v = q;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *sig;
-	return 0;
-}
-
 /* A field written as CSV: quoted only when it must be. */
 static void csv_field(FILE *f, const char *s)
 {
@@ -160,7 +144,7 @@ static int monitor(int argc, char **argv)
 	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL;
 	struct ov_settings s;
 	struct hcsv d;
-	struct signals sig = {0};
+	struct homes_monitor_out mon = {0};
 	double *E = NULL, *alpha = NULL, *Ep = NULL, *am = NULL;
 	int c, rc = 1;
 	struct timespec t0;
@@ -206,12 +190,7 @@ static int monitor(int argc, char **argv)
 	alpha = malloc((n + 1) * sizeof *alpha);
 	Ep = malloc((n + 1) * sizeof *Ep);
 	am = malloc((n + 1) * sizeof *am);
-	double h[OV_NFAMILY], rate[OV_NFAMILY];
-	struct ov_calibration cal;
-	if (!E || !alpha || !Ep || !am || ov_fit(&s, &p, E, alpha, Ep, am) != OV_OK ||
-	    ov_calibrate(&s, &p, Ep, &cal) != OV_OK ||
-	    ov_thresholds_cal(&s, p.nhomes, p.nmonths, Ep, alpha, am, &cal, h, rate) != OV_OK ||
-	    ov_monitor(&s, &p, E, alpha, h, NULL, collect, &sig) != OV_OK) {
+	if (!E || !alpha || !Ep || !am || homes_monitor_panel(&s, &p, E, alpha, Ep, am, true, false, &mon) != 0) {
 		fprintf(stderr, "safeguard homes monitor: out of memory\n");
 		goto out;
 	}
@@ -220,8 +199,9 @@ static int monitor(int argc, char **argv)
 	if (cli_tmp_open(&t, out_path) != 0)
 		goto out;
 	fputs("home_id,month,indicator,direction,statistic,threshold\n", t.f);
-	for (size_t i = 0; i < sig.n; i++) {
-		const struct ov_signal *g = &sig.v[i];
+	const double *h = mon.h, *rate = mon.rate;
+	for (size_t i = 0; i < mon.nsignals; i++) {
+		const struct ov_signal *g = &mon.signals[i].sig;
 		char m[8];
 		hcsv_month_format(&d, g->month, m);
 		csv_field(t.f, d.ids[g->home]);
@@ -236,7 +216,7 @@ static int monitor(int argc, char **argv)
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
 			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f); %zu signals "
 			"in %.2f s\n",
-			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], sig.n,
+			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.nsignals,
 			seconds_since(&t0));
 		rc = 0;
 	}
@@ -245,20 +225,224 @@ out:
 	free(alpha);
 	free(Ep);
 	free(am);
-	free(sig.v);
+	homes_monitor_free(&mon);
 	hcsv_release(&d);
 	return rc;
+}
+
+/* ---- homes import ---- */
+
+static int import(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"dir", required_argument, NULL, 'D'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *db = NULL, *dir = NULL;
+	struct hcsv d;
+	struct homes_import in;
+	struct store_home *homes = NULL;
+	struct homes_import_occ *occ = NULL;
+	struct homes_import_inc *inc = NULL;
+	store *st = NULL;
+	int c, rc = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'D': dir = optarg; break;
+		case 'h':
+			printf("usage: safeguard homes import --db URL --dir DIR\n\n"
+			       "Adds the homes in DIR/homes.csv, their child-nights (DIR/occupancy.csv) and incidents\n"
+			       "(DIR/incidents.csv), as `safeguard gen homes` writes them, to the register: all of them in\n"
+			       "one transaction, or nothing. homes.csv may also have postcode, lat, lon and grade_date;\n"
+			       "home_id is the home's URN and must not be in the register already.\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!db || !dir || optind != argc) {
+		fprintf(stderr, "safeguard homes import: --db and --dir are required\n");
+		return 2;
+	}
+	hcsv_init(&d);
+	d.keep = true;
+	char path[3][4096];
+	static const char *const names[3] = {"homes.csv", "occupancy.csv", "incidents.csv"};
+	for (int i = 0; i < 3; i++)
+		if ((size_t)snprintf(path[i], sizeof path[i], "%s/%s", dir, names[i]) >= sizeof path[i]) {
+			fprintf(stderr, "safeguard homes import: --dir is too long\n");
+			return 2;
+		}
+	if (load(&d, path[0], hcsv_read_homes) != 0 || load(&d, path[1], hcsv_read_occupancy) != 0 ||
+	    load(&d, path[2], hcsv_read_incidents) != 0)
+		goto out;
+	homes = calloc(d.nhomes, sizeof *homes);
+	occ = calloc(d.nhomes * d.nmonths + 1, sizeof *occ);
+	inc = calloc(d.nincidents + 1, sizeof *inc);
+	if (!homes || !occ || !inc) {
+		fprintf(stderr, "safeguard homes import: out of memory\n");
+		goto out;
+	}
+	for (size_t h = 0; h < d.nhomes; h++) {
+		struct store_home *x = &homes[h];
+		const struct hcsv_home_extra *e = &d.extra[h];
+		snprintf(x->urn, sizeof x->urn, "%.15s", d.ids[h]);
+		if (strlen(d.ids[h]) > 15) {
+			fprintf(stderr, "%s: home \"%.60s\": a URN is at most 15 characters (column home_id)\n", path[0],
+				d.ids[h]);
+			goto out;
+		}
+		snprintf(x->name, sizeof x->name, "%s", e->text[HCSV_NAME][0] ? e->text[HCSV_NAME] : d.ids[h]);
+		snprintf(x->provider, sizeof x->provider, "%s", e->text[HCSV_PROVIDER]);
+		snprintf(x->la_code, sizeof x->la_code, "%s", e->text[HCSV_LA_CODE]);
+		snprintf(x->postcode, sizeof x->postcode, "%s", e->text[HCSV_POSTCODE]);
+		snprintf(x->ofsted_grade, sizeof x->ofsted_grade, "%s", e->text[HCSV_RATING]);
+		snprintf(x->grade_date, sizeof x->grade_date, "%s", e->text[HCSV_GRADE_DATE]);
+		snprintf(x->specialism, sizeof x->specialism, "%.32s", d.groups[d.group[h]]);
+		x->places = e->places;
+		x->lat = e->lat;
+		x->lon = e->lon;
+	}
+	size_t nocc = 0;
+	for (size_t h = 0; h < d.nhomes; h++)
+		for (size_t t = 0; t < d.nmonths; t++) {
+			double n = d.nights[h * d.nmonths + t];
+			if (n <= 0)
+				continue; /* no row and a row of 0 mean the same: no children placed */
+			occ[nocc].home = h;
+			hcsv_month_format(&d, t, occ[nocc].month);
+			occ[nocc++].nights = n;
+		}
+	for (size_t i = 0; i < d.nincidents; i++) {
+		inc[i].home = d.incidents[i].home;
+		date_format_iso(d.incidents[i].day, inc[i].date);
+		inc[i].type = d.incidents[i].type;
+		inc[i].duration_min = inc[i].child_injured = inc[i].staff_involved = inc[i].debrief_offered = -1;
+	}
+	in = (struct homes_import){homes, d.nhomes, occ, nocc, inc, d.nincidents, 0};
+	if (!(st = cli_open_store(db, true)))
+		goto out;
+	int r = homes_import(st, "cli", &in);
+	if (r == HOMES_EDUPLICATE) {
+		fprintf(stderr, "%s: home \"%.60s\" is already in the register (column home_id); nothing was imported\n",
+			path[0], homes[in.duplicate].urn);
+		goto out;
+	}
+	if (r != 0) {
+		fprintf(stderr, "safeguard homes import: the register could not be written (error %d); nothing was "
+				"imported\n", r);
+		goto out;
+	}
+	char a[8], b[8];
+	hcsv_month_format(&d, 0, a);
+	hcsv_month_format(&d, d.nmonths - 1, b);
+	fprintf(stderr, "safeguard homes import: %zu homes, %s to %s, %zu home-months, %zu incidents\n", d.nhomes, a, b,
+		nocc, d.nincidents);
+	rc = 0;
+out:
+	store_close(st);
+	free(homes);
+	free(occ);
+	free(inc);
+	hcsv_release(&d);
+	return rc;
+}
+
+/* ---- homes run ---- */
+
+static int run(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
+					     {"reg44-month", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *db = NULL;
+	char reg44[8];
+	double budget = 0;
+	int c;
+	homes_last_complete_month((int64_t)time(NULL), reg44);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f': {
+			char *e = NULL;
+			budget = strtod(optarg, &e);
+			if (!e || *e || e == optarg || !(budget > 0) || budget > 1000) {
+				fprintf(stderr, "safeguard homes run: --false-alarms-per-100-home-years must be a number "
+						"above 0 and at most 1000\n");
+				return 2;
+			}
+			break;
+		}
+		case 'r': {
+			struct date dd;
+			char day[16];
+			snprintf(day, sizeof day, "%.7s-01", optarg);
+			if (strlen(optarg) != 7 || date_parse_iso(day, &dd) != DATE_OK) {
+				fprintf(stderr, "safeguard homes run: --reg44-month must be a month as YYYY-MM\n");
+				return 2;
+			}
+			snprintf(reg44, sizeof reg44, "%.7s", optarg);
+			break;
+		}
+		case 'h':
+			printf("usage: safeguard homes run --db URL [--false-alarms-per-100-home-years N] "
+			       "[--reg44-month YYYY-MM]\n\n"
+			       "Runs the monitor over the homes register (as the server does every night and on demand),\n"
+			       "stores the run and its signals, and raises an alert for the oversight team about each\n"
+			       "home flagged in the last %d months, and each home with children placed and no Regulation\n"
+			       "44 report for the last complete month (default: the month before today).\n",
+			       HOMES_FLAG_MONTHS);
+			return 0;
+		default: return 2;
+		}
+	}
+	if (!db || optind != argc) {
+		fprintf(stderr, "safeguard homes run: --db is required\n");
+		return 2;
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	char now[STORE_TS_LEN + 1];
+	ts_format_utc((int64_t)time(NULL), now);
+	struct homes_run_opts o = {.trigger = "cli", .actor = "cli", .budget = budget, .reg44_month = reg44,
+				   .started_at = now};
+	struct homes_run_result res;
+	int r = homes_run(st, NULL, &o, &res);
+	store_close(st);
+	if (r == HOMES_EEMPTY) {
+		fprintf(stderr, "safeguard homes run: the register has no homes with months of occupancy: nothing to "
+				"monitor (safeguard homes import adds them)\n");
+		return 1;
+	}
+	if (r != 0) {
+		fprintf(stderr, "safeguard homes run: failed (error %d); nothing was stored\n", r);
+		return 1;
+	}
+	printf("run %lld: %d homes, %s to %s; thresholds up %.3f, down %.3f, combined %.3f; %d signals, %d homes "
+	       "flagged, %d without a Regulation 44 report for %s, %d new alerts\n",
+	       (long long)res.run_id, res.homes, res.first_month, res.last_month, res.h[0], res.h[1], res.h[2],
+	       res.signals, res.flagged, res.reg44_missing, reg44, res.alerts_raised);
+	return 0;
 }
 
 int cmd_homes(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "monitor") == 0)
 		return monitor(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return import(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return run(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "safeguard homes: a subcommand is required: monitor\n");
+	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import or run\n");
 	usage(stderr);
 	return 2;
 }

@@ -17,6 +17,7 @@
 #include "core/date.h"
 #include "service/alerts.h"
 #include "service/audit.h"
+#include "service/homes.h"
 #include "service/txq.h"
 #include "web/web.h"
 
@@ -59,7 +60,8 @@ fail:
 /* ---- the nightly sweep ---- */
 
 /* The rules' clocks fall due at midnight whether or not an event arrives: a thread sweeps every child at
- * 01:00 England time (after midnight, before anyone starts work) and escalates what was ignored. It waits on
+ * 01:00 England time (after midnight, before anyone starts work) and escalates what was ignored, then runs
+ * the homes monitor (so the oversight team finds the night's flags in the morning). It waits on
  * a condition variable, so stopping the server wakes it at once. */
 #define SWEEP_LOCAL_SECONDS (60 * 60)
 
@@ -111,6 +113,17 @@ static void *sweeper_main(void *arg)
 		else
 			fprintf(stderr, "safeguard: nightly sweep: %lld children, %lld new alerts, %lld escalated\n",
 				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated);
+		/* Then the children's homes: the monitor over the register, after the rules (docs/OVERSIGHT.md). */
+		char month[8];
+		struct homes_run_result res;
+		homes_last_complete_month(now, month);
+		struct homes_run_opts ho = {.trigger = "nightly", .actor = "nightly", .reg44_month = month, .started_at = now_utc};
+		rc = homes_run(s->st, NULL, &ho, &res);
+		if (rc == 0)
+			fprintf(stderr, "safeguard: nightly homes run %lld: %d homes, %d signals, %d flagged, %d new alerts\n",
+				(long long)res.run_id, res.homes, res.signals, res.flagged, res.alerts_raised);
+		else if (rc != HOMES_EEMPTY)
+			fprintf(stderr, "safeguard: the nightly homes run failed (error %d)\n", rc);
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -166,8 +179,8 @@ static void route(http_request *rq, void *ctx)
 }
 
 int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
-	      const uint8_t *audit_key, const struct cli_recordings *rec, void (*ready)(unsigned port, void *ctx),
-	      void *ctx)
+	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
+	      void (*ready)(unsigned port, void *ctx), void *ctx)
 {
 	struct app *app = calloc(1, sizeof *app);
 	txq *q = NULL;
@@ -205,6 +218,7 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 		return 1;
 	}
 	app->web.behind_tls = behind_tls;
+	snprintf(app->web.authority, sizeof app->web.authority, "%s", authority ? authority : "");
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
 	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app,
 				 .streamed = route_streamed};

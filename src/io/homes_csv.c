@@ -30,8 +30,8 @@ struct reader;
 typedef int (*row_fn)(struct reader *r, char **f);
 
 struct reader {
-	const char *const *want;     /* required column names */
-	size_t nwant;
+	const char *const *want;     /* column names: the first nreq required, the others optional */
+	size_t nwant, nreq;
 	size_t pos[HCSV_COLUMNS_MAX];/* column index of each wanted name */
 	size_t ncols;                /* header fields */
 	bool have_header;
@@ -110,7 +110,7 @@ static void on_row(int c, void *data)
 					}
 					found = i;
 				}
-			if (found == SIZE_MAX) {
+			if (found == SIZE_MAX && w < r->nreq) {
 				fail(r, r->want[w], "the header has no column \"%s\"", r->want[w]);
 				return;
 			}
@@ -123,13 +123,14 @@ static void on_row(int c, void *data)
 		return;
 	}
 	char *f[HCSV_COLUMNS_MAX];
+	static char none[1];
 	for (size_t w = 0; w < r->nwant; w++)
-		f[w] = r->field[r->pos[w]];
+		f[w] = r->pos[w] == SIZE_MAX ? none : r->field[r->pos[w]]; /* an optional column absent: "" */
 	r->fn(r, f);
 }
 
-static int read_csv(const char *buf, size_t len, const char *const *want, size_t nwant, row_fn fn, void *ctx,
-		    struct hcsv_error *err)
+static int read_csv(const char *buf, size_t len, const char *const *want, size_t nwant, size_t nreq, row_fn fn,
+		    void *ctx, struct hcsv_error *err)
 {
 	struct csv_parser p;
 	struct reader *r = calloc(1, sizeof *r);
@@ -141,6 +142,7 @@ static int read_csv(const char *buf, size_t len, const char *const *want, size_t
 	}
 	r->want = want;
 	r->nwant = nwant;
+	r->nreq = nreq;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;
@@ -251,7 +253,69 @@ void hcsv_release(struct hcsv *d)
 	free(d->slots);
 	free(d->nights);
 	free(d->counts);
+	if (d->extra)
+		for (size_t i = 0; i < d->nhomes; i++)
+			for (int k = 0; k < HCSV_TEXTS; k++)
+				free(d->extra[i].text[k]);
+	free(d->extra);
+	free(d->incidents);
 	memset(d, 0, sizeof *d);
+}
+
+/* The columns people read (homes import): checked and kept only when d->keep. */
+static int home_extra(struct reader *r, struct hcsv *d, char **f)
+{
+	static const char *const names[HCSV_TEXTS] = {"name", "provider", "la_code", "rating", "postcode", "grade_date"};
+	static const size_t idx[HCSV_TEXTS] = {2, 3, 4, 6, 7, 10};
+	static const size_t max[HCSV_TEXTS] = {200, 200, 3, 23, 8, 10};
+	if (d->nhomes >= d->cap_extra) {
+		size_t n = d->cap_extra ? d->cap_extra * 2 : 64;
+		struct hcsv_home_extra *q = realloc(d->extra, n * sizeof *q);
+		if (!q)
+			return fail(r, NULL, "out of memory"), -1;
+		d->extra = q;
+		d->cap_extra = n;
+	}
+	struct hcsv_home_extra *e = &d->extra[d->nhomes];
+	memset(e, 0, sizeof *e);
+	for (int k = 0; k < HCSV_TEXTS; k++)
+		if (strlen(f[idx[k]]) > max[k])
+			return fail(r, names[k], "%s is longer than %zu bytes", names[k], max[k]), -1;
+	const char *rating = f[6];
+	if (rating[0] && strcmp(rating, "outstanding") != 0 && strcmp(rating, "good") != 0 &&
+	    strcmp(rating, "requires_improvement") != 0 && strcmp(rating, "inadequate") != 0)
+		return fail(r, "rating", "rating \"%.30s\" is not one of outstanding, good, requires_improvement, "
+					 "inadequate", rating), -1;
+	struct date day;
+	if (f[10][0] && date_parse_iso(f[10], &day) != DATE_OK)
+		return fail(r, "grade_date", "grade_date \"%.20s\" is not a real date as YYYY-MM-DD", f[10]), -1;
+	for (const char *c = f[4]; *c; c++)
+		if (*c < '0' || *c > '9')
+			return fail(r, "la_code", "la_code \"%.10s\" is not a DfE LA number (3 digits)", f[4]), -1;
+	char *end = NULL;
+	long places = f[5][0] ? strtol(f[5], &end, 10) : 0;
+	if (f[5][0] && (*end || places < 0 || places > 1000))
+		return fail(r, "places", "places \"%.20s\" is not a number of places from 0 to 1000", f[5]), -1;
+	e->places = (int)places;
+	const char *ll[2] = {f[8], f[9]};
+	double v[2] = {0, 0};
+	for (int k = 0; k < 2; k++) {
+		if (!ll[k][0])
+			continue;
+		end = NULL;
+		v[k] = strtod(ll[k], &end);
+		if (!end || *end || !isfinite(v[k]) || fabs(v[k]) > (k ? 180 : 90))
+			return fail(r, k ? "lon" : "lat", "%s \"%.20s\" is not a coordinate", k ? "lon" : "lat", ll[k]), -1;
+	}
+	e->lat = v[0];
+	e->lon = v[1];
+	for (int k = 0; k < HCSV_TEXTS; k++)
+		if (!(e->text[k] = strdup(f[idx[k]]))) {
+			for (int j = 0; j < k; j++)
+				free(e->text[j]);
+			return fail(r, NULL, "out of memory"), -1;
+		}
+	return 0;
 }
 
 static int home_row(struct reader *r, char **f)
@@ -296,6 +360,10 @@ static int home_row(struct reader *r, char **f)
 	}
 	if (grow_index(d) != 0 || !(d->ids[d->nhomes] = strdup(id)))
 		return fail(r, NULL, "out of memory"), -1;
+	if (d->keep && home_extra(r, d, f) != 0) {
+		free(d->ids[d->nhomes]);
+		return -1;
+	}
 	d->group[d->nhomes] = (int)g;
 	*slot_of(d, id) = d->nhomes + 1;
 	d->nhomes++;
@@ -304,8 +372,9 @@ static int home_row(struct reader *r, char **f)
 
 int hcsv_read_homes(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err)
 {
-	static const char *const want[] = {"home_id", "specialism"};
-	if (read_csv(buf, len, want, 2, home_row, d, err) != 0)
+	static const char *const want[] = {"home_id", "specialism", "name", "provider", "la_code", "places", "rating",
+					   "postcode", "lat", "lon", "grade_date"};
+	if (read_csv(buf, len, want, d->keep ? 11 : 2, 2, home_row, d, err) != 0)
 		return -1;
 	if (!d->nhomes) {
 		err->line = 0;
@@ -379,7 +448,7 @@ int hcsv_read_occupancy(struct hcsv *d, const char *buf, size_t len, struct hcsv
 	static const char *const want[] = {"home_id", "month", "child_nights"};
 	struct occ_ctx c = {d, NULL, 0, 0};
 	int rc = -1;
-	if (read_csv(buf, len, want, 3, occ_row, &c, err) != 0)
+	if (read_csv(buf, len, want, 3, 3, occ_row, &c, err) != 0)
 		goto out;
 	if (!c.n) {
 		err->line = 0;
@@ -461,6 +530,17 @@ static int incident_row(struct reader *r, char **f)
 	uint32_t *c = &d->counts[((size_t)h * d->nmonths + (size_t)(month - d->first_month)) * OV_NIND + (size_t)k];
 	if (*c == UINT32_MAX)
 		return fail(r, NULL, "too many incidents in one month"), -1;
+	if (d->keep) {
+		if (d->nincidents == d->cap_incidents) {
+			size_t n = d->cap_incidents ? d->cap_incidents * 2 : 1024;
+			struct hcsv_incident *q = realloc(d->incidents, n * sizeof *q);
+			if (!q)
+				return fail(r, NULL, "out of memory"), -1;
+			d->incidents = q;
+			d->cap_incidents = n;
+		}
+		d->incidents[d->nincidents] = (struct hcsv_incident){(size_t)h, day, k};
+	}
 	(*c)++;
 	d->nincidents++;
 	return 0;
@@ -474,7 +554,7 @@ int hcsv_read_incidents(struct hcsv *d, const char *buf, size_t len, struct hcsv
 		snprintf(err->message, sizeof err->message, "the occupancy file must be read first");
 		return -1;
 	}
-	return read_csv(buf, len, want, 3, incident_row, d, err);
+	return read_csv(buf, len, want, 3, 3, incident_row, d, err);
 }
 
 void hcsv_panel(const struct hcsv *d, struct ov_panel *p)

@@ -15,9 +15,11 @@
 #ifndef SAFEGUARD_IO_HOMES_CSV_H
 #define SAFEGUARD_IO_HOMES_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/date.h"
 #include "oversight/oversight.h"
 
 #define HCSV_FIELD_MAX 1024
@@ -33,6 +35,21 @@ struct hcsv_error {
 
 struct hcsv_occ; /* an occupancy row, kept until the months are known */
 
+/* With keep set (homes import): the columns people read, checked (name and provider at most 200 bytes,
+ * la_code digits, places 0-1000, rating one of Ofsted's four, postcode, lat, lon, grade_date YYYY-MM-DD;
+ * each optional, "" or 0 when absent), and every incident with its date. */
+enum { HCSV_NAME, HCSV_PROVIDER, HCSV_LA_CODE, HCSV_RATING, HCSV_POSTCODE, HCSV_GRADE_DATE, HCSV_TEXTS };
+struct hcsv_home_extra {
+	char *text[HCSV_TEXTS];
+	int places;
+	double lat, lon;     /* 0 when not given */
+};
+struct hcsv_incident {
+	size_t home;
+	struct date day;
+	int type;            /* enum ov_indicator */
+};
+
 struct hcsv {
 	size_t nhomes, cap_homes;
 	char **ids;          /* home_id, in the order of homes.csv */
@@ -46,6 +63,11 @@ struct hcsv {
 	double *nights;      /* nhomes * nmonths (missing rows are 0 child-nights) */
 	uint32_t *counts;    /* nhomes * nmonths * OV_NIND */
 	size_t nincidents;
+	bool keep;           /* set before reading homes.csv */
+	struct hcsv_home_extra *extra; /* nhomes, when keep */
+	size_t cap_extra;
+	struct hcsv_incident *incidents; /* nincidents, when keep */
+	size_t cap_incidents;
 };
 
 void hcsv_init(struct hcsv *d);

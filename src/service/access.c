@@ -177,6 +177,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_VISIT] = "visit.record",    [ACT_ALERTS] = "alerts",         [ACT_CASELOAD] = "caseload",
 	[ACT_MASH] = "mash",             [ACT_FLAGS] = "flags",           [ACT_VIEWERS] = "viewers",
 	[ACT_BREAK_GLASS] = "break_glass", [ACT_RECORDINGS] = "recordings", [ACT_ADMIN] = "admin",
+	[ACT_OVERSIGHT] = "oversight",   [ACT_HOMES_POLICE] = "homes.police",
 };
 
 const char *access_action_name(enum access_action act)
@@ -188,8 +189,10 @@ const char *access_action_name(enum access_action act)
  * practitioners (everyone who works with children) search, read under need-to-know, record concerns and may
  * break the glass; statutory visits are social care's; alerts go to the roles that own them; the DPO reviews
  * who has looked and reads records (for subject access and sealed records) under need-to-know, but does not
- * break the glass; the oversight analyst works on children's homes, not on children's records; the
- * administrator runs accounts and never reads a child's record. */
+ * break the glass; the oversight analyst works on children's homes, not on children's records (the homes
+ * pages show how many children are placed and how far from home, never who); the police see the homes of
+ * their area and the children missing from them, and add location-risk notes; the administrator runs
+ * accounts and never reads a child's record. */
 enum { PR = 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_CONCERN | 1u << ACT_BREAK_GLASS |
 	    1u << ACT_RECORDINGS };
 static const struct {
@@ -199,11 +202,11 @@ static const struct {
 	{"social_worker", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_VIEWERS},
 	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS},
 	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH},
-	{"police_officer", PR},
+	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	{"health_practitioner", PR | 1u << ACT_FLAGS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
-	{"oversight_analyst", 0},
+	{"oversight_analyst", 1u << ACT_OVERSIGHT},
 	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS},
 	{"admin", 1u << ACT_ADMIN},
 };

@@ -87,6 +87,8 @@ enum access_action {
 	ACT_BREAK_GLASS,  /* open a record in an emergency */
 	ACT_RECORDINGS,   /* upload, list and download recordings (then ACCESS_FULL) */
 	ACT_ADMIN,        /* users, roles, teams, allocations, agency tokens */
+	ACT_OVERSIGHT,    /* children's homes: the ranked list, funnel plots, profiles, runs of the monitor */
+	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */
 	ACT_COUNT
 };
 

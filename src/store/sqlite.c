@@ -293,6 +293,106 @@ static const char *const migrations[] = {
 
 	/* 11: a TOTP code signs in once (RFC 6238 section 5.2): the last time step used, per person */
 	"ALTER TABLE app_user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;",
+
+	/* 12: children's homes (issue 6): the register, child-nights, incidents with the Regulation 35 details of
+	 * restraints, placements, Regulation 44 visit reports, police location-risk notes, and the oversight
+	 * monitor's runs, signals and alerts about homes (an alert about a home has no child: its own table) */
+	"CREATE TABLE home ("
+	"  id INTEGER PRIMARY KEY,"
+	"  urn TEXT NOT NULL UNIQUE CHECK (length(urn) BETWEEN 1 AND 15),"
+	"  name TEXT NOT NULL,"
+	"  provider TEXT NOT NULL DEFAULT '',"
+	"  la_code TEXT NOT NULL DEFAULT '',"
+	"  postcode TEXT NOT NULL DEFAULT '',"
+	"  lat REAL, lon REAL,"
+	"  places INTEGER NOT NULL DEFAULT 0 CHECK (places >= 0),"
+	"  specialism TEXT NOT NULL,"
+	"  ofsted_grade TEXT NOT NULL DEFAULT '' CHECK (ofsted_grade IN ('', 'outstanding', 'good', "
+	"    'requires_improvement', 'inadequate')),"
+	"  grade_date TEXT);"
+	"CREATE INDEX home_la ON home(la_code);"
+	"CREATE TABLE home_occupancy ("
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  month TEXT NOT NULL CHECK (length(month) = 7),"
+	"  child_nights REAL NOT NULL CHECK (child_nights >= 0),"
+	"  PRIMARY KEY (home_id, month));"
+	"CREATE TABLE home_placement ("
+	"  id INTEGER PRIMARY KEY,"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  person_id INTEGER REFERENCES person(id),"
+	"  start_on TEXT NOT NULL,"
+	"  end_on TEXT,"
+	"  distance_km REAL,"
+	"  out_of_area INTEGER NOT NULL DEFAULT 0,"
+	"  distant INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX home_placement_home ON home_placement(home_id, start_on);"
+	"CREATE INDEX home_placement_person ON home_placement(person_id) WHERE person_id IS NOT NULL;"
+	"CREATE TABLE home_incident ("
+	"  id INTEGER PRIMARY KEY,"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  person_id INTEGER REFERENCES person(id),"
+	"  occurred_at TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('restraint', 'injury', 'missing', 'police', 'complaint', 'self_harm', "
+	"    'notification', 'allegation')),"
+	"  duration_min INTEGER CHECK (duration_min >= 0),"
+	"  technique TEXT NOT NULL DEFAULT '',"
+	"  child_injured INTEGER CHECK (child_injured IN (0, 1)),"
+	"  staff_involved INTEGER CHECK (staff_involved >= 0),"
+	"  debrief_offered INTEGER CHECK (debrief_offered IN (0, 1)),"
+	"  summary TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX home_incident_home ON home_incident(home_id, occurred_at);"
+	"CREATE INDEX home_incident_type ON home_incident(type, occurred_at);"
+	"CREATE TABLE reg44_report ("
+	"  id INTEGER PRIMARY KEY,"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  month TEXT NOT NULL CHECK (length(month) = 7),"
+	"  received_at TEXT NOT NULL,"
+	"  visitor TEXT NOT NULL,"
+	"  summary TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (home_id, month));"
+	"CREATE TABLE home_note ("
+	"  id INTEGER PRIMARY KEY,"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  author TEXT NOT NULL,"
+	"  agency TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  text TEXT NOT NULL);"
+	"CREATE INDEX home_note_home ON home_note(home_id, id);"
+	"CREATE TABLE oversight_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL,"
+	"  trigger TEXT NOT NULL CHECK (trigger IN ('nightly', 'on_demand', 'cli')),"
+	"  by TEXT NOT NULL,"
+	"  budget REAL NOT NULL,"
+	"  h_up REAL NOT NULL, h_down REAL NOT NULL, h_combined REAL NOT NULL,"
+	"  homes INTEGER NOT NULL, months INTEGER NOT NULL,"
+	"  first_month TEXT NOT NULL, last_month TEXT NOT NULL,"
+	"  signals INTEGER NOT NULL, alerts INTEGER NOT NULL);"
+	"CREATE TABLE oversight_signal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES oversight_run(id),"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  month TEXT NOT NULL,"
+	"  indicator TEXT NOT NULL,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('high', 'low')),"
+	"  statistic REAL NOT NULL, threshold REAL NOT NULL,"
+	"  observed REAL NOT NULL, expected REAL NOT NULL, months INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL);"
+	"CREATE INDEX oversight_signal_run ON oversight_signal(run_id, home_id, month);"
+	"CREATE TABLE home_alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  home_id INTEGER NOT NULL REFERENCES home(id),"
+	"  run_id INTEGER REFERENCES oversight_run(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('signal', 'reg44')),"
+	"  month TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  dedup_key TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'resolved')),"
+	"  created_at TEXT NOT NULL,"
+	"  UNIQUE (home_id, dedup_key));"
+	"CREATE INDEX home_alert_state ON home_alert(state, id);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -394,6 +494,29 @@ enum stmt_id {
 	S_USERS,
 	S_USER_DISABLE,
 	S_USER_ENABLE,
+	S_HOME_INSERT,
+	S_HOME_GET,
+	S_HOMES,
+	S_OCC_SET,
+	S_OCC_ALL,
+	S_OCC_HOME,
+	S_INC_INSERT,
+	S_INC_COUNTS,
+	S_INCIDENTS,
+	S_PLACE_INSERT,
+	S_PLACEMENTS,
+	S_REG44_INSERT,
+	S_REG44,
+	S_REG44_MISSING,
+	S_NOTE_INSERT,
+	S_NOTES,
+	S_RUN_INSERT,
+	S_RUN_GET,
+	S_RUN_LATEST,
+	S_SIGNAL_INSERT,
+	S_SIGNALS,
+	S_HALERT_INSERT,
+	S_HALERTS,
 	S__COUNT
 };
 
@@ -414,6 +537,16 @@ enum stmt_id {
 
 #define RECORDING_COLS "id, child_id, filename, content_type, bytes, blake2b, wrapped_key, key_nonce, disk_name, " \
 		       "uploaded_by, uploaded_at"
+
+#define HOME_COLS "h.id, h.urn, h.name, h.provider, h.la_code, h.postcode, coalesce(h.lat, 0), coalesce(h.lon, 0), " \
+		  "h.places, h.specialism, h.ofsted_grade, coalesce(h.grade_date, '')"
+#define INCIDENT_COLS "i.id, i.home_id, coalesce(i.person_id, 0), i.occurred_at, i.type, coalesce(i.duration_min, -1), " \
+		      "i.technique, coalesce(i.child_injured, -1), coalesce(i.staff_involved, -1), " \
+		      "coalesce(i.debrief_offered, -1), i.summary, h.name, coalesce(p.given_name, ''), " \
+		      "coalesce(p.family_name, '') FROM home_incident i JOIN home h ON h.id = i.home_id " \
+		      "LEFT JOIN person p ON p.id = i.person_id"
+#define RUN_COLS "id, started_at, finished_at, trigger, by, budget, h_up, h_down, h_combined, homes, months, " \
+		 "first_month, last_month, signals, alerts FROM oversight_run"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -608,6 +741,57 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_RECORDING_GET] = "SELECT " RECORDING_COLS " FROM recording WHERE id = ?1",
 	[S_RECORDINGS_CHILD] = "SELECT " RECORDING_COLS " FROM recording WHERE child_id = ?1 ORDER BY id",
 	[S_RECORDINGS_ALL] = "SELECT " RECORDING_COLS " FROM recording ORDER BY id",
+	[S_HOME_INSERT] = "INSERT INTO home(urn, name, provider, la_code, postcode, lat, lon, places, specialism, "
+			  "ofsted_grade, grade_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, ''))",
+	[S_HOME_GET] = "SELECT " HOME_COLS " FROM home h WHERE h.id = ?1",
+	[S_HOMES] = "SELECT " HOME_COLS " FROM home h WHERE ?1 = '' OR h.la_code = ?1 ORDER BY h.id",
+	[S_OCC_SET] = "INSERT INTO home_occupancy(home_id, month, child_nights) VALUES (?1, ?2, ?3) "
+		      "ON CONFLICT(home_id, month) DO UPDATE SET child_nights = excluded.child_nights",
+	[S_OCC_ALL] = "SELECT home_id, month, child_nights FROM home_occupancy ORDER BY home_id, month",
+	[S_OCC_HOME] = "SELECT home_id, month, child_nights FROM home_occupancy WHERE home_id = ?1 ORDER BY month",
+	[S_INC_INSERT] = "INSERT INTO home_incident(home_id, person_id, occurred_at, type, duration_min, technique, "
+			 "child_injured, staff_involved, debrief_offered, summary) VALUES (?1, nullif(?2, 0), ?3, ?4, "
+			 "nullif(?5, -1), ?6, nullif(?7, -1), nullif(?8, -1), nullif(?9, -1), ?10)",
+	[S_INC_COUNTS] = "SELECT home_id, substr(occurred_at, 1, 7), type, count(*) FROM home_incident "
+			 "GROUP BY home_id, substr(occurred_at, 1, 7), type ORDER BY 1, 2, 3",
+	[S_INCIDENTS] = "SELECT " INCIDENT_COLS " WHERE (?1 = 0 OR i.home_id = ?1) AND (?2 = '' OR h.la_code = ?2) "
+			"AND (?3 = '' OR i.type = ?3) AND (?4 = '' OR i.occurred_at >= ?4) "
+			"ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?5",
+	[S_PLACE_INSERT] = "INSERT INTO home_placement(home_id, person_id, start_on, end_on, distance_km, out_of_area, "
+			   "distant) VALUES (?1, nullif(?2, 0), ?3, nullif(?4, ''), nullif(?5, -1.0), ?6, ?7)",
+	[S_PLACEMENTS] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
+			 "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
+			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
+			 "WHERE l.home_id = ?1 ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
+	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary FROM reg44_report WHERE home_id = ?1 "
+		    "ORDER BY month DESC LIMIT ?2",
+	[S_REG44_MISSING] = "SELECT o.home_id FROM home_occupancy o WHERE o.month = ?1 AND o.child_nights > 0 "
+			    "AND NOT EXISTS (SELECT 1 FROM reg44_report r WHERE r.home_id = o.home_id AND r.month = ?1) "
+			    "ORDER BY o.home_id",
+	[S_NOTE_INSERT] = "INSERT INTO home_note(home_id, author, agency, created_at, text) VALUES (?1, ?2, ?3, "
+			  NOW_SQL ", ?4)",
+	[S_NOTES] = "SELECT id, home_id, author, agency, created_at, text FROM home_note WHERE home_id = ?1 "
+		    "ORDER BY id DESC LIMIT ?2",
+	[S_RUN_INSERT] = "INSERT INTO oversight_run(started_at, finished_at, trigger, by, budget, h_up, h_down, "
+			 "h_combined, homes, months, first_month, last_month, signals, alerts) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_RUN_GET] = "SELECT " RUN_COLS " WHERE id = ?1",
+	[S_RUN_LATEST] = "SELECT " RUN_COLS " ORDER BY id DESC LIMIT 1",
+	[S_SIGNAL_INSERT] = "INSERT INTO oversight_signal(run_id, home_id, month, indicator, direction, statistic, "
+			    "threshold, observed, expected, months, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			    "?10, ?11)",
+	[S_SIGNALS] = "SELECT run_id, home_id, month, indicator, direction, statistic, threshold, observed, expected, "
+		      "months, reason FROM oversight_signal WHERE run_id = ?1 AND (?2 = 0 OR home_id = ?2) "
+		      "ORDER BY home_id, month, id",
+	[S_HALERT_INSERT] = "INSERT INTO home_alert(home_id, run_id, kind, month, reason, dedup_key, owner, created_at) "
+			    "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") "
+			    "ON CONFLICT(home_id, dedup_key) DO NOTHING",
+	[S_HALERTS] = "SELECT a.id, a.home_id, coalesce(a.run_id, 0), a.kind, a.month, a.reason, a.dedup_key, a.owner, "
+		      "a.state, a.created_at, h.name FROM home_alert a JOIN home h ON h.id = a.home_id "
+		      "WHERE (?1 = 0 OR a.home_id = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+		      "ORDER BY a.id DESC LIMIT ?3",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -2434,6 +2618,560 @@ static int sq_recordings(store_conn *c, int64_t child_id, store_recording_fn fn,
 	return rc;
 }
 
+/* ---- children's homes and their oversight ------------------------------------------------------------ */
+
+static void home_row(sqlite3_stmt *s, struct store_home *h)
+{
+	h->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, h->urn, sizeof h->urn);
+	col_copy(s, 2, h->name, sizeof h->name);
+	col_copy(s, 3, h->provider, sizeof h->provider);
+	col_copy(s, 4, h->la_code, sizeof h->la_code);
+	col_copy(s, 5, h->postcode, sizeof h->postcode);
+	h->lat = sqlite3_column_double(s, 6);
+	h->lon = sqlite3_column_double(s, 7);
+	h->places = sqlite3_column_int(s, 8);
+	col_copy(s, 9, h->specialism, sizeof h->specialism);
+	col_copy(s, 10, h->ofsted_grade, sizeof h->ofsted_grade);
+	col_copy(s, 11, h->grade_date, sizeof h->grade_date);
+}
+
+static int sq_home_insert(store_conn *c, const struct store_home *h, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOME_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, h->urn);
+	text(s, 2, h->name);
+	text(s, 3, h->provider);
+	text(s, 4, h->la_code);
+	text(s, 5, h->postcode);
+	if (h->lat != 0 || h->lon != 0) {
+		sqlite3_bind_double(s, 6, h->lat);
+		sqlite3_bind_double(s, 7, h->lon);
+	}
+	sqlite3_bind_int(s, 8, h->places);
+	text(s, 9, h->specialism);
+	text(s, 10, h->ofsted_grade);
+	text(s, 11, h->grade_date);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_home_get(store_conn *c, int64_t id, struct store_home *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOME_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		home_row(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct home_walk {
+	store_home_fn fn;
+	void *ctx;
+	struct store_home h;
+};
+
+static int home_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct home_walk *w = arg;
+	home_row(s, &w->h);
+	return w->fn(&w->h, w->ctx);
+}
+
+static int sq_homes(store_conn *c, const char *la_code, store_home_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HOMES);
+	struct home_walk w = {.fn = fn, .ctx = ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, la_code);
+	return each_row(s, home_each_row, &w);
+}
+
+static int sq_home_occupancy_set(store_conn *c, int64_t home_id, const char *month, double child_nights)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_OCC_SET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, home_id);
+	text(s, 2, month);
+	sqlite3_bind_double(s, 3, child_nights);
+	return run(s);
+}
+
+struct occ_walk {
+	store_occupancy_fn fn;
+	void *ctx;
+};
+
+static int occ_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct occ_walk *w = arg;
+	return w->fn(sqlite3_column_int64(s, 0), col_str(s, 1), sqlite3_column_double(s, 2), w->ctx);
+}
+
+static int sq_home_occupancy(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), home_id ? S_OCC_HOME : S_OCC_ALL);
+	struct occ_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	if (home_id)
+		sqlite3_bind_int64(s, 1, home_id);
+	return each_row(s, occ_each_row, &w);
+}
+
+static int sq_home_incident_insert(store_conn *c, const struct store_home_incident *i, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_INC_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, i->home_id);
+	sqlite3_bind_int64(s, 2, i->person_id);
+	text(s, 3, i->occurred_at);
+	text(s, 4, i->type);
+	sqlite3_bind_int(s, 5, i->duration_min);
+	text(s, 6, i->technique);
+	sqlite3_bind_int(s, 7, i->child_injured);
+	sqlite3_bind_int(s, 8, i->staff_involved);
+	sqlite3_bind_int(s, 9, i->debrief_offered);
+	text(s, 10, i->summary);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct count_walk {
+	store_incident_count_fn fn;
+	void *ctx;
+};
+
+static int count_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct count_walk *w = arg;
+	return w->fn(sqlite3_column_int64(s, 0), col_str(s, 1), col_str(s, 2), sqlite3_column_int64(s, 3), w->ctx);
+}
+
+static int sq_home_incident_counts(store_conn *c, store_incident_count_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_INC_COUNTS);
+	struct count_walk w = {fn, ctx};
+	return s ? each_row(s, count_each_row, &w) : STORE_EIO;
+}
+
+struct incident_walk {
+	store_home_incident_fn fn;
+	void *ctx;
+	struct store_home_incident i;
+};
+
+static int incident_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct incident_walk *w = arg;
+	struct store_home_incident *i = &w->i;
+	i->id = sqlite3_column_int64(s, 0);
+	i->home_id = sqlite3_column_int64(s, 1);
+	i->person_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, i->occurred_at, sizeof i->occurred_at);
+	col_copy(s, 4, i->type, sizeof i->type);
+	i->duration_min = sqlite3_column_int(s, 5);
+	col_copy(s, 6, i->technique, sizeof i->technique);
+	i->child_injured = sqlite3_column_int(s, 7);
+	i->staff_involved = sqlite3_column_int(s, 8);
+	i->debrief_offered = sqlite3_column_int(s, 9);
+	col_copy(s, 10, i->summary, sizeof i->summary);
+	col_copy(s, 11, i->home_name, sizeof i->home_name);
+	col_copy(s, 12, i->given_name, sizeof i->given_name);
+	col_copy(s, 13, i->family_name, sizeof i->family_name);
+	return w->fn(i, w->ctx);
+}
+
+static int sq_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_INCIDENTS);
+	struct incident_walk *w = calloc(1, sizeof *w);
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, q->home_id);
+	text(s, 2, q->la_code);
+	text(s, 3, q->type);
+	text(s, 4, q->since);
+	sqlite3_bind_int(s, 5, q->limit);
+	rc = each_row(s, incident_each_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PLACE_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, p->home_id);
+	sqlite3_bind_int64(s, 2, p->person_id);
+	text(s, 3, p->start);
+	text(s, 4, p->end);
+	sqlite3_bind_double(s, 5, p->distance_km < 0 ? -1.0 : p->distance_km);
+	sqlite3_bind_int(s, 6, p->out_of_area);
+	sqlite3_bind_int(s, 7, p->distant);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct placement_walk {
+	store_placement_fn fn;
+	void *ctx;
+	struct store_home_placement p;
+};
+
+static int placement_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct placement_walk *w = arg;
+	struct store_home_placement *p = &w->p;
+	p->id = sqlite3_column_int64(s, 0);
+	p->home_id = sqlite3_column_int64(s, 1);
+	p->person_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, p->start, sizeof p->start);
+	col_copy(s, 4, p->end, sizeof p->end);
+	p->distance_km = sqlite3_column_double(s, 5);
+	p->out_of_area = sqlite3_column_int(s, 6) != 0;
+	p->distant = sqlite3_column_int(s, 7) != 0;
+	col_copy(s, 8, p->given_name, sizeof p->given_name);
+	col_copy(s, 9, p->family_name, sizeof p->family_name);
+	return w->fn(p, w->ctx);
+}
+
+static int sq_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
+	struct placement_walk *w = calloc(1, sizeof *w);
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, home_id);
+	rc = each_row(s, placement_each_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REG44_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, r->home_id);
+	text(s, 2, r->month);
+	text(s, 3, r->received_at);
+	text(s, 4, r->visitor);
+	text(s, 5, r->summary);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct reg44_walk {
+	store_reg44_fn fn;
+	void *ctx;
+	struct store_reg44 r;
+};
+
+static int reg44_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct reg44_walk *w = arg;
+	w->r.id = sqlite3_column_int64(s, 0);
+	w->r.home_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, w->r.month, sizeof w->r.month);
+	col_copy(s, 3, w->r.received_at, sizeof w->r.received_at);
+	col_copy(s, 4, w->r.visitor, sizeof w->r.visitor);
+	col_copy(s, 5, w->r.summary, sizeof w->r.summary);
+	return w->fn(&w->r, w->ctx);
+}
+
+static int sq_reg44_reports(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REG44);
+	struct reg44_walk *w = calloc(1, sizeof *w);
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, home_id);
+	sqlite3_bind_int(s, 2, limit);
+	rc = each_row(s, reg44_each_row, w);
+	free(w);
+	return rc;
+}
+
+struct id_walk {
+	store_id_fn fn;
+	void *ctx;
+};
+
+static int id_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct id_walk *w = arg;
+	return w->fn(sqlite3_column_int64(s, 0), w->ctx);
+}
+
+static int sq_reg44_missing(store_conn *c, const char *month, store_id_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REG44_MISSING);
+	struct id_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, month);
+	return each_row(s, id_each_row, &w);
+}
+
+static int sq_home_note_insert(store_conn *c, const struct store_home_note *n, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTE_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, n->home_id);
+	text(s, 2, n->author);
+	text(s, 3, n->agency);
+	text(s, 4, n->text);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct note_walk {
+	store_home_note_fn fn;
+	void *ctx;
+	struct store_home_note n;
+};
+
+static int note_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct note_walk *w = arg;
+	w->n.id = sqlite3_column_int64(s, 0);
+	w->n.home_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, w->n.author, sizeof w->n.author);
+	col_copy(s, 3, w->n.agency, sizeof w->n.agency);
+	col_copy(s, 4, w->n.created_at, sizeof w->n.created_at);
+	col_copy(s, 5, w->n.text, sizeof w->n.text);
+	return w->fn(&w->n, w->ctx);
+}
+
+static int sq_home_notes(store_conn *c, int64_t home_id, int limit, store_home_note_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTES);
+	struct note_walk *w = calloc(1, sizeof *w);
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, home_id);
+	sqlite3_bind_int(s, 2, limit);
+	rc = each_row(s, note_each_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_oversight_run_insert(store_conn *c, const struct store_oversight_run *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_RUN_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, r->started_at);
+	text(s, 2, r->finished_at);
+	text(s, 3, r->trigger);
+	text(s, 4, r->by);
+	sqlite3_bind_double(s, 5, r->budget);
+	sqlite3_bind_double(s, 6, r->h_up);
+	sqlite3_bind_double(s, 7, r->h_down);
+	sqlite3_bind_double(s, 8, r->h_combined);
+	sqlite3_bind_int(s, 9, r->homes);
+	sqlite3_bind_int(s, 10, r->months);
+	text(s, 11, r->first_month);
+	text(s, 12, r->last_month);
+	sqlite3_bind_int(s, 13, r->signals);
+	sqlite3_bind_int(s, 14, r->alerts);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_oversight_run_get(store_conn *c, int64_t id, struct store_oversight_run *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id ? S_RUN_GET : S_RUN_LATEST);
+	if (!s)
+		return STORE_EIO;
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, out->started_at, sizeof out->started_at);
+		col_copy(s, 2, out->finished_at, sizeof out->finished_at);
+		col_copy(s, 3, out->trigger, sizeof out->trigger);
+		col_copy(s, 4, out->by, sizeof out->by);
+		out->budget = sqlite3_column_double(s, 5);
+		out->h_up = sqlite3_column_double(s, 6);
+		out->h_down = sqlite3_column_double(s, 7);
+		out->h_combined = sqlite3_column_double(s, 8);
+		out->homes = sqlite3_column_int(s, 9);
+		out->months = sqlite3_column_int(s, 10);
+		col_copy(s, 11, out->first_month, sizeof out->first_month);
+		col_copy(s, 12, out->last_month, sizeof out->last_month);
+		out->signals = sqlite3_column_int(s, 13);
+		out->alerts = sqlite3_column_int(s, 14);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_oversight_signal_insert(store_conn *c, const struct store_oversight_signal *g)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SIGNAL_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, g->run_id);
+	sqlite3_bind_int64(s, 2, g->home_id);
+	text(s, 3, g->month);
+	text(s, 4, g->indicator);
+	text(s, 5, g->direction);
+	sqlite3_bind_double(s, 6, g->statistic);
+	sqlite3_bind_double(s, 7, g->threshold);
+	sqlite3_bind_double(s, 8, g->observed);
+	sqlite3_bind_double(s, 9, g->expected);
+	sqlite3_bind_int(s, 10, g->months);
+	text(s, 11, g->reason);
+	return run(s);
+}
+
+struct signal_walk {
+	store_signal_fn fn;
+	void *ctx;
+	struct store_oversight_signal g;
+};
+
+static int signal_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct signal_walk *w = arg;
+	struct store_oversight_signal *g = &w->g;
+	g->run_id = sqlite3_column_int64(s, 0);
+	g->home_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, g->month, sizeof g->month);
+	col_copy(s, 3, g->indicator, sizeof g->indicator);
+	col_copy(s, 4, g->direction, sizeof g->direction);
+	g->statistic = sqlite3_column_double(s, 5);
+	g->threshold = sqlite3_column_double(s, 6);
+	g->observed = sqlite3_column_double(s, 7);
+	g->expected = sqlite3_column_double(s, 8);
+	g->months = sqlite3_column_int(s, 9);
+	col_copy(s, 10, g->reason, sizeof g->reason);
+	return w->fn(g, w->ctx);
+}
+
+static int sq_oversight_signals(store_conn *c, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SIGNALS);
+	struct signal_walk w = {.fn = fn, .ctx = ctx};
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, home_id);
+	return each_row(s, signal_each_row, &w);
+}
+
+static int sq_home_alert_insert(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->home_id);
+	sqlite3_bind_int64(s, 2, a->run_id);
+	text(s, 3, a->kind);
+	text(s, 4, a->month);
+	text(s, 5, a->reason);
+	text(s, 6, a->dedup_key);
+	text(s, 7, a->owner);
+	int rc = run(s);
+	*inserted = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	if (*inserted && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct halert_walk {
+	store_home_alert_fn fn;
+	void *ctx;
+	struct store_home_alert a;
+};
+
+static int halert_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct halert_walk *w = arg;
+	struct store_home_alert *a = &w->a;
+	a->id = sqlite3_column_int64(s, 0);
+	a->home_id = sqlite3_column_int64(s, 1);
+	a->run_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, a->kind, sizeof a->kind);
+	col_copy(s, 4, a->month, sizeof a->month);
+	col_copy(s, 5, a->reason, sizeof a->reason);
+	col_copy(s, 6, a->dedup_key, sizeof a->dedup_key);
+	col_copy(s, 7, a->owner, sizeof a->owner);
+	col_copy(s, 8, a->state, sizeof a->state);
+	col_copy(s, 9, a->created_at, sizeof a->created_at);
+	col_copy(s, 10, a->home_name, sizeof a->home_name);
+	return w->fn(a, w->ctx);
+}
+
+static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERTS);
+	struct halert_walk *w = calloc(1, sizeof *w);
+	int rc;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, home_id);
+	sqlite3_bind_int(s, 2, open_only);
+	sqlite3_bind_int(s, 3, limit);
+	rc = each_row(s, halert_each_row, w);
+	free(w);
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -2528,4 +3266,25 @@ const struct store_ops store_sqlite_ops = {
 	.recording_insert = sq_recording_insert,
 	.recording_get = sq_recording_get,
 	.recordings = sq_recordings,
+	.home_insert = sq_home_insert,
+	.home_get = sq_home_get,
+	.homes = sq_homes,
+	.home_occupancy_set = sq_home_occupancy_set,
+	.home_occupancy = sq_home_occupancy,
+	.home_incident_insert = sq_home_incident_insert,
+	.home_incident_counts = sq_home_incident_counts,
+	.home_incidents = sq_home_incidents,
+	.home_placement_insert = sq_home_placement_insert,
+	.home_placements = sq_home_placements,
+	.reg44_insert = sq_reg44_insert,
+	.reg44_reports = sq_reg44_reports,
+	.reg44_missing = sq_reg44_missing,
+	.home_note_insert = sq_home_note_insert,
+	.home_notes = sq_home_notes,
+	.oversight_run_insert = sq_oversight_run_insert,
+	.oversight_run_get = sq_oversight_run_get,
+	.oversight_signal_insert = sq_oversight_signal_insert,
+	.oversight_signals = sq_oversight_signals,
+	.home_alert_insert = sq_home_alert_insert,
+	.home_alerts = sq_home_alerts,
 };

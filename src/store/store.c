@@ -488,3 +488,110 @@ int store_recordings(store_conn *c, int64_t child_id, store_recording_fn fn, voi
 {
 	return c->ops->recordings(c, child_id, fn, ctx);
 }
+
+/* ---- children's homes and their oversight ---- */
+
+int store_home_insert(store_conn *c, const struct store_home *h, int64_t *id)
+{
+	return c->ops->home_insert(c, h, id);
+}
+
+int store_home_get(store_conn *c, int64_t id, struct store_home *out, bool *found)
+{
+	return c->ops->home_get(c, id, out, found);
+}
+
+int store_homes(store_conn *c, const char *la_code, store_home_fn fn, void *ctx)
+{
+	return c->ops->homes(c, la_code, fn, ctx);
+}
+
+int store_home_occupancy_set(store_conn *c, int64_t home_id, const char *month, double child_nights)
+{
+	return c->ops->home_occupancy_set(c, home_id, month, child_nights);
+}
+
+int store_home_occupancy(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx)
+{
+	return c->ops->home_occupancy(c, home_id, fn, ctx);
+}
+
+int store_home_incident_insert(store_conn *c, const struct store_home_incident *i, int64_t *id)
+{
+	return c->ops->home_incident_insert(c, i, id);
+}
+
+int store_home_incident_counts(store_conn *c, store_incident_count_fn fn, void *ctx)
+{
+	return c->ops->home_incident_counts(c, fn, ctx);
+}
+
+int store_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+{
+	return c->ops->home_incidents(c, q, fn, ctx);
+}
+
+int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id)
+{
+	return c->ops->home_placement_insert(c, p, id);
+}
+
+int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+{
+	return c->ops->home_placements(c, home_id, fn, ctx);
+}
+
+int store_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *id)
+{
+	return c->ops->reg44_insert(c, r, id);
+}
+
+int store_reg44_reports(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx)
+{
+	return c->ops->reg44_reports(c, home_id, limit, fn, ctx);
+}
+
+int store_reg44_missing(store_conn *c, const char *month, store_id_fn fn, void *ctx)
+{
+	return c->ops->reg44_missing(c, month, fn, ctx);
+}
+
+int store_home_note_insert(store_conn *c, const struct store_home_note *n, int64_t *id)
+{
+	return c->ops->home_note_insert(c, n, id);
+}
+
+int store_home_notes(store_conn *c, int64_t home_id, int limit, store_home_note_fn fn, void *ctx)
+{
+	return c->ops->home_notes(c, home_id, limit, fn, ctx);
+}
+
+int store_oversight_run_insert(store_conn *c, const struct store_oversight_run *r, int64_t *id)
+{
+	return c->ops->oversight_run_insert(c, r, id);
+}
+
+int store_oversight_run_get(store_conn *c, int64_t id, struct store_oversight_run *out, bool *found)
+{
+	return c->ops->oversight_run_get(c, id, out, found);
+}
+
+int store_oversight_signal_insert(store_conn *c, const struct store_oversight_signal *s)
+{
+	return c->ops->oversight_signal_insert(c, s);
+}
+
+int store_oversight_signals(store_conn *c, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx)
+{
+	return c->ops->oversight_signals(c, run_id, home_id, fn, ctx);
+}
+
+int store_home_alert_insert(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted)
+{
+	return c->ops->home_alert_insert(c, a, id, inserted);
+}
+
+int store_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx)
+{
+	return c->ops->home_alerts(c, home_id, open_only, limit, fn, ctx);
+}

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -114,6 +114,28 @@ struct store_ops {
 	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);
 	int (*recording_get)(store_conn *c, int64_t id, struct store_recording *out, bool *found);
 	int (*recordings)(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx);
+	/* children's homes and their oversight */
+	int (*home_insert)(store_conn *c, const struct store_home *h, int64_t *id);
+	int (*home_get)(store_conn *c, int64_t id, struct store_home *out, bool *found);
+	int (*homes)(store_conn *c, const char *la_code, store_home_fn fn, void *ctx);
+	int (*home_occupancy_set)(store_conn *c, int64_t home_id, const char *month, double child_nights);
+	int (*home_occupancy)(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx);
+	int (*home_incident_insert)(store_conn *c, const struct store_home_incident *i, int64_t *id);
+	int (*home_incident_counts)(store_conn *c, store_incident_count_fn fn, void *ctx);
+	int (*home_incidents)(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
+	int (*home_placement_insert)(store_conn *c, const struct store_home_placement *p, int64_t *id);
+	int (*home_placements)(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+	int (*reg44_insert)(store_conn *c, const struct store_reg44 *r, int64_t *id);
+	int (*reg44_reports)(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx);
+	int (*reg44_missing)(store_conn *c, const char *month, store_id_fn fn, void *ctx);
+	int (*home_note_insert)(store_conn *c, const struct store_home_note *n, int64_t *id);
+	int (*home_notes)(store_conn *c, int64_t home_id, int limit, store_home_note_fn fn, void *ctx);
+	int (*oversight_run_insert)(store_conn *c, const struct store_oversight_run *r, int64_t *id);
+	int (*oversight_run_get)(store_conn *c, int64_t id, struct store_oversight_run *out, bool *found);
+	int (*oversight_signal_insert)(store_conn *c, const struct store_oversight_signal *s);
+	int (*oversight_signals)(store_conn *c, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
+	int (*home_alert_insert)(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted);
+	int (*home_alerts)(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

@@ -91,7 +91,9 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 							     web_role_name(u->role)));
 		json_object_set_new(view, "csrf_token", json_string(u->csrf));
 		json_object_set_new(view, "can",
-				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "visit",
+				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "homes",
+					      access_role_may(u->role, u->agency, ACT_OVERSIGHT), "police_homes",
+					      access_role_may(u->role, u->agency, ACT_HOMES_POLICE), "visit",
 					      access_role_may(u->role, u->agency, ACT_VISIT), "search",
 					      access_role_may(u->role, u->agency, ACT_CHILD_SEARCH), "alerts",
 					      access_role_may(u->role, u->agency, ACT_ALERTS), "caseload",
@@ -1321,6 +1323,8 @@ static void home_route(const struct web *w, http_request *rq, const int64_t *ids
 		search_page(w, rq);
 	} else if (access_role_may(u->role, u->agency, ACT_ADMIN)) {
 		web_redirect(rq, "/admin");
+	} else if (access_role_may(u->role, u->agency, ACT_OVERSIGHT)) {
+		web_redirect(rq, "/homes");
 	} else {
 		char msg[200];
 		snprintf(msg, sizeof msg, "You are signed in as %s. There are no pages for your role here yet.",
@@ -1471,6 +1475,36 @@ static void signout_route(const struct web *w, http_request *rq, const int64_t *
 	web_signout(w, rq);
 }
 
+static void homes_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_homes_page(w, rq);
+}
+static void homes_run_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_homes_run(w, rq);
+}
+static void homes_funnel_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_homes_funnel(w, rq);
+}
+static void home_page_route(const struct web *w, http_request *rq, const int64_t *ids) { web_home_page(w, rq, ids[0]); }
+static void police_homes_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_police_homes_page(w, rq);
+}
+static void police_home_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_police_home_page(w, rq, ids[0]);
+}
+static void police_note_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_police_note_add(w, rq, ids[0]);
+}
+
 /* Every page, with what it does for the role policy (service/access.h). A page missing here does not exist;
  * one added here without an entry in the authorisation matrix test fails that test. */
 static const struct web_route {
@@ -1511,6 +1545,13 @@ static const struct web_route {
 	{{"GET", "/admin/tokens"}, ACT_ADMIN, admin_tokens_route},
 	{{"POST", "/admin/tokens"}, ACT_ADMIN, admin_token_route},
 	{{"POST", "/admin/tokens/{id}/revoke"}, ACT_ADMIN, admin_revoke_route},
+	{{"GET", "/homes"}, ACT_OVERSIGHT, homes_route},
+	{{"POST", "/homes/runs"}, ACT_OVERSIGHT, homes_run_route},
+	{{"GET", "/homes/funnel"}, ACT_OVERSIGHT, homes_funnel_route},
+	{{"GET", "/homes/{id}"}, ACT_OVERSIGHT, home_page_route},
+	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
+	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
+	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)

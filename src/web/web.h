@@ -28,6 +28,7 @@ struct web {
 	txq *q;
 	bool demo;       /* a demonstration area (`safeguard demo`): the pages say so */
 	bool behind_tls; /* cookies are Secure (serve --behind-tls) */
+	char authority[4]; /* DfE LA number of the deployment's authority (serve --authority); "" for none */
 	struct alerts_config alerts; /* the rules' settings for events recorded on the pages (web_init sets the
 				      * defaults; the server copies its own over them) */
 	struct {

@@ -145,4 +145,13 @@ void web_admin_tokens_page(const struct web *w, http_request *rq);              
 void web_admin_token_create(const struct web *w, http_request *rq);                  /* POST /admin/tokens */
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/revoke */
 
+/* web/homes.c: children's homes */
+void web_homes_page(const struct web *w, http_request *rq);                          /* GET /homes */
+void web_homes_run(const struct web *w, http_request *rq);                           /* POST /homes/runs */
+void web_homes_funnel(const struct web *w, http_request *rq);                        /* GET /homes/funnel */
+void web_home_page(const struct web *w, http_request *rq, int64_t id);               /* GET /homes/{id} */
+void web_police_homes_page(const struct web *w, http_request *rq);                   /* GET /police/homes */
+void web_police_home_page(const struct web *w, http_request *rq, int64_t id);        /* GET /police/homes/{id} */
+void web_police_note_add(const struct web *w, http_request *rq, int64_t id);         /* POST .../{id}/notes */
+
 #endif

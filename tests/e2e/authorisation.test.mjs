@@ -60,6 +60,9 @@ const EXPECTED = {
   'api POST /api/v1/children/{id}/recordings': PRACTITIONERS,
   'api GET /api/v1/children/{id}/recordings': PRACTITIONERS,
   'api GET /api/v1/recordings/{id}/content': PRACTITIONERS,
+  'api POST /api/v1/oversight/runs': ['oversight_analyst'],
+  'api GET /api/v1/oversight/runs/{id}': ['oversight_analyst'],
+  'api GET /api/v1/homes/alerts': ['oversight_analyst'],
 
   'web GET /sign-in': ['anonymous', ...PEOPLE],
   'web POST /sign-in': ['anonymous', ...PEOPLE],
@@ -94,6 +97,13 @@ const EXPECTED = {
   'web GET /admin/tokens': ['admin'],
   'web POST /admin/tokens': ['admin'],
   'web POST /admin/tokens/{id}/revoke': ['admin'],
+  'web GET /homes': ['oversight_analyst'],
+  'web POST /homes/runs': ['oversight_analyst'],
+  'web GET /homes/funnel': ['oversight_analyst'],
+  'web GET /homes/{id}': ['oversight_analyst'],
+  'web GET /police/homes': ['police_officer'],
+  'web GET /police/homes/{id}': ['police_officer'],
+  'web POST /police/homes/{id}/notes': ['police_officer'],
 };
 
 function cookieOf(res, name) {

@@ -1,0 +1,965 @@
+/*
+ * web/homes.c — the children's homes pages (issue 6, part 4).
+ *
+ * For the oversight analyst (ACT_OVERSIGHT):
+ *   GET  /homes            the homes ranked, with why each is flagged (newest run), filtered by specialism
+ *   POST /homes/runs       run the monitor now
+ *   GET  /homes/funnel     a funnel plot per indicator (?indicator=restraint), SVG with a table below
+ *   GET  /homes/{id}       a home's profile: grade, shrunk rates, CUSUM charts, incidents, Reg 44 reports,
+ *                          the children placed (how many, how far; never who: the analyst has no
+ *                          need-to-know about any child), police notes
+ * For the police (ACT_HOMES_POLICE):
+ *   GET  /police/homes               the homes the deployment's authority hosts, children missing from them
+ *   GET  /police/homes/{id}          one home: its missing episodes and location-risk notes, and the form
+ *   POST /police/homes/{id}/notes    add a note
+ *
+ * Every page is an audited read (web_read_start: "homes.read", "homes.police.read"), like a child's record:
+ * the police pages name children. The charts are SVG drawn here (no JavaScript): each home in a funnel plot
+ * is a link around a circle, so it takes keyboard focus, with its name and figures in its aria-label and
+ * <title>; every chart has a table or a sentence saying the same.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+#include "lib/buf.h"
+#include "oversight/reason.h"
+#include "service/homes.h"
+#include "web/web_int.h"
+
+#define NCHART (2 * OV_NIND + 1)
+#define FUNNEL_MONTHS 12      /* the funnel plot and the rates: the register's last 12 months */
+#define SVG_MAX (512 * 1024)
+#define NOTE_MIN 10
+#define NOTE_MAX 2000
+#define POLICE_MISSING_DAYS 90
+
+static const char *const specialism_names[][2] = {
+	{"disability", "Disability"}, {"emotional_behavioural", "Emotional and behavioural"}, {"general", "General"}};
+
+static const char *specialism_name(const char *code)
+{
+	for (size_t i = 0; i < sizeof specialism_names / sizeof specialism_names[0]; i++)
+		if (strcmp(specialism_names[i][0], code) == 0)
+			return specialism_names[i][1];
+	return code;
+}
+
+static const char *grade_name(const char *g)
+{
+	if (strcmp(g, "outstanding") == 0)
+		return "Outstanding";
+	if (strcmp(g, "good") == 0)
+		return "Good";
+	if (strcmp(g, "requires_improvement") == 0)
+		return "Requires improvement";
+	if (strcmp(g, "inadequate") == 0)
+		return "Inadequate";
+	return "Not known";
+}
+
+static void month_long(const char *month, char *out, size_t outsz)
+{
+	static const char *const names[] = {"January", "February", "March", "April", "May", "June", "July",
+					    "August", "September", "October", "November", "December"};
+	int m = strlen(month) >= 7 ? atoi(month + 5) : 0;
+	if (m < 1 || m > 12)
+		snprintf(out, outsz, "%s", month);
+	else
+		snprintf(out, outsz, "%s %.4s", names[m - 1], month);
+}
+
+/* The query parameter, "" when absent or not UTF-8 text. */
+static void query(http_request *rq, const char *name, char *buf, size_t bufsz)
+{
+	const char *v = http_query(rq, name);
+	buf[0] = '\0';
+	if (v && strlen(v) < bufsz && text_utf8_valid(v, strlen(v)))
+		snprintf(buf, bufsz, "%s", v);
+}
+
+/* A home's totals over the last FUNNEL_MONTHS months: observed and expected from similar homes. */
+static void window_totals(const struct homes_panel *p, size_t h, int k, double *O, double *E)
+{
+	size_t t0 = p->nmonths > FUNNEL_MONTHS ? p->nmonths - FUNNEL_MONTHS : 0;
+	*O = *E = 0;
+	for (size_t t = t0; t < p->nmonths; t++) {
+		size_t i = (h * p->nmonths + t) * OV_NIND + (size_t)k;
+		*O += p->counts[i];
+		*E += p->Ep[i];
+	}
+}
+
+/* has_KEY for every list in the view: the templates show a list's table only when it has rows. */
+static void render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
+{
+	const char *key;
+	json_t *v;
+	json_t *has = json_object();
+	json_object_foreach(view, key, v)
+	{
+		char k[64];
+		if (json_is_array(v) && (size_t)snprintf(k, sizeof k, "has_%s", key) < sizeof k)
+			json_object_set_new(has, k, json_boolean(json_array_size(v) > 0));
+	}
+	json_object_update(view, has);
+	json_decref(has);
+	web_render(w, rq, status, name, view);
+}
+
+/* ---- the homes list ---- */
+
+struct list_job {
+	struct web_read r;
+	char specialism[40];
+	char ran[24];
+};
+
+static void list_release(struct web_read *r)
+{
+	free(r);
+}
+
+struct ranked {
+	size_t h;
+	double score; /* the strongest signal of the window as statistic / threshold; 0 when not flagged */
+	bool reg44;
+	double restraint_ratio;
+};
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	if (x->reg44 != y->reg44)
+		return x->reg44 ? -1 : 1;
+	if (x->restraint_ratio != y->restraint_ratio)
+		return x->restraint_ratio < y->restraint_ratio ? 1 : -1;
+	return x->h < y->h ? -1 : (x->h > y->h);
+}
+
+static void list_show(struct web_read *r)
+{
+	struct list_job *j = (struct list_job *)r;
+	struct homes_view v;
+	int rc = homes_view_load(r->w->st, &r->access, &v);
+	json_t *view = json_pack("{s:s, s:b}", "title", "Children's homes", "nav_homes", 1);
+	if (rc == HOMES_EEMPTY) {
+		json_object_set_new(view, "empty", json_true());
+		render(r->w, r->rq, 200, "homes", view);
+		return;
+	}
+	if (rc != 0) {
+		json_decref(view);
+		fprintf(stderr, "safeguard: the homes list could not be read (error %d)\n", rc);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	const struct homes_panel *p = &v.panel;
+	struct ranked *rk = calloc(p->nhomes + 1, sizeof *rk);
+	json_t **reasons = calloc(p->nhomes + 1, sizeof *reasons);
+	if (!rk || !reasons) {
+		free(rk);
+		free(reasons);
+		homes_view_free(&v);
+		json_decref(view);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	/* Shrunk restraint ratios rank the homes nobody flagged. */
+	double *O = calloc(p->nhomes + 1, sizeof *O), *E = calloc(p->nhomes + 1, sizeof *E);
+	for (size_t h = 0; O && E && h < p->nhomes; h++)
+		window_totals(p, h, OV_RESTRAINT, &O[h], &E[h]);
+	double prior = O && E ? ov_eb_prior(O, E, p->nhomes) : 1;
+	for (size_t h = 0; h < p->nhomes; h++) {
+		rk[h].h = h;
+		rk[h].restraint_ratio = O && E ? ov_eb_ratio(O[h], E[h], prior) : 0;
+		reasons[h] = json_array();
+	}
+	free(O);
+	free(E);
+	for (size_t i = 0; i < v.nalerts; i++) {
+		long h = homes_panel_index(p, v.alerts[i].home_id);
+		if (h < 0)
+			continue;
+		if (strcmp(v.alerts[i].kind, "reg44") == 0)
+			rk[h].reg44 = true;
+		json_array_append_new(reasons[h], json_pack("{s:s, s:s}", "text", v.alerts[i].reason, "kind", v.alerts[i].kind));
+	}
+	/* The window's signals set the rank (the alerts above say why in words). */
+	char first_window[8];
+	homes_month_text(p->first_month + (int)(p->nmonths > HOMES_FLAG_MONTHS ? p->nmonths - HOMES_FLAG_MONTHS : 0),
+			 first_window);
+	for (size_t i = 0; i < v.nsignals; i++) {
+		long h = homes_panel_index(p, v.signals[i].home_id);
+		if (h < 0 || strcmp(v.signals[i].month, first_window) < 0 || !(v.signals[i].threshold > 0))
+			continue;
+		double s = v.signals[i].statistic / v.signals[i].threshold;
+		if (s > rk[h].score)
+			rk[h].score = s;
+	}
+	qsort(rk, p->nhomes, sizeof *rk, by_rank);
+	json_t *rows = json_array(), *specs = json_array();
+	int flagged = 0, shown = 0;
+	for (size_t g = 0; g < p->ngroups; g++)
+		json_array_append_new(specs, json_pack("{s:s, s:s, s:b}", "code", p->groups[g], "name",
+						       specialism_name(p->groups[g]),
+						       "selected", strcmp(p->groups[g], j->specialism) == 0));
+	for (size_t i = 0; i < p->nhomes; i++) {
+		const struct store_home *hm = &p->homes[rk[i].h];
+		if (j->specialism[0] && strcmp(hm->specialism, j->specialism) != 0)
+			continue;
+		size_t nr = json_array_size(reasons[rk[i].h]);
+		flagged += nr > 0;
+		shown++;
+		char ratio[16];
+		snprintf(ratio, sizeof ratio, "%.2f", rk[i].restraint_ratio);
+		json_array_append_new(rows, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:i, s:O, s:b, s:s}", "id",
+						      (json_int_t)hm->id, "rank", shown, "name", hm->name, "urn", hm->urn,
+						      "specialism", specialism_name(hm->specialism), "grade",
+						      grade_name(hm->ofsted_grade), "places", hm->places, "reasons",
+						      reasons[rk[i].h], "flagged", nr > 0, "restraint_ratio", ratio));
+	}
+	for (size_t h = 0; h < p->nhomes; h++)
+		json_decref(reasons[h]);
+	free(reasons);
+	free(rk);
+	char first[8], last[8], heading[160];
+	homes_month_text(p->first_month, first);
+	homes_month_text(p->first_month + (int)p->nmonths - 1, last);
+	snprintf(heading, sizeof heading, "%d %s, %d with an open alert", shown, shown == 1 ? "home" : "homes", flagged);
+	json_object_set_new(view, "rows", rows);
+	json_object_set_new(view, "specialisms", specs);
+	json_object_set_new(view, "heading", json_string(heading));
+	json_object_set_new(view, "specialism", json_string(j->specialism));
+	if (v.have_run) {
+		char when[64], date[DATE_LONG_MAX + 16], hm[16];
+		web_when_text(v.run.finished_at, date, sizeof date, hm, sizeof hm);
+		snprintf(when, sizeof when, "%s at %s", date, hm);
+		json_object_set_new(view, "run",
+				    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i}", "id", (json_int_t)v.run.id, "when", when,
+					      "trigger", v.run.trigger, "first", v.run.first_month, "last", v.run.last_month,
+					      "homes", v.run.homes, "signals", v.run.signals));
+	}
+	if (j->ran[0])
+		json_object_set_new(view, "ran", json_string(j->ran));
+	homes_view_free(&v);
+	render(r->w, r->rq, 200, "homes", view);
+}
+
+void web_homes_page(const struct web *w, http_request *rq)
+{
+	struct list_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	query(rq, "specialism", j->specialism, sizeof j->specialism);
+	char ran[24];
+	query(rq, "ran", ran, sizeof ran);
+	if (ran[0] && strspn(ran, "0123456789") == strlen(ran))
+		snprintf(j->ran, sizeof j->ran, "%s", ran);
+	j->r.show = list_show;
+	j->r.release = list_release;
+	web_read_start(w, rq, &j->r, "homes.read", 0, "homes list");
+}
+
+void web_homes_run(const struct web *w, http_request *rq)
+{
+	const struct web_user *u = web_user(rq);
+	char now[STORE_TS_LEN + 1], month[8];
+	int64_t t = (int64_t)time(NULL);
+	ts_format_utc(t, now);
+	homes_last_complete_month(t, month);
+	struct homes_run_opts o = {.trigger = "on_demand", .actor = u->actor, .reg44_month = month, .started_at = now};
+	struct homes_run_result res;
+	int rc = homes_run(w->st, w->q, &o, &res);
+	if (rc == HOMES_EEMPTY) {
+		web_message_link(w, rq, 409, "There is nothing to monitor",
+				 "The register has no homes with months of children placed.", "/homes", "Back to the homes");
+		return;
+	}
+	if (rc != 0) {
+		web_message_link(w, rq, 503, "The monitor did not run", "Nothing was stored. Try again later.", "/homes",
+				 "Back to the homes");
+		return;
+	}
+	char to[64];
+	snprintf(to, sizeof to, "/homes?ran=%lld", (long long)res.run_id);
+	web_redirect(rq, to);
+}
+
+/* ---- the funnel plot ---- */
+
+/* The plot's geometry: E on x (linear from 0), the ratio O/E on y (linear from 0). Pure arithmetic. */
+struct plot {
+	double w, h, left, right, top, bottom, xmax, ymax;
+};
+
+static double px(const struct plot *g, double x)
+{
+	return g->left + (g->w - g->left - g->right) * (x / g->xmax);
+}
+
+static double py(const struct plot *g, double y)
+{
+	double v = y > g->ymax ? g->ymax : y < 0 ? 0 : y;
+	return g->h - g->bottom - (g->h - g->top - g->bottom) * (v / g->ymax);
+}
+
+struct funnel_job {
+	struct web_read r;
+	int indicator;
+};
+
+static void funnel_release(struct web_read *r)
+{
+	free(r);
+}
+
+static void limit_path(struct buf *b, const struct plot *g, const struct ov_funnel *f, double emin, double z, bool upper,
+		       const char *cls)
+{
+	buf_printf(b, "<path class=\"%s\" d=\"", cls);
+	for (int i = 0; i <= 80; i++) {
+		double e = emin + (g->xmax - emin) * i / 80.0;
+		buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", px(g, e), py(g, ov_funnel_limit(f, e, z, upper)));
+	}
+	buf_puts(b, "\"/>");
+}
+
+static void funnel_show(struct web_read *r)
+{
+	struct funnel_job *j = (struct funnel_job *)r;
+	struct homes_view v;
+	int rc = homes_view_load(r->w->st, &r->access, &v);
+	const char *words = ov_indicator_words(j->indicator);
+	char title[96];
+	snprintf(title, sizeof title, "Funnel plot: %s", words);
+	json_t *view = json_pack("{s:s, s:b, s:s}", "title", title, "nav_homes", 1, "words", words);
+	json_t *tabs = json_array();
+	for (int k = 0; k < OV_NIND; k++)
+		json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}", "code", ov_indicator_name(k), "words",
+						      ov_indicator_words(k), "current", k == j->indicator));
+	json_object_set_new(view, "indicators", tabs);
+	if (rc == HOMES_EEMPTY) {
+		json_object_set_new(view, "empty", json_true());
+		render(r->w, r->rq, 200, "homes_funnel", view);
+		return;
+	}
+	if (rc != 0) {
+		json_decref(view);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	const struct homes_panel *p = &v.panel;
+	double *O = calloc(p->nhomes + 1, sizeof *O), *E = calloc(p->nhomes + 1, sizeof *E);
+	struct ov_funnel_point *pts = calloc(p->nhomes + 1, sizeof *pts);
+	struct ov_funnel f;
+	struct buf b;
+	buf_init(&b, SVG_MAX);
+	if (!O || !E || !pts) {
+		rc = -1;
+		goto out;
+	}
+	double emax = 0, emin = 1e300, rmax = 2;
+	for (size_t h = 0; h < p->nhomes; h++) {
+		window_totals(p, h, j->indicator, &O[h], &E[h]);
+		if (E[h] > emax)
+			emax = E[h];
+		if (E[h] > 0 && E[h] < emin)
+			emin = E[h];
+	}
+	if (ov_funnel(O, E, p->nhomes, 0.1, &f, pts) != OV_OK || f.n == 0 || !(emax > 0)) {
+		json_object_set_new(view, "nodata", json_true());
+		goto render;
+	}
+	for (size_t h = 0; h < p->nhomes; h++)
+		if (pts[h].used && pts[h].ratio > rmax)
+			rmax = pts[h].ratio;
+	struct plot g = {720, 440, 60, 20, 20, 50, emax * 1.05, rmax > 4 ? 4 : rmax * 1.1};
+	if (emin > emax)
+		emin = emax;
+	double estart = emin * 0.5 > 0.2 ? emin * 0.5 : 0.2;
+	char first[8], last[8], desc[240];
+	homes_month_text(p->first_month + (int)(p->nmonths > FUNNEL_MONTHS ? p->nmonths - FUNNEL_MONTHS : 0), first);
+	homes_month_text(p->first_month + (int)p->nmonths - 1, last);
+	snprintf(desc, sizeof desc, "Each home's %s from %s to %s as a ratio to what similar homes record, against "
+				    "how many were expected, with 95%% and 99.8%% limits", words, first, last);
+	buf_printf(&b, "<svg class=\"sg-funnel\" viewBox=\"0 0 %.0f %.0f\" role=\"group\" aria-labelledby=\"funnel-title\" "
+		       "width=\"100%%\" preserveAspectRatio=\"xMinYMin meet\">", g.w, g.h);
+	buf_puts(&b, "<title id=\"funnel-title\">");
+	buf_append_html(&b, desc, strlen(desc));
+	buf_puts(&b, "</title>");
+	/* Axes with ticks. */
+	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
+		   g.w - g.right, g.h - g.bottom);
+	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
+		   g.h - g.bottom);
+	for (int i = 0; i <= 4; i++) {
+		double x = g.xmax * i / 4, y = g.ymax * i / 4;
+		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", px(&g, x),
+			   g.h - g.bottom + 16, x);
+		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 6,
+			   py(&g, y) + 4, y);
+	}
+	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Expected from similar "
+		       "homes</text>", (g.left + g.w - g.right) / 2, g.h - 8);
+	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
+		       "%.1f)\">Ratio to similar homes</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
+	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, 1),
+		   g.w - g.right, py(&g, 1));
+	limit_path(&b, &g, &f, estart, 1.96, true, "sg-limit95");
+	limit_path(&b, &g, &f, estart, 1.96, false, "sg-limit95");
+	limit_path(&b, &g, &f, estart, 3.09, true, "sg-limit998");
+	limit_path(&b, &g, &f, estart, 3.09, false, "sg-limit998");
+	json_t *rows = json_array();
+	for (size_t h = 0; h < p->nhomes; h++) {
+		if (!pts[h].used)
+			continue;
+		const struct store_home *hm = &p->homes[h];
+		double hi95 = ov_funnel_limit(&f, E[h], 1.96, true), hi998 = ov_funnel_limit(&f, E[h], 3.09, true);
+		double lo95 = ov_funnel_limit(&f, E[h], 1.96, false), lo998 = ov_funnel_limit(&f, E[h], 3.09, false);
+		const char *where = pts[h].ratio > hi998 ? "Above the 99.8% limit"
+				    : pts[h].ratio > hi95 ? "Above the 95% limit"
+				    : pts[h].ratio < lo998 ? "Below the 99.8% limit"
+				    : pts[h].ratio < lo95 ? "Below the 95% limit"
+							  : "Within the limits";
+		char label[STORE_HOME_TEXT + 200];
+		snprintf(label, sizeof label, "%s: %.0f %s, %.1f expected, ratio %.2f. %s", hm->name, O[h], words, E[h],
+			 pts[h].ratio, where);
+		const char *cls = pts[h].ratio > hi998 || pts[h].ratio < lo998 ? "sg-point sg-point--out"
+				  : pts[h].ratio > hi95 || pts[h].ratio < lo95 ? "sg-point sg-point--warn"
+									       : "sg-point";
+		buf_printf(&b, "<a href=\"/homes/%lld\" aria-label=\"", (long long)hm->id);
+		buf_append_html(&b, label, strlen(label));
+		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, px(&g, E[h]),
+			   py(&g, pts[h].ratio));
+		buf_append_html(&b, label, strlen(label));
+		buf_puts(&b, "</title></circle></a>");
+		char o[24], e[24], ratio[24];
+		snprintf(o, sizeof o, "%.0f", O[h]);
+		snprintf(e, sizeof e, "%.1f", E[h]);
+		snprintf(ratio, sizeof ratio, "%.2f", pts[h].ratio);
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)hm->id, "name",
+						      hm->name, "observed", o, "expected", e, "ratio", ratio, "where", where));
+	}
+	buf_puts(&b, "</svg>");
+	char tau[64];
+	snprintf(tau, sizeof tau, "%.3f", f.tau2);
+	json_object_set_new(view, "rows", rows);
+	json_object_set_new(view, "tau2", json_string(tau));
+	json_object_set_new(view, "first", json_string(first));
+	json_object_set_new(view, "last", json_string(last));
+	size_t n = 0;
+	char *svg = buf_steal(&b, &n);
+	if (!svg) {
+		rc = -1;
+		goto out;
+	}
+	json_object_set_new(view, "svg", json_stringn(svg, n));
+	free(svg);
+render:
+	render(r->w, r->rq, 200, "homes_funnel", view);
+	view = NULL;
+out:
+	buf_free(&b);
+	free(O);
+	free(E);
+	free(pts);
+	homes_view_free(&v);
+	if (rc != 0 && view) {
+		json_decref(view);
+		web_unavailable(r->w, r->rq);
+	}
+}
+
+void web_homes_funnel(const struct web *w, http_request *rq)
+{
+	char ind[40];
+	query(rq, "indicator", ind, sizeof ind);
+	int k = ind[0] ? ov_indicator_from_name(ind) : OV_RESTRAINT;
+	if (k < 0) {
+		web_message_link(w, rq, 404, "Page not found", "There is no funnel plot for that indicator.",
+				 "/homes/funnel", "The funnel plot of restraints");
+		return;
+	}
+	struct funnel_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->indicator = k;
+	j->r.show = funnel_show;
+	j->r.release = funnel_release;
+	web_read_start(w, rq, &j->r, "homes.read", 0, "funnel plot");
+}
+
+/* ---- a home's profile ---- */
+
+struct profile_job {
+	struct web_read r;
+	int64_t home_id;
+};
+
+static void profile_release(struct web_read *r)
+{
+	free(r);
+}
+
+/* One CUSUM chart as SVG: the chart's value after each month, the threshold, the months it signalled. */
+static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *chart, size_t h, int j, double thr,
+		      const double *signal_stat, const char *label)
+{
+	double vmax = thr * 1.2;
+	for (size_t t = 0; t < p->nmonths; t++) {
+		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
+		if (c > vmax)
+			vmax = c;
+	}
+	struct plot g = {640, 170, 44, 12, 10, 28, p->nmonths > 1 ? (double)(p->nmonths - 1) : 1, vmax};
+	buf_printf(b, "<svg class=\"sg-cusum\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" aria-label=\"", g.w, g.h);
+	buf_append_html(b, label, strlen(label));
+	buf_puts(b, "\">");
+	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
+		   g.w - g.right, g.h - g.bottom);
+	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, thr),
+		   g.w - g.right, py(&g, thr));
+	buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 4,
+		   py(&g, thr) + 4, thr);
+	buf_puts(b, "<path class=\"sg-line\" d=\"");
+	for (size_t t = 0; t < p->nmonths; t++) {
+		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
+		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", px(&g, (double)t), py(&g, c));
+	}
+	buf_puts(b, "\"/>");
+	for (size_t t = 0; t < p->nmonths; t++)
+		if (signal_stat[t] > 0)
+			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", px(&g, (double)t),
+				   py(&g, signal_stat[t]));
+	for (size_t t = 0; t < p->nmonths; t += p->nmonths > 12 ? 6 : 3) {
+		char m[8];
+		homes_month_text(p->first_month + (int)t, m);
+		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", px(&g, (double)t),
+			   g.h - 8, m);
+	}
+	buf_puts(b, "</svg>");
+}
+
+static json_t *incident_json(const struct store_home_incident *i, bool names)
+{
+	char date[DATE_LONG_MAX + 16] = "", hm[16] = "";
+	struct date d;
+	if (strlen(i->occurred_at) > 10)
+		web_when_text(i->occurred_at, date, sizeof date, hm, sizeof hm);
+	else
+		web_day_text(i->occurred_at, &d, date, sizeof date);
+	const char *type = ov_indicator_words(ov_indicator_from_name(i->type));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)i->id, "date", date, "time", hm, "type",
+			      type[0] ? type : i->type, "summary", i->summary);
+	if (i->duration_min >= 0 || i->technique[0]) {
+		char dur[32] = "Not recorded", staff[32] = "Not recorded";
+		if (i->duration_min >= 0)
+			snprintf(dur, sizeof dur, "%d minute%s", i->duration_min, i->duration_min == 1 ? "" : "s");
+		if (i->staff_involved >= 0)
+			snprintf(staff, sizeof staff, "%d", i->staff_involved);
+		json_object_set_new(o, "reg35",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "duration", dur, "technique",
+					      i->technique[0] ? i->technique : "Not recorded", "injured",
+					      i->child_injured < 0 ? "Not recorded" : i->child_injured ? "Yes" : "No", "staff",
+					      staff, "debrief",
+					      i->debrief_offered < 0 ? "Not recorded" : i->debrief_offered ? "Yes" : "No"));
+	}
+	if (names && (i->given_name[0] || i->family_name[0])) {
+		char name[2 * STORE_NAME_BYTES + 24];
+		web_short_name(i->given_name, i->family_name, name, sizeof name);
+		json_object_set_new(o, "child", web_str(name));
+		json_object_set_new(o, "child_id", json_integer(i->person_id));
+	}
+	return o;
+}
+
+static json_t *note_json(const struct store_home_note *n)
+{
+	char date[DATE_LONG_MAX + 16], hm[16];
+	web_when_text(n->created_at, date, sizeof date, hm, sizeof hm);
+	return json_pack("{s:s, s:s, s:s, s:s}", "date", date, "time", hm, "author", n->author, "text", n->text);
+}
+
+static void home_summary(json_t *view, const struct store_home *h)
+{
+	struct date d;
+	char grade_date[DATE_LONG_MAX + 1] = "";
+	if (h->grade_date[0])
+		web_day_text(h->grade_date, &d, grade_date, sizeof grade_date);
+	json_object_set_new(view, "home",
+			    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id", (json_int_t)h->id, "name",
+				      h->name, "urn", h->urn, "provider", h->provider, "la_code", h->la_code, "postcode",
+				      h->postcode, "specialism", specialism_name(h->specialism), "places", h->places,
+				      "grade", grade_name(h->ofsted_grade), "grade_date", grade_date));
+}
+
+static void profile_show(struct web_read *r)
+{
+	struct profile_job *j = (struct profile_job *)r;
+	struct homes_profile pr;
+	struct homes_view v;
+	bool found = false;
+	double *chart = NULL;
+	json_t *view = NULL;
+	struct buf b;
+	buf_init(&b, SVG_MAX);
+	memset(&v, 0, sizeof v);
+	int rc = homes_profile_load(r->w->st, &r->access, j->home_id, &pr, &found);
+	if (rc == STORE_OK && !found) {
+		homes_profile_free(&pr);
+		web_message_link(r->w, r->rq, 404, "Page not found", "There is no home with this number in the register.",
+				 "/homes", "The homes");
+		return;
+	}
+	int vrc = rc == STORE_OK ? homes_view_load(r->w->st, &r->access, &v) : rc;
+	if (rc != STORE_OK || (vrc != 0 && vrc != HOMES_EEMPTY)) {
+		homes_profile_free(&pr);
+		homes_view_free(&v);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	view = json_pack("{s:s, s:b}", "title", pr.home.name, "nav_homes", 1);
+	home_summary(view, &pr.home);
+	const struct homes_panel *p = &v.panel;
+	long h = vrc == 0 ? homes_panel_index(p, j->home_id) : -1;
+	/* Rates over the last 12 months, raw and shrunk (display only). */
+	if (h >= 0) {
+		json_t *rates = json_array();
+		double *O = calloc(p->nhomes + 1, sizeof *O), *E = calloc(p->nhomes + 1, sizeof *E);
+		for (int k = 0; O && E && k < OV_NIND; k++) {
+			for (size_t x = 0; x < p->nhomes; x++)
+				window_totals(p, x, k, &O[x], &E[x]);
+			double a = ov_eb_prior(O, E, p->nhomes);
+			char o[24], e[24], raw[24], shrunk[24];
+			snprintf(o, sizeof o, "%.0f", O[h]);
+			snprintf(e, sizeof e, "%.1f", E[h]);
+			snprintf(raw, sizeof raw, "%.2f", E[h] > 0 ? O[h] / E[h] : 0);
+			snprintf(shrunk, sizeof shrunk, "%.2f", ov_eb_ratio(O[h], E[h], a));
+			json_array_append_new(rates, json_pack("{s:s, s:s, s:s, s:s, s:s}", "indicator", ov_indicator_words(k),
+							       "observed", o, "expected", e, "ratio", raw, "shrunk", shrunk));
+		}
+		free(O);
+		free(E);
+		json_object_set_new(view, "rates", rates);
+	}
+	/* CUSUM charts with the newest run's thresholds. */
+	if (h >= 0 && v.have_run &&
+	    (chart = malloc((p->nhomes * p->nmonths * NCHART + 1) * sizeof *chart)) != NULL &&
+	    homes_charts(&v.panel, (double[]){v.run.h_up, v.run.h_down, v.run.h_combined}, chart) == 0) {
+		json_t *charts = json_array();
+		double *stat = calloc(p->nmonths + 1, sizeof *stat);
+		for (int jj = 0; stat && jj < NCHART; jj++) {
+			int k = jj < OV_NIND ? jj : jj < 2 * OV_NIND ? jj - OV_NIND : OV_COMBINED;
+			bool high = jj < OV_NIND || jj == 2 * OV_NIND;
+			if (jj >= OV_NIND && jj < 2 * OV_NIND && !p->settings.chart_down[k])
+				continue;
+			double thr = jj < OV_NIND ? v.run.h_up : jj < 2 * OV_NIND ? v.run.h_down : v.run.h_combined;
+			memset(stat, 0, (p->nmonths + 1) * sizeof *stat);
+			json_t *months = json_array();
+			for (size_t i = 0; i < v.nsignals; i++) {
+				const struct store_oversight_signal *g = &v.signals[i];
+				if (g->home_id != j->home_id || strcmp(g->indicator, ov_indicator_name(k)) != 0 ||
+				    strcmp(g->direction, high ? "high" : "low") != 0)
+					continue;
+				int m = (atoi(g->month) * 12 + atoi(g->month + 5) - 1) - p->first_month;
+				if (m >= 0 && (size_t)m < p->nmonths)
+					stat[m] = g->statistic;
+				char ml[32];
+				month_long(g->month, ml, sizeof ml);
+				json_array_append_new(months, json_pack("{s:s, s:s}", "month", ml, "reason", g->reason));
+			}
+			char name[96], label[300];
+			if (k == OV_COMBINED)
+				snprintf(name, sizeof name, "Combined: restraints, injuries and missing episodes up, complaints down");
+			else
+				snprintf(name, sizeof name, "%s, %s", ov_indicator_words(k), high ? "upwards" : "downwards");
+			name[0] = (char)(name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0]);
+			size_t nsig = json_array_size(months);
+			snprintf(label, sizeof label, "CUSUM chart of %s by month, with its threshold %.2f: %zu signal%s", name,
+				 thr, nsig, nsig == 1 ? "" : "s");
+			b.len = 0;
+			cusum_svg(&b, p, chart, (size_t)h, jj, thr, stat, label);
+			json_array_append_new(charts, json_pack("{s:s, s:s%, s:s, s:o, s:b}", "name", name, "svg", b.data,
+								b.len, "label", label, "signals", months, "has_signals",
+								nsig > 0));
+		}
+		free(stat);
+		json_object_set_new(view, "charts", charts);
+	}
+	/* Incidents, newest first. */
+	json_t *inc = json_array();
+	for (size_t i = 0; i < pr.nincidents && i < 30; i++)
+		json_array_append_new(inc, incident_json(&pr.incidents[i], false));
+	json_object_set_new(view, "incidents", inc);
+	/* Reg 44 reports, and the months with children that have none (the last 6). */
+	json_t *reps = json_array(), *missing = json_array();
+	for (size_t i = 0; i < pr.nreports; i++) {
+		char ml[32];
+		month_long(pr.reports[i].month, ml, sizeof ml);
+		json_array_append_new(reps, json_pack("{s:s, s:s, s:s}", "month", ml, "visitor", pr.reports[i].visitor,
+						      "summary", pr.reports[i].summary));
+	}
+	if (h >= 0)
+		for (size_t t = p->nmonths > 6 ? p->nmonths - 6 : 0; t < p->nmonths; t++) {
+			if (!(p->nights[(size_t)h * p->nmonths + t] > 0))
+				continue;
+			char m[8], ml[32];
+			bool have = false;
+			homes_month_text(p->first_month + (int)t, m);
+			for (size_t i = 0; i < pr.nreports; i++)
+				have |= strcmp(pr.reports[i].month, m) == 0;
+			if (!have) {
+				month_long(m, ml, sizeof ml);
+				json_array_append_new(missing, json_pack("{s:s}", "month", ml));
+			}
+		}
+	json_object_set_new(view, "reports", reps);
+	json_object_set_new(view, "reports_missing", missing);
+	/* The children placed: how many and how far, never who (the analyst has no need-to-know). */
+	json_t *pl = json_array();
+	int now = 0, out_of_area = 0, distant = 0;
+	for (size_t i = 0; i < pr.nplacements; i++) {
+		const struct store_home_placement *x = &pr.placements[i];
+		char start[DATE_LONG_MAX + 1] = "", end[DATE_LONG_MAX + 1] = "", dist[48] = "Not known";
+		struct date d;
+		web_day_text(x->start, &d, start, sizeof start);
+		if (x->end[0])
+			web_day_text(x->end, &d, end, sizeof end);
+		else
+			now++;
+		if (x->distance_km >= 0)
+			snprintf(dist, sizeof dist, "%.0f miles (%.0f km)", x->distance_km / 1.609344, x->distance_km);
+		out_of_area += x->out_of_area && !x->end[0];
+		distant += x->distant && !x->end[0];
+		json_array_append_new(pl, json_pack("{s:i, s:s, s:s, s:s, s:b, s:b}", "n", (int)i + 1, "start", start, "end",
+						    end[0] ? end : "Placed now", "distance", dist, "out_of_area", x->out_of_area,
+						    "distant", x->distant));
+	}
+	char placed[200];
+	snprintf(placed, sizeof placed, "%d %s placed now: %d from outside the area, %d more than 20 miles from home.",
+		 now, now == 1 ? "child" : "children", out_of_area, distant);
+	json_object_set_new(view, "placements", pl);
+	json_object_set_new(view, "placed_text", json_string(placed));
+	json_t *notes = json_array();
+	for (size_t i = 0; i < pr.nnotes; i++)
+		json_array_append_new(notes, note_json(&pr.notes[i]));
+	json_object_set_new(view, "notes", notes);
+	json_t *alerts = json_array();
+	for (size_t i = 0; i < v.nalerts; i++)
+		if (v.alerts[i].home_id == j->home_id)
+			json_array_append_new(alerts, json_pack("{s:s}", "reason", v.alerts[i].reason));
+	json_object_set_new(view, "alerts", alerts);
+	render(r->w, r->rq, 200, "home", view);
+	free(chart);
+	buf_free(&b);
+	homes_profile_free(&pr);
+	homes_view_free(&v);
+}
+
+void web_home_page(const struct web *w, http_request *rq, int64_t id)
+{
+	struct profile_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->home_id = id;
+	j->r.show = profile_show;
+	j->r.release = profile_release;
+	char detail[64];
+	snprintf(detail, sizeof detail, "home:%lld", (long long)id);
+	web_read_start(w, rq, &j->r, "homes.read", 0, detail);
+}
+
+/* ---- the police ---- */
+
+struct police_job {
+	struct web_read r;
+	int64_t home_id; /* 0: the area's list */
+	json_t *form;    /* a note sent back with its errors */
+	int status;
+};
+
+static void police_release(struct web_read *r)
+{
+	struct police_job *j = (struct police_job *)r;
+	json_decref(j->form);
+	free(j);
+}
+
+static void police_show(struct web_read *r)
+{
+	struct police_job *j = (struct police_job *)r;
+	struct homes_police pol;
+	char since[STORE_TS_LEN + 1];
+	ts_format_utc((int64_t)time(NULL) - (int64_t)POLICE_MISSING_DAYS * 86400, since);
+	int rc = homes_police_load(r->w->st, &r->access, r->w->authority, since, &pol);
+	if (rc != STORE_OK) {
+		homes_police_free(&pol);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	json_t *view = json_pack("{s:s, s:b, s:i}", "title", "Children's homes in our area", "nav_police_homes", 1,
+				 "days", POLICE_MISSING_DAYS);
+	if (j->home_id) {
+		const struct store_home *hm = NULL;
+		for (size_t i = 0; i < pol.nhomes; i++)
+			if (pol.homes[i].id == j->home_id)
+				hm = &pol.homes[i];
+		if (!hm) { /* not in the area, or no such home: the same answer */
+			json_decref(view);
+			homes_police_free(&pol);
+			web_message_link(r->w, r->rq, 404, "Page not found", "There is no home with this number in your area.",
+					 "/police/homes", "Homes in your area");
+			return;
+		}
+		json_object_set_new(view, "title", json_string(hm->name));
+		home_summary(view, hm);
+		json_t *miss = json_array();
+		for (size_t i = 0; i < pol.nmissing; i++)
+			if (pol.missing[i].home_id == j->home_id)
+				json_array_append_new(miss, incident_json(&pol.missing[i], true));
+		json_object_set_new(view, "missing", miss);
+		/* The notes come with the profile read. */
+		struct homes_profile pr;
+		bool found = false;
+		if (homes_profile_load(r->w->st, &r->access, j->home_id, &pr, &found) == STORE_OK) {
+			json_t *notes = json_array();
+			for (size_t i = 0; i < pr.nnotes; i++)
+				json_array_append_new(notes, note_json(&pr.notes[i]));
+			json_object_set_new(view, "notes", notes);
+		}
+		homes_profile_free(&pr);
+		if (j->form)
+			json_object_update(view, j->form);
+		homes_police_free(&pol);
+		render(r->w, r->rq, j->status ? j->status : 200, "police_home", view);
+		return;
+	}
+	json_t *homes = json_array(), *miss = json_array();
+	for (size_t i = 0; i < pol.nhomes; i++) {
+		int n = 0;
+		for (size_t k = 0; k < pol.nmissing; k++)
+			n += pol.missing[k].home_id == pol.homes[i].id;
+		json_array_append_new(homes, json_pack("{s:I, s:s, s:s, s:s, s:i, s:i}", "id", (json_int_t)pol.homes[i].id,
+						       "name", pol.homes[i].name, "postcode", pol.homes[i].postcode,
+						       "specialism", specialism_name(pol.homes[i].specialism), "places",
+						       pol.homes[i].places, "missing", n));
+	}
+	for (size_t i = 0; i < pol.nmissing; i++) {
+		json_t *o = incident_json(&pol.missing[i], true);
+		json_object_set_new(o, "home", json_string(pol.missing[i].home_name));
+		json_object_set_new(o, "home_id", json_integer(pol.missing[i].home_id));
+		json_array_append_new(miss, o);
+	}
+	json_object_set_new(view, "homes", homes);
+	json_object_set_new(view, "missing", miss);
+	homes_police_free(&pol);
+	render(r->w, r->rq, 200, "police_homes", view);
+}
+
+static void police_start(const struct web *w, http_request *rq, int64_t home_id, json_t *form, int status)
+{
+	struct police_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		json_decref(form);
+		web_unavailable(w, rq);
+		return;
+	}
+	j->home_id = home_id;
+	j->form = form;
+	j->status = status;
+	j->r.show = police_show;
+	j->r.release = police_release;
+	char detail[64];
+	snprintf(detail, sizeof detail, home_id ? "home:%lld" : "area", (long long)home_id);
+	web_read_start(w, rq, &j->r, "homes.police.read", 0, detail);
+}
+
+void web_police_homes_page(const struct web *w, http_request *rq)
+{
+	police_start(w, rq, 0, NULL, 0);
+}
+
+void web_police_home_page(const struct web *w, http_request *rq, int64_t id)
+{
+	police_start(w, rq, id, NULL, 0);
+}
+
+struct note_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	char actor[96], authority[4];
+	struct store_home_note n;
+	int64_t id;
+	bool found;
+};
+
+static int note_run(store_conn *c, void *arg)
+{
+	struct note_job *j = arg;
+	return homes_note_add(c, j->actor, j->authority, &j->n, &j->id, &j->found);
+}
+
+static void note_done(struct txq_job *job)
+{
+	struct note_job *j = (struct note_job *)job;
+	char to[80];
+	if (job->rc < 0)
+		web_message_link(j->w, j->rq, 503, "The note was not saved", "Try again later.", "/police/homes",
+				 "Homes in your area");
+	else if (!j->found)
+		web_message_link(j->w, j->rq, 404, "Page not found", "There is no home with this number in your area.",
+				 "/police/homes", "Homes in your area");
+	else {
+		snprintf(to, sizeof to, "/police/homes/%lld?noted=1#notes", (long long)j->n.home_id);
+		web_redirect(j->rq, to);
+	}
+	http_resume(j->rq);
+	free(j);
+}
+
+void web_police_note_add(const struct web *w, http_request *rq, int64_t id)
+{
+	const struct web_user *u = web_user(rq);
+	char text[NOTE_MAX * 4 + 8];
+	web_field(rq, "note", text, sizeof text);
+	size_t chars = text_utf8_valid(text, strlen(text)) ? text_utf8_length(text, strlen(text)) : 0;
+	if (chars < NOTE_MIN || chars > NOTE_MAX || strlen(text) >= STORE_LONG_TEXT || !web_text_ok(text, NOTE_MAX, true)) {
+		json_t *form = json_object();
+		web_add_error(form, "note", "note", "Enter the note: 10 to 2,000 characters");
+		if (text_utf8_valid(text, strlen(text)))
+			json_object_set_new(form, "note", json_string(text));
+		police_start(w, rq, id, form, 400);
+		return;
+	}
+	struct note_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->w = w;
+	j->rq = rq;
+	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
+	snprintf(j->authority, sizeof j->authority, "%s", w->authority);
+	j->n.home_id = id;
+	snprintf(j->n.author, sizeof j->n.author, "%s", u->username);
+	snprintf(j->n.agency, sizeof j->n.agency, "%s", u->agency);
+	snprintf(j->n.text, sizeof j->n.text, "%.*s", (int)(sizeof j->n.text - 1), text); /* checked above: it fits */
+	j->job.run = note_run;
+	j->job.arg = j;
+	j->job.done = note_done;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+}

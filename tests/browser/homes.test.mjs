@@ -1,0 +1,134 @@
+// The children's homes pages in a browser (issue 6, part 4), on the demo area's register: the analyst's
+// ranked list with reasons, a funnel plot whose points take keyboard focus (each naming its home and figures)
+// with the table alternative, a home's profile, running the monitor from the page; the police's area page
+// and adding a location-risk note. axe-core on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertAccessible, clearSnaps, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf } from './lib.mjs';
+
+let demo;
+let browser;
+
+before(async () => {
+  clearSnaps('homes');
+  ({ demo, browser } = await startDemoAndBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+describe('the oversight analyst', () => {
+  let page;
+  before(async () => { page = await newPage(browser, { as: 'demo.analyst' }); });
+  after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+
+  test('the start page leads to the ranked list, flagged homes first with their reasons', async () => {
+    await goto(page, `${demo.url}/`);
+    assert.equal(new URL(page.url()).pathname, '/homes');
+    const first = page.locator('#homes-table tbody tr').first();
+    assert.match(await textOf(first), /what similar homes record|Regulation 44/);
+    const flagged = Number(sql(demo.db, "SELECT count(DISTINCT home_id) FROM home_alert WHERE state = 'open'"));
+    assert.equal(await page.locator('#homes-table tbody tr ul.sg-reasons').count(), flagged);
+    await snap(page, 'homes-list');
+    await assertAccessible(page, 'the homes list');
+  });
+
+  test('the list filters by specialism', async () => {
+    await page.selectOption('#specialism', 'disability');
+    await navigate(page, () => page.getByRole('button', { name: 'Show homes' }).click(),
+      (u) => u.pathname === '/homes' && u.searchParams.get('specialism') === 'disability');
+    const n = Number(sql(demo.db, "SELECT count(*) FROM home WHERE specialism = 'disability'"));
+    assert.equal(await page.locator('#homes-table tbody tr').count(), n);
+    for (const cell of await page.locator('#homes-table tbody tr td:nth-child(3)').allInnerTexts()) assert.equal(cell, 'Disability');
+    await assertAccessible(page, 'the homes list filtered');
+  });
+
+  test('a funnel plot: every home is a point reached by the keyboard, named with its figures, and in the table', async () => {
+    await goto(page, `${demo.url}/homes/funnel?indicator=restraint`);
+    const points = page.locator('svg.sg-funnel a');
+    const n = await points.count();
+    assert.ok(n > 50, `points: ${n}`);
+    assert.equal(await page.locator('#funnel-table tbody tr').count(), n);
+    await points.first().focus();
+    const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+    assert.match(label, /^.+: \d+ restraints, [0-9.]+ expected, ratio [0-9.]+\. (Within the limits|Above|Below)/);
+    const href = await page.evaluate(() => document.activeElement.getAttribute('href'));
+    // Tab moves from point to point.
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => document.activeElement.getAttribute('href'));
+    assert.match(next, /^\/homes\/\d+$/);
+    assert.notEqual(next, href);
+    await snap(page, 'homes-funnel');
+    await assertAccessible(page, 'the funnel plot');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === next);
+    assert.equal(new URL(page.url()).pathname, next);
+  });
+
+  test('a flagged home\'s profile: grade, charts with reasons, incidents with Reg 35 details, visits, children placed without names', async () => {
+    const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'signal' ORDER BY id LIMIT 1");
+    await goto(page, `${demo.url}/homes/${id}`);
+    assert.equal(await textOf(page.locator('h1')), sql(demo.db, `SELECT name FROM home WHERE id = ${id}`));
+    assert.ok(await page.locator('#home-alerts li').count() >= 1);
+    assert.equal(await page.locator('svg.sg-cusum').count(), 11);
+    assert.ok(await page.locator('#rates-table tbody tr').count() === 8);
+    await assertAccessible(page, 'a home profile');
+    // A home with children placed: how many, how far, never who.
+    const placed = sql(demo.db, 'SELECT home_id FROM home_placement ORDER BY id LIMIT 1');
+    await goto(page, `${demo.url}/homes/${placed}`);
+    assert.match(await textOf(page.locator('#placed-summary')), /children? placed now/);
+    const names = sql(demo.db, `SELECT p.family_name FROM home_placement l JOIN person p ON p.id = l.person_id WHERE l.home_id = ${placed}`).split('\n');
+    const body = await page.locator('main').innerText();
+    for (const name of names) assert.ok(!body.includes(name), `the analyst is not shown ${name}`);
+    assert.ok(await page.locator('.sg-reg35').count() >= 1, 'a restraint with its Regulation 35 details');
+    await snap(page, 'homes-profile');
+    await assertAccessible(page, 'a home profile with children placed');
+  });
+
+  test('a home with a missing Regulation 44 report says so', async () => {
+    const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'reg44' ORDER BY id LIMIT 1");
+    await goto(page, `${demo.url}/homes/${id}`);
+    assert.match(await textOf(page.locator('#reports-missing')), /Missing No report for/);
+  });
+
+  test('the monitor runs from the page', async () => {
+    await goto(page, `${demo.url}/homes`);
+    const runs = Number(sql(demo.db, 'SELECT count(*) FROM oversight_run'));
+    await navigate(page, () => page.getByRole('button', { name: 'Run the monitor now' }).click(),
+      (u) => u.pathname === '/homes' && u.searchParams.has('ran'));
+    assert.equal(Number(sql(demo.db, 'SELECT count(*) FROM oversight_run')), runs + 1);
+    assert.match(await textOf(page.locator('#ran-text')), /The monitor ran/);
+    await assertAccessible(page, 'the homes list after a run');
+  });
+});
+
+describe('the police', () => {
+  let page;
+  before(async () => { page = await newPage(browser, { as: 'demo.police' }); });
+  after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+
+  test('the homes of the area and the children missing from them', async () => {
+    await goto(page, `${demo.url}/police/homes`);
+    const n = Number(sql(demo.db, "SELECT count(*) FROM home WHERE la_code = '383'"));
+    assert.equal(await page.locator('#police-homes-table tbody tr').count(), n);
+    await snap(page, 'homes-police');
+    await assertAccessible(page, 'the police homes page');
+  });
+
+  test('a location-risk note: refused when too short, then saved and shown', async () => {
+    const id = sql(demo.db, "SELECT id FROM home WHERE la_code = '383' ORDER BY id LIMIT 1");
+    await goto(page, `${demo.url}/police/homes/${id}`);
+    await assertAccessible(page, 'a police home page');
+    await page.fill('#note', 'short');
+    await navigate(page, () => page.getByRole('button', { name: 'Add note' }).click(), (u) => u.pathname.endsWith('/notes'));
+    assert.match(await textOf(page.locator('.govuk-error-summary')), /Enter the note: 10 to 2,000 characters/);
+    await assertAccessible(page, 'a police note with an error');
+    const text = 'Two adults seen waiting in a car outside most evenings; checks made.';
+    await page.fill('#note', text);
+    await navigate(page, () => page.getByRole('button', { name: 'Add note' }).click(),
+      (u) => u.pathname === `/police/homes/${id}`);
+    assert.ok((await textOf(page.locator('#notes-list'))).includes(text));
+  });
+});
