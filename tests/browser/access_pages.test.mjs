@@ -776,7 +776,8 @@ describe('administration', () => {
       'The person is disabled: they cannot sign in, and their sessions have ended.');
     const row = admin.locator(`#user-${userId(NEW_USER)}`);
     assert.match(await textOf(row), /Disabled since \d{1,2} \w+ \d{4}/);
-    assert.equal(await row.getByRole('button').count(), 0, 'no Disable button for a disabled person');
+    assert.equal(await row.getByRole('button').count(), 1, 'one button: Enable, no Disable for a disabled person');
+    assert.equal(await row.getByRole('button', { name: `Enable ${NEW_USER}` }).count(), 1);
     assert.equal(sql(demo.db, `select disabled_at is not null from app_user where username = ${q(NEW_USER)}`), '1');
     assert.equal(sql(demo.db, `select object from audit where action = 'user.disable' and actor = ${q(ADMIN_ACTOR())}`),
       `user:${userId(NEW_USER)}`);
@@ -800,6 +801,23 @@ describe('administration', () => {
     assert.equal(res.status, 400);
     assert.match(res.text, /You cannot disable your own account: ask another administrator/);
     assert.equal(sql(demo.db, `select disabled_at is null from app_user where id = ${me}`), '1');
+
+    // Enabled again: they sign in with what they had; the session that ended stays ended.
+    await goto(admin, `${demo.url}/admin/users`);
+    const on = await submit(admin, () => admin.getByRole('button', { name: `Enable ${NEW_USER}` }).click(),
+      (u) => u.pathname === '/admin/users' && u.searchParams.get('done') === 'enabled');
+    assert.equal(on.status, 303);
+    assert.equal(await textOf(admin.locator('.govuk-notification-banner__heading')),
+      'The person is enabled: they can sign in again with the password and second factor they had.');
+    assert.equal(await row.getByRole('button').count(), 1);
+    assert.equal(await row.getByRole('button', { name: `Disable ${NEW_USER}` }).count(), 1);
+    await assertAccessible(admin, 'the people page after enabling');
+    totpUsedLongAgo(demo.db, NEW_USER);
+    await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret) });
+    await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname !== '/sign-in');
+    assert.match(await signedInAs(newcomer), new RegExp(`^${NEW_USER.replace('.', '\\.')} \\(`));
+    assert.equal(sql(demo.db, `select object from audit where action = 'user.enable' and actor = ${q(ADMIN_ACTOR())}`),
+      `user:${userId(NEW_USER)}`);
   });
 
   test('agency tokens: errors named, a token shown once works with the API until it is revoked', async () => {
