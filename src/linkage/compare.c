@@ -21,8 +21,9 @@ const char *const linkage_field_name[LF_NFIELD] = {
 const char *linkage_level_name(enum linkage_field f, unsigned level)
 {
 	static const char *const names[LF_NFIELD][LINKAGE_MAX_LEVELS] = {
-		[LF_GIVEN] = {"missing", "exact", "variant", "close", "phonetic", "near", "given_middle_swapped", "else"},
-		[LF_FAMILY] = {"missing", "exact", "variant", "close", "phonetic", "near", "part", "else"},
+		[LF_GIVEN] = {"missing", "exact", "variant", "close", "phonetic", "near", "given_middle_swapped",
+			      "two_edits", "else"},
+		[LF_FAMILY] = {"missing", "exact", "variant", "close", "phonetic", "near", "part", "two_edits", "else"},
 		[LF_MIDDLE] = {"missing", "exact", "partial", "else"},
 		[LF_DOB] = {"missing", "exact", "day_month_swapped", "day_or_month_off_by_one", "year_off_by_one",
 			    "one_digit", "else"},
@@ -140,35 +141,6 @@ bool linkage_one_edit(const char *a, size_t alen, const char *b, size_t blen)
 
 /* ---- fields ---- */
 
-/* Whether any space-separated token of a equals (or is a variant of) one of b's. */
-static bool token_in_common(const char *a, const char *b)
-{
-	char ta[LINKAGE_NAME_MAX], tb[LINKAGE_NAME_MAX];
-	for (const char *p = a; *p;) {
-		size_t n = 0;
-		while (p[n] && p[n] != ' ')
-			n++;
-		memcpy(ta, p, n);
-		ta[n] = '\0';
-		for (const char *q = b; *q;) {
-			size_t k = 0;
-			while (q[k] && q[k] != ' ')
-				k++;
-			memcpy(tb, q, k);
-			tb[k] = '\0';
-			if (n && k && (strcmp(ta, tb) == 0 || linkage_name_variants(ta, tb)))
-				return true;
-			q += k;
-			while (*q == ' ')
-				q++;
-		}
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	return false;
-}
-
 static size_t first_token(const char *s, char out[LINKAGE_NAME_MAX])
 {
 	size_t n = 0;
@@ -186,7 +158,7 @@ unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec
 		return LINKAGE_LEVEL_NULL;
 	if (a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
 		return LN_EXACT;
-	if ((a->given_canon || b->given_canon) && linkage_name_variants(a->given, b->given))
+	if (linkage_sets_meet(a->given_set, 3, b->given_set, 3))
 		return LN_VARIANT;
 	if (linkage_one_edit(a->given, a->given_len, b->given, b->given_len))
 		return LN_CLOSE;
@@ -195,12 +167,14 @@ unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec
 		return LN_CLOSE;
 	if (a->given_phon[0] && strcmp(a->given_phon, b->given_phon) == 0)
 		return LN_PHONETIC;
-	if (jw >= 0.88)
+	if (jw >= 0.88 || (!a->given_canon && linkage_typo_of_variant(a->given, a->given_len, b)) ||
+	    (!b->given_canon && linkage_typo_of_variant(b->given, b->given_len, a)))
 		return LN_NEAR;
-	char t[LINKAGE_NAME_MAX];
-	if ((b->middle_len && first_token(b->middle, t) && linkage_name_variants(a->given, t)) ||
-	    (a->middle_len && first_token(a->middle, t) && linkage_name_variants(b->given, t)))
+	if (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||
+	    linkage_sets_meet(b->given_set, 3, a->middle_first_set, 3))
 		return LN_SWAPPED;
+	if (linkage_edit_distance(a->given, a->given_len, b->given, b->given_len, 2) <= 2)
+		return LN_EDIT2;
 	return LN_ELSE;
 }
 
@@ -210,7 +184,8 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LINKAGE_LEVEL_NULL;
 	if (a->family_flat_len == b->family_flat_len && memcmp(a->family_flat, b->family_flat, a->family_flat_len) == 0)
 		return LN_EXACT;
-	if (a->nfamily_parts == 1 && b->nfamily_parts == 1 && linkage_name_variants(a->family_flat, b->family_flat))
+	if (a->nfamily_parts == 1 && b->nfamily_parts == 1 &&
+	    linkage_sets_meet(a->family_set, LINKAGE_SET_MAX, b->family_set, LINKAGE_SET_MAX))
 		return LN_VARIANT;
 	if (linkage_one_edit(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len))
 		return LN_CLOSE;
@@ -219,10 +194,13 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LN_CLOSE;
 	if (a->family_phon[0] && strcmp(a->family_phon, b->family_phon) == 0)
 		return LN_PHONETIC;
-	if ((a->nfamily_parts > 1 || b->nfamily_parts > 1) && token_in_common(a->family, b->family))
+	if ((a->nfamily_parts > 1 || b->nfamily_parts > 1) &&
+	    linkage_sets_meet(a->family_set, LINKAGE_SET_MAX, b->family_set, LINKAGE_SET_MAX))
 		return LN_SWAPPED; /* "part" for family names */
 	if (jw >= 0.88)
 		return LN_NEAR;
+	if (linkage_edit_distance(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 2) <= 2)
+		return LN_EDIT2;
 	return LN_ELSE;
 }
 
@@ -232,7 +210,7 @@ unsigned linkage_cmp_middle(const struct linkage_rec *a, const struct linkage_re
 		return LINKAGE_LEVEL_NULL;
 	if (a->middle_len == b->middle_len && memcmp(a->middle, b->middle, a->middle_len) == 0)
 		return LM_EXACT;
-	if (token_in_common(a->middle, b->middle))
+	if (linkage_sets_meet(a->middle_set, LINKAGE_SET_MAX, b->middle_set, LINKAGE_SET_MAX))
 		return LM_PARTIAL;
 	char ta[LINKAGE_NAME_MAX], tb[LINKAGE_NAME_MAX];
 	size_t na = first_token(a->middle, ta), nb = first_token(b->middle, tb);
@@ -346,25 +324,47 @@ linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_
 	g |= (linkage_gamma)linkage_cmp_middle(a, b) << (4 * LF_MIDDLE);
 	g |= (linkage_gamma)linkage_cmp_dob(a, b) << (4 * LF_DOB);
 	g |= (linkage_gamma)cmp_sex(a, b) << (4 * LF_SEX);
-	g |= (linkage_gamma)linkage_cmp_postcode(a, b) << (4 * LF_POSTCODE);
-	g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
+	unsigned pc = linkage_cmp_postcode(a, b);
+	g |= (linkage_gamma)pc << (4 * LF_POSTCODE);
+	/* The address counts only where the postcodes are equal or one is missing: a move changes
+	 * both, and the two fields are far from independent, so counting both would punish one move twice. */
+	if (pc == LINKAGE_LEVEL_NULL || pc == LP_FULL)
+		g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->nhs_state, a->nhs, b->nhs_state, b->nhs) << (4 * LF_NHS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn) << (4 * LF_UPN);
 	return g;
 }
 
-const char *linkage_cannot_link(linkage_gamma g)
+const char *linkage_cannot_link(linkage_gamma g, bool *hard)
 {
 	unsigned nhs = linkage_gamma_level(g, LF_NHS), upn = linkage_gamma_level(g, LF_UPN);
+	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
+	unsigned dob = linkage_gamma_level(g, LF_DOB);
+	bool dummy;
+	if (!hard)
+		hard = &dummy;
+	*hard = true;
 	if (nhs == LI_DIFF_VALID && upn != LI_EQUAL)
 		return "nhs_number";
 	if (upn == LI_DIFF_VALID && nhs != LI_EQUAL)
 		return "upn";
+	*hard = false;
 	if (nhs == LI_EQUAL || upn == LI_EQUAL)
 		return NULL;
-	if (linkage_gamma_level(g, LF_SEX) == LS_DIFF)
+	if (linkage_gamma_level(g, LF_SEX) == LS_DIFF) {
+		*hard = true;
 		return "sex";
-	if (linkage_gamma_level(g, LF_GIVEN) == LN_ELSE)
+	}
+	if (given == LN_EDIT2 || given == LN_SWAPPED)
 		return "given_name";
+	/* Born on unrelated days: brothers and sisters share everything else a record holds. */
+	if (dob == LD_ELSE)
+		return "dob";
+	if (given == LN_ELSE) {
+		/* Same family, (nearly) the same birthday, unrelated given names: twins. Never in one cluster.
+		 * Otherwise the pair alone is not linked, but others may still join the two records. */
+		*hard = family != LINKAGE_LEVEL_NULL && family != LN_ELSE && dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
+		return *hard ? "twins" : "given_name";
+	}
 	return NULL;
 }

@@ -32,6 +32,13 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
 };
 
+/* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
+ * sisters as readily as the same child: EM on them learns "same household", and would teach the model
+ * that a different date of birth is common among matches. */
+static const bool rule_trains[LR_NRULES] = {
+	[LR_NHS] = true, [LR_UPN] = true, [LR_FAMILY_DOB] = true, [LR_GIVEN_DOB] = true, [LR_NAMES_YEAR] = true,
+};
+
 #define KEYS_PER_RULE 2
 struct keys {
 	uint64_t k[LR_NRULES][KEYS_PER_RULE]; /* 0: no key */
@@ -436,6 +443,28 @@ static int patterns_add(struct patterns *p, linkage_gamma g)
 	return 0;
 }
 
+static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, const uint64_t *cnt, size_t np,
+			      uint64_t all_pairs, double lambda)
+{
+	for (int it = 0; it < 100 && all_pairs; it++) {
+		m->lambda = lambda;
+		double expect = 0;
+		for (size_t i = 0; i < np; i++) {
+			double w = linkage_gamma_weight(m, g[i] & LINKAGE_GAMMA_MASK);
+			expect += (double)cnt[i] * (w > 60 ? 1.0 : w < -60 ? 0.0 : exp2(w) / (1.0 + exp2(w)));
+		}
+		double next = expect / (double)all_pairs;
+		if (next <= 0)
+			break;
+		double d = fabs(next - lambda) / lambda;
+		lambda = next;
+		if (d < 1e-6)
+			break;
+	}
+	m->lambda = lambda;
+	return lambda;
+}
+
 static int train(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs, struct linkage_model *m,
 		 const struct linkage_opts *o, unsigned threads)
 {
@@ -525,7 +554,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 				sc[k++] = cnt[i];
 				total += cnt[i];
 			}
-		if (total < 100)
+		if (total < 100 || !rule_trains[r])
 			continue;
 		struct linkage_model sm = start;
 		double lam = 0;
@@ -546,23 +575,26 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	m->em_iterations = iterations;
 
 	/* lambda: the expected number of matching pairs among all n(n-1)/2, with the pairs blocking did not
-	 * find counted as non-matches (a fixed point of EM over lambda alone, m and u held). */
+	 * find counted as non-matches (a fixed point of EM over lambda alone, m and u held). Then u is
+	 * corrected for the matches among the random pairs (u_seen = lambda m + (1 - lambda) u: on a small file
+	 * two records picked at random are the same child often enough to matter), and lambda found again. */
+	double useen[LF_NFIELD][LINKAGE_MAX_LEVELS];
+	memcpy(useen, m->u, sizeof useen);
 	double lambda = m->lambda > 0 ? m->lambda : 1e-4;
-	for (int it = 0; it < 100 && all_pairs; it++) {
-		m->lambda = lambda;
-		double expect = 0;
-		for (size_t i = 0; i < np; i++) {
-			double w = linkage_gamma_weight(m, g[i] & LINKAGE_GAMMA_MASK);
-			expect += (double)cnt[i] * (w > 60 ? 1.0 : w < -60 ? 0.0 : exp2(w) / (1.0 + exp2(w)));
+	for (int round = 0; round < 3; round++) {
+		lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
+		for (unsigned f = 0; f < LF_NFIELD; f++) {
+			double s = 0;
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+				double v = (useen[f][l] - lambda * m->m[f][l]) / (1.0 - lambda);
+				m->u[f][l] = v < useen[f][l] * 0.01 ? useen[f][l] * 0.01 : v;
+				s += m->u[f][l];
+			}
+			for (unsigned l = 1; l < linkage_nlevels[f] && s > 0; l++)
+				m->u[f][l] /= s;
 		}
-		double next = expect / (double)all_pairs;
-		if (next <= 0)
-			break;
-		double d = fabs(next - lambda) / lambda;
-		lambda = next;
-		if (d < 1e-6)
-			break;
 	}
+	lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
 	m->lambda = lambda;
 	free(sg);
 	free(sc);
@@ -576,7 +608,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 struct scored {
 	uint32_t a, b;
 	float weight;
-	uint8_t cannot; /* cannot-link */
+	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 };
 
 struct score_job {
@@ -607,12 +639,12 @@ static void score_chunk(void *ctx, size_t c)
 		double w = linkage_pair_weight(j->m, j->recs, p);
 		if (w < j->keep_weight)
 			continue;
-		bool cannot = linkage_cannot_link(p->gamma & LINKAGE_GAMMA_MASK) != NULL;
+		bool hard = false, cannot = linkage_cannot_link(p->gamma & LINKAGE_GAMMA_MASK, &hard) != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
-		if (!cannot && w < j->link_w)
+		if (w < j->link_w && (!cannot || !hard))
 			continue;
-		o[k++] = (struct scored){p->a, p->b, (float)w, cannot};
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0)};
 	}
 	j->nout[c] = k;
 }
@@ -692,7 +724,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	size_t nedge = 0;
 	int rc = -1;
 	for (size_t i = 0; i < ns; i++)
-		nedge += s[i].cannot ? 2 : 0;
+		nedge += s[i].cannot == 2 ? 2 : 0;
 	memset(&u, 0, sizeof u);
 	u.parent = malloc(n * sizeof *u.parent);
 	u.size = malloc(n * sizeof *u.size);
@@ -717,7 +749,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	}
 	uint32_t ne = 0;
 	for (size_t i = 0; i < ns; i++) {
-		if (!s[i].cannot)
+		if (s[i].cannot != 2)
 			continue;
 		uint32_t ends[2] = {s[i].a, s[i].b};
 		for (int k = 0; k < 2; k++) {

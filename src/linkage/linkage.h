@@ -43,15 +43,17 @@ enum linkage_field {
 /* Level 0 of every field is "missing on either side": it carries no evidence (weight 0) and is left out
  * of m and u. Levels are ordered from the strongest agreement down. */
 #define LINKAGE_LEVEL_NULL 0
-#define LINKAGE_MAX_LEVELS 8
+#define LINKAGE_MAX_LEVELS 16
 
 enum { /* given and family names */
 	LN_EXACT = 1,   /* the folded names are equal */
 	LN_VARIANT,     /* a nickname or spelling variant of the same name (Billy/William, Mohamed/Muhammad) */
 	LN_CLOSE,       /* Jaro-Winkler >= 0.92, or one edit or transposition apart */
 	LN_PHONETIC,    /* the phonetic keys are equal */
-	LN_NEAR,        /* Jaro-Winkler >= 0.88, or (family) one name is a part of the other ("Khan" in "Khan-Ali") */
-	LN_SWAPPED,     /* given: one's given name is the other's middle name; family: unused */
+	LN_NEAR,        /* Jaro-Winkler >= 0.88, or (given) a typo of a nickname or variant of the other */
+	LN_SWAPPED,     /* given: one's given name is the other's middle name; family: one name is a part of the
+	                 * other ("Khan" in "Khan-Ali") */
+	LN_EDIT2,       /* two edits apart (two typos, or a typo on a variant): never linked on its own */
 	LN_ELSE,
 	LN_NLEVELS
 };
@@ -106,6 +108,7 @@ const char *linkage_level_name(enum linkage_field f, unsigned level);
 
 #define LINKAGE_NAME_MAX 48  /* bytes of a folded name, tokens separated by one space */
 #define LINKAGE_ADDR_TOKENS 12
+#define LINKAGE_SET_MAX 8
 
 /* A name folded for matching (core/text.h text_name_fold per token): lower case, accents folded, hyphens,
  * commas, dots and white space separate tokens, apostrophes dropped; tokens joined by one space. Truncated
@@ -117,6 +120,9 @@ size_t linkage_name_norm(const char *in, char out[LINKAGE_NAME_MAX]);
  * the first; linkage_name_variants tells whether two names share any canonical form. */
 const char *linkage_name_canonical(const char *folded);
 bool linkage_name_variants(const char *a, const char *b);
+/* True when a is one edit or transposition from a nickname or variant of b, or from a name b is a variant
+ * of ("vidky" from "vicky", a nickname of "victoria"): a typo on top of a nickname. */
+bool linkage_name_typo_of_variant(const char *a, const char *b);
 /* The nickname and variant table's size and entries (for tests: it is sorted and each row is unique). */
 size_t linkage_nickname_count(void);
 const char *linkage_nickname_at(size_t i, const char **canonical);
@@ -164,6 +170,11 @@ struct linkage_rec {
 	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
 	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys */
 	uint8_t given_len, family_len, middle_len, family_flat_len, nfamily_parts;
+	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
+	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
+	 * holding the nicknames of the given name and of its canonical form. */
+	uint32_t given_set[3], middle_first_set[3], middle_set[8], family_set[8];
+	uint16_t given_var[2][2];
 
 	uint8_t dob_state;
 	struct date dob;               /* when dob_state is VALID */
@@ -211,12 +222,16 @@ unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_
 unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
 
-/* A strong non-match: two records that must never be in one cluster, whatever their weight.
- * Both NHS numbers (or both UPNs) check-valid and different; or sexes both given and different; or the
- * given names unrelated (level ELSE) while neither identifier agrees: twins and siblings share a family name,
- * an address and (twins) a date of birth, so nothing but the given name, sex and identifiers tells them
- * apart. Returns a short reason, or NULL when the pair may be linked. */
-const char *linkage_cannot_link(linkage_gamma g);
+/* Why two records may not be linked directly, whatever their weight, or NULL when they may.
+ * Hard reasons (*hard true) also keep the two records out of one cluster, however others chain them:
+ * both NHS numbers (or both UPNs) check-valid and different ("nhs_number", "upn"); sexes both given and
+ * different ("sex"); given names unrelated (level ELSE) with family names related and birthdays equal or
+ * nearly ("twins": twins share a family name, an address and a birthday, so nothing but the given name,
+ * sex and identifiers tells them apart; names two edits apart are left to the soft reason, as two typos of
+ * one name may be). Soft reasons: given names unrelated, two edits apart or swapped with the middle name
+ * otherwise ("given_name"); dates of birth unrelated (level ELSE: "dob"), as brothers' and sisters' are.
+ * An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
+const char *linkage_cannot_link(linkage_gamma g, bool *hard);
 
 /* ---- the model ---- */
 
@@ -243,6 +258,7 @@ struct linkage_score {
 	double contribution[LF_NFIELD]; /* log2(m/u) of each field's level, with its TF adjustment; 0 for NULL */
 	double prior;         /* log2(lambda / (1 - lambda)) */
 	const char *cannot_link; /* linkage_cannot_link's reason, or NULL */
+	bool cannot_link_hard;
 	enum { LINKAGE_DISTINCT, LINKAGE_REVIEW, LINKAGE_LINK } decision; /* DISTINCT whenever cannot_link */
 };
 

@@ -14,6 +14,7 @@ struct linkage_nick {
 };
 extern const struct linkage_nick linkage_nicks[]; /* names.c: sorted by variant, then canonical */
 extern const size_t linkage_nnicks;
+extern const struct linkage_nick linkage_nicks_by_canonical[]; /* the same rows by canonical, then variant */
 
 /* FNV-1a, 64 and 32 bits: keys of blocks and tokens (not for security). */
 static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
@@ -28,5 +29,18 @@ static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
 
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
+
+/* norm.c: whether a (la bytes) is one edit from a nickname or variant of b's given name or its canonical. */
+bool linkage_typo_of_variant(const char *a, size_t la, const struct linkage_rec *b);
+
+/* Whether two sets of name hashes (0-terminated or full) share a member. */
+static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	for (size_t i = 0; i < na && a[i]; i++)
+		for (size_t j = 0; j < nb && b[j]; j++)
+			if (a[i] == b[j])
+				return true;
+	return false;
+}
 
 #endif

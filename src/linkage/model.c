@@ -116,7 +116,7 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	out->prior = prior_weight(m);
 	out->weight = contributions(m, a, b, out->gamma, out->contribution);
 	out->probability = probability(out->weight);
-	out->cannot_link = linkage_cannot_link(out->gamma);
+	out->cannot_link = linkage_cannot_link(out->gamma, &out->cannot_link_hard);
 	if (out->cannot_link)
 		out->decision = LINKAGE_DISTINCT;
 	else if (out->probability >= m->link_threshold)

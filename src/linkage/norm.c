@@ -90,6 +90,53 @@ bool linkage_name_variants(const char *a, const char *b)
 	return false;
 }
 
+/* The rows of linkage_nicks_by_canonical whose canonical is c. */
+static void var_range(const char *c, uint16_t out[2])
+{
+	size_t lo = 0, hi = linkage_nnicks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(linkage_nicks_by_canonical[mid].canonical, c) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	hi = lo;
+	while (hi < linkage_nnicks && strcmp(linkage_nicks_by_canonical[hi].canonical, c) == 0)
+		hi++;
+	out[0] = (uint16_t)lo;
+	out[1] = (uint16_t)hi;
+}
+
+bool linkage_name_typo_of_variant(const char *a, const char *b)
+{
+	struct linkage_rec rb;
+	size_t la = a ? strlen(a) : 0;
+	if (!la || !b || !b[0] || strlen(b) >= LINKAGE_NAME_MAX)
+		return false;
+	memset(&rb, 0, sizeof rb);
+	strcpy(rb.given, b);
+	rb.given_canon = linkage_name_canonical(b);
+	var_range(b, rb.given_var[0]);
+	if (rb.given_canon)
+		var_range(rb.given_canon, rb.given_var[1]);
+	return linkage_typo_of_variant(a, la, &rb);
+}
+
+bool linkage_typo_of_variant(const char *a, size_t la, const struct linkage_rec *b)
+{
+	if (b->given_canon && linkage_one_edit(a, la, b->given_canon, strlen(b->given_canon)))
+		return true;
+	for (int k = 0; k < 2; k++)
+		for (uint16_t i = b->given_var[k][0]; i < b->given_var[k][1]; i++) {
+			const char *v = linkage_nicks_by_canonical[i].variant;
+			size_t lv = strlen(v);
+			if (lv + 1 >= la && lv <= la + 1 && linkage_one_edit(a, la, v, lv))
+				return true;
+		}
+	return false;
+}
+
 size_t linkage_nickname_count(void)
 {
 	return linkage_nnicks;
@@ -241,6 +288,45 @@ static uint32_t phon_hash(const char *token_start, size_t len)
 	return (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u; /* never 0: 0 means none */
 }
 
+static uint32_t name_hash(const char *s, size_t n)
+{
+	return (uint32_t)linkage_hash64(s, n, LINKAGE_FNV64) | 1u;
+}
+
+/* Adds token and its canonical forms to set[0..max) (0 marks a free slot). */
+static void set_add(uint32_t *set, size_t max, const char *s, size_t n, int ncanon)
+{
+	char tok[LINKAGE_NAME_MAX];
+	size_t k = 0;
+	if (n == 0)
+		return;
+	if (n >= sizeof tok)
+		n = sizeof tok - 1;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	while (k < max && set[k])
+		k++;
+	if (k < max)
+		set[k++] = name_hash(tok, n);
+	for (size_t i = nick_first(tok); i < linkage_nnicks && ncanon > 0 && k < max &&
+					 strcmp(linkage_nicks[i].variant, tok) == 0;
+	     i++, ncanon--)
+		set[k++] = name_hash(linkage_nicks[i].canonical, strlen(linkage_nicks[i].canonical));
+}
+
+static void set_add_tokens(uint32_t *set, size_t max, const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = 0;
+		while (p[n] && p[n] != ' ')
+			n++;
+		set_add(set, max, p, n, 1);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 {
 	char g[LINKAGE_NAME_MAX], m[LINKAGE_NAME_MAX];
@@ -290,6 +376,19 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	linkage_phonetic(fc ? fc : r->family_flat, r->family_phon);
 	r->family_part_phon[0] = first ? phon_hash(first, firstlen) : 0;
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
+
+	set_add(r->given_set, 3, r->given, r->given_len, 2);
+	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
+	size_t fm = 0;
+	while (r->middle[fm] && r->middle[fm] != ' ')
+		fm++;
+	set_add(r->middle_first_set, 3, r->middle, fm, 2);
+	set_add_tokens(r->family_set, LINKAGE_SET_MAX, r->family);
+	if (r->given_len) {
+		var_range(r->given, r->given_var[0]);
+		if (r->given_canon)
+			var_range(r->given_canon, r->given_var[1]);
+	}
 }
 
 static bool all_digits(const char *s, size_t n)
