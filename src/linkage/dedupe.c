@@ -595,6 +595,15 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 		}
 	}
 	lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
+	/* No level is impossible: a probability never seen in training is kept at a small floor, so the model
+	 * file holds no zeros and every weight is finite. */
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+			if (m->m[f][l] < 1e-6)
+				m->m[f][l] = 1e-6;
+			if (m->u[f][l] < 1e-9)
+				m->u[f][l] = 1e-9;
+		}
 	m->lambda = lambda;
 	free(sg);
 	free(sc);
@@ -848,6 +857,14 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			o->progress("train", 0, 1, o->progress_ctx);
 		if (train(recs, n, &pairs, model, o, threads) != 0)
 			goto fail;
+		if (o->train_only) {
+			free(pairs.v);
+			free(res->cluster);
+			free(res->probability);
+			res->cluster = NULL;
+			res->probability = NULL;
+			return 0;
+		}
 	}
 	if (o->progress)
 		o->progress("score", 0, 1, o->progress_ctx);

@@ -308,6 +308,7 @@ struct linkage_opts {
 	uint64_t seed;           /* for the random pairs */
 	bool train;              /* estimate u, m and lambda from the data, else use the model as given */
 	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */
+	bool train_only;         /* stop after training: no scores, no clusters (result->cluster NULL) */
 	/* Called now and then from the calling thread with work done and work to do (progress bars). */
 	void (*progress)(const char *stage, uint64_t done, uint64_t total, void *ctx);
 	void *progress_ctx;
