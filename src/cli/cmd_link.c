@@ -410,10 +410,13 @@ int cmd_link(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	double t_w0 = now();
+	prog.end[prog.stage] = t_w0;
 	if (write_clusters(out, &l, &res) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
+	double t_write = now() - t_w0;
 	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
 	fprintf(stderr,
 		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
@@ -423,6 +426,10 @@ int cmd_link(int argc, char **argv)
 		score_s > 0 ? (double)res.candidate_pairs / score_s / threads : 0.0, threads,
 		(unsigned long long)res.links, (unsigned long long)res.refused_links, (unsigned long long)res.reviews,
 		(unsigned long long)res.clusters, now() - t0);
+	fprintf(stderr, "safeguard link: seconds by stage:");
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f%s", stage_names[k], stage_secs(&prog, stage_names[k]), k + 1 < NSTAGES ? ";" : "");
+	fprintf(stderr, "; writing %.2f\n", t_write);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rng.h"
 #include "linkage/linkage_int.h"
 
 const unsigned linkage_nlevels[LF_NFIELD] = {
@@ -152,10 +153,9 @@ static size_t first_token(const char *s, char out[LINKAGE_NAME_MAX])
 	return n;
 }
 
-unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec *b)
+/* The level of the given names alone (everything but the swap with a middle name). */
+static unsigned given_names(const struct linkage_rec *a, const struct linkage_rec *b)
 {
-	if (!a->given_len || !b->given_len)
-		return LINKAGE_LEVEL_NULL;
 	if (a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
 		return LN_EXACT;
 	if (linkage_sets_meet(a->given_set, 3, b->given_set, 3))
@@ -170,12 +170,24 @@ unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec
 	if (jw >= 0.88 || (!a->given_canon && linkage_typo_of_variant(a->given, a->given_len, b)) ||
 	    (!b->given_canon && linkage_typo_of_variant(b->given, b->given_len, a)))
 		return LN_NEAR;
-	if (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||
-	    linkage_sets_meet(b->given_set, 3, a->middle_first_set, 3))
-		return LN_SWAPPED;
 	if (linkage_edit_distance(a->given, a->given_len, b->given, b->given_len, 2) <= 2)
 		return LN_EDIT2;
 	return LN_ELSE;
+}
+
+static unsigned given_level(const struct linkage_rec *a, const struct linkage_rec *b, unsigned names)
+{
+	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||
+				  linkage_sets_meet(b->given_set, 3, a->middle_first_set, 3)))
+		return LN_SWAPPED;
+	return names;
+}
+
+unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->given_len || !b->given_len)
+		return LINKAGE_LEVEL_NULL;
+	return given_level(a, b, given_names(a, b));
 }
 
 unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_rec *b)
@@ -316,11 +328,55 @@ static unsigned cmp_sex(const struct linkage_rec *a, const struct linkage_rec *b
 	return a->sex == b->sex ? LS_EQUAL : LS_DIFF;
 }
 
+static unsigned memo_get(struct linkage_memo *m, int k, uint64_t ha, uint64_t hb, bool *hit)
+{
+	uint64_t key = rng_mix64(ha < hb ? ha ^ rng_mix64(hb) : hb ^ rng_mix64(ha)) | 1u;
+	size_t slot = key & ((1u << LINKAGE_MEMO_BITS) - 1);
+	*hit = m->key[k][slot] == key;
+	return *hit ? m->level[k][slot] : (unsigned)slot;
+}
+
+static void memo_put(struct linkage_memo *m, int k, uint64_t ha, uint64_t hb, unsigned slot, unsigned level)
+{
+	m->key[k][slot] = rng_mix64(ha < hb ? ha ^ rng_mix64(hb) : hb ^ rng_mix64(ha)) | 1u;
+	m->level[k][slot] = (uint8_t)level;
+}
+
+static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
+
+linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m)
+{
+	linkage_gamma g = 0;
+	bool hit;
+	if (a->given_len && b->given_len) {
+		unsigned r = memo_get(m, 0, a->given_h, b->given_h, &hit), names = r;
+		if (!hit) {
+			names = given_names(a, b);
+			memo_put(m, 0, a->given_h, b->given_h, r, names);
+		}
+		g |= (linkage_gamma)given_level(a, b, names) << (4 * LF_GIVEN);
+	}
+	if (a->family_flat_len && b->family_flat_len) {
+		unsigned r = memo_get(m, 1, a->family_h, b->family_h, &hit), level = r;
+		if (!hit) {
+			level = linkage_cmp_family(a, b);
+			memo_put(m, 1, a->family_h, b->family_h, r, level);
+		}
+		g |= (linkage_gamma)level << (4 * LF_FAMILY);
+	}
+	return compare_rest(a, b, g);
+}
+
 linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_rec *b)
 {
 	linkage_gamma g = 0;
 	g |= (linkage_gamma)linkage_cmp_given(a, b) << (4 * LF_GIVEN);
 	g |= (linkage_gamma)linkage_cmp_family(a, b) << (4 * LF_FAMILY);
+	return compare_rest(a, b, g);
+}
+
+static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
+{
 	g |= (linkage_gamma)linkage_cmp_middle(a, b) << (4 * LF_MIDDLE);
 	g |= (linkage_gamma)linkage_cmp_dob(a, b) << (4 * LF_DOB);
 	g |= (linkage_gamma)cmp_sex(a, b) << (4 * LF_SEX);

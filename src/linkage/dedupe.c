@@ -225,6 +225,11 @@ static void compare_chunk(void *ctx, size_t c)
 {
 	struct compare_job *j = ctx;
 	struct pairvec *pv = &j->out[c];
+	struct linkage_memo *memo = calloc(1, sizeof *memo);
+	if (!memo) {
+		pv->oom = true;
+		return;
+	}
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
@@ -245,10 +250,11 @@ static void compare_chunk(void *ctx, size_t c)
 					if (shared_key(ka, kb, r))
 						rules |= 1u << r;
 				uint32_t a = ra < rb ? ra : rb, bb = ra < rb ? rb : ra;
-				linkage_gamma g = linkage_compare(&j->recs[a], &j->recs[bb]);
+				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
 			}
 	}
+	free(memo);
 }
 
 struct keys_job {
@@ -388,15 +394,19 @@ static void u_chunk(void *ctx, size_t c)
 	struct u_job *j = ctx;
 	struct rng r;
 	uint64_t hi = (c + 1) * CHUNK_SAMPLES < j->npairs ? (c + 1) * CHUNK_SAMPLES : j->npairs;
+	struct linkage_memo *memo = calloc(1, sizeof *memo);
+	if (!memo)
+		return; /* the chunk's counts stay 0: u from fewer pairs */
 	rng_seed(&r, j->seed ^ rng_mix64(c + 1));
 	for (uint64_t k = c * CHUNK_SAMPLES; k < hi; k++) {
 		size_t a = (size_t)(rng_next(&r) % j->n), b = (size_t)(rng_next(&r) % (j->n - 1));
 		if (b >= a)
 			b++;
-		linkage_gamma g = linkage_compare(&j->recs[a], &j->recs[b]);
+		linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[b], memo);
 		for (unsigned f = 0; f < LF_NFIELD; f++)
 			j->counts[c][f][linkage_gamma_level(g, (enum linkage_field)f)]++;
 	}
+	free(memo);
 }
 
 /* Distinct comparison vectors (with their rule bits) and how many pairs have each. */
@@ -446,21 +456,28 @@ static int patterns_add(struct patterns *p, linkage_gamma g)
 static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, const uint64_t *cnt, size_t np,
 			      uint64_t all_pairs, double lambda)
 {
-	for (int it = 0; it < 100 && all_pairs; it++) {
-		m->lambda = lambda;
-		double expect = 0;
+	/* The fields' weights do not depend on lambda: sum them once. */
+	double *base = malloc((np ? np : 1) * sizeof *base);
+	if (!base)
+		return lambda;
+	m->lambda = 0.5; /* prior weight 0 */
+	for (size_t i = 0; i < np; i++)
+		base[i] = linkage_gamma_weight(m, g[i] & LINKAGE_GAMMA_MASK);
+	for (int it = 0; it < 200 && all_pairs; it++) {
+		double prior = log2(lambda / (1.0 - lambda)), expect = 0;
 		for (size_t i = 0; i < np; i++) {
-			double w = linkage_gamma_weight(m, g[i] & LINKAGE_GAMMA_MASK);
+			double w = base[i] + prior;
 			expect += (double)cnt[i] * (w > 60 ? 1.0 : w < -60 ? 0.0 : exp2(w) / (1.0 + exp2(w)));
 		}
 		double next = expect / (double)all_pairs;
-		if (next <= 0)
+		if (next <= 0 || next >= 1)
 			break;
 		double d = fabs(next - lambda) / lambda;
 		lambda = next;
 		if (d < 1e-6)
 			break;
 	}
+	free(base);
 	m->lambda = lambda;
 	return lambda;
 }
@@ -470,7 +487,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 {
 	/* u: random pairs. */
 	uint64_t all_pairs = n < 2 ? 0 : (uint64_t)n * (n - 1) / 2;
-	uint64_t npairs = o->random_pairs ? o->random_pairs : 2000000;
+	uint64_t npairs = o->random_pairs ? o->random_pairs : 1000000;
 	if (npairs > all_pairs)
 		npairs = all_pairs;
 	if (npairs) {

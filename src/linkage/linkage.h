@@ -175,6 +175,7 @@ struct linkage_rec {
 	 * holding the nicknames of the given name and of its canonical form. */
 	uint32_t given_set[3], middle_first_set[3], middle_set[8], family_set[8];
 	uint16_t given_var[2][2];
+	uint64_t given_h, family_h;    /* hashes of given and family (0 when empty): keys of comparison memos */
 
 	uint8_t dob_state;
 	struct date dob;               /* when dob_state is VALID */
@@ -304,7 +305,7 @@ extern const char *const linkage_rule_name[LR_NRULES];
 struct linkage_opts {
 	unsigned threads;        /* 0: 1 */
 	uint32_t max_block;      /* a block with more records than this is skipped and counted (0: 2000) */
-	uint64_t random_pairs;   /* pairs sampled for u (0: 2,000,000, at most n(n-1)/2) */
+	uint64_t random_pairs;   /* pairs sampled for u (0: 1,000,000, at most n(n-1)/2) */
 	uint64_t seed;           /* for the random pairs */
 	bool train;              /* estimate u, m and lambda from the data, else use the model as given */
 	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */

@@ -43,4 +43,14 @@ static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_
 	return false;
 }
 
+/* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
+ * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */
+#define LINKAGE_MEMO_BITS 14
+struct linkage_memo {
+	uint64_t key[2][1u << LINKAGE_MEMO_BITS];
+	uint8_t level[2][1u << LINKAGE_MEMO_BITS];
+};
+/* linkage_compare through a memo (zeroed before first use). */
+linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m);
+
 #endif

@@ -377,6 +377,8 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	r->family_part_phon[0] = first ? phon_hash(first, firstlen) : 0;
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
 
+	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
+	r->family_h = r->family_len ? linkage_hash64(r->family, r->family_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
 	set_add(r->given_set, 3, r->given, r->given_len, 2);
 	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
 	size_t fm = 0;
