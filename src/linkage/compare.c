@@ -175,6 +175,15 @@ static unsigned given_names(const struct linkage_rec *a, const struct linkage_re
 	return LN_ELSE;
 }
 
+unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->given_len || !b->given_len)
+		return LINKAGE_LEVEL_NULL;
+	if (a->given_h == b->given_h && a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
+		return LN_EXACT;
+	return given_names(a, b);
+}
+
 static unsigned given_level(const struct linkage_rec *a, const struct linkage_rec *b, unsigned names)
 {
 	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||

@@ -635,6 +635,7 @@ struct scored {
 	uint32_t a, b;
 	float weight;
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
+	uint8_t idmatch; /* an equal valid NHS number or UPN */
 };
 
 struct score_job {
@@ -670,19 +671,23 @@ static void score_chunk(void *ctx, size_t c)
 			j->reviews[c]++;
 		if (w < j->link_w && (!cannot || !hard))
 			continue;
-		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0)};
+		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL)};
 	}
 	j->nout[c] = k;
 }
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
 
+#define UF_NAMES 4
 struct uf {
 	uint32_t *parent, *size;
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
 	uint8_t *sex;         /* per root: bit 1 'M' seen, bit 2 'F' seen */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next;
+	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -694,8 +699,34 @@ static uint32_t uf_find(struct uf *u, uint32_t x)
 	return x;
 }
 
-static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+/* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
+ * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
+ * equal valid identifier. */
+static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++)
+			if (linkage_cmp_given_names(&recs[u->names[ra][i]], &recs[u->names[rb][j]]) == LN_ELSE)
+				return true;
+	return false;
+}
+
+static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t into, uint32_t from)
+{
+	for (int j = 0; j < UF_NAMES && u->names[from][j] != UINT32_MAX; j++) {
+		uint32_t r = u->names[from][j];
+		int i = 0;
+		while (i < UF_NAMES && u->names[into][i] != UINT32_MAX && recs[u->names[into][i]].given_h != recs[r].given_h)
+			i++;
+		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX)
+			u->names[into][i] = r;
+	}
+}
+
+static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch)
+{
+	if (!idmatch && names_conflict(u, recs, ra, rb))
+		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
 	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
@@ -709,13 +740,14 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	return false;
 }
 
-static void uf_union(struct uf *u, uint32_t ra, uint32_t rb)
+static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	if (u->size[ra] < u->size[rb] || (u->size[ra] == u->size[rb] && rb < ra)) {
 		uint32_t t = ra;
 		ra = rb;
 		rb = t;
 	}
+	names_merge(u, recs, ra, rb);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
 	if (u->nhs[ra] < 0)
@@ -762,7 +794,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.nedges = calloc(n, sizeof *u.nedges);
 	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
-	if (!u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges || !u.edge_to ||
+	u.names = malloc(n * sizeof *u.names);
+	if (!u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges || !u.edge_to ||
 	    !u.edge_next)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -772,6 +805,10 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		u.upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
 		u.sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
 		u.head[i] = u.tail[i] = UINT32_MAX;
+		for (int k = 0; k < UF_NAMES; k++)
+			u.names[i][k] = UINT32_MAX;
+		if (recs[i].given_len)
+			u.names[i][0] = (uint32_t)i;
 	}
 	uint32_t ne = 0;
 	for (size_t i = 0; i < ns; i++) {
@@ -802,11 +839,11 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		uint32_t ra = uf_find(&u, s[i].a), rb = uf_find(&u, s[i].b);
 		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
 		if (ra != rb) {
-			if (uf_conflict(&u, recs, ra, rb)) {
+			if (uf_conflict(&u, recs, ra, rb, s[i].idmatch)) {
 				res->refused_links++;
 				continue;
 			}
-			uf_union(&u, ra, rb);
+			uf_union(&u, recs, ra, rb);
 		}
 		res->links++;
 		if (p > res->probability[s[i].a])
@@ -838,6 +875,7 @@ out:
 	free(u.nedges);
 	free(u.edge_to);
 	free(u.edge_next);
+	free(u.names);
 	return rc;
 }
 

@@ -43,6 +43,9 @@ static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_
 	return false;
 }
 
+/* compare.c: the given-name level of two records without the swap with a middle name. */
+unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);
+
 /* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
  * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */
 #define LINKAGE_MEMO_BITS 14
