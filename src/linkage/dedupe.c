@@ -179,6 +179,8 @@ struct entry {
 /* LSD radix sort by key, 16 bits a pass; stable, so records stay in index order inside a key. */
 static int sort_entries(struct entry *e, size_t n)
 {
+	if (n < 2)
+		return 0;
 	struct entry *tmp = malloc(n * sizeof *tmp);
 	size_t *count = malloc(65536 * sizeof *count);
 	if ((!tmp || !count) && n) {
@@ -357,7 +359,8 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 				all->v = nv;
 				all->cap = nc;
 			}
-			memcpy(all->v + all->n, outs[c].v, outs[c].n * sizeof *outs[c].v);
+			if (outs[c].n)
+				memcpy(all->v + all->n, outs[c].v, outs[c].n * sizeof *outs[c].v);
 			all->n += outs[c].n;
 			res->rule_pairs[rule] += outs[c].n;
 			free(outs[c].v);
