@@ -170,6 +170,11 @@ static int extras_run(store_conn *c, void *arg)
 		memset(&p, 0, sizeof p);
 		p.home_id = x->ids[pick[i]];
 		p.person_id = x->first_child + (int64_t)i * 5; /* the children allocated to the demo worker */
+		bool exists = false;
+		if ((rc = store_person_exists(c, p.person_id, &exists)) != STORE_OK)
+			break;
+		if (!exists) /* a small demo area has fewer children than places */
+			continue;
 		struct date s = clock_add_days(x->today, -(int)(30 + next(d) % 300));
 		date_format_iso(s, p.start);
 		p.distance_km = km_between(home_lat, home_lon, h->lat, h->lon);
