@@ -149,44 +149,36 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
 	return audit_append(c, &a);
 }
 
-int users_disable(store_conn *c, const char *actor, const char *username, int64_t now, bool *found)
+/* Disables (at != NULL) or enables a person found by name, with the audit entry. */
+static int set_disabled(store_conn *c, const char *actor, const char *username, const char *at, bool *found)
 {
-	char at[STORE_TS_LEN + 1];
 	struct store_user *u = calloc(1, sizeof *u);
 	if (!u)
 		return STORE_EIO;
-	ts_format_utc(now, at);
 	int rc = store_user_by_name(c, username, u, found);
 	if (rc == STORE_OK && *found)
-		rc = store_user_disable(c, username, at, found);
+		rc = at ? store_user_disable(c, username, at, found) : store_user_enable(c, username, found);
 	char object[40];
 	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
 	sodium_memzero(u, sizeof *u);
 	free(u);
 	if (rc != STORE_OK || !*found)
 		return rc;
-	struct store_audit a = {.actor = actor, .action = "user.disable", .object = object,
-				.detail = "sign-in refused, sessions ended"};
+	struct store_audit a = {.actor = actor, .action = at ? "user.disable" : "user.enable", .object = object,
+				.detail = at ? "sign-in refused, sessions ended" : "sign-in allowed again"};
 	return audit_append(c, &a);
+}
+
+int users_disable(store_conn *c, const char *actor, const char *username, int64_t now, bool *found)
+{
+	char at[STORE_TS_LEN + 1];
+	ts_format_utc(now, at);
+	return set_disabled(c, actor, username, at, found);
 }
 
 int users_enable(store_conn *c, const char *actor, const char *username, bool *found)
 {
-	struct store_user *u = calloc(1, sizeof *u);
-	if (!u)
-		return STORE_EIO;
-	int rc = store_user_by_name(c, username, u, found);
-	if (rc == STORE_OK && *found)
-		rc = store_user_enable(c, username, found);
-	char object[40];
-	snprintf(object, sizeof object, "user:%lld", (long long)u->id);
-	sodium_memzero(u, sizeof *u);
-	free(u);
-	if (rc != STORE_OK || !*found)
-		return rc;
-	struct store_audit a = {.actor = actor, .action = "user.enable", .object = object,
-				.detail = "sign-in allowed again"};
-	return audit_append(c, &a);
+	return set_disabled(c, actor, username, NULL, found);
 }
 
 int users_exists(store_conn *c, const char *username, bool *found)
