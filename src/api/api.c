@@ -574,6 +574,10 @@ static const struct api_route {
 	{{"POST", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recording_upload},
 	{{"GET", "/api/v1/children/{id}/recordings"}, ACT_RECORDINGS, api_recordings_list},
 	{{"GET", "/api/v1/recordings/{id}/content"}, ACT_RECORDINGS, api_recording_content},
+	{{"GET", "/api/v1/link-reviews"}, ACT_LINK_REVIEW, api_link_reviews},
+	{{"GET", "/api/v1/link-reviews/{id}"}, ACT_LINK_REVIEW, api_link_review},
+	{{"POST", "/api/v1/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, api_link_review_decision},
+	{{"POST", "/api/v1/merges/{id}/undo"}, ACT_LINK_REVIEW, api_merge_undo},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

@@ -50,5 +50,9 @@ API_ROUTE(api_sessions);          /* POST /api/v1/sessions (sessions_api.c) */
 API_ROUTE(api_recording_upload);  /* POST /api/v1/children/{id}/recordings (recordings_api.c), body streamed */
 API_ROUTE(api_recordings_list);   /* GET /api/v1/children/{id}/recordings */
 API_ROUTE(api_recording_content); /* GET /api/v1/recordings/{id}/content */
+API_ROUTE(api_link_reviews);         /* GET /api/v1/link-reviews (linkreview_api.c) */
+API_ROUTE(api_link_review);          /* GET /api/v1/link-reviews/{id} */
+API_ROUTE(api_link_review_decision); /* POST /api/v1/link-reviews/{id}/decision */
+API_ROUTE(api_merge_undo);           /* POST /api/v1/merges/{id}/undo */
 
 #endif

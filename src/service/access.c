@@ -177,6 +177,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_VISIT] = "visit.record",    [ACT_ALERTS] = "alerts",         [ACT_CASELOAD] = "caseload",
 	[ACT_MASH] = "mash",             [ACT_FLAGS] = "flags",           [ACT_VIEWERS] = "viewers",
 	[ACT_BREAK_GLASS] = "break_glass", [ACT_RECORDINGS] = "recordings", [ACT_ADMIN] = "admin",
+	[ACT_LINK_REVIEW] = "link.review",
 };
 
 const char *access_action_name(enum access_action act)
@@ -189,15 +190,20 @@ const char *access_action_name(enum access_action act)
  * break the glass; statutory visits are social care's; alerts go to the roles that own them; the DPO reviews
  * who has looked and reads records (for subject access and sealed records) under need-to-know, but does not
  * break the glass; the oversight analyst works on children's homes, not on children's records; the
- * administrator runs accounts and never reads a child's record. */
+ * administrator runs accounts and never reads a child's record. Record linkage's review tasks (is this record
+ * that child?) are children's social care's, who own the child's record once it is one: social workers and
+ * team managers; the MASH triages contacts, not identities, and the DPO sees sealed identities, which no
+ * task ever names. */
 enum { PR = 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_CONCERN | 1u << ACT_BREAK_GLASS |
 	    1u << ACT_RECORDINGS };
 static const struct {
 	const char *role;
 	unsigned may;
 } role_policy[] = {
-	{"social_worker", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_VIEWERS},
-	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS},
+	{"social_worker", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_VIEWERS |
+				  1u << ACT_LINK_REVIEW},
+	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS |
+				 1u << ACT_LINK_REVIEW},
 	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH},
 	{"police_officer", PR},
 	{"health_practitioner", PR | 1u << ACT_FLAGS},

@@ -60,6 +60,10 @@ const EXPECTED = {
   'api POST /api/v1/children/{id}/recordings': PRACTITIONERS,
   'api GET /api/v1/children/{id}/recordings': PRACTITIONERS,
   'api GET /api/v1/recordings/{id}/content': PRACTITIONERS,
+  'api GET /api/v1/link-reviews': ['social_worker', 'team_manager'],
+  'api GET /api/v1/link-reviews/{id}': ['social_worker', 'team_manager'],
+  'api POST /api/v1/link-reviews/{id}/decision': ['social_worker', 'team_manager'],
+  'api POST /api/v1/merges/{id}/undo': ['social_worker', 'team_manager'],
 
   'web GET /sign-in': ['anonymous', ...PEOPLE],
   'web POST /sign-in': ['anonymous', ...PEOPLE],
