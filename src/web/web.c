@@ -91,13 +91,14 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 							     web_role_name(u->role)));
 		json_object_set_new(view, "csrf_token", json_string(u->csrf));
 		json_object_set_new(view, "can",
-				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "visit",
+				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "visit",
 					      access_role_may(u->role, u->agency, ACT_VISIT), "search",
 					      access_role_may(u->role, u->agency, ACT_CHILD_SEARCH), "alerts",
 					      access_role_may(u->role, u->agency, ACT_ALERTS), "caseload",
 					      access_role_may(u->role, u->agency, ACT_CASELOAD), "mash",
 					      access_role_may(u->role, u->agency, ACT_MASH), "admin",
-					      access_role_may(u->role, u->agency, ACT_ADMIN)));
+					      access_role_may(u->role, u->agency, ACT_ADMIN), "links",
+					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1440,6 +1441,10 @@ static void alerts_route(const struct web *w, http_request *rq, const int64_t *i
 static void alert_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_page(w, rq, ids[0]); }
 static void ack_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_acknowledge(w, rq, ids[0]); }
 static void resolve_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_resolve(w, rq, ids[0]); }
+static void links_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_reviews_page(w, rq); }
+static void link_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_review_page(w, rq, ids[0]); }
+static void link_decide_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_review_decide(w, rq, ids[0]); }
+static void merge_undo_route(const struct web *w, http_request *rq, const int64_t *ids) { web_merge_undo(w, rq, ids[0]); }
 static void caseload_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1492,6 +1497,10 @@ static const struct web_route {
 	{{"POST", "/alerts/{id}/resolve"}, ACT_ALERTS, resolve_route},
 	{{"GET", "/caseload"}, ACT_CASELOAD, caseload_route},
 	{{"GET", "/mash"}, ACT_MASH, mash_route},
+	{{"GET", "/link-reviews"}, ACT_LINK_REVIEW, links_route},
+	{{"GET", "/link-reviews/{id}"}, ACT_LINK_REVIEW, link_route},
+	{{"POST", "/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, link_decide_route},
+	{{"POST", "/merges/{id}/undo"}, ACT_LINK_REVIEW, merge_undo_route},
 	{{"GET", "/admin"}, ACT_ADMIN, admin_route},
 	{{"GET", "/admin/users"}, ACT_ADMIN, admin_users_route},
 	{{"POST", "/admin/users"}, ACT_ADMIN, admin_user_add_route},

@@ -236,6 +236,66 @@ describe('"different" is remembered', () => {
   });
 });
 
+/** Signs in through the page as a browser does: {cookie, csrf}. */
+async function webSignIn(who) {
+  totpUsedLongAgo(area.db, who);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = form.headers.getSetCookie().find((c) => c.startsWith('sg_presession=')).split(';')[0];
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username: who, password: PASSWORD, totp: totp(secrets[who], Date.now(), 1), csrf_token: csrf }),
+  });
+  assert.equal(res.status, 303, `sign-in of ${who}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sg_session=')).split(';')[0];
+  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
+  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+}
+
+describe('the pages', () => {
+  test('queue, side by side, a refused form shows its errors, a decision and an undo', async () => {
+    const a = await created(area.tokens.education, event({ source_ref: 'LP-1' }, { ...AMIRA, given_name: 'Layla', family_name: 'Price' }));
+    const b = await created(area.tokens.police, event({ source_ref: 'LP-2' }, { ...BORDERLINE, given_name: 'Layla', family_name: 'Price' }));
+    const review = await openReviewFor(b.child_id, a.child_id);
+    assert.ok(review);
+    const s = await webSignIn('tam.manager');
+    const page = (path) => request(`${server.url}${path}`, { headers: { cookie: s.cookie } });
+    const post = (path, fields) => request(`${server.url}${path}`, {
+      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, ...fields }),
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    });
+    const queue = await page('/link-reviews');
+    assert.equal(queue.status, 200);
+    assert.match(queue.text, new RegExp(`href="/link-reviews/${review.id}"`));
+    const one = await page(`/link-reviews/${review.id}`);
+    assert.equal(one.status, 200);
+    assert.match(one.text, /Is Layla Price the same child as Layla Price\?/);
+    assert.match(one.text, /id="field-dob"[\s\S]*?4 May 2016|id="field-dob"[\s\S]*?2016-05-04/);
+    assert.match(one.text, /One part differs/);
+    const bad = await post(`/link-reviews/${review.id}/decision`, { reason: 'no' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /There is a problem/);
+    assert.match(bad.text, /href="#decision"/);
+    assert.match(bad.text, /href="#reason"/);
+    assert.equal(count(area.db, 'link_review', `id = ${review.id} and decided_at is null`), 1);
+    const ok = await post(`/link-reviews/${review.id}/decision`, { decision: 'same', reason: 'Same child: confirmed by phone' });
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), `/link-reviews/${review.id}?done=decided`);
+    const decided = await page(`/link-reviews/${review.id}?done=decided`);
+    assert.match(decided.text, /Decision saved/);
+    const mergeId = Number(sql(area.db, `select merge_id from link_review where id = ${review.id}`));
+    assert.match(decided.text, new RegExp(`action="/merges/${mergeId}/undo"`));
+    const noReason = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: '' });
+    assert.equal(noReason.status, 400);
+    assert.match(noReason.text, /href="#undo_reason"/);
+    const undone = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: 'Joined by mistake' });
+    assert.equal(undone.status, 303);
+    assert.equal(sql(area.db, `select undone_at is not null from person_merge where id = ${mergeId}`), '1');
+    assert.equal(count(area.db, 'event', `person_id = ${b.child_id}`), 1);
+  });
+});
+
 describe('sealed identities', () => {
   const NHS = nhsNumber('401023457');
   const SEALED = { given_name: 'Sealed', family_name: 'Child', dob: '2015-09-09', nhs_number: NHS, upn: '' };
