@@ -18,6 +18,7 @@
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/access.h"
+#include "service/identity.h"
 #include "lib/route.h"
 #include "web/assets.h"
 #include "web/timeline.h"
@@ -337,8 +338,30 @@ struct search_job {
 	http_request *rq;
 	json_t *view, *results;
 	int64_t seen[SEARCH_LIMIT];
+	double likely[SEARCH_LIMIT]; /* the best probability of the readings of the query (service/identity.h) */
 	int nseen;
+	/* A name search's readings of what was typed (given then family, family then given, either date of
+	 * birth): each found child is scored against each with the same scoring intake links with. */
+	struct identity_subject *readings;
+	int nreadings;
 };
+
+/* The results in order of likelihood, the most likely first (a stable insertion sort: at most 51 rows). */
+static void search_rank(struct search_job *j)
+{
+	for (int i = 1; i < j->nseen; i++)
+		for (int k = i; k > 0 && j->likely[k] > j->likely[k - 1]; k--) {
+			double p = j->likely[k];
+			int64_t id = j->seen[k];
+			json_t *row = json_incref(json_array_get(j->results, (size_t)k));
+			j->likely[k] = j->likely[k - 1];
+			j->seen[k] = j->seen[k - 1];
+			json_array_set(j->results, (size_t)k, json_array_get(j->results, (size_t)k - 1));
+			j->likely[k - 1] = p;
+			j->seen[k - 1] = id;
+			json_array_set_new(j->results, (size_t)k - 1, row);
+		}
+}
 
 static int on_found(const struct store_person *p, void *ctx)
 {
@@ -349,6 +372,13 @@ static int on_found(const struct store_person *p, void *ctx)
 			return 0; /* found by two of the searches */
 	if (j->nseen == SEARCH_LIMIT)
 		return 0;
+	double best = 0.0;
+	for (int i = 0; i < j->nreadings; i++) {
+		struct identity_score sc;
+		if (identity_score(&j->readings[i], p, NULL, &sc) == 0 && sc.probability > best)
+			best = sc.probability;
+	}
+	j->likely[j->nseen] = best;
 	j->seen[j->nseen++] = p->id;
 	web_full_name(p, name, sizeof name);
 	web_dob_text(p->dob, false, dob, sizeof dob);
@@ -357,10 +387,41 @@ static int on_found(const struct store_person *p, void *ctx)
 	return 0;
 }
 
+/* The readings of a name or date-of-birth search (folded words; dates ISO, "" when not given). */
+static bool search_readings(struct search_job *j, const char *folded, const char *iso, const char *alt)
+{
+	char first[STORE_NAME_BYTES] = "", last[STORE_NAME_BYTES] = "";
+	const char *sp = strchr(folded, ' '), *lsp = strrchr(folded, ' ');
+	snprintf(first, sizeof first, "%.*s", (int)(sp ? (size_t)(sp - folded) : strlen(folded)), folded);
+	if (lsp)
+		snprintf(last, sizeof last, "%s", lsp + 1);
+	const char *names[2][2] = {{first, last}, {last, first}}; /* {given, family} */
+	if (!lsp) { /* one word: a family name, or a given name */
+		names[0][0] = "";
+		names[0][1] = first;
+		names[1][0] = first;
+		names[1][1] = "";
+	}
+	const char *dobs[2] = {iso, alt};
+	if (!(j->readings = calloc(4, sizeof *j->readings)))
+		return false;
+	for (int n = 0; n < (folded[0] ? 2 : 1); n++)
+		for (int d = 0; d < 2; d++) {
+			if (d == 1 && !alt[0])
+				continue;
+			struct identity_subject *r = &j->readings[j->nreadings++];
+			snprintf(r->given_name, sizeof r->given_name, "%s", folded[0] ? names[n][0] : "");
+			snprintf(r->family_name, sizeof r->family_name, "%s", folded[0] ? names[n][1] : "");
+			snprintf(r->dob, sizeof r->dob, "%s", dobs[d]);
+		}
+	return true;
+}
+
 static void search_job_free(void *arg)
 {
 	struct search_job *j = arg;
 	json_decref(j->view);
+	free(j->readings);
 	free(j);
 }
 
@@ -435,6 +496,12 @@ static void search_page(const struct web *w, http_request *rq)
 	j->rq = rq;
 	j->view = view;
 	j->results = json_array();
+	if (nhs_rc != IDENT_OK && upn_rc != IDENT_OK && !search_readings(j, folded, iso, alt)) {
+		json_decref(j->results);
+		search_job_free(j);
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
 	const char *kind = "name";
 	int rc = STORE_OK;
 	struct store_search s = {.dob = iso, .dob_alt = alt, .limit = SEARCH_LIMIT, .family_prefix = "", .given_prefix = ""};
@@ -479,6 +546,7 @@ static void search_page(const struct web *w, http_request *rq)
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
+	search_rank(j);
 	/* Need-to-know: a child the person does not work with is not listed by a name or a date of birth, and an
 	 * exact search (NHS number, UPN) says only that the child is known (service/access.h). */
 	const struct web_user *u = web_user(rq);

@@ -296,6 +296,21 @@ describe('the pages', () => {
   });
 });
 
+describe('child search', () => {
+  test('ranks the children a name search finds by the scoring intake links with, the most likely first', async () => {
+    const subject = { dob: '2013-04-04', nhs_number: '', upn: '', postcode: 'LS9 9ZZ', address: '1 Far Road' };
+    const a = await created(area.tokens.education, event({ source_ref: 'CS-1' }, { ...subject, given_name: 'Rubyna', family_name: 'Adams' }));
+    const b = await created(area.tokens.education, event({ source_ref: 'CS-2' }, { ...subject, given_name: 'Ruby', family_name: 'Zeta', dob: '2013-05-05' }));
+    for (const id of [a.child_id, b.child_id]) runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(id), '--user', 'sam.worker']);
+    const s = await webSignIn('sam.worker');
+    const r = await request(`${server.url}/?q=ruby`, { headers: { cookie: s.cookie } });
+    assert.equal(r.status, 200);
+    const order = [...r.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => Number(m[1]));
+    // In name order Adams comes first; "Ruby" is exactly what was typed, "Rubyna" is not.
+    assert.deepEqual(order.filter((id) => id === a.child_id || id === b.child_id), [b.child_id, a.child_id]);
+  });
+});
+
 describe('sealed identities', () => {
   const NHS = nhsNumber('401023457');
   const SEALED = { given_name: 'Sealed', family_name: 'Child', dob: '2015-09-09', nhs_number: NHS, upn: '' };
