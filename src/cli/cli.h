@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_link(int argc, char **argv); /* cmd_link.c: record linkage over a CSV file */
 int cmd_demo(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_homes(int argc, char **argv);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Record linkage benchmark (issue 7): generates 100k and 1M records with `safeguard gen`, deduplicates each
+# under /usr/bin/time -v, and prints wall time, peak memory, the dedupe's own figures (pairs scored per
+# second per core, seconds by stage) and the accuracy of it and of the two baselines (bench/linkage/score.mjs).
+#
+#   bench/linkage/run.sh [SIZES...]     sizes in families: default "9300 93450" (99,523 and 1,002,323 records)
+# Work files go to build/bench/linkage/ (BENCH_DIR to change). Same seed, same records on every machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${SAFEGUARD_BIN:-$root/build/safeguard}
+dir=${BENCH_DIR:-$root/build/bench/linkage}
+sizes=${*:-9300 93450}
+mkdir -p "$dir"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+for fam in $sizes; do
+  d=$dir/f$fam
+  [ -s "$d/records.csv" ] || "$bin" gen --out "$d" --families "$fam" --seed 7 --today 2025-06-01 >/dev/null 2>&1
+  n=$(($(wc -l < "$d/records.csv") - 1))
+  echo "== $n records ($fam families, seed 7) =="
+  /usr/bin/time -v "$bin" link dedupe --in "$d/records.csv" --out "$d/clusters.csv" 2> "$d/dedupe.log"
+  grep '^safeguard link' "$d/dedupe.log"
+  awk -F': ' '/Elapsed \(wall clock\)/ {print "wall time: " $2} /Maximum resident set size/ {printf "peak RSS: %.0f MiB\n", $2 / 1024}' "$d/dedupe.log"
+  node "$root/bench/linkage/score.mjs" --records "$d/records.csv" --truth "$d/truth.csv" --clusters "$d/clusters.csv"
+done

@@ -1,0 +1,446 @@
+/*
+ * cli/cmd_link.c — `safeguard link train` and `safeguard link dedupe`: record linkage over a CSV file of
+ * agency records (docs/LINKAGE.md). Reading is io/records_csv.h, the method is linkage/linkage.h, the model
+ * file io/linkage_model.h; every output file appears whole or not at all (cli_tmp_*).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "cli/cli.h"
+#include "io/linkage_model.h"
+#include "io/records_csv.h"
+#include "linkage/linkage.h"
+
+#define FIELD_COPY_MAX 512 /* bytes of a field handed to the normaliser (names and addresses are shorter) */
+
+struct load {
+	struct linkage_rec *recs;
+	uint32_t *id_off; /* offset of each record_id in ids */
+	char *ids;
+	size_t n, cap, ids_len, ids_cap;
+	unsigned long bad[5]; /* dob, nhs, upn, postcode, sex */
+};
+
+static void copy_field(const struct records_csv_row *row, int col, char *out)
+{
+	size_t n = row->len[col] < FIELD_COPY_MAX - 1 ? row->len[col] : FIELD_COPY_MAX - 1;
+	memcpy(out, row->field[col], n);
+	out[n] = '\0';
+}
+
+static int on_row(const struct records_csv_row *row, void *ctx)
+{
+	struct load *l = ctx;
+	char f[RC_NCOL][FIELD_COPY_MAX];
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 4096;
+		struct linkage_rec *nr = realloc(l->recs, nc * sizeof *nr);
+		if (!nr)
+			return -1;
+		l->recs = nr;
+		uint32_t *no = realloc(l->id_off, nc * sizeof *no);
+		if (!no)
+			return -1;
+		l->id_off = no;
+		l->cap = nc;
+	}
+	if (l->n >= UINT32_MAX - 1)
+		return -1;
+	size_t idl = row->len[RC_RECORD_ID];
+	if (l->ids_len + idl + 1 > l->ids_cap) {
+		size_t nc = l->ids_cap ? l->ids_cap * 2 : 1 << 20;
+		while (nc < l->ids_len + idl + 1)
+			nc *= 2;
+		char *ni = realloc(l->ids, nc);
+		if (!ni || nc > UINT32_MAX) {
+			free(ni == l->ids ? NULL : ni);
+			return -1;
+		}
+		l->ids = ni;
+		l->ids_cap = nc;
+	}
+	memcpy(l->ids + l->ids_len, row->field[RC_RECORD_ID], idl);
+	l->ids[l->ids_len + idl] = '\0';
+	l->id_off[l->n] = (uint32_t)l->ids_len;
+	l->ids_len += idl + 1;
+	for (int c = RC_GIVEN_NAME; c < RC_NCOL; c++)
+		copy_field(row, c, f[c]);
+	struct linkage_input in = {f[RC_GIVEN_NAME], f[RC_MIDDLE_NAMES], f[RC_FAMILY_NAME], f[RC_DOB], f[RC_SEX],
+				   f[RC_POSTCODE],   f[RC_ADDRESS],      f[RC_NHS_NUMBER], f[RC_UPN]};
+	struct linkage_rec *r = &l->recs[l->n++];
+	linkage_prepare(&in, r);
+	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
+					 LINKAGE_BAD_SEX};
+	for (int k = 0; k < 5; k++)
+		if (r->bad & bits[k])
+			l->bad[k]++;
+	return 0;
+}
+
+static void load_free(struct load *l)
+{
+	free(l->recs);
+	free(l->id_off);
+	free(l->ids);
+	memset(l, 0, sizeof *l);
+}
+
+static int load(const char *path, struct load *l)
+{
+	char err[512] = "";
+	FILE *f = fopen(path, "rb");
+	memset(l, 0, sizeof *l);
+	if (!f) {
+		fprintf(stderr, "safeguard link: cannot read %s\n", path);
+		return -1;
+	}
+	int rc = records_csv_read(f, path, on_row, l, err, sizeof err);
+	fclose(f);
+	if (rc != 0) {
+		fprintf(stderr, "safeguard link: %s\n", err[0] ? err : "out of memory");
+		load_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+static void bad_summary(const struct load *l)
+{
+	static const char *const what[5] = {"dates of birth that cannot be a date",
+					    "NHS numbers with a wrong check digit or shape",
+					    "UPNs with a wrong check letter or shape", "postcodes of a wrong shape",
+					    "values of sex other than M, F, male, female or unknown"};
+	for (int k = 0; k < 5; k++)
+		if (l->bad[k])
+			fprintf(stderr, "safeguard link: %lu %s (compared as likely typos, never trusted)\n", l->bad[k],
+				what[k]);
+}
+
+/* ---- progress and stage times (the core reads no clock) ---- */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+#define NSTAGES 5
+static const char *const stage_names[NSTAGES] = {"block", "compare", "train", "score", "cluster"};
+
+struct progress {
+	bool tty;
+	int stage;
+	double start[NSTAGES], end[NSTAGES], last_draw;
+};
+
+static void on_progress(const char *stage, uint64_t done, uint64_t total, void *ctx)
+{
+	struct progress *p = ctx;
+	int s = -1;
+	for (int i = 0; i < NSTAGES; i++)
+		if (strcmp(stage, stage_names[i]) == 0)
+			s = i;
+	if (s < 0)
+		return;
+	double t = now();
+	if (s != p->stage) {
+		if (p->stage >= 0)
+			p->end[p->stage] = t;
+		if (p->start[s] == 0)
+			p->start[s] = t;
+		p->stage = s;
+	}
+	p->end[s] = t;
+	if (p->tty && (t - p->last_draw > 0.1 || done == total)) {
+		int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
+		fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", stage, fill, "##############################", width - fill, "",
+			total ? (int)(100.0 * (double)done / (double)total) : 0);
+		p->last_draw = t;
+	}
+}
+
+static double stage_secs(const struct progress *p, const char *name)
+{
+	for (int i = 0; i < NSTAGES; i++)
+		if (strcmp(stage_names[i], name) == 0 && p->start[i] > 0)
+			return p->end[i] - p->start[i];
+	return 0;
+}
+
+/* ---- outputs ---- */
+
+static void csv_field(FILE *f, const char *s)
+{
+	csv_fwrite(f, s, strlen(s));
+}
+
+static const char *id_of(const struct load *l, uint32_t i)
+{
+	return l->ids + l->id_off[i];
+}
+
+static int write_clusters(const char *path, const struct load *l, const struct linkage_result *r)
+{
+	struct cli_tmp t;
+	if (cli_tmp_open(&t, path) != 0)
+		return -1;
+	fputs("record_id,cluster_id,match_probability\n", t.f);
+	for (size_t i = 0; i < l->n; i++) {
+		csv_field(t.f, id_of(l, (uint32_t)i));
+		fputc(',', t.f);
+		csv_field(t.f, id_of(l, r->cluster[i]));
+		fprintf(t.f, ",%.6f\n", (double)r->probability[i]);
+	}
+	return cli_tmp_commit(&t, true);
+}
+
+static int write_pairs(const char *path, const struct load *l, const struct linkage_model *m,
+		       const struct linkage_result *r)
+{
+	struct cli_tmp t;
+	if (cli_tmp_open(&t, path) != 0)
+		return -1;
+	fputs("record_id_a,record_id_b,match_weight,match_probability,decision,not_linked_because,blocking_rules", t.f);
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		fprintf(t.f, ",%s_level,%s_weight", linkage_field_name[f], linkage_field_name[f]);
+	fputs(",prior_weight\n", t.f);
+	for (size_t i = 0; i < r->npairs; i++) {
+		const struct linkage_pair *p = &r->pairs[i];
+		struct linkage_score s;
+		linkage_score(m, &l->recs[p->a], &l->recs[p->b], &s);
+		csv_field(t.f, id_of(l, p->a));
+		fputc(',', t.f);
+		csv_field(t.f, id_of(l, p->b));
+		static const char *const dec[] = {"distinct", "review", "link"};
+		fprintf(t.f, ",%.4f,%.6f,%s,%s,", s.weight, s.probability, dec[s.decision], s.cannot_link ? s.cannot_link : "");
+		unsigned rules = linkage_pair_rules(p);
+		bool first = true;
+		for (unsigned k = 0; k < LR_NRULES; k++)
+			if (rules & (1u << k)) {
+				fprintf(t.f, "%s%s", first ? "" : "|", linkage_rule_name[k]);
+				first = false;
+			}
+		for (unsigned f = 0; f < LF_NFIELD; f++)
+			fprintf(t.f, ",%s,%.4f", linkage_level_name(f, linkage_gamma_level(s.gamma, (enum linkage_field)f)),
+				s.contribution[f]);
+		fprintf(t.f, ",%.4f\n", s.prior);
+	}
+	return cli_tmp_commit(&t, true);
+}
+
+static int write_model(const char *path, const struct linkage_model *m, const struct linkage_tf *tf)
+{
+	struct cli_tmp t;
+	char err[256];
+	if (cli_tmp_open(&t, path) != 0)
+		return -1;
+	if (linkage_model_write(t.f, m, tf, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard link: %s: %s\n", path, err);
+		cli_tmp_commit(&t, false);
+		return -1;
+	}
+	return cli_tmp_commit(&t, true);
+}
+
+/* ---- the commands ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: safeguard link dedupe --in RECORDS.csv --out CLUSTERS.csv [--model MODEL.json] [--pairs PAIRS.csv]\n"
+		"                             [--threads N] [--link P] [--review P]\n"
+		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n\n"
+		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
+		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
+		"family_name,dob,sex,postcode,address,nhs_number,upn; dob as YYYY-MM-DD or DD/MM/YYYY.\n\n"
+		"  train   fits the model on the records and writes it as JSON (m and u per field and level, prior,\n"
+		"          thresholds, name frequencies)\n"
+		"  dedupe  writes record_id,cluster_id,match_probability, one row per input record: cluster_id is the\n"
+		"          record_id of the cluster's first record; match_probability is the highest probability of a\n"
+		"          link that joined the record to its cluster (0 for a record alone). Without --model it\n"
+		"          trains on its input first. --pairs writes every scored candidate pair with each field's\n"
+		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
+		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
+		"A progress bar is drawn on stderr when it is a terminal.\n");
+}
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+static int parse_prob(const char *s, double *out)
+{
+	char *end = NULL;
+	double d = strtod(s, &end);
+	if (!*s || *end || !(d > 0.0 && d < 1.0))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int cmd_link(int argc, char **argv)
+{
+	static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
+					     {"out", required_argument, NULL, 'o'},
+					     {"model", required_argument, NULL, 'm'},
+					     {"pairs", required_argument, NULL, 'p'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"link", required_argument, NULL, 'l'},
+					     {"review", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *in = NULL, *out = NULL, *model_path = NULL, *pairs_path = NULL;
+	double link_p = 0, review_p = 0;
+	unsigned threads = default_threads();
+	int c, rc = 1;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	bool train_cmd = strcmp(argv[1], "train") == 0;
+	if (!train_cmd && strcmp(argv[1], "dedupe") != 0) {
+		fprintf(stderr, "safeguard link: '%.32s' is not train or dedupe\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': in = optarg; break;
+		case 'o': out = optarg; break;
+		case 'm': model_path = optarg; break;
+		case 'p': pairs_path = optarg; break;
+		case 't': {
+			char *end = NULL;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 64) {
+				fprintf(stderr, "safeguard link: --threads must be 1 to 64\n");
+				return 2;
+			}
+			threads = (unsigned)v;
+			break;
+		}
+		case 'l':
+		case 'r':
+			if (parse_prob(optarg, c == 'l' ? &link_p : &review_p) != 0) {
+				fprintf(stderr, "safeguard link: --%s must be a probability between 0 and 1\n",
+					c == 'l' ? "link" : "review");
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc || !in || (train_cmd && (!model_path || out || pairs_path)) || (!train_cmd && !out)) {
+		fprintf(stderr, "safeguard link: %s\n",
+			optind < argc ? "unexpected argument"
+			: !in	      ? "--in is required"
+			: train_cmd   ? "train needs --model and takes neither --out nor --pairs"
+				      : "--out is required");
+		return 2;
+	}
+
+	struct load l;
+	struct linkage_model model;
+	struct linkage_tf *tf = NULL;
+	struct linkage_result res;
+	struct progress prog = {.tty = isatty(2) == 1, .stage = -1};
+	memset(&res, 0, sizeof res);
+	linkage_model_defaults(&model);
+	bool trained_here = train_cmd || !model_path;
+	if (!trained_here) {
+		char err[512];
+		if (linkage_model_read(model_path, &model, NULL, err, sizeof err) != 0) {
+			fprintf(stderr, "safeguard link: %s\n", err);
+			return 1;
+		}
+	}
+	if (link_p > 0)
+		model.link_threshold = link_p;
+	if (review_p > 0)
+		model.review_threshold = review_p;
+	if (model.review_threshold > model.link_threshold) {
+		fprintf(stderr, "safeguard link: the review threshold is above the link threshold\n");
+		return 2;
+	}
+	double t0 = now();
+	if (load(in, &l) != 0)
+		return 1;
+	double t_read = now() - t0;
+	bad_summary(&l);
+	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
+	if (!(tf = linkage_tf_build(l.recs, l.n))) {
+		fprintf(stderr, "safeguard link: out of memory\n");
+		goto out;
+	}
+	linkage_tf_apply(tf, l.recs, l.n);
+	struct linkage_opts o = {.threads = threads,
+				 .train = trained_here,
+				 .train_only = train_cmd,
+				 .keep_pairs = pairs_path != NULL,
+				 .seed = 1,
+				 .progress = on_progress,
+				 .progress_ctx = &prog};
+	if (linkage_dedupe(l.recs, l.n, &model, &o, &res) != 0) {
+		if (prog.tty)
+			fputc('\n', stderr);
+		fprintf(stderr, "safeguard link: out of memory\n");
+		goto out;
+	}
+	if (prog.tty)
+		fprintf(stderr, "\r%60s\r", "");
+	if (train_cmd) {
+		if (write_model(model_path, &model, tf) != 0)
+			goto out;
+		fprintf(stderr, "safeguard link: trained on %zu records and %llu candidate pairs; wrote %s\n", l.n,
+			(unsigned long long)model.trained_pairs, model_path);
+		rc = 0;
+		goto out;
+	}
+	double t_w0 = now();
+	prog.end[prog.stage] = t_w0;
+	if (write_clusters(out, &l, &res) != 0)
+		goto out;
+	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
+		goto out;
+	double t_write = now() - t_w0;
+	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
+	fprintf(stderr,
+		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
+		"(%.0f pairs/s per core, %u threads); %llu links, %llu refused (cannot-link), %llu for review; "
+		"%llu clusters; %.2f s in all\n",
+		l.n, t_read, (unsigned long long)res.candidate_pairs, score_s,
+		score_s > 0 ? (double)res.candidate_pairs / score_s / threads : 0.0, threads,
+		(unsigned long long)res.links, (unsigned long long)res.refused_links, (unsigned long long)res.reviews,
+		(unsigned long long)res.clusters, now() - t0);
+	fprintf(stderr, "safeguard link: seconds by stage:");
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f%s", stage_names[k], stage_secs(&prog, stage_names[k]), k + 1 < NSTAGES ? ";" : "");
+	fprintf(stderr, "; writing %.2f\n", t_write);
+	fprintf(stderr, "safeguard link: pairs by blocking rule:");
+	for (unsigned k = 0; k < LR_NRULES; k++)
+		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
+			k + 1 < LR_NRULES ? ";" : "\n");
+	if (res.capped_blocks)
+		fprintf(stderr, "safeguard link: %llu blocks too large to compare were skipped (%llu records in them)\n",
+			(unsigned long long)res.capped_blocks, (unsigned long long)res.capped_records);
+	rc = 0;
+out:
+	linkage_result_free(&res);
+	linkage_tf_free(tf);
+	load_free(&l);
+	return rc;
+}

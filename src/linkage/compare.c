@@ -1,0 +1,435 @@
+/*
+ * linkage/compare.c — two prepared records to one comparison level per field, and the string measures
+ * behind the name levels (Jaro-Winkler, Levenshtein, one edit or transposition). Written here: Debian has
+ * no C library for Jaro-Winkler, and these are a few dozen lines on short, bounded names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/rng.h"
+#include "linkage/linkage_int.h"
+
+const unsigned linkage_nlevels[LF_NFIELD] = {
+	[LF_GIVEN] = LN_NLEVELS, [LF_FAMILY] = LN_NLEVELS, [LF_MIDDLE] = LM_NLEVELS,
+	[LF_DOB] = LD_NLEVELS,   [LF_SEX] = LS_NLEVELS,    [LF_POSTCODE] = LP_NLEVELS,
+	[LF_ADDRESS] = LA_NLEVELS, [LF_NHS] = LI_NLEVELS,  [LF_UPN] = LI_NLEVELS,
+};
+
+const char *const linkage_field_name[LF_NFIELD] = {
+	"given_name", "family_name", "middle_names", "dob", "sex", "postcode", "address", "nhs_number", "upn",
+};
+
+const char *linkage_level_name(enum linkage_field f, unsigned level)
+{
+	static const char *const names[LF_NFIELD][LINKAGE_MAX_LEVELS] = {
+		[LF_GIVEN] = {"missing", "exact", "variant", "close", "phonetic", "near", "given_middle_swapped",
+			      "two_edits", "else"},
+		[LF_FAMILY] = {"missing", "exact", "variant", "close", "phonetic", "near", "part", "two_edits", "else"},
+		[LF_MIDDLE] = {"missing", "exact", "partial", "else"},
+		[LF_DOB] = {"missing", "exact", "day_month_swapped", "day_or_month_off_by_one", "year_off_by_one",
+			    "one_digit", "else"},
+		[LF_SEX] = {"missing", "equal", "different"},
+		[LF_POSTCODE] = {"missing", "full", "sector", "district", "area", "else"},
+		[LF_ADDRESS] = {"missing", "exact", "overlap", "else"},
+		[LF_NHS] = {"missing", "equal_valid", "typo", "both_valid_different", "else"},
+		[LF_UPN] = {"missing", "equal_valid", "typo", "both_valid_different", "else"},
+	};
+	if ((unsigned)f >= LF_NFIELD || level >= linkage_nlevels[f])
+		return "?";
+	return names[f][level];
+}
+
+/* ---- string measures ---- */
+
+double linkage_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char amatch[256] = {0}, bmatch[256] = {0};
+	if (alen == 0 && blen == 0)
+		return 1.0;
+	if (alen == 0 || blen == 0)
+		return 0.0;
+	if (alen > 255)
+		alen = 255;
+	if (blen > 255)
+		blen = 255;
+	size_t range = (alen > blen ? alen : blen) / 2;
+	range = range > 0 ? range - 1 : 0;
+	size_t m = 0;
+	for (size_t i = 0; i < alen; i++) {
+		size_t lo = i > range ? i - range : 0, hi = i + range + 1 < blen ? i + range + 1 : blen;
+		for (size_t j = lo; j < hi; j++)
+			if (!bmatch[j] && a[i] == b[j]) {
+				amatch[i] = bmatch[j] = 1;
+				m++;
+				break;
+			}
+	}
+	if (m == 0)
+		return 0.0;
+	size_t t = 0, k = 0;
+	for (size_t i = 0; i < alen; i++) {
+		if (!amatch[i])
+			continue;
+		while (!bmatch[k])
+			k++;
+		if (a[i] != b[k])
+			t++;
+		k++;
+	}
+	double md = (double)m;
+	double jaro = (md / (double)alen + md / (double)blen + (md - (double)t / 2.0) / md) / 3.0;
+	size_t p = 0;
+	while (p < 4 && p < alen && p < blen && a[p] == b[p])
+		p++;
+	return jaro + (double)p * 0.1 * (1.0 - jaro);
+}
+
+unsigned linkage_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+{
+	unsigned row[257];
+	if (alen > 256)
+		alen = 256;
+	if (blen > 256)
+		blen = 256;
+	if ((alen > blen ? alen - blen : blen - alen) > max)
+		return max + 1;
+	for (size_t j = 0; j <= blen; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= alen; i++) {
+		unsigned diag = row[0], best;
+		row[0] = (unsigned)i;
+		best = row[0];
+		for (size_t j = 1; j <= blen; j++) {
+			unsigned up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			diag = up;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[blen] > max ? max + 1 : row[blen];
+}
+
+bool linkage_one_edit(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0;
+	if (alen == blen) {
+		while (i < alen && a[i] == b[i])
+			i++;
+		if (i == alen)
+			return true;
+		/* one substitution, or two adjacent swapped */
+		if (memcmp(a + i + 1, b + i + 1, alen - i - 1) == 0)
+			return true;
+		return i + 1 < alen && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		       memcmp(a + i + 2, b + i + 2, alen - i - 2) == 0;
+	}
+	if (alen + 1 == blen || blen + 1 == alen) {
+		const char *s = alen < blen ? a : b, *l = alen < blen ? b : a;
+		size_t sl = alen < blen ? alen : blen;
+		while (i < sl && s[i] == l[i])
+			i++;
+		return memcmp(s + i, l + i + 1, sl - i) == 0;
+	}
+	return false;
+}
+
+/* ---- fields ---- */
+
+static size_t first_token(const char *s, char out[LINKAGE_NAME_MAX])
+{
+	size_t n = 0;
+	while (s[n] && s[n] != ' ' && n < LINKAGE_NAME_MAX - 1) {
+		out[n] = s[n];
+		n++;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* The level of the given names alone (everything but the swap with a middle name). */
+static unsigned given_names(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
+		return LN_EXACT;
+	if (linkage_sets_meet(a->given_set, 3, b->given_set, 3))
+		return LN_VARIANT;
+	if (linkage_one_edit(a->given, a->given_len, b->given, b->given_len))
+		return LN_CLOSE;
+	double jw = linkage_jaro_winkler(a->given, a->given_len, b->given, b->given_len);
+	if (jw >= 0.92)
+		return LN_CLOSE;
+	if (a->given_phon[0] && strcmp(a->given_phon, b->given_phon) == 0)
+		return LN_PHONETIC;
+	if (jw >= 0.88 || (!a->given_canon && linkage_typo_of_variant(a->given, a->given_len, b)) ||
+	    (!b->given_canon && linkage_typo_of_variant(b->given, b->given_len, a)))
+		return LN_NEAR;
+	if (linkage_edit_distance(a->given, a->given_len, b->given, b->given_len, 2) <= 2)
+		return LN_EDIT2;
+	return LN_ELSE;
+}
+
+unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->given_len || !b->given_len)
+		return LINKAGE_LEVEL_NULL;
+	if (a->given_h == b->given_h && a->given_len == b->given_len && memcmp(a->given, b->given, a->given_len) == 0)
+		return LN_EXACT;
+	return given_names(a, b);
+}
+
+static unsigned given_level(const struct linkage_rec *a, const struct linkage_rec *b, unsigned names)
+{
+	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||
+				  linkage_sets_meet(b->given_set, 3, a->middle_first_set, 3)))
+		return LN_SWAPPED;
+	return names;
+}
+
+unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->given_len || !b->given_len)
+		return LINKAGE_LEVEL_NULL;
+	return given_level(a, b, given_names(a, b));
+}
+
+unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->family_flat_len || !b->family_flat_len)
+		return LINKAGE_LEVEL_NULL;
+	if (a->family_flat_len == b->family_flat_len && memcmp(a->family_flat, b->family_flat, a->family_flat_len) == 0)
+		return LN_EXACT;
+	if (a->nfamily_parts == 1 && b->nfamily_parts == 1 &&
+	    linkage_sets_meet(a->family_set, LINKAGE_SET_MAX, b->family_set, LINKAGE_SET_MAX))
+		return LN_VARIANT;
+	if (linkage_one_edit(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len))
+		return LN_CLOSE;
+	double jw = linkage_jaro_winkler(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len);
+	if (jw >= 0.92)
+		return LN_CLOSE;
+	if (a->family_phon[0] && strcmp(a->family_phon, b->family_phon) == 0)
+		return LN_PHONETIC;
+	if ((a->nfamily_parts > 1 || b->nfamily_parts > 1) &&
+	    linkage_sets_meet(a->family_set, LINKAGE_SET_MAX, b->family_set, LINKAGE_SET_MAX))
+		return LN_SWAPPED; /* "part" for family names */
+	if (jw >= 0.88)
+		return LN_NEAR;
+	if (linkage_edit_distance(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 2) <= 2)
+		return LN_EDIT2;
+	return LN_ELSE;
+}
+
+unsigned linkage_cmp_middle(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->middle_len || !b->middle_len)
+		return LINKAGE_LEVEL_NULL;
+	if (a->middle_len == b->middle_len && memcmp(a->middle, b->middle, a->middle_len) == 0)
+		return LM_EXACT;
+	if (linkage_sets_meet(a->middle_set, LINKAGE_SET_MAX, b->middle_set, LINKAGE_SET_MAX))
+		return LM_PARTIAL;
+	char ta[LINKAGE_NAME_MAX], tb[LINKAGE_NAME_MAX];
+	size_t na = first_token(a->middle, ta), nb = first_token(b->middle, tb);
+	if (linkage_one_edit(ta, na, tb, nb) || linkage_jaro_winkler(ta, na, tb, nb) >= 0.92)
+		return LM_PARTIAL;
+	return LM_ELSE;
+}
+
+unsigned linkage_cmp_dob(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->dob_digits[0] || !b->dob_digits[0])
+		return LINKAGE_LEVEL_NULL;
+	if (a->dob_state == LINKAGE_DOB_VALID && b->dob_state == LINKAGE_DOB_VALID) {
+		struct date x = a->dob, y = b->dob;
+		if (x.y == y.y && x.m == y.m && x.d == y.d)
+			return LD_EXACT;
+		if (x.y == y.y && x.d == y.m && x.m == y.d)
+			return LD_SWAP;
+		if (x.y == y.y && ((x.m == y.m && abs(x.d - y.d) == 1) || (x.d == y.d && abs(x.m - y.m) == 1)))
+			return LD_OFF1;
+		if (x.m == y.m && x.d == y.d && abs(x.y - y.y) == 1)
+			return LD_YEAR1;
+	}
+	/* An impossible date is never trusted: at best it is one slip away from the other. */
+	if (linkage_one_edit(a->dob_digits, 8, b->dob_digits, 8))
+		return LD_TYPO;
+	return LD_ELSE;
+}
+
+unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (a->pc_state == LINKAGE_PC_NONE || b->pc_state == LINKAGE_PC_NONE)
+		return LINKAGE_LEVEL_NULL;
+	if (a->pc_state == LINKAGE_PC_VALID && b->pc_state == LINKAGE_PC_VALID) {
+		if (strcmp(a->postcode, b->postcode) == 0)
+			return LP_FULL;
+		size_t ol = a->pc_outward_len;
+		if (ol != b->pc_outward_len || memcmp(a->postcode, b->postcode, ol) != 0) {
+			size_t k = 0;
+			while (a->postcode[k] >= 'A' && a->postcode[k] <= 'Z' && a->postcode[k] == b->postcode[k])
+				k++;
+			bool area = k > 0 && !(a->postcode[k] >= 'A' && a->postcode[k] <= 'Z') &&
+				    !(b->postcode[k] >= 'A' && b->postcode[k] <= 'Z');
+			return area ? LP_AREA : LP_ELSE;
+		}
+		return a->postcode[ol + 1] == b->postcode[ol + 1] ? LP_SECTOR : LP_DISTRICT;
+	}
+	/* A postcode of the wrong shape is compared as text (without spaces), never as a full match. */
+	char x[16], y[16];
+	size_t xn = 0, yn = 0;
+	for (const char *p = a->postcode; *p; p++)
+		if (*p != ' ')
+			x[xn++] = *p;
+	for (const char *p = b->postcode; *p; p++)
+		if (*p != ' ')
+			y[yn++] = *p;
+	if (xn == yn && memcmp(x, y, xn) == 0)
+		return LP_SECTOR;
+	if (linkage_one_edit(x, xn, y, yn))
+		return LP_DISTRICT;
+	return LP_ELSE;
+}
+
+unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->naddr || !b->naddr)
+		return LINKAGE_LEVEL_NULL;
+	if (a->addr_hash == b->addr_hash)
+		return LA_EXACT;
+	unsigned common = 0, i = 0, j = 0;
+	while (i < a->naddr && j < b->naddr) {
+		if (a->addr[i] == b->addr[j]) {
+			common++;
+			i++;
+			j++;
+		} else if (a->addr[i] < b->addr[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	unsigned shorter = a->naddr < b->naddr ? a->naddr : b->naddr;
+	return (common >= 2 && 3 * common >= 2 * shorter) ? LA_OVERLAP : LA_ELSE;
+}
+
+unsigned linkage_cmp_ident(uint8_t as, const char *a, uint8_t bs, const char *b)
+{
+	if (as == LINKAGE_ID_NONE || bs == LINKAGE_ID_NONE)
+		return LINKAGE_LEVEL_NULL;
+	bool eq = strcmp(a, b) == 0;
+	if (as == LINKAGE_ID_VALID && bs == LINKAGE_ID_VALID)
+		return eq ? LI_EQUAL : LI_DIFF_VALID;
+	/* At least one fails its check: a typo, so at best weak agreement. */
+	if (eq || linkage_one_edit(a, strlen(a), b, strlen(b)))
+		return LI_TYPO;
+	return LI_ELSE;
+}
+
+static unsigned cmp_sex(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	if (!a->sex || !b->sex)
+		return LINKAGE_LEVEL_NULL;
+	return a->sex == b->sex ? LS_EQUAL : LS_DIFF;
+}
+
+static unsigned memo_get(struct linkage_memo *m, int k, uint64_t ha, uint64_t hb, bool *hit)
+{
+	uint64_t key = rng_mix64(ha < hb ? ha ^ rng_mix64(hb) : hb ^ rng_mix64(ha)) | 1u;
+	size_t slot = key & ((1u << LINKAGE_MEMO_BITS) - 1);
+	*hit = m->key[k][slot] == key;
+	return *hit ? m->level[k][slot] : (unsigned)slot;
+}
+
+static void memo_put(struct linkage_memo *m, int k, uint64_t ha, uint64_t hb, unsigned slot, unsigned level)
+{
+	m->key[k][slot] = rng_mix64(ha < hb ? ha ^ rng_mix64(hb) : hb ^ rng_mix64(ha)) | 1u;
+	m->level[k][slot] = (uint8_t)level;
+}
+
+static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
+
+linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m)
+{
+	linkage_gamma g = 0;
+	bool hit;
+	if (a->given_len && b->given_len) {
+		unsigned r = memo_get(m, 0, a->given_h, b->given_h, &hit), names = r;
+		if (!hit) {
+			names = given_names(a, b);
+			memo_put(m, 0, a->given_h, b->given_h, r, names);
+		}
+		g |= (linkage_gamma)given_level(a, b, names) << (4 * LF_GIVEN);
+	}
+	if (a->family_flat_len && b->family_flat_len) {
+		unsigned r = memo_get(m, 1, a->family_h, b->family_h, &hit), level = r;
+		if (!hit) {
+			level = linkage_cmp_family(a, b);
+			memo_put(m, 1, a->family_h, b->family_h, r, level);
+		}
+		g |= (linkage_gamma)level << (4 * LF_FAMILY);
+	}
+	return compare_rest(a, b, g);
+}
+
+linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	linkage_gamma g = 0;
+	g |= (linkage_gamma)linkage_cmp_given(a, b) << (4 * LF_GIVEN);
+	g |= (linkage_gamma)linkage_cmp_family(a, b) << (4 * LF_FAMILY);
+	return compare_rest(a, b, g);
+}
+
+static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
+{
+	g |= (linkage_gamma)linkage_cmp_middle(a, b) << (4 * LF_MIDDLE);
+	g |= (linkage_gamma)linkage_cmp_dob(a, b) << (4 * LF_DOB);
+	g |= (linkage_gamma)cmp_sex(a, b) << (4 * LF_SEX);
+	unsigned pc = linkage_cmp_postcode(a, b);
+	g |= (linkage_gamma)pc << (4 * LF_POSTCODE);
+	/* The address counts only where the postcodes are equal or one is missing: a move changes
+	 * both, and the two fields are far from independent, so counting both would punish one move twice. */
+	if (pc == LINKAGE_LEVEL_NULL || pc == LP_FULL)
+		g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
+	g |= (linkage_gamma)linkage_cmp_ident(a->nhs_state, a->nhs, b->nhs_state, b->nhs) << (4 * LF_NHS);
+	g |= (linkage_gamma)linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn) << (4 * LF_UPN);
+	return g;
+}
+
+const char *linkage_cannot_link(linkage_gamma g, bool *hard)
+{
+	unsigned nhs = linkage_gamma_level(g, LF_NHS), upn = linkage_gamma_level(g, LF_UPN);
+	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
+	unsigned dob = linkage_gamma_level(g, LF_DOB);
+	bool dummy;
+	if (!hard)
+		hard = &dummy;
+	*hard = true;
+	if (nhs == LI_DIFF_VALID && upn != LI_EQUAL)
+		return "nhs_number";
+	if (upn == LI_DIFF_VALID && nhs != LI_EQUAL)
+		return "upn";
+	*hard = false;
+	if (nhs == LI_EQUAL || upn == LI_EQUAL)
+		return NULL;
+	if (linkage_gamma_level(g, LF_SEX) == LS_DIFF) {
+		*hard = true;
+		return "sex";
+	}
+	if (given == LN_EDIT2 || given == LN_SWAPPED)
+		return "given_name";
+	/* Born on unrelated days: brothers and sisters share everything else a record holds. */
+	if (dob == LD_ELSE)
+		return "dob";
+	if (given == LN_ELSE) {
+		/* Same family, (nearly) the same birthday, unrelated given names: twins. Never in one cluster.
+		 * Otherwise the pair alone is not linked, but others may still join the two records. */
+		*hard = family != LINKAGE_LEVEL_NULL && family != LN_ELSE && dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
+		return *hard ? "twins" : "given_name";
+	}
+	return NULL;
+}

@@ -1,0 +1,984 @@
+/*
+ * linkage/dedupe.c — a whole set of records to clusters: blocking by a union of rules, comparison of the
+ * candidate pairs on worker threads, training (u from random pairs, m by EM per blocking rule, lambda),
+ * scoring, and clustering that refuses to join strong non-matches.
+ *
+ * Determinism: work is cut into chunks whose bounds depend only on the data, each chunk writes its own
+ * output, and outputs are joined in chunk order; sums are of integers. So the pairs, the model and the
+ * clusters are the same for any number of threads.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/rng.h"
+#include "linkage/linkage_int.h"
+
+const char *const linkage_rule_name[LR_NRULES] = {
+	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
+	"postcode+given_initial", "dob+family_initial",
+};
+
+/* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
+static const unsigned rule_fixed[LR_NRULES] = {
+	[LR_NHS] = 1u << LF_NHS,
+	[LR_UPN] = 1u << LF_UPN,
+	[LR_FAMILY_DOB] = (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_GIVEN_DOB] = (1u << LF_GIVEN) | (1u << LF_DOB),
+	[LR_NAMES_YEAR] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_POSTCODE_GIVEN] = (1u << LF_POSTCODE) | (1u << LF_GIVEN) | (1u << LF_ADDRESS),
+	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
+};
+
+/* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
+ * sisters as readily as the same child: EM on them learns "same household", and would teach the model
+ * that a different date of birth is common among matches. */
+static const bool rule_trains[LR_NRULES] = {
+	[LR_NHS] = true, [LR_UPN] = true, [LR_FAMILY_DOB] = true, [LR_GIVEN_DOB] = true, [LR_NAMES_YEAR] = true,
+};
+
+#define KEYS_PER_RULE 2
+struct keys {
+	uint64_t k[LR_NRULES][KEYS_PER_RULE]; /* 0: no key */
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return rng_mix64(h ^ rng_mix64(v + 0x9e3779b97f4a7c15ULL));
+}
+
+static uint64_t nz(uint64_t h)
+{
+	return h ? h : 1;
+}
+
+static void record_keys(const struct linkage_rec *r, struct keys *k)
+{
+	memset(k, 0, sizeof *k);
+	uint64_t dob = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 8, LINKAGE_FNV64) : 0;
+	uint64_t year = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 4, LINKAGE_FNV64 ^ 7) : 0;
+	uint64_t given = r->given_phon[0] ? linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) : 0;
+	if (r->nhs_state != LINKAGE_ID_NONE)
+		k->k[LR_NHS][0] = nz(mix(1, linkage_hash64(r->nhs, strlen(r->nhs), LINKAGE_FNV64)));
+	if (r->upn_state != LINKAGE_ID_NONE)
+		k->k[LR_UPN][0] = nz(mix(2, linkage_hash64(r->upn, strlen(r->upn), LINKAGE_FNV64)));
+	for (int p = 0; p < 2; p++) {
+		uint32_t fp = r->family_part_phon[p];
+		if (!fp)
+			continue;
+		if (dob)
+			k->k[LR_FAMILY_DOB][p] = nz(mix(mix(3, fp), dob));
+		if (given && year)
+			k->k[LR_NAMES_YEAR][p] = nz(mix(mix(mix(5, fp), given), year));
+	}
+	if (given && dob)
+		k->k[LR_GIVEN_DOB][0] = nz(mix(mix(4, given), dob));
+	const char *gi = r->given_canon ? r->given_canon : r->given;
+	if (r->pc_state != LINKAGE_PC_NONE && gi[0])
+		k->k[LR_POSTCODE_GIVEN][0] =
+			nz(mix(mix(6, linkage_hash64(r->postcode, strlen(r->postcode), LINKAGE_FNV64)), (unsigned char)gi[0]));
+	if (dob && r->family_flat[0])
+		k->k[LR_DOB_FAMILY_INITIAL][0] = nz(mix(mix(7, dob), (unsigned char)r->family_flat[0]));
+}
+
+/* The smallest key value of rule r that a and b share, or 0. */
+static uint64_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
+{
+	uint64_t best = 0;
+	for (int i = 0; i < KEYS_PER_RULE; i++)
+		for (int j = 0; j < KEYS_PER_RULE; j++)
+			if (a->k[r][i] && a->k[r][i] == b->k[r][j] && (!best || a->k[r][i] < best))
+				best = a->k[r][i];
+	return best;
+}
+
+/* ---- a pool of workers over numbered chunks ---- */
+
+struct pool {
+	unsigned threads;
+	size_t nchunks;
+	atomic_size_t next, done;
+	void (*fn)(void *ctx, size_t chunk);
+	void *ctx;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		size_t c = atomic_fetch_add(&p->next, 1);
+		if (c >= p->nchunks)
+			break;
+		p->fn(p->ctx, c);
+		atomic_fetch_add(&p->done, 1);
+	}
+	return NULL;
+}
+
+static void pool_run(unsigned threads, size_t nchunks, void (*fn)(void *, size_t), void *ctx,
+		     const struct linkage_opts *o, const char *stage)
+{
+	struct pool p = {.threads = threads, .nchunks = nchunks, .fn = fn, .ctx = ctx};
+	pthread_t tid[64];
+	unsigned started = 0;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.done, 0);
+	if (threads > 64)
+		threads = 64;
+	for (unsigned t = 1; t < threads; t++)
+		if (pthread_create(&tid[started], NULL, pool_worker, &p) == 0)
+			started++;
+	/* The calling thread works too, and reports progress between its chunks. */
+	for (;;) {
+		size_t c = atomic_fetch_add(&p.next, 1);
+		if (c >= nchunks)
+			break;
+		fn(ctx, c);
+		atomic_fetch_add(&p.done, 1);
+		if (o->progress)
+			o->progress(stage, atomic_load(&p.done), nchunks, o->progress_ctx);
+	}
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	if (o->progress)
+		o->progress(stage, nchunks, nchunks, o->progress_ctx);
+}
+
+/* ---- growable arrays ---- */
+
+struct pairvec {
+	struct linkage_pair *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
+{
+	if (pv->n == pv->cap) {
+		size_t nc = pv->cap ? pv->cap * 2 : 1024;
+		struct linkage_pair *nv = realloc(pv->v, nc * sizeof *nv);
+		if (!nv) {
+			pv->oom = true;
+			return;
+		}
+		pv->v = nv;
+		pv->cap = nc;
+	}
+	pv->v[pv->n++] = (struct linkage_pair){a, b, g};
+}
+
+/* ---- blocking: (key, record) entries sorted by key ---- */
+
+struct entry {
+	uint64_t key;
+	uint32_t rec;
+};
+
+/* LSD radix sort by key, 16 bits a pass; stable, so records stay in index order inside a key. */
+static int sort_entries(struct entry *e, size_t n)
+{
+	if (n < 2)
+		return 0;
+	struct entry *tmp = malloc(n * sizeof *tmp);
+	size_t *count = malloc(65536 * sizeof *count);
+	if ((!tmp || !count) && n) {
+		free(tmp);
+		free(count);
+		return -1;
+	}
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(e[i].key >> shift) & 0xFFFF]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(e[i].key >> shift) & 0xFFFF]++] = e[i];
+		memcpy(e, tmp, n * sizeof *tmp);
+	}
+	free(tmp);
+	free(count);
+	return 0;
+}
+
+struct block {
+	size_t start, len;
+};
+
+#define CHUNK_PAIRS 200000 /* candidate pairs looked at per chunk of work */
+
+struct compare_job {
+	const struct linkage_rec *recs;
+	const struct keys *keys;
+	const struct entry *e;
+	const struct block *blocks;
+	const size_t *chunk_first; /* first block of each chunk; chunk c covers [first[c], first[c+1]) */
+	unsigned rule;
+	struct pairvec *out; /* one per chunk */
+};
+
+static void compare_chunk(void *ctx, size_t c)
+{
+	struct compare_job *j = ctx;
+	struct pairvec *pv = &j->out[c];
+	struct linkage_memo *memo = calloc(1, sizeof *memo);
+	if (!memo) {
+		pv->oom = true;
+		return;
+	}
+	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
+		const struct block *b = &j->blocks[bi];
+		const struct entry *e = j->e + b->start;
+		for (size_t x = 0; x < b->len; x++)
+			for (size_t y = x + 1; y < b->len; y++) {
+				uint32_t ra = e[x].rec, rb = e[y].rec;
+				if (ra == rb)
+					continue;
+				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
+				bool earlier = false;
+				for (unsigned r = 0; r < j->rule && !earlier; r++)
+					earlier = shared_key(ka, kb, r) != 0;
+				/* Found once: by its first rule, in the block of its smallest shared key. */
+				if (earlier || shared_key(ka, kb, j->rule) != e[x].key)
+					continue;
+				unsigned rules = 0;
+				for (unsigned r = j->rule; r < LR_NRULES; r++)
+					if (shared_key(ka, kb, r))
+						rules |= 1u << r;
+				uint32_t a = ra < rb ? ra : rb, bb = ra < rb ? rb : ra;
+				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
+				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
+			}
+	}
+	free(memo);
+}
+
+struct keys_job {
+	const struct linkage_rec *recs;
+	struct keys *keys;
+	size_t n;
+};
+
+#define CHUNK_RECS 16384
+
+static void keys_chunk(void *ctx, size_t c)
+{
+	struct keys_job *j = ctx;
+	size_t hi = (c + 1) * CHUNK_RECS < j->n ? (c + 1) * CHUNK_RECS : j->n;
+	for (size_t i = c * CHUNK_RECS; i < hi; i++)
+		record_keys(&j->recs[i], &j->keys[i]);
+}
+
+/* All candidate pairs, rule by rule, into *out (in a fixed order). */
+static int block_and_compare(const struct linkage_rec *recs, size_t n, const struct linkage_opts *o,
+			     unsigned threads, struct pairvec *all, struct linkage_result *res)
+{
+	struct keys *keys = malloc((n ? n : 1) * sizeof *keys);
+	struct entry *e = malloc((n ? n : 1) * KEYS_PER_RULE * sizeof *e);
+	struct block *blocks = NULL;
+	size_t *chunk_first = NULL;
+	struct pairvec *outs = NULL;
+	size_t nch = 0;
+	int rc = -1;
+	uint32_t cap = o->max_block ? o->max_block : 2000;
+	if (!keys || !e)
+		goto out;
+	struct keys_job kj = {recs, keys, n};
+	pool_run(threads, (n + CHUNK_RECS - 1) / CHUNK_RECS, keys_chunk, &kj, o, "block");
+
+	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
+		size_t ne = 0;
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < KEYS_PER_RULE; k++)
+				if (keys[i].k[rule][k] && (k == 0 || keys[i].k[rule][k] != keys[i].k[rule][0]))
+					e[ne++] = (struct entry){keys[i].k[rule][k], (uint32_t)i};
+		if (sort_entries(e, ne) != 0)
+			goto out;
+		size_t nb = 0, cb = 0;
+		free(blocks);
+		blocks = NULL;
+		for (size_t i = 0; i < ne;) {
+			size_t k = i + 1;
+			while (k < ne && e[k].key == e[i].key)
+				k++;
+			if (k - i >= 2) {
+				if (k - i > cap) {
+					res->capped_blocks++;
+					res->capped_records += k - i;
+				} else {
+					if (nb == cb) {
+						cb = cb ? cb * 2 : 4096;
+						struct block *nbk = realloc(blocks, cb * sizeof *nbk);
+						if (!nbk)
+							goto out;
+						blocks = nbk;
+					}
+					blocks[nb++] = (struct block){i, k - i};
+				}
+			}
+			i = k;
+		}
+		/* Chunks of about CHUNK_PAIRS pairs, cut at block boundaries: bounds depend on the data only. */
+		free(chunk_first);
+		chunk_first = malloc((nb + 2) * sizeof *chunk_first);
+		if (!chunk_first)
+			goto out;
+		size_t acc = 0;
+		nch = 0;
+		chunk_first[0] = 0;
+		for (size_t b = 0; b < nb; b++) {
+			acc += blocks[b].len * (blocks[b].len - 1) / 2;
+			if (acc >= CHUNK_PAIRS) {
+				chunk_first[++nch] = b + 1;
+				acc = 0;
+			}
+		}
+		if (chunk_first[nch] != nb)
+			chunk_first[++nch] = nb;
+		outs = calloc(nch ? nch : 1, sizeof *outs);
+		if (!outs)
+			goto out;
+		struct compare_job cj = {recs, keys, e, blocks, chunk_first, rule, outs};
+		pool_run(threads, nch, compare_chunk, &cj, o, "compare");
+		for (size_t c = 0; c < nch; c++) {
+			if (outs[c].oom)
+				goto out;
+			if (all->n + outs[c].n > all->cap) {
+				size_t nc = all->cap ? all->cap : 1 << 16;
+				while (nc < all->n + outs[c].n)
+					nc *= 2;
+				struct linkage_pair *nv = realloc(all->v, nc * sizeof *nv);
+				if (!nv)
+					goto out;
+				all->v = nv;
+				all->cap = nc;
+			}
+			if (outs[c].n)
+				memcpy(all->v + all->n, outs[c].v, outs[c].n * sizeof *outs[c].v);
+			all->n += outs[c].n;
+			res->rule_pairs[rule] += outs[c].n;
+			free(outs[c].v);
+			outs[c].v = NULL;
+		}
+		free(outs);
+		outs = NULL;
+	}
+	rc = 0;
+out:
+	for (size_t c = 0; outs && c < nch; c++)
+		free(outs[c].v);
+	free(outs);
+	free(keys);
+	free(e);
+	free(blocks);
+	free(chunk_first);
+	return rc;
+}
+
+/* ---- training ---- */
+
+#define CHUNK_SAMPLES 65536
+
+struct u_job {
+	const struct linkage_rec *recs;
+	size_t n;
+	uint64_t npairs, seed;
+	uint64_t (*counts)[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* one table per chunk */
+};
+
+static void u_chunk(void *ctx, size_t c)
+{
+	struct u_job *j = ctx;
+	struct rng r;
+	uint64_t hi = (c + 1) * CHUNK_SAMPLES < j->npairs ? (c + 1) * CHUNK_SAMPLES : j->npairs;
+	struct linkage_memo *memo = calloc(1, sizeof *memo);
+	if (!memo)
+		return; /* the chunk's counts stay 0: u from fewer pairs */
+	rng_seed(&r, j->seed ^ rng_mix64(c + 1));
+	for (uint64_t k = c * CHUNK_SAMPLES; k < hi; k++) {
+		size_t a = (size_t)(rng_next(&r) % j->n), b = (size_t)(rng_next(&r) % (j->n - 1));
+		if (b >= a)
+			b++;
+		linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[b], memo);
+		for (unsigned f = 0; f < LF_NFIELD; f++)
+			j->counts[c][f][linkage_gamma_level(g, (enum linkage_field)f)]++;
+	}
+	free(memo);
+}
+
+/* Distinct comparison vectors (with their rule bits) and how many pairs have each. */
+struct patterns {
+	linkage_gamma *g;
+	uint64_t *count;
+	size_t n, cap; /* open addressing over cap slots; g == 0 never occurs with rule bits set */
+};
+
+static int patterns_add(struct patterns *p, linkage_gamma g)
+{
+	if ((p->n + 1) * 2 > p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 4096;
+		linkage_gamma *ng = calloc(nc, sizeof *ng);
+		uint64_t *ncount = calloc(nc, sizeof *ncount);
+		if (!ng || !ncount) {
+			free(ng);
+			free(ncount);
+			return -1;
+		}
+		for (size_t i = 0; i < p->cap; i++) {
+			if (!p->count[i])
+				continue;
+			size_t k = rng_mix64(p->g[i]) & (nc - 1);
+			while (ncount[k])
+				k = (k + 1) & (nc - 1);
+			ng[k] = p->g[i];
+			ncount[k] = p->count[i];
+		}
+		free(p->g);
+		free(p->count);
+		p->g = ng;
+		p->count = ncount;
+		p->cap = nc;
+	}
+	size_t k = rng_mix64(g) & (p->cap - 1);
+	while (p->count[k] && p->g[k] != g)
+		k = (k + 1) & (p->cap - 1);
+	if (!p->count[k]) {
+		p->g[k] = g;
+		p->n++;
+	}
+	p->count[k]++;
+	return 0;
+}
+
+static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, const uint64_t *cnt, size_t np,
+			      uint64_t all_pairs, double lambda)
+{
+	/* The fields' weights do not depend on lambda: sum them once. */
+	double *base = malloc((np ? np : 1) * sizeof *base);
+	if (!base)
+		return lambda;
+	m->lambda = 0.5; /* prior weight 0 */
+	for (size_t i = 0; i < np; i++)
+		base[i] = linkage_gamma_weight(m, g[i] & LINKAGE_GAMMA_MASK);
+	for (int it = 0; it < 200 && all_pairs; it++) {
+		double prior = log2(lambda / (1.0 - lambda)), expect = 0;
+		for (size_t i = 0; i < np; i++) {
+			double w = base[i] + prior;
+			expect += (double)cnt[i] * (w > 60 ? 1.0 : w < -60 ? 0.0 : exp2(w) / (1.0 + exp2(w)));
+		}
+		double next = expect / (double)all_pairs;
+		if (next <= 0 || next >= 1)
+			break;
+		double d = fabs(next - lambda) / lambda;
+		lambda = next;
+		if (d < 1e-6)
+			break;
+	}
+	free(base);
+	m->lambda = lambda;
+	return lambda;
+}
+
+static int train(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs, struct linkage_model *m,
+		 const struct linkage_opts *o, unsigned threads)
+{
+	/* u: random pairs. */
+	uint64_t all_pairs = n < 2 ? 0 : (uint64_t)n * (n - 1) / 2;
+	uint64_t npairs = o->random_pairs ? o->random_pairs : 1000000;
+	if (npairs > all_pairs)
+		npairs = all_pairs;
+	if (npairs) {
+		size_t nch = (size_t)((npairs + CHUNK_SAMPLES - 1) / CHUNK_SAMPLES);
+		struct u_job uj = {recs, n, npairs, o->seed, calloc(nch, sizeof *uj.counts)};
+		if (!uj.counts)
+			return -1;
+		pool_run(threads, nch, u_chunk, &uj, o, "train");
+		uint64_t total[LF_NFIELD][LINKAGE_MAX_LEVELS];
+		memset(total, 0, sizeof total);
+		for (size_t c = 0; c < nch; c++)
+			for (unsigned f = 0; f < LF_NFIELD; f++)
+				for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+					total[f][l] += uj.counts[c][f][l];
+		free(uj.counts);
+		linkage_u_from_counts(total, m);
+	}
+	m->random_pairs = npairs;
+	m->trained_records = n;
+	m->trained_pairs = pairs->n;
+
+	/* m: one EM per blocking rule over the pairs that rule finds, with the fields it forces to agree
+	 * held out; each field's m is the average over the rules that estimated it, weighted by how many
+	 * matching pairs each rule's EM believed it saw. */
+	struct patterns pt = {0};
+	for (size_t i = 0; i < pairs->n; i++)
+		if (patterns_add(&pt, pairs->v[i].gamma) != 0) {
+			free(pt.g);
+			free(pt.count);
+			return -1;
+		}
+	linkage_gamma *g = malloc((pt.n ? pt.n : 1) * sizeof *g);
+	uint64_t *cnt = malloc((pt.n ? pt.n : 1) * sizeof *cnt);
+	if (!g || !cnt) {
+		free(g);
+		free(cnt);
+		free(pt.g);
+		free(pt.count);
+		return -1;
+	}
+	/* A fixed order for the sums (the hash table's order depends on its growth, not on threads, but
+	 * sorting makes the model independent of anything but the set of patterns). */
+	size_t np = 0;
+	for (size_t i = 0; i < pt.cap; i++)
+		if (pt.count[i]) {
+			g[np] = pt.g[i];
+			cnt[np++] = pt.count[i];
+		}
+	for (size_t i = 1; i < np; i++) /* insertion sort: a few thousand patterns at most */
+		for (size_t k = i; k > 0 && g[k] < g[k - 1]; k--) {
+			linkage_gamma tg = g[k];
+			g[k] = g[k - 1];
+			g[k - 1] = tg;
+			uint64_t tc = cnt[k];
+			cnt[k] = cnt[k - 1];
+			cnt[k - 1] = tc;
+		}
+	free(pt.g);
+	free(pt.count);
+
+	double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD];
+	memset(msum, 0, sizeof msum);
+	memset(wsum, 0, sizeof wsum);
+	linkage_gamma *sg = malloc((np ? np : 1) * sizeof *sg);
+	uint64_t *sc = malloc((np ? np : 1) * sizeof *sc);
+	if (!sg || !sc) {
+		free(sg);
+		free(sc);
+		free(g);
+		free(cnt);
+		return -1;
+	}
+	struct linkage_model start = *m;
+	unsigned iterations = 0;
+	for (unsigned r = 0; r < LR_NRULES; r++) {
+		size_t k = 0;
+		uint64_t total = 0;
+		for (size_t i = 0; i < np; i++)
+			if ((g[i] >> 48) & (1u << r)) {
+				sg[k] = g[i] & LINKAGE_GAMMA_MASK;
+				sc[k++] = cnt[i];
+				total += cnt[i];
+			}
+		if (total < 100 || !rule_trains[r])
+			continue;
+		struct linkage_model sm = start;
+		double lam = 0;
+		iterations += linkage_em(sg, sc, k, rule_fixed[r], &sm, &lam);
+		double weight = lam * (double)total;
+		for (unsigned f = 0; f < LF_NFIELD; f++) {
+			if (rule_fixed[r] & (1u << f))
+				continue;
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+				msum[f][l] += weight * sm.m[f][l];
+			wsum[f] += weight;
+		}
+	}
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		if (wsum[f] > 0)
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+				m->m[f][l] = msum[f][l] / wsum[f];
+	m->em_iterations = iterations;
+
+	/* lambda: the expected number of matching pairs among all n(n-1)/2, with the pairs blocking did not
+	 * find counted as non-matches (a fixed point of EM over lambda alone, m and u held). Then u is
+	 * corrected for the matches among the random pairs (u_seen = lambda m + (1 - lambda) u: on a small file
+	 * two records picked at random are the same child often enough to matter), and lambda found again. */
+	double useen[LF_NFIELD][LINKAGE_MAX_LEVELS];
+	memcpy(useen, m->u, sizeof useen);
+	double lambda = m->lambda > 0 ? m->lambda : 1e-4;
+	for (int round = 0; round < 3; round++) {
+		lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
+		for (unsigned f = 0; f < LF_NFIELD; f++) {
+			double s = 0;
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+				double v = (useen[f][l] - lambda * m->m[f][l]) / (1.0 - lambda);
+				m->u[f][l] = v < useen[f][l] * 0.01 ? useen[f][l] * 0.01 : v;
+				s += m->u[f][l];
+			}
+			for (unsigned l = 1; l < linkage_nlevels[f] && s > 0; l++)
+				m->u[f][l] /= s;
+		}
+	}
+	lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
+	/* No level is impossible: a probability never seen in training is kept at a small floor, so the model
+	 * file holds no zeros and every weight is finite. */
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+			if (m->m[f][l] < 1e-6)
+				m->m[f][l] = 1e-6;
+			if (m->u[f][l] < 1e-9)
+				m->u[f][l] = 1e-9;
+		}
+	m->lambda = lambda;
+	free(sg);
+	free(sc);
+	free(g);
+	free(cnt);
+	return 0;
+}
+
+/* ---- scoring ---- */
+
+struct scored {
+	uint32_t a, b;
+	float weight;
+	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
+	uint8_t idmatch; /* an equal valid NHS number or UPN */
+};
+
+struct score_job {
+	const struct linkage_rec *recs;
+	const struct linkage_model *m;
+	const struct linkage_pair *pairs;
+	size_t n;
+	double keep_weight; /* keep links and cannot-link edges at or above this weight */
+	struct scored **out;
+	size_t *nout;
+	uint64_t *reviews;
+	double link_w, review_w;
+};
+
+#define CHUNK_SCORE 262144
+
+static void score_chunk(void *ctx, size_t c)
+{
+	struct score_job *j = ctx;
+	size_t lo = c * CHUNK_SCORE, hi = lo + CHUNK_SCORE < j->n ? lo + CHUNK_SCORE : j->n, k = 0;
+	struct scored *o = malloc((hi - lo) * sizeof *o);
+	j->out[c] = o;
+	j->reviews[c] = 0;
+	if (!o)
+		return;
+	for (size_t i = lo; i < hi; i++) {
+		const struct linkage_pair *p = &j->pairs[i];
+		double w = linkage_pair_weight(j->m, j->recs, p);
+		if (w < j->keep_weight)
+			continue;
+		bool hard = false, cannot = linkage_cannot_link(p->gamma & LINKAGE_GAMMA_MASK, &hard) != NULL;
+		if (!cannot && w >= j->review_w && w < j->link_w)
+			j->reviews[c]++;
+		if (w < j->link_w && (!cannot || !hard))
+			continue;
+		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL)};
+	}
+	j->nout[c] = k;
+}
+
+/* ---- clustering: union-find that refuses merges across strong non-matches ---- */
+
+#define UF_NAMES 4
+struct uf {
+	uint32_t *parent, *size;
+	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
+	uint8_t *sex;         /* per root: bit 1 'M' seen, bit 2 'F' seen */
+	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
+	uint32_t *edge_to, *edge_next;
+	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
+};
+
+static uint32_t uf_find(struct uf *u, uint32_t x)
+{
+	while (u->parent[x] != x) {
+		u->parent[x] = u->parent[u->parent[x]];
+		x = u->parent[x];
+	}
+	return x;
+}
+
+/* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
+ * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
+ * equal valid identifier. */
+static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++)
+			if (linkage_cmp_given_names(&recs[u->names[ra][i]], &recs[u->names[rb][j]]) == LN_ELSE)
+				return true;
+	return false;
+}
+
+static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t into, uint32_t from)
+{
+	for (int j = 0; j < UF_NAMES && u->names[from][j] != UINT32_MAX; j++) {
+		uint32_t r = u->names[from][j];
+		int i = 0;
+		while (i < UF_NAMES && u->names[into][i] != UINT32_MAX && recs[u->names[into][i]].given_h != recs[r].given_h)
+			i++;
+		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX)
+			u->names[into][i] = r;
+	}
+}
+
+static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch)
+{
+	if (!idmatch && names_conflict(u, recs, ra, rb))
+		return true;
+	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
+		return true;
+	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+		return true;
+	if ((u->sex[ra] | u->sex[rb]) == 3)
+		return true;
+	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
+	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
+		if (uf_find(u, u->edge_to[e]) == other)
+			return true;
+	return false;
+}
+
+static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	if (u->size[ra] < u->size[rb] || (u->size[ra] == u->size[rb] && rb < ra)) {
+		uint32_t t = ra;
+		ra = rb;
+		rb = t;
+	}
+	names_merge(u, recs, ra, rb);
+	u->parent[rb] = ra;
+	u->size[ra] += u->size[rb];
+	if (u->nhs[ra] < 0)
+		u->nhs[ra] = u->nhs[rb];
+	if (u->upn[ra] < 0)
+		u->upn[ra] = u->upn[rb];
+	u->sex[ra] |= u->sex[rb];
+	if (u->head[rb] != UINT32_MAX) {
+		if (u->head[ra] == UINT32_MAX)
+			u->head[ra] = u->head[rb];
+		else
+			u->edge_next[u->tail[ra]] = u->head[rb];
+		u->tail[ra] = u->tail[rb];
+		u->nedges[ra] += u->nedges[rb];
+	}
+}
+
+static int cmp_scored(const void *x, const void *y)
+{
+	const struct scored *a = x, *b = y;
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return (a->b > b->b) - (a->b < b->b);
+}
+
+static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m, struct scored *s,
+		   size_t ns, struct linkage_result *res)
+{
+	struct uf u;
+	size_t nedge = 0;
+	int rc = -1;
+	for (size_t i = 0; i < ns; i++)
+		nedge += s[i].cannot == 2 ? 2 : 0;
+	memset(&u, 0, sizeof u);
+	u.parent = malloc(n * sizeof *u.parent);
+	u.size = malloc(n * sizeof *u.size);
+	u.nhs = malloc(n * sizeof *u.nhs);
+	u.upn = malloc(n * sizeof *u.upn);
+	u.sex = malloc(n);
+	u.head = malloc(n * sizeof *u.head);
+	u.tail = malloc(n * sizeof *u.tail);
+	u.nedges = calloc(n, sizeof *u.nedges);
+	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
+	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
+	u.names = malloc(n * sizeof *u.names);
+	if (!u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges || !u.edge_to ||
+	    !u.edge_next)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		u.parent[i] = (uint32_t)i;
+		u.size[i] = 1;
+		u.nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
+		u.upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
+		u.sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
+		u.head[i] = u.tail[i] = UINT32_MAX;
+		for (int k = 0; k < UF_NAMES; k++)
+			u.names[i][k] = UINT32_MAX;
+		if (recs[i].given_len)
+			u.names[i][0] = (uint32_t)i;
+	}
+	uint32_t ne = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot != 2)
+			continue;
+		uint32_t ends[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++) {
+			uint32_t x = ends[k];
+			u.edge_to[ne] = ends[1 - k];
+			u.edge_next[ne] = UINT32_MAX;
+			if (u.head[x] == UINT32_MAX)
+				u.head[x] = ne;
+			else
+				u.edge_next[u.tail[x]] = ne;
+			u.tail[x] = ne;
+			u.nedges[x]++;
+			ne++;
+		}
+	}
+	qsort(s, ns, sizeof *s, cmp_scored);
+	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot) {
+			if (s[i].weight >= link_w)
+				res->refused_links++;
+			continue;
+		}
+		uint32_t ra = uf_find(&u, s[i].a), rb = uf_find(&u, s[i].b);
+		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
+		if (ra != rb) {
+			if (uf_conflict(&u, recs, ra, rb, s[i].idmatch)) {
+				res->refused_links++;
+				continue;
+			}
+			uf_union(&u, recs, ra, rb);
+		}
+		res->links++;
+		if (p > res->probability[s[i].a])
+			res->probability[s[i].a] = p;
+		if (p > res->probability[s[i].b])
+			res->probability[s[i].b] = p;
+	}
+	/* A cluster is named by its smallest record index. */
+	for (size_t i = 0; i < n; i++)
+		res->cluster[i] = UINT32_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = uf_find(&u, (uint32_t)i);
+		if (res->cluster[r] == UINT32_MAX) {
+			res->cluster[r] = (uint32_t)i;
+			res->clusters++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		res->cluster[i] = res->cluster[uf_find(&u, (uint32_t)i)];
+	rc = 0;
+out:
+	free(u.parent);
+	free(u.size);
+	free(u.nhs);
+	free(u.upn);
+	free(u.sex);
+	free(u.head);
+	free(u.tail);
+	free(u.nedges);
+	free(u.edge_to);
+	free(u.edge_next);
+	free(u.names);
+	return rc;
+}
+
+void linkage_result_free(struct linkage_result *r)
+{
+	free(r->cluster);
+	free(r->probability);
+	free(r->pairs);
+	memset(r, 0, sizeof *r);
+}
+
+int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_model *model,
+		   const struct linkage_opts *o, struct linkage_result *res)
+{
+	struct pairvec pairs = {0};
+	struct scored **outs = NULL, *all = NULL;
+	size_t *nouts = NULL, nch = 0;
+	uint64_t *reviews = NULL;
+	unsigned threads = o->threads ? o->threads : 1;
+	memset(res, 0, sizeof *res);
+	if (n >= UINT32_MAX)
+		return -1;
+	res->cluster = malloc((n ? n : 1) * sizeof *res->cluster);
+	res->probability = calloc(n ? n : 1, sizeof *res->probability);
+	if (!res->cluster || !res->probability)
+		goto fail;
+	if (o->progress)
+		o->progress("block", 0, 1, o->progress_ctx);
+	if (block_and_compare(recs, n, o, threads, &pairs, res) != 0)
+		goto fail;
+	res->candidate_pairs = pairs.n;
+	if (o->train) {
+		if (o->progress)
+			o->progress("train", 0, 1, o->progress_ctx);
+		if (train(recs, n, &pairs, model, o, threads) != 0)
+			goto fail;
+		if (o->train_only) {
+			free(pairs.v);
+			free(res->cluster);
+			free(res->probability);
+			res->cluster = NULL;
+			res->probability = NULL;
+			return 0;
+		}
+	}
+	if (o->progress)
+		o->progress("score", 0, 1, o->progress_ctx);
+	nch = (pairs.n + CHUNK_SCORE - 1) / CHUNK_SCORE;
+	outs = calloc(nch ? nch : 1, sizeof *outs);
+	nouts = calloc(nch ? nch : 1, sizeof *nouts);
+	reviews = calloc(nch ? nch : 1, sizeof *reviews);
+	if (!outs || !nouts || !reviews)
+		goto fail;
+	struct score_job sj = {recs, model, pairs.v, pairs.n, 0, outs, nouts, reviews, 0, 0};
+	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
+	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));
+	/* Cannot-link edges matter only between records that something might join: keep those with
+	 * probability at least 1 in 1000. */
+	sj.keep_weight = -10.0;
+	pool_run(threads, nch, score_chunk, &sj, o, "score");
+	size_t ns = 0;
+	for (size_t c = 0; c < nch; c++) {
+		if (!outs[c])
+			goto fail;
+		ns += nouts[c];
+		res->reviews += reviews[c];
+	}
+	all = malloc((ns ? ns : 1) * sizeof *all);
+	if (!all)
+		goto fail;
+	ns = 0;
+	for (size_t c = 0; c < nch; c++) {
+		memcpy(all + ns, outs[c], nouts[c] * sizeof *all);
+		ns += nouts[c];
+		free(outs[c]);
+		outs[c] = NULL;
+	}
+	if (o->progress)
+		o->progress("cluster", 0, 1, o->progress_ctx);
+	if (cluster(recs, n, model, all, ns, res) != 0)
+		goto fail;
+	if (o->keep_pairs) {
+		res->pairs = pairs.v;
+		res->npairs = pairs.n;
+		pairs.v = NULL;
+	}
+	free(pairs.v);
+	free(all);
+	free(outs);
+	free(nouts);
+	free(reviews);
+	return 0;
+fail:
+	for (size_t c = 0; outs && c < nch; c++)
+		free(outs[c]);
+	free(outs);
+	free(nouts);
+	free(reviews);
+	free(all);
+	free(pairs.v);
+	linkage_result_free(res);
+	return -1;
+}

@@ -1,0 +1,364 @@
+/*
+ * linkage/linkage.h — record linkage: is this the same child? (docs/LINKAGE.md describes the method.)
+ *
+ * Pure: no I/O, no clock, no mutable globals. It allocates (records, candidate pairs) and, in the batch,
+ * scores pairs on worker threads; the results do not depend on the number of threads.
+ *
+ * Three layers, each usable alone:
+ *   1. prepare: a record as an agency sent it (struct linkage_input) -> a normalised record
+ *      (struct linkage_rec): folded names, nickname and spelling-variant canonical forms, phonetic keys,
+ *      parsed date of birth, validated NHS number and UPN, normalised postcode, address tokens.
+ *   2. compare and score: two prepared records -> one level per field (linkage_compare) -> a match weight
+ *      and probability under a Fellegi-Sunter model, with every field's level and contribution
+ *      (linkage_score). This is what the service uses to score an incoming record against a handful of
+ *      candidates from its blocking index.
+ *   3. batch: a whole file of records -> candidate pairs by a union of blocking rules, a model trained on
+ *      them (u from random pairs, m by expectation-maximisation), scores, and clusters that never join two
+ *      records that are strong non-matches (linkage_dedupe).
+ */
+#ifndef SAFEGUARD_LINKAGE_LINKAGE_H
+#define SAFEGUARD_LINKAGE_LINKAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/date.h"
+
+/* ---- fields and their comparison levels ---- */
+
+enum linkage_field {
+	LF_GIVEN,
+	LF_FAMILY,
+	LF_MIDDLE,
+	LF_DOB,
+	LF_SEX,
+	LF_POSTCODE,
+	LF_ADDRESS,
+	LF_NHS,
+	LF_UPN,
+	LF_NFIELD
+};
+
+/* Level 0 of every field is "missing on either side": it carries no evidence (weight 0) and is left out
+ * of m and u. Levels are ordered from the strongest agreement down. */
+#define LINKAGE_LEVEL_NULL 0
+#define LINKAGE_MAX_LEVELS 16
+
+enum { /* given and family names */
+	LN_EXACT = 1,   /* the folded names are equal */
+	LN_VARIANT,     /* a nickname or spelling variant of the same name (Billy/William, Mohamed/Muhammad) */
+	LN_CLOSE,       /* Jaro-Winkler >= 0.92, or one edit or transposition apart */
+	LN_PHONETIC,    /* the phonetic keys are equal */
+	LN_NEAR,        /* Jaro-Winkler >= 0.88, or (given) a typo of a nickname or variant of the other */
+	LN_SWAPPED,     /* given: one's given name is the other's middle name; family: one name is a part of the
+	                 * other ("Khan" in "Khan-Ali") */
+	LN_EDIT2,       /* two edits apart (two typos, or a typo on a variant): never linked on its own */
+	LN_ELSE,
+	LN_NLEVELS
+};
+enum { /* middle names */
+	LM_EXACT = 1,
+	LM_PARTIAL, /* a middle name in common (variant-aware), or close by Jaro-Winkler */
+	LM_ELSE,
+	LM_NLEVELS
+};
+enum { /* date of birth */
+	LD_EXACT = 1,
+	LD_SWAP,   /* day and month swapped */
+	LD_OFF1,   /* day or month off by one, the rest equal */
+	LD_YEAR1,  /* year off by one, day and month equal */
+	LD_TYPO,   /* one digit different or two adjacent digits transposed (also for impossible dates) */
+	LD_ELSE,
+	LD_NLEVELS
+};
+enum { /* sex */
+	LS_EQUAL = 1,
+	LS_DIFF,
+	LS_NLEVELS
+};
+enum { /* postcode */
+	LP_FULL = 1,
+	LP_SECTOR,   /* "LS6 2" */
+	LP_DISTRICT, /* "LS6" */
+	LP_AREA,     /* "LS" */
+	LP_ELSE,
+	LP_NLEVELS
+};
+enum { /* address */
+	LA_EXACT = 1,
+	LA_OVERLAP, /* at least two thirds of the shorter address's tokens are in the other */
+	LA_ELSE,
+	LA_NLEVELS
+};
+enum { /* NHS number and UPN */
+	LI_EQUAL = 1,   /* equal and check-valid: very strong */
+	LI_TYPO,        /* at least one fails its check, and they are one edit or a transposition apart */
+	LI_DIFF_VALID,  /* both check-valid and different: strong against */
+	LI_ELSE,        /* different, one or both invalid and not close */
+	LI_NLEVELS
+};
+
+extern const unsigned linkage_nlevels[LF_NFIELD];    /* levels per field, including NULL */
+extern const char *const linkage_field_name[LF_NFIELD]; /* "given_name", "family_name", ... */
+/* "exact", "variant", ... for a field's level (NULL level: "missing"). */
+const char *linkage_level_name(enum linkage_field f, unsigned level);
+
+/* ---- normalisation ---- */
+
+#define LINKAGE_NAME_MAX 48  /* bytes of a folded name, tokens separated by one space */
+#define LINKAGE_ADDR_TOKENS 12
+#define LINKAGE_SET_MAX 8
+
+/* A name folded for matching (core/text.h text_name_fold per token): lower case, accents folded, hyphens,
+ * commas, dots and white space separate tokens, apostrophes dropped; tokens joined by one space. Truncated
+ * on a token boundary at LINKAGE_NAME_MAX - 1 bytes. Returns the length. */
+size_t linkage_name_norm(const char *in, char out[LINKAGE_NAME_MAX]);
+
+/* The canonical form of a folded one-token given name: a nickname's full name (billy -> william), a spelling
+ * variant's usual spelling (muhammad -> mohammed), else NULL. A nickname of several names (alex) gives
+ * the first; linkage_name_variants tells whether two names share any canonical form. */
+const char *linkage_name_canonical(const char *folded);
+bool linkage_name_variants(const char *a, const char *b);
+/* True when a is one edit or transposition from a nickname or variant of b, or from a name b is a variant
+ * of ("vidky" from "vicky", a nickname of "victoria"): a typo on top of a nickname. */
+bool linkage_name_typo_of_variant(const char *a, const char *b);
+/* The nickname and variant table's size and entries (for tests: it is sorted and each row is unique). */
+size_t linkage_nickname_count(void);
+const char *linkage_nickname_at(size_t i, const char **canonical);
+
+#define LINKAGE_PHON_MAX 12
+/* A phonetic key of a folded name (ASCII letters; others ignored): a simplified Double Metaphone tuned to
+ * transliterations (mohammed, muhammad, mohamed -> "MMT"). At most LINKAGE_PHON_MAX - 1 characters. */
+size_t linkage_phonetic(const char *folded, char out[LINKAGE_PHON_MAX]);
+
+/* ---- string similarity ---- */
+
+/* Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, prefix up to 4), over bytes. */
+double linkage_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen);
+/* Levenshtein distance, stopping once it passes max (returns max + 1 then). */
+unsigned linkage_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
+/* True when a and b are equal, one edit apart, or equal but for two adjacent characters swapped. */
+bool linkage_one_edit(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- records ---- */
+
+/* A record as sent: NUL-terminated strings, "" or NULL when absent. dob as YYYY-MM-DD or DD/MM/YYYY. */
+struct linkage_input {
+	const char *given, *middle, *family, *dob, *sex, *postcode, *address, *nhs, *upn;
+};
+
+enum { LINKAGE_ID_NONE, LINKAGE_ID_VALID, LINKAGE_ID_BADCHECK, LINKAGE_ID_BADFORMAT };
+enum { LINKAGE_DOB_NONE, LINKAGE_DOB_VALID, LINKAGE_DOB_IMPOSSIBLE, LINKAGE_DOB_BADFORMAT };
+enum { LINKAGE_PC_NONE, LINKAGE_PC_VALID, LINKAGE_PC_BAD };
+
+/* Bit set of what prepare found wrong in a value (counted by the CLI, never an error). */
+enum {
+	LINKAGE_BAD_DOB = 1u << 0,      /* impossible date or unreadable */
+	LINKAGE_BAD_NHS = 1u << 1,      /* wrong check digit or shape */
+	LINKAGE_BAD_UPN = 1u << 2,
+	LINKAGE_BAD_POSTCODE = 1u << 3,
+	LINKAGE_BAD_SEX = 1u << 4,      /* not M, F, male, female (case-insensitive) */
+};
+
+struct linkage_rec {
+	char given[LINKAGE_NAME_MAX];  /* first given token */
+	char middle[LINKAGE_NAME_MAX]; /* middle names, folded (plus the rest of a multi-token given name) */
+	char family[LINKAGE_NAME_MAX]; /* folded, tokens by spaces */
+	char family_flat[LINKAGE_NAME_MAX]; /* the same without spaces ("smith jones" -> "smithjones") */
+	const char *given_canon;       /* canonical given name (static table), or NULL */
+	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
+	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys */
+	uint8_t given_len, family_len, middle_len, family_flat_len, nfamily_parts;
+	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
+	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
+	 * holding the nicknames of the given name and of its canonical form. */
+	uint32_t given_set[3], middle_first_set[3], middle_set[8], family_set[8];
+	uint16_t given_var[2][2];
+	uint64_t given_h, family_h;    /* hashes of given and family (0 when empty): keys of comparison memos */
+
+	uint8_t dob_state;
+	struct date dob;               /* when dob_state is VALID */
+	char dob_digits[9];            /* YYYYMMDD as written, for typo comparison; "" when unreadable */
+	char sex;                      /* 'M', 'F' or 0 */
+
+	uint8_t pc_state;
+	char postcode[12];             /* "LS6 2AB" normalised, or the text upper-cased without spaces when bad */
+	uint8_t pc_outward_len;        /* length of the outward code when valid */
+
+	uint8_t naddr;                 /* address tokens: hashes of the folded words, sorted, unique */
+	uint32_t addr[LINKAGE_ADDR_TOKENS];
+	uint64_t addr_hash;            /* of the whole folded address, 0 when none */
+
+	uint8_t nhs_state, upn_state;
+	char nhs[16], upn[16];         /* normalised when the shape is right, else the digits/letters as sent */
+
+	/* Term frequencies of the exact given and family names in the data the model was fitted on (0 when
+	 * unknown: the exact level's own u is used). Filled by linkage_tf_* below. */
+	float tf_given, tf_family;
+	unsigned bad; /* LINKAGE_BAD_* */
+};
+
+/* Normalises in into out (every field, including "" ones). Never fails; a value that cannot be right is
+ * kept for comparison as text and flagged in out->bad. */
+void linkage_prepare(const struct linkage_input *in, struct linkage_rec *out);
+
+/* ---- comparison ---- */
+
+/* A comparison vector: one level per field, 4 bits each (field f in bits 4f..4f+3). */
+typedef uint64_t linkage_gamma;
+static inline unsigned linkage_gamma_level(linkage_gamma g, enum linkage_field f)
+{
+	return (unsigned)(g >> (4 * f)) & 15u;
+}
+
+linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_rec *b);
+
+/* Single-field comparisons (what linkage_compare uses; exposed for tests and explanations). */
+unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_middle(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_dob(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
+unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
+
+/* Why two records may not be linked directly, whatever their weight, or NULL when they may.
+ * Hard reasons (*hard true) also keep the two records out of one cluster, however others chain them:
+ * both NHS numbers (or both UPNs) check-valid and different ("nhs_number", "upn"); sexes both given and
+ * different ("sex"); given names unrelated (level ELSE) with family names related and birthdays equal or
+ * nearly ("twins": twins share a family name, an address and a birthday, so nothing but the given name,
+ * sex and identifiers tells them apart; names two edits apart are left to the soft reason, as two typos of
+ * one name may be). Soft reasons: given names unrelated, two edits apart or swapped with the middle name
+ * otherwise ("given_name"); dates of birth unrelated (level ELSE: "dob"), as brothers' and sisters' are.
+ * An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
+const char *linkage_cannot_link(linkage_gamma g, bool *hard);
+
+/* ---- the model ---- */
+
+struct linkage_model {
+	double m[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* P(level | same child), level 1..n-1 (0 unused) */
+	double u[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* P(level | different children) */
+	double lambda;           /* prior: P(two records picked at random are the same child) */
+	double link_threshold;   /* probability at or above which a pair links */
+	double review_threshold; /* probability at or above which (below link) a pair goes to review */
+	bool tf_names;           /* adjust exact name levels by term frequency */
+	/* What training saw (for the model file's reader). */
+	uint64_t trained_records, trained_pairs, random_pairs;
+	unsigned em_iterations;
+};
+
+/* Reasonable starting values (m guesses, u flat, lambda 1e-4, thresholds 0.99 / 0.5). */
+void linkage_model_defaults(struct linkage_model *m);
+
+/* A scored pair with its explanation. */
+struct linkage_score {
+	linkage_gamma gamma;
+	double weight;        /* log2 Bayes factor sum plus the prior */
+	double probability;   /* 2^w / (1 + 2^w) */
+	double contribution[LF_NFIELD]; /* log2(m/u) of each field's level, with its TF adjustment; 0 for NULL */
+	double prior;         /* log2(lambda / (1 - lambda)) */
+	const char *cannot_link; /* linkage_cannot_link's reason, or NULL */
+	bool cannot_link_hard;
+	enum { LINKAGE_DISTINCT, LINKAGE_REVIEW, LINKAGE_LINK } decision; /* DISTINCT whenever cannot_link */
+};
+
+/* Scores one pair (the service's "one incoming record against a handful of candidates"). */
+void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, const struct linkage_rec *b,
+		   struct linkage_score *out);
+
+/* The weight of a comparison vector without term-frequency adjustment (tables, explanations). */
+double linkage_gamma_weight(const struct linkage_model *m, linkage_gamma g);
+
+/* ---- term frequencies ---- */
+
+/* Counts of each exact folded given and family name in a set of records, then each record's tf_* set to
+ * count / number of records holding that field. Used by the batch on its own input; the service loads the
+ * frequencies saved in the model file with linkage_tf_lookup. */
+struct linkage_tf;
+struct linkage_tf *linkage_tf_build(const struct linkage_rec *recs, size_t n);
+void linkage_tf_apply(const struct linkage_tf *tf, struct linkage_rec *recs, size_t n);
+/* The frequency of a folded name (field LF_GIVEN or LF_FAMILY), 0 when unseen. */
+double linkage_tf_lookup(const struct linkage_tf *tf, enum linkage_field f, const char *folded);
+/* Walks the names seen at least min_count times (for the model file): fn returns non-zero to stop. */
+int linkage_tf_each(const struct linkage_tf *tf, enum linkage_field f, unsigned min_count,
+		    int (*fn)(const char *name, double freq, void *ctx), void *ctx);
+/* A table from saved frequencies (the model file): names not listed get 0. */
+struct linkage_tf *linkage_tf_new(void);
+int linkage_tf_add(struct linkage_tf *tf, enum linkage_field f, const char *folded, double freq);
+void linkage_tf_free(struct linkage_tf *tf);
+
+/* ---- batch: blocking, training, scoring, clustering ---- */
+
+enum linkage_rule {
+	LR_NHS,             /* same NHS number (as written) */
+	LR_UPN,             /* same UPN */
+	LR_FAMILY_DOB,      /* family-name phonetic key (any part) + date of birth */
+	LR_GIVEN_DOB,       /* canonical given-name phonetic key + date of birth */
+	LR_NAMES_YEAR,      /* given key + family key (any part) + year of birth */
+	LR_POSTCODE_GIVEN,  /* full postcode + initial of the canonical given name */
+	LR_DOB_FAMILY_INITIAL, /* date of birth + first letter of the family name */
+	LR_NRULES
+};
+extern const char *const linkage_rule_name[LR_NRULES];
+
+struct linkage_opts {
+	unsigned threads;        /* 0: 1 */
+	uint32_t max_block;      /* a block with more records than this is skipped and counted (0: 2000) */
+	uint64_t random_pairs;   /* pairs sampled for u (0: 1,000,000, at most n(n-1)/2) */
+	uint64_t seed;           /* for the random pairs */
+	bool train;              /* estimate u, m and lambda from the data, else use the model as given */
+	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */
+	bool train_only;         /* stop after training: no scores, no clusters (result->cluster NULL) */
+	/* Called now and then from the calling thread with work done and work to do (progress bars). */
+	void (*progress)(const char *stage, uint64_t done, uint64_t total, void *ctx);
+	void *progress_ctx;
+};
+
+/* A candidate pair: the comparison vector in bits 0-35 of gamma and, in bits 48-55, the bit set of the
+ * blocking rules whose keys the two records share (linkage_pair_rules). */
+struct linkage_pair {
+	uint32_t a, b; /* record indices, a < b */
+	linkage_gamma gamma;
+};
+#define LINKAGE_GAMMA_MASK ((linkage_gamma)0xFFFFFFFFFULL)
+static inline unsigned linkage_pair_rules(const struct linkage_pair *p)
+{
+	return (unsigned)(p->gamma >> 48) & 0xFFu;
+}
+/* The pair's weight (prior, field weights and term-frequency adjustment), as linkage_score computes it. */
+double linkage_pair_weight(const struct linkage_model *m, const struct linkage_rec *recs,
+			   const struct linkage_pair *p);
+
+struct linkage_result {
+	uint32_t *cluster;        /* per record: the cluster's number, the smallest record index in it */
+	float *probability;       /* per record: the highest probability of a link that joined it to its
+	                           * cluster; 0 for a record alone */
+	struct linkage_pair *pairs; /* with keep_pairs: every candidate pair, in a fixed order */
+	size_t npairs;
+	/* Counts. */
+	uint64_t candidate_pairs, links, reviews, refused_links; /* refused: above the link threshold but
+	                                                         * cannot-link, or joining conflicting clusters */
+	uint64_t rule_pairs[LR_NRULES];       /* pairs first found by each rule */
+	uint64_t capped_blocks, capped_records; /* blocks skipped for size, records in them */
+	uint64_t clusters;
+};
+
+/* Deduplicates n prepared records (tf_* filled when model->tf_names). With opts->train, fits model in
+ * place first (u from random pairs, m by EM on the candidate pairs, lambda). 0, or -1 when out of memory
+ * (result then empty). The core reads no clock: opts->progress is called with each stage's name as it
+ * starts ("block", "compare", "train", "score", "cluster"), so the caller can time them. */
+int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_model *model,
+		   const struct linkage_opts *opts, struct linkage_result *result);
+void linkage_result_free(struct linkage_result *r);
+
+/* Training pieces, usable alone (and tested alone). */
+/* u from npairs random pairs drawn by seed. */
+void linkage_estimate_u(const struct linkage_rec *recs, size_t n, uint64_t npairs, uint64_t seed,
+			struct linkage_model *model);
+/* m and lambda by EM over comparison vectors with counts; u held fixed. fields_fixed: bit set of fields
+ * whose m is not estimated (those a blocking rule forced to agree). Returns the iterations run. */
+unsigned linkage_em(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
+		    struct linkage_model *model, double *lambda_out);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * linkage/linkage_int.h — what the linkage files share and nothing outside src/linkage/ includes.
+ */
+#ifndef SAFEGUARD_LINKAGE_LINKAGE_INT_H
+#define SAFEGUARD_LINKAGE_LINKAGE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linkage/linkage.h"
+
+struct linkage_nick {
+	const char *variant, *canonical;
+};
+extern const struct linkage_nick linkage_nicks[]; /* names.c: sorted by variant, then canonical */
+extern const size_t linkage_nnicks;
+extern const struct linkage_nick linkage_nicks_by_canonical[]; /* the same rows by canonical, then variant */
+
+/* FNV-1a, 64 and 32 bits: keys of blocks and tokens (not for security). */
+static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+#define LINKAGE_FNV64 0xcbf29ce484222325ULL
+
+/* model.c: u of each level from counts of levels among random pairs. */
+void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
+
+/* norm.c: whether a (la bytes) is one edit from a nickname or variant of b's given name or its canonical. */
+bool linkage_typo_of_variant(const char *a, size_t la, const struct linkage_rec *b);
+
+/* Whether two sets of name hashes (0-terminated or full) share a member. */
+static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	for (size_t i = 0; i < na && a[i]; i++)
+		for (size_t j = 0; j < nb && b[j]; j++)
+			if (a[i] == b[j])
+				return true;
+	return false;
+}
+
+/* compare.c: the given-name level of two records without the swap with a middle name. */
+unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);
+
+/* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
+ * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */
+#define LINKAGE_MEMO_BITS 14
+struct linkage_memo {
+	uint64_t key[2][1u << LINKAGE_MEMO_BITS];
+	uint8_t level[2][1u << LINKAGE_MEMO_BITS];
+};
+/* linkage_compare through a memo (zeroed before first use). */
+linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m);
+
+#endif

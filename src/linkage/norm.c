@@ -1,0 +1,593 @@
+/*
+ * linkage/norm.c — a record as sent to a record ready to compare: folded names with their canonical forms
+ * and phonetic keys, the date of birth parsed (or kept as digits when it cannot be a date), identifiers
+ * validated by core/ident.h, the postcode normalised, the address as a set of word hashes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ident.h"
+#include "core/text.h"
+#include "linkage/linkage_int.h"
+
+size_t linkage_name_norm(const char *in, char out[LINKAGE_NAME_MAX])
+{
+	char tmp[256], folded[256];
+	size_t n = 0;
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	/* Hyphens, dots, commas and slashes separate the parts of a name ("Khan-Ali", "St.John"); the folding
+	 * would drop a hyphen and join the parts. */
+	for (; in[n] && n < sizeof tmp - 1; n++)
+		tmp[n] = (in[n] == '-' || in[n] == '.' || in[n] == ',' || in[n] == '/' || in[n] == '_') ? ' ' : in[n];
+	tmp[n] = '\0';
+	if (text_name_fold(tmp, folded, sizeof folded) < 0 && !folded[0])
+		return 0;
+	size_t len = strlen(folded);
+	if (len >= LINKAGE_NAME_MAX) { /* cut on a token boundary */
+		len = LINKAGE_NAME_MAX - 1;
+		while (len > 0 && folded[len] != ' ')
+			len--;
+		if (len == 0) { /* one enormous token: cut on a character boundary */
+			len = LINKAGE_NAME_MAX - 1;
+			while (len > 0 && ((unsigned char)folded[len] & 0xC0) == 0x80)
+				len--;
+		}
+		while (len > 0 && folded[len - 1] == ' ')
+			len--;
+	}
+	memcpy(out, folded, len);
+	out[len] = '\0';
+	return len;
+}
+
+/* ---- nicknames and variants ---- */
+
+/* Index of the first row for variant, or linkage_nnicks. */
+static size_t nick_first(const char *v)
+{
+	size_t lo = 0, hi = linkage_nnicks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(linkage_nicks[mid].variant, v) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < linkage_nnicks && strcmp(linkage_nicks[lo].variant, v) == 0) ? lo : linkage_nnicks;
+}
+
+const char *linkage_name_canonical(const char *folded)
+{
+	size_t i = folded && folded[0] ? nick_first(folded) : linkage_nnicks;
+	return i < linkage_nnicks ? linkage_nicks[i].canonical : NULL;
+}
+
+/* Whether name (itself, or as a variant) belongs to canonical c. */
+static bool belongs(const char *name, size_t first, const char *c)
+{
+	if (strcmp(name, c) == 0)
+		return true;
+	for (size_t i = first; i < linkage_nnicks && strcmp(linkage_nicks[i].variant, name) == 0; i++)
+		if (strcmp(linkage_nicks[i].canonical, c) == 0)
+			return true;
+	return false;
+}
+
+bool linkage_name_variants(const char *a, const char *b)
+{
+	if (!a || !b || !a[0] || !b[0])
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	size_t fa = nick_first(a), fb = nick_first(b);
+	if (belongs(b, fb, a) || belongs(a, fa, b))
+		return true;
+	for (size_t i = fa; i < linkage_nnicks && strcmp(linkage_nicks[i].variant, a) == 0; i++)
+		if (belongs(b, fb, linkage_nicks[i].canonical))
+			return true;
+	return false;
+}
+
+/* The rows of linkage_nicks_by_canonical whose canonical is c. */
+static void var_range(const char *c, uint16_t out[2])
+{
+	size_t lo = 0, hi = linkage_nnicks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(linkage_nicks_by_canonical[mid].canonical, c) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	hi = lo;
+	while (hi < linkage_nnicks && strcmp(linkage_nicks_by_canonical[hi].canonical, c) == 0)
+		hi++;
+	out[0] = (uint16_t)lo;
+	out[1] = (uint16_t)hi;
+}
+
+bool linkage_name_typo_of_variant(const char *a, const char *b)
+{
+	struct linkage_rec rb;
+	size_t la = a ? strlen(a) : 0;
+	if (!la || !b || !b[0] || strlen(b) >= LINKAGE_NAME_MAX)
+		return false;
+	memset(&rb, 0, sizeof rb);
+	strcpy(rb.given, b);
+	rb.given_canon = linkage_name_canonical(b);
+	var_range(b, rb.given_var[0]);
+	if (rb.given_canon)
+		var_range(rb.given_canon, rb.given_var[1]);
+	return linkage_typo_of_variant(a, la, &rb);
+}
+
+bool linkage_typo_of_variant(const char *a, size_t la, const struct linkage_rec *b)
+{
+	if (b->given_canon && linkage_one_edit(a, la, b->given_canon, strlen(b->given_canon)))
+		return true;
+	for (int k = 0; k < 2; k++)
+		for (uint16_t i = b->given_var[k][0]; i < b->given_var[k][1]; i++) {
+			const char *v = linkage_nicks_by_canonical[i].variant;
+			size_t lv = strlen(v);
+			if (lv + 1 >= la && lv <= la + 1 && linkage_one_edit(a, la, v, lv))
+				return true;
+		}
+	return false;
+}
+
+size_t linkage_nickname_count(void)
+{
+	return linkage_nnicks;
+}
+
+const char *linkage_nickname_at(size_t i, const char **canonical)
+{
+	if (i >= linkage_nnicks)
+		return NULL;
+	if (canonical)
+		*canonical = linkage_nicks[i].canonical;
+	return linkage_nicks[i].variant;
+}
+
+/* ---- phonetic key ----
+ * Written here: Debian packages no C library for Double Metaphone or any other phonetic code. This is a
+ * simplified Double Metaphone (its primary code) with rules chosen for how names are romanised in UK
+ * records: vowels (and y, w, h after the first letter) carry nothing, so Mohammed, Muhammad and Mohamed
+ * agree; d and t, v and f, z and s, q and k, c and k (s before e, i, y) are one sound; ch and sh are one
+ * (Chowdhury, Chaudhry); ph is f; kh, gh and dh are k, k and t; an initial vowel is 'A' (Umar, Omar);
+ * Somali initial c before a consonant is silent (Cabdullahi, Abdullahi); doubled letters count once. */
+
+static bool is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+size_t linkage_phonetic(const char *folded, char out[LINKAGE_PHON_MAX])
+{
+	char s[LINKAGE_NAME_MAX + 2];
+	size_t n = 0, o = 0;
+	char last = 0;
+	out[0] = '\0';
+	if (!folded)
+		return 0;
+	for (const char *p = folded; *p && n < LINKAGE_NAME_MAX; p++)
+		if (*p >= 'a' && *p <= 'z' && (n == 0 || s[n - 1] != *p))
+			s[n++] = *p;
+	s[n] = s[n + 1] = '\0';
+	size_t i = 0;
+	if (n >= 2 && ((s[0] == 'k' && s[1] == 'n') || (s[0] == 'g' && s[1] == 'n') || (s[0] == 'p' && s[1] == 'n') ||
+		       (s[0] == 'w' && s[1] == 'r') || (s[0] == 'c' && !is_vowel(s[1]) && s[1] != 'h' && s[1] != 'l' &&
+							 s[1] != 'r')))
+		i = 1;
+	for (; i < n && o < LINKAGE_PHON_MAX - 1; i++) {
+		char c = s[i], nx = s[i + 1];
+		const char *code = "";
+		if (o == 0 && last == 0 && (is_vowel(c) || (c == 'w' && nx != 'h' && !is_vowel(nx)))) {
+			out[o++] = 'A';
+			last = 'A';
+			continue;
+		}
+		switch (c) {
+		case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': case 'h':
+			if (o == 0 && c == 'h') {
+				code = "H";
+				break;
+			}
+			last = 0; /* a vowel separates two equal sounds: "mohamed" keeps both m */
+			continue;
+		case 'w':
+			if (o == 0) {
+				code = "W";
+				if (nx == 'h')
+					i++;
+				break;
+			}
+			last = 0;
+			continue;
+		case 'b': code = "B"; break;
+		case 'c':
+			if (nx == 'h') {
+				code = "X";
+				i++;
+			} else if (nx == 'e' || nx == 'i' || nx == 'y') {
+				code = "S";
+			} else {
+				code = "K";
+			}
+			break;
+		case 'd': code = "T"; if (nx == 'h') i++; break;
+		case 'f': case 'v': code = "F"; break;
+		case 'g':
+			if (nx == 'h') {
+				code = "K";
+				i++;
+			} else if (nx == 'e' || nx == 'i' || nx == 'y') {
+				code = "J";
+			} else {
+				code = "K";
+			}
+			break;
+		case 'j': code = "J"; break;
+		case 'k': case 'q': code = "K"; if (nx == 'h') i++; break;
+		case 'l': code = "L"; break;
+		case 'm': code = "M"; break;
+		case 'n': code = "N"; break;
+		case 'p': if (nx == 'h') { code = "F"; i++; } else code = "P"; break;
+		case 'r': code = "R"; break;
+		case 's':
+			if (nx == 'h') {
+				code = "X";
+				i++;
+			} else if (nx == 'c' && s[i + 2] == 'h') {
+				code = "SK";
+				i += 2;
+			} else {
+				code = "S";
+			}
+			break;
+		case 't': code = "T"; if (nx == 'h') i++; break;
+		case 'x': code = o == 0 ? "S" : "KS"; break;
+		case 'z': code = "S"; break;
+		default: continue;
+		}
+		for (const char *k = code; *k && o < LINKAGE_PHON_MAX - 1; k++) {
+			if (*k == last)
+				continue;
+			out[o++] = *k;
+			last = *k;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* ---- the record ---- */
+
+static size_t copy_token(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (s[n] && s[n] != ' ' && n < cap - 1) {
+		out[n] = s[n];
+		n++;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static uint32_t phon_hash(const char *token_start, size_t len)
+{
+	char tok[LINKAGE_NAME_MAX], ph[LINKAGE_PHON_MAX];
+	if (len >= sizeof tok)
+		len = sizeof tok - 1;
+	memcpy(tok, token_start, len);
+	tok[len] = '\0';
+	const char *canon = linkage_name_canonical(tok);
+	size_t n = linkage_phonetic(canon ? canon : tok, ph);
+	return (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u; /* never 0: 0 means none */
+}
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	return (uint32_t)linkage_hash64(s, n, LINKAGE_FNV64) | 1u;
+}
+
+/* Adds token and its canonical forms to set[0..max) (0 marks a free slot). */
+static void set_add(uint32_t *set, size_t max, const char *s, size_t n, int ncanon)
+{
+	char tok[LINKAGE_NAME_MAX];
+	size_t k = 0;
+	if (n == 0)
+		return;
+	if (n >= sizeof tok)
+		n = sizeof tok - 1;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	while (k < max && set[k])
+		k++;
+	if (k < max)
+		set[k++] = name_hash(tok, n);
+	for (size_t i = nick_first(tok); i < linkage_nnicks && ncanon > 0 && k < max &&
+					 strcmp(linkage_nicks[i].variant, tok) == 0;
+	     i++, ncanon--)
+		set[k++] = name_hash(linkage_nicks[i].canonical, strlen(linkage_nicks[i].canonical));
+}
+
+static void set_add_tokens(uint32_t *set, size_t max, const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = 0;
+		while (p[n] && p[n] != ' ')
+			n++;
+		set_add(set, max, p, n, 1);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
+{
+	char g[LINKAGE_NAME_MAX], m[LINKAGE_NAME_MAX];
+	size_t gl = linkage_name_norm(in->given, g), ml = linkage_name_norm(in->middle, m);
+	r->given_len = (uint8_t)copy_token(g, r->given, sizeof r->given);
+	/* The rest of a multi-word given name ("Mary Ann") counts as a middle name. */
+	size_t mo = 0;
+	if (r->given_len < gl) {
+		const char *rest = g + r->given_len + 1;
+		size_t rl = strlen(rest);
+		memcpy(r->middle, rest, rl);
+		mo = rl;
+	}
+	if (ml && mo + (mo ? 1 : 0) + ml < sizeof r->middle) {
+		if (mo)
+			r->middle[mo++] = ' ';
+		memcpy(r->middle + mo, m, ml);
+		mo += ml;
+	}
+	r->middle[mo] = '\0';
+	r->middle_len = (uint8_t)mo;
+	r->given_canon = linkage_name_canonical(r->given);
+	linkage_phonetic(r->given_canon ? r->given_canon : r->given, r->given_phon);
+
+	r->family_len = (uint8_t)linkage_name_norm(in->family, r->family);
+	size_t fl = 0, parts = 0;
+	const char *first = NULL, *lastp = NULL;
+	size_t firstlen = 0, lastlen = 0;
+	for (const char *p = r->family; *p;) {
+		const char *st = p;
+		while (*p && *p != ' ')
+			r->family_flat[fl++] = *p++;
+		if (!first) {
+			first = st;
+			firstlen = (size_t)(p - st);
+		}
+		lastp = st;
+		lastlen = (size_t)(p - st);
+		parts++;
+		while (*p == ' ')
+			p++;
+	}
+	r->family_flat[fl] = '\0';
+	r->family_flat_len = (uint8_t)fl;
+	r->nfamily_parts = (uint8_t)(parts > 255 ? 255 : parts);
+	const char *fc = linkage_name_canonical(r->family_flat);
+	linkage_phonetic(fc ? fc : r->family_flat, r->family_phon);
+	r->family_part_phon[0] = first ? phon_hash(first, firstlen) : 0;
+	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
+
+	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
+	r->family_h = r->family_len ? linkage_hash64(r->family, r->family_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
+	set_add(r->given_set, 3, r->given, r->given_len, 2);
+	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
+	size_t fm = 0;
+	while (r->middle[fm] && r->middle[fm] != ' ')
+		fm++;
+	set_add(r->middle_first_set, 3, r->middle, fm, 2);
+	set_add_tokens(r->family_set, LINKAGE_SET_MAX, r->family);
+	if (r->given_len) {
+		var_range(r->given, r->given_var[0]);
+		if (r->given_canon)
+			var_range(r->given_canon, r->given_var[1]);
+	}
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static void prepare_dob(const char *in, struct linkage_rec *r)
+{
+	char s[32];
+	size_t n = 0;
+	r->dob_state = LINKAGE_DOB_NONE;
+	r->dob_digits[0] = '\0';
+	if (!in)
+		return;
+	while (*in == ' ' || *in == '\t')
+		in++;
+	for (; in[n] && n < sizeof s - 1; n++)
+		s[n] = in[n];
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	s[n] = '\0';
+	if (n == 0)
+		return;
+	/* The digits as YYYYMMDD, whatever the day: an impossible date is compared as text. */
+	if (n == 10 && s[4] == '-' && s[7] == '-' && all_digits(s, 4) && all_digits(s + 5, 2) && all_digits(s + 8, 2)) {
+		memcpy(r->dob_digits, s, 4);
+		memcpy(r->dob_digits + 4, s + 5, 2);
+		memcpy(r->dob_digits + 6, s + 8, 2);
+		r->dob_digits[8] = '\0';
+	} else {
+		const char *p = s;
+		size_t dl = 0, ml = 0, yl = 0;
+		const char *d = p;
+		while (p[dl] >= '0' && p[dl] <= '9')
+			dl++;
+		if (p[dl] == '/') {
+			const char *mo = p + dl + 1;
+			while (mo[ml] >= '0' && mo[ml] <= '9')
+				ml++;
+			if (mo[ml] == '/') {
+				const char *y = mo + ml + 1;
+				while (y[yl] >= '0' && y[yl] <= '9')
+					yl++;
+				if (!y[yl] && yl == 4 && dl >= 1 && dl <= 2 && ml >= 1 && ml <= 2) {
+					memcpy(r->dob_digits, y, 4);
+					r->dob_digits[4] = ml == 2 ? mo[0] : '0';
+					r->dob_digits[5] = mo[ml - 1];
+					r->dob_digits[6] = dl == 2 ? d[0] : '0';
+					r->dob_digits[7] = d[dl - 1];
+					r->dob_digits[8] = '\0';
+				}
+			}
+		}
+	}
+	if (!r->dob_digits[0]) {
+		r->dob_state = LINKAGE_DOB_BADFORMAT;
+		r->bad |= LINKAGE_BAD_DOB;
+		return;
+	}
+	const char *g = r->dob_digits;
+	struct date d = {(g[0] - '0') * 1000 + (g[1] - '0') * 100 + (g[2] - '0') * 10 + (g[3] - '0'),
+			 (g[4] - '0') * 10 + (g[5] - '0'), (g[6] - '0') * 10 + (g[7] - '0')};
+	if (d.y >= 1 && date_valid(d)) {
+		r->dob = d;
+		r->dob_state = LINKAGE_DOB_VALID;
+	} else {
+		r->dob_state = LINKAGE_DOB_IMPOSSIBLE;
+		r->bad |= LINKAGE_BAD_DOB;
+	}
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool word_is(const char *s, const char *w)
+{
+	while (*s == ' ')
+		s++;
+	for (; *w; s++, w++)
+		if (lower(*s) != *w)
+			return false;
+	while (*s == ' ')
+		s++;
+	return *s == '\0';
+}
+
+static void prepare_sex(const char *in, struct linkage_rec *r)
+{
+	r->sex = 0;
+	if (!in || word_is(in, ""))
+		return;
+	if (word_is(in, "m") || word_is(in, "male") || word_is(in, "boy"))
+		r->sex = 'M';
+	else if (word_is(in, "f") || word_is(in, "female") || word_is(in, "girl"))
+		r->sex = 'F';
+	else if (!word_is(in, "u") && !word_is(in, "unknown") && !word_is(in, "not known"))
+		r->bad |= LINKAGE_BAD_SEX;
+}
+
+/* Letters upper-cased and digits, nothing else, at most cap - 1. */
+static size_t compact_alnum(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (; *in && o < cap - 1; in++) {
+		char c = *in;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			out[o++] = c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static void prepare_postcode(const char *in, struct linkage_rec *r)
+{
+	char pc[IDENT_POSTCODE_MAX + 1];
+	r->pc_state = LINKAGE_PC_NONE;
+	r->postcode[0] = '\0';
+	if (!in || word_is(in, ""))
+		return;
+	if (ident_postcode_normalise(in, pc) == IDENT_OK) {
+		strcpy(r->postcode, pc);
+		r->pc_state = LINKAGE_PC_VALID;
+		r->pc_outward_len = (uint8_t)(strchr(pc, ' ') - pc);
+	} else {
+		r->bad |= LINKAGE_BAD_POSTCODE;
+		if (compact_alnum(in, r->postcode, sizeof r->postcode))
+			r->pc_state = LINKAGE_PC_BAD;
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void prepare_address(const char *in, struct linkage_rec *r)
+{
+	char f[256];
+	r->naddr = 0;
+	r->addr_hash = 0;
+	if (!in || !in[0] || text_name_fold(in, f, sizeof f) < 0 || !f[0])
+		return;
+	/* "flat", "road" and the like still count: a street's kind tells two streets apart. */
+	r->addr_hash = linkage_hash64(f, strlen(f), LINKAGE_FNV64) | 1u;
+	for (const char *p = f; *p && r->naddr < LINKAGE_ADDR_TOKENS;) {
+		const char *st = p;
+		while (*p && *p != ' ')
+			p++;
+		r->addr[r->naddr++] = (uint32_t)linkage_hash64(st, (size_t)(p - st), LINKAGE_FNV64);
+		while (*p == ' ')
+			p++;
+	}
+	qsort(r->addr, r->naddr, sizeof r->addr[0], cmp_u32);
+	uint8_t u = 0;
+	for (uint8_t i = 0; i < r->naddr; i++)
+		if (u == 0 || r->addr[u - 1] != r->addr[i])
+			r->addr[u++] = r->addr[i];
+	r->naddr = u;
+}
+
+static void prepare_ident(const char *in, bool nhs, struct linkage_rec *r)
+{
+	uint8_t *state = nhs ? &r->nhs_state : &r->upn_state;
+	char *out = nhs ? r->nhs : r->upn;
+	char norm[IDENT_UPN_LEN + 1];
+	*state = LINKAGE_ID_NONE;
+	out[0] = '\0';
+	if (!in || word_is(in, ""))
+		return;
+	int rc = nhs ? ident_nhs_check(in, norm) : ident_upn_check(in, norm);
+	if (rc == IDENT_OK || rc == IDENT_ECHECK) {
+		strcpy(out, norm);
+		*state = rc == IDENT_OK ? LINKAGE_ID_VALID : LINKAGE_ID_BADCHECK;
+	} else {
+		*state = compact_alnum(in, out, 16) ? LINKAGE_ID_BADFORMAT : LINKAGE_ID_NONE;
+	}
+	if (rc != IDENT_OK)
+		r->bad |= nhs ? LINKAGE_BAD_NHS : LINKAGE_BAD_UPN;
+}
+
+void linkage_prepare(const struct linkage_input *in, struct linkage_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	prepare_names(in, r);
+	prepare_dob(in->dob, r);
+	prepare_sex(in->sex, r);
+	prepare_postcode(in->postcode, r);
+	prepare_address(in->address, r);
+	prepare_ident(in->nhs, true, r);
+	prepare_ident(in->upn, false, r);
+}
