@@ -1,237 +1,158 @@
 #include "service/identity.h"
 
 #include <jansson.h>
-#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
+#include "linkage/linkage.h"
 
-/* ---- the interim scorer -----------------------------------------------------------------------------------
- * THE SEAM: everything from here to "deciding" is what the linkage core (src/linkage/linkage.h) replaces
- * with trained m and u, term frequencies and transliteration-aware comparisons. Until it merges, a small
- * Fellegi-Sunter scorer with fixed m and u, chosen by hand for children's records in one local authority
- * (each value says P(level | same child) and P(level | two children) among blocked pairs). Jaro-Winkler and
- * Soundex are written here because no Debian C library offers them and they are twenty lines each; the core
- * brings its own. */
+/* ---- scoring: the linkage core (src/linkage/linkage.h) ----------------------------------------------------
+ * identity_score prepares the subject and the candidate as the core's records and scores them with the
+ * service's model: a trained one handed over at start (identity_use_model: `safeguard serve --linkage-model
+ * FILE`, written by `safeguard link train`), else the built-in parameters below. The built-in m and u are
+ * set by hand for children's records in one local authority, per level of the core's comparisons (each
+ * pair: P(level | same child), P(level | two children) among blocked pairs); a model trained on `safeguard
+ * gen`'s synthetic area learns that area's quirks (every record of a child carrying the same address), so
+ * it is not the default for real agencies' records. */
 
-struct level {
-	const char *name;
+struct level_mu {
+	enum linkage_field f;
+	unsigned level;
 	double m, u;
 };
 
-/* Prior: about one blocked pair in 8,000 is the same child (log2 = -13). */
-#define PRIOR_WEIGHT (-13.0)
+static const struct level_mu BUILTIN[] = {
+	{LF_GIVEN, LN_EXACT, 0.87, 0.02},	  {LF_GIVEN, LN_VARIANT, 0.05, 0.002},
+	{LF_GIVEN, LN_CLOSE, 0.04, 0.0133},	  {LF_GIVEN, LN_PHONETIC, 0.01, 0.01},
+	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
+	{LF_GIVEN, LN_EDIT2, 0.003, 0.006},	  {LF_GIVEN, LN_ELSE, 0.017, 0.9357},
+	{LF_FAMILY, LN_EXACT, 0.90, 0.01},	  {LF_FAMILY, LN_VARIANT, 0.01, 0.001},
+	{LF_FAMILY, LN_CLOSE, 0.04, 0.0124},	  {LF_FAMILY, LN_PHONETIC, 0.01, 0.005},
+	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
+	{LF_FAMILY, LN_EDIT2, 0.002, 0.004},	  {LF_FAMILY, LN_ELSE, 0.013, 0.9596},
+	{LF_MIDDLE, LM_EXACT, 0.6, 0.05},	  {LF_MIDDLE, LM_PARTIAL, 0.2, 0.02},
+	{LF_MIDDLE, LM_ELSE, 0.2, 0.93},	  {LF_DOB, LD_EXACT, 0.93, 3e-4},
+	{LF_DOB, LD_SWAP, 0.02, 3e-4},		  {LF_DOB, LD_OFF1, 0.02, 0.003},
+	{LF_DOB, LD_YEAR1, 0.01, 0.002},	  {LF_DOB, LD_TYPO, 0.01, 0.01},
+	{LF_DOB, LD_ELSE, 0.01, 0.9844},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
+	{LF_SEX, LS_DIFF, 0.04, 0.5},		  {LF_POSTCODE, LP_FULL, 0.6, 0.015},
+	{LF_POSTCODE, LP_SECTOR, 0.05, 0.02},	  {LF_POSTCODE, LP_DISTRICT, 0.1, 0.05},
+	{LF_POSTCODE, LP_AREA, 0.15, 0.5},	  {LF_POSTCODE, LP_ELSE, 0.1, 0.415},
+	{LF_ADDRESS, LA_EXACT, 0.5, 0.01},	  {LF_ADDRESS, LA_OVERLAP, 0.1, 0.01},
+	{LF_ADDRESS, LA_ELSE, 0.4, 0.98},	  {LF_NHS, LI_EQUAL, 0.99, 1e-7},
+	{LF_NHS, LI_TYPO, 0.004, 1e-5},		  {LF_NHS, LI_DIFF_VALID, 0.005, 0.999},
+	{LF_NHS, LI_ELSE, 0.001, 0.001},	  {LF_UPN, LI_EQUAL, 0.99, 2.4e-7},
+	{LF_UPN, LI_TYPO, 0.004, 1e-5},		  {LF_UPN, LI_DIFF_VALID, 0.005, 0.999},
+	{LF_UPN, LI_ELSE, 0.001, 0.001},
+};
 
-static const struct level NHS_EXACT = {"exact", 0.99, 1e-7}, NHS_DIFF = {"different", 0.005, 0.999};
-static const struct level UPN_EXACT = {"exact", 0.99, 2.4e-7}, UPN_DIFF = {"different", 0.01, 0.999};
-static const struct level FAM_EXACT = {"exact", 0.90, 0.01}, FAM_CLOSE = {"close", 0.07, 0.0124},
-			  FAM_DIFF = {"different", 0.03, 0.9776};
-static const struct level GIV_EXACT = {"exact", 0.88, 0.02}, GIV_CLOSE = {"close", 0.08, 0.0133},
-			  GIV_DIFF = {"different", 0.02, 0.9667};
-static const struct level DOB_EXACT = {"exact", 0.93, 3e-4}, DOB_SWAP = {"day_month_swapped", 0.02, 3e-4},
-			  DOB_NEAR = {"one_part_differs", 0.03, 0.009}, DOB_DIFF = {"different", 0.02, 0.9957};
-static const struct level PC_EXACT = {"exact", 0.60, 0.015}, PC_DISTRICT = {"same_district", 0.15, 0.05},
-			  PC_DIFF = {"different", 0.25, 0.935};
-static const struct level SEX_EXACT = {"exact", 0.96, 0.5}, SEX_DIFF = {"different", 0.04, 0.5};
+/* Set once before the server's threads start (configuration), read by every intake job after. */
+static struct linkage_model the_model;
+static const struct linkage_tf *the_tf;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static bool model_given;
 
-double identity_jaro_winkler(const char *a, const char *b)
+static void builtin_model(void)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la == 0 && lb == 0)
-		return 1.0;
-	if (la == 0 || lb == 0)
-		return 0.0;
-	if (la > 64 || lb > 64) /* names longer than this compare exactly */
-		return strcmp(a, b) == 0 ? 1.0 : 0.0;
-	bool ma[64] = {false}, mb[64] = {false};
-	size_t window = (la > lb ? la : lb) / 2;
-	window = window > 0 ? window - 1 : 0;
-	size_t matches = 0;
-	for (size_t i = 0; i < la; i++) {
-		size_t lo = i > window ? i - window : 0, hi = i + window + 1 < lb ? i + window + 1 : lb;
-		for (size_t j = lo; j < hi; j++)
-			if (!mb[j] && a[i] == b[j]) {
-				ma[i] = mb[j] = true;
-				matches++;
-				break;
-			}
-	}
-	if (!matches)
-		return 0.0;
-	size_t t = 0, k = 0;
-	for (size_t i = 0; i < la; i++) {
-		if (!ma[i])
-			continue;
-		while (!mb[k])
-			k++;
-		if (a[i] != b[k])
-			t++;
-		k++;
-	}
-	double m = (double)matches;
-	double jaro = (m / (double)la + m / (double)lb + (m - (double)t / 2.0) / m) / 3.0;
-	size_t prefix = 0;
-	while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
-		prefix++;
-	return jaro + (double)prefix * 0.1 * (1.0 - jaro);
-}
-
-void identity_soundex(const char *folded, char out[5])
-{
-	/*                        abcdefghijklmnopqrstuvwxyz */
-	static const char code[] = "01230120022455012623010202";
-	size_t n = 0;
-	char last = 0;
-	out[0] = '\0';
-	for (const char *p = folded; *p && n < 4; p++) {
-		if (*p < 'a' || *p > 'z')
-			continue;
-		char c = code[*p - 'a'];
-		if (n == 0) {
-			out[n++] = (char)(*p - 'a' + 'A');
-			last = c;
-			continue;
-		}
-		if (c != '0' && c != last)
-			out[n++] = c;
-		if (*p != 'h' && *p != 'w') /* h and w do not separate two letters of the same code */
-			last = c;
-	}
-	while (n > 0 && n < 4)
-		out[n++] = '0';
-	out[n] = '\0';
-}
-
-static void add(struct identity_score *sc, const char *field, const struct level *l)
-{
-	struct identity_field *f = &sc->fields[sc->nfields++];
-	f->field = field;
-	f->level = l->name;
-	f->contribution = log2(l->m / l->u);
-	sc->weight += f->contribution;
-}
-
-static void missing(struct identity_score *sc, const char *field)
-{
-	struct identity_field *f = &sc->fields[sc->nfields++];
-	f->field = field;
-	f->level = "missing";
-	f->contribution = 0.0;
-}
-
-/* One identifier kind: agrees when the candidate holds the value, differs when it holds others only. */
-static void score_id(struct identity_score *sc, const char *field, const char *v, const char *held, size_t stride,
-		     int n, const struct level *exact, const struct level *diff)
-{
-	if (!v[0] || n == 0) {
-		missing(sc, field);
+	if (model_given)
 		return;
+	linkage_model_defaults(&the_model);
+	for (size_t i = 0; i < sizeof BUILTIN / sizeof BUILTIN[0]; i++) {
+		the_model.m[BUILTIN[i].f][BUILTIN[i].level] = BUILTIN[i].m;
+		the_model.u[BUILTIN[i].f][BUILTIN[i].level] = BUILTIN[i].u;
 	}
-	const char *p = held;
-	for (int i = 0; i < n; i++, p += stride)
-		if (strcmp(p, v) == 0) {
-			add(sc, field, exact);
-			return;
-		}
-	add(sc, field, diff);
+	/* About one blocked pair in 8,000 is the same child (log2 = -13). */
+	the_model.lambda = 1.0 / 8193.0;
+	the_model.link_threshold = IDENTITY_UPPER;
+	the_model.review_threshold = IDENTITY_LOWER;
+	the_model.tf_names = false; /* the service keeps no name frequencies of its own */
 }
 
-/* One name part is the other's whole word or prefix ("khan" in "khanali"): a double-barrelled name used
- * in part. */
-static bool name_part(const char *a, const char *b)
+void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la < 3 || lb < 3 || la == lb)
-		return false;
-	const char *s = la < lb ? a : b, *l = la < lb ? b : a;
-	size_t ls = la < lb ? la : lb;
-	return strncmp(s, l, ls) == 0 || (strlen(l) >= ls && strcmp(l + strlen(l) - ls, s) == 0);
+	the_model = *m;
+	the_tf = tf;
+	the_model.tf_names = tf != NULL && m->tf_names;
+	model_given = true;
 }
 
-static void score_name(struct identity_score *sc, const char *field, const char *a, const char *b, bool family)
+const struct linkage_model *identity_model(void)
+{
+	pthread_once(&builtin_once, builtin_model);
+	return &the_model;
+}
+
+static void prepare(const char *given, const char *middle, const char *family, const char *dob, const char *sex,
+		    const char *postcode, const char *address, const char *nhs, const char *upn, struct linkage_rec *r)
+{
+	struct linkage_input in = {given, middle, family, dob, sex, postcode, address, nhs, upn};
+	linkage_prepare(&in, r);
+	if (the_tf) {
+		r->tf_given = (float)linkage_tf_lookup(the_tf, LF_GIVEN, r->given);
+		r->tf_family = (float)linkage_tf_lookup(the_tf, LF_FAMILY, r->family);
+	}
+}
+
+/* The candidate's identifier of a kind to compare: the subject's own when the candidate holds it, else the
+ * first it holds (a different valid one is evidence against), else none. */
+static const char *held(const char *v, const char *first, size_t stride, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[0] && strcmp(first + (size_t)i * stride, v) == 0)
+			return v;
+	return n > 0 ? first : "";
+}
+
+static bool same_folded(const char *a, const char *b)
 {
 	char fa[STORE_NAME_BYTES], fb[STORE_NAME_BYTES];
-	if (text_name_fold(a, fa, sizeof fa) <= 0 || text_name_fold(b, fb, sizeof fb) <= 0) {
-		missing(sc, field);
-		return;
-	}
-	if (strcmp(fa, fb) == 0) {
-		add(sc, field, family ? &FAM_EXACT : &GIV_EXACT);
-		return;
-	}
-	bool close = identity_jaro_winkler(fa, fb) >= 0.92;
-	if (family && !close) {
-		char sa[5], sb[5];
-		identity_soundex(fa, sa);
-		identity_soundex(fb, sb);
-		close = (sa[0] && strcmp(sa, sb) == 0) || name_part(fa, fb);
-	}
-	if (close)
-		add(sc, field, family ? &FAM_CLOSE : &GIV_CLOSE);
-	else
-		add(sc, field, family ? &FAM_DIFF : &GIV_DIFF);
-}
-
-static void score_dob(struct identity_score *sc, const char *a, const char *b)
-{
-	if (strlen(a) != 10 || strlen(b) != 10) {
-		missing(sc, "dob");
-		return;
-	}
-	if (strcmp(a, b) == 0) {
-		add(sc, "dob", &DOB_EXACT);
-		return;
-	}
-	/* YYYY-MM-DD: year 0..3, month 5..6, day 8..9 */
-	bool y = strncmp(a, b, 4) == 0, m = strncmp(a + 5, b + 5, 2) == 0, d = strncmp(a + 8, b + 8, 2) == 0;
-	if (y && strncmp(a + 5, b + 8, 2) == 0 && strncmp(a + 8, b + 5, 2) == 0)
-		add(sc, "dob", &DOB_SWAP);
-	else if ((int)y + (int)m + (int)d == 2)
-		add(sc, "dob", &DOB_NEAR);
-	else
-		add(sc, "dob", &DOB_DIFF);
-}
-
-static void score_postcode(struct identity_score *sc, const char *a, const char *b)
-{
-	if (!a[0] || !b[0]) {
-		missing(sc, "postcode");
-		return;
-	}
-	if (strcmp(a, b) == 0) {
-		add(sc, "postcode", &PC_EXACT);
-		return;
-	}
-	const char *sa = strchr(a, ' '), *sb = strchr(b, ' ');
-	size_t oa = sa ? (size_t)(sa - a) : strlen(a), ob = sb ? (size_t)(sb - b) : strlen(b);
-	add(sc, "postcode", oa == ob && strncmp(a, b, oa) == 0 ? &PC_DISTRICT : &PC_DIFF);
+	return text_name_fold(a, fa, sizeof fa) > 0 && text_name_fold(b, fb, sizeof fb) > 0 && strcmp(fa, fb) == 0;
 }
 
 int identity_score(const struct identity_subject *s, const struct store_person *candidate,
 		   const struct identity_ids *ids, struct identity_score *out)
 {
 	static const struct identity_ids none;
+	struct linkage_rec a, b;
+	struct linkage_score ls;
 	if (!s || !candidate || !out)
 		return -1;
 	if (!ids)
 		ids = &none;
+	const struct linkage_model *m = identity_model();
+	/* Names equal after the foundation's folding (core/text.h: hyphens and apostrophes dropped) are one name:
+	 * the core reads "Mary-Jane" as Mary with a middle name Jane, and "MaryJane" as another name. */
+	const char *given = same_folded(s->given_name, candidate->given_name) ? candidate->given_name : s->given_name;
+	const char *family = same_folded(s->family_name, candidate->family_name) ? candidate->family_name : s->family_name;
+	prepare(given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn, &a);
+	prepare(candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
+		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
+		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
+	linkage_score(m, &a, &b, &ls);
 	memset(out, 0, sizeof *out);
-	out->weight = PRIOR_WEIGHT;
-	score_id(out, "nhs_number", s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs, &NHS_EXACT, &NHS_DIFF);
-	score_id(out, "upn", s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn, &UPN_EXACT, &UPN_DIFF);
-	score_name(out, "family_name", s->family_name, candidate->family_name, true);
-	score_name(out, "given_name", s->given_name, candidate->given_name, false);
-	score_dob(out, s->dob, candidate->dob);
-	score_postcode(out, s->postcode, candidate->postcode);
-	bool sa = s->sex[0] == 'M' || s->sex[0] == 'F', sb = candidate->sex[0] == 'M' || candidate->sex[0] == 'F';
-	if (!sa || !sb)
-		missing(out, "sex");
-	else
-		add(out, "sex", s->sex[0] == candidate->sex[0] ? &SEX_EXACT : &SEX_DIFF);
-	double p = exp2(out->weight);
-	out->probability = isinf(p) ? 1.0 : p / (1.0 + p);
+	out->weight = ls.weight;
+	out->probability = ls.probability;
+	out->prior = ls.prior;
+	out->cannot_link = ls.cannot_link;
+	/* Two children by the core's hard rules (both NHS numbers or UPNs valid and different; twins) whose given
+	 * names are unrelated too: no one need be asked. */
+	out->distinct = ls.cannot_link_hard && linkage_gamma_level(ls.gamma, LF_GIVEN) > LN_CLOSE;
+	out->nfields = LF_NFIELD;
+	for (unsigned f = 0; f < LF_NFIELD; f++) {
+		out->fields[f].field = linkage_field_name[f];
+		out->fields[f].level = linkage_level_name((enum linkage_field)f, linkage_gamma_level(ls.gamma, (enum linkage_field)f));
+		out->fields[f].contribution = ls.contribution[f];
+	}
+	/* Twins share a family name, a birthday, an address and often a sound-alike given name (Tobias, Tobin):
+	 * the core refuses unrelated given names on a shared birthday; the service refuses any given name short
+	 * of the same, a variant or a typo (close) on an equal date of birth, unless an identifier agrees. */
+	unsigned g = linkage_gamma_level(ls.gamma, LF_GIVEN), d = linkage_gamma_level(ls.gamma, LF_DOB);
+	if (!out->cannot_link && d == LD_EXACT && g > LN_CLOSE && linkage_gamma_level(ls.gamma, LF_NHS) != LI_EQUAL &&
+	    linkage_gamma_level(ls.gamma, LF_UPN) != LI_EQUAL)
+		out->cannot_link = "twins";
 	return 0;
 }
 
@@ -251,13 +172,24 @@ static size_t initial(const char *folded, char out[8])
 int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES])
 {
 	int n = 0;
-	char given[STORE_NAME_BYTES], family[STORE_NAME_BYTES], gi[8] = "", sx[5] = "";
+	char given[STORE_NAME_BYTES], family[STORE_NAME_BYTES], gi[8] = "", sx[LINKAGE_PHON_MAX] = "";
 	bool has_given = text_name_fold(s->given_name, given, sizeof given) > 0;
 	bool has_family = text_name_fold(s->family_name, family, sizeof family) > 0;
-	if (has_given)
-		initial(given, gi);
-	if (has_family)
-		identity_soundex(family, sx);
+	if (has_given) {
+		/* The initial of the name a nickname stands for (Billy and William block together). */
+		char first[LINKAGE_NAME_MAX];
+		linkage_name_norm(s->given_name, first);
+		char *sp = strchr(first, ' ');
+		if (sp)
+			*sp = '\0';
+		const char *canon = linkage_name_canonical(first);
+		initial(canon ? canon : given, gi);
+	}
+	if (has_family) {
+		char flat[LINKAGE_NAME_MAX];
+		linkage_name_norm(s->family_name, flat);
+		linkage_phonetic(flat, sx);
+	}
 	bool dob = strlen(s->dob) == 10;
 	if (s->nhs_number[0])
 		snprintf(keys[n++], IDENTITY_KEY_BYTES, "nhs:%s", s->nhs_number);
@@ -312,6 +244,8 @@ struct scored {
 	int64_t id;
 	double weight, probability;
 	bool id_agrees; /* an NHS number or UPN in common */
+	bool cannot;    /* the core's cannot-link: never linked without a person */
+	bool distinct;  /* two children for certain: never a review */
 };
 
 struct resolve_walk {
@@ -388,7 +322,7 @@ static bool ids_agree(const struct identity_score *sc)
 {
 	for (int i = 0; i < sc->nfields; i++)
 		if ((strcmp(sc->fields[i].field, "nhs_number") == 0 || strcmp(sc->fields[i].field, "upn") == 0) &&
-		    strcmp(sc->fields[i].level, "exact") == 0)
+		    strcmp(sc->fields[i].level, "equal_valid") == 0)
 			return true;
 	return false;
 }
@@ -439,17 +373,18 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		int64_t row;
 		if ((rc = score_candidate(c, s, w->ids[i], p, ids, &sc, &row)) != STORE_OK)
 			goto out;
-		list[n++] = (struct scored){w->ids[i], sc.weight, sc.probability, ids_agree(&sc)};
+		list[n++] = (struct scored){w->ids[i], sc.weight, sc.probability, ids_agree(&sc), sc.cannot_link != NULL,
+					    sc.distinct};
 	}
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
-	if (n > 0 && list[0].probability >= IDENTITY_UPPER) {
+	if (n > 0 && list[0].probability >= IDENTITY_UPPER && !list[0].cannot) {
 		m->person_id = list[0].id;
 		m->score = list[0].probability;
 		m->rule = "score";
 		/* Two persons that may be one child: the next plausible candidate, unless refused or asked before. */
 		for (int i = 1; i < n; i++) {
-			if (list[i].probability < IDENTITY_LOWER && !list[i].id_agrees)
+			if ((list[i].probability < IDENTITY_LOWER && !list[i].id_agrees) || list[i].distinct)
 				continue;
 			bool refused = false, asked = false;
 			if ((rc = store_link_refused(c, list[0].id, list[i].id, &refused)) != STORE_OK ||
@@ -473,7 +408,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	}
 
 	m->rule = "new";
-	if (n > 0 && (list[0].probability >= IDENTITY_LOWER || list[0].id_agrees)) {
+	if (n > 0 && (list[0].probability >= IDENTITY_LOWER || list[0].id_agrees) && !list[0].distinct) {
 		m->rule = "review";
 		if ((rc = keep_review(c, s, m, list[0].id)) != STORE_OK)
 			goto out;

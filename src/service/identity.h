@@ -9,9 +9,11 @@
  *    whoever sends it) and never one merged into another.
  * 2. Scoring: identity_score() is the ONE function that weighs a subject against a candidate: the match
  *    weight (log2 of the likelihood ratio, prior included), the probability, and each field's level and
- *    contribution. It is the seam the linkage core (src/linkage/) replaces; until then a small
- *    Fellegi-Sunter scorer with fixed m and u lives in identity.c.
- * 3. Deciding, with two thresholds: the best candidate at or above IDENTITY_UPPER is linked; between
+ *    contribution, from the linkage core (linkage_prepare, linkage_score) with the service's model: a trained
+ *    model given at start (identity_use_model), else built-in parameters (identity.c).
+ * 3. Deciding, with two thresholds: the best candidate at or above IDENTITY_UPPER is linked, unless the core
+ *    says the two cannot be linked (both NHS numbers valid and different, twins...: linkage_cannot_link),
+ *    which makes it a review; between
  *    IDENTITY_LOWER and IDENTITY_UPPER the record gets a new person and a review task (a person decides,
  *    service/linkreview.h); below IDENTITY_LOWER a new person, except that a candidate sharing a validated
  *    identifier (NHS number, UPN) always gets a review (a number that belongs to another child is the error
@@ -62,28 +64,34 @@ struct identity_ids {
 	char upn[IDENTITY_IDS_MAX][14];
 };
 
-#define IDENTITY_FIELDS 7
+#define IDENTITY_FIELDS 9 /* the core's fields (LF_NFIELD) */
 struct identity_field {
-	const char *field;   /* "nhs_number", "upn", "family_name", "given_name", "dob", "postcode", "sex" */
-	const char *level;   /* "exact", "close", "swapped", "near", "district", "different", "missing", ... */
+	const char *field;   /* linkage_field_name: "given_name", "family_name", "middle_names", "dob", ... */
+	const char *level;   /* linkage_level_name: "exact", "variant", "day_month_swapped", "missing", ... */
 	double contribution; /* log2(m/u) of the level; 0 when either side is missing */
 };
 struct identity_score {
 	double weight;      /* the prior plus every field's contribution */
 	double probability; /* 2^w / (1 + 2^w) */
+	double prior;       /* log2(lambda / (1 - lambda)) */
+	const char *cannot_link; /* linkage_cannot_link's reason ("twins", "nhs_number", ...) or NULL */
+	bool distinct;           /* a hard reason and unrelated given names: two children, no review */
 	int nfields;
 	struct identity_field fields[IDENTITY_FIELDS];
 };
 
 /* Scores the subject against a candidate person and the identifiers it holds. 0, or negative on bad input
- * (NULL). Pure: no store, no allocation. */
+ * (NULL). No store, no allocation. */
 int identity_score(const struct identity_subject *s, const struct store_person *candidate,
 		   const struct identity_ids *ids, struct identity_score *out);
 
-/* Jaro-Winkler similarity (0..1) of two byte strings, and a four-character phonetic code (American Soundex
- * over the letters a-z; "" when the name has none): parts of the interim scorer, exposed for its tests. */
-double identity_jaro_winkler(const char *a, const char *b);
-void identity_soundex(const char *folded, char out[5]);
+/* The model identity_score uses. identity_use_model replaces the built-in one with a trained model (and its
+ * name frequencies, kept by the caller for as long as the process runs): call it once, at start, before any
+ * thread scores. */
+struct linkage_model;
+struct linkage_tf;
+void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf);
+const struct linkage_model *identity_model(void);
 
 /* ---- deciding ---- */
 

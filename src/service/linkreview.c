@@ -46,6 +46,12 @@ static char *explanation(const struct identity_subject *s, const struct identity
 		} else if (strcmp(f->field, "postcode") == 0) {
 			rec = json_string(s->postcode);
 			cand = json_string(p->postcode);
+		} else if (strcmp(f->field, "middle_names") == 0) {
+			rec = json_string(s->middle_names);
+			cand = json_string(p->middle_names);
+		} else if (strcmp(f->field, "address") == 0) {
+			rec = json_string(s->address);
+			cand = json_string(p->address);
 		} else {
 			rec = json_string(s->sex);
 			cand = json_string(p->sex);
@@ -54,8 +60,10 @@ static char *explanation(const struct identity_subject *s, const struct identity
 							"contribution", f->contribution, "record", rec ? rec : json_string(""),
 							"candidate", cand ? cand : json_string("")));
 	}
-	json_t *doc = json_pack("{s:f, s:f, s:o}", "weight", m->review_score.weight, "probability",
-				m->review_score.probability, "fields", fields);
+	json_t *doc = json_pack("{s:f, s:f, s:f, s:o, s:o}", "weight", m->review_score.weight, "probability",
+				m->review_score.probability, "prior", m->review_score.prior, "cannot_link",
+				m->review_score.cannot_link ? json_string(m->review_score.cannot_link) : json_null(),
+				"fields", fields);
 	char *out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return out;

@@ -18,18 +18,37 @@
 
 static const struct {
 	const char *code, *label;
-} field_labels[] = {{"nhs_number", "NHS number"}, {"upn", "Unique pupil number"}, {"family_name", "Family name"},
-		    {"given_name", "Given name"},  {"dob", "Date of birth"},      {"postcode", "Postcode"},
-		    {"sex", "Sex"}};
+} field_labels[] = {{"given_name", "Given name"}, {"family_name", "Family name"}, {"middle_names", "Middle names"},
+		    {"dob", "Date of birth"},     {"sex", "Sex"},		  {"postcode", "Postcode"},
+		    {"address", "Address"},	  {"nhs_number", "NHS number"}, {"upn", "Unique pupil number"}};
 
+/* The core's comparison levels (linkage/linkage.h) in words. */
 static const struct {
 	const char *code, *text;
 } level_texts[] = {{"exact", "The same"},
+		   {"equal", "The same"},
+		   {"full", "The same"},
+		   {"equal_valid", "The same"},
+		   {"variant", "A nickname or other spelling"},
 		   {"close", "Nearly the same"},
+		   {"phonetic", "Sounds the same"},
+		   {"near", "Similar"},
+		   {"given_middle_swapped", "Given and middle names swapped"},
+		   {"part", "One is part of the other"},
+		   {"two_edits", "Two letters differ"},
+		   {"partial", "Some in common"},
 		   {"day_month_swapped", "Day and month swapped"},
-		   {"one_part_differs", "One part differs"},
-		   {"same_district", "Same postcode district"},
+		   {"day_or_month_off_by_one", "Day or month one out"},
+		   {"year_off_by_one", "Year one out"},
+		   {"one_digit", "One digit differs"},
+		   {"sector", "Same postcode sector"},
+		   {"district", "Same postcode district"},
+		   {"area", "Same postcode area"},
+		   {"overlap", "Mostly the same"},
+		   {"typo", "Likely a typing error"},
+		   {"both_valid_different", "Different"},
 		   {"different", "Different"},
+		   {"else", "Different"},
 		   {"missing", "Not in both records"}};
 
 static const char *label_of(const char *code)

@@ -66,10 +66,10 @@ describe('the review queue', () => {
     await navigate(page, () => row.getByRole('link').click(), (u) => u.pathname === `/link-reviews/${t.id}`);
     assert.equal(await textOf(page.locator('h1')), 'Is Philippa Ormondroyd the same child as Philippa Ormondroyd?');
     const dob = page.locator('#field-dob');
-    assert.equal(await textOf(dob), 'Date of birth 2015-07-10 2015-07-09 One part differs +1.7');
-    assert.match(await textOf(page.locator('#field-postcode')), /^Postcode LS7 1AA LS6 2AB Different -1\.9$/);
+    assert.equal(await textOf(dob), 'Date of birth 2015-07-10 2015-07-09 Day or month one out +2.7');
+    assert.match(await textOf(page.locator('#field-postcode')), /^Postcode LS7 1AA LS6 2AB Same postcode area -1\.7$/);
     assert.match(await textOf(page.locator('#field-nhs_number')), /Not in both records 0$/);
-    assert.equal(await page.locator('#comparison tbody tr').count(), 7);
+    assert.equal(await page.locator('#comparison tbody tr').count(), 9);
     await assertAccessible(page, 'one record to check');
     await snap(page, 'link-review-one');
 

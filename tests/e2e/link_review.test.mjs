@@ -113,13 +113,16 @@ describe('a borderline record', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.state, 'open');
     const fields = Object.fromEntries(r.json.fields.map((f) => [f.field, f]));
-    assert.deepEqual(Object.keys(fields).sort(), ['dob', 'family_name', 'given_name', 'nhs_number', 'postcode', 'sex', 'upn']);
-    assert.deepEqual([fields.dob.record, fields.dob.candidate, fields.dob.level], ['2016-05-04', '2016-05-03', 'one_part_differs']);
+    assert.deepEqual(Object.keys(fields).sort(), ['address', 'dob', 'family_name', 'given_name', 'middle_names',
+      'nhs_number', 'postcode', 'sex', 'upn']);
+    assert.deepEqual([fields.dob.record, fields.dob.candidate, fields.dob.level], ['2016-05-04', '2016-05-03', 'day_or_month_off_by_one']);
     assert.equal(fields.family_name.level, 'exact');
     assert.ok(fields.family_name.contribution > 0);
-    assert.deepEqual([fields.postcode.record, fields.postcode.candidate, fields.postcode.level], ['LS7 1AA', 'LS6 2AB', 'different']);
+    assert.deepEqual([fields.postcode.record, fields.postcode.candidate, fields.postcode.level], ['LS7 1AA', 'LS6 2AB', 'area']);
     assert.ok(fields.postcode.contribution < 0);
+    assert.deepEqual([fields.address.record, fields.address.candidate], ['3 Other Road', '12 Mill Lane']);
     assert.equal(fields.nhs_number.level, 'missing');
+    assert.equal(fields.middle_names.level, 'missing');
     assert.equal(fields.nhs_number.contribution, 0);
     const sum = r.json.fields.reduce((s, f) => s + f.contribution, 0);
     assert.ok(Math.abs(r.json.weight - (sum - 13)) < 1e-6, 'the weight is the prior plus every contribution');
@@ -272,7 +275,7 @@ describe('the pages', () => {
     assert.equal(one.status, 200);
     assert.match(one.text, /Is Layla Price the same child as Layla Price\?/);
     assert.match(one.text, /id="field-dob"[\s\S]*?4 May 2016|id="field-dob"[\s\S]*?2016-05-04/);
-    assert.match(one.text, /One part differs/);
+    assert.match(one.text, /Day or month one out/);
     const bad = await post(`/link-reviews/${review.id}/decision`, { reason: 'no' });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /There is a problem/);
@@ -308,6 +311,16 @@ describe('child search', () => {
     const order = [...r.text.matchAll(/href="\/children\/(\d+)"/g)].map((m) => Number(m[1]));
     // In name order Adams comes first; "Ruby" is exactly what was typed, "Rubyna" is not.
     assert.deepEqual(order.filter((id) => id === a.child_id || id === b.child_id), [b.child_id, a.child_id]);
+  });
+});
+
+describe('serve --linkage-model', () => {
+  test('a model file that cannot be read stops the server before it starts, naming the file', () => {
+    const r = spawnSync(BIN, ['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--linkage-model',
+      `${area.dir}/no-such-model.json`], { encoding: 'utf8', timeout: 30000 });
+    assertNoSanitizerReport(r.stderr, 'safeguard serve');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no-such-model\.json/);
   });
 });
 
