@@ -577,6 +577,10 @@ static const struct api_route {
 	{{"POST", "/api/v1/oversight/runs"}, ACT_OVERSIGHT, api_oversight_run},
 	{{"GET", "/api/v1/oversight/runs/{id}"}, ACT_OVERSIGHT, api_oversight_run_get},
 	{{"GET", "/api/v1/homes/alerts"}, ACT_OVERSIGHT, api_home_alerts},
+	{{"GET", "/api/v1/link-reviews"}, ACT_LINK_REVIEW, api_link_reviews},
+	{{"GET", "/api/v1/link-reviews/{id}"}, ACT_LINK_REVIEW, api_link_review},
+	{{"POST", "/api/v1/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, api_link_review_decision},
+	{{"POST", "/api/v1/merges/{id}/undo"}, ACT_LINK_REVIEW, api_merge_undo},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

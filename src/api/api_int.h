@@ -53,5 +53,9 @@ API_ROUTE(api_recording_content); /* GET /api/v1/recordings/{id}/content */
 API_ROUTE(api_oversight_run);     /* POST /api/v1/oversight/runs (homes_api.c) */
 API_ROUTE(api_oversight_run_get); /* GET /api/v1/oversight/runs/{id} */
 API_ROUTE(api_home_alerts);       /* GET /api/v1/homes/alerts */
+API_ROUTE(api_link_reviews);         /* GET /api/v1/link-reviews (linkreview_api.c) */
+API_ROUTE(api_link_review);          /* GET /api/v1/link-reviews/{id} */
+API_ROUTE(api_link_review_decision); /* POST /api/v1/link-reviews/{id}/decision */
+API_ROUTE(api_merge_undo);           /* POST /api/v1/merges/{id}/undo */
 
 #endif

@@ -8,6 +8,8 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "io/linkage_model.h"
+#include "service/identity.h"
 #include "core/event.h"
 #include "service/alerts.h"
 #include "service/tokens.h"
@@ -33,9 +35,11 @@ int cmd_serve(int argc, char **argv)
 					     {"recordings-key", required_argument, NULL, 'k'},
 					     {"recording-max-mb", required_argument, NULL, 'm'},
 					     {"authority", required_argument, NULL, 'A'},
+					     {"linkage-model", required_argument, NULL, 'L'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL, *authority = NULL;
+	const char *model = NULL;
 	unsigned threads = 0, max_mb = API_RECORDING_MAX_MB_DEFAULT;
 	bool behind_tls = false;
 	int c;
@@ -54,6 +58,7 @@ int cmd_serve(int argc, char **argv)
 			}
 			authority = optarg;
 			break;
+		case 'L': model = optarg; break;
 		case 'm':
 			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
 			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
@@ -70,7 +75,8 @@ int cmd_serve(int argc, char **argv)
 		case 'h':
 			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
-			       "                       [--recording-max-mb N] [--authority LA]\n\n"
+			       "                       [--recording-max-mb N] [--authority LA]\n"
+			       "                       [--linkage-model MODEL.json]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
@@ -84,6 +90,8 @@ int cmd_serve(int argc, char **argv)
 			       "  --recording-max-mb N   the largest recording accepted, in MiB (default %d)\n"
 			       "  --authority LA      the DfE LA number of this deployment's authority: the police see\n"
 			       "                      the children's homes it hosts (default: every home in the register)\n"
+			       "  --linkage-model FILE   a model from 'safeguard link train' for intake's record linkage\n"
+			       "                      (default: the service's built-in parameters, docs/INTERNALS.md)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
 			       API_RECORDING_MAX_MB_DEFAULT);
 			return 0;
@@ -99,6 +107,17 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	if (cal.nclosures)
 		cfg.rules.calendar = &cal;
+	/* Read before any thread starts; kept for the life of the process. */
+	static struct linkage_model lm;
+	static struct linkage_tf *tf;
+	if (model) {
+		char err[512];
+		if (linkage_model_read(model, &lm, &tf, err, sizeof err) != 0) {
+			fprintf(stderr, "safeguard serve: %s\n", err);
+			return 1;
+		}
+		identity_use_model(&lm, tf);
+	}
 	uint8_t key[64];
 	bool have_key = false;
 	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)

@@ -86,6 +86,7 @@ enum access_action {
 	ACT_VIEWERS,      /* who has looked at a child's record (then the allocated worker or the DPO) */
 	ACT_BREAK_GLASS,  /* open a record in an emergency */
 	ACT_RECORDINGS,   /* upload, list and download recordings (then ACCESS_FULL) */
+	ACT_LINK_REVIEW,  /* record linkage: the review queue, deciding same/different, undoing a merge */
 	ACT_ADMIN,        /* users, roles, teams, allocations, agency tokens */
 	ACT_OVERSIGHT,    /* children's homes: the ranked list, funnel plots, profiles, runs of the monitor */
 	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */

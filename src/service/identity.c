@@ -1,9 +1,231 @@
 #include "service/identity.h"
 
+#include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
+#include "linkage/linkage.h"
+
+/* ---- scoring: the linkage core (src/linkage/linkage.h) ----------------------------------------------------
+ * identity_score prepares the subject and the candidate as the core's records and scores them with the
+ * service's model: a trained one handed over at start (identity_use_model: `safeguard serve --linkage-model
+ * FILE`, written by `safeguard link train`), else the built-in parameters below. The built-in m and u are
+ * set by hand for children's records in one local authority, per level of the core's comparisons (each
+ * pair: P(level | same child), P(level | two children) among blocked pairs); a model trained on `safeguard
+ * gen`'s synthetic area learns that area's quirks (every record of a child carrying the same address), so
+ * it is not the default for real agencies' records. */
+
+struct level_mu {
+	enum linkage_field f;
+	unsigned level;
+	double m, u;
+};
+
+static const struct level_mu BUILTIN[] = {
+	{LF_GIVEN, LN_EXACT, 0.87, 0.02},	  {LF_GIVEN, LN_VARIANT, 0.05, 0.002},
+	{LF_GIVEN, LN_CLOSE, 0.04, 0.0133},	  {LF_GIVEN, LN_PHONETIC, 0.01, 0.01},
+	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
+	{LF_GIVEN, LN_EDIT2, 0.003, 0.006},	  {LF_GIVEN, LN_ELSE, 0.017, 0.9357},
+	{LF_FAMILY, LN_EXACT, 0.90, 0.01},	  {LF_FAMILY, LN_VARIANT, 0.01, 0.001},
+	{LF_FAMILY, LN_CLOSE, 0.04, 0.0124},	  {LF_FAMILY, LN_PHONETIC, 0.01, 0.005},
+	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
+	{LF_FAMILY, LN_EDIT2, 0.002, 0.004},	  {LF_FAMILY, LN_ELSE, 0.013, 0.9596},
+	{LF_MIDDLE, LM_EXACT, 0.6, 0.05},	  {LF_MIDDLE, LM_PARTIAL, 0.2, 0.02},
+	{LF_MIDDLE, LM_ELSE, 0.2, 0.93},	  {LF_DOB, LD_EXACT, 0.93, 3e-4},
+	{LF_DOB, LD_SWAP, 0.02, 3e-4},		  {LF_DOB, LD_OFF1, 0.02, 0.003},
+	{LF_DOB, LD_YEAR1, 0.01, 0.002},	  {LF_DOB, LD_TYPO, 0.01, 0.01},
+	{LF_DOB, LD_ELSE, 0.01, 0.9844},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
+	{LF_SEX, LS_DIFF, 0.04, 0.5},		  {LF_POSTCODE, LP_FULL, 0.6, 0.015},
+	{LF_POSTCODE, LP_SECTOR, 0.05, 0.02},	  {LF_POSTCODE, LP_DISTRICT, 0.1, 0.05},
+	{LF_POSTCODE, LP_AREA, 0.15, 0.5},	  {LF_POSTCODE, LP_ELSE, 0.1, 0.415},
+	{LF_ADDRESS, LA_EXACT, 0.5, 0.01},	  {LF_ADDRESS, LA_OVERLAP, 0.1, 0.01},
+	{LF_ADDRESS, LA_ELSE, 0.4, 0.98},	  {LF_NHS, LI_EQUAL, 0.99, 1e-7},
+	{LF_NHS, LI_TYPO, 0.004, 1e-5},		  {LF_NHS, LI_DIFF_VALID, 0.005, 0.999},
+	{LF_NHS, LI_ELSE, 0.001, 0.001},	  {LF_UPN, LI_EQUAL, 0.99, 2.4e-7},
+	{LF_UPN, LI_TYPO, 0.004, 1e-5},		  {LF_UPN, LI_DIFF_VALID, 0.005, 0.999},
+	{LF_UPN, LI_ELSE, 0.001, 0.001},
+};
+
+/* Set once before the server's threads start (configuration), read by every intake job after. */
+static struct linkage_model the_model;
+static const struct linkage_tf *the_tf;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static bool model_given;
+
+static void builtin_model(void)
+{
+	if (model_given)
+		return;
+	linkage_model_defaults(&the_model);
+	for (size_t i = 0; i < sizeof BUILTIN / sizeof BUILTIN[0]; i++) {
+		the_model.m[BUILTIN[i].f][BUILTIN[i].level] = BUILTIN[i].m;
+		the_model.u[BUILTIN[i].f][BUILTIN[i].level] = BUILTIN[i].u;
+	}
+	/* About one blocked pair in 8,000 is the same child (log2 = -13). */
+	the_model.lambda = 1.0 / 8193.0;
+	the_model.link_threshold = IDENTITY_UPPER;
+	the_model.review_threshold = IDENTITY_LOWER;
+	the_model.tf_names = false; /* the service keeps no name frequencies of its own */
+}
+
+void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf)
+{
+	the_model = *m;
+	the_tf = tf;
+	the_model.tf_names = tf != NULL && m->tf_names;
+	model_given = true;
+}
+
+const struct linkage_model *identity_model(void)
+{
+	pthread_once(&builtin_once, builtin_model);
+	return &the_model;
+}
+
+static void prepare(const char *given, const char *middle, const char *family, const char *dob, const char *sex,
+		    const char *postcode, const char *address, const char *nhs, const char *upn, struct linkage_rec *r)
+{
+	struct linkage_input in = {given, middle, family, dob, sex, postcode, address, nhs, upn};
+	linkage_prepare(&in, r);
+	if (the_tf) {
+		r->tf_given = (float)linkage_tf_lookup(the_tf, LF_GIVEN, r->given);
+		r->tf_family = (float)linkage_tf_lookup(the_tf, LF_FAMILY, r->family);
+	}
+}
+
+/* The candidate's identifier of a kind to compare: the subject's own when the candidate holds it, else the
+ * first it holds (a different valid one is evidence against), else none. */
+static const char *held(const char *v, const char *first, size_t stride, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[0] && strcmp(first + (size_t)i * stride, v) == 0)
+			return v;
+	return n > 0 ? first : "";
+}
+
+static bool same_folded(const char *a, const char *b)
+{
+	char fa[STORE_NAME_BYTES], fb[STORE_NAME_BYTES];
+	return text_name_fold(a, fa, sizeof fa) > 0 && text_name_fold(b, fb, sizeof fb) > 0 && strcmp(fa, fb) == 0;
+}
+
+int identity_score(const struct identity_subject *s, const struct store_person *candidate,
+		   const struct identity_ids *ids, struct identity_score *out)
+{
+	static const struct identity_ids none;
+	struct linkage_rec a, b;
+	struct linkage_score ls;
+	if (!s || !candidate || !out)
+		return -1;
+	if (!ids)
+		ids = &none;
+	const struct linkage_model *m = identity_model();
+	/* Names equal after the foundation's folding (core/text.h: hyphens and apostrophes dropped) are one name:
+	 * the core reads "Mary-Jane" as Mary with a middle name Jane, and "MaryJane" as another name. */
+	const char *given = same_folded(s->given_name, candidate->given_name) ? candidate->given_name : s->given_name;
+	const char *family = same_folded(s->family_name, candidate->family_name) ? candidate->family_name : s->family_name;
+	prepare(given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn, &a);
+	prepare(candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
+		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
+		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
+	linkage_score(m, &a, &b, &ls);
+	memset(out, 0, sizeof *out);
+	out->weight = ls.weight;
+	out->probability = ls.probability;
+	out->prior = ls.prior;
+	out->cannot_link = ls.cannot_link;
+	/* Two children by the core's hard rules (both NHS numbers or UPNs valid and different; twins) whose given
+	 * names are unrelated too: no one need be asked. */
+	out->distinct = ls.cannot_link_hard && linkage_gamma_level(ls.gamma, LF_GIVEN) > LN_CLOSE;
+	out->nfields = LF_NFIELD;
+	for (unsigned f = 0; f < LF_NFIELD; f++) {
+		out->fields[f].field = linkage_field_name[f];
+		out->fields[f].level = linkage_level_name((enum linkage_field)f, linkage_gamma_level(ls.gamma, (enum linkage_field)f));
+		out->fields[f].contribution = ls.contribution[f];
+	}
+	/* Twins share a family name, a birthday, an address and often a sound-alike given name (Tobias, Tobin):
+	 * the core refuses unrelated given names on a shared birthday; the service refuses any given name short
+	 * of the same, a variant or a typo (close) on an equal date of birth, unless an identifier agrees. */
+	unsigned g = linkage_gamma_level(ls.gamma, LF_GIVEN), d = linkage_gamma_level(ls.gamma, LF_DOB);
+	if (!out->cannot_link && d == LD_EXACT && g > LN_CLOSE && linkage_gamma_level(ls.gamma, LF_NHS) != LI_EQUAL &&
+	    linkage_gamma_level(ls.gamma, LF_UPN) != LI_EQUAL)
+		out->cannot_link = "twins";
+	return 0;
+}
+
+/* ---- blocking ------------------------------------------------------------------------------------------ */
+
+/* The first character of a folded name (one UTF-8 sequence). */
+static size_t initial(const char *folded, char out[8])
+{
+	size_t n = 1;
+	while (folded[n] && ((unsigned char)folded[n] & 0xC0) == 0x80 && n < 7)
+		n++;
+	memcpy(out, folded, n);
+	out[n] = '\0';
+	return n;
+}
+
+int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES])
+{
+	int n = 0;
+	char given[STORE_NAME_BYTES], family[STORE_NAME_BYTES], gi[8] = "", sx[LINKAGE_PHON_MAX] = "";
+	bool has_given = text_name_fold(s->given_name, given, sizeof given) > 0;
+	bool has_family = text_name_fold(s->family_name, family, sizeof family) > 0;
+	if (has_given) {
+		/* The initial of the name a nickname stands for (Billy and William block together). */
+		char first[LINKAGE_NAME_MAX];
+		linkage_name_norm(s->given_name, first);
+		char *sp = strchr(first, ' ');
+		if (sp)
+			*sp = '\0';
+		const char *canon = linkage_name_canonical(first);
+		initial(canon ? canon : given, gi);
+	}
+	if (has_family) {
+		char flat[LINKAGE_NAME_MAX];
+		linkage_name_norm(s->family_name, flat);
+		linkage_phonetic(flat, sx);
+	}
+	bool dob = strlen(s->dob) == 10;
+	if (s->nhs_number[0])
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "nhs:%s", s->nhs_number);
+	if (s->upn[0])
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "upn:%s", s->upn);
+	if (has_family && dob)
+		/* a family name with no Latin letter is its own code */
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "fdob:%s|%.4s", sx[0] ? sx : family, s->dob);
+	if (has_given && dob)
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "gdob:%s|%s", gi, s->dob);
+	if (has_given && s->postcode[0])
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "pc:%s|%s", s->postcode, gi);
+	return n;
+}
+
+static char *keys_json(const struct identity_subject *s)
+{
+	char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES];
+	int n = identity_block_keys(s, keys);
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_string(keys[i]));
+	char *out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return out;
+}
+
+int identity_index(store_conn *c, const struct identity_subject *s, int64_t person_id, int64_t source_record_id)
+{
+	char *k = keys_json(s);
+	if (!k)
+		return STORE_EIO;
+	int rc = store_block_keys_add(c, person_id, source_record_id, k);
+	free(k);
+	return rc;
+}
 
 void identity_match_key(const struct identity_subject *s, char *out, size_t outsz)
 {
@@ -16,82 +238,207 @@ void identity_match_key(const struct identity_subject *s, char *out, size_t outs
 	snprintf(out, outsz, "%s|%s|%s", family, given, s->dob);
 }
 
-struct conflict_walk {
-	const struct identity_subject *s;
-	bool conflict;
+/* ---- deciding ------------------------------------------------------------------------------------------- */
+
+struct scored {
+	int64_t id;
+	double weight, probability;
+	bool id_agrees; /* an NHS number or UPN in common */
+	bool cannot;    /* the core's cannot-link: never linked without a person */
+	bool distinct;  /* two children for certain: never a review */
 };
 
-static int find_conflict(const char *kind, const char *value, const char *first_seen, void *ctx)
+struct resolve_walk {
+	int64_t ids[IDENTITY_CANDIDATES_MAX];
+	int n;
+};
+
+static int collect_id(int64_t id, void *ctx)
 {
-	struct conflict_walk *w = ctx;
-	if ((strcmp(kind, "nhs") == 0 && w->s->nhs_number[0] && strcmp(value, w->s->nhs_number) != 0) ||
-	    (strcmp(kind, "upn") == 0 && w->s->upn[0] && strcmp(value, w->s->upn) != 0))
-		w->conflict = true;
+	struct resolve_walk *w = ctx;
+	if (w->n < IDENTITY_CANDIDATES_MAX)
+		w->ids[w->n++] = id;
 	return 0;
+}
+
+static int collect_ident(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct identity_ids *ids = ctx;
+	if (strcmp(kind, "nhs") == 0 && ids->n_nhs < IDENTITY_IDS_MAX)
+		snprintf(ids->nhs[ids->n_nhs++], sizeof ids->nhs[0], "%s", value);
+	else if (strcmp(kind, "upn") == 0 && ids->n_upn < IDENTITY_IDS_MAX)
+		snprintf(ids->upn[ids->n_upn++], sizeof ids->upn[0], "%s", value);
+	return 0;
+}
+
+struct merged_walk {
+	int64_t kept;
+	int64_t ids[16];
+	int n;
+};
+
+static int collect_merged(const struct store_merge *m, void *ctx)
+{
+	struct merged_walk *w = ctx;
+	if (m->kept_id == w->kept && !m->undone_at[0] && w->n < 16)
+		w->ids[w->n++] = m->merged_id;
+	return 0;
+}
+
+/* Scores a candidate as the best of its own row and the rows of the persons merged into it (a person is
+ * every record it gained, and a reviewer's "same" should make the next such record link). */
+static int score_candidate(store_conn *c, const struct identity_subject *s, int64_t id, struct store_person *p,
+			   struct identity_ids *ids, struct identity_score *best, int64_t *best_row)
+{
+	struct identity_score sc;
+	bool found = false;
+	int rc;
+	memset(ids, 0, sizeof *ids);
+	if ((rc = store_person_get(c, id, p, &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return STORE_EIO;
+	if ((rc = store_identifiers_each(c, id, collect_ident, ids)) != STORE_OK)
+		return rc;
+	identity_score(s, p, ids, best);
+	*best_row = id;
+	struct merged_walk w = {.kept = id};
+	if ((rc = store_merges_of(c, id, 16, collect_merged, &w)) != STORE_OK)
+		return rc;
+	for (int i = 0; i < w.n; i++) {
+		if ((rc = store_person_get(c, w.ids[i], p, &found)) != STORE_OK)
+			return rc;
+		if (found && identity_score(s, p, ids, &sc) == 0 && sc.weight > best->weight) {
+			*best = sc;
+			*best_row = w.ids[i];
+		}
+	}
+	if (*best_row != id && (rc = store_person_get(c, *best_row, p, &found)) != STORE_OK)
+		return rc;
+	return STORE_OK;
+}
+
+static bool ids_agree(const struct identity_score *sc)
+{
+	for (int i = 0; i < sc->nfields; i++)
+		if ((strcmp(sc->fields[i].field, "nhs_number") == 0 || strcmp(sc->fields[i].field, "upn") == 0) &&
+		    strcmp(sc->fields[i].level, "equal_valid") == 0)
+			return true;
+	return false;
+}
+
+static int by_weight(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id; /* the older person first on a tie */
+}
+
+void identity_match_free(struct identity_match *m)
+{
+	free(m->review_person);
+	m->review_person = NULL;
+}
+
+/* Keeps the candidate as the review's, rescored (its explanation goes into the task). */
+static int keep_review(store_conn *c, const struct identity_subject *s, struct identity_match *m, int64_t id)
+{
+	int64_t row = 0;
+	if (!m->review_person && !(m->review_person = malloc(sizeof *m->review_person)))
+		return STORE_EIO;
+	m->review_candidate = id;
+	return score_candidate(c, s, id, m->review_person, &m->review_ids, &m->review_score, &row);
 }
 
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
-	int rc;
-	struct store_person p;
-	memset(&p, 0, sizeof p);
-	m->person_id = 0;
+	int rc = STORE_OK;
+	struct store_person *p = malloc(sizeof *p);
+	struct resolve_walk *w = calloc(1, sizeof *w);
+	struct scored *list = calloc(IDENTITY_CANDIDATES_MAX, sizeof *list);
+	struct identity_ids *ids = malloc(sizeof *ids);
+	char *keys = keys_json(s);
+	memset(m, 0, sizeof *m);
 	m->score = 1.0;
-	if (s->nhs_number[0]) {
-		if ((rc = store_person_by_identifier(c, "nhs", s->nhs_number, &m->person_id)) != STORE_OK)
-			return rc;
-		if (m->person_id) {
-			m->rule = "nhs";
-			goto found;
-		}
+	if (!p || !w || !list || !ids || !keys) {
+		rc = STORE_EIO;
+		goto out;
 	}
-	if (s->upn[0]) {
-		if ((rc = store_person_by_identifier(c, "upn", s->upn, &m->person_id)) != STORE_OK)
-			return rc;
-		if (m->person_id) {
-			m->rule = "upn";
-			goto found;
-		}
+	if ((rc = store_block_candidates(c, keys, IDENTITY_CANDIDATES_MAX, collect_id, w)) != STORE_OK)
+		goto out;
+	int n = 0;
+	for (int i = 0; i < w->n; i++) {
+		struct identity_score sc;
+		int64_t row;
+		if ((rc = score_candidate(c, s, w->ids[i], p, ids, &sc, &row)) != STORE_OK)
+			goto out;
+		list[n++] = (struct scored){w->ids[i], sc.weight, sc.probability, ids_agree(&sc), sc.cannot_link != NULL,
+					    sc.distinct};
 	}
-	identity_match_key(s, p.match_key, sizeof p.match_key);
-	if (p.match_key[0]) {
-		if ((rc = store_person_by_match_key(c, p.match_key, &m->person_id)) != STORE_OK)
-			return rc;
-		if (m->person_id && (s->nhs_number[0] || s->upn[0])) {
-			struct conflict_walk w = {s, false};
-			if ((rc = store_identifiers_each(c, m->person_id, find_conflict, &w)) != STORE_OK)
-				return rc;
-			if (w.conflict)
-				m->person_id = 0; /* same name and birthday, different child */
-		}
-		if (m->person_id) {
-			m->rule = "name_dob";
-			goto found;
-		}
-	}
-	memcpy(p.given_name, s->given_name, sizeof p.given_name);
-	memcpy(p.middle_names, s->middle_names, sizeof p.middle_names);
-	memcpy(p.family_name, s->family_name, sizeof p.family_name);
-	memcpy(p.dob, s->dob, sizeof p.dob);
-	memcpy(p.sex, s->sex, sizeof p.sex);
-	memcpy(p.postcode, s->postcode, sizeof p.postcode);
-	memcpy(p.address, s->address, sizeof p.address);
-	if (text_name_fold(s->given_name, p.given_fold, sizeof p.given_fold) < 0 ||
-	    text_name_fold(s->family_name, p.family_fold, sizeof p.family_fold) < 0)
-		return STORE_EIO; /* cannot happen: a fold is never longer than its name */
-	memcpy(p.communication_needs, s->communication_needs, sizeof p.communication_needs);
-	memcpy(p.disability, s->disability, sizeof p.disability);
-	memcpy(p.ethnicity, s->ethnicity, sizeof p.ethnicity);
-	memcpy(p.first_language, s->first_language, sizeof p.first_language);
-	m->rule = "new";
-	return store_person_insert(c, &p, &m->person_id);
+	qsort(list, (size_t)n, sizeof *list, by_weight);
 
-found:
-	if (!s->communication_needs[0] && !s->disability[0] && !s->ethnicity[0] && !s->first_language[0])
-		return STORE_OK;
-	memcpy(p.communication_needs, s->communication_needs, sizeof p.communication_needs);
-	memcpy(p.disability, s->disability, sizeof p.disability);
-	memcpy(p.ethnicity, s->ethnicity, sizeof p.ethnicity);
-	memcpy(p.first_language, s->first_language, sizeof p.first_language);
-	return store_person_update_attributes(c, m->person_id, &p);
+	if (n > 0 && list[0].probability >= IDENTITY_UPPER && !list[0].cannot) {
+		m->person_id = list[0].id;
+		m->score = list[0].probability;
+		m->rule = "score";
+		/* Two persons that may be one child: the next plausible candidate, unless refused or asked before. */
+		for (int i = 1; i < n; i++) {
+			if ((list[i].probability < IDENTITY_LOWER && !list[i].id_agrees) || list[i].distinct)
+				continue;
+			bool refused = false, asked = false;
+			if ((rc = store_link_refused(c, list[0].id, list[i].id, &refused)) != STORE_OK ||
+			    (rc = store_link_review_pair(c, list[0].id, list[i].id, &asked)) != STORE_OK)
+				goto out;
+			if (!refused && !asked) {
+				if ((rc = keep_review(c, s, m, list[i].id)) != STORE_OK)
+					goto out;
+				break;
+			}
+		}
+		if (!s->communication_needs[0] && !s->disability[0] && !s->ethnicity[0] && !s->first_language[0])
+			goto out;
+		memset(p, 0, sizeof *p);
+		memcpy(p->communication_needs, s->communication_needs, sizeof p->communication_needs);
+		memcpy(p->disability, s->disability, sizeof p->disability);
+		memcpy(p->ethnicity, s->ethnicity, sizeof p->ethnicity);
+		memcpy(p->first_language, s->first_language, sizeof p->first_language);
+		rc = store_person_update_attributes(c, m->person_id, p);
+		goto out;
+	}
+
+	m->rule = "new";
+	if (n > 0 && (list[0].probability >= IDENTITY_LOWER || list[0].id_agrees) && !list[0].distinct) {
+		m->rule = "review";
+		if ((rc = keep_review(c, s, m, list[0].id)) != STORE_OK)
+			goto out;
+	}
+	memset(p, 0, sizeof *p);
+	memcpy(p->given_name, s->given_name, sizeof p->given_name);
+	memcpy(p->middle_names, s->middle_names, sizeof p->middle_names);
+	memcpy(p->family_name, s->family_name, sizeof p->family_name);
+	memcpy(p->dob, s->dob, sizeof p->dob);
+	memcpy(p->sex, s->sex, sizeof p->sex);
+	memcpy(p->postcode, s->postcode, sizeof p->postcode);
+	memcpy(p->address, s->address, sizeof p->address);
+	identity_match_key(s, p->match_key, sizeof p->match_key);
+	if (text_name_fold(s->given_name, p->given_fold, sizeof p->given_fold) < 0 ||
+	    text_name_fold(s->family_name, p->family_fold, sizeof p->family_fold) < 0) {
+		rc = STORE_EIO; /* cannot happen: a fold is never longer than its name */
+		goto out;
+	}
+	memcpy(p->communication_needs, s->communication_needs, sizeof p->communication_needs);
+	memcpy(p->disability, s->disability, sizeof p->disability);
+	memcpy(p->ethnicity, s->ethnicity, sizeof p->ethnicity);
+	memcpy(p->first_language, s->first_language, sizeof p->first_language);
+	rc = store_person_insert(c, p, &m->person_id);
+out:
+	free(keys);
+	free(ids);
+	free(list);
+	free(w);
+	free(p);
+	if (rc != STORE_OK)
+		identity_match_free(m);
+	return rc;
 }

@@ -1,16 +1,24 @@
 /*
- * service/identity.h — who is this record about? Finds or creates the person an agency record describes.
+ * service/identity.h — who is this record about? Scores an agency record against the persons the store's
+ * blocking index offers and decides: link, review, or a new person (../shared/design/LINKAGE.md).
  *
- * This is the seam the record-linkage issue replaces: intake asks identity_resolve() and records the
- * answer (the person, a score and the rule that decided) with the source record, whatever the method.
- *
- * Today's method is deterministic, in order: a valid NHS number already held by a person; a valid UPN
- * already held; the same folded given name, family name and date of birth, unless the record carries an
- * NHS number or UPN and that person holds a different one of the same kind (two children, never merged on
- * a name); else a new person.
- *
- * NEEDSWORK: when several persons share a name and date of birth (after such a refusal), a record with no
- * identifier joins the oldest. The record-linkage issue replaces this with scores and a review queue.
+ * 1. Blocking: identity_block_keys() turns a subject into cheap keys ("nhs:...", "upn:...",
+ *    "fdob:<family phonetic>|<birth year>", "gdob:<given initial>|<dob>", "pc:<postcode>|<given initial>");
+ *    every person holds the keys of each record it gained (store_block_keys_add). The candidates are the
+ *    persons sharing any key, never a sealed person (for anyone: intake links no record across a seal,
+ *    whoever sends it) and never one merged into another.
+ * 2. Scoring: identity_score() is the ONE function that weighs a subject against a candidate: the match
+ *    weight (log2 of the likelihood ratio, prior included), the probability, and each field's level and
+ *    contribution, from the linkage core (linkage_prepare, linkage_score) with the service's model: a trained
+ *    model given at start (identity_use_model), else built-in parameters (identity.c).
+ * 3. Deciding, with two thresholds: the best candidate at or above IDENTITY_UPPER is linked, unless the core
+ *    says the two cannot be linked (both NHS numbers valid and different, twins...: linkage_cannot_link),
+ *    which makes it a review; between
+ *    IDENTITY_LOWER and IDENTITY_UPPER the record gets a new person and a review task (a person decides,
+ *    service/linkreview.h); below IDENTITY_LOWER a new person, except that a candidate sharing a validated
+ *    identifier (NHS number, UPN) always gets a review (a number that belongs to another child is the error
+ *    a person must see). After a link, the next candidate that is at or above IDENTITY_LOWER gets a review
+ *    (two persons that may be one child), unless the two were refused ("different") or already reviewed.
  */
 #ifndef SAFEGUARD_SERVICE_IDENTITY_H
 #define SAFEGUARD_SERVICE_IDENTITY_H
@@ -34,17 +42,81 @@ struct identity_subject {
 	char first_language[STORE_NAME_BYTES];
 };
 
-struct identity_match {
-	int64_t person_id;
-	double score;     /* 1.0 for a deterministic link or a new person */
-	const char *rule; /* "nhs", "upn", "name_dob" or "new" (static strings) */
+/* Probability thresholds. */
+#define IDENTITY_UPPER 0.99
+#define IDENTITY_LOWER 0.25
+#define IDENTITY_CANDIDATES_MAX 200 /* persons scored per record: the blocking keys are narrow */
+
+/* ---- blocking ---- */
+
+#define IDENTITY_KEYS_MAX 5
+#define IDENTITY_KEY_BYTES (STORE_NAME_BYTES + 24)
+/* The subject's keys; returns how many (a part missing leaves its key out). */
+int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES]);
+
+/* ---- scoring ---- */
+
+/* A candidate's identifiers as the store holds them (a person may hold more than one of a kind). */
+#define IDENTITY_IDS_MAX 8
+struct identity_ids {
+	int n_nhs, n_upn;
+	char nhs[IDENTITY_IDS_MAX][11];
+	char upn[IDENTITY_IDS_MAX][14];
 };
 
-/* The key that joins records on name and date of birth, or "" when a part is missing. */
-void identity_match_key(const struct identity_subject *s, char *out, size_t outsz);
+#define IDENTITY_FIELDS 9 /* the core's fields (LF_NFIELD) */
+struct identity_field {
+	const char *field;   /* linkage_field_name: "given_name", "family_name", "middle_names", "dob", ... */
+	const char *level;   /* linkage_level_name: "exact", "variant", "day_month_swapped", "missing", ... */
+	double contribution; /* log2(m/u) of the level; 0 when either side is missing */
+};
+struct identity_score {
+	double weight;      /* the prior plus every field's contribution */
+	double probability; /* 2^w / (1 + 2^w) */
+	double prior;       /* log2(lambda / (1 - lambda)) */
+	const char *cannot_link; /* linkage_cannot_link's reason ("twins", "nhs_number", ...) or NULL */
+	bool distinct;           /* a hard reason and unrelated given names: two children, no review */
+	int nfields;
+	struct identity_field fields[IDENTITY_FIELDS];
+};
+
+/* Scores the subject against a candidate person and the identifiers it holds. 0, or negative on bad input
+ * (NULL). No store, no allocation. */
+int identity_score(const struct identity_subject *s, const struct store_person *candidate,
+		   const struct identity_ids *ids, struct identity_score *out);
+
+/* The model identity_score uses. identity_use_model replaces the built-in one with a trained model (and its
+ * name frequencies, kept by the caller for as long as the process runs): call it once, at start, before any
+ * thread scores. */
+struct linkage_model;
+struct linkage_tf;
+void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf);
+const struct linkage_model *identity_model(void);
+
+/* ---- deciding ---- */
+
+struct identity_match {
+	int64_t person_id; /* the person the record belongs to (found or created) */
+	double score;      /* the linked candidate's probability; 1.0 for a new person */
+	const char *rule;  /* "score" (linked), "new", "review" (new person, task queued) (static strings) */
+	/* A review task to queue once the source record exists (service/linkreview.h): candidate 0 for none. */
+	int64_t review_candidate;
+	struct identity_score review_score;
+	struct store_person *review_person; /* the candidate as scored (owned by the match: identity_match_free) */
+	struct identity_ids review_ids;
+};
 
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
  * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
+void identity_match_free(struct identity_match *m);
+
+/* The record's keys on its person, from its source record (after identity_resolve, once the source record
+ * is stored). */
+int identity_index(store_conn *c, const struct identity_subject *s, int64_t person_id, int64_t source_record_id);
+
+/* The key that joined records on name and date of birth before scoring ("" when a part is missing): still
+ * written on a new person's row (person.match_key) for the reports that read it. */
+void identity_match_key(const struct identity_subject *s, char *out, size_t outsz);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "service/alerts.h"
 #include "service/audit.h"
+#include "service/linkreview.h"
 
 /* A household is an address: postcode plus the folded first line. Both are needed: a postcode alone
  * covers a street, an address line alone repeats across towns. */
@@ -19,12 +20,14 @@ static void household_key(const struct identity_subject *s, char *out, size_t ou
 	snprintf(out, outsz, "%s|%s", s->postcode, addr);
 }
 
+static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,
+			struct intake_result *res);
+
 int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res)
 {
 	struct store_source_record src;
 	bool found = false;
 	int rc;
-	char object[48];
 
 	memset(res, 0, sizeof *res);
 	if ((rc = store_source_find(c, rq->agency, rq->source_ref, &src, &found)) != STORE_OK)
@@ -51,6 +54,20 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	} else if ((rc = identity_resolve(c, &rq->subject, &m)) != STORE_OK) {
 		return rc;
 	}
+	rc = apply_record(c, rq, &m, res);
+	identity_match_free(&m);
+	return rc;
+}
+
+/* The record on its person: source record, blocking keys, identifiers, household, event, review task, audit,
+ * rules. */
+static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,
+			struct intake_result *res)
+{
+	struct store_source_record src;
+	const struct identity_match m = *mp;
+	int rc;
+	char object[48];
 
 	memset(&src, 0, sizeof src);
 	memcpy(src.agency, rq->agency, sizeof src.agency);
@@ -62,6 +79,10 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	src.link_rule = m.rule;
 	int64_t source_id = 0;
 	if ((rc = store_source_insert(c, &src, &source_id)) != STORE_OK)
+		return rc;
+	/* The person's blocking keys grow with each record (a practitioner's entry on the child's own page
+	 * describes no one new). */
+	if (!rq->known_child_id && (rc = identity_index(c, &rq->subject, m.person_id, source_id)) != STORE_OK)
 		return rc;
 
 	if (rq->subject.nhs_number[0] &&
@@ -103,6 +124,12 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	};
 	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
+	if (m.review_candidate) {
+		int64_t review_id;
+		if ((rc = linkreview_queue(c, rq->actor, source_id, m.person_id, &rq->subject, &m, &review_id)) != STORE_OK)
+			return rc;
+		res->review_id = review_id;
+	}
 
 	/* The rules see the event in the same transaction: an alert is never missing for a stored event. */
 	struct alerts_config defaults;

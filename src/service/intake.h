@@ -43,7 +43,8 @@ struct intake_result {
 	enum intake_outcome outcome;
 	int64_t event_id;
 	int64_t child_id;
-	const char *link_rule;
+	const char *link_rule; /* service/identity.h: "score", "review", "new"; "record" for a known child */
+	int64_t review_id;     /* the review task queued (service/linkreview.h), or 0 */
 	int alerts_raised;
 };
 

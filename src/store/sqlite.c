@@ -393,6 +393,69 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL,"
 	"  UNIQUE (home_id, dedup_key));"
 	"CREATE INDEX home_alert_state ON home_alert(state, id);",
+	/* 13: record linkage in the service (service/identity.h, service/linkreview.h). The blocking index: each
+	 * person's cheap keys, each from the source record that brought it (0: from the person's own row), so a
+	 * merge moves a record's keys with the record. Review tasks with their explanation, refusals ("different"
+	 * is remembered), merges with every row they moved, so an undo puts back exactly those rows. Keys that
+	 * need the service's phonetic code cannot be computed here: persons from before get their identifier,
+	 * given-initial + date of birth and postcode keys now, the rest when they next gain a record. */
+	"CREATE TABLE person_block_key ("
+	"  key TEXT NOT NULL,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  source_record_id INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (key, person_id, source_record_id)) WITHOUT ROWID;"
+	"CREATE INDEX person_block_key_source ON person_block_key(source_record_id) WHERE source_record_id <> 0;"
+	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT kind || ':' || value, person_id FROM identifier "
+	"  WHERE kind IN ('nhs', 'upn');"
+	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT 'gdob:' || substr(given_fold, 1, 1) || '|' || dob, id "
+	"  FROM person WHERE given_fold <> '' AND dob IS NOT NULL;"
+	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT 'pc:' || postcode || '|' || substr(given_fold, 1, 1), id "
+	"  FROM person WHERE given_fold <> '' AND postcode <> '';"
+	"CREATE TABLE person_merge ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kept_id INTEGER NOT NULL REFERENCES person(id),"
+	"  merged_id INTEGER NOT NULL REFERENCES person(id),"
+	"  merged_by TEXT NOT NULL,"
+	"  merged_at TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  undone_at TEXT, undone_by TEXT, undo_reason TEXT,"
+	"  CHECK (kept_id <> merged_id));"
+	"CREATE UNIQUE INDEX person_merge_active ON person_merge(merged_id) WHERE undone_at IS NULL;"
+	"CREATE INDEX person_merge_kept ON person_merge(kept_id);"
+	"CREATE TABLE person_merge_row ("
+	"  merge_id INTEGER NOT NULL REFERENCES person_merge(id),"
+	"  tbl TEXT NOT NULL CHECK (tbl IN ('source_record', 'event', 'identifier', 'alert', 'household')),"
+	"  row_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (merge_id, tbl, row_id)) WITHOUT ROWID;"
+	"CREATE TABLE link_review ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_record_id INTEGER NOT NULL REFERENCES source_record(id),"
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  candidate_id INTEGER NOT NULL REFERENCES person(id),"
+	"  weight REAL NOT NULL,"
+	"  probability REAL NOT NULL,"
+	"  explanation TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  decided_at TEXT, decided_by TEXT,"
+	"  decision TEXT CHECK (decision IN ('same', 'different')),"
+	"  reason TEXT,"
+	"  merge_id INTEGER REFERENCES person_merge(id),"
+	"  CHECK (person_id <> candidate_id));"
+	"CREATE INDEX link_review_open ON link_review(id) WHERE decided_at IS NULL;"
+	"CREATE INDEX link_review_pair ON link_review(person_id, candidate_id);"
+	"CREATE INDEX link_review_candidate ON link_review(candidate_id);"
+	"CREATE TABLE link_refusal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_a INTEGER NOT NULL REFERENCES person(id),"
+	"  person_b INTEGER NOT NULL REFERENCES person(id),"
+	"  source_record_id INTEGER REFERENCES source_record(id),"
+	"  review_id INTEGER REFERENCES link_review(id),"
+	"  refused_by TEXT NOT NULL,"
+	"  refused_at TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  CHECK (person_a < person_b));"
+	"CREATE INDEX link_refusal_pair ON link_refusal(person_a, person_b);"
+	"CREATE INDEX link_refusal_b ON link_refusal(person_b);",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -517,6 +580,33 @@ enum stmt_id {
 	S_SIGNALS,
 	S_HALERT_INSERT,
 	S_HALERTS,
+	/* record linkage (schema 13) */
+	S_BLOCK_ADD,
+	S_BLOCK_CANDIDATES,
+	S_REVIEW_INSERT,
+	S_REVIEW_GET,
+	S_REVIEWS_OPEN,
+	S_REVIEW_DECIDE,
+	S_REVIEW_PAIR,
+	S_REFUSAL_ADD,
+	S_REFUSED,
+	S_MERGED_INTO,
+	S_MERGE_INSERT,
+	S_MERGE_ROWS_SOURCE,
+	S_MERGE_ROWS_EVENT,
+	S_MERGE_ROWS_IDENT,
+	S_MERGE_ROWS_ALERT,
+	S_MERGE_ROWS_HOUSEHOLD,
+	S_MERGE_MOVE_SOURCE,
+	S_MERGE_MOVE_EVENT,
+	S_MERGE_MOVE_IDENT,
+	S_MERGE_MOVE_ALERT,
+	S_MERGE_MOVE_HOUSEHOLD,
+	S_MERGE_MOVE_KEYS,
+	S_MERGE_GET,
+	S_MERGE_LATER,
+	S_MERGE_UNDONE,
+	S_MERGES_OF,
 	S__COUNT
 };
 
@@ -534,6 +624,13 @@ enum stmt_id {
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND p.sealed = 0 AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
+
+/* A review task with the record's agency and the two persons' names (for lists). */
+#define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
+		    "v.created_at, coalesce(v.decided_at, ''), coalesce(v.decided_by, ''), coalesce(v.decision, ''), " \
+		    "coalesce(v.reason, ''), coalesce(v.merge_id, 0), s.agency, s.source_ref, p.given_name, p.family_name, " \
+		    "q.given_name, q.family_name FROM link_review v JOIN source_record s ON s.id = v.source_record_id " \
+		    "JOIN person p ON p.id = v.person_id JOIN person q ON q.id = v.candidate_id"
 
 #define RECORDING_COLS "id, child_id, filename, content_type, bytes, blake2b, wrapped_key, key_nonce, disk_name, " \
 		       "uploaded_by, uploaded_at"
@@ -571,11 +668,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
 			   "first_language = coalesce(nullif(?5, ''), first_language) WHERE id = ?1",
 	[S_SEARCH_IDENT] = "SELECT " PERSON_COLS " FROM identifier i JOIN person p ON p.id = i.person_id "
-			   "WHERE i.kind = ?1 AND i.value = ?2 AND p.sealed = 0 ORDER BY p.id LIMIT ?3",
+			   "WHERE i.kind = ?1 AND i.value = ?2 AND p.sealed = 0 "
+			   /* a person merged into another is found as the kept one */
+			   "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
+			   "ORDER BY p.id LIMIT ?3",
 	/* Prefixes are bound with a trailing %; folding leaves no % or _ in them. */
 	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 "
 			  "AND (?1 = '' OR p.family_fold LIKE ?1 || '%') AND (?2 = '' OR p.given_fold LIKE ?2 || '%') "
 			  "AND (?3 = '' OR p.dob = ?3 OR p.dob = ?4) "
+			  "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
 			  "ORDER BY p.family_fold, p.given_fold, p.dob, p.id LIMIT ?5",
 	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
@@ -792,6 +893,74 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "a.state, a.created_at, h.name FROM home_alert a JOIN home h ON h.id = a.home_id "
 		      "WHERE (?1 = 0 OR a.home_id = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 		      "ORDER BY a.id DESC LIMIT ?3",
+	/* ---- record linkage (schema 13) ---- */
+	[S_BLOCK_ADD] = "INSERT OR IGNORE INTO person_block_key(key, person_id, source_record_id) "
+			"SELECT value, ?1, ?2 FROM json_each(?3)",
+	/* Never a sealed person (for anyone: this is intake's blocking), never one merged into another. */
+	[S_BLOCK_CANDIDATES] = "SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+			       "(SELECT value FROM json_each(?1)) "
+			       "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
+			       "ORDER BY k.person_id LIMIT ?2",
+	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
+			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ")",
+	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
+	/* Open tasks, oldest first; never one about a sealed person (sealed after the task was queued). */
+	[S_REVIEWS_OPEN] = "SELECT " REVIEW_COLS " WHERE v.decided_at IS NULL "
+			   "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id IN (v.person_id, v.candidate_id)) "
+			   "ORDER BY v.id LIMIT ?1",
+	[S_REVIEW_DECIDE] = "UPDATE link_review SET decided_at = " NOW_SQL ", decided_by = ?2, decision = ?3, reason = ?4, "
+			    "merge_id = nullif(?5, 0) WHERE id = ?1 AND decided_at IS NULL",
+	[S_REVIEW_PAIR] = "SELECT count(*) FROM link_review WHERE (person_id = ?1 AND candidate_id = ?2) "
+			  "OR (person_id = ?2 AND candidate_id = ?1)",
+	[S_REFUSAL_ADD] = "INSERT INTO link_refusal(person_a, person_b, source_record_id, review_id, refused_by, refused_at, "
+			  "reason) VALUES (min(?1, ?2), max(?1, ?2), nullif(?3, 0), nullif(?4, 0), ?5, " NOW_SQL ", ?6)",
+	/* A refusal holds for the persons merged into either side, as long as the merge stands. */
+	[S_REFUSED] = "WITH a(id) AS (SELECT ?1 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?1 AND undone_at IS NULL), "
+		      "b(id) AS (SELECT ?2 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?2 AND undone_at IS NULL) "
+		      "SELECT count(*) FROM link_refusal r WHERE (r.person_a IN a AND r.person_b IN b) "
+		      "OR (r.person_a IN b AND r.person_b IN a)",
+	[S_MERGED_INTO] = "SELECT kept_id FROM person_merge WHERE merged_id = ?1 AND undone_at IS NULL",
+	[S_MERGE_INSERT] = "INSERT INTO person_merge(kept_id, merged_id, merged_by, merged_at, reason) "
+			   "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4)",
+	/* What a merge moves (?1 the merge, ?2 the merged person, ?3 the kept one): every row of the merged person,
+	 * except an identifier, alert or household the kept person already has (those stay where they are). */
+	[S_MERGE_ROWS_SOURCE] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'source_record', id "
+				"FROM source_record WHERE person_id = ?2",
+	[S_MERGE_ROWS_EVENT] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'event', id FROM event "
+			       "WHERE person_id = ?2",
+	[S_MERGE_ROWS_IDENT] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'identifier', i.id "
+			       "FROM identifier i WHERE i.person_id = ?2 AND NOT EXISTS (SELECT 1 FROM identifier k "
+			       "WHERE k.person_id = ?3 AND k.kind = i.kind AND k.value = i.value)",
+	[S_MERGE_ROWS_ALERT] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'alert', a.id FROM alert a "
+			       "WHERE a.person_id = ?2 AND NOT EXISTS (SELECT 1 FROM alert k WHERE k.person_id = ?3 "
+			       "AND k.dedup_key = a.dedup_key)",
+	[S_MERGE_ROWS_HOUSEHOLD] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'household', m.household_id "
+				   "FROM household_member m WHERE m.person_id = ?2 AND NOT EXISTS (SELECT 1 FROM "
+				   "household_member k WHERE k.person_id = ?3 AND k.household_id = m.household_id)",
+	/* Moving the rows a merge listed to ?2 (the kept person on merge, the merged one on undo) from ?3. */
+	[S_MERGE_MOVE_SOURCE] = "UPDATE source_record SET person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row "
+				"WHERE merge_id = ?1 AND tbl = 'source_record')",
+	[S_MERGE_MOVE_EVENT] = "UPDATE event SET person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row "
+			       "WHERE merge_id = ?1 AND tbl = 'event')",
+	[S_MERGE_MOVE_IDENT] = "UPDATE identifier SET person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row "
+			       "WHERE merge_id = ?1 AND tbl = 'identifier')",
+	[S_MERGE_MOVE_ALERT] = "UPDATE alert SET person_id = ?2 WHERE id IN (SELECT row_id FROM person_merge_row "
+			       "WHERE merge_id = ?1 AND tbl = 'alert')",
+	[S_MERGE_MOVE_HOUSEHOLD] = "UPDATE household_member SET person_id = ?2 WHERE person_id = ?3 AND household_id IN "
+				   "(SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND tbl = 'household')",
+	[S_MERGE_MOVE_KEYS] = "UPDATE person_block_key SET person_id = ?2 WHERE source_record_id IN "
+			      "(SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND tbl = 'source_record')",
+	[S_MERGE_GET] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
+			"coalesce(undone_by, ''), coalesce(undo_reason, '') FROM person_merge WHERE id = ?1",
+	/* A later merge still standing that involves either person: it moved rows this one moved. */
+	[S_MERGE_LATER] = "SELECT count(*) FROM person_merge WHERE id > ?1 AND undone_at IS NULL AND "
+			  "(kept_id IN (?2, ?3) OR merged_id IN (?2, ?3))",
+	[S_MERGE_UNDONE] = "UPDATE person_merge SET undone_at = " NOW_SQL ", undone_by = ?2, undo_reason = ?3 "
+			   "WHERE id = ?1 AND undone_at IS NULL",
+	[S_MERGES_OF] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
+			"coalesce(undone_by, ''), coalesce(undo_reason, '') FROM person_merge WHERE kept_id = ?1 OR merged_id = ?1 "
+			"ORDER BY id DESC LIMIT ?2",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -3172,6 +3341,330 @@ static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int li
 	return rc;
 }
 
+/* ---- record linkage (schema 13) ---------------------------------------------------------------------- */
+
+static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_BLOCK_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int64(s, 2, source_record_id);
+	text(s, 3, keys_json);
+	return run(s);
+}
+
+static int sq_block_candidates(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES);
+	struct id_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, keys_json);
+	sqlite3_bind_int(s, 2, limit);
+	return each_row(s, id_each_row, &w);
+}
+
+static int sq_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, r->source_record_id);
+	sqlite3_bind_int64(s, 2, r->person_id);
+	sqlite3_bind_int64(s, 3, r->candidate_id);
+	sqlite3_bind_double(s, 4, r->weight);
+	sqlite3_bind_double(s, 5, r->probability);
+	text(s, 6, r->explanation);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static void review_row(sqlite3_stmt *s, struct store_link_review *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->source_record_id = sqlite3_column_int64(s, 1);
+	r->person_id = sqlite3_column_int64(s, 2);
+	r->candidate_id = sqlite3_column_int64(s, 3);
+	r->weight = sqlite3_column_double(s, 4);
+	r->probability = sqlite3_column_double(s, 5);
+	r->explanation = col_str(s, 6);
+	col_copy(s, 7, r->created_at, sizeof r->created_at);
+	col_copy(s, 8, r->decided_at, sizeof r->decided_at);
+	col_copy(s, 9, r->decided_by, sizeof r->decided_by);
+	col_copy(s, 10, r->decision, sizeof r->decision);
+	col_copy(s, 11, r->reason, sizeof r->reason);
+	r->merge_id = sqlite3_column_int64(s, 12);
+	col_copy(s, 13, r->agency, sizeof r->agency);
+	col_copy(s, 14, r->source_ref, sizeof r->source_ref);
+	col_copy(s, 15, r->person_given, sizeof r->person_given);
+	col_copy(s, 16, r->person_family, sizeof r->person_family);
+	col_copy(s, 17, r->candidate_given, sizeof r->candidate_given);
+	col_copy(s, 18, r->candidate_family, sizeof r->candidate_family);
+}
+
+/* The explanation is copied out (it outlives the statement only in the caller's buffer). */
+static int sq_link_review_get(store_conn *c, int64_t id, struct store_link_review *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	int r = map_rc(rc);
+	if (*found) {
+		review_row(s, out);
+		char *copy = strdup(out->explanation);
+		out->explanation = copy;
+		if (!copy)
+			r = STORE_EIO;
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+struct review_walk {
+	store_link_review_fn fn;
+	void *ctx;
+	struct store_link_review r;
+};
+
+static int review_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct review_walk *w = arg;
+	review_row(s, &w->r);
+	return w->fn(&w->r, w->ctx);
+}
+
+static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REVIEWS_OPEN);
+	if (!s)
+		return STORE_EIO;
+	struct review_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int(s, 1, limit);
+	int rc = each_row(s, review_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
+				 int64_t merge_id, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_DECIDE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	text(s, 3, decision);
+	text(s, 4, reason);
+	sqlite3_bind_int64(s, 5, merge_id);
+	int rc = run(s);
+	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	return rc;
+}
+
+static int pair_count(store_conn *c, enum stmt_id id, int64_t a, int64_t b, bool *yes)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id);
+	int64_t n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	int rc = one_int(s, &n);
+	*yes = n > 0;
+	return rc;
+}
+
+static int sq_link_review_pair(store_conn *c, int64_t a, int64_t b, bool *exists)
+{
+	return pair_count(c, S_REVIEW_PAIR, a, b, exists);
+}
+
+static int sq_link_refused(store_conn *c, int64_t a, int64_t b, bool *refused)
+{
+	return pair_count(c, S_REFUSED, a, b, refused);
+}
+
+static int sq_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t source_record_id, int64_t review_id,
+			       const char *by, const char *reason)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_REFUSAL_ADD);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	sqlite3_bind_int64(s, 3, source_record_id);
+	sqlite3_bind_int64(s, 4, review_id);
+	text(s, 5, by);
+	text(s, 6, reason);
+	return run(s);
+}
+
+static int sq_person_merged_into(store_conn *c, int64_t merged_id, int64_t *kept_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGED_INTO);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, merged_id);
+	return one_int(s, kept_id);
+}
+
+/* One statement of a merge or an undo: ?1 the merge, ?2 and ?3 the persons. */
+static int merge_step(store_conn *c, enum stmt_id id, int64_t merge_id, int64_t p2, int64_t p3)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, merge_id);
+	sqlite3_bind_int64(s, 2, p2);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int64(s, 3, p3);
+	return run(s);
+}
+
+static const enum stmt_id merge_lists[] = {S_MERGE_ROWS_SOURCE, S_MERGE_ROWS_EVENT, S_MERGE_ROWS_IDENT,
+					    S_MERGE_ROWS_ALERT, S_MERGE_ROWS_HOUSEHOLD};
+static const enum stmt_id merge_moves[] = {S_MERGE_MOVE_SOURCE, S_MERGE_MOVE_EVENT, S_MERGE_MOVE_IDENT,
+					    S_MERGE_MOVE_ALERT, S_MERGE_MOVE_HOUSEHOLD, S_MERGE_MOVE_KEYS};
+
+static int sq_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, const char *by, const char *reason,
+			   int64_t *merge_id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_INSERT);
+	int rc;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, kept_id);
+	sqlite3_bind_int64(s, 2, merged_id);
+	text(s, 3, by);
+	text(s, 4, reason);
+	if ((rc = run(s)) != STORE_OK)
+		return rc;
+	*merge_id = sqlite3_last_insert_rowid(CONN(c)->db);
+	/* List first (the lists look at where rows are now), then move. */
+	for (size_t i = 0; i < sizeof merge_lists / sizeof merge_lists[0]; i++)
+		if ((rc = merge_step(c, merge_lists[i], *merge_id, merged_id, kept_id)) != STORE_OK)
+			return rc;
+	for (size_t i = 0; i < sizeof merge_moves / sizeof merge_moves[0]; i++)
+		if ((rc = merge_step(c, merge_moves[i], *merge_id, kept_id, merged_id)) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+static void merge_row(sqlite3_stmt *s, struct store_merge *m)
+{
+	m->id = sqlite3_column_int64(s, 0);
+	m->kept_id = sqlite3_column_int64(s, 1);
+	m->merged_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, m->merged_by, sizeof m->merged_by);
+	col_copy(s, 4, m->merged_at, sizeof m->merged_at);
+	col_copy(s, 5, m->reason, sizeof m->reason);
+	col_copy(s, 6, m->undone_at, sizeof m->undone_at);
+	col_copy(s, 7, m->undone_by, sizeof m->undone_by);
+	col_copy(s, 8, m->undo_reason, sizeof m->undo_reason);
+}
+
+static int sq_merge_get(store_conn *c, int64_t id, struct store_merge *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_GET);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		merge_row(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct merge_walk {
+	store_merge_fn fn;
+	void *ctx;
+	struct store_merge m;
+};
+
+static int merge_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct merge_walk *w = arg;
+	merge_row(s, &w->m);
+	return w->fn(&w->m, w->ctx);
+}
+
+static int sq_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGES_OF);
+	if (!s)
+		return STORE_EIO;
+	struct merge_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int(s, 2, limit);
+	int rc = each_row(s, merge_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
+			     enum store_unmerge *out)
+{
+	struct store_merge *m = malloc(sizeof *m);
+	bool found = false;
+	int64_t later = 0;
+	int rc;
+	if (!m)
+		return STORE_EIO;
+	if ((rc = sq_merge_get(c, merge_id, m, &found)) != STORE_OK)
+		goto out;
+	*out = STORE_UNMERGE_NONE;
+	if (!found)
+		goto out;
+	*out = STORE_UNMERGE_UNDONE;
+	if (m->undone_at[0])
+		goto out;
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_LATER);
+	if (!s) {
+		rc = STORE_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, merge_id);
+	sqlite3_bind_int64(s, 2, m->kept_id);
+	sqlite3_bind_int64(s, 3, m->merged_id);
+	if ((rc = one_int(s, &later)) != STORE_OK)
+		goto out;
+	*out = STORE_UNMERGE_LATER;
+	if (later)
+		goto out;
+	for (size_t i = 0; i < sizeof merge_moves / sizeof merge_moves[0]; i++)
+		if ((rc = merge_step(c, merge_moves[i], merge_id, m->merged_id, m->kept_id)) != STORE_OK)
+			goto out;
+	if (!(s = stmt(CONN(c), S_MERGE_UNDONE))) {
+		rc = STORE_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, merge_id);
+	text(s, 2, by);
+	text(s, 3, reason);
+	if ((rc = run(s)) == STORE_OK)
+		*out = STORE_UNMERGED;
+out:
+	free(m);
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -3287,4 +3780,18 @@ const struct store_ops store_sqlite_ops = {
 	.oversight_signals = sq_oversight_signals,
 	.home_alert_insert = sq_home_alert_insert,
 	.home_alerts = sq_home_alerts,
+	.block_keys_add = sq_block_keys_add,
+	.block_candidates = sq_block_candidates,
+	.link_review_insert = sq_link_review_insert,
+	.link_review_get = sq_link_review_get,
+	.link_reviews_open = sq_link_reviews_open,
+	.link_review_decide = sq_link_review_decide,
+	.link_review_pair = sq_link_review_pair,
+	.link_refusal_add = sq_link_refusal_add,
+	.link_refused = sq_link_refused,
+	.person_merged_into = sq_person_merged_into,
+	.person_merge = sq_person_merge,
+	.merge_get = sq_merge_get,
+	.merges_of = sq_merges_of,
+	.person_unmerge = sq_person_unmerge,
 };

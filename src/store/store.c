@@ -595,3 +595,79 @@ int store_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit,
 {
 	return c->ops->home_alerts(c, home_id, open_only, limit, fn, ctx);
 }
+
+/* ---- record linkage ---- */
+
+int store_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json)
+{
+	return c->ops->block_keys_add(c, person_id, source_record_id, keys_json);
+}
+
+int store_block_candidates(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx)
+{
+	return c->ops->block_candidates(c, keys_json, limit, fn, ctx);
+}
+
+int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
+{
+	return c->ops->link_review_insert(c, r, id);
+}
+
+int store_link_review_get(store_conn *c, int64_t id, struct store_link_review *out, bool *found)
+{
+	return c->ops->link_review_get(c, id, out, found);
+}
+
+int store_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
+{
+	return c->ops->link_reviews_open(c, limit, fn, ctx);
+}
+
+int store_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
+			     int64_t merge_id, bool *changed)
+{
+	return c->ops->link_review_decide(c, id, by, decision, reason, merge_id, changed);
+}
+
+int store_link_review_pair(store_conn *c, int64_t a, int64_t b, bool *exists)
+{
+	return c->ops->link_review_pair(c, a, b, exists);
+}
+
+int store_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t source_record_id, int64_t review_id,
+			   const char *by, const char *reason)
+{
+	return c->ops->link_refusal_add(c, a, b, source_record_id, review_id, by, reason);
+}
+
+int store_link_refused(store_conn *c, int64_t a, int64_t b, bool *refused)
+{
+	return c->ops->link_refused(c, a, b, refused);
+}
+
+int store_person_merged_into(store_conn *c, int64_t merged_id, int64_t *kept_id)
+{
+	return c->ops->person_merged_into(c, merged_id, kept_id);
+}
+
+int store_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, const char *by, const char *reason,
+		       int64_t *merge_id)
+{
+	return c->ops->person_merge(c, kept_id, merged_id, by, reason, merge_id);
+}
+
+int store_merge_get(store_conn *c, int64_t id, struct store_merge *out, bool *found)
+{
+	return c->ops->merge_get(c, id, out, found);
+}
+
+int store_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx)
+{
+	return c->ops->merges_of(c, person_id, limit, fn, ctx);
+}
+
+int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
+			 enum store_unmerge *out)
+{
+	return c->ops->person_unmerge(c, merge_id, by, reason, out);
+}

@@ -329,6 +329,78 @@ struct store_awaiting {
 typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
 int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 
+/* ---- record linkage: the blocking index, review tasks, refusals, merges (schema 13) ------------------------
+ * service/identity.h decides; service/linkreview.h reviews, merges and undoes. Key and id lists are JSON
+ * arrays as text (bound, read with json_each). */
+
+/* Adds blocking keys ("nhs:...", "fdob:...") to a person, from a source record (0: from the person's row). */
+int store_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
+typedef int (*store_id_fn)(int64_t id, void *ctx);
+/* The persons holding any of the keys, each once, by id, up to limit: never a sealed person, never one merged
+ * into another. */
+int store_block_candidates(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx);
+
+#define STORE_REASON_BYTES 2001 /* 500 characters */
+struct store_link_review {
+	int64_t id;
+	int64_t source_record_id; /* the record that raised the question */
+	int64_t person_id;        /* the person the record was given when the task was queued */
+	int64_t candidate_id;     /* the person it may be */
+	double weight, probability;
+	const char *explanation;  /* JSON: each field's level and contribution, the values compared */
+	char created_at[STORE_TS_LEN + 1];
+	char decided_at[STORE_TS_LEN + 1];       /* "" while open */
+	char decided_by[96];
+	char decision[12];                       /* "same", "different" or "" */
+	char reason[STORE_REASON_BYTES];
+	int64_t merge_id;                        /* the merge a "same" made, or 0 */
+	/* Filled on reads: the record's agency and reference, and the two persons' names. */
+	char agency[STORE_CODE_MAX + 1];
+	char source_ref[201];
+	char person_given[STORE_NAME_BYTES], person_family[STORE_NAME_BYTES];
+	char candidate_given[STORE_NAME_BYTES], candidate_family[STORE_NAME_BYTES];
+};
+typedef int (*store_link_review_fn)(const struct store_link_review *r, void *ctx);
+int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id);
+/* out->explanation is the caller's to free() (NULL when not found). */
+int store_link_review_get(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
+/* Open tasks, oldest first, up to limit; none about a sealed person. */
+int store_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx);
+/* Records the decision; *changed false when the task was already decided. */
+int store_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
+			     int64_t merge_id, bool *changed);
+/* Whether a task (open or decided) about the two persons exists, either way round. */
+int store_link_review_pair(store_conn *c, int64_t a, int64_t b, bool *exists);
+/* "Different": the pair is never linked again without a person saying so. */
+int store_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t source_record_id, int64_t review_id,
+			   const char *by, const char *reason);
+/* Whether the two persons (or persons merged into either) were refused. */
+int store_link_refused(store_conn *c, int64_t a, int64_t b, bool *refused);
+
+struct store_merge {
+	int64_t id, kept_id, merged_id;
+	char merged_by[96], merged_at[STORE_TS_LEN + 1];
+	char reason[STORE_REASON_BYTES];
+	char undone_at[STORE_TS_LEN + 1], undone_by[96]; /* "" while it stands */
+	char undo_reason[STORE_REASON_BYTES];
+};
+typedef int (*store_merge_fn)(const struct store_merge *m, void *ctx);
+/* The person merged_id was merged into (0 when it stands on its own). */
+int store_person_merged_into(store_conn *c, int64_t merged_id, int64_t *kept_id);
+/* Moves the merged person's source records, events, identifiers, alerts and household memberships (and the
+ * blocking keys of those records) to the kept person, listing every row moved. The merged person's row stays
+ * (sealed off from search and blocking while the merge stands). Source records keep their payload. */
+int store_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, const char *by, const char *reason,
+		       int64_t *merge_id);
+int store_merge_get(store_conn *c, int64_t id, struct store_merge *out, bool *found);
+/* Merges in which the person was kept or merged, newest first. */
+int store_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx);
+enum store_unmerge { STORE_UNMERGED, STORE_UNMERGE_NONE, STORE_UNMERGE_UNDONE, STORE_UNMERGE_LATER };
+/* Puts back exactly the rows the merge moved. Refused (nothing written) when there is no such merge, it was
+ * undone before, or a later merge still standing involves either person (undo that one first). */
+int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
+			 enum store_unmerge *out);
+
 /* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
 
 struct store_user {

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -136,6 +136,24 @@ struct store_ops {
 	int (*oversight_signals)(store_conn *c, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
 	int (*home_alert_insert)(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted);
 	int (*home_alerts)(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx);
+	int (*block_keys_add)(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
+	int (*block_candidates)(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx);
+	int (*link_review_insert)(store_conn *c, const struct store_link_review *r, int64_t *id);
+	int (*link_review_get)(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
+	int (*link_reviews_open)(store_conn *c, int limit, store_link_review_fn fn, void *ctx);
+	int (*link_review_decide)(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
+				  int64_t merge_id, bool *changed);
+	int (*link_review_pair)(store_conn *c, int64_t a, int64_t b, bool *exists);
+	int (*link_refusal_add)(store_conn *c, int64_t a, int64_t b, int64_t source_record_id, int64_t review_id,
+				const char *by, const char *reason);
+	int (*link_refused)(store_conn *c, int64_t a, int64_t b, bool *refused);
+	int (*person_merged_into)(store_conn *c, int64_t merged_id, int64_t *kept_id);
+	int (*person_merge)(store_conn *c, int64_t kept_id, int64_t merged_id, const char *by, const char *reason,
+			    int64_t *merge_id);
+	int (*merge_get)(store_conn *c, int64_t id, struct store_merge *out, bool *found);
+	int (*merges_of)(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx);
+	int (*person_unmerge)(store_conn *c, int64_t merge_id, const char *by, const char *reason,
+			      enum store_unmerge *out);
 };
 
 /* The common head of every backend's structs. */

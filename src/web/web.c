@@ -18,6 +18,7 @@
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/access.h"
+#include "service/identity.h"
 #include "lib/route.h"
 #include "web/assets.h"
 #include "web/timeline.h"
@@ -91,7 +92,7 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 							     web_role_name(u->role)));
 		json_object_set_new(view, "csrf_token", json_string(u->csrf));
 		json_object_set_new(view, "can",
-				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "homes",
+				    json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "homes",
 					      access_role_may(u->role, u->agency, ACT_OVERSIGHT), "police_homes",
 					      access_role_may(u->role, u->agency, ACT_HOMES_POLICE), "visit",
 					      access_role_may(u->role, u->agency, ACT_VISIT), "search",
@@ -99,7 +100,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_ALERTS), "caseload",
 					      access_role_may(u->role, u->agency, ACT_CASELOAD), "mash",
 					      access_role_may(u->role, u->agency, ACT_MASH), "admin",
-					      access_role_may(u->role, u->agency, ACT_ADMIN)));
+					      access_role_may(u->role, u->agency, ACT_ADMIN), "links",
+					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -338,8 +340,30 @@ struct search_job {
 	http_request *rq;
 	json_t *view, *results;
 	int64_t seen[SEARCH_LIMIT];
+	double likely[SEARCH_LIMIT]; /* the best probability of the readings of the query (service/identity.h) */
 	int nseen;
+	/* A name search's readings of what was typed (given then family, family then given, either date of
+	 * birth): each found child is scored against each with the same scoring intake links with. */
+	struct identity_subject *readings;
+	int nreadings;
 };
+
+/* The results in order of likelihood, the most likely first (a stable insertion sort: at most 51 rows). */
+static void search_rank(struct search_job *j)
+{
+	for (int i = 1; i < j->nseen; i++)
+		for (int k = i; k > 0 && j->likely[k] > j->likely[k - 1]; k--) {
+			double p = j->likely[k];
+			int64_t id = j->seen[k];
+			json_t *row = json_incref(json_array_get(j->results, (size_t)k));
+			j->likely[k] = j->likely[k - 1];
+			j->seen[k] = j->seen[k - 1];
+			json_array_set(j->results, (size_t)k, json_array_get(j->results, (size_t)k - 1));
+			j->likely[k - 1] = p;
+			j->seen[k - 1] = id;
+			json_array_set_new(j->results, (size_t)k - 1, row);
+		}
+}
 
 static int on_found(const struct store_person *p, void *ctx)
 {
@@ -350,6 +374,13 @@ static int on_found(const struct store_person *p, void *ctx)
 			return 0; /* found by two of the searches */
 	if (j->nseen == SEARCH_LIMIT)
 		return 0;
+	double best = 0.0;
+	for (int i = 0; i < j->nreadings; i++) {
+		struct identity_score sc;
+		if (identity_score(&j->readings[i], p, NULL, &sc) == 0 && sc.probability > best)
+			best = sc.probability;
+	}
+	j->likely[j->nseen] = best;
 	j->seen[j->nseen++] = p->id;
 	web_full_name(p, name, sizeof name);
 	web_dob_text(p->dob, false, dob, sizeof dob);
@@ -358,10 +389,41 @@ static int on_found(const struct store_person *p, void *ctx)
 	return 0;
 }
 
+/* The readings of a name or date-of-birth search (folded words; dates ISO, "" when not given). */
+static bool search_readings(struct search_job *j, const char *folded, const char *iso, const char *alt)
+{
+	char first[STORE_NAME_BYTES] = "", last[STORE_NAME_BYTES] = "";
+	const char *sp = strchr(folded, ' '), *lsp = strrchr(folded, ' ');
+	snprintf(first, sizeof first, "%.*s", (int)(sp ? (size_t)(sp - folded) : strlen(folded)), folded);
+	if (lsp)
+		snprintf(last, sizeof last, "%s", lsp + 1);
+	const char *names[2][2] = {{first, last}, {last, first}}; /* {given, family} */
+	if (!lsp) { /* one word: a family name, or a given name */
+		names[0][0] = "";
+		names[0][1] = first;
+		names[1][0] = first;
+		names[1][1] = "";
+	}
+	const char *dobs[2] = {iso, alt};
+	if (!(j->readings = calloc(4, sizeof *j->readings)))
+		return false;
+	for (int n = 0; n < (folded[0] ? 2 : 1); n++)
+		for (int d = 0; d < 2; d++) {
+			if (d == 1 && !alt[0])
+				continue;
+			struct identity_subject *r = &j->readings[j->nreadings++];
+			snprintf(r->given_name, sizeof r->given_name, "%s", folded[0] ? names[n][0] : "");
+			snprintf(r->family_name, sizeof r->family_name, "%s", folded[0] ? names[n][1] : "");
+			snprintf(r->dob, sizeof r->dob, "%s", dobs[d]);
+		}
+	return true;
+}
+
 static void search_job_free(void *arg)
 {
 	struct search_job *j = arg;
 	json_decref(j->view);
+	free(j->readings);
 	free(j);
 }
 
@@ -436,6 +498,12 @@ static void search_page(const struct web *w, http_request *rq)
 	j->rq = rq;
 	j->view = view;
 	j->results = json_array();
+	if (nhs_rc != IDENT_OK && upn_rc != IDENT_OK && !search_readings(j, folded, iso, alt)) {
+		json_decref(j->results);
+		search_job_free(j);
+		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
+		return;
+	}
 	const char *kind = "name";
 	int rc = STORE_OK;
 	struct store_search s = {.dob = iso, .dob_alt = alt, .limit = SEARCH_LIMIT, .family_prefix = "", .given_prefix = ""};
@@ -480,6 +548,7 @@ static void search_page(const struct web *w, http_request *rq)
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
+	search_rank(j);
 	/* Need-to-know: a child the person does not work with is not listed by a name or a date of birth, and an
 	 * exact search (NHS number, UPN) says only that the child is known (service/access.h). */
 	const struct web_user *u = web_user(rq);
@@ -1449,6 +1518,10 @@ static void alerts_route(const struct web *w, http_request *rq, const int64_t *i
 static void alert_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_page(w, rq, ids[0]); }
 static void ack_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_acknowledge(w, rq, ids[0]); }
 static void resolve_route(const struct web *w, http_request *rq, const int64_t *ids) { web_alert_resolve(w, rq, ids[0]); }
+static void links_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_reviews_page(w, rq); }
+static void link_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_review_page(w, rq, ids[0]); }
+static void link_decide_route(const struct web *w, http_request *rq, const int64_t *ids) { web_link_review_decide(w, rq, ids[0]); }
+static void merge_undo_route(const struct web *w, http_request *rq, const int64_t *ids) { web_merge_undo(w, rq, ids[0]); }
 static void caseload_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1531,6 +1604,10 @@ static const struct web_route {
 	{{"POST", "/alerts/{id}/resolve"}, ACT_ALERTS, resolve_route},
 	{{"GET", "/caseload"}, ACT_CASELOAD, caseload_route},
 	{{"GET", "/mash"}, ACT_MASH, mash_route},
+	{{"GET", "/link-reviews"}, ACT_LINK_REVIEW, links_route},
+	{{"GET", "/link-reviews/{id}"}, ACT_LINK_REVIEW, link_route},
+	{{"POST", "/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, link_decide_route},
+	{{"POST", "/merges/{id}/undo"}, ACT_LINK_REVIEW, merge_undo_route},
 	{{"GET", "/admin"}, ACT_ADMIN, admin_route},
 	{{"GET", "/admin/users"}, ACT_ADMIN, admin_users_route},
 	{{"POST", "/admin/users"}, ACT_ADMIN, admin_user_add_route},

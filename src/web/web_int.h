@@ -129,6 +129,11 @@ void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_i
 void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child_id); /* POST .../break-glass */
 void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id);       /* GET .../viewers */
 
+/* web/link_pages.c: record linkage's review queue */
+void web_link_reviews_page(const struct web *w, http_request *rq);                   /* GET /link-reviews */
+void web_link_review_page(const struct web *w, http_request *rq, int64_t id);        /* GET /link-reviews/{id} */
+void web_link_review_decide(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/decision */
+void web_merge_undo(const struct web *w, http_request *rq, int64_t merge_id);        /* POST /merges/{id}/undo */
 /* web/admin.c: the administrator's pages under /admin */
 void web_admin_page(const struct web *w, http_request *rq);                          /* GET /admin */
 void web_admin_users_page(const struct web *w, http_request *rq);                    /* GET /admin/users */

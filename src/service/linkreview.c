@@ -1,0 +1,316 @@
+#include "service/linkreview.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/audit.h"
+#include "service/service_int.h"
+
+/* ---- queueing ---- */
+
+static json_t *ids_text(const char *first, size_t stride, int n)
+{
+	char buf[IDENTITY_IDS_MAX * 16] = "";
+	size_t used = 0;
+	for (int i = 0; i < n && used < sizeof buf - 16; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "", first + (size_t)i * stride);
+	return json_string(buf);
+}
+
+/* The values compared, per field, beside each field's level and contribution: what a reviewer reads. */
+static char *explanation(const struct identity_subject *s, const struct identity_match *m)
+{
+	const struct store_person *p = m->review_person;
+	const struct identity_ids *ids = &m->review_ids;
+	json_t *fields = json_array();
+	for (int i = 0; i < m->review_score.nfields; i++) {
+		const struct identity_field *f = &m->review_score.fields[i];
+		json_t *rec = NULL, *cand = NULL;
+		if (strcmp(f->field, "nhs_number") == 0) {
+			rec = json_string(s->nhs_number);
+			cand = ids_text(ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs);
+		} else if (strcmp(f->field, "upn") == 0) {
+			rec = json_string(s->upn);
+			cand = ids_text(ids->upn[0], sizeof ids->upn[0], ids->n_upn);
+		} else if (strcmp(f->field, "family_name") == 0) {
+			rec = json_string(s->family_name);
+			cand = json_string(p->family_name);
+		} else if (strcmp(f->field, "given_name") == 0) {
+			rec = json_string(s->given_name);
+			cand = json_string(p->given_name);
+		} else if (strcmp(f->field, "dob") == 0) {
+			rec = json_string(s->dob);
+			cand = json_string(p->dob);
+		} else if (strcmp(f->field, "postcode") == 0) {
+			rec = json_string(s->postcode);
+			cand = json_string(p->postcode);
+		} else if (strcmp(f->field, "middle_names") == 0) {
+			rec = json_string(s->middle_names);
+			cand = json_string(p->middle_names);
+		} else if (strcmp(f->field, "address") == 0) {
+			rec = json_string(s->address);
+			cand = json_string(p->address);
+		} else {
+			rec = json_string(s->sex);
+			cand = json_string(p->sex);
+		}
+		json_array_append_new(fields, json_pack("{s:s, s:s, s:f, s:o, s:o}", "field", f->field, "level", f->level,
+							"contribution", f->contribution, "record", rec ? rec : json_string(""),
+							"candidate", cand ? cand : json_string("")));
+	}
+	json_t *doc = json_pack("{s:f, s:f, s:f, s:o, s:o}", "weight", m->review_score.weight, "probability",
+				m->review_score.probability, "prior", m->review_score.prior, "cannot_link",
+				m->review_score.cannot_link ? json_string(m->review_score.cannot_link) : json_null(),
+				"fields", fields);
+	char *out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return out;
+}
+
+int linkreview_queue(store_conn *c, const char *actor, int64_t source_record_id, int64_t person_id,
+		     const struct identity_subject *s, const struct identity_match *m, int64_t *id)
+{
+	struct store_link_review r;
+	char object[48], detail[96];
+	int rc;
+	memset(&r, 0, sizeof r);
+	r.source_record_id = source_record_id;
+	r.person_id = person_id;
+	r.candidate_id = m->review_candidate;
+	r.weight = m->review_score.weight;
+	r.probability = m->review_score.probability;
+	char *text = explanation(s, m);
+	if (!text)
+		return STORE_EIO;
+	r.explanation = text;
+	rc = store_link_review_insert(c, &r, id);
+	free(text);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(object, sizeof object, "link_review:%lld", (long long)*id);
+	snprintf(detail, sizeof detail, "candidate %lld, probability %.4f", (long long)r.candidate_id, r.probability);
+	struct store_audit a = {.actor = actor, .action = "link_review.create", .child_id = person_id, .object = object,
+				.detail = detail};
+	return audit_append(c, &a);
+}
+
+/* ---- deciding ---- */
+
+/* Whether a person can take part in a decision now: not sealed, not merged into another. */
+static int person_usable(store_conn *c, int64_t id, bool *sealed, bool *merged)
+{
+	int64_t kept = 0;
+	int rc = store_person_sealed(c, id, sealed);
+	if (rc == STORE_OK)
+		rc = store_person_merged_into(c, id, &kept);
+	*merged = kept != 0;
+	return rc;
+}
+
+int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, const char *reason,
+		      enum linkreview_result *res, int64_t *merge_id)
+{
+	struct store_link_review *r = malloc(sizeof *r);
+	bool found = false, sa = false, sb = false, ma = false, mb = false, changed = false;
+	char object[48], detail[96];
+	int rc;
+	*merge_id = 0;
+	*res = LINKREVIEW_NOT_FOUND;
+	if (!r)
+		return STORE_EIO;
+	r->explanation = NULL;
+	if ((rc = store_link_review_get(c, id, r, &found)) != STORE_OK || !found)
+		goto out;
+	if ((rc = person_usable(c, r->person_id, &sa, &ma)) != STORE_OK ||
+	    (rc = person_usable(c, r->candidate_id, &sb, &mb)) != STORE_OK)
+		goto out;
+	if (sa || sb) /* a sealed identity is joined by no one */
+		goto out;
+	*res = LINKREVIEW_DECIDED;
+	if (r->decided_at[0])
+		goto out;
+	*res = LINKREVIEW_GONE;
+	if (ma || mb)
+		goto out;
+	/* The older person is kept: the one the others were linked to first. */
+	int64_t kept = r->person_id < r->candidate_id ? r->person_id : r->candidate_id;
+	int64_t merged = r->person_id < r->candidate_id ? r->candidate_id : r->person_id;
+	if (same) {
+		if ((rc = store_person_merge(c, kept, merged, actor, reason, merge_id)) != STORE_OK)
+			goto out;
+		snprintf(object, sizeof object, "merge:%lld", (long long)*merge_id);
+		snprintf(detail, sizeof detail, "person %lld merged into %lld; link_review %lld", (long long)merged,
+			 (long long)kept, (long long)id);
+		struct store_audit a = {.actor = actor, .action = "person.merge", .child_id = kept, .object = object,
+					.detail = detail};
+		if ((rc = audit_append(c, &a)) != STORE_OK)
+			goto out;
+	} else if ((rc = store_link_refusal_add(c, r->person_id, r->candidate_id, r->source_record_id, id, actor,
+						reason)) != STORE_OK) {
+		goto out;
+	}
+	if ((rc = store_link_review_decide(c, id, actor, same ? "same" : "different", reason, *merge_id, &changed)) !=
+	    STORE_OK)
+		goto out;
+	if (!changed) { /* cannot happen inside the write transaction: it was open above */
+		rc = STORE_ECONFLICT;
+		goto out;
+	}
+	snprintf(object, sizeof object, "link_review:%lld", (long long)id);
+	snprintf(detail, sizeof detail, "%s; persons %lld and %lld", same ? "same" : "different",
+		 (long long)r->person_id, (long long)r->candidate_id);
+	struct store_audit a = {.actor = actor, .action = "link_review.decide", .child_id = r->person_id,
+				.object = object, .detail = detail};
+	if ((rc = audit_append(c, &a)) != STORE_OK)
+		goto out;
+	*res = LINKREVIEW_DONE;
+out:
+	free((void *)r->explanation);
+	free(r);
+	return rc;
+}
+
+int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const char *reason,
+		       enum linkreview_result *res)
+{
+	struct store_merge m;
+	bool found = false, sealed_a = false, sealed_b = false;
+	enum store_unmerge u;
+	char object[48], detail[96];
+	int rc;
+	*res = LINKREVIEW_NOT_FOUND;
+	if ((rc = store_merge_get(c, merge_id, &m, &found)) != STORE_OK || !found)
+		return rc;
+	if ((rc = store_person_sealed(c, m.kept_id, &sealed_a)) != STORE_OK ||
+	    (rc = store_person_sealed(c, m.merged_id, &sealed_b)) != STORE_OK)
+		return rc;
+	if (sealed_a || sealed_b)
+		return STORE_OK;
+	if ((rc = store_person_unmerge(c, merge_id, actor, reason, &u)) != STORE_OK)
+		return rc;
+	switch (u) {
+	case STORE_UNMERGE_NONE:
+		*res = LINKREVIEW_NOT_FOUND;
+		return STORE_OK;
+	case STORE_UNMERGE_UNDONE:
+		*res = LINKREVIEW_DECIDED;
+		return STORE_OK;
+	case STORE_UNMERGE_LATER:
+		*res = LINKREVIEW_LATER;
+		return STORE_OK;
+	case STORE_UNMERGED:
+		break;
+	}
+	snprintf(object, sizeof object, "merge:%lld", (long long)merge_id);
+	snprintf(detail, sizeof detail, "person %lld taken back out of %lld", (long long)m.merged_id,
+		 (long long)m.kept_id);
+	struct store_audit a = {.actor = actor, .action = "person.unmerge", .child_id = m.kept_id, .object = object,
+				.detail = detail};
+	if ((rc = audit_append(c, &a)) != STORE_OK)
+		return rc;
+	*res = LINKREVIEW_DONE;
+	return STORE_OK;
+}
+
+/* ---- reading ---- */
+
+struct read_args {
+	int limit;
+	int64_t id;
+	store_link_review_fn fn;
+	store_merge_fn mfn;
+	void *ctx;
+	struct store_link_review *out;
+	struct store_merge *merge;
+	bool *found;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct read_args *a = arg;
+	return store_link_reviews_open(c, a->limit, a->fn, a->ctx);
+}
+
+int linkreview_list(store *st, const struct children_access *a, int limit, store_link_review_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args args = {.limit = limit, .fn = fn, .ctx = ctx};
+	return service_in_snapshot(st, list_run, &args);
+}
+
+static int get_run(store_conn *c, void *arg)
+{
+	struct read_args *a = arg;
+	bool sa = false, sb = false;
+	int rc = store_link_review_get(c, a->id, a->out, a->found);
+	if (rc != STORE_OK || !*a->found)
+		return rc;
+	if ((rc = store_person_sealed(c, a->out->person_id, &sa)) != STORE_OK ||
+	    (rc = store_person_sealed(c, a->out->candidate_id, &sb)) != STORE_OK)
+		return rc;
+	if (sa || sb) {
+		*a->found = false;
+		free((void *)a->out->explanation);
+		a->out->explanation = NULL;
+	}
+	return STORE_OK;
+}
+
+int linkreview_get(store *st, const struct children_access *a, int64_t id, struct store_link_review *out,
+		   bool *found)
+{
+	*found = false;
+	out->explanation = NULL;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args args = {.id = id, .out = out, .found = found};
+	int rc = service_in_snapshot(st, get_run, &args);
+	if (rc != STORE_OK) {
+		free((void *)out->explanation);
+		out->explanation = NULL;
+		*found = false;
+	}
+	return rc;
+}
+
+static int merge_run(store_conn *c, void *arg)
+{
+	struct read_args *a = arg;
+	bool sa = false, sb = false;
+	int rc = store_merge_get(c, a->id, a->merge, a->found);
+	if (rc != STORE_OK || !*a->found)
+		return rc;
+	if ((rc = store_person_sealed(c, a->merge->kept_id, &sa)) != STORE_OK ||
+	    (rc = store_person_sealed(c, a->merge->merged_id, &sb)) != STORE_OK)
+		return rc;
+	*a->found = !sa && !sb;
+	return STORE_OK;
+}
+
+int linkreview_merge_get(store *st, const struct children_access *a, int64_t id, struct store_merge *out,
+			 bool *found)
+{
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args args = {.id = id, .merge = out, .found = found};
+	return service_in_snapshot(st, merge_run, &args);
+}
+
+static int merges_run(store_conn *c, void *arg)
+{
+	struct read_args *a = arg;
+	return store_merges_of(c, a->id, 50, a->mfn, a->ctx);
+}
+
+int linkreview_merges_of(store *st, const struct children_access *a, int64_t person_id, store_merge_fn fn,
+			 void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct read_args args = {.id = person_id, .mfn = fn, .ctx = ctx};
+	return service_in_snapshot(st, merges_run, &args);
+}

@@ -1,0 +1,154 @@
+// Record linkage's review queue as a social worker meets it: the records to check, one record side by side
+// with the child it may be (each detail with how much it counts), deciding "the same child" (with the form's
+// errors first), undoing the merge; deciding by keyboard alone; and the same with JavaScript off. axe on each
+// page. The tasks are made through the API: a record that is as likely as not about a child already known.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  addEvent, assertAccessible, clearSnaps, errorSummary, focused, goto, navigate, newPage, snap, sql,
+  startDemoAndBrowser, textOf,
+} from './lib.mjs';
+
+let demo;
+let browser;
+
+// A known child, and a record with the same name, a date of birth a day out and another address.
+function pair(given, family) {
+  const known = { given_name: given, family_name: family, dob: '2015-07-09', sex: 'F', postcode: 'LS6 2AB', address: '12 Mill Lane' };
+  return [known, { ...known, dob: '2015-07-10', postcode: 'LS7 1AA', address: '3 Other Road' }];
+}
+
+/** Makes the pair's two children through intake; returns the review task's id. */
+async function reviewFor(given, family) {
+  const [known, record] = pair(given, family);
+  const a = await addEvent(demo, 'education', { kind: 'school_absence', summary: 'Absent', subject: known });
+  const b = await addEvent(demo, 'police', { summary: 'Seen at the station', subject: record });
+  const id = sql(demo.db, `select id from link_review where person_id = ${b.child_id} and candidate_id = ${a.child_id}`);
+  assert.match(id, /^\d+$/, `a review task for ${given} ${family}`);
+  return { id: Number(id), known: a.child_id, record: b.child_id };
+}
+
+async function submit(page, action, pred = () => true) {
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST');
+  const url = await navigate(page, action, pred);
+  return { status: (await posted).status(), url };
+}
+
+let tasks;
+
+before(async () => {
+  clearSnaps('link-review');
+  ({ demo, browser } = await startDemoAndBrowser());
+  tasks = {
+    mouse: await reviewFor('Philippa', 'Ormondroyd'),
+    keyboard: await reviewFor('Wilhelmina', 'Baptiste'),
+    nojs: await reviewFor('Clementine', 'Azikiwe'),
+  };
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+describe('the review queue', () => {
+  test('the queue lists the task; its page shows the two records side by side; same, then undo', async () => {
+    const t = tasks.mouse;
+    const page = await newPage(browser, { as: 'demo.worker' });
+    await goto(page, `${demo.url}/link-reviews`);
+    assert.equal(await textOf(page.locator('h1')), 'Records to check');
+    const row = page.locator(`#link-review-${t.id}`);
+    assert.equal(await row.count(), 1);
+    assert.match(await textOf(row), /^Philippa Ormondroyd \(check this record\) Philippa Ormondroyd Police \d+% /);
+    await assertAccessible(page, 'the review queue');
+    await snap(page, 'link-review-queue');
+
+    await navigate(page, () => row.getByRole('link').click(), (u) => u.pathname === `/link-reviews/${t.id}`);
+    assert.equal(await textOf(page.locator('h1')), 'Is Philippa Ormondroyd the same child as Philippa Ormondroyd?');
+    const dob = page.locator('#field-dob');
+    assert.equal(await textOf(dob), 'Date of birth 2015-07-10 2015-07-09 Day or month one out +2.7');
+    assert.match(await textOf(page.locator('#field-postcode')), /^Postcode LS7 1AA LS6 2AB Same postcode area -1\.7$/);
+    assert.match(await textOf(page.locator('#field-nhs_number')), /Not in both records 0$/);
+    assert.equal(await page.locator('#comparison tbody tr').count(), 9);
+    await assertAccessible(page, 'one record to check');
+    await snap(page, 'link-review-one');
+
+    // Nothing chosen, no reason: both errors, nothing decided.
+    let r = await submit(page, () => page.getByRole('button', { name: 'Save decision' }).click());
+    assert.equal(r.status, 400);
+    assert.deepEqual(await errorSummary(page), [
+      { text: 'Select whether the records are about the same child', href: '#decision' },
+      { text: 'Enter a reason of at least 5 characters: say why', href: '#reason' },
+    ]);
+    assert.equal(sql(demo.db, `select decided_at is null from link_review where id = ${t.id}`), '1');
+    await assertAccessible(page, 'the decision with errors');
+
+    await page.getByLabel('The same child').check();
+    await page.getByLabel('Why?').fill('The school confirmed the date of birth was mistyped');
+    r = await submit(page, () => page.getByRole('button', { name: 'Save decision' }).click(),
+      (u) => u.pathname === `/link-reviews/${t.id}`);
+    assert.equal(r.status, 303);
+    assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Decision saved.');
+    assert.match(await textOf(page.locator('#decision-summary')), /The same child by user:\d+:demo\.worker/);
+    assert.equal(sql(demo.db, `select count(*) from event where person_id = ${t.record}`), '0');
+    await assertAccessible(page, 'a decided record');
+
+    r = await submit(page, () => page.getByRole('button', { name: 'Undo the merge' }).click());
+    assert.equal(r.status, 400);
+    assert.deepEqual(await errorSummary(page), [{ text: 'Enter a reason of at least 5 characters: say why', href: '#undo_reason' }]);
+    await page.getByLabel('Why undo it?').fill('Two children after all: the police checked');
+    r = await submit(page, () => page.getByRole('button', { name: 'Undo the merge' }).click(),
+      (u) => u.pathname === `/link-reviews/${t.id}`);
+    assert.equal(r.status, 303);
+    assert.match(await textOf(page.locator('.govuk-notification-banner__heading')), /^Merge undone/);
+    assert.equal(sql(demo.db, `select count(*) from event where person_id = ${t.record}`), '1');
+    assert.deepEqual(page.problems(), []);
+  });
+
+  test('keyboard only: choose "Different children", type the reason, Enter', async () => {
+    const t = tasks.keyboard;
+    const page = await newPage(browser, { as: 'north.manager' });
+    await goto(page, `${demo.url}/link-reviews/${t.id}`);
+    for (let pressed = 0; await focused(page) !== 'decision';) {
+      assert.ok(++pressed <= 60, 'Tab never reached the first choice');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('ArrowDown'); // the next radio: Different children
+    assert.equal(await focused(page), 'decision-different');
+    assert.equal(await page.locator('#decision-different').isChecked(), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'reason');
+    await page.keyboard.type('Different children: their mothers are sisters');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Save decision');
+    const r = await submit(page, () => page.keyboard.press('Enter'), (u) => u.pathname === `/link-reviews/${t.id}`);
+    assert.equal(r.status, 303);
+    assert.equal(sql(demo.db, `select decision || '|' || reason from link_review where id = ${t.id}`),
+      'different|Different children: their mothers are sisters');
+    assert.equal(sql(demo.db, `select count(*) from link_refusal where review_id = ${t.id}`), '1');
+    assert.deepEqual(page.problems(), []);
+  });
+
+  test('JavaScript off: the queue, the record, a decision', async () => {
+    const t = tasks.nojs;
+    const page = await newPage(browser, { as: 'demo.worker', javaScriptEnabled: false });
+    await goto(page, `${demo.url}/link-reviews`);
+    assert.equal(await page.locator('body.js-enabled').count(), 0, 'no script ran');
+    await navigate(page, () => page.locator(`#link-review-${t.id}`).getByRole('link').click(),
+      (u) => u.pathname === `/link-reviews/${t.id}`);
+    await page.getByLabel('Different children').check();
+    await page.getByLabel('Why?').fill('Another child: different school year');
+    const r = await submit(page, () => page.getByRole('button', { name: 'Save decision' }).click(),
+      (u) => u.pathname === `/link-reviews/${t.id}`);
+    assert.equal(r.status, 303);
+    assert.match(await textOf(page.locator('#decision-summary')), /^Decided Different children by/);
+    // (axe runs in the page, so it is run on these pages with JavaScript on, above.)
+  });
+
+  test('people who do not review are refused the queue', async () => {
+    const page = await newPage(browser, { as: 'demo.police' });
+    const res = await goto(page, `${demo.url}/link-reviews`);
+    assert.equal(res.status(), 403);
+    assert.equal(await page.locator('a[href="/link-reviews"]').count(), 0, 'no menu item');
+  });
+});
