@@ -639,6 +639,7 @@ struct scored {
 	float weight;
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
+	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 };
 
 struct score_job {
@@ -654,6 +655,16 @@ struct score_job {
 };
 
 #define CHUNK_SCORE 262144
+
+/* A pair that twins could make: given names related but not equal (a nickname or variant, a typo, the
+ * same sound: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal or nearly. */
+static bool twinlike(linkage_gamma g)
+{
+	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
+	unsigned dob = linkage_gamma_level(g, LF_DOB);
+	return given > LN_EXACT && given < LN_SWAPPED && family != LINKAGE_LEVEL_NULL && family != LN_ELSE &&
+	       dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
+}
 
 static void score_chunk(void *ctx, size_t c)
 {
@@ -675,8 +686,9 @@ static void score_chunk(void *ctx, size_t c)
 		if (w < j->link_w && (!cannot || !hard))
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
+		unsigned twin = twinlike(p->gamma) ? linkage_gamma_level(p->gamma, LF_GIVEN) : 0;
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
-					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL)};
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin};
 	}
 	j->nout[c] = k;
 }
@@ -726,8 +738,62 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 	}
 }
 
-static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch)
+/* Whether the two components share no exact given name. */
+static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
+			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
+			if (x->given_h == y->given_h && x->given_len == y->given_len &&
+			    memcmp(x->given, y->given, x->given_len) == 0)
+				return false;
+		}
+	return true;
+}
+
+/* A given name at least this share of the records carry is a name parents give, not a typo: "Riya" beside
+ * "Priya" is another child's name, "Pdiya" is a slip. */
+#define TWIN_COMMON_NAME 3e-4
+
+static float names_max_tf(struct uf *u, const struct linkage_rec *recs, uint32_t r)
+{
+	float t = 0;
+	for (int i = 0; i < UF_NAMES && u->names[r][i] != UINT32_MAX; i++)
+		if (recs[u->names[r][i]].tf_given > t)
+			t = recs[u->names[r][i]].tf_given;
+	return t;
+}
+
+/* Possible twins, for a twin-like link (level: its given-name level) without an equal identifier between
+ * two components that share no exact given name. Refused (left for review) when either
+ *  - each component is a child of its own: two or more records and a valid NHS number or UPN. Abdullahi's
+ *    school records and Abdi's social-care records are two children, whatever "Abdi" means as a nickname;
+ *  - or each component holds a name that is common in the records (TWIN_COMMON_NAME) and: the names are
+ *    a nickname or variant of each other and each component has three or more records (Abdullahi and Abdi
+ *    without identifiers), or the names are related otherwise (a typo, the same sound: Riya and Priya,
+ *    Evie and Ava) and one component has two or more. A typo seldom makes a common name; parents of twins
+ *    often choose two.
+ * One child recorded as William by one agency and Billy by another, each with its own identifier, looks
+ * the same and is left for review too: the price is measured in docs/BENCHMARKS.md. */
+static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level)
+{
+	if (!names_disjoint(u, recs, ra, rb))
+		return false;
+	bool ea = (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && u->size[ra] >= 2;
+	bool eb = (u->nhs[rb] >= 0 || u->upn[rb] >= 0) && u->size[rb] >= 2;
+	if (ea && eb)
+		return true;
+	if (level == LN_VARIANT ? u->size[ra] < 3 || u->size[rb] < 3 : u->size[ra] < 2 && u->size[rb] < 2)
+		return false;
+	return names_max_tf(u, recs, ra) >= TWIN_COMMON_NAME && names_max_tf(u, recs, rb) >= TWIN_COMMON_NAME;
+}
+
+/* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
+ * the merge is refused as possible twins (a pair for review). */
+static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch,
+			unsigned twin_level, bool *twins)
+{
+	*twins = false;
 	if (!idmatch && names_conflict(u, recs, ra, rb))
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
@@ -740,7 +806,8 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (uf_find(u, u->edge_to[e]) == other)
 			return true;
-	return false;
+	*twins = !idmatch && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	return *twins;
 }
 
 static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
@@ -842,8 +909,10 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		uint32_t ra = uf_find(&u, s[i].a), rb = uf_find(&u, s[i].b);
 		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
 		if (ra != rb) {
-			if (uf_conflict(&u, recs, ra, rb, s[i].idmatch)) {
+			bool twins;
+			if (uf_conflict(&u, recs, ra, rb, s[i].idmatch, s[i].twin_level, &twins)) {
 				res->refused_links++;
+				res->reviews += twins;
 				continue;
 			}
 			uf_union(&u, recs, ra, rb);

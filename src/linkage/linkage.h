@@ -338,7 +338,9 @@ struct linkage_result {
 	size_t npairs;
 	/* Counts. */
 	uint64_t candidate_pairs, links, reviews, refused_links; /* refused: above the link threshold but
-	                                                         * cannot-link, or joining conflicting clusters */
+	                                                         * cannot-link, or joining conflicting clusters;
+	                                                         * reviews: pairs between the two thresholds,
+	                                                         * and links refused as possible twins */
 	uint64_t rule_pairs[LR_NRULES];       /* pairs first found by each rule */
 	uint64_t capped_blocks, capped_records; /* blocks skipped for size, records in them */
 	uint64_t clusters;
