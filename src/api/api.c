@@ -577,6 +577,10 @@ static const struct api_route {
 	{{"POST", "/api/v1/oversight/runs"}, ACT_OVERSIGHT, api_oversight_run},
 	{{"GET", "/api/v1/oversight/runs/{id}"}, ACT_OVERSIGHT, api_oversight_run_get},
 	{{"GET", "/api/v1/homes/alerts"}, ACT_OVERSIGHT, api_home_alerts},
+	{{"POST", "/api/v1/homes/alerts/{id}/acknowledge"}, ACT_OVERSIGHT, api_home_alert_acknowledge},
+	{{"POST", "/api/v1/homes/alerts/{id}/resolve"}, ACT_OVERSIGHT, api_home_alert_resolve},
+	{{"POST", "/api/v1/homes/{id}/reg44-reports"}, ACT_OVERSIGHT, api_home_reg44},
+	{{"POST", "/api/v1/homes/{id}/placements"}, ACT_PLACEMENT, api_home_placement},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

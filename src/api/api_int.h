@@ -53,5 +53,9 @@ API_ROUTE(api_recording_content); /* GET /api/v1/recordings/{id}/content */
 API_ROUTE(api_oversight_run);     /* POST /api/v1/oversight/runs (homes_api.c) */
 API_ROUTE(api_oversight_run_get); /* GET /api/v1/oversight/runs/{id} */
 API_ROUTE(api_home_alerts);       /* GET /api/v1/homes/alerts */
+API_ROUTE(api_home_alert_acknowledge); /* POST /api/v1/homes/alerts/{id}/acknowledge */
+API_ROUTE(api_home_alert_resolve);     /* POST /api/v1/homes/alerts/{id}/resolve */
+API_ROUTE(api_home_reg44);             /* POST /api/v1/homes/{id}/reg44-reports */
+API_ROUTE(api_home_placement);         /* POST /api/v1/homes/{id}/placements */
 
 #endif
