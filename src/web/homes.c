@@ -26,6 +26,7 @@
 
 #include "core/text.h"
 #include "lib/buf.h"
+#include "lib/plot.h"
 #include "oversight/reason.h"
 #include "service/homes.h"
 #include "web/web_int.h"
@@ -347,22 +348,6 @@ void web_homes_run(const struct web *w, http_request *rq)
 
 /* ---- the funnel plot ---- */
 
-/* The plot's geometry: E on x (linear from 0), the ratio O/E on y (linear from 0). Pure arithmetic. */
-struct plot {
-	double w, h, left, right, top, bottom, xmax, ymax;
-};
-
-static double px(const struct plot *g, double x)
-{
-	return g->left + (g->w - g->left - g->right) * (x / g->xmax);
-}
-
-static double py(const struct plot *g, double y)
-{
-	double v = y > g->ymax ? g->ymax : y < 0 ? 0 : y;
-	return g->h - g->bottom - (g->h - g->top - g->bottom) * (v / g->ymax);
-}
-
 struct funnel_job {
 	struct web_read r;
 	int indicator;
@@ -379,7 +364,7 @@ static void limit_path(struct buf *b, const struct plot *g, const struct ov_funn
 	buf_printf(b, "<path class=\"%s\" d=\"", cls);
 	for (int i = 0; i <= 80; i++) {
 		double e = emin + (g->xmax - emin) * i / 80.0;
-		buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", px(g, e), py(g, ov_funnel_limit(f, e, z, upper)));
+		buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", plot_x(g, e), plot_y(g, ov_funnel_limit(f, e, z, upper)));
 	}
 	buf_puts(b, "\"/>");
 }
@@ -433,6 +418,7 @@ static void funnel_show(struct web_read *r)
 	for (size_t h = 0; h < p->nhomes; h++)
 		if (pts[h].used && pts[h].ratio > rmax)
 			rmax = pts[h].ratio;
+	/* E on x (linear from 0), the ratio O/E on y (linear from 0, clamped at 4). */
 	struct plot g = {720, 440, 60, 20, 20, 50, emax * 1.05, rmax > 4 ? 4 : rmax * 1.1};
 	if (emin > emax)
 		emin = emax;
@@ -453,18 +439,18 @@ static void funnel_show(struct web_read *r)
 	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
 		   g.h - g.bottom);
 	for (int i = 0; i <= 4; i++) {
-		double x = g.xmax * i / 4, y = g.ymax * i / 4;
-		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", px(&g, x),
+		double x = plot_tick(g.xmax, 4, i), y = plot_tick(g.ymax, 4, i);
+		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", plot_x(&g, x),
 			   g.h - g.bottom + 16, x);
 		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 6,
-			   py(&g, y) + 4, y);
+			   plot_y(&g, y) + 4, y);
 	}
 	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Expected from similar "
 		       "homes</text>", (g.left + g.w - g.right) / 2, g.h - 8);
 	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
 		       "%.1f)\">Ratio to similar homes</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
-	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, 1),
-		   g.w - g.right, py(&g, 1));
+	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, 1),
+		   g.w - g.right, plot_y(&g, 1));
 	limit_path(&b, &g, &f, estart, 1.96, true, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 1.96, false, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 3.09, true, "sg-limit998");
@@ -489,8 +475,8 @@ static void funnel_show(struct web_read *r)
 									       : "sg-point";
 		buf_printf(&b, "<a href=\"/homes/%lld\" aria-label=\"", (long long)hm->id);
 		buf_append_html(&b, label, strlen(label));
-		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, px(&g, E[h]),
-			   py(&g, pts[h].ratio));
+		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, plot_x(&g, E[h]),
+			   plot_y(&g, pts[h].ratio));
 		buf_append_html(&b, label, strlen(label));
 		buf_puts(&b, "</title></circle></a>");
 		char o[24], e[24], ratio[24];
@@ -587,24 +573,24 @@ static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *
 	buf_puts(b, "\">");
 	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
 		   g.w - g.right, g.h - g.bottom);
-	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, thr),
-		   g.w - g.right, py(&g, thr));
+	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, thr),
+		   g.w - g.right, plot_y(&g, thr));
 	buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 4,
-		   py(&g, thr) + 4, thr);
+		   plot_y(&g, thr) + 4, thr);
 	buf_puts(b, "<path class=\"sg-line\" d=\"");
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
-		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", px(&g, (double)t), py(&g, c));
+		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", plot_x(&g, (double)t), plot_y(&g, c));
 	}
 	buf_puts(b, "\"/>");
 	for (size_t t = 0; t < p->nmonths; t++)
 		if (signal_stat[t] > 0)
-			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", px(&g, (double)t),
-				   py(&g, signal_stat[t]));
+			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", plot_x(&g, (double)t),
+				   plot_y(&g, signal_stat[t]));
 	for (size_t t = 0; t < p->nmonths; t += p->nmonths > 12 ? 6 : 3) {
 		char m[8];
 		homes_month_text(p->first_month + (int)t, m);
-		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", px(&g, (double)t),
+		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", plot_x(&g, (double)t),
 			   g.h - 8, m);
 	}
 	buf_puts(b, "</svg>");
