@@ -127,7 +127,7 @@ static void at_text(const char *ts, char *out, size_t outsz)
  * (web/work.c), and what the analyst may do with it. */
 static json_t *alert_view(const struct store_home_alert *a)
 {
-	char raised[96], when[96], ack[160] = "", res[160] = "", esc[160] = "", month[32];
+	char raised[96], when[96], ack[200] = "", res[200] = "", esc[200] = "", month[32]; /* name + " on " + when */
 	const char *st = "Open", *cls = "govuk-tag--blue";
 	bool resolved = strcmp(a->state, "resolved") == 0;
 	if (resolved) {
