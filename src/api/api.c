@@ -581,6 +581,10 @@ static const struct api_route {
 	{{"GET", "/api/v1/link-reviews/{id}"}, ACT_LINK_REVIEW, api_link_review},
 	{{"POST", "/api/v1/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, api_link_review_decision},
 	{{"POST", "/api/v1/merges/{id}/undo"}, ACT_LINK_REVIEW, api_merge_undo},
+	{{"POST", "/api/v1/homes/alerts/{id}/acknowledge"}, ACT_OVERSIGHT, api_home_alert_acknowledge},
+	{{"POST", "/api/v1/homes/alerts/{id}/resolve"}, ACT_OVERSIGHT, api_home_alert_resolve},
+	{{"POST", "/api/v1/homes/{id}/reg44-reports"}, ACT_OVERSIGHT, api_home_reg44},
+	{{"POST", "/api/v1/homes/{id}/placements"}, ACT_PLACEMENT, api_home_placement},
 };
 
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action)

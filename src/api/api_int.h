@@ -57,5 +57,9 @@ API_ROUTE(api_link_reviews);         /* GET /api/v1/link-reviews (linkreview_api
 API_ROUTE(api_link_review);          /* GET /api/v1/link-reviews/{id} */
 API_ROUTE(api_link_review_decision); /* POST /api/v1/link-reviews/{id}/decision */
 API_ROUTE(api_merge_undo);           /* POST /api/v1/merges/{id}/undo */
+API_ROUTE(api_home_alert_acknowledge); /* POST /api/v1/homes/alerts/{id}/acknowledge */
+API_ROUTE(api_home_alert_resolve);     /* POST /api/v1/homes/alerts/{id}/resolve */
+API_ROUTE(api_home_reg44);             /* POST /api/v1/homes/{id}/reg44-reports */
+API_ROUTE(api_home_placement);         /* POST /api/v1/homes/{id}/placements */
 
 #endif

@@ -87,8 +87,11 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "safeguard sweep: failed (store error %d); alerts written before the failure stay\n", rc);
 		return 1;
 	}
-	printf("swept %lld children (%lld events): %lld new alerts, %lld escalated\n", (long long)stats.children,
+	printf("swept %lld children (%lld events): %lld new alerts, %lld escalated", (long long)stats.children,
 	       (long long)stats.events, (long long)stats.raised, (long long)stats.escalated);
+	if (stats.homes_escalated > 0)
+		printf("; %lld alerts about homes escalated", (long long)stats.homes_escalated);
+	printf("\n");
 	/* Then sign the audit as it stands, as the server's nightly sweep does. */
 	uint8_t key[AUDIT_SECRET_KEY_LEN];
 	bool have_key = false;

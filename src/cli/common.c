@@ -111,8 +111,10 @@ static void *sweeper_main(void *arg)
 		else if (rc != STORE_OK)
 			fprintf(stderr, "safeguard: the nightly sweep failed (store error %d)\n", rc);
 		else
-			fprintf(stderr, "safeguard: nightly sweep: %lld children, %lld new alerts, %lld escalated\n",
-				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated);
+			fprintf(stderr, "safeguard: nightly sweep: %lld children, %lld new alerts, %lld escalated, %lld "
+					"alerts about homes escalated\n",
+				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated,
+				(long long)stats.homes_escalated);
 		/* Then the children's homes: the monitor over the register, after the rules (docs/OVERSIGHT.md). */
 		char month[8];
 		struct homes_run_result res;

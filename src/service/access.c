@@ -179,6 +179,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_BREAK_GLASS] = "break_glass", [ACT_RECORDINGS] = "recordings", [ACT_ADMIN] = "admin",
 	[ACT_OVERSIGHT] = "oversight",   [ACT_HOMES_POLICE] = "homes.police",
 	[ACT_LINK_REVIEW] = "link.review",
+	[ACT_PLACEMENT] = "placement.record",
 };
 
 const char *access_action_name(enum access_action act)
@@ -188,7 +189,7 @@ const char *access_action_name(enum access_action act)
 
 /* Which roles may use each action: a row per role, in users.c's order of issue 4's codes. The decisions:
  * practitioners (everyone who works with children) search, read under need-to-know, record concerns and may
- * break the glass; statutory visits are social care's; alerts go to the roles that own them; the DPO reviews
+ * break the glass; statutory visits, and where a child in care is placed, are social care's; alerts go to the roles that own them; the DPO reviews
  * who has looked and reads records (for subject access and sealed records) under need-to-know, but does not
  * break the glass; the oversight analyst works on children's homes, not on children's records (the homes
  * pages show how many children are placed and how far from home, never who); the police see the homes of
@@ -203,9 +204,9 @@ static const struct {
 	unsigned may;
 } role_policy[] = {
 	{"social_worker", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_VIEWERS |
-				  1u << ACT_LINK_REVIEW},
+				  1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
 	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS |
-				 1u << ACT_LINK_REVIEW},
+				 1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
 	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH},
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	{"health_practitioner", PR | 1u << ACT_FLAGS},
@@ -228,6 +229,7 @@ bool access_role_may(const char *role, const char *agency, enum access_action ac
 		case ACT_CHILD_READ:
 			return true;
 		case ACT_ALERTS:
+		case ACT_PLACEMENT:
 			return agency && strcmp(agency, "social_care") == 0;
 		case ACT_FLAGS:
 			return agency && strcmp(agency, "health") == 0;

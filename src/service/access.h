@@ -90,6 +90,7 @@ enum access_action {
 	ACT_ADMIN,        /* users, roles, teams, allocations, agency tokens */
 	ACT_OVERSIGHT,    /* children's homes: the ranked list, funnel plots, profiles, runs of the monitor */
 	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */
+	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
 	ACT_COUNT
 };
 

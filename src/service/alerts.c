@@ -485,6 +485,17 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 						 .detail = detail};
 			rc = audit_append(c, &au);
 		}
+		/* Alerts about children's homes (service/homes.h) wait the same time, then go to the oversight
+		 * team's manager. */
+		int64_t homes = 0;
+		if (rc == STORE_OK && (rc = store_home_alerts_escalate(c, cutoff, &homes)) == STORE_OK && homes > 0) {
+			char detail[64];
+			snprintf(detail, sizeof detail, "%lld escalated", (long long)homes);
+			struct store_audit au = {.actor = "sweep", .action = "home_alert.escalate", .object = "home_alerts",
+						 .detail = detail};
+			rc = audit_append(c, &au);
+		}
+		stats->homes_escalated = homes;
 		if (rc == STORE_OK)
 			rc = store_commit(c);
 		else

@@ -42,6 +42,7 @@ int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t chil
 
 struct alerts_sweep_stats {
 	int64_t children, events, raised, escalated;
+	int64_t homes_escalated; /* alerts about children's homes (service/homes.h), by the same rule */
 };
 /* The daily sweep: every child's rules up to today, then escalation. Reads in one snapshot, then writes in
  * short transactions of its own (so must not run inside one); now_utc ("YYYY-MM-DDTHH:MM:SSZ") bounds the

@@ -703,6 +703,11 @@ static int profile_run(store_conn *c, void *arg)
 	    (rc = store_home_placements(c, x->home_id, push_placement, &pl)) == STORE_OK &&
 	    (rc = store_reg44_reports(c, x->home_id, 24, push_report, &rep)) == STORE_OK)
 		rc = store_home_notes(c, x->home_id, 50, push_note, &notes);
+	struct vec al = {.size = sizeof(struct store_home_alert)};
+	if (rc == STORE_OK)
+		rc = store_home_alerts(c, x->home_id, false, 50, push_alert, &al);
+	p->alerts = al.v;
+	p->nalerts = al.n;
 	p->incidents = inc.v;
 	p->nincidents = inc.n;
 	p->placements = pl.v;
@@ -731,6 +736,7 @@ void homes_profile_free(struct homes_profile *p)
 	free(p->placements);
 	free(p->reports);
 	free(p->notes);
+	free(p->alerts);
 	memset(p, 0, sizeof *p);
 }
 
@@ -789,4 +795,168 @@ int homes_note_add(store_conn *c, const char *actor, const char *la_code, const 
 	snprintf(detail, sizeof detail, "home_note:%lld", (long long)*id); /* the text may name people */
 	struct store_audit e = {.actor = actor, .action = "home_note.add", .object = object, .detail = detail};
 	return audit_append(c, &e);
+}
+
+/* ---- acting on an alert about a home ---- */
+
+static int alert_act(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+		     enum alerts_result *res)
+{
+	struct store_home_alert *a = malloc(sizeof *a);
+	bool found = false, changed = false;
+	int rc;
+	if (!a)
+		return HOMES_ENOMEM;
+	*res = ALERTS_NOT_FOUND;
+	if ((rc = store_home_alert_get(c, id, a, &found)) != STORE_OK || !found)
+		goto out;
+	rc = outcome ? store_home_alert_resolve(c, id, by, outcome, &changed)
+		     : store_home_alert_acknowledge(c, id, by, &changed);
+	if (rc != STORE_OK)
+		goto out;
+	*res = changed ? ALERTS_DONE : ALERTS_WRONG_STATE;
+	if (!changed)
+		goto out;
+	char object[40], detail[96];
+	snprintf(object, sizeof object, "home_alert:%lld", (long long)id);
+	/* The outcome is the analyst's words: kept on the alert, not in the audit detail. */
+	snprintf(detail, sizeof detail, "home:%lld %s %s", (long long)a->home_id, a->kind, a->month);
+	struct store_audit au = {.actor = actor,
+				 .action = outcome ? "home_alert.resolve" : "home_alert.acknowledge",
+				 .object = object,
+				 .detail = detail};
+	rc = audit_append(c, &au);
+out:
+	free(a);
+	return rc;
+}
+
+int homes_alert_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res)
+{
+	return alert_act(c, id, actor, by, NULL, res);
+}
+
+int homes_alert_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+			enum alerts_result *res)
+{
+	return alert_act(c, id, actor, by, outcome ? outcome : "", res);
+}
+
+struct alert_get_args {
+	int64_t id;
+	struct store_home_alert *out;
+	bool *found;
+};
+
+static int alert_get_run(store_conn *c, void *arg)
+{
+	struct alert_get_args *x = arg;
+	return store_home_alert_get(c, x->id, x->out, x->found);
+}
+
+int homes_alert_get(store *st, int64_t id, struct store_home_alert *out, bool *found)
+{
+	struct alert_get_args x = {id, out, found};
+	*found = false;
+	return service_in_snapshot(st, alert_get_run, &x);
+}
+
+/* ---- recording what happens in a home ---- */
+
+int homes_reg44_add(store_conn *c, const char *actor, const char *by, const struct store_reg44 *r, int64_t *id,
+		    int64_t *resolved_alert, enum homes_record_result *res)
+{
+	struct store_home *h = malloc(sizeof *h);
+	bool found = false;
+	int rc;
+	*id = *resolved_alert = 0;
+	*res = HOMES_NO_HOME;
+	if (!h)
+		return HOMES_ENOMEM;
+	if ((rc = store_home_get(c, r->home_id, h, &found)) != STORE_OK || !found)
+		goto out;
+	rc = store_reg44_insert(c, r, id);
+	if (rc == STORE_ECONFLICT) {
+		*res = HOMES_HELD; /* a second report for a month is refused: the first is the record */
+		rc = STORE_OK;
+		goto out;
+	}
+	if (rc != STORE_OK)
+		goto out;
+	*res = HOMES_RECORDED;
+	char object[40], detail[96], key[32], words[32], outcome[200];
+	snprintf(object, sizeof object, "home:%lld", (long long)r->home_id);
+	snprintf(detail, sizeof detail, "reg44_report:%lld %s", (long long)*id, r->month); /* names stay off */
+	struct store_audit au = {.actor = actor, .action = "reg44.record", .object = object, .detail = detail};
+	if ((rc = audit_append(c, &au)) != STORE_OK)
+		goto out;
+	/* The month's "no report" alert is answered by the report itself. */
+	snprintf(key, sizeof key, "reg44:%s", r->month);
+	month_words(r->month, words, sizeof words);
+	snprintf(outcome, sizeof outcome, "Resolved automatically: the Regulation 44 report for %s was recorded by %s.",
+		 words, by);
+	if ((rc = store_home_alert_resolve_key(c, r->home_id, key, "safeguard", outcome, resolved_alert)) != STORE_OK ||
+	    !*resolved_alert)
+		goto out;
+	snprintf(object, sizeof object, "home_alert:%lld", (long long)*resolved_alert);
+	snprintf(detail, sizeof detail, "home:%lld reg44 %s: report recorded", (long long)r->home_id, r->month);
+	struct store_audit ar = {.actor = actor, .action = "home_alert.resolve", .object = object, .detail = detail};
+	rc = audit_append(c, &ar);
+out:
+	free(h);
+	return rc;
+}
+
+int homes_placement_add(store_conn *c, const char *actor, const char *placing_la, struct store_home_placement *p,
+			int64_t *id, enum homes_record_result *res)
+{
+	struct store_home *h = malloc(sizeof *h);
+	bool found = false;
+	int rc;
+	*id = 0;
+	*res = HOMES_NO_HOME;
+	if (!h)
+		return HOMES_ENOMEM;
+	if ((rc = store_home_get(c, p->home_id, h, &found)) != STORE_OK || !found)
+		goto out;
+	*res = HOMES_NO_CHILD;
+	if ((rc = store_person_exists(c, p->person_id, &found)) != STORE_OK || !found)
+		goto out;
+	p->out_of_area = strcmp(h->la_code, placing_la) != 0;
+	p->distant = p->distance_km > HOMES_DISTANT_KM;
+	if ((rc = store_home_placement_insert(c, p, id)) != STORE_OK)
+		goto out;
+	*res = HOMES_RECORDED;
+	char object[40], detail[64];
+	snprintf(object, sizeof object, "home_placement:%lld", (long long)*id);
+	snprintf(detail, sizeof detail, "home:%lld", (long long)p->home_id);
+	struct store_audit au = {
+		.actor = actor, .action = "placement.record", .child_id = p->person_id, .object = object, .detail = detail};
+	rc = audit_append(c, &au);
+out:
+	free(h);
+	return rc;
+}
+
+struct child_placement_args {
+	int64_t child_id;
+	const char *day;
+	struct store_home_placement *out;
+	bool *found;
+};
+
+static int child_placement_run(store_conn *c, void *arg)
+{
+	struct child_placement_args *x = arg;
+	return store_person_placement(c, x->child_id, x->day, x->out, x->found);
+}
+
+int homes_child_placement(store *st, const struct children_access *a, const char *day,
+			  struct store_home_placement *out, bool *found)
+{
+	*found = false;
+	if (!a || !a->audited || a->child_id <= 0)
+		return CHILDREN_ENOAUDIT;
+	struct child_placement_args x = {a->child_id, day, out, found};
+	return service_in_snapshot(st, child_placement_run, &x);
 }

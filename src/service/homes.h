@@ -13,6 +13,10 @@
  * A home is flagged when one of its charts signalled in the last HOMES_FLAG_MONTHS months of the register;
  * it gets one alert per newest signal month, with the reasons in words (oversight/reason.h). A home with
  * children placed in the last complete month and no Regulation 44 report for that month gets an alert too.
+ * They have a child's alert's lifecycle (service/alerts.h): acknowledged, resolved with an outcome, and
+ * escalated by the daily sweep when still open after the same deadline (to the oversight team's manager).
+ * A resolved alert stays resolved: the next run finds its home and month held and writes nothing.
+ * Recording the missing month's Regulation 44 report resolves that month's alert, saying so.
  *
  * Reads for the pages are audit-first like a child's record (service/children.h): the caller passes an
  * access whose entry is durable, or gets CHILDREN_ENOAUDIT.
@@ -25,6 +29,7 @@
 #include <stdint.h>
 
 #include "oversight/oversight.h"
+#include "service/alerts.h"
 #include "service/children.h"
 #include "service/txq.h"
 #include "store/store.h"
@@ -167,6 +172,7 @@ struct homes_profile {
 	struct store_home_placement *placements; size_t nplacements;
 	struct store_reg44 *reports; size_t nreports;             /* newest first, up to 24 */
 	struct store_home_note *notes; size_t nnotes;             /* newest first, up to 50 */
+	struct store_home_alert *alerts; size_t nalerts;          /* every state, newest first, up to 50 */
 };
 int homes_profile_load(store *st, const struct children_access *a, int64_t home_id, struct homes_profile *p,
 		       bool *found);
@@ -182,9 +188,48 @@ int homes_police_load(store *st, const struct children_access *a, const char *la
 		      struct homes_police *p);
 void homes_police_free(struct homes_police *p);
 
+/* The child's placement in a children's home on day ("YYYY-MM-DD"), for the child's record: a read under
+ * the record's access (audited for that child), home_name filled. *found false when not placed. */
+int homes_child_placement(store *st, const struct children_access *a, const char *day,
+			  struct store_home_placement *out, bool *found);
+
 /* A police location-risk note (in a write transaction, audited). *found false when there is no such home, or
  * it is not in la_code's area (la_code "" for any). */
 int homes_note_add(store_conn *c, const char *actor, const char *la_code, const struct store_home_note *n,
 		   int64_t *id, bool *found);
+
+/* ---- acting on an alert about a home (the words and rules of service/alerts.h) ---- */
+
+/* In the caller's write transaction; audited ("home_alert.acknowledge", "home_alert.resolve"). actor is the
+ * audit's actor, by the name shown on the alert. */
+int homes_alert_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res);
+int homes_alert_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
+			enum alerts_result *res);
+/* One alert (no personal data: read without an audit entry, as the list is). */
+int homes_alert_get(store *st, int64_t id, struct store_home_alert *out, bool *found);
+
+/* ---- recording what happens in a home ---- */
+
+enum homes_record_result {
+	HOMES_RECORDED = 0,
+	HOMES_NO_HOME = 1,   /* no home with that id */
+	HOMES_HELD = 2,      /* Reg 44: the home has a report for that month (refused, nothing written) */
+	HOMES_NO_CHILD = 3,  /* placement: no child with that id */
+};
+#define HOMES_VISITOR_MAX 200       /* bytes (store_reg44.visitor) */
+#define HOMES_REG44_SUMMARY_MAX 2000 /* bytes (store_reg44.summary) */
+#define HOMES_OUTCOME_MAX 300        /* characters, as a child's alert's outcome */
+
+/* A Regulation 44 report (month, received_at a day or an instant, visitor, summary), in a write transaction:
+ * audited ("reg44.record"); resolves the home's open "no report" alert for that month, by "safeguard", with
+ * the outcome saying which report closed it (*resolved_alert its id, else 0). */
+int homes_reg44_add(store_conn *c, const char *actor, const char *by, const struct store_reg44 *r, int64_t *id,
+		    int64_t *resolved_alert, enum homes_record_result *res);
+
+/* A child placed in a home, in a write transaction; audited ("placement.record", the child's id on the
+ * entry). The flags are derived here from the home and placing_la: out of area when the home's host authority
+ * is not the placing authority, distant beyond HOMES_DISTANT_KM. */
+int homes_placement_add(store_conn *c, const char *actor, const char *placing_la, struct store_home_placement *p,
+			int64_t *id, enum homes_record_result *res);
 
 #endif

@@ -456,6 +456,15 @@ static const char *const migrations[] = {
 	"  CHECK (person_a < person_b));"
 	"CREATE INDEX link_refusal_pair ON link_refusal(person_a, person_b);"
 	"CREATE INDEX link_refusal_b ON link_refusal(person_b);",
+	/* 14: alerts about homes are acknowledged, resolved with an outcome and escalated as a child's are */
+	"ALTER TABLE home_alert ADD COLUMN acknowledged_at TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN acknowledged_by TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN resolved_at TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN resolved_by TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN outcome TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN escalated_at TEXT;"
+	"ALTER TABLE home_alert ADD COLUMN escalated_to TEXT;"
+	"CREATE INDEX home_alert_open ON home_alert(created_at) WHERE state = 'open' AND escalated_at IS NULL;",
 };
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -580,6 +589,12 @@ enum stmt_id {
 	S_SIGNALS,
 	S_HALERT_INSERT,
 	S_HALERTS,
+	S_HALERT_GET,
+	S_HALERT_ACK,
+	S_HALERT_RESOLVE,
+	S_HALERT_RESOLVE_KEY,
+	S_HALERT_ESCALATE,
+	S_PLACEMENT_CURRENT,
 	/* record linkage (schema 13) */
 	S_BLOCK_ADD,
 	S_BLOCK_CANDIDATES,
@@ -644,6 +659,12 @@ enum stmt_id {
 		      "LEFT JOIN person p ON p.id = i.person_id"
 #define RUN_COLS "id, started_at, finished_at, trigger, by, budget, h_up, h_down, h_combined, homes, months, " \
 		 "first_month, last_month, signals, alerts FROM oversight_run"
+
+#define HALERT_COLS                                                                                             \
+	"a.id, a.home_id, coalesce(a.run_id, 0), a.kind, a.month, a.reason, a.dedup_key, a.owner, a.state, "     \
+	"a.created_at, h.name, coalesce(a.acknowledged_at, ''), coalesce(a.acknowledged_by, ''), "                \
+	"coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), coalesce(a.outcome, ''), "                     \
+	"coalesce(a.escalated_at, ''), coalesce(a.escalated_to, '') FROM home_alert a JOIN home h ON h.id = a.home_id"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -889,10 +910,25 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_HALERT_INSERT] = "INSERT INTO home_alert(home_id, run_id, kind, month, reason, dedup_key, owner, created_at) "
 			    "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") "
 			    "ON CONFLICT(home_id, dedup_key) DO NOTHING",
-	[S_HALERTS] = "SELECT a.id, a.home_id, coalesce(a.run_id, 0), a.kind, a.month, a.reason, a.dedup_key, a.owner, "
-		      "a.state, a.created_at, h.name FROM home_alert a JOIN home h ON h.id = a.home_id "
-		      "WHERE (?1 = 0 OR a.home_id = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
-		      "ORDER BY a.id DESC LIMIT ?3",
+	[S_HALERTS] = "SELECT " HALERT_COLS " WHERE (?1 = 0 OR a.home_id = ?1) AND (?2 = 0 OR a.state IN ('open', "
+		      "'acknowledged')) ORDER BY a.id DESC LIMIT ?3",
+	[S_HALERT_GET] = "SELECT " HALERT_COLS " WHERE a.id = ?1",
+	[S_HALERT_ACK] = "UPDATE home_alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
+			 "WHERE id = ?1 AND state = 'open'",
+	[S_HALERT_RESOLVE] = "UPDATE home_alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?2, "
+			     "outcome = ?3 WHERE id = ?1 AND state IN ('open', 'acknowledged')",
+	[S_HALERT_RESOLVE_KEY] = "UPDATE home_alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?3, "
+				 "outcome = ?4 WHERE home_id = ?1 AND dedup_key = ?2 AND state IN ('open', 'acknowledged') "
+				 "RETURNING id",
+	/* The owning team's manager, else the team itself (its shared inbox). */
+	[S_HALERT_ESCALATE] = "UPDATE home_alert SET escalated_at = " NOW_SQL ", escalated_to = coalesce("
+			      "(SELECT nullif(manager, '') FROM team WHERE code = home_alert.owner), home_alert.owner) "
+			      "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1",
+	[S_PLACEMENT_CURRENT] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
+				"coalesce(l.distance_km, -1), l.out_of_area, l.distant, '', '', h.name "
+				"FROM home_placement l JOIN home h ON h.id = l.home_id WHERE l.person_id = ?1 "
+				"AND l.start_on <= ?2 AND (l.end_on IS NULL OR l.end_on >= ?2) "
+				"ORDER BY l.start_on DESC, l.id DESC LIMIT 1",
 	/* ---- record linkage (schema 13) ---- */
 	[S_BLOCK_ADD] = "INSERT OR IGNORE INTO person_block_key(key, person_id, source_record_id) "
 			"SELECT value, ?1, ?2 FROM json_each(?3)",
@@ -3028,6 +3064,45 @@ static int placement_each_row(sqlite3_stmt *s, void *arg)
 	return w->fn(p, w->ctx);
 }
 
+static int placement_home_row(sqlite3_stmt *s, void *arg)
+{
+	struct placement_walk *w = arg;
+	col_copy(s, 10, w->p.home_name, sizeof w->p.home_name);
+	(void)placement_each_row(s, w); /* fills w->p; its fn returns 1 to stop */
+	return 1;
+}
+
+static int placement_keep(const struct store_home_placement *p, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return 0;
+}
+
+static int sq_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
+			       bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENT_CURRENT);
+	struct placement_walk *w = calloc(1, sizeof *w);
+	int rc;
+	*found = false;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = placement_keep;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, day);
+	rc = each_row(s, placement_home_row, w);
+	if (rc == 1) {
+		*out = w->p;
+		*found = true;
+		rc = STORE_OK;
+	}
+	free(w);
+	return rc;
+}
+
 static int sq_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
@@ -3319,7 +3394,94 @@ static int halert_each_row(sqlite3_stmt *s, void *arg)
 	col_copy(s, 8, a->state, sizeof a->state);
 	col_copy(s, 9, a->created_at, sizeof a->created_at);
 	col_copy(s, 10, a->home_name, sizeof a->home_name);
+	col_copy(s, 11, a->acknowledged_at, sizeof a->acknowledged_at);
+	col_copy(s, 12, a->acknowledged_by, sizeof a->acknowledged_by);
+	col_copy(s, 13, a->resolved_at, sizeof a->resolved_at);
+	col_copy(s, 14, a->resolved_by, sizeof a->resolved_by);
+	col_copy(s, 15, a->outcome, sizeof a->outcome);
+	col_copy(s, 16, a->escalated_at, sizeof a->escalated_at);
+	col_copy(s, 17, a->escalated_to, sizeof a->escalated_to);
 	return w->fn(a, w->ctx);
+}
+
+static int halert_copy(const struct store_home_alert *a, void *ctx)
+{
+	*(struct store_home_alert *)ctx = *a;
+	return 1; /* one row */
+}
+
+static int sq_home_alert_get(store_conn *c, int64_t id, struct store_home_alert *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_GET);
+	struct halert_walk *w = calloc(1, sizeof *w);
+	int rc;
+	*found = false;
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = halert_copy;
+	w->ctx = out;
+	sqlite3_bind_int64(s, 1, id);
+	rc = each_row(s, halert_each_row, w);
+	free(w);
+	if (rc == 1) {
+		*found = true;
+		rc = STORE_OK;
+	}
+	return rc;
+}
+
+static int sq_home_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_ACK);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	return changed_run(c, s, changed);
+}
+
+static int sq_home_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	text(s, 3, outcome);
+	return changed_run(c, s, changed);
+}
+
+static int id_row(sqlite3_stmt *s, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+static int sq_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
+				     const char *outcome, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE_KEY);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, home_id);
+	text(s, 2, dedup_key);
+	text(s, 3, by);
+	text(s, 4, outcome);
+	return each_row(s, id_row, id);
+}
+
+static int sq_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_ESCALATE);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, created_before);
+	int rc = run(s);
+	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
+	return rc;
 }
 
 static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx)
@@ -3780,6 +3942,12 @@ const struct store_ops store_sqlite_ops = {
 	.oversight_signals = sq_oversight_signals,
 	.home_alert_insert = sq_home_alert_insert,
 	.home_alerts = sq_home_alerts,
+	.home_alert_get = sq_home_alert_get,
+	.home_alert_acknowledge = sq_home_alert_acknowledge,
+	.home_alert_resolve = sq_home_alert_resolve,
+	.home_alert_resolve_key = sq_home_alert_resolve_key,
+	.home_alerts_escalate = sq_home_alerts_escalate,
+	.person_placement = sq_person_placement,
 	.block_keys_add = sq_block_keys_add,
 	.block_candidates = sq_block_candidates,
 	.link_review_insert = sq_link_review_insert,

@@ -671,3 +671,35 @@ int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const 
 {
 	return c->ops->person_unmerge(c, merge_id, by, reason, out);
 }
+
+int store_home_alert_get(store_conn *c, int64_t id, struct store_home_alert *out, bool *found)
+{
+	return c->ops->home_alert_get(c, id, out, found);
+}
+
+int store_home_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
+{
+	return c->ops->home_alert_acknowledge(c, id, by, changed);
+}
+
+int store_home_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
+{
+	return c->ops->home_alert_resolve(c, id, by, outcome, changed);
+}
+
+int store_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
+				 const char *outcome, int64_t *id)
+{
+	return c->ops->home_alert_resolve_key(c, home_id, dedup_key, by, outcome, id);
+}
+
+int store_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+{
+	return c->ops->home_alerts_escalate(c, created_before, n);
+}
+
+int store_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
+			   bool *found)
+{
+	return c->ops->person_placement(c, person_id, day, out, found);
+}

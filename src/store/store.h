@@ -652,13 +652,17 @@ struct store_home_placement {
 	double distance_km;              /* from the child's home address; < 0 unknown */
 	bool out_of_area;                /* host authority is not the placing (responsible) authority */
 	bool distant;                    /* more than 20 miles from home (DOMAIN.md) */
-	/* Filled on reads. */
+	/* Filled on reads (home_name by store_person_placement only). */
 	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES];
+	char home_name[STORE_HOME_TEXT];
 };
 typedef int (*store_placement_fn)(const struct store_home_placement *p, void *ctx);
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id);
 /* A home's placements, current first, then by start, newest first. */
 int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+/* The child's placement on day ("YYYY-MM-DD"), the latest started when more than one; home_name filled. */
+int store_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
+			   bool *found);
 
 /* An independent person's monthly visit report (Children's Homes Regulations 2015, reg 44). */
 struct store_reg44 {
@@ -729,6 +733,11 @@ struct store_home_alert {
 	char owner[STORE_CODE_MAX + 1];  /* the team that owns it */
 	char state[16];                  /* "open", "acknowledged", "resolved" */
 	char created_at[STORE_TS_LEN + 1];
+	/* Its history, as a child's alert keeps it ("" until it happens). */
+	char acknowledged_at[STORE_TS_LEN + 1], acknowledged_by[STORE_USER_MAX + 1];
+	char resolved_at[STORE_TS_LEN + 1], resolved_by[STORE_USER_MAX + 1];
+	char outcome[STORE_ATTR_BYTES];  /* the resolver's words, up to 300 characters */
+	char escalated_at[STORE_TS_LEN + 1], escalated_to[STORE_USER_MAX + 1];
 	char home_name[STORE_HOME_TEXT]; /* filled on reads */
 };
 typedef int (*store_home_alert_fn)(const struct store_home_alert *a, void *ctx);
@@ -736,5 +745,15 @@ typedef int (*store_home_alert_fn)(const struct store_home_alert *a, void *ctx);
 int store_home_alert_insert(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted);
 /* Newest first; home_id 0 for every home; open_only: open and acknowledged. */
 int store_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx);
+int store_home_alert_get(store_conn *c, int64_t id, struct store_home_alert *out, bool *found);
+/* *changed false when the alert is not open (acknowledge) or already resolved (resolve), or there is none. */
+int store_home_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed);
+int store_home_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
+/* Resolves the home's open or acknowledged alert with that dedup_key; *id its id, 0 when there was none. */
+int store_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
+				 const char *outcome, int64_t *id);
+/* Open alerts written before created_before, not yet escalated, go to the owning team's manager (the team
+ * itself when it has none). */
+int store_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n);
 
 #endif

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -154,6 +154,14 @@ struct store_ops {
 	int (*merges_of)(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx);
 	int (*person_unmerge)(store_conn *c, int64_t merge_id, const char *by, const char *reason,
 			      enum store_unmerge *out);
+	int (*home_alert_get)(store_conn *c, int64_t id, struct store_home_alert *out, bool *found);
+	int (*home_alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
+	int (*home_alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
+	int (*home_alert_resolve_key)(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
+				      const char *outcome, int64_t *id);
+	int (*home_alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
+	int (*person_placement)(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
+				bool *found);
 };
 
 /* The common head of every backend's structs. */

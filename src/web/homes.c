@@ -26,6 +26,7 @@
 
 #include "core/text.h"
 #include "lib/buf.h"
+#include "lib/plot.h"
 #include "oversight/reason.h"
 #include "service/homes.h"
 #include "web/web_int.h"
@@ -110,6 +111,56 @@ static void render(const struct web *w, http_request *rq, int status, const char
 	web_render(w, rq, status, name, view);
 }
 
+/* "4 March 2025 at 14:30" from an RFC 3339 instant; "" for "". */
+static void at_text(const char *ts, char *out, size_t outsz)
+{
+	char date[DATE_LONG_MAX + 16], hm[16];
+	if (!ts[0]) {
+		out[0] = '\0';
+		return;
+	}
+	web_when_text(ts, date, sizeof date, hm, sizeof hm);
+	snprintf(out, outsz, "%s%s%s", date, hm[0] ? " at " : "", hm);
+}
+
+/* An alert about a home as the pages show it: its state and history in the words of a child's alert
+ * (web/work.c), and what the analyst may do with it. */
+static json_t *alert_view(const struct store_home_alert *a)
+{
+	char raised[96], when[96], ack[200] = "", res[200] = "", esc[200] = "", month[32]; /* name + " on " + when */
+	const char *st = "Open", *cls = "govuk-tag--blue";
+	bool resolved = strcmp(a->state, "resolved") == 0;
+	if (resolved) {
+		st = "Resolved";
+		cls = "govuk-tag--green";
+	} else if (strcmp(a->state, "acknowledged") == 0) {
+		st = "Acknowledged";
+		cls = "govuk-tag--yellow";
+	}
+	at_text(a->created_at, raised, sizeof raised);
+	if (a->acknowledged_by[0]) {
+		at_text(a->acknowledged_at, when, sizeof when);
+		snprintf(ack, sizeof ack, "By %s%s%s", a->acknowledged_by, when[0] ? " on " : "", when);
+	}
+	if (a->resolved_by[0]) {
+		at_text(a->resolved_at, when, sizeof when);
+		snprintf(res, sizeof res, "By %s%s%s", strcmp(a->resolved_by, "safeguard") == 0 ? "Safeguard" : a->resolved_by,
+			 when[0] ? " on " : "", when);
+	}
+	if (a->escalated_to[0]) {
+		at_text(a->escalated_at, when, sizeof when);
+		snprintf(esc, sizeof esc, "To %s%s%s", a->escalated_to, when[0] ? " on " : "", when);
+	}
+	month_long(a->month, month, sizeof month);
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b}", "id",
+			 (json_int_t)a->id, "home_id", (json_int_t)a->home_id, "home_name", a->home_name, "kind",
+			 strcmp(a->kind, "reg44") == 0 ? "Regulation 44 report missing" : "Signal", "month", month,
+			 "reason", a->reason, "state_text", st, "state_class", cls, "raised", web_str(raised),
+			 "acknowledged", web_str(ack), "resolved", web_str(res), "escalated", web_str(esc),
+			 "can_acknowledge", strcmp(a->state, "open") == 0, "can_resolve", !resolved, "is_resolved",
+			 resolved);
+}
+
 /* ---- the homes list ---- */
 
 struct list_job {
@@ -188,7 +239,9 @@ static void list_show(struct web_read *r)
 			continue;
 		if (strcmp(v.alerts[i].kind, "reg44") == 0)
 			rk[h].reg44 = true;
-		json_array_append_new(reasons[h], json_pack("{s:s, s:s}", "text", v.alerts[i].reason, "kind", v.alerts[i].kind));
+		json_t *av = alert_view(&v.alerts[i]);
+		json_object_set_new(av, "text", json_string(v.alerts[i].reason));
+		json_array_append_new(reasons[h], av);
 	}
 	/* The window's signals set the rank (the alerts above say why in words). */
 	char first_window[8];
@@ -295,22 +348,6 @@ void web_homes_run(const struct web *w, http_request *rq)
 
 /* ---- the funnel plot ---- */
 
-/* The plot's geometry: E on x (linear from 0), the ratio O/E on y (linear from 0). Pure arithmetic. */
-struct plot {
-	double w, h, left, right, top, bottom, xmax, ymax;
-};
-
-static double px(const struct plot *g, double x)
-{
-	return g->left + (g->w - g->left - g->right) * (x / g->xmax);
-}
-
-static double py(const struct plot *g, double y)
-{
-	double v = y > g->ymax ? g->ymax : y < 0 ? 0 : y;
-	return g->h - g->bottom - (g->h - g->top - g->bottom) * (v / g->ymax);
-}
-
 struct funnel_job {
 	struct web_read r;
 	int indicator;
@@ -327,7 +364,7 @@ static void limit_path(struct buf *b, const struct plot *g, const struct ov_funn
 	buf_printf(b, "<path class=\"%s\" d=\"", cls);
 	for (int i = 0; i <= 80; i++) {
 		double e = emin + (g->xmax - emin) * i / 80.0;
-		buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", px(g, e), py(g, ov_funnel_limit(f, e, z, upper)));
+		buf_printf(b, "%s%.1f %.1f", i ? " L" : "M", plot_x(g, e), plot_y(g, ov_funnel_limit(f, e, z, upper)));
 	}
 	buf_puts(b, "\"/>");
 }
@@ -381,6 +418,7 @@ static void funnel_show(struct web_read *r)
 	for (size_t h = 0; h < p->nhomes; h++)
 		if (pts[h].used && pts[h].ratio > rmax)
 			rmax = pts[h].ratio;
+	/* E on x (linear from 0), the ratio O/E on y (linear from 0, clamped at 4). */
 	struct plot g = {720, 440, 60, 20, 20, 50, emax * 1.05, rmax > 4 ? 4 : rmax * 1.1};
 	if (emin > emax)
 		emin = emax;
@@ -401,18 +439,18 @@ static void funnel_show(struct web_read *r)
 	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
 		   g.h - g.bottom);
 	for (int i = 0; i <= 4; i++) {
-		double x = g.xmax * i / 4, y = g.ymax * i / 4;
-		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", px(&g, x),
+		double x = plot_tick(g.xmax, 4, i), y = plot_tick(g.ymax, 4, i);
+		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", plot_x(&g, x),
 			   g.h - g.bottom + 16, x);
 		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 6,
-			   py(&g, y) + 4, y);
+			   plot_y(&g, y) + 4, y);
 	}
 	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Expected from similar "
 		       "homes</text>", (g.left + g.w - g.right) / 2, g.h - 8);
 	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
 		       "%.1f)\">Ratio to similar homes</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
-	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, 1),
-		   g.w - g.right, py(&g, 1));
+	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, 1),
+		   g.w - g.right, plot_y(&g, 1));
 	limit_path(&b, &g, &f, estart, 1.96, true, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 1.96, false, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 3.09, true, "sg-limit998");
@@ -437,8 +475,8 @@ static void funnel_show(struct web_read *r)
 									       : "sg-point";
 		buf_printf(&b, "<a href=\"/homes/%lld\" aria-label=\"", (long long)hm->id);
 		buf_append_html(&b, label, strlen(label));
-		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, px(&g, E[h]),
-			   py(&g, pts[h].ratio));
+		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, plot_x(&g, E[h]),
+			   plot_y(&g, pts[h].ratio));
 		buf_append_html(&b, label, strlen(label));
 		buf_puts(&b, "</title></circle></a>");
 		char o[24], e[24], ratio[24];
@@ -504,12 +542,20 @@ void web_homes_funnel(const struct web *w, http_request *rq)
 struct profile_job {
 	struct web_read r;
 	int64_t home_id;
+	json_t *form;      /* a form sent back with its errors (the Reg 44 form, or an alert's outcome) */
+	int64_t err_alert; /* the alert whose resolve form has the error */
+	int status;
+	char done[16];     /* "acknowledged", "resolved", "reg44" after a redirect */
 };
 
 static void profile_release(struct web_read *r)
 {
-	free(r);
+	struct profile_job *j = (struct profile_job *)r;
+	json_decref(j->form);
+	free(j);
 }
+
+
 
 /* One CUSUM chart as SVG: the chart's value after each month, the threshold, the months it signalled. */
 static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *chart, size_t h, int j, double thr,
@@ -527,24 +573,24 @@ static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *
 	buf_puts(b, "\">");
 	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
 		   g.w - g.right, g.h - g.bottom);
-	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, py(&g, thr),
-		   g.w - g.right, py(&g, thr));
+	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, thr),
+		   g.w - g.right, plot_y(&g, thr));
 	buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 4,
-		   py(&g, thr) + 4, thr);
+		   plot_y(&g, thr) + 4, thr);
 	buf_puts(b, "<path class=\"sg-line\" d=\"");
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
-		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", px(&g, (double)t), py(&g, c));
+		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", plot_x(&g, (double)t), plot_y(&g, c));
 	}
 	buf_puts(b, "\"/>");
 	for (size_t t = 0; t < p->nmonths; t++)
 		if (signal_stat[t] > 0)
-			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", px(&g, (double)t),
-				   py(&g, signal_stat[t]));
+			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", plot_x(&g, (double)t),
+				   plot_y(&g, signal_stat[t]));
 	for (size_t t = 0; t < p->nmonths; t += p->nmonths > 12 ? 6 : 3) {
 		char m[8];
 		homes_month_text(p->first_month + (int)t, m);
-		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", px(&g, (double)t),
+		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", plot_x(&g, (double)t),
 			   g.h - 8, m);
 	}
 	buf_puts(b, "</svg>");
@@ -706,8 +752,13 @@ static void profile_show(struct web_read *r)
 	for (size_t i = 0; i < pr.nreports; i++) {
 		char ml[32];
 		month_long(pr.reports[i].month, ml, sizeof ml);
-		json_array_append_new(reps, json_pack("{s:s, s:s, s:s}", "month", ml, "visitor", pr.reports[i].visitor,
-						      "summary", pr.reports[i].summary));
+		char rec[DATE_LONG_MAX + 1] = "";
+		struct date rd;
+		char day[DATE_ISO_LEN + 1];
+		snprintf(day, sizeof day, "%.10s", pr.reports[i].received_at); /* a day, or an instant */
+		web_day_text(day, &rd, rec, sizeof rec);
+		json_array_append_new(reps, json_pack("{s:s, s:s, s:s, s:s}", "month", ml, "visitor", pr.reports[i].visitor,
+						      "summary", pr.reports[i].summary, "received", rec));
 	}
 	if (h >= 0)
 		for (size_t t = p->nmonths > 6 ? p->nmonths - 6 : 0; t < p->nmonths; t++) {
@@ -754,31 +805,299 @@ static void profile_show(struct web_read *r)
 	for (size_t i = 0; i < pr.nnotes; i++)
 		json_array_append_new(notes, note_json(&pr.notes[i]));
 	json_object_set_new(view, "notes", notes);
-	json_t *alerts = json_array();
-	for (size_t i = 0; i < v.nalerts; i++)
-		if (v.alerts[i].home_id == j->home_id)
-			json_array_append_new(alerts, json_pack("{s:s}", "reason", v.alerts[i].reason));
+	/* Alerts about the home: open ones first with the analyst's actions, then the resolved with their history. */
+	json_t *alerts = json_array(), *closed = json_array();
+	const char *outcome_kept = j->form ? json_string_value(json_object_get(j->form, "outcome")) : NULL;
+	const char *outcome_err = j->form ? json_string_value(json_object_get(json_object_get(j->form, "errors"), "outcome"))
+					  : NULL;
+	for (size_t i = 0; i < pr.nalerts; i++) {
+		json_t *av = alert_view(&pr.alerts[i]);
+		if (pr.alerts[i].id == j->err_alert) {
+			json_object_set_new(av, "error", json_string(outcome_err ? outcome_err : ""));
+			json_object_set_new(av, "outcome_value", json_string(outcome_kept ? outcome_kept : ""));
+		}
+		if (strcmp(pr.alerts[i].state, "resolved") == 0)
+			json_object_set_new(av, "outcome", json_string(pr.alerts[i].outcome));
+		json_array_append_new(strcmp(pr.alerts[i].state, "resolved") == 0 ? closed : alerts, av);
+	}
 	json_object_set_new(view, "alerts", alerts);
-	render(r->w, r->rq, 200, "home", view);
+	json_object_set_new(view, "closed_alerts", closed);
+	json_object_set_new(view, "outcome_max", json_integer(HOMES_OUTCOME_MAX));
+	if (strcmp(j->done, "acknowledged") == 0)
+		json_object_set_new(view, "done_text", json_string("Alert acknowledged. Resolve it once the work it asks for is done."));
+	else if (strcmp(j->done, "resolved") == 0)
+		json_object_set_new(view, "done_text", json_string("Alert resolved. The outcome is recorded with it."));
+	else if (strcmp(j->done, "reg44") == 0)
+		json_object_set_new(view, "done_text", json_string("Regulation 44 report recorded."));
+	if (j->form) {
+		json_t *f = json_object_get(j->form, "reg44");
+		if (f)
+			json_object_set(view, "reg44", f);
+		json_object_set(view, "errors", json_object_get(j->form, "errors"));
+		json_object_set(view, "error_summary", json_object_get(j->form, "error_summary"));
+		json_object_set(view, "has_errors", json_object_get(j->form, "has_errors"));
+	}
+	render(r->w, r->rq, j->status ? j->status : 200, "home", view);
 	free(chart);
 	buf_free(&b);
 	homes_profile_free(&pr);
 	homes_view_free(&v);
 }
 
-void web_home_page(const struct web *w, http_request *rq, int64_t id)
+static void profile_start(const struct web *w, http_request *rq, int64_t id, json_t *form, int64_t err_alert,
+			  int status)
 {
 	struct profile_job *j = calloc(1, sizeof *j);
 	if (!j) {
+		json_decref(form);
 		web_unavailable(w, rq);
 		return;
 	}
 	j->home_id = id;
+	j->form = form;
+	j->err_alert = err_alert;
+	j->status = status;
+	char done[16];
+	query(rq, "done", done, sizeof done);
+	if (!form && (strcmp(done, "acknowledged") == 0 || strcmp(done, "resolved") == 0 || strcmp(done, "reg44") == 0))
+		snprintf(j->done, sizeof j->done, "%s", done);
 	j->r.show = profile_show;
 	j->r.release = profile_release;
 	char detail[64];
 	snprintf(detail, sizeof detail, "home:%lld", (long long)id);
 	web_read_start(w, rq, &j->r, "homes.read", 0, detail);
+}
+
+void web_home_page(const struct web *w, http_request *rq, int64_t id)
+{
+	profile_start(w, rq, id, NULL, 0, 0);
+}
+
+/* ---- acting on an alert about a home, and recording a Regulation 44 report ---- */
+
+struct home_act_job {
+	struct txq_job job;
+	const struct web *w;
+	http_request *rq;
+	int64_t id, home_id;
+	char *outcome; /* NULL to acknowledge */
+	enum alerts_result res;
+	struct store_reg44 rep; /* a report when reg44 */
+	bool reg44;
+	enum homes_record_result rres;
+	int64_t rep_id, resolved;
+	char actor[96], by[STORE_USER_MAX + 1];
+};
+
+static int home_act_run(store_conn *c, void *arg)
+{
+	struct home_act_job *j = arg;
+	if (j->reg44)
+		return homes_reg44_add(c, j->actor, j->by, &j->rep, &j->rep_id, &j->resolved, &j->rres);
+	if (j->outcome)
+		return homes_alert_resolve(c, j->id, j->actor, j->by, j->outcome, &j->res);
+	return homes_alert_acknowledge(c, j->id, j->actor, j->by, &j->res);
+}
+
+static void home_act_done(struct txq_job *job)
+{
+	struct home_act_job *j = (struct home_act_job *)job;
+	char to[96];
+	snprintf(to, sizeof to, "/homes/%lld", (long long)j->home_id);
+	if (job->rc < 0) {
+		fprintf(stderr, "safeguard: a home's alert or report could not be saved (store error %d)\n", job->rc);
+		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+				 j->reg44 ? "The report was not saved. Go back to the home and try again."
+					  : "The alert was not changed. Go back to the home and try again.",
+				 to, "Go back to the home");
+	} else if (j->reg44 && j->rres == HOMES_NO_HOME) {
+		web_message_link(j->w, j->rq, 404, "Page not found", "There is no home with this number in the register.",
+				 "/homes", "The homes");
+	} else if (j->reg44 && j->rres == HOMES_HELD) {
+		/* Refused, not replaced: a report is a record of what the visitor found that month. */
+		char ml[32], msg[240];
+		month_long(j->rep.month, ml, sizeof ml);
+		snprintf(msg, sizeof msg, "The home already has a Regulation 44 report for %s. It stays as it was "
+					  "recorded: nothing was saved. Check the month of the visit.", ml);
+		web_message_link(j->w, j->rq, 409, "There is already a report for that month", msg, to,
+				 "Go back to the home");
+	} else if (!j->reg44 && j->res == ALERTS_NOT_FOUND) {
+		web_message_link(j->w, j->rq, 404, "Alert not found", "There is no alert about a home with this reference.",
+				 "/homes", "Go to the homes");
+	} else if (!j->reg44 && j->res == ALERTS_WRONG_STATE) {
+		web_message_link(j->w, j->rq, 409,
+				 j->outcome ? "This alert is already resolved" : "This alert is no longer open",
+				 j->outcome ? "Someone resolved it before your outcome was saved, so yours was not. "
+					      "Open the home to see who resolved it and what they wrote."
+					    : "Someone acknowledged or resolved it before you. Open the home to see who.",
+				 to, "Open the home");
+	} else {
+		if (j->reg44)
+			snprintf(to, sizeof to, "/homes/%lld?done=reg44#reports", (long long)j->home_id);
+		else
+			snprintf(to, sizeof to, "/homes/%lld?done=%s#alert-%lld", (long long)j->home_id,
+				 j->outcome ? "resolved" : "acknowledged", (long long)j->id);
+		web_redirect(j->rq, to);
+	}
+	http_resume(j->rq);
+	free(j->outcome);
+	free(j);
+}
+
+static void home_act_submit(const struct web *w, http_request *rq, struct home_act_job *j)
+{
+	const struct web_user *u = web_user(rq);
+	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
+	snprintf(j->by, sizeof j->by, "%s", u->username);
+	j->w = w;
+	j->rq = rq;
+	j->job.run = home_act_run;
+	j->job.arg = j;
+	j->job.done = home_act_done;
+	http_suspend(rq);
+	txq_submit(w->q, &j->job);
+}
+
+/* The home an alert is about (the pages go back to it); 0 when there is no such alert. */
+static int64_t alert_home(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_home_alert *a = malloc(sizeof *a);
+	bool found = false;
+	int64_t home = 0;
+	if (!a || homes_alert_get(w->st, id, a, &found) != STORE_OK) {
+		free(a);
+		web_unavailable(w, rq);
+		return -1;
+	}
+	if (found)
+		home = a->home_id;
+	free(a);
+	if (!home)
+		web_message_link(w, rq, 404, "Alert not found", "There is no alert about a home with this reference.",
+				 "/homes", "Go to the homes");
+	return home;
+}
+
+void web_home_alert_acknowledge(const struct web *w, http_request *rq, int64_t id)
+{
+	int64_t home = alert_home(w, rq, id);
+	if (home <= 0)
+		return;
+	struct home_act_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->id = id;
+	j->home_id = home;
+	home_act_submit(w, rq, j);
+}
+
+#define OUTCOME_BYTES (HOMES_OUTCOME_MAX * 4 + 8)
+
+void web_home_alert_resolve(const struct web *w, http_request *rq, int64_t id)
+{
+	int64_t home = alert_home(w, rq, id);
+	if (home <= 0)
+		return;
+	char *outcome = malloc(OUTCOME_BYTES);
+	if (!outcome) {
+		web_unavailable(w, rq);
+		return;
+	}
+	web_field(rq, "outcome", outcome, OUTCOME_BYTES);
+	char anchor[40];
+	snprintf(anchor, sizeof anchor, "outcome-%lld", (long long)id);
+	json_t *form = json_object();
+	if (!outcome[strspn(outcome, " \t\r\n")])
+		web_add_error(form, "outcome", anchor, "Enter the outcome: what was done about the alert");
+	else if (!web_text_ok(outcome, HOMES_OUTCOME_MAX, true))
+		web_add_error(form, "outcome", anchor, "The outcome must be 300 characters or fewer, without control characters");
+	if (json_object_get(form, "errors")) {
+		json_object_set_new(form, "outcome", json_string(text_utf8_valid(outcome, strlen(outcome)) ? outcome : ""));
+		free(outcome);
+		profile_start(w, rq, home, form, id, 400);
+		return;
+	}
+	json_decref(form);
+	struct home_act_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		free(outcome);
+		web_unavailable(w, rq);
+		return;
+	}
+	j->id = id;
+	j->home_id = home;
+	j->outcome = outcome;
+	home_act_submit(w, rq, j);
+}
+
+void web_home_reg44_add(const struct web *w, http_request *rq, int64_t home_id)
+{
+	char month[8], year[8], rday[8], rmonth[8], ryear[8], visitor[HOMES_VISITOR_MAX * 2 + 8],
+		summary[HOMES_REG44_SUMMARY_MAX * 2 + 8];
+	web_field(rq, "reg44-month", month, sizeof month);
+	web_field(rq, "reg44-year", year, sizeof year);
+	web_field(rq, "received-day", rday, sizeof rday);
+	web_field(rq, "received-month", rmonth, sizeof rmonth);
+	web_field(rq, "received-year", ryear, sizeof ryear);
+	web_field(rq, "visitor", visitor, sizeof visitor);
+	web_field(rq, "summary", summary, sizeof summary);
+	json_t *form = json_object(), *f = json_object();
+	struct date today = web_today(), vd, rd;
+	bool given = false;
+	/* The month of the visit: its first day must be a real date, not after this month. */
+	int mrc = web_date_fields("1", month, year, &vd, &given);
+	if (!month[0] && !year[0])
+		web_add_error(form, "reg44_month", "reg44-month", "Enter the month of the visit");
+	else if (mrc != 0 || vd.y < 2000)
+		web_add_error(form, "reg44_month", "reg44-month", "The month of the visit must be a real month, for example 3 2025");
+	else if (vd.y * 12 + vd.m > today.y * 12 + today.m)
+		web_add_error(form, "reg44_month", "reg44-month", "The month of the visit must be this month or in the past");
+	int rrc = web_date_fields(rday, rmonth, ryear, &rd, &given);
+	if (!given)
+		web_add_error(form, "received", "received-day", "Enter the date the report was received");
+	else if (rrc != 0)
+		web_add_error(form, "received", "received-day", "The date the report was received must be a real date");
+	else if (date_cmp(rd, today) > 0)
+		web_add_error(form, "received", "received-day", "The date the report was received must be today or in the past");
+	else if (mrc == 0 && rd.y * 12 + rd.m < vd.y * 12 + vd.m)
+		web_add_error(form, "received", "received-day",
+			      "The date the report was received must be in or after the month of the visit");
+	if (!visitor[strspn(visitor, " ")])
+		web_add_error(form, "visitor", "visitor", "Enter the independent visitor's name");
+	else if (!web_text_ok(visitor, HOMES_VISITOR_MAX, false) || strlen(visitor) > HOMES_VISITOR_MAX)
+		web_add_error(form, "visitor", "visitor", "The visitor's name must be 200 characters or fewer, on one line");
+	if (!summary[strspn(summary, " \t\r\n")])
+		web_add_error(form, "summary", "summary", "Enter the summary of the report and its recommendations");
+	else if (!web_text_ok(summary, HOMES_REG44_SUMMARY_MAX, true) || strlen(summary) > HOMES_REG44_SUMMARY_MAX)
+		web_add_error(form, "summary", "summary", "The summary must be 2,000 characters or fewer");
+	web_keep(f, form, "month", "reg44_month", "reg44-month", month);
+	web_keep(f, form, "year", "reg44_month", "reg44-month", year);
+	web_keep(f, form, "received_day", "received", "received-day", rday);
+	web_keep(f, form, "received_month", "received", "received-day", rmonth);
+	web_keep(f, form, "received_year", "received", "received-day", ryear);
+	web_keep(f, form, "visitor", "visitor", "visitor", visitor);
+	web_keep(f, form, "summary", "summary", "summary", summary);
+	json_object_set_new(form, "reg44", f);
+	if (json_object_get(form, "errors")) {
+		profile_start(w, rq, home_id, form, 0, 400);
+		return;
+	}
+	json_decref(form);
+	struct home_act_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->reg44 = true;
+	j->home_id = home_id;
+	j->rep.home_id = home_id;
+	homes_month_text(vd.y * 12 + vd.m - 1, j->rep.month);
+	date_format_iso(rd, j->rep.received_at);
+	snprintf(j->rep.visitor, sizeof j->rep.visitor, "%.*s", (int)(sizeof j->rep.visitor - 1), visitor);
+	snprintf(j->rep.summary, sizeof j->rep.summary, "%.*s", (int)(sizeof j->rep.summary - 1), summary);
+	home_act_submit(w, rq, j);
 }
 
 /* ---- the police ---- */

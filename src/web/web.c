@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "lib/embedded.h"
 #include "service/alerts.h"
+#include "service/homes.h"
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/access.h"
@@ -867,6 +868,28 @@ static int rec_alert(const struct store_alert *a, void *ctx)
 	return 0;
 }
 
+/* Where the child is placed now, when in a children's home (issue 6): the home and how far from home. */
+static void placement_view(struct record_job *j)
+{
+	struct store_home_placement *p = malloc(sizeof *p);
+	bool found = false;
+	char day[DATE_ISO_LEN + 1];
+	date_format_iso(web_today(), day);
+	if (!p || homes_child_placement(j->w->st, &j->access, day, p, &found) != STORE_OK || !found) {
+		free(p);
+		return;
+	}
+	char since[DATE_LONG_MAX + 1] = "", dist[64] = "Not known";
+	struct date d;
+	web_day_text(p->start, &d, since, sizeof since);
+	if (p->distance_km >= 0)
+		snprintf(dist, sizeof dist, "%.0f miles (%.0f km) from home", p->distance_km / 1.609344, p->distance_km);
+	json_object_set_new(j->view, "placement",
+			    json_pack("{s:s, s:s, s:s, s:b, s:b}", "home", p->home_name, "since", since, "distance", dist,
+				      "out_of_area", p->out_of_area, "distant", p->distant));
+	free(p);
+}
+
 static void alerts_view(struct record_job *j)
 {
 	struct rec_alerts r = {.list = json_array(), .today = web_today()};
@@ -944,6 +967,7 @@ static void record_continue(http_request *rq, void *ctx)
 	episodes_view(j);
 	filters_view(j);
 	alerts_view(j);
+	placement_view(j);
 	j->view = NULL;
 
 	char shown[200], scope[96];
@@ -1577,6 +1601,18 @@ static void police_note_route(const struct web *w, http_request *rq, const int64
 {
 	web_police_note_add(w, rq, ids[0]);
 }
+static void home_ack_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_home_alert_acknowledge(w, rq, ids[0]);
+}
+static void home_resolve_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_home_alert_resolve(w, rq, ids[0]);
+}
+static void home_reg44_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_home_reg44_add(w, rq, ids[0]);
+}
 
 /* Every page, with what it does for the role policy (service/access.h). A page missing here does not exist;
  * one added here without an entry in the authorisation matrix test fails that test. */
@@ -1626,6 +1662,9 @@ static const struct web_route {
 	{{"POST", "/homes/runs"}, ACT_OVERSIGHT, homes_run_route},
 	{{"GET", "/homes/funnel"}, ACT_OVERSIGHT, homes_funnel_route},
 	{{"GET", "/homes/{id}"}, ACT_OVERSIGHT, home_page_route},
+	{{"POST", "/homes/{id}/reg44-reports"}, ACT_OVERSIGHT, home_reg44_route},
+	{{"POST", "/homes/alerts/{id}/acknowledge"}, ACT_OVERSIGHT, home_ack_route},
+	{{"POST", "/homes/alerts/{id}/resolve"}, ACT_OVERSIGHT, home_resolve_route},
 	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
 	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
 	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},

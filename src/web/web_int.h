@@ -155,6 +155,9 @@ void web_homes_page(const struct web *w, http_request *rq);                     
 void web_homes_run(const struct web *w, http_request *rq);                           /* POST /homes/runs */
 void web_homes_funnel(const struct web *w, http_request *rq);                        /* GET /homes/funnel */
 void web_home_page(const struct web *w, http_request *rq, int64_t id);               /* GET /homes/{id} */
+void web_home_alert_acknowledge(const struct web *w, http_request *rq, int64_t id); /* POST /homes/alerts/{id}/acknowledge */
+void web_home_alert_resolve(const struct web *w, http_request *rq, int64_t id);     /* POST /homes/alerts/{id}/resolve */
+void web_home_reg44_add(const struct web *w, http_request *rq, int64_t id);         /* POST /homes/{id}/reg44-reports */
 void web_police_homes_page(const struct web *w, http_request *rq);                   /* GET /police/homes */
 void web_police_home_page(const struct web *w, http_request *rq, int64_t id);        /* GET /police/homes/{id} */
 void web_police_note_add(const struct web *w, http_request *rq, int64_t id);         /* POST .../{id}/notes */

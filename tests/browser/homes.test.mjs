@@ -1,10 +1,13 @@
 // The children's homes pages in a browser (issue 6, part 4), on the demo area's register: the analyst's
 // ranked list with reasons, a funnel plot whose points take keyboard focus (each naming its home and figures)
 // with the table alternative, a home's profile, running the monitor from the page; the police's area page
-// and adding a location-risk note. axe-core on every page.
+// and adding a location-risk note; acknowledging and resolving an alert about a home, and recording a
+// Regulation 44 report with its errors named (by keyboard, and without JavaScript). axe-core on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertAccessible, clearSnaps, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf } from './lib.mjs';
+import {
+  assertAccessible, clearSnaps, errorSummary, focused, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf,
+} from './lib.mjs';
 
 let demo;
 let browser;
@@ -71,7 +74,7 @@ describe('the oversight analyst', () => {
     const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'signal' ORDER BY id LIMIT 1");
     await goto(page, `${demo.url}/homes/${id}`);
     assert.equal(await textOf(page.locator('h1')), sql(demo.db, `SELECT name FROM home WHERE id = ${id}`));
-    assert.ok(await page.locator('#home-alerts li').count() >= 1);
+    assert.ok(await page.locator('#home-alerts section.sg-home-alert').count() >= 1);
     assert.equal(await page.locator('svg.sg-cusum').count(), 11);
     assert.ok(await page.locator('#rates-table tbody tr').count() === 8);
     await assertAccessible(page, 'a home profile');
@@ -101,6 +104,81 @@ describe('the oversight analyst', () => {
     assert.equal(Number(sql(demo.db, 'SELECT count(*) FROM oversight_run')), runs + 1);
     assert.match(await textOf(page.locator('#ran-text')), /The monitor ran/);
     await assertAccessible(page, 'the homes list after a run');
+  });
+});
+
+describe('the analyst acts on alerts about homes and records Regulation 44 reports', () => {
+  let page;
+  before(async () => { page = await newPage(browser, { as: 'demo.analyst' }); });
+  after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
+
+  test('acknowledge from the ranked list, then resolve on the profile: an empty outcome is named, then saved', async () => {
+    const [id, home] = sql(demo.db, "SELECT id || ' ' || home_id FROM home_alert WHERE kind = 'signal' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    await goto(page, `${demo.url}/homes`);
+    const ack = page.locator(`#alert-${id} button`, { hasText: 'Acknowledge' });
+    await ack.focus();
+    await navigate(page, () => page.keyboard.press('Enter'), (u) => u.pathname === `/homes/${home}`);
+    assert.equal(sql(demo.db, `SELECT state || ' ' || acknowledged_by FROM home_alert WHERE id = ${id}`), 'acknowledged demo.analyst');
+    assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Alert acknowledged. Resolve it once the work it asks for is done.');
+    assert.match(await textOf(page.locator(`#alert-${id}`)), /Acknowledged By demo\.analyst on/);
+    await snap(page, 'homes-alert-acknowledged');
+    await assertAccessible(page, 'a home profile after acknowledging');
+    const section = page.locator(`section#alert-${id}`);
+    await navigate(page, () => section.getByRole('button', { name: /^Resolve/ }).click(), (u) => u.pathname.endsWith('/resolve'));
+    assert.deepEqual(await errorSummary(page), [{ text: 'Enter the outcome: what was done about the alert', href: `#outcome-${id}` }]);
+    await page.locator('.govuk-error-summary__list a').first().click();
+    assert.equal(await focused(page), `outcome-${id}`);
+    await assertAccessible(page, 'a home profile with an outcome error');
+    await page.fill(`#outcome-${id}`, 'visited: restraints explained by a new high-needs child');
+    await navigate(page, () => page.locator(`section#alert-${id}`).getByRole('button', { name: /^Resolve/ }).click(),
+      (u) => u.pathname === `/homes/${home}`);
+    assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Alert resolved. The outcome is recorded with it.');
+    await page.locator('#closed-alerts summary').click();
+    assert.match(await page.locator(`#closed-alerts li#alert-${id}`).textContent(), /Outcome: visited: restraints explained by a new high-needs child/);
+    await assertAccessible(page, 'a home profile with a resolved alert');
+  });
+
+  test('a Regulation 44 report: errors named in the summary, then recorded, resolving the month\'s alert', async () => {
+    const [id, home, month] = sql(demo.db, "SELECT id || ' ' || home_id || ' ' || month FROM home_alert WHERE kind = 'reg44' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    await goto(page, `${demo.url}/homes/${home}`);
+    await page.fill('#reg44-month', '14');
+    await page.fill('#reg44-year', month.slice(0, 4));
+    await navigate(page, () => page.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname.endsWith('/reg44-reports'));
+    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#reg44-month', '#received-day', '#visitor', '#summary']);
+    assert.equal(await page.inputValue('#reg44-month'), '14', 'the answers are kept');
+    await snap(page, 'homes-reg44-errors');
+    await assertAccessible(page, 'the Reg 44 form with errors');
+    const [y, m] = month.split('-');
+    await page.fill('#reg44-month', String(Number(m)));
+    await page.fill('#received-day', '3');
+    await page.fill('#received-month', String(Number(m) === 12 ? 1 : Number(m) + 1));
+    await page.fill('#received-year', String(Number(m) === 12 ? Number(y) + 1 : Number(y)));
+    await page.fill('#visitor', 'C. Independent');
+    await page.fill('#summary', 'Spoke to two children in private. Recommends more activities at weekends.');
+    await navigate(page, () => page.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname === `/homes/${home}`);
+    assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Regulation 44 report recorded.');
+    assert.match(await textOf(page.locator('#reports-list')), /Recommends more activities at weekends\./);
+    assert.equal(sql(demo.db, `SELECT state || '|' || resolved_by FROM home_alert WHERE id = ${id}`), 'resolved|safeguard');
+    await page.locator('#closed-alerts summary').click();
+    assert.match(await page.locator(`#closed-alerts li#alert-${id}`).textContent(), /Resolved automatically: the Regulation 44 report for .* was recorded by demo\.analyst\./);
+    await assertAccessible(page, 'a home profile after a Reg 44 report');
+  });
+
+  test('without JavaScript the forms still work: an alert is acknowledged', async () => {
+    const nojs = await newPage(browser, { as: 'demo.analyst', javaScriptEnabled: false });
+    const [id, home] = sql(demo.db, "SELECT id || ' ' || home_id FROM home_alert WHERE state = 'open' ORDER BY id LIMIT 1").split(' ');
+    await goto(nojs, `${demo.url}/homes/${home}`);
+    await navigate(nojs, () => nojs.locator(`section#alert-${id}`).getByRole('button', { name: /^Acknowledge/ }).click(),
+      (u) => u.pathname === `/homes/${home}`);
+    assert.equal(await nojs.locator('body.govuk-frontend-supported').count(), 0, 'no script ran');
+    assert.equal(sql(demo.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'acknowledged');
+    assert.equal(await textOf(nojs.locator('.govuk-notification-banner__heading')), 'Alert acknowledged. Resolve it once the work it asks for is done.');
+    // The Reg 44 form's errors come back from the server, with the summary's links to the fields.
+    await navigate(nojs, () => nojs.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname.endsWith('/reg44-reports'));
+    assert.deepEqual((await errorSummary(nojs)).map((e) => e.text), ['Enter the month of the visit', 'Enter the date the report was received',
+      "Enter the independent visitor's name", 'Enter the summary of the report and its recommendations']);
+    assert.deepEqual(nojs.problems(), []);
+    await nojs.context().close();
   });
 });
 

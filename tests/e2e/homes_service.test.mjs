@@ -4,14 +4,20 @@
 //   - `homes run` and POST /api/v1/oversight/runs store a run, its signals with reasons in words, and raise
 //     alerts about homes (and about a missing Regulation 44 report);
 //   - the API routes answer the oversight analyst and refuse the other roles;
-//   - the police add a location-risk note to a home of their area (CSRF), not to one outside it.
+//   - the police add a location-risk note to a home of their area (CSRF), not to one outside it;
+//   - alerts about homes are acknowledged and resolved (API and pages), audited, and a resolved one is not
+//     raised again by the next run; the sweep escalates one left unacknowledged;
+//   - a Regulation 44 report is recorded (API and page form), a second for the month refused, and the
+//     month's "no report" alert resolves by itself;
+//   - social care records a placement; the flags are derived; the child's record shows the home.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, freshArea, removeDir, request, runCli, sql, startServer, totp, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite,
+  startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the homes';
@@ -216,5 +222,171 @@ describe('in the server', () => {
     assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_note.add'")), 1);
     const shown = await request(`${server.url}/police/homes/${inside}`, { headers: { cookie: s.cookie } });
     assert.ok(shown.text.includes('A grey van seen collecting young people'), shown.text.slice(shown.text.indexOf('<main'), shown.text.indexOf('<main') + 3000));
+  });
+
+  test('an alert about a home is acknowledged and resolved through the API; a resolved one stays resolved', async () => {
+    const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const id = sql(area.db, "SELECT id FROM home_alert WHERE kind = 'signal' AND state = 'open' ORDER BY id LIMIT 1");
+    const post = (path, body) => request(`${server.url}/api/v1/homes/alerts/${path}`, {
+      method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const unknown = await post(`${id}/acknowledge`, { by: 'someone' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.error.field, 'by');
+    const ack = await post(`${id}/acknowledge`, {});
+    assert.equal(ack.status, 200, ack.text);
+    assert.equal(ack.json.state, 'acknowledged');
+    assert.equal(sql(area.db, `SELECT state || ' ' || acknowledged_by FROM home_alert WHERE id = ${id}`), 'acknowledged h.analyst');
+    const again = await post(`${id}/acknowledge`, {});
+    assert.equal(again.status, 409);
+    const blank = await post(`${id}/resolve`, { outcome: '   ' });
+    assert.equal(blank.status, 400);
+    assert.equal(blank.json.error.field, 'outcome');
+    const long = await post(`${id}/resolve`, { outcome: 'x'.repeat(301) });
+    assert.equal(long.status, 400);
+    assert.equal(long.json.error.field, 'outcome');
+    const outcome = 'visited: restraints explained by a new high-needs child';
+    const res = await post(`${id}/resolve`, { outcome });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(sql(area.db, `SELECT state || '|' || resolved_by || '|' || outcome FROM home_alert WHERE id = ${id}`),
+      `resolved|h.analyst|${outcome}`);
+    assert.equal(Number(sql(area.db, `SELECT count(*) FROM audit WHERE object = 'home_alert:${id}'`)), 2);
+    // The audit keeps the analyst's words off: they are on the alert.
+    assert.equal(Number(sql(area.db, `SELECT count(*) FROM audit WHERE detail LIKE '%high-needs%'`)), 0);
+    const missing = await post('999999/resolve', { outcome });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error.field, 'alert_id');
+    // The next run finds the same home and month held: nothing is raised again.
+    const alerts = count(area.db, 'home_alert');
+    const run = await request(`${server.url}/api/v1/oversight/runs`, { method: 'POST', token });
+    assert.equal(run.status, 201, run.text);
+    assert.equal(sql(area.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'resolved');
+    assert.equal(count(area.db, 'home_alert', `home_id = (SELECT home_id FROM home_alert WHERE id = ${id}) AND dedup_key = (SELECT dedup_key FROM home_alert WHERE id = ${id})`), 1);
+    assert.ok(count(area.db, 'home_alert') >= alerts);
+    const list = await request(`${server.url}/api/v1/homes/alerts`, { token });
+    assert.ok(!list.json.alerts.some((a) => String(a.id) === id), 'a resolved alert is not listed as open');
+  });
+
+  test('a Regulation 44 report through the API resolves the month\'s alert; a second for the month is refused', async () => {
+    const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const [alertId, home] = sql(area.db, "SELECT id || ' ' || home_id FROM home_alert WHERE kind = 'reg44' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    const post = (body, id = home) => request(`${server.url}/api/v1/homes/${id}/reg44-reports`, {
+      method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const good = { month: '2024-12', received_on: '2025-01-06', visitor: 'A. Visitor', summary: 'Spoke to three children in private; recommends a review of night staffing.' };
+    for (const [body, field] of [
+      [{ ...good, month: '2024-13' }, 'month'], [{ ...good, month: '2999-01' }, 'month'],
+      [{ ...good, received_on: '2024-11-30' }, 'received_on'], [{ ...good, received_on: 'yesterday' }, 'received_on'],
+      [{ ...good, visitor: '' }, 'visitor'], [{ ...good, summary: 'x'.repeat(2001) }, 'summary'],
+      [{ ...good, colour: 'red' }, 'colour'], [{ month: '2024-12' }, 'received_on'],
+    ]) {
+      const r = await post(body);
+      assert.equal(r.status, 400, `${field}: ${r.text}`);
+      assert.equal(r.json.error.field, field);
+    }
+    assert.equal(count(area.db, 'reg44_report', `home_id = ${home}`), 0);
+    const nohome = await post(good, 999999);
+    assert.equal(nohome.status, 404);
+    const r = await post(good);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(String(r.json.resolved_alert_id), alertId);
+    assert.equal(sql(area.db, `SELECT state || '|' || resolved_by || '|' || outcome FROM home_alert WHERE id = ${alertId}`),
+      'resolved|safeguard|Resolved automatically: the Regulation 44 report for December 2024 was recorded by h.analyst.');
+    assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'reg44.record'")), 1);
+    const dup = await post({ ...good, summary: 'A different account of the same month.' });
+    assert.equal(dup.status, 409);
+    assert.equal(dup.json.error.field, 'month');
+    assert.equal(sql(area.db, `SELECT summary FROM reg44_report WHERE home_id = ${home}`), good.summary);
+  });
+
+  test('the analyst acknowledges and resolves on the pages, and records a Reg 44 report with errors named', async () => {
+    const s = await webSignIn(server.url, 'h.analyst', secrets.analyst);
+    const form = (path, fields) => request(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ csrf_token: s.csrf, ...fields }).toString(),
+    });
+    const [id, home] = sql(area.db, "SELECT id || ' ' || home_id FROM home_alert WHERE state = 'open' AND kind = 'signal' ORDER BY id LIMIT 1").split(' ');
+    const list = await request(`${server.url}/homes`, { headers: { cookie: s.cookie } });
+    assert.ok(list.text.includes(`action="/homes/alerts/${id}/acknowledge"`));
+    const forged = await form(`/homes/alerts/${id}/acknowledge`, { csrf_token: 'nope' });
+    assert.equal(forged.status, 403);
+    const ack = await form(`/homes/alerts/${id}/acknowledge`, {});
+    assert.equal(ack.status, 303);
+    assert.equal(ack.headers.get('location'), `/homes/${home}?done=acknowledged#alert-${id}`);
+    const empty = await form(`/homes/alerts/${id}/resolve`, { outcome: '' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, new RegExp(`href="#outcome-${id}">Enter the outcome: what was done about the alert`));
+    assert.equal(sql(area.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'acknowledged');
+    const done = await form(`/homes/alerts/${id}/resolve`, { outcome: 'Visited 3 March: the spike is one new child.' });
+    assert.equal(done.status, 303);
+    const page = await request(`${server.url}${done.headers.get('location').replace(/#.*/, '')}`, { headers: { cookie: s.cookie } });
+    assert.match(page.text, /Alert resolved\. The outcome is recorded with it\./);
+    assert.match(page.text, /Outcome: Visited 3 March: the spike is one new child\./);
+    // The Reg 44 form: each error named, then the report recorded, then the same month refused.
+    const bad = await form(`/homes/${home}/reg44-reports`, { 'reg44-month': '13', 'reg44-year': '2024', 'received-day': '', 'received-month': '', 'received-year': '', visitor: '', summary: '' });
+    assert.equal(bad.status, 400);
+    for (const [anchor, msg] of [['reg44-month', 'The month of the visit must be a real month'], ['received-day', 'Enter the date the report was received'],
+      ['visitor', "Enter the independent visitor&#39;s name|Enter the independent visitor's name"], ['summary', 'Enter the summary of the report']]) {
+      assert.match(bad.text, new RegExp(`href="#${anchor}">(${msg})`), anchor);
+    }
+    const fields = { 'reg44-month': '11', 'reg44-year': '2024', 'received-day': '2', 'received-month': '12', 'received-year': '2024', visitor: 'B. Visitor', summary: 'Children spoke well of key workers.' };
+    const ok = await form(`/homes/${home}/reg44-reports`, fields);
+    assert.equal(ok.status, 303, ok.text.slice(0, 400));
+    assert.equal(ok.headers.get('location'), `/homes/${home}?done=reg44#reports`);
+    assert.equal(sql(area.db, `SELECT month || ' ' || received_at || ' ' || visitor FROM reg44_report WHERE home_id = ${home} AND month = '2024-11'`), '2024-11 2024-12-02 B. Visitor');
+    const dup = await form(`/homes/${home}/reg44-reports`, fields);
+    assert.equal(dup.status, 409);
+    assert.match(dup.text, /already has a Regulation 44 report for November 2024/);
+  });
+
+  test('the sweep escalates an alert about a home left unacknowledged, to the oversight team', async () => {
+    const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' ORDER BY id LIMIT 1");
+    sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
+    const r = runCli(['sweep', '--db', `sqlite:${area.db}`]);
+    assert.match(r.stdout, /alerts about homes escalated/);
+    assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'oversight');
+    assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_alert.escalate'")), 1);
+  });
+
+  test('social care records a placement; the flags are derived; the worker sees it on the child\'s record', async () => {
+    const ev = await postEvent(server.url, createToken(area.db, 'social_care'), event({ kind: 'concern' }));
+    assert.equal(ev.status, 201, ev.text);
+    const child = String(ev.json.child_id);
+    const [home, la] = sql(area.db, "SELECT id || ' ' || la_code FROM home ORDER BY id LIMIT 1").split(' ');
+    const other = la === '383' ? '330' : '383';
+    const token = await apiSession(server.url, 'h.worker', secrets.worker);
+    const post = (body, t = token) => request(`${server.url}/api/v1/homes/${home}/placements`, {
+      method: 'POST', token: t, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const good = { child_id: Number(child), start: '2024-06-01', distance_km: 48.2, placing_authority: other };
+    for (const [body, field] of [[{ ...good, child_id: 'x' }, 'child_id'], [{ ...good, start: '2024-02-30' }, 'start'],
+      [{ ...good, end: '2024-05-01' }, 'end'], [{ ...good, distance_km: -3 }, 'distance_km'],
+      [{ ...good, placing_authority: 'Leeds' }, 'placing_authority'], [{ ...good, room: 4 }, 'room']]) {
+      const r = await post(body);
+      assert.equal(r.status, 400, `${field}: ${r.text}`);
+      assert.equal(r.json.error.field, field);
+    }
+    const analyst = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    assert.equal((await post(good, analyst)).status, 403);
+    const nochild = await post({ ...good, child_id: 99999999 });
+    assert.equal(nochild.status, 422);
+    assert.equal(nochild.json.error.field, 'child_id');
+    const r = await post(good);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.out_of_area, true);
+    assert.equal(r.json.distant, true);
+    assert.equal(sql(area.db, `SELECT out_of_area || distant || ' ' || distance_km FROM home_placement WHERE id = ${r.json.id}`), '11 48.2');
+    assert.equal(Number(sql(area.db, `SELECT count(*) FROM audit WHERE action = 'placement.record' AND child_id = ${child}`)), 1);
+    // The record page shows the home and the distance to those who may read the child.
+    const w = await webSignIn(server.url, 'h.worker', secrets.worker);
+    const home_name = sql(area.db, `SELECT name FROM home WHERE id = ${home}`);
+    const page = await request(`${server.url}/children/${child}`, { headers: { cookie: w.cookie } });
+    assert.equal(page.status, 200, page.text.slice(0, 300));
+    const row = /<div class="govuk-summary-list__row" id="placement">([\s\S]*?)<\/div>/.exec(page.text);
+    assert.ok(row, 'the record shows the placement');
+    assert.ok(row[1].includes(home_name.replace(/&/g, '&amp;').replace(/'/g, '&#39;')), row[1]);
+    assert.match(row[1], /30 miles \(48 km\) from home/);
+    assert.match(row[1], /Out of area/);
   });
 });
