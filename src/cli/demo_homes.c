@@ -204,8 +204,7 @@ static int extras_run(store_conn *c, void *arg)
 		const struct homes_import_occ *o = &d->occ[i];
 		if (strcmp(o->month, x->last_month) > 0)
 			continue;
-		int y = atoi(o->month), m = atoi(o->month + 5), ly = atoi(x->last_month), lm = atoi(x->last_month + 5);
-		int back = (ly * 12 + lm) - (y * 12 + m);
+		int m = homes_month_number(o->month), back = homes_month_number(x->last_month) - m;
 		if (back < 0 || back >= 6)
 			continue;
 		if (back == 0 && o->home % 40 == 3 && gaps < DEMO_REG44_GAPS) {
@@ -266,7 +265,7 @@ int cli_demo_homes(store *st, int64_t first_child, const char *authority)
 	o.homes = DEMO_HOMES;
 	o.months = DEMO_MONTHS;
 	o.harmful_pct = DEMO_HARMFUL_PCT;
-	int last = atoi(x.last_month) * 12 + atoi(x.last_month + 5) - 1, start = last - (DEMO_MONTHS - 1);
+	int last = homes_month_number(x.last_month), start = last - (DEMO_MONTHS - 1);
 	o.start_year = start / 12;
 	o.start_month = start % 12 + 1;
 	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, d};

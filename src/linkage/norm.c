@@ -4,6 +4,7 @@
  * validated by core/ident.h, the postcode normalised, the address as a set of word hashes.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ident.h"
@@ -115,7 +116,7 @@ bool linkage_name_typo_of_variant(const char *a, const char *b)
 	if (!la || !b || !b[0] || strlen(b) >= LINKAGE_NAME_MAX)
 		return false;
 	memset(&rb, 0, sizeof rb);
-	strcpy(rb.given, b);
+	memcpy(rb.given, b, strlen(b) + 1); /* shorter than LINKAGE_NAME_MAX: checked above */
 	rb.given_canon = linkage_name_canonical(b);
 	var_range(b, rb.given_var[0]);
 	if (rb.given_canon)
@@ -519,7 +520,7 @@ static void prepare_postcode(const char *in, struct linkage_rec *r)
 	if (!in || word_is(in, ""))
 		return;
 	if (ident_postcode_normalise(in, pc) == IDENT_OK) {
-		strcpy(r->postcode, pc);
+		snprintf(r->postcode, sizeof r->postcode, "%s", pc);
 		r->pc_state = LINKAGE_PC_VALID;
 		r->pc_outward_len = (uint8_t)(strchr(pc, ' ') - pc);
 	} else {
@@ -560,6 +561,8 @@ static void prepare_address(const char *in, struct linkage_rec *r)
 	r->naddr = u;
 }
 
+_Static_assert(sizeof((struct linkage_rec *)0)->nhs == sizeof((struct linkage_rec *)0)->upn, "nhs and upn sizes");
+
 static void prepare_ident(const char *in, bool nhs, struct linkage_rec *r)
 {
 	uint8_t *state = nhs ? &r->nhs_state : &r->upn_state;
@@ -571,7 +574,7 @@ static void prepare_ident(const char *in, bool nhs, struct linkage_rec *r)
 		return;
 	int rc = nhs ? ident_nhs_check(in, norm) : ident_upn_check(in, norm);
 	if (rc == IDENT_OK || rc == IDENT_ECHECK) {
-		strcpy(out, norm);
+		snprintf(out, sizeof r->nhs, "%s", norm); /* r->nhs and r->upn are one size (asserted below) */
 		*state = rc == IDENT_OK ? LINKAGE_ID_VALID : LINKAGE_ID_BADCHECK;
 	} else {
 		*state = compact_alnum(in, out, 16) ? LINKAGE_ID_BADFORMAT : LINKAGE_ID_NONE;

@@ -32,14 +32,15 @@ static void *vec_push(struct vec *a)
 	return (char *)a->v + a->size * a->n++;
 }
 
-static int parse_month(const char *s)
+int homes_month_number(const char *s)
 {
-	if (strlen(s) < 7 || s[4] != '-')
+	if (!s || strlen(s) < 7 || s[4] != '-')
 		return -1;
 	for (int i = 0; i < 7; i++)
 		if (i != 4 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0');
+	int y = ((s[0] - '0') * 10 + (s[1] - '0')) * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
 	return m >= 1 && m <= 12 ? y * 12 + m - 1 : -1;
 }
 
@@ -73,7 +74,7 @@ static int panel_occ(int64_t home_id, const char *month, double nights, void *ct
 	struct occ_row *r = vec_push(v);
 	if (!r)
 		return HOMES_ENOMEM;
-	*r = (struct occ_row){home_id, parse_month(month), nights};
+	*r = (struct occ_row){home_id, homes_month_number(month), nights};
 	return 0;
 }
 
@@ -81,7 +82,7 @@ static int panel_count(int64_t home_id, const char *month, const char *type, int
 {
 	struct homes_panel *p = ctx;
 	long h = homes_panel_index(p, home_id);
-	int m = parse_month(month), k = ov_indicator_from_name(type);
+	int m = homes_month_number(month), k = ov_indicator_from_name(type);
 	if (h < 0 || k < 0 || m < p->first_month || m >= p->first_month + (int)p->nmonths)
 		return 0; /* an incident outside the months of occupancy has no exposure to be judged against */
 	p->counts[((size_t)h * p->nmonths + (size_t)(m - p->first_month)) * OV_NIND + (size_t)k] += (uint32_t)n;
@@ -414,7 +415,7 @@ static void month_words(const char *month, char *out, size_t outsz)
 {
 	static const char *const names[] = {"January", "February", "March", "April", "May", "June", "July",
 					    "August", "September", "October", "November", "December"};
-	int m = parse_month(month);
+	int m = homes_month_number(month);
 	if (m < 0)
 		snprintf(out, outsz, "%s", month);
 	else

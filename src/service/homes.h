@@ -69,6 +69,8 @@ void homes_panel_view(const struct homes_panel *p, struct ov_panel *out);
 /* The index of a home, or -1. */
 long homes_panel_index(const struct homes_panel *p, int64_t home_id);
 /* Month index t as "YYYY-MM"; a month number (year * 12 + month - 1) likewise. */
+/* "YYYY-MM..." as year * 12 + month - 1, or -1 when it does not start so. */
+int homes_month_number(const char *s);
 void homes_month_text(int month_number, char out[8]);
 
 /* ---- the monitor (shared with `safeguard homes monitor`) ---- */

@@ -66,11 +66,11 @@ static void month_long(const char *month, char *out, size_t outsz)
 {
 	static const char *const names[] = {"January", "February", "March", "April", "May", "June", "July",
 					    "August", "September", "October", "November", "December"};
-	int m = strlen(month) >= 7 ? atoi(month + 5) : 0;
-	if (m < 1 || m > 12)
+	int n = homes_month_number(month);
+	if (n < 0)
 		snprintf(out, outsz, "%s", month);
 	else
-		snprintf(out, outsz, "%s %.4s", names[m - 1], month);
+		snprintf(out, outsz, "%s %.4s", names[n % 12], month);
 }
 
 /* The query parameter, "" when absent or not UTF-8 text. */
@@ -717,8 +717,8 @@ static void profile_show(struct web_read *r)
 				if (g->home_id != j->home_id || strcmp(g->indicator, ov_indicator_name(k)) != 0 ||
 				    strcmp(g->direction, high ? "high" : "low") != 0)
 					continue;
-				int m = (atoi(g->month) * 12 + atoi(g->month + 5) - 1) - p->first_month;
-				if (m >= 0 && (size_t)m < p->nmonths)
+				int n = homes_month_number(g->month), m = n - p->first_month;
+				if (n >= 0 && m >= 0 && (size_t)m < p->nmonths)
 					stat[m] = g->statistic;
 				char ml[32];
 				month_long(g->month, ml, sizeof ml);
