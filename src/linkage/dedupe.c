@@ -845,11 +845,172 @@ static int cmp_scored(const void *x, const void *y)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
+/* A record whose accepted links to a second component are within this many bits of its strongest link
+ * is ambiguous (below). */
+#define AMBIGUOUS_MARGIN 8.0f
+
+static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns)
+{
+	for (size_t i = 0; i < n; i++) {
+		u->parent[i] = (uint32_t)i;
+		u->size[i] = 1;
+		u->nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
+		u->upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
+		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
+		u->head[i] = u->tail[i] = UINT32_MAX;
+		u->nedges[i] = 0;
+		for (int k = 0; k < UF_NAMES; k++)
+			u->names[i][k] = UINT32_MAX;
+		if (recs[i].given_len)
+			u->names[i][0] = (uint32_t)i;
+	}
+	uint32_t ne = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot != 2)
+			continue;
+		uint32_t ends[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++) {
+			uint32_t x = ends[k];
+			u->edge_to[ne] = ends[1 - k];
+			u->edge_next[ne] = UINT32_MAX;
+			if (u->head[x] == UINT32_MAX)
+				u->head[x] = ne;
+			else
+				u->edge_next[u->tail[x]] = ne;
+			u->tail[x] = ne;
+			u->nedges[x]++;
+			ne++;
+		}
+	}
+}
+
+/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
+ * (held[i] set) are left out. */
+static void merge_links(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t ns, double link_w,
+			const uint8_t *held, struct linkage_result *res)
+{
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot) {
+			if (s[i].weight >= link_w)
+				res->refused_links++;
+			continue;
+		}
+		if (held && (held[s[i].a] || held[s[i].b]))
+			continue;
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
+		if (ra != rb) {
+			bool twins;
+			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].twin_level, &twins)) {
+				res->refused_links++;
+				res->reviews += twins;
+				continue;
+			}
+			uf_union(u, recs, ra, rb);
+		}
+		res->links++;
+		if (p > res->probability[s[i].a])
+			res->probability[s[i].a] = p;
+		if (p > res->probability[s[i].b])
+			res->probability[s[i].b] = p;
+	}
+}
+
+/* Whether two components refuse each other outright: different valid NHS numbers or UPNs, a hard
+ * cannot-link edge between them, or possible twins (twin_level: the link's, as in uf_conflict). */
+static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned twin_level)
+{
+	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
+		return true;
+	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
+		return true;
+	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
+	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
+		if (uf_find(u, u->edge_to[e]) == other)
+			return true;
+	return twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+}
+
+struct bridge {
+	uint32_t self, other, rec; /* rec, in component self, links to component other */
+	float margin;              /* the link's weight minus rec's strongest link */
+};
+
+static int cmp_bridge(const void *x, const void *y)
+{
+	const struct bridge *a = x, *b = y;
+	if (a->self != b->self)
+		return a->self < b->self ? -1 : 1;
+	if (a->other != b->other)
+		return a->other < b->other ? -1 : 1;
+	return (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+/* Ambiguous records, after a first pass. A record links strongly to its own component and to another
+ * that refuses it (different identifiers, a hard cannot-link, possible twins: uf_refuse), the second link
+ * within AMBIGUOUS_MARGIN bits of its strongest, and it is one of at most half of its component's records
+ * that link there: the two components are kept apart by the rest of its own, and what ties them is this
+ * record. Abdullahi's housing record written "Abdi" links to Abdullahi and to his twin Abdi alike; which
+ * child it is, a person decides. Returns how many were held, SIZE_MAX when out of memory. */
+static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+			     uint8_t *held)
+{
+	float *w1 = malloc((n ? n : 1) * sizeof *w1);
+	struct bridge *br = NULL;
+	size_t nb = 0, cap = 0, nheld = 0;
+	if (!w1)
+		return SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		w1[i] = NAN;
+	for (size_t i = 0; i < ns; i++) {
+		if (s[i].cannot)
+			continue;
+		uint32_t end[2] = {s[i].a, s[i].b};
+		for (int k = 0; k < 2; k++)
+			if (isnan(w1[end[k]]))
+				w1[end[k]] = s[i].weight; /* s is sorted strongest first */
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		if (ra == rb || !uf_refuse(u, recs, ra, rb, s[i].twin_level))
+			continue;
+		if (nb + 2 > cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			struct bridge *t = realloc(br, nc * sizeof *br);
+			if (!t) {
+				free(br);
+				free(w1);
+				return SIZE_MAX;
+			}
+			br = t;
+			cap = nc;
+		}
+		br[nb++] = (struct bridge){ra, rb, s[i].a, s[i].weight - w1[s[i].a]};
+		br[nb++] = (struct bridge){rb, ra, s[i].b, s[i].weight - w1[s[i].b]};
+	}
+	if (nb)
+		qsort(br, nb, sizeof *br, cmp_bridge);
+	for (size_t i = 0; i < nb;) {
+		size_t j = i, recs_n = 0;
+		for (; j < nb && br[j].self == br[i].self && br[j].other == br[i].other; j++)
+			recs_n += j == i || br[j].rec != br[j - 1].rec;
+		if (2 * recs_n <= u->size[br[i].self] && u->size[br[i].self] > 1)
+			for (size_t k = i; k < j; k++)
+				if (br[k].margin >= -AMBIGUOUS_MARGIN && !held[br[k].rec]) {
+					held[br[k].rec] = 1;
+					nheld++;
+				}
+		i = j;
+	}
+	free(br);
+	free(w1);
+	return nheld;
+}
+
 static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m, struct scored *s,
 		   size_t ns, struct linkage_result *res)
 {
 	struct uf u;
 	size_t nedge = 0;
+	uint8_t *held = NULL;
 	int rc = -1;
 	for (size_t i = 0; i < ns; i++)
 		nedge += s[i].cannot == 2 ? 2 : 0;
@@ -865,63 +1026,27 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
 	u.names = malloc(n * sizeof *u.names);
-	if (!u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges || !u.edge_to ||
-	    !u.edge_next)
+	held = calloc(n ? n : 1, 1);
+	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
+	    !u.edge_to || !u.edge_next)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		u.parent[i] = (uint32_t)i;
-		u.size[i] = 1;
-		u.nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
-		u.upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
-		u.sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
-		u.head[i] = u.tail[i] = UINT32_MAX;
-		for (int k = 0; k < UF_NAMES; k++)
-			u.names[i][k] = UINT32_MAX;
-		if (recs[i].given_len)
-			u.names[i][0] = (uint32_t)i;
-	}
-	uint32_t ne = 0;
-	for (size_t i = 0; i < ns; i++) {
-		if (s[i].cannot != 2)
-			continue;
-		uint32_t ends[2] = {s[i].a, s[i].b};
-		for (int k = 0; k < 2; k++) {
-			uint32_t x = ends[k];
-			u.edge_to[ne] = ends[1 - k];
-			u.edge_next[ne] = UINT32_MAX;
-			if (u.head[x] == UINT32_MAX)
-				u.head[x] = ne;
-			else
-				u.edge_next[u.tail[x]] = ne;
-			u.tail[x] = ne;
-			u.nedges[x]++;
-			ne++;
-		}
-	}
 	qsort(s, ns, sizeof *s, cmp_scored);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
-	for (size_t i = 0; i < ns; i++) {
-		if (s[i].cannot) {
-			if (s[i].weight >= link_w)
-				res->refused_links++;
-			continue;
-		}
-		uint32_t ra = uf_find(&u, s[i].a), rb = uf_find(&u, s[i].b);
-		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
-		if (ra != rb) {
-			bool twins;
-			if (uf_conflict(&u, recs, ra, rb, s[i].idmatch, s[i].twin_level, &twins)) {
-				res->refused_links++;
-				res->reviews += twins;
-				continue;
-			}
-			uf_union(&u, recs, ra, rb);
-		}
-		res->links++;
-		if (p > res->probability[s[i].a])
-			res->probability[s[i].a] = p;
-		if (p > res->probability[s[i].b])
-			res->probability[s[i].b] = p;
+	/* First pass: every accepted link. Then the ambiguous records are held out and the links merged
+	 * again without them. */
+	uf_init(&u, recs, n, s, ns);
+	struct linkage_result first = *res;
+	merge_links(&u, recs, s, ns, link_w, NULL, &first);
+	size_t nheld = find_ambiguous(&u, recs, n, s, ns, held);
+	if (nheld == SIZE_MAX)
+		goto out;
+	if (nheld) {
+		uf_init(&u, recs, n, s, ns);
+		memset(res->probability, 0, n * sizeof *res->probability);
+		merge_links(&u, recs, s, ns, link_w, held, res);
+		res->reviews += nheld;
+	} else {
+		*res = first;
 	}
 	/* A cluster is named by its smallest record index. */
 	for (size_t i = 0; i < n; i++)
@@ -937,6 +1062,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 		res->cluster[i] = res->cluster[uf_find(&u, (uint32_t)i)];
 	rc = 0;
 out:
+	free(held);
 	free(u.parent);
 	free(u.size);
 	free(u.nhs);

@@ -426,6 +426,37 @@ static void clustering_keeps_abdi_twins_apart(void **state)
 	linkage_tf_free(tf);
 }
 
+static void clustering_holds_ambiguous_record(void **state)
+{
+	/* Twins Abdi (two records, one NHS number) and Abdullahi (one record, another NHS number): the two
+	 * children never share a cluster. A housing record "Abdi" with no identifier links strongly to both (by
+	 * name exactly to Abdi, as a nickname to Abdullahi): it is either child, so it joins neither and is
+	 * counted for review. */
+	struct linkage_rec r[4];
+	r[0] = rec("Abdi", "Umar", "Ahmed", "2008-08-11", "M", "BS5 4ST", "2 Mina Road", "8851680868", "");
+	r[1] = rec("Abdi", "Omar", "Ahmed", "2008-08-11", "M", "BS5 4ST", "2 Mina Road", "8851680868", "");
+	r[2] = rec("Abdullahi", "Mohamed", "Ahmed", "2008-08-11", "M", "BS5 4ST", "2 Mina Road", "9434765919", "");
+	r[3] = rec("Abdi", "", "Ahmed", "2008-08-11", "M", "BS5 4ST", "2 Mina Road", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	linkage_score(&m, &r[3], &r[2], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[3], 3); /* alone */
+	assert_true(res.probability[3] == 0.0f);
+	assert_int_equal(res.clusters, 3);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+}
+
 struct area {
 	struct linkage_rec *r;
 	uint64_t *truth, *family;
@@ -549,6 +580,7 @@ int main(void)
 		cmocka_unit_test(score_explains),
 		cmocka_unit_test(clustering_keeps_twins_apart),
 		cmocka_unit_test(clustering_keeps_abdi_twins_apart),
+		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(accuracy_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
