@@ -1,9 +1,8 @@
 // A table of refused requests: each answers its status, error.code and error.field, and nothing is written.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  count, counts, event, freshArea, nhsNumber, postEvent, removeDir, request, sql, startServer, subject,
+  count, counts, event, freshArea, nhsNumber, postEvent, rawPost, removeDir, request, sql, startServer, subject,
 } from './lib.mjs';
 
 let area;
@@ -153,25 +152,6 @@ async function send(req) {
   });
 }
 
-/** A POST over a raw socket: the server may answer 413 before it reads the body and then close. */
-function rawPost(headers, writeBody) {
-  return new Promise((resolve, reject) => {
-    const u = new URL(`${url}/api/v1/events`);
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers, agent: false });
-    let answered = false;
-    req.on('response', (res) => {
-      answered = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text, json: JSON.parse(text) }));
-      res.on('error', reject);
-    });
-    req.on('error', (e) => { if (!answered) reject(e); });
-    writeBody(req);
-  });
-}
-
 const TABLES = ['event', 'source_record', 'person', 'audit', 'identifier', 'household', 'household_member'];
 let countsBefore;
 
@@ -212,12 +192,12 @@ test('a body over 1 MiB is refused 413 body_too_large (declared length and chunk
   const before1 = counts(area.db, tables);
   const big = JSON.stringify(event({ source_ref: 'BIG-1', details: { pad: 'x'.repeat(1024 * 1024 + 10) } }));
   const auth = `Bearer ${tok.police}`;
-  const declared = await rawPost({ 'Content-Type': 'application/json', Authorization: auth, 'Content-Length': Buffer.byteLength(big) },
-    (req) => req.end(big));
+  const target = `${url}/api/v1/events`;
+  const declared = await rawPost(target, { 'Content-Type': 'application/json', Authorization: auth }, big);
   assert.equal(declared.status, 413, declared.text);
   assert.equal(declared.json.error.code, 'body_too_large');
-  const chunked = await rawPost({ 'Content-Type': 'application/json', Authorization: auth, 'Transfer-Encoding': 'chunked' },
-    (req) => { for (let i = 0; i < big.length; i += 65536) req.write(big.slice(i, i + 65536)); req.end(); });
+  assert.equal(declared.wentOn, false, 'refused before the body was asked for');
+  const chunked = await rawPost(target, { 'Content-Type': 'application/json', Authorization: auth }, big, { chunked: true });
   assert.equal(chunked.status, 413, chunked.text);
   assert.equal(chunked.json.error.code, 'body_too_large');
   assert.deepEqual(counts(area.db, tables), before1);
