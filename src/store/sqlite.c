@@ -1478,6 +1478,19 @@ static int person_walk_row(sqlite3_stmt *s, void *arg)
 
 static int each_row(sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg), void *arg);
 
+/* Runs statement `which` bound to ?1 = id (and ?2 = limit when limit >= 0) and hands each row to row(). */
+static int each_row_of(store_conn *c, int which, int64_t id, int limit, int (*row)(sqlite3_stmt *s, void *arg),
+		       void *arg)
+{
+	sqlite3_stmt *s = stmt(CONN(c), which);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	if (limit >= 0)
+		sqlite3_bind_int(s, 2, limit);
+	return each_row(s, row, arg);
+}
+
 /* Walks the persons a bound statement returns. */
 static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
 {
@@ -3105,17 +3118,12 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 
 static int sq_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
-	struct placement_walk *w = calloc(1, sizeof *w);
-	int rc;
-	if (!s || !w) {
-		free(w);
+	struct placement_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
+	if (!w)
 		return STORE_EIO;
-	}
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, home_id);
-	rc = each_row(s, placement_each_row, w);
+	int rc = each_row_of(c, S_PLACEMENTS, home_id, -1, placement_each_row, w);
 	free(w);
 	return rc;
 }
@@ -3156,18 +3164,12 @@ static int reg44_each_row(sqlite3_stmt *s, void *arg)
 
 static int sq_reg44_reports(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REG44);
-	struct reg44_walk *w = calloc(1, sizeof *w);
-	int rc;
-	if (!s || !w) {
-		free(w);
+	struct reg44_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
+	if (!w)
 		return STORE_EIO;
-	}
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, home_id);
-	sqlite3_bind_int(s, 2, limit);
-	rc = each_row(s, reg44_each_row, w);
+	int rc = each_row_of(c, S_REG44, home_id, limit, reg44_each_row, w);
 	free(w);
 	return rc;
 }
@@ -3228,18 +3230,12 @@ static int note_each_row(sqlite3_stmt *s, void *arg)
 
 static int sq_home_notes(store_conn *c, int64_t home_id, int limit, store_home_note_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTES);
-	struct note_walk *w = calloc(1, sizeof *w);
-	int rc;
-	if (!s || !w) {
-		free(w);
+	struct note_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
+	if (!w)
 		return STORE_EIO;
-	}
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, home_id);
-	sqlite3_bind_int(s, 2, limit);
-	rc = each_row(s, note_each_row, w);
+	int rc = each_row_of(c, S_NOTES, home_id, limit, note_each_row, w);
 	free(w);
 	return rc;
 }
