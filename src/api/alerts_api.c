@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "clock/now.h"
 #include "core/event.h"
 #include "core/ident.h"
 #include "core/text.h"
@@ -24,7 +25,7 @@
 
 static struct date today_uk(void)
 {
-	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+	return ts_utc_date(ts_uk_local(clock_now()));
 }
 
 static json_t *str_or_null(const char *s)

@@ -9,6 +9,7 @@
 
 #include "api/api_int.h"
 #include "api/intake_json.h"
+#include "clock/now.h"
 #include "core/date.h"
 #include "core/event.h"
 #include "lib/route.h"
@@ -106,7 +107,7 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 	store_conn *c = store_conn_get(a->st);
 	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EIO;
 	/* Not an agency system's token: perhaps a person's session (POST /api/v1/sessions). */
-	if (rc == STORE_OK && !found && (rc = users_session_find(c, token, (int64_t)time(NULL), &s, &person)) == STORE_OK &&
+	if (rc == STORE_OK && !found && (rc = users_session_find(c, token, clock_now(), &s, &person)) == STORE_OK &&
 	    person) {
 		found = true;
 		who->is_user = true;
@@ -204,7 +205,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 		goto fail;
 	}
 	const char *body = http_body(rq, &len);
-	if (api_intake_parse(body, len, (int64_t)time(NULL), &j->req, &j->root, &j->details, &err) != 0) {
+	if (api_intake_parse(body, len, clock_now(), &j->req, &j->root, &j->details, &err) != 0) {
 		api_reply_error(a, rq, &err);
 		goto fail;
 	}
@@ -432,7 +433,7 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	j->level = ACCESS_FULL;
 	if (j->who.is_user) {
 		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
-		int rc = access_decide(a->st, &p, j->access.child_id, (int64_t)time(NULL), &j->level, basis);
+		int rc = access_decide(a->st, &p, j->access.child_id, clock_now(), &j->level, basis);
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "clock/now.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "service/homes.h"
@@ -85,7 +86,7 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		json_decref(doc);
 	}
 	char now[STORE_TS_LEN + 1], month[8];
-	int64_t t = (int64_t)time(NULL);
+	int64_t t = clock_now();
 	ts_format_utc(t, now);
 	homes_last_complete_month(t, month);
 	struct homes_run_opts o = {.trigger = "on_demand", .actor = who->actor, .budget = budget, .reg44_month = month,
@@ -275,7 +276,7 @@ static int field_day(struct api *a, http_request *rq, json_t *doc, const char *k
 
 static struct date uk_today(void)
 {
-	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+	return ts_utc_date(ts_uk_local(clock_now()));
 }
 
 /* POST /api/v1/homes/alerts/{id}/acknowledge and /resolve */

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "clock/now.h"
 #include "lib/route.h"
 #include "core/event.h"
 #include "service/access.h"
@@ -46,7 +47,7 @@ static bool full_record(struct api *a, http_request *rq, const struct caller *wh
 {
 	enum access_level level = ACCESS_NONE;
 	struct access_person p = {who->user_id, who->username, who->client.agency, who->role};
-	int rc = child_id ? access_decide(a->st, &p, child_id, (int64_t)time(NULL), &level, basis) : STORE_OK;
+	int rc = child_id ? access_decide(a->st, &p, child_id, clock_now(), &level, basis) : STORE_OK;
 	if (rc != STORE_OK) {
 		api_reply_store_failure(a, rq, rc);
 		return false;
@@ -89,7 +90,7 @@ static int upload_chunk(http_request *rq, const char *data, size_t len, void *ct
 static int upload_run(store_conn *c, void *arg)
 {
 	struct upload *u = arg;
-	return recordings_add(c, &u->rec, (int64_t)time(NULL));
+	return recordings_add(c, &u->rec, clock_now());
 }
 
 static void upload_done(struct txq_job *job)

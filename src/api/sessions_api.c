@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "clock/now.h"
 #include "service/users.h"
 
 struct session_job {
@@ -108,7 +109,7 @@ void api_sessions(struct api *a, http_request *rq, const struct caller *who, con
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		goto out;
 	}
-	j->now = (int64_t)time(NULL);
+	j->now = clock_now();
 	http_remote_address(rq, j->remote);
 	snprintf(j->username, sizeof j->username, "%s", username);
 	int rc = users_check(a->st, username, password, totp, j->remote, j->now, &j->user, &j->res);

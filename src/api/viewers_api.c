@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/api_int.h"
+#include "clock/now.h"
 #include "core/text.h"
 #include "service/access.h"
 #include "service/children.h"
@@ -170,7 +171,7 @@ void api_break_glass(struct api *a, http_request *rq, const struct caller *who, 
 	j->a = a;
 	j->rq = rq;
 	j->child_id = child_id;
-	j->now = (int64_t)time(NULL);
+	j->now = clock_now();
 	j->job.run = glass_run;
 	j->job.arg = j;
 	j->job.done = glass_done;

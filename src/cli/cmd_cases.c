@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "core/event.h"
 #include <sodium.h>
 
@@ -42,7 +43,7 @@ int cmd_sweep(int argc, char **argv)
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *settings = NULL;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	struct date today = ts_utc_date(ts_uk_local(now));
 	int c;
 	optind = 1;

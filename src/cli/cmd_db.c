@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "io/linkage_model.h"
 #include "service/identity.h"
 #include "core/event.h"
@@ -189,7 +190,7 @@ static int token_run(store_conn *c, void *arg)
 {
 	struct token_args *t = arg;
 	if (t->revoke_id)
-		return tokens_revoke(c, "cli", t->revoke_id, (int64_t)time(NULL), &t->found);
+		return tokens_revoke(c, "cli", t->revoke_id, clock_now(), &t->found);
 	return tokens_create(c, "cli", t->agency, t->label, t->token, &t->found);
 }
 

@@ -11,6 +11,7 @@
 
 #include "api/intake_json.h"
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -294,7 +295,7 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	l->st = st;
-	l->now = (int64_t)time(NULL);
+	l->now = clock_now();
 	if (audits == 0) {
 		struct synth_opts so = {.seed = 2016, .families = families, .error_pct = 25, .today = ts_utc_date(l->now)};
 		fprintf(stderr, "safeguard demo: loading %d synthetic families through intake...\n", families);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "synth/synth.h"
 
 json_t *cli_synth_request(const struct synth_record *r)
@@ -110,7 +111,7 @@ int cmd_gen(int argc, char **argv)
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *dir = NULL;
-	struct synth_opts so = {.seed = 1, .families = 100, .error_pct = 25, .today = ts_utc_date(time(NULL))};
+	struct synth_opts so = {.seed = 1, .families = 100, .error_pct = 25, .today = ts_utc_date(clock_now())};
 	struct gen_out o;
 	char *pe = NULL, *pr = NULL, *pt = NULL;
 	int c, rc = 1;

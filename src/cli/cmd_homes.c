@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "core/date.h"
 #include "io/homes_csv.h"
 #include "oversight/oversight.h"
@@ -362,7 +363,7 @@ static int run(int argc, char **argv)
 	char reg44[8];
 	double budget = 0;
 	int c;
-	homes_last_complete_month((int64_t)time(NULL), reg44);
+	homes_last_complete_month(clock_now(), reg44);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -408,7 +409,7 @@ static int run(int argc, char **argv)
 	if (!st)
 		return 1;
 	char now[STORE_TS_LEN + 1];
-	ts_format_utc((int64_t)time(NULL), now);
+	ts_format_utc(clock_now(), now);
 	struct homes_run_opts o = {.trigger = "cli", .actor = "cli", .budget = budget, .reg44_month = reg44,
 				   .started_at = now};
 	struct homes_run_result res;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "service/txq.h"
 #include "service/users.h"
 
@@ -41,7 +42,7 @@ static int add_run(store_conn *c, void *arg)
 	if (a->enable)
 		return users_enable(c, "cli", a->username, &a->found);
 	if (a->disable)
-		return users_disable(c, "cli", a->username, (int64_t)time(NULL), &a->found);
+		return users_disable(c, "cli", a->username, clock_now(), &a->found);
 	if (a->reset)
 		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
 	return users_add(c, "cli", a->username, a->agency, a->role, a->hash, a->secret, &a->res);

@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "clock/now.h"
 #include "http/server.h"
 #include "core/date.h"
 #include "service/alerts.h"
@@ -95,13 +96,13 @@ static void *sweeper_main(void *arg)
 	struct sweeper *s = arg;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
-		struct timespec when = {.tv_sec = (time_t)next_sweep((int64_t)time(NULL))};
+		struct timespec when = clock_now_deadline(next_sweep(clock_now()));
 		while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &when) != ETIMEDOUT)
 			;
 		if (s->stop)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = clock_now();
 		char now_utc[TS_UTC_LEN + 1];
 		struct alerts_sweep_stats stats;
 		ts_format_utc(now, now_utc);

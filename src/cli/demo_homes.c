@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "clock/clock.h"
+#include "clock/now.h"
 #include "core/date.h"
 #include "service/homes.h"
 #include "service/txq.h"
@@ -255,7 +256,7 @@ int cli_demo_homes(store *st, int64_t first_child, const char *authority)
 	if (!d || !(d->homes = calloc(DEMO_HOMES, sizeof *d->homes)) || !(ids.v = calloc(DEMO_HOMES, sizeof *ids.v)))
 		goto out;
 	d->rnd = 2015;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	struct extras x = {.d = d, .first_child = first_child, .authority = authority,
 			   .today = ts_utc_date(ts_uk_local(now))};
 	homes_last_complete_month(now, x.last_month);

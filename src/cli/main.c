@@ -3,9 +3,11 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "clock/now.h"
 
 static const struct {
 	const char *name;
@@ -35,7 +37,10 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard COMMAND [OPTIONS]   (safeguard COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n");
+	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n"
+		   "Every command takes --now SPEC (or SAFEGUARD_NOW=SPEC in the environment) to set the clock: an "
+		   "RFC 3339\ninstant the clock starts from (2027-03-26T09:00:00Z), or an offset in seconds from the "
+		   "system clock (+86400).\n");
 }
 
 int main(int argc, char **argv)
@@ -43,6 +48,31 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0) {
 		fprintf(stderr, "safeguard: libsodium could not start\n");
 		return 1;
+	}
+	/* The clock, before anything reads it: SAFEGUARD_NOW, then --now anywhere on the line (which wins), taken
+	 * out of argv so that no command has to know about it. */
+	char err[160];
+	const char *spec = getenv("SAFEGUARD_NOW"), *from = "SAFEGUARD_NOW";
+	int kept = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
+			spec = argv[++i];
+			from = "--now";
+		} else if (strncmp(argv[i], "--now=", 6) == 0) {
+			spec = argv[i] + 6;
+			from = "--now";
+		} else if (strcmp(argv[i], "--now") == 0) {
+			fprintf(stderr, "safeguard: --now needs a value\n");
+			return 2;
+		} else {
+			argv[kept++] = argv[i];
+		}
+	}
+	argc = kept;
+	argv[argc] = NULL;
+	if (clock_now_set(spec, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard: %s: %s\n", from, err);
+		return 2;
 	}
 	if (argc < 2) {
 		usage(stderr);

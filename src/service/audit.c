@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 #include "service/service_int.h"
 
@@ -55,7 +56,7 @@ int audit_append(store_conn *c, const struct store_audit *e)
 	if (rc != STORE_OK)
 		return rc;
 	struct store_audit x = *e;
-	ts_format_utc((int64_t)time(NULL), at);
+	ts_format_utc(clock_now(), at);
 	x.id = last + 1;
 	x.at = at;
 	audit_entry_hash(prev, &x, hash);
@@ -152,7 +153,7 @@ int audit_checkpoint(store_conn *c, const uint8_t secret_key[AUDIT_SECRET_KEY_LE
 	int rc = store_audit_last(c, &k.audit_id, k.hash, &found);
 	if (rc != STORE_OK || !found)
 		return rc;
-	ts_format_utc((int64_t)time(NULL), k.at);
+	ts_format_utc(clock_now(), k.at);
 	memcpy(k.public_key, secret_key + AUDIT_SECRET_KEY_LEN - STORE_SIGN_PUBLIC_LEN, STORE_SIGN_PUBLIC_LEN);
 	size_t n = checkpoint_message(&k, m, sizeof m);
 	if (!n || crypto_sign_detached(k.signature, NULL, m, n, secret_key) != 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 #include "oversight/reason.h"
 #include "service/audit.h"
@@ -561,7 +562,7 @@ int homes_run(store *st, txq *q, const struct homes_run_opts *o, struct homes_ru
 	if ((rc = homes_monitor(&p, false, &m)) != 0)
 		goto out;
 	struct run_job j = {.o = o, .p = &p, .m = &m, .res = res};
-	ts_format_utc((int64_t)time(NULL), j.finished_at);
+	ts_format_utc(clock_now(), j.finished_at);
 	if (o->now)
 		o->now(j.finished_at);
 	rc = q ? txq_run(q, run_write, &j) : txq_exec(st, run_write, &j);

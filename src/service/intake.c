@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/text.h"
 #include "service/alerts.h"
 #include "service/audit.h"
@@ -140,7 +141,7 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	}
 	struct date today = rq->today;
 	if (!date_valid(today))
-		today = ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+		today = ts_utc_date(ts_uk_local(clock_now()));
 	if ((rc = alerts_on_event(c, cfg, m.person_id, rq->kind, today, &res->alerts_raised)) != STORE_OK)
 		return rc;
 	res->outcome = INTAKE_CREATED;

@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
+#include "core/date.h"
+
 #define POOL_MAX 16
 
 /* ---- schema ------------------------------------------------------------------------------------------ */
@@ -467,7 +470,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX home_alert_open ON home_alert(created_at) WHERE state = 'open' AND escalated_at IS NULL;",
 };
 
-#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+/* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
+ * database's timestamps too. sg_now() is registered on every connection (conn_new). */
+#define NOW_SQL "sg_now()"
 
 /* ---- prepared statements ----------------------------------------------------------------------------- */
 
@@ -1043,6 +1048,14 @@ static void conn_free(struct sq_conn *c)
 	free(c);
 }
 
+/* sg_now(): the injected clock as "YYYY-MM-DDTHH:MM:SSZ", as NOW_SQL's callers store timestamps. */
+static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char at[TS_UTC_LEN + 1];
+	ts_format_utc(clock_now(), at);
+	sqlite3_result_text(ctx, at, -1, SQLITE_TRANSIENT);
+}
+
 static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -1058,6 +1071,11 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, 10000);
+	if (sqlite3_create_function(c->db, "sg_now", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sql_now, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
+		goto fail;
+	}
 	/* Durability and integrity settings, constant text. */
 	const char *setup = "PRAGMA journal_mode = WAL;"
 			    "PRAGMA synchronous = FULL;"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/text.h"
 #include "service/access.h"
 #include "service/children.h"
@@ -112,7 +113,7 @@ void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child
 	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
 	j->p = (struct access_person){u->user_id, j->username, j->agency, j->role};
 	j->child_id = child_id;
-	j->now = (int64_t)time(NULL);
+	j->now = clock_now();
 	j->w = w;
 	j->rq = rq;
 	j->job.run = glass_run;

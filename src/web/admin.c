@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/event.h"
 #include "core/text.h"
 #include "service/cases.h"
@@ -304,7 +305,7 @@ static int job_run(store_conn *c, void *arg)
 	case OP_USER_RESET:
 		return users_reset(c, j->actor, j->username, j->hash, j->secret, &j->found);
 	case OP_USER_DISABLE:
-		return users_disable(c, j->actor, j->username, (int64_t)time(NULL), &j->found);
+		return users_disable(c, j->actor, j->username, clock_now(), &j->found);
 	case OP_USER_ENABLE:
 		return users_enable(c, j->actor, j->username, &j->found);
 	case OP_TEAM:
@@ -317,7 +318,7 @@ static int job_run(store_conn *c, void *arg)
 	case OP_TOKEN_CREATE:
 		return tokens_create(c, j->actor, j->agency, j->label, j->secret, &j->found);
 	case OP_TOKEN_REVOKE:
-		return tokens_revoke(c, j->actor, j->id, (int64_t)time(NULL), &j->found);
+		return tokens_revoke(c, j->actor, j->id, clock_now(), &j->found);
 	}
 	return STORE_EIO;
 }

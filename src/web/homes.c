@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/text.h"
 #include "lib/buf.h"
 #include "lib/plot.h"
@@ -325,7 +326,7 @@ void web_homes_run(const struct web *w, http_request *rq)
 {
 	const struct web_user *u = web_user(rq);
 	char now[STORE_TS_LEN + 1], month[8];
-	int64_t t = (int64_t)time(NULL);
+	int64_t t = clock_now();
 	ts_format_utc(t, now);
 	homes_last_complete_month(t, month);
 	struct homes_run_opts o = {.trigger = "on_demand", .actor = u->actor, .reg44_month = month, .started_at = now};
@@ -1121,7 +1122,7 @@ static void police_show(struct web_read *r)
 	struct police_job *j = (struct police_job *)r;
 	struct homes_police pol;
 	char since[STORE_TS_LEN + 1];
-	ts_format_utc((int64_t)time(NULL) - (int64_t)POLICE_MISSING_DAYS * 86400, since);
+	ts_format_utc(clock_now() - (int64_t)POLICE_MISSING_DAYS * 86400, since);
 	int rc = homes_police_load(r->w->st, &r->access, r->w->authority, since, &pol);
 	if (rc != STORE_OK) {
 		homes_police_free(&pol);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "service/users.h"
@@ -89,7 +90,7 @@ int web_session_load(const struct web *w, http_request *rq)
 	const char *token = http_cookie(rq, SESSION_COOKIE);
 	if (!token || strlen(token) >= USERS_SESSION_TOKEN_MAX)
 		return STORE_OK;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	struct store_session s;
 	bool found = false;
 	store_conn *c = store_conn_get(w->st);
@@ -192,7 +193,7 @@ struct signin_job {
 static int signin_run(store_conn *c, void *arg)
 {
 	struct signin_job *j = arg;
-	return users_session_open(c, &j->user, j->res, j->username, j->remote, "web", (int64_t)time(NULL), j->token,
+	return users_session_open(c, &j->user, j->res, j->username, j->remote, "web", clock_now(), j->token,
 				  j->expires_at);
 }
 
@@ -265,7 +266,7 @@ void web_signin_submit(const struct web *w, http_request *rq)
 		snprintf(j->next, sizeof j->next, "%s", next);
 	http_remote_address(rq, j->remote);
 	/* The password's hash costs tens of milliseconds: on this server thread, never on the write queue. */
-	int rc = users_check(w->st, username, password, totp, j->remote, (int64_t)time(NULL), &j->user, &j->res);
+	int rc = users_check(w->st, username, password, totp, j->remote, clock_now(), &j->user, &j->res);
 	sodium_memzero(password, sizeof password);
 	if (rc != STORE_OK) {
 		free(j);
@@ -293,7 +294,7 @@ struct signout_job {
 static int signout_run(store_conn *c, void *arg)
 {
 	struct signout_job *j = arg;
-	return users_session_end(c, j->token, j->actor, (int64_t)time(NULL));
+	return users_session_end(c, j->token, j->actor, clock_now());
 }
 
 static void signout_done(struct txq_job *job)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 #include "core/event.h"
 #include "core/text.h"
@@ -184,7 +185,7 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		goto out;
 	}
 
-	int64_t at = web_uk_civil(d, hour, minute), now = (int64_t)time(NULL);
+	int64_t at = web_uk_civil(d, hour, minute), now = clock_now();
 	if (at > now)
 		at = now;
 	/* What the rules read: seen, and seen alone only when the child was seen. */

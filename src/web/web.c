@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 #include "core/event.h"
 #include "core/ident.h"
@@ -236,7 +237,7 @@ bool web_day_text(const char *day, struct date *d, char *out, size_t outsz)
 
 struct date web_today(void)
 {
-	return ts_utc_date(ts_uk_local((int64_t)time(NULL)));
+	return ts_utc_date(ts_uk_local(clock_now()));
 }
 
 /* "3 May 2016" or "3 May 2016 (age 9)". */
@@ -560,7 +561,7 @@ static void search_page(const struct web *w, http_request *rq)
 	for (int i = 0; i < j->nseen && rc == STORE_OK; i++) {
 		enum access_level level;
 		char basis[ACCESS_BASIS_MAX];
-		rc = access_decide(w->st, &who, j->seen[i], (int64_t)time(NULL), &level, basis);
+		rc = access_decide(w->st, &who, j->seen[i], clock_now(), &level, basis);
 		if (rc != STORE_OK)
 			break;
 		if (level > ACCESS_NONE)
@@ -1288,7 +1289,7 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 
 	/* In the order of the form, so the error summary reads top to bottom. */
 	int drc = web_date_fields(day, month, year, &d, &when_given);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	if (!when_given)
 		web_add_error(view, "when", "when-day", "Enter the date it happened");
 	else if (drc != 0)
@@ -1379,7 +1380,7 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 {
 	const struct web_user *u = web_user(rq);
 	struct access_person p = {u->user_id, u->username, u->agency, u->role};
-	int rc = access_decide(w->st, &p, child_id, (int64_t)time(NULL), level, basis);
+	int rc = access_decide(w->st, &p, child_id, clock_now(), level, basis);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: access could not be decided (store error %d)\n", rc);
 		web_unavailable(w, rq);
