@@ -598,9 +598,17 @@ bool api_route_at(size_t i, const char **method, const char **pattern, const cha
 	return true;
 }
 
-void api_handle(http_request *rq, void *ctx)
+/* What the request's headers decided (api_admit, or api_handle when no body came): kept with the request. */
+struct admitted {
+	const struct api_route *r;
+	int64_t ids[ROUTE_IDS_MAX];
+	bool public;
+	struct caller who;
+};
+
+/* The route, the caller and the role policy, from the headers alone; NULL when it has answered. */
+static struct admitted *api_gate(struct api *a, http_request *rq)
 {
-	struct api *a = ctx;
 	const char *m = http_method(rq), *p = http_path(rq);
 	atomic_fetch_add(&a->requests, 1);
 
@@ -613,21 +621,46 @@ void api_handle(http_request *rq, void *ctx)
 			api_method_not_allowed(a, rq, allow);
 		else
 			api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-		return;
+		return NULL;
 	}
-	if (r->action == ACT_PUBLIC) {
-		r->fn(a, rq, NULL, ids);
-		return;
+	struct admitted *ad = calloc(1, sizeof *ad);
+	if (!ad) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return NULL;
 	}
-	struct caller who;
-	memset(&who, 0, sizeof who);
-	if (!api_authenticate(a, rq, &who))
-		return;
-	if (!access_role_may(who.is_user ? who.role : NULL, who.client.agency, r->action)) {
-		/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
-		api_reply_simple(a, rq, 403, "not_permitted", NULL,
-				 who.is_user ? "your role may not use this" : "an agency's system may not use this");
-		return;
+	ad->r = r;
+	memcpy(ad->ids, ids, sizeof ids);
+	ad->public = r->action == ACT_PUBLIC;
+	if (!ad->public) {
+		if (!api_authenticate(a, rq, &ad->who))
+			goto refused;
+		if (!access_role_may(ad->who.is_user ? ad->who.role : NULL, ad->who.client.agency, r->action)) {
+			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
+			api_reply_simple(a, rq, 403, "not_permitted", NULL,
+					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");
+			goto refused;
+		}
 	}
-	r->fn(a, rq, &who, ids);
+	http_set_data(rq, ad, free);
+	return ad;
+refused:
+	free(ad);
+	return NULL;
+}
+
+size_t api_admit(http_request *rq, void *ctx)
+{
+	const struct admitted *ad = api_gate(ctx, rq);
+	if (!ad)
+		return 0; /* answered: the body is dropped unread */
+	return ad->public ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
+}
+
+void api_handle(http_request *rq, void *ctx)
+{
+	struct api *a = ctx;
+	const struct admitted *ad = http_data(rq); /* admitted when the headers came (a body followed) */
+	if (!ad && !(ad = api_gate(a, rq)))
+		return;
+	ad->r->fn(a, rq, ad->public ? NULL : &ad->who, ad->ids);
 }

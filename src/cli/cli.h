@@ -30,8 +30,16 @@ int cmd_recordings(int argc, char **argv);
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
 
-/* Serves the API and the pages (behind sign-in; with demo, a banner says it is a demonstration area; with
- * behind_tls, cookies are Secure) on listen until SIGINT or SIGTERM.
+/* Where and how the server listens (serve's flags). */
+struct cli_http {
+	const char *listen;   /* HOST:PORT */
+	unsigned threads;     /* 0: two per core */
+	unsigned per_address; /* connections at once from one client address; 0: only the global ceiling */
+	bool behind_tls;      /* a TLS proxy is in front: cookies are Secure, forms come from https:// */
+};
+
+/* Serves the API and the pages (behind sign-in; with demo, a banner says it is a demonstration area) as
+ * http says until SIGINT or SIGTERM.
  * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
  * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
  * checkpoint with audit_key when given, then runs the homes monitor (service/homes.h). authority is the
@@ -39,7 +47,7 @@ store *cli_open_store(const char *url, bool migrate);
  * Returns the process exit code. */
 struct alerts_config;
 struct cli_recordings;
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
+int cli_serve(store *st, const struct cli_http *http, bool demo, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
 /* The demonstration area's homes register (cli/demo_homes.c); the children placed from first_child on. */

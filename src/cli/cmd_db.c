@@ -32,6 +32,7 @@ int cmd_serve(int argc, char **argv)
 					     {"listen", required_argument, NULL, 'l'},
 					     {"threads", required_argument, NULL, 't'},
 					     {"behind-tls", no_argument, NULL, 'p'},
+					     {"max-connections-per-address", required_argument, NULL, 'P'},
 					     {"settings", required_argument, NULL, 's'},
 					     {"recordings-key", required_argument, NULL, 'k'},
 					     {"recording-max-mb", required_argument, NULL, 'm'},
@@ -39,17 +40,24 @@ int cmd_serve(int argc, char **argv)
 					     {"linkage-model", required_argument, NULL, 'L'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL, *authority = NULL;
+	const char *db = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
 	const char *model = NULL;
-	unsigned threads = 0, max_mb = API_RECORDING_MAX_MB_DEFAULT;
-	bool behind_tls = false;
+	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT;
+	struct cli_http http = {.listen = "127.0.0.1:8080", .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'p': behind_tls = true; break;
+		case 'l': http.listen = optarg; break;
+		case 'p': http.behind_tls = true; break;
+		case 'P':
+			if (!parse_uint(optarg, HTTP_CONNECTIONS_MAX, &http.per_address)) {
+				fprintf(stderr, "safeguard serve: --max-connections-per-address must be 0 (no limit but the "
+						"server's %d) to %d\n", HTTP_CONNECTIONS_MAX, HTTP_CONNECTIONS_MAX);
+				return 2;
+			}
+			break;
 		case 's': settings = optarg; break;
 		case 'k': rec_key = optarg; break;
 		case 'A':
@@ -68,22 +76,27 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
+			if (!parse_uint(optarg, 256, &http.threads) || http.threads == 0) {
 				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
 				return 2;
 			}
 			break;
 		case 'h':
 			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
+			       "                       [--max-connections-per-address N]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
 			       "                       [--recording-max-mb N] [--authority LA]\n"
 			       "                       [--linkage-model MODEL.json]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
-			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
+			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure and\n"
+			       "                      forms must come from https://HOST (the proxy passes Host on)\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
+			       "  --max-connections-per-address N  connections at once from one client address\n"
+			       "                      (default %d; 0: only the server's ceiling of %d; behind a\n"
+			       "                      proxy every client has the proxy's address: docs/SECURITY.md)\n"
 			       "  --settings FILE     the rules' local settings and closure days (docs/RULES.md)\n"
 			       "  --recordings-key FILE  the master key of the recordings (default: PATH.recordings-key\n"
 			       "                      beside the database, made mode 0600 on first start); the files\n"
@@ -94,7 +107,7 @@ int cmd_serve(int argc, char **argv)
 			       "  --linkage-model FILE   a model from 'safeguard link train' for intake's record linkage\n"
 			       "                      (default: the service's built-in parameters, docs/INTERNALS.md)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
-			       API_RECORDING_MAX_MB_DEFAULT);
+			       HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_CONNECTIONS_MAX, API_RECORDING_MAX_MB_DEFAULT);
 			return 0;
 		default: return 2;
 		}
@@ -134,7 +147,7 @@ int cmd_serve(int argc, char **argv)
 		recordings_close(rec.vault);
 		return 1;
 	}
-	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, &rec, authority, NULL, NULL);
+	int rc = cli_serve(st, &http, false, &cfg, key, &rec, authority, NULL, NULL);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 	store_close(st);

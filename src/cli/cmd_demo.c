@@ -12,6 +12,7 @@
 #include "api/intake_json.h"
 #include "cli/cli.h"
 #include "clock/now.h"
+#include "http/server.h"
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -341,7 +342,8 @@ int cmd_demo(int argc, char **argv)
 		sodium_memzero(key, sizeof key);
 		goto out;
 	}
-	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
+	struct cli_http http = {.listen = listen, .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
+	rc = cli_serve(st, &http, true, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 out:

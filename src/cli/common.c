@@ -170,18 +170,29 @@ static bool route_streamed(const char *method, const char *path, void *ctx)
 	return api_body_streamed(method, path);
 }
 
+static bool is_api(http_request *rq)
+{
+	const char *p = http_path(rq);
+	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 || strcmp(p, "/metrics") == 0 ||
+	       strcmp(p, "/openapi.json") == 0;
+}
+
 static void route(http_request *rq, void *ctx)
 {
 	struct app *app = ctx;
-	const char *p = http_path(rq);
-	if (strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 || strcmp(p, "/metrics") == 0 ||
-	    strcmp(p, "/openapi.json") == 0)
+	if (is_api(rq))
 		api_handle(rq, &app->api);
 	else
 		web_handle(rq, &app->web);
 }
 
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
+static size_t route_admit(http_request *rq, void *ctx)
+{
+	struct app *app = ctx;
+	return is_api(rq) ? api_admit(rq, &app->api) : web_admit(rq, &app->web);
+}
+
+int cli_serve(store *st, const struct cli_http *http, bool demo, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
 	      void (*ready)(unsigned port, void *ctx), void *ctx)
 {
@@ -220,11 +231,11 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 		free(app);
 		return 1;
 	}
-	app->web.behind_tls = behind_tls;
+	app->web.behind_tls = http->behind_tls;
 	snprintf(app->web.authority, sizeof app->web.authority, "%s", authority ? authority : "");
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
-	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app,
-				 .streamed = route_streamed};
+	struct http_options o = {.listen = http->listen, .threads = http->threads, .handler = route, .ctx = app,
+				 .streamed = route_streamed, .admit = route_admit, .per_address = http->per_address};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
@@ -233,8 +244,8 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 		free(app);
 		return 1;
 	}
-	const char *colon = strrchr(listen, ':');
-	printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, http_port(srv));
+	const char *colon = strrchr(http->listen, ':');
+	printf("listening on http://%.*s:%u\n", (int)(colon - http->listen), http->listen, http_port(srv));
 	fflush(stdout);
 	sweeper_start(&app->sweeper, st, &app->api.alerts, audit_key);
 	if (ready)

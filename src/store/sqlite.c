@@ -11,11 +11,13 @@
  */
 #include "store/store_int.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock/now.h"
 #include "core/date.h"
@@ -1056,6 +1058,19 @@ static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, at, -1, SQLITE_TRANSIENT);
 }
 
+/* The database holds personal data: a file opened for the first time is made readable and writable by its
+ * owner only (0600, whatever the umask), before SQLite sees it (an empty file is an empty database). SQLite
+ * gives the -wal and -shm files it creates the mode of the database file. A file that exists keeps the mode
+ * its operator gave it. If the file cannot be made here, sqlite3_open_v2 says why. */
+static void create_private(const char *path)
+{
+	if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
 static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -1064,6 +1079,7 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	c->head.ops = &store_sqlite_ops;
+	create_private(path);
 	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));

@@ -19,6 +19,7 @@
 #include "clock/now.h"
 #include "core/date.h"
 #include "core/text.h"
+#include "lib/route.h"
 #include "service/users.h"
 
 #define SESSION_COOKIE "sg_session"
@@ -134,11 +135,10 @@ bool web_csrf_ok(http_request *rq)
 
 /* ---- the sign-in page ---- */
 
+/* Where to go after signing in: only a path of ours (lib/route.h), else the home page. */
 static bool local_path(const char *next)
 {
-	/* Only a path of ours: "/x", never "//host" or "/\host" (which browsers treat as another site). */
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < WEB_NEXT_MAX &&
-	       !text_has_controls(next, strlen(next));
+	return route_local_path(next) && strlen(next) < WEB_NEXT_MAX;
 }
 
 static void signin_render(const struct web *w, http_request *rq, int status, const char *presession, json_t *view)
@@ -220,14 +220,29 @@ static void signin_done(struct txq_job *job)
 	free(j);
 }
 
-void web_signin_submit(const struct web *w, http_request *rq)
+static void signin_expired(const struct web *w, http_request *rq)
+{
+	web_message_link(w, rq, 403, "The form could not be sent",
+			 "The sign-in page had expired or was not sent from this service. Open it again and sign in.",
+			 "/sign-in", "Go to sign in");
+}
+
+bool web_signin_admit(const struct web *w, http_request *rq)
 {
 	const char *presession = http_cookie(rq, PRESESSION_COOKIE);
-	if (!presession || strlen(presession) < 32 || strlen(presession) >= 64 ||
-	    !users_csrf_ok(presession, http_form(rq, "csrf_token"))) {
-		web_message_link(w, rq, 403, "The form could not be sent",
-				 "The sign-in page had expired or was not sent from this service. Open it again and sign in.",
-				 "/sign-in", "Go to sign in");
+	if (presession && strlen(presession) >= 32 && strlen(presession) < 64)
+		return true;
+	signin_expired(w, rq);
+	return false;
+}
+
+void web_signin_submit(const struct web *w, http_request *rq)
+{
+	if (!web_signin_admit(w, rq))
+		return;
+	const char *presession = http_cookie(rq, PRESESSION_COOKIE);
+	if (!users_csrf_ok(presession, http_form(rq, "csrf_token"))) {
+		signin_expired(w, rq);
 		return;
 	}
 	char username[4 * STORE_USER_MAX + 8], password[4 * USERS_PASSWORD_MAX + 8], totp[16];

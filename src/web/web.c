@@ -1356,8 +1356,11 @@ out:
 /* ---- routing ---- */
 
 /* A form posted from another site must not act here: besides the session's CSRF token (web_csrf_ok), the
- * browser says where the form came from. */
-bool web_same_origin(http_request *rq)
+ * browser says where the form came from. The origin it names is this service's scheme and Host: https behind
+ * a TLS proxy (serve --behind-tls: the browser spoke TLS to the proxy, whatever the proxy speaks to us; the
+ * proxy must pass the browser's Host on), else http. X-Forwarded-Proto is not read: behind TLS the
+ * scheme is https by the operator's word, and without a proxy anyone could send the header. */
+bool web_same_origin(const struct web *w, http_request *rq)
 {
 	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin"),
 		   *host = http_header(rq, "Host");
@@ -1367,7 +1370,7 @@ bool web_same_origin(http_request *rq)
 		return site && strcmp(site, "same-origin") == 0;
 	if (origin) {
 		char expect[300];
-		snprintf(expect, sizeof expect, "http://%s", host ? host : "");
+		snprintf(expect, sizeof expect, "%s://%s", w->behind_tls ? "https" : "http", host ? host : "");
 		return strcmp(origin, expect) == 0;
 	}
 	return true;
@@ -1726,29 +1729,36 @@ static void to_sign_in(http_request *rq)
 	buf_free(&to);
 }
 
-void web_handle(http_request *rq, void *ctx)
+static void form_refused(const struct web *w, http_request *rq)
 {
-	const struct web *w = ctx;
+	web_message(w, rq, 403, "The form could not be sent",
+		    "The form had expired or was not sent from this service. Go back, reload the page and try again.");
+}
+
+/* Everything the headers decide: the route, the session, the role policy, where a form came from. NULL when
+ * it has answered. Run when the headers of a request with a body are in (web_admit), so that no body is kept
+ * for someone who would be refused, and again when the handler runs (the session is looked up once). */
+static const struct web_route *web_gate(const struct web *w, http_request *rq, int64_t ids[ROUTE_IDS_MAX])
+{
 	const char *m = http_method(rq), *p = http_path(rq);
 
 	if (web_asset_serve(rq))
-		return;
+		return NULL;
 	char allow[64];
-	int64_t ids[ROUTE_IDS_MAX] = {0};
 	long found = route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], m, p, ids, allow, sizeof allow);
 	const struct web_route *r = found < 0 ? NULL : &routes[found];
 	if (!r && allow[0]) {
 		http_add_header(rq, "Allow", allow);
 		web_message(w, rq, 405, "Page not found", "This address does not take that kind of request.");
-		return;
+		return NULL;
 	}
-	if (web_session_load(w, rq) != STORE_OK) {
+	if (!web_user(rq) && web_session_load(w, rq) != STORE_OK) {
 		web_unavailable(w, rq);
-		return;
+		return NULL;
 	}
 	if (!r) {
 		web_message(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
-		return;
+		return NULL;
 	}
 	const struct web_user *u = web_user(rq);
 	if (r->action != ACT_PUBLIC && !u) {
@@ -1758,7 +1768,7 @@ void web_handle(http_request *rq, void *ctx)
 			web_message_link(w, rq, 403, "Your session has ended",
 					 "You were signed out, so this was not saved. Sign in and try again.", "/sign-in",
 					 "Go to sign in");
-		return;
+		return NULL;
 	}
 	if (u && !access_role_may(u->role, u->agency, r->action)) {
 		char msg[256];
@@ -1766,12 +1776,37 @@ void web_handle(http_request *rq, void *ctx)
 			 "Your role (%s) does not include this page. If your work needs it, ask your manager or your "
 			 "administrator.", web_role_name(u->role));
 		web_message(w, rq, 403, "You cannot use this page", msg);
-		return;
+		return NULL;
 	}
-	/* Every form that acts carries the session's CSRF token, and the browser must say it came from here. */
-	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && (!web_same_origin(rq) || !web_csrf_ok(rq))) {
-		web_message(w, rq, 403, "The form could not be sent",
-			    "The form had expired or was not sent from this service. Go back, reload the page and try again.");
+	/* A form that acts must come from this service (the CSRF token, in the body, is checked in web_handle). */
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && !web_same_origin(w, rq)) {
+		form_refused(w, rq);
+		return NULL;
+	}
+	if (r->fn == signin_submit_route && !web_signin_admit(w, rq))
+		return NULL;
+	return r;
+}
+
+size_t web_admit(http_request *rq, void *ctx)
+{
+	int64_t ids[ROUTE_IDS_MAX] = {0};
+	const struct web_route *r = web_gate(ctx, rq, ids);
+	if (!r)
+		return 0; /* answered: the body is dropped unread */
+	return r->action == ACT_PUBLIC ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
+}
+
+void web_handle(http_request *rq, void *ctx)
+{
+	const struct web *w = ctx;
+	int64_t ids[ROUTE_IDS_MAX] = {0};
+	const struct web_route *r = web_gate(w, rq, ids);
+	if (!r)
+		return;
+	/* Every form that acts carries the session's CSRF token. */
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && !web_csrf_ok(rq)) {
+		form_refused(w, rq);
 		return;
 	}
 	r->fn(w, rq, ids);

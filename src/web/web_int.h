@@ -35,6 +35,9 @@ int web_session_load(const struct web *w, http_request *rq);
 bool web_csrf_ok(http_request *rq);
 void web_signin_page(const struct web *w, http_request *rq);   /* GET /sign-in */
 void web_signin_submit(const struct web *w, http_request *rq); /* POST /sign-in */
+/* POST /sign-in from its headers alone: the browser holds the pre-session cookie its CSRF token comes from.
+ * Answers 403 and gives false when it does not. */
+bool web_signin_admit(const struct web *w, http_request *rq);
 void web_signout(const struct web *w, http_request *rq);       /* POST /sign-out */
 /* Need-to-know for a page about a child: the level the person signed in has (service/access.h) and why.
  * Below need, answers 403 (the same page whether or not the child exists) and gives false. */
@@ -84,7 +87,7 @@ void web_field(http_request *rq, const char *name, char *buf, size_t bufsz);
 void web_keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v);
 bool web_text_ok(const char *s, size_t max_chars, bool multi_line);
 /* The CSRF defence of every form that acts: false when the browser says it came from another site. */
-bool web_same_origin(http_request *rq);
+bool web_same_origin(const struct web *w, http_request *rq);
 
 /* ---- recording an event from a page ---- */
 
