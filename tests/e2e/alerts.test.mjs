@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
-  sql, startServer, ukToday,
+  sql, startServer, ukDate, ukToday,
 } from './lib.mjs';
 
 // ---- the calendar (England & Wales) ----
@@ -810,7 +810,11 @@ describe('GET /api/v1/flags', () => {
     const started = now();
     const auditBefore = count(area.db, 'audit', `action = 'flags.lookup' and child_id = ${childId}`);
 
+    // The look-up is raised on the server's today: the day it answered, which is today before or after it
+    // (a run may cross midnight).
+    const dayBefore = ukToday();
     const r = await getFlags(`nhs_number=${s.nhs_number}&setting=${encodeURIComponent('emergency department')}`);
+    const days = [dayBefore, ukToday()];
     assert.equal(r.status, 200, r.text);
     const d = r.json;
     assert.equal(d.nhs_number, s.nhs_number);
@@ -834,7 +838,8 @@ describe('GET /api/v1/flags', () => {
     assert.match(audit[audit.length - 1].actor, /^client:\d+:health$/);
     const la = lookupAlerts(childId);
     assert.equal(la.length, 1, JSON.stringify(la));
-    assert.deepEqual([la[0].owner_kind, la[0].owner, la[0].raised_on, la[0].due_on, la[0].state], ['worker', 'flag.worker', TODAY, null, 'open']);
+    assert.deepEqual([la[0].owner_kind, la[0].owner, la[0].due_on, la[0].state], ['worker', 'flag.worker', null, 'open']);
+    assert.ok(days.includes(la[0].raised_on), `raised on ${la[0].raised_on}, not on today (${days.join(' or ')})`);
     const inbox = await getAlerts(`owner=flag.worker&child=${childId}`);
     const fl = inbox.json.alerts.filter((x) => x.code === 'FLAG_LOOKUP');
     assert.equal(fl.length, 1, inbox.text);
@@ -1144,11 +1149,13 @@ describe('escalation: the boundary of one working day', () => {
     assert.ok(a);
     await clockPast(sql(ba.db, 'select max(created_at) from alert'));
 
-    const next = addWorkingDays(TODAY, 1);
+    // The day it was written in England (today, or tomorrow if the run crossed midnight since TODAY was read).
+    const written = ukDate(Date.parse(a.created_at));
+    const next = addWorkingDays(written, 1);
     const s1 = sweep(ba.db, next);
-    assert.equal(s1.escalated, 0, `sweep --today ${next} (the next working day after the alert was written on ${TODAY}) escalated it`);
+    assert.equal(s1.escalated, 0, `sweep --today ${next} (the next working day after the alert was written on ${written}) escalated it`);
     assert.equal(alertRow(ba.db, a.id).escalated_to, null);
-    const s2 = sweep(ba.db, addWorkingDays(TODAY, 2));
+    const s2 = sweep(ba.db, addWorkingDays(written, 2));
     assert.equal(s2.escalated, 1);
     assert.equal(alertRow(ba.db, a.id).escalated_to, 'mgr.cp3');
   });
