@@ -125,9 +125,21 @@ export function removeDir(dir) {
 
 // ---- the CLI ----
 
-/** Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. */
-export function runCli(args, { check = true, timeout = 120000, cwd } = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, maxBuffer: 64 * 1024 * 1024 });
+/** The environment of a process the tests start: this one's (with the clock), changed by extra. */
+function childEnv(extra) {
+  if (!extra) return process.env;
+  const env = { ...process.env, ...extra };
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+  return env;
+}
+
+/**
+ * Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. env adds
+ * to (or, with undefined values, removes from) this process's environment, which the binary inherits: among it
+ * SAFEGUARD_NOW, the tests' clock.
+ */
+export function runCli(args, { check = true, timeout = 120000, cwd, env } = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(env), maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   assertNoSanitizerReport(r.stderr, `safeguard ${args.join(' ')}`);
   if (check) {
@@ -166,11 +178,11 @@ export function freshArea(name) {
 
 /**
  * Starts `safeguard serve` and resolves once it printed "listening on http://HOST:PORT".
- * Rejects if the process exits first (with its exit code and stderr in the message).
+ * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli.
  */
-export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
+export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env } = {}) {
   const proc = spawn(BIN, ['serve', '--db', `sqlite:${dbPath}`, '--listen', listen, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env),
   });
   let stdout = '';
   let stderr = '';
