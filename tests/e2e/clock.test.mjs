@@ -3,7 +3,10 @@
 // the day it says. The instants here are chosen far from the real date, so that only an injected clock can
 // give what is asserted.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   CLOCK_OFFSET_S, clockOffsetSeconds, count, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
   ukDate, ukToday,
@@ -61,6 +64,27 @@ describe('the tests\' clock (lib.mjs) reads SAFEGUARD_NOW as src/clock/now.h doe
     const since = now() - Date.parse(at);
     assert.ok(since >= -2000 && since < 3600e3, `the clock reads ${new Date(now()).toISOString()}, not about ${at}`);
     assert.ok([ukDate(Date.parse(at)), ukDate(Date.parse(at) + 3600e3)].includes(ukToday()));
+  });
+});
+
+describe('the calendar matrix\'s list of days (tests/calendar/days.txt)', () => {
+  test('holds every awkward day the issue names, each with a set of files scripts/calendar.sh knows', () => {
+    const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../calendar/days.txt');
+    const days = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean)
+      .map((l) => l.split(/\s+/));
+    for (const [at, set] of days) {
+      assert.match(at, STAMP_RE, at);
+      assert.ok(['core', 'full'].includes(set), `${at}: set ${set}`);
+    }
+    const instants = days.map(([at]) => at);
+    const ukDays = instants.map((at) => ukDate(Date.parse(at)));
+    const weekdays = new Set(ukDays.map((d) => new Date(`${d}T12:00:00Z`).getUTCDay()));
+    assert.equal(weekdays.size, 7, 'each day of the week');
+    for (const d of ['2027-03-26', '2027-03-29', '2027-12-24', '2027-12-25', '2027-12-26', '2027-12-27', '2027-12-28',
+      '2027-12-31', '2028-02-29']) assert.ok(ukDays.includes(d), d);
+    // The clocks change at 01:00 UTC: a run starting half a minute before crosses the change.
+    for (const at of ['2027-03-28T00:59:30Z', '2027-10-31T00:59:30Z']) assert.ok(instants.includes(at), at);
+    assert.ok(days.some(([, set]) => set === 'full'), 'some days run every file');
   });
 });
 
