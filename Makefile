@@ -3,6 +3,7 @@
 #   make            build build/safeguard
 #   make check      build and run every test (unit, fuzz smoke, end-to-end)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make calendar   the date-sensitive end-to-end tests on each day of tests/calendar/days.txt
 #   make demo       build, create a demo area on SQLite, serve it on http://127.0.0.1:8080
 #   make bench      run the benchmarks in bench/ (not part of check)
 
@@ -41,7 +42,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check unit e2e browser fuzz-smoke fuzz demo bench clean
+.PHONY: all deps check unit e2e calendar browser fuzz-smoke fuzz demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -93,6 +94,10 @@ fuzz: $(DEPS_STAMP)
 e2e: $(BUILD)/safeguard
 	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard SHARED=$(CURDIR)/../shared \
 	  node --test --test-concurrency=1 tests/e2e/
+
+# The date-sensitive e2e suites on each awkward "today" of tests/calendar/days.txt (the injected clock).
+calendar: $(BUILD)/safeguard
+	@scripts/calendar.sh $(BUILD)
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)
