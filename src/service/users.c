@@ -111,33 +111,50 @@ static int totp_new(const char *username, uint8_t sealed[STORE_TOTP_SEALED_LEN],
 	return rc;
 }
 
+/* The rows still in plain text are gathered first and sealed after the walk: no row changes under its
+ * statement. */
 struct legacy {
-	store_conn *c;
-	int n;
+	struct store_user *v;
+	size_t n, cap;
 };
 
-static int seal_one(const struct store_user *u, void *ctx)
+static int gather_plain(const struct store_user *u, void *ctx)
 {
 	struct legacy *l = ctx;
-	uint8_t sealed[STORE_TOTP_SEALED_LEN];
-	int rc = totp_seal(u->username, u->totp_secret, sealed);
-	if (rc == STORE_OK && (rc = store_user_totp_seal(l->c, u->id, sealed)) == STORE_OK)
-		l->n++;
-	return rc;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct store_user *v = sodium_allocarray(cap, sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		sodium_free(l->v); /* zeroes the copies it held */
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *u;
+	return 0;
 }
 
 int users_seal_legacy(store_conn *c, const char *actor, int *n)
 {
-	struct legacy l = {c, 0};
+	struct legacy l = {NULL, 0, 0};
 	*n = 0;
 	if (!have_totp_key)
 		return STORE_EIO;
-	int rc = store_users_totp_plain(c, seal_one, &l);
+	int rc = store_users_totp_plain(c, gather_plain, &l);
+	for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
+		uint8_t sealed[STORE_TOTP_SEALED_LEN];
+		if ((rc = totp_seal(l.v[i].username, l.v[i].totp_secret, sealed)) == STORE_OK)
+			rc = store_user_totp_seal(c, l.v[i].id, sealed);
+	}
+	if (l.v)
+		sodium_free(l.v);
 	if (rc != STORE_OK || l.n == 0)
 		return rc;
-	*n = l.n;
-	char detail[64];
-	snprintf(detail, sizeof detail, "%d TOTP secrets encrypted with the server's key", l.n);
+	*n = (int)l.n;
+	char detail[96];
+	snprintf(detail, sizeof detail, "%zu TOTP secrets encrypted with the server's key", l.n);
 	struct store_audit a = {.actor = actor, .action = "users.seal_secrets", .object = "app_user", .detail = detail};
 	return audit_append(c, &a);
 }
@@ -423,7 +440,10 @@ static int refuse(store_conn *c, struct users_attempt *si, enum throttle t, cons
 	int rc = store_login_throttle_note(c, key, since, now, &first);
 	if (rc != STORE_OK || !first)
 		return rc;
-	snprintf(object, sizeof object, si->user.id ? "user:%lld" : "user", (long long)si->user.id);
+	if (si->user.id)
+		snprintf(object, sizeof object, "user:%lld", (long long)si->user.id);
+	else
+		snprintf(object, sizeof object, "user");
 	struct store_audit a = {.actor = "anonymous", .action = "session.throttled", .object = object, .detail = detail};
 	return audit_append(c, &a);
 }
