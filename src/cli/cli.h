@@ -80,6 +80,15 @@ struct cli_recordings {
 };
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out);
 
+/* The server's key of the TOTP secrets (service/users.h): the file path names, or beside an SQLite database
+ * (PATH.totp-key, beside the audit key) when path is NULL, handed to users_use_totp_key. With create (serve,
+ * demo, user), a missing file is made with O_EXCL, mode 0600, 32 random bytes; a file others may read, or
+ * not 32 bytes, is refused. Prints the reason and returns -1 on failure. */
+int cli_totp_key(const char *db_url, const char *path, bool create);
+/* Encrypts the TOTP secrets still kept in plain text (a database from before schema 15) with that key, and
+ * clears the write-ahead log of them; says on stderr how many. -1 (with the reason) on failure. */
+int cli_totp_seal_legacy(store *st);
+
 /* Signs an audit checkpoint in a transaction of its own (*signed_id 0 when there was nothing new). */
 int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id);
 

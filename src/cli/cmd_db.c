@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -12,6 +13,7 @@
 #include "io/linkage_model.h"
 #include "service/identity.h"
 #include "core/event.h"
+#include "service/access.h"
 #include "service/alerts.h"
 #include "service/tokens.h"
 #include "service/txq.h"
@@ -38,11 +40,13 @@ int cmd_serve(int argc, char **argv)
 					     {"recording-max-mb", required_argument, NULL, 'm'},
 					     {"authority", required_argument, NULL, 'A'},
 					     {"linkage-model", required_argument, NULL, 'L'},
+					     {"totp-key", required_argument, NULL, 'T'},
+					     {"break-glass-per-day", required_argument, NULL, 'B'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
-	const char *model = NULL;
-	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT;
+	const char *model = NULL, *totp_key = NULL;
+	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT, glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
 	struct cli_http http = {.listen = "127.0.0.1:8080", .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
 	int c;
 	optind = 1;
@@ -68,6 +72,13 @@ int cmd_serve(int argc, char **argv)
 			authority = optarg;
 			break;
 		case 'L': model = optarg; break;
+		case 'T': totp_key = optarg; break;
+		case 'B':
+			if (!parse_uint(optarg, 1000, &glass_per_day) || glass_per_day == 0) {
+				fprintf(stderr, "safeguard serve: --break-glass-per-day must be 1 to 1000\n");
+				return 2;
+			}
+			break;
 		case 'm':
 			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
 			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
@@ -86,7 +97,8 @@ int cmd_serve(int argc, char **argv)
 			       "                       [--max-connections-per-address N]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
 			       "                       [--recording-max-mb N] [--authority LA]\n"
-			       "                       [--linkage-model MODEL.json]\n\n"
+			       "                       [--linkage-model MODEL.json] [--totp-key FILE]\n"
+			       "                       [--break-glass-per-day N]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure and\n"
@@ -106,8 +118,13 @@ int cmd_serve(int argc, char **argv)
 			       "                      the children's homes it hosts (default: every home in the register)\n"
 			       "  --linkage-model FILE   a model from 'safeguard link train' for intake's record linkage\n"
 			       "                      (default: the service's built-in parameters, docs/INTERNALS.md)\n"
+			       "  --totp-key FILE     the key the TOTP secrets are encrypted with (default: PATH.totp-key\n"
+			       "                      beside the database, made mode 0600 on first start)\n"
+			       "  --break-glass-per-day N  records one person may open in an emergency in 24 hours before\n"
+			       "                      the next is refused and the data protection officer told (default %d)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
-			       HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_CONNECTIONS_MAX, API_RECORDING_MAX_MB_DEFAULT);
+			       HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_CONNECTIONS_MAX, API_RECORDING_MAX_MB_DEFAULT,
+			       ACCESS_BREAK_GLASS_PER_DAY);
 			return 0;
 		default: return 2;
 		}
@@ -132,9 +149,10 @@ int cmd_serve(int argc, char **argv)
 		}
 		identity_use_model(&lm, tf);
 	}
+	access_set_break_glass_per_day((int)glass_per_day);
 	uint8_t key[64];
 	bool have_key = false;
-	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
+	if (cli_audit_key(db, NULL, true, key, &have_key) != 0 || cli_totp_key(db, totp_key, true) != 0)
 		return 1;
 	struct cli_recordings rec = {NULL, (unsigned long long)max_mb * 1024 * 1024};
 	if (cli_recordings_open(db, rec_key, true, &rec.vault) != 0) {
@@ -142,9 +160,11 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db, false);
-	if (!st) {
+	if (!st || cli_totp_seal_legacy(st) != 0) {
 		sodium_memzero(key, sizeof key);
 		recordings_close(rec.vault);
+		if (st)
+			store_close(st);
 		return 1;
 	}
 	int rc = cli_serve(st, &http, false, &cfg, key, &rec, authority, NULL, NULL);
@@ -183,11 +203,20 @@ int cmd_migrate(int argc, char **argv)
 	if (!st)
 		return 1;
 	int rc = txq_exec(st, seed_agencies, NULL);
-	store_close(st);
 	if (rc != STORE_OK) {
+		store_close(st);
 		fprintf(stderr, "safeguard migrate: cannot record the agencies (store error %d)\n", rc);
 		return 1;
 	}
+	/* TOTP secrets from before schema 15 are encrypted here when the key is there already; else serve (which
+	 * makes the key) does it on start. */
+	char keypath[1024];
+	if (strncmp(db, "sqlite:", 7) == 0 && snprintf(keypath, sizeof keypath, "%s.totp-key", db + 7) < (int)sizeof keypath &&
+	    access(keypath, F_OK) == 0 && (cli_totp_key(db, NULL, false) != 0 || cli_totp_seal_legacy(st) != 0)) {
+		store_close(st);
+		return 1;
+	}
+	store_close(st);
 	printf("schema at version %d\n", store_schema_latest());
 	return 0;
 }

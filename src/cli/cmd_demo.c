@@ -328,6 +328,8 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	static struct demo_people_args people;
+	if (cli_totp_key(db, NULL, true) != 0 || cli_totp_seal_legacy(st) != 0)
+		goto out;
 	if (demo_people_make(st, &people) != STORE_OK) {
 		fprintf(stderr, "safeguard demo: cannot create the demo area's people\n");
 		goto out;

@@ -57,14 +57,32 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category);
 
 /* Break-glass: any practitioner opens a child's record in an emergency, with a reason (10 to 500
- * characters), for ACCESS_BREAK_GLASS_SECONDS. Audited; the reason is kept for the record's owner and the
- * data protection officer to review. Must run in a write transaction; *found false when there is no such
- * child. */
+ * characters), for ACCESS_BREAK_GLASS_SECONDS. It stays open in an emergency, and tells at once: each
+ * opening gives the child's owner (the allocated worker, else the team, else the MASH: service/alerts.h) a
+ * BREAK_GLASS alert and the data protection officer a notice (dpo_notice); the reason is kept for both to
+ * review, the audit says where to find it.
+ *
+ * An id that holds no child, and a sealed record (for anyone but ACCESS_SEALED_ROLES), are answered exactly
+ * as an opening is (*refused false, the same expires_at): nothing is opened, the audit says
+ * "break_glass.empty" and the DPO's notice says why, so that the answer does not tell which ids hold
+ * children. Each try counts against a daily allowance per person (access_set_break_glass_per_day, 5 by
+ * default): past it the try is refused (*refused true, nothing opened, audited "break_glass.refused") and
+ * the DPO gets one "possible misuse" notice per person a day. Must run in a write transaction. */
 #define ACCESS_BREAK_GLASS_SECONDS (60 * 60)
+#define ACCESS_BREAK_GLASS_PER_DAY 5
 #define ACCESS_REASON_MIN 10
 #define ACCESS_REASON_MAX 500
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
-		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1]);
+		       const char *reason, int64_t now, bool *refused, char expires_at[STORE_TS_LEN + 1]);
+/* The allowance: tries per person in any 24 hours (a setting: serve --break-glass-per-day). Set at start. */
+void access_set_break_glass_per_day(int n);
+int access_break_glass_per_day(void);
+
+/* The data protection officer's notices, newest first (up to limit), each gated by a durable audit entry
+ * exactly as children_read is (queue it with children_access_audit, action "notices.read", child_id 0);
+ * CHILDREN_ENOAUDIT otherwise. One read snapshot on a pooled connection. */
+struct children_access;
+int access_notices(store *st, const struct children_access *a, int limit, store_notice_fn fn, void *ctx);
 
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
@@ -91,6 +109,7 @@ enum access_action {
 	ACT_OVERSIGHT,    /* children's homes: the ranked list, funnel plots, profiles, runs of the monitor */
 	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */
 	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
+	ACT_NOTICES,      /* the data protection officer's notices: break-glass and its possible misuse */
 	ACT_COUNT
 };
 

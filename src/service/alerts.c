@@ -27,6 +27,8 @@ const char *alerts_title(const char *code)
 		return rules_code_title((enum rules_code)c);
 	if (strcmp(code, "FLAG_LOOKUP") == 0)
 		return "Seen in unscheduled care: flag looked up";
+	if (strcmp(code, "BREAK_GLASS") == 0)
+		return "Record opened in an emergency (break-glass)";
 	return code;
 }
 
@@ -787,6 +789,23 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	snprintf(al->evidence, sizeof al->evidence, "[]");
 	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld", (long long)access_id);
 	rc = write_alert(c, a->actor, al, &inserted);
+	free(al);
+	return rc;
+}
+
+int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today)
+{
+	/* Who opened it and why are in "who has looked" (the reason stays in break_glass): the alert says when. */
+	struct store_alert *al = calloc(1, sizeof *al);
+	bool inserted = false;
+	if (!al)
+		return STORE_EIO;
+	al->person_id = child_id;
+	snprintf(al->code, sizeof al->code, "BREAK_GLASS");
+	date_format_iso(today, al->raised_on);
+	snprintf(al->evidence, sizeof al->evidence, "[]");
+	snprintf(al->dedup_key, sizeof al->dedup_key, "BREAK_GLASS:%lld", (long long)glass_id);
+	int rc = write_alert(c, actor, al, &inserted);
 	free(al);
 	return rc;
 }

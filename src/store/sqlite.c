@@ -470,6 +470,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE home_alert ADD COLUMN escalated_at TEXT;"
 	"ALTER TABLE home_alert ADD COLUMN escalated_to TEXT;"
 	"CREATE INDEX home_alert_open ON home_alert(created_at) WHERE state = 'open' AND escalated_at IS NULL;",
+
+	/* 15: signing in and break-glass (issue 14). TOTP secrets encrypted with the server's key (nonce ||
+	 * ciphertext || tag; the plain column keeps zeros once a row is sealed, which service/users.c does for
+	 * older rows when it has the key); one audit entry per throttling key and window; the data protection
+	 * officer's notices of break-glass (child_id is the id asked for, which may hold no child) */
+	"ALTER TABLE app_user ADD COLUMN totp_sealed BLOB CHECK (totp_sealed IS NULL OR length(totp_sealed) = 60);"
+	"CREATE TABLE login_throttle ("
+	"  key TEXT PRIMARY KEY,"
+	"  noted_at TEXT NOT NULL);"
+	"CREATE TABLE dpo_notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('break_glass', 'break_glass_misuse')),"
+	"  at TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+	"  child_id INTEGER NOT NULL,"
+	"  break_glass_id INTEGER REFERENCES break_glass(id),"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX dpo_notice_user ON dpo_notice(user_id, kind, at);",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -538,8 +556,13 @@ enum stmt_id {
 	S_USER_SESSIONS_END,
 	S_SESSION_END,
 	S_LOGIN_ADD,
-	S_LOGIN_FAIL_USER,
-	S_LOGIN_FAIL_REMOTE,
+	S_LOGIN_FAILURES,
+	S_LOGIN_THROTTLE_NOTE,
+	S_USERS_TOTP_PLAIN,
+	S_USER_TOTP_SEAL,
+	S_NOTICE_ADD,
+	S_NOTICE_COUNT,
+	S_NOTICES,
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
@@ -760,16 +783,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
 	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
 	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			 "totp_last_step FROM app_user WHERE id = ?1",
+			 "totp_last_step, totp_sealed FROM app_user WHERE id = ?1",
 	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
 	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
 	[S_USER_ENABLE] = "UPDATE app_user SET disabled_at = NULL WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
-	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ")",
+	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, totp_sealed, created_at) "
+			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ")",
 	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			   "totp_last_step FROM app_user WHERE username = ?1",
+			   "totp_last_step, totp_sealed FROM app_user WHERE username = ?1",
 	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
@@ -783,14 +806,29 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
 	/* A new secret starts its own count of time steps used. */
-	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3, totp_last_step = 0 "
-			       "WHERE username = ?1",
+	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = zeroblob(20), totp_sealed = ?3, "
+			       "totp_last_step = 0 WHERE username = ?1",
 	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
 				"(SELECT id FROM app_user WHERE username = ?1)",
 	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
 	[S_LOGIN_ADD] = "INSERT INTO login_attempt(username, remote, at, ok) VALUES (?1, ?2, " NOW_SQL ", ?3)",
-	[S_LOGIN_FAIL_USER] = "SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?2 AND ok = 0",
-	[S_LOGIN_FAIL_REMOTE] = "SELECT count(*) FROM login_attempt WHERE remote = ?1 AND at >= ?2 AND ok = 0",
+	[S_LOGIN_FAILURES] = "SELECT (SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0 "
+			     "AND remote = ?2), "
+			     "(SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0), "
+			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0), "
+			     "(SELECT count(*) FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0), "
+			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
+	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
+				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
+	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
+	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
+			     "AND totp_sealed IS NULL",
+	[S_NOTICE_ADD] = "INSERT INTO dpo_notice(kind, at, user_id, child_id, break_glass_id, detail) "
+			 "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6)",
+	[S_NOTICE_COUNT] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND kind = ?2 AND at > ?3",
+	[S_NOTICES] = "SELECT n.id, n.kind, n.at, n.user_id, n.child_id, coalesce(n.break_glass_id, 0), n.detail, "
+		      "coalesce(u.username, '') FROM dpo_notice n LEFT JOIN app_user u ON u.id = n.user_id "
+		      "ORDER BY n.id DESC LIMIT ?1",
 	[S_CHECKPOINT_ADD] = "INSERT INTO audit_checkpoint(audit_id, hash, at, public_key, signature) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
@@ -1096,7 +1134,10 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 	const char *setup = "PRAGMA journal_mode = WAL;"
 			    "PRAGMA synchronous = FULL;"
 			    "PRAGMA foreign_keys = ON;"
-			    "PRAGMA trusted_schema = OFF;";
+			    "PRAGMA trusted_schema = OFF;"
+			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
+			     * not stay readable in the file (issue 14). */
+			    "PRAGMA secure_delete = ON;";
 	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		goto fail;
@@ -2156,7 +2197,7 @@ static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id
 	text(s, 2, u->agency);
 	text(s, 3, u->role);
 	text(s, 4, u->password_hash);
-	sqlite3_bind_blob(s, 5, u->totp_secret, sizeof u->totp_secret, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, u->totp_sealed, sizeof u->totp_sealed, SQLITE_STATIC);
 	int rc = run(s);
 	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
 	return rc;
@@ -2175,6 +2216,7 @@ static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 		*found = blob_copy(s, 5, out->totp_secret, (int)sizeof out->totp_secret);
 		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
 		out->totp_last_step = sqlite3_column_int64(s, 7);
+		out->totp_is_sealed = blob_copy(s, 8, out->totp_sealed, (int)sizeof out->totp_sealed);
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);
@@ -2289,14 +2331,14 @@ static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const ch
 }
 
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-				   const uint8_t totp_secret[20], bool *found)
+				   const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_USER_CREDENTIALS);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, password_hash);
-	sqlite3_bind_blob(s, 3, totp_secret, 20, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
 	int rc = run(s);
 	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
 	if (rc == STORE_OK && *found) { /* the old password's sessions end with it */
@@ -2331,21 +2373,143 @@ static int sq_login_attempt_add(store_conn *c, const char *username, const char 
 }
 
 static int sq_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
-			     int64_t *for_account, int64_t *from_address)
+			     struct store_login_failures *out)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAIL_USER);
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAILURES);
+	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
-	text(s, 2, since);
-	int rc = one_int(s, for_account);
-	if (rc != STORE_OK)
-		return rc;
-	if (!(s = stmt(CONN(c), S_LOGIN_FAIL_REMOTE)))
+	text(s, 2, remote);
+	text(s, 3, since);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->pair = sqlite3_column_int64(s, 0);
+		out->account = sqlite3_column_int64(s, 1);
+		col_copy(s, 2, out->account_last, sizeof out->account_last);
+		out->address = sqlite3_column_int64(s, 3);
+		col_copy(s, 4, out->address_last, sizeof out->address_last);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_THROTTLE_NOTE);
+	*first = false;
+	if (!s)
 		return STORE_EIO;
-	text(s, 1, remote);
+	text(s, 1, key);
 	text(s, 2, since);
-	return one_int(s, from_address);
+	text(s, 3, now);
+	int rc = run(s);
+	*first = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	return rc;
+}
+
+struct plain_walk {
+	store_user_fn fn;
+	void *ctx;
+};
+
+static int plain_row(sqlite3_stmt *s, void *arg)
+{
+	struct plain_walk *w = arg;
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	u->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, u->username, sizeof u->username);
+	int rc = blob_copy(s, 2, u->totp_secret, (int)sizeof u->totp_secret) ? w->fn(u, w->ctx) : STORE_EIO;
+	explicit_bzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
+static int sq_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx)
+{
+	struct plain_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_USERS_TOTP_PLAIN);
+	return s ? each_row(s, plain_row, &w) : STORE_EIO;
+}
+
+static int sq_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN])
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_TOTP_SEAL);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
+	return run(s);
+}
+
+static int sq_wal_truncate(store_conn *c)
+{
+	int rc = sqlite3_wal_checkpoint_v2(CONN(c)->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : map_rc(rc);
+}
+
+static int sq_notice_add(store_conn *c, const struct store_notice *n, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_ADD);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, n->kind);
+	text(s, 2, n->at);
+	sqlite3_bind_int64(s, 3, n->user_id);
+	sqlite3_bind_int64(s, 4, n->child_id);
+	sqlite3_bind_int64(s, 5, n->break_glass_id);
+	text(s, 6, n->detail);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_COUNT);
+	*n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, user_id);
+	text(s, 2, kind);
+	text(s, 3, since);
+	return one_int(s, n);
+}
+
+struct notice_walk {
+	store_notice_fn fn;
+	void *ctx;
+};
+
+static int notice_row(sqlite3_stmt *s, void *arg)
+{
+	struct notice_walk *w = arg;
+	struct store_notice n;
+	memset(&n, 0, sizeof n);
+	n.id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, n.kind, sizeof n.kind);
+	col_copy(s, 2, n.at, sizeof n.at);
+	n.user_id = sqlite3_column_int64(s, 3);
+	n.child_id = sqlite3_column_int64(s, 4);
+	n.break_glass_id = sqlite3_column_int64(s, 5);
+	col_copy(s, 6, n.detail, sizeof n.detail);
+	col_copy(s, 7, n.username, sizeof n.username);
+	return w->fn(&n, w->ctx);
+}
+
+static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+{
+	struct notice_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICES);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, notice_row, &w);
 }
 
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
@@ -3924,6 +4088,13 @@ const struct store_ops store_sqlite_ops = {
 	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
+	.login_throttle_note = sq_login_throttle_note,
+	.users_totp_plain = sq_users_totp_plain,
+	.user_totp_seal = sq_user_totp_seal,
+	.wal_truncate = sq_wal_truncate,
+	.notice_add = sq_notice_add,
+	.notice_count = sq_notice_count,
+	.notices = sq_notices,
 	.checkpoint_add = sq_checkpoint_add,
 	.checkpoints = sq_checkpoints,
 	.audit_last = sq_audit_last,

@@ -364,9 +364,9 @@ int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 }
 
 int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-			       const uint8_t totp_secret[20], bool *found)
+			       const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
-	return c->ops->user_set_credentials(c, username, password_hash, totp_secret, found);
+	return c->ops->user_set_credentials(c, username, password_hash, totp_sealed, found);
 }
 
 int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
@@ -404,9 +404,45 @@ int store_login_attempt_add(store_conn *c, const char *username, const char *rem
 	return c->ops->login_attempt_add(c, username, remote, ok);
 }
 
-int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address)
+int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
+			 struct store_login_failures *out)
 {
-	return c->ops->login_failures(c, username, remote, since, for_account, from_address);
+	return c->ops->login_failures(c, username, remote, since, out);
+}
+
+int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
+{
+	return c->ops->login_throttle_note(c, key, since, now, first);
+}
+
+int store_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx)
+{
+	return c->ops->users_totp_plain(c, fn, ctx);
+}
+
+int store_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN])
+{
+	return c->ops->user_totp_seal(c, id, totp_sealed);
+}
+
+int store_wal_truncate(store_conn *c)
+{
+	return c->ops->wal_truncate(c);
+}
+
+int store_notice_add(store_conn *c, const struct store_notice *n, int64_t *id)
+{
+	return c->ops->notice_add(c, n, id);
+}
+
+int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n)
+{
+	return c->ops->notice_count(c, user_id, kind, since, n);
+}
+
+int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+{
+	return c->ops->notices(c, limit, fn, ctx);
 }
 
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)

@@ -403,17 +403,25 @@ int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const 
 
 /* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
 
+#define STORE_TOTP_SEALED_LEN 60 /* 24-byte nonce, 20-byte secret, 16-byte tag (XChaCha20-Poly1305) */
+
 struct store_user {
 	int64_t id;
 	char username[STORE_USER_MAX + 1];
 	char agency[STORE_CODE_MAX + 1];
 	char role[STORE_CODE_MAX + 1];
 	char password_hash[160];  /* libsodium's Argon2id string */
-	uint8_t totp_secret[20];  /* RFC 6238 with SHA-1: a 160-bit secret */
+	/* The TOTP secret (RFC 6238 with SHA-1: 160 bits) is kept encrypted with the server's key (service/users.h):
+	 * totp_sealed holds nonce || ciphertext || tag. Rows from before schema 15 held it in plain text until
+	 * users_seal_legacy encrypted them: on reads, totp_is_sealed false and the plain secret in totp_secret. */
+	uint8_t totp_secret[20];
+	uint8_t totp_sealed[STORE_TOTP_SEALED_LEN];
+	bool totp_is_sealed;
 	char disabled_at[STORE_TS_LEN + 1]; /* "" while enabled */
 	int64_t totp_last_step;   /* the last TOTP time step that signed in (each code works once) */
 };
-/* STORE_ECONFLICT when the username is taken (or the agency does not exist). */
+/* STORE_ECONFLICT when the username is taken (or the agency does not exist). Writes totp_sealed (never a
+ * plain secret). */
 int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
 int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found);
 int store_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found);
@@ -436,10 +444,17 @@ int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed);
 int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 
-/* A new password and TOTP secret (a reset): every session of the person ends. *found false when there is no
- * such username. */
+/* A new password and TOTP secret (a reset; the secret sealed as in store_user): every session of the person
+ * ends. *found false when there is no such username. */
 int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-			       const uint8_t totp_secret[20], bool *found);
+			       const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+/* Rows whose TOTP secret is still in plain text (from before schema 15): id, username and totp_secret
+ * filled. Then each is sealed: the plain column is overwritten with zeros. */
+int store_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx);
+int store_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
+/* Copies every committed page into the database file and empties the write-ahead log, so that bytes
+ * overwritten in a transaction (with secure_delete on) are gone from both files. Outside any transaction. */
+int store_wal_truncate(store_conn *c);
 
 /* A person's server-side session: found by the hash of its token, until it expires or is ended. */
 struct store_session {
@@ -460,11 +475,19 @@ int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], 
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 int store_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 
-/* Sign-in attempts, for throttling: each is kept with its outcome. */
+/* Sign-in attempts, for throttling: each is kept with its outcome. remote is the address's throttling key. */
 int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok);
-/* Failed attempts since `since`: for the account, and from the address. */
+/* Failed attempts since `since`: from this address for this username, for the username from anywhere, and
+ * from the address for any username; with the newest failure of the last two ("" when none). */
+struct store_login_failures {
+	int64_t pair, account, address;
+	char account_last[STORE_TS_LEN + 1], address_last[STORE_TS_LEN + 1];
+};
 int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
-			 int64_t *for_account, int64_t *from_address);
+			 struct store_login_failures *out);
+/* A throttling key (service/users.c) refused a sign-in: *first true, and `now` noted, when the key has not
+ * been noted since `since` (so that its refusals are audited once per window). */
+int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first);
 
 /* ---- what the access policy asks (service/access.h) ----------------------------------------------------- */
 
@@ -488,6 +511,25 @@ int store_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store
 int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id);
 /* Whether the person holds a break-glass on the child live at now. */
 int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
+
+/* Notices for the data protection officer (schema 15): each break-glass, whether or not it opened a record,
+ * and a person refused for using up their daily allowance (service/access.h). */
+struct store_notice {
+	int64_t id;
+	char kind[24];                  /* "break_glass" or "break_glass_misuse" */
+	char at[STORE_TS_LEN + 1];
+	int64_t user_id;                /* who broke the glass */
+	int64_t child_id;               /* the id they asked for: it may hold no child */
+	int64_t break_glass_id;         /* the opening, 0 when nothing was opened */
+	char detail[161];
+	char username[STORE_USER_MAX + 1]; /* filled on reads */
+};
+int store_notice_add(store_conn *c, const struct store_notice *n, int64_t *id);
+/* How many notices of the kind name the person since `since`. */
+int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
+typedef int (*store_notice_fn)(const struct store_notice *n, void *ctx);
+/* The newest notices first, up to limit. */
+int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx);
 
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -78,7 +78,10 @@ struct store_ops {
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
 	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
-				    const uint8_t totp_secret[20], bool *found);
+				    const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+	int (*users_totp_plain)(store_conn *c, store_user_fn fn, void *ctx);
+	int (*user_totp_seal)(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
+	int (*wal_truncate)(store_conn *c);
 	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
@@ -86,7 +89,12 @@ struct store_ops {
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);
 	int (*login_attempt_add)(store_conn *c, const char *username, const char *remote, bool ok);
-	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address);
+	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since,
+			      struct store_login_failures *out);
+	int (*login_throttle_note)(store_conn *c, const char *key, const char *since, const char *now, bool *first);
+	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
+	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
+	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);
 	int (*checkpoint_add)(store_conn *c, const struct store_checkpoint *k);
 	int (*checkpoints)(store_conn *c, store_checkpoint_fn fn, void *ctx);
 	int (*audit_last)(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);

@@ -104,6 +104,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_MASH), "admin",
 					      access_role_may(u->role, u->agency, ACT_ADMIN), "links",
 					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
+		json_object_set_new(json_object_get(view, "can"), "notices",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1478,6 +1480,7 @@ static void glass_form_route(const struct web *w, http_request *rq, const int64_
 }
 static void glass_route(const struct web *w, http_request *rq, const int64_t *ids) { web_break_glass_submit(w, rq, ids[0]); }
 static void viewers_route(const struct web *w, http_request *rq, const int64_t *ids) { web_viewers_page(w, rq, ids[0]); }
+static void notices_route(const struct web *w, http_request *rq, const int64_t *ids) { web_notices_page(w, rq); }
 static void admin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1638,6 +1641,7 @@ static const struct web_route {
 	{{"GET", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_form_route},
 	{{"POST", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_route},
 	{{"GET", "/children/{id}/viewers"}, ACT_VIEWERS, viewers_route},
+	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
 	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
 	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},
 	{{"POST", "/alerts/{id}/acknowledge"}, ACT_ALERTS, ack_route},

@@ -131,6 +131,7 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id); 
 void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_id);   /* GET .../break-glass */
 void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child_id); /* POST .../break-glass */
 void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id);       /* GET .../viewers */
+void web_notices_page(const struct web *w, http_request *rq);                         /* GET /notices */
 
 /* web/link_pages.c: record linkage's review queue */
 void web_link_reviews_page(const struct web *w, http_request *rq);                   /* GET /link-reviews */

@@ -170,13 +170,13 @@ describe('POST /api/v1/sessions', () => {
     assert.match(answers[0][1], /invalid_credentials/);
   });
 
-  test('five failures lock the account for the window (429), even with the right password then', async () => {
+  test('five failures from an address lock the account there for the window (429), even with the right password then', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await signIn('locked.out', 'wrong password number ' + i)).status, 401);
     const r = await signIn('locked.out');
     assert.equal(r.status, 429);
     assert.equal(r.headers.get('retry-after'), '900');
     assert.equal(r.json.error.code, 'too_many_attempts');
-    assert.ok(count(area.db, 'audit', "action = 'session.refused' and detail = 'throttled'") >= 1);
+    assert.equal(count(area.db, 'audit', "action = 'session.throttled'"), 1);
   });
 
   test('bad bodies are 4xx naming the field; nothing is recorded', async () => {
@@ -342,7 +342,8 @@ describe('need-to-know: a person sees what their relationship to the child allow
     assert.equal((await post('{}')).json.error.field, 'reason');
     assert.equal((await post('{"reason":"Child brought to custody suite injured","x":1}')).status, 400);
     assert.equal((await post('{"reason":"Child brought to custody suite injured"}', area.tokens.police)).status, 403);
-    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', tokens['pat.police'], 987654)).status, 404);
+    // An id that holds no child is answered as an opening is (signin_abuse.test.mjs): nothing is opened.
+    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', tokens['pat.police'], 987654)).status, 201);
     assert.equal(count(area.db, 'break_glass'), 0);
 
     const r = await post('{"reason":"Child brought to custody suite injured at 2am"}');
