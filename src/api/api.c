@@ -224,6 +224,27 @@ fail:
 	free(j);
 }
 
+/* ---- who reads ---- */
+
+void api_reader_init(struct access_reader *r, const struct caller *who)
+{
+	if (who->is_user)
+		access_reader_person(r, who->user_id, who->username, who->client.agency, who->role);
+	else
+		access_reader_system(r, who->client.agency);
+}
+
+void api_access_init(struct children_access *acc, const struct caller *who, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail)
+{
+	snprintf(acc->actor, sizeof acc->actor, "%s", who->actor);
+	api_reader_init(&acc->reader, who);
+	acc->action = action;
+	acc->child_id = child_id;
+	acc->need = need;
+	snprintf(acc->detail, sizeof acc->detail, "%s", detail ? detail : "");
+}
+
 /* ---- GET /api/v1/children/{id} and /chronology ---- */
 
 /* Strings from the store were validated as UTF-8 on the way in: no need to check them again per row. */
@@ -245,7 +266,6 @@ struct read_job {
 	json_t *doc;
 	json_t *households;
 	json_t *members;    /* of the household being walked */
-	enum access_level level; /* what the caller may see (service/access.h) */
 };
 
 static void read_job_free(void *arg)
@@ -320,12 +340,9 @@ static int on_event(const struct store_event *e, void *ctx)
 {
 	struct read_job *j = ctx;
 	const struct event_kind *k = event_kind_find(e->kind);
-	/* details were stored as compact JSON by intake; most are empty. */
+	/* details were stored as compact JSON by intake; most are empty. What this reader may see of them the
+	 * service decided (children_chronology shows only those events). */
 	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
-	if (!access_event_visible(j->who.client.agency, e->agency, json_string_value(json_object_get(details, "category")))) {
-		json_decref(details); /* a health-only note: not for this reader (the page may come out shorter) */
-		return 0;
-	}
 	json_t *o = json_object();
 	json_object_set_new_nocheck(o, "id", json_integer(e->id));
 	json_object_set_new_nocheck(o, "kind", str(e->kind));
@@ -358,6 +375,15 @@ static void read_continue(http_request *rq, void *ctx)
 		api_reply_store_failure(a, rq, j->access.rc);
 		goto out;
 	}
+	if (j->access.refused) { /* audited as a refusal; one answer for no relationship, no child, a sealed one */
+		if (j->who.is_user)
+			api_reply_simple(a, rq, 403, "forbidden", NULL,
+					 "you have no legitimate relationship with this child's record; in an emergency, "
+					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
+		else
+			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		goto out;
+	}
 	j->list = json_array();
 	if (j->chronology) {
 		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found, &j->end);
@@ -381,8 +407,9 @@ static void read_continue(http_request *rq, void *ctx)
 	} else {
 		json_object_set_new(j->doc, "child_id", json_integer(j->access.child_id));
 		json_object_set(j->doc, "identifiers", j->list);
-		/* Who the child lives with is not an agency's own record: only the full record shows it. */
-		bool full = j->level == ACCESS_FULL;
+		/* Who the child lives with is not an agency's own record: only the full record has it (the service
+		 * walks the households for that record alone). */
+		bool full = j->access.reader.level == ACCESS_FULL;
 		json_t *hh = full ? json_array_get(j->households, 0) : NULL;
 		json_object_set(j->doc, "household", hh ? hh : json_null());
 		json_t *previous = json_array();
@@ -425,48 +452,17 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	}
 	j->chronology = chronology;
 	j->who = *who;
-	j->access.child_id = child_id;
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
-	/* A person sees what the access policy allows; an agency's system reads as before. */
-	char basis[ACCESS_BASIS_MAX] = "agency system";
-	j->level = ACCESS_FULL;
-	if (j->who.is_user) {
-		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
-		int rc = access_decide(a->st, &p, j->access.child_id, clock_now(), &j->level, basis);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (j->level <= ACCESS_NONE) { /* no relationship, no such child, or a sealed record: one answer */
-			api_reply_simple(a, rq, 403, "forbidden", NULL,
-					 "you have no legitimate relationship with this child's record; in an emergency, "
-					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
-			goto fail;
-		}
-		if (j->level == ACCESS_AGENCY)
-			j->page.agency = j->who.client.agency; /* their own agency's events only */
-	} else {
-		bool sealed = false;
-		int rc = access_sealed(a->st, j->access.child_id, &sealed);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (sealed) { /* for an agency's system, a sealed record is not there (the answer for no child) */
-			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
-			goto fail;
-		}
-	}
+	/* What the caller may see the service decides with the audit entry (children_access_audit): a person
+	 * their relationship with the child, an agency's system any child but a sealed one. */
 	j->a = a;
 	j->rq = rq;
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
-	j->access.action = j->chronology ? "chronology.read" : "child.read";
+	char detail[64] = "";
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %s", j->page.limit,
-			 j->page.before_at ? ", next page" : "", basis);
-	else
-		snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
+		snprintf(detail, sizeof detail, "limit %d%s", j->page.limit, j->page.before_at ? ", next page" : "");
+	api_access_init(&j->access, who, j->chronology ? "chronology.read" : "child.read", child_id, ACCESS_AGENCY,
+			detail);
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);

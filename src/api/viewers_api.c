@@ -87,6 +87,7 @@ void api_viewers(struct api *a, http_request *rq, const struct caller *who, cons
 	j->access.child_id = child_id;
 	j->access.action = "viewers.read";
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
+	api_reader_init(&j->access.reader, who);
 	j->access.done = viewers_audited;
 	http_continue_with(rq, viewers_continue, j, viewers_free);
 	http_suspend(rq);

@@ -28,6 +28,8 @@ static int decide_run(store_conn *c, void *arg)
 {
 	struct decide_args *d = arg;
 	bool exists = false, yes = false, found = false;
+	if (!d->p->agency || !d->p->agency[0])
+		return STORE_OK; /* no reader named: nothing */
 	int rc = store_person_exists(c, d->child_id, &exists);
 	if (rc != STORE_OK || !exists)
 		return rc; /* ACCESS_NONE: the same refusal as for a child one may not see */
@@ -39,6 +41,10 @@ static int decide_run(store_conn *c, void *arg)
 			grant(d, ACCESS_FULL, "sealed record: named role");
 		else
 			grant(d, ACCESS_HIDDEN, "sealed record");
+		return STORE_OK;
+	}
+	if (!d->p->role) { /* an agency's system: every child but a sealed one */
+		grant(d, ACCESS_FULL, "agency system");
 		return STORE_OK;
 	}
 	struct store_allocation *al = malloc(sizeof *al);
@@ -86,15 +92,68 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 	return rc;
 }
 
-bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category)
+int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
 {
-	static const char *const health_only[] = {"sexual_health", "mental_health"};
-	if (!category || strcmp(event_agency, "health") != 0 || strcmp(reader_agency, "health") == 0)
-		return true;
-	for (size_t i = 0; i < sizeof health_only / sizeof health_only[0]; i++)
-		if (strcmp(category, health_only[i]) == 0)
-			return false;
-	return true;
+	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
+	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis};
+	r->level = ACCESS_NONE;
+	snprintf(r->basis, sizeof r->basis, "no legitimate relationship");
+	ts_format_utc(now, d.now);
+	int rc = decide_run(c, &d);
+	if (rc != STORE_OK)
+		r->level = ACCESS_NONE;
+	return rc;
+}
+
+void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
+			  const char *role)
+{
+	memset(r, 0, sizeof *r);
+	r->user_id = user_id;
+	snprintf(r->username, sizeof r->username, "%s", username ? username : "");
+	snprintf(r->agency, sizeof r->agency, "%s", agency ? agency : "");
+	snprintf(r->role, sizeof r->role, "%s", role ? role : "");
+	r->level = ACCESS_NONE;
+}
+
+void access_reader_system(struct access_reader *r, const char *agency)
+{
+	access_reader_person(r, 0, "", agency, "");
+}
+
+/* ---- what a reader is shown: the views every list applies ---- */
+
+/* The same for every reader: sealed persons to the named roles only; health-only categories to health only.
+ * A reader who names no agency is shown no event (agency "" has none) and no sealed person. */
+static void view_common(const struct access_reader *r, struct store_view *out)
+{
+	memset(out, 0, sizeof *out);
+	out->sealed = r->agency[0] && access_sees_sealed(r->role);
+	if (!r->agency[0])
+		out->agency = "";
+	if (strcmp(r->agency, ACCESS_HEALTH_AGENCY) != 0) {
+		out->private_agency = ACCESS_HEALTH_AGENCY;
+		out->private_categories = ACCESS_HEALTH_ONLY;
+	}
+}
+
+void access_view(const struct access_reader *r, struct store_view *out)
+{
+	view_common(r, out);
+	if (r->level == ACCESS_AGENCY)
+		out->agency = r->agency; /* their own agency's events, and what those alone show */
+	else if (r->level != ACCESS_FULL)
+		out->agency = ""; /* nothing: no event has agency "" */
+}
+
+void access_list_view(const struct access_reader *r, struct store_view *out)
+{
+	view_common(r, out);
+}
+
+bool access_view_shows(const struct store_view *v, const char *agency)
+{
+	return !v->agency || strcmp(v->agency, agency) == 0;
 }
 
 /* The allowance of break-glass tries per person in 24 hours: server configuration, set once at start. */

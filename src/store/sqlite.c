@@ -488,7 +488,14 @@ static const char *const migrations[] = {
 	"  break_glass_id INTEGER REFERENCES break_glass(id),"
 	"  detail TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX dpo_notice_user ON dpo_notice(user_id, kind, at);",
+
+	/* 16: sealed state has one source of truth, sealed_record (schema 10): the person.sealed flag of schema 1,
+	 * which nothing ever set while lists filtered on it, is gone, so no list can consult it again */
+	"ALTER TABLE person DROP COLUMN sealed;",
 };
+/* One script a version: two branches that each add "the next" migration must not merge into a gap. */
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+	       "STORE_SCHEMA_VERSION must equal the number of migrations");
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
  * database's timestamps too. sg_now() is registered on every connection (conn_new). */
@@ -666,7 +673,20 @@ enum stmt_id {
 		   "p.given_name, p.family_name"
 #define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
 		   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team"
-#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND p.sealed = 0 AND NOT EXISTS (" \
+/* The reader's view (struct store_view, decided by service/access.c), as every list that names a child or
+ * shows a child's events applies it, bound by bind_view: ?61 sealed persons shown (0 or 1); ?62 only this
+ * agency's events (NULL: every agency's); ?63 and ?64 that agency's events whose details.category is in that
+ * JSON array left out (NULL: none). The numbers are far above any statement's own parameters. */
+#define VIEW_PERSON(id) "(?61 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
+#define VIEW_EVENT(e)                                                                                          \
+	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR "                     \
+	"coalesce(json_extract(" e ".details, '$.category'), '') NOT IN (SELECT value FROM json_each(?64))))"
+/* An alert, for a reader limited to some events: only when every event it rests on is one they see. */
+#define VIEW_ALERT(a)                                                                                          \
+	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
+	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = x.value WHERE ve.id IS NULL OR NOT "      \
+	VIEW_EVENT("ve") ")))"
+#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
 
@@ -719,19 +739,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
 			   "first_language = coalesce(nullif(?5, ''), first_language) WHERE id = ?1",
 	[S_SEARCH_IDENT] = "SELECT " PERSON_COLS " FROM identifier i JOIN person p ON p.id = i.person_id "
-			   "WHERE i.kind = ?1 AND i.value = ?2 AND p.sealed = 0 "
+			   "WHERE i.kind = ?1 AND i.value = ?2 AND " VIEW_PERSON("p.id") " "
 			   /* a person merged into another is found as the kept one */
 			   "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
 			   "ORDER BY p.id LIMIT ?3",
 	/* Prefixes are bound with a trailing %; folding leaves no % or _ in them. */
-	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 "
+	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE " VIEW_PERSON("p.id") " "
 			  "AND (?1 = '' OR p.family_fold LIKE ?1 || '%') AND (?2 = '' OR p.given_fold LIKE ?2 || '%') "
 			  "AND (?3 = '' OR p.dob = ?3 OR p.dob = ?4) "
 			  "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
 			  "ORDER BY p.family_fold, p.given_fold, p.dob, p.id LIMIT ?5",
-	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
+	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 AND " VIEW_EVENT("event")
+			  " GROUP BY kind",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
-			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) "
+			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) AND " VIEW_EVENT("event") " "
 			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
@@ -749,7 +770,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
 	[S_MEMBERS] = "SELECT " PERSON_COLS " FROM household_member m JOIN person p ON p.id = m.person_id "
-		      "WHERE m.household_id = ?1 AND p.sealed = 0 ORDER BY coalesce(p.dob, ''), p.id",
+		      "WHERE m.household_id = ?1 AND " VIEW_PERSON("p.id") " ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
 			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ")",
 	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
@@ -759,11 +780,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7)",
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
-			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_CHRONO_AFTER] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
-			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
-			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT("event")
+			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
 			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)",
@@ -834,7 +855,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
 	[S_AUDIT_READS] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			  "WHERE child_id = ?1 AND action IN ('child.read', 'chronology.read', 'alert.read', 'flags.lookup', "
-			  "'viewers.read', 'break_glass.open') ORDER BY id DESC LIMIT ?2",
+			  "'viewers.read', 'recordings.list', 'recording.download', 'access.refused', 'break_glass.open', "
+			  "'placement.record') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -849,7 +871,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "WHERE e.kind = 'domestic_abuse_incident' AND a.person_id = e.person_id "
 			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) "
 			       "ORDER BY pid, occurred_at, id",
-	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 AND p.id IN ("
+	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.id IN ("
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
 			 "ORDER BY p.id",
@@ -867,15 +889,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ALERTS] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
 		     "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 		     "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND p.sealed = 0 "
-		     "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND " VIEW_PERSON("p.id")
+		     " AND " VIEW_ALERT("a") " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	/* The same for one child: person_id first, so the index finds the rows. */
 	[S_ALERTS_CHILD] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
 			   "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
 			   "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			   "AND (?5 = '' OR a.escalated_to = ?5) AND p.sealed = 0 "
-			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+			   "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a")
+			   " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -893,12 +915,13 @@ static const char *const stmt_sql[S__COUNT] = {
 			"ON CONFLICT(person_id) DO UPDATE SET worker = excluded.worker, team = excluded.team, "
 			"since = excluded.since",
 	[S_ALLOC_GET] = "SELECT " ALLOC_COLS " WHERE l.person_id = ?1",
-	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND p.sealed = 0 "
+	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND " VIEW_PERSON("p.id") " "
 		       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?2",
 	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-		       " ORDER BY e.occurred_at, e.id LIMIT ?1",
-	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE,
+		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
+	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
+			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
 		       ", ?2, ?3, ?4)",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
@@ -923,13 +946,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "GROUP BY home_id, substr(occurred_at, 1, 7), type ORDER BY 1, 2, 3",
 	[S_INCIDENTS] = "SELECT " INCIDENT_COLS " WHERE (?1 = 0 OR i.home_id = ?1) AND (?2 = '' OR h.la_code = ?2) "
 			"AND (?3 = '' OR i.type = ?3) AND (?4 = '' OR i.occurred_at >= ?4) "
+			"AND (i.person_id IS NULL OR " VIEW_PERSON("i.person_id") ") "
 			"ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?5",
 	[S_PLACE_INSERT] = "INSERT INTO home_placement(home_id, person_id, start_on, end_on, distance_km, out_of_area, "
 			   "distant) VALUES (?1, nullif(?2, 0), ?3, nullif(?4, ''), nullif(?5, -1.0), ?6, ?7)",
 	[S_PLACEMENTS] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
 			 "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
-			 "WHERE l.home_id = ?1 ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
+			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
+			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
 	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary FROM reg44_report WHERE home_id = ?1 "
@@ -1340,6 +1365,20 @@ static void text(sqlite3_stmt *s, int i, const char *v)
 	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* Binds the reader's view (VIEW_PERSON, VIEW_EVENT, VIEW_ALERT) into the parameters the statement has. */
+static void bind_view(sqlite3_stmt *s, const struct store_view *v)
+{
+	int n = sqlite3_bind_parameter_count(s);
+	if (n >= 61)
+		sqlite3_bind_int(s, 61, v->sealed);
+	if (n >= 62 && v->agency)
+		text(s, 62, v->agency);
+	if (n >= 64 && v->private_agency && v->private_categories) {
+		text(s, 63, v->private_agency);
+		text(s, 64, v->private_categories);
+	}
+}
+
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t dstsz)
@@ -1581,13 +1620,15 @@ static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
 	return rc;
 }
 
-static int sq_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+static int sq_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			    void *ctx)
 {
 	sqlite3_stmt *s;
 	int limit = q->limit > 0 ? q->limit : 50;
 	if (q->nhs || q->upn) {
 		if (!(s = stmt(CONN(c), S_SEARCH_IDENT)))
 			return STORE_EIO;
+		bind_view(s, v);
 		text(s, 1, q->nhs ? "nhs" : "upn");
 		text(s, 2, q->nhs ? q->nhs : q->upn);
 		sqlite3_bind_int(s, 3, limit);
@@ -1595,6 +1636,7 @@ static int sq_person_search(store_conn *c, const struct store_search *q, store_p
 	}
 	if (!(s = stmt(CONN(c), S_SEARCH_NAME)))
 		return STORE_EIO;
+	bind_view(s, v);
 	text(s, 1, q->family_prefix);
 	text(s, 2, q->given_prefix);
 	text(s, 3, q->dob);
@@ -1722,11 +1764,13 @@ static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn
 	return each_row(s, hh_row, &w);
 }
 
-static int sq_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
+static int sq_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+				void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_MEMBERS);
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, household_id);
 	return each_person(s, fn, ctx);
 }
@@ -1817,14 +1861,15 @@ static int event_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-			 void *ctx)
+static int sq_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			 store_event_fn fn, void *ctx)
 {
 	bool after = page->before_at != NULL;
 	sqlite3_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	sqlite3_bind_int(s, 2, page->limit);
 	if (after) {
@@ -1871,13 +1916,14 @@ static int mark_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-			  void *ctx)
+static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			  store_event_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_MARKS);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	sqlite3_bind_int(s, 2, page->limit);
 	if (page->agency)
@@ -1887,12 +1933,13 @@ static int sq_event_marks(store_conn *c, int64_t person_id, const struct store_p
 	return each_row(s, mark_row, &w);
 }
 
-static int sq_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	return each_row(s, kind_row, &w);
 }
@@ -2702,7 +2749,8 @@ static int alert_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
-static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+static int sq_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		     void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), q->person_id ? S_ALERTS_CHILD : S_ALERTS);
 	if (!s)
@@ -2712,6 +2760,7 @@ static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_ale
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
+	bind_view(s, v);
 	text(s, 1, q->state);
 	sqlite3_bind_int(s, 2, q->open_or_acknowledged);
 	text(s, 3, q->owner_kind);
@@ -2840,7 +2889,8 @@ static int alloc_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
-static int sq_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+static int sq_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit,
+		       store_allocation_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD);
 	if (!s)
@@ -2850,6 +2900,7 @@ static int sq_caseload(store_conn *c, const char *worker, int limit, store_alloc
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
+	bind_view(s, v);
 	text(s, 1, worker);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
@@ -2880,14 +2931,20 @@ static int awaiting_row(sqlite3_stmt *s, void *arg)
 	return w->fn(a, w->ctx);
 }
 
-static int sq_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+static int sq_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+				int64_t *total)
 {
-	int rc = one_int(stmt(CONN(c), S_AWAITING_COUNT), total);
+	sqlite3_stmt *n = stmt(CONN(c), S_AWAITING_COUNT);
+	if (!n)
+		return STORE_EIO;
+	bind_view(n, v);
+	int rc = one_int(n, total);
 	sqlite3_stmt *s = stmt(CONN(c), S_AWAITING);
 	if (rc)
 		return rc;
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	struct awaiting_walk *w = malloc(sizeof *w);
 	if (!w)
 		return STORE_EIO;
@@ -3213,7 +3270,8 @@ static int incident_each_row(sqlite3_stmt *s, void *arg)
 	return w->fn(i, w->ctx);
 }
 
-static int sq_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+static int sq_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			     store_home_incident_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_INCIDENTS);
 	struct incident_walk *w = calloc(1, sizeof *w);
@@ -3222,6 +3280,7 @@ static int sq_home_incidents(store_conn *c, const struct store_incident_query *q
 		free(w);
 		return STORE_EIO;
 	}
+	bind_view(s, v);
 	w->fn = fn;
 	w->ctx = ctx;
 	sqlite3_bind_int64(s, 1, q->home_id);
@@ -3314,14 +3373,20 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 	return rc;
 }
 
-static int sq_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			      void *ctx)
 {
+	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
 	struct placement_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
-	if (!w)
+	if (!s || !w) {
+		free(w);
 		return STORE_EIO;
+	}
 	w->fn = fn;
 	w->ctx = ctx;
-	int rc = each_row_of(c, S_PLACEMENTS, home_id, -1, placement_each_row, w);
+	bind_view(s, v);
+	sqlite3_bind_int64(s, 1, home_id);
+	int rc = each_row(s, placement_each_row, w);
 	free(w);
 	return rc;
 }

@@ -138,9 +138,10 @@ int store_person_update_attributes(store_conn *c, int64_t id, const struct store
 	return c->ops->person_update_attributes(c, id, p);
 }
 
-int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+int store_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			void *ctx)
 {
-	return c->ops->person_search(c, q, fn, ctx);
+	return v ? c->ops->person_search(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
@@ -173,9 +174,10 @@ int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn,
 	return c->ops->households_of(c, person_id, fn, ctx);
 }
 
-int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
+int store_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+			    void *ctx)
 {
-	return c->ops->household_members(c, household_id, fn, ctx);
+	return v ? c->ops->household_members(c, v, household_id, fn, ctx) : STORE_EIO;
 }
 
 int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
@@ -193,9 +195,10 @@ int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 	return c->ops->event_insert(c, e, id);
 }
 
-int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		     store_event_fn fn, void *ctx)
 {
-	return c->ops->chronology(c, person_id, page, fn, ctx);
+	return v ? c->ops->chronology(c, v, person_id, page, fn, ctx) : STORE_EIO;
 }
 
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
@@ -203,14 +206,15 @@ int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
 	return c->ops->event_count(c, person_id, n);
 }
 
-int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+int store_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		      store_event_fn fn, void *ctx)
 {
-	return c->ops->event_marks(c, person_id, page, fn, ctx);
+	return v ? c->ops->event_marks(c, v, person_id, page, fn, ctx) : STORE_EIO;
 }
 
-int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
-	return c->ops->event_kinds(c, person_id, fn, ctx);
+	return v ? c->ops->event_kinds(c, v, person_id, fn, ctx) : STORE_EIO;
 }
 
 int store_audit_append(store_conn *c, const struct store_audit *a)
@@ -258,9 +262,10 @@ int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *fo
 	return c->ops->alert_get(c, id, out, found);
 }
 
-int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		 void *ctx)
 {
-	return c->ops->alerts(c, q, fn, ctx);
+	return v ? c->ops->alerts(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today)
@@ -298,14 +303,16 @@ int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocati
 	return c->ops->allocation_get(c, person_id, out, found);
 }
 
-int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
+		   void *ctx)
 {
-	return c->ops->caseload(c, worker, limit, fn, ctx);
+	return v ? c->ops->caseload(c, v, worker, limit, fn, ctx) : STORE_EIO;
 }
 
-int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+			    int64_t *total)
 {
-	return c->ops->awaiting_decision(c, limit, fn, ctx, total);
+	return v ? c->ops->awaiting_decision(c, v, limit, fn, ctx, total) : STORE_EIO;
 }
 
 int store_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
@@ -562,9 +569,10 @@ int store_home_incident_counts(store_conn *c, store_incident_count_fn fn, void *
 	return c->ops->home_incident_counts(c, fn, ctx);
 }
 
-int store_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+int store_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			 store_home_incident_fn fn, void *ctx)
 {
-	return c->ops->home_incidents(c, q, fn, ctx);
+	return v ? c->ops->home_incidents(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id)
@@ -572,9 +580,10 @@ int store_home_placement_insert(store_conn *c, const struct store_home_placement
 	return c->ops->home_placement_insert(c, p, id);
 }
 
-int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+int store_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			  void *ctx)
 {
-	return c->ops->home_placements(c, home_id, fn, ctx);
+	return v ? c->ops->home_placements(c, v, home_id, fn, ctx) : STORE_EIO;
 }
 
 int store_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *id)

@@ -103,6 +103,19 @@ int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx);
  * such client. */
 int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found);
 
+/* ---- what a reader may see ------------------------------------------------------------------------------
+ * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view
+ * is decided by service/access.c (access_view, access_list_view), never here and never at an edge, so a list
+ * cannot be built for a reader without it. The store only applies what it is given. Never NULL (a call
+ * without one fails with STORE_EIO). */
+struct store_view {
+	bool sealed;                    /* sealed persons are listed; else they are left out of every list and count */
+	const char *agency;             /* events: only this agency's (NULL: every agency's); alerts: only those
+					 * whose evidence is all such events */
+	const char *private_agency;     /* events of this agency whose details.category is one of */
+	const char *private_categories; /* these (a JSON array of strings) are left out; both NULL: none are */
+};
+
 /* ---- persons, identifiers, households ------------------------------------------------------------- */
 
 struct store_person {
@@ -133,8 +146,8 @@ int store_person_exists(store_conn *c, int64_t id, bool *found);
  * the others keep their values. */
 int store_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p);
 
-/* Finding children for a practitioner's search; sealed persons are never returned. Every set field must
- * match; prefixes are of folded names (core/text.h); dob_alt is a second date accepted (day and month
+/* Finding children for a practitioner's search; sealed persons only when the view shows them. Every set
+ * field must match; prefixes are of folded names (core/text.h); dob_alt is a second date accepted (day and month
  * swapped). fn gets each person (no match key). */
 struct store_search {
 	const char *nhs, *upn;                   /* exact identifiers: used alone when set */
@@ -143,7 +156,8 @@ struct store_search {
 	int limit;
 };
 typedef int (*store_person_fn)(const struct store_person *p, void *ctx);
-int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
+int store_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			void *ctx);
 /* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 /* The oldest person with this match key; 0 when none. */
@@ -168,7 +182,8 @@ struct store_household {
 typedef int (*store_household_fn)(const struct store_household *h, void *ctx);
 /* The person's households, most recently seen first. */
 int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
+int store_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+			    void *ctx);
 
 /* ---- what agencies sent, and the chronology --------------------------------------------------------- */
 
@@ -214,16 +229,16 @@ struct store_page {
 	const char *kind;   /* only this kind, or NULL */
 };
 typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
-int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-		     void *ctx);
+int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		     store_event_fn fn, void *ctx);
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
 /* The same events as store_chronology from the newest (page->before_* ignored), with only id, occurred_at,
  * agency and kind filled (summary and details ""), from an index alone: for overviews of a long history. */
-int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-		      void *ctx);
+int store_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		      store_event_fn fn, void *ctx);
 /* Each kind of event the person has, with the latest occurrence (for open episodes and flags). */
 typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
-int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
+int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
 
 /* ---- what the rules read ------------------------------------------------------------------------------ */
 
@@ -282,7 +297,8 @@ struct store_alert_query {
 	int64_t person_id;       /* 0 for any */
 	int limit;
 };
-int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		 void *ctx);
 /* Counts by state for a person (for the record page): open includes acknowledged-but-unresolved. */
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before,
 		       const char *today);
@@ -318,7 +334,8 @@ typedef int (*store_allocation_fn)(const struct store_allocation *a, void *ctx);
 int store_allocation_set(store_conn *c, const struct store_allocation *a);
 int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
 /* The children allocated to a worker, by family name. */
-int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
+		   void *ctx);
 
 /* Contacts and referrals with no referral decision recorded at or after them, oldest first: the MASH
  * queue. total gets how many there are in all. */
@@ -327,7 +344,8 @@ struct store_awaiting {
 	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES], dob[11];
 };
 typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
-int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+			    int64_t *total);
 
 /* ---- record linkage: the blocking index, review tasks, refusals, merges (schema 13) ------------------------
  * service/identity.h decides; service/linkreview.h reviews, merges and undoes. Key and id lists are JSON
@@ -604,7 +622,8 @@ int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
 int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 
 /* Who has looked at a child: the entries about the child whose action is a read (child.read,
- * chronology.read, alert.read, flags.lookup, viewers.read), newest first. */
+ * chronology.read, alert.read, flags.lookup, viewers.read, recordings.list, recording.download), a refused read
+ * (access.refused), a break-glass opening or a placement recorded, newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 
 /* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */
@@ -685,7 +704,8 @@ struct store_incident_query {
 	const char *la_code, *type, *since;
 	int limit;
 };
-int store_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
+int store_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			 store_home_incident_fn fn, void *ctx);
 
 /* A child placed in a home. */
 struct store_home_placement {
@@ -701,7 +721,8 @@ struct store_home_placement {
 typedef int (*store_placement_fn)(const struct store_home_placement *p, void *ctx);
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id);
 /* A home's placements, current first, then by start, newest first. */
-int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+int store_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			  void *ctx);
 /* The child's placement on day ("YYYY-MM-DD"), the latest started when more than one; home_name filled. */
 int store_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 			   bool *found);

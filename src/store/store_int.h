@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -39,7 +39,7 @@ struct store_ops {
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
 	int (*person_exists)(store_conn *c, int64_t id, bool *found);
 	int (*person_update_attributes)(store_conn *c, int64_t id, const struct store_person *p);
-	int (*person_search)(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
+	int (*person_search)(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn, void *ctx);
 	int (*person_by_identifier)(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 	int (*person_by_match_key)(store_conn *c, const char *key, int64_t *person_id);
 	int (*identifier_add)(store_conn *c, int64_t person_id, const char *kind, const char *value,
@@ -48,17 +48,17 @@ struct store_ops {
 	int (*household_join)(store_conn *c, const char *key, const char *postcode, const char *address,
 			      int64_t person_id, const char *seen_at, int64_t *household_id);
 	int (*households_of)(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-	int (*household_members)(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
+	int (*household_members)(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn, void *ctx);
 	int (*source_insert)(store_conn *c, const struct store_source_record *r, int64_t *id);
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
 	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
-	int (*chronology)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+	int (*chronology)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
-	int (*event_marks)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+	int (*event_marks)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			   void *ctx);
-	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
+	int (*event_kinds)(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
@@ -107,7 +107,7 @@ struct store_ops {
 	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
-	int (*alerts)(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+	int (*alerts)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
 	int (*alert_counts)(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today);
 	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
@@ -115,8 +115,8 @@ struct store_ops {
 	int (*team_upsert)(store_conn *c, const struct store_team *t);
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
-	int (*caseload)(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
-	int (*awaiting_decision)(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+	int (*caseload)(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+	int (*awaiting_decision)(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);
@@ -130,9 +130,9 @@ struct store_ops {
 	int (*home_occupancy)(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx);
 	int (*home_incident_insert)(store_conn *c, const struct store_home_incident *i, int64_t *id);
 	int (*home_incident_counts)(store_conn *c, store_incident_count_fn fn, void *ctx);
-	int (*home_incidents)(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
+	int (*home_incidents)(store_conn *c, const struct store_view *v, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
 	int (*home_placement_insert)(store_conn *c, const struct store_home_placement *p, int64_t *id);
-	int (*home_placements)(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+	int (*home_placements)(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn, void *ctx);
 	int (*reg44_insert)(store_conn *c, const struct store_reg44 *r, int64_t *id);
 	int (*reg44_reports)(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx);
 	int (*reg44_missing)(store_conn *c, const char *month, store_id_fn fn, void *ctx);

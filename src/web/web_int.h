@@ -39,10 +39,13 @@ void web_signin_submit(const struct web *w, http_request *rq); /* POST /sign-in 
  * Answers 403 and gives false when it does not. */
 bool web_signin_admit(const struct web *w, http_request *rq);
 void web_signout(const struct web *w, http_request *rq);       /* POST /sign-out */
-/* Need-to-know for a page about a child: the level the person signed in has (service/access.h) and why.
- * Below need, answers 403 (the same page whether or not the child exists) and gives false. */
+/* Need-to-know for a page about a child that writes (a concern, a visit): the level the person signed in
+ * has (service/access.h) and why. Below need, answers 403 (the same page whether or not the child exists) and
+ * gives false. Pages that read a child decide it in the read's audited step instead (web_child_read_start). */
 bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, enum access_level need,
 		      enum access_level *level, char basis[ACCESS_BASIS_MAX]);
+/* The refusal page of a child's record: 403, the same whether or not the child exists. */
+void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level);
 /* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */
 #define WEB_RECORD_PAGE 100
 /* The longest return address (path and query) sign-in keeps in its next field. */
@@ -114,6 +117,14 @@ struct web_read {
 };
 void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
 		    const char *detail);
+/* The same for a read that needs a relationship with the child (ACCESS_AGENCY, ACCESS_FULL): the service
+ * decides it with the audit entry, and below need the refusal page is answered (audited as a refusal) and
+ * show() is not called. */
+void web_child_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action,
+			  int64_t child_id, enum access_level need, const char *detail);
+/* Names the person signed in as the reader of an access (service/children.h), with what it reads. */
+void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail);
 
 /* ---- pages outside web.c ---- */
 
