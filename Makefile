@@ -41,7 +41,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check unit e2e browser fuzz-smoke fuzz demo bench clean
+.PHONY: all deps check unit e2e browser fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -97,6 +97,11 @@ e2e: $(BUILD)/safeguard
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)
 	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 tests/browser/
+
+# The layers of ../shared/design/ARCHITECTURE.md, checked on src/: rules in scripts/layering.rules, today's
+# exceptions (each with its reason) in scripts/layering.allow.
+layering:
+	@node scripts/layering.mjs
 
 check: all
 	@scripts/check.sh "$(BUILD)"
