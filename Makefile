@@ -1,8 +1,9 @@
 # safeguard — plain Makefile with pkg-config (see docs/INTERNALS.md for the tour).
 #
 #   make            build build/safeguard
-#   make check      build and run every test (unit, fuzz smoke, end-to-end)
+#   make check      build and run every test (unit, fuzz, end-to-end, browser, layering, openapi; one table)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   (docs/INTERNALS.md, "Running the tests": one test, one file, one stage, and how long each takes)
 #   make demo       build, create a demo area on SQLite, serve it on http://127.0.0.1:8080
 #   make bench      run the benchmarks in bench/ (not part of check)
 
@@ -113,18 +114,32 @@ fuzz-smoke: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@scripts/fuzz.sh long $(FUZZ_BIN)
 
+# End-to-end tests, one file at a time (each starts its own servers). E2E names the files to run (default:
+# all of tests/e2e/), E2E_EXCLUDE names files to leave out, both without the directory and .test.mjs:
+#   make e2e E2E="intake audit"      make e2e E2E_EXCLUDE=alerts
+# NODE_TEST_FLAGS goes to node --test, e.g. NODE_TEST_FLAGS='--test-name-pattern=replay'.
+E2E_ALL     := $(patsubst tests/e2e/%.test.mjs,%,$(wildcard tests/e2e/*.test.mjs))
+E2E         ?= $(E2E_ALL)
+E2E_EXCLUDE ?=
+E2E_FILES    = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE),$(E2E)))
+
 e2e: $(BUILD)/safeguard
-	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 tests/e2e/
+	@if [ -z "$(strip $(E2E_FILES))" ]; then echo "e2e: no files chosen"; else \
+	  SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) $(E2E_FILES); fi
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
+# BROWSER names the files to run (default: all of tests/browser/), as E2E does.
+BROWSER     ?= $(patsubst tests/browser/%.test.mjs,%,$(wildcard tests/browser/*.test.mjs))
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)
-	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 tests/browser/
+	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) \
+	  $(patsubst %,tests/browser/%.test.mjs,$(BROWSER))
 
 # The layers of ../shared/design/ARCHITECTURE.md, checked on src/: rules in scripts/layering.rules, today's
 # exceptions (each with its reason) in scripts/layering.allow.
 layering:
 	@node scripts/layering.mjs
 
+# Every stage, two at a time, each logged in build/check/, one table at the end (scripts/check.sh).
 check: all
 	@scripts/check.sh "$(BUILD)"
 
