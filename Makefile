@@ -1,6 +1,7 @@
 # safeguard — plain Makefile with pkg-config (see docs/INTERNALS.md for the tour).
 #
 #   make            build build/safeguard
+#   make test       quick feedback: unit, a short fuzz, layering, the e2e files that touch what changed
 #   make check      build and run every test (unit, fuzz, end-to-end, browser, layering, openapi; one table)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   (docs/INTERNALS.md, "Running the tests": one test, one file, one stage, and how long each takes)
@@ -42,7 +43,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check unit e2e browser fuzz-smoke fuzz layering demo bench clean
+.PHONY: all deps check test unit e2e browser fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -142,6 +143,11 @@ layering:
 # Every stage, two at a time, each logged in build/check/, one table at the end (scripts/check.sh).
 check: all
 	@scripts/check.sh "$(BUILD)"
+
+# The quick run: the same table for unit, a 3-second fuzz per target, layering and the e2e files that the
+# changes since main touch (scripts/e2e-for-changes.sh says which, and why).
+test: all
+	@scripts/check.sh "$(BUILD)" quick
 
 demo: all
 	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# make check: runs the test stages, every one of them even when one fails, two lanes at a time
+# make check and make test: runs the test stages, every one of them even when one fails, two lanes at a time
 # (the machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
 # (its failures) and one table: stage, result, passed, failed, skipped, seconds, skipped suites.
 #
 #   scripts/check.sh BUILD          make check: unit, fuzz, e2e, browser, layering, openapi, calendar
+#   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
+#                                   what changed (scripts/e2e-for-changes.sh)
 #
 # BUILD is build or build/san (SAN=1); the stages run as make targets with the same SAN. E2E_EXCLUDE (names
 # of e2e files) is passed on to the e2e stage. Exits 1 if any stage failed.
 set -uo pipefail
-build=$1
+build=$1 mode=${2:-full}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 san=""; [ "$build" = build/san ] && san="SAN=1"
@@ -22,7 +24,7 @@ tap=NODE_TEST_FLAGS=--test-reporter=tap
 
 # A stage that hangs (a test looping forever) is stopped after STAGE_TIMEOUT seconds, with everything it
 # started (timeout signals the whole process group), and counts as failed; its log shows where it was.
-stage_timeout=${STAGE_TIMEOUT:-1800}
+stage_timeout=${STAGE_TIMEOUT:-$([ "$mode" = quick ] && echo 600 || echo 1800)}
 
 # stage NAME: runs the stage's command (command_of) into build/check/NAME.log; NAME.rc and NAME.secs record
 # how it went.
@@ -84,13 +86,24 @@ failures() {
 # so that what they find is known early (its progress lines say so), and the long fuzz runs last.
 
 user_exclude=${E2E_EXCLUDE:-}
-# openapi is its own stage: the e2e stage leaves it out.
-e2e_exclude="openapi $user_exclude"
-lane_a=(layering unit e2e openapi fuzz)
-lane_b=(browser)
-# The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
-if make -n calendar >/dev/null 2>&1; then lane_a+=(calendar); fi
-fuzz_secs=${FUZZ_SECONDS:-15}
+e2e_exclude=$user_exclude
+if [ "$mode" = quick ]; then
+  # make test: what changed since this branch left main, and what is not committed yet.
+  chosen=$(scripts/e2e-for-changes.sh)
+  echo "check: e2e files for the changes: ${chosen:-none}"
+  lane_a=(layering unit fuzz)
+  lane_b=(e2e)
+  fuzz_secs=${FUZZ_SECONDS:-3}
+else
+  chosen=""
+  # openapi is its own stage: the e2e stage leaves it out.
+  e2e_exclude="openapi $user_exclude"
+  lane_a=(layering unit e2e openapi fuzz)
+  lane_b=(browser)
+  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
+  if make -n calendar >/dev/null 2>&1; then lane_a+=(calendar); fi
+  fuzz_secs=${FUZZ_SECONDS:-15}
+fi
 # The table lists the stages that ran in this order.
 order=(unit fuzz e2e openapi browser calendar layering)
 
@@ -100,7 +113,9 @@ command_of() { # NAME -> cmd, the command of one stage
     fuzz) cmd=("${mk[@]}" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
     layering) cmd=("${mk[@]}" layering) ;;
     openapi) cmd=("${mk[@]}" e2e E2E=openapi "$tap") ;;
-    e2e) cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
+    e2e)
+      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" "$tap")
+      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
     browser) cmd=("${mk[@]}" browser "$tap") ;;
     calendar) cmd=("${mk[@]}" calendar) ;;
   esac
