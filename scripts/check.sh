@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make check and make test: runs the test stages, every one of them even when one fails, two lanes at a time
-# (the machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
+# make check and make test: runs the test stages, every one of them even when one fails, two at a time (the
+# machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
 # (its failures) and one table: stage, result, passed, failed, skipped, seconds, skipped suites.
 #
 #   scripts/check.sh BUILD          make check: unit, fuzz, e2e, browser, layering, openapi, calendar
@@ -79,11 +79,11 @@ failures() {
   fi
 }
 
-# ---- the plan: two lanes side by side, the stages of a lane one after the other ----
+# ---- the plan: a queue of stages, two workers (2 cores) ----
 #
-# Measured on this 2-core machine (docs/INTERNALS.md, "Running the tests"): the browser stage alone takes as
-# long as all the others together, so it has a lane of its own; the other lane runs the quick stages first,
-# so that what they find is known early (its progress lines say so), and the long fuzz runs last.
+# Each worker takes the next stage from the queue when it is free. The longest stage comes first (measured
+# on this machine: docs/INTERNALS.md, "Running the tests"), so one worker spends the run on it while the
+# other goes through the quick stages, whose findings are then known early (the progress lines say so).
 
 user_exclude=${E2E_EXCLUDE:-}
 e2e_exclude=$user_exclude
@@ -91,17 +91,15 @@ if [ "$mode" = quick ]; then
   # make test: what changed since this branch left main, and what is not committed yet.
   chosen=$(scripts/e2e-for-changes.sh)
   echo "check: e2e files for the changes: ${chosen:-none}"
-  lane_a=(layering unit fuzz)
-  lane_b=(e2e)
+  queue=(e2e layering unit fuzz)
   fuzz_secs=${FUZZ_SECONDS:-3}
 else
   chosen=""
   # openapi is its own stage: the e2e stage leaves it out.
   e2e_exclude="openapi $user_exclude"
-  lane_a=(layering unit e2e openapi fuzz)
-  lane_b=(browser)
+  queue=(browser layering unit e2e openapi fuzz)
   # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
-  if make -n calendar >/dev/null 2>&1; then lane_a+=(calendar); fi
+  if make -n calendar >/dev/null 2>&1; then queue+=(calendar); fi
   fuzz_secs=${FUZZ_SECONDS:-15}
 fi
 # The table lists the stages that ran in this order.
@@ -121,9 +119,13 @@ command_of() { # NAME -> cmd, the command of one stage
   esac
 }
 
+# next: prints the stage at the head of the queue and takes it off (under a lock: two workers share it).
+printf '%s\n' "${queue[@]}" >"$logs/queue"
+next() { flock "$logs/queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$logs/queue"; }
+worker() { local s; while s=$(next) && [ -n "$s" ]; do stage "$s"; done; }
+
 t0=$SECONDS
-( for s in "${lane_a[@]}"; do stage "$s"; done ) &
-( for s in "${lane_b[@]}"; do stage "$s"; done ) &
+worker & worker &
 wait
 wall=$((SECONDS - t0))
 
