@@ -484,9 +484,7 @@ int cli_totp_seal_legacy(store *st)
 		return 0;
 	/* The plain secrets were overwritten with secure_delete on; the write-ahead log still held the pages
 	 * that carried them until now. */
-	store_conn *c = store_conn_get(st);
-	rc = c ? store_wal_truncate(c) : STORE_EIO;
-	store_conn_put(st, c);
+	rc = users_clear_sealed_pages(st);
 	fprintf(stderr, "safeguard: %d TOTP secret%s kept in plain text now encrypted with the server's key%s\n", n,
 		n == 1 ? "" : "s", rc == STORE_OK ? "" : " (the write-ahead log was busy: it clears at its next checkpoint)");
 	return 0;

@@ -136,6 +136,15 @@ static int gather_plain(const struct store_user *u, void *ctx)
 	return 0;
 }
 
+int users_clear_sealed_pages(store *st)
+{
+	store_conn *c = store_conn_get(st);
+	int rc = c ? store_wal_truncate(c) : STORE_EIO;
+	if (c)
+		store_conn_put(st, c);
+	return rc;
+}
+
 int users_seal_legacy(store_conn *c, const char *actor, int *n)
 {
 	struct legacy l = {NULL, 0, 0};

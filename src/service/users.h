@@ -79,6 +79,9 @@ void users_use_totp_key(const uint8_t key[USERS_TOTP_KEY_LEN]);
  * entry says how many. Must run in a write transaction; afterwards store_wal_truncate (outside it) clears
  * the overwritten bytes from the write-ahead log too. */
 int users_seal_legacy(store_conn *c, const char *actor, int *n);
+/* After a users_seal_legacy that sealed rows, outside any transaction: clears the overwritten bytes from the
+ * write-ahead log (STORE_EBUSY-like failures leave them to the next checkpoint; the caller says so). */
+int users_clear_sealed_pages(store *st);
 
 /* ---- signing in ---- */
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.SAFEGUARD_BIN || path.resolve(here, '../../build/safeguard');
+// Conformance suites kept outside the repository (JSONTestSuite): tests that read them skip where absent.
 export const SHARED = process.env.SHARED || path.resolve(here, '../../../shared');
 export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housing'];
 export const TOKEN_RE = /^sgt_[A-Za-z0-9_-]{43}$/;
