@@ -134,10 +134,12 @@ calendar: $(BUILD)/safeguard
 	@scripts/calendar.sh $(BUILD)
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
-# BROWSER names the files to run (default: all of tests/browser/), as E2E does.
+# BROWSER names the files to run (default: all of tests/browser/), as E2E does. BROWSER_JOBS files run at
+# once (each its own server and chromium): the files mostly wait on pages, not on the CPU.
 BROWSER     ?= $(patsubst tests/browser/%.test.mjs,%,$(wildcard tests/browser/*.test.mjs))
+BROWSER_JOBS ?= 1
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)
-	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) \
+	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=$(BROWSER_JOBS) $(NODE_TEST_FLAGS) \
 	  $(patsubst %,tests/browser/%.test.mjs,$(BROWSER))
 
 # The layers of ../shared/design/ARCHITECTURE.md, checked on src/: rules in scripts/layering.rules, today's
