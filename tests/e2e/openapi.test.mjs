@@ -15,7 +15,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {
-  BIN, assertNoSanitizerReport, event, freshArea, nhsNumbers, postEvent, removeDir, request, startServer, totp,
+  BIN, assertNoSanitizerReport, event, freshArea, nhsNumbers, now, postEvent, removeDir, request, startServer, totp,
 } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,7 +115,7 @@ function call(method, pathname, { token, body, contentType = 'application/json' 
 
 /** An occurred_at an hour ago, to the second, as intake takes it (never in the future, on any day). */
 function anHourAgo() {
-  return `${new Date(Date.now() - 3600 * 1000).toISOString().slice(0, 19)}Z`;
+  return `${new Date(now() - 3600 * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 const nhs = nhsNumbers(720000000);

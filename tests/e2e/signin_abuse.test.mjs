@@ -13,7 +13,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
-  totp, totpUsedLongAgo,
+  now, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a passphrase long enough for the abuse tests';
@@ -142,7 +142,7 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
     assert.equal(failures('una.target'), 10, 'a refused try is not evaluated, nor counted');
     // Once the back-off has passed (the failures moved 40 seconds into the past, not waited for), the person
     // signs in though all ten failures are still in the window.
-    const earlier = new Date(Date.now() - 40e3).toISOString().slice(0, 19) + 'Z';
+    const earlier = new Date(now() - 40e3).toISOString().slice(0, 19) + 'Z';
     sqlWrite(area.db, `update login_attempt set at = '${earlier}' where username = 'una.target'`);
     const through = await signIn('127.0.0.7', 'una.target');
     assert.equal(through.status, 201, through.text);
@@ -264,7 +264,7 @@ describe('break-glass tells at once, stops at an allowance, and enumerates nothi
       assert.equal(r.status, 201, r.text);
       assert.deepEqual(Object.keys(r.json).sort(), ['child_id', 'expires_at']);
       const expires = Date.parse(r.json.expires_at);
-      assert.ok(expires > Date.now() + 59 * 60e3 && expires <= Date.now() + 60 * 60e3 + 2000, r.json.expires_at);
+      assert.ok(expires > now() + 59 * 60e3 && expires <= now() + 60 * 60e3 + 2000, r.json.expires_at);
     }
     assert.equal(none.text.replace(String(MISSING), 'ID').replace(/"expires_at":"[^"]+"/, ''),
       hidden.text.replace(String(sealed), 'ID').replace(/"expires_at":"[^"]+"/, ''));
