@@ -128,6 +128,14 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 				 "the token is not valid, was revoked, or its session has ended");
 		return false;
 	}
+	if (!who->is_user && who->client.pending) { /* service/tokens.h: a read scope waits for a second person */
+		api_reply_simple(a, rq, 401, "token_pending", "Authorization",
+				 "this token reads children and awaits a second administrator's approval: it works once "
+				 "approved");
+		return false;
+	}
+	if (!who->is_user)
+		tokens_note(&who->client, who->note, sizeof who->note);
 	if (who->is_user)
 		snprintf(who->actor, sizeof who->actor, "user:%lld:%s", (long long)who->user_id, who->username);
 	else
@@ -358,6 +366,10 @@ static void read_continue(http_request *rq, void *ctx)
 		api_reply_store_failure(a, rq, j->access.rc);
 		goto out;
 	}
+	if (j->level <= ACCESS_NONE) { /* an agency's system asked for an id that held no child: nothing is read */
+		api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		goto out;
+	}
 	j->list = json_array();
 	if (j->chronology) {
 		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found, &j->end);
@@ -428,8 +440,9 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	j->access.child_id = child_id;
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
-	/* A person sees what the access policy allows; an agency's system reads as before. */
+	/* A person sees what the access policy allows; an agency's system what its own agency sent. */
 	char basis[ACCESS_BASIS_MAX] = "agency system";
+	char note_basis[176] = ""; /* bounded below so that the audit detail always has room for it */
 	j->level = ACCESS_FULL;
 	if (j->who.is_user) {
 		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
@@ -447,26 +460,32 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 		if (j->level == ACCESS_AGENCY)
 			j->page.agency = j->who.client.agency; /* their own agency's events only */
 	} else {
-		bool sealed = false;
-		int rc = access_sealed(a->st, j->access.child_id, &sealed);
+		/* An agency's system (records:read): what its own agency sent about a child it has sent records about
+		 * (service/access.h). A sealed child, and one it has sent nothing about, are answered as no child; an
+		 * id that holds no child goes on to be audited as an attempt on no child, as before. */
+		bool exists = false;
+		int rc = access_decide_system(a->st, j->who.client.agency, j->access.child_id, &j->level, &exists, basis);
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
-		if (sealed) { /* for an agency's system, a sealed record is not there (the answer for no child) */
+		if (exists && j->level <= ACCESS_NONE) {
 			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 			goto fail;
 		}
+		j->page.agency = j->who.client.agency; /* its own agency's events only */
+		snprintf(note_basis, sizeof note_basis, "%.126s; %.47s", j->who.note, basis); /* the token, then the basis */
 	}
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
 	j->access.action = j->chronology ? "chronology.read" : "child.read";
+	const char *why = note_basis[0] ? note_basis : basis;
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %s", j->page.limit,
-			 j->page.before_at ? ", next page" : "", basis);
+		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %.175s", j->page.limit,
+			 j->page.before_at ? ", next page" : "", why);
 	else
-		snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
+		snprintf(j->access.detail, sizeof j->access.detail, "%.175s", why);
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);
@@ -598,6 +617,13 @@ bool api_route_at(size_t i, const char **method, const char **pattern, const cha
 	return true;
 }
 
+const char *api_route_scope_at(size_t i)
+{
+	if (i >= sizeof routes / sizeof routes[0])
+		return NULL;
+	return access_system_scope(routes[i].action, strcmp(routes[i].key.method, "POST") == 0);
+}
+
 void api_handle(http_request *rq, void *ctx)
 {
 	struct api *a = ctx;
@@ -623,10 +649,21 @@ void api_handle(http_request *rq, void *ctx)
 	memset(&who, 0, sizeof who);
 	if (!api_authenticate(a, rq, &who))
 		return;
-	if (!access_role_may(who.is_user ? who.role : NULL, who.client.agency, r->action)) {
-		/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
-		api_reply_simple(a, rq, 403, "not_permitted", NULL,
-				 who.is_user ? "your role may not use this" : "an agency's system may not use this");
+	/* The role's answer (a system's: its token's scope), the same for every child and alert: it says nothing
+	 * about any one of them. */
+	if (who.is_user && !access_role_may(who.role, who.client.agency, r->action)) {
+		api_reply_simple(a, rq, 403, "not_permitted", NULL, "your role may not use this");
+		return;
+	}
+	bool write = strcmp(r->key.method, "POST") == 0;
+	if (!who.is_user && !access_system_may(who.client.agency, who.client.scope, r->action, write)) {
+		const char *need = access_system_scope(r->action, write);
+		char msg[160];
+		if (need && access_role_may(NULL, who.client.agency, r->action))
+			snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);
+		else
+			snprintf(msg, sizeof msg, "an agency's system may not use this");
+		api_reply_simple(a, rq, 403, "not_permitted", NULL, msg);
 		return;
 	}
 	r->fn(a, rq, &who, ids);

@@ -41,6 +41,13 @@ struct access_person {
 int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
 		  char basis[ACCESS_BASIS_MAX]);
 
+/* An agency system's read of a child (a token with records:read, service/tokens.h): ACCESS_AGENCY when its
+ * agency has sent records about the child (the child's identity and that agency's own events, never the
+ * household); ACCESS_HIDDEN for a sealed record; ACCESS_NONE otherwise, *exists saying whether the id holds a
+ * child at all (for the audit: the caller answers every refusal alike). */
+int access_decide_system(store *st, const char *agency, int64_t child_id, enum access_level *level, bool *exists,
+			 char basis[ACCESS_BASIS_MAX]);
+
 /* The roles named for sealed records. Decision: the data protection officer only, who answers subject
  * access requests and court orders about them; whoever works with the child now does so under the new
  * identity. */
@@ -65,6 +72,48 @@ bool access_event_visible(const char *reader_agency, const char *event_agency, c
 #define ACCESS_REASON_MAX 500
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1]);
+
+/* ---- writes that touch a child (issue 14, item 3) ----
+ *
+ * Every write about one child (a concern, a visit, a placement, a recording, acting on the child's alert,
+ * an administrator's allocation) asks this one decision, inside the write's own transaction where it can (so
+ * nothing moves between the decision and the write). What each needs of the writer:
+ *   - WRITE_CONCERN: any relationship access_decide grants (own agency's records and up);
+ *   - WRITE_VISIT, WRITE_RECORDING, WRITE_PLACEMENT: the whole record (allocated worker, manager of the
+ *     allocated team, the MASH while it triages, break-glass); an agency's system that may place
+ *     (placements:write) places a child its agency has sent records about;
+ *   - WRITE_ALERT, WRITE_ALLOCATION, WRITE_LINK: the child is there to be acted on (not sealed); who may act
+ *     on an alert (its owner) is the alerts service's, allocating is the administrator's role, and record
+ *     linkage's decisions are social care's queue (service/linkreview.h asks for each of the two children).
+ * A child that does not exist, a sealed child (for everyone but ACCESS_SEALED_ROLES) and a child the writer
+ * may not touch are one refusal: the edges answer all three with one status and one body, so a write never
+ * tells which ids hold a child or a sealed child. */
+enum access_write {
+	WRITE_CONCERN = 0,
+	WRITE_VISIT,
+	WRITE_PLACEMENT,
+	WRITE_RECORDING,
+	WRITE_ALERT,
+	WRITE_ALLOCATION,
+	WRITE_LINK,
+	WRITE_COUNT
+};
+const char *access_write_name(enum access_write what); /* "concern", "visit", ... */
+
+/* Who writes: a person (role set), or an agency's system (role NULL, agency its token's). */
+struct access_writer {
+	int64_t user_id;
+	const char *username, *agency, *role;
+};
+
+/* In the caller's write transaction: *allowed, and in basis why ("allocated worker", "refused": no
+ * personal data; it may go into the write's audit entry). */
+int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
+		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
+/* The same in a read snapshot of its own, for an edge that must decide before it takes a body (a
+ * recording's upload, a page's form): the write job checks again with access_write_check. */
+int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
+			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
 
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
@@ -99,5 +148,12 @@ const char *access_action_name(enum access_action act); /* "child.read", ... */
 /* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
  * matters for systems: only health systems look up flags, only social care's read alerts. */
 bool access_role_may(const char *role, const char *agency, enum access_action act);
+
+/* An agency system's token (issue 14): which scope (service/tokens.h) a route of this action needs, writing
+ * (POST) or reading; NULL when no scope opens it to a system. access_system_may: whether a token of this
+ * agency with this scope (space-separated) may use the route; the agency's limits of access_role_may still
+ * apply. */
+const char *access_system_scope(enum access_action act, bool write);
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write);
 
 #endif

@@ -215,10 +215,10 @@ static void agency_and_client(void **state)
 	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
 	assert_true(found);
 	/* A client of an agency that does not exist breaks the foreign key. */
-	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", &id), STORE_ECONFLICT);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", &id), STORE_OK);
+	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", "events:write", "cli", false, &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", "events:write", "cli", false, &id), STORE_OK);
 	assert_true(id > 0);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", "events:write", "cli", false, &id), STORE_ECONFLICT);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 
 	found = false;
