@@ -215,6 +215,7 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
+	api_reader_init(&j->access.reader, &j->who);
 	j->access.action = id ? "alert.read" : "alerts.read";
 	j->access.done = list_audited;
 	http_continue_with(rq, list_continue, j, list_job_free);

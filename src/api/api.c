@@ -232,6 +232,27 @@ fail:
 	free(j);
 }
 
+/* ---- who reads ---- */
+
+void api_reader_init(struct access_reader *r, const struct caller *who)
+{
+	if (who->is_user)
+		access_reader_person(r, who->user_id, who->username, who->client.agency, who->role);
+	else
+		access_reader_system(r, who->client.agency);
+}
+
+void api_access_init(struct children_access *acc, const struct caller *who, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail)
+{
+	snprintf(acc->actor, sizeof acc->actor, "%s", who->actor);
+	api_reader_init(&acc->reader, who);
+	acc->action = action;
+	acc->child_id = child_id;
+	acc->need = need;
+	snprintf(acc->detail, sizeof acc->detail, "%s", detail ? detail : "");
+}
+
 /* ---- GET /api/v1/children/{id} and /chronology ---- */
 
 /* Strings from the store were validated as UTF-8 on the way in: no need to check them again per row. */
@@ -253,7 +274,6 @@ struct read_job {
 	json_t *doc;
 	json_t *households;
 	json_t *members;    /* of the household being walked */
-	enum access_level level; /* what the caller may see (service/access.h) */
 };
 
 static void read_job_free(void *arg)
@@ -328,12 +348,9 @@ static int on_event(const struct store_event *e, void *ctx)
 {
 	struct read_job *j = ctx;
 	const struct event_kind *k = event_kind_find(e->kind);
-	/* details were stored as compact JSON by intake; most are empty. */
+	/* details were stored as compact JSON by intake; most are empty. What this reader may see of them the
+	 * service decided (children_chronology shows only those events). */
 	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
-	if (!access_event_visible(j->who.client.agency, e->agency, json_string_value(json_object_get(details, "category")))) {
-		json_decref(details); /* a health-only note: not for this reader (the page may come out shorter) */
-		return 0;
-	}
 	json_t *o = json_object();
 	json_object_set_new_nocheck(o, "id", json_integer(e->id));
 	json_object_set_new_nocheck(o, "kind", str(e->kind));
@@ -366,8 +383,13 @@ static void read_continue(http_request *rq, void *ctx)
 		api_reply_store_failure(a, rq, j->access.rc);
 		goto out;
 	}
-	if (j->level <= ACCESS_NONE) { /* an agency's system asked for an id that held no child: nothing is read */
-		api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+	if (j->access.refused) { /* audited as a refusal; one answer for no relationship, no child, a sealed one */
+		if (j->who.is_user)
+			api_reply_simple(a, rq, 403, "forbidden", NULL,
+					 "you have no legitimate relationship with this child's record; in an emergency, "
+					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
+		else
+			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
 		goto out;
 	}
 	j->list = json_array();
@@ -393,8 +415,9 @@ static void read_continue(http_request *rq, void *ctx)
 	} else {
 		json_object_set_new(j->doc, "child_id", json_integer(j->access.child_id));
 		json_object_set(j->doc, "identifiers", j->list);
-		/* Who the child lives with is not an agency's own record: only the full record shows it. */
-		bool full = j->level == ACCESS_FULL;
+		/* Who the child lives with is not an agency's own record: only the full record has it (the service
+		 * walks the households for that record alone). */
+		bool full = j->access.reader.level == ACCESS_FULL;
 		json_t *hh = full ? json_array_get(j->households, 0) : NULL;
 		json_object_set(j->doc, "household", hh ? hh : json_null());
 		json_t *previous = json_array();
@@ -437,55 +460,21 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	}
 	j->chronology = chronology;
 	j->who = *who;
-	j->access.child_id = child_id;
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
-	/* A person sees what the access policy allows; an agency's system what its own agency sent. */
-	char basis[ACCESS_BASIS_MAX] = "agency system";
-	char note_basis[176] = ""; /* bounded below so that the audit detail always has room for it */
-	j->level = ACCESS_FULL;
-	if (j->who.is_user) {
-		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
-		int rc = access_decide(a->st, &p, j->access.child_id, clock_now(), &j->level, basis);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (j->level <= ACCESS_NONE) { /* no relationship, no such child, or a sealed record: one answer */
-			api_reply_simple(a, rq, 403, "forbidden", NULL,
-					 "you have no legitimate relationship with this child's record; in an emergency, "
-					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
-			goto fail;
-		}
-		if (j->level == ACCESS_AGENCY)
-			j->page.agency = j->who.client.agency; /* their own agency's events only */
-	} else {
-		/* An agency's system (records:read): what its own agency sent about a child it has sent records about
-		 * (service/access.h). A sealed child, and one it has sent nothing about, are answered as no child; an
-		 * id that holds no child goes on to be audited as an attempt on no child, as before. */
-		bool exists = false;
-		int rc = access_decide_system(a->st, j->who.client.agency, j->access.child_id, &j->level, &exists, basis);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (exists && j->level <= ACCESS_NONE) {
-			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
-			goto fail;
-		}
-		j->page.agency = j->who.client.agency; /* its own agency's events only */
-		snprintf(note_basis, sizeof note_basis, "%.126s; %.47s", j->who.note, basis); /* the token, then the basis */
-	}
+	/* What the caller may see the service decides with the audit entry (children_access_audit): a person
+	 * their relationship with the child, an agency's system (records:read) its own agency's records about a
+	 * child it has sent records about (service/access.c). A system's entry names its token. */
 	j->a = a;
 	j->rq = rq;
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
-	j->access.action = j->chronology ? "chronology.read" : "child.read";
-	const char *why = note_basis[0] ? note_basis : basis;
+	char detail[64 + sizeof j->who.note] = "";
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %.175s", j->page.limit,
-			 j->page.before_at ? ", next page" : "", why);
+		snprintf(detail, sizeof detail, "limit %d%s%s%s", j->page.limit, j->page.before_at ? ", next page" : "",
+			 j->who.note[0] ? "; " : "", j->who.note);
 	else
-		snprintf(j->access.detail, sizeof j->access.detail, "%.175s", why);
+		snprintf(detail, sizeof detail, "%s", j->who.note);
+	api_access_init(&j->access, who, j->chronology ? "chronology.read" : "child.read", child_id, ACCESS_AGENCY,
+			detail);
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);
@@ -586,6 +575,7 @@ static const struct api_route {
 	{{"GET", "/api/v1/children/{id}/chronology"}, ACT_CHILD_READ, chronology_route},
 	{{"GET", "/api/v1/children/{id}/viewers"}, ACT_VIEWERS, api_viewers},
 	{{"POST", "/api/v1/children/{id}/break-glass"}, ACT_BREAK_GLASS, api_break_glass},
+	{{"GET", "/api/v1/notices"}, ACT_NOTICES, api_notices},
 	{{"GET", "/api/v1/alerts"}, ACT_ALERTS, api_alerts_list},
 	{{"GET", "/api/v1/alerts/{id}"}, ACT_ALERTS, api_alert_get},
 	{{"POST", "/api/v1/alerts/{id}/acknowledge"}, ACT_ALERTS, api_alert_acknowledge},
@@ -624,9 +614,17 @@ const char *api_route_scope_at(size_t i)
 	return access_system_scope(routes[i].action, strcmp(routes[i].key.method, "POST") == 0);
 }
 
-void api_handle(http_request *rq, void *ctx)
+/* What the request's headers decided (api_admit, or api_handle when no body came): kept with the request. */
+struct admitted {
+	const struct api_route *r;
+	int64_t ids[ROUTE_IDS_MAX];
+	bool public;
+	struct caller who;
+};
+
+/* The route, the caller and the role policy, from the headers alone; NULL when it has answered. */
+static struct admitted *api_gate(struct api *a, http_request *rq)
 {
-	struct api *a = ctx;
 	const char *m = http_method(rq), *p = http_path(rq);
 	atomic_fetch_add(&a->requests, 1);
 
@@ -639,32 +637,58 @@ void api_handle(http_request *rq, void *ctx)
 			api_method_not_allowed(a, rq, allow);
 		else
 			api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-		return;
+		return NULL;
 	}
-	if (r->action == ACT_PUBLIC) {
-		r->fn(a, rq, NULL, ids);
-		return;
+	struct admitted *ad = calloc(1, sizeof *ad);
+	if (!ad) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return NULL;
 	}
-	struct caller who;
-	memset(&who, 0, sizeof who);
-	if (!api_authenticate(a, rq, &who))
-		return;
-	/* The role's answer (a system's: its token's scope), the same for every child and alert: it says nothing
-	 * about any one of them. */
-	if (who.is_user && !access_role_may(who.role, who.client.agency, r->action)) {
-		api_reply_simple(a, rq, 403, "not_permitted", NULL, "your role may not use this");
-		return;
+	ad->r = r;
+	memcpy(ad->ids, ids, sizeof ids);
+	ad->public = r->action == ACT_PUBLIC;
+	if (!ad->public) {
+		if (!api_authenticate(a, rq, &ad->who))
+			goto refused;
+		if (!access_role_may(ad->who.is_user ? ad->who.role : NULL, ad->who.client.agency, r->action)) {
+			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
+			api_reply_simple(a, rq, 403, "not_permitted", NULL,
+					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");
+			goto refused;
+		}
+		/* A system's token: its scope (issue 14), also from the headers alone, before any body is read. */
+		bool write = strcmp(r->key.method, "POST") == 0;
+		if (!ad->who.is_user && !access_system_may(ad->who.client.agency, ad->who.client.scope, r->action, write)) {
+			const char *need = access_system_scope(r->action, write);
+			char msg[160];
+			if (need)
+				snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);
+			else
+				snprintf(msg, sizeof msg, "an agency's system may not use this");
+			api_reply_simple(a, rq, 403, "not_permitted", NULL, msg);
+			goto refused;
+		}
 	}
-	bool write = strcmp(r->key.method, "POST") == 0;
-	if (!who.is_user && !access_system_may(who.client.agency, who.client.scope, r->action, write)) {
-		const char *need = access_system_scope(r->action, write);
-		char msg[160];
-		if (need && access_role_may(NULL, who.client.agency, r->action))
-			snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);
-		else
-			snprintf(msg, sizeof msg, "an agency's system may not use this");
-		api_reply_simple(a, rq, 403, "not_permitted", NULL, msg);
+	http_set_data(rq, ad, free);
+	return ad;
+refused:
+	free(ad);
+	return NULL;
+}
+
+size_t api_admit(http_request *rq, void *ctx)
+{
+	const struct admitted *ad = api_gate(ctx, rq);
+	if (!ad)
+		return 0; /* answered: the body is dropped unread */
+	return ad->public ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
+}
+
+void api_handle(http_request *rq, void *ctx)
+{
+	struct api *a = ctx;
+	const struct admitted *ad = http_data(rq); /* admitted when the headers came (a body followed) */
+	if (!ad && !(ad = api_gate(a, rq)))
 		return;
-	}
-	r->fn(a, rq, &who, ids);
+	ad->r->fn(a, rq, ad->public ? NULL : &ad->who, ad->ids);
 }

@@ -280,6 +280,7 @@ void api_recordings_list(struct api *a, http_request *rq, const struct caller *c
 	j->access.child_id = child_id;
 	j->access.action = "recordings.list";
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who.actor);
+	api_reader_init(&j->access.reader, &who);
 	snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
 	j->access.done = list_audited;
 	http_continue_with(rq, list_continue, j, list_free);
@@ -413,6 +414,7 @@ void api_recording_content(struct api *a, http_request *rq, const struct caller 
 	d->access.child_id = d->rec.child_id;
 	d->access.action = "recording.download";
 	snprintf(d->access.actor, sizeof d->access.actor, "%s", who.actor);
+	api_reader_init(&d->access.reader, &who);
 	/* The hash says which file was handed on; the file's name is personal data and stays out. */
 	snprintf(d->access.detail, sizeof d->access.detail, "recording:%lld blake2b %s; %s", (long long)d->rec.id,
 		 d->rec.blake2b, basis);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -13,6 +14,7 @@
 #include "service/identity.h"
 #include "core/event.h"
 #include "core/text.h"
+#include "service/access.h"
 #include "service/alerts.h"
 #include "service/tokens.h"
 #include "service/txq.h"
@@ -33,24 +35,34 @@ int cmd_serve(int argc, char **argv)
 					     {"listen", required_argument, NULL, 'l'},
 					     {"threads", required_argument, NULL, 't'},
 					     {"behind-tls", no_argument, NULL, 'p'},
+					     {"max-connections-per-address", required_argument, NULL, 'P'},
 					     {"settings", required_argument, NULL, 's'},
 					     {"recordings-key", required_argument, NULL, 'k'},
 					     {"recording-max-mb", required_argument, NULL, 'm'},
 					     {"authority", required_argument, NULL, 'A'},
 					     {"linkage-model", required_argument, NULL, 'L'},
+					     {"totp-key", required_argument, NULL, 'T'},
+					     {"break-glass-per-day", required_argument, NULL, 'B'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *listen = "127.0.0.1:8080", *settings = NULL, *rec_key = NULL, *authority = NULL;
-	const char *model = NULL;
-	unsigned threads = 0, max_mb = API_RECORDING_MAX_MB_DEFAULT;
-	bool behind_tls = false;
+	const char *db = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
+	const char *model = NULL, *totp_key = NULL;
+	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT, glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
+	struct cli_http http = {.listen = "127.0.0.1:8080", .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'p': behind_tls = true; break;
+		case 'l': http.listen = optarg; break;
+		case 'p': http.behind_tls = true; break;
+		case 'P':
+			if (!parse_uint(optarg, HTTP_CONNECTIONS_MAX, &http.per_address)) {
+				fprintf(stderr, "safeguard serve: --max-connections-per-address must be 0 (no limit but the "
+						"server's %d) to %d\n", HTTP_CONNECTIONS_MAX, HTTP_CONNECTIONS_MAX);
+				return 2;
+			}
+			break;
 		case 's': settings = optarg; break;
 		case 'k': rec_key = optarg; break;
 		case 'A':
@@ -61,6 +73,13 @@ int cmd_serve(int argc, char **argv)
 			authority = optarg;
 			break;
 		case 'L': model = optarg; break;
+		case 'T': totp_key = optarg; break;
+		case 'B':
+			if (!parse_uint(optarg, 1000, &glass_per_day) || glass_per_day == 0) {
+				fprintf(stderr, "safeguard serve: --break-glass-per-day must be 1 to 1000\n");
+				return 2;
+			}
+			break;
 		case 'm':
 			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
 			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
@@ -69,22 +88,28 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (!parse_uint(optarg, 256, &threads) || threads == 0) {
+			if (!parse_uint(optarg, 256, &http.threads) || http.threads == 0) {
 				fprintf(stderr, "safeguard serve: --threads must be 1 to 256\n");
 				return 2;
 			}
 			break;
 		case 'h':
 			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
+			       "                       [--max-connections-per-address N]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
 			       "                       [--recording-max-mb N] [--authority LA]\n"
-			       "                       [--linkage-model MODEL.json]\n\n"
+			       "                       [--linkage-model MODEL.json] [--totp-key FILE]\n"
+			       "                       [--break-glass-per-day N]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
-			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure\n"
+			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure and\n"
+			       "                      forms must come from https://HOST (the proxy passes Host on)\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
+			       "  --max-connections-per-address N  connections at once from one client address\n"
+			       "                      (default %d; 0: only the server's ceiling of %d; behind a\n"
+			       "                      proxy every client has the proxy's address: docs/SECURITY.md)\n"
 			       "  --settings FILE     the rules' local settings and closure days (docs/RULES.md)\n"
 			       "  --recordings-key FILE  the master key of the recordings (default: PATH.recordings-key\n"
 			       "                      beside the database, made mode 0600 on first start); the files\n"
@@ -94,8 +119,13 @@ int cmd_serve(int argc, char **argv)
 			       "                      the children's homes it hosts (default: every home in the register)\n"
 			       "  --linkage-model FILE   a model from 'safeguard link train' for intake's record linkage\n"
 			       "                      (default: the service's built-in parameters, docs/INTERNALS.md)\n"
+			       "  --totp-key FILE     the key the TOTP secrets are encrypted with (default: PATH.totp-key\n"
+			       "                      beside the database, made mode 0600 on first start)\n"
+			       "  --break-glass-per-day N  records one person may open in an emergency in 24 hours before\n"
+			       "                      the next is refused and the data protection officer told (default %d)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
-			       API_RECORDING_MAX_MB_DEFAULT);
+			       HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_CONNECTIONS_MAX, API_RECORDING_MAX_MB_DEFAULT,
+			       ACCESS_BREAK_GLASS_PER_DAY);
 			return 0;
 		default: return 2;
 		}
@@ -120,9 +150,10 @@ int cmd_serve(int argc, char **argv)
 		}
 		identity_use_model(&lm, tf);
 	}
+	access_set_break_glass_per_day((int)glass_per_day);
 	uint8_t key[64];
 	bool have_key = false;
-	if (cli_audit_key(db, NULL, true, key, &have_key) != 0)
+	if (cli_audit_key(db, NULL, true, key, &have_key) != 0 || cli_totp_key(db, totp_key, true) != 0)
 		return 1;
 	struct cli_recordings rec = {NULL, (unsigned long long)max_mb * 1024 * 1024};
 	if (cli_recordings_open(db, rec_key, true, &rec.vault) != 0) {
@@ -130,12 +161,14 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db, false);
-	if (!st) {
+	if (!st || cli_totp_seal_legacy(st) != 0) {
 		sodium_memzero(key, sizeof key);
 		recordings_close(rec.vault);
+		if (st)
+			store_close(st);
 		return 1;
 	}
-	int rc = cli_serve(st, listen, threads, false, behind_tls, &cfg, key, &rec, authority, NULL, NULL);
+	int rc = cli_serve(st, &http, false, &cfg, key, &rec, authority, NULL, NULL);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 	store_close(st);
@@ -171,11 +204,20 @@ int cmd_migrate(int argc, char **argv)
 	if (!st)
 		return 1;
 	int rc = txq_exec(st, seed_agencies, NULL);
-	store_close(st);
 	if (rc != STORE_OK) {
+		store_close(st);
 		fprintf(stderr, "safeguard migrate: cannot record the agencies (store error %d)\n", rc);
 		return 1;
 	}
+	/* TOTP secrets from before schema 15 are encrypted here when the key is there already; else serve (which
+	 * makes the key) does it on start. */
+	char keypath[1024];
+	if (strncmp(db, "sqlite:", 7) == 0 && snprintf(keypath, sizeof keypath, "%s.totp-key", db + 7) < (int)sizeof keypath &&
+	    access(keypath, F_OK) == 0 && (cli_totp_key(db, NULL, false) != 0 || cli_totp_seal_legacy(st) != 0)) {
+		store_close(st);
+		return 1;
+	}
+	store_close(st);
 	printf("schema at version %d\n", store_schema_latest());
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "api/intake_json.h"
 #include "cli/cli.h"
 #include "clock/now.h"
+#include "http/server.h"
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -339,6 +340,8 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	static struct demo_people_args people;
+	if (cli_totp_key(db, NULL, true) != 0 || cli_totp_seal_legacy(st) != 0)
+		goto out;
 	if (demo_people_make(st, &people) != STORE_OK) {
 		fprintf(stderr, "safeguard demo: cannot create the demo area's people\n");
 		goto out;
@@ -353,7 +356,8 @@ int cmd_demo(int argc, char **argv)
 		sodium_memzero(key, sizeof key);
 		goto out;
 	}
-	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
+	struct cli_http http = {.listen = listen, .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
+	rc = cli_serve(st, &http, true, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 out:

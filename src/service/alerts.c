@@ -28,6 +28,8 @@ const char *alerts_title(const char *code)
 		return rules_code_title((enum rules_code)c);
 	if (strcmp(code, "FLAG_LOOKUP") == 0)
 		return "Seen in unscheduled care: flag looked up";
+	if (strcmp(code, "BREAK_GLASS") == 0)
+		return "Record opened in an emergency (break-glass)";
 	return code;
 }
 
@@ -597,14 +599,15 @@ struct list_args {
 	int64_t id;
 	struct store_alert *out;
 	bool *found;
+	struct store_view view; /* what the reader may see (service/access.h) */
 };
 
 static int list_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
 	if (a->q->owner_kind && a->q->owner_kind[0])
-		return store_alerts_owned(c, a->q, a->fn, a->ctx);
-	return store_alerts(c, a->q, a->fn, a->ctx);
+		return store_alerts_owned(c, &a->view, a->q, a->fn, a->ctx);
+	return store_alerts(c, &a->view, a->q, a->fn, a->ctx);
 }
 
 int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
@@ -613,13 +616,20 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.q = q, .fn = fn, .ctx = ctx};
+	if (a->child_id) { /* one child's record: its alerts as the reader's relationship with the child allows */
+		if (q->person_id != a->child_id)
+			return STORE_OK;
+		access_view(&a->reader, &args.view);
+	} else {
+		access_list_view(&a->reader, &args.view);
+	}
 	return service_in_snapshot(st, list_run, &args);
 }
 
 static int caseload_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_caseload(c, a->worker, a->limit, a->afn, a->ctx);
+	return store_caseload(c, &a->view, a->worker, a->limit, a->afn, a->ctx);
 }
 
 int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
@@ -628,13 +638,14 @@ int alerts_caseload(store *st, const struct children_access *a, const char *work
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.afn = fn, .ctx = ctx, .worker = worker, .limit = limit};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, caseload_run, &args);
 }
 
 static int caseload_managed_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_caseload_managed(c, a->worker, a->manager, a->limit, a->afn, a->ctx);
+	return store_caseload_managed(c, &a->view, a->worker, a->manager, a->limit, a->afn, a->ctx);
 }
 
 int alerts_caseload_managed(store *st, const struct children_access *a, const char *worker, const char *manager,
@@ -643,6 +654,7 @@ int alerts_caseload_managed(store *st, const struct children_access *a, const ch
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.afn = fn, .ctx = ctx, .worker = worker, .manager = manager, .limit = limit};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, caseload_managed_run, &args);
 }
 
@@ -656,7 +668,7 @@ enum alerts_caseload_view alerts_caseload_whose(const char *worker, const char *
 static int mash_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_awaiting_decision(c, a->limit, a->wfn, a->ctx, a->total);
+	return store_awaiting_decision(c, &a->view, a->limit, a->wfn, a->ctx, a->total);
 }
 
 int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
@@ -666,6 +678,7 @@ int alerts_mash_queue(store *st, const struct children_access *a, int limit, sto
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.wfn = fn, .ctx = ctx, .limit = limit, .total = total};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, mash_run, &args);
 }
 
@@ -750,13 +763,25 @@ int alerts_person_may(store *st, int64_t id, const char *username, const char *r
 	return rc;
 }
 
+/* One alert as the reader may see it: an alert about a sealed child is not there, as the lists leave it out. */
+static int get_seen_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	bool sealed = false;
+	int rc = store_alert_get(c, a->id, a->out, a->found);
+	if (rc == STORE_OK && *a->found && !a->view.sealed && (rc = store_person_sealed(c, a->out->person_id, &sealed)) == STORE_OK)
+		*a->found = !sealed;
+	return rc;
+}
+
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found)
 {
 	*found = false;
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.id = id, .out = out, .found = found};
-	return service_in_snapshot(st, get_run, &args);
+	access_list_view(&a->reader, &args.view);
+	return service_in_snapshot(st, get_seen_run, &args);
 }
 
 /* ---- unscheduled-care flags --------------------------------------------------------------------------------- */
@@ -884,6 +909,23 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	snprintf(al->evidence, sizeof al->evidence, "[]");
 	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld", (long long)access_id);
 	rc = write_alert(c, a->actor, al, &inserted);
+	free(al);
+	return rc;
+}
+
+int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today)
+{
+	/* Who opened it and why are in "who has looked" (the reason stays in break_glass): the alert says when. */
+	struct store_alert *al = calloc(1, sizeof *al);
+	bool inserted = false;
+	if (!al)
+		return STORE_EIO;
+	al->person_id = child_id;
+	snprintf(al->code, sizeof al->code, "BREAK_GLASS");
+	date_format_iso(today, al->raised_on);
+	snprintf(al->evidence, sizeof al->evidence, "[]");
+	snprintf(al->dedup_key, sizeof al->dedup_key, "BREAK_GLASS:%lld", (long long)glass_id);
+	int rc = write_alert(c, actor, al, &inserted);
 	free(al);
 	return rc;
 }

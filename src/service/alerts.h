@@ -148,6 +148,10 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 		       struct date today, int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id,
 		       struct alerts_flag *flag);
 
+/* A record opened in an emergency (service/access.h): the child's owner (allocated worker, else team, else
+ * MASH) gets a BREAK_GLASS alert at once, one per opening (glass_id). Must run in a write transaction. */
+int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today);
+
 /* A look-up from unscheduled care: recorded (the child's last 25 are shown), audited, and the allocated
  * worker (else team, else MASH) gets a FLAG_LOOKUP alert. Must run in a write transaction. */
 int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a, const char *note,

@@ -555,7 +555,9 @@ void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int
 	j->r.show = event_show;
 	j->r.release = event_release;
 	snprintf(detail, sizeof detail, "find event %lld", (long long)event_id);
-	web_read_start(w, rq, &j->r, "child.read", child_id, detail);
+	/* Found only among the events this reader is shown: another agency's event is "not found", as an event
+	 * of another child is, so the answer does not tell which ids are the child's. */
+	web_child_read_start(w, rq, &j->r, "child.read", child_id, ACCESS_AGENCY, detail);
 }
 
 /* ---- acting on an alert ---- */

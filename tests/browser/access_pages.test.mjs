@@ -348,15 +348,18 @@ describe('opening a record in an emergency (break-glass)', () => {
     assert.match(await textOf(dpo.locator('main')), /Your role \(Data protection officer\) does not include this page\./);
     await assertAccessible(dpo, 'the break-glass form refused to a role');
 
-    // The form for an id with no child looks the same; only a valid reason is answered 404, nothing written.
+    // The form for an id with no child looks the same, and so does the answer to a valid reason (issue 14: it
+    // must not tell which ids hold children): on to the record page, which refuses it as any record; nothing
+    // is written but the try, which counts against the day's allowance and is told to the DPO.
     const school = await pageAs('demo.school');
     await goto(school, `${demo.url}/children/${MISSING}/break-glass`);
     assert.equal(await textOf(school.locator('h1')), 'Open a record in an emergency');
     const before = glassRows();
     await school.getByLabel('Why is this an emergency?').fill('A child is at risk right now.');
-    const r = await submit(school, () => school.getByRole('button', { name: 'Open the record' }).click());
-    assert.equal(r.status, 404);
-    assert.equal(await textOf(school.locator('h1')), 'Child not found');
+    const r = await submit(school, () => school.getByRole('button', { name: 'Open the record' }).click(),
+      (u) => u.pathname === `/children/${MISSING}`);
+    assert.equal(r.status, 303);
+    assert.equal(await textOf(school.locator('h1')), 'You cannot see this record');
     assert.equal(glassRows(), before);
     await assertAccessible(school, 'break-glass for an id with no child');
   });
@@ -442,6 +445,32 @@ describe('who has looked at this record', () => {
     const missing = await goto(page, `${demo.url}/children/${MISSING}/viewers`);
     assert.equal(missing.status(), 404);
     assert.equal(await textOf(page.locator('h1')), 'Child not found');
+  });
+
+  test('the DPO is told of each break-glass at once: the notices page, from the menu, links to who has looked', async () => {
+    const page = await pageAs('demo.dpo');
+    await navigate(page, () => page.getByRole('link', { name: 'Break-glass notices' }).click(), (u) => u.pathname === '/notices');
+    assert.equal(await textOf(page.locator('h1')), 'Break-glass notices');
+    assert.equal(await textOf(page.locator('.govuk-service-navigation__item--active')), 'Break-glass notices');
+    const rows = await page.locator('#notices-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+    // demo.school opened Anselm's record, demo.chair too, demo.police Bryony's; demo.school tried an id with no child.
+    const opened = rows.filter((r) => r[2].startsWith('opened until'));
+    assert.ok(opened.some((r) => r[1] === 'demo.school' && r[3].startsWith(String(anselId))), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r[1] === 'demo.school' && r[2] === 'nothing opened: no child has this id'
+      && r[3] === String(MISSING)), JSON.stringify(rows));
+    const link = page.locator(`#notices-table a[href="/children/${anselId}/viewers"]`).first();
+    assert.equal(await link.count(), 1, 'an opening links to who has looked');
+    assert.equal(count("select count(*) from audit where action = 'notices.read' and actor like '%demo.dpo'") >= 1, true);
+    await snap(page, 'access-07-notices');
+    await assertAccessible(page, 'the break-glass notices');
+    await navigate(page, () => link.click(), (u) => u.pathname === `/children/${anselId}/viewers`);
+    assert.equal(await textOf(page.locator('h1')), 'Who has looked at this record');
+    // Nobody else has the page or its menu item.
+    const worker = await pageAs(WORKER);
+    await goto(worker, `${demo.url}/`);
+    assert.equal(await worker.getByRole('link', { name: 'Break-glass notices' }).count(), 0);
+    assert.equal((await goto(worker, `${demo.url}/notices`)).status(), 403);
   });
 
   test("anyone else: the team's manager, another worker's child and a missing one get the same 403; other roles cannot use the page", async () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sqlWrite,
-  startServer, totp, totpUsedLongAgo,
+  base32Decode, startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the owners';
@@ -140,9 +140,11 @@ describe('owners are typed', () => {
       '--role', 'social_worker', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
     assertNoSanitizerReport(r.stderr, 'safeguard user add');
     assert.notEqual(r.status, 0, 'the username mash is refused');
-    // A database from before may hold one: made here as it would have been, with north's credentials.
+    // A database from before may hold one: made here as it would have been (its TOTP secret in plain text, as
+    // before schema 15 sealed them), with north's password and secret.
+    const plain = base32Decode(secrets.north).toString('hex');
     sqlWrite(area.db, "insert into app_user(username, agency, role, password_hash, totp_secret, created_at) select 'mash', "
-      + "agency, role, password_hash, totp_secret, created_at from app_user where username = 'north'");
+      + `agency, role, password_hash, X'${plain}', created_at from app_user where username = 'north'`);
     const token = await apiSignIn('mash', secrets.north);
     const own = await request(`${url}/api/v1/alerts?state=all`, { token });
     assert.equal(own.status, 200, own.text);

@@ -81,7 +81,7 @@ describe('operators', () => {
       '/api/v1/flags', '/api/v1/homes/alerts', '/api/v1/homes/alerts/{alert_id}/acknowledge',
       '/api/v1/homes/alerts/{alert_id}/resolve', '/api/v1/homes/{home_id}/placements', '/api/v1/homes/{home_id}/reg44-reports',
       '/api/v1/link-reviews', '/api/v1/link-reviews/{review_id}', '/api/v1/link-reviews/{review_id}/decision',
-      '/api/v1/merges/{merge_id}/undo', '/api/v1/oversight/runs', '/api/v1/oversight/runs/{run_id}',
+      '/api/v1/merges/{merge_id}/undo', '/api/v1/notices', '/api/v1/oversight/runs', '/api/v1/oversight/runs/{run_id}',
       '/api/v1/recordings/{recording_id}/content', '/api/v1/sessions', '/healthz', '/metrics']);
     assert.deepEqual(r.json.components.schemas.EventIn.required.sort(),
       ['kind', 'occurred_at', 'source_ref', 'subject', 'summary']);

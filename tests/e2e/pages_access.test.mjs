@@ -147,11 +147,14 @@ describe('break-glass pages', () => {
     assert.deepEqual([count(area.db, 'break_glass'), count(area.db, 'audit')], before);
   });
 
-  test('a reason about an id that holds no child is 404, as the API, and nothing is written', async () => {
+  test('a reason about an id that holds no child is answered as an opening is (as the API); nothing is opened', async () => {
     const before = count(area.db, 'break_glass');
     const r = await post('pat.police', `/children/${MISSING}/break-glass`, { reason: 'Officer at the door now, child crying inside' });
-    assert.equal(r.status, 404);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), `/children/${MISSING}`);
     assert.equal(count(area.db, 'break_glass'), before);
+    // The record page then refuses it as it refuses any record one may not see.
+    assert.equal((await get('pat.police', `/children/${MISSING}`)).status, 403);
   });
 
   test('without the CSRF token, or with another session\'s, nothing is opened', async () => {
