@@ -128,6 +128,14 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 				 "the token is not valid, was revoked, or its session has ended");
 		return false;
 	}
+	if (!who->is_user && who->client.pending) { /* service/tokens.h: a read scope waits for a second person */
+		api_reply_simple(a, rq, 401, "token_pending", "Authorization",
+				 "this token reads children and awaits a second administrator's approval: it works once "
+				 "approved");
+		return false;
+	}
+	if (!who->is_user)
+		tokens_note(&who->client, who->note, sizeof who->note);
 	if (who->is_user)
 		snprintf(who->actor, sizeof who->actor, "user:%lld:%s", (long long)who->user_id, who->username);
 	else
@@ -455,12 +463,16 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
 	/* What the caller may see the service decides with the audit entry (children_access_audit): a person
-	 * their relationship with the child, an agency's system any child but a sealed one. */
+	 * their relationship with the child, an agency's system (records:read) its own agency's records about a
+	 * child it has sent records about (service/access.c). A system's entry names its token. */
 	j->a = a;
 	j->rq = rq;
-	char detail[64] = "";
+	char detail[64 + sizeof j->who.note] = "";
 	if (j->chronology)
-		snprintf(detail, sizeof detail, "limit %d%s", j->page.limit, j->page.before_at ? ", next page" : "");
+		snprintf(detail, sizeof detail, "limit %d%s%s%s", j->page.limit, j->page.before_at ? ", next page" : "",
+			 j->who.note[0] ? "; " : "", j->who.note);
+	else
+		snprintf(detail, sizeof detail, "%s", j->who.note);
 	api_access_init(&j->access, who, j->chronology ? "chronology.read" : "child.read", child_id, ACCESS_AGENCY,
 			detail);
 	j->access.done = read_audited;
@@ -595,6 +607,13 @@ bool api_route_at(size_t i, const char **method, const char **pattern, const cha
 	return true;
 }
 
+const char *api_route_scope_at(size_t i)
+{
+	if (i >= sizeof routes / sizeof routes[0])
+		return NULL;
+	return access_system_scope(routes[i].action, strcmp(routes[i].key.method, "POST") == 0);
+}
+
 /* What the request's headers decided (api_admit, or api_handle when no body came): kept with the request. */
 struct admitted {
 	const struct api_route *r;
@@ -635,6 +654,18 @@ static struct admitted *api_gate(struct api *a, http_request *rq)
 			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
 			api_reply_simple(a, rq, 403, "not_permitted", NULL,
 					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");
+			goto refused;
+		}
+		/* A system's token: its scope (issue 14), also from the headers alone, before any body is read. */
+		bool write = strcmp(r->key.method, "POST") == 0;
+		if (!ad->who.is_user && !access_system_may(ad->who.client.agency, ad->who.client.scope, r->action, write)) {
+			const char *need = access_system_scope(r->action, write);
+			char msg[160];
+			if (need)
+				snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);
+			else
+				snprintf(msg, sizeof msg, "an agency's system may not use this");
+			api_reply_simple(a, rq, 403, "not_permitted", NULL, msg);
 			goto refused;
 		}
 	}

@@ -46,5 +46,7 @@ size_t api_admit(http_request *rq, void *ctx);
 /* The i-th route: its method, path pattern and the role policy's name for what it does (for
  * `safeguard routes` and the authorisation matrix test); false past the end. */
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action);
+/* The token scope (service/tokens.h) the i-th route needs of an agency's system; NULL when no scope opens it. */
+const char *api_route_scope_at(size_t i);
 
 #endif

@@ -18,6 +18,7 @@
 struct caller {
 	struct store_client client;
 	char actor[96]; /* "client:ID:AGENCY" or "user:ID:USERNAME" */
+	char note[160]; /* an agency system's token, for the audit entries of its reads (tokens_note); "" for people */
 	bool is_user;
 	int64_t user_id;
 	char username[STORE_USER_MAX + 1];

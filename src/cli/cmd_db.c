@@ -13,6 +13,7 @@
 #include "io/linkage_model.h"
 #include "service/identity.h"
 #include "core/event.h"
+#include "core/text.h"
 #include "service/access.h"
 #include "service/alerts.h"
 #include "service/tokens.h"
@@ -223,36 +224,53 @@ int cmd_migrate(int argc, char **argv)
 
 struct token_args {
 	const char *agency, *label;
+	char scope[STORE_SCOPE_MAX + 1];
 	char token[TOKEN_TEXT_MAX];
-	bool found;
-	int64_t revoke_id; /* token revoke: the client's id */
+	bool found, pending;
+	enum { TOKEN_CREATE, TOKEN_REVOKE, TOKEN_APPROVE } op;
+	int64_t id; /* token revoke and approve: the client's id */
+	enum tokens_approve_result approved;
 };
 
 static int token_run(store_conn *c, void *arg)
 {
 	struct token_args *t = arg;
-	if (t->revoke_id)
-		return tokens_revoke(c, "cli", t->revoke_id, clock_now(), &t->found);
-	return tokens_create(c, "cli", t->agency, t->label, t->token, &t->found);
+	switch (t->op) {
+	case TOKEN_REVOKE:
+		return tokens_revoke(c, "cli", t->id, clock_now(), &t->found);
+	case TOKEN_APPROVE:
+		return tokens_approve(c, "cli", t->id, clock_now(), &t->approved);
+	case TOKEN_CREATE:
+		break;
+	}
+	/* The command line is the operator's: what it makes works at once (service/tokens.h). */
+	return tokens_create(c, "cli", t->agency, t->label, t->scope, true, t->token, &t->found, &t->pending);
 }
 
-#define TOKEN_USAGE "usage: safeguard token create --db URL --agency CODE [--label TEXT]\n" \
-		    "       safeguard token revoke --db URL --id N\n"
+#define TOKEN_USAGE "usage: safeguard token create --db URL --agency CODE [--label TEXT] [--scope SCOPE]...\n" \
+		    "       safeguard token revoke --db URL --id N\n" \
+		    "       safeguard token approve --db URL --id N\n"
 
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"agency", required_argument, NULL, 'a'},
 					     {"label", required_argument, NULL, 'l'},
+					     {"scope", required_argument, NULL, 's'},
 					     {"id", required_argument, NULL, 'i'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *id = NULL;
+	char scopes[512] = "", err[160];
 	struct token_args t = {.label = ""};
-	bool revoke = argc >= 2 && strcmp(argv[1], "revoke") == 0;
+	const char *sub = argc >= 2 ? argv[1] : "";
 	int c;
-	if (argc < 2 || (strcmp(argv[1], "create") != 0 && !revoke)) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+	if (strcmp(sub, "revoke") == 0)
+		t.op = TOKEN_REVOKE;
+	else if (strcmp(sub, "approve") == 0)
+		t.op = TOKEN_APPROVE;
+	else if (strcmp(sub, "create") != 0) {
+		if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
 			goto help;
 		fprintf(stderr, TOKEN_USAGE);
 		return 2;
@@ -265,15 +283,24 @@ int cmd_token(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'a': t.agency = optarg; break;
 		case 'l': t.label = optarg; break;
+		case 's':
+			if (strlen(scopes) + strlen(optarg) + 2 > sizeof scopes) {
+				fprintf(stderr, "safeguard token create: too many --scope\n");
+				return 2;
+			}
+			strcat(scopes, ",");
+			strcat(scopes, optarg);
+			break;
 		case 'i': id = optarg; break;
 		case 'h': goto help;
 		default: return 2;
 		}
 	}
-	if (revoke) {
-		if (!id || t.agency || !event_parse_id(id, strlen(id), &t.revoke_id)) {
-			fprintf(stderr, "safeguard token revoke: --id N (a token's number, from the admin pages) is required, "
-					"and nothing else\n");
+	if (t.op != TOKEN_CREATE) {
+		const char *what = t.op == TOKEN_REVOKE ? "revoke" : "approve";
+		if (!id || t.agency || scopes[0] || !event_parse_id(id, strlen(id), &t.id)) {
+			fprintf(stderr, "safeguard token %s: --id N (a token's number, from the admin pages) is required, "
+					"and nothing else\n", what);
 			return 2;
 		}
 		store *st = cli_open_store(db, false);
@@ -282,23 +309,52 @@ int cmd_token(int argc, char **argv)
 		int rc = txq_exec(st, token_run, &t);
 		store_close(st);
 		if (rc != STORE_OK) {
-			fprintf(stderr, "safeguard token revoke: cannot store the revocation (store error %d)\n", rc);
+			fprintf(stderr, "safeguard token %s: cannot store it (store error %d)\n", what, rc);
 			return 1;
 		}
-		if (!t.found) {
-			fprintf(stderr, "safeguard token revoke: there is no token %lld\n", (long long)t.revoke_id);
+		if (t.op == TOKEN_REVOKE) {
+			if (!t.found) {
+				fprintf(stderr, "safeguard token revoke: there is no token %lld\n", (long long)t.id);
+				return 1;
+			}
+			printf("token %lld revoked: the API refuses it from now on\n", (long long)t.id);
+			return 0;
+		}
+		switch (t.approved) {
+		case TOKENS_APPROVED:
+			printf("token %lld approved: the API accepts it from now on\n", (long long)t.id);
+			return 0;
+		case TOKENS_NO_TOKEN:
+			fprintf(stderr, "safeguard token approve: there is no token %lld that is not revoked\n", (long long)t.id);
+			return 1;
+		case TOKENS_NOT_PENDING:
+			fprintf(stderr, "safeguard token approve: token %lld awaits no approval\n", (long long)t.id);
+			return 1;
+		case TOKENS_SAME_PERSON:
+			fprintf(stderr, "safeguard token approve: token %lld was made here: a second person approves it\n",
+				(long long)t.id);
 			return 1;
 		}
-		printf("token %lld revoked: the API refuses it from now on\n", (long long)t.revoke_id);
-		return 0;
+		return 1;
 	}
 	if (id) {
-		fprintf(stderr, "safeguard token create: --id is for token revoke\n");
+		fprintf(stderr, "safeguard token create: --id is for token revoke and approve\n");
 		return 2;
 	}
 	if (!t.agency) {
 		fprintf(stderr, "safeguard token create: --agency CODE is required (police, health, education, "
 				"social_care, housing)\n");
+		return 2;
+	}
+	size_t ln = strlen(t.label);
+	if (!text_utf8_valid(t.label, ln) || text_has_controls(t.label, ln) || strpbrk(t.label, "\t\r\n") ||
+	    text_utf8_length(t.label, ln) > 100) {
+		/* As the administrator's page: the label goes into the audit entry of every read through the token. */
+		fprintf(stderr, "safeguard token create: --label must be 100 characters or fewer, on one line\n");
+		return 2;
+	}
+	if (!tokens_scope_parse(scopes, t.agency, t.scope, err, sizeof err)) {
+		fprintf(stderr, "safeguard token create: --scope: %s\n", err);
 		return 2;
 	}
 	store *st = cli_open_store(db, false);
@@ -315,12 +371,23 @@ int cmd_token(int argc, char **argv)
 				"housing)\n", t.agency);
 		return 1;
 	}
-	printf("API token for agency %s (shown once; only its hash is kept):\n%s\n", t.agency, t.token);
+	printf("API token for agency %s, scope %s (shown once; only its hash is kept):\n%s\n", t.agency, t.scope,
+	       t.token);
 	return 0;
 help:
 	printf(TOKEN_USAGE "\n"
 	       "create makes an API client for an agency and prints its bearer token as the last line.\n"
 	       "Agencies: police, health, education, social_care, housing.\n"
+	       "--scope says what the token may do (repeat it, or separate scopes with commas; default events:write):\n"
+	       "  events:write      send records (POST /api/v1/events)\n"
+	       "  records:read      read what its own agency sent about a child (no household, no other agency's)\n"
+	       "  flags:read        the unscheduled-care flag look-up (health only)\n"
+	       "  alerts:read       the alerts inbox and one alert (social_care only)\n"
+	       "  alerts:write      acknowledge and resolve alerts (social_care only)\n"
+	       "  placements:write  record a child's placement in a children's home (social_care only)\n"
+	       "A token made here works at once (the command line is the operator's); one with a :read scope made by\n"
+	       "an administrator on the pages waits until a second person approves it: another administrator on the\n"
+	       "pages, or approve here.\n"
 	       "revoke refuses a client's token from now on (the administrator's tokens page lists the numbers).\n");
 	return 0;
 }

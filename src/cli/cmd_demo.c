@@ -101,11 +101,23 @@ struct demo_tokens {
 static int demo_tokens_run(store_conn *c, void *arg)
 {
 	struct demo_tokens *t = arg;
-	bool found;
+	bool found, pending;
+	char scope[STORE_SCOPE_MAX + 1], err[160];
 	int rc;
-	for (int i = 0; i < 5; i++)
-		if ((rc = tokens_create(c, "demo", t->agency[i], "demo", t->token[i], &found)) != STORE_OK)
+	/* Every scope the agency may have: the demo area is synthetic, and `demo` is the operator's command. */
+	for (int i = 0; i < 5; i++) {
+		const char *name, *agency;
+		bool reads;
+		char all[STORE_SCOPE_MAX + 1] = "";
+		for (size_t k = 0; tokens_scope_at(k, &name, &agency, &reads); k++)
+			if (!agency || strcmp(agency, t->agency[i]) == 0)
+				snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", all[0] ? "," : "", name);
+		if (!tokens_scope_parse(all, t->agency[i], scope, err, sizeof err))
+			return STORE_EIO;
+		if ((rc = tokens_create(c, "demo", t->agency[i], "demo", scope, true, t->token[i], &found, &pending)) !=
+		    STORE_OK)
 			return rc;
+	}
 	return STORE_OK;
 }
 

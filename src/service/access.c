@@ -9,6 +9,7 @@
 #include "service/audit.h"
 #include "service/children.h"
 #include "service/service_int.h"
+#include "service/tokens.h"
 
 struct decide_args {
 	const struct access_person *p;
@@ -43,8 +44,15 @@ static int decide_run(store_conn *c, void *arg)
 			grant(d, ACCESS_HIDDEN, "sealed record");
 		return STORE_OK;
 	}
-	if (!d->p->role) { /* an agency's system: every child but a sealed one */
-		grant(d, ACCESS_FULL, "agency system");
+	if (!d->p->role) {
+		/* An agency's system (a token with records:read, service/tokens.h): its own agency's records about a
+		 * child it has sent records about (issue 14), never the household; any other child is refused. */
+		if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
+			return rc;
+		if (yes)
+			grant(d, ACCESS_AGENCY, "own agency's records");
+		else
+			snprintf(d->basis, ACCESS_BASIS_MAX, "agency system: no records sent about this child");
 		return STORE_OK;
 	}
 	struct store_allocation *al = malloc(sizeof *al);
@@ -309,6 +317,89 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 	return audit_append(c, &a);
 }
 
+/* ---- writes that touch a child ---- */
+
+static const char *const write_names[WRITE_COUNT] = {
+	[WRITE_CONCERN] = "concern",     [WRITE_VISIT] = "visit", [WRITE_PLACEMENT] = "placement",
+	[WRITE_RECORDING] = "recording", [WRITE_ALERT] = "alert", [WRITE_ALLOCATION] = "allocation",
+	[WRITE_LINK] = "link",
+};
+
+const char *access_write_name(enum access_write what)
+{
+	return what >= 0 && what < WRITE_COUNT ? write_names[what] : "unknown";
+}
+
+int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
+		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
+{
+	bool exists = false, sealed = false, yes = false;
+	*allowed = false;
+	snprintf(basis, ACCESS_BASIS_MAX, "refused");
+	if (what < 0 || what >= WRITE_COUNT || child_id <= 0)
+		return STORE_OK;
+	int rc = store_person_exists(c, child_id, &exists);
+	if (rc != STORE_OK || !exists)
+		return rc;
+	if ((rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+		return rc;
+	bool person = w->role != NULL;
+	if (sealed && !(person && access_sees_sealed(w->role)))
+		return STORE_OK; /* not there to be written to: the refusal for no child */
+	if (what == WRITE_ALERT || what == WRITE_ALLOCATION || what == WRITE_LINK) {
+		*allowed = true; /* the alert's owner, the administrator's role, the review queue: their callers' */
+		snprintf(basis, ACCESS_BASIS_MAX, "%s", sealed ? "sealed record: named role" : "the child is there");
+		return STORE_OK;
+	}
+	if (!person) { /* an agency's system: only placements, for a child its agency has sent records about */
+		if (what != WRITE_PLACEMENT)
+			return STORE_OK;
+		if ((rc = store_child_agency_contributed(c, child_id, w->agency, &yes)) != STORE_OK || !yes)
+			return rc;
+		*allowed = true;
+		snprintf(basis, ACCESS_BASIS_MAX, "own agency's records");
+		return STORE_OK;
+	}
+	/* A person: the relationship access_decide grants, in this transaction. */
+	enum access_level level = ACCESS_NONE;
+	const struct access_person p = {w->user_id, w->username, w->agency, w->role};
+	struct decide_args d = {.p = &p, .child_id = child_id, .level = &level, .basis = basis};
+	ts_format_utc(now, d.now);
+	snprintf(basis, ACCESS_BASIS_MAX, "no legitimate relationship");
+	if ((rc = decide_run(c, &d)) != STORE_OK)
+		return rc;
+	enum access_level need = what == WRITE_CONCERN ? ACCESS_AGENCY : ACCESS_FULL;
+	*allowed = level >= need;
+	if (!*allowed)
+		snprintf(basis, ACCESS_BASIS_MAX, "refused");
+	return STORE_OK;
+}
+
+struct write_args {
+	const struct access_writer *w;
+	int64_t child_id, now;
+	enum access_write what;
+	bool *allowed;
+	char *basis;
+};
+
+static int write_run(store_conn *c, void *arg)
+{
+	struct write_args *x = arg;
+	return access_write_check(c, x->w, x->child_id, x->now, x->what, x->allowed, x->basis);
+}
+
+int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
+			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
+{
+	struct write_args x = {w, child_id, now, what, allowed, basis};
+	*allowed = false;
+	int rc = service_in_snapshot(st, write_run, &x);
+	if (rc != STORE_OK)
+		*allowed = false;
+	return rc;
+}
+
 /* ---- the role policy ---- */
 
 static const char *const action_names[ACT_COUNT] = {
@@ -384,4 +475,30 @@ bool access_role_may(const char *role, const char *agency, enum access_action ac
 		if (strcmp(role_policy[i].role, role) == 0)
 			return (role_policy[i].may >> act) & 1u;
 	return false;
+}
+
+const char *access_system_scope(enum access_action act, bool write)
+{
+	switch (act) {
+	case ACT_EVENT_WRITE:
+		return write ? "events:write" : NULL;
+	case ACT_CHILD_READ:
+		return write ? NULL : "records:read";
+	case ACT_ALERTS:
+		return write ? "alerts:write" : "alerts:read";
+	case ACT_FLAGS:
+		return write ? NULL : "flags:read";
+	case ACT_PLACEMENT:
+		return write ? "placements:write" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write)
+{
+	if (act == ACT_PUBLIC)
+		return true;
+	const char *need = access_system_scope(act, write);
+	return need && access_role_may(NULL, agency, act) && tokens_scope_has(scope, need);
 }

@@ -67,7 +67,9 @@ void access_reader_system(struct access_reader *r, const char *agency);
 int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
 		  char basis[ACCESS_BASIS_MAX]);
 /* The same for a reader, on a connection in the caller's transaction; sets r->level and r->basis. An agency's
- * system has ACCESS_FULL on any child but a sealed one (ACCESS_HIDDEN). */
+ * system (a token with records:read, service/tokens.h) has ACCESS_AGENCY on a child its agency has sent
+ * records about (the child's identity and that agency's own events, never the household), ACCESS_HIDDEN on a
+ * sealed one, ACCESS_NONE on any other. */
 int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now);
 
 /* What a reader is shown of the one child their relationship (r->level) was decided for: at ACCESS_FULL every
@@ -127,6 +129,48 @@ int access_break_glass_per_day(void);
 struct children_access;
 int access_notices(store *st, const struct children_access *a, int limit, store_notice_fn fn, void *ctx);
 
+/* ---- writes that touch a child (issue 14, item 3) ----
+ *
+ * Every write about one child (a concern, a visit, a placement, a recording, acting on the child's alert,
+ * an administrator's allocation) asks this one decision, inside the write's own transaction where it can (so
+ * nothing moves between the decision and the write). What each needs of the writer:
+ *   - WRITE_CONCERN: any relationship access_decide grants (own agency's records and up);
+ *   - WRITE_VISIT, WRITE_RECORDING, WRITE_PLACEMENT: the whole record (allocated worker, manager of the
+ *     allocated team, the MASH while it triages, break-glass); an agency's system that may place
+ *     (placements:write) places a child its agency has sent records about;
+ *   - WRITE_ALERT, WRITE_ALLOCATION, WRITE_LINK: the child is there to be acted on (not sealed); who may act
+ *     on an alert (its owner) is the alerts service's, allocating is the administrator's role, and record
+ *     linkage's decisions are social care's queue (service/linkreview.h asks for each of the two children).
+ * A child that does not exist, a sealed child (for everyone but ACCESS_SEALED_ROLES) and a child the writer
+ * may not touch are one refusal: the edges answer all three with one status and one body, so a write never
+ * tells which ids hold a child or a sealed child. */
+enum access_write {
+	WRITE_CONCERN = 0,
+	WRITE_VISIT,
+	WRITE_PLACEMENT,
+	WRITE_RECORDING,
+	WRITE_ALERT,
+	WRITE_ALLOCATION,
+	WRITE_LINK,
+	WRITE_COUNT
+};
+const char *access_write_name(enum access_write what); /* "concern", "visit", ... */
+
+/* Who writes: a person (role set), or an agency's system (role NULL, agency its token's). */
+struct access_writer {
+	int64_t user_id;
+	const char *username, *agency, *role;
+};
+
+/* In the caller's write transaction: *allowed, and in basis why ("allocated worker", "refused": no
+ * personal data; it may go into the write's audit entry). */
+int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
+		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
+/* The same in a read snapshot of its own, for an edge that must decide before it takes a body (a
+ * recording's upload, a page's form): the write job checks again with access_write_check. */
+int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
+			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
+
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
 /* What a route does. Every route of the API and the pages names one (api.c, web.c); the authorisation matrix
@@ -161,5 +205,12 @@ const char *access_action_name(enum access_action act); /* "child.read", ... */
 /* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
  * matters for systems: only health systems look up flags, only social care's read alerts. */
 bool access_role_may(const char *role, const char *agency, enum access_action act);
+
+/* An agency system's token (issue 14): which scope (service/tokens.h) a route of this action needs, writing
+ * (POST) or reading; NULL when no scope opens it to a system. access_system_may: whether a token of this
+ * agency with this scope (space-separated) may use the route; the agency's limits of access_role_may still
+ * apply. */
+const char *access_system_scope(enum access_action act, bool write);
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write);
 
 #endif

@@ -913,11 +913,12 @@ out:
 	return rc;
 }
 
-int homes_placement_add(store_conn *c, const char *actor, const char *placing_la, struct store_home_placement *p,
-			int64_t *id, enum homes_record_result *res)
+int homes_placement_add(store_conn *c, const char *actor, const struct access_writer *writer, const char *placing_la,
+			struct store_home_placement *p, int64_t *id, enum homes_record_result *res)
 {
 	struct store_home *h = malloc(sizeof *h);
 	bool found = false;
+	char basis[ACCESS_BASIS_MAX];
 	int rc;
 	*id = 0;
 	*res = HOMES_NO_HOME;
@@ -925,8 +926,9 @@ int homes_placement_add(store_conn *c, const char *actor, const char *placing_la
 		return HOMES_ENOMEM;
 	if ((rc = store_home_get(c, p->home_id, h, &found)) != STORE_OK || !found)
 		goto out;
-	*res = HOMES_NO_CHILD;
-	if ((rc = store_person_exists(c, p->person_id, &found)) != STORE_OK || !found)
+	*res = HOMES_NO_CHILD; /* no such child, a sealed one, or one this writer may not place: one answer */
+	if ((rc = access_write_check(c, writer, p->person_id, clock_now(), WRITE_PLACEMENT, &found, basis)) != STORE_OK ||
+	    !found)
 		goto out;
 	p->out_of_area = strcmp(h->la_code, placing_la) != 0;
 	p->distant = p->distance_km > HOMES_DISTANT_KM;
@@ -935,7 +937,7 @@ int homes_placement_add(store_conn *c, const char *actor, const char *placing_la
 	*res = HOMES_RECORDED;
 	char object[40], detail[64];
 	snprintf(object, sizeof object, "home_placement:%lld", (long long)*id);
-	snprintf(detail, sizeof detail, "home:%lld", (long long)p->home_id);
+	snprintf(detail, sizeof detail, "home:%lld; %s", (long long)p->home_id, basis);
 	struct store_audit au = {
 		.actor = actor, .action = "placement.record", .child_id = p->person_id, .object = object, .detail = detail};
 	rc = audit_append(c, &au);

@@ -191,6 +191,9 @@ enum users_add_result users_check_new(const char *username, const char *role, co
 	/* Usernames are identifiers people type and logs show: letters, digits, . _ - only. */
 	if (n == 0 || n > STORE_USER_MAX || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
 		return USERS_BAD_NAME;
+	/* "mash" names the MASH where an alert is escalated with no MASH manager (service/alerts.h): no person. */
+	if (strcmp(username, "mash") == 0)
+		return USERS_BAD_NAME;
 	if (!users_role_known(role))
 		return USERS_BAD_ROLE;
 	size_t chars = text_utf8_valid(password, strlen(password)) ? text_utf8_length(password, strlen(password)) : 0;

@@ -492,6 +492,17 @@ static const char *const migrations[] = {
 	/* 16: sealed state has one source of truth, sealed_record (schema 10): the person.sealed flag of schema 1,
 	 * which nothing ever set while lists filtered on it, is gone, so no list can consult it again */
 	"ALTER TABLE person DROP COLUMN sealed;",
+
+	/* 17: agency tokens get scopes (issue 14): what each may do, space-separated (service/tokens.h); the
+	 * tokens from before send records and nothing else. Who made each (its creator named from the audit where
+	 * the audit has it), and a token that reads children waits for a second person's approval (pending). */
+	"ALTER TABLE api_client ADD COLUMN scope TEXT NOT NULL DEFAULT 'events:write' CHECK (length(scope) BETWEEN 1 AND 200);"
+	"ALTER TABLE api_client ADD COLUMN created_by TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE api_client ADD COLUMN pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1));"
+	"ALTER TABLE api_client ADD COLUMN approved_by TEXT;"
+	"ALTER TABLE api_client ADD COLUMN approved_at TEXT;"
+	"UPDATE api_client SET created_by = coalesce((SELECT a.actor FROM audit a WHERE a.action = 'token.create' "
+	"  AND a.object = 'client:' || api_client.id ORDER BY a.id LIMIT 1), '');",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -598,6 +609,10 @@ enum stmt_id {
 	S_BREAK_GLASS_OF_CHILD,
 	S_CLIENTS,
 	S_CLIENT_REVOKE,
+	S_CLIENT_GET,
+	S_CLIENT_APPROVE,
+	S_ALERTS_OWNED,
+	S_CASELOAD_MANAGED,
 	S_TEAMS,
 	S_USER_BY_ID,
 	S_USERS,
@@ -671,6 +686,8 @@ enum stmt_id {
 		   "coalesce(a.acknowledged_by, ''), coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), " \
 		   "coalesce(a.outcome, ''), coalesce(a.escalated_at, ''), coalesce(a.escalated_to, ''), " \
 		   "p.given_name, p.family_name"
+#define CLIENT_COLS "id, agency, label, created_at, coalesce(revoked_at, ''), scope, created_by, pending, " \
+		    "coalesce(approved_by, ''), coalesce(approved_at, '')"
 #define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
 		   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team"
 /* The reader's view (struct store_view, decided by service/access.c), as every list that names a child or
@@ -728,8 +745,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AGENCY_UPSERT] = "INSERT INTO agency(code, name) VALUES (?1, ?2) "
 			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
-	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at) VALUES (?1, ?2, ?3, " NOW_SQL ")",
-	[S_CLIENT_FIND] = "SELECT id, agency FROM api_client WHERE token_hash = ?1 AND revoked_at IS NULL",
+	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at, scope, created_by, pending) "
+			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6)",
+	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
+			  "AND revoked_at IS NULL",
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
@@ -800,7 +819,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BREAK_GLASS_OF_CHILD] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, '') "
 				   "FROM break_glass b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.child_id = ?1 "
 				   "ORDER BY b.id DESC LIMIT ?2",
-	[S_CLIENTS] = "SELECT id, agency, label, created_at, coalesce(revoked_at, '') FROM api_client ORDER BY id DESC LIMIT ?1",
+	[S_CLIENTS] = "SELECT " CLIENT_COLS " FROM api_client ORDER BY id DESC LIMIT ?1",
+	[S_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM api_client WHERE id = ?1",
+	[S_CLIENT_APPROVE] = "UPDATE api_client SET pending = 0, approved_by = ?2, approved_at = ?3 WHERE id = ?1 "
+			     "AND pending = 1 AND revoked_at IS NULL",
 	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
 	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
 	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
@@ -917,6 +939,20 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ALLOC_GET] = "SELECT " ALLOC_COLS " WHERE l.person_id = ?1",
 	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND " VIEW_PERSON("p.id") " "
 		       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?2",
+	[S_CASELOAD_MANAGED] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND t.manager = ?2 AND t.manager <> '' "
+			       "AND " VIEW_PERSON("p.id") " "
+			       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?3",
+	/* Typed owners (store.h): a username is matched only as a worker or an escalation to a person; "mash"
+	 * in escalated_to is the MASH (no manager), never a person of that name. */
+	[S_ALERTS_OWNED] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
+			   "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+			   "AND ((?3 = 'worker' AND ((a.owner_kind = 'worker' AND a.owner = ?4) "
+			   "  OR (a.escalated_to = ?4 AND ?4 <> 'mash'))) "
+			   "OR (?3 = 'team' AND a.owner_kind = 'team' AND a.owner = ?4) "
+			   "OR (?3 = 'mash' AND (a.owner_kind = 'mash' OR a.escalated_to = 'mash'))) "
+			   "AND (?6 = 0 OR a.person_id = ?6) "
+			   "AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a") " "
+			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
@@ -1458,7 +1494,7 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 }
 
 static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			    const char *label, int64_t *id)
+			    const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
 	if (!s)
@@ -1466,6 +1502,9 @@ static int sq_client_insert(store_conn *c, const char *agency, const uint8_t has
 	text(s, 1, agency);
 	sqlite3_bind_blob(s, 2, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
 	text(s, 3, label);
+	text(s, 4, scope);
+	text(s, 5, created_by);
+	sqlite3_bind_int(s, 6, pending);
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sqlite3_last_insert_rowid(CONN(c)->db);
@@ -1484,6 +1523,10 @@ static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN
 	if (*found) {
 		out->id = sqlite3_column_int64(s, 0);
 		col_copy(s, 1, out->agency, sizeof out->agency);
+		col_copy(s, 2, out->scope, sizeof out->scope);
+		col_copy(s, 3, out->label, sizeof out->label);
+		col_copy(s, 4, out->created_by, sizeof out->created_by);
+		out->pending = sqlite3_column_int(s, 5) != 0;
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);
@@ -2113,16 +2156,26 @@ struct client_walk {
 	void *ctx;
 };
 
+static void client_info_read(sqlite3_stmt *s, struct store_client_info *k)
+{
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, k->agency, sizeof k->agency);
+	col_copy(s, 2, k->label, sizeof k->label);
+	col_copy(s, 3, k->created_at, sizeof k->created_at);
+	col_copy(s, 4, k->revoked_at, sizeof k->revoked_at);
+	col_copy(s, 5, k->scope, sizeof k->scope);
+	col_copy(s, 6, k->created_by, sizeof k->created_by);
+	k->pending = sqlite3_column_int(s, 7) != 0;
+	col_copy(s, 8, k->approved_by, sizeof k->approved_by);
+	col_copy(s, 9, k->approved_at, sizeof k->approved_at);
+}
+
 static int client_row(sqlite3_stmt *s, void *arg)
 {
 	struct client_walk *w = arg;
 	struct store_client_info k;
-	memset(&k, 0, sizeof k);
-	k.id = sqlite3_column_int64(s, 0);
-	col_copy(s, 1, k.agency, sizeof k.agency);
-	col_copy(s, 2, k.label, sizeof k.label);
-	col_copy(s, 3, k.created_at, sizeof k.created_at);
-	col_copy(s, 4, k.revoked_at, sizeof k.revoked_at);
+	client_info_read(s, &k);
 	return w->fn(&k, w->ctx);
 }
 
@@ -2146,6 +2199,36 @@ static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *fou
 	text(s, 2, at);
 	int rc = run(s);
 	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
+static int sq_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_GET);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		client_info_read(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
+	*changed = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	text(s, 3, at);
+	int rc = run(s);
+	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
@@ -2749,10 +2832,25 @@ static int alert_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
+static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx);
+
 static int sq_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
 		     void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), q->person_id ? S_ALERTS_CHILD : S_ALERTS);
+	return alerts_walk(c, v, q->person_id ? S_ALERTS_CHILD : S_ALERTS, q, fn, ctx);
+}
+
+static int sq_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+			   store_alert_fn fn, void *ctx)
+{
+	return alerts_walk(c, v, S_ALERTS_OWNED, q, fn, ctx);
+}
+
+static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	struct alert_walk *w = malloc(sizeof *w);
@@ -2903,6 +3001,26 @@ static int sq_caseload(store_conn *c, const struct store_view *v, const char *wo
 	bind_view(s, v);
 	text(s, 1, worker);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : 500);
+	int rc = each_row(s, alloc_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			       int limit, store_allocation_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD_MANAGED);
+	if (!s)
+		return STORE_EIO;
+	struct alloc_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	bind_view(s, v);
+	text(s, 1, worker);
+	text(s, 2, manager);
+	sqlite3_bind_int(s, 3, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
 	free(w);
 	return rc;
@@ -4135,6 +4253,8 @@ const struct store_ops store_sqlite_ops = {
 	.break_glass_of_child = sq_break_glass_of_child,
 	.clients = sq_clients,
 	.client_revoke = sq_client_revoke,
+	.client_get = sq_client_get,
+	.client_approve = sq_client_approve,
 	.teams = sq_teams,
 	.user_by_id = sq_user_by_id,
 	.users = sq_users,
@@ -4173,6 +4293,7 @@ const struct store_ops store_sqlite_ops = {
 	.alert_insert = sq_alert_insert,
 	.alert_get = sq_alert_get,
 	.alerts = sq_alerts,
+	.alerts_owned = sq_alerts_owned,
 	.alert_counts = sq_alert_counts,
 	.alert_acknowledge = sq_alert_acknowledge,
 	.alert_resolve = sq_alert_resolve,
@@ -4181,6 +4302,7 @@ const struct store_ops store_sqlite_ops = {
 	.allocation_set = sq_allocation_set,
 	.allocation_get = sq_allocation_get,
 	.caseload = sq_caseload,
+	.caseload_managed = sq_caseload_managed,
 	.awaiting_decision = sq_awaiting_decision,
 	.flag_access_add = sq_flag_access_add,
 	.flag_accesses = sq_flag_accesses,

@@ -108,9 +108,10 @@ int store_agency_exists(store_conn *c, const char *code, bool *found)
 	return c->ops->agency_exists(c, code, found);
 }
 
-int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *label, int64_t *id)
+int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
-	return c->ops->client_insert(c, agency, hash, label, id);
+	return c->ops->client_insert(c, agency, hash, label, scope, created_by, pending, id);
 }
 
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out, bool *found)
@@ -268,6 +269,12 @@ int store_alerts(store_conn *c, const struct store_view *v, const struct store_a
 	return v ? c->ops->alerts(c, v, q, fn, ctx) : STORE_EIO;
 }
 
+int store_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx)
+{
+	return v ? c->ops->alerts_owned(c, v, q, fn, ctx) : STORE_EIO;
+}
+
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today)
 {
 	return c->ops->alert_counts(c, person_id, open, overdue_due_before, today);
@@ -307,6 +314,12 @@ int store_caseload(store_conn *c, const struct store_view *v, const char *worker
 		   void *ctx)
 {
 	return v ? c->ops->caseload(c, v, worker, limit, fn, ctx) : STORE_EIO;
+}
+
+int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			   int limit, store_allocation_fn fn, void *ctx)
+{
+	return v ? c->ops->caseload_managed(c, v, worker, manager, limit, fn, ctx) : STORE_EIO;
 }
 
 int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
@@ -490,6 +503,16 @@ int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
 int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
 {
 	return c->ops->client_revoke(c, id, at, found);
+}
+
+int store_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found)
+{
+	return c->ops->client_get(c, id, out, found);
+}
+
+int store_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
+{
+	return c->ops->client_approve(c, id, by, at, changed);
 }
 
 int store_teams(store_conn *c, int limit, store_team_fn fn, void *ctx)

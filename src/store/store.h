@@ -77,13 +77,21 @@ int store_ping(store_conn *c);
 int store_agency_upsert(store_conn *c, const char *code, const char *name);
 int store_agency_exists(store_conn *c, const char *code, bool *found);
 
+/* An agency system's token: what it may do (scope: space-separated scope names, service/tokens.h), who made
+ * it, and whether it still awaits a second person's approval. */
+#define STORE_SCOPE_MAX 200
+#define STORE_ACTOR_MAX 95
 struct store_client {
 	int64_t id;
 	char agency[STORE_CODE_MAX + 1];
+	char scope[STORE_SCOPE_MAX + 1];
+	char label[401];                        /* up to 100 characters */
+	char created_by[STORE_ACTOR_MAX + 1];   /* the audit's actor who made it ("cli", "user:3:ada.admin") */
+	bool pending;                           /* made, not yet approved: refused until it is */
 };
 
 int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			const char *label, int64_t *id);
+			const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
 /* Finds a client that is not revoked by the hash of its token. */
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 		      bool *found);
@@ -95,6 +103,11 @@ struct store_client_info {
 	char label[401];                    /* up to 100 characters */
 	char created_at[STORE_TS_LEN + 1];
 	char revoked_at[STORE_TS_LEN + 1];  /* "" while live */
+	char scope[STORE_SCOPE_MAX + 1];
+	char created_by[STORE_ACTOR_MAX + 1];
+	bool pending;
+	char approved_by[STORE_ACTOR_MAX + 1]; /* "" unless a second person approved it */
+	char approved_at[STORE_TS_LEN + 1];
 };
 typedef int (*store_client_fn)(const struct store_client_info *k, void *ctx);
 /* Every client, newest first, up to limit. */
@@ -102,6 +115,10 @@ int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx);
 /* Revokes a client at `at` (a client revoked before keeps its first time); *found false when there is no
  * such client. */
 int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found);
+/* One client by id (revoked ones too). */
+int store_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found);
+/* Approves a pending client that is not revoked; *changed false when there was none to approve. */
+int store_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed);
 
 /* ---- what a reader may see ------------------------------------------------------------------------------
  * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view
@@ -299,6 +316,12 @@ struct store_alert_query {
 };
 int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
 		 void *ctx);
+/* The same with the owner typed (issue 14): q->owner_kind "worker" lists the alerts owned by the worker
+ * q->owner or escalated to them; "team" those owned by the team q->owner; "mash" those owned by the MASH or
+ * escalated to it (escalated_to "mash": no MASH manager). A username never matches a team or the MASH.
+ * The reader's view applies as for store_alerts. */
+int store_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx);
 /* Counts by state for a person (for the record page): open includes acknowledged-but-unresolved. */
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before,
 		       const char *today);
@@ -336,6 +359,10 @@ int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocati
 /* The children allocated to a worker, by family name. */
 int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
 		   void *ctx);
+/* The same, only the children allocated in the teams manager manages (a team manager looking at a worker's
+ * caseload sees their own team's part of it); the reader's view applies as for store_caseload. */
+int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			   int limit, store_allocation_fn fn, void *ctx);
 
 /* Contacts and referrals with no referral decision recorded at or after them, oldest first: the MASH
  * queue. total gets how many there are in all. */
@@ -623,7 +650,8 @@ int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_H
 
 /* Who has looked at a child: the entries about the child whose action is a read (child.read,
  * chronology.read, alert.read, flags.lookup, viewers.read, recordings.list, recording.download), a refused read
- * (access.refused), a break-glass opening or a placement recorded, newest first. */
+ * (access.refused), a break-glass opening or a placement recorded (placement.record: the writer saw enough of
+ * the child to place them), newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 
 /* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 16
+#define STORE_SCHEMA_VERSION 17
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -32,7 +32,7 @@ struct store_ops {
 	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
 	int (*agency_exists)(store_conn *c, const char *code, bool *found);
 	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			     const char *label, int64_t *id);
+			     const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
 	int (*client_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 			   bool *found);
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
@@ -68,6 +68,8 @@ struct store_ops {
 	int (*break_glass_of_child)(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
 	int (*clients)(store_conn *c, int limit, store_client_fn fn, void *ctx);
 	int (*client_revoke)(store_conn *c, int64_t id, const char *at, bool *found);
+	int (*client_get)(store_conn *c, int64_t id, struct store_client_info *out, bool *found);
+	int (*client_approve)(store_conn *c, int64_t id, const char *by, const char *at, bool *changed);
 	int (*teams)(store_conn *c, int limit, store_team_fn fn, void *ctx);
 	int (*user_by_id)(store_conn *c, int64_t id, struct store_user *out, bool *found);
 	int (*users)(store_conn *c, int limit, store_user_fn fn, void *ctx);
@@ -108,6 +110,8 @@ struct store_ops {
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
 	int (*alerts)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+	int (*alerts_owned)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+			    void *ctx);
 	int (*alert_counts)(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today);
 	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
@@ -116,6 +120,8 @@ struct store_ops {
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
 	int (*caseload)(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+	int (*caseload_managed)(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+				int limit, store_allocation_fn fn, void *ctx);
 	int (*awaiting_decision)(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);

@@ -154,6 +154,7 @@ static const struct {
 	{"viewers.read", "Looked at who has looked at the record"},
 	{"break_glass.open", "Opened the record in an emergency (break-glass)"},
 	{"child.search", "Found the child in a search"},
+	{"placement.record", "Recorded where the child is placed (a children's home)"},
 };
 
 /* The basis a read's audit detail ends with (access_decide's words, or "agency system"), as people say it. */

@@ -164,6 +164,7 @@ void web_admin_allocate(const struct web *w, http_request *rq);                 
 void web_admin_tokens_page(const struct web *w, http_request *rq);                   /* GET /admin/tokens */
 void web_admin_token_create(const struct web *w, http_request *rq);                  /* POST /admin/tokens */
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/revoke */
+void web_admin_token_approve(const struct web *w, http_request *rq, int64_t id);     /* POST .../{id}/approve */
 
 /* web/homes.c: children's homes */
 void web_homes_page(const struct web *w, http_request *rq);                          /* GET /homes */

@@ -874,7 +874,8 @@ describe('administration', () => {
     assert.equal(r.status, 200);
     assert.equal((await posted).headers()['cache-control'], 'no-store');
     assert.equal(await textOf(admin.locator('h1')), 'Token created');
-    assert.match(await textOf(admin.locator('main')), /A token for Police's system, labelled Police case management \(browser test\)\./);
+    assert.match(await textOf(admin.locator('main')), /A token for Police's system, labelled Police case management \(browser test\), to events:write\./);
+    assert.doesNotMatch(await textOf(admin.locator('main')), /It does not work yet/);
     const token = await textOf(admin.locator('#secret'));
     assert.match(token, /^sgt_[A-Za-z0-9_-]{43}$/);
     assert.equal(await admin.locator('#secret-uri').count(), 0);
@@ -886,11 +887,11 @@ describe('administration', () => {
       'police|Police case management (browser test)|1');
     assert.equal(adminAudits('token.create'), 1);
 
+    // It works, for what its scope says: sending records, not reading a child (403, not 401).
     const api = `${demo.url}/api/v1/children/${cosmoId}`;
     const ok = await request(api, { token });
-    assert.equal(ok.status, 200, `the new token works: ${ok.text}`);
-    assert.equal(ok.json.child_id, cosmoId);
-    assert.equal(ok.json.person.family_name, cosmo.family_name);
+    assert.equal(ok.status, 403, `the new token is known: ${ok.text}`);
+    assert.match(ok.json.error.message, /needs the scope records:read/);
 
     await navigate(admin, () => admin.getByRole('link', { name: 'Back to API tokens' }).click(), (u) => u.pathname === '/admin/tokens');
     assert.ok(!(await admin.content()).includes(token), 'the token is not shown again');
@@ -908,7 +909,27 @@ describe('administration', () => {
     await assertAccessible(admin, 'the tokens page after revoking');
     const refused = await request(api, { token });
     assert.equal(refused.status, 401, `the revoked token is refused: ${refused.text}`);
-    assert.equal((await request(api, { token: demo.tokens.police })).status, 200, "the demo's police token still works");
+    assert.notEqual((await request(api, { token: demo.tokens.police })).status, 401, "the demo's police token still works");
+  });
+
+  test('a token that reads children waits for a second administrator', async () => {
+    await goto(admin, `${demo.url}/admin/tokens`);
+    await admin.getByLabel('Agency').selectOption('health');
+    await admin.getByLabel('Label (optional)').fill('Ward EPR (browser test)');
+    await admin.getByLabel('flags:read').check();
+    const r = await submit(admin, () => admin.getByRole('button', { name: 'Create a token' }).click());
+    assert.equal(r.status, 200);
+    assert.match(await textOf(admin.locator('main')), /to events:write flags:read\. .* It does not work yet: it reads children, so another administrator must approve it/);
+    const token = await textOf(admin.locator('#secret'));
+    const flags = await request(`${demo.url}/api/v1/flags?nhs_number=9434765919`, { token });
+    assert.equal(flags.status, 401);
+    assert.equal(flags.json.error.code, 'token_pending');
+    await navigate(admin, () => admin.getByRole('link', { name: 'Back to API tokens' }).click(), (u) => u.pathname === '/admin/tokens');
+    const id = Number(sql(demo.db, 'select max(id) from api_client'));
+    const row = admin.locator(`#token-${id}`);
+    assert.match(await textOf(row), /events:write flags:read .* Awaiting approval You made it: another administrator approves it/);
+    assert.equal(await row.getByRole('button', { name: `Approve token ${id}` }).count(), 0, 'not for the one who made it');
+    await assertAccessible(admin, 'the tokens page with a token awaiting approval');
   });
 
   test('markup typed into the administration forms comes back as text', async () => {
@@ -939,7 +960,7 @@ describe('administration', () => {
     await page.getByLabel('Label (optional)').fill(label);
     r = await submit(page, () => page.getByRole('button', { name: 'Create a token' }).click());
     assert.equal(r.status, 200);
-    assert.ok((await page.locator('main p').first().innerText()).includes(`labelled ${label}.`));
+    assert.ok((await page.locator('main p').first().innerText()).includes(`labelled ${label}, to events:write.`));
     await assertNothingRan(page, 'the page showing a token with a marked-up label');
     await goto(page, `${demo.url}/admin/tokens`);
     const id = Number(sql(demo.db, 'select max(id) from api_client'));

@@ -361,7 +361,8 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     assert.match(await textOf(page.locator('main')), /Someone resolved it before your outcome was saved/);
     await navigate(page, () => page.getByRole('link', { name: 'Open the alert' }).click(), (u) => u.pathname === `/alerts/${api.id}`);
     const list = await summaryList(page);
-    assert.deepEqual([list.Outcome, list.Resolved.startsWith('By j.bloggs on ')], ['Closed by the case system', true]);
+    // The system's word for who acted, shown as its own (never taken for a person who signs in here).
+    assert.deepEqual([list.Outcome, list.Resolved.startsWith('By j.bloggs via social_care system on ')], ['Closed by the case system', true]);
 
     // The same forms sent again from this person's browser (its session and the form's token).
     const token = await csrfToken(page);
@@ -604,14 +605,14 @@ describe('my caseload', () => {
     await manager.getByLabel('Your username').fill(WORKER);
     await navigate(manager, () => manager.getByRole('button', { name: 'Show caseload' }).click(),
       (u) => u.searchParams.get('worker') === WORKER);
-    assert.equal(await textOf(manager.locator('#results')), `2 children allocated to ${WORKER}`);
+    assert.equal(await textOf(manager.locator('#results')), `2 children allocated to ${WORKER} in the teams you manage`);
     assert.deepEqual(await caseloadRows(manager), expected);
   });
 
   test('a worker with no children: said in words', async () => {
     await goto(manager, `${demo.url}/caseload?worker=nobody.here`);
-    assert.equal(await textOf(manager.locator('#results')), '0 children allocated to nobody.here');
-    assert.equal(await textOf(manager.locator('#caseload-empty')), 'No children are allocated to nobody.here.');
+    assert.equal(await textOf(manager.locator('#results')), '0 children allocated to nobody.here in the teams you manage');
+    assert.equal(await textOf(manager.locator('#caseload-empty')), 'No children are allocated to nobody.here in the teams you manage.');
   });
 
   test("the sweep escalates an alert nobody acknowledged to the team's manager", async () => {

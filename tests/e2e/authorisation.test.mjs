@@ -111,6 +111,7 @@ const EXPECTED = {
   'web GET /admin/tokens': ['admin'],
   'web POST /admin/tokens': ['admin'],
   'web POST /admin/tokens/{id}/revoke': ['admin'],
+  'web POST /admin/tokens/{id}/approve': ['admin'],
   'web GET /homes': ['oversight_analyst'],
   'web POST /homes/runs': ['oversight_analyst'],
   'web GET /homes/funnel': ['oversight_analyst'],

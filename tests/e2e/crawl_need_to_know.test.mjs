@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, BIN, assertNoSanitizerReport, createToken, event, postEvent, removeDir, request, runCli, sql,
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, createToken, event, postEvent, removeDir, request, runCli, sql,
   startServer, tempDir, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
@@ -290,7 +290,7 @@ before(async () => {
     assert.equal(r.status, 0, r.stderr);
     secrets[username] = r.stdout.trimEnd().split('\n').pop();
   }
-  for (const a of AGENCIES) tokens[a] = createToken(area.db, a, `crawl ${a}`);
+  for (const a of AGENCIES) tokens[a] = createToken(area.db, a, `crawl ${a}`, AGENCY_SCOPES[a]); // each reads (issue 14)
   const routes = JSON.parse(runCli(['routes']).stdout);
   webPatterns = routes.filter((r) => r.surface === 'web' && r.method === 'GET').map((r) => r.path);
   apiGets = routes.filter((r) => r.surface === 'api' && r.method === 'GET').map((r) => r.path);

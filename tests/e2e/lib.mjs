@@ -155,9 +155,20 @@ export function migrate(dbPath) {
   return r;
 }
 
-export function createToken(dbPath, agency, label) {
+// What each agency's system may do at most (service/tokens.h): every scope there is for that agency.
+export const AGENCY_SCOPES = {
+  police: ['events:write', 'records:read'],
+  health: ['events:write', 'records:read', 'flags:read'],
+  education: ['events:write', 'records:read'],
+  social_care: ['events:write', 'records:read', 'alerts:read', 'alerts:write', 'placements:write'],
+  housing: ['events:write', 'records:read'],
+};
+
+/** A token made on the command line (the operator's: it works at once); scopes default to events:write. */
+export function createToken(dbPath, agency, label, scopes) {
   const args = ['token', 'create', '--db', `sqlite:${dbPath}`, '--agency', agency];
   if (label !== undefined) args.push('--label', label);
+  for (const s of scopes ?? []) args.push('--scope', s);
   const r = runCli(args);
   const lines = r.stdout.trimEnd().split('\n');
   const token = lines[lines.length - 1];
@@ -165,14 +176,38 @@ export function createToken(dbPath, agency, label) {
   return token;
 }
 
-/** A migrated database with one token per agency: {dir, db, tokens}. */
+/** A migrated database with one token per agency, each with every scope its agency may have: {dir, db, tokens}. */
 export function freshArea(name) {
   const dir = tempDir(name);
   const db = path.join(dir, 'safeguard.db');
   migrate(db);
   const tokens = {};
-  for (const a of AGENCIES) tokens[a] = createToken(db, a, `e2e ${a}`);
+  for (const a of AGENCIES) tokens[a] = createToken(db, a, `e2e ${a}`, AGENCY_SCOPES[a]);
   return { dir, db, tokens };
+}
+
+/** Adds a person who signs in (safeguard user add): their TOTP secret. */
+export function addPerson(dbPath, username, agency, role, password) {
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${dbPath}`, '--username', username, '--agency', agency,
+    '--role', role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trimEnd().split('\n').pop();
+}
+
+/** Every event of a child as the agencies' systems read them between them: each token (records:read) sees its
+ * own agency's events of a child its agency sent records about, so the union is the whole chronology. */
+export async function everyAgencysEvents(baseUrl, tokens, childId) {
+  const events = [];
+  for (const agency of Object.keys(tokens)) {
+    const r = await request(`${baseUrl}/api/v1/children/${childId}/chronology?limit=500`, { token: tokens[agency] });
+    if (r.status === 404) continue; // this agency has sent nothing about the child (or there is no such child)
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.events.every((e) => e.agency === agency), `${agency}'s system sees only its own events`);
+    events.push(...r.json.events);
+  }
+  return events;
 }
 
 // ---- the server ----
@@ -369,7 +404,7 @@ export function sqlWrite(dbPath, query) {
   return r.stdout.trim();
 }
 
-function base32Decode(s) {
+export function base32Decode(s) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
   for (const c of s.replace(/=+$/, '')) {

@@ -212,7 +212,8 @@ describe('real answers match the document', () => {
 
   test('GET /api/v1/children/{child_id} and its chronology', async () => {
     assert.ok(child, 'the event test ran first');
-    let r = await call('GET', `/api/v1/children/${child}`, { token: area.tokens.social_care });
+    // An agency's system reads a child its agency sent records about (records:read): the police sent this one.
+    let r = await call('GET', `/api/v1/children/${child}`, { token: area.tokens.police });
     assert.equal(r.status, 200, r.text);
     conforms('GET', '/api/v1/children/{child_id}', r);
 
@@ -220,12 +221,12 @@ describe('real answers match the document', () => {
     assert.equal(r.status, 404, r.text);
     conforms('GET', '/api/v1/children/{child_id}', r);
 
-    r = await call('GET', `/api/v1/children/${child}/chronology?limit=1`, { token: area.tokens.social_care });
+    r = await call('GET', `/api/v1/children/${child}/chronology?limit=1`, { token: area.tokens.police });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.events.length, 1);
     conforms('GET', '/api/v1/children/{child_id}/chronology', r);
 
-    r = await call('GET', `/api/v1/children/${child}/chronology?limit=nine`, { token: area.tokens.social_care });
+    r = await call('GET', `/api/v1/children/${child}/chronology?limit=nine`, { token: area.tokens.police });
     assert.equal(r.status, 400, r.text);
     conforms('GET', '/api/v1/children/{child_id}/chronology', r);
   });

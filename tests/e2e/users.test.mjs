@@ -213,8 +213,8 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'VIEW-1' }));
     assert.equal(created.status, 201);
     childId = created.json.child_id;
-    // Two looks at the record: an agency's system and a person.
-    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.police })).status, 200);
+    // Two looks at the record: an agency's system (its own records) and a person.
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.education })).status, 200);
     runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
     tokens = {};
     for (const u of ['sam.worker', 'dee.dpo', 'pat.police']) {
@@ -233,7 +233,7 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     const who = r.json.viewers.map((v) => `${v.who} ${v.action}`);
     assert.match(who[0], /^user:\d+:sam\.worker viewers\.read$/);
     assert.match(who[1], /^user:\d+:sam\.worker chronology\.read$/);
-    assert.ok(who.some((w) => /^client:\d+:police child\.read$/.test(w)), who.join('\n'));
+    assert.ok(who.some((w) => /^client:\d+:education child\.read$/.test(w)), who.join('\n'));
     for (const v of r.json.viewers) assert.ok(Date.parse(v.at) <= now() + 1000);
   });
 
@@ -449,8 +449,13 @@ describe('health-only categories', () => {
     assert.equal(r.json.child_id, childId);
     const seen = async (token) => (await request(`${server.url}/api/v1/children/${childId}/chronology`, { token }))
       .json.events.map((e) => e.id).sort((a, b) => a - b);
-    assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id, r.json.id]);
-    assert.deepEqual(await seen(area.tokens.education), [posted[2].id, r.json.id]);
-    assert.deepEqual(await seen(area.tokens.police), [posted[2].id, r.json.id]);
+    // Agency systems read their own agency's records; people as their relationship allows.
+    assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id]);
+    assert.deepEqual(await seen(area.tokens.education), [r.json.id]);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+    const worker = (await signIn('sam.worker')).json.token;
+    const health = (await signIn('hal.health')).json.token;
+    assert.deepEqual(await seen(worker), [posted[2].id, r.json.id], 'the whole record, but not health-only notes');
+    assert.deepEqual(await seen(health), [posted[0].id, posted[1].id, posted[2].id], 'a health reader: health\'s own');
   });
 });

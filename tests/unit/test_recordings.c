@@ -425,6 +425,9 @@ static void migrates_from_schema_8(void **state)
 					   "DROP TABLE link_refusal; DROP TABLE link_review; DROP TABLE person_merge_row; "
 					   "DROP TABLE person_merge; DROP TABLE person_block_key; "
 					   "DROP TABLE recording; DROP TABLE sealed_record; "
+					   "ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; "
+					   "ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; "
+					   "ALTER TABLE api_client DROP COLUMN approved_at; "
 					   "ALTER TABLE app_user DROP COLUMN totp_last_step; "
 					   "ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; "
 					   "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);

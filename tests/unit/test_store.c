@@ -218,10 +218,10 @@ static void agency_and_client(void **state)
 	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
 	assert_true(found);
 	/* A client of an agency that does not exist breaks the foreign key. */
-	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", &id), STORE_ECONFLICT);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", &id), STORE_OK);
+	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", "events:write", "cli", false, &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", "events:write", "cli", false, &id), STORE_OK);
 	assert_true(id > 0);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", "events:write", "cli", false, &id), STORE_ECONFLICT);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 
 	found = false;
@@ -1058,6 +1058,13 @@ static void views_apply(void **state)
 	assert_int_equal(cl.n, 1);
 	assert_int_equal(cl.id[0], open);
 	assert_int_equal(cls.n, 2);
+	struct seen cm = {0}, cms = {0}; /* the same through a team manager's eyes (store_caseload_managed) */
+	assert_int_equal(store_caseload_managed(f->c, &VIEW_ALL, "jsmith", "mgr", 10, seen_alloc, &cm), STORE_OK);
+	assert_int_equal(store_caseload_managed(f->c, &with_sealed, "jsmith", "mgr", 10, seen_alloc, &cms), STORE_OK);
+	assert_int_equal(cm.n, 1);
+	assert_int_equal(cm.id[0], open);
+	assert_int_equal(cms.n, 2);
+	assert_int_equal(store_caseload_managed(f->c, NULL, "jsmith", "mgr", 10, seen_alloc, &x), STORE_EIO);
 	struct seen mq = {0}, mqs = {0};
 	int64_t total = 0, total_s = 0;
 	assert_int_equal(store_awaiting_decision(f->c, &VIEW_ALL, 10, seen_awaiting, &mq, &total), STORE_OK);
@@ -1073,6 +1080,12 @@ static void views_apply(void **state)
 	assert_int_equal(store_alerts(f->c, &with_sealed, &aq, seen_alert, &als), STORE_OK);
 	assert_int_equal(al.n, 3);
 	assert_int_equal(als.n, 4);
+	struct store_alert_query oq = {.owner_kind = "worker", .owner = "jsmith", .limit = 10};
+	struct seen ao = {0}, aos = {0}; /* typed owners (store_alerts_owned) apply the view alike */
+	assert_int_equal(store_alerts_owned(f->c, &VIEW_ALL, &oq, seen_alert, &ao), STORE_OK);
+	assert_int_equal(store_alerts_owned(f->c, &with_sealed, &oq, seen_alert, &aos), STORE_OK);
+	assert_int_equal(ao.n, 3);
+	assert_int_equal(aos.n, 4);
 	struct store_incident_query iq = {.home_id = home, .la_code = "", .type = "", .since = "", .limit = 10};
 	struct seen in = {0}, ins = {0}, pl = {0}, pls = {0};
 	assert_int_equal(store_home_incidents(f->c, &VIEW_ALL, &iq, seen_incident, &in), STORE_OK);
@@ -1117,6 +1130,11 @@ static void views_apply(void **state)
 	assert_int_equal(ap.id[0], on_police);
 	assert_int_equal(ae.n, 0);
 	assert_int_equal(aa.n, 3);
+	struct store_alert_query owned = {.owner_kind = "worker", .owner = "jsmith", .person_id = open, .limit = 10};
+	struct seen aop = {0};
+	assert_int_equal(store_alerts_owned(f->c, &police, &owned, seen_alert, &aop), STORE_OK);
+	assert_int_equal(aop.n, 1);
+	assert_int_equal(aop.id[0], on_police);
 	(void)on_both; /* resting on a health event too: not the police's alone */
 	(void)on_none; /* resting on nothing: nothing of theirs */
 	store_conn_put(f->st, f->c);
