@@ -1,12 +1,15 @@
 /*
  * libFuzzer target for core/date: the three parsers on any bytes, and the day and epoch conversions on
  * any 64-bit value. Invariants: what parses formats back to something that parses to the same value.
+ * The injected clock's spec (clock/now: --now, SAFEGUARD_NOW) on the same bytes: it is taken whole or refused
+ * with a message, never half-set, and a refusal leaves the clock where it was.
  */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
 #include "core/date.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,6 +72,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(rc == DATE_OK || rc == DATE_EFORMAT || rc == DATE_EIMPOSSIBLE);
 	if (rc == DATE_OK)
 		check_date(d);
+
+	{
+		char err[256] = "";
+		int64_t before = clock_now_offset();
+		if (clock_now_set(s, err, sizeof err) == 0) {
+			/* an offset lies within the century the spec allows, and "now" moves by it */
+			int64_t off = clock_now_offset();
+			assert(off <= 100LL * 366 * 86400 + 2 && off >= -(100LL * 366 * 86400 + 2));
+		} else {
+			assert(err[0] != '\0' && strlen(err) < sizeof err);
+			assert(clock_now_offset() == before);
+		}
+		assert(clock_now_set("", NULL, 0) == 0 && clock_now_offset() == 0);
+	}
 
 	rc = ts_parse_rfc3339(s, &t);
 	assert(rc == DATE_OK || rc == DATE_EFORMAT || rc == DATE_EIMPOSSIBLE);

@@ -2,6 +2,8 @@
  * libFuzzer target for lib/route: any bytes as a request path, against the patterns the route tables use.
  * Invariants: a match gives ids in 1..INT64_MAX, and writing the pattern back with those ids gives the path
  * exactly (no second spelling of a route: no leading zeros, no signs, no empty or extra segments).
+ * route_local_path (sign-in's next): what it accepts starts with one '/', is not "//" or "/\\" as it is,
+ * and holds no control character and no bare space.
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -49,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(ids[k] >= 0);
 		unparse(patterns[i], ids, again, sizeof again);
 		assert(strcmp(again, path) == 0);
+	}
+	if (route_local_path(path)) {
+		assert(path[0] == '/' && path[1] != '/' && path[1] != '\\');
+		for (const char *p = path; *p; p++)
+			assert((unsigned char)*p > 0x20 && *p != 0x7f);
 	}
 	assert(route_method_matches("GET", "HEAD") && !route_method_matches("POST", "HEAD"));
 	free(path);
