@@ -322,7 +322,7 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 static const char *const write_names[WRITE_COUNT] = {
 	[WRITE_CONCERN] = "concern",     [WRITE_VISIT] = "visit", [WRITE_PLACEMENT] = "placement",
 	[WRITE_RECORDING] = "recording", [WRITE_ALERT] = "alert", [WRITE_ALLOCATION] = "allocation",
-	[WRITE_LINK] = "link",
+	[WRITE_LINK] = "link",          [WRITE_MASH_DECISION] = "mash_decision",
 };
 
 const char *access_write_name(enum access_write what)
