@@ -24,7 +24,7 @@ static const struct {
 
 /* The core's comparison levels (linkage/linkage.h) in words, and what each says to a reviewer: the details
  * agree, nearly agree (a typing error or a nickname could explain it), or differ. */
-enum agreement { AGREES, NEARLY, DIFFERS, ONE_ONLY };
+enum agreement { AGREES, NEARLY, DIFFERS, ONE_ONLY, NEITHER };
 static const struct {
 	const char *code, *text;
 	enum agreement a;
@@ -112,6 +112,8 @@ static enum agreement agreement_of(const char *level, const char *rec, const cha
 	/* "missing" when both records hold a value is two values the model could not compare: different. */
 	if (a == ONE_ONLY && rec && rec[0] && cand && cand[0])
 		a = DIFFERS;
+	else if (a == ONE_ONLY && !(rec && rec[0]) && !(cand && cand[0]))
+		a = NEITHER;
 	return a;
 }
 
@@ -121,7 +123,7 @@ static void read_explanation(const char *explanation, struct reading *rd)
 	size_t i;
 	json_t *f;
 	memset(rd, 0, sizeof *rd);
-	rd->family = rd->given = rd->dob = rd->nhs = rd->address = rd->postcode = ONE_ONLY;
+	rd->family = rd->given = rd->dob = rd->nhs = rd->address = rd->postcode = NEITHER;
 	json_array_foreach(json_object_get(ex, "fields"), i, f)
 	{
 		const char *code = json_string_value(json_object_get(f, "field"));
@@ -309,7 +311,8 @@ static json_t *fields_view(const char *explanation, json_t *lists)
 		value_text(code, cand, ctext, sizeof ctext);
 		enum agreement a = agreement_of(level, rec, cand);
 		int li = level_index(level ? level : "");
-		const char *words = a == DIFFERS && li >= 0 && level_texts[li].a != DIFFERS ? "Different"
+		const char *words = a == NEITHER						 ? "In neither record"
+				    : a == DIFFERS && li >= 0 && level_texts[li].a != DIFFERS ? "Different"
 				    : li >= 0					      ? level_texts[li].text
 											      : "Different";
 		const char *label = label_of(code);
@@ -327,6 +330,8 @@ static json_t *fields_view(const char *explanation, json_t *lists)
 			break;
 		case ONE_ONLY:
 			json_array_append_new(one, json_string(label));
+			break;
+		case NEITHER:
 			break;
 		}
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "field", code, "label", label,
