@@ -233,3 +233,26 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	d->result = MASH_DECIDED;
 	return STORE_OK;
 }
+
+struct oldest {
+	int64_t *ids;
+	int max, *n;
+};
+
+static int oldest_row(const struct store_mash_item *m, void *ctx)
+{
+	struct oldest *o = ctx;
+	if (*o->n < o->max)
+		o->ids[(*o->n)++] = m->event.id;
+	return 0;
+}
+
+int mash_oldest_awaiting(store_conn *c, int64_t *ids, int max, int *n)
+{
+	struct store_view whole = {.sealed = false};
+	struct store_mash_query q = {.limit = max};
+	struct oldest o = {ids, max, n};
+	int64_t total = 0;
+	*n = 0;
+	return store_mash_queue(c, &whole, &q, oldest_row, &o, &total);
+}

@@ -91,5 +91,8 @@ struct mash_decision {
 
 /* Must run inside a write transaction (a txq job). */
 int mash_decide(store_conn *c, struct mash_decision *d);
+/* The ids of the oldest items awaiting a decision, up to max, in the caller's transaction: for batch tools
+ * (the demo) that decide as the MASH would; no reader, no view. */
+int mash_oldest_awaiting(store_conn *c, int64_t *ids, int max, int *n);
 
 #endif
