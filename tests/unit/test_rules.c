@@ -412,6 +412,7 @@ static const struct {
 	{"home_education_lookback_months", 12},
 	{"serious_incident_working_days", 5},
 	{"rapid_review_working_days", 15},
+	{"strategy_discussion_working_days", 1},
 };
 #define NDOC (sizeof doc_settings / sizeof doc_settings[0])
 
