@@ -132,8 +132,9 @@ int mash_child_of(store *st, int64_t event_id, int64_t *child_id, bool *found)
 	struct queue_args args = {.event_id = event_id, .child_id = child_id, .found = found};
 	*child_id = 0;
 	*found = false;
-	/* Read whole, sealed included: only to learn whose it is, and the audited read decides the rest. */
-	args.view.sealed = true;
+	/* Only to learn whose it is; the audited read decides the rest. A sealed child's contact is not found, as
+	 * a sealed child is nowhere in a list (nobody who reaches the MASH pages sees sealed records). */
+	args.view.sealed = false;
 	args.fn = child_row;
 	args.ctx = &args;
 	return service_in_snapshot(st, item_run, &args);
