@@ -171,7 +171,13 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	int rc = store_mash_item(c, &whole, d->event_id, decide_row, &it);
 	if (rc != STORE_OK || !it.found)
 		return rc;
-	/* The refusal before "already decided", so that an item's state is not told to who may not decide it. */
+	/* "Already decided" before the refusal: once decided, the MASH no longer triages the child (its access
+	 * ends with the decision), and a second MASH worker must hear that someone decided, not that they may
+	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway. */
+	if (it.decision_id) {
+		d->result = MASH_ALREADY_DECIDED;
+		return STORE_OK;
+	}
 	if ((rc = access_write_check(c, d->writer, it.child_id, d->now, WRITE_MASH_DECISION, &allowed, basis)) != STORE_OK)
 		return rc;
 	if (!allowed) {
@@ -179,10 +185,6 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 		return STORE_OK;
 	}
 	d->child_id = it.child_id;
-	if (it.decision_id) {
-		d->result = MASH_ALREADY_DECIDED;
-		return STORE_OK;
-	}
 
 	json_t *details = json_pack("{s:s, s:s, s:I, s:s}", "outcome", o->code, "reason", d->reason, "contact_event_id",
 				    (json_int_t)d->event_id, "decided_by", d->writer->username);

@@ -361,9 +361,8 @@ static void item_show(struct web_read *r)
 				      json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", i ? o->code : "outcome", "value", o->code,
 						"text", o->label, "hint", o->hint, "checked",
 						chosen && strcmp(chosen, o->code) == 0));
-	char title[2 * STORE_NAME_BYTES + 64];
-	snprintf(title, sizeof title, "MASH decision: %s", json_string_value(json_object_get(j->item, "child")));
-	json_object_update_new(view, json_pack("{s:s, s:b, s:O, s:o, s:o, s:i, s:{s:s, s:s}}", "title", title,
+	/* The title names no child: it stays in the browser's history and tabs. */
+	json_object_update_new(view, json_pack("{s:s, s:b, s:O, s:o, s:o, s:i, s:{s:s, s:s}}", "title", "MASH decision",
 					       "nav_mash", 1, "item", j->item, "outcomes", outcomes, "form", form,
 					       "reason_max", MASH_REASON_MAX, "back", "href", "/mash", "text",
 					       "Back to the MASH queue"));
