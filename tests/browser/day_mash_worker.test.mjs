@@ -148,14 +148,18 @@ describe('the MASH worker', () => {
     const waiting = (await rows(narrow))[0].id;
     const paths = [...visited].map((p) => (/^\/mash\/\d+$/.test(p) ? `/mash/${waiting}` : p));
     for (const path of paths) {
-      await goto(narrow, `${demo.url}${path}`);
-      const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(width <= 375, `${path} fits 375 px (${width})`);
-      await assertAccessible(narrow, `${path} at 375 px`);
-      const res = await goto(nojs, `${demo.url}${path}`);
-      assert.ok(res.status() === 200, `${path} without JavaScript: ${res.status()}`);
-      assert.equal(await nojs.locator('body.js-enabled').count(), 0, 'no script ran');
-      assert.ok((await textOf(nojs.locator('h1'))).length > 0);
+      // The two views of one page side by side: each its own browser context.
+      await Promise.all([(async () => {
+        await goto(narrow, `${demo.url}${path}`);
+        const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 375, `${path} fits 375 px (${width})`);
+        await assertAccessible(narrow, `${path} at 375 px`);
+      })(), (async () => {
+        const res = await goto(nojs, `${demo.url}${path}`);
+        assert.ok(res.status() === 200, `${path} without JavaScript: ${res.status()}`);
+        assert.equal(await nojs.locator('body.js-enabled').count(), 0, 'no script ran');
+        assert.ok((await textOf(nojs.locator('h1'))).length > 0);
+      })()]);
     }
     // The filter and a decision with no script.
     await goto(nojs, `${demo.url}/mash`);
