@@ -327,6 +327,10 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot load the demo homes register\n");
 			goto out;
 		}
+		if (cli_demo_mash(st) != 0) {
+			fprintf(stderr, "safeguard demo: cannot load the demo MASH queue\n");
+			goto out;
+		}
 	} else {
 		fprintf(stderr, "safeguard demo: reusing the demo area in %s\n", db);
 		l->first_child = 1;

@@ -53,6 +53,9 @@ void rules_settings_default(struct rules_settings *s)
 	/* Working Together 2023: notify the Panel within 5 working days; rapid review within 15 after. */
 	s->serious_incident_working_days = 5;
 	s->rapid_review_working_days = 15;
+	/* Working Together 2023: a strategy discussion whenever there is reasonable cause to suspect significant
+	 * harm; many areas hold it within 24 hours of the decision (local), here the next working day. */
+	s->strategy_discussion_working_days = 1;
 }
 
 #define SETTING(name) {#name, offsetof(struct rules_settings, name)}
@@ -69,7 +72,7 @@ static const struct {
 	SETTING(cumulative_concern_agencies), SETTING(cumulative_concern_window_days),
 	SETTING(dash_high_risk_score), SETTING(unscheduled_care_lookback_months),
 	SETTING(home_education_lookback_months), SETTING(serious_incident_working_days),
-	SETTING(rapid_review_working_days),
+	SETTING(rapid_review_working_days), SETTING(strategy_discussion_working_days),
 };
 #undef SETTING
 #define NSETTINGS (sizeof setting_names / sizeof setting_names[0])
@@ -164,6 +167,7 @@ static const struct {
 	[RULES_SERIOUS_INCIDENT_NOTIFICATION_DUE] = {"SERIOUS_INCIDENT_NOTIFICATION_DUE",
 						     "Serious incident: notify the national Panel"},
 	[RULES_RAPID_REVIEW_DUE] = {"RAPID_REVIEW_DUE", "Rapid review due"},
+	[RULES_STRATEGY_DISCUSSION_OVERDUE] = {"STRATEGY_DISCUSSION_OVERDUE", "Strategy discussion overdue"},
 };
 
 const char *rules_code_name(enum rules_code c)
@@ -215,7 +219,7 @@ struct pass {
 
 	struct clk referral_decision[MULTI_MAX];
 	struct clk rhi[MULTI_MAX];
-	struct clk assessment, icpc, cp_review, cp_visit, seen_alone, lac_review, lac_visit;
+	struct clk assessment, icpc, cp_review, cp_visit, seen_alone, lac_review, lac_visit, strategy;
 
 	int referrals_awaiting;
 	bool assessment_open, assessment_started_since_armed, s47_open, cin_open, cp_open, cp_active, lac_open,
@@ -314,11 +318,12 @@ static size_t clock_slots(struct pass *p, struct clock_slot *out)
 	out[n++] = (struct clock_slot){&p->seen_alone, RULES_NOT_SEEN_ALONE};
 	out[n++] = (struct clock_slot){&p->lac_review, RULES_LAC_REVIEW_OVERDUE};
 	out[n++] = (struct clock_slot){&p->lac_visit, RULES_LAC_VISIT_OVERDUE};
+	out[n++] = (struct clock_slot){&p->strategy, RULES_STRATEGY_DISCUSSION_OVERDUE};
 	for (size_t i = 0; i < MULTI_MAX; i++)
 		out[n++] = (struct clock_slot){&p->rhi[i], RULES_RHI_OVERDUE};
 	return n;
 }
-#define NSLOTS (2 * MULTI_MAX + 7)
+#define NSLOTS (2 * MULTI_MAX + 8)
 
 /* Raises, in date order, every alert of a clock that was due before day: each is raised the day after its
  * due date, which is on or before day. */
@@ -414,6 +419,10 @@ static bool outcome_is(const char *outcome, const char *const *list)
 
 static const char *const no_assessment[] = {"nfa", "no_further_action", "early_help", "universal", NULL};
 static const char *const to_conference[] = {"icpc", "conference", "icpc_requested", NULL};
+/* The MASH's decisions (service/mash.h) that start a clock: a child in need assessment under section 17, and a
+ * strategy discussion for a section 47 enquiry (or immediate protection, which needs one as well). */
+static const char *const to_assessment[] = {"s17", NULL};
+static const char *const to_strategy[] = {"s47", "immediate_protection", NULL};
 static const char *const no_plan[] = {"no_plan", "nfa", "no_further_action", "cin", "cin_plan", NULL};
 
 /* ---- One event ------------------------------------------------------------------------------------ */
@@ -443,6 +452,14 @@ static int on_event(struct pass *p, const struct rules_event *e)
 			p->referral_decision[i].armed = false;
 		if (outcome_is(e->outcome, no_assessment) && !p->assessment_started_since_armed)
 			p->assessment.armed = false;
+		/* A contact the MASH sends for assessment is a referral from the day of the decision: Working
+		 * Together 2023's 45 working days run from then (one already running from a referral stands). */
+		if (outcome_is(e->outcome, to_assessment) && !p->assessment.armed && !p->assessment_open) {
+			arm(&p->assessment, add_wd(p, e->day, s->assessment_working_days), e, NULL);
+			p->assessment_started_since_armed = false;
+		}
+		if (outcome_is(e->outcome, to_strategy) && !p->strategy.armed)
+			arm(&p->strategy, add_wd(p, e->day, s->strategy_discussion_working_days), e, NULL);
 		break;
 	case RULES_ASSESSMENT_START:
 		p->assessment_open = true;
@@ -460,6 +477,7 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		break;
 	case RULES_STRATEGY_DISCUSSION:
 		p->last_strategy = e;
+		p->strategy.armed = false;
 		mark_known(p, e->day);
 		break;
 	case RULES_S47_START: {

@@ -68,6 +68,7 @@ struct rules_settings {
 	int home_education_lookback_months;   /* 12 */
 	int serious_incident_working_days;    /* 5 */
 	int rapid_review_working_days;        /* 15 */
+	int strategy_discussion_working_days; /* 1 (local): after a MASH decision for a strategy discussion */
 };
 
 void rules_settings_default(struct rules_settings *s);
@@ -126,7 +127,7 @@ enum rules_code {
 	RULES_RHI_OVERDUE, RULES_REPEAT_MISSING, RULES_NON_MOBILE_INJURY, RULES_CUMULATIVE_CONCERN,
 	RULES_DOMESTIC_ABUSE_IN_HOUSEHOLD, RULES_DASH_HIGH_RISK, RULES_UNSCHEDULED_CARE_ATTENDANCE,
 	RULES_HOME_EDUCATED_KNOWN_TO_SERVICES, RULES_DISTANT_PLACEMENT_APPROVAL,
-	RULES_SERIOUS_INCIDENT_NOTIFICATION_DUE, RULES_RAPID_REVIEW_DUE,
+	RULES_SERIOUS_INCIDENT_NOTIFICATION_DUE, RULES_RAPID_REVIEW_DUE, RULES_STRATEGY_DISCUSSION_OVERDUE,
 	RULES_CODE_COUNT
 };
 

@@ -322,7 +322,7 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 static const char *const write_names[WRITE_COUNT] = {
 	[WRITE_CONCERN] = "concern",     [WRITE_VISIT] = "visit", [WRITE_PLACEMENT] = "placement",
 	[WRITE_RECORDING] = "recording", [WRITE_ALERT] = "alert", [WRITE_ALLOCATION] = "allocation",
-	[WRITE_LINK] = "link",
+	[WRITE_LINK] = "link",          [WRITE_MASH_DECISION] = "mash_decision",
 };
 
 const char *access_write_name(enum access_write what)
@@ -427,8 +427,9 @@ const char *access_action_name(enum access_action act)
  * pages show how many children are placed and how far from home, never who); the police see the homes of
  * their area and the children missing from them, and add location-risk notes; the administrator runs
  * accounts and never reads a child's record. Record linkage's review tasks (is this record that child?) are
- * children's social care's, who own the child's record once it is one: social workers and team managers; the
- * MASH triages contacts, not identities, and the DPO sees sealed identities, which no task ever names. */
+ * children's social care's, who own the child's record once it is one: social workers, team managers, and the
+ * MASH, which must know which child a contact is about before it can decide on it (issue 15: a MASH worker's day
+ * includes "is this record that child?"); the DPO sees sealed identities, which no task ever names. */
 enum { PR = 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_CONCERN | 1u << ACT_BREAK_GLASS |
 	    1u << ACT_RECORDINGS };
 static const struct {
@@ -439,7 +440,7 @@ static const struct {
 				  1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
 	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS |
 				 1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
-	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH},
+	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH | 1u << ACT_LINK_REVIEW},
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	{"health_practitioner", PR | 1u << ACT_FLAGS},
 	{"school_dsl", PR},

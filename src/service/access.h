@@ -152,6 +152,7 @@ enum access_write {
 	WRITE_ALERT,
 	WRITE_ALLOCATION,
 	WRITE_LINK,
+	WRITE_MASH_DECISION, /* the MASH's decision on a contact or referral: the whole record, people only */
 	WRITE_COUNT
 };
 const char *access_write_name(enum access_write what); /* "concern", "visit", ... */

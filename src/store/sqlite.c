@@ -600,6 +600,9 @@ enum stmt_id {
 	S_CASELOAD,
 	S_AWAITING,
 	S_AWAITING_COUNT,
+	S_MASH_LIST,
+	S_MASH_COUNT,
+	S_MASH_ITEM,
 	S_FLAG_ADD,
 	S_FLAGS,
 	S_RECORDING_INSERT,
@@ -706,6 +709,20 @@ enum stmt_id {
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
+/* The MASH queue with its filters: a contact or referral with the decision that answered it (the first
+ * referral decision of the child at or after it), or none. ?1 0 awaiting, 1 decided; ?2 agency; ?3, ?4 received
+ * in [from, before); ?5 a piece of the child's name (any case); NULL: no filter. */
+#define MASH_COLS "e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
+		  "coalesce(p.dob, ''), coalesce(d.id, 0), coalesce(d.occurred_at, ''), " \
+		  "coalesce(json_extract(d.details, '$.outcome'), ''), coalesce(json_extract(d.details, '$.decided_by'), ''), " \
+		  "coalesce(e.summary, ''), coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), '')"
+#define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
+		  "WHERE d2.person_id = e.person_id AND d2.kind = 'referral_decision' AND d2.occurred_at >= e.occurred_at " \
+		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
+#define MASH_FILTER "e.kind IN ('contact', 'referral') AND ((?1 = 0 AND d.id IS NULL) OR (?1 = 1 AND d.id IS NOT NULL)) " \
+		    "AND (?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
+		    "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR instr(lower(p.given_name || ' ' || " \
+		    "p.family_name), lower(?5)) > 0) AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
 
 /* A review task with the record's agency and the two persons' names (for lists). */
 #define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
@@ -958,6 +975,11 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
+	[S_MASH_LIST] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE " MASH_FILTER " ORDER BY CASE WHEN ?1 = 0 THEN "
+			"e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7",
+	[S_MASH_COUNT] = "SELECT count(*) FROM " MASH_FROM " WHERE " MASH_FILTER,
+	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
+			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
 		       ", ?2, ?3, ?4)",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
@@ -3074,6 +3096,97 @@ static int sq_awaiting_decision(store_conn *c, const struct store_view *v, int l
 	return rc;
 }
 
+struct mash_walk {
+	store_mash_fn fn;
+	void *ctx;
+	struct store_mash_item m;
+};
+
+static int mash_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct mash_walk *w = arg;
+	struct store_mash_item *m = &w->m;
+	memset(m, 0, sizeof *m);
+	m->event.id = sqlite3_column_int64(s, 0);
+	m->event.person_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, m->event.agency, sizeof m->event.agency);
+	col_copy(s, 3, m->event.kind, sizeof m->event.kind);
+	col_copy(s, 4, m->event.occurred_at, sizeof m->event.occurred_at);
+	col_copy(s, 5, m->given_name, sizeof m->given_name);
+	col_copy(s, 6, m->family_name, sizeof m->family_name);
+	col_copy(s, 7, m->dob, sizeof m->dob);
+	m->decision_id = sqlite3_column_int64(s, 8);
+	col_copy(s, 9, m->decided_at, sizeof m->decided_at);
+	col_copy(s, 10, m->outcome, sizeof m->outcome);
+	col_copy(s, 11, m->decided_by, sizeof m->decided_by);
+	m->event.summary = col_str(s, 12);
+	m->event.details = col_str(s, 13);
+	m->reason = col_str(s, 14);
+	return w->fn(m, w->ctx);
+}
+
+static void mash_bind(sqlite3_stmt *s, const struct store_view *v, const struct store_mash_query *q)
+{
+	bind_view(s, v);
+	sqlite3_bind_int(s, 1, q->decided ? 1 : 0);
+	if (q->agency)
+		text(s, 2, q->agency);
+	if (q->received_from)
+		text(s, 3, q->received_from);
+	if (q->received_before)
+		text(s, 4, q->received_before);
+	if (q->name)
+		text(s, 5, q->name);
+}
+
+static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
+			 void *ctx, int64_t *total)
+{
+	sqlite3_stmt *n = stmt(CONN(c), S_MASH_COUNT);
+	if (!n)
+		return STORE_EIO;
+	mash_bind(n, v, q);
+	int rc = one_int(n, total);
+	sqlite3_clear_bindings(n);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = stmt(CONN(c), S_MASH_LIST);
+	if (!s)
+		return STORE_EIO;
+	mash_bind(s, v, q);
+	sqlite3_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
+	sqlite3_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	struct mash_walk *w = malloc(sizeof *w);
+	if (!w) {
+		sqlite3_clear_bindings(s);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	rc = each_row(s, mash_walk_row, w);
+	sqlite3_clear_bindings(s);
+	free(w);
+	return rc;
+}
+
+static int sq_mash_item(store_conn *c, const struct store_view *v, int64_t event_id, store_mash_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MASH_ITEM);
+	if (!s)
+		return STORE_EIO;
+	bind_view(s, v);
+	sqlite3_bind_int64(s, 1, event_id);
+	struct mash_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	int rc = each_row(s, mash_walk_row, w);
+	sqlite3_clear_bindings(s);
+	free(w);
+	return rc;
+}
+
 static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_FLAG_ADD);
@@ -4304,6 +4417,8 @@ const struct store_ops store_sqlite_ops = {
 	.caseload = sq_caseload,
 	.caseload_managed = sq_caseload_managed,
 	.awaiting_decision = sq_awaiting_decision,
+	.mash_queue = sq_mash_queue,
+	.mash_item = sq_mash_item,
 	.flag_access_add = sq_flag_access_add,
 	.flag_accesses = sq_flag_accesses,
 	.recording_insert = sq_recording_insert,

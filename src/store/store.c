@@ -328,6 +328,18 @@ int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit
 	return v ? c->ops->awaiting_decision(c, v, limit, fn, ctx, total) : STORE_EIO;
 }
 
+int store_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
+		     void *ctx, int64_t *total)
+{
+	*total = 0;
+	return v && q ? c->ops->mash_queue(c, v, q, fn, ctx, total) : STORE_EIO;
+}
+
+int store_mash_item(store_conn *c, const struct store_view *v, int64_t event_id, store_mash_fn fn, void *ctx)
+{
+	return v ? c->ops->mash_item(c, v, event_id, fn, ctx) : STORE_EIO;
+}
+
 int store_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
 {
 	return c->ops->flag_access_add(c, a, id);

@@ -374,6 +374,28 @@ typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
 int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
 			    int64_t *total);
 
+/* The MASH queue with filters and pages (service/mash.h): contacts and referrals awaiting a decision (oldest
+ * first) or decided (newest decision first), each with the decision that answered it: the child's first
+ * referral decision at or after it. Filters left NULL do not apply; received_* are UTC instants, the item
+ * received in [from, before); name a piece of the child's given or family name, any case. */
+struct store_mash_query {
+	bool decided;
+	const char *agency, *received_from, *received_before, *name;
+	int offset, limit;
+};
+struct store_mash_item {
+	struct store_event event; /* summary and details valid during the callback */
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES], dob[11];
+	int64_t decision_id;      /* 0: awaiting */
+	char decided_at[STORE_TS_LEN + 1], outcome[32], decided_by[STORE_USER_MAX + 1];
+	const char *reason;       /* the decision's reason ("" when awaiting), valid during the callback */
+};
+typedef int (*store_mash_fn)(const struct store_mash_item *m, void *ctx);
+int store_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
+		     void *ctx, int64_t *total);
+/* One contact or referral of the queue, by its event id (fn not called when there is none the view shows). */
+int store_mash_item(store_conn *c, const struct store_view *v, int64_t event_id, store_mash_fn fn, void *ctx);
+
 /* ---- record linkage: the blocking index, review tasks, refusals, merges (schema 13) ------------------------
  * service/identity.h decides; service/linkreview.h reviews, merges and undoes. Key and id lists are JSON
  * arrays as text (bound, read with json_each). */

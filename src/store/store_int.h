@@ -123,6 +123,9 @@ struct store_ops {
 	int (*caseload_managed)(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 				int limit, store_allocation_fn fn, void *ctx);
 	int (*awaiting_decision)(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+	int (*mash_queue)(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
+			  void *ctx, int64_t *total);
+	int (*mash_item)(store_conn *c, const struct store_view *v, int64_t event_id, store_mash_fn fn, void *ctx);
 	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);

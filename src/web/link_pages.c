@@ -22,34 +22,38 @@ static const struct {
 		    {"dob", "Date of birth"},     {"sex", "Sex"},		  {"postcode", "Postcode"},
 		    {"address", "Address"},	  {"nhs_number", "NHS number"}, {"upn", "Unique pupil number"}};
 
-/* The core's comparison levels (linkage/linkage.h) in words. */
+/* The core's comparison levels (linkage/linkage.h) in words, and what each says to a reviewer: the details
+ * agree, nearly agree (a typing error or a nickname could explain it), or differ. */
+enum agreement { AGREES, NEARLY, DIFFERS, ONE_ONLY, NEITHER };
 static const struct {
 	const char *code, *text;
-} level_texts[] = {{"exact", "The same"},
-		   {"equal", "The same"},
-		   {"full", "The same"},
-		   {"equal_valid", "The same"},
-		   {"variant", "A nickname or other spelling"},
-		   {"close", "Nearly the same"},
-		   {"phonetic", "Sounds the same"},
-		   {"near", "Similar"},
-		   {"given_middle_swapped", "Given and middle names swapped"},
-		   {"part", "One is part of the other"},
-		   {"two_edits", "Two letters differ"},
-		   {"partial", "Some in common"},
-		   {"day_month_swapped", "Day and month swapped"},
-		   {"day_or_month_off_by_one", "Day or month one out"},
-		   {"year_off_by_one", "Year one out"},
-		   {"one_digit", "One digit differs"},
-		   {"sector", "Same postcode sector"},
-		   {"district", "Same postcode district"},
-		   {"area", "Same postcode area"},
-		   {"overlap", "Mostly the same"},
-		   {"typo", "Likely a typing error"},
-		   {"both_valid_different", "Different"},
-		   {"different", "Different"},
-		   {"else", "Different"},
-		   {"missing", "Not in both records"}};
+	enum agreement a;
+} level_texts[] = {{"exact", "The same", AGREES},
+		   {"equal", "The same", AGREES},
+		   {"full", "The same", AGREES},
+		   {"equal_valid", "The same", AGREES},
+		   {"variant", "A nickname or other spelling", NEARLY},
+		   {"close", "Nearly the same", NEARLY},
+		   {"phonetic", "Sounds the same", NEARLY},
+		   {"near", "Similar", NEARLY},
+		   {"given_middle_swapped", "Given and middle names swapped", NEARLY},
+		   {"part", "One is part of the other", NEARLY},
+		   {"two_edits", "Two letters differ", NEARLY},
+		   {"partial", "Some in common", NEARLY},
+		   {"day_month_swapped", "Day and month swapped", NEARLY},
+		   {"day_or_month_off_by_one", "Day or month one out", NEARLY},
+		   {"year_off_by_one", "Year one out", NEARLY},
+		   {"one_digit", "One digit differs", NEARLY},
+		   {"sector", "Same street area (postcode sector)", NEARLY},
+		   {"district", "Same district, different postcodes", NEARLY},
+		   /* The same postcode area is what most children of a town share: it counts against. */
+		   {"area", "Different postcodes in the same town", DIFFERS},
+		   {"overlap", "Mostly the same", NEARLY},
+		   {"typo", "Likely a typing error", NEARLY},
+		   {"both_valid_different", "Different", DIFFERS},
+		   {"different", "Different", DIFFERS},
+		   {"else", "Different", DIFFERS},
+		   {"missing", "Only in one record", ONE_ONLY}};
 
 static const char *label_of(const char *code)
 {
@@ -59,17 +63,147 @@ static const char *label_of(const char *code)
 	return code;
 }
 
-static const char *level_of(const char *code)
+static int level_index(const char *code)
 {
 	for (size_t i = 0; i < sizeof level_texts / sizeof level_texts[0]; i++)
 		if (strcmp(level_texts[i].code, code) == 0)
-			return level_texts[i].text;
-	return code;
+			return (int)i;
+	return -1;
 }
 
-static void percent(double p, char *out, size_t outsz)
+/* A detail as a reader writes it: dates as "9 July 2015", NHS numbers as "943 476 5919" (each of a list). */
+static void value_text(const char *field, const char *v, char *out, size_t outsz)
 {
-	snprintf(out, outsz, "%.0f%%", p * 100.0 > 99.0 && p < 1.0 ? 99.0 : p * 100.0);
+	if (!v || !v[0]) {
+		snprintf(out, outsz, "Not recorded");
+		return;
+	}
+	if (strcmp(field, "dob") == 0 && web_day_text(v, NULL, out, outsz))
+		return;
+	if (strcmp(field, "nhs_number") == 0) {
+		size_t o = 0;
+		int digits = 0;
+		for (const char *c = v; *c && o + 2 < outsz; c++) {
+			if (*c >= '0' && *c <= '9') {
+				if (digits == 3 || digits == 6)
+					out[o++] = ' ';
+				digits++;
+			} else {
+				digits = 0;
+			}
+			out[o++] = *c;
+		}
+		out[o] = '\0';
+		return;
+	}
+	snprintf(out, outsz, "%s", v);
+}
+
+/* What the comparison says, field by field, from the task's explanation. */
+struct reading {
+	enum agreement family, given, dob, nhs, address, postcode;
+	bool family_seen, given_seen, dob_seen, nhs_seen, address_seen, postcode_seen;
+};
+
+static enum agreement agreement_of(const char *level, const char *rec, const char *cand)
+{
+	int i = level_index(level ? level : "");
+	enum agreement a = i < 0 ? DIFFERS : level_texts[i].a;
+	/* "missing" when both records hold a value is two values the model could not compare: different. */
+	if (a == ONE_ONLY && rec && rec[0] && cand && cand[0])
+		a = DIFFERS;
+	else if (a == ONE_ONLY && !(rec && rec[0]) && !(cand && cand[0]))
+		a = NEITHER;
+	return a;
+}
+
+static void read_explanation(const char *explanation, struct reading *rd)
+{
+	json_t *ex = json_loads(explanation ? explanation : "", 0, NULL);
+	size_t i;
+	json_t *f;
+	memset(rd, 0, sizeof *rd);
+	rd->family = rd->given = rd->dob = rd->nhs = rd->address = rd->postcode = NEITHER;
+	json_array_foreach(json_object_get(ex, "fields"), i, f)
+	{
+		const char *code = json_string_value(json_object_get(f, "field"));
+		enum agreement a = agreement_of(json_string_value(json_object_get(f, "level")),
+						json_string_value(json_object_get(f, "record")),
+						json_string_value(json_object_get(f, "candidate")));
+		if (!code)
+			continue;
+		if (strcmp(code, "family_name") == 0)
+			rd->family = a, rd->family_seen = true;
+		else if (strcmp(code, "given_name") == 0)
+			rd->given = a, rd->given_seen = true;
+		else if (strcmp(code, "dob") == 0)
+			rd->dob = a, rd->dob_seen = true;
+		else if (strcmp(code, "nhs_number") == 0)
+			rd->nhs = a, rd->nhs_seen = true;
+		else if (strcmp(code, "address") == 0)
+			rd->address = a, rd->address_seen = true;
+		else if (strcmp(code, "postcode") == 0)
+			rd->postcode = a, rd->postcode_seen = true;
+	}
+	json_decref(ex);
+}
+
+/* The match's strength in a word, from the model's probability, never stronger than the details allow: two
+ * NHS numbers that differ make it weak, family names or dates of birth that differ completely at most
+ * possible, whatever the other details add up to. Decision: strong from 0.9, possible from 0.5. */
+static const char *strength(double p, const struct reading *rd, const char **why)
+{
+	int level = p >= 0.9 ? 2 : p >= 0.5 ? 1 : 0;
+	*why = level == 2 ? "Most details agree." : level == 1 ? "Some details agree and some differ." :
+								"Few details agree.";
+	if (rd->nhs == DIFFERS && level > 0) {
+		level = 0;
+		*why = "They have different NHS numbers: two children, unless one number was mistyped.";
+	} else if (rd->family == DIFFERS && level > 1) {
+		level = 1;
+		*why = "Their family names are different: check whether the child’s name has changed.";
+	} else if (rd->dob == DIFFERS && level > 1) {
+		level = 1;
+		*why = "Their dates of birth are different.";
+	}
+	return level == 2 ? "Strong" : level == 1 ? "Possible" : "Weak";
+}
+
+static const char *strength_class(const char *s)
+{
+	return strcmp(s, "Strong") == 0 ? "govuk-tag--green" : strcmp(s, "Possible") == 0 ? "govuk-tag--yellow"
+											   : "govuk-tag--grey";
+}
+
+/* Brothers and sisters share a family name and a home; twins a date of birth too. What would make the two
+ * records two children of one family rather than one child, in words; NULL when nothing points that way. */
+static const char *family_note(const struct reading *rd)
+{
+	bool family = rd->family == AGREES || rd->family == NEARLY;
+	bool home = rd->address == AGREES || rd->address == NEARLY || rd->postcode == AGREES;
+	if (!family || !home)
+		return NULL;
+	if (rd->given == DIFFERS && (rd->dob == AGREES || rd->dob == NEARLY))
+		return "Same family name, home and date of birth, but a different given name: they could be twins.";
+	if (rd->given == DIFFERS)
+		return "Same family name and home, but a different given name and date of birth: they could be brothers "
+		       "or sisters.";
+	if (rd->dob == DIFFERS)
+		return "Same name and home, but a different date of birth: they could be brothers or sisters given a "
+		       "similar name, or one date could be wrong.";
+	return NULL;
+}
+
+/* "north.manager" from the audit's actor "user:2:north.manager"; an agency's system in words. */
+static void person_of(const char *actor, char *out, size_t outsz)
+{
+	const char *c = strrchr(actor, ':');
+	if (strncmp(actor, "user:", 5) == 0 && c)
+		snprintf(out, outsz, "%s", c + 1);
+	else if (strncmp(actor, "client:", 7) == 0 && c)
+		snprintf(out, outsz, "the %s system", web_agency_name(c + 1));
+	else
+		snprintf(out, outsz, "%s", actor);
 }
 
 /* ---- the queue ---- */
@@ -90,16 +224,20 @@ static void queue_release(struct web_read *r)
 static int queue_row(const struct store_link_review *v, void *ctx)
 {
 	struct queue_job *j = ctx;
-	char rec[2 * STORE_NAME_BYTES + 24], cand[2 * STORE_NAME_BYTES + 24], pc[8], date[DATE_LONG_MAX + 1], hm[8];
+	char rec[2 * STORE_NAME_BYTES + 24], cand[2 * STORE_NAME_BYTES + 24], date[DATE_LONG_MAX + 1], hm[8];
+	struct reading rd;
+	const char *why;
 	if (j->n++ >= QUEUE_MAX)
 		return 0;
 	web_short_name(v->person_given, v->person_family, rec, sizeof rec);
 	web_short_name(v->candidate_given, v->candidate_family, cand, sizeof cand);
-	percent(v->probability, pc, sizeof pc);
+	read_explanation(v->explanation, &rd);
+	const char *st = strength(v->probability, &rd, &why);
 	web_when_text(v->created_at, date, sizeof date, hm, sizeof hm);
-	json_array_append_new(j->rows, json_pack("{s:I, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)v->id, "record",
-						 web_str(rec), "candidate", web_str(cand), "agency",
-						 web_agency_name(v->agency), "probability", pc, "created", date));
+	json_array_append_new(j->rows, json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)v->id,
+						 "record", web_str(rec), "candidate", web_str(cand), "agency",
+						 web_agency_name(v->agency), "strength", st, "strength_class",
+						 strength_class(st), "created", date));
 	return 0;
 }
 
@@ -154,9 +292,11 @@ static void review_release(struct web_read *r)
 	free(j);
 }
 
-static json_t *fields_view(const char *explanation)
+/* The table's rows, and the lists of what agrees, nearly agrees, differs and is in one record only. */
+static json_t *fields_view(const char *explanation, json_t *lists)
 {
 	json_t *ex = json_loads(explanation ? explanation : "", 0, NULL), *rows = json_array();
+	json_t *agrees = json_array(), *nearly = json_array(), *differs = json_array(), *one = json_array();
 	size_t i;
 	json_t *f;
 	json_array_foreach(json_object_get(ex, "fields"), i, f)
@@ -165,19 +305,63 @@ static json_t *fields_view(const char *explanation)
 		const char *level = json_string_value(json_object_get(f, "level"));
 		const char *rec = json_string_value(json_object_get(f, "record"));
 		const char *cand = json_string_value(json_object_get(f, "candidate"));
-		double c = json_number_value(json_object_get(f, "contribution"));
-		char contribution[32];
-		snprintf(contribution, sizeof contribution, "%+.1f", c);
-		if (strcmp(contribution, "+0.0") == 0 || strcmp(contribution, "-0.0") == 0)
-			snprintf(contribution, sizeof contribution, "0");
-		json_array_append_new(
-			rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "field", code ? code : "", "label",
-					label_of(code ? code : ""), "record", rec && rec[0] ? rec : "Not recorded", "candidate",
-					cand && cand[0] ? cand : "Not recorded", "level", level_of(level ? level : ""),
-					"contribution", contribution, "for", c > 0.05, "against", c < -0.05));
+		char rtext[1300], ctext[1300], line[2800];
+		code = code ? code : "";
+		value_text(code, rec, rtext, sizeof rtext);
+		value_text(code, cand, ctext, sizeof ctext);
+		enum agreement a = agreement_of(level, rec, cand);
+		int li = level_index(level ? level : "");
+		const char *words = a == NEITHER						 ? "In neither record"
+				    : a == DIFFERS && li >= 0 && level_texts[li].a != DIFFERS ? "Different"
+				    : li >= 0					      ? level_texts[li].text
+											      : "Different";
+		const char *label = label_of(code);
+		switch (a) {
+		case AGREES:
+			json_array_append_new(agrees, json_string(label));
+			break;
+		case NEARLY:
+			snprintf(line, sizeof line, "%s: %s (%s, %s)", label, words, rtext, ctext);
+			json_array_append_new(nearly, json_string(line));
+			break;
+		case DIFFERS:
+			snprintf(line, sizeof line, "%s: %s and %s", label, rtext, ctext);
+			json_array_append_new(differs, json_string(line));
+			break;
+		case ONE_ONLY:
+			json_array_append_new(one, json_string(label));
+			break;
+		case NEITHER:
+			break;
+		}
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "field", code, "label", label,
+						      "record", rtext, "candidate", ctext, "level", words, "agrees",
+						      a == AGREES, "differs", a == DIFFERS));
 	}
 	json_decref(ex);
+	json_object_set_new(lists, "agrees", agrees);
+	json_object_set_new(lists, "nearly", nearly);
+	json_object_set_new(lists, "differs", differs);
+	json_object_set_new(lists, "one_only", one);
+	json_object_set_new(lists, "has_agrees", json_boolean(json_array_size(agrees) > 0));
+	json_object_set_new(lists, "has_nearly", json_boolean(json_array_size(nearly) > 0));
+	json_object_set_new(lists, "has_differs", json_boolean(json_array_size(differs) > 0));
+	json_object_set_new(lists, "has_one_only", json_boolean(json_array_size(one) > 0));
 	return rows;
+}
+
+/* The next record to check after this one: the oldest open task but this. */
+struct next_find {
+	int64_t self, next;
+};
+
+static int next_row(const struct store_link_review *v, void *ctx)
+{
+	struct next_find *n = ctx;
+	if (v->id == n->self || v->decided_at[0])
+		return 0;
+	n->next = v->id;
+	return 1;
 }
 
 static int merge_of(store *st, const struct children_access *a, int64_t id, struct store_merge *m, bool *found)
@@ -203,37 +387,57 @@ static void review_show(struct web_read *r)
 		return;
 	}
 	const struct store_link_review *v = &j->v;
-	char rec[2 * STORE_NAME_BYTES + 24], cand[2 * STORE_NAME_BYTES + 24], pc[8], date[DATE_LONG_MAX + 1], hm[8];
-	char rec_href[48], cand_href[48], decided[160] = "";
+	char rec[2 * STORE_NAME_BYTES + 24], cand[2 * STORE_NAME_BYTES + 24], date[DATE_LONG_MAX + 1], hm[8];
+	char rec_href[48], cand_href[48], decided[300] = "", who[128];
+	struct reading rd;
+	const char *why;
 	web_short_name(v->person_given, v->person_family, rec, sizeof rec);
 	web_short_name(v->candidate_given, v->candidate_family, cand, sizeof cand);
-	percent(v->probability, pc, sizeof pc);
+	read_explanation(v->explanation, &rd);
+	const char *st = strength(v->probability, &rd, &why), *family = family_note(&rd);
 	web_when_text(v->created_at, date, sizeof date, hm, sizeof hm);
 	snprintf(rec_href, sizeof rec_href, "/children/%lld", (long long)v->person_id);
 	snprintf(cand_href, sizeof cand_href, "/children/%lld", (long long)v->candidate_id);
 	if (v->decided_at[0]) {
 		char d[DATE_LONG_MAX + 1], t[8];
 		web_when_text(v->decided_at, d, sizeof d, t, sizeof t);
-		snprintf(decided, sizeof decided, "%s by %s on %s at %s",
-			 strcmp(v->decision, "same") == 0 ? "The same child" : "Different children", v->decided_by, d, t);
+		person_of(v->decided_by, who, sizeof who);
+		snprintf(decided, sizeof decided, "%s, by %s on %s at %s",
+			 strcmp(v->decision, "same") == 0 ? "The same child" : "Different children", who, d, t);
 	}
 	json_t *view = j->view ? j->view : json_object();
 	j->view = NULL;
 	if (!json_object_get(view, "form"))
 		json_object_set_new(view, "form", json_pack("{s:s, s:s}", "reason", "", "undo_reason", ""));
+	json_t *lists = json_object();
+	json_t *fields = fields_view(v->explanation, lists);
 	json_object_update_new(
-		view, json_pack("{s:s, s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:i, s:i, s:b}",
+		view, json_pack("{s:s, s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:i, s:i, s:b}",
 				"title", "Check a record", "id", (json_int_t)v->id, "record", web_str(rec), "candidate",
 				web_str(cand), "record_href", rec_href, "candidate_href", cand_href, "agency",
-				web_agency_name(v->agency), "probability", pc, "created", date, "decided", decided,
-				"fields", fields_view(v->explanation), "is_open", !v->decided_at[0], "source_ref",
-				web_str(v->source_ref), "reason_text", web_str(v->reason), "reason_min",
-				LINKREVIEW_REASON_MIN, "reason_max", LINKREVIEW_REASON_MAX, "nav_links", 1));
+				web_agency_name(v->agency), "strength", st, "strength_class", strength_class(st),
+				"strength_why", why, "created", date, "decided", decided, "fields", fields, "is_open",
+				!v->decided_at[0], "source_ref", web_str(v->source_ref), "reason_text",
+				web_str(v->reason), "reason_min", LINKREVIEW_REASON_MIN, "reason_max",
+				LINKREVIEW_REASON_MAX, "nav_links", 1));
+	json_object_update_new(view, lists);
+	if (family)
+		json_object_set_new(view, "family_note", json_string(family));
+	/* The next record to check, for after a decision. */
+	struct next_find nx = {.self = v->id};
+	if (linkreview_list(r->w->st, &r->access, 2, next_row, &nx) >= 0 && nx.next) {
+		char next[48];
+		snprintf(next, sizeof next, "/link-reviews/%lld", (long long)nx.next);
+		json_object_set_new(view, "next_href", json_string(next));
+	}
 	json_object_set_new(view, "review_id", json_integer(v->id));
 	if (merged && !j->m.undone_at[0])
 		json_object_set_new(view, "merge", json_pack("{s:I}", "id", (json_int_t)j->m.id));
 	else if (merged)
-		json_object_set_new(view, "merge_undone", json_pack("{s:s}", "by", j->m.undone_by));
+	{
+		person_of(j->m.undone_by, who, sizeof who);
+		json_object_set_new(view, "merge_undone", json_pack("{s:s}", "by", who));
+	}
 	if (strcmp(j->done, "decided") == 0)
 		json_object_set_new(view, "done_text", json_string("Decision saved."));
 	else if (strcmp(j->done, "undone") == 0)

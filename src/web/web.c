@@ -1600,6 +1600,8 @@ static void mash_route(const struct web *w, http_request *rq, const int64_t *ids
 	(void)ids;
 	web_mash_page(w, rq);
 }
+static void mash_item_route(const struct web *w, http_request *rq, const int64_t *ids) { web_mash_item_page(w, rq, ids[0]); }
+static void mash_decide_route(const struct web *w, http_request *rq, const int64_t *ids) { web_mash_decide(w, rq, ids[0]); }
 static void signin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1685,6 +1687,8 @@ static const struct web_route {
 	{{"POST", "/alerts/{id}/resolve"}, ACT_ALERTS, resolve_route},
 	{{"GET", "/caseload"}, ACT_CASELOAD, caseload_route},
 	{{"GET", "/mash"}, ACT_MASH, mash_route},
+	{{"GET", "/mash/{id}"}, ACT_MASH, mash_item_route},
+	{{"POST", "/mash/{id}/decision"}, ACT_MASH, mash_decide_route},
 	{{"GET", "/link-reviews"}, ACT_LINK_REVIEW, links_route},
 	{{"GET", "/link-reviews/{id}"}, ACT_LINK_REVIEW, link_route},
 	{{"POST", "/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, link_decide_route},

@@ -133,10 +133,14 @@ void web_alert_page(const struct web *w, http_request *rq, int64_t id);         
 void web_alert_acknowledge(const struct web *w, http_request *rq, int64_t id);   /* POST .../acknowledge */
 void web_alert_resolve(const struct web *w, http_request *rq, int64_t id);       /* POST .../resolve */
 void web_caseload_page(const struct web *w, http_request *rq);                   /* GET /caseload */
-void web_mash_page(const struct web *w, http_request *rq);                       /* GET /mash */
 void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int64_t event_id);
 void web_visit_form(const struct web *w, http_request *rq, int64_t child_id);    /* GET .../visits/new */
 void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id);  /* POST .../visits */
+
+/* web/mash_pages.c: the MASH queue and its decisions */
+void web_mash_page(const struct web *w, http_request *rq);                        /* GET /mash */
+void web_mash_item_page(const struct web *w, http_request *rq, int64_t event_id); /* GET /mash/{id} */
+void web_mash_decide(const struct web *w, http_request *rq, int64_t event_id);    /* POST .../decision */
 
 /* web/access_pages.c */
 void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_id);   /* GET .../break-glass */

@@ -24,7 +24,6 @@
 #define INBOX_MAX 200           /* rows of the inbox; more are counted as "more" */
 #define CASELOAD_MAX 200        /* children on one caseload page */
 #define CASELOAD_ALERTS_MAX 1000 /* open alerts counted per child */
-#define MASH_MAX 200
 #define OUTCOME_MAX 300 /* characters: what the store keeps of an outcome (STORE_ATTR_BYTES) */
 #define OUTCOME_BYTES (4 * OUTCOME_MAX + 8)
 #define MARKS_ALL 1000000 /* a child's whole history, for finding one event in it */
@@ -835,85 +834,4 @@ void web_caseload_page(const struct web *w, http_request *rq)
 	j->r.show = caseload_show;
 	j->r.release = caseload_release;
 	web_read_start(w, rq, &j->r, "caseload.read", 0, "caseload, worker set"); /* as the inbox: not the name */
-}
-
-/* ---- the MASH queue ---- */
-
-struct mash_job {
-	struct web_read r;
-	json_t *rows;
-	struct date today;
-	int n;
-};
-
-static void mash_release(struct web_read *r)
-{
-	struct mash_job *j = (struct mash_job *)r;
-	json_decref(j->rows);
-	free(j);
-}
-
-static int mash_row(const struct store_awaiting *a, void *ctx)
-{
-	struct mash_job *j = ctx;
-	char name[2 * STORE_NAME_BYTES + 24], date[DATE_LONG_MAX + 16], hm[16], due[DATE_LONG_MAX + 1] = "";
-	int64_t t;
-	bool overdue = false, today = false;
-	if (j->n++ >= MASH_MAX)
-		return 0;
-	web_short_name(a->given_name, a->family_name, name, sizeof name);
-	web_when_text(a->event.occurred_at, date, sizeof date, hm, sizeof hm);
-	if (ts_parse_rfc3339(a->event.occurred_at, &t) == DATE_OK) {
-		/* Working Together 2023: a decision within one working day of the referral being received. */
-		struct date d = clock_add_working_days(NULL, ts_utc_date(ts_uk_local(t)), 1);
-		date_format_long(d, due);
-		overdue = date_cmp(d, j->today) < 0;
-		today = date_cmp(d, j->today) == 0;
-	}
-	const struct event_kind *k = event_kind_find(a->event.kind);
-	json_array_append_new(j->rows, json_pack("{s:I, s:I, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:b}", "child_id",
-						 (json_int_t)a->event.person_id, "event_id", (json_int_t)a->event.id,
-						 "child", web_str(name), "kind", web_str(k ? k->label : a->event.kind),
-						 "agency", web_str(web_agency_name(a->event.agency)), "date", date, "time", hm,
-						 "due", due, "overdue", overdue, "due_today", today));
-	return 0;
-}
-
-static void mash_show(struct web_read *r)
-{
-	struct mash_job *j = (struct mash_job *)r;
-	int64_t total = 0;
-	int rc = alerts_mash_queue(r->w->st, &r->access, MASH_MAX, mash_row, j, &total);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "safeguard: the MASH queue could not be read (error %d)\n", rc);
-		web_unavailable(r->w, r->rq);
-		return;
-	}
-	if (total < j->n)
-		total = j->n;
-	char heading[96], shown[96] = "";
-	if (total == 1)
-		snprintf(heading, sizeof heading, "1 contact or referral awaits a decision");
-	else
-		snprintf(heading, sizeof heading, "%lld contacts and referrals await a decision", (long long)total);
-	size_t rows = json_array_size(j->rows);
-	if ((int64_t)rows < total)
-		snprintf(shown, sizeof shown, "The oldest %zu are shown.", rows);
-	json_t *view = json_pack("{s:s, s:b, s:s, s:s, s:b, s:O}", "title", "MASH queue", "nav_mash", 1,
-				 "results_heading", heading, "shown_text", shown, "has_rows", rows > 0, "rows", j->rows);
-	web_render(r->w, r->rq, 200, "mash", view);
-}
-
-void web_mash_page(const struct web *w, http_request *rq)
-{
-	struct mash_job *j = calloc(1, sizeof *j);
-	if (!j) {
-		web_unavailable(w, rq);
-		return;
-	}
-	j->rows = json_array();
-	j->today = web_today();
-	j->r.show = mash_show;
-	j->r.release = mash_release;
-	web_read_start(w, rq, &j->r, "mash.read", 0, "MASH queue");
 }

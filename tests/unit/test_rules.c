@@ -412,6 +412,7 @@ static const struct {
 	{"home_education_lookback_months", 12},
 	{"serious_incident_working_days", 5},
 	{"rapid_review_working_days", 15},
+	{"strategy_discussion_working_days", 1},
 };
 #define NDOC (sizeof doc_settings / sizeof doc_settings[0])
 
@@ -547,6 +548,50 @@ static void kind_codes_round_trip(void **state)
 	assert_int_equal(rules_kind_from_code("home_visit"), RULES_OTHER);    /* the old name of visit */
 }
 
+/* The MASH's decision starts the clock DOMAIN.md names: section 47 a strategy discussion (next working day),
+ * section 17 an assessment from the decision (45 working days); no further action starts neither. */
+static void mash_decision_starts_clocks(void **state)
+{
+	struct rules_settings s;
+	struct got *g = got_new();
+	rules_settings_default(&s);
+	/* A contact on Monday 3 March 2025, decided the same day. */
+	struct rules_event ev[2] = {E("C1", RULES_CONTACT, D(2025, 3, 3)), E("D1", RULES_REFERRAL_DECISION, D(2025, 3, 3))};
+	ev[1].outcome = "s47";
+	assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 3, 31), g), RULES_OK);
+	assert_int_equal(g->n, 1);
+	struct date due = D(2025, 3, 4);
+	assert_alert(&g->a[0], RULES_STRATEGY_DISCUSSION_OVERDUE, D(2025, 3, 5), &due);
+	assert_ptr_equal(g->a[0].evidence[0], &ev[1]);
+	free(g);
+
+	/* A strategy discussion on the due date meets it. */
+	struct rules_event met[3] = {E("C1", RULES_CONTACT, D(2025, 3, 3)), E("D1", RULES_REFERRAL_DECISION, D(2025, 3, 3)),
+				     E("S1", RULES_STRATEGY_DISCUSSION, D(2025, 3, 4))};
+	met[1].outcome = "immediate_protection";
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, met, 3, D(2025, 3, 31), g), RULES_OK);
+	assert_int_equal(g->n, 0);
+	free(g);
+
+	/* Section 17: the assessment is due 45 working days after the decision (Friday 9 May 2025, with the
+	 * Easter and May Day bank holidays). */
+	ev[1].outcome = "s17";
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 6, 30), g), RULES_OK);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->a[0].code, RULES_ASSESSMENT_OVERDUE);
+	assert_true(g->a[0].has_due);
+	assert_int_equal(date_cmp(g->a[0].due, clock_add_working_days(NULL, D(2025, 3, 3), 45)), 0);
+	free(g);
+
+	ev[1].outcome = "nfa";
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 6, 30), g), RULES_OK);
+	assert_int_equal(g->n, 0);
+	free(g);
+}
+
 static void code_names_round_trip(void **state)
 {
 	/* docs/RULES.md's tables, in order: the order alerts of one day are listed in. */
@@ -556,6 +601,7 @@ static void code_names_round_trip(void **state)
 		"REPEAT_MISSING", "NON_MOBILE_INJURY", "CUMULATIVE_CONCERN", "DOMESTIC_ABUSE_IN_HOUSEHOLD",
 		"DASH_HIGH_RISK", "UNSCHEDULED_CARE_ATTENDANCE", "HOME_EDUCATED_KNOWN_TO_SERVICES",
 		"DISTANT_PLACEMENT_APPROVAL", "SERIOUS_INCIDENT_NOTIFICATION_DUE", "RAPID_REVIEW_DUE",
+		"STRATEGY_DISCUSSION_OVERDUE",
 	};
 	assert_int_equal(sizeof doc_order / sizeof doc_order[0], RULES_CODE_COUNT);
 	for (int c = 0; c < RULES_CODE_COUNT; c++) {
@@ -694,6 +740,7 @@ int main(void)
 		cmocka_unit_test(setting_changes_the_due_date),
 		cmocka_unit_test(kind_codes_round_trip),
 		cmocka_unit_test(code_names_round_trip),
+		cmocka_unit_test(mash_decision_starts_clocks),
 		cmocka_unit_test(cp_review_after_icpc),
 		cmocka_unit_test(lac_review_sequence),
 		cmocka_unit_test(same_day_alerts_in_event_order),

@@ -1,0 +1,261 @@
+#include "service/mash.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock/clock.h"
+#include "service/alerts.h"
+#include "service/audit.h"
+#include "service/intake.h"
+#include "service/service_int.h"
+
+static const struct mash_outcome outcomes[] = {
+	{"nfa", "No further action", "No concerns that need children's social care; the referrer is told why.", NULL},
+	{"early_help", "Early help", "Needs met by early help or universal services, with the family's agreement.",
+	 NULL},
+	{"s17", "Child in need: section 17 assessment",
+	 "A social worker assesses the child's needs (within 45 working days).", "assessment"},
+	{"s47", "Section 47 enquiry: hold a strategy discussion",
+	 "Reasonable cause to suspect significant harm: police, health and social care meet by the next working day.",
+	 "strategy"},
+	{"immediate_protection", "Immediate protection",
+	 "The child needs protecting now (police protection or an emergency protection order), with a strategy "
+	 "discussion.",
+	 "strategy"},
+};
+
+const struct mash_outcome *mash_outcome_at(size_t i)
+{
+	return i < sizeof outcomes / sizeof outcomes[0] ? &outcomes[i] : NULL;
+}
+
+const struct mash_outcome *mash_outcome_find(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof outcomes / sizeof outcomes[0]; i++)
+		if (strcmp(outcomes[i].code, code) == 0)
+			return &outcomes[i];
+	return NULL;
+}
+
+struct date mash_due(struct date received)
+{
+	struct rules_settings s;
+	rules_settings_default(&s);
+	/* Working Together 2023: a decision within one working day of the referral being received. */
+	return clock_add_working_days(NULL, received, s.referral_decision_working_days);
+}
+
+/* ---- the queue ---- */
+
+/* The UTC instant at which England's date d begins. */
+static void uk_midnight(struct date d, char out[STORE_TS_LEN + 1])
+{
+	int64_t local = date_to_days(d) * 86400;
+	ts_format_utc(local - (ts_uk_local(local - 3600) - (local - 3600)), out);
+}
+
+struct queue_args {
+	struct store_view view;
+	struct store_mash_query q;
+	store_mash_fn fn;
+	void *ctx;
+	int64_t *total, event_id, *child_id;
+	bool *found;
+};
+
+static int queue_run(store_conn *c, void *arg)
+{
+	struct queue_args *a = arg;
+	return store_mash_queue(c, &a->view, &a->q, a->fn, a->ctx, a->total);
+}
+
+int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
+	       store_mash_fn fn, void *ctx, int64_t *total)
+{
+	char from[STORE_TS_LEN + 1], before[STORE_TS_LEN + 1];
+	*total = 0;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct queue_args args = {.fn = fn, .ctx = ctx, .total = total};
+	access_list_view(&a->reader, &args.view);
+	args.q.decided = f->decided;
+	args.q.agency = f->agency && f->agency[0] ? f->agency : NULL;
+	args.q.name = f->name && f->name[0] ? f->name : NULL;
+	args.q.limit = MASH_PAGE_SIZE;
+	args.q.offset = (f->page > 1 ? f->page - 1 : 0) * MASH_PAGE_SIZE;
+	if (f->age == MASH_AGE_OVERDUE || f->age == MASH_AGE_NOT_OVERDUE) {
+		/* The last day of receipt whose decision is overdue today: mash_due grows with the day received, so
+		 * walk back from yesterday (a working day is never more than a fortnight away: bounded). */
+		struct date d = clock_add_days(today, -1);
+		for (int i = 0; i < 14 && date_cmp(mash_due(d), today) >= 0; i++)
+			d = clock_add_days(d, -1);
+		uk_midnight(clock_add_days(d, 1), f->age == MASH_AGE_OVERDUE ? before : from);
+		if (f->age == MASH_AGE_OVERDUE)
+			args.q.received_before = before;
+		else
+			args.q.received_from = from;
+	} else if (f->age == MASH_AGE_OLD) {
+		uk_midnight(clock_add_days(today, -28), before);
+		args.q.received_before = before;
+	}
+	return service_in_snapshot(st, queue_run, &args);
+}
+
+static int item_run(store_conn *c, void *arg)
+{
+	struct queue_args *a = arg;
+	return store_mash_item(c, &a->view, a->event_id, a->fn, a->ctx);
+}
+
+int mash_item(store *st, const struct children_access *a, int64_t event_id, store_mash_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct queue_args args = {.fn = fn, .ctx = ctx, .event_id = event_id};
+	access_view(&a->reader, &args.view);
+	return service_in_snapshot(st, item_run, &args);
+}
+
+static int child_row(const struct store_mash_item *m, void *ctx)
+{
+	struct queue_args *a = ctx;
+	*a->child_id = m->event.person_id;
+	*a->found = true;
+	return 0;
+}
+
+int mash_child_of(store *st, int64_t event_id, int64_t *child_id, bool *found)
+{
+	struct queue_args args = {.event_id = event_id, .child_id = child_id, .found = found};
+	*child_id = 0;
+	*found = false;
+	/* Only to learn whose it is; the audited read decides the rest. A sealed child's contact is not found, as
+	 * a sealed child is nowhere in a list (nobody who reaches the MASH pages sees sealed records). */
+	args.view.sealed = false;
+	args.fn = child_row;
+	args.ctx = &args;
+	return service_in_snapshot(st, item_run, &args);
+}
+
+/* ---- the decision ---- */
+
+struct decide_item {
+	bool found;
+	int64_t child_id, decision_id;
+};
+
+static int decide_row(const struct store_mash_item *m, void *ctx)
+{
+	struct decide_item *it = ctx;
+	it->found = true;
+	it->child_id = m->event.person_id;
+	it->decision_id = m->decision_id;
+	return 0;
+}
+
+int mash_decide(store_conn *c, struct mash_decision *d)
+{
+	struct decide_item it = {0};
+	struct store_view whole = {.sealed = true};
+	char basis[ACCESS_BASIS_MAX], object[48], source_ref[48];
+	bool allowed = false;
+	const struct mash_outcome *o = mash_outcome_find(d->outcome);
+	d->result = MASH_NO_ITEM;
+	d->child_id = d->decision_id = 0;
+	memset(&d->due, 0, sizeof d->due);
+	if (!o)
+		return STORE_EIO; /* the caller checks the outcome: a bug, not bad input */
+	int rc = store_mash_item(c, &whole, d->event_id, decide_row, &it);
+	if (rc != STORE_OK || !it.found)
+		return rc;
+	/* "Already decided" before the refusal: once decided, the MASH no longer triages the child (its access
+	 * ends with the decision), and a second MASH worker must hear that someone decided, not that they may
+	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway. */
+	if (it.decision_id) {
+		d->result = MASH_ALREADY_DECIDED;
+		return STORE_OK;
+	}
+	if ((rc = access_write_check(c, d->writer, it.child_id, d->now, WRITE_MASH_DECISION, &allowed, basis)) != STORE_OK)
+		return rc;
+	if (!allowed) {
+		d->result = MASH_REFUSED;
+		return STORE_OK;
+	}
+	d->child_id = it.child_id;
+
+	json_t *details = json_pack("{s:s, s:s, s:I, s:s}", "outcome", o->code, "reason", d->reason, "contact_event_id",
+				    (json_int_t)d->event_id, "decided_by", d->writer->username);
+	char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	size_t sumsz = strlen(o->label) + strlen(d->reason) + 64;
+	char *summary = malloc(sumsz);
+	json_decref(details);
+	if (!text || !summary) {
+		free(text);
+		free(summary);
+		return STORE_EIO;
+	}
+	snprintf(summary, sumsz, "MASH decision: %s. Reason: %s", o->label, d->reason);
+	/* One decision per item: the item's id is the record's reference, so a second one is intake's conflict. */
+	snprintf(source_ref, sizeof source_ref, "mash-decision-%lld", (long long)d->event_id);
+	struct intake_request rq = {.actor = d->actor, .source_ref = source_ref, .kind = "referral_decision",
+				    .summary = summary, .details = text, .payload = text,
+				    .known_child_id = it.child_id, .alerts = d->alerts};
+	snprintf(rq.agency, sizeof rq.agency, "social_care");
+	ts_format_utc(d->now, rq.occurred_at);
+	crypto_generichash(rq.payload_hash, sizeof rq.payload_hash, (const unsigned char *)text, strlen(text), NULL, 0);
+	struct intake_result res;
+	rc = intake_apply(c, &rq, &res);
+	free(summary);
+	free(text);
+	if (rc != STORE_OK)
+		return rc;
+	if (res.outcome != INTAKE_CREATED) {
+		d->result = MASH_ALREADY_DECIDED;
+		return STORE_OK;
+	}
+	d->decision_id = res.event_id;
+	snprintf(object, sizeof object, "event:%lld", (long long)d->event_id);
+	struct store_audit a = {.actor = d->actor, .action = "mash.decide", .child_id = it.child_id, .object = object,
+				.detail = o->code};
+	if ((rc = audit_append(c, &a)) != STORE_OK)
+		return rc;
+	struct rules_settings defaults;
+	const struct rules_settings *s = d->alerts ? &d->alerts->rules : NULL;
+	if (!s) {
+		rules_settings_default(&defaults);
+		s = &defaults;
+	}
+	struct date today = ts_utc_date(ts_uk_local(d->now));
+	if (o->clock && strcmp(o->clock, "strategy") == 0)
+		d->due = clock_add_working_days(s->calendar, today, s->strategy_discussion_working_days);
+	else if (o->clock && strcmp(o->clock, "assessment") == 0)
+		d->due = clock_add_working_days(s->calendar, today, s->assessment_working_days);
+	d->result = MASH_DECIDED;
+	return STORE_OK;
+}
+
+struct oldest {
+	int64_t *ids;
+	int max, *n;
+};
+
+static int oldest_row(const struct store_mash_item *m, void *ctx)
+{
+	struct oldest *o = ctx;
+	if (*o->n < o->max)
+		o->ids[(*o->n)++] = m->event.id;
+	return 0;
+}
+
+int mash_oldest_awaiting(store_conn *c, int64_t *ids, int max, int *n)
+{
+	struct store_view whole = {.sealed = false};
+	struct store_mash_query q = {.limit = max};
+	struct oldest o = {ids, max, n};
+	int64_t total = 0;
+	*n = 0;
+	return store_mash_queue(c, &whole, &q, oldest_row, &o, &total);
+}

@@ -1,0 +1,98 @@
+/*
+ * service/mash.h — the MASH's front door: the queue of contacts and referrals with its filters and pages, one
+ * item, and the decision on it with its reason.
+ *
+ * The decisions are Working Together 2023's next steps after a referral (../shared/design/DOMAIN.md): no further
+ * action, early help, a child in need assessment under section 17, a strategy discussion for a section 47
+ * enquiry, or immediate protection (police protection or an emergency protection order, with a strategy
+ * discussion). A referral to the police is no outcome of its own: the police sit in the MASH and in the
+ * strategy discussion. The decision is a `referral_decision` event on the child's chronology, written through
+ * intake in the write's transaction with its audit entry; the rules then start the clock it needs
+ * (rules/rules.c: STRATEGY_DISCUSSION_OVERDUE, ASSESSMENT_OVERDUE) and the item leaves "awaiting".
+ */
+#ifndef SAFEGUARD_SERVICE_MASH_H
+#define SAFEGUARD_SERVICE_MASH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "service/access.h"
+#include "service/children.h"
+#include "store/store.h"
+
+struct alerts_config;
+
+/* ---- the decisions ---- */
+
+struct mash_outcome {
+	const char *code;  /* kept in the event's details.outcome: "s47" */
+	const char *label; /* "Section 47 enquiry: hold a strategy discussion" */
+	const char *hint;  /* one line under the radio button */
+	const char *clock; /* "strategy", "assessment" or NULL: what the decision starts */
+};
+const struct mash_outcome *mash_outcome_at(size_t i); /* NULL past the end */
+const struct mash_outcome *mash_outcome_find(const char *code);
+
+#define MASH_REASON_MAX 2000 /* characters */
+#define MASH_PAGE_SIZE 25
+
+/* ---- the queue ---- */
+
+enum mash_age {
+	MASH_AGE_ANY = 0,
+	MASH_AGE_OVERDUE,     /* the decision's due date (one working day after receipt) has passed */
+	MASH_AGE_NOT_OVERDUE, /* due today or later */
+	MASH_AGE_OLD,         /* received more than 28 days ago */
+};
+
+struct mash_filter {
+	bool decided;
+	const char *agency; /* NULL: every agency */
+	enum mash_age age;
+	const char *name;   /* NULL: anyone */
+	int page;           /* from 1 */
+};
+
+/* The decision on an item received on `received` (England's date) is due on (Working Together 2023: one
+ * working day). */
+struct date mash_due(struct date received);
+
+/* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date. */
+int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
+	       store_mash_fn fn, void *ctx, int64_t *total);
+/* One item, for a page about it (a audited at the level the page needs, for a->child_id). */
+int mash_item(store *st, const struct children_access *a, int64_t event_id, store_mash_fn fn, void *ctx);
+/* Which child an item is about, read outside any audit to decide the audited read: nothing of it is shown. */
+int mash_child_of(store *st, int64_t event_id, int64_t *child_id, bool *found);
+
+/* ---- the decision ---- */
+
+enum mash_decision_result {
+	MASH_DECIDED = 0,
+	MASH_NO_ITEM,         /* no contact or referral with this id */
+	MASH_ALREADY_DECIDED, /* a decision already answered it: nothing written */
+	MASH_REFUSED,         /* the writer may not decide for this child (service/access.h WRITE_MASH_DECISION) */
+};
+
+struct mash_decision {
+	const struct access_writer *writer;
+	const char *actor;  /* "user:ID:USERNAME" */
+	int64_t event_id;   /* the contact or referral */
+	const char *outcome; /* a mash_outcome code, checked by the caller */
+	const char *reason;
+	const struct alerts_config *alerts;
+	int64_t now;
+	/* out */
+	enum mash_decision_result result;
+	int64_t child_id, decision_id;
+	struct date due; /* the clock started, when the outcome starts one ({0,0,0} otherwise) */
+};
+
+/* Must run inside a write transaction (a txq job). */
+int mash_decide(store_conn *c, struct mash_decision *d);
+/* The ids of the oldest items awaiting a decision, up to max, in the caller's transaction: for batch tools
+ * (the demo) that decide as the MASH would; no reader, no view. */
+int mash_oldest_awaiting(store_conn *c, int64_t *ids, int max, int *n);
+
+#endif

@@ -1,0 +1,260 @@
+// The MASH queue (issue 15): pages of 25, most overdue first; filters by status, agency, age and name; the
+// decision with its reason on the item's page, refused naming the field when incomplete, written with its
+// audit entry, on the child's chronology, gone from "awaiting", and starting the clock DOMAIN.md names
+// (section 47 → strategy discussion by the next working day; section 17 → assessment in 45 working days).
+// Driven as a browser would (sign-in form, session cookie, CSRF token, Origin). Real binary, HTTP, SQLite.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  addPerson, event, freshArea, isoSeconds, nhsNumbers, letters, now, postEvent, removeDir, request, runCli, sql,
+  startServer, totp, totpUsedLongAgo, ukToday,
+} from './lib.mjs';
+
+const PASSWORD = 'the front door decides today';
+const DAY = 86400000;
+
+let area;
+let server;
+const secrets = {};
+const sessions = {};
+const items = []; // {event, child, agency, family, ageDays}
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m && m[1]) return `${name}=${m[1]}`;
+  }
+  return null;
+}
+const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+
+async function session(username) {
+  if (sessions[username]) return sessions[username];
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = csrfOf(await form.text());
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `sign-in of ${username}`);
+  const cookie = cookieOf(res, 'sg_session');
+  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
+  sessions[username] = { cookie, csrf: csrfOf(page) };
+  return sessions[username];
+}
+
+async function get(username, path) {
+  const s = await session(username);
+  return request(`${server.url}${path}`, { headers: { cookie: s.cookie } });
+}
+
+async function post(username, path, fields) {
+  const s = await session(username);
+  return request(`${server.url}${path}`, {
+    method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, ...fields }),
+    headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+  });
+}
+
+/** The queue table's rows: [event id, row text]. */
+function rowsOf(html) {
+  return [...html.matchAll(/<tr class="govuk-table__row" id="mash-(\d+)">([\s\S]*?)<\/tr>/g)]
+    .map((m) => [Number(m[1]), m[2].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()]);
+}
+const heading = (html) => /<h2 class="govuk-heading-m" id="results">([^<]*)<\/h2>/.exec(html)?.[1];
+const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|&rsquo;|’/g, "'").replace(/\s+/g, ' ');
+const UK_LONG = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+const longDate = (iso) => UK_LONG.format(new Date(`${iso}T00:00:00Z`));
+
+before(async () => {
+  area = freshArea('mash-queue');
+  for (const [name, agency, role] of [['mo.mash', 'social_care', 'mash_worker'],
+    ['sam.worker', 'social_care', 'social_worker'], ['pat.police', 'police', 'police_officer']]) {
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  }
+  server = await startServer(area.db);
+  // 30 contacts, one child each: 24 from education, 4 from health, 2 from the police; ages from 40 days to
+  // today, so the oldest is the most overdue. One is a referral.
+  const nhs = nhsNumbers(600100000);
+  for (let i = 0; i < 30; i++) {
+    const agency = i < 24 ? 'education' : i < 28 ? 'health' : 'police';
+    const ageDays = i === 29 ? 0 : 40 - i; // the last one arrives today
+    const family = i === 7 ? 'Zorowska' : `Fam${letters(i + 3)}`;
+    const at = isoSeconds(now() - ageDays * DAY - (i === 29 ? 60000 : 0));
+    const r = await postEvent(server.url, area.tokens[agency], event(
+      { source_ref: `MQ-${i}`, kind: i === 5 ? 'referral' : 'contact', occurred_at: at,
+        summary: `Contact number ${i} about the child` },
+      { given_name: `Kid${letters(i)}`, family_name: family, nhs_number: nhs.next().value, dob: '2015-01-02',
+        postcode: `LS${i % 9 + 1} 1AA`, address: `${i + 1} Queue Street` }));
+    assert.equal(r.status, 201, r.text);
+    items.push({ event: r.json.id, child: r.json.child_id, agency, family, ageDays });
+  }
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    if (area) removeDir(area.dir);
+  }
+});
+
+describe('the MASH queue', () => {
+  test('pages of 25, most overdue first, with GOV.UK pagination', async () => {
+    let r = await get('mo.mash', '/mash');
+    assert.equal(r.status, 200);
+    assert.equal(heading(r.text), '30 contacts and referrals await a decision');
+    const first = rowsOf(r.text);
+    assert.equal(first.length, 25);
+    assert.deepEqual(first.map(([id]) => id), items.slice(0, 25).map((x) => x.event));
+    assert.match(first[0][1], /Overdue/);
+    assert.match(r.text, /Showing 1 to 25 of 30, most overdue first\./);
+    assert.match(r.text, /<nav class="govuk-pagination"[^>]*>/);
+    const next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">/.exec(r.text)?.[1];
+    assert.equal(next.replaceAll('&amp;', '&'), '/mash?status=awaiting&page=2');
+    r = await get('mo.mash', '/mash?status=awaiting&page=2');
+    assert.equal(r.status, 200);
+    const second = rowsOf(r.text);
+    assert.deepEqual(second.map(([id]) => id), items.slice(25).map((x) => x.event));
+    assert.match(r.text, /rel="prev"/);
+    assert.doesNotMatch(r.text, /rel="next"/);
+    assert.match(r.text, /aria-current="page"[^>]*>2</);
+    // Today's contact is not yet overdue: its decision is due the next working day.
+    assert.doesNotMatch(second.at(-1)[1], /Overdue/);
+  });
+
+  test('filters by agency, age and name, and keeps them across pages', async () => {
+    let r = await get('mo.mash', '/mash?status=awaiting&agency=health');
+    assert.equal(r.status, 200);
+    assert.equal(heading(r.text), '4 contacts and referrals matching your filters await a decision');
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), items.filter((x) => x.agency === 'health').map((x) => x.event));
+    assert.match(r.text, /<option value="health" selected>Health<\/option>/);
+
+    r = await get('mo.mash', '/mash?name=zorow');
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), [items[7].event]);
+    assert.match(r.text, /value="zorow"/);
+
+    r = await get('mo.mash', '/mash?age=old');
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), items.filter((x) => x.ageDays > 28).map((x) => x.event));
+    r = await get('mo.mash', '/mash?age=not-overdue');
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), [items[29].event]);
+    r = await get('mo.mash', '/mash?age=overdue&agency=education&page=1');
+    assert.equal(heading(r.text), '24 contacts and referrals matching your filters await a decision');
+
+    r = await get('mo.mash', '/mash?age=overdue');
+    assert.equal(heading(r.text), '29 contacts and referrals matching your filters await a decision');
+    const next = /href="([^"]+)" rel="next"/.exec(r.text)?.[1].replaceAll('&amp;', '&');
+    assert.equal(next, '/mash?status=awaiting&age=overdue&page=2');
+  });
+
+  test('a bad filter is a 400 naming the field', async () => {
+    for (const [q, field, message] of [['agency=martians', 'agency', 'Choose an agency from the list'],
+      ['age=ancient', 'age', 'Choose how old from the list'], ['page=0', 'results', 'The page must be a whole number from 1'],
+      ['status=maybe', 'status', 'Choose awaiting a decision or decided']]) {
+      const r = await get('mo.mash', `/mash?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match(r.text, /govuk-error-summary/, q);
+      assert.match(r.text, new RegExp(`href="#${field}">${message}</a>`), q);
+    }
+  });
+
+  test('only the MASH (and managers) reach the queue; an item needs the record', async () => {
+    assert.equal((await get('pat.police', '/mash')).status, 403);
+    assert.equal((await get('pat.police', `/mash/${items[0].event}`)).status, 403);
+    assert.equal((await get('mo.mash', '/mash/987654321')).status, 404);
+  });
+});
+
+describe('recording the decision', () => {
+  test('the item page shows the contact and asks what happens next', async () => {
+    const r = await get('mo.mash', `/mash/${items[0].event}`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Decide what happens next/);
+    assert.match(r.text, /Contact number 0 about the child/);
+    for (const label of ['No further action', 'Early help', 'Child in need: section 17 assessment',
+      'Section 47 enquiry: hold a strategy discussion', 'Immediate protection']) assert.ok(r.text.includes(label), label);
+    assert.match(r.text, /action="\/mash\/\d+\/decision"/);
+  });
+
+  test('without a decision or a reason, nothing is saved and the errors name the fields', async () => {
+    const before = sql(area.db, "SELECT count(*) FROM event WHERE kind = 'referral_decision'");
+    let r = await post('mo.mash', `/mash/${items[1].event}/decision`, { reason: '' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#outcome">Select what happens next<\/a>/);
+    assert.match(r.text, /href="#reason">Enter the reason for the decision<\/a>/);
+    r = await post('mo.mash', `/mash/${items[1].event}/decision`, { outcome: 's47', reason: 'x'.repeat(2001) });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#reason">The reason must be 2000 characters or fewer/);
+    assert.match(r.text, /value="s47" aria-describedby="s47-hint" checked/); // the answer is kept
+    r = await post('mo.mash', `/mash/${items[1].event}/decision`, { outcome: 'refer_to_mars', reason: 'Because' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#outcome">Select what happens next<\/a>/);
+    assert.equal(sql(area.db, "SELECT count(*) FROM event WHERE kind = 'referral_decision'"), before);
+  });
+
+  test('section 47: written and audited, on the chronology, out of "awaiting", strategy discussion clock started', async () => {
+    const it = items[2];
+    const reason = 'Police report of a head injury; reasonable cause to suspect significant harm';
+    let r = await post('mo.mash', `/mash/${it.event}/decision`, { outcome: 's47', reason });
+    assert.equal(r.status, 303, r.text);
+    const to = r.headers.get('location');
+    assert.match(to, /^\/mash\?done=s47&due=\d{4}-\d{2}-\d{2}$/);
+    const due = /due=(.*)$/.exec(to)[1];
+    assert.ok(due > ukToday(), 'the strategy discussion is due after today');
+    r = await get('mo.mash', to);
+    assert.match(text(r.text), new RegExp(`Decision recorded: Section 47 enquiry: hold a strategy discussion\\. The strategy discussion is due by ${longDate(due)}\\.`));
+    assert.equal(heading(r.text), '29 contacts and referrals await a decision');
+    assert.ok(!rowsOf(r.text).some(([id]) => id === it.event));
+
+    // On the child's chronology, as social care's event with the reason.
+    const ev = sql(area.db, `SELECT kind || '|' || agency || '|' || summary || '|' || json_extract(details, '$.outcome') FROM event WHERE person_id = ${it.child} AND kind = 'referral_decision'`);
+    assert.equal(ev, `referral_decision|social_care|MASH decision: Section 47 enquiry: hold a strategy discussion. Reason: ${reason}|s47`);
+    // Audited, naming the item and the decision (no words of the reason).
+    assert.equal(sql(area.db, `SELECT count(*) FROM audit WHERE action = 'mash.decide' AND child_id = ${it.child} AND object = 'event:${it.event}' AND detail = 's47'`), '1');
+
+    // Decided, with who decided.
+    r = await get('mo.mash', '/mash?status=decided');
+    const row = rowsOf(r.text).find(([id]) => id === it.event);
+    assert.ok(row, 'listed under decided');
+    assert.match(row[1], /Section 47 enquiry: hold a strategy discussion .* by mo\.mash/);
+
+    // The clock: no strategy discussion by the due date raises STRATEGY_DISCUSSION_OVERDUE the day after.
+    runCli(['sweep', '--db', `sqlite:${area.db}`, '--today', due]);
+    assert.equal(sql(area.db, `SELECT count(*) FROM alert WHERE person_id = ${it.child} AND code = 'STRATEGY_DISCUSSION_OVERDUE'`), '0');
+    const after = new Date(Date.parse(`${due}T12:00:00Z`) + DAY).toISOString().slice(0, 10);
+    runCli(['sweep', '--db', `sqlite:${area.db}`, '--today', after]);
+    assert.equal(sql(area.db, `SELECT due_on FROM alert WHERE person_id = ${it.child} AND code = 'STRATEGY_DISCUSSION_OVERDUE'`), due);
+
+    // A second decision on the same item is refused, nothing written.
+    r = await post('mo.mash', `/mash/${it.event}/decision`, { outcome: 'nfa', reason: 'Changed my mind' });
+    assert.equal(r.status, 409);
+    assert.match(r.text, /This has already been decided/);
+    assert.equal(sql(area.db, `SELECT count(*) FROM event WHERE person_id = ${it.child} AND kind = 'referral_decision'`), '1');
+  });
+
+  test('section 17 starts the assessment clock (45 working days); no further action starts none', async () => {
+    let r = await post('mo.mash', `/mash/${items[3].event}/decision`, { outcome: 's17', reason: 'Needs assessed: parent unwell, young carer' });
+    assert.equal(r.status, 303, r.text);
+    const due = /due=(.*)$/.exec(r.headers.get('location'))[1];
+    const days = (Date.parse(due) - Date.parse(ukToday())) / DAY;
+    assert.ok(days >= 63 && days <= 70, `45 working days is about nine weeks: ${days} days`);
+    r = await post('mo.mash', `/mash/${items[4].event}/decision`, { outcome: 'nfa', reason: 'Already known to the school nurse; no concerns' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/mash?done=nfa');
+    const later = new Date(Date.parse(`${due}T12:00:00Z`) + 2 * DAY).toISOString().slice(0, 10);
+    runCli(['sweep', '--db', `sqlite:${area.db}`, '--today', later]);
+    assert.equal(sql(area.db, `SELECT due_on FROM alert WHERE person_id = ${items[3].child} AND code = 'ASSESSMENT_OVERDUE'`), due);
+    assert.equal(sql(area.db, `SELECT count(*) FROM alert WHERE person_id = ${items[4].child} AND code IN ('ASSESSMENT_OVERDUE', 'STRATEGY_DISCUSSION_OVERDUE')`), '0');
+  });
+
+  test('someone with no part in the child cannot decide', async () => {
+    // A social worker reaches no MASH page at all (the role policy).
+    const r = await post('sam.worker', `/mash/${items[6].event}/decision`, { outcome: 'nfa', reason: 'No' });
+    assert.equal(r.status, 403);
+    assert.equal(sql(area.db, `SELECT count(*) FROM event WHERE person_id = ${items[6].child} AND kind = 'referral_decision'`), '0');
+  });
+});
