@@ -256,7 +256,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: safeguard link dedupe --in RECORDS.csv --out CLUSTERS.csv [--model MODEL.json] [--pairs PAIRS.csv]\n"
-		"                             [--threads N] [--link P] [--review P]\n"
+		"                             [--threads N] [--link P] [--review P] [--refuse LIST]\n"
 		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
@@ -268,8 +268,44 @@ static void usage(FILE *f)
 		"          link that joined the record to its cluster (0 for a record alone). Without --model it\n"
 		"          trains on its input first. --pairs writes every scored candidate pair with each field's\n"
 		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
+		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
+		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
+		"          sex_cluster, own_ids, each added or (with a leading -) taken away, or none or all.\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
 		"A progress bar is drawn on stderr when it is a terminal.\n");
+}
+
+/* --refuse: a comma-separated list applied in order to the default set: NAME adds a refusal, -NAME takes
+ * it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
+static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
+					   "sex_cluster", "own_ids"};
+
+static int parse_refuse(const char *spec, unsigned *set)
+{
+	char buf[256];
+	if (strlen(spec) >= sizeof buf)
+		return -1;
+	strcpy(buf, spec);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool off = t[0] == '-';
+		const char *name = off ? t + 1 : t;
+		unsigned bit = 0;
+		if (strcmp(name, "none") == 0) {
+			*set = 0;
+			continue;
+		}
+		if (strcmp(name, "all") == 0) {
+			*set = LINKAGE_REFUSE_ALL;
+			continue;
+		}
+		for (unsigned k = 0; k < sizeof refuse_names / sizeof refuse_names[0]; k++)
+			if (strcmp(name, refuse_names[k]) == 0)
+				bit = 1u << k;
+		if (!bit)
+			return -1;
+		*set = off ? *set & ~bit : *set | bit;
+	}
+	return 0;
 }
 
 static unsigned default_threads(void)
@@ -297,10 +333,12 @@ int cmd_link(int argc, char **argv)
 					     {"threads", required_argument, NULL, 't'},
 					     {"link", required_argument, NULL, 'l'},
 					     {"review", required_argument, NULL, 'r'},
+					     {"refuse", required_argument, NULL, 'R'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *in = NULL, *out = NULL, *model_path = NULL, *pairs_path = NULL;
 	double link_p = 0, review_p = 0;
+	const char *refuse_spec = NULL;
 	unsigned threads = default_threads();
 	int c, rc = 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -340,6 +378,7 @@ int cmd_link(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'R': refuse_spec = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -367,6 +406,11 @@ int cmd_link(int argc, char **argv)
 			fprintf(stderr, "safeguard link: %s\n", err);
 			return 1;
 		}
+	}
+	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
+		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
+				"ambiguous, sex_cluster, own_ids (each may start with -), none or all\n");
+		return 2;
 	}
 	if (link_p > 0)
 		model.link_threshold = link_p;
@@ -434,6 +478,11 @@ int cmd_link(int argc, char **argv)
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
 			k + 1 < LR_NRULES ? ";" : "\n");
+	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
+	for (unsigned lv = LN_VARIANT; lv <= LN_SWAPPED; lv++)
+		fprintf(stderr, " %s %.2g (m %.2g)", linkage_level_name(LF_GIVEN, lv), model.twin_rate[lv],
+			model.m[LF_GIVEN][lv]);
+	fprintf(stderr, "; unrelated %.2g\n", model.twin_rate[LN_ELSE]);
 	if (res.capped_blocks)
 		fprintf(stderr, "safeguard link: %llu blocks too large to compare were skipped (%llu records in them)\n",
 			(unsigned long long)res.capped_blocks, (unsigned long long)res.capped_records);

@@ -18,7 +18,7 @@
 
 const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
-	"postcode+given_initial", "dob+family_initial",
+	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -28,8 +28,10 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_FAMILY_DOB] = (1u << LF_FAMILY) | (1u << LF_DOB),
 	[LR_GIVEN_DOB] = (1u << LF_GIVEN) | (1u << LF_DOB),
 	[LR_NAMES_YEAR] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_NAMES_DAY] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 	[LR_POSTCODE_GIVEN] = (1u << LF_POSTCODE) | (1u << LF_GIVEN) | (1u << LF_ADDRESS),
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
+	[LR_DOB_SECTOR] = (1u << LF_DOB) | (1u << LF_POSTCODE) | (1u << LF_ADDRESS),
 };
 
 /* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
@@ -37,11 +39,19 @@ static const unsigned rule_fixed[LR_NRULES] = {
  * that a different date of birth is common among matches. */
 static const bool rule_trains[LR_NRULES] = {
 	[LR_NHS] = true, [LR_UPN] = true, [LR_FAMILY_DOB] = true, [LR_GIVEN_DOB] = true, [LR_NAMES_YEAR] = true,
+	[LR_NAMES_DAY] = true,
 };
 
-#define KEYS_PER_RULE 2
+/* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
+ * two values that share a hash only make a few more candidate pairs. */
+#define KEYS_PER_RULE 3 /* at most */
+#define NSLOTS 13
+static const uint8_t rule_first[LR_NRULES + 1] = {
+	[LR_NHS] = 0, [LR_UPN] = 1, [LR_FAMILY_DOB] = 2, [LR_GIVEN_DOB] = 5, [LR_NAMES_YEAR] = 6, [LR_NAMES_DAY] = 8,
+	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NRULES] = NSLOTS,
+};
 struct keys {
-	uint64_t k[LR_NRULES][KEYS_PER_RULE]; /* 0: no key */
+	uint32_t k[NSLOTS];
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -49,9 +59,17 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return rng_mix64(h ^ rng_mix64(v + 0x9e3779b97f4a7c15ULL));
 }
 
-static uint64_t nz(uint64_t h)
+static uint32_t nz(uint64_t h)
 {
-	return h ? h : 1;
+	uint32_t x = (uint32_t)(h ^ (h >> 32));
+	return x ? x : 1;
+}
+
+#define SLOT(k, rule, i) ((k)->k[rule_first[rule] + (i)])
+
+static uint64_t unordered(uint64_t a, uint64_t b)
+{
+	return a < b ? mix(a, b) : mix(b, a);
 }
 
 static void record_keys(const struct linkage_rec *r, struct keys *k)
@@ -59,38 +77,49 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 	memset(k, 0, sizeof *k);
 	uint64_t dob = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 8, LINKAGE_FNV64) : 0;
 	uint64_t year = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 4, LINKAGE_FNV64 ^ 7) : 0;
-	uint64_t given = r->given_phon[0] ? linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) : 0;
+	uint64_t day = r->dob_digits[0] ? linkage_hash64(r->dob_digits + 4, 4, LINKAGE_FNV64 ^ 9) : 0;
+	/* The given name's key as a family part would make it (phon_hash of the canonical form, as norm.c's
+	 * family_part_phon), so that names in each other's fields meet. */
+	uint64_t given = r->given_phon[0] ? (linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) | 1u) : 0;
+	uint64_t gpart = r->given_phon[0] ? ((uint32_t)linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) | 1u) : 0;
 	if (r->nhs_state != LINKAGE_ID_NONE)
-		k->k[LR_NHS][0] = nz(mix(1, linkage_hash64(r->nhs, strlen(r->nhs), LINKAGE_FNV64)));
+		SLOT(k, LR_NHS, 0) = nz(mix(1, linkage_hash64(r->nhs, strlen(r->nhs), LINKAGE_FNV64)));
 	if (r->upn_state != LINKAGE_ID_NONE)
-		k->k[LR_UPN][0] = nz(mix(2, linkage_hash64(r->upn, strlen(r->upn), LINKAGE_FNV64)));
+		SLOT(k, LR_UPN, 0) = nz(mix(2, linkage_hash64(r->upn, strlen(r->upn), LINKAGE_FNV64)));
 	for (int p = 0; p < 2; p++) {
 		uint32_t fp = r->family_part_phon[p];
 		if (!fp)
 			continue;
 		if (dob)
-			k->k[LR_FAMILY_DOB][p] = nz(mix(mix(3, fp), dob));
-		if (given && year)
-			k->k[LR_NAMES_YEAR][p] = nz(mix(mix(mix(5, fp), given), year));
+			SLOT(k, LR_FAMILY_DOB, p) = nz(mix(mix(3, fp), dob));
+		if (gpart && year)
+			SLOT(k, LR_NAMES_YEAR, p) = nz(mix(mix(5, unordered(fp, gpart)), year));
+		if (gpart && day)
+			SLOT(k, LR_NAMES_DAY, p) = nz(mix(mix(8, unordered(fp, gpart)), day));
 	}
+	if (gpart && dob)
+		SLOT(k, LR_FAMILY_DOB, 2) = nz(mix(mix(3, gpart), dob));
 	if (given && dob)
-		k->k[LR_GIVEN_DOB][0] = nz(mix(mix(4, given), dob));
+		SLOT(k, LR_GIVEN_DOB, 0) = nz(mix(mix(4, given), dob));
 	const char *gi = r->given_canon ? r->given_canon : r->given;
 	if (r->pc_state != LINKAGE_PC_NONE && gi[0])
-		k->k[LR_POSTCODE_GIVEN][0] =
+		SLOT(k, LR_POSTCODE_GIVEN, 0) =
 			nz(mix(mix(6, linkage_hash64(r->postcode, strlen(r->postcode), LINKAGE_FNV64)), (unsigned char)gi[0]));
 	if (dob && r->family_flat[0])
-		k->k[LR_DOB_FAMILY_INITIAL][0] = nz(mix(mix(7, dob), (unsigned char)r->family_flat[0]));
+		SLOT(k, LR_DOB_FAMILY_INITIAL, 0) = nz(mix(mix(7, dob), (unsigned char)r->family_flat[0]));
+	if (dob && r->pc_state == LINKAGE_PC_VALID) /* the sector: "LS6 2" */
+		SLOT(k, LR_DOB_SECTOR, 0) =
+			nz(mix(mix(9, linkage_hash64(r->postcode, (size_t)r->pc_outward_len + 2, LINKAGE_FNV64)), dob));
 }
 
 /* The smallest key value of rule r that a and b share, or 0. */
-static uint64_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
+static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
 {
-	uint64_t best = 0;
-	for (int i = 0; i < KEYS_PER_RULE; i++)
-		for (int j = 0; j < KEYS_PER_RULE; j++)
-			if (a->k[r][i] && a->k[r][i] == b->k[r][j] && (!best || a->k[r][i] < best))
-				best = a->k[r][i];
+	uint32_t best = 0;
+	for (unsigned i = rule_first[r]; i < rule_first[r + 1]; i++)
+		for (unsigned j = rule_first[r]; j < rule_first[r + 1]; j++)
+			if (a->k[i] && a->k[i] == b->k[j] && (!best || a->k[i] < best))
+				best = a->k[i];
 	return best;
 }
 
@@ -172,7 +201,7 @@ static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 /* ---- blocking: (key, record) entries sorted by key ---- */
 
 struct entry {
-	uint64_t key;
+	uint32_t key;
 	uint32_t rec;
 };
 
@@ -188,7 +217,7 @@ static int sort_entries(struct entry *e, size_t n)
 		free(count);
 		return -1;
 	}
-	for (unsigned shift = 0; shift < 64; shift += 16) {
+	for (unsigned shift = 0; shift < 32; shift += 16) {
 		memset(count, 0, 65536 * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[(e[i].key >> shift) & 0xFFFF]++;
@@ -295,9 +324,13 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
 		size_t ne = 0;
 		for (size_t i = 0; i < n; i++)
-			for (int k = 0; k < KEYS_PER_RULE; k++)
-				if (keys[i].k[rule][k] && (k == 0 || keys[i].k[rule][k] != keys[i].k[rule][0]))
-					e[ne++] = (struct entry){keys[i].k[rule][k], (uint32_t)i};
+			for (unsigned k = rule_first[rule]; k < rule_first[rule + 1]; k++) {
+				bool dup = false;
+				for (unsigned q = rule_first[rule]; q < k; q++)
+					dup |= keys[i].k[q] == keys[i].k[k];
+				if (keys[i].k[k] && !dup)
+					e[ne++] = (struct entry){keys[i].k[k], (uint32_t)i};
+			}
 		if (sort_entries(e, ne) != 0)
 			goto out;
 		size_t nb = 0, cb = 0;
@@ -640,6 +673,9 @@ struct scored {
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
+	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it) */
+	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
+	uint8_t same_name;  /* the given names are equal (crossed or not) */
 };
 
 struct score_job {
@@ -657,13 +693,21 @@ struct score_job {
 #define CHUNK_SCORE 262144
 
 /* A pair that twins could make: given names related but not equal (a nickname or variant, a typo, the
- * same sound: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal or nearly. */
-static bool twinlike(linkage_gamma g)
+ * same sound, a middle name: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal
+ * or nearly. Returns the given name's level then (for names in each other's fields, the weaker of the two
+ * crossed levels), else 0. */
+static unsigned twinlike(linkage_gamma g)
 {
 	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
 	unsigned dob = linkage_gamma_level(g, LF_DOB);
-	return given > LN_EXACT && given < LN_SWAPPED && family != LINKAGE_LEVEL_NULL && family != LN_ELSE &&
-	       dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
+	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || family == LINKAGE_LEVEL_NULL)
+		return 0;
+	if (g & LINKAGE_GAMMA_CROSSED) {
+		/* names in each other's fields: the two crossed levels together stand for the given name */
+		unsigned l = given > family ? given : family;
+		return l > LN_EXACT && l <= LN_NEAR ? l : 0;
+	}
+	return given > LN_EXACT && given <= LN_SWAPPED && family != LN_ELSE ? given : 0;
 }
 
 static void score_chunk(void *ctx, size_t c)
@@ -680,15 +724,22 @@ static void score_chunk(void *ctx, size_t c)
 		double w = linkage_pair_weight(j->m, j->recs, p);
 		if (w < j->keep_weight)
 			continue;
-		bool hard = false, cannot = linkage_cannot_link(p->gamma & LINKAGE_GAMMA_MASK, &hard) != NULL;
+		bool hard = false;
+		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, j->m->refuse, &hard);
+		bool cannot = why != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
 		if (w < j->link_w && (!cannot || !hard))
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
-		unsigned twin = twinlike(p->gamma) ? linkage_gamma_level(p->gamma, LF_GIVEN) : 0;
+		unsigned twin = twinlike(p->gamma);
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
-					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin};
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin,
+					 (uint8_t)(cannot && hard && strcmp(why, "twins") == 0),
+					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
+					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
+						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
+						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT))};
 	}
 	j->nout[c] = k;
 }
@@ -699,10 +750,13 @@ static void score_chunk(void *ctx, size_t c)
 struct uf {
 	uint32_t *parent, *size;
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
-	uint8_t *sex;         /* per root: bit 1 'M' seen, bit 2 'F' seen */
+	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next;
+	uint8_t *edge_kind;   /* 1: a "twins" edge, which a middle-name bridge lifts */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
+	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
+	const struct linkage_model *model;
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -714,18 +768,28 @@ static uint32_t uf_find(struct uf *u, uint32_t x)
 	return x;
 }
 
+/* Whether x's given name is one of y's middle names or the reverse: one child known by two names. */
+static bool middle_bridge(const struct linkage_rec *x, const struct linkage_rec *y)
+{
+	return linkage_sets_meet(x->given_set, 3, y->middle_set, LINKAGE_SET_MAX) ||
+	       linkage_sets_meet(y->given_set, 3, x->middle_set, LINKAGE_SET_MAX);
+}
+
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
- * equal valid identifier. */
+ * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
 static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
-		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++)
-			if (linkage_cmp_given_names(&recs[u->names[ra][i]], &recs[u->names[rb][j]]) == LN_ELSE)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
+			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
+			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y))
 				return true;
+		}
 	return false;
 }
 
+/* Keeps one record per distinct given name, preferring one that holds middle names (the bridges above). */
 static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t into, uint32_t from)
 {
 	for (int j = 0; j < UF_NAMES && u->names[from][j] != UINT32_MAX; j++) {
@@ -734,6 +798,8 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 		while (i < UF_NAMES && u->names[into][i] != UINT32_MAX && recs[u->names[into][i]].given_h != recs[r].given_h)
 			i++;
 		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX)
+			u->names[into][i] = r;
+		else if (i < UF_NAMES && !recs[u->names[into][i]].middle_len && recs[r].middle_len)
 			u->names[into][i] = r;
 	}
 }
@@ -751,62 +817,61 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
 	return true;
 }
 
-/* A given name at least this share of the records carry is a name parents give, not a typo: "Riya" beside
- * "Priya" is another child's name, "Pdiya" is a slip. */
-#define TWIN_COMMON_NAME 3e-4
-
-static float names_max_tf(struct uf *u, const struct linkage_rec *recs, uint32_t r)
-{
-	float t = 0;
-	for (int i = 0; i < UF_NAMES && u->names[r][i] != UINT32_MAX; i++)
-		if (recs[u->names[r][i]].tf_given > t)
-			t = recs[u->names[r][i]].tf_given;
-	return t;
-}
-
 /* Possible twins, for a twin-like link (level: its given-name level) without an equal identifier between
- * two components that share no exact given name. Refused (left for review) when either
- *  - each component is a child of its own: two or more records and a valid NHS number or UPN. Abdullahi's
- *    school records and Abdi's social-care records are two children, whatever "Abdi" means as a nickname;
- *  - or each component holds a name that is common in the records (TWIN_COMMON_NAME) and: the names are
- *    a nickname or variant of each other and each component has three or more records (Abdullahi and Abdi
- *    without identifiers), or the names are related otherwise (a typo, the same sound: Riya and Priya,
- *    Evie and Ava) and one component has two or more. A typo seldom makes a common name; parents of twins
- *    often choose two.
- * One child recorded as William by one agency and Billy by another, each with its own identifier, looks
- * the same and is left for review too: the price is measured in docs/BENCHMARKS.md. */
+ * two components that share no exact given name: one child whose records are split between two forms of a
+ * name, or two children (twins) with related names? Both are learned from the input:
+ *  - one child: each record of the smaller component carries the other form, a record-level event of
+ *    probability q = m(level) / 2 (a matching pair shows the level when one of its two records does);
+ *  - twins: the share of children with a twin whose name is at this level to theirs (model->twin_rate,
+ *    counted on pairs that carry two different valid identifiers, one birthday and one family name).
+ * Refused (left for review) when twins are the likelier: twin_rate > (q / (1 - q))^k, k the smaller
+ * component's size. A lone record with another form of the name joins (one slip is likelier than a
+ * twin); two or more records consistent on a name each are held apart once twins with such names are
+ * commoner than that many slips. */
 static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level)
 {
-	if (!names_disjoint(u, recs, ra, rb))
+	if (!names_disjoint(u, recs, ra, rb) || level >= LINKAGE_MAX_LEVELS)
 		return false;
-	bool ea = (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && u->size[ra] >= 2;
-	bool eb = (u->nhs[rb] >= 0 || u->upn[rb] >= 0) && u->size[rb] >= 2;
-	if (ea && eb)
+	/* Each a child of its own: two or more records and a valid identifier on each side. */
+	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
-	if (level == LN_VARIANT ? u->size[ra] < 3 || u->size[rb] < 3 : u->size[ra] < 2 && u->size[rb] < 2)
+	double rate = u->model->twin_rate[level];
+	double q = u->model->m[LF_GIVEN][level] / 2.0;
+	if (rate <= 0)
 		return false;
-	return names_max_tf(u, recs, ra) >= TWIN_COMMON_NAME && names_max_tf(u, recs, rb) >= TWIN_COMMON_NAME;
+	if (q < 1e-6)
+		q = 1e-6;
+	if (q > 0.5)
+		q = 0.5;
+	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
+	return log(rate) > (double)k * log(q / (1.0 - q));
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
  * the merge is refused as possible twins (a pair for review). */
 static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch,
-			unsigned twin_level, bool *twins)
+			bool bridge, bool same_name, unsigned twin_level, bool *twins)
 {
 	*twins = false;
-	if (!idmatch && names_conflict(u, recs, ra, rb))
+	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_conflict(u, recs, ra, rb))
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
 	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
 		return true;
-	if ((u->sex[ra] | u->sex[rb]) == 3)
-		return true;
+	if ((u->refuse & LINKAGE_REFUSE_SEX_CLUSTER) && !idmatch && !same_name) {
+		/* Each component's sex is what most of its records say (a slip in one record is outvoted). */
+		int sa = (int)(u->sex[ra] & 0xFFFF) - (int)(u->sex[ra] >> 16), sb = (int)(u->sex[rb] & 0xFFFF) - (int)(u->sex[rb] >> 16);
+		if ((sa > 0 && sb < 0) || (sa < 0 && sb > 0))
+			return true;
+	}
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
-		if (uf_find(u, u->edge_to[e]) == other)
+		if (!(bridge && u->edge_kind[e]) && uf_find(u, u->edge_to[e]) == other)
 			return true;
-	*twins = !idmatch && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
+		 twins_conflict(u, recs, ra, rb, twin_level);
 	return *twins;
 }
 
@@ -824,7 +889,8 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 		u->nhs[ra] = u->nhs[rb];
 	if (u->upn[ra] < 0)
 		u->upn[ra] = u->upn[rb];
-	u->sex[ra] |= u->sex[rb];
+	uint32_t m = (u->sex[ra] & 0xFFFF) + (u->sex[rb] & 0xFFFF), f = (u->sex[ra] >> 16) + (u->sex[rb] >> 16);
+	u->sex[ra] = (m > 0xFFFF ? 0xFFFF : m) | (f > 0xFFFF ? 0xFFFFu : f) << 16;
 	if (u->head[rb] != UINT32_MAX) {
 		if (u->head[ra] == UINT32_MAX)
 			u->head[ra] = u->head[rb];
@@ -856,7 +922,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 		u->size[i] = 1;
 		u->nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
 		u->upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
-		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
+		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 1u << 16 : 0;
 		u->head[i] = u->tail[i] = UINT32_MAX;
 		u->nedges[i] = 0;
 		for (int k = 0; k < UF_NAMES; k++)
@@ -871,6 +937,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 		uint32_t ends[2] = {s[i].a, s[i].b};
 		for (int k = 0; k < 2; k++) {
 			uint32_t x = ends[k];
+			u->edge_kind[ne] = s[i].kind;
 			u->edge_to[ne] = ends[1 - k];
 			u->edge_next[ne] = UINT32_MAX;
 			if (u->head[x] == UINT32_MAX)
@@ -886,22 +953,29 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 
 /* Accepted links (s sorted strongest first) through the union-find; links touching a held record
  * (held[i] set) are left out. */
+/* Two passes: first every link that is not twin-like (or is an equal identifier), so that each child's
+ * records form a component under that child's own name; then the twin-like links, strongest first, each
+ * judged between whole components (twins_conflict). */
 static void merge_links(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t ns, double link_w,
 			const uint8_t *held, struct linkage_result *res)
 {
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t k = 0; k < 2 * ns; k++) {
+		size_t i = k < ns ? k : k - ns;
+		bool twinlike = s[i].twin_level && !s[i].idmatch;
 		if (s[i].cannot) {
-			if (s[i].weight >= link_w)
+			if (k < ns && s[i].weight >= link_w)
 				res->refused_links++;
 			continue;
 		}
+		if (twinlike != (k >= ns))
+			continue;
 		if (held && (held[s[i].a] || held[s[i].b]))
 			continue;
 		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
 		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
 		if (ra != rb) {
 			bool twins;
-			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].twin_level, &twins)) {
+			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].bridge, s[i].same_name, s[i].twin_level, &twins)) {
 				res->refused_links++;
 				res->reviews += twins;
 				continue;
@@ -928,7 +1002,7 @@ static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (uf_find(u, u->edge_to[e]) == other)
 			return true;
-	return twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	return (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
 }
 
 struct bridge {
@@ -1019,16 +1093,19 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.size = malloc(n * sizeof *u.size);
 	u.nhs = malloc(n * sizeof *u.nhs);
 	u.upn = malloc(n * sizeof *u.upn);
-	u.sex = malloc(n);
+	u.sex = malloc(n * sizeof *u.sex);
 	u.head = malloc(n * sizeof *u.head);
 	u.tail = malloc(n * sizeof *u.tail);
 	u.nedges = calloc(n, sizeof *u.nedges);
 	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
+	u.edge_kind = malloc(nedge ? nedge : 1);
+	u.refuse = m->refuse;
+	u.model = m;
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
 	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
-	    !u.edge_to || !u.edge_next)
+	    !u.edge_to || !u.edge_next || !u.edge_kind)
 		goto out;
 	qsort(s, ns, sizeof *s, cmp_scored);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
@@ -1037,7 +1114,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	uf_init(&u, recs, n, s, ns);
 	struct linkage_result first = *res;
 	merge_links(&u, recs, s, ns, link_w, NULL, &first);
-	size_t nheld = find_ambiguous(&u, recs, n, s, ns, held);
+	size_t nheld = (m->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(&u, recs, n, s, ns, held) : 0;
 	if (nheld == SIZE_MAX)
 		goto out;
 	if (nheld) {
@@ -1073,6 +1150,7 @@ out:
 	free(u.nedges);
 	free(u.edge_to);
 	free(u.edge_next);
+	free(u.edge_kind);
 	free(u.names);
 	return rc;
 }
@@ -1083,6 +1161,95 @@ void linkage_result_free(struct linkage_result *r)
 	free(r->probability);
 	free(r->pairs);
 	memset(r, 0, sizeof *r);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Distinct values of v[0..n) (sorted in place). */
+static size_t distinct_u64(uint64_t *v, size_t n)
+{
+	size_t d = 0;
+	qsort(v, n, sizeof *v, cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		d += i == 0 || v[i] != v[i - 1];
+	return d;
+}
+
+/* A fixed choice, not learned: before the input says otherwise, one child in a thousand is taken to have a
+ * twin whose name is related to theirs in a given way, and that belief weighs as much as 200 children with
+ * identifiers would. It decides only inputs that hold too few identifiers to measure the share. */
+#define TWIN_PRIOR 1e-3
+#define TWIN_PRIOR_CHILDREN 200.0
+
+/* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
+ * numbers valid and different, or else both UPNs) yet share a birthday and a family name, over the
+ * children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
+static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs,
+			      struct linkage_model *m)
+{
+	size_t held[2] = {0, 0};
+	for (size_t i = 0; i < n; i++) {
+		held[0] += recs[i].nhs_state == LINKAGE_ID_VALID;
+		held[1] += recs[i].upn_state == LINKAGE_ID_VALID;
+	}
+	int kind = held[1] > held[0];
+	for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+		m->twin_rate[l] = TWIN_PRIOR;
+	if (!held[kind])
+		return 0;
+	uint64_t *ids = malloc(held[kind] * sizeof *ids);
+	size_t ni = 0, nt = 0, cap = 1024;
+	uint64_t *tw = malloc(cap * sizeof *tw);
+	if (!ids || !tw) {
+		free(ids);
+		free(tw);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *id = kind ? recs[i].upn : recs[i].nhs;
+		if ((kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID)
+			ids[ni++] = linkage_hash64(id, strlen(id), LINKAGE_FNV64);
+	}
+	size_t children = distinct_u64(ids, ni);
+	for (size_t i = 0; i < pairs->n; i++) {
+		linkage_gamma g = pairs->v[i].gamma;
+		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
+		unsigned given = linkage_gamma_level(g, LF_GIVEN);
+		if (idl != LI_DIFF_VALID || linkage_gamma_level(g, LF_DOB) != LD_EXACT || fam == LINKAGE_LEVEL_NULL ||
+		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED))
+			continue;
+		const struct linkage_rec *a = &recs[pairs->v[i].a], *b = &recs[pairs->v[i].b];
+		const char *x = kind ? a->upn : a->nhs, *y = kind ? b->upn : b->nhs;
+		uint64_t hx = linkage_hash64(x, strlen(x), LINKAGE_FNV64), hy = linkage_hash64(y, strlen(y), LINKAGE_FNV64);
+		uint64_t key = (rng_mix64(hx < hy ? hx ^ rng_mix64(hy) : hy ^ rng_mix64(hx)) & ~(uint64_t)15) | given;
+		if (nt == cap) {
+			uint64_t *t = realloc(tw, 2 * cap * sizeof *tw);
+			if (!t) {
+				free(ids);
+				free(tw);
+				return -1;
+			}
+			tw = t;
+			cap *= 2;
+		}
+		tw[nt++] = key;
+	}
+	qsort(tw, nt, sizeof *tw, cmp_u64);
+	size_t count[LINKAGE_MAX_LEVELS] = {0};
+	for (size_t i = 0; i < nt; i++)
+		if (i == 0 || tw[i] != tw[i - 1])
+			count[tw[i] & 15]++;
+	/* With pseudo-counts: TWIN_PRIOR_CHILDREN children among whom a share TWIN_PRIOR have a twin so
+	 * named, so that an input with few identifiers is not read as "no twins". */
+	for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+		m->twin_rate[l] = ((double)count[l] + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) / ((double)children + TWIN_PRIOR_CHILDREN);
+	free(ids);
+	free(tw);
+	return 0;
 }
 
 int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_model *model,
@@ -1105,6 +1272,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	if (block_and_compare(recs, n, o, threads, &pairs, res) != 0)
 		goto fail;
 	res->candidate_pairs = pairs.n;
+	if (estimate_twin_rate(recs, n, &pairs, model) != 0)
+		goto fail;
 	if (o->train) {
 		if (o->progress)
 			o->progress("train", 0, 1, o->progress_ctx);

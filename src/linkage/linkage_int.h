@@ -4,6 +4,7 @@
 #ifndef SAFEGUARD_LINKAGE_LINKAGE_INT_H
 #define SAFEGUARD_LINKAGE_LINKAGE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,9 @@ static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_
 				return true;
 	return false;
 }
+
+/* compare.c: whether a's given and family names agree with b's family and given names (crosswise). */
+bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec *b);
 
 /* compare.c: the given-name level of two records without the swap with a middle name. */
 unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);

@@ -30,6 +30,7 @@ void linkage_model_defaults(struct linkage_model *m)
 	m->link_threshold = 0.99;
 	m->review_threshold = 0.5;
 	m->tf_names = true;
+	m->refuse = LINKAGE_REFUSE_ALL;
 }
 
 static double clampp(double p)
@@ -116,7 +117,8 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	out->prior = prior_weight(m);
 	out->weight = contributions(m, a, b, out->gamma, out->contribution);
 	out->probability = probability(out->weight);
-	out->cannot_link = linkage_cannot_link(out->gamma, &out->cannot_link_hard);
+	out->names_crossed = (out->gamma & LINKAGE_GAMMA_CROSSED) != 0;
+	out->cannot_link = linkage_cannot_link_with(out->gamma, m->refuse, &out->cannot_link_hard);
 	if (out->cannot_link)
 		out->decision = LINKAGE_DISTINCT;
 	else if (out->probability >= m->link_threshold)

@@ -27,17 +27,19 @@ struct level_mu {
 static const struct level_mu BUILTIN[] = {
 	{LF_GIVEN, LN_EXACT, 0.87, 0.02},	  {LF_GIVEN, LN_VARIANT, 0.05, 0.002},
 	{LF_GIVEN, LN_CLOSE, 0.04, 0.0133},	  {LF_GIVEN, LN_PHONETIC, 0.01, 0.01},
-	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
+	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SHORT, 0.005, 0.004},
+	{LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
 	{LF_GIVEN, LN_EDIT2, 0.003, 0.006},	  {LF_GIVEN, LN_ELSE, 0.017, 0.9357},
 	{LF_FAMILY, LN_EXACT, 0.90, 0.01},	  {LF_FAMILY, LN_VARIANT, 0.01, 0.001},
 	{LF_FAMILY, LN_CLOSE, 0.04, 0.0124},	  {LF_FAMILY, LN_PHONETIC, 0.01, 0.005},
-	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
+	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SHORT, 1e-6, 1e-6},
+	{LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
 	{LF_FAMILY, LN_EDIT2, 0.002, 0.004},	  {LF_FAMILY, LN_ELSE, 0.013, 0.9596},
 	{LF_MIDDLE, LM_EXACT, 0.6, 0.05},	  {LF_MIDDLE, LM_PARTIAL, 0.2, 0.02},
 	{LF_MIDDLE, LM_ELSE, 0.2, 0.93},	  {LF_DOB, LD_EXACT, 0.93, 3e-4},
 	{LF_DOB, LD_SWAP, 0.02, 3e-4},		  {LF_DOB, LD_OFF1, 0.02, 0.003},
 	{LF_DOB, LD_YEAR1, 0.01, 0.002},	  {LF_DOB, LD_TYPO, 0.01, 0.01},
-	{LF_DOB, LD_ELSE, 0.01, 0.9844},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
+	{LF_DOB, LD_PART, 0.005, 0.006},	  {LF_DOB, LD_ELSE, 0.005, 0.9784},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
 	{LF_SEX, LS_DIFF, 0.04, 0.5},		  {LF_POSTCODE, LP_FULL, 0.6, 0.015},
 	{LF_POSTCODE, LP_SECTOR, 0.05, 0.02},	  {LF_POSTCODE, LP_DISTRICT, 0.1, 0.05},
 	{LF_POSTCODE, LP_AREA, 0.15, 0.5},	  {LF_POSTCODE, LP_ELSE, 0.1, 0.415},
@@ -92,7 +94,7 @@ static void prepare(const char *given, const char *middle, const char *family, c
 	linkage_prepare(&in, r);
 	if (the_tf) {
 		r->tf_given = (float)linkage_tf_lookup(the_tf, LF_GIVEN, r->given);
-		r->tf_family = (float)linkage_tf_lookup(the_tf, LF_FAMILY, r->family);
+		r->tf_family = (float)linkage_tf_lookup(the_tf, LF_FAMILY, r->family_flat);
 	}
 }
 

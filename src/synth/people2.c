@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/ident.h"
 #include "lib/rng.h"
@@ -588,47 +589,59 @@ static void make_upn(const struct p2gen *g, uint64_t idx, const struct p2_child 
 	memcpy(out + 1, rest, 13);
 }
 
+/* Parents do not give a child a brother's or sister's given name, nor one as the other's middle name. */
 static bool name_taken(const struct household *h, unsigned upto, const char *name)
 {
 	for (unsigned i = 0; i < upto; i++)
-		if (strcmp(h->c[i].given, name) == 0)
+		if (strcmp(h->c[i].given, name) == 0 || strcmp(h->c[i].middle, name) == 0)
 			return true;
 	return false;
 }
 
-/* A twin's name chosen to go with the other's: the same initial, one letter changed (Jaden and Kaden),
- * a boy's and a girl's form (Amir and Amira), or a name of its own. */
+/* Names that rhyme: the same but for the first letter (Ava and Eva, Jack and Zack), or one is the other
+ * with a letter in front (Ian and Rian). */
+static bool rhymes(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la >= 3 && lb >= 3 && la == lb && a[0] != b[0] && strcmp(a + 1, b + 1) == 0)
+		return true;
+	return (la + 1 == lb && strcasecmp(a, b + 1) == 0) || (lb + 1 == la && strcasecmp(b, a + 1) == 0);
+}
+
+/* A twin's name chosen to go with the other's: a name that rhymes with it (when the lists have one), the
+ * same initial, a boy's and a girl's form (Amir and Amira), or a name of its own. */
 static void twin_name(const struct p2gen *g, struct rng *r, const struct household *h, unsigned k, char *out,
 		      size_t cap)
 {
 	const struct p2_child *tw = &h->c[k - 1], *c = &h->c[k];
 	unsigned how = rng_below(r, 100);
-	char w[40];
-	for (int tries = 0; tries < 20; tries++) {
-		if (how < 20) { /* same initial */
+	char w[40] = "";
+	bool found = false;
+	if (how < 12) /* rhyming: drawn from the lists until one rhymes */
+		for (int tries = 0; tries < 400 && !found; tries++) {
 			pick_given(g, r, c->gtrad, c->sex, w, sizeof w);
-			if (w[0] != tw->given[0])
-				continue;
-		} else if (how < 32 && strlen(tw->given) >= 4) { /* first letter changed */
-			static const char cons[] = "BDJKLMNRSTZ";
-			scopy(w, sizeof w, tw->given);
-			w[0] = cons[rng_below(r, sizeof cons - 1)];
-		} else if (how < 40 && c->sex != tw->sex) { /* a boy's and a girl's form */
-			scopy(w, sizeof w, tw->given);
-			size_t l = strlen(w);
-			if (c->sex == 'F' && l + 2 < sizeof w && !is_vowel(w[l - 1])) {
-				w[l] = 'a';
-				w[l + 1] = '\0';
-			} else if (c->sex == 'M' && l > 3 && is_vowel(w[l - 1])) {
-				w[l - 1] = '\0';
-			} else {
-				pick_given(g, r, c->gtrad, c->sex, w, sizeof w);
-			}
-		} else {
-			pick_given(g, r, c->gtrad, c->sex, w, sizeof w);
+			found = rhymes(w, tw->given) && !name_taken(h, k, w);
 		}
-		if (!name_taken(h, k, w))
-			break;
+	if (!found && how < 32) /* the same initial */
+		for (int tries = 0; tries < 40 && !found; tries++) {
+			pick_given(g, r, c->gtrad, c->sex, w, sizeof w);
+			found = w[0] == tw->given[0] && !name_taken(h, k, w);
+		}
+	if (!found && how >= 32 && how < 40 && c->sex != tw->sex) { /* a boy's and a girl's form */
+		scopy(w, sizeof w, tw->given);
+		size_t l = strlen(w);
+		if (c->sex == 'F' && l + 2 < sizeof w && !is_vowel(w[l - 1])) {
+			w[l] = 'a';
+			w[l + 1] = '\0';
+			found = !name_taken(h, k, w);
+		} else if (c->sex == 'M' && l > 3 && is_vowel(w[l - 1])) {
+			w[l - 1] = '\0';
+			found = !name_taken(h, k, w);
+		}
+	}
+	for (int tries = 0; tries < 20 && !found; tries++) {
+		pick_given(g, r, c->gtrad, c->sex, w, sizeof w);
+		found = !name_taken(h, k, w);
 	}
 	scopy(out, cap, w);
 }
@@ -674,7 +687,7 @@ static void make_children(struct p2gen *g, struct rng *r, struct household *h, u
 		if (chance(r, g->f[P2_MIDDLE]))
 			for (int tries = 0; tries < 5; tries++) {
 				pick_given(g, r, rng_below(r, 4) ? c->gtrad : 0, c->sex, c->middle, sizeof c->middle);
-				if (strcmp(c->middle, c->given) != 0)
+				if (strcmp(c->middle, c->given) != 0 && !name_taken(h, k, c->middle))
 					break;
 				c->middle[0] = '\0';
 			}
