@@ -26,7 +26,28 @@ struct load {
 	char *ids;
 	size_t n, cap, ids_len, ids_cap;
 	unsigned long bad[5]; /* dob, nhs, upn, postcode, sex */
+	char sources[LINKAGE_MAX_SOURCES][64]; /* the first distinct values of the source column, numbered 1.. */
+	unsigned nsources;
+	unsigned long unnumbered; /* records of sources beyond those (pooled m) */
 };
+
+/* The number of a record's source: the first LINKAGE_MAX_SOURCES distinct values get 1..; others and ""
+ * get 0 (they are scored with the pooled m). */
+static uint8_t source_number(struct load *l, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < l->nsources; i++)
+		if (strlen(l->sources[i]) == n && memcmp(l->sources[i], s, n) == 0)
+			return (uint8_t)(i + 1);
+	if (l->nsources == LINKAGE_MAX_SOURCES || n >= sizeof l->sources[0]) {
+		l->unnumbered++;
+		return 0;
+	}
+	memcpy(l->sources[l->nsources], s, n);
+	l->sources[l->nsources][n] = '\0';
+	return (uint8_t)++l->nsources;
+}
 
 static void copy_field(const struct records_csv_row *row, int col, char *out)
 {
@@ -76,6 +97,7 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 				   f[RC_POSTCODE],   f[RC_ADDRESS],      f[RC_NHS_NUMBER], f[RC_UPN]};
 	struct linkage_rec *r = &l->recs[l->n++];
 	linkage_prepare(&in, r);
+	r->source = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
 	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
 					 LINKAGE_BAD_SEX};
 	for (int k = 0; k < 5; k++)
@@ -256,7 +278,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: safeguard link dedupe --in RECORDS.csv --out CLUSTERS.csv [--model MODEL.json] [--pairs PAIRS.csv]\n"
-		"                             [--threads N] [--link P] [--review P] [--refuse LIST]\n"
+		"                             [--threads N] [--link P] [--review P] [--refuse LIST] [--by-source]\n"
 		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
@@ -271,6 +293,8 @@ static void usage(FILE *f)
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
 		"          sex_cluster, own_ids, each added or (with a leading -) taken away, or none or all.\n"
+		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
+		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
 		"A progress bar is drawn on stderr when it is a terminal.\n");
 }
@@ -334,11 +358,13 @@ int cmd_link(int argc, char **argv)
 					     {"link", required_argument, NULL, 'l'},
 					     {"review", required_argument, NULL, 'r'},
 					     {"refuse", required_argument, NULL, 'R'},
+					     {"by-source", no_argument, NULL, 'S'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *in = NULL, *out = NULL, *model_path = NULL, *pairs_path = NULL;
 	double link_p = 0, review_p = 0;
 	const char *refuse_spec = NULL;
+	bool by_source = false;
 	unsigned threads = default_threads();
 	int c, rc = 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -379,6 +405,7 @@ int cmd_link(int argc, char **argv)
 			}
 			break;
 		case 'R': refuse_spec = optarg; break;
+		case 'S': by_source = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -435,6 +462,7 @@ int cmd_link(int argc, char **argv)
 				 .train = trained_here,
 				 .train_only = train_cmd,
 				 .keep_pairs = pairs_path != NULL,
+				 .by_source = by_source,
 				 .seed = 1,
 				 .progress = on_progress,
 				 .progress_ctx = &prog};
@@ -478,6 +506,13 @@ int cmd_link(int argc, char **argv)
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
 			k + 1 < LR_NRULES ? ";" : "\n");
+	if (model.by_source) {
+		unsigned own = 0;
+		for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
+			own += model.by_source->own[sp];
+		fprintf(stderr, "safeguard link: learned: m of their own for %u pairs of the %u sources%s\n", own,
+			l.nsources, l.unnumbered ? " (records of further sources use the pooled m)" : "");
+	}
 	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
 	for (unsigned lv = LN_VARIANT; lv <= LN_SWAPPED; lv++)
 		fprintf(stderr, " %s %.2g (m %.2g)", linkage_level_name(LF_GIVEN, lv), model.twin_rate[lv],
@@ -489,6 +524,7 @@ int cmd_link(int argc, char **argv)
 	rc = 0;
 out:
 	linkage_result_free(&res);
+	linkage_model_release(&model);
 	linkage_tf_free(tf);
 	load_free(&l);
 	return rc;

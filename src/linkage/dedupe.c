@@ -518,6 +518,134 @@ static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, c
 	return lambda;
 }
 
+static int cmp_gamma(const void *x, const void *y)
+{
+	linkage_gamma a = *(const linkage_gamma *)x, b = *(const linkage_gamma *)y;
+	return (a > b) - (a < b);
+}
+
+/* A fixed choice: the pooled m counts as this many matching pairs when a pair of sources' own estimate is
+ * shrunk towards it, so a pair of sources with few matches keeps close to the pooled m. */
+#define SOURCE_SHRINK_MATCHES 2000.0
+#define SOURCE_PAIR_SHIFT 41
+
+/* m per pair of sources: the same EM per blocking rule as the pooled m, on the pairs of records from those
+ * two sources (a few iterations from the pooled m), then shrunk towards the pooled m. */
+static int train_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m)
+{
+	/* Keys: the pair's vector with its source pair in bits 41-47, counted (a hash table), then sorted. */
+	struct patterns pt = {0};
+	for (size_t i = 0; i < pairs->n; i++) {
+		unsigned rules = (unsigned)(pairs->v[i].gamma >> 48);
+		bool trains = false;
+		for (unsigned r = 0; r < LR_NRULES; r++)
+			trains |= rule_trains[r] && (rules & (1u << r));
+		if (!trains)
+			continue;
+		unsigned sp = linkage_source_pair(recs[pairs->v[i].a].source, recs[pairs->v[i].b].source);
+		if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)sp << SOURCE_PAIR_SHIFT)) != 0) {
+			free(pt.g);
+			free(pt.count);
+			return -1;
+		}
+	}
+	size_t nd = pt.n;
+	struct keyed {
+		linkage_gamma k;
+		uint64_t c;
+	} *kc = malloc((nd ? nd : 1) * sizeof *kc);
+	linkage_gamma *k = malloc((nd ? nd : 1) * sizeof *k);
+	uint64_t *cnt = malloc((nd ? nd : 1) * sizeof *cnt);
+	linkage_gamma *sg = malloc((nd ? nd : 1) * sizeof *sg);
+	uint64_t *sc = malloc((nd ? nd : 1) * sizeof *sc);
+	struct linkage_source_m *bs = calloc(1, sizeof *bs);
+	if (!kc || !k || !cnt || !sg || !sc || !bs) {
+		free(pt.g);
+		free(pt.count);
+		free(kc);
+		free(k);
+		free(cnt);
+		free(sg);
+		free(sc);
+		free(bs);
+		return -1;
+	}
+	nd = 0;
+	for (size_t i = 0; i < pt.cap; i++)
+		if (pt.count[i])
+			kc[nd++] = (struct keyed){pt.g[i], pt.count[i]};
+	free(pt.g);
+	free(pt.count);
+	qsort(kc, nd, sizeof *kc, cmp_gamma); /* by key: the first member */
+	for (size_t i = 0; i < nd; i++) {
+		k[i] = kc[i].k;
+		cnt[i] = kc[i].c;
+	}
+	free(kc);
+	for (size_t lo = 0; lo < nd;) {
+		unsigned sp = (unsigned)(k[lo] >> SOURCE_PAIR_SHIFT) & 0x7F;
+		size_t hi = lo;
+		while (hi < nd && ((unsigned)(k[hi] >> SOURCE_PAIR_SHIFT) & 0x7F) == sp)
+			hi++;
+		double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD], matches = 0;
+		memset(msum, 0, sizeof msum);
+		memset(wsum, 0, sizeof wsum);
+		for (unsigned r = 0; r < LR_NRULES; r++) {
+			if (!rule_trains[r])
+				continue;
+			size_t ns = 0;
+			uint64_t total = 0;
+			for (size_t i = lo; i < hi; i++)
+				if ((k[i] >> 48) & (1u << r)) {
+					sg[ns] = k[i] & LINKAGE_GAMMA_MASK;
+					sc[ns++] = cnt[i];
+					total += cnt[i];
+				}
+			if (total < 100)
+				continue;
+			struct linkage_model sm = *m;
+			double lam = 0;
+			linkage_em_run(sg, sc, ns, rule_fixed[r], 30, 0.3, &sm, &lam);
+			double weight = lam * (double)total;
+			if (weight > matches)
+				matches = weight;
+			for (unsigned f = 0; f < LF_NFIELD; f++) {
+				if (rule_fixed[r] & (1u << f))
+					continue;
+				for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+					msum[f][l] += weight * sm.m[f][l];
+				wsum[f] += weight;
+			}
+		}
+		if (sp < LINKAGE_SOURCE_PAIRS && matches > 0) {
+			bs->own[sp] = true;
+			bs->matches[sp] = matches;
+			for (unsigned f = 0; f < LF_NFIELD; f++)
+				for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+					double own = wsum[f] > 0 ? msum[f][l] / wsum[f] : m->m[f][l];
+					double v = (matches * own + SOURCE_SHRINK_MATCHES * m->m[f][l]) / (matches + SOURCE_SHRINK_MATCHES);
+					bs->m[sp][f][l] = v < 1e-6 ? 1e-6 : v;
+				}
+		}
+		lo = hi;
+	}
+	for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
+		for (unsigned f = 0; f < LF_NFIELD; f++)
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+				double mm = bs->own[sp] ? bs->m[sp][f][l] : m->m[f][l];
+				double uu = m->u[f][l] < 1e-9 ? 1e-9 : m->u[f][l];
+				bs->m[sp][f][l] = mm;
+				bs->w[sp][f][l] = log2(mm / uu);
+			}
+	free(k);
+	free(cnt);
+	free(sg);
+	free(sc);
+	linkage_model_release(m);
+	m->by_source = bs;
+	return 0;
+}
+
 static int train(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs, struct linkage_model *m,
 		 const struct linkage_opts *o, unsigned threads)
 {
@@ -662,7 +790,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	free(sc);
 	free(g);
 	free(cnt);
-	return 0;
+	return o->by_source ? train_by_source(recs, pairs, m) : 0;
 }
 
 /* ---- scoring ---- */
@@ -1186,8 +1314,8 @@ static size_t distinct_u64(uint64_t *v, size_t n)
 #define TWIN_PRIOR_CHILDREN 200.0
 
 /* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
- * numbers valid and different, or else both UPNs) yet share a birthday and a family name, over the
- * children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
+ * numbers valid and different, or else both UPNs) yet share a birthday, a family name and a home (postcode
+ * or address), over the children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
 static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs,
 			      struct linkage_model *m)
 {
@@ -1219,8 +1347,11 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		linkage_gamma g = pairs->v[i].gamma;
 		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
 		unsigned given = linkage_gamma_level(g, LF_GIVEN);
+		/* Twins: one birthday, one family name, one home (the same postcode or address) */
+		unsigned pc = linkage_gamma_level(g, LF_POSTCODE), addr = linkage_gamma_level(g, LF_ADDRESS);
 		if (idl != LI_DIFF_VALID || linkage_gamma_level(g, LF_DOB) != LD_EXACT || fam == LINKAGE_LEVEL_NULL ||
-		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED))
+		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED) ||
+		    !(pc == LP_FULL || addr == LA_EXACT || addr == LA_OVERLAP))
 			continue;
 		const struct linkage_rec *a = &recs[pairs->v[i].a], *b = &recs[pairs->v[i].b];
 		const char *x = kind ? a->upn : a->nhs, *y = kind ? b->upn : b->nhs;

@@ -203,7 +203,20 @@ struct linkage_rec {
 	 * unknown: the exact level's own u is used). Filled by linkage_tf_* below. */
 	float tf_given, tf_family;
 	unsigned bad; /* LINKAGE_BAD_* */
+	uint8_t source; /* the record's source (agency, system) as a number 1..LINKAGE_MAX_SOURCES given by the
+	                 * caller, 0 when unknown: pairs of sources get m of their own (linkage_model.by_source) */
 };
+
+#define LINKAGE_MAX_SOURCES 14
+#define LINKAGE_SOURCE_PAIRS ((LINKAGE_MAX_SOURCES + 1) * (LINKAGE_MAX_SOURCES + 2) / 2)
+/* The index of an unordered pair of sources (0..LINKAGE_SOURCE_PAIRS-1). */
+static inline unsigned linkage_source_pair(uint8_t a, uint8_t b)
+{
+	unsigned x = a < b ? a : b, y = a < b ? b : a;
+	if (y > LINKAGE_MAX_SOURCES)
+		x = y = 0;
+	return y * (y + 1) / 2 + x;
+}
 
 /* Normalises in into out (every field, including "" ones). Never fails; a value that cannot be right is
  * kept for comparison as text and flagged in out->bad. */
@@ -277,6 +290,9 @@ struct linkage_model {
 	 * measured on the input by dedupe (pairs with one birthday and family name but two valid identifiers);
 	 * used by the possible-twins refusal. Not kept in the model file. */
 	double twin_rate[LINKAGE_MAX_LEVELS];
+	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
+	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
+	struct linkage_source_m *by_source;
 	/* What training saw (for the model file's reader). */
 	uint64_t trained_records, trained_pairs, random_pairs;
 	unsigned em_iterations;
@@ -284,6 +300,16 @@ struct linkage_model {
 
 /* Reasonable starting values (m guesses, u flat, lambda 1e-4, thresholds 0.99 / 0.5). */
 void linkage_model_defaults(struct linkage_model *m);
+/* Frees what training attached to the model (by_source). */
+void linkage_model_release(struct linkage_model *m);
+
+/* m of one pair of sources, shrunk towards the pooled m by how many matches its pairs hold. */
+struct linkage_source_m {
+	bool own[LINKAGE_SOURCE_PAIRS];       /* estimated from its own pairs (else the pooled m) */
+	double matches[LINKAGE_SOURCE_PAIRS]; /* matching pairs its EM saw */
+	double m[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS];
+	double w[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS]; /* log2(m / u) */
+};
 
 /* A scored pair with its explanation. */
 struct linkage_score {
@@ -349,6 +375,7 @@ struct linkage_opts {
 	bool train;              /* estimate u, m and lambda from the data, else use the model as given */
 	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */
 	bool train_only;         /* stop after training: no scores, no clusters (result->cluster NULL) */
+	bool by_source;          /* with train: also m per pair of sources (records' source numbers) */
 	/* Called now and then from the calling thread with work done and work to do (progress bars). */
 	void (*progress)(const char *stage, uint64_t done, uint64_t total, void *ctx);
 	void *progress_ctx;

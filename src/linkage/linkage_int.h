@@ -28,6 +28,10 @@ static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
 }
 #define LINKAGE_FNV64 0xcbf29ce484222325ULL
 
+/* model.c: linkage_em with a cap on iterations and a starting lambda. */
+unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
+			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out);
+
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
 

@@ -33,6 +33,12 @@ void linkage_model_defaults(struct linkage_model *m)
 	m->refuse = LINKAGE_REFUSE_ALL;
 }
 
+void linkage_model_release(struct linkage_model *m)
+{
+	free(m->by_source);
+	m->by_source = NULL;
+}
+
 static double clampp(double p)
 {
 	return p < P_FLOOR ? P_FLOOR : p > 1.0 - P_FLOOR ? 1.0 - P_FLOOR : p;
@@ -63,15 +69,16 @@ double linkage_gamma_weight(const struct linkage_model *m, linkage_gamma g)
  * carry is evidence log2(m_exact / tf) rather than log2(m_exact / u_exact), so "smith" counts for less
  * than "okonkwo". The adjusted weight is never below the plain variant level's (an exact common name still
  * beats a nickname) and never more than 8 bits above the plain exact weight. */
-static double tf_weight(const struct linkage_model *m, unsigned f, double tf)
+static double tf_weight(const struct linkage_model *m, int sp, unsigned f, double tf)
 {
-	double plain = level_weight(m, f, LN_EXACT);
+	const struct linkage_source_m *bs = sp >= 0 ? m->by_source : NULL;
+	double plain = bs ? bs->w[sp][f][LN_EXACT] : level_weight(m, f, LN_EXACT);
 	if (!m->tf_names || tf <= 0.0)
 		return plain;
 	if (tf < 1e-7)
 		tf = 1e-7;
-	double w = log2(clampp(m->m[f][LN_EXACT]) / tf);
-	double floor = level_weight(m, f, LN_VARIANT);
+	double w = log2(clampp(bs ? bs->m[sp][f][LN_EXACT] : m->m[f][LN_EXACT]) / tf);
+	double floor = bs ? bs->w[sp][f][LN_VARIANT] : level_weight(m, f, LN_VARIANT);
 	if (w < floor)
 		w = floor;
 	if (w > plain + 8.0)
@@ -83,13 +90,23 @@ static double contributions(const struct linkage_model *m, const struct linkage_
 			    linkage_gamma g, double *out)
 {
 	double w = prior_weight(m);
+	int sp = m->by_source ? (int)linkage_source_pair(a->source, b->source) : -1;
+	if (sp >= 0 && !m->by_source->own[sp])
+		sp = -1;
+	/* Names compared crosswise: the given name's frequency goes with the family name it met, and the
+	 * reverse. */
+	bool crossed = (g & LINKAGE_GAMMA_CROSSED) != 0;
 	for (unsigned f = 0; f < LF_NFIELD; f++) {
 		unsigned l = linkage_gamma_level(g, (enum linkage_field)f);
 		double c;
 		if (f == LF_GIVEN && l == LN_EXACT)
-			c = tf_weight(m, f, a->tf_given > b->tf_given ? a->tf_given : b->tf_given);
+			c = tf_weight(m, sp, f, a->tf_given > (crossed ? b->tf_family : b->tf_given) ? a->tf_given
+											 : (crossed ? b->tf_family : b->tf_given));
 		else if (f == LF_FAMILY && l == LN_EXACT)
-			c = tf_weight(m, f, a->tf_family > b->tf_family ? a->tf_family : b->tf_family);
+			c = tf_weight(m, sp, f, a->tf_family > (crossed ? b->tf_given : b->tf_family) ? a->tf_family
+											 : (crossed ? b->tf_given : b->tf_family));
+		else if (sp >= 0)
+			c = l == LINKAGE_LEVEL_NULL || l >= linkage_nlevels[f] ? 0.0 : m->by_source->w[sp][f][l];
 		else
 			c = level_weight(m, f, l);
 		if (out)
@@ -332,10 +349,16 @@ void linkage_estimate_u(const struct linkage_rec *recs, size_t n, uint64_t npair
 unsigned linkage_em(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 		    struct linkage_model *model, double *lambda_out)
 {
-	double lambda = 0.3, m[LF_NFIELD][LINKAGE_MAX_LEVELS];
+	return linkage_em_run(gammas, counts, n, fields_fixed, 200, 0.3, model, lambda_out);
+}
+
+unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
+			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out)
+{
+	double m[LF_NFIELD][LINKAGE_MAX_LEVELS];
 	unsigned it;
 	memcpy(m, model->m, sizeof m);
-	for (it = 0; it < 200; it++) {
+	for (it = 0; it < max_iter; it++) {
 		double acc[LF_NFIELD][LINKAGE_MAX_LEVELS], post_total = 0, total = 0;
 		memset(acc, 0, sizeof acc);
 		for (size_t k = 0; k < n; k++) {

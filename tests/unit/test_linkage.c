@@ -557,6 +557,8 @@ static void accuracy_floor(void **state)
 	assert_true(m.lambda == m1.lambda);
 	linkage_result_free(&res);
 	linkage_result_free(&res1);
+	linkage_model_release(&m);
+	linkage_model_release(&m1);
 	linkage_tf_free(tf);
 	free(k);
 	free(kc);
