@@ -515,9 +515,10 @@ int cmd_link(int argc, char **argv)
 	}
 	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
 	for (unsigned lv = LN_VARIANT; lv <= LN_SWAPPED; lv++)
-		fprintf(stderr, " %s %.2g (m %.2g)", linkage_level_name(LF_GIVEN, lv), model.twin_rate[lv],
-			model.m[LF_GIVEN][lv]);
-	fprintf(stderr, "; unrelated %.2g\n", model.twin_rate[LN_ELSE]);
+		fprintf(stderr, " %s %.2g (one child's records split 1, 2, 3: %.2g %.2g %.2g)",
+			linkage_level_name(LF_GIVEN, lv), model.twin_rate[0][lv], model.split_rate[0][lv][1],
+			model.split_rate[0][lv][2], model.split_rate[0][lv][3]);
+	fprintf(stderr, "; unrelated %.2g (names in use; others in the model)\n", model.twin_rate[0][LN_ELSE]);
 	if (res.capped_blocks)
 		fprintf(stderr, "safeguard link: %llu blocks too large to compare were skipped (%llu records in them)\n",
 			(unsigned long long)res.capped_blocks, (unsigned long long)res.capped_records);

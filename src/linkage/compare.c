@@ -85,6 +85,30 @@ double linkage_jaro_winkler(const char *a, size_t alen, const char *b, size_t bl
 	return jaro + (double)p * 0.1 * (1.0 - jaro);
 }
 
+/* Jaro-Winkler when it can reach floor, else 0 (the same value whenever it is at least floor). An upper
+ * bound first: the matching characters are at most the bytes the two strings share (as multisets), and the
+ * prefix bonus at most 0.4 of what is left; most pairs of unrelated names stop there. */
+static double jw_at_least(const char *a, size_t alen, const char *b, size_t blen, double floor)
+{
+	if (!alen || !blen)
+		return linkage_jaro_winkler(a, alen, b, blen) >= floor ? linkage_jaro_winkler(a, alen, b, blen) : 0.0;
+	unsigned char ca[256] = {0};
+	size_t common = 0;
+	for (size_t i = 0; i < alen; i++)
+		ca[(unsigned char)a[i]]++;
+	for (size_t i = 0; i < blen; i++)
+		if (ca[(unsigned char)b[i]]) {
+			ca[(unsigned char)b[i]]--;
+			common++;
+		}
+	double mm = (double)common, bound = (mm / (double)alen + mm / (double)blen + 1.0) / 3.0;
+	bound += 0.4 * (1.0 - bound);
+	if (common == 0 || bound < floor)
+		return 0.0;
+	double jw = linkage_jaro_winkler(a, alen, b, blen);
+	return jw >= floor ? jw : 0.0;
+}
+
 unsigned linkage_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
 	unsigned row[257];
@@ -186,7 +210,7 @@ static unsigned given_names(const struct linkage_rec *a, const struct linkage_re
 		return LN_VARIANT;
 	if (linkage_one_edit(a->given, a->given_len, b->given, b->given_len))
 		return LN_CLOSE;
-	double jw = linkage_jaro_winkler(a->given, a->given_len, b->given, b->given_len);
+	double jw = jw_at_least(a->given, a->given_len, b->given, b->given_len, 0.88);
 	if (jw >= 0.92)
 		return LN_CLOSE;
 	if (a->given_phon[0] && strcmp(a->given_phon, b->given_phon) == 0)
@@ -237,7 +261,7 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LN_VARIANT;
 	if (linkage_one_edit(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len))
 		return LN_CLOSE;
-	double jw = linkage_jaro_winkler(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len);
+	double jw = jw_at_least(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 0.88);
 	if (jw >= 0.92)
 		return LN_CLOSE;
 	if (a->family_phon[0] && strcmp(a->family_phon, b->family_phon) == 0)
@@ -262,7 +286,7 @@ unsigned linkage_cmp_middle(const struct linkage_rec *a, const struct linkage_re
 		return LM_PARTIAL;
 	char ta[LINKAGE_NAME_MAX], tb[LINKAGE_NAME_MAX];
 	size_t na = first_token(a->middle, ta), nb = first_token(b->middle, tb);
-	if (linkage_one_edit(ta, na, tb, nb) || linkage_jaro_winkler(ta, na, tb, nb) >= 0.92)
+	if (linkage_one_edit(ta, na, tb, nb) || jw_at_least(ta, na, tb, nb, 0.92) >= 0.92)
 		return LM_PARTIAL;
 	return LM_ELSE;
 }
@@ -395,7 +419,7 @@ static unsigned cross_level(const char *x, size_t xl, const char *xp, const char
 		return LN_EXACT;
 	if (linkage_one_edit(x, xl, y, yl))
 		return LN_CLOSE;
-	double jw = linkage_jaro_winkler(x, xl, y, yl);
+	double jw = jw_at_least(x, xl, y, yl, 0.88);
 	if (jw >= 0.92)
 		return LN_CLOSE;
 	if (xp[0] && strcmp(xp, yp) == 0)

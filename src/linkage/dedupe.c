@@ -19,6 +19,7 @@
 const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
 	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
+	"given+family_phonetic_without_dob",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -32,6 +33,7 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_POSTCODE_GIVEN] = (1u << LF_POSTCODE) | (1u << LF_GIVEN) | (1u << LF_ADDRESS),
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
 	[LR_DOB_SECTOR] = (1u << LF_DOB) | (1u << LF_POSTCODE) | (1u << LF_ADDRESS),
+	[LR_NAMES_NODOB] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 };
 
 /* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
@@ -45,10 +47,11 @@ static const bool rule_trains[LR_NRULES] = {
 /* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
  * two values that share a hash only make a few more candidate pairs. */
 #define KEYS_PER_RULE 3 /* at most */
-#define NSLOTS 13
+#define NSLOTS 14
 static const uint8_t rule_first[LR_NRULES + 1] = {
 	[LR_NHS] = 0, [LR_UPN] = 1, [LR_FAMILY_DOB] = 2, [LR_GIVEN_DOB] = 5, [LR_NAMES_YEAR] = 6, [LR_NAMES_DAY] = 8,
-	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NRULES] = NSLOTS,
+	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NAMES_NODOB] = 13,
+	[LR_NRULES] = NSLOTS,
 };
 struct keys {
 	uint32_t k[NSLOTS];
@@ -99,6 +102,8 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 	}
 	if (gpart && dob)
 		SLOT(k, LR_FAMILY_DOB, 2) = nz(mix(mix(3, gpart), dob));
+	if (gpart && r->family_part_phon[0])
+		SLOT(k, LR_NAMES_NODOB, 0) = nz(mix(10, unordered(r->family_part_phon[0], gpart)));
 	if (given && dob)
 		SLOT(k, LR_GIVEN_DOB, 0) = nz(mix(mix(4, given), dob));
 	const char *gi = r->given_canon ? r->given_canon : r->given;
@@ -264,10 +269,14 @@ static void compare_chunk(void *ctx, size_t c)
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
-		for (size_t x = 0; x < b->len; x++)
-			for (size_t y = x + 1; y < b->len; y++) {
+		bool nodob = j->rule == LR_NAMES_NODOB;
+		for (size_t x = 0; x < b->len; x++) {
+			/* the rule for records without a date: x is such a record, y any other */
+			if (nodob && j->recs[e[x].rec].dob_digits[0])
+				continue;
+			for (size_t y = nodob ? 0 : x + 1; y < b->len; y++) {
 				uint32_t ra = e[x].rec, rb = e[y].rec;
-				if (ra == rb)
+				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
 				bool earlier = false;
@@ -284,6 +293,7 @@ static void compare_chunk(void *ctx, size_t c)
 				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
 			}
+		}
 	}
 	free(memo);
 }
@@ -341,7 +351,7 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 			while (k < ne && e[k].key == e[i].key)
 				k++;
 			if (k - i >= 2) {
-				if (k - i > cap) {
+				if (k - i > (rule == LR_NAMES_NODOB ? 20 * (size_t)cap : cap)) {
 					res->capped_blocks++;
 					res->capped_records += k - i;
 				} else {
@@ -700,15 +710,27 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 			g[np] = pt.g[i];
 			cnt[np++] = pt.count[i];
 		}
-	for (size_t i = 1; i < np; i++) /* insertion sort: a few thousand patterns at most */
-		for (size_t k = i; k > 0 && g[k] < g[k - 1]; k--) {
-			linkage_gamma tg = g[k];
-			g[k] = g[k - 1];
-			g[k - 1] = tg;
-			uint64_t tc = cnt[k];
-			cnt[k] = cnt[k - 1];
-			cnt[k - 1] = tc;
+	{
+		struct keyed {
+			linkage_gamma k;
+			uint64_t c;
+		} *kc = malloc((np ? np : 1) * sizeof *kc);
+		if (!kc) {
+			free(g);
+			free(cnt);
+			free(pt.g);
+			free(pt.count);
+			return -1;
 		}
+		for (size_t i = 0; i < np; i++)
+			kc[i] = (struct keyed){g[i], cnt[i]};
+		qsort(kc, np, sizeof *kc, cmp_gamma); /* by key: the first member */
+		for (size_t i = 0; i < np; i++) {
+			g[i] = kc[i].k;
+			cnt[i] = kc[i].c;
+		}
+		free(kc);
+	}
 	free(pt.g);
 	free(pt.count);
 
@@ -816,6 +838,7 @@ struct score_job {
 	size_t *nout;
 	uint64_t *reviews;
 	double link_w, review_w;
+	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
 };
 
 #define CHUNK_SCORE 262144
@@ -849,7 +872,7 @@ static void score_chunk(void *ctx, size_t c)
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct linkage_pair *p = &j->pairs[i];
-		double w = linkage_pair_weight(j->m, j->recs, p);
+		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->recs, p);
 		if (w < j->keep_weight)
 			continue;
 		bool hard = false;
@@ -874,6 +897,26 @@ static void score_chunk(void *ctx, size_t c)
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
 
+/* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
+ * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
+struct name_use {
+	uint64_t *h;
+	size_t n;
+};
+
+static bool name_in_use(const struct name_use *u, uint64_t given_h)
+{
+	size_t lo = 0, hi = u ? u->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (u->h[mid] < given_h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return u && lo < u->n && u->h[lo] == given_h;
+}
+
 #define UF_NAMES 4
 struct uf {
 	uint32_t *parent, *size;
@@ -885,6 +928,7 @@ struct uf {
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	const struct linkage_model *model;
+	const struct name_use *use;
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -947,15 +991,14 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
 
 /* Possible twins, for a twin-like link (level: its given-name level) without an equal identifier between
  * two components that share no exact given name: one child whose records are split between two forms of a
- * name, or two children (twins) with related names? Both are learned from the input:
- *  - one child: each record of the smaller component carries the other form, a record-level event of
- *    probability q = m(level) / 2 (a matching pair shows the level when one of its two records does);
- *  - twins: the share of children with a twin whose name is at this level to theirs (model->twin_rate,
- *    counted on pairs that carry two different valid identifiers, one birthday and one family name).
- * Refused (left for review) when twins are the likelier: twin_rate > (q / (1 - q))^k, k the smaller
- * component's size. A lone record with another form of the name joins (one slip is likelier than a
- * twin); two or more records consistent on a name each are held apart once twins with such names are
- * commoner than that many slips. */
+ * name, or two children (twins) with related names? Both are measured on the input, on the records that
+ * carry a valid identifier (estimate_splits):
+ *  - one child: the share of children whose records carry another form of their name, at this level, in
+ *    k or more records (model->split_rate), k the smaller component's size;
+ *  - twins: the share of children with a twin whose name is at this level to theirs (model->twin_rate).
+ * Refused (left for review) when twins are the likelier. A lone record with another form of the name
+ * mostly joins (slips are common); components consistent on two names each are held apart once twins so
+ * named are commoner than children whose records split that way. */
 static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level)
 {
 	if (!names_disjoint(u, recs, ra, rb) || level >= LINKAGE_MAX_LEVELS)
@@ -964,16 +1007,17 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
-	double rate = u->model->twin_rate[level];
-	double q = u->model->m[LF_GIVEN][level] / 2.0;
-	if (rate <= 0)
-		return false;
-	if (q < 1e-6)
-		q = 1e-6;
-	if (q > 0.5)
-		q = 0.5;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
-	return log(rate) > (double)k * log(q / (1.0 - q));
+	if (k > LINKAGE_SPLIT_K)
+		k = LINKAGE_SPLIT_K;
+	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
+	int real = 0;
+	uint32_t r2[2] = {ra, rb};
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
+			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
+				real = 1;
+	return u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -1207,8 +1251,8 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 	return nheld;
 }
 
-static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m, struct scored *s,
-		   size_t ns, struct linkage_result *res)
+static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
+		   const struct name_use *use, struct scored *s, size_t ns, struct linkage_result *res)
 {
 	struct uf u;
 	size_t nedge = 0;
@@ -1230,6 +1274,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.edge_kind = malloc(nedge ? nedge : 1);
 	u.refuse = m->refuse;
 	u.model = m;
+	u.use = use;
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
 	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
@@ -1313,11 +1358,80 @@ static size_t distinct_u64(uint64_t *v, size_t n)
 #define TWIN_PRIOR 1e-3
 #define TWIN_PRIOR_CHILDREN 200.0
 
+struct idrec {
+	uint64_t h;
+	uint32_t rec;
+};
+
+static int cmp_idrec(const void *x, const void *y)
+{
+	const struct idrec *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+/* model->split_rate from the records that share a valid identifier (one child each): per child, its
+ * commonest given name, and per level the most records carrying one other form at that level. */
+static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t nv, size_t children,
+			const struct name_use *use, struct linkage_model *m)
+{
+	double count[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	memset(count, 0, sizeof count);
+	qsort(v, nv, sizeof *v, cmp_idrec);
+	for (size_t lo = 0; lo < nv;) {
+		size_t hi = lo;
+		while (hi < nv && v[hi].h == v[lo].h)
+			hi++;
+		/* distinct given names of the group, with counts (a child has few) */
+		uint32_t name[16], cnt[16];
+		unsigned nn = 0;
+		for (size_t i = lo; i < hi; i++) {
+			const struct linkage_rec *r = &recs[v[i].rec];
+			if (!r->given_len)
+				continue;
+			unsigned j = 0;
+			while (j < nn && recs[name[j]].given_h != r->given_h)
+				j++;
+			if (j < nn)
+				cnt[j]++;
+			else if (nn < 16) {
+				name[nn] = v[i].rec;
+				cnt[nn++] = 1;
+			}
+		}
+		unsigned main = 0;
+		for (unsigned j = 1; j < nn; j++)
+			if (cnt[j] > cnt[main])
+				main = j;
+		uint32_t best[2][LINKAGE_MAX_LEVELS];
+		memset(best, 0, sizeof best);
+		for (unsigned j = 0; j < nn; j++) {
+			const struct linkage_rec *a = &recs[name[main]], *b = &recs[name[j]];
+			if (j == main || linkage_names_crossed(a, b))
+				continue;
+			unsigned l = linkage_cmp_given(a, b);
+			int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
+			if (l < LINKAGE_MAX_LEVELS && cnt[j] > best[real][l])
+				best[real][l] = cnt[j];
+		}
+		for (int real = 0; real < 2; real++)
+			for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+				for (uint32_t k = 1; k <= best[real][l] && k <= LINKAGE_SPLIT_K; k++)
+					count[real][l][k]++;
+		lo = hi;
+	}
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
+				m->split_rate[real][l][k] = count[real][l][k] / ((double)children + TWIN_PRIOR_CHILDREN);
+}
+
 /* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
  * numbers valid and different, or else both UPNs) yet share a birthday, a family name and a home (postcode
  * or address), over the children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
 static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs,
-			      struct linkage_model *m)
+			      const struct name_use *use, struct linkage_model *m)
 {
 	size_t held[2] = {0, 0};
 	for (size_t i = 0; i < n; i++) {
@@ -1325,24 +1439,33 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		held[1] += recs[i].upn_state == LINKAGE_ID_VALID;
 	}
 	int kind = held[1] > held[0];
-	for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
-		m->twin_rate[l] = TWIN_PRIOR;
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			m->twin_rate[real][l] = TWIN_PRIOR;
+	memset(m->split_rate, 0, sizeof m->split_rate);
 	if (!held[kind])
 		return 0;
 	uint64_t *ids = malloc(held[kind] * sizeof *ids);
+	struct idrec *byid = malloc(held[kind] * sizeof *byid);
 	size_t ni = 0, nt = 0, cap = 1024;
 	uint64_t *tw = malloc(cap * sizeof *tw);
-	if (!ids || !tw) {
+	if (!ids || !tw || !byid) {
 		free(ids);
 		free(tw);
+		free(byid);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *id = kind ? recs[i].upn : recs[i].nhs;
-		if ((kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID)
-			ids[ni++] = linkage_hash64(id, strlen(id), LINKAGE_FNV64);
+		if ((kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID) {
+			byid[ni] = (struct idrec){linkage_hash64(id, strlen(id), LINKAGE_FNV64), (uint32_t)i};
+			ids[ni] = byid[ni].h;
+			ni++;
+		}
 	}
 	size_t children = distinct_u64(ids, ni);
+	split_rates(recs, byid, ni, children, use, m);
+	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {
 		linkage_gamma g = pairs->v[i].gamma;
 		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
@@ -1356,7 +1479,9 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		const struct linkage_rec *a = &recs[pairs->v[i].a], *b = &recs[pairs->v[i].b];
 		const char *x = kind ? a->upn : a->nhs, *y = kind ? b->upn : b->nhs;
 		uint64_t hx = linkage_hash64(x, strlen(x), LINKAGE_FNV64), hy = linkage_hash64(y, strlen(y), LINKAGE_FNV64);
-		uint64_t key = (rng_mix64(hx < hy ? hx ^ rng_mix64(hy) : hy ^ rng_mix64(hx)) & ~(uint64_t)15) | given;
+		int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
+		uint64_t key = (rng_mix64(hx < hy ? hx ^ rng_mix64(hy) : hy ^ rng_mix64(hx)) & ~(uint64_t)31) |
+			       ((uint64_t)real << 4) | given;
 		if (nt == cap) {
 			uint64_t *t = realloc(tw, 2 * cap * sizeof *tw);
 			if (!t) {
@@ -1370,16 +1495,60 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		tw[nt++] = key;
 	}
 	qsort(tw, nt, sizeof *tw, cmp_u64);
-	size_t count[LINKAGE_MAX_LEVELS] = {0};
+	size_t count[2][LINKAGE_MAX_LEVELS];
+	memset(count, 0, sizeof count);
 	for (size_t i = 0; i < nt; i++)
 		if (i == 0 || tw[i] != tw[i - 1])
-			count[tw[i] & 15]++;
+			count[(tw[i] >> 4) & 1][tw[i] & 15]++;
 	/* With pseudo-counts: TWIN_PRIOR_CHILDREN children among whom a share TWIN_PRIOR have a twin so
 	 * named, so that an input with few identifiers is not read as "no twins". */
-	for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
-		m->twin_rate[l] = ((double)count[l] + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) / ((double)children + TWIN_PRIOR_CHILDREN);
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			m->twin_rate[real][l] = ((double)count[real][l] + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) /
+						((double)children + TWIN_PRIOR_CHILDREN);
 	free(ids);
 	free(tw);
+	return 0;
+}
+
+static int cmp_pair64(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* The given names in use (struct name_use): sort (name, family + date of birth) and keep the names with two
+ * or more distinct keys. */
+static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_use *u)
+{
+	uint64_t *v = malloc((n ? n : 1) * 2 * sizeof *v);
+	size_t k = 0;
+	u->h = NULL;
+	u->n = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!recs[i].given_len)
+			continue;
+		v[2 * k] = recs[i].given_h;
+		v[2 * k + 1] = linkage_hash64(recs[i].dob_digits, strlen(recs[i].dob_digits), recs[i].family_h ^ LINKAGE_FNV64);
+		k++;
+	}
+	qsort(v, k, 2 * sizeof *v, cmp_pair64);
+	size_t out = 0;
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		unsigned keys = 0;
+		for (; j < k && v[2 * j] == v[2 * i]; j++)
+			keys += j == i || v[2 * j + 1] != v[2 * j - 1];
+		if (keys >= 2)
+			v[out++] = v[2 * i]; /* out <= i: writes behind the reads */
+		i = j;
+	}
+	u->h = v;
+	u->n = out;
 	return 0;
 }
 
@@ -1387,6 +1556,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		   const struct linkage_opts *o, struct linkage_result *res)
 {
 	struct pairvec pairs = {0};
+	struct name_use use = {0};
 	struct scored **outs = NULL, *all = NULL;
 	size_t *nouts = NULL, nch = 0;
 	uint64_t *reviews = NULL;
@@ -1403,7 +1573,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	if (block_and_compare(recs, n, o, threads, &pairs, res) != 0)
 		goto fail;
 	res->candidate_pairs = pairs.n;
-	if (estimate_twin_rate(recs, n, &pairs, model) != 0)
+	if (build_name_use(recs, n, &use) != 0 || estimate_twin_rate(recs, n, &pairs, &use, model) != 0)
 		goto fail;
 	if (o->train) {
 		if (o->progress)
@@ -1412,6 +1582,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			goto fail;
 		if (o->train_only) {
 			free(pairs.v);
+			free(use.h);
 			free(res->cluster);
 			free(res->probability);
 			res->cluster = NULL;
@@ -1427,7 +1598,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	reviews = calloc(nch ? nch : 1, sizeof *reviews);
 	if (!outs || !nouts || !reviews)
 		goto fail;
-	struct score_job sj = {recs, model, pairs.v, pairs.n, 0, outs, nouts, reviews, 0, 0};
+	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews};
+	linkage_weight_table(model, sj.tbl);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
 	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));
 	/* Cannot-link edges matter only between records that something might join: keep those with
@@ -1453,7 +1625,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
-	if (cluster(recs, n, model, all, ns, res) != 0)
+	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {
 		res->pairs = pairs.v;
@@ -1461,6 +1633,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		pairs.v = NULL;
 	}
 	free(pairs.v);
+	free(use.h);
 	free(all);
 	free(outs);
 	free(nouts);

@@ -289,7 +289,15 @@ struct linkage_model {
 	/* Per given-name level: the share of children with a twin whose given name is at that level to theirs,
 	 * measured on the input by dedupe (pairs with one birthday and family name but two valid identifiers);
 	 * used by the possible-twins refusal. Not kept in the model file. */
-	double twin_rate[LINKAGE_MAX_LEVELS];
+	/* [0]: both names are names in use (carried by records of two or more families or birthdays in the
+	 * input); [1]: not. */
+	double twin_rate[2][LINKAGE_MAX_LEVELS];
+	/* Per given-name level and k = 1..LINKAGE_SPLIT_K: the share of children (records with one valid
+	 * identifier) whose records carry another form of their given name at that level in k or more records
+	 * (k = LINKAGE_SPLIT_K: that many or more); [0] when that form is a name in use, [1] when not. Measured
+	 * by dedupe; used with twin_rate. */
+#define LINKAGE_SPLIT_K 8
+	double split_rate[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
 	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
 	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
 	struct linkage_source_m *by_source;
@@ -363,6 +371,8 @@ enum linkage_rule {
 	LR_POSTCODE_GIVEN,  /* full postcode + initial of the canonical given name */
 	LR_DOB_FAMILY_INITIAL, /* date of birth + first letter of the family name */
 	LR_DOB_SECTOR,      /* date of birth + postcode sector (both names written otherwise) */
+	LR_NAMES_NODOB,     /* given key and family key, in either order, for pairs of which one record has no
+	                     * date of birth (only those pairs are made: a block costs its size per such record) */
 	LR_NRULES
 };
 extern const char *const linkage_rule_name[LR_NRULES];

@@ -32,6 +32,11 @@ static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
 unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out);
 
+/* model.c: each level's plain weight log2(m/u) once, and a pair's weight through that table. */
+void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]);
+double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
+			       const struct linkage_rec *recs, const struct linkage_pair *p);
+
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
 
