@@ -292,15 +292,16 @@ static void usage(FILE *f)
 		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
-		"          sex_cluster, own_ids, each added or (with a leading -) taken away, or none or all.\n"
+		"          sex_cluster, own_ids, each added or (with a leading -) taken away from the default set\n"
+		"          (all but sex_cluster), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
 		"A progress bar is drawn on stderr when it is a terminal.\n");
 }
 
-/* --refuse: a comma-separated list applied in order to the default set: NAME adds a refusal, -NAME takes
- * it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
+/* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
+ * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
 					   "sex_cluster", "own_ids"};
 

@@ -499,7 +499,7 @@ static linkage_gamma compare_rest(const struct linkage_rec *a, const struct link
 
 const char *linkage_cannot_link(linkage_gamma g, bool *hard)
 {
-	return linkage_cannot_link_with(g, LINKAGE_REFUSE_ALL, hard);
+	return linkage_cannot_link_with(g, LINKAGE_REFUSE_DEFAULT, hard);
 }
 
 const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *hard)

@@ -1358,6 +1358,15 @@ static size_t distinct_u64(uint64_t *v, size_t n)
 #define TWIN_PRIOR 1e-3
 #define TWIN_PRIOR_CHILDREN 200.0
 
+/* What the pseudo-children of the prior say about splits: each record of a child shows a level-l form
+ * with probability m(l) / 2 (a matching pair shows the level when one of its two records does), so k
+ * records do with (m / 2)^k. */
+static double split_prior(const struct linkage_model *m, unsigned l, unsigned k)
+{
+	double q = m->m[LF_GIVEN][l] / 2.0;
+	return l < linkage_nlevels[LF_GIVEN] && k > 0 ? pow(q, (double)k) : 0.0;
+}
+
 struct idrec {
 	uint64_t h;
 	uint32_t rec;
@@ -1424,7 +1433,8 @@ static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t 
 	for (int real = 0; real < 2; real++)
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
 			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
-				m->split_rate[real][l][k] = count[real][l][k] / ((double)children + TWIN_PRIOR_CHILDREN);
+				m->split_rate[real][l][k] = (count[real][l][k] + TWIN_PRIOR_CHILDREN * split_prior(m, l, k)) /
+							    ((double)children + TWIN_PRIOR_CHILDREN);
 }
 
 /* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
@@ -1440,9 +1450,11 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 	}
 	int kind = held[1] > held[0];
 	for (int real = 0; real < 2; real++)
-		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
 			m->twin_rate[real][l] = TWIN_PRIOR;
-	memset(m->split_rate, 0, sizeof m->split_rate);
+			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
+				m->split_rate[real][l][k] = split_prior(m, l, k);
+		}
 	if (!held[kind])
 		return 0;
 	uint64_t *ids = malloc(held[kind] * sizeof *ids);
@@ -1573,8 +1585,6 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	if (block_and_compare(recs, n, o, threads, &pairs, res) != 0)
 		goto fail;
 	res->candidate_pairs = pairs.n;
-	if (build_name_use(recs, n, &use) != 0 || estimate_twin_rate(recs, n, &pairs, &use, model) != 0)
-		goto fail;
 	if (o->train) {
 		if (o->progress)
 			o->progress("train", 0, 1, o->progress_ctx);
@@ -1590,6 +1600,9 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			return 0;
 		}
 	}
+	/* Twins and one child's name splits, measured on this input with this model (twins_conflict). */
+	if (build_name_use(recs, n, &use) != 0 || estimate_twin_rate(recs, n, &pairs, &use, model) != 0)
+		goto fail;
 	if (o->progress)
 		o->progress("score", 0, 1, o->progress_ctx);
 	nch = (pairs.n + CHUNK_SCORE - 1) / CHUNK_SCORE;

@@ -245,15 +245,13 @@ unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_
 unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
 
-/* Why two records may not be linked directly, whatever their weight, or NULL when they may.
- * Hard reasons (*hard true) also keep the two records out of one cluster, however others chain them:
- * both NHS numbers (or both UPNs) check-valid and different ("nhs_number", "upn"); sexes both given and
- * different ("sex"); given names unrelated (level ELSE) with family names related and birthdays equal or
- * nearly ("twins": twins share a family name, an address and a birthday, so nothing but the given name,
- * sex and identifiers tells them apart; names two edits apart are left to the soft reason, as two typos of
- * one name may be). Soft reasons: given names unrelated, two edits apart or swapped with the middle name
- * otherwise ("given_name"); dates of birth unrelated (level ELSE: "dob"), as brothers' and sisters' are.
- * An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
+/* Why two records may not be linked directly, whatever their weight, or NULL when they may (docs/LINKAGE.md,
+ * "Refusals"), with the default refusals. Hard reasons (*hard true) also keep the two records out of one
+ * cluster, however others chain them: both NHS numbers (or both UPNs) check-valid and different
+ * ("nhs_number", "upn"); sexes both given and different with given names that differ ("sex"); given names
+ * unrelated (level ELSE) with family names related and birthdays equal or nearly ("twins"). Soft reasons:
+ * given names two edits apart or unrelated otherwise ("given_name"); dates of birth unrelated (level ELSE:
+ * "dob"). An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
 const char *linkage_cannot_link(linkage_gamma g, bool *hard);
 
 /* The rules that refuse a merge whatever the weight, each measured on both generators (docs/LINKAGE.md,
@@ -270,7 +268,10 @@ enum {
 	LINKAGE_REFUSE_SEX_CLUSTER = 1u << 7, /* cluster: components whose records mostly say different sexes */
 	LINKAGE_REFUSE_OWN_IDS = 1u << 8,   /* cluster: a twin-like link between two components of two or more
 	                                     * records each holding a valid identifier */
-	LINKAGE_REFUSE_ALL = 0x1FFu
+	LINKAGE_REFUSE_ALL = 0x1FFu,
+	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
+	 * sex_cluster changed nothing there. */
+	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER
 };
 /* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
  * numbers or UPNs are two children). */

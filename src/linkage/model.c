@@ -30,7 +30,7 @@ void linkage_model_defaults(struct linkage_model *m)
 	m->link_threshold = 0.99;
 	m->review_threshold = 0.5;
 	m->tf_names = true;
-	m->refuse = LINKAGE_REFUSE_ALL;
+	m->refuse = LINKAGE_REFUSE_DEFAULT;
 }
 
 void linkage_model_release(struct linkage_model *m)
