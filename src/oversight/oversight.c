@@ -45,9 +45,12 @@ void ov_settings_default(struct ov_settings *s)
 	s->combined_up[OV_MISSING] = true;
 	s->combined_down[OV_COMPLAINT] = true;
 	s->false_alarms_per_100_home_years = 5.0; /* issue 6 */
-	s->share[OV_FAMILY_UP] = 0.15;
-	s->share[OV_FAMILY_DOWN] = 0.05;
-	s->share[OV_FAMILY_COMBINED] = 0.8;
+	/* One percent of the budget to each single-indicator chart (eight up, two down), the rest to the chart
+	 * built for the harm pattern: on both simulators the combined chart made 171 of 172 first detections
+	 * with 80% of the budget (docs/OVERSIGHT.md), so the single charts watch for patterns outside it. */
+	s->share[OV_FAMILY_UP] = 0.08;
+	s->share[OV_FAMILY_DOWN] = 0.02;
+	s->share[OV_FAMILY_COMBINED] = 0.9;
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
