@@ -400,7 +400,9 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 				num += Sdxy[gi] - Sdx[gi] * Sdy[gi] / Sd[gi];
 				den += Sdxx[gi] - Sdx[gi] * Sdx[gi] / Sd[gi];
 			}
-			B[(size_t)k * L + l] = den > 1e-12 ? num / den : 0;
+			/* The slope is a variance that averages away over more children: never below 0 (a negative
+			 * slope, read from a few outlying homes, would give small homes no variance at all). */
+			B[(size_t)k * L + l] = den > 1e-12 && num > 0 ? num / den : 0;
 			for (size_t g = 0; g < ng; g++) {
 				size_t gi = (g * K + (size_t)k) * L + l;
 				A[gi] = nn[gi] >= 2 ? (Sdy[gi] - B[(size_t)k * L + l] * Sdx[gi]) / Sd[gi] : 0;
