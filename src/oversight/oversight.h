@@ -1,7 +1,9 @@
 /*
- * oversight/oversight.h — continuous oversight of children's homes: expected incident counts from peers,
- * funnel plots with overdispersion, CUSUM charts up and down, a combined harm chart, thresholds chosen by
- * simulation against a system-wide false-alarm budget, and empirical-Bayes shrunk rates for display
+ * oversight/oversight.h — continuous oversight of children's homes: expected incident counts from peers and
+ * the area's month, an in-control model learnt from the panel (home levels by size and specialism, month
+ * noise, correlation between indicators), CUSUM charts up and down and a combined harm chart, thresholds
+ * by simulating that model, checked against the panel, to a system-wide false-alarm budget, funnel plots
+ * with overdispersion, and empirical-Bayes shrunk rates for display
  * (methods: ../shared/design/OVERSIGHT.md; as implemented, with every decision: docs/OVERSIGHT.md).
  *
  * Pure: no I/O, no global mutable state, no clock reads. The only randomness is the seeded PRNG of the
@@ -45,22 +47,22 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_NFAMILY };
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
 struct ov_settings {
-	double rho_up;              /* 2: the rate ratio an upward chart is tuned to detect (a doubling) */
-	double rho_down;            /* 0.5: the same downward (a halving) */
+	double rho_up;              /* 1.5: the rate ratio an upward chart is tuned to detect */
+	double rho_down;            /* 1/1.5: the same downward */
 	double rate_prior_count;    /* 0.5: events added to the peer count so a rate is never 0 */
 	double dispersion_max;      /* 5: every variance of the model is clamped to [0, this] */
 	bool negative_binomial;     /* true: NB likelihood; false: Poisson */
 	bool month_factor;          /* true: peer expectations follow the area's month (season, area-wide
 	                             * changes); false: cumulative peer rates only */
-	bool slow_part;             /* true: the in-control model has a slowly moving part (a home's level
-	                             * drifts as its children change); false: a lasting level and month noise */
+	bool slow_part;             /* false: a lasting level and month noise; true: also a slowly moving part
+	                             * (a home's level drifts as its children change; docs/OVERSIGHT.md) */
 	double fit_check;           /* 0.8: the highest quantile of the model check (ov_thresholds); 0: no check */
 	bool chart_down[OV_NIND];   /* indicators with a downward chart: complaint, notification */
 	/* The combined chart sums the NB/Poisson LLRs of these: up (restraint, injury, missing), down
 	 * (complaint): the harm pattern of ../shared/design/OVERSIGHT.md. */
 	bool combined_up[OV_NIND], combined_down[OV_NIND];
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
-	double share[OV_NFAMILY];   /* how the budget is split between up, down, combined */
+	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9: how the budget is split between up, down, combined */
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };
@@ -164,11 +166,15 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 /* ---- Thresholds by simulation ------------------------------------------------------------------- */
 
 /* Simulates in-control panels from the fitted model with the seeded PRNG: each simulated home has a real
- * home's specialism and Ep (its child-nights, peers and months), draws its lasting level, slow part and
- * month noise (log-normal with the model's variances and correlation between indicators), O ~ Poisson,
- * and runs its charts on what ov_filter gives it from its own simulated history. Picks for each family the
- * smallest h (to 1e-3) at which that family raises no more than its share of the budget per 100
- * home-years (home-years = simulated home-months with children / 12). Deterministic: the same inputs and
+ * home's specialism, Ep (its child-nights, peers and months) and parameters, draws its lasting level, slow
+ * part and month noise (log-normal with the model's variances and correlation between indicators),
+ * O ~ Poisson, and runs its charts on what ov_filter gives it from its own simulated history. Picks for
+ * each family the smallest h (to 1e-3) at which that family raises no more than its share of the budget
+ * per 100 home-years (home-years = simulated home-months with children / 12). Before that, the model is
+ * checked against the panel (fit_check > 0): the quantiles 0.5 .. fit_check of the combined charts'
+ * highest values on the panel (from E and alpha, ov_filter's) against one simulated replicate's; where
+ * the panel's are higher, every simulated variance is scaled by the smallest kappa >= 1 (to 2%) that
+ * lifts the model's to them; *kappa_out (may be NULL) receives it. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
  * home-years at the chosen h. */
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,

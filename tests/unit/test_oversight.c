@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rng.h"
 #include "oversight/oversight.h"
 
 #define TOL 1e-6
@@ -421,9 +422,16 @@ static void model_learns_lasting_levels(void **state)
 	free(E), free(A), free(Ep), free(counts);
 }
 
+/* A coin for home h in month t, the same on every machine: the top bit of splitmix64's finaliser. */
+static bool coin(int h, int t)
+{
+	return rng_mix64((uint64_t)h * 1000003u + (uint64_t)t) >> 63;
+}
+
 /* Small homes vary more from month to month than large ones (what a home's children bring averages away
- * over more children): homes of one child alternate 0 and 2x their rate, homes of six 0.8x and 1.2x. The
- * model gives the small ones the larger month noise; a home's size is read from its nights. */
+ * over more children): homes of one child record 0 or 2x their rate by a coin each month, homes of six
+ * 0.8x or 1.2x. The model gives the small ones the larger month noise; a home's size is read from its
+ * nights. */
 static void model_reads_size(void **state)
 {
 	enum { NH = 80, NM = 24, N = NH * NM * OV_NIND };
@@ -438,7 +446,7 @@ static void model_reads_size(void **state)
 			/* 1 restraint per 6 nights on average: 5 a month for one child, 30 for six */
 			int base = small ? 5 : 30;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] =
-				(uint32_t)(small ? (t % 2 ? 2 * base : 0) : (t % 2 ? 1.2 * base : 0.8 * base));
+				(uint32_t)(small ? (coin(h, t) ? 2 * base : 0) : (coin(h, t) ? 1.2 * base : 0.8 * base));
 		}
 	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
@@ -448,6 +456,35 @@ static void model_reads_size(void **state)
 	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
 	double ws = m.par[0 * OV_NIND + OV_RESTRAINT].w, wl = m.par[1 * OV_NIND + OV_RESTRAINT].w;
 	if (!(ws > 0.5 && wl < 0.1))
+		fail_msg("month noise: %.3f for one child, %.3f for six", ws, wl);
+	ov_model_free(&m);
+	free(E), free(A), free(Ep), free(counts);
+}
+
+/* The other way round (large homes burstier than small ones) is not read as small homes having less than
+ * none: the slope on 1/size is a variance that averages away over children, never below 0, so every home
+ * gets the specialism's month noise and the small ones are not judged as Poisson. */
+static void model_never_takes_variance_from_small_homes(void **state)
+{
+	enum { NH = 80, NM = 24, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && counts);
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			bool small = h % 2 == 0;
+			nights[h * NM + t] = small ? 30 : 180;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = (uint32_t)(small ? 5 : (coin(h, t) ? 60 : 0));
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double ws = m.par[0 * OV_NIND + OV_RESTRAINT].w, wl = m.par[1 * OV_NIND + OV_RESTRAINT].w;
+	if (!(ws > 0.2 && ws >= wl - 0.05))
 		fail_msg("month noise: %.3f for one child, %.3f for six", ws, wl);
 	ov_model_free(&m);
 	free(E), free(A), free(Ep), free(counts);
@@ -626,6 +663,7 @@ int main(void)
 		cmocka_unit_test(no_look_ahead),
 		cmocka_unit_test(model_learns_lasting_levels),
 		cmocka_unit_test(model_reads_size),
+		cmocka_unit_test(model_never_takes_variance_from_small_homes),
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
 		cmocka_unit_test(correlation_raises_combined_threshold),
 		cmocka_unit_test(check_scales_a_model_the_panel_outgrows),
