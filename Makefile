@@ -1,8 +1,11 @@
 # safeguard — plain Makefile with pkg-config (see docs/INTERNALS.md for the tour).
 #
 #   make            build build/safeguard
-#   make check      build and run every test (unit, fuzz smoke, end-to-end)
+#   make test       quick feedback: unit, a short fuzz, layering, the e2e files that touch what changed
+#   make check      build and run every test (unit, fuzz, end-to-end, browser, layering, openapi; one table)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make calendar   the date-sensitive end-to-end tests on each day of tests/calendar/days.txt
+#   (docs/INTERNALS.md, "Running the tests": one test, one file, one stage, and how long each takes)
 #   make demo       build, create a demo area on SQLite, serve it on http://127.0.0.1:8080
 #   make bench      run the benchmarks in bench/ (not part of check)
 
@@ -41,7 +44,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check unit e2e browser fuzz-smoke fuzz demo bench clean
+.PHONY: all deps check test unit e2e calendar browser fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -84,22 +87,74 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
-fuzz-smoke: $(DEPS_STAMP) $(BUILD)/libsafeguard.a
-	@BUILD=$(BUILD) scripts/fuzz.sh smoke $(FUZZ_SRC)
+# Fuzz targets (fuzz/fuzz_*.c): clang with libFuzzer, ASan and UBSan, whatever SAN says. The library is
+# compiled once for them (build/fuzz/obj/, instrumented for coverage) and each target links against it, so a
+# change to one source recompiles that source alone. scripts/fuzz.sh runs them with their seeds.
+FUZZ_CC    := clang
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -pthread
+FUZZ_OBJ   := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(EMBED:$(BUILD)/gen/%.c=build/fuzz/obj/gen/%.o)
+FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
-fuzz: $(DEPS_STAMP)
-	@BUILD=$(BUILD) scripts/fuzz.sh long $(FUZZ_SRC)
+build/fuzz/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/libsafeguard.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libsafeguard.a
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< build/fuzz/libsafeguard.a \
+	  $(PKG_LIBS)
+
+fuzz-smoke: $(FUZZ_BIN)
+	@scripts/fuzz.sh smoke $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@scripts/fuzz.sh long $(FUZZ_BIN)
+
+# End-to-end tests, one file at a time (each starts its own servers). E2E names the files to run (default:
+# all of tests/e2e/), E2E_EXCLUDE names files to leave out, both without the directory and .test.mjs:
+#   make e2e E2E="intake audit"      make e2e E2E_EXCLUDE=alerts
+# NODE_TEST_FLAGS goes to node --test, e.g. NODE_TEST_FLAGS='--test-name-pattern=replay'.
+E2E_ALL     := $(patsubst tests/e2e/%.test.mjs,%,$(wildcard tests/e2e/*.test.mjs))
+E2E         ?= $(E2E_ALL)
+E2E_EXCLUDE ?=
+E2E_FILES    = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE),$(E2E)))
 
 e2e: $(BUILD)/safeguard
-	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard SHARED=$(CURDIR)/../shared \
-	  node --test --test-concurrency=1 tests/e2e/
+	@if [ -z "$(strip $(E2E_FILES))" ]; then echo "e2e: no files chosen"; else \
+	  SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) $(E2E_FILES); fi
+
+# The date-sensitive e2e suites on each awkward "today" of tests/calendar/days.txt (the injected clock).
+calendar: $(BUILD)/safeguard
+	@scripts/calendar.sh $(BUILD)
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
+# BROWSER names the files to run (default: all of tests/browser/), as E2E does. BROWSER_JOBS files run at
+# once (each its own server and chromium): the files mostly wait on pages, not on the CPU.
+BROWSER     ?= $(patsubst tests/browser/%.test.mjs,%,$(wildcard tests/browser/*.test.mjs))
+BROWSER_JOBS ?= 1
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)
-	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 tests/browser/
+	@SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=$(BROWSER_JOBS) $(NODE_TEST_FLAGS) \
+	  $(patsubst %,tests/browser/%.test.mjs,$(BROWSER))
 
+# The layers of ../shared/design/ARCHITECTURE.md, checked on src/: rules in scripts/layering.rules, today's
+# exceptions (each with its reason) in scripts/layering.allow.
+layering:
+	@node scripts/layering.mjs
+
+# Every stage, two at a time, each logged in build/check/, one table at the end (scripts/check.sh).
 check: all
 	@scripts/check.sh "$(BUILD)"
+
+# The quick run: the same table for unit, a 3-second fuzz per target, layering and the e2e files that the
+# changes since main touch (scripts/e2e-for-changes.sh says which, and why).
+test: all
+	@scripts/check.sh "$(BUILD)" quick
 
 demo: all
 	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080
@@ -115,4 +170,4 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
 clean:
 	rm -rf build demo
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -18,7 +18,9 @@ trap cleanup EXIT
 db="sqlite:$work/bench.db"
 "$bin" migrate --db "$db" >/dev/null
 for agency in police health education social_care housing; do
-  export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" | tail -n 1)"
+  # Sending records and reading back its own (the chronology reads below are education's own events).
+  export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write \
+    --scope records:read | tail -n 1)"
 done
 export SAFEGUARD_TOKEN=$SAFEGUARD_TOKEN_EDUCATION
 # The intake load: a synthetic area big enough that no record is sent twice during the run.

@@ -1,27 +1,161 @@
 #!/usr/bin/env bash
-# make check: unit tests, fuzz smoke runs, end-to-end tests over real HTTP, browser tests in headless
-# chromium. Stops at the first failing stage.
-set -euo pipefail
-build=$1
+# make check and make test: runs the test stages, every one of them even when one fails, two at a time (the
+# machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
+# (its failures) and one table: stage, result, passed, failed, skipped, seconds, skipped suites.
+#
+#   scripts/check.sh BUILD          make check: unit, fuzz, e2e, browser, layering, openapi, calendar
+#   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
+#                                   what changed (scripts/e2e-for-changes.sh)
+#
+# BUILD is build or build/san (SAN=1); the stages run as make targets with the same SAN. E2E_EXCLUDE (names
+# of e2e files) is passed on to the e2e stage. Exits 1 if any stage failed.
+set -uo pipefail
+build=$1 mode=${2:-full}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-total_pass=0; total_fail=0
-stage() { # name, command...
-  local name=$1; shift
-  echo "== $name"
-  if "$@" 2>&1 | tee "$log"; then :; else
-    echo "== $name failed"; echo "check: $total_pass passed, $((total_fail + 1)) failed"; exit 1
-  fi
-  local p f
-  p=$(sed -n 's/^\(unit\|fuzz\): \([0-9]*\) passed.*/\2/p; s/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-  f=$(sed -n 's/^\(unit\|fuzz\): [0-9]* passed, \([0-9]*\) failed.*/\2/p; s/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-  total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-0}))
-}
 san=""; [ "$build" = build/san ] && san="SAN=1"
-stage unit make --no-print-directory $san unit
-stage fuzz make --no-print-directory fuzz-smoke
-stage e2e make --no-print-directory $san e2e
-stage browser make --no-print-directory $san browser
-echo "check: $total_pass passed, $total_fail failed"
-[ "$total_fail" -eq 0 ]
+logs=build/check
+rm -rf "$logs"; mkdir -p "$logs"
+mk=(make --no-print-directory $san)
+# node --test prints TAP when its output is not a terminal, but say so: the counts are read from it.
+tap=NODE_TEST_FLAGS=--test-reporter=tap
+
+# ---- one stage ----
+
+# A stage that hangs (a test looping forever) is stopped after STAGE_TIMEOUT seconds, with everything it
+# started (timeout signals the whole process group), and counts as failed; its log shows where it was.
+stage_timeout=${STAGE_TIMEOUT:-$([ "$mode" = quick ] && echo 600 || echo 1800)}
+
+# stage NAME: runs the stage's command (command_of) into build/check/NAME.log; NAME.rc and NAME.secs record
+# how it went.
+stage() {
+  local name=$1 t0=$SECONDS rc
+  command_of "$name"
+  echo "check: $name started"
+  timeout -k 10 "$stage_timeout" "${cmd[@]}" >"$logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$logs/$name.pgid" # timeout leads a process group of its own: see stop_stages
+  wait $!; rc=$?
+  rm -f "$logs/$name.pgid"
+  [ "$rc" -eq 124 ] && echo "check: $name stopped after ${stage_timeout} s (STAGE_TIMEOUT)" >>"$logs/$name.log"
+  echo "$rc" >"$logs/$name.rc"; echo $((SECONDS - t0)) >"$logs/$name.secs"
+  if [ "$rc" -eq 0 ]; then echo "check: $name ok ($((SECONDS - t0)) s)"
+  elif [ "$rc" -eq 124 ]; then echo "check: $name TIMED OUT after $((SECONDS - t0)) s (log $logs/$name.log)"
+  else echo "check: $name FAILED ($((SECONDS - t0)) s, exit $rc; log $logs/$name.log)"; fi
+}
+
+# Interrupted (Ctrl-C, or make check itself stopped): stop the running stages too. Each runs in timeout's
+# own process group, out of the terminal's reach.
+stop_stages() {
+  for f in "$logs"/*.pgid; do [ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null; done
+  exit 130
+}
+trap stop_stages INT TERM
+
+# Counts from a log: the last "WORD: N passed, M failed[, K skipped]" line (run-unit.sh, fuzz.sh,
+# layering.mjs, calendar), else node's TAP summary (# pass, # fail, # cancelled, # skipped).
+counts() { # LOG -> "passed failed skipped" ("- - -" when the log says nothing)
+  awk '
+    match($0, /^[A-Za-z-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$/) {
+      split($0, w, /[ ,]+/); p = w[2]; f = w[4]; s = (w[6] == "" ? 0 : w[6]); plain = 1 }
+    /^# (pass|fail|cancelled|skipped) [0-9]+$/ { tap[$2] = $3; seen = 1 }
+    END {
+      if (plain) print p, f, s
+      else if (seen) print tap["pass"] + 0, tap["fail"] + tap["cancelled"], tap["skipped"] + 0
+      else print "- - -"
+    }' "$1"
+}
+
+# The names of the conformance suites a stage skipped (tests print "skipped suite NAME: why").
+skipped_suites() { grep -o 'skipped suite [A-Za-z0-9_.-]*' "$1" | sed 's/^skipped suite //' | sort -u | paste -sd, -; }
+
+# What went wrong, from a failed stage's log: node's failing tests (their "not ok" blocks) or, for the other
+# stages, the whole log (up to its last 200 lines).
+failures() {
+  local log=$1
+  if grep -q '^ *not ok ' "$log"; then
+    awk '/^ *not ok / { on = 1 } on { print } on && /^ *\.\.\.$/ { on = 0 }' "$log" | head -n 400
+  else
+    tail -n 200 "$log"
+  fi
+}
+
+# ---- the plan: a queue of stages, two workers (2 cores) ----
+#
+# Each worker takes the next stage from the queue when it is free. The longest stage comes first (measured
+# on this machine: docs/INTERNALS.md, "Running the tests"), so one worker spends the run on it while the
+# other goes through the quick stages, whose findings are then known early (the progress lines say so).
+
+user_exclude=${E2E_EXCLUDE:-}
+e2e_exclude=$user_exclude
+if [ "$mode" = quick ]; then
+  # make test: what changed since this branch left main, and what is not committed yet.
+  chosen=$(scripts/e2e-for-changes.sh)
+  echo "check: e2e files for the changes: ${chosen:-none}"
+  queue=(e2e layering unit fuzz)
+  fuzz_secs=${FUZZ_SECONDS:-3}
+else
+  chosen=""
+  # openapi is its own stage: the e2e stage leaves it out.
+  e2e_exclude="openapi $user_exclude"
+  queue=(browser layering unit e2e openapi fuzz)
+  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
+  if make -n calendar >/dev/null 2>&1; then queue+=(calendar); fi
+  fuzz_secs=${FUZZ_SECONDS:-15}
+fi
+# The table lists the stages that ran in this order.
+order=(unit fuzz e2e openapi browser calendar layering)
+
+command_of() { # NAME -> cmd, the command of one stage
+  case $1 in
+    unit) cmd=("${mk[@]}" unit) ;;
+    fuzz) cmd=("${mk[@]}" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
+    layering) cmd=("${mk[@]}" layering) ;;
+    openapi) cmd=("${mk[@]}" e2e E2E=openapi "$tap") ;;
+    e2e)
+      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" "$tap")
+      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
+    browser) cmd=("${mk[@]}" browser "$tap") ;;
+    calendar) cmd=("${mk[@]}" calendar) ;;
+  esac
+}
+
+# next: prints the stage at the head of the queue and takes it off (under a lock: two workers share it).
+printf '%s\n' "${queue[@]}" >"$logs/queue"
+next() { flock "$logs/queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$logs/queue"; }
+worker() { local s; while s=$(next) && [ -n "$s" ]; do stage "$s"; done; }
+
+t0=$SECONDS
+worker & worker &
+wait
+wall=$((SECONDS - t0))
+
+# ---- the report ----
+
+stages=()
+for s in "${order[@]}"; do [ -f "$logs/$s.rc" ] && stages+=("$s"); done
+for s in "${stages[@]}"; do
+  [ "$(cat "$logs/$s.rc")" -eq 0 ] && continue
+  echo
+  echo "==== $s failed: $logs/$s.log"
+  failures "$logs/$s.log"
+done
+
+tp=0 tf=0 ts=0 bad=0
+echo
+printf '%-9s %-7s %7s %7s %8s %8s  %s\n' stage result passed failed skipped seconds "skipped suites"
+for s in "${stages[@]}"; do
+  read -r p f k < <(counts "$logs/$s.log")
+  rc=$(cat "$logs/$s.rc")
+  result=ok
+  if [ "$rc" -ne 0 ] || { [ "$f" != - ] && [ "$f" -gt 0 ]; }; then result=FAILED; bad=$((bad + 1)); fi
+  [ "$rc" -eq 124 ] && result=TIMEOUT
+  # A stage that failed before it counted anything (a build error) counts as one failure.
+  [ "$result" != ok ] && { [ "$f" = - ] || [ "$f" -eq 0 ]; } && f=1
+  printf '%-9s %-7s %7s %7s %8s %8s  %s\n' "$s" "$result" "$p" "$f" "$k" "$(cat "$logs/$s.secs")" \
+    "$(skipped_suites "$logs/$s.log")"
+  [ "$p" != - ] && tp=$((tp + p)); [ "$f" != - ] && tf=$((tf + f)); [ "$k" != - ] && ts=$((ts + k))
+done
+printf '%-9s %-7s %7s %7s %8s %8s\n' total "$([ "$bad" -eq 0 ] && echo ok || echo FAILED)" "$tp" "$tf" "$ts" "$wall"
+[ -n "$user_exclude" ] && echo "check: e2e files left out (E2E_EXCLUDE): $user_exclude"
+echo "check: $tp passed, $tf failed, $ts skipped"
+[ "$bad" -eq 0 ]

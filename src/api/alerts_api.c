@@ -72,7 +72,8 @@ struct list_job {
 	http_request *rq;
 	struct caller who;
 	struct store_alert_query q;
-	char owner[BY_MAX + 1], state[16];
+	struct alerts_owner owner;
+	char state[16];
 	int64_t id; /* one alert, or 0 for the list */
 	json_t *list;
 	struct store_alert one;
@@ -156,8 +157,10 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			api_reply_simple(a, rq, 400, "invalid_value", "child", "child must be a child's id");
 			goto fail;
 		}
-		if (owner && (strlen(owner) > BY_MAX || text_has_controls(owner, strlen(owner)))) {
-			api_reply_simple(a, rq, 400, "invalid_value", "owner", "owner must be a username or team code");
+		if (owner && (strlen(owner) > BY_MAX || text_has_controls(owner, strlen(owner)) ||
+			      !alerts_owner_parse(owner, &j->owner))) {
+			api_reply_simple(a, rq, 400, "invalid_value", "owner",
+					 "owner must be a username (or user:USERNAME), team:CODE, or mash");
 			goto fail;
 		}
 		if (!state || strcmp(state, "open") == 0) {
@@ -170,18 +173,25 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 					 "state must be open, acknowledged, resolved or all");
 			goto fail;
 		}
-		/* A person lists their own alerts (or, a MASH worker, the MASH's); agency systems any owner's. */
-		if (j->who.is_user && !owner)
-			owner = j->who.username;
-		if (j->who.is_user && !alerts_person_may_list(owner, j->who.username, j->who.role)) {
+		/* A person lists their own alerts (or, a MASH worker, the MASH's); agency systems any owner's. Owners
+		 * are typed (alerts_owner_parse): a person named "mash" is not the MASH. */
+		if (j->who.is_user && !owner) {
+			char mine[STORE_USER_MAX + 8];
+			snprintf(mine, sizeof mine, "user:%s", j->who.username);
+			alerts_owner_parse(mine, &j->owner);
+		}
+		if (j->who.is_user && !alerts_person_may_list(&j->owner, j->who.username, j->who.role)) {
 			api_reply_simple(a, rq, 403, "forbidden", "owner", "you may list only your own alerts");
 			goto fail;
 		}
-		snprintf(j->owner, sizeof j->owner, "%s", owner ? owner : "");
-		j->q.owner = j->owner;
+		if (j->owner.kind[0]) {
+			j->q.owner_kind = j->owner.kind;
+			j->q.owner = j->owner.name;
+		}
 		j->q.limit = (int)n;
-		snprintf(j->access.detail, sizeof j->access.detail, "state %s, owner %s, child %lld",
-			 state ? state : "open", owner && owner[0] ? "set" : "any", (long long)j->q.person_id);
+		snprintf(j->access.detail, sizeof j->access.detail, "state %s, owner %s, child %lld%s%s",
+			 state ? state : "open", j->owner.kind[0] ? j->owner.kind : "any", (long long)j->q.person_id,
+			 j->who.note[0] ? "; " : "", j->who.note);
 	}
 	if (id) {
 		/* The entry names the child the alert is about (looked up first: the audit goes before the read). An
@@ -199,11 +209,13 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
-		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s", (long long)id, found ? "" : " (none)");
+		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s%s%s", (long long)id, found ? "" : " (none)",
+			 j->who.note[0] ? "; " : "", j->who.note);
 	}
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
+	api_reader_init(&j->access.reader, &j->who);
 	j->access.action = id ? "alert.read" : "alerts.read";
 	j->access.done = list_audited;
 	http_continue_with(rq, list_continue, j, list_job_free);
@@ -231,9 +243,11 @@ struct act_job {
 static int act_run(store_conn *c, void *arg)
 {
 	struct act_job *j = arg;
+	const struct access_writer w = {j->who.user_id, j->who.username, j->who.client.agency,
+					j->who.is_user ? j->who.role : NULL};
 	if (j->resolve)
-		return alerts_resolve(c, j->id, j->who.actor, j->by, j->outcome, &j->res);
-	return alerts_acknowledge(c, j->id, j->who.actor, j->by, &j->res);
+		return alerts_resolve(c, j->id, &w, j->who.actor, j->by, j->outcome, &j->res);
+	return alerts_acknowledge(c, j->id, &w, j->who.actor, j->by, &j->res);
 }
 
 static void act_done(struct txq_job *job)
@@ -242,6 +256,8 @@ static void act_done(struct txq_job *job)
 	struct api *a = j->a;
 	if (job->rc < 0)
 		api_reply_store_failure(a, j->rq, job->rc);
+	else if (j->res == ALERTS_NOT_FOUND && j->who.is_user) /* as the check before: no alert, or not theirs */
+		api_reply_simple(a, j->rq, 403, "forbidden", NULL, "this alert is not yours");
 	else if (j->res == ALERTS_NOT_FOUND)
 		api_reply_simple(a, j->rq, 404, "not_found", "alert_id", "there is no alert with this id");
 	else if (j->res == ALERTS_WRONG_STATE)
@@ -360,9 +376,18 @@ static void post_action(struct api *a, http_request *rq, const struct caller *wh
 			goto fail;
 		}
 	}
-	/* Until people sign in (the access-control issue), "by" is what the calling system says, else the
-	 * client itself; the audit always records the client. */
-	snprintf(j->by, sizeof j->by, "%.64s", by && *by ? by : j->who.is_user ? j->who.username : j->who.actor);
+	/* Who acted is who is signed in (issue 14): a person may leave "by" out or name themselves, nothing else.
+	 * An agency's system names the practitioner in its own records, shown as the system's word (alerts_by);
+	 * the audit always records the caller. */
+	if (j->who.is_user && by && *by && strcmp(by, j->who.username) != 0) {
+		api_reply_simple(a, rq, 400, "invalid_value", "by",
+				 "by must be your own username (or left out): an alert records the person signed in as "
+				 "who acted");
+		goto fail;
+	}
+	const struct access_writer w = {j->who.user_id, j->who.username, j->who.client.agency,
+					j->who.is_user ? j->who.role : NULL};
+	alerts_by(&w, j->who.actor, by, j->by);
 	j->a = a;
 	j->rq = rq;
 	j->id = id;
@@ -436,7 +461,8 @@ static int flag_run(store_conn *c, void *arg)
 			break;
 	snprintf(fa.organisation, sizeof fa.organisation, "%s", ag ? ag->name : j->who.client.agency);
 	snprintf(fa.setting, sizeof fa.setting, "%s", j->setting);
-	return alerts_flag_lookup(c, j->nhs, &fa, j->today, FLAG_ACCESSES_SHOWN, on_access, j, &j->child_id, &j->flag);
+	return alerts_flag_lookup(c, j->nhs, &fa, j->who.note, j->today, FLAG_ACCESSES_SHOWN, on_access, j, &j->child_id,
+				  &j->flag);
 }
 
 static json_t *episode_json(bool current, const char *start, const char *end)

@@ -128,6 +128,14 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 				 "the token is not valid, was revoked, or its session has ended");
 		return false;
 	}
+	if (!who->is_user && who->client.pending) { /* service/tokens.h: a read scope waits for a second person */
+		api_reply_simple(a, rq, 401, "token_pending", "Authorization",
+				 "this token reads children and awaits a second administrator's approval: it works once "
+				 "approved");
+		return false;
+	}
+	if (!who->is_user)
+		tokens_note(&who->client, who->note, sizeof who->note);
 	if (who->is_user)
 		snprintf(who->actor, sizeof who->actor, "user:%lld:%s", (long long)who->user_id, who->username);
 	else
@@ -224,6 +232,27 @@ fail:
 	free(j);
 }
 
+/* ---- who reads ---- */
+
+void api_reader_init(struct access_reader *r, const struct caller *who)
+{
+	if (who->is_user)
+		access_reader_person(r, who->user_id, who->username, who->client.agency, who->role);
+	else
+		access_reader_system(r, who->client.agency);
+}
+
+void api_access_init(struct children_access *acc, const struct caller *who, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail)
+{
+	snprintf(acc->actor, sizeof acc->actor, "%s", who->actor);
+	api_reader_init(&acc->reader, who);
+	acc->action = action;
+	acc->child_id = child_id;
+	acc->need = need;
+	snprintf(acc->detail, sizeof acc->detail, "%s", detail ? detail : "");
+}
+
 /* ---- GET /api/v1/children/{id} and /chronology ---- */
 
 /* Strings from the store were validated as UTF-8 on the way in: no need to check them again per row. */
@@ -245,7 +274,6 @@ struct read_job {
 	json_t *doc;
 	json_t *households;
 	json_t *members;    /* of the household being walked */
-	enum access_level level; /* what the caller may see (service/access.h) */
 };
 
 static void read_job_free(void *arg)
@@ -320,12 +348,9 @@ static int on_event(const struct store_event *e, void *ctx)
 {
 	struct read_job *j = ctx;
 	const struct event_kind *k = event_kind_find(e->kind);
-	/* details were stored as compact JSON by intake; most are empty. */
+	/* details were stored as compact JSON by intake; most are empty. What this reader may see of them the
+	 * service decided (children_chronology shows only those events). */
 	json_t *details = strcmp(e->details, "{}") == 0 ? json_object() : json_loads(e->details, 0, NULL);
-	if (!access_event_visible(j->who.client.agency, e->agency, json_string_value(json_object_get(details, "category")))) {
-		json_decref(details); /* a health-only note: not for this reader (the page may come out shorter) */
-		return 0;
-	}
 	json_t *o = json_object();
 	json_object_set_new_nocheck(o, "id", json_integer(e->id));
 	json_object_set_new_nocheck(o, "kind", str(e->kind));
@@ -358,6 +383,15 @@ static void read_continue(http_request *rq, void *ctx)
 		api_reply_store_failure(a, rq, j->access.rc);
 		goto out;
 	}
+	if (j->access.refused) { /* audited as a refusal; one answer for no relationship, no child, a sealed one */
+		if (j->who.is_user)
+			api_reply_simple(a, rq, 403, "forbidden", NULL,
+					 "you have no legitimate relationship with this child's record; in an emergency, "
+					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
+		else
+			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
+		goto out;
+	}
 	j->list = json_array();
 	if (j->chronology) {
 		rc = children_chronology(a->st, &j->access, &j->page, on_event, j, &found, &j->end);
@@ -381,8 +415,9 @@ static void read_continue(http_request *rq, void *ctx)
 	} else {
 		json_object_set_new(j->doc, "child_id", json_integer(j->access.child_id));
 		json_object_set(j->doc, "identifiers", j->list);
-		/* Who the child lives with is not an agency's own record: only the full record shows it. */
-		bool full = j->level == ACCESS_FULL;
+		/* Who the child lives with is not an agency's own record: only the full record has it (the service
+		 * walks the households for that record alone). */
+		bool full = j->access.reader.level == ACCESS_FULL;
 		json_t *hh = full ? json_array_get(j->households, 0) : NULL;
 		json_object_set(j->doc, "household", hh ? hh : json_null());
 		json_t *previous = json_array();
@@ -425,48 +460,21 @@ static void get_child(struct api *a, http_request *rq, const struct caller *who,
 	}
 	j->chronology = chronology;
 	j->who = *who;
-	j->access.child_id = child_id;
 	if (j->chronology && !parse_page(a, rq, j))
 		goto fail;
-	/* A person sees what the access policy allows; an agency's system reads as before. */
-	char basis[ACCESS_BASIS_MAX] = "agency system";
-	j->level = ACCESS_FULL;
-	if (j->who.is_user) {
-		struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
-		int rc = access_decide(a->st, &p, j->access.child_id, clock_now(), &j->level, basis);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (j->level <= ACCESS_NONE) { /* no relationship, no such child, or a sealed record: one answer */
-			api_reply_simple(a, rq, 403, "forbidden", NULL,
-					 "you have no legitimate relationship with this child's record; in an emergency, "
-					 "open it with POST /api/v1/children/{id}/break-glass and a reason");
-			goto fail;
-		}
-		if (j->level == ACCESS_AGENCY)
-			j->page.agency = j->who.client.agency; /* their own agency's events only */
-	} else {
-		bool sealed = false;
-		int rc = access_sealed(a->st, j->access.child_id, &sealed);
-		if (rc != STORE_OK) {
-			api_reply_store_failure(a, rq, rc);
-			goto fail;
-		}
-		if (sealed) { /* for an agency's system, a sealed record is not there (the answer for no child) */
-			api_reply_simple(a, rq, 404, "not_found", "child_id", "there is no child with this id");
-			goto fail;
-		}
-	}
+	/* What the caller may see the service decides with the audit entry (children_access_audit): a person
+	 * their relationship with the child, an agency's system (records:read) its own agency's records about a
+	 * child it has sent records about (service/access.c). A system's entry names its token. */
 	j->a = a;
 	j->rq = rq;
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", j->who.actor);
-	j->access.action = j->chronology ? "chronology.read" : "child.read";
+	char detail[64 + sizeof j->who.note] = "";
 	if (j->chronology)
-		snprintf(j->access.detail, sizeof j->access.detail, "limit %d%s; %s", j->page.limit,
-			 j->page.before_at ? ", next page" : "", basis);
+		snprintf(detail, sizeof detail, "limit %d%s%s%s", j->page.limit, j->page.before_at ? ", next page" : "",
+			 j->who.note[0] ? "; " : "", j->who.note);
 	else
-		snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
+		snprintf(detail, sizeof detail, "%s", j->who.note);
+	api_access_init(&j->access, who, j->chronology ? "chronology.read" : "child.read", child_id, ACCESS_AGENCY,
+			detail);
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);
 	http_suspend(rq);
@@ -567,6 +575,7 @@ static const struct api_route {
 	{{"GET", "/api/v1/children/{id}/chronology"}, ACT_CHILD_READ, chronology_route},
 	{{"GET", "/api/v1/children/{id}/viewers"}, ACT_VIEWERS, api_viewers},
 	{{"POST", "/api/v1/children/{id}/break-glass"}, ACT_BREAK_GLASS, api_break_glass},
+	{{"GET", "/api/v1/notices"}, ACT_NOTICES, api_notices},
 	{{"GET", "/api/v1/alerts"}, ACT_ALERTS, api_alerts_list},
 	{{"GET", "/api/v1/alerts/{id}"}, ACT_ALERTS, api_alert_get},
 	{{"POST", "/api/v1/alerts/{id}/acknowledge"}, ACT_ALERTS, api_alert_acknowledge},
@@ -598,9 +607,24 @@ bool api_route_at(size_t i, const char **method, const char **pattern, const cha
 	return true;
 }
 
-void api_handle(http_request *rq, void *ctx)
+const char *api_route_scope_at(size_t i)
 {
-	struct api *a = ctx;
+	if (i >= sizeof routes / sizeof routes[0])
+		return NULL;
+	return access_system_scope(routes[i].action, strcmp(routes[i].key.method, "POST") == 0);
+}
+
+/* What the request's headers decided (api_admit, or api_handle when no body came): kept with the request. */
+struct admitted {
+	const struct api_route *r;
+	int64_t ids[ROUTE_IDS_MAX];
+	bool public;
+	struct caller who;
+};
+
+/* The route, the caller and the role policy, from the headers alone; NULL when it has answered. */
+static struct admitted *api_gate(struct api *a, http_request *rq)
+{
 	const char *m = http_method(rq), *p = http_path(rq);
 	atomic_fetch_add(&a->requests, 1);
 
@@ -613,21 +637,58 @@ void api_handle(http_request *rq, void *ctx)
 			api_method_not_allowed(a, rq, allow);
 		else
 			api_reply_simple(a, rq, 404, "not_found", NULL, "no such resource");
-		return;
+		return NULL;
 	}
-	if (r->action == ACT_PUBLIC) {
-		r->fn(a, rq, NULL, ids);
-		return;
+	struct admitted *ad = calloc(1, sizeof *ad);
+	if (!ad) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return NULL;
 	}
-	struct caller who;
-	memset(&who, 0, sizeof who);
-	if (!api_authenticate(a, rq, &who))
-		return;
-	if (!access_role_may(who.is_user ? who.role : NULL, who.client.agency, r->action)) {
-		/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
-		api_reply_simple(a, rq, 403, "not_permitted", NULL,
-				 who.is_user ? "your role may not use this" : "an agency's system may not use this");
-		return;
+	ad->r = r;
+	memcpy(ad->ids, ids, sizeof ids);
+	ad->public = r->action == ACT_PUBLIC;
+	if (!ad->public) {
+		if (!api_authenticate(a, rq, &ad->who))
+			goto refused;
+		if (!access_role_may(ad->who.is_user ? ad->who.role : NULL, ad->who.client.agency, r->action)) {
+			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
+			api_reply_simple(a, rq, 403, "not_permitted", NULL,
+					 ad->who.is_user ? "your role may not use this" : "an agency's system may not use this");
+			goto refused;
+		}
+		/* A system's token: its scope (issue 14), also from the headers alone, before any body is read. */
+		bool write = strcmp(r->key.method, "POST") == 0;
+		if (!ad->who.is_user && !access_system_may(ad->who.client.agency, ad->who.client.scope, r->action, write)) {
+			const char *need = access_system_scope(r->action, write);
+			char msg[160];
+			if (need)
+				snprintf(msg, sizeof msg, "this token's scope does not allow this: it needs the scope %s", need);
+			else
+				snprintf(msg, sizeof msg, "an agency's system may not use this");
+			api_reply_simple(a, rq, 403, "not_permitted", NULL, msg);
+			goto refused;
+		}
 	}
-	r->fn(a, rq, &who, ids);
+	http_set_data(rq, ad, free);
+	return ad;
+refused:
+	free(ad);
+	return NULL;
+}
+
+size_t api_admit(http_request *rq, void *ctx)
+{
+	const struct admitted *ad = api_gate(ctx, rq);
+	if (!ad)
+		return 0; /* answered: the body is dropped unread */
+	return ad->public ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
+}
+
+void api_handle(http_request *rq, void *ctx)
+{
+	struct api *a = ctx;
+	const struct admitted *ad = http_data(rq); /* admitted when the headers came (a body followed) */
+	if (!ad && !(ad = api_gate(a, rq)))
+		return;
+	ad->r->fn(a, rq, ad->public ? NULL : &ad->who, ad->ids);
 }

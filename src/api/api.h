@@ -38,9 +38,15 @@ bool api_body_streamed(const char *method, const char *path);
 
 /* The http_handler for the whole server (ctx is a struct api). */
 void api_handle(http_request *rq, void *ctx);
+/* http_options.admit for the API's requests that carry a body: the route, the bearer token and the role
+ * policy are decided from the headers, so that a body is never kept for a caller who would be refused
+ * (401, 403, 404, 405 are answered at once); a public route's body (a sign-in) may hold HTTP_PUBLIC_BODY_MAX. */
+size_t api_admit(http_request *rq, void *ctx);
 
 /* The i-th route: its method, path pattern and the role policy's name for what it does (for
  * `safeguard routes` and the authorisation matrix test); false past the end. */
 bool api_route_at(size_t i, const char **method, const char **pattern, const char **action);
+/* The token scope (service/tokens.h) the i-th route needs of an agency's system; NULL when no scope opens it. */
+const char *api_route_scope_at(size_t i);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/intake_json.h"
+#include "service/children.h"
 
 #define JSON_TYPE "application/json"
 
@@ -17,11 +18,18 @@
 struct caller {
 	struct store_client client;
 	char actor[96]; /* "client:ID:AGENCY" or "user:ID:USERNAME" */
+	char note[160]; /* an agency system's token, for the audit entries of its reads (tokens_note); "" for people */
 	bool is_user;
 	int64_t user_id;
 	char username[STORE_USER_MAX + 1];
 	char role[STORE_CODE_MAX + 1];
 };
+
+/* Names the caller as the reader of an access (service/children.h), with what it reads: the service decides
+ * what they may see from it. Every audited read of the API starts here. */
+void api_reader_init(struct access_reader *r, const struct caller *who);
+void api_access_init(struct children_access *acc, const struct caller *who, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail);
 
 /* Answers 401 itself when the bearer token is missing or not valid. */
 bool api_authenticate(struct api *a, http_request *rq, struct caller *who);
@@ -46,6 +54,7 @@ API_ROUTE(api_alert_resolve);     /* POST /api/v1/alerts/{id}/resolve */
 API_ROUTE(api_flags);             /* GET /api/v1/flags */
 API_ROUTE(api_viewers);           /* GET /api/v1/children/{id}/viewers (viewers_api.c) */
 API_ROUTE(api_break_glass);       /* POST /api/v1/children/{id}/break-glass */
+API_ROUTE(api_notices);           /* GET /api/v1/notices: the data protection officer's */
 API_ROUTE(api_sessions);          /* POST /api/v1/sessions (sessions_api.c) */
 API_ROUTE(api_recording_upload);  /* POST /api/v1/children/{id}/recordings (recordings_api.c), body streamed */
 API_ROUTE(api_recordings_list);   /* GET /api/v1/children/{id}/recordings */

@@ -377,8 +377,11 @@ struct record_job {
 static int record_run(store_conn *c, void *arg)
 {
 	struct record_job *j = arg;
-	if (j->placement)
-		return homes_placement_add(c, j->who.actor, j->placing_la, &j->p, &j->id, &j->res);
+	if (j->placement) {
+		const struct access_writer w = {j->who.user_id, j->who.username, j->who.client.agency,
+						j->who.is_user ? j->who.role : NULL};
+		return homes_placement_add(c, j->who.actor, &w, j->placing_la, &j->p, &j->id, &j->res);
+	}
 	return homes_reg44_add(c, j->who.actor, j->who.is_user ? j->who.username : j->who.actor, &j->r, &j->id,
 			       &j->resolved_alert, &j->res);
 }
@@ -391,8 +394,12 @@ static void record_done(struct txq_job *job)
 		api_reply_store_failure(a, j->rq, job->rc > -100 ? job->rc : STORE_EIO);
 	else if (j->res == HOMES_NO_HOME)
 		api_reply_simple(a, j->rq, 404, "not_found", "home_id", "there is no home with this id");
-	else if (j->res == HOMES_NO_CHILD)
-		api_reply_simple(a, j->rq, 422, "unknown_child", "child_id", "there is no child with this id");
+	else if (j->res == HOMES_NO_CHILD) /* no child, a sealed one, or one not theirs: one answer (access.h) */
+		api_reply_simple(a, j->rq, 403, "forbidden", "child_id",
+				 j->who.is_user ? "you may not record a placement for this child_id: placements are "
+						  "recorded by the child's allocated worker or the manager of their team"
+						: "this system may not record a placement for this child_id: only for a child "
+						  "its agency has sent records about");
 	else if (j->res == HOMES_HELD)
 		api_reply_simple(a, j->rq, 409, "already_held", "month",
 				 "the home already has a Regulation 44 report for this month: it was not replaced");

@@ -144,6 +144,7 @@ static void get_reviews(struct api *a, http_request *rq, const struct caller *wh
 	j->a = a;
 	j->rq = rq;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
+	api_reader_init(&j->access.reader, who);
 	j->access.action = id ? "link_review.read" : "link_reviews.read";
 	j->access.done = read_audited;
 	http_continue_with(rq, read_continue, j, read_job_free);

@@ -75,7 +75,26 @@ struct upload {
 	http_request *rq;
 	recordings_writer *w;   /* until the row is committed (then freed) or the upload fails (then discarded) */
 	struct store_recording rec;
+	struct caller who;      /* decided on again in the row's transaction (service/access.h) */
+	bool refused;
 };
+
+/* The write decision for a recording (service/access.h): the same 403 whether the child does not exist, is
+ * sealed, or is not the person's. */
+static bool may_upload(struct api *a, http_request *rq, const struct caller *who, int64_t child_id)
+{
+	const struct access_writer wr = {who->user_id, who->username, who->client.agency, who->role};
+	char basis[ACCESS_BASIS_MAX];
+	bool allowed = false;
+	int rc = access_decide_write(a->st, &wr, child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	if (rc != STORE_OK) {
+		api_reply_store_failure(a, rq, rc);
+		return false;
+	}
+	if (!allowed)
+		api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
+	return allowed;
+}
 
 static int upload_chunk(http_request *rq, const char *data, size_t len, void *ctx)
 {
@@ -90,18 +109,29 @@ static int upload_chunk(http_request *rq, const char *data, size_t len, void *ct
 static int upload_run(store_conn *c, void *arg)
 {
 	struct upload *u = arg;
+	const struct access_writer wr = {u->who.user_id, u->who.username, u->who.client.agency, u->who.role};
+	char basis[ACCESS_BASIS_MAX];
+	bool allowed = false;
+	int rc = access_write_check(c, &wr, u->rec.child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
+	u->refused = rc == STORE_OK && !allowed;
+	if (rc != STORE_OK || u->refused)
+		return rc;
 	return recordings_add(c, &u->rec, clock_now());
 }
 
 static void upload_done(struct txq_job *job)
 {
 	struct upload *u = (struct upload *)job;
-	if (job->rc < 0) {
+	if (job->rc < 0 || u->refused) {
 		/* The file was already in place: no row points at it, so it goes. */
 		recordings_write_discard(u->w);
 		u->w = NULL;
-		fprintf(stderr, "safeguard: a recording's row could not be stored (store error %d)\n", job->rc);
-		api_reply_store_failure(u->a, u->rq, job->rc);
+		if (u->refused) {
+			api_reply_simple(u->a, u->rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
+		} else {
+			fprintf(stderr, "safeguard: a recording's row could not be stored (store error %d)\n", job->rc);
+			api_reply_store_failure(u->a, u->rq, job->rc);
+		}
 	} else {
 		recordings_write_free(u->w);
 		u->w = NULL;
@@ -146,8 +176,7 @@ void api_recording_upload(struct api *a, http_request *rq, const struct caller *
 {
 	int64_t child_id = ids[0];
 	struct caller who = *caller;
-	char basis[ACCESS_BASIS_MAX] = "";
-	if (!person(a, rq, &who) || !full_record(a, rq, &who, child_id, basis))
+	if (!person(a, rq, &who) || !may_upload(a, rq, &who, child_id))
 		return;
 	const char *name = http_query(rq, "filename");
 	if (!name || !recordings_filename_valid(name, strlen(name))) {
@@ -180,6 +209,7 @@ void api_recording_upload(struct api *a, http_request *rq, const struct caller *
 	}
 	u->a = a;
 	u->rq = rq;
+	u->who = who;
 	u->rec.child_id = child_id;
 	snprintf(u->rec.filename, sizeof u->rec.filename, "%s", name);
 	snprintf(u->rec.content_type, sizeof u->rec.content_type, "%s", type);
@@ -250,6 +280,7 @@ void api_recordings_list(struct api *a, http_request *rq, const struct caller *c
 	j->access.child_id = child_id;
 	j->access.action = "recordings.list";
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who.actor);
+	api_reader_init(&j->access.reader, &who);
 	snprintf(j->access.detail, sizeof j->access.detail, "%s", basis);
 	j->access.done = list_audited;
 	http_continue_with(rq, list_continue, j, list_free);
@@ -383,6 +414,7 @@ void api_recording_content(struct api *a, http_request *rq, const struct caller 
 	d->access.child_id = d->rec.child_id;
 	d->access.action = "recording.download";
 	snprintf(d->access.actor, sizeof d->access.actor, "%s", who.actor);
+	api_reader_init(&d->access.reader, &who);
 	/* The hash says which file was handed on; the file's name is personal data and stays out. */
 	snprintf(d->access.detail, sizeof d->access.detail, "recording:%lld blake2b %s; %s", (long long)d->rec.id,
 		 d->rec.blake2b, basis);

@@ -1,8 +1,8 @@
 /*
  * api/sessions_api.c — POST /api/v1/sessions: a person signs in for a script (username, password, TOTP
- * code) and gets a bearer token for a session of their own. The password check (Argon2id: tens of
- * milliseconds of CPU) runs on this server thread, outside any transaction; the outcome is recorded and the
- * session opened in one short job on the write queue.
+ * code) and gets a bearer token for a session of their own. users_sign_in (service/users.h, shared with the
+ * sign-in page) throttles, checks the password on this server thread and records the outcome on the write
+ * queue; this file only translates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,44 +15,34 @@
 #include "service/users.h"
 
 struct session_job {
-	struct txq_job job;
+	struct users_attempt si; /* first: its done() finds the job */
 	struct api *a;
 	http_request *rq;
-	struct store_user user;
-	enum users_sign_in res;
-	char username[STORE_USER_MAX + 1];
-	char remote[HTTP_REMOTE_MAX];
-	int64_t now;
-	char token[USERS_SESSION_TOKEN_MAX];
-	char expires_at[STORE_TS_LEN + 1];
 };
 
-static int session_run(store_conn *c, void *arg)
+static void session_done(struct users_attempt *si)
 {
-	struct session_job *j = arg;
-	return users_session_open(c, &j->user, j->res, j->username, j->remote, "api", j->now, j->token, j->expires_at);
-}
-
-static void session_done(struct txq_job *job)
-{
-	struct session_job *j = (struct session_job *)job;
+	struct session_job *j = (struct session_job *)si;
 	struct api *a = j->a;
-	if (job->rc < 0) {
-		api_reply_store_failure(a, j->rq, job->rc);
-	} else if (j->res == USERS_THROTTLED) {
-		http_add_header(j->rq, "Retry-After", "900");
+	if (si->rc < 0) {
+		api_reply_store_failure(a, j->rq, si->rc);
+	} else if (si->res == USERS_THROTTLED) {
+		char after[16];
+		snprintf(after, sizeof after, "%d", si->retry_after > 0 ? si->retry_after : 1);
+		http_add_header(j->rq, "Retry-After", after);
 		api_reply_simple(a, j->rq, 429, "too_many_attempts", NULL,
-				 "too many failed sign-ins for this account or from this address: try again later");
-	} else if (j->res != USERS_SIGNED_IN) {
+				 "too many failed sign-ins for this account or from this address: try again after "
+				 "Retry-After seconds");
+	} else if (si->res != USERS_SIGNED_IN) {
 		/* One answer for a wrong name, password or code, and for a disabled account: nothing to probe. */
 		api_reply_simple(a, j->rq, 401, "invalid_credentials", NULL, "the username, password or code is wrong");
 	} else {
 		api_reply_json(a, j->rq, 201,
-			       json_pack("{s:s, s:s, s:s, s:s, s:s}", "token", j->token, "expires_at", j->expires_at,
-					 "username", j->user.username, "agency", j->user.agency, "role", j->user.role));
+			       json_pack("{s:s, s:s, s:s, s:s, s:s}", "token", si->token, "expires_at", si->expires_at,
+					 "username", si->user.username, "agency", si->user.agency, "role", si->user.role));
 	}
 	http_resume(j->rq);
-	sodium_memzero(j, sizeof *j); /* the token and the password hash */
+	sodium_memzero(j, sizeof *j); /* the token */
 	free(j);
 }
 
@@ -109,22 +99,15 @@ void api_sessions(struct api *a, http_request *rq, const struct caller *who, con
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		goto out;
 	}
-	j->now = clock_now();
-	http_remote_address(rq, j->remote);
-	snprintf(j->username, sizeof j->username, "%s", username);
-	int rc = users_check(a->st, username, password, totp, j->remote, j->now, &j->user, &j->res);
-	if (rc != STORE_OK) {
-		api_reply_store_failure(a, rq, rc);
-		free(j);
-		goto out;
-	}
 	j->a = a;
 	j->rq = rq;
-	j->job.run = session_run;
-	j->job.arg = j;
-	j->job.done = session_done;
+	j->si.now = clock_now();
+	http_remote_address(rq, j->si.remote);
+	snprintf(j->si.username, sizeof j->si.username, "%s", username);
+	snprintf(j->si.kind, sizeof j->si.kind, "api");
+	j->si.done = session_done;
 	http_suspend(rq);
-	txq_submit(a->q, &j->job);
+	users_sign_in(a->st, a->q, &j->si, password, totp);
 out:
 	/* The password was in the body: wipe what jansson holds before letting it go. */
 	if (json_is_object(body) && json_is_string(json_object_get(body, "password")))

@@ -1,6 +1,7 @@
 /*
  * api/viewers_api.c — GET /api/v1/children/{id}/viewers: who has looked at this child's record, for the
- * allocated worker and the data protection officer (issue 4, part 4). A person's session is needed: an
+ * allocated worker and the data protection officer (issue 4, part 4); POST .../break-glass; and
+ * GET /api/v1/notices, the data protection officer's notices of break-glass (issue 14). A person's session is needed: an
  * agency's system has no one to answer for. Any refusal is the same 403 whether or not the child exists.
  */
 #include <stdio.h>
@@ -86,6 +87,7 @@ void api_viewers(struct api *a, http_request *rq, const struct caller *who, cons
 	j->access.child_id = child_id;
 	j->access.action = "viewers.read";
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
+	api_reader_init(&j->access.reader, who);
 	j->access.done = viewers_audited;
 	http_continue_with(rq, viewers_continue, j, viewers_free);
 	http_suspend(rq);
@@ -101,7 +103,7 @@ struct glass_job {
 	struct caller who;
 	int64_t child_id;
 	char *reason;
-	bool found;
+	bool refused;
 	int64_t now;
 	char expires_at[STORE_TS_LEN + 1];
 };
@@ -110,7 +112,7 @@ static int glass_run(store_conn *c, void *arg)
 {
 	struct glass_job *j = arg;
 	struct access_person p = {j->who.user_id, j->who.username, j->who.client.agency, j->who.role};
-	return access_break_glass(c, &p, j->who.actor, j->child_id, j->reason, j->now, &j->found, j->expires_at);
+	return access_break_glass(c, &p, j->who.actor, j->child_id, j->reason, j->now, &j->refused, j->expires_at);
 }
 
 static void glass_done(struct txq_job *job)
@@ -118,9 +120,12 @@ static void glass_done(struct txq_job *job)
 	struct glass_job *j = (struct glass_job *)job;
 	if (job->rc < 0)
 		api_reply_store_failure(j->a, j->rq, job->rc);
-	else if (!j->found)
-		api_reply_simple(j->a, j->rq, 404, "not_found", "child_id", "there is no child with this id");
-	else
+	else if (j->refused)
+		/* The allowance is per person, whatever the id: this says nothing about the child. */
+		api_reply_simple(j->a, j->rq, 429, "break_glass_allowance_used", NULL,
+				 "you have used today's allowance of records opened in an emergency: nothing was opened, "
+				 "and the data protection officer has been told; ask them or your manager");
+	else /* an id that holds no child (or a sealed one) is answered the same: nothing tells them apart */
 		api_reply_json(j->a, j->rq, 201, json_pack("{s:I, s:s}", "child_id", (json_int_t)j->child_id,
 							   "expires_at", j->expires_at));
 	http_resume(j->rq);
@@ -182,4 +187,73 @@ fail:
 	json_decref(body);
 	free(j->reason);
 	free(j);
+}
+
+/* ---- GET /api/v1/notices: the data protection officer's notices ---- */
+
+#define NOTICES_SHOWN 200
+
+struct notices_job {
+	struct children_access access; /* first: the audit entry gates the read */
+	struct api *a;
+	http_request *rq;
+	json_t *list;
+};
+
+static void notices_free(void *arg)
+{
+	struct notices_job *j = arg;
+	json_decref(j->list);
+	free(j);
+}
+
+static void notices_audited(struct children_access *access)
+{
+	http_resume(((struct notices_job *)access)->rq);
+}
+
+static int on_notice(const struct store_notice *n, void *ctx)
+{
+	struct notices_job *j = ctx;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)n->id, "kind", n->kind, "at", n->at,
+			      "who", n->username, "child_id", (json_int_t)n->child_id, "detail", n->detail);
+	if (o && n->break_glass_id)
+		json_object_set_new(o, "break_glass_id", json_integer(n->break_glass_id));
+	return !o || json_array_append_new(j->list, o) ? STORE_EIO : 0;
+}
+
+static void notices_continue(http_request *rq, void *ctx)
+{
+	struct notices_job *j = ctx;
+	struct api *a = j->a;
+	if (!j->access.audited) {
+		api_reply_store_failure(a, rq, j->access.rc);
+	} else {
+		j->list = json_array();
+		int rc = access_notices(a->st, &j->access, NOTICES_SHOWN, on_notice, j);
+		if (rc < 0)
+			api_reply_store_failure(a, rq, rc);
+		else
+			api_reply_json(a, rq, 200, json_pack("{s:O}", "notices", j->list));
+	}
+	notices_free(j);
+}
+
+void api_notices(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	(void)ids;
+	struct notices_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	j->a = a;
+	j->rq = rq;
+	j->access.action = "notices.read";
+	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
+	snprintf(j->access.detail, sizeof j->access.detail, "break-glass notices; data protection officer");
+	j->access.done = notices_audited;
+	http_continue_with(rq, notices_continue, j, notices_free);
+	http_suspend(rq);
+	children_access_audit(a->q, &j->access);
 }

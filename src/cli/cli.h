@@ -30,8 +30,16 @@ int cmd_recordings(int argc, char **argv);
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
 
-/* Serves the API and the pages (behind sign-in; with demo, a banner says it is a demonstration area; with
- * behind_tls, cookies are Secure) on listen until SIGINT or SIGTERM.
+/* Where and how the server listens (serve's flags). */
+struct cli_http {
+	const char *listen;   /* HOST:PORT */
+	unsigned threads;     /* 0: two per core */
+	unsigned per_address; /* connections at once from one client address; 0: only the global ceiling */
+	bool behind_tls;      /* a TLS proxy is in front: cookies are Secure, forms come from https:// */
+};
+
+/* Serves the API and the pages (behind sign-in; with demo, a banner says it is a demonstration area) as
+ * http says until SIGINT or SIGTERM.
  * Prints "listening on http://HOST:PORT" when ready, then calls ready(port, ctx) if given. The rules run
  * with alerts (the defaults when NULL; it must outlive the call); the nightly sweep signs an audit
  * checkpoint with audit_key when given, then runs the homes monitor (service/homes.h). authority is the
@@ -39,7 +47,7 @@ store *cli_open_store(const char *url, bool migrate);
  * Returns the process exit code. */
 struct alerts_config;
 struct cli_recordings;
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
+int cli_serve(store *st, const struct cli_http *http, bool demo, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
 /* The demonstration area's homes register (cli/demo_homes.c); the children placed from first_child on. */
@@ -71,6 +79,15 @@ struct cli_recordings {
 	unsigned long long max_bytes; /* the largest upload accepted */
 };
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out);
+
+/* The server's key of the TOTP secrets (service/users.h): the file path names, or beside an SQLite database
+ * (PATH.totp-key, beside the audit key) when path is NULL, handed to users_use_totp_key. With create (serve,
+ * demo, user), a missing file is made with O_EXCL, mode 0600, 32 random bytes; a file others may read, or
+ * not 32 bytes, is refused. Prints the reason and returns -1 on failure. */
+int cli_totp_key(const char *db_url, const char *path, bool create);
+/* Encrypts the TOTP secrets still kept in plain text (a database from before schema 15) with that key, and
+ * clears the write-ahead log of them; says on stderr how many. -1 (with the reason) on failure. */
+int cli_totp_seal_legacy(store *st);
 
 /* Signs an audit checkpoint in a transaction of its own (*signed_id 0 when there was nothing new). */
 int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id);

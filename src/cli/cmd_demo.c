@@ -12,6 +12,7 @@
 #include "api/intake_json.h"
 #include "cli/cli.h"
 #include "clock/now.h"
+#include "http/server.h"
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -100,11 +101,23 @@ struct demo_tokens {
 static int demo_tokens_run(store_conn *c, void *arg)
 {
 	struct demo_tokens *t = arg;
-	bool found;
+	bool found, pending;
+	char scope[STORE_SCOPE_MAX + 1], err[160];
 	int rc;
-	for (int i = 0; i < 5; i++)
-		if ((rc = tokens_create(c, "demo", t->agency[i], "demo", t->token[i], &found)) != STORE_OK)
+	/* Every scope the agency may have: the demo area is synthetic, and `demo` is the operator's command. */
+	for (int i = 0; i < 5; i++) {
+		const char *name, *agency;
+		bool reads;
+		char all[STORE_SCOPE_MAX + 1] = "";
+		for (size_t k = 0; tokens_scope_at(k, &name, &agency, &reads); k++)
+			if (!agency || strcmp(agency, t->agency[i]) == 0)
+				snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", all[0] ? "," : "", name);
+		if (!tokens_scope_parse(all, t->agency[i], scope, err, sizeof err))
+			return STORE_EIO;
+		if ((rc = tokens_create(c, "demo", t->agency[i], "demo", scope, true, t->token[i], &found, &pending)) !=
+		    STORE_OK)
 			return rc;
+	}
 	return STORE_OK;
 }
 
@@ -327,6 +340,8 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	static struct demo_people_args people;
+	if (cli_totp_key(db, NULL, true) != 0 || cli_totp_seal_legacy(st) != 0)
+		goto out;
 	if (demo_people_make(st, &people) != STORE_OK) {
 		fprintf(stderr, "safeguard demo: cannot create the demo area's people\n");
 		goto out;
@@ -341,7 +356,8 @@ int cmd_demo(int argc, char **argv)
 		sodium_memzero(key, sizeof key);
 		goto out;
 	}
-	rc = cli_serve(st, listen, 0, true, false, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
+	struct cli_http http = {.listen = listen, .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
+	rc = cli_serve(st, &http, true, NULL, key, &rec, DEMO_AUTHORITY, ready, &b);
 	sodium_memzero(key, sizeof key);
 	recordings_close(rec.vault);
 out:

@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		   "disable refuses the person's sign-in from now on and ends their sessions; enable lets them sign\n"
 		   "in again with the password and second factor they had (reset them too if those may be known).\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
+		   "The TOTP secret is kept encrypted with the key in PATH.totp-key beside the database (made mode\n"
+		   "0600 when missing; --totp-key FILE names another: serve must be given the same).\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
 		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
 		   "it in an authenticator app; it is not shown again.\nRoles:", USERS_PASSWORD_MIN);
@@ -55,9 +57,10 @@ int cmd_user(int argc, char **argv)
 					     {"agency", required_argument, NULL, 'a'},
 					     {"role", required_argument, NULL, 'r'},
 					     {"password-stdin", no_argument, NULL, 'p'},
+					     {"totp-key", required_argument, NULL, 'k'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *db = NULL, *totp_key = NULL;
 	struct add_args a = {0};
 	bool from_stdin = false;
 	int c;
@@ -85,6 +88,7 @@ int cmd_user(int argc, char **argv)
 		case 'a': a.agency = optarg; break;
 		case 'r': a.role = optarg; break;
 		case 'p': from_stdin = true; break;
+		case 'k': totp_key = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -154,9 +158,16 @@ int cmd_user(int argc, char **argv)
 		fprintf(stderr, "safeguard user add: cannot hash the password (out of memory)\n");
 		return 1;
 	}
+	/* The new secret is encrypted with the server's key (made here, mode 0600, when serve has not yet). */
+	if (cli_totp_key(db, totp_key, true) != 0)
+		return 1;
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
+	if (cli_totp_seal_legacy(st) != 0) {
+		store_close(st);
+		return 1;
+	}
 	rc = txq_exec(st, add_run, &a);
 	store_close(st);
 	if (rc != STORE_OK) {

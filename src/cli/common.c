@@ -20,6 +20,7 @@
 #include "service/audit.h"
 #include "service/homes.h"
 #include "service/txq.h"
+#include "service/users.h"
 #include "web/web.h"
 
 store *cli_open_store(const char *url, bool migrate)
@@ -170,18 +171,29 @@ static bool route_streamed(const char *method, const char *path, void *ctx)
 	return api_body_streamed(method, path);
 }
 
+static bool is_api(http_request *rq)
+{
+	const char *p = http_path(rq);
+	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 || strcmp(p, "/metrics") == 0 ||
+	       strcmp(p, "/openapi.json") == 0;
+}
+
 static void route(http_request *rq, void *ctx)
 {
 	struct app *app = ctx;
-	const char *p = http_path(rq);
-	if (strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 || strcmp(p, "/metrics") == 0 ||
-	    strcmp(p, "/openapi.json") == 0)
+	if (is_api(rq))
 		api_handle(rq, &app->api);
 	else
 		web_handle(rq, &app->web);
 }
 
-int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool behind_tls, const struct alerts_config *alerts,
+static size_t route_admit(http_request *rq, void *ctx)
+{
+	struct app *app = ctx;
+	return is_api(rq) ? api_admit(rq, &app->api) : web_admit(rq, &app->web);
+}
+
+int cli_serve(store *st, const struct cli_http *http, bool demo, const struct alerts_config *alerts,
 	      const uint8_t *audit_key, const struct cli_recordings *rec, const char *authority,
 	      void (*ready)(unsigned port, void *ctx), void *ctx)
 {
@@ -220,11 +232,11 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 		free(app);
 		return 1;
 	}
-	app->web.behind_tls = behind_tls;
+	app->web.behind_tls = http->behind_tls;
 	snprintf(app->web.authority, sizeof app->web.authority, "%s", authority ? authority : "");
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
-	struct http_options o = {.listen = listen, .threads = threads, .handler = route, .ctx = app,
-				 .streamed = route_streamed};
+	struct http_options o = {.listen = http->listen, .threads = http->threads, .handler = route, .ctx = app,
+				 .streamed = route_streamed, .admit = route_admit, .per_address = http->per_address};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
@@ -233,8 +245,8 @@ int cli_serve(store *st, const char *listen, unsigned threads, bool demo, bool b
 		free(app);
 		return 1;
 	}
-	const char *colon = strrchr(listen, ':');
-	printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, http_port(srv));
+	const char *colon = strrchr(http->listen, ':');
+	printf("listening on http://%.*s:%u\n", (int)(colon - http->listen), http->listen, http_port(srv));
 	fflush(stdout);
 	sweeper_start(&app->sweeper, st, &app->api.alerts, audit_key);
 	if (ready)
@@ -377,21 +389,22 @@ static int beside_db(const char *db_url, const char *suffix, char *out, size_t o
 	return 0;
 }
 
-static int recordings_key(const char *path, bool create, uint8_t key[RECORDINGS_KEY_LEN])
+/* A 32-byte secret key in a file of its own (what names it in messages: "recordings key"). With create, a
+ * missing file is made once, readable by this user only (O_EXCL: never two keys); outside the database, so
+ * a copy of the database alone opens nothing sealed with it. */
+static int key_file(const char *path, const char *what, bool create, uint8_t key[32])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {
-		/* Made once, readable by this user only; outside the database, so neither a copy of the database nor
-		 * of the directory of recordings opens any recording without it. O_EXCL: never two keys. */
-		randombytes_buf(key, RECORDINGS_KEY_LEN);
+		randombytes_buf(key, 32);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, key, RECORDINGS_KEY_LEN) != RECORDINGS_KEY_LEN || fsync(fd) != 0) {
-			fprintf(stderr, "safeguard: cannot create the recordings key %s: %s\n", path, strerror(errno));
+		if (fd < 0 || write(fd, key, 32) != 32 || fsync(fd) != 0) {
+			fprintf(stderr, "safeguard: cannot create the %s %s: %s\n", what, path, strerror(errno));
 			if (fd >= 0) {
 				close(fd);
 				unlink(path);
 			}
-			sodium_memzero(key, RECORDINGS_KEY_LEN);
+			sodium_memzero(key, 32);
 			return -1;
 		}
 		close(fd);
@@ -399,9 +412,9 @@ static int recordings_key(const char *path, bool create, uint8_t key[RECORDINGS_
 	}
 	if (fd < 0) {
 		if (errno == ENOENT)
-			fprintf(stderr, "safeguard: there is no recordings key %s (serve makes it on first start)\n", path);
+			fprintf(stderr, "safeguard: there is no %s %s (serve makes it on first start)\n", what, path);
 		else
-			fprintf(stderr, "safeguard: cannot read the recordings key %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "safeguard: cannot read the %s %s: %s\n", what, path, strerror(errno));
 		return -1;
 	}
 	struct stat sb;
@@ -409,20 +422,71 @@ static int recordings_key(const char *path, bool create, uint8_t key[RECORDINGS_
 	uint8_t extra;
 	if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0) {
 		close(fd);
-		fprintf(stderr, "safeguard: the recordings key %s can be read by others: make it mode 0600 (chmod 600) "
-				"and consider the key exposed\n", path);
+		fprintf(stderr, "safeguard: the %s %s can be read by others: make it mode 0600 (chmod 600) "
+				"and consider the key exposed\n", what, path);
 		return -1;
 	}
-	n = read(fd, key, RECORDINGS_KEY_LEN);
-	if (n == RECORDINGS_KEY_LEN && read(fd, &extra, 1) != 0)
+	n = read(fd, key, 32);
+	if (n == 32 && read(fd, &extra, 1) != 0)
 		n = -1;
 	close(fd);
-	if (n != RECORDINGS_KEY_LEN) {
-		fprintf(stderr, "safeguard: %s is not a recordings key (it must be exactly %d bytes)\n", path,
-			RECORDINGS_KEY_LEN);
-		sodium_memzero(key, RECORDINGS_KEY_LEN);
+	if (n != 32) {
+		fprintf(stderr, "safeguard: %s is not a %s (it must be exactly %d bytes)\n", path, what, 32);
+		sodium_memzero(key, 32);
 		return -1;
 	}
+	return 0;
+}
+
+static int recordings_key(const char *path, bool create, uint8_t key[RECORDINGS_KEY_LEN])
+{
+	_Static_assert(RECORDINGS_KEY_LEN == 32, "the recordings key is a 32-byte key file");
+	return key_file(path, "recordings key", create, key);
+}
+
+int cli_totp_key(const char *db_url, const char *path, bool create)
+{
+	_Static_assert(USERS_TOTP_KEY_LEN == 32, "the TOTP key is a 32-byte key file");
+	char def[1024];
+	uint8_t key[USERS_TOTP_KEY_LEN];
+	if (!path) {
+		if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
+			fprintf(stderr, "safeguard: name the key of the TOTP secrets with --totp-key FILE\n");
+			return -1;
+		}
+		if ((size_t)snprintf(def, sizeof def, "%s.totp-key", db_url + 7) >= sizeof def) {
+			fprintf(stderr, "safeguard: the database path is too long\n");
+			return -1;
+		}
+		path = def;
+	}
+	if (key_file(path, "key of the TOTP secrets", create, key) != 0)
+		return -1;
+	users_use_totp_key(key);
+	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
+static int seal_legacy_run(store_conn *c, void *arg)
+{
+	return users_seal_legacy(c, "cli", arg);
+}
+
+int cli_totp_seal_legacy(store *st)
+{
+	int n = 0;
+	int rc = txq_exec(st, seal_legacy_run, &n);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: cannot encrypt the TOTP secrets kept in plain text (store error %d)\n", rc);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	/* The plain secrets were overwritten with secure_delete on; the write-ahead log still held the pages
+	 * that carried them until now. */
+	rc = users_clear_sealed_pages(st);
+	fprintf(stderr, "safeguard: %d TOTP secret%s kept in plain text now encrypted with the server's key%s\n", n,
+		n == 1 ? "" : "s", rc == STORE_OK ? "" : " (the write-ahead log was busy: it clears at its next checkpoint)");
 	return 0;
 }
 

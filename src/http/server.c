@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_EXTRA_HEADERS 8
@@ -18,6 +19,7 @@ struct http_server {
 	http_handler handler;
 	void *ctx;
 	bool (*streamed)(const char *method, const char *path, void *ctx);
+	size_t (*admit)(http_request *rq, void *ctx);
 	unsigned port;
 };
 
@@ -32,7 +34,12 @@ struct http_request {
 	char path[HTTP_PATH_MAX];
 	char *body;
 	size_t len, cap;
-	bool too_large;
+	size_t limit;          /* the most the body may hold (admit), at most HTTP_BODY_MAX */
+	bool expect_continue;  /* the client waits for "100 Continue" before it sends the body */
+	/* Answered before the body was read: the rest is read and dropped, then the answer is queued. */
+	bool draining;
+	unsigned long long drained;
+	struct timespec drain_start;
 	bool handled;   /* the handler has been called */
 	bool suspended; /* the handler handed the request to another thread */
 	bool responded;
@@ -51,8 +58,8 @@ struct http_request {
 	void (*cont_release)(void *ctx);
 	void *data; /* http_set_data */
 	void (*data_release)(void *data);
-	/* A streamed body (http_stream_body): where it goes, how much came, whether the rest is dropped. */
-	bool streamed, ended, dropping;
+	/* A streamed body (http_stream_body): where it goes, how much came. */
+	bool streamed, ended;
 	struct http_sink sink;
 	void *sink_ctx;
 	bool sink_live;          /* sink.release not yet called */
@@ -396,6 +403,80 @@ static void respond_error(http_request *rq, int status, const char *code, const 
 	http_respond(rq, status, "application/json", body, body ? (size_t)n : 0);
 }
 
+/* ---- answers before the body: lingering close ---- */
+
+/* A body of unknown length follows (libmicrohttpd reads any Transfer-Encoding as chunked). */
+static bool chunked(http_request *rq)
+{
+	return http_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+/* Whether a body follows the headers. */
+static bool has_body(http_request *rq)
+{
+	return chunked(rq) || http_content_length(rq) > 0;
+}
+
+static void body_too_large(http_request *rq, unsigned long long max)
+{
+	char msg[96];
+	if (max == HTTP_BODY_MAX)
+		snprintf(msg, sizeof msg, "the request body is over 1 MiB");
+	else
+		snprintf(msg, sizeof msg, "the request body is over the limit for this resource (%llu bytes)", max);
+	respond_error(rq, 413, "body_too_large", msg);
+}
+
+/* From now on the body is read and dropped; the answer waits for its end (drain()). The connection's idle
+ * timeout is shortened while it does, as nginx's lingering_timeout. */
+static void drain_start(http_request *rq)
+{
+	rq->draining = true;
+	clock_gettime(CLOCK_MONOTONIC, &rq->drain_start);
+	MHD_set_connection_option(rq->conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HTTP_DRAIN_IDLE_SECONDS);
+}
+
+/*
+ * The request has been answered (rq->responded) before its body was read. libmicrohttpd treats an answer
+ * queued before the body as "the body is not wanted": it sends it, reads nothing more and closes, so a
+ * client still writing its body meets a reset (EPIPE) before it reads the answer, and libmicrohttpd has no
+ * option to linger. So the answer is kept and queued once the body has been read and dropped, the way its
+ * maintainer describes (https://github.com/Karlson2k/libmicrohttpd/issues/14): drain() below. Queued at
+ * once when nothing is coming: the client waits for "100 Continue" (it sends no body when told no), the
+ * request has no body, or the body declared is more than we would wait for.
+ */
+static enum MHD_Result answer_before_body(http_request *rq)
+{
+	long long cl = http_content_length(rq);
+	bool ch = chunked(rq);
+	if (rq->expect_continue || (!ch && (cl <= 0 || (unsigned long long)cl > HTTP_DRAIN_MAX)))
+		return queue(rq);
+	drain_start(rq);
+	return MHD_YES;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A piece of a refused body (n bytes), or its end (n == 0: the answer goes out). Past a bound the connection
+ * is closed without an answer. A monotonic clock: this bounds the network, it is not the service's "now". */
+static enum MHD_Result drain(http_request *rq, size_t n)
+{
+	if (n == 0) { /* the body is over: the connection is in step again and may carry the next request */
+		rq->draining = false;
+		MHD_set_connection_option(rq->conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SECONDS);
+		return queue(rq);
+	}
+	rq->drained += n;
+	if (rq->drained > HTTP_DRAIN_MAX || seconds_since(&rq->drain_start) > HTTP_DRAIN_SECONDS)
+		return MHD_NO;
+	return MHD_YES;
+}
+
 /* ---- streamed bodies ---- */
 
 /* The headers are in: the handler decides (authentication, the policy, the shape of the request) before any
@@ -417,31 +498,94 @@ static enum MHD_Result stream_start(http_request *rq)
 	if (rq->responded) {
 		rq->ended = true;
 		sink_release(rq);
-		return queue(rq); /* an early answer: nothing of the body is read, and the connection closes */
+		return answer_before_body(rq); /* nothing of the body is kept */
 	}
 	return MHD_YES;
 }
 
-static void stream_chunk(http_request *rq, const char *data, size_t n)
+static enum MHD_Result stream_chunk(http_request *rq, const char *data, size_t n)
 {
-	if (rq->dropping)
-		return; /* refused already: read and drop, so the client gets to read the answer */
 	if (rq->received + n > rq->sink.max) {
-		rq->dropping = true;
+		rq->ended = true;
 		sink_release(rq); /* what it made (a temporary file) is gone before the client hears 413 */
 		respond_error(rq, 413, "body_too_large", "the request body is over the limit for this resource");
-		return;
+		drain_start(rq);
+		return drain(rq, n);
 	}
 	rq->received += n;
 	if (rq->sink.chunk(rq, data, n, rq->sink_ctx) != 0) {
-		rq->dropping = true;
+		rq->ended = true;
 		sink_release(rq);
 		if (!rq->responded)
 			respond_error(rq, 500, "internal", "the request body could not be kept");
+		drain_start(rq);
+		return drain(rq, n);
 	}
+	return MHD_YES;
 }
 
 /* ---- libmicrohttpd callbacks ---- */
+
+/* The headers are in (the first call for a request). */
+static enum MHD_Result request_start(http_server *srv, http_request *rq, const char *url, const char *method,
+				     const char *version)
+{
+	const char *expect = http_header(rq, MHD_HTTP_HEADER_EXPECT);
+	/* As libmicrohttpd decides whether to send "100 Continue" (HTTP/1.1 only). */
+	rq->expect_continue = expect && strcasecmp(expect, "100-continue") == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+	snprintf(rq->method, sizeof rq->method, "%s", method);
+	if (strlen(url) >= sizeof rq->path) {
+		respond_error(rq, 414, "uri_too_long", "the request path is too long");
+		return answer_before_body(rq);
+	}
+	snprintf(rq->path, sizeof rq->path, "%s", url);
+	if (srv->streamed && srv->streamed(rq->method, rq->path, srv->ctx))
+		return stream_start(rq);
+	rq->limit = HTTP_BODY_MAX;
+	if (srv->admit && has_body(rq)) {
+		/* Who is asking and for what, before a byte of the body is kept. */
+		size_t limit = srv->admit(rq, srv->ctx);
+		if (rq->responded)
+			return answer_before_body(rq);
+		if (limit < rq->limit)
+			rq->limit = limit;
+	}
+	long long cl = http_content_length(rq);
+	if (cl > 0 && (unsigned long long)cl > rq->limit) {
+		body_too_large(rq, rq->limit);
+		return answer_before_body(rq);
+	}
+	return MHD_YES;
+}
+
+/* A piece of a body being buffered for the handler. */
+static enum MHD_Result body_piece(http_request *rq, const char *data, size_t n)
+{
+	if (rq->len + n > rq->limit) { /* a chunked body: its length was not declared */
+		free(rq->body);
+		rq->body = NULL;
+		rq->len = rq->cap = 0;
+		body_too_large(rq, rq->limit);
+		drain_start(rq);
+		return drain(rq, n);
+	}
+	if (rq->len + n + 1 > rq->cap) {
+		size_t cap = rq->cap ? rq->cap : 4096;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		if (cap > rq->limit + 1)
+			cap = rq->limit + 1;
+		char *b = realloc(rq->body, cap);
+		if (!b)
+			return MHD_NO;
+		rq->body = b;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+	return MHD_YES;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
@@ -456,33 +600,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = rq;
 		rq->conn = conn;
 		rq->srv = srv;
-		snprintf(rq->method, sizeof rq->method, "%s", method);
-		if (strlen(url) >= sizeof rq->path) {
-			respond_error(rq, 414, "uri_too_long", "the request path is too long");
-			return queue(rq);
-		}
-		snprintf(rq->path, sizeof rq->path, "%s", url);
-		if (srv->streamed && srv->streamed(rq->method, rq->path, srv->ctx))
-			return stream_start(rq);
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl) {
-			char *end = NULL;
-			unsigned long long n = strtoull(cl, &end, 10);
-			if (end == cl || *end || n > HTTP_BODY_MAX) {
-				/* Answer before reading the body: the server closes the connection afterwards. */
-				respond_error(rq, 413, "body_too_large", "the request body is over 1 MiB");
-				return queue(rq);
-			}
-		}
-		return MHD_YES;
+		return request_start(srv, rq, url, method, version);
 	}
 
-	if (*upload_data_size && rq->streamed) {
-		size_t n = *upload_data_size;
-		*upload_data_size = 0;
-		stream_chunk(rq, upload_data, n);
-		return MHD_YES;
-	}
+	size_t n = *upload_data_size;
+	*upload_data_size = 0;
+	if (rq->draining)
+		return drain(rq, n);
+	if (n && rq->streamed)
+		return stream_chunk(rq, upload_data, n);
 	if (rq->streamed && !rq->ended) { /* the whole body is in */
 		rq->ended = true;
 		if (!rq->responded) {
@@ -491,41 +617,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				return MHD_YES; /* answered later, after http_resume() */
 		}
 	}
-
-	if (*upload_data_size) {
-		size_t n = *upload_data_size;
-		*upload_data_size = 0;
-		if (rq->too_large || rq->len + n > HTTP_BODY_MAX) {
-			rq->too_large = true; /* chunked bodies: keep reading, keep nothing */
-			return MHD_YES;
-		}
-		if (rq->len + n + 1 > rq->cap) {
-			size_t cap = rq->cap ? rq->cap : 4096;
-			while (cap < rq->len + n + 1)
-				cap *= 2;
-			char *b = realloc(rq->body, cap);
-			if (!b)
-				return MHD_NO;
-			rq->body = b;
-			rq->cap = cap;
-		}
-		memcpy(rq->body + rq->len, upload_data, n);
-		rq->len += n;
-		rq->body[rq->len] = '\0';
-		return MHD_YES;
-	}
+	if (n)
+		return body_piece(rq, upload_data, n);
 
 	if (rq->responded && !rq->handled)
 		return queue(rq); /* an early answer (413, 414) */
 	if (!rq->handled) {
 		rq->handled = true;
-		if (rq->too_large) {
-			respond_error(rq, 413, "body_too_large", "the request body is over 1 MiB");
-		} else {
-			srv->handler(rq, srv->ctx);
-			if (rq->suspended)
-				return MHD_YES; /* answered later, after http_resume() */
-		}
+		srv->handler(rq, srv->ctx);
+		if (rq->suspended)
+			return MHD_YES; /* answered later, after http_resume() */
 	}
 	if (!rq->responded && rq->cont) { /* resumed: the rest of the work runs here */
 		http_handler fn = rq->cont;
@@ -620,6 +721,8 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 	s->handler = o->handler;
 	s->ctx = o->ctx;
 	s->streamed = o->streamed;
+	s->admit = o->admit;
+	unsigned per_address = o->per_address > HTTP_CONNECTIONS_MAX ? HTTP_CONNECTIONS_MAX : o->per_address;
 	unsigned threads = o->threads;
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -632,7 +735,8 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_SECONDS,
-				MHD_OPTION_CONNECTION_LIMIT, 1000u,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);

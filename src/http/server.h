@@ -6,11 +6,26 @@
  * request to another thread, and that thread calls http_respond() and then http_resume() when the work
  * is done (the write path waits for its group commit this way without holding a server thread).
  *
+ * No body is kept before the application has admitted it: when the headers of a request that carries a
+ * body are in, the options' `admit` hook decides (the caller's credentials, the route) and either answers
+ * at once (401, 403, 404...) or says how big this request's body may be. A body is never buffered for
+ * someone the server would refuse.
+ *
+ * An answer given before the body has been read (admit's refusal, 413, and a streamed request's refusal)
+ * reaches the client whether or not it asked first. One that sent "Expect: 100-continue" is answered at
+ * once and sends no body. One that did not (Python's urllib, most libraries: they write the whole body and
+ * only then read) has the rest of its body read and dropped before the answer is sent, as nginx's
+ * "lingering close" does; closing with the body unread would make the kernel reset the connection and the
+ * client would see a broken pipe instead of the status. Bounded: at most HTTP_DRAIN_MAX bytes (a body
+ * declared bigger is answered at once and the connection closed), HTTP_DRAIN_SECONDS in all and
+ * HTTP_DRAIN_IDLE_SECONDS of silence; past a bound the connection is closed without an answer.
+ *
  * Streamed bodies (uploads bigger than any buffer should hold): for a request that the options' `streamed`
  * hook names, the handler is called as soon as the headers are in, before any byte of the body is accepted
  * (a client that sent "Expect: 100-continue" is not told to continue until then). It answers at once
- * (401, 403, 400: nothing of the body is read, and the connection is closed) or calls http_stream_body()
- * with a sink that receives the body piece by piece and an end() that answers as a handler does.
+ * (401, 403, 400: nothing of the body is kept; it is read and dropped, or never sent, as above) or calls
+ * http_stream_body() with a sink that receives the body piece by piece and an end() that answers as a
+ * handler does.
  *
  * Every response carries the security headers (no sniffing, no framing, no referrer, no caching of
  * personal data) and a Content-Security-Policy; a handler may set its own Cache-Control, Referrer-Policy
@@ -23,8 +38,21 @@
 #include <stddef.h>
 
 #define HTTP_BODY_MAX (1024 * 1024)    /* 1 MiB */
+/* The body of a request nobody is signed in for (a sign-in: a username, a password and a code). */
+#define HTTP_PUBLIC_BODY_MAX (16 * 1024)
 #define HTTP_IDLE_TIMEOUT_SECONDS 30   /* a connection silent this long is closed */
 #define HTTP_PATH_MAX 2048
+/* Lingering close (above). nginx's lingering_time and lingering_timeout defaults are 30 s and 5 s. */
+#define HTTP_DRAIN_MAX (16ULL * 1024 * 1024) /* 16 MiB */
+#define HTTP_DRAIN_SECONDS 30
+#define HTTP_DRAIN_IDLE_SECONDS 5
+/* Connections open at once, from everyone: the ceiling of what the server holds. */
+#define HTTP_CONNECTIONS_MAX 1000
+/* The default ceiling per client address (serve --max-connections-per-address), so that one address cannot
+ * take every connection (1,010 slow sockets from one address starved /healthz before it). Far above what a
+ * browser (6 per host) or an agency's system opens; behind a proxy every client shares the proxy's address,
+ * so there the proxy should limit per client and this be raised (docs/SECURITY.md). */
+#define HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT 64
 
 typedef struct http_server http_server;
 typedef struct http_request http_request;
@@ -38,6 +66,15 @@ struct http_options {
 	void *ctx;
 	/* Whether this request's body is streamed to a sink rather than buffered (may be NULL: none is). */
 	bool (*streamed)(const char *method, const char *path, void *ctx);
+	/* Called when the headers of a request that carries a body (Content-Length over 0, or chunked) are in,
+	 * before a byte of it is read, unless the request is streamed (its handler decides then instead). Either
+	 * answers at once (http_respond; never suspends) and the body is read and dropped, never kept; or
+	 * returns the most this body may hold (capped at HTTP_BODY_MAX; a body over it is answered 413). What it
+	 * keeps with http_set_data is there when the handler runs. NULL: every body may hold HTTP_BODY_MAX. */
+	size_t (*admit)(http_request *rq, void *ctx);
+	/* Connections at once from one client address (at most HTTP_CONNECTIONS_MAX); 0: no ceiling but the
+	 * global HTTP_CONNECTIONS_MAX. A connection over it is closed as soon as it is accepted. */
+	unsigned per_address;
 };
 
 /* Starts listening. err gets a message naming the problem (bad address, port in use). */
@@ -72,10 +109,12 @@ const char *http_form(http_request *rq, const char *name);
 
 struct http_sink {
 	/* The body's ceiling: a Content-Length over it is answered 413 before a byte is read; a chunked body
-	 * that passes it is answered 413 when it does (the rest is read and dropped, so the client hears it). */
+	 * that passes it is answered 413 when it does (the rest is read and dropped, within the lingering
+	 * close's bounds, so that the client hears it). */
 	unsigned long long max;
 	/* Each piece of the body as it arrives, in order, on a server thread. 0 to go on; negative to stop:
-	 * the sink has answered (http_respond; else 500) and the rest of the body is read and dropped. */
+	 * the sink has answered (http_respond; else 500) and the rest of the body is read and dropped (within
+	 * the lingering close's bounds). */
 	int (*chunk)(http_request *rq, const char *data, size_t len, void *ctx);
 	/* The whole body has arrived: answers, or suspends, as a handler does. */
 	http_handler end;

@@ -68,3 +68,45 @@ long route_find(const void *table, size_t n, size_t stride, const char *method, 
 	}
 	return -1;
 }
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A control character (C0 or DEL). */
+static bool url_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7F;
+}
+
+bool route_local_path(const char *s)
+{
+	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	/* k counts the bytes of the percent-decoded form, c is each of them. */
+	size_t k = 0;
+	for (size_t i = 0; s[i]; i++, k++) {
+		unsigned char c = (unsigned char)s[i];
+		if (url_control(c) || c == ' ')
+			return false;
+		int hi, lo;
+		if (c == '%' && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
+			c = (unsigned char)(hi * 16 + lo);
+			i += 2;
+			/* An encoded space stays: our own return addresses carry a search's spaces as %20
+			 * (web.c, to_sign_in), and a space inside a path cannot move the host. */
+			if (url_control(c))
+				return false;
+		}
+		if (k == 1 && (c == '/' || c == '\\'))
+			return false;
+	}
+	return true;
+}

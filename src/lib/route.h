@@ -31,4 +31,12 @@ struct route_key {
 long route_find(const void *table, size_t n, size_t stride, const char *method, const char *path,
 		int64_t ids[ROUTE_IDS_MAX], char *allow, size_t allowsz);
 
+/* Whether s is a path of this site and nothing else, fit to be a redirect's Location (sign-in's next): it
+ * starts with one '/' and its second character is neither '/' nor '\\' (browsers read "//host" and "/\\host"
+ * as another site), neither as it is nor once percent-decoded (a value decoded once more on its way:
+ * "/%2F/host", "/%5Chost"); and it holds no control character, neither as it is nor once decoded (browsers
+ * drop a tab or a newline from a URL, so "/<TAB>/host" is "//host"; CR LF would end the Location header),
+ * and no bare space (our own addresses are percent-encoded; an encoded space, "%20", may stay). */
+bool route_local_path(const char *s);
+
 #endif

@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "service/alerts.h"
 #include "service/audit.h"
+#include "service/children.h"
 #include "service/service_int.h"
+#include "service/tokens.h"
 
 struct decide_args {
 	const struct access_person *p;
@@ -26,6 +29,8 @@ static int decide_run(store_conn *c, void *arg)
 {
 	struct decide_args *d = arg;
 	bool exists = false, yes = false, found = false;
+	if (!d->p->agency || !d->p->agency[0])
+		return STORE_OK; /* no reader named: nothing */
 	int rc = store_person_exists(c, d->child_id, &exists);
 	if (rc != STORE_OK || !exists)
 		return rc; /* ACCESS_NONE: the same refusal as for a child one may not see */
@@ -37,6 +42,17 @@ static int decide_run(store_conn *c, void *arg)
 			grant(d, ACCESS_FULL, "sealed record: named role");
 		else
 			grant(d, ACCESS_HIDDEN, "sealed record");
+		return STORE_OK;
+	}
+	if (!d->p->role) {
+		/* An agency's system (a token with records:read, service/tokens.h): its own agency's records about a
+		 * child it has sent records about (issue 14), never the household; any other child is refused. */
+		if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
+			return rc;
+		if (yes)
+			grant(d, ACCESS_AGENCY, "own agency's records");
+		else
+			snprintf(d->basis, ACCESS_BASIS_MAX, "agency system: no records sent about this child");
 		return STORE_OK;
 	}
 	struct store_allocation *al = malloc(sizeof *al);
@@ -84,49 +100,181 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 	return rc;
 }
 
-bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category)
+int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
 {
-	static const char *const health_only[] = {"sexual_health", "mental_health"};
-	if (!category || strcmp(event_agency, "health") != 0 || strcmp(reader_agency, "health") == 0)
-		return true;
-	for (size_t i = 0; i < sizeof health_only / sizeof health_only[0]; i++)
-		if (strcmp(category, health_only[i]) == 0)
-			return false;
-	return true;
+	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
+	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis};
+	r->level = ACCESS_NONE;
+	snprintf(r->basis, sizeof r->basis, "no legitimate relationship");
+	ts_format_utc(now, d.now);
+	int rc = decide_run(c, &d);
+	if (rc != STORE_OK)
+		r->level = ACCESS_NONE;
+	return rc;
+}
+
+void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
+			  const char *role)
+{
+	memset(r, 0, sizeof *r);
+	r->user_id = user_id;
+	snprintf(r->username, sizeof r->username, "%s", username ? username : "");
+	snprintf(r->agency, sizeof r->agency, "%s", agency ? agency : "");
+	snprintf(r->role, sizeof r->role, "%s", role ? role : "");
+	r->level = ACCESS_NONE;
+}
+
+void access_reader_system(struct access_reader *r, const char *agency)
+{
+	access_reader_person(r, 0, "", agency, "");
+}
+
+/* ---- what a reader is shown: the views every list applies ---- */
+
+/* The same for every reader: sealed persons to the named roles only; health-only categories to health only.
+ * A reader who names no agency is shown no event (agency "" has none) and no sealed person. */
+static void view_common(const struct access_reader *r, struct store_view *out)
+{
+	memset(out, 0, sizeof *out);
+	out->sealed = r->agency[0] && access_sees_sealed(r->role);
+	if (!r->agency[0])
+		out->agency = "";
+	if (strcmp(r->agency, ACCESS_HEALTH_AGENCY) != 0) {
+		out->private_agency = ACCESS_HEALTH_AGENCY;
+		out->private_categories = ACCESS_HEALTH_ONLY;
+	}
+}
+
+void access_view(const struct access_reader *r, struct store_view *out)
+{
+	view_common(r, out);
+	if (r->level == ACCESS_AGENCY)
+		out->agency = r->agency; /* their own agency's events, and what those alone show */
+	else if (r->level != ACCESS_FULL)
+		out->agency = ""; /* nothing: no event has agency "" */
+}
+
+void access_list_view(const struct access_reader *r, struct store_view *out)
+{
+	view_common(r, out);
+}
+
+bool access_view_shows(const struct store_view *v, const char *agency)
+{
+	return !v->agency || strcmp(v->agency, agency) == 0;
+}
+
+/* The allowance of break-glass tries per person in 24 hours: server configuration, set once at start. */
+static int glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
+
+void access_set_break_glass_per_day(int n)
+{
+	glass_per_day = n > 0 ? n : ACCESS_BREAK_GLASS_PER_DAY;
+}
+
+int access_break_glass_per_day(void)
+{
+	return glass_per_day;
+}
+
+static int notify_dpo(store_conn *c, const char *kind, const struct access_person *p, int64_t child_id,
+		      int64_t glass_id, const char *at, const char *detail)
+{
+	struct store_notice n;
+	int64_t id = 0;
+	memset(&n, 0, sizeof n);
+	snprintf(n.kind, sizeof n.kind, "%s", kind);
+	snprintf(n.at, sizeof n.at, "%s", at);
+	n.user_id = p->user_id;
+	n.child_id = child_id;
+	n.break_glass_id = glass_id;
+	snprintf(n.detail, sizeof n.detail, "%s", detail);
+	return store_notice_add(c, &n, &id);
 }
 
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
-		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1])
+		       const char *reason, int64_t now, bool *refused, char expires_at[STORE_TS_LEN + 1])
 {
 	struct store_break_glass b;
-	int64_t id = 0;
+	char since[STORE_TS_LEN + 1], object[40], detail[160];
+	int64_t id = 0, tries = 0;
 	memset(&b, 0, sizeof b);
+	*refused = false;
 	expires_at[0] = '\0';
-	int rc = store_person_exists(c, child_id, found);
-	if (rc != STORE_OK || !*found)
+	ts_format_utc(now, b.at);
+	ts_format_utc(now - 24 * 60 * 60, since);
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	/* Every try counts, whatever the id holds: the allowance bounds probing as well as misuse. */
+	int rc = store_notice_count(c, p->user_id, "break_glass", since, &tries);
+	if (rc != STORE_OK)
 		return rc;
-	bool sealed = false;
-	if ((rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+	if (tries >= glass_per_day) {
+		int64_t told = 0;
+		*refused = true;
+		if ((rc = store_notice_count(c, p->user_id, "break_glass_misuse", since, &told)) != STORE_OK)
+			return rc;
+		if (!told) { /* once a day per person: a burst is one thing to look into, not a hundred */
+			snprintf(detail, sizeof detail, "possible misuse: a try past the allowance of %d records opened in an "
+				 "emergency in 24 hours was refused", glass_per_day);
+			if ((rc = notify_dpo(c, "break_glass_misuse", p, child_id, 0, b.at, detail)) != STORE_OK)
+				return rc;
+		}
+		snprintf(detail, sizeof detail, "allowance of %d in 24 hours used: nothing opened", glass_per_day);
+		struct store_audit a = {.actor = actor, .action = "break_glass.refused", .object = object, .detail = detail};
+		return audit_append(c, &a);
+	}
+	ts_format_utc(now + ACCESS_BREAK_GLASS_SECONDS, b.expires_at);
+	bool exists = false, sealed = false;
+	if ((rc = store_person_exists(c, child_id, &exists)) != STORE_OK)
 		return rc;
-	if (sealed && !access_sees_sealed(p->role)) {
-		*found = false; /* a sealed record is not there to be opened */
-		return STORE_OK;
+	if (exists && (rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+		return rc;
+	if (!exists || (sealed && !access_sees_sealed(p->role))) {
+		/* Answered as an opening is: the answer must not tell which ids hold children (or sealed ones). */
+		memcpy(expires_at, b.expires_at, STORE_TS_LEN + 1);
+		const char *why = exists ? "nothing opened: the record is sealed" : "nothing opened: no child has this id";
+		if ((rc = notify_dpo(c, "break_glass", p, child_id, 0, b.at, why)) != STORE_OK)
+			return rc;
+		struct store_audit a = {.actor = actor, .action = "break_glass.empty", .child_id = exists ? child_id : 0,
+					.object = object, .detail = why};
+		return audit_append(c, &a);
 	}
 	b.child_id = child_id;
 	b.user_id = p->user_id;
 	snprintf(b.reason, sizeof b.reason, "%s", reason);
-	ts_format_utc(now, b.at);
-	ts_format_utc(now + ACCESS_BREAK_GLASS_SECONDS, b.expires_at);
 	if ((rc = store_break_glass_add(c, &b, &id)) != STORE_OK)
 		return rc;
 	memcpy(expires_at, b.expires_at, STORE_TS_LEN + 1);
-	char object[40], detail[64];
-	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
-	/* The reason stays in break_glass (it may name people); the audit says where to find it. */
+	/* The reason stays in break_glass (it may name people); the audit and the notices say where to find it. */
 	snprintf(detail, sizeof detail, "break_glass:%lld until %s", (long long)id, b.expires_at);
 	struct store_audit a = {.actor = actor, .action = "break_glass.open", .child_id = child_id, .object = object,
 				.detail = detail};
-	return audit_append(c, &a);
+	if ((rc = audit_append(c, &a)) != STORE_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "opened until %s", b.expires_at);
+	if ((rc = notify_dpo(c, "break_glass", p, child_id, id, b.at, detail)) != STORE_OK)
+		return rc;
+	return alerts_break_glass(c, child_id, id, actor, ts_utc_date(ts_uk_local(now)));
+}
+
+struct notices_args {
+	int limit;
+	store_notice_fn fn;
+	void *ctx;
+};
+
+static int notices_run(store_conn *c, void *arg)
+{
+	struct notices_args *n = arg;
+	return store_notices(c, n->limit, n->fn, n->ctx);
+}
+
+int access_notices(store *st, const struct children_access *a, int limit, store_notice_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct notices_args n = {limit, fn, ctx};
+	return service_in_snapshot(st, notices_run, &n);
 }
 
 /* ---- sealed records ---- */
@@ -169,6 +317,89 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 	return audit_append(c, &a);
 }
 
+/* ---- writes that touch a child ---- */
+
+static const char *const write_names[WRITE_COUNT] = {
+	[WRITE_CONCERN] = "concern",     [WRITE_VISIT] = "visit", [WRITE_PLACEMENT] = "placement",
+	[WRITE_RECORDING] = "recording", [WRITE_ALERT] = "alert", [WRITE_ALLOCATION] = "allocation",
+	[WRITE_LINK] = "link",
+};
+
+const char *access_write_name(enum access_write what)
+{
+	return what >= 0 && what < WRITE_COUNT ? write_names[what] : "unknown";
+}
+
+int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
+		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
+{
+	bool exists = false, sealed = false, yes = false;
+	*allowed = false;
+	snprintf(basis, ACCESS_BASIS_MAX, "refused");
+	if (what < 0 || what >= WRITE_COUNT || child_id <= 0)
+		return STORE_OK;
+	int rc = store_person_exists(c, child_id, &exists);
+	if (rc != STORE_OK || !exists)
+		return rc;
+	if ((rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+		return rc;
+	bool person = w->role != NULL;
+	if (sealed && !(person && access_sees_sealed(w->role)))
+		return STORE_OK; /* not there to be written to: the refusal for no child */
+	if (what == WRITE_ALERT || what == WRITE_ALLOCATION || what == WRITE_LINK) {
+		*allowed = true; /* the alert's owner, the administrator's role, the review queue: their callers' */
+		snprintf(basis, ACCESS_BASIS_MAX, "%s", sealed ? "sealed record: named role" : "the child is there");
+		return STORE_OK;
+	}
+	if (!person) { /* an agency's system: only placements, for a child its agency has sent records about */
+		if (what != WRITE_PLACEMENT)
+			return STORE_OK;
+		if ((rc = store_child_agency_contributed(c, child_id, w->agency, &yes)) != STORE_OK || !yes)
+			return rc;
+		*allowed = true;
+		snprintf(basis, ACCESS_BASIS_MAX, "own agency's records");
+		return STORE_OK;
+	}
+	/* A person: the relationship access_decide grants, in this transaction. */
+	enum access_level level = ACCESS_NONE;
+	const struct access_person p = {w->user_id, w->username, w->agency, w->role};
+	struct decide_args d = {.p = &p, .child_id = child_id, .level = &level, .basis = basis};
+	ts_format_utc(now, d.now);
+	snprintf(basis, ACCESS_BASIS_MAX, "no legitimate relationship");
+	if ((rc = decide_run(c, &d)) != STORE_OK)
+		return rc;
+	enum access_level need = what == WRITE_CONCERN ? ACCESS_AGENCY : ACCESS_FULL;
+	*allowed = level >= need;
+	if (!*allowed)
+		snprintf(basis, ACCESS_BASIS_MAX, "refused");
+	return STORE_OK;
+}
+
+struct write_args {
+	const struct access_writer *w;
+	int64_t child_id, now;
+	enum access_write what;
+	bool *allowed;
+	char *basis;
+};
+
+static int write_run(store_conn *c, void *arg)
+{
+	struct write_args *x = arg;
+	return access_write_check(c, x->w, x->child_id, x->now, x->what, x->allowed, x->basis);
+}
+
+int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
+			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
+{
+	struct write_args x = {w, child_id, now, what, allowed, basis};
+	*allowed = false;
+	int rc = service_in_snapshot(st, write_run, &x);
+	if (rc != STORE_OK)
+		*allowed = false;
+	return rc;
+}
+
 /* ---- the role policy ---- */
 
 static const char *const action_names[ACT_COUNT] = {
@@ -180,6 +411,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_OVERSIGHT] = "oversight",   [ACT_HOMES_POLICE] = "homes.police",
 	[ACT_LINK_REVIEW] = "link.review",
 	[ACT_PLACEMENT] = "placement.record",
+	[ACT_NOTICES] = "notices",
 };
 
 const char *access_action_name(enum access_action act)
@@ -213,7 +445,7 @@ static const struct {
 	{"school_dsl", PR},
 	{"conference_chair", PR},
 	{"oversight_analyst", 1u << ACT_OVERSIGHT},
-	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS},
+	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS | 1u << ACT_NOTICES},
 	{"admin", 1u << ACT_ADMIN},
 };
 
@@ -243,4 +475,30 @@ bool access_role_may(const char *role, const char *agency, enum access_action ac
 		if (strcmp(role_policy[i].role, role) == 0)
 			return (role_policy[i].may >> act) & 1u;
 	return false;
+}
+
+const char *access_system_scope(enum access_action act, bool write)
+{
+	switch (act) {
+	case ACT_EVENT_WRITE:
+		return write ? "events:write" : NULL;
+	case ACT_CHILD_READ:
+		return write ? NULL : "records:read";
+	case ACT_ALERTS:
+		return write ? "alerts:write" : "alerts:read";
+	case ACT_FLAGS:
+		return write ? NULL : "flags:read";
+	case ACT_PLACEMENT:
+		return write ? "placements:write" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write)
+{
+	if (act == ACT_PUBLIC)
+		return true;
+	const char *need = access_system_scope(act, write);
+	return need && access_role_may(NULL, agency, act) && tokens_scope_has(scope, need);
 }

@@ -1,14 +1,23 @@
 /*
- * service/access.h — need-to-know: one module decides what a person may see of a child (issue 4, part 3).
+ * service/access.h — need-to-know: one module decides what a reader may see of a child (issue 4, part 3;
+ * issue 14: for every use case, in one place).
  *
  * The allocated worker and the manager of the child's team see the whole record; the MASH sees a child
  * while a contact or referral about them awaits a decision; a person who opened the record with
- * break-glass sees it until the break-glass expires; an agency sees what it contributed (its own events)
- * and the child's identity and flags; anyone else may learn that a child exists only by exact search and
- * is refused the record, with the same answer whether or not the child exists.
+ * break-glass sees it until the break-glass expires; an agency that contributed to the record is its own
+ * agency's reader: the child's identity and its own agency's events, and only what those events show (the
+ * open episodes and flags they start, the alerts resting on them alone; no household, no placement, which
+ * are social care's); anyone else may learn that a child exists only by exact search and is refused the
+ * record, with the same answer whether or not the child exists.
  *
- * Agency systems (the foundation's tokens) are not people: they keep reading as before, every read
- * audited.
+ * Agency systems (the foundation's tokens) are not people: they read every child but a sealed one, every
+ * read audited.
+ *
+ * Every read names its reader (struct access_reader). The service decides the reader's relationship with
+ * the child when the read's audit entry is written (service/children.h) and turns it into a view (struct
+ * store_view): access_view for one child's record, access_list_view for a list naming many children. Every
+ * store list that names a child or shows its events takes such a view, and only this module makes one: the
+ * edges (api/, web/) never filter, and no list query carries a policy of its own.
  *
  * Sealed records (an adopted child's birth identity; a child given a new identity for protection; a court's
  * order) are invisible: to everyone but the roles named for them (ACCESS_SEALED_ROLES) they are what an id
@@ -26,20 +35,54 @@
 enum access_level {
 	ACCESS_HIDDEN = -1, /* a sealed record: as if there were no such child (not even "known" to search) */
 	ACCESS_NONE = 0, /* refused: nothing shown, not even whether the child exists */
-	ACCESS_AGENCY,   /* the child's identity and flags, and their own agency's events */
+	ACCESS_AGENCY,   /* the child's identity and their own agency's events (and what those alone show) */
 	ACCESS_FULL,
 };
+
+#define ACCESS_BASIS_MAX 48
 
 struct access_person {
 	int64_t user_id;
 	const char *username, *agency, *role;
 };
 
+/* The reader of a read, copied into its job (strings inline): a person signed in (role set) or an agency's
+ * system (role ""), and their relationship with the child the read is about, which only the service sets
+ * (children_access_audit decides it before anything is read). A reader whose agency is "" names no one:
+ * every view of theirs is empty. */
+struct access_reader {
+	int64_t user_id;                   /* 0 for an agency's system */
+	char username[STORE_USER_MAX + 1]; /* "" for a system */
+	char agency[STORE_CODE_MAX + 1];
+	char role[STORE_CODE_MAX + 1];     /* "" for a system */
+	enum access_level level;           /* set by the service: ACCESS_NONE until decided */
+	char basis[ACCESS_BASIS_MAX];      /* why; no personal data: it goes into the audit entry */
+};
+void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
+			  const char *role);
+void access_reader_system(struct access_reader *r, const char *agency);
+
 /* The level, and in basis why ("allocated worker", "break-glass", "own agency's records": no personal
  * data, it goes into the audit entry of the read). */
-#define ACCESS_BASIS_MAX 48
 int access_decide(store *st, const struct access_person *p, int64_t child_id, int64_t now, enum access_level *level,
 		  char basis[ACCESS_BASIS_MAX]);
+/* The same for a reader, on a connection in the caller's transaction; sets r->level and r->basis. An agency's
+ * system (a token with records:read, service/tokens.h) has ACCESS_AGENCY on a child its agency has sent
+ * records about (the child's identity and that agency's own events, never the household), ACCESS_HIDDEN on a
+ * sealed one, ACCESS_NONE on any other. */
+int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now);
+
+/* What a reader is shown of the one child their relationship (r->level) was decided for: at ACCESS_FULL every
+ * agency's events, at ACCESS_AGENCY their own agency's only (and only the alerts resting on those alone),
+ * below it nothing; sealed persons (in a household) only to the roles named for them; health-only categories
+ * only to health. */
+void access_view(const struct access_reader *r, struct store_view *out);
+/* What a reader is shown of a list naming many children (search, caseload, MASH queue, alerts, homes): sealed
+ * persons only to the roles named for them; health-only categories only to health. */
+void access_list_view(const struct access_reader *r, struct store_view *out);
+/* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
+bool access_view_shows(const struct store_view *v, const char *agency);
+#define ACCESS_PLACEMENT_AGENCY "social_care"
 
 /* The roles named for sealed records. Decision: the data protection officer only, who answers subject
  * access requests and court orders about them; whoever works with the child now does so under the new
@@ -53,18 +96,80 @@ int access_sealed(store *st, int64_t child_id, bool *sealed);
 int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already);
 
 /* Health-only categories: a health event whose details say "category": "sexual_health" or "mental_health"
- * is seen by health readers only, whoever else may see the record (agency systems included). */
-bool access_event_visible(const char *reader_agency, const char *event_agency, const char *category);
+ * is seen by health readers only, whoever else may see the record (agency systems included). The views above
+ * carry the rule to the store (ACCESS_HEALTH_ONLY, a JSON array). */
+#define ACCESS_HEALTH_AGENCY "health"
+#define ACCESS_HEALTH_ONLY "[\"sexual_health\",\"mental_health\"]"
 
 /* Break-glass: any practitioner opens a child's record in an emergency, with a reason (10 to 500
- * characters), for ACCESS_BREAK_GLASS_SECONDS. Audited; the reason is kept for the record's owner and the
- * data protection officer to review. Must run in a write transaction; *found false when there is no such
- * child. */
+ * characters), for ACCESS_BREAK_GLASS_SECONDS. It stays open in an emergency, and tells at once: each
+ * opening gives the child's owner (the allocated worker, else the team, else the MASH: service/alerts.h) a
+ * BREAK_GLASS alert and the data protection officer a notice (dpo_notice); the reason is kept for both to
+ * review, the audit says where to find it.
+ *
+ * An id that holds no child, and a sealed record (for anyone but ACCESS_SEALED_ROLES), are answered exactly
+ * as an opening is (*refused false, the same expires_at): nothing is opened, the audit says
+ * "break_glass.empty" and the DPO's notice says why, so that the answer does not tell which ids hold
+ * children. Each try counts against a daily allowance per person (access_set_break_glass_per_day, 5 by
+ * default): past it the try is refused (*refused true, nothing opened, audited "break_glass.refused") and
+ * the DPO gets one "possible misuse" notice per person a day. Must run in a write transaction. */
 #define ACCESS_BREAK_GLASS_SECONDS (60 * 60)
+#define ACCESS_BREAK_GLASS_PER_DAY 5
 #define ACCESS_REASON_MIN 10
 #define ACCESS_REASON_MAX 500
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
-		       const char *reason, int64_t now, bool *found, char expires_at[STORE_TS_LEN + 1]);
+		       const char *reason, int64_t now, bool *refused, char expires_at[STORE_TS_LEN + 1]);
+/* The allowance: tries per person in any 24 hours (a setting: serve --break-glass-per-day). Set at start. */
+void access_set_break_glass_per_day(int n);
+int access_break_glass_per_day(void);
+
+/* The data protection officer's notices, newest first (up to limit), each gated by a durable audit entry
+ * exactly as children_read is (queue it with children_access_audit, action "notices.read", child_id 0);
+ * CHILDREN_ENOAUDIT otherwise. One read snapshot on a pooled connection. */
+struct children_access;
+int access_notices(store *st, const struct children_access *a, int limit, store_notice_fn fn, void *ctx);
+
+/* ---- writes that touch a child (issue 14, item 3) ----
+ *
+ * Every write about one child (a concern, a visit, a placement, a recording, acting on the child's alert,
+ * an administrator's allocation) asks this one decision, inside the write's own transaction where it can (so
+ * nothing moves between the decision and the write). What each needs of the writer:
+ *   - WRITE_CONCERN: any relationship access_decide grants (own agency's records and up);
+ *   - WRITE_VISIT, WRITE_RECORDING, WRITE_PLACEMENT: the whole record (allocated worker, manager of the
+ *     allocated team, the MASH while it triages, break-glass); an agency's system that may place
+ *     (placements:write) places a child its agency has sent records about;
+ *   - WRITE_ALERT, WRITE_ALLOCATION, WRITE_LINK: the child is there to be acted on (not sealed); who may act
+ *     on an alert (its owner) is the alerts service's, allocating is the administrator's role, and record
+ *     linkage's decisions are social care's queue (service/linkreview.h asks for each of the two children).
+ * A child that does not exist, a sealed child (for everyone but ACCESS_SEALED_ROLES) and a child the writer
+ * may not touch are one refusal: the edges answer all three with one status and one body, so a write never
+ * tells which ids hold a child or a sealed child. */
+enum access_write {
+	WRITE_CONCERN = 0,
+	WRITE_VISIT,
+	WRITE_PLACEMENT,
+	WRITE_RECORDING,
+	WRITE_ALERT,
+	WRITE_ALLOCATION,
+	WRITE_LINK,
+	WRITE_COUNT
+};
+const char *access_write_name(enum access_write what); /* "concern", "visit", ... */
+
+/* Who writes: a person (role set), or an agency's system (role NULL, agency its token's). */
+struct access_writer {
+	int64_t user_id;
+	const char *username, *agency, *role;
+};
+
+/* In the caller's write transaction: *allowed, and in basis why ("allocated worker", "refused": no
+ * personal data; it may go into the write's audit entry). */
+int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
+		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
+/* The same in a read snapshot of its own, for an edge that must decide before it takes a body (a
+ * recording's upload, a page's form): the write job checks again with access_write_check. */
+int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
+			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
 
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
@@ -91,6 +196,7 @@ enum access_action {
 	ACT_OVERSIGHT,    /* children's homes: the ranked list, funnel plots, profiles, runs of the monitor */
 	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */
 	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
+	ACT_NOTICES,      /* the data protection officer's notices: break-glass and its possible misuse */
 	ACT_COUNT
 };
 
@@ -99,5 +205,12 @@ const char *access_action_name(enum access_action act); /* "child.read", ... */
 /* May a person of this role (or, with role NULL, an agency's system) use a route of this action? agency
  * matters for systems: only health systems look up flags, only social care's read alerts. */
 bool access_role_may(const char *role, const char *agency, enum access_action act);
+
+/* An agency system's token (issue 14): which scope (service/tokens.h) a route of this action needs, writing
+ * (POST) or reading; NULL when no scope opens it to a system. access_system_may: whether a token of this
+ * agency with this scope (space-separated) may use the route; the agency's limits of access_role_may still
+ * apply. */
+const char *access_system_scope(enum access_action act, bool write);
+bool access_system_may(const char *agency, const char *scope, enum access_action act, bool write);
 
 #endif

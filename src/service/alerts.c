@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "clock/clock.h"
+#include "clock/now.h"
 #include "service/audit.h"
 #include "service/children.h"
 #include "service/service_int.h"
@@ -27,6 +28,8 @@ const char *alerts_title(const char *code)
 		return rules_code_title((enum rules_code)c);
 	if (strcmp(code, "FLAG_LOOKUP") == 0)
 		return "Seen in unscheduled care: flag looked up";
+	if (strcmp(code, "BREAK_GLASS") == 0)
+		return "Record opened in an emergency (break-glass)";
 	return code;
 }
 
@@ -509,16 +512,23 @@ out:
 
 /* ---- acting on an alert ---------------------------------------------------------------------------------- */
 
-static int act(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
-	       enum alerts_result *res)
+static int act(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
+	       const char *outcome, enum alerts_result *res)
 {
 	struct store_alert *a = malloc(sizeof *a);
 	bool found = false, changed = false;
+	char basis[ACCESS_BASIS_MAX];
 	int rc;
 	if (!a)
 		return STORE_EIO;
 	*res = ALERTS_NOT_FOUND;
 	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK || !found)
+		goto out;
+	/* The write decision, in this transaction: the alert is the person's, and its child is there. */
+	if (writer->role && !alerts_owner_match(a, writer->username, writer->role))
+		goto out;
+	if ((rc = access_write_check(c, writer, a->person_id, clock_now(), WRITE_ALERT, &found, basis)) != STORE_OK ||
+	    !found)
 		goto out;
 	rc = outcome ? store_alert_resolve(c, id, by, outcome, &changed) : store_alert_acknowledge(c, id, by, &changed);
 	if (rc != STORE_OK)
@@ -541,15 +551,38 @@ out:
 	return rc;
 }
 
-int alerts_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res)
+int alerts_acknowledge(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
+		       enum alerts_result *res)
 {
-	return act(c, id, actor, by, NULL, res);
+	return act(c, id, writer, actor, by, NULL, res);
 }
 
-int alerts_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
-		   enum alerts_result *res)
+int alerts_resolve(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
+		   const char *outcome, enum alerts_result *res)
 {
-	return act(c, id, actor, by, outcome ? outcome : "", res);
+	return act(c, id, writer, actor, by, outcome ? outcome : "", res);
+}
+
+void alerts_by(const struct access_writer *writer, const char *actor, const char *sent, char out[STORE_USER_MAX + 1])
+{
+	if (writer->role) { /* a person is who acted: the session says who */
+		snprintf(out, STORE_USER_MAX + 1, "%s", writer->username);
+		return;
+	}
+	if (!sent || !sent[0]) {
+		snprintf(out, STORE_USER_MAX + 1, "%s", actor);
+		return;
+	}
+	/* "NAME via AGENCY system" in 64 bytes: as much of NAME as fits, cut at a whole character. */
+	char tail[48];
+	int t = snprintf(tail, sizeof tail, " via %s system", writer->agency);
+	size_t room = STORE_USER_MAX - (t > 0 && (size_t)t < sizeof tail ? (size_t)t : sizeof tail - 1), n = strlen(sent);
+	if (n > room) {
+		n = room;
+		while (n && ((unsigned char)sent[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(out, STORE_USER_MAX + 1, "%.*s%s", (int)n, sent, tail);
 }
 
 /* ---- reading ---------------------------------------------------------------------------------------------- */
@@ -560,18 +593,21 @@ struct list_args {
 	store_allocation_fn afn;
 	store_awaiting_fn wfn;
 	void *ctx;
-	const char *worker;
+	const char *worker, *manager;
 	int limit;
 	int64_t *total;
 	int64_t id;
 	struct store_alert *out;
 	bool *found;
+	struct store_view view; /* what the reader may see (service/access.h) */
 };
 
 static int list_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_alerts(c, a->q, a->fn, a->ctx);
+	if (a->q->owner_kind && a->q->owner_kind[0])
+		return store_alerts_owned(c, &a->view, a->q, a->fn, a->ctx);
+	return store_alerts(c, &a->view, a->q, a->fn, a->ctx);
 }
 
 int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
@@ -580,13 +616,20 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.q = q, .fn = fn, .ctx = ctx};
+	if (a->child_id) { /* one child's record: its alerts as the reader's relationship with the child allows */
+		if (q->person_id != a->child_id)
+			return STORE_OK;
+		access_view(&a->reader, &args.view);
+	} else {
+		access_list_view(&a->reader, &args.view);
+	}
 	return service_in_snapshot(st, list_run, &args);
 }
 
 static int caseload_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_caseload(c, a->worker, a->limit, a->afn, a->ctx);
+	return store_caseload(c, &a->view, a->worker, a->limit, a->afn, a->ctx);
 }
 
 int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
@@ -595,13 +638,37 @@ int alerts_caseload(store *st, const struct children_access *a, const char *work
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.afn = fn, .ctx = ctx, .worker = worker, .limit = limit};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, caseload_run, &args);
+}
+
+static int caseload_managed_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	return store_caseload_managed(c, &a->view, a->worker, a->manager, a->limit, a->afn, a->ctx);
+}
+
+int alerts_caseload_managed(store *st, const struct children_access *a, const char *worker, const char *manager,
+			    int limit, store_allocation_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct list_args args = {.afn = fn, .ctx = ctx, .worker = worker, .manager = manager, .limit = limit};
+	access_list_view(&a->reader, &args.view);
+	return service_in_snapshot(st, caseload_managed_run, &args);
+}
+
+enum alerts_caseload_view alerts_caseload_whose(const char *worker, const char *username, const char *role)
+{
+	if (strcmp(worker, username) == 0)
+		return ALERTS_CASELOAD_OWN;
+	return strcmp(role, "team_manager") == 0 ? ALERTS_CASELOAD_TEAM : ALERTS_CASELOAD_REFUSED;
 }
 
 static int mash_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;
-	return store_awaiting_decision(c, a->limit, a->wfn, a->ctx, a->total);
+	return store_awaiting_decision(c, &a->view, a->limit, a->wfn, a->ctx, a->total);
 }
 
 int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
@@ -611,6 +678,7 @@ int alerts_mash_queue(store *st, const struct children_access *a, int limit, sto
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.wfn = fn, .ctx = ctx, .limit = limit, .total = total};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, mash_run, &args);
 }
 
@@ -643,9 +711,39 @@ int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found)
 	return rc;
 }
 
-bool alerts_person_may_list(const char *owner, const char *username, const char *role)
+bool alerts_owner_parse(const char *text, struct alerts_owner *out)
 {
-	return strcmp(owner, username) == 0 || (strcmp(owner, "mash") == 0 && strcmp(role, "mash_worker") == 0);
+	memset(out, 0, sizeof *out);
+	const char *kind = "worker", *name = text;
+	if (!text || !text[0])
+		return false;
+	if (strcmp(text, "mash") == 0)
+		kind = "mash";
+	else if (strncmp(text, "team:", 5) == 0)
+		kind = "team", name = text + 5;
+	else if (strncmp(text, "user:", 5) == 0)
+		name = text + 5;
+	if (!name[0] || strlen(name) > STORE_USER_MAX)
+		return false;
+	snprintf(out->kind, sizeof out->kind, "%s", kind);
+	snprintf(out->name, sizeof out->name, "%s", name);
+	return true;
+}
+
+bool alerts_owner_match(const struct store_alert *al, const char *username, const char *role)
+{
+	bool mash_worker = strcmp(role, "mash_worker") == 0;
+	/* escalated_to "mash" is the MASH (no manager of the MASH team), never a person called mash. */
+	bool to_mash = strcmp(al->escalated_to, "mash") == 0;
+	return (strcmp(al->owner_kind, "worker") == 0 && strcmp(al->owner, username) == 0) ||
+	       (!to_mash && al->escalated_to[0] && strcmp(al->escalated_to, username) == 0) ||
+	       (mash_worker && (strcmp(al->owner_kind, "mash") == 0 || to_mash));
+}
+
+bool alerts_person_may_list(const struct alerts_owner *owner, const char *username, const char *role)
+{
+	return (strcmp(owner->kind, "worker") == 0 && strcmp(owner->name, username) == 0) ||
+	       (strcmp(owner->kind, "mash") == 0 && strcmp(role, "mash_worker") == 0);
 }
 
 int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id)
@@ -658,11 +756,21 @@ int alerts_person_may(store *st, int64_t id, const char *username, const char *r
 		return STORE_EIO;
 	int rc = peek_alert(st, id, al, &found);
 	if (rc == STORE_OK && found) {
-		*may = strcmp(al->owner, username) == 0 || strcmp(al->escalated_to, username) == 0 ||
-		       (strcmp(al->owner_kind, "mash") == 0 && strcmp(role, "mash_worker") == 0);
+		*may = alerts_owner_match(al, username, role);
 		*child_id = al->person_id;
 	}
 	free(al);
+	return rc;
+}
+
+/* One alert as the reader may see it: an alert about a sealed child is not there, as the lists leave it out. */
+static int get_seen_run(store_conn *c, void *arg)
+{
+	struct list_args *a = arg;
+	bool sealed = false;
+	int rc = store_alert_get(c, a->id, a->out, a->found);
+	if (rc == STORE_OK && *a->found && !a->view.sealed && (rc = store_person_sealed(c, a->out->person_id, &sealed)) == STORE_OK)
+		*a->found = !sealed;
 	return rc;
 }
 
@@ -672,7 +780,8 @@ int alerts_get(store *st, const struct children_access *a, int64_t id, struct st
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct list_args args = {.id = id, .out = out, .found = found};
-	return service_in_snapshot(st, get_run, &args);
+	access_list_view(&a->reader, &args.view);
+	return service_in_snapshot(st, get_seen_run, &args);
 }
 
 /* ---- unscheduled-care flags --------------------------------------------------------------------------------- */
@@ -729,9 +838,20 @@ int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct al
 	return STORE_OK;
 }
 
-int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, struct date today,
-		       int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id, struct alerts_flag *flag)
+/* An audit detail with the token's note after it, when there is one. */
+static const char *with_note(const char *detail, const char *note, char *buf, size_t bufsz)
 {
+	if (!note || !note[0])
+		return detail;
+	snprintf(buf, bufsz, "%s; %s", detail, note);
+	return buf;
+}
+
+int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, const char *note,
+		       struct date today, int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id,
+		       struct alerts_flag *flag)
+{
+	char buf[512];
 	memset(flag, 0, sizeof *flag);
 	int rc = store_person_by_identifier(c, "nhs", nhs, child_id);
 	if (rc != STORE_OK)
@@ -742,7 +862,7 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 	if (*child_id <= 0 || sealed) { /* a sealed identity is not there to be flagged */
 		*child_id = 0;
 		struct store_audit au = {.actor = who->actor, .action = "flags.lookup", .object = "nhs",
-					 .detail = "no child with this NHS number"};
+					 .detail = with_note("no child with this NHS number", note, buf, sizeof buf)};
 		return audit_append(c, &au);
 	}
 	if ((rc = alerts_flag_of(c, *child_id, today, flag)) != STORE_OK)
@@ -751,17 +871,18 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 		char object[40];
 		snprintf(object, sizeof object, "child:%lld", (long long)*child_id);
 		struct store_audit au = {.actor = who->actor, .action = "flags.lookup", .child_id = *child_id,
-					 .object = object, .detail = "no flag"};
+					 .object = object, .detail = with_note("no flag", note, buf, sizeof buf)};
 		return audit_append(c, &au);
 	}
-	if ((rc = alerts_flag_lookup_record(c, *child_id, who, today)) != STORE_OK)
+	if ((rc = alerts_flag_lookup_record(c, *child_id, who, note, today)) != STORE_OK)
 		return rc;
 	return store_flag_accesses(c, *child_id, shown, fn, ctx);
 }
 
-int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,
+int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a, const char *note,
 			      struct date today)
 {
+	char buf[512];
 	struct store_flag_access rec = *a;
 	rec.person_id = child_id;
 	int64_t access_id = 0;
@@ -771,7 +892,8 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	char object[40];
 	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
 	struct store_audit au = {
-		.actor = a->actor, .action = "flags.lookup", .child_id = child_id, .object = object, .detail = a->setting};
+		.actor = a->actor, .action = "flags.lookup", .child_id = child_id, .object = object,
+		.detail = with_note(a->setting, note, buf, sizeof buf)};
 	if ((rc = audit_append(c, &au)) != STORE_OK)
 		return rc;
 
@@ -787,6 +909,23 @@ int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct stor
 	snprintf(al->evidence, sizeof al->evidence, "[]");
 	snprintf(al->dedup_key, sizeof al->dedup_key, "FLAG_LOOKUP:%lld", (long long)access_id);
 	rc = write_alert(c, a->actor, al, &inserted);
+	free(al);
+	return rc;
+}
+
+int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today)
+{
+	/* Who opened it and why are in "who has looked" (the reason stays in break_glass): the alert says when. */
+	struct store_alert *al = calloc(1, sizeof *al);
+	bool inserted = false;
+	if (!al)
+		return STORE_EIO;
+	al->person_id = child_id;
+	snprintf(al->code, sizeof al->code, "BREAK_GLASS");
+	date_format_iso(today, al->raised_on);
+	snprintf(al->evidence, sizeof al->evidence, "[]");
+	snprintf(al->dedup_key, sizeof al->dedup_key, "BREAK_GLASS:%lld", (long long)glass_id);
+	int rc = write_alert(c, actor, al, &inserted);
 	free(al);
 	return rc;
 }

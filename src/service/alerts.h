@@ -16,6 +16,7 @@
 
 #include "core/date.h"
 #include "rules/rules.h"
+#include "service/access.h"
 #include "store/store.h"
 
 struct alerts_config {
@@ -58,10 +59,19 @@ enum alerts_result {
 	ALERTS_WRONG_STATE = 2, /* already acknowledged (for acknowledge) or resolved */
 };
 
-/* actor is the audit's actor ("client:3:social_care", "user:jsmith"); by is the name shown on the alert. */
-int alerts_acknowledge(store_conn *c, int64_t id, const char *actor, const char *by, enum alerts_result *res);
-int alerts_resolve(store_conn *c, int64_t id, const char *actor, const char *by, const char *outcome,
-		   enum alerts_result *res);
+/* writer acts on the alert (service/access.h): a person must own it (alerts_owner_match), and the child must be
+ * there to be acted on (access_write_check, WRITE_ALERT: a sealed child's alert is as absent as no alert); an
+ * agency's system (writer->role NULL, alerts:write) acts on any alert of a child that is there. Otherwise
+ * ALERTS_NOT_FOUND, whatever the reason. actor is the audit's actor ("client:3:social_care", "user:7:jsmith");
+ * by the name shown on the alert (for a person, their username: alerts_by). */
+int alerts_acknowledge(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
+		       enum alerts_result *res);
+int alerts_resolve(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
+		   const char *outcome, enum alerts_result *res);
+/* The name an alert shows for who acted: a person is their username, whatever they send; an agency's system
+ * names the practitioner in its own records, shown as theirs ("j.bloggs via social_care system") so it is
+ * never taken for a person who signs in here. sent may be NULL or "". */
+void alerts_by(const struct access_writer *writer, const char *actor, const char *sent, char out[STORE_USER_MAX + 1]);
 
 /* What an alert's code means, for pages and the API ("Initial child protection conference overdue"); the
  * code itself when it is not a rules code. */
@@ -78,17 +88,39 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 		void *ctx);
 int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
 		    store_allocation_fn fn, void *ctx);
+/* A worker's caseload as a team manager sees it (issue 14): only the children allocated in the teams they
+ * manage, none of another team's. The policy of who reads which caseload: alerts_caseload_whose. */
+int alerts_caseload_managed(store *st, const struct children_access *a, const char *worker, const char *manager,
+			    int limit, store_allocation_fn fn, void *ctx);
+enum alerts_caseload_view {
+	ALERTS_CASELOAD_REFUSED = 0, /* not theirs to read */
+	ALERTS_CASELOAD_OWN,         /* their own caseload: alerts_caseload */
+	ALERTS_CASELOAD_TEAM,        /* a manager reading a worker's: alerts_caseload_managed */
+};
+enum alerts_caseload_view alerts_caseload_whose(const char *worker, const char *username, const char *role);
 int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
 		      int64_t *total);
 /* Which child an alert is about, for the audit entry that must go before reading it: *found false (and
  * *child_id 0) when there is no such alert. Reads no personal data. */
 int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found);
+/* Owners are typed (issue 14): a worker (by username), a team (by code) or the MASH. As text (the API's and
+ * the inbox's owner=): "mash" is the MASH, "team:CODE" a team, "user:NAME" or a bare NAME a worker; so a
+ * person named "mash", or named as a team's code, is never taken for them. */
+struct alerts_owner {
+	char kind[8]; /* "worker", "team", "mash" (as alert.owner_kind) */
+	char name[STORE_USER_MAX + 1];
+};
+bool alerts_owner_parse(const char *text, struct alerts_owner *out); /* false: empty or too long */
+/* Whether the alert is this person's: a worker's owned by them, or escalated to them; for a MASH worker
+ * also the MASH's, and those escalated to the MASH. */
+bool alerts_owner_match(const struct store_alert *al, const char *username, const char *role);
+
 /* Need-to-know on alerts for a person signed in (agency systems are not people and see every alert): an
- * alert is theirs when they own it or it was escalated to them, and the MASH's alerts are every MASH
- * worker's. alerts_person_may_list says whether they may list an owner's alerts (their own, or "mash"
- * for a MASH worker); alerts_person_may answers for one alert (*may false too when there is none) and
- * gives the alert's child for the audit entry. */
-bool alerts_person_may_list(const char *owner, const char *username, const char *role);
+ * alert is theirs as alerts_owner_match says. alerts_person_may_list says whether they may list an owner's
+ * alerts (their own, or the MASH's for a MASH worker); alerts_person_may answers for one alert (*may false
+ * too when there is none) and gives the alert's child for the audit entry. alerts_list lists by a typed
+ * owner when q->owner_kind is set (store_alerts_owned). */
+bool alerts_person_may_list(const struct alerts_owner *owner, const char *username, const char *role);
 int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id);
 /* One alert, for its page (audit action "alert.read", child_id from alerts_child_of). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
@@ -109,15 +141,20 @@ struct alerts_flag {
 int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct alerts_flag *out);
 
 /* A clinician's look-up by NHS number, whole, in the caller's write transaction: find the child, read the
- * flag, audit the look-up, and when there is a flag record it (alerts_flag_lookup_record) and hand fn the
+ * flag, audit the look-up (note, when not NULL or "", is added to the entry: an agency token's, tokens_note), and when there is a flag record it (alerts_flag_lookup_record) and hand fn the
  * child's last `shown` look-ups, newest first. A look-up of a child with no flag is audited but tells no
  * one: there is nothing for a worker to act on. *child_id 0 when no child has the number. */
-int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, struct date today,
-		       int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id, struct alerts_flag *flag);
+int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, const char *note,
+		       struct date today, int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id,
+		       struct alerts_flag *flag);
+
+/* A record opened in an emergency (service/access.h): the child's owner (allocated worker, else team, else
+ * MASH) gets a BREAK_GLASS alert at once, one per opening (glass_id). Must run in a write transaction. */
+int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today);
 
 /* A look-up from unscheduled care: recorded (the child's last 25 are shown), audited, and the allocated
  * worker (else team, else MASH) gets a FLAG_LOOKUP alert. Must run in a write transaction. */
-int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a,
+int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a, const char *note,
 			      struct date today);
 
 #endif

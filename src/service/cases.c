@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "clock/now.h"
+#include "service/access.h"
 #include "service/audit.h"
 #include "service/service_int.h"
 
@@ -37,7 +39,11 @@ int cases_teams(store *st, int limit, store_team_fn fn, void *ctx)
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)
 {
 	bool exists = false;
-	int rc = store_person_exists(c, a->person_id, &exists);
+	char basis[ACCESS_BASIS_MAX];
+	/* Allocating is the administrator's (and the operator's) whatever their relationship: the write decision
+	 * only says whether the child is there, a sealed child being as absent as no child (service/access.h). */
+	const struct access_writer w = {0, actor, "", NULL};
+	int rc = access_write_check(c, &w, a->person_id, clock_now(), WRITE_ALLOCATION, &exists, basis);
 	*res = CASES_NO_CHILD;
 	if (rc != STORE_OK || !exists)
 		return rc;

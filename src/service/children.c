@@ -4,27 +4,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
 #include "service/audit.h"
 #include "service/service_int.h"
 
+/* The entry of a read, in the write transaction that decides the reader's relationship with the child: a
+ * read that needs more is written as a refusal (the action asked for and the basis in its detail), so the
+ * auditor sees who tried; an agency system's read of an id that holds no child stays the attempt it is. */
 static int audit_run(store_conn *c, void *arg)
 {
 	struct children_access *a = arg;
-	char object[40];
+	char object[40], detail[CHILDREN_DETAIL_MAX + ACCESS_BASIS_MAX + 64];
 	int rc;
-	if (a->child_id == 0) { /* a search: about no one child */
+	a->refused = false;
+	if (a->child_id == 0) { /* a search or a list: about no one child */
 		struct store_audit e = {.actor = a->actor, .action = a->action, .object = "search", .detail = a->detail};
 		return audit_append(c, &e);
 	}
 	if ((rc = store_person_exists(c, a->child_id, &a->exists)) != STORE_OK)
 		return rc;
+	if ((rc = access_decide_reader(c, &a->reader, a->child_id, clock_now())) != STORE_OK)
+		return rc;
+	a->refused = a->need > ACCESS_NONE && a->reader.level < a->need;
+	bool person = a->reader.role[0] != '\0';
+	const char *action = a->action;
 	snprintf(object, sizeof object, "child:%lld", (long long)a->child_id);
+	if (a->refused && (a->exists || person)) {
+		action = "access.refused";
+		snprintf(detail, sizeof detail, "%s refused: %s", a->action, a->exists ? a->reader.basis : "no such child");
+	} else if (!a->exists) {
+		snprintf(detail, sizeof detail, "no such child");
+	} else if (a->need > ACCESS_NONE) {
+		snprintf(detail, sizeof detail, "%s%s%s", a->detail, a->detail[0] ? "; " : "", a->reader.basis);
+	} else {
+		snprintf(detail, sizeof detail, "%s", a->detail);
+	}
 	struct store_audit e = {
 		.actor = a->actor,
-		.action = a->action,
+		.action = action,
 		.child_id = a->exists ? a->child_id : 0,
 		.object = object,
-		.detail = a->exists ? a->detail : "no such child",
+		.detail = detail,
 	};
 	return audit_append(c, &e);
 }
@@ -86,18 +106,25 @@ static int page_row(const struct store_event *e, void *arg)
 	return w->fn(e, w->ctx);
 }
 
-static int chronology_page(store_conn *c, int64_t child_id, const struct store_page *page, store_event_fn fn,
-			   void *ctx, struct children_page_end *end)
+static int chronology_page(store_conn *c, const struct store_view *v, int64_t child_id, const struct store_page *page,
+			   store_event_fn fn, void *ctx, struct children_page_end *end)
 {
 	struct page_walk w = {.fn = fn, .ctx = ctx, .limit = page->limit, .end = end};
 	struct store_page plus_one = *page;
 	plus_one.limit = page->limit + 1;
 	memset(end, 0, sizeof *end);
-	return store_chronology(c, child_id, &plus_one, page_row, &w);
+	return store_chronology(c, v, child_id, &plus_one, page_row, &w);
+}
+
+/* Whether the read may show the child at all: audited, and the relationship decided for it allows a look. */
+static bool may_show(const struct children_access *a)
+{
+	return a->audited && !a->refused && a->reader.level >= ACCESS_AGENCY;
 }
 
 struct read_args {
 	const struct children_access *a;
+	struct store_view view; /* access_view of the reader */
 	const struct child_visitor *v;
 	void *ctx;
 	bool *found;
@@ -115,7 +142,7 @@ static int on_household(const struct store_household *h, void *arg)
 	if (r->v->household && (rc = r->v->household(h, r->ctx)) != 0)
 		return rc;
 	if (r->v->member)
-		return store_household_members(r->c, h->id, r->v->member, r->ctx);
+		return store_household_members(r->c, &r->view, h->id, r->v->member, r->ctx);
 	return 0;
 }
 
@@ -133,16 +160,18 @@ static int read_run(store_conn *c, void *arg)
 		goto out;
 	if (r->v->identifier && (rc = store_identifiers_each(c, r->a->child_id, r->v->identifier, r->ctx)) != 0)
 		goto out;
-	if ((r->v->household || r->v->member) && (rc = store_households_of(c, r->a->child_id, on_household, r)) != 0)
+	/* Who the child lives with is not an agency's own record: the household is for the whole record only. */
+	if ((r->v->household || r->v->member) && r->a->reader.level == ACCESS_FULL &&
+	    (rc = store_households_of(c, r->a->child_id, on_household, r)) != 0)
 		goto out;
-	if (r->v->kind && (rc = store_event_kinds(c, r->a->child_id, r->v->kind, r->ctx)) != 0)
+	if (r->v->kind && (rc = store_event_kinds(c, &r->view, r->a->child_id, r->v->kind, r->ctx)) != 0)
 		goto out;
 	if (r->page && r->v->event &&
-	    (rc = chronology_page(c, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
+	    (rc = chronology_page(c, &r->view, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
 		goto out;
 	if (r->page && r->v->mark && r->marks_max > 0) {
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
-		rc = store_event_marks(c, r->a->child_id, &all, r->v->mark, r->ctx);
+		rc = store_event_marks(c, &r->view, r->a->child_id, &all, r->v->mark, r->ctx);
 	}
 out:
 	free(p);
@@ -155,7 +184,10 @@ int children_read(store *st, const struct children_access *a, const struct child
 	*found = false;
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
+	if (!may_show(a))
+		return STORE_OK; /* nothing: as for no child */
 	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found};
+	access_view(&a->reader, &r.view);
 	return service_in_snapshot(st, read_run, &r);
 }
 
@@ -166,27 +198,68 @@ int children_record(store *st, const struct children_access *a, const struct chi
 	memset(end, 0, sizeof *end);
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
+	if (!may_show(a))
+		return STORE_OK;
 	struct read_args r = {
 		.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max, .end = end};
+	access_view(&a->reader, &r.view);
 	return service_in_snapshot(st, read_run, &r);
 }
 
 struct search_args {
+	struct access_reader reader; /* decided anew for each child found */
+	struct store_view view;
 	const struct store_search *q;
-	store_person_fn fn;
+	bool exact;
+	int64_t now;
+	store_conn *c;
+	struct store_person *known; /* only the id: a child known to exist, nothing more */
+	children_found_fn fn;
 	void *ctx;
 };
+
+static int search_found(const struct store_person *p, void *arg)
+{
+	struct search_args *s = arg;
+	int rc = access_decide_reader(s->c, &s->reader, p->id, s->now);
+	if (rc != STORE_OK)
+		return rc;
+	if (s->reader.level > ACCESS_NONE)
+		return s->fn(p, s->reader.level, s->ctx);
+	if (s->exact && s->reader.level == ACCESS_NONE) { /* a sealed record (ACCESS_HIDDEN) is not even known */
+		memset(s->known, 0, sizeof *s->known);
+		s->known->id = p->id;
+		return s->fn(s->known, ACCESS_NONE, s->ctx);
+	}
+	return 0;
+}
 
 static int search_run(store_conn *c, void *arg)
 {
 	struct search_args *s = arg;
-	return store_person_search(c, s->q, s->fn, s->ctx);
+	s->c = c;
+	return store_person_search(c, &s->view, s->q, search_found, s);
 }
 
-int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx)
+int children_search(store *st, const struct access_reader *r, const struct store_search *q, bool exact,
+		    children_found_fn fn, void *ctx)
 {
-	struct search_args s = {q, fn, ctx};
-	return service_in_snapshot(st, search_run, &s);
+	struct search_args *s = calloc(1, sizeof *s);
+	int rc = STORE_EIO;
+	if (s && (s->known = malloc(sizeof *s->known))) {
+		s->reader = *r;
+		access_list_view(r, &s->view);
+		s->q = q;
+		s->exact = exact;
+		s->now = clock_now();
+		s->fn = fn;
+		s->ctx = ctx;
+		rc = service_in_snapshot(st, search_run, s);
+	}
+	if (s)
+		free(s->known);
+	free(s);
+	return rc;
 }
 
 static int chronology_run(store_conn *c, void *arg)
@@ -194,7 +267,7 @@ static int chronology_run(store_conn *c, void *arg)
 	struct read_args *r = arg;
 	int rc = store_person_exists(c, r->a->child_id, r->found);
 	if (rc == STORE_OK && *r->found)
-		rc = chronology_page(c, r->a->child_id, r->page, r->fn, r->ctx, r->end);
+		rc = chronology_page(c, &r->view, r->a->child_id, r->page, r->fn, r->ctx, r->end);
 	return rc;
 }
 
@@ -205,7 +278,10 @@ int children_chronology(store *st, const struct children_access *a, const struct
 	memset(end, 0, sizeof *end);
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
+	if (!may_show(a))
+		return STORE_OK;
 	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn, .end = end};
+	access_view(&a->reader, &r.view);
 	return service_in_snapshot(st, chronology_run, &r);
 }
 

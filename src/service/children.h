@@ -2,15 +2,19 @@
  * service/children.h — reading a child's record, each read answerable.
  *
  * A read is two steps, and the first gates the second:
- *   1. children_access_audit() queues the audit entry (who, what, which child) on the write queue; its
- *      done() runs once the entry is durable.
+ *   1. children_access_audit() queues the audit entry (who, what, which child) on the write queue; in the
+ *      same transaction it decides the reader's relationship with the child (need-to-know,
+ *      service/access.h) into access->reader.level, and a read that needs more than that is written as a
+ *      refusal ("access.refused") instead; its done() runs once the entry is durable.
  *   2. children_read() / children_chronology() read on any connection, in one snapshot, and refuse
- *      (CHILDREN_ENOAUDIT) unless given an access whose entry is on disk.
+ *      (CHILDREN_ENOAUDIT) unless given an access whose entry is on disk; they show only what the decided
+ *      relationship allows (access_view), so an edge cannot show more by asking differently.
  * So no data is read, let alone shown, that the audit does not already hold; and reads run on as many
  * threads as the server has, while the audit entries of concurrent reads share one commit.
  *
- * Who may read is decided before these are called: the role policy and need-to-know (service/access.h);
- * agency systems read any child but a sealed one. The audit is what makes each read answerable.
+ * Which roles may read at all is decided before these are called (access_role_may); the reader's
+ * relationship with the child is decided here. The audit is what makes each read answerable, refusals
+ * included.
  */
 #ifndef SAFEGUARD_SERVICE_CHILDREN_H
 #define SAFEGUARD_SERVICE_CHILDREN_H
@@ -18,18 +22,29 @@
 #include <stdbool.h>
 
 #include "core/event.h"
+#include "service/access.h"
 #include "service/txq.h"
 #include "store/store.h"
 
 enum { CHILDREN_ENOAUDIT = -100 };
+
+/* An audit entry's detail: room for a search's every id (web/web.c checks SEARCH_LIMIT fits). */
+#define CHILDREN_DETAIL_MAX 1200
 
 struct children_access {
 	struct txq_job job; /* private */
 	char actor[96];
 	const char *action; /* "child.read", "chronology.read" (static strings) */
 	int64_t child_id;
-	char detail[200];   /* no personal data: paging, purpose, ids found by a search */
+	char detail[CHILDREN_DETAIL_MAX]; /* no personal data: paging, purpose, ids found by a search */
+	/* Who reads (access_reader_person, access_reader_system); the service sets reader.level and basis. */
+	struct access_reader reader;
+	/* What the read needs of the child (ACCESS_AGENCY, ACCESS_FULL): less is refused, audited as
+	 * "access.refused" with the basis, and nothing is read. ACCESS_NONE: a read gated by a rule of its own
+	 * (one alert, who has looked, recordings), audited as asked; its relationship is decided all the same. */
+	enum access_level need;
 	bool audited;       /* set when the entry is durable */
+	bool refused;       /* set with audited: the read needed more than the reader has */
 	bool exists;        /* whether the id held a child when audited (an attempt on no child is kept too,
 			     * with no child attached, so probing ids is visible to the auditor) */
 	int rc;             /* the store's answer when it is not */
@@ -71,11 +86,16 @@ struct children_page_end {
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
 		    const struct store_page *page, int marks_max, void *ctx, bool *found, struct children_page_end *end);
 
-/* Children matching a search, sealed ones never. Unlike the reads above this runs before its audit entry,
- * because the entry names the children found: the caller holds the results until the entry it then
+/* Children matching a search, as the reader may see them: fn gets each child with the reader's relationship
+ * with it. A child they may not see is left out, but for an exact search (NHS number, UPN: exact true), where
+ * it comes with level ACCESS_NONE and a person holding only its id (known, nothing more); a sealed child is
+ * never known but to the roles named for sealed records. Unlike the reads above this runs before its audit
+ * entry, because the entry names the children found: the caller holds the results until the entry it then
  * queues with children_access_audit (child_id 0, the ids in detail) is durable, and shows nothing
  * otherwise. */
-int children_search(store *st, const struct store_search *q, store_person_fn fn, void *ctx);
+typedef int (*children_found_fn)(const struct store_person *p, enum access_level level, void *ctx);
+int children_search(store *st, const struct access_reader *r, const struct store_search *q, bool exact,
+		    children_found_fn fn, void *ctx);
 
 #define CHRONOLOGY_PAGE_MAX 500
 

@@ -686,6 +686,7 @@ struct profile_args {
 	int64_t home_id;
 	struct homes_profile *p;
 	bool *found;
+	struct store_view view; /* what the reader may see of the children named (service/access.h) */
 };
 
 static int profile_run(store_conn *c, void *arg)
@@ -698,8 +699,8 @@ static int profile_run(store_conn *c, void *arg)
 	if (rc != STORE_OK || !*x->found)
 		return rc;
 	struct store_incident_query q = {.home_id = x->home_id, .la_code = "", .type = "", .since = "", .limit = 50};
-	if ((rc = store_home_incidents(c, &q, push_incident, &inc)) == STORE_OK &&
-	    (rc = store_home_placements(c, x->home_id, push_placement, &pl)) == STORE_OK &&
+	if ((rc = store_home_incidents(c, &x->view, &q, push_incident, &inc)) == STORE_OK &&
+	    (rc = store_home_placements(c, &x->view, x->home_id, push_placement, &pl)) == STORE_OK &&
 	    (rc = store_reg44_reports(c, x->home_id, 24, push_report, &rep)) == STORE_OK)
 		rc = store_home_notes(c, x->home_id, 50, push_note, &notes);
 	struct vec al = {.size = sizeof(struct store_home_alert)};
@@ -725,7 +726,8 @@ int homes_profile_load(store *st, const struct children_access *a, int64_t home_
 	*found = false;
 	if (!a || !a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct profile_args x = {home_id, p, found};
+	struct profile_args x = {home_id, p, found, {0}};
+	access_list_view(&a->reader, &x.view);
 	return service_in_snapshot(st, profile_run, &x);
 }
 
@@ -742,6 +744,7 @@ void homes_profile_free(struct homes_profile *p)
 struct police_args {
 	const char *la_code, *since;
 	struct homes_police *p;
+	struct store_view view;
 };
 
 static int police_run(store_conn *c, void *arg)
@@ -751,7 +754,7 @@ static int police_run(store_conn *c, void *arg)
 	int rc = store_homes(c, x->la_code, push_home, &homes);
 	struct store_incident_query q = {.la_code = x->la_code, .type = "missing", .since = x->since, .limit = 200};
 	if (rc == STORE_OK)
-		rc = store_home_incidents(c, &q, push_incident, &inc);
+		rc = store_home_incidents(c, &x->view, &q, push_incident, &inc);
 	x->p->homes = homes.v;
 	x->p->nhomes = homes.n;
 	x->p->missing = inc.v;
@@ -765,7 +768,8 @@ int homes_police_load(store *st, const struct children_access *a, const char *la
 	memset(p, 0, sizeof *p);
 	if (!a || !a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct police_args x = {la_code ? la_code : "", since ? since : "", p};
+	struct police_args x = {la_code ? la_code : "", since ? since : "", p, {0}};
+	access_list_view(&a->reader, &x.view);
 	return service_in_snapshot(st, police_run, &x);
 }
 
@@ -906,11 +910,12 @@ out:
 	return rc;
 }
 
-int homes_placement_add(store_conn *c, const char *actor, const char *placing_la, struct store_home_placement *p,
-			int64_t *id, enum homes_record_result *res)
+int homes_placement_add(store_conn *c, const char *actor, const struct access_writer *writer, const char *placing_la,
+			struct store_home_placement *p, int64_t *id, enum homes_record_result *res)
 {
 	struct store_home *h = malloc(sizeof *h);
 	bool found = false;
+	char basis[ACCESS_BASIS_MAX];
 	int rc;
 	*id = 0;
 	*res = HOMES_NO_HOME;
@@ -918,8 +923,9 @@ int homes_placement_add(store_conn *c, const char *actor, const char *placing_la
 		return HOMES_ENOMEM;
 	if ((rc = store_home_get(c, p->home_id, h, &found)) != STORE_OK || !found)
 		goto out;
-	*res = HOMES_NO_CHILD;
-	if ((rc = store_person_exists(c, p->person_id, &found)) != STORE_OK || !found)
+	*res = HOMES_NO_CHILD; /* no such child, a sealed one, or one this writer may not place: one answer */
+	if ((rc = access_write_check(c, writer, p->person_id, clock_now(), WRITE_PLACEMENT, &found, basis)) != STORE_OK ||
+	    !found)
 		goto out;
 	p->out_of_area = strcmp(h->la_code, placing_la) != 0;
 	p->distant = p->distance_km > HOMES_DISTANT_KM;
@@ -928,7 +934,7 @@ int homes_placement_add(store_conn *c, const char *actor, const char *placing_la
 	*res = HOMES_RECORDED;
 	char object[40], detail[64];
 	snprintf(object, sizeof object, "home_placement:%lld", (long long)*id);
-	snprintf(detail, sizeof detail, "home:%lld", (long long)p->home_id);
+	snprintf(detail, sizeof detail, "home:%lld; %s", (long long)p->home_id, basis);
 	struct store_audit au = {
 		.actor = actor, .action = "placement.record", .child_id = p->person_id, .object = object, .detail = detail};
 	rc = audit_append(c, &au);
@@ -956,6 +962,11 @@ int homes_child_placement(store *st, const struct children_access *a, const char
 	*found = false;
 	if (!a || !a->audited || a->child_id <= 0)
 		return CHILDREN_ENOAUDIT;
+	/* A placement is social care's record: shown with the whole record, or to social care's own readers. */
+	struct store_view v;
+	access_view(&a->reader, &v);
+	if (a->refused || a->reader.level < ACCESS_AGENCY || !access_view_shows(&v, ACCESS_PLACEMENT_AGENCY))
+		return STORE_OK;
 	struct child_placement_args x = {a->child_id, day, out, found};
 	return service_in_snapshot(st, child_placement_run, &x);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
+#include "service/access.h"
 #include "service/audit.h"
 #include "service/service_int.h"
 
@@ -99,10 +101,16 @@ int linkreview_queue(store_conn *c, const char *actor, int64_t source_record_id,
 /* ---- deciding ---- */
 
 /* Whether a person can take part in a decision now: not sealed, not merged into another. */
-static int person_usable(store_conn *c, int64_t id, bool *sealed, bool *merged)
+/* sealed: the person is not there to be written to (the write decision, service/access.h: a sealed
+ * identity is joined by no one, and separated by no one). */
+static int person_usable(store_conn *c, const char *actor, int64_t id, bool *sealed, bool *merged)
 {
 	int64_t kept = 0;
-	int rc = store_person_sealed(c, id, sealed);
+	bool there = false;
+	char basis[ACCESS_BASIS_MAX];
+	const struct access_writer w = {0, actor, "", NULL}; /* the queue is the role's: only whether it is there */
+	int rc = access_write_check(c, &w, id, clock_now(), WRITE_LINK, &there, basis);
+	*sealed = !there;
 	if (rc == STORE_OK)
 		rc = store_person_merged_into(c, id, &kept);
 	*merged = kept != 0;
@@ -123,8 +131,8 @@ int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, c
 	r->explanation = NULL;
 	if ((rc = store_link_review_get(c, id, r, &found)) != STORE_OK || !found)
 		goto out;
-	if ((rc = person_usable(c, r->person_id, &sa, &ma)) != STORE_OK ||
-	    (rc = person_usable(c, r->candidate_id, &sb, &mb)) != STORE_OK)
+	if ((rc = person_usable(c, actor, r->person_id, &sa, &ma)) != STORE_OK ||
+	    (rc = person_usable(c, actor, r->candidate_id, &sb, &mb)) != STORE_OK)
 		goto out;
 	if (sa || sb) /* a sealed identity is joined by no one */
 		goto out;
@@ -183,8 +191,9 @@ int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const
 	*res = LINKREVIEW_NOT_FOUND;
 	if ((rc = store_merge_get(c, merge_id, &m, &found)) != STORE_OK || !found)
 		return rc;
-	if ((rc = store_person_sealed(c, m.kept_id, &sealed_a)) != STORE_OK ||
-	    (rc = store_person_sealed(c, m.merged_id, &sealed_b)) != STORE_OK)
+	bool merged_a = false, merged_b = false; /* an undo is asked of the merge, whatever came after */
+	if ((rc = person_usable(c, actor, m.kept_id, &sealed_a, &merged_a)) != STORE_OK ||
+	    (rc = person_usable(c, actor, m.merged_id, &sealed_b, &merged_b)) != STORE_OK)
 		return rc;
 	if (sealed_a || sealed_b)
 		return STORE_OK;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -24,16 +25,130 @@ void tokens_hash(const char *token, uint8_t hash[STORE_TOKEN_HASH_LEN])
 	crypto_generichash(hash, STORE_TOKEN_HASH_LEN, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-int tokens_create(store_conn *c, const char *actor, const char *agency, const char *label,
-		  char token[TOKEN_TEXT_MAX], bool *agency_found)
+/* ---- scopes ---- */
+
+static const struct {
+	const char *name, *agency; /* agency NULL: any */
+} scopes[] = {
+	{"events:write", NULL},     {"records:read", NULL},          {"flags:read", "health"},
+	{"alerts:read", "social_care"}, {"alerts:write", "social_care"}, {"placements:write", "social_care"},
+};
+#define NSCOPES (sizeof scopes / sizeof scopes[0])
+
+static bool ends_with_read(const char *name, size_t n)
+{
+	return n >= 5 && memcmp(name + n - 5, ":read", 5) == 0;
+}
+
+bool tokens_scope_at(size_t i, const char **name, const char **agency, bool *reads)
+{
+	if (i >= NSCOPES)
+		return false;
+	*name = scopes[i].name;
+	*agency = scopes[i].agency;
+	*reads = ends_with_read(scopes[i].name, strlen(scopes[i].name));
+	return true;
+}
+
+bool tokens_scope_parse(const char *text, const char *agency, char out[STORE_SCOPE_MAX + 1], char *err, size_t errsz)
+{
+	bool want[NSCOPES] = {false}, any = false;
+	out[0] = '\0';
+	err[0] = '\0';
+	for (const char *p = text ? text : ""; *p;) {
+		p += strspn(p, ", ");
+		size_t n = strcspn(p, ", ");
+		if (!n)
+			break;
+		size_t i;
+		for (i = 0; i < NSCOPES; i++)
+			if (strlen(scopes[i].name) == n && memcmp(scopes[i].name, p, n) == 0)
+				break;
+		if (i == NSCOPES) {
+			/* The caller's text: shown bounded and printable. */
+			char shown[41];
+			size_t k;
+			for (k = 0; k < n && k < sizeof shown - 1; k++)
+				shown[k] = (p[k] >= 0x20 && p[k] < 0x7f) ? p[k] : '?';
+			shown[k] = '\0';
+			snprintf(err, errsz, "no scope '%s' (events:write, records:read, flags:read, alerts:read, alerts:write, "
+				 "placements:write)", shown);
+			return false;
+		}
+		if (scopes[i].agency && (!agency || strcmp(agency, scopes[i].agency) != 0)) {
+			snprintf(err, errsz, "%s is for %s's systems only", scopes[i].name, scopes[i].agency);
+			return false;
+		}
+		want[i] = any = true;
+		p += n;
+	}
+	if (!any)
+		want[0] = true; /* the default: events:write */
+	size_t used = 0;
+	for (size_t i = 0; i < NSCOPES; i++)
+		if (want[i])
+			used += (size_t)snprintf(out + used, STORE_SCOPE_MAX + 1 - used, "%s%s", used ? " " : "",
+						 scopes[i].name);
+	return true;
+}
+
+bool tokens_scope_has(const char *scope, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = scope; p && *p;) {
+		size_t k = strcspn(p, " ");
+		if (k == n && memcmp(p, name, n) == 0)
+			return true;
+		p += k;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+bool tokens_scope_reads(const char *scope)
+{
+	for (const char *p = scope; p && *p;) {
+		size_t k = strcspn(p, " ");
+		if (ends_with_read(p, k))
+			return true;
+		p += k;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+void tokens_note(const struct store_client *k, char *out, size_t outsz)
+{
+	char label[48];
+	size_t n = 0;
+	/* At most 40 bytes of the label, whole characters, without ';' or quotes (the basis follows a ';'). */
+	for (const unsigned char *p = (const unsigned char *)k->label; *p && n < 40;) {
+		size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2, whole = 0;
+		while (whole < len && p[whole])
+			whole++;
+		if (whole < len || n + len > 40) /* a character cut short (a label from the command line), or no room */
+			break;
+		for (size_t i = 0; i < len; i++)
+			label[n++] = (p[i] == ';' || p[i] == '\'') ? ',' : (char)p[i];
+		p += len;
+	}
+	label[n] = '\0';
+	/* At most 6 + 19 + 2 + 40 + 10 + 48 = 125 bytes: an audit detail keeps room for the basis after it. */
+	snprintf(out, outsz, "token %lld '%s' made by %.48s", (long long)k->id, label,
+		 k->created_by[0] ? k->created_by : "(not recorded)");
+}
+
+int tokens_create(store_conn *c, const char *actor, const char *agency, const char *label, const char *scope,
+		  bool by_operator, char token[TOKEN_TEXT_MAX], bool *agency_found, bool *pending)
 {
 	unsigned char secret[32];
 	uint8_t hash[STORE_TOKEN_HASH_LEN];
 	int64_t id = 0;
 	int rc;
-	char object[40];
+	char object[40], detail[STORE_SCOPE_MAX + 64];
 
 	token[0] = '\0';
+	*pending = !by_operator && tokens_scope_reads(scope);
 	if ((rc = store_agency_exists(c, agency, agency_found)) != STORE_OK || !*agency_found)
 		return rc;
 	randombytes_buf(secret, sizeof secret);
@@ -42,11 +157,45 @@ int tokens_create(store_conn *c, const char *actor, const char *agency, const ch
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(secret, sizeof secret);
 	tokens_hash(token, hash);
-	if ((rc = store_client_insert(c, agency, hash, label, &id)) != STORE_OK)
+	if ((rc = store_client_insert(c, agency, hash, label, scope, actor, *pending, &id)) != STORE_OK)
 		return rc;
 	snprintf(object, sizeof object, "client:%lld", (long long)id);
-	struct store_audit a = {.actor = actor, .action = "token.create", .object = object, .detail = agency};
+	snprintf(detail, sizeof detail, "%s; scope %s%s", agency, scope, *pending ? "; pending approval" : "");
+	struct store_audit a = {.actor = actor, .action = "token.create", .object = object, .detail = detail};
 	return audit_append(c, &a);
+}
+
+int tokens_approve(store_conn *c, const char *actor, int64_t id, int64_t now, enum tokens_approve_result *res)
+{
+	struct store_client_info *k = malloc(sizeof *k);
+	char at[STORE_TS_LEN + 1], object[40];
+	bool found = false, changed = false;
+	int rc;
+	*res = TOKENS_NO_TOKEN;
+	if (!k)
+		return STORE_EIO;
+	if ((rc = store_client_get(c, id, k, &found)) != STORE_OK || !found || k->revoked_at[0])
+		goto out;
+	*res = TOKENS_NOT_PENDING;
+	if (!k->pending)
+		goto out;
+	*res = TOKENS_SAME_PERSON;
+	if (strcmp(k->created_by, actor) == 0)
+		goto out;
+	ts_format_utc(now, at);
+	if ((rc = store_client_approve(c, id, actor, at, &changed)) != STORE_OK)
+		goto out;
+	if (!changed) { /* cannot happen inside the write transaction: it was pending above */
+		rc = STORE_ECONFLICT;
+		goto out;
+	}
+	*res = TOKENS_APPROVED;
+	snprintf(object, sizeof object, "client:%lld", (long long)id);
+	struct store_audit a = {.actor = actor, .action = "token.approve", .object = object, .detail = k->scope};
+	rc = audit_append(c, &a);
+out:
+	free(k);
+	return rc;
 }
 
 int tokens_revoke(store_conn *c, const char *actor, int64_t id, int64_t now, bool *found)

@@ -15,10 +15,51 @@
 /* Creates the agencies every area starts with (police, health, ...), once. */
 int tokens_seed_agencies(store_conn *c);
 
-/* Creates a client of the agency and writes its token; *agency_found false when there is no such agency.
- * Runs inside a write transaction; audited as "token.create". */
-int tokens_create(store_conn *c, const char *actor, const char *agency, const char *label,
-		  char token[TOKEN_TEXT_MAX], bool *agency_found);
+/* ---- scopes (issue 14): what a token may do ----
+ *
+ *   events:write      POST /api/v1/events (the default: an agency system sends its records)
+ *   records:read      a child its agency has sent records about: identity, identifiers and the agency's own
+ *                     events (GET /api/v1/children/{id} and /chronology); never the household, never another
+ *                     agency's events, never a child the agency has sent nothing about
+ *   flags:read        the unscheduled-care flag look-up, GET /api/v1/flags (health systems only)
+ *   alerts:read       the alerts inbox and one alert (social care systems only)
+ *   alerts:write      acknowledge and resolve an alert (social care systems only)
+ *   placements:write  POST /api/v1/homes/{id}/placements (social care systems only)
+ *
+ * A scope ending ":read" reads children. A token with one, made by an administrator on the pages, is pending:
+ * the API refuses it until a second person (another administrator, or the operator on the command line)
+ * approves it. The command line is the operator's, who holds the database file and the keys: what it makes
+ * works at once (audited as "cli"). */
+#define TOKENS_SCOPE_DEFAULT "events:write"
+/* The i-th scope's name and the one agency it is for (NULL: any agency); false past the end. */
+bool tokens_scope_at(size_t i, const char **name, const char **agency, bool *reads);
+/* text (names separated by commas or spaces) as the canonical scope ("events:write flags:read"); "" gives the
+ * default. False, with err naming the scope at fault, for an unknown name or one not for this agency. */
+bool tokens_scope_parse(const char *text, const char *agency, char out[STORE_SCOPE_MAX + 1], char *err, size_t errsz);
+bool tokens_scope_has(const char *scope, const char *name);
+bool tokens_scope_reads(const char *scope); /* any ":read" scope */
+
+/* Creates a client of the agency with scope (canonical, tokens_scope_parse) and writes its token; *agency_found
+ * false when there is no such agency. by_operator: made on the command line (works at once); otherwise a
+ * scope that reads children makes it *pending. Runs inside a write transaction; audited as "token.create"
+ * (agency, scope, pending). */
+int tokens_create(store_conn *c, const char *actor, const char *agency, const char *label, const char *scope,
+		  bool by_operator, char token[TOKEN_TEXT_MAX], bool *agency_found, bool *pending);
+
+enum tokens_approve_result {
+	TOKENS_APPROVED = 0,
+	TOKENS_NO_TOKEN,    /* no such token, or revoked */
+	TOKENS_NOT_PENDING, /* nothing to approve */
+	TOKENS_SAME_PERSON, /* the approver made it: a second person must approve */
+};
+/* A second person approves a pending token, from now on it works. Audited as "token.approve". Must run in
+ * a write transaction. */
+int tokens_approve(store_conn *c, const char *actor, int64_t id, int64_t now, enum tokens_approve_result *res);
+
+/* What an audit entry of a read through a token says of it: "token N 'LABEL' made by CREATOR" (the label cut
+ * to 40 bytes and the creator to 48, at most 125 bytes; no ';' or quote from the label: an entry's basis
+ * follows the last ';'). */
+void tokens_note(const struct store_client *k, char *out, size_t outsz);
 
 /* Revokes a client: its token is refused from now on (401). Audited as "token.revoke". *found false when
  * there is no such client. Must run in a write transaction. */

@@ -1,5 +1,6 @@
 #include "service/users.h"
 
+#include <arpa/inet.h>
 #include <liboath/oath.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -15,6 +16,157 @@
 #define PWHASH_MEMLIMIT (19u * 1024 * 1024)
 #define TOTP_STEP 30
 #define TOTP_WINDOW 1
+#define TOTP_SECRET_LEN 20
+
+/* ---- the server's key for TOTP secrets ---- */
+
+/* Set once at start, before any thread (users.h); read-only afterwards. */
+static uint8_t totp_key[USERS_TOTP_KEY_LEN];
+static bool have_totp_key;
+
+void users_use_totp_key(const uint8_t key[USERS_TOTP_KEY_LEN])
+{
+	memcpy(totp_key, key, USERS_TOTP_KEY_LEN);
+	have_totp_key = true;
+}
+
+static void totp_ad(const char *username, unsigned char *ad, size_t *adlen)
+{
+	/* The username binds the sealed secret to its row: copied onto another person's row, it does not open. */
+	static const char purpose[] = "safeguard totp v1:";
+	size_t n = strlen(username);
+	memcpy(ad, purpose, sizeof purpose - 1);
+	memcpy(ad + sizeof purpose - 1, username, n);
+	*adlen = sizeof purpose - 1 + n;
+}
+
+static int totp_seal(const char *username, const uint8_t secret[TOTP_SECRET_LEN],
+		     uint8_t out[STORE_TOTP_SEALED_LEN])
+{
+	unsigned char ad[32 + STORE_USER_MAX];
+	size_t adlen = 0;
+	unsigned long long clen = 0;
+	_Static_assert(STORE_TOTP_SEALED_LEN == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + TOTP_SECRET_LEN +
+						       crypto_aead_xchacha20poly1305_ietf_ABYTES,
+		       "a sealed TOTP secret is nonce || ciphertext || tag");
+	if (!have_totp_key) {
+		fprintf(stderr, "safeguard: there is no key for TOTP secrets (PATH.totp-key): none is stored in plain text\n");
+		return STORE_EIO;
+	}
+	totp_ad(username, ad, &adlen);
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, secret,
+						   TOTP_SECRET_LEN, ad, adlen, NULL, out, totp_key);
+	return STORE_OK;
+}
+
+/* The person's TOTP secret in plain text, in out (the caller wipes it). -1 when it cannot be opened: no key,
+ * another key, or a row changed. */
+static int totp_open(const struct store_user *u, uint8_t out[TOTP_SECRET_LEN])
+{
+	unsigned char ad[32 + STORE_USER_MAX];
+	size_t adlen = 0;
+	unsigned long long mlen = 0;
+	if (!u->totp_is_sealed) { /* a row from before schema 15 that users_seal_legacy has not reached yet */
+		memcpy(out, u->totp_secret, TOTP_SECRET_LEN);
+		return 0;
+	}
+	if (!have_totp_key)
+		return -1;
+	totp_ad(u->username, ad, &adlen);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL,
+						       u->totp_sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       STORE_TOTP_SEALED_LEN - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       ad, adlen, u->totp_sealed, totp_key) != 0 ||
+	    mlen != TOTP_SECRET_LEN) {
+		sodium_memzero(out, TOTP_SECRET_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new secret, sealed into sealed, and given in base32 for the person's authenticator app. */
+static int totp_new(const char *username, uint8_t sealed[STORE_TOTP_SEALED_LEN], char secret_b32[USERS_TOTP_SECRET_B32])
+{
+	uint8_t secret[TOTP_SECRET_LEN];
+	char *b32 = NULL;
+	size_t len = 0;
+	secret_b32[0] = '\0';
+	randombytes_buf(secret, sizeof secret);
+	int rc = totp_seal(username, secret, sealed);
+	if (rc == STORE_OK) {
+		if (oath_base32_encode((const char *)secret, sizeof secret, &b32, &len) != OATH_OK ||
+		    len >= USERS_TOTP_SECRET_B32) {
+			rc = STORE_EIO;
+		} else {
+			memcpy(secret_b32, b32, len);
+			secret_b32[len] = '\0';
+		}
+		if (b32) {
+			sodium_memzero(b32, len);
+			free(b32);
+		}
+	}
+	sodium_memzero(secret, sizeof secret);
+	return rc;
+}
+
+/* The rows still in plain text are gathered first and sealed after the walk: no row changes under its
+ * statement. */
+struct legacy {
+	struct store_user *v;
+	size_t n, cap;
+};
+
+static int gather_plain(const struct store_user *u, void *ctx)
+{
+	struct legacy *l = ctx;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct store_user *v = sodium_allocarray(cap, sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		sodium_free(l->v); /* zeroes the copies it held */
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *u;
+	return 0;
+}
+
+int users_clear_sealed_pages(store *st)
+{
+	store_conn *c = store_conn_get(st);
+	int rc = c ? store_wal_truncate(c) : STORE_EIO;
+	if (c)
+		store_conn_put(st, c);
+	return rc;
+}
+
+int users_seal_legacy(store_conn *c, const char *actor, int *n)
+{
+	struct legacy l = {NULL, 0, 0};
+	*n = 0;
+	if (!have_totp_key)
+		return STORE_EIO;
+	int rc = store_users_totp_plain(c, gather_plain, &l);
+	for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
+		uint8_t sealed[STORE_TOTP_SEALED_LEN];
+		if ((rc = totp_seal(l.v[i].username, l.v[i].totp_secret, sealed)) == STORE_OK)
+			rc = store_user_totp_seal(c, l.v[i].id, sealed);
+	}
+	if (l.v)
+		sodium_free(l.v);
+	if (rc != STORE_OK || l.n == 0)
+		return rc;
+	*n = (int)l.n;
+	char detail[96];
+	snprintf(detail, sizeof detail, "%zu TOTP secrets encrypted with the server's key", l.n);
+	struct store_audit a = {.actor = actor, .action = "users.seal_secrets", .object = "app_user", .detail = detail};
+	return audit_append(c, &a);
+}
 
 static const char *const roles[] = {"social_worker", "team_manager", "mash_worker", "police_officer",
 				    "health_practitioner", "school_dsl", "conference_chair", "oversight_analyst",
@@ -38,6 +190,9 @@ enum users_add_result users_check_new(const char *username, const char *role, co
 	size_t n = strlen(username);
 	/* Usernames are identifiers people type and logs show: letters, digits, . _ - only. */
 	if (n == 0 || n > STORE_USER_MAX || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return USERS_BAD_NAME;
+	/* "mash" names the MASH where an alert is escalated with no MASH manager (service/alerts.h): no person. */
+	if (strcmp(username, "mash") == 0)
 		return USERS_BAD_NAME;
 	if (!users_role_known(role))
 		return USERS_BAD_ROLE;
@@ -75,31 +230,18 @@ int users_add(store_conn *c, const char *actor, const char *username, const char
 	snprintf(u.agency, sizeof u.agency, "%s", agency);
 	snprintf(u.role, sizeof u.role, "%s", role);
 	snprintf(u.password_hash, sizeof u.password_hash, "%s", password_hash);
-	randombytes_buf(u.totp_secret, sizeof u.totp_secret);
+	if ((rc = totp_new(username, u.totp_sealed, secret_b32)) != STORE_OK)
+		return rc;
 	rc = store_user_insert(c, &u, &id);
 	if (rc == STORE_ECONFLICT) {
 		*res = USERS_TAKEN;
-		sodium_memzero(u.totp_secret, sizeof u.totp_secret);
+		sodium_memzero(secret_b32, USERS_TOTP_SECRET_B32);
 		return STORE_OK;
 	}
-	if (rc == STORE_OK) {
-		char *b32 = NULL;
-		size_t len = 0;
-		if (oath_base32_encode((const char *)u.totp_secret, sizeof u.totp_secret, &b32, &len) != OATH_OK ||
-		    len >= USERS_TOTP_SECRET_B32) {
-			rc = STORE_EIO;
-		} else {
-			memcpy(secret_b32, b32, len);
-			secret_b32[len] = '\0';
-		}
-		if (b32) {
-			sodium_memzero(b32, len);
-			free(b32);
-		}
-	}
-	sodium_memzero(u.totp_secret, sizeof u.totp_secret);
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
+		sodium_memzero(secret_b32, USERS_TOTP_SECRET_B32);
 		return rc;
+	}
 	char object[40], detail[80];
 	snprintf(object, sizeof object, "user:%lld", (long long)id);
 	snprintf(detail, sizeof detail, "%s, %s", agency, role);
@@ -112,28 +254,15 @@ int users_add(store_conn *c, const char *actor, const char *username, const char
 int users_reset(store_conn *c, const char *actor, const char *username, const char *password_hash,
 		char secret_b32[USERS_TOTP_SECRET_B32], bool *found)
 {
-	uint8_t secret[20];
-	char *b32 = NULL;
-	size_t len = 0;
-	secret_b32[0] = '\0';
-	randombytes_buf(secret, sizeof secret);
-	int rc = store_user_set_credentials(c, username, password_hash, secret, found);
-	if (rc == STORE_OK && *found) {
-		if (oath_base32_encode((const char *)secret, sizeof secret, &b32, &len) != OATH_OK ||
-		    len >= USERS_TOTP_SECRET_B32) {
-			rc = STORE_EIO;
-		} else {
-			memcpy(secret_b32, b32, len);
-			secret_b32[len] = '\0';
-		}
-		if (b32) {
-			sodium_memzero(b32, len);
-			free(b32);
-		}
-	}
-	sodium_memzero(secret, sizeof secret);
-	if (rc != STORE_OK || !*found)
+	uint8_t sealed[STORE_TOTP_SEALED_LEN];
+	*found = false;
+	int rc = totp_new(username, sealed, secret_b32);
+	if (rc == STORE_OK)
+		rc = store_user_set_credentials(c, username, password_hash, sealed, found);
+	if (rc != STORE_OK || !*found) {
+		sodium_memzero(secret_b32, USERS_TOTP_SECRET_B32);
 		return rc;
+	}
 	struct store_user *u = calloc(1, sizeof *u);
 	bool again = false;
 	if (!u)
@@ -228,111 +357,252 @@ int users_get(store *st, int64_t id, struct store_user *out, bool *found)
 	/* The pages need none of the secrets: they do not leave this function. */
 	sodium_memzero(out->password_hash, sizeof out->password_hash);
 	sodium_memzero(out->totp_secret, sizeof out->totp_secret);
+	sodium_memzero(out->totp_sealed, sizeof out->totp_sealed);
 	return rc;
 }
 
 /* ---- signing in ---- */
 
-struct check_args {
-	const char *username, *remote;
+enum throttle { THROTTLE_NONE = 0, THROTTLE_PAIR, THROTTLE_ACCOUNT, THROTTLE_ADDRESS };
+
+/* The address's throttling key: IPv4 as it is, IPv6 by its /64. */
+static void address_key(const char *remote, char out[64])
+{
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+	if (strchr(remote, ':') && inet_pton(AF_INET6, remote, a) == 1) {
+		memset(a + 8, 0, 8);
+		if (inet_ntop(AF_INET6, a, text, sizeof text)) {
+			snprintf(out, 64, "%s/64", text);
+			return;
+		}
+	}
+	snprintf(out, 64, "%s", remote);
+}
+
+/* Seconds since the newest failure, from its timestamp ("" when none: a long time). */
+static int64_t since_last(const char *last, int64_t now)
+{
+	int64_t at = 0;
+	if (!last[0] || ts_parse_rfc3339(last, &at) != 0)
+		return INT64_MAX;
+	return now - at;
+}
+
+/* Which key refuses a try now (users.h), and after how many seconds one may try again. */
+static enum throttle throttled(const struct store_login_failures *f, int64_t now, int *retry_after)
+{
+	*retry_after = 0;
+	if (f->pair >= USERS_FAILURES_PER_PAIR) {
+		*retry_after = USERS_FAILURE_WINDOW_SECONDS;
+		return THROTTLE_PAIR;
+	}
+	int64_t ago = since_last(f->account_last, now);
+	if (f->account >= USERS_FAILURES_PER_ACCOUNT && ago < USERS_BACKOFF_SECONDS) {
+		*retry_after = (int)(USERS_BACKOFF_SECONDS - (ago < 0 ? 0 : ago));
+		return THROTTLE_ACCOUNT;
+	}
+	ago = since_last(f->address_last, now);
+	if (f->address >= USERS_FAILURES_PER_ADDRESS && ago < USERS_BACKOFF_SECONDS) {
+		*retry_after = (int)(USERS_BACKOFF_SECONDS - (ago < 0 ? 0 : ago));
+		return THROTTLE_ADDRESS;
+	}
+	return THROTTLE_NONE;
+}
+
+struct look_args {
+	struct users_attempt *si;
 	char since[STORE_TS_LEN + 1];
-	struct store_user *user;
+	struct store_login_failures f;
 	bool found;
-	int64_t account_failures, address_failures;
 };
 
-static int check_run(store_conn *c, void *arg)
+static int look_run(store_conn *c, void *arg)
 {
-	struct check_args *a = arg;
-	int rc = store_user_by_name(c, a->username, a->user, &a->found);
+	struct look_args *a = arg;
+	int rc = store_user_by_name(c, a->si->username, &a->si->user, &a->found);
 	if (rc == STORE_OK)
-		rc = store_login_failures(c, a->username, a->remote, a->since, &a->account_failures,
-					  &a->address_failures);
+		rc = store_login_failures(c, a->si->username, a->si->key, a->since, &a->f);
 	return rc;
 }
 
-int users_check(store *st, const char *username, const char *password, const char *totp, const char *remote,
-		int64_t now, struct store_user *user, enum users_sign_in *res)
+/* The refusal of a throttled try: audited once per key and window (the rest write nothing). */
+static int refuse(store_conn *c, struct users_attempt *si, enum throttle t, const char *since, const char *now)
 {
-	struct check_args a = {.username = username, .remote = remote, .user = user};
-	*res = USERS_WRONG;
-	memset(user, 0, sizeof *user);
-	ts_format_utc(now - USERS_FAILURE_WINDOW_SECONDS, a.since);
-	int rc = service_in_snapshot(st, check_run, &a);
-	if (rc != STORE_OK)
-		return rc;
-	if (a.account_failures >= USERS_FAILURES_PER_ACCOUNT || a.address_failures >= USERS_FAILURES_PER_ADDRESS) {
-		*res = USERS_THROTTLED;
-		return STORE_OK;
+	char key[sizeof si->key + STORE_USER_MAX + 16], object[40], detail[96];
+	bool first = false;
+	switch (t) {
+	case THROTTLE_PAIR:
+		snprintf(key, sizeof key, "pair %s %s", si->key, si->username);
+		snprintf(detail, sizeof detail, "this address and username: %d failures in %d minutes",
+			 USERS_FAILURES_PER_PAIR, USERS_FAILURE_WINDOW_SECONDS / 60);
+		break;
+	case THROTTLE_ACCOUNT:
+		snprintf(key, sizeof key, "account %s", si->username);
+		snprintf(detail, sizeof detail, "this username: %d failures in %d minutes, one try every %d seconds",
+			 USERS_FAILURES_PER_ACCOUNT, USERS_FAILURE_WINDOW_SECONDS / 60, USERS_BACKOFF_SECONDS);
+		break;
+	default:
+		snprintf(key, sizeof key, "address %s", si->key);
+		snprintf(detail, sizeof detail, "this address: %d failures in %d minutes, one try every %d seconds",
+			 USERS_FAILURES_PER_ADDRESS, USERS_FAILURE_WINDOW_SECONDS / 60, USERS_BACKOFF_SECONDS);
+		break;
 	}
-	/* An unknown name costs what a known one does, so the time taken does not say which names exist. */
-	static const char dummy[] = "$argon2id$v=19$m=19456,t=2,p=1$vmFOoYEA1dfiUrA9MBHmRw$"
-				    "sfMjH1u4abejGwtazgv0/SGVsLLB5JXnt92fyHOeq8E"; /* of a password no one has */
-	bool password_ok = crypto_pwhash_str_verify(a.found ? user->password_hash : dummy, password,
-						    strlen(password)) == 0;
-	int pos = 0;
-	bool code_ok = a.found && strlen(totp) == 6 && strspn(totp, "0123456789") == 6 &&
-		       oath_totp_validate2((const char *)user->totp_secret, sizeof user->totp_secret, (time_t)now,
-					   TOTP_STEP, 0, TOTP_WINDOW, &pos, totp) >= 0;
-	/* Each code signs in once (RFC 6238 section 5.2): a step at or before the last one used is a replay.
-	 * users_session_open records the step, conditionally, so that two sign-ins racing with one code cannot
-	 * both succeed. */
-	int64_t step = now / TOTP_STEP + pos;
-	if (code_ok && step <= user->totp_last_step)
-		code_ok = false;
-	if (code_ok)
-		user->totp_last_step = step;
-	if (a.found && password_ok && code_ok && !user->disabled_at[0])
-		*res = USERS_SIGNED_IN;
-	return STORE_OK;
+	si->res = USERS_THROTTLED;
+	int rc = store_login_throttle_note(c, key, since, now, &first);
+	if (rc != STORE_OK || !first)
+		return rc;
+	if (si->user.id)
+		snprintf(object, sizeof object, "user:%lld", (long long)si->user.id);
+	else
+		snprintf(object, sizeof object, "user");
+	struct store_audit a = {.actor = "anonymous", .action = "session.throttled", .object = object, .detail = detail};
+	return audit_append(c, &a);
 }
 
-int users_session_open(store_conn *c, const struct store_user *user, enum users_sign_in res, const char *username,
-		       const char *remote, const char *kind, int64_t now, char token[USERS_SESSION_TOKEN_MAX],
-		       char expires_at[STORE_TS_LEN + 1])
+static int open_session(store_conn *c, struct users_attempt *si)
 {
-	token[0] = expires_at[0] = '\0';
-	bool advanced = true;
-	if (res == USERS_SIGNED_IN) {
-		int trc = store_user_totp_step(c, user->id, user->totp_last_step, &advanced);
-		if (trc != STORE_OK)
-			return trc;
-		if (!advanced)
-			res = USERS_WRONG; /* another sign-in used this code first */
-	}
-	int rc = res == USERS_THROTTLED ? STORE_OK : store_login_attempt_add(c, username, remote, res == USERS_SIGNED_IN);
-	if (rc != STORE_OK)
-		return rc;
-	char object[40];
-	snprintf(object, sizeof object, "user:%lld", (long long)user->id);
-	struct store_audit a = {.actor = res == USERS_SIGNED_IN ? object : "anonymous",
-				.action = res == USERS_SIGNED_IN ? "session.open" : "session.refused",
-				.object = user->id ? object : "user",
-				.detail = res == USERS_THROTTLED ? "throttled" : res == USERS_WRONG ? "wrong" : kind};
-	if ((rc = audit_append(c, &a)) != STORE_OK || res != USERS_SIGNED_IN)
-		return rc;
-
 	unsigned char secret[32];
 	uint8_t hash[STORE_TOKEN_HASH_LEN];
 	struct store_session s;
 	memset(&s, 0, sizeof s);
 	randombytes_buf(secret, sizeof secret);
-	memcpy(token, "sgs_", 4);
-	sodium_bin2base64(token + 4, USERS_SESSION_TOKEN_MAX - 4, secret, sizeof secret,
+	memcpy(si->token, "sgs_", 4);
+	sodium_bin2base64(si->token + 4, USERS_SESSION_TOKEN_MAX - 4, secret, sizeof secret,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(secret, sizeof secret);
-	crypto_generichash(hash, sizeof hash, (const unsigned char *)token, strlen(token), NULL, 0);
-	s.user_id = user->id;
-	snprintf(s.kind, sizeof s.kind, "%s", kind);
-	ts_format_utc(now, s.created_at);
-	ts_format_utc(now + USERS_SESSION_MAX_SECONDS, s.expires_at);
-	ts_format_utc(now + USERS_SESSION_IDLE_SECONDS, s.idle_until);
-	if ((rc = store_session_insert(c, hash, &s)) != STORE_OK) {
-		token[0] = '\0';
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)si->token, strlen(si->token), NULL, 0);
+	s.user_id = si->user.id;
+	snprintf(s.kind, sizeof s.kind, "%s", si->kind);
+	ts_format_utc(si->now, s.created_at);
+	ts_format_utc(si->now + USERS_SESSION_MAX_SECONDS, s.expires_at);
+	ts_format_utc(si->now + USERS_SESSION_IDLE_SECONDS, s.idle_until);
+	int rc = store_session_insert(c, hash, &s);
+	if (rc != STORE_OK) {
+		sodium_memzero(si->token, sizeof si->token);
 		return rc;
 	}
-	memcpy(expires_at, s.expires_at, STORE_TS_LEN + 1);
+	memcpy(si->expires_at, s.expires_at, STORE_TS_LEN + 1);
 	return STORE_OK;
+}
+
+/* On the write queue: the throttles again, in the transaction that records the attempt. */
+static int record_run(store_conn *c, void *arg)
+{
+	struct users_attempt *si = arg;
+	char since[STORE_TS_LEN + 1], now[STORE_TS_LEN + 1];
+	struct store_login_failures f;
+	ts_format_utc(si->now - USERS_FAILURE_WINDOW_SECONDS, since);
+	ts_format_utc(si->now, now);
+	int rc = store_login_failures(c, si->username, si->key, since, &f);
+	if (rc != STORE_OK)
+		return rc;
+	enum throttle t = throttled(&f, si->now, &si->retry_after);
+	if (t == THROTTLE_NONE && si->throttle != THROTTLE_NONE) { /* refused when read: not evaluated since */
+		t = (enum throttle)si->throttle;
+		si->retry_after = si->retry_after ? si->retry_after : 1;
+	}
+	if (t != THROTTLE_NONE)
+		return refuse(c, si, t, since, now);
+	if (si->res == USERS_SIGNED_IN) {
+		bool advanced = true;
+		/* Each code signs in once: two sign-ins racing with one code cannot both succeed. */
+		if ((rc = store_user_totp_step(c, si->user.id, si->user.totp_last_step, &advanced)) != STORE_OK)
+			return rc;
+		if (!advanced)
+			si->res = USERS_WRONG;
+	}
+	if ((rc = store_login_attempt_add(c, si->username, si->key, si->res == USERS_SIGNED_IN)) != STORE_OK)
+		return rc;
+	if (!si->user.id) /* a username that names no one: counted above, and nobody's data to audit */
+		return STORE_OK;
+	char object[40];
+	snprintf(object, sizeof object, "user:%lld", (long long)si->user.id);
+	struct store_audit a = {.actor = si->res == USERS_SIGNED_IN ? object : "anonymous",
+				.action = si->res == USERS_SIGNED_IN ? "session.open" : "session.refused",
+				.object = object,
+				.detail = si->res == USERS_SIGNED_IN ? si->kind : "wrong"};
+	if ((rc = audit_append(c, &a)) != STORE_OK || si->res != USERS_SIGNED_IN)
+		return rc;
+	return open_session(c, si);
+}
+
+static void record_done(struct txq_job *job)
+{
+	struct users_attempt *si = (struct users_attempt *)job;
+	si->rc = job->rc < 0 ? job->rc : STORE_OK;
+	if (si->rc != STORE_OK || si->res != USERS_SIGNED_IN) {
+		sodium_memzero(si->token, sizeof si->token);
+		si->expires_at[0] = '\0';
+		if (si->res == USERS_SIGNED_IN)
+			si->res = USERS_WRONG;
+	}
+	si->done(si);
+}
+
+/* Whether the password and the code are right for the person (or, for a name that names no one, the same
+ * work and false). */
+static bool credentials_ok(struct users_attempt *si, bool found, const char *password, const char *totp)
+{
+	/* An unknown name costs what a known one does, so the time taken does not say which names exist. */
+	static const char dummy[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=19456,t=2,p=1$vmFOoYEA1dfiUrA9MBHmRw$"
+				    "sfMjH1u4abejGwtazgv0/SGVsLLB5JXnt92fyHOeq8E"; /* of a password no one has */
+	struct store_user *user = &si->user;
+	bool password_ok = crypto_pwhash_str_verify(found ? user->password_hash : dummy, password,
+						    strlen(password)) == 0;
+	uint8_t secret[TOTP_SECRET_LEN];
+	bool opened = found && totp_open(user, secret) == 0;
+	if (found && !opened)
+		fprintf(stderr, "safeguard: a TOTP secret does not open with the server's key (user:%lld): is it the "
+				"key the secret was sealed with?\n", (long long)user->id);
+	int pos = 0;
+	bool code_ok = opened && strlen(totp) == 6 && strspn(totp, "0123456789") == 6 &&
+		       oath_totp_validate2((const char *)secret, sizeof secret, (time_t)si->now, TOTP_STEP, 0, TOTP_WINDOW,
+					   &pos, totp) >= 0;
+	sodium_memzero(secret, sizeof secret);
+	/* Each code signs in once (RFC 6238 section 5.2): a step at or before the last one used is a replay.
+	 * record_run records the step, conditionally, so that two sign-ins racing with one code cannot both
+	 * succeed. */
+	int64_t step = si->now / TOTP_STEP + pos;
+	if (code_ok && step <= user->totp_last_step)
+		code_ok = false;
+	if (code_ok)
+		user->totp_last_step = step;
+	return found && password_ok && code_ok && !user->disabled_at[0];
+}
+
+void users_sign_in(store *st, txq *q, struct users_attempt *si, const char *password, const char *totp)
+{
+	struct look_args a = {.si = si};
+	si->rc = STORE_OK;
+	si->res = USERS_WRONG;
+	si->retry_after = 0;
+	si->throttle = THROTTLE_NONE;
+	si->token[0] = si->expires_at[0] = '\0';
+	memset(&si->user, 0, sizeof si->user);
+	address_key(si->remote, si->key);
+	ts_format_utc(si->now - USERS_FAILURE_WINDOW_SECONDS, a.since);
+	int rc = service_in_snapshot(st, look_run, &a);
+	if (rc != STORE_OK) {
+		sodium_memzero(&si->user, sizeof si->user);
+		si->rc = rc;
+		si->done(si);
+		return;
+	}
+	if (!a.found)
+		memset(&si->user, 0, sizeof si->user);
+	/* A refused try does no hashing: every refusal takes the same path (this read, then the job below). */
+	si->throttle = (int)throttled(&a.f, si->now, &si->retry_after);
+	if (si->throttle == THROTTLE_NONE && credentials_ok(si, a.found, password, totp))
+		si->res = USERS_SIGNED_IN;
+	/* Nothing secret goes on: the job needs the id, the names and the time step. */
+	sodium_memzero(si->user.password_hash, sizeof si->user.password_hash);
+	sodium_memzero(si->user.totp_secret, sizeof si->user.totp_secret);
+	sodium_memzero(si->user.totp_sealed, sizeof si->user.totp_sealed);
+	si->job.run = record_run;
+	si->job.arg = si;
+	si->job.done = record_done;
+	txq_submit(q, &si->job);
 }
 
 int users_session_find(store_conn *c, const char *token, int64_t now, struct store_session *out, bool *found)

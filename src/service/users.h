@@ -7,9 +7,9 @@
  * TOTP second factor (RFC 6238: SHA-1, 30-second steps, 6 digits; liboath), checked with one step either
  * side for clock drift.
  *
- * Hashing a password takes tens of milliseconds of CPU and its memory: users_check runs outside any
- * transaction, on the caller's thread, never on the write queue; users_session_open then records the
- * outcome in a short write transaction.
+ * Hashing a password takes tens of milliseconds of CPU and its memory: users_sign_in hashes outside any
+ * transaction, on the caller's thread, never on the write queue, and then records the outcome in a short
+ * write transaction.
  */
 #ifndef SAFEGUARD_SERVICE_USERS_H
 #define SAFEGUARD_SERVICE_USERS_H
@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "service/txq.h"
 #include "store/store.h"
 
 #define USERS_PASSWORD_MIN 12   /* characters (NCSC: length over complexity) */
@@ -65,12 +66,43 @@ int users_list(store *st, int limit, store_user_fn fn, void *ctx);
 /* One person by id (for the administrator's pages), the same fields as users_list. */
 int users_get(store *st, int64_t id, struct store_user *out, bool *found);
 
+/* ---- the server's key for TOTP secrets ---- */
+
+/* TOTP secrets are kept encrypted (XChaCha20-Poly1305, libsodium's AEAD, a random nonce per secret, the
+ * username as associated data so a sealed secret copied onto another row does not open) with a key that
+ * lives outside the database (cli: PATH.totp-key beside the audit key, mode 0600): the database file alone
+ * does not give anyone a code. Set once at start, before any thread; users_add, users_reset and signing in
+ * fail (STORE_EIO, with a line on stderr) without it. */
+#define USERS_TOTP_KEY_LEN 32
+void users_use_totp_key(const uint8_t key[USERS_TOTP_KEY_LEN]);
+/* Encrypts every TOTP secret still in plain text (rows from before schema 15); *n counts them, and one audit
+ * entry says how many. Must run in a write transaction; afterwards store_wal_truncate (outside it) clears
+ * the overwritten bytes from the write-ahead log too. */
+int users_seal_legacy(store_conn *c, const char *actor, int *n);
+/* After a users_seal_legacy that sealed rows, outside any transaction: clears the overwritten bytes from the
+ * write-ahead log (STORE_EBUSY-like failures leave them to the next checkpoint; the caller says so). */
+int users_clear_sealed_pages(store *st);
+
 /* ---- signing in ---- */
 
-/* Throttling: at most this many failed sign-ins per account, and per address, in the window. */
-#define USERS_FAILURES_PER_ACCOUNT 5
-#define USERS_FAILURES_PER_ADDRESS 20
+/* Throttling (issue 14). Failed sign-ins count under three keys over a window of 15 minutes:
+ *   - this address and this username: after USERS_FAILURES_PER_PAIR, refused until they age out of the
+ *     window (a guesser at one address has 5 tries an account per quarter of an hour);
+ *   - the username, from any address: after USERS_FAILURES_PER_ACCOUNT, one try every
+ *     USERS_BACKOFF_SECONDS (a slower back-off: someone guessing at a person's account from elsewhere
+ *     delays them, and never locks them out for the window);
+ *   - the address, for any username: after USERS_FAILURES_PER_ADDRESS, one try every USERS_BACKOFF_SECONDS
+ *     (invented usernames cost the address they come from, not the people at it).
+ * An IPv6 address counts by its /64 (one host usually holds the whole prefix). A refused try is not
+ * evaluated (no password hash, no attempt recorded) and is answered after the same work whichever key
+ * refused it and whether or not the username exists; each key writes one audit entry
+ * ("session.throttled") per window, and the refusals after it write none. Failures for a username that
+ * names no one are counted but not audited (they touch no one's data). */
 #define USERS_FAILURE_WINDOW_SECONDS (15 * 60)
+#define USERS_FAILURES_PER_PAIR 5
+#define USERS_FAILURES_PER_ACCOUNT 10
+#define USERS_FAILURES_PER_ADDRESS 50
+#define USERS_BACKOFF_SECONDS 30
 /* Sessions: idle and absolute timeouts. Each use of a web session pushes its idle timeout on (at most once
  * a minute: users_session_touch); an API session is not pushed on, so it ends 30 minutes after sign-in and
  * scripts sign in again. */
@@ -79,15 +111,34 @@ int users_get(store *st, int64_t id, struct store_user *out, bool *found);
 
 enum users_sign_in { USERS_SIGNED_IN = 0, USERS_WRONG, USERS_THROTTLED };
 
-/* Reads the user and the recent failures (a pooled connection, one snapshot), then checks the password
- * and the code off any transaction. *user is filled when it names one. */
-int users_check(store *st, const char *username, const char *password, const char *totp, const char *remote,
-		int64_t now, struct store_user *user, enum users_sign_in *res);
-/* Records the attempt (always) and, when it succeeded, opens a session of kind "api" or "web" and gives its
- * token (shown once; only its hash is kept). Audited. Must run in a write transaction. */
-int users_session_open(store_conn *c, const struct store_user *user, enum users_sign_in res, const char *username,
-		       const char *remote, const char *kind, int64_t now, char token[USERS_SESSION_TOKEN_MAX],
-		       char expires_at[STORE_TS_LEN + 1]);
+/* One sign-in, from the pages or the API: the caller fills the first part and calls users_sign_in. */
+struct users_attempt {
+	struct txq_job job; /* the service's */
+	char username[STORE_USER_MAX + 1];
+	char remote[64]; /* the client's address (http_remote_address) */
+	char kind[8];    /* "web" or "api": the session's kind */
+	int64_t now;
+	/* Called once with the outcome, on the write queue's thread (or at once when the store failed before
+	 * anything was queued): must not block. */
+	void (*done)(struct users_attempt *si);
+	/* The outcome. */
+	int rc;                   /* STORE_OK, or the store's failure (nothing was recorded) */
+	enum users_sign_in res;
+	int retry_after;          /* seconds, when USERS_THROTTLED */
+	struct store_user user;   /* when signed in: id, username, agency, role (never a secret) */
+	char token[USERS_SESSION_TOKEN_MAX], expires_at[STORE_TS_LEN + 1]; /* when signed in: shown once */
+	/* The service's own. */
+	char key[64];
+	int throttle; /* the key that refused the try when it was read, 0 for none */
+};
+/* Signs a person in with a password and a TOTP code. The throttles are read first (one snapshot on a pooled
+ * connection); unless they refuse, the password (Argon2id: tens of milliseconds) and the code are checked
+ * on the caller's thread, outside any transaction. Then one job on the write queue counts the failures
+ * again and records the attempt in the same transaction, so that concurrent guesses are evaluated at most
+ * as often as the throttles allow (a guess checked meanwhile but past them is refused, its outcome unused);
+ * it opens the session (only the token's hash is kept), and audits. password and totp are not kept. */
+void users_sign_in(store *st, txq *q, struct users_attempt *si, const char *password, const char *totp);
+
 /* A bearer token that is a live session. */
 int users_session_find(store_conn *c, const char *token, int64_t now, struct store_session *out, bool *found);
 

@@ -11,11 +11,13 @@
  */
 #include "store/store_int.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock/now.h"
 #include "core/date.h"
@@ -468,7 +470,43 @@ static const char *const migrations[] = {
 	"ALTER TABLE home_alert ADD COLUMN escalated_at TEXT;"
 	"ALTER TABLE home_alert ADD COLUMN escalated_to TEXT;"
 	"CREATE INDEX home_alert_open ON home_alert(created_at) WHERE state = 'open' AND escalated_at IS NULL;",
+
+	/* 15: signing in and break-glass (issue 14). TOTP secrets encrypted with the server's key (nonce ||
+	 * ciphertext || tag; the plain column keeps zeros once a row is sealed, which service/users.c does for
+	 * older rows when it has the key); one audit entry per throttling key and window; the data protection
+	 * officer's notices of break-glass (child_id is the id asked for, which may hold no child) */
+	"ALTER TABLE app_user ADD COLUMN totp_sealed BLOB CHECK (totp_sealed IS NULL OR length(totp_sealed) = 60);"
+	"CREATE TABLE login_throttle ("
+	"  key TEXT PRIMARY KEY,"
+	"  noted_at TEXT NOT NULL);"
+	"CREATE TABLE dpo_notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('break_glass', 'break_glass_misuse')),"
+	"  at TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES app_user(id),"
+	"  child_id INTEGER NOT NULL,"
+	"  break_glass_id INTEGER REFERENCES break_glass(id),"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX dpo_notice_user ON dpo_notice(user_id, kind, at);",
+
+	/* 16: sealed state has one source of truth, sealed_record (schema 10): the person.sealed flag of schema 1,
+	 * which nothing ever set while lists filtered on it, is gone, so no list can consult it again */
+	"ALTER TABLE person DROP COLUMN sealed;",
+
+	/* 17: agency tokens get scopes (issue 14): what each may do, space-separated (service/tokens.h); the
+	 * tokens from before send records and nothing else. Who made each (its creator named from the audit where
+	 * the audit has it), and a token that reads children waits for a second person's approval (pending). */
+	"ALTER TABLE api_client ADD COLUMN scope TEXT NOT NULL DEFAULT 'events:write' CHECK (length(scope) BETWEEN 1 AND 200);"
+	"ALTER TABLE api_client ADD COLUMN created_by TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE api_client ADD COLUMN pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1));"
+	"ALTER TABLE api_client ADD COLUMN approved_by TEXT;"
+	"ALTER TABLE api_client ADD COLUMN approved_at TEXT;"
+	"UPDATE api_client SET created_by = coalesce((SELECT a.actor FROM audit a WHERE a.action = 'token.create' "
+	"  AND a.object = 'client:' || api_client.id ORDER BY a.id LIMIT 1), '');",
 };
+/* One script a version: two branches that each add "the next" migration must not merge into a gap. */
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+	       "STORE_SCHEMA_VERSION must equal the number of migrations");
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
  * database's timestamps too. sg_now() is registered on every connection (conn_new). */
@@ -536,8 +574,13 @@ enum stmt_id {
 	S_USER_SESSIONS_END,
 	S_SESSION_END,
 	S_LOGIN_ADD,
-	S_LOGIN_FAIL_USER,
-	S_LOGIN_FAIL_REMOTE,
+	S_LOGIN_FAILURES,
+	S_LOGIN_THROTTLE_NOTE,
+	S_USERS_TOTP_PLAIN,
+	S_USER_TOTP_SEAL,
+	S_NOTICE_ADD,
+	S_NOTICE_COUNT,
+	S_NOTICES,
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
@@ -566,6 +609,10 @@ enum stmt_id {
 	S_BREAK_GLASS_OF_CHILD,
 	S_CLIENTS,
 	S_CLIENT_REVOKE,
+	S_CLIENT_GET,
+	S_CLIENT_APPROVE,
+	S_ALERTS_OWNED,
+	S_CASELOAD_MANAGED,
 	S_TEAMS,
 	S_USER_BY_ID,
 	S_USERS,
@@ -639,9 +686,24 @@ enum stmt_id {
 		   "coalesce(a.acknowledged_by, ''), coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), " \
 		   "coalesce(a.outcome, ''), coalesce(a.escalated_at, ''), coalesce(a.escalated_to, ''), " \
 		   "p.given_name, p.family_name"
+#define CLIENT_COLS "id, agency, label, created_at, coalesce(revoked_at, ''), scope, created_by, pending, " \
+		    "coalesce(approved_by, ''), coalesce(approved_at, '')"
 #define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
 		   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team"
-#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND p.sealed = 0 AND NOT EXISTS (" \
+/* The reader's view (struct store_view, decided by service/access.c), as every list that names a child or
+ * shows a child's events applies it, bound by bind_view: ?61 sealed persons shown (0 or 1); ?62 only this
+ * agency's events (NULL: every agency's); ?63 and ?64 that agency's events whose details.category is in that
+ * JSON array left out (NULL: none). The numbers are far above any statement's own parameters. */
+#define VIEW_PERSON(id) "(?61 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
+#define VIEW_EVENT(e)                                                                                          \
+	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR "                     \
+	"coalesce(json_extract(" e ".details, '$.category'), '') NOT IN (SELECT value FROM json_each(?64))))"
+/* An alert, for a reader limited to some events: only when every event it rests on is one they see. */
+#define VIEW_ALERT(a)                                                                                          \
+	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
+	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = x.value WHERE ve.id IS NULL OR NOT "      \
+	VIEW_EVENT("ve") ")))"
+#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
 
@@ -683,8 +745,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AGENCY_UPSERT] = "INSERT INTO agency(code, name) VALUES (?1, ?2) "
 			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
-	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at) VALUES (?1, ?2, ?3, " NOW_SQL ")",
-	[S_CLIENT_FIND] = "SELECT id, agency FROM api_client WHERE token_hash = ?1 AND revoked_at IS NULL",
+	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at, scope, created_by, pending) "
+			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6)",
+	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
+			  "AND revoked_at IS NULL",
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
@@ -694,19 +758,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
 			   "first_language = coalesce(nullif(?5, ''), first_language) WHERE id = ?1",
 	[S_SEARCH_IDENT] = "SELECT " PERSON_COLS " FROM identifier i JOIN person p ON p.id = i.person_id "
-			   "WHERE i.kind = ?1 AND i.value = ?2 AND p.sealed = 0 "
+			   "WHERE i.kind = ?1 AND i.value = ?2 AND " VIEW_PERSON("p.id") " "
 			   /* a person merged into another is found as the kept one */
 			   "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
 			   "ORDER BY p.id LIMIT ?3",
 	/* Prefixes are bound with a trailing %; folding leaves no % or _ in them. */
-	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 "
+	[S_SEARCH_NAME] = "SELECT " PERSON_COLS " FROM person p WHERE " VIEW_PERSON("p.id") " "
 			  "AND (?1 = '' OR p.family_fold LIKE ?1 || '%') AND (?2 = '' OR p.given_fold LIKE ?2 || '%') "
 			  "AND (?3 = '' OR p.dob = ?3 OR p.dob = ?4) "
 			  "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = p.id AND m.undone_at IS NULL) "
 			  "ORDER BY p.family_fold, p.given_fold, p.dob, p.id LIMIT ?5",
-	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
+	[S_EVENT_KINDS] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 AND " VIEW_EVENT("event")
+			  " GROUP BY kind",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
-			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) "
+			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) AND " VIEW_EVENT("event") " "
 			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
@@ -724,7 +789,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
 	[S_MEMBERS] = "SELECT " PERSON_COLS " FROM household_member m JOIN person p ON p.id = m.person_id "
-		      "WHERE m.household_id = ?1 AND p.sealed = 0 ORDER BY coalesce(p.dob, ''), p.id",
+		      "WHERE m.household_id = ?1 AND " VIEW_PERSON("p.id") " ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
 			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ")",
 	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
@@ -734,11 +799,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7)",
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
-			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_CHRONO_AFTER] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
-			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
-			   "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT("event")
+			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
 			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)",
@@ -754,20 +819,23 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BREAK_GLASS_OF_CHILD] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, '') "
 				   "FROM break_glass b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.child_id = ?1 "
 				   "ORDER BY b.id DESC LIMIT ?2",
-	[S_CLIENTS] = "SELECT id, agency, label, created_at, coalesce(revoked_at, '') FROM api_client ORDER BY id DESC LIMIT ?1",
+	[S_CLIENTS] = "SELECT " CLIENT_COLS " FROM api_client ORDER BY id DESC LIMIT ?1",
+	[S_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM api_client WHERE id = ?1",
+	[S_CLIENT_APPROVE] = "UPDATE api_client SET pending = 0, approved_by = ?2, approved_at = ?3 WHERE id = ?1 "
+			     "AND pending = 1 AND revoked_at IS NULL",
 	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
 	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
 	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			 "totp_last_step FROM app_user WHERE id = ?1",
+			 "totp_last_step, totp_sealed FROM app_user WHERE id = ?1",
 	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
 	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
 	[S_USER_ENABLE] = "UPDATE app_user SET disabled_at = NULL WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
-	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, created_at) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ")",
+	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, totp_sealed, created_at) "
+			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ")",
 	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			   "totp_last_step FROM app_user WHERE username = ?1",
+			   "totp_last_step, totp_sealed FROM app_user WHERE username = ?1",
 	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
@@ -781,20 +849,36 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
 	/* A new secret starts its own count of time steps used. */
-	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = ?3, totp_last_step = 0 "
-			       "WHERE username = ?1",
+	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = zeroblob(20), totp_sealed = ?3, "
+			       "totp_last_step = 0 WHERE username = ?1",
 	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
 				"(SELECT id FROM app_user WHERE username = ?1)",
 	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
 	[S_LOGIN_ADD] = "INSERT INTO login_attempt(username, remote, at, ok) VALUES (?1, ?2, " NOW_SQL ", ?3)",
-	[S_LOGIN_FAIL_USER] = "SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?2 AND ok = 0",
-	[S_LOGIN_FAIL_REMOTE] = "SELECT count(*) FROM login_attempt WHERE remote = ?1 AND at >= ?2 AND ok = 0",
+	[S_LOGIN_FAILURES] = "SELECT (SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0 "
+			     "AND remote = ?2), "
+			     "(SELECT count(*) FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0), "
+			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0), "
+			     "(SELECT count(*) FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0), "
+			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
+	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
+				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
+	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
+	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
+			     "AND totp_sealed IS NULL",
+	[S_NOTICE_ADD] = "INSERT INTO dpo_notice(kind, at, user_id, child_id, break_glass_id, detail) "
+			 "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6)",
+	[S_NOTICE_COUNT] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND kind = ?2 AND at > ?3",
+	[S_NOTICES] = "SELECT n.id, n.kind, n.at, n.user_id, n.child_id, coalesce(n.break_glass_id, 0), n.detail, "
+		      "coalesce(u.username, '') FROM dpo_notice n LEFT JOIN app_user u ON u.id = n.user_id "
+		      "ORDER BY n.id DESC LIMIT ?1",
 	[S_CHECKPOINT_ADD] = "INSERT INTO audit_checkpoint(audit_id, hash, at, public_key, signature) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
 	[S_AUDIT_READS] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			  "WHERE child_id = ?1 AND action IN ('child.read', 'chronology.read', 'alert.read', 'flags.lookup', "
-			  "'viewers.read', 'break_glass.open') ORDER BY id DESC LIMIT ?2",
+			  "'viewers.read', 'recordings.list', 'recording.download', 'access.refused', 'break_glass.open', "
+			  "'placement.record') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -809,7 +893,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "WHERE e.kind = 'domestic_abuse_incident' AND a.person_id = e.person_id "
 			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) "
 			       "ORDER BY pid, occurred_at, id",
-	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.sealed = 0 AND p.id IN ("
+	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.id IN ("
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
 			 "ORDER BY p.id",
@@ -827,15 +911,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ALERTS] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
 		     "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 		     "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND p.sealed = 0 "
-		     "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND " VIEW_PERSON("p.id")
+		     " AND " VIEW_ALERT("a") " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	/* The same for one child: person_id first, so the index finds the rows. */
 	[S_ALERTS_CHILD] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
 			   "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
 			   "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			   "AND (?5 = '' OR a.escalated_to = ?5) AND p.sealed = 0 "
-			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+			   "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a")
+			   " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -853,12 +937,27 @@ static const char *const stmt_sql[S__COUNT] = {
 			"ON CONFLICT(person_id) DO UPDATE SET worker = excluded.worker, team = excluded.team, "
 			"since = excluded.since",
 	[S_ALLOC_GET] = "SELECT " ALLOC_COLS " WHERE l.person_id = ?1",
-	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND p.sealed = 0 "
+	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND " VIEW_PERSON("p.id") " "
 		       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?2",
+	[S_CASELOAD_MANAGED] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND t.manager = ?2 AND t.manager <> '' "
+			       "AND " VIEW_PERSON("p.id") " "
+			       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?3",
+	/* Typed owners (store.h): a username is matched only as a worker or an escalation to a person; "mash"
+	 * in escalated_to is the MASH (no manager), never a person of that name. */
+	[S_ALERTS_OWNED] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
+			   "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+			   "AND ((?3 = 'worker' AND ((a.owner_kind = 'worker' AND a.owner = ?4) "
+			   "  OR (a.escalated_to = ?4 AND ?4 <> 'mash'))) "
+			   "OR (?3 = 'team' AND a.owner_kind = 'team' AND a.owner = ?4) "
+			   "OR (?3 = 'mash' AND (a.owner_kind = 'mash' OR a.escalated_to = 'mash'))) "
+			   "AND (?6 = 0 OR a.person_id = ?6) "
+			   "AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a") " "
+			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-		       " ORDER BY e.occurred_at, e.id LIMIT ?1",
-	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE,
+		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
+	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
+			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
 		       ", ?2, ?3, ?4)",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
@@ -883,13 +982,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "GROUP BY home_id, substr(occurred_at, 1, 7), type ORDER BY 1, 2, 3",
 	[S_INCIDENTS] = "SELECT " INCIDENT_COLS " WHERE (?1 = 0 OR i.home_id = ?1) AND (?2 = '' OR h.la_code = ?2) "
 			"AND (?3 = '' OR i.type = ?3) AND (?4 = '' OR i.occurred_at >= ?4) "
+			"AND (i.person_id IS NULL OR " VIEW_PERSON("i.person_id") ") "
 			"ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?5",
 	[S_PLACE_INSERT] = "INSERT INTO home_placement(home_id, person_id, start_on, end_on, distance_km, out_of_area, "
 			   "distant) VALUES (?1, nullif(?2, 0), ?3, nullif(?4, ''), nullif(?5, -1.0), ?6, ?7)",
 	[S_PLACEMENTS] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
 			 "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
-			 "WHERE l.home_id = ?1 ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
+			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
+			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
 	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary FROM reg44_report WHERE home_id = ?1 "
@@ -1056,6 +1157,19 @@ static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, at, -1, SQLITE_TRANSIENT);
 }
 
+/* The database holds personal data: a file opened for the first time is made readable and writable by its
+ * owner only (0600, whatever the umask), before SQLite sees it (an empty file is an empty database). SQLite
+ * gives the -wal and -shm files it creates the mode of the database file. A file that exists keeps the mode
+ * its operator gave it. If the file cannot be made here, sqlite3_open_v2 says why. */
+static void create_private(const char *path)
+{
+	if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
 static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -1064,6 +1178,7 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	c->head.ops = &store_sqlite_ops;
+	create_private(path);
 	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -1080,7 +1195,10 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 	const char *setup = "PRAGMA journal_mode = WAL;"
 			    "PRAGMA synchronous = FULL;"
 			    "PRAGMA foreign_keys = ON;"
-			    "PRAGMA trusted_schema = OFF;";
+			    "PRAGMA trusted_schema = OFF;"
+			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
+			     * not stay readable in the file (issue 14). */
+			    "PRAGMA secure_delete = ON;";
 	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		goto fail;
@@ -1283,6 +1401,20 @@ static void text(sqlite3_stmt *s, int i, const char *v)
 	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* Binds the reader's view (VIEW_PERSON, VIEW_EVENT, VIEW_ALERT) into the parameters the statement has. */
+static void bind_view(sqlite3_stmt *s, const struct store_view *v)
+{
+	int n = sqlite3_bind_parameter_count(s);
+	if (n >= 61)
+		sqlite3_bind_int(s, 61, v->sealed);
+	if (n >= 62 && v->agency)
+		text(s, 62, v->agency);
+	if (n >= 64 && v->private_agency && v->private_categories) {
+		text(s, 63, v->private_agency);
+		text(s, 64, v->private_categories);
+	}
+}
+
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t dstsz)
@@ -1362,7 +1494,7 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 }
 
 static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			    const char *label, int64_t *id)
+			    const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
 	if (!s)
@@ -1370,6 +1502,9 @@ static int sq_client_insert(store_conn *c, const char *agency, const uint8_t has
 	text(s, 1, agency);
 	sqlite3_bind_blob(s, 2, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
 	text(s, 3, label);
+	text(s, 4, scope);
+	text(s, 5, created_by);
+	sqlite3_bind_int(s, 6, pending);
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sqlite3_last_insert_rowid(CONN(c)->db);
@@ -1388,6 +1523,10 @@ static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN
 	if (*found) {
 		out->id = sqlite3_column_int64(s, 0);
 		col_copy(s, 1, out->agency, sizeof out->agency);
+		col_copy(s, 2, out->scope, sizeof out->scope);
+		col_copy(s, 3, out->label, sizeof out->label);
+		col_copy(s, 4, out->created_by, sizeof out->created_by);
+		out->pending = sqlite3_column_int(s, 5) != 0;
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);
@@ -1524,13 +1663,15 @@ static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
 	return rc;
 }
 
-static int sq_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+static int sq_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			    void *ctx)
 {
 	sqlite3_stmt *s;
 	int limit = q->limit > 0 ? q->limit : 50;
 	if (q->nhs || q->upn) {
 		if (!(s = stmt(CONN(c), S_SEARCH_IDENT)))
 			return STORE_EIO;
+		bind_view(s, v);
 		text(s, 1, q->nhs ? "nhs" : "upn");
 		text(s, 2, q->nhs ? q->nhs : q->upn);
 		sqlite3_bind_int(s, 3, limit);
@@ -1538,6 +1679,7 @@ static int sq_person_search(store_conn *c, const struct store_search *q, store_p
 	}
 	if (!(s = stmt(CONN(c), S_SEARCH_NAME)))
 		return STORE_EIO;
+	bind_view(s, v);
 	text(s, 1, q->family_prefix);
 	text(s, 2, q->given_prefix);
 	text(s, 3, q->dob);
@@ -1665,11 +1807,13 @@ static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn
 	return each_row(s, hh_row, &w);
 }
 
-static int sq_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
+static int sq_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+				void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_MEMBERS);
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, household_id);
 	return each_person(s, fn, ctx);
 }
@@ -1760,14 +1904,15 @@ static int event_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-			 void *ctx)
+static int sq_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			 store_event_fn fn, void *ctx)
 {
 	bool after = page->before_at != NULL;
 	sqlite3_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	sqlite3_bind_int(s, 2, page->limit);
 	if (after) {
@@ -1814,13 +1959,14 @@ static int mark_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-			  void *ctx)
+static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			  store_event_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_MARKS);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	sqlite3_bind_int(s, 2, page->limit);
 	if (page->agency)
@@ -1830,12 +1976,13 @@ static int sq_event_marks(store_conn *c, int64_t person_id, const struct store_p
 	return each_row(s, mark_row, &w);
 }
 
-static int sq_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sqlite3_bind_int64(s, 1, person_id);
 	return each_row(s, kind_row, &w);
 }
@@ -2009,16 +2156,26 @@ struct client_walk {
 	void *ctx;
 };
 
+static void client_info_read(sqlite3_stmt *s, struct store_client_info *k)
+{
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, k->agency, sizeof k->agency);
+	col_copy(s, 2, k->label, sizeof k->label);
+	col_copy(s, 3, k->created_at, sizeof k->created_at);
+	col_copy(s, 4, k->revoked_at, sizeof k->revoked_at);
+	col_copy(s, 5, k->scope, sizeof k->scope);
+	col_copy(s, 6, k->created_by, sizeof k->created_by);
+	k->pending = sqlite3_column_int(s, 7) != 0;
+	col_copy(s, 8, k->approved_by, sizeof k->approved_by);
+	col_copy(s, 9, k->approved_at, sizeof k->approved_at);
+}
+
 static int client_row(sqlite3_stmt *s, void *arg)
 {
 	struct client_walk *w = arg;
 	struct store_client_info k;
-	memset(&k, 0, sizeof k);
-	k.id = sqlite3_column_int64(s, 0);
-	col_copy(s, 1, k.agency, sizeof k.agency);
-	col_copy(s, 2, k.label, sizeof k.label);
-	col_copy(s, 3, k.created_at, sizeof k.created_at);
-	col_copy(s, 4, k.revoked_at, sizeof k.revoked_at);
+	client_info_read(s, &k);
 	return w->fn(&k, w->ctx);
 }
 
@@ -2042,6 +2199,36 @@ static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *fou
 	text(s, 2, at);
 	int rc = run(s);
 	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
+static int sq_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_GET);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		client_info_read(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
+	*changed = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, by);
+	text(s, 3, at);
+	int rc = run(s);
+	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
@@ -2140,7 +2327,7 @@ static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id
 	text(s, 2, u->agency);
 	text(s, 3, u->role);
 	text(s, 4, u->password_hash);
-	sqlite3_bind_blob(s, 5, u->totp_secret, sizeof u->totp_secret, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, u->totp_sealed, sizeof u->totp_sealed, SQLITE_STATIC);
 	int rc = run(s);
 	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
 	return rc;
@@ -2159,6 +2346,7 @@ static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 		*found = blob_copy(s, 5, out->totp_secret, (int)sizeof out->totp_secret);
 		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
 		out->totp_last_step = sqlite3_column_int64(s, 7);
+		out->totp_is_sealed = blob_copy(s, 8, out->totp_sealed, (int)sizeof out->totp_sealed);
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);
@@ -2273,14 +2461,14 @@ static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const ch
 }
 
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-				   const uint8_t totp_secret[20], bool *found)
+				   const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_USER_CREDENTIALS);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, password_hash);
-	sqlite3_bind_blob(s, 3, totp_secret, 20, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
 	int rc = run(s);
 	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
 	if (rc == STORE_OK && *found) { /* the old password's sessions end with it */
@@ -2315,21 +2503,143 @@ static int sq_login_attempt_add(store_conn *c, const char *username, const char 
 }
 
 static int sq_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
-			     int64_t *for_account, int64_t *from_address)
+			     struct store_login_failures *out)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAIL_USER);
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAILURES);
+	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
-	text(s, 2, since);
-	int rc = one_int(s, for_account);
-	if (rc != STORE_OK)
-		return rc;
-	if (!(s = stmt(CONN(c), S_LOGIN_FAIL_REMOTE)))
+	text(s, 2, remote);
+	text(s, 3, since);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->pair = sqlite3_column_int64(s, 0);
+		out->account = sqlite3_column_int64(s, 1);
+		col_copy(s, 2, out->account_last, sizeof out->account_last);
+		out->address = sqlite3_column_int64(s, 3);
+		col_copy(s, 4, out->address_last, sizeof out->address_last);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_THROTTLE_NOTE);
+	*first = false;
+	if (!s)
 		return STORE_EIO;
-	text(s, 1, remote);
+	text(s, 1, key);
 	text(s, 2, since);
-	return one_int(s, from_address);
+	text(s, 3, now);
+	int rc = run(s);
+	*first = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	return rc;
+}
+
+struct plain_walk {
+	store_user_fn fn;
+	void *ctx;
+};
+
+static int plain_row(sqlite3_stmt *s, void *arg)
+{
+	struct plain_walk *w = arg;
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	u->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, u->username, sizeof u->username);
+	int rc = blob_copy(s, 2, u->totp_secret, (int)sizeof u->totp_secret) ? w->fn(u, w->ctx) : STORE_EIO;
+	explicit_bzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
+static int sq_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx)
+{
+	struct plain_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_USERS_TOTP_PLAIN);
+	return s ? each_row(s, plain_row, &w) : STORE_EIO;
+}
+
+static int sq_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN])
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_USER_TOTP_SEAL);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
+	return run(s);
+}
+
+static int sq_wal_truncate(store_conn *c)
+{
+	int rc = sqlite3_wal_checkpoint_v2(CONN(c)->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : map_rc(rc);
+}
+
+static int sq_notice_add(store_conn *c, const struct store_notice *n, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_ADD);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, n->kind);
+	text(s, 2, n->at);
+	sqlite3_bind_int64(s, 3, n->user_id);
+	sqlite3_bind_int64(s, 4, n->child_id);
+	sqlite3_bind_int64(s, 5, n->break_glass_id);
+	text(s, 6, n->detail);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_COUNT);
+	*n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, user_id);
+	text(s, 2, kind);
+	text(s, 3, since);
+	return one_int(s, n);
+}
+
+struct notice_walk {
+	store_notice_fn fn;
+	void *ctx;
+};
+
+static int notice_row(sqlite3_stmt *s, void *arg)
+{
+	struct notice_walk *w = arg;
+	struct store_notice n;
+	memset(&n, 0, sizeof n);
+	n.id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, n.kind, sizeof n.kind);
+	col_copy(s, 2, n.at, sizeof n.at);
+	n.user_id = sqlite3_column_int64(s, 3);
+	n.child_id = sqlite3_column_int64(s, 4);
+	n.break_glass_id = sqlite3_column_int64(s, 5);
+	col_copy(s, 6, n.detail, sizeof n.detail);
+	col_copy(s, 7, n.username, sizeof n.username);
+	return w->fn(&n, w->ctx);
+}
+
+static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+{
+	struct notice_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICES);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, notice_row, &w);
 }
 
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
@@ -2522,9 +2832,25 @@ static int alert_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
-static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx);
+
+static int sq_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		     void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), q->person_id ? S_ALERTS_CHILD : S_ALERTS);
+	return alerts_walk(c, v, q->person_id ? S_ALERTS_CHILD : S_ALERTS, q, fn, ctx);
+}
+
+static int sq_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+			   store_alert_fn fn, void *ctx)
+{
+	return alerts_walk(c, v, S_ALERTS_OWNED, q, fn, ctx);
+}
+
+static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	struct alert_walk *w = malloc(sizeof *w);
@@ -2532,6 +2858,7 @@ static int sq_alerts(store_conn *c, const struct store_alert_query *q, store_ale
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
+	bind_view(s, v);
 	text(s, 1, q->state);
 	sqlite3_bind_int(s, 2, q->open_or_acknowledged);
 	text(s, 3, q->owner_kind);
@@ -2660,7 +2987,8 @@ static int alloc_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
-static int sq_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+static int sq_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit,
+		       store_allocation_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD);
 	if (!s)
@@ -2670,8 +2998,29 @@ static int sq_caseload(store_conn *c, const char *worker, int limit, store_alloc
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
+	bind_view(s, v);
 	text(s, 1, worker);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : 500);
+	int rc = each_row(s, alloc_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			       int limit, store_allocation_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD_MANAGED);
+	if (!s)
+		return STORE_EIO;
+	struct alloc_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	bind_view(s, v);
+	text(s, 1, worker);
+	text(s, 2, manager);
+	sqlite3_bind_int(s, 3, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
 	free(w);
 	return rc;
@@ -2700,14 +3049,20 @@ static int awaiting_row(sqlite3_stmt *s, void *arg)
 	return w->fn(a, w->ctx);
 }
 
-static int sq_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+static int sq_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+				int64_t *total)
 {
-	int rc = one_int(stmt(CONN(c), S_AWAITING_COUNT), total);
+	sqlite3_stmt *n = stmt(CONN(c), S_AWAITING_COUNT);
+	if (!n)
+		return STORE_EIO;
+	bind_view(n, v);
+	int rc = one_int(n, total);
 	sqlite3_stmt *s = stmt(CONN(c), S_AWAITING);
 	if (rc)
 		return rc;
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	struct awaiting_walk *w = malloc(sizeof *w);
 	if (!w)
 		return STORE_EIO;
@@ -3033,7 +3388,8 @@ static int incident_each_row(sqlite3_stmt *s, void *arg)
 	return w->fn(i, w->ctx);
 }
 
-static int sq_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+static int sq_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			     store_home_incident_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_INCIDENTS);
 	struct incident_walk *w = calloc(1, sizeof *w);
@@ -3042,6 +3398,7 @@ static int sq_home_incidents(store_conn *c, const struct store_incident_query *q
 		free(w);
 		return STORE_EIO;
 	}
+	bind_view(s, v);
 	w->fn = fn;
 	w->ctx = ctx;
 	sqlite3_bind_int64(s, 1, q->home_id);
@@ -3134,14 +3491,20 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 	return rc;
 }
 
-static int sq_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			      void *ctx)
 {
+	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
 	struct placement_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
-	if (!w)
+	if (!s || !w) {
+		free(w);
 		return STORE_EIO;
+	}
 	w->fn = fn;
 	w->ctx = ctx;
-	int rc = each_row_of(c, S_PLACEMENTS, home_id, -1, placement_each_row, w);
+	bind_view(s, v);
+	sqlite3_bind_int64(s, 1, home_id);
+	int rc = each_row(s, placement_each_row, w);
 	free(w);
 	return rc;
 }
@@ -3890,6 +4253,8 @@ const struct store_ops store_sqlite_ops = {
 	.break_glass_of_child = sq_break_glass_of_child,
 	.clients = sq_clients,
 	.client_revoke = sq_client_revoke,
+	.client_get = sq_client_get,
+	.client_approve = sq_client_approve,
 	.teams = sq_teams,
 	.user_by_id = sq_user_by_id,
 	.users = sq_users,
@@ -3908,6 +4273,13 @@ const struct store_ops store_sqlite_ops = {
 	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
+	.login_throttle_note = sq_login_throttle_note,
+	.users_totp_plain = sq_users_totp_plain,
+	.user_totp_seal = sq_user_totp_seal,
+	.wal_truncate = sq_wal_truncate,
+	.notice_add = sq_notice_add,
+	.notice_count = sq_notice_count,
+	.notices = sq_notices,
 	.checkpoint_add = sq_checkpoint_add,
 	.checkpoints = sq_checkpoints,
 	.audit_last = sq_audit_last,
@@ -3921,6 +4293,7 @@ const struct store_ops store_sqlite_ops = {
 	.alert_insert = sq_alert_insert,
 	.alert_get = sq_alert_get,
 	.alerts = sq_alerts,
+	.alerts_owned = sq_alerts_owned,
 	.alert_counts = sq_alert_counts,
 	.alert_acknowledge = sq_alert_acknowledge,
 	.alert_resolve = sq_alert_resolve,
@@ -3929,6 +4302,7 @@ const struct store_ops store_sqlite_ops = {
 	.allocation_set = sq_allocation_set,
 	.allocation_get = sq_allocation_get,
 	.caseload = sq_caseload,
+	.caseload_managed = sq_caseload_managed,
 	.awaiting_decision = sq_awaiting_decision,
 	.flag_access_add = sq_flag_access_add,
 	.flag_accesses = sq_flag_accesses,

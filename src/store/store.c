@@ -108,9 +108,10 @@ int store_agency_exists(store_conn *c, const char *code, bool *found)
 	return c->ops->agency_exists(c, code, found);
 }
 
-int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *label, int64_t *id)
+int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
-	return c->ops->client_insert(c, agency, hash, label, id);
+	return c->ops->client_insert(c, agency, hash, label, scope, created_by, pending, id);
 }
 
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out, bool *found)
@@ -138,9 +139,10 @@ int store_person_update_attributes(store_conn *c, int64_t id, const struct store
 	return c->ops->person_update_attributes(c, id, p);
 }
 
-int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx)
+int store_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			void *ctx)
 {
-	return c->ops->person_search(c, q, fn, ctx);
+	return v ? c->ops->person_search(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
@@ -173,9 +175,10 @@ int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn,
 	return c->ops->households_of(c, person_id, fn, ctx);
 }
 
-int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx)
+int store_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+			    void *ctx)
 {
-	return c->ops->household_members(c, household_id, fn, ctx);
+	return v ? c->ops->household_members(c, v, household_id, fn, ctx) : STORE_EIO;
 }
 
 int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
@@ -193,9 +196,10 @@ int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 	return c->ops->event_insert(c, e, id);
 }
 
-int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		     store_event_fn fn, void *ctx)
 {
-	return c->ops->chronology(c, person_id, page, fn, ctx);
+	return v ? c->ops->chronology(c, v, person_id, page, fn, ctx) : STORE_EIO;
 }
 
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
@@ -203,14 +207,15 @@ int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
 	return c->ops->event_count(c, person_id, n);
 }
 
-int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn, void *ctx)
+int store_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		      store_event_fn fn, void *ctx)
 {
-	return c->ops->event_marks(c, person_id, page, fn, ctx);
+	return v ? c->ops->event_marks(c, v, person_id, page, fn, ctx) : STORE_EIO;
 }
 
-int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx)
+int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
-	return c->ops->event_kinds(c, person_id, fn, ctx);
+	return v ? c->ops->event_kinds(c, v, person_id, fn, ctx) : STORE_EIO;
 }
 
 int store_audit_append(store_conn *c, const struct store_audit *a)
@@ -258,9 +263,16 @@ int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *fo
 	return c->ops->alert_get(c, id, out, found);
 }
 
-int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		 void *ctx)
 {
-	return c->ops->alerts(c, q, fn, ctx);
+	return v ? c->ops->alerts(c, v, q, fn, ctx) : STORE_EIO;
+}
+
+int store_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx)
+{
+	return v ? c->ops->alerts_owned(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today)
@@ -298,14 +310,22 @@ int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocati
 	return c->ops->allocation_get(c, person_id, out, found);
 }
 
-int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx)
+int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
+		   void *ctx)
 {
-	return c->ops->caseload(c, worker, limit, fn, ctx);
+	return v ? c->ops->caseload(c, v, worker, limit, fn, ctx) : STORE_EIO;
 }
 
-int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total)
+int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			   int limit, store_allocation_fn fn, void *ctx)
 {
-	return c->ops->awaiting_decision(c, limit, fn, ctx, total);
+	return v ? c->ops->caseload_managed(c, v, worker, manager, limit, fn, ctx) : STORE_EIO;
+}
+
+int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+			    int64_t *total)
+{
+	return v ? c->ops->awaiting_decision(c, v, limit, fn, ctx, total) : STORE_EIO;
 }
 
 int store_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
@@ -364,9 +384,9 @@ int store_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 }
 
 int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-			       const uint8_t totp_secret[20], bool *found)
+			       const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
-	return c->ops->user_set_credentials(c, username, password_hash, totp_secret, found);
+	return c->ops->user_set_credentials(c, username, password_hash, totp_sealed, found);
 }
 
 int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
@@ -404,9 +424,45 @@ int store_login_attempt_add(store_conn *c, const char *username, const char *rem
 	return c->ops->login_attempt_add(c, username, remote, ok);
 }
 
-int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address)
+int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
+			 struct store_login_failures *out)
 {
-	return c->ops->login_failures(c, username, remote, since, for_account, from_address);
+	return c->ops->login_failures(c, username, remote, since, out);
+}
+
+int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
+{
+	return c->ops->login_throttle_note(c, key, since, now, first);
+}
+
+int store_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx)
+{
+	return c->ops->users_totp_plain(c, fn, ctx);
+}
+
+int store_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN])
+{
+	return c->ops->user_totp_seal(c, id, totp_sealed);
+}
+
+int store_wal_truncate(store_conn *c)
+{
+	return c->ops->wal_truncate(c);
+}
+
+int store_notice_add(store_conn *c, const struct store_notice *n, int64_t *id)
+{
+	return c->ops->notice_add(c, n, id);
+}
+
+int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n)
+{
+	return c->ops->notice_count(c, user_id, kind, since, n);
+}
+
+int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+{
+	return c->ops->notices(c, limit, fn, ctx);
 }
 
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)
@@ -447,6 +503,16 @@ int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
 int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
 {
 	return c->ops->client_revoke(c, id, at, found);
+}
+
+int store_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found)
+{
+	return c->ops->client_get(c, id, out, found);
+}
+
+int store_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
+{
+	return c->ops->client_approve(c, id, by, at, changed);
 }
 
 int store_teams(store_conn *c, int limit, store_team_fn fn, void *ctx)
@@ -526,9 +592,10 @@ int store_home_incident_counts(store_conn *c, store_incident_count_fn fn, void *
 	return c->ops->home_incident_counts(c, fn, ctx);
 }
 
-int store_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx)
+int store_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			 store_home_incident_fn fn, void *ctx)
 {
-	return c->ops->home_incidents(c, q, fn, ctx);
+	return v ? c->ops->home_incidents(c, v, q, fn, ctx) : STORE_EIO;
 }
 
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id)
@@ -536,9 +603,10 @@ int store_home_placement_insert(store_conn *c, const struct store_home_placement
 	return c->ops->home_placement_insert(c, p, id);
 }
 
-int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx)
+int store_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			  void *ctx)
 {
-	return c->ops->home_placements(c, home_id, fn, ctx);
+	return v ? c->ops->home_placements(c, v, home_id, fn, ctx) : STORE_EIO;
 }
 
 int store_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *id)

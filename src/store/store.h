@@ -77,13 +77,21 @@ int store_ping(store_conn *c);
 int store_agency_upsert(store_conn *c, const char *code, const char *name);
 int store_agency_exists(store_conn *c, const char *code, bool *found);
 
+/* An agency system's token: what it may do (scope: space-separated scope names, service/tokens.h), who made
+ * it, and whether it still awaits a second person's approval. */
+#define STORE_SCOPE_MAX 200
+#define STORE_ACTOR_MAX 95
 struct store_client {
 	int64_t id;
 	char agency[STORE_CODE_MAX + 1];
+	char scope[STORE_SCOPE_MAX + 1];
+	char label[401];                        /* up to 100 characters */
+	char created_by[STORE_ACTOR_MAX + 1];   /* the audit's actor who made it ("cli", "user:3:ada.admin") */
+	bool pending;                           /* made, not yet approved: refused until it is */
 };
 
 int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			const char *label, int64_t *id);
+			const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
 /* Finds a client that is not revoked by the hash of its token. */
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 		      bool *found);
@@ -95,6 +103,11 @@ struct store_client_info {
 	char label[401];                    /* up to 100 characters */
 	char created_at[STORE_TS_LEN + 1];
 	char revoked_at[STORE_TS_LEN + 1];  /* "" while live */
+	char scope[STORE_SCOPE_MAX + 1];
+	char created_by[STORE_ACTOR_MAX + 1];
+	bool pending;
+	char approved_by[STORE_ACTOR_MAX + 1]; /* "" unless a second person approved it */
+	char approved_at[STORE_TS_LEN + 1];
 };
 typedef int (*store_client_fn)(const struct store_client_info *k, void *ctx);
 /* Every client, newest first, up to limit. */
@@ -102,6 +115,23 @@ int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx);
 /* Revokes a client at `at` (a client revoked before keeps its first time); *found false when there is no
  * such client. */
 int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found);
+/* One client by id (revoked ones too). */
+int store_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found);
+/* Approves a pending client that is not revoked; *changed false when there was none to approve. */
+int store_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed);
+
+/* ---- what a reader may see ------------------------------------------------------------------------------
+ * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view
+ * is decided by service/access.c (access_view, access_list_view), never here and never at an edge, so a list
+ * cannot be built for a reader without it. The store only applies what it is given. Never NULL (a call
+ * without one fails with STORE_EIO). */
+struct store_view {
+	bool sealed;                    /* sealed persons are listed; else they are left out of every list and count */
+	const char *agency;             /* events: only this agency's (NULL: every agency's); alerts: only those
+					 * whose evidence is all such events */
+	const char *private_agency;     /* events of this agency whose details.category is one of */
+	const char *private_categories; /* these (a JSON array of strings) are left out; both NULL: none are */
+};
 
 /* ---- persons, identifiers, households ------------------------------------------------------------- */
 
@@ -133,8 +163,8 @@ int store_person_exists(store_conn *c, int64_t id, bool *found);
  * the others keep their values. */
 int store_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p);
 
-/* Finding children for a practitioner's search; sealed persons are never returned. Every set field must
- * match; prefixes are of folded names (core/text.h); dob_alt is a second date accepted (day and month
+/* Finding children for a practitioner's search; sealed persons only when the view shows them. Every set
+ * field must match; prefixes are of folded names (core/text.h); dob_alt is a second date accepted (day and month
  * swapped). fn gets each person (no match key). */
 struct store_search {
 	const char *nhs, *upn;                   /* exact identifiers: used alone when set */
@@ -143,7 +173,8 @@ struct store_search {
 	int limit;
 };
 typedef int (*store_person_fn)(const struct store_person *p, void *ctx);
-int store_person_search(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
+int store_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
+			void *ctx);
 /* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 /* The oldest person with this match key; 0 when none. */
@@ -168,7 +199,8 @@ struct store_household {
 typedef int (*store_household_fn)(const struct store_household *h, void *ctx);
 /* The person's households, most recently seen first. */
 int store_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-int store_household_members(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
+int store_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
+			    void *ctx);
 
 /* ---- what agencies sent, and the chronology --------------------------------------------------------- */
 
@@ -214,16 +246,16 @@ struct store_page {
 	const char *kind;   /* only this kind, or NULL */
 };
 typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
-int store_chronology(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-		     void *ctx);
+int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		     store_event_fn fn, void *ctx);
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
 /* The same events as store_chronology from the newest (page->before_* ignored), with only id, occurred_at,
  * agency and kind filled (summary and details ""), from an index alone: for overviews of a long history. */
-int store_event_marks(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
-		      void *ctx);
+int store_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		      store_event_fn fn, void *ctx);
 /* Each kind of event the person has, with the latest occurrence (for open episodes and flags). */
 typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
-int store_event_kinds(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
+int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
 
 /* ---- what the rules read ------------------------------------------------------------------------------ */
 
@@ -282,7 +314,14 @@ struct store_alert_query {
 	int64_t person_id;       /* 0 for any */
 	int limit;
 };
-int store_alerts(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+		 void *ctx);
+/* The same with the owner typed (issue 14): q->owner_kind "worker" lists the alerts owned by the worker
+ * q->owner or escalated to them; "team" those owned by the team q->owner; "mash" those owned by the MASH or
+ * escalated to it (escalated_to "mash": no MASH manager). A username never matches a team or the MASH.
+ * The reader's view applies as for store_alerts. */
+int store_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx);
 /* Counts by state for a person (for the record page): open includes acknowledged-but-unresolved. */
 int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before,
 		       const char *today);
@@ -318,7 +357,12 @@ typedef int (*store_allocation_fn)(const struct store_allocation *a, void *ctx);
 int store_allocation_set(store_conn *c, const struct store_allocation *a);
 int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
 /* The children allocated to a worker, by family name. */
-int store_caseload(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
+		   void *ctx);
+/* The same, only the children allocated in the teams manager manages (a team manager looking at a worker's
+ * caseload sees their own team's part of it); the reader's view applies as for store_caseload. */
+int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+			   int limit, store_allocation_fn fn, void *ctx);
 
 /* Contacts and referrals with no referral decision recorded at or after them, oldest first: the MASH
  * queue. total gets how many there are in all. */
@@ -327,7 +371,8 @@ struct store_awaiting {
 	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES], dob[11];
 };
 typedef int (*store_awaiting_fn)(const struct store_awaiting *a, void *ctx);
-int store_awaiting_decision(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
+			    int64_t *total);
 
 /* ---- record linkage: the blocking index, review tasks, refusals, merges (schema 13) ------------------------
  * service/identity.h decides; service/linkreview.h reviews, merges and undoes. Key and id lists are JSON
@@ -403,17 +448,25 @@ int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const 
 
 /* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
 
+#define STORE_TOTP_SEALED_LEN 60 /* 24-byte nonce, 20-byte secret, 16-byte tag (XChaCha20-Poly1305) */
+
 struct store_user {
 	int64_t id;
 	char username[STORE_USER_MAX + 1];
 	char agency[STORE_CODE_MAX + 1];
 	char role[STORE_CODE_MAX + 1];
 	char password_hash[160];  /* libsodium's Argon2id string */
-	uint8_t totp_secret[20];  /* RFC 6238 with SHA-1: a 160-bit secret */
+	/* The TOTP secret (RFC 6238 with SHA-1: 160 bits) is kept encrypted with the server's key (service/users.h):
+	 * totp_sealed holds nonce || ciphertext || tag. Rows from before schema 15 held it in plain text until
+	 * users_seal_legacy encrypted them: on reads, totp_is_sealed false and the plain secret in totp_secret. */
+	uint8_t totp_secret[20];
+	uint8_t totp_sealed[STORE_TOTP_SEALED_LEN];
+	bool totp_is_sealed;
 	char disabled_at[STORE_TS_LEN + 1]; /* "" while enabled */
 	int64_t totp_last_step;   /* the last TOTP time step that signed in (each code works once) */
 };
-/* STORE_ECONFLICT when the username is taken (or the agency does not exist). */
+/* STORE_ECONFLICT when the username is taken (or the agency does not exist). Writes totp_sealed (never a
+ * plain secret). */
 int store_user_insert(store_conn *c, const struct store_user *u, int64_t *id);
 int store_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found);
 int store_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found);
@@ -436,10 +489,17 @@ int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed);
 int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 
-/* A new password and TOTP secret (a reset): every session of the person ends. *found false when there is no
- * such username. */
+/* A new password and TOTP secret (a reset; the secret sealed as in store_user): every session of the person
+ * ends. *found false when there is no such username. */
 int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
-			       const uint8_t totp_secret[20], bool *found);
+			       const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+/* Rows whose TOTP secret is still in plain text (from before schema 15): id, username and totp_secret
+ * filled. Then each is sealed: the plain column is overwritten with zeros. */
+int store_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx);
+int store_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
+/* Copies every committed page into the database file and empties the write-ahead log, so that bytes
+ * overwritten in a transaction (with secure_delete on) are gone from both files. Outside any transaction. */
+int store_wal_truncate(store_conn *c);
 
 /* A person's server-side session: found by the hash of its token, until it expires or is ended. */
 struct store_session {
@@ -460,11 +520,19 @@ int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], 
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 int store_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 
-/* Sign-in attempts, for throttling: each is kept with its outcome. */
+/* Sign-in attempts, for throttling: each is kept with its outcome. remote is the address's throttling key. */
 int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok);
-/* Failed attempts since `since`: for the account, and from the address. */
+/* Failed attempts since `since`: from this address for this username, for the username from anywhere, and
+ * from the address for any username; with the newest failure of the last two ("" when none). */
+struct store_login_failures {
+	int64_t pair, account, address;
+	char account_last[STORE_TS_LEN + 1], address_last[STORE_TS_LEN + 1];
+};
 int store_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
-			 int64_t *for_account, int64_t *from_address);
+			 struct store_login_failures *out);
+/* A throttling key (service/users.c) refused a sign-in: *first true, and `now` noted, when the key has not
+ * been noted since `since` (so that its refusals are audited once per window). */
+int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first);
 
 /* ---- what the access policy asks (service/access.h) ----------------------------------------------------- */
 
@@ -488,6 +556,25 @@ int store_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store
 int store_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id);
 /* Whether the person holds a break-glass on the child live at now. */
 int store_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
+
+/* Notices for the data protection officer (schema 15): each break-glass, whether or not it opened a record,
+ * and a person refused for using up their daily allowance (service/access.h). */
+struct store_notice {
+	int64_t id;
+	char kind[24];                  /* "break_glass" or "break_glass_misuse" */
+	char at[STORE_TS_LEN + 1];
+	int64_t user_id;                /* who broke the glass */
+	int64_t child_id;               /* the id they asked for: it may hold no child */
+	int64_t break_glass_id;         /* the opening, 0 when nothing was opened */
+	char detail[161];
+	char username[STORE_USER_MAX + 1]; /* filled on reads */
+};
+int store_notice_add(store_conn *c, const struct store_notice *n, int64_t *id);
+/* How many notices of the kind name the person since `since`. */
+int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
+typedef int (*store_notice_fn)(const struct store_notice *n, void *ctx);
+/* The newest notices first, up to limit. */
+int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx);
 
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 
@@ -562,7 +649,9 @@ int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
 int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 
 /* Who has looked at a child: the entries about the child whose action is a read (child.read,
- * chronology.read, alert.read, flags.lookup, viewers.read), newest first. */
+ * chronology.read, alert.read, flags.lookup, viewers.read, recordings.list, recording.download), a refused read
+ * (access.refused), a break-glass opening or a placement recorded (placement.record: the writer saw enough of
+ * the child to place them), newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
 
 /* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */
@@ -643,7 +732,8 @@ struct store_incident_query {
 	const char *la_code, *type, *since;
 	int limit;
 };
-int store_home_incidents(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
+int store_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
+			 store_home_incident_fn fn, void *ctx);
 
 /* A child placed in a home. */
 struct store_home_placement {
@@ -659,7 +749,8 @@ struct store_home_placement {
 typedef int (*store_placement_fn)(const struct store_home_placement *p, void *ctx);
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id);
 /* A home's placements, current first, then by start, newest first. */
-int store_home_placements(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+int store_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
+			  void *ctx);
 /* The child's placement on day ("YYYY-MM-DD"), the latest started when more than one; home_name filled. */
 int store_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 			   bool *found);

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 17
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -32,14 +32,14 @@ struct store_ops {
 	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
 	int (*agency_exists)(store_conn *c, const char *code, bool *found);
 	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-			     const char *label, int64_t *id);
+			     const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
 	int (*client_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 			   bool *found);
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
 	int (*person_exists)(store_conn *c, int64_t id, bool *found);
 	int (*person_update_attributes)(store_conn *c, int64_t id, const struct store_person *p);
-	int (*person_search)(store_conn *c, const struct store_search *q, store_person_fn fn, void *ctx);
+	int (*person_search)(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn, void *ctx);
 	int (*person_by_identifier)(store_conn *c, const char *kind, const char *value, int64_t *person_id);
 	int (*person_by_match_key)(store_conn *c, const char *key, int64_t *person_id);
 	int (*identifier_add)(store_conn *c, int64_t person_id, const char *kind, const char *value,
@@ -48,17 +48,17 @@ struct store_ops {
 	int (*household_join)(store_conn *c, const char *key, const char *postcode, const char *address,
 			      int64_t person_id, const char *seen_at, int64_t *household_id);
 	int (*households_of)(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx);
-	int (*household_members)(store_conn *c, int64_t household_id, store_person_fn fn, void *ctx);
+	int (*household_members)(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn, void *ctx);
 	int (*source_insert)(store_conn *c, const struct store_source_record *r, int64_t *id);
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
 	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
-	int (*chronology)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+	int (*chronology)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
-	int (*event_marks)(store_conn *c, int64_t person_id, const struct store_page *page, store_event_fn fn,
+	int (*event_marks)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			   void *ctx);
-	int (*event_kinds)(store_conn *c, int64_t person_id, store_kind_fn fn, void *ctx);
+	int (*event_kinds)(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
@@ -68,6 +68,8 @@ struct store_ops {
 	int (*break_glass_of_child)(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
 	int (*clients)(store_conn *c, int limit, store_client_fn fn, void *ctx);
 	int (*client_revoke)(store_conn *c, int64_t id, const char *at, bool *found);
+	int (*client_get)(store_conn *c, int64_t id, struct store_client_info *out, bool *found);
+	int (*client_approve)(store_conn *c, int64_t id, const char *by, const char *at, bool *changed);
 	int (*teams)(store_conn *c, int limit, store_team_fn fn, void *ctx);
 	int (*user_by_id)(store_conn *c, int64_t id, struct store_user *out, bool *found);
 	int (*users)(store_conn *c, int limit, store_user_fn fn, void *ctx);
@@ -78,7 +80,10 @@ struct store_ops {
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
 	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
-				    const uint8_t totp_secret[20], bool *found);
+				    const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+	int (*users_totp_plain)(store_conn *c, store_user_fn fn, void *ctx);
+	int (*user_totp_seal)(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
+	int (*wal_truncate)(store_conn *c);
 	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
@@ -86,7 +91,12 @@ struct store_ops {
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);
 	int (*login_attempt_add)(store_conn *c, const char *username, const char *remote, bool ok);
-	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since, int64_t *for_account, int64_t *from_address);
+	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since,
+			      struct store_login_failures *out);
+	int (*login_throttle_note)(store_conn *c, const char *key, const char *since, const char *now, bool *first);
+	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
+	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
+	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);
 	int (*checkpoint_add)(store_conn *c, const struct store_checkpoint *k);
 	int (*checkpoints)(store_conn *c, store_checkpoint_fn fn, void *ctx);
 	int (*audit_last)(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);
@@ -99,7 +109,9 @@ struct store_ops {
 	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
-	int (*alerts)(store_conn *c, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+	int (*alerts)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+	int (*alerts_owned)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
+			    void *ctx);
 	int (*alert_counts)(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today);
 	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
@@ -107,8 +119,10 @@ struct store_ops {
 	int (*team_upsert)(store_conn *c, const struct store_team *t);
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
-	int (*caseload)(store_conn *c, const char *worker, int limit, store_allocation_fn fn, void *ctx);
-	int (*awaiting_decision)(store_conn *c, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
+	int (*caseload)(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+	int (*caseload_managed)(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
+				int limit, store_allocation_fn fn, void *ctx);
+	int (*awaiting_decision)(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 	int (*flag_access_add)(store_conn *c, const struct store_flag_access *a, int64_t *id);
 	int (*flag_accesses)(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx);
 	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);
@@ -122,9 +136,9 @@ struct store_ops {
 	int (*home_occupancy)(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx);
 	int (*home_incident_insert)(store_conn *c, const struct store_home_incident *i, int64_t *id);
 	int (*home_incident_counts)(store_conn *c, store_incident_count_fn fn, void *ctx);
-	int (*home_incidents)(store_conn *c, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
+	int (*home_incidents)(store_conn *c, const struct store_view *v, const struct store_incident_query *q, store_home_incident_fn fn, void *ctx);
 	int (*home_placement_insert)(store_conn *c, const struct store_home_placement *p, int64_t *id);
-	int (*home_placements)(store_conn *c, int64_t home_id, store_placement_fn fn, void *ctx);
+	int (*home_placements)(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn, void *ctx);
 	int (*reg44_insert)(store_conn *c, const struct store_reg44 *r, int64_t *id);
 	int (*reg44_reports)(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx);
 	int (*reg44_missing)(store_conn *c, const char *month, store_id_fn fn, void *ctx);

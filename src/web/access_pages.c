@@ -1,10 +1,12 @@
 /*
  * web/access_pages.c — the pages of need-to-know that are not a child's record: opening a record in an
- * emergency (break-glass) and "who has looked at this record" (issue 4, parts 3 and 4).
+ * emergency (break-glass), "who has looked at this record" (issue 4, parts 3 and 4), and the data
+ * protection officer's notices of break-glass (issue 14).
  *
  * They follow the API's rules exactly (api/viewers_api.c): break-glass is for a person who gives a reason
- * of 10 to 500 characters; its form looks the same whether or not the child exists, and only a valid
- * reason about an id that holds no child is answered 404 (as the API's 404). "Who has looked" is for the
+ * of 10 to 500 characters; its form, and its answer, are the same whether or not the child exists (an id
+ * that holds no child is sent on to the record page, which refuses it as it refuses any record one may not
+ * see); past the daily allowance it is refused (429) and the data protection officer told. "Who has looked" is for the
  * child's allocated worker and the data protection officer; anyone else gets the same 403 whether or not the
  * child exists; the read is audited ("viewers.read") before anything is shown.
  */
@@ -55,14 +57,14 @@ struct glass_job {
 	char username[STORE_USER_MAX + 1], agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1], actor[96];
 	int64_t child_id, now;
 	char reason[REASON_BYTES];
-	bool found;
+	bool refused;
 	char expires_at[STORE_TS_LEN + 1];
 };
 
 static int glass_run(store_conn *c, void *arg)
 {
 	struct glass_job *j = arg;
-	return access_break_glass(c, &j->p, j->actor, j->child_id, j->reason, j->now, &j->found, j->expires_at);
+	return access_break_glass(c, &j->p, j->actor, j->child_id, j->reason, j->now, &j->refused, j->expires_at);
 }
 
 static void glass_done(struct txq_job *job)
@@ -72,9 +74,13 @@ static void glass_done(struct txq_job *job)
 		fprintf(stderr, "safeguard: a break-glass could not be stored (store error %d)\n", job->rc);
 		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
 			    "The record was not opened. Go back and try again.");
-	} else if (!j->found) {
-		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference. Search again.");
-	} else {
+	} else if (j->refused) {
+		char msg[320];
+		snprintf(msg, sizeof msg, "You have opened %d records in an emergency in the last 24 hours, which is as many as "
+			 "anyone may. The record was not opened, and the data protection officer has been told. Ask "
+			 "them or your manager if you need it.", access_break_glass_per_day());
+		web_message(j->w, j->rq, 429, "The record was not opened", msg);
+	} else { /* an id that holds no child, or a sealed one, goes the same way: the record page refuses it */
 		char to[64];
 		snprintf(to, sizeof to, "/children/%lld", (long long)j->child_id);
 		web_redirect(j->rq, to);
@@ -148,6 +154,7 @@ static const struct {
 	{"viewers.read", "Looked at who has looked at the record"},
 	{"break_glass.open", "Opened the record in an emergency (break-glass)"},
 	{"child.search", "Found the child in a search"},
+	{"placement.record", "Recorded where the child is placed (a children's home)"},
 };
 
 /* The basis a read's audit detail ends with (access_decide's words, or "agency system"), as people say it. */
@@ -278,4 +285,62 @@ void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id)
 	/* The basis, as every read's entry has one: children_may_see_viewers lets in these two only. */
 	web_read_start(w, rq, &j->r, "viewers.read", child_id,
 		       strcmp(u->role, "dpo") == 0 ? "viewers page; data protection officer" : "viewers page; allocated worker");
+}
+
+/* ---- the data protection officer's notices (issue 14) ---- */
+
+#define NOTICES_SHOWN 200 /* as the API's list */
+
+struct notices_job {
+	struct web_read r; /* first */
+	json_t *rows;
+};
+
+static void notices_release(struct web_read *r)
+{
+	struct notices_job *j = (struct notices_job *)r;
+	json_decref(j->rows);
+	free(j);
+}
+
+static int notice_row(const struct store_notice *n, void *ctx)
+{
+	struct notices_job *j = ctx;
+	char date[DATE_LONG_MAX + 1], hm[8];
+	web_when_text(n->at, date, sizeof date, hm, sizeof hm);
+	return json_array_append_new(j->rows, json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:b}", "date", date, "time", hm,
+							"who", web_str(n->username), "detail", web_str(n->detail),
+							"child_id", (json_int_t)n->child_id, "opened",
+							n->break_glass_id != 0, "misuse",
+							strcmp(n->kind, "break_glass_misuse") == 0))
+		       ? STORE_EIO
+		       : 0;
+}
+
+static void notices_show(struct web_read *r)
+{
+	struct notices_job *j = (struct notices_job *)r;
+	j->rows = json_array();
+	int rc = access_notices(r->w->st, &r->access, NOTICES_SHOWN, notice_row, j);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: the notices could not be read (store error %d)\n", rc);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	json_t *view = json_pack("{s:s, s:b, s:O, s:b, s:i, s:i}", "title", "Break-glass notices", "nav_notices", 1,
+				 "rows", j->rows, "has_rows", json_array_size(j->rows) > 0, "shown", NOTICES_SHOWN,
+				 "per_day", access_break_glass_per_day());
+	web_render(r->w, r->rq, 200, "notices", view);
+}
+
+void web_notices_page(const struct web *w, http_request *rq)
+{
+	struct notices_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->r.show = notices_show;
+	j->r.release = notices_release;
+	web_read_start(w, rq, &j->r, "notices.read", 0, "break-glass notices; data protection officer");
 }

@@ -79,6 +79,7 @@ static void done_banner(http_request *rq, json_t *view)
 		{"team", "The team is saved."},
 		{"allocated", "The child is allocated."},
 		{"revoked", "The token is revoked: the API refuses it from now on."},
+		{"approved", "The token is approved: the API accepts it from now on."},
 	};
 	const char *d = http_query(rq, "done");
 	for (size_t i = 0; d && i < sizeof done / sizeof done[0]; i++)
@@ -182,26 +183,74 @@ static void teams_render(const struct web *w, http_request *rq, int status, json
 	web_render(w, rq, status, "admin_teams", view);
 }
 
+/* "user:3:ada.admin" as the person's username; "cli" as the operator. */
+static void maker_text(const char *actor, char *out, size_t outsz)
+{
+	const char *colon = strchr(actor, ':'), *second = colon ? strchr(colon + 1, ':') : NULL;
+	if (strncmp(actor, "user:", 5) == 0 && second)
+		snprintf(out, outsz, "%s", second + 1);
+	else if (strcmp(actor, "cli") == 0 || strcmp(actor, "demo") == 0)
+		snprintf(out, outsz, "the operator (command line)");
+	else
+		snprintf(out, outsz, "%s", actor[0] ? actor : "not recorded");
+}
+
+struct token_list_ctx {
+	json_t *rows;
+	const char *me; /* the administrator's actor: they may not approve what they made */
+};
+
 static int token_row(const struct store_client_info *k, void *ctx)
 {
-	struct list_ctx *l = ctx;
+	struct token_list_ctx *l = ctx;
 	char created[DATE_LONG_MAX + 1], chm[8], revoked[DATE_LONG_MAX + 1] = "", rhm[8] = "";
+	char maker[STORE_ACTOR_MAX + 32], approver[STORE_ACTOR_MAX + 32] = "";
 	web_when_text(k->created_at, created, sizeof created, chm, sizeof chm);
 	if (k->revoked_at[0])
 		web_when_text(k->revoked_at, revoked, sizeof revoked, rhm, sizeof rhm);
+	maker_text(k->created_by, maker, sizeof maker);
+	if (k->approved_by[0])
+		maker_text(k->approved_by, approver, sizeof approver);
 	bool label_ok = text_utf8_valid(k->label, strlen(k->label));
-	return json_array_append_new(l->rows, json_pack("{s:I, s:o, s:o, s:s, s:s, s:b, s:s}", "id", (json_int_t)k->id,
-							"agency", web_str(web_agency_name(k->agency)), "label",
-							label_ok ? web_str(k->label) : json_string(""), "created",
-							created, "created_time", chm, "revoked", k->revoked_at[0] != 0,
-							"revoked_on", revoked))
-		       ? STORE_EIO
-		       : 0;
+	bool pending = k->pending && !k->revoked_at[0];
+	bool mine = strcmp(k->created_by, l->me) == 0;
+	json_t *o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:b, s:s, s:s, s:o, s:b, s:b, s:b, s:o}", "id", (json_int_t)k->id,
+			      "agency", web_str(web_agency_name(k->agency)), "label",
+			      label_ok ? web_str(k->label) : json_string(""), "created", created, "created_time", chm,
+			      "revoked", k->revoked_at[0] != 0, "revoked_on", revoked, "scope", k->scope, "maker",
+			      json_string(text_utf8_valid(maker, strlen(maker)) ? maker : ""), "pending", pending,
+			      "may_approve", pending && !mine, "made_by_me", pending && mine, "approver",
+			      json_string(text_utf8_valid(approver, strlen(approver)) ? approver : ""));
+	return json_array_append_new(l->rows, o) ? STORE_EIO : 0;
+}
+
+/* The scope checkboxes (service/tokens.h), ticked as the form was sent (events:write on a new form). */
+static json_t *scope_options(http_request *rq, bool sent)
+{
+	json_t *list = json_array();
+	const char *name, *agency;
+	bool reads;
+	for (size_t i = 0; tokens_scope_at(i, &name, &agency, &reads); i++) {
+		char id[40];
+		snprintf(id, sizeof id, "scope-%s", name);
+		for (char *c = id; *c; c++)
+			if (*c == ':')
+				*c = '-';
+		const char *v = sent ? http_form(rq, name) : NULL;
+		bool checked = sent ? v != NULL : strcmp(name, TOKENS_SCOPE_DEFAULT) == 0;
+		char hint[120];
+		snprintf(hint, sizeof hint, "%s%s%s", agency ? "For " : "", agency ? web_agency_name(agency) : "",
+			 reads ? (agency ? "; reads children: another administrator approves it" :
+					   "Reads children: another administrator approves it") : "");
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s}", "name", name, "id", id, "checked", checked,
+						      "hint", hint));
+	}
+	return list;
 }
 
 static void tokens_render(const struct web *w, http_request *rq, int status, json_t *view)
 {
-	struct list_ctx l = {json_array(), 0};
+	struct token_list_ctx l = {json_array(), web_user(rq)->actor};
 	int rc = tokens_list(w->st, TOKENS_SHOWN, token_row, &l);
 	if (rc != STORE_OK) {
 		json_decref(l.rows);
@@ -212,6 +261,7 @@ static void tokens_render(const struct web *w, http_request *rq, int status, jso
 	json_object_set_new(view, "has_tokens", json_boolean(json_array_size(l.rows) > 0));
 	json_object_set_new(view, "tokens", l.rows);
 	json_object_set_new(view, "agency_options", agency_options(form_str(view, "agency")));
+	json_object_set_new(view, "scope_options", scope_options(rq, status != 200));
 	done_banner(rq, view);
 	web_render(w, rq, status, "admin_tokens", view);
 }
@@ -244,7 +294,8 @@ void web_admin_tokens_page(const struct web *w, http_request *rq)
 
 /* ---- the changes: one write-queue job each ---- */
 
-enum admin_op { OP_USER_ADD, OP_USER_RESET, OP_USER_DISABLE, OP_USER_ENABLE, OP_TEAM, OP_ALLOCATE, OP_TOKEN_CREATE, OP_TOKEN_REVOKE };
+enum admin_op { OP_USER_ADD, OP_USER_RESET, OP_USER_DISABLE, OP_USER_ENABLE, OP_TEAM, OP_ALLOCATE, OP_TOKEN_CREATE, OP_TOKEN_REVOKE,
+		OP_TOKEN_APPROVE };
 
 struct admin_job {
 	struct txq_job job;
@@ -256,6 +307,7 @@ struct admin_job {
 	char hash[160];
 	char secret[TOKEN_TEXT_MAX]; /* the TOTP secret (base32) or the token: shown once */
 	char label[4 * LABEL_MAX + 8];
+	char scope[STORE_SCOPE_MAX + 1];
 	struct store_team team;
 	struct store_allocation alloc;
 	int64_t id;
@@ -263,7 +315,8 @@ struct admin_job {
 	/* results */
 	enum users_add_result add_res;
 	enum cases_result cases_res;
-	bool found, manager_found, worker_found;
+	enum tokens_approve_result approve_res;
+	bool found, manager_found, worker_found, pending;
 };
 
 static void job_free(struct admin_job *j)
@@ -315,10 +368,12 @@ static int job_run(store_conn *c, void *arg)
 		return j->manager_found ? cases_team_upsert(c, j->actor, &j->team) : STORE_OK;
 	case OP_ALLOCATE:
 		return alloc_run(c, j);
-	case OP_TOKEN_CREATE:
-		return tokens_create(c, j->actor, j->agency, j->label, j->secret, &j->found);
+	case OP_TOKEN_CREATE: /* an administrator's: a scope that reads children waits for a second person */
+		return tokens_create(c, j->actor, j->agency, j->label, j->scope, false, j->secret, &j->found, &j->pending);
 	case OP_TOKEN_REVOKE:
 		return tokens_revoke(c, j->actor, j->id, clock_now(), &j->found);
+	case OP_TOKEN_APPROVE:
+		return tokens_approve(c, j->actor, j->id, clock_now(), &j->approve_res);
 	}
 	return STORE_EIO;
 }
@@ -347,7 +402,7 @@ static void job_continue(http_request *rq, void *arg)
 	const struct web *w = j->w;
 	json_t *view = j->view;
 	j->view = NULL;
-	char text[600], uri[300];
+	char text[1200], uri[300];
 	if (j->job.rc < 0) {
 		fprintf(stderr, "safeguard: an administrator's change could not be stored (store error %d)\n", j->job.rc);
 		json_decref(view);
@@ -437,9 +492,11 @@ static void job_continue(http_request *rq, void *arg)
 			goto out;
 		}
 		json_decref(view);
-		snprintf(text, sizeof text, "A token for %s's system%s%s. The system sends it as a bearer token "
-			 "(Authorization: Bearer ...) with every request to the API.", web_agency_name(j->agency),
-			 j->label[0] ? ", labelled " : "", j->label);
+		snprintf(text, sizeof text, "A token for %s's system%s%s, to %s. The system sends it as a bearer token "
+			 "(Authorization: Bearer ...) with every request to the API.%s", web_agency_name(j->agency),
+			 j->label[0] ? ", labelled " : "", j->label, j->scope,
+			 j->pending ? " It does not work yet: it reads children, so another administrator must approve "
+				      "it on the tokens page first." : "");
 		secret_page(w, rq, "Token created", text, "API token", j->secret, NULL,
 			    "This token is shown only now: only its hash is kept. Put it in the agency system's "
 			    "configuration and nowhere else. If it is lost or seen by anyone else, revoke it and create "
@@ -452,6 +509,21 @@ static void job_continue(http_request *rq, void *arg)
 					 "API tokens");
 		else
 			web_redirect(rq, "/admin/tokens?done=revoked");
+		goto out;
+	case OP_TOKEN_APPROVE:
+		json_decref(view);
+		if (j->approve_res == TOKENS_NO_TOKEN)
+			web_message_link(w, rq, 404, "Token not found", "There is no such token, or it is revoked.",
+					 "/admin/tokens", "API tokens");
+		else if (j->approve_res == TOKENS_NOT_PENDING)
+			web_message_link(w, rq, 409, "This token awaits no approval",
+					 "It was approved before, or it never needed approval.", "/admin/tokens", "API tokens");
+		else if (j->approve_res == TOKENS_SAME_PERSON)
+			web_message_link(w, rq, 403, "You made this token",
+					 "A token that reads children needs a second person: another administrator approves "
+					 "it. Nothing was changed.", "/admin/tokens", "API tokens");
+		else
+			web_redirect(rq, "/admin/tokens?done=approved");
 		goto out;
 	}
 	json_decref(view);
@@ -727,14 +799,28 @@ void web_admin_allocate(const struct web *w, http_request *rq)
 
 void web_admin_token_create(const struct web *w, http_request *rq)
 {
-	char agency[64], label[4 * LABEL_MAX + 8];
+	char agency[64], label[4 * LABEL_MAX + 8], scopes[STORE_SCOPE_MAX + 16] = "", scope[STORE_SCOPE_MAX + 1], err[160];
 	json_t *view = admin_view("Agency systems' API tokens"), *form = json_object();
 	web_field(rq, "agency", agency, sizeof agency);
 	web_field(rq, "label", label, sizeof label);
+	const char *name, *for_agency;
+	bool reads, any = false;
+	for (size_t i = 0; tokens_scope_at(i, &name, &for_agency, &reads); i++)
+		if (http_form(rq, name)) {
+			snprintf(scopes + strlen(scopes), sizeof scopes - strlen(scopes), "%s%s", any ? "," : "", name);
+			any = true;
+		}
 	if (!web_agency_find(agency))
 		web_add_error(view, "agency", "agency", "Select the agency whose system will use the token");
 	if (!web_text_ok(label, LABEL_MAX, false))
 		web_add_error(view, "label", "label", "The label must be 100 characters or fewer, on one line");
+	if (!any)
+		web_add_error(view, "scope", "scope-events-write", "Select what the token may do");
+	else if (web_agency_find(agency) && !tokens_scope_parse(scopes, agency, scope, err, sizeof err)) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "Select only what %s's systems may do: %s", web_agency_name(agency), err);
+		web_add_error(view, "scope", "scope-events-write", msg);
+	}
 	web_keep(form, view, "agency", "agency", "agency", agency);
 	web_keep(form, view, "label", "label", "label", label);
 	json_object_set_new(view, "form", form);
@@ -750,6 +836,7 @@ void web_admin_token_create(const struct web *w, http_request *rq)
 	}
 	set((j->agency), sizeof j->agency, agency);
 	snprintf(j->label, sizeof j->label, "%s", label);
+	snprintf(j->scope, sizeof j->scope, "%s", scope);
 	j->view = view;
 	job_submit(j);
 }
@@ -757,6 +844,17 @@ void web_admin_token_create(const struct web *w, http_request *rq)
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id)
 {
 	struct admin_job *j = job_new(w, rq, OP_TOKEN_REVOKE);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	j->id = id;
+	job_submit(j);
+}
+
+void web_admin_token_approve(const struct web *w, http_request *rq, int64_t id)
+{
+	struct admin_job *j = job_new(w, rq, OP_TOKEN_APPROVE);
 	if (!j) {
 		web_unavailable(w, rq);
 		return;

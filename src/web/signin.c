@@ -19,6 +19,7 @@
 #include "clock/now.h"
 #include "core/date.h"
 #include "core/text.h"
+#include "lib/route.h"
 #include "service/users.h"
 
 #define SESSION_COOKIE "sg_session"
@@ -134,11 +135,10 @@ bool web_csrf_ok(http_request *rq)
 
 /* ---- the sign-in page ---- */
 
+/* Where to go after signing in: only a path of ours (lib/route.h), else the home page. */
 static bool local_path(const char *next)
 {
-	/* Only a path of ours: "/x", never "//host" or "/\host" (which browsers treat as another site). */
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strlen(next) < WEB_NEXT_MAX &&
-	       !text_has_controls(next, strlen(next));
+	return route_local_path(next) && strlen(next) < WEB_NEXT_MAX;
 }
 
 static void signin_render(const struct web *w, http_request *rq, int status, const char *presession, json_t *view)
@@ -181,53 +181,69 @@ void web_signin_page(const struct web *w, http_request *rq)
 }
 
 struct signin_job {
-	struct txq_job job;
+	struct users_attempt si; /* first: its done() finds the job */
 	const struct web *w;
 	http_request *rq;
-	struct store_user user;
-	enum users_sign_in res;
-	char username[STORE_USER_MAX + 1], remote[HTTP_REMOTE_MAX], next[WEB_NEXT_MAX], presession[64];
-	char token[USERS_SESSION_TOKEN_MAX], expires_at[STORE_TS_LEN + 1];
+	char next[WEB_NEXT_MAX], presession[64];
 };
 
-static int signin_run(store_conn *c, void *arg)
+static void signin_done(struct users_attempt *si)
 {
-	struct signin_job *j = arg;
-	return users_session_open(c, &j->user, j->res, j->username, j->remote, "web", clock_now(), j->token,
-				  j->expires_at);
-}
-
-static void signin_done(struct txq_job *job)
-{
-	struct signin_job *j = (struct signin_job *)job;
-	if (job->rc < 0) {
-		fprintf(stderr, "safeguard: a sign-in could not be recorded (store error %d)\n", job->rc);
+	struct signin_job *j = (struct signin_job *)si;
+	if (si->rc < 0) {
+		fprintf(stderr, "safeguard: a sign-in could not be recorded (store error %d)\n", si->rc);
 		web_unavailable(j->w, j->rq);
-	} else if (j->res == USERS_SIGNED_IN && j->token[0]) {
-		cookie(j->w, j->rq, SESSION_COOKIE, j->token, USERS_SESSION_MAX_SECONDS);
+	} else if (si->res == USERS_SIGNED_IN && si->token[0]) {
+		cookie(j->w, j->rq, SESSION_COOKIE, si->token, USERS_SESSION_MAX_SECONDS);
 		cookie(j->w, j->rq, PRESESSION_COOKIE, "", 0);
 		web_redirect(j->rq, j->next[0] ? j->next : "/");
 	} else {
-		json_t *view = json_pack("{s:s}", "username", j->username);
+		char wait[160];
+		int minutes = (si->retry_after + 59) / 60;
+		if (si->retry_after > 60)
+			snprintf(wait, sizeof wait, "Too many attempts to sign in. Wait %d minutes and try again, or ask your "
+				 "administrator", minutes);
+		else
+			snprintf(wait, sizeof wait, "Too many attempts to sign in. Wait %d seconds and try again, or ask your "
+				 "administrator", si->retry_after > 0 ? si->retry_after : 1);
+		json_t *view = json_pack("{s:s}", "username", si->username);
 		web_add_error(view, "username", "username",
-			      j->res == USERS_THROTTLED
-				      ? "Too many attempts to sign in. Wait 15 minutes and try again, or ask your administrator"
-				      : "The username, password or security code is not right");
-		signin_render(j->w, j->rq, j->res == USERS_THROTTLED ? 429 : 400, j->presession, view);
+			      si->res == USERS_THROTTLED ? wait : "The username, password or security code is not right");
+		if (si->res == USERS_THROTTLED) {
+			char after[16];
+			snprintf(after, sizeof after, "%d", si->retry_after > 0 ? si->retry_after : 1);
+			http_add_header(j->rq, "Retry-After", after);
+		}
+		signin_render(j->w, j->rq, si->res == USERS_THROTTLED ? 429 : 400, j->presession, view);
 	}
-	sodium_memzero(j->token, sizeof j->token);
+	sodium_memzero(si->token, sizeof si->token);
 	http_resume(j->rq);
 	free(j);
 }
 
-void web_signin_submit(const struct web *w, http_request *rq)
+static void signin_expired(const struct web *w, http_request *rq)
+{
+	web_message_link(w, rq, 403, "The form could not be sent",
+			 "The sign-in page had expired or was not sent from this service. Open it again and sign in.",
+			 "/sign-in", "Go to sign in");
+}
+
+bool web_signin_admit(const struct web *w, http_request *rq)
 {
 	const char *presession = http_cookie(rq, PRESESSION_COOKIE);
-	if (!presession || strlen(presession) < 32 || strlen(presession) >= 64 ||
-	    !users_csrf_ok(presession, http_form(rq, "csrf_token"))) {
-		web_message_link(w, rq, 403, "The form could not be sent",
-				 "The sign-in page had expired or was not sent from this service. Open it again and sign in.",
-				 "/sign-in", "Go to sign in");
+	if (presession && strlen(presession) >= 32 && strlen(presession) < 64)
+		return true;
+	signin_expired(w, rq);
+	return false;
+}
+
+void web_signin_submit(const struct web *w, http_request *rq)
+{
+	if (!web_signin_admit(w, rq))
+		return;
+	const char *presession = http_cookie(rq, PRESESSION_COOKIE);
+	if (!users_csrf_ok(presession, http_form(rq, "csrf_token"))) {
+		signin_expired(w, rq);
 		return;
 	}
 	char username[4 * STORE_USER_MAX + 8], password[4 * USERS_PASSWORD_MAX + 8], totp[16];
@@ -259,27 +275,22 @@ void web_signin_submit(const struct web *w, http_request *rq)
 		web_unavailable(w, rq);
 		return;
 	}
-	snprintf(j->username, sizeof j->username, "%.*s", (int)sizeof j->username - 1, username); /* checked above */
+	snprintf(j->si.username, sizeof j->si.username, "%.*s", (int)sizeof j->si.username - 1, username); /* checked above */
 	snprintf(j->presession, sizeof j->presession, "%s", presession);
 	const char *next = http_form(rq, "next");
 	if (local_path(next))
 		snprintf(j->next, sizeof j->next, "%s", next);
-	http_remote_address(rq, j->remote);
-	/* The password's hash costs tens of milliseconds: on this server thread, never on the write queue. */
-	int rc = users_check(w->st, username, password, totp, j->remote, clock_now(), &j->user, &j->res);
-	sodium_memzero(password, sizeof password);
-	if (rc != STORE_OK) {
-		free(j);
-		web_unavailable(w, rq);
-		return;
-	}
+	http_remote_address(rq, j->si.remote);
+	snprintf(j->si.kind, sizeof j->si.kind, "web");
+	j->si.now = clock_now();
+	j->si.done = signin_done;
 	j->w = w;
 	j->rq = rq;
-	j->job.run = signin_run;
-	j->job.arg = j;
-	j->job.done = signin_done;
 	http_suspend(rq);
-	txq_submit(w->q, &j->job);
+	/* Shared with the API (service/users.h): the throttles, the password's hash on this server thread, the
+	 * outcome recorded on the write queue. */
+	users_sign_in(w->st, w->q, &j->si, password, totp);
+	sodium_memzero(password, sizeof password);
 }
 
 /* ---- signing out ---- */

@@ -104,6 +104,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_MASH), "admin",
 					      access_role_may(u->role, u->agency, ACT_ADMIN), "links",
 					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
+		json_object_set_new(json_object_get(view, "can"), "notices",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -167,24 +169,41 @@ static void read_continue(http_request *rq, void *arg)
 	struct web_read *r = arg;
 	if (!r->access.audited)
 		web_unavailable(r->w, rq);
+	else if (r->access.refused) /* audited as a refusal: the same page whether or not the child exists */
+		web_child_refusal(r->w, rq, r->access.child_id, r->access.reader.level);
 	else
 		r->show(r);
 	r->release(r);
 }
 
-void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
-		    const char *detail)
+void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail)
+{
+	const struct web_user *u = web_user(rq);
+	snprintf(a->actor, sizeof a->actor, "%s", u->actor);
+	access_reader_person(&a->reader, u->user_id, u->username, u->agency, u->role);
+	a->action = action;
+	a->child_id = child_id;
+	a->need = need;
+	snprintf(a->detail, sizeof a->detail, "%s", detail);
+}
+
+void web_child_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action,
+			  int64_t child_id, enum access_level need, const char *detail)
 {
 	r->w = w;
 	r->rq = rq;
-	snprintf(r->access.actor, sizeof r->access.actor, "%s", web_user(rq)->actor);
-	r->access.action = action;
-	r->access.child_id = child_id;
-	snprintf(r->access.detail, sizeof r->access.detail, "%s", detail);
+	web_access_init(&r->access, rq, action, child_id, need, detail);
 	r->access.done = read_audited;
 	http_continue_with(rq, read_continue, r, read_release);
 	http_suspend(rq);
 	children_access_audit(w->q, &r->access);
+}
+
+void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
+		    const char *detail)
+{
+	web_child_read_start(w, rq, r, action, child_id, ACCESS_NONE, detail);
 }
 
 /* ---- shared pieces of views ---- */
@@ -336,11 +355,15 @@ void web_add_error(json_t *view, const char *field, const char *anchor, const ch
 
 /* ---- find a child ---- */
 
+/* The audit entry of a search names every child shown, by id: all of them fit (issue 14: none dropped). */
+_Static_assert(CHILDREN_DETAIL_MAX >= 64 + SEARCH_LIMIT * 21, "a search's audit detail holds every id it shows");
+
 struct search_job {
 	struct children_access access;
 	const struct web *w;
 	http_request *rq;
 	json_t *view, *results;
+	bool can_break_glass;
 	int64_t seen[SEARCH_LIMIT];
 	double likely[SEARCH_LIMIT]; /* the best probability of the readings of the query (service/identity.h) */
 	int nseen;
@@ -367,7 +390,9 @@ static void search_rank(struct search_job *j)
 		}
 }
 
-static int on_found(const struct store_person *p, void *ctx)
+/* A child found, as the service lets this reader see it: in full, or (an exact search of a child they do not
+ * work with) known by its id alone. */
+static int on_found(const struct store_person *p, enum access_level level, void *ctx)
 {
 	struct search_job *j = ctx;
 	char name[3 * STORE_NAME_BYTES], dob[64];
@@ -376,6 +401,13 @@ static int on_found(const struct store_person *p, void *ctx)
 			return 0; /* found by two of the searches */
 	if (j->nseen == SEARCH_LIMIT)
 		return 0;
+	if (level <= ACCESS_NONE) {
+		j->likely[j->nseen] = 0.0;
+		j->seen[j->nseen++] = p->id;
+		json_array_append_new(j->results, json_pack("{s:I, s:b, s:b}", "id", (json_int_t)p->id, "restricted", 1,
+							   "can_break_glass", j->can_break_glass));
+		return 0;
+	}
 	double best = 0.0;
 	for (int i = 0; i < j->nreadings; i++) {
 		struct identity_score sc;
@@ -500,6 +532,11 @@ static void search_page(const struct web *w, http_request *rq)
 	j->rq = rq;
 	j->view = view;
 	j->results = json_array();
+	const struct web_user *u = web_user(rq);
+	j->can_break_glass = access_role_may(u->role, u->agency, ACT_BREAK_GLASS);
+	web_access_init(&j->access, rq, "child.search", 0, ACCESS_NONE, "");
+	const struct access_reader *who = &j->access.reader;
+	bool exact = nhs_rc == IDENT_OK || upn_rc == IDENT_OK;
 	if (nhs_rc != IDENT_OK && upn_rc != IDENT_OK && !search_readings(j, folded, iso, alt)) {
 		json_decref(j->results);
 		search_job_free(j);
@@ -512,24 +549,24 @@ static void search_page(const struct web *w, http_request *rq)
 	if (nhs_rc == IDENT_OK) {
 		kind = "nhs";
 		s.nhs = nhs;
-		rc = children_search(w->st, &s, on_found, j);
+		rc = children_search(w->st, who, &s, exact, on_found, j);
 	} else if (upn_rc == IDENT_OK) {
 		kind = "upn";
 		s.upn = upn;
-		rc = children_search(w->st, &s, on_found, j);
+		rc = children_search(w->st, who, &s, exact, on_found, j);
 	} else if (!folded[0]) {
 		kind = "date of birth";
-		rc = children_search(w->st, &s, on_found, j);
+		rc = children_search(w->st, who, &s, exact, on_found, j);
 	} else {
 		/* One word: a family or a given name. Several: given ... family, or family ... given. */
 		char *first = folded, *last = strrchr(folded, ' ');
 		if (!last) {
 			s.family_prefix = first;
-			rc = children_search(w->st, &s, on_found, j);
+			rc = children_search(w->st, who, &s, exact, on_found, j);
 			s.family_prefix = "";
 			s.given_prefix = first;
 			if (rc == STORE_OK)
-				rc = children_search(w->st, &s, on_found, j);
+				rc = children_search(w->st, who, &s, exact, on_found, j);
 		} else {
 			*last++ = '\0';
 			char *sp = strchr(first, ' ');
@@ -537,11 +574,11 @@ static void search_page(const struct web *w, http_request *rq)
 				*sp = '\0'; /* the first word: middle names are not searched */
 			s.given_prefix = first;
 			s.family_prefix = last;
-			rc = children_search(w->st, &s, on_found, j);
+			rc = children_search(w->st, who, &s, exact, on_found, j);
 			s.given_prefix = last;
 			s.family_prefix = first;
 			if (rc == STORE_OK)
-				rc = children_search(w->st, &s, on_found, j);
+				rc = children_search(w->st, who, &s, exact, on_found, j);
 		}
 	}
 	if (rc != STORE_OK) {
@@ -550,39 +587,9 @@ static void search_page(const struct web *w, http_request *rq)
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		return;
 	}
+	/* Need-to-know was applied by the service (children_search): a child the person does not work with is
+	 * not listed by a name or a date of birth, and an exact search says only that the child is known. */
 	search_rank(j);
-	/* Need-to-know: a child the person does not work with is not listed by a name or a date of birth, and an
-	 * exact search (NHS number, UPN) says only that the child is known (service/access.h). */
-	const struct web_user *u = web_user(rq);
-	struct access_person who = {u->user_id, u->username, u->agency, u->role};
-	bool exact = strcmp(kind, "nhs") == 0 || strcmp(kind, "upn") == 0;
-	json_t *shown = json_array();
-	int kept = 0;
-	for (int i = 0; i < j->nseen && rc == STORE_OK; i++) {
-		enum access_level level;
-		char basis[ACCESS_BASIS_MAX];
-		rc = access_decide(w->st, &who, j->seen[i], clock_now(), &level, basis);
-		if (rc != STORE_OK)
-			break;
-		if (level > ACCESS_NONE)
-			json_array_append(shown, json_array_get(j->results, (size_t)i));
-		else if (exact && level == ACCESS_NONE) /* a sealed record (ACCESS_HIDDEN) is not even "known" */
-			json_array_append_new(shown, json_pack("{s:I, s:b, s:b}", "id", (json_int_t)j->seen[i], "restricted", 1,
-							       "can_break_glass",
-							       access_role_may(u->role, u->agency, ACT_BREAK_GLASS)));
-		else
-			continue;
-		j->seen[kept++] = j->seen[i];
-	}
-	j->nseen = kept;
-	json_decref(j->results);
-	j->results = shown;
-	if (rc != STORE_OK) {
-		json_decref(j->results);
-		search_job_free(j);
-		web_unavailable(w, rq);
-		return;
-	}
 	size_t n = json_array_size(j->results);
 	char heading[64];
 	snprintf(heading, sizeof heading, n == 1 ? "1 child found" : "%zu children found", n);
@@ -593,13 +600,16 @@ static void search_page(const struct web *w, http_request *rq)
 	json_object_set_new(view, "has_results", json_boolean(n > 0));
 	json_object_set_new(view, "results", j->results);
 
-	/* The audit names who was shown (ids, not names: no personal data in the detail). */
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", web_user(rq)->actor);
-	j->access.action = "child.search";
+	/* The audit names everyone shown (ids, not names: no personal data in the detail), every one of them. */
 	int used = snprintf(j->access.detail, sizeof j->access.detail, "%s search, %zu found:", kind, n);
-	for (int i = 0; i < j->nseen && used > 0 && (size_t)used < sizeof j->access.detail - 24; i++)
+	for (int i = 0; i < j->nseen && used > 0 && (size_t)used < sizeof j->access.detail; i++)
 		used += snprintf(j->access.detail + used, sizeof j->access.detail - (size_t)used, " %lld",
 				 (long long)j->seen[i]);
+	if (used < 0 || (size_t)used >= sizeof j->access.detail) { /* cannot happen (the assertion above): never drop */
+		search_job_free(j);
+		web_unavailable(w, rq);
+		return;
+	}
 	j->access.done = search_audited;
 	http_continue_with(rq, search_continue, j, search_job_free);
 	http_suspend(rq);
@@ -632,23 +642,9 @@ struct record_job {
 	int ntl, shown;
 	int64_t first_id;
 	struct children_page_end end;
-	enum access_level level;                  /* need-to-know: AGENCY shows the reader's agency's events only */
-	char reader_agency[STORE_CODE_MAX + 1];
+	/* Need-to-know is the service's (children_record shows only what j->access.reader.level allows): the
+	 * page only says which it was. */
 };
-
-/* Whether this reader is shown this event: their own agency's only at ACCESS_AGENCY, and health-only
- * categories to health only (access_event_visible). */
-static bool rec_visible(const struct record_job *j, const struct store_event *e)
-{
-	if (j->level != ACCESS_FULL && strcmp(e->agency, j->reader_agency) != 0)
-		return false;
-	if (strcmp(e->agency, "health") != 0 || strcmp(e->details, "{}") == 0)
-		return true;
-	json_t *d = json_loads(e->details, 0, NULL);
-	bool ok = access_event_visible(j->reader_agency, e->agency, json_string_value(json_object_get(d, "category")));
-	json_decref(d);
-	return ok;
-}
 
 static void record_job_free(void *arg)
 {
@@ -713,8 +709,8 @@ static int rec_member(const struct store_person *p, void *ctx)
 {
 	struct record_job *j = ctx;
 	char name[3 * STORE_NAME_BYTES], dob[64];
-	if (j->households != 1 || p->id == j->access.child_id || j->level != ACCESS_FULL)
-		return 0; /* the household is for those who see the whole record */
+	if (j->households != 1 || p->id == j->access.child_id)
+		return 0; /* the current household: the others who live there */
 	web_full_name(p, name, sizeof name);
 	web_dob_text(p->dob, false, dob, sizeof dob);
 	json_array_append_new(j->members, json_pack("{s:I, s:o, s:s}", "child_id", (json_int_t)p->id, "name",
@@ -737,8 +733,6 @@ static int rec_event(const struct store_event *e, void *ctx)
 {
 	struct record_job *j = ctx;
 	char date[DATE_LONG_MAX + 1], hm[8];
-	if (!rec_visible(j, e))
-		return 0;
 	const struct event_kind *k = event_kind_find(e->kind);
 	const char *kind = k ? k->label : e->kind, *agency = web_agency_name(e->agency);
 	web_when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
@@ -774,7 +768,7 @@ static int rec_event(const struct store_event *e, void *ctx)
 static int rec_mark(const struct store_event *e, void *ctx)
 {
 	struct record_job *j = ctx;
-	if (j->ntl == TIMELINE_MAX || !rec_visible(j, e))
+	if (j->ntl == TIMELINE_MAX)
 		return 0;
 	/* The row's strings die with the callback: keep pointers into the static tables only. */
 	const struct event_kind *k = event_kind_find(e->kind);
@@ -926,6 +920,10 @@ static void record_continue(http_request *rq, void *ctx)
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
 		goto out;
 	}
+	if (j->access.refused) { /* audited as a refusal: the same page whether or not the child exists */
+		web_child_refusal(w, rq, j->access.child_id, j->access.reader.level);
+		goto out;
+	}
 	static const struct child_visitor v = {.person = rec_person,
 					       .identifier = rec_identifier,
 					       .household = rec_household,
@@ -934,6 +932,12 @@ static void record_continue(http_request *rq, void *ctx)
 					       .event = rec_event,
 					       .mark = rec_mark};
 	static const struct child_visitor person_only = {.person = rec_person};
+	/* An own-agency reader is shown their agency's events whatever the filter asks (the service decides
+	 * that); the filter then says so rather than showing nothing for another agency. */
+	if (j->access.reader.level != ACCESS_FULL) {
+		snprintf(j->agency_f, sizeof j->agency_f, "%s", j->access.reader.agency);
+		j->page_q.agency = j->agency_f;
+	}
 	if (j->page == PAGE_RECORD)
 		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found, &j->end);
 	else
@@ -964,6 +968,9 @@ static void record_continue(http_request *rq, void *ctx)
 	json_object_set_new(view, "events", json_incref(j->events));
 	json_object_set_new(view, "has_events", json_boolean(j->shown > 0));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
+	bool own_agency = j->access.reader.level != ACCESS_FULL;
+	json_object_set_new(view, "own_agency_only", json_boolean(own_agency));
+	json_object_set_new(view, "reader_agency_name", web_str(web_agency_name(j->access.reader.agency)));
 	j->view = view;
 	episodes_view(j);
 	filters_view(j);
@@ -1011,14 +1018,13 @@ out:
 	record_job_free(j);
 }
 
-/* Starts an audited read of a child for a page; the page is rendered by record_continue. */
+/* Starts an audited read of a child for a page, which needs the reader to be (at least) the child's own
+ * agency's reader; the page is rendered by record_continue. */
 static void read_child(const struct web *w, http_request *rq, struct record_job *j, const char *detail)
 {
 	j->w = w;
 	j->rq = rq;
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", web_user(rq)->actor);
-	j->access.action = "child.read";
-	snprintf(j->access.detail, sizeof j->access.detail, "%s", detail);
+	web_access_init(&j->access, rq, "child.read", j->access.child_id, ACCESS_AGENCY, detail);
 	j->access.done = record_audited;
 	http_continue_with(rq, record_continue, j, record_job_free);
 	http_suspend(rq);
@@ -1030,8 +1036,7 @@ static bool known_code(const char *v, bool agencies)
 	return agencies ? web_agency_find(v) != NULL : event_kind_find(v) != NULL;
 }
 
-static void record_page(const struct web *w, http_request *rq, int64_t child_id, enum access_level level,
-			const char *basis)
+static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 {
 	const char *agency = http_query(rq, "agency"), *kind = http_query(rq, "kind"), *before = http_query(rq, "before");
 	struct record_job *j = calloc(1, sizeof *j);
@@ -1043,8 +1048,6 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id,
 	}
 	j->access.child_id = child_id;
 	j->page = PAGE_RECORD;
-	j->level = level;
-	snprintf(j->reader_agency, sizeof j->reader_agency, "%s", web_user(rq)->agency);
 	const char *recorded = http_query(rq, "recorded");
 	j->view = json_pack("{s:b, s:b}", "recorded", recorded && strcmp(recorded, "visit") != 0, "recorded_visit",
 			    recorded && strcmp(recorded, "visit") == 0);
@@ -1058,11 +1061,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id,
 	if (kind && known_code(kind, false))
 		snprintf(j->kind_f, sizeof j->kind_f, "%s", kind);
 	j->page_q.limit = RECORD_PAGE;
-	if (level != ACCESS_FULL) /* their own agency's events only */
-		snprintf(j->agency_f, sizeof j->agency_f, "%s", j->reader_agency);
 	j->page_q.agency = j->agency_f[0] ? j->agency_f : NULL;
-	json_object_set_new(j->view, "own_agency_only", json_boolean(level != ACCESS_FULL));
-	json_object_set_new(j->view, "reader_agency_name", web_str(web_agency_name(j->reader_agency)));
 	j->page_q.kind = j->kind_f[0] ? j->kind_f : NULL;
 	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */
 	if (before && event_cursor_parse(before, j->before_at, &j->page_q.before_id))
@@ -1075,9 +1074,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id,
 	    children_may_see_viewers(w->st, u->username, u->role, child_id, &may_viewers) != STORE_OK)
 		may_viewers = false;
 	json_object_set_new(j->view, "can_viewers", json_boolean(may_viewers));
-	char detail[96];
-	snprintf(detail, sizeof detail, "record page%s; %s", j->page_q.before_at ? ", older events" : "", basis);
-	read_child(w, rq, j, detail);
+	read_child(w, rq, j, j->page_q.before_at ? "record page, older events" : "record page");
 }
 
 /* ---- record a concern ---- */
@@ -1145,11 +1142,23 @@ struct record_event_job {
 	struct intake_result res;
 	const char *what, *recorded;
 	char actor[96], source_ref[40], *payload, *details, *summary;
+	/* The writer, decided on again in the write's own transaction (service/access.h). */
+	int64_t user_id;
+	char username[STORE_USER_MAX + 1], role[STORE_CODE_MAX + 1], agency[STORE_CODE_MAX + 1];
+	enum access_write write;
+	bool refused;
 };
 
 static int record_event_run(store_conn *c, void *arg)
 {
 	struct record_event_job *j = arg;
+	const struct access_writer wr = {j->user_id, j->username, j->agency, j->role};
+	char basis[ACCESS_BASIS_MAX];
+	bool allowed = false;
+	int rc = access_write_check(c, &wr, j->req.known_child_id, clock_now(), j->write, &allowed, basis);
+	j->refused = rc == STORE_OK && !allowed;
+	if (rc != STORE_OK || j->refused)
+		return rc;
 	return intake_apply(c, &j->req, &j->res);
 }
 
@@ -1162,8 +1171,11 @@ static void record_event_done(struct txq_job *job)
 		snprintf(message, sizeof message,
 			 "The %s was not saved. Go back and try again: your answers are still in the form.", j->what);
 		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service", message);
-	} else if (j->res.outcome == INTAKE_NO_CHILD) {
-		web_message(j->w, j->rq, 404, "Child not found", "There is no child with this reference.");
+	} else if (j->refused || j->res.outcome == INTAKE_NO_CHILD) { /* one answer, as web_child_write's */
+		web_message(j->w, j->rq, 403, "You cannot record this for this child",
+			    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "
+			    "visit is recorded by the child's social worker or their team, a concern by someone whose "
+			    "agency knows the child.");
 	} else {
 		char to[128];
 		snprintf(to, sizeof to, "/children/%lld?recorded=%s#event-%lld", (long long)j->res.child_id, j->recorded,
@@ -1189,6 +1201,12 @@ bool web_record_event(const struct web *w, http_request *rq, int64_t child_id, c
 	snprintf(j->source_ref, sizeof j->source_ref, "web-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
 		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	snprintf(j->actor, sizeof j->actor, "%s", web_user(rq)->actor);
+	const struct web_user *u = web_user(rq);
+	j->user_id = u->user_id;
+	snprintf(j->username, sizeof j->username, "%s", u->username);
+	snprintf(j->role, sizeof j->role, "%s", u->role);
+	snprintf(j->agency, sizeof j->agency, "%s", u->agency);
+	j->write = strcmp(kind, "visit") == 0 ? WRITE_VISIT : WRITE_CONCERN;
 	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
 	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!j->details || !j->payload) {
@@ -1356,8 +1374,11 @@ out:
 /* ---- routing ---- */
 
 /* A form posted from another site must not act here: besides the session's CSRF token (web_csrf_ok), the
- * browser says where the form came from. */
-bool web_same_origin(http_request *rq)
+ * browser says where the form came from. The origin it names is this service's scheme and Host: https behind
+ * a TLS proxy (serve --behind-tls: the browser spoke TLS to the proxy, whatever the proxy speaks to us; the
+ * proxy must pass the browser's Host on), else http. X-Forwarded-Proto is not read: behind TLS the
+ * scheme is https by the operator's word, and without a proxy anyone could send the header. */
+bool web_same_origin(const struct web *w, http_request *rq)
 {
 	const char *site = http_header(rq, "Sec-Fetch-Site"), *origin = http_header(rq, "Origin"),
 		   *host = http_header(rq, "Host");
@@ -1367,7 +1388,7 @@ bool web_same_origin(http_request *rq)
 		return site && strcmp(site, "same-origin") == 0;
 	if (origin) {
 		char expect[300];
-		snprintf(expect, sizeof expect, "http://%s", host ? host : "");
+		snprintf(expect, sizeof expect, "%s://%s", w->behind_tls ? "https" : "http", host ? host : "");
 		return strcmp(origin, expect) == 0;
 	}
 	return true;
@@ -1388,10 +1409,17 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 	}
 	if (*level >= need)
 		return true;
+	web_child_refusal(w, rq, child_id, *level);
+	return false;
+}
+
+void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level)
+{
+	const struct web_user *u = web_user(rq);
 	/* The same page whether or not the child exists, and whether or not there is more to see. */
 	char href[64];
 	snprintf(href, sizeof href, "/children/%lld/break-glass", (long long)child_id);
-	if (access_role_may(u->role, u->agency, ACT_BREAK_GLASS) && *level <= ACCESS_NONE)
+	if (access_role_may(u->role, u->agency, ACT_BREAK_GLASS) && level <= ACCESS_NONE)
 		web_message_link(w, rq, 403, "You cannot see this record",
 				 "Nothing shows that you work with this child, so the record is not open to you. If a "
 				 "child is at risk now and you must see it, you can open it in an emergency: you will be "
@@ -1400,11 +1428,33 @@ bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, e
 				 href, "Open the record in an emergency");
 	else
 		web_message(w, rq, 403, "You cannot see this record",
-			    *level <= ACCESS_NONE
+			    level <= ACCESS_NONE
 				    ? "Nothing shows that you work with this child, so the record is not open to you."
 				    : "This needs the whole record, which is open to the child's social worker and their "
 				      "team. Ask them, or the MASH.");
-	return false;
+}
+
+/* The write decision (service/access.h) for a form that records something about a child. Below it,
+ * answers 403, one page whether the child does not exist, is sealed or is not the person's to write to, and
+ * gives false; the write job decides again in its transaction (record_event_run). */
+static bool web_child_write(const struct web *w, http_request *rq, int64_t child_id, enum access_write what)
+{
+	const struct web_user *u = web_user(rq);
+	const struct access_writer wr = {u->user_id, u->username, u->agency, u->role};
+	char basis[ACCESS_BASIS_MAX];
+	bool allowed = false;
+	int rc = access_decide_write(w->st, &wr, child_id, clock_now(), what, &allowed, basis);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: a write could not be decided (store error %d)\n", rc);
+		web_unavailable(w, rq);
+		return false;
+	}
+	if (!allowed)
+		web_message(w, rq, 403, "You cannot record this for this child",
+			    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "
+			    "visit is recorded by the child's social worker or their team, a concern by someone whose "
+			    "agency knows the child.");
+	return allowed;
 }
 
 /* ---- the route table ---- */
@@ -1427,12 +1477,10 @@ static void home_route(const struct web *w, http_request *rq, const int64_t *ids
 	}
 }
 
+/* The record and one event's link decide need-to-know in the read's audited step (a refusal is audited too). */
 static void record_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
-	enum access_level level;
-	char basis[ACCESS_BASIS_MAX];
-	if (web_child_access(w, rq, ids[0], ACCESS_AGENCY, &level, basis))
-		record_page(w, rq, ids[0], level, basis);
+	record_page(w, rq, ids[0]);
 }
 static void concern_form_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
@@ -1443,9 +1491,7 @@ static void concern_form_route(const struct web *w, http_request *rq, const int6
 }
 static void concern_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
-	enum access_level level;
-	char basis[ACCESS_BASIS_MAX];
-	if (web_child_access(w, rq, ids[0], ACCESS_AGENCY, &level, basis))
+	if (web_child_write(w, rq, ids[0], WRITE_CONCERN))
 		concern_submit(w, rq, ids[0]);
 }
 static void visit_form_route(const struct web *w, http_request *rq, const int64_t *ids)
@@ -1457,17 +1503,12 @@ static void visit_form_route(const struct web *w, http_request *rq, const int64_
 }
 static void visit_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
-	enum access_level level;
-	char basis[ACCESS_BASIS_MAX];
-	if (web_child_access(w, rq, ids[0], ACCESS_FULL, &level, basis))
+	if (web_child_write(w, rq, ids[0], WRITE_VISIT))
 		web_visit_submit(w, rq, ids[0]);
 }
 static void event_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
-	enum access_level level;
-	char basis[ACCESS_BASIS_MAX];
-	if (web_child_access(w, rq, ids[0], ACCESS_AGENCY, &level, basis))
-		web_event_link(w, rq, ids[0], ids[1]);
+	web_event_link(w, rq, ids[0], ids[1]);
 }
 static void glass_form_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
@@ -1475,6 +1516,7 @@ static void glass_form_route(const struct web *w, http_request *rq, const int64_
 }
 static void glass_route(const struct web *w, http_request *rq, const int64_t *ids) { web_break_glass_submit(w, rq, ids[0]); }
 static void viewers_route(const struct web *w, http_request *rq, const int64_t *ids) { web_viewers_page(w, rq, ids[0]); }
+static void notices_route(const struct web *w, http_request *rq, const int64_t *ids) { web_notices_page(w, rq); }
 static void admin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1535,6 +1577,7 @@ static void admin_token_route(const struct web *w, http_request *rq, const int64
 	web_admin_token_create(w, rq);
 }
 static void admin_revoke_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_revoke(w, rq, ids[0]); }
+static void admin_approve_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_approve(w, rq, ids[0]); }
 static void alerts_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1635,6 +1678,7 @@ static const struct web_route {
 	{{"GET", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_form_route},
 	{{"POST", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_route},
 	{{"GET", "/children/{id}/viewers"}, ACT_VIEWERS, viewers_route},
+	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
 	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
 	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},
 	{{"POST", "/alerts/{id}/acknowledge"}, ACT_ALERTS, ack_route},
@@ -1659,6 +1703,7 @@ static const struct web_route {
 	{{"GET", "/admin/tokens"}, ACT_ADMIN, admin_tokens_route},
 	{{"POST", "/admin/tokens"}, ACT_ADMIN, admin_token_route},
 	{{"POST", "/admin/tokens/{id}/revoke"}, ACT_ADMIN, admin_revoke_route},
+	{{"POST", "/admin/tokens/{id}/approve"}, ACT_ADMIN, admin_approve_route},
 	{{"GET", "/homes"}, ACT_OVERSIGHT, homes_route},
 	{{"POST", "/homes/runs"}, ACT_OVERSIGHT, homes_run_route},
 	{{"GET", "/homes/funnel"}, ACT_OVERSIGHT, homes_funnel_route},
@@ -1726,29 +1771,36 @@ static void to_sign_in(http_request *rq)
 	buf_free(&to);
 }
 
-void web_handle(http_request *rq, void *ctx)
+static void form_refused(const struct web *w, http_request *rq)
 {
-	const struct web *w = ctx;
+	web_message(w, rq, 403, "The form could not be sent",
+		    "The form had expired or was not sent from this service. Go back, reload the page and try again.");
+}
+
+/* Everything the headers decide: the route, the session, the role policy, where a form came from. NULL when
+ * it has answered. Run when the headers of a request with a body are in (web_admit), so that no body is kept
+ * for someone who would be refused, and again when the handler runs (the session is looked up once). */
+static const struct web_route *web_gate(const struct web *w, http_request *rq, int64_t ids[ROUTE_IDS_MAX])
+{
 	const char *m = http_method(rq), *p = http_path(rq);
 
 	if (web_asset_serve(rq))
-		return;
+		return NULL;
 	char allow[64];
-	int64_t ids[ROUTE_IDS_MAX] = {0};
 	long found = route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], m, p, ids, allow, sizeof allow);
 	const struct web_route *r = found < 0 ? NULL : &routes[found];
 	if (!r && allow[0]) {
 		http_add_header(rq, "Allow", allow);
 		web_message(w, rq, 405, "Page not found", "This address does not take that kind of request.");
-		return;
+		return NULL;
 	}
-	if (web_session_load(w, rq) != STORE_OK) {
+	if (!web_user(rq) && web_session_load(w, rq) != STORE_OK) {
 		web_unavailable(w, rq);
-		return;
+		return NULL;
 	}
 	if (!r) {
 		web_message(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
-		return;
+		return NULL;
 	}
 	const struct web_user *u = web_user(rq);
 	if (r->action != ACT_PUBLIC && !u) {
@@ -1758,7 +1810,7 @@ void web_handle(http_request *rq, void *ctx)
 			web_message_link(w, rq, 403, "Your session has ended",
 					 "You were signed out, so this was not saved. Sign in and try again.", "/sign-in",
 					 "Go to sign in");
-		return;
+		return NULL;
 	}
 	if (u && !access_role_may(u->role, u->agency, r->action)) {
 		char msg[256];
@@ -1766,12 +1818,37 @@ void web_handle(http_request *rq, void *ctx)
 			 "Your role (%s) does not include this page. If your work needs it, ask your manager or your "
 			 "administrator.", web_role_name(u->role));
 		web_message(w, rq, 403, "You cannot use this page", msg);
-		return;
+		return NULL;
 	}
-	/* Every form that acts carries the session's CSRF token, and the browser must say it came from here. */
-	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && (!web_same_origin(rq) || !web_csrf_ok(rq))) {
-		web_message(w, rq, 403, "The form could not be sent",
-			    "The form had expired or was not sent from this service. Go back, reload the page and try again.");
+	/* A form that acts must come from this service (the CSRF token, in the body, is checked in web_handle). */
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && !web_same_origin(w, rq)) {
+		form_refused(w, rq);
+		return NULL;
+	}
+	if (r->fn == signin_submit_route && !web_signin_admit(w, rq))
+		return NULL;
+	return r;
+}
+
+size_t web_admit(http_request *rq, void *ctx)
+{
+	int64_t ids[ROUTE_IDS_MAX] = {0};
+	const struct web_route *r = web_gate(ctx, rq, ids);
+	if (!r)
+		return 0; /* answered: the body is dropped unread */
+	return r->action == ACT_PUBLIC ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
+}
+
+void web_handle(http_request *rq, void *ctx)
+{
+	const struct web *w = ctx;
+	int64_t ids[ROUTE_IDS_MAX] = {0};
+	const struct web_route *r = web_gate(w, rq, ids);
+	if (!r)
+		return;
+	/* Every form that acts carries the session's CSRF token. */
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && !web_csrf_ok(rq)) {
+		form_refused(w, rq);
 		return;
 	}
 	r->fn(w, rq, ids);

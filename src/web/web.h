@@ -44,6 +44,10 @@ void web_free(struct web *w);
 
 /* Answers every path that is not the API's: assets, pages, and 404 for the rest. */
 void web_handle(http_request *rq, void *ctx);
+/* http_options.admit for the pages: the route, the session, the role policy and a form's origin are decided
+ * from the headers, so that no body is kept for someone who would be refused; the sign-in form's body may
+ * hold HTTP_PUBLIC_BODY_MAX. */
+size_t web_admit(http_request *rq, void *ctx);
 
 /* The i-th page route: method, path pattern and the role policy's name of what it does; false past the end. */
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action);

@@ -35,11 +35,17 @@ int web_session_load(const struct web *w, http_request *rq);
 bool web_csrf_ok(http_request *rq);
 void web_signin_page(const struct web *w, http_request *rq);   /* GET /sign-in */
 void web_signin_submit(const struct web *w, http_request *rq); /* POST /sign-in */
+/* POST /sign-in from its headers alone: the browser holds the pre-session cookie its CSRF token comes from.
+ * Answers 403 and gives false when it does not. */
+bool web_signin_admit(const struct web *w, http_request *rq);
 void web_signout(const struct web *w, http_request *rq);       /* POST /sign-out */
-/* Need-to-know for a page about a child: the level the person signed in has (service/access.h) and why.
- * Below need, answers 403 (the same page whether or not the child exists) and gives false. */
+/* Need-to-know for a page about a child that writes (a concern, a visit): the level the person signed in
+ * has (service/access.h) and why. Below need, answers 403 (the same page whether or not the child exists) and
+ * gives false. Pages that read a child decide it in the read's audited step instead (web_child_read_start). */
 bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, enum access_level need,
 		      enum access_level *level, char basis[ACCESS_BASIS_MAX]);
+/* The refusal page of a child's record: 403, the same whether or not the child exists. */
+void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level);
 /* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */
 #define WEB_RECORD_PAGE 100
 /* The longest return address (path and query) sign-in keeps in its next field. */
@@ -84,7 +90,7 @@ void web_field(http_request *rq, const char *name, char *buf, size_t bufsz);
 void web_keep(json_t *form, json_t *view, const char *key, const char *field, const char *anchor, const char *v);
 bool web_text_ok(const char *s, size_t max_chars, bool multi_line);
 /* The CSRF defence of every form that acts: false when the browser says it came from another site. */
-bool web_same_origin(http_request *rq);
+bool web_same_origin(const struct web *w, http_request *rq);
 
 /* ---- recording an event from a page ---- */
 
@@ -111,6 +117,14 @@ struct web_read {
 };
 void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
 		    const char *detail);
+/* The same for a read that needs a relationship with the child (ACCESS_AGENCY, ACCESS_FULL): the service
+ * decides it with the audit entry, and below need the refusal page is answered (audited as a refusal) and
+ * show() is not called. */
+void web_child_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action,
+			  int64_t child_id, enum access_level need, const char *detail);
+/* Names the person signed in as the reader of an access (service/children.h), with what it reads. */
+void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
+		     enum access_level need, const char *detail);
 
 /* ---- pages outside web.c ---- */
 
@@ -128,6 +142,7 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id); 
 void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_id);   /* GET .../break-glass */
 void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child_id); /* POST .../break-glass */
 void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id);       /* GET .../viewers */
+void web_notices_page(const struct web *w, http_request *rq);                         /* GET /notices */
 
 /* web/link_pages.c: record linkage's review queue */
 void web_link_reviews_page(const struct web *w, http_request *rq);                   /* GET /link-reviews */
@@ -149,6 +164,7 @@ void web_admin_allocate(const struct web *w, http_request *rq);                 
 void web_admin_tokens_page(const struct web *w, http_request *rq);                   /* GET /admin/tokens */
 void web_admin_token_create(const struct web *w, http_request *rq);                  /* POST /admin/tokens */
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/revoke */
+void web_admin_token_approve(const struct web *w, http_request *rq, int64_t id);     /* POST .../{id}/approve */
 
 /* web/homes.c: children's homes */
 void web_homes_page(const struct web *w, http_request *rq);                          /* GET /homes */

@@ -130,6 +130,7 @@ static json_t *alert_row(const struct store_alert *a, struct date today)
 struct inbox_job {
 	struct web_read r;
 	char owner[STORE_USER_MAX * 4 + 8];
+	struct alerts_owner typed; /* owner as alerts_owner_parse reads it */
 	const char *state; /* "open" (open or acknowledged), "resolved", "all" */
 	json_t *view, *rows;
 	int n;
@@ -161,8 +162,10 @@ static void inbox_show(struct web_read *r)
 	} else if (strcmp(j->state, "resolved") == 0) {
 		q.state = "resolved";
 	}
-	if (j->owner[0])
-		q.owner = j->owner;
+	if (j->owner[0]) {
+		q.owner_kind = j->typed.kind;
+		q.owner = j->typed.name;
+	}
 	int rc = alerts_list(r->w->st, &r->access, &q, inbox_row, j);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: the alerts could not be read (error %d)\n", rc);
@@ -174,10 +177,12 @@ static void inbox_show(struct web_read *r)
 	char whom[sizeof j->owner + 16], heading[sizeof whom + 96], empty[sizeof whom + 96];
 	if (!j->owner[0])
 		snprintf(whom, sizeof whom, "everyone");
-	else if (strcmp(j->owner, "mash") == 0)
+	else if (strcmp(j->typed.kind, "mash") == 0)
 		snprintf(whom, sizeof whom, "the MASH");
+	else if (strcmp(j->typed.kind, "team") == 0)
+		snprintf(whom, sizeof whom, "team %s", j->typed.name);
 	else
-		snprintf(whom, sizeof whom, "%s", j->owner);
+		snprintf(whom, sizeof whom, "%s", j->typed.name);
 	if (j->n > INBOX_MAX)
 		snprintf(heading, sizeof heading, "More than %d %s%salerts for %s", INBOX_MAX, which, which[0] ? " " : "",
 			 whom);
@@ -230,9 +235,13 @@ void web_alerts_page(const struct web *w, http_request *rq)
 	}
 	/* A person sees their own alerts (a MASH worker the MASH's), as the API decides. */
 	const struct web_user *u = web_user(rq);
+	char mine[STORE_USER_MAX + 8];
+	/* Their username as the owner (typed "user:" only for one that reads as the MASH: alerts_owner_parse). */
+	snprintf(mine, sizeof mine, "%s%s", strcmp(u->username, "mash") == 0 ? "user:" : "", u->username);
 	if (!owner || !owner[0])
-		owner = strcmp(u->role, "mash_worker") == 0 ? "mash" : u->username;
-	if (!alerts_person_may_list(owner, u->username, u->role)) {
+		owner = strcmp(u->role, "mash_worker") == 0 ? "mash" : mine;
+	struct alerts_owner typed;
+	if (!alerts_owner_parse(owner, &typed) || !alerts_person_may_list(&typed, u->username, u->role)) {
 		json_decref(view);
 		web_message_link(w, rq, 403, "You cannot see these alerts",
 				 "You can see your own alerts (and, in the MASH, the MASH's), not someone else's.", "/alerts",
@@ -246,6 +255,7 @@ void web_alerts_page(const struct web *w, http_request *rq)
 		return;
 	}
 	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	j->typed = typed;
 	json_object_set_new(view, "owner", json_string(j->owner));
 	j->state = state;
 	j->view = view;
@@ -545,7 +555,9 @@ void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int
 	j->r.show = event_show;
 	j->r.release = event_release;
 	snprintf(detail, sizeof detail, "find event %lld", (long long)event_id);
-	web_read_start(w, rq, &j->r, "child.read", child_id, detail);
+	/* Found only among the events this reader is shown: another agency's event is "not found", as an event
+	 * of another child is, so the answer does not tell which ids are the child's. */
+	web_child_read_start(w, rq, &j->r, "child.read", child_id, ACCESS_AGENCY, detail);
 }
 
 /* ---- acting on an alert ---- */
@@ -558,14 +570,17 @@ struct act_job {
 	char *outcome; /* NULL to acknowledge */
 	enum alerts_result res;
 	char actor[96], by[STORE_USER_MAX + 1]; /* the person signed in */
+	int64_t user_id;
+	char role[STORE_CODE_MAX + 1], agency[STORE_CODE_MAX + 1];
 };
 
 static int act_run(store_conn *c, void *arg)
 {
 	struct act_job *j = arg;
+	const struct access_writer w = {j->user_id, j->by, j->agency, j->role};
 	if (j->outcome)
-		return alerts_resolve(c, j->id, j->actor, j->by, j->outcome, &j->res);
-	return alerts_acknowledge(c, j->id, j->actor, j->by, &j->res);
+		return alerts_resolve(c, j->id, &w, j->actor, j->by, j->outcome, &j->res);
+	return alerts_acknowledge(c, j->id, &w, j->actor, j->by, &j->res);
 }
 
 static void act_done(struct txq_job *job)
@@ -577,9 +592,9 @@ static void act_done(struct txq_job *job)
 		fprintf(stderr, "safeguard: an alert could not be changed (store error %d)\n", job->rc);
 		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
 				 "The alert was not changed. Go back to the alert and try again.", to, "Go back to the alert");
-	} else if (j->res == ALERTS_NOT_FOUND) {
-		web_message_link(j->w, j->rq, 404, "Alert not found", "There is no alert with this reference.", "/alerts",
-				 "Go to the alerts");
+	} else if (j->res == ALERTS_NOT_FOUND) { /* as act_submit's refusal: no alert, or not theirs to change */
+		web_message_link(j->w, j->rq, 403, "You cannot change this alert",
+				 "This alert is not yours: nothing was changed.", "/alerts", "Go to your alerts");
 	} else if (j->res == ALERTS_WRONG_STATE) {
 		web_message_link(j->w, j->rq, 409,
 				 j->outcome ? "This alert is already resolved" : "This alert is no longer open",
@@ -619,6 +634,9 @@ static void act_submit(const struct web *w, http_request *rq, int64_t id, char *
 	}
 	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
 	snprintf(j->by, sizeof j->by, "%s", u->username);
+	j->user_id = u->user_id;
+	snprintf(j->role, sizeof j->role, "%s", u->role);
+	snprintf(j->agency, sizeof j->agency, "%s", u->agency);
 	j->w = w;
 	j->rq = rq;
 	j->id = id;
@@ -675,6 +693,7 @@ struct case_child {
 struct caseload_job {
 	struct web_read r;
 	char worker[STORE_USER_MAX * 4 + 8];
+	enum alerts_caseload_view view_of; /* own, or a manager's view of their team's part of a worker's */
 	struct case_child *kids;
 	int n;
 	json_t *view;
@@ -716,7 +735,10 @@ static int caseload_alert(const struct store_alert *a, void *ctx)
 static void caseload_show(struct web_read *r)
 {
 	struct caseload_job *j = (struct caseload_job *)r;
-	int rc = alerts_caseload(r->w->st, &r->access, j->worker, CASELOAD_MAX + 1, caseload_child, j);
+	int rc = j->view_of == ALERTS_CASELOAD_TEAM
+			 ? alerts_caseload_managed(r->w->st, &r->access, j->worker, web_user(r->rq)->username, CASELOAD_MAX + 1,
+						   caseload_child, j)
+			 : alerts_caseload(r->w->st, &r->access, j->worker, CASELOAD_MAX + 1, caseload_child, j);
 	/* Each child's open alerts, whoever owns them: an alert raised before the allocation stays with the
 	 * MASH or the team that held the case then (service/cases.h), and the worker must still see it. One
 	 * indexed read per child; a caseload is a few dozen children. */
@@ -745,11 +767,13 @@ static void caseload_show(struct web_read *r)
 						      k->due_set && date_cmp(k->due, today) < 0));
 	}
 	char heading[sizeof j->worker + 96], empty[sizeof j->worker + 96], href[sizeof j->worker * 3 + 32];
+	const char *teams = j->view_of == ALERTS_CASELOAD_TEAM ? " in the teams you manage" : "";
 	if (j->n > CASELOAD_MAX)
-		snprintf(heading, sizeof heading, "More than %d children allocated to %s", CASELOAD_MAX, j->worker);
+		snprintf(heading, sizeof heading, "More than %d children allocated to %s%s", CASELOAD_MAX, j->worker, teams);
 	else
-		snprintf(heading, sizeof heading, "%d %s allocated to %s", j->n, j->n == 1 ? "child" : "children", j->worker);
-	snprintf(empty, sizeof empty, "No children are allocated to %s.", j->worker);
+		snprintf(heading, sizeof heading, "%d %s allocated to %s%s", j->n, j->n == 1 ? "child" : "children",
+			 j->worker, teams);
+	snprintf(empty, sizeof empty, "No children are allocated to %s%s.", j->worker, teams);
 	/* The link to the worker's alerts: the name percent-encoded for the query. */
 	int used = snprintf(href, sizeof href, "/alerts?owner=");
 	for (const unsigned char *c = (const unsigned char *)j->worker; *c && (size_t)used + 4 < sizeof href; c++)
@@ -775,11 +799,13 @@ void web_caseload_page(const struct web *w, http_request *rq)
 	char workerbuf[STORE_USER_MAX * 4 + 8];
 	const char *worker = query_param(rq, "worker", workerbuf, sizeof workerbuf);
 	json_t *view = json_pack("{s:s, s:b, s:s}", "title", "My caseload", "nav_caseload", 1, "worker", "");
-	/* One's own caseload; a team manager may look at any worker's. */
+	/* One's own caseload; a team manager sees a worker's children in the teams they manage, no other team's
+	 * (alerts_caseload_whose). */
 	const struct web_user *u = web_user(rq);
 	if (!worker)
 		worker = u->username;
-	if (worker[0] && strcmp(worker, u->username) != 0 && strcmp(u->role, "team_manager") != 0) {
+	enum alerts_caseload_view whose = alerts_caseload_whose(worker, u->username, u->role);
+	if (worker[0] && whose == ALERTS_CASELOAD_REFUSED) {
 		json_decref(view);
 		web_message_link(w, rq, 403, "You cannot see this caseload",
 				 "You can see your own caseload; team managers can see their workers'.", "/caseload",
@@ -804,6 +830,7 @@ void web_caseload_page(const struct web *w, http_request *rq)
 		return;
 	}
 	snprintf(j->worker, sizeof j->worker, "%s", worker);
+	j->view_of = whose;
 	j->view = view;
 	j->r.show = caseload_show;
 	j->r.release = caseload_release;

@@ -348,15 +348,18 @@ describe('opening a record in an emergency (break-glass)', () => {
     assert.match(await textOf(dpo.locator('main')), /Your role \(Data protection officer\) does not include this page\./);
     await assertAccessible(dpo, 'the break-glass form refused to a role');
 
-    // The form for an id with no child looks the same; only a valid reason is answered 404, nothing written.
+    // The form for an id with no child looks the same, and so does the answer to a valid reason (issue 14: it
+    // must not tell which ids hold children): on to the record page, which refuses it as any record; nothing
+    // is written but the try, which counts against the day's allowance and is told to the DPO.
     const school = await pageAs('demo.school');
     await goto(school, `${demo.url}/children/${MISSING}/break-glass`);
     assert.equal(await textOf(school.locator('h1')), 'Open a record in an emergency');
     const before = glassRows();
     await school.getByLabel('Why is this an emergency?').fill('A child is at risk right now.');
-    const r = await submit(school, () => school.getByRole('button', { name: 'Open the record' }).click());
-    assert.equal(r.status, 404);
-    assert.equal(await textOf(school.locator('h1')), 'Child not found');
+    const r = await submit(school, () => school.getByRole('button', { name: 'Open the record' }).click(),
+      (u) => u.pathname === `/children/${MISSING}`);
+    assert.equal(r.status, 303);
+    assert.equal(await textOf(school.locator('h1')), 'You cannot see this record');
     assert.equal(glassRows(), before);
     await assertAccessible(school, 'break-glass for an id with no child');
   });
@@ -442,6 +445,32 @@ describe('who has looked at this record', () => {
     const missing = await goto(page, `${demo.url}/children/${MISSING}/viewers`);
     assert.equal(missing.status(), 404);
     assert.equal(await textOf(page.locator('h1')), 'Child not found');
+  });
+
+  test('the DPO is told of each break-glass at once: the notices page, from the menu, links to who has looked', async () => {
+    const page = await pageAs('demo.dpo');
+    await navigate(page, () => page.getByRole('link', { name: 'Break-glass notices' }).click(), (u) => u.pathname === '/notices');
+    assert.equal(await textOf(page.locator('h1')), 'Break-glass notices');
+    assert.equal(await textOf(page.locator('.govuk-service-navigation__item--active')), 'Break-glass notices');
+    const rows = await page.locator('#notices-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+    // demo.school opened Anselm's record, demo.chair too, demo.police Bryony's; demo.school tried an id with no child.
+    const opened = rows.filter((r) => r[2].startsWith('opened until'));
+    assert.ok(opened.some((r) => r[1] === 'demo.school' && r[3].startsWith(String(anselId))), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r[1] === 'demo.school' && r[2] === 'nothing opened: no child has this id'
+      && r[3] === String(MISSING)), JSON.stringify(rows));
+    const link = page.locator(`#notices-table a[href="/children/${anselId}/viewers"]`).first();
+    assert.equal(await link.count(), 1, 'an opening links to who has looked');
+    assert.equal(count("select count(*) from audit where action = 'notices.read' and actor like '%demo.dpo'") >= 1, true);
+    await snap(page, 'access-07-notices');
+    await assertAccessible(page, 'the break-glass notices');
+    await navigate(page, () => link.click(), (u) => u.pathname === `/children/${anselId}/viewers`);
+    assert.equal(await textOf(page.locator('h1')), 'Who has looked at this record');
+    // Nobody else has the page or its menu item.
+    const worker = await pageAs(WORKER);
+    await goto(worker, `${demo.url}/`);
+    assert.equal(await worker.getByRole('link', { name: 'Break-glass notices' }).count(), 0);
+    assert.equal((await goto(worker, `${demo.url}/notices`)).status(), 403);
   });
 
   test("anyone else: the team's manager, another worker's child and a missing one get the same 403; other roles cannot use the page", async () => {
@@ -845,7 +874,8 @@ describe('administration', () => {
     assert.equal(r.status, 200);
     assert.equal((await posted).headers()['cache-control'], 'no-store');
     assert.equal(await textOf(admin.locator('h1')), 'Token created');
-    assert.match(await textOf(admin.locator('main')), /A token for Police's system, labelled Police case management \(browser test\)\./);
+    assert.match(await textOf(admin.locator('main')), /A token for Police's system, labelled Police case management \(browser test\), to events:write\./);
+    assert.doesNotMatch(await textOf(admin.locator('main')), /It does not work yet/);
     const token = await textOf(admin.locator('#secret'));
     assert.match(token, /^sgt_[A-Za-z0-9_-]{43}$/);
     assert.equal(await admin.locator('#secret-uri').count(), 0);
@@ -857,11 +887,11 @@ describe('administration', () => {
       'police|Police case management (browser test)|1');
     assert.equal(adminAudits('token.create'), 1);
 
+    // It works, for what its scope says: sending records, not reading a child (403, not 401).
     const api = `${demo.url}/api/v1/children/${cosmoId}`;
     const ok = await request(api, { token });
-    assert.equal(ok.status, 200, `the new token works: ${ok.text}`);
-    assert.equal(ok.json.child_id, cosmoId);
-    assert.equal(ok.json.person.family_name, cosmo.family_name);
+    assert.equal(ok.status, 403, `the new token is known: ${ok.text}`);
+    assert.match(ok.json.error.message, /needs the scope records:read/);
 
     await navigate(admin, () => admin.getByRole('link', { name: 'Back to API tokens' }).click(), (u) => u.pathname === '/admin/tokens');
     assert.ok(!(await admin.content()).includes(token), 'the token is not shown again');
@@ -879,7 +909,27 @@ describe('administration', () => {
     await assertAccessible(admin, 'the tokens page after revoking');
     const refused = await request(api, { token });
     assert.equal(refused.status, 401, `the revoked token is refused: ${refused.text}`);
-    assert.equal((await request(api, { token: demo.tokens.police })).status, 200, "the demo's police token still works");
+    assert.notEqual((await request(api, { token: demo.tokens.police })).status, 401, "the demo's police token still works");
+  });
+
+  test('a token that reads children waits for a second administrator', async () => {
+    await goto(admin, `${demo.url}/admin/tokens`);
+    await admin.getByLabel('Agency').selectOption('health');
+    await admin.getByLabel('Label (optional)').fill('Ward EPR (browser test)');
+    await admin.getByLabel('flags:read').check();
+    const r = await submit(admin, () => admin.getByRole('button', { name: 'Create a token' }).click());
+    assert.equal(r.status, 200);
+    assert.match(await textOf(admin.locator('main')), /to events:write flags:read\. .* It does not work yet: it reads children, so another administrator must approve it/);
+    const token = await textOf(admin.locator('#secret'));
+    const flags = await request(`${demo.url}/api/v1/flags?nhs_number=9434765919`, { token });
+    assert.equal(flags.status, 401);
+    assert.equal(flags.json.error.code, 'token_pending');
+    await navigate(admin, () => admin.getByRole('link', { name: 'Back to API tokens' }).click(), (u) => u.pathname === '/admin/tokens');
+    const id = Number(sql(demo.db, 'select max(id) from api_client'));
+    const row = admin.locator(`#token-${id}`);
+    assert.match(await textOf(row), /events:write flags:read .* Awaiting approval You made it: another administrator approves it/);
+    assert.equal(await row.getByRole('button', { name: `Approve token ${id}` }).count(), 0, 'not for the one who made it');
+    await assertAccessible(admin, 'the tokens page with a token awaiting approval');
   });
 
   test('markup typed into the administration forms comes back as text', async () => {
@@ -910,7 +960,7 @@ describe('administration', () => {
     await page.getByLabel('Label (optional)').fill(label);
     r = await submit(page, () => page.getByRole('button', { name: 'Create a token' }).click());
     assert.equal(r.status, 200);
-    assert.ok((await page.locator('main p').first().innerText()).includes(`labelled ${label}.`));
+    assert.ok((await page.locator('main p').first().innerText()).includes(`labelled ${label}, to events:write.`));
     await assertNothingRan(page, 'the page showing a token with a marked-up label');
     await goto(page, `${demo.url}/admin/tokens`);
     const id = Number(sql(demo.db, 'select max(id) from api_client'));

@@ -195,12 +195,12 @@ describe('markup in data is shown as text', () => {
       assert.equal(await page.locator('#owner').inputValue(), long);
       await assertNothingRan(`the inbox with the error for ${typed}`);
     }
-    // A team manager may look at anyone's caseload: the name comes back as typed.
+    // A team manager may ask for any worker's caseload (their own teams' part of it): the name comes back as typed.
     const manager = await pageAs('north.manager');
     for (const typed of [BREAKOUT, IMG]) {
       await goto(manager, `${demo.url}/caseload?worker=${encodeURIComponent(typed)}`);
       assert.equal(await manager.locator('#worker').inputValue(), typed);
-      assert.equal(await textOf(manager.locator('#caseload-empty')), `No children are allocated to ${typed}.`);
+      assert.equal(await textOf(manager.locator('#caseload-empty')), `No children are allocated to ${typed} in the teams you manage.`);
       await assertNothingRan(`the caseload of ${typed}`, manager);
     }
   });

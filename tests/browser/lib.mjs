@@ -9,10 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  BIN, assertNoSanitizerReport, nhsNumbers, postEvent, request, removeDir, runCli, sql, tempDir, totp, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, isoSeconds, nhsNumbers, now, postEvent, request, removeDir, runCli, sql, tempDir, totp,
+  totpUsedLongAgo, ukDate,
 } from '../e2e/lib.mjs';
 
-export { BIN, nhsNumbers, postEvent, request, sql, totp };
+// The clock is the e2e suite's (SAFEGUARD_NOW, read once by ../e2e/lib.mjs and passed to every server and CLI the
+// tests start). Chromium's own clock is the system's: nothing a page computes in JavaScript from the browser's
+// clock may be compared with now() (today the pages compute no dates; chromium turns a cookie's Max-Age into an
+// expiry on its own clock, which signin.test.mjs compares with the system clock).
+export { BIN, isoSeconds, nhsNumbers, now, postEvent, request, sql, totp };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.resolve(here, '../../build/artifacts/browser');
@@ -207,11 +212,30 @@ export function makePerson(demo, { username, agency = 'social_care', role, passw
   return demo.people[username];
 }
 
-/** The child's chronology through the API (newest first), as an agency's system reads it (health sees health-only notes). */
-export async function apiChronology(demo, childId, agency = 'police') {
-  const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token: demo.tokens[agency] });
-  assert.equal(r.status, 200, r.text);
-  return r.json.events;
+/**
+ * The child's chronology through the API (newest first, as the API orders it), as the agencies' systems hold it
+ * between them: each token (records:read) reads its own agency's events of a child its agency sent records
+ * about. Health-only notes are left out, as for every reader outside health. With agency, that agency's
+ * system's own view alone ([] when it sent nothing about the child), health-only notes and all.
+ */
+export async function apiChronology(demo, childId, agency) {
+  if (agency) {
+    const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token: demo.tokens[agency] });
+    if (r.status === 404) return [];
+    assert.equal(r.status, 200, r.text);
+    return r.json.events;
+  }
+  const events = [];
+  for (const [name, token] of Object.entries(demo.tokens)) {
+    const r = await request(`${demo.url}/api/v1/children/${childId}/chronology?limit=500`, { token });
+    if (r.status === 404) continue; // this agency sent nothing about the child
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.events.every((e) => e.agency === name), `${name}'s system reads only its own events`);
+    events.push(...r.json.events);
+  }
+  const healthOnly = (e) => e.agency === 'health' && ['sexual_health', 'mental_health'].includes(e.details?.category);
+  return events.filter((e) => !healthOnly(e))
+    .sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : a.occurred_at > b.occurred_at ? -1 : b.id - a.id));
 }
 
 const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
@@ -467,8 +491,7 @@ export function longDate(iso) {
 
 /** Whole years from an ISO date of birth to today in the UK. */
 export function ageToday(iso) {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-  const [ty, tm, td] = today.split('-').map(Number);
+  const [ty, tm, td] = ukToday().split('-').map(Number);
   const [y, m, d] = iso.split('-').map(Number);
   return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
 }
@@ -506,9 +529,9 @@ export function demoCli(demo, args) {
   return runCli([...args, '--db', `sqlite:${demo.db}`]).stdout;
 }
 
-/** Today's date in England (Europe/London), as YYYY-MM-DD. */
-export function ukToday(now = new Date()) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+/** The date in England (Europe/London), as YYYY-MM-DD, of an instant (a Date or ms); today's on the injected clock by default. */
+export function ukToday(at = now()) {
+  return ukDate(Number(at));
 }
 
 /** "HH:MM" in England for an instant. */
@@ -535,13 +558,14 @@ export function bankHolidays(y) {
   const out = new Set();
   const iso = (m, d) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   const weekend = (d) => weekday(d) === 0 || weekday(d) === 6;
-  const firstWeekday = (d) => { while (weekend(d) || out.has(d)) d = addDays(d, 1); return d; };
-  const mondayOnOrAfter = (d) => { while (weekday(d) !== 1) d = addDays(d, 1); return d; };
-  const lastMonday = (m) => {
-    let d = addDays(m === 12 ? `${y + 1}-01-01` : iso(m + 1, 1), -1);
-    while (weekday(d) !== 1) d = addDays(d, -1);
-    return d;
+  // Each search ends within a week (a week holds a Monday and five weekdays, and at most two are taken).
+  const within = (d, step, ok) => {
+    for (let i = 0; i < 7; i++, d = addDays(d, step)) if (ok(d)) return d;
+    throw new Error(`bankHolidays(${y}): no day from ${d} on`);
   };
+  const firstWeekday = (d) => within(d, 1, (x) => !weekend(x) && !out.has(x));
+  const mondayOnOrAfter = (d) => within(d, 1, (x) => weekday(x) === 1);
+  const lastMonday = (m) => within(addDays(m === 12 ? `${y + 1}-01-01` : iso(m + 1, 1), -1), -1, (x) => weekday(x) === 1);
   // Easter Sunday (anonymous Gregorian algorithm).
   const a = y % 19; const b = Math.floor(y / 100); const c = y % 100; const d = Math.floor(b / 4); const e = b % 4;
   const f = Math.floor((b + 8) / 25); const g = Math.floor((b - f + 1) / 3); const h = (19 * a + b - d - g + 15) % 30;
@@ -569,7 +593,9 @@ export function isWorkingDay(iso) {
 /** The nth working day after iso (iso itself not counted); a negative n counts back. */
 export function addWorkingDays(iso, n) {
   let d = iso;
-  for (let left = Math.abs(n); left > 0;) {
+  // No run of days off in England is longer than 5, so 7 days a working day bounds the walk.
+  for (let left = Math.abs(n), days = 0; left > 0; days++) {
+    if (days > 7 * Math.abs(n) + 7) throw new Error(`addWorkingDays(${iso}, ${n}) found no working days`);
     d = addDays(d, n > 0 ? 1 : -1);
     if (isWorkingDay(d)) left--;
   }

@@ -4,34 +4,29 @@
 // and escalation (`safeguard sweep --today`), `team add` and `allocate`, and the unscheduled-care flags
 // (GET /api/v1/flags, as NHS CP-IS).
 //
-// Dates: intake refuses future dates and runs the rules up to England's today (the real clock), so every
-// event here is dated relative to today with the calendar below, an oracle written from docs/RULES.md and
-// GOV.UK's bank holidays (not from src/clock). Where a date must be exact regardless of today, the sweep is
-// run with --today on events whose dates the test chose.
+// Dates: intake refuses future dates and runs the rules up to England's today (the injected clock, which
+// SAFEGUARD_NOW sets for this process and the servers it starts: lib.mjs), so every event here is dated
+// relative to today with the calendar below, an oracle written from docs/RULES.md and GOV.UK's bank holidays
+// (not from src/clock). Where a date must be exact regardless of today, the sweep is run with --today on
+// events whose dates the test chose. No expectation may rest on the weekday, month or year of today: `make
+// calendar` runs this file on a fixed list of awkward days (scripts/calendar.sh).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  count, event, freshArea, letters, nhsNumbers, postEvent, removeDir, request, runCli, sql, startServer,
+  clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
+  sql, startServer, ukDate, ukToday,
 } from './lib.mjs';
 
 // ---- the calendar (England & Wales) ----
 
 const DAY_MS = 86400000;
-const LONDON = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit',
-});
 
 const ms = (d) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
 const iso = (t) => new Date(t).toISOString().slice(0, 10);
 const addDays = (d, n) => iso(ms(d) + n * DAY_MS);
 const weekday = (d) => new Date(ms(d)).getUTCDay(); // 0 Sunday .. 6 Saturday
 const ymd = (y, m, d) => iso(Date.UTC(y, m - 1, d));
-
-/** England's date now (Europe/London), as the server takes it. */
-function ukToday() {
-  return LONDON.format(new Date());
-}
 
 /** Calendar months with the day clamped (31 Jan + 1 month = 28/29 Feb). */
 function addMonths(d, n) {
@@ -51,17 +46,14 @@ function easterSunday(y) { // anonymous Gregorian algorithm
   return ymd(y, month, ((h + l - 7 * m + 114) % 31) + 1);
 }
 
-function firstMonday(y, m) {
-  let d = ymd(y, m, 1);
-  while (weekday(d) !== 1) d = addDays(d, 1);
-  return d;
+/** The first day from d on (step 1) or back (step -1) that is a Monday: at most 6 steps. */
+function monday(d, step) {
+  for (let i = 0; i < 7; i++, d = addDays(d, step)) if (weekday(d) === 1) return d;
+  throw new Error(`no Monday within a week of ${d}`);
 }
 
-function lastMonday(y, m) {
-  let d = iso(Date.UTC(y, m, 0));
-  while (weekday(d) !== 1) d = addDays(d, -1);
-  return d;
-}
+const firstMonday = (y, m) => monday(ymd(y, m, 1), 1);
+const lastMonday = (y, m) => monday(iso(Date.UTC(y, m, 0)), -1);
 
 const holidayCache = new Map();
 /** England & Wales bank holidays of a year (GOV.UK), with the one-off moves and extra days since 2000. */
@@ -94,7 +86,9 @@ function addWorkingDays(d, n) {
   const step = n < 0 ? -1 : 1;
   let left = Math.abs(n);
   let x = d;
-  while (left > 0) {
+  // No run of days off in England is longer than 5 (Christmas with both substitutes), so this is a bound.
+  for (let days = 0; left > 0; days++) {
+    if (days > 7 * Math.abs(n) + 7) throw new Error(`addWorkingDays(${d}, ${n}) found no working days`);
     x = addDays(x, step);
     if (isWorkingDay(x)) left--;
   }
@@ -107,13 +101,32 @@ function referralClock(r) {
   return { due, raised: addDays(due, 1) };
 }
 
+/**
+ * Two referrals, Q on a working day from `from` on and P after it, whose decision alerts are raised on
+ * consecutive days (P's the day after Q's): what the sweep's 90-day look-back needs to tell "90 days old"
+ * from "91". Not every day has such a pair (a decision is never due on a Saturday, so no alert is raised on
+ * a Sunday), so the first that does within two weeks of `from` is taken, whatever day of the week `from` is.
+ */
+function referralsOneDayApart(from) {
+  for (let k = 0; k < 14; k++) {
+    const rq = addDays(from, k);
+    if (!isWorkingDay(rq)) continue;
+    const want = addDays(referralClock(rq).raised, 1);
+    for (let j = 1; j <= 14; j++) {
+      const rp = addDays(rq, j);
+      if (referralClock(rp).raised === want) return { rq, rp };
+    }
+  }
+  assert.fail(`no two referrals within two weeks of ${from} have decision alerts raised on consecutive days`);
+}
+
 const TODAY = ukToday();
 
 /** An occurred_at on day d at time t (UTC), never in the future (intake refuses those). */
 function at(d, t = '10:00:00') {
   const s = `${d}T${t}Z`;
-  if (Date.parse(s) <= Date.now()) return s;
-  return `${new Date(Date.now() - 1000).toISOString().slice(0, 19)}Z`;
+  if (Date.parse(s) <= now()) return s;
+  return isoSeconds(now() - 1000);
 }
 
 // ---- the area ----
@@ -572,7 +585,8 @@ describe('acknowledge and resolve', () => {
     assert.deepEqual(res.json, { id, state: 'resolved' });
     const afterRes = alertRow(area.db, id);
     assert.equal(afterRes.state, 'resolved');
-    assert.equal(afterRes.resolved_by, 'jsmith');
+    // The name a system sends is its practitioner's, shown as the system's word: never taken for a person here.
+    assert.equal(afterRes.resolved_by, 'jsmith via social_care system');
     assert.equal(afterRes.outcome, outcome);
     assert.equal(afterRes.acknowledged_by, afterAck.acknowledged_by);
     const resAudit = rows(area.db, `select actor, child_id, detail from audit where action = 'alert.resolve' and object = 'alert:${id}'`);
@@ -586,7 +600,7 @@ describe('acknowledge and resolve', () => {
     const one = await request(`${url}/api/v1/alerts/${id}`, { token: tok.social_care });
     assert.equal(one.status, 200, one.text);
     assert.equal(one.json.state, 'resolved');
-    assert.equal(one.json.resolved_by, 'jsmith');
+    assert.equal(one.json.resolved_by, 'jsmith via social_care system');
     assert.equal(one.json.outcome, outcome);
     assert.equal(one.json.overdue, false, 'a resolved alert is not overdue');
     assert.equal(one.json.acknowledged_by, afterAck.acknowledged_by);
@@ -604,7 +618,7 @@ describe('acknowledge and resolve', () => {
     const ack2 = await childWithOverdueReferral();
     const a = await postAction(ack2.alert.id, 'acknowledge', { by: 'a.worker' });
     assert.equal(a.status, 200, a.text);
-    assert.equal(alertRow(area.db, ack2.alert.id).acknowledged_by, 'a.worker');
+    assert.equal(alertRow(area.db, ack2.alert.id).acknowledged_by, 'a.worker via social_care system');
 
     const outcome = 'é'.repeat(300); // characters, not bytes
     const r = await postAction(alert.id, 'resolve', { outcome }, { contentType: 'application/json; charset=utf-8' });
@@ -750,9 +764,9 @@ describe('domestic abuse in a household', () => {
     teamAdd(area.db, 'DA', 'Domestic abuse team');
     allocate(area.db, cb.child_id, 'DA', 'b.worker');
 
-    // The last Friday before today: the school must be told by Monday (or Tuesday after a bank holiday).
-    let friday = addDays(TODAY, -1);
-    while (weekday(friday) !== 5) friday = addDays(friday, -1);
+    // The last Friday before today (1 to 7 days back): the school must be told by Monday (or Tuesday after a
+    // bank holiday).
+    const friday = [1, 2, 3, 4, 5, 6, 7].map((k) => addDays(TODAY, -k)).find((d) => weekday(d) === 5);
     const due = addWorkingDays(friday, 1);
     const incident = await post(tok.police, 'domestic_abuse_incident', at(friday, '20:30:00'), a, { household: 'H-27' });
     assert.equal(incident.child_id, ca.child_id);
@@ -794,10 +808,14 @@ describe('GET /api/v1/flags', () => {
     const childId = plan.child_id;
     teamAdd(area.db, 'FLAGS', 'Flags team');
     allocate(area.db, childId, 'FLAGS', 'flag.worker');
-    const started = Date.now();
+    const started = now();
     const auditBefore = count(area.db, 'audit', `action = 'flags.lookup' and child_id = ${childId}`);
 
+    // The look-up is raised on the server's today: the day it answered, which is today before or after it
+    // (a run may cross midnight).
+    const dayBefore = ukToday();
     const r = await getFlags(`nhs_number=${s.nhs_number}&setting=${encodeURIComponent('emergency department')}`);
+    const days = [dayBefore, ukToday()];
     assert.equal(r.status, 200, r.text);
     const d = r.json;
     assert.equal(d.nhs_number, s.nhs_number);
@@ -813,7 +831,7 @@ describe('GET /api/v1/flags', () => {
     assert.equal(d.recent_accesses[0].setting, 'emergency department');
     assert.equal(d.recent_accesses[0].organisation, health);
     const when = Date.parse(d.recent_accesses[0].at);
-    assert.ok(when >= Math.floor(started / 1000) * 1000 && when <= Date.now(), d.recent_accesses[0].at);
+    assert.ok(when >= Math.floor(started / 1000) * 1000 && when <= now(), d.recent_accesses[0].at);
 
     assert.equal(flagRows(childId), 1);
     const audit = rows(area.db, `select actor, detail from audit where action = 'flags.lookup' and child_id = ${childId}`);
@@ -821,7 +839,8 @@ describe('GET /api/v1/flags', () => {
     assert.match(audit[audit.length - 1].actor, /^client:\d+:health$/);
     const la = lookupAlerts(childId);
     assert.equal(la.length, 1, JSON.stringify(la));
-    assert.deepEqual([la[0].owner_kind, la[0].owner, la[0].raised_on, la[0].due_on, la[0].state], ['worker', 'flag.worker', TODAY, null, 'open']);
+    assert.deepEqual([la[0].owner_kind, la[0].owner, la[0].due_on, la[0].state], ['worker', 'flag.worker', null, 'open']);
+    assert.ok(days.includes(la[0].raised_on), `raised on ${la[0].raised_on}, not on today (${days.join(' or ')})`);
     const inbox = await getAlerts(`owner=flag.worker&child=${childId}`);
     const fl = inbox.json.alerts.filter((x) => x.code === 'FLAG_LOOKUP');
     assert.equal(fl.length, 1, inbox.text);
@@ -970,11 +989,10 @@ describe('safeguard sweep', () => {
 
   test('--today writes what fell due by then (exact dates, the 90-day look-back), and nothing twice', async () => {
     // Two referrals about eight months ago: at intake every alert they raise is older than 90 days.
-    const rq = addWorkingDays(addDays(TODAY, -240), 1);
+    const { rq, rp } = referralsOneDayApart(addDays(TODAY, -240));
     const xq = referralClock(rq).raised;
-    let rp = addDays(rq, 1);
-    while (referralClock(rp).raised !== addDays(xq, 1)) rp = addDays(rp, 1);
     const xp = referralClock(rp).raised;
+    assert.equal(xp, addDays(xq, 1));
     const T = addDays(xp, 90); // P's decision alert is 90 days old on T (written), Q's 91 (history)
     assert.ok(T < addDays(TODAY, -90));
 
@@ -1070,8 +1088,7 @@ describe('escalation at the sweep', () => {
 
     // The sweep bounds escalation by its own start time (to the second), so it must start in a later
     // second than the alerts were written: wait for the wall clock to pass it (the condition the code tests).
-    const newest = sql(ea.db, 'select max(created_at) from alert');
-    while (`${new Date().toISOString().slice(0, 19)}Z` <= newest) await new Promise((res) => setTimeout(res, 25));
+    await clockPast(sql(ea.db, 'select max(created_at) from alert'));
 
     const later = addWorkingDays(TODAY, 3);
     const s1 = sweep(ea.db, later);
@@ -1131,14 +1148,15 @@ describe('escalation: the boundary of one working day', () => {
     await post(ba.tokens.education, 'referral', at(addWorkingDays(TODAY, -10)), s, {}, bs.url);
     const [a] = alertRows(ba.db, `person_id = ${c.child_id}`);
     assert.ok(a);
-    const newest = sql(ba.db, 'select max(created_at) from alert');
-    while (`${new Date().toISOString().slice(0, 19)}Z` <= newest) await new Promise((res) => setTimeout(res, 25));
+    await clockPast(sql(ba.db, 'select max(created_at) from alert'));
 
-    const next = addWorkingDays(TODAY, 1);
+    // The day it was written in England (today, or tomorrow if the run crossed midnight since TODAY was read).
+    const written = ukDate(Date.parse(a.created_at));
+    const next = addWorkingDays(written, 1);
     const s1 = sweep(ba.db, next);
-    assert.equal(s1.escalated, 0, `sweep --today ${next} (the next working day after the alert was written on ${TODAY}) escalated it`);
+    assert.equal(s1.escalated, 0, `sweep --today ${next} (the next working day after the alert was written on ${written}) escalated it`);
     assert.equal(alertRow(ba.db, a.id).escalated_to, null);
-    const s2 = sweep(ba.db, addWorkingDays(TODAY, 2));
+    const s2 = sweep(ba.db, addWorkingDays(written, 2));
     assert.equal(s2.escalated, 1);
     assert.equal(alertRow(ba.db, a.id).escalated_to, 'mgr.cp3');
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  count, counts, event, freshArea, nhsNumber, postEvent, rawPost, removeDir, request, sql, startServer, subject,
+  count, counts, event, freshArea, nhsNumber, now, postEvent, rawPost, removeDir, request, sql, startServer, subject,
 } from './lib.mjs';
 
 let area;
@@ -31,7 +31,7 @@ after(async () => {
 });
 
 const isoDate = (d) => d.toISOString().slice(0, 10);
-const inDays = (n) => new Date(Date.now() + n * 86400000);
+const inDays = (n) => new Date(now() + n * 86400000);
 const without = (obj, key) => { const o = { ...obj }; delete o[key]; return o; };
 const withSubject = (over) => event({}, over);
 const valid = JSON.stringify(event());

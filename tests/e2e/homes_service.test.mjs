@@ -370,8 +370,14 @@ describe('in the server', () => {
     const analyst = await apiSession(server.url, 'h.analyst', secrets.analyst);
     assert.equal((await post(good, analyst)).status, 403);
     const nochild = await post({ ...good, child_id: 99999999 });
-    assert.equal(nochild.status, 422);
+    assert.equal(nochild.status, 403, 'no such child: the refusal for a child one may not place (writes.test.mjs)');
     assert.equal(nochild.json.error.field, 'child_id');
+    // A social worker places the children allocated to them (or their team's), not any child (issue 14).
+    const notYet = await post(good);
+    assert.equal(notYet.status, 403, notYet.text);
+    assert.deepEqual(notYet.json, nochild.json, 'a child not theirs is refused as no child is');
+    assert.equal(Number(sql(area.db, `SELECT count(*) FROM home_placement WHERE person_id = ${child}`)), 0);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', child, '--user', 'h.worker']);
     const r = await post(good);
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.out_of_area, true);

@@ -2,22 +2,36 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  allChronology, count, counts, event, freshArea, getChild, getChronology, nhsNumbers, postEvent,
-  removeDir, request, sql, startServer,
+  addPerson, allChronology, count, counts, event, freshArea, getChild, getChronology, nhsNumbers, postEvent,
+  removeDir, request, runCli, sql, startServer, totp,
 } from './lib.mjs';
 
 let area;
 let server;
 let url;
 let tok;
+let worker; // a social worker's API session: the whole record of the children allocated to them
 const nhs = nhsNumbers(400000000); // fresh valid NHS numbers for this file
+const PASSWORD = 'a long enough passphrase for intake';
 
 before(async () => {
   area = freshArea('intake');
   tok = area.tokens;
+  const secret = addPerson(area.db, 'int.worker', 'social_care', 'social_worker', PASSWORD);
   server = await startServer(area.db);
   url = server.url;
+  const s = await request(`${url}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'int.worker', password: PASSWORD, totp: totp(secret) }),
+  });
+  assert.equal(s.status, 201, s.text);
+  worker = s.json.token;
 });
+
+/** Allocates the child to the worker, whose session then reads the whole record (every agency, household). */
+function allocate(childId) {
+  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'int.worker']);
+}
 
 after(async () => {
   try {
@@ -67,7 +81,7 @@ describe('operators', () => {
       '/api/v1/flags', '/api/v1/homes/alerts', '/api/v1/homes/alerts/{alert_id}/acknowledge',
       '/api/v1/homes/alerts/{alert_id}/resolve', '/api/v1/homes/{home_id}/placements', '/api/v1/homes/{home_id}/reg44-reports',
       '/api/v1/link-reviews', '/api/v1/link-reviews/{review_id}', '/api/v1/link-reviews/{review_id}/decision',
-      '/api/v1/merges/{merge_id}/undo', '/api/v1/oversight/runs', '/api/v1/oversight/runs/{run_id}',
+      '/api/v1/merges/{merge_id}/undo', '/api/v1/notices', '/api/v1/oversight/runs', '/api/v1/oversight/runs/{run_id}',
       '/api/v1/recordings/{recording_id}/content', '/api/v1/sessions', '/healthz', '/metrics']);
     assert.deepEqual(r.json.components.schemas.EventIn.required.sort(),
       ['kind', 'occurred_at', 'source_ref', 'subject', 'summary']);
@@ -147,7 +161,12 @@ describe('intake', () => {
     assert.notEqual(b.id, a.id);
     assert.equal(b.child_id, a.child_id);
     assert.equal(count(area.db, 'source_record', `source_ref = 'SHARED-REF-7'`), 2);
-    const c = await getChronology(url, tok.education, a.child_id);
+    // Each agency's system reads its own record about the child; one that sent nothing finds no child.
+    assert.deepEqual((await getChronology(url, tok.police, a.child_id)).json.events.map((e) => e.id), [a.id]);
+    assert.deepEqual((await getChronology(url, tok.health, a.child_id)).json.events.map((e) => e.id), [b.id]);
+    assert.equal((await getChronology(url, tok.education, a.child_id)).status, 404);
+    allocate(a.child_id);
+    const c = await getChronology(url, worker, a.child_id);
     assert.equal(c.status, 200);
     assert.deepEqual(c.json.events.map((e) => e.agency).sort(), ['health', 'police']);
   });
@@ -215,8 +234,10 @@ describe('children', () => {
     const a = await create(tok.health, event({ source_ref: 'HH-1' }, { ...home, nhs_number: n1, given_name: 'Ivy', family_name: 'Moss', dob: '2014-09-10', sex: 'F' }));
     const b = await create(tok.health, event({ source_ref: 'HH-2' }, { postcode: 'ls73qt', address: '4 Chapel Street', nhs_number: n2, given_name: 'Oscar', family_name: 'Moss', dob: '2017-01-20', sex: 'M' }));
     assert.notEqual(a.child_id, b.child_id);
+    allocate(a.child_id);
+    allocate(b.child_id);
 
-    const ra = await getChild(url, tok.police, a.child_id);
+    const ra = await getChild(url, worker, a.child_id);
     assert.equal(ra.status, 200, ra.text);
     assertSecurityHeaders(ra);
     assert.equal(ra.json.child_id, a.child_id);
@@ -236,15 +257,35 @@ describe('children', () => {
     assert.deepEqual(hh.members, [{ child_id: b.child_id, given_name: 'Oscar', family_name: 'Moss', dob: '2017-01-20' }]);
     assert.ok(Array.isArray(ra.json.previous_households));
 
-    const rb = await getChild(url, tok.police, b.child_id);
+    const rb = await getChild(url, worker, b.child_id);
     assert.equal(rb.status, 200);
     assert.equal(rb.json.household.id, hh.id);
     assert.deepEqual(rb.json.household.members.map((m) => m.child_id), [a.child_id]);
   });
 
+  test('an agency\'s system reads the identity and its own records, never the household', async () => {
+    const home = { postcode: 'LS7 3QT', address: '6 Chapel Street' };
+    const iris = { ...home, nhs_number: nhs.next().value, given_name: 'Iris', family_name: 'Lowe', dob: '2014-09-10' };
+    const a = await create(tok.health, event({ source_ref: 'HH-3' }, iris));
+    const b = await create(tok.police, event({ source_ref: 'HH-4', kind: 'police_callout' }, { ...home, nhs_number: nhs.next().value, given_name: 'Otto', family_name: 'Lowe', dob: '2016-01-20' }));
+    const c2 = await create(tok.police, event({ source_ref: 'HH-5', kind: 'police_callout' }, iris));
+    assert.equal(c2.child_id, a.child_id);
+    const r = await getChild(url, tok.health, a.child_id);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.person.given_name, 'Iris');
+    assert.equal(r.json.household, null, 'who the child lives with is not an agency\'s own record');
+    assert.deepEqual(r.json.previous_households, []);
+    assert.equal(r.json.access, 'own_agency');
+    const c = await getChronology(url, tok.health, a.child_id);
+    assert.deepEqual(c.json.events.map((e) => e.agency), ['health'], 'the police call-out is not health\'s');
+    assert.equal((await getChild(url, tok.health, b.child_id)).status, 404, 'health sent nothing about Otto');
+    assert.equal((await getChild(url, tok.education, a.child_id)).json?.error?.code, 'not_found');
+  });
+
   test('a child known without an address has household null', async () => {
     const a = await create(tok.police, event({ source_ref: 'NOHOME-1' }, { nhs_number: nhs.next().value, given_name: 'Nomad', postcode: '', address: '' }));
-    const r = await getChild(url, tok.police, a.child_id);
+    allocate(a.child_id);
+    const r = await getChild(url, worker, a.child_id);
     assert.equal(r.status, 200);
     assert.equal(r.json.household, null);
     assert.deepEqual(r.json.previous_households, []);
@@ -290,13 +331,14 @@ describe('chronology', () => {
       assert.equal(r.child_id, childId);
       created.push({ id: r.id, occurred_at: at, agency, kind: kinds[i % kinds.length], n: i });
     }
+    allocate(childId); // the worker reads every agency's events
   });
 
   const expectedOrder = () => [...created].sort((x, y) =>
     (x.occurred_at < y.occurred_at ? 1 : x.occurred_at > y.occurred_at ? -1 : y.id - x.id)).map((e) => e.id);
 
   test('newest first (ties: higher id first), all fields present, default page holds all 25', async () => {
-    const r = await getChronology(url, tok.police, childId);
+    const r = await getChronology(url, worker, childId);
     assert.equal(r.status, 200, r.text);
     assertSecurityHeaders(r);
     assert.equal(r.json.child_id, childId);
@@ -318,7 +360,7 @@ describe('chronology', () => {
   });
 
   test('paging with limit=7 returns every event exactly once, in order, then next_cursor null', async () => {
-    const { events, pages } = await allChronology(url, tok.health, childId, 7);
+    const { events, pages } = await allChronology(url, worker, childId, 7);
     assert.deepEqual(pages, [7, 7, 7, 4]);
     const ids = events.map((e) => e.id);
     assert.equal(new Set(ids).size, 25);
@@ -326,28 +368,28 @@ describe('chronology', () => {
   });
 
   test('paging with limit=5 (page ends exactly on the last event) and limit=1', async () => {
-    const five = await allChronology(url, tok.health, childId, 5);
+    const five = await allChronology(url, worker, childId, 5);
     assert.equal(five.events.length, 25);
     assert.ok(five.pages.every((p) => p <= 5) && five.pages.slice(0, 5).every((p) => p === 5), five.pages.join());
     assert.deepEqual(five.events.map((e) => e.id), expectedOrder());
-    const one = await allChronology(url, tok.health, childId, 1);
+    const one = await allChronology(url, worker, childId, 1);
     assert.deepEqual(one.events.map((e) => e.id), expectedOrder());
   });
 
   test('limit outside 1..500 or not a number is 400 field limit; a bad cursor is 400 field cursor', async () => {
     const audits = count(area.db, 'audit');
     for (const q of ['limit=0', 'limit=501', 'limit=abc', 'limit=-1', 'limit=', 'limit=7.5']) {
-      const r = await getChronology(url, tok.police, childId, q);
+      const r = await getChronology(url, worker, childId, q);
       assert.equal(r.status, 400, `${q}: ${r.text}`);
       assert.equal(r.json.error.field, 'limit', q);
     }
     for (const q of ['cursor=garbage', 'cursor=2024-01-01T00:00:00Z_x', 'cursor=', 'cursor=2024-13-45T00:00:00Z_5']) {
-      const r = await getChronology(url, tok.police, childId, q);
+      const r = await getChronology(url, worker, childId, q);
       assert.equal(r.status, 400, `${q}: ${r.text}`);
       assert.equal(r.json.error.field, 'cursor', q);
     }
     assert.equal(count(area.db, 'audit'), audits, 'refused reads write no audit');
-    const ok = await getChronology(url, tok.police, childId, 'limit=500');
+    const ok = await getChronology(url, worker, childId, 'limit=500');
     assert.equal(ok.status, 200);
     assert.equal(ok.json.events.length, 25);
   });
@@ -367,16 +409,19 @@ describe('audit', () => {
     assert.equal(reads0, 0);
     assert.equal(chron0, 0);
     for (let i = 1; i <= 3; i++) {
-      const r = await getChild(url, tok.social_care, a.child_id);
+      const r = await getChild(url, tok.police, a.child_id);
       assert.equal(r.status, 200);
       assert.equal(auditCount('child.read', a.child_id), i);
     }
     for (let i = 1; i <= 2; i++) {
-      const r = await getChronology(url, tok.social_care, a.child_id);
+      const r = await getChronology(url, tok.police, a.child_id);
       assert.equal(r.status, 200);
       assert.equal(auditCount('chronology.read', a.child_id), i);
     }
     assert.equal(auditCount('child.read', a.child_id), 3, 'chronology reads are not child reads');
+    // A token's read names the token: its number, label and who made it (issue 14), then the basis.
+    const detail = sql(area.db, `select detail from audit where action = 'child.read' and child_id = ${a.child_id} order by id desc limit 1`);
+    assert.match(detail, /^token \d+ 'e2e police' made by cli; own agency's records$/);
     // Every row says who acted and when.
     const rows = sql(area.db, `select actor, at from audit where child_id = ${a.child_id}`).split('\n');
     assert.equal(rows.length, 7);

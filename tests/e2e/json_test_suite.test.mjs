@@ -1,4 +1,6 @@
-// Every JSONTestSuite parsing case POSTed as-is: always an answer, never a 5xx, never a crash.
+// Every JSONTestSuite parsing case POSTed as-is: always an answer, never a 5xx, never a crash. The suite lives
+// outside the repository ($SHARED/testdata/JSONTestSuite, SHARED defaulting to ../shared): where it is absent
+// the test is skipped and says so.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,11 +8,13 @@ import { after, before, test } from 'node:test';
 import { SHARED, count, freshArea, removeDir, request, startServer } from './lib.mjs';
 
 const DIR = path.join(SHARED, 'testdata', 'JSONTestSuite', 'test_parsing');
+const skip = fs.existsSync(DIR) ? false : `skipped suite JSONTestSuite: ${DIR} not found (set SHARED)`;
 
 let area;
 let server;
 
 before(async () => {
+  if (skip) return;
   area = freshArea('jsonsuite');
   server = await startServer(area.db);
 });
@@ -23,7 +27,7 @@ after(async () => {
   }
 });
 
-test('every JSONTestSuite file gets a 2xx or 4xx answer and the server stays up', { timeout: 120000 }, async () => {
+test('every JSONTestSuite file gets a 2xx or 4xx answer and the server stays up', { timeout: 120000, skip }, async () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
   assert.equal(files.length, 318, `expected the 318 JSONTestSuite parsing files in ${DIR}`);
   const token = area.tokens.police;

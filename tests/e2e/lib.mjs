@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.SAFEGUARD_BIN || path.resolve(here, '../../build/safeguard');
+// Conformance suites kept outside the repository (JSONTestSuite): tests that read them skip where absent.
 export const SHARED = process.env.SHARED || path.resolve(here, '../../../shared');
 export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housing'];
 export const TOKEN_RE = /^sgt_[A-Za-z0-9_-]{43}$/;
@@ -17,6 +18,87 @@ export const TOKEN_RE = /^sgt_[A-Za-z0-9_-]{43}$/;
 // Under ASan a slow start is normal; these bound a hang, they are not synchronisation.
 const START_TIMEOUT_MS = 30000;
 const STOP_TIMEOUT_MS = 30000;
+
+// ---- the clock ----
+//
+// One clock for the tests and every process they start, as src/clock/now.h reads SAFEGUARD_NOW:
+//   - "+N" / "-N": the system clock shifted by N whole seconds;
+//   - an RFC 3339 instant: the clock reads that instant now and runs on from there;
+//   - unset or "": the system clock.
+// An instant is turned into an offset ONCE, here, and SAFEGUARD_NOW is rewritten in the offset form, so that
+// the servers and CLIs the tests start (they inherit process.env) agree with this process to the second
+// instead of each starting its own clock at the instant. Nothing in tests/ may read Date.now() or new Date()
+// for "now": use now(), ukToday(), isoNow().
+
+const OFFSET_MAX_S = 100 * 366 * 86400; // a century either way, as clock_now_set allows
+const RFC3339_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/** The clock's offset from the system clock in whole seconds for a SAFEGUARD_NOW spec (throws on a bad one). */
+export function clockOffsetSeconds(spec, systemMs = Date.now()) {
+  if (spec === undefined || spec === '') return 0;
+  const bad = () => new Error(`SAFEGUARD_NOW=${JSON.stringify(spec)}: the clock must be an RFC 3339 instant `
+    + '(2027-03-26T09:00:00Z) or an offset in seconds (+86400, -3600), within a century of today');
+  let offset;
+  if (/^[+-]\d+$/.test(spec)) {
+    offset = Number(spec);
+  } else {
+    const m = RFC3339_RE.exec(spec);
+    if (!m) throw bad();
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(t);
+    if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) throw bad();
+    const zone = m[7] ? 0 : (m[8] === '+' ? 1 : -1) * (Number(m[9]) * 3600 + Number(m[10]) * 60);
+    offset = t / 1000 - zone - Math.floor(systemMs / 1000); // the fraction is ignored, as in src/core/date.c
+  }
+  if (!Number.isSafeInteger(offset) || Math.abs(offset) > OFFSET_MAX_S) throw bad();
+  return offset;
+}
+
+/** The clock's offset from the system clock, in seconds (0 without SAFEGUARD_NOW). */
+export const CLOCK_OFFSET_S = clockOffsetSeconds(process.env.SAFEGUARD_NOW);
+if (process.env.SAFEGUARD_NOW !== undefined && process.env.SAFEGUARD_NOW !== '') {
+  process.env.SAFEGUARD_NOW = `${CLOCK_OFFSET_S < 0 ? '-' : '+'}${Math.abs(CLOCK_OFFSET_S)}`;
+}
+
+/** Now on the injected clock, in milliseconds since the epoch (what Date.now() would be on that day). */
+export function now() {
+  return Date.now() + CLOCK_OFFSET_S * 1000;
+}
+
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit',
+});
+
+/** England's civil date (Europe/London) of an instant in ms, YYYY-MM-DD; today's by default, as the server's. */
+export function ukDate(ms = now()) {
+  return LONDON_DATE.format(new Date(ms));
+}
+
+/** Today's date in England on the injected clock (what the server calls today). */
+export function ukToday() {
+  return ukDate(now());
+}
+
+/** An instant as the server writes timestamps, to the second: YYYY-MM-DDTHH:MM:SSZ; now by default. */
+export function isoSeconds(ms = now()) {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * Waits until the injected clock has passed the second of an instant written by the server (YYYY-MM-DDTHH:MM:SSZ),
+ * for code that compares timestamps to the second. The clock runs, so this ends within about a second; the bound
+ * only turns a stopped or shifted clock into a clear failure.
+ */
+export async function clockPast(stamp, { boundMs = 5000 } = {}) {
+  const until = Date.parse(stamp);
+  assert.ok(Number.isFinite(until), `clockPast: not a timestamp: ${stamp}`);
+  const give = Date.now() + boundMs;
+  while (Math.floor(now() / 1000) * 1000 <= until) {
+    assert.ok(Date.now() < give, `the clock did not pass ${stamp} within ${boundMs} ms (now ${isoSeconds()})`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
 
 // ---- sanitizer reports ----
 
@@ -44,9 +126,21 @@ export function removeDir(dir) {
 
 // ---- the CLI ----
 
-/** Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. */
-export function runCli(args, { check = true, timeout = 120000, cwd } = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, maxBuffer: 64 * 1024 * 1024 });
+/** The environment of a process the tests start: this one's (with the clock), changed by extra. */
+function childEnv(extra) {
+  if (!extra) return process.env;
+  const env = { ...process.env, ...extra };
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+  return env;
+}
+
+/**
+ * Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. env adds
+ * to (or, with undefined values, removes from) this process's environment, which the binary inherits: among it
+ * SAFEGUARD_NOW, the tests' clock.
+ */
+export function runCli(args, { check = true, timeout = 120000, cwd, env } = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(env), maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   assertNoSanitizerReport(r.stderr, `safeguard ${args.join(' ')}`);
   if (check) {
@@ -61,9 +155,20 @@ export function migrate(dbPath) {
   return r;
 }
 
-export function createToken(dbPath, agency, label) {
+// What each agency's system may do at most (service/tokens.h): every scope there is for that agency.
+export const AGENCY_SCOPES = {
+  police: ['events:write', 'records:read'],
+  health: ['events:write', 'records:read', 'flags:read'],
+  education: ['events:write', 'records:read'],
+  social_care: ['events:write', 'records:read', 'alerts:read', 'alerts:write', 'placements:write'],
+  housing: ['events:write', 'records:read'],
+};
+
+/** A token made on the command line (the operator's: it works at once); scopes default to events:write. */
+export function createToken(dbPath, agency, label, scopes) {
   const args = ['token', 'create', '--db', `sqlite:${dbPath}`, '--agency', agency];
   if (label !== undefined) args.push('--label', label);
+  for (const s of scopes ?? []) args.push('--scope', s);
   const r = runCli(args);
   const lines = r.stdout.trimEnd().split('\n');
   const token = lines[lines.length - 1];
@@ -71,25 +176,49 @@ export function createToken(dbPath, agency, label) {
   return token;
 }
 
-/** A migrated database with one token per agency: {dir, db, tokens}. */
+/** A migrated database with one token per agency, each with every scope its agency may have: {dir, db, tokens}. */
 export function freshArea(name) {
   const dir = tempDir(name);
   const db = path.join(dir, 'safeguard.db');
   migrate(db);
   const tokens = {};
-  for (const a of AGENCIES) tokens[a] = createToken(db, a, `e2e ${a}`);
+  for (const a of AGENCIES) tokens[a] = createToken(db, a, `e2e ${a}`, AGENCY_SCOPES[a]);
   return { dir, db, tokens };
+}
+
+/** Adds a person who signs in (safeguard user add): their TOTP secret. */
+export function addPerson(dbPath, username, agency, role, password) {
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${dbPath}`, '--username', username, '--agency', agency,
+    '--role', role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trimEnd().split('\n').pop();
+}
+
+/** Every event of a child as the agencies' systems read them between them: each token (records:read) sees its
+ * own agency's events of a child its agency sent records about, so the union is the whole chronology. */
+export async function everyAgencysEvents(baseUrl, tokens, childId) {
+  const events = [];
+  for (const agency of Object.keys(tokens)) {
+    const r = await request(`${baseUrl}/api/v1/children/${childId}/chronology?limit=500`, { token: tokens[agency] });
+    if (r.status === 404) continue; // this agency has sent nothing about the child (or there is no such child)
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.events.every((e) => e.agency === agency), `${agency}'s system sees only its own events`);
+    events.push(...r.json.events);
+  }
+  return events;
 }
 
 // ---- the server ----
 
 /**
  * Starts `safeguard serve` and resolves once it printed "listening on http://HOST:PORT".
- * Rejects if the process exits first (with its exit code and stderr in the message).
+ * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli.
  */
-export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
+export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env } = {}) {
   const proc = spawn(BIN, ['serve', '--db', `sqlite:${dbPath}`, '--listen', listen, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env),
   });
   let stdout = '';
   let stderr = '';
@@ -275,7 +404,7 @@ export function sqlWrite(dbPath, query) {
   return r.stdout.trim();
 }
 
-function base32Decode(s) {
+export function base32Decode(s) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
   for (const c of s.replace(/=+$/, '')) {
@@ -289,7 +418,7 @@ function base32Decode(s) {
 }
 
 /** RFC 6238 TOTP (HMAC-SHA-1, 30-second steps, 6 digits), written here from the RFC, not taken from the server. */
-export function totp(secretB32, at = Date.now(), stepOffset = 0) {
+export function totp(secretB32, at = now(), stepOffset = 0) {
   const counter = Math.floor(at / 1000 / 30) + stepOffset;
   const msg = Buffer.alloc(8);
   msg.writeBigUInt64BE(BigInt(counter));

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, allChronology, assertNoSanitizerReport, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
-  runCli, sql, startServer, totp, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
+  now, runCli, sql, startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'linkage needs a person to look';
@@ -40,9 +40,9 @@ async function created(token, body) {
   return r.json;
 }
 
-/** Every event of a child as an agency's system reads them (ids and what they say), oldest first. */
+/** Every event of a child as the agencies' systems read them between them (ids and what they say), sorted. */
 async function chronology(childId) {
-  const { events } = await allChronology(server.url, area.tokens.social_care, childId, 50);
+  const events = await everyAgencysEvents(server.url, area.tokens, childId);
   return events.map((e) => `${e.id} ${e.kind} ${e.agency} ${e.summary}`).sort();
 }
 
@@ -248,7 +248,7 @@ async function webSignIn(who) {
   const res = await fetch(`${server.url}/sign-in`, {
     method: 'POST', redirect: 'manual',
     headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username: who, password: PASSWORD, totp: totp(secrets[who], Date.now(), 1), csrf_token: csrf }),
+    body: new URLSearchParams({ username: who, password: PASSWORD, totp: totp(secrets[who], now(), 1), csrf_token: csrf }),
   });
   assert.equal(res.status, 303, `sign-in of ${who}`);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sg_session=')).split(';')[0];
@@ -352,7 +352,7 @@ describe('sealed identities', () => {
       const res = await fetch(`${server.url}/sign-in`, {
         method: 'POST', redirect: 'manual',
         headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-        body: new URLSearchParams({ username: who, password: PASSWORD, totp: totp(secrets[who], Date.now(), 1), csrf_token: csrf }),
+        body: new URLSearchParams({ username: who, password: PASSWORD, totp: totp(secrets[who], now(), 1), csrf_token: csrf }),
       });
       assert.equal(res.status, 303, `sign-in of ${who}`);
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sg_session=')).split(';')[0];

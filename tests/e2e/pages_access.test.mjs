@@ -147,11 +147,14 @@ describe('break-glass pages', () => {
     assert.deepEqual([count(area.db, 'break_glass'), count(area.db, 'audit')], before);
   });
 
-  test('a reason about an id that holds no child is 404, as the API, and nothing is written', async () => {
+  test('a reason about an id that holds no child is answered as an opening is (as the API); nothing is opened', async () => {
     const before = count(area.db, 'break_glass');
     const r = await post('pat.police', `/children/${MISSING}/break-glass`, { reason: 'Officer at the door now, child crying inside' });
-    assert.equal(r.status, 404);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), `/children/${MISSING}`);
     assert.equal(count(area.db, 'break_glass'), before);
+    // The record page then refuses it as it refuses any record one may not see.
+    assert.equal((await get('pat.police', `/children/${MISSING}`)).status, 403);
   });
 
   test('without the CSRF token, or with another session\'s, nothing is opened', async () => {
@@ -422,11 +425,18 @@ describe('administration pages', () => {
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#agency"/);
     assert.equal(count(area.db, 'api_client'), before);
-    r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'Police case system' });
+    r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'x' }); // nothing ticked
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#scope-events-write"/);
+    assert.equal(count(area.db, 'api_client'), before);
+    r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'Police case system', 'events:write': 'yes' });
     assert.equal(r.status, 200, r.text);
     const token = /id="secret">([^<]+)</.exec(r.text)?.[1];
     assert.match(token, TOKEN_RE);
-    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 200);
+    // It works (it is known: 403 for want of a read scope, not 401), and only for what its scope says.
+    const known = await request(`${server.url}/api/v1/children/${childId}`, { token });
+    assert.equal(known.status, 403, known.text);
+    assert.match(known.json.error.message, /needs the scope records:read/);
     const id = sql(area.db, "select id from api_client where label = 'Police case system'");
     const list = await get('ada.admin', '/admin/tokens');
     assert.match(list.text, /Police case system/);
@@ -442,7 +452,7 @@ describe('administration pages', () => {
 
   test('safeguard token revoke does the same from the command line', async () => {
     const token = createToken(area.db, 'health', 'cli revoke');
-    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 200);
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 403, 'known: no read scope');
     const id = sql(area.db, "select id from api_client where label = 'cli revoke'");
     runCli(['token', 'revoke', '--db', `sqlite:${area.db}`, '--id', id]);
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);

@@ -130,7 +130,9 @@ describe('sealed records', () => {
     const sealed = await breakGlass('sam.worker', childId);
     const missing = await breakGlass('sam.worker', MISSING);
     assert.equal(sealed.status, missing.status);
-    assert.equal(sealed.text, missing.text);
+    // Both answered as an opening is (the id and the hour it ends aside): nothing tells them apart.
+    const shape = (r) => r.text.replace(/"child_id":\s*\d+/, '').replace(/"expires_at":\s*"[^"]+"/, '');
+    assert.equal(shape(sealed), shape(missing));
     assert.equal(count(area.db, 'break_glass'), glasses);
     const viewers = await as('sam.worker', `/api/v1/children/${childId}/viewers`);
     const none = await as('sam.worker', `/api/v1/children/${MISSING}/viewers`);

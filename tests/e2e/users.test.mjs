@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp,
+  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql,
+  startServer, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -92,7 +93,7 @@ describe('POST /api/v1/sessions', () => {
     assert.match(r.json.token, /^sgs_[A-Za-z0-9_-]{43}$/);
     assert.deepEqual([r.json.username, r.json.agency, r.json.role], ['sam.worker', 'social_care', 'social_worker']);
     const expires = Date.parse(r.json.expires_at);
-    assert.ok(expires > Date.now() + 9 * 3600e3 && expires <= Date.now() + 10 * 3600e3 + 5000, r.json.expires_at);
+    assert.ok(expires > now() + 9 * 3600e3 && expires <= now() + 10 * 3600e3 + 5000, r.json.expires_at);
     const alerts = await request(`${server.url}/api/v1/alerts`, { token: r.json.token });
     assert.equal(alerts.status, 200);
     // The session's reads are audited as the person.
@@ -110,12 +111,12 @@ describe('POST /api/v1/sessions', () => {
     const replay = await signInAgain('tam.manager', PASSWORD, code);
     assert.equal(replay.status, 401);
     assert.equal(replay.json.error.code, 'invalid_credentials');
-    const earlier = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], Date.now(), -1));
+    const earlier = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], now(), -1));
     assert.equal(earlier.status, 401);
     assert.equal(Number(sql(area.db, "select count(*) from login_attempt where username = 'tam.manager' and ok = 0")),
       failures + 2);
     // The next step's code (a minute on, or a clock a step ahead) still signs in.
-    const next = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], Date.now(), 1));
+    const next = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], now(), 1));
     assert.equal(next.status, 201);
   });
 
@@ -144,15 +145,17 @@ describe('POST /api/v1/sessions', () => {
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {
     // The step before is two steps off if the server's clock enters a new step while the password is hashed:
     // try again only when the step did change under the request (a real event, not a timing guess).
-    const stepNow = () => Math.floor(Date.now() / 30000);
+    // Three tries: a step is 30 seconds, so it cannot change under each of three requests.
+    const stepNow = () => Math.floor(now() / 30000);
     let before;
     let r;
-    do {
+    for (let tries = 0; tries < 3; tries++) {
       before = stepNow();
-      r = await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), -1));
-    } while (r.status === 401 && stepNow() !== before);
+      r = await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], now(), -1));
+      if (!(r.status === 401 && stepNow() !== before)) break;
+    }
     assert.equal(r.status, 201);
-    assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], Date.now(), 3))).status, 401);
+    assert.equal((await signIn('dee.dpo', PASSWORD, totp(secrets['dee.dpo'], now(), 3))).status, 401);
   });
 
   test('a wrong password, a wrong code, no code, an unknown name: the same 401, nothing learnt', async () => {
@@ -167,13 +170,13 @@ describe('POST /api/v1/sessions', () => {
     assert.match(answers[0][1], /invalid_credentials/);
   });
 
-  test('five failures lock the account for the window (429), even with the right password then', async () => {
+  test('five failures from an address lock the account there for the window (429), even with the right password then', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await signIn('locked.out', 'wrong password number ' + i)).status, 401);
     const r = await signIn('locked.out');
     assert.equal(r.status, 429);
     assert.equal(r.headers.get('retry-after'), '900');
     assert.equal(r.json.error.code, 'too_many_attempts');
-    assert.ok(count(area.db, 'audit', "action = 'session.refused' and detail = 'throttled'") >= 1);
+    assert.equal(count(area.db, 'audit', "action = 'session.throttled'"), 1);
   });
 
   test('bad bodies are 4xx naming the field; nothing is recorded', async () => {
@@ -210,8 +213,8 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'VIEW-1' }));
     assert.equal(created.status, 201);
     childId = created.json.child_id;
-    // Two looks at the record: an agency's system and a person.
-    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.police })).status, 200);
+    // Two looks at the record: an agency's system (its own records) and a person.
+    assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.education })).status, 200);
     runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
     tokens = {};
     for (const u of ['sam.worker', 'dee.dpo', 'pat.police']) {
@@ -230,8 +233,8 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     const who = r.json.viewers.map((v) => `${v.who} ${v.action}`);
     assert.match(who[0], /^user:\d+:sam\.worker viewers\.read$/);
     assert.match(who[1], /^user:\d+:sam\.worker chronology\.read$/);
-    assert.ok(who.some((w) => /^client:\d+:police child\.read$/.test(w)), who.join('\n'));
-    for (const v of r.json.viewers) assert.ok(Date.parse(v.at) <= Date.now() + 1000);
+    assert.ok(who.some((w) => /^client:\d+:education child\.read$/.test(w)), who.join('\n'));
+    for (const v of r.json.viewers) assert.ok(Date.parse(v.at) <= now() + 1000);
   });
 
   test('the data protection officer sees them too', async () => {
@@ -339,13 +342,14 @@ describe('need-to-know: a person sees what their relationship to the child allow
     assert.equal((await post('{}')).json.error.field, 'reason');
     assert.equal((await post('{"reason":"Child brought to custody suite injured","x":1}')).status, 400);
     assert.equal((await post('{"reason":"Child brought to custody suite injured"}', area.tokens.police)).status, 403);
-    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', tokens['pat.police'], 987654)).status, 404);
+    // An id that holds no child is answered as an opening is (signin_abuse.test.mjs): nothing is opened.
+    assert.equal((await post('{"reason":"Child brought to custody suite injured"}', tokens['pat.police'], 987654)).status, 201);
     assert.equal(count(area.db, 'break_glass'), 0);
 
     const r = await post('{"reason":"Child brought to custody suite injured at 2am"}');
     assert.equal(r.status, 201, JSON.stringify(r.json));
     const expires = Date.parse(r.json.expires_at);
-    assert.ok(expires > Date.now() + 59 * 60e3 && expires <= Date.now() + 60 * 60e3 + 2000, r.json.expires_at);
+    assert.ok(expires > now() + 59 * 60e3 && expires <= now() + 60 * 60e3 + 2000, r.json.expires_at);
     const chron = await get('/chronology', 'pat.police');
     assert.equal(chron.status, 200);
     assert.ok(new Set(chron.json.events.map((e) => e.agency)).size >= 3);
@@ -373,14 +377,14 @@ describe('alerts for people: their own, and the MASH worker the MASH\'s', () => 
   before(async () => {
     // A child allocated to sam.worker, and a high-risk DASH assessment: an alert sam.worker owns.
     // Dated now: alerts raised more than 90 days ago are history and are not written.
-    const now = new Date(Date.now() - 60e3).toISOString().slice(0, 19) + 'Z';
+    const aMinuteAgo = isoSeconds(now() - 60e3);
     const ola = { given_name: 'Ola', family_name: 'Brennan', dob: '2013-07-07', nhs_number: '' };
     let r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-1', kind: 'dash_assessment',
-      occurred_at: now, details: { score: 16 } }, ola));
+      occurred_at: aMinuteAgo, details: { score: 16 } }, ola));
     assert.equal(r.status, 201);
     runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(r.json.child_id), '--user', 'sam.worker']);
     r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-2', kind: 'dash_assessment',
-      occurred_at: now, details: { score: 18 } }, ola));
+      occurred_at: aMinuteAgo, details: { score: 18 } }, ola));
     assert.equal(r.status, 201);
     alertId = Number(sql(area.db, "select id from alert where code = 'DASH_HIGH_RISK' and owner = 'sam.worker'"));
     assert.ok(alertId > 0);
@@ -445,8 +449,13 @@ describe('health-only categories', () => {
     assert.equal(r.json.child_id, childId);
     const seen = async (token) => (await request(`${server.url}/api/v1/children/${childId}/chronology`, { token }))
       .json.events.map((e) => e.id).sort((a, b) => a - b);
-    assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id, r.json.id]);
-    assert.deepEqual(await seen(area.tokens.education), [posted[2].id, r.json.id]);
-    assert.deepEqual(await seen(area.tokens.police), [posted[2].id, r.json.id]);
+    // Agency systems read their own agency's records; people as their relationship allows.
+    assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id]);
+    assert.deepEqual(await seen(area.tokens.education), [r.json.id]);
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+    const worker = (await signIn('sam.worker')).json.token;
+    const health = (await signIn('hal.health')).json.token;
+    assert.deepEqual(await seen(worker), [posted[2].id, r.json.id], 'the whole record, but not health-only notes');
+    assert.deepEqual(await seen(health), [posted[0].id, posted[1].id, posted[2].id], 'a health reader: health\'s own');
   });
 });

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, sql, startServer,
-  totpUsedLongAgo, totp,
+  isoSeconds, now, totpUsedLongAgo, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -40,6 +40,8 @@ async function session() {
 
 const page = (cookie, path = '/alerts') => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
 const newest = (col) => sql(area.db, `select ${col} from session order by created_at desc, rowid desc limit 1`);
+/** An instant minutes from now on the injected clock (the sqlite3 shell's 'now' is the system clock's). */
+const inMinutes = (n) => isoSeconds(now() + n * 60e3);
 /** Moves the newest session's clock, as time passing would (the sqlite3 shell, writing beside the server). */
 function setNewest(assignment) {
   const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', area.db,
@@ -85,7 +87,7 @@ describe('web sessions', () => {
 
   test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
     const before = count(area.db, 'session');
-    for (const code of [totp(secret, Date.now(), 5), '000000', '12345', '']) {
+    for (const code of [totp(secret, now(), 5), '000000', '12345', '']) {
       const r = await signIn(code);
       assert.equal(r.status, 400, `code ${code}`);
       assert.equal(setCookie(r, 'sg_session'), null);
@@ -98,23 +100,21 @@ describe('web sessions', () => {
 
   test('each use pushes the idle timeout on (30 minutes from now), never past the absolute timeout', async () => {
     const cookie = await session();
-    setNewest("idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+5 minutes')");
+    setNewest(`idle_until = '${inMinutes(5)}'`);
     const r = await page(cookie);
     assert.equal(r.status, 200);
     await drainQueue();
     const pushed = Date.parse(newest('idle_until'));
-    assert.ok(pushed > Date.now() + 25 * 60e3 && pushed <= Date.now() + 31 * 60e3, newest('idle_until'));
+    assert.ok(pushed > now() + 25 * 60e3 && pushed <= now() + 31 * 60e3, newest('idle_until'));
     // Near the absolute timeout the idle one stops there.
-    setNewest("idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 minutes'), " +
-      "expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes')");
+    setNewest(`idle_until = '${inMinutes(1)}', expires_at = '${inMinutes(10)}'`);
     assert.equal((await page(cookie)).status, 200);
     await drainQueue();
     assert.equal(newest('idle_until'), newest('expires_at'));
   });
 
   test('past either timeout the session has ended: pages send the browser to sign in, forms are refused', async () => {
-    for (const expire of ["idle_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 seconds')",
-      "expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 seconds')"]) {
+    for (const expire of [`idle_until = '${isoSeconds(now() - 1000)}'`, `expires_at = '${isoSeconds(now() - 1000)}'`]) {
       const cookie = await session();
       assert.equal((await page(cookie)).status, 200);
       setNewest(expire);

@@ -22,6 +22,7 @@
 #include "clock/clock.h"
 #include "core/date.h"
 #include "rules/rules.h"
+#include "service/access.h"
 #include "service/alerts.h"
 #include "service/cases.h"
 #include "service/children.h"
@@ -29,6 +30,12 @@
 #include "service/txq.h"
 #include "store/store.h"
 #include "fixture.h"
+
+/* An agency's system acting on alerts (alerts:write): owns none, acts on any whose child is there. */
+static const struct access_writer SYSTEM = {0, "", "social_care", NULL};
+
+/* Every agency's events and every person but a sealed one (no reader's view: these test the store). */
+static const struct store_view VIEW_ALL = {0};
 
 /* ---- a database with agencies and one connection taken (fixture.h gives it back) ---- */
 
@@ -174,7 +181,7 @@ static struct alist *alerts_of(struct fx *f, int64_t child)
 	struct alist *l = calloc(1, sizeof *l);
 	struct store_alert_query q = {.person_id = child, .limit = 100};
 	assert_non_null(l);
-	assert_int_equal(store_alerts(f->c, &q, alist_add, l), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &VIEW_ALL, &q, alist_add, l), STORE_OK);
 	return l;
 }
 
@@ -516,6 +523,128 @@ static void intake_runs_the_rules(void **state)
 
 /* ---- acting on an alert ---- */
 
+/* Owners are typed (issue 14): a username is a worker, never a team or the MASH. */
+static void owners_are_typed(void **state)
+{
+	(void)state;
+	struct alerts_owner o;
+	assert_true(alerts_owner_parse("mash", &o));
+	assert_string_equal(o.kind, "mash");
+	assert_true(alerts_owner_parse("team:north", &o));
+	assert_string_equal(o.kind, "team");
+	assert_string_equal(o.name, "north");
+	assert_true(alerts_owner_parse("user:mash", &o));
+	assert_string_equal(o.kind, "worker");
+	assert_string_equal(o.name, "mash");
+	assert_true(alerts_owner_parse("north", &o));
+	assert_string_equal(o.kind, "worker");
+	assert_false(alerts_owner_parse("", &o));
+	assert_false(alerts_owner_parse("team:", &o));
+	assert_false(alerts_owner_parse("user:", &o));
+
+	struct store_alert *a = calloc(1, sizeof *a);
+	assert_non_null(a);
+	snprintf(a->owner_kind, sizeof a->owner_kind, "team");
+	snprintf(a->owner, sizeof a->owner, "north");
+	assert_false(alerts_owner_match(a, "north", "social_worker")); /* a person named as the team */
+	snprintf(a->escalated_to, sizeof a->escalated_to, "north.manager");
+	assert_true(alerts_owner_match(a, "north.manager", "team_manager"));
+	snprintf(a->owner_kind, sizeof a->owner_kind, "mash");
+	snprintf(a->owner, sizeof a->owner, "mash");
+	a->escalated_to[0] = '\0';
+	assert_false(alerts_owner_match(a, "mash", "social_worker")); /* a person named mash */
+	assert_true(alerts_owner_match(a, "anyone", "mash_worker"));
+	snprintf(a->owner_kind, sizeof a->owner_kind, "team");
+	snprintf(a->escalated_to, sizeof a->escalated_to, "mash"); /* escalated with no MASH manager */
+	assert_false(alerts_owner_match(a, "mash", "team_manager"));
+	assert_true(alerts_owner_match(a, "anyone", "mash_worker"));
+	snprintf(a->owner_kind, sizeof a->owner_kind, "worker");
+	snprintf(a->owner, sizeof a->owner, "jsmith");
+	a->escalated_to[0] = '\0';
+	assert_true(alerts_owner_match(a, "jsmith", "social_worker"));
+	assert_false(alerts_owner_match(a, "jsmith2", "social_worker"));
+	free(a);
+
+	struct alerts_owner me;
+	assert_true(alerts_owner_parse("user:mash", &me));
+	assert_false(alerts_person_may_list(&me, "mash", "social_worker") == false); /* their own: yes */
+	assert_true(alerts_owner_parse("mash", &me));
+	assert_false(alerts_person_may_list(&me, "mash", "social_worker"));
+	assert_true(alerts_person_may_list(&me, "m.worker", "mash_worker"));
+}
+
+/* Who acted: a person is their username whatever they send; a system's word is shown as its own. */
+static void by_is_who_acted(void **state)
+{
+	(void)state;
+	char by[STORE_USER_MAX + 1];
+	const struct access_writer person = {7, "jsmith", "social_care", "social_worker"};
+	alerts_by(&person, "user:7:jsmith", "someone.else", by);
+	assert_string_equal(by, "jsmith");
+	alerts_by(&SYSTEM, "client:3:social_care", "j.bloggs", by);
+	assert_string_equal(by, "j.bloggs via social_care system");
+	alerts_by(&SYSTEM, "client:3:social_care", NULL, by);
+	assert_string_equal(by, "client:3:social_care");
+	/* A long name is cut at a whole character to fit 64 bytes with the system's words. */
+	char long_name[80];
+	memset(long_name, 'x', 40);
+	memcpy(long_name + 40, "\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+	long_name[46] = '\0';
+	alerts_by(&SYSTEM, "client:3:social_care", long_name, by);
+	assert_true(strlen(by) <= STORE_USER_MAX);
+	assert_non_null(strstr(by, " via social_care system"));
+	assert_int_equal(strncmp(by, long_name, 40), 0); /* the é that did not fit whole is left out whole */
+	assert_string_equal(by + 40, " via social_care system");
+}
+
+/* A person acts on their own alert only; nobody on a sealed child's: either is as no alert, nothing written. */
+static void acting_needs_the_owner_and_the_child(void **state)
+{
+	struct fx *f = *state;
+	struct alerts_config cfg;
+	enum alerts_result res;
+	bool found = false, already = false;
+	alerts_config_default(&cfg);
+	begin(f);
+	add_team(f, "north", "north.manager");
+	int64_t child = add_child(f->c, "Ola", "Owned", "2015-01-01");
+	allocate(f, child, "north", "jsmith");
+	add_event(f->c, child, "referral", "2025-06-02T09:00:00Z", NULL);
+	commit(f);
+	assert_int_equal(on_event(f, &cfg, child, "referral", D(2025, 6, 5)), 1);
+	struct store_alert *al = only_alert(f, child, "REFERRAL_DECISION_OVERDUE");
+	int64_t id = al->id;
+	assert_string_equal(al->owner, "jsmith");
+	free(al);
+	int64_t audit = fx_audit_count(f->st);
+
+	const struct access_writer other = {9, "north", "social_care", "social_worker"};
+	begin(f);
+	res = ALERTS_DONE;
+	assert_int_equal(alerts_acknowledge(f->c, id, &other, "user:9:north", "north", &res), STORE_OK);
+	commit(f);
+	assert_int_equal(res, ALERTS_NOT_FOUND);
+	assert_int_equal(fx_audit_count(f->st), audit);
+
+	begin(f);
+	assert_int_equal(access_seal(f->c, "cli", child, "protection", &found, &already), STORE_OK);
+	commit(f);
+	audit = fx_audit_count(f->st);
+	const struct access_writer owner = {8, "jsmith", "social_care", "social_worker"};
+	begin(f);
+	res = ALERTS_DONE;
+	assert_int_equal(alerts_acknowledge(f->c, id, &owner, "user:8:jsmith", "jsmith", &res), STORE_OK);
+	assert_int_equal(res, ALERTS_NOT_FOUND);
+	res = ALERTS_DONE;
+	assert_int_equal(alerts_resolve(f->c, id, &SYSTEM, "client:1:social_care", "x", "closed", &res), STORE_OK);
+	assert_int_equal(res, ALERTS_NOT_FOUND);
+	commit(f);
+	assert_int_equal(fx_audit_count(f->st), audit);
+	al = get_alert(f, id);
+	assert_string_equal(al->state, "open");
+	free(al);
+}
+
 static void acknowledge_and_resolve(void **state)
 {
 	struct fx *f = *state;
@@ -541,7 +670,7 @@ static void acknowledge_and_resolve(void **state)
 	int64_t audit = fx_audit_count(f->st);
 	begin(f);
 	res = ALERTS_NOT_FOUND;
-	assert_int_equal(alerts_acknowledge(f->c, id, "user:jsmith", "jsmith", &res), STORE_OK);
+	assert_int_equal(alerts_acknowledge(f->c, id, &SYSTEM, "user:jsmith", "jsmith", &res), STORE_OK);
 	commit(f);
 	assert_int_equal(res, ALERTS_DONE);
 	assert_int_equal(fx_audit_count(f->st), audit + 1);
@@ -555,7 +684,7 @@ static void acknowledge_and_resolve(void **state)
 	/* Twice: the wrong state, nothing written. */
 	begin(f);
 	res = ALERTS_DONE;
-	assert_int_equal(alerts_acknowledge(f->c, id, "user:jsmith", "jsmith", &res), STORE_OK);
+	assert_int_equal(alerts_acknowledge(f->c, id, &SYSTEM, "user:jsmith", "jsmith", &res), STORE_OK);
 	commit(f);
 	assert_int_equal(res, ALERTS_WRONG_STATE);
 	assert_int_equal(fx_audit_count(f->st), audit + 1);
@@ -563,7 +692,7 @@ static void acknowledge_and_resolve(void **state)
 	/* Resolve: acknowledged -> resolved with the outcome. */
 	begin(f);
 	res = ALERTS_NOT_FOUND;
-	assert_int_equal(alerts_resolve(f->c, id, "user:jsmith", "jsmith", "Decision recorded on 6 June", &res), STORE_OK);
+	assert_int_equal(alerts_resolve(f->c, id, &SYSTEM, "user:jsmith", "jsmith", "Decision recorded on 6 June", &res), STORE_OK);
 	commit(f);
 	assert_int_equal(res, ALERTS_DONE);
 	assert_int_equal(fx_audit_count(f->st), audit + 2);
@@ -578,10 +707,10 @@ static void acknowledge_and_resolve(void **state)
 	/* Resolved is final: neither acts again, nothing written. */
 	begin(f);
 	res = ALERTS_DONE;
-	assert_int_equal(alerts_resolve(f->c, id, "user:x", "x", "again", &res), STORE_OK);
+	assert_int_equal(alerts_resolve(f->c, id, &SYSTEM, "user:x", "x", "again", &res), STORE_OK);
 	assert_int_equal(res, ALERTS_WRONG_STATE);
 	res = ALERTS_DONE;
-	assert_int_equal(alerts_acknowledge(f->c, id, "user:x", "x", &res), STORE_OK);
+	assert_int_equal(alerts_acknowledge(f->c, id, &SYSTEM, "user:x", "x", &res), STORE_OK);
 	assert_int_equal(res, ALERTS_WRONG_STATE);
 	commit(f);
 	assert_int_equal(fx_audit_count(f->st), audit + 2);
@@ -593,7 +722,7 @@ static void acknowledge_and_resolve(void **state)
 	/* An open alert may be resolved without being acknowledged first. */
 	begin(f);
 	res = ALERTS_NOT_FOUND;
-	assert_int_equal(alerts_resolve(f->c, other, "user:jsmith", "jsmith", "Panel notified", &res), STORE_OK);
+	assert_int_equal(alerts_resolve(f->c, other, &SYSTEM, "user:jsmith", "jsmith", "Panel notified", &res), STORE_OK);
 	commit(f);
 	assert_int_equal(res, ALERTS_DONE);
 	assert_int_equal(fx_audit_count(f->st), audit + 3);
@@ -605,10 +734,10 @@ static void acknowledge_and_resolve(void **state)
 	/* No such alert: not found, no audit row. */
 	begin(f);
 	res = ALERTS_DONE;
-	assert_int_equal(alerts_acknowledge(f->c, id + other + 1000, "user:jsmith", "jsmith", &res), STORE_OK);
+	assert_int_equal(alerts_acknowledge(f->c, id + other + 1000, &SYSTEM, "user:jsmith", "jsmith", &res), STORE_OK);
 	assert_int_equal(res, ALERTS_NOT_FOUND);
 	res = ALERTS_DONE;
-	assert_int_equal(alerts_resolve(f->c, id + other + 1000, "user:jsmith", "jsmith", "x", &res), STORE_OK);
+	assert_int_equal(alerts_resolve(f->c, id + other + 1000, &SYSTEM, "user:jsmith", "jsmith", "x", &res), STORE_OK);
 	assert_int_equal(res, ALERTS_NOT_FOUND);
 	commit(f);
 	assert_int_equal(fx_audit_count(f->st), audit + 3);
@@ -750,7 +879,7 @@ static void sweep_escalates_open_alerts(void **state)
 		free(a);
 	}
 	begin(f);
-	assert_int_equal(alerts_acknowledge(f->c, ids[1], "user:jsmith", "jsmith", &res), STORE_OK);
+	assert_int_equal(alerts_acknowledge(f->c, ids[1], &SYSTEM, "user:jsmith", "jsmith", &res), STORE_OK);
 	assert_int_equal(res, ALERTS_DONE);
 	commit(f);
 	/* created_at has second precision: let "now" move past it. */
@@ -800,7 +929,7 @@ static void sweep_escalates_open_alerts(void **state)
 	struct alist *l = calloc(1, sizeof *l);
 	struct store_alert_query q = {.escalated_to = "mgr.north", .limit = 10};
 	assert_non_null(l);
-	assert_int_equal(store_alerts(f->c, &q, alist_add, l), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &VIEW_ALL, &q, alist_add, l), STORE_OK);
 	assert_int_equal(l->n, 1);
 	assert_int_equal(l->a[0].id, ids[0]);
 	free(l);
@@ -1027,7 +1156,7 @@ static void lookup(struct fx *f, int64_t child, const char *actor, const char *s
 	snprintf(a.organisation, sizeof a.organisation, "Leeds Teaching Hospitals");
 	snprintf(a.setting, sizeof a.setting, "%s", setting);
 	begin(f);
-	assert_int_equal(alerts_flag_lookup_record(f->c, child, &a, D(2025, 6, 5)), STORE_OK);
+	assert_int_equal(alerts_flag_lookup_record(f->c, child, &a, NULL, D(2025, 6, 5)), STORE_OK);
 	commit(f);
 }
 
@@ -1193,8 +1322,12 @@ static void lists_need_the_audit(void **state)
 	assert_false(found);
 	assert_int_equal(n->n, 0); /* nothing was shown */
 
-	/* Audited (the entry is durable): the same calls return the rows. */
+	/* Audited (the entry is durable) but naming no reader: nothing, as for a reader who may see nothing. */
 	acc.audited = true;
+	assert_int_equal(alerts_list(f->st, &acc, &q, count_alert, n), STORE_OK);
+	assert_int_equal(n->n, 0);
+	/* Audited, with its reader: the same calls return the rows. */
+	access_reader_person(&acc.reader, 7, "jsmith", "social_care", "social_worker");
 	assert_int_equal(alerts_list(f->st, &acc, &q, count_alert, n), STORE_OK);
 	assert_int_equal(n->n, 1);
 	struct alist *l = calloc(1, sizeof *l);
@@ -1275,7 +1408,7 @@ static void awaiting_decision_queue(void **state)
 	int64_t e4 = add_event(f->c, c4, "contact", "2025-06-03T09:00:00Z", NULL);
 	commit(f);
 
-	assert_int_equal(store_awaiting_decision(f->c, 50, await_add, g, &total), STORE_OK);
+	assert_int_equal(store_awaiting_decision(f->c, &VIEW_ALL, 50, await_add, g, &total), STORE_OK);
 	assert_int_equal(total, 3);
 	assert_int_equal(g->n, 3);
 	/* Oldest first; the decided referral is not there. */
@@ -1295,7 +1428,7 @@ static void awaiting_decision_queue(void **state)
 
 	/* A limit shortens the page, not the total. */
 	memset(g, 0, sizeof *g);
-	assert_int_equal(store_awaiting_decision(f->c, 2, await_add, g, &total), STORE_OK);
+	assert_int_equal(store_awaiting_decision(f->c, &VIEW_ALL, 2, await_add, g, &total), STORE_OK);
 	assert_int_equal(total, 3);
 	assert_int_equal(g->n, 2);
 	assert_int_equal(g->a[1].event.id, e2);
@@ -1305,7 +1438,7 @@ static void awaiting_decision_queue(void **state)
 	add_event(f->c, c2, "referral_decision", "2025-06-04T09:00:00Z", NULL);
 	commit(f);
 	memset(g, 0, sizeof *g);
-	assert_int_equal(store_awaiting_decision(f->c, 50, await_add, g, &total), STORE_OK);
+	assert_int_equal(store_awaiting_decision(f->c, &VIEW_ALL, 50, await_add, g, &total), STORE_OK);
 	assert_int_equal(total, 2);
 	assert_int_equal(g->n, 2);
 	assert_int_equal(g->a[0].event.id, e1);
@@ -1329,6 +1462,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sweep_escalates_open_alerts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(escalation_counts_whole_working_days, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(escalation_of_alert_written_on_a_weekend, setup, fx_teardown),
+		cmocka_unit_test(owners_are_typed),
+		cmocka_unit_test(by_is_who_acted),
+		cmocka_unit_test_setup_teardown(acting_needs_the_owner_and_the_child, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(flags_of_plans_and_care, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(flag_lookup_is_recorded_and_told, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(flag_lookup_one_alert_per_lookup, setup, fx_teardown),

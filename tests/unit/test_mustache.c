@@ -1,7 +1,8 @@
 /*
  * Unit tests for lib/mustache: the official specification files (loaded at run time from
- * $MUSTACHE_SPEC_DIR, else ../shared/testdata/mustache-spec/specs from the repository root), then
- * escaping, compile errors, the nesting limits, the output ceiling and rendering from several threads.
+ * $MUSTACHE_SPEC_DIR, else $SHARED/testdata/mustache-spec/specs, SHARED defaulting to ../shared from the
+ * repository root; where they are absent those tests are skipped and say so), then escaping, compile
+ * errors, the nesting limits, the output ceiling and rendering from several threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/mustache.h"
 
@@ -151,15 +153,25 @@ out:
 
 static void spec_file(const char *file)
 {
-	const char *dir = getenv("MUSTACHE_SPEC_DIR");
-	char path[1024];
+	const char *dir = getenv("MUSTACHE_SPEC_DIR"), *shared = getenv("SHARED");
+	char spec_dir[1024], path[1024];
 	json_error_t jerr;
 	int run = 0, failed = 0;
 
-	if (!dir || !*dir)
-		dir = "../shared/testdata/mustache-spec/specs";
+	if (!dir || !*dir) {
+		int n = snprintf(spec_dir, sizeof spec_dir, "%s/testdata/mustache-spec/specs",
+				 shared && *shared ? shared : "../shared");
+		assert_true(n > 0 && (size_t)n < sizeof spec_dir);
+		dir = spec_dir;
+	}
 	int n = snprintf(path, sizeof path, "%s/%s", dir, file);
 	assert_true(n > 0 && (size_t)n < sizeof path);
+	/* The specification lives outside the repository: a clone without it still passes, and says what it
+	 * did not run (scripts/run-unit.sh collects the "skipped suite" lines). */
+	if (access(dir, F_OK) != 0) {
+		print_message("skipped suite mustache-spec: %s not found (set MUSTACHE_SPEC_DIR or SHARED)\n", dir);
+		skip();
+	}
 	json_t *spec = json_load_file(path, 0, &jerr);
 	if (!spec)
 		fail_msg("cannot load %s: %s (line %d)", path, jerr.text, jerr.line);

@@ -417,13 +417,20 @@ static void migrates_from_schema_8(void **state)
 	store_close(f->st);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE home_alert; DROP TABLE oversight_signal; DROP TABLE oversight_run; "
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE dpo_notice; DROP TABLE login_throttle; "
+					   "ALTER TABLE app_user DROP COLUMN totp_sealed; "
+					   "DROP TABLE home_alert; DROP TABLE oversight_signal; DROP TABLE oversight_run; "
 					   "DROP TABLE home_note; DROP TABLE reg44_report; DROP TABLE home_incident; "
 					   "DROP TABLE home_placement; DROP TABLE home_occupancy; DROP TABLE home; "
 					   "DROP TABLE link_refusal; DROP TABLE link_review; DROP TABLE person_merge_row; "
 					   "DROP TABLE person_merge; DROP TABLE person_block_key; "
 					   "DROP TABLE recording; DROP TABLE sealed_record; "
-					   "ALTER TABLE app_user DROP COLUMN totp_last_step; PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
+					   "ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; "
+					   "ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; "
+					   "ALTER TABLE api_client DROP COLUMN approved_at; "
+					   "ALTER TABLE app_user DROP COLUMN totp_last_step; "
+					   "ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; "
+					   "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);

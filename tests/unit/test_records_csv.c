@@ -1,8 +1,8 @@
 /*
  * Unit tests for io/csv_strict and io/records_csv: every error with its line and column, the accepted
  * variations (BOM, CR LF, blank lines, columns in any order), streaming across the read buffer, and the
- * csv-spectrum cases (../shared/testdata/csv-spectrum, or $SHARED/testdata/csv-spectrum) read as their JSON
- * says.
+ * csv-spectrum cases ($SHARED/testdata/csv-spectrum, SHARED defaulting to ../shared from the repository
+ * root) read as their JSON says; where csv-spectrum is absent that test is skipped and says so.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,12 +431,18 @@ static int to_json(const struct csv_strict_row *row, void *ctx)
 
 static void csv_spectrum(void **state)
 {
-	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+	const char *shared = getenv("SHARED") && *getenv("SHARED") ? getenv("SHARED") : "../shared";
 	char dir[512], path[1024], jpath[1024];
 	snprintf(dir, sizeof dir, "%s/testdata/csv-spectrum/csvs", shared);
 	DIR *d = opendir(dir);
+	/* csv-spectrum lives outside the repository: a clone without it still passes, and says what it did not
+	 * run (scripts/run-unit.sh collects the "skipped suite" lines). */
+	if (!d && errno == ENOENT) {
+		print_message("skipped suite csv-spectrum: %s not found (set SHARED to the shared directory)\n", dir);
+		skip();
+	}
 	if (!d)
-		fail_msg("csv-spectrum not found at %s (set SHARED to the shared directory)", dir);
+		fail_msg("cannot open %s: %s", dir, strerror(errno));
 	struct dirent *e;
 	int cases = 0;
 	while ((e = readdir(d))) {

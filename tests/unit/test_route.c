@@ -70,6 +70,25 @@ static void finds_the_route_or_says_what_the_path_takes(void **state)
 	assert_string_equal(allow, "");
 }
 
+static void a_redirect_goes_only_to_a_path_of_ours(void **state)
+{
+	(void)state;
+	const char *ok[] = {"/", "/children/12", "/children/12?tab=events#e-3", "/search?q=Amira%20Khan",
+			    "/a/%2F/b", "/x\\y", "/%C3%A9", "/\xC3\xA9l\xC3\xA8ve", "/100%", "/%zz", "/?q=Smith%20J",
+			    "/%20/evil.example"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		assert_true(route_local_path(ok[i]));
+	const char *bad[] = {"", "x", "evil.example", "https://evil.example/", "//evil.example", "/\\evil.example",
+			     "\\/evil.example", "/\t/evil.example/x", "/%09/evil.example/x", "/%2F/evil.example", "/%2f/evil",
+			     "/%5Cevil", "/%5c/evil", "%2F/evil", "/x\r\nSet-Cookie: a=b", "/x%0d%0aSet-Cookie:%20a=b",
+			     "/x y", "/ /evil", "/x\x7F", "/x%7f", "/\n/evil", " /x", "/x\x01", "/x%00", "/%0A/evil"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (route_local_path(bad[i]))
+			fail_msg("accepted as a local path: %s", bad[i]);
+	}
+	assert_false(route_local_path(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -77,6 +96,7 @@ int main(void)
 		cmocka_unit_test(refuses_every_other_spelling),
 		cmocka_unit_test(get_answers_head_too),
 		cmocka_unit_test(finds_the_route_or_says_what_the_path_takes),
+		cmocka_unit_test(a_redirect_goes_only_to_a_path_of_ours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,9 @@
 #include "store/store.h"
 #include "fixture.h"
 
+/* Every agency's events and every person but a sealed one (no reader's view: these test the store). */
+static const struct store_view VIEW_ALL = {0};
+
 /* ---- a fresh directory and database per test (fixture.h), with one connection taken ---- */
 
 static int setup_db(void **state)
@@ -215,10 +218,10 @@ static void agency_and_client(void **state)
 	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
 	assert_true(found);
 	/* A client of an agency that does not exist breaks the foreign key. */
-	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", &id), STORE_ECONFLICT);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", &id), STORE_OK);
+	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", "events:write", "cli", false, &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "feed", "events:write", "cli", false, &id), STORE_OK);
 	assert_true(id > 0);
-	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", &id), STORE_ECONFLICT);
+	assert_int_equal(store_client_insert(f->c, "police", hash, "dup", "events:write", "cli", false, &id), STORE_ECONFLICT);
 	assert_int_equal(store_commit(f->c), STORE_OK);
 
 	found = false;
@@ -507,7 +510,7 @@ static void household_join(void **state)
 	assert_string_equal(hh.h[0].address, "12 Acacia Avenue");
 	assert_string_equal(hh.h[0].last_seen, "2026-06-30T10:00:00Z");
 
-	assert_int_equal(store_household_members(f->c, h1, collect_member, &m), STORE_OK);
+	assert_int_equal(store_household_members(f->c, &VIEW_ALL, h1, collect_member, &m), STORE_OK);
 	assert_int_equal(m.n, 2);
 	assert_int_equal(m.id[0], sib); /* by date of birth: the elder first */
 	assert_string_equal(m.given[0], "Ben");
@@ -672,7 +675,7 @@ static void chronology_order_and_pages(void **state)
 
 	struct evs all = {0};
 	struct store_page page = {.before_at = NULL, .limit = 100};
-	assert_int_equal(store_chronology(f->c, p, &page, collect_event, &all), STORE_OK);
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, p, &page, collect_event, &all), STORE_OK);
 	assert_int_equal(all.n, 7);
 	for (int i = 0; i < 7; i++)
 		assert_int_equal(all.id[i], want[i]);
@@ -687,7 +690,7 @@ static void chronology_order_and_pages(void **state)
 	char last_at[STORE_TS_LEN + 1];
 	for (;;) {
 		struct evs pg = {0};
-		assert_int_equal(store_chronology(f->c, p, &page, collect_event, &pg), STORE_OK);
+		assert_int_equal(store_chronology(f->c, &VIEW_ALL, p, &page, collect_event, &pg), STORE_OK);
 		pages++;
 		assert_true(pg.n <= 3);
 		for (int i = 0; i < pg.n; i++)
@@ -709,7 +712,7 @@ static void chronology_order_and_pages(void **state)
 	page.before_at = "2026-03-01T09:00:00Z";
 	page.before_id = id[5];
 	page.limit = 10;
-	assert_int_equal(store_chronology(f->c, p, &page, collect_event, &mid), STORE_OK);
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, p, &page, collect_event, &mid), STORE_OK);
 	assert_int_equal(mid.n, 4);
 	assert_int_equal(mid.id[0], id[2]);
 	assert_int_equal(mid.id[1], id[0]);
@@ -856,6 +859,288 @@ static void conn_put_rolls_back(void **state)
 	assert_int_equal(store_commit(f->c), STORE_OK);
 }
 
+/* ---- the reader's view (issue 14): every list leaves out what service/access.c says it must ---- */
+
+static int64_t add_event_as(store_conn *c, int64_t person_id, const char *agency, const char *kind, const char *ref,
+			    const char *occurred_at, const char *details)
+{
+	struct store_event e;
+	int64_t id = 0;
+	memset(&e, 0, sizeof e);
+	e.person_id = person_id;
+	e.source_record_id = add_source(c, agency, ref, person_id, (uint8_t)ref[0]);
+	snprintf(e.agency, sizeof e.agency, "%s", agency);
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", occurred_at);
+	e.summary = ref;
+	e.details = details;
+	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
+	return id;
+}
+
+struct seen {
+	int n;
+	int64_t id[16];
+};
+
+static int seen_person(const struct store_person *p, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = p->id;
+	return 0;
+}
+
+static int seen_event(const struct store_event *e, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = e->id;
+	return 0;
+}
+
+static int seen_kind(const char *kind, const char *latest_at, void *ctx)
+{
+	struct seen *x = ctx;
+	x->n++;
+	return 0;
+}
+
+static int seen_alert(const struct store_alert *a, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = a->id;
+	return 0;
+}
+
+static int seen_alloc(const struct store_allocation *a, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = a->person_id;
+	return 0;
+}
+
+static int seen_awaiting(const struct store_awaiting *a, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = a->event.person_id;
+	return 0;
+}
+
+static int seen_incident(const struct store_home_incident *i, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = i->person_id;
+	return 0;
+}
+
+static int seen_placement(const struct store_home_placement *p, void *ctx)
+{
+	struct seen *x = ctx;
+	if (x->n < 16)
+		x->id[x->n++] = p->person_id;
+	return 0;
+}
+
+static int64_t add_alert(store_conn *c, int64_t person_id, const char *code, const char *evidence)
+{
+	struct store_alert a;
+	int64_t id = 0;
+	bool inserted = false;
+	memset(&a, 0, sizeof a);
+	a.person_id = person_id;
+	snprintf(a.code, sizeof a.code, "%s", code);
+	snprintf(a.raised_on, sizeof a.raised_on, "2026-03-01");
+	snprintf(a.evidence, sizeof a.evidence, "%s", evidence);
+	snprintf(a.dedup_key, sizeof a.dedup_key, "%s|%s", code, evidence);
+	snprintf(a.owner_kind, sizeof a.owner_kind, "worker");
+	snprintf(a.owner, sizeof a.owner, "jsmith");
+	assert_int_equal(store_alert_insert(c, &a, &id, &inserted), STORE_OK);
+	assert_true(inserted);
+	return id;
+}
+
+static void views_apply(void **state)
+{
+	struct fx *f = *state;
+	static const struct store_view with_sealed = {.sealed = true};
+	static const struct store_view police = {.agency = "police", .private_agency = "health",
+						 .private_categories = "[\"sexual_health\",\"mental_health\"]"};
+	static const struct store_view not_health = {.private_agency = "health",
+						     .private_categories = "[\"sexual_health\",\"mental_health\"]"};
+	static const struct store_view education = {.agency = "education"};
+	char ev[64];
+	bool already = false;
+	f->c = store_conn_get(f->st);
+	assert_non_null(f->c);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (const char *const *a = (const char *const[]){"police", "health", "education", "social_care", NULL}; *a; a++)
+		assert_int_equal(store_agency_upsert(f->c, *a, *a), STORE_OK);
+	int64_t open = add_person(f->c, "Open", "Sibling", "2014-01-01", "");
+	int64_t shut = add_person(f->c, "Shut", "Sibling", "2016-01-01", "");
+	int64_t hh = 0;
+	assert_int_equal(store_household_join(f->c, "k", "LS1 1AA", "1 Road", open, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k", "LS1 1AA", "1 Road", shut, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	int64_t pol = add_event_as(f->c, open, "police", "police_callout", "P1", "2026-03-01T00:00:00Z", "{}");
+	int64_t hlt = add_event_as(f->c, open, "health", "gp_appointment", "H1", "2026-03-02T00:00:00Z",
+				   "{\"category\":\"sexual_health\"}");
+	int64_t hl2 = add_event_as(f->c, open, "health", "injury", "H2", "2026-03-03T00:00:00Z", "{\"category\":\"other\"}");
+	add_event_as(f->c, open, "social_care", "referral", "S1", "2026-03-04T00:00:00Z", "{}");
+	add_event_as(f->c, shut, "social_care", "referral", "S2", "2026-03-04T00:00:00Z", "{}");
+	snprintf(ev, sizeof ev, "[%lld]", (long long)pol);
+	int64_t on_police = add_alert(f->c, open, "A_POLICE", ev);
+	snprintf(ev, sizeof ev, "[%lld,%lld]", (long long)pol, (long long)hl2);
+	int64_t on_both = add_alert(f->c, open, "A_BOTH", ev);
+	int64_t on_none = add_alert(f->c, open, "A_NONE", "[]");
+	add_alert(f->c, shut, "A_SHUT", "[]");
+	struct store_team t = {"north", "North", "mgr"};
+	assert_int_equal(store_team_upsert(f->c, &t), STORE_OK);
+	for (int64_t id = open; id <= shut; id++) {
+		struct store_allocation al;
+		memset(&al, 0, sizeof al);
+		al.person_id = id;
+		snprintf(al.worker, sizeof al.worker, "jsmith");
+		snprintf(al.team, sizeof al.team, "north");
+		assert_int_equal(store_allocation_set(f->c, &al), STORE_OK);
+	}
+	struct store_home h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.urn, sizeof h.urn, "SC000001");
+	snprintf(h.name, sizeof h.name, "A Home");
+	snprintf(h.specialism, sizeof h.specialism, "general");
+	int64_t home = 0;
+	assert_int_equal(store_home_insert(f->c, &h, &home), STORE_OK);
+	for (int64_t id = open; id <= shut; id++) {
+		struct store_home_incident i;
+		struct store_home_placement pl;
+		memset(&i, 0, sizeof i);
+		memset(&pl, 0, sizeof pl);
+		i.home_id = pl.home_id = home;
+		i.person_id = pl.person_id = id;
+		snprintf(i.occurred_at, sizeof i.occurred_at, "2026-03-01");
+		snprintf(i.type, sizeof i.type, "missing");
+		i.duration_min = i.child_injured = i.staff_involved = i.debrief_offered = -1;
+		snprintf(pl.start, sizeof pl.start, "2026-01-01");
+		pl.distance_km = -1;
+		assert_int_equal(store_home_incident_insert(f->c, &i, NULL), STORE_OK);
+		assert_int_equal(store_home_placement_insert(f->c, &pl, NULL), STORE_OK);
+	}
+	assert_int_equal(store_person_seal(f->c, shut, "protection", "test", &already), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	/* No view, no list. */
+	struct seen x = {0};
+	assert_int_equal(store_household_members(f->c, NULL, hh, seen_person, &x), STORE_EIO);
+	assert_int_equal(store_chronology(f->c, NULL, open, &(struct store_page){.limit = 10}, seen_event, &x), STORE_EIO);
+
+	/* The sealed sibling: out of the household, the search, the caseload, the MASH queue, the alerts, the home's
+	 * incidents and placements, unless the view shows sealed persons. */
+	struct seen m = {0}, ms = {0};
+	assert_int_equal(store_household_members(f->c, &VIEW_ALL, hh, seen_person, &m), STORE_OK);
+	assert_int_equal(store_household_members(f->c, &with_sealed, hh, seen_person, &ms), STORE_OK);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.id[0], open);
+	assert_int_equal(ms.n, 2);
+	struct store_search q = {.family_prefix = "", .given_prefix = "", .dob = "2016-01-01", .dob_alt = "", .limit = 10};
+	struct seen sr = {0}, srs = {0};
+	assert_int_equal(store_person_search(f->c, &VIEW_ALL, &q, seen_person, &sr), STORE_OK);
+	assert_int_equal(store_person_search(f->c, &with_sealed, &q, seen_person, &srs), STORE_OK);
+	assert_int_equal(sr.n, 0);
+	assert_int_equal(srs.n, 1);
+	assert_int_equal(srs.id[0], shut);
+	struct seen cl = {0}, cls = {0};
+	assert_int_equal(store_caseload(f->c, &VIEW_ALL, "jsmith", 10, seen_alloc, &cl), STORE_OK);
+	assert_int_equal(store_caseload(f->c, &with_sealed, "jsmith", 10, seen_alloc, &cls), STORE_OK);
+	assert_int_equal(cl.n, 1);
+	assert_int_equal(cl.id[0], open);
+	assert_int_equal(cls.n, 2);
+	struct seen cm = {0}, cms = {0}; /* the same through a team manager's eyes (store_caseload_managed) */
+	assert_int_equal(store_caseload_managed(f->c, &VIEW_ALL, "jsmith", "mgr", 10, seen_alloc, &cm), STORE_OK);
+	assert_int_equal(store_caseload_managed(f->c, &with_sealed, "jsmith", "mgr", 10, seen_alloc, &cms), STORE_OK);
+	assert_int_equal(cm.n, 1);
+	assert_int_equal(cm.id[0], open);
+	assert_int_equal(cms.n, 2);
+	assert_int_equal(store_caseload_managed(f->c, NULL, "jsmith", "mgr", 10, seen_alloc, &x), STORE_EIO);
+	struct seen mq = {0}, mqs = {0};
+	int64_t total = 0, total_s = 0;
+	assert_int_equal(store_awaiting_decision(f->c, &VIEW_ALL, 10, seen_awaiting, &mq, &total), STORE_OK);
+	assert_int_equal(store_awaiting_decision(f->c, &with_sealed, 10, seen_awaiting, &mqs, &total_s), STORE_OK);
+	assert_int_equal(mq.n, 1);
+	assert_int_equal(total, 1); /* the count too */
+	assert_int_equal(mq.id[0], open);
+	assert_int_equal(mqs.n, 2);
+	assert_int_equal(total_s, 2);
+	struct store_alert_query aq = {.limit = 10};
+	struct seen al = {0}, als = {0};
+	assert_int_equal(store_alerts(f->c, &VIEW_ALL, &aq, seen_alert, &al), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &with_sealed, &aq, seen_alert, &als), STORE_OK);
+	assert_int_equal(al.n, 3);
+	assert_int_equal(als.n, 4);
+	struct store_alert_query oq = {.owner_kind = "worker", .owner = "jsmith", .limit = 10};
+	struct seen ao = {0}, aos = {0}; /* typed owners (store_alerts_owned) apply the view alike */
+	assert_int_equal(store_alerts_owned(f->c, &VIEW_ALL, &oq, seen_alert, &ao), STORE_OK);
+	assert_int_equal(store_alerts_owned(f->c, &with_sealed, &oq, seen_alert, &aos), STORE_OK);
+	assert_int_equal(ao.n, 3);
+	assert_int_equal(aos.n, 4);
+	struct store_incident_query iq = {.home_id = home, .la_code = "", .type = "", .since = "", .limit = 10};
+	struct seen in = {0}, ins = {0}, pl = {0}, pls = {0};
+	assert_int_equal(store_home_incidents(f->c, &VIEW_ALL, &iq, seen_incident, &in), STORE_OK);
+	assert_int_equal(store_home_incidents(f->c, &with_sealed, &iq, seen_incident, &ins), STORE_OK);
+	assert_int_equal(store_home_placements(f->c, &VIEW_ALL, home, seen_placement, &pl), STORE_OK);
+	assert_int_equal(store_home_placements(f->c, &with_sealed, home, seen_placement, &pls), STORE_OK);
+	assert_int_equal(in.n, 1);
+	assert_int_equal(in.id[0], open);
+	assert_int_equal(ins.n, 2);
+	assert_int_equal(pl.n, 1);
+	assert_int_equal(pl.id[0], open);
+	assert_int_equal(pls.n, 2);
+
+	/* Events: one agency's only; a health-only category left out of a view that says so, kept for health. */
+	struct store_page page = {.limit = 10};
+	struct seen all = {0}, pv = {0}, nh = {0}, mk = {0}, k_all = {0}, k_pol = {0};
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, open, &page, seen_event, &all), STORE_OK);
+	assert_int_equal(store_chronology(f->c, &police, open, &page, seen_event, &pv), STORE_OK);
+	assert_int_equal(store_chronology(f->c, &not_health, open, &page, seen_event, &nh), STORE_OK);
+	assert_int_equal(store_event_marks(f->c, &not_health, open, &page, seen_event, &mk), STORE_OK);
+	assert_int_equal(store_event_kinds(f->c, &VIEW_ALL, open, seen_kind, &k_all), STORE_OK);
+	assert_int_equal(store_event_kinds(f->c, &police, open, seen_kind, &k_pol), STORE_OK);
+	assert_int_equal(all.n, 4);
+	assert_int_equal(pv.n, 1);
+	assert_int_equal(pv.id[0], pol);
+	assert_int_equal(nh.n, 3);
+	assert_int_equal(mk.n, 3);
+	for (int i = 0; i < nh.n; i++) {
+		assert_int_not_equal(nh.id[i], hlt);
+		assert_int_not_equal(mk.id[i], hlt);
+	}
+	assert_int_equal(k_all.n, 4);
+	assert_int_equal(k_pol.n, 1);
+
+	/* Alerts for a reader limited to one agency's events: only those resting on such events alone. */
+	struct store_alert_query child = {.person_id = open, .limit = 10};
+	struct seen ap = {0}, ae = {0}, aa = {0};
+	assert_int_equal(store_alerts(f->c, &police, &child, seen_alert, &ap), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &education, &child, seen_alert, &ae), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &VIEW_ALL, &child, seen_alert, &aa), STORE_OK);
+	assert_int_equal(ap.n, 1);
+	assert_int_equal(ap.id[0], on_police);
+	assert_int_equal(ae.n, 0);
+	assert_int_equal(aa.n, 3);
+	struct store_alert_query owned = {.owner_kind = "worker", .owner = "jsmith", .person_id = open, .limit = 10};
+	struct seen aop = {0};
+	assert_int_equal(store_alerts_owned(f->c, &police, &owned, seen_alert, &aop), STORE_OK);
+	assert_int_equal(aop.n, 1);
+	assert_int_equal(aop.id[0], on_police);
+	(void)on_both; /* resting on a health event too: not the police's alone */
+	(void)on_none; /* resting on nothing: nothing of theirs */
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +1160,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,13 +25,16 @@ static int seed_job(store_conn *c, void *arg)
 struct create {
 	const char *agency;
 	char token[TOKEN_TEXT_MAX];
-	bool found;
+	bool found, pending;
+	const char *scope, *actor; /* NULL: events:write, by the operator ("cli") */
 };
 
 static int create_job(store_conn *c, void *arg)
 {
 	struct create *x = arg;
-	return tokens_create(c, "cli", x->agency, "feed", x->token, &x->found);
+	const char *actor = x->actor ? x->actor : "cli";
+	return tokens_create(c, actor, x->agency, "feed", x->scope ? x->scope : TOKENS_SCOPE_DEFAULT,
+			     strcmp(actor, "cli") == 0, x->token, &x->found, &x->pending);
 }
 
 static bool authenticate(store *st, const char *token, struct store_client *cl)
@@ -132,6 +135,84 @@ static void unknown_agency_writes_nothing(void **state)
 	assert_int_equal(fx_audit_count(f->st), 1);
 }
 
+/* Scopes (issue 14): named, checked against the agency, kept in one order. */
+static void scopes_parse(void **state)
+{
+	(void)state;
+	char scope[STORE_SCOPE_MAX + 1], err[160];
+	assert_true(tokens_scope_parse("", "police", scope, err, sizeof err));
+	assert_string_equal(scope, "events:write");
+	assert_true(tokens_scope_parse("flags:read, events:write,records:read", "health", scope, err, sizeof err));
+	assert_string_equal(scope, "events:write records:read flags:read");
+	assert_true(tokens_scope_parse("alerts:write alerts:read alerts:read", "social_care", scope, err, sizeof err));
+	assert_string_equal(scope, "alerts:read alerts:write");
+	assert_false(tokens_scope_parse("flags:read", "police", scope, err, sizeof err));
+	assert_non_null(strstr(err, "health"));
+	assert_false(tokens_scope_parse("events:write,children:read", "police", scope, err, sizeof err));
+	assert_non_null(strstr(err, "children:read"));
+	assert_false(tokens_scope_parse("events:writ", "police", scope, err, sizeof err));
+	assert_true(tokens_scope_has("events:write records:read", "records:read"));
+	assert_false(tokens_scope_has("events:write records:read", "records"));
+	assert_false(tokens_scope_has("events:write", "events:writ"));
+	assert_true(tokens_scope_reads("events:write flags:read"));
+	assert_false(tokens_scope_reads("events:write alerts:write placements:write"));
+}
+
+struct approve {
+	const char *actor;
+	int64_t id;
+	enum tokens_approve_result res;
+};
+
+static int approve_job(store_conn *c, void *arg)
+{
+	struct approve *x = arg;
+	return tokens_approve(c, x->actor, x->id, 1700000000, &x->res);
+}
+
+/* A read scope made by an administrator waits for a second person; the operator's works at once. */
+static void reading_tokens_need_a_second_person(void **state)
+{
+	struct fx *f = *state;
+	struct store_client cl;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	struct create mine = {.agency = "health", .scope = "events:write flags:read", .actor = "user:3:ada.admin"};
+	assert_int_equal(txq_exec(f->st, create_job, &mine), STORE_OK);
+	assert_true(mine.pending);
+	assert_true(authenticate(f->st, mine.token, &cl));
+	assert_true(cl.pending);
+	assert_string_equal(cl.scope, "events:write flags:read");
+	assert_string_equal(cl.created_by, "user:3:ada.admin");
+	char note[160];
+	tokens_note(&cl, note, sizeof note);
+	assert_string_equal(note, "token 1 'feed' made by user:3:ada.admin");
+
+	struct approve same = {"user:3:ada.admin", cl.id, TOKENS_APPROVED};
+	assert_int_equal(txq_exec(f->st, approve_job, &same), STORE_OK);
+	assert_int_equal(same.res, TOKENS_SAME_PERSON);
+	assert_true(authenticate(f->st, mine.token, &cl) && cl.pending);
+	struct approve other = {"user:4:bea.admin", cl.id, TOKENS_NO_TOKEN};
+	assert_int_equal(txq_exec(f->st, approve_job, &other), STORE_OK);
+	assert_int_equal(other.res, TOKENS_APPROVED);
+	assert_true(authenticate(f->st, mine.token, &cl));
+	assert_false(cl.pending);
+	assert_int_equal(txq_exec(f->st, approve_job, &other), STORE_OK);
+	assert_int_equal(other.res, TOKENS_NOT_PENDING);
+	struct approve none = {"user:4:bea.admin", 999, TOKENS_APPROVED};
+	assert_int_equal(txq_exec(f->st, approve_job, &none), STORE_OK);
+	assert_int_equal(none.res, TOKENS_NO_TOKEN);
+
+	struct create writer = {.agency = "police", .actor = "user:3:ada.admin"};
+	assert_int_equal(txq_exec(f->st, create_job, &writer), STORE_OK);
+	assert_false(writer.pending);
+	struct create op = {.agency = "police", .scope = "events:write records:read"};
+	assert_int_equal(txq_exec(f->st, create_job, &op), STORE_OK);
+	assert_false(op.pending);
+	assert_true(authenticate(f->st, op.token, &cl));
+	assert_false(cl.pending);
+	assert_string_equal(cl.created_by, "cli");
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -142,6 +223,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(create_and_authenticate, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(unknown_agency_writes_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test(scopes_parse),
+		cmocka_unit_test_setup_teardown(reading_tokens_need_a_second_person, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# make calendar: the calendar matrix (issue 13). Runs the date-sensitive e2e suites once for each awkward
+# "today" of tests/calendar/days.txt, on the injected clock: SAFEGUARD_NOW=+OFFSET (seconds from the system
+# clock to the day's instant, computed once when that day's run starts), which tests/e2e/lib.mjs reads and every
+# server and CLI the tests start inherits.
+#
+#   scripts/calendar.sh BUILD        e.g. build, or build/san
+#   CALENDAR_JOBS=N                  days run side by side (default 2: this machine has 2 cores)
+#   CALENDAR_DAYS=FILE               another list of days (default tests/calendar/days.txt)
+#
+# Which files run on a day: "core" (CORE below: every file whose outcome rests on today's date: the statutory
+# clocks, rules and sweep in alerts, the replay of clocks, TOTP steps and API sessions in users, the web
+# sessions' idle and absolute timeouts, intake's "in the future", and clock itself) on every day; "full" (every
+# file of tests/e2e/) on the few days that days.txt marks. The other files read today only through a sign-in
+# or a stamp, which the full days cover; running them on every day would double the matrix's time.
+#
+# Prints a line per day (passed, failed, seconds), then checks that every day of the list ran, ran tests and
+# ran on its day (clock.test.mjs's "a calendar run is on the day it names" passed), and ends with "# pass N" and
+# "# fail M" over all days. Each day leaves BUILD/calendar/NN-INSTANT.tap (the runner's output) and
+# NN-INSTANT.result ("INSTANT SET PASS FAIL SECONDS EXIT").
+set -euo pipefail
+build=${1:?usage: scripts/calendar.sh BUILD}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+days_file=${CALENDAR_DAYS:-tests/calendar/days.txt}
+jobs_max=${CALENDAR_JOBS:-2}
+out="$build/calendar"
+bin="$root/$build/safeguard"
+[ -x "$bin" ] || { echo "calendar: no $bin (make first)" >&2; exit 2; }
+
+CORE=(clock alerts replay users web_sessions bad_input intake)
+core_files=()
+for f in "${CORE[@]}"; do core_files+=("tests/e2e/$f.test.mjs"); done
+full_files=(tests/e2e/*.test.mjs)
+DAY_TIMEOUT=600 # bounds a hang; a day takes well under a minute
+
+rm -rf "$out"
+mkdir -p "$out"
+
+# days.txt without comments and blank lines: "INSTANT SET WHY..."
+mapfile -t days < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$days_file")
+[ "${#days[@]}" -gt 0 ] || { echo "calendar: no days in $days_file" >&2; exit 2; }
+
+run_day() { # index, instant, set, why
+  local n=$1 at=$2 set=$3 why=$4 tag files offset start secs rc p f
+  tag=$(printf '%02d-%s' "$n" "${at//:/}")
+  case $set in
+    core) files=("${core_files[@]}") ;;
+    full) files=("${full_files[@]}") ;;
+    *) echo "calendar: $days_file: $at: the set must be core or full, not '$set'" >&2; return 2 ;;
+  esac
+  offset=$(( $(date -u -d "$at" +%s) - $(date +%s) ))
+  start=$(date +%s)
+  rc=0
+  SAFEGUARD_NOW=$(printf '%+d' "$offset") CALENDAR_AT=$at SAFEGUARD_BIN=$bin SHARED="$root/../shared" \
+    timeout -k 10 "$DAY_TIMEOUT" node --test --test-concurrency=1 --test-reporter=tap "${files[@]}" \
+    > "$out/$tag.tap" 2>&1 || rc=$?
+  secs=$(( $(date +%s) - start ))
+  p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out/$tag.tap" | tail -n 1)
+  f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out/$tag.tap" | tail -n 1)
+  echo "$at $set ${p:-0} ${f:-0} $secs $rc" > "$out/$tag.result"
+  printf 'calendar: %-22s %-4s %4s passed, %s failed, %3s s  %s%s\n' "$at" "$set" "${p:-0}" "${f:-0}" "$secs" "$why" \
+    "$([ "$rc" -ne 0 ] && echo "  (exit $rc: $out/$tag.tap)")"
+  if [ "${f:-0}" -ne 0 ] || [ "$rc" -ne 0 ]; then
+    grep -E '^ *not ok ' "$out/$tag.tap" | sed 's/^ */    /' | head -n 20 || true
+  fi
+}
+
+echo "calendar: ${#days[@]} days from $days_file, $jobs_max at a time"
+t0=$(date +%s)
+n=0
+for line in "${days[@]}"; do
+  read -r at set why <<< "$line"
+  n=$((n + 1))
+  # At most jobs_max days at once: wait for one to end (each is bounded by DAY_TIMEOUT).
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  run_day "$n" "$at" "$set" "$why" &
+done
+wait || true
+
+# Did the matrix run? Every day of the list has its result, ran tests, none failed, and ran on its day.
+total_pass=0; total_fail=0; missing=0
+n=0
+for line in "${days[@]}"; do
+  read -r at set _ <<< "$line"
+  n=$((n + 1))
+  tag=$(printf '%02d-%s' "$n" "${at//:/}")
+  if [ ! -s "$out/$tag.result" ]; then
+    echo "calendar: $at did not run"; missing=$((missing + 1)); continue
+  fi
+  read -r _ _ p f _ rc < "$out/$tag.result"
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  if [ "$p" -eq 0 ]; then
+    echo "calendar: $at ran no test (exit $rc: $out/$tag.tap)"; missing=$((missing + 1))
+  elif [ "$f" -eq 0 ] && [ "$rc" -ne 0 ]; then
+    echo "calendar: $at exited $rc with no failing test ($out/$tag.tap)"; missing=$((missing + 1))
+  elif ! grep -qE '^ *ok [0-9]+ - a calendar run is on the day it names' "$out/$tag.tap"; then
+    echo "calendar: $at: the run's clock was not on that day (clock.test.mjs, $out/$tag.tap)"; missing=$((missing + 1))
+  fi
+done
+echo "calendar: $n days in $(( $(date +%s) - t0 )) s; $((n - missing)) ran in full on their day"
+# The check that the matrix ran counts as one test.
+if [ "$missing" -eq 0 ]; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)); fi
+echo "# pass $total_pass"
+echo "# fail $total_fail"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,453 @@
+// Need-to-know, looked for everywhere rather than where a leak is expected (issue 14). A demonstration area is
+// generated, three children are sealed (one with an unsealed sibling, one placed in a children's home where a
+// missing episode was recorded, one awaiting a decision in the MASH queue), and a child placed in a home gets
+// events from every agency carrying marker strings, one of them a health-only note. Then every role signs in
+// and follows every link it can reach from its start pages (bounded: a visited set and a page budget), and
+// every person's API session and every agency's token calls every GET route of the API (`safeguard routes`),
+// following the children the answers name. Asserted over every answer:
+//   - no sealed child's name, date of birth, NHS number, UPN or id (as a link or a child_id) appears, to
+//     anyone but the data protection officer (the one role named for sealed records);
+//   - a health-only note never reaches a reader outside health;
+//   - a person who reads the marked child as their own agency's reader ("access": "own_agency") sees none of
+//     another agency's events: not its summary, not its kind among the filters, not the open episode or flag
+//     it starts, not an alert resting on it, not the placement (social care's record).
+// Positive controls show that each check can see what it looks for (the DPO sees the sealed child's name, the
+// allocated worker the siblings' households, each agency its own markers).
+//
+// The area is generated at a fixed instant (SAFEGUARD_NOW, shifted for every process the test starts), so
+// which children are chosen does not depend on the day the test runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, createToken, event, postEvent, removeDir, request, runCli, sql,
+  startServer, tempDir, totp, totpUsedLongAgo,
+} from './lib.mjs';
+
+const FIXED_NOW = '2026-06-10T10:00:00Z';
+const OFFSET = Math.round(Date.parse(FIXED_NOW) / 1000 - Date.now() / 1000);
+process.env.SAFEGUARD_NOW = `${OFFSET >= 0 ? '+' : ''}${OFFSET}`;
+const code = (secret) => totp(secret, Date.now() + OFFSET * 1000);
+
+const PASSWORD = 'look everywhere, not where we expect the leak';
+const MAX_PAGES = 400; // per person: the crawl's bound
+const MAX_API = 400; // per caller
+// One person for every role (the demo area's names: its teams name north.manager and mash.manager).
+const PEOPLE = [
+  ['demo.worker', 'social_care', 'social_worker'], ['north.manager', 'social_care', 'team_manager'],
+  ['mash.worker', 'social_care', 'mash_worker'], ['mash.manager', 'social_care', 'team_manager'],
+  ['demo.police', 'police', 'police_officer'], ['demo.health', 'health', 'health_practitioner'],
+  ['demo.school', 'education', 'school_dsl'], ['demo.chair', 'social_care', 'conference_chair'],
+  ['demo.analyst', 'social_care', 'oversight_analyst'], ['demo.dpo', 'social_care', 'dpo'],
+  ['demo.admin', 'social_care', 'admin'],
+];
+const AGENCY_OF = Object.fromEntries(PEOPLE.map(([u, a]) => [u, a]));
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+const RUN = Math.random().toString(36).slice(2, 8);
+const MARK = {
+  police: `POLICE-MARK-${RUN}`, education: `EDU-MARK-${RUN}`, health: `HEALTH-MARK-${RUN}`,
+  healthOnly: `HEALTH-ONLY-MARK-${RUN}`, housing: `HOUSING-MARK-${RUN}`,
+};
+// Kinds and episodes whose labels say what another agency recorded (core/event.c), HTML-escaped as pages show them.
+const DISTINCT_LABELS = {
+  missing_start: ['Missing episode', 'Missing from home or care'], police_callout: ['Police call-out'],
+  domestic_abuse_incident: ['Domestic abuse incident'], unscheduled_care: ['A&amp;E or unscheduled care attendance',
+    'A&E or unscheduled care attendance'], housing_notice: ['Housing notice or eviction'],
+};
+
+let area;
+let server;
+const secrets = {};
+const tokens = {};
+let sealed = []; // {id, given, family, dob, nhs, upn, why}
+let siblings = [];
+let marked; // the child with every agency's markers
+let markedHome; // where marked is placed: its name
+let homeOfS2;
+let webPatterns;
+let apiGets;
+const crawled = {}; // reader → [{url, status, text, json}]
+
+function q(query) {
+  return sql(area.db, query);
+}
+function rows(query) {
+  const out = q(query);
+  return out ? out.split('\n').map((l) => l.split('|')) : [];
+}
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c.split(';')[0];
+  return null;
+}
+
+async function webSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: code(secrets[username]), csrf_token: csrf }),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `web sign-in of ${username}`);
+  const cookie = cookieOf(res, 'sg_session');
+  assert.ok(cookie, `a session cookie for ${username}`);
+  return cookie;
+}
+
+async function apiSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const s = await request(`${server.url}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, totp: code(secrets[username]) }),
+  });
+  assert.equal(s.status, 201, `API sign-in of ${username}: ${s.text}`);
+  return s.json.token;
+}
+
+function longDate(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+function person(id, why) {
+  const [given, middle, family, dob] = rows(`select given_name, middle_names, family_name, dob from person
+    where id = ${id}`)[0];
+  const nhs = q(`select value from identifier where person_id = ${id} and kind = 'nhs'`);
+  const upn = q(`select value from identifier where person_id = ${id} and kind = 'upn'`);
+  return { id: Number(id), given, middle, family, dob, nhs, upn, why };
+}
+
+/** Every value under key in a JSON document. */
+function valuesOf(doc, keys, out = []) {
+  if (Array.isArray(doc)) for (const v of doc) valuesOf(v, keys, out);
+  else if (doc && typeof doc === 'object') {
+    for (const [k, v] of Object.entries(doc)) {
+      if (keys.includes(k)) out.push(v);
+      valuesOf(v, keys, out);
+    }
+  }
+  return out;
+}
+function objectsOf(doc, out = []) {
+  if (Array.isArray(doc)) for (const v of doc) objectsOf(v, out);
+  else if (doc && typeof doc === 'object') {
+    out.push(doc);
+    for (const v of Object.values(doc)) objectsOf(v, out);
+  }
+  return out;
+}
+
+/** What a sealed child would be known by in an answer; [] when none of it is there. */
+function sealedLeaks(s, url, page, json) {
+  const found = [];
+  const text = page.replace(/<input [^>]*>/g, ''); // what the reader typed into a search box is theirs
+  // Lists give "Given Family", the record "Given Middle Family".
+  if (text.includes(`${s.given} ${s.family}`) || (s.middle && text.includes(`${s.given} ${s.middle} ${s.family}`))) {
+    found.push('name');
+  }
+  if (json && objectsOf(json).some((o) => o.given_name === s.given && o.family_name === s.family)) found.push('name (JSON)');
+  if (text.includes(s.dob) || text.includes(longDate(s.dob))) found.push('date of birth');
+  // An identifier the caller sent (a look-up, a search) may come back to them: it says nothing they did not know.
+  if (s.nhs && !url.includes(s.nhs)
+    && (text.includes(s.nhs) || text.includes(`${s.nhs.slice(0, 3)} ${s.nhs.slice(3, 6)} ${s.nhs.slice(6)}`))) {
+    found.push('NHS number');
+  }
+  if (s.upn && !url.includes(s.upn) && text.includes(s.upn)) found.push('UPN');
+  // Its id, as a link or as the child an answer is about, where the request did not name it.
+  if (!new RegExp(`/${s.id}(?![0-9])`).test(url)) {
+    if (new RegExp(`/children/${s.id}(?![0-9])`).test(text)) found.push('link to the record');
+    if (json && valuesOf(json, ['child_id', 'person_id']).includes(s.id)) found.push('child id');
+  }
+  return found;
+}
+
+/** The marked child's facts, from the database: its events by agency, its alerts' evidence. */
+function markedFacts() {
+  const events = rows(`select id, agency, kind, coalesce(json_extract(details, '$.category'), '') from event
+    where person_id = ${marked.id}`).map(([id, agency, kind, category]) => ({ id: Number(id), agency, kind, category }));
+  const alerts = rows(`select id, evidence from alert where person_id = ${marked.id}`)
+    .map(([id, evidence]) => ({ id: Number(id), evidence: JSON.parse(evidence) }));
+  return { events, alerts };
+}
+
+/** What an own-agency reader of the marked child was shown that is another agency's; [] when nothing. */
+function ownAgencyLeaks(agency, url, text, json, facts) {
+  const found = [];
+  for (const [who, mark] of Object.entries(MARK)) {
+    if (who === 'healthOnly') continue; // checked for every reader
+    if (who !== agency && text.includes(mark)) found.push(`${who}'s event (${mark})`);
+  }
+  if (!new RegExp(`/children/${marked.id}(?![0-9])`).test(url)) return found;
+  const own = new Set(facts.events.filter((e) => e.agency === agency).map((e) => e.kind));
+  const visible = new Set(facts.events.filter((e) => e.agency === agency).map((e) => e.id));
+  for (const e of facts.events) {
+    if (e.agency === agency || own.has(e.kind)) continue;
+    if (new RegExp(`<option value="${e.kind}"`).test(text)) found.push(`the filter for ${e.agency}'s ${e.kind}`);
+    for (const label of DISTINCT_LABELS[e.kind] ?? []) if (text.includes(label)) found.push(`"${label}" (${e.agency})`);
+  }
+  for (const a of facts.alerts) {
+    if (a.evidence.length > 0 && a.evidence.every((id) => visible.has(id))) continue;
+    if (text.includes(`href="/alerts/${a.id}"`)) found.push(`alert ${a.id} resting on another agency's events`);
+  }
+  if (agency !== 'social_care' && (text.includes('id="placement"') || text.includes(markedHome))) {
+    found.push('the placement (social care\'s record)');
+  }
+  if (json) {
+    for (const a of valuesOf(json, ['agency'])) if (typeof a === 'string' && a !== agency) found.push(`a ${a} event in JSON`);
+  }
+  return found;
+}
+
+async function crawlWeb(username) {
+  const cookie = await webSignIn(username);
+  const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash',
+    '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
+    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams'];
+  for (const c of [...sealed, ...siblings, marked]) {
+    seeds.push(`/children/${c.id}`, `/children/${c.id}/viewers`, `/children/${c.id}/break-glass`,
+      `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`);
+    const ev = q(`select min(id) from event where person_id = ${c.id}`);
+    if (ev) seeds.push(`/children/${c.id}/events/${ev}`);
+  }
+  for (const s of sealed) {
+    const [y, m, d] = s.dob.split('-').map(Number);
+    seeds.push(`/?q=${encodeURIComponent(s.family)}`, `/?q=${encodeURIComponent(`${s.given} ${s.family}`)}`,
+      `/?q=${encodeURIComponent(s.given)}`, `/?dob-day=${d}&dob-month=${m}&dob-year=${y}`);
+    if (s.nhs) seeds.push(`/?q=${s.nhs}`);
+    if (s.upn) seeds.push(`/?q=${s.upn}`);
+    for (const [a] of rows(`select id from alert where person_id = ${s.id}`)) seeds.push(`/alerts/${a}`);
+  }
+  for (const [r] of rows('select id from link_review')) seeds.push(`/link-reviews/${r}`);
+  const queue = [...seeds];
+  const seen = new Set();
+  const out = [];
+  while (queue.length > 0 && out.length < MAX_PAGES) {
+    const url = queue.shift();
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const res = await fetch(`${server.url}${url}`, { headers: { cookie }, redirect: 'manual' });
+    const text = await res.text();
+    out.push({ url, status: res.status, text });
+    const next = [];
+    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) next.push(res.headers.get('location'));
+    for (const m of text.matchAll(/href="([^"]*)"/g)) next.push(m[1].replaceAll('&amp;', '&'));
+    for (const n of next) {
+      const u = n.split('#')[0];
+      if (u.startsWith('/') && !u.startsWith('//') && !u.startsWith('/static/') && !u.startsWith('/assets/')
+        && !u.startsWith('/sign-in') && !seen.has(u)) queue.push(u);
+    }
+  }
+  return out;
+}
+
+async function crawlApi(token) {
+  const childIds = [...sealed, ...siblings, marked].map((c) => c.id);
+  const alertIds = rows('select id from alert').map(([id]) => Number(id));
+  const ids = {
+    '/api/v1/alerts/{id}': alertIds,
+    '/api/v1/recordings/{id}/content': [1],
+    '/api/v1/oversight/runs/{id}': rows('select id from oversight_run').map(([id]) => Number(id)),
+    '/api/v1/link-reviews/{id}': rows('select id from link_review').map(([id]) => Number(id)),
+  };
+  const queue = [];
+  for (const path of apiGets) {
+    if (!path.includes('{id}')) queue.push(path);
+    else for (const id of ids[path] ?? childIds) queue.push(path.replace('{id}', String(id)));
+  }
+  queue.push('/api/v1/alerts?owner=mash', '/api/v1/alerts?owner=demo.worker', '/api/v1/alerts?state=open');
+  for (const c of [...sealed, marked]) if (c.nhs) queue.push(`/api/v1/flags?nhs_number=${c.nhs}`);
+  for (const id of childIds) queue.push(`/api/v1/children/${id}/chronology?limit=500`);
+  const seen = new Set();
+  const out = [];
+  while (queue.length > 0 && out.length < MAX_API) {
+    const url = queue.shift();
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const r = await request(`${server.url}${url}`, { token });
+    out.push({ url, status: r.status, text: r.text, json: r.json });
+    // The children an answer names are links to follow.
+    for (const v of valuesOf(r.json, ['child_id', 'person_id'])) {
+      if (Number.isInteger(v) && v > 0) queue.push(`/api/v1/children/${v}`, `/api/v1/children/${v}/chronology`);
+    }
+  }
+  return out;
+}
+
+before(async () => {
+  const dir = tempDir('crawl');
+  area = { dir, db: path.join(dir, 'safeguard.db') };
+  runCli(['demo', '--db', `sqlite:${area.db}`, '--no-serve', '--families', '40']);
+  for (const [username, agency, role] of PEOPLE) {
+    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', username, '--agency', agency,
+      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assertNoSanitizerReport(r.stderr, 'safeguard user add');
+    assert.equal(r.status, 0, r.stderr);
+    secrets[username] = r.stdout.trimEnd().split('\n').pop();
+  }
+  for (const a of AGENCIES) tokens[a] = createToken(area.db, a, `crawl ${a}`, AGENCY_SCOPES[a]); // each reads (issue 14)
+  const routes = JSON.parse(runCli(['routes']).stdout);
+  webPatterns = routes.filter((r) => r.surface === 'web' && r.method === 'GET').map((r) => r.path);
+  apiGets = routes.filter((r) => r.surface === 'api' && r.method === 'GET').map((r) => r.path);
+
+  // Children whose every identifying string is theirs alone in the area (a unique name and date of birth, a
+  // date no event, incident or inspection falls on), so that finding it in an answer means finding them.
+  const telling = `from person p where (select count(*) from person x where x.given_name = p.given_name
+      and x.family_name = p.family_name) = 1 and (select count(*) from person x where x.dob = p.dob) = 1
+    and p.dob < (select min(substr(occurred_at, 1, 10)) from event)
+    and p.dob < (select min(substr(occurred_at, 1, 10)) from home_incident)
+    and p.dob not in (select grade_date from home where grade_date is not null)
+    and p.given_name || p.family_name not glob '*[^A-Za-z]*' and p.middle_names not glob '*[^A-Za-z ]*'
+    and (select count(*) from identifier i where i.person_id = p.id and i.kind = 'nhs') = 1`;
+  // A housemate who stays unsealed (none of the chosen children is another's housemate).
+  const withSibling = (chosen) => `exists (select 1 from household_member a join household_member b
+    on b.household_id = a.household_id and b.person_id <> a.person_id where a.person_id = p.id)
+    and not exists (select 1 from household_member a join household_member b on b.household_id = a.household_id
+    where a.person_id = p.id and b.person_id in (${[0, ...chosen].join(',')}))`;
+  const awaiting = `exists (select 1 from event e where e.person_id = p.id and e.kind in ('contact', 'referral') and not exists
+    (select 1 from event d where d.person_id = e.person_id and d.kind = 'referral_decision' and d.occurred_at >= e.occurred_at))`;
+  const placed = 'p.id in (select person_id from home_placement where person_id is not null)';
+  const s2 = q(`select p.id ${telling} and p.id in (select person_id from home_incident) order by p.id limit 1`);
+  const s3 = q(`select p.id ${telling} and ${awaiting} and ${withSibling([s2])} order by p.id limit 1`);
+  const s1 = q(`select p.id ${telling} and ${withSibling([s2, s3])} and not ${awaiting} and not ${placed}
+    order by p.id limit 1`);
+  assert.ok(s1 && s2 && s3, `the area has children to seal (${s1}, ${s2}, ${s3})`);
+  sealed = [person(s1, 'with a sibling'), person(s2, 'placed, missing from the home'), person(s3, 'in the MASH queue')];
+  homeOfS2 = Number(q(`select home_id from home_incident where person_id = ${s2} limit 1`));
+  const sealedIds = sealed.map((s) => s.id).join(',');
+  siblings = rows(`select distinct b.person_id from household_member a join household_member b
+      on b.household_id = a.household_id and b.person_id <> a.person_id
+    where a.person_id in (${sealedIds}) and b.person_id not in (${sealedIds}) order by 1`).map(([id]) => person(id, 'sibling'));
+  assert.ok(siblings.length > 0, `the sealed children (${sealedIds}) have siblings`);
+  // The sealed child with a sibling, and every sibling, on the demo worker's caseload: the worker sees their
+  // households, and the caseload lists them.
+  for (const c of [sealed[0], ...siblings]) {
+    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(c.id), '--team', 'north', '--user', 'demo.worker']);
+  }
+  marked = person(q(`select p.id from person p where ${placed} and p.id <> ${s2} and p.id not in (${sealedIds})
+    and (select count(*) from identifier i where i.person_id = p.id and i.kind = 'nhs') = 1 order by p.id limit 1`), 'marked');
+  markedHome = q(`select h.name from home_placement l join home h on h.id = l.home_id where l.person_id = ${marked.id}`);
+  assert.ok(markedHome, 'the marked child is placed in a home');
+
+  server = await startServer(area.db);
+  const subject = { nhs_number: marked.nhs, given_name: marked.given, family_name: marked.family, dob: marked.dob,
+    upn: '', postcode: '', address: '' };
+  const send = async (agency, kind, summary, details = {}, n = 0) => {
+    const r = await postEvent(server.url, tokens[agency], event({
+      source_ref: `CRAWL-${agency}-${kind}-${n}`, kind, summary, details,
+      occurred_at: `2026-06-0${1 + n}T10:00:00Z`,
+    }, subject));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.child_id, marked.id, `the ${agency} ${kind} is the marked child's`);
+  };
+  await send('education', 'concern', `${MARK.education}: quiet and withdrawn in class`);
+  await send('police', 'missing_start', `${MARK.police}: reported missing from the home`, {}, 1);
+  await send('police', 'police_callout', `${MARK.police}: call-out to the home`, {}, 2);
+  await send('police', 'domestic_abuse_incident', `${MARK.police}: incident at the family address`, {}, 3);
+  await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
+  await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
+  await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('need-to-know, crawled', () => {
+  test('before sealing, the checks see what they look for: the worker sees the sealed-to-be names', async () => {
+    const cookie = await webSignIn('demo.worker');
+    let named = 0;
+    for (const sib of siblings) {
+      const page = await (await fetch(`${server.url}/children/${sib.id}`, { headers: { cookie } })).text();
+      named += sealed.filter((s) => sealedLeaks(s, `/children/${sib.id}`, page, null).includes('name')).length;
+    }
+    assert.ok(named > 0, 'a sibling\'s household names a child before the seal');
+    const caseload = await (await fetch(`${server.url}/caseload`, { headers: { cookie } })).text();
+    assert.ok(sealedLeaks(sealed[0], '/caseload', caseload, null).length > 0, 'the caseload names the child before the seal');
+    for (const s of sealed) {
+      const r = runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(s.id), '--basis', 'protection']);
+      assert.match(r.stdout, /the record is sealed/);
+    }
+  });
+
+  test('every role signs in and crawls every page it can reach; every person and token calls every GET route', async (t) => {
+    for (const [username] of PEOPLE) crawled[`web ${username}`] = await crawlWeb(username);
+    for (const [username] of PEOPLE) crawled[`api ${username}`] = await crawlApi(await apiSignIn(username));
+    for (const a of AGENCIES) crawled[`token ${a}`] = await crawlApi(tokens[a]);
+    // Every GET page and every GET route of the API was reached by someone (the crawl cannot skip a new one).
+    const hit = new Set();
+    for (const [who, answers] of Object.entries(crawled)) {
+      for (const { url } of answers) {
+        const p = url.split('?')[0].replace(/\/[0-9]+(?=\/|$)/g, '/{id}');
+        hit.add(`${who.startsWith('web') ? 'web' : 'api'} ${p}`);
+      }
+    }
+    t.diagnostic(Object.entries(crawled).map(([who, answers]) => `${who}: ${answers.length}`).join(', '));
+    for (const p of webPatterns) assert.ok(hit.has(`web ${p}`), `no one reached the page ${p}`);
+    for (const p of apiGets) assert.ok(hit.has(`api ${p}`), `no one called GET ${p}`);
+    for (const [who, answers] of Object.entries(crawled)) {
+      // The crawl ran out of links, not of budget: everything reachable was looked at.
+      assert.ok(answers.length < (who.startsWith('web') ? MAX_PAGES : MAX_API), `${who} reached the crawl's bound`);
+      for (const a of answers) assert.ok(a.status < 500, `${who} ${a.url}: ${a.status}`);
+    }
+  });
+
+  test('no sealed child\'s name, date of birth, identifier or id reaches anyone but the DPO', () => {
+    const leaks = [];
+    for (const [who, answers] of Object.entries(crawled)) {
+      if (who.endsWith('demo.dpo')) continue;
+      for (const { url, text, json } of answers) {
+        for (const s of sealed) {
+          const found = sealedLeaks(s, url, text, json);
+          if (found.length) leaks.push(`${who} ${url}: sealed child ${s.id} (${s.why}): ${found.join(', ')}`);
+        }
+      }
+    }
+    assert.deepEqual(leaks.slice(0, 30), [], `${leaks.length} answers show a sealed child`);
+    // The DPO, the role named for sealed records, does see them: the check can see a name.
+    const dpo = crawled['web demo.dpo'].filter((a) => sealedLeaks(sealed[0], '', a.text, null).includes('name'));
+    assert.ok(dpo.length > 0, 'the DPO reads the sealed record');
+  });
+
+  test('a health-only note reaches no one outside health; another agency\'s event no own-agency reader', async () => {
+    const facts = markedFacts();
+    const leaks = [];
+    // Who reads the marked child as their agency's own reader: the API says so for each person.
+    const ownAgency = [];
+    for (const [username] of PEOPLE) {
+      const token = await apiSignIn(username);
+      const r = await request(`${server.url}/api/v1/children/${marked.id}`, { token });
+      if (r.status === 200 && r.json.access === 'own_agency') ownAgency.push(username);
+    }
+    for (const u of ['demo.school', 'demo.police', 'demo.health']) assert.ok(ownAgency.includes(u), `${u} reads as own agency`);
+    for (const [who, answers] of Object.entries(crawled)) {
+      const reader = who.split(' ')[1];
+      const agency = who.startsWith('token') ? reader : AGENCY_OF[reader];
+      for (const { url, text, json } of answers) {
+        if (agency !== 'health' && text.includes(MARK.healthOnly)) leaks.push(`${who} ${url}: the health-only note`);
+        if (!who.startsWith('token') && ownAgency.includes(reader)) {
+          for (const f of ownAgencyLeaks(agency, url, text, json, facts)) leaks.push(`${who} ${url}: ${f}`);
+        }
+      }
+    }
+    assert.deepEqual(leaks.slice(0, 30), [], `${leaks.length} leaks`);
+    // Each agency's reader sees its own markers; the allocated worker every agency's but the health-only note.
+    const saw = (who, mark) => crawled[who].some((a) => a.text.includes(mark));
+    assert.ok(saw('web demo.school', MARK.education), 'the school sees its own concern');
+    assert.ok(saw('web demo.police', MARK.police), 'the police see their own events');
+    assert.ok(saw('web demo.health', MARK.healthOnly), 'health sees its health-only note');
+    assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
+    for (const m of [MARK.police, MARK.education, MARK.health, MARK.housing]) {
+      assert.ok(saw('web demo.worker', m), `the allocated worker sees ${m}`);
+    }
+  });
+});

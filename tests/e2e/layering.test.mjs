@@ -1,0 +1,132 @@
+// The layering check (scripts/layering.mjs) on a tiny fake tree: one violation of each rule, each named by
+// file and line; comments and strings that only mention a rule's pattern are not violations; an allow entry
+// silences exactly what it names, and a stale one is a notice, not a failure.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { removeDir, tempDir } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CHECKER = path.resolve(here, '../../scripts/layering.mjs');
+const RULES = path.resolve(here, '../../scripts/layering.rules');
+
+let root;
+
+function write(rel, text) {
+  const p = path.join(root, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+}
+
+function check(allowText = '') {
+  const allow = path.join(root, 'layering.allow');
+  fs.writeFileSync(allow, allowText);
+  const r = spawnSync(process.execPath, [CHECKER, '--root', root, '--rules', RULES, '--allow', allow],
+    { encoding: 'utf8', timeout: 30000 });
+  if (r.error) throw r.error;
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(() => {
+  root = tempDir('layering');
+  // One violation of each kind, on a known line.
+  write('src/core/bad_core.c', [
+    '/* a pure core */',
+    '#include "core/date.h"',
+    '#include "service/alerts.h"', // line 3
+    'int f(void);',
+  ].join('\n'));
+  write('src/web/bad_edge.c', [
+    '#include "web/web.h"',
+    '#include "store/store.h"', // line 2
+    'static int g(store *st)',
+    '{',
+    '\treturn store_close(st);', // line 5
+    '}',
+  ].join('\n'));
+  write('src/api/bad_sql.c', [
+    'static const char *q =',
+    '\t"SELECT id "', // line 2: the statement starts here; the literals are joined as C joins them
+    '\t"FROM person WHERE id = ?";',
+  ].join('\n'));
+  write('src/service/bad_time.c', [
+    '#include <time.h>',
+    'long now(void)',
+    '{',
+    '\treturn (long)time( NULL );', // line 4
+    '}',
+  ].join('\n'));
+  // Mentions that are not violations: in comments, in prose, in the places the rules allow.
+  write('src/web/fine_edge.c', [
+    '/* time(NULL) and store_close(st) in a comment, and "SELECT id FROM person" too */',
+    '// #include "store/store.h"',
+    'static const char *msg = "Select the child from the list; time(NULL) in a string is text";',
+    'static int h(int store_close_count) { return store_close_count; }',
+  ].join('\n'));
+  write('src/store/sqlite.c', 'static const char *q = "SELECT id FROM person";\n');
+  write('src/clock/clock.c', '#include <time.h>\nlong clock_now(void) { return (long)time(NULL); }\n');
+});
+
+after(() => removeDir(root));
+
+test('one violation of each rule fails the check, each named by file:line and rule', () => {
+  const r = check();
+  assert.equal(r.status, 1, r.out + r.err);
+  const lines = r.out.split('\n').filter((l) => /^src\//.test(l)).sort();
+  assert.deepEqual(lines.map((l) => l.split(': ').slice(0, 2).join(': ')), [
+    'src/api/bad_sql.c:2: sql-outside-store',
+    'src/core/bad_core.c:3: core-includes-upper',
+    'src/service/bad_time.c:4: time-outside-clock',
+    'src/web/bad_edge.c:2: edge-includes-store',
+    'src/web/bad_edge.c:5: edge-calls-store',
+  ]);
+  assert.match(r.out, /src\/web\/bad_edge\.c:5: edge-calls-store: .*\(store_close\)/);
+  assert.match(r.out, /^layering: 0 passed, 5 failed$/m);
+});
+
+test('an allow entry silences what it names and nothing else', () => {
+  const r = check([
+    '# reasons are required',
+    'time-outside-clock  src/service/bad_time.c  *  the fake clock goes later',
+    'edge-calls-store    src/web/bad_edge.c      store_close  the fake edge closes the store',
+    'edge-calls-store    src/web/bad_edge.c      store_open   nothing calls it: a stale entry',
+  ].join('\n'));
+  assert.equal(r.status, 1, r.out + r.err);
+  assert.doesNotMatch(r.out, /bad_time\.c:4/);
+  assert.doesNotMatch(r.out, /bad_edge\.c:5/);
+  assert.match(r.out, /bad_edge\.c:2: edge-includes-store/);
+  assert.match(r.out, /notice: .*:4: edge-calls-store src\/web\/bad_edge\.c store_open allows nothing any more/);
+});
+
+test('with every violation allowed the check passes, stale entries printed as notices', () => {
+  const r = check([
+    'core-includes-upper  src/core/bad_core.c     service/alerts.h  fake',
+    'edge-includes-store  src/web/bad_edge.c      store/store.h     fake',
+    'edge-calls-store     src/web/bad_edge.c      store_close       fake',
+    'sql-outside-store    src/api/bad_sql.c       *                 fake',
+    'time-outside-clock   src/service/bad_time.c  time(NULL)        fake',
+    'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
+  ].join('\n'));
+  assert.equal(r.status, 0, r.out + r.err);
+  assert.match(r.out, /notice: .*:6: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 5 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /^layering: 5 passed, 0 failed$/m);
+});
+
+test('an allow entry without a reason, or naming no rule, is refused', () => {
+  let r = check('time-outside-clock src/service/bad_time.c *\n');
+  assert.equal(r.status, 2);
+  assert.match(r.err, /layering\.allow:1: expected RULE FILE WHAT REASON/);
+  r = check('no-such-rule src/service/bad_time.c * a reason\n');
+  assert.equal(r.status, 2);
+  assert.match(r.err, /layering\.allow:1: no rule named no-such-rule/);
+});
+
+test("today's tree passes with the committed allow list", () => {
+  const r = spawnSync(process.execPath, [CHECKER], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^layering: \d+ passed, 0 failed$/m);
+});

@@ -1,0 +1,275 @@
+// Agency tokens have scopes (issue 14, item 4): what each may do, checked by the route policy; a token that
+// reads children, made by an administrator, waits for a second person's approval; every read through a token
+// names the token (its number, label and who made it) in the audit.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import {
+  AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, count, createToken, event, freshArea, migrate,
+  nhsNumber, postEvent, removeDir, request, runCli, sql, startServer, tempDir, totp, totpUsedLongAgo,
+} from './lib.mjs';
+
+const PASSWORD = 'a long enough passphrase for the tokens';
+let area;
+let server;
+let url;
+let routes;
+const secrets = {};
+const cookies = {};
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c.split(';')[0];
+  return null;
+}
+
+async function webSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  const res = await fetch(`${url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
+  });
+  assert.equal(res.status, 303, `web sign-in of ${username}`);
+  const cookie = cookieOf(res, 'sg_session');
+  const page = await (await fetch(`${url}/nope`, { headers: { cookie } })).text();
+  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+}
+
+function post(who, pathname, fields) {
+  const c = cookies[who];
+  return request(`${url}${pathname}`, {
+    method: 'POST',
+    headers: { cookie: c.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ csrf_token: c.csrf, ...fields }).toString(),
+  });
+}
+
+let nhsSeq = 700000000;
+function nextNhs() {
+  for (;;) {
+    const n = nhsNumber(nhsSeq++);
+    if (n) return n;
+  }
+}
+
+let childId; // sent by health and education: health's systems may read it
+let nhsOnPlan; // a child on a child protection plan, for the flag look-up
+
+before(async () => {
+  area = freshArea('tokens');
+  for (const u of ['t.admin1', 't.admin2']) secrets[u] = addPerson(area.db, u, 'social_care', 'admin', PASSWORD);
+  const r = spawnSync(BIN, ['routes'], { encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'safeguard routes');
+  routes = JSON.parse(r.stdout);
+  server = await startServer(area.db);
+  url = server.url;
+  for (const u of ['t.admin1', 't.admin2']) cookies[u] = await webSignIn(u);
+  const subject = { given_name: 'Tansy', family_name: 'Reed', dob: '2016-02-02', nhs_number: nextNhs() };
+  const h = await postEvent(url, area.tokens.health, event({ source_ref: 'T-1', kind: 'gp_appointment' }, subject));
+  assert.equal(h.status, 201, h.text);
+  childId = h.json.child_id;
+  await postEvent(url, area.tokens.education, event({ source_ref: 'T-2' }, subject));
+  nhsOnPlan = nextNhs();
+  const plan = await postEvent(url, area.tokens.social_care, event({ source_ref: 'T-3', kind: 'cp_plan_start',
+    occurred_at: '2025-01-06T10:00:00Z', details: { category: 'neglect' } },
+  { given_name: 'Pip', family_name: 'Lane', dob: '2019-09-09', nhs_number: nhsOnPlan }));
+  assert.equal(plan.status, 201, plan.text);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('safeguard token create --scope', () => {
+  test('scopes are named, checked against the agency, and printed; the default sends records only', () => {
+    const db = `sqlite:${area.db}`;
+    const made = runCli(['token', 'create', '--db', db, '--agency', 'health', '--scope', 'flags:read', '--scope',
+      'events:write,records:read', '--label', 'EPR']);
+    assert.match(made.stdout, /scope events:write records:read flags:read/);
+    assert.match(made.stdout.trimEnd().split('\n').pop(), TOKEN_RE);
+    const plain = runCli(['token', 'create', '--db', db, '--agency', 'police', '--label', 'plain']);
+    assert.match(plain.stdout, /scope events:write \(/);
+    const id = sql(area.db, "select id from api_client where label = 'plain'");
+    assert.equal(sql(area.db, `select scope || '|' || created_by || '|' || pending from api_client where id = ${id}`), 'events:write|cli|0');
+    const before = count(area.db, 'api_client');
+    for (const [args, message] of [
+      [['--agency', 'police', '--scope', 'children:read'], /--scope: no scope 'children:read'/],
+      [['--agency', 'police', '--scope', 'flags:read'], /flags:read is for health's systems only/],
+      [['--agency', 'education', '--scope', 'placements:write'], /placements:write is for social_care's systems only/],
+      [['--agency', 'police', '--label', 'two\nlines'], /--label must be 100 characters or fewer, on one line/],
+    ]) {
+      const r = runCli(['token', 'create', '--db', db, ...args], { check: false });
+      assert.equal(r.status, 2, r.stdout);
+      assert.match(r.stderr, message);
+    }
+    assert.equal(count(area.db, 'api_client'), before, 'nothing was made');
+  });
+});
+
+describe('the route policy checks the scope', () => {
+  test('a token with one scope reaches exactly the routes of that scope, and no other', async () => {
+    const agencyFor = { 'flags:read': 'health', 'alerts:read': 'social_care', 'alerts:write': 'social_care',
+      'placements:write': 'social_care' };
+    const scopes = [...new Set(routes.filter((r) => r.scope).map((r) => r.scope))].sort();
+    assert.deepEqual(scopes, ['alerts:read', 'alerts:write', 'events:write', 'flags:read', 'placements:write', 'records:read']);
+    const wrong = [];
+    for (const scope of scopes) {
+      const token = createToken(area.db, agencyFor[scope] ?? 'social_care', `only ${scope}`, [scope]);
+      for (const route of routes.filter((r) => r.surface === 'api' && r.action !== 'public')) {
+        const post = route.method === 'POST';
+        const r = await request(`${url}${route.path.replace(/\{id\}/g, String(childId))}`, {
+          method: route.method, token, headers: post ? { 'content-type': 'application/json' } : {},
+          body: post ? '{}' : undefined,
+        });
+        const through = !(r.status === 403 && r.json?.error?.code === 'not_permitted') && r.status !== 401;
+        if (through !== (route.scope === scope)) wrong.push(`${route.method} ${route.path} with ${scope}: ${r.status} ${r.text.slice(0, 120)}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('a token of the foundation (events:write) sends records but reads no child', async () => {
+    const token = createToken(area.db, 'health', 'send only');
+    const sent = await postEvent(url, token, event({ source_ref: 'T-9' }, { given_name: 'Tansy', family_name: 'Reed', dob: '2016-02-02', nhs_number: '' }));
+    assert.equal(sent.status, 201, sent.text);
+    for (const path of [`/api/v1/children/${childId}`, `/api/v1/children/${childId}/chronology`, `/api/v1/flags?nhs_number=${nhsOnPlan}`]) {
+      const r = await request(`${url}${path}`, { token });
+      assert.equal(r.status, 403, path);
+      assert.equal(r.json.error.code, 'not_permitted');
+    }
+  });
+
+  test('tokens made before scopes (schema 14) send records and nothing else after the migration', async () => {
+    const dir = tempDir('tokens-v14');
+    try {
+      const db = `${dir}/old.db`;
+      migrate(db);
+      const token = createToken(db, 'police', 'old police', ['events:write', 'records:read']);
+      // The database as version 14 left it: no scope, no maker, no approval (nor what 15 and 16 changed).
+      const r = spawnSync('sqlite3', [db, 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
+        + 'ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; '
+        + 'ALTER TABLE api_client DROP COLUMN approved_at; DROP TABLE dpo_notice; DROP TABLE login_throttle; '
+        + 'ALTER TABLE app_user DROP COLUMN totp_sealed; ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; '
+        + 'PRAGMA user_version = 14;'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const m = runCli(['migrate', '--db', `sqlite:${db}`]);
+      assert.match(m.stderr, /migrated from version 14 to 17/);
+      assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
+        'the scope is the default, and its maker is taken from the audit');
+      const s = await startServer(db);
+      try {
+        const sent = await postEvent(s.url, token, event({ source_ref: 'OLD-1' }));
+        assert.equal(sent.status, 201, sent.text);
+        const read = await request(`${s.url}/api/v1/children/${sent.json.child_id}`, { token });
+        assert.equal(read.status, 403);
+        assert.match(read.json.error.message, /needs the scope records:read/);
+      } finally {
+        await s.stop();
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+describe('a token that reads children needs a second person', () => {
+  let id;
+  let token;
+
+  test('made by an administrator on the pages, it is refused until another administrator approves it', async () => {
+    const r = await post('t.admin1', '/admin/tokens', { agency: 'health', label: 'Ward EPR', 'events:write': 'yes',
+      'flags:read': 'yes', 'records:read': 'yes' });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.match(r.text, /It does not work yet/);
+    token = /id="secret">([^<]+)</.exec(r.text)?.[1];
+    assert.match(token, TOKEN_RE);
+    id = sql(area.db, "select id from api_client where label = 'Ward EPR'");
+    assert.match(sql(area.db, `select detail from audit where action = 'token.create' and object = 'client:${id}'`),
+      /^health; scope events:write records:read flags:read; pending approval$/);
+    const refused = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
+    assert.equal(refused.status, 401, refused.text);
+    assert.equal(refused.json.error.code, 'token_pending');
+    const sent = await postEvent(url, token, event({ source_ref: 'T-P-1' }));
+    assert.equal(sent.status, 401, 'a pending token does nothing at all');
+    // The page says whose approval it waits for.
+    const list = await request(`${url}/admin/tokens`, { headers: { cookie: cookies['t.admin1'].cookie } });
+    assert.match(list.text, new RegExp(`id="token-${id}"[\\s\\S]*?Awaiting approval[\\s\\S]*?You made it: another administrator approves it`));
+  });
+
+  test('the administrator who made it cannot approve it; nothing changes', async () => {
+    const r = await post('t.admin1', `/admin/tokens/${id}/approve`, {});
+    assert.equal(r.status, 403);
+    assert.match(r.text, /You made this token/);
+    assert.equal((await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token })).status, 401);
+    assert.equal(count(area.db, 'audit', `action = 'token.approve' and object = 'client:${id}'`), 0);
+  });
+
+  test('another administrator approves it; from then it works, and only for its scope', async () => {
+    const r = await post('t.admin2', `/admin/tokens/${id}/approve`, {});
+    assert.equal(r.status, 303, r.text.slice(0, 300));
+    assert.equal(r.headers.get('location'), '/admin/tokens?done=approved');
+    assert.match(sql(area.db, `select actor || ' ' || detail from audit where action = 'token.approve' and object = 'client:${id}'`),
+      /^user:\d+:t\.admin2 events:write records:read flags:read$/);
+    const flag = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
+    assert.equal(flag.status, 200, flag.text);
+    assert.equal(flag.json.flagged, true);
+    assert.equal((await request(`${url}/api/v1/alerts`, { token })).json.error.code, 'not_permitted');
+    const again = await post('t.admin2', `/admin/tokens/${id}/approve`, {});
+    assert.equal(again.status, 409);
+    const list = await request(`${url}/admin/tokens`, { headers: { cookie: cookies['t.admin1'].cookie } });
+    assert.match(list.text, new RegExp(`id="token-${id}"[\\s\\S]*?Approved by t\\.admin2[\\s\\S]*?In use`));
+  });
+
+  test('a token that only writes works at once; the operator may approve a page-made one', async () => {
+    const w = await post('t.admin1', '/admin/tokens', { agency: 'police', label: 'Police feed', 'events:write': 'yes' });
+    const writer = /id="secret">([^<]+)</.exec(w.text)?.[1];
+    assert.doesNotMatch(w.text, /It does not work yet/);
+    assert.equal((await postEvent(url, writer, event({ source_ref: 'T-W-1' }))).status, 201);
+    const r = await post('t.admin1', '/admin/tokens', { agency: 'education', label: 'School MIS', 'records:read': 'yes' });
+    const reader = /id="secret">([^<]+)</.exec(r.text)?.[1];
+    const mis = sql(area.db, "select id from api_client where label = 'School MIS'");
+    assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: reader })).status, 401);
+    const ok = runCli(['token', 'approve', '--db', `sqlite:${area.db}`, '--id', mis]);
+    assert.match(ok.stdout, new RegExp(`token ${mis} approved`));
+    assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: reader })).status, 200);
+    const twice = runCli(['token', 'approve', '--db', `sqlite:${area.db}`, '--id', mis], { check: false });
+    assert.equal(twice.status, 1);
+    assert.match(twice.stderr, /awaits no approval/);
+  });
+});
+
+describe('every read through a token names the token: its number, label and who made it', () => {
+  test('the child, the chronology, the alerts and the flag look-up', async () => {
+    const id = sql(area.db, "select id from api_client where label = 'Ward EPR'");
+    const note = new RegExp(`token ${id} 'Ward EPR' made by user:\\d+:t\\.admin1`);
+    const health = sql(area.db, "select id from api_client where label = 'e2e health'");
+    const cli = new RegExp(`^token ${health} 'e2e health' made by cli`);
+    assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: area.tokens.health })).status, 200);
+    assert.match(sql(area.db, `select detail from audit where action = 'child.read' and child_id = ${childId} order by id desc limit 1`), cli);
+    assert.equal((await request(`${url}/api/v1/children/${childId}/chronology`, { token: area.tokens.health })).status, 200);
+    assert.match(sql(area.db, `select detail from audit where action = 'chronology.read' and child_id = ${childId} order by id desc limit 1`),
+      new RegExp(`^limit 100; token ${health} 'e2e health' made by cli; own agency's records$`));
+    assert.equal((await request(`${url}/api/v1/alerts`, { token: area.tokens.social_care })).status, 200);
+    const sc = sql(area.db, "select id from api_client where label = 'e2e social_care'");
+    assert.match(sql(area.db, "select detail from audit where action = 'alerts.read' order by id desc limit 1"),
+      new RegExp(`; token ${sc} 'e2e social_care' made by cli$`));
+    // The approved page-made token's flag look-up (above) names its label and the administrator who made it.
+    assert.match(sql(area.db, "select detail from audit where action = 'flags.lookup' order by id desc limit 1"), note);
+  });
+});
+
+describe('the whole set of agencies', () => {
+  test('the e2e areas\' tokens carry their agency\'s scopes', () => {
+    for (const a of AGENCIES) {
+      const scope = sql(area.db, `select scope from api_client where label = 'e2e ${a}'`);
+      assert.ok(scope.startsWith('events:write records:read'), `${a}: ${scope}`);
+    }
+  });
+});
