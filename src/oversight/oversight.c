@@ -581,9 +581,8 @@ struct pf {
 	size_t t;                       /* months seen */
 };
 
-static void pf_start(struct pf *f, const struct ov_params *q, const struct ov_settings *s)
+static void pf_start(struct pf *f, const struct ov_params *q)
 {
-	(void)s;
 	f->q = *q;
 	kf_start(&f->now, &f->q);
 	f->t = 0;
@@ -613,7 +612,7 @@ int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const doubl
 		const struct ov_params *qg = &m->par[h * K];
 		struct pf f[K];
 		for (int k = 0; k < K; k++)
-			pf_start(&f[k], &qg[k], s);
+			pf_start(&f[k], &qg[k]);
 		for (size_t t = 0; t < nm; t++) {
 			size_t i = (h * nm + t) * K;
 			for (int k = 0; k < K; k++) {
@@ -1073,7 +1072,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 			for (int k = 0; k < K; k++) {
 				double sd = dg[k].sdu;
 				lu[k] = sd * z[k] - sd * sd / 2;
-				pf_start(&kfs[k], &qg[k], s);
+				pf_start(&kfs[k], &qg[k]);
 			}
 			bool slow = false;
 			for (int k = 0; k < K; k++)
