@@ -279,7 +279,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: safeguard link dedupe --in RECORDS.csv --out CLUSTERS.csv [--model MODEL.json] [--pairs PAIRS.csv]\n"
 		"                             [--threads N] [--link P] [--review P] [--refuse LIST] [--by-source]\n"
-		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n\n"
+		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n"
+		"       safeguard link train --db URL [--threads N]   (the service's own model, from its store)\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
 		"family_name,dob,sex,postcode,address,nhs_number,upn; dob as YYYY-MM-DD or DD/MM/YYYY.\n\n"
@@ -349,6 +350,8 @@ static int parse_prob(const char *s, double *out)
 	return 0;
 }
 
+int cmd_link_train_db(int argc, char **argv); /* cmd_link_train.c */
+
 int cmd_link(int argc, char **argv)
 {
 	static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
@@ -373,6 +376,9 @@ int cmd_link(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	bool train_cmd = strcmp(argv[1], "train") == 0;
+	for (int i = 2; train_cmd && i < argc; i++)
+		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0)
+			return cmd_link_train_db(argc - 1, argv + 1); /* the service's own model */
 	if (!train_cmd && strcmp(argv[1], "dedupe") != 0) {
 		fprintf(stderr, "safeguard link: '%.32s' is not train or dedupe\n", argv[1]);
 		usage(stderr);
