@@ -9,6 +9,14 @@
 
 #include "../../src/service/linktrain.c"
 
+#include "api/intake_json.h"
+#include "service/intake.h"
+#include "service/tokens.h"
+#include "fixture.h"
+
+/* 2026-11-24T12:00:00Z */
+#define NOW INT64_C(1795521600)
+
 static void model_text_round_trip(void **state)
 {
 	struct linkage_model m, back;
@@ -142,6 +150,98 @@ static void shown_to_team_managers(void **state)
 	assert_false(linktrain_quality_shown_to(NULL));
 }
 
+
+/* ---- the nightly choice, on a real store ---- */
+
+static int seed_job(store_conn *c, void *arg)
+{
+	return tokens_seed_agencies(c);
+}
+
+struct apply {
+	struct intake_request rq;
+	struct intake_result res;
+};
+
+static int apply_job(store_conn *c, void *arg)
+{
+	struct apply *a = arg;
+	return intake_apply(c, &a->rq, &a->res);
+}
+
+/* Sends records from..to-1 of a made-up area: children of 60 families, three records each with slips. */
+static void send_records(store *st, int from, int to)
+{
+	static const char *given[] = {"Amira", "Oliver", "Chloe", "Jayden", "Priya", "Tomasz", "Grace", "Yusuf",
+				      "Isla", "Kwame", "Leah", "Mateo"};
+	static const char *family[] = {"Khan", "Smith", "Nowak", "Okafor", "Patel", "Jones", "Hughes", "Ahmed",
+				       "Murphy", "Silva"};
+	for (int i = from; i < to; i++) {
+		int child = i / 3, k = i % 3;
+		char body[1024], g[32];
+		snprintf(g, sizeof g, "%s", given[child % 12]);
+		if (k == 2 && strlen(g) > 3)
+			g[strlen(g) - 1] = 'x'; /* a slip in the third record */
+		snprintf(body, sizeof body,
+			 "{\"source_ref\": \"T-%d\", \"kind\": \"concern\", \"occurred_at\": \"2026-11-20T09:30:00Z\","
+			 " \"subject\": {\"given_name\": \"%s\", \"family_name\": \"%s\", \"dob\": \"20%02d-%02d-%02d\","
+			 " \"sex\": \"%s\", \"postcode\": \"%s\"}, \"summary\": \"Seen\", \"details\": {}}",
+			 i, g, family[(child / 12) % 10], 8 + child % 9, 1 + child % 12, 1 + (child * 7) % 28,
+			 child % 2 ? "F" : "M", k == 1 ? "" : "LS6 2AB");
+		struct apply *a = calloc(1, sizeof *a);
+		struct api_error err = {0};
+		json_t *root = NULL;
+		char *details = NULL;
+		assert_non_null(a);
+		if (api_intake_parse(body, strlen(body), NOW, &a->rq, &root, &details, &err) != 0)
+			fail_msg("%s: %s", err.field, err.message);
+		snprintf(a->rq.agency, sizeof a->rq.agency, "%s", k ? "police" : "education");
+		a->rq.actor = "client:1:test";
+		assert_int_equal(txq_exec(st, apply_job, a), STORE_OK);
+		json_decref(root);
+		free(details);
+		free(a);
+	}
+}
+
+static void nightly_trains_when_records_grew(void **state)
+{
+	struct fx *f = *state;
+	struct linktrain_report r;
+	bool trained = true;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained); /* nothing to learn from */
+	send_records(f->st, 0, 150);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained); /* under LINKTRAIN_MIN_RECORDS */
+	assert_int_equal(linktrain_run(f->st, "command", 1, &r), LINKTRAIN_ETOO_FEW);
+	assert_int_equal(r.model.records, 150);
+	send_records(f->st, 150, 240);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_true(trained);
+	assert_int_equal(r.model.id, 1);
+	assert_int_equal(r.model.records, 240);
+	assert_string_equal(r.model.how, "nightly");
+	assert_int_equal(identity_trained_id(), 1); /* installed for intake */
+	/* No growth, or less than 5%: the model people have seen stays. */
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained);
+	send_records(f->st, 240, 251);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained);
+	send_records(f->st, 251, 255);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_true(trained);
+	assert_int_equal(r.model.id, 2);
+	struct linktrain_quality q;
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_true(q.trained);
+	assert_int_equal(q.model.id, 2);
+	assert_int_equal(q.records, 255);
+	assert_null(q.model.params);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +252,7 @@ int main(void)
 		cmocka_unit_test(threshold_above_everything_when_the_strongest_is_different),
 		cmocka_unit_test(threshold_never_splits_a_tie),
 		cmocka_unit_test(shown_to_team_managers),
+		cmocka_unit_test_setup_teardown(nightly_trains_when_records_grew, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
