@@ -1141,13 +1141,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LINK_MODEL_LATEST] = "SELECT id, trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, linked, "
 				"linked_same, link_threshold, review_threshold, params FROM link_model ORDER BY id DESC LIMIT 1",
 	[S_LINK_MODEL_LATEST_ID] = "SELECT coalesce(max(id), 0) FROM link_model",
-	/* Records sent with a subject (an agency's system or import; a page's record is about a known child). */
+	/* Records sent with a subject (an agency's system or import; a page's record is about a known child);
+	 * never a sealed child's, whose names must not reach even the model's name frequencies. */
 	[S_LINK_TRAIN_RECORDS] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") " FROM source_record s "
-				 "WHERE json_valid(s.payload) AND json_type(s.payload, '$.subject') = 'object' ORDER BY s.id",
+				 "WHERE json_valid(s.payload) AND json_type(s.payload, '$.subject') = 'object' "
+				 "AND NOT EXISTS (SELECT 1 FROM sealed_record x WHERE x.person_id = s.person_id) ORDER BY s.id",
 	[S_LINK_REVIEWS_DECIDED] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") ", r.candidate_id, r.decision = 'same' "
 				   "FROM link_review r JOIN source_record s ON s.id = r.source_record_id "
 				   "WHERE r.decision IN ('same', 'different') AND json_valid(s.payload) "
-				   "AND json_type(s.payload, '$.subject') = 'object' ORDER BY r.id",
+				   "AND json_type(s.payload, '$.subject') = 'object' AND NOT EXISTS (SELECT 1 FROM sealed_record x "
+				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
 	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
 				 "json_valid(payload) AND json_type(payload, '$.subject') = 'object')",
 };

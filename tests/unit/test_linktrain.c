@@ -204,6 +204,29 @@ static void send_records(store *st, int from, int to)
 	}
 }
 
+static int64_t sealed_records;
+
+/* Seals the child the first record was given, counting the records that child holds. */
+static int seal_job(store_conn *c, void *arg)
+{
+	struct store_source_record src;
+	bool found = false, already = false;
+	int rc = store_source_find(c, "education", "T-0", &src, &found);
+	if (rc != STORE_OK || !found)
+		return rc ? rc : STORE_EIO;
+	sealed_records = 0;
+	for (int i = 0; i < 255; i++) {
+		struct store_source_record o;
+		char ref[16];
+		bool f2 = false;
+		snprintf(ref, sizeof ref, "T-%d", i);
+		if ((rc = store_source_find(c, i % 3 ? "police" : "education", ref, &o, &f2)) != STORE_OK)
+			return rc;
+		sealed_records += f2 && o.person_id == src.person_id;
+	}
+	return store_person_seal(c, src.person_id, "adoption", "test", &already);
+}
+
 static void nightly_trains_when_records_grew(void **state)
 {
 	struct fx *f = *state;
@@ -240,6 +263,11 @@ static void nightly_trains_when_records_grew(void **state)
 	assert_int_equal(q.model.id, 2);
 	assert_int_equal(q.records, 255);
 	assert_null(q.model.params);
+	/* A sealed child's records are never learnt from. */
+	assert_int_equal(txq_exec(f->st, seal_job, NULL), STORE_OK);
+	assert_int_equal(linktrain_run(f->st, "command", 1, &r), 0);
+	assert_int_equal(r.model.records, 255 - sealed_records);
+	assert_true(sealed_records >= 1);
 }
 
 int main(void)
