@@ -7,6 +7,7 @@
 #   SEED=2 HOMES=500 bench/homes.sh      another area
 #   SAFEGUARD_BIN=build-sim/safeguard bench/homes.sh   a binary built elsewhere (no make)
 #   FA=5 bench/homes.sh                  the false-alarm budget passed to the monitor (default: its own)
+#   STYLE=b bench/homes.sh               the second simulator (src/synth/homes2.c; default a)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,9 +21,10 @@ trap 'rm -rf "$work"' EXIT
 seed=${SEED:-1}
 homes=${HOMES:-2000}
 months=${MONTHS:-36}
+style=${STYLE:-a}
 
-"$bin" gen homes --out "$work/area" --homes "$homes" --months "$months" --seed "$seed"
-echo "area: $homes homes x $months months, seed $seed ($(($(wc -l <"$work/area/incidents.csv") - 1)) incidents)"
+"$bin" gen homes --out "$work/area" --homes "$homes" --months "$months" --seed "$seed" --style "$style"
+echo "area: style $style, $homes homes x $months months, seed $seed ($(($(wc -l <"$work/area/incidents.csv") - 1)) incidents)"
 
 alerts=()
 # The monitor is issue 6's other half; say plainly when this binary does not have it.

@@ -14,6 +14,8 @@
 // Definitions (one per column):
 //   flagged        harmful homes with an alert row at or after their onset month, over all harmful homes;
 //   median delay   months from onset to the first such row (0 = the onset month itself), over flagged homes;
+//   delay q1/q3/p90 the same delays' quartiles and 90th percentile (R's default quantile, type 7), so the
+//                  distribution is seen, not only its middle;
 //   false alarms   alert rows for homes that are not harmful, plus rows for harmful homes before their
 //                  onset, per 100 home-years of such (harm-free) monitoring; a home-year is 12 months with
 //                  children placed (child-nights > 0), as in the monitor's budget: months standing empty
@@ -96,6 +98,15 @@ function load(dir) {
   return { homes, first, months };
 }
 
+/** The p-quantile of sorted xs as R's quantile() by default (type 7: linear between order statistics at
+ * (n - 1) p); null when empty. */
+function quantile(xs, p) {
+  if (xs.length === 0) return null;
+  const h = (xs.length - 1) * p;
+  const lo = Math.floor(h);
+  return lo + 1 < xs.length ? xs[lo] + (h - lo) * (xs[lo + 1] - xs[lo]) : xs[lo];
+}
+
 /** flags: Map home id -> sorted array of month indexes (one entry per alert row). */
 function score({ homes, months }, flags) {
   let harmful = 0;
@@ -126,6 +137,7 @@ function score({ homes, months }, flags) {
     : delays.length % 2 ? delays[(delays.length - 1) / 2] : (delays[delays.length / 2 - 1] + delays[delays.length / 2]) / 2;
   return {
     harmful, found, flagged_pct: harmful ? (100 * found) / harmful : null, median_delay_months: median,
+    delay_q1_months: quantile(delays, 0.25), delay_q3_months: quantile(delays, 0.75), delay_p90_months: quantile(delays, 0.9),
     false_alarms_per_100_home_years: safeMonths ? (falseRows / (safeMonths / 12)) * 100 : null, alert_rows: rowsTotal,
   };
 }
@@ -181,10 +193,12 @@ if (a.json) {
   console.log(JSON.stringify(Object.fromEntries(results), null, 2));
 } else {
   const fmt = (v, d = 1) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toFixed(d) : String(v));
-  const head = ['method', 'harmful flagged', 'median delay (months)', 'false alarms / 100 home-years', 'alert rows'];
+  const head = ['method', 'harmful flagged', 'median delay (months)', 'delay q1 / q3 / p90', 'false alarms / 100 home-years', 'alert rows'];
   const body = results.map(([name, s]) => (s === null
-    ? [name, 'not run', '-', '-', '-']
-    : [name, `${s.found}/${s.harmful} (${fmt(s.flagged_pct)}%)`, fmt(s.median_delay_months), fmt(s.false_alarms_per_100_home_years), String(s.alert_rows)]));
+    ? [name, 'not run', '-', '-', '-', '-']
+    : [name, `${s.found}/${s.harmful} (${fmt(s.flagged_pct)}%)`, fmt(s.median_delay_months),
+      `${fmt(s.delay_q1_months)} / ${fmt(s.delay_q3_months)} / ${fmt(s.delay_p90_months)}`,
+      fmt(s.false_alarms_per_100_home_years), String(s.alert_rows)]));
   const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (r) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
   console.log(line(head));

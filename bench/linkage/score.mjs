@@ -15,9 +15,10 @@
 //   F1         their harmonic mean;
 //   mixed      predicted clusters holding records of two or more true children;
 //   twins      predicted clusters holding records of two twins: children of one family (truth.csv
-//              family_id) with the same true date of birth. A child's true date of birth is the dob of its
-//              records that carry no dob_swap or dob_off error (truth.csv errors); a child with no such
-//              record has none and is nobody's twin here.
+//              family_id) with the same true date of birth. A child's true date of birth is truth.csv's
+//              true_dob column when it has one (`safeguard gen --style b`), else the dob of its records that
+//              carry no dob_swap or dob_off error (truth.csv errors); a child with no such record has none
+//              and is nobody's twin here.
 // Pairs are counted by combinatorics over (predicted cluster, true child) cells, never one by one, so a
 // million records fit in memory and seconds. A record missing from the clusters file is its own cluster
 // (and counted in "missing"). Only node's built-in modules are used.
@@ -210,14 +211,18 @@ function main() {
   const childIds = new Map();
   const familyOf = [];
   const trueDob = [];
-  readTable(a.truth, ['record_id', 'child_id', 'family_id', 'errors'], (f, line) => {
-    const [id, c, fam, errors] = f;
+  const truthHead = fs.readFileSync(a.truth, 'utf8').slice(0, 200).split(/\r?\n/)[0];
+  const hasTrueDob = /(^|,)"?true_dob"?(,|$)/.test(truthHead);
+  const cols = ['record_id', 'child_id', 'family_id', 'errors'].concat(hasTrueDob ? ['true_dob'] : []);
+  readTable(a.truth, cols, (f, line) => {
+    const [id, c, fam, errors, tdob] = f;
     const i = index.get(id);
     if (i === undefined) throw new Error(`${a.truth}:${line}: record_id ${id} is not in ${a.records}`);
     let ci = childIds.get(c);
     if (ci === undefined) { ci = childIds.size; childIds.set(c, ci); familyOf.push(fam); trueDob.push(null); }
     child[i] = ci;
-    if (dob[i] && !/\bdob_(swap|off)\b/.test(errors) && trueDob[ci] === null) trueDob[ci] = dob[i];
+    if (hasTrueDob) { if (tdob) trueDob[ci] = tdob; }
+    else if (dob[i] && !/\bdob_(swap|off)\b/.test(errors) && trueDob[ci] === null) trueDob[ci] = dob[i];
   });
   for (let i = 0; i < n; i++) if (child[i] < 0) throw new Error(`${a.truth}: no truth for a record of ${a.records}`);
   // Twins: children of one family with one true date of birth, keyed by family and date.

@@ -60,7 +60,8 @@ function table(file) {
 
 const recs = table(a.records);
 const byId = new Map(recs.map((r) => [r.record_id, r]));
-for (const t of table(a.truth)) Object.assign(byId.get(t.record_id), { child: t.child_id, family: t.family_id, errors: t.errors });
+for (const t of table(a.truth))
+  Object.assign(byId.get(t.record_id), { child: t.child_id, family: t.family_id, errors: t.errors, true_dob: t.true_dob });
 for (const c of table(a.clusters)) Object.assign(byId.get(c.record_id), { cluster: c.cluster_id, p: c.match_probability });
 
 const normDob = (s) => { const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s); return m ? `${m[3]}-${m[2]}-${m[1]}` : s; };
@@ -68,7 +69,8 @@ const trueDob = new Map();
 const familyOf = new Map();
 for (const r of recs) {
   familyOf.set(r.child, r.family);
-  if (r.dob && !/\bdob_(swap|off)\b/.test(r.errors) && !trueDob.has(r.child)) trueDob.set(r.child, normDob(r.dob));
+  if (r.true_dob !== undefined) { if (r.true_dob) trueDob.set(r.child, r.true_dob); }
+  else if (r.dob && !/\bdob_(swap|off)\b/.test(r.errors) && !trueDob.has(r.child)) trueDob.set(r.child, normDob(r.dob));
 }
 const perKey = new Map();
 for (const [c, d] of trueDob) {

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "clock/now.h"
+#include "synth/people2.h"
 #include "synth/synth.h"
 
 json_t *cli_synth_request(const struct synth_record *r)
@@ -101,6 +102,61 @@ static char *join(const char *dir, const char *name)
 
 int cmd_gen_homes(int argc, char **argv); /* cmd_gen_homes.c */
 
+/* ---- style b: synth/people2.h, records.csv and truth.csv only ---- */
+
+static int emit_b(const struct p2_record *r, void *ctx)
+{
+	struct gen_out *o = ctx;
+	char id[24], child[24], family[24], errors[256];
+	snprintf(id, sizeof id, "%llu", (unsigned long long)r->record_no);
+	const char *rec[] = {id, r->source, r->given, r->middle, r->family, r->dob, r->sex, r->postcode, r->address,
+			     r->nhs, r->upn, ""};
+	csv_row(o->records.f, rec, sizeof rec / sizeof rec[0]);
+	snprintf(child, sizeof child, "%llu", (unsigned long long)r->child);
+	snprintf(family, sizeof family, "%llu", (unsigned long long)r->household);
+	size_t used = 0;
+	errors[0] = '\0';
+	for (unsigned i = 0; i < P2E_NBITS; i++)
+		if (r->errors & (1u << i)) {
+			int n = snprintf(errors + used, sizeof errors - used, "%s%s", used ? "+" : "", p2_error_name[i]);
+			if (n < 0 || (size_t)n >= sizeof errors - used)
+				break;
+			used += (size_t)n;
+		}
+	const char *tr[] = {id, child, family, errors, r->true_dob};
+	csv_row(o->truth.f, tr, sizeof tr / sizeof tr[0]);
+	if (ferror(o->records.f) || ferror(o->truth.f))
+		return -1;
+	o->n++;
+	return 0;
+}
+
+/* "NAME=F": scale a factor of the style-b generator (people2.h), or of style a (synth.h). */
+static int parse_scale(const char *arg, const char *const *names, int nnames, double *scale)
+{
+	const char *eq = strchr(arg, '=');
+	char name[48], *end = NULL;
+	if (!eq || (size_t)(eq - arg) >= sizeof name)
+		return -1;
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	double v = strtod(eq + 1, &end);
+	if (!eq[1] || *end || !(v > 0 && v <= 100))
+		return -1;
+	for (int i = 0; i < nnames; i++)
+		if (strcmp(names[i], name) == 0) {
+			scale[i] = v;
+			return 0;
+		}
+	if (strcmp(name, "errors") == 0) { /* every error rate at once */
+		for (int i = 0; i < nnames; i++)
+			if (!scale[i])
+				scale[i] = -v; /* marked: applied below to the error factors only */
+		return 0;
+	}
+	return -1;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
@@ -108,6 +164,8 @@ int cmd_gen(int argc, char **argv)
 					     {"seed", required_argument, NULL, 's'},
 					     {"today", required_argument, NULL, 't'},
 					     {"error-pct", required_argument, NULL, 'e'},
+					     {"style", required_argument, NULL, 'y'},
+					     {"scale", required_argument, NULL, 'k'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *dir = NULL;
@@ -115,6 +173,10 @@ int cmd_gen(int argc, char **argv)
 	struct gen_out o;
 	char *pe = NULL, *pr = NULL, *pt = NULL;
 	int c, rc = 1;
+	bool style_b = false;
+	double scale_b[P2_NFACTORS] = {0};
+	const char *scales[64];
+	int nscales = 0;
 	memset(&o, 0, sizeof o);
 	if (argc > 1 && strcmp(argv[1], "homes") == 0)
 		return cmd_gen_homes(argc - 1, argv + 1);
@@ -146,8 +208,23 @@ int cmd_gen(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'y':
+			if (strcmp(optarg, "a") != 0 && strcmp(optarg, "b") != 0) {
+				fprintf(stderr, "safeguard gen: --style must be a or b\n");
+				return 2;
+			}
+			style_b = optarg[0] == 'b';
+			break;
+		case 'k':
+			if (nscales == (int)(sizeof scales / sizeof scales[0])) {
+				fprintf(stderr, "safeguard gen: too many --scale options\n");
+				return 2;
+			}
+			scales[nscales++] = optarg;
+			break;
 		case 'h':
 			printf("usage: safeguard gen --out DIR [--families N] [--seed N] [--today YYYY-MM-DD] [--error-pct P]\n"
+			       "                     [--style a|b] [--scale FACTOR=X ...]\n"
 			       "       safeguard gen homes --out DIR ...  (children's homes; see gen homes --help)\n\n"
 			       "Writes a synthetic area: children in families, known to one or more agencies, with the\n"
 			       "recording errors real records have (nicknames, typos, transliterations, swapped day and\n"
@@ -157,7 +234,18 @@ int cmd_gen(int argc, char **argv)
 			       "  DIR/records.csv   record_id,source,given_name,middle_names,family_name,dob,sex,postcode,\n"
 			       "                    address,nhs_number,upn,source_ref (the record-linkage input)\n"
 			       "  DIR/truth.csv     record_id,child_id,family_id,errors (the ground truth)\n"
-			       "Defaults: 100 families, seed 1, today's date, 25%% of records with an error.\n");
+			       "Defaults: 100 families, seed 1, today's date, 25%% of records with an error.\n\n"
+			       "--style b: a second generator written apart from the first (synth/people2.h), for measuring\n"
+			       "record linkage on data it was not developed on: --families counts households; it writes\n"
+			       "records.csv and truth.csv (with a true_dob column), no events.jsonl; --error-pct is ignored.\n"
+			       "--scale FACTOR=X multiplies a factor's default (X in (0, 100]); errors=X scales every error\n"
+			       "rate at once. Factors of style b:");
+			for (int i = 0; i < P2_NFACTORS; i++)
+				printf("%s %s=%g", i % 6 ? "" : "\n ", p2_factor_name[i], p2_factor_default[i]);
+			printf("\nFactors of style a (their defaults are 1):");
+			for (int i = 0; i < SYNTH_NFACTORS; i++)
+				printf("%s %s", i % 8 ? "" : "\n ", synth_factor_name[i]);
+			printf("\n");
 			return 0;
 		default: return 2;
 		}
@@ -169,6 +257,49 @@ int cmd_gen(int argc, char **argv)
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "safeguard gen: cannot create %s\n", dir);
 		return 1;
+	}
+	for (int i = 0; i < nscales; i++) {
+		int bad = style_b ? parse_scale(scales[i], p2_factor_name, P2_NFACTORS, scale_b)
+				  : parse_scale(scales[i], synth_factor_name, SYNTH_NFACTORS, so.scale);
+		if (bad) {
+			fprintf(stderr, "safeguard gen: --scale '%.48s' is not FACTOR=X with a factor of style %s (see --help)\n",
+				scales[i], style_b ? "b" : "a");
+			return 2;
+		}
+	}
+	/* errors=X: every error factor not set by name. */
+	for (int i = 0; i < P2_NFACTORS; i++)
+		if (scale_b[i] < 0)
+			scale_b[i] = i < P2_TWINS ? -scale_b[i] : 0;
+	for (int i = 0; i < SYNTH_NFACTORS; i++)
+		if (so.scale[i] < 0)
+			so.scale[i] = i < SYNTH_F_TWINS ? -so.scale[i] : 0;
+	if (style_b) {
+		struct p2_opts po = {.seed = so.seed, .households = so.families, .today = so.today};
+		memcpy(po.scale, scale_b, sizeof po.scale);
+		if (!(pr = join(dir, "records.csv")) || !(pt = join(dir, "truth.csv")))
+			goto out;
+		if (cli_tmp_open(&o.records, pr) || cli_tmp_open(&o.truth, pt))
+			goto out;
+		const char *rh[] = {"record_id", "source", "given_name", "middle_names", "family_name", "dob", "sex",
+				    "postcode", "address", "nhs_number", "upn", "source_ref"};
+		const char *th[] = {"record_id", "child_id", "family_id", "errors", "true_dob"};
+		csv_row(o.records.f, rh, sizeof rh / sizeof rh[0]);
+		csv_row(o.truth.f, th, sizeof th / sizeof th[0]);
+		int g = p2_generate(&po, emit_b, &o);
+		bool ok = g == 0;
+		if (g == -1)
+			fprintf(stderr, "safeguard gen: options out of range\n");
+		else if (g != 0)
+			fprintf(stderr, "safeguard gen: cannot write the records\n");
+		if (cli_tmp_commit(&o.records, ok) | cli_tmp_commit(&o.truth, ok))
+			ok = false;
+		if (ok) {
+			fprintf(stderr, "safeguard gen: %llu records (style b) about the children of %d households in %s\n",
+				o.n, so.families, dir);
+			rc = 0;
+		}
+		goto out;
 	}
 	if (!(pe = join(dir, "events.jsonl")) || !(pr = join(dir, "records.csv")) || !(pt = join(dir, "truth.csv")))
 		goto out;

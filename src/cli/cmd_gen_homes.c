@@ -78,7 +78,9 @@ static int usage(void)
 {
 	int lo, hi;
 	synth_homes_onset_range(36, &lo, &hi);
-	printf("usage: safeguard gen homes --out DIR [--homes N] [--months M] [--seed S] [--harmful-pct P]\n\n"
+	printf("usage: safeguard gen homes --out DIR [--homes N] [--months M] [--seed S] [--harmful-pct P]\n"
+	       "                          [--style a|b] [--rate-scale X] [--dispersion-scale X] [--harm-scale X]\n"
+	       "                          [--season-scale X]\n\n"
 	       "Writes synthetic children's homes and what was recorded in them, month by month from 2023-01,\n"
 	       "with the ground truth of which homes turned harmful and when. Same options, same files;\n"
 	       "all four are written or none is.\n"
@@ -91,8 +93,16 @@ static int usage(void)
 	       "high needs raises restraints for a month or two. From its onset a harmful home records 2-3 times\n"
 	       "the restraints, injuries and missing episodes and 0.3 times the complaints. Onsets fall in\n"
 	       "months M/3+1 to 5M/6 (%d-%d of 36).\n"
-	       "Defaults: 2000 homes (1-%d), 36 months (%d-%d), seed 1, 5%% harmful (0-100).\n",
-	       lo, hi, SYNTH_HOMES_MAX, SYNTH_HOMES_MIN_MONTHS, SYNTH_HOMES_MAX_MONTHS);
+	       "--style b is a second simulator written apart from the first (src/synth/homes2.c): children who\n"
+	       "carry their own propensities, correlated log-normal home levels, incidents that cause incidents,\n"
+	       "holidays, area-wide changes, staff turnover, reporting changes, homes opening and closing, and\n"
+	       "harm that ramps up over 1-5 months with a size and pattern of its own. Same files.\n"
+	       "The scales (each %g-%g, default 1) perturb the model for robustness sweeps: base rates times X;\n"
+	       "the variances of its overdispersion times X; each harmful rise or fall to the power X; each\n"
+	       "seasonal swing times X.\n"
+	       "Defaults: 2000 homes (1-%d), 36 months (%d-%d), seed 1, 5%% harmful (0-100, to 0.01), style a.\n",
+	       lo, hi, SYNTH_HOMES_SCALE_MIN, SYNTH_HOMES_SCALE_MAX, SYNTH_HOMES_MAX, SYNTH_HOMES_MIN_MONTHS,
+	       SYNTH_HOMES_MAX_MONTHS);
 	return 0;
 }
 
@@ -104,6 +114,11 @@ int cmd_gen_homes(int argc, char **argv)
 					     {"months", required_argument, NULL, 'm'},
 					     {"seed", required_argument, NULL, 's'},
 					     {"harmful-pct", required_argument, NULL, 'p'},
+					     {"style", required_argument, NULL, 'y'},
+					     {"rate-scale", required_argument, NULL, 'R'},
+					     {"dispersion-scale", required_argument, NULL, 'D'},
+					     {"harm-scale", required_argument, NULL, 'X'},
+					     {"season-scale", required_argument, NULL, 'S'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	struct synth_homes_opts so;
@@ -116,20 +131,53 @@ int cmd_gen_homes(int argc, char **argv)
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		const char *flag = c == 'n' ? "homes" : c == 'm' ? "months" : c == 's' ? "seed" : "harmful-pct";
+		const char *flag = c == 'n' ? "homes" : c == 'm' ? "months" : "seed";
 		char *end = NULL;
 		long long v;
+		double x;
 		switch (c) {
 		case 'o': dir = optarg; break;
+		case 'y':
+			if (strcmp(optarg, "a") != 0 && strcmp(optarg, "b") != 0) {
+				fprintf(stderr, "safeguard gen homes: --style: '%.32s' is not a or b\n", optarg);
+				return 2;
+			}
+			so.style = optarg[0] == 'a' ? SYNTH_HOMES_STYLE_A : SYNTH_HOMES_STYLE_B;
+			break;
+		case 'p':
+		case 'R':
+		case 'D':
+		case 'X':
+		case 'S': {
+			const char *name = c == 'p' ? "harmful-pct" : c == 'R' ? "rate-scale" : c == 'D' ? "dispersion-scale"
+				     : c == 'X' ? "harm-scale" : "season-scale";
+			double lo = c == 'p' ? 0 : SYNTH_HOMES_SCALE_MIN, hi = c == 'p' ? 100 : SYNTH_HOMES_SCALE_MAX;
+			errno = 0;
+			x = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(x >= lo && x <= hi)) {
+				fprintf(stderr, "safeguard gen homes: --%s: '%.32s' is out of range (%g-%g)\n", name, optarg, lo,
+					hi);
+				return 2;
+			}
+			if (c == 'p')
+				so.harmful_pct = x;
+			else if (c == 'R')
+				so.rate_scale = x;
+			else if (c == 'D')
+				so.dispersion_scale = x;
+			else if (c == 'X')
+				so.harm_scale = x;
+			else
+				so.season_scale = x;
+			break;
+		}
 		case 'n':
 		case 'm':
 		case 's':
-		case 'p':
 			errno = 0;
 			v = strtoll(optarg, &end, 10);
 			if (!*optarg || *end || errno || v < 0 || (c == 'n' && (v < 1 || v > SYNTH_HOMES_MAX)) ||
-			    (c == 'm' && (v < SYNTH_HOMES_MIN_MONTHS || v > SYNTH_HOMES_MAX_MONTHS)) ||
-			    (c == 'p' && v > 100)) {
+			    (c == 'm' && (v < SYNTH_HOMES_MIN_MONTHS || v > SYNTH_HOMES_MAX_MONTHS))) {
 				fprintf(stderr, "safeguard gen homes: --%s: '%.32s' is out of range\n", flag, optarg);
 				return 2;
 			}
@@ -137,10 +185,8 @@ int cmd_gen_homes(int argc, char **argv)
 				so.homes = (int)v;
 			else if (c == 'm')
 				so.months = (int)v;
-			else if (c == 's')
-				so.seed = (uint64_t)v;
 			else
-				so.harmful_pct = (int)v;
+				so.seed = (uint64_t)v;
 			break;
 		case 'h': return usage();
 		default: return 2; /* getopt has named the flag */

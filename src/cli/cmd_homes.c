@@ -146,7 +146,8 @@ static int monitor(int argc, char **argv)
 	struct ov_settings s;
 	struct hcsv d;
 	struct homes_monitor_out mon = {0};
-	double *E = NULL, *alpha = NULL, *Ep = NULL, *am = NULL;
+	double *E = NULL, *alpha = NULL, *Ep = NULL;
+	struct ov_model model = {0};
 	int c, rc = 1;
 	struct timespec t0;
 
@@ -190,8 +191,8 @@ static int monitor(int argc, char **argv)
 	E = malloc((n + 1) * sizeof *E);
 	alpha = malloc((n + 1) * sizeof *alpha);
 	Ep = malloc((n + 1) * sizeof *Ep);
-	am = malloc((n + 1) * sizeof *am);
-	if (!E || !alpha || !Ep || !am || homes_monitor_panel(&s, &p, E, alpha, Ep, am, true, false, &mon) != 0) {
+	if (!E || !alpha || !Ep || ov_model_alloc(&model, p.nhomes) != OV_OK ||
+	    homes_monitor_panel(&s, &p, E, alpha, Ep, &model, true, false, &mon) != 0) {
 		fprintf(stderr, "safeguard homes monitor: out of memory\n");
 		goto out;
 	}
@@ -215,9 +216,9 @@ static int monitor(int argc, char **argv)
 		hcsv_month_format(&d, d.nmonths - 1, b);
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
-			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f); %zu signals "
-			"in %.2f s\n",
-			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.nsignals,
+			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f); "
+			"%zu signals in %.2f s\n",
+			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.kappa, mon.nsignals,
 			seconds_since(&t0));
 		rc = 0;
 	}
@@ -225,7 +226,7 @@ out:
 	free(E);
 	free(alpha);
 	free(Ep);
-	free(am);
+	ov_model_free(&model);
 	homes_monitor_free(&mon);
 	hcsv_release(&d);
 	return rc;

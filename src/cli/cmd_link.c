@@ -26,7 +26,28 @@ struct load {
 	char *ids;
 	size_t n, cap, ids_len, ids_cap;
 	unsigned long bad[5]; /* dob, nhs, upn, postcode, sex */
+	char sources[LINKAGE_MAX_SOURCES][64]; /* the first distinct values of the source column, numbered 1.. */
+	unsigned nsources;
+	unsigned long unnumbered; /* records of sources beyond those (pooled m) */
 };
+
+/* The number of a record's source: the first LINKAGE_MAX_SOURCES distinct values get 1..; others and ""
+ * get 0 (they are scored with the pooled m). */
+static uint8_t source_number(struct load *l, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < l->nsources; i++)
+		if (strlen(l->sources[i]) == n && memcmp(l->sources[i], s, n) == 0)
+			return (uint8_t)(i + 1);
+	if (l->nsources == LINKAGE_MAX_SOURCES || n >= sizeof l->sources[0]) {
+		l->unnumbered++;
+		return 0;
+	}
+	memcpy(l->sources[l->nsources], s, n);
+	l->sources[l->nsources][n] = '\0';
+	return (uint8_t)++l->nsources;
+}
 
 static void copy_field(const struct records_csv_row *row, int col, char *out)
 {
@@ -76,6 +97,7 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 				   f[RC_POSTCODE],   f[RC_ADDRESS],      f[RC_NHS_NUMBER], f[RC_UPN]};
 	struct linkage_rec *r = &l->recs[l->n++];
 	linkage_prepare(&in, r);
+	r->source = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
 	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
 					 LINKAGE_BAD_SEX};
 	for (int k = 0; k < 5; k++)
@@ -256,8 +278,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: safeguard link dedupe --in RECORDS.csv --out CLUSTERS.csv [--model MODEL.json] [--pairs PAIRS.csv]\n"
-		"                             [--threads N] [--link P] [--review P]\n"
-		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n\n"
+		"                             [--threads N] [--link P] [--review P] [--refuse LIST] [--by-source]\n"
+		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n"
+		"       safeguard link train --db URL [--threads N]   (the service's own model, from its store)\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
 		"family_name,dob,sex,postcode,address,nhs_number,upn; dob as YYYY-MM-DD or DD/MM/YYYY.\n\n"
@@ -268,8 +291,47 @@ static void usage(FILE *f)
 		"          link that joined the record to its cluster (0 for a record alone). Without --model it\n"
 		"          trains on its input first. --pairs writes every scored candidate pair with each field's\n"
 		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
+		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
+		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
+		"          sex_cluster, own_ids, each added or (with a leading -) taken away from the default set\n"
+		"          (all but sex_cluster), or none or all.\n"
+		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
+		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
 		"A progress bar is drawn on stderr when it is a terminal.\n");
+}
+
+/* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
+ * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
+static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
+					   "sex_cluster", "own_ids"};
+
+static int parse_refuse(const char *spec, unsigned *set)
+{
+	char buf[256];
+	if (strlen(spec) >= sizeof buf)
+		return -1;
+	strcpy(buf, spec);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool off = t[0] == '-';
+		const char *name = off ? t + 1 : t;
+		unsigned bit = 0;
+		if (strcmp(name, "none") == 0) {
+			*set = 0;
+			continue;
+		}
+		if (strcmp(name, "all") == 0) {
+			*set = LINKAGE_REFUSE_ALL;
+			continue;
+		}
+		for (unsigned k = 0; k < sizeof refuse_names / sizeof refuse_names[0]; k++)
+			if (strcmp(name, refuse_names[k]) == 0)
+				bit = 1u << k;
+		if (!bit)
+			return -1;
+		*set = off ? *set & ~bit : *set | bit;
+	}
+	return 0;
 }
 
 static unsigned default_threads(void)
@@ -288,6 +350,8 @@ static int parse_prob(const char *s, double *out)
 	return 0;
 }
 
+int cmd_link_train_db(int argc, char **argv); /* cmd_link_train.c */
+
 int cmd_link(int argc, char **argv)
 {
 	static const struct option opts[] = {{"in", required_argument, NULL, 'i'},
@@ -297,10 +361,14 @@ int cmd_link(int argc, char **argv)
 					     {"threads", required_argument, NULL, 't'},
 					     {"link", required_argument, NULL, 'l'},
 					     {"review", required_argument, NULL, 'r'},
+					     {"refuse", required_argument, NULL, 'R'},
+					     {"by-source", no_argument, NULL, 'S'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *in = NULL, *out = NULL, *model_path = NULL, *pairs_path = NULL;
 	double link_p = 0, review_p = 0;
+	const char *refuse_spec = NULL;
+	bool by_source = false;
 	unsigned threads = default_threads();
 	int c, rc = 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -308,6 +376,9 @@ int cmd_link(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	bool train_cmd = strcmp(argv[1], "train") == 0;
+	for (int i = 2; train_cmd && i < argc; i++)
+		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0)
+			return cmd_link_train_db(argc - 1, argv + 1); /* the service's own model */
 	if (!train_cmd && strcmp(argv[1], "dedupe") != 0) {
 		fprintf(stderr, "safeguard link: '%.32s' is not train or dedupe\n", argv[1]);
 		usage(stderr);
@@ -340,6 +411,8 @@ int cmd_link(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'R': refuse_spec = optarg; break;
+		case 'S': by_source = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -368,6 +441,11 @@ int cmd_link(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
+		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
+				"ambiguous, sex_cluster, own_ids (each may start with -), none or all\n");
+		return 2;
+	}
 	if (link_p > 0)
 		model.link_threshold = link_p;
 	if (review_p > 0)
@@ -391,6 +469,7 @@ int cmd_link(int argc, char **argv)
 				 .train = trained_here,
 				 .train_only = train_cmd,
 				 .keep_pairs = pairs_path != NULL,
+				 .by_source = by_source,
 				 .seed = 1,
 				 .progress = on_progress,
 				 .progress_ctx = &prog};
@@ -434,12 +513,26 @@ int cmd_link(int argc, char **argv)
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
 			k + 1 < LR_NRULES ? ";" : "\n");
+	if (model.by_source) {
+		unsigned own = 0;
+		for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
+			own += model.by_source->own[sp];
+		fprintf(stderr, "safeguard link: learned: m of their own for %u pairs of the %u sources%s\n", own,
+			l.nsources, l.unnumbered ? " (records of further sources use the pooled m)" : "");
+	}
+	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
+	for (unsigned lv = LN_VARIANT; lv <= LN_SWAPPED; lv++)
+		fprintf(stderr, " %s %.2g (one child's records split 1, 2, 3: %.2g %.2g %.2g)",
+			linkage_level_name(LF_GIVEN, lv), model.twin_rate[0][lv], model.split_rate[0][lv][1],
+			model.split_rate[0][lv][2], model.split_rate[0][lv][3]);
+	fprintf(stderr, "; unrelated %.2g (names in use; others in the model)\n", model.twin_rate[0][LN_ELSE]);
 	if (res.capped_blocks)
 		fprintf(stderr, "safeguard link: %llu blocks too large to compare were skipped (%llu records in them)\n",
 			(unsigned long long)res.capped_blocks, (unsigned long long)res.capped_records);
 	rc = 0;
 out:
 	linkage_result_free(&res);
+	linkage_model_release(&model);
 	linkage_tf_free(tf);
 	load_free(&l);
 	return rc;

@@ -19,6 +19,7 @@
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/homes.h"
+#include "service/linktrain.h"
 #include "service/txq.h"
 #include "service/users.h"
 #include "web/web.h"
@@ -128,6 +129,15 @@ static void *sweeper_main(void *arg)
 				(long long)res.run_id, res.homes, res.signals, res.flagged, res.alerts_raised);
 		else if (rc != HOMES_EEMPTY)
 			fprintf(stderr, "safeguard: the nightly homes run failed (error %d)\n", rc);
+		/* Then record linkage learns from the day's records, when they grew enough (service/linktrain.h). */
+		bool trained = false;
+		struct linktrain_report lr;
+		rc = linktrain_nightly(s->st, 1, &trained, &lr);
+		if (rc != 0)
+			fprintf(stderr, "safeguard: the nightly linkage training failed (error %d)\n", rc);
+		else if (trained)
+			fprintf(stderr, "safeguard: nightly linkage model %lld trained on %lld records\n",
+				(long long)lr.model.id, (long long)lr.model.records);
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -217,6 +227,9 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 		free(app);
 		return 1;
 	}
+	/* The service's trained linkage model, when it has one (intake also checks for a newer one). */
+	if (linktrain_load(st) != STORE_OK)
+		fprintf(stderr, "safeguard: the trained linkage model could not be read; the built-in one is used\n");
 	api_init(&app->api, st, q);
 	if (alerts)
 		app->api.alerts = *alerts;

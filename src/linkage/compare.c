@@ -22,12 +22,13 @@ const char *const linkage_field_name[LF_NFIELD] = {
 const char *linkage_level_name(enum linkage_field f, unsigned level)
 {
 	static const char *const names[LF_NFIELD][LINKAGE_MAX_LEVELS] = {
-		[LF_GIVEN] = {"missing", "exact", "variant", "close", "phonetic", "near", "given_middle_swapped",
-			      "two_edits", "else"},
-		[LF_FAMILY] = {"missing", "exact", "variant", "close", "phonetic", "near", "part", "two_edits", "else"},
+		[LF_GIVEN] = {"missing", "exact", "variant", "close", "phonetic", "near", "short_form",
+			      "given_middle_swapped", "two_edits", "else"},
+		[LF_FAMILY] = {"missing", "exact", "variant", "close", "phonetic", "near", "short_form", "part",
+			       "two_edits", "else"},
 		[LF_MIDDLE] = {"missing", "exact", "partial", "else"},
 		[LF_DOB] = {"missing", "exact", "day_month_swapped", "day_or_month_off_by_one", "year_off_by_one",
-			    "one_digit", "else"},
+			    "one_digit", "two_parts_equal", "else"},
 		[LF_SEX] = {"missing", "equal", "different"},
 		[LF_POSTCODE] = {"missing", "full", "sector", "district", "area", "else"},
 		[LF_ADDRESS] = {"missing", "exact", "overlap", "else"},
@@ -82,6 +83,30 @@ double linkage_jaro_winkler(const char *a, size_t alen, const char *b, size_t bl
 	while (p < 4 && p < alen && p < blen && a[p] == b[p])
 		p++;
 	return jaro + (double)p * 0.1 * (1.0 - jaro);
+}
+
+/* Jaro-Winkler when it can reach floor, else 0 (the same value whenever it is at least floor). An upper
+ * bound first: the matching characters are at most the bytes the two strings share (as multisets), and the
+ * prefix bonus at most 0.4 of what is left; most pairs of unrelated names stop there. */
+static double jw_at_least(const char *a, size_t alen, const char *b, size_t blen, double floor)
+{
+	if (!alen || !blen)
+		return linkage_jaro_winkler(a, alen, b, blen) >= floor ? linkage_jaro_winkler(a, alen, b, blen) : 0.0;
+	unsigned char ca[256] = {0};
+	size_t common = 0;
+	for (size_t i = 0; i < alen; i++)
+		ca[(unsigned char)a[i]]++;
+	for (size_t i = 0; i < blen; i++)
+		if (ca[(unsigned char)b[i]]) {
+			ca[(unsigned char)b[i]]--;
+			common++;
+		}
+	double mm = (double)common, bound = (mm / (double)alen + mm / (double)blen + 1.0) / 3.0;
+	bound += 0.4 * (1.0 - bound);
+	if (common == 0 || bound < floor)
+		return 0.0;
+	double jw = linkage_jaro_winkler(a, alen, b, blen);
+	return jw >= floor ? jw : 0.0;
 }
 
 unsigned linkage_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
@@ -153,6 +178,29 @@ static size_t first_token(const char *s, char out[LINKAGE_NAME_MAX])
 	return n;
 }
 
+/* Whether the shorter of two names is a short form of the longer that no table lists: its start (three
+ * letters or more once a diminutive ending is set aside: "tobie" -> "tob" in "tobiloba") or its end (four
+ * letters or more: "femi" in "oluwafemi"). */
+static bool short_form(const char *a, size_t al, const char *b, size_t bl)
+{
+	const char *x = al <= bl ? a : b, *y = al <= bl ? b : a;
+	size_t xl = al <= bl ? al : bl, yl = al <= bl ? bl : al;
+	if (xl < 3 || xl == yl)
+		return false;
+	if (xl >= 4 && memcmp(y + yl - xl, x, xl) == 0)
+		return true;
+	static const char *const endings[] = {"", "ie", "ee", "y", "o", "i", "a"};
+	for (size_t k = 0; k < sizeof endings / sizeof endings[0]; k++) {
+		size_t el = strlen(endings[k]);
+		if (xl < 3 + el || memcmp(x + xl - el, endings[k], el) != 0)
+			continue;
+		size_t pl = xl - el;
+		if (pl < yl && memcmp(x, y, pl) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The level of the given names alone (everything but the swap with a middle name). */
 static unsigned given_names(const struct linkage_rec *a, const struct linkage_rec *b)
 {
@@ -162,7 +210,7 @@ static unsigned given_names(const struct linkage_rec *a, const struct linkage_re
 		return LN_VARIANT;
 	if (linkage_one_edit(a->given, a->given_len, b->given, b->given_len))
 		return LN_CLOSE;
-	double jw = linkage_jaro_winkler(a->given, a->given_len, b->given, b->given_len);
+	double jw = jw_at_least(a->given, a->given_len, b->given, b->given_len, 0.88);
 	if (jw >= 0.92)
 		return LN_CLOSE;
 	if (a->given_phon[0] && strcmp(a->given_phon, b->given_phon) == 0)
@@ -170,6 +218,8 @@ static unsigned given_names(const struct linkage_rec *a, const struct linkage_re
 	if (jw >= 0.88 || (!a->given_canon && linkage_typo_of_variant(a->given, a->given_len, b)) ||
 	    (!b->given_canon && linkage_typo_of_variant(b->given, b->given_len, a)))
 		return LN_NEAR;
+	if (short_form(a->given, a->given_len, b->given, b->given_len))
+		return LN_SHORT;
 	if (linkage_edit_distance(a->given, a->given_len, b->given, b->given_len, 2) <= 2)
 		return LN_EDIT2;
 	return LN_ELSE;
@@ -184,10 +234,11 @@ unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linka
 	return given_names(a, b);
 }
 
+/* A child known by a middle name: one record's given name is one of the other's middle names. */
 static unsigned given_level(const struct linkage_rec *a, const struct linkage_rec *b, unsigned names)
 {
-	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_first_set, 3) ||
-				  linkage_sets_meet(b->given_set, 3, a->middle_first_set, 3)))
+	if (names >= LN_EDIT2 && (linkage_sets_meet(a->given_set, 3, b->middle_set, LINKAGE_SET_MAX) ||
+				  linkage_sets_meet(b->given_set, 3, a->middle_set, LINKAGE_SET_MAX)))
 		return LN_SWAPPED;
 	return names;
 }
@@ -210,7 +261,7 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LN_VARIANT;
 	if (linkage_one_edit(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len))
 		return LN_CLOSE;
-	double jw = linkage_jaro_winkler(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len);
+	double jw = jw_at_least(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 0.88);
 	if (jw >= 0.92)
 		return LN_CLOSE;
 	if (a->family_phon[0] && strcmp(a->family_phon, b->family_phon) == 0)
@@ -235,7 +286,7 @@ unsigned linkage_cmp_middle(const struct linkage_rec *a, const struct linkage_re
 		return LM_PARTIAL;
 	char ta[LINKAGE_NAME_MAX], tb[LINKAGE_NAME_MAX];
 	size_t na = first_token(a->middle, ta), nb = first_token(b->middle, tb);
-	if (linkage_one_edit(ta, na, tb, nb) || linkage_jaro_winkler(ta, na, tb, nb) >= 0.92)
+	if (linkage_one_edit(ta, na, tb, nb) || jw_at_least(ta, na, tb, nb, 0.92) >= 0.92)
 		return LM_PARTIAL;
 	return LM_ELSE;
 }
@@ -258,6 +309,11 @@ unsigned linkage_cmp_dob(const struct linkage_rec *a, const struct linkage_rec *
 	/* An impossible date is never trusted: at best it is one slip away from the other. */
 	if (linkage_one_edit(a->dob_digits, 8, b->dob_digits, 8))
 		return LD_TYPO;
+	if (a->dob_state == LINKAGE_DOB_VALID && b->dob_state == LINKAGE_DOB_VALID) {
+		struct date x = a->dob, y = b->dob;
+		if ((x.y == y.y) + (x.m == y.m) + (x.d == y.d) == 2)
+			return LD_PART;
+	}
 	return LD_ELSE;
 }
 
@@ -353,6 +409,47 @@ static void memo_put(struct linkage_memo *m, int k, uint64_t ha, uint64_t hb, un
 
 static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
 
+/* The level of one name against a name from the other field (crossed): by the strings and their phonetic
+ * keys only (the variant table lists given names). */
+static unsigned cross_level(const char *x, size_t xl, const char *xp, const char *y, size_t yl, const char *yp)
+{
+	if (!xl || !yl)
+		return LINKAGE_LEVEL_NULL;
+	if (xl == yl && memcmp(x, y, xl) == 0)
+		return LN_EXACT;
+	if (linkage_one_edit(x, xl, y, yl))
+		return LN_CLOSE;
+	double jw = jw_at_least(x, xl, y, yl, 0.88);
+	if (jw >= 0.92)
+		return LN_CLOSE;
+	if (xp[0] && strcmp(xp, yp) == 0)
+		return LN_PHONETIC;
+	return jw >= 0.88 ? LN_NEAR : LN_ELSE;
+}
+
+bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec *b)
+{
+	unsigned cg = cross_level(a->given, a->given_len, a->given_phon, b->family_flat, b->family_flat_len, b->family_phon);
+	unsigned cf = cross_level(a->family_flat, a->family_flat_len, a->family_phon, b->given, b->given_len, b->given_phon);
+	return cg != LINKAGE_LEVEL_NULL && cf != LINKAGE_LEVEL_NULL && cg <= LN_NEAR && cf <= LN_NEAR;
+}
+
+/* Names in each other's fields: when neither name agrees as written (level two edits or worse, or one
+ * missing) and both agree crosswise (each at least "near"), the crossed levels stand for the names. */
+static linkage_gamma cross_names(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
+{
+	unsigned gl = linkage_gamma_level(g, LF_GIVEN), fl = linkage_gamma_level(g, LF_FAMILY);
+	if ((gl != LINKAGE_LEVEL_NULL && gl < LN_EDIT2) || (fl != LINKAGE_LEVEL_NULL && fl < LN_EDIT2) ||
+	    (gl == LINKAGE_LEVEL_NULL && fl == LINKAGE_LEVEL_NULL))
+		return g;
+	unsigned cg = cross_level(a->given, a->given_len, a->given_phon, b->family_flat, b->family_flat_len, b->family_phon);
+	unsigned cf = cross_level(a->family_flat, a->family_flat_len, a->family_phon, b->given, b->given_len, b->given_phon);
+	if (cg == LINKAGE_LEVEL_NULL || cf == LINKAGE_LEVEL_NULL || cg > LN_NEAR || cf > LN_NEAR)
+		return g;
+	g &= ~(((linkage_gamma)15 << (4 * LF_GIVEN)) | ((linkage_gamma)15 << (4 * LF_FAMILY)));
+	return g | ((linkage_gamma)cg << (4 * LF_GIVEN)) | ((linkage_gamma)cf << (4 * LF_FAMILY)) | LINKAGE_GAMMA_CROSSED;
+}
+
 linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m)
 {
 	linkage_gamma g = 0;
@@ -373,7 +470,7 @@ linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct lin
 		}
 		g |= (linkage_gamma)level << (4 * LF_FAMILY);
 	}
-	return compare_rest(a, b, g);
+	return compare_rest(a, b, cross_names(a, b, g));
 }
 
 linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_rec *b)
@@ -381,7 +478,7 @@ linkage_gamma linkage_compare(const struct linkage_rec *a, const struct linkage_
 	linkage_gamma g = 0;
 	g |= (linkage_gamma)linkage_cmp_given(a, b) << (4 * LF_GIVEN);
 	g |= (linkage_gamma)linkage_cmp_family(a, b) << (4 * LF_FAMILY);
-	return compare_rest(a, b, g);
+	return compare_rest(a, b, cross_names(a, b, g));
 }
 
 static linkage_gamma compare_rest(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
@@ -402,6 +499,11 @@ static linkage_gamma compare_rest(const struct linkage_rec *a, const struct link
 
 const char *linkage_cannot_link(linkage_gamma g, bool *hard)
 {
+	return linkage_cannot_link_with(g, LINKAGE_REFUSE_DEFAULT, hard);
+}
+
+const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *hard)
+{
 	unsigned nhs = linkage_gamma_level(g, LF_NHS), upn = linkage_gamma_level(g, LF_UPN);
 	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
 	unsigned dob = linkage_gamma_level(g, LF_DOB);
@@ -416,20 +518,25 @@ const char *linkage_cannot_link(linkage_gamma g, bool *hard)
 	*hard = false;
 	if (nhs == LI_EQUAL || upn == LI_EQUAL)
 		return NULL;
-	if (linkage_gamma_level(g, LF_SEX) == LS_DIFF) {
+	/* Sexes differ and so do the given names (Amir and Amira): two children. With one given name, a sex
+	 * written wrongly is likelier, and the field's weight says how much it counts. */
+	bool same_given = given == LN_EXACT && (!(g & LINKAGE_GAMMA_CROSSED) || family == LN_EXACT);
+	if ((refuse & LINKAGE_REFUSE_SEX) && linkage_gamma_level(g, LF_SEX) == LS_DIFF && !same_given) {
 		*hard = true;
 		return "sex";
 	}
-	if (given == LN_EDIT2 || given == LN_SWAPPED)
+	/* Same family, (nearly) the same birthday, unrelated given names: twins, or one child known by a
+	 * middle name that neither record holds. Never in one cluster unless a record shows the middle name
+	 * (clustering lifts it then). */
+	if ((refuse & LINKAGE_REFUSE_TWINS) && given == LN_ELSE && family != LINKAGE_LEVEL_NULL && family != LN_ELSE &&
+	    dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE && dob != LD_PART) {
+		*hard = true;
+		return "twins";
+	}
+	if ((refuse & LINKAGE_REFUSE_GIVEN) && (given == LN_EDIT2 || given == LN_ELSE))
 		return "given_name";
 	/* Born on unrelated days: brothers and sisters share everything else a record holds. */
-	if (dob == LD_ELSE)
+	if ((refuse & LINKAGE_REFUSE_DOB) && dob == LD_ELSE)
 		return "dob";
-	if (given == LN_ELSE) {
-		/* Same family, (nearly) the same birthday, unrelated given names: twins. Never in one cluster.
-		 * Otherwise the pair alone is not linked, but others may still join the two records. */
-		*hard = family != LINKAGE_LEVEL_NULL && family != LN_ELSE && dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
-		return *hard ? "twins" : "given_name";
-	}
 	return NULL;
 }

@@ -18,7 +18,8 @@
 
 const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
-	"postcode+given_initial", "dob+family_initial",
+	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
+	"given+family_phonetic_without_dob",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -28,8 +29,11 @@ static const unsigned rule_fixed[LR_NRULES] = {
 	[LR_FAMILY_DOB] = (1u << LF_FAMILY) | (1u << LF_DOB),
 	[LR_GIVEN_DOB] = (1u << LF_GIVEN) | (1u << LF_DOB),
 	[LR_NAMES_YEAR] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
+	[LR_NAMES_DAY] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 	[LR_POSTCODE_GIVEN] = (1u << LF_POSTCODE) | (1u << LF_GIVEN) | (1u << LF_ADDRESS),
 	[LR_DOB_FAMILY_INITIAL] = (1u << LF_DOB) | (1u << LF_FAMILY),
+	[LR_DOB_SECTOR] = (1u << LF_DOB) | (1u << LF_POSTCODE) | (1u << LF_ADDRESS),
+	[LR_NAMES_NODOB] = (1u << LF_GIVEN) | (1u << LF_FAMILY) | (1u << LF_DOB),
 };
 
 /* Rules whose pairs train m. The loose rules (postcode + initial, birthday + initial) find brothers and
@@ -37,11 +41,20 @@ static const unsigned rule_fixed[LR_NRULES] = {
  * that a different date of birth is common among matches. */
 static const bool rule_trains[LR_NRULES] = {
 	[LR_NHS] = true, [LR_UPN] = true, [LR_FAMILY_DOB] = true, [LR_GIVEN_DOB] = true, [LR_NAMES_YEAR] = true,
+	[LR_NAMES_DAY] = true,
 };
 
-#define KEYS_PER_RULE 2
+/* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
+ * two values that share a hash only make a few more candidate pairs. */
+#define KEYS_PER_RULE 3 /* at most */
+#define NSLOTS 14
+static const uint8_t rule_first[LR_NRULES + 1] = {
+	[LR_NHS] = 0, [LR_UPN] = 1, [LR_FAMILY_DOB] = 2, [LR_GIVEN_DOB] = 5, [LR_NAMES_YEAR] = 6, [LR_NAMES_DAY] = 8,
+	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NAMES_NODOB] = 13,
+	[LR_NRULES] = NSLOTS,
+};
 struct keys {
-	uint64_t k[LR_NRULES][KEYS_PER_RULE]; /* 0: no key */
+	uint32_t k[NSLOTS];
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -49,9 +62,17 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return rng_mix64(h ^ rng_mix64(v + 0x9e3779b97f4a7c15ULL));
 }
 
-static uint64_t nz(uint64_t h)
+static uint32_t nz(uint64_t h)
 {
-	return h ? h : 1;
+	uint32_t x = (uint32_t)(h ^ (h >> 32));
+	return x ? x : 1;
+}
+
+#define SLOT(k, rule, i) ((k)->k[rule_first[rule] + (i)])
+
+static uint64_t unordered(uint64_t a, uint64_t b)
+{
+	return a < b ? mix(a, b) : mix(b, a);
 }
 
 static void record_keys(const struct linkage_rec *r, struct keys *k)
@@ -59,38 +80,51 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 	memset(k, 0, sizeof *k);
 	uint64_t dob = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 8, LINKAGE_FNV64) : 0;
 	uint64_t year = r->dob_digits[0] ? linkage_hash64(r->dob_digits, 4, LINKAGE_FNV64 ^ 7) : 0;
-	uint64_t given = r->given_phon[0] ? linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) : 0;
+	uint64_t day = r->dob_digits[0] ? linkage_hash64(r->dob_digits + 4, 4, LINKAGE_FNV64 ^ 9) : 0;
+	/* The given name's key as a family part would make it (phon_hash of the canonical form, as norm.c's
+	 * family_part_phon), so that names in each other's fields meet. */
+	uint64_t given = r->given_phon[0] ? (linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) | 1u) : 0;
+	uint64_t gpart = r->given_phon[0] ? ((uint32_t)linkage_hash64(r->given_phon, strlen(r->given_phon), LINKAGE_FNV64) | 1u) : 0;
 	if (r->nhs_state != LINKAGE_ID_NONE)
-		k->k[LR_NHS][0] = nz(mix(1, linkage_hash64(r->nhs, strlen(r->nhs), LINKAGE_FNV64)));
+		SLOT(k, LR_NHS, 0) = nz(mix(1, linkage_hash64(r->nhs, strlen(r->nhs), LINKAGE_FNV64)));
 	if (r->upn_state != LINKAGE_ID_NONE)
-		k->k[LR_UPN][0] = nz(mix(2, linkage_hash64(r->upn, strlen(r->upn), LINKAGE_FNV64)));
+		SLOT(k, LR_UPN, 0) = nz(mix(2, linkage_hash64(r->upn, strlen(r->upn), LINKAGE_FNV64)));
 	for (int p = 0; p < 2; p++) {
 		uint32_t fp = r->family_part_phon[p];
 		if (!fp)
 			continue;
 		if (dob)
-			k->k[LR_FAMILY_DOB][p] = nz(mix(mix(3, fp), dob));
-		if (given && year)
-			k->k[LR_NAMES_YEAR][p] = nz(mix(mix(mix(5, fp), given), year));
+			SLOT(k, LR_FAMILY_DOB, p) = nz(mix(mix(3, fp), dob));
+		if (gpart && year)
+			SLOT(k, LR_NAMES_YEAR, p) = nz(mix(mix(5, unordered(fp, gpart)), year));
+		if (gpart && day)
+			SLOT(k, LR_NAMES_DAY, p) = nz(mix(mix(8, unordered(fp, gpart)), day));
 	}
+	if (gpart && dob)
+		SLOT(k, LR_FAMILY_DOB, 2) = nz(mix(mix(3, gpart), dob));
+	if (gpart && r->family_part_phon[0])
+		SLOT(k, LR_NAMES_NODOB, 0) = nz(mix(10, unordered(r->family_part_phon[0], gpart)));
 	if (given && dob)
-		k->k[LR_GIVEN_DOB][0] = nz(mix(mix(4, given), dob));
+		SLOT(k, LR_GIVEN_DOB, 0) = nz(mix(mix(4, given), dob));
 	const char *gi = r->given_canon ? r->given_canon : r->given;
 	if (r->pc_state != LINKAGE_PC_NONE && gi[0])
-		k->k[LR_POSTCODE_GIVEN][0] =
+		SLOT(k, LR_POSTCODE_GIVEN, 0) =
 			nz(mix(mix(6, linkage_hash64(r->postcode, strlen(r->postcode), LINKAGE_FNV64)), (unsigned char)gi[0]));
 	if (dob && r->family_flat[0])
-		k->k[LR_DOB_FAMILY_INITIAL][0] = nz(mix(mix(7, dob), (unsigned char)r->family_flat[0]));
+		SLOT(k, LR_DOB_FAMILY_INITIAL, 0) = nz(mix(mix(7, dob), (unsigned char)r->family_flat[0]));
+	if (dob && r->pc_state == LINKAGE_PC_VALID) /* the sector: "LS6 2" */
+		SLOT(k, LR_DOB_SECTOR, 0) =
+			nz(mix(mix(9, linkage_hash64(r->postcode, (size_t)r->pc_outward_len + 2, LINKAGE_FNV64)), dob));
 }
 
 /* The smallest key value of rule r that a and b share, or 0. */
-static uint64_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
+static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned r)
 {
-	uint64_t best = 0;
-	for (int i = 0; i < KEYS_PER_RULE; i++)
-		for (int j = 0; j < KEYS_PER_RULE; j++)
-			if (a->k[r][i] && a->k[r][i] == b->k[r][j] && (!best || a->k[r][i] < best))
-				best = a->k[r][i];
+	uint32_t best = 0;
+	for (unsigned i = rule_first[r]; i < rule_first[r + 1]; i++)
+		for (unsigned j = rule_first[r]; j < rule_first[r + 1]; j++)
+			if (a->k[i] && a->k[i] == b->k[j] && (!best || a->k[i] < best))
+				best = a->k[i];
 	return best;
 }
 
@@ -172,7 +206,7 @@ static void pv_push(struct pairvec *pv, uint32_t a, uint32_t b, linkage_gamma g)
 /* ---- blocking: (key, record) entries sorted by key ---- */
 
 struct entry {
-	uint64_t key;
+	uint32_t key;
 	uint32_t rec;
 };
 
@@ -188,7 +222,7 @@ static int sort_entries(struct entry *e, size_t n)
 		free(count);
 		return -1;
 	}
-	for (unsigned shift = 0; shift < 64; shift += 16) {
+	for (unsigned shift = 0; shift < 32; shift += 16) {
 		memset(count, 0, 65536 * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[(e[i].key >> shift) & 0xFFFF]++;
@@ -235,10 +269,14 @@ static void compare_chunk(void *ctx, size_t c)
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
-		for (size_t x = 0; x < b->len; x++)
-			for (size_t y = x + 1; y < b->len; y++) {
+		bool nodob = j->rule == LR_NAMES_NODOB;
+		for (size_t x = 0; x < b->len; x++) {
+			/* the rule for records without a date: x is such a record, y any other */
+			if (nodob && j->recs[e[x].rec].dob_digits[0])
+				continue;
+			for (size_t y = nodob ? 0 : x + 1; y < b->len; y++) {
 				uint32_t ra = e[x].rec, rb = e[y].rec;
-				if (ra == rb)
+				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
 				bool earlier = false;
@@ -255,6 +293,7 @@ static void compare_chunk(void *ctx, size_t c)
 				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
 			}
+		}
 	}
 	free(memo);
 }
@@ -295,9 +334,13 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
 		size_t ne = 0;
 		for (size_t i = 0; i < n; i++)
-			for (int k = 0; k < KEYS_PER_RULE; k++)
-				if (keys[i].k[rule][k] && (k == 0 || keys[i].k[rule][k] != keys[i].k[rule][0]))
-					e[ne++] = (struct entry){keys[i].k[rule][k], (uint32_t)i};
+			for (unsigned k = rule_first[rule]; k < rule_first[rule + 1]; k++) {
+				bool dup = false;
+				for (unsigned q = rule_first[rule]; q < k; q++)
+					dup |= keys[i].k[q] == keys[i].k[k];
+				if (keys[i].k[k] && !dup)
+					e[ne++] = (struct entry){keys[i].k[k], (uint32_t)i};
+			}
 		if (sort_entries(e, ne) != 0)
 			goto out;
 		size_t nb = 0, cb = 0;
@@ -308,7 +351,7 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 			while (k < ne && e[k].key == e[i].key)
 				k++;
 			if (k - i >= 2) {
-				if (k - i > cap) {
+				if (k - i > (rule == LR_NAMES_NODOB ? 20 * (size_t)cap : cap)) {
 					res->capped_blocks++;
 					res->capped_records += k - i;
 				} else {
@@ -485,6 +528,134 @@ static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, c
 	return lambda;
 }
 
+static int cmp_gamma(const void *x, const void *y)
+{
+	linkage_gamma a = *(const linkage_gamma *)x, b = *(const linkage_gamma *)y;
+	return (a > b) - (a < b);
+}
+
+/* A fixed choice: the pooled m counts as this many matching pairs when a pair of sources' own estimate is
+ * shrunk towards it, so a pair of sources with few matches keeps close to the pooled m. */
+#define SOURCE_SHRINK_MATCHES 2000.0
+#define SOURCE_PAIR_SHIFT 41
+
+/* m per pair of sources: the same EM per blocking rule as the pooled m, on the pairs of records from those
+ * two sources (a few iterations from the pooled m), then shrunk towards the pooled m. */
+static int train_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m)
+{
+	/* Keys: the pair's vector with its source pair in bits 41-47, counted (a hash table), then sorted. */
+	struct patterns pt = {0};
+	for (size_t i = 0; i < pairs->n; i++) {
+		unsigned rules = (unsigned)(pairs->v[i].gamma >> 48);
+		bool trains = false;
+		for (unsigned r = 0; r < LR_NRULES; r++)
+			trains |= rule_trains[r] && (rules & (1u << r));
+		if (!trains)
+			continue;
+		unsigned sp = linkage_source_pair(recs[pairs->v[i].a].source, recs[pairs->v[i].b].source);
+		if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)sp << SOURCE_PAIR_SHIFT)) != 0) {
+			free(pt.g);
+			free(pt.count);
+			return -1;
+		}
+	}
+	size_t nd = pt.n;
+	struct keyed {
+		linkage_gamma k;
+		uint64_t c;
+	} *kc = malloc((nd ? nd : 1) * sizeof *kc);
+	linkage_gamma *k = malloc((nd ? nd : 1) * sizeof *k);
+	uint64_t *cnt = malloc((nd ? nd : 1) * sizeof *cnt);
+	linkage_gamma *sg = malloc((nd ? nd : 1) * sizeof *sg);
+	uint64_t *sc = malloc((nd ? nd : 1) * sizeof *sc);
+	struct linkage_source_m *bs = calloc(1, sizeof *bs);
+	if (!kc || !k || !cnt || !sg || !sc || !bs) {
+		free(pt.g);
+		free(pt.count);
+		free(kc);
+		free(k);
+		free(cnt);
+		free(sg);
+		free(sc);
+		free(bs);
+		return -1;
+	}
+	nd = 0;
+	for (size_t i = 0; i < pt.cap; i++)
+		if (pt.count[i])
+			kc[nd++] = (struct keyed){pt.g[i], pt.count[i]};
+	free(pt.g);
+	free(pt.count);
+	qsort(kc, nd, sizeof *kc, cmp_gamma); /* by key: the first member */
+	for (size_t i = 0; i < nd; i++) {
+		k[i] = kc[i].k;
+		cnt[i] = kc[i].c;
+	}
+	free(kc);
+	for (size_t lo = 0; lo < nd;) {
+		unsigned sp = (unsigned)(k[lo] >> SOURCE_PAIR_SHIFT) & 0x7F;
+		size_t hi = lo;
+		while (hi < nd && ((unsigned)(k[hi] >> SOURCE_PAIR_SHIFT) & 0x7F) == sp)
+			hi++;
+		double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD], matches = 0;
+		memset(msum, 0, sizeof msum);
+		memset(wsum, 0, sizeof wsum);
+		for (unsigned r = 0; r < LR_NRULES; r++) {
+			if (!rule_trains[r])
+				continue;
+			size_t ns = 0;
+			uint64_t total = 0;
+			for (size_t i = lo; i < hi; i++)
+				if ((k[i] >> 48) & (1u << r)) {
+					sg[ns] = k[i] & LINKAGE_GAMMA_MASK;
+					sc[ns++] = cnt[i];
+					total += cnt[i];
+				}
+			if (total < 100)
+				continue;
+			struct linkage_model sm = *m;
+			double lam = 0;
+			linkage_em_run(sg, sc, ns, rule_fixed[r], 30, 0.3, &sm, &lam);
+			double weight = lam * (double)total;
+			if (weight > matches)
+				matches = weight;
+			for (unsigned f = 0; f < LF_NFIELD; f++) {
+				if (rule_fixed[r] & (1u << f))
+					continue;
+				for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+					msum[f][l] += weight * sm.m[f][l];
+				wsum[f] += weight;
+			}
+		}
+		if (sp < LINKAGE_SOURCE_PAIRS && matches > 0) {
+			bs->own[sp] = true;
+			bs->matches[sp] = matches;
+			for (unsigned f = 0; f < LF_NFIELD; f++)
+				for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+					double own = wsum[f] > 0 ? msum[f][l] / wsum[f] : m->m[f][l];
+					double v = (matches * own + SOURCE_SHRINK_MATCHES * m->m[f][l]) / (matches + SOURCE_SHRINK_MATCHES);
+					bs->m[sp][f][l] = v < 1e-6 ? 1e-6 : v;
+				}
+		}
+		lo = hi;
+	}
+	for (unsigned sp = 0; sp < LINKAGE_SOURCE_PAIRS; sp++)
+		for (unsigned f = 0; f < LF_NFIELD; f++)
+			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+				double mm = bs->own[sp] ? bs->m[sp][f][l] : m->m[f][l];
+				double uu = m->u[f][l] < 1e-9 ? 1e-9 : m->u[f][l];
+				bs->m[sp][f][l] = mm;
+				bs->w[sp][f][l] = log2(mm / uu);
+			}
+	free(k);
+	free(cnt);
+	free(sg);
+	free(sc);
+	linkage_model_release(m);
+	m->by_source = bs;
+	return 0;
+}
+
 static int train(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs, struct linkage_model *m,
 		 const struct linkage_opts *o, unsigned threads)
 {
@@ -539,15 +710,27 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 			g[np] = pt.g[i];
 			cnt[np++] = pt.count[i];
 		}
-	for (size_t i = 1; i < np; i++) /* insertion sort: a few thousand patterns at most */
-		for (size_t k = i; k > 0 && g[k] < g[k - 1]; k--) {
-			linkage_gamma tg = g[k];
-			g[k] = g[k - 1];
-			g[k - 1] = tg;
-			uint64_t tc = cnt[k];
-			cnt[k] = cnt[k - 1];
-			cnt[k - 1] = tc;
+	{
+		struct keyed {
+			linkage_gamma k;
+			uint64_t c;
+		} *kc = malloc((np ? np : 1) * sizeof *kc);
+		if (!kc) {
+			free(g);
+			free(cnt);
+			free(pt.g);
+			free(pt.count);
+			return -1;
 		}
+		for (size_t i = 0; i < np; i++)
+			kc[i] = (struct keyed){g[i], cnt[i]};
+		qsort(kc, np, sizeof *kc, cmp_gamma); /* by key: the first member */
+		for (size_t i = 0; i < np; i++) {
+			g[i] = kc[i].k;
+			cnt[i] = kc[i].c;
+		}
+		free(kc);
+	}
 	free(pt.g);
 	free(pt.count);
 
@@ -629,7 +812,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	free(sc);
 	free(g);
 	free(cnt);
-	return 0;
+	return o->by_source ? train_by_source(recs, pairs, m) : 0;
 }
 
 /* ---- scoring ---- */
@@ -640,6 +823,9 @@ struct scored {
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
+	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it) */
+	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
+	uint8_t same_name;  /* the given names are equal (crossed or not) */
 };
 
 struct score_job {
@@ -652,18 +838,27 @@ struct score_job {
 	size_t *nout;
 	uint64_t *reviews;
 	double link_w, review_w;
+	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
 };
 
 #define CHUNK_SCORE 262144
 
 /* A pair that twins could make: given names related but not equal (a nickname or variant, a typo, the
- * same sound: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal or nearly. */
-static bool twinlike(linkage_gamma g)
+ * same sound, a middle name: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal
+ * or nearly. Returns the given name's level then (for names in each other's fields, the weaker of the two
+ * crossed levels), else 0. */
+static unsigned twinlike(linkage_gamma g)
 {
 	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
 	unsigned dob = linkage_gamma_level(g, LF_DOB);
-	return given > LN_EXACT && given < LN_SWAPPED && family != LINKAGE_LEVEL_NULL && family != LN_ELSE &&
-	       dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE;
+	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || family == LINKAGE_LEVEL_NULL)
+		return 0;
+	if (g & LINKAGE_GAMMA_CROSSED) {
+		/* names in each other's fields: the two crossed levels together stand for the given name */
+		unsigned l = given > family ? given : family;
+		return l > LN_EXACT && l <= LN_NEAR ? l : 0;
+	}
+	return given > LN_EXACT && given <= LN_SWAPPED && family != LN_ELSE ? given : 0;
 }
 
 static void score_chunk(void *ctx, size_t c)
@@ -677,32 +872,63 @@ static void score_chunk(void *ctx, size_t c)
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct linkage_pair *p = &j->pairs[i];
-		double w = linkage_pair_weight(j->m, j->recs, p);
+		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->recs, p);
 		if (w < j->keep_weight)
 			continue;
-		bool hard = false, cannot = linkage_cannot_link(p->gamma & LINKAGE_GAMMA_MASK, &hard) != NULL;
+		bool hard = false;
+		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, j->m->refuse, &hard);
+		bool cannot = why != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
 		if (w < j->link_w && (!cannot || !hard))
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
-		unsigned twin = twinlike(p->gamma) ? linkage_gamma_level(p->gamma, LF_GIVEN) : 0;
+		unsigned twin = twinlike(p->gamma);
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
-					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin};
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin,
+					 (uint8_t)(cannot && hard && strcmp(why, "twins") == 0),
+					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
+					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
+						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
+						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT))};
 	}
 	j->nout[c] = k;
 }
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
 
+/* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
+ * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
+struct name_use {
+	uint64_t *h;
+	size_t n;
+};
+
+static bool name_in_use(const struct name_use *u, uint64_t given_h)
+{
+	size_t lo = 0, hi = u ? u->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (u->h[mid] < given_h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return u && lo < u->n && u->h[lo] == given_h;
+}
+
 #define UF_NAMES 4
 struct uf {
 	uint32_t *parent, *size;
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
-	uint8_t *sex;         /* per root: bit 1 'M' seen, bit 2 'F' seen */
+	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next;
+	uint8_t *edge_kind;   /* 1: a "twins" edge, which a middle-name bridge lifts */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
+	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
+	const struct linkage_model *model;
+	const struct name_use *use;
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -714,18 +940,28 @@ static uint32_t uf_find(struct uf *u, uint32_t x)
 	return x;
 }
 
+/* Whether x's given name is one of y's middle names or the reverse: one child known by two names. */
+static bool middle_bridge(const struct linkage_rec *x, const struct linkage_rec *y)
+{
+	return linkage_sets_meet(x->given_set, 3, y->middle_set, LINKAGE_SET_MAX) ||
+	       linkage_sets_meet(y->given_set, 3, x->middle_set, LINKAGE_SET_MAX);
+}
+
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
- * equal valid identifier. */
+ * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
 static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
-		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++)
-			if (linkage_cmp_given_names(&recs[u->names[ra][i]], &recs[u->names[rb][j]]) == LN_ELSE)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
+			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
+			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y))
 				return true;
+		}
 	return false;
 }
 
+/* Keeps one record per distinct given name, preferring one that holds middle names (the bridges above). */
 static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t into, uint32_t from)
 {
 	for (int j = 0; j < UF_NAMES && u->names[from][j] != UINT32_MAX; j++) {
@@ -734,6 +970,8 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 		while (i < UF_NAMES && u->names[into][i] != UINT32_MAX && recs[u->names[into][i]].given_h != recs[r].given_h)
 			i++;
 		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX)
+			u->names[into][i] = r;
+		else if (i < UF_NAMES && !recs[u->names[into][i]].middle_len && recs[r].middle_len)
 			u->names[into][i] = r;
 	}
 }
@@ -751,62 +989,61 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
 	return true;
 }
 
-/* A given name at least this share of the records carry is a name parents give, not a typo: "Riya" beside
- * "Priya" is another child's name, "Pdiya" is a slip. */
-#define TWIN_COMMON_NAME 3e-4
-
-static float names_max_tf(struct uf *u, const struct linkage_rec *recs, uint32_t r)
-{
-	float t = 0;
-	for (int i = 0; i < UF_NAMES && u->names[r][i] != UINT32_MAX; i++)
-		if (recs[u->names[r][i]].tf_given > t)
-			t = recs[u->names[r][i]].tf_given;
-	return t;
-}
-
 /* Possible twins, for a twin-like link (level: its given-name level) without an equal identifier between
- * two components that share no exact given name. Refused (left for review) when either
- *  - each component is a child of its own: two or more records and a valid NHS number or UPN. Abdullahi's
- *    school records and Abdi's social-care records are two children, whatever "Abdi" means as a nickname;
- *  - or each component holds a name that is common in the records (TWIN_COMMON_NAME) and: the names are
- *    a nickname or variant of each other and each component has three or more records (Abdullahi and Abdi
- *    without identifiers), or the names are related otherwise (a typo, the same sound: Riya and Priya,
- *    Evie and Ava) and one component has two or more. A typo seldom makes a common name; parents of twins
- *    often choose two.
- * One child recorded as William by one agency and Billy by another, each with its own identifier, looks
- * the same and is left for review too: the price is measured in docs/BENCHMARKS.md. */
+ * two components that share no exact given name: one child whose records are split between two forms of a
+ * name, or two children (twins) with related names? Both are measured on the input, on the records that
+ * carry a valid identifier (estimate_splits):
+ *  - one child: the share of children whose records carry another form of their name, at this level, in
+ *    k or more records (model->split_rate), k the smaller component's size;
+ *  - twins: the share of children with a twin whose name is at this level to theirs (model->twin_rate).
+ * Refused (left for review) when twins are the likelier. A lone record with another form of the name
+ * mostly joins (slips are common); components consistent on two names each are held apart once twins so
+ * named are commoner than children whose records split that way. */
 static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level)
 {
-	if (!names_disjoint(u, recs, ra, rb))
+	if (!names_disjoint(u, recs, ra, rb) || level >= LINKAGE_MAX_LEVELS)
 		return false;
-	bool ea = (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && u->size[ra] >= 2;
-	bool eb = (u->nhs[rb] >= 0 || u->upn[rb] >= 0) && u->size[rb] >= 2;
-	if (ea && eb)
+	/* Each a child of its own: two or more records and a valid identifier on each side. */
+	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
-	if (level == LN_VARIANT ? u->size[ra] < 3 || u->size[rb] < 3 : u->size[ra] < 2 && u->size[rb] < 2)
-		return false;
-	return names_max_tf(u, recs, ra) >= TWIN_COMMON_NAME && names_max_tf(u, recs, rb) >= TWIN_COMMON_NAME;
+	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
+	if (k > LINKAGE_SPLIT_K)
+		k = LINKAGE_SPLIT_K;
+	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
+	int real = 0;
+	uint32_t r2[2] = {ra, rb};
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
+			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
+				real = 1;
+	return u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
  * the merge is refused as possible twins (a pair for review). */
 static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch,
-			unsigned twin_level, bool *twins)
+			bool bridge, bool same_name, unsigned twin_level, bool *twins)
 {
 	*twins = false;
-	if (!idmatch && names_conflict(u, recs, ra, rb))
+	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_conflict(u, recs, ra, rb))
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
 	if (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) != 0)
 		return true;
-	if ((u->sex[ra] | u->sex[rb]) == 3)
-		return true;
+	if ((u->refuse & LINKAGE_REFUSE_SEX_CLUSTER) && !idmatch && !same_name) {
+		/* Each component's sex is what most of its records say (a slip in one record is outvoted). */
+		int sa = (int)(u->sex[ra] & 0xFFFF) - (int)(u->sex[ra] >> 16), sb = (int)(u->sex[rb] & 0xFFFF) - (int)(u->sex[rb] >> 16);
+		if ((sa > 0 && sb < 0) || (sa < 0 && sb > 0))
+			return true;
+	}
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
-		if (uf_find(u, u->edge_to[e]) == other)
+		if (!(bridge && u->edge_kind[e]) && uf_find(u, u->edge_to[e]) == other)
 			return true;
-	*twins = !idmatch && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
+		 twins_conflict(u, recs, ra, rb, twin_level);
 	return *twins;
 }
 
@@ -824,7 +1061,8 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 		u->nhs[ra] = u->nhs[rb];
 	if (u->upn[ra] < 0)
 		u->upn[ra] = u->upn[rb];
-	u->sex[ra] |= u->sex[rb];
+	uint32_t m = (u->sex[ra] & 0xFFFF) + (u->sex[rb] & 0xFFFF), f = (u->sex[ra] >> 16) + (u->sex[rb] >> 16);
+	u->sex[ra] = (m > 0xFFFF ? 0xFFFF : m) | (f > 0xFFFF ? 0xFFFFu : f) << 16;
 	if (u->head[rb] != UINT32_MAX) {
 		if (u->head[ra] == UINT32_MAX)
 			u->head[ra] = u->head[rb];
@@ -856,7 +1094,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 		u->size[i] = 1;
 		u->nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
 		u->upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
-		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 2 : 0;
+		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 1u << 16 : 0;
 		u->head[i] = u->tail[i] = UINT32_MAX;
 		u->nedges[i] = 0;
 		for (int k = 0; k < UF_NAMES; k++)
@@ -871,6 +1109,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 		uint32_t ends[2] = {s[i].a, s[i].b};
 		for (int k = 0; k < 2; k++) {
 			uint32_t x = ends[k];
+			u->edge_kind[ne] = s[i].kind;
 			u->edge_to[ne] = ends[1 - k];
 			u->edge_next[ne] = UINT32_MAX;
 			if (u->head[x] == UINT32_MAX)
@@ -886,22 +1125,29 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 
 /* Accepted links (s sorted strongest first) through the union-find; links touching a held record
  * (held[i] set) are left out. */
+/* Two passes: first every link that is not twin-like (or is an equal identifier), so that each child's
+ * records form a component under that child's own name; then the twin-like links, strongest first, each
+ * judged between whole components (twins_conflict). */
 static void merge_links(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t ns, double link_w,
 			const uint8_t *held, struct linkage_result *res)
 {
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t k = 0; k < 2 * ns; k++) {
+		size_t i = k < ns ? k : k - ns;
+		bool twinlike = s[i].twin_level && !s[i].idmatch;
 		if (s[i].cannot) {
-			if (s[i].weight >= link_w)
+			if (k < ns && s[i].weight >= link_w)
 				res->refused_links++;
 			continue;
 		}
+		if (twinlike != (k >= ns))
+			continue;
 		if (held && (held[s[i].a] || held[s[i].b]))
 			continue;
 		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
 		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
 		if (ra != rb) {
 			bool twins;
-			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].twin_level, &twins)) {
+			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].bridge, s[i].same_name, s[i].twin_level, &twins)) {
 				res->refused_links++;
 				res->reviews += twins;
 				continue;
@@ -928,7 +1174,7 @@ static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (uf_find(u, u->edge_to[e]) == other)
 			return true;
-	return twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	return (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
 }
 
 struct bridge {
@@ -1005,8 +1251,8 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 	return nheld;
 }
 
-static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m, struct scored *s,
-		   size_t ns, struct linkage_result *res)
+static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
+		   const struct name_use *use, struct scored *s, size_t ns, struct linkage_result *res)
 {
 	struct uf u;
 	size_t nedge = 0;
@@ -1019,16 +1265,20 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.size = malloc(n * sizeof *u.size);
 	u.nhs = malloc(n * sizeof *u.nhs);
 	u.upn = malloc(n * sizeof *u.upn);
-	u.sex = malloc(n);
+	u.sex = malloc(n * sizeof *u.sex);
 	u.head = malloc(n * sizeof *u.head);
 	u.tail = malloc(n * sizeof *u.tail);
 	u.nedges = calloc(n, sizeof *u.nedges);
 	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
+	u.edge_kind = malloc(nedge ? nedge : 1);
+	u.refuse = m->refuse;
+	u.model = m;
+	u.use = use;
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
 	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
-	    !u.edge_to || !u.edge_next)
+	    !u.edge_to || !u.edge_next || !u.edge_kind)
 		goto out;
 	qsort(s, ns, sizeof *s, cmp_scored);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
@@ -1037,7 +1287,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	uf_init(&u, recs, n, s, ns);
 	struct linkage_result first = *res;
 	merge_links(&u, recs, s, ns, link_w, NULL, &first);
-	size_t nheld = find_ambiguous(&u, recs, n, s, ns, held);
+	size_t nheld = (m->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(&u, recs, n, s, ns, held) : 0;
 	if (nheld == SIZE_MAX)
 		goto out;
 	if (nheld) {
@@ -1073,6 +1323,7 @@ out:
 	free(u.nedges);
 	free(u.edge_to);
 	free(u.edge_next);
+	free(u.edge_kind);
 	free(u.names);
 	return rc;
 }
@@ -1085,10 +1336,239 @@ void linkage_result_free(struct linkage_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Distinct values of v[0..n) (sorted in place). */
+static size_t distinct_u64(uint64_t *v, size_t n)
+{
+	size_t d = 0;
+	qsort(v, n, sizeof *v, cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		d += i == 0 || v[i] != v[i - 1];
+	return d;
+}
+
+/* A fixed choice, not learned: before the input says otherwise, one child in a thousand is taken to have a
+ * twin whose name is related to theirs in a given way, and that belief weighs as much as 200 children with
+ * identifiers would. It decides only inputs that hold too few identifiers to measure the share. */
+#define TWIN_PRIOR 1e-3
+#define TWIN_PRIOR_CHILDREN 200.0
+
+/* What the pseudo-children of the prior say about splits: each record of a child shows a level-l form
+ * with probability m(l) / 2 (a matching pair shows the level when one of its two records does), so k
+ * records do with (m / 2)^k. */
+static double split_prior(const struct linkage_model *m, unsigned l, unsigned k)
+{
+	double q = m->m[LF_GIVEN][l] / 2.0;
+	return l < linkage_nlevels[LF_GIVEN] && k > 0 ? pow(q, (double)k) : 0.0;
+}
+
+struct idrec {
+	uint64_t h;
+	uint32_t rec;
+};
+
+static int cmp_idrec(const void *x, const void *y)
+{
+	const struct idrec *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+/* model->split_rate from the records that share a valid identifier (one child each): per child, its
+ * commonest given name, and per level the most records carrying one other form at that level. */
+static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t nv, size_t children,
+			const struct name_use *use, struct linkage_model *m)
+{
+	double count[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	memset(count, 0, sizeof count);
+	qsort(v, nv, sizeof *v, cmp_idrec);
+	for (size_t lo = 0; lo < nv;) {
+		size_t hi = lo;
+		while (hi < nv && v[hi].h == v[lo].h)
+			hi++;
+		/* distinct given names of the group, with counts (a child has few) */
+		uint32_t name[16], cnt[16];
+		unsigned nn = 0;
+		for (size_t i = lo; i < hi; i++) {
+			const struct linkage_rec *r = &recs[v[i].rec];
+			if (!r->given_len)
+				continue;
+			unsigned j = 0;
+			while (j < nn && recs[name[j]].given_h != r->given_h)
+				j++;
+			if (j < nn)
+				cnt[j]++;
+			else if (nn < 16) {
+				name[nn] = v[i].rec;
+				cnt[nn++] = 1;
+			}
+		}
+		unsigned main = 0;
+		for (unsigned j = 1; j < nn; j++)
+			if (cnt[j] > cnt[main])
+				main = j;
+		uint32_t best[2][LINKAGE_MAX_LEVELS];
+		memset(best, 0, sizeof best);
+		for (unsigned j = 0; j < nn; j++) {
+			const struct linkage_rec *a = &recs[name[main]], *b = &recs[name[j]];
+			if (j == main || linkage_names_crossed(a, b))
+				continue;
+			unsigned l = linkage_cmp_given(a, b);
+			int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
+			if (l < LINKAGE_MAX_LEVELS && cnt[j] > best[real][l])
+				best[real][l] = cnt[j];
+		}
+		for (int real = 0; real < 2; real++)
+			for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+				for (uint32_t k = 1; k <= best[real][l] && k <= LINKAGE_SPLIT_K; k++)
+					count[real][l][k]++;
+		lo = hi;
+	}
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
+				m->split_rate[real][l][k] = (count[real][l][k] + TWIN_PRIOR_CHILDREN * split_prior(m, l, k)) /
+							    ((double)children + TWIN_PRIOR_CHILDREN);
+}
+
+/* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
+ * numbers valid and different, or else both UPNs) yet share a birthday, a family name and a home (postcode
+ * or address), over the children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
+static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs,
+			      const struct name_use *use, struct linkage_model *m)
+{
+	size_t held[2] = {0, 0};
+	for (size_t i = 0; i < n; i++) {
+		held[0] += recs[i].nhs_state == LINKAGE_ID_VALID;
+		held[1] += recs[i].upn_state == LINKAGE_ID_VALID;
+	}
+	int kind = held[1] > held[0];
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
+			m->twin_rate[real][l] = TWIN_PRIOR;
+			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
+				m->split_rate[real][l][k] = split_prior(m, l, k);
+		}
+	if (!held[kind])
+		return 0;
+	uint64_t *ids = malloc(held[kind] * sizeof *ids);
+	struct idrec *byid = malloc(held[kind] * sizeof *byid);
+	size_t ni = 0, nt = 0, cap = 1024;
+	uint64_t *tw = malloc(cap * sizeof *tw);
+	if (!ids || !tw || !byid) {
+		free(ids);
+		free(tw);
+		free(byid);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *id = kind ? recs[i].upn : recs[i].nhs;
+		if ((kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID) {
+			byid[ni] = (struct idrec){linkage_hash64(id, strlen(id), LINKAGE_FNV64), (uint32_t)i};
+			ids[ni] = byid[ni].h;
+			ni++;
+		}
+	}
+	size_t children = distinct_u64(ids, ni);
+	split_rates(recs, byid, ni, children, use, m);
+	free(byid);
+	for (size_t i = 0; i < pairs->n; i++) {
+		linkage_gamma g = pairs->v[i].gamma;
+		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
+		unsigned given = linkage_gamma_level(g, LF_GIVEN);
+		/* Twins: one birthday, one family name, one home (the same postcode or address) */
+		unsigned pc = linkage_gamma_level(g, LF_POSTCODE), addr = linkage_gamma_level(g, LF_ADDRESS);
+		if (idl != LI_DIFF_VALID || linkage_gamma_level(g, LF_DOB) != LD_EXACT || fam == LINKAGE_LEVEL_NULL ||
+		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED) ||
+		    !(pc == LP_FULL || addr == LA_EXACT || addr == LA_OVERLAP))
+			continue;
+		const struct linkage_rec *a = &recs[pairs->v[i].a], *b = &recs[pairs->v[i].b];
+		const char *x = kind ? a->upn : a->nhs, *y = kind ? b->upn : b->nhs;
+		uint64_t hx = linkage_hash64(x, strlen(x), LINKAGE_FNV64), hy = linkage_hash64(y, strlen(y), LINKAGE_FNV64);
+		int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
+		uint64_t key = (rng_mix64(hx < hy ? hx ^ rng_mix64(hy) : hy ^ rng_mix64(hx)) & ~(uint64_t)31) |
+			       ((uint64_t)real << 4) | given;
+		if (nt == cap) {
+			uint64_t *t = realloc(tw, 2 * cap * sizeof *tw);
+			if (!t) {
+				free(ids);
+				free(tw);
+				return -1;
+			}
+			tw = t;
+			cap *= 2;
+		}
+		tw[nt++] = key;
+	}
+	qsort(tw, nt, sizeof *tw, cmp_u64);
+	size_t count[2][LINKAGE_MAX_LEVELS];
+	memset(count, 0, sizeof count);
+	for (size_t i = 0; i < nt; i++)
+		if (i == 0 || tw[i] != tw[i - 1])
+			count[(tw[i] >> 4) & 1][tw[i] & 15]++;
+	/* With pseudo-counts: TWIN_PRIOR_CHILDREN children among whom a share TWIN_PRIOR have a twin so
+	 * named, so that an input with few identifiers is not read as "no twins". */
+	for (int real = 0; real < 2; real++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			m->twin_rate[real][l] = ((double)count[real][l] + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) /
+						((double)children + TWIN_PRIOR_CHILDREN);
+	free(ids);
+	free(tw);
+	return 0;
+}
+
+static int cmp_pair64(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* The given names in use (struct name_use): sort (name, family + date of birth) and keep the names with two
+ * or more distinct keys. */
+static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_use *u)
+{
+	uint64_t *v = malloc((n ? n : 1) * 2 * sizeof *v);
+	size_t k = 0;
+	u->h = NULL;
+	u->n = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!recs[i].given_len)
+			continue;
+		v[2 * k] = recs[i].given_h;
+		v[2 * k + 1] = linkage_hash64(recs[i].dob_digits, strlen(recs[i].dob_digits), recs[i].family_h ^ LINKAGE_FNV64);
+		k++;
+	}
+	qsort(v, k, 2 * sizeof *v, cmp_pair64);
+	size_t out = 0;
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		unsigned keys = 0;
+		for (; j < k && v[2 * j] == v[2 * i]; j++)
+			keys += j == i || v[2 * j + 1] != v[2 * j - 1];
+		if (keys >= 2)
+			v[out++] = v[2 * i]; /* out <= i: writes behind the reads */
+		i = j;
+	}
+	u->h = v;
+	u->n = out;
+	return 0;
+}
+
 int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_model *model,
 		   const struct linkage_opts *o, struct linkage_result *res)
 {
 	struct pairvec pairs = {0};
+	struct name_use use = {0};
 	struct scored **outs = NULL, *all = NULL;
 	size_t *nouts = NULL, nch = 0;
 	uint64_t *reviews = NULL;
@@ -1112,6 +1592,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			goto fail;
 		if (o->train_only) {
 			free(pairs.v);
+			free(use.h);
 			free(res->cluster);
 			free(res->probability);
 			res->cluster = NULL;
@@ -1119,6 +1600,9 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 			return 0;
 		}
 	}
+	/* Twins and one child's name splits, measured on this input with this model (twins_conflict). */
+	if (build_name_use(recs, n, &use) != 0 || estimate_twin_rate(recs, n, &pairs, &use, model) != 0)
+		goto fail;
 	if (o->progress)
 		o->progress("score", 0, 1, o->progress_ctx);
 	nch = (pairs.n + CHUNK_SCORE - 1) / CHUNK_SCORE;
@@ -1127,7 +1611,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	reviews = calloc(nch ? nch : 1, sizeof *reviews);
 	if (!outs || !nouts || !reviews)
 		goto fail;
-	struct score_job sj = {recs, model, pairs.v, pairs.n, 0, outs, nouts, reviews, 0, 0};
+	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews};
+	linkage_weight_table(model, sj.tbl);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
 	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));
 	/* Cannot-link edges matter only between records that something might join: keep those with
@@ -1153,7 +1638,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
-	if (cluster(recs, n, model, all, ns, res) != 0)
+	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {
 		res->pairs = pairs.v;
@@ -1161,6 +1646,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		pairs.v = NULL;
 	}
 	free(pairs.v);
+	free(use.h);
 	free(all);
 	free(outs);
 	free(nouts);

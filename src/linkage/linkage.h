@@ -51,8 +51,11 @@ enum { /* given and family names */
 	LN_CLOSE,       /* Jaro-Winkler >= 0.92, or one edit or transposition apart */
 	LN_PHONETIC,    /* the phonetic keys are equal */
 	LN_NEAR,        /* Jaro-Winkler >= 0.88, or (given) a typo of a nickname or variant of the other */
-	LN_SWAPPED,     /* given: one's given name is the other's middle name; family: one name is a part of the
-	                 * other ("Khan" in "Khan-Ali") */
+	LN_SHORT,       /* given: a short form no table lists: one is the start of the other (three letters or
+	                 * more, a diminutive ending -ie, -y, -o, -i, -a, -ee set aside: Tobie, Tobiloba), or its
+	                 * end (four letters or more: Femi, Oluwafemi) */
+	LN_SWAPPED,     /* given: one's given name is one of the other's middle names (a child known by a middle
+	                 * name); family: one name is a part of the other ("Khan" in "Khan-Ali") */
 	LN_EDIT2,       /* two edits apart (two typos, or a typo on a variant): never linked on its own */
 	LN_ELSE,
 	LN_NLEVELS
@@ -69,6 +72,8 @@ enum { /* date of birth */
 	LD_OFF1,   /* day or month off by one, the rest equal */
 	LD_YEAR1,  /* year off by one, day and month equal */
 	LD_TYPO,   /* one digit different or two adjacent digits transposed (also for impossible dates) */
+	LD_PART,   /* two of the three parts equal, the third different in any way (a day typed wrong, a year
+	            * off by more than one) */
 	LD_ELSE,
 	LD_NLEVELS
 };
@@ -107,6 +112,7 @@ const char *linkage_level_name(enum linkage_field f, unsigned level);
 /* ---- normalisation ---- */
 
 #define LINKAGE_NAME_MAX 48  /* bytes of a folded name, tokens separated by one space */
+#define LINKAGE_FIELD_MAX 32 /* bytes of a name kept in a prepared record (cut on a character boundary) */
 #define LINKAGE_ADDR_TOKENS 12
 #define LINKAGE_SET_MAX 8
 
@@ -162,18 +168,18 @@ enum {
 };
 
 struct linkage_rec {
-	char given[LINKAGE_NAME_MAX];  /* first given token */
-	char middle[LINKAGE_NAME_MAX]; /* middle names, folded (plus the rest of a multi-token given name) */
-	char family[LINKAGE_NAME_MAX]; /* folded, tokens by spaces */
-	char family_flat[LINKAGE_NAME_MAX]; /* the same without spaces ("smith jones" -> "smithjones") */
+	char given[LINKAGE_FIELD_MAX];  /* first given token */
+	char middle[LINKAGE_FIELD_MAX]; /* middle names, folded (plus the rest of a multi-token given name) */
+	char family_flat[LINKAGE_FIELD_MAX]; /* the family name folded, without spaces ("smith jones" ->
+	                                      * "smithjones") */
 	const char *given_canon;       /* canonical given name (static table), or NULL */
 	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
 	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys */
-	uint8_t given_len, family_len, middle_len, family_flat_len, nfamily_parts;
+	uint8_t given_len, middle_len, family_flat_len, nfamily_parts;
 	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
 	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
 	 * holding the nicknames of the given name and of its canonical form. */
-	uint32_t given_set[3], middle_first_set[3], middle_set[8], family_set[8];
+	uint32_t given_set[3], middle_set[8], family_set[8];
 	uint16_t given_var[2][2];
 	uint64_t given_h, family_h;    /* hashes of given and family (0 when empty): keys of comparison memos */
 
@@ -197,7 +203,20 @@ struct linkage_rec {
 	 * unknown: the exact level's own u is used). Filled by linkage_tf_* below. */
 	float tf_given, tf_family;
 	unsigned bad; /* LINKAGE_BAD_* */
+	uint8_t source; /* the record's source (agency, system) as a number 1..LINKAGE_MAX_SOURCES given by the
+	                 * caller, 0 when unknown: pairs of sources get m of their own (linkage_model.by_source) */
 };
+
+#define LINKAGE_MAX_SOURCES 14
+#define LINKAGE_SOURCE_PAIRS ((LINKAGE_MAX_SOURCES + 1) * (LINKAGE_MAX_SOURCES + 2) / 2)
+/* The index of an unordered pair of sources (0..LINKAGE_SOURCE_PAIRS-1). */
+static inline unsigned linkage_source_pair(uint8_t a, uint8_t b)
+{
+	unsigned x = a < b ? a : b, y = a < b ? b : a;
+	if (y > LINKAGE_MAX_SOURCES)
+		x = y = 0;
+	return y * (y + 1) / 2 + x;
+}
 
 /* Normalises in into out (every field, including "" ones). Never fails; a value that cannot be right is
  * kept for comparison as text and flagged in out->bad. */
@@ -205,8 +224,11 @@ void linkage_prepare(const struct linkage_input *in, struct linkage_rec *out);
 
 /* ---- comparison ---- */
 
-/* A comparison vector: one level per field, 4 bits each (field f in bits 4f..4f+3). */
+/* A comparison vector: one level per field, 4 bits each (field f in bits 4f..4f+3); bit 40 is set when
+ * the given and family names agreed crosswise (each one's given name in the other's family name field,
+ * and the reverse) and the name levels are those of the crossed comparison. */
 typedef uint64_t linkage_gamma;
+#define LINKAGE_GAMMA_CROSSED ((linkage_gamma)1 << 40)
 static inline unsigned linkage_gamma_level(linkage_gamma g, enum linkage_field f)
 {
 	return (unsigned)(g >> (4 * f)) & 15u;
@@ -223,16 +245,37 @@ unsigned linkage_cmp_postcode(const struct linkage_rec *a, const struct linkage_
 unsigned linkage_cmp_address(const struct linkage_rec *a, const struct linkage_rec *b);
 unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const char *b);
 
-/* Why two records may not be linked directly, whatever their weight, or NULL when they may.
- * Hard reasons (*hard true) also keep the two records out of one cluster, however others chain them:
- * both NHS numbers (or both UPNs) check-valid and different ("nhs_number", "upn"); sexes both given and
- * different ("sex"); given names unrelated (level ELSE) with family names related and birthdays equal or
- * nearly ("twins": twins share a family name, an address and a birthday, so nothing but the given name,
- * sex and identifiers tells them apart; names two edits apart are left to the soft reason, as two typos of
- * one name may be). Soft reasons: given names unrelated, two edits apart or swapped with the middle name
- * otherwise ("given_name"); dates of birth unrelated (level ELSE: "dob"), as brothers' and sisters' are.
- * An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
+/* Why two records may not be linked directly, whatever their weight, or NULL when they may (docs/LINKAGE.md,
+ * "Refusals"), with the default refusals. Hard reasons (*hard true) also keep the two records out of one
+ * cluster, however others chain them: both NHS numbers (or both UPNs) check-valid and different
+ * ("nhs_number", "upn"); sexes both given and different with given names that differ ("sex"); given names
+ * unrelated (level ELSE) with family names related and birthdays equal or nearly ("twins"). Soft reasons:
+ * given names two edits apart or unrelated otherwise ("given_name"); dates of birth unrelated (level ELSE:
+ * "dob"). An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
 const char *linkage_cannot_link(linkage_gamma g, bool *hard);
+
+/* The rules that refuse a merge whatever the weight, each measured on both generators (docs/LINKAGE.md,
+ * "Refusals"); a model's refuse field holds the set in force. */
+enum {
+	LINKAGE_REFUSE_SEX = 1u << 0,       /* pair: sexes both given and different (hard) */
+	LINKAGE_REFUSE_TWINS = 1u << 1,     /* pair: given names unrelated, family related, birthdays equal or
+	                                     * nearly (hard, lifted by a middle-name bridge in clustering) */
+	LINKAGE_REFUSE_GIVEN = 1u << 2,     /* pair: given names unrelated otherwise (soft) */
+	LINKAGE_REFUSE_DOB = 1u << 3,       /* pair: birthdays unrelated (soft) */
+	LINKAGE_REFUSE_NAMES = 1u << 4,     /* cluster: two components whose given names are unrelated */
+	LINKAGE_REFUSE_POSSIBLE_TWINS = 1u << 5, /* cluster: twin-like link between two children of their own */
+	LINKAGE_REFUSE_AMBIGUOUS = 1u << 6, /* cluster: a record that links as strongly to two such is held out */
+	LINKAGE_REFUSE_SEX_CLUSTER = 1u << 7, /* cluster: components whose records mostly say different sexes */
+	LINKAGE_REFUSE_OWN_IDS = 1u << 8,   /* cluster: a twin-like link between two components of two or more
+	                                     * records each holding a valid identifier */
+	LINKAGE_REFUSE_ALL = 0x1FFu,
+	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
+	 * sex_cluster changed nothing there. */
+	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER
+};
+/* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
+ * numbers or UPNs are two children). */
+const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *hard);
 
 /* ---- the model ---- */
 
@@ -243,6 +286,22 @@ struct linkage_model {
 	double link_threshold;   /* probability at or above which a pair links */
 	double review_threshold; /* probability at or above which (below link) a pair goes to review */
 	bool tf_names;           /* adjust exact name levels by term frequency */
+	unsigned refuse;         /* LINKAGE_REFUSE_* in force (not kept in the model file) */
+	/* Per given-name level: the share of children with a twin whose given name is at that level to theirs,
+	 * measured on the input by dedupe (pairs with one birthday and family name but two valid identifiers);
+	 * used by the possible-twins refusal. Not kept in the model file. */
+	/* [0]: both names are names in use (carried by records of two or more families or birthdays in the
+	 * input); [1]: not. */
+	double twin_rate[2][LINKAGE_MAX_LEVELS];
+	/* Per given-name level and k = 1..LINKAGE_SPLIT_K: the share of children (records with one valid
+	 * identifier) whose records carry another form of their given name at that level in k or more records
+	 * (k = LINKAGE_SPLIT_K: that many or more); [0] when that form is a name in use, [1] when not. Measured
+	 * by dedupe; used with twin_rate. */
+#define LINKAGE_SPLIT_K 8
+	double split_rate[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
+	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
+	struct linkage_source_m *by_source;
 	/* What training saw (for the model file's reader). */
 	uint64_t trained_records, trained_pairs, random_pairs;
 	unsigned em_iterations;
@@ -250,6 +309,16 @@ struct linkage_model {
 
 /* Reasonable starting values (m guesses, u flat, lambda 1e-4, thresholds 0.99 / 0.5). */
 void linkage_model_defaults(struct linkage_model *m);
+/* Frees what training attached to the model (by_source). */
+void linkage_model_release(struct linkage_model *m);
+
+/* m of one pair of sources, shrunk towards the pooled m by how many matches its pairs hold. */
+struct linkage_source_m {
+	bool own[LINKAGE_SOURCE_PAIRS];       /* estimated from its own pairs (else the pooled m) */
+	double matches[LINKAGE_SOURCE_PAIRS]; /* matching pairs its EM saw */
+	double m[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS];
+	double w[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS]; /* log2(m / u) */
+};
 
 /* A scored pair with its explanation. */
 struct linkage_score {
@@ -258,6 +327,7 @@ struct linkage_score {
 	double probability;   /* 2^w / (1 + 2^w) */
 	double contribution[LF_NFIELD]; /* log2(m/u) of each field's level, with its TF adjustment; 0 for NULL */
 	double prior;         /* log2(lambda / (1 - lambda)) */
+	bool names_crossed;      /* given and family names agreed crosswise (LINKAGE_GAMMA_CROSSED) */
 	const char *cannot_link; /* linkage_cannot_link's reason, or NULL */
 	bool cannot_link_hard;
 	enum { LINKAGE_DISTINCT, LINKAGE_REVIEW, LINKAGE_LINK } decision; /* DISTINCT whenever cannot_link */
@@ -293,11 +363,17 @@ void linkage_tf_free(struct linkage_tf *tf);
 enum linkage_rule {
 	LR_NHS,             /* same NHS number (as written) */
 	LR_UPN,             /* same UPN */
-	LR_FAMILY_DOB,      /* family-name phonetic key (any part) + date of birth */
+	LR_FAMILY_DOB,      /* family-name phonetic key (any part, or the given name's: names in each other's
+	                     * fields) + date of birth */
 	LR_GIVEN_DOB,       /* canonical given-name phonetic key + date of birth */
-	LR_NAMES_YEAR,      /* given key + family key (any part) + year of birth */
+	LR_NAMES_YEAR,      /* given key and family key (any part), in either order, + year of birth */
+	LR_NAMES_DAY,       /* given key and family key, in either order, + day and month of birth (a year
+	                     * written wrong) */
 	LR_POSTCODE_GIVEN,  /* full postcode + initial of the canonical given name */
 	LR_DOB_FAMILY_INITIAL, /* date of birth + first letter of the family name */
+	LR_DOB_SECTOR,      /* date of birth + postcode sector (both names written otherwise) */
+	LR_NAMES_NODOB,     /* given key and family key, in either order, for pairs of which one record has no
+	                     * date of birth (only those pairs are made: a block costs its size per such record) */
 	LR_NRULES
 };
 extern const char *const linkage_rule_name[LR_NRULES];
@@ -310,13 +386,14 @@ struct linkage_opts {
 	bool train;              /* estimate u, m and lambda from the data, else use the model as given */
 	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */
 	bool train_only;         /* stop after training: no scores, no clusters (result->cluster NULL) */
+	bool by_source;          /* with train: also m per pair of sources (records' source numbers) */
 	/* Called now and then from the calling thread with work done and work to do (progress bars). */
 	void (*progress)(const char *stage, uint64_t done, uint64_t total, void *ctx);
 	void *progress_ctx;
 };
 
-/* A candidate pair: the comparison vector in bits 0-35 of gamma and, in bits 48-55, the bit set of the
- * blocking rules whose keys the two records share (linkage_pair_rules). */
+/* A candidate pair: the comparison vector in bits 0-35 of gamma (bit 40 LINKAGE_GAMMA_CROSSED) and, in
+ * bits 48-63, the bit set of the blocking rules whose keys the two records share (linkage_pair_rules). */
 struct linkage_pair {
 	uint32_t a, b; /* record indices, a < b */
 	linkage_gamma gamma;
@@ -324,7 +401,7 @@ struct linkage_pair {
 #define LINKAGE_GAMMA_MASK ((linkage_gamma)0xFFFFFFFFFULL)
 static inline unsigned linkage_pair_rules(const struct linkage_pair *p)
 {
-	return (unsigned)(p->gamma >> 48) & 0xFFu;
+	return (unsigned)(p->gamma >> 48) & 0xFFFFu;
 }
 /* The pair's weight (prior, field weights and term-frequency adjustment), as linkage_score computes it. */
 double linkage_pair_weight(const struct linkage_model *m, const struct linkage_rec *recs,

@@ -4,6 +4,7 @@
 #ifndef SAFEGUARD_LINKAGE_LINKAGE_INT_H
 #define SAFEGUARD_LINKAGE_LINKAGE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,15 @@ static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
 }
 #define LINKAGE_FNV64 0xcbf29ce484222325ULL
 
+/* model.c: linkage_em with a cap on iterations and a starting lambda. */
+unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
+			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out);
+
+/* model.c: each level's plain weight log2(m/u) once, and a pair's weight through that table. */
+void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]);
+double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
+			       const struct linkage_rec *recs, const struct linkage_pair *p);
+
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
 
@@ -42,6 +52,9 @@ static inline bool linkage_sets_meet(const uint32_t *a, size_t na, const uint32_
 				return true;
 	return false;
 }
+
+/* compare.c: whether a's given and family names agree with b's family and given names (crosswise). */
+bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec *b);
 
 /* compare.c: the given-name level of two records without the swap with a middle name. */
 unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);

@@ -30,6 +30,13 @@ void linkage_model_defaults(struct linkage_model *m)
 	m->link_threshold = 0.99;
 	m->review_threshold = 0.5;
 	m->tf_names = true;
+	m->refuse = LINKAGE_REFUSE_DEFAULT;
+}
+
+void linkage_model_release(struct linkage_model *m)
+{
+	free(m->by_source);
+	m->by_source = NULL;
 }
 
 static double clampp(double p)
@@ -62,15 +69,17 @@ double linkage_gamma_weight(const struct linkage_model *m, linkage_gamma g)
  * carry is evidence log2(m_exact / tf) rather than log2(m_exact / u_exact), so "smith" counts for less
  * than "okonkwo". The adjusted weight is never below the plain variant level's (an exact common name still
  * beats a nickname) and never more than 8 bits above the plain exact weight. */
-static double tf_weight(const struct linkage_model *m, unsigned f, double tf)
+static double tf_weight(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS], int sp, unsigned f,
+			double tf)
 {
-	double plain = level_weight(m, f, LN_EXACT);
+	const struct linkage_source_m *bs = sp >= 0 ? m->by_source : NULL;
+	double plain = bs ? bs->w[sp][f][LN_EXACT] : tbl ? tbl[f][LN_EXACT] : level_weight(m, f, LN_EXACT);
 	if (!m->tf_names || tf <= 0.0)
 		return plain;
 	if (tf < 1e-7)
 		tf = 1e-7;
-	double w = log2(clampp(m->m[f][LN_EXACT]) / tf);
-	double floor = level_weight(m, f, LN_VARIANT);
+	double w = log2(clampp(bs ? bs->m[sp][f][LN_EXACT] : m->m[f][LN_EXACT]) / tf);
+	double floor = bs ? bs->w[sp][f][LN_VARIANT] : tbl ? tbl[f][LN_VARIANT] : level_weight(m, f, LN_VARIANT);
 	if (w < floor)
 		w = floor;
 	if (w > plain + 8.0)
@@ -78,19 +87,31 @@ static double tf_weight(const struct linkage_model *m, unsigned f, double tf)
 	return w;
 }
 
-static double contributions(const struct linkage_model *m, const struct linkage_rec *a, const struct linkage_rec *b,
-			    linkage_gamma g, double *out)
+static double contributions(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
+			    const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g, double *out)
 {
 	double w = prior_weight(m);
+	int sp = m->by_source ? (int)linkage_source_pair(a->source, b->source) : -1;
+	if (sp >= 0 && !m->by_source->own[sp])
+		sp = -1;
+	/* Names compared crosswise: the given name's frequency goes with the family name it met, and the
+	 * reverse. */
+	bool crossed = (g & LINKAGE_GAMMA_CROSSED) != 0;
 	for (unsigned f = 0; f < LF_NFIELD; f++) {
 		unsigned l = linkage_gamma_level(g, (enum linkage_field)f);
 		double c;
 		if (f == LF_GIVEN && l == LN_EXACT)
-			c = tf_weight(m, f, a->tf_given > b->tf_given ? a->tf_given : b->tf_given);
+			c = tf_weight(m, tbl, sp, f, a->tf_given > (crossed ? b->tf_family : b->tf_given) ? a->tf_given
+											      : (crossed ? b->tf_family : b->tf_given));
 		else if (f == LF_FAMILY && l == LN_EXACT)
-			c = tf_weight(m, f, a->tf_family > b->tf_family ? a->tf_family : b->tf_family);
+			c = tf_weight(m, tbl, sp, f, a->tf_family > (crossed ? b->tf_given : b->tf_family) ? a->tf_family
+											      : (crossed ? b->tf_given : b->tf_family));
+		else if (l == LINKAGE_LEVEL_NULL || l >= linkage_nlevels[f])
+			c = 0.0;
+		else if (sp >= 0)
+			c = m->by_source->w[sp][f][l];
 		else
-			c = level_weight(m, f, l);
+			c = tbl ? tbl[f][l] : level_weight(m, f, l);
 		if (out)
 			out[f] = c;
 		w += c;
@@ -114,9 +135,10 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	memset(out, 0, sizeof *out);
 	out->gamma = linkage_compare(a, b);
 	out->prior = prior_weight(m);
-	out->weight = contributions(m, a, b, out->gamma, out->contribution);
+	out->weight = contributions(m, NULL, a, b, out->gamma, out->contribution);
 	out->probability = probability(out->weight);
-	out->cannot_link = linkage_cannot_link(out->gamma, &out->cannot_link_hard);
+	out->names_crossed = (out->gamma & LINKAGE_GAMMA_CROSSED) != 0;
+	out->cannot_link = linkage_cannot_link_with(out->gamma, m->refuse, &out->cannot_link_hard);
 	if (out->cannot_link)
 		out->decision = LINKAGE_DISTINCT;
 	else if (out->probability >= m->link_threshold)
@@ -129,7 +151,20 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 
 double linkage_pair_weight(const struct linkage_model *m, const struct linkage_rec *recs, const struct linkage_pair *p)
 {
-	return contributions(m, &recs[p->a], &recs[p->b], p->gamma & LINKAGE_GAMMA_MASK, NULL);
+	return contributions(m, NULL, &recs[p->a], &recs[p->b], p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
+}
+
+void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS])
+{
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+			tbl[f][l] = level_weight(m, f, l);
+}
+
+double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
+			       const struct linkage_rec *recs, const struct linkage_pair *p)
+{
+	return contributions(m, tbl, &recs[p->a], &recs[p->b], p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
 }
 
 /* ---- term frequencies: an open-addressed table of (field, folded name) -> count ---- */
@@ -330,10 +365,16 @@ void linkage_estimate_u(const struct linkage_rec *recs, size_t n, uint64_t npair
 unsigned linkage_em(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 		    struct linkage_model *model, double *lambda_out)
 {
-	double lambda = 0.3, m[LF_NFIELD][LINKAGE_MAX_LEVELS];
+	return linkage_em_run(gammas, counts, n, fields_fixed, 200, 0.3, model, lambda_out);
+}
+
+unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
+			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out)
+{
+	double m[LF_NFIELD][LINKAGE_MAX_LEVELS];
 	unsigned it;
 	memcpy(m, model->m, sizeof m);
-	for (it = 0; it < 200; it++) {
+	for (it = 0; it < max_iter; it++) {
 		double acc[LF_NFIELD][LINKAGE_MAX_LEVELS], post_total = 0, total = 0;
 		memset(acc, 0, sizeof acc);
 		for (size_t k = 0; k < n; k++) {

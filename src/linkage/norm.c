@@ -113,10 +113,10 @@ bool linkage_name_typo_of_variant(const char *a, const char *b)
 {
 	struct linkage_rec rb;
 	size_t la = a ? strlen(a) : 0;
-	if (!la || !b || !b[0] || strlen(b) >= LINKAGE_NAME_MAX)
+	if (!la || !b || !b[0] || strlen(b) >= LINKAGE_FIELD_MAX)
 		return false;
 	memset(&rb, 0, sizeof rb);
-	memcpy(rb.given, b, strlen(b) + 1); /* shorter than LINKAGE_NAME_MAX: checked above */
+	memcpy(rb.given, b, strlen(b) + 1); /* shorter than LINKAGE_FIELD_MAX: checked above */
 	rb.given_canon = linkage_name_canonical(b);
 	var_range(b, rb.given_var[0]);
 	if (rb.given_canon)
@@ -266,17 +266,6 @@ size_t linkage_phonetic(const char *folded, char out[LINKAGE_PHON_MAX])
 
 /* ---- the record ---- */
 
-static size_t copy_token(const char *s, char *out, size_t cap)
-{
-	size_t n = 0;
-	while (s[n] && s[n] != ' ' && n < cap - 1) {
-		out[n] = s[n];
-		n++;
-	}
-	out[n] = '\0';
-	return n;
-}
-
 static uint32_t phon_hash(const char *token_start, size_t len)
 {
 	char tok[LINKAGE_NAME_MAX], ph[LINKAGE_PHON_MAX];
@@ -328,38 +317,63 @@ static void set_add_tokens(uint32_t *set, size_t max, const char *s)
 	}
 }
 
+/* Copies at most cap - 1 bytes of s[0..n) into out, cut on a character boundary (UTF-8), NUL-terminated.
+ * Returns the length. */
+static size_t copy_cut(const char *s, size_t n, char *out, size_t cap)
+{
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
 static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 {
-	char g[LINKAGE_NAME_MAX], m[LINKAGE_NAME_MAX];
+	char g[LINKAGE_NAME_MAX], m[LINKAGE_NAME_MAX], family[LINKAGE_NAME_MAX], rest[2 * LINKAGE_NAME_MAX];
 	size_t gl = linkage_name_norm(in->given, g), ml = linkage_name_norm(in->middle, m);
-	r->given_len = (uint8_t)copy_token(g, r->given, sizeof r->given);
-	/* The rest of a multi-word given name ("Mary Ann") counts as a middle name. */
+	size_t gt = 0;
+	while (gt < gl && g[gt] != ' ')
+		gt++;
+	r->given_len = (uint8_t)copy_cut(g, gt, r->given, sizeof r->given);
+	/* The rest of a multi-word given name ("Mary Ann") counts as a middle name; the middle names are kept
+	 * to whole words that fit. */
 	size_t mo = 0;
-	if (r->given_len < gl) {
-		const char *rest = g + r->given_len + 1;
-		size_t rl = strlen(rest);
-		memcpy(r->middle, rest, rl);
-		mo = rl;
+	if (gt < gl) {
+		memcpy(rest, g + gt + 1, gl - gt - 1);
+		mo = gl - gt - 1;
 	}
-	if (ml && mo + (mo ? 1 : 0) + ml < sizeof r->middle) {
+	if (ml) {
 		if (mo)
-			r->middle[mo++] = ' ';
-		memcpy(r->middle + mo, m, ml);
+			rest[mo++] = ' ';
+		memcpy(rest + mo, m, ml);
 		mo += ml;
 	}
-	r->middle[mo] = '\0';
-	r->middle_len = (uint8_t)mo;
+	rest[mo] = '\0';
+	if (mo >= sizeof r->middle) {
+		mo = sizeof r->middle - 1;
+		while (mo > 0 && rest[mo] != ' ')
+			mo--;
+		if (mo == 0)
+			mo = copy_cut(rest, sizeof r->middle, r->middle, sizeof r->middle);
+	}
+	copy_cut(rest, mo, r->middle, sizeof r->middle);
+	r->middle_len = (uint8_t)strlen(r->middle);
 	r->given_canon = linkage_name_canonical(r->given);
 	linkage_phonetic(r->given_canon ? r->given_canon : r->given, r->given_phon);
 
-	r->family_len = (uint8_t)linkage_name_norm(in->family, r->family);
+	linkage_name_norm(in->family, family);
+	char flat[LINKAGE_NAME_MAX];
 	size_t fl = 0, parts = 0;
 	const char *first = NULL, *lastp = NULL;
 	size_t firstlen = 0, lastlen = 0;
-	for (const char *p = r->family; *p;) {
+	for (const char *p = family; *p;) {
 		const char *st = p;
 		while (*p && *p != ' ')
-			r->family_flat[fl++] = *p++;
+			flat[fl++] = *p++;
 		if (!first) {
 			first = st;
 			firstlen = (size_t)(p - st);
@@ -370,8 +384,7 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 		while (*p == ' ')
 			p++;
 	}
-	r->family_flat[fl] = '\0';
-	r->family_flat_len = (uint8_t)fl;
+	r->family_flat_len = (uint8_t)copy_cut(flat, fl, r->family_flat, sizeof r->family_flat);
 	r->nfamily_parts = (uint8_t)(parts > 255 ? 255 : parts);
 	const char *fc = linkage_name_canonical(r->family_flat);
 	linkage_phonetic(fc ? fc : r->family_flat, r->family_phon);
@@ -379,14 +392,10 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
 
 	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
-	r->family_h = r->family_len ? linkage_hash64(r->family, r->family_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
+	r->family_h = r->family_flat_len ? linkage_hash64(r->family_flat, r->family_flat_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
 	set_add(r->given_set, 3, r->given, r->given_len, 2);
 	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
-	size_t fm = 0;
-	while (r->middle[fm] && r->middle[fm] != ' ')
-		fm++;
-	set_add(r->middle_first_set, 3, r->middle, fm, 2);
-	set_add_tokens(r->family_set, LINKAGE_SET_MAX, r->family);
+	set_add_tokens(r->family_set, LINKAGE_SET_MAX, family);
 	if (r->given_len) {
 		var_range(r->given, r->given_var[0]);
 		if (r->given_canon)
@@ -402,9 +411,37 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
+/* A month's number from its English name or a prefix of it of three letters or more ("May", "SEPT",
+ * "september"), else 0. */
+static int month_name(const char *s, size_t n)
+{
+	static const char *const months[12] = {"january", "february", "march",	   "april",   "may",	  "june",
+					       "july",	  "august",   "september", "october", "november", "december"};
+	if (n < 3 || n > 9)
+		return 0;
+	for (int m = 0; m < 12; m++) {
+		size_t k = 0;
+		while (k < n && months[m][k] && (s[k] | 0x20) == months[m][k])
+			k++;
+		if (k == n)
+			return m + 1;
+	}
+	return 0;
+}
+
+static bool year_like(const char *s)
+{
+	return (s[0] == '1' && s[1] == '9') || (s[0] == '2' && s[1] == '0');
+}
+
+/* Dates as agencies' systems export them: year first (2016-05-03, 2016/05/03, 2016.05.03, 20160503,
+ * with or without a time after it) or day first (03/05/2016, 3-5-2016, 03.05.2016, 03052016, 3 May 2016,
+ * 03-MAY-2016). Month first (the American order) is not read: a UK record never means it, and reading
+ * 03/05 both ways would make every such date ambiguous. The digits are kept as YYYYMMDD whatever the day,
+ * so an impossible date is still compared as text. */
 static void prepare_dob(const char *in, struct linkage_rec *r)
 {
-	char s[32];
+	char s[40];
 	size_t n = 0;
 	r->dob_state = LINKAGE_DOB_NONE;
 	r->dob_digits[0] = '\0';
@@ -419,36 +456,78 @@ static void prepare_dob(const char *in, struct linkage_rec *r)
 	s[n] = '\0';
 	if (n == 0)
 		return;
-	/* The digits as YYYYMMDD, whatever the day: an impossible date is compared as text. */
-	if (n == 10 && s[4] == '-' && s[7] == '-' && all_digits(s, 4) && all_digits(s + 5, 2) && all_digits(s + 8, 2)) {
-		memcpy(r->dob_digits, s, 4);
-		memcpy(r->dob_digits + 4, s + 5, 2);
-		memcpy(r->dob_digits + 6, s + 8, 2);
-		r->dob_digits[8] = '\0';
-	} else {
-		const char *p = s;
-		size_t dl = 0, ml = 0, yl = 0;
-		const char *d = p;
-		while (p[dl] >= '0' && p[dl] <= '9')
-			dl++;
-		if (p[dl] == '/') {
-			const char *mo = p + dl + 1;
-			while (mo[ml] >= '0' && mo[ml] <= '9')
-				ml++;
-			if (mo[ml] == '/') {
-				const char *y = mo + ml + 1;
-				while (y[yl] >= '0' && y[yl] <= '9')
-					yl++;
-				if (!y[yl] && yl == 4 && dl >= 1 && dl <= 2 && ml >= 1 && ml <= 2) {
-					memcpy(r->dob_digits, y, 4);
-					r->dob_digits[4] = ml == 2 ? mo[0] : '0';
-					r->dob_digits[5] = mo[ml - 1];
-					r->dob_digits[6] = dl == 2 ? d[0] : '0';
-					r->dob_digits[7] = d[dl - 1];
-					r->dob_digits[8] = '\0';
-				}
+	/* Up to three parts: runs of digits or of letters, separated by one of - / . or spaces. A time after a
+	 * year-first date (T or a space, then digits and colons) is dropped. */
+	const char *part[3];
+	size_t plen[3], np = 0, i = 0;
+	bool ok = true;
+	while (i < n && ok) {
+		if (np == 3) {
+			/* a time: "2016-05-03T00:00:00", "2016-05-03 00:00" */
+			ok = plen[0] == 4 && (s[i - 1] == 'T' || s[i - 1] == ' ');
+			for (size_t k = i; ok && k < n; k++)
+				ok = (s[k] >= '0' && s[k] <= '9') || s[k] == ':' || s[k] == '.' || s[k] == 'Z';
+			break;
+		}
+		size_t st = i;
+		bool digits = s[i] >= '0' && s[i] <= '9';
+		while (i < n && (digits ? (s[i] >= '0' && s[i] <= '9') : ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')))
+			i++;
+		if (i == st) {
+			ok = false;
+			break;
+		}
+		part[np] = s + st;
+		plen[np++] = i - st;
+		if (i < n) {
+			char sep = s[i];
+			if (np == 3 && sep == 'T') {
+				i++;
+				continue;
+			}
+			if (sep != '-' && sep != '/' && sep != '.' && sep != ' ') {
+				ok = false;
+				break;
+			}
+			i++;
+			while (i < n && s[i] == ' ' && sep == ' ')
+				i++;
+		}
+	}
+	char y[5] = "", mo[3] = "", d[3] = "";
+	if (ok && np == 1 && plen[0] == 8 && part[0][0] >= '0' && part[0][0] <= '9') {
+		/* 20160503 or 03052016 */
+		if (year_like(part[0])) {
+			memcpy(y, part[0], 4), memcpy(mo, part[0] + 4, 2), memcpy(d, part[0] + 6, 2);
+		} else if (year_like(part[0] + 4)) {
+			memcpy(d, part[0], 2), memcpy(mo, part[0] + 2, 2), memcpy(y, part[0] + 4, 4);
+		}
+	} else if (ok && np == 3) {
+		size_t yi = plen[0] == 4 ? 0 : plen[2] == 4 ? 2 : 3;
+		const char *dp = yi == 0 ? part[2] : part[0], *mp = part[1];
+		size_t dl = yi == 0 ? plen[2] : plen[0], ml = plen[1];
+		bool year_digits = yi < 3 && all_digits(part[yi], 4);
+		bool day_digits = dl >= 1 && dl <= 2 && all_digits(dp, dl);
+		int mn = all_digits(mp, ml) ? 0 : month_name(mp, ml);
+		if (year_digits && day_digits && (mn || (ml >= 1 && ml <= 2 && all_digits(mp, ml)))) {
+			memcpy(y, part[yi], 4);
+			y[4] = '\0';
+			d[0] = dl == 2 ? dp[0] : '0';
+			d[1] = dp[dl - 1];
+			if (mn) {
+				mo[0] = (char)('0' + mn / 10);
+				mo[1] = (char)('0' + mn % 10);
+			} else {
+				mo[0] = ml == 2 ? mp[0] : '0';
+				mo[1] = mp[ml - 1];
 			}
 		}
+	}
+	if (y[0] && mo[0] && d[0]) {
+		memcpy(r->dob_digits, y, 4);
+		memcpy(r->dob_digits + 4, mo, 2);
+		memcpy(r->dob_digits + 6, d, 2);
+		r->dob_digits[8] = '\0';
 	}
 	if (!r->dob_digits[0]) {
 		r->dob_state = LINKAGE_DOB_BADFORMAT;
@@ -456,10 +535,10 @@ static void prepare_dob(const char *in, struct linkage_rec *r)
 		return;
 	}
 	const char *g = r->dob_digits;
-	struct date d = {(g[0] - '0') * 1000 + (g[1] - '0') * 100 + (g[2] - '0') * 10 + (g[3] - '0'),
-			 (g[4] - '0') * 10 + (g[5] - '0'), (g[6] - '0') * 10 + (g[7] - '0')};
-	if (d.y >= 1 && date_valid(d)) {
-		r->dob = d;
+	struct date dd = {(g[0] - '0') * 1000 + (g[1] - '0') * 100 + (g[2] - '0') * 10 + (g[3] - '0'),
+			  (g[4] - '0') * 10 + (g[5] - '0'), (g[6] - '0') * 10 + (g[7] - '0')};
+	if (dd.y >= 1 && date_valid(dd)) {
+		r->dob = dd;
 		r->dob_state = LINKAGE_DOB_VALID;
 	} else {
 		r->dob_state = LINKAGE_DOB_IMPOSSIBLE;

@@ -1,18 +1,21 @@
 /*
- * oversight/oversight.h — continuous oversight of children's homes: expected incident counts from peers,
- * funnel plots with overdispersion, CUSUM charts up and down, a combined harm chart, thresholds chosen by
- * simulation against a system-wide false-alarm budget, and empirical-Bayes shrunk rates for display
+ * oversight/oversight.h — continuous oversight of children's homes: expected incident counts from peers and
+ * the area's month, an in-control model learnt from the panel (home levels by size and specialism, month
+ * noise, correlation between indicators), CUSUM charts up and down and a combined harm chart, thresholds
+ * by simulating that model, checked against the panel, to a system-wide false-alarm budget, funnel plots
+ * with overdispersion, and empirical-Bayes shrunk rates for display
  * (methods: ../shared/design/OVERSIGHT.md; as implemented, with every decision: docs/OVERSIGHT.md).
  *
  * Pure: no I/O, no global mutable state, no clock reads. The only randomness is the seeded PRNG of the
  * threshold simulation, so the same panel and settings give the same thresholds and signals everywhere.
  * Allocation: ov_fit, ov_thresholds and ov_funnel allocate working memory proportional to the panel (freed
- * before they return) and report OV_ENOMEM when they cannot; the caller owns every output array.
+ * before they return) and report OV_ENOMEM when they cannot; the caller owns every output array and the
+ * model (ov_model_alloc / ov_model_free).
  *
  * Layout of panel arrays (caller-owned, row-major):
  *   nights[h * nmonths + t]                   child-nights of home h in month t (>= 0)
  *   counts[(h * nmonths + t) * OV_NIND + k]   incidents of indicator k
- *   E, alpha: same layout as counts           expected count and NB dispersion, as of month t
+ *   E, alpha, Ep: same layout as counts       expected count, NB dispersion, peer-based expectation
  * A month with 0 child-nights has E = 0 and contributes nothing to any chart (W = 0), whatever its counts.
  */
 #ifndef SAFEGUARD_OVERSIGHT_OVERSIGHT_H
@@ -44,29 +47,29 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_NFAMILY };
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
 struct ov_settings {
-	double rho_up;              /* 1.75: the rate ratio an upward chart is tuned to detect */
-	double rho_down;            /* 0.5: the same downward */
-	int own_history_months;     /* 12: without credibility, months with children before the own rate */
-	double own_prior_expected;  /* 12: without credibility, expected events pulling the own ratio to 1 */
-	bool own_credibility;       /* true: the own ratio by credibility from the first month (then
-	                             * own_history_months and own_prior_expected are not used); false: the
-	                             * switch after own_history_months */
+	double rho_up;              /* 1.5: the rate ratio an upward chart is tuned to detect */
+	double rho_down;            /* 1/1.5: the same downward */
 	double rate_prior_count;    /* 0.5: events added to the peer count so a rate is never 0 */
-	double dispersion_max;      /* 5: NB alpha is clamped to [0, this] */
+	double dispersion_max;      /* 5: every variance of the model is clamped to [0, this] */
 	bool negative_binomial;     /* true: NB likelihood; false: Poisson */
+	bool month_factor;          /* true: peer expectations follow the area's month (season, area-wide
+	                             * changes); false: cumulative peer rates only */
+	bool slow_part;             /* false: a lasting level and month noise; true: also a slowly moving part
+	                             * (a home's level drifts as its children change; docs/OVERSIGHT.md) */
+	double fit_check;           /* 0.8: the highest quantile of the model check (ov_thresholds); 0: no check */
 	bool chart_down[OV_NIND];   /* indicators with a downward chart: complaint, notification */
 	/* The combined chart sums the NB/Poisson LLRs of these: up (restraint, injury, missing), down
-	 * (complaint). */
+	 * (complaint): the harm pattern of ../shared/design/OVERSIGHT.md. */
 	bool combined_up[OV_NIND], combined_down[OV_NIND];
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
-	double share[OV_NFAMILY];   /* 0.15, 0.05, 0.8: how the budget is split between up, down, combined */
+	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9: how the budget is split between up, down, combined */
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };
 
 void ov_settings_default(struct ov_settings *s);
 
-/* ---- Panel and fit ------------------------------------------------------------------------------ */
+/* ---- Panel, the in-control model, and the fit ----------------------------------------------------- */
 
 struct ov_panel {
 	size_t nhomes, nmonths, ngroups;
@@ -75,33 +78,58 @@ struct ov_panel {
 	const uint32_t *counts;     /* nhomes * nmonths * OV_NIND */
 };
 
-/* Expected counts E and NB dispersion alpha for every home, month and indicator, each from data up to and
- * including that month only (changing month t+1 never changes month t):
- *   peer rate  r = (O_peers + rate_prior_count) / N_peers, cumulative over months <= t, peers = the other
- *              homes of the same specialism (all other homes when those have no child-nights);
- *   own ratio  by credibility (own_credibility): q = ov_credible_ratio of the home's months < t with
- *              children, with alpha and v below; without it, once the home has own_history_months months
- *              with children before t: q = (O_own + c) / (Ep_own + c), c = own_prior_expected, else q = 1
- *              (Ep_own is what the peer rates expected of it);
- *   E = nights * r * q;
- *   alpha      the month-level dispersion, by moments within homes over the other homes' months <= t
- *              with children: 1 + alpha = sum A / sum Q B / P, with per home A = sum (O^2 - O),
- *              Q = sum Ep^2, B = sum_{t!=s} O_t O_s, P = sum_{t!=s} Ep_t Ep_s (B / P estimates the home's
- *              level squared free of month noise); while no home has two months, the pooled residuals
- *              max(0, sum((O-Ep)^2 - Ep) / sum(Ep^2)). Clamped to [0, dispersion_max].
- *   v          the between-home variance of levels, the same way: 1 + v = sum B / sum P.
- *   alpha for the charts: alpha + tau + alpha tau, tau = what is unknown of the home's level (the
- *              credibility's tau; without credibility v before own_history_months, 0 after).
- *              alpha_month (may be NULL) receives alpha without it.
- * E, alpha, Ep (the peer-based part nights * r, may be NULL; the threshold simulation wants it) and
- * alpha_month have nhomes * nmonths * OV_NIND elements. */
-int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
-	   double *alpha_month);
+/* The in-control model of one specialism's indicator, relative to the peer-based expectation Ep: a home's
+ * count in a month is Poisson with mean Ep * mu * U * X_t * e_t, each factor with mean 1: U the home's
+ * lasting level (variance v), X_t a slowly moving part (variance a, correlation phi^l between months l
+ * apart: the children placed change), e_t the month's noise (variance w). */
+struct ov_params {
+	double mu, v, a, phi, w;
+};
 
-/* A home's own ratio by credibility (Buehlmann), from its history's sums oO = sum O, oEp = sum Ep,
- * oEp2 = sum Ep^2: Z = v oEp^2 / (v oEp^2 + oEp + alpha oEp2) (0 when v or oEp is 0),
- * q = 1 - Z + Z oO / oEp, returned, and *tau = (1 - Z) v, what is still unknown of the home's level. */
-double ov_credible_ratio(double oO, double oEp, double oEp2, double alpha, double v, double *tau);
+/* What ov_estimate learns of the panel (the whole panel: it feeds the expectation filter and the
+ * threshold simulation, never which months count): per specialism and indicator the parameters above,
+ * shrunk towards the other specialisms' as far as the data cannot tell them apart; and how indicators move
+ * together: per part (lasting level, slow part, month noise) the correlation between indicators, on the
+ * normal scale of the simulation's log-normal draws. */
+struct ov_model {
+	size_t nhomes;
+	struct ov_params *par;      /* nhomes * OV_NIND: each home's, its specialism's at its size */
+	double corr[3][OV_NIND][OV_NIND]; /* [0] lasting level, [1] slow part, [2] month noise */
+};
+int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed */
+void ov_model_free(struct ov_model *m);
+
+/* Peer-based expectations Ep (nhomes * nmonths * OV_NIND), each from data up to and including its month
+ * (changing month t+1 never changes month t):
+ *   peer rate  r = (O_peers + rate_prior_count) / X_peers over the months before t (month 0: month 0
+ *              itself), peers the other homes of the same specialism (all other homes when those have no
+ *              child-nights), X their child-nights each times its month's area factor (so the rate is
+ *              free of the season);
+ *   month      the area's factor for month t (month_factor): the other homes' count this month over what
+ *              their peer rates expected, shrunk towards 1 by credibility (between-month variance of the
+ *              factor so far against this month's sampling variance, both from the data);
+ *   Ep = nights * r * factor; 0 in a month without child-nights. */
+int ov_expect(const struct ov_settings *s, const struct ov_panel *p, double *Ep);
+
+/* The in-control model from the panel and Ep, by moments within homes: per specialism and indicator the
+ * covariances of O / (Ep mu) between months l apart (l = 0: sum(O^2 - O)), over months with children;
+ * each specialism's shrunk towards the others' by a random-effects (DerSimonian-Laird) weighting with
+ * sampling variances from the homes' own contributions; then v + a phi^l fitted by weighted least squares
+ * to lags l >= 1 (phi on a grid of 0.02; without slow_part a = 0) and w = lag 0 - v - a. The loadings from
+ * the same moments between indicators, pooled over specialisms. m must be allocated for p->ngroups. */
+int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, struct ov_model *m);
+
+/* The expectation each month's charts compare with, by a Kalman filter per home and indicator on the
+ * model's two states (lasting level, slow part) from the home's own months before t with children:
+ * E = Ep * mu * m, m the predicted level (at least 0.01); alpha = w + tau + w tau, the NB dispersion of the
+ * month given what is still unknown of the level (tau = its variance / m^2), clamped to dispersion_max. A
+ * new home is judged on its peers with their whole spread; its own history weighs as much as it knows. */
+int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
+	      double *E, double *alpha);
+
+/* ov_expect, ov_estimate and ov_filter in one call. Ep and m may be NULL (then kept internally). */
+int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
+	   struct ov_model *m);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 
@@ -137,47 +165,21 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 
 /* ---- Thresholds by simulation ------------------------------------------------------------------- */
 
-/* (Kept for callers of the earlier calibration; ov_calibrate measures v within homes.) Legitimate
- * differences between homes that the peer-based months cannot see: per indicator, the variance
- * v of a home's ratio to its peers (mean 1), by moments over each home's peer-based months (before it has
- * own_history_months of its own): with O_h, E_h the home's totals over those months,
- *   v = max(0, sum_h[(O_h - E_h)^2 - E_h - sum_t alpha E_t^2] / sum_h E_h^2).
- * This reads the whole panel: it feeds the threshold calibration only, never a month's statistics. */
-int ov_heterogeneity(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
-		     double v[OV_NIND]);
-
-/* Simulates in-control panels with the seeded PRNG: each simulated home gets a ratio to its peers
- * theta ~ Gamma(1/v[k], v[k]) per indicator (theta = 1 when v is NULL), O ~ NB(Ep * theta, alpha_month) (or
- * Poisson; alpha when alpha_month is NULL), and its charts run on the expectation ov_fit would give it: by
- * credibility (own_credibility) Ep * ov_credible_ratio of its own simulated history with dispersion
- * alpha_month + tau + alpha_month tau; otherwise Ep until own_history_months months with children, then
- * Ep * q with q from its own simulated history, with dispersion alpha. Ep is ov_fit's Ep. Runs the
- * same charts, and picks for each family the smallest h (to 1e-3) at which that family raises no more than
- * its share of the budget per 100 home-years (home-years = simulated home-months with children / 12).
- * Deterministic: the same inputs and seed give the same h. rate_out (may be NULL) receives each family's
- * simulated false alarms per 100 home-years at the chosen h. ov_thresholds_cal (below) adds correlation. */
-int ov_thresholds(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
-		  const double *alpha, const double *alpha_month, const double *v, double h[OV_NFAMILY],
-		  double rate_out[OV_NFAMILY]);
-
-/* What the threshold simulation needs to know of the panel beyond Ep, by moments within homes over each
- * home's months with children (the whole panel: it feeds the calibration only, never a month's statistics):
- * per indicator the between-home variance v of a home's level and the month-level dispersion alpha, and
- * the correlation between indicators as a shared gamma factor at each level: a home's level is
- * theta_k = (1 - u_k + u_k S) T_k with S of variance home_shared, a month's noise
- * (1 - w_k + w_k D) G_k with D of variance month_shared (u = home_load, w = month_load, fitted by least
- * squares to the between-indicator covariances). */
-struct ov_calibration {
-	double v[OV_NIND], alpha[OV_NIND];
-	double home_load[OV_NIND], home_shared;
-	double month_load[OV_NIND], month_shared;
-};
-int ov_calibrate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
-		 struct ov_calibration *cal);
-/* ov_thresholds with a calibration (ov_thresholds is this with v alone and no shared factors). */
-int ov_thresholds_cal(const struct ov_settings *s, size_t nhomes, size_t nmonths, const double *Ep,
-		      const double *alpha, const double *alpha_month, const struct ov_calibration *cal,
-		      double h[OV_NFAMILY], double rate_out[OV_NFAMILY]);
+/* Simulates in-control panels from the fitted model with the seeded PRNG: each simulated home has a real
+ * home's specialism, Ep (its child-nights, peers and months) and parameters, draws its lasting level, slow
+ * part and month noise (log-normal with the model's variances and correlation between indicators),
+ * O ~ Poisson, and runs its charts on what ov_filter gives it from its own simulated history. Picks for
+ * each family the smallest h (to 1e-3) at which that family raises no more than its share of the budget
+ * per 100 home-years (home-years = simulated home-months with children / 12). Before that, the model is
+ * checked against the panel (fit_check > 0): the quantiles 0.5 .. fit_check of the combined charts'
+ * highest values on the panel (from E and alpha, ov_filter's) against one simulated replicate's; where
+ * the panel's are higher, every simulated variance is scaled by the smallest kappa >= 1 (to 2%) that
+ * lifts the model's to them; *kappa_out (may be NULL) receives it. Deterministic: the same inputs and
+ * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
+ * home-years at the chosen h. */
+int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
+		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
+		  double *kappa_out);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

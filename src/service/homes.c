@@ -182,14 +182,13 @@ int homes_panel_fit(struct homes_panel *p)
 	free(p->E);
 	free(p->alpha);
 	free(p->Ep);
-	free(p->alpha_month);
+	ov_model_free(&p->model);
 	p->E = malloc(n * sizeof *p->E);
 	p->alpha = malloc(n * sizeof *p->alpha);
 	p->Ep = malloc(n * sizeof *p->Ep);
-	p->alpha_month = malloc(n * sizeof *p->alpha_month);
-	if (!p->E || !p->alpha || !p->Ep || !p->alpha_month)
+	if (!p->E || !p->alpha || !p->Ep || ov_model_alloc(&p->model, p->nhomes) != OV_OK)
 		return HOMES_ENOMEM;
-	return ov_fit(&p->settings, &v, p->E, p->alpha, p->Ep, p->alpha_month) == OV_OK ? 0 : HOMES_ENOMEM;
+	return ov_fit(&p->settings, &v, p->E, p->alpha, p->Ep, &p->model) == OV_OK ? 0 : HOMES_ENOMEM;
 }
 
 void homes_panel_free(struct homes_panel *p)
@@ -202,7 +201,7 @@ void homes_panel_free(struct homes_panel *p)
 	free(p->E);
 	free(p->alpha);
 	free(p->Ep);
-	free(p->alpha_month);
+	ov_model_free(&p->model);
 	memset(p, 0, sizeof *p);
 }
 
@@ -269,16 +268,14 @@ static void explain(const struct ov_settings *st, const struct ov_panel *p, cons
 }
 
 int homes_monitor_panel(const struct ov_settings *st, const struct ov_panel *v, double *E, double *alpha, double *Ep,
-			double *alpha_month, bool fit, bool want_chart, struct homes_monitor_out *out)
+			struct ov_model *model, bool fit, bool want_chart, struct homes_monitor_out *out)
 {
 	struct collect c = {.v = {.size = sizeof(struct homes_signal)}};
-	struct ov_calibration cal;
 	int rc = 0;
 	memset(out, 0, sizeof *out);
 	double *chart = malloc((v->nhomes * v->nmonths * NCHART + 1) * sizeof *chart);
-	if (!chart || (fit && ov_fit(st, v, E, alpha, Ep, alpha_month) != OV_OK) ||
-	    ov_calibrate(st, v, Ep, &cal) != OV_OK ||
-	    ov_thresholds_cal(st, v->nhomes, v->nmonths, Ep, alpha, alpha_month, &cal, out->h, out->rate) != OV_OK ||
+	if (!chart || (fit && ov_fit(st, v, E, alpha, Ep, model) != OV_OK) ||
+	    ov_thresholds(st, v, Ep, E, alpha, model, out->h, out->rate, &out->kappa) != OV_OK ||
 	    ov_monitor(st, v, E, alpha, out->h, chart, collect, &c) != OV_OK) {
 		rc = HOMES_ENOMEM;
 		goto out;
@@ -307,7 +304,7 @@ int homes_monitor(struct homes_panel *p, bool want_chart, struct homes_monitor_o
 		memset(out, 0, sizeof *out);
 		return HOMES_ENOMEM;
 	}
-	return homes_monitor_panel(&p->settings, &v, p->E, p->alpha, p->Ep, p->alpha_month, false, want_chart, out);
+	return homes_monitor_panel(&p->settings, &v, p->E, p->alpha, p->Ep, &p->model, false, want_chart, out);
 }
 
 static int no_emit(const struct ov_signal *sig, void *ctx)

@@ -3,8 +3,8 @@
  * in each home, loaded from the store into an oversight panel (oversight/oversight.h); the monitor run over
  * it, its run, signals and alerts stored; and the reads behind the homes pages.
  *
- * The monitor is the same as `safeguard homes monitor` (homes_monitor below is shared by both): ov_fit,
- * ov_heterogeneity, ov_thresholds, ov_monitor. A run reads the register in one snapshot, computes outside
+ * The monitor is the same as `safeguard homes monitor` (homes_monitor below is shared by both): ov_fit
+ * (expectations, the in-control model, the filter), ov_thresholds, ov_monitor. A run reads the register in one snapshot, computes outside
  * any transaction (about half a second for 2,000 homes x 36 months), then writes the run, its signals, the
  * alerts and the audit entry in one transaction.
  *
@@ -57,8 +57,9 @@ struct homes_panel {
 	int first_month;                 /* year * 12 + month - 1 */
 	double *nights;                  /* nhomes * nmonths */
 	uint32_t *counts;                /* nhomes * nmonths * OV_NIND */
-	/* After homes_panel_fit: ov_fit's outputs (same layout as counts). */
-	double *E, *alpha, *Ep, *alpha_month;
+	/* After homes_panel_fit: ov_fit's outputs (same layout as counts) and its model. */
+	double *E, *alpha, *Ep;
+	struct ov_model model;
 	struct ov_settings settings;
 };
 
@@ -84,16 +85,17 @@ struct homes_signal {
 };
 struct homes_monitor_out {
 	double h[OV_NFAMILY], rate[OV_NFAMILY];
+	double kappa;                    /* the model check's scale on the simulated variances (1: none) */
 	struct homes_signal *signals;    /* month by month, as ov_monitor emits them */
 	size_t nsignals;
 	double *chart;                   /* ov_monitor's chart_out when asked for, else NULL */
 };
-/* The same over any panel (the batch command's, from CSV): E, alpha, Ep and alpha_month caller-allocated
- * (nhomes * nmonths * OV_NIND), filled by ov_fit when fit. */
+/* The same over any panel (the batch command's, from CSV): E, alpha and Ep caller-allocated
+ * (nhomes * nmonths * OV_NIND) and the model (ov_model_alloc for v->ngroups), filled by ov_fit when fit. */
 int homes_monitor_panel(const struct ov_settings *s, const struct ov_panel *v, double *E, double *alpha, double *Ep,
-			double *alpha_month, bool fit, bool want_chart, struct homes_monitor_out *out);
-/* ov_fit (when p->E is NULL), ov_heterogeneity, ov_thresholds and ov_monitor with settings s over the panel
- * p; each signal with its reason in words. want_chart keeps every chart's values. */
+			struct ov_model *model, bool fit, bool want_chart, struct homes_monitor_out *out);
+/* ov_fit (when p->E is NULL), ov_thresholds and ov_monitor with settings s over the panel p; each signal
+ * with its reason in words. want_chart keeps every chart's values. */
 int homes_monitor(struct homes_panel *p, bool want_chart, struct homes_monitor_out *out);
 /* The charts with thresholds fixed (a page drawing them): no simulation. chart has
  * nhomes * nmonths * (2 * OV_NIND + 1) elements. */

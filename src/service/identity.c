@@ -8,11 +8,13 @@
 
 #include "core/text.h"
 #include "linkage/linkage.h"
+#include "service/linktrain.h"
 
 /* ---- scoring: the linkage core (src/linkage/linkage.h) ----------------------------------------------------
  * identity_score prepares the subject and the candidate as the core's records and scores them with the
- * service's model: a trained one handed over at start (identity_use_model: `safeguard serve --linkage-model
- * FILE`, written by `safeguard link train`), else the built-in parameters below. The built-in m and u are
+ * service's model: a file handed over at start (identity_use_model: `safeguard serve --linkage-model FILE`,
+ * written by `safeguard link train --in`), else the model the service trained on its own store (`safeguard
+ * link train --db`, or the nightly sweep: service/linktrain.h), else the built-in parameters below. The built-in m and u are
  * set by hand for children's records in one local authority, per level of the core's comparisons (each
  * pair: P(level | same child), P(level | two children) among blocked pairs); a model trained on `safeguard
  * gen`'s synthetic area learns that area's quirks (every record of a child carrying the same address), so
@@ -27,17 +29,19 @@ struct level_mu {
 static const struct level_mu BUILTIN[] = {
 	{LF_GIVEN, LN_EXACT, 0.87, 0.02},	  {LF_GIVEN, LN_VARIANT, 0.05, 0.002},
 	{LF_GIVEN, LN_CLOSE, 0.04, 0.0133},	  {LF_GIVEN, LN_PHONETIC, 0.01, 0.01},
-	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
+	{LF_GIVEN, LN_NEAR, 0.005, 0.01},	  {LF_GIVEN, LN_SHORT, 0.005, 0.004},
+	{LF_GIVEN, LN_SWAPPED, 0.005, 0.003},
 	{LF_GIVEN, LN_EDIT2, 0.003, 0.006},	  {LF_GIVEN, LN_ELSE, 0.017, 0.9357},
 	{LF_FAMILY, LN_EXACT, 0.90, 0.01},	  {LF_FAMILY, LN_VARIANT, 0.01, 0.001},
 	{LF_FAMILY, LN_CLOSE, 0.04, 0.0124},	  {LF_FAMILY, LN_PHONETIC, 0.01, 0.005},
-	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
+	{LF_FAMILY, LN_NEAR, 0.005, 0.005},	  {LF_FAMILY, LN_SHORT, 1e-6, 1e-6},
+	{LF_FAMILY, LN_SWAPPED, 0.02, 0.003},
 	{LF_FAMILY, LN_EDIT2, 0.002, 0.004},	  {LF_FAMILY, LN_ELSE, 0.013, 0.9596},
 	{LF_MIDDLE, LM_EXACT, 0.6, 0.05},	  {LF_MIDDLE, LM_PARTIAL, 0.2, 0.02},
 	{LF_MIDDLE, LM_ELSE, 0.2, 0.93},	  {LF_DOB, LD_EXACT, 0.93, 3e-4},
 	{LF_DOB, LD_SWAP, 0.02, 3e-4},		  {LF_DOB, LD_OFF1, 0.02, 0.003},
 	{LF_DOB, LD_YEAR1, 0.01, 0.002},	  {LF_DOB, LD_TYPO, 0.01, 0.01},
-	{LF_DOB, LD_ELSE, 0.01, 0.9844},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
+	{LF_DOB, LD_PART, 0.005, 0.006},	  {LF_DOB, LD_ELSE, 0.005, 0.9784},	  {LF_SEX, LS_EQUAL, 0.96, 0.5},
 	{LF_SEX, LS_DIFF, 0.04, 0.5},		  {LF_POSTCODE, LP_FULL, 0.6, 0.015},
 	{LF_POSTCODE, LP_SECTOR, 0.05, 0.02},	  {LF_POSTCODE, LP_DISTRICT, 0.1, 0.05},
 	{LF_POSTCODE, LP_AREA, 0.15, 0.5},	  {LF_POSTCODE, LP_ELSE, 0.1, 0.415},
@@ -49,11 +53,17 @@ static const struct level_mu BUILTIN[] = {
 	{LF_UPN, LI_ELSE, 0.001, 0.001},
 };
 
-/* Set once before the server's threads start (configuration), read by every intake job after. */
+/* The model in use: a file's (serve --linkage-model, set once at start, before any thread scores: it wins),
+ * else the store's latest trained model (service/linktrain.c installs it, and may swap it while other
+ * threads score: scoring holds the read lock), else the built-in one. */
 static struct linkage_model the_model;
 static const struct linkage_tf *the_tf;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 static bool model_given;
+static pthread_rwlock_t trained_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct linkage_model *trained;
+static struct linkage_tf *trained_tf;
+static int64_t trained_id;
 
 static void builtin_model(void)
 {
@@ -68,7 +78,7 @@ static void builtin_model(void)
 	the_model.lambda = 1.0 / 8193.0;
 	the_model.link_threshold = IDENTITY_UPPER;
 	the_model.review_threshold = IDENTITY_LOWER;
-	the_model.tf_names = false; /* the service keeps no name frequencies of its own */
+	the_model.tf_names = false; /* the built-in model keeps no name frequencies */
 }
 
 void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf)
@@ -85,14 +95,67 @@ const struct linkage_model *identity_model(void)
 	return &the_model;
 }
 
-static void prepare(const char *given, const char *middle, const char *family, const char *dob, const char *sex,
-		    const char *postcode, const char *address, const char *nhs, const char *upn, struct linkage_rec *r)
+bool identity_model_from_file(void)
+{
+	return model_given;
+}
+
+int64_t identity_trained_id(void)
+{
+	pthread_rwlock_rdlock(&trained_lock);
+	int64_t id = trained_id;
+	pthread_rwlock_unlock(&trained_lock);
+	return id;
+}
+
+void identity_install_trained(int64_t id, struct linkage_model *m, struct linkage_tf *tf)
+{
+	if (model_given) { /* the operator's file wins */
+		free(m);
+		linkage_tf_free(tf);
+		return;
+	}
+	pthread_rwlock_wrlock(&trained_lock);
+	struct linkage_model *old = trained;
+	struct linkage_tf *old_tf = trained_tf;
+	trained = m;
+	trained_tf = tf;
+	trained_id = id;
+	pthread_rwlock_unlock(&trained_lock);
+	free(old);
+	linkage_tf_free(old_tf);
+}
+
+/* The model to score with and its name frequencies; the caller holds the read lock. */
+static const struct linkage_model *model_in_use(const struct linkage_tf **tf)
+{
+	if (trained && !model_given) {
+		*tf = trained_tf;
+		return trained;
+	}
+	*tf = the_tf;
+	return identity_model();
+}
+
+void identity_thresholds(double *upper, double *lower)
+{
+	const struct linkage_tf *tf;
+	pthread_rwlock_rdlock(&trained_lock);
+	const struct linkage_model *m = model_in_use(&tf);
+	*upper = m->link_threshold;
+	*lower = m->review_threshold;
+	pthread_rwlock_unlock(&trained_lock);
+}
+
+static void prepare(const struct linkage_tf *tf, const char *given, const char *middle, const char *family,
+		    const char *dob, const char *sex, const char *postcode, const char *address, const char *nhs,
+		    const char *upn, struct linkage_rec *r)
 {
 	struct linkage_input in = {given, middle, family, dob, sex, postcode, address, nhs, upn};
 	linkage_prepare(&in, r);
-	if (the_tf) {
-		r->tf_given = (float)linkage_tf_lookup(the_tf, LF_GIVEN, r->given);
-		r->tf_family = (float)linkage_tf_lookup(the_tf, LF_FAMILY, r->family);
+	if (tf) {
+		r->tf_given = (float)linkage_tf_lookup(tf, LF_GIVEN, r->given);
+		r->tf_family = (float)linkage_tf_lookup(tf, LF_FAMILY, r->family_flat);
 	}
 }
 
@@ -115,6 +178,17 @@ static bool same_folded(const char *a, const char *b)
 int identity_score(const struct identity_subject *s, const struct store_person *candidate,
 		   const struct identity_ids *ids, struct identity_score *out)
 {
+	const struct linkage_tf *tf;
+	pthread_rwlock_rdlock(&trained_lock);
+	const struct linkage_model *m = model_in_use(&tf);
+	int rc = identity_score_with(m, tf, s, candidate, ids, out);
+	pthread_rwlock_unlock(&trained_lock);
+	return rc;
+}
+
+int identity_score_with(const struct linkage_model *m, const struct linkage_tf *tf, const struct identity_subject *s,
+			const struct store_person *candidate, const struct identity_ids *ids, struct identity_score *out)
+{
 	static const struct identity_ids none;
 	struct linkage_rec a, b;
 	struct linkage_score ls;
@@ -122,13 +196,12 @@ int identity_score(const struct identity_subject *s, const struct store_person *
 		return -1;
 	if (!ids)
 		ids = &none;
-	const struct linkage_model *m = identity_model();
 	/* Names equal after the foundation's folding (core/text.h: hyphens and apostrophes dropped) are one name:
 	 * the core reads "Mary-Jane" as Mary with a middle name Jane, and "MaryJane" as another name. */
 	const char *given = same_folded(s->given_name, candidate->given_name) ? candidate->given_name : s->given_name;
 	const char *family = same_folded(s->family_name, candidate->family_name) ? candidate->family_name : s->family_name;
-	prepare(given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn, &a);
-	prepare(candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
+	prepare(tf, given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn, &a);
+	prepare(tf, candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
 		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
 		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
 	linkage_score(m, &a, &b, &ls);
@@ -365,6 +438,11 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		rc = STORE_EIO;
 		goto out;
 	}
+	/* The store's latest trained model, when one is newer than the one in use (service/linktrain.h). */
+	if ((rc = linktrain_refresh(c)) != STORE_OK)
+		goto out;
+	double upper, lower;
+	identity_thresholds(&upper, &lower);
 	if ((rc = store_block_candidates(c, keys, IDENTITY_CANDIDATES_MAX, collect_id, w)) != STORE_OK)
 		goto out;
 	int n = 0;
@@ -378,13 +456,13 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	}
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
-	if (n > 0 && list[0].probability >= IDENTITY_UPPER && !list[0].cannot) {
+	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {
 		m->person_id = list[0].id;
 		m->score = list[0].probability;
 		m->rule = "score";
 		/* Two persons that may be one child: the next plausible candidate, unless refused or asked before. */
 		for (int i = 1; i < n; i++) {
-			if ((list[i].probability < IDENTITY_LOWER && !list[i].id_agrees) || list[i].distinct)
+			if ((list[i].probability < lower && !list[i].id_agrees) || list[i].distinct)
 				continue;
 			bool refused = false, asked = false;
 			if ((rc = store_link_refused(c, list[0].id, list[i].id, &refused)) != STORE_OK ||
@@ -408,7 +486,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	}
 
 	m->rule = "new";
-	if (n > 0 && (list[0].probability >= IDENTITY_LOWER || list[0].id_agrees) && !list[0].distinct) {
+	if (n > 0 && (list[0].probability >= lower || list[0].id_agrees) && !list[0].distinct) {
 		m->rule = "review";
 		if ((rc = keep_review(c, s, m, list[0].id)) != STORE_OK)
 			goto out;

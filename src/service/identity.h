@@ -91,7 +91,19 @@ int identity_score(const struct identity_subject *s, const struct store_person *
 struct linkage_model;
 struct linkage_tf;
 void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf);
+/* The built-in model, or the file's (not the trained one). */
 const struct linkage_model *identity_model(void);
+bool identity_model_from_file(void);
+/* The service's trained model (service/linktrain.h): installed (owned from then on; both heap-allocated),
+ * replacing the one in use while other threads may be scoring. Ignored when a file's model is in use. */
+void identity_install_trained(int64_t id, struct linkage_model *m, struct linkage_tf *tf);
+/* The id of the trained model in use, 0 when none. */
+int64_t identity_trained_id(void);
+/* The link and review thresholds of the model in use. */
+void identity_thresholds(double *upper, double *lower);
+/* identity_score with a given model (training checks a new model on reviewed pairs with it). */
+int identity_score_with(const struct linkage_model *m, const struct linkage_tf *tf, const struct identity_subject *s,
+			const struct store_person *candidate, const struct identity_ids *ids, struct identity_score *out);
 
 /* ---- deciding ---- */
 

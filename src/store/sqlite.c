@@ -503,6 +503,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE api_client ADD COLUMN approved_at TEXT;"
 	"UPDATE api_client SET created_by = coalesce((SELECT a.actor FROM audit a WHERE a.action = 'token.create' "
 	"  AND a.object = 'client:' || api_client.id ORDER BY a.id LIMIT 1), '');",
+
+	/* 18: the service's own record-linkage model (issue 16): each training from the store's records
+	 * (`safeguard link train --db`, or the nightly sweep), with what it saw and how it did on the pairs
+	 * reviewers decided; params is the model itself (JSON, service/linktrain.c). The latest row is in use. */
+	"CREATE TABLE link_model ("
+	"  id INTEGER PRIMARY KEY,"
+	"  trained_at TEXT NOT NULL,"
+	"  how TEXT NOT NULL CHECK (how IN ('command', 'nightly')),"
+	"  records INTEGER NOT NULL CHECK (records >= 0),"
+	"  pairs INTEGER NOT NULL CHECK (pairs >= 0),"
+	"  random_pairs INTEGER NOT NULL CHECK (random_pairs >= 0),"
+	"  reviewed INTEGER NOT NULL CHECK (reviewed >= 0),"
+	"  reviewed_same INTEGER NOT NULL CHECK (reviewed_same BETWEEN 0 AND reviewed),"
+	"  linked INTEGER NOT NULL CHECK (linked BETWEEN 0 AND reviewed),"
+	"  linked_same INTEGER NOT NULL CHECK (linked_same BETWEEN 0 AND linked),"
+	"  link_threshold REAL NOT NULL CHECK (link_threshold > 0 AND link_threshold < 1),"
+	"  review_threshold REAL NOT NULL CHECK (review_threshold > 0 AND review_threshold <= link_threshold),"
+	"  params TEXT NOT NULL);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -677,6 +695,13 @@ enum stmt_id {
 	S_MERGE_LATER,
 	S_MERGE_UNDONE,
 	S_MERGES_OF,
+	/* the service's linkage model (schema 18) */
+	S_LINK_MODEL_INSERT,
+	S_LINK_MODEL_LATEST,
+	S_LINK_MODEL_LATEST_ID,
+	S_LINK_TRAIN_RECORDS,
+	S_LINK_REVIEWS_DECIDED,
+	S_LINK_REVIEW_COUNTS,
 	S__COUNT
 };
 
@@ -749,6 +774,13 @@ enum stmt_id {
 	"a.created_at, h.name, coalesce(a.acknowledged_at, ''), coalesce(a.acknowledged_by, ''), "                \
 	"coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), coalesce(a.outcome, ''), "                     \
 	"coalesce(a.escalated_at, ''), coalesce(a.escalated_to, '') FROM home_alert a JOIN home h ON h.id = a.home_id"
+
+#define LINK_SUBJECT_COLS(p) \
+	"coalesce(json_extract(" p ", '$.subject.given_name'), ''), coalesce(json_extract(" p ", '$.subject.middle_names'), ''), " \
+	"coalesce(json_extract(" p ", '$.subject.family_name'), ''), coalesce(json_extract(" p ", '$.subject.dob'), ''), " \
+	"coalesce(json_extract(" p ", '$.subject.sex'), ''), coalesce(json_extract(" p ", '$.subject.postcode'), ''), " \
+	"coalesce(json_extract(" p ", '$.subject.address'), ''), coalesce(json_extract(" p ", '$.subject.nhs_number'), ''), " \
+	"coalesce(json_extract(" p ", '$.subject.upn'), '')"
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -1125,6 +1157,24 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MERGES_OF] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
 			"coalesce(undone_by, ''), coalesce(undo_reason, '') FROM person_merge WHERE kept_id = ?1 OR merged_id = ?1 "
 			"ORDER BY id DESC LIMIT ?2",
+	[S_LINK_MODEL_INSERT] = "INSERT INTO link_model(trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, "
+				"linked, linked_same, link_threshold, review_threshold, params) VALUES (" NOW_SQL ", ?1, ?2, ?3, ?4, "
+				"?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_LINK_MODEL_LATEST] = "SELECT id, trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, linked, "
+				"linked_same, link_threshold, review_threshold, params FROM link_model ORDER BY id DESC LIMIT 1",
+	[S_LINK_MODEL_LATEST_ID] = "SELECT coalesce(max(id), 0) FROM link_model",
+	/* Records sent with a subject (an agency's system or import; a page's record is about a known child);
+	 * never a sealed child's, whose names must not reach even the model's name frequencies. */
+	[S_LINK_TRAIN_RECORDS] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") " FROM source_record s "
+				 "WHERE json_valid(s.payload) AND json_type(s.payload, '$.subject') = 'object' "
+				 "AND NOT EXISTS (SELECT 1 FROM sealed_record x WHERE x.person_id = s.person_id) ORDER BY s.id",
+	[S_LINK_REVIEWS_DECIDED] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") ", r.candidate_id, r.decision = 'same' "
+				   "FROM link_review r JOIN source_record s ON s.id = r.source_record_id "
+				   "WHERE r.decision IN ('same', 'different') AND json_valid(s.payload) "
+				   "AND json_type(s.payload, '$.subject') = 'object' AND NOT EXISTS (SELECT 1 FROM sealed_record x "
+				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
+	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
+				 "json_valid(payload) AND json_type(payload, '$.subject') = 'object')",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -4317,6 +4367,140 @@ out:
 	return rc;
 }
 
+/* ---- the service's linkage model (schema 18) ---- */
+
+static int sq_link_model_insert(store_conn *c, const struct store_link_model *m, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LINK_MODEL_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, m->how);
+	sqlite3_bind_int64(s, 2, m->records);
+	sqlite3_bind_int64(s, 3, m->pairs);
+	sqlite3_bind_int64(s, 4, m->random_pairs);
+	sqlite3_bind_int64(s, 5, m->reviewed);
+	sqlite3_bind_int64(s, 6, m->reviewed_same);
+	sqlite3_bind_int64(s, 7, m->linked);
+	sqlite3_bind_int64(s, 8, m->linked_same);
+	sqlite3_bind_double(s, 9, m->link_threshold);
+	sqlite3_bind_double(s, 10, m->review_threshold);
+	text(s, 11, m->params);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int sq_link_model_latest(store_conn *c, struct store_link_model *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LINK_MODEL_LATEST);
+	memset(out, 0, sizeof *out);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	int rc = sqlite3_step(s), r = STORE_OK;
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		col_copy(s, 1, out->trained_at, sizeof out->trained_at);
+		col_copy(s, 2, out->how, sizeof out->how);
+		out->records = sqlite3_column_int64(s, 3);
+		out->pairs = sqlite3_column_int64(s, 4);
+		out->random_pairs = sqlite3_column_int64(s, 5);
+		out->reviewed = sqlite3_column_int64(s, 6);
+		out->reviewed_same = sqlite3_column_int64(s, 7);
+		out->linked = sqlite3_column_int64(s, 8);
+		out->linked_same = sqlite3_column_int64(s, 9);
+		out->link_threshold = sqlite3_column_double(s, 10);
+		out->review_threshold = sqlite3_column_double(s, 11);
+		char *copy = strdup(col_str(s, 12));
+		out->params = copy;
+		if (!copy)
+			r = STORE_EIO;
+		*found = true;
+	} else
+		r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_link_model_latest_id(store_conn *c, int64_t *id)
+{
+	return one_int(stmt(CONN(c), S_LINK_MODEL_LATEST_ID), id);
+}
+
+static void link_subject_row(sqlite3_stmt *s, struct store_link_subject *o)
+{
+	o->source_record_id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, o->agency, sizeof o->agency);
+	col_copy(s, 2, o->given_name, sizeof o->given_name);
+	col_copy(s, 3, o->middle_names, sizeof o->middle_names);
+	col_copy(s, 4, o->family_name, sizeof o->family_name);
+	col_copy(s, 5, o->dob, sizeof o->dob);
+	col_copy(s, 6, o->sex, sizeof o->sex);
+	col_copy(s, 7, o->postcode, sizeof o->postcode);
+	col_copy(s, 8, o->address, sizeof o->address);
+	col_copy(s, 9, o->nhs_number, sizeof o->nhs_number);
+	col_copy(s, 10, o->upn, sizeof o->upn);
+}
+
+struct link_subject_walk {
+	store_link_subject_fn fn;
+	store_link_labelled_fn lfn;
+	void *ctx;
+	struct store_link_labelled l;
+};
+
+static int link_subject_walk_row(sqlite3_stmt *s, void *arg)
+{
+	struct link_subject_walk *w = arg;
+	link_subject_row(s, &w->l.subject);
+	if (w->fn)
+		return w->fn(&w->l.subject, w->ctx);
+	w->l.candidate_id = sqlite3_column_int64(s, 11);
+	w->l.same = sqlite3_column_int(s, 12) != 0;
+	return w->lfn(&w->l, w->ctx);
+}
+
+static int link_subject_walk(store_conn *c, enum stmt_id id, store_link_subject_fn fn, store_link_labelled_fn lfn,
+			     void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id);
+	if (!s)
+		return STORE_EIO;
+	struct link_subject_walk *w = calloc(1, sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->lfn = lfn;
+	w->ctx = ctx;
+	int rc = each_row(s, link_subject_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_link_training_records(store_conn *c, store_link_subject_fn fn, void *ctx)
+{
+	return link_subject_walk(c, S_LINK_TRAIN_RECORDS, fn, NULL, ctx);
+}
+
+static int sq_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *ctx)
+{
+	return link_subject_walk(c, S_LINK_REVIEWS_DECIDED, NULL, fn, ctx);
+}
+
+static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LINK_REVIEW_COUNTS);
+	if (!s)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	*reviews = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*records = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -4465,4 +4649,10 @@ const struct store_ops store_sqlite_ops = {
 	.merge_get = sq_merge_get,
 	.merges_of = sq_merges_of,
 	.person_unmerge = sq_person_unmerge,
+	.link_model_insert = sq_link_model_insert,
+	.link_model_latest = sq_link_model_latest,
+	.link_model_latest_id = sq_link_model_latest_id,
+	.link_training_records = sq_link_training_records,
+	.link_reviews_decided = sq_link_reviews_decided,
+	.link_review_counts = sq_link_review_counts,
 };

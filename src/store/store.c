@@ -783,3 +783,33 @@ int store_person_placement(store_conn *c, int64_t person_id, const char *day, st
 {
 	return c->ops->person_placement(c, person_id, day, out, found);
 }
+
+int store_link_model_insert(store_conn *c, const struct store_link_model *m, int64_t *id)
+{
+	return c->ops->link_model_insert(c, m, id);
+}
+
+int store_link_model_latest(store_conn *c, struct store_link_model *out, bool *found)
+{
+	return c->ops->link_model_latest(c, out, found);
+}
+
+int store_link_model_latest_id(store_conn *c, int64_t *id)
+{
+	return c->ops->link_model_latest_id(c, id);
+}
+
+int store_link_training_records(store_conn *c, store_link_subject_fn fn, void *ctx)
+{
+	return c->ops->link_training_records(c, fn, ctx);
+}
+
+int store_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *ctx)
+{
+	return c->ops->link_reviews_decided(c, fn, ctx);
+}
+
+int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
+{
+	return c->ops->link_review_counts(c, reviews, records);
+}

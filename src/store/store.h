@@ -444,6 +444,45 @@ int store_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t source_r
 /* Whether the two persons (or persons merged into either) were refused. */
 int store_link_refused(store_conn *c, int64_t a, int64_t b, bool *refused);
 
+/* ---- the service's own linkage model (schema 18; service/linktrain.h) ---- */
+
+struct store_link_model {
+	int64_t id;
+	char trained_at[STORE_TS_LEN + 1];
+	char how[16];                    /* "command" (safeguard link train --db) or "nightly" */
+	int64_t records, pairs, random_pairs; /* records trained on, candidate pairs for m, random pairs for u */
+	int64_t reviewed, reviewed_same; /* reviewers' decided pairs scored, and those decided "same" */
+	int64_t linked, linked_same;     /* of those: the pairs the model links, and how many of them are "same" */
+	double link_threshold, review_threshold;
+	const char *params;              /* the model as JSON; on reads the caller's to free() */
+};
+int store_link_model_insert(store_conn *c, const struct store_link_model *m, int64_t *id);
+/* The latest model (the one in use); found false when none was trained. */
+int store_link_model_latest(store_conn *c, struct store_link_model *out, bool *found);
+/* The latest model's id, 0 when none (a cheap check for a newer model). */
+int store_link_model_latest_id(store_conn *c, int64_t *id);
+
+/* A record's subject as its agency sent it (fields truncated to these sizes). */
+struct store_link_subject {
+	int64_t source_record_id;
+	char agency[STORE_CODE_MAX + 1];
+	char given_name[STORE_NAME_BYTES], middle_names[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES];
+	char dob[11], sex[2], postcode[9], address[STORE_ADDR_BYTES], nhs_number[11], upn[14];
+};
+typedef int (*store_link_subject_fn)(const struct store_link_subject *s, void *ctx);
+/* Every record sent with a subject, oldest first. */
+int store_link_training_records(store_conn *c, store_link_subject_fn fn, void *ctx);
+/* A decided review: the record that raised it, the candidate person, and whether the reviewer said "same". */
+struct store_link_labelled {
+	struct store_link_subject subject;
+	int64_t candidate_id;
+	bool same;
+};
+typedef int (*store_link_labelled_fn)(const struct store_link_labelled *l, void *ctx);
+int store_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *ctx);
+/* Review tasks ever queued, and records ever received with a subject. */
+int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records);
+
 struct store_merge {
 	int64_t id, kept_id, merged_id;
 	char merged_by[96], merged_at[STORE_TS_LEN + 1];

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 17
+#define STORE_SCHEMA_VERSION 18
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -179,6 +179,12 @@ struct store_ops {
 	int (*home_alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
 	int (*person_placement)(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 				bool *found);
+	int (*link_model_insert)(store_conn *c, const struct store_link_model *m, int64_t *id);
+	int (*link_model_latest)(store_conn *c, struct store_link_model *out, bool *found);
+	int (*link_model_latest_id)(store_conn *c, int64_t *id);
+	int (*link_training_records)(store_conn *c, store_link_subject_fn fn, void *ctx);
+	int (*link_reviews_decided)(store_conn *c, store_link_labelled_fn fn, void *ctx);
+	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
 };
 
 /* The common head of every backend's structs. */

@@ -192,6 +192,23 @@ void synth_homes_defaults(struct synth_homes_opts *o)
 	o->start_year = 2023;
 	o->start_month = 1;
 	o->harmful_pct = 5;
+	o->style = SYNTH_HOMES_STYLE_A;
+	o->rate_scale = o->dispersion_scale = o->harm_scale = o->season_scale = 1;
+}
+
+static bool scale_ok(double x)
+{
+	return x >= SYNTH_HOMES_SCALE_MIN && x <= SYNTH_HOMES_SCALE_MAX;
+}
+
+int synth_homes_check_opts(const struct synth_homes_opts *o)
+{
+	bool ok = o->homes >= 1 && o->homes <= SYNTH_HOMES_MAX && o->months >= SYNTH_HOMES_MIN_MONTHS &&
+		  o->months <= SYNTH_HOMES_MAX_MONTHS && o->harmful_pct >= 0 && o->harmful_pct <= 100 &&
+		  o->start_year >= 1900 && o->start_year <= 9000 && o->start_month >= 1 && o->start_month <= 12 &&
+		  (o->style == SYNTH_HOMES_STYLE_A || o->style == SYNTH_HOMES_STYLE_B) && scale_ok(o->rate_scale) &&
+		  scale_ok(o->dispersion_scale) && scale_ok(o->harm_scale) && scale_ok(o->season_scale);
+	return ok ? 0 : -1;
 }
 
 void synth_homes_onset_range(int months, int *lo, int *hi)
@@ -203,6 +220,14 @@ void synth_homes_onset_range(int months, int *lo, int *hi)
 const char *synth_incident_type_name(enum synth_incident_type t)
 {
 	return (unsigned)t < SYNTH_INC_NTYPES ? type_names[t] : "";
+}
+
+/* A gamma shape with its variance (1 / shape) times the sweep's dispersion_scale; at least 1, which
+ * rng_gamma1 needs (a scale above 4 meets that bound on the burst and type shapes). */
+static double shape(const struct synth_homes_opts *o, double k)
+{
+	double s = k / o->dispersion_scale;
+	return s < 1 ? 1 : s;
 }
 
 /* Everything about one home that lasts the whole span. */
@@ -255,19 +280,20 @@ static void make_home(const struct synth_homes_opts *o, struct rng *r, uint64_t 
 	unsigned la = rng_below(r, synth_nareas + synth_nother_las);
 	put_uint(h->la_code, (unsigned)(la < synth_nareas ? synth_areas[la].la : synth_other_las[la - synth_nareas]), 3);
 
-	double shared = rng_gamma1(r, HOME_SHAPE);
+	double shared = rng_gamma1(r, shape(o, HOME_SHAPE));
 	for (int t = 0; t < SYNTH_INC_NTYPES; t++)
-		s->level[t] = shared * rng_gamma1(r, TYPE_SHAPE);
+		s->level[t] = shared * rng_gamma1(r, shape(o, TYPE_SHAPE));
 	s->children = (h->places * (OCCUPANCY_LO_PCT + (int)rng_below(r, 100 - OCCUPANCY_LO_PCT + 1)) + 50) / 100;
 	if (s->children < 1)
 		s->children = 1;
 
 	int lo, hi;
 	synth_homes_onset_range(o->months, &lo, &hi);
-	s->harmful = rng_pct(r, (unsigned)o->harmful_pct);
+	/* In hundredths of a percent: for a whole percent the same decision as rng_pct on the same draw. */
+	s->harmful = rng_below(r, 10000) < (uint32_t)(o->harmful_pct * 100 + 0.5);
 	if (s->harmful) {
 		s->onset = lo + (int)rng_below(r, (uint32_t)(hi - lo + 1));
-		s->harm = HARM_LO + (HARM_HI - HARM_LO) * unit_closed(r);
+		s->harm = pow(HARM_LO + (HARM_HI - HARM_LO) * unit_closed(r), o->harm_scale);
 	}
 }
 
@@ -332,15 +358,15 @@ static int run_month(const struct synth_homes_opts *o, struct rng *r, struct hom
 
 	/* An empty month still draws its distress and bursts (with nothing to multiply), which keeps the
 	 * code one path; its incidents are none because lambda is 0 without child-nights. */
-	double distress = rng_gamma1(r, DISTRESS_SHAPE);
-	double season = cos(6.283185307179586 * (m - SEASON_PEAK_MONTH) / 12.0);
+	double distress = rng_gamma1(r, shape(o, DISTRESS_SHAPE));
+	double season = o->season_scale * cos(6.283185307179586 * (m - SEASON_PEAK_MONTH) / 12.0);
 	bool spike = s->spike_left > 0, harmed = s->harmful && n >= s->onset;
 	if (s->spike_left > 0)
 		s->spike_left--;
 	unsigned char count[SYNTH_INC_NTYPES][31];
 	memset(count, 0, sizeof count);
 	for (int t = 0; t < SYNTH_INC_NTYPES; t++) {
-		double lambda = s->spec->rate[t] / 100.0 * nights * s->level[t];
+		double lambda = s->spec->rate[t] * o->rate_scale / 100.0 * nights * s->level[t];
 		switch (t) {
 		case SYNTH_INC_MISSING: lambda *= 1.0 + SEASON_MISSING * season; break;
 		case SYNTH_INC_POLICE: lambda *= (1.0 + SEASON_POLICE * season) * distress; break;
@@ -353,9 +379,11 @@ static int run_month(const struct synth_homes_opts *o, struct rng *r, struct hom
 			if (t == SYNTH_INC_RESTRAINT || t == SYNTH_INC_INJURY || t == SYNTH_INC_MISSING)
 				lambda *= s->harm;
 			else if (t == SYNTH_INC_COMPLAINT)
-				lambda *= COMPLAINT_HARM;
+				lambda *= pow(COMPLAINT_HARM, o->harm_scale);
 		}
-		int k = rng_poisson(r, lambda * rng_gamma1(r, BURST_SHAPE));
+		if (lambda < 0)
+			lambda = 0; /* a season swing scaled past 1 */
+		int k = rng_poisson(r, lambda * rng_gamma1(r, shape(o, BURST_SHAPE)));
 		for (int i = 0; i < k && last >= first; i++) {
 			int d = first + (int)rng_below(r, (uint32_t)(last - first + 1));
 			if (count[t][d - 1] < 255)
@@ -380,10 +408,10 @@ static int run_month(const struct synth_homes_opts *o, struct rng *r, struct hom
 
 int synth_homes_generate(const struct synth_homes_opts *o, const struct synth_homes_sink *sink)
 {
-	if (o->homes < 1 || o->homes > SYNTH_HOMES_MAX || o->months < SYNTH_HOMES_MIN_MONTHS ||
-	    o->months > SYNTH_HOMES_MAX_MONTHS || o->harmful_pct < 0 || o->harmful_pct > 100 ||
-	    o->start_year < 1900 || o->start_year > 9000 || o->start_month < 1 || o->start_month > 12)
+	if (synth_homes_check_opts(o) != 0)
 		return -1;
+	if (o->style == SYNTH_HOMES_STYLE_B)
+		return synth_homes2_generate(o, sink);
 	for (int i = 1; i <= o->homes; i++) {
 		struct rng r;
 		struct home_state s;

@@ -29,16 +29,33 @@
 #define SYNTH_HOMES_MIN_MONTHS 6
 #define SYNTH_HOMES_MAX_MONTHS 240
 
+/* Two simulators with one contract: style a is this file's model (homes.c); style b (homes2.c) was written
+ * apart from it with a different data-generating process (children who carry their own propensities, log-
+ * normal correlated home levels, incidents that cause incidents, holidays in steps, area-wide changes,
+ * turnover and reporting changes, homes opening and closing, harm that ramps up with a pattern of its own),
+ * so that the monitor can be measured on data it was not developed on (issue 16). */
+enum synth_homes_style { SYNTH_HOMES_STYLE_A, SYNTH_HOMES_STYLE_B };
+
+#define SYNTH_HOMES_SCALE_MIN 0.1
+#define SYNTH_HOMES_SCALE_MAX 10.0
+
 struct synth_homes_opts {
 	uint64_t seed;
 	int homes;        /* 1..SYNTH_HOMES_MAX */
 	int months;       /* SYNTH_HOMES_MIN_MONTHS..SYNTH_HOMES_MAX_MONTHS */
 	int start_year;   /* first month of the span, e.g. 2023 */
 	int start_month;  /* 1-12 */
-	int harmful_pct;  /* chance, 0-100, that a home turns harmful during the span */
+	double harmful_pct; /* chance, 0-100 (to 0.01), that a home turns harmful during the span */
+	int style;        /* enum synth_homes_style */
+	/* The robustness sweep (bench/robustness_homes.sh), each 1 by default and within
+	 * SYNTH_HOMES_SCALE_MIN..MAX: every base rate times rate_scale; every variance of the model's
+	 * overdispersion (home levels, month and child noise) times dispersion_scale; each harmful rise or fall
+	 * raised to the power harm_scale (x0.5: a 2.5-fold rise becomes 1.58-fold); each seasonal swing
+	 * (factor - 1) times season_scale. At 1 the output is what it was without them, byte for byte. */
+	double rate_scale, dispersion_scale, harm_scale, season_scale;
 };
 
-/* Defaults: 2,000 homes, 36 months from 2023-01, seed 1, 5% harmful. */
+/* Defaults: 2,000 homes, 36 months from 2023-01, seed 1, 5% harmful, style a, every scale 1. */
 void synth_homes_defaults(struct synth_homes_opts *o);
 
 /* Harmful onsets fall in months lo..hi (1-based within the span): after a year of ordinary history,
@@ -100,7 +117,12 @@ struct synth_homes_sink {
 	void *ctx;
 };
 
-/* 0 on success, -1 when the options are out of range, or the first non-zero callback value. */
+/* 0 on success, -1 when the options are out of range, or the first non-zero callback value. Style b is
+ * synth_homes2_generate. */
 int synth_homes_generate(const struct synth_homes_opts *o, const struct synth_homes_sink *sink);
+/* Style b (homes2.c) with the same contract; the style field is not read. */
+int synth_homes2_generate(const struct synth_homes_opts *o, const struct synth_homes_sink *sink);
+/* The options' common bounds (both styles): 0 when in range, else -1. */
+int synth_homes_check_opts(const struct synth_homes_opts *o);
 
 #endif

@@ -28,6 +28,11 @@
 /* UPNs per LA and year of allocation: establishment 2000-7999 times serial 000-999. */
 #define UPN_SPACE 6000000u
 
+const char *const synth_factor_name[SYNTH_NFACTORS] = {
+	"nickname", "typo", "transliteration", "dob_swap", "dob_off", "moved", "no_id", "surname_part",
+	"error_records", "twins", "double_barrel", "half_sibling", "mixed",
+};
+
 static const char *const agency_code[SYNTH_NAGENCY] = {"police", "health", "education", "social_care",
                                                        "housing"};
 static const char *const agency_prefix[SYNTH_NAGENCY] = {"POL", "HLT", "EDU", "SC", "HSG"};
@@ -50,11 +55,36 @@ static unsigned rng_weighted(struct rng *r, const unsigned char *w, unsigned n)
 	return n - 1;
 }
 
+/* rng_weighted over wider weights (scaled ones): the same draw for the same weights. */
+static unsigned rng_weighted_u(struct rng *r, const unsigned *w, unsigned n)
+{
+	unsigned total = 0;
+	for (unsigned i = 0; i < n; i++)
+		total += w[i];
+	if (total == 0)
+		return n;
+	unsigned x = rng_below(r, total);
+	for (unsigned i = 0; i < n; i++) {
+		if (x < w[i])
+			return i;
+		x -= w[i];
+	}
+	return n - 1;
+}
+
 /* Favours the top of a popularity-ordered list: the smaller of two draws. */
 static unsigned rng_popular(struct rng *r, unsigned n)
 {
 	unsigned a = rng_below(r, n), b = rng_below(r, n);
 	return a < b ? a : b;
+}
+
+/* True with probability pct% times the run's scale of factor f (0 meaning 1). With scale 1 it draws
+ * exactly as rng_pct(r, pct) does: (h * 10000) >> 32 < 100 pct iff (h * 100) >> 32 < pct. */
+static bool pct_scaled(struct rng *r, const struct synth_opts *o, unsigned pct, int f)
+{
+	double s = o->scale[f] > 0 ? o->scale[f] : 1.0, t = pct * 100.0 * s;
+	return rng_below(r, 10000) < (t > 10000 ? 10000u : (unsigned)(t + 0.5));
 }
 
 /* ---- keyed permutation of [0, n): a 4-round Feistel network on 2k bits, cycle-walked into range ---- */
@@ -340,7 +370,7 @@ static bool same_name(const char *a, const char *b)
 	return t && t == synth_translit_find(b);
 }
 
-static void name_child(struct rng *r, const struct family *f, struct child *c, bool twin_of_prev)
+static void name_child(const struct gen *g, struct rng *r, const struct family *f, struct child *c, bool twin_of_prev)
 {
 	const struct synth_group *gg = f->gg, *sg = f->sg;
 
@@ -372,7 +402,7 @@ static void name_child(struct rng *r, const struct family *f, struct child *c, b
 		if (strcmp(c->middle, c->surname) == 0)
 			c->middle[0] = '\0';
 	}
-	else if (c > f->c && !twin_of_prev && rng_pct(r, 6)) /* a half-sibling with another surname */
+	else if (c > f->c && !twin_of_prev && pct_scaled(r, g->o, 6, SYNTH_F_HALF_SIBLING)) /* another surname */
 		scopy(c->surname, sizeof c->surname, pick_surname(r, sg));
 	else
 		scopy(c->surname, sizeof c->surname, f->surname);
@@ -407,11 +437,11 @@ static void make_family(struct gen *g, struct rng *r, struct family *f)
 	static const unsigned char nchildren_w[SYNTH_MAX_CHILDREN] = {35, 33, 18, 9, 5};
 
 	f->sg = pick_group(r);
-	f->gg = rng_pct(r, 6) ? pick_group(r) : f->sg;
+	f->gg = pct_scaled(r, g->o, 6, SYNTH_F_MIXED) ? pick_group(r) : f->sg;
 
 	const char *s1 = pick_surname(r, f->sg);
 	scopy(f->surname, sizeof f->surname, s1);
-	if (rng_pct(r, 8)) {
+	if (pct_scaled(r, g->o, 8, SYNTH_F_DOUBLE_BARREL)) {
 		const struct synth_group *g2 = rng_pct(r, 50) ? f->sg : pick_group(r);
 		const char *s2 = pick_surname(r, g2);
 		if (strcmp(s1, s2) != 0 && !g2->sex_surname_pct) {
@@ -425,7 +455,7 @@ static void make_family(struct gen *g, struct rng *r, struct family *f)
 
 	f->n = 1 + rng_weighted(r, nchildren_w, SYNTH_MAX_CHILDREN);
 	/* About 3% of births in England are twins; here 7% of families with two or more children. */
-	int twin_at = (f->n >= 2 && rng_pct(r, 7)) ? (int)rng_below(r, f->n - 1) + 1 : -1;
+	int twin_at = (f->n >= 2 && pct_scaled(r, g->o, 7, SYNTH_F_TWINS)) ? (int)rng_below(r, f->n - 1) + 1 : -1;
 	int64_t gap[SYNTH_MAX_CHILDREN] = {0}, span = 0;
 	for (unsigned i = 1; i < f->n; i++) {
 		gap[i] = (int)i == twin_at ? 0 : 330 + (int64_t)rng_below(r, 1500);
@@ -448,7 +478,7 @@ static void make_family(struct gen *g, struct rng *r, struct family *f)
 		c->dob_days = dob;
 		c->dob = date_from_days(dob);
 		c->sex = rng_pct(r, 51) ? 'M' : 'F';
-		name_child(r, f, c, (int)i == twin_at);
+		name_child(g, r, f, c, (int)i == twin_at);
 		make_nhs(g, c->id - 1, c->nhs);
 		make_upn(g, r, c);
 		child_needs(g, f, c);
@@ -778,14 +808,17 @@ static void add_errors(const struct gen *g, struct rng *r, struct synth_record *
 	/* Relative frequencies, in SYNTH_ERR_* bit order. */
 	static const unsigned char kind_w[8] = {40, 25, 35, 8, 10, 12, 15, 40};
 	static const unsigned char count_w[3] = {75, 20, 5};
-	unsigned char w[8];
+	unsigned w[8];
 	unsigned want = 1 + rng_weighted(r, count_w, 3);
 	struct touched t = {0};
 	struct synth_subject *s = &rec->subject;
 
-	memcpy(w, kind_w, sizeof w);
+	for (int k = 0; k < 8; k++) {
+		double sc = g->o->scale[k] > 0 ? g->o->scale[k] : 1.0;
+		w[k] = (unsigned)(kind_w[k] * sc + 0.5);
+	}
 	while (want > 0) {
-		unsigned k = rng_weighted(r, w, 8);
+		unsigned k = rng_weighted_u(r, w, 8);
 		if (k == 8)
 			break;
 		w[k] = 0;
@@ -867,7 +900,7 @@ static int emit_record(struct gen *g, struct rng *r, const struct family *f, con
 
 	rec.true_child = c->id;
 	rec.family = f->id;
-	if (rng_below(r, 100) < (unsigned)g->o->error_pct)
+	if (pct_scaled(r, g->o, (unsigned)g->o->error_pct, SYNTH_F_ERROR_RECORDS))
 		add_errors(g, r, &rec, f, c, v);
 	return g->emit(&rec, g->ctx);
 }

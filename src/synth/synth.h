@@ -13,11 +13,26 @@
 
 #include "core/date.h"
 
+/* Factors a run may scale (the robustness sweep, bench/robustness_linkage.sh): the relative weight of
+ * each kind of error among records with errors, the share of records with errors, and base rates. */
+enum synth_factor {
+	SYNTH_F_NICKNAME, SYNTH_F_TYPO, SYNTH_F_TRANSLIT, SYNTH_F_DOB_SWAP, SYNTH_F_DOB_OFF, SYNTH_F_MOVED,
+	SYNTH_F_NO_ID, SYNTH_F_SURNAME_PART, /* in SYNTH_ERR_* bit order */
+	SYNTH_F_ERROR_RECORDS, /* error_pct */
+	SYNTH_F_TWINS,         /* families with twins (7% of those with two or more children) */
+	SYNTH_F_DOUBLE_BARREL, /* double-barrelled family names (8% of families) */
+	SYNTH_F_HALF_SIBLING,  /* a later child with another surname (6%) */
+	SYNTH_F_MIXED,         /* given names from another tradition than the surname (6%) */
+	SYNTH_NFACTORS
+};
+extern const char *const synth_factor_name[SYNTH_NFACTORS]; /* "nickname", ..., "mixed" */
+
 struct synth_opts {
 	uint64_t seed;
 	int families;           /* households to create; each has 1-5 children (some twins) */
 	struct date today;      /* no event or birth after this day; children are 0-17 on it */
 	int error_pct;          /* share of agency records carrying at least one recording error, 0-100 */
+	double scale[SYNTH_NFACTORS]; /* multipliers of the defaults, 0 meaning 1 (all 0: the usual area) */
 };
 
 /* A child as one agency recorded it. Empty strings for what the agency does not hold. */

@@ -11,6 +11,7 @@
 
 #include "core/event.h"
 #include "service/linkreview.h"
+#include "service/linktrain.h"
 #include "web/web_int.h"
 
 #define QUEUE_MAX 200
@@ -241,6 +242,56 @@ static int queue_row(const struct store_link_review *v, void *ctx)
 	return 0;
 }
 
+/* ---- for managers: how well the model in use does on the pairs people checked (service/linktrain.h) ---- */
+
+static void thousands(int64_t v, char *out, size_t outsz)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? 0 : v)), k = 0;
+	size_t o = 0;
+	for (int i = 0; i < n && o + 2 < outsz; i++) {
+		out[o++] = digits[i];
+		k = n - i - 1;
+		if (k > 0 && k % 3 == 0 && o + 2 < outsz)
+			out[o++] = ',';
+	}
+	out[o] = '\0';
+}
+
+static json_t *model_view(const struct web *w)
+{
+	struct linktrain_quality q;
+	if (linktrain_quality(w->st, &q) != STORE_OK)
+		return NULL;
+	char source[160], precision[200], recall[200], rate[120], a[32], b[32], date[DATE_LONG_MAX + 1], hm[8];
+	if (q.trained) {
+		thousands(q.model.records, a, sizeof a);
+		web_when_text(q.model.trained_at, date, sizeof date, hm, sizeof hm);
+		snprintf(source, sizeof source, "Learnt from this service's %s records on %s (%s)", a, date,
+			 strcmp(q.model.how, "nightly") == 0 ? "overnight" : "on request");
+	} else
+		snprintf(source, sizeof source, "Built-in settings: not yet learnt from this service's records");
+	if (q.precision >= 0) {
+		thousands(q.model.linked, a, sizeof a);
+		thousands(q.model.linked_same, b, sizeof b);
+		snprintf(precision, sizeof precision, "%.1f%%: of the %s checked pairs it would join, %s were the same child",
+			 100.0 * q.precision, a, b);
+	} else
+		snprintf(precision, sizeof precision, q.trained ? "Not measured: it would join none of the pairs people checked"
+								 : "Not measured until it learns from this service's records");
+	if (q.recall >= 0) {
+		thousands(q.model.reviewed_same, a, sizeof a);
+		thousands(q.model.linked_same, b, sizeof b);
+		snprintf(recall, sizeof recall, "%.1f%%: it would join %s of the %s pairs people found to be the same child",
+			 100.0 * q.recall, b, a);
+	} else
+		snprintf(recall, sizeof recall, "Not measured: no pair checked so far was the same child");
+	thousands(q.records, a, sizeof a);
+	snprintf(rate, sizeof rate, "%.1f (%s records received)",
+		 q.records > 0 ? 1000.0 * (double)q.review_tasks / (double)q.records : 0.0, a);
+	return json_pack("{s:s, s:s, s:s, s:s}", "source", source, "precision", precision, "recall", recall, "rate", rate);
+}
+
 static void queue_show(struct web_read *r)
 {
 	struct queue_job *j = (struct queue_job *)r;
@@ -258,6 +309,11 @@ static void queue_show(struct web_read *r)
 		snprintf(heading, sizeof heading, j->n == 1 ? "1 record to check" : "%d records to check", j->n);
 	json_t *view = json_pack("{s:s, s:b, s:s, s:b, s:O}", "title", "Records to check", "nav_links", 1,
 				 "results_heading", heading, "has_rows", j->n > 0, "rows", j->rows);
+	if (view && linktrain_quality_shown_to(web_user(r->rq)->role)) {
+		json_t *model = model_view(r->w);
+		if (model)
+			json_object_set_new(view, "model", model);
+	}
 	web_render(r->w, r->rq, 200, "link_reviews", view);
 }
 

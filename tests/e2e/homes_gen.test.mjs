@@ -235,12 +235,59 @@ describe('gen homes: the harm and the noise it plants', () => {
   });
 });
 
+describe('gen homes --style b: the second simulator, same files', () => {
+  let t;
+  let b;
+  before(() => {
+    b = gen('style-b', ['--homes', '300', '--months', '24', '--seed', '7', '--harmful-pct', '10', '--style', 'b']);
+    t = read(b);
+  });
+
+  test('byte-identical for the same options, other rows than style a, the same headers and formats', () => {
+    const again = gen('style-b2', ['--homes', '300', '--months', '24', '--seed', '7', '--harmful-pct', '10', '--style', 'b']);
+    const a = gen('style-a', ['--homes', '300', '--months', '24', '--seed', '7', '--harmful-pct', '10', '--style', 'a']);
+    for (const f of FILES) {
+      assert.ok(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(again, f))), f);
+      assert.ok(!fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f))), `${f} is style a's`);
+    }
+    assert.deepEqual(t['homes.csv'][0], ['home_id', 'name', 'provider', 'la_code', 'specialism', 'places', 'rating']);
+    assert.deepEqual(t['truth.csv'][0], ['home_id', 'harmful', 'onset_month']);
+    const specs = new Set(t['homes.csv'].slice(1).map((h) => h[4]));
+    for (const s of ['disability', 'emotional_behavioural', 'general', 'solo', 'short_breaks']) assert.ok(specs.has(s), s);
+    for (const h of t['homes.csv'].slice(1)) {
+      assert.match(h[0], /^SC[0-9]{6}$/);
+      assert.ok(Number(h[5]) >= 1 && Number(h[5]) <= 10, h[5]);
+    }
+    assert.equal(t['occupancy.csv'].length - 1, 300 * 24);
+    const nights = new Map(t['occupancy.csv'].slice(1).map(([id, m, n]) => [`${id}/${m}`, Number(n)]));
+    const inc = t['incidents.csv'].slice(1);
+    assert.ok(inc.length > 1000);
+    assert.deepEqual(inc.filter(([id, date]) => !(nights.get(`${id}/${date.slice(0, 7)}`) > 0)).slice(0, 5), []);
+    for (const ty of TYPES) assert.ok(inc.some((r) => r[2] === ty), `some ${ty}`);
+    const harmful = t['truth.csv'].slice(1).filter((r) => r[1] === '1');
+    assert.ok(harmful.length >= 12 && harmful.length <= 50, `${harmful.length} harmful`);
+    for (const r of harmful) assert.ok(monthIndex(r[2]) >= monthIndex('2023-09') && monthIndex(r[2]) <= monthIndex('2024-08'), r[2]);
+  });
+
+  test('a harm scale of 2 plants stronger harm in the same homes; 1 changes nothing', () => {
+    const args = ['--homes', '300', '--months', '24', '--seed', '7', '--harmful-pct', '10', '--style', 'b'];
+    const one = gen('scale-1', [...args, '--harm-scale', '1', '--rate-scale', '1']);
+    for (const f of FILES) assert.ok(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(one, f))), f);
+    const two = read(gen('scale-2', [...args, '--harm-scale', '2']));
+    assert.deepEqual(two['truth.csv'], t['truth.csv']);
+    const count = (x) => x['incidents.csv'].length;
+    assert.ok(count(two) > count(t), `${count(two)} incidents against ${count(t)}`);
+  });
+});
+
 describe('gen homes: refusals', () => {
   const bad = [
     [['--homes', '0'], '--homes'], [['--homes', 'ten'], '--homes'], [['--homes', '100001'], '--homes'],
     [['--months', '5'], '--months'], [['--months', '241'], '--months'], [['--seed', '-1'], '--seed'],
     [['--seed', '1x'], '--seed'], [['--harmful-pct', '101'], '--harmful-pct'], [['--harmful-pct', ''], '--harmful-pct'],
-    [['--colour', 'red'], '--colour'],
+    [['--colour', 'red'], '--colour'], [['--style', 'c'], '--style'], [['--harm-scale', '0'], '--harm-scale'],
+    [['--rate-scale', '11'], '--rate-scale'], [['--dispersion-scale', 'x'], '--dispersion-scale'],
+    [['--season-scale', '-1'], '--season-scale'],
   ];
   for (const [args, flag] of bad) {
     test(`${args.join(' ')} exits 2 naming ${flag}, and writes nothing`, () => {

@@ -199,6 +199,12 @@ static void dob_levels(void **state)
 		{"2016-05-04", LD_OFF1},  {"2016-06-03", LD_OFF1},  {"2015-05-03", LD_YEAR1}, {"2016-05-13", LD_TYPO},
 		{"2016-05-30", LD_TYPO /* transposition of digits */}, {"2010-11-20", LD_ELSE}, {"", LINKAGE_LEVEL_NULL},
 		{"not a date", LINKAGE_LEVEL_NULL},
+		/* the shapes agencies' systems export */
+		{"03-05-2016", LD_EXACT}, {"03.05.2016", LD_EXACT}, {"2016/05/03", LD_EXACT}, {"2016.5.3", LD_EXACT},
+		{"20160503", LD_EXACT}, {"03052016", LD_EXACT}, {"3 May 2016", LD_EXACT}, {"03-MAY-2016", LD_EXACT},
+		{"2016-05-03T00:00:00", LD_EXACT}, {"2016-05-03 00:00", LD_EXACT}, {" 3/5/2016 ", LD_EXACT},
+		{"3 Mai 2016", LINKAGE_LEVEL_NULL}, {"05/03/16", LINKAGE_LEVEL_NULL}, {"2016-05", LINKAGE_LEVEL_NULL},
+		{"03/05/2016 12:00", LINKAGE_LEVEL_NULL}, {"2016-05-03x", LINKAGE_LEVEL_NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct linkage_rec o = rec("A", "", "X", cases[i].dob, "", "", "", "", "");
@@ -551,6 +557,8 @@ static void accuracy_floor(void **state)
 	assert_true(m.lambda == m1.lambda);
 	linkage_result_free(&res);
 	linkage_result_free(&res1);
+	linkage_model_release(&m);
+	linkage_model_release(&m1);
 	linkage_tf_free(tf);
 	free(k);
 	free(kc);

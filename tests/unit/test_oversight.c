@@ -1,8 +1,9 @@
 /*
  * Unit tests for oversight/ (pure): funnel limits and tau^2, CUSUM values step by step (Poisson and
- * negative binomial, up and down, restart after a signal), peer expectations and the own-history ratio,
- * months with no children placed, no look-ahead, and the threshold simulation (deterministic; a larger
- * budget gives a lower threshold). Every expected number is worked out by hand in the comment beside it
+ * negative binomial, up and down, restart after a signal), peer expectations and the area's month factor,
+ * months with no children placed, no look-ahead, the in-control model (lasting levels, size), and the
+ * threshold simulation (deterministic; a larger budget gives a lower threshold; correlation and the model
+ * check raise it). Every expected number is worked out by hand in the comment beside it
  * (ln 2 = 0.693147, ln 1.5 = 0.405465).
  */
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rng.h"
 #include "oversight/oversight.h"
 
 #define TOL 1e-6
@@ -206,7 +208,8 @@ static void monitor_emits_signals_with_thresholds(void **state)
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.negative_binomial = false;
-	s.rho_up = 2; /* the hand computations above are for a doubling */
+	s.rho_up = 2; /* the hand computations above are for a doubling ... */
+	s.rho_down = 0.5; /* ... and a halving */
 	double h[OV_NFAMILY] = {3, 3, 100}, chart[NM * NCH];
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, h, chart, NULL, NULL), OV_OK);
 	near(chart[0 * NCH + OV_RESTRAINT], 0.7725887222, "restraint month 0");
@@ -221,12 +224,11 @@ static void monitor_emits_signals_with_thresholds(void **state)
 /* ---- expectations ---- */
 
 /* Two homes of one specialism. Month 0: home 0 has 100 nights and 3 restraints, home 1 200 nights and 1.
- *   E(home 0) = 100 * (1 + 0.5) / 200 = 0.75 (its peer is home 1, plus half an event)
- *   E(home 1) = 200 * (3 + 0.5) / 100 = 7
- * With own_history_months = 1, month 1 (home 0: 100 nights, 0 restraints; home 1: 200 nights, 1):
- *   home 0's peer rate = (1 + 1 + 0.5) / 400 = 0.00625, peer-expected 0.625; its own ratio from month 0
- *   q = (3 + 12) / (0.75 + 12) = 1.176471, so E = 0.625 * 1.176471 = 0.735294. */
-static void peer_and_own_expectations(void **state)
+ *   Ep(home 0) = 100 * (1 + 0.5) / 200 = 0.75 (its peer is home 1, plus half an event)
+ *   Ep(home 1) = 200 * (3 + 0.5) / 100 = 7
+ * Month 1 (home 0: 100 nights, 0 restraints; home 1: 200 nights, 1) without the month factor: the rates
+ * are the months before (month 0 alone), so the same: 0.75 and 7. */
+static void peer_expectations_by_hand(void **state)
 {
 	enum { NH = 2, NM = 2 };
 	int group[NH] = {0, 0};
@@ -237,24 +239,64 @@ static void peer_and_own_expectations(void **state)
 	counts[(1 * NM + 1) * OV_NIND + OV_RESTRAINT] = 1;
 	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
-	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND];
+	double Ep[NH * NM * OV_NIND];
 	ov_settings_default(&s);
-	s.own_credibility = false; /* the switch after own_history_months (credibility: credible_ratio_by_hand) */
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
-	near(E[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
-	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
-	/* Default: a year of own history is needed, so month 1 is still peer-only: 100 * 2.5 / 400. */
-	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.625, "home 0 month 1, peers only");
-	s.own_history_months = 1;
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
-	near(E[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.7352941176, "home 0 month 1 with its own ratio");
+	s.month_factor = false;
+	assert_int_equal(ov_expect(&s, &p, Ep), OV_OK);
+	near(Ep[(0 * NM + 0) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 0");
+	near(Ep[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 0");
+	near(Ep[(0 * NM + 1) * OV_NIND + OV_RESTRAINT], 0.75, "home 0 month 1");
+	near(Ep[(1 * NM + 1) * OV_NIND + OV_RESTRAINT], 7, "home 1 month 1");
+	/* Injuries: nobody has had one; half an event over the peers' nights. */
+	near(Ep[(0 * NM + 1) * OV_NIND + OV_INJURY], 100 * 0.5 / 200, "a rate is never 0");
+}
+
+/* Fifty homes, four restraints a month each on 100 nights, eight in month 6 (the area's summer): with the
+ * month factor each home's expectation doubles in month 6 and its charts stay at 0; without it every home
+ * is judged twice as high as its peers' rate and its restraint chart climbs. */
+static void month_factor_follows_the_area(void **state)
+{
+	enum { NH = 50, NM = 9, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	double *C = malloc(NH * NM * NCH * sizeof *C);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && C && counts);
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = 100;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = t == 6 ? 8 : 4;
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_model m;
+	double h[OV_NFAMILY] = {1e9, 1e9, 1e9};
+	ov_settings_default(&s);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double r = Ep[(3 * NM + 6) * OV_NIND + OV_RESTRAINT] / Ep[(3 * NM + 5) * OV_NIND + OV_RESTRAINT];
+	if (!(r > 1.9 && r < 2.1))
+		fail_msg("with the month factor month 6's expectation is %.3f times month 5's", r);
+	assert_int_equal(ov_monitor(&s, &p, E, A, h, C, NULL, NULL), OV_OK);
+	double with = C[(3 * NM + 6) * NCH + OV_RESTRAINT];
+	s.month_factor = false;
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	r = Ep[(3 * NM + 6) * OV_NIND + OV_RESTRAINT] / Ep[(3 * NM + 5) * OV_NIND + OV_RESTRAINT];
+	if (!(r > 0.95 && r < 1.05))
+		fail_msg("without the month factor month 6's expectation is %.3f times month 5's", r);
+	assert_int_equal(ov_monitor(&s, &p, E, A, h, C, NULL, NULL), OV_OK);
+	double without = C[(3 * NM + 6) * NCH + OV_RESTRAINT];
+	if (!(with < 0.05 && without > 1))
+		fail_msg("restraint chart in month 6: %.3f with the month factor, %.3f without", with, without);
+	ov_model_free(&m);
+	free(E), free(A), free(Ep), free(C), free(counts);
 }
 
 /* A month with no children placed: E = 0 for every indicator, charts carry over unchanged, nothing is NaN,
  * even with incidents recorded that month; a panel where nobody has any nights gives E = 0 throughout. */
 static void zero_exposure_months(void **state)
 {
-	enum { NH = 2, NM = 3 };
+	enum { NH = 2, NM = 3, N = NH * NM * OV_NIND };
 	int group[NH] = {0, 0};
 	double nights[NH * NM] = {100, 0, 100, 100, 100, 100};
 	uint32_t counts[NH * NM * OV_NIND] = {0};
@@ -262,13 +304,15 @@ static void zero_exposure_months(void **state)
 	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 5; /* recorded in a month with no nights */
 	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
-	double E[NH * NM * OV_NIND], alpha[NH * NM * OV_NIND], chart[NH * NM * NCH];
+	struct ov_model m;
+	double E[N], alpha[N], Ep[N], chart[NH * NM * NCH];
 	double h[OV_NFAMILY] = {50, 50, 50};
 	ov_settings_default(&s);
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, alpha, Ep, &m), OV_OK);
 	for (int k = 0; k < OV_NIND; k++)
 		near(E[(0 * NM + 1) * OV_NIND + k], 0, "E in the empty month");
-	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
+	for (size_t i = 0; i < N; i++)
 		assert_true(isfinite(E[i]) && isfinite(alpha[i]));
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, h, chart, NULL, NULL), OV_OK);
 	for (int j = 0; j < NCH; j++)
@@ -277,18 +321,21 @@ static void zero_exposure_months(void **state)
 
 	double none[NH * NM] = {0};
 	p.nights = none;
-	assert_int_equal(ov_fit(&s, &p, E, alpha, NULL, NULL), OV_OK);
-	for (size_t i = 0; i < NH * NM * OV_NIND; i++)
+	assert_int_equal(ov_fit(&s, &p, E, alpha, Ep, &m), OV_OK);
+	for (size_t i = 0; i < N; i++)
 		near(E[i], 0, "E with no nights anywhere");
 	double th[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, alpha, NULL, NULL, th, NULL), OV_OK);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, alpha, &m, th, NULL, NULL), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E, alpha, th, chart, NULL, NULL), OV_OK);
 	for (size_t i = 0; i < NH * NM * NCH; i++)
 		near(chart[i], 0, "no chart moves without exposure");
+	ov_model_free(&m);
 }
 
-/* Changing month 4 of one home (its nights and counts) leaves every statistic of months 0..3 of every
- * home exactly as it was, and does change month 4. */
+/* Changing month 4 of one home (its nights and counts) leaves every peer-based expectation of months 0..3
+ * of every home exactly as it was and changes month 4; the filter, for a given model, likewise: what a
+ * month is judged against comes from that month and the ones before it, the model's parameters (fitted
+ * on the whole panel, like the thresholds) aside. */
 static void no_look_ahead(void **state)
 {
 	enum { NH = 6, NM = 8, N = NH * NM * OV_NIND };
@@ -301,25 +348,28 @@ static void no_look_ahead(void **state)
 		counts[i] = (uint32_t)((i * 7919) % 5);
 	struct ov_panel p = {NH, NM, 2, group, nights, counts};
 	struct ov_settings s;
+	struct ov_model m;
 	ov_settings_default(&s);
-	s.own_history_months = 2;
 	double h[OV_NFAMILY] = {2, 2, 2};
-	double *E1 = malloc(N * sizeof *E1), *A1 = malloc(N * sizeof *A1), *E2 = malloc(N * sizeof *E2),
-	       *A2 = malloc(N * sizeof *A2), *C1 = malloc(NH * NM * NCH * sizeof *C1),
-	       *C2 = malloc(NH * NM * NCH * sizeof *C2);
-	assert_true(E1 && A1 && E2 && A2 && C1 && C2);
-	assert_int_equal(ov_fit(&s, &p, E1, A1, NULL, NULL), OV_OK);
+	double *P1 = malloc(N * sizeof *P1), *P2 = malloc(N * sizeof *P2), *E1 = malloc(N * sizeof *E1),
+	       *A1 = malloc(N * sizeof *A1), *E2 = malloc(N * sizeof *E2), *A2 = malloc(N * sizeof *A2),
+	       *C1 = malloc(NH * NM * NCH * sizeof *C1), *C2 = malloc(NH * NM * NCH * sizeof *C2);
+	assert_true(P1 && P2 && E1 && A1 && E2 && A2 && C1 && C2);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E1, A1, P1, &m), OV_OK);
 	assert_int_equal(ov_monitor(&s, &p, E1, A1, h, C1, NULL, NULL), OV_OK);
 	nights[2 * NM + 4] = 10;
 	for (int k = 0; k < OV_NIND; k++)
 		counts[(2 * NM + 4) * OV_NIND + k] += 9;
-	assert_int_equal(ov_fit(&s, &p, E2, A2, NULL, NULL), OV_OK);
+	assert_int_equal(ov_expect(&s, &p, P2), OV_OK);
+	assert_int_equal(ov_filter(&s, &p, P2, &m, E2, A2), OV_OK); /* the first fit's model */
 	assert_int_equal(ov_monitor(&s, &p, E2, A2, h, C2, NULL, NULL), OV_OK);
 	int same = 1, changed = 0;
 	for (int home = 0; home < NH; home++)
 		for (int t = 0; t < NM; t++) {
 			size_t i = (size_t)(home * NM + t);
-			bool eq = memcmp(&E1[i * OV_NIND], &E2[i * OV_NIND], OV_NIND * sizeof *E1) == 0 &&
+			bool eq = memcmp(&P1[i * OV_NIND], &P2[i * OV_NIND], OV_NIND * sizeof *P1) == 0 &&
+				  memcmp(&E1[i * OV_NIND], &E2[i * OV_NIND], OV_NIND * sizeof *E1) == 0 &&
 				  memcmp(&A1[i * OV_NIND], &A2[i * OV_NIND], OV_NIND * sizeof *A1) == 0 &&
 				  memcmp(&C1[i * NCH], &C2[i * NCH], NCH * sizeof *C1) == 0;
 			if (t < 4)
@@ -327,64 +377,153 @@ static void no_look_ahead(void **state)
 			else if (t == 4 && !eq)
 				changed = 1;
 		}
-	free(E1), free(A1), free(E2), free(A2), free(C1), free(C2);
+	ov_model_free(&m);
+	free(P1), free(P2), free(E1), free(A1), free(E2), free(A2), free(C1), free(C2);
 	assert_true(same);
 	assert_true(changed);
 }
 
-/* Without credibility. Homes at 1x and 3x of each other: in the peer-based months (own_history_months = 3
- * here) a chart's dispersion carries the between-home variance (alpha > alpha_month somewhere, never below
- * it); once a home has its own history the chart's dispersion is the month-level one again. */
-static void peer_months_carry_heterogeneity(void **state)
+/* ---- the in-control model ---- */
+
+/* Sixty homes, two years, 100 nights a month: half record 4 restraints every month, half 8. The levels
+ * are 2/3 and 4/3 of the peers' (variance 1/9 between homes); the counts do not vary within a home, which
+ * is less than Poisson, so there is no month noise (w = 0, clamped). */
+static void model_learns_lasting_levels(void **state)
 {
-	enum { NH = 8, NM = 6, N = NH * NM * OV_NIND };
+	enum { NH = 60, NM = 24, N = NH * NM * OV_NIND };
 	int group[NH] = {0};
-	double nights[NH * NM], E[N], A[N], AM[N];
-	uint32_t counts[N] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && counts);
 	for (int h = 0; h < NH; h++)
 		for (int t = 0; t < NM; t++) {
 			nights[h * NM + t] = 100;
-			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 9 : 3;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 8 : 4;
 		}
 	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
+	struct ov_model m;
 	ov_settings_default(&s);
-	s.own_credibility = false;
-	s.own_history_months = 3;
-	assert_int_equal(ov_fit(&s, &p, E, A, NULL, AM), OV_OK);
-	bool more = false;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	const struct ov_params *q = &m.par[0 * OV_NIND + OV_RESTRAINT];
+	if (!(fabs(q->v - 1.0 / 9) < 0.02 && q->w == 0 && q->a == 0 && fabs(q->mu - 1) < 0.02))
+		fail_msg("restraint: mu %.4f v %.4f a %.4f w %.4f", q->mu, q->v, q->a, q->w);
+	/* By the last month an 8-a-month home's expectation has moved most of the way from its peers' 6
+	 * towards its own 8; in its first month it is the peers'. */
+	size_t first = (1 * NM + 0) * OV_NIND + OV_RESTRAINT, last = (1 * NM + NM - 1) * OV_NIND + OV_RESTRAINT;
+	near(E[first], Ep[first] * q->mu, "no history yet");
+	if (!(E[last] > 7.5 && E[last] <= 8.05))
+		fail_msg("last month E %.3f: not near the home's own 8", E[last]);
+	/* And the chart's dispersion narrows as the home's level becomes known. */
+	if (!(A[last] < A[first]))
+		fail_msg("dispersion %.4f in the first month, %.4f in the last", A[first], A[last]);
+	ov_model_free(&m);
+	free(E), free(A), free(Ep), free(counts);
+}
+
+/* A coin for home h in month t, the same on every machine: the top bit of splitmix64's finaliser. */
+static bool coin(int h, int t)
+{
+	return rng_mix64((uint64_t)h * 1000003u + (uint64_t)t) >> 63;
+}
+
+/* Small homes vary more from month to month than large ones (what a home's children bring averages away
+ * over more children): homes of one child record 0 or 2x their rate by a coin each month, homes of six
+ * 0.8x or 1.2x. The model gives the small ones the larger month noise; a home's size is read from its
+ * nights. */
+static void model_reads_size(void **state)
+{
+	enum { NH = 80, NM = 24, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && counts);
 	for (int h = 0; h < NH; h++)
 		for (int t = 0; t < NM; t++) {
-			size_t i = (size_t)((h * NM + t) * OV_NIND + OV_RESTRAINT);
-			assert_true(A[i] >= AM[i]);
-			if (t < 3)
-				more |= A[i] > AM[i];
-			else
-				assert_true(A[i] == AM[i]);
+			bool small = h % 2 == 0;
+			nights[h * NM + t] = small ? 30 : 180;
+			/* 1 restraint per 6 nights on average: 5 a month for one child, 30 for six */
+			int base = small ? 5 : 30;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] =
+				(uint32_t)(small ? (coin(h, t) ? 2 * base : 0) : (coin(h, t) ? 1.2 * base : 0.8 * base));
 		}
-	assert_true(more);
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double ws = m.par[0 * OV_NIND + OV_RESTRAINT].w, wl = m.par[1 * OV_NIND + OV_RESTRAINT].w;
+	if (!(ws > 0.5 && wl < 0.1))
+		fail_msg("month noise: %.3f for one child, %.3f for six", ws, wl);
+	ov_model_free(&m);
+	free(E), free(A), free(Ep), free(counts);
+}
+
+/* The other way round (large homes burstier than small ones) is not read as small homes having less than
+ * none: the slope on 1/size is a variance that averages away over children, never below 0, so every home
+ * gets the specialism's month noise and the small ones are not judged as Poisson. */
+static void model_never_takes_variance_from_small_homes(void **state)
+{
+	enum { NH = 80, NM = 24, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && counts);
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			bool small = h % 2 == 0;
+			nights[h * NM + t] = small ? 30 : 180;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = (uint32_t)(small ? 5 : (coin(h, t) ? 60 : 0));
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double ws = m.par[0 * OV_NIND + OV_RESTRAINT].w, wl = m.par[1 * OV_NIND + OV_RESTRAINT].w;
+	if (!(ws > 0.2 && ws >= wl - 0.05))
+		fail_msg("month noise: %.3f for one child, %.3f for six", ws, wl);
+	ov_model_free(&m);
+	free(E), free(A), free(Ep), free(counts);
 }
 
 /* ---- thresholds ---- */
 
+/* A panel with counts that vary from home to home and month to month (a fixed pattern, no PRNG). */
+static void pattern_panel(int nh, int nm, double *nights, uint32_t *counts)
+{
+	for (int h = 0; h < nh; h++)
+		for (int t = 0; t < nm; t++) {
+			nights[h * nm + t] = 60 + (h * 13) % 90;
+			for (int k = 0; k < OV_NIND; k++)
+				counts[(h * nm + t) * OV_NIND + k] = (uint32_t)((h * 7 + t * 3 + k * 5 + (h * t) % 11) % 6);
+		}
+}
+
 static void thresholds_deterministic_and_monotone(void **state)
 {
 	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
-	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A);
-	assert_true(E && A);
-	for (int i = 0; i < N; i++) {
-		E[i] = 1 + (i % 3);
-		A[i] = 0.2;
-	}
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A),
+	       *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && E && A && Ep && counts);
+	pattern_panel(NH, NM, nights, counts);
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
+	struct ov_model m;
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
-	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h1, r1), OV_OK);
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h2, NULL), OV_OK);
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY], k1, k3;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h1, r1, &k1), OV_OK);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h2, NULL, NULL), OV_OK);
 	s.false_alarms_per_100_home_years = 20;
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h3, r3), OV_OK);
-	free(E), free(A);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h3, r3, &k3), OV_OK);
 	for (int f = 0; f < OV_NFAMILY; f++) {
 		assert_true(h1[f] == h2[f]); /* same seed, same h, to the bit */
 		if (!(h3[f] < h1[f]))
@@ -394,178 +533,92 @@ static void thresholds_deterministic_and_monotone(void **state)
 		assert_true(r3[f] <= 20 * s.share[f] + 1e-9);
 		assert_true(h1[f] > 0 && h1[f] < 100);
 	}
+	assert_true(k1 >= 1 && k3 >= 1);
 	assert_true(r3[0] + r3[1] + r3[2] > 10); /* near the budget, not far below it */
+	ov_model_free(&m);
+	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
 }
 
-/* Two homes, one month each counted (own_history_months = 1), E = 5 for restraint:
- *   O = 0 and 10, alpha = 0: v = ((0-5)^2 - 5 + (10-5)^2 - 5) / (25 + 25) = 40 / 50 = 0.8
- *   alpha = 0.1 takes 0.1 * 25 = 2.5 per home for the month-level noise: v = (40 - 5) / 50 = 0.7
- * Month 1 (after the home's own history starts) is not read: its counts change nothing. */
-static void heterogeneity_by_hand(void **state)
-{
-	enum { NH = 2, NM = 2, N = NH * NM * OV_NIND };
-	int group[NH] = {0, 0};
-	double nights[NH * NM] = {100, 100, 100, 100}, E[N] = {0}, A[N] = {0}, v[OV_NIND];
-	uint32_t counts[N] = {0};
-	for (int i = 0; i < NH * NM; i++)
-		E[i * OV_NIND + OV_RESTRAINT] = 5;
-	counts[(1 * NM + 0) * OV_NIND + OV_RESTRAINT] = 10;
-	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 40;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
-	struct ov_settings s;
-	ov_settings_default(&s);
-	s.own_history_months = 1;
-	assert_int_equal(ov_heterogeneity(&s, &p, E, A, v), OV_OK);
-	near(v[OV_RESTRAINT], 0.8, "v with alpha 0");
-	near(v[OV_INJURY], 0, "v with no expectation");
-	for (int i = 0; i < N; i++)
-		A[i] = 0.1;
-	assert_int_equal(ov_heterogeneity(&s, &p, E, A, v), OV_OK);
-	near(v[OV_RESTRAINT], 0.7, "v with alpha 0.1");
-}
-
-/* Homes that legitimately differ from their peers raise more alarms in control, so the simulation that
- * knows it (v > 0) must set a higher threshold than the one that does not. Without credibility: with it
- * the simulated charts themselves widen with v (alpha + tau + alpha tau), so their h are not comparable. */
-static void heterogeneity_raises_thresholds(void **state)
-{
-	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
-	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), v[OV_NIND];
-	assert_true(E && A);
-	for (int i = 0; i < N; i++) {
-		E[i] = 2;
-		A[i] = 0.1;
-	}
-	for (int k = 0; k < OV_NIND; k++)
-		v[k] = 0.3;
-	struct ov_settings s;
-	ov_settings_default(&s);
-	s.own_credibility = false;
-	s.sim_home_months = 20000;
-	double h0[OV_NFAMILY], h1[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, NULL, h0, NULL), OV_OK);
-	assert_int_equal(ov_thresholds(&s, NH, NM, E, A, NULL, v, h1, NULL), OV_OK);
-	free(E), free(A);
-	for (int f = 0; f < OV_NFAMILY; f++)
-		if (!(h1[f] > h0[f]))
-			fail_msg("family %d: with heterogeneity h %.3f, without %.3f", f, h1[f], h0[f]);
-}
-
-/* Credibility: history O = 6 over Ep = 4 (two months of 2: Ep^2 sum 8), alpha = 0.5, v = 0.25:
- *   Z = 0.25 * 16 / (0.25 * 16 + 4 + 0.5 * 8) = 4 / 12 = 1/3, q = 2/3 + 1/3 * 6/4 = 7/6, tau = 2/3 * 0.25 = 1/6.
- * No history: q = 1, tau = v (judged on peers alone). v = 0: homes do not differ, q = 1, tau = 0. */
-static void credible_ratio_by_hand(void **state)
-{
-	double tau;
-	near(ov_credible_ratio(6, 4, 8, 0.5, 0.25, &tau), 7.0 / 6, "q");
-	near(tau, 1.0 / 6, "tau");
-	near(ov_credible_ratio(0, 0, 0, 0.5, 0.25, &tau), 1, "q without history");
-	near(tau, 0.25, "tau without history");
-	near(ov_credible_ratio(6, 4, 8, 0.5, 0, &tau), 1, "q when homes do not differ");
-	near(tau, 0, "tau when homes do not differ");
-	/* A long history weighs nearly fully: O = 300 over Ep = 100 (100 months of 1), alpha 0, v 0.25:
-	 * Z = 2500 / (2500 + 100) = 0.961538, q = 0.038462 + 0.961538 * 3 = 2.923077. */
-	near(ov_credible_ratio(300, 100, 100, 0, 0.25, &tau), 2.9230769231, "q with a long history");
-}
-
-/* ov_fit by credibility: two kinds of homes, restraints at 3 and 9 a month with the same nights. By the
- * last month a 9-a-month home's expectation has moved most of the way from its peers' towards its own
- * level, and a chart's dispersion stays above the month-level one by less than in the first month. */
-static void credibility_follows_own_level(void **state)
-{
-	enum { NH = 8, NM = 12, N = NH * NM * OV_NIND };
-	int group[NH] = {0};
-	double nights[NH * NM], E[N], A[N], AM[N], Ep[N];
-	uint32_t counts[N] = {0};
-	for (int h = 0; h < NH; h++)
-		for (int t = 0; t < NM; t++) {
-			nights[h * NM + t] = 100;
-			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 9 : 3;
-		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
-	struct ov_settings s;
-	ov_settings_default(&s);
-	assert_true(s.own_credibility);
-	assert_int_equal(ov_fit(&s, &p, E, A, Ep, AM), OV_OK);
-	size_t first = (1 * NM + 1) * OV_NIND + OV_RESTRAINT, last = (1 * NM + NM - 1) * OV_NIND + OV_RESTRAINT;
-	near(E[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], Ep[(1 * NM + 0) * OV_NIND + OV_RESTRAINT], "no history yet");
-	if (!(E[last] > 8 && E[last] < 9))
-		fail_msg("last month E %.3f: not between 8 and the home's own 9", E[last]);
-	if (!(A[last] - AM[last] < A[first] - AM[first] && A[last] >= AM[last]))
-		fail_msg("chart dispersion over the month-level: %.4f then %.4f", A[first] - AM[first], A[last] - AM[last]);
-}
-
-/* ov_calibrate on two homes, three months, restraint (j = 0) and injury (1); Ep and O per month:
- *   home 0  Ep (1,1) (2,1) (1,2)  O (0,1) (3,2) (1,1)
- *   home 1  Ep (2,1) (2,2) (3,1)  O (5,3) (1,0) (6,4)
- * Per home and pair: B = sum O_j sum O_k - sum_t O_j O_k, P = sum Ep_j sum Ep_k - C, C = sum_t Ep_j Ep_k,
- * M = sum_t O_j O_k (less sum O_j when j = k).
- *   restraint:  home 0 B 16-10 = 6,  P 16-6 = 10, C 6,  M 10-4 = 6
- *               home 1 B 144-62 = 82, P 49-17 = 32, C 17, M 62-12 = 50
- *     v = (6+82)/(10+32) - 1 = 1.095238;  alpha = (6+50)/(6*6/10 + 17*82/32) - 1 = 56/47.1625 - 1 = 0.187384
- *   injury:     home 0 B 16-6 = 10, P 10, C 6, M 2;  home 1 B 49-25 = 24, P 10, C 6, M 18
- *     v = 34/20 - 1 = 0.7;  alpha = 20/(6 + 14.4) - 1 < 0, so 0
- *   the pair:   home 0 B 16-7 = 9, P 16-5 = 11, C 5, M 7;  home 1 B 84-39 = 45, P 28-9 = 19, C 9, M 39
- *     home levels 54/30 - 1 = 0.8; months 46/(5*9/11 + 9*45/19) - 1 = 46/25.406699 - 1 = 0.810546
- * With one pair the shared factors carry it whole: variance 0.8 and 0.810546, loads 1 on both, 0 else. */
-static void calibrate_by_hand(void **state)
-{
-	enum { NH = 2, NM = 3, N = NH * NM * OV_NIND };
-	static const double ep[NH][NM][2] = {{{1, 1}, {2, 1}, {1, 2}}, {{2, 1}, {2, 2}, {3, 1}}};
-	static const uint32_t o[NH][NM][2] = {{{0, 1}, {3, 2}, {1, 1}}, {{5, 3}, {1, 0}, {6, 4}}};
-	double Ep[N] = {0}, nights[NH * NM];
-	uint32_t counts[N] = {0};
-	int group[NH] = {0, 0};
-	for (int h = 0; h < NH; h++)
-		for (int t = 0; t < NM; t++) {
-			nights[h * NM + t] = 100;
-			for (int k = 0; k < 2; k++) {
-				Ep[(h * NM + t) * OV_NIND + k] = ep[h][t][k];
-				counts[(h * NM + t) * OV_NIND + k] = o[h][t][k];
-			}
-		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
-	struct ov_settings s;
-	struct ov_calibration c;
-	ov_settings_default(&s);
-	assert_int_equal(ov_calibrate(&s, &p, Ep, &c), OV_OK);
-	near(c.v[OV_RESTRAINT], 88.0 / 42 - 1, "v restraint");
-	near(c.alpha[OV_RESTRAINT], 56 / 47.1625 - 1, "alpha restraint");
-	near(c.v[OV_INJURY], 0.7, "v injury");
-	near(c.alpha[OV_INJURY], 0, "alpha injury (negative, so 0)");
-	near(c.v[OV_MISSING], 0, "no data");
-	near(c.home_shared, 0.8, "shared home level");
-	near(c.month_shared, 46 / 25.4066985646 - 1, "shared month");
-	for (int k = 0; k < OV_NIND; k++) {
-		near(c.home_load[k], k < 2 ? 1 : 0, "home load");
-		near(c.month_load[k], k < 2 ? 1 : 0, "month load");
-	}
-}
-
-/* Indicators that move together in control (a shared month factor on restraint and injury) raise the
- * combined chart's alarms, so the simulation that knows it sets a higher combined threshold. */
+/* A model of Poisson homes (no variance of its own) against its panel: Ep = 2 everywhere, alpha 0. Where
+ * the indicators move together in control (a shared month noise on restraint and injury) the combined
+ * chart raises more alarms, so the simulation that knows it sets a higher combined threshold. */
 static void correlation_raises_combined_threshold(void **state)
 {
 	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
-	double *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A);
-	assert_true(E && A);
-	for (int i = 0; i < N; i++) {
-		E[i] = 2;
-		A[i] = 0.3;
-	}
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
+	       *A = calloc(N, sizeof *A);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && Ep && E && A && counts);
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 100;
+	for (int i = 0; i < N; i++)
+		Ep[i] = E[i] = 2;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
 	struct ov_settings s;
-	struct ov_calibration c;
+	struct ov_model m;
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
-	memset(&c, 0, sizeof c);
+	s.fit_check = 0; /* the model as given */
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	for (int i = 0; i < NH * OV_NIND; i++)
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.3};
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < OV_NIND; k++)
+			m.corr[c][k][k] = 1;
 	double h0[OV_NFAMILY], h1[OV_NFAMILY];
-	assert_int_equal(ov_thresholds_cal(&s, NH, NM, E, A, A, &c, h0, NULL), OV_OK);
-	c.month_shared = 0.25;
-	c.month_load[OV_RESTRAINT] = c.month_load[OV_INJURY] = 1;
-	assert_int_equal(ov_thresholds_cal(&s, NH, NM, E, A, A, &c, h1, NULL), OV_OK);
-	free(E), free(A);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h0, NULL, NULL), OV_OK);
+	m.corr[2][OV_RESTRAINT][OV_INJURY] = m.corr[2][OV_INJURY][OV_RESTRAINT] = 0.9;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h1, NULL, NULL), OV_OK);
+	ov_model_free(&m);
+	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
 	if (!(h1[OV_FAMILY_COMBINED] > h0[OV_FAMILY_COMBINED]))
 		fail_msg("combined: with correlation h %.3f, without %.3f", h1[OV_FAMILY_COMBINED], h0[OV_FAMILY_COMBINED]);
+}
+
+/* The check of the model against the panel. A model of Poisson homes judged against a panel far burstier
+ * (restraints, injuries and missing episodes 0 or 8 around an expectation of 2, month after month) is
+ * scaled up (kappa > 1) and its thresholds rise; against a panel as quiet as the model (the same counts
+ * every month, 2) it is left as it is (kappa = 1). */
+static void check_scales_a_model_the_panel_outgrows(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
+	       *A = malloc(N * sizeof *A);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && Ep && E && A && counts);
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 100;
+	for (int i = 0; i < N; i++)
+		Ep[i] = 2;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	for (int i = 0; i < NH * OV_NIND; i++)
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05};
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < OV_NIND; k++)
+			m.corr[c][k][k] = 1;
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++)
+			for (int k = 0; k < OV_NIND; k++)
+				counts[(h * NM + t) * OV_NIND + k] = k <= OV_MISSING ? ((h + t) % 4 == 0 ? 8 : 0) : 2;
+	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
+	double hb[OV_NFAMILY], hq[OV_NFAMILY], kb, kq;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, hb, NULL, &kb), OV_OK);
+	for (int i = 0; i < N; i++)
+		counts[i] = 2;
+	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, hq, NULL, &kq), OV_OK);
+	ov_model_free(&m);
+	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
+	if (!(kb > 1.5 && kq == 1 && hb[OV_FAMILY_COMBINED] > hq[OV_FAMILY_COMBINED]))
+		fail_msg("bursty panel kappa %.2f (h %.3f), quiet panel kappa %.2f (h %.3f)", kb, hb[OV_FAMILY_COMBINED], kq,
+			 hq[OV_FAMILY_COMBINED]);
 }
 
 /* ---- empirical Bayes, names ---- */
@@ -604,17 +657,16 @@ int main(void)
 		cmocka_unit_test(cusum_poisson_down),
 		cmocka_unit_test(cusum_negative_binomial),
 		cmocka_unit_test(monitor_emits_signals_with_thresholds),
-		cmocka_unit_test(peer_and_own_expectations),
+		cmocka_unit_test(peer_expectations_by_hand),
+		cmocka_unit_test(month_factor_follows_the_area),
 		cmocka_unit_test(zero_exposure_months),
 		cmocka_unit_test(no_look_ahead),
-		cmocka_unit_test(peer_months_carry_heterogeneity),
+		cmocka_unit_test(model_learns_lasting_levels),
+		cmocka_unit_test(model_reads_size),
+		cmocka_unit_test(model_never_takes_variance_from_small_homes),
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
-		cmocka_unit_test(heterogeneity_by_hand),
-		cmocka_unit_test(heterogeneity_raises_thresholds),
-		cmocka_unit_test(credible_ratio_by_hand),
-		cmocka_unit_test(credibility_follows_own_level),
-		cmocka_unit_test(calibrate_by_hand),
 		cmocka_unit_test(correlation_raises_combined_threshold),
+		cmocka_unit_test(check_scales_a_model_the_panel_outgrows),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};

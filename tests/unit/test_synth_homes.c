@@ -1,6 +1,7 @@
-/* Unit tests for synth/homes: option bounds, determinism, a home independent of how many there are, the
- * invariants between the streams (nights, dates, onsets), stopping, and the samplers' moments. The .c is
- * included (as h2o's tests do) to reach the static samplers. */
+/* Unit tests for synth/homes, both styles (a: homes.c, b: homes2.c): option bounds, determinism, a home
+ * independent of how many there are, the invariants between the streams (nights, dates, onsets), stopping,
+ * the sweep's scales, and style a's samplers' moments (style b's: test_synth_homes2.c). The .c is included
+ * (as h2o's tests do) to reach the static samplers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,7 +49,7 @@ static int on_home(const struct synth_home *h, void *ctx)
 	feed(s, h->specialism, 0);
 	feed(s, h->rating, 0);
 	assert_int_equal(strlen(h->home_id), 8);
-	assert_true(h->places >= 2 && h->places <= 8);
+	assert_true(h->places >= 1 && h->places <= 10); /* a: 2-8; b: 1-10 */
 	assert_int_equal(strlen(h->la_code), 3);
 	memcpy(s->home_id, h->home_id, sizeof s->home_id);
 	s->places = h->places;
@@ -116,7 +117,9 @@ static int run(struct synth_homes_opts *o, struct seen *s)
 	return synth_homes_generate(o, &sink);
 }
 
-static struct synth_homes_opts opts(uint64_t seed, int homes, int months, int pct)
+static int style = SYNTH_HOMES_STYLE_A; /* each test runs for both styles (main) */
+
+static struct synth_homes_opts opts(uint64_t seed, int homes, int months, double pct)
 {
 	struct synth_homes_opts o;
 	synth_homes_defaults(&o);
@@ -124,6 +127,7 @@ static struct synth_homes_opts opts(uint64_t seed, int homes, int months, int pc
 	o.homes = homes;
 	o.months = months;
 	o.harmful_pct = pct;
+	o.style = style;
 	return o;
 }
 
@@ -143,6 +147,17 @@ static void options_out_of_range(void **state)
 	assert_int_equal(run(&o, &s), -1);
 	o = opts(1, 10, 36, 5);
 	o.start_month = 13;
+	assert_int_equal(run(&o, &s), -1);
+	o = opts(1, 10, 36, 5);
+	o.style = 2;
+	assert_int_equal(run(&o, &s), -1);
+	o = opts(1, 10, 36, 5);
+	o.harm_scale = SYNTH_HOMES_SCALE_MAX * 1.01;
+	assert_int_equal(run(&o, &s), -1);
+	o = opts(1, 10, 36, 5);
+	o.rate_scale = SYNTH_HOMES_SCALE_MIN * 0.99;
+	assert_int_equal(run(&o, &s), -1);
+	o = opts(1, 10, 36, -0.01);
 	assert_int_equal(run(&o, &s), -1);
 	assert_int_equal(s.homes, 0); /* nothing emitted */
 }
@@ -202,9 +217,46 @@ static void harmful_share_follows_option(void **state)
 	assert_int_equal(s.harmful, 400);
 	o = opts(3, 2000, 36, 5);
 	assert_int_equal(run(&o, &s), 0);
-	assert_true(s.harmful >= 60 && s.harmful <= 140); /* binomial(2000, 0.05): 100 +- 10 */
-	/* Homes stand empty now and then, but rarely. */
-	assert_true(s.empty_months > 0 && s.empty_months < s.months / 10);
+	/* binomial(2000, 0.05): 100 +- 10 */
+	assert_true(s.harmful >= 60 && s.harmful <= 140);
+	/* Homes stand empty now and then, but rarely (style b: more, solo homes between placements and homes
+	 * not yet open or closed). */
+	assert_true(s.empty_months > 0 && s.empty_months < s.months / (style == SYNTH_HOMES_STYLE_A ? 10 : 4));
+	o = opts(3, 2000, 36, 2.5); /* hundredths of a percent */
+	assert_int_equal(run(&o, &s), 0);
+	assert_true(s.harmful >= 25 && s.harmful <= 75);
+}
+
+/* The sweep's scales: 1 changes nothing; other values change the rows, and each moves what it names. */
+static void scales_move_what_they_name(void **state)
+{
+	struct seen a = {0}, b = {0};
+	struct synth_homes_opts o = opts(4, 300, 24, 30), p = o;
+	p.rate_scale = p.dispersion_scale = p.harm_scale = p.season_scale = 1.0;
+	assert_int_equal(run(&o, &a), 0);
+	assert_int_equal(run(&p, &b), 0);
+	assert_true(a.hash == b.hash);
+	p.rate_scale = 2;
+	assert_int_equal(run(&p, &b), 0);
+	assert_true(b.incidents > a.incidents * 17 / 10 && b.incidents < a.incidents * 23 / 10);
+	p = o;
+	p.rate_scale = 0.5;
+	assert_int_equal(run(&p, &b), 0);
+	assert_true(b.incidents > a.incidents * 4 / 10 && b.incidents < a.incidents * 6 / 10);
+	/* Stronger harm: more incidents (30% of homes harmful), the same homes and onsets. */
+	p = o;
+	p.harm_scale = 2;
+	assert_int_equal(run(&p, &b), 0);
+	assert_int_equal(b.harmful, a.harmful);
+	assert_true(b.incidents > a.incidents);
+	p = o;
+	p.dispersion_scale = 2;
+	assert_int_equal(run(&p, &b), 0);
+	assert_true(a.hash != b.hash);
+	p = o;
+	p.season_scale = 0.5;
+	assert_int_equal(run(&p, &b), 0);
+	assert_true(a.hash != b.hash);
 }
 
 static void a_callback_stops_the_run(void **state)
@@ -257,17 +309,50 @@ static void poisson_has_mean_and_variance_lambda(void **state)
 	}
 }
 
+/* Style b is another process, not style a with other constants: the same options give other rows. */
+static void the_styles_differ(void **state)
+{
+	struct seen a = {0}, b = {0};
+	struct synth_homes_opts o = opts(2, 50, 24, 10);
+	o.style = SYNTH_HOMES_STYLE_A;
+	assert_int_equal(run(&o, &a), 0);
+	o.style = SYNTH_HOMES_STYLE_B;
+	assert_int_equal(run(&o, &b), 0);
+	assert_true(a.hash != b.hash);
+	assert_int_equal(a.homes, b.homes);
+	assert_int_equal(a.months, b.months);
+}
+
+static int use_a(void **state)
+{
+	style = SYNTH_HOMES_STYLE_A;
+	return 0;
+}
+
+static int use_b(void **state)
+{
+	style = SYNTH_HOMES_STYLE_B;
+	return 0;
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest both[] = {
 	    cmocka_unit_test(options_out_of_range),
-	    cmocka_unit_test(defaults_and_onsets),
 	    cmocka_unit_test(same_seed_same_rows),
 	    cmocka_unit_test(a_home_does_not_depend_on_the_count),
 	    cmocka_unit_test(harmful_share_follows_option),
 	    cmocka_unit_test(a_callback_stops_the_run),
+	    cmocka_unit_test(scales_move_what_they_name),
+	};
+	const struct CMUnitTest a_only[] = {
+	    cmocka_unit_test(defaults_and_onsets),
+	    cmocka_unit_test(the_styles_differ),
 	    cmocka_unit_test(gamma_has_mean_one_and_variance_one_over_k),
 	    cmocka_unit_test(poisson_has_mean_and_variance_lambda),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("style a", both, use_a, NULL);
+	rc += cmocka_run_group_tests_name("style b", both, use_b, NULL);
+	rc += cmocka_run_group_tests_name("either", a_only, use_a, NULL);
+	return rc;
 }

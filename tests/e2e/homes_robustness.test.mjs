@@ -1,0 +1,86 @@
+// Floors for `safeguard homes monitor` on data it was not tuned on (issue 16): both simulators
+// (`safeguard gen homes --style a|b`), a small version of bench/robustness_homes.sh's grid (each rate x0.5
+// or x2 alone), every area scored by bench/homes_score.mjs against its truth. The assertions are on the
+// WORST case over the grid, per style, not the best: the false-alarm budget must hold in every cell, and
+// detection must not fall below what the weakest harm still gets. Fixed seeds, so the same binary gives
+// the same figures; the floors sit below the measured worst (docs/BENCHMARKS.md, "Robustness") by the
+// margin a different libm could move them, and far enough above nothing to catch a monitor that stops
+// finding harm or stops keeping its budget. No timing is asserted (speed is in bench/).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { removeDir, runCli, tempDir } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SCORE = path.resolve(here, '../../bench/homes_score.mjs');
+const HOMES = 800;
+const SEED = 4;
+const GRID = [
+  ['x1', []],
+  ['harm x0.5', ['--harm-scale', '0.5']],
+  ['harm x2', ['--harm-scale', '2']],
+  ['dispersion x2', ['--dispersion-scale', '2']],
+  ['rates x0.5', ['--rate-scale', '0.5']],
+  ['harmful x2', ['--harmful-pct', '10']],
+];
+// Per style: the budget itself (measured worst 4.09 on style a, 3.23 on b); detection at x1 (measured 90%
+// and 61%, median delays 4 and 5); the worst detection over the grid, at the weakest harm (measured 52.5%
+// and 21.6%).
+const FLOORS = {
+  a: { fa: 5, flaggedAtOne: 80, delayAtOne: 5, worstFlagged: 40 },
+  b: { fa: 5, flaggedAtOne: 55, delayAtOne: 6, worstFlagged: 15 },
+};
+
+let dir;
+before(() => { dir = tempDir('homes-robust'); });
+after(() => removeDir(dir));
+
+function area(style, name, extra) {
+  const out = path.join(dir, `${style}-${name.replace(/[^a-z0-9]/gi, '_')}`);
+  runCli(['gen', 'homes', '--out', out, '--homes', String(HOMES), '--seed', String(SEED), '--style', style, ...extra]);
+  const alerts = path.join(out, 'alerts.csv');
+  runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
+    '--incidents', path.join(out, 'incidents.csv'), '--out', alerts]);
+  const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout)['safeguard homes monitor'];
+}
+
+for (const style of ['a', 'b']) {
+  describe(`homes monitor, style ${style}: the worst case over the grid`, () => {
+    const cells = [];
+    before(() => {
+      for (const [name, extra] of GRID) cells.push({ name, ...area(style, name, extra) });
+    });
+
+    test('every area was scored, with harmful homes in it', (t) => {
+      t.diagnostic(cells.map((c) => `${c.name}: ${c.found}/${c.harmful} flagged, median delay ${c.median_delay_months}, `
+        + `${c.false_alarms_per_100_home_years.toFixed(2)} FA`).join('; '));
+      assert.equal(cells.length, GRID.length);
+      for (const c of cells) assert.ok(c.harmful >= 15, `${c.name}: ${c.harmful} harmful homes`);
+    });
+
+    test('the false-alarm budget holds in every cell (the worst one)', () => {
+      const worst = cells.reduce((w, c) => (c.false_alarms_per_100_home_years > w.false_alarms_per_100_home_years ? c : w));
+      assert.ok(worst.false_alarms_per_100_home_years <= FLOORS[style].fa,
+        `${worst.name}: ${worst.false_alarms_per_100_home_years.toFixed(2)} false alarms per 100 home-years`);
+    });
+
+    test('detection at x1, and the worst over the grid, stay above their floors', () => {
+      const one = cells.find((c) => c.name === 'x1');
+      assert.ok(one.flagged_pct >= FLOORS[style].flaggedAtOne, `x1: ${one.flagged_pct.toFixed(1)}% flagged`);
+      assert.ok(one.median_delay_months <= FLOORS[style].delayAtOne, `x1: median delay ${one.median_delay_months}`);
+      const worst = cells.reduce((w, c) => (c.flagged_pct < w.flagged_pct ? c : w));
+      assert.ok(worst.flagged_pct >= FLOORS[style].worstFlagged, `${worst.name}: ${worst.flagged_pct.toFixed(1)}% flagged`);
+      // Stronger harm is found more often and sooner than the unperturbed, weaker harm less often: the
+      // monitor responds to the evidence, not to the area.
+      const strong = cells.find((c) => c.name === 'harm x2');
+      const weak = cells.find((c) => c.name === 'harm x0.5');
+      assert.ok(strong.flagged_pct >= one.flagged_pct && one.flagged_pct >= weak.flagged_pct,
+        `flagged: harm x2 ${strong.flagged_pct}, x1 ${one.flagged_pct}, x0.5 ${weak.flagged_pct}`);
+      assert.ok(strong.median_delay_months <= one.median_delay_months, 'stronger harm is found no later');
+    });
+  });
+}

@@ -1,0 +1,286 @@
+/* service/linktrain.c's pure parts: the model as stored and back, and the correction of the link threshold
+ * by reviewers' decisions (the .c is included to reach its static helpers, as h2o's tests do). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../src/service/linktrain.c"
+
+#include "api/intake_json.h"
+#include "service/intake.h"
+#include "service/tokens.h"
+#include "fixture.h"
+
+/* 2026-11-24T12:00:00Z */
+#define NOW INT64_C(1795521600)
+
+static void model_text_round_trip(void **state)
+{
+	struct linkage_model m, back;
+	linkage_model_defaults(&m);
+	m.m[LF_GIVEN][LN_VARIANT] = 0.0625;
+	m.u[LF_DOB][LD_SWAP] = 0.000125;
+	m.lambda = 0.00292;
+	m.link_threshold = 0.9975;
+	m.review_threshold = 0.25;
+	/* Frequencies as training builds them: names seen once are left out of the stored table. */
+	struct linkage_rec r[3];
+	struct linkage_input in[3] = {{"Amira", "", "Khan", "2016-05-03", "F", "", "", "", ""},
+				      {"Amira", "", "Khan", "2016-05-03", "F", "", "", "", ""},
+				      {"Ben", "", "Smith", "2015-01-02", "M", "", "", "", ""}};
+	for (int i = 0; i < 3; i++)
+		linkage_prepare(&in[i], &r[i]);
+	struct linkage_tf *tf = linkage_tf_build(r, 3), *tf2 = NULL;
+	assert_non_null(tf);
+	char *text = linktrain_model_text(&m, tf);
+	assert_non_null(text);
+	assert_int_equal(linktrain_model_parse(text, &back, &tf2), 0);
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+			assert_true(fabs(back.m[f][l] - m.m[f][l]) < 1e-12);
+			assert_true(fabs(back.u[f][l] - m.u[f][l]) < 1e-12);
+		}
+	assert_true(fabs(back.lambda - 0.00292) < 1e-15);
+	assert_true(fabs(back.link_threshold - 0.9975) < 1e-15);
+	assert_true(back.tf_names);
+	assert_non_null(tf2);
+	assert_true(fabs(linkage_tf_lookup(tf2, LF_GIVEN, "amira") - linkage_tf_lookup(tf, LF_GIVEN, "amira")) < 1e-7);
+	assert_true(fabs(linkage_tf_lookup(tf2, LF_FAMILY, "khan") - 2.0 / 3.0) < 1e-6);
+	assert_true(linkage_tf_lookup(tf, LF_FAMILY, "smith") > 0);
+	assert_true(linkage_tf_lookup(tf2, LF_FAMILY, "smith") == 0);
+	free(text);
+	linkage_tf_free(tf);
+	linkage_tf_free(tf2);
+}
+
+static void model_text_refused(void **state)
+{
+	struct linkage_model m;
+	struct linkage_tf *tf = NULL;
+	linkage_model_defaults(&m);
+	char *text = linktrain_model_text(&m, NULL);
+	assert_non_null(text);
+	assert_int_equal(linktrain_model_parse(text, &m, &tf), 0);
+	assert_null(tf);
+	assert_false(m.tf_names); /* no frequencies stored: none used */
+	const char *bad[] = {
+		"", "[]", "{\"format\":\"other/1\"}",
+		"{\"format\":\"safeguard-service-linkage-model/1\",\"lambda\":0.001,\"link_threshold\":0.99,\"review_threshold\":0.25}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(linktrain_model_parse(bad[i], &m, &tf), -1);
+	/* A review threshold above the link threshold, and an m above 1. */
+	char *swapped = strdup(text), *p = strstr(swapped, "\"review_threshold\":");
+	assert_non_null(p);
+	memcpy(p + strlen("\"review_threshold\":"), "0.999", 5);
+	assert_int_equal(linktrain_model_parse(swapped, &m, &tf), -1);
+	free(swapped);
+	char *big = strdup(text), *q = strstr(big, "\"given_name\":[0");
+	assert_non_null(q);
+	q[strlen("\"given_name\":[0") + 1] = '7'; /* the first level's m, "0.9": now "7.9" */
+	q[strlen("\"given_name\":[0") + 2] = '.';
+	assert_int_equal(linktrain_model_parse(big, &m, &tf), -1);
+	free(big);
+	free(text);
+}
+
+/* Pairs as reviewers decided them and a new model scored them. */
+static double correct(struct scored_pair *v, size_t n, struct store_link_model *row)
+{
+	return corrected_threshold(v, n, 0.99, row);
+}
+
+static void threshold_kept_when_precise(void **state)
+{
+	struct scored_pair v[] = {{0.9999, true, true}, {0.995, true, true}, {0.5, true, false}, {0.999, false, false}};
+	struct store_link_model row;
+	memset(&row, 0, sizeof row);
+	assert_true(correct(v, 4, &row) == 0.99);
+	/* The cannot-link "different" pair is not linked whatever its probability. */
+	assert_int_equal(row.reviewed, 4);
+	assert_int_equal(row.reviewed_same, 2);
+	assert_int_equal(row.linked, 2);
+	assert_int_equal(row.linked_same, 2);
+}
+
+static void threshold_raised_past_a_different_pair(void **state)
+{
+	struct scored_pair v[] = {{0.992, true, true}, {0.995, true, false}, {0.9999, true, true}, {0.999, true, true}};
+	struct store_link_model row;
+	memset(&row, 0, sizeof row);
+	double t = correct(v, 4, &row);
+	assert_true(fabs(t - 0.997) < 1e-12); /* between the last kept pair (0.999) and the "different" one */
+	assert_int_equal(row.linked, 2);
+	assert_int_equal(row.linked_same, 2);
+	assert_int_equal(row.reviewed_same, 3);
+}
+
+static void threshold_above_everything_when_the_strongest_is_different(void **state)
+{
+	struct scored_pair v[] = {{0.9999, true, false}, {0.999, true, true}};
+	struct store_link_model row;
+	memset(&row, 0, sizeof row);
+	double t = correct(v, 2, &row);
+	assert_true(t > 0.9999 && t < 1);
+	assert_int_equal(row.linked, 0);
+	/* No pair at all: nothing to correct. */
+	memset(&row, 0, sizeof row);
+	assert_true(correct(NULL, 0, &row) == 0.99);
+	assert_int_equal(row.reviewed, 0);
+}
+
+static void threshold_never_splits_a_tie(void **state)
+{
+	/* A "same" and a "different" pair at one probability cannot be told apart by a threshold. */
+	struct scored_pair v[] = {{0.9999, true, true}, {0.998, true, true}, {0.998, true, false}};
+	struct store_link_model row;
+	memset(&row, 0, sizeof row);
+	double t = correct(v, 3, &row);
+	assert_true(t > 0.998 && t < 0.9999);
+	assert_int_equal(row.linked, 1);
+}
+
+static void shown_to_team_managers(void **state)
+{
+	assert_true(linktrain_quality_shown_to("team_manager"));
+	assert_false(linktrain_quality_shown_to("social_worker"));
+	assert_false(linktrain_quality_shown_to(NULL));
+}
+
+
+/* ---- the nightly choice, on a real store ---- */
+
+static int seed_job(store_conn *c, void *arg)
+{
+	return tokens_seed_agencies(c);
+}
+
+struct apply {
+	struct intake_request rq;
+	struct intake_result res;
+};
+
+static int apply_job(store_conn *c, void *arg)
+{
+	struct apply *a = arg;
+	return intake_apply(c, &a->rq, &a->res);
+}
+
+/* Sends records from..to-1 of a made-up area: children of 60 families, three records each with slips. */
+static void send_records(store *st, int from, int to)
+{
+	static const char *given[] = {"Amira", "Oliver", "Chloe", "Jayden", "Priya", "Tomasz", "Grace", "Yusuf",
+				      "Isla", "Kwame", "Leah", "Mateo"};
+	static const char *family[] = {"Khan", "Smith", "Nowak", "Okafor", "Patel", "Jones", "Hughes", "Ahmed",
+				       "Murphy", "Silva"};
+	for (int i = from; i < to; i++) {
+		int child = i / 3, k = i % 3;
+		char body[1024], g[32];
+		snprintf(g, sizeof g, "%s", given[child % 12]);
+		if (k == 2 && strlen(g) > 3)
+			g[strlen(g) - 1] = 'x'; /* a slip in the third record */
+		snprintf(body, sizeof body,
+			 "{\"source_ref\": \"T-%d\", \"kind\": \"concern\", \"occurred_at\": \"2026-11-20T09:30:00Z\","
+			 " \"subject\": {\"given_name\": \"%s\", \"family_name\": \"%s\", \"dob\": \"20%02d-%02d-%02d\","
+			 " \"sex\": \"%s\", \"postcode\": \"%s\"}, \"summary\": \"Seen\", \"details\": {}}",
+			 i, g, family[(child / 12) % 10], 8 + child % 9, 1 + child % 12, 1 + (child * 7) % 28,
+			 child % 2 ? "F" : "M", k == 1 ? "" : "LS6 2AB");
+		struct apply *a = calloc(1, sizeof *a);
+		struct api_error err = {0};
+		json_t *root = NULL;
+		char *details = NULL;
+		assert_non_null(a);
+		if (api_intake_parse(body, strlen(body), NOW, &a->rq, &root, &details, &err) != 0)
+			fail_msg("%s: %s", err.field, err.message);
+		snprintf(a->rq.agency, sizeof a->rq.agency, "%s", k ? "police" : "education");
+		a->rq.actor = "client:1:test";
+		assert_int_equal(txq_exec(st, apply_job, a), STORE_OK);
+		json_decref(root);
+		free(details);
+		free(a);
+	}
+}
+
+static int64_t sealed_records;
+
+/* Seals the child the first record was given, counting the records that child holds. */
+static int seal_job(store_conn *c, void *arg)
+{
+	struct store_source_record src;
+	bool found = false, already = false;
+	int rc = store_source_find(c, "education", "T-0", &src, &found);
+	if (rc != STORE_OK || !found)
+		return rc ? rc : STORE_EIO;
+	sealed_records = 0;
+	for (int i = 0; i < 255; i++) {
+		struct store_source_record o;
+		char ref[16];
+		bool f2 = false;
+		snprintf(ref, sizeof ref, "T-%d", i);
+		if ((rc = store_source_find(c, i % 3 ? "police" : "education", ref, &o, &f2)) != STORE_OK)
+			return rc;
+		sealed_records += f2 && o.person_id == src.person_id;
+	}
+	return store_person_seal(c, src.person_id, "adoption", "test", &already);
+}
+
+static void nightly_trains_when_records_grew(void **state)
+{
+	struct fx *f = *state;
+	struct linktrain_report r;
+	bool trained = true;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained); /* nothing to learn from */
+	send_records(f->st, 0, 150);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained); /* under LINKTRAIN_MIN_RECORDS */
+	assert_int_equal(linktrain_run(f->st, "command", 1, &r), LINKTRAIN_ETOO_FEW);
+	assert_int_equal(r.model.records, 150);
+	send_records(f->st, 150, 240);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_true(trained);
+	assert_int_equal(r.model.id, 1);
+	assert_int_equal(r.model.records, 240);
+	assert_string_equal(r.model.how, "nightly");
+	assert_int_equal(identity_trained_id(), 1); /* installed for intake */
+	/* No growth, or less than 5%: the model people have seen stays. */
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained);
+	send_records(f->st, 240, 251);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained);
+	send_records(f->st, 251, 255);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_true(trained);
+	assert_int_equal(r.model.id, 2);
+	struct linktrain_quality q;
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_true(q.trained);
+	assert_int_equal(q.model.id, 2);
+	assert_int_equal(q.records, 255);
+	assert_null(q.model.params);
+	/* A sealed child's records are never learnt from. */
+	assert_int_equal(txq_exec(f->st, seal_job, NULL), STORE_OK);
+	assert_int_equal(linktrain_run(f->st, "command", 1, &r), 0);
+	assert_int_equal(r.model.records, 255 - sealed_records);
+	assert_true(sealed_records >= 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(model_text_round_trip),
+		cmocka_unit_test(model_text_refused),
+		cmocka_unit_test(threshold_kept_when_precise),
+		cmocka_unit_test(threshold_raised_past_a_different_pair),
+		cmocka_unit_test(threshold_above_everything_when_the_strongest_is_different),
+		cmocka_unit_test(threshold_never_splits_a_tie),
+		cmocka_unit_test(shown_to_team_managers),
+		cmocka_unit_test_setup_teardown(nightly_trains_when_records_grew, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
