@@ -283,14 +283,15 @@ int cmd_token(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'a': t.agency = optarg; break;
 		case 'l': t.label = optarg; break;
-		case 's':
-			if (strlen(scopes) + strlen(optarg) + 2 > sizeof scopes) {
+		case 's': {
+			size_t used = strlen(scopes);
+			int n = snprintf(scopes + used, sizeof scopes - used, ",%s", optarg);
+			if (n < 0 || (size_t)n >= sizeof scopes - used) {
 				fprintf(stderr, "safeguard token create: too many --scope\n");
 				return 2;
 			}
-			strcat(scopes, ",");
-			strcat(scopes, optarg);
 			break;
+		}
 		case 'i': id = optarg; break;
 		case 'h': goto help;
 		default: return 2;

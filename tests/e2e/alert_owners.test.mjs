@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sqlWrite,
-  base32Decode, startServer, totp, totpUsedLongAgo,
+  base32Decode, now, startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the owners';
 const DAY = 86400000;
-const tenDaysAgo = `${new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10)}T10:00:00Z`;
+const tenDaysAgo = `${new Date(now() - 10 * DAY).toISOString().slice(0, 10)}T10:00:00Z`;
 
 let area;
 let server;

@@ -67,6 +67,29 @@ describe('the tests\' clock (lib.mjs) reads SAFEGUARD_NOW as src/clock/now.h doe
   });
 });
 
+describe('no test reads the real clock for "now"', () => {
+  // The files that may: the clock itself; real-time bounds on a wait (not "now" for the service); a test that
+  // sets its own fixed instant from the real clock; chromium's cookie expiry, which runs on the system clock.
+  const MAY = new Set(['e2e/lib.mjs', 'e2e/clock.test.mjs', 'e2e/http_hardening.test.mjs',
+    'e2e/crawl_need_to_know.test.mjs', 'browser/signin.test.mjs']);
+  test('every e2e and browser file takes now() from lib.mjs (the injected clock)', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const offenders = [];
+    let files = 0;
+    for (const dir of ['e2e', 'browser']) {
+      for (const name of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.mjs'))) {
+        files++;
+        if (MAY.has(`${dir}/${name}`)) continue;
+        fs.readFileSync(path.join(root, dir, name), 'utf8').split('\n').forEach((line, i) => {
+          if (/\bDate\.now\(\)|new Date\(\)/.test(line)) offenders.push(`${dir}/${name}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.ok(files > 20, `read ${files} files`);
+    assert.deepEqual(offenders, [], 'read now() from lib.mjs instead');
+  });
+});
+
 describe('the calendar matrix\'s list of days (tests/calendar/days.txt)', () => {
   test('holds every awkward day the issue names, each with a set of files scripts/calendar.sh knows', () => {
     const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../calendar/days.txt');

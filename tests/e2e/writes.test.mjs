@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp,
-  totpUsedLongAgo,
+  now, totpUsedLongAgo,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the writes';
@@ -86,7 +86,7 @@ function ymd(d) {
   return d.toISOString().slice(0, 10);
 }
 const DAY = 86400000;
-const tenDaysAgo = `${ymd(new Date(Date.now() - 10 * DAY))}T10:00:00Z`;
+const tenDaysAgo = `${ymd(new Date(now() - 10 * DAY))}T10:00:00Z`;
 
 // ---- the writes, each as one request ----
 
@@ -113,7 +113,7 @@ function form(who, pathname, fields) {
 }
 
 function today() {
-  const [y, m, d] = ymd(new Date()).split('-');
+  const [y, m, d] = ymd(new Date(now())).split('-');
   return { y, m: String(Number(m)), d: String(Number(d)) };
 }
 

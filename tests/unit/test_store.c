@@ -975,8 +975,7 @@ static void views_apply(void **state)
 	static const struct store_view education = {.agency = "education"};
 	char ev[64];
 	bool already = false;
-	f->c = store_conn_get(f->st);
-	assert_non_null(f->c);
+	assert_non_null(f->c); /* setup_db's connection */
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	for (const char *const *a = (const char *const[]){"police", "health", "education", "social_care", NULL}; *a; a++)
 		assert_int_equal(store_agency_upsert(f->c, *a, *a), STORE_OK);
