@@ -1240,17 +1240,31 @@ static int check_fits(const struct ov_settings *s, const struct streams *real, c
 	return !(n && d < 0);
 }
 
-/* The model check of family f: the smallest kappa >= 1 (to 2%) at which one simulated replicate's charts
- * reach as high as the panel's (check_fits); the same draws each trial. */
+/* Whether every family in `fams` (a bit set of families with a budget) fits at this replicate. */
+static int group_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim, unsigned fams)
+{
+	for (int f = 0; f < OV_NFAMILY; f++)
+		if ((fams & (1u << f)) && !check_fits(s, real, sim, f))
+			return 0;
+	return 1;
+}
+
+/* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
+ * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
+ * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
+ * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
 static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
-		       const struct ov_model *m, const struct streams *real, int f, double *kappa)
+		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo,
+		       unsigned others, int *also, double *kappa)
 {
 	struct streams sim = {0};
-	double lo = 1, hi = 1;
+	double hi = lo;
+	int fits_others = 1;
 	for (;;) {
 		if (simulate(s, p, Ep, m, hi, 1, &sim) != OV_OK)
 			return OV_ENOMEM;
-		int fits = check_fits(s, real, &sim, f);
+		int fits = group_fits(s, real, &sim, fams);
+		fits_others = group_fits(s, real, &sim, others);
 		streams_free(&sim);
 		if (fits || hi >= 64)
 			break;
@@ -1260,13 +1274,16 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 		double mid = sqrt(lo * hi);
 		if (simulate(s, p, Ep, m, mid, 1, &sim) != OV_OK)
 			return OV_ENOMEM;
-		int fits = check_fits(s, real, &sim, f);
+		int fits = group_fits(s, real, &sim, fams);
+		int fo = group_fits(s, real, &sim, others);
 		streams_free(&sim);
 		if (fits)
-			hi = mid;
+			hi = mid, fits_others = fo;
 		else
 			lo = mid;
 	}
+	if (also)
+		*also = fits_others;
 	*kappa = hi;
 	return OV_OK;
 }
@@ -1298,12 +1315,22 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		 * that lifts the model's to them. */
 		if (real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
+		unsigned comb = 0, single = 0;
 		for (int f = 0; f < OV_NFAMILY; f++)
-			if (budget[f] > 0 && real.n[f] && check_kappa(s, p, Ep, m, &real, f, &kappa[f]) != OV_OK)
-				goto out;
+			if (budget[f] > 0 && real.n[f])
+				*(f == OV_FAMILY_COMBINED ? &comb : &single) |= 1u << f;
+		double kc = 1, ks;
+		int singles_fit = 1;
+		if (check_kappa(s, p, Ep, m, &real, comb, 1, single, &singles_fit, &kc) != OV_OK)
+			goto out;
+		ks = kc;
+		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, 0, NULL, &ks) != OV_OK)
+			goto out;
+		for (int f = 0; f < OV_NFAMILY; f++)
+			kappa[f] = f == OV_FAMILY_COMBINED ? kc : ks;
 		streams_free(&real);
 	}
-	/* One simulation per distinct kappa; each family's threshold from its own. */
+	/* One simulation per distinct kappa (at most two); each family's threshold from its own. */
 	bool done[OV_NFAMILY] = {false};
 	for (int g = 0; g < OV_NFAMILY; g++) {
 		if (done[g])

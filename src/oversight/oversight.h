@@ -175,11 +175,13 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
  * O ~ Poisson, and runs its charts on what ov_filter gives it from its own simulated history. Picks for
  * each family the smallest h (to 1e-3) at which that family raises no more than its share of the budget
  * per 100 home-years (home-years = simulated home-months with children / 12). Before that, the model is
- * checked against the panel (fit_check > 0), family by family: the quantiles 0.5 .. fit_check of the
- * family's charts' highest values on the panel (from E and alpha, ov_filter's) against one simulated
- * replicate's; where the panel's are higher, every variance of the data that family's thresholds are
- * simulated from is scaled by the smallest kappa >= 1 (to 2%) that lifts the model's to them;
- * kappa_out (may be NULL) receives each family's. Deterministic: the same inputs and
+ * checked against the panel (fit_check > 0): the quantiles 0.5 .. fit_check of the combined charts'
+ * highest values on the panel (from E and alpha, ov_filter's) against one simulated replicate's; where
+ * the panel's are higher, every variance of the data the combined threshold is simulated from is scaled by
+ * the smallest kappa >= 1 (to 2%) that lifts the model's to them. The single charts (up and down, each
+ * family's quantiles) take that kappa when they fit at it, else the smallest larger one at which both
+ * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
+ * family's. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
  * home-years at the chosen h. */
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
