@@ -216,9 +216,10 @@ static int monitor(int argc, char **argv)
 		hcsv_month_format(&d, d.nmonths - 1, b);
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
-			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f); "
-			"%zu signals in %.2f s\n",
-			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.kappa, mon.nsignals,
+			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
+			"single charts x%.2f up, x%.2f down); %zu signals in %.2f s\n",
+			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
+			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], mon.nsignals,
 			seconds_since(&t0));
 		rc = 0;
 	}

@@ -55,6 +55,10 @@ void ov_settings_default(struct ov_settings *s)
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
+	/* The harm pattern judged against how the indicators move together in control: measured on both
+	 * simulators and not taken (docs/OVERSIGHT.md: sooner on style b, but with the budget kept only by a
+	 * stricter model check, no more harm found over the robustness grid). */
+	s->combined_joint = false;
 }
 
 /* ---- Fit ------------------------------------------------------------------------------------------ */
@@ -693,8 +697,103 @@ static double llr(const struct ov_settings *s, double o, double e, double rho, d
 	return s->negative_binomial ? ov_llr_nb(o, e, rho, a) : ov_llr_poisson(o, e, rho);
 }
 
-/* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0. */
-static void month_w(const struct ov_settings *s, const double *o, const double *e, const double *a, double *w)
+static void chol_psd(const double R[K][K], double L[K][K]);
+
+/* The correlation the combined chart judges the indicators' month against: the model's lasting-level
+ * correlation (what moves together for months in control), made positive definite as the simulation's
+ * (chol_psd, then L L'); the identity without a model or with combined_joint off. */
+static void joint_corr(const struct ov_settings *s, const struct ov_model *m, double R[K][K])
+{
+	for (int i = 0; i < K; i++)
+		for (int j = 0; j < K; j++)
+			R[i][j] = i == j;
+	if (!m || !s->combined_joint)
+		return;
+	double L[K][K];
+	chol_psd(m->corr[0], L);
+	for (int i = 0; i < K; i++)
+		for (int j = 0; j < K; j++) {
+			double sum = 0;
+			for (int k = 0; k < K; k++)
+				sum += L[i][k] * L[j][k];
+			R[i][j] = sum;
+		}
+}
+
+/* Solves A x = b for A (n x n) symmetric positive definite, by Cholesky in A's lower triangle; false when
+ * A is not positive definite. */
+static bool spd_solve(double A[K][K], int n, const double *b, double *x)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j <= i; j++) {
+			double sum = A[i][j];
+			for (int k = 0; k < j; k++)
+				sum -= A[i][k] * A[j][k];
+			if (i == j) {
+				if (!(sum > 0))
+					return false;
+				A[i][i] = sqrt(sum);
+			} else {
+				A[i][j] = sum / A[j][j];
+			}
+		}
+	double y[K];
+	for (int i = 0; i < n; i++) {
+		double sum = b[i];
+		for (int k = 0; k < i; k++)
+			sum -= A[i][k] * y[k];
+		y[i] = sum / A[i][i];
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		double sum = y[i];
+		for (int k = i + 1; k < n; k++)
+			sum -= A[k][i] * x[k];
+		x[i] = sum / A[i][i];
+	}
+	return true;
+}
+
+/* The combined chart's W with combined_joint: each indicator with children (E > 0) standardised,
+ * z = (O - E) / sd with sd^2 = E (1 + alpha E) (the chart's negative binomial); the harm pattern's shift in
+ * the same units, d = (rho - 1) E / sd (rho up or down; 0 for indicators outside the pattern); their
+ * covariance S, 1 on the diagonal and R_jk sqrt(f_j f_k) off it, f = alpha E / (1 + alpha E) the share of
+ * an indicator's variance that is the home's own level and month rather than chance. W = x'(z - d/2) with
+ * S x = d: the log-likelihood ratio of a shift d against none for normal z with covariance S. With no
+ * correlation it is the sum of the pattern's indicators' own (normal) LLRs; an indicator outside the
+ * pattern that rises with one inside it (a distressed child's self-harm beside restraints) takes weight
+ * from it, one that stays level adds to it. */
+static double joint_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
+		      const double *a)
+{
+	int idx[K], n = 0;
+	double z[K], d[K], f[K], S[K][K], x[K];
+	for (int k = 0; k < K; k++) {
+		if (!(e[k] > 0))
+			continue;
+		double rho = s->combined_up[k] ? s->rho_up : s->combined_down[k] ? s->rho_down : 1;
+		double sd = sqrt(e[k] * (1 + a[k] * e[k]));
+		z[n] = (o[k] - e[k]) / sd;
+		d[n] = (rho - 1) * e[k] / sd;
+		f[n] = a[k] * e[k] / (1 + a[k] * e[k]);
+		idx[n++] = k;
+	}
+	if (!n)
+		return 0;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			S[i][j] = i == j ? 1 : R[idx[i]][idx[j]] * sqrt(f[i] * f[j]);
+	if (!spd_solve(S, n, d, x))
+		return 0; /* not reached: R is positive semi-definite and f < 1 */
+	double w = 0;
+	for (int i = 0; i < n; i++)
+		w += x[i] * (z[i] - d[i] / 2);
+	return w;
+}
+
+/* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0.
+ * R: joint_corr's. */
+static void month_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
+		    const double *a, double *w)
 {
 	double comb = 0;
 	for (int k = 0; k < K; k++) {
@@ -707,7 +806,7 @@ static void month_w(const struct ov_settings *s, const double *o, const double *
 		if (s->combined_down[k])
 			comb += down;
 	}
-	w[2 * K] = comb;
+	w[2 * K] = s->combined_joint ? joint_w(s, R, o, e, a) : comb;
 }
 
 static enum ov_family family_of(int j)
@@ -720,11 +819,13 @@ static bool chart_runs(const struct ov_settings *s, int j)
 	return j < K || j == 2 * K || s->chart_down[j - K];
 }
 
-int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
-	       const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx)
+int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m, const double *E,
+	       const double *alpha, const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx)
 {
 	if (!s || !p || !E || !alpha || !h || (p->nhomes && !p->counts))
 		return OV_EINVALID;
+	double R[K][K];
+	joint_corr(s, m, R);
 	size_t nh = p->nhomes, nm = p->nmonths;
 	double *c = calloc(nh * NCHART + 1, sizeof *c);
 	if (!c)
@@ -736,7 +837,7 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
 			double o[K], w[NCHART];
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i * K + k];
-			month_w(s, o, &E[i * K], &alpha[i * K], w);
+			month_w(s, R, o, &E[i * K], &alpha[i * K], w);
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NCHART + j], stat;
 				if (!chart_runs(s, j))
@@ -1015,9 +1116,11 @@ static void put_w(const struct ov_settings *s, struct streams *st, size_t hs, si
 }
 
 /* The real panel's streams, from ov_filter's E and alpha. */
-static int real_streams(const struct ov_settings *s, const struct ov_panel *p, const double *E,
-			const double *alpha, struct streams *st)
+static int real_streams(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m,
+			const double *E, const double *alpha, struct streams *st)
 {
+	double R[K][K];
+	joint_corr(s, m, R);
 	size_t n[OV_NFAMILY], nm = p->nmonths;
 	family_sizes(s, p->nhomes, n);
 	if (streams_alloc(st, n, nm) != OV_OK)
@@ -1030,7 +1133,7 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i + k];
 			months += has_children(&E[i]);
-			month_w(s, o, &E[i], &alpha[i], wm);
+			month_w(s, R, o, &E[i], &alpha[i], wm);
 			put_w(s, st, h, t, wm);
 		}
 	st->home_years = months / 12;
@@ -1058,6 +1161,8 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	double Lc[3][K][K];
 	for (int c = 0; c < 3; c++)
 		chol_psd(m->corr[c], Lc[c]);
+	double R[K][K];
+	joint_corr(s, m, R);
 	struct srng r = {.has_spare = false};
 	rng_seed(&r.r, s->seed);
 	double months_with_children = 0;
@@ -1106,7 +1211,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
-				month_w(s, o, e, ac, wm);
+				month_w(s, R, o, e, ac, wm);
 				put_w(s, st, rep * nhomes + home, t, wm);
 			}
 		}
@@ -1120,29 +1225,72 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
  * 0.55, .., fit_check of the charts' tops, model's minus panel's, is at least 0. The combined chart carries
  * most of the budget and sums four indicators, so it is where a misfit shows first; the single charts'
  * tops are mostly 0 over those quantiles and would tell nothing. */
-static int check_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim,
-		      const double budget[OV_NFAMILY])
+static int check_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim, int f)
 {
-	for (int f = 0; f < OV_NFAMILY; f++) {
-		if (f != OV_FAMILY_COMBINED || !(budget[f] > 0) || !real->n[f] || !sim->n[f])
-			continue;
-		double d = 0;
-		int n = 0;
-		for (double q = 0.5; q <= s->fit_check + 1e-9; q += 0.05, n++) {
-			/* tops are sorted descending: the q-quantile is at (1 - q) n */
-			size_t ir = (size_t)((1 - q) * (double)(real->n[f] - 1) + 0.5);
-			size_t is = (size_t)((1 - q) * (double)(sim->n[f] - 1) + 0.5);
-			d += sim->top[f][is] - real->top[f][ir];
-		}
-		if (n && d < 0)
-			return 0;
+	if (!real->n[f] || !sim->n[f])
+		return 1;
+	double d = 0;
+	int n = 0;
+	for (double q = 0.5; q <= s->fit_check + 1e-9; q += 0.05, n++) {
+		/* tops are sorted descending: the q-quantile is at (1 - q) n */
+		size_t ir = (size_t)((1 - q) * (double)(real->n[f] - 1) + 0.5);
+		size_t is = (size_t)((1 - q) * (double)(sim->n[f] - 1) + 0.5);
+		d += sim->top[f][is] - real->top[f][ir];
 	}
+	return !(n && d < 0);
+}
+
+/* Whether every family in `fams` (a bit set of families with a budget) fits at this replicate. */
+static int group_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim, unsigned fams)
+{
+	for (int f = 0; f < OV_NFAMILY; f++)
+		if ((fams & (1u << f)) && !check_fits(s, real, sim, f))
+			return 0;
 	return 1;
+}
+
+/* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
+ * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
+ * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
+ * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
+static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo,
+		       unsigned others, int *also, double *kappa)
+{
+	struct streams sim = {0};
+	double hi = lo;
+	int fits_others = 1;
+	for (;;) {
+		if (simulate(s, p, Ep, m, hi, 1, &sim) != OV_OK)
+			return OV_ENOMEM;
+		int fits = group_fits(s, real, &sim, fams);
+		fits_others = group_fits(s, real, &sim, others);
+		streams_free(&sim);
+		if (fits || hi >= 64)
+			break;
+		lo = hi, hi *= 2;
+	}
+	while (hi / lo > 1.02 && lo < hi) {
+		double mid = sqrt(lo * hi);
+		if (simulate(s, p, Ep, m, mid, 1, &sim) != OV_OK)
+			return OV_ENOMEM;
+		int fits = group_fits(s, real, &sim, fams);
+		int fo = group_fits(s, real, &sim, others);
+		streams_free(&sim);
+		if (fits)
+			hi = mid, fits_others = fo;
+		else
+			lo = mid;
+	}
+	if (also)
+		*also = fits_others;
+	*kappa = hi;
+	return OV_OK;
 }
 
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
-		  double *kappa_out)
+		  double kappa_out[OV_NFAMILY])
 {
 	if (!s || !h || !m || check_panel(p) != OV_OK || m->nhomes != p->nhomes || (p->nhomes && !m->par) ||
 	    (p->nhomes && p->nmonths && (!Ep || !E || !alpha)))
@@ -1152,59 +1300,61 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 	if (hm && reps < 2)
 		reps = 2;
 	struct streams real = {0}, sim = {0};
-	double kappa = 1, budget[OV_NFAMILY];
+	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
 	int rc = OV_ENOMEM;
-	for (int f = 0; f < OV_NFAMILY; f++)
+	for (int f = 0; f < OV_NFAMILY; f++) {
 		budget[f] = s->false_alarms_per_100_home_years * s->share[f];
+		kappa[f] = 1;
+	}
 	if (hm && s->fit_check > 0) {
-		/* The check of the model against the panel: each combined chart's highest value over the span
-		 * (no restarts), its quantiles from the median to fit_check (0.8) over the panel's homes, where
-		 * harmful homes (a few percent, at the top) hardly count, against the same of one replicate of
-		 * the model's panel. Where the panel's are higher on average, every variance of the simulated
-		 * data is scaled by the smallest kappa >= 1 (to 2%) that lifts the model's to them; the same
-		 * draws each trial. */
-		if (real_streams(s, p, E, alpha, &real) != OV_OK)
+		/* The check of the model against the panel, family by family: each chart's highest value over
+		 * the span (no restarts), its quantiles from the median to fit_check (0.8) over the panel's
+		 * charts, where harmful homes (a few percent, at the top) hardly count, against the same of one
+		 * replicate of the model's panel. Where the panel's are higher on average, every variance of the
+		 * data the family's thresholds are simulated from is scaled by the smallest kappa >= 1 (to 2%)
+		 * that lifts the model's to them. */
+		if (real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
-		double lo = 1, hi = 1;
-		int fits = 0;
-		for (;;) {
-			if (simulate(s, p, Ep, m, hi, 1, &sim) != OV_OK)
-				goto out;
-			fits = check_fits(s, &real, &sim, budget);
-			streams_free(&sim);
-			if (fits || hi >= 64)
-				break;
-			lo = hi, hi *= 2;
-		}
-		while (hi / lo > 1.02 && lo < hi) {
-			double mid = sqrt(lo * hi);
-			if (simulate(s, p, Ep, m, mid, 1, &sim) != OV_OK)
-				goto out;
-			fits = check_fits(s, &real, &sim, budget);
-			streams_free(&sim);
-			if (fits)
-				hi = mid;
-			else
-				lo = mid;
-		}
-		kappa = hi;
+		unsigned comb = 0, single = 0;
+		for (int f = 0; f < OV_NFAMILY; f++)
+			if (budget[f] > 0 && real.n[f])
+				*(f == OV_FAMILY_COMBINED ? &comb : &single) |= 1u << f;
+		double kc = 1, ks;
+		int singles_fit = 1;
+		if (check_kappa(s, p, Ep, m, &real, comb, 1, single, &singles_fit, &kc) != OV_OK)
+			goto out;
+		ks = kc;
+		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, 0, NULL, &ks) != OV_OK)
+			goto out;
+		for (int f = 0; f < OV_NFAMILY; f++)
+			kappa[f] = f == OV_FAMILY_COMBINED ? kc : ks;
 		streams_free(&real);
 	}
-	if (simulate(s, p, Ep, m, kappa, reps, &sim) != OV_OK)
-		goto out;
-	for (int f = 0; f < OV_NFAMILY; f++) {
-		if (sim.n[f] == 0 || !(sim.home_years > 0)) {
-			h[f] = 1e9; /* nothing to monitor: no chart can signal */
-			if (rate_out)
-				rate_out[f] = 0;
+	/* One simulation per distinct kappa (at most two); each family's threshold from its own. */
+	bool done[OV_NFAMILY] = {false};
+	for (int g = 0; g < OV_NFAMILY; g++) {
+		if (done[g])
 			continue;
+		if (simulate(s, p, Ep, m, kappa[g], reps, &sim) != OV_OK)
+			goto out;
+		for (int f = g; f < OV_NFAMILY; f++) {
+			if (done[f] || kappa[f] != kappa[g])
+				continue;
+			done[f] = true;
+			if (sim.n[f] == 0 || !(sim.home_years > 0)) {
+				h[f] = 1e9; /* nothing to monitor: no chart can signal */
+				if (rate_out)
+					rate_out[f] = 0;
+				continue;
+			}
+			h[f] = h_for_rate(&sim, f, budget[f]);
+			if (rate_out)
+				rate_out[f] = rate_at(&sim, f, h[f]);
 		}
-		h[f] = h_for_rate(&sim, f, budget[f]);
-		if (rate_out)
-			rate_out[f] = rate_at(&sim, f, h[f]);
+		streams_free(&sim);
 	}
 	if (kappa_out)
-		*kappa_out = kappa;
+		memcpy(kappa_out, kappa, sizeof kappa);
 	rc = OV_OK;
 out:
 	streams_free(&real);

@@ -57,6 +57,9 @@ struct ov_settings {
 	bool slow_part;             /* false: a lasting level and month noise; true: also a slowly moving part
 	                             * (a home's level drifts as its children change; docs/OVERSIGHT.md) */
 	double fit_check;           /* 0.8: the highest quantile of the model check (ov_thresholds); 0: no check */
+	bool combined_joint;        /* true: the combined chart's W is the likelihood ratio of the harm pattern's
+	                             * shift given all eight indicators, with their in-control correlation
+	                             * (ov_model corr[0]); false: the sum of the pattern's own LLRs */
 	bool chart_down[OV_NIND];   /* indicators with a downward chart: complaint, notification */
 	/* The combined chart sums the NB/Poisson LLRs of these: up (restraint, injury, missing), down
 	 * (complaint): the harm pattern of ../shared/design/OVERSIGHT.md. */
@@ -159,9 +162,10 @@ typedef int (*ov_emit_fn)(const struct ov_signal *sig, void *ctx);
  * order; per home the up charts by indicator, then the down charts, then combined) and emits each signal.
  * chart_out, when not NULL (nhomes * nmonths * (2 * OV_NIND + 1) elements), receives every chart's value
  * after each month: [(h * nmonths + t) * (2 * OV_NIND + 1) + j], j = k (up), OV_NIND + k (down),
- * 2 * OV_NIND (combined); 0 for charts not run. */
-int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const double *E, const double *alpha,
-	       const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx);
+ * 2 * OV_NIND (combined); 0 for charts not run. m gives the combined chart its correlation between
+ * indicators (combined_joint); NULL: independent. */
+int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m, const double *E,
+	       const double *alpha, const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx);
 
 /* ---- Thresholds by simulation ------------------------------------------------------------------- */
 
@@ -173,13 +177,16 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const doub
  * per 100 home-years (home-years = simulated home-months with children / 12). Before that, the model is
  * checked against the panel (fit_check > 0): the quantiles 0.5 .. fit_check of the combined charts'
  * highest values on the panel (from E and alpha, ov_filter's) against one simulated replicate's; where
- * the panel's are higher, every simulated variance is scaled by the smallest kappa >= 1 (to 2%) that
- * lifts the model's to them; *kappa_out (may be NULL) receives it. Deterministic: the same inputs and
+ * the panel's are higher, every variance of the data the combined threshold is simulated from is scaled by
+ * the smallest kappa >= 1 (to 2%) that lifts the model's to them. The single charts (up and down, each
+ * family's quantiles) take that kappa when they fit at it, else the smallest larger one at which both
+ * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
+ * family's. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
  * home-years at the chosen h. */
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
-		  double *kappa_out);
+		  double kappa_out[OV_NFAMILY]);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

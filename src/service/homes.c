@@ -275,8 +275,8 @@ int homes_monitor_panel(const struct ov_settings *st, const struct ov_panel *v, 
 	memset(out, 0, sizeof *out);
 	double *chart = malloc((v->nhomes * v->nmonths * NCHART + 1) * sizeof *chart);
 	if (!chart || (fit && ov_fit(st, v, E, alpha, Ep, model) != OV_OK) ||
-	    ov_thresholds(st, v, Ep, E, alpha, model, out->h, out->rate, &out->kappa) != OV_OK ||
-	    ov_monitor(st, v, E, alpha, out->h, chart, collect, &c) != OV_OK) {
+	    ov_thresholds(st, v, Ep, E, alpha, model, out->h, out->rate, out->kappa) != OV_OK ||
+	    ov_monitor(st, v, model, E, alpha, out->h, chart, collect, &c) != OV_OK) {
 		rc = HOMES_ENOMEM;
 		goto out;
 	}
@@ -320,7 +320,7 @@ int homes_charts(struct homes_panel *p, const double h[OV_NFAMILY], double *char
 	homes_panel_view(p, &v);
 	if (!p->E && homes_panel_fit(p) != 0)
 		return HOMES_ENOMEM;
-	return ov_monitor(&p->settings, &v, p->E, p->alpha, h, chart, no_emit, NULL) == OV_OK ? 0 : HOMES_ENOMEM;
+	return ov_monitor(&p->settings, &v, &p->model, p->E, p->alpha, h, chart, no_emit, NULL) == OV_OK ? 0 : HOMES_ENOMEM;
 }
 
 void homes_monitor_free(struct homes_monitor_out *out)

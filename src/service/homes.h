@@ -85,7 +85,8 @@ struct homes_signal {
 };
 struct homes_monitor_out {
 	double h[OV_NFAMILY], rate[OV_NFAMILY];
-	double kappa;                    /* the model check's scale on the simulated variances (1: none) */
+	double kappa[OV_NFAMILY];        /* the model check's scale on the simulated variances per family
+	                                  * (up, down, combined; 1: none) */
 	struct homes_signal *signals;    /* month by month, as ov_monitor emits them */
 	size_t nsignals;
 	double *chart;                   /* ov_monitor's chart_out when asked for, else NULL */

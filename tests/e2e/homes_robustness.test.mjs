@@ -25,9 +25,9 @@ const GRID = [
   ['rates x0.5', ['--rate-scale', '0.5']],
   ['harmful x2', ['--harmful-pct', '10']],
 ];
-// Per style: the budget itself (measured worst 4.09 on style a, 3.23 on b); detection at x1 (measured 90%
-// and 61%, median delays 4 and 5); the worst detection over the grid, at the weakest harm (measured 52.5%
-// and 21.6%).
+// Per style: the budget itself (measured worst 3.87 on style a, 3.10 on b, the single charts checked
+// too); detection at x1 (measured 90% and 61%, median delays 4 and 5); the worst detection over the
+// grid, at the weakest harm (measured 47.5% and 21.6%).
 const FLOORS = {
   a: { fa: 5, flaggedAtOne: 80, delayAtOne: 5, worstFlagged: 40 },
   b: { fa: 5, flaggedAtOne: 55, delayAtOne: 6, worstFlagged: 15 },
