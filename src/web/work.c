@@ -241,11 +241,19 @@ void web_alerts_page(const struct web *w, http_request *rq)
 	if (!owner || !owner[0])
 		owner = strcmp(u->role, "mash_worker") == 0 ? "mash" : mine;
 	struct alerts_owner typed;
-	if (!alerts_owner_parse(owner, &typed) || !alerts_person_may_list(&typed, u->username, u->role)) {
+	bool may = false;
+	if (alerts_owner_parse(owner, &typed) &&
+	    alerts_person_may_list(w->st, &typed, u->username, u->role, &may) != STORE_OK) {
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	if (!may) {
 		json_decref(view);
 		web_message_link(w, rq, 403, "You cannot see these alerts",
-				 "You can see your own alerts (and, in the MASH, the MASH's), not someone else's.", "/alerts",
-				 "Go to your alerts");
+				 "You can see your own alerts (in the MASH, the MASH's; a team manager, their team's and "
+				 "its workers'), not someone else's.",
+				 "/alerts", "Go to your alerts");
 		return;
 	}
 	struct inbox_job *j = calloc(1, sizeof *j);
