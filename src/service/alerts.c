@@ -12,6 +12,7 @@
 #include "service/audit.h"
 #include "service/children.h"
 #include "service/service_int.h"
+#include "rules/words.h"
 
 void alerts_config_default(struct alerts_config *cfg)
 {
@@ -31,6 +32,31 @@ const char *alerts_title(const char *code)
 	if (strcmp(code, "BREAK_GLASS") == 0)
 		return "Record opened in an emergency (break-glass)";
 	return code;
+}
+
+void alerts_words(const char *code, const char **why, const char **next)
+{
+	int c = rules_code_from_name(code);
+	*why = *next = "";
+	if (c >= 0) {
+		*why = rules_code_why((enum rules_code)c);
+		*next = rules_code_next((enum rules_code)c);
+	} else if (strcmp(code, "FLAG_LOOKUP") == 0) {
+		*why = "A clinician in A&E, an urgent care centre or a minor injuries unit looked up the child's child "
+		       "protection or looked-after flag (NHS CP-IS): the child was seen in unscheduled care.";
+		*next = "Contact the hospital about the attendance and decide whether the child's plan needs to change.";
+	} else if (strcmp(code, "BREAK_GLASS") == 0) {
+		*why = "Someone with no allocated relationship to the child opened the record in an emergency, giving a "
+		       "reason.";
+		*next = "Read who opened it and why under \"Who has looked at this record\", and tell the data protection "
+			"officer if it was not needed.";
+	}
+}
+
+bool alerts_same_incident(const struct store_alert *a, const struct store_alert *b)
+{
+	return a->person_id != b->person_id && strcmp(a->code, b->code) == 0 && strcmp(a->evidence, b->evidence) == 0 &&
+	       strcmp(a->evidence, "[]") != 0 && strcmp(a->due, b->due) == 0;
 }
 
 /* ---- a child's events as the rules take them ------------------------------------------------------------ */

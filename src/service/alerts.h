@@ -91,6 +91,13 @@ void alerts_by(const struct access_writer *writer, const char *actor, const char
  * code itself when it is not a rules code. */
 const char *alerts_title(const char *code);
 
+/* Why the alert was raised and what to do next, in words (rules/words.h for the rules' codes); "" for a
+ * code that has none. */
+void alerts_words(const char *code, const char **why, const char **next);
+/* Whether two alerts are one incident's (the same rule on the same evidence and due date, for different
+ * children: siblings alerted for one domestic abuse incident), so that an inbox shows them as one item. */
+bool alerts_same_incident(const struct store_alert *a, const struct store_alert *b);
+
 /* ---- reading -------------------------------------------------------------------------------------------- */
 
 /* Lists that name children, each gated by a durable audit entry exactly as children_read is (queue it with
