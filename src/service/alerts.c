@@ -604,6 +604,35 @@ out:
 	return rc;
 }
 
+struct pick_args {
+	struct alerts_pick *out;
+	int max, *n;
+};
+
+static int pick_one(const struct store_alert *a, void *ctx)
+{
+	struct pick_args *p = ctx;
+	if (*p->n >= p->max)
+		return 0;
+	for (int i = 0; i < *p->n; i++)
+		if (p->out[i].child_id == a->person_id)
+			return 0;
+	p->out[*p->n].child_id = a->person_id;
+	p->out[*p->n].alert_id = a->id;
+	(*p->n)++;
+	return 0;
+}
+
+int alerts_front_door(store_conn *c, int max, struct alerts_pick *out, int *n)
+{
+	struct store_view v; /* the operator's: every child but the sealed, every agency's alerts */
+	memset(&v, 0, sizeof v);
+	struct store_alert_query q = {.open_or_acknowledged = true, .owner_kind = "mash", .owner = "mash", .limit = 2000};
+	struct pick_args p = {out, max, n};
+	*n = 0;
+	return store_alerts_owned(c, &v, &q, pick_one, &p);
+}
+
 /* ---- acting on an alert ---------------------------------------------------------------------------------- */
 
 /* Whether a person may open and act on an alert: it is theirs (alerts_owner_match), or they manage the team

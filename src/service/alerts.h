@@ -65,6 +65,13 @@ int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor,
  * *done false when it is not open or was escalated already. Must run in a write transaction. */
 int alerts_escalate_one(store_conn *c, int64_t id, const char *actor, bool *done);
 
+/* The MASH's open alerts, most overdue first, one per child (ids only: no personal data), up to max: for the
+ * operator's demo loader (cli/demo_day.c), which allocates those children so that workers have work. */
+struct alerts_pick {
+	int64_t child_id, alert_id;
+};
+int alerts_front_door(store_conn *c, int max, struct alerts_pick *out, int *n);
+
 /* ---- acting on an alert ------------------------------------------------------------------------------- */
 
 enum alerts_result {

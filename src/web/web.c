@@ -106,6 +106,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
 		json_object_set_new(json_object_get(view, "can"), "notices",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
+		json_object_set_new(json_object_get(view, "can"), "team",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1600,6 +1602,11 @@ static void mash_route(const struct web *w, http_request *rq, const int64_t *ids
 	(void)ids;
 	web_mash_page(w, rq);
 }
+static void team_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_team_page(w, rq);
+}
 static void signin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1685,6 +1692,7 @@ static const struct web_route {
 	{{"POST", "/alerts/{id}/resolve"}, ACT_ALERTS, resolve_route},
 	{{"GET", "/caseload"}, ACT_CASELOAD, caseload_route},
 	{{"GET", "/mash"}, ACT_MASH, mash_route},
+	{{"GET", "/team"}, ACT_TEAM, team_route},
 	{{"GET", "/link-reviews"}, ACT_LINK_REVIEW, links_route},
 	{{"GET", "/link-reviews/{id}"}, ACT_LINK_REVIEW, link_route},
 	{{"POST", "/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, link_decide_route},
@@ -1852,4 +1860,13 @@ void web_handle(http_request *rq, void *ctx)
 		return;
 	}
 	r->fn(w, rq, ids);
+}
+
+/* Whether the pages have a GET route for path (web/landing.c lands only on pages that exist). */
+bool web_has_page(const char *path)
+{
+	int64_t ids[ROUTE_IDS_MAX];
+	char allow[64];
+	return route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], "GET", path, ids, allow,
+			  sizeof allow) >= 0;
 }
