@@ -89,6 +89,7 @@ const EXPECTED = {
   'web POST /alerts/{id}/resolve': ALERT_OWNERS,
   'web GET /caseload': ['social_worker', 'team_manager'],
   'web GET /mash': ['mash_worker', 'team_manager'],
+  'web GET /team': ['team_manager'],
   'web GET /link-reviews': ['social_worker', 'team_manager'],
   'web GET /link-reviews/{id}': ['social_worker', 'team_manager'],
   'web POST /link-reviews/{id}/decision': ['social_worker', 'team_manager'],
