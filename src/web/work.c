@@ -778,9 +778,9 @@ static void caseload_show(struct web_read *r)
 			 ? alerts_caseload_managed(r->w->st, &r->access, j->worker, web_user(r->rq)->username, CASELOAD_MAX + 1,
 						   caseload_child, j)
 			 : alerts_caseload(r->w->st, &r->access, j->worker, CASELOAD_MAX + 1, caseload_child, j);
-	/* Each child's open alerts, whoever owns them: an alert raised before the allocation stays with the
-	 * MASH or the team that held the case then (service/cases.h), and the worker must still see it. One
-	 * indexed read per child; a caseload is a few dozen children. */
+	/* Each child's open alerts, whoever owns them (they follow the allocation, service/cases.h, so they are
+	 * the worker's; one escalated is still counted). One indexed read per child; a caseload is a few dozen
+	 * children. */
 	int shown = j->n < CASELOAD_MAX ? j->n : CASELOAD_MAX;
 	for (int i = 0; i < shown && rc == STORE_OK; i++) {
 		struct store_alert_query q = {.open_or_acknowledged = true,
