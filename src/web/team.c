@@ -25,7 +25,7 @@ struct team_job {
 	struct date today;
 	json_t *rows; /* the list being filled */
 	int n;
-	const char *me;
+	const char *only_to; /* the escalations list: only what was escalated to this person */
 };
 
 static void team_release(struct web_read *r)
@@ -63,6 +63,8 @@ static int alert_add(const struct store_alert *a, void *ctx)
 	char name[2 * STORE_NAME_BYTES + 24], due[DATE_LONG_MAX + 1] = "", owner[STORE_USER_MAX + 40];
 	struct date d;
 	const char *why, *next;
+	if (j->only_to && strcmp(a->escalated_to, j->only_to) != 0)
+		return 0; /* their own alert as a worker, not an escalation */
 	if (j->n++ >= TEAM_ALERTS_MAX)
 		return 0;
 	web_short_name(a->given_name, a->family_name, name, sizeof name);
@@ -148,7 +150,9 @@ static void team_show(struct web_read *r)
 	if (rc == STORE_OK) {
 		struct store_alert_query q = {.open_or_acknowledged = true, .owner_kind = "worker", .owner = u->username,
 					      .limit = ESCALATED_MAX + 1};
+		j->only_to = u->username;
 		rc = alerts_list(r->w->st, &r->access, &q, alert_add, j);
+		j->only_to = NULL;
 		nesc = j->n;
 		escalated = take_rows(j);
 	}
