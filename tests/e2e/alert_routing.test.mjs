@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, now, postEvent, removeDir, request, runCli, startServer,
-  totp, totpUsedLongAgo,
+  isoSeconds, totp, totpUsedLongAgo, ukDate,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for routing';
@@ -153,12 +153,9 @@ describe('alerts follow allocation (item 1)', () => {
   test('an alert escalated before re-allocation goes to the new team\'s manager; allocating to a team alone gives it to the team', async () => {
     const { id, alert } = await childWithReferral(12);
     allocate(id, 'north', 'r.one');
-    runCli(['sweep', '--db', `sqlite:${area.db}`]);
-    const esc = sql(`select escalated_to from alert where id = ${alert.id}`)[0];
-    if (esc.escalated_to === null) {
-      // The alert was written today: nothing has waited long enough yet. Escalate it as the sweep would later.
-      spawnSync('sqlite3', [area.db, `update alert set escalated_at = '2020-01-01T00:00:00Z', escalated_to = 'r.nmanager' where id = ${alert.id}`]);
-    }
+    // A week on, nobody has acknowledged it: that day's sweep escalates it to the worker's team manager.
+    runCli(['--now', isoSeconds(now() + 7 * DAY), 'sweep', '--db', `sqlite:${area.db}`, '--today', ukDate(now() + 7 * DAY)]);
+    assert.equal(sql(`select escalated_to from alert where id = ${alert.id}`)[0].escalated_to, 'r.nmanager');
     allocate(id, 'south');
     const row = sql(`select owner_kind, owner, escalated_to from alert where id = ${alert.id}`)[0];
     assert.deepEqual(row, { owner_kind: 'team', owner: 'south', escalated_to: 'r.smanager' });
