@@ -26,7 +26,7 @@ map() { # path -> names (or "all")
 
     # edges
     src/api/intake_json.*) echo intake bad_input json_test_suite openapi ;;
-    src/api/alerts_api.c) echo alerts authorisation openapi ;;
+    src/api/alerts_api.c) echo alerts alert_routing authorisation openapi ;;
     src/api/homes_api.c) echo homes_service authorisation ;;
     src/api/linkreview_api.c) echo link_review authorisation openapi ;;
     src/api/recordings_api.c) echo recordings authorisation ;;
@@ -35,7 +35,8 @@ map() { # path -> names (or "all")
     src/api/*|src/http/*) echo all ;;
     src/web/homes.c) echo homes_service pages_access ;;
     src/web/link_pages.c) echo link_review pages_access ;;
-    src/web/work.c|src/web/visit.c) echo alerts pages_access ;;
+    src/web/work.c|src/web/visit.c) echo alerts alert_routing pages_access ;;
+    src/web/team.c|src/web/landing.c|src/web/signin.c) echo alert_routing pages_access web_sessions authorisation ;;
     src/web/signin.c) echo web_sessions users pages_access ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
     web/*) echo pages_access ;;
@@ -53,7 +54,7 @@ map() { # path -> names (or "all")
     src/io/*) echo link linkage_score ;;
 
     # services
-    src/service/alerts.*|src/service/cases.*) echo alerts pages_access ;;
+    src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access ;;
     src/service/audit.*) echo audit intake ;;
     src/service/access.*) echo authorisation pages_access sealed ;;
     src/service/children.*) echo intake sealed authorisation ;;
@@ -66,7 +67,7 @@ map() { # path -> names (or "all")
     src/store/*) echo all ;;
 
     # pure cores
-    src/rules/*|src/clock/*) echo replay alerts ;;
+    src/rules/*|src/clock/*) echo replay alerts alert_routing ;;
     src/linkage/*) echo link link_review linkage_score intake ;;
     src/oversight/*) echo homes_monitor homes_service ;;
     src/synth/*) echo homes_gen link linkage_score cli ;;

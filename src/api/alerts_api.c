@@ -180,8 +180,15 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			snprintf(mine, sizeof mine, "user:%s", j->who.username);
 			alerts_owner_parse(mine, &j->owner);
 		}
-		if (j->who.is_user && !alerts_person_may_list(&j->owner, j->who.username, j->who.role)) {
-			api_reply_simple(a, rq, 403, "forbidden", "owner", "you may list only your own alerts");
+		bool may_list = true;
+		if (j->who.is_user &&
+		    alerts_person_may_list(a->st, &j->owner, j->who.username, j->who.role, &may_list) != STORE_OK) {
+			api_reply_simple(a, rq, 503, "busy", NULL, "the alerts could not be read: try again");
+			goto fail;
+		}
+		if (!may_list) {
+			api_reply_simple(a, rq, 403, "forbidden", "owner",
+					 "you may list only your own alerts (a team manager: their team's and its workers')");
 			goto fail;
 		}
 		if (j->owner.kind[0]) {

@@ -219,7 +219,8 @@ static void ready(unsigned port, void *ctx)
 	struct banner *b = ctx;
 	printf("\nsafeguard demo area: open http://127.0.0.1:%u in a browser and sign in (Ctrl-C stops it)\n"
 	       "  the pages: find a child, their record and multi-agency chronology, record a concern or a visit,\n"
-	       "  alerts, a caseload and the MASH queue; " DEMO_WORKER " is allocated ten children, e.g.\n"
+	       "  alerts, a caseload, the MASH queue and the team page; " DEMO_WORKER " holds children with open\n"
+	       "  alerts, e.g.\n"
 	       "  http://127.0.0.1:%u/children/%lld\n\n"
 	       "People (new passwords and second factors at each start). The security code is the TOTP of the\n"
 	       "secret: add it to an authenticator app, or run: oathtool --totp -b SECRET\n",
@@ -323,7 +324,7 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot allocate the demo cases\n");
 			goto out;
 		}
-		if (cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
+		if (cli_demo_day(st) != 0 || cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
 			fprintf(stderr, "safeguard demo: cannot load the demo homes register\n");
 			goto out;
 		}

@@ -412,6 +412,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_LINK_REVIEW] = "link.review",
 	[ACT_PLACEMENT] = "placement.record",
 	[ACT_NOTICES] = "notices",
+	[ACT_TEAM] = "team",
 };
 
 const char *access_action_name(enum access_action act)
@@ -439,7 +440,7 @@ static const struct {
 	{"social_worker", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_VIEWERS |
 				  1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
 	{"team_manager", PR | 1u << ACT_VISIT | 1u << ACT_ALERTS | 1u << ACT_CASELOAD | 1u << ACT_MASH | 1u << ACT_VIEWERS |
-				 1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT},
+				 1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT | 1u << ACT_TEAM},
 	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH | 1u << ACT_LINK_REVIEW},
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	{"health_practitioner", PR | 1u << ACT_FLAGS},

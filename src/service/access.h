@@ -198,6 +198,7 @@ enum access_action {
 	ACT_HOMES_POLICE, /* the homes in the police's area, children missing from them, location-risk notes */
 	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
 	ACT_NOTICES,      /* the data protection officer's notices: break-glass and its possible misuse */
+	ACT_TEAM,         /* a team manager's page: their teams' alerts, escalations and caseloads (issue 15) */
 	ACT_COUNT
 };
 

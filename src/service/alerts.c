@@ -12,6 +12,7 @@
 #include "service/audit.h"
 #include "service/children.h"
 #include "service/service_int.h"
+#include "rules/words.h"
 
 void alerts_config_default(struct alerts_config *cfg)
 {
@@ -31,6 +32,31 @@ const char *alerts_title(const char *code)
 	if (strcmp(code, "BREAK_GLASS") == 0)
 		return "Record opened in an emergency (break-glass)";
 	return code;
+}
+
+void alerts_words(const char *code, const char **why, const char **next)
+{
+	int c = rules_code_from_name(code);
+	*why = *next = "";
+	if (c >= 0) {
+		*why = rules_code_why((enum rules_code)c);
+		*next = rules_code_next((enum rules_code)c);
+	} else if (strcmp(code, "FLAG_LOOKUP") == 0) {
+		*why = "A clinician in A&E, an urgent care centre or a minor injuries unit looked up the child's child "
+		       "protection or looked-after flag (NHS CP-IS): the child was seen in unscheduled care.";
+		*next = "Contact the hospital about the attendance and decide whether the child's plan needs to change.";
+	} else if (strcmp(code, "BREAK_GLASS") == 0) {
+		*why = "Someone with no allocated relationship to the child opened the record in an emergency, giving a "
+		       "reason.";
+		*next = "Read who opened it and why under \"Who has looked at this record\", and tell the data protection "
+			"officer if it was not needed.";
+	}
+}
+
+bool alerts_same_incident(const struct store_alert *a, const struct store_alert *b)
+{
+	return a->person_id != b->person_id && strcmp(a->code, b->code) == 0 && strcmp(a->evidence, b->evidence) == 0 &&
+	       strcmp(a->evidence, "[]") != 0 && strcmp(a->due, b->due) == 0;
 }
 
 /* ---- a child's events as the rules take them ------------------------------------------------------------ */
@@ -159,25 +185,93 @@ struct pending {
 	int64_t ev[RULES_EVIDENCE_MAX];
 };
 
-/* The owner: the allocated worker, else the allocated team, else the MASH. */
-static int owner_of(store_conn *c, int64_t person_id, struct store_alert *a)
+/* The MASH team's manager, "" when it has none. */
+static int mash_manager_team(const struct store_team *t, void *ctx)
+{
+	if (strcmp(t->code, "mash") == 0)
+		snprintf(ctx, STORE_USER_MAX + 1, "%s", t->manager);
+	return 0;
+}
+
+/* The one place an alert's owner is decided (ARCHITECTURE.md "Who owns an alert"). */
+int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner, char escalate_to[STORE_USER_MAX + 1])
 {
 	struct store_allocation *al = malloc(sizeof *al);
 	bool found = false;
+	memset(owner, 0, sizeof *owner);
+	escalate_to[0] = '\0';
 	if (!al)
 		return STORE_EIO;
-	int rc = store_allocation_get(c, person_id, al, &found);
+	int rc = store_allocation_get(c, child_id, al, &found);
 	if (rc == STORE_OK && found && al->worker[0]) {
-		snprintf(a->owner_kind, sizeof a->owner_kind, "worker");
-		snprintf(a->owner, sizeof a->owner, "%s", al->worker);
+		snprintf(owner->kind, sizeof owner->kind, "worker");
+		snprintf(owner->name, sizeof owner->name, "%s", al->worker);
 	} else if (rc == STORE_OK && found) {
-		snprintf(a->owner_kind, sizeof a->owner_kind, "team");
-		snprintf(a->owner, sizeof a->owner, "%s", al->team);
+		snprintf(owner->kind, sizeof owner->kind, "team");
+		snprintf(owner->name, sizeof owner->name, "%s", al->team);
 	} else {
-		snprintf(a->owner_kind, sizeof a->owner_kind, "mash");
-		snprintf(a->owner, sizeof a->owner, "mash");
+		snprintf(owner->kind, sizeof owner->kind, "mash");
+		snprintf(owner->name, sizeof owner->name, "mash");
 	}
+	/* Escalation: the manager of the child's team, else the MASH's manager, else the MASH (as the sweep's
+	 * store_alerts_escalate decides it). */
+	if (rc == STORE_OK && found && al->manager[0])
+		snprintf(escalate_to, STORE_USER_MAX + 1, "%s", al->manager);
+	else if (rc == STORE_OK)
+		rc = store_teams(c, 1000, mash_manager_team, escalate_to);
+	if (rc == STORE_OK && !escalate_to[0])
+		snprintf(escalate_to, STORE_USER_MAX + 1, "mash");
 	free(al);
+	return rc;
+}
+
+static int owner_of(store_conn *c, int64_t person_id, struct store_alert *a)
+{
+	struct alerts_owner o;
+	char esc[STORE_USER_MAX + 1];
+	int rc = alerts_owner_of(c, person_id, &o, esc);
+	snprintf(a->owner_kind, sizeof a->owner_kind, "%s", o.kind);
+	snprintf(a->owner, sizeof a->owner, "%s", o.name);
+	return rc;
+}
+
+int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor, int64_t *moved)
+{
+	struct alerts_owner o;
+	char esc[STORE_USER_MAX + 1];
+	*moved = 0;
+	int rc = alerts_owner_of(c, child_id, &o, esc);
+	if (rc != STORE_OK || (rc = store_alerts_follow(c, child_id, o.kind, o.name, esc, moved)) != STORE_OK ||
+	    *moved == 0)
+		return rc;
+	char object[40], detail[160];
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	/* Who holds the case is not personal data about the child (as allocation.set's entry). */
+	snprintf(detail, sizeof detail, "%lld open alert%s to %s %s", (long long)*moved, *moved == 1 ? "" : "s", o.kind,
+		 o.name);
+	struct store_audit au = {
+		.actor = actor, .action = "alert.reassign", .child_id = child_id, .object = object, .detail = detail};
+	return audit_append(c, &au);
+}
+
+int alerts_escalate_one(store_conn *c, int64_t id, const char *actor, bool *done)
+{
+	struct store_alert *a = malloc(sizeof *a);
+	bool found = false;
+	*done = false;
+	if (!a)
+		return STORE_EIO;
+	int rc = store_alert_get(c, id, a, &found);
+	if (rc == STORE_OK && found)
+		rc = store_alert_escalate_one(c, id, done);
+	if (rc == STORE_OK && *done) {
+		char object[40];
+		snprintf(object, sizeof object, "alert:%lld", (long long)id);
+		struct store_audit au = {.actor = actor, .action = "alert.escalate", .child_id = a->person_id,
+					 .object = object, .detail = a->code};
+		rc = audit_append(c, &au);
+	}
+	free(a);
 	return rc;
 }
 
@@ -510,7 +604,47 @@ out:
 	return rc;
 }
 
+struct pick_args {
+	struct alerts_pick *out;
+	int max, *n;
+};
+
+static int pick_one(const struct store_alert *a, void *ctx)
+{
+	struct pick_args *p = ctx;
+	if (*p->n >= p->max)
+		return 0;
+	for (int i = 0; i < *p->n; i++)
+		if (p->out[i].child_id == a->person_id)
+			return 0;
+	p->out[*p->n].child_id = a->person_id;
+	p->out[*p->n].alert_id = a->id;
+	(*p->n)++;
+	return 0;
+}
+
+int alerts_front_door(store_conn *c, int max, struct alerts_pick *out, int *n)
+{
+	struct store_view v; /* the operator's: every child but the sealed, every agency's alerts */
+	memset(&v, 0, sizeof v);
+	struct store_alert_query q = {.open_or_acknowledged = true, .owner_kind = "mash", .owner = "mash", .limit = 2000};
+	struct pick_args p = {out, max, n};
+	*n = 0;
+	return store_alerts_owned(c, &v, &q, pick_one, &p);
+}
+
 /* ---- acting on an alert ---------------------------------------------------------------------------------- */
+
+/* Whether a person may open and act on an alert: it is theirs (alerts_owner_match), or they manage the team
+ * the child is allocated to (or the MASH team, for the MASH's alerts). */
+static int may_act(store_conn *c, const struct store_alert *al, const char *username, const char *role, bool *may)
+{
+	*may = alerts_owner_match(al, username, role);
+	if (*may || strcmp(role, "team_manager") != 0)
+		return STORE_OK;
+	bool mash = strcmp(al->owner_kind, "mash") == 0;
+	return store_manages(c, username, mash ? "mash" : "", "", mash ? 0 : al->person_id, may);
+}
 
 static int act(store_conn *c, int64_t id, const struct access_writer *writer, const char *actor, const char *by,
 	       const char *outcome, enum alerts_result *res)
@@ -524,8 +658,12 @@ static int act(store_conn *c, int64_t id, const struct access_writer *writer, co
 	*res = ALERTS_NOT_FOUND;
 	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK || !found)
 		goto out;
-	/* The write decision, in this transaction: the alert is the person's, and its child is there. */
-	if (writer->role && !alerts_owner_match(a, writer->username, writer->role))
+	/* The write decision, in this transaction: the alert is the person's (or their team's, for its manager),
+	 * and its child is there. */
+	bool may = !writer->role;
+	if (writer->role && (rc = may_act(c, a, writer->username, writer->role, &may)) != STORE_OK)
+		goto out;
+	if (!may)
 		goto out;
 	if ((rc = access_write_check(c, writer, a->person_id, clock_now(), WRITE_ALERT, &found, basis)) != STORE_OK ||
 	    !found)
@@ -740,27 +878,113 @@ bool alerts_owner_match(const struct store_alert *al, const char *username, cons
 	       (mash_worker && (strcmp(al->owner_kind, "mash") == 0 || to_mash));
 }
 
-bool alerts_person_may_list(const struct alerts_owner *owner, const char *username, const char *role)
+struct may_list_args {
+	const struct alerts_owner *owner;
+	const char *username;
+	bool *may;
+};
+
+static int may_list_run(store_conn *c, void *arg)
 {
-	return (strcmp(owner->kind, "worker") == 0 && strcmp(owner->name, username) == 0) ||
+	struct may_list_args *a = arg;
+	bool team = strcmp(a->owner->kind, "team") == 0, worker = strcmp(a->owner->kind, "worker") == 0;
+	return store_manages(c, a->username, team ? a->owner->name : (worker ? "" : "mash"), worker ? a->owner->name : "",
+			     0, a->may);
+}
+
+int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
+			   bool *may)
+{
+	*may = (strcmp(owner->kind, "worker") == 0 && strcmp(owner->name, username) == 0) ||
 	       (strcmp(owner->kind, "mash") == 0 && strcmp(role, "mash_worker") == 0);
+	if (*may || strcmp(role, "team_manager") != 0)
+		return STORE_OK;
+	/* A team manager: their own team's alerts, a worker's who holds a child in it, the MASH's for the MASH's. */
+	struct may_list_args a = {owner, username, may};
+	return service_in_snapshot(st, may_list_run, &a);
+}
+
+struct may_args {
+	int64_t id;
+	const char *username, *role;
+	bool *may;
+	int64_t *child_id;
+};
+
+static int may_run(store_conn *c, void *arg)
+{
+	struct may_args *a = arg;
+	struct store_alert *al = malloc(sizeof *al);
+	bool found = false;
+	if (!al)
+		return STORE_EIO;
+	int rc = store_alert_get(c, a->id, al, &found);
+	if (rc == STORE_OK && found) {
+		*a->child_id = al->person_id;
+		rc = may_act(c, al, a->username, a->role, a->may);
+	}
+	free(al);
+	return rc;
 }
 
 int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id)
 {
-	struct store_alert *al = malloc(sizeof *al);
-	bool found = false;
 	*may = false;
 	*child_id = 0;
-	if (!al)
-		return STORE_EIO;
-	int rc = peek_alert(st, id, al, &found);
-	if (rc == STORE_OK && found) {
-		*may = alerts_owner_match(al, username, role);
-		*child_id = al->person_id;
-	}
-	free(al);
-	return rc;
+	struct may_args a = {id, username, role, may, child_id};
+	return service_in_snapshot(st, may_run, &a);
+}
+
+/* ---- the team manager's page -------------------------------------------------------------------------- */
+
+struct managed_args {
+	const char *manager;
+	store_team_fn fn;
+	void *ctx;
+};
+
+static int managed_team(const struct store_team *t, void *ctx)
+{
+	struct managed_args *a = ctx;
+	return strcmp(t->manager, a->manager) == 0 ? a->fn(t, a->ctx) : 0;
+}
+
+static int managed_run(store_conn *c, void *arg)
+{
+	return store_teams(c, 1000, managed_team, arg);
+}
+
+int alerts_managed_teams(store *st, const char *manager, store_team_fn fn, void *ctx)
+{
+	struct managed_args a = {manager, fn, ctx};
+	if (!manager[0])
+		return STORE_OK;
+	return service_in_snapshot(st, managed_run, &a);
+}
+
+struct workload_args {
+	const char *team;
+	char today[DATE_ISO_LEN + 1];
+	store_workload_fn fn;
+	void *ctx;
+	struct store_view view;
+};
+
+static int workload_run(store_conn *c, void *arg)
+{
+	struct workload_args *a = arg;
+	return store_team_workload(c, &a->view, a->team, a->today, a->fn, a->ctx);
+}
+
+int alerts_team_workload(store *st, const struct children_access *a, const char *team, struct date today,
+			 store_workload_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct workload_args args = {.team = team, .fn = fn, .ctx = ctx};
+	date_format_iso(today, args.today);
+	access_list_view(&a->reader, &args.view);
+	return service_in_snapshot(st, workload_run, &args);
 }
 
 /* One alert as the reader may see it: an alert about a sealed child is not there, as the lists leave it out. */

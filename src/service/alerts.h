@@ -51,6 +51,27 @@ struct alerts_sweep_stats {
 int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, const char *now_utc,
 		 struct alerts_sweep_stats *stats);
 
+/* ---- who owns an alert (issue 15: alerts follow allocation) -------------------------------------------- */
+
+struct alerts_owner;
+/* The one place an alert's owner is decided: the child's allocated worker, else the allocated team, else
+ * the MASH; escalate_to gets whom an escalation of it goes to (the team's manager, else the MASH team's,
+ * else "mash"). Every alert written takes its owner from here. */
+int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner, char escalate_to[STORE_USER_MAX + 1]);
+/* After an allocation changes, in its transaction: the child's open and acknowledged alerts go to the owner
+ * alerts_owner_of gives now (escalated ones to the new team's manager), audited ("alert.reassign"). */
+int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor, int64_t *moved);
+/* One open alert escalated now to the manager (as the sweep does when it waited too long), audited.
+ * *done false when it is not open or was escalated already. Must run in a write transaction. */
+int alerts_escalate_one(store_conn *c, int64_t id, const char *actor, bool *done);
+
+/* The MASH's open alerts, most overdue first, one per child (ids only: no personal data), up to max: for the
+ * operator's demo loader (cli/demo_day.c), which allocates those children so that workers have work. */
+struct alerts_pick {
+	int64_t child_id, alert_id;
+};
+int alerts_front_door(store_conn *c, int max, struct alerts_pick *out, int *n);
+
 /* ---- acting on an alert ------------------------------------------------------------------------------- */
 
 enum alerts_result {
@@ -76,6 +97,13 @@ void alerts_by(const struct access_writer *writer, const char *actor, const char
 /* What an alert's code means, for pages and the API ("Initial child protection conference overdue"); the
  * code itself when it is not a rules code. */
 const char *alerts_title(const char *code);
+
+/* Why the alert was raised and what to do next, in words (rules/words.h for the rules' codes); "" for a
+ * code that has none. */
+void alerts_words(const char *code, const char **why, const char **next);
+/* Whether two alerts are one incident's (the same rule on the same evidence and due date, for different
+ * children: siblings alerted for one domestic abuse incident), so that an inbox shows them as one item. */
+bool alerts_same_incident(const struct store_alert *a, const struct store_alert *b);
 
 /* ---- reading -------------------------------------------------------------------------------------------- */
 
@@ -116,12 +144,20 @@ bool alerts_owner_parse(const char *text, struct alerts_owner *out); /* false: e
 bool alerts_owner_match(const struct store_alert *al, const char *username, const char *role);
 
 /* Need-to-know on alerts for a person signed in (agency systems are not people and see every alert): an
- * alert is theirs as alerts_owner_match says. alerts_person_may_list says whether they may list an owner's
- * alerts (their own, or the MASH's for a MASH worker); alerts_person_may answers for one alert (*may false
- * too when there is none) and gives the alert's child for the audit entry. alerts_list lists by a typed
+ * alert is theirs as alerts_owner_match says, and a team manager's too when the child is allocated to a team
+ * they manage (issue 15). alerts_person_may_list says whether they may list an owner's alerts (their own,
+ * the MASH's for a MASH worker; for a team manager their team's, or a worker's who holds a child in it);
+ * alerts_person_may answers for one alert (*may false too when there is none) and gives the alert's child
+ * for the audit entry; acknowledging and resolving decide the same way. alerts_list lists by a typed
  * owner when q->owner_kind is set (store_alerts_owned). */
-bool alerts_person_may_list(const struct alerts_owner *owner, const char *username, const char *role);
+int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
+			   bool *may);
 int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id);
+/* The team manager's page (issue 15): the teams manager manages (by code), and a team's caseloads per worker
+ * (children, open and overdue alerts), behind an audited read ("team.read") as the other lists. */
+int alerts_managed_teams(store *st, const char *manager, store_team_fn fn, void *ctx);
+int alerts_team_workload(store *st, const struct children_access *a, const char *team, struct date today,
+			 store_workload_fn fn, void *ctx);
 /* One alert, for its page (audit action "alert.read", child_id from alerts_child_of). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
 

@@ -4,6 +4,7 @@
 
 #include "clock/now.h"
 #include "service/access.h"
+#include "service/alerts.h"
 #include "service/audit.h"
 #include "service/service_int.h"
 
@@ -61,5 +62,10 @@ int cases_allocate(store_conn *c, const char *actor, const struct store_allocati
 	snprintf(detail, sizeof detail, "team %s, worker %s", a->team, a->worker[0] ? a->worker : "(none)");
 	struct store_audit au = {
 		.actor = actor, .action = "allocation.set", .child_id = a->person_id, .object = object, .detail = detail};
-	return audit_append(c, &au);
+	if ((rc = audit_append(c, &au)) != STORE_OK)
+		return rc;
+	/* Alerts follow allocation (issue 15), in the same transaction: the new worker (or team) must act on
+	 * what is open, and the old one no longer sees it. */
+	int64_t moved = 0;
+	return alerts_follow_allocation(c, a->person_id, actor, &moved);
 }

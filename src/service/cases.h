@@ -20,8 +20,8 @@ int cases_teams(store *st, int limit, store_team_fn fn, void *ctx);
 
 /* CASES_NO_CHILD: no such child, or a sealed one (one answer: service/access.h). */
 enum cases_result { CASES_DONE = 0, CASES_NO_CHILD = 1, CASES_NO_TEAM = 2 };
-/* Allocates a child to a team (and a worker, or none). Open alerts owned by the MASH or the previous team
- * stay where they are: their owner is whoever held the case when they were raised. */
+/* Allocates a child to a team (and a worker, or none). The child's open alerts follow the allocation in the
+ * same transaction (alerts_follow_allocation, issue 15): the new worker, else the team, owns them. */
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res);
 
 #endif

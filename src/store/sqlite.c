@@ -702,6 +702,10 @@ enum stmt_id {
 	S_LINK_TRAIN_RECORDS,
 	S_LINK_REVIEWS_DECIDED,
 	S_LINK_REVIEW_COUNTS,
+	S_ALERTS_FOLLOW,
+	S_ALERT_ESCALATE_ONE,
+	S_MANAGES,
+	S_TEAM_WORKLOAD,
 	S__COUNT
 };
 
@@ -975,11 +979,27 @@ static const char *const stmt_sql[S__COUNT] = {
 			"WHERE id = ?1 AND state = 'open'",
 	[S_ALERT_RESOLVE] = "UPDATE alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?2, outcome = ?3 "
 			    "WHERE id = ?1 AND state IN ('open', 'acknowledged')",
-	[S_ALERT_ESCALATE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = coalesce("
-			     "(SELECT nullif(t.manager, '') FROM allocation l JOIN team t ON t.code = l.team "
-			     "WHERE l.person_id = alert.person_id), "
-			     "(SELECT nullif(manager, '') FROM team WHERE code = 'mash'), 'mash') "
+#define ESCALATE_TO "coalesce((SELECT nullif(t.manager, '') FROM allocation l JOIN team t ON t.code = l.team " \
+		    "WHERE l.person_id = alert.person_id), (SELECT nullif(manager, '') FROM team WHERE code = 'mash'), 'mash')"
+	[S_ALERT_ESCALATE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = " ESCALATE_TO " "
 			     "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1",
+	[S_ALERT_ESCALATE_ONE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = " ESCALATE_TO " "
+				 "WHERE id = ?1 AND state = 'open' AND escalated_at IS NULL",
+	[S_ALERTS_FOLLOW] = "UPDATE alert SET owner_kind = ?2, owner = ?3, "
+			    "escalated_to = CASE WHEN escalated_at IS NULL THEN escalated_to ELSE ?4 END "
+			    "WHERE person_id = ?1 AND state IN ('open', 'acknowledged') "
+			    "AND (owner_kind <> ?2 OR owner <> ?3 OR (escalated_at IS NOT NULL AND escalated_to <> ?4))",
+	[S_MANAGES] = "SELECT EXISTS (SELECT 1 FROM team t WHERE t.manager = ?1 AND t.manager <> '' AND "
+		      "(t.code = ?2 OR EXISTS (SELECT 1 FROM allocation l WHERE l.team = t.code AND "
+		      "((?3 <> '' AND l.worker = ?3) OR (?4 <> 0 AND l.person_id = ?4)))))",
+	[S_TEAM_WORKLOAD] = "SELECT l.worker, count(*), "
+			    "coalesce(sum((SELECT count(*) FROM alert a WHERE a.person_id = l.person_id "
+			    "AND a.state IN ('open', 'acknowledged') AND " VIEW_ALERT("a") ")), 0), "
+			    "coalesce(sum((SELECT count(*) FROM alert a WHERE a.person_id = l.person_id "
+			    "AND a.state IN ('open', 'acknowledged') AND a.due_on IS NOT NULL AND a.due_on < ?2 AND "
+			    VIEW_ALERT("a") ")), 0) "
+			    "FROM allocation l JOIN person p ON p.id = l.person_id WHERE l.team = ?1 AND " VIEW_PERSON("p.id")
+			    " GROUP BY l.worker ORDER BY l.worker = '', l.worker",
 	[S_TEAM_UPSERT] = "INSERT INTO team(code, name, manager) VALUES (?1, ?2, ?3) "
 			  "ON CONFLICT(code) DO UPDATE SET name = excluded.name, manager = excluded.manager",
 	[S_ALLOC_SET] = "INSERT INTO allocation(person_id, worker, team, since) VALUES (?1, ?2, ?3, " NOW_SQL ") "
@@ -997,11 +1017,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
 			   "AND ((?3 = 'worker' AND ((a.owner_kind = 'worker' AND a.owner = ?4) "
 			   "  OR (a.escalated_to = ?4 AND ?4 <> 'mash'))) "
-			   "OR (?3 = 'team' AND a.owner_kind = 'team' AND a.owner = ?4) "
+			   "OR (?3 = 'team' AND ((a.owner_kind = 'team' AND a.owner = ?4) "
+			   "  OR a.person_id IN (SELECT person_id FROM allocation WHERE team = ?4))) "
 			   "OR (?3 = 'mash' AND (a.owner_kind = 'mash' OR a.escalated_to = 'mash'))) "
 			   "AND (?6 = 0 OR a.person_id = ?6) "
 			   "AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a") " "
-			   "ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+			   "ORDER BY coalesce(a.due_on, a.raised_on), a.raised_on, a.id LIMIT ?7",
 	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
@@ -3098,6 +3119,76 @@ static int sq_caseload_managed(store_conn *c, const struct store_view *v, const 
 	return rc;
 }
 
+static int sq_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
+			   const char *escalated_to, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERTS_FOLLOW);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	text(s, 2, owner_kind);
+	text(s, 3, owner);
+	text(s, 4, escalated_to);
+	int rc = run(s);
+	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
+	return rc;
+}
+
+static int sq_alert_escalate_one(store_conn *c, int64_t id, bool *changed)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE_ONE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	return changed_run(c, s, changed);
+}
+
+static int sq_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
+		      bool *yes)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_MANAGES);
+	int64_t v = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, manager);
+	text(s, 2, team ? team : "");
+	text(s, 3, worker ? worker : "");
+	sqlite3_bind_int64(s, 4, child_id);
+	int rc = one_int(s, &v);
+	*yes = rc == STORE_OK && v != 0;
+	return rc;
+}
+
+struct workload_walk {
+	store_workload_fn fn;
+	void *ctx;
+};
+
+static int workload_row(sqlite3_stmt *s, void *arg)
+{
+	struct workload_walk *w = arg;
+	struct store_workload r;
+	memset(&r, 0, sizeof r);
+	col_copy(s, 0, r.worker, sizeof r.worker);
+	r.children = sqlite3_column_int64(s, 1);
+	r.open = sqlite3_column_int64(s, 2);
+	r.overdue = sqlite3_column_int64(s, 3);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_team_workload(store_conn *c, const struct store_view *v, const char *team, const char *today,
+			    store_workload_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_WORKLOAD);
+	struct workload_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	bind_view(s, v);
+	text(s, 1, team);
+	text(s, 2, today);
+	return each_row(s, workload_row, &w);
+}
+
 struct awaiting_walk {
 	store_awaiting_fn fn;
 	void *ctx;
@@ -4600,6 +4691,10 @@ const struct store_ops store_sqlite_ops = {
 	.allocation_get = sq_allocation_get,
 	.caseload = sq_caseload,
 	.caseload_managed = sq_caseload_managed,
+	.alerts_follow = sq_alerts_follow,
+	.alert_escalate_one = sq_alert_escalate_one,
+	.manages = sq_manages,
+	.team_workload = sq_team_workload,
 	.awaiting_decision = sq_awaiting_decision,
 	.mash_queue = sq_mash_queue,
 	.mash_item = sq_mash_item,

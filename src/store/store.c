@@ -322,6 +322,29 @@ int store_caseload_managed(store_conn *c, const struct store_view *v, const char
 	return v ? c->ops->caseload_managed(c, v, worker, manager, limit, fn, ctx) : STORE_EIO;
 }
 
+int store_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
+			const char *escalated_to, int64_t *n)
+{
+	return c->ops->alerts_follow(c, person_id, owner_kind, owner, escalated_to, n);
+}
+
+int store_alert_escalate_one(store_conn *c, int64_t id, bool *changed)
+{
+	return c->ops->alert_escalate_one(c, id, changed);
+}
+
+int store_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
+		  bool *yes)
+{
+	return c->ops->manages(c, manager, team, worker, child_id, yes);
+}
+
+int store_team_workload(store_conn *c, const struct store_view *v, const char *team, const char *today,
+			store_workload_fn fn, void *ctx)
+{
+	return v ? c->ops->team_workload(c, v, team, today, fn, ctx) : STORE_EIO;
+}
+
 int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
 			    int64_t *total)
 {

@@ -305,7 +305,7 @@ typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
 int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found);
 
-/* Every set field must match; newest raised first. */
+/* Every set field must match; newest raised first (store_alerts_owned: most overdue first). */
 struct store_alert_query {
 	const char *state;       /* exactly this state; NULL or "" for any */
 	bool open_or_acknowledged; /* open or acknowledged (leave state NULL) */
@@ -317,9 +317,11 @@ struct store_alert_query {
 int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
 		 void *ctx);
 /* The same with the owner typed (issue 14): q->owner_kind "worker" lists the alerts owned by the worker
- * q->owner or escalated to them; "team" those owned by the team q->owner; "mash" those owned by the MASH or
- * escalated to it (escalated_to "mash": no MASH manager). A username never matches a team or the MASH.
- * The reader's view applies as for store_alerts. */
+ * q->owner or escalated to them; "team" those owned by the team q->owner or about a child allocated to it
+ * (its workers' alerts: issue 15); "mash" those owned by the MASH or escalated to it (escalated_to "mash": no
+ * MASH manager). A username never matches a team or the MASH. The reader's view applies as for store_alerts.
+ * Most overdue first (issue 15): by due date, an alert with none being due the day it was raised, then
+ * oldest raised, then id. */
 int store_alerts_owned(store_conn *c, const struct store_view *v, const struct store_alert_query *q,
 		       store_alert_fn fn, void *ctx);
 /* Counts by state for a person (for the record page): open includes acknowledged-but-unresolved. */
@@ -363,6 +365,29 @@ int store_caseload(store_conn *c, const struct store_view *v, const char *worker
  * caseload sees their own team's part of it); the reader's view applies as for store_caseload. */
 int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 			   int limit, store_allocation_fn fn, void *ctx);
+
+/* Alerts follow allocation (issue 15): the child's open and acknowledged alerts go to owner_kind/owner;
+ * those already escalated are the new team's manager's (escalated_to, "mash" when the team has none). *n
+ * says how many moved. Resolved alerts keep the owner who held them. */
+int store_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
+			const char *escalated_to, int64_t *n);
+/* Escalates one open alert now, as the sweep would (to the manager of the child's team, else the MASH's);
+ * *changed false when it is not open or already escalated. */
+int store_alert_escalate_one(store_conn *c, int64_t id, bool *changed);
+/* Whether manager manages a team (non-empty manager) that is team (when not ""), or to which worker (when
+ * not "") has a child allocated, or to which child_id (when not 0) is allocated. */
+int store_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
+		  bool *yes);
+/* A team's caseloads: per worker ("" for the children held by the team with no worker), how many children
+ * are allocated, how many open alerts they have and how many of those are past their due date (before
+ * today, "YYYY-MM-DD"); by worker, the team's own last. The reader's view applies to the children. */
+struct store_workload {
+	char worker[STORE_USER_MAX + 1];
+	int64_t children, open, overdue;
+};
+typedef int (*store_workload_fn)(const struct store_workload *w, void *ctx);
+int store_team_workload(store_conn *c, const struct store_view *v, const char *team, const char *today,
+			store_workload_fn fn, void *ctx);
 
 /* Contacts and referrals with no referral decision recorded at or after them, oldest first: the MASH
  * queue. total gets how many there are in all. */

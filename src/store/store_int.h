@@ -122,6 +122,13 @@ struct store_ops {
 	int (*caseload)(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn, void *ctx);
 	int (*caseload_managed)(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 				int limit, store_allocation_fn fn, void *ctx);
+	int (*alerts_follow)(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
+			     const char *escalated_to, int64_t *n);
+	int (*alert_escalate_one)(store_conn *c, int64_t id, bool *changed);
+	int (*manages)(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
+		       bool *yes);
+	int (*team_workload)(store_conn *c, const struct store_view *v, const char *team, const char *today,
+			     store_workload_fn fn, void *ctx);
 	int (*awaiting_decision)(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx, int64_t *total);
 	int (*mash_queue)(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
 			  void *ctx, int64_t *total);

@@ -196,7 +196,7 @@ static void signin_done(struct users_attempt *si)
 	} else if (si->res == USERS_SIGNED_IN && si->token[0]) {
 		cookie(j->w, j->rq, SESSION_COOKIE, si->token, USERS_SESSION_MAX_SECONDS);
 		cookie(j->w, j->rq, PRESESSION_COOKIE, "", 0);
-		web_redirect(j->rq, j->next[0] ? j->next : "/");
+		web_redirect(j->rq, j->next[0] ? j->next : web_landing(si->user.role)); /* their own work */
 	} else {
 		char wait[160];
 		int minutes = (si->retry_after + 59) / 60;

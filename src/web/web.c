@@ -106,6 +106,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
 		json_object_set_new(json_object_get(view, "can"), "notices",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
+		json_object_set_new(json_object_get(view, "can"), "team",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1602,6 +1604,11 @@ static void mash_route(const struct web *w, http_request *rq, const int64_t *ids
 }
 static void mash_item_route(const struct web *w, http_request *rq, const int64_t *ids) { web_mash_item_page(w, rq, ids[0]); }
 static void mash_decide_route(const struct web *w, http_request *rq, const int64_t *ids) { web_mash_decide(w, rq, ids[0]); }
+static void team_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_team_page(w, rq);
+}
 static void signin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1689,6 +1696,7 @@ static const struct web_route {
 	{{"GET", "/mash"}, ACT_MASH, mash_route},
 	{{"GET", "/mash/{id}"}, ACT_MASH, mash_item_route},
 	{{"POST", "/mash/{id}/decision"}, ACT_MASH, mash_decide_route},
+	{{"GET", "/team"}, ACT_TEAM, team_route},
 	{{"GET", "/link-reviews"}, ACT_LINK_REVIEW, links_route},
 	{{"GET", "/link-reviews/{id}"}, ACT_LINK_REVIEW, link_route},
 	{{"POST", "/link-reviews/{id}/decision"}, ACT_LINK_REVIEW, link_decide_route},
@@ -1856,4 +1864,13 @@ void web_handle(http_request *rq, void *ctx)
 		return;
 	}
 	r->fn(w, rq, ids);
+}
+
+/* Whether the pages have a GET route for path (web/landing.c lands only on pages that exist). */
+bool web_has_page(const char *path)
+{
+	int64_t ids[ROUTE_IDS_MAX];
+	char allow[64];
+	return route_find(routes, sizeof routes / sizeof routes[0], sizeof routes[0], "GET", path, ids, allow,
+			  sizeof allow) >= 0;
 }

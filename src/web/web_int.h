@@ -29,6 +29,10 @@ struct web_user {
 };
 const struct web_user *web_user(http_request *rq);
 const char *web_role_name(const char *code);
+/* Where a person of this role lands after signing in (web/landing.c: the one table of it). */
+const char *web_landing(const char *role);
+bool web_has_page(const char *path);
+void web_team_page(const struct web *w, http_request *rq);
 /* Finds the request's session from its cookie (and pushes its idle time on); no session is not an error. */
 int web_session_load(const struct web *w, http_request *rq);
 /* The CSRF defence of every form that acts: the csrf_token field is the session's. */

@@ -110,18 +110,23 @@ static json_t *alert_row(const struct store_alert *a, struct date today)
 {
 	char name[2 * STORE_NAME_BYTES + 24], raised[DATE_LONG_MAX + 1], owner[STORE_USER_MAX + 16];
 	char escalated[STORE_USER_MAX + 1] = "";
-	const char *st, *cls;
+	const char *st, *cls, *why, *next;
 	web_short_name(a->given_name, a->family_name, name, sizeof name);
 	if (!web_day_text(a->raised_on, NULL, raised, sizeof raised))
 		snprintf(raised, sizeof raised, "Not known");
 	owner_text(a->owner_kind, a->owner, owner, sizeof owner);
 	state_tag(a->state, &st, &cls);
+	alerts_words(a->code, &why, &next);
 	if (a->escalated_to[0])
 		snprintf(escalated, sizeof escalated, "%s", a->escalated_to);
-	return json_pack("{s:I, s:I, s:o, s:s, s:o, s:s, s:o, s:o, s:s, s:s, s:o}", "id", (json_int_t)a->id, "child_id",
-			 (json_int_t)a->person_id, "child", web_str(name), "title", alerts_title(a->code), "code",
-			 web_str(a->code), "raised", raised, "due", due_view(a, today), "owner", web_str(owner),
-			 "state_text", st, "state_class", cls, "escalated_to", web_str(escalated));
+	json_t *children = json_array();
+	json_array_append_new(children, json_pack("{s:I, s:I, s:o}", "child_id", (json_int_t)a->person_id, "alert_id",
+						  (json_int_t)a->id, "child", web_str(name)));
+	return json_pack("{s:I, s:I, s:o, s:s, s:o, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:s, s:o, s:b}", "id",
+			 (json_int_t)a->id, "child_id", (json_int_t)a->person_id, "child", web_str(name), "title",
+			 alerts_title(a->code), "code", web_str(a->code), "raised", raised, "due", due_view(a, today), "owner",
+			 web_str(owner), "state_text", st, "state_class", cls, "escalated_to", web_str(escalated), "why", why,
+			 "next", next, "children", children, "grouped", 0);
 }
 
 /* ---- the alerts inbox ---- */
@@ -134,6 +139,9 @@ struct inbox_job {
 	json_t *view, *rows;
 	int n;
 	struct date today;
+	/* The first alert of each row, to find one incident's other children (alerts_same_incident). */
+	struct store_alert *firsts;
+	size_t nrows;
 };
 
 static void inbox_release(struct web_read *r)
@@ -141,14 +149,32 @@ static void inbox_release(struct web_read *r)
 	struct inbox_job *j = (struct inbox_job *)r;
 	json_decref(j->view);
 	json_decref(j->rows);
+	free(j->firsts);
 	free(j);
 }
 
+/* One row per alert, except that siblings alerted for one incident share a row listing each child (each
+ * alert was filtered for this reader on its own: the list is the service's). */
 static int inbox_row(const struct store_alert *a, void *ctx)
 {
 	struct inbox_job *j = ctx;
-	if (j->n++ < INBOX_MAX)
-		json_array_append_new(j->rows, alert_row(a, j->today));
+	if (j->n++ >= INBOX_MAX)
+		return 0;
+	for (size_t i = 0; i < j->nrows; i++) {
+		if (!alerts_same_incident(&j->firsts[i], a))
+			continue;
+		char name[2 * STORE_NAME_BYTES + 24];
+		web_short_name(a->given_name, a->family_name, name, sizeof name);
+		json_t *row = json_array_get(j->rows, i);
+		json_array_append_new(json_object_get(row, "children"),
+				      json_pack("{s:I, s:I, s:o}", "child_id", (json_int_t)a->person_id, "alert_id",
+						(json_int_t)a->id, "child", web_str(name)));
+		json_object_set_new(row, "grouped", json_true());
+		json_object_set_new(row, "count", json_integer((json_int_t)json_array_size(json_object_get(row, "children"))));
+		return 0;
+	}
+	j->firsts[j->nrows++] = *a;
+	json_array_append_new(j->rows, alert_row(a, j->today));
 	return 0;
 }
 
@@ -197,7 +223,7 @@ static void inbox_show(struct web_read *r)
 	json_object_set_new(view, "empty_text", json_string(empty));
 	if (j->n > INBOX_MAX)
 		json_object_set_new(view, "more_text",
-				    json_string("Only the newest 200 are shown. Choose an owner to see fewer."));
+				    json_string("Only the 200 most overdue are shown. Choose an owner to see fewer."));
 	json_object_set_new(view, "rows", j->rows);
 	j->rows = NULL;
 	web_render(r->w, r->rq, 200, "alerts", view);
@@ -240,15 +266,24 @@ void web_alerts_page(const struct web *w, http_request *rq)
 	if (!owner || !owner[0])
 		owner = strcmp(u->role, "mash_worker") == 0 ? "mash" : mine;
 	struct alerts_owner typed;
-	if (!alerts_owner_parse(owner, &typed) || !alerts_person_may_list(&typed, u->username, u->role)) {
+	bool may = false;
+	if (alerts_owner_parse(owner, &typed) &&
+	    alerts_person_may_list(w->st, &typed, u->username, u->role, &may) != STORE_OK) {
+		json_decref(view);
+		web_unavailable(w, rq);
+		return;
+	}
+	if (!may) {
 		json_decref(view);
 		web_message_link(w, rq, 403, "You cannot see these alerts",
-				 "You can see your own alerts (and, in the MASH, the MASH's), not someone else's.", "/alerts",
-				 "Go to your alerts");
+				 "You can see your own alerts (in the MASH, the MASH's; a team manager, their team's and "
+				 "its workers'), not someone else's.",
+				 "/alerts", "Go to your alerts");
 		return;
 	}
 	struct inbox_job *j = calloc(1, sizeof *j);
-	if (!j) {
+	if (!j || !(j->firsts = calloc(INBOX_MAX, sizeof *j->firsts))) {
+		free(j);
 		json_decref(view);
 		web_unavailable(w, rq);
 		return;
@@ -423,6 +458,10 @@ static void alert_show(struct web_read *r)
 				"evidence", evidence_view(j, a), "can_acknowledge", strcmp(a->state, "open") == 0,
 				"can_resolve", !resolved, "is_resolved", resolved));
 	json_object_set_new(view, "has_evidence", json_boolean(json_array_size(json_object_get(view, "evidence")) > 0));
+	const char *why, *next;
+	alerts_words(a->code, &why, &next);
+	json_object_set_new(view, "why", json_string(why));
+	json_object_set_new(view, "next", json_string(next));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/alerts", "text", "All alerts"));
 	json_object_set_new(view, "outcome_max", json_integer(OUTCOME_MAX));
 	if (strcmp(j->done, "acknowledged") == 0)
@@ -738,9 +777,9 @@ static void caseload_show(struct web_read *r)
 			 ? alerts_caseload_managed(r->w->st, &r->access, j->worker, web_user(r->rq)->username, CASELOAD_MAX + 1,
 						   caseload_child, j)
 			 : alerts_caseload(r->w->st, &r->access, j->worker, CASELOAD_MAX + 1, caseload_child, j);
-	/* Each child's open alerts, whoever owns them: an alert raised before the allocation stays with the
-	 * MASH or the team that held the case then (service/cases.h), and the worker must still see it. One
-	 * indexed read per child; a caseload is a few dozen children. */
+	/* Each child's open alerts, whoever owns them (they follow the allocation, service/cases.h, so they are
+	 * the worker's; one escalated is still counted). One indexed read per child; a caseload is a few dozen
+	 * children. */
 	int shown = j->n < CASELOAD_MAX ? j->n : CASELOAD_MAX;
 	for (int i = 0; i < shown && rc == STORE_OK; i++) {
 		struct store_alert_query q = {.open_or_acknowledged = true,

@@ -644,7 +644,8 @@ describe('administration', () => {
     newcomer = await pageAs(null);
     await goto(newcomer, `${demo.url}/sign-in`);
     await fillSignIn(newcomer, { username: NEW_USER, password: NEW_PASSWORD, code: totp(secret) });
-    await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname === '/');
+    // A social worker lands on their alerts (issue 15).
+    await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname === '/alerts');
     assert.equal(await signedInAs(newcomer), `${NEW_USER} (Social worker)`);
     // Not allocated yet: Cosimo's record is closed to them.
     await assertRecordRefused(newcomer, cosmoId);

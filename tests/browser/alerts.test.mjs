@@ -43,6 +43,7 @@ const hollis = {
 };
 const TEAM = { code: 'ne1', name: 'North East locality 1', manager: 'm.adeyemi' };
 const WORKER = 't.okafor'; // a social worker with nothing allocated until the caseload tests
+const EMPTY = 'e.nobody'; // a social worker who never holds a child
 
 let ottilieId;
 let ottilieReferral;
@@ -59,8 +60,9 @@ before(async () => {
   const o = await addEvent(demo, 'education', { ...referral('Ottilie disclosed being hit at home'), subject: ottilie });
   ottilieId = o.child_id;
   ottilieReferral = o.id;
-  // Allocated after the alert was raised, so the alert stays the MASH's; demo.worker records a visit to her.
-  allocateChild(demo, ottilieId, DEMO_WORKER);
+  // Not allocated until the MASH has resolved her alert (alerts follow allocation, issue 15); demo.worker then
+  // records a visit to her.
+  makePerson(demo, { username: EMPTY, role: 'social_worker' });
   caspianId = await makeChild(demo, caspian, [referral('Caspian left alone overnight, says a neighbour')]);
   ishbelId = await makeChild(demo, ishbel, [
     { agency: 'health', kind: 'gp_appointment', occurred_at: `${addDays(today, -40)}T09:00:00Z`, summary: 'Annual review' },
@@ -147,10 +149,13 @@ describe('the alerts inbox', () => {
     const mine = rows.filter((r) => r.childHref === `/children/${ottilieId}`);
     assert.deepEqual(mine, [{
       id: String(api.id), href: `/alerts/${api.id}`, child: 'Ottilie Pemberton-Rhys', childHref: `/children/${ottilieId}`,
-      title: 'Referral decision overdue', code: 'REFERRAL_DECISION_OVERDUE', raised: longDate(api.raised_on),
+      title: 'Referral decision overdue',
+      why: 'A decision on a referral is due within 1 working day of the referral being received (Working Together 2023), and none has been recorded.',
+      next: 'Decide what happens next (no further action, early help, section 17 or section 47) and record the referral decision.',
+      raised: longDate(api.raised_on),
       due: longDate(referralDue), overdue: true, owner: 'MASH', state: 'Open',
     }]);
-    // The page lists what the API lists for the same filter, in the same order (newest raised first).
+    // The page lists what the API lists for the same filter, in the same order (most overdue first).
     const apiMash = await apiAlerts('owner=mash&state=open&limit=500');
     assert.ok(apiMash.length <= 200, 'under the ceiling here');
     assert.deepEqual(rows.map((r) => r.id), apiMash.map((a) => String(a.id)));
@@ -226,6 +231,8 @@ describe('one alert: evidence, acknowledge, resolve', () => {
     assert.deepEqual(await summaryList(page), {
       Child: 'Ottilie Pemberton-Rhys',
       Alert: 'Referral decision overdue REFERRAL_DECISION_OVERDUE',
+      Why: 'A decision on a referral is due within 1 working day of the referral being received (Working Together 2023), and none has been recorded.',
+      'Next step': 'Decide what happens next (no further action, early help, section 17 or section 47) and record the referral decision.',
       Raised: longDate(addDays(referralDue, 1)),
       Due: `${longDate(referralDue)} Overdue`,
       Owner: 'MASH',
@@ -268,7 +275,7 @@ describe('one alert: evidence, acknowledge, resolve', () => {
   });
 
   test("an alert that is not yours: not shown, and its buttons change nothing", async () => {
-    const worker = await pageAs(DEMO_WORKER); // Ottilie's social worker, but the alert is the MASH's
+    const worker = await pageAs(DEMO_WORKER); // not Ottilie's social worker (yet): the alert is the MASH's
     const res = await goto(worker, `${demo.url}/alerts/${alertId}`);
     assert.equal(res.status(), 403);
     assert.equal(await textOf(worker.locator('h1')), 'You cannot see this alert');
@@ -348,33 +355,36 @@ describe('one alert: evidence, acknowledge, resolve', () => {
 
   test('a form sent after someone else resolved it says so (409); another site cannot act (403)', async () => {
     const api = await onlyAlert(caspianId);
-    await goto(page, `${demo.url}/alerts/${api.id}`);
+    // Caspian is demo.worker's, and so is his alert (alerts follow allocation, issue 15).
+    const mine = await pageAs(DEMO_WORKER);
+    await goto(mine, `${demo.url}/alerts/${api.id}`);
     const r = await request(`${demo.url}/api/v1/alerts/${api.id}/resolve`, {
       method: 'POST', token: demo.tokens.social_care, headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ outcome: 'Closed by the case system', by: 'j.bloggs' }),
     });
     assert.equal(r.status, 200, r.text);
-    await page.getByLabel('Outcome').fill('Visited; all well');
-    await navigate(page, () => page.getByRole('button', { name: 'Resolve' }).click(),
+    await mine.getByLabel('Outcome').fill('Visited; all well');
+    await navigate(mine, () => mine.getByRole('button', { name: 'Resolve' }).click(),
       (u) => u.pathname === `/alerts/${api.id}/resolve`);
-    assert.equal(await textOf(page.locator('h1')), 'This alert is already resolved');
-    assert.match(await textOf(page.locator('main')), /Someone resolved it before your outcome was saved/);
-    await navigate(page, () => page.getByRole('link', { name: 'Open the alert' }).click(), (u) => u.pathname === `/alerts/${api.id}`);
-    const list = await summaryList(page);
+    assert.equal(await textOf(mine.locator('h1')), 'This alert is already resolved');
+    assert.match(await textOf(mine.locator('main')), /Someone resolved it before your outcome was saved/);
+    await navigate(mine, () => mine.getByRole('link', { name: 'Open the alert' }).click(), (u) => u.pathname === `/alerts/${api.id}`);
+    const list = await summaryList(mine);
     // The system's word for who acted, shown as its own (never taken for a person who signs in here).
     assert.deepEqual([list.Outcome, list.Resolved.startsWith('By j.bloggs via social_care system on ')], ['Closed by the case system', true]);
 
     // The same forms sent again from this person's browser (its session and the form's token).
-    const token = await csrfToken(page);
-    const conflict = await postFromPage(page, `/alerts/${api.id}/resolve`, { csrf_token: token, outcome: 'again' });
+    const token = await csrfToken(mine);
+    const conflict = await postFromPage(mine, `/alerts/${api.id}/resolve`, { csrf_token: token, outcome: 'again' });
     assert.equal(conflict.status, 409);
-    const acked = await postFromPage(page, `/alerts/${api.id}/acknowledge`, { csrf_token: token });
+    const acked = await postFromPage(mine, `/alerts/${api.id}/acknowledge`, { csrf_token: token });
     assert.equal(acked.status, 409);
     assert.match(acked.text, /This alert is no longer open/);
 
     // Another site: refused even with the session and the right token, and without the token from here too.
     const open = (await apiAlerts('owner=mash&state=open')).find((a) => a.state === 'open');
-    const forged = await postFromPage(page, `/alerts/${open.id}/acknowledge`, { csrf_token: token }, { origin: 'http://evil.example' });
+    const forged = await postFromPage(page, `/alerts/${open.id}/acknowledge`, { csrf_token: await csrfToken(page) },
+      { origin: 'http://evil.example' });
     assert.equal(forged.status, 403);
     const tokenless = await postFromPage(page, `/alerts/${open.id}/acknowledge`, {});
     assert.equal(tokenless.status, 403);
@@ -630,7 +640,8 @@ describe('my caseload', () => {
 
     await goto(manager, `${demo.url}/alerts`); // the manager's own: what was escalated to them
     const row = (await alertRows(manager)).find((r) => r.id === String(alert.id));
-    assert.equal(row.owner, `MASH Escalated to ${TEAM.manager}`, 'the owner, and who it went to');
+    // Hollis was allocated to WORKER, and his open alert followed (issue 15).
+    assert.equal(row.owner, `${WORKER} Escalated to ${TEAM.manager}`, 'the owner, and who it went to');
     await goto(manager, `${demo.url}/alerts/${alert.id}`);
     assert.match((await summaryList(manager)).Escalated, new RegExp(`^To ${TEAM.manager} on ${longDate(today)} at \\d\\d:\\d\\d$`));
   });
@@ -642,7 +653,7 @@ describe('no axe violations on the new pages', () => {
   const pages = [
     ['the inbox', 'mash.worker', '/alerts', 200],
     ['the inbox, resolved alerts', 'mash.worker', '/alerts?state=resolved', 200],
-    ['the inbox, empty', WORKER, '/alerts', 200],
+    ['the inbox, empty', EMPTY, '/alerts', 200],
     ['the inbox with an error', 'mash.worker', `/alerts?owner=${'y'.repeat(70)}`, 400],
     ["someone else's alerts (refused)", WORKER, '/alerts?owner=mash', 403],
     ['the MASH queue', 'mash.worker', '/mash', 200],
@@ -724,6 +735,7 @@ describe('JavaScript off', () => {
   });
 
   test('the visit form: the seen-alone question is there without script', async () => {
+    allocateChild(demo, ottilieId, DEMO_WORKER); // her alert was resolved by the MASH: nothing moves
     const page = await pageAs(DEMO_WORKER); // Ottilie's social worker
     await goto(page, `${demo.url}/children/${ottilieId}/visits/new`);
     assert.ok(await page.locator('#seen_alone').isVisible(), 'the nested question shows without script');
@@ -770,7 +782,7 @@ describe('the ceiling', () => {
     await goto(page, `${demo.url}/alerts?owner=mash`);
     assert.equal((await alertRows(page)).length, 200);
     assert.equal(await textOf(page.locator('#results')), 'More than 200 open alerts for the MASH');
-    assert.match(await textOf(page.locator('main')), /Only the newest 200 are shown\. Choose an owner to see fewer\./);
+    assert.match(await textOf(page.locator('main')), /Only the 200 most overdue are shown\. Choose an owner to see fewer\./);
 
     await goto(page, `${demo.url}/mash`);
     assert.equal(await page.locator('#mash-table tbody tr').count(), 25);

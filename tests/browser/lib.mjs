@@ -602,13 +602,24 @@ export function addWorkingDays(iso, n) {
   return d;
 }
 
-/** The alerts inbox table: [{id, href, child, childHref, title, code, raised, due, overdue, owner, state}]. */
+/**
+ * The alerts inbox table, one row per item: [{id, href, child, childHref, title, why, next, raised, due, overdue, owner,
+ * state}] (issue 15: words, not rule codes). A row for one incident's children names the first; children lists each
+ * as {child, childHref, alertHref}.
+ */
 export async function alertRows(page) {
   const out = [];
   for (const row of await page.locator('#alerts-table tbody tr').all()) {
     const cells = row.locator('td');
-    const child = cells.nth(0).locator('a');
-    const alert = cells.nth(1).locator('a');
+    const grouped = await cells.nth(0).locator('li').count() > 0;
+    const child = grouped ? cells.nth(0).locator('li a').first() : cells.nth(0).locator('a');
+    const alert = cells.nth(1).locator('a').first();
+    const children = [];
+    for (const li of await cells.nth(0).locator('li').all()) {
+      children.push({ child: (await li.locator('a').first().innerText()).trim(),
+        childHref: await li.locator('a').first().getAttribute('href'), alertHref: await li.locator('a').nth(1).getAttribute('href') });
+    }
+    const words = async (sel) => (await cells.nth(1).locator(sel).count() ? (await cells.nth(1).locator(sel).innerText()).trim() : '');
     const dueCell = cells.nth(3);
     out.push({
       id: (await row.getAttribute('id')).replace(/^alert-/, ''),
@@ -616,7 +627,9 @@ export async function alertRows(page) {
       child: (await child.innerText()).trim(),
       childHref: await child.getAttribute('href'),
       title: (await alert.innerText()).trim(),
-      code: (await cells.nth(1).locator('.sg-code').innerText()).trim(),
+      why: await words('.sg-why'),
+      next: (await words('.sg-next')).replace(/^Next step:\s*/, ''),
+      ...(grouped ? { children } : {}),
       raised: (await cells.nth(2).innerText()).trim(),
       due: (await dueCell.innerText()).replace(/\s+/g, ' ').replace(/ Overdue$/, '').trim(),
       overdue: await dueCell.locator('.govuk-tag--red').count() === 1,

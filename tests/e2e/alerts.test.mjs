@@ -453,16 +453,19 @@ describe('GET /api/v1/alerts', () => {
     }
   });
 
-  test('owner=W lists that worker\'s alerts, newest raised first; child=ID lists one child\'s', async () => {
+  test('owner=W lists that worker\'s alerts, most overdue first; child=ID lists one child\'s', async () => {
     const r = await getAlerts('owner=filter.worker');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.more, false);
     assert.equal(r.json.alerts.length, 4, r.text);
     for (const a of r.json.alerts) assert.deepEqual(a.owner, { kind: 'worker', name: 'filter.worker' });
     assert.deepEqual(new Set(r.json.alerts.map((a) => a.child_id)), new Set([x.childId, y.childId]));
-    const keys = r.json.alerts.map((a) => [a.raised_on, a.id]);
-    const sorted = [...keys].sort((p, q) => (p[0] < q[0] ? 1 : p[0] > q[0] ? -1 : q[1] - p[1]));
-    assert.deepEqual(keys, sorted, 'raised_on descending, then id descending');
+    // An inbox (issue 15): the earliest due first (an alert with no due date is due the day it was raised),
+    // then the oldest raised, then id.
+    const keys = r.json.alerts.map((a) => [a.due || a.raised_on, a.raised_on, a.id]);
+    const cmp = (p, q) => (p < q ? -1 : p > q ? 1 : 0);
+    const sorted = [...keys].sort((p, q) => cmp(p[0], q[0]) || cmp(p[1], q[1]) || p[2] - q[2]);
+    assert.deepEqual(keys, sorted, 'due (else raised) ascending, then raised, then id');
 
     const other = await getAlerts('owner=other.worker');
     assert.equal(other.status, 200);

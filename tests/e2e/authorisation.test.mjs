@@ -91,6 +91,7 @@ const EXPECTED = {
   'web GET /mash': ['mash_worker', 'team_manager'],
   'web GET /mash/{id}': ['mash_worker', 'team_manager'],
   'web POST /mash/{id}/decision': ['mash_worker', 'team_manager'],
+  'web GET /team': ['team_manager'],
   'web GET /link-reviews': ['social_worker', 'team_manager', 'mash_worker'],
   'web GET /link-reviews/{id}': ['social_worker', 'team_manager', 'mash_worker'],
   'web POST /link-reviews/{id}/decision': ['social_worker', 'team_manager', 'mash_worker'],

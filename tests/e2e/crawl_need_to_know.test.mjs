@@ -206,7 +206,7 @@ function ownAgencyLeaks(agency, url, text, json, facts) {
 
 async function crawlWeb(username) {
   const cookie = await webSignIn(username);
-  const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash',
+  const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash', '/team',
     '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
     '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams'];
   for (const c of [...sealed, ...siblings, marked]) {

@@ -393,11 +393,11 @@ describe('sign-in goes back only to a path of this service', () => {
     ['/%0A/evil.example/x', '/<LF>/evil.example/x'],
   ];
 
-  test('each hostile next lands on the home page instead', async () => {
+  test('each hostile next lands on the person\'s own work instead (their role\'s page, issue 15)', async () => {
     for (const [raw, what] of hostile) {
       const r = await signIn(server.url, raw);
       assert.equal(r.status, 303, `${what}: ${await r.text()}`);
-      assert.equal(r.headers.get('location'), '/', what);
+      assert.equal(r.headers.get('location'), '/alerts', what); // wes.worker is a social worker
       assert.match(setCookie(r, 'sg_session') ?? '', /^sg_session=sgs_/, `${what}: signed in all the same`);
     }
   });
