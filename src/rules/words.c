@@ -81,6 +81,11 @@ static const struct {
 	[RULES_RAPID_REVIEW_DUE] = {
 		"A rapid review is due within 15 working days of notifying the national Panel.",
 		"Complete the rapid review with the safeguarding partners and send it to the Panel."},
+	[RULES_STRATEGY_DISCUSSION_OVERDUE] = {
+		"The MASH decided on a section 47 enquiry or immediate protection: a strategy discussion with the police "
+		"and health is due within 1 working day of that decision (Working Together 2023), and none has been "
+		"recorded.",
+		"Hold the strategy discussion with the police and health today and record it, with what was decided."},
 };
 
 const char *rules_code_why(enum rules_code c)
