@@ -30,6 +30,7 @@
 #include "lib/plot.h"
 #include "oversight/reason.h"
 #include "service/homes.h"
+#include "service/homes_placed.h"
 #include "web/web_int.h"
 
 #define NCHART (2 * OV_NIND + 1)
@@ -1117,6 +1118,63 @@ static void police_release(struct web_read *r)
 	free(j);
 }
 
+/* What a name on the police pages opens: the record when the officer works with the child (access.c decided
+ * the level), else the record's refusal, which offers the emergency opening (break-glass). */
+static void name_access(json_t *o, enum access_level level)
+{
+	bool opens = level >= ACCESS_AGENCY;
+	json_object_set_new(o, "record_opens", json_boolean(opens));
+	json_object_set_new(o, "record_text", json_string(level == ACCESS_FULL     ? "Record open to you"
+							  : level == ACCESS_AGENCY ? "Your force's records"
+										   : "Emergency access only"));
+}
+
+/* A missing episode on the police pages: the child's name links to the record. */
+static json_t *police_missing_json(const struct store_home_incident *i, enum access_level level)
+{
+	json_t *o = incident_json(i, true);
+	if (json_object_get(o, "child"))
+		name_access(o, level);
+	return o;
+}
+
+/* The children placed now in one home: named ones in a table, the others counted. */
+static void resident_rows(json_t *view, const struct homes_residents *res, int64_t home_id)
+{
+	json_t *rows = json_array();
+	int unnamed = 0, all = 0;
+	for (size_t i = 0; i < res->nplaced; i++) {
+		const struct homes_resident *x = &res->placed[i];
+		if (x->home_id != home_id)
+			continue;
+		all++;
+		if (!x->named) {
+			unnamed++;
+			continue;
+		}
+		char name[2 * STORE_NAME_BYTES + 24], since[DATE_LONG_MAX + 1] = "";
+		struct date d;
+		web_short_name(x->given_name, x->family_name, name, sizeof name);
+		web_day_text(x->start, &d, since, sizeof since);
+		json_t *o = json_pack("{s:I, s:o, s:s, s:b}", "child_id", (json_int_t)x->person_id, "child", web_str(name),
+				      "since", since, "missing", x->missing);
+		name_access(o, x->level);
+		json_array_append_new(rows, o);
+	}
+	char text[200];
+	if (!all)
+		snprintf(text, sizeof text, "No child is placed here now.");
+	else if (unnamed)
+		snprintf(text, sizeof text, "%d %s placed here now. %d %s not named: you do not work with %s and %s not "
+					    "been reported missing in the last %d days.",
+			 all, all == 1 ? "child is" : "children are", unnamed, unnamed == 1 ? "is" : "are",
+			 unnamed == 1 ? "them" : "them", unnamed == 1 ? "has" : "have", POLICE_MISSING_DAYS);
+	else
+		snprintf(text, sizeof text, "%d %s placed here now.", all, all == 1 ? "child is" : "children are");
+	json_object_set_new(view, "placed", rows);
+	json_object_set_new(view, "placed_text", json_string(text));
+}
+
 static void police_show(struct web_read *r)
 {
 	struct police_job *j = (struct police_job *)r;
@@ -1125,6 +1183,16 @@ static void police_show(struct web_read *r)
 	ts_format_utc(clock_now() - (int64_t)POLICE_MISSING_DAYS * 86400, since);
 	int rc = homes_police_load(r->w->st, &r->access, r->w->authority, since, &pol);
 	if (rc != STORE_OK) {
+		homes_police_free(&pol);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	/* Who is placed in the homes now, and what the officer may do with each name: access.c decides. */
+	struct homes_residents res;
+	char today[DATE_ISO_LEN + 1];
+	date_format_iso(web_today(), today);
+	if (homes_residents_load(r->w->st, &r->access, &pol, j->home_id, today, clock_now(), &res) != STORE_OK) {
+		homes_residents_free(&res);
 		homes_police_free(&pol);
 		web_unavailable(r->w, r->rq);
 		return;
@@ -1138,6 +1206,7 @@ static void police_show(struct web_read *r)
 				hm = &pol.homes[i];
 		if (!hm) { /* not in the area, or no such home: the same answer */
 			json_decref(view);
+			homes_residents_free(&res);
 			homes_police_free(&pol);
 			web_message_link(r->w, r->rq, 404, "Page not found", "There is no home with this number in your area.",
 					 "/police/homes", "Homes in your area");
@@ -1148,8 +1217,9 @@ static void police_show(struct web_read *r)
 		json_t *miss = json_array();
 		for (size_t i = 0; i < pol.nmissing; i++)
 			if (pol.missing[i].home_id == j->home_id)
-				json_array_append_new(miss, incident_json(&pol.missing[i], true));
+				json_array_append_new(miss, police_missing_json(&pol.missing[i], res.missing_level[i]));
 		json_object_set_new(view, "missing", miss);
+		resident_rows(view, &res, j->home_id);
 		/* The notes come with the profile read. */
 		struct homes_profile pr;
 		bool found = false;
@@ -1162,28 +1232,33 @@ static void police_show(struct web_read *r)
 		homes_profile_free(&pr);
 		if (j->form)
 			json_object_update(view, j->form);
+		homes_residents_free(&res);
 		homes_police_free(&pol);
 		render(r->w, r->rq, j->status ? j->status : 200, "police_home", view);
 		return;
 	}
 	json_t *homes = json_array(), *miss = json_array();
 	for (size_t i = 0; i < pol.nhomes; i++) {
-		int n = 0;
+		int n = 0, placed = 0;
 		for (size_t k = 0; k < pol.nmissing; k++)
 			n += pol.missing[k].home_id == pol.homes[i].id;
-		json_array_append_new(homes, json_pack("{s:I, s:s, s:s, s:s, s:i, s:i}", "id", (json_int_t)pol.homes[i].id,
-						       "name", pol.homes[i].name, "postcode", pol.homes[i].postcode,
-						       "specialism", specialism_name(pol.homes[i].specialism), "places",
-						       pol.homes[i].places, "missing", n));
+		for (size_t k = 0; k < res.nplaced; k++)
+			placed += res.placed[k].home_id == pol.homes[i].id;
+		json_array_append_new(homes, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id",
+						       (json_int_t)pol.homes[i].id, "name", pol.homes[i].name, "urn",
+						       pol.homes[i].urn, "postcode", pol.homes[i].postcode, "specialism",
+						       specialism_name(pol.homes[i].specialism), "places", pol.homes[i].places,
+						       "missing", n, "placed", placed));
 	}
 	for (size_t i = 0; i < pol.nmissing; i++) {
-		json_t *o = incident_json(&pol.missing[i], true);
+		json_t *o = police_missing_json(&pol.missing[i], res.missing_level[i]);
 		json_object_set_new(o, "home", json_string(pol.missing[i].home_name));
 		json_object_set_new(o, "home_id", json_integer(pol.missing[i].home_id));
 		json_array_append_new(miss, o);
 	}
 	json_object_set_new(view, "homes", homes);
 	json_object_set_new(view, "missing", miss);
+	homes_residents_free(&res);
 	homes_police_free(&pol);
 	render(r->w, r->rq, 200, "police_homes", view);
 }
