@@ -752,41 +752,65 @@ static void profile_release(struct web_read *r)
 
 
 
-/* One CUSUM chart as SVG: the chart's value after each month, the threshold, the months it signalled. */
+/* One month-by-month (CUSUM) chart as SVG: the chart's value after each month, the threshold, the months it
+ * signalled; both axes labelled, the months in words. rows gets each month's figures for the table beside it. */
 static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *chart, size_t h, int j, double thr,
-		      const double *signal_stat, const char *label)
+		      const double *signal_stat, const char *label, const char *title_id, json_t *rows)
 {
-	double vmax = thr * 1.2;
+	double vmax = thr * 1.1, ystep;
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
 		if (c > vmax)
 			vmax = c;
 	}
-	struct plot g = {640, 170, 44, 12, 10, 28, p->nmonths > 1 ? (double)(p->nmonths - 1) : 1, vmax};
-	buf_printf(b, "<svg class=\"sg-cusum\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" aria-label=\"", g.w, g.h);
+	double ytop = plot_nice_max(vmax * 1.05, 4, &ystep);
+	struct plot g = {640, 210, 58, 16, 12, 48, p->nmonths > 1 ? (double)(p->nmonths - 1) : 1, ytop};
+	buf_printf(b, "<svg class=\"sg-cusum\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" aria-labelledby=\"%s\">",
+		   g.w, g.h, title_id);
+	buf_printf(b, "<title id=\"%s\">", title_id);
 	buf_append_html(b, label, strlen(label));
-	buf_puts(b, "\">");
+	buf_puts(b, "</title>");
 	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
 		   g.w - g.right, g.h - g.bottom);
+	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
+		   g.h - g.bottom);
+	for (int i = 0; i * ystep <= ytop + 1e-9 && i <= 10; i++) {
+		char t[24];
+		tick_text(i * ystep, t, sizeof t);
+		buf_printf(b, "<text class=\"sg-tick sg-ytick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", g.left - 4,
+			   plot_y(&g, i * ystep) + 4, t);
+	}
+	buf_printf(b, "<text class=\"sg-axis-label\" x=\"12\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 12 %.1f)\">"
+		      "Evidence score</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
+	buf_printf(b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Month</text>",
+		   (g.left + g.w - g.right) / 2, g.h - 4);
 	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, thr),
 		   g.w - g.right, plot_y(&g, thr));
-	buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 4,
-		   plot_y(&g, thr) + 4, thr);
+	buf_printf(b, "<text class=\"sg-tick sg-threshold-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">Threshold %.1f</text>",
+		   g.w - g.right, plot_y(&g, thr) - 4, thr);
 	buf_puts(b, "<path class=\"sg-line\" d=\"");
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
 		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", plot_x(&g, (double)t), plot_y(&g, c));
+		char m[8], ml[32], val[24];
+		homes_month_text(p->first_month + (int)t, m);
+		month_long(m, ml, sizeof ml);
+		snprintf(val, sizeof val, "%.2f", c);
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:b}", "month", ml, "value", val, "signal", signal_stat[t] > 0));
 	}
 	buf_puts(b, "\"/>");
 	for (size_t t = 0; t < p->nmonths; t++)
 		if (signal_stat[t] > 0)
 			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", plot_x(&g, (double)t),
 				   plot_y(&g, signal_stat[t]));
-	for (size_t t = 0; t < p->nmonths; t += p->nmonths > 12 ? 6 : 3) {
-		char m[8];
+	size_t every = p->nmonths > 12 ? 6 : 3;
+	for (size_t t = 0; t < p->nmonths; t += every) {
+		char m[8], ml[32];
 		homes_month_text(p->first_month + (int)t, m);
-		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", plot_x(&g, (double)t),
-			   g.h - 8, m);
+		month_long(m, ml, sizeof ml);
+		/* "Dec 2024" under the tick would be an abbreviation; the full month fits at this spacing. */
+		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>", plot_x(&g, (double)t),
+			   g.h - g.bottom + 16, t == 0 ? "start" : "middle", ml);
 	}
 	buf_puts(b, "</svg>");
 }
@@ -919,20 +943,33 @@ static void profile_show(struct web_read *r)
 				month_long(g->month, ml, sizeof ml);
 				json_array_append_new(months, json_pack("{s:s, s:s}", "month", ml, "reason", g->reason));
 			}
-			char name[96], label[300];
+			char name[96], label[400], title_id[32];
 			if (k == OV_COMBINED)
 				snprintf(name, sizeof name, "Combined: restraints, injuries and missing episodes up, complaints down");
 			else
 				snprintf(name, sizeof name, "%s, %s", ov_indicator_words(k), high ? "upwards" : "downwards");
 			name[0] = (char)(name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0]);
 			size_t nsig = json_array_size(months);
-			snprintf(label, sizeof label, "CUSUM chart of %s by month, with its threshold %.2f: %zu signal%s", name,
-				 thr, nsig, nsig == 1 ? "" : "s");
+			char fl[32], ll[32], fm[8], lm[8];
+			homes_month_text(p->first_month, fm);
+			homes_month_text(p->first_month + (int)p->nmonths - 1, lm);
+			month_long(fm, fl, sizeof fl);
+			month_long(lm, ll, sizeof ll);
+			snprintf(label, sizeof label, "Month-by-month chart of %s, %s to %s: the evidence score against the "
+						      "threshold %.1f; %zu signal%s",
+				 k == OV_COMBINED ? "the combined chart" : name, fl, ll, thr, nsig, nsig == 1 ? "" : "s");
+			if (k != OV_COMBINED)
+				label[30] = (char)(label[30] >= 'A' && label[30] <= 'Z' ? label[30] + 32 : label[30]);
+			snprintf(title_id, sizeof title_id, "chart-%d-title", jj);
 			b.len = 0;
-			cusum_svg(&b, p, chart, (size_t)h, jj, thr, stat, label);
-			json_array_append_new(charts, json_pack("{s:s, s:s%, s:s, s:o, s:b}", "name", name, "svg", b.data,
-								b.len, "label", label, "signals", months, "has_signals",
-								nsig > 0));
+			json_t *mrows = json_array();
+			cusum_svg(&b, p, chart, (size_t)h, jj, thr, stat, label, title_id, mrows);
+			char thr_text[24];
+			snprintf(thr_text, sizeof thr_text, "%.1f", thr);
+			json_array_append_new(charts, json_pack("{s:s, s:s%, s:s, s:o, s:b, s:o, s:i, s:s}", "name", name, "svg",
+								b.data, b.len, "label", label, "signals", months,
+								"has_signals", nsig > 0, "months", mrows, "n", jj,
+								"threshold", thr_text));
 		}
 		free(stat);
 		json_object_set_new(view, "charts", charts);
