@@ -959,7 +959,7 @@ static void profile_show(struct web_read *r)
 						      "threshold %.1f; %zu signal%s",
 				 k == OV_COMBINED ? "the combined chart" : name, fl, ll, thr, nsig, nsig == 1 ? "" : "s");
 			if (k != OV_COMBINED)
-				label[30] = (char)(label[30] >= 'A' && label[30] <= 'Z' ? label[30] + 32 : label[30]);
+				label[24] = (char)(label[24] >= 'A' && label[24] <= 'Z' ? label[24] + 32 : label[24]); /* after "Month-by-month chart of " */
 			snprintf(title_id, sizeof title_id, "chart-%d-title", jj);
 			b.len = 0;
 			json_t *mrows = json_array();
