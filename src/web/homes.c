@@ -957,7 +957,7 @@ static void profile_show(struct web_read *r)
 			month_long(lm, ll, sizeof ll);
 			snprintf(label, sizeof label, "Month-by-month chart of %s, %s to %s: the evidence score against the "
 						      "threshold %.1f; %zu signal%s",
-				 k == OV_COMBINED ? "the combined chart" : name, fl, ll, thr, nsig, nsig == 1 ? "" : "s");
+				 k == OV_COMBINED ? "restraints, injuries and missing episodes up and complaints down, together" : name, fl, ll, thr, nsig, nsig == 1 ? "" : "s");
 			if (k != OV_COMBINED)
 				label[24] = (char)(label[24] >= 'A' && label[24] <= 'Z' ? label[24] + 32 : label[24]); /* after "Month-by-month chart of " */
 			snprintf(title_id, sizeof title_id, "chart-%d-title", jj);
