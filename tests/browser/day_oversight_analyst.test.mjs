@@ -118,7 +118,7 @@ describe('the oversight analyst\'s day', () => {
     const n = await charts.count();
     assert.ok(n >= 8);
     for (let i = 0; i < n; i++) {
-      const labels = await charts.nth(i).locator('text.sg-axis-label').allInnerTexts();
+      const labels = await charts.nth(i).locator('text.sg-axis-label').allTextContents();
       assert.deepEqual(labels, ['Evidence score', 'Month']);
       assert.match(await charts.nth(i).locator('title').textContent(), /^Month-by-month chart of [a-z]/);
     }
