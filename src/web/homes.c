@@ -1395,10 +1395,10 @@ static void resident_rows(json_t *view, const struct homes_residents *res, int64
 	if (!all)
 		snprintf(text, sizeof text, "No child is placed here now.");
 	else if (unnamed)
-		snprintf(text, sizeof text, "%d %s placed here now. %d %s not named: you do not work with %s and %s not "
-					    "been reported missing in the last %d days.",
+		snprintf(text, sizeof text, "%d %s placed here now. %d %s not named: you do not work with them, and they "
+					    "have not been reported missing from a home in the area in the last %d days.",
 			 all, all == 1 ? "child is" : "children are", unnamed, unnamed == 1 ? "is" : "are",
-			 unnamed == 1 ? "them" : "them", unnamed == 1 ? "has" : "have", POLICE_MISSING_DAYS);
+			 POLICE_MISSING_DAYS);
 	else
 		snprintf(text, sizeof text, "%d %s placed here now.", all, all == 1 ? "child is" : "children are");
 	json_object_set_new(view, "placed", rows);
