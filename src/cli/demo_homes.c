@@ -3,7 +3,13 @@
  * complete month, some of them turning harmful; the Regulation 35 details of restraints; a few of the
  * demo area's children placed (near and far); a Regulation 44 report for every home-month with children of
  * the last six months, except DEMO_REG44_GAPS homes' last month; missing episodes of placed children in the
- * last weeks (what the police page shows); and one run of the monitor. */
+ * last weeks (what the police page shows); and one run of the monitor.
+ *
+ * The simulator's incidents name no child (it counts child-nights, not children). A missing episode the police
+ * page lists must say who went missing (issue 15: 58 of 60 said "Not linked to a child's record"), so the
+ * register's missing episodes of the last DEMO_LINK_DAYS days in the area's own homes are held back from the
+ * import and recorded instead against demo children placed in those homes: the same homes, days and counts
+ * (the monitor's statistics do not change), now with the child. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +29,9 @@
 #define DEMO_HARMFUL_PCT 8
 #define DEMO_REG44_GAPS 2
 #define DEMO_PLACED 12
+#define DEMO_LINK_DAYS 120 /* longer than the police page's 90 days, so a demo a few days old still shows them */
+#define DEMO_LINK_PER_HOME 2
+#define DEMO_CHILD_MIN_AGE 11 /* children's homes mostly look after teenagers */
 
 /* Where each host authority of the simulator is (its centre, WGS84) and a postcode district in it. */
 static const struct {
@@ -42,7 +51,10 @@ struct demo_homes {
 	size_t nocc, cap_occ;
 	struct homes_import_inc *inc;
 	size_t ninc, cap_inc;
+	struct homes_import_inc *held; /* the area's recent missing episodes, recorded with a child (see the top) */
+	size_t nheld;
 	int harmful[DEMO_HOMES];
+	int64_t linked[DEMO_HOMES][DEMO_LINK_PER_HOME]; /* the children the held episodes name, per home */
 	unsigned rnd;
 };
 
@@ -199,6 +211,68 @@ static int extras_run(store_conn *c, void *arg)
 			rc = store_home_incident_insert(c, &m, NULL);
 		}
 	}
+	/* The area's recent missing episodes, each with a child placed in that home (two children a home, taking
+	 * turns), placed from before the first of them. */
+	int64_t next_child = x->first_child;
+	for (size_t i = 0; i < d->nheld && rc == STORE_OK; i++) {
+		size_t hh = d->held[i].home;
+		if (d->linked[hh][0])
+			continue;
+		const char *first = d->held[i].date;
+		int n = 0;
+		for (size_t k = i; k < d->nheld; k++)
+			if (d->held[k].home == hh) {
+				n++;
+				if (strcmp(d->held[k].date, first) < 0)
+					first = d->held[k].date;
+			}
+		for (int kk = 0; kk < DEMO_LINK_PER_HOME && kk < n && rc == STORE_OK; kk++) {
+			/* The next child old enough, not one of the demo worker's (every fifth from the first), not
+			 * placed above. */
+			int64_t id = 0;
+			for (int tries = 0; tries < 500 && !id && rc == STORE_OK; tries++, next_child++) {
+				if ((next_child - x->first_child) % 5 == 0)
+					continue;
+				struct store_person pp;
+				bool found = false;
+				if ((rc = store_person_get(c, next_child, &pp, &found)) != STORE_OK || !found)
+					continue;
+				struct date dob;
+				if (date_parse_iso(pp.dob, &dob) == 0 && dob.y <= x->today.y - DEMO_CHILD_MIN_AGE)
+					id = next_child;
+			}
+			if (!id)
+				break;
+			d->linked[hh][kk] = id;
+			struct store_home_placement p;
+			memset(&p, 0, sizeof p);
+			p.home_id = x->ids[hh];
+			p.person_id = id;
+			struct date s;
+			if (date_parse_iso(first, &s) != 0)
+				s = x->today;
+			date_format_iso(clock_add_days(s, -(int)(20 + next(d) % 200)), p.start);
+			p.distance_km = km_between(areas[0].lat, areas[0].lon, d->homes[hh].lat, d->homes[hh].lon);
+			p.out_of_area = strcmp(d->homes[hh].la_code, x->authority) != 0;
+			p.distant = p.distance_km > HOMES_DISTANT_KM;
+			rc = store_home_placement_insert(c, &p, NULL);
+		}
+	}
+	int turn[DEMO_HOMES] = {0};
+	for (size_t i = 0; i < d->nheld && rc == STORE_OK; i++) {
+		size_t hh = d->held[i].home;
+		struct store_home_incident m;
+		memset(&m, 0, sizeof m);
+		m.home_id = x->ids[hh];
+		m.person_id = d->linked[hh][turn[hh] % DEMO_LINK_PER_HOME] ? d->linked[hh][turn[hh] % DEMO_LINK_PER_HOME]
+									  : d->linked[hh][0];
+		turn[hh]++;
+		snprintf(m.occurred_at, sizeof m.occurred_at, "%s", d->held[i].date);
+		snprintf(m.type, sizeof m.type, "missing");
+		m.duration_min = m.child_injured = m.staff_involved = m.debrief_offered = -1;
+		snprintf(m.summary, sizeof m.summary, "Not back at the home by the agreed time; reported missing to the police.");
+		rc = store_home_incident_insert(c, &m, NULL);
+	}
 	/* Regulation 44 reports for the last six months with children, but for DEMO_REG44_GAPS homes' last. */
 	int gaps = 0;
 	for (size_t i = 0; i < d->nocc && rc == STORE_OK; i++) {
@@ -272,6 +346,20 @@ int cli_demo_homes(store *st, int64_t first_child, const char *authority)
 	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, d};
 	if (synth_homes_generate(&o, &sink) != 0)
 		goto out;
+	/* Hold back the area's recent missing episodes (see the top), oldest first as generated. */
+	char since[DATE_ISO_LEN + 1];
+	date_format_iso(clock_add_days(x.today, -DEMO_LINK_DAYS), since);
+	if (!(d->held = calloc(d->ninc + 1, sizeof *d->held)))
+		goto out;
+	size_t kept = 0;
+	for (size_t i = 0; i < d->ninc; i++) {
+		const struct homes_import_inc *q = &d->inc[i];
+		if (q->type == OV_MISSING && strcmp(q->date, since) >= 0 && strcmp(d->homes[q->home].la_code, authority) == 0)
+			d->held[d->nheld++] = *q;
+		else
+			d->inc[kept++] = *q;
+	}
+	d->ninc = kept;
 	struct homes_import in = {d->homes, d->nhomes, d->occ, d->nocc, d->inc, d->ninc, 0};
 	if (homes_import(st, "demo", &in) != 0 || txq_exec(st, ids_run, &ids) != STORE_OK || ids.n != d->nhomes)
 		goto out;
@@ -292,6 +380,7 @@ out:
 		free(d->homes);
 		free(d->occ);
 		free(d->inc);
+		free(d->held);
 	}
 	free(d);
 	free(ids.v);

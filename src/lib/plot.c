@@ -1,6 +1,7 @@
 #include "lib/plot.h"
 
 #include <math.h>
+#include <stddef.h>
 
 static double unit(double v, double max)
 {
@@ -24,4 +25,23 @@ double plot_y(const struct plot *g, double y)
 double plot_tick(double max, int n, int i)
 {
 	return n > 0 ? max * i / n : 0;
+}
+
+double plot_nice_max(double v, int n, double *step)
+{
+	if (n < 1)
+		n = 1;
+	if (!(v > 0) || !isfinite(v))
+		v = 1;
+	double raw = v / n, p10 = pow(10, floor(log10(raw))), st = p10 * 10;
+	static const double mult[] = {1, 2, 5, 10};
+	for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++)
+		if (mult[i] * p10 * n >= v * (1 - 1e-12)) {
+			st = mult[i] * p10;
+			break;
+		}
+	double top = ceil(v / st - 1e-9) * st;
+	if (step)
+		*step = st;
+	return top;
 }

@@ -164,6 +164,13 @@ bool access_view_shows(const struct store_view *v, const char *agency)
 	return !v->agency || strcmp(v->agency, agency) == 0;
 }
 
+bool access_names_resident(const struct access_reader *r, bool reported_missing)
+{
+	if (r->level == ACCESS_HIDDEN)
+		return false;
+	return r->level >= ACCESS_AGENCY || reported_missing;
+}
+
 /* The allowance of break-glass tries per person in 24 hours: server configuration, set once at start. */
 static int glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
 

@@ -82,6 +82,11 @@ void access_view(const struct access_reader *r, struct store_view *out);
 void access_list_view(const struct access_reader *r, struct store_view *out);
 /* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
 bool access_view_shows(const struct store_view *v, const char *agency);
+/* Whether a list of the children placed in a home (the police pages, issue 15) names a child to a reader whose
+ * relationship with it access_decide_reader has set: when they work with the child (their own agency's records
+ * or more), or when the child was reported missing from a home of their area in the page's window (the home
+ * told the police, who look for the child). Any other child is counted, not named; a sealed one is neither. */
+bool access_names_resident(const struct access_reader *r, bool reported_missing);
 #define ACCESS_PLACEMENT_AGENCY "social_care"
 
 /* The roles named for sealed records. Decision: the data protection officer only, who answers subject

@@ -30,6 +30,7 @@
 #include "lib/plot.h"
 #include "oversight/reason.h"
 #include "service/homes.h"
+#include "service/homes_placed.h"
 #include "web/web_int.h"
 
 #define NCHART (2 * OV_NIND + 1)
@@ -72,6 +73,17 @@ static void month_long(const char *month, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", month);
 	else
 		snprintf(out, outsz, "%s %.4s", names[n % 12], month);
+}
+
+/* "restraints were 2.4 times the expected rate for homes like this" and the like. */
+static void times_words(double ratio, char *out, size_t outsz)
+{
+	if (ratio >= 0.95 && ratio <= 1.05)
+		snprintf(out, outsz, "about the expected rate");
+	else if (ratio < 0.1)
+		snprintf(out, outsz, "almost none of the expected number");
+	else
+		snprintf(out, outsz, "%.1f times the expected rate", ratio);
 }
 
 /* The query parameter, "" when absent or not UTF-8 text. */
@@ -194,6 +206,78 @@ static int by_rank(const void *a, const void *b)
 	return x->h < y->h ? -1 : (x->h > y->h);
 }
 
+/* Who started a run, in words ("(cli)" said nothing to an inspector). */
+static const char *trigger_words(const char *t)
+{
+	if (strcmp(t, "on_demand") == 0)
+		return "run on request from these pages";
+	if (strcmp(t, "nightly") == 0)
+		return "the nightly run";
+	if (strcmp(t, "cli") == 0)
+		return "run by an administrator";
+	return "run";
+}
+
+/* Where each home falls on every indicator's funnel plot over the last 12 months: above[h * OV_NIND + k] is 2
+ * above the 99.8% line, 1 above the 95% line, else 0; ratio the same layout. 0 when drawn, -1 without memory. */
+static int funnel_places(const struct homes_panel *p, int *above, double *ratio)
+{
+	double *O = calloc(p->nhomes + 1, sizeof *O), *E = calloc(p->nhomes + 1, sizeof *E);
+	struct ov_funnel_point *pts = calloc(p->nhomes + 1, sizeof *pts);
+	int rc = O && E && pts ? 0 : -1;
+	for (int k = 0; rc == 0 && k < OV_NIND; k++) {
+		struct ov_funnel f;
+		for (size_t h = 0; h < p->nhomes; h++)
+			window_totals(p, h, k, &O[h], &E[h]);
+		bool ok = ov_funnel(O, E, p->nhomes, 0.1, &f, pts) == OV_OK && f.n > 0;
+		for (size_t h = 0; h < p->nhomes; h++) {
+			size_t i = h * OV_NIND + (size_t)k;
+			above[i] = 0;
+			ratio[i] = ok && pts[h].used ? pts[h].ratio : 0;
+			if (!ok || !pts[h].used)
+				continue;
+			above[i] = pts[h].ratio > ov_funnel_limit(&f, E[h], 3.09, true)  ? 2
+				   : pts[h].ratio > ov_funnel_limit(&f, E[h], 1.96, true) ? 1
+											   : 0;
+		}
+	}
+	free(O);
+	free(E);
+	free(pts);
+	return rc;
+}
+
+/* Why a home is not flagged, in words: where it stands on restraints, and any indicator above a funnel plot's
+ * line (a home above the 95% line shown only as "Not flagged" read as a mistake). */
+static void not_flagged_text(const int *above, const double *ratio, size_t h, double restraint, char *out, size_t outsz)
+{
+	char tw[64];
+	size_t len = 0;
+	int n = 0;
+	for (int k = 0; k < OV_NIND; k++) {
+		size_t i = h * OV_NIND + (size_t)k;
+		if (!above[i])
+			continue;
+		times_words(ratio[i], tw, sizeof tw);
+		len += (size_t)snprintf(out + len, len < outsz ? outsz - len : 0, "%s %s were %s for homes like this, above "
+											 "the %s line%s",
+					n ? ";" : "Not flagged, though", ov_indicator_words(k), tw,
+					above[i] == 2 ? "99.8%" : "95%", n ? "" : " of the funnel plot");
+		if (len >= outsz)
+			return;
+		n++;
+	}
+	if (n) {
+		snprintf(out + len, outsz - len, " (last 12 months). The lines are a guide: a home is flagged only when its "
+						 "month-by-month chart crosses its threshold, or a Regulation 44 report is "
+						 "missing.");
+		return;
+	}
+	times_words(restraint, tw, sizeof tw);
+	snprintf(out, outsz, "Not flagged. Restraints were %s for homes like this over the last 12 months, "
+			     "allowing for chance, within the funnel plot's lines.", tw);
+}
+
 static void list_show(struct web_read *r)
 {
 	struct list_job *j = (struct list_job *)r;
@@ -257,6 +341,9 @@ static void list_show(struct web_read *r)
 			rk[h].score = s;
 	}
 	qsort(rk, p->nhomes, sizeof *rk, by_rank);
+	int *above = calloc(p->nhomes * OV_NIND + 1, sizeof *above);
+	double *fratio = calloc(p->nhomes * OV_NIND + 1, sizeof *fratio);
+	bool have_places = above && fratio && funnel_places(p, above, fratio) == 0;
 	json_t *rows = json_array(), *specs = json_array();
 	int flagged = 0, shown = 0;
 	for (size_t g = 0; g < p->ngroups; g++)
@@ -270,14 +357,23 @@ static void list_show(struct web_read *r)
 		size_t nr = json_array_size(reasons[rk[i].h]);
 		flagged += nr > 0;
 		shown++;
-		char ratio[16];
-		snprintf(ratio, sizeof ratio, "%.2f", rk[i].restraint_ratio);
-		json_array_append_new(rows, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:i, s:O, s:b, s:s}", "id",
+		char why[900] = "";
+		if (!nr) {
+			static const int none[OV_NIND];
+			static const double zero[OV_NIND];
+			if (have_places)
+				not_flagged_text(above, fratio, rk[i].h, rk[i].restraint_ratio, why, sizeof why);
+			else
+				not_flagged_text(none, zero, 0, rk[i].restraint_ratio, why, sizeof why);
+		}
+		json_array_append_new(rows, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:b, s:s}", "id",
 						      (json_int_t)hm->id, "rank", shown, "name", hm->name, "urn", hm->urn,
-						      "specialism", specialism_name(hm->specialism), "grade",
-						      grade_name(hm->ofsted_grade), "places", hm->places, "reasons",
-						      reasons[rk[i].h], "flagged", nr > 0, "restraint_ratio", ratio));
+						      "postcode", hm->postcode, "specialism", specialism_name(hm->specialism),
+						      "grade", grade_name(hm->ofsted_grade), "places", hm->places, "reasons",
+						      reasons[rk[i].h], "flagged", nr > 0, "not_flagged", why));
 	}
+	free(above);
+	free(fratio);
 	for (size_t h = 0; h < p->nhomes; h++)
 		json_decref(reasons[h]);
 	free(reasons);
@@ -294,10 +390,13 @@ static void list_show(struct web_read *r)
 		char when[64], date[DATE_LONG_MAX + 16], hm[16];
 		web_when_text(v.run.finished_at, date, sizeof date, hm, sizeof hm);
 		snprintf(when, sizeof when, "%s at %s", date, hm);
+		char rf[32], rl[32];
+		month_long(v.run.first_month, rf, sizeof rf);
+		month_long(v.run.last_month, rl, sizeof rl);
 		json_object_set_new(view, "run",
 				    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i}", "id", (json_int_t)v.run.id, "when", when,
-					      "trigger", v.run.trigger, "first", v.run.first_month, "last", v.run.last_month,
-					      "homes", v.run.homes, "signals", v.run.signals));
+					      "trigger", trigger_words(v.run.trigger), "first", rf, "last", rl, "homes",
+					      v.run.homes, "signals", v.run.signals));
 	}
 	if (j->ran[0])
 		json_object_set_new(view, "ran", json_string(j->ran));
@@ -352,7 +451,12 @@ void web_homes_run(const struct web *w, http_request *rq)
 struct funnel_job {
 	struct web_read r;
 	int indicator;
+	int sort; /* enum funnel_sort */
 };
+
+/* The funnel table's orders (?sort=): most concerning first by default. */
+enum funnel_sort { SORT_CONCERN, SORT_NAME, SORT_URN, SORT_RECORDED, SORT_EXPECTED, SORT_RATIO, NSORT };
+static const char *const sort_names[NSORT] = {"concern", "name", "urn", "recorded", "expected", "ratio"};
 
 static void funnel_release(struct web_read *r)
 {
@@ -370,6 +474,40 @@ static void limit_path(struct buf *b, const struct plot *g, const struct ov_funn
 	buf_puts(b, "\"/>");
 }
 
+/* A tick's value without trailing zeros: "0.5", "2", "40". */
+static void tick_text(double v, char *out, size_t outsz)
+{
+	snprintf(out, outsz, fabs(v - round(v)) < 1e-9 ? "%.0f" : "%.1f", v);
+}
+
+struct funnel_row {
+	size_t h;
+	double O, E, ratio, concern;
+	const char *where;
+	const struct store_home *home;
+	int key; /* the order asked for (every row the same): qsort has no context argument */
+};
+
+static int by_funnel_row(const void *a, const void *b)
+{
+	const struct funnel_row *x = a, *y = b;
+	const struct store_home *hx = x->home, *hy = y->home;
+	int c = 0;
+	switch (x->key) {
+	case SORT_NAME: c = strcmp(hx->name, hy->name); break;
+	case SORT_URN: c = strcmp(hx->urn, hy->urn); break;
+	case SORT_RECORDED: c = (x->O < y->O) - (x->O > y->O); break;
+	case SORT_EXPECTED: c = (x->E < y->E) - (x->E > y->E); break;
+	case SORT_RATIO: c = (x->ratio < y->ratio) - (x->ratio > y->ratio); break;
+	default: break;
+	}
+	if (!c)
+		c = (x->concern < y->concern) - (x->concern > y->concern);
+	if (!c)
+		c = strcmp(hx->urn, hy->urn);
+	return c;
+}
+
 static void funnel_show(struct web_read *r)
 {
 	struct funnel_job *j = (struct funnel_job *)r;
@@ -378,12 +516,24 @@ static void funnel_show(struct web_read *r)
 	const char *words = ov_indicator_words(j->indicator);
 	char title[96];
 	snprintf(title, sizeof title, "Funnel plot: %s", words);
-	json_t *view = json_pack("{s:s, s:b, s:s}", "title", title, "nav_homes", 1, "words", words);
+	json_t *view = json_pack("{s:s, s:b, s:s, s:s}", "title", title, "nav_homes", 1, "words", words, "indicator",
+				 ov_indicator_name(j->indicator));
 	json_t *tabs = json_array();
 	for (int k = 0; k < OV_NIND; k++)
 		json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}", "code", ov_indicator_name(k), "words",
 						      ov_indicator_words(k), "current", k == j->indicator));
 	json_object_set_new(view, "indicators", tabs);
+	json_t *sorts = json_object();
+	for (int k = 0; k < NSORT; k++) {
+		char href[96];
+		snprintf(href, sizeof href, "/homes/funnel?indicator=%s&sort=%s#funnel-table", ov_indicator_name(j->indicator),
+			 sort_names[k]);
+		json_object_set_new(sorts, sort_names[k],
+				    json_pack("{s:s, s:b, s:s}", "href", href, "current", k == j->sort, "aria",
+					      k == j->sort ? (k == SORT_NAME || k == SORT_URN ? "ascending" : "descending")
+							   : "none"));
+	}
+	json_object_set_new(view, "sort", sorts);
 	if (rc == HOMES_EEMPTY) {
 		json_object_set_new(view, "empty", json_true());
 		render(r->w, r->rq, 200, "homes_funnel", view);
@@ -397,10 +547,11 @@ static void funnel_show(struct web_read *r)
 	const struct homes_panel *p = &v.panel;
 	double *O = calloc(p->nhomes + 1, sizeof *O), *E = calloc(p->nhomes + 1, sizeof *E);
 	struct ov_funnel_point *pts = calloc(p->nhomes + 1, sizeof *pts);
+	struct funnel_row *fr = calloc(p->nhomes + 1, sizeof *fr);
 	struct ov_funnel f;
 	struct buf b;
 	buf_init(&b, SVG_MAX);
-	if (!O || !E || !pts) {
+	if (!O || !E || !pts || !fr) {
 		rc = -1;
 		goto out;
 	}
@@ -419,81 +570,117 @@ static void funnel_show(struct web_read *r)
 	for (size_t h = 0; h < p->nhomes; h++)
 		if (pts[h].used && pts[h].ratio > rmax)
 			rmax = pts[h].ratio;
-	/* E on x (linear from 0), the ratio O/E on y (linear from 0, clamped at 4). */
-	struct plot g = {720, 440, 60, 20, 20, 50, emax * 1.05, rmax > 4 ? 4 : rmax * 1.1};
+	/* E on x, the ratio O/E on y, both linear from 0 and scaled to the data in round steps: the highest home
+	 * sits below the top, never on an edge that hides how far out it is (issue 15). */
+	double xstep, ystep;
+	double xtop = plot_nice_max(emax * 1.02, 5, &xstep), ytop = plot_nice_max(rmax * 1.08, 6, &ystep);
+	struct plot g = {720, 440, 60, 20, 20, 50, xtop, ytop};
 	if (emin > emax)
 		emin = emax;
 	double estart = emin * 0.5 > 0.2 ? emin * 0.5 : 0.2;
-	char first[8], last[8], desc[240];
+	char first[8], last[8], firstl[32], lastl[32], desc[300];
 	homes_month_text(p->first_month + (int)(p->nmonths > FUNNEL_MONTHS ? p->nmonths - FUNNEL_MONTHS : 0), first);
 	homes_month_text(p->first_month + (int)p->nmonths - 1, last);
-	snprintf(desc, sizeof desc, "Each home's %s from %s to %s as a ratio to what similar homes record, against "
-				    "how many were expected, with 95%% and 99.8%% limits", words, first, last);
+	month_long(first, firstl, sizeof firstl);
+	month_long(last, lastl, sizeof lastl);
+	snprintf(desc, sizeof desc, "Funnel plot of %s, %s to %s: each home's rate compared with homes like it (1 is the "
+				    "expected rate), against how many were expected, with the 95%% and 99.8%% lines",
+		 words, firstl, lastl);
 	buf_printf(&b, "<svg class=\"sg-funnel\" viewBox=\"0 0 %.0f %.0f\" role=\"group\" aria-labelledby=\"funnel-title\" "
 		       "width=\"100%%\" preserveAspectRatio=\"xMinYMin meet\">", g.w, g.h);
 	buf_puts(&b, "<title id=\"funnel-title\">");
 	buf_append_html(&b, desc, strlen(desc));
 	buf_puts(&b, "</title>");
-	/* Axes with ticks. */
+	/* Axes with ticks in round steps. */
 	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
 		   g.w - g.right, g.h - g.bottom);
 	buf_printf(&b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
 		   g.h - g.bottom);
-	for (int i = 0; i <= 4; i++) {
-		double x = plot_tick(g.xmax, 4, i), y = plot_tick(g.ymax, 4, i);
-		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>", plot_x(&g, x),
-			   g.h - g.bottom + 16, x);
-		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 6,
-			   plot_y(&g, y) + 4, y);
+	for (int i = 0; i * xstep <= xtop + 1e-9 && i <= 10; i++) {
+		char t[24];
+		tick_text(i * xstep, t, sizeof t);
+		buf_printf(&b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
+			   plot_x(&g, i * xstep), g.h - g.bottom + 16, t);
 	}
-	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Expected from similar "
-		       "homes</text>", (g.left + g.w - g.right) / 2, g.h - 8);
+	for (int i = 0; i * ystep <= ytop + 1e-9 && i <= 10; i++) {
+		char t[24];
+		tick_text(i * ystep, t, sizeof t);
+		buf_printf(&b, "<text class=\"sg-tick sg-ytick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", g.left - 6,
+			   plot_y(&g, i * ystep) + 4, t);
+	}
+	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Number expected for "
+		       "homes like it (12 months)</text>", (g.left + g.w - g.right) / 2, g.h - 8);
 	buf_printf(&b, "<text class=\"sg-axis-label\" x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
-		       "%.1f)\">Ratio to similar homes</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
+		       "%.1f)\">Times the expected rate</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
 	buf_printf(&b, "<line class=\"sg-target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, 1),
 		   g.w - g.right, plot_y(&g, 1));
 	limit_path(&b, &g, &f, estart, 1.96, true, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 1.96, false, "sg-limit95");
 	limit_path(&b, &g, &f, estart, 3.09, true, "sg-limit998");
 	limit_path(&b, &g, &f, estart, 3.09, false, "sg-limit998");
-	json_t *rows = json_array();
+	size_t nrow = 0;
 	for (size_t h = 0; h < p->nhomes; h++) {
 		if (!pts[h].used)
 			continue;
 		const struct store_home *hm = &p->homes[h];
 		double hi95 = ov_funnel_limit(&f, E[h], 1.96, true), hi998 = ov_funnel_limit(&f, E[h], 3.09, true);
 		double lo95 = ov_funnel_limit(&f, E[h], 1.96, false), lo998 = ov_funnel_limit(&f, E[h], 3.09, false);
-		const char *where = pts[h].ratio > hi998 ? "Above the 99.8% limit"
-				    : pts[h].ratio > hi95 ? "Above the 95% limit"
-				    : pts[h].ratio < lo998 ? "Below the 99.8% limit"
-				    : pts[h].ratio < lo95 ? "Below the 95% limit"
-							  : "Within the limits";
-		char label[STORE_HOME_TEXT + 200];
-		snprintf(label, sizeof label, "%s: %.0f %s, %.1f expected, ratio %.2f. %s", hm->name, O[h], words, E[h],
-			 pts[h].ratio, where);
+		const char *where = pts[h].ratio > hi998 ? "Above the 99.8% line"
+				    : pts[h].ratio > hi95 ? "Above the 95% line"
+				    : pts[h].ratio < lo998 ? "Below the 99.8% line"
+				    : pts[h].ratio < lo95 ? "Below the 95% line"
+							  : "Within the lines";
+		/* How far from the expected rate, in the lines' own units: above is the concern, and for the
+		 * indicators watched downwards (complaints, notifications) below is too. */
+		double z = log((O[h] > 0 ? O[h] : 0.5) / E[h]) / sqrt(1 / E[h] + f.tau2);
+		fr[nrow++] = (struct funnel_row){h, O[h], E[h], pts[h].ratio, p->settings.chart_down[j->indicator] ? fabs(z) : z,
+						 where, hm, j->sort};
+		char tw[64], label[STORE_HOME_TEXT + 260];
+		times_words(pts[h].ratio, tw, sizeof tw);
+		snprintf(label, sizeof label, "%s (URN %s): %.0f %s, %.1f expected, %s. %s", hm->name, hm->urn, O[h], words,
+			 E[h], tw, where);
 		const char *cls = pts[h].ratio > hi998 || pts[h].ratio < lo998 ? "sg-point sg-point--out"
 				  : pts[h].ratio > hi95 || pts[h].ratio < lo95 ? "sg-point sg-point--warn"
 									       : "sg-point";
 		buf_printf(&b, "<a href=\"/homes/%lld\" aria-label=\"", (long long)hm->id);
 		buf_append_html(&b, label, strlen(label));
-		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"><title>", cls, plot_x(&g, E[h]),
-			   plot_y(&g, pts[h].ratio));
+		buf_printf(&b, "\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\" data-ratio=\"%.2f\"><title>", cls,
+			   plot_x(&g, E[h]), plot_y(&g, pts[h].ratio), pts[h].ratio);
 		buf_append_html(&b, label, strlen(label));
 		buf_puts(&b, "</title></circle></a>");
-		char o[24], e[24], ratio[24];
-		snprintf(o, sizeof o, "%.0f", O[h]);
-		snprintf(e, sizeof e, "%.1f", E[h]);
-		snprintf(ratio, sizeof ratio, "%.2f", pts[h].ratio);
-		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)hm->id, "name",
-						      hm->name, "observed", o, "expected", e, "ratio", ratio, "where", where));
 	}
 	buf_puts(&b, "</svg>");
-	char tau[64];
-	snprintf(tau, sizeof tau, "%.3f", f.tau2);
+	qsort(fr, nrow, sizeof *fr, by_funnel_row);
+	json_t *rows = json_array();
+	int shared = 0;
+	for (size_t i = 0; i < nrow; i++) {
+		const struct store_home *hm = &p->homes[fr[i].h];
+		int same = 0; /* homes of the same name: the URN and the place tell them apart */
+		for (size_t k = 0; k < p->nhomes; k++)
+			same += strcmp(p->homes[k].name, hm->name) == 0;
+		shared += same > 1;
+		char o[24], e[24], ratio[24], tw[64];
+		snprintf(o, sizeof o, "%.0f", fr[i].O);
+		snprintf(e, sizeof e, "%.1f", fr[i].E);
+		snprintf(ratio, sizeof ratio, "%.2f", fr[i].ratio);
+		times_words(fr[i].ratio, tw, sizeof tw);
+		json_array_append_new(rows, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "id",
+						      (json_int_t)hm->id, "n", (int)i + 1, "name", hm->name, "urn", hm->urn,
+						      "postcode", hm->postcode, "specialism", specialism_name(hm->specialism),
+						      "shared_name", same > 1, "observed", o, "expected", e, "ratio", ratio,
+						      "times", tw, "where", fr[i].where));
+	}
 	json_object_set_new(view, "rows", rows);
-	json_object_set_new(view, "tau2", json_string(tau));
-	json_object_set_new(view, "first", json_string(first));
-	json_object_set_new(view, "last", json_string(last));
+	json_object_set_new(view, "shared_names", json_integer(shared));
+	json_object_set_new(view, "first", json_string(firstl));
+	json_object_set_new(view, "last", json_string(lastl));
+	json_object_set_new(view, "sort_words", json_string(j->sort == SORT_CONCERN    ? "most concerning first"
+							    : j->sort == SORT_NAME     ? "by name"
+							    : j->sort == SORT_URN      ? "by URN"
+							    : j->sort == SORT_RECORDED ? "most recorded first"
+							    : j->sort == SORT_EXPECTED ? "most expected first"
+										       : "highest rate first"));
+	json_object_set_new(view, "down", json_boolean(p->settings.chart_down[j->indicator]));
 	size_t n = 0;
 	char *svg = buf_steal(&b, &n);
 	if (!svg) {
@@ -510,6 +697,7 @@ out:
 	free(O);
 	free(E);
 	free(pts);
+	free(fr);
 	homes_view_free(&v);
 	if (rc != 0 && view) {
 		json_decref(view);
@@ -519,20 +707,26 @@ out:
 
 void web_homes_funnel(const struct web *w, http_request *rq)
 {
-	char ind[40];
+	char ind[40], sort[24];
 	query(rq, "indicator", ind, sizeof ind);
+	query(rq, "sort", sort, sizeof sort);
 	int k = ind[0] ? ov_indicator_from_name(ind) : OV_RESTRAINT;
 	if (k < 0) {
 		web_message_link(w, rq, 404, "Page not found", "There is no funnel plot for that indicator.",
 				 "/homes/funnel", "The funnel plot of restraints");
 		return;
 	}
+	int so = SORT_CONCERN; /* an unknown order: the default, as a list page's filters do */
+	for (int i = 0; i < NSORT; i++)
+		if (strcmp(sort, sort_names[i]) == 0)
+			so = i;
 	struct funnel_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		web_unavailable(w, rq);
 		return;
 	}
 	j->indicator = k;
+	j->sort = so;
 	j->r.show = funnel_show;
 	j->r.release = funnel_release;
 	web_read_start(w, rq, &j->r, "homes.read", 0, "funnel plot");
@@ -558,41 +752,65 @@ static void profile_release(struct web_read *r)
 
 
 
-/* One CUSUM chart as SVG: the chart's value after each month, the threshold, the months it signalled. */
+/* One month-by-month (CUSUM) chart as SVG: the chart's value after each month, the threshold, the months it
+ * signalled; both axes labelled, the months in words. rows gets each month's figures for the table beside it. */
 static void cusum_svg(struct buf *b, const struct homes_panel *p, const double *chart, size_t h, int j, double thr,
-		      const double *signal_stat, const char *label)
+		      const double *signal_stat, const char *label, const char *title_id, json_t *rows)
 {
-	double vmax = thr * 1.2;
+	double vmax = thr * 1.1, ystep;
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
 		if (c > vmax)
 			vmax = c;
 	}
-	struct plot g = {640, 170, 44, 12, 10, 28, p->nmonths > 1 ? (double)(p->nmonths - 1) : 1, vmax};
-	buf_printf(b, "<svg class=\"sg-cusum\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" aria-label=\"", g.w, g.h);
+	double ytop = plot_nice_max(vmax * 1.05, 4, &ystep);
+	struct plot g = {640, 210, 58, 16, 12, 48, p->nmonths > 1 ? (double)(p->nmonths - 1) : 1, ytop};
+	buf_printf(b, "<svg class=\"sg-cusum\" viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\" aria-labelledby=\"%s\">",
+		   g.w, g.h, title_id);
+	buf_printf(b, "<title id=\"%s\">", title_id);
 	buf_append_html(b, label, strlen(label));
-	buf_puts(b, "\">");
+	buf_puts(b, "</title>");
 	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.h - g.bottom,
 		   g.w - g.right, g.h - g.bottom);
+	buf_printf(b, "<line class=\"sg-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, g.top, g.left,
+		   g.h - g.bottom);
+	for (int i = 0; i * ystep <= ytop + 1e-9 && i <= 10; i++) {
+		char t[24];
+		tick_text(i * ystep, t, sizeof t);
+		buf_printf(b, "<text class=\"sg-tick sg-ytick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", g.left - 4,
+			   plot_y(&g, i * ystep) + 4, t);
+	}
+	buf_printf(b, "<text class=\"sg-axis-label\" x=\"12\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 12 %.1f)\">"
+		      "Evidence score</text>", (g.top + g.h - g.bottom) / 2, (g.top + g.h - g.bottom) / 2);
+	buf_printf(b, "<text class=\"sg-axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Month</text>",
+		   (g.left + g.w - g.right) / 2, g.h - 4);
 	buf_printf(b, "<line class=\"sg-threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", g.left, plot_y(&g, thr),
 		   g.w - g.right, plot_y(&g, thr));
-	buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", g.left - 4,
-		   plot_y(&g, thr) + 4, thr);
+	buf_printf(b, "<text class=\"sg-tick sg-threshold-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">Threshold %.1f</text>",
+		   g.w - g.right, plot_y(&g, thr) - 4, thr);
 	buf_puts(b, "<path class=\"sg-line\" d=\"");
 	for (size_t t = 0; t < p->nmonths; t++) {
 		double c = signal_stat[t] > 0 ? signal_stat[t] : chart[(h * p->nmonths + t) * NCHART + (size_t)j];
 		buf_printf(b, "%s%.1f %.1f", t ? " L" : "M", plot_x(&g, (double)t), plot_y(&g, c));
+		char m[8], ml[32], val[24];
+		homes_month_text(p->first_month + (int)t, m);
+		month_long(m, ml, sizeof ml);
+		snprintf(val, sizeof val, "%.2f", c);
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:b}", "month", ml, "value", val, "signal", signal_stat[t] > 0));
 	}
 	buf_puts(b, "\"/>");
 	for (size_t t = 0; t < p->nmonths; t++)
 		if (signal_stat[t] > 0)
 			buf_printf(b, "<circle class=\"sg-signal\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", plot_x(&g, (double)t),
 				   plot_y(&g, signal_stat[t]));
-	for (size_t t = 0; t < p->nmonths; t += p->nmonths > 12 ? 6 : 3) {
-		char m[8];
+	size_t every = p->nmonths > 12 ? 6 : 3;
+	for (size_t t = 0; t < p->nmonths; t += every) {
+		char m[8], ml[32];
 		homes_month_text(p->first_month + (int)t, m);
-		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", plot_x(&g, (double)t),
-			   g.h - 8, m);
+		month_long(m, ml, sizeof ml);
+		/* "Dec 2024" under the tick would be an abbreviation; the full month fits at this spacing. */
+		buf_printf(b, "<text class=\"sg-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>", plot_x(&g, (double)t),
+			   g.h - g.bottom + 16, t == 0 ? "start" : "middle", ml);
 	}
 	buf_puts(b, "</svg>");
 }
@@ -725,20 +943,33 @@ static void profile_show(struct web_read *r)
 				month_long(g->month, ml, sizeof ml);
 				json_array_append_new(months, json_pack("{s:s, s:s}", "month", ml, "reason", g->reason));
 			}
-			char name[96], label[300];
+			char name[96], label[400], title_id[32];
 			if (k == OV_COMBINED)
 				snprintf(name, sizeof name, "Combined: restraints, injuries and missing episodes up, complaints down");
 			else
 				snprintf(name, sizeof name, "%s, %s", ov_indicator_words(k), high ? "upwards" : "downwards");
 			name[0] = (char)(name[0] >= 'a' && name[0] <= 'z' ? name[0] - 32 : name[0]);
 			size_t nsig = json_array_size(months);
-			snprintf(label, sizeof label, "CUSUM chart of %s by month, with its threshold %.2f: %zu signal%s", name,
-				 thr, nsig, nsig == 1 ? "" : "s");
+			char fl[32], ll[32], fm[8], lm[8];
+			homes_month_text(p->first_month, fm);
+			homes_month_text(p->first_month + (int)p->nmonths - 1, lm);
+			month_long(fm, fl, sizeof fl);
+			month_long(lm, ll, sizeof ll);
+			snprintf(label, sizeof label, "Month-by-month chart of %s, %s to %s: the evidence score against the "
+						      "threshold %.1f; %zu signal%s",
+				 k == OV_COMBINED ? "restraints, injuries and missing episodes up and complaints down, together" : name, fl, ll, thr, nsig, nsig == 1 ? "" : "s");
+			if (k != OV_COMBINED)
+				label[24] = (char)(label[24] >= 'A' && label[24] <= 'Z' ? label[24] + 32 : label[24]); /* after "Month-by-month chart of " */
+			snprintf(title_id, sizeof title_id, "chart-%d-title", jj);
 			b.len = 0;
-			cusum_svg(&b, p, chart, (size_t)h, jj, thr, stat, label);
-			json_array_append_new(charts, json_pack("{s:s, s:s%, s:s, s:o, s:b}", "name", name, "svg", b.data,
-								b.len, "label", label, "signals", months, "has_signals",
-								nsig > 0));
+			json_t *mrows = json_array();
+			cusum_svg(&b, p, chart, (size_t)h, jj, thr, stat, label, title_id, mrows);
+			char thr_text[24];
+			snprintf(thr_text, sizeof thr_text, "%.1f", thr);
+			json_array_append_new(charts, json_pack("{s:s, s:s%, s:s, s:o, s:b, s:o, s:i, s:s}", "name", name, "svg",
+								b.data, b.len, "label", label, "signals", months,
+								"has_signals", nsig > 0, "months", mrows, "n", jj,
+								"threshold", thr_text));
 		}
 		free(stat);
 		json_object_set_new(view, "charts", charts);
@@ -1117,6 +1348,63 @@ static void police_release(struct web_read *r)
 	free(j);
 }
 
+/* What a name on the police pages opens: the record when the officer works with the child (access.c decided
+ * the level), else the record's refusal, which offers the emergency opening (break-glass). */
+static void name_access(json_t *o, enum access_level level)
+{
+	bool opens = level >= ACCESS_AGENCY;
+	json_object_set_new(o, "record_opens", json_boolean(opens));
+	json_object_set_new(o, "record_text", json_string(level == ACCESS_FULL     ? "Record open to you"
+							  : level == ACCESS_AGENCY ? "Your force's records"
+										   : "Emergency access only"));
+}
+
+/* A missing episode on the police pages: the child's name links to the record. */
+static json_t *police_missing_json(const struct store_home_incident *i, enum access_level level)
+{
+	json_t *o = incident_json(i, true);
+	if (json_object_get(o, "child"))
+		name_access(o, level);
+	return o;
+}
+
+/* The children placed now in one home: named ones in a table, the others counted. */
+static void resident_rows(json_t *view, const struct homes_residents *res, int64_t home_id)
+{
+	json_t *rows = json_array();
+	int unnamed = 0, all = 0;
+	for (size_t i = 0; i < res->nplaced; i++) {
+		const struct homes_resident *x = &res->placed[i];
+		if (x->home_id != home_id)
+			continue;
+		all++;
+		if (!x->named) {
+			unnamed++;
+			continue;
+		}
+		char name[2 * STORE_NAME_BYTES + 24], since[DATE_LONG_MAX + 1] = "";
+		struct date d;
+		web_short_name(x->given_name, x->family_name, name, sizeof name);
+		web_day_text(x->start, &d, since, sizeof since);
+		json_t *o = json_pack("{s:I, s:o, s:s, s:b}", "child_id", (json_int_t)x->person_id, "child", web_str(name),
+				      "since", since, "missing", x->missing);
+		name_access(o, x->level);
+		json_array_append_new(rows, o);
+	}
+	char text[200];
+	if (!all)
+		snprintf(text, sizeof text, "No child is placed here now.");
+	else if (unnamed)
+		snprintf(text, sizeof text, "%d %s placed here now. %d %s not named: you do not work with them, and they "
+					    "have not been reported missing from a home in the area in the last %d days.",
+			 all, all == 1 ? "child is" : "children are", unnamed, unnamed == 1 ? "is" : "are",
+			 POLICE_MISSING_DAYS);
+	else
+		snprintf(text, sizeof text, "%d %s placed here now.", all, all == 1 ? "child is" : "children are");
+	json_object_set_new(view, "placed", rows);
+	json_object_set_new(view, "placed_text", json_string(text));
+}
+
 static void police_show(struct web_read *r)
 {
 	struct police_job *j = (struct police_job *)r;
@@ -1125,6 +1413,16 @@ static void police_show(struct web_read *r)
 	ts_format_utc(clock_now() - (int64_t)POLICE_MISSING_DAYS * 86400, since);
 	int rc = homes_police_load(r->w->st, &r->access, r->w->authority, since, &pol);
 	if (rc != STORE_OK) {
+		homes_police_free(&pol);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	/* Who is placed in the homes now, and what the officer may do with each name: access.c decides. */
+	struct homes_residents res;
+	char today[DATE_ISO_LEN + 1];
+	date_format_iso(web_today(), today);
+	if (homes_residents_load(r->w->st, &r->access, &pol, j->home_id, today, clock_now(), &res) != STORE_OK) {
+		homes_residents_free(&res);
 		homes_police_free(&pol);
 		web_unavailable(r->w, r->rq);
 		return;
@@ -1138,6 +1436,7 @@ static void police_show(struct web_read *r)
 				hm = &pol.homes[i];
 		if (!hm) { /* not in the area, or no such home: the same answer */
 			json_decref(view);
+			homes_residents_free(&res);
 			homes_police_free(&pol);
 			web_message_link(r->w, r->rq, 404, "Page not found", "There is no home with this number in your area.",
 					 "/police/homes", "Homes in your area");
@@ -1148,8 +1447,9 @@ static void police_show(struct web_read *r)
 		json_t *miss = json_array();
 		for (size_t i = 0; i < pol.nmissing; i++)
 			if (pol.missing[i].home_id == j->home_id)
-				json_array_append_new(miss, incident_json(&pol.missing[i], true));
+				json_array_append_new(miss, police_missing_json(&pol.missing[i], res.missing_level[i]));
 		json_object_set_new(view, "missing", miss);
+		resident_rows(view, &res, j->home_id);
 		/* The notes come with the profile read. */
 		struct homes_profile pr;
 		bool found = false;
@@ -1162,28 +1462,33 @@ static void police_show(struct web_read *r)
 		homes_profile_free(&pr);
 		if (j->form)
 			json_object_update(view, j->form);
+		homes_residents_free(&res);
 		homes_police_free(&pol);
 		render(r->w, r->rq, j->status ? j->status : 200, "police_home", view);
 		return;
 	}
 	json_t *homes = json_array(), *miss = json_array();
 	for (size_t i = 0; i < pol.nhomes; i++) {
-		int n = 0;
+		int n = 0, placed = 0;
 		for (size_t k = 0; k < pol.nmissing; k++)
 			n += pol.missing[k].home_id == pol.homes[i].id;
-		json_array_append_new(homes, json_pack("{s:I, s:s, s:s, s:s, s:i, s:i}", "id", (json_int_t)pol.homes[i].id,
-						       "name", pol.homes[i].name, "postcode", pol.homes[i].postcode,
-						       "specialism", specialism_name(pol.homes[i].specialism), "places",
-						       pol.homes[i].places, "missing", n));
+		for (size_t k = 0; k < res.nplaced; k++)
+			placed += res.placed[k].home_id == pol.homes[i].id;
+		json_array_append_new(homes, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id",
+						       (json_int_t)pol.homes[i].id, "name", pol.homes[i].name, "urn",
+						       pol.homes[i].urn, "postcode", pol.homes[i].postcode, "specialism",
+						       specialism_name(pol.homes[i].specialism), "places", pol.homes[i].places,
+						       "missing", n, "placed", placed));
 	}
 	for (size_t i = 0; i < pol.nmissing; i++) {
-		json_t *o = incident_json(&pol.missing[i], true);
+		json_t *o = police_missing_json(&pol.missing[i], res.missing_level[i]);
 		json_object_set_new(o, "home", json_string(pol.missing[i].home_name));
 		json_object_set_new(o, "home_id", json_integer(pol.missing[i].home_id));
 		json_array_append_new(miss, o);
 	}
 	json_object_set_new(view, "homes", homes);
 	json_object_set_new(view, "missing", miss);
+	homes_residents_free(&res);
 	homes_police_free(&pol);
 	render(r->w, r->rq, 200, "police_homes", view);
 }

@@ -56,7 +56,7 @@ describe('the oversight analyst', () => {
     assert.equal(await page.locator('#funnel-table tbody tr').count(), n);
     await points.first().focus();
     const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
-    assert.match(label, /^.+: \d+ restraints, [0-9.]+ expected, ratio [0-9.]+\. (Within the limits|Above|Below)/);
+    assert.match(label, /^.+ \(URN SC\d+\): \d+ restraints, [0-9.]+ expected, (about the expected rate|[0-9.]+ times the expected rate|almost none of the expected number)\. (Within the lines|Above|Below)/);
     const href = await page.evaluate(() => document.activeElement.getAttribute('href'));
     // Tab moves from point to point.
     await page.keyboard.press('Tab');

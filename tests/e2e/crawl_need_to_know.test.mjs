@@ -329,7 +329,10 @@ before(async () => {
   for (const c of [sealed[0], ...siblings]) {
     runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(c.id), '--team', 'north', '--user', 'demo.worker']);
   }
+  // Placed, and allocated to the demo worker (the positive control: the allocated worker sees every agency's
+  // events); the demo also places children allocated to no one (issue 15: those missing from the area's homes).
   marked = person(q(`select p.id from person p where ${placed} and p.id <> ${s2} and p.id not in (${sealedIds})
+    and p.id in (select person_id from allocation where worker = 'demo.worker')
     and (select count(*) from identifier i where i.person_id = p.id and i.kind = 'nhs') = 1 order by p.id limit 1`), 'marked');
   markedHome = q(`select h.name from home_placement l join home h on h.id = l.home_id where l.person_id = ${marked.id}`);
   assert.ok(markedHome, 'the marked child is placed in a home');

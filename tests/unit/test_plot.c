@@ -104,6 +104,28 @@ static void ticks(void **state)
 	assert_float_equal(plot_tick(5, 0, 3), 0, 0);
 }
 
+/* Issue 15: the axis is scaled to the data, in round steps, so a ratio of 5.06 is below the top. */
+static void nice_max(void **state)
+{
+	(void)state;
+	double step = 0;
+	assert_float_equal(plot_nice_max(5.06 * 1.1, 5, &step), 6, 1e-12);
+	assert_float_equal(step, 2, 1e-12);
+	assert_float_equal(plot_nice_max(4.0, 4, &step), 4, 1e-12);
+	assert_float_equal(step, 1, 1e-12);
+	assert_float_equal(plot_nice_max(42.3, 4, &step), 60, 1e-12);
+	assert_float_equal(step, 20, 1e-12);
+	assert_float_equal(plot_nice_max(0.37, 5, &step), 0.4, 1e-12);
+	assert_float_equal(plot_nice_max(0, 4, &step), 1, 1e-12);
+	assert_float_equal(plot_nice_max(NAN, 4, NULL), 1, 1e-12);
+	for (int i = 1; i < 2000; i++) {
+		double v = i * 0.037, top = plot_nice_max(v, 5, &step);
+		assert_true(top >= v - 1e-9);
+		assert_true(top / step <= 5 + 1e-9);
+		assert_true(top - step < v + 1e-9); /* no whole step to spare */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +134,7 @@ int main(void)
 		cmocka_unit_test(monotone),
 		cmocka_unit_test(funnel_limits_drawn_in_order),
 		cmocka_unit_test(ticks),
+		cmocka_unit_test(nice_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,262 @@
+// Issue 15, the oversight and police pages: what an inspector and a police officer read on the demo area's
+// children's homes. Each test checks one item the issue found broken:
+//   - months in words ("March 2026", never "2026-03"), no statistical jargon ("shrunk", "overdispersion", "(cli)");
+//   - a home above a funnel plot's 95% line that is not flagged says why;
+//   - the funnel plot's y-axis is scaled to the data (a home at 5.06 no longer sits on an axis cut at 4);
+//   - the funnel table: most concerning first, with URNs, shared names explained, sortable by ?sort=;
+//   - a home's month-by-month charts: both axes labelled, a title, and a table of their figures;
+//   - the police: missing episodes name the child with a link to the record, and what it opens to the officer
+//     (access.c decides); each home lists the children placed now, named only on need-to-know.
+// The area is the demo's (`safeguard demo --no-serve`) on the suite's clock; expectations come from its database.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, totp,
+  totpUsedLongAgo, ukToday,
+} from './lib.mjs';
+
+const PASSWORD = 'an inspector reads words, not ratios';
+const PEOPLE = [['ov.analyst', 'social_care', 'oversight_analyst'], ['ov.police', 'police', 'police_officer']];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+const AREA = '383'; // the demo's authority (src/cli/cmd_demo.c)
+const POLICE_DAYS = 90;
+
+let area;
+let server;
+const secrets = {};
+const cookies = {};
+
+const q = (query) => sql(area.db, query);
+const rows = (query) => { const out = q(query); return out ? out.split('\n').map((l) => l.split('|')) : []; };
+const monthWords = (ym) => `${MONTHS[Number(ym.slice(5, 7)) - 1]} ${ym.slice(0, 4)}`;
+// The text a reader sees: tags dropped (attributes and SVG titles are checked where they matter).
+const visible = (html) => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ')
+  .replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c.split(';')[0];
+  return null;
+}
+
+async function webSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `web sign-in of ${username}`);
+  return cookieOf(res, 'sg_session');
+}
+
+async function page(who, url) {
+  const r = await request(`${server.url}${url}`, { headers: { cookie: cookies[who] } });
+  return r;
+}
+
+// The funnel table's rows: [home id, name, URN, recorded, expected, ratio, against the lines].
+function funnelRows(html) {
+  const body = /<table class="govuk-table" id="funnel-table">[\s\S]*?<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(html);
+  assert.ok(body, 'the funnel table');
+  return [...body[1].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => {
+    const cells = [...m[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]);
+    const id = /href="\/homes\/(\d+)"/.exec(cells[0])[1];
+    const name = /<a[^>]*>([^<]*)<\/a>/.exec(cells[0])[1];
+    return [Number(id), name, ...cells.slice(1).map((c) => visible(c).trim())];
+  });
+}
+
+before(async () => {
+  const dir = tempDir('oversight-pages');
+  area = { dir, db: path.join(dir, 'safeguard.db') };
+  runCli(['demo', '--db', `sqlite:${area.db}`, '--no-serve', '--families', '40']);
+  for (const [username, agency, role] of PEOPLE) {
+    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', username, '--agency', agency,
+      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assertNoSanitizerReport(r.stderr, 'safeguard user add');
+    assert.equal(r.status, 0, r.stderr);
+    secrets[username] = r.stdout.trimEnd().split('\n').pop();
+  }
+  server = await startServer(area.db, { extraArgs: ['--authority', AREA] });
+  for (const [u] of PEOPLE) cookies[u] = await webSignIn(u);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('the oversight analyst', () => {
+  test('the homes list says months and who ran the monitor in words, with no statistical jargon', async () => {
+    const r = await page('ov.analyst', '/homes');
+    assert.equal(r.status, 200);
+    const text = visible(r.text);
+    const [first, last] = rows('select first_month, last_month from oversight_run order by id desc limit 1')[0];
+    assert.ok(text.includes(`from ${monthWords(first)} to ${monthWords(last)}`), `the run's months in words: ${text.slice(0, 600)}`);
+    assert.doesNotMatch(text, /\b20\d\d-(0[1-9]|1[0-2])\b/, 'no ISO month');
+    assert.doesNotMatch(text, /\(cli\)|shrunk|overdispersion/i);
+    assert.match(text, /The monitor last ran on \d{1,2} [A-Z][a-z]+ 20\d\d at \d\d:\d\d \(run by an administrator\)/);
+  });
+
+  test('a home above a funnel plot\'s 95% line that is not flagged says why', async () => {
+    const list = await page('ov.analyst', '/homes');
+    const flagged = new Set(rows("select distinct home_id from home_alert where state <> 'resolved'").map(([id]) => Number(id)));
+    let checked = 0;
+    for (const ind of ['restraint', 'missing', 'injury']) {
+      const f = await page('ov.analyst', `/homes/funnel?indicator=${ind}`);
+      for (const [id, , , , , , where] of funnelRows(f.text)) {
+        if (!where.startsWith('Above') || flagged.has(id)) continue;
+        const row = new RegExp(`<tr class="govuk-table__row" id="home-${id}">([\\s\\S]*?)</tr>`).exec(list.text);
+        assert.ok(row, `home ${id} is in the list`);
+        const why = visible(row[1]);
+        assert.match(why, /Not flagged, though .+ were .+ times the expected rate for homes like this, above the (95|99\.8)% line/, why);
+        assert.match(why, /flagged only when its month-by-month chart crosses its threshold/);
+        checked++;
+      }
+    }
+    assert.ok(checked > 0, 'the demo has a home above a 95% line and not flagged');
+    const plain = (list.text.match(/Not flagged\. Restraints were (about the expected rate|[0-9.]+ times the expected rate|almost none of the expected number) for homes like this/g) || []).length;
+    assert.ok(plain > 50, `the other unflagged homes say where they stand on restraints (${plain})`);
+  });
+
+  test('the funnel plot\'s y-axis is scaled to the data: the highest home sits below its top', async () => {
+    for (const ind of ['restraint', 'missing', 'complaint']) {
+      const f = await page('ov.analyst', `/homes/funnel?indicator=${ind}`);
+      const svg = /<svg class="sg-funnel"[\s\S]*?<\/svg>/.exec(f.text)[0];
+      const ticks = [...svg.matchAll(/<text class="sg-tick sg-ytick"[^>]*>([0-9.]+)<\/text>/g)].map((m) => Number(m[1]));
+      const ratios = funnelRows(f.text).map((row) => Number(row[5]));
+      assert.ok(ticks.length >= 3, `y ticks on ${ind}`);
+      assert.ok(Math.max(...ticks) > Math.max(...ratios), `${ind}: axis to ${Math.max(...ticks)}, highest ratio ${Math.max(...ratios)}`);
+      // No point on the plot area's top edge (y = 20): every one is drawn where its value is.
+      const cys = [...svg.matchAll(/<circle class="sg-point[^"]*" cx="[0-9.]+" cy="([0-9.]+)"/g)].map((m) => Number(m[1]));
+      assert.equal(cys.length, ratios.length);
+      assert.ok(cys.every((y) => y > 21), `${ind}: a point on the top edge`);
+      assert.match(svg, /Times the expected rate<\/text>/);
+      assert.match(svg, /Number expected for homes like it/);
+    }
+  });
+
+  test('the funnel table: most concerning first, with URNs, shared names explained, and sort links', async () => {
+    const f = await page('ov.analyst', '/homes/funnel?indicator=restraint');
+    const t = funnelRows(f.text);
+    assert.equal(t.length, Number(q('select count(*) from home')));
+    const rank = (w) => (w.startsWith('Above the 99.8') ? 0 : w.startsWith('Above the 95') ? 1 : 2);
+    for (let i = 1; i < t.length; i++) assert.ok(rank(t[i - 1][6]) <= rank(t[i][6]), `row ${i}: ${t[i - 1][6]} before ${t[i][6]}`);
+    assert.ok(t[0][6].startsWith('Above'), 'a home above the lines comes first');
+    const urns = Object.fromEntries(rows('select id, urn from home'));
+    for (const [id, , urn] of t) assert.equal(urn, urns[id], `home ${id}'s URN`);
+    const shared = Number(q('select count(*) from home h where (select count(*) from home x where x.name = h.name) > 1'));
+    assert.ok(shared > 0, 'the demo register has homes of the same name');
+    assert.match(visible(f.text), /Some homes have the same name\. The URN \(Ofsted's unique reference number\) and the postcode tell them apart\./);
+    const postcodes = (f.text.match(/<span class="govuk-hint govuk-!-margin-bottom-0">[A-Z0-9 ]+, /g) || []).length;
+    assert.equal(postcodes, shared, 'each home of a shared name shows its postcode');
+    // Sort links, without JavaScript.
+    assert.match(f.text, /<th scope="col" class="govuk-table__header" aria-sort="descending"><a class="govuk-link" href="\/homes\/funnel\?indicator=restraint&amp;sort=concern#funnel-table">/);
+    const byName = funnelRows((await page('ov.analyst', '/homes/funnel?indicator=restraint&sort=name')).text);
+    for (let i = 1; i < byName.length; i++) assert.ok(byName[i - 1][1] <= byName[i][1], `by name: ${byName[i - 1][1]} before ${byName[i][1]}`);
+    const byRatio = funnelRows((await page('ov.analyst', '/homes/funnel?indicator=restraint&sort=ratio')).text);
+    for (let i = 1; i < byRatio.length; i++) assert.ok(Number(byRatio[i - 1][5]) >= Number(byRatio[i][5]));
+    const junk = funnelRows((await page('ov.analyst', '/homes/funnel?indicator=restraint&sort=%3Cb%3E')).text);
+    assert.deepEqual(junk.map((row) => row[0]), t.map((row) => row[0]), 'an unknown order is the default');
+    assert.doesNotMatch(visible(f.text), /overdispersion|\b20\d\d-\d\d\b/);
+  });
+
+  test('a home\'s month-by-month charts: axes labelled, a title, and a table of their figures', async () => {
+    const id = q("select home_id from home_alert where kind = 'signal' order by id limit 1");
+    const r = await page('ov.analyst', `/homes/${id}`);
+    assert.equal(r.status, 200);
+    const months = Number(q('select count(distinct month) from home_occupancy')) || 24;
+    const charts = [...r.text.matchAll(/<svg class="sg-cusum"[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    assert.ok(charts.length >= 8, `charts: ${charts.length}`);
+    for (const svg of charts) {
+      assert.match(svg, /aria-labelledby="chart-\d+-title"><title id="chart-\d+-title">Month-by-month chart of [a-z]/);
+      assert.match(svg, />Evidence score<\/text>/);
+      assert.match(svg, />Month<\/text>/);
+      assert.match(svg, />(January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d<\/text>/);
+      assert.doesNotMatch(svg, />20\d\d-\d\d</);
+    }
+    const tables = [...r.text.matchAll(/<table class="govuk-table sg-cusum-table">([\s\S]*?)<\/table>/g)].map((m) => m[1]);
+    assert.equal(tables.length, charts.length, 'a table for every chart');
+    for (const t of tables) {
+      assert.equal((t.match(/<tr class="govuk-table__row"><td/g) || []).length, months);
+      assert.match(t, /<caption[^>]*>.+: evidence score by month \(threshold [0-9.]+\)<\/caption>/);
+    }
+    const text = visible(r.text);
+    assert.doesNotMatch(text, /shrunk|CUSUM/i);
+    assert.match(text, /Times the expected rate Allowing for chance/);
+  });
+});
+
+describe('the police', () => {
+  // The server's window, compared as it compares: an episode with a date only sorts before any instant of its day.
+  const since = () => isoSeconds(now() - POLICE_DAYS * 86400000);
+
+  test('every missing episode of the area names the child, linked to the record, with what it opens', async () => {
+    const r = await page('ov.police', '/police/homes');
+    assert.equal(r.status, 200);
+    const n = Number(q(`select count(*) from home_incident i join home h on h.id = i.home_id
+      where i.type = 'missing' and h.la_code = '${AREA}' and i.occurred_at >= '${since()}'`));
+    assert.ok(n > 20, `the demo has missing episodes in the area (${n})`);
+    const table = /<table class="govuk-table" id="missing-table">[\s\S]*?<\/table>/.exec(r.text)[0];
+    const body = /<tbody[^>]*>([\s\S]*?)<\/tbody>/.exec(table)[1];
+    const trs = [...body.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+    assert.ok(Math.abs(trs.length - n) <= 1, `rows ${trs.length}, episodes ${n}`); // an episode at the window's edge may fall either side
+    assert.doesNotMatch(table, /Not linked to a child/);
+    const links = trs.map((tr) => /<a class="govuk-link" href="\/children\/(\d+)">[^<]+<\/a><br><span class="govuk-hint">([^<]+)<\/span>/.exec(tr));
+    assert.ok(links.every(Boolean), 'every row links a child');
+    // What the hint says is what the record does when followed.
+    const police = new Set(rows("select distinct person_id from event where agency = 'police'").map(([id]) => id));
+    const seen = { open: 0, emergency: 0 };
+    for (const [, id, hint] of links) {
+      if (seen.open > 2 && seen.emergency > 2) break;
+      const mine = police.has(id);
+      assert.equal(hint, mine ? 'Your force&#39;s records' : 'Emergency access only', `child ${id}`);
+      const child = await page('ov.police', `/children/${id}`);
+      assert.equal(child.status, mine ? 200 : 403, `child ${id}`);
+      if (!mine) assert.match(child.text, /Open the record in an emergency/);
+      seen[mine ? 'open' : 'emergency']++;
+    }
+    assert.ok(seen.open > 0 && seen.emergency > 0, `both kinds seen: ${JSON.stringify(seen)}`);
+  });
+
+  test('each home lists the children placed now; a child the officer has no need to know is counted, not named', async () => {
+    const home = q(`select h.id from home h join home_placement p on p.home_id = h.id and p.end_on is null
+      where h.la_code = '${AREA}' group by h.id order by count(*) desc, h.id limit 1`);
+    // A child placed there today with no police record and no missing episode.
+    const stranger = q(`select p.id from person p where not exists (select 1 from event e where e.person_id = p.id and e.agency = 'police')
+      and not exists (select 1 from home_placement l where l.person_id = p.id)
+      and not exists (select 1 from home_incident i where i.person_id = p.id) order by p.id limit 1`);
+    assert.ok(stranger, 'a child to place');
+    sqlWrite(area.db, `insert into home_placement (home_id, person_id, start_on, distance_km) values (${home}, ${stranger}, '${ukToday()}', 3.2)`);
+    const [given, family] = rows(`select given_name, family_name from person where id = ${stranger}`)[0];
+    const placed = rows(`select p.person_id, x.given_name, x.family_name from home_placement p join person x on x.id = p.person_id
+      where p.home_id = ${home} and p.end_on is null and p.start_on <= '${ukToday()}' and p.person_id <> ${stranger}`);
+    assert.ok(placed.length >= 1);
+    const r = await page('ov.police', `/police/homes/${home}`);
+    assert.equal(r.status, 200);
+    const table = /<table class="govuk-table" id="placed-table">[\s\S]*?<\/table>/.exec(r.text)?.[0];
+    assert.ok(table, 'the children placed now');
+    for (const [id] of placed) assert.match(table, new RegExp(`href="/children/${id}"`), `child ${id} is named`);
+    assert.doesNotMatch(table, new RegExp(`/children/${stranger}"`));
+    assert.ok(!r.text.includes(`${given} ${family}`), 'the child the officer does not work with is not named');
+    assert.match(visible(r.text), new RegExp(`${placed.length + 1} children are placed here now\\. 1 is not named: you do not work with them`));
+    // The area's list counts every child placed now.
+    const list = await page('ov.police', '/police/homes');
+    const homes = /<table class="govuk-table" id="police-homes-table">[\s\S]*?<\/table>/.exec(list.text)[0];
+    const row = new RegExp(`href="/police/homes/${home}">[\\s\\S]*?</tr>`).exec(homes)[0];
+    const nums = [...row.matchAll(/govuk-table__cell--numeric">(\d+)</g)].map((m) => Number(m[1]));
+    assert.equal(nums[1], placed.length + 1, `the list's count: ${row}`);
+    // Audited as a read of the police homes, as before.
+    assert.ok(Number(q("select count(*) from audit where action = 'homes.police.read'")) >= 2);
+  });
+});
