@@ -771,3 +771,13 @@ int store_person_placement(store_conn *c, int64_t person_id, const char *day, st
 {
 	return c->ops->person_placement(c, person_id, day, out, found);
 }
+
+int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
+{
+	return c->ops->team_contact_get(c, code, out, found);
+}
+
+int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)
+{
+	return c->ops->team_contact_set(c, t, found);
+}

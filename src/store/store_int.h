@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 17
+#define STORE_SCHEMA_VERSION 18
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -176,6 +176,8 @@ struct store_ops {
 	int (*home_alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
 	int (*person_placement)(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 				bool *found);
+	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+	int (*team_contact_set)(store_conn *c, const struct store_team_contact *t, bool *found);
 };
 
 /* The common head of every backend's structs. */
