@@ -106,6 +106,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 					      access_role_may(u->role, u->agency, ACT_LINK_REVIEW)));
 		json_object_set_new(json_object_get(view, "can"), "notices",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
+		json_object_set_new(json_object_get(view, "can"), "flag",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -885,6 +887,26 @@ static void placement_view(struct record_job *j)
 	free(p);
 }
 
+/* The summary card (web/child_summary.c, issue 15): for readers of the whole record. A child placed in a
+ * children's home is looked after even where no care episode was recorded: the open episodes say so too. */
+static void summary_view(struct record_job *j)
+{
+	json_t *s = web_child_summary_view(j->w, &j->access);
+	if (!s)
+		return;
+	json_t *open = json_object_get(j->view, "episodes"), *ep;
+	const char *home_since = json_string_value(json_object_get(s, "lac_by_placement_since"));
+	bool has_lac = false;
+	size_t i;
+	json_array_foreach(open, i, ep) has_lac = has_lac || strcmp(json_string_value(json_object_get(ep, "label")), "Looked after") == 0;
+	if (home_since && !has_lac) {
+		json_array_append_new(open, json_pack("{s:s, s:s}", "label", "Looked after (placed in a children's home)",
+						      "since", home_since));
+		json_object_set_new(j->view, "has_episodes", json_true());
+	}
+	json_object_set_new(j->view, "summary", s);
+}
+
 static void alerts_view(struct record_job *j)
 {
 	struct rec_alerts r = {.list = json_array(), .today = web_today()};
@@ -976,6 +998,7 @@ static void record_continue(http_request *rq, void *ctx)
 	filters_view(j);
 	alerts_view(j);
 	placement_view(j);
+	summary_view(j);
 	j->view = NULL;
 
 	char shown[200], scope[96];
@@ -1632,6 +1655,11 @@ static void homes_funnel_route(const struct web *w, http_request *rq, const int6
 	web_homes_funnel(w, rq);
 }
 static void home_page_route(const struct web *w, http_request *rq, const int64_t *ids) { web_home_page(w, rq, ids[0]); }
+static void flag_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_flag_page(w, rq);
+}
 static void police_homes_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1711,6 +1739,7 @@ static const struct web_route {
 	{{"POST", "/homes/{id}/reg44-reports"}, ACT_OVERSIGHT, home_reg44_route},
 	{{"POST", "/homes/alerts/{id}/acknowledge"}, ACT_OVERSIGHT, home_ack_route},
 	{{"POST", "/homes/alerts/{id}/resolve"}, ACT_OVERSIGHT, home_resolve_route},
+	{{"GET", "/flag"}, ACT_FLAGS, flag_route},
 	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
 	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
 	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},
