@@ -52,6 +52,8 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 	      void (*ready)(unsigned port, void *ctx), void *ctx);
 /* The demonstration area's homes register (cli/demo_homes.c); the children placed from first_child on. */
 int cli_demo_homes(store *st, int64_t first_child, const char *authority);
+/* The demo area's legal statuses and team contacts (cli/demo_child.c, issue 15). */
+int cli_demo_children(store *st, int64_t first_child);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
  * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the
