@@ -440,17 +440,36 @@ export async function searchResults(page) {
   return out;
 }
 
-/** The chronology table of a record page: [{id, when, agency, what}], in page order. */
+/** A cell's visible text without the parts matching selector (issue 15's recorder and category lines). */
+async function textWithout(cell, selector) {
+  return cell.evaluate((td, sel) => {
+    const c = td.cloneNode(true);
+    for (const x of c.querySelectorAll(sel)) x.remove();
+    document.body.appendChild(c); // innerText needs layout
+    const t = c.innerText;
+    c.remove();
+    return t;
+  }, selector);
+}
+
+/**
+ * The chronology table of a record page: [{id, when, agency, what, recorder, category}], in page order. agency and
+ * what are the cells without the recorder ("Recorded by ...") and the category (issue 15), which come apart.
+ */
 export async function chronologyRows(page) {
   const rows = page.locator('#chronology-table tbody tr');
   const out = [];
   for (const row of await rows.all()) {
     const cells = row.locator('td');
+    const recorder = cells.nth(1).locator('.sg-recorder');
+    const category = cells.nth(2).locator('.sg-category');
     out.push({
       id: await row.getAttribute('id'),
       when: (await cells.nth(0).innerText()).replace(/\s+/g, ' ').trim(),
-      agency: (await cells.nth(1).innerText()).trim(),
-      what: (await cells.nth(2).innerText()).replace(/\s+/g, ' ').trim(),
+      agency: (await textWithout(cells.nth(1), '.sg-recorder')).replace(/\s+/g, ' ').trim(),
+      what: (await textWithout(cells.nth(2), '.sg-category')).replace(/\s+/g, ' ').trim(),
+      recorder: (await recorder.count()) ? (await recorder.innerText()).trim() : '',
+      category: (await category.count()) ? (await category.innerText()).replace(/^:\s*/, '').trim() : '',
     });
   }
   return out;
@@ -631,7 +650,9 @@ export async function alertRows(page) {
  * Fills the visit form as a person would. Every answer is optional: what is left out stays as it is. seen and
  * alone are 'Yes' or 'No'; day, month and year are the visit date's boxes.
  */
-export async function fillVisit(page, { day, month, year, time, seen, alone, words, method, summary }) {
+export async function fillVisit(page, { type = 'Statutory visit to a looked-after child', day, month, year, time, seen, alone,
+  words, method, summary }) {
+  if (type) await page.getByLabel(type, { exact: true }).check(); // required since issue 15
   if (day !== undefined) await page.getByLabel('Day').fill(day);
   if (month !== undefined) await page.getByLabel('Month').fill(month);
   if (year !== undefined) await page.getByLabel('Year').fill(year);
