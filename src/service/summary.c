@@ -30,10 +30,18 @@ struct latest_kind {
 	int64_t id;
 };
 
+struct status_walk {
+	struct latest_kind slots[NKINDS];
+	const struct store_view *view; /* only the events it shows (NULL: every agency's) */
+};
+
 static int status_row(const struct store_event *e, void *ctx)
 {
-	struct latest_kind *slots = ctx;
+	struct status_walk *w = ctx;
+	struct latest_kind *slots = w->slots;
 	int64_t at;
+	if (w->view && !access_view_shows(w->view, e->agency))
+		return 0;
 	for (size_t k = 0; k < NKINDS; k++) {
 		if (strcmp(e->kind, status_kinds[k]) != 0)
 			continue;
@@ -59,23 +67,27 @@ static int status_row(const struct store_event *e, void *ctx)
 	return 0;
 }
 
-int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct child_status *out,
-		      struct store_home_placement *placement, bool *placed)
+static int status_seen(store_conn *c, int64_t child_id, const struct store_view *view, struct date today,
+		       struct child_status *out, struct store_home_placement *placement, bool *placed)
 {
-	struct latest_kind slots[NKINDS];
+	struct status_walk w;
+	struct latest_kind *slots = w.slots;
 	struct status_event ev[NKINDS];
 	size_t n = 0;
 	bool found = false;
 	char day[DATE_ISO_LEN + 1];
-	memset(slots, 0, sizeof slots);
-	int rc = store_events_of_kinds(c, child_id, STATUS_KINDS_JSON, status_row, slots);
+	memset(&w, 0, sizeof w);
+	w.view = view;
+	int rc = store_events_of_kinds(c, child_id, STATUS_KINDS_JSON, status_row, &w);
 	if (rc != STORE_OK)
 		return rc;
 	struct store_home_placement *p = placement ? placement : malloc(sizeof *p);
 	if (!p)
 		return STORE_EIO;
 	date_format_iso(today, day);
-	rc = store_person_placement(c, child_id, day, p, &found);
+	/* A placement is social care's record (as homes_child_placement): read only when the view shows it. */
+	if (!view || access_view_shows(view, ACCESS_PLACEMENT_AGENCY))
+		rc = store_person_placement(c, child_id, day, p, &found);
 	if (placed)
 		*placed = rc == STORE_OK && found;
 	char home_since[DATE_ISO_LEN + 1] = "";
@@ -115,6 +127,12 @@ int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct
 	return STORE_OK;
 }
 
+int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct child_status *out,
+		      struct store_home_placement *placement, bool *placed)
+{
+	return status_seen(c, child_id, NULL, today, out, placement, placed);
+}
+
 static int contacts_of(store_conn *c, int64_t child_id, struct summary_contacts *out)
 {
 	struct store_allocation *al = malloc(sizeof *al);
@@ -139,12 +157,13 @@ struct summary_args {
 	int64_t child_id;
 	struct date today;
 	struct children_summary *out;
+	const struct store_view *view;
 };
 
 static int summary_run(store_conn *c, void *arg)
 {
 	struct summary_args *s = arg;
-	int rc = summary_status_of(c, s->child_id, s->today, &s->out->status, &s->out->placement, &s->out->placed);
+	int rc = status_seen(c, s->child_id, s->view, s->today, &s->out->status, &s->out->placement, &s->out->placed);
 	if (rc == STORE_OK)
 		rc = contacts_of(c, s->child_id, &s->out->contacts);
 	return rc;
@@ -157,9 +176,16 @@ int summary_read(store *st, const struct children_access *a, struct date today, 
 	memset(out, 0, sizeof *out);
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
-	if (a->refused || a->reader.level < ACCESS_FULL || a->child_id <= 0)
+	if (a->refused || a->reader.level < ACCESS_AGENCY || a->child_id <= 0)
 		return STORE_OK;
-	struct summary_args s = {a->child_id, today, out};
+	/* The whole record's reader sees everything; social care's own reader (a conference chair, say) sees the
+	 * status social care's own records give, its placement and allocation (social care's records too). Any
+	 * other agency's reader has no card: their agency's records say nothing of these. */
+	struct store_view view;
+	access_view(&a->reader, &view);
+	if (a->reader.level < ACCESS_FULL && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
+		return STORE_OK;
+	struct summary_args s = {a->child_id, today, out, a->reader.level == ACCESS_FULL ? NULL : &view};
 	int rc = service_in_snapshot(st, summary_run, &s);
 	*shown = rc == STORE_OK;
 	return rc;

@@ -47,7 +47,8 @@ struct children_summary {
 
 /* The summary card of the child's page, under the read's durable audit entry (CHILDREN_ENOAUDIT otherwise).
  * The legal status, the placement and the allocation are social care's record: shown with the whole record
- * (ACCESS_FULL) only; *shown false (and out zero) for any other reader. One read snapshot. */
+ * (ACCESS_FULL), and to social care's own-agency readers from social care's own events only (access_view);
+ * *shown false (and out zero) for any other reader. One read snapshot. */
 int summary_read(store *st, const struct children_access *a, struct date today, struct children_summary *out,
 		 bool *shown);
 

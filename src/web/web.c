@@ -929,9 +929,11 @@ static void summary_view(struct record_job *j)
 	size_t i;
 	json_array_foreach(open, i, ep) has_lac = has_lac || strcmp(json_string_value(json_object_get(ep, "label")), "Looked after") == 0;
 	if (home_since && !has_lac) {
-		json_array_append_new(open, json_pack("{s:s, s:s}", "label", "Looked after (placed in a children's home)",
-						      "since", home_since));
+		json_t *o = json_pack("{s:s, s:s}", "label", "Looked after (placed in a children's home)", "since", home_since);
+		json_array_append(open, o);
+		json_array_append_new(json_object_get(j->view, "flags"), o);
 		json_object_set_new(j->view, "has_episodes", json_true());
+		json_object_set_new(j->view, "has_flags", json_true());
 	}
 	json_object_set_new(j->view, "summary", s);
 }

@@ -475,10 +475,19 @@ export async function chronologyRows(page) {
   return out;
 }
 
-/** The record's summary list as {key: value}. */
+/** The page's summary list as {key: value}, without the rows of summary cards (summaryCard reads those). */
 export async function summaryList(page) {
   const out = {};
-  for (const row of await page.locator('.govuk-summary-list__row').all()) {
+  for (const row of await page.locator('.govuk-summary-list__row:not(.govuk-summary-card .govuk-summary-list__row)').all()) {
+    out[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).replace(/\s+/g, ' ').trim();
+  }
+  return out;
+}
+
+/** A summary card's rows as {key: value} (the child's summary card by default: issue 15). */
+export async function summaryCard(page, selector = '#child-summary') {
+  const out = {};
+  for (const row of await page.locator(`${selector} .govuk-summary-list__row`).all()) {
     out[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).replace(/\s+/g, ' ').trim();
   }
   return out;
