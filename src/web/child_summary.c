@@ -175,6 +175,7 @@ static void flag_continue(http_request *rq, void *ctx)
 	if (j->job.rc < 0) {
 		fprintf(stderr, "safeguard: a flag look-up failed (store error %d)\n", j->job.rc);
 		web_unavailable(j->w, rq);
+		free(j);
 		return;
 	}
 	json_t *view = json_pack("{s:s, s:b, s:b, s:s, s:{s:s}}", "title",
@@ -192,6 +193,7 @@ static void flag_continue(http_request *rq, void *ctx)
 		json_object_set_new(view, "contacts", contacts_json(&a->contacts));
 	}
 	web_render(j->w, rq, 200, "flag", view);
+	free(j); /* fn answers and frees; release (free) only when the request ended first */
 }
 
 void web_flag_page(const struct web *w, http_request *rq)
