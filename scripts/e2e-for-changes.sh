@@ -35,7 +35,8 @@ map() { # path -> names (or "all")
     src/api/*|src/http/*) echo all ;;
     src/web/homes.c) echo homes_service pages_access ;;
     src/web/link_pages.c) echo link_review pages_access ;;
-    src/web/work.c|src/web/visit.c) echo alerts alert_routing pages_access ;;
+    src/web/work.c) echo alerts alert_routing pages_access ;;
+    src/web/visit.c|src/web/child_summary.c|src/web/timeline.c) echo child_summary alerts pages_access crawl_need_to_know ;;
     src/web/team.c|src/web/landing.c|src/web/signin.c) echo alert_routing pages_access web_sessions authorisation ;;
     src/web/signin.c) echo web_sessions users pages_access ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
@@ -54,7 +55,8 @@ map() { # path -> names (or "all")
     src/io/*) echo link linkage_score ;;
 
     # services
-    src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access ;;
+    src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access child_summary ;;
+    src/service/summary.*) echo child_summary alerts crawl_need_to_know ;;
     src/service/audit.*) echo audit intake ;;
     src/service/access.*) echo authorisation pages_access sealed ;;
     src/service/children.*) echo intake sealed authorisation ;;
@@ -67,7 +69,7 @@ map() { # path -> names (or "all")
     src/store/*) echo all ;;
 
     # pure cores
-    src/rules/*|src/clock/*) echo replay alerts alert_routing ;;
+    src/rules/*|src/clock/*) echo replay alerts alert_routing child_summary ;;
     src/linkage/*) echo link link_review linkage_score intake ;;
     src/oversight/*) echo homes_monitor homes_service ;;
     src/synth/*) echo homes_gen link linkage_score cli ;;

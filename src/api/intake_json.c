@@ -8,6 +8,7 @@
 
 #include "core/date.h"
 #include "core/event.h"
+#include "core/visit.h"
 #include "core/ident.h"
 #include "core/text.h"
 
@@ -283,6 +284,25 @@ int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_re
 	if (details && !json_is_null(details) && !json_is_object(details)) {
 		api_error_set(err, 400, "wrong_type", "details", "details must be an object");
 		goto fail;
+	}
+	/* A visit's answers agree with each other and its type is one of ours (core/visit.h); older agency
+	 * systems may leave the type out, so it is not required here as it is on the page. */
+	if (strcmp(kind, "visit") == 0 && json_is_object(details)) {
+		json_t *seen = json_object_get(details, "seen"), *alone = json_object_get(details, "seen_alone");
+		json_t *type = json_object_get(details, "visit_type");
+		enum visit_answer s_ans = json_is_true(seen) ? VISIT_YES : json_is_false(seen) ? VISIT_NO : VISIT_UNANSWERED;
+		enum visit_answer a_ans = json_is_true(alone) ? VISIT_YES : json_is_false(alone) ? VISIT_NO : VISIT_UNANSWERED;
+		if (visit_answers_check(s_ans, a_ans) != VISIT_OK) {
+			api_error_set(err, 422, "inconsistent", "details.seen_alone",
+				      "details.seen_alone cannot be true when details.seen is false: a child not seen was not seen alone");
+			goto fail;
+		}
+		if (type && !json_is_null(type) && !visit_type_find(json_string_value(type))) {
+			api_error_set(err, 422, "invalid_value", "details.visit_type",
+				      "details.visit_type must be one of statutory_lac, cp, cin, lac_review, unannounced, "
+				      "return_interview, other");
+			goto fail;
+		}
 	}
 	*details_text = details && json_is_object(details) ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)
 							   : strdup("{}");

@@ -57,6 +57,8 @@ int cli_demo_mash(store *st);
 /* A practitioner's day in the demo area (cli/demo_day.c): workers with allocated children and open alerts,
  * and an escalation to a team manager. 0 on success. */
 int cli_demo_day(store *st);
+/* The demo area's legal statuses and team contacts (cli/demo_child.c, issue 15). */
+int cli_demo_children(store *st, int64_t first_child);
 
 /* The rules' settings from a JSON file (docs/RULES.md "Settings"): the named numbers, "closures" (local
  * closure days) into closures[0..max) with cal pointing at them, and, when escalate_after is not NULL (the

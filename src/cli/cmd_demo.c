@@ -324,7 +324,7 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot allocate the demo cases\n");
 			goto out;
 		}
-		if (cli_demo_day(st) != 0 || cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
+		if (cli_demo_day(st) != 0 || cli_demo_children(st, first) != 0 || cli_demo_homes(st, first, DEMO_AUTHORITY) != 0) {
 			fprintf(stderr, "safeguard demo: cannot load the demo homes register\n");
 			goto out;
 		}

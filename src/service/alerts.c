@@ -13,6 +13,7 @@
 #include "service/children.h"
 #include "service/service_int.h"
 #include "rules/words.h"
+#include "service/summary.h"
 
 void alerts_config_default(struct alerts_config *cfg)
 {
@@ -1010,55 +1011,24 @@ int alerts_get(store *st, const struct children_access *a, int64_t id, struct st
 
 /* ---- unscheduled-care flags --------------------------------------------------------------------------------- */
 
-static int flag_event(const struct store_event *e, void *ctx)
-{
-	struct alerts_flag *f = ctx;
-	int64_t at;
-	char day[DATE_ISO_LEN + 1];
-	if (ts_parse_rfc3339(e->occurred_at, &at) != DATE_OK)
-		return 0;
-	date_format_iso(ts_utc_date(ts_uk_local(at)), day);
-	if (strcmp(e->kind, "cp_plan_start") == 0) {
-		f->on_cp_plan = true;
-		snprintf(f->cp_start, sizeof f->cp_start, "%s", day);
-		f->cp_end[0] = '\0';
-		f->cp_category[0] = '\0';
-		f->unborn_cp_plan = false;
-		json_t *d = json_loads(e->details, 0, NULL);
-		json_t *cat = json_object_get(d, "category");
-		if (json_is_string(cat))
-			snprintf(f->cp_category, sizeof f->cp_category, "%s", json_string_value(cat));
-		f->unborn_cp_plan = json_is_true(json_object_get(d, "unborn"));
-		json_decref(d);
-	} else if (strcmp(e->kind, "cp_plan_end") == 0) {
-		f->on_cp_plan = f->unborn_cp_plan = false;
-		snprintf(f->cp_end, sizeof f->cp_end, "%s", day);
-	} else if (strcmp(e->kind, "lac_start") == 0) {
-		f->looked_after = true;
-		snprintf(f->lac_start, sizeof f->lac_start, "%s", day);
-		f->lac_end[0] = '\0';
-	} else if (strcmp(e->kind, "lac_end") == 0) {
-		f->looked_after = false;
-		snprintf(f->lac_end, sizeof f->lac_end, "%s", day);
-	}
-	return 0;
-}
-
+/* The flag is the child's status (service/summary.h, one derivation for every reader): on a plan or looked after
+ * (a child living in a children's home is), or either within the last 12 months. */
 int alerts_flag_of(store_conn *c, int64_t child_id, struct date today, struct alerts_flag *out)
 {
+	struct child_status st;
 	memset(out, 0, sizeof *out);
-	int rc = store_events_of_kinds(c, child_id, "[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\"]",
-				       flag_event, out);
+	int rc = summary_status_of(c, child_id, today, &st, NULL, NULL);
 	if (rc != STORE_OK)
 		return rc;
-	/* NHS CP-IS: on a plan or looked after, or either within the last 12 months. */
-	char since[DATE_ISO_LEN + 1];
-	date_format_iso(clock_add_months(today, -12), since);
-	if (!out->on_cp_plan && out->cp_end[0] && strcmp(out->cp_end, since) < 0)
-		out->cp_start[0] = out->cp_end[0] = out->cp_category[0] = '\0';
-	if (!out->looked_after && out->lac_end[0] && strcmp(out->lac_end, since) < 0)
-		out->lac_start[0] = out->lac_end[0] = '\0';
-	out->flagged = out->on_cp_plan || out->looked_after || out->cp_start[0] || out->lac_start[0];
+	out->on_cp_plan = st.cp_plan;
+	out->unborn_cp_plan = st.unborn_cp_plan;
+	out->looked_after = st.looked_after;
+	snprintf(out->cp_start, sizeof out->cp_start, "%s", st.cp_start);
+	snprintf(out->cp_end, sizeof out->cp_end, "%s", st.cp_end);
+	snprintf(out->lac_start, sizeof out->lac_start, "%s", st.lac_start);
+	snprintf(out->lac_end, sizeof out->lac_end, "%s", st.lac_end);
+	snprintf(out->cp_category, sizeof out->cp_category, "%s", st.cp_category);
+	out->flagged = st.flagged;
 	return STORE_OK;
 }
 

@@ -521,6 +521,11 @@ static const char *const migrations[] = {
 	"  link_threshold REAL NOT NULL CHECK (link_threshold > 0 AND link_threshold < 1),"
 	"  review_threshold REAL NOT NULL CHECK (review_threshold > 0 AND review_threshold <= link_threshold),"
 	"  params TEXT NOT NULL);",
+	/* 19: a team's contact details (issue 15): the child's page and the unscheduled-care flag answer say whom
+	 * to call in office hours and out of hours; people have none of their own here, teams do */
+	"ALTER TABLE team ADD COLUMN phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 40);"
+	"ALTER TABLE team ADD COLUMN out_of_hours_phone TEXT NOT NULL DEFAULT '' CHECK (length(out_of_hours_phone) <= 40);"
+	"ALTER TABLE team ADD COLUMN email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -706,6 +711,8 @@ enum stmt_id {
 	S_ALERT_ESCALATE_ONE,
 	S_MANAGES,
 	S_TEAM_WORKLOAD,
+	S_TEAM_CONTACT_GET,
+	S_TEAM_CONTACT_SET,
 	S__COUNT
 };
 
@@ -1196,6 +1203,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
 	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
 				 "json_valid(payload) AND json_type(payload, '$.subject') = 'object')",
+	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
+	[S_TEAM_CONTACT_SET] = "UPDATE team SET phone = ?2, out_of_hours_phone = ?3, email = ?4 WHERE code = ?1",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -4592,6 +4601,43 @@ static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *recor
 	return r;
 }
 
+/* ---- a team's contact details (schema 19) ---- */
+
+static int sq_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_GET);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, code);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		col_copy(s, 0, out->team.code, sizeof out->team.code);
+		col_copy(s, 1, out->team.name, sizeof out->team.name);
+		col_copy(s, 2, out->team.manager, sizeof out->team.manager);
+		col_copy(s, 3, out->phone, sizeof out->phone);
+		col_copy(s, 4, out->out_of_hours_phone, sizeof out->out_of_hours_phone);
+		col_copy(s, 5, out->email, sizeof out->email);
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_SET);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, t->team.code);
+	text(s, 2, t->phone);
+	text(s, 3, t->out_of_hours_phone);
+	text(s, 4, t->email);
+	int rc = run(s);
+	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -4750,4 +4796,6 @@ const struct store_ops store_sqlite_ops = {
 	.link_training_records = sq_link_training_records,
 	.link_reviews_decided = sq_link_reviews_decided,
 	.link_review_counts = sq_link_review_counts,
+	.team_contact_get = sq_team_contact_get,
+	.team_contact_set = sq_team_contact_set,
 };

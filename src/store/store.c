@@ -836,3 +836,13 @@ int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 {
 	return c->ops->link_review_counts(c, reviews, records);
 }
+
+int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
+{
+	return c->ops->team_contact_get(c, code, out, found);
+}
+
+int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)
+{
+	return c->ops->team_contact_set(c, t, found);
+}

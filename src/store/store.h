@@ -344,6 +344,15 @@ int store_team_upsert(store_conn *c, const struct store_team *t);
 typedef int (*store_team_fn)(const struct store_team *t, void *ctx);
 /* Every team, by code, up to limit. */
 int store_teams(store_conn *c, int limit, store_team_fn fn, void *ctx);
+/* A team's contact details (schema 19): whom to call about a child allocated to it, in office hours and out of
+ * hours; each "" when not recorded. *found false when there is no such team. */
+struct store_team_contact {
+	struct store_team team;
+	char phone[41], out_of_hours_phone[41], email[255];
+};
+int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+/* Sets the three details of team.code (the rest of the team stays). */
+int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found);
 
 struct store_allocation {
 	int64_t person_id;

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 18
+#define STORE_SCHEMA_VERSION 19
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -192,6 +192,8 @@ struct store_ops {
 	int (*link_training_records)(store_conn *c, store_link_subject_fn fn, void *ctx);
 	int (*link_reviews_decided)(store_conn *c, store_link_labelled_fn fn, void *ctx);
 	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
+	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+	int (*team_contact_set)(store_conn *c, const struct store_team_contact *t, bool *found);
 };
 
 /* The common head of every backend's structs. */

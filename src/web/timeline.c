@@ -100,22 +100,28 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		 struct buf *out)
 {
 	int64_t lo = 0, hi = 0;
-	size_t extra_lane = 0;
+	/* A row only for an agency with events in the drawing (issue 15: a row for every agency, each with its
+	 * key mark, read as police and education records a child did not have). row[l] is lane l's row. */
+	bool used[NLANES + 1] = {false};
+	int row[NLANES + 1];
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || ev[i].at < lo)
 			lo = ev[i].at;
 		if (i == 0 || ev[i].at > hi)
 			hi = ev[i].at;
-		if (lane_of(ev[i].agency) == NLANES)
-			extra_lane = 1;
+		used[lane_of(ev[i].agency)] = true;
 	}
+	size_t nl = 0;
+	for (size_t l = 0; l <= NLANES; l++)
+		row[l] = used[l] ? (int)nl++ : -1;
+	if (nl == 0)
+		nl = 1;
 	/* At least a month across, so one event sits in the middle, not on an edge. */
 	if (hi - lo < 31 * 86400) {
 		int64_t mid = lo / 2 + hi / 2;
 		lo = mid - 16 * 86400;
 		hi = mid + 16 * 86400;
 	}
-	size_t nl = NLANES + extra_lane;
 	int height = TOP + (int)nl * LANE + AXIS;
 	int64_t span = hi - lo;
 	struct date first = ts_utc_date(ts_uk_local(lo)), last = ts_utc_date(ts_uk_local(hi));
@@ -128,23 +134,27 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	buf_puts(out, "<title id=\"timeline-title\">Timeline of events for ");
 	buf_append_html(out, child_name, strlen(child_name));
 	buf_puts(out, "</title>");
-	buf_printf(out, "<desc id=\"timeline-desc\">%zu event%s from %s to %s, one row per agency. Each mark is a link "
+	buf_printf(out, "<desc id=\"timeline-desc\">%zu event%s from %s to %s, one row per agency that recorded them. Each mark is a link "
 			"to the event in the table of events.</desc>", n, n == 1 ? "" : "s", from, to);
 
-	/* Lanes and their labels. */
-	for (size_t l = 0; l < nl; l++) {
-		int y = TOP + (int)l * LANE + LANE / 2;
+	/* Rows and their labels: the key mark sits before the agency's name, in the label column, apart from the
+	 * events (a vertical rule at LEFT starts the drawing). */
+	for (size_t l = 0; l <= NLANES; l++) {
+		if (row[l] < 0)
+			continue;
+		int y = TOP + row[l] * LANE + LANE / 2;
 		const struct agency_kind *a = NULL;
 		for (size_t k = 0; (a = agency_builtin_at(k)) != NULL; k++)
 			if (l < NLANES && strcmp(a->code, lanes[l].agency) == 0)
 				break;
 		buf_printf(out, "<line class=\"sg-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-dasharray=\"2 4\"/>",
 			   LEFT, y, WIDTH - RIGHT, y);
-		buf_printf(out, "<text x=\"%d\" y=\"%d\" aria-hidden=\"true\">%s</text>", 4, y + 4,
-			   a ? a->name : "Other agencies");
-		if (l < NLANES)
-			shape(out, lanes[l].shape, lanes[l].colour, LEFT - 14, y);
+		buf_printf(out, "<g class=\"sg-key\" aria-hidden=\"true\">");
+		shape(out, l < NLANES ? lanes[l].shape : "circle", l < NLANES ? lanes[l].colour : "#505a5f", 10, y);
+		buf_printf(out, "<text x=\"%d\" y=\"%d\">%s</text></g>", 22, y + 4, a ? a->name : "Other agencies");
 	}
+	buf_printf(out, "<line class=\"sg-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, TOP, LEFT,
+		   TOP + (int)nl * LANE);
 
 	/* Year ticks along the bottom. */
 	int axis_y = TOP + (int)nl * LANE + 4;
@@ -164,7 +174,7 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	for (size_t i = 0; i < n; i++) {
 		size_t l = lane_of(ev[i].agency);
 		int x = x_of(ev[i].at, lo, span);
-		int y = TOP + (int)l * LANE + LANE / 2;
+		int y = TOP + row[l] * LANE + LANE / 2;
 		buf_puts(out, "<a href=\"");
 		if (!ev[i].on_page) {
 			size_t bl = strlen(page_base);

@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/event.h"
 #include "core/text.h"
+#include "core/visit.h"
 #include "service/children.h"
 #include "service/intake.h"
 #include "service/txq.h"
@@ -75,6 +76,16 @@ static void form_show(struct web_read *r)
 	json_object_set_new(form, "seen_no", json_boolean(seen && strcmp(seen, "no") == 0));
 	json_object_set_new(form, "alone_yes", json_boolean(alone && strcmp(alone, "yes") == 0));
 	json_object_set_new(form, "alone_no", json_boolean(alone && strcmp(alone, "no") == 0));
+	const char *type = json_string_value(json_object_get(form, "visit_type"));
+	json_t *types = json_array();
+	const struct visit_type *vt;
+	for (size_t i = 0; (vt = visit_type_at(i)) != NULL; i++) {
+		char id[48];
+		snprintf(id, sizeof id, i ? "visit_type-%s" : "visit_type", vt->code);
+		json_array_append_new(types, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", vt->code, "label", vt->label,
+						       "checked", type && strcmp(type, vt->code) == 0));
+	}
+	json_object_set_new(view, "visit_types", types);
 	char back[64];
 	snprintf(back, sizeof back, "/children/%lld", (long long)r->access.child_id);
 	json_object_update_new(view, json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "title", "Record a visit",
@@ -116,7 +127,7 @@ static bool yes_no(const char *v)
 
 void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 {
-	char day[64], month[64], year[64], hm[64], seen[16], alone[16], needs_shown[8];
+	char day[64], month[64], year[64], hm[64], seen[16], alone[16], needs_shown[8], type[48];
 	char *summary = malloc(TEXT_BYTES), *words = malloc(TEXT_BYTES), *method = malloc(TEXT_BYTES);
 	json_t *view = json_object(), *form = NULL;
 	struct date d;
@@ -126,6 +137,7 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		web_unavailable(w, rq);
 		goto out;
 	}
+	web_field(rq, "visit_type", type, sizeof type);
 	web_field(rq, "visit-day", day, sizeof day);
 	web_field(rq, "visit-month", month, sizeof month);
 	web_field(rq, "visit-year", year, sizeof year);
@@ -141,6 +153,9 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 	bool seen_yes = strcmp(seen, "yes") == 0;
 
 	/* In the order of the form, so the error summary reads top to bottom. */
+	const struct visit_type *vtype = visit_type_find(type);
+	if (!vtype)
+		web_add_error(view, "visit_type", "visit_type", "Select what kind of visit it was");
 	int drc = web_date_fields(day, month, year, &d, &when_given);
 	if (!when_given)
 		web_add_error(view, "when", "visit-day", "Enter the date of the visit");
@@ -154,6 +169,10 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		web_add_error(view, "seen", "seen", "Select yes if the child was seen");
 	else if (seen_yes && !yes_no(alone))
 		web_add_error(view, "seen_alone", "seen_alone", "Select yes if the child was seen alone");
+	else if (visit_answers_check(seen_yes ? VISIT_YES : VISIT_NO, strcmp(alone, "yes") == 0 ? VISIT_YES
+								     : strcmp(alone, "no") == 0 ? VISIT_NO : VISIT_UNANSWERED) != VISIT_OK)
+		web_add_error(view, "seen_alone", "seen_alone",
+			      "The child was not seen, so they were not seen alone: change one of the answers");
 	if (!web_text_ok(words, EVENT_SUMMARY_MAX, true))
 		web_add_error(view, "childs_words", "childs_words",
 			      "What the child said must be 2000 characters or fewer, without control characters");
@@ -170,12 +189,13 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 			      "The note of the visit must be 2000 characters or fewer, without control characters");
 
 	form = json_object();
+	web_keep(form, view, "visit_type", "visit_type", "visit_type", vtype ? type : "");
 	web_keep(form, view, "visit_day", "when", "visit-day", day);
 	web_keep(form, view, "visit_month", "when", "visit-day", month);
 	web_keep(form, view, "visit_year", "when", "visit-day", year);
 	web_keep(form, view, "time", "time", "time", hm);
 	web_keep(form, view, "seen", "seen", "seen", seen);
-	web_keep(form, view, "seen_alone", "seen_alone", "seen_alone", seen_yes ? alone : "");
+	web_keep(form, view, "seen_alone", "seen_alone", "seen_alone", alone);
 	web_keep(form, view, "childs_words", "childs_words", "childs_words", words);
 	web_keep(form, view, "views_method", "views_method", "views_method", method);
 	web_keep(form, view, "summary", "summary", "summary", summary);
@@ -185,11 +205,18 @@ void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id)
 		goto out;
 	}
 
+	/* Without a time the visit is kept at the start of its day, marked "time_recorded": false: the
+	 * chronology says "time not recorded" and, newest first, lists it after the day's timed entries. */
+	bool timed = hm[0] != '\0';
+	if (!timed)
+		hour = minute = 0;
 	int64_t at = web_uk_civil(d, hour, minute), now = clock_now();
 	if (at > now)
 		at = now;
 	/* What the rules read: seen, and seen alone only when the child was seen. */
-	json_t *details = json_pack("{s:b}", "seen", seen_yes);
+	json_t *details = json_pack("{s:b, s:s}", "seen", seen_yes, "visit_type", vtype->code);
+	if (!timed)
+		json_object_set_new(details, "time_recorded", json_false());
 	if (seen_yes)
 		json_object_set_new(details, "seen_alone", json_boolean(strcmp(alone, "yes") == 0));
 	if (words[0])

@@ -12,6 +12,7 @@
 #include "clock/now.h"
 #include "core/date.h"
 #include "core/event.h"
+#include "core/visit.h"
 #include "core/ident.h"
 #include "core/text.h"
 #include "lib/embedded.h"
@@ -108,6 +109,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 				    json_boolean(access_role_may(u->role, u->agency, ACT_NOTICES)));
 		json_object_set_new(json_object_get(view, "can"), "team",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
+		json_object_set_new(json_object_get(view, "can"), "flag",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -731,17 +734,45 @@ static int rec_kind(const char *kind, const char *latest_at, void *ctx)
 	return 0;
 }
 
+static const char *concern_category_label(const char *code);
+
+/* Who recorded an event, for the chronology (issue 15): the practitioner a page names (details.recorded_by),
+ * else the agency's system that sent it, which may name its own practitioner the same way. */
+static json_t *recorder_text(json_t *d, const char *agency)
+{
+	char text[STORE_USER_MAX + 160];
+	const char *by = json_string_value(json_object_get(d, "recorded_by"));
+	if (by && by[0] && text_utf8_valid(by, strlen(by)) && strlen(by) <= STORE_USER_MAX)
+		snprintf(text, sizeof text, "Recorded by %s, %s", by, agency);
+	else
+		snprintf(text, sizeof text, "Sent by %s's system", agency);
+	return json_string(text);
+}
+
 static int rec_event(const struct store_event *e, void *ctx)
 {
 	struct record_job *j = ctx;
-	char date[DATE_LONG_MAX + 1], hm[8];
+	char date[DATE_LONG_MAX + 1], hm[24];
 	const struct event_kind *k = event_kind_find(e->kind);
 	const char *kind = k ? k->label : e->kind, *agency = web_agency_name(e->agency);
 	web_when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)e->id, "date", date, "time", hm,
-			      "agency", web_str(agency), "kind", web_str(kind), "summary", web_str(e->summary));
-	if (strcmp(e->details, "{}") != 0) { /* what a practitioner recorded beyond the summary */
-		json_t *d = json_loads(e->details, 0, NULL);
+	json_t *d = strcmp(e->details, "{}") != 0 ? json_loads(e->details, 0, NULL) : NULL;
+	/* A time nobody recorded is not 12:00 nor midnight: the entry says so (it sorts first in its day). */
+	if (json_is_false(json_object_get(d, "time_recorded")))
+		snprintf(hm, sizeof hm, "Time not recorded");
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)e->id, "date", date, "time", hm,
+			      "agency", web_str(agency), "kind", web_str(kind), "summary", web_str(e->summary),
+			      "recorded_by", recorder_text(d, agency));
+	if (strcmp(e->kind, "concern") == 0) {
+		const char *cat = concern_category_label(json_string_value(json_object_get(d, "category")));
+		if (cat)
+			json_object_set_new(o, "category", json_string(cat));
+	} else if (strcmp(e->kind, "visit") == 0) {
+		const struct visit_type *vt = visit_type_find(json_string_value(json_object_get(d, "visit_type")));
+		if (vt)
+			json_object_set_new(o, "category", json_string(vt->label));
+	}
+	if (d) { /* what a practitioner recorded beyond the summary */
 		json_t *words = json_object_get(d, "child_words"), *action = json_object_get(d, "action_taken");
 		json_t *childs = json_object_get(d, "childs_words"), *method = json_object_get(d, "views_method");
 		if (json_is_string(words))
@@ -758,8 +789,8 @@ static int rec_event(const struct store_event *e, void *ctx)
 								: alone ? "The child was seen, and seen alone."
 									: "The child was seen, not alone."));
 		}
-		json_decref(d);
 	}
+	json_decref(d);
 	json_array_append_new(j->events, o);
 	if (j->shown++ == 0)
 		j->first_id = e->id;
@@ -887,6 +918,28 @@ static void placement_view(struct record_job *j)
 	free(p);
 }
 
+/* The summary card (web/child_summary.c, issue 15): for readers of the whole record. A child placed in a
+ * children's home is looked after even where no care episode was recorded: the open episodes say so too. */
+static void summary_view(struct record_job *j)
+{
+	json_t *s = web_child_summary_view(j->w, &j->access);
+	if (!s)
+		return;
+	json_t *open = json_object_get(j->view, "episodes"), *ep;
+	const char *home_since = json_string_value(json_object_get(s, "lac_by_placement_since"));
+	bool has_lac = false;
+	size_t i;
+	json_array_foreach(open, i, ep) has_lac = has_lac || strcmp(json_string_value(json_object_get(ep, "label")), "Looked after") == 0;
+	if (home_since && !has_lac) {
+		json_t *o = json_pack("{s:s, s:s}", "label", "Looked after (placed in a children's home)", "since", home_since);
+		json_array_append(open, o);
+		json_array_append_new(json_object_get(j->view, "flags"), o);
+		json_object_set_new(j->view, "has_episodes", json_true());
+		json_object_set_new(j->view, "has_flags", json_true());
+	}
+	json_object_set_new(j->view, "summary", s);
+}
+
 static void alerts_view(struct record_job *j)
 {
 	struct rec_alerts r = {.list = json_array(), .today = web_today()};
@@ -978,6 +1031,7 @@ static void record_continue(http_request *rq, void *ctx)
 	filters_view(j);
 	alerts_view(j);
 	placement_view(j);
+	summary_view(j);
 	j->view = NULL;
 
 	char shown[200], scope[96];
@@ -1089,6 +1143,14 @@ static const struct {
 	{"domestic_abuse", "Domestic abuse at home"}, {"exploitation", "Exploitation (criminal or sexual)"},
 	{"missing", "Going missing"},              {"other", "Something else"},
 };
+
+static const char *concern_category_label(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof categories / sizeof categories[0]; i++)
+		if (strcmp(categories[i].value, code) == 0)
+			return categories[i].text;
+	return NULL;
+}
 
 /* The radios and the answers given, for the form (first render or again with errors). */
 static json_t *concern_view(struct record_job *j)
@@ -1209,6 +1271,8 @@ bool web_record_event(const struct web *w, http_request *rq, int64_t child_id, c
 	snprintf(j->role, sizeof j->role, "%s", u->role);
 	snprintf(j->agency, sizeof j->agency, "%s", u->agency);
 	j->write = strcmp(kind, "visit") == 0 ? WRITE_VISIT : WRITE_CONCERN;
+	/* Who recorded it, for the chronology (issue 15): the practitioner signed in, of the event's agency. */
+	json_object_set_new(details, "recorded_by", json_string(u->username));
 	j->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
 	j->payload = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!j->details || !j->payload) {
@@ -1353,11 +1417,16 @@ static void concern_submit(const struct web *w, http_request *rq, int64_t child_
 		goto out;
 	}
 
+	bool timed = hm[0] != '\0'; /* without a time: the start of the day, and "time not recorded" (visit.c) */
+	if (!timed)
+		hour = minute = 0;
 	int64_t at = web_uk_civil(d, hour, minute);
 	if (at > now)
 		at = now;
 	json_t *details = json_pack("{s:s, s:s, s:b, s:s, s:s}", "category", category, "child_words", words,
 				    "child_seen", strcmp(seen, "yes") == 0, "action_taken", action, "recorded_via", "web");
+	if (!timed)
+		json_object_set_new(details, "time_recorded", json_false());
 	bool queued = web_record_event(w, rq, child_id, agency, "concern", "concern", "1", at, details, form, summary);
 	json_decref(details);
 	if (!queued) {
@@ -1641,6 +1710,11 @@ static void homes_funnel_route(const struct web *w, http_request *rq, const int6
 	web_homes_funnel(w, rq);
 }
 static void home_page_route(const struct web *w, http_request *rq, const int64_t *ids) { web_home_page(w, rq, ids[0]); }
+static void flag_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_flag_page(w, rq);
+}
 static void police_homes_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1723,6 +1797,7 @@ static const struct web_route {
 	{{"POST", "/homes/{id}/reg44-reports"}, ACT_OVERSIGHT, home_reg44_route},
 	{{"POST", "/homes/alerts/{id}/acknowledge"}, ACT_OVERSIGHT, home_ack_route},
 	{{"POST", "/homes/alerts/{id}/resolve"}, ACT_OVERSIGHT, home_resolve_route},
+	{{"GET", "/flag"}, ACT_FLAGS, flag_route},
 	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
 	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
 	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},

@@ -140,6 +140,9 @@ void web_caseload_page(const struct web *w, http_request *rq);                  
 void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int64_t event_id);
 void web_visit_form(const struct web *w, http_request *rq, int64_t child_id);    /* GET .../visits/new */
 void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id);  /* POST .../visits */
+/* web/child_summary.c (issue 15): the child's summary card (NULL when the reader is not shown it), and /flag. */
+json_t *web_child_summary_view(const struct web *w, const struct children_access *a);
+void web_flag_page(const struct web *w, http_request *rq);                       /* GET /flag */
 
 /* web/mash_pages.c: the MASH queue and its decisions */
 void web_mash_page(const struct web *w, http_request *rq);                        /* GET /mash */

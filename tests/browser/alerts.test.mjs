@@ -496,6 +496,7 @@ describe('record a visit', () => {
     await snap(page, 'alerts-08-visit-errors');
     assert.match(await page.title(), /^Error: Record a visit/);
     assert.deepEqual(await errorSummary(page), [
+      { text: 'Select what kind of visit it was', href: '#visit_type' },
       { text: 'Enter the date of the visit', href: '#visit-day' },
       { text: 'Select yes if the child was seen', href: '#seen' },
       { text: 'Enter how the child’s views and feelings were gathered, or what they said in their own words', href: '#views_method' },
@@ -528,7 +529,10 @@ describe('record a visit', () => {
     const saved = (await apiChronology(demo, ishbelId))[0];
     assert.equal(saved.kind, 'visit');
     assert.equal(saved.agency, 'social_care');
-    assert.deepEqual(saved.details, { seen: true, seen_alone: true, childs_words: 'Signed: school good, home good', views_method: method });
+    const { recorded_by: by, ...answers } = saved.details;
+    assert.equal(by, DEMO_WORKER, 'the recorder is kept with the visit (issue 15)');
+    assert.deepEqual(answers, { seen: true, seen_alone: true, childs_words: 'Signed: school good, home good', views_method: method,
+      visit_type: 'statutory_lac' });
     assert.equal(new URL(page.url()).hash, `#event-${saved.id}`);
     const top = (await chronologyRows(page))[0];
     assert.equal(top.id, `event-${saved.id}`);
@@ -545,7 +549,10 @@ describe('record a visit', () => {
     await navigate(page, () => page.getByRole('button', { name: 'Save visit' }).click(),
       (u) => u.searchParams.get('recorded') === 'visit');
     const saved = (await apiChronology(demo, caspianId))[0];
-    assert.deepEqual(saved.details, { seen: false }, 'seen alone is left out when the child was not seen');
+    const { recorded_by: by, ...answers } = saved.details;
+    assert.equal(by, DEMO_WORKER);
+    assert.deepEqual(answers, { seen: false, visit_type: 'statutory_lac', time_recorded: false },
+      'seen alone is left out when the child was not seen; no time given is kept as such (issue 15)');
     assert.match((await chronologyRows(page))[0].what, /No answer at the door\. The child was not seen\.$/);
   });
 
@@ -745,7 +752,8 @@ describe('JavaScript off', () => {
     await navigate(page, () => page.getByRole('button', { name: 'Save visit' }).click(), (u) => u.searchParams.get('recorded') === 'visit');
     await snap(page, 'alerts-12-nojs-visit');
     const saved = (await apiChronology(demo, ottilieId))[0];
-    assert.deepEqual(saved.details, { seen: true, seen_alone: false, childs_words: 'I want to stay with Nan' });
+    assert.deepEqual(saved.details, { seen: true, seen_alone: false, childs_words: 'I want to stay with Nan',
+      visit_type: 'statutory_lac', time_recorded: false, recorded_by: DEMO_WORKER });
     assert.match((await chronologyRows(page))[0].what, /The child was seen, not alone\. The child said: “I want to stay with Nan”$/);
   });
 

@@ -380,7 +380,7 @@ describe("a child's record", () => {
       'a screen reader hears "Warning" first');
     const w = await warning.boundingBox();
     const chron = await page.locator('#chronology').boundingBox();
-    const about = await page.locator('.govuk-summary-list').boundingBox();
+    const about = await page.locator('.govuk-summary-list:not(#child-summary .govuk-summary-list)').boundingBox();
     const viewport = page.viewportSize();
     assert.ok(w.y + w.height < chron.y, 'the warning is above the chronology');
     assert.ok(w.y < about.y, 'and above the details');

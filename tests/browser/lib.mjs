@@ -440,26 +440,54 @@ export async function searchResults(page) {
   return out;
 }
 
-/** The chronology table of a record page: [{id, when, agency, what}], in page order. */
+/** A cell's visible text without the parts matching selector (issue 15's recorder and category lines). */
+async function textWithout(cell, selector) {
+  return cell.evaluate((td, sel) => {
+    const c = td.cloneNode(true);
+    for (const x of c.querySelectorAll(sel)) x.remove();
+    document.body.appendChild(c); // innerText needs layout
+    const t = c.innerText;
+    c.remove();
+    return t;
+  }, selector);
+}
+
+/**
+ * The chronology table of a record page: [{id, when, agency, what, recorder, category}], in page order. agency and
+ * what are the cells without the recorder ("Recorded by ...") and the category (issue 15), which come apart.
+ */
 export async function chronologyRows(page) {
   const rows = page.locator('#chronology-table tbody tr');
   const out = [];
   for (const row of await rows.all()) {
     const cells = row.locator('td');
+    const recorder = cells.nth(1).locator('.sg-recorder');
+    const category = cells.nth(2).locator('.sg-category');
     out.push({
       id: await row.getAttribute('id'),
       when: (await cells.nth(0).innerText()).replace(/\s+/g, ' ').trim(),
-      agency: (await cells.nth(1).innerText()).trim(),
-      what: (await cells.nth(2).innerText()).replace(/\s+/g, ' ').trim(),
+      agency: (await textWithout(cells.nth(1), '.sg-recorder')).replace(/\s+/g, ' ').trim(),
+      what: (await textWithout(cells.nth(2), '.sg-category')).replace(/\s+/g, ' ').trim(),
+      recorder: (await recorder.count()) ? (await recorder.innerText()).trim() : '',
+      category: (await category.count()) ? (await category.innerText()).replace(/^:\s*/, '').trim() : '',
     });
   }
   return out;
 }
 
-/** The record's summary list as {key: value}. */
+/** The page's summary list as {key: value}, without the rows of summary cards (summaryCard reads those). */
 export async function summaryList(page) {
   const out = {};
-  for (const row of await page.locator('.govuk-summary-list__row').all()) {
+  for (const row of await page.locator('.govuk-summary-list__row:not(.govuk-summary-card .govuk-summary-list__row)').all()) {
+    out[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).replace(/\s+/g, ' ').trim();
+  }
+  return out;
+}
+
+/** A summary card's rows as {key: value} (the child's summary card by default: issue 15). */
+export async function summaryCard(page, selector = '#child-summary') {
+  const out = {};
+  for (const row of await page.locator(`${selector} .govuk-summary-list__row`).all()) {
     out[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).replace(/\s+/g, ' ').trim();
   }
   return out;
@@ -644,7 +672,9 @@ export async function alertRows(page) {
  * Fills the visit form as a person would. Every answer is optional: what is left out stays as it is. seen and
  * alone are 'Yes' or 'No'; day, month and year are the visit date's boxes.
  */
-export async function fillVisit(page, { day, month, year, time, seen, alone, words, method, summary }) {
+export async function fillVisit(page, { type = 'Statutory visit to a looked-after child', day, month, year, time, seen, alone,
+  words, method, summary }) {
+  if (type) await page.getByLabel(type, { exact: true }).check(); // required since issue 15
   if (day !== undefined) await page.getByLabel('Day').fill(day);
   if (month !== undefined) await page.getByLabel('Month').fill(month);
   if (year !== undefined) await page.getByLabel('Year').fill(year);

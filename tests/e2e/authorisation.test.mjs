@@ -122,6 +122,7 @@ const EXPECTED = {
   'web POST /homes/{id}/reg44-reports': ['oversight_analyst'],
   'web POST /homes/alerts/{id}/acknowledge': ['oversight_analyst'],
   'web POST /homes/alerts/{id}/resolve': ['oversight_analyst'],
+  'web GET /flag': ['health_practitioner'],
   'web GET /police/homes': ['police_officer'],
   'web GET /police/homes/{id}': ['police_officer'],
   'web POST /police/homes/{id}/notes': ['police_officer'],

@@ -120,7 +120,7 @@ function today() {
 function visit(who, childId) {
   const t = today();
   return form(who, `/children/${childId}/visits`, {
-    'visit-day': t.d, 'visit-month': t.m, 'visit-year': t.y, time: '09:30', seen: 'yes', seen_alone: 'yes',
+    visit_type: 'statutory_lac', 'visit-day': t.d, 'visit-month': t.m, 'visit-year': t.y, time: '09:30', seen: 'yes', seen_alone: 'yes',
     childs_words: 'I like my room', views_method: 'Talked in the garden', summary: 'Statutory visit: well.',
   });
 }

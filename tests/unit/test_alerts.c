@@ -27,6 +27,7 @@
 #include "service/cases.h"
 #include "service/children.h"
 #include "service/intake.h"
+#include "service/summary.h"
 #include "service/txq.h"
 #include "store/store.h"
 #include "fixture.h"
@@ -1128,6 +1129,30 @@ static void flags_of_plans_and_care(void **state)
 	assert_int_equal(alerts_flag_of(f->c, cared, D(2026, 6, 5), &fl), STORE_OK);
 	assert_false(fl.flagged);
 	assert_string_equal(fl.lac_start, "");
+
+	/* Issue 15: a child living in a children's home is looked after, no care episode recorded; and not after
+	 * the placement ended (the service reads the placement on the day asked). */
+	begin(f);
+	int64_t placed = add_child(f->c, "Hana", "Home", "2012-01-01");
+	struct store_home home = {.urn = "SC915001", .name = "Hollins Court", .la_code = "935", .specialism = "general"};
+	int64_t home_id = 0, placement_id = 0;
+	assert_int_equal(store_home_insert(f->c, &home, &home_id), STORE_OK);
+	struct store_home_placement pl = {.home_id = home_id, .person_id = placed, .start = "2025-04-01", .end = "2025-08-01",
+					  .distance_km = 241};
+	assert_int_equal(store_home_placement_insert(f->c, &pl, &placement_id), STORE_OK);
+	commit(f);
+	assert_int_equal(alerts_flag_of(f->c, placed, D(2025, 6, 5), &fl), STORE_OK);
+	assert_true(fl.flagged);
+	assert_true(fl.looked_after);
+	assert_string_equal(fl.lac_start, "2025-04-01");
+	struct child_status st;
+	bool is_placed = false;
+	assert_int_equal(summary_status_of(f->c, placed, D(2025, 6, 5), &st, NULL, &is_placed), STORE_OK);
+	assert_true(is_placed);
+	assert_true(st.lac_by_placement);
+	assert_int_equal(summary_status_of(f->c, placed, D(2025, 9, 5), &st, NULL, &is_placed), STORE_OK);
+	assert_false(is_placed);
+	assert_false(st.looked_after);
 
 	/* Known to services in other ways only: no flag. */
 	assert_int_equal(alerts_flag_of(f->c, none, D(2025, 6, 5), &fl), STORE_OK);

@@ -429,6 +429,8 @@ static void migrates_from_schema_8(void **state)
 					   "ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; "
 					   "ALTER TABLE api_client DROP COLUMN approved_at; "
 					   "ALTER TABLE app_user DROP COLUMN totp_last_step; "
+					   "ALTER TABLE team DROP COLUMN phone; ALTER TABLE team DROP COLUMN out_of_hours_phone; "
+					   "ALTER TABLE team DROP COLUMN email; "
 					   "ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; "
 					   "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);

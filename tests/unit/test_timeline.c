@@ -74,6 +74,30 @@ static void one_event_and_no_filter(void **state)
 	buf_free(&out);
 }
 
+/* Issue 15: the legend drew a row and a key mark for every agency, which read as police and education records
+ * a child did not have. Only the agencies with events get a row; the key mark sits in the label column. */
+static void legend_only_for_agencies_with_events(void **state)
+{
+	struct timeline_event ev[2] = {
+		{.id = 2, .at = at("2025-07-01T09:00:00Z"), .agency = "social_care", .agency_name = "Children's social care",
+		 .kind_label = "Visit", .on_page = true},
+		{.id = 1, .at = at("2025-03-04T10:15:00Z"), .agency = "health", .agency_name = "Health",
+		 .kind_label = "A&E or unscheduled care attendance", .on_page = true},
+	};
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	assert_int_equal(timeline_svg(ev, 2, "A", "/children/1?", &out), 0);
+	const char *svg = out.data;
+	assert_null(strstr(svg, ">Police</text>"));
+	assert_null(strstr(svg, ">Education</text>"));
+	assert_null(strstr(svg, ">Housing</text>"));
+	assert_non_null(strstr(svg, ">Health</text>"));
+	/* Two rows and two key marks, each inside an aria-hidden key group, apart from the two event links. */
+	assert_int_equal(count(svg, "<g class=\"sg-key\" aria-hidden=\"true\">"), 2);
+	assert_int_equal(count(svg, "<a href="), 2);
+	buf_free(&out);
+}
+
 static void ceiling_fails_cleanly(void **state)
 {
 	struct timeline_event ev = {.id = 1, .at = at("2025-01-01T00:00:00Z"), .agency = "police",
@@ -90,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(links_names_and_escaping),
 		cmocka_unit_test(one_event_and_no_filter),
+		cmocka_unit_test(legend_only_for_agencies_with_events),
 		cmocka_unit_test(ceiling_fails_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,235 @@
+#include "service/summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "service/alerts.h"
+#include "service/audit.h"
+#include "service/children.h"
+#include "service/service_int.h"
+
+/* The kinds the status reads: only the latest of each matters (the derivation's result depends on the order
+ * of each pair's latest start and end alone), so the walk keeps one slot a kind, bounded whatever the record
+ * holds. */
+static const char *const status_kinds[] = {"cp_plan_start",  "cp_plan_end",  "lac_start",     "lac_end",
+					   "cin_plan_start", "cin_plan_end", "missing_start", "missing_end"};
+#define NKINDS (sizeof status_kinds / sizeof status_kinds[0])
+#define STATUS_KINDS_JSON                                                                                        \
+	"[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\",\"cin_plan_start\",\"cin_plan_end\","    \
+	"\"missing_start\",\"missing_end\"]"
+
+struct latest_kind {
+	bool seen;
+	struct date day;
+	char at[STORE_TS_LEN + 1];
+	char category[64];
+	bool unborn;
+	int64_t id;
+};
+
+struct status_walk {
+	struct latest_kind slots[NKINDS];
+	const struct store_view *view; /* only the events it shows (NULL: every agency's) */
+};
+
+static int status_row(const struct store_event *e, void *ctx)
+{
+	struct status_walk *w = ctx;
+	struct latest_kind *slots = w->slots;
+	int64_t at;
+	if (w->view && !access_view_shows(w->view, e->agency))
+		return 0;
+	for (size_t k = 0; k < NKINDS; k++) {
+		if (strcmp(e->kind, status_kinds[k]) != 0)
+			continue;
+		if (ts_parse_rfc3339(e->occurred_at, &at) != DATE_OK)
+			return 0;
+		struct latest_kind *s = &slots[k];
+		s->seen = true;
+		s->day = ts_utc_date(ts_uk_local(at));
+		s->id = e->id;
+		snprintf(s->at, sizeof s->at, "%s", e->occurred_at);
+		s->category[0] = '\0';
+		s->unborn = false;
+		if (k == 0 && e->details && strcmp(e->details, "{}") != 0) {
+			json_t *d = json_loads(e->details, 0, NULL);
+			json_t *cat = json_object_get(d, "category");
+			if (json_is_string(cat))
+				snprintf(s->category, sizeof s->category, "%s", json_string_value(cat));
+			s->unborn = json_is_true(json_object_get(d, "unborn"));
+			json_decref(d);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int status_seen(store_conn *c, int64_t child_id, const struct store_view *view, struct date today,
+		       struct child_status *out, struct store_home_placement *placement, bool *placed)
+{
+	struct status_walk w;
+	struct latest_kind *slots = w.slots;
+	struct status_event ev[NKINDS];
+	size_t n = 0;
+	bool found = false;
+	char day[DATE_ISO_LEN + 1];
+	memset(&w, 0, sizeof w);
+	w.view = view;
+	int rc = store_events_of_kinds(c, child_id, STATUS_KINDS_JSON, status_row, &w);
+	if (rc != STORE_OK)
+		return rc;
+	struct store_home_placement *p = placement ? placement : malloc(sizeof *p);
+	if (!p)
+		return STORE_EIO;
+	date_format_iso(today, day);
+	/* A placement is social care's record (as homes_child_placement): read only when the view shows it. */
+	if (!view || access_view_shows(view, ACCESS_PLACEMENT_AGENCY))
+		rc = store_person_placement(c, child_id, day, p, &found);
+	if (placed)
+		*placed = rc == STORE_OK && found;
+	char home_since[DATE_ISO_LEN + 1] = "";
+	if (rc == STORE_OK && found)
+		snprintf(home_since, sizeof home_since, "%.10s", p->start);
+	if (p != placement)
+		free(p);
+	if (rc != STORE_OK)
+		return rc;
+	/* Oldest first, as the events were recorded (day, then instant, then id): an insertion sort of 8. */
+	size_t order[NKINDS];
+	for (size_t k = 0; k < NKINDS; k++) {
+		if (!slots[k].seen)
+			continue;
+		size_t i = n++;
+		for (; i > 0; i--) {
+			const struct latest_kind *prev = &slots[order[i - 1]], *cur = &slots[k];
+			int cmp = date_cmp(prev->day, cur->day);
+			if (cmp == 0)
+				cmp = strcmp(prev->at, cur->at);
+			if (cmp < 0 || (cmp == 0 && prev->id < cur->id))
+				break;
+			order[i] = order[i - 1];
+		}
+		order[i] = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct latest_kind *sl = &slots[order[i]];
+		ev[i] = (struct status_event){.kind = status_kinds[order[i]], .day = sl->day, .at = sl->at,
+					      .category = sl->category, .unborn = sl->unborn};
+	}
+	struct rules_settings rs;
+	rules_settings_default(&rs);
+	if (rules_child_status(ev, n, home_since[0] ? home_since : NULL, today, rs.unscheduled_care_lookback_months,
+			       out) != 0)
+		return STORE_EIO;
+	return STORE_OK;
+}
+
+int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct child_status *out,
+		      struct store_home_placement *placement, bool *placed)
+{
+	return status_seen(c, child_id, NULL, today, out, placement, placed);
+}
+
+static int contacts_of(store_conn *c, int64_t child_id, struct summary_contacts *out)
+{
+	struct store_allocation *al = malloc(sizeof *al);
+	bool found = false;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!al)
+		return STORE_EIO;
+	if ((rc = store_allocation_get(c, child_id, al, &found)) == STORE_OK && found) {
+		out->allocated = true;
+		snprintf(out->worker, sizeof out->worker, "%s", al->worker);
+		snprintf(out->since, sizeof out->since, "%s", al->since);
+		rc = store_team_contact_get(c, al->team, &out->team, &out->has_team);
+	}
+	free(al);
+	if (rc == STORE_OK && !out->has_team)
+		rc = store_team_contact_get(c, SUMMARY_FRONT_DOOR_TEAM, &out->team, &out->has_team);
+	return rc;
+}
+
+struct summary_args {
+	int64_t child_id;
+	struct date today;
+	struct children_summary *out;
+	const struct store_view *view;
+};
+
+static int summary_run(store_conn *c, void *arg)
+{
+	struct summary_args *s = arg;
+	int rc = status_seen(c, s->child_id, s->view, s->today, &s->out->status, &s->out->placement, &s->out->placed);
+	if (rc == STORE_OK)
+		rc = contacts_of(c, s->child_id, &s->out->contacts);
+	return rc;
+}
+
+int summary_read(store *st, const struct children_access *a, struct date today, struct children_summary *out,
+		 bool *shown)
+{
+	*shown = false;
+	memset(out, 0, sizeof *out);
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	if (a->refused || a->reader.level < ACCESS_AGENCY || a->child_id <= 0)
+		return STORE_OK;
+	/* The whole record's reader sees everything; social care's own reader (a conference chair, say) sees the
+	 * status social care's own records give, its placement and allocation (social care's records too). Any
+	 * other agency's reader has no card: their agency's records say nothing of these. */
+	struct store_view view;
+	access_view(&a->reader, &view);
+	if (a->reader.level < ACCESS_FULL && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
+		return STORE_OK;
+	struct summary_args s = {a->child_id, today, out, a->reader.level == ACCESS_FULL ? NULL : &view};
+	int rc = service_in_snapshot(st, summary_run, &s);
+	*shown = rc == STORE_OK;
+	return rc;
+}
+
+static int no_access_rows(const struct store_flag_access *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+	return 0;
+}
+
+int summary_flag_answer(store_conn *c, const char *nhs, const struct store_flag_access *who, struct date today,
+			struct summary_flag_answer *out)
+{
+	struct alerts_flag flag;
+	int64_t child_id = 0;
+	memset(out, 0, sizeof *out);
+	int rc = alerts_flag_lookup(c, nhs, who, NULL, today, 0, no_access_rows, NULL, &child_id, &flag);
+	if (rc != STORE_OK || child_id <= 0 || !flag.flagged)
+		return rc;
+	struct store_person *p = malloc(sizeof *p);
+	bool found = false;
+	if (!p)
+		return STORE_EIO;
+	if ((rc = store_person_get(c, child_id, p, &found)) == STORE_OK && found) {
+		snprintf(out->given_name, sizeof out->given_name, "%s", p->given_name);
+		snprintf(out->family_name, sizeof out->family_name, "%s", p->family_name);
+		snprintf(out->dob, sizeof out->dob, "%s", p->dob);
+	}
+	free(p);
+	if (rc == STORE_OK && found && (rc = summary_status_of(c, child_id, today, &out->status, NULL, NULL)) == STORE_OK)
+		rc = contacts_of(c, child_id, &out->contacts);
+	out->flagged = rc == STORE_OK && found;
+	return rc;
+}
+
+int summary_team_contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, bool *found)
+{
+	int rc = store_team_contact_set(c, t, found);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	char object[STORE_CODE_MAX + 8];
+	snprintf(object, sizeof object, "team:%s", t->team.code);
+	struct store_audit e = {.actor = actor, .action = "team.contact", .object = object, .detail = "contact details set"};
+	return audit_append(c, &e);
+}

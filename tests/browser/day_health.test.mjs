@@ -1,0 +1,117 @@
+// A clinician's day in unscheduled care (issue 15): a child arrives at A&E; the clinician looks the child up by
+// NHS number (typed as the NHS prints it, with spaces; a mistyped digit is caught by the check digit) and gets
+// one screen: flagged or not, what (child protection plan, looked after), since when, and whom to call in
+// office hours and out of hours. No record. The allocated worker is told of the look-up. axe on every page;
+// the answer also with JavaScript off at 375 px.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  addDays, assertAccessible, errorSummary, goto, longDate, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
+  sql, startDemoAndBrowser, textOf, ukToday, WORKER,
+} from './lib.mjs';
+
+let demo;
+let browser;
+const HEALTH = 'demo.health';
+const today = ukToday();
+const planDay = addDays(today, -40);
+const nhs = nhsNumbers(943476700);
+const ravi = {
+  given_name: 'Ravi', family_name: 'Ashworth-Lee', dob: '2015-08-14', sex: 'M', postcode: 'LS9 8AB',
+  address: '22 Osmondthorpe Lane', nhs_number: nhs.next().value,
+};
+const other = nhs.next().value; // a number no child holds
+let raviId;
+
+before(async () => {
+  ({ demo, browser } = await startDemoAndBrowser());
+  raviId = await makeChild(demo, ravi, [
+    { agency: 'social_care', kind: 'cp_plan_start', occurred_at: `${planDay}T11:00:00Z`, summary: 'Plan made at the ICPC',
+      details: { category: 'physical' } },
+  ]); // allocated to demo.worker in the demo's team north, whose numbers the demo area holds
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+// The answer screen, read as the clinician reads it.
+async function answer(page) {
+  return {
+    h1: await textOf(page.locator('h1')),
+    card: await textOf(page.locator('#flag-card')),
+    inHours: await textOf(page.locator('#flag-in-hours dd')),
+    outOfHours: await textOf(page.locator('#flag-out-of-hours dd')),
+  };
+}
+
+describe('A&E: the flag look-up', () => {
+  test('from the menu, a mistyped number is caught, the spaced one answers on one screen', async () => {
+    const page = await newPage(browser, { as: HEALTH });
+    await goto(page, `${demo.url}/`);
+    await navigate(page, () => page.getByRole('link', { name: 'Flag look-up' }).click(), (u) => u.pathname === '/flag');
+    assert.equal(await textOf(page.locator('h1')), 'Flag look-up for unscheduled care');
+    await assertAccessible(page, 'the flag look-up form');
+    // One digit wrong: the check digit catches it, and nothing is looked up.
+    const wrong = `${ravi.nhs_number.slice(0, 9)}${(Number(ravi.nhs_number[9]) + 1) % 10}`;
+    const alerts = () => Number(sql(demo.db, `select count(*) from alert where code = 'FLAG_LOOKUP' and person_id = ${raviId}`));
+    await page.getByLabel('NHS number').fill(spacedNhs(wrong));
+    await navigate(page, () => page.getByRole('button', { name: 'Look up' }).click(), (u) => u.pathname === '/flag');
+    const errors = await errorSummary(page);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].href, '#nhs_number');
+    assert.match(errors[0].text, /check each digit/);
+    await assertAccessible(page, 'the flag look-up with an error');
+    assert.equal(alerts(), 0);
+
+    await page.getByLabel('NHS number').fill(spacedNhs(ravi.nhs_number));
+    await navigate(page, () => page.getByRole('button', { name: 'Look up' }).click(), (u) => u.searchParams.has('nhs_number'));
+    await snap(page, 'day-health-01-flagged');
+    const a = await answer(page);
+    assert.equal(a.h1, "Flagged: call children's social care");
+    assert.match(a.card, /^Ravi Ashworth-Lee, born 14 August 2015/);
+    assert.match(a.card, new RegExp(`Child protection plan Since ${longDate(planDay)} \\(physical abuse\\)`));
+    assert.equal(a.inHours, `Social worker ${WORKER}, Family Support North: 0113 496 0200 Email: north.team@demo.safeguard.invalid`);
+    assert.equal(a.outOfHours, '0113 496 0999');
+    assert.equal(await page.locator(`a[href^="/children/"]`).count(), 0, 'no way into the record from the answer');
+    assert.equal(await page.locator('#chronology').count(), 0);
+    await assertAccessible(page, 'the flag answer');
+    // Told to the allocated worker: an alert in their inbox, owned by them.
+    assert.equal(alerts(), 1);
+    assert.equal(sql(demo.db, `select owner_kind || ':' || owner from alert where code = 'FLAG_LOOKUP' and person_id = ${raviId}`),
+      `worker:${WORKER}`);
+    assert.deepEqual(page.problems(), []);
+    await page.context().close();
+  });
+
+  test('no flag: the same answer for an unflagged child and for a number nobody holds', async () => {
+    const page = await newPage(browser, { as: HEALTH });
+    await goto(page, `${demo.url}/flag?nhs_number=${other}`);
+    assert.equal(await textOf(page.locator('h1')), 'No flag for this NHS number');
+    await assertAccessible(page, 'the no-flag answer');
+    await page.context().close();
+  });
+
+  test('without JavaScript, at 375 px: the same one screen, nothing wider than the phone', async () => {
+    const page = await newPage(browser, { as: HEALTH, javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+    await goto(page, `${demo.url}/flag`);
+    await page.getByLabel('NHS number').fill(spacedNhs(ravi.nhs_number));
+    await navigate(page, () => page.getByRole('button', { name: 'Look up' }).click(), (u) => u.searchParams.has('nhs_number'));
+    await snap(page, 'day-health-02-flagged-375-nojs');
+    const a = await answer(page);
+    assert.equal(a.h1, "Flagged: call children's social care");
+    assert.equal(a.outOfHours, '0113 496 0999');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 375, `the page is ${wide} px wide at 375`);
+    assert.equal(await page.locator('body.govuk-frontend-supported').count(), 0, 'no script ran');
+    assert.deepEqual(page.problems(), []);
+    await page.context().close();
+    // axe runs in the page (it needs script): the same answer at 375 px, checked with script on.
+    const narrow = await newPage(browser, { as: HEALTH, viewport: { width: 375, height: 740 } });
+    await goto(narrow, `${demo.url}/flag?nhs_number=${ravi.nhs_number}`);
+    assert.equal(await textOf(narrow.locator('h1')), "Flagged: call children's social care");
+    await assertAccessible(narrow, 'the flag answer at 375 px');
+    await narrow.context().close();
+  });
+});
