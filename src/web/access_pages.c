@@ -368,6 +368,28 @@ static json_t *agency_options(const char *chosen)
 	return a;
 }
 
+/* A notice's detail in words: "opened until 2026-12-04T14:05:00Z" as "Opened the record until 14:05 on
+ * 4 December 2026", the others as they are (they are written in words). */
+static json_t *notice_detail(const char *detail)
+{
+	static const char prefix[] = "opened until ";
+	if (strncmp(detail, prefix, sizeof prefix - 1) == 0) {
+		char date[DATE_LONG_MAX + 1], hm[8], out[DATE_LONG_MAX + 48];
+		web_when_text(detail + sizeof prefix - 1, date, sizeof date, hm, sizeof hm);
+		snprintf(out, sizeof out, "Opened the record until %s on %s", hm, date);
+		return json_string(out);
+	}
+	if (strcmp(detail, ACCESS_GLASS_STARTED) == 0)
+		return json_string("Asked to open the record; no reason given yet");
+	if (!text_utf8_valid(detail, strlen(detail)))
+		return json_string("");
+	char first[161];
+	snprintf(first, sizeof first, "%s", detail);
+	if (first[0] >= 'a' && first[0] <= 'z')
+		first[0] = (char)(first[0] - 'a' + 'A');
+	return json_string(first);
+}
+
 /* ---- who has looked ---- */
 
 struct viewers_job {
@@ -658,7 +680,7 @@ static int dpo_notice_row(const struct store_notice *n, void *ctx)
 	char date[DATE_LONG_MAX + 1], hm[8];
 	web_when_text(n->at, date, sizeof date, hm, sizeof hm);
 	return json_array_append_new(j->notices, json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:b}", "date", date, "time",
-							   hm, "who", web_str(n->username), "detail", web_str(n->detail),
+							   hm, "who", web_str(n->username), "detail", notice_detail(n->detail),
 							   "child_id", (json_int_t)n->child_id, "opened",
 							   n->break_glass_id != 0, "misuse",
 							   strcmp(n->kind, "break_glass_misuse") == 0))
@@ -783,7 +805,7 @@ static int notice_row(const struct store_notice *n, void *ctx)
 	char date[DATE_LONG_MAX + 1], hm[8];
 	web_when_text(n->at, date, sizeof date, hm, sizeof hm);
 	return json_array_append_new(j->rows, json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:b}", "date", date, "time", hm,
-							"who", web_str(n->username), "detail", web_str(n->detail),
+							"who", web_str(n->username), "detail", notice_detail(n->detail),
 							"child_id", (json_int_t)n->child_id, "opened",
 							n->break_glass_id != 0, "misuse",
 							strcmp(n->kind, "break_glass_misuse") == 0))

@@ -156,11 +156,11 @@ async function viewerRows(page) {
   const out = [];
   for (const row of await page.locator('#viewers-table tbody tr').all()) {
     const cells = row.locator('td');
-    const link = cells.nth(3).locator('a');
-    out.push({
-      who: await textOf(cells.nth(1)),
-      what: await textOf(cells.nth(2)),
-      basis: (await textOf(cells.nth(3))).replace(/ Read the reason.*$/, ''),
+    const link = cells.nth(4).locator('a');
+    out.push({ // issue 15: who (their role under the name), their agency, what, the basis
+      who: (await textOf(cells.nth(1))).split(' ')[0],
+      what: await textOf(cells.nth(3)),
+      basis: (await textOf(cells.nth(4))).replace(/ Read the reason.*$/, ''),
       glass: (await row.getAttribute('class')).split(/\s+/).includes('sg-break-glass'),
       reasonHref: await link.count() ? await link.getAttribute('href') : null,
     });
@@ -404,16 +404,15 @@ describe('who has looked at this record', () => {
     assert.equal((await res).status(), 200);
     await snap(page, 'access-07-viewers');
     assert.equal(await textOf(page.locator('h1')), 'Who has looked at this record');
-    assert.equal(await textOf(page.locator('.govuk-caption-l')), `Child reference ${anselId}`);
+    assert.equal(await textOf(page.locator('.govuk-caption-l')), 'Anselm Quarrington');
     assert.equal(await page.locator('a.govuk-back-link').getAttribute('href'), `/children/${anselId}`);
     assert.equal(count(`select count(*) from audit where action = 'viewers.read' and child_id = ${anselId} `
       + `and actor = 'user:${userId(WORKER)}:${WORKER}'`), reads + 1, 'this look is audited');
 
     const rows = await viewerRows(page);
     // Newest first: this look, the worker's look at the record, then the chair's and the school's.
-    // (This look's basis shows as "Not recorded": its audit detail, "viewers page", names none. Reported.)
-    assert.deepEqual({ ...rows[0], basis: undefined },
-      { who: WORKER, what: 'Looked at who has looked at the record', basis: undefined, glass: false, reasonHref: null });
+    assert.deepEqual(rows[0],
+      { who: WORKER, what: 'Looked at who has looked at the record', basis: 'Allocated worker', glass: false, reasonHref: null });
     assert.deepEqual(rows[1], { who: WORKER, what: 'Opened the record', basis: 'Allocated worker', glass: false, reasonHref: null });
     const glassIds = Object.fromEntries(sql(demo.db, `select u.username || '|' || b.id from break_glass b `
       + `join app_user u on u.id = b.user_id where b.child_id = ${anselId}`).split('\n').map((l) => l.split('|')));
@@ -478,9 +477,9 @@ describe('who has looked at this record', () => {
     const rows = await page.locator('#notices-table tbody tr').evaluateAll((trs) => trs.map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
     // demo.school opened Anselm's record, demo.chair too, demo.police Bryony's; demo.school tried an id with no child.
-    const opened = rows.filter((r) => r[2].startsWith('opened until'));
+    const opened = rows.filter((r) => r[2].startsWith('Opened the record until')); // issue 15: in words, UK time
     assert.ok(opened.some((r) => r[1] === 'demo.school' && r[3].startsWith(String(anselId))), JSON.stringify(rows));
-    assert.ok(rows.some((r) => r[1] === 'demo.school' && r[2] === 'nothing opened: no child has this id'
+    assert.ok(rows.some((r) => r[1] === 'demo.school' && r[2] === 'Nothing opened: no child has this id'
       && r[3] === String(MISSING)), JSON.stringify(rows));
     const link = page.locator(`#notices-table a[href="/children/${anselId}/viewers"]`).first();
     assert.equal(await link.count(), 1, 'an opening links to who has looked');
