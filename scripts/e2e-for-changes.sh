@@ -37,6 +37,7 @@ map() { # path -> names (or "all")
     src/web/link_pages.c) echo link_review pages_access ;;
     src/web/work.c|src/web/visit.c) echo alerts pages_access ;;
     src/web/signin.c) echo web_sessions users pages_access ;;
+    src/web/access_pages.c) echo break_glass_day pages_access need_to_know_reads authorisation ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
     web/*) echo pages_access ;;
     src/cli/cmd_replay.c) echo replay cli ;;

@@ -310,7 +310,6 @@ struct common_filter {
 
 static void common_filter_read(http_request *rq, struct common_filter *f, json_t *view, json_t *form)
 {
-	struct date d;
 	const char *agency = http_query(rq, "agency");
 	memset(f, 0, sizeof *f);
 	if (agency && agency[0]) {
@@ -355,7 +354,6 @@ static void common_filter_read(http_request *rq, struct common_filter *f, json_t
 			query_add(f->query, sizeof f->query, k, v);
 		}
 	}
-	(void)d;
 }
 
 static json_t *agency_options(const char *chosen)
@@ -486,7 +484,7 @@ static void viewers_show(struct web_read *r)
 	if (rc == STORE_OK && !j->f.bad) {
 		const struct store_look_query q = {j->f.from, j->f.to, j->f.agency, LOOKS_SCANNED};
 		rc = children_looks(r->w->st, &r->access, &q, viewers_row, j, child, &found);
-	} else if (rc == STORE_OK) { /* bad filters: the child's name, and no rows */
+	} else if (rc == STORE_OK) { /* bad filters: the child's name, and no rows (an empty range of instants) */
 		const struct store_look_query none = {"9999", "0000", NULL, 1};
 		rc = children_looks(r->w->st, &r->access, &none, viewers_row, j, child, &found);
 	}
@@ -522,9 +520,9 @@ static void viewers_show(struct web_read *r)
 		snprintf(count_text, sizeof count_text, "%s", j->f.query[0] ? "No looks match the filters." :
 			 "No one has looked at this record yet.");
 	else
-		snprintf(count_text, sizeof count_text, "%d look%s%s%s, newest first.%s", j->matched,
+		snprintf(count_text, sizeof count_text, "%d look%s%s, newest first.%s", j->matched,
 			 j->matched == 1 ? "" : "s", j->f.query[0] ? " match the filters" : "",
-			 j->matched > PER_PAGE ? "" : "", j->matched > PER_PAGE ? " Shown 25 a page." : "");
+			 j->matched > PER_PAGE ? " Shown 25 a page." : "");
 	json_object_set_new(view, "title", json_string("Who has looked at this record"));
 	json_object_set_new(view, "child_id", json_integer(r->access.child_id));
 	json_object_set_new(view, "child_name", web_str(name));
