@@ -39,6 +39,7 @@ map() { # path -> names (or "all")
     src/web/visit.c|src/web/child_summary.c|src/web/timeline.c) echo child_summary alerts pages_access crawl_need_to_know ;;
     src/web/team.c|src/web/landing.c|src/web/signin.c) echo alert_routing pages_access web_sessions authorisation ;;
     src/web/signin.c) echo web_sessions users pages_access ;;
+    src/web/access_pages.c) echo break_glass_day pages_access need_to_know_reads authorisation ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
     web/*) echo pages_access ;;
     src/cli/cmd_replay.c) echo replay cli ;;

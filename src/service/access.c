@@ -17,6 +17,7 @@ struct decide_args {
 	char now[STORE_TS_LEN + 1];
 	enum access_level *level;
 	char *basis;
+	char *until; /* NULL, or where a break-glass's expiry goes */
 };
 
 static void grant(struct decide_args *d, enum access_level level, const char *basis)
@@ -74,10 +75,13 @@ static int decide_run(store_conn *c, void *arg)
 			return STORE_OK;
 		}
 	}
-	if ((rc = store_break_glass_live(c, d->child_id, d->p->user_id, d->now, &yes)) != STORE_OK)
+	char until[STORE_TS_LEN + 1];
+	if ((rc = store_break_glass_until(c, d->child_id, d->p->user_id, d->now, until)) != STORE_OK)
 		return rc;
-	if (yes) {
+	if (until[0]) {
 		grant(d, ACCESS_FULL, "break-glass");
+		if (d->until)
+			memcpy(d->until, until, sizeof until);
 		return STORE_OK;
 	}
 	if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
@@ -103,8 +107,10 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
 {
 	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
-	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis};
+	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis,
+				.until = r->glass_until};
 	r->level = ACCESS_NONE;
+	r->glass_until[0] = '\0';
 	snprintf(r->basis, sizeof r->basis, "no legitimate relationship");
 	ts_format_utc(now, d.now);
 	int rc = decide_run(c, &d);
@@ -199,52 +205,103 @@ static int notify_dpo(store_conn *c, const char *kind, const struct access_perso
 	return store_notice_add(c, &n, &id);
 }
 
+/* The daily allowance, the same for every try: *refused (audited, and the DPO told once a day) when used. */
+static int glass_allowance(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
+			   const char *at, const char *since, const char *object, bool *refused)
+{
+	char detail[160];
+	int64_t tries = 0;
+	*refused = false;
+	/* Every try counts, whatever the id holds: the allowance bounds probing as well as misuse. */
+	int rc = store_notice_count(c, p->user_id, "break_glass", since, &tries);
+	if (rc != STORE_OK || tries < glass_per_day)
+		return rc;
+	int64_t told = 0;
+	*refused = true;
+	if ((rc = store_notice_count(c, p->user_id, "break_glass_misuse", since, &told)) != STORE_OK)
+		return rc;
+	if (!told) { /* once a day per person: a burst is one thing to look into, not a hundred */
+		snprintf(detail, sizeof detail, "possible misuse: a try past the allowance of %d records opened in an "
+			 "emergency in 24 hours was refused", glass_per_day);
+		if ((rc = notify_dpo(c, "break_glass_misuse", p, child_id, 0, at, detail)) != STORE_OK)
+			return rc;
+	}
+	snprintf(detail, sizeof detail, "allowance of %d in 24 hours used: nothing opened", glass_per_day);
+	struct store_audit a = {.actor = actor, .action = "break_glass.refused", .object = object, .detail = detail};
+	return audit_append(c, &a);
+}
+
+/* Whether there is a child this person may open: not for an id that holds no child, nor a sealed record (but
+ * for the roles named for sealed records). When not, the try is told to the DPO and audited as empty. */
+static int glass_target(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
+			const char *at, const char *object, bool *there)
+{
+	bool exists = false, sealed = false;
+	*there = false;
+	int rc = store_person_exists(c, child_id, &exists);
+	if (rc != STORE_OK)
+		return rc;
+	if (exists && (rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
+		return rc;
+	if (exists && !(sealed && !access_sees_sealed(p->role))) {
+		*there = true;
+		return STORE_OK;
+	}
+	const char *why = exists ? "nothing opened: the record is sealed" : "nothing opened: no child has this id";
+	if ((rc = notify_dpo(c, "break_glass", p, child_id, 0, at, why)) != STORE_OK)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "break_glass.empty", .child_id = exists ? child_id : 0,
+				.object = object, .detail = why};
+	return audit_append(c, &a);
+}
+
+int access_break_glass_start(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
+			     int64_t now, bool *refused, bool *found)
+{
+	char at[STORE_TS_LEN + 1], since[STORE_TS_LEN + 1], object[40];
+	*refused = *found = false;
+	ts_format_utc(now, at);
+	ts_format_utc(now - 24 * 60 * 60, since);
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	int rc = glass_allowance(c, p, actor, child_id, at, since, object, refused);
+	if (rc != STORE_OK || *refused)
+		return rc;
+	if ((rc = glass_target(c, p, actor, child_id, at, object, found)) != STORE_OK || !*found)
+		return rc;
+	if ((rc = notify_dpo(c, "break_glass", p, child_id, 0, at, ACCESS_GLASS_STARTED)) != STORE_OK)
+		return rc;
+	struct store_audit a = {.actor = actor, .action = "break_glass.start", .child_id = child_id, .object = object,
+				.detail = "reason asked for"};
+	return audit_append(c, &a);
+}
+
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 		       const char *reason, int64_t now, bool *refused, char expires_at[STORE_TS_LEN + 1])
 {
 	struct store_break_glass b;
-	char since[STORE_TS_LEN + 1], object[40], detail[160];
-	int64_t id = 0, tries = 0;
+	char since[STORE_TS_LEN + 1], hour_ago[STORE_TS_LEN + 1], object[40], detail[160];
+	int64_t id = 0, pending = 0;
+	bool there = false, attached = false;
 	memset(&b, 0, sizeof b);
 	*refused = false;
 	expires_at[0] = '\0';
 	ts_format_utc(now, b.at);
 	ts_format_utc(now - 24 * 60 * 60, since);
+	ts_format_utc(now - ACCESS_BREAK_GLASS_SECONDS, hour_ago);
 	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
-	/* Every try counts, whatever the id holds: the allowance bounds probing as well as misuse. */
-	int rc = store_notice_count(c, p->user_id, "break_glass", since, &tries);
+	/* A try started on the page within the hour was counted then (access_break_glass_start). */
+	int rc = store_notice_pending(c, p->user_id, child_id, hour_ago, ACCESS_GLASS_STARTED, &pending);
 	if (rc != STORE_OK)
 		return rc;
-	if (tries >= glass_per_day) {
-		int64_t told = 0;
-		*refused = true;
-		if ((rc = store_notice_count(c, p->user_id, "break_glass_misuse", since, &told)) != STORE_OK)
-			return rc;
-		if (!told) { /* once a day per person: a burst is one thing to look into, not a hundred */
-			snprintf(detail, sizeof detail, "possible misuse: a try past the allowance of %d records opened in an "
-				 "emergency in 24 hours was refused", glass_per_day);
-			if ((rc = notify_dpo(c, "break_glass_misuse", p, child_id, 0, b.at, detail)) != STORE_OK)
-				return rc;
-		}
-		snprintf(detail, sizeof detail, "allowance of %d in 24 hours used: nothing opened", glass_per_day);
-		struct store_audit a = {.actor = actor, .action = "break_glass.refused", .object = object, .detail = detail};
-		return audit_append(c, &a);
-	}
+	if (!pending && ((rc = glass_allowance(c, p, actor, child_id, b.at, since, object, refused)) != STORE_OK ||
+			 *refused))
+		return rc;
 	ts_format_utc(now + ACCESS_BREAK_GLASS_SECONDS, b.expires_at);
-	bool exists = false, sealed = false;
-	if ((rc = store_person_exists(c, child_id, &exists)) != STORE_OK)
+	if ((rc = glass_target(c, p, actor, child_id, b.at, object, &there)) != STORE_OK)
 		return rc;
-	if (exists && (rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
-		return rc;
-	if (!exists || (sealed && !access_sees_sealed(p->role))) {
-		/* Answered as an opening is: the answer must not tell which ids hold children (or sealed ones). */
+	if (!there) { /* answered as an opening is: the answer must not tell which ids hold children */
 		memcpy(expires_at, b.expires_at, STORE_TS_LEN + 1);
-		const char *why = exists ? "nothing opened: the record is sealed" : "nothing opened: no child has this id";
-		if ((rc = notify_dpo(c, "break_glass", p, child_id, 0, b.at, why)) != STORE_OK)
-			return rc;
-		struct store_audit a = {.actor = actor, .action = "break_glass.empty", .child_id = exists ? child_id : 0,
-					.object = object, .detail = why};
-		return audit_append(c, &a);
+		return STORE_OK;
 	}
 	b.child_id = child_id;
 	b.user_id = p->user_id;
@@ -259,9 +316,53 @@ int access_break_glass(store_conn *c, const struct access_person *p, const char 
 	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "opened until %s", b.expires_at);
-	if ((rc = notify_dpo(c, "break_glass", p, child_id, id, b.at, detail)) != STORE_OK)
+	if (pending && (rc = store_notice_attach(c, p->user_id, child_id, hour_ago, ACCESS_GLASS_STARTED, id, detail,
+						 &attached)) != STORE_OK)
+		return rc;
+	if (!attached && (rc = notify_dpo(c, "break_glass", p, child_id, id, b.at, detail)) != STORE_OK)
+		return rc;
+	const struct access_looker by = {actor, p->username, p->agency, p->role ? p->role : ""};
+	if ((rc = access_notify_worker(c, "break_glass", &by, child_id, id, b.at, detail)) != STORE_OK)
 		return rc;
 	return alerts_break_glass(c, child_id, id, actor, ts_utc_date(ts_uk_local(now)));
+}
+
+int access_notify_worker(store_conn *c, const char *kind, const struct access_looker *by, int64_t child_id,
+			 int64_t glass_id, const char *at, const char *detail)
+{
+	struct store_allocation *al = malloc(sizeof *al);
+	struct store_worker_notice *n = NULL;
+	bool found = false;
+	int64_t id = 0;
+	if (!al)
+		return STORE_EIO;
+	int rc = store_allocation_get(c, child_id, al, &found);
+	if (rc != STORE_OK || !found)
+		goto out;
+	/* The allocated worker; with none, the manager of the allocated team. */
+	const char *to = al->worker[0] ? al->worker : al->manager;
+	const char *uname = strncmp(by->actor, "user:", 5) == 0 ? strchr(by->actor + 5, ':') : NULL;
+	if (!to[0] || (uname && strcmp(uname + 1, to) == 0))
+		goto out; /* nobody to tell, or they looked themselves */
+	if (!(n = calloc(1, sizeof *n))) {
+		rc = STORE_EIO;
+		goto out;
+	}
+	snprintf(n->kind, sizeof n->kind, "%s", kind);
+	snprintf(n->at, sizeof n->at, "%s", at);
+	snprintf(n->recipient, sizeof n->recipient, "%s", to);
+	n->child_id = child_id;
+	snprintf(n->actor, sizeof n->actor, "%s", by->actor);
+	snprintf(n->who, sizeof n->who, "%s", by->who);
+	snprintf(n->agency, sizeof n->agency, "%s", by->agency ? by->agency : "");
+	snprintf(n->role, sizeof n->role, "%s", by->role ? by->role : "");
+	n->break_glass_id = glass_id;
+	snprintf(n->detail, sizeof n->detail, "%s", detail ? detail : "");
+	rc = store_worker_notice_add(c, n, &id);
+out:
+	free(n);
+	free(al);
+	return rc;
 }
 
 struct notices_args {
@@ -282,6 +383,88 @@ int access_notices(store *st, const struct children_access *a, int limit, store_
 		return CHILDREN_ENOAUDIT;
 	struct notices_args n = {limit, fn, ctx};
 	return service_in_snapshot(st, notices_run, &n);
+}
+
+struct worker_notices_args {
+	struct store_view v;
+	const char *recipient;
+	int limit;
+	store_worker_notice_fn fn;
+	void *ctx;
+};
+
+static int worker_notices_run(store_conn *c, void *arg)
+{
+	struct worker_notices_args *n = arg;
+	return store_worker_notices(c, &n->v, n->recipient, n->limit, n->fn, n->ctx);
+}
+
+int access_worker_notices(store *st, const struct children_access *a, int limit, store_worker_notice_fn fn,
+			  void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct worker_notices_args n = {.recipient = a->reader.username, .limit = limit, .fn = fn, .ctx = ctx};
+	access_list_view(&a->reader, &n.v);
+	return service_in_snapshot(st, worker_notices_run, &n);
+}
+
+struct openings_args {
+	struct store_view v;
+	const struct store_glass_query *q;
+	store_break_glass_fn fn;
+	void *ctx;
+};
+
+static int openings_run(store_conn *c, void *arg)
+{
+	struct openings_args *o = arg;
+	return store_break_glass_area(c, &o->v, o->q, o->fn, o->ctx);
+}
+
+int access_glass_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
+			  store_break_glass_fn fn, void *ctx)
+{
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	if (!access_role_may(a->reader.role, a->reader.agency, ACT_NOTICES))
+		return CHILDREN_ENOAUDIT; /* the DPO's list only */
+	struct openings_args o = {.q = q, .fn = fn, .ctx = ctx};
+	access_list_view(&a->reader, &o.v);
+	return service_in_snapshot(st, openings_run, &o);
+}
+
+/* ---- the basis of a look ---- */
+
+static const struct {
+	const char *basis, *code;
+} look_bases[] = {
+	{"allocated worker", "allocated_worker"},
+	{"manager of the allocated team", "team_manager"},
+	{"MASH triage", "mash"},
+	{"break-glass", "break_glass"},
+	{"own agency's records", "own_agency"},
+	{"data protection officer", "dpo"},
+	{"sealed record: named role", "sealed_dpo"},
+	{"alert owner", "alert_owner"},
+};
+
+const char *access_look_basis(const char *action, const char *detail)
+{
+	if (strcmp(action, "break_glass.open") == 0)
+		return "break_glass";
+	if (strcmp(action, "flags.lookup") == 0)
+		return "flag_lookup";
+	if (strcmp(action, "access.refused") == 0)
+		return "refused";
+	const char *tail = strrchr(detail, ';');
+	tail = tail ? tail + 1 : detail;
+	while (*tail == ' ')
+		tail++;
+	for (size_t i = 0; i < sizeof look_bases / sizeof look_bases[0]; i++)
+		if (strcmp(tail, look_bases[i].basis) == 0)
+			return look_bases[i].code;
+	return "none";
 }
 
 /* ---- sealed records ---- */

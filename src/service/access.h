@@ -57,6 +57,7 @@ struct access_reader {
 	char role[STORE_CODE_MAX + 1];     /* "" for a system */
 	enum access_level level;           /* set by the service: ACCESS_NONE until decided */
 	char basis[ACCESS_BASIS_MAX];      /* why; no personal data: it goes into the audit entry */
+	char glass_until[STORE_TS_LEN + 1]; /* with basis "break-glass": when the emergency access ends (UTC) */
 };
 void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
 			  const char *role);
@@ -124,6 +125,48 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 #define ACCESS_REASON_MAX 500
 int access_break_glass(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 		       const char *reason, int64_t now, bool *refused, char expires_at[STORE_TS_LEN + 1]);
+/* The page's first step (issue 15): before a reason is asked for, the try is made and counted as an opening
+ * is (the allowance, the DPO's notice, the audit "break_glass.start"), and *found says whether there is a
+ * child to open: an id that holds no child and a sealed record (for anyone but ACCESS_SEALED_ROLES) are
+ * *found false ("break_glass.empty", the DPO's notice says why). So a mistyped id is told at once, and telling
+ * which ids hold children costs what opening them costs. The opening that follows within the hour
+ * (access_break_glass) uses this try: it is not counted again, and the DPO's notice becomes the opening's.
+ * Must run in a write transaction. */
+int access_break_glass_start(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
+			     int64_t now, bool *refused, bool *found);
+#define ACCESS_GLASS_STARTED "asked to open the record: no reason given yet"
+
+struct children_access;
+
+/* ---- notices to the child's allocated worker (issue 15) ----
+ *
+ * Someone who is not the child's worker opened the record in an emergency (break-glass) or looked the child up
+ * for unscheduled care: the allocated worker (else the manager of the allocated team; with neither, nobody:
+ * the MASH has the alert) is told who, their agency and role, when, and the reason (kept with the opening).
+ * Any look-up may call it, in its own write transaction. kind: "break_glass" or "flag_lookup"; by names the
+ * one who looked; detail holds no personal data. A look by the recipient themselves tells no one. */
+struct access_looker {
+	const char *actor;        /* as the audit names them: "user:ID:NAME", "client:ID:AGENCY" */
+	const char *who;          /* as shown: a username, or "Ward EPR (health system)" */
+	const char *agency, *role; /* role "" for an agency's system */
+};
+int access_notify_worker(store_conn *c, const char *kind, const struct access_looker *by, int64_t child_id,
+			 int64_t glass_id, const char *at, const char *detail);
+/* The notices to the person signed in (a's reader), newest first, as their list view shows children; gated by
+ * a durable audit entry ("worker_notices.read", child_id 0) as every read is. */
+int access_worker_notices(store *st, const struct children_access *a, int limit, store_worker_notice_fn fn,
+			  void *ctx);
+/* The area's break-glass openings for the data protection officer (filters in q), gated the same way
+ * ("break_glass.list", child_id 0), as the DPO's list view shows children (sealed ones included). */
+int access_glass_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
+			  store_break_glass_fn fn, void *ctx);
+
+/* The basis of one look at a child's record, from its audit entry (the basis is the detail's tail, written
+ * by children_access_audit, or follows from the action): "allocated_worker", "team_manager", "mash",
+ * "break_glass", "own_agency", "dpo", "sealed_dpo", "alert_owner", "flag_lookup", "refused", or "none" for
+ * entries written before every read recorded one. */
+const char *access_look_basis(const char *action, const char *detail);
+
 /* The allowance: tries per person in any 24 hours (a setting: serve --break-glass-per-day). Set at start. */
 void access_set_break_glass_per_day(int n);
 int access_break_glass_per_day(void);

@@ -37,7 +37,17 @@ static int audit_run(store_conn *c, void *arg)
 	} else if (a->need > ACCESS_NONE) {
 		snprintf(detail, sizeof detail, "%s%s%s", a->detail, a->detail[0] ? "; " : "", a->reader.basis);
 	} else {
-		snprintf(detail, sizeof detail, "%s", a->detail);
+		/* A read gated by a rule of its own (one alert, who has looked, a recording) records its basis as every
+		 * read does (issue 15: who has looked shows one for every look): the reader's relationship with the
+		 * child when there is one, else the rule that let them in. */
+		const char *basis = a->reader.basis;
+		if (a->reader.level < ACCESS_AGENCY && strcmp(a->action, "alert.read") == 0)
+			basis = "alert owner";
+		else if (a->reader.level < ACCESS_AGENCY && person && access_sees_sealed(a->reader.role))
+			basis = "data protection officer";
+		size_t n = strlen(a->detail), m = strlen(basis);
+		bool has = n >= m && strcmp(a->detail + n - m, basis) == 0;
+		snprintf(detail, sizeof detail, "%s%s%s", a->detail, has || !a->detail[0] ? "" : "; ", has ? "" : basis);
 	}
 	struct store_audit e = {
 		.actor = a->actor,
@@ -359,4 +369,34 @@ int children_break_glass(store *st, const struct children_access *a, int limit, 
 		return CHILDREN_ENOAUDIT;
 	struct glass_args g = {a->child_id, limit, fn, ctx};
 	return service_in_snapshot(st, glass_run, &g);
+}
+
+/* ---- who has looked, with filters (issue 15) ---- */
+
+struct looks_args {
+	int64_t child_id;
+	const struct store_look_query *q;
+	store_look_fn fn;
+	void *ctx;
+	struct store_person *child;
+	bool *found;
+};
+
+static int looks_run(store_conn *c, void *arg)
+{
+	struct looks_args *l = arg;
+	int rc = store_person_get(c, l->child_id, l->child, l->found);
+	if (rc != STORE_OK || !*l->found)
+		return rc;
+	return store_child_looks(c, l->child_id, l->q, l->fn, l->ctx);
+}
+
+int children_looks(store *st, const struct children_access *a, const struct store_look_query *q, store_look_fn fn,
+		   void *ctx, struct store_person *child, bool *found)
+{
+	*found = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	struct looks_args l = {a->child_id, q, fn, ctx, child, found};
+	return service_in_snapshot(st, looks_run, &l);
 }

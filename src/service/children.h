@@ -108,6 +108,10 @@ int children_viewers(store *st, const struct children_access *a, int limit, stor
 /* The child's break-glass openings with their reasons, newest first, for the same readers under the same
  * audit entry ("viewers.read"): the reason may name people, so it is shown only there. */
 int children_break_glass(store *st, const struct children_access *a, int limit, store_break_glass_fn fn, void *ctx);
+/* The same reads with who each names (agency, role) and filters (store_look_query), and the child they are
+ * about (*found false when the id holds no child), under the same audit entry ("viewers.read"). */
+int children_looks(store *st, const struct children_access *a, const struct store_look_query *q, store_look_fn fn,
+		   void *ctx, struct store_person *child, bool *found);
 #define CHRONOLOGY_PAGE_DEFAULT 100
 
 /* One page of the child's multi-agency chronology, newest first: page->limit events to fn, and where the

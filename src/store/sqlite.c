@@ -526,6 +526,23 @@ static const char *const migrations[] = {
 	"ALTER TABLE team ADD COLUMN phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 40);"
 	"ALTER TABLE team ADD COLUMN out_of_hours_phone TEXT NOT NULL DEFAULT '' CHECK (length(out_of_hours_phone) <= 40);"
 	"ALTER TABLE team ADD COLUMN email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254);",
+	/* 20: notices to the child's allocated worker (issue 15): someone opened the record in an emergency, or
+	 * looked the child up for unscheduled care. Who looked (as shown, with their agency and role) is kept on
+	 * the row; a break-glass's reason stays in break_glass, joined when the notice is read. */
+	"CREATE TABLE worker_notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('break_glass', 'flag_lookup')),"
+	"  at TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  child_id INTEGER NOT NULL REFERENCES person(id),"
+	"  actor TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  agency TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL DEFAULT '',"
+	"  break_glass_id INTEGER REFERENCES break_glass(id),"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX worker_notice_recipient ON worker_notice(recipient, id);"
+	"CREATE INDEX break_glass_at ON break_glass(at);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -713,6 +730,13 @@ enum stmt_id {
 	S_TEAM_WORKLOAD,
 	S_TEAM_CONTACT_GET,
 	S_TEAM_CONTACT_SET,
+	S_BREAK_GLASS_UNTIL,
+	S_NOTICE_ATTACH,
+	S_NOTICE_PENDING,
+	S_WORKER_NOTICE_ADD,
+	S_WORKER_NOTICES,
+	S_CHILD_LOOKS,
+	S_GLASS_AREA,
 	S__COUNT
 };
 
@@ -1205,6 +1229,37 @@ static const char *const stmt_sql[S__COUNT] = {
 				 "json_valid(payload) AND json_type(payload, '$.subject') = 'object')",
 	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
 	[S_TEAM_CONTACT_SET] = "UPDATE team SET phone = ?2, out_of_hours_phone = ?3, email = ?4 WHERE code = ?1",
+	/* issue 15: break-glass's expiry, notices to the worker, who has looked with filters, the DPO's area view */
+	[S_BREAK_GLASS_UNTIL] = "SELECT coalesce(max(expires_at), '') FROM break_glass WHERE child_id = ?1 AND user_id = ?2 "
+				"AND at <= ?3 AND expires_at > ?3",
+	[S_NOTICE_ATTACH] = "UPDATE dpo_notice SET break_glass_id = ?4, detail = ?5 WHERE id = (SELECT id FROM dpo_notice "
+			    "WHERE user_id = ?1 AND child_id = ?2 AND kind = 'break_glass' AND break_glass_id IS NULL "
+			    "AND at > ?3 AND detail = ?6 ORDER BY id DESC LIMIT 1)",
+	[S_NOTICE_PENDING] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND child_id = ?2 AND kind = 'break_glass' "
+			     "AND break_glass_id IS NULL AND at > ?3 AND detail = ?4",
+	[S_WORKER_NOTICE_ADD] = "INSERT INTO worker_notice(kind, at, recipient, child_id, actor, who, agency, role, "
+				"break_glass_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, 0), ?10)",
+	[S_WORKER_NOTICES] = "SELECT n.id, n.kind, n.at, n.recipient, n.child_id, n.actor, n.who, n.agency, n.role, "
+			     "coalesce(n.break_glass_id, 0), n.detail, p.given_name, p.family_name, coalesce(b.reason, ''), "
+			     "coalesce(b.expires_at, '') FROM worker_notice n JOIN person p ON p.id = n.child_id "
+			     "LEFT JOIN break_glass b ON b.id = n.break_glass_id WHERE n.recipient = ?1 AND "
+			     VIEW_PERSON("n.child_id") " ORDER BY n.id DESC LIMIT ?2",
+	/* The person (or agency system) of each entry, by the number in its actor ("user:ID:NAME",
+	 * "client:ID:AGENCY"): SQLite's CAST reads the leading digits. */
+	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
+			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
+			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substr(a.actor, 6) AS INTEGER) "
+			  "LEFT JOIN api_client k ON a.actor LIKE 'client:%' AND k.id = CAST(substr(a.actor, 8) AS INTEGER) "
+			  "WHERE a.child_id = ?1 AND a.action IN ('child.read', 'chronology.read', 'alert.read', "
+			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'access.refused', "
+			  "'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) AND (?3 IS NULL OR a.at < ?3) "
+			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
+	[S_GLASS_AREA] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, ''), "
+			 "coalesce(u.agency, ''), coalesce(u.role, ''), p.given_name, p.family_name FROM break_glass b "
+			 "JOIN person p ON p.id = b.child_id LEFT JOIN app_user u ON u.id = b.user_id WHERE "
+			 VIEW_PERSON("b.child_id") " AND (?1 IS NULL OR instr(lower(coalesce(u.username, '')), lower(?1)) > 0) "
+			 "AND (?2 IS NULL OR u.agency = ?2) AND (?3 IS NULL OR b.at >= ?3) AND (?4 IS NULL OR b.at < ?4) "
+			 "ORDER BY b.id DESC LIMIT ?5",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -4638,6 +4693,210 @@ static int sq_team_contact_set(store_conn *c, const struct store_team_contact *t
 	return rc;
 }
 
+/* ---- issue 15: break-glass's expiry, notices to the worker, who has looked, the DPO's area view ---------- */
+
+static void text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int sq_break_glass_until(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
+				char until[STORE_TS_LEN + 1])
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_UNTIL);
+	until[0] = '\0';
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	text(s, 3, now);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		col_copy(s, 0, until, STORE_TS_LEN + 1);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_EIO;
+}
+
+static int sq_notice_attach(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			    int64_t glass_id, const char *detail, bool *attached)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_ATTACH);
+	*attached = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, child_id);
+	text(s, 3, since);
+	sqlite3_bind_int64(s, 4, glass_id);
+	text(s, 5, detail);
+	text(s, 6, started);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*attached = sqlite3_changes(CONN(c)->db) > 0;
+	return rc;
+}
+
+static int sq_notice_pending(store_conn *c, int64_t user_id, int64_t child_id, const char *since,
+			     const char *started, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_PENDING);
+	*n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, child_id);
+	text(s, 3, since);
+	text(s, 4, started);
+	return one_int(s, n);
+}
+
+static int sq_worker_notice_add(store_conn *c, const struct store_worker_notice *n, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_WORKER_NOTICE_ADD);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, n->kind);
+	text(s, 2, n->at);
+	text(s, 3, n->recipient);
+	sqlite3_bind_int64(s, 4, n->child_id);
+	text(s, 5, n->actor);
+	text(s, 6, n->who);
+	text(s, 7, n->agency);
+	text(s, 8, n->role);
+	sqlite3_bind_int64(s, 9, n->break_glass_id);
+	text(s, 10, n->detail);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct worker_notice_walk {
+	store_worker_notice_fn fn;
+	void *ctx;
+};
+
+static int worker_notice_row(sqlite3_stmt *s, void *arg)
+{
+	struct worker_notice_walk *w = arg;
+	struct store_worker_notice *n = malloc(sizeof *n); /* the reason makes it large */
+	if (!n)
+		return STORE_EIO;
+	memset(n, 0, sizeof *n);
+	n->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, n->kind, sizeof n->kind);
+	col_copy(s, 2, n->at, sizeof n->at);
+	col_copy(s, 3, n->recipient, sizeof n->recipient);
+	n->child_id = sqlite3_column_int64(s, 4);
+	col_copy(s, 5, n->actor, sizeof n->actor);
+	col_copy(s, 6, n->who, sizeof n->who);
+	col_copy(s, 7, n->agency, sizeof n->agency);
+	col_copy(s, 8, n->role, sizeof n->role);
+	n->break_glass_id = sqlite3_column_int64(s, 9);
+	col_copy(s, 10, n->detail, sizeof n->detail);
+	col_copy(s, 11, n->given_name, sizeof n->given_name);
+	col_copy(s, 12, n->family_name, sizeof n->family_name);
+	col_copy(s, 13, n->reason, sizeof n->reason);
+	col_copy(s, 14, n->expires_at, sizeof n->expires_at);
+	int rc = w->fn(n, w->ctx);
+	free(n);
+	return rc;
+}
+
+static int sq_worker_notices(store_conn *c, const struct store_view *v, const char *recipient, int limit,
+			     store_worker_notice_fn fn, void *ctx)
+{
+	struct worker_notice_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_WORKER_NOTICES);
+	if (!s)
+		return STORE_EIO;
+	bind_view(s, v);
+	text(s, 1, recipient);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	return each_row(s, worker_notice_row, &w);
+}
+
+struct look_walk {
+	store_look_fn fn;
+	void *ctx;
+};
+
+static int look_row(sqlite3_stmt *s, void *arg)
+{
+	struct look_walk *w = arg;
+	struct store_look l;
+	memset(&l, 0, sizeof l);
+	l.a.id = sqlite3_column_int64(s, 0);
+	l.a.at = col_str(s, 1);
+	l.a.actor = col_str(s, 2);
+	l.a.action = col_str(s, 3);
+	l.a.child_id = sqlite3_column_int64(s, 4);
+	l.a.object = col_str(s, 5);
+	l.a.detail = col_str(s, 6);
+	col_copy(s, 8, l.agency, sizeof l.agency);
+	col_copy(s, 9, l.role, sizeof l.role);
+	col_copy(s, 10, l.username, sizeof l.username);
+	return w->fn(&l, w->ctx);
+}
+
+static int sq_child_looks(store_conn *c, int64_t child_id, const struct store_look_query *q, store_look_fn fn,
+			  void *ctx)
+{
+	struct look_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_CHILD_LOOKS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, child_id);
+	text_or_null(s, 2, q->from);
+	text_or_null(s, 3, q->to);
+	text_or_null(s, 4, q->agency);
+	sqlite3_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
+	return each_row(s, look_row, &w);
+}
+
+static int glass_area_row(sqlite3_stmt *s, void *arg)
+{
+	struct break_glass_walk *w = arg;
+	struct store_break_glass *b = malloc(sizeof *b);
+	if (!b)
+		return STORE_EIO;
+	memset(b, 0, sizeof *b);
+	b->id = sqlite3_column_int64(s, 0);
+	b->child_id = sqlite3_column_int64(s, 1);
+	b->user_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, b->reason, sizeof b->reason);
+	col_copy(s, 4, b->at, sizeof b->at);
+	col_copy(s, 5, b->expires_at, sizeof b->expires_at);
+	col_copy(s, 6, b->username, sizeof b->username);
+	col_copy(s, 7, b->agency, sizeof b->agency);
+	col_copy(s, 8, b->role, sizeof b->role);
+	col_copy(s, 9, b->given_name, sizeof b->given_name);
+	col_copy(s, 10, b->family_name, sizeof b->family_name);
+	int rc = w->fn(b, w->ctx);
+	free(b);
+	return rc;
+}
+
+static int sq_break_glass_area(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
+			       store_break_glass_fn fn, void *ctx)
+{
+	struct break_glass_walk w = {fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_GLASS_AREA);
+	if (!s)
+		return STORE_EIO;
+	bind_view(s, v);
+	text_or_null(s, 1, q->person);
+	text_or_null(s, 2, q->agency);
+	text_or_null(s, 3, q->from);
+	text_or_null(s, 4, q->to);
+	sqlite3_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
+	return each_row(s, glass_area_row, &w);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -4798,4 +5057,11 @@ const struct store_ops store_sqlite_ops = {
 	.link_review_counts = sq_link_review_counts,
 	.team_contact_get = sq_team_contact_get,
 	.team_contact_set = sq_team_contact_set,
+	.break_glass_until = sq_break_glass_until,
+	.notice_attach = sq_notice_attach,
+	.notice_pending = sq_notice_pending,
+	.worker_notice_add = sq_worker_notice_add,
+	.worker_notices = sq_worker_notices,
+	.child_looks = sq_child_looks,
+	.break_glass_area = sq_break_glass_area,
 };

@@ -846,3 +846,49 @@ int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bo
 {
 	return c->ops->team_contact_set(c, t, found);
 }
+
+/* ---- issue 15 ---- */
+
+int store_break_glass_until(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
+			    char until[STORE_TS_LEN + 1])
+{
+	return c->ops->break_glass_until(c, child_id, user_id, now, until);
+}
+
+int store_notice_attach(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			int64_t glass_id, const char *detail, bool *attached)
+{
+	return c->ops->notice_attach(c, user_id, child_id, since, started, glass_id, detail, attached);
+}
+
+int store_notice_pending(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			 int64_t *n)
+{
+	return c->ops->notice_pending(c, user_id, child_id, since, started, n);
+}
+
+int store_worker_notice_add(store_conn *c, const struct store_worker_notice *n, int64_t *id)
+{
+	return c->ops->worker_notice_add(c, n, id);
+}
+
+int store_worker_notices(store_conn *c, const struct store_view *v, const char *recipient, int limit,
+			 store_worker_notice_fn fn, void *ctx)
+{
+	if (!v)
+		return STORE_EIO; /* every list naming a child takes the reader's view */
+	return c->ops->worker_notices(c, v, recipient, limit, fn, ctx);
+}
+
+int store_child_looks(store_conn *c, int64_t child_id, const struct store_look_query *q, store_look_fn fn, void *ctx)
+{
+	return c->ops->child_looks(c, child_id, q, fn, ctx);
+}
+
+int store_break_glass_area(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
+			   store_break_glass_fn fn, void *ctx)
+{
+	if (!v)
+		return STORE_EIO;
+	return c->ops->break_glass_area(c, v, q, fn, ctx);
+}

@@ -641,9 +641,12 @@ struct store_break_glass {
 	int64_t child_id, user_id;
 	char reason[2001];              /* up to 500 characters */
 	char at[STORE_TS_LEN + 1], expires_at[STORE_TS_LEN + 1];
-	/* Filled on reads: the row's id and who opened the record. */
+	/* Filled on reads: the row's id and who opened the record; on the area's list (store_break_glass_area)
+	 * also their agency and role and the child's names. */
 	int64_t id;
 	char username[STORE_USER_MAX + 1];
+	char agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1];
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES];
 };
 typedef int (*store_break_glass_fn)(const struct store_break_glass *b, void *ctx);
 /* The child's break-glass openings, newest first, up to limit (for "who has looked"). */
@@ -670,6 +673,49 @@ int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const c
 typedef int (*store_notice_fn)(const struct store_notice *n, void *ctx);
 /* The newest notices first, up to limit. */
 int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx);
+/* The expiry of the person's live break-glass on the child at now ("" when none). */
+int store_break_glass_until(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
+			    char until[STORE_TS_LEN + 1]);
+/* Gives the person's newest break_glass notice about the child since `since` whose detail is `started` and that
+ * opened nothing the opening glass_id and a new detail (a try that became an opening); *attached false when
+ * there is none. */
+int store_notice_attach(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			int64_t glass_id, const char *detail, bool *attached);
+/* How many such notices (tries that opened nothing yet) there are. */
+int store_notice_pending(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			 int64_t *n);
+/* Area-wide break-glass openings for the data protection officer, newest first: filters are NULL or "" for
+ * none; person matches part of the username; from/to are UTC instants (at >= from, at < to). */
+struct store_glass_query {
+	const char *person, *agency, *from, *to;
+	int limit;
+};
+int store_break_glass_area(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
+			   store_break_glass_fn fn, void *ctx);
+
+/* Notices to a child's allocated worker (schema 18, issue 15): someone opened the record in an emergency or
+ * looked the child up for unscheduled care. */
+struct store_worker_notice {
+	int64_t id;
+	char kind[24];                      /* "break_glass" or "flag_lookup" */
+	char at[STORE_TS_LEN + 1];
+	char recipient[STORE_USER_MAX + 1]; /* the worker's username */
+	int64_t child_id;
+	char actor[96];                     /* as the audit names them */
+	char who[STORE_USER_MAX + 64];      /* as shown: a username, or an agency's system */
+	char agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1];
+	int64_t break_glass_id;             /* the opening, 0 for a look-up */
+	char detail[161];                   /* no personal data */
+	/* Filled on reads: the child's names, and the opening's reason and expiry. */
+	char given_name[STORE_NAME_BYTES], family_name[STORE_NAME_BYTES];
+	char reason[2001];
+	char expires_at[STORE_TS_LEN + 1];
+};
+typedef int (*store_worker_notice_fn)(const struct store_worker_notice *n, void *ctx);
+int store_worker_notice_add(store_conn *c, const struct store_worker_notice *n, int64_t *id);
+/* The recipient's notices, newest first, as the view shows their children. */
+int store_worker_notices(store_conn *c, const struct store_view *v, const char *recipient, int limit,
+			 store_worker_notice_fn fn, void *ctx);
 
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 
@@ -748,6 +794,18 @@ int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_H
  * (access.refused), a break-glass opening or a placement recorded (placement.record: the writer saw enough of
  * the child to place them), newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
+/* The same with who each entry names (their agency and role, from their account or token), filtered: from/to
+ * UTC instants (at >= from, at < to), agency; NULL or "" for none; newest first, up to limit. */
+struct store_look_query {
+	const char *from, *to, *agency;
+	int limit;
+};
+struct store_look {
+	struct store_audit a;
+	char agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1], username[STORE_USER_MAX + 1];
+};
+typedef int (*store_look_fn)(const struct store_look *l, void *ctx);
+int store_child_looks(store_conn *c, int64_t child_id, const struct store_look_query *q, store_look_fn fn, void *ctx);
 
 /* Signed checkpoints of the chain: entry audit_id had hash, signed (Ed25519) by the server's key. */
 #define STORE_SIGN_PUBLIC_LEN 32

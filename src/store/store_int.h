@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 19
+#define STORE_SCHEMA_VERSION 20
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -194,6 +194,19 @@ struct store_ops {
 	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
 	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
 	int (*team_contact_set)(store_conn *c, const struct store_team_contact *t, bool *found);
+	int (*break_glass_until)(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
+				 char until[STORE_TS_LEN + 1]);
+	int (*notice_attach)(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			     int64_t glass_id, const char *detail, bool *attached);
+	int (*notice_pending)(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
+			      int64_t *n);
+	int (*worker_notice_add)(store_conn *c, const struct store_worker_notice *n, int64_t *id);
+	int (*worker_notices)(store_conn *c, const struct store_view *v, const char *recipient, int limit,
+			      store_worker_notice_fn fn, void *ctx);
+	int (*child_looks)(store_conn *c, int64_t child_id, const struct store_look_query *q, store_look_fn fn,
+			   void *ctx);
+	int (*break_glass_area)(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
+				store_break_glass_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

@@ -1026,6 +1026,7 @@ static void record_continue(http_request *rq, void *ctx)
 	bool own_agency = j->access.reader.level != ACCESS_FULL;
 	json_object_set_new(view, "own_agency_only", json_boolean(own_agency));
 	json_object_set_new(view, "reader_agency_name", web_str(web_agency_name(j->access.reader.agency)));
+	web_break_glass_banner(view, &j->access.reader);
 	j->view = view;
 	episodes_view(j);
 	filters_view(j);
@@ -1678,6 +1679,16 @@ static void team_route(const struct web *w, http_request *rq, const int64_t *ids
 	(void)ids;
 	web_team_page(w, rq);
 }
+static void dpo_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_dpo_page(w, rq);
+}
+static void my_notices_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_my_notices_page(w, rq);
+}
 static void signin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1762,6 +1773,8 @@ static const struct web_route {
 	{{"POST", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_route},
 	{{"GET", "/children/{id}/viewers"}, ACT_VIEWERS, viewers_route},
 	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
+	{{"GET", "/dpo"}, ACT_NOTICES, dpo_route},
+	{{"GET", "/my-notices"}, ACT_CASELOAD, my_notices_route},
 	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
 	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},
 	{{"POST", "/alerts/{id}/acknowledge"}, ACT_ALERTS, ack_route},

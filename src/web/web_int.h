@@ -154,6 +154,10 @@ void web_break_glass_form(const struct web *w, http_request *rq, int64_t child_i
 void web_break_glass_submit(const struct web *w, http_request *rq, int64_t child_id); /* POST .../break-glass */
 void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id);       /* GET .../viewers */
 void web_notices_page(const struct web *w, http_request *rq);                         /* GET /notices */
+void web_my_notices_page(const struct web *w, http_request *rq);                      /* GET /my-notices */
+void web_dpo_page(const struct web *w, http_request *rq);                             /* GET /dpo */
+/* The record page's banner when the reader opened it in an emergency: "emergency" {until_date, until_time}. */
+void web_break_glass_banner(json_t *view, const struct access_reader *r);
 
 /* web/link_pages.c: record linkage's review queue */
 void web_link_reviews_page(const struct web *w, http_request *rq);                   /* GET /link-reviews */

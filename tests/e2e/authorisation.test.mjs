@@ -100,6 +100,8 @@ const EXPECTED = {
   'web POST /children/{id}/break-glass': PRACTITIONERS,
   'web GET /children/{id}/viewers': ['social_worker', 'team_manager', 'dpo'],
   'web GET /notices': ['dpo'],
+  'web GET /dpo': ['dpo'],
+  'web GET /my-notices': ['social_worker', 'team_manager'],
   'web GET /admin': ['admin'],
   'web GET /admin/users': ['admin'],
   'web POST /admin/users': ['admin'],

@@ -208,7 +208,7 @@ async function crawlWeb(username) {
   const cookie = await webSignIn(username);
   const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash', '/team',
     '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
-    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams'];
+    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices'];
   for (const c of [...sealed, ...siblings, marked]) {
     seeds.push(`/children/${c.id}`, `/children/${c.id}/viewers`, `/children/${c.id}/break-glass`,
       `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`);

@@ -123,7 +123,8 @@ describe('break-glass pages', () => {
     assert.match(refused.text, new RegExp(`href="/children/${childId}/break-glass"`));
     const form = await get('pat.police', `/children/${childId}/break-glass`);
     assert.equal(form.status, 200);
-    assert.match(form.text, /<textarea[^>]+name="reason"/);
+    // Issue 15: the first page makes the try (step=start); the reason is asked for after it.
+    assert.match(form.text, /name="step" value="start"/);
     assert.match(form.text, /data protection officer/);
     assert.match(form.text, /name="csrf_token" value="[^"]+"/);
     const none = await get('pat.police', `/children/${MISSING}/break-glass`);
@@ -203,7 +204,7 @@ describe('who has looked (pages)', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(count(area.db, 'audit', "action = 'viewers.read'"), before + 1);
     assert.match(sql(area.db, "select actor from audit where action = 'viewers.read' order by id desc limit 1"), /sam\.worker$/);
-    assert.match(r.text, /<caption class="govuk-table__caption[^"]*">Looks at the record/);
+    assert.match(r.text, /<caption class="govuk-table__caption[^"]*">Looks at Amira Khan's record/);
     assert.match(r.text, /<th scope="col" class="govuk-table__header">When<\/th>/);
     assert.match(r.text, /pat\.police/);
     assert.match(r.text, /Opened the record in an emergency \(break-glass\)/);
@@ -212,8 +213,9 @@ describe('who has looked (pages)', () => {
     assert.match(r.text, /Officer at the door now, child crying inside/);
     assert.match(r.text, /Opened the record/);
     assert.match(r.text, /Emergency access \(break-glass\)/);
-    assert.match(r.text, /<td class="govuk-table__cell">sam\.worker<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Allocated worker/);
-    assert.match(r.text, /<td class="govuk-table__cell">pat\.police<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Emergency access \(break-glass\)/);
+    // Issue 15: who, with their role, then their agency.
+    assert.match(r.text, /<td class="govuk-table__cell">sam\.worker<br><span class="govuk-body-s">Social worker<\/span><\/td>\s*<td class="govuk-table__cell">Children(?:'|&#39;)s social care<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Allocated worker/);
+    assert.match(r.text, /<td class="govuk-table__cell">pat\.police<br><span class="govuk-body-s">Police officer<\/span><\/td>\s*<td class="govuk-table__cell">Police<\/td>\s*<td class="govuk-table__cell">Opened the record<\/td>\s*<td class="govuk-table__cell">Emergency access \(break-glass\)/);
   });
 
   test('the data protection officer sees it too; the record page links to it for those who may', async () => {
