@@ -6,6 +6,7 @@
 #include "service/access.h"
 #include "service/audit.h"
 #include "service/service_int.h"
+#include "service/users.h"
 
 int cases_team_upsert(store_conn *c, const char *actor, const struct store_team *t)
 {
@@ -47,6 +48,18 @@ int cases_allocate(store_conn *c, const char *actor, const struct store_allocati
 	*res = CASES_NO_CHILD;
 	if (rc != STORE_OK || !exists)
 		return rc;
+	if (a->worker[0]) {
+		/* A person named as the worker must be able to hold the case: a police officer is not (issue 15). A
+		 * username that names no one yet is the command line's to give (cases.h); the pages insist. */
+		struct users_person p;
+		bool found = false;
+		if ((rc = users_person(c, a->worker, &p, &found)) != STORE_OK)
+			return rc;
+		if (found && (!users_may_hold_cases(p.role, p.agency) || p.disabled)) {
+			*res = CASES_NOT_CASE_HOLDER;
+			return STORE_OK;
+		}
+	}
 	rc = store_allocation_set(c, a);
 	if (rc == STORE_ECONFLICT) { /* the team does not exist (foreign key) */
 		*res = CASES_NO_TEAM;

@@ -18,8 +18,10 @@ int cases_team_upsert(store_conn *c, const char *actor, const struct store_team 
 /* Every team, by code (up to limit). Reads in one snapshot on a pooled connection. */
 int cases_teams(store *st, int limit, store_team_fn fn, void *ctx);
 
-/* CASES_NO_CHILD: no such child, or a sealed one (one answer: service/access.h). */
-enum cases_result { CASES_DONE = 0, CASES_NO_CHILD = 1, CASES_NO_TEAM = 2 };
+/* CASES_NO_CHILD: no such child, or a sealed one (one answer: service/access.h). CASES_NOT_CASE_HOLDER: the
+ * worker is a person who may not hold a child's case (issue 15: only a social worker or a team manager of
+ * children's social care may, service/users.h users_may_hold_cases), or is disabled. */
+enum cases_result { CASES_DONE = 0, CASES_NO_CHILD = 1, CASES_NO_TEAM = 2, CASES_NOT_CASE_HOLDER = 3 };
 /* Allocates a child to a team (and a worker, or none). Open alerts owned by the MASH or the previous team
  * stay where they are: their owner is whoever held the case when they were raised. */
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res);
