@@ -401,7 +401,7 @@ describe('administration pages', () => {
     for (const [fields, field] of [[{ child: 'abc', team: 'north' }, 'child'], [{ child: String(MISSING), team: 'north' }, 'child'],
       [{ child: String(child2), team: 'south' }, 'team'], [{ child: String(child2), team: 'north', user: 'no.such.person' }, 'user'],
       [{ child: String(child2) }, 'team']]) {
-      r = await post('ada.admin', '/admin/allocations', fields);
+      r = await post('ada.admin', '/admin/allocations', { ...fields, confirm: 'yes' });
       assert.equal(r.status, 400, JSON.stringify(fields));
       assert.match(r.text, new RegExp(`href="#${field}"`), JSON.stringify(fields));
     }
