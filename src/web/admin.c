@@ -202,6 +202,18 @@ static void teams_render(const struct web *w, http_request *rq, int status, json
 		web_unavailable(w, rq);
 		return;
 	}
+	/* Issue 15: the manager by name (their username after it), read once the list is in hand. */
+	for (size_t i = 0; i < json_array_size(l.rows); i++) {
+		json_t *row = json_array_get(l.rows, i);
+		const char *m = json_string_value(json_object_get(row, "manager"));
+		struct users_person p;
+		bool found = false;
+		if (m && m[0] && users_person_get(w->st, m, &p, &found) == STORE_OK && found && strcmp(p.name, m) != 0) {
+			char text[STORE_PERSON_NAME_MAX + STORE_USER_MAX + 8];
+			snprintf(text, sizeof text, "%s (%s)", p.name, m);
+			json_object_set_new(row, "manager", json_string(text_utf8_valid(text, strlen(text)) ? text : m));
+		}
+	}
 	json_object_set_new(view, "has_teams", json_boolean(json_array_size(l.rows) > 0));
 	json_object_set_new(view, "teams", l.rows);
 	done_banner(rq, view);

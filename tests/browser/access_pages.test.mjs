@@ -653,7 +653,7 @@ describe('administration', () => {
   test('teams: errors named, an unknown manager refused, then saved and listed', async () => {
     await goto(admin, `${demo.url}/admin/teams`);
     assert.equal(await textOf(admin.locator('h1')), 'Teams');
-    assert.equal(await textOf(admin.locator('#teams-table tr', { hasText: 'Family Support North' }).locator('td').nth(1)), 'north.manager');
+    assert.equal(await textOf(admin.locator('#teams-table tr', { hasText: 'Family Support North' }).locator('td').nth(1)), 'Nadia Okafor (north.manager)');
     await assertAccessible(admin, 'the teams page');
     const teams = count('select count(*) from team');
     const upserts = adminAudits('team.upsert');
@@ -688,7 +688,7 @@ describe('administration', () => {
     assert.equal(r.status, 303);
     assert.equal(await textOf(admin.locator('.govuk-notification-banner--success .govuk-notification-banner__heading')), 'The team is saved.');
     const row = admin.locator('#teams-table tbody tr', { has: admin.locator('th', { hasText: NEW_TEAM.code }) });
-    assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'north.manager']);
+    assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'Nadia Okafor (north.manager)']);
     assert.equal(sql(demo.db, `select name || '|' || manager from team where code = ${q(NEW_TEAM.code)}`), `${NEW_TEAM.name}|north.manager`);
     assert.equal(adminAudits('team.upsert'), upserts + 1, 'the team is audited with the administrator as actor');
     await snap(admin, 'access-13-team-saved');
