@@ -587,14 +587,18 @@ static bool words_in(const char *words, const char *hay)
 static int find_row(const struct store_user *u, void *ctx)
 {
 	struct find_args *a = ctx;
-	char hay[2 * (4 * USERS_FULL_NAME_MAX + 8) + STORE_USER_MAX + 2], folded[4 * USERS_FULL_NAME_MAX + 8];
+	char hay[2 * (4 * USERS_FULL_NAME_MAX + 8) + 2 * STORE_USER_MAX + 4], folded[4 * USERS_FULL_NAME_MAX + 8],
+		ufolded[STORE_USER_MAX + 2];
 	if (a->n >= a->limit)
 		return 0;
 	if (a->only_case_holders && (!users_may_hold_cases(u->role, u->agency) || u->disabled_at[0]))
 		return 0;
 	if (text_name_fold(u->full_name, folded, sizeof folded) < 0)
 		folded[0] = '\0';
-	snprintf(hay, sizeof hay, "%s %s", folded, u->username);
+	/* The username as typed and as folded (a hyphen dropped: "okonkwo-reid" is found by "okonkwo-reid"). */
+	if (text_name_fold(u->username, ufolded, sizeof ufolded) < 0)
+		ufolded[0] = '\0';
+	snprintf(hay, sizeof hay, "%s %s %s", folded, u->username, ufolded);
 	if (!words_in(a->words, hay))
 		return 0;
 	struct users_person p;

@@ -209,6 +209,9 @@ describe('allocation by search, confirmed by name', () => {
     assert.equal(count(area.db, 'audit', "action = 'allocation.search'"), audits + 1);
     assert.match(sql(area.db, "select detail from audit where action = 'allocation.search' order by id desc limit 1"),
       new RegExp(`children shown: ${amelia}$`));
+    // A hyphenated username is found as typed (the name search folds hyphens away).
+    secretOf(userAdd(area.db, ['--username', 'jo.smith-jones', '--agency', 'social_care', '--role', 'team_manager']));
+    assert.match((await get('/admin/allocations?child_q=amelia&worker_q=smith-jones')).text, /jo\.smith-jones \(jo\.smith-jones\), Team manager/);
     // By date of birth and by number too.
     assert.match((await get('/admin/allocations?child_q=&dob-day=3&dob-month=5&dob-year=2016&worker_q=patel')).text, /Amelia Brown/);
     assert.match((await get(`/admin/allocations?child_q=${amelia}&worker_q=patel`)).text, /Amelia Brown/);
