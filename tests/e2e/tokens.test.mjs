@@ -157,10 +157,12 @@ describe('the route policy checks the scope', () => {
         + 'ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; '
         + 'ALTER TABLE api_client DROP COLUMN approved_at; DROP TABLE dpo_notice; DROP TABLE login_throttle; '
         + 'ALTER TABLE app_user DROP COLUMN totp_sealed; ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; '
+        + 'ALTER TABLE app_user DROP COLUMN full_name; ALTER TABLE app_user DROP COLUMN email; ' // schema 18 (issue 15)
+        + 'ALTER TABLE app_user DROP COLUMN phone; ALTER TABLE app_user DROP COLUMN team; '
         + 'PRAGMA user_version = 14;'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const m = runCli(['migrate', '--db', `sqlite:${db}`]);
-      assert.match(m.stderr, /migrated from version 14 to 17/);
+      assert.match(m.stderr, /migrated from version 14 to 18/);
       assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);
