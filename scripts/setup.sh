@@ -4,7 +4,7 @@
 set -euo pipefail
 
 debs=(build-essential pkg-config clang libclang-rt-14-dev
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev liboath-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev liboath-dev libqrencode-dev
       sqlite3 curl chromium oathtool)
 # Node runs the end-to-end tests; a machine that already has one (from any source) keeps it.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)

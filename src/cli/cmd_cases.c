@@ -251,6 +251,11 @@ int cmd_allocate(int argc, char **argv)
 		fprintf(stderr, "safeguard allocate: there is no child %s\n", child);
 		return 1;
 	}
+	if (x.res == CASES_NOT_CASE_HOLDER) {
+		fprintf(stderr, "safeguard allocate: --worker '%.64s' cannot hold a child's case: only an enabled social "
+				"worker or team manager of children's social care can\n", worker);
+		return 1;
+	}
 	if (x.res == CASES_NO_TEAM) {
 		fprintf(stderr, "safeguard allocate: there is no team '%.32s' (create it with safeguard team add)\n", team);
 		return 1;

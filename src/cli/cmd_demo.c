@@ -151,13 +151,19 @@ static int demo_cases_run(store_conn *c, void *arg)
  * once: a demonstration area holds synthetic children only). The team managers are the teams' managers. */
 static const struct {
 	const char *username, *agency, *role;
+	struct users_profile who; /* issue 15: people have names, emails, phones and teams (invented ones) */
 } demo_people[] = {
-	{DEMO_WORKER, "social_care", "social_worker"},    {"north.manager", "social_care", "team_manager"},
-	{"mash.worker", "social_care", "mash_worker"},    {"mash.manager", "social_care", "team_manager"},
-	{"demo.police", "police", "police_officer"},      {"demo.health", "health", "health_practitioner"},
-	{"demo.school", "education", "school_dsl"},       {"demo.chair", "social_care", "conference_chair"},
-	{"demo.analyst", "social_care", "oversight_analyst"}, {"demo.dpo", "social_care", "dpo"},
-	{"demo.admin", "social_care", "admin"},
+	{DEMO_WORKER, "social_care", "social_worker", {"Sam Patel", "sam.patel@demo.example", "01632 960101", "north"}},
+	{"north.manager", "social_care", "team_manager", {"Nadia Okafor", "nadia.okafor@demo.example", "01632 960102", "north"}},
+	{"mash.worker", "social_care", "mash_worker", {"Mark Ellis", "mark.ellis@demo.example", "01632 960103", "mash"}},
+	{"mash.manager", "social_care", "team_manager", {"Maria Santos", "maria.santos@demo.example", "01632 960104", "mash"}},
+	{"demo.police", "police", "police_officer", {"PC Priya Shah", "priya.shah@police.demo.example", "01632 960105", ""}},
+	{"demo.health", "health", "health_practitioner", {"Dr Helen Moss", "helen.moss@nhs.demo.example", "01632 960106", ""}},
+	{"demo.school", "education", "school_dsl", {"Tom Reid", "tom.reid@school.demo.example", "01632 960107", ""}},
+	{"demo.chair", "social_care", "conference_chair", {"Grace Adeyemi", "grace.adeyemi@demo.example", "01632 960108", ""}},
+	{"demo.analyst", "social_care", "oversight_analyst", {"Owen Hughes", "owen.hughes@demo.example", "01632 960109", "oversight"}},
+	{"demo.dpo", "social_care", "dpo", {"Dana Price", "dana.price@demo.example", "01632 960110", ""}},
+	{"demo.admin", "social_care", "admin", {"Alex Morgan", "alex.morgan@demo.example", "01632 960111", ""}},
 };
 #define DEMO_PEOPLE (sizeof demo_people / sizeof demo_people[0])
 
@@ -173,8 +179,8 @@ static int demo_people_run(store_conn *c, void *arg)
 	for (size_t i = 0; i < DEMO_PEOPLE; i++) {
 		enum users_add_result res;
 		bool found = false;
-		int rc = users_add(c, "demo", demo_people[i].username, demo_people[i].agency, demo_people[i].role,
-				   p->hash[i], p->secret[i], &res);
+		int rc = users_add_person(c, "demo", demo_people[i].username, demo_people[i].agency, demo_people[i].role,
+					  &demo_people[i].who, p->hash[i], p->secret[i], &res);
 		if (rc == STORE_OK && res == USERS_TAKEN)
 			rc = users_reset(c, "demo", demo_people[i].username, p->hash[i], p->secret[i], &found);
 		else if (rc == STORE_OK && res != USERS_ADDED)

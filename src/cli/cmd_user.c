@@ -14,6 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
+		   "             [--full-name NAME] [--email ADDRESS] [--phone NUMBER] [--team CODE]\n"
 		   "       safeguard user reset --db URL --username U --password-stdin\n"
 		   "       safeguard user disable --db URL --username U\n"
 		   "       safeguard user enable --db URL --username U\n\n"
@@ -27,11 +28,20 @@ static void usage(FILE *f)
 		   "it in an authenticator app; it is not shown again.\nRoles:", USERS_PASSWORD_MIN);
 	for (size_t i = 0; users_role_at(i); i++)
 		fprintf(f, " %s", users_role_at(i));
+	fprintf(f, "\nEach agency's people hold only its roles (docs/SECURITY.md):");
+	static const char *const agencies[] = {"social_care", "police", "health", "education", "housing"};
+	for (size_t k = 0; k < sizeof agencies / sizeof agencies[0]; k++) {
+		fprintf(f, "\n  %-12s", agencies[k]);
+		for (size_t i = 0; users_role_at(i); i++)
+			if (users_role_fits_agency(users_role_at(i), agencies[k]))
+				fprintf(f, " %s", users_role_at(i));
+	}
 	fprintf(f, "\n");
 }
 
 struct add_args {
 	const char *username, *agency, *role;
+	struct users_profile profile;
 	char hash[160];
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
@@ -47,7 +57,7 @@ static int add_run(store_conn *c, void *arg)
 		return users_disable(c, "cli", a->username, clock_now(), &a->found);
 	if (a->reset)
 		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
-	return users_add(c, "cli", a->username, a->agency, a->role, a->hash, a->secret, &a->res);
+	return users_add_person(c, "cli", a->username, a->agency, a->role, &a->profile, a->hash, a->secret, &a->res);
 }
 
 int cmd_user(int argc, char **argv)
@@ -58,6 +68,10 @@ int cmd_user(int argc, char **argv)
 					     {"role", required_argument, NULL, 'r'},
 					     {"password-stdin", no_argument, NULL, 'p'},
 					     {"totp-key", required_argument, NULL, 'k'},
+					     {"full-name", required_argument, NULL, 'N'},
+					     {"email", required_argument, NULL, 'E'},
+					     {"phone", required_argument, NULL, 'P'},
+					     {"team", required_argument, NULL, 'T'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *totp_key = NULL;
@@ -89,6 +103,10 @@ int cmd_user(int argc, char **argv)
 		case 'r': a.role = optarg; break;
 		case 'p': from_stdin = true; break;
 		case 'k': totp_key = optarg; break;
+		case 'N': a.profile.full_name = optarg; break;
+		case 'E': a.profile.email = optarg; break;
+		case 'P': a.profile.phone = optarg; break;
+		case 'T': a.profile.team = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -128,6 +146,23 @@ int cmd_user(int argc, char **argv)
 	if (!a.username || !a.agency || !a.role || !from_stdin) {
 		fprintf(stderr, "safeguard user add: --username, --agency, --role and --password-stdin are required\n");
 		return 2;
+	}
+	if ((a.reset || a.disable || a.enable) &&
+	    (a.profile.full_name || a.profile.email || a.profile.phone || a.profile.team)) {
+		fprintf(stderr, "safeguard user: --full-name, --email, --phone and --team are for user add\n");
+		return 2;
+	}
+	switch (users_check_profile(&a.profile)) {
+	case USERS_BAD_FULL_NAME:
+		fprintf(stderr, "safeguard user add: --full-name must be up to %d characters on one line\n", USERS_FULL_NAME_MAX);
+		return 2;
+	case USERS_BAD_EMAIL:
+		fprintf(stderr, "safeguard user add: --email must be an email address, for example sam.patel@example.gov.uk\n");
+		return 2;
+	case USERS_BAD_PHONE:
+		fprintf(stderr, "safeguard user add: --phone must be 6 to 15 digits, with spaces and a leading + if you like\n");
+		return 2;
+	default: break;
 	}
 	/* The password never appears in argv (ps shows it) or in a file we write. */
 	char password[USERS_PASSWORD_MAX + 2];
@@ -190,6 +225,22 @@ int cmd_user(int argc, char **argv)
 	}
 	if (a.res == USERS_NO_AGENCY) {
 		fprintf(stderr, "safeguard user add: there is no agency '%.32s'\n", a.agency);
+		return 1;
+	}
+	if (a.res == USERS_ROLE_NOT_IN_AGENCY) {
+		char fits[128];
+		users_agencies_of_role(a.role, fits, sizeof fits);
+		fprintf(stderr, "safeguard user add: --role %.32s is not a role of the agency %.32s (it is a role of: %s)\n",
+			a.role, a.agency, fits);
+		return 1;
+	}
+	if (a.res == USERS_NO_TEAM) {
+		fprintf(stderr, "safeguard user add: --team: there is no team '%.32s' (create it with safeguard team add)\n",
+			a.profile.team);
+		return 1;
+	}
+	if (a.res != USERS_ADDED) {
+		fprintf(stderr, "safeguard user add: the user was refused (check --username, --role and the profile)\n");
 		return 1;
 	}
 	printf("user %s (%s, %s) created; TOTP secret for the authenticator app (shown once):\n%s\n", a.username,

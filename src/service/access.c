@@ -694,3 +694,16 @@ bool access_system_may(const char *agency, const char *scope, enum access_action
 	const char *need = access_system_scope(act, write);
 	return need && access_role_may(NULL, agency, act) && tokens_scope_has(scope, need);
 }
+
+int access_allocation_may_find(store_conn *c, const struct access_reader *r, int64_t child_id, bool *may)
+{
+	bool exists = false, sealed = false;
+	*may = false;
+	if (!r->role[0] || !access_role_may(r->role, r->agency, ACT_ADMIN))
+		return STORE_OK;
+	int rc = store_person_exists(c, child_id, &exists);
+	if (rc == STORE_OK && exists)
+		rc = store_person_sealed(c, child_id, &sealed);
+	*may = rc == STORE_OK && exists && !sealed;
+	return rc;
+}

@@ -220,6 +220,14 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
 			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
 
+/* ---- finding a child to allocate (issue 15) ----
+ * Decision: whoever allocates (the role that may use ACT_ADMIN) finds any child but a sealed one by name,
+ * date of birth or number, and is shown who the child is (names, date of birth, number: enough to tell two
+ * children apart and to say "Allocate Amelia Brown (born 3 May 2016) to ...?") and nothing of the record.
+ * Every search and every confirmation is audited with the ids it showed (service/cases.h). *may false for
+ * no child, a sealed child, or a reader who does not allocate: one answer. */
+int access_allocation_may_find(store_conn *c, const struct access_reader *r, int64_t child_id, bool *may);
+
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
 /* What a route does. Every route of the API and the pages names one (api.c, web.c); the authorisation matrix

@@ -209,8 +209,123 @@ int users_hash_password(const char *password, char out[160])
 	return STORE_OK;
 }
 
+/* Which roles each agency's people may hold (users.h; docs/SECURITY.md). Decision: children's social care
+ * holds the statutory roles and runs the service (MASH, conference chairs, oversight of homes, the data
+ * protection officer, administrators); the partner agencies' people hold their own practitioner role, and
+ * any agency seconds people to the MASH (a MASH is multi-agency by definition). */
+static const struct {
+	const char *agency;
+	const char *roles; /* space-separated, with a space at each end */
+} agency_roles[] = {
+	{"social_care", " social_worker team_manager mash_worker conference_chair oversight_analyst dpo admin "},
+	{"police", " police_officer mash_worker "},
+	{"health", " health_practitioner mash_worker "},
+	{"education", " school_dsl mash_worker "},
+	{"housing", " mash_worker "},
+};
+
+bool users_role_fits_agency(const char *role, const char *agency)
+{
+	char word[STORE_CODE_MAX + 3];
+	if (!users_role_known(role) || strlen(role) > STORE_CODE_MAX)
+		return false;
+	snprintf(word, sizeof word, " %s ", role);
+	for (size_t i = 0; i < sizeof agency_roles / sizeof agency_roles[0]; i++)
+		if (strcmp(agency_roles[i].agency, agency) == 0)
+			return strstr(agency_roles[i].roles, word) != NULL;
+	return false;
+}
+
+void users_agencies_of_role(const char *role, char *out, size_t outsz)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof agency_roles / sizeof agency_roles[0] && n < outsz; i++)
+		if (users_role_fits_agency(role, agency_roles[i].agency)) {
+			int k = snprintf(out + n, outsz - n, "%s%s", n ? ", " : "", agency_roles[i].agency);
+			if (k < 0)
+				break;
+			n += (size_t)k;
+		}
+}
+
+bool users_may_hold_cases(const char *role, const char *agency)
+{
+	return strcmp(agency, "social_care") == 0 &&
+	       (strcmp(role, "social_worker") == 0 || strcmp(role, "team_manager") == 0);
+}
+
+static bool one_line_text(const char *s, size_t max_chars)
+{
+	size_t n = strlen(s);
+	return text_utf8_valid(s, n) && !text_has_controls(s, n) && !strpbrk(s, "\t\r\n") &&
+	       text_utf8_length(s, n) <= max_chars;
+}
+
+static bool email_ok(const char *e)
+{
+	size_t n = strlen(e);
+	const char *at = strchr(e, '@');
+	if (n > STORE_EMAIL_MAX || !at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+		return false;
+	const char *dot = strrchr(e, '.');
+	if (dot[1] == '\0' || at[1] == '.')
+		return false;
+	for (const char *p = e; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("<>()[]\\,;:\"", *p))
+			return false;
+	return true;
+}
+
+static bool phone_ok(const char *ph)
+{
+	size_t n = strlen(ph), digits = 0;
+	if (n > STORE_PHONE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i] >= '0' && ph[i] <= '9')
+			digits++;
+		else if (!(ph[i] == ' ' || (ph[i] == '+' && i == 0)))
+			return false;
+	}
+	return digits >= 6 && digits <= 15; /* ITU-T E.164: at most 15 digits */
+}
+
+enum users_add_result users_check_profile(const struct users_profile *p)
+{
+	if (!p)
+		return USERS_ADDED;
+	if (p->full_name && !one_line_text(p->full_name, USERS_FULL_NAME_MAX))
+		return USERS_BAD_FULL_NAME;
+	if (p->email && p->email[0] && !email_ok(p->email))
+		return USERS_BAD_EMAIL;
+	if (p->phone && p->phone[0] && !phone_ok(p->phone))
+		return USERS_BAD_PHONE;
+	return USERS_ADDED;
+}
+
+struct team_find {
+	const char *code;
+	bool found;
+};
+
+static int team_match(const struct store_team *t, void *ctx)
+{
+	struct team_find *f = ctx;
+	if (strcmp(t->code, f->code) == 0)
+		f->found = true;
+	return 0;
+}
+
 int users_add(store_conn *c, const char *actor, const char *username, const char *agency, const char *role,
 	      const char *password_hash, char secret_b32[USERS_TOTP_SECRET_B32], enum users_add_result *res)
+{
+	return users_add_person(c, actor, username, agency, role, NULL, password_hash, secret_b32, res);
+}
+
+int users_add_person(store_conn *c, const char *actor, const char *username, const char *agency, const char *role,
+		     const struct users_profile *profile, const char *password_hash,
+		     char secret_b32[USERS_TOTP_SECRET_B32], enum users_add_result *res)
 {
 	struct store_user u;
 	bool exists = false;
@@ -225,6 +340,34 @@ int users_add(store_conn *c, const char *actor, const char *username, const char
 	if (!exists) {
 		*res = USERS_NO_AGENCY;
 		return STORE_OK;
+	}
+	bool taken = false; /* said first: the same answer whatever else the form says */
+	if ((rc = users_exists(c, username, &taken)) != STORE_OK)
+		return rc;
+	if (taken) {
+		*res = USERS_TAKEN;
+		return STORE_OK;
+	}
+	if (!users_role_fits_agency(role, agency)) {
+		*res = USERS_ROLE_NOT_IN_AGENCY;
+		return STORE_OK;
+	}
+	if ((*res = users_check_profile(profile)) != USERS_ADDED)
+		return STORE_OK;
+	if (profile && profile->team && profile->team[0]) {
+		struct team_find f = {profile->team, false};
+		if ((rc = store_teams(c, 10000, team_match, &f)) != STORE_OK)
+			return rc;
+		if (!f.found) {
+			*res = USERS_NO_TEAM;
+			return STORE_OK;
+		}
+		snprintf(u.team, sizeof u.team, "%s", profile->team);
+	}
+	if (profile) {
+		snprintf(u.full_name, sizeof u.full_name, "%s", profile->full_name ? profile->full_name : "");
+		snprintf(u.email, sizeof u.email, "%s", profile->email ? profile->email : "");
+		snprintf(u.phone, sizeof u.phone, "%s", profile->phone ? profile->phone : "");
 	}
 	snprintf(u.username, sizeof u.username, "%s", username);
 	snprintf(u.agency, sizeof u.agency, "%s", agency);
@@ -358,6 +501,132 @@ int users_get(store *st, int64_t id, struct store_user *out, bool *found)
 	sodium_memzero(out->password_hash, sizeof out->password_hash);
 	sodium_memzero(out->totp_secret, sizeof out->totp_secret);
 	sodium_memzero(out->totp_sealed, sizeof out->totp_sealed);
+	return rc;
+}
+
+/* ---- a person as other pages show them ---- */
+
+static void person_of(const struct store_user *u, struct users_person *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->username, sizeof out->username, "%s", u->username);
+	snprintf(out->name, sizeof out->name, "%s", u->full_name[0] ? u->full_name : u->username);
+	snprintf(out->agency, sizeof out->agency, "%s", u->agency);
+	snprintf(out->role, sizeof out->role, "%s", u->role);
+	snprintf(out->team, sizeof out->team, "%s", u->team);
+	snprintf(out->email, sizeof out->email, "%s", u->email);
+	snprintf(out->phone, sizeof out->phone, "%s", u->phone);
+	out->disabled = u->disabled_at[0] != '\0';
+}
+
+int users_person(store_conn *c, const char *username, struct users_person *out, bool *found)
+{
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	if (rc == STORE_OK && *found) {
+		person_of(u, out);
+	} else {
+		memset(out, 0, sizeof *out);
+		snprintf(out->username, sizeof out->username, "%s", username);
+		snprintf(out->name, sizeof out->name, "%s", username);
+	}
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
+struct person_args {
+	const char *username;
+	struct users_person *out;
+	bool *found;
+};
+
+static int person_run(store_conn *c, void *arg)
+{
+	struct person_args *a = arg;
+	return users_person(c, a->username, a->out, a->found);
+}
+
+int users_person_get(store *st, const char *username, struct users_person *out, bool *found)
+{
+	struct person_args a = {username, out, found};
+	*found = false;
+	return service_in_snapshot(st, person_run, &a);
+}
+
+/* Every word of the query (folded as names are) is in the person's folded name or username. */
+struct find_args {
+	char words[4 * USERS_FULL_NAME_MAX + 8];
+	bool only_case_holders;
+	int limit, n;
+	users_person_fn fn;
+	void *ctx;
+};
+
+static bool words_in(const char *words, const char *hay)
+{
+	char w[4 * USERS_FULL_NAME_MAX + 8];
+	const char *p = words;
+	while (*p) {
+		size_t k = strcspn(p, " ");
+		if (k && k < sizeof w) {
+			memcpy(w, p, k);
+			w[k] = '\0';
+			if (!strstr(hay, w))
+				return false;
+		}
+		p += k;
+		while (*p == ' ')
+			p++;
+	}
+	return true;
+}
+
+static int find_row(const struct store_user *u, void *ctx)
+{
+	struct find_args *a = ctx;
+	char hay[2 * (4 * USERS_FULL_NAME_MAX + 8) + 2 * STORE_USER_MAX + 4], folded[4 * USERS_FULL_NAME_MAX + 8],
+		ufolded[STORE_USER_MAX + 2];
+	if (a->n >= a->limit)
+		return 0;
+	if (a->only_case_holders && (!users_may_hold_cases(u->role, u->agency) || u->disabled_at[0]))
+		return 0;
+	if (text_name_fold(u->full_name, folded, sizeof folded) < 0)
+		folded[0] = '\0';
+	/* The username as typed and as folded (a hyphen dropped: "okonkwo-reid" is found by "okonkwo-reid"). */
+	if (text_name_fold(u->username, ufolded, sizeof ufolded) < 0)
+		ufolded[0] = '\0';
+	snprintf(hay, sizeof hay, "%s %s %s", folded, u->username, ufolded);
+	if (!words_in(a->words, hay))
+		return 0;
+	struct users_person p;
+	person_of(u, &p);
+	a->n++;
+	return a->fn(&p, u->id, a->ctx);
+}
+
+static int find_run(store_conn *c, void *arg)
+{
+	/* Every person (an area has hundreds, not millions): the filter is the name's words, as folded. */
+	return store_users(c, 100000, find_row, arg);
+}
+
+int users_find(store *st, const char *text, bool only_case_holders, int limit, users_person_fn fn, void *ctx)
+{
+	struct find_args *a = calloc(1, sizeof *a);
+	if (!a)
+		return STORE_EIO;
+	if (text_name_fold(text, a->words, sizeof a->words) < 0)
+		a->words[0] = '\0';
+	/* A username's dots and hyphens are kept as typed (folding turns them into spaces: still matched). */
+	a->only_case_holders = only_case_holders;
+	a->limit = limit;
+	a->fn = fn;
+	a->ctx = ctx;
+	int rc = service_in_snapshot(st, find_run, a);
+	free(a);
 	return rc;
 }
 

@@ -30,7 +30,31 @@ const char *users_role_at(size_t i);
 bool users_role_known(const char *role);
 
 enum users_add_result { USERS_ADDED = 0, USERS_TAKEN, USERS_NO_AGENCY, USERS_BAD_ROLE, USERS_BAD_PASSWORD,
-			USERS_BAD_NAME };
+			USERS_BAD_NAME, USERS_ROLE_NOT_IN_AGENCY, USERS_BAD_FULL_NAME, USERS_BAD_EMAIL, USERS_BAD_PHONE,
+			USERS_NO_TEAM };
+
+/* Which roles each agency's people may hold (issue 15), in one table (docs/SECURITY.md says why): a police
+ * officer is not a social worker, whatever an administrator selects. Checked by users_add for the CLI and the
+ * pages alike; the people added before the table keep their role. */
+bool users_role_fits_agency(const char *role, const char *agency);
+/* The agencies whose people may hold a role, for a message: "Children's social care" style names are the
+ * edge's, so these are codes separated by ", " ("" for an unknown role). */
+void users_agencies_of_role(const char *role, char *out, size_t outsz);
+
+/* Who may hold a child's case (issue 15): a social worker or a team manager of children's social care.
+ * cases_allocate refuses anyone else. */
+bool users_may_hold_cases(const char *role, const char *agency);
+
+/* Who the person is, beyond their username: all optional ("" when not given), checked by users_add.
+ *   full_name: up to 100 characters on one line; email: one @, no spaces, up to 254 bytes; phone: digits,
+ *   spaces and a leading +, 6 to 32 characters (UK numbers are written with spaces); team: a team's code. */
+struct users_profile {
+	const char *full_name, *email, *phone, *team;
+};
+#define USERS_FULL_NAME_MAX 100 /* characters */
+/* USERS_ADDED, or which field is wrong (USERS_BAD_FULL_NAME, USERS_BAD_EMAIL, USERS_BAD_PHONE). Whether the
+ * team exists is checked in the transaction (USERS_NO_TEAM). */
+enum users_add_result users_check_profile(const struct users_profile *p);
 
 /* Creates a person with a new TOTP secret, given back in base32 for their authenticator app. Must run in
  * a write transaction; the password is hashed before (users_hash_password) so that the transaction stays
@@ -38,6 +62,10 @@ enum users_add_result { USERS_ADDED = 0, USERS_TAKEN, USERS_NO_AGENCY, USERS_BAD
 int users_hash_password(const char *password, char out[160]);
 int users_add(store_conn *c, const char *actor, const char *username, const char *agency, const char *role,
 	      const char *password_hash, char secret_b32[USERS_TOTP_SECRET_B32], enum users_add_result *res);
+/* The same with who the person is (NULL: nothing beyond the username). */
+int users_add_person(store_conn *c, const char *actor, const char *username, const char *agency, const char *role,
+		     const struct users_profile *profile, const char *password_hash,
+		     char secret_b32[USERS_TOTP_SECRET_B32], enum users_add_result *res);
 /* Checks what users_add will refuse, before any hashing: the name's shape, the role, the password's length. */
 enum users_add_result users_check_new(const char *username, const char *role, const char *password);
 
@@ -65,6 +93,25 @@ int users_exists(store_conn *c, const char *username, bool *found);
 int users_list(store *st, int limit, store_user_fn fn, void *ctx);
 /* One person by id (for the administrator's pages), the same fields as users_list. */
 int users_get(store *st, int64_t id, struct store_user *out, bool *found);
+
+/* A person as other pages show them (issue 15): their name (the username when they have none), agency,
+ * role, team and how to reach them. The accessor any page that names a person uses. */
+struct users_person {
+	char username[STORE_USER_MAX + 1];
+	char name[STORE_PERSON_NAME_MAX + 1]; /* full name, else the username */
+	char agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1], team[STORE_CODE_MAX + 1];
+	char email[STORE_EMAIL_MAX + 1], phone[STORE_PHONE_MAX + 1];
+	bool disabled;
+};
+/* *found false when the username names no one (out then holds the username as its name). In the caller's
+ * transaction, or users_person_get in a snapshot of its own. */
+int users_person(store_conn *c, const char *username, struct users_person *out, bool *found);
+int users_person_get(store *st, const char *username, struct users_person *out, bool *found);
+/* People whose name or username contains every word of text (case-insensitive, up to limit), as
+ * users_person; only_case_holders: only those who may hold a child's case (users_may_hold_cases) and are
+ * enabled. */
+typedef int (*users_person_fn)(const struct users_person *p, int64_t id, void *ctx);
+int users_find(store *st, const char *text, bool only_case_holders, int limit, users_person_fn fn, void *ctx);
 
 /* ---- the server's key for TOTP secrets ---- */
 

@@ -543,6 +543,13 @@ static const char *const migrations[] = {
 	"  detail TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX worker_notice_recipient ON worker_notice(recipient, id);"
 	"CREATE INDEX break_glass_at ON break_glass(at);",
+	/* 21: people have names, an email, a phone and a team (issue 15): all optional, so the rows from before
+	 * keep their username, agency and role as they were; the team is a team's code, checked by the service
+	 * (service/users.c), not by a foreign key, so that a person may be added before their team */
+	"ALTER TABLE app_user ADD COLUMN full_name TEXT NOT NULL DEFAULT '' CHECK (length(full_name) <= 400);"
+	"ALTER TABLE app_user ADD COLUMN email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254);"
+	"ALTER TABLE app_user ADD COLUMN phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 32);"
+	"ALTER TABLE app_user ADD COLUMN team TEXT NOT NULL DEFAULT '';",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -910,16 +917,18 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CLIENT_REVOKE] = "UPDATE api_client SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
 	[S_TEAMS] = "SELECT code, name, manager FROM team ORDER BY code LIMIT ?1",
 	[S_USER_BY_ID] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			 "totp_last_step, totp_sealed FROM app_user WHERE id = ?1",
-	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, '') FROM app_user ORDER BY username LIMIT ?1",
+			 "totp_last_step, totp_sealed, full_name, email, phone, team FROM app_user WHERE id = ?1",
+	[S_USERS] = "SELECT id, username, agency, role, coalesce(disabled_at, ''), full_name, email, phone, team "
+		    "FROM app_user ORDER BY username LIMIT ?1",
 	[S_USER_DISABLE] = "UPDATE app_user SET disabled_at = coalesce(disabled_at, ?2) WHERE username = ?1",
 	[S_USER_ENABLE] = "UPDATE app_user SET disabled_at = NULL WHERE username = ?1",
 	[S_BREAK_GLASS_LIVE] = "SELECT count(*) FROM break_glass WHERE child_id = ?1 AND user_id = ?2 AND at <= ?3 "
 			       "AND expires_at > ?3",
-	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, totp_sealed, created_at) "
-			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ")",
+	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, totp_sealed, created_at, "
+			  "full_name, email, phone, team) "
+			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ", ?6, ?7, ?8, ?9)",
 	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
-			   "totp_last_step, totp_sealed FROM app_user WHERE username = ?1",
+			   "totp_last_step, totp_sealed, full_name, email, phone, team FROM app_user WHERE username = ?1",
 	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_SESSION_FIND] = "SELECT s.user_id, s.kind, s.created_at, s.expires_at, s.idle_until, u.username, u.agency, u.role "
@@ -2430,6 +2439,10 @@ static int user_row(sqlite3_stmt *s, void *arg)
 	col_copy(s, 2, u.agency, sizeof u.agency);
 	col_copy(s, 3, u.role, sizeof u.role);
 	col_copy(s, 4, u.disabled_at, sizeof u.disabled_at);
+	col_copy(s, 5, u.full_name, sizeof u.full_name);
+	col_copy(s, 6, u.email, sizeof u.email);
+	col_copy(s, 7, u.phone, sizeof u.phone);
+	col_copy(s, 8, u.team, sizeof u.team);
 	return w->fn(&u, w->ctx);
 }
 
@@ -2485,6 +2498,10 @@ static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id
 	text(s, 3, u->role);
 	text(s, 4, u->password_hash);
 	sqlite3_bind_blob(s, 5, u->totp_sealed, sizeof u->totp_sealed, SQLITE_STATIC);
+	text(s, 6, u->full_name);
+	text(s, 7, u->email);
+	text(s, 8, u->phone);
+	text(s, 9, u->team);
 	int rc = run(s);
 	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
 	return rc;
@@ -2504,6 +2521,10 @@ static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
 		out->totp_last_step = sqlite3_column_int64(s, 7);
 		out->totp_is_sealed = blob_copy(s, 8, out->totp_sealed, (int)sizeof out->totp_sealed);
+		col_copy(s, 9, out->full_name, sizeof out->full_name);
+		col_copy(s, 10, out->email, sizeof out->email);
+		col_copy(s, 11, out->phone, sizeof out->phone);
+		col_copy(s, 12, out->team, sizeof out->team);
 	}
 	int r = map_rc(rc);
 	sqlite3_reset(s);

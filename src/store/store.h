@@ -543,7 +543,10 @@ int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const 
 
 /* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
 
-#define STORE_TOTP_SEALED_LEN 60 /* 24-byte nonce, 20-byte secret, 16-byte tag (XChaCha20-Poly1305) */
+#define STORE_TOTP_SEALED_LEN 60
+#define STORE_PERSON_NAME_MAX 400 /* bytes: 100 characters of UTF-8 */
+#define STORE_EMAIL_MAX 254       /* RFC 5321's longest path */
+#define STORE_PHONE_MAX 32 /* 24-byte nonce, 20-byte secret, 16-byte tag (XChaCha20-Poly1305) */
 
 struct store_user {
 	int64_t id;
@@ -559,6 +562,12 @@ struct store_user {
 	bool totp_is_sealed;
 	char disabled_at[STORE_TS_LEN + 1]; /* "" while enabled */
 	int64_t totp_last_step;   /* the last TOTP time step that signed in (each code works once) */
+	/* Who the person is (schema 21; "" when not given): shown instead of the username wherever a page shows
+	 * a person (service/users.h users_person). */
+	char full_name[STORE_PERSON_NAME_MAX + 1];
+	char email[STORE_EMAIL_MAX + 1];
+	char phone[STORE_PHONE_MAX + 1];
+	char team[STORE_CODE_MAX + 1]; /* the team they work in (a team's code) */
 };
 /* STORE_ECONFLICT when the username is taken (or the agency does not exist). Writes totp_sealed (never a
  * plain secret). */
@@ -693,7 +702,7 @@ struct store_glass_query {
 int store_break_glass_area(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
 			   store_break_glass_fn fn, void *ctx);
 
-/* Notices to a child's allocated worker (schema 18, issue 15): someone opened the record in an emergency or
+/* Notices to a child's allocated worker (schema 20, issue 15): someone opened the record in an emergency or
  * looked the child up for unscheduled care. */
 struct store_worker_notice {
 	int64_t id;

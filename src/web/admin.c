@@ -4,7 +4,9 @@
  * agency systems' API tokens (create one, revoke one).
  *
  * Only the role "admin" reaches them (the route table's ACT_ADMIN), and an administrator never sees a
- * child's record: allocations name a child by number only. Every change is a write-queue job whose service
+ * child's record: to allocate, they find the child by name, date of birth or number and see only who the
+ * child is (web/admin_alloc.c, service/access.h). Disabling a person, revoking a token and allocating a
+ * child each ask first (a confirmation page; the POST acts only with confirm=yes, issue 15). Every change is a write-queue job whose service
  * call writes its audit entry with the administrator as actor, in the same transaction, so nothing is
  * written in part. A secret (a person's TOTP secret, an agency's token) is shown once, on the page that
  * answers the form, and never again: only hashes are kept of tokens, and no page reads a TOTP secret back.
@@ -130,11 +132,30 @@ static int user_row(const struct store_user *u, void *ctx)
 	char date[DATE_LONG_MAX + 1] = "", hm[8] = "";
 	if (u->disabled_at[0])
 		web_when_text(u->disabled_at, date, sizeof date, hm, sizeof hm);
-	return json_array_append_new(l->rows, json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:b}", "id", (json_int_t)u->id,
-							"username", web_str(u->username), "agency",
-							web_str(web_agency_name(u->agency)), "role",
-							web_str(web_role_name(u->role)), "disabled", u->disabled_at[0] != 0,
-							"disabled_on", date, "self", u->id == l->self_id))
+	json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:b, s:s, s:b}", "id", (json_int_t)u->id, "username",
+			      web_str(u->username), "agency", web_str(web_agency_name(u->agency)), "role",
+			      web_str(web_role_name(u->role)), "disabled", u->disabled_at[0] != 0, "disabled_on", date,
+			      "self", u->id == l->self_id);
+	/* Issue 15: a person is shown by their name, the username under it. */
+	json_object_set_new(o, "name", web_str(u->full_name[0] ? u->full_name : u->username));
+	json_object_set_new(o, "has_name", json_boolean(u->full_name[0] != 0));
+	json_object_set_new(o, "team", web_str(u->team));
+	json_object_set_new(o, "email", web_str(u->email));
+	json_object_set_new(o, "phone", web_str(u->phone));
+	return json_array_append_new(l->rows, o) ? STORE_EIO : 0;
+}
+
+struct team_opts {
+	json_t *list;
+	const char *selected;
+};
+
+static int team_option(const struct store_team *t, void *ctx)
+{
+	struct team_opts *o = ctx;
+	return json_array_append_new(o->list, json_pack("{s:o, s:o, s:b}", "value", web_str(t->code), "text",
+						       web_str(t->name), "selected",
+						       o->selected && strcmp(o->selected, t->code) == 0))
 		       ? STORE_EIO
 		       : 0;
 }
@@ -142,7 +163,11 @@ static int user_row(const struct store_user *u, void *ctx)
 static void users_render(const struct web *w, http_request *rq, int status, json_t *view)
 {
 	struct list_ctx l = {json_array(), web_user(rq)->user_id};
+	struct team_opts to = {json_array(), form_str(view, "team")};
 	int rc = users_list(w->st, USERS_SHOWN, user_row, &l);
+	if (rc == STORE_OK)
+		rc = cases_teams(w->st, TEAMS_SHOWN, team_option, &to);
+	json_object_set_new(view, "team_options", to.list);
 	if (rc != STORE_OK) {
 		json_decref(l.rows);
 		json_decref(view);
@@ -176,6 +201,18 @@ static void teams_render(const struct web *w, http_request *rq, int status, json
 		json_decref(view);
 		web_unavailable(w, rq);
 		return;
+	}
+	/* Issue 15: the manager by name (their username after it), read once the list is in hand. */
+	for (size_t i = 0; i < json_array_size(l.rows); i++) {
+		json_t *row = json_array_get(l.rows, i);
+		const char *m = json_string_value(json_object_get(row, "manager"));
+		struct users_person p;
+		bool found = false;
+		if (m && m[0] && users_person_get(w->st, m, &p, &found) == STORE_OK && found && strcmp(p.name, m) != 0) {
+			char text[STORE_PERSON_NAME_MAX + STORE_USER_MAX + 8];
+			snprintf(text, sizeof text, "%s (%s)", p.name, m);
+			json_object_set_new(row, "manager", json_string(text_utf8_valid(text, strlen(text)) ? text : m));
+		}
 	}
 	json_object_set_new(view, "has_teams", json_boolean(json_array_size(l.rows) > 0));
 	json_object_set_new(view, "teams", l.rows);
@@ -282,11 +319,6 @@ void web_admin_teams_page(const struct web *w, http_request *rq)
 	teams_render(w, rq, 200, admin_view("Teams"));
 }
 
-void web_admin_allocations_page(const struct web *w, http_request *rq)
-{
-	allocations_render(w, rq, 200, admin_view("Allocate a child"));
-}
-
 void web_admin_tokens_page(const struct web *w, http_request *rq)
 {
 	tokens_render(w, rq, 200, admin_view("Agency systems' API tokens"));
@@ -304,6 +336,8 @@ struct admin_job {
 	enum admin_op op;
 	char actor[96];
 	char username[STORE_USER_MAX + 1], agency[STORE_CODE_MAX + 1], role[STORE_CODE_MAX + 1];
+	char full_name[4 * USERS_FULL_NAME_MAX + 8], email[STORE_EMAIL_MAX + 1], phone[STORE_PHONE_MAX + 1];
+	char team_code[STORE_CODE_MAX + 1];
 	char hash[160];
 	char secret[TOKEN_TEXT_MAX]; /* the TOTP secret (base32) or the token: shown once */
 	char label[4 * LABEL_MAX + 8];
@@ -335,10 +369,16 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 {
 	int rc = STORE_OK;
 	j->worker_found = true;
-	if (j->alloc.worker[0] && (rc = users_exists(c, j->alloc.worker, &j->worker_found)) != STORE_OK)
-		return rc;
-	if (!j->worker_found)
-		return STORE_OK;
+	if (j->alloc.worker[0]) {
+		struct users_person p;
+		if ((rc = users_person(c, j->alloc.worker, &p, &j->worker_found)) != STORE_OK)
+			return rc;
+		if (!j->worker_found)
+			return STORE_OK;
+		/* No team named: the worker's own team (issue 15), else the team "default" as before. */
+		if (!j->alloc.team[0])
+			snprintf(j->alloc.team, sizeof j->alloc.team, "%s", p.team[0] ? p.team : DEFAULT_TEAM);
+	}
 	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
 		const struct store_team t = {DEFAULT_TEAM, "Default team", ""};
@@ -353,8 +393,10 @@ static int job_run(store_conn *c, void *arg)
 	struct admin_job *j = arg;
 	int rc;
 	switch (j->op) {
-	case OP_USER_ADD:
-		return users_add(c, j->actor, j->username, j->agency, j->role, j->hash, j->secret, &j->add_res);
+	case OP_USER_ADD: {
+		const struct users_profile who = {j->full_name, j->email, j->phone, j->team_code};
+		return users_add_person(c, j->actor, j->username, j->agency, j->role, &who, j->hash, j->secret, &j->add_res);
+	}
 	case OP_USER_RESET:
 		return users_reset(c, j->actor, j->username, j->hash, j->secret, &j->found);
 	case OP_USER_DISABLE:
@@ -391,6 +433,14 @@ static void secret_page(const struct web *w, http_request *rq, const char *title
 	json_t *view = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "title", title, "nav_admin", 1,
 				 "lead", lead, "secret_label", secret_label, "secret", secret, "uri", uri ? uri : "",
 				 "guidance", guidance, "next", "href", back_href, "text", back_text);
+	/* Issue 15: the authenticator's link as a QR code, drawn here (no request leaves the page); the text
+	 * secret stays for people who type it. */
+	char *svg = uri ? web_qr_svg(uri, "QR code to scan with the authenticator app") : NULL;
+	if (svg) {
+		json_object_set_new(view, "qr_svg", json_string(svg));
+		sodium_memzero(svg, strlen(svg));
+		free(svg);
+	}
 	/* Never kept by the browser or a proxy (the server's headers say so for every page; this one above all). */
 	http_add_header(rq, "Cache-Control", "no-store");
 	web_render(w, rq, 200, "admin_secret", view);
@@ -412,9 +462,27 @@ static void job_continue(http_request *rq, void *arg)
 	}
 	switch (j->op) {
 	case OP_USER_ADD:
-		if (j->add_res == USERS_TAKEN || j->add_res == USERS_NO_AGENCY || j->add_res == USERS_BAD_NAME ||
-		    j->add_res == USERS_BAD_ROLE) {
-			if (j->add_res == USERS_TAKEN)
+		if (j->add_res != USERS_ADDED) {
+			char fits[128], msg[300];
+			if (j->add_res == USERS_ROLE_NOT_IN_AGENCY) {
+				users_agencies_of_role(j->role, fits, sizeof fits);
+				/* Agency names, not codes: "Children's social care" */
+				char names[200] = "", *save = NULL;
+				for (char *tok = strtok_r(fits, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+					snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+						 names[0] ? " or " : "", web_agency_name(tok));
+				snprintf(msg, sizeof msg, "%s staff cannot have the role %s (a role for %s): select another "
+					 "role or agency", web_agency_name(j->agency), web_role_name(j->role), names);
+				web_add_error(view, "role", "role", msg);
+			} else if (j->add_res == USERS_NO_TEAM)
+				web_add_error(view, "team", "team", "Select a team from the list, or no team");
+			else if (j->add_res == USERS_BAD_FULL_NAME)
+				web_add_error(view, "full_name", "full_name", "The full name must be 100 characters or fewer, on one line");
+			else if (j->add_res == USERS_BAD_EMAIL)
+				web_add_error(view, "email", "email", "Enter an email address in the correct format, like name@example.gov.uk");
+			else if (j->add_res == USERS_BAD_PHONE)
+				web_add_error(view, "phone", "phone", "Enter a telephone number, like 01632 960 001 or +44 1632 960 001");
+			else if (j->add_res == USERS_TAKEN)
 				web_add_error(view, "username", "username", "That username is taken: choose another");
 			else if (j->add_res == USERS_NO_AGENCY)
 				web_add_error(view, "agency", "agency", "Select the person's agency");
@@ -428,8 +496,9 @@ static void job_continue(http_request *rq, void *arg)
 		}
 		json_decref(view);
 		snprintf(text, sizeof text, "%s can now sign in as %s (%s, %s), with the password you chose and a "
-			 "security code from an authenticator app set up with the secret below.", j->username, j->username,
-			 web_agency_name(j->agency), web_role_name(j->role));
+			 "security code from an authenticator app: they scan the QR code below, or type the secret.",
+			 j->full_name[0] ? j->full_name : j->username, j->username, web_agency_name(j->agency),
+			 web_role_name(j->role));
 		snprintf(uri, sizeof uri, "otpauth://totp/Safeguard:%s?secret=%s&issuer=Safeguard&algorithm=SHA1&digits=6&period=30",
 			 j->username, j->secret);
 		secret_page(w, rq, "Person added", text, "Second-factor secret", j->secret, uri,
@@ -475,6 +544,9 @@ static void job_continue(http_request *rq, void *arg)
 		if (!j->worker_found || j->cases_res != CASES_DONE) {
 			if (!j->worker_found)
 				web_add_error(view, "user", "user", "There is no person with that username");
+			else if (j->cases_res == CASES_NOT_CASE_HOLDER)
+				web_add_error(view, "user", "user", "Only a social worker or a team manager of children's "
+					      "social care can hold a child's case: find another worker");
 			else if (j->cases_res == CASES_NO_CHILD)
 				web_add_error(view, "child", "child", "There is no child with that number");
 			else
@@ -571,11 +643,21 @@ static bool password_ok(const char *pw)
 void web_admin_user_add(const struct web *w, http_request *rq)
 {
 	char username[4 * STORE_USER_MAX + 8], agency[64], role[64], password[USERS_PASSWORD_MAX + 8];
+	char full_name[4 * USERS_FULL_NAME_MAX + 8], email[STORE_EMAIL_MAX + 8], phone[STORE_PHONE_MAX + 8],
+		team[4 * STORE_CODE_MAX + 8];
 	json_t *view = admin_view("People who sign in"), *form = json_object();
 	web_field(rq, "username", username, sizeof username);
 	web_field(rq, "agency", agency, sizeof agency);
 	web_field(rq, "role", role, sizeof role);
+	web_field(rq, "full_name", full_name, sizeof full_name);
+	web_field(rq, "email", email, sizeof email);
+	web_field(rq, "phone", phone, sizeof phone);
+	web_field(rq, "team", team, sizeof team);
 	password_field(rq, password, sizeof password);
+	/* Issue 15: who the person is, optional as on the command line (pages show the name, else the username). */
+	if (full_name[0] && (users_check_profile(&(struct users_profile){full_name, NULL, NULL, NULL}) != USERS_ADDED ||
+			     strlen(full_name) >= sizeof full_name - 4))
+		web_add_error(view, "full_name", "full_name", "The full name must be 100 characters or fewer, on one line");
 	if (!username[0])
 		web_add_error(view, "username", "username", "Enter a username");
 	else if (!username_shape_ok(username))
@@ -585,6 +667,14 @@ void web_admin_user_add(const struct web *w, http_request *rq)
 		web_add_error(view, "agency", "agency", "Select the person's agency");
 	if (!users_role_known(role))
 		web_add_error(view, "role", "role", "Select the person's role");
+	if (email[0] && (strlen(email) > STORE_EMAIL_MAX ||
+			 users_check_profile(&(struct users_profile){NULL, email, NULL, NULL}) != USERS_ADDED))
+		web_add_error(view, "email", "email", "Enter an email address in the correct format, like name@example.gov.uk");
+	if (phone[0] && (strlen(phone) > STORE_PHONE_MAX ||
+			 users_check_profile(&(struct users_profile){NULL, NULL, phone, NULL}) != USERS_ADDED))
+		web_add_error(view, "phone", "phone", "Enter a telephone number, like 01632 960 001 or +44 1632 960 001");
+	if (team[0] && !code_shape_ok(team))
+		web_add_error(view, "team", "team", "Select a team from the list, or no team");
 	if (!password[0])
 		web_add_error(view, "password", "password", "Enter a password for the person's first sign-in");
 	else if (!password_ok(password))
@@ -592,6 +682,10 @@ void web_admin_user_add(const struct web *w, http_request *rq)
 	web_keep(form, view, "username", "username", "username", username);
 	web_keep(form, view, "agency", "agency", "agency", agency);
 	web_keep(form, view, "role", "role", "role", role);
+	web_keep(form, view, "full_name", "full_name", "full_name", full_name);
+	web_keep(form, view, "email", "email", "email", email);
+	web_keep(form, view, "phone", "phone", "phone", phone);
+	web_keep(form, view, "team", "team", "team", team);
 	json_object_set_new(view, "form", form);
 	if (json_object_get(view, "errors")) {
 		sodium_memzero(password, sizeof password);
@@ -612,6 +706,10 @@ void web_admin_user_add(const struct web *w, http_request *rq)
 	set((j->username), sizeof j->username, username);
 	set((j->agency), sizeof j->agency, agency);
 	set((j->role), sizeof j->role, role);
+	set((j->full_name), sizeof j->full_name, full_name);
+	set((j->email), sizeof j->email, email);
+	set((j->phone), sizeof j->phone, phone);
+	set((j->team_code), sizeof j->team_code, team);
 	j->view = view;
 	job_submit(j);
 }
@@ -679,11 +777,73 @@ void web_admin_user_reset(const struct web *w, http_request *rq, int64_t id)
 	job_submit(j);
 }
 
+/* ---- asking first (issue 15) ---- */
+
+static bool confirmed(http_request *rq)
+{
+	const char *c = http_form(rq, "confirm");
+	return c && strcmp(c, "yes") == 0;
+}
+
+/* A confirmation page: the question, what it is about (key/value pairs, NULL-ended), a warning, and the form
+ * that acts (confirm=yes). */
+static void confirm_page(const struct web *w, http_request *rq, const char *title, const char *caption,
+			 const char *question, const char *const *rows, const char *warning, const char *action,
+			 const char *button, const char *cancel, json_t *hidden)
+{
+	json_t *view = admin_view(title), *list = json_array();
+	for (size_t i = 0; rows && rows[i]; i += 2)
+		json_array_append_new(list, json_pack("{s:o, s:o}", "key", web_str(rows[i]), "value",
+						      json_string(text_utf8_valid(rows[i + 1], strlen(rows[i + 1])) ? rows[i + 1] : "")));
+	json_object_set_new(view, "caption", json_string(caption));
+	json_object_set_new(view, "question", json_string(text_utf8_valid(question, strlen(question)) ? question : title));
+	json_object_set_new(view, "has_rows", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(view, "rows", list);
+	if (warning)
+		json_object_set_new(view, "warning", json_string(warning));
+	json_object_set_new(view, "action", json_string(action));
+	json_object_set_new(view, "button", json_string(button));
+	json_object_set_new(view, "destructive", json_true());
+	json_object_set_new(view, "cancel", json_string(cancel));
+	json_object_set_new(view, "hidden", hidden ? hidden : json_array());
+	web_render(w, rq, 200, "admin_confirm", view);
+}
+
+static void disable_confirm(const struct web *w, http_request *rq, const struct store_user *u)
+{
+	char question[STORE_PERSON_NAME_MAX + 64], action[64];
+	const char *name = u->full_name[0] ? u->full_name : u->username;
+	snprintf(question, sizeof question, "Disable %s?", name);
+	snprintf(action, sizeof action, "/admin/users/%lld/disable", (long long)u->id);
+	const char *rows[] = {"Name", name, "Username", u->username, "Agency", web_agency_name(u->agency), "Role",
+			      web_role_name(u->role), NULL};
+	confirm_page(w, rq, "Disable a person", "People who sign in", question, rows,
+		     "They will not be able to sign in, and every session of theirs ends now. You can enable them again.",
+		     action, "Yes, disable them", "/admin/users", NULL);
+}
+
+void web_admin_user_disable_form(const struct web *w, http_request *rq, int64_t id)
+{
+	struct store_user u;
+	if (!user_of(w, rq, id, &u))
+		return;
+	if (u.disabled_at[0]) {
+		web_message_link(w, rq, 409, "This person is already disabled", "Nothing was changed.", "/admin/users",
+				 "People who sign in");
+		return;
+	}
+	disable_confirm(w, rq, &u);
+}
+
 void web_admin_user_disable(const struct web *w, http_request *rq, int64_t id)
 {
 	struct store_user u;
 	if (!user_of(w, rq, id, &u))
 		return;
+	if (u.id != web_user(rq)->user_id && !confirmed(rq)) { /* asked first: nothing changes without a yes */
+		disable_confirm(w, rq, &u);
+		return;
+	}
 	if (u.id == web_user(rq)->user_id) { /* an area must not lose its last administrator by a slip */
 		json_t *view = admin_view("People who sign in");
 		web_add_error(view, "disable", "users-table", "You cannot disable your own account: ask another administrator");
@@ -782,6 +942,14 @@ void web_admin_allocate(const struct web *w, http_request *rq)
 		allocations_render(w, rq, 400, view);
 		return;
 	}
+	if (!confirmed(rq)) { /* issue 15: the confirmation page names the child and the worker first */
+		char to[64 + 4 * STORE_CODE_MAX + 4 * STORE_USER_MAX + 64];
+		json_decref(view);
+		snprintf(to, sizeof to, "/admin/allocations/confirm?child=%lld&team=%s&user=%s", (long long)child_id, team,
+			 user); /* both checked to hold only URL-safe characters above */
+		web_redirect(rq, to);
+		return;
+	}
 	struct admin_job *j = job_new(w, rq, OP_ALLOCATE);
 	if (!j) {
 		json_decref(view);
@@ -789,7 +957,7 @@ void web_admin_allocate(const struct web *w, http_request *rq)
 		return;
 	}
 	j->alloc.person_id = child_id;
-	snprintf(j->alloc.team, sizeof j->alloc.team, "%.*s", (int)sizeof j->alloc.team - 1, team[0] ? team : DEFAULT_TEAM);
+	snprintf(j->alloc.team, sizeof j->alloc.team, "%.*s", (int)sizeof j->alloc.team - 1, team);
 	set((j->alloc.worker), sizeof j->alloc.worker, user);
 	j->view = view;
 	job_submit(j);
@@ -841,8 +1009,68 @@ void web_admin_token_create(const struct web *w, http_request *rq)
 	job_submit(j);
 }
 
+struct token_find {
+	int64_t id;
+	bool found;
+	struct store_client_info k;
+};
+
+static int token_match(const struct store_client_info *k, void *ctx)
+{
+	struct token_find *f = ctx;
+	if (k->id == f->id) {
+		f->k = *k;
+		f->found = true;
+	}
+	return 0;
+}
+
+/* Asks before revoking: which agency's token, its label, what it may do, who made it. */
+static void revoke_confirm(const struct web *w, http_request *rq, int64_t id)
+{
+	struct token_find *f = calloc(1, sizeof *f);
+	if (!f) {
+		web_unavailable(w, rq);
+		return;
+	}
+	f->id = id;
+	if (tokens_list(w->st, 1000000, token_match, f) != STORE_OK) {
+		free(f);
+		web_unavailable(w, rq);
+		return;
+	}
+	if (!f->found || f->k.revoked_at[0]) {
+		web_message_link(w, rq, 404, "Token not found", "There is no such token, or it is revoked already.",
+				 "/admin/tokens", "API tokens");
+		free(f);
+		return;
+	}
+	char question[200], action[64], created[DATE_LONG_MAX + 1], hm[8], when[DATE_LONG_MAX + 16],
+		maker[STORE_ACTOR_MAX + 32];
+	web_when_text(f->k.created_at, created, sizeof created, hm, sizeof hm);
+	snprintf(when, sizeof when, "%s at %s", created, hm);
+	maker_text(f->k.created_by, maker, sizeof maker);
+	snprintf(question, sizeof question, "Revoke %s's token %lld?", web_agency_name(f->k.agency), (long long)id);
+	snprintf(action, sizeof action, "/admin/tokens/%lld/revoke", (long long)id);
+	const char *rows[] = {"Agency", web_agency_name(f->k.agency), "Label", f->k.label[0] ? f->k.label : "None",
+			      "May", f->k.scope, "Created", when, "Created by", maker, NULL};
+	confirm_page(w, rq, "Revoke a token", "Agency systems' API tokens", question, rows,
+		     "The agency's system is refused from now on, until it is given a new token. This cannot be undone.",
+		     action, "Yes, revoke the token", "/admin/tokens", NULL);
+	free(f);
+}
+
+void web_admin_token_revoke_form(const struct web *w, http_request *rq, int64_t id)
+{
+	revoke_confirm(w, rq, id);
+}
+
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id)
 {
+	if (!confirmed(rq)) { /* asked first: nothing changes without a yes */
+		revoke_confirm(w, rq, id);
+		return;
+	}
 	struct admin_job *j = job_new(w, rq, OP_TOKEN_REVOKE);
 	if (!j) {
 		web_unavailable(w, rq);

@@ -1650,6 +1650,10 @@ static void admin_token_route(const struct web *w, http_request *rq, const int64
 }
 static void admin_revoke_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_revoke(w, rq, ids[0]); }
 static void admin_approve_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_approve(w, rq, ids[0]); }
+/* Issue 15: asking first, and allocating by finding the child and the worker (web/admin.c, web/admin_alloc.c). */
+static void admin_disable_form_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_user_disable_form(w, rq, ids[0]); }
+static void admin_revoke_form_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_token_revoke_form(w, rq, ids[0]); }
+static void admin_alloc_confirm_route(const struct web *w, http_request *rq, const int64_t *ids) { web_admin_allocation_confirm(w, rq); }
 static void alerts_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1803,6 +1807,9 @@ static const struct web_route {
 	{{"POST", "/admin/tokens"}, ACT_ADMIN, admin_token_route},
 	{{"POST", "/admin/tokens/{id}/revoke"}, ACT_ADMIN, admin_revoke_route},
 	{{"POST", "/admin/tokens/{id}/approve"}, ACT_ADMIN, admin_approve_route},
+	{{"GET", "/admin/users/{id}/disable"}, ACT_ADMIN, admin_disable_form_route},
+	{{"GET", "/admin/tokens/{id}/revoke"}, ACT_ADMIN, admin_revoke_form_route},
+	{{"GET", "/admin/allocations/confirm"}, ACT_ADMIN, admin_alloc_confirm_route},
 	{{"GET", "/homes"}, ACT_OVERSIGHT, homes_route},
 	{{"POST", "/homes/runs"}, ACT_OVERSIGHT, homes_run_route},
 	{{"GET", "/homes/funnel"}, ACT_OVERSIGHT, homes_funnel_route},

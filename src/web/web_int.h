@@ -180,6 +180,12 @@ void web_admin_tokens_page(const struct web *w, http_request *rq);              
 void web_admin_token_create(const struct web *w, http_request *rq);                  /* POST /admin/tokens */
 void web_admin_token_revoke(const struct web *w, http_request *rq, int64_t id);      /* POST .../{id}/revoke */
 void web_admin_token_approve(const struct web *w, http_request *rq, int64_t id);     /* POST .../{id}/approve */
+/* Issue 15: ask before disabling a person or revoking a token; allocate by finding the child and the worker. */
+void web_admin_user_disable_form(const struct web *w, http_request *rq, int64_t id);  /* GET .../{id}/disable */
+void web_admin_token_revoke_form(const struct web *w, http_request *rq, int64_t id);  /* GET .../{id}/revoke */
+void web_admin_allocation_confirm(const struct web *w, http_request *rq);            /* GET .../allocations/confirm */
+/* web/qr.c: a QR code of text as inline SVG (malloc'd; NULL when it cannot be made); label is a fixed text. */
+char *web_qr_svg(const char *text, const char *label);
 
 /* web/homes.c: children's homes */
 void web_homes_page(const struct web *w, http_request *rq);                          /* GET /homes */

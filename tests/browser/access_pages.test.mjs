@@ -676,7 +676,7 @@ describe('administration', () => {
   test('teams: errors named, an unknown manager refused, then saved and listed', async () => {
     await goto(admin, `${demo.url}/admin/teams`);
     assert.equal(await textOf(admin.locator('h1')), 'Teams');
-    assert.equal(await textOf(admin.locator('#teams-table tr', { hasText: 'Family Support North' }).locator('td').nth(1)), 'north.manager');
+    assert.equal(await textOf(admin.locator('#teams-table tr', { hasText: 'Family Support North' }).locator('td').nth(1)), 'Nadia Okafor (north.manager)');
     await assertAccessible(admin, 'the teams page');
     const teams = count('select count(*) from team');
     const upserts = adminAudits('team.upsert');
@@ -711,52 +711,43 @@ describe('administration', () => {
     assert.equal(r.status, 303);
     assert.equal(await textOf(admin.locator('.govuk-notification-banner--success .govuk-notification-banner__heading')), 'The team is saved.');
     const row = admin.locator('#teams-table tbody tr', { has: admin.locator('th', { hasText: NEW_TEAM.code }) });
-    assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'north.manager']);
+    assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'Nadia Okafor (north.manager)']);
     assert.equal(sql(demo.db, `select name || '|' || manager from team where code = ${q(NEW_TEAM.code)}`), `${NEW_TEAM.name}|north.manager`);
     assert.equal(adminAudits('team.upsert'), upserts + 1, 'the team is audited with the administrator as actor');
     await snap(admin, 'access-13-team-saved');
     await assertAccessible(admin, 'the teams page after saving');
   });
 
-  test('allocate a child: errors named, then allocated, and the worker sees the record', async () => {
+  test('allocate a child: found by search, confirmed by name, and the worker sees the record', async () => {
+    // Issue 15: the child and the worker are found by name and a confirmation page names both (the errors of
+    // the confirmed POST are tests/e2e/admin_day.test.mjs's and pages_access's).
     await goto(admin, `${demo.url}/admin/allocations`);
     assert.equal(await textOf(admin.locator('h1')), 'Allocate a child');
     await assertAccessible(admin, 'the allocations page');
-    const allocate = () => admin.getByRole('button', { name: 'Allocate' }).click();
-    let r = await submit(admin, allocate);
-    assert.equal(r.status, 400);
+    const search = () => admin.getByRole('button', { name: 'Search' }).click();
+    await navigate(admin, search, (u) => u.pathname === '/admin/allocations');
     assert.deepEqual(await errorSummary(admin), [
-      { text: "Enter the child's number", href: '#child' },
-      { text: "Enter a team's code, a worker's username, or both", href: '#team' },
+      { text: "Enter the child's name, NHS number or number, or a date of birth", href: '#child' },
+      { text: "Enter the worker's name", href: '#user' },
     ]);
     await snap(admin, 'access-14-allocate-errors');
     await assertAccessible(admin, 'the allocations page with errors');
 
-    const tries = [
-      [{ child: 'twelve', team: NEW_TEAM.code, user: NEW_USER }, 'The child\'s number must be a whole number, for example 1042', '#child'],
-      [{ child: String(MISSING), team: NEW_TEAM.code, user: NEW_USER }, 'There is no child with that number', '#child'],
-      [{ child: String(cosmoId), team: 'no-such-team', user: NEW_USER }, 'There is no team with that code: add it on the teams page', '#team'],
-      [{ child: String(cosmoId), team: NEW_TEAM.code, user: 'no.such.person' }, 'There is no person with that username', '#user'],
-    ];
-    for (const [fields, text, href] of tries) {
-      await admin.getByLabel("Child's number").fill(fields.child);
-      await admin.getByLabel("Team's code").fill(fields.team);
-      await admin.getByLabel("Worker's username (optional)").fill(fields.user);
-      r = await submit(admin, allocate);
-      assert.equal(r.status, 400, JSON.stringify(fields));
-      assert.deepEqual(await errorSummary(admin), [{ text, href }], JSON.stringify(fields));
-      assert.equal(await admin.getByLabel("Child's number").inputValue(), fields.child, 'the answers are kept');
-    }
-    await assertAccessible(admin, 'the allocations page with an unknown worker');
-    assert.equal(count(`select count(*) from allocation where person_id = ${cosmoId}`), 0, 'nothing allocated');
-
-    await admin.getByLabel("Child's number").fill(String(cosmoId));
-    await admin.getByLabel("Team's code").fill(NEW_TEAM.code);
-    await admin.getByLabel("Worker's username (optional)").fill(NEW_USER);
-    r = await submit(admin, allocate, (u) => u.pathname === '/admin/allocations' && u.searchParams.get('done') === 'allocated');
+    await admin.getByLabel("Child's name, NHS number or number").fill('Cosimo Fairweather');
+    await admin.getByLabel("Worker's name").fill(NEW_USER);
+    await admin.getByLabel('Team', { exact: true }).selectOption(NEW_TEAM.code);
+    await navigate(admin, search, (u) => u.pathname === '/admin/allocations');
+    await admin.getByLabel(`Cosimo Fairweather-Ntim, born 1 December 2012 (number ${cosmoId})`).check();
+    await admin.getByLabel(new RegExp(`\\(${NEW_USER.replace('.', '\\.')}\\), Social worker`)).check();
+    await assertAccessible(admin, 'the allocation search results');
+    await navigate(admin, () => admin.getByRole('button', { name: 'Continue' }).click(), (u) => u.pathname === '/admin/allocations/confirm');
+    assert.match(await textOf(admin.locator('h1')), new RegExp(`^Allocate Cosimo Fairweather-Ntim \\(born 1 December 2012\\) to .*, ${NEW_TEAM.name}\\?$`));
+    assert.equal(count(`select count(*) from allocation where person_id = ${cosmoId}`), 0, 'nothing allocated before the yes');
+    await assertAccessible(admin, 'the allocation confirmation');
+    const r = await submit(admin, () => admin.getByRole('button', { name: 'Yes, allocate' }).click(),
+      (u) => u.pathname === '/admin/allocations' && u.searchParams.get('done') === 'allocated');
     assert.equal(r.status, 303);
-    assert.equal(await textOf(admin.locator('.govuk-notification-banner__heading')), 'The child is allocated.');
-    assert.ok(!(await textOf(admin.locator('main'))).includes('Cosimo'), 'the child is named by number only');
+    assert.match(await textOf(admin.locator('.govuk-notification-banner__heading')), /^The child is allocated/);
     await assertAccessible(admin, 'the allocations page after allocating');
     assert.equal(sql(demo.db, `select worker || ' ' || team from allocation where person_id = ${cosmoId}`), `${NEW_USER} ${NEW_TEAM.code}`);
     assert.equal(count(`select count(*) from audit where action = 'allocation.set' and child_id = ${cosmoId} and actor = ${q(ADMIN_ACTOR())}`), 1);
@@ -821,7 +812,12 @@ describe('administration', () => {
 
   test('disable a person: they are signed out and cannot sign in', async () => {
     await goto(admin, `${demo.url}/admin/users`);
-    const r = await submit(admin, () => admin.getByRole('button', { name: `Disable ${NEW_USER}` }).click(),
+    // Issue 15: asked first, on a page of its own.
+    await navigate(admin, () => admin.getByRole('button', { name: `Disable ${NEW_USER}` }).click(),
+      (u) => u.pathname === `/admin/users/${userId(NEW_USER)}/disable`);
+    assert.match(await textOf(admin.locator('h1')), /^Disable .*\?$/);
+    await assertAccessible(admin, 'the question before disabling');
+    const r = await submit(admin, () => admin.getByRole('button', { name: 'Yes, disable them' }).click(),
       (u) => u.pathname === '/admin/users' && u.searchParams.get('done') === 'disabled');
     assert.equal(r.status, 303);
     assert.equal(await textOf(admin.locator('.govuk-notification-banner__heading')),
@@ -920,7 +916,12 @@ describe('administration', () => {
     assert.ok(!(await admin.content()).includes(token), 'the token is not shown again');
     const row = admin.locator(`#token-${id}`);
     assert.match(await textOf(row), /Police Police case management \(browser test\) .* In use/);
-    r = await submit(admin, () => row.getByRole('button', { name: `Revoke token ${id}` }).click(),
+    // Issue 15: asked first, on a page of its own.
+    await navigate(admin, () => row.getByRole('button', { name: `Revoke token ${id}` }).click(),
+      (u) => u.pathname === `/admin/tokens/${id}/revoke`);
+    assert.match(await textOf(admin.locator('h1')), new RegExp(`^Revoke Police's token ${id}\\?$`));
+    await assertAccessible(admin, 'the question before revoking');
+    r = await submit(admin, () => admin.getByRole('button', { name: 'Yes, revoke the token' }).click(),
       (u) => u.pathname === '/admin/tokens' && u.searchParams.get('done') === 'revoked');
     assert.equal(r.status, 303);
     assert.equal(await textOf(admin.locator('.govuk-notification-banner__heading')), 'The token is revoked: the API refuses it from now on.');

@@ -219,6 +219,9 @@ async function crawlWeb(username) {
     const [y, m, d] = s.dob.split('-').map(Number);
     seeds.push(`/?q=${encodeURIComponent(s.family)}`, `/?q=${encodeURIComponent(`${s.given} ${s.family}`)}`,
       `/?q=${encodeURIComponent(s.given)}`, `/?dob-day=${d}&dob-month=${m}&dob-year=${y}`);
+    // Issue 15: the administrator's allocation search and its confirmation page never show a sealed child.
+    seeds.push(`/admin/allocations?child_q=${encodeURIComponent(s.family)}&worker_q=demo`,
+      `/admin/allocations?child_q=${s.id}&worker_q=demo`, `/admin/allocations/confirm?child=${s.id}&user=demo.worker&team=north`);
     if (s.nhs) seeds.push(`/?q=${s.nhs}`);
     if (s.upn) seeds.push(`/?q=${s.upn}`);
     for (const [a] of rows(`select id from alert where person_id = ${s.id}`)) seeds.push(`/alerts/${a}`);

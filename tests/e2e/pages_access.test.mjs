@@ -336,7 +336,7 @@ describe('administration pages', () => {
     let r = await post('ada.admin', `/admin/users/${id}/disable`, {}, { csrf: null });
     assert.equal(r.status, 403, 'no CSRF token');
     assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
-    r = await post('ada.admin', `/admin/users/${id}/disable`);
+    r = await post('ada.admin', `/admin/users/${id}/disable`, { confirm: 'yes' }); // issue 15: asked first
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/users?done=disabled');
     assert.match((await get('ada.admin', '/admin/users?done=disabled')).text, /The person is disabled/);
@@ -403,12 +403,13 @@ describe('administration pages', () => {
     for (const [fields, field] of [[{ child: 'abc', team: 'north' }, 'child'], [{ child: String(MISSING), team: 'north' }, 'child'],
       [{ child: String(child2), team: 'south' }, 'team'], [{ child: String(child2), team: 'north', user: 'no.such.person' }, 'user'],
       [{ child: String(child2) }, 'team']]) {
-      r = await post('ada.admin', '/admin/allocations', fields);
+      r = await post('ada.admin', '/admin/allocations', { ...fields, confirm: 'yes' });
       assert.equal(r.status, 400, JSON.stringify(fields));
       assert.match(r.text, new RegExp(`href="#${field}"`), JSON.stringify(fields));
     }
     assert.equal(count(area.db, 'allocation'), allocs);
-    r = await post('ada.admin', '/admin/allocations', { child: String(child2), team: 'north', user: 'wyn.worker' });
+    // Issue 15: the form asks first (a confirmation page naming both); the allocation is the confirmed POST.
+    r = await post('ada.admin', '/admin/allocations', { child: String(child2), team: 'north', user: 'wyn.worker', confirm: 'yes' });
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/allocations?done=allocated');
     assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${child2}`), 'north|wyn.worker');
@@ -416,7 +417,7 @@ describe('administration pages', () => {
     assert.equal((await get('wyn.worker', `/children/${child2}`)).status, 200);
     assert.equal((await get('tam.manager', `/children/${child2}`)).status, 200, 'the team manager too');
     // A worker with no team named goes to the team "default", as `safeguard allocate`.
-    r = await post('ada.admin', '/admin/allocations', { child: String(child2), user: 'wyn.worker' });
+    r = await post('ada.admin', '/admin/allocations', { child: String(child2), user: 'wyn.worker', confirm: 'yes' });
     assert.equal(r.status, 303);
     assert.equal(sql(area.db, `select team from allocation where person_id = ${child2}`), 'default');
   });
@@ -444,7 +445,7 @@ describe('administration pages', () => {
     assert.match(list.text, /Police case system/);
     assert.doesNotMatch(list.text, new RegExp(token));
     assert.match(sql(area.db, `select actor from audit where action = 'token.create' and object = 'client:${id}'`), /ada\.admin$/);
-    r = await post('ada.admin', `/admin/tokens/${id}/revoke`);
+    r = await post('ada.admin', `/admin/tokens/${id}/revoke`, { confirm: 'yes' }); // issue 15: asked first
     assert.equal(r.status, 303);
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
     assert.match(sql(area.db, `select actor from audit where action = 'token.revoke' and object = 'client:${id}'`), /ada\.admin$/);

@@ -397,10 +397,12 @@ describe('acting on an alert: the writer must own it, and the child must be ther
 
 describe('allocating: a sealed child is no child', () => {
   test('the administrator\'s page and the command line answer a sealed child as an id that holds no child', async () => {
-    const s = await form('w.admin', '/admin/allocations', { child: String(S), team: 'oteam', user: '' });
-    const m = await form('w.admin', '/admin/allocations', { child: String(MISSING), team: 'oteam', user: '' });
+    const s = await form('w.admin', '/admin/allocations', { child: String(S), team: 'oteam', user: '', confirm: 'yes' });
+    const m = await form('w.admin', '/admin/allocations', { child: String(MISSING), team: 'oteam', user: '', confirm: 'yes' });
     assert.equal(s.status, 400, s.text.slice(0, 200));
-    assert.equal(pageText(s, S), pageText(m, MISSING));
+    // Issue 15: the allocation page no longer echoes the child's number, so the two pages are the same as they
+    // are (replacing a short id would also rewrite GOV.UK classes such as govuk-input--width-2).
+    assert.equal(pageText(s, 'no-such-id'), pageText(m, 'no-such-id'));
     const cs = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(S), '--team', 'oteam'], { check: false });
     const cm = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(MISSING), '--team', 'oteam'], { check: false });
     assert.equal(cs.status, 1);

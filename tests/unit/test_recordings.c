@@ -418,6 +418,8 @@ static void migrates_from_schema_8(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE worker_notice; DROP INDEX break_glass_at; DROP TABLE link_model; "
+					   "ALTER TABLE app_user DROP COLUMN full_name; ALTER TABLE app_user DROP COLUMN email; "
+					   "ALTER TABLE app_user DROP COLUMN phone; ALTER TABLE app_user DROP COLUMN team; "
 					   "DROP TABLE dpo_notice; DROP TABLE login_throttle; "
 					   "ALTER TABLE app_user DROP COLUMN totp_sealed; "
 					   "DROP TABLE home_alert; DROP TABLE oversight_signal; DROP TABLE oversight_run; "

@@ -1,0 +1,250 @@
+// Issue 15, administration: role and agency must agree, allocation by finding the child and the worker with a
+// confirmation naming both, asking before revoking a token or disabling a person, a QR code for the
+// authenticator, and people with names, emails, phones and teams. Each test fails on the main of 4 December 2026
+// (which accepted a police officer as a social worker, allocated a child to a police officer by raw number,
+// revoked and disabled on one click, showed no QR code and kept no names). Real binary, real HTTP, real SQLite.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
+  startServer, totp, totpUsedLongAgo,
+} from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+
+function userAdd(db, args, password = PASSWORD) {
+  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, ...args, '--password-stdin'],
+    { input: `${password}\n`, encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  return r;
+}
+
+function secretOf(r) {
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trimEnd().split('\n').pop();
+}
+
+function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m && m[1]) return `${name}=${m[1]}`;
+  }
+  return null;
+}
+const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+
+let area;
+let server;
+let admin; // {cookie, csrf}
+let amelia; // a child: Amelia Brown, born 3 May 2016
+const secrets = {};
+
+async function webSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = csrfOf(await form.text());
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
+  });
+  await res.text();
+  const cookie = cookieOf(res, 'sg_session');
+  assert.equal(res.status, 303, `sign-in of ${username}`);
+  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
+  return { cookie, csrf: csrfOf(page) };
+}
+
+const get = (path) => request(`${server.url}${path}`, { headers: { cookie: admin.cookie } });
+function post(path, fields = {}) {
+  return request(`${server.url}${path}`, {
+    method: 'POST', body: new URLSearchParams({ csrf_token: admin.csrf, ...fields }),
+    headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+  });
+}
+
+before(async () => {
+  area = freshArea('admin-day');
+  runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'north', '--name', 'Family Support North']);
+  secrets['ada.admin'] = secretOf(userAdd(area.db, ['--username', 'ada.admin', '--agency', 'social_care', '--role', 'admin']));
+  secretOf(userAdd(area.db, ['--username', 'sam.patel', '--agency', 'social_care', '--role', 'social_worker',
+    '--full-name', 'Sam Patel', '--email', 'sam.patel@example.gov.uk', '--phone', '01632 960 001', '--team', 'north']));
+  secretOf(userAdd(area.db, ['--username', 'pat.police', '--agency', 'police', '--role', 'police_officer',
+    '--full-name', 'Pat Sampson']));
+  server = await startServer(area.db);
+  const r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'AD-1' },
+    { given_name: 'Amelia', family_name: 'Brown', dob: '2016-05-03', nhs_number: undefined }));
+  assert.equal(r.status, 201, r.text);
+  amelia = r.json.child_id;
+  admin = await webSignIn('ada.admin');
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('role and agency must agree', () => {
+  test('the command line refuses a police officer as a social worker, naming --role', () => {
+    const before = count(area.db, 'app_user');
+    const r = userAdd(area.db, ['--username', 'pc.wrong', '--agency', 'police', '--role', 'social_worker']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--role social_worker is not a role of the agency police/);
+    assert.equal(count(area.db, 'app_user'), before);
+  });
+
+  test('the page refuses it too, with the role field named in the error summary, and writes nothing', async () => {
+    const before = [count(area.db, 'app_user'), count(area.db, 'audit')];
+    const r = await post('/admin/users', { username: 'pc.wrong', agency: 'police', role: 'social_worker', password: PASSWORD });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#role"/);
+    assert.match(r.text, /Police staff cannot have the role Social worker/);
+    assert.deepEqual([count(area.db, 'app_user'), count(area.db, 'audit')], before);
+  });
+
+  test('a MASH worker may come from the police (a MASH is multi-agency)', () => {
+    assert.equal(userAdd(area.db, ['--username', 'pc.mash', '--agency', 'police', '--role', 'mash_worker']).status, 0);
+  });
+});
+
+describe('people have names, emails, phones and teams', () => {
+  test('the command line keeps them, and refuses a malformed email naming the flag', () => {
+    assert.equal(sql(area.db, "select full_name || '|' || email || '|' || phone || '|' || team from app_user where username = 'sam.patel'"),
+      'Sam Patel|sam.patel@example.gov.uk|01632 960 001|north');
+    const r = userAdd(area.db, ['--username', 'bad.mail', '--agency', 'social_care', '--role', 'social_worker', '--email', 'not-an-email']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--email/);
+    const t = userAdd(area.db, ['--username', 'bad.team', '--agency', 'social_care', '--role', 'social_worker', '--team', 'nowhere']);
+    assert.equal(t.status, 1);
+    assert.match(t.stderr, /--team/);
+    assert.equal(count(area.db, 'app_user', "username in ('bad.mail', 'bad.team')"), 0);
+  });
+
+  test('the page takes them, refuses a bad email or phone by field, and lists people by name', async () => {
+    let r = await post('/admin/users', { username: 'kim.lee', agency: 'social_care', role: 'team_manager', password: PASSWORD,
+      full_name: 'Kim Lee', email: 'kim@', phone: 'call me' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#email"/);
+    assert.match(r.text, /href="#phone"/);
+    assert.equal(count(area.db, 'app_user', "username = 'kim.lee'"), 0);
+    r = await post('/admin/users', { username: 'kim.lee', agency: 'social_care', role: 'team_manager', password: PASSWORD,
+      full_name: 'Kim Lee', email: 'kim.lee@example.gov.uk', phone: '+44 1632 960 002', team: 'north' });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.equal(sql(area.db, "select full_name || '|' || email || '|' || phone || '|' || team from app_user where username = 'kim.lee'"),
+      'Kim Lee|kim.lee@example.gov.uk|+44 1632 960 002|north');
+    const list = await get('/admin/users');
+    assert.match(list.text, /<th scope="row" class="govuk-table__header">Kim Lee<br><span class="govuk-body-s">kim\.lee<\/span>/);
+  });
+});
+
+describe('a QR code for the authenticator', () => {
+  test('the page that shows a new secret shows it as an inline SVG QR code too, and keeps the text secret', async () => {
+    const r = await post('/admin/users', { username: 'qr.person', agency: 'health', role: 'health_practitioner',
+      password: PASSWORD, full_name: 'Quinn Rhodes' });
+    assert.equal(r.status, 200);
+    const svg = /<svg[^>]*id="qr-code"[\s\S]*?<\/svg>/.exec(r.text)?.[0];
+    assert.ok(svg, 'an inline SVG QR code');
+    assert.match(svg, /role="img"/);
+    assert.match(svg, /<path fill="#000000" d="(M\d+,\d+h1v1h-1z){100,}"/, 'modules drawn');
+    assert.doesNotMatch(svg.replace('http://www.w3.org/2000/svg', ''), /https?:|href=/, 'no external request');
+    assert.match(r.text, /id="secret">[A-Z2-7]{32}</, 'the text secret for people who type it');
+    // A reset shows one as well.
+    const id = sql(area.db, "select id from app_user where username = 'qr.person'");
+    const reset = await post(`/admin/users/${id}/reset`, { password: 'another long passphrase here' });
+    assert.equal(reset.status, 200);
+    assert.match(reset.text, /<svg[^>]*id="qr-code"/);
+  });
+});
+
+describe('asking first', () => {
+  test('revoking a token: the first POST only asks; the token works until the administrator confirms', async () => {
+    const token = createToken(area.db, 'police', 'ask before revoke');
+    const id = sql(area.db, "select id from api_client where label = 'ask before revoke'");
+    const works = async () => (await request(`${server.url}/api/v1/children/${amelia}`, { token })).status !== 401;
+    let r = await post(`/admin/tokens/${id}/revoke`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`Revoke Police(&#39;|')s token ${id}\\?`));
+    assert.match(r.text, /ask before revoke/);
+    assert.match(r.text, /name="confirm" value="yes"/);
+    assert.ok(await works(), 'not revoked yet');
+    assert.equal(sql(area.db, `select revoked_at is null from api_client where id = ${id}`), '1');
+    r = await get(`/admin/tokens/${id}/revoke`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Yes, revoke the token/);
+    assert.doesNotMatch((await get('/admin/tokens')).text, new RegExp(`<form method="post" action="/admin/tokens/${id}/revoke"`),
+      'the list links to the question; it has no one-click revoke form');
+    r = await post(`/admin/tokens/${id}/revoke`, { confirm: 'yes' });
+    assert.equal(r.status, 303);
+    assert.equal(await works(), false);
+  });
+
+  test('disabling a person: the first POST only asks, naming them; they are disabled after the yes', async () => {
+    secretOf(userAdd(area.db, ['--username', 'dan.day', '--agency', 'social_care', '--role', 'social_worker',
+      '--full-name', 'Dan Day']));
+    const id = sql(area.db, "select id from app_user where username = 'dan.day'");
+    let r = await post(`/admin/users/${id}/disable`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Disable Dan Day\?/);
+    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    assert.equal((await get(`/admin/users/${id}/disable`)).status, 200);
+    r = await post(`/admin/users/${id}/disable`, { confirm: 'yes' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+  });
+});
+
+describe('allocation by search, confirmed by name', () => {
+  test('the search finds the child by name and the worker by name, showing who each is; a police officer is not offered', async () => {
+    const audits = count(area.db, 'audit', "action = 'allocation.search'");
+    const r = await get('/admin/allocations?child_q=amelia+brown&worker_q=sam');
+    assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`Amelia Brown, born 3 May 2016 \\(number ${amelia}\\)`));
+    assert.match(r.text, /Sam Patel \(sam\.patel\), Social worker, Family Support North/);
+    assert.doesNotMatch(r.text, /Pat Sampson/, 'a police officer cannot hold a case: not offered');
+    assert.equal(count(area.db, 'audit', "action = 'allocation.search'"), audits + 1);
+    assert.match(sql(area.db, "select detail from audit where action = 'allocation.search' order by id desc limit 1"),
+      new RegExp(`children shown: ${amelia}$`));
+    // A hyphenated username is found as typed (the name search folds hyphens away).
+    secretOf(userAdd(area.db, ['--username', 'jo.smith-jones', '--agency', 'social_care', '--role', 'team_manager']));
+    assert.match((await get('/admin/allocations?child_q=amelia&worker_q=smith-jones')).text, /jo\.smith-jones \(jo\.smith-jones\), Team manager/);
+    // By date of birth and by number too.
+    assert.match((await get('/admin/allocations?child_q=&dob-day=3&dob-month=5&dob-year=2016&worker_q=patel')).text, /Amelia Brown/);
+    assert.match((await get(`/admin/allocations?child_q=${amelia}&worker_q=patel`)).text, /Amelia Brown/);
+  });
+
+  test('the confirmation page names both; the POST without the yes only asks', async () => {
+    const before = count(area.db, 'allocation');
+    let r = await get(`/admin/allocations/confirm?child=${amelia}&user=sam.patel&team=`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Allocate Amelia Brown \(born 3 May 2016\) to Sam Patel, Family Support North\?/);
+    assert.equal(count(area.db, 'audit', `action = 'allocation.confirm' and child_id = ${amelia}`), 1);
+    r = await post('/admin/allocations', { child: String(amelia), team: 'north', user: 'sam.patel' });
+    assert.equal(r.status, 303);
+    assert.match(r.headers.get('location'), /^\/admin\/allocations\/confirm\?/);
+    assert.equal(count(area.db, 'allocation'), before, 'nothing allocated without the yes');
+    r = await post('/admin/allocations', { child: String(amelia), team: '', user: 'sam.patel', confirm: 'yes' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${amelia}`), 'north|sam.patel',
+      'the worker\'s own team when none is chosen');
+  });
+
+  test('allocating to a police officer is refused by the service, naming the worker field, on the page and the command line', async () => {
+    const was = sql(area.db, `select team || '|' || worker from allocation where person_id = ${amelia}`);
+    let r = await post('/admin/allocations', { child: String(amelia), team: 'north', user: 'pat.police', confirm: 'yes' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /href="#user"/);
+    assert.match(r.text, /Only a social worker or a team manager of children&#39;s social care|Only a social worker or a team manager of children's social care/);
+    r = await get(`/admin/allocations/confirm?child=${amelia}&user=pat.police&team=north`);
+    assert.equal(r.status, 400);
+    const cli = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(amelia), '--team', 'north', '--user', 'pat.police'],
+      { check: false });
+    assert.equal(cli.status, 1);
+    assert.match(cli.stderr, /--worker 'pat\.police' cannot hold a child's case/);
+    assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${amelia}`), was);
+  });
+});
