@@ -12,6 +12,7 @@
 #include "core/event.h"
 #include "service/linkreview.h"
 #include "service/linktrain.h"
+#include "service/users.h"
 #include "web/web_int.h"
 
 #define QUEUE_MAX 200
@@ -196,12 +197,19 @@ static const char *family_note(const struct reading *rd)
 }
 
 /* "north.manager" from the audit's actor "user:2:north.manager"; an agency's system in words. */
-static void person_of(const char *actor, char *out, size_t outsz)
+/* Who decided, as a practitioner reads it: a person's name (users_person: the username when they have none)
+ * and agency, or the agency's system for a token. */
+static void person_of(store *st, const char *actor, char *out, size_t outsz)
 {
 	const char *c = strrchr(actor, ':');
-	if (strncmp(actor, "user:", 5) == 0 && c)
-		snprintf(out, outsz, "%s", c + 1);
-	else if (strncmp(actor, "client:", 7) == 0 && c)
+	struct users_person p;
+	bool found = false;
+	if (strncmp(actor, "user:", 5) == 0 && c) {
+		if (users_person_get(st, c + 1, &p, &found) == 0 && found)
+			snprintf(out, outsz, "%s (%s)", p.name, web_agency_name(p.agency));
+		else
+			snprintf(out, outsz, "%s", c + 1);
+	} else if (strncmp(actor, "client:", 7) == 0 && c)
 		snprintf(out, outsz, "the %s system", web_agency_name(c + 1));
 	else
 		snprintf(out, outsz, "%s", actor);
@@ -444,7 +452,7 @@ static void review_show(struct web_read *r)
 	}
 	const struct store_link_review *v = &j->v;
 	char rec[2 * STORE_NAME_BYTES + 24], cand[2 * STORE_NAME_BYTES + 24], date[DATE_LONG_MAX + 1], hm[8];
-	char rec_href[48], cand_href[48], decided[300] = "", who[128];
+	char rec_href[48], cand_href[48], decided[STORE_PERSON_NAME_MAX + 200] = "", who[STORE_PERSON_NAME_MAX + 64];
 	struct reading rd;
 	const char *why;
 	web_short_name(v->person_given, v->person_family, rec, sizeof rec);
@@ -457,7 +465,7 @@ static void review_show(struct web_read *r)
 	if (v->decided_at[0]) {
 		char d[DATE_LONG_MAX + 1], t[8];
 		web_when_text(v->decided_at, d, sizeof d, t, sizeof t);
-		person_of(v->decided_by, who, sizeof who);
+		person_of(r->w->st, v->decided_by, who, sizeof who);
 		snprintf(decided, sizeof decided, "%s, by %s on %s at %s",
 			 strcmp(v->decision, "same") == 0 ? "The same child" : "Different children", who, d, t);
 	}
@@ -491,7 +499,7 @@ static void review_show(struct web_read *r)
 		json_object_set_new(view, "merge", json_pack("{s:I}", "id", (json_int_t)j->m.id));
 	else if (merged)
 	{
-		person_of(j->m.undone_by, who, sizeof who);
+		person_of(r->w->st, j->m.undone_by, who, sizeof who);
 		json_object_set_new(view, "merge_undone", json_pack("{s:s}", "by", who));
 	}
 	if (strcmp(j->done, "decided") == 0)

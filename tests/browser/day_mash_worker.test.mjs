@@ -125,7 +125,7 @@ describe('the MASH worker', () => {
     res = await submit(page, () => page.getByRole('button', { name: 'Save decision' }).click(),
       (u) => u.pathname === `/link-reviews/${review.id}`);
     assert.equal(res.status, 303);
-    assert.match(await textOf(page.locator('#decision-summary')), /^Decided Different children, by mash\.worker on /);
+    assert.match(await textOf(page.locator('#decision-summary')), /^Decided Different children, by Mark Ellis \(Children.s social care\) on /);
     await see(page, 'a decided record');
     const next = page.locator('#next-record');
     if (await next.count()) {

@@ -89,7 +89,7 @@ describe('the review queue', () => {
       (u) => u.pathname === `/link-reviews/${t.id}`);
     assert.equal(r.status, 303);
     assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Decision saved.');
-    assert.match(await textOf(page.locator('#decision-summary')), /The same child, by demo\.worker on /);
+    assert.match(await textOf(page.locator('#decision-summary')), /The same child, by Sam Patel \(Children.s social care\) on /);
     assert.equal(sql(demo.db, `select count(*) from event where person_id = ${t.record}`), '0');
     await assertAccessible(page, 'a decided record');
 
@@ -141,7 +141,7 @@ describe('the review queue', () => {
     const r = await submit(page, () => page.getByRole('button', { name: 'Save decision' }).click(),
       (u) => u.pathname === `/link-reviews/${t.id}`);
     assert.equal(r.status, 303);
-    assert.match(await textOf(page.locator('#decision-summary')), /^Decided Different children, by demo\.worker on /);
+    assert.match(await textOf(page.locator('#decision-summary')), /^Decided Different children, by Sam Patel \(Children.s social care\) on /);
     // (axe runs in the page, so it is run on these pages with JavaScript on, above.)
   });
 

@@ -142,7 +142,7 @@ describe('one record to check, in words', () => {
     const r = await post(`/link-reviews/${tasks.plain}/decision`, { decision: 'different', reason: 'Different birthdays confirmed by the school' });
     assert.equal(r.status, 303);
     const done = await get(r.headers.get('location'));
-    assert.match(part(done.text, 'decision-summary'), /Different children, by sam\.worker on \d{1,2} \w+ \d{4}/);
+    assert.match(part(done.text, 'decision-summary'), /Different children, by sam\.worker \([^)]+\) on \d{1,2} \w+ \d{4}/);
     assert.doesNotMatch(done.text, /user:\d+:/);
     const next = /<a class="govuk-notification-banner__link" href="\/link-reviews\/(\d+)" id="next-record">Check the next record<\/a>/.exec(done.text);
     assert.ok(next, 'a link to the next record');
