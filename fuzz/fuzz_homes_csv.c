@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(isfinite(E[i]) && E[i] >= 0 && isfinite(alpha[i]) && alpha[i] >= 0);
 		double h[OV_NFAMILY] = {2, 2, 2};
 		struct seen seen = {p.nhomes, p.nmonths};
-		assert(ov_monitor(&s, &p, E, alpha, h, NULL, check_signal, &seen) == OV_OK);
+		assert(ov_monitor(&s, &p, NULL, E, alpha, h, NULL, check_signal, &seen) == OV_OK); /* NULL model: independent indicators */
 		free(E);
 		free(alpha);
 	}
