@@ -471,7 +471,7 @@ describe('who has looked at this record', () => {
 
   test('the DPO is told of each break-glass at once: the notices page, from the menu, links to who has looked', async () => {
     const page = await pageAs('demo.dpo');
-    await navigate(page, () => page.getByRole('link', { name: 'Break-glass notices' }).click(), (u) => u.pathname === '/notices');
+    await navigate(page, () => page.getByRole('link', { name: 'Break-glass notices', exact: true }).click(), (u) => u.pathname === '/notices');
     assert.equal(await textOf(page.locator('h1')), 'Break-glass notices');
     assert.equal(await textOf(page.locator('.govuk-service-navigation__item--active')), 'Break-glass notices');
     const rows = await page.locator('#notices-table tbody tr').evaluateAll((trs) => trs.map((tr) =>

@@ -172,7 +172,11 @@ describe('the oversight analyst', () => {
   });
 
   test('a home\'s month-by-month charts: axes labelled, a title, and a table of their figures', async () => {
-    const id = q("select home_id from home_alert where kind = 'signal' order by id limit 1");
+    // A flagged home where the monitor flagged one; any home has its charts (on some days the demo's run
+    // flags none: 31 December 2027, crossing into 2028, found it).
+    const id = q("select coalesce((select home_id from home_alert where kind = 'signal' order by id limit 1), "
+      + '(select min(id) from home))');
+    assert.match(id, /^[1-9]\d*$/, 'a home to open');
     const r = await page('ov.analyst', `/homes/${id}`);
     assert.equal(r.status, 200);
     const months = Number(q('select count(distinct month) from home_occupancy')) || 24;
