@@ -446,8 +446,12 @@ static linkage_gamma cross_names(const struct linkage_rec *a, const struct linka
 	unsigned cf = cross_level(a->family_flat, a->family_flat_len, a->family_phon, b->given, b->given_len, b->given_phon);
 	if (cg == LINKAGE_LEVEL_NULL || cf == LINKAGE_LEVEL_NULL || cg > LN_NEAR || cf > LN_NEAR)
 		return g;
+	/* The better of the two crossed pairs goes in the given name's level and the worse in the family's, so
+	 * that compare(a, b) == compare(b, a): which record's given name met which family name is not a fact
+	 * about the pair (fuzz_linkage_norm found the asymmetry). */
+	unsigned lo = cg < cf ? cg : cf, hi = cg < cf ? cf : cg;
 	g &= ~(((linkage_gamma)15 << (4 * LF_GIVEN)) | ((linkage_gamma)15 << (4 * LF_FAMILY)));
-	return g | ((linkage_gamma)cg << (4 * LF_GIVEN)) | ((linkage_gamma)cf << (4 * LF_FAMILY)) | LINKAGE_GAMMA_CROSSED;
+	return g | ((linkage_gamma)lo << (4 * LF_GIVEN)) | ((linkage_gamma)hi << (4 * LF_FAMILY)) | LINKAGE_GAMMA_CROSSED;
 }
 
 linkage_gamma linkage_compare_memo(const struct linkage_rec *a, const struct linkage_rec *b, struct linkage_memo *m)
