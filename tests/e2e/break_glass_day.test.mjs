@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
   totp, totpUsedLongAgo,
+  cookieOf, csrfOf
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -23,14 +24,6 @@ function userAdd(db, username, agency, role) {
   return r.stdout.trimEnd().split('\n').pop();
 }
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
-const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
 
 let area;
 let server;

@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite, startServer,
   totp, totpUsedLongAgo, ukDate,
+  cookieOf, csrfOf
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -26,14 +27,6 @@ let plain; // no plan, not looked after, not allocated
 const secrets = {};
 const sessions = {};
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
-const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
 
 async function session(username) {
   if (sessions[username]) return sessions[username];

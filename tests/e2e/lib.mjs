@@ -397,6 +397,16 @@ export async function allChronology(baseUrl, token, id, limit) {
 // ---- the database (read-only) ----
 
 /** Writes with the sqlite3 shell beside a running server (WAL; waits for the server's writer). */
+// The pages' session cookie and CSRF token, as a browser keeps them (several files sign in over HTTP).
+export function cookieOf(res, name) {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m && m[1]) return `${name}=${m[1]}`;
+  }
+  return null;
+}
+export const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+
 export function sqlWrite(dbPath, query) {
   const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', dbPath, query], { encoding: 'utf8' });
   if (r.error) throw r.error;

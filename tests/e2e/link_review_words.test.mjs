@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   addPerson, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, totp,
   totpUsedLongAgo,
+  cookieOf, csrfOf
 } from './lib.mjs';
 
 const PASSWORD = 'words before numbers';
@@ -17,14 +18,6 @@ let secret;
 let session;
 const tasks = {};
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
-const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|’/g, "'").replace(/\s+/g, ' ').trim();
 const part = (html, id) => {
   const m = new RegExp(`<(\\w+)[^>]*id="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   addPerson, count, freshArea, parseCsv, postEvent, removeDir, request, runCli, sql, startServer, totp, totpUsedLongAgo,
+  cookieOf
 } from './lib.mjs';
 
 const PASSWORD = 'a model that learns from its own records';
@@ -60,13 +61,6 @@ async function send(r) {
   return false;
 }
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
 
 async function page(username, p) {
   totpUsedLongAgo(area.db, username);

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   addPerson, event, freshArea, isoSeconds, nhsNumbers, letters, now, postEvent, removeDir, request, runCli, sql,
   startServer, totp, totpUsedLongAgo, ukToday,
+  cookieOf, csrfOf
 } from './lib.mjs';
 
 const PASSWORD = 'the front door decides today';
@@ -19,14 +20,6 @@ const secrets = {};
 const sessions = {};
 const items = []; // {event, child, agency, family, ageDays}
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
-const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
 
 async function session(username) {
   if (sessions[username]) return sessions[username];

@@ -8,6 +8,7 @@ import {
   BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
   sql, startServer,
   totpUsedLongAgo, totp,
+  cookieOf, csrfOf
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -28,15 +29,7 @@ function sqlWrite(db, query) {
   assert.equal(r.status, 0, r.stderr);
 }
 
-function cookieOf(res, name) {
-  for (const c of res.headers.getSetCookie()) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m && m[1]) return `${name}=${m[1]}`;
-  }
-  return null;
-}
 
-const csrfOf = (html) => /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
 
 let area;
 let server;
