@@ -1,7 +1,7 @@
 /*
  * web/landing.c — where each person lands after signing in (issue 15): on their own work, not on a search
- * box. The one table of it; a page another branch adds (/flag, /dpo) is landed on once it exists, and until
- * then the start page ("/") is.
+ * box. The one table of it. A page the route table does not have falls back to the start page ("/"), so the
+ * table can never send someone to a 404.
  */
 #include "web/web_int.h"
 
