@@ -309,9 +309,9 @@ static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "name
 static int parse_refuse(const char *spec, unsigned *set)
 {
 	char buf[256];
-	if (strlen(spec) >= sizeof buf)
+	int n = snprintf(buf, sizeof buf, "%s", spec);
+	if (n < 0 || (size_t)n >= sizeof buf)
 		return -1;
-	strcpy(buf, spec);
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		bool off = t[0] == '-';
 		const char *name = off ? t + 1 : t;
