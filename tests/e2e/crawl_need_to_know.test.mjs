@@ -21,12 +21,14 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, createToken, event, postEvent, removeDir, request, runCli, sql,
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql,
   startServer, tempDir, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
 const FIXED_NOW = '2026-06-10T10:00:00Z';
-const OFFSET = Math.round(Date.parse(FIXED_NOW) / 1000 - Date.now() / 1000);
+// The server's clock pinned to FIXED_NOW (lib.mjs's parser, as the binary reads it); the test's TOTP codes are
+// made on that clock, from the system clock this file is allowed to read (clock.test.mjs lists it).
+const OFFSET = clockOffsetSeconds(FIXED_NOW);
 process.env.SAFEGUARD_NOW = `${OFFSET >= 0 ? '+' : ''}${OFFSET}`;
 const code = (secret) => totp(secret, Date.now() + OFFSET * 1000);
 
