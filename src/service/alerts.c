@@ -214,14 +214,80 @@ int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner,
 		snprintf(owner->kind, sizeof owner->kind, "mash");
 		snprintf(owner->name, sizeof owner->name, "mash");
 	}
-	/* Escalation: the manager of the child's team, else the MASH's manager, else the MASH (as the sweep's
-	 * store_alerts_escalate decides it). */
-	if (rc == STORE_OK && found && al->manager[0])
-		snprintf(escalate_to, STORE_USER_MAX + 1, "%s", al->manager);
-	else if (rc == STORE_OK)
-		rc = store_teams(c, 1000, mash_manager_team, escalate_to);
-	if (rc == STORE_OK && !escalate_to[0])
-		snprintf(escalate_to, STORE_USER_MAX + 1, "mash");
+	/* Escalation: as alerts_escalation_target decides (the sweep asks the same function). */
+	char mash_manager[STORE_USER_MAX + 1] = "";
+	if (rc == STORE_OK && !(found && al->manager[0]))
+		rc = store_teams(c, 1000, mash_manager_team, mash_manager);
+	if (rc == STORE_OK)
+		alerts_escalation_target(al, found, mash_manager, escalate_to);
+	free(al);
+	return rc;
+}
+
+void alerts_escalation_target(const struct store_allocation *al, bool allocated, const char *mash_manager,
+			      char out[STORE_USER_MAX + 1])
+{
+	const char *to = "mash";
+	if (allocated && al && al->manager[0])
+		to = al->manager;
+	else if (mash_manager && mash_manager[0])
+		to = mash_manager;
+	snprintf(out, STORE_USER_MAX + 1, "%s", to);
+}
+
+/* The alerts due for escalation (ids and children), as the store lists them. */
+struct escalation_due {
+	struct {
+		int64_t id, child_id;
+	} *v;
+	size_t n, cap;
+};
+
+static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
+{
+	struct escalation_due *d = ctx;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		void *v = realloc(d->v, cap * sizeof *d->v);
+		if (!v)
+			return STORE_EIO;
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n].id = id;
+	d->v[d->n].child_id = person_id;
+	d->n++;
+	return 0;
+}
+
+/* Escalates every open alert written before cutoff and not yet escalated, each to whom
+ * alerts_escalation_target names for its child. *n says how many. */
+static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
+{
+	struct escalation_due d = {0};
+	struct store_allocation *al = malloc(sizeof *al);
+	char mash_manager[STORE_USER_MAX + 1] = "", to[STORE_USER_MAX + 1];
+	int64_t child = 0;
+	bool allocated = false;
+	*n = 0;
+	if (!al)
+		return STORE_EIO;
+	int rc = store_teams(c, 1000, mash_manager_team, mash_manager);
+	if (rc == STORE_OK)
+		rc = store_alerts_escalation_due(c, cutoff, escalation_due_add, &d);
+	for (size_t i = 0; rc == STORE_OK && i < d.n; i++) {
+		bool changed = false;
+		if (i == 0 || d.v[i].child_id != child) {
+			child = d.v[i].child_id;
+			rc = store_allocation_get(c, child, al, &allocated);
+		}
+		if (rc != STORE_OK)
+			break;
+		alerts_escalation_target(al, allocated, mash_manager, to);
+		rc = store_alert_escalate_one(c, d.v[i].id, to, &changed);
+		*n += changed;
+	}
+	free(d.v);
 	free(al);
 	return rc;
 }
@@ -262,9 +328,11 @@ int alerts_escalate_one(store_conn *c, int64_t id, const char *actor, bool *done
 	*done = false;
 	if (!a)
 		return STORE_EIO;
+	struct alerts_owner o;
+	char to[STORE_USER_MAX + 1];
 	int rc = store_alert_get(c, id, a, &found);
-	if (rc == STORE_OK && found)
-		rc = store_alert_escalate_one(c, id, done);
+	if (rc == STORE_OK && found && (rc = alerts_owner_of(c, a->person_id, &o, to)) == STORE_OK)
+		rc = store_alert_escalate_one(c, id, to, done);
 	if (rc == STORE_OK && *done) {
 		char object[40];
 		snprintf(object, sizeof object, "alert:%lld", (long long)id);
@@ -575,7 +643,7 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 		/* Never escalate what was written after now (a sweep run with a past "today"). */
 		if (now_utc && strcmp(now_utc, cutoff) < 0)
 			snprintf(cutoff, sizeof cutoff, "%s", now_utc);
-		rc = store_alerts_escalate(c, cutoff, &stats->escalated);
+		rc = escalate_due(c, cutoff, &stats->escalated);
 		if (rc == STORE_OK && stats->escalated > 0) {
 			char detail[64];
 			snprintf(detail, sizeof detail, "%lld escalated", (long long)stats->escalated);

@@ -58,6 +58,11 @@ struct alerts_owner;
  * the MASH; escalate_to gets whom an escalation of it goes to (the team's manager, else the MASH team's,
  * else "mash"). Every alert written takes its owner from here. */
 int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner, char escalate_to[STORE_USER_MAX + 1]);
+/* Whom an escalated alert about a child goes to, decided here and nowhere else (the store writes the name it
+ * is given): the manager of the team the child is allocated to (al, when allocated and the team has one),
+ * else the MASH team's manager (mash_manager, "" when it has none), else "mash" (the MASH as a whole). */
+void alerts_escalation_target(const struct store_allocation *al, bool allocated, const char *mash_manager,
+			      char out[STORE_USER_MAX + 1]);
 /* After an allocation changes, in its transaction: the child's open and acknowledged alerts go to the owner
  * alerts_owner_of gives now (escalated ones to the new team's manager), audited ("alert.reassign"). */
 int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor, int64_t *moved);

@@ -180,12 +180,54 @@ out:
 	return rc;
 }
 
+enum linkreview_result linkreview_unmerge_check(const struct store_merge *m, const struct store_merge *involving,
+						size_t n)
+{
+	if (m->undone_at[0])
+		return LINKREVIEW_DECIDED;
+	for (size_t i = 0; i < n; i++) {
+		const struct store_merge *x = &involving[i];
+		bool shares = x->kept_id == m->kept_id || x->kept_id == m->merged_id || x->merged_id == m->kept_id ||
+			      x->merged_id == m->merged_id;
+		if (x->id > m->id && !x->undone_at[0] && shares)
+			return LINKREVIEW_LATER;
+	}
+	return LINKREVIEW_DONE;
+}
+
+/* The merges after `after` that a person was part of (newest first, so the walk stops at the first older one). */
+struct later_merges {
+	int64_t after;
+	struct store_merge *v;
+	size_t n, cap;
+};
+
+static int later_merge_add(const struct store_merge *m, void *ctx)
+{
+	struct later_merges *l = ctx;
+	if (m->id <= l->after)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		void *v = realloc(l->v, cap * sizeof *l->v);
+		if (!v)
+			return STORE_EIO;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *m;
+	return 0;
+}
+
+/* Every merge a person can have been part of (a bound, not a page: each one is a decision someone made). */
+#define LINKREVIEW_MERGES_OF_MAX 100000
+
 int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const char *reason,
 		       enum linkreview_result *res)
 {
 	struct store_merge m;
-	bool found = false, sealed_a = false, sealed_b = false;
-	enum store_unmerge u;
+	struct later_merges later = {.after = merge_id};
+	bool found = false, sealed_a = false, sealed_b = false, done = false;
 	char object[48], detail[96];
 	int rc;
 	*res = LINKREVIEW_NOT_FOUND;
@@ -197,20 +239,17 @@ int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const
 		return rc;
 	if (sealed_a || sealed_b)
 		return STORE_OK;
-	if ((rc = store_person_unmerge(c, merge_id, actor, reason, &u)) != STORE_OK)
-		return rc;
-	switch (u) {
-	case STORE_UNMERGE_NONE:
-		*res = LINKREVIEW_NOT_FOUND;
-		return STORE_OK;
-	case STORE_UNMERGE_UNDONE:
+	/* The facts the rule needs (the later merges of either person), then the rule, then the write. */
+	if ((rc = store_merges_of(c, m.kept_id, LINKREVIEW_MERGES_OF_MAX, later_merge_add, &later)) != STORE_OK ||
+	    (rc = store_merges_of(c, m.merged_id, LINKREVIEW_MERGES_OF_MAX, later_merge_add, &later)) != STORE_OK)
+		goto out;
+	if ((*res = linkreview_unmerge_check(&m, later.v, later.n)) != LINKREVIEW_DONE)
+		goto out;
+	if ((rc = store_person_unmerge(c, merge_id, actor, reason, &done)) != STORE_OK)
+		goto out;
+	if (!done) { /* undone since it was read: the transaction holds the write lock, so not expected */
 		*res = LINKREVIEW_DECIDED;
-		return STORE_OK;
-	case STORE_UNMERGE_LATER:
-		*res = LINKREVIEW_LATER;
-		return STORE_OK;
-	case STORE_UNMERGED:
-		break;
+		goto out;
 	}
 	snprintf(object, sizeof object, "merge:%lld", (long long)merge_id);
 	snprintf(detail, sizeof detail, "person %lld taken back out of %lld", (long long)m.merged_id,
@@ -218,9 +257,11 @@ int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const
 	struct store_audit a = {.actor = actor, .action = "person.unmerge", .child_id = m.kept_id, .object = object,
 				.detail = detail};
 	if ((rc = audit_append(c, &a)) != STORE_OK)
-		return rc;
+		goto out;
 	*res = LINKREVIEW_DONE;
-	return STORE_OK;
+out:
+	free(later.v);
+	return rc;
 }
 
 /* ---- reading ---- */

@@ -47,6 +47,12 @@ int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, c
 /* Undoes a merge, with a reason; *res LINKREVIEW_NOT_FOUND, _DECIDED (undone before), _LATER or _DONE. */
 int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const char *reason,
 		       enum linkreview_result *res);
+/* The rule linkreview_unmerge applies (pure): a merge undone before is LINKREVIEW_DECIDED; one that a later
+ * merge still standing involves (either person kept or merged in it: it may have moved the same rows) is
+ * LINKREVIEW_LATER (undo that one first); otherwise LINKREVIEW_DONE (it may be undone). involving: the
+ * merges either person was part of, in any order (m itself among them or not). */
+enum linkreview_result linkreview_unmerge_check(const struct store_merge *m, const struct store_merge *involving,
+						size_t n);
 
 /* ---- reads, once the access's audit entry is durable (children_access_audit) ---- */
 

@@ -640,7 +640,7 @@ enum stmt_id {
 	S_ALERT_COUNTS,
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
-	S_ALERT_ESCALATE,
+	S_ALERT_ESCALATION_DUE,
 	S_TEAM_UPSERT,
 	S_ALLOC_SET,
 	S_ALLOC_GET,
@@ -721,7 +721,6 @@ enum stmt_id {
 	S_MERGE_MOVE_HOUSEHOLD,
 	S_MERGE_MOVE_KEYS,
 	S_MERGE_GET,
-	S_MERGE_LATER,
 	S_MERGE_UNDONE,
 	S_MERGES_OF,
 	/* the service's linkage model (schema 18) */
@@ -1019,11 +1018,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			"WHERE id = ?1 AND state = 'open'",
 	[S_ALERT_RESOLVE] = "UPDATE alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?2, outcome = ?3 "
 			    "WHERE id = ?1 AND state IN ('open', 'acknowledged')",
-#define ESCALATE_TO "coalesce((SELECT nullif(t.manager, '') FROM allocation l JOIN team t ON t.code = l.team " \
-		    "WHERE l.person_id = alert.person_id), (SELECT nullif(manager, '') FROM team WHERE code = 'mash'), 'mash')"
-	[S_ALERT_ESCALATE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = " ESCALATE_TO " "
-			     "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1",
-	[S_ALERT_ESCALATE_ONE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = " ESCALATE_TO " "
+	/* Who an escalated alert goes to is the alerts service's decision (alerts_escalation_target): the store
+	 * lists what is due and writes the name it is given. */
+	[S_ALERT_ESCALATION_DUE] = "SELECT id, person_id FROM alert WHERE state = 'open' AND escalated_at IS NULL "
+				   "AND created_at < ?1 ORDER BY id",
+	[S_ALERT_ESCALATE_ONE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = ?2 "
 				 "WHERE id = ?1 AND state = 'open' AND escalated_at IS NULL",
 	[S_ALERTS_FOLLOW] = "UPDATE alert SET owner_kind = ?2, owner = ?3, "
 			    "escalated_to = CASE WHEN escalated_at IS NULL THEN escalated_to ELSE ?4 END "
@@ -1210,9 +1209,6 @@ static const char *const stmt_sql[S__COUNT] = {
 			      "(SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND tbl = 'source_record')",
 	[S_MERGE_GET] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
 			"coalesce(undone_by, ''), coalesce(undo_reason, '') FROM person_merge WHERE id = ?1",
-	/* A later merge still standing that involves either person: it moved rows this one moved. */
-	[S_MERGE_LATER] = "SELECT count(*) FROM person_merge WHERE id > ?1 AND undone_at IS NULL AND "
-			  "(kept_id IN (?2, ?3) OR merged_id IN (?2, ?3))",
 	[S_MERGE_UNDONE] = "UPDATE person_merge SET undone_at = " NOW_SQL ", undone_by = ?2, undo_reason = ?3 "
 			   "WHERE id = ?1 AND undone_at IS NULL",
 	[S_MERGES_OF] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
@@ -3092,15 +3088,25 @@ static int sq_alert_resolve(store_conn *c, int64_t id, const char *by, const cha
 	return changed_run(c, s, changed);
 }
 
-static int sq_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+struct escalation_due_walk {
+	store_alert_due_fn fn;
+	void *ctx;
+};
+
+static int escalation_due_row(sqlite3_stmt *s, void *arg)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE);
+	struct escalation_due_walk *w = arg;
+	return w->fn(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), w->ctx);
+}
+
+static int sq_alerts_escalation_due(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATION_DUE);
+	struct escalation_due_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, created_before);
-	int rc = run(s);
-	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
-	return rc;
+	return each_row(s, escalation_due_row, &w);
 }
 
 static int sq_team_upsert(store_conn *c, const struct store_team *t)
@@ -3219,12 +3225,13 @@ static int sq_alerts_follow(store_conn *c, int64_t person_id, const char *owner_
 	return rc;
 }
 
-static int sq_alert_escalate_one(store_conn *c, int64_t id, bool *changed)
+static int sq_alert_escalate_one(store_conn *c, int64_t id, const char *escalated_to, bool *changed)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE_ONE);
 	if (!s)
 		return STORE_EIO;
 	sqlite3_bind_int64(s, 1, id);
+	text(s, 2, escalated_to);
 	return changed_run(c, s, changed);
 }
 
@@ -4496,48 +4503,29 @@ static int sq_merges_of(store_conn *c, int64_t person_id, int limit, store_merge
 	return rc;
 }
 
-static int sq_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
-			     enum store_unmerge *out)
+static int sq_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason, bool *done)
 {
 	struct store_merge *m = malloc(sizeof *m);
 	bool found = false;
-	int64_t later = 0;
 	int rc;
+	*done = false;
 	if (!m)
 		return STORE_EIO;
-	if ((rc = sq_merge_get(c, merge_id, m, &found)) != STORE_OK)
+	if ((rc = sq_merge_get(c, merge_id, m, &found)) != STORE_OK || !found || m->undone_at[0])
 		goto out;
-	*out = STORE_UNMERGE_NONE;
-	if (!found)
-		goto out;
-	*out = STORE_UNMERGE_UNDONE;
-	if (m->undone_at[0])
-		goto out;
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_LATER);
-	if (!s) {
-		rc = STORE_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, merge_id);
-	sqlite3_bind_int64(s, 2, m->kept_id);
-	sqlite3_bind_int64(s, 3, m->merged_id);
-	if ((rc = one_int(s, &later)) != STORE_OK)
-		goto out;
-	*out = STORE_UNMERGE_LATER;
-	if (later)
-		goto out;
+	/* Whether it may be undone (a later merge standing) is the service's decision (linkreview_unmerge). */
 	for (size_t i = 0; i < sizeof merge_moves / sizeof merge_moves[0]; i++)
 		if ((rc = merge_step(c, merge_moves[i], merge_id, m->merged_id, m->kept_id)) != STORE_OK)
 			goto out;
-	if (!(s = stmt(CONN(c), S_MERGE_UNDONE))) {
+	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_UNDONE);
+	if (!s) {
 		rc = STORE_EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, merge_id);
 	text(s, 2, by);
 	text(s, 3, reason);
-	if ((rc = run(s)) == STORE_OK)
-		*out = STORE_UNMERGED;
+	rc = changed_run(c, s, done);
 out:
 	free(m);
 	return rc;
@@ -5011,7 +4999,7 @@ const struct store_ops store_sqlite_ops = {
 	.alert_counts = sq_alert_counts,
 	.alert_acknowledge = sq_alert_acknowledge,
 	.alert_resolve = sq_alert_resolve,
-	.alerts_escalate = sq_alerts_escalate,
+	.alerts_escalation_due = sq_alerts_escalation_due,
 	.team_upsert = sq_team_upsert,
 	.allocation_set = sq_allocation_set,
 	.allocation_get = sq_allocation_get,

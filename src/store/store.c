@@ -290,9 +290,9 @@ int store_alert_resolve(store_conn *c, int64_t id, const char *by, const char *o
 	return c->ops->alert_resolve(c, id, by, outcome, changed);
 }
 
-int store_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+int store_alerts_escalation_due(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx)
 {
-	return c->ops->alerts_escalate(c, created_before, n);
+	return c->ops->alerts_escalation_due(c, created_before, fn, ctx);
 }
 
 int store_team_upsert(store_conn *c, const struct store_team *t)
@@ -328,9 +328,9 @@ int store_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind
 	return c->ops->alerts_follow(c, person_id, owner_kind, owner, escalated_to, n);
 }
 
-int store_alert_escalate_one(store_conn *c, int64_t id, bool *changed)
+int store_alert_escalate_one(store_conn *c, int64_t id, const char *escalated_to, bool *changed)
 {
-	return c->ops->alert_escalate_one(c, id, changed);
+	return c->ops->alert_escalate_one(c, id, escalated_to, changed);
 }
 
 int store_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
@@ -769,10 +769,9 @@ int store_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn 
 	return c->ops->merges_of(c, person_id, limit, fn, ctx);
 }
 
-int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
-			 enum store_unmerge *out)
+int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason, bool *done)
 {
-	return c->ops->person_unmerge(c, merge_id, by, reason, out);
+	return c->ops->person_unmerge(c, merge_id, by, reason, done);
 }
 
 int store_home_alert_get(store_conn *c, int64_t id, struct store_home_alert *out, bool *found)

@@ -331,9 +331,10 @@ int store_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t 
 /* State changes; *changed false when the alert was not in a state that allows it (already resolved). */
 int store_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed);
 int store_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
-/* Open (unacknowledged) alerts created before cutoff and not yet escalated go to the manager of their
- * child's allocated team (or of the MASH team "mash"); *n says how many. */
-int store_alerts_escalate(store_conn *c, const char *created_before, int64_t *n);
+/* The open (unacknowledged) alerts created before created_before and not yet escalated, by id: each one's id
+ * and child. Who each goes to is the alerts service's decision (store_alert_escalate_one writes it). */
+typedef int (*store_alert_due_fn)(int64_t id, int64_t person_id, void *ctx);
+int store_alerts_escalation_due(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx);
 
 struct store_team {
 	char code[STORE_CODE_MAX + 1];
@@ -380,9 +381,9 @@ int store_caseload_managed(store_conn *c, const struct store_view *v, const char
  * says how many moved. Resolved alerts keep the owner who held them. */
 int store_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
 			const char *escalated_to, int64_t *n);
-/* Escalates one open alert now, as the sweep would (to the manager of the child's team, else the MASH's);
+/* Escalates one open alert now to escalated_to (a username, or "mash": the alerts service decides whom);
  * *changed false when it is not open or already escalated. */
-int store_alert_escalate_one(store_conn *c, int64_t id, bool *changed);
+int store_alert_escalate_one(store_conn *c, int64_t id, const char *escalated_to, bool *changed);
 /* Whether manager manages a team (non-empty manager) that is team (when not ""), or to which worker (when
  * not "") has a child allocated, or to which child_id (when not 0) is allocated. */
 int store_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
@@ -535,11 +536,10 @@ int store_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, const 
 int store_merge_get(store_conn *c, int64_t id, struct store_merge *out, bool *found);
 /* Merges in which the person was kept or merged, newest first. */
 int store_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx);
-enum store_unmerge { STORE_UNMERGED, STORE_UNMERGE_NONE, STORE_UNMERGE_UNDONE, STORE_UNMERGE_LATER };
-/* Puts back exactly the rows the merge moved. Refused (nothing written) when there is no such merge, it was
- * undone before, or a later merge still standing involves either person (undo that one first). */
-int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason,
-			 enum store_unmerge *out);
+/* Puts back exactly the rows the merge moved and marks it undone. Decides nothing: whether it may be undone
+ * (no later merge standing) is the service's rule (linkreview_unmerge_check). *done false, nothing written,
+ * when there is no such merge or it was undone before. */
+int store_person_unmerge(store_conn *c, int64_t merge_id, const char *by, const char *reason, bool *done);
 
 /* ---- users, sessions, sign-in attempts ------------------------------------------------------------- */
 

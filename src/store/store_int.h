@@ -115,7 +115,7 @@ struct store_ops {
 	int (*alert_counts)(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue_due_before, const char *today);
 	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
-	int (*alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
+	int (*alerts_escalation_due)(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx);
 	int (*team_upsert)(store_conn *c, const struct store_team *t);
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
@@ -124,7 +124,7 @@ struct store_ops {
 				int limit, store_allocation_fn fn, void *ctx);
 	int (*alerts_follow)(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
 			     const char *escalated_to, int64_t *n);
-	int (*alert_escalate_one)(store_conn *c, int64_t id, bool *changed);
+	int (*alert_escalate_one)(store_conn *c, int64_t id, const char *escalated_to, bool *changed);
 	int (*manages)(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
 		       bool *yes);
 	int (*team_workload)(store_conn *c, const struct store_view *v, const char *team, const char *today,
@@ -176,8 +176,7 @@ struct store_ops {
 			    int64_t *merge_id);
 	int (*merge_get)(store_conn *c, int64_t id, struct store_merge *out, bool *found);
 	int (*merges_of)(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx);
-	int (*person_unmerge)(store_conn *c, int64_t merge_id, const char *by, const char *reason,
-			      enum store_unmerge *out);
+	int (*person_unmerge)(store_conn *c, int64_t merge_id, const char *by, const char *reason, bool *done);
 	int (*home_alert_get)(store_conn *c, int64_t id, struct store_home_alert *out, bool *found);
 	int (*home_alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*home_alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);

@@ -1476,6 +1476,29 @@ static void awaiting_decision_queue(void **state)
 	free(g);
 }
 
+/* Whom an escalation goes to is the alerts service's decision (alerts_escalation_target), not the store's
+ * SQL: the allocated team's manager, else the MASH team's manager, else the MASH. */
+static void escalation_target_is_the_services(void **state)
+{
+	(void)state;
+	struct store_allocation al = {.person_id = 1, .worker = "w.one", .team = "north", .manager = "mgr.north"};
+	char to[STORE_USER_MAX + 1];
+	alerts_escalation_target(&al, true, "mgr.mash", to);
+	assert_string_equal(to, "mgr.north");
+	/* The team has no manager: the MASH's manager; the MASH has none either: the MASH itself. */
+	al.manager[0] = '\0';
+	alerts_escalation_target(&al, true, "mgr.mash", to);
+	assert_string_equal(to, "mgr.mash");
+	alerts_escalation_target(&al, true, "", to);
+	assert_string_equal(to, "mash");
+	/* Not allocated: a manager left in the struct from an earlier read is not the child's. */
+	snprintf(al.manager, sizeof al.manager, "mgr.stale");
+	alerts_escalation_target(&al, false, "mgr.mash", to);
+	assert_string_equal(to, "mgr.mash");
+	alerts_escalation_target(NULL, false, NULL, to);
+	assert_string_equal(to, "mash");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1500,6 +1523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(flag_lookup_one_alert_per_lookup, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(lists_need_the_audit, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(awaiting_decision_queue, setup, fx_teardown),
+		cmocka_unit_test(escalation_target_is_the_services),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

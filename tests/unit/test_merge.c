@@ -1,7 +1,7 @@
 /* Unit tests for merging and unmerging persons (store_person_merge, store_person_unmerge, schema 13) on a real
  * SQLite file: every row of the merged person moves except an identifier, alert or household the kept person
  * already has; undoing puts back exactly what moved; a later standing merge blocks the undo of an earlier
- * one; the blocking index forgets a merged person and finds the kept one by the merged records' keys. */
+ * one (the service's rule, linkreview_unmerge_check: the store only moves rows); the blocking index forgets a merged person and finds the kept one by the merged records' keys. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "service/linkreview.h"
 #include "service/txq.h"
 
 static void exec(const char *path, const char *sql)
@@ -81,7 +82,7 @@ static void seed(const char *path)
 
 struct op {
 	int64_t a, b, id;
-	enum store_unmerge u;
+	enum linkreview_result u;
 	bool undo;
 };
 
@@ -89,7 +90,7 @@ static int op_run(store_conn *c, void *arg)
 {
 	struct op *o = arg;
 	if (o->undo)
-		return store_person_unmerge(c, o->id, "tester", "undo", &o->u);
+		return linkreview_unmerge(c, "tester", o->id, "undo", &o->u);
 	return store_person_merge(c, o->a, o->b, "tester", "same child", &o->id);
 }
 
@@ -100,7 +101,7 @@ static int64_t merge(struct fx *f, int64_t kept, int64_t merged)
 	return o.id;
 }
 
-static enum store_unmerge unmerge(struct fx *f, int64_t id)
+static enum linkreview_result unmerge(struct fx *f, int64_t id)
 {
 	struct op o = {.id = id, .undo = true};
 	assert_int_equal(txq_exec(f->st, op_run, &o), STORE_OK);
@@ -161,15 +162,15 @@ static void merge_moves_then_undo_restores(void **state)
 	/* Merging on: 1 into 3. Undoing the first merge now is refused, nothing changes. */
 	int64_t later = merge(f, 3, 1);
 	query(f->path, SNAPSHOT, after, sizeof after);
-	assert_int_equal(unmerge(f, id), STORE_UNMERGE_LATER);
+	assert_int_equal(unmerge(f, id), LINKREVIEW_LATER);
 	query(f->path, SNAPSHOT, got, sizeof got);
 	assert_string_equal(got, after);
-	assert_int_equal(unmerge(f, later), STORE_UNMERGED);
-	assert_int_equal(unmerge(f, id), STORE_UNMERGED);
+	assert_int_equal(unmerge(f, later), LINKREVIEW_DONE);
+	assert_int_equal(unmerge(f, id), LINKREVIEW_DONE);
 	query(f->path, SNAPSHOT, after, sizeof after);
 	assert_string_equal(after, before); /* exactly as before both merges */
-	assert_int_equal(unmerge(f, id), STORE_UNMERGE_UNDONE);
-	assert_int_equal(unmerge(f, 999), STORE_UNMERGE_NONE);
+	assert_int_equal(unmerge(f, id), LINKREVIEW_DECIDED);
+	assert_int_equal(unmerge(f, 999), LINKREVIEW_NOT_FOUND);
 	query(f->path, "SELECT group_concat(undone_by) FROM person_merge", got, sizeof got);
 	assert_string_equal(got, "tester,tester");
 }
@@ -186,11 +187,38 @@ static void sealed_is_no_candidate(void **state)
 	assert_int_equal(found.id[0], 2);
 }
 
+/* The unmerge rule, decided in the service (linkreview_unmerge_check) from plain facts, not in SQL. */
+static void unmerge_rule_is_the_services(void **state)
+{
+	(void)state;
+	struct store_merge m = {.id = 5, .kept_id = 1, .merged_id = 2};
+	struct store_merge others[4] = {
+		{.id = 3, .kept_id = 1, .merged_id = 9},                        /* earlier: no matter */
+		{.id = 5, .kept_id = 1, .merged_id = 2},                        /* itself */
+		{.id = 7, .kept_id = 8, .merged_id = 9},                        /* later, other people */
+		{.id = 8, .kept_id = 3, .merged_id = 2, .undone_at = "2026-12-01T10:00:00Z"}, /* later, undone */
+	};
+	assert_int_equal(linkreview_unmerge_check(&m, others, 4), LINKREVIEW_DONE);
+	assert_int_equal(linkreview_unmerge_check(&m, NULL, 0), LINKREVIEW_DONE);
+	/* A later merge standing that took either person, kept or merged, blocks the undo. */
+	const int64_t later_pairs[4][2] = {{1, 6}, {6, 1}, {2, 6}, {6, 2}};
+	for (int i = 0; i < 4; i++) {
+		struct store_merge later = {.id = 9, .kept_id = later_pairs[i][0], .merged_id = later_pairs[i][1]};
+		assert_int_equal(linkreview_unmerge_check(&m, &later, 1), LINKREVIEW_LATER);
+	}
+	/* Undone before: decided, whatever came after. */
+	struct store_merge undone = m;
+	snprintf(undone.undone_at, sizeof undone.undone_at, "2026-12-02T09:00:00Z");
+	struct store_merge later = {.id = 9, .kept_id = 1, .merged_id = 6};
+	assert_int_equal(linkreview_unmerge_check(&undone, &later, 1), LINKREVIEW_DECIDED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(merge_moves_then_undo_restores, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sealed_is_no_candidate, fx_setup, fx_teardown),
+		cmocka_unit_test(unmerge_rule_is_the_services),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
