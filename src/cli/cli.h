@@ -69,15 +69,27 @@ int cli_demo_children(store *st, int64_t first_child);
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
 		      struct date *closures, size_t max, int *escalate_after);
 
+/* Where the server's own files live (README "Where files live"): the audit signing key, the key of the TOTP
+ * secrets, the recordings and their key. Settings, not the database URL: --data-dir DIR anywhere on the line,
+ * else SAFEGUARD_DATA_DIR (main.c hands it to cli_set_data_dir before a command runs). Without either, a
+ * sqlite:PATH database keeps them beside itself (PATH.audit-key, PATH.recordings/, ...: today's demo areas);
+ * any other database URL needs --data-dir. cli_data_path puts name ("audit-key", "totp-key", "recordings",
+ * "recordings-key") at DIR/name or PATH.name; with create it makes DIR (mode 0700) when missing. Prints the
+ * reason (naming --data-dir) and returns -1 when there is no place. cli_data_known: whether there is one. */
+#include <stddef.h>
+void cli_set_data_dir(const char *dir);
+bool cli_data_known(const char *db_url);
+int cli_data_path(const char *db_url, const char *name, bool create, char *out, size_t outsz);
+
 /* The server's audit signing key (service/audit.h checkpoints): the file path names, or beside an SQLite
- * database (PATH.audit-key) when path is NULL. With create, a missing file is made, mode 0600, with a new
+ * database (PATH.audit-key), or DIR/audit-key with --data-dir, when path is NULL. With create, a missing file is made, mode 0600, with a new
  * key. *exists false (and 0) when it is missing and create is false. Prints the reason and returns -1 when
  * the file cannot be read or made, is not a key, or can be read by others. */
 #include <stdint.h>
 int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t secret_key[64], bool *exists);
 /* Recordings (service/recordings.h): the master key in the file key_path names, or beside an SQLite database
  * (PATH.recordings-key) when it is NULL, and the directory of ciphertext files beside the database
- * (PATH.recordings/, mode 0700). With create (serve, demo), a missing key file is made with O_EXCL, mode
+ * (PATH.recordings/, mode 0700); with --data-dir DIR, DIR/recordings-key and DIR/recordings/. With create (serve, demo), a missing key file is made with O_EXCL, mode
  * 0600, 32 random bytes. A key file others may read, or that is not 32 bytes, is refused with the reason,
  * and so is a directory others may open. Prints the reason and returns -1 on failure. */
 #include "service/recordings.h"
@@ -88,7 +100,7 @@ struct cli_recordings {
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out);
 
 /* The server's key of the TOTP secrets (service/users.h): the file path names, or beside an SQLite database
- * (PATH.totp-key, beside the audit key) when path is NULL, handed to users_use_totp_key. With create (serve,
+ * (PATH.totp-key, beside the audit key; DIR/totp-key with --data-dir) when path is NULL, handed to users_use_totp_key. With create (serve,
  * demo, user), a missing file is made with O_EXCL, mode 0600, 32 random bytes; a file others may read, or
  * not 32 bytes, is refused. Prints the reason and returns -1 on failure. */
 int cli_totp_key(const char *db_url, const char *path, bool create);

@@ -15,8 +15,8 @@ static void usage(FILE *f)
 		   "signed checkpoint against it. Exits 0 and says how many entries and checkpoints were verified\n"
 		   "when all hold; exits 1 naming the first entry that was changed, deleted, inserted or moved.\n"
 		   "checkpoint signs the newest entry with the server's key (the sweep does it every night).\n"
-		   "The key is the file beside an SQLite database (PATH.audit-key, made mode 0600 on first use)\n"
-		   "unless --audit-key names one; without it, verify checks each checkpoint against the key\n"
+		   "The key is DIR/audit-key with --data-dir DIR, else the file beside an SQLite database\n"
+		   "(PATH.audit-key), made mode 0600 on first use, unless --audit-key names one; without it, verify checks each checkpoint against the key\n"
 		   "stored beside it and says so.\n");
 }
 

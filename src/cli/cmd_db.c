@@ -111,16 +111,18 @@ int cmd_serve(int argc, char **argv)
 			       "                      (default %d; 0: only the server's ceiling of %d; behind a\n"
 			       "                      proxy every client has the proxy's address: docs/SECURITY.md)\n"
 			       "  --settings FILE     the rules' local settings and closure days (docs/RULES.md)\n"
-			       "  --recordings-key FILE  the master key of the recordings (default: PATH.recordings-key\n"
-			       "                      beside the database, made mode 0600 on first start); the files\n"
-			       "                      are kept in PATH.recordings/\n"
+			       "  --recordings-key FILE  the master key of the recordings (default: recordings-key in the\n"
+			       "                      --data-dir, else PATH.recordings-key beside the database, made\n"
+			       "                      mode 0600 on first start); the files are kept in DIR/recordings/\n"
+			       "                      (else PATH.recordings/)\n"
 			       "  --recording-max-mb N   the largest recording accepted, in MiB (default %d)\n"
 			       "  --authority LA      the DfE LA number of this deployment's authority: the police see\n"
 			       "                      the children's homes it hosts (default: every home in the register)\n"
 			       "  --linkage-model FILE   a model from 'safeguard link train' for intake's record linkage\n"
 			       "                      (default: the service's built-in parameters, docs/INTERNALS.md)\n"
-			       "  --totp-key FILE     the key the TOTP secrets are encrypted with (default: PATH.totp-key\n"
-			       "                      beside the database, made mode 0600 on first start)\n"
+			       "  --totp-key FILE     the key the TOTP secrets are encrypted with (default: totp-key in the\n"
+			       "                      --data-dir, else PATH.totp-key beside the database; made mode 0600\n"
+			       "                      on first start). --data-dir DIR: safeguard --help\n"
 			       "  --break-glass-per-day N  records one person may open in an emergency in 24 hours before\n"
 			       "                      the next is refused and the data protection officer told (default %d)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
@@ -212,7 +214,7 @@ int cmd_migrate(int argc, char **argv)
 	/* TOTP secrets from before schema 15 are encrypted here when the key is there already; else serve (which
 	 * makes the key) does it on start. */
 	char keypath[1024];
-	if (strncmp(db, "sqlite:", 7) == 0 && snprintf(keypath, sizeof keypath, "%s.totp-key", db + 7) < (int)sizeof keypath &&
+	if (cli_data_known(db) && cli_data_path(db, "totp-key", false, keypath, sizeof keypath) == 0 &&
 	    access(keypath, F_OK) == 0 && (cli_totp_key(db, NULL, false) != 0 || cli_totp_seal_legacy(st) != 0)) {
 		store_close(st);
 		return 1;

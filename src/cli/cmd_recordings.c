@@ -10,8 +10,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard recordings verify --db URL [--recordings-key FILE]\n\n"
-		   "Decrypts every recording kept beside the database (PATH.recordings/) with the master key\n"
-		   "(PATH.recordings-key unless --recordings-key names one) and checks each against the BLAKE2b\n"
+		   "Decrypts every recording in DIR/recordings/ (--data-dir DIR; else beside the database,\n"
+		   "PATH.recordings/) with the master key (DIR/recordings-key or PATH.recordings-key unless\n"
+		   "--recordings-key names one) and checks each against the BLAKE2b\n"
 		   "hash recorded at its upload, showing nothing of what they hold. Exits 0 saying how many were\n"
 		   "verified; exits 1 naming each recording that fails to decrypt or is missing.\n");
 }

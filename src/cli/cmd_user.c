@@ -21,8 +21,8 @@ static void usage(FILE *f)
 		   "disable refuses the person's sign-in from now on and ends their sessions; enable lets them sign\n"
 		   "in again with the password and second factor they had (reset them too if those may be known).\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
-		   "The TOTP secret is kept encrypted with the key in PATH.totp-key beside the database (made mode\n"
-		   "0600 when missing; --totp-key FILE names another: serve must be given the same).\n"
+		   "The TOTP secret is kept encrypted with the key DIR/totp-key (--data-dir), else PATH.totp-key beside\n"
+		   "the database (made mode 0600 when missing; --totp-key FILE names another: serve must be given the same).\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
 		   "least %d characters) and a TOTP code. Prints the new TOTP secret (base32) as the last line: put\n"
 		   "it in an authenticator app; it is not shown again.\nRoles:", USERS_PASSWORD_MIN);

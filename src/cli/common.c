@@ -339,11 +339,8 @@ int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t sec
 	char def[1024];
 	*exists = false;
 	if (!path) {
-		if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
-			fprintf(stderr, "safeguard: name the audit signing key file with --audit-key FILE\n");
+		if (cli_data_path(db_url, "audit-key", create, def, sizeof def) != 0)
 			return -1;
-		}
-		snprintf(def, sizeof def, "%s.audit-key", db_url + 7);
 		path = def;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -387,16 +384,40 @@ int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t sec
 	return 0;
 }
 
-/* Beside an SQLite database: PATH + suffix. NEEDSWORK: a PostgreSQL store needs the key file and the
- * directory named by options of their own. */
-static int beside_db(const char *db_url, const char *suffix, char *out, size_t outsz)
+/* ---- where the server's files live (settings, not the database URL) ---- */
+
+static const char *data_dir; /* --data-dir DIR, else SAFEGUARD_DATA_DIR (main.c sets it); NULL when neither */
+
+void cli_set_data_dir(const char *dir)
 {
-	if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
-		fprintf(stderr, "safeguard: recordings are kept beside an SQLite database (--db sqlite:PATH)\n");
+	data_dir = dir && dir[0] ? dir : NULL;
+}
+
+bool cli_data_known(const char *db_url)
+{
+	return data_dir || (db_url && strncmp(db_url, "sqlite:", 7) == 0);
+}
+
+int cli_data_path(const char *db_url, const char *name, bool create, char *out, size_t outsz)
+{
+	int n;
+	if (data_dir) {
+		/* Made on first use (serve, demo), readable by this user only: it holds the keys. */
+		if (create && mkdir(data_dir, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "safeguard: cannot create the data directory %s (--data-dir): %s\n", data_dir,
+				strerror(errno));
+			return -1;
+		}
+		n = snprintf(out, outsz, "%s/%s", data_dir, name);
+	} else if (db_url && strncmp(db_url, "sqlite:", 7) == 0) {
+		n = snprintf(out, outsz, "%s.%s", db_url + 7, name); /* beside the database, as before --data-dir */
+	} else {
+		fprintf(stderr, "safeguard: --data-dir DIR is required with a database that is not sqlite:PATH: the "
+				"audit signing key, the recordings and the keys live there (or set SAFEGUARD_DATA_DIR)\n");
 		return -1;
 	}
-	if ((size_t)snprintf(out, outsz, "%s%s", db_url + 7, suffix) >= outsz) {
-		fprintf(stderr, "safeguard: the database path is too long\n");
+	if (n < 0 || (size_t)n >= outsz) {
+		fprintf(stderr, "safeguard: the path of the %s is too long\n", name);
 		return -1;
 	}
 	return 0;
@@ -463,14 +484,8 @@ int cli_totp_key(const char *db_url, const char *path, bool create)
 	char def[1024];
 	uint8_t key[USERS_TOTP_KEY_LEN];
 	if (!path) {
-		if (!db_url || strncmp(db_url, "sqlite:", 7) != 0) {
-			fprintf(stderr, "safeguard: name the key of the TOTP secrets with --totp-key FILE\n");
+		if (cli_data_path(db_url, "totp-key", create, def, sizeof def) != 0)
 			return -1;
-		}
-		if ((size_t)snprintf(def, sizeof def, "%s.totp-key", db_url + 7) >= sizeof def) {
-			fprintf(stderr, "safeguard: the database path is too long\n");
-			return -1;
-		}
 		path = def;
 	}
 	if (key_file(path, "key of the TOTP secrets", create, key) != 0)
@@ -508,10 +523,10 @@ int cli_recordings_open(const char *db_url, const char *key_path, bool create, r
 	char def[1024], dir[1024], err[1200];
 	uint8_t key[RECORDINGS_KEY_LEN];
 	*out = NULL;
-	if (beside_db(db_url, ".recordings", dir, sizeof dir) != 0)
+	if (cli_data_path(db_url, "recordings", create, dir, sizeof dir) != 0)
 		return -1;
 	if (!key_path) {
-		if (beside_db(db_url, ".recordings-key", def, sizeof def) != 0)
+		if (cli_data_path(db_url, "recordings-key", create, def, sizeof def) != 0)
 			return -1;
 		key_path = def;
 	}

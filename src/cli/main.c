@@ -40,7 +40,10 @@ static void usage(FILE *f)
 	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n"
 		   "Every command takes --now SPEC (or SAFEGUARD_NOW=SPEC in the environment) to set the clock: an "
 		   "RFC 3339\ninstant the clock starts from (2027-03-26T09:00:00Z), or an offset in seconds from the "
-		   "system clock (+86400).\n");
+		   "system clock (+86400).\n"
+		   "Every command takes --data-dir DIR (or SAFEGUARD_DATA_DIR=DIR): where the audit signing key, the "
+		   "recordings\nand the keys live (made mode 0700 on first start). Without it, beside an SQLite "
+		   "database (PATH.audit-key, ...);\nany other database needs it.\n");
 }
 
 int main(int argc, char **argv)
@@ -53,9 +56,19 @@ int main(int argc, char **argv)
 	 * out of argv so that no command has to know about it. */
 	char err[160];
 	const char *spec = getenv("SAFEGUARD_NOW"), *from = "SAFEGUARD_NOW";
+	/* Where the keys and recordings live (cli.h cli_data_path): SAFEGUARD_DATA_DIR, then --data-dir anywhere
+	 * on the line (which wins), taken out of argv the same way. */
+	const char *data_dir = getenv("SAFEGUARD_DATA_DIR");
 	int kept = 1;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+			data_dir = argv[++i];
+		} else if (strncmp(argv[i], "--data-dir=", 11) == 0) {
+			data_dir = argv[i] + 11;
+		} else if (strcmp(argv[i], "--data-dir") == 0) {
+			fprintf(stderr, "safeguard: --data-dir needs a directory\n");
+			return 2;
+		} else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
 			spec = argv[++i];
 			from = "--now";
 		} else if (strncmp(argv[i], "--now=", 6) == 0) {
@@ -70,6 +83,7 @@ int main(int argc, char **argv)
 	}
 	argc = kept;
 	argv[argc] = NULL;
+	cli_set_data_dir(data_dir);
 	if (clock_now_set(spec, err, sizeof err) != 0) {
 		fprintf(stderr, "safeguard: %s: %s\n", from, err);
 		return 2;
