@@ -50,7 +50,7 @@ map() { # path -> names (or "all")
     src/cli/cmd_recordings.c) echo recordings cli ;;
     src/cli/cmd_routes.c) echo authorisation cli ;;
     src/cli/cmd_cases.c) echo alerts pages_access cli ;;
-    src/cli/*) echo cli durability intake ;;
+    src/cli/*) echo cli durability intake data_dir recordings audit ;;
     src/io/chronology.*) echo replay ;;
     src/io/homes_csv.*) echo homes_service homes_monitor ;;
     src/io/*) echo link linkage_score ;;
@@ -63,7 +63,7 @@ map() { # path -> names (or "all")
     src/service/children.*) echo intake sealed authorisation ;;
     src/service/homes.*) echo homes_service homes_monitor ;;
     src/service/identity.*|src/service/intake.*) echo intake link_review durability json_test_suite ;;
-    src/service/linkreview.*) echo link_review ;;
+    src/service/linkreview.*) echo link_review link_review_words ;;
     src/service/recordings.*) echo recordings ;;
     src/service/tokens.*|src/service/users.*) echo users web_sessions pages_access cli ;;
     src/service/txq.*) echo durability intake ;;
