@@ -58,6 +58,14 @@ before(() => {
     '{',
     '\treturn (long)time( NULL );', // line 4
     '}',
+    'int wall(struct timespec *t) { return clock_gettime(CLOCK_REALTIME, t); }', // line 6
+  ].join('\n'));
+  // The database's own clock is a second clock, even in the store.
+  write('src/store/bad_now.c', [
+    'static const char *q =',
+    '\t"UPDATE alert SET escalated_at = datetime(\'now\') "', // line 2
+    '\t"WHERE id = ?";',
+    'static const char *fine = "UPDATE alert SET escalated_at = sg_now() WHERE id = ?";',
   ].join('\n'));
   // Mentions that are not violations: in comments, in prose, in the places the rules allow.
   write('src/web/fine_edge.c', [
@@ -80,11 +88,13 @@ test('one violation of each rule fails the check, each named by file:line and ru
     'src/api/bad_sql.c:2: sql-outside-store',
     'src/core/bad_core.c:3: core-includes-upper',
     'src/service/bad_time.c:4: time-outside-clock',
+    'src/service/bad_time.c:6: time-outside-clock',
+    'src/store/bad_now.c:2: sql-clock-outside-clock',
     'src/web/bad_edge.c:2: edge-includes-store',
     'src/web/bad_edge.c:5: edge-calls-store',
   ]);
   assert.match(r.out, /src\/web\/bad_edge\.c:5: edge-calls-store: .*\(store_close\)/);
-  assert.match(r.out, /^layering: 0 passed, 5 failed$/m);
+  assert.match(r.out, /^layering: 0 passed, 6 failed$/m);
 });
 
 test('an allow entry silences what it names and nothing else', () => {
@@ -107,13 +117,14 @@ test('with every violation allowed the check passes, stale entries printed as no
     'edge-includes-store  src/web/bad_edge.c      store/store.h     fake',
     'edge-calls-store     src/web/bad_edge.c      store_close       fake',
     'sql-outside-store    src/api/bad_sql.c       *                 fake',
-    'time-outside-clock   src/service/bad_time.c  time(NULL)        fake',
+    'time-outside-clock   src/service/bad_time.c  *                 fake',
+    'sql-clock-outside-clock  src/store/bad_now.c  *                fake',
     'time-outside-clock   src/web/gone.c          *                 the file is gone: stale',
   ].join('\n'));
   assert.equal(r.status, 0, r.out + r.err);
-  assert.match(r.out, /notice: .*:6: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
-  assert.match(r.out, /^layering: 5 known exceptions .*, 0 new violations$/m);
-  assert.match(r.out, /^layering: 5 passed, 0 failed$/m);
+  assert.match(r.out, /notice: .*:7: time-outside-clock src\/web\/gone\.c \* allows nothing any more/);
+  assert.match(r.out, /^layering: 7 known exceptions .*, 0 new violations$/m);
+  assert.match(r.out, /^layering: 6 passed, 0 failed$/m);
 });
 
 test('an allow entry without a reason, or naming no rule, is refused', () => {
