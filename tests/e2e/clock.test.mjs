@@ -8,7 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  CLOCK_OFFSET_S, clockOffsetSeconds, count, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
+  auditEntries,
+  CLOCK_OFFSET_S, clockOffsetSeconds, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
   ukDate, ukToday,
 } from './lib.mjs';
 
@@ -137,13 +138,13 @@ describe('the server and the CLI take now from --now / SAFEGUARD_NOW', () => {
       event({ source_ref: 'CLK-1', kind: 'referral', occurred_at: '2027-03-28T10:00:00Z' }));
     assert.equal(future.status, 422, future.text);
     assert.equal(future.json.error.code, 'future_date');
-    const auditBefore = count(area.db, 'audit');
+    const auditBefore = auditEntries(area.db);
     const ok = await postEvent(server.url, area.tokens.education,
       event({ source_ref: 'CLK-2', kind: 'referral', occurred_at: '2027-03-15T09:00:00Z' }));
     assert.equal(ok.status, 201, ok.text);
     const elapsed = Date.now() - started;
     // The audit entry and the alert are stamped with the server's now (SQL timestamps follow the clock too).
-    assert.ok(count(area.db, 'audit') > auditBefore);
+    assert.ok(auditEntries(area.db) > auditBefore);
     // (The area's tokens were made by the CLI on this process's clock: the newest entry is the server's.)
     assertStampNear(sql(area.db, 'select at from audit order by id desc limit 1'), INSTANT_MS, elapsed, 'the audit entry');
     const [createdAt, raisedOn, dueOn] = sql(area.db,

@@ -453,6 +453,18 @@ export function sql(dbPath, query) {
   return r.stdout.trim();
 }
 
+/**
+ * How many entries the area's audit holds, read through the CLI (`safeguard audit verify`, which also proves the
+ * chain unbroken), not through sqlite3: a check any backend can answer (docs/INTERNALS.md "Tests through the
+ * CLI and the API").
+ */
+export function auditEntries(dbPath) {
+  const r = runCli(['audit', 'verify', '--db', `sqlite:${dbPath}`]);
+  const m = /^audit chain verified: (\d+) entries/m.exec(r.stdout);
+  assert.ok(m, `audit verify said: ${r.stdout}${r.stderr}`);
+  return Number(m[1]);
+}
+
 export function count(dbPath, table, where = '') {
   return Number(sql(dbPath, `select count(*) from ${table}${where ? ` where ${where}` : ''}`));
 }
