@@ -1,0 +1,58 @@
+/*
+ * store/store_clients.h — agencies and their API clients.
+ * One part of the store's contract (issue 17): store/store.h includes every part.
+ */
+#ifndef SAFEGUARD_STORE_STORE_CLIENTS_H
+#define SAFEGUARD_STORE_STORE_CLIENTS_H
+
+#include "store/store_core.h"
+
+/* ---- agencies and their API clients --------------------------------------------------------------- */
+
+int store_agency_upsert(store_conn *c, const char *code, const char *name);
+int store_agency_exists(store_conn *c, const char *code, bool *found);
+
+/* An agency system's token: what it may do (scope: space-separated scope names, service/tokens.h), who made
+ * it, and whether it still awaits a second person's approval. */
+#define STORE_SCOPE_MAX 200
+#define STORE_ACTOR_MAX 95
+struct store_client {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+	char scope[STORE_SCOPE_MAX + 1];
+	char label[401];                        /* up to 100 characters */
+	char created_by[STORE_ACTOR_MAX + 1];   /* the audit's actor who made it ("cli", "user:3:ada.admin") */
+	bool pending;                           /* made, not yet approved: refused until it is */
+};
+
+int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+			const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
+/* Finds a client that is not revoked by the hash of its token. */
+int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
+		      bool *found);
+
+/* An API client as the administrator sees it: never its token (only the hash is kept, and not shown). */
+struct store_client_info {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+	char label[401];                    /* up to 100 characters */
+	char created_at[STORE_TS_LEN + 1];
+	char revoked_at[STORE_TS_LEN + 1];  /* "" while live */
+	char scope[STORE_SCOPE_MAX + 1];
+	char created_by[STORE_ACTOR_MAX + 1];
+	bool pending;
+	char approved_by[STORE_ACTOR_MAX + 1]; /* "" unless a second person approved it */
+	char approved_at[STORE_TS_LEN + 1];
+};
+typedef int (*store_client_fn)(const struct store_client_info *k, void *ctx);
+/* Every client, newest first, up to limit. */
+int store_clients(store_conn *c, int limit, store_client_fn fn, void *ctx);
+/* Revokes a client at `at` (a client revoked before keeps its first time); *found false when there is no
+ * such client. */
+int store_client_revoke(store_conn *c, int64_t id, const char *at, bool *found);
+/* One client by id (revoked ones too). */
+int store_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found);
+/* Approves a pending client that is not revoked; *changed false when there was none to approve. */
+int store_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed);
+
+#endif

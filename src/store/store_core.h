@@ -1,0 +1,72 @@
+/*
+ * store/store_core.h — the handles, errors and sizes every area uses; opening, connections,
+ * transactions; the reader's view.
+ * One part of the store's contract (issue 17): store/store.h includes every part.
+ */
+#ifndef SAFEGUARD_STORE_STORE_CORE_H
+#define SAFEGUARD_STORE_STORE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct store_conn store_conn;
+
+enum {
+	STORE_OK = 0,
+	STORE_EIO = -1,       /* the database failed: disk, corruption, lost connection */
+	STORE_EBUSY = -2,     /* another writer held the lock past the timeout */
+	STORE_ECONFLICT = -3, /* a uniqueness rule would be broken */
+	STORE_EURL = -4,      /* the URL names no backend we have, or cannot be opened */
+	STORE_ESCHEMA = -5,   /* the schema is newer than this binary, or not migrated */
+};
+
+#define STORE_TOKEN_HASH_LEN 32
+#define STORE_CODE_MAX 32    /* agency codes, kinds, identifier kinds */
+#define STORE_TS_LEN 20      /* YYYY-MM-DDTHH:MM:SSZ */
+#define STORE_NAME_BYTES 401 /* 100 characters of UTF-8 and the NUL */
+#define STORE_ADDR_BYTES 1201
+#define STORE_ATTR_BYTES 1201 /* 300 characters */
+
+/* ---- opening, schema, connections ---------------------------------------------------------------- */
+
+/* Opens the database named by url; creates an SQLite file if missing. Does not migrate. */
+int store_open(const char *url, store **out, char *err, size_t errsz);
+void store_close(store *st);
+
+/* Brings the schema to this binary's version in one transaction per step. *from and *to may be NULL. */
+int store_migrate(store *st, int *from, int *to, char *err, size_t errsz);
+/* STORE_ESCHEMA unless the schema is exactly this binary's version. */
+int store_check_schema(store *st, char *err, size_t errsz);
+int store_schema_latest(void);
+
+store_conn *store_conn_get(store *st); /* NULL when no connection can be made */
+void store_conn_put(store *st, store_conn *c);
+const char *store_conn_errmsg(store_conn *c);
+
+int store_begin(store_conn *c);      /* a write transaction, taking the write lock now */
+int store_begin_read(store_conn *c); /* a read transaction: one consistent snapshot; end with commit */
+int store_commit(store_conn *c);
+int store_rollback(store_conn *c);
+int store_savepoint(store_conn *c);
+int store_savepoint_release(store_conn *c);
+int store_savepoint_rollback(store_conn *c); /* undo to the savepoint and release it */
+
+/* A cheap query proving the database answers (for /healthz). */
+int store_ping(store_conn *c);
+
+/* ---- what a reader may see ------------------------------------------------------------------------------
+ * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view
+ * is decided by service/access.c (access_view, access_list_view), never here and never at an edge, so a list
+ * cannot be built for a reader without it. The store only applies what it is given. Never NULL (a call
+ * without one fails with STORE_EIO). */
+struct store_view {
+	bool sealed;                    /* sealed persons are listed; else they are left out of every list and count */
+	const char *agency;             /* events: only this agency's (NULL: every agency's); alerts: only those
+					 * whose evidence is all such events */
+	const char *private_agency;     /* events of this agency whose details.category is one of */
+	const char *private_categories; /* these (a JSON array of strings) are left out; both NULL: none are */
+};
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * store/store_events.h — what agencies sent, the chronology, and what the rules read.
+ * One part of the store's contract (issue 17): store/store.h includes every part.
+ */
+#ifndef SAFEGUARD_STORE_STORE_EVENTS_H
+#define SAFEGUARD_STORE_STORE_EVENTS_H
+
+#include "store/store_core.h"
+#include "store/store_people.h"
+
+/* ---- what agencies sent, and the chronology --------------------------------------------------------- */
+
+struct store_source_record {
+	int64_t id;
+	char agency[STORE_CODE_MAX + 1];
+	const char *source_ref;
+	uint8_t payload_hash[32]; /* BLAKE2b-256 of the canonical request: tells a retry from a different record */
+	const char *payload;      /* the request as sent */
+	int64_t person_id;
+	double link_score;
+	const char *link_rule; /* how the person was found: "nhs", "upn", "name_dob", "new" */
+	char received_at[STORE_TS_LEN + 1];
+	int64_t event_id; /* filled by store_source_find */
+};
+
+int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id);
+/* Finds by (agency, source_ref); out->source_ref/payload/link_rule are not filled. */
+int store_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
+		      bool *found);
+
+struct store_event {
+	int64_t id;
+	int64_t person_id;
+	int64_t source_record_id;
+	char agency[STORE_CODE_MAX + 1];
+	char kind[STORE_CODE_MAX + 1];
+	char occurred_at[STORE_TS_LEN + 1];
+	char recorded_at[STORE_TS_LEN + 1];
+	const char *summary;
+	const char *details; /* a JSON object as text */
+};
+
+int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
+
+/* Keyset paging: events strictly older than (before_at, before_id) in (occurred_at DESC, id DESC) order;
+ * before_at NULL for the first page. */
+struct store_page {
+	const char *before_at;
+	int64_t before_id;
+	int limit;
+	const char *agency; /* only this agency's events, or NULL */
+	const char *kind;   /* only this kind, or NULL */
+};
+typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
+int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		     store_event_fn fn, void *ctx);
+int store_event_count(store_conn *c, int64_t person_id, int64_t *n);
+/* The same events as store_chronology from the newest (page->before_* ignored), with only id, occurred_at,
+ * agency and kind filled (summary and details ""), from an index alone: for overviews of a long history. */
+int store_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+		      store_event_fn fn, void *ctx);
+/* Each kind of event the person has, with the latest occurrence (for open episodes and flags). */
+typedef int (*store_kind_fn)(const char *kind, const char *latest_at, void *ctx);
+int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
+
+/* ---- what the rules read ------------------------------------------------------------------------------ */
+
+/* The person's events of the given kinds (kinds_json: a JSON array of codes), oldest first (occurred_at,
+ * id), details included (summary ""): a child's input to rules/. */
+int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+			  void *ctx);
+/* Every person's events of those kinds in (person_id, occurred_at, id) order, in one pass: the sweep. A
+ * domestic abuse incident comes once for the person it was recorded on and once more for each of their
+ * housemates, with person_id the housemate's (the incident is every child's at the address). */
+int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
+/* The other members of person's households (anyone sharing an address with them), each once. */
+int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
+/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), oldest
+ * first, details included. */
+int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+
+#endif
