@@ -503,6 +503,44 @@ int cli_totp_seal_legacy(store *st)
 	return 0;
 }
 
+bool cli_recordings_rekey_pending(const char *key_path)
+{
+	char next[1100];
+	struct stat sb;
+	snprintf(next, sizeof next, "%s.new", key_path);
+	return stat(next, &sb) == 0;
+}
+
+int cli_recordings_key_path(const char *db_url, const char *key_path, char *out, size_t outsz)
+{
+	if (key_path) {
+		if ((size_t)snprintf(out, outsz, "%s", key_path) >= outsz) {
+			fprintf(stderr, "safeguard: the key file's path is too long\n");
+			return -1;
+		}
+		return 0;
+	}
+	return beside_db(db_url, ".recordings-key", out, outsz);
+}
+
+int cli_recordings_key_read(const char *path, uint8_t key[RECORDINGS_KEY_LEN])
+{
+	return recordings_key(path, false, key);
+}
+
+int cli_recordings_open_with(const char *db_url, const uint8_t key[RECORDINGS_KEY_LEN], recordings **out)
+{
+	char dir[1024], err[1200];
+	*out = NULL;
+	if (beside_db(db_url, ".recordings", dir, sizeof dir) != 0)
+		return -1;
+	if (recordings_open(dir, key, out, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out)
 {
 	char def[1024], dir[1024], err[1200];
@@ -514,6 +552,13 @@ int cli_recordings_open(const char *db_url, const char *key_path, bool create, r
 		if (beside_db(db_url, ".recordings-key", def, sizeof def) != 0)
 			return -1;
 		key_path = def;
+	}
+	/* A rekey that stopped between its commit and the key file's rename leaves PATH.new: which of the two
+	 * keys the rows are under is for `recordings rekey` to find out; nothing is written under a guess. */
+	if (cli_recordings_rekey_pending(key_path)) {
+		fprintf(stderr, "safeguard: a recordings rekey was interrupted (%s.new exists): run `safeguard recordings "
+				"rekey --db URL` to finish it\n", key_path);
+		return -1;
 	}
 	if (recordings_key(key_path, create, key) != 0)
 		return -1;
