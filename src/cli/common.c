@@ -178,7 +178,7 @@ struct app {
 
 static bool route_streamed(const char *method, const char *path, void *ctx)
 {
-	return api_body_streamed(method, path);
+	return api_body_streamed(method, path) || web_body_streamed(method, path);
 }
 
 static bool is_api(http_request *rq)
@@ -248,6 +248,8 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 	app->web.behind_tls = http->behind_tls;
 	snprintf(app->web.authority, sizeof app->web.authority, "%s", authority ? authority : "");
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
+	app->web.rec = app->api.rec; /* the recordings on the child's page (web/recordings_pages.c) */
+	app->web.recording_max = app->api.recording_max;
 	struct http_options o = {.listen = http->listen, .threads = http->threads, .handler = route, .ctx = app,
 				 .streamed = route_streamed, .admit = route_admit, .per_address = http->per_address};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {

@@ -354,6 +354,33 @@ int recordings_list(store *st, const struct children_access *a, store_recording_
 	return service_in_snapshot(st, list_run, &l);
 }
 
+struct page_args {
+	int64_t child_id;
+	struct store_person *child;
+	bool *found;
+	store_recording_fn fn;
+	void *ctx;
+};
+
+static int page_run(store_conn *c, void *arg)
+{
+	struct page_args *p = arg;
+	int rc = store_person_get(c, p->child_id, p->child, p->found);
+	if (rc != STORE_OK || !*p->found)
+		return rc;
+	return store_recordings(c, p->child_id, p->fn, p->ctx);
+}
+
+int recordings_page(store *st, const struct children_access *a, struct store_person *child, bool *found,
+		    store_recording_fn fn, void *ctx)
+{
+	*found = false;
+	if (!a->audited || !a->child_id)
+		return CHILDREN_ENOAUDIT;
+	struct page_args p = {a->child_id, child, found, fn, ctx};
+	return service_in_snapshot(st, page_run, &p);
+}
+
 int recordings_all(store *st, store_recording_fn fn, void *ctx)
 {
 	struct list_args l = {0, fn, ctx};

@@ -88,6 +88,10 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 /* The child's recordings (a->child_id), oldest first, in one snapshot; a's entry must be durable. */
 int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx);
+/* The child (*found false when there is none) and their recordings, oldest first, in one snapshot, for the
+ * child's recordings page; a's entry must be durable. */
+int recordings_page(store *st, const struct children_access *a, struct store_person *child, bool *found,
+		    store_recording_fn fn, void *ctx);
 /* Every recording's row, in one snapshot, for `safeguard recordings verify`: an operator's integrity check
  * that shows no one a recording's content, so it is not a read of a child's record. */
 int recordings_all(store *st, store_recording_fn fn, void *ctx);
