@@ -98,6 +98,13 @@ struct cli_recordings {
 	unsigned long long max_bytes; /* the largest upload accepted */
 };
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out);
+/* For `recordings rekey`: the key file's path (key_path, else beside the database); whether a rekey left
+ * PATH.new behind (then cli_recordings_open refuses); a key file read (never made); the directory opened
+ * with a key already read. */
+int cli_recordings_key_path(const char *db_url, const char *key_path, char *out, size_t outsz);
+bool cli_recordings_rekey_pending(const char *key_path);
+int cli_recordings_key_read(const char *path, uint8_t key[RECORDINGS_KEY_LEN]);
+int cli_recordings_open_with(const char *db_url, const uint8_t key[RECORDINGS_KEY_LEN], recordings **out);
 
 /* The server's key of the TOTP secrets (service/users.h): the file path names, or beside an SQLite database
  * (PATH.totp-key, beside the audit key; DIR/totp-key with --data-dir) when path is NULL, handed to users_use_totp_key. With create (serve,

@@ -178,7 +178,7 @@ struct app {
 
 static bool route_streamed(const char *method, const char *path, void *ctx)
 {
-	return api_body_streamed(method, path);
+	return api_body_streamed(method, path) || web_body_streamed(method, path);
 }
 
 static bool is_api(http_request *rq)
@@ -248,6 +248,8 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 	app->web.behind_tls = http->behind_tls;
 	snprintf(app->web.authority, sizeof app->web.authority, "%s", authority ? authority : "");
 	app->web.alerts = app->api.alerts; /* events recorded on the pages meet the same rules */
+	app->web.rec = app->api.rec; /* the recordings on the child's page (web/recordings_pages.c) */
+	app->web.recording_max = app->api.recording_max;
 	struct http_options o = {.listen = http->listen, .threads = http->threads, .handler = route, .ctx = app,
 				 .streamed = route_streamed, .admit = route_admit, .per_address = http->per_address};
 	if (http_start(&o, &srv, err, sizeof err) != 0) {
@@ -518,6 +520,44 @@ int cli_totp_seal_legacy(store *st)
 	return 0;
 }
 
+bool cli_recordings_rekey_pending(const char *key_path)
+{
+	char next[1100];
+	struct stat sb;
+	snprintf(next, sizeof next, "%s.new", key_path);
+	return stat(next, &sb) == 0;
+}
+
+int cli_recordings_key_path(const char *db_url, const char *key_path, char *out, size_t outsz)
+{
+	if (key_path) {
+		if ((size_t)snprintf(out, outsz, "%s", key_path) >= outsz) {
+			fprintf(stderr, "safeguard: the key file's path is too long\n");
+			return -1;
+		}
+		return 0;
+	}
+	return cli_data_path(db_url, "recordings-key", false, out, outsz);
+}
+
+int cli_recordings_key_read(const char *path, uint8_t key[RECORDINGS_KEY_LEN])
+{
+	return recordings_key(path, false, key);
+}
+
+int cli_recordings_open_with(const char *db_url, const uint8_t key[RECORDINGS_KEY_LEN], recordings **out)
+{
+	char dir[1024], err[1200];
+	*out = NULL;
+	if (cli_data_path(db_url, "recordings", false, dir, sizeof dir) != 0)
+		return -1;
+	if (recordings_open(dir, key, out, err, sizeof err) != 0) {
+		fprintf(stderr, "safeguard: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_recordings_open(const char *db_url, const char *key_path, bool create, recordings **out)
 {
 	char def[1024], dir[1024], err[1200];
@@ -529,6 +569,13 @@ int cli_recordings_open(const char *db_url, const char *key_path, bool create, r
 		if (cli_data_path(db_url, "recordings-key", create, def, sizeof def) != 0)
 			return -1;
 		key_path = def;
+	}
+	/* A rekey that stopped between its commit and the key file's rename leaves PATH.new: which of the two
+	 * keys the rows are under is for `recordings rekey` to find out; nothing is written under a guess. */
+	if (cli_recordings_rekey_pending(key_path)) {
+		fprintf(stderr, "safeguard: a recordings rekey was interrupted (%s.new exists): run `safeguard recordings "
+				"rekey --db URL` to finish it\n", key_path);
+		return -1;
 	}
 	if (recordings_key(key_path, create, key) != 0)
 		return -1;

@@ -64,6 +64,9 @@ struct http_request {
 	void *sink_ctx;
 	bool sink_live;          /* sink.release not yet called */
 	unsigned long long received;
+	/* A streamed form (http_stream_form): the post processor and where its fields go. */
+	struct MHD_PostProcessor *pp;
+	http_form_field_fn form_field;
 	/* A streamed answer (http_respond_stream). */
 	http_body_reader out_read;
 	void (*out_release)(void *ctx);
@@ -71,6 +74,8 @@ struct http_request {
 	unsigned long long out_len;
 	bool queued;
 };
+
+static void respond_error(http_request *rq, int status, const char *code, const char *message);
 
 /* ---- request accessors ---- */
 
@@ -140,6 +145,40 @@ void http_stream_body(http_request *rq, const struct http_sink *sink, void *ctx)
 	rq->sink = *sink;
 	rq->sink_ctx = ctx;
 	rq->sink_live = true;
+}
+
+static enum MHD_Result stream_form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+					 const char *content_type, const char *transfer_encoding, const char *data,
+					 uint64_t off, size_t size)
+{
+	http_request *rq = cls;
+	if (!rq->form_field || !rq->sink_live) /* refused, or the request is over: nothing more goes to the sink */
+		return MHD_NO;
+	return rq->form_field(rq, key, filename, content_type, data, (unsigned long long)off, size, rq->sink_ctx) == 0
+		       ? MHD_YES
+		       : MHD_NO;
+}
+
+static int stream_form_chunk(http_request *rq, const char *data, size_t len, void *ctx)
+{
+	if (MHD_post_process(rq->pp, data, len) == MHD_YES)
+		return 0;
+	if (!rq->responded)
+		respond_error(rq, 400, "invalid_value", "the form could not be read");
+	return -1;
+}
+
+int http_stream_form(http_request *rq, const struct http_sink *sink, http_form_field_fn field, void *ctx)
+{
+	/* 16 KiB: the post processor's buffer for a part's headers and a field's pieces. */
+	rq->pp = MHD_create_post_processor(rq->conn, 16 * 1024, stream_form_field, rq);
+	if (!rq->pp)
+		return -1;
+	rq->form_field = field;
+	struct http_sink s = *sink;
+	s.chunk = stream_form_chunk;
+	http_stream_body(rq, &s, ctx);
+	return 0;
 }
 
 static void sink_release(http_request *rq)
@@ -611,6 +650,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return stream_chunk(rq, upload_data, n);
 	if (rq->streamed && !rq->ended) { /* the whole body is in */
 		rq->ended = true;
+		if (rq->pp) { /* the last field's last piece */
+			MHD_destroy_post_processor(rq->pp);
+			rq->pp = NULL;
+		}
 		if (!rq->responded) {
 			rq->sink.end(rq, rq->sink_ctx);
 			if (rq->suspended)
@@ -648,6 +691,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		rq->cont_release(rq->cont_ctx);
 	if (rq->data && rq->data_release)
 		rq->data_release(rq->data);
+	rq->form_field = NULL;
+	if (rq->pp)
+		MHD_destroy_post_processor(rq->pp);
 	sink_release(rq);
 	out_drop(rq);
 	free(rq->body);

@@ -124,6 +124,14 @@ struct http_sink {
 };
 /* From the handler of a streamed request, instead of answering: the body goes to sink (copied) with ctx. */
 void http_stream_body(http_request *rq, const struct http_sink *sink, void *ctx);
+/* A streamed multipart/form-data (or urlencoded) body, parsed as it arrives by libmicrohttpd's post
+ * processor: field(name, filename, content_type, data, off, size) is called with each field's pieces in
+ * order (off 0 starts a field; filename and content_type are NULL for a plain field). It returns 0 to go on,
+ * negative to stop (it has answered, else 500; the rest of the body is dropped). sink's chunk is not used;
+ * max, end and release are as for http_stream_body. */
+typedef int (*http_form_field_fn)(http_request *rq, const char *name, const char *filename, const char *content_type,
+				  const char *data, unsigned long long off, size_t size, void *ctx);
+int http_stream_form(http_request *rq, const struct http_sink *sink, http_form_field_fn field, void *ctx);
 /* The body's size as the client announced it (Content-Length), or -1 when chunked. */
 long long http_content_length(http_request *rq);
 

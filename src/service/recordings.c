@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "service/audit.h"
 #include "service/service_int.h"
+#include "service/txq.h"
 
 #define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
 #define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES
@@ -353,6 +354,33 @@ int recordings_list(store *st, const struct children_access *a, store_recording_
 	return service_in_snapshot(st, list_run, &l);
 }
 
+struct page_args {
+	int64_t child_id;
+	struct store_person *child;
+	bool *found;
+	store_recording_fn fn;
+	void *ctx;
+};
+
+static int page_run(store_conn *c, void *arg)
+{
+	struct page_args *p = arg;
+	int rc = store_person_get(c, p->child_id, p->child, p->found);
+	if (rc != STORE_OK || !*p->found)
+		return rc;
+	return store_recordings(c, p->child_id, p->fn, p->ctx);
+}
+
+int recordings_page(store *st, const struct children_access *a, struct store_person *child, bool *found,
+		    store_recording_fn fn, void *ctx)
+{
+	*found = false;
+	if (!a->audited || !a->child_id)
+		return CHILDREN_ENOAUDIT;
+	struct page_args p = {a->child_id, child, found, fn, ctx};
+	return service_in_snapshot(st, page_run, &p);
+}
+
 int recordings_all(store *st, store_recording_fn fn, void *ctx)
 {
 	struct list_args l = {0, fn, ctx};
@@ -543,5 +571,338 @@ int recordings_verify(recordings *r, const struct store_recording *rec, char why
 	if (rc == 0)
 		rc = recordings_read_check(rd, why);
 	recordings_read_close(rd);
+	return rc;
+}
+
+int recordings_read_skip(recordings_reader *rd, uint64_t offset, char why[RECORDINGS_WHY_MAX])
+{
+	if (!rd->started)
+		return RECORDINGS_EIO;
+	uint64_t left = offset;
+	while (left) {
+		if (rd->pos == rd->plen) {
+			if (rd->done)
+				return 0; /* past the end: nothing more to send */
+			int rc = reader_next(rd, why);
+			if (rc != 0) {
+				rd->started = false;
+				return rc;
+			}
+			continue;
+		}
+		size_t n = rd->plen - rd->pos;
+		if (n > left)
+			n = (size_t)left;
+		rd->pos += n;
+		left -= n;
+	}
+	return 0;
+}
+
+/* ---- kinds and their retention ---- */
+
+/*
+ * How long each kind is kept, from the day it was made (docs/SECURITY.md "Recordings" says it for people):
+ *  - interview: an Achieving Best Evidence (ABE) interview, or any interview where the child tells what
+ *    happened, is evidence a survivor may ask for decades later. The Independent Inquiry into Child Sexual
+ *    Abuse (final report, 2022) asked that records about allegations of child sexual abuse be kept for 75
+ *    years; the police keep such evidence at least as long under Management of Police Information. 75 years.
+ *  - meeting: a strategy discussion, conference or review is recorded so that its minutes are right; the
+ *    minutes are the record. Kept while a complaint (Children Act 1989 representations: within a year) and the
+ *    Ombudsman after it (a further year) may need it. 2 years.
+ *  - other (documents, photographs, a recording that is neither): kept with the child's file, to 25 years,
+ *    the age to which local retention schedules (IRMS toolkit) keep a child protection file for a child born
+ *    in the year it was made.
+ * NEEDSWORK: a local authority's own schedule may differ; this is the one table to change.
+ */
+static const struct recordings_kind kinds[] = {
+	{"interview", "Interview", "The child, or someone who knows them, tells what happened (for example an ABE interview)",
+	 75, "Evidence of what the child said: the Independent Inquiry into Child Sexual Abuse asked that such records "
+	     "be kept for 75 years"},
+	{"meeting", "Meeting", "A strategy discussion, conference, review or other meeting about the child", 2,
+	 "The minutes are the record: kept while a complaint (within a year) and the Ombudsman's review after it may "
+	 "need it"},
+	{"other", "Other", "A document, photograph or recording that is neither", 25,
+	 "Kept with the child's file: 25 years, as local retention schedules keep a child protection file"},
+};
+
+const struct recordings_kind *recordings_kind_at(size_t i)
+{
+	return i < sizeof kinds / sizeof kinds[0] ? &kinds[i] : NULL;
+}
+
+const struct recordings_kind *recordings_kind_of(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].code, code) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+bool recordings_kept_until(const struct store_recording *rec, struct date *until)
+{
+	const struct recordings_kind *k = recordings_kind_of(rec->kind);
+	struct date d;
+	if (!k || date_parse_iso(rec->recorded_on, &d) != DATE_OK)
+		return false;
+	d.y += k->years;
+	if (d.y > 9999)
+		d.y = 9999;
+	if (d.m == 2 && d.d == 29 && !date_is_leap(d.y))
+		d.d = 28;
+	*until = d;
+	return true;
+}
+
+static bool text_field_ok(const char *s, size_t max_chars)
+{
+	size_t len = strlen(s);
+	if (!text_utf8_valid(s, len) || text_utf8_length(s, len) > max_chars)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') || ch == 0x7F)
+			return false;
+	}
+	return true;
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+int recordings_describe_check(const struct store_recording *rec, struct date today, const char **field,
+			      const char **message)
+{
+	struct date d;
+	if (!recordings_kind_of(rec->kind)) {
+		*field = "kind";
+		*message = "Select what kind of recording this is";
+		return -1;
+	}
+	if (date_parse_iso(rec->recorded_on, &d) != DATE_OK) {
+		*field = "recorded_on";
+		*message = "Enter the date it was recorded as a real date, for example 27 3 2026";
+		return -1;
+	}
+	if (date_cmp(d, today) > 0) {
+		*field = "recorded_on";
+		*message = "The date it was recorded must be today or in the past";
+		return -1;
+	}
+	if (blank(rec->present)) {
+		*field = "present";
+		*message = "Enter who was present, with their roles";
+		return -1;
+	}
+	if (!text_field_ok(rec->present, RECORDINGS_PRESENT_MAX)) {
+		*field = "present";
+		*message = "Who was present must be 1,000 characters or fewer";
+		return -1;
+	}
+	if (blank(rec->consent)) {
+		*field = "consent";
+		*message = "Enter who gave consent, or why consent was not needed";
+		return -1;
+	}
+	if (!text_field_ok(rec->consent, RECORDINGS_CONSENT_MAX)) {
+		*field = "consent";
+		*message = "Consent must be 500 characters or fewer";
+		return -1;
+	}
+	if (!text_field_ok(rec->words, RECORDINGS_WORDS_MAX)) {
+		*field = "words";
+		*message = "The child's own words must be 4,000 characters or fewer";
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the sweep ---- */
+
+struct expired {
+	int64_t id, child_id;
+	char disk_name[STORE_RECORDING_DISK_MAX + 1];
+	char kind[STORE_CODE_MAX + 1];
+	char recorded_on[11];
+	char blake2b[65];
+};
+
+struct expired_list {
+	struct date today;
+	struct expired *v;
+	size_t n, cap;
+};
+
+static int find_expired(const struct store_recording *r, void *ctx)
+{
+	struct expired_list *l = ctx;
+	struct date until;
+	/* A row whose kind or day is not valid is never swept: keeping too long is the safe mistake. */
+	if (!recordings_kept_until(r, &until) || date_cmp(until, l->today) >= 0)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct expired *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		l->v = v;
+		l->cap = cap;
+	}
+	struct expired *e = &l->v[l->n++];
+	e->id = r->id;
+	e->child_id = r->child_id;
+	snprintf(e->disk_name, sizeof e->disk_name, "%s", r->disk_name);
+	snprintf(e->kind, sizeof e->kind, "%s", r->kind);
+	snprintf(e->recorded_on, sizeof e->recorded_on, "%s", r->recorded_on);
+	snprintf(e->blake2b, sizeof e->blake2b, "%s", r->blake2b);
+	return 0;
+}
+
+struct sweep_one {
+	const struct expired *e;
+	const char *actor;
+};
+
+static int sweep_run(store_conn *c, void *arg)
+{
+	struct sweep_one *s = arg;
+	char object[40], detail[200];
+	const struct recordings_kind *k = recordings_kind_of(s->e->kind);
+	int rc = store_recording_delete(c, s->e->id);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(object, sizeof object, "recording:%lld", (long long)s->e->id);
+	snprintf(detail, sizeof detail, "retention over: %s, kept %d years from %s; blake2b %s", s->e->kind,
+		 k ? k->years : 0, s->e->recorded_on, s->e->blake2b);
+	struct store_audit a = {.actor = s->actor, .action = "recording.delete", .child_id = s->e->child_id,
+				.object = object, .detail = detail};
+	return audit_append(c, &a);
+}
+
+int recordings_sweep(store *st, recordings *r, struct date today, const char *actor, size_t *deleted)
+{
+	struct expired_list l = {.today = today};
+	*deleted = 0;
+	int rc = service_in_snapshot(st, list_run, &(struct list_args){0, find_expired, &l});
+	for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
+		struct sweep_one s = {&l.v[i], actor};
+		rc = txq_exec(st, sweep_run, &s);
+		if (rc == STORE_ECONFLICT) /* already gone (another sweep): nothing to do */
+			rc = STORE_OK;
+		else if (rc == STORE_OK)
+			(*deleted)++;
+		/* After the commit: the row and its wrapped key are gone, so the file opens for no one even if it
+		 * cannot be removed now. */
+		if (rc == STORE_OK && disk_name_valid(l.v[i].disk_name) && unlinkat(r->dirfd, l.v[i].disk_name, 0) != 0 &&
+		    errno != ENOENT)
+			fprintf(stderr, "safeguard: recording %lld's file could not be removed (its key is gone): %s\n",
+				(long long)l.v[i].id, strerror(errno));
+	}
+	free(l.v);
+	return rc;
+}
+
+/* ---- the rekey ---- */
+
+bool recordings_key_opens(const struct store_recording *rec, const uint8_t key[RECORDINGS_KEY_LEN])
+{
+	uint8_t file_key[FILE_KEY_LEN];
+	bool ok = rec->well_formed && crypto_secretbox_open_easy(file_key, rec->wrapped_key, sizeof rec->wrapped_key,
+								     rec->key_nonce, key) == 0;
+	sodium_memzero(file_key, sizeof file_key);
+	return ok;
+}
+
+struct wrapped {
+	int64_t id;
+	bool well_formed;
+	uint8_t key[STORE_RECORDING_WRAPPED_LEN];
+	uint8_t nonce[STORE_RECORDING_NONCE_LEN];
+};
+
+struct rekey_args {
+	recordings *r;
+	const uint8_t *new_key;
+	const char *actor;
+	struct wrapped *v;
+	size_t n, cap;
+	int64_t failed_id;
+};
+
+static int collect_wrapped(const struct store_recording *rec, void *ctx)
+{
+	struct rekey_args *a = ctx;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct wrapped *v = realloc(a->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		a->v = v;
+		a->cap = cap;
+	}
+	struct wrapped *w = &a->v[a->n++];
+	w->id = rec->id;
+	w->well_formed = rec->well_formed;
+	memcpy(w->key, rec->wrapped_key, sizeof w->key);
+	memcpy(w->nonce, rec->key_nonce, sizeof w->nonce);
+	return 0;
+}
+
+/* A short name for a key that says nothing of it: BLAKE2b-256 with its own context, 8 bytes in hex. */
+static void key_fingerprint(const uint8_t key[RECORDINGS_KEY_LEN], char out[17])
+{
+	static const unsigned char ctx[] = "safeguard recordings key fingerprint";
+	unsigned char d[32];
+	crypto_generichash(d, sizeof d, ctx, sizeof ctx - 1, key, RECORDINGS_KEY_LEN);
+	sodium_bin2hex(out, 17, d, 8);
+}
+
+static int rekey_run(store_conn *c, void *arg)
+{
+	struct rekey_args *a = arg;
+	uint8_t file_key[FILE_KEY_LEN];
+	int rc;
+	a->n = 0;
+	/* Rows are read in the transaction that rewrites them: none can come or go in between. */
+	if ((rc = store_recordings(c, 0, collect_wrapped, a)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < a->n; i++) {
+		struct wrapped *w = &a->v[i];
+		if (!w->well_formed ||
+		    crypto_secretbox_open_easy(file_key, w->key, sizeof w->key, w->nonce, a->r->key) != 0) {
+			a->failed_id = w->id;
+			rc = RECORDINGS_EDAMAGED;
+			break;
+		}
+		randombytes_buf(w->nonce, sizeof w->nonce);
+		crypto_secretbox_easy(w->key, file_key, sizeof file_key, w->nonce, a->new_key);
+		if ((rc = store_recording_rewrap(c, w->id, w->key, w->nonce)) != STORE_OK)
+			break;
+	}
+	sodium_memzero(file_key, sizeof file_key);
+	if (rc != STORE_OK)
+		return rc;
+	char detail[120], from[17], to[17];
+	key_fingerprint(a->r->key, from);
+	key_fingerprint(a->new_key, to);
+	snprintf(detail, sizeof detail, "%zu recordings rewrapped; key %s to %s", a->n, from, to);
+	struct store_audit e = {.actor = a->actor, .action = "recordings.rekey", .object = "recordings",
+				.detail = detail};
+	return audit_append(c, &e);
+}
+
+int recordings_rekey(store *st, recordings *r, const uint8_t new_key[RECORDINGS_KEY_LEN], const char *actor,
+		     size_t *count, int64_t *failed_id)
+{
+	struct rekey_args a = {.r = r, .new_key = new_key, .actor = actor};
+	int rc = txq_exec(st, rekey_run, &a);
+	*count = rc == STORE_OK ? a.n : 0;
+	*failed_id = a.failed_id;
+	free(a.v);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/date.h"
 #include "service/children.h"
 #include "store/store.h"
 
@@ -87,6 +88,10 @@ int recordings_add(store_conn *c, struct store_recording *rec, int64_t now);
 int recordings_get(store *st, int64_t id, struct store_recording *out, bool *found);
 /* The child's recordings (a->child_id), oldest first, in one snapshot; a's entry must be durable. */
 int recordings_list(store *st, const struct children_access *a, store_recording_fn fn, void *ctx);
+/* The child (*found false when there is none) and their recordings, oldest first, in one snapshot, for the
+ * child's recordings page; a's entry must be durable. */
+int recordings_page(store *st, const struct children_access *a, struct store_person *child, bool *found,
+		    store_recording_fn fn, void *ctx);
 /* Every recording's row, in one snapshot, for `safeguard recordings verify`: an operator's integrity check
  * that shows no one a recording's content, so it is not a read of a child's record. */
 int recordings_all(store *st, store_recording_fn fn, void *ctx);
@@ -104,5 +109,53 @@ void recordings_read_close(recordings_reader *rd); /* NULL is fine */
 
 /* Decrypts a recording through and checks its hash, showing nothing (for `safeguard recordings verify`). */
 int recordings_verify(recordings *r, const struct store_recording *rec, char why[RECORDINGS_WHY_MAX]);
+/* Reads and drops plaintext up to offset (a player's Range request): the stream's chunks are chained, so
+ * the way to byte N is through the ones before it. 0, or negative as recordings_read. */
+int recordings_read_skip(recordings_reader *rd, uint64_t offset, char why[RECORDINGS_WHY_MAX]);
+
+/* ---- what a recording is, and how long it is kept (issue 18, part 3) ---- */
+
+#define RECORDINGS_PRESENT_MAX 1000 /* characters: who was present, names and roles */
+#define RECORDINGS_CONSENT_MAX 500  /* characters: consent given by whom, or why none was needed */
+#define RECORDINGS_WORDS_MAX 4000   /* characters: the child's own words */
+
+/* The one table of kinds and their retention, counted in whole years from the day the recording was made
+ * (the reasons, for people, are in docs/SECURITY.md "Recordings"). */
+struct recordings_kind {
+	const char *code;   /* "interview", "meeting", "other" */
+	const char *name;   /* "Interview" */
+	const char *hint;   /* what the kind is for, on the form */
+	int years;          /* kept this many years from the day it was made, then deleted by the sweep */
+	const char *basis;  /* why that long, in a sentence */
+};
+/* The i-th kind (NULL past the end), and the kind of a code (NULL when there is none). */
+const struct recordings_kind *recordings_kind_at(size_t i);
+const struct recordings_kind *recordings_kind_of(const char *code);
+/* The last day a recording is kept: recorded_on plus its kind's years (29 February to 28 February); false when
+ * its kind or day is not valid. */
+bool recordings_kept_until(const struct store_recording *rec, struct date *until);
+
+/* What the page's form says about a recording, checked: kind, recorded_on (YYYY-MM-DD, not after today),
+ * present and consent (required), words (optional); no control characters but line breaks. 0, or -1 with the
+ * field at fault ("kind", "recorded_on", "present", "consent", "words") and a message for people. */
+int recordings_describe_check(const struct store_recording *rec, struct date today, const char **field,
+			      const char **message);
+
+/* ---- the sweep and the rekey (`safeguard recordings sweep | rekey`) ---- */
+
+/* Deletes every recording whose retention ended before today: for each, the row and an audit entry
+ * "recording.delete" (its kind, day and hash; no personal data) in one transaction, then the file. Once the
+ * row is gone its key is gone, so a file left by a crash between the two opens for no one. *deleted counts
+ * them; negative on the first failure (those deleted before it stay deleted). */
+int recordings_sweep(store *st, recordings *r, struct date today, const char *actor, size_t *deleted);
+
+/* Wraps every recording's key anew under new_key, in ONE transaction with its audit entry
+ * "recordings.rekey": the files are not touched (their own keys do not change). Any row whose key does not
+ * open under r's key fails the whole transaction (RECORDINGS_EDAMAGED, *failed_id naming it): the database
+ * is then as it was, every row under the old key. *count says how many were rewrapped. */
+int recordings_rekey(store *st, recordings *r, const uint8_t new_key[RECORDINGS_KEY_LEN], const char *actor,
+		     size_t *count, int64_t *failed_id);
+/* Whether a row's key opens under key (for finishing an interrupted rekey: which key the rows are under). */
+bool recordings_key_opens(const struct store_recording *rec, const uint8_t key[RECORDINGS_KEY_LEN]);
 
 #endif

@@ -550,6 +550,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE app_user ADD COLUMN email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254);"
 	"ALTER TABLE app_user ADD COLUMN phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 32);"
 	"ALTER TABLE app_user ADD COLUMN team TEXT NOT NULL DEFAULT '';",
+	/* 22: what a recording is, on the child's page (issue 18, part 3): its kind (which sets how long it is
+	 * kept, service/recordings.h), the day it was made, who was present, consent, and the child's own words
+	 * kept beside it. Rows from before are 'other', dated the day they were uploaded. */
+	"ALTER TABLE recording ADD COLUMN kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('interview', 'meeting', 'other'));"
+	"ALTER TABLE recording ADD COLUMN recorded_on TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE recording ADD COLUMN present TEXT NOT NULL DEFAULT '' CHECK (length(present) <= 1000);"
+	"ALTER TABLE recording ADD COLUMN consent TEXT NOT NULL DEFAULT '' CHECK (length(consent) <= 500);"
+	"ALTER TABLE recording ADD COLUMN words TEXT NOT NULL DEFAULT '' CHECK (length(words) <= 4000);"
+	"UPDATE recording SET recorded_on = substr(uploaded_at, 1, 10) WHERE recorded_on = '';",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -656,6 +665,8 @@ enum stmt_id {
 	S_RECORDING_GET,
 	S_RECORDINGS_CHILD,
 	S_RECORDINGS_ALL,
+	S_RECORDING_REWRAP,
+	S_RECORDING_DELETE,
 	S_BREAK_GLASS_OF_CHILD,
 	S_CLIENTS,
 	S_CLIENT_REVOKE,
@@ -798,7 +809,7 @@ enum stmt_id {
 		    "JOIN person p ON p.id = v.person_id JOIN person q ON q.id = v.candidate_id"
 
 #define RECORDING_COLS "id, child_id, filename, content_type, bytes, blake2b, wrapped_key, key_nonce, disk_name, " \
-		       "uploaded_by, uploaded_at"
+		       "uploaded_by, uploaded_at, kind, recorded_on, present, consent, words"
 
 #define HOME_COLS "h.id, h.urn, h.name, h.provider, h.la_code, h.postcode, coalesce(h.lat, 0), coalesce(h.lon, 0), " \
 		  "h.places, h.specialism, h.ofsted_grade, coalesce(h.grade_date, '')"
@@ -969,7 +980,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CHECKPOINTS] = "SELECT audit_id, hash, at, public_key, signature FROM audit_checkpoint ORDER BY audit_id",
 	[S_AUDIT_READS] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			  "WHERE child_id = ?1 AND action IN ('child.read', 'chronology.read', 'alert.read', 'flags.lookup', "
-			  "'viewers.read', 'recordings.list', 'recording.download', 'access.refused', 'break_glass.open', "
+			  "'viewers.read', 'recordings.list', 'recording.download', 'recording.play', 'access.refused', 'break_glass.open', "
 			  "'placement.record') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
@@ -1077,7 +1088,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
 	[S_RECORDING_INSERT] = "INSERT INTO recording(child_id, filename, content_type, bytes, blake2b, wrapped_key, "
-			       "key_nonce, disk_name, uploaded_by, uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			       "key_nonce, disk_name, uploaded_by, uploaded_at, kind, recorded_on, present, consent, words) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[S_RECORDING_REWRAP] = "UPDATE recording SET wrapped_key = ?2, key_nonce = ?3 WHERE id = ?1",
+	[S_RECORDING_DELETE] = "DELETE FROM recording WHERE id = ?1",
 	[S_RECORDING_GET] = "SELECT " RECORDING_COLS " FROM recording WHERE id = ?1",
 	[S_RECORDINGS_CHILD] = "SELECT " RECORDING_COLS " FROM recording WHERE child_id = ?1 ORDER BY id",
 	[S_RECORDINGS_ALL] = "SELECT " RECORDING_COLS " FROM recording ORDER BY id",
@@ -1256,7 +1270,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substr(a.actor, 6) AS INTEGER) "
 			  "LEFT JOIN api_client k ON a.actor LIKE 'client:%' AND k.id = CAST(substr(a.actor, 8) AS INTEGER) "
 			  "WHERE a.child_id = ?1 AND a.action IN ('child.read', 'chronology.read', 'alert.read', "
-			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'access.refused', "
+			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'recording.play', 'access.refused', "
 			  "'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) AND (?3 IS NULL OR a.at < ?3) "
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 	[S_GLASS_AREA] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, ''), "
@@ -3479,9 +3493,37 @@ static int sq_recording_insert(store_conn *c, const struct store_recording *r, i
 	text(s, 8, r->disk_name);
 	text(s, 9, r->uploaded_by);
 	text(s, 10, r->uploaded_at);
+	text(s, 11, r->kind[0] ? r->kind : "other");
+	text(s, 12, r->recorded_on[0] ? r->recorded_on : r->uploaded_at);
+	text(s, 13, r->present);
+	text(s, 14, r->consent);
+	text(s, 15, r->words);
 	int rc = run(s);
 	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
 	return rc;
+}
+
+static int sq_recording_rewrap(store_conn *c, int64_t id, const uint8_t wrapped[STORE_RECORDING_WRAPPED_LEN],
+			       const uint8_t nonce[STORE_RECORDING_NONCE_LEN])
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_REWRAP);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, wrapped, STORE_RECORDING_WRAPPED_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, nonce, STORE_RECORDING_NONCE_LEN, SQLITE_STATIC);
+	int rc = run(s);
+	return rc == STORE_OK && sqlite3_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
+}
+
+static int sq_recording_delete(store_conn *c, int64_t id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_DELETE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = run(s);
+	return rc == STORE_OK && sqlite3_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
 }
 
 static void recording_row(sqlite3_stmt *s, struct store_recording *r)
@@ -3505,6 +3547,11 @@ static void recording_row(sqlite3_stmt *s, struct store_recording *r)
 	col_copy(s, 8, r->disk_name, sizeof r->disk_name);
 	col_copy(s, 9, r->uploaded_by, sizeof r->uploaded_by);
 	col_copy(s, 10, r->uploaded_at, sizeof r->uploaded_at);
+	col_copy(s, 11, r->kind, sizeof r->kind);
+	col_copy(s, 12, r->recorded_on, sizeof r->recorded_on);
+	col_copy(s, 13, r->present, sizeof r->present);
+	col_copy(s, 14, r->consent, sizeof r->consent);
+	col_copy(s, 15, r->words, sizeof r->words);
 }
 
 static int sq_recording_get(store_conn *c, int64_t id, struct store_recording *out, bool *found)
@@ -5017,6 +5064,8 @@ const struct store_ops store_sqlite_ops = {
 	.recording_insert = sq_recording_insert,
 	.recording_get = sq_recording_get,
 	.recordings = sq_recordings,
+	.recording_rewrap = sq_recording_rewrap,
+	.recording_delete = sq_recording_delete,
 	.home_insert = sq_home_insert,
 	.home_get = sq_home_get,
 	.homes = sq_homes,

@@ -590,6 +590,17 @@ int store_recordings(store_conn *c, int64_t child_id, store_recording_fn fn, voi
 	return c->ops->recordings(c, child_id, fn, ctx);
 }
 
+int store_recording_rewrap(store_conn *c, int64_t id, const uint8_t wrapped[STORE_RECORDING_WRAPPED_LEN],
+			   const uint8_t nonce[STORE_RECORDING_NONCE_LEN])
+{
+	return c->ops->recording_rewrap(c, id, wrapped, nonce);
+}
+
+int store_recording_delete(store_conn *c, int64_t id)
+{
+	return c->ops->recording_delete(c, id);
+}
+
 /* ---- children's homes and their oversight ---- */
 
 int store_home_insert(store_conn *c, const struct store_home *h, int64_t *id)

@@ -38,7 +38,7 @@ int store_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx);
 int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 
 /* Who has looked at a child: the entries about the child whose action is a read (child.read,
- * chronology.read, alert.read, flags.lookup, viewers.read, recordings.list, recording.download), a refused read
+ * chronology.read, alert.read, flags.lookup, viewers.read, recordings.list, recording.download, recording.play), a refused read
  * (access.refused), a break-glass opening or a placement recorded (placement.record: the writer saw enough of
  * the child to place them), newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 21
+#define STORE_SCHEMA_VERSION 22
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -138,6 +138,9 @@ struct store_ops {
 	int (*recording_insert)(store_conn *c, const struct store_recording *r, int64_t *id);
 	int (*recording_get)(store_conn *c, int64_t id, struct store_recording *out, bool *found);
 	int (*recordings)(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx);
+	int (*recording_rewrap)(store_conn *c, int64_t id, const uint8_t wrapped[STORE_RECORDING_WRAPPED_LEN],
+				const uint8_t nonce[STORE_RECORDING_NONCE_LEN]);
+	int (*recording_delete)(store_conn *c, int64_t id);
 	/* children's homes and their oversight */
 	int (*home_insert)(store_conn *c, const struct store_home *h, int64_t *id);
 	int (*home_get)(store_conn *c, int64_t id, struct store_home *out, bool *found);

@@ -419,6 +419,7 @@ static const struct {
 	{"break_glass.open", "Opened the record in an emergency (break-glass)"},
 	{"recordings.list", "Listed the child's recordings"},
 	{"recording.download", "Downloaded a recording"},
+	{"recording.play", "Played a recording in the page"},
 	{"access.refused", "Tried to open the record and was refused"},
 	{"placement.record", "Recorded where the child is placed (a children's home)"},
 };

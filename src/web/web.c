@@ -1027,6 +1027,10 @@ static void record_continue(http_request *rq, void *ctx)
 	json_object_set_new(view, "own_agency_only", json_boolean(own_agency));
 	json_object_set_new(view, "reader_agency_name", web_str(web_agency_name(j->access.reader.agency)));
 	web_break_glass_banner(view, &j->access.reader);
+	/* Issue 18: the recordings (web/recordings_pages.c), for a role that handles them with the whole record. */
+	json_object_set_new(view, "can_recordings",
+			    json_boolean(!own_agency && access_role_may(j->access.reader.role, j->access.reader.agency,
+									ACT_RECORDINGS)));
 	j->view = view;
 	episodes_view(j);
 	filters_view(j);
@@ -1588,6 +1592,10 @@ static void glass_form_route(const struct web *w, http_request *rq, const int64_
 }
 static void glass_route(const struct web *w, http_request *rq, const int64_t *ids) { web_break_glass_submit(w, rq, ids[0]); }
 static void viewers_route(const struct web *w, http_request *rq, const int64_t *ids) { web_viewers_page(w, rq, ids[0]); }
+static void recordings_route(const struct web *w, http_request *rq, const int64_t *ids) { web_recordings_page(w, rq, ids[0]); }
+static void recording_upload_route(const struct web *w, http_request *rq, const int64_t *ids) { web_recording_upload(w, rq, ids[0]); }
+static void recording_play_route(const struct web *w, http_request *rq, const int64_t *ids) { web_recording_content(w, rq, ids[0], false); }
+static void recording_download_route(const struct web *w, http_request *rq, const int64_t *ids) { web_recording_content(w, rq, ids[0], true); }
 static void notices_route(const struct web *w, http_request *rq, const int64_t *ids) { web_notices_page(w, rq); }
 static void admin_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
@@ -1776,6 +1784,10 @@ static const struct web_route {
 	{{"GET", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_form_route},
 	{{"POST", "/children/{id}/break-glass"}, ACT_BREAK_GLASS, glass_route},
 	{{"GET", "/children/{id}/viewers"}, ACT_VIEWERS, viewers_route},
+	{{"GET", "/children/{id}/recordings"}, ACT_RECORDINGS, recordings_route},
+	{{"POST", "/children/{id}/recordings"}, ACT_RECORDINGS, recording_upload_route},
+	{{"GET", "/recordings/{id}/play"}, ACT_RECORDINGS, recording_play_route},
+	{{"GET", "/recordings/{id}/download"}, ACT_RECORDINGS, recording_download_route},
 	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
 	{{"GET", "/dpo"}, ACT_NOTICES, dpo_route},
 	{{"GET", "/my-notices"}, ACT_CASELOAD, my_notices_route},
@@ -1953,8 +1965,10 @@ void web_handle(http_request *rq, void *ctx)
 	const struct web_route *r = web_gate(w, rq, ids);
 	if (!r)
 		return;
-	/* Every form that acts carries the session's CSRF token. */
-	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && !web_csrf_ok(rq)) {
+	/* Every form that acts carries the session's CSRF token (a streamed upload checks it as its first field,
+	 * before a byte of the file is kept: web/recordings_pages.c). */
+	if (strcmp(r->key.method, "POST") == 0 && r->action != ACT_PUBLIC && r->fn != recording_upload_route &&
+	    !web_csrf_ok(rq)) {
 		form_refused(w, rq);
 		return;
 	}

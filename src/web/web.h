@@ -18,10 +18,11 @@
 #include "http/server.h"
 #include "lib/mustache.h"
 #include "service/alerts.h"
+#include "service/recordings.h"
 #include "service/txq.h"
 #include "store/store.h"
 
-#define WEB_TEMPLATES_MAX 48
+#define WEB_TEMPLATES_MAX 64
 
 struct web {
 	store *st;
@@ -29,6 +30,9 @@ struct web {
 	bool demo;       /* a demonstration area (`safeguard demo`): the pages say so */
 	bool behind_tls; /* cookies are Secure (serve --behind-tls) */
 	char authority[4]; /* DfE LA number of the deployment's authority (serve --authority); "" for none */
+	/* Recordings (service/recordings.h): where they are kept (NULL: none are) and the largest upload. */
+	recordings *rec;
+	unsigned long long recording_max;
 	struct alerts_config alerts; /* the rules' settings for events recorded on the pages (web_init sets the
 				      * defaults; the server copies its own over them) */
 	struct {
@@ -48,6 +52,9 @@ void web_handle(http_request *rq, void *ctx);
  * from the headers, so that no body is kept for someone who would be refused; the sign-in form's body may
  * hold HTTP_PUBLIC_BODY_MAX. */
 size_t web_admit(http_request *rq, void *ctx);
+
+/* http_options.streamed for the pages: the recording upload form's body goes to disk as it arrives. */
+bool web_body_streamed(const char *method, const char *path);
 
 /* The i-th page route: method, path pattern and the role policy's name of what it does; false past the end. */
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action);

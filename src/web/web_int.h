@@ -187,6 +187,12 @@ void web_admin_allocation_confirm(const struct web *w, http_request *rq);       
 /* web/qr.c: a QR code of text as inline SVG (malloc'd; NULL when it cannot be made); label is a fixed text. */
 char *web_qr_svg(const char *text, const char *label);
 
+/* web/recordings_pages.c (issue 18, part 3): a child's recordings, the upload form, playing and downloading */
+void web_recordings_page(const struct web *w, http_request *rq, int64_t child_id);  /* GET .../recordings */
+void web_recording_upload(const struct web *w, http_request *rq, int64_t child_id); /* POST .../recordings */
+/* GET /recordings/{id}/play (inline, Range requests) and /recordings/{id}/download (an attachment) */
+void web_recording_content(const struct web *w, http_request *rq, int64_t id, bool download);
+
 /* web/homes.c: children's homes */
 void web_homes_page(const struct web *w, http_request *rq);                          /* GET /homes */
 void web_homes_run(const struct web *w, http_request *rq);                           /* POST /homes/runs */

@@ -213,7 +213,7 @@ async function crawlWeb(username) {
     '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices'];
   for (const c of [...sealed, ...siblings, marked]) {
     seeds.push(`/children/${c.id}`, `/children/${c.id}/viewers`, `/children/${c.id}/break-glass`,
-      `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`);
+      `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`, `/children/${c.id}/recordings`);
     const ev = q(`select min(id) from event where person_id = ${c.id}`);
     if (ev) seeds.push(`/children/${c.id}/events/${ev}`);
   }
@@ -242,6 +242,8 @@ async function crawlWeb(username) {
     const next = [];
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) next.push(res.headers.get('location'));
     for (const m of text.matchAll(/href="([^"]*)"/g)) next.push(m[1].replaceAll('&amp;', '&'));
+    // A player's source is a GET as much as a link is (issue 18: /recordings/{id}/play).
+    for (const m of text.matchAll(/<(?:audio|video)\b[^>]*\ssrc="([^"]*)"/g)) next.push(m[1].replaceAll('&amp;', '&'));
     for (const n of next) {
       const u = n.split('#')[0];
       if (u.startsWith('/') && !u.startsWith('//') && !u.startsWith('/static/') && !u.startsWith('/assets/')
@@ -360,6 +362,12 @@ before(async () => {
   await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
   await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
   await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
+  // Issue 18: a recording on the marked child's record, so that its page, player and download are crawled.
+  const rec = await request(`${server.url}/api/v1/children/${marked.id}/recordings?filename=crawl.mp3`, {
+    method: 'POST', token: await apiSignIn('demo.worker'), headers: { 'content-type': 'audio/mpeg' },
+    body: Buffer.from('ID3 a recording the crawl plays'),
+  });
+  assert.equal(rec.status, 201, rec.text);
 });
 
 after(async () => {
