@@ -1401,7 +1401,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "(?2 = 0 OR l.allegation_id = ?2) AND (?3 = 0 OR l.state = 'open') "
 			  "ORDER BY CASE WHEN l.due = '' THEN l.raised_on ELSE l.due END, l.raised_on, l.id LIMIT ?4",
 	[S_LADO_ALERT_RESOLVE] = "UPDATE lado_alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?3 "
-				 "WHERE allegation_id = ?1 AND code = ?2 AND state = 'open'",
+				 "WHERE allegation_id = ?1 AND (?2 = '' OR code = ?2) AND state = 'open'",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */

@@ -1089,7 +1089,8 @@ int store_lado_alert_insert(store_conn *c, const struct store_lado_alert *a, int
 /* person_id / allegation_id 0: any. Most overdue first (due date, then raised). */
 int store_lado_alerts(store_conn *c, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
 		      store_lado_alert_fn fn, void *ctx);
-/* Resolves an allegation's open alerts of a code (the step that closes the clock was recorded). */
+/* Resolves an allegation's open alerts of a code (the step that closes the clock was recorded); code "": all
+ * of them (the allegation is closed). */
 int store_lado_alert_resolve(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n);
 
 #endif
