@@ -32,14 +32,12 @@ int lado_step_from_code(const char *code)
 /* Keeping Children Safe in Education 2024, part 4 ("Outcome definitions"), and Working Together 2023. */
 static const struct lado_outcome outcomes[] = {
 	{"substantiated", "Substantiated", "There is enough evidence to prove the allegation."},
-	{"malicious", "Malicious", "There is clear evidence to prove there has been a deliberate act to deceive."},
+	{"malicious", "Malicious",
+	 "There is enough evidence to disprove the allegation, and there has been a deliberate act to deceive."},
 	{"false", "False", "There is enough evidence to disprove the allegation."},
 	{"unsubstantiated", "Unsubstantiated",
-	 "There is not enough evidence to prove or disprove the allegation. The term does not imply guilt or "
-	 "innocence."},
-	{"unfounded", "Unfounded",
-	 "There is no evidence or proper basis which supports the allegation being made (it may have been a "
-	 "misunderstanding)."},
+	 "There is not enough evidence to prove or disprove the allegation. This does not imply guilt or innocence."},
+	{"unfounded", "Unfounded", "There is no evidence or proper basis which supports the allegation being made."},
 };
 #define NOUTCOMES (sizeof outcomes / sizeof outcomes[0])
 
