@@ -73,7 +73,7 @@ map() { # path -> names (or "all")
     src/store/*) echo all ;;
 
     # pure cores
-    src/rules/*|src/clock/*) echo replay alerts alert_routing child_summary ;;
+    src/rules/*|src/clock/*) echo replay alerts alert_routing child_summary lado ;;
     src/linkage/*) echo link link_review linkage_score intake ;;
     src/oversight/*) echo homes_monitor homes_service ;;
     src/synth/*) echo homes_gen link linkage_score cli ;;
