@@ -20,24 +20,16 @@ static void day_ago(struct date today, int days, char out[DATE_ISO_LEN + 1])
 	date_format_iso(clock_add_days(today, -days), out);
 }
 
-static int first_home(const struct store_home *h, void *ctx)
-{
-	char *urn = ctx;
-	if (!urn[0])
-		snprintf(urn, 16, "%s", h->urn);
-	return 0;
-}
-
 static int refer(store_conn *c, struct date today, int64_t person_id, const char *given, const char *family,
 		 const char *dob, const char *employer, const char *urn, const char *job, int days_ago,
-		 const char *referrer, const char *summary, int64_t *id)
+		 const char *referrer, const char *summary, int64_t *id, int64_t *person)
 {
 	char received[DATE_ISO_LEN + 1];
 	day_ago(today, days_ago, received);
 	struct lado_referral in = {person_id, given, family, dob, employer, urn, job, "", "", received, referrer, summary};
 	struct lado_error err = {0};
 	/* Entered the day it arrived, as the LADO would: a clock runs out only where the demo leaves it waiting. */
-	int rc = lado_refer(c, &demo_lado, &in, clock_add_days(today, -days_ago), id, &err);
+	int rc = lado_refer(c, &demo_lado, &in, clock_add_days(today, -days_ago), id, person, &err);
 	if (rc == LADO_EINVALID)
 		fprintf(stderr, "safeguard demo: allegation refused: %s: %s\n", err.field, err.message);
 	return rc;
@@ -61,34 +53,25 @@ static int demo_lado_run(store_conn *c, void *arg)
 {
 	struct date today = ts_utc_date(ts_uk_local(clock_now()));
 	char urn[16] = "";
-	int64_t a1, a2, a3, a4;
-	struct store_lado_allegation *a = NULL;
-	bool found = false;
-	int rc = store_homes(c, "", first_home, urn);
+	int64_t a1, a2, a3, a4, person;
+	int rc = lado_first_home_urn(c, urn);
 	if (rc)
 		return rc;
 	if ((rc = refer(c, today, 0, "Jonathan", "Blackwood", "1984-07-12", "", urn, "Residential support worker", 14,
 			"Registered manager of the home",
 			"A 13-year-old resident said the worker pushed him against a wall during a night shift and told him "
 			"not to tell anyone.",
-			&a1)) ||
+			&a1, &person)) ||
 	    (rc = step(c, today, a1, LADO_STEP_CONSIDERATION, 13, "threshold_met",
 		       "Physical harm alleged by a child in care: the harm threshold is met.")))
 		return rc;
-	if (!(a = calloc(1, sizeof *a)))
-		return STORE_EIO;
-	rc = store_lado_allegation_get(c, a1, a, &found);
-	int64_t person = a->person_id;
-	free(a);
-	if (rc || !found)
-		return rc ? rc : STORE_EIO;
 	if ((rc = refer(c, today, person, "Jon", "Blackwood", "1984-07-12", "Northfield Primary School", "",
 			"Supply teaching assistant", 7, "Headteacher, Northfield Primary School",
-			"A Year 5 pupil said the assistant grabbed her arm hard enough to leave marks.", &a2)))
+			"A Year 5 pupil said the assistant grabbed her arm hard enough to leave marks.", &a2, NULL)))
 		return rc;
 	if ((rc = refer(c, today, 0, "Priya", "Kaur", "1990-11-20", "Riverside Sports Club", "", "Swimming coach", 45,
 			"Club welfare officer", "A parent said the coach sent their 14-year-old daughter private messages late at night.",
-			&a3)) ||
+			&a3, NULL)) ||
 	    (rc = step(c, today, a3, LADO_STEP_CONSIDERATION, 44, "threshold_met", "")) ||
 	    (rc = step(c, today, a3, LADO_STEP_STRATEGY, 40, "",
 		       "Police, children's social care and the club's chair. The police will not investigate; the club "
@@ -98,7 +81,7 @@ static int demo_lado_run(store_conn *c, void *arg)
 		return rc;
 	if ((rc = refer(c, today, 0, "Mark", "Evans", "1978-02-14", "Oakwood Academy", "", "Science teacher", 0,
 			"Designated safeguarding lead, Oakwood Academy",
-			"A pupil said the teacher made remarks about her body in front of the class.", &a4)))
+			"A pupil said the teacher made remarks about her body in front of the class.", &a4, NULL)))
 		return rc;
 	return lado_refresh(c, "demo", today); /* what fell due since */
 }

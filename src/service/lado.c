@@ -456,10 +456,26 @@ static int employment_match(const struct store_lado_employment *e, void *ctx)
 	return 0;
 }
 
+static int first_home(const struct store_home *h, void *ctx)
+{
+	char *urn = ctx;
+	if (!urn[0])
+		snprintf(urn, 16, "%s", h->urn);
+	return 0;
+}
+
+int lado_first_home_urn(store_conn *c, char urn[16])
+{
+	urn[0] = '\0';
+	return store_homes(c, "", first_home, urn);
+}
+
 int lado_refer(store_conn *c, const struct lado_who *w, const struct lado_referral *in, struct date today,
-	       int64_t *allegation_id, struct lado_error *err)
+	       int64_t *allegation_id, int64_t *person_out, struct lado_error *err)
 {
 	*allegation_id = 0;
+	if (person_out)
+		*person_out = 0;
 	if (!access_lado_may(w->role, true))
 		return refuse(c, w, "allegation create");
 	int rc;
@@ -545,6 +561,8 @@ int lado_refer(store_conn *c, const struct lado_who *w, const struct lado_referr
 	snprintf(a->created_by, sizeof a->created_by, "%s", w->username);
 	if ((rc = store_lado_allegation_insert(c, a, allegation_id)) != STORE_OK)
 		goto out;
+	if (person_out)
+		*person_out = person_id;
 	bool found = false;
 	if ((rc = store_lado_allegation_get(c, *allegation_id, a, &found)) != STORE_OK)
 		goto out;

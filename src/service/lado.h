@@ -83,7 +83,9 @@ struct lado_referral {
 /* Writes the person (when new), the employment (an employer they already have is reused), the allegation and
  * the alerts it raises now (across employers: the same day), audited ("lado.allegation.create"). */
 int lado_refer(store_conn *c, const struct lado_who *w, const struct lado_referral *in, struct date today,
-	       int64_t *allegation_id, struct lado_error *err);
+	       int64_t *allegation_id, int64_t *person_id, struct lado_error *err);
+/* The URN of the register's first home ("" when it has none): the demo's allegation at a children's home. */
+int lado_first_home_urn(store_conn *c, char urn[16]);
 
 /* ---- the process ---- */
 

@@ -350,7 +350,7 @@ static int build_new(store_conn *c, struct lado_job *j)
 		.summary = form_str(j, "summary"),
 	};
 	int64_t id = 0;
-	rc = lado_refer(c, &j->who, &in, j->today, &id, &j->err);
+	rc = lado_refer(c, &j->who, &in, j->today, &id, NULL, &j->err);
 	if (rc == LADO_EINVALID) {
 		add_error(j->view, j->err.field, j->err.message);
 		j->status = 400;
