@@ -203,8 +203,11 @@ int lado_candidates(store_conn *c, const struct lado_who *w, const char *given, 
 	free(cw);
 	if (rc)
 		return rc;
-	char detail[48];
-	snprintf(detail, sizeof detail, "%zu candidates", *n);
+	/* The ids shown, as a search of children names them (no personal data). */
+	char detail[48 + LADO_CANDIDATES_MAX * 21];
+	size_t used = (size_t)snprintf(detail, sizeof detail, "%zu candidates", *n);
+	for (size_t i = 0; i < *n && used < sizeof detail; i++)
+		used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%lld", i ? "," : ": ", (long long)out[i].p.id);
 	return audit(c, w, "lado.person.search", "lado", 0, detail);
 }
 

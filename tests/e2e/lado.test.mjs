@@ -123,6 +123,8 @@ describe('the LADO', () => {
     assert.match(ask.text, /John Smith, born 3 April 1985/);
     assert.match(ask.text, /value="Jon"/, 'the answers are kept');
     assert.equal(count(area.db, 'lado_allegation'), before, 'nothing written until the LADO confirms');
+    assert.equal(sql(area.db, "select detail from audit where action = 'lado.person.search' order by id desc limit 1"),
+      `1 candidates: ${p1}`, 'the search is audited with the ids it showed');
 
     const confirmed = await post('lado', '/lado/new', { ...second, person: String(p1) });
     assert.equal(confirmed.status, 303, confirmed.text);
