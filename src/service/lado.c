@@ -11,6 +11,7 @@
 #include "rules/words.h"
 #include "service/access.h"
 #include "service/audit.h"
+#include "service/txq.h"
 
 /* ---- words ---- */
 
@@ -411,6 +412,16 @@ int lado_refresh(store_conn *c, const char *actor, struct date today)
 	(void)actor;
 	int rc = store_lado_allegations(c, 0, true, 10 * LADO_QUEUE_MAX, refresh_each, &r);
 	return rc ? rc : r.rc;
+}
+
+static int sweep_run(store_conn *c, void *arg)
+{
+	return lado_refresh(c, "sweep", *(const struct date *)arg);
+}
+
+int lado_sweep(store *st, struct date today)
+{
+	return txq_exec(st, sweep_run, &today);
 }
 
 void lado_next(const struct store_lado_allegation *a, const char **step, struct date *due, bool *has_due)

@@ -134,6 +134,10 @@ int lado_allegation_read(store_conn *c, const struct lado_who *w, int64_t id, st
  * the demo after loading). */
 int lado_refresh(store_conn *c, const char *actor, struct date today);
 
+/* The same in a transaction of its own: the nightly sweep and `safeguard sweep`, so that a clock runs out on
+ * its day whether or not anyone opens the queue. */
+int lado_sweep(store *st, struct date today);
+
 /* An alert code's title and words ("Allegation: outcome overdue"). */
 const char *lado_alert_title(const char *code);
 const char *lado_alert_next(const char *code);

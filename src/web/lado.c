@@ -490,6 +490,9 @@ static int next_form(const struct store_lado_allegation *a)
 
 static const char *const step_titles[LADO_STEP_COUNT] = {"Initial consideration", "Strategy discussion", "Outcome",
 							 "Employer's actions"};
+/* The same inside a sentence ("Record the strategy discussion"). */
+static const char *const step_words[LADO_STEP_COUNT] = {"initial consideration", "strategy discussion", "outcome",
+							"employer's actions"};
 
 static int allegation_alert(const struct store_lado_alert *a, void *ctx)
 {
@@ -560,7 +563,7 @@ static int build_allegation(store_conn *c, struct lado_job *j)
 	/* The form of the next step, for the LADO (the DPO reads). */
 	if (next >= 0 && access_lado_may(j->role, true)) {
 		json_t *f = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b}", "code", lado_step_code((enum lado_step)next), "title",
-				      step_titles[next], "consideration", next == LADO_STEP_CONSIDERATION, "strategy",
+				      step_words[next], "consideration", next == LADO_STEP_CONSIDERATION, "strategy",
 				      next == LADO_STEP_STRATEGY, "outcome", next == LADO_STEP_OUTCOME, "employer",
 				      next == LADO_STEP_EMPLOYER);
 		json_t *outcomes = json_array();

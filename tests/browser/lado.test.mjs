@@ -82,17 +82,17 @@ describe('the LADO\'s day', () => {
     assert.equal(sql(demo.db, `select count(*) from lado_employment where person_id = ${person}`), '3', 'a third employer');
 
     // The initial consideration, with its own error summary first.
-    await navigate(page, () => page.getByRole('button', { name: 'Save the Initial consideration' }).click(), (u) => u.pathname.endsWith('/steps'));
+    await navigate(page, () => page.getByRole('button', { name: 'Save the initial consideration' }).click(), (u) => u.pathname.endsWith('/steps'));
     assert.equal((await errorSummary(page))[0].href, '#day-day');
     await check(page, 'the step form with its errors');
     await page.locator('#day-day').fill(String(td));
     await page.locator('#day-month').fill(String(tm));
     await page.locator('#day-year').fill(String(ty));
     await page.getByLabel('Yes: hold a strategy discussion').check();
-    await navigate(page, () => page.getByRole('button', { name: 'Save the Initial consideration' }).click(), (u) => u.pathname === `/lado/allegations/${id}`);
+    await navigate(page, () => page.getByRole('button', { name: 'Save the initial consideration' }).click(), (u) => u.pathname === `/lado/allegations/${id}`);
     assert.match(await textOf(page.locator('.govuk-notification-banner')), /The step was recorded/);
     assert.match(await textOf(page.locator('#process ~ .govuk-task-list')), /The harm threshold is met/);
-    assert.equal(await page.getByRole('button', { name: 'Save the Strategy discussion' }).count(), 1, 'the next step\'s form');
+    assert.equal(await page.getByRole('button', { name: 'Save the strategy discussion' }).count(), 1, 'the next step\'s form');
     await snap(page, 'lado-02-allegation');
 
     await navigate(page, () => page.locator('.govuk-caption-l a').click(), (u) => u.pathname === `/lado/people/${person}`);
