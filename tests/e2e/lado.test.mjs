@@ -79,6 +79,8 @@ before(async () => {
   for (const [role, agency] of Object.entries(ROLES)) secrets[`l.${role}`] = addPerson(area.db, `l.${role}`, agency, role, PASSWORD);
   // A children's home of the register (the allegation's employer, found by its URN).
   sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (7, 'SC700007', 'Larch House', 'Larch Care Ltd', 'general')");
+  // A second home of the same provider: another home, so another place the pattern shows.
+  sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (8, 'SC700008', 'Larch Lodge', 'Larch Care Ltd', 'general')");
   server = await startServer(area.db);
   for (const role of Object.keys(ROLES)) sessions[role] = await webSignIn(`l.${role}`);
 });
@@ -148,6 +150,19 @@ describe('the LADO', () => {
     const other = await post('lado', '/lado/new', { ...second, person: 'new' });
     assert.equal(other.status, 303);
     assert.equal(count(area.db, 'lado_person'), 2);
+  });
+
+  test('a person in two homes of one provider raises the alert the same day; the same home twice does not', async () => {
+    const first = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700007' }));
+    assert.equal(first.status, 303, first.text);
+    const p = Number(sql(area.db, `select person_id from lado_allegation where id = ${/(\d+)\?/.exec(first.location)[1]}`));
+    const again = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700007', person: p }));
+    assert.equal(again.status, 303, again.text);
+    assert.equal(count(area.db, 'lado_employment', `person_id = ${p}`), 1, 'the same home: the same employment');
+    assert.equal(count(area.db, 'lado_alert', `person_id = ${p} and code = 'LADO_ACROSS_EMPLOYERS'`), 0);
+    const other = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700008', person: p }));
+    assert.equal(other.status, 303, other.text);
+    assert.deepEqual(alerts(`person_id = ${p} and code = 'LADO_ACROSS_EMPLOYERS'`).map((a) => [a.raised, a.state]), [[ukToday(), 'open']]);
   });
 
   test('each clock raises its alert when overdue; the step that meets it resolves it; the process closes', async () => {
