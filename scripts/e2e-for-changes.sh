@@ -40,9 +40,11 @@ map() { # path -> names (or "all")
     src/web/team.c|src/web/landing.c|src/web/signin.c) echo alert_routing pages_access web_sessions authorisation ;;
     src/web/signin.c) echo web_sessions users pages_access ;;
     src/web/access_pages.c) echo break_glass_day pages_access need_to_know_reads authorisation ;;
+    src/web/lado.c) echo lado authorisation crawl_need_to_know ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
     web/*) echo pages_access ;;
     src/cli/cmd_replay.c) echo replay cli ;;
+    src/cli/demo_lado.c) echo lado crawl_need_to_know ;;
     src/cli/cmd_link.c) echo link linkage_score cli ;;
     src/cli/cmd_homes.c|src/cli/cmd_gen_homes.c|src/cli/demo_homes.c) echo homes_gen homes_monitor homes_service cli ;;
     src/cli/cmd_audit.c) echo audit cli ;;
@@ -59,7 +61,8 @@ map() { # path -> names (or "all")
     src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access child_summary ;;
     src/service/summary.*) echo child_summary alerts crawl_need_to_know ;;
     src/service/audit.*) echo audit intake ;;
-    src/service/access.*) echo authorisation pages_access sealed ;;
+    src/service/access.*) echo authorisation pages_access sealed lado ;;
+    src/service/lado.*) echo lado crawl_need_to_know ;;
     src/service/children.*) echo intake sealed authorisation ;;
     src/service/homes.*) echo homes_service homes_monitor ;;
     src/service/identity.*|src/service/intake.*) echo intake link_review durability json_test_suite ;;
@@ -70,7 +73,7 @@ map() { # path -> names (or "all")
     src/store/*) echo all ;;
 
     # pure cores
-    src/rules/*|src/clock/*) echo replay alerts alert_routing child_summary ;;
+    src/rules/*|src/clock/*) echo replay alerts alert_routing child_summary lado ;;
     src/linkage/*) echo link link_review linkage_score intake ;;
     src/oversight/*) echo homes_monitor homes_service ;;
     src/synth/*) echo homes_gen link linkage_score cli ;;

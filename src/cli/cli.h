@@ -54,6 +54,8 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 int cli_demo_homes(store *st, int64_t first_child, const char *authority);
 /* The demonstration area's MASH queue: contacts from several agencies this fortnight, some decided (cli/demo_mash.c). */
 int cli_demo_mash(store *st);
+/* The demo area's allegations against people who work with children (issue 18: demo_lado.c). */
+int cli_demo_lado(store *st);
 /* A practitioner's day in the demo area (cli/demo_day.c): workers with allocated children and open alerts,
  * and an escalation to a team manager. 0 on success. */
 int cli_demo_day(store *st);

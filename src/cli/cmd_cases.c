@@ -14,6 +14,7 @@
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/cases.h"
+#include "service/lado.h"
 #include "service/txq.h"
 
 struct checkpoint_args {
@@ -83,6 +84,8 @@ int cmd_sweep(int argc, char **argv)
 	char now_utc[TS_UTC_LEN + 1];
 	ts_format_utc(now, now_utc);
 	int rc = alerts_sweep(st, &cfg, today, now_utc, &stats);
+	if (rc == STORE_OK)
+		rc = lado_sweep(st, today); /* the LADO's clocks (issue 18) */
 	if (rc != STORE_OK) {
 		store_close(st);
 		fprintf(stderr, "safeguard sweep: failed (store error %d); alerts written before the failure stay\n", rc);

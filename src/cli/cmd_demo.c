@@ -164,6 +164,7 @@ static const struct {
 	{"demo.analyst", "social_care", "oversight_analyst", {"Owen Hughes", "owen.hughes@demo.example", "01632 960109", "oversight"}},
 	{"demo.dpo", "social_care", "dpo", {"Dana Price", "dana.price@demo.example", "01632 960110", ""}},
 	{"demo.admin", "social_care", "admin", {"Alex Morgan", "alex.morgan@demo.example", "01632 960111", ""}},
+	{"demo.lado", "social_care", "lado", {"Lena Adams", "lena.adams@demo.example", "01632 960112", ""}},
 };
 #define DEMO_PEOPLE (sizeof demo_people / sizeof demo_people[0])
 
@@ -338,6 +339,8 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "safeguard demo: cannot load the demo MASH queue\n");
 			goto out;
 		}
+		if (cli_demo_lado(st) != 0)
+			goto out;
 	} else {
 		fprintf(stderr, "safeguard demo: reusing the demo area in %s\n", db);
 		l->first_child = 1;

@@ -19,6 +19,7 @@
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/homes.h"
+#include "service/lado.h"
 #include "service/linktrain.h"
 #include "service/txq.h"
 #include "service/users.h"
@@ -109,6 +110,10 @@ static void *sweeper_main(void *arg)
 		struct alerts_sweep_stats stats;
 		ts_format_utc(now, now_utc);
 		int rc = alerts_sweep(s->st, s->cfg, ts_utc_date(ts_uk_local(now)), now_utc, &stats);
+		/* The LADO's clocks (issue 18) run out on their day too, whether or not the queue is opened. */
+		int lrc = rc == STORE_OK ? lado_sweep(s->st, ts_utc_date(ts_uk_local(now))) : STORE_OK;
+		if (lrc != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly LADO clocks failed (store error %d)\n", lrc);
 		if (rc == STORE_OK && s->audit_key && (rc = txq_exec(s->st, checkpoint_run, (void *)s->audit_key)) != STORE_OK)
 			fprintf(stderr, "safeguard: the nightly audit checkpoint failed (store error %d)\n", rc);
 		else if (rc != STORE_OK)

@@ -146,13 +146,15 @@ static int parse_event(const struct ctx *c, json_t *o, struct chron_event *e)
 	ev->score = -1;
 	if (get_str(c, o, "id", true, &e->id) || get_str(c, o, "kind", true, &kind))
 		goto out;
-	if (!event_kind_find(kind)) {
+	/* The LADO's events (issue 18) are about a person who works with children, not an agency's record of a
+	 * child: the rules know them, the chronology of a child does not. */
+	if (!event_kind_find(kind) && rules_kind_from_code(kind) < RULES_LADO_REFERRAL) {
 		fail(c, "kind", "kind \"%.40s\" is not a known kind of event", kind);
 		goto out;
 	}
 	ev->kind = rules_kind_from_code(kind);
 	if (get_str(c, o, "child", false, &e->child) || get_str(c, o, "agency", false, &e->agency) ||
-	    get_str(c, o, "outcome", false, &e->outcome) ||
+	    get_str(c, o, "outcome", false, &e->outcome) || get_str(c, o, "employer", false, &e->employer) ||
 	    get_day(c, o, "at", true, &ev->day, &ev->has_instant, &ev->instant) ||
 	    get_tri(c, o, "seen", &ev->seen) || get_tri(c, o, "seen_alone", &ev->seen_alone) ||
 	    get_tri(c, o, "distant", &ev->distant) || get_tri(c, o, "dcs_approved", &ev->dcs_approved) ||
@@ -179,6 +181,7 @@ static int parse_event(const struct ctx *c, json_t *o, struct chron_event *e)
 	ev->id = e->id;
 	ev->agency = e->agency;
 	ev->outcome = e->outcome;
+	ev->employer = e->employer;
 	rc = 0;
 out:
 	free(kind);
@@ -237,5 +240,6 @@ void chron_line_release(struct chron_line *l)
 	free(l->event.household);
 	free(l->event.agency);
 	free(l->event.outcome);
+	free(l->event.employer);
 	memset(l, 0, sizeof *l);
 }

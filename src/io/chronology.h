@@ -30,7 +30,8 @@ struct chron_event {
 	char *household;            /* domestic_abuse_incident only; NULL otherwise */
 	char *agency;               /* "" when not given */
 	char *outcome;              /* NULL when not given */
-	struct rules_event ev;      /* ev.id, ev.agency and ev.outcome point into the strings above */
+	char *employer;             /* the LADO's events (issue 18): where the allegation arose; NULL when not given */
+	struct rules_event ev;      /* ev.id, ev.agency, ev.outcome and ev.employer point into the strings above */
 };
 
 struct chron_line {

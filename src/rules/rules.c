@@ -56,6 +56,15 @@ void rules_settings_default(struct rules_settings *s)
 	/* Working Together 2023: a strategy discussion whenever there is reasonable cause to suspect significant
 	 * harm; many areas hold it within 24 hours of the decision (local), here the next working day. */
 	s->strategy_discussion_working_days = 1;
+	/* Keeping Children Safe in Education 2024 part 4 and Working Together 2023 (chapter 2, "Organisations'
+	 * responsibilities: allegations against people who work with children"): the LADO considers a referral
+	 * within one working day; local procedures hold a strategy discussion within 5 working days where the
+	 * harm threshold is met; KCSIE expects 80% of cases resolved within one month (90% in three, nearly all
+	 * in twelve); the employer tells the LADO what it did (local: within a month of the outcome). */
+	s->lado_consideration_working_days = 1;
+	s->lado_strategy_working_days = 5;
+	s->lado_outcome_months = 1;
+	s->lado_employer_action_months = 1;
 }
 
 #define SETTING(name) {#name, offsetof(struct rules_settings, name)}
@@ -73,6 +82,8 @@ static const struct {
 	SETTING(dash_high_risk_score), SETTING(unscheduled_care_lookback_months),
 	SETTING(home_education_lookback_months), SETTING(serious_incident_working_days),
 	SETTING(rapid_review_working_days), SETTING(strategy_discussion_working_days),
+	SETTING(lado_consideration_working_days), SETTING(lado_strategy_working_days), SETTING(lado_outcome_months),
+	SETTING(lado_employer_action_months),
 };
 #undef SETTING
 #define NSETTINGS (sizeof setting_names / sizeof setting_names[0])
@@ -127,6 +138,11 @@ static const char *const kind_codes[RULES_KIND_COUNT] = {
 	[RULES_SERIOUS_INCIDENT] = "serious_incident",
 	[RULES_PANEL_NOTIFIED] = "panel_notified",
 	[RULES_RAPID_REVIEW] = "rapid_review",
+	[RULES_LADO_REFERRAL] = "lado_referral",
+	[RULES_LADO_CONSIDERATION] = "lado_consideration",
+	[RULES_LADO_STRATEGY] = "lado_strategy",
+	[RULES_LADO_OUTCOME] = "lado_outcome",
+	[RULES_LADO_EMPLOYER_ACTION] = "lado_employer_action",
 };
 
 enum rules_kind rules_kind_from_code(const char *code)
@@ -168,6 +184,11 @@ static const struct {
 						     "Serious incident: notify the national Panel"},
 	[RULES_RAPID_REVIEW_DUE] = {"RAPID_REVIEW_DUE", "Rapid review due"},
 	[RULES_STRATEGY_DISCUSSION_OVERDUE] = {"STRATEGY_DISCUSSION_OVERDUE", "Strategy discussion overdue"},
+	[RULES_LADO_CONSIDERATION_OVERDUE] = {"LADO_CONSIDERATION_OVERDUE", "Allegation: initial consideration overdue"},
+	[RULES_LADO_STRATEGY_OVERDUE] = {"LADO_STRATEGY_OVERDUE", "Allegation: strategy discussion overdue"},
+	[RULES_LADO_OUTCOME_OVERDUE] = {"LADO_OUTCOME_OVERDUE", "Allegation: outcome overdue"},
+	[RULES_LADO_EMPLOYER_ACTION_OVERDUE] = {"LADO_EMPLOYER_ACTION_OVERDUE", "Allegation: employer's actions overdue"},
+	[RULES_LADO_ACROSS_EMPLOYERS] = {"LADO_ACROSS_EMPLOYERS", "Allegations at more than one employer"},
 };
 
 const char *rules_code_name(enum rules_code c)
@@ -205,6 +226,8 @@ struct clk {
 #define MULTI_MAX 32
 /* Recent events kept for the windowed patterns (missing episodes, concerns). */
 #define RECENT_MAX 64
+/* Employers one person's allegations name; past this, a new employer is still raised, not remembered. */
+#define LADO_EMPLOYERS_MAX 16
 
 struct recent {
 	size_t n, head; /* ring: head is the oldest */
@@ -220,6 +243,12 @@ struct pass {
 	struct clk referral_decision[MULTI_MAX];
 	struct clk rhi[MULTI_MAX];
 	struct clk assessment, icpc, cp_review, cp_visit, seen_alone, lac_review, lac_visit, strategy;
+	/* The LADO's process (issue 18): one consideration per referral; the later clocks are the person's. */
+	struct clk lado_consider[MULTI_MAX];
+	struct clk lado_strategy, lado_outcome, lado_employer;
+	/* The employers where allegations arose, each with the first referral there (the evidence). */
+	const struct rules_event *lado_employers[LADO_EMPLOYERS_MAX];
+	size_t nlado_employers;
 
 	int referrals_awaiting;
 	bool assessment_open, assessment_started_since_armed, s47_open, cin_open, cp_open, cp_active, lac_open,
@@ -321,9 +350,14 @@ static size_t clock_slots(struct pass *p, struct clock_slot *out)
 	out[n++] = (struct clock_slot){&p->strategy, RULES_STRATEGY_DISCUSSION_OVERDUE};
 	for (size_t i = 0; i < MULTI_MAX; i++)
 		out[n++] = (struct clock_slot){&p->rhi[i], RULES_RHI_OVERDUE};
+	for (size_t i = 0; i < MULTI_MAX; i++)
+		out[n++] = (struct clock_slot){&p->lado_consider[i], RULES_LADO_CONSIDERATION_OVERDUE};
+	out[n++] = (struct clock_slot){&p->lado_strategy, RULES_LADO_STRATEGY_OVERDUE};
+	out[n++] = (struct clock_slot){&p->lado_outcome, RULES_LADO_OUTCOME_OVERDUE};
+	out[n++] = (struct clock_slot){&p->lado_employer, RULES_LADO_EMPLOYER_ACTION_OVERDUE};
 	return n;
 }
-#define NSLOTS (2 * MULTI_MAX + 8)
+#define NSLOTS (3 * MULTI_MAX + 11)
 
 /* Raises, in date order, every alert of a clock that was due before day: each is raised the day after its
  * due date, which is on or before day. */
@@ -424,6 +458,38 @@ static const char *const to_conference[] = {"icpc", "conference", "icpc_requeste
 static const char *const to_assessment[] = {"s17", NULL};
 static const char *const to_strategy[] = {"s47", "immediate_protection", NULL};
 static const char *const no_plan[] = {"no_plan", "nfa", "no_further_action", "cin", "cin_plan", NULL};
+/* The LADO's initial consideration: the harm threshold (KCSIE part 4) met or not. Not met: the employer deals
+ * with it under its own procedures and the LADO's clocks stop (docs/RULES.md). */
+static const char *const lado_threshold_met[] = {"threshold_met", NULL};
+static const char *const lado_threshold_not_met[] = {"threshold_not_met", NULL};
+
+static bool lado_same_employer(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* A referral about the person at an employer none of their earlier allegations named, when there was one:
+ * raised the same day (issue 18: a person who moves between homes carries a pattern no single home sees). */
+static int lado_referral(struct pass *p, const struct rules_event *e)
+{
+	if (!e->employer || !e->employer[0])
+		return 0;
+	for (size_t i = 0; i < p->nlado_employers; i++)
+		if (lado_same_employer(p->lado_employers[i]->employer, e->employer))
+			return 0;
+	int rc = 0;
+	if (p->nlado_employers > 0) {
+		const struct rules_event *ev[RULES_EVIDENCE_MAX];
+		size_t n = 0;
+		for (size_t i = 0; i < p->nlado_employers && n < RULES_EVIDENCE_MAX - 1; i++)
+			ev[n++] = p->lado_employers[i];
+		ev[n++] = e;
+		rc = emit_alert(p, RULES_LADO_ACROSS_EMPLOYERS, e->day, &e->day, ev, n);
+	}
+	if (p->nlado_employers < LADO_EMPLOYERS_MAX)
+		p->lado_employers[p->nlado_employers++] = e;
+	return rc;
+}
 
 /* ---- One event ------------------------------------------------------------------------------------ */
 
@@ -696,6 +762,32 @@ static int on_event(struct pass *p, const struct rules_event *e)
 	case RULES_PANEL_NOTIFIED:
 		due = add_wd(p, e->day, s->rapid_review_working_days);
 		rc = raise_now(p, RULES_RAPID_REVIEW_DUE, e, &due, NULL);
+		break;
+	case RULES_LADO_REFERRAL:
+		/* KCSIE part 4: the LADO considers every referral within one working day. */
+		if (!multi_arm(p->lado_consider, add_wd(p, e->day, s->lado_consideration_working_days), e))
+			return RULES_ECAPACITY;
+		if (!p->lado_outcome.armed)
+			arm(&p->lado_outcome, clock_add_months(e->day, s->lado_outcome_months), e, NULL);
+		rc = lado_referral(p, e);
+		break;
+	case RULES_LADO_CONSIDERATION:
+		for (size_t i = 0; i < MULTI_MAX; i++)
+			p->lado_consider[i].armed = false;
+		if (outcome_is(e->outcome, lado_threshold_met) && !p->lado_strategy.armed)
+			arm(&p->lado_strategy, add_wd(p, e->day, s->lado_strategy_working_days), e, NULL);
+		if (outcome_is(e->outcome, lado_threshold_not_met))
+			p->lado_strategy.armed = p->lado_outcome.armed = false;
+		break;
+	case RULES_LADO_STRATEGY:
+		p->lado_strategy.armed = false;
+		break;
+	case RULES_LADO_OUTCOME:
+		p->lado_outcome.armed = p->lado_strategy.armed = false;
+		arm(&p->lado_employer, clock_add_months(e->day, s->lado_employer_action_months), e, NULL);
+		break;
+	case RULES_LADO_EMPLOYER_ACTION:
+		p->lado_employer.armed = false;
 		break;
 	default:
 		break;

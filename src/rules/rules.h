@@ -69,6 +69,11 @@ struct rules_settings {
 	int serious_incident_working_days;    /* 5 */
 	int rapid_review_working_days;        /* 15 */
 	int strategy_discussion_working_days; /* 1 (local): after a MASH decision for a strategy discussion */
+	/* Allegations against people who work with children (the LADO's process, issue 18). */
+	int lado_consideration_working_days;  /* 1: the LADO's initial consideration after the referral */
+	int lado_strategy_working_days;       /* 5 (local): a strategy discussion where the threshold is met */
+	int lado_outcome_months;              /* 1: an outcome (KCSIE: 80% of cases resolved within a month) */
+	int lado_employer_action_months;      /* 1 (local): the employer's actions recorded after the outcome */
 };
 
 void rules_settings_default(struct rules_settings *s);
@@ -89,6 +94,10 @@ enum rules_kind {
 	RULES_VISIT, RULES_MISSING_START, RULES_MISSING_END, RULES_RETURN_INTERVIEW, RULES_INJURY,
 	RULES_UNSCHEDULED_CARE, RULES_POLICE_CALLOUT, RULES_DOMESTIC_ABUSE_INCIDENT, RULES_DASH_ASSESSMENT,
 	RULES_HOME_EDUCATION_START, RULES_SERIOUS_INCIDENT, RULES_PANEL_NOTIFIED, RULES_RAPID_REVIEW,
+	/* An allegation against a person who works with children (issue 18): the events are about the person,
+	 * not a child; employer names where the allegation arose. */
+	RULES_LADO_REFERRAL, RULES_LADO_CONSIDERATION, RULES_LADO_STRATEGY, RULES_LADO_OUTCOME,
+	RULES_LADO_EMPLOYER_ACTION,
 	RULES_KIND_COUNT
 };
 
@@ -116,7 +125,10 @@ struct rules_event {
 	enum rules_tri distant, dcs_approved;      /* placement_start */
 	enum rules_tri independent;                /* return_interview */
 	int score;                                 /* dash_assessment */
-	const char *outcome;                       /* s47_end, referral_decision, icpc */
+	const char *outcome;                       /* s47_end, referral_decision, icpc, lado_consideration
+	                                            * ("threshold_met", "threshold_not_met"), lado_outcome */
+	const char *employer;                      /* lado_referral: the employer (a home's key, or the employer's
+	                                            * name folded); NULL or "" when not known */
 };
 
 /* ---- Output ----------------------------------------------------------------------------------------- */
@@ -128,6 +140,8 @@ enum rules_code {
 	RULES_DOMESTIC_ABUSE_IN_HOUSEHOLD, RULES_DASH_HIGH_RISK, RULES_UNSCHEDULED_CARE_ATTENDANCE,
 	RULES_HOME_EDUCATED_KNOWN_TO_SERVICES, RULES_DISTANT_PLACEMENT_APPROVAL,
 	RULES_SERIOUS_INCIDENT_NOTIFICATION_DUE, RULES_RAPID_REVIEW_DUE, RULES_STRATEGY_DISCUSSION_OVERDUE,
+	RULES_LADO_CONSIDERATION_OVERDUE, RULES_LADO_STRATEGY_OVERDUE, RULES_LADO_OUTCOME_OVERDUE,
+	RULES_LADO_EMPLOYER_ACTION_OVERDUE, RULES_LADO_ACROSS_EMPLOYERS,
 	RULES_CODE_COUNT
 };
 

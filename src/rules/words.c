@@ -86,6 +86,30 @@ static const struct {
 		"and health is due within 1 working day of that decision (Working Together 2023), and none has been "
 		"recorded.",
 		"Hold the strategy discussion with the police and health today and record it, with what was decided."},
+	[RULES_LADO_CONSIDERATION_OVERDUE] = {
+		"An allegation against a person who works with children must be considered by the LADO within 1 working "
+		"day of the referral (Keeping Children Safe in Education 2024, part 4), and no consideration has been "
+		"recorded.",
+		"Read the referral, decide whether the harm threshold is met, and record the initial consideration."},
+	[RULES_LADO_STRATEGY_OVERDUE] = {
+		"The harm threshold was met: a strategy discussion with the police and children's social care is due "
+		"within 5 working days (local procedure; Working Together 2023), and none has been recorded.",
+		"Hold the strategy discussion with the police, children's social care and the employer, and record it."},
+	[RULES_LADO_OUTCOME_OVERDUE] = {
+		"Allegations should be resolved quickly: 80% within one month (Keeping Children Safe in Education 2024, "
+		"part 4), and this one has no outcome yet.",
+		"Record the outcome (substantiated, false, malicious, unfounded or unsubstantiated), or what is still "
+		"waited for."},
+	[RULES_LADO_EMPLOYER_ACTION_OVERDUE] = {
+		"The employer must tell the LADO what it did after the outcome (Keeping Children Safe in Education 2024, "
+		"part 4), within a month (local), and nothing has been recorded.",
+		"Ask the employer what it did (no action, training, a warning, dismissal, a referral to the DBS) and "
+		"record it."},
+	[RULES_LADO_ACROSS_EMPLOYERS] = {
+		"The same person has allegations against them at more than one employer, or in more than one home: a "
+		"pattern no single employer sees.",
+		"Read the person's allegations together today and decide whether to hold one strategy discussion "
+		"with every employer."},
 };
 
 const char *rules_code_why(enum rules_code c)

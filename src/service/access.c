@@ -603,6 +603,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_PLACEMENT] = "placement.record",
 	[ACT_NOTICES] = "notices",
 	[ACT_TEAM] = "team",
+	[ACT_LADO] = "lado",
+	[ACT_LADO_READ] = "lado.read",
 };
 
 const char *access_action_name(enum access_action act)
@@ -637,9 +639,22 @@ static const struct {
 	{"school_dsl", PR},
 	{"conference_chair", PR},
 	{"oversight_analyst", 1u << ACT_OVERSIGHT},
-	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS | 1u << ACT_NOTICES},
+	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS | 1u << ACT_NOTICES |
+			1u << ACT_LADO_READ},
 	{"admin", 1u << ACT_ADMIN},
+	/* Issue 18: the LADO works on allegations against people who work with children, never on a child's
+	 * record; the person's record is the LADO's and the DPO's only (the DPO reads it, for subject access). */
+	{"lado", 1u << ACT_LADO | 1u << ACT_LADO_READ},
 };
+
+bool access_lado_may(const char *role, bool write)
+{
+	if (!role)
+		return false;
+	if (strcmp(role, "lado") == 0)
+		return true;
+	return !write && strcmp(role, "dpo") == 0;
+}
 
 bool access_role_may(const char *role, const char *agency, enum access_action act)
 {

@@ -228,6 +228,14 @@ int access_decide_write(store *st, const struct access_writer *w, int64_t child_
  * no child, a sealed child, or a reader who does not allocate: one answer. */
 int access_allocation_may_find(store_conn *c, const struct access_reader *r, int64_t child_id, bool *may);
 
+/* ---- the LADO's records (issue 18) ----
+ * A person who works with children and the allegations about them are the LADO's to read and write and the
+ * data protection officer's to read (subject access, complaints); nobody else learns whether a person is
+ * known, whatever else they may see: the police and children's social care hear through the strategy
+ * discussion, not through these pages. The edges gate on ACT_LADO / ACT_LADO_READ; the service
+ * (service/lado.h) asks this again before every read and write. */
+bool access_lado_may(const char *role, bool write);
+
 /* ---- what a role may do at all (the first gate, before need-to-know about any one child) ---- */
 
 /* What a route does. Every route of the API and the pages names one (api.c, web.c); the authorisation matrix
@@ -255,6 +263,8 @@ enum access_action {
 	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
 	ACT_NOTICES,      /* the data protection officer's notices: break-glass and its possible misuse */
 	ACT_TEAM,         /* a team manager's page: their teams' alerts, escalations and caseloads (issue 15) */
+	ACT_LADO,         /* allegations against people who work with children: the LADO's queue and process (issue 18) */
+	ACT_LADO_READ,    /* a person who works with children, and their allegations: the LADO, and the DPO to read */
 	ACT_COUNT
 };
 

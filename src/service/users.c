@@ -170,7 +170,7 @@ int users_seal_legacy(store_conn *c, const char *actor, int *n)
 
 static const char *const roles[] = {"social_worker", "team_manager", "mash_worker", "police_officer",
 				    "health_practitioner", "school_dsl", "conference_chair", "oversight_analyst",
-				    "dpo", "admin"};
+				    "dpo", "admin", "lado"};
 
 const char *users_role_at(size_t i)
 {
@@ -217,7 +217,7 @@ static const struct {
 	const char *agency;
 	const char *roles; /* space-separated, with a space at each end */
 } agency_roles[] = {
-	{"social_care", " social_worker team_manager mash_worker conference_chair oversight_analyst dpo admin "},
+	{"social_care", " social_worker team_manager mash_worker conference_chair oversight_analyst dpo admin lado "},
 	{"police", " police_officer mash_worker "},
 	{"health", " health_practitioner mash_worker "},
 	{"education", " school_dsl mash_worker "},

@@ -559,6 +559,86 @@ static const char *const migrations[] = {
 	"ALTER TABLE recording ADD COLUMN consent TEXT NOT NULL DEFAULT '' CHECK (length(consent) <= 500);"
 	"ALTER TABLE recording ADD COLUMN words TEXT NOT NULL DEFAULT '' CHECK (length(words) <= 4000);"
 	"UPDATE recording SET recorded_on = substr(uploaded_at, 1, 10) WHERE recorded_on = '';",
+	/* 23: allegations against people who work with children (issue 18). The LADO's role: SQLite cannot alter
+	 * a CHECK, so app_user is rebuilt with every column and row; the foreign keys to it (sessions, break-glass,
+	 * notices) are deferred while it is, and the rows put back satisfy them again before the commit. Then the
+	 * people (adults who work with children, never children), their employers (a children's home of the
+	 * register where it is one), the allegations with each step of the process, and the LADO's alerts. */
+	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE app_user_keep AS SELECT * FROM app_user;"
+	"DROP TABLE app_user;"
+	"CREATE TABLE app_user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 64),"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  role TEXT NOT NULL CHECK (role IN ('social_worker', 'team_manager', 'mash_worker', 'police_officer', "
+	"    'health_practitioner', 'school_dsl', 'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado')),"
+	"  password_hash TEXT NOT NULL,"
+	"  totp_secret BLOB NOT NULL CHECK (length(totp_secret) = 20),"
+	"  created_at TEXT NOT NULL,"
+	"  disabled_at TEXT,"
+	"  totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	"  totp_sealed BLOB CHECK (totp_sealed IS NULL OR length(totp_sealed) = 60),"
+	"  full_name TEXT NOT NULL DEFAULT '' CHECK (length(full_name) <= 400),"
+	"  email TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254),"
+	"  phone TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 32),"
+	"  team TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO app_user(id, username, agency, role, password_hash, totp_secret, created_at, disabled_at, "
+	"  totp_last_step, totp_sealed, full_name, email, phone, team) SELECT id, username, agency, role, "
+	"  password_hash, totp_secret, created_at, disabled_at, totp_last_step, totp_sealed, full_name, email, phone, "
+	"  team FROM app_user_keep;"
+	"DROP TABLE app_user_keep;"
+	"CREATE TABLE lado_person ("
+	"  id INTEGER PRIMARY KEY,"
+	"  given_name TEXT NOT NULL CHECK (length(given_name) BETWEEN 1 AND 400),"
+	"  family_name TEXT NOT NULL CHECK (length(family_name) BETWEEN 1 AND 400),"
+	"  dob TEXT NOT NULL CHECK (length(dob) = 10),"
+	"  created_at TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL);"
+	"CREATE INDEX lado_person_dob ON lado_person(dob);"
+	"CREATE TABLE lado_employment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES lado_person(id),"
+	"  employer TEXT NOT NULL CHECK (length(employer) BETWEEN 1 AND 200),"
+	"  home_id INTEGER REFERENCES home(id),"
+	"  role TEXT NOT NULL DEFAULT '' CHECK (length(role) <= 200),"
+	"  from_day TEXT NOT NULL DEFAULT '',"
+	"  to_day TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX lado_employment_person ON lado_employment(person_id);"
+	"CREATE TABLE lado_allegation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES lado_person(id),"
+	"  employment_id INTEGER NOT NULL REFERENCES lado_employment(id),"
+	"  received_on TEXT NOT NULL CHECK (length(received_on) = 10),"
+	"  referrer TEXT NOT NULL CHECK (length(referrer) <= 200),"
+	"  summary TEXT NOT NULL CHECK (length(summary) BETWEEN 1 AND 2000),"
+	"  created_at TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  consideration_on TEXT NOT NULL DEFAULT '',"
+	"  threshold TEXT NOT NULL DEFAULT '' CHECK (threshold IN ('', 'threshold_met', 'threshold_not_met')),"
+	"  consideration_notes TEXT NOT NULL DEFAULT '' CHECK (length(consideration_notes) <= 2000),"
+	"  strategy_on TEXT NOT NULL DEFAULT '',"
+	"  strategy_notes TEXT NOT NULL DEFAULT '' CHECK (length(strategy_notes) <= 2000),"
+	"  outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'substantiated', 'false', 'malicious', 'unfounded', "
+	"    'unsubstantiated')),"
+	"  outcome_on TEXT NOT NULL DEFAULT '',"
+	"  outcome_notes TEXT NOT NULL DEFAULT '' CHECK (length(outcome_notes) <= 2000),"
+	"  employer_action_on TEXT NOT NULL DEFAULT '',"
+	"  employer_action TEXT NOT NULL DEFAULT '' CHECK (length(employer_action) <= 2000));"
+	"CREATE INDEX lado_allegation_person ON lado_allegation(person_id);"
+	"CREATE TABLE lado_alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES lado_person(id),"
+	"  allegation_id INTEGER NOT NULL DEFAULT 0,"
+	"  code TEXT NOT NULL,"
+	"  raised_on TEXT NOT NULL,"
+	"  due TEXT NOT NULL DEFAULT '',"
+	"  evidence TEXT NOT NULL DEFAULT '[]',"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'resolved')),"
+	"  created_at TEXT NOT NULL,"
+	"  resolved_at TEXT, resolved_by TEXT,"
+	"  UNIQUE (person_id, allegation_id, code, due));"
+	"CREATE INDEX lado_alert_open ON lado_alert(due) WHERE state = 'open';",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -754,6 +834,19 @@ enum stmt_id {
 	S_WORKER_NOTICES,
 	S_CHILD_LOOKS,
 	S_GLASS_AREA,
+	S_LADO_PERSON_INSERT,
+	S_LADO_PERSON_GET,
+	S_LADO_PEOPLE_NEAR,
+	S_LADO_EMPLOYMENT_ADD,
+	S_LADO_EMPLOYMENTS,
+	S_LADO_HOME_BY_URN,
+	S_LADO_ALLEGATION_INSERT,
+	S_LADO_ALLEGATION_GET,
+	S_LADO_ALLEGATION_UPDATE,
+	S_LADO_ALLEGATIONS,
+	S_LADO_ALERT_INSERT,
+	S_LADO_ALERTS,
+	S_LADO_ALERT_RESOLVE,
 	S__COUNT
 };
 
@@ -833,6 +926,13 @@ enum stmt_id {
 	"coalesce(json_extract(" p ", '$.subject.sex'), ''), coalesce(json_extract(" p ", '$.subject.postcode'), ''), " \
 	"coalesce(json_extract(" p ", '$.subject.address'), ''), coalesce(json_extract(" p ", '$.subject.nhs_number'), ''), " \
 	"coalesce(json_extract(" p ", '$.subject.upn'), '')"
+
+#define LADO_ALLEGATION_COLS \
+	"a.id, a.person_id, a.employment_id, a.received_on, a.referrer, a.summary, a.created_at, a.created_by, " \
+	"a.consideration_on, a.threshold, a.consideration_notes, a.strategy_on, a.strategy_notes, a.outcome, " \
+	"a.outcome_on, a.outcome_notes, a.employer_action_on, a.employer_action, e.employer, coalesce(e.home_id, 0), " \
+	"p.given_name, p.family_name FROM lado_allegation a JOIN lado_employment e ON e.id = a.employment_id " \
+	"JOIN lado_person p ON p.id = a.person_id "
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -1279,6 +1379,39 @@ static const char *const stmt_sql[S__COUNT] = {
 			 VIEW_PERSON("b.child_id") " AND (?1 IS NULL OR instr(lower(coalesce(u.username, '')), lower(?1)) > 0) "
 			 "AND (?2 IS NULL OR u.agency = ?2) AND (?3 IS NULL OR b.at >= ?3) AND (?4 IS NULL OR b.at < ?4) "
 			 "ORDER BY b.id DESC LIMIT ?5",
+	/* the LADO's records (issue 18) */
+	[S_LADO_PERSON_INSERT] = "INSERT INTO lado_person(given_name, family_name, dob, created_at, created_by) "
+				 "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4)",
+	[S_LADO_PERSON_GET] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE id = ?1",
+	/* Born within a year, or on the same day and month either way round (a swapped day and month). */
+	[S_LADO_PEOPLE_NEAR] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE "
+			       "(dob BETWEEN date(?1, '-1 year') AND date(?1, '+1 year')) OR substr(dob, 6) = substr(?1, 6) "
+			       "OR substr(dob, 6) = substr(?1, 9, 2) || '-' || substr(?1, 6, 2) ORDER BY id LIMIT ?2",
+	[S_LADO_EMPLOYMENT_ADD] = "INSERT INTO lado_employment(person_id, employer, home_id, role, from_day, to_day) "
+				  "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6)",
+	[S_LADO_EMPLOYMENTS] = "SELECT e.id, e.person_id, coalesce(e.home_id, 0), e.employer, e.role, e.from_day, e.to_day, "
+			       "coalesce(h.urn, '') FROM lado_employment e LEFT JOIN home h ON h.id = e.home_id "
+			       "WHERE e.person_id = ?1 ORDER BY e.from_day DESC, e.id DESC LIMIT 200",
+	[S_LADO_HOME_BY_URN] = "SELECT id FROM home WHERE urn = upper(?1)",
+	[S_LADO_ALLEGATION_INSERT] = "INSERT INTO lado_allegation(person_id, employment_id, received_on, referrer, summary, "
+				     "created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6)",
+	[S_LADO_ALLEGATION_GET] = "SELECT " LADO_ALLEGATION_COLS "WHERE a.id = ?1",
+	[S_LADO_ALLEGATION_UPDATE] = "UPDATE lado_allegation SET consideration_on = ?2, threshold = ?3, "
+				     "consideration_notes = ?4, strategy_on = ?5, strategy_notes = ?6, outcome = ?7, "
+				     "outcome_on = ?8, outcome_notes = ?9, employer_action_on = ?10, employer_action = ?11 "
+				     "WHERE id = ?1",
+	[S_LADO_ALLEGATIONS] = "SELECT " LADO_ALLEGATION_COLS "WHERE (?1 = 0 OR a.person_id = ?1) AND (?2 = 0 OR "
+			       "(a.threshold <> 'threshold_not_met' AND (a.outcome = '' OR a.employer_action_on = ''))) "
+			       "ORDER BY a.received_on, a.id LIMIT ?3",
+	[S_LADO_ALERT_INSERT] = "INSERT INTO lado_alert(person_id, allegation_id, code, raised_on, due, evidence, created_at) "
+				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") ON CONFLICT DO NOTHING",
+	[S_LADO_ALERTS] = "SELECT l.id, l.person_id, l.allegation_id, l.code, l.raised_on, l.due, l.evidence, l.state, "
+			  "l.created_at, coalesce(l.resolved_at, ''), coalesce(l.resolved_by, ''), p.given_name, p.family_name "
+			  "FROM lado_alert l JOIN lado_person p ON p.id = l.person_id WHERE (?1 = 0 OR l.person_id = ?1) AND "
+			  "(?2 = 0 OR l.allegation_id = ?2) AND (?3 = 0 OR l.state = 'open') "
+			  "ORDER BY CASE WHEN l.due = '' THEN l.raised_on ELSE l.due END, l.raised_on, l.id LIMIT ?4",
+	[S_LADO_ALERT_RESOLVE] = "UPDATE lado_alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?3 "
+				 "WHERE allegation_id = ?1 AND (?2 = '' OR code = ?2) AND state = 'open'",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -4953,6 +5086,308 @@ static int sq_break_glass_area(store_conn *c, const struct store_view *v, const 
 	return each_row(s, glass_area_row, &w);
 }
 
+/* ---- the LADO's records (issue 18) ----------------------------------------------------------------------- */
+
+static int sq_lado_person_insert(store_conn *c, const struct store_lado_person *p, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PERSON_INSERT);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, p->given_name);
+	text(s, 2, p->family_name);
+	text(s, 3, p->dob);
+	text(s, 4, p->created_by);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static void lado_person_row(sqlite3_stmt *s, struct store_lado_person *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, p->given_name, sizeof p->given_name);
+	col_copy(s, 2, p->family_name, sizeof p->family_name);
+	col_copy(s, 3, p->dob, sizeof p->dob);
+	col_copy(s, 4, p->created_at, sizeof p->created_at);
+	col_copy(s, 5, p->created_by, sizeof p->created_by);
+}
+
+static int sq_lado_person_get(store_conn *c, int64_t id, struct store_lado_person *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PERSON_GET);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		lado_person_row(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct lado_walk {
+	void *fn;
+	void *ctx;
+};
+
+static int lado_person_each(sqlite3_stmt *s, void *arg)
+{
+	struct lado_walk *w = arg;
+	struct store_lado_person p;
+	lado_person_row(s, &p);
+	return ((store_lado_person_fn)w->fn)(&p, w->ctx);
+}
+
+static int sq_lado_people_near(store_conn *c, const char *dob, int limit, store_lado_person_fn fn, void *ctx)
+{
+	struct lado_walk w = {(void *)fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PEOPLE_NEAR);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, dob);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	return each_row(s, lado_person_each, &w);
+}
+
+static int sq_lado_employment_add(store_conn *c, const struct store_lado_employment *e, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENT_ADD);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, e->person_id);
+	text(s, 2, e->employer);
+	sqlite3_bind_int64(s, 3, e->home_id);
+	text(s, 4, e->role);
+	text(s, 5, e->from_day);
+	text(s, 6, e->to_day);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static int lado_employment_each(sqlite3_stmt *s, void *arg)
+{
+	struct lado_walk *w = arg;
+	struct store_lado_employment e;
+	memset(&e, 0, sizeof e);
+	e.id = sqlite3_column_int64(s, 0);
+	e.person_id = sqlite3_column_int64(s, 1);
+	e.home_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, e.employer, sizeof e.employer);
+	col_copy(s, 4, e.role, sizeof e.role);
+	col_copy(s, 5, e.from_day, sizeof e.from_day);
+	col_copy(s, 6, e.to_day, sizeof e.to_day);
+	col_copy(s, 7, e.home_urn, sizeof e.home_urn);
+	return ((store_lado_employment_fn)w->fn)(&e, w->ctx);
+}
+
+static int sq_lado_employments(store_conn *c, int64_t person_id, store_lado_employment_fn fn, void *ctx)
+{
+	struct lado_walk w = {(void *)fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENTS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	return each_row(s, lado_employment_each, &w);
+}
+
+static int sq_lado_home_by_urn(store_conn *c, const char *urn, int64_t *home_id, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_HOME_BY_URN);
+	*home_id = 0;
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, urn);
+	int rc = one_int(s, home_id);
+	*found = *home_id != 0;
+	return rc;
+}
+
+static int sq_lado_allegation_insert(store_conn *c, const struct store_lado_allegation *a, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_INSERT);
+	*id = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->person_id);
+	sqlite3_bind_int64(s, 2, a->employment_id);
+	text(s, 3, a->received_on);
+	text(s, 4, a->referrer);
+	text(s, 5, a->summary);
+	text(s, 6, a->created_by);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static void lado_allegation_row(sqlite3_stmt *s, struct store_lado_allegation *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(s, 0);
+	a->person_id = sqlite3_column_int64(s, 1);
+	a->employment_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, a->received_on, sizeof a->received_on);
+	col_copy(s, 4, a->referrer, sizeof a->referrer);
+	col_copy(s, 5, a->summary, sizeof a->summary);
+	col_copy(s, 6, a->created_at, sizeof a->created_at);
+	col_copy(s, 7, a->created_by, sizeof a->created_by);
+	col_copy(s, 8, a->consideration_on, sizeof a->consideration_on);
+	col_copy(s, 9, a->threshold, sizeof a->threshold);
+	col_copy(s, 10, a->consideration_notes, sizeof a->consideration_notes);
+	col_copy(s, 11, a->strategy_on, sizeof a->strategy_on);
+	col_copy(s, 12, a->strategy_notes, sizeof a->strategy_notes);
+	col_copy(s, 13, a->outcome, sizeof a->outcome);
+	col_copy(s, 14, a->outcome_on, sizeof a->outcome_on);
+	col_copy(s, 15, a->outcome_notes, sizeof a->outcome_notes);
+	col_copy(s, 16, a->employer_action_on, sizeof a->employer_action_on);
+	col_copy(s, 17, a->employer_action, sizeof a->employer_action);
+	col_copy(s, 18, a->employer, sizeof a->employer);
+	a->home_id = sqlite3_column_int64(s, 19);
+	col_copy(s, 20, a->given_name, sizeof a->given_name);
+	col_copy(s, 21, a->family_name, sizeof a->family_name);
+}
+
+static int sq_lado_allegation_get(store_conn *c, int64_t id, struct store_lado_allegation *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_GET);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		lado_allegation_row(s, out);
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int sq_lado_allegation_update(store_conn *c, const struct store_lado_allegation *a)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_UPDATE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->id);
+	text(s, 2, a->consideration_on);
+	text(s, 3, a->threshold);
+	text(s, 4, a->consideration_notes);
+	text(s, 5, a->strategy_on);
+	text(s, 6, a->strategy_notes);
+	text(s, 7, a->outcome);
+	text(s, 8, a->outcome_on);
+	text(s, 9, a->outcome_notes);
+	text(s, 10, a->employer_action_on);
+	text(s, 11, a->employer_action);
+	return run(s);
+}
+
+static int lado_allegation_each(sqlite3_stmt *s, void *arg)
+{
+	struct lado_walk *w = arg;
+	struct store_lado_allegation *a = malloc(sizeof *a); /* the notes make it large */
+	if (!a)
+		return STORE_EIO;
+	lado_allegation_row(s, a);
+	int rc = ((store_lado_allegation_fn)w->fn)(a, w->ctx);
+	free(a);
+	return rc;
+}
+
+static int sq_lado_allegations(store_conn *c, int64_t person_id, bool open_only, int limit,
+			       store_lado_allegation_fn fn, void *ctx)
+{
+	struct lado_walk w = {(void *)fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATIONS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int(s, 2, open_only);
+	sqlite3_bind_int(s, 3, limit > 0 ? limit : 100);
+	return each_row(s, lado_allegation_each, &w);
+}
+
+static int sq_lado_alert_insert(store_conn *c, const struct store_lado_alert *a, int64_t *id, bool *inserted)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERT_INSERT);
+	*id = 0;
+	*inserted = false;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, a->person_id);
+	sqlite3_bind_int64(s, 2, a->allegation_id);
+	text(s, 3, a->code);
+	text(s, 4, a->raised_on);
+	text(s, 5, a->due);
+	text(s, 6, a->evidence[0] ? a->evidence : "[]");
+	int rc = run(s);
+	if (rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1) {
+		*inserted = true;
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	}
+	return rc;
+}
+
+static int lado_alert_each(sqlite3_stmt *s, void *arg)
+{
+	struct lado_walk *w = arg;
+	struct store_lado_alert a;
+	memset(&a, 0, sizeof a);
+	a.id = sqlite3_column_int64(s, 0);
+	a.person_id = sqlite3_column_int64(s, 1);
+	a.allegation_id = sqlite3_column_int64(s, 2);
+	col_copy(s, 3, a.code, sizeof a.code);
+	col_copy(s, 4, a.raised_on, sizeof a.raised_on);
+	col_copy(s, 5, a.due, sizeof a.due);
+	col_copy(s, 6, a.evidence, sizeof a.evidence);
+	col_copy(s, 7, a.state, sizeof a.state);
+	col_copy(s, 8, a.created_at, sizeof a.created_at);
+	col_copy(s, 9, a.resolved_at, sizeof a.resolved_at);
+	col_copy(s, 10, a.resolved_by, sizeof a.resolved_by);
+	col_copy(s, 11, a.given_name, sizeof a.given_name);
+	col_copy(s, 12, a.family_name, sizeof a.family_name);
+	return ((store_lado_alert_fn)w->fn)(&a, w->ctx);
+}
+
+static int sq_lado_alerts(store_conn *c, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
+			  store_lado_alert_fn fn, void *ctx)
+{
+	struct lado_walk w = {(void *)fn, ctx};
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERTS);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, person_id);
+	sqlite3_bind_int64(s, 2, allegation_id);
+	sqlite3_bind_int(s, 3, open_only);
+	sqlite3_bind_int(s, 4, limit > 0 ? limit : 100);
+	return each_row(s, lado_alert_each, &w);
+}
+
+static int sq_lado_alert_resolve(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERT_RESOLVE);
+	*n = 0;
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, allegation_id);
+	text(s, 2, code);
+	text(s, 3, by);
+	int rc = run(s);
+	if (rc == STORE_OK)
+		*n = sqlite3_changes(CONN(c)->db);
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -5122,4 +5557,17 @@ const struct store_ops store_sqlite_ops = {
 	.worker_notices = sq_worker_notices,
 	.child_looks = sq_child_looks,
 	.break_glass_area = sq_break_glass_area,
+	.lado_person_insert = sq_lado_person_insert,
+	.lado_person_get = sq_lado_person_get,
+	.lado_people_near = sq_lado_people_near,
+	.lado_employment_add = sq_lado_employment_add,
+	.lado_employments = sq_lado_employments,
+	.lado_home_by_urn = sq_lado_home_by_urn,
+	.lado_allegation_insert = sq_lado_allegation_insert,
+	.lado_allegation_get = sq_lado_allegation_get,
+	.lado_allegation_update = sq_lado_allegation_update,
+	.lado_allegations = sq_lado_allegations,
+	.lado_alert_insert = sq_lado_alert_insert,
+	.lado_alerts = sq_lado_alerts,
+	.lado_alert_resolve = sq_lado_alert_resolve,
 };

@@ -902,3 +902,60 @@ int store_break_glass_area(store_conn *c, const struct store_view *v, const stru
 		return STORE_EIO;
 	return c->ops->break_glass_area(c, v, q, fn, ctx);
 }
+
+/* ---- the LADO's records (issue 18) ---- */
+
+int store_lado_person_insert(store_conn *c, const struct store_lado_person *p, int64_t *id)
+{
+	return c->ops->lado_person_insert(c, p, id);
+}
+int store_lado_person_get(store_conn *c, int64_t id, struct store_lado_person *out, bool *found)
+{
+	return c->ops->lado_person_get(c, id, out, found);
+}
+int store_lado_people_near(store_conn *c, const char *dob, int limit, store_lado_person_fn fn, void *ctx)
+{
+	return c->ops->lado_people_near(c, dob, limit, fn, ctx);
+}
+int store_lado_employment_add(store_conn *c, const struct store_lado_employment *e, int64_t *id)
+{
+	return c->ops->lado_employment_add(c, e, id);
+}
+int store_lado_employments(store_conn *c, int64_t person_id, store_lado_employment_fn fn, void *ctx)
+{
+	return c->ops->lado_employments(c, person_id, fn, ctx);
+}
+int store_lado_home_by_urn(store_conn *c, const char *urn, int64_t *home_id, bool *found)
+{
+	return c->ops->lado_home_by_urn(c, urn, home_id, found);
+}
+int store_lado_allegation_insert(store_conn *c, const struct store_lado_allegation *a, int64_t *id)
+{
+	return c->ops->lado_allegation_insert(c, a, id);
+}
+int store_lado_allegation_get(store_conn *c, int64_t id, struct store_lado_allegation *out, bool *found)
+{
+	return c->ops->lado_allegation_get(c, id, out, found);
+}
+int store_lado_allegation_update(store_conn *c, const struct store_lado_allegation *a)
+{
+	return c->ops->lado_allegation_update(c, a);
+}
+int store_lado_allegations(store_conn *c, int64_t person_id, bool open_only, int limit, store_lado_allegation_fn fn,
+			   void *ctx)
+{
+	return c->ops->lado_allegations(c, person_id, open_only, limit, fn, ctx);
+}
+int store_lado_alert_insert(store_conn *c, const struct store_lado_alert *a, int64_t *id, bool *inserted)
+{
+	return c->ops->lado_alert_insert(c, a, id, inserted);
+}
+int store_lado_alerts(store_conn *c, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
+		      store_lado_alert_fn fn, void *ctx)
+{
+	return c->ops->lado_alerts(c, person_id, allegation_id, open_only, limit, fn, ctx);
+}
+int store_lado_alert_resolve(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n)
+{
+	return c->ops->lado_alert_resolve(c, allegation_id, code, by, n);
+}

@@ -35,5 +35,6 @@
 #include "store/store_recordings.h"
 #include "store/store_audit.h"
 #include "store/store_homes.h"
+#include "store/store_lado.h"
 
 #endif

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 22
+#define STORE_SCHEMA_VERSION 23
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -209,6 +209,22 @@ struct store_ops {
 			   void *ctx);
 	int (*break_glass_area)(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
 				store_break_glass_fn fn, void *ctx);
+	/* the LADO's records (issue 18) */
+	int (*lado_person_insert)(store_conn *c, const struct store_lado_person *p, int64_t *id);
+	int (*lado_person_get)(store_conn *c, int64_t id, struct store_lado_person *out, bool *found);
+	int (*lado_people_near)(store_conn *c, const char *dob, int limit, store_lado_person_fn fn, void *ctx);
+	int (*lado_employment_add)(store_conn *c, const struct store_lado_employment *e, int64_t *id);
+	int (*lado_employments)(store_conn *c, int64_t person_id, store_lado_employment_fn fn, void *ctx);
+	int (*lado_home_by_urn)(store_conn *c, const char *urn, int64_t *home_id, bool *found);
+	int (*lado_allegation_insert)(store_conn *c, const struct store_lado_allegation *a, int64_t *id);
+	int (*lado_allegation_get)(store_conn *c, int64_t id, struct store_lado_allegation *out, bool *found);
+	int (*lado_allegation_update)(store_conn *c, const struct store_lado_allegation *a);
+	int (*lado_allegations)(store_conn *c, int64_t person_id, bool open_only, int limit,
+				store_lado_allegation_fn fn, void *ctx);
+	int (*lado_alert_insert)(store_conn *c, const struct store_lado_alert *a, int64_t *id, bool *inserted);
+	int (*lado_alerts)(store_conn *c, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
+			   store_lado_alert_fn fn, void *ctx);
+	int (*lado_alert_resolve)(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n);
 };
 
 /* The common head of every backend's structs. */

@@ -18,6 +18,7 @@ static const struct {
 	{"oversight_analyst", "/homes"},
 	{"police_officer", "/police/homes"},
 	{"admin", "/admin"},
+	{"lado", "/lado"},                /* allegations against people who work with children: the queue */
 	/* school_dsl, conference_chair: finding a child is their work ("/"). */
 };
 

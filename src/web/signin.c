@@ -40,6 +40,7 @@ static const struct {
 	{"oversight_analyst", "Oversight analyst"},
 	{"dpo", "Data protection officer"},
 	{"admin", "Administrator"},
+	{"lado", "Local Authority Designated Officer"},
 };
 
 const char *web_role_name(const char *code)

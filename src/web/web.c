@@ -111,6 +111,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
 		json_object_set_new(json_object_get(view, "can"), "flag",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
+		json_object_set_new(json_object_get(view, "can"), "lado",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1679,6 +1681,12 @@ static void caseload_route(const struct web *w, http_request *rq, const int64_t 
 	(void)ids;
 	web_caseload_page(w, rq);
 }
+static void lado_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_page(w, rq); }
+static void lado_new_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_new_page(w, rq); }
+static void lado_new_submit_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_new_submit(w, rq); }
+static void lado_person_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_person_page(w, rq, ids[0]); }
+static void lado_allegation_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_allegation_page(w, rq, ids[0]); }
+static void lado_step_route(const struct web *w, http_request *rq, const int64_t *ids) { web_lado_step_submit(w, rq, ids[0]); }
 static void mash_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -1833,6 +1841,13 @@ static const struct web_route {
 	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
 	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
 	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},
+	/* issue 18: the LADO's pages (web/lado.c) */
+	{{"GET", "/lado"}, ACT_LADO, lado_route},
+	{{"GET", "/lado/new"}, ACT_LADO, lado_new_route},
+	{{"POST", "/lado/new"}, ACT_LADO, lado_new_submit_route},
+	{{"GET", "/lado/people/{id}"}, ACT_LADO_READ, lado_person_route},
+	{{"GET", "/lado/allegations/{id}"}, ACT_LADO_READ, lado_allegation_route},
+	{{"POST", "/lado/allegations/{id}/steps"}, ACT_LADO, lado_step_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)

@@ -159,6 +159,14 @@ void web_dpo_page(const struct web *w, http_request *rq);                       
 /* The record page's banner when the reader opened it in an emergency: "emergency" {until_date, until_time}. */
 void web_break_glass_banner(json_t *view, const struct access_reader *r);
 
+/* web/lado.c: allegations against people who work with children (issue 18) */
+void web_lado_page(const struct web *w, http_request *rq);                            /* GET /lado */
+void web_lado_new_page(const struct web *w, http_request *rq);                        /* GET /lado/new */
+void web_lado_new_submit(const struct web *w, http_request *rq);                      /* POST /lado/new */
+void web_lado_person_page(const struct web *w, http_request *rq, int64_t id);         /* GET /lado/people/{id} */
+void web_lado_allegation_page(const struct web *w, http_request *rq, int64_t id);     /* GET /lado/allegations/{id} */
+void web_lado_step_submit(const struct web *w, http_request *rq, int64_t id);         /* POST .../{id}/steps */
+
 /* web/link_pages.c: record linkage's review queue */
 void web_link_reviews_page(const struct web *w, http_request *rq);                   /* GET /link-reviews */
 void web_link_review_page(const struct web *w, http_request *rq, int64_t id);        /* GET /link-reviews/{id} */

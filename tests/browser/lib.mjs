@@ -33,13 +33,13 @@ export const DEMO_PEOPLE = {
   'demo.worker': 'social_worker', 'north.manager': 'team_manager', 'mash.worker': 'mash_worker',
   'mash.manager': 'team_manager', 'demo.police': 'police_officer', 'demo.health': 'health_practitioner',
   'demo.school': 'school_dsl', 'demo.chair': 'conference_chair', 'demo.analyst': 'oversight_analyst',
-  'demo.dpo': 'dpo', 'demo.admin': 'admin',
+  'demo.dpo': 'dpo', 'demo.admin': 'admin', 'demo.lado': 'lado',
 };
 export const ROLE_NAMES = {
   social_worker: 'Social worker', team_manager: 'Team manager', mash_worker: 'MASH worker',
   police_officer: 'Police officer', health_practitioner: 'Health practitioner', school_dsl: 'School safeguarding lead',
   conference_chair: 'Conference chair or IRO', oversight_analyst: 'Oversight analyst', dpo: 'Data protection officer',
-  admin: 'Administrator',
+  admin: 'Administrator', lado: 'Local Authority Designated Officer',
 };
 // The practitioner most journeys follow: a social worker in team north, whose manager is north.manager.
 export const WORKER = 'demo.worker';

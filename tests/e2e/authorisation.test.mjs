@@ -31,6 +31,7 @@ const ROLES = {
   oversight_analyst: 'social_care',
   dpo: 'social_care',
   admin: 'social_care',
+  lado: 'social_care',
 };
 const SYSTEMS = AGENCIES.map((a) => `system:${a}`);
 
@@ -131,6 +132,13 @@ const EXPECTED = {
   'web GET /police/homes': ['police_officer'],
   'web GET /police/homes/{id}': ['police_officer'],
   'web POST /police/homes/{id}/notes': ['police_officer'],
+  // Issue 18: allegations against people who work with children are the LADO's; the DPO reads a person's record.
+  'web GET /lado': ['lado'],
+  'web GET /lado/new': ['lado'],
+  'web POST /lado/new': ['lado'],
+  'web GET /lado/people/{id}': ['lado', 'dpo'],
+  'web GET /lado/allegations/{id}': ['lado', 'dpo'],
+  'web POST /lado/allegations/{id}/steps': ['lado'],
 };
 
 function cookieOf(res, name) {

@@ -42,7 +42,7 @@ const PEOPLE = [
   ['demo.police', 'police', 'police_officer'], ['demo.health', 'health', 'health_practitioner'],
   ['demo.school', 'education', 'school_dsl'], ['demo.chair', 'social_care', 'conference_chair'],
   ['demo.analyst', 'social_care', 'oversight_analyst'], ['demo.dpo', 'social_care', 'dpo'],
-  ['demo.admin', 'social_care', 'admin'],
+  ['demo.admin', 'social_care', 'admin'], ['demo.lado', 'social_care', 'lado'],
 ];
 const AGENCY_OF = Object.fromEntries(PEOPLE.map(([u, a]) => [u, a]));
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
@@ -210,7 +210,11 @@ async function crawlWeb(username) {
   const cookie = await webSignIn(username);
   const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash', '/team',
     '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
-    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices'];
+    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices',
+    '/lado', '/lado/new'];
+  // Issue 18: the demo's people who work with children, by number, for every role (the LADO reaches them by links).
+  for (const [p] of rows('select id from lado_person')) seeds.push(`/lado/people/${p}`);
+  for (const [a] of rows('select id from lado_allegation')) seeds.push(`/lado/allegations/${a}`);
   for (const c of [...sealed, ...siblings, marked]) {
     seeds.push(`/children/${c.id}`, `/children/${c.id}/viewers`, `/children/${c.id}/break-glass`,
       `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`, `/children/${c.id}/recordings`);
@@ -432,6 +436,23 @@ describe('need-to-know, crawled', () => {
     // The DPO, the role named for sealed records, does see them: the check can see a name.
     const dpo = crawled['web demo.dpo'].filter((a) => sealedLeaks(sealed[0], '', a.text, null).includes('name'));
     assert.ok(dpo.length > 0, 'the DPO reads the sealed record');
+  });
+
+  test('a person who works with children, and their allegations, reach the LADO and the DPO only', () => {
+    // Issue 18: the demo's allegations (src/cli/demo_lado.c) name people no child record names.
+    const names = ['Blackwood', 'Riverside Sports Club', 'Northfield Primary School'];
+    const leaks = [];
+    for (const [who, answers] of Object.entries(crawled)) {
+      if (who === 'web demo.lado' || who === 'web demo.dpo') continue;
+      for (const { url, text } of answers) {
+        for (const n of names) if (text.includes(n)) leaks.push(`${who} ${url}: ${n}`);
+      }
+    }
+    assert.deepEqual(leaks.slice(0, 30), [], `${leaks.length} answers show the LADO's records`);
+    // Positive controls: the LADO and the DPO do read them.
+    for (const who of ['web demo.lado', 'web demo.dpo']) {
+      assert.ok(crawled[who].some((a) => a.status === 200 && a.text.includes('Blackwood')), `${who} reads the person`);
+    }
   });
 
   test('a health-only note reaches no one outside health; another agency\'s event no own-agency reader', async () => {

@@ -413,6 +413,10 @@ static const struct {
 	{"serious_incident_working_days", 5},
 	{"rapid_review_working_days", 15},
 	{"strategy_discussion_working_days", 1},
+	{"lado_consideration_working_days", 1},
+	{"lado_strategy_working_days", 5},
+	{"lado_outcome_months", 1},
+	{"lado_employer_action_months", 1},
 };
 #define NDOC (sizeof doc_settings / sizeof doc_settings[0])
 
@@ -601,7 +605,8 @@ static void code_names_round_trip(void **state)
 		"REPEAT_MISSING", "NON_MOBILE_INJURY", "CUMULATIVE_CONCERN", "DOMESTIC_ABUSE_IN_HOUSEHOLD",
 		"DASH_HIGH_RISK", "UNSCHEDULED_CARE_ATTENDANCE", "HOME_EDUCATED_KNOWN_TO_SERVICES",
 		"DISTANT_PLACEMENT_APPROVAL", "SERIOUS_INCIDENT_NOTIFICATION_DUE", "RAPID_REVIEW_DUE",
-		"STRATEGY_DISCUSSION_OVERDUE",
+		"STRATEGY_DISCUSSION_OVERDUE", "LADO_CONSIDERATION_OVERDUE", "LADO_STRATEGY_OVERDUE",
+		"LADO_OUTCOME_OVERDUE", "LADO_EMPLOYER_ACTION_OVERDUE", "LADO_ACROSS_EMPLOYERS",
 	};
 	assert_int_equal(sizeof doc_order / sizeof doc_order[0], RULES_CODE_COUNT);
 	for (int c = 0; c < RULES_CODE_COUNT; c++) {
@@ -621,6 +626,105 @@ static void code_names_round_trip(void **state)
 	assert_int_equal(rules_code_from_name("FLAG_LOOKUP"), -1); /* the service's code, not a rule */
 	assert_string_equal(rules_code_name(RULES_CODE_COUNT), "");
 	assert_string_equal(rules_code_title(RULES_CODE_COUNT), "");
+}
+
+/* ---- the LADO's process (issue 18), dates by hand ---- */
+
+static struct rules_event LADO(const char *id, enum rules_kind k, struct date day, const char *employer,
+			       const char *outcome)
+{
+	struct rules_event e = E(id, k, day);
+	e.employer = employer;
+	e.outcome = outcome;
+	return e;
+}
+
+/* Referral Friday 6 March 2026: the initial consideration is due Monday 9 March (1 working day), raised Tuesday
+ * 10 March; considered then, threshold met: the strategy discussion is due 5 working days later (17 March),
+ * raised 18 March; no outcome a month after the referral (6 April): raised 7 April. */
+static void lado_clocks_fall_due(void **state)
+{
+	struct rules_settings s;
+	rules_settings_default(&s);
+	struct rules_event ev[2] = {LADO("A1", RULES_LADO_REFERRAL, D(2026, 3, 6), "home:1", NULL),
+				    LADO("A1", RULES_LADO_CONSIDERATION, D(2026, 3, 10), NULL, "threshold_met")};
+	struct got *g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 1, D(2026, 3, 9), g), RULES_OK);
+	assert_int_equal(g->n, 0); /* due today: not yet */
+	assert_int_equal(run(&s, &anyone, ev, 1, D(2026, 3, 10), g), RULES_OK);
+	assert_int_equal(g->n, 1);
+	struct date due = D(2026, 3, 9);
+	assert_alert(&g->a[0], RULES_LADO_CONSIDERATION_OVERDUE, D(2026, 3, 10), &due);
+	free(g);
+
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 2, D(2026, 4, 7), g), RULES_OK);
+	assert_int_equal(g->n, 3);
+	assert_alert(&g->a[0], RULES_LADO_CONSIDERATION_OVERDUE, D(2026, 3, 10), &due);
+	struct date sdue = D(2026, 3, 17), odue = D(2026, 4, 6);
+	assert_alert(&g->a[1], RULES_LADO_STRATEGY_OVERDUE, D(2026, 3, 18), &sdue);
+	assert_alert(&g->a[2], RULES_LADO_OUTCOME_OVERDUE, D(2026, 4, 7), &odue);
+	free(g);
+}
+
+/* Each step meets its clock; an outcome starts the employer's month; the threshold not met stops them all. */
+static void lado_steps_meet_their_clocks(void **state)
+{
+	struct rules_settings s;
+	rules_settings_default(&s);
+	struct rules_event ev[5] = {LADO("A", RULES_LADO_REFERRAL, D(2026, 3, 2), "employer:oak school", NULL),
+				    LADO("A", RULES_LADO_CONSIDERATION, D(2026, 3, 3), NULL, "threshold_met"),
+				    LADO("A", RULES_LADO_STRATEGY, D(2026, 3, 10), NULL, NULL),
+				    LADO("A", RULES_LADO_OUTCOME, D(2026, 3, 30), NULL, "false"),
+				    LADO("A", RULES_LADO_EMPLOYER_ACTION, D(2026, 4, 20), NULL, NULL)};
+	struct got *g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 5, D(2026, 12, 31), g), RULES_OK);
+	assert_int_equal(g->n, 0);
+	free(g);
+	/* Without the employer's actions: due a month after the outcome (30 April), raised 1 May. */
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 4, D(2026, 12, 31), g), RULES_OK);
+	assert_int_equal(g->n, 1);
+	struct date edue = D(2026, 4, 30);
+	assert_alert(&g->a[0], RULES_LADO_EMPLOYER_ACTION_OVERDUE, D(2026, 5, 1), &edue);
+	free(g);
+	/* Threshold not met: the employer deals with it; no strategy, outcome or employer clock. */
+	ev[1].outcome = "threshold_not_met";
+	g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 2, D(2026, 12, 31), g), RULES_OK);
+	assert_int_equal(g->n, 0);
+	free(g);
+}
+
+/* A second employer raises the alert on the day of its referral, with both referrals as evidence; a third
+ * referral at a known employer raises nothing; a third employer raises again. A referral with no employer
+ * counts for no pattern. */
+static void lado_across_employers_same_day(void **state)
+{
+	struct rules_settings s;
+	rules_settings_default(&s);
+	struct rules_event ev[5] = {LADO("A1", RULES_LADO_REFERRAL, D(2026, 1, 5), "home:3", NULL),
+				    LADO("A2", RULES_LADO_REFERRAL, D(2026, 1, 5), "", NULL),
+				    LADO("A3", RULES_LADO_REFERRAL, D(2026, 2, 9), "home:4", NULL),
+				    LADO("A4", RULES_LADO_REFERRAL, D(2026, 2, 10), "home:3", NULL),
+				    LADO("A5", RULES_LADO_REFERRAL, D(2026, 2, 11), "employer:oak school", NULL)};
+	struct got *g = got_new();
+	assert_int_equal(run(&s, &anyone, ev, 5, D(2026, 2, 11), g), RULES_OK);
+	size_t across = 0;
+	struct rules_alert found[2];
+	for (size_t i = 0; i < g->n; i++)
+		if (g->a[i].code == RULES_LADO_ACROSS_EMPLOYERS && across < 2)
+			found[across++] = g->a[i];
+	assert_int_equal(across, 2);
+	struct date d1 = D(2026, 2, 9), d2 = D(2026, 2, 11);
+	assert_alert(&found[0], RULES_LADO_ACROSS_EMPLOYERS, d1, &d1);
+	assert_int_equal(found[0].nevidence, 2);
+	assert_string_equal(found[0].evidence[0]->id, "A1");
+	assert_string_equal(found[0].evidence[1]->id, "A3");
+	assert_alert(&found[1], RULES_LADO_ACROSS_EMPLOYERS, d2, &d2);
+	assert_int_equal(found[1].nevidence, 3);
+	assert_string_equal(found[1].evidence[2]->id, "A5");
+	free(g);
 }
 
 /* ---- representative rules, dates by hand ---- */
@@ -740,6 +844,9 @@ int main(void)
 		cmocka_unit_test(setting_changes_the_due_date),
 		cmocka_unit_test(kind_codes_round_trip),
 		cmocka_unit_test(code_names_round_trip),
+		cmocka_unit_test(lado_clocks_fall_due),
+		cmocka_unit_test(lado_steps_meet_their_clocks),
+		cmocka_unit_test(lado_across_employers_same_day),
 		cmocka_unit_test(mash_decision_starts_clocks),
 		cmocka_unit_test(cp_review_after_icpc),
 		cmocka_unit_test(lac_review_sequence),

@@ -1,0 +1,294 @@
+// Issue 18, part 2: allegations against people who work with children (the LADO's process), over real HTTP
+// against the real binary. The lado role signs in and lands on /lado; an allegation about "John Smith, born
+// 3 April 1985" at a children's home, then one about "Jon Smyth, 3/4/1985" at a school finds the first as a
+// candidate (the linkage core), the LADO confirms, and the across-employers alert is raised the same day; each
+// clock raises its alert when overdue and the step that meets it resolves it; a step posted wrong answers a
+// GOV.UK error summary and writes nothing; the person's record answers the LADO and the DPO only (every role
+// asked), every read audited; `safeguard replay` shows the LADO's clocks.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  BIN, addPerson, cookieOf, count, freshArea, removeDir, runCli, sql, sqlWrite, startServer, totp, totpUsedLongAgo,
+  ukDate, ukToday, now,
+} from './lib.mjs';
+
+const PASSWORD = 'a long enough passphrase for the lado';
+// Every role, the agency of the person who holds it (as the authorisation matrix).
+const ROLES = {
+  social_worker: 'social_care', team_manager: 'social_care', mash_worker: 'social_care', police_officer: 'police',
+  health_practitioner: 'health', school_dsl: 'education', conference_chair: 'social_care',
+  oversight_analyst: 'social_care', dpo: 'social_care', admin: 'social_care', lado: 'social_care',
+};
+const secrets = {};
+let area;
+let server;
+const sessions = {};
+
+const daysAgo = (n) => ukDate(now() - n * 86400000);
+const parts = (iso) => { const [y, m, d] = iso.split('-'); return { day: String(Number(d)), month: String(Number(m)), year: y }; };
+
+async function webSignIn(username) {
+  totpUsedLongAgo(area.db, username);
+  const form = await fetch(`${server.url}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
+  const res = await fetch(`${server.url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
+  });
+  assert.equal(res.status, 303, `web sign-in of ${username}`);
+  const cookie = cookieOf(res, 'sg_session');
+  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
+  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1], landing: res.headers.get('location') };
+}
+
+async function get(who, url) {
+  const res = await fetch(`${server.url}${url}`, { headers: { cookie: sessions[who].cookie }, redirect: 'manual' });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+
+async function post(who, url, fields) {
+  const res = await fetch(`${server.url}${url}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: sessions[who].cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    body: new URLSearchParams({ ...fields, csrf_token: sessions[who].csrf }),
+  });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+
+function allegationFields({ given, family, dob, employer = '', urn = '', received = ukToday(), person }) {
+  const f = {
+    'given-name': given, 'family-name': family, employer, 'home-urn': urn, job: 'Support worker',
+    referrer: 'The registered manager', summary: 'A child said the worker hit them on the arm during the evening.',
+  };
+  for (const [k, v] of Object.entries(parts(dob))) f[`dob-${k}`] = v;
+  for (const [k, v] of Object.entries(parts(received))) f[`received-${k}`] = v;
+  if (person !== undefined) f.person = String(person);
+  return f;
+}
+
+const alerts = (where) => sql(area.db, `select code, raised_on, state, allegation_id from lado_alert where ${where} order by id`)
+  .split('\n').filter(Boolean).map((l) => { const [code, raised, state, alleg] = l.split('|'); return { code, raised, state, alleg: Number(alleg) }; });
+
+before(async () => {
+  area = freshArea('lado');
+  for (const [role, agency] of Object.entries(ROLES)) secrets[`l.${role}`] = addPerson(area.db, `l.${role}`, agency, role, PASSWORD);
+  // A children's home of the register (the allegation's employer, found by its URN).
+  sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (7, 'SC700007', 'Larch House', 'Larch Care Ltd', 'general')");
+  // A second home of the same provider: another home, so another place the pattern shows.
+  sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (8, 'SC700008', 'Larch Lodge', 'Larch Care Ltd', 'general')");
+  server = await startServer(area.db);
+  for (const role of Object.keys(ROLES)) sessions[role] = await webSignIn(`l.${role}`);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    removeDir(area?.dir);
+  }
+});
+
+describe('the LADO', () => {
+  test('the lado role is social care\'s, lands on /lado and has the menu item; no other agency may hold it', async () => {
+    assert.equal(sessions.lado.landing, '/lado');
+    const q = await get('lado', '/lado');
+    assert.equal(q.status, 200);
+    assert.match(q.text, /Allegations against people who work with children/);
+    assert.match(q.text, /href="\/lado" aria-current="true">Allegations</);
+    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', 'x.lado', '--agency', 'police',
+      '--role', 'lado', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assert.notEqual(r.status, 0, 'the police hold no lado role');
+    assert.equal(count(area.db, 'app_user', "username = 'x.lado'"), 0);
+  });
+
+  test('a person at a second employer is found across employers, confirmed, and raises the alert the same day', async () => {
+    const first = await post('lado', '/lado/new', allegationFields({ given: 'John', family: 'Smith', dob: '1985-04-03', urn: 'sc700007' }));
+    assert.equal(first.status, 303, first.text);
+    const a1 = Number(/\/lado\/allegations\/(\d+)/.exec(first.location)[1]);
+    const p1 = Number(sql(area.db, `select person_id from lado_allegation where id = ${a1}`));
+    assert.equal(sql(area.db, `select e.employer || '|' || e.home_id from lado_employment e join lado_allegation a on a.employment_id = e.id where a.id = ${a1}`), 'Larch House|7');
+    assert.deepEqual(alerts(`person_id = ${p1} and code = 'LADO_ACROSS_EMPLOYERS'`), [], 'one employer: no pattern yet');
+
+    // "Jon Smyth, 3/4/1985" at a school: the form asks whether this is John Smith; nothing is written yet.
+    const before = count(area.db, 'lado_allegation');
+    const second = allegationFields({ given: 'Jon', family: 'Smyth', dob: '1985-04-03', employer: 'Hillside Primary School' });
+    const ask = await post('lado', '/lado/new', second);
+    assert.equal(ask.status, 400);
+    assert.match(ask.text, /govuk-error-summary/);
+    assert.match(ask.text, /href="#person">Say whether this is a person already known/);
+    assert.match(ask.text, new RegExp(`id="person-${p1}" name="person" type="radio" value="${p1}"`));
+    assert.match(ask.text, /John Smith, born 3 April 1985/);
+    assert.match(ask.text, /value="Jon"/, 'the answers are kept');
+    assert.equal(count(area.db, 'lado_allegation'), before, 'nothing written until the LADO confirms');
+    assert.equal(sql(area.db, "select detail from audit where action = 'lado.person.search' order by id desc limit 1"),
+      `1 candidates: ${p1}`, 'the search is audited with the ids it showed');
+
+    const confirmed = await post('lado', '/lado/new', { ...second, person: String(p1) });
+    assert.equal(confirmed.status, 303, confirmed.text);
+    const a2 = Number(/\/lado\/allegations\/(\d+)/.exec(confirmed.location)[1]);
+    assert.equal(Number(sql(area.db, `select person_id from lado_allegation where id = ${a2}`)), p1, 'the same person');
+    assert.equal(count(area.db, 'lado_person', `id = ${p1}`), 1);
+    assert.equal(count(area.db, 'lado_employment', `person_id = ${p1}`), 2, 'two employers');
+    const across = alerts(`person_id = ${p1} and code = 'LADO_ACROSS_EMPLOYERS'`);
+    assert.deepEqual(across, [{ code: 'LADO_ACROSS_EMPLOYERS', raised: ukToday(), state: 'open', alleg: a2 }]);
+
+    // The queue and the person's page say so.
+    const q = await get('lado', '/lado');
+    assert.match(q.text, /Allegations at more than one employer/);
+    const person = await get('lado', `/lado/people/${p1}`);
+    assert.equal(person.status, 200);
+    assert.match(person.text, /Larch House/);
+    assert.match(person.text, /Hillside Primary School/);
+    assert.match(person.text, /more than one employer/);
+
+    // A new person is new: "No, this is a new person" makes a second record.
+    const other = await post('lado', '/lado/new', { ...second, person: 'new' });
+    assert.equal(other.status, 303);
+    assert.equal(count(area.db, 'lado_person'), 2);
+  });
+
+  test('a person in two homes of one provider raises the alert the same day; the same home twice does not', async () => {
+    const first = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700007' }));
+    assert.equal(first.status, 303, first.text);
+    const p = Number(sql(area.db, `select person_id from lado_allegation where id = ${/(\d+)\?/.exec(first.location)[1]}`));
+    const again = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700007', person: p }));
+    assert.equal(again.status, 303, again.text);
+    assert.equal(count(area.db, 'lado_employment', `person_id = ${p}`), 1, 'the same home: the same employment');
+    assert.equal(count(area.db, 'lado_alert', `person_id = ${p} and code = 'LADO_ACROSS_EMPLOYERS'`), 0);
+    const other = await post('lado', '/lado/new', allegationFields({ given: 'Dee', family: 'Hart', dob: '1988-09-09', urn: 'SC700008', person: p }));
+    assert.equal(other.status, 303, other.text);
+    assert.deepEqual(alerts(`person_id = ${p} and code = 'LADO_ACROSS_EMPLOYERS'`).map((a) => [a.raised, a.state]), [[ukToday(), 'open']]);
+  });
+
+  test('each clock raises its alert when overdue; the step that meets it resolves it; the process closes', async () => {
+    const r = await post('lado', '/lado/new', allegationFields({ given: 'Ada', family: 'Quill', dob: '1979-01-30', employer: 'Brook Nursery', received: daysAgo(10) }));
+    assert.equal(r.status, 303, r.text);
+    const id = Number(/\/lado\/allegations\/(\d+)/.exec(r.location)[1]);
+    // Ten days after the referral, the 1-working-day consideration is overdue whatever the weekday.
+    assert.deepEqual(alerts(`allegation_id = ${id}`).map((a) => [a.code, a.state]), [['LADO_CONSIDERATION_OVERDUE', 'open']]);
+    const q = await get('lado', '/lado');
+    assert.match(q.text, /Allegation: initial consideration overdue/);
+    assert.match(q.text, /govuk-tag--red">Overdue/);
+
+    const step = (code, day, extra = {}) => post('lado', `/lado/allegations/${id}/steps`, {
+      step: code, 'day-day': parts(day).day, 'day-month': parts(day).month, 'day-year': parts(day).year, ...extra,
+    });
+    let s = await step('consideration', daysAgo(9), { choice: 'threshold_met' });
+    assert.equal(s.status, 303, s.text);
+    assert.deepEqual(alerts(`allegation_id = ${id} and code = 'LADO_CONSIDERATION_OVERDUE'`).map((a) => a.state), ['resolved']);
+    // The threshold was met nine days ago: the 5-working-day strategy discussion is overdue (at most 4 days off).
+    assert.deepEqual(alerts(`allegation_id = ${id} and code = 'LADO_STRATEGY_OVERDUE'`).map((a) => a.state), ['open']);
+    s = await step('strategy', daysAgo(1), { notes: 'Police, social care and the nursery manager. Police to interview.' });
+    assert.equal(s.status, 303, s.text);
+    assert.deepEqual(alerts(`allegation_id = ${id} and code = 'LADO_STRATEGY_OVERDUE'`).map((a) => a.state), ['resolved']);
+    s = await step('outcome', ukToday(), { choice: 'unsubstantiated' });
+    assert.equal(s.status, 303, s.text);
+    const page = await get('lado', `/lado/allegations/${id}`);
+    assert.match(page.text, /Unsubstantiated/);
+    assert.match(page.text, /Record the employer(&#39;|&#x27;|')s actions/);
+    s = await step('employer', ukToday(), { notes: 'Refresher training and supervision; no further action.' });
+    assert.equal(s.status, 303, s.text);
+    assert.equal(count(area.db, 'lado_alert', `allegation_id = ${id} and state = 'open'`), 0, 'closed: nothing open');
+    const closed = await get('lado', `/lado/allegations/${id}`);
+    assert.match(closed.text, /This allegation is closed/);
+    assert.doesNotMatch(closed.text, /action="\/lado\/allegations\/\d+\/steps"/);
+    assert.doesNotMatch((await get('lado', '/lado')).text, new RegExp(`Allegation ${id}<`), 'off the queue');
+  });
+
+  test('the sweep runs the clocks whether or not anyone opens the queue', async () => {
+    const r = await post('lado', '/lado/new', allegationFields({ given: 'Cal', family: 'Moor', dob: '1970-03-03', employer: 'Fen Farm Camp' }));
+    assert.equal(r.status, 303, r.text);
+    const id = Number(/\/lado\/allegations\/(\d+)/.exec(r.location)[1]);
+    assert.equal(count(area.db, 'lado_alert', `allegation_id = ${id}`), 0, 'received today: nothing due yet');
+    const later = ukDate(now() + 10 * 86400000);
+    runCli(['sweep', '--db', `sqlite:${area.db}`, '--today', later]);
+    assert.deepEqual(alerts(`allegation_id = ${id}`).map((a) => [a.code, a.state]), [['LADO_CONSIDERATION_OVERDUE', 'open']]);
+  });
+
+  test('a step posted wrong answers a GOV.UK error summary naming the field and writes nothing', async () => {
+    const r = await post('lado', '/lado/new', allegationFields({ given: 'Bea', family: 'Lark', dob: '1990-06-01', employer: 'Oak Club' }));
+    const id = Number(/\/lado\/allegations\/(\d+)/.exec(r.location)[1]);
+    const audits = count(area.db, 'audit', "action like 'lado.allegation.consideration'");
+    let s = await post('lado', `/lado/allegations/${id}/steps`, { step: 'consideration', 'day-day': '31', 'day-month': '2', 'day-year': '2026', choice: 'threshold_met' });
+    assert.equal(s.status, 400);
+    assert.match(s.text, /govuk-error-summary/);
+    assert.match(s.text, /href="#day-day">Enter the day as a real date/);
+    s = await post('lado', `/lado/allegations/${id}/steps`, { step: 'consideration', 'day-day': parts(ukToday()).day, 'day-month': parts(ukToday()).month, 'day-year': parts(ukToday()).year });
+    assert.equal(s.status, 400);
+    assert.match(s.text, /href="#choice">Choose whether the harm threshold is met/);
+    s = await post('lado', `/lado/allegations/${id}/steps`, { step: 'outcome', 'day-day': parts(ukToday()).day, 'day-month': parts(ukToday()).month, 'day-year': parts(ukToday()).year, choice: 'false' });
+    assert.equal(s.status, 400, 'no outcome before the consideration');
+    assert.equal(sql(area.db, `select consideration_on || '|' || outcome from lado_allegation where id = ${id}`), '|');
+    assert.equal(count(area.db, 'audit', "action like 'lado.allegation.consideration'"), audits);
+    // The new allegation form names its fields too.
+    const bad = await post('lado', '/lado/new', { ...allegationFields({ given: '', family: 'Lark', dob: '1990-06-01', employer: 'Oak Club' }) });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /href="#given-name">Enter their first name/);
+    const future = await post('lado', '/lado/new', allegationFields({ given: 'Bea', family: 'Lark', dob: '1990-06-01', employer: 'Oak Club', received: ukDate(now() + 5 * 86400000), person: 'new' }));
+    assert.equal(future.status, 400);
+    assert.match(future.text, /href="#received-day">Enter the day the referral was received/);
+  });
+
+  test('the person\'s record answers the LADO and the DPO only, every role asked; every read is audited', async () => {
+    const p = Number(sql(area.db, "select id from lado_person where family_name = 'Smith'"));
+    const a = Number(sql(area.db, `select min(id) from lado_allegation where person_id = ${p}`));
+    for (const role of Object.keys(ROLES)) {
+      const reads = count(area.db, 'audit', `action = 'lado.person.read' and object = 'lado_person:${p}'`);
+      const page = await get(role, `/lado/people/${p}`);
+      const alleg = await get(role, `/lado/allegations/${a}`);
+      const queue = await get(role, '/lado');
+      if (role === 'lado' || role === 'dpo') {
+        assert.equal(page.status, 200, role);
+        assert.match(page.text, /John Smith/, role);
+        assert.equal(alleg.status, 200, role);
+        assert.equal(count(area.db, 'audit', `action = 'lado.person.read' and object = 'lado_person:${p}'`), reads + 1, `${role}'s read is audited`);
+      } else {
+        assert.equal(page.status, 403, role);
+        assert.equal(alleg.status, 403, role);
+        assert.doesNotMatch(page.text + alleg.text, /Smith|Larch House/, role);
+        assert.equal(count(area.db, 'audit', `action = 'lado.person.read' and object = 'lado_person:${p}'`), reads, role);
+      }
+      assert.equal(queue.status, role === 'lado' ? 200 : 403, `${role} and the queue`);
+    }
+    // The DPO reads but does not act: no form, and a post is refused.
+    const dpo = await get('dpo', `/lado/allegations/${a}`);
+    assert.doesNotMatch(dpo.text, /action="\/lado\/allegations\/\d+\/steps"/);
+    const refused = await post('dpo', `/lado/allegations/${a}/steps`, { step: 'consideration' });
+    assert.equal(refused.status, 403);
+    // An id that holds no one: 404 for the LADO, 403 for anyone else (the same as for an id that does).
+    assert.equal((await get('lado', '/lado/people/999999')).status, 404);
+    assert.equal((await get('social_worker', '/lado/people/999999')).status, 403);
+    // No personal data in the audit: ids only.
+    assert.doesNotMatch(sql(area.db, "select group_concat(detail || object, ' ') from audit where action like 'lado.%'"), /Smith|Smyth|Larch/);
+  });
+});
+
+describe('replay', () => {
+  test('safeguard replay shows the LADO\'s clocks and the across-employers alert', () => {
+    const dir = path.join(area.dir, 'replay');
+    fs.mkdirSync(dir, { recursive: true });
+    const input = path.join(dir, 'in.jsonl');
+    const out = path.join(dir, 'out.jsonl');
+    fs.writeFileSync(input, [
+      { type: 'person', id: 'w1', dob: '1985-04-03' },
+      { type: 'event', id: 'e1', child: 'w1', kind: 'lado_referral', at: '2026-03-02', employer: 'home:7' },
+      { type: 'event', id: 'e2', child: 'w1', kind: 'lado_consideration', at: '2026-03-02', outcome: 'threshold_met' },
+      { type: 'event', id: 'e3', child: 'w1', kind: 'lado_referral', at: '2026-03-20', employer: 'employer:hillside primary school' },
+    ].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    runCli(['replay', '--in', input, '--until', '2026-04-30', '--out', out]);
+    const got = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const codes = got.map((a) => `${a.code} ${a.raised_on}`);
+    // Strategy discussion due 5 working days after 2 March (9 March): raised 10 March.
+    assert.ok(codes.includes('LADO_STRATEGY_OVERDUE 2026-03-10'), codes.join(', '));
+    // The second referral's consideration (due 23 March) and the second employer on the day of the referral.
+    assert.ok(codes.includes('LADO_CONSIDERATION_OVERDUE 2026-03-24'), codes.join(', '));
+    assert.ok(codes.includes('LADO_ACROSS_EMPLOYERS 2026-03-20'), codes.join(', '));
+    // One month from the first referral without an outcome.
+    assert.ok(codes.includes('LADO_OUTCOME_OVERDUE 2026-04-03'), codes.join(', '));
+  });
+});
