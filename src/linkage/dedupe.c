@@ -923,8 +923,8 @@ struct uf {
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
 	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
-	uint32_t *edge_to, *edge_next;
-	uint8_t *edge_kind;   /* 1: a "twins" edge, which a middle-name bridge lifts */
+	uint32_t *edge_to, *edge_next, *edge_from; /* edge e runs from record edge_from[e] to edge_to[e] */
+	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	const struct linkage_model *model;
@@ -945,6 +945,35 @@ static bool middle_bridge(const struct linkage_rec *x, const struct linkage_rec 
 {
 	return linkage_sets_meet(x->given_set, 3, y->middle_set, LINKAGE_SET_MAX) ||
 	       linkage_sets_meet(y->given_set, 3, x->middle_set, LINKAGE_SET_MAX);
+}
+
+/* Whether record r names the child of record x: the same given name, or one's given name among the
+ * other's middle names. */
+static bool names_child(const struct linkage_rec *r, const struct linkage_rec *x, bool *via_middle)
+{
+	if (r->given_len && r->given_h == x->given_h && r->given_len == x->given_len &&
+	    memcmp(r->given, x->given, r->given_len) == 0)
+		return true;
+	if (middle_bridge(r, x)) {
+		*via_middle = true;
+		return true;
+	}
+	return false;
+}
+
+/* A "twins" edge between records x and y (given names unrelated, family and birthday equal) is explained
+ * when a record of the two components names both: "Omar Walid" explains "Omar" beside "Walid". */
+static bool edge_bridged(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t x, uint32_t y)
+{
+	uint32_t r2[2] = {ra, rb};
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++) {
+			const struct linkage_rec *r = &recs[u->names[r2[c]][i]];
+			bool mid = false;
+			if (names_child(r, &recs[x], &mid) && names_child(r, &recs[y], &mid) && mid)
+				return true;
+		}
+	return false;
 }
 
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
@@ -1021,12 +1050,19 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
- * the merge is refused as possible twins (a pair for review). */
+ * the merge is refused as possible twins (a pair for review).
+ * - names: only between components that share no exact given name (when they share one, the link's own
+ *   name joins them; the unrelated names are other records', which the hard edges judge one by one);
+ * - hard edges: a link on an equal valid identifier outweighs them (two twins cannot share an NHS number,
+ *   while one odd record beside its own child's identifier is a record written otherwise); a "twins" edge
+ *   is lifted only by a record that names both of its children (edge_bridged), not by any middle-name link.
+ * Measured on style b (docs/LINKAGE.md, "Why the misses are missed"). */
 static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch,
 			bool bridge, bool same_name, unsigned twin_level, bool *twins)
 {
 	*twins = false;
-	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_conflict(u, recs, ra, rb))
+	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_disjoint(u, recs, ra, rb) &&
+	    names_conflict(u, recs, ra, rb))
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
@@ -1040,7 +1076,8 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	}
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
-		if (!(bridge && u->edge_kind[e]) && uf_find(u, u->edge_to[e]) == other)
+		if (!idmatch && uf_find(u, u->edge_to[e]) == other &&
+		    !(u->edge_kind[e] && edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e])))
 			return true;
 	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
 		 twins_conflict(u, recs, ra, rb, twin_level);
@@ -1111,6 +1148,7 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 			uint32_t x = ends[k];
 			u->edge_kind[ne] = s[i].kind;
 			u->edge_to[ne] = ends[1 - k];
+			u->edge_from[ne] = x;
 			u->edge_next[ne] = UINT32_MAX;
 			if (u->head[x] == UINT32_MAX)
 				u->head[x] = ne;
@@ -1270,6 +1308,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.tail = malloc(n * sizeof *u.tail);
 	u.nedges = calloc(n, sizeof *u.nedges);
 	u.edge_to = malloc((nedge ? nedge : 1) * sizeof *u.edge_to);
+	u.edge_from = malloc((nedge ? nedge : 1) * sizeof *u.edge_from);
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
 	u.edge_kind = malloc(nedge ? nedge : 1);
 	u.refuse = m->refuse;
@@ -1278,7 +1317,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
 	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
-	    !u.edge_to || !u.edge_next || !u.edge_kind)
+	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
 	qsort(s, ns, sizeof *s, cmp_scored);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
@@ -1322,6 +1361,7 @@ out:
 	free(u.tail);
 	free(u.nedges);
 	free(u.edge_to);
+	free(u.edge_from);
 	free(u.edge_next);
 	free(u.edge_kind);
 	free(u.names);

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// Why are the missed pairs missed? For every true child whose records fall in two or more predicted
+// clusters, each pair of its pieces (a piece: its records in one predicted cluster) is one "split"; the
+// pairs of records it loses are |piece i| x |piece j|. Each split is put down to:
+//   - how the strongest candidate pair between the two pieces fared (pairs.csv of the same dedupe run):
+//       no candidate   blocking never compared any record of one piece with any of the other;
+//       distinct       the best pair scored below the review threshold;
+//       review         the best pair scored between review and link;
+//       refused:R      the best pair reached the link threshold but a pairwise rule R refused it;
+//       cluster        a link was accepted but clustering kept the pieces apart (a cluster refusal);
+//   - the error tags (truth.csv `errors`) carried by the records of the smaller piece (a split may carry
+//     several; each is counted);
+//   - the given-name, family-name and date-of-birth levels of that best pair.
+//
+//   node bench/linkage/misses.mjs --records R --truth T --clusters C --pairs P [--examples N [--only TEXT]]
+//   (--only: examples whose fate and given/family/dob levels, as "cluster exact/exact/exact", contain TEXT)
+//
+// Only node's built-in modules are used; the pairs file is read line by line and only pairs between two
+// records of one child in two clusters are kept.
+import fs from 'node:fs';
+import readline from 'node:readline';
+
+const a = { records: null, truth: null, clusters: null, pairs: null, examples: '0', only: '' };
+for (let i = 2; i < process.argv.length; i++) {
+  const k = process.argv[i].replace(/^--/, '');
+  if (!(k in a)) { console.error(`misses: unknown argument ${process.argv[i]}`); process.exit(2); }
+  a[k] = process.argv[++i];
+}
+if (!a.records || !a.truth || !a.clusters || !a.pairs) {
+  console.error('usage: node bench/linkage/misses.mjs --records R --truth T --clusters C --pairs P [--examples N]');
+  process.exit(2);
+}
+
+/** Splits one CSV line (no line breaks inside quotes: the generator and dedupe never write any). */
+function split(line) {
+  const out = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let f = '';
+      let j = i + 1;
+      for (;;) {
+        const q = line.indexOf('"', j);
+        if (line[q + 1] === '"') { f += line.slice(j, q) + '"'; j = q + 2; continue; }
+        f += line.slice(j, q);
+        i = q + 2;
+        break;
+      }
+      out.push(f);
+    } else {
+      let j = line.indexOf(',', i);
+      if (j < 0) j = line.length;
+      out.push(line.slice(i, j));
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+function table(file) {
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l);
+  const head = split(lines[0]);
+  return lines.slice(1).map((l) => {
+    const f = split(l);
+    return Object.fromEntries(head.map((h, k) => [h, f[k] ?? '']));
+  });
+}
+
+const recs = table(a.records);
+const byId = new Map(recs.map((r) => [r.record_id, r]));
+for (const t of table(a.truth)) Object.assign(byId.get(t.record_id), { child: t.child_id, errors: t.errors });
+for (const c of table(a.clusters)) byId.get(c.record_id).cluster = c.cluster_id;
+
+// children -> pieces
+const pieces = new Map();
+for (const r of recs) {
+  if (!pieces.has(r.child)) pieces.set(r.child, new Map());
+  const m = pieces.get(r.child);
+  if (!m.has(r.cluster)) m.set(r.cluster, []);
+  m.get(r.cluster).push(r);
+}
+let truePairs = 0;
+const splits = [];
+const splitOf = new Map(); // "ida|idb" -> split
+for (const [child, m] of pieces) {
+  let n = 0;
+  for (const p of m.values()) n += p.length;
+  truePairs += (n * (n - 1)) / 2;
+  if (m.size < 2) continue;
+  const ps = [...m.values()].sort((x, y) => y.length - x.length);
+  for (let i = 0; i < ps.length; i++) {
+    for (let j = i + 1; j < ps.length; j++) {
+      const s = { child, big: ps[i], small: ps[j], lost: ps[i].length * ps[j].length, best: null };
+      splits.push(s);
+      for (const x of ps[i]) for (const y of ps[j]) {
+        splitOf.set(`${x.record_id}|${y.record_id}`, s);
+        splitOf.set(`${y.record_id}|${x.record_id}`, s);
+      }
+    }
+  }
+}
+
+const rl = readline.createInterface({ input: fs.createReadStream(a.pairs), crlfDelay: Infinity });
+let head = null;
+for await (const line of rl) {
+  if (!head) { head = split(line); continue; }
+  const q1 = line.indexOf('"', 1);
+  const q2 = line.indexOf('"', q1 + 3);
+  const key = `${line.slice(1, q1)}|${line.slice(q1 + 3, q2)}`;
+  const s = splitOf.get(key);
+  if (!s) continue;
+  const f = split(line);
+  const row = Object.fromEntries(head.map((h, k) => [h, f[k]]));
+  row.w = Number(row.match_weight);
+  if (!s.best || row.w > s.best.w) s.best = row;
+}
+
+function fate(s) {
+  if (!s.best) return 'no candidate';
+  if (s.best.decision === 'link') return s.best.not_linked_because ? `refused:${s.best.not_linked_because}` : 'cluster';
+  return s.best.decision;
+}
+
+const lost = splits.reduce((t, s) => t + s.lost, 0);
+const tally = (keyf) => {
+  const t = new Map();
+  for (const s of splits) for (const k of keyf(s)) {
+    const e = t.get(k) || { splits: 0, pairs: 0 };
+    e.splits++;
+    e.pairs += s.lost;
+    t.set(k, e);
+  }
+  return [...t].sort((x, y) => y[1].pairs - x[1].pairs);
+};
+const pct = (x) => `${((100 * x) / truePairs).toFixed(2)}%`.padStart(7);
+const show = (title, rows, lim = 40) => {
+  console.log(`\n${title}`);
+  console.log(`  ${'splits'.padStart(6)} ${'pairs'.padStart(7)} ${'of true'.padStart(7)}  what`);
+  for (const [k, e] of rows.slice(0, lim)) console.log(`  ${String(e.splits).padStart(6)} ${String(e.pairs).padStart(7)} ${pct(e.pairs)}  ${k}`);
+};
+
+console.log(`${truePairs} true pairs, ${lost} missed (recall ${(1 - lost / truePairs).toFixed(4)}), ${splits.length} splits`);
+show('by fate of the best pair between the pieces', tally((s) => [fate(s)]));
+const tags = (s) => {
+  const t = new Set();
+  for (const r of s.small) for (const e of (r.errors || '').split('+')) if (e) t.add(e);
+  return t.size ? [...t] : ['(none)'];
+};
+show('by error tags of the smaller piece (a split may count under several)', tally(tags));
+show('by fate x tag', tally((s) => tags(s).map((t) => `${fate(s)} / ${t}`)), 30);
+show('by levels of the best pair (given / family / dob)', tally((s) => [s.best ?
+  `${s.best.given_name_level} / ${s.best.family_name_level} / ${s.best.dob_level}` : 'no candidate']), 30);
+
+show('links accepted but kept apart by clustering, by levels of the best pair (given / middle / sex) and the smaller piece\'s size',
+  tally((s) => fate(s) === 'cluster' ? [`${s.best.given_name_level} / ${s.best.middle_names_level} / ${s.best.sex_level} / ` +
+    `${s.small.length > 3 ? '4+' : s.small.length} record(s)`] : []), 30);
+
+const nEx = Number(a.examples);
+const byCluster = new Map();
+if (nEx > 0) for (const r of recs) {
+  if (!byCluster.has(r.cluster)) byCluster.set(r.cluster, []);
+  byCluster.get(r.cluster).push(r);
+}
+if (nEx > 0) {
+  console.log(`\nlargest ${nEx} splits`);
+  const only = (s) => !a.only || `${fate(s)} ${s.best ? `${s.best.given_name_level}/${s.best.family_name_level}/${s.best.dob_level}` : ''}`.includes(a.only);
+  for (const s of [...splits].filter(only).sort((x, y) => y.lost - x.lost).slice(0, nEx)) {
+    console.log(`-- child ${s.child}: ${s.lost} pairs lost; ${fate(s)}` + (s.best ? ` (best w ${s.best.match_weight}: given ` +
+      `${s.best.given_name_level} family ${s.best.family_name_level} middle ${s.best.middle_names_level} dob ` +
+      `${s.best.dob_level} sex ${s.best.sex_level} pc ${s.best.postcode_level} nhs ${s.best.nhs_number_level} ` +
+      `upn ${s.best.upn_level})` : ''));
+    for (const [lab, p] of [['big', s.big], ['small', s.small]])
+      for (const r of [...p.slice(0, 6), ...(byCluster.get(p[0].cluster) || []).filter((x) => x.child !== s.child).slice(0, 4)])
+        console.log(`   ${(r.child === s.child ? lab : `${lab}*${r.child}`).padEnd(12)} ${r.record_id.padStart(7)} ${r.source.padEnd(18)} ${r.given_name} | ${r.middle_names} | ` +
+          `${r.family_name} | ${r.dob} | ${r.sex} | ${r.postcode} | nhs ${r.nhs_number || '-'} upn ${r.upn || '-'} | ${r.errors || '-'}`);
+  }
+}
