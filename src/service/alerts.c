@@ -11,6 +11,7 @@
 #include "clock/now.h"
 #include "service/audit.h"
 #include "service/children.h"
+#include "service/homes.h"
 #include "service/service_int.h"
 #include "rules/words.h"
 #include "service/summary.h"
@@ -654,7 +655,7 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 		/* Alerts about children's homes (service/homes.h) wait the same time, then go to the oversight
 		 * team's manager. */
 		int64_t homes = 0;
-		if (rc == STORE_OK && (rc = store_home_alerts_escalate(c, cutoff, &homes)) == STORE_OK && homes > 0) {
+		if (rc == STORE_OK && (rc = homes_escalate_due(c, cutoff, &homes)) == STORE_OK && homes > 0) {
 			char detail[64];
 			snprintf(detail, sizeof detail, "%lld escalated", (long long)homes);
 			struct store_audit au = {.actor = "sweep", .action = "home_alert.escalate", .object = "home_alerts",

@@ -970,3 +970,25 @@ int homes_child_placement(store *st, const struct children_access *a, const char
 	struct child_placement_args x = {a->child_id, day, out, found};
 	return service_in_snapshot(st, child_placement_run, &x);
 }
+
+void homes_escalation_target(const char *owner_team, const char *manager, char out[STORE_USER_MAX + 1])
+{
+	snprintf(out, STORE_USER_MAX + 1, "%s", manager && manager[0] ? manager : owner_team);
+}
+
+int homes_escalate_due(store_conn *c, const char *cutoff, int64_t *n)
+{
+	struct store_team_contact *t = malloc(sizeof *t);
+	bool found = false;
+	char to[STORE_USER_MAX + 1];
+	*n = 0;
+	if (!t)
+		return STORE_EIO;
+	int rc = store_team_contact_get(c, HOMES_ALERT_OWNER, t, &found);
+	if (rc == STORE_OK) {
+		homes_escalation_target(HOMES_ALERT_OWNER, found ? t->team.manager : NULL, to);
+		rc = store_home_alerts_escalate(c, cutoff, HOMES_ALERT_OWNER, to, n);
+	}
+	free(t);
+	return rc;
+}

@@ -240,4 +240,11 @@ int homes_reg44_add(store_conn *c, const char *actor, const char *by, const stru
 int homes_placement_add(store_conn *c, const char *actor, const struct access_writer *writer, const char *placing_la,
 			struct store_home_placement *p, int64_t *id, enum homes_record_result *res);
 
+/* Escalation (the daily sweep, service/alerts.c): an alert about a home goes to the manager of the team that
+ * owns it, else to the team itself (pure: manager "" or NULL when the team has none or does not exist). */
+void homes_escalation_target(const char *owner_team, const char *manager, char out[STORE_USER_MAX + 1]);
+/* In the caller's write transaction: the open alerts about homes written before cutoff and not yet escalated
+ * go to homes_escalation_target's choice for HOMES_ALERT_OWNER. *n says how many. */
+int homes_escalate_due(store_conn *c, const char *cutoff, int64_t *n);
+
 #endif

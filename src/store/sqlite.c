@@ -1255,9 +1255,9 @@ static const char *const stmt_sql[S__COUNT] = {
 				 "outcome = ?4 WHERE home_id = ?1 AND dedup_key = ?2 AND state IN ('open', 'acknowledged') "
 				 "RETURNING id",
 	/* The owning team's manager, else the team itself (its shared inbox). */
-	[S_HALERT_ESCALATE] = "UPDATE home_alert SET escalated_at = " NOW_SQL ", escalated_to = coalesce("
-			      "(SELECT nullif(manager, '') FROM team WHERE code = home_alert.owner), home_alert.owner) "
-			      "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1",
+	/* Whom they go to is the homes service's decision (homes_escalation_target). */
+	[S_HALERT_ESCALATE] = "UPDATE home_alert SET escalated_at = " NOW_SQL ", escalated_to = ?3 "
+			      "WHERE state = 'open' AND escalated_at IS NULL AND created_at < ?1 AND owner = ?2",
 	[S_PLACEMENT_CURRENT] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
 				"coalesce(l.distance_km, -1), l.out_of_area, l.distant, '', '', h.name "
 				"FROM home_placement l JOIN home h ON h.id = l.home_id WHERE l.person_id = ?1 "
@@ -4376,12 +4376,15 @@ static int sq_home_alert_resolve_key(store_conn *c, int64_t home_id, const char 
 	return each_row(s, id_row, id);
 }
 
-static int sq_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+static int sq_home_alerts_escalate(store_conn *c, const char *created_before, const char *owner,
+				   const char *escalated_to, int64_t *n)
 {
 	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_ESCALATE);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, created_before);
+	text(s, 2, owner);
+	text(s, 3, escalated_to);
 	int rc = run(s);
 	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
 	return rc;

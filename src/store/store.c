@@ -806,9 +806,10 @@ int store_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *ded
 	return c->ops->home_alert_resolve_key(c, home_id, dedup_key, by, outcome, id);
 }
 
-int store_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n)
+int store_home_alerts_escalate(store_conn *c, const char *created_before, const char *owner, const char *escalated_to,
+			       int64_t *n)
 {
-	return c->ops->home_alerts_escalate(c, created_before, n);
+	return c->ops->home_alerts_escalate(c, created_before, owner, escalated_to, n);
 }
 
 int store_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,

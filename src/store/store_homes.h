@@ -180,8 +180,9 @@ int store_home_alert_resolve(store_conn *c, int64_t id, const char *by, const ch
 /* Resolves the home's open or acknowledged alert with that dedup_key; *id its id, 0 when there was none. */
 int store_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
 				 const char *outcome, int64_t *id);
-/* Open alerts written before created_before, not yet escalated, go to the owning team's manager (the team
- * itself when it has none). */
-int store_home_alerts_escalate(store_conn *c, const char *created_before, int64_t *n);
+/* Open alerts the team owner owns, written before created_before and not yet escalated, go to escalated_to
+ * (whom is the homes service's decision: homes_escalation_target). */
+int store_home_alerts_escalate(store_conn *c, const char *created_before, const char *owner, const char *escalated_to,
+			       int64_t *n);
 
 #endif

@@ -185,7 +185,8 @@ struct store_ops {
 	int (*home_alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
 	int (*home_alert_resolve_key)(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
 				      const char *outcome, int64_t *id);
-	int (*home_alerts_escalate)(store_conn *c, const char *created_before, int64_t *n);
+	int (*home_alerts_escalate)(store_conn *c, const char *created_before, const char *owner, const char *escalated_to,
+				    int64_t *n);
 	int (*person_placement)(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 				bool *found);
 	int (*link_model_insert)(store_conn *c, const struct store_link_model *m, int64_t *id);

@@ -349,6 +349,16 @@ describe('in the server', () => {
     assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_alert.escalate'")), 1);
   });
 
+  test('once the oversight team has a manager, the next escalation goes to that manager (homes_escalation_target)', () => {
+    runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'oversight', '--name', 'Oversight', '--manager', 'ola.manager']);
+    const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' AND escalated_at IS NULL ORDER BY id LIMIT 1");
+    assert.ok(id, 'an open alert not yet escalated');
+    sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
+    runCli(['sweep', '--db', `sqlite:${area.db}`]);
+    assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'ola.manager');
+    assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_alert.escalate'")), 2);
+  });
+
   test('social care records a placement; the flags are derived; the worker sees it on the child\'s record', async () => {
     const ev = await postEvent(server.url, createToken(area.db, 'social_care'), event({ kind: 'concern' }));
     assert.equal(ev.status, 201, ev.text);

@@ -24,6 +24,7 @@
 #include "rules/rules.h"
 #include "service/access.h"
 #include "service/alerts.h"
+#include "service/homes.h"
 #include "service/cases.h"
 #include "service/children.h"
 #include "service/intake.h"
@@ -1497,6 +1498,13 @@ static void escalation_target_is_the_services(void **state)
 	assert_string_equal(to, "mgr.mash");
 	alerts_escalation_target(NULL, false, NULL, to);
 	assert_string_equal(to, "mash");
+	/* An alert about a home: the owning team's manager, else the team itself (homes_escalation_target). */
+	homes_escalation_target("oversight", "ola.manager", to);
+	assert_string_equal(to, "ola.manager");
+	homes_escalation_target("oversight", "", to);
+	assert_string_equal(to, "oversight");
+	homes_escalation_target("oversight", NULL, to);
+	assert_string_equal(to, "oversight");
 }
 
 int main(void)
