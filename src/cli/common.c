@@ -77,6 +77,7 @@ struct sweeper {
 	store *st;
 	const struct alerts_config *cfg;
 	const uint8_t *audit_key;
+	recordings *rec; /* NULL: no recordings kept */
 };
 
 static int checkpoint_run(store_conn *c, void *arg)
@@ -134,6 +135,12 @@ static void *sweeper_main(void *arg)
 				(long long)res.run_id, res.homes, res.signals, res.flagged, res.alerts_raised);
 		else if (rc != HOMES_EEMPTY)
 			fprintf(stderr, "safeguard: the nightly homes run failed (error %d)\n", rc);
+		/* Then the recordings past their kind's retention (service/recordings.h), as `recordings sweep`. */
+		size_t deleted = 0;
+		if (s->rec && (rc = recordings_sweep(s->st, s->rec, ts_utc_date(ts_uk_local(now)), "nightly", &deleted)) != 0)
+			fprintf(stderr, "safeguard: the nightly recordings sweep failed (error %d)\n", rc);
+		else if (deleted)
+			fprintf(stderr, "safeguard: nightly recordings sweep: %zu past their retention deleted\n", deleted);
 		/* Then record linkage learns from the day's records, when they grew enough (service/linktrain.h). */
 		bool trained = false;
 		struct linktrain_report lr;
@@ -268,6 +275,7 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 	const char *colon = strrchr(http->listen, ':');
 	printf("listening on http://%.*s:%u\n", (int)(colon - http->listen), http->listen, http_port(srv));
 	fflush(stdout);
+	app->sweeper.rec = app->api.rec;
 	sweeper_start(&app->sweeper, st, &app->api.alerts, audit_key);
 	if (ready)
 		ready(http_port(srv), ctx);

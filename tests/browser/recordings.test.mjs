@@ -67,6 +67,27 @@ async function fill(page, { kind = 'Interview', present, consent, words, file })
   if (file) await page.getByLabel('The recording or document').setInputFiles(file);
 }
 
+/**
+ * axe on a page as it is: run in the page itself, or, with JavaScript off (axe is a script), on the same HTML
+ * served from the same origin in a context whose scripts are all blocked, so that nothing the scripts would do
+ * is counted.
+ */
+async function accessible(page, label, nojs) {
+  if (!nojs) return assertAccessible(page, label);
+  const html = await page.content();
+  const ctx = await browser.newContext({ viewport: page.viewportSize() });
+  try {
+    await ctx.route('**/*.js', (r) => r.abort());
+    await ctx.route(`${demo.url}/axe-snapshot`, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    const copy = await ctx.newPage();
+    await copy.goto(`${demo.url}/axe-snapshot`, { waitUntil: 'load' });
+    assert.equal(await copy.locator('body.js-enabled').count(), 0, 'no script ran in the copy');
+    return await assertAccessible(copy, `${label}, without JavaScript`);
+  } finally {
+    await ctx.close();
+  }
+}
+
 const PRESENT = 'Sam Worker, social worker\nDC Lee Ashby, police officer';
 const CONSENT = 'Imogen, and her mother who has parental responsibility';
 const WORDS = 'I told my teacher because she listens.';
@@ -78,9 +99,10 @@ describe('the recordings on the child\'s page', () => {
       const page = await newPage(browser, { as: WORKER, ...options });
       try {
         await goto(page, `${demo.url}/children/${childId}`);
+        if (name === 'nojs') assert.equal(await page.locator('body.js-enabled').count(), 0, 'no script ran');
         await navigate(page, () => page.locator('#recordings-link').click(), (u) => u.pathname === `/children/${childId}/recordings`);
         assert.equal(await textOf(page.locator('h1')), 'Recordings');
-        await assertAccessible(page, `the recordings page (${name})`);
+        await accessible(page, `the recordings page (${name})`, name === 'nojs');
         // The record-here box is an enhancement: shown with JavaScript (MediaRecorder), hidden without.
         assert.equal(await page.locator('#recorder').isVisible(), name !== 'nojs');
         if (options.viewport) {
@@ -93,7 +115,7 @@ describe('the recordings on the child\'s page', () => {
         await navigate(page, () => page.getByRole('button', { name: 'Add recording' }).click(), (u) => u.pathname === `/children/${childId}/recordings`);
         assert.deepEqual(await errorSummary(page), [{ text: 'Enter who was present, with their roles', href: '#present' }]);
         assert.equal(Number(sql(demo.db, 'select count(*) from recording')), before);
-        await assertAccessible(page, `the form with an error (${name})`);
+        await accessible(page, `the form with an error (${name})`, name === 'nojs');
         await snap(page, `recordings-error-${name}`);
         // Corrected: saved, and shown on the child's recordings.
         await fill(page, { present: PRESENT, consent: CONSENT, words: WORDS, file: { name: `imogen-${name}.wav`, mimeType: 'audio/wav', buffer: wav() } });
@@ -109,7 +131,7 @@ describe('the recordings on the child\'s page', () => {
         const [y, m, d] = ukToday().split('-');
         const until = `${Number(y) + 75}-${m}-${m === '02' && d === '29' ? '28' : d}`;
         assert.ok(t.includes(`Kept until ${longDate(until)}`), t);
-        await assertAccessible(page, `the recordings with one added (${name})`);
+        await accessible(page, `the recordings with one added (${name})`, name === 'nojs');
         await snap(page, `recordings-added-${name}`);
         // The player: the browser loads it from the server (with JavaScript to ask it to; a person presses play).
         if (name !== 'nojs') {

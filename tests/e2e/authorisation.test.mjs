@@ -100,6 +100,11 @@ const EXPECTED = {
   'web GET /children/{id}/break-glass': PRACTITIONERS,
   'web POST /children/{id}/break-glass': PRACTITIONERS,
   'web GET /children/{id}/viewers': ['social_worker', 'team_manager', 'dpo'],
+  // Issue 18: the recordings on the child's page, for the roles that handle recordings (then need-to-know).
+  'web GET /children/{id}/recordings': PRACTITIONERS,
+  'web POST /children/{id}/recordings': PRACTITIONERS,
+  'web GET /recordings/{id}/play': PRACTITIONERS,
+  'web GET /recordings/{id}/download': PRACTITIONERS,
   'web GET /notices': ['dpo'],
   'web GET /dpo': ['dpo'],
   'web GET /my-notices': ['social_worker', 'team_manager'],

@@ -162,7 +162,9 @@ describe('the route policy checks the scope', () => {
         + 'ALTER TABLE app_user DROP COLUMN phone; ALTER TABLE app_user DROP COLUMN team; '
         + 'DROP TABLE worker_notice; DROP INDEX break_glass_at; '
         + 'DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; DROP TABLE lado_person; '
-        + 'PRAGMA user_version = 14;'], { encoding: 'utf8' });
+        + 'ALTER TABLE recording DROP COLUMN kind; ALTER TABLE recording DROP COLUMN recorded_on; '
+        + 'ALTER TABLE recording DROP COLUMN present; ALTER TABLE recording DROP COLUMN consent; '
+        + 'ALTER TABLE recording DROP COLUMN words; PRAGMA user_version = 14;'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const m = runCli(['migrate', '--db', `sqlite:${db}`]);
       assert.match(m.stderr, /migrated from version 14 to 23/);

@@ -275,6 +275,58 @@ static void discard_leaves_nothing(void **state)
 	closedir(d);
 }
 
+/* Issue 18: one table of kinds; kept until the day recorded plus the kind's years (29 February to 28). */
+static void retention_per_kind(void **state)
+{
+	struct store_recording *r = calloc(1, sizeof *r);
+	struct date until;
+	assert_non_null(r);
+	assert_string_equal(recordings_kind_at(0)->code, "interview");
+	assert_null(recordings_kind_at(3));
+	assert_null(recordings_kind_of("memo"));
+	snprintf(r->kind, sizeof r->kind, "meeting");
+	snprintf(r->recorded_on, sizeof r->recorded_on, "2024-02-29");
+	assert_true(recordings_kept_until(r, &until));
+	assert_int_equal(until.y, 2026);
+	assert_int_equal(until.m, 2);
+	assert_int_equal(until.d, 28);
+	snprintf(r->kind, sizeof r->kind, "interview");
+	assert_true(recordings_kept_until(r, &until));
+	assert_int_equal(until.y, 2099);
+	assert_int_equal(until.d, 28);
+	snprintf(r->recorded_on, sizeof r->recorded_on, "2024-13-01");
+	assert_false(recordings_kept_until(r, &until)); /* never swept: keeping too long is the safe mistake */
+	free(r);
+}
+
+static void what_a_recording_needs(void **state)
+{
+	struct store_recording *r = calloc(1, sizeof *r);
+	const char *field = NULL, *message = NULL;
+	struct date today = {2026, 12, 4};
+	assert_non_null(r);
+	snprintf(r->kind, sizeof r->kind, "interview");
+	snprintf(r->recorded_on, sizeof r->recorded_on, "2026-12-04");
+	snprintf(r->present, sizeof r->present, "Sam Worker, social worker");
+	snprintf(r->consent, sizeof r->consent, "The child and her mother");
+	assert_int_equal(recordings_describe_check(r, today, &field, &message), 0); /* the words are optional */
+	snprintf(r->recorded_on, sizeof r->recorded_on, "2026-12-05");
+	assert_int_equal(recordings_describe_check(r, today, &field, &message), -1);
+	assert_string_equal(field, "recorded_on");
+	snprintf(r->recorded_on, sizeof r->recorded_on, "2026-12-04");
+	snprintf(r->present, sizeof r->present, " \n ");
+	assert_int_equal(recordings_describe_check(r, today, &field, &message), -1);
+	assert_string_equal(field, "present");
+	snprintf(r->present, sizeof r->present, "Sam\x01");
+	assert_int_equal(recordings_describe_check(r, today, &field, &message), -1);
+	assert_string_equal(field, "present");
+	snprintf(r->present, sizeof r->present, "Sam");
+	memset(r->words, 'x', RECORDINGS_WORDS_MAX + 1);
+	assert_int_equal(recordings_describe_check(r, today, &field, &message), -1);
+	assert_string_equal(field, "words");
+	free(r);
+}
+
 static void content_types_and_file_names(void **state)
 {
 	assert_string_equal(recordings_content_type("audio/mpeg"), "audio/mpeg");
@@ -473,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reading_needs_a_durable_audit_entry_for_that_child, rfx_setup, rfx_teardown),
 		cmocka_unit_test_setup_teardown(discard_leaves_nothing, rfx_setup, rfx_teardown),
 		cmocka_unit_test(content_types_and_file_names),
+		cmocka_unit_test(retention_per_kind),
+		cmocka_unit_test(what_a_recording_needs),
 		cmocka_unit_test_setup_teardown(the_row_and_the_hash_in_the_audit_chain, rfx_setup, rfx_teardown),
 		cmocka_unit_test_setup_teardown(a_directory_others_may_open_is_refused, rfx_setup, rfx_teardown),
 		cmocka_unit_test(migrates_from_schema_8),
