@@ -603,6 +603,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_PLACEMENT] = "placement.record",
 	[ACT_NOTICES] = "notices",
 	[ACT_TEAM] = "team",
+	[ACT_SPEAKUP] = "speakup",
 };
 
 const char *access_action_name(enum access_action act)
@@ -636,7 +637,8 @@ static const struct {
 	{"health_practitioner", PR | 1u << ACT_FLAGS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
-	{"oversight_analyst", 1u << ACT_OVERSIGHT},
+	/* Speak up (issue 18): granted by role only, to no role a home's own organisation holds. */
+	{"oversight_analyst", 1u << ACT_OVERSIGHT | 1u << ACT_SPEAKUP},
 	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS | 1u << ACT_NOTICES},
 	{"admin", 1u << ACT_ADMIN},
 };

@@ -255,6 +255,7 @@ enum access_action {
 	ACT_PLACEMENT,    /* record a child's placement in a children's home (social care) */
 	ACT_NOTICES,      /* the data protection officer's notices: break-glass and its possible misuse */
 	ACT_TEAM,         /* a team manager's page: their teams' alerts, escalations and caseloads (issue 15) */
+	ACT_SPEAKUP,      /* the speak-up reviewers' queue: reports that bypass the home (issue 18) */
 	ACT_COUNT
 };
 

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 21
+#define STORE_SCHEMA_VERSION 22
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -207,6 +207,13 @@ struct store_ops {
 			   void *ctx);
 	int (*break_glass_area)(store_conn *c, const struct store_view *v, const struct store_glass_query *q,
 				store_break_glass_fn fn, void *ctx);
+	int (*speakup_insert)(store_conn *c, const struct store_speakup *r, int64_t *id);
+	int (*speakup_get)(store_conn *c, int64_t id, const char *ref, struct store_speakup *out, bool *found);
+	int (*speakups)(store_conn *c, int limit, store_speakup_fn fn, void *ctx);
+	int (*speakup_update)(store_conn *c, const struct store_speakup *r);
+	int (*speakup_count_since)(store_conn *c, const char *since, int64_t *n);
+	int (*speakup_message_insert)(store_conn *c, const struct store_speakup_message *m, int64_t *id);
+	int (*speakup_messages)(store_conn *c, int64_t report_id, store_speakup_message_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

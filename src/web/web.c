@@ -1756,6 +1756,43 @@ static void home_reg44_route(const struct web *w, http_request *rq, const int64_
 	web_home_reg44_add(w, rq, ids[0]);
 }
 
+static void speakup_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_start(w, rq);
+}
+static void speakup_submit_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_submit(w, rq);
+}
+static void speakup_easy_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_easy(w, rq);
+}
+static void speakup_return_page_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_return_page(w, rq);
+}
+static void speakup_return_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_return(w, rq);
+}
+static void speakup_reports_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_reports(w, rq);
+}
+static void speakup_report_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_report(w, rq, ids[0]);
+}
+static void speakup_triage_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_triage(w, rq, ids[0]);
+}
+static void speakup_reply_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_reply(w, rq, ids[0]);
+}
+
 /* Every page, with what it does for the role policy (service/access.h). A page missing here does not exist;
  * one added here without an entry in the authorisation matrix test fails that test. */
 static const struct web_route {
@@ -1821,6 +1858,15 @@ static const struct web_route {
 	{{"GET", "/police/homes"}, ACT_HOMES_POLICE, police_homes_route},
 	{{"GET", "/police/homes/{id}"}, ACT_HOMES_POLICE, police_home_route},
 	{{"POST", "/police/homes/{id}/notes"}, ACT_HOMES_POLICE, police_note_route},
+	{{"GET", "/speak-up"}, ACT_PUBLIC, speakup_route},
+	{{"POST", "/speak-up"}, ACT_PUBLIC, speakup_submit_route},
+	{{"GET", "/speak-up/easy"}, ACT_PUBLIC, speakup_easy_route},
+	{{"GET", "/speak-up/return"}, ACT_PUBLIC, speakup_return_page_route},
+	{{"POST", "/speak-up/return"}, ACT_PUBLIC, speakup_return_route},
+	{{"GET", "/speak-up/reports"}, ACT_SPEAKUP, speakup_reports_route},
+	{{"GET", "/speak-up/reports/{id}"}, ACT_SPEAKUP, speakup_report_route},
+	{{"POST", "/speak-up/reports/{id}/triage"}, ACT_SPEAKUP, speakup_triage_route},
+	{{"POST", "/speak-up/reports/{id}/reply"}, ACT_SPEAKUP, speakup_reply_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)
@@ -1933,6 +1979,8 @@ static const struct web_route *web_gate(const struct web *w, http_request *rq, i
 		return NULL;
 	}
 	if (r->fn == signin_submit_route && !web_signin_admit(w, rq))
+		return NULL;
+	if ((r->fn == speakup_submit_route || r->fn == speakup_return_route) && !web_speakup_admit(w, rq))
 		return NULL;
 	return r;
 }

@@ -21,7 +21,7 @@
 #include "service/txq.h"
 #include "store/store.h"
 
-#define WEB_TEMPLATES_MAX 48
+#define WEB_TEMPLATES_MAX 64
 
 struct web {
 	store *st;
