@@ -690,7 +690,7 @@ static void report_page(struct review_job *j, http_request *rq, int status, json
 	json_t *outs = json_array();
 	for (size_t i = 0; speakup_outcome_at(i); i++)
 		json_array_append_new(outs, json_pack("{s:s, s:s, s:b}", "code", speakup_outcome_at(i), "name",
-						      speakup_outcome_name(speakup_outcome_at(i)),
+						      speakup_outcome_name(speakup_outcome_at(i)), "selected",
 						      strcmp(r->outcome, speakup_outcome_at(i)) == 0));
 	json_object_set_new(view, "outcomes", outs);
 	if (http_query(rq, "done"))

@@ -1991,6 +1991,9 @@ size_t web_admit(http_request *rq, void *ctx)
 	const struct web_route *r = web_gate(ctx, rq, ids);
 	if (!r)
 		return 0; /* answered: the body is dropped unread */
+	/* A speak-up report may be 2,000 characters of any script, percent-encoded: 64 KiB, still no session. */
+	if (r->fn == speakup_submit_route || r->fn == speakup_return_route)
+		return 64 * 1024;
 	return r->action == ACT_PUBLIC ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
 }
 
