@@ -722,6 +722,7 @@ static void review_show(http_request *rq, void *arg)
 	switch (j->kind) {
 	case 0: {
 		json_t *view = page_view("Speak-up reports");
+		json_object_set_new(view, "nav_speakup", json_true());
 		json_object_set_new(view, "reports", json_incref(j->list));
 		json_object_set_new(view, "count", json_integer((json_int_t)json_array_size(j->list)));
 		web_render(j->w, rq, 200, "speakup_reports", view);

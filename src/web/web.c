@@ -111,6 +111,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 				    json_boolean(access_role_may(u->role, u->agency, ACT_TEAM)));
 		json_object_set_new(json_object_get(view, "can"), "flag",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
+		json_object_set_new(json_object_get(view, "can"), "speakup",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());

@@ -131,6 +131,16 @@ const EXPECTED = {
   'web GET /police/homes': ['police_officer'],
   'web GET /police/homes/{id}': ['police_officer'],
   'web POST /police/homes/{id}/notes': ['police_officer'],
+  // Speak up (issue 18): the reporter's pages need no sign-in; the reviewers' queue is the oversight analyst's.
+  'web GET /speak-up': ['anonymous', ...PEOPLE],
+  'web POST /speak-up': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/easy': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/return': ['anonymous', ...PEOPLE],
+  'web POST /speak-up/return': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/reports': ['oversight_analyst'],
+  'web GET /speak-up/reports/{id}': ['oversight_analyst'],
+  'web POST /speak-up/reports/{id}/triage': ['oversight_analyst'],
+  'web POST /speak-up/reports/{id}/reply': ['oversight_analyst'],
 };
 
 function cookieOf(res, name) {

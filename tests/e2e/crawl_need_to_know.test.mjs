@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql,
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, tempDir, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
@@ -68,6 +68,7 @@ let siblings = [];
 let marked; // the child with every agency's markers
 let markedHome; // where marked is placed: its name
 let homeOfS2;
+let speakupReport; // a speak-up report (issue 18): the queue's pages are crawled
 let webPatterns;
 let apiGets;
 const crawled = {}; // reader → [{url, status, text, json}]
@@ -210,7 +211,8 @@ async function crawlWeb(username) {
   const cookie = await webSignIn(username);
   const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash', '/team',
     '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
-    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices'];
+    '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices',
+    '/speak-up', '/speak-up/easy', '/speak-up/return', '/speak-up/reports', `/speak-up/reports/${speakupReport}`];
   for (const c of [...sealed, ...siblings, marked]) {
     seeds.push(`/children/${c.id}`, `/children/${c.id}/viewers`, `/children/${c.id}/break-glass`,
       `/children/${c.id}/concerns/new`, `/children/${c.id}/visits/new`);
@@ -342,6 +344,10 @@ before(async () => {
   markedHome = q(`select h.name from home_placement l join home h on h.id = l.home_id where l.person_id = ${marked.id}`);
   assert.ok(markedHome, 'the marked child is placed in a home');
 
+  // Issue 18: a speak-up report about the sealed child's home (its words name no child), for the queue's pages.
+  sqlWrite(area.db, `INSERT INTO speakup_report(ref, pass_hash, created_at, who, home_id, what, about)
+    VALUES ('CRAWL234', 'x', '2026-06-01T10:00:00Z', 'staff', ${homeOfS2}, 'A worker shouts at night', 'nothing')`);
+  speakupReport = Number(q("select id from speakup_report where ref = 'CRAWL234'"));
   server = await startServer(area.db);
   const subject = { nhs_number: marked.nhs, given_name: marked.given, family_name: marked.family, dob: marked.dob,
     upn: '', postcode: '', address: '' };
