@@ -324,7 +324,7 @@ static void busy(const struct web *w, http_request *rq)
 		    "Nothing was sent. Please try again in 10 minutes. If a child is in danger now, call 999.");
 }
 
-static void create_show(http_request *rq, void *arg)
+static void create_answer(http_request *rq, void *arg)
 {
 	struct create_job *j = arg;
 	if (j->job.rc < 0) {
@@ -351,6 +351,13 @@ static void create_release(void *arg)
 	struct create_job *j = arg;
 	sodium_memzero(j->pass, sizeof j->pass);
 	free(j);
+}
+
+/* The continuation answers, then frees the job (release alone runs when the request ends first). */
+static void create_show(http_request *rq, void *arg)
+{
+	create_answer(rq, arg);
+	create_release(arg);
 }
 
 /* Copies a checked answer (web_text_ok bounded it in characters; the column's bytes bound it again). */
@@ -488,7 +495,7 @@ static void return_form(const struct web *w, http_request *rq, int status, const
 	web_render(w, rq, status, "speakup_return", view);
 }
 
-static void return_show(http_request *rq, void *arg)
+static void return_answer(http_request *rq, void *arg)
 {
 	struct return_job *j = arg;
 	if (j->job.rc < 0) {
@@ -524,6 +531,13 @@ static void return_release(void *arg)
 	json_decref(j->messages);
 	free(j->add);
 	free(j);
+}
+
+/* The continuation answers, then frees the job (release alone runs when the request ends first). */
+static void return_show(http_request *rq, void *arg)
+{
+	return_answer(rq, arg);
+	return_release(arg);
 }
 
 void web_speakup_return_page(const struct web *w, http_request *rq)
@@ -653,6 +667,15 @@ static void review_release(void *arg)
 	free(j);
 }
 
+static void review_answer(http_request *rq, void *arg);
+
+/* The continuation answers, then frees the job (release alone runs when the request ends first). */
+static void review_show(http_request *rq, void *arg)
+{
+	review_answer(rq, arg);
+	review_release(arg);
+}
+
 static void report_page(struct review_job *j, http_request *rq, int status, json_t *view)
 {
 	const struct store_speakup *r = &j->r;
@@ -707,7 +730,7 @@ static void not_found(const struct web *w, http_request *rq)
 			 "All reports");
 }
 
-static void review_show(http_request *rq, void *arg)
+static void review_answer(http_request *rq, void *arg)
 {
 	struct review_job *j = arg;
 	char to[96];
