@@ -417,7 +417,8 @@ static void migrates_from_schema_8(void **state)
 	store_close(f->st);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE worker_notice; DROP INDEX break_glass_at; DROP TABLE link_model; "
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE speakup_message; DROP TABLE speakup_report; "
+					   "DROP TABLE worker_notice; DROP INDEX break_glass_at; DROP TABLE link_model; "
 					   "ALTER TABLE app_user DROP COLUMN full_name; ALTER TABLE app_user DROP COLUMN email; "
 					   "ALTER TABLE app_user DROP COLUMN phone; ALTER TABLE app_user DROP COLUMN team; "
 					   "DROP TABLE dpo_notice; DROP TABLE login_throttle; "
