@@ -31,7 +31,7 @@
 #define SPEAKUP_GUESSES 5
 #define SPEAKUP_GUESS_WINDOW_SECONDS 3600
 /* "SU-ABCD-EFGH" */
-#define SPEAKUP_REF_SHOWN 13
+#define SPEAKUP_REF_SHOWN 12
 /* Five words of the list, spaces between */
 #define SPEAKUP_PASS_WORDS 5
 #define SPEAKUP_PASS_MAX 80
