@@ -372,6 +372,17 @@ describe('what is kept, and the limits', () => {
   });
 
   test('the day\'s reports and a burst are limited without counting anyone\'s address', async () => {
+    // The day: 500 reports from everyone together (counted in the store), then 429 and nothing written.
+    const made = count(area.db, 'speakup_report', `created_at >= '${isoSeconds(now()).slice(0, 10)}T00:00:00Z'`);
+    sqlWrite(area.db, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${500 - made})
+      INSERT INTO speakup_report(ref, pass_hash, created_at, who, what, about)
+      SELECT printf('DAY%05d', i), 'x', '${isoSeconds(now())}', 'other', 'filler', 'nothing' FROM n`);
+    const total = count(area.db, 'speakup_report');
+    const { cookie: c0, token: t0 } = await visit('/speak-up/easy');
+    const full = await anon('POST', '/speak-up', { cookie: c0, form: { csrf_token: t0, easy: '1', about: 'nothing', who: 'other', what: 'one too many', home: 'unknown' } });
+    assert.equal(full.status, 429);
+    assert.equal(count(area.db, 'speakup_report'), total);
+    sqlWrite(area.db, "DELETE FROM speakup_report WHERE ref LIKE 'DAY%'");
     // A burst: the bucket of everyone together holds 20 reports; at most that many more are taken at once.
     let limited = 0;
     for (let i = 0; i < 25 && !limited; i++) {
