@@ -169,7 +169,7 @@ static int answers_check(struct answers *a, int upto, bool easy, json_t *view)
 			date_format_iso(d, a->dob);
 	}
 	if (upto >= 4) {
-		if (!a->about[0] && easy)
+		if (easy) /* the easy-read form asks only for a first name, which may be left out */
 			snprintf(a->about, sizeof a->about, "%s", a->first_name[0] ? "first_name" : "nothing");
 		if (!one_of(a->about, abouts))
 			BAD(4, "about", "Choose how much you want to tell us about you");

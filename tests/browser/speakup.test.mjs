@@ -81,6 +81,12 @@ describe('the reporter\'s pages', () => {
       assert.equal(await page.locator('.govuk-exit-this-page a').count(), 1);
       await check(page, `${name} easy read`);
       await snap(page, `speakup-${name}-easy`);
+      // The easy-read form in one page: who, what happened, and nothing else needed.
+      await page.getByLabel('I am a child').check();
+      await page.getByLabel('2. What happened?').fill('They take my phone away.');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.waitForSelector('#ref');
+      await check(page, `${name} easy read sent`);
       await goto(page, `${demo.url}/speak-up/return`);
       await check(page, `${name} return`);
       await page.getByLabel('Reference').fill(ref);

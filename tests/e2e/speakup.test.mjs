@@ -229,15 +229,19 @@ describe('making a report', () => {
 
   test('the easy-read form sends a report in one page', async () => {
     const { cookie, token } = await visit('/speak-up/easy');
-    const bad = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', about: 'first_name', who: 'child', what: '' } });
+    const bad = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', who: 'child', what: '' } });
     assert.equal(bad.status, 400);
     assert.match(visible(bad.text), /Tell us what happened/);
     assert.match(bad.text, /sg-easy/, 'the error is shown on the easy-read page');
-    const ok = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', about: 'first_name', who: 'child',
+    const ok = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', who: 'child',
       what: 'They shout at me', home: 'unknown', first_name: 'Sam' } });
     assert.equal(ok.status, 200, visible(ok.text).slice(0, 300));
     const ref = /<strong id="ref">([^<]+)</.exec(ok.text)[1];
-    assert.equal(sql(area.db, `select first_name || '|' || home_unknown from speakup_report where id = ${reportId(ref)}`), 'Sam|1');
+    assert.equal(sql(area.db, `select about || '|' || first_name || '|' || home_unknown from speakup_report where id = ${reportId(ref)}`), 'first_name|Sam|1');
+    const nameless = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', who: 'child', what: 'No name', home: 'unknown' } });
+    assert.equal(nameless.status, 200, 'the first name may be left out');
+    const ref2 = /<strong id="ref">([^<]+)</.exec(nameless.text)[1];
+    assert.equal(sql(area.db, `select about || '|' || first_name from speakup_report where id = ${reportId(ref2)}`), 'nothing|');
   });
 });
 
