@@ -415,6 +415,16 @@ describe('need-to-know, crawled', () => {
     }
   });
 
+  test('a speak-up report\'s words reach the oversight analyst only (issue 18)', () => {
+    const seenBy = new Set();
+    for (const [who, answers] of Object.entries(crawled)) {
+      for (const { text, json } of answers) {
+        if (text.includes('A worker shouts at night') || (json && JSON.stringify(json).includes('A worker shouts at night'))) seenBy.add(who);
+      }
+    }
+    assert.deepEqual([...seenBy], ['web demo.analyst'], 'the reviewers\' queue is the only way to the words');
+  });
+
   test('no sealed child\'s name, date of birth, identifier or id reaches anyone but the DPO', () => {
     const leaks = [];
     for (const [who, answers] of Object.entries(crawled)) {
