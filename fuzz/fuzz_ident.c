@@ -1,5 +1,6 @@
 /*
- * libFuzzer target for core/ident and core/text: every identifier parser and the name folder on any bytes.
+ * libFuzzer target for core/ident and core/text: every identifier parser and the name folder on any bytes;
+ * and speak up's reference and passphrase as a reporter types them (service/speakup.h, issue 18).
  * Invariants: a normalised value re-checks to itself; check characters agree with their generators;
  * folding is idempotent, keeps UTF-8 valid and never leaves leading, trailing or doubled spaces.
  */
@@ -10,6 +11,7 @@
 
 #include "core/ident.h"
 #include "core/text.h"
+#include "service/speakup.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -100,6 +102,28 @@ static void check_text(const char *s, size_t size)
 		assert((size_t)n >= sizeof small - 1);
 }
 
+/* A reference parses to 8 characters of its alphabet, shows as SU-XXXX-XXXX and parses back to itself; a
+ * passphrase normalises to lower-case words with single spaces, and again to itself. */
+static void check_speakup(const char *s)
+{
+	char ref[STORE_SPEAKUP_REF_LEN + 1], shown[SPEAKUP_REF_SHOWN + 1], again[STORE_SPEAKUP_REF_LEN + 1];
+	if (speakup_ref_parse(s, ref) == 0) {
+		assert(strlen(ref) == STORE_SPEAKUP_REF_LEN);
+		assert(strspn(ref, "ABCDEFGHJKMNPQRSTVWXYZ23456789") == STORE_SPEAKUP_REF_LEN);
+		speakup_ref_show(ref, shown);
+		assert(strlen(shown) == SPEAKUP_REF_SHOWN);
+		assert(speakup_ref_parse(shown, again) == 0 && strcmp(ref, again) == 0);
+	}
+	char pass[SPEAKUP_PASS_MAX], pass2[SPEAKUP_PASS_MAX];
+	if (speakup_pass_normalise(s, pass) == 0) {
+		size_t n = strlen(pass);
+		assert(n > 0 && n < SPEAKUP_PASS_MAX);
+		assert(strspn(pass, "abcdefghijklmnopqrstuvwxyz ") == n);
+		assert(pass[0] != ' ' && pass[n - 1] != ' ' && !strstr(pass, "  "));
+		assert(speakup_pass_normalise(pass, pass2) == 0 && strcmp(pass, pass2) == 0);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
@@ -112,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_upn(s);
 	check_postcode(s);
 	check_text(s, size);
+	check_speakup(s);
 	free(s);
 	return 0;
 }

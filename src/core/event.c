@@ -45,6 +45,7 @@ static const struct event_kind kinds[] = {
 	{"school_absence", "School absence"},
 	{"school_exclusion", "School exclusion"},
 	{"serious_incident", "Serious incident"},
+	{"speak_up", "Speak-up report"},
 	{"strategy_discussion", "Strategy discussion"},
 	{"unscheduled_care", "A&E or unscheduled care attendance"},
 	{"visit", "Visit to the child"},

@@ -605,6 +605,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_TEAM] = "team",
 	[ACT_LADO] = "lado",
 	[ACT_LADO_READ] = "lado.read",
+	[ACT_SPEAKUP] = "speakup",
 };
 
 const char *access_action_name(enum access_action act)
@@ -638,13 +639,15 @@ static const struct {
 	{"health_practitioner", PR | 1u << ACT_FLAGS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
-	{"oversight_analyst", 1u << ACT_OVERSIGHT},
+	/* Speak up (issue 18): granted by role only, to no role a home's own organisation holds: the oversight
+	 * analyst and the LADO review the reports. */
+	{"oversight_analyst", 1u << ACT_OVERSIGHT | 1u << ACT_SPEAKUP},
 	{"dpo", 1u << ACT_CHILD_SEARCH | 1u << ACT_CHILD_READ | 1u << ACT_VIEWERS | 1u << ACT_NOTICES |
 			1u << ACT_LADO_READ},
 	{"admin", 1u << ACT_ADMIN},
 	/* Issue 18: the LADO works on allegations against people who work with children, never on a child's
 	 * record; the person's record is the LADO's and the DPO's only (the DPO reads it, for subject access). */
-	{"lado", 1u << ACT_LADO | 1u << ACT_LADO_READ},
+	{"lado", 1u << ACT_LADO | 1u << ACT_LADO_READ | 1u << ACT_SPEAKUP},
 };
 
 bool access_lado_may(const char *role, bool write)

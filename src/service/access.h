@@ -265,6 +265,7 @@ enum access_action {
 	ACT_TEAM,         /* a team manager's page: their teams' alerts, escalations and caseloads (issue 15) */
 	ACT_LADO,         /* allegations against people who work with children: the LADO's queue and process (issue 18) */
 	ACT_LADO_READ,    /* a person who works with children, and their allegations: the LADO, and the DPO to read */
+	ACT_SPEAKUP,      /* the speak-up reviewers' queue: reports that bypass the home (issue 18) */
 	ACT_COUNT
 };
 

@@ -639,6 +639,46 @@ static const char *const migrations[] = {
 	"  resolved_at TEXT, resolved_by TEXT,"
 	"  UNIQUE (person_id, allegation_id, code, due));"
 	"CREATE INDEX lado_alert_open ON lado_alert(due) WHERE state = 'open';",
+	/* 24: speak up (issue 18): reports made without signing in, that bypass the home. No column for an
+	 * address or a user agent; the passphrase only as its hash; wrong passphrases counted per report (the
+	 * throttle of /speak-up/return); the reviewer's triage; the two-way thread. A report about a home counts
+	 * as the home's incident (incident_id, type 'allegation'); one linked to a child adds an event. */
+	"CREATE TABLE speakup_report ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE CHECK (length(ref) = 8),"
+	"  pass_hash TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  who TEXT NOT NULL CHECK (who IN ('child', 'parent', 'staff', 'other')),"
+	"  home_id INTEGER REFERENCES home(id),"
+	"  home_unknown INTEGER NOT NULL DEFAULT 0 CHECK (home_unknown IN (0, 1)),"
+	"  person_name TEXT NOT NULL DEFAULT '' CHECK (length(person_name) <= 100),"
+	"  person_role TEXT NOT NULL DEFAULT '' CHECK (length(person_role) <= 100),"
+	"  what TEXT NOT NULL CHECK (length(what) BETWEEN 1 AND 2000),"
+	"  child_name TEXT NOT NULL DEFAULT '' CHECK (length(child_name) <= 100),"
+	"  child_dob TEXT NOT NULL DEFAULT '',"
+	"  about TEXT NOT NULL CHECK (about IN ('nothing', 'first_name', 'contact')),"
+	"  first_name TEXT NOT NULL DEFAULT '' CHECK (length(first_name) <= 100),"
+	"  contact TEXT NOT NULL DEFAULT '' CHECK (length(contact) <= 100),"
+	"  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'triaged')),"
+	"  outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'lado', 'home_oversight', 'social_worker', "
+	"    'police', 'no_further_action')),"
+	"  outcome_reason TEXT NOT NULL DEFAULT '' CHECK (length(outcome_reason) <= 2000),"
+	"  triaged_by TEXT NOT NULL DEFAULT '',"
+	"  triaged_at TEXT NOT NULL DEFAULT '',"
+	"  child_id INTEGER REFERENCES person(id),"
+	"  incident_id INTEGER REFERENCES home_incident(id),"
+	"  fails INTEGER NOT NULL DEFAULT 0 CHECK (fails >= 0),"
+	"  fail_since TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX speakup_report_queue ON speakup_report(state, id);"
+	"CREATE INDEX speakup_report_created ON speakup_report(created_at);"
+	"CREATE TABLE speakup_message ("
+	"  id INTEGER PRIMARY KEY,"
+	"  report_id INTEGER NOT NULL REFERENCES speakup_report(id),"
+	"  at TEXT NOT NULL,"
+	"  from_reporter INTEGER NOT NULL CHECK (from_reporter IN (0, 1)),"
+	"  author TEXT NOT NULL DEFAULT '',"
+	"  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000));"
+	"CREATE INDEX speakup_message_report ON speakup_message(report_id, id);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -847,6 +887,14 @@ enum stmt_id {
 	S_LADO_ALERT_INSERT,
 	S_LADO_ALERTS,
 	S_LADO_ALERT_RESOLVE,
+	S_SPEAKUP_INSERT,
+	S_SPEAKUP_GET,
+	S_SPEAKUP_BY_REF,
+	S_SPEAKUPS,
+	S_SPEAKUP_UPDATE,
+	S_SPEAKUP_COUNT,
+	S_SPEAKUP_MSG_INSERT,
+	S_SPEAKUP_MSGS,
 	S__COUNT
 };
 
@@ -1412,6 +1460,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "ORDER BY CASE WHEN l.due = '' THEN l.raised_on ELSE l.due END, l.raised_on, l.id LIMIT ?4",
 	[S_LADO_ALERT_RESOLVE] = "UPDATE lado_alert SET state = 'resolved', resolved_at = " NOW_SQL ", resolved_by = ?3 "
 				 "WHERE allegation_id = ?1 AND (?2 = '' OR code = ?2) AND state = 'open'",
+	[S_SPEAKUP_INSERT] = "INSERT INTO speakup_report(ref, pass_hash, created_at, who, home_id, home_unknown, person_name, "
+		"person_role, what, child_name, child_dob, about, first_name, contact, incident_id) VALUES (?1, ?2, " NOW_SQL ", ?3, "
+		"nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, nullif(?14, 0))",
+	[S_SPEAKUP_GET] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id WHERE r.id = ?1",
+	[S_SPEAKUP_BY_REF] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id WHERE r.ref = ?1",
+	[S_SPEAKUPS] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id "
+		"ORDER BY r.state = 'new' DESC, r.id DESC LIMIT ?1",
+	[S_SPEAKUP_UPDATE] = "UPDATE speakup_report SET state = ?2, outcome = ?3, outcome_reason = ?4, triaged_by = ?5, "
+		"triaged_at = ?6, child_id = nullif(?7, 0), incident_id = nullif(?8, 0), fails = ?9, fail_since = ?10 WHERE id = ?1",
+	[S_SPEAKUP_COUNT] = "SELECT count(*) FROM speakup_report WHERE created_at >= ?1",
+	[S_SPEAKUP_MSG_INSERT] = "INSERT INTO speakup_message(report_id, at, from_reporter, author, text) VALUES (?1, " NOW_SQL
+		", ?2, ?3, ?4)",
+	[S_SPEAKUP_MSGS] = "SELECT id, report_id, at, from_reporter, author, text FROM speakup_message WHERE report_id = ?1 "
+		"ORDER BY id",
 };
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
@@ -5391,6 +5453,184 @@ static int sq_lado_alert_resolve(store_conn *c, int64_t allegation_id, const cha
 	return rc;
 }
 
+/* ---- speak up (issue 18) ---- */
+
+static int sq_speakup_insert(store_conn *c, const struct store_speakup *r, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, r->ref);
+	text(s, 2, r->pass_hash);
+	text(s, 3, r->who);
+	sqlite3_bind_int64(s, 4, r->home_id);
+	sqlite3_bind_int(s, 5, r->home_unknown);
+	text(s, 6, r->person_name);
+	text(s, 7, r->person_role);
+	text(s, 8, r->what);
+	text(s, 9, r->child_name);
+	text(s, 10, r->child_dob);
+	text(s, 11, r->about);
+	text(s, 12, r->first_name);
+	text(s, 13, r->contact);
+	sqlite3_bind_int64(s, 14, r->incident_id);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+static void speakup_row(sqlite3_stmt *s, struct store_speakup *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	col_copy(s, 1, r->ref, sizeof r->ref);
+	col_copy(s, 2, r->pass_hash, sizeof r->pass_hash);
+	col_copy(s, 3, r->created_at, sizeof r->created_at);
+	col_copy(s, 4, r->who, sizeof r->who);
+	r->home_id = sqlite3_column_int64(s, 5);
+	r->home_unknown = sqlite3_column_int(s, 6);
+	col_copy(s, 7, r->person_name, sizeof r->person_name);
+	col_copy(s, 8, r->person_role, sizeof r->person_role);
+	col_copy(s, 9, r->what, sizeof r->what);
+	col_copy(s, 10, r->child_name, sizeof r->child_name);
+	col_copy(s, 11, r->child_dob, sizeof r->child_dob);
+	col_copy(s, 12, r->about, sizeof r->about);
+	col_copy(s, 13, r->first_name, sizeof r->first_name);
+	col_copy(s, 14, r->contact, sizeof r->contact);
+	col_copy(s, 15, r->state, sizeof r->state);
+	col_copy(s, 16, r->outcome, sizeof r->outcome);
+	col_copy(s, 17, r->outcome_reason, sizeof r->outcome_reason);
+	col_copy(s, 18, r->triaged_by, sizeof r->triaged_by);
+	col_copy(s, 19, r->triaged_at, sizeof r->triaged_at);
+	r->child_id = sqlite3_column_int64(s, 20);
+	r->incident_id = sqlite3_column_int64(s, 21);
+	r->fails = sqlite3_column_int(s, 22);
+	col_copy(s, 23, r->fail_since, sizeof r->fail_since);
+	col_copy(s, 24, r->home_name, sizeof r->home_name);
+	r->messages = sqlite3_column_int(s, 25);
+}
+
+static int sq_speakup_get(store_conn *c, int64_t id, const char *ref, struct store_speakup *out, bool *found)
+{
+	sqlite3_stmt *s = stmt(CONN(c), id ? S_SPEAKUP_GET : S_SPEAKUP_BY_REF);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	else
+		text(s, 1, ref);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		speakup_row(s, out);
+		*found = true;
+	}
+	int r = map_rc(rc);
+	sqlite3_reset(s);
+	return r;
+}
+
+struct speakup_walk {
+	store_speakup_fn fn;
+	void *ctx;
+	struct store_speakup r;
+};
+
+static int speakup_each_row(sqlite3_stmt *s, void *arg)
+{
+	struct speakup_walk *w = arg;
+	speakup_row(s, &w->r);
+	return w->fn(&w->r, w->ctx);
+}
+
+static int sq_speakups(store_conn *c, int limit, store_speakup_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUPS);
+	struct speakup_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
+	if (!s || !w) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	sqlite3_bind_int(s, 1, limit);
+	int rc = each_row(s, speakup_each_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_speakup_update(store_conn *c, const struct store_speakup *r)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_UPDATE);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, r->id);
+	text(s, 2, r->state);
+	text(s, 3, r->outcome);
+	text(s, 4, r->outcome_reason);
+	text(s, 5, r->triaged_by);
+	text(s, 6, r->triaged_at);
+	sqlite3_bind_int64(s, 7, r->child_id);
+	sqlite3_bind_int64(s, 8, r->incident_id);
+	sqlite3_bind_int(s, 9, r->fails);
+	text(s, 10, r->fail_since);
+	return run(s);
+}
+
+static int sq_speakup_count_since(store_conn *c, const char *since, int64_t *n)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_COUNT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, since);
+	return one_int(s, n);
+}
+
+static int sq_speakup_message_insert(store_conn *c, const struct store_speakup_message *m, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_MSG_INSERT);
+	if (!s)
+		return STORE_EIO;
+	sqlite3_bind_int64(s, 1, m->report_id);
+	sqlite3_bind_int(s, 2, m->from_reporter);
+	text(s, 3, m->author);
+	text(s, 4, m->text);
+	int rc = run(s);
+	if (rc == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+	return rc;
+}
+
+struct speakup_msg_walk {
+	store_speakup_message_fn fn;
+	void *ctx;
+	struct store_speakup_message m;
+};
+
+static int speakup_msg_row(sqlite3_stmt *s, void *arg)
+{
+	struct speakup_msg_walk *w = arg;
+	w->m.id = sqlite3_column_int64(s, 0);
+	w->m.report_id = sqlite3_column_int64(s, 1);
+	col_copy(s, 2, w->m.at, sizeof w->m.at);
+	w->m.from_reporter = sqlite3_column_int(s, 3);
+	col_copy(s, 4, w->m.author, sizeof w->m.author);
+	col_copy(s, 5, w->m.text, sizeof w->m.text);
+	return w->fn(&w->m, w->ctx);
+}
+
+static int sq_speakup_messages(store_conn *c, int64_t report_id, store_speakup_message_fn fn, void *ctx)
+{
+	struct speakup_msg_walk *w = calloc(1, sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	int rc = each_row_of(c, S_SPEAKUP_MSGS, report_id, -1, speakup_msg_row, w);
+	free(w);
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -5573,4 +5813,11 @@ const struct store_ops store_sqlite_ops = {
 	.lado_alert_insert = sq_lado_alert_insert,
 	.lado_alerts = sq_lado_alerts,
 	.lado_alert_resolve = sq_lado_alert_resolve,
+	.speakup_insert = sq_speakup_insert,
+	.speakup_get = sq_speakup_get,
+	.speakups = sq_speakups,
+	.speakup_update = sq_speakup_update,
+	.speakup_count_since = sq_speakup_count_since,
+	.speakup_message_insert = sq_speakup_message_insert,
+	.speakup_messages = sq_speakup_messages,
 };

@@ -960,3 +960,38 @@ int store_lado_alert_resolve(store_conn *c, int64_t allegation_id, const char *c
 {
 	return c->ops->lado_alert_resolve(c, allegation_id, code, by, n);
 }
+
+int store_speakup_insert(store_conn *c, const struct store_speakup *r, int64_t *id)
+{
+	return c->ops->speakup_insert(c, r, id);
+}
+
+int store_speakup_get(store_conn *c, int64_t id, const char *ref, struct store_speakup *out, bool *found)
+{
+	return c->ops->speakup_get(c, id, ref, out, found);
+}
+
+int store_speakups(store_conn *c, int limit, store_speakup_fn fn, void *ctx)
+{
+	return c->ops->speakups(c, limit, fn, ctx);
+}
+
+int store_speakup_update(store_conn *c, const struct store_speakup *r)
+{
+	return c->ops->speakup_update(c, r);
+}
+
+int store_speakup_count_since(store_conn *c, const char *since, int64_t *n)
+{
+	return c->ops->speakup_count_since(c, since, n);
+}
+
+int store_speakup_message_insert(store_conn *c, const struct store_speakup_message *m, int64_t *id)
+{
+	return c->ops->speakup_message_insert(c, m, id);
+}
+
+int store_speakup_messages(store_conn *c, int64_t report_id, store_speakup_message_fn fn, void *ctx)
+{
+	return c->ops->speakup_messages(c, report_id, fn, ctx);
+}

@@ -36,5 +36,6 @@
 #include "store/store_audit.h"
 #include "store/store_homes.h"
 #include "store/store_lado.h"
+#include "store/store_speakup.h"
 
 #endif

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 23
+#define STORE_SCHEMA_VERSION 24
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -226,6 +226,13 @@ struct store_ops {
 	int (*lado_alerts)(store_conn *c, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
 			   store_lado_alert_fn fn, void *ctx);
 	int (*lado_alert_resolve)(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n);
+	int (*speakup_insert)(store_conn *c, const struct store_speakup *r, int64_t *id);
+	int (*speakup_get)(store_conn *c, int64_t id, const char *ref, struct store_speakup *out, bool *found);
+	int (*speakups)(store_conn *c, int limit, store_speakup_fn fn, void *ctx);
+	int (*speakup_update)(store_conn *c, const struct store_speakup *r);
+	int (*speakup_count_since)(store_conn *c, const char *since, int64_t *n);
+	int (*speakup_message_insert)(store_conn *c, const struct store_speakup_message *m, int64_t *id);
+	int (*speakup_messages)(store_conn *c, int64_t report_id, store_speakup_message_fn fn, void *ctx);
 };
 
 /* The common head of every backend's structs. */

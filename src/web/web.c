@@ -113,6 +113,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 				    json_boolean(access_role_may(u->role, u->agency, ACT_FLAGS)));
 		json_object_set_new(json_object_get(view, "can"), "lado",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
+		json_object_set_new(json_object_get(view, "can"), "speakup",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1772,6 +1774,43 @@ static void home_reg44_route(const struct web *w, http_request *rq, const int64_
 	web_home_reg44_add(w, rq, ids[0]);
 }
 
+static void speakup_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_start(w, rq);
+}
+static void speakup_submit_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_submit(w, rq);
+}
+static void speakup_easy_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_easy(w, rq);
+}
+static void speakup_return_page_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_return_page(w, rq);
+}
+static void speakup_return_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_return(w, rq);
+}
+static void speakup_reports_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_reports(w, rq);
+}
+static void speakup_report_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_report(w, rq, ids[0]);
+}
+static void speakup_triage_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_triage(w, rq, ids[0]);
+}
+static void speakup_reply_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	web_speakup_reply(w, rq, ids[0]);
+}
+
 /* Every page, with what it does for the role policy (service/access.h). A page missing here does not exist;
  * one added here without an entry in the authorisation matrix test fails that test. */
 static const struct web_route {
@@ -1848,6 +1887,15 @@ static const struct web_route {
 	{{"GET", "/lado/people/{id}"}, ACT_LADO_READ, lado_person_route},
 	{{"GET", "/lado/allegations/{id}"}, ACT_LADO_READ, lado_allegation_route},
 	{{"POST", "/lado/allegations/{id}/steps"}, ACT_LADO, lado_step_route},
+	{{"GET", "/speak-up"}, ACT_PUBLIC, speakup_route},
+	{{"POST", "/speak-up"}, ACT_PUBLIC, speakup_submit_route},
+	{{"GET", "/speak-up/easy"}, ACT_PUBLIC, speakup_easy_route},
+	{{"GET", "/speak-up/return"}, ACT_PUBLIC, speakup_return_page_route},
+	{{"POST", "/speak-up/return"}, ACT_PUBLIC, speakup_return_route},
+	{{"GET", "/speak-up/reports"}, ACT_SPEAKUP, speakup_reports_route},
+	{{"GET", "/speak-up/reports/{id}"}, ACT_SPEAKUP, speakup_report_route},
+	{{"POST", "/speak-up/reports/{id}/triage"}, ACT_SPEAKUP, speakup_triage_route},
+	{{"POST", "/speak-up/reports/{id}/reply"}, ACT_SPEAKUP, speakup_reply_route},
 };
 
 bool web_route_at(size_t i, const char **method, const char **pattern, const char **action)
@@ -1961,6 +2009,8 @@ static const struct web_route *web_gate(const struct web *w, http_request *rq, i
 	}
 	if (r->fn == signin_submit_route && !web_signin_admit(w, rq))
 		return NULL;
+	if ((r->fn == speakup_submit_route || r->fn == speakup_return_route) && !web_speakup_admit(w, rq))
+		return NULL;
 	return r;
 }
 
@@ -1970,6 +2020,9 @@ size_t web_admit(http_request *rq, void *ctx)
 	const struct web_route *r = web_gate(ctx, rq, ids);
 	if (!r)
 		return 0; /* answered: the body is dropped unread */
+	/* A speak-up report may be 2,000 characters of any script, percent-encoded: 64 KiB, still no session. */
+	if (r->fn == speakup_submit_route || r->fn == speakup_return_route)
+		return 64 * 1024;
 	return r->action == ACT_PUBLIC ? HTTP_PUBLIC_BODY_MAX : HTTP_BODY_MAX;
 }
 

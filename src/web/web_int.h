@@ -213,4 +213,18 @@ void web_police_homes_page(const struct web *w, http_request *rq);              
 void web_police_home_page(const struct web *w, http_request *rq, int64_t id);        /* GET /police/homes/{id} */
 void web_police_note_add(const struct web *w, http_request *rq, int64_t id);         /* POST .../{id}/notes */
 
+/* web/speakup.c: speak up (issue 18) — the reporter's pages (public) and the reviewers' queue */
+void web_speakup_start(const struct web *w, http_request *rq);                     /* GET /speak-up */
+void web_speakup_submit(const struct web *w, http_request *rq);                    /* POST /speak-up */
+void web_speakup_easy(const struct web *w, http_request *rq);                      /* GET /speak-up/easy */
+void web_speakup_return_page(const struct web *w, http_request *rq);               /* GET /speak-up/return */
+void web_speakup_return(const struct web *w, http_request *rq);                    /* POST /speak-up/return */
+void web_speakup_reports(const struct web *w, http_request *rq);                   /* GET /speak-up/reports */
+void web_speakup_report(const struct web *w, http_request *rq, int64_t id);        /* GET .../reports/{id} */
+void web_speakup_triage(const struct web *w, http_request *rq, int64_t id);        /* POST .../{id}/triage */
+void web_speakup_reply(const struct web *w, http_request *rq, int64_t id);         /* POST .../{id}/reply */
+/* A speak-up form (public) from its headers: the browser holds the form cookie its CSRF token comes from.
+ * Answers 403 and gives false when it does not. */
+bool web_speakup_admit(const struct web *w, http_request *rq);
+
 #endif

@@ -144,6 +144,16 @@ const EXPECTED = {
   'web GET /lado/people/{id}': ['lado', 'dpo'],
   'web GET /lado/allegations/{id}': ['lado', 'dpo'],
   'web POST /lado/allegations/{id}/steps': ['lado'],
+  // Speak up (issue 18): the reporter's pages need no sign-in; the reviewers' queue is the oversight analyst's and the LADO's.
+  'web GET /speak-up': ['anonymous', ...PEOPLE],
+  'web POST /speak-up': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/easy': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/return': ['anonymous', ...PEOPLE],
+  'web POST /speak-up/return': ['anonymous', ...PEOPLE],
+  'web GET /speak-up/reports': ['oversight_analyst', 'lado'],
+  'web GET /speak-up/reports/{id}': ['oversight_analyst', 'lado'],
+  'web POST /speak-up/reports/{id}/triage': ['oversight_analyst', 'lado'],
+  'web POST /speak-up/reports/{id}/reply': ['oversight_analyst', 'lado'],
 };
 
 function cookieOf(res, name) {

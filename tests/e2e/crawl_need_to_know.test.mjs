@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql,
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, tempDir, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
@@ -68,6 +68,7 @@ let siblings = [];
 let marked; // the child with every agency's markers
 let markedHome; // where marked is placed: its name
 let homeOfS2;
+let speakupReport; // a speak-up report (issue 18): the queue's pages are crawled
 let webPatterns;
 let apiGets;
 const crawled = {}; // reader → [{url, status, text, json}]
@@ -211,7 +212,8 @@ async function crawlWeb(username) {
   const seeds = ['/', '/sign-in', '/caseload', '/caseload?worker=demo.worker', '/mash', '/alerts', '/alerts?owner=mash', '/team',
     '/police/homes', `/police/homes/${homeOfS2}`, '/homes', `/homes/${homeOfS2}`, '/homes/funnel', '/link-reviews',
     '/admin', '/admin/users', '/admin/allocations', '/admin/tokens', '/admin/teams', '/dpo', '/my-notices', '/notices',
-    '/lado', '/lado/new'];
+    '/lado', '/lado/new',
+    '/speak-up', '/speak-up/easy', '/speak-up/return', '/speak-up/reports', `/speak-up/reports/${speakupReport}`];
   // Issue 18: the demo's people who work with children, by number, for every role (the LADO reaches them by links).
   for (const [p] of rows('select id from lado_person')) seeds.push(`/lado/people/${p}`);
   for (const [a] of rows('select id from lado_allegation')) seeds.push(`/lado/allegations/${a}`);
@@ -348,6 +350,10 @@ before(async () => {
   markedHome = q(`select h.name from home_placement l join home h on h.id = l.home_id where l.person_id = ${marked.id}`);
   assert.ok(markedHome, 'the marked child is placed in a home');
 
+  // Issue 18: a speak-up report about the sealed child's home (its words name no child), for the queue's pages.
+  sqlWrite(area.db, `INSERT INTO speakup_report(ref, pass_hash, created_at, who, home_id, what, about)
+    VALUES ('CRAWL234', 'x', '2026-06-01T10:00:00Z', 'staff', ${homeOfS2}, 'A worker shouts at night', 'nothing')`);
+  speakupReport = Number(q("select id from speakup_report where ref = 'CRAWL234'"));
   server = await startServer(area.db);
   const subject = { nhs_number: marked.nhs, given_name: marked.given, family_name: marked.family, dob: marked.dob,
     upn: '', postcode: '', address: '' };
@@ -419,6 +425,16 @@ describe('need-to-know, crawled', () => {
       assert.ok(answers.length < (who.startsWith('web') ? MAX_PAGES : MAX_API), `${who} reached the crawl's bound`);
       for (const a of answers) assert.ok(a.status < 500, `${who} ${a.url}: ${a.status}`);
     }
+  });
+
+  test('a speak-up report\'s words reach the oversight analyst only (issue 18)', () => {
+    const seenBy = new Set();
+    for (const [who, answers] of Object.entries(crawled)) {
+      for (const { text, json } of answers) {
+        if (text.includes('A worker shouts at night') || (json && JSON.stringify(json).includes('A worker shouts at night'))) seenBy.add(who);
+      }
+    }
+    assert.deepEqual([...seenBy], ['web demo.analyst'], 'the reviewers\' queue is the only way to the words');
   });
 
   test('no sealed child\'s name, date of birth, identifier or id reaches anyone but the DPO', () => {

@@ -469,7 +469,8 @@ static void migrates_from_schema_8(void **state)
 	store_close(f->st);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; "
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE speakup_message; DROP TABLE speakup_report; "
+					   "DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; "
 					   "DROP TABLE lado_person; "
 					   "DROP TABLE worker_notice; DROP INDEX break_glass_at; DROP TABLE link_model; "
 					   "ALTER TABLE app_user DROP COLUMN full_name; ALTER TABLE app_user DROP COLUMN email; "
