@@ -204,7 +204,7 @@ static void monitor_emits_signals_with_thresholds(void **state)
 		E[t * OV_NIND + OV_RESTRAINT] = 2;
 		E[t * OV_NIND + OV_COMPLAINT] = 4;
 	}
-	struct ov_panel p = {1, NM, 1, &group, nights, counts};
+	struct ov_panel p = {1, NM, 1, &group, nights, counts, NULL};
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.negative_binomial = false;
@@ -239,7 +239,7 @@ static double joint_one(const struct ov_model *m, uint32_t self_harm)
 	counts[OV_SELF_HARM] = self_harm;
 	E[OV_RESTRAINT] = E[OV_SELF_HARM] = 4;
 	alpha[OV_RESTRAINT] = alpha[OV_SELF_HARM] = 0.5;
-	struct ov_panel p = {1, 1, 1, &group, nights, counts};
+	struct ov_panel p = {1, 1, 1, &group, nights, counts, NULL};
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.combined_joint = true;
@@ -280,7 +280,7 @@ static void peer_expectations_by_hand(void **state)
 	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 3;
 	counts[(1 * NM + 0) * OV_NIND + OV_RESTRAINT] = 1;
 	counts[(1 * NM + 1) * OV_NIND + OV_RESTRAINT] = 1;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	double Ep[NH * NM * OV_NIND];
 	ov_settings_default(&s);
@@ -310,7 +310,7 @@ static void month_factor_follows_the_area(void **state)
 			nights[h * NM + t] = 100;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = t == 6 ? 8 : 4;
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	double h[OV_NFAMILY] = {1e9, 1e9, 1e9};
@@ -345,7 +345,7 @@ static void zero_exposure_months(void **state)
 	uint32_t counts[NH * NM * OV_NIND] = {0};
 	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 4;
 	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 5; /* recorded in a month with no nights */
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	double E[N], alpha[N], Ep[N], chart[NH * NM * NCH];
@@ -389,7 +389,7 @@ static void no_look_ahead(void **state)
 		nights[i] = 60 + (i * 37) % 50;
 	for (int i = 0; i < N; i++)
 		counts[i] = (uint32_t)((i * 7919) % 5);
-	struct ov_panel p = {NH, NM, 2, group, nights, counts};
+	struct ov_panel p = {NH, NM, 2, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -443,7 +443,7 @@ static void model_learns_lasting_levels(void **state)
 			nights[h * NM + t] = 100;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 8 : 4;
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -491,7 +491,7 @@ static void model_reads_size(void **state)
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] =
 				(uint32_t)(small ? (coin(h, t) ? 2 * base : 0) : (coin(h, t) ? 1.2 * base : 0.8 * base));
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -520,7 +520,7 @@ static void model_never_takes_variance_from_small_homes(void **state)
 			nights[h * NM + t] = small ? 30 : 180;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = (uint32_t)(small ? 5 : (coin(h, t) ? 60 : 0));
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -555,7 +555,7 @@ static void thresholds_deterministic_and_monotone(void **state)
 	uint32_t *counts = calloc(N, sizeof *counts);
 	assert_true(group && nights && E && A && Ep && counts);
 	pattern_panel(NH, NM, nights, counts);
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -597,7 +597,7 @@ static void correlation_raises_combined_threshold(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = E[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -635,7 +635,7 @@ static void check_scales_a_model_the_panel_outgrows(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -693,7 +693,7 @@ static void check_reads_each_family(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
