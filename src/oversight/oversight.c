@@ -71,6 +71,7 @@ void ov_settings_default(struct ov_settings *s)
 /* ---- Fit ------------------------------------------------------------------------------------------ */
 
 #define K OV_NIND
+#define NCHART (2 * K + 1)
 
 static double clamp(double x, double hi)
 {
@@ -772,6 +773,70 @@ int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const doubl
 	return OV_OK;
 }
 
+static void joint_corr(const struct ov_settings *s, const struct ov_model *m, double R[K][K]);
+static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+		    const double *e, const double *a, int r44, double p0, double *w);
+
+/* The opinions' dependence on the month's counts (ov_model reg44_beta, reg44_xbar): a logistic regression
+ * of concern on x, the combined chart's count part, with offset logit p0 (ov_reg44_p0), over the months
+ * with a report; x centred on its mean; Newton's method, beta kept >= 0 (an opinion is not taken to fall as
+ * incidents rise). Harmful homes, a few percent, are in it: a concern that comes with a rise counts a
+ * little less than it might, which errs against false alarms. */
+static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *p, struct ov_model *m,
+			    const double *E, const double *alpha)
+{
+	m->reg44_beta = m->reg44_xbar = 0;
+	if (!reg44_on(s, p) || !p->nhomes || !p->nmonths)
+		return OV_OK;
+	size_t nm = p->nmonths, n = p->nhomes * nm, nr = 0;
+	double *p0 = malloc((n + 1) * sizeof *p0), *x = malloc((n + 1) * sizeof *x);
+	if (!p0 || !x || ov_reg44_p0(p, m, p0) != OV_OK) {
+		free(p0), free(x);
+		return OV_ENOMEM;
+	}
+	double R[K][K], xs = 0;
+	joint_corr(s, m, R);
+	for (size_t i = 0; i < n; i++) {
+		if (p->reg44[i] == OV_REG44_NONE)
+			continue;
+		double o[K], w[NCHART];
+		for (int k = 0; k < K; k++)
+			o[k] = p->counts[i * K + k];
+		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w);
+		x[i] = w[2 * K];
+		xs += x[i];
+		nr++;
+	}
+	if (nr) {
+		double xbar = xs / (double)nr, b = 0;
+		for (int it = 0; it < 30; it++) {
+			double g = 0, h = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (p->reg44[i] == OV_REG44_NONE)
+					continue;
+				double d = x[i] - xbar, l = log(p0[i] / (1 - p0[i])) + b * d, q = 1 / (1 + exp(-l));
+				g += ((p->reg44[i] == OV_REG44_CONCERN) - q) * d;
+				h += q * (1 - q) * d * d;
+			}
+			if (!(h > 0))
+				break;
+			double step = g / h;
+			b += step;
+			if (b < 0)
+				b = 0;
+			if (b > 5)
+				b = 5;
+			if (fabs(step) < 1e-6)
+				break;
+		}
+		m->reg44_beta = b;
+		m->reg44_xbar = xbar;
+	}
+	free(p0);
+	free(x);
+	return OV_OK;
+}
+
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut,
 	   struct ov_model *mOut)
 {
@@ -790,8 +855,9 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 		rc = OV_EINVALID;
 		goto out;
 	}
-	if ((rc = ov_expect(s, p, Ep)) == OV_OK && (rc = ov_estimate(s, p, Ep, m)) == OV_OK)
-		rc = ov_filter(s, p, Ep, m, E, alpha);
+	if ((rc = ov_expect(s, p, Ep)) == OV_OK && (rc = ov_estimate(s, p, Ep, m)) == OV_OK &&
+	    (rc = ov_filter(s, p, Ep, m, E, alpha)) == OV_OK)
+		rc = reg44_dependence(s, p, m, E, alpha);
 out:
 	if (!mOut)
 		ov_model_free(&own);
@@ -833,7 +899,6 @@ bool ov_cusum_step(double *c, double w, double h, double *stat)
 	return false;
 }
 
-#define NCHART (2 * K + 1)
 
 static double llr(const struct ov_settings *s, double o, double e, double rho, double a)
 {
@@ -935,8 +1000,20 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 
 /* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0.
  * R: joint_corr's. */
-static void month_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
-		    const double *a, int r44, double p0, double *w)
+/* The chance a month's opinion is judged against given its counts: p0 moved by the panel's dependence of
+ * opinions on the combined chart's count part cw (ov_model reg44_beta), so a concern that only echoes a
+ * month of many incidents, as it does in control, adds less than one that comes on its own. */
+static double reg44_given(const struct ov_model *m, double p0, double cw)
+{
+	if (!m || !(m->reg44_beta > 0))
+		return p0;
+	double l = log(p0 / (1 - p0)) + m->reg44_beta * (cw - m->reg44_xbar);
+	double q = 1 / (1 + exp(-l));
+	return q < R44_P_MIN ? R44_P_MIN : q > 0.9 ? 0.9 : q;
+}
+
+static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+		    const double *e, const double *a, int r44, double p0, double *w)
 {
 	double comb = 0;
 	for (int k = 0; k < K; k++) {
@@ -949,7 +1026,8 @@ static void month_w(const struct ov_settings *s, const double R[K][K], const dou
 		if (s->combined_down[k])
 			comb += down;
 	}
-	w[2 * K] = (s->combined_joint ? joint_w(s, R, o, e, a) : comb) + reg44_w(s, r44, p0);
+	double cw = s->combined_joint ? joint_w(s, R, o, e, a) : comb;
+	w[2 * K] = cw + reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw));
 }
 
 static enum ov_family family_of(int j)
@@ -985,7 +1063,7 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 			double o[K], w[NCHART];
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i * K + k];
-			month_w(s, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w);
+			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w);
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NCHART + j], stat;
 				if (!chart_runs(s, j))
@@ -1290,13 +1368,21 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 				o[k] = p->counts[i + k];
 			months += has_children(&E[i]);
 			size_t j = h * nm + t;
-			month_w(s, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm);
+			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm);
 			put_w(s, st, h, t, wm);
 		}
 	free(p0);
 	st->home_years = months / 12;
 	streams_index(st);
 	return OV_OK;
+}
+
+/* The log-sd of a simulated home's chance around its specialism's share pbar: the beta prior's variance
+ * pbar (1 - pbar) / (A + 1) (A <= 0, no spread found: none) times kappa, as every variance of the data. */
+static double reg44_sd(double pbar, double A, double kappa)
+{
+	double var = A > 0 ? pbar * (1 - pbar) / (A + 1) * kappa : 0;
+	return lnsd(var / (pbar * pbar));
 }
 
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
@@ -1340,8 +1426,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 			}
 		for (size_t g = 0; g < p->ngroups; g++) {
 			pbar[g] = (pbar[g] + 0.5) / (gn[g] + 1);
-			double var = A > 0 ? pbar[g] * (1 - pbar[g]) / (A + 1) * kappa : 0;
-			sd44[g] = lnsd(var / (pbar[g] * pbar[g]));
+			sd44[g] = reg44_sd(pbar[g], A, kappa);
 		}
 		free(gn);
 	}
@@ -1410,15 +1495,16 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
-				int v44 = OV_REG44_NONE;
-				double q44 = 0;
+				month_w(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm);
 				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
-					v44 = rng_unit(&r.r) < p44 ? OV_REG44_CONCERN : OV_REG44_SAFE;
-					q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
+					/* The opinion moves with the month's counts as the panel's do. */
+					double cw = wm[2 * K];
+					int v44 = rng_unit(&r.r) < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
+					double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
+					wm[2 * K] += reg44_w(s, v44, reg44_given(m, q44, cw));
 					n44++;
 					c44 += v44 == OV_REG44_CONCERN;
 				}
-				month_w(s, R, o, e, ac, v44, q44, wm);
 				put_w(s, st, rep * nhomes + home, t, wm);
 			}
 		}

@@ -109,6 +109,9 @@ struct ov_model {
 	 * specialism's share (ov_reg44_p0) and prior strength reg44_prior (by moments over the homes; 0 when
 	 * the panel has no reports). */
 	double reg44_prior;
+	/* How the opinions move with the month's counts in the panel (ov_fit): logit P(concern) = logit p0 +
+	 * reg44_beta (x - reg44_xbar), x the combined chart's count part that month; 0: not at all. */
+	double reg44_beta, reg44_xbar;
 };
 int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed */
 void ov_model_free(struct ov_model *m);
