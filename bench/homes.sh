@@ -7,6 +7,7 @@
 #   SEED=2 HOMES=500 bench/homes.sh      another area
 #   SAFEGUARD_BIN=build-sim/safeguard bench/homes.sh   a binary built elsewhere (no make)
 #   FA=5 bench/homes.sh                  the false-alarm budget passed to the monitor (default: its own)
+#   REG44=0 bench/homes.sh               the monitor without the Regulation 44 visitors' opinions
 #   STYLE=b bench/homes.sh               the second simulator (src/synth/homes2.c; default a)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +32,8 @@ alerts=()
 if "$bin" homes monitor --help >/dev/null 2>&1; then
 	fa=()
 	[ -n "${FA:-}" ] && fa=(--false-alarms-per-100-home-years "$FA")
+	# The Regulation 44 visitors' opinions, when the generator wrote them (REG44=0: not read).
+	[ "${REG44:-1}" != 0 ] && [ -f "$work/area/reg44.csv" ] && fa+=(--reg44 "$work/area/reg44.csv")
 	/usr/bin/time -v -o "$work/time.txt" "$bin" homes monitor --homes "$work/area/homes.csv" \
 		--occupancy "$work/area/occupancy.csv" --incidents "$work/area/incidents.csv" \
 		--out "$work/alerts.csv" "${fa[@]}"

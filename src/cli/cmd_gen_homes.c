@@ -14,8 +14,8 @@
 
 int cmd_gen_homes(int argc, char **argv);
 
-enum { F_HOMES, F_OCCUPANCY, F_INCIDENTS, F_TRUTH, F_N };
-static const char *const file_names[F_N] = {"homes.csv", "occupancy.csv", "incidents.csv", "truth.csv"};
+enum { F_HOMES, F_OCCUPANCY, F_INCIDENTS, F_TRUTH, F_REG44, F_N };
+static const char *const file_names[F_N] = {"homes.csv", "occupancy.csv", "incidents.csv", "truth.csv", "reg44.csv"};
 
 struct homes_out {
 	struct cli_tmp f[F_N];
@@ -62,6 +62,13 @@ static int on_incident(const struct synth_home_incident *i, void *ctx)
 	return 0;
 }
 
+static int on_reg44(const struct synth_home_reg44 *r, void *ctx)
+{
+	struct homes_out *o = ctx;
+	fprintf(o->f[F_REG44].f, "%s,%s,%s\n", r->home->home_id, r->month, r->safeguarded ? "yes" : "no");
+	return 0;
+}
+
 static int on_truth(const struct synth_home_truth *t, void *ctx)
 {
 	struct homes_out *o = ctx;
@@ -83,12 +90,14 @@ static int usage(void)
 	       "                          [--season-scale X]\n\n"
 	       "Writes synthetic children's homes and what was recorded in them, month by month from 2023-01,\n"
 	       "with the ground truth of which homes turned harmful and when. Same options, same files;\n"
-	       "all four are written or none is.\n"
+	       "all five are written or none is.\n"
 	       "  DIR/homes.csv      home_id,name,provider,la_code,specialism,places,rating\n"
 	       "  DIR/occupancy.csv  home_id,month,child_nights (month YYYY-MM; 0 when the home stood empty)\n"
 	       "  DIR/incidents.csv  home_id,date,type (date YYYY-MM-DD; type restraint, injury, missing,\n"
 	       "                     police, complaint, self_harm, notification or allegation)\n"
 	       "  DIR/truth.csv      home_id,harmful,onset_month (harmful 1 or 0; onset YYYY-MM or empty)\n"
+	       "  DIR/reg44.csv      home_id,month,safeguarded (the Regulation 44 visitor's opinion, yes or no;\n"
+	       "                     how often a visitor sees harm is each simulator's assumption)\n"
 	       "Homes differ by specialism and by their own level; counts are bursty and seasonal; a child with\n"
 	       "high needs raises restraints for a month or two. From its onset a harmful home records 2-3 times\n"
 	       "the restraints, injuries and missing episodes and 0.3 times the complaints. Onsets fall in\n"
@@ -226,8 +235,9 @@ int cmd_gen_homes(int argc, char **argv)
 	fputs("home_id,month,child_nights\n", o.f[F_OCCUPANCY].f);
 	fputs("home_id,date,type\n", o.f[F_INCIDENTS].f);
 	fputs("home_id,harmful,onset_month\n", o.f[F_TRUTH].f);
+	fputs("home_id,month,safeguarded\n", o.f[F_REG44].f);
 
-	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, &o};
+	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, &o, on_reg44};
 	int g = synth_homes_generate(&so, &sink);
 	bool ok = g == 0;
 	if (g == -1)

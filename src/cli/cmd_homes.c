@@ -29,7 +29,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
-		"                               --out ALERTS.csv [--false-alarms-per-100-home-years N]\n\n"
+		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
+		"                               [--false-alarms-per-100-home-years N]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
 		"a chart signals, one row per home, month, indicator and direction:\n"
 		"  home_id,month,indicator,direction,statistic,threshold\n"
@@ -41,6 +42,8 @@ static void usage(FILE *f)
 		"  occupancy.csv  home_id,month,child_nights  (month YYYY-MM; a month with no row has 0 nights)\n"
 		"  incidents.csv  home_id,date,type  (date YYYY-MM-DD; type restraint, injury, missing, police,\n"
 		"                 complaint, self_harm, notification or allegation)\n"
+		"  reg44.csv      home_id,month,safeguarded  (optional: the Regulation 44 visitor's opinion whether\n"
+		"                 children are effectively safeguarded, yes or no; read by the combined chart)\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
 		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n");
@@ -139,10 +142,11 @@ static int monitor(int argc, char **argv)
 					     {"occupancy", required_argument, NULL, 'O'},
 					     {"incidents", required_argument, NULL, 'I'},
 					     {"out", required_argument, NULL, 'o'},
+					     {"reg44", required_argument, NULL, 'R'},
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL;
+	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL, *r44 = NULL;
 	struct ov_settings s;
 	struct hcsv d;
 	struct homes_monitor_out mon = {0};
@@ -160,6 +164,7 @@ static int monitor(int argc, char **argv)
 		case 'O': occ = optarg; break;
 		case 'I': inc = optarg; break;
 		case 'o': out_path = optarg; break;
+		case 'R': r44 = optarg; break;
 		case 'f': {
 			char *e = NULL;
 			s.false_alarms_per_100_home_years = strtod(optarg, &e);
@@ -182,7 +187,7 @@ static int monitor(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (load(&d, homes, hcsv_read_homes) != 0 || load(&d, occ, hcsv_read_occupancy) != 0 ||
-	    load(&d, inc, hcsv_read_incidents) != 0)
+	    load(&d, inc, hcsv_read_incidents) != 0 || (r44 && load(&d, r44, hcsv_read_reg44) != 0))
 		goto out;
 
 	struct ov_panel p;

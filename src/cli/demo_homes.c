@@ -343,7 +343,7 @@ int cli_demo_homes(store *st, int64_t first_child, const char *authority)
 	int last = homes_month_number(x.last_month), start = last - (DEMO_MONTHS - 1);
 	o.start_year = start / 12;
 	o.start_month = start % 12 + 1;
-	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, d};
+	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, d, NULL};
 	if (synth_homes_generate(&o, &sink) != 0)
 		goto out;
 	/* Hold back the area's recent missing episodes (see the top), oldest first as generated. */

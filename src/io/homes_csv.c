@@ -253,6 +253,7 @@ void hcsv_release(struct hcsv *d)
 	free(d->slots);
 	free(d->nights);
 	free(d->counts);
+	free(d->reg44);
 	if (d->extra)
 		for (size_t i = 0; i < d->nhomes; i++)
 			for (int k = 0; k < HCSV_TEXTS; k++)
@@ -557,6 +558,55 @@ int hcsv_read_incidents(struct hcsv *d, const char *buf, size_t len, struct hcsv
 	return read_csv(buf, len, want, 3, 3, incident_row, d, err);
 }
 
+/* ---- reg44.csv ------------------------------------------------------------------------------------ */
+
+static int reg44_row(struct reader *r, char **f)
+{
+	struct hcsv *d = r->ctx;
+	long h = find_home(d, f[0]);
+	int month;
+	if (h < 0)
+		return fail(r, "home_id", "home \"%.60s\" is not in the homes file", f[0]), -1;
+	if (parse_month(f[1], &month) != 0)
+		return fail(r, "month", "month \"%.20s\" is not a month as YYYY-MM", f[1]), -1;
+	if (month < d->first_month || month >= d->first_month + (int)d->nmonths) {
+		char a[8], b[8];
+		hcsv_month_format(d, 0, a);
+		hcsv_month_format(d, d->nmonths - 1, b);
+		return fail(r, "month", "month %s is outside the months of the occupancy file (%s to %s)", f[1], a, b), -1;
+	}
+	uint8_t v;
+	if (!strcmp(f[2], "yes"))
+		v = OV_REG44_SAFE;
+	else if (!strcmp(f[2], "no"))
+		v = OV_REG44_CONCERN;
+	else
+		return fail(r, "safeguarded", "safeguarded \"%.20s\" is not yes or no", f[2]), -1;
+	uint8_t *slot = &d->reg44[(size_t)h * d->nmonths + (size_t)(month - d->first_month)];
+	if (*slot != OV_REG44_NONE)
+		return fail(r, "month", "home \"%.60s\" has a report for %s twice", f[0], f[1]), -1;
+	*slot = v;
+	return 0;
+}
+
+int hcsv_read_reg44(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err)
+{
+	static const char *const want[] = {"home_id", "month", "safeguarded"};
+	if (!d->counts) {
+		memset(err, 0, sizeof *err);
+		snprintf(err->message, sizeof err->message, "the occupancy file must be read first");
+		return -1;
+	}
+	free(d->reg44);
+	d->reg44 = calloc(d->nhomes * d->nmonths + 1, 1);
+	if (!d->reg44) {
+		memset(err, 0, sizeof *err);
+		snprintf(err->message, sizeof err->message, "out of memory");
+		return -1;
+	}
+	return read_csv(buf, len, want, 3, 3, reg44_row, d, err);
+}
+
 void hcsv_panel(const struct hcsv *d, struct ov_panel *p)
 {
 	p->nhomes = d->nhomes;
@@ -565,6 +615,7 @@ void hcsv_panel(const struct hcsv *d, struct ov_panel *p)
 	p->group = d->group;
 	p->nights = d->nights;
 	p->counts = d->counts;
+	p->reg44 = d->reg44;
 }
 
 void hcsv_month_format(const struct hcsv *d, size_t t, char out[8])

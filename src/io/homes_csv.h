@@ -62,6 +62,7 @@ struct hcsv {
 	size_t nmonths;
 	double *nights;      /* nhomes * nmonths (missing rows are 0 child-nights) */
 	uint32_t *counts;    /* nhomes * nmonths * OV_NIND */
+	uint8_t *reg44;      /* nhomes * nmonths, enum ov_reg44; NULL until a reg44.csv is read */
 	size_t nincidents;
 	bool keep;           /* set before reading homes.csv */
 	struct hcsv_home_extra *extra; /* nhomes, when keep */
@@ -80,6 +81,10 @@ int hcsv_read_homes(struct hcsv *d, const char *buf, size_t len, struct hcsv_err
 int hcsv_read_occupancy(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 int hcsv_read_incidents(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 
+/* Optional, after occupancy: reg44.csv, home_id, month (YYYY-MM, within the months) and safeguarded (yes or
+ * no: the Regulation 44 visitor's opinion whether children are effectively safeguarded, Reg 44(4)(c)); a
+ * second report for a home's month is refused. */
+int hcsv_read_reg44(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 /* The panel over d's arrays (valid while d is). */
 void hcsv_panel(const struct hcsv *d, struct ov_panel *p);
 /* Month index t of the span as "YYYY-MM". */

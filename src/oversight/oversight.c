@@ -59,11 +59,19 @@ void ov_settings_default(struct ov_settings *s)
 	 * simulators and not taken (docs/OVERSIGHT.md: sooner on style b, but with the budget kept only by a
 	 * stricter model check, no more harm found over the robustness grid). */
 	s->combined_joint = false;
+	/* The Regulation 44 visitor's opinion whether children are effectively safeguarded, when the panel
+	 * carries it, in the combined chart: evidence of the same harm from someone who has been in the home.
+	 * Its alternative, the odds of a "not effectively safeguarded" opinion three times the home's usual,
+	 * is the smallest rise a year of monthly visits can show: at the usual few percent, a year brings about
+	 * 0.4 such opinions, and a rise by half (rho_up) would be a fifth of one (docs/OVERSIGHT.md). */
+	s->reg44 = true;
+	s->rho_reg44 = 3.0;
 }
 
 /* ---- Fit ------------------------------------------------------------------------------------------ */
 
 #define K OV_NIND
+#define NCHART (2 * K + 1)
 
 static double clamp(double x, double hi)
 {
@@ -301,6 +309,141 @@ static void pool_groups(double *a, double *av, size_t ng, size_t stride)
 	}
 }
 
+/* ---- Regulation 44 opinions ------------------------------------------------------------------------ */
+
+#define R44_P_MIN 0.001
+#define R44_P_MAX 0.5
+
+static bool reg44_on(const struct ov_settings *s, const struct ov_panel *p)
+{
+	return s->reg44 && p->reg44 && s->rho_reg44 > 0 && s->rho_reg44 != 1;
+}
+
+/* Each specialism's share of "not effectively safeguarded" opinions over the reports before month t (month
+ * 0, or no report before: up to and including t), (concerns + 0.5) / (reports + 1); share[g * nm + t]. */
+static int reg44_share(const struct ov_panel *p, double *share)
+{
+	size_t nm = p->nmonths, ng = p->ngroups;
+	double *cn = calloc(ng * nm + 1, sizeof *cn), *rp = calloc(ng * nm + 1, sizeof *rp);
+	if (!cn || !rp) {
+		free(cn);
+		free(rp);
+		return OV_ENOMEM;
+	}
+	for (size_t h = 0; h < p->nhomes; h++)
+		for (size_t t = 0; t < nm; t++) {
+			uint8_t v = p->reg44[h * nm + t];
+			size_t g = (size_t)p->group[h] * nm + t;
+			rp[g] += v != OV_REG44_NONE;
+			cn[g] += v == OV_REG44_CONCERN;
+		}
+	for (size_t g = 0; g < ng; g++) {
+		double c = 0, r = 0;
+		for (size_t t = 0; t < nm; t++) {
+			double cc = c, rr = r;
+			if (!(rr > 0))
+				cc += cn[g * nm + t], rr += rp[g * nm + t];
+			share[g * nm + t] = (cc + 0.5) / (rr + 1);
+			c += cn[g * nm + t], r += rp[g * nm + t];
+		}
+	}
+	free(cn);
+	free(rp);
+	return OV_OK;
+}
+
+/* The home's chance given the specialism's share, its own opinions before t and the prior strength A
+ * (A <= 0: no spread between homes found, the share alone). */
+static double reg44_post(double share, double concerns, double reports, double A)
+{
+	double q = A > 0 ? (A * share + concerns) / (A + reports) : share;
+	return q < R44_P_MIN ? R44_P_MIN : q > R44_P_MAX ? R44_P_MAX : q;
+}
+
+/* The prior strength by moments (beta-binomial), pooled over specialisms: the homes' spread of their
+ * share of concerns beyond what chance gives, icc = sum_g (S_g - (H_g - 1) pq) / sum_g pq (N_g - sum n^2 / N_g),
+ * S_g = sum_h n_h (x_h / n_h - p_g)^2; A = 1 / icc - 1, within [1, 10^4]; 0 when icc <= 0 or no reports. */
+static double reg44_prior_of(const struct ov_panel *p)
+{
+	size_t nm = p->nmonths, ng = p->ngroups, nh = p->nhomes;
+	double *c = calloc(nh + 1, sizeof *c), *n = calloc(nh + 1, sizeof *n);
+	double *gc = calloc(ng + 1, sizeof *gc), *gn = calloc(ng + 1, sizeof *gn);
+	double *gs = calloc(ng + 1, sizeof *gs), *gh = calloc(ng + 1, sizeof *gh), *gq = calloc(ng + 1, sizeof *gq);
+	double A = 0;
+	if (!c || !n || !gc || !gn || !gs || !gh || !gq)
+		goto out;
+	for (size_t h = 0; h < nh; h++) {
+		for (size_t t = 0; t < nm; t++) {
+			uint8_t v = p->reg44[h * nm + t];
+			n[h] += v != OV_REG44_NONE;
+			c[h] += v == OV_REG44_CONCERN;
+		}
+		size_t g = (size_t)p->group[h];
+		gc[g] += c[h], gn[g] += n[h], gq[g] += n[h] * n[h], gh[g] += n[h] > 0;
+	}
+	for (size_t h = 0; h < nh; h++) {
+		size_t g = (size_t)p->group[h];
+		if (n[h] > 0 && gn[g] > 0) {
+			double d = c[h] / n[h] - gc[g] / gn[g];
+			gs[g] += n[h] * d * d;
+		}
+	}
+	double num = 0, den = 0;
+	for (size_t g = 0; g < ng; g++) {
+		if (!(gn[g] > 0) || gh[g] < 2)
+			continue;
+		double pg = gc[g] / gn[g], pq = pg * (1 - pg);
+		num += gs[g] - (gh[g] - 1) * pq;
+		den += pq * (gn[g] - gq[g] / gn[g]);
+	}
+	if (den > 0 && num > 0) {
+		A = den / num - 1;
+		A = A < 1 ? 1 : A > 1e4 ? 1e4 : A;
+	}
+out:
+	free(c);
+	free(n);
+	free(gc);
+	free(gn);
+	free(gs);
+	free(gh);
+	free(gq);
+	return A;
+}
+
+int ov_reg44_p0(const struct ov_panel *p, const struct ov_model *m, double *p0)
+{
+	if (check_panel(p) != OV_OK || !p0 || !p->reg44)
+		return OV_EINVALID;
+	size_t nm = p->nmonths;
+	double *share = malloc((p->ngroups * nm + 1) * sizeof *share);
+	if (!share || reg44_share(p, share) != OV_OK) {
+		free(share);
+		return OV_ENOMEM;
+	}
+	double A = m ? m->reg44_prior : 0;
+	for (size_t h = 0; h < p->nhomes; h++) {
+		double c = 0, r = 0;
+		for (size_t t = 0; t < nm; t++) {
+			uint8_t v = p->reg44[h * nm + t];
+			p0[h * nm + t] = v == OV_REG44_NONE ? -1 : reg44_post(share[(size_t)p->group[h] * nm + t], c, r, A);
+			r += v != OV_REG44_NONE;
+			c += v == OV_REG44_CONCERN;
+		}
+	}
+	free(share);
+	return OV_OK;
+}
+
+/* The log-likelihood ratio of one opinion: odds rho_reg44 times p0's against p0. 0 without a report. */
+static double reg44_w(const struct ov_settings *s, int v, double p0)
+{
+	if (v == OV_REG44_NONE || !(p0 > 0))
+		return 0;
+	double p1 = s->rho_reg44 * p0 / (1 - p0 + s->rho_reg44 * p0);
+	return v == OV_REG44_CONCERN ? log(p1 / p0) : log((1 - p1) / (1 - p0));
+}
+
 int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, struct ov_model *m)
 {
 	if (!s || !Ep || !m || !m->par || check_panel(p) != OV_OK || m->nhomes != p->nhomes)
@@ -501,6 +644,7 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 			m->corr[2][j][k] = m->corr[2][k][j] = rm;
 		}
 	free(cown);
+	m->reg44_prior = p->reg44 ? reg44_prior_of(p) : 0;
 	rc = OV_OK;
 out:
 	free(hm);
@@ -629,6 +773,70 @@ int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const doubl
 	return OV_OK;
 }
 
+static void joint_corr(const struct ov_settings *s, const struct ov_model *m, double R[K][K]);
+static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+		    const double *e, const double *a, int r44, double p0, double *w);
+
+/* The opinions' dependence on the month's counts (ov_model reg44_beta, reg44_xbar): a logistic regression
+ * of concern on x, the combined chart's count part, with offset logit p0 (ov_reg44_p0), over the months
+ * with a report; x centred on its mean; Newton's method, beta kept >= 0 (an opinion is not taken to fall as
+ * incidents rise). Harmful homes, a few percent, are in it: a concern that comes with a rise counts a
+ * little less than it might, which errs against false alarms. */
+static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *p, struct ov_model *m,
+			    const double *E, const double *alpha)
+{
+	m->reg44_beta = m->reg44_xbar = 0;
+	if (!reg44_on(s, p) || !p->nhomes || !p->nmonths)
+		return OV_OK;
+	size_t nm = p->nmonths, n = p->nhomes * nm, nr = 0;
+	double *p0 = malloc((n + 1) * sizeof *p0), *x = malloc((n + 1) * sizeof *x);
+	if (!p0 || !x || ov_reg44_p0(p, m, p0) != OV_OK) {
+		free(p0), free(x);
+		return OV_ENOMEM;
+	}
+	double R[K][K], xs = 0;
+	joint_corr(s, m, R);
+	for (size_t i = 0; i < n; i++) {
+		if (p->reg44[i] == OV_REG44_NONE)
+			continue;
+		double o[K], w[NCHART];
+		for (int k = 0; k < K; k++)
+			o[k] = p->counts[i * K + k];
+		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w);
+		x[i] = w[2 * K];
+		xs += x[i];
+		nr++;
+	}
+	if (nr) {
+		double xbar = xs / (double)nr, b = 0;
+		for (int it = 0; it < 30; it++) {
+			double g = 0, h = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (p->reg44[i] == OV_REG44_NONE)
+					continue;
+				double d = x[i] - xbar, l = log(p0[i] / (1 - p0[i])) + b * d, q = 1 / (1 + exp(-l));
+				g += ((p->reg44[i] == OV_REG44_CONCERN) - q) * d;
+				h += q * (1 - q) * d * d;
+			}
+			if (!(h > 0))
+				break;
+			double step = g / h;
+			b += step;
+			if (b < 0)
+				b = 0;
+			if (b > 5)
+				b = 5;
+			if (fabs(step) < 1e-6)
+				break;
+		}
+		m->reg44_beta = b;
+		m->reg44_xbar = xbar;
+	}
+	free(p0);
+	free(x);
+	return OV_OK;
+}
+
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut,
 	   struct ov_model *mOut)
 {
@@ -647,8 +855,9 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 		rc = OV_EINVALID;
 		goto out;
 	}
-	if ((rc = ov_expect(s, p, Ep)) == OV_OK && (rc = ov_estimate(s, p, Ep, m)) == OV_OK)
-		rc = ov_filter(s, p, Ep, m, E, alpha);
+	if ((rc = ov_expect(s, p, Ep)) == OV_OK && (rc = ov_estimate(s, p, Ep, m)) == OV_OK &&
+	    (rc = ov_filter(s, p, Ep, m, E, alpha)) == OV_OK)
+		rc = reg44_dependence(s, p, m, E, alpha);
 out:
 	if (!mOut)
 		ov_model_free(&own);
@@ -690,7 +899,6 @@ bool ov_cusum_step(double *c, double w, double h, double *stat)
 	return false;
 }
 
-#define NCHART (2 * K + 1)
 
 static double llr(const struct ov_settings *s, double o, double e, double rho, double a)
 {
@@ -792,8 +1000,20 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 
 /* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0.
  * R: joint_corr's. */
-static void month_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
-		    const double *a, double *w)
+/* The chance a month's opinion is judged against given its counts: p0 moved by the panel's dependence of
+ * opinions on the combined chart's count part cw (ov_model reg44_beta), so a concern that only echoes a
+ * month of many incidents, as it does in control, adds less than one that comes on its own. */
+static double reg44_given(const struct ov_model *m, double p0, double cw)
+{
+	if (!m || !(m->reg44_beta > 0))
+		return p0;
+	double l = log(p0 / (1 - p0)) + m->reg44_beta * (cw - m->reg44_xbar);
+	double q = 1 / (1 + exp(-l));
+	return q < R44_P_MIN ? R44_P_MIN : q > 0.9 ? 0.9 : q;
+}
+
+static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+		    const double *e, const double *a, int r44, double p0, double *w)
 {
 	double comb = 0;
 	for (int k = 0; k < K; k++) {
@@ -806,7 +1026,8 @@ static void month_w(const struct ov_settings *s, const double R[K][K], const dou
 		if (s->combined_down[k])
 			comb += down;
 	}
-	w[2 * K] = s->combined_joint ? joint_w(s, R, o, e, a) : comb;
+	double cw = s->combined_joint ? joint_w(s, R, o, e, a) : comb;
+	w[2 * K] = cw + reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw));
 }
 
 static enum ov_family family_of(int j)
@@ -827,9 +1048,14 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 	double R[K][K];
 	joint_corr(s, m, R);
 	size_t nh = p->nhomes, nm = p->nmonths;
-	double *c = calloc(nh * NCHART + 1, sizeof *c);
+	double *c = calloc(nh * NCHART + 1, sizeof *c), *p0 = NULL;
 	if (!c)
 		return OV_ENOMEM;
+	if (reg44_on(s, p) && (!(p0 = malloc((nh * nm + 1) * sizeof *p0)) || ov_reg44_p0(p, m, p0) != OV_OK)) {
+		free(c);
+		free(p0);
+		return OV_ENOMEM;
+	}
 	int rc = OV_OK;
 	for (size_t t = 0; t < nm && rc == OV_OK; t++)
 		for (size_t home = 0; home < nh && rc == OV_OK; home++) {
@@ -837,7 +1063,7 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 			double o[K], w[NCHART];
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i * K + k];
-			month_w(s, R, o, &E[i * K], &alpha[i * K], w);
+			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w);
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NCHART + j], stat;
 				if (!chart_runs(s, j))
@@ -855,6 +1081,7 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 				memcpy(&chart_out[i * NCHART], &c[home * NCHART], sizeof w);
 		}
 	free(c);
+	free(p0);
 	return rc;
 }
 
@@ -1123,8 +1350,15 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 	joint_corr(s, m, R);
 	size_t n[OV_NFAMILY], nm = p->nmonths;
 	family_sizes(s, p->nhomes, n);
-	if (streams_alloc(st, n, nm) != OV_OK)
+	double *p0 = NULL;
+	if (reg44_on(s, p) && (!(p0 = malloc((p->nhomes * nm + 1) * sizeof *p0)) || ov_reg44_p0(p, m, p0) != OV_OK)) {
+		free(p0);
 		return OV_ENOMEM;
+	}
+	if (streams_alloc(st, n, nm) != OV_OK) {
+		free(p0);
+		return OV_ENOMEM;
+	}
 	double months = 0;
 	for (size_t h = 0; h < p->nhomes; h++)
 		for (size_t t = 0; t < nm; t++) {
@@ -1133,12 +1367,22 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i + k];
 			months += has_children(&E[i]);
-			month_w(s, R, o, &E[i], &alpha[i], wm);
+			size_t j = h * nm + t;
+			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm);
 			put_w(s, st, h, t, wm);
 		}
+	free(p0);
 	st->home_years = months / 12;
 	streams_index(st);
 	return OV_OK;
+}
+
+/* The log-sd of a simulated home's chance around its specialism's share pbar: the beta prior's variance
+ * pbar (1 - pbar) / (A + 1) (A <= 0, no spread found: none) times kappa, as every variance of the data. */
+static double reg44_sd(double pbar, double A, double kappa)
+{
+	double var = A > 0 ? pbar * (1 - pbar) / (A + 1) * kappa : 0;
+	return lnsd(var / (pbar * pbar));
 }
 
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
@@ -1149,9 +1393,42 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	size_t nhomes = p->nhomes, nm = p->nmonths, n[OV_NFAMILY];
 	family_sizes(s, reps * nhomes, n);
 	struct draw *dr = calloc(nhomes * K + 1, sizeof *dr);
-	if (!dr || streams_alloc(st, n, nm) != OV_OK) {
+	/* Reg 44 opinions: each simulated home's own chance around its specialism's share over the span
+	 * (log-normal with the beta prior's variance, times kappa), drawn in the months the real home had a
+	 * report, judged as ov_reg44_p0 judges them from the specialisms' shares and its own history. */
+	bool r44 = reg44_on(s, p);
+	double *share = NULL, *pbar = NULL, *sd44 = NULL, A = m->reg44_prior;
+	if (r44) {
+		share = malloc((p->ngroups * nm + 1) * sizeof *share);
+		pbar = calloc(p->ngroups + 1, sizeof *pbar);
+		sd44 = calloc(p->ngroups + 1, sizeof *sd44);
+	}
+	if (!dr || (r44 && (!share || !pbar || !sd44 || reg44_share(p, share) != OV_OK)) ||
+	    streams_alloc(st, n, nm) != OV_OK) {
 		free(dr);
+		free(share);
+		free(pbar);
+		free(sd44);
 		return OV_ENOMEM;
+	}
+	if (r44) {
+		double *gn = calloc(p->ngroups + 1, sizeof *gn);
+		if (!gn) {
+			free(dr), free(share), free(pbar), free(sd44);
+			streams_free(st);
+			return OV_ENOMEM;
+		}
+		for (size_t h = 0; h < nhomes; h++)
+			for (size_t t = 0; t < nm; t++) {
+				uint8_t v = p->reg44[h * nm + t];
+				gn[p->group[h]] += v != OV_REG44_NONE;
+				pbar[p->group[h]] += v == OV_REG44_CONCERN;
+			}
+		for (size_t g = 0; g < p->ngroups; g++) {
+			pbar[g] = (pbar[g] + 0.5) / (gn[g] + 1);
+			sd44[g] = reg44_sd(pbar[g], A, kappa);
+		}
+		free(gn);
 	}
 	for (size_t i = 0; i < nhomes * K; i++) {
 		struct ov_params q = m->par[i];
@@ -1178,6 +1455,13 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 				double sd = dg[k].sdu;
 				lu[k] = sd * z[k] - sd * sd / 2;
 				pf_start(&kfs[k], &qg[k]);
+			}
+			double p44 = 0, c44 = 0, n44 = 0;
+			if (r44) {
+				double sd = sd44[p->group[home]];
+				p44 = pbar[p->group[home]] * exp(sd * normal(&r) - sd * sd / 2);
+				if (p44 > 0.9)
+					p44 = 0.9;
 			}
 			bool slow = false;
 			for (int k = 0; k < K; k++)
@@ -1211,11 +1495,23 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
-				month_w(s, R, o, e, ac, wm);
+				month_w(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm);
+				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
+					/* The opinion moves with the month's counts as the panel's do. */
+					double cw = wm[2 * K];
+					int v44 = rng_unit(&r.r) < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
+					double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
+					wm[2 * K] += reg44_w(s, v44, reg44_given(m, q44, cw));
+					n44++;
+					c44 += v44 == OV_REG44_CONCERN;
+				}
 				put_w(s, st, rep * nhomes + home, t, wm);
 			}
 		}
 	free(dr);
+	free(share);
+	free(pbar);
+	free(sd44);
 	st->home_years = months_with_children / 12.0;
 	streams_index(st);
 	return OV_OK;

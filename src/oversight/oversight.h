@@ -41,6 +41,10 @@ enum ov_indicator {
 const char *ov_indicator_name(int k);          /* "restraint" .. "allegation", "combined"; "" otherwise */
 int ov_indicator_from_name(const char *name);  /* -1 when not one of the eight */
 
+/* A month's Regulation 44 visit report, as the panel carries it: none, or the independent visitor's opinion
+ * whether children are effectively safeguarded (Reg 44(4)(c)). */
+enum ov_reg44 { OV_REG44_NONE = 0, OV_REG44_SAFE = 1, OV_REG44_CONCERN = 2 };
+
 /* Chart families: one threshold each. */
 enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_NFAMILY };
 
@@ -64,6 +68,8 @@ struct ov_settings {
 	/* The combined chart sums the NB/Poisson LLRs of these: up (restraint, injury, missing), down
 	 * (complaint): the harm pattern of ../shared/design/OVERSIGHT.md. */
 	bool combined_up[OV_NIND], combined_down[OV_NIND];
+	bool reg44;                 /* true: the combined chart also reads the Reg 44 visitors' opinions (panel reg44) */
+	double rho_reg44;           /* 3: the odds ratio of a "not effectively safeguarded" opinion it is tuned to */
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9: how the budget is split between up, down, combined */
 	uint64_t seed;              /* of the simulation PRNG */
@@ -79,6 +85,7 @@ struct ov_panel {
 	const int *group;           /* nhomes: the home's specialism, 0..ngroups-1 */
 	const double *nights;       /* nhomes * nmonths */
 	const uint32_t *counts;     /* nhomes * nmonths * OV_NIND */
+	const uint8_t *reg44;       /* nhomes * nmonths, enum ov_reg44; NULL: no visit reports */
 };
 
 /* The in-control model of one specialism's indicator, relative to the peer-based expectation Ep: a home's
@@ -98,6 +105,13 @@ struct ov_model {
 	size_t nhomes;
 	struct ov_params *par;      /* nhomes * OV_NIND: each home's, its specialism's at its size */
 	double corr[3][OV_NIND][OV_NIND]; /* [0] lasting level, [1] slow part, [2] month noise */
+	/* Reg 44 opinions: a home's chance of a "not effectively safeguarded" opinion is Beta with mean its
+	 * specialism's share (ov_reg44_p0) and prior strength reg44_prior (by moments over the homes; 0 when
+	 * the panel has no reports). */
+	double reg44_prior;
+	/* How the opinions move with the month's counts in the panel (ov_fit): logit P(concern) = logit p0 +
+	 * reg44_beta (x - reg44_xbar), x the combined chart's count part that month; 0: not at all. */
+	double reg44_beta, reg44_xbar;
 };
 int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed */
 void ov_model_free(struct ov_model *m);
@@ -133,6 +147,13 @@ int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const doubl
 /* ov_expect, ov_estimate and ov_filter in one call. Ep and m may be NULL (then kept internally). */
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *Ep,
 	   struct ov_model *m);
+
+/* The chance p0 of a "not effectively safeguarded" opinion that each report month is judged against
+ * (nhomes * nmonths; -1 where there is no report): the home's own opinions before t shrunk towards its
+ * specialism's share before t (month 0: month 0 itself) with m->reg44_prior,
+ *   p0 = (A * share + concerns_before) / (A + reports_before),  share = (concerns + 0.5) / (reports + 1),
+ * clamped to [0.001, 0.5]. */
+int ov_reg44_p0(const struct ov_panel *p, const struct ov_model *m, double *p0);
 
 /* ---- CUSUM -------------------------------------------------------------------------------------- */
 

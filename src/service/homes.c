@@ -172,6 +172,7 @@ void homes_panel_view(const struct homes_panel *p, struct ov_panel *out)
 	out->group = p->group;
 	out->nights = p->nights;
 	out->counts = p->counts;
+	out->reg44 = NULL; /* the register's Reg 44 reports carry no structured opinion yet (docs/OVERSIGHT.md) */
 }
 
 int homes_panel_fit(struct homes_panel *p)

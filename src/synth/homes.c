@@ -77,6 +77,16 @@ static const struct {
 #define HARM_HI 3.0
 #define COMPLAINT_HARM 0.3  /* and complaints fall: children are silenced */
 
+/* Regulation 44 visits (an assumption, not a fit: how often a visitor sees harm is unknown). A report for
+ * REG44_VISIT_PCT of the months with children; the visitor's opinion "not effectively safeguarded" with
+ * REG44_CONCERN in control times the home's visitor's leaning (gamma REG44_SHAPE: some visitors worry
+ * more), and in a harmful home from its onset a visit sees the harm with REG44_SEE (raised to the harm
+ * scale's power of its complement: x0.5 sees it less often). */
+#define REG44_VISIT_PCT 90
+#define REG44_CONCERN 0.03
+#define REG44_SHAPE 2.0
+#define REG44_SEE 0.15
+
 #define PROVIDERS 300
 
 static const char *const type_names[SYNTH_INC_NTYPES] = {
@@ -240,6 +250,8 @@ struct home_state {
 	int children;                   /* present at the end of the last month */
 	int empty_left;                 /* months left of an empty spell */
 	int spike_left;                 /* months left of a high-needs spike */
+	struct rng r44;                 /* the Reg 44 visits' own stream */
+	double r44_p;                   /* the visitor's chance of a concern in control */
 };
 
 static void make_home(const struct synth_homes_opts *o, struct rng *r, uint64_t no, struct home_state *s)
@@ -390,6 +402,14 @@ static int run_month(const struct synth_homes_opts *o, struct rng *r, struct hom
 				count[t][d - 1]++;
 		}
 	}
+	if (sink->reg44 && nights > 0 && rng_pct(&s->r44, REG44_VISIT_PCT)) {
+		double see = harmed ? 1 - pow(1 - REG44_SEE, o->harm_scale) : 0;
+		double pc = 1 - (1 - s->r44_p) * (1 - see);
+		struct synth_home_reg44 rep = {.home = &s->h, .safeguarded = !(rng_unit(&s->r44) < pc)};
+		put_month(rep.month, y, m);
+		if ((rc = sink->reg44(&rep, sink->ctx)) != 0)
+			return rc;
+	}
 	struct synth_home_incident inc = {.home = &s->h};
 	char *p = inc.date;
 	put_month(p, y, m);
@@ -418,6 +438,10 @@ int synth_homes_generate(const struct synth_homes_opts *o, const struct synth_ho
 		int rc;
 		rng_seed(&r, rng_mix64(o->seed) ^ rng_mix64(0x686f6d6573ULL + (uint64_t)i)); /* "homes" + i */
 		make_home(o, &r, (uint64_t)i, &s);
+		rng_seed(&s.r44, rng_mix64(o->seed) ^ rng_mix64(0x7265673434ULL + (uint64_t)i)); /* "reg44" + i */
+		s.r44_p = REG44_CONCERN * o->rate_scale * rng_gamma1(&s.r44, shape(o, REG44_SHAPE));
+		if (s.r44_p > 0.5)
+			s.r44_p = 0.5;
 		if (sink->home && (rc = sink->home(&s.h, sink->ctx)) != 0)
 			return rc;
 		for (int n = 1; n <= o->months; n++)

@@ -108,6 +108,16 @@ struct synth_home_truth {
 	char onset_month[8];    /* YYYY-MM when harmful, else "" */
 };
 
+/* A month's Regulation 44 visit report: the independent visitor's opinion whether children are effectively
+ * safeguarded (Reg 44(4)(c)). Drawn from a PRNG stream of its own per home, so the other rows are the same
+ * with or without a reg44 callback. How often a visitor sees harm is an assumption of each simulator (its
+ * REG44_ constants), not something either can know. */
+struct synth_home_reg44 {
+	const struct synth_home *home;
+	char month[8];          /* YYYY-MM, a month with child_nights > 0 */
+	int safeguarded;        /* 1 yes, 0 no */
+};
+
 /* Each callback returns 0 to go on; a non-zero value stops the run and is returned. */
 struct synth_homes_sink {
 	int (*home)(const struct synth_home *h, void *ctx);
@@ -115,6 +125,7 @@ struct synth_homes_sink {
 	int (*incident)(const struct synth_home_incident *i, void *ctx);
 	int (*truth)(const struct synth_home_truth *t, void *ctx);
 	void *ctx;
+	int (*reg44)(const struct synth_home_reg44 *r, void *ctx); /* may be NULL; after the month's incidents */
 };
 
 /* 0 on success, -1 when the options are out of range, or the first non-zero callback value. Style b is

@@ -275,6 +275,8 @@ struct home {
 	int report_from;               /* 0: never changes */
 	double report;
 	struct child child[B_PLACES_MAX];
+	struct rng r44;                /* the Reg 44 visits' own stream */
+	double diligence;              /* this visitor's */
 };
 
 static void new_child(const struct synth_homes_opts *o, struct rng *r, struct child *c)
@@ -385,6 +387,21 @@ static void make_home(const struct synth_homes_opts *o, struct rng *r, int no, s
 	}
 }
 
+/* Regulation 44 visits, written for this file (an assumption, not a fit: how often a visitor sees harm is
+ * unknown). The visitor reads the home's records: the opinion "not effectively safeguarded" comes with
+ * B_REG44_CONCERN times the visitor's diligence times (the month's restraints, injuries and missing
+ * episodes + 1 over what the specialism usually records with these child-nights + 1) to the power
+ * B_REG44_RECORDS, so a distressed child's months worry a visitor in a home that harms no one; a new
+ * visitor every B_REG44_TERM months, diligence log-normal (log-sd B_REG44_SD: some never raise a concern);
+ * a report in B_REG44_VISIT_PCT of the months with children; in a harmful home a visit sees the harm with
+ * B_REG44_SEE times the diligence (at most 0.9) as the harm ramps up. */
+#define B_REG44_VISIT_PCT 80
+#define B_REG44_CONCERN 0.02
+#define B_REG44_RECORDS 0.7
+#define B_REG44_TERM 12
+#define B_REG44_SD 0.8
+#define B_REG44_SEE 0.12
+
 /* Incidents of one month by day and type (a day's count of one type fits 16 bits). */
 struct day_counts {
 	uint16_t n[31][NT];
@@ -491,6 +508,27 @@ static int run_month(const struct synth_homes_opts *o, struct rng *r, struct hom
 			}
 		}
 	}
+	if (sink->reg44 && (n - 1) % B_REG44_TERM == 0) {
+		double sd = lsd(o, B_REG44_SD);
+		s->diligence = exp(sd * gauss(&s->r44) - sd * sd / 2);
+	}
+	if (sink->reg44 && nights > 0 && chance(&s->r44, B_REG44_VISIT_PCT)) {
+		double rim = 0, usual = (s->spec->rate[R] + s->spec->rate[I] + s->spec->rate[M]) * o->rate_scale / 100.0 * nights;
+		for (int d = 0; d < days; d++)
+			rim += dc.n[d][R] + dc.n[d][I] + dc.n[d][M];
+		double pc = B_REG44_CONCERN * o->rate_scale * s->diligence * pow((rim + 1) / (usual + 1), B_REG44_RECORDS);
+		double see = 0;
+		if (s->harmful && n >= s->onset) {
+			double part = (double)(n - s->onset + 1) / s->ramp;
+			see = B_REG44_SEE * s->diligence * (part > 1 ? 1 : part);
+			see = 1 - pow(1 - (see > 0.9 ? 0.9 : see), o->harm_scale);
+		}
+		pc = pc > 0.6 ? 0.6 : pc;
+		struct synth_home_reg44 rep = {.home = &s->h, .safeguarded = !(u01(&s->r44) < 1 - (1 - pc) * (1 - see))};
+		memcpy(rep.month, hm.month, 8);
+		if ((rc = sink->reg44(&rep, sink->ctx)) != 0)
+			return rc;
+	}
 	struct synth_home_incident inc = {.home = &s->h};
 	memcpy(inc.date, hm.month, 7);
 	inc.date[7] = '-';
@@ -517,6 +555,7 @@ int synth_homes2_generate(const struct synth_homes_opts *o, const struct synth_h
 		/* Its own stream per home, apart from style a's ("homes2" + i). */
 		rng_seed(&r, rng_mix64(o->seed * 0x9e3779b97f4a7c15ULL) ^ rng_mix64(0x686f6d657332ULL + (uint64_t)i));
 		make_home(o, &r, i, &s);
+		rng_seed(&s.r44, rng_mix64(o->seed * 0x9e3779b97f4a7c15ULL) ^ rng_mix64(0x72656734342bULL + (uint64_t)i));
 		if (sink->home && (rc = sink->home(&s.h, sink->ctx)) != 0)
 			return rc;
 		for (int n = 1; n <= o->months; n++)

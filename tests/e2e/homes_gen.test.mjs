@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseCsv, removeDir, runCli, tempDir } from './lib.mjs';
 
-const FILES = ['homes.csv', 'occupancy.csv', 'incidents.csv', 'truth.csv'];
+const FILES = ['homes.csv', 'occupancy.csv', 'incidents.csv', 'truth.csv', 'reg44.csv'];
 const TYPES = ['restraint', 'injury', 'missing', 'police', 'complaint', 'self_harm', 'notification', 'allegation'];
 const SPECIALISMS = ['disability', 'emotional_behavioural', 'general'];
 const RATINGS = ['outstanding', 'good', 'requires_improvement', 'inadequate'];
@@ -65,7 +65,7 @@ describe('gen homes: files', () => {
     for (const f of ['occupancy.csv', 'incidents.csv', 'truth.csv']) {
       assert.ok(!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(c, f))), `${f} is the same for seeds 7 and 8`);
     }
-    // Nothing but the four files (no temporaries left behind).
+    // Nothing but the five files (no temporaries left behind).
     assert.deepEqual(fs.readdirSync(a).sort(), [...FILES].sort());
   });
 
@@ -335,4 +335,35 @@ describe('gen homes: refusals', () => {
     runCli(['gen', '--out', out, '--families', '2', '--seed', '1', '--today', '2025-06-01']);
     assert.deepEqual(fs.readdirSync(out).sort(), ['events.jsonl', 'records.csv', 'truth.csv']);
   });
+});
+
+// Regulation 44 visit reports (issue 16): one opinion at most per home and month with children, yes or no;
+// a harmful home's visitors find children not effectively safeguarded more often after its onset than the
+// in-control homes' do, on both simulators; the other files are what they were without the visits.
+describe('gen homes: Regulation 44 visitors\' opinions', () => {
+  for (const style of ['a', 'b']) {
+    test(`style ${style}: a report only in months with children, at most one a month, yes or no; harm raises concerns`, () => {
+      const out = gen(`reg44-${style}`, ['--homes', '600', '--months', '36', '--seed', '3', '--harmful-pct', '20', '--style', style]);
+      const t = read(out);
+      assert.deepEqual(t['reg44.csv'][0], ['home_id', 'month', 'safeguarded']);
+      const nights = new Map(t['occupancy.csv'].slice(1).map(([id, m, n]) => [`${id}/${m}`, Number(n)]));
+      const truth = new Map(t['truth.csv'].slice(1).map(([id, h, onset]) => [id, h === '1' ? onset : null]));
+      const seen = new Set();
+      const tally = { harm: [0, 0], control: [0, 0] };
+      for (const [id, month, v] of t['reg44.csv'].slice(1)) {
+        assert.ok(nights.get(`${id}/${month}`) > 0, `${id} ${month}: a report in a month without children`);
+        assert.ok(!seen.has(`${id}/${month}`), `${id} ${month}: two reports`);
+        seen.add(`${id}/${month}`);
+        assert.ok(v === 'yes' || v === 'no', v);
+        const onset = truth.get(id);
+        const k = onset === null ? 'control' : month >= onset ? 'harm' : null;
+        if (k) { tally[k][0] += v === 'no'; tally[k][1] += 1; }
+      }
+      const months = [...nights.values()].filter((n) => n > 0).length;
+      assert.ok(seen.size > 0.7 * months && seen.size < months, `${seen.size} reports for ${months} months with children`);
+      const share = (k) => tally[k][0] / tally[k][1];
+      assert.ok(tally.harm[1] > 200 && share('control') > 0.005 && share('control') < 0.1, JSON.stringify(tally));
+      assert.ok(share('harm') > 2 * share('control'), JSON.stringify(tally));
+    });
+  }
 });

@@ -43,16 +43,17 @@ function monitor(files, extra = []) {
   const d = path.join(dir, `run${++runNo}`);
   fs.mkdirSync(d);
   const p = {};
-  for (const name of ['homes', 'occupancy', 'incidents']) {
+  for (const name of ['homes', 'occupancy', 'incidents', 'reg44']) {
+    if (files[name] === undefined) continue;
     p[name] = path.join(d, `${name}.csv`);
     fs.writeFileSync(p[name], files[name]);
   }
   const out = path.join(d, 'alerts.csv');
   const r = runCli(['homes', 'monitor', '--homes', p.homes, '--occupancy', p.occupancy, '--incidents', p.incidents,
-    '--out', out, ...extra], { check: false });
+    '--out', out, ...(p.reg44 ? ['--reg44', p.reg44] : []), ...extra], { check: false });
   const exists = fs.existsSync(out);
   const text = exists ? fs.readFileSync(out, 'utf8') : null;
-  const left = fs.readdirSync(d).filter((f) => !['homes.csv', 'occupancy.csv', 'incidents.csv', 'alerts.csv'].includes(f));
+  const left = fs.readdirSync(d).filter((f) => !['homes.csv', 'occupancy.csv', 'incidents.csv', 'reg44.csv', 'alerts.csv'].includes(f));
   return { ...r, exists, text, paths: p, left };
 }
 
@@ -187,4 +188,51 @@ describe('homes monitor: bad input stops, names file and line, writes nothing', 
     assert.equal(r.status, 2);
     assert.equal(r.exists, false);
   });
+});
+
+// Regulation 44 visitors' opinions (issue 16): `--reg44 FILE`, home_id,month,safeguarded (yes/no).
+describe('homes monitor --reg44: the visitors\' opinions', () => {
+  /** One report a month for every home: "no" where concern(id, t) says so. */
+  const reg44 = (homes, concern) => ['home_id,month,safeguarded',
+    ...homes.flatMap((h) => MONTHS.map((m, t) => `${h.id},${m},${concern(h.id, t) ? 'no' : 'yes'}`))].join('\n') + '\n';
+  // Thirty homes that record a restraint a month and nothing else; WORRY's visitors find its children not
+  // effectively safeguarded month after month from 2025-01, the others' now and then, as visitors do.
+  const FEW = { restraint: 1 };
+  const homes = [...quiet(29), { id: 'WORRY' }].map((h) => ({ ...h, counts: () => FEW }));
+  const now = (id, t) => (id === 'WORRY' && t >= 12) || (id !== 'WORRY' && (Number(id.slice(1)) * 7 + t) % 29 === 0);
+
+  test('a home whose visitors keep finding children not safeguarded is flagged on the combined chart; not without the file', (t) => {
+    const f = panel(homes);
+    const r = monitor({ ...f, reg44: reg44(homes, now) });
+    assert.equal(r.status, 0, r.stderr);
+    const got = rows(r.text);
+    const worry = got.filter((x) => x.home_id === 'WORRY' && x.indicator === 'combined');
+    assert.ok(worry.length >= 1, r.text);
+    t.diagnostic(`first combined signal for WORRY: ${worry[0].month}`);
+    assert.ok(worry[0].month >= '2025-01' && worry[0].month <= '2025-08', `first signal ${worry[0].month}`);
+    assert.deepEqual(got.filter((x) => x.home_id !== 'WORRY'), [], 'one concern now and then raises nothing');
+    const without = monitor(f);
+    assert.equal(without.status, 0, without.stderr);
+    assert.deepEqual(rows(without.text), [], 'the counts alone show nothing');
+  });
+
+  const setLine = (text, n, line) => { const l = text.split('\n'); l[n - 1] = line; return l.join('\n'); };
+  const cases = [
+    ['unknown home', 2, 'NOPE,2024-01,yes', /NOPE.*not in the homes file/],
+    ['not yes or no', 2, 'Q1,2024-01,maybe', /safeguarded "maybe" is not yes or no \(column safeguarded\)/],
+    ['a month outside the occupancy months', 2, 'Q1,2023-12,yes', /month 2023-12 is outside the months/],
+    ['a bad month', 2, 'Q1,2024-13,yes', /month "2024-13"/],
+    ['a second report for a month', 3, 'Q1,2024-01,no', /has a report for 2024-01 twice/],
+  ];
+  for (const [name, n, line, re] of cases) {
+    test(`bad reg44.csv stops with its file and line, writes nothing: ${name}`, () => {
+      const f = panel(quiet(3));
+      const r = monitor({ ...f, reg44: setLine(reg44(quiet(3), () => false), n, line) });
+      assert.equal(r.status, 1, r.stderr);
+      assert.ok(r.stderr.includes(`${r.paths.reg44}:${n}: `), r.stderr);
+      assert.match(r.stderr, re);
+      assert.equal(r.exists, false);
+      assert.deepEqual(r.left, []);
+    });
+  }
 });

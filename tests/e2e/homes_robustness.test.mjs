@@ -25,27 +25,36 @@ const GRID = [
   ['rates x0.5', ['--rate-scale', '0.5']],
   ['harmful x2', ['--harmful-pct', '10']],
 ];
-// Per style: the budget itself (measured worst 3.87 on style a, 3.10 on b, the single charts checked
-// too); detection at x1 (measured 90% and 61%, median delays 4 and 5); the worst detection over the
-// grid, at the weakest harm (measured 47.5% and 21.6%).
+// Per style, with the Regulation 44 visitors' opinions read (measured, this seed and size, docs/BENCHMARKS.md):
+// the budget itself (worst 3.87 on style a, 3.55 on b); detection at x1 (97.5% and 70.6%, median delays 4
+// and 5, p90 8 and 11; without the opinions 90% and 60.8%); the worst detection over the grid, at the
+// weakest harm (62.5% and 25.5%), and without that cell, which is below what the counts can show
+// (bench/homes_power.mjs; 80% at dispersion x2 and 49% at rates x0.5).
 const FLOORS = {
-  a: { fa: 5, flaggedAtOne: 80, delayAtOne: 5, worstFlagged: 40 },
-  b: { fa: 5, flaggedAtOne: 55, delayAtOne: 6, worstFlagged: 15 },
+  a: { fa: 5, flaggedAtOne: 85, delayAtOne: 5, worstFlagged: 50, p90AtOne: 10, worstWithoutWeakHarm: 72, reg44Loss: 0 },
+  b: { fa: 5, flaggedAtOne: 62, delayAtOne: 6, worstFlagged: 18, p90AtOne: 13, worstWithoutWeakHarm: 42, reg44Loss: 0 },
 };
 
 let dir;
 before(() => { dir = tempDir('homes-robust'); });
 after(() => removeDir(dir));
 
+// One area, scored with the Regulation 44 visitors' opinions read (reg44.csv), and, for x1, without them.
 function area(style, name, extra) {
   const out = path.join(dir, `${style}-${name.replace(/[^a-z0-9]/gi, '_')}`);
   runCli(['gen', 'homes', '--out', out, '--homes', String(HOMES), '--seed', String(SEED), '--style', style, ...extra]);
-  const alerts = path.join(out, 'alerts.csv');
-  runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
-    '--incidents', path.join(out, 'incidents.csv'), '--out', alerts]);
-  const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout)['safeguard homes monitor'];
+  const score = (withReg44) => {
+    const alerts = path.join(out, withReg44 ? 'alerts.csv' : 'alerts-no-reg44.csv');
+    runCli(['homes', 'monitor', '--homes', path.join(out, 'homes.csv'), '--occupancy', path.join(out, 'occupancy.csv'),
+      '--incidents', path.join(out, 'incidents.csv'), '--out', alerts,
+      ...(withReg44 ? ['--reg44', path.join(out, 'reg44.csv')] : [])]);
+    const r = spawnSync(process.execPath, [SCORE, '--dir', out, '--alerts', alerts, '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout)['safeguard homes monitor'];
+  };
+  const s = score(true);
+  if (name === 'x1') s.without = score(false);
+  return s;
 }
 
 for (const style of ['a', 'b']) {
@@ -57,7 +66,9 @@ for (const style of ['a', 'b']) {
 
     test('every area was scored, with harmful homes in it', (t) => {
       t.diagnostic(cells.map((c) => `${c.name}: ${c.found}/${c.harmful} flagged, median delay ${c.median_delay_months}, `
-        + `${c.false_alarms_per_100_home_years.toFixed(2)} FA`).join('; '));
+        + `p90 ${c.delay_p90_months}, ${c.false_alarms_per_100_home_years.toFixed(2)} FA`
+        + (c.without ? ` (without Reg 44: ${c.without.found}/${c.without.harmful}, ${c.without.median_delay_months}, `
+          + `${c.without.false_alarms_per_100_home_years.toFixed(2)} FA)` : '')).join('; '));
       assert.equal(cells.length, GRID.length);
       for (const c of cells) assert.ok(c.harmful >= 15, `${c.name}: ${c.harmful} harmful homes`);
     });
@@ -81,6 +92,22 @@ for (const style of ['a', 'b']) {
       assert.ok(strong.flagged_pct >= one.flagged_pct && one.flagged_pct >= weak.flagged_pct,
         `flagged: harm x2 ${strong.flagged_pct}, x1 ${one.flagged_pct}, x0.5 ${weak.flagged_pct}`);
       assert.ok(strong.median_delay_months <= one.median_delay_months, 'stronger harm is found no later');
+    });
+
+    test('the delay distribution stays within its floor: 90% of the homes found are found within p90', () => {
+      const one = cells.find((c) => c.name === 'x1');
+      assert.ok(one.delay_p90_months <= FLOORS[style].p90AtOne, `x1: p90 delay ${one.delay_p90_months}`);
+      // Excluding the x0.5 harm cell (below what the counts can show: bench/homes_power.mjs), the worst.
+      const rest = cells.filter((c) => c.name !== 'harm x0.5');
+      const worst = rest.reduce((w, c) => (c.flagged_pct < w.flagged_pct ? c : w));
+      assert.ok(worst.flagged_pct >= FLOORS[style].worstWithoutWeakHarm, `${worst.name}: ${worst.flagged_pct.toFixed(1)}% flagged`);
+    });
+
+    test('reading the Reg 44 opinions keeps the budget, and without them the monitor is what it was', () => {
+      const one = cells.find((c) => c.name === 'x1');
+      assert.ok(one.without.false_alarms_per_100_home_years <= FLOORS[style].fa);
+      assert.ok(one.flagged_pct >= one.without.flagged_pct - FLOORS[style].reg44Loss,
+        `with Reg 44 ${one.flagged_pct.toFixed(1)}%, without ${one.without.flagged_pct.toFixed(1)}%`);
     });
   });
 }

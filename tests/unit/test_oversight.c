@@ -3,7 +3,8 @@
  * negative binomial, up and down, restart after a signal), peer expectations and the area's month factor,
  * months with no children placed, no look-ahead, the in-control model (lasting levels, size), and the
  * threshold simulation (deterministic; a larger budget gives a lower threshold; correlation and the model
- * check raise it). Every expected number is worked out by hand in the comment beside it
+ * check raise it), Regulation 44 opinions (p0 by hand, a home flagged on them, their dependence on the
+ * counts learnt). Every expected number is worked out by hand in the comment beside it
  * (ln 2 = 0.693147, ln 1.5 = 0.405465).
  */
 #include <setjmp.h>
@@ -204,7 +205,7 @@ static void monitor_emits_signals_with_thresholds(void **state)
 		E[t * OV_NIND + OV_RESTRAINT] = 2;
 		E[t * OV_NIND + OV_COMPLAINT] = 4;
 	}
-	struct ov_panel p = {1, NM, 1, &group, nights, counts};
+	struct ov_panel p = {1, NM, 1, &group, nights, counts, NULL};
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.negative_binomial = false;
@@ -239,7 +240,7 @@ static double joint_one(const struct ov_model *m, uint32_t self_harm)
 	counts[OV_SELF_HARM] = self_harm;
 	E[OV_RESTRAINT] = E[OV_SELF_HARM] = 4;
 	alpha[OV_RESTRAINT] = alpha[OV_SELF_HARM] = 0.5;
-	struct ov_panel p = {1, 1, 1, &group, nights, counts};
+	struct ov_panel p = {1, 1, 1, &group, nights, counts, NULL};
 	struct ov_settings s;
 	ov_settings_default(&s);
 	s.combined_joint = true;
@@ -280,7 +281,7 @@ static void peer_expectations_by_hand(void **state)
 	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 3;
 	counts[(1 * NM + 0) * OV_NIND + OV_RESTRAINT] = 1;
 	counts[(1 * NM + 1) * OV_NIND + OV_RESTRAINT] = 1;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	double Ep[NH * NM * OV_NIND];
 	ov_settings_default(&s);
@@ -310,7 +311,7 @@ static void month_factor_follows_the_area(void **state)
 			nights[h * NM + t] = 100;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = t == 6 ? 8 : 4;
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	double h[OV_NFAMILY] = {1e9, 1e9, 1e9};
@@ -345,7 +346,7 @@ static void zero_exposure_months(void **state)
 	uint32_t counts[NH * NM * OV_NIND] = {0};
 	counts[(0 * NM + 0) * OV_NIND + OV_RESTRAINT] = 4;
 	counts[(0 * NM + 1) * OV_NIND + OV_RESTRAINT] = 5; /* recorded in a month with no nights */
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	double E[N], alpha[N], Ep[N], chart[NH * NM * NCH];
@@ -389,7 +390,7 @@ static void no_look_ahead(void **state)
 		nights[i] = 60 + (i * 37) % 50;
 	for (int i = 0; i < N; i++)
 		counts[i] = (uint32_t)((i * 7919) % 5);
-	struct ov_panel p = {NH, NM, 2, group, nights, counts};
+	struct ov_panel p = {NH, NM, 2, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -443,7 +444,7 @@ static void model_learns_lasting_levels(void **state)
 			nights[h * NM + t] = 100;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = h % 2 ? 8 : 4;
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -491,7 +492,7 @@ static void model_reads_size(void **state)
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] =
 				(uint32_t)(small ? (coin(h, t) ? 2 * base : 0) : (coin(h, t) ? 1.2 * base : 0.8 * base));
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -520,7 +521,7 @@ static void model_never_takes_variance_from_small_homes(void **state)
 			nights[h * NM + t] = small ? 30 : 180;
 			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = (uint32_t)(small ? 5 : (coin(h, t) ? 60 : 0));
 		}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -555,7 +556,7 @@ static void thresholds_deterministic_and_monotone(void **state)
 	uint32_t *counts = calloc(N, sizeof *counts);
 	assert_true(group && nights && E && A && Ep && counts);
 	pattern_panel(NH, NM, nights, counts);
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -597,7 +598,7 @@ static void correlation_raises_combined_threshold(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = E[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -635,7 +636,7 @@ static void check_scales_a_model_the_panel_outgrows(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -693,7 +694,7 @@ static void check_reads_each_family(void **state)
 		nights[i] = 100;
 	for (int i = 0; i < N; i++)
 		Ep[i] = 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts};
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
 	ov_settings_default(&s);
@@ -721,6 +722,172 @@ static void check_reads_each_family(void **state)
 	      hb[OV_FAMILY_UP] > hq[OV_FAMILY_UP]))
 		fail_msg("bursts outside the pattern: kappa up %.2f combined %.2f, h up %.3f; steady: kappa up %.2f, h up %.3f",
 			 kb[OV_FAMILY_UP], kb[OV_FAMILY_COMBINED], hb[OV_FAMILY_UP], kq[OV_FAMILY_UP], hq[OV_FAMILY_UP]);
+}
+
+/* ---- Regulation 44 opinions ---- */
+
+/* ov_reg44_p0 by hand. Four homes of one specialism, three months, a report every month; home 0's visitors
+ * say "no" in months 0 and 1, the others always "yes". With the model's prior strength A = 4:
+ *   share(0) = month 0 itself: (1 + 0.5) / (4 + 1) = 0.3;  share(1) = (1 + 0.5) / (4 + 1) = 0.3;
+ *   share(2) = (2 + 0.5) / (8 + 1) = 0.277778
+ *   home 0: p0(0) = 0.3 (no history); p0(1) = (4 * 0.3 + 1) / (4 + 1) = 0.44; p0(2) = (4 * 0.277778 + 2) / 6
+ *           = 0.518519, clamped to 0.5;
+ *   home 1: p0(1) = (4 * 0.3 + 0) / 5 = 0.24; p0(2) = 1.111111 / 6 = 0.185185.
+ * No look-ahead: turning month 2's opinions around changes no p0 of months 0-2 but through month 2's own
+ * share for month 2... which is computed from months before 2 only, so nothing at all. A month without a
+ * report has p0 = -1. */
+static void reg44_p0_by_hand(void **state)
+{
+	enum { NH = 4, NM = 3 };
+	int group[NH] = {0};
+	double nights[NH * NM];
+	uint32_t counts[NH * NM * OV_NIND] = {0};
+	uint8_t r44[NH * NM];
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 30, r44[i] = OV_REG44_SAFE;
+	r44[0] = r44[1] = OV_REG44_CONCERN;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, r44};
+	struct ov_model m;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	m.reg44_prior = 4;
+	double p0[NH * NM], again[NH * NM];
+	assert_int_equal(ov_reg44_p0(&p, &m, p0), OV_OK);
+	near(p0[0], 0.3, "home 0, month 0");
+	near(p0[1], 0.44, "home 0, month 1");
+	near(p0[2], 0.5, "home 0, month 2 (clamped)");
+	near(p0[NM + 1], 0.24, "home 1, month 1");
+	near(p0[NM + 2], 1.111111111 / 6, "home 1, month 2");
+	for (int h = 0; h < NH; h++)
+		r44[h * NM + 2] = r44[h * NM + 2] == OV_REG44_SAFE ? OV_REG44_CONCERN : OV_REG44_SAFE;
+	assert_int_equal(ov_reg44_p0(&p, &m, again), OV_OK);
+	for (int i = 0; i < NH * NM; i++)
+		near(again[i], p0[i], "month 2's opinions change no p0");
+	r44[NM + 1] = OV_REG44_NONE;
+	assert_int_equal(ov_reg44_p0(&p, &m, again), OV_OK);
+	near(again[NM + 1], -1, "no report");
+	ov_model_free(&m);
+}
+
+/* The combined chart's first signal for one home (month + 1; 0: none), and how many signals the others get. */
+struct r44_seen {
+	size_t home, first, others;
+};
+
+static int r44_emit(const struct ov_signal *sig, void *ctx)
+{
+	struct r44_seen *x = ctx;
+	if (sig->indicator != OV_COMBINED)
+		return 0;
+	if (sig->home != x->home)
+		x->others++;
+	else if (!x->first)
+		x->first = sig->month + 1;
+	return 0;
+}
+
+/* An in-control area (pattern_panel's pattern, an incident where it has none) whose visitors worry now and then, independently of the
+ * counts, and one home whose visitors find children not effectively safeguarded every month from month 12
+ * while its counts stay as they were: with the opinions read the combined chart flags it, after month 12;
+ * without them it raises nothing. The prior strength is learnt (between 1 and 10^4), and where the
+ * opinions do not move with the counts the dependence found is small. */
+static void reg44_concerns_flag_a_home_its_counts_do_not(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND, WORRY = 37 };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A),
+	       *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	uint8_t *r44 = malloc(NH * NM);
+	assert_true(group && nights && E && A && Ep && counts && r44);
+	pattern_panel(NH, NM, nights, counts);
+	for (int i = 0; i < N; i++)
+		counts[i] = counts[i] == 0; /* a quieter area: an incident a sixth of the months, as the simulators' */
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++)
+			r44[h * NM + t] = (h == WORRY && t >= 12) || (h * 7 + t * 11) % 37 == 0 ? OV_REG44_CONCERN : OV_REG44_SAFE;
+	double h44[OV_NFAMILY], h0[OV_NFAMILY];
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	size_t first[2] = {0, 0}, others[2] = {0, 0};
+	for (int with = 0; with < 2; with++) {
+		struct ov_panel p = {NH, NM, 1, group, nights, counts, with ? r44 : NULL};
+		struct ov_model m;
+		assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+		assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+		if (with) {
+			assert_true(m.reg44_prior >= 1 && m.reg44_prior <= 1e4);
+			assert_true(m.reg44_beta >= 0 && m.reg44_beta < 0.5);
+		} else {
+			assert_true(m.reg44_prior == 0 && m.reg44_beta == 0);
+		}
+		double *h = with ? h44 : h0;
+		assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+		struct r44_seen seen = {WORRY, 0, 0};
+		assert_int_equal(ov_monitor(&s, &p, &m, E, A, h, NULL, r44_emit, &seen), OV_OK);
+		first[with] = seen.first;
+		others[with] = seen.others;
+		ov_model_free(&m);
+	}
+	if (!(first[1] >= 13 && first[1] <= 21)) /* month 12 .. 20, plus one */
+		fail_msg("with the opinions: WORRY first flagged in month %zu (+1)", first[1]);
+	if (first[0] != 0)
+		fail_msg("without them: WORRY flagged in month %zu", first[0]);
+	/* The other homes' combined signals are false alarms, with or without the opinions within the combined
+	 * chart's share of the budget: 4.5 per 100 home-years of 200 (measured 8 without, 6 with). */
+	if (!(others[1] <= 9 && others[0] <= 9))
+		fail_msg("other homes' combined signals: %zu with the opinions, %zu without", others[1], others[0]);
+	free(group), free(nights), free(E), free(A), free(Ep), free(counts), free(r44);
+}
+
+/* Visitors who read the records: in every home a concern comes exactly in the months with twelve or more
+ * incidents of the harm pattern (pattern_panel's busiest months, in control). The dependence is learnt
+ * (reg44_beta well above 0) and the threshold simulation reproduces it: reading the opinions raises no
+ * more combined signals than leaving them out, nor than reading them as if they did not follow the counts. */
+static void reg44_learns_opinions_that_follow_the_records(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A),
+	       *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	uint8_t *r44 = malloc(NH * NM);
+	assert_true(group && nights && E && A && Ep && counts && r44);
+	pattern_panel(NH, NM, nights, counts);
+	for (int i = 0; i < NH * NM; i++) {
+		const uint32_t *c = &counts[(size_t)i * OV_NIND];
+		r44[i] = c[OV_RESTRAINT] + c[OV_INJURY] + c[OV_MISSING] >= 12 ? OV_REG44_CONCERN : OV_REG44_SAFE;
+	}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, r44};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	if (!(m.reg44_beta > 0.3))
+		fail_msg("dependence on the records: beta %.3f", m.reg44_beta);
+	double h[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+	struct r44_seen seen = {NH, 0, 0}; /* no home singled out: every signal counted */
+	assert_int_equal(ov_monitor(&s, &p, &m, E, A, h, NULL, r44_emit, &seen), OV_OK);
+	/* Against the same area without the opinions, and with them but the dependence ignored. */
+	size_t n[3] = {seen.others, 0, 0};
+	for (int v = 1; v < 3; v++) {
+		struct ov_panel q = {NH, NM, 1, group, nights, counts, v == 1 ? NULL : r44};
+		assert_int_equal(ov_fit(&s, &q, E, A, Ep, &m), OV_OK);
+		if (v == 2)
+			m.reg44_beta = 0;
+		assert_int_equal(ov_thresholds(&s, &q, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+		struct r44_seen x = {NH, 0, 0};
+		assert_int_equal(ov_monitor(&s, &q, &m, E, A, h, NULL, r44_emit, &x), OV_OK);
+		n[v] = x.others;
+	}
+	/* Measured: 13 with the dependence, 18 without the opinions, 16 with them and beta 0. */
+	if (!(n[0] <= n[1] && n[0] <= n[2]))
+		fail_msg("combined signals: %zu with the opinions, %zu without, %zu ignoring their dependence", n[0], n[1], n[2]);
+	ov_model_free(&m);
+	free(group), free(nights), free(E), free(A), free(Ep), free(counts), free(r44);
 }
 
 static void eb_shrinks_towards_one(void **state)
@@ -767,6 +934,9 @@ int main(void)
 		cmocka_unit_test(correlation_raises_combined_threshold),
 		cmocka_unit_test(check_scales_a_model_the_panel_outgrows),
 		cmocka_unit_test(check_reads_each_family),
+		cmocka_unit_test(reg44_p0_by_hand),
+		cmocka_unit_test(reg44_concerns_flag_a_home_its_counts_do_not),
+		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};

@@ -107,7 +107,7 @@ static int on_truth(const struct synth_home_truth *t, void *ctx)
 
 static int run(struct synth_homes_opts *o, struct seen *s)
 {
-	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, s};
+	struct synth_homes_sink sink = {on_home, on_month, on_incident, on_truth, s, NULL};
 	int stop = s->stop_after;
 	memset(s, 0, sizeof *s);
 	s->stop_after = stop;

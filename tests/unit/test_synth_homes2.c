@@ -109,7 +109,7 @@ static void harm_raises_the_pattern_and_silences(void **state)
 	o.months = 36;
 	o.harmful_pct = 50;
 	o.seed = 5;
-	struct synth_homes_sink sink = {t_home, t_month, t_incident, t_truth, &t};
+	struct synth_homes_sink sink = {t_home, t_month, t_incident, t_truth, &t, NULL};
 	assert_int_equal(synth_homes2_generate(&o, &sink), 0);
 	assert_int_equal(t.homes, 400);
 	double before[2] = {0}, after[2] = {0}, nb[2] = {0}, na[2] = {0}, cb = 0, ca = 0;
