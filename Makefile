@@ -10,7 +10,7 @@
 #   make bench      run the benchmarks in bench/ (not part of check)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium liboath libqrencode
 TESTPKG := cmocka
 
 ifeq ($(SAN),1)
