@@ -91,7 +91,12 @@ static int map_res(struct pg_db *d, PGresult *r)
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return STORE_OK;
-	set_err(d, r ? PQresultErrorMessage(r) : PQerrorMessage(d->conn));
+	/* The primary message only: PostgreSQL's DETAIL quotes the values of a conflicting key, which may be
+	 * personal data, and store_conn_errmsg reaches the logs. */
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	set_err(d, primary ? primary : PQerrorMessage(d->conn));
+	if (getenv("SAFEGUARD_SQL_TRACE")) /* a developer's switch: which statement failed, no values */
+		fprintf(stderr, "pg: %s\n", d->err);
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (!state)
 		return STORE_EIO;
@@ -306,9 +311,37 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	struct pg_variant *v = &x->var[x->nvar];
 	memcpy(v->types, types, sizeof(Oid) * (size_t)x->nparams);
 	snprintf(v->name, sizeof v->name, "s%d_%d", x->head.id, __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED));
-	PGresult *r = PQprepare(d->conn, v->name, x->sql, x->nparams, types);
-	*rc = map_res(d, r);
-	PQclear(r);
+	/* Inside a transaction a refused prepare would abort it: under a savepoint (once per variant and
+	 * connection). A NULL whose type nothing in the statement tells (`?2 IS NULL OR agency = ?2` with ?2
+	 * NULL) is retried as text, the type of every such optional filter in ops.c. */
+	bool sp = PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	if (sp && (*rc = pexec(d, "SAVEPOINT sg_prepare")) != STORE_OK)
+		return NULL;
+	Oid typed[SQL_NOW_PARAM + 8];
+	memcpy(typed, types, sizeof(Oid) * (size_t)x->nparams);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *r = PQprepare(d->conn, v->name, x->sql, x->nparams, typed);
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		bool indeterminate = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
+		*rc = map_res(d, r);
+		PQclear(r);
+		if (*rc == STORE_OK || !indeterminate || attempt == 1)
+			break;
+		if (sp)
+			pexec(d, "ROLLBACK TO SAVEPOINT sg_prepare");
+		for (int k = 0; k < x->nparams; k++)
+			if (!typed[k])
+				typed[k] = OID_TEXT;
+	}
+	if (*rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
+		fprintf(stderr, "pg: preparing statement %d: %s\n", x->head.id, x->sql);
+	if (sp) {
+		char keep[sizeof d->err];
+		memcpy(keep, d->err, sizeof keep);
+		pexec(d, *rc == STORE_OK ? "RELEASE SAVEPOINT sg_prepare"
+					 : "ROLLBACK TO SAVEPOINT sg_prepare; RELEASE SAVEPOINT sg_prepare");
+		memcpy(d->err, keep, sizeof keep);
+	}
 	if (*rc != STORE_OK)
 		return NULL;
 	x->nvar++;
@@ -362,6 +395,8 @@ static int pg_step(sql_stmt *s)
 		return rc;
 	x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
 	rc = map_res(d, x->res);
+	if (rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
+		fprintf(stderr, "pg: statement %d: %s\n", x->head.id, x->sql);
 	if (sp) {
 		if (rc != STORE_OK) {
 			char keep[sizeof d->err];
@@ -546,6 +581,10 @@ static const char PG_COMPAT[] =
 	"  $$ SELECT LEAST($1, $2) $$;"
 	"CREATE OR REPLACE FUNCTION max(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE AS "
 	"  $$ SELECT GREATEST($1, $2) $$;"
+	/* SQLite sums truth values as 0 and 1 (count of rows where ...) */
+	"CREATE OR REPLACE FUNCTION sg_bool_add(bigint, boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT $1 + CASE WHEN $2 THEN 1 ELSE 0 END $$;"
+	"CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = sg_bool_add, STYPE = bigint, INITCOND = '0');"
 	"CREATE OR REPLACE FUNCTION sg_append_only() RETURNS trigger LANGUAGE plpgsql AS "
 	"  $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation'; "
 	"  END $$;";
@@ -692,7 +731,9 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 		return NULL;
 	}
 	/* A commit returns once it is durable (the intake contract), whatever the server's default. */
-	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning") != STORE_OK) {
+	/* A writer waits for the writer's lock as long as SQLite's busy timeout (10 s), then STORE_EBUSY. */
+	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'") !=
+	    STORE_OK) {
 		snprintf(err, errsz, "cannot set up the PostgreSQL session: %s", d->err);
 		PQfinish(d->conn);
 		free(d);

@@ -894,7 +894,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_HOUSEHOLD_ID] = "SELECT id FROM household WHERE key = ?1",
 	[S_MEMBER_UPSERT] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
 			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
-			    "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
+			    "first_seen = min(household_member.first_seen, excluded.first_seen), "
+			    "last_seen = max(household_member.last_seen, excluded.last_seen)",
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
@@ -922,9 +923,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
 	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			     "WHERE hash IS NULL ORDER BY id",
-	[S_AGENCY_CONTRIBUTED] = "SELECT count(*) FROM (SELECT 1 FROM event WHERE person_id = ?1 AND agency = ?2 LIMIT 1)",
+	[S_AGENCY_CONTRIBUTED] = "SELECT count(*) FROM (SELECT 1 FROM event WHERE person_id = ?1 AND agency = ?2 LIMIT 1) AS x",
 	[S_CHILD_AWAITING] = "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-			     " AND e.person_id = ?1 LIMIT 1)",
+			     " AND e.person_id = ?1 LIMIT 1) AS x",
 	[S_BREAK_GLASS_ADD] = "INSERT INTO break_glass(child_id, user_id, reason, at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
 	[S_BREAK_GLASS_OF_CHILD] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, '') "
 				   "FROM break_glass b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.child_id = ?1 "
@@ -1003,7 +1004,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "UNION SELECT e.id, b.person_id AS pid, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			       "e.recorded_at, e.details FROM event e CROSS JOIN household_member a CROSS JOIN household_member b "
 			       "WHERE e.kind = 'domestic_abuse_incident' AND a.person_id = e.person_id "
-			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) "
+			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) AS x "
 			       "ORDER BY pid, occurred_at, id",
 	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.id IN ("
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
@@ -1194,8 +1195,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* A refusal holds for the persons merged into either side, as long as the merge stands. */
 	[S_REFUSED] = "WITH a(id) AS (SELECT ?1 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?1 AND undone_at IS NULL), "
 		      "b(id) AS (SELECT ?2 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?2 AND undone_at IS NULL) "
-		      "SELECT count(*) FROM link_refusal r WHERE (r.person_a IN a AND r.person_b IN b) "
-		      "OR (r.person_a IN b AND r.person_b IN a)",
+		      "SELECT count(*) FROM link_refusal r WHERE (r.person_a IN (SELECT id FROM a) AND r.person_b IN "
+		      "(SELECT id FROM b)) OR (r.person_a IN (SELECT id FROM b) AND r.person_b IN (SELECT id FROM a))",
 	[S_MERGED_INTO] = "SELECT kept_id FROM person_merge WHERE merged_id = ?1 AND undone_at IS NULL",
 	[S_MERGE_INSERT] = "INSERT INTO person_merge(kept_id, merged_id, merged_by, merged_at, reason) "
 			   "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4) RETURNING id",
