@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/unit-pg.sh BUILD — the unit tests that speak only store.h, on a throwaway PostgreSQL cluster
 # (scripts/pg-test.sh), started here and stopped afterwards whatever happens. Which tests: those that open a
-# database (fixture.h or store_open) and do not reach into SQLite's file themselves (no sqlite3 call): the
+# database (fixture.h or store_open) and do not reach into SQLite's file themselves (no sqlite3 call, or
+# only in tests marked fx_sqlite_only, which skip here): the
 # store conformance suite first, then the services' tests. Prints run-unit.sh's "unit: N passed, ..." line.
 # Without PostgreSQL installed: says so by name ("skipped suite postgresql") and passes.
 set -uo pipefail
@@ -19,7 +20,8 @@ fi
 trap 'PG_TEST_STATE=$state scripts/pg-test.sh stop' EXIT INT TERM
 tests=("$build/tests/test_store_conformance")
 for src in $(grep -l 'fixture.h\|store_open' tests/unit/test_*.c | sort); do
-  grep -q 'sqlite3' "$src" && continue
+  # a file that opens SQLite's file itself runs here only when those tests say fx_sqlite_only()
+  grep -q 'sqlite3' "$src" && ! grep -q 'fx_sqlite_only' "$src" && continue
   t="$build/tests/$(basename "$src" .c)"
   [ "$t" = "${tests[0]}" ] || tests+=("$t")
 done

@@ -109,6 +109,14 @@ static inline int fx_teardown(void **state)
 	return 0;
 }
 
+/* For a test that reaches into SQLite's file itself (as an outsider with the file would): skipped on other
+ * engines, whose files are not the test's to open (uses cmocka's skip: include cmocka.h first). */
+static inline void fx_sqlite_only(void)
+{
+	if (strcmp(fx_engine(), "sqlite") != 0)
+		skip();
+}
+
 /* Rows in the audit table now (uses cmocka's assertions: include cmocka.h first). */
 static inline int64_t fx_audit_count(store *st)
 {
