@@ -7,7 +7,8 @@
  * view over sealed children, households, source records and events (conflict codes, the chronology's keyset
  * pages), linkage's blocking keys, alerts, users and sessions and sign-in throttling, the audit chain's
  * order and its append-only rule, transactions (commit, rollback, savepoints, a refused write inside a
- * transaction that goes on), and the injected clock in the rows' timestamps.
+ * transaction that goes on), writers from several connections serialised (the audit chain stays one
+ * unbroken sequence), and the injected clock in the rows' timestamps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,6 +621,75 @@ static void transactions_and_savepoints(void **state)
 	assert_false(is_person(f->c, orphan, "Orphan"));
 }
 
+/* ---- writers serialise: the audit chain is one unbroken sequence under concurrent writers ---- */
+
+#define WRITERS 4
+#define WRITES_EACH 25
+
+struct writer {
+	store *st;
+	int conflicts, failures;
+};
+
+/* What service/audit.c does for each entry: inside the writer's transaction, read the newest entry and append
+ * the next number. Two writers that overlapped would read the same newest entry and one would conflict. */
+static void *write_chain(void *arg)
+{
+	struct writer *w = arg;
+	store_conn *c = store_conn_get(w->st);
+	if (!c) {
+		w->failures = WRITES_EACH;
+		return NULL;
+	}
+	uint8_t h[STORE_AUDIT_HASH_LEN];
+	memset(h, 1, sizeof h);
+	for (int i = 0; i < WRITES_EACH; i++) {
+		int64_t last = 0;
+		bool found = false;
+		uint8_t prev[STORE_AUDIT_HASH_LEN];
+		if (store_begin(c) != STORE_OK || store_audit_last(c, &last, prev, &found) != STORE_OK) {
+			w->failures++;
+			store_rollback(c);
+			continue;
+		}
+		struct store_audit a = {.actor = "cli", .action = "test.write", .object = "", .detail = "",
+					.id = last + 1, .at = "2026-03-01T09:00:00Z", .hash = h};
+		int rc = store_audit_append(c, &a);
+		if (rc == STORE_ECONFLICT)
+			w->conflicts++;
+		if (rc != STORE_OK || store_commit(c) != STORE_OK) {
+			w->failures += rc != STORE_ECONFLICT;
+			store_rollback(c);
+		}
+	}
+	store_conn_put(w->st, c);
+	return NULL;
+}
+
+static void writers_serialise(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t[WRITERS];
+	struct writer w[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		w[i] = (struct writer){.st = f->st};
+		assert_int_equal(pthread_create(&t[i], NULL, write_chain, &w[i]), 0);
+	}
+	for (int i = 0; i < WRITERS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < WRITERS; i++) {
+		assert_int_equal(w[i].conflicts, 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	int64_t n = 0, last = 0;
+	bool found = false;
+	uint8_t h[STORE_AUDIT_HASH_LEN];
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, WRITERS * WRITES_EACH);
+	assert_int_equal(store_audit_last(f->c, &last, h, &found), STORE_OK);
+	assert_int_equal(last, WRITERS * WRITES_EACH); /* 1..N without a gap */
+}
+
 /* ---- the injected clock stamps rows on every engine ---- */
 
 static void clock_stamps_rows(void **state)
@@ -646,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(users_sessions_throttle, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_order_and_append_only, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(transactions_and_savepoints, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(writers_serialise, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(clock_stamps_rows, setup, fx_teardown),
 	};
 	fprintf(stderr, "store conformance on %s\n", fx_engine());
