@@ -512,8 +512,8 @@ static int pg_begin(sql_db *d, bool write)
 	char sql[96];
 	if (write)
 		snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)", SG_WRITE_LOCK);
-	else
-		snprintf(sql, sizeof sql, "BEGIN");
+	else /* a reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends */
+		snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	return pexec(PG(d), sql);
 }
 

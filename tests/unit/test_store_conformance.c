@@ -606,11 +606,23 @@ static void transactions_and_savepoints(void **state)
 	assert_int_equal(store_source_find(f->c, "police", "R-2", &got, &found), STORE_OK);
 	assert_true(found);
 
-	/* A read transaction sees one snapshot and ends with a commit. */
+	/* A read transaction sees one snapshot: a row another connection commits meanwhile is not in it. */
+	int64_t before = 0, during = 0, afterwards = 0;
 	assert_int_equal(store_begin_read(f->c), STORE_OK);
 	assert_int_equal(store_person_exists(f->c, kept, &found), STORE_OK);
 	assert_true(found);
+	assert_int_equal(store_event_count(f->c, kept, &before), STORE_OK);
+	store_conn *w = store_conn_get(f->st);
+	assert_non_null(w);
+	assert_int_equal(store_begin(w), STORE_OK);
+	event(w, kept, "police", "SNAP-1", "concern", "2026-03-01T10:00:00Z", NULL);
+	assert_int_equal(store_commit(w), STORE_OK);
+	store_conn_put(f->st, w);
+	assert_int_equal(store_event_count(f->c, kept, &during), STORE_OK);
+	assert_int_equal(during, before);
 	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_event_count(f->c, kept, &afterwards), STORE_OK);
+	assert_int_equal(afterwards, before + 1);
 
 	/* A connection handed back inside a transaction is rolled back, never handed on half-done. */
 	store_conn *c2 = store_conn_get(f->st);
