@@ -2,7 +2,8 @@
 #
 #   make            build build/safeguard
 #   make test       quick feedback: unit, a short fuzz, layering, the e2e files that touch what changed
-#   make check      build and run every test (unit, fuzz, end-to-end, browser, layering, openapi; one table)
+#   make check      build and run every test (unit on SQLite and PostgreSQL, fuzz, end-to-end, browser, layering,
+#                   openapi; one table)
 #   make check SAN=1  the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make calendar   the date-sensitive end-to-end tests on each day of tests/calendar/days.txt
 #   (docs/INTERNALS.md, "Running the tests": one test, one file, one stage, and how long each takes)
@@ -10,7 +11,7 @@
 #   make bench      run the benchmarks in bench/ (not part of check)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium liboath libqrencode
 TESTPKG := cmocka
 
 ifeq ($(SAN),1)
@@ -44,7 +45,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check test unit e2e calendar browser fuzz-smoke fuzz layering demo bench clean
+.PHONY: all deps check test unit unit-pg e2e calendar browser fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -86,6 +87,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
+
+# The same store contract on PostgreSQL: a throwaway cluster (scripts/pg-test.sh) runs the conformance suite
+# and the services' unit tests that use only store.h (scripts/unit-pg.sh says which).
+unit-pg: $(UNIT_BIN)
+	@scripts/unit-pg.sh $(BUILD)
 
 # Fuzz targets (fuzz/fuzz_*.c): clang with libFuzzer, ASan and UBSan, whatever SAN says. The library is
 # compiled once for them (build/fuzz/obj/, instrumented for coverage) and each target links against it, so a

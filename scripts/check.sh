@@ -3,7 +3,8 @@
 # machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
 # (its failures) and one table: stage, result, passed, failed, skipped, seconds, skipped suites.
 #
-#   scripts/check.sh BUILD          make check: unit, fuzz, e2e, browser, layering, openapi, calendar
+#   scripts/check.sh BUILD          make check: unit (SQLite), unit-pg (PostgreSQL), fuzz, e2e, browser,
+#                                   layering, openapi, calendar
 #   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
 #                                   what changed (scripts/e2e-for-changes.sh)
 #
@@ -97,17 +98,18 @@ else
   chosen=""
   # openapi is its own stage: the e2e stage leaves it out.
   e2e_exclude="openapi $user_exclude"
-  queue=(browser layering unit e2e openapi fuzz)
+  queue=(browser layering unit unit-pg e2e openapi fuzz)
   # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
   if make -n calendar >/dev/null 2>&1; then queue+=(calendar); fi
   fuzz_secs=${FUZZ_SECONDS:-15}
 fi
 # The table lists the stages that ran in this order.
-order=(unit fuzz e2e openapi browser calendar layering)
+order=(unit unit-pg fuzz e2e openapi browser calendar layering)
 
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
     unit) cmd=("${mk[@]}" unit) ;;
+    unit-pg) cmd=("${mk[@]}" unit-pg) ;;
     fuzz) cmd=("${mk[@]}" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
     layering) cmd=("${mk[@]}" layering) ;;
     openapi) cmd=("${mk[@]}" e2e E2E=openapi "$tap") ;;

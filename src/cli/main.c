@@ -37,7 +37,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard COMMAND [OPTIONS]   (safeguard COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\nDatabases are named by URL: sqlite:PATH\n"
+	fprintf(f, "\nDatabases are named by URL: sqlite:PATH, or postgresql://... (libpq's URL)\n"
 		   "Every command takes --now SPEC (or SAFEGUARD_NOW=SPEC in the environment) to set the clock: an "
 		   "RFC 3339\ninstant the clock starts from (2027-03-26T09:00:00Z), or an offset in seconds from the "
 		   "system clock (+86400).\n"

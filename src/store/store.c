@@ -19,10 +19,13 @@ int store_open(const char *url, store **out, char *err, size_t errsz)
 		return STORE_EURL;
 	}
 	size_t n = (size_t)(colon - url);
+	/* PostgreSQL takes the whole URL (libpq parses it); the same operations serve it (store/ops.c). */
+	if ((n == 10 && memcmp(url, "postgresql", 10) == 0) || (n == 8 && memcmp(url, "postgres", 8) == 0))
+		return store_pg_open(url, out, err, errsz);
 	for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
 		if (strlen(backends[i]->scheme) == n && memcmp(backends[i]->scheme, url, n) == 0)
 			return backends[i]->open(colon + 1, out, err, errsz);
-	snprintf(err, errsz, "no database backend for \"%.*s:\" (have: sqlite:PATH)", (int)(n > 20 ? 20 : n), url);
+	snprintf(err, errsz, "no database backend for \"%.*s:\" (have: sqlite:PATH, postgresql://...)", (int)(n > 20 ? 20 : n), url);
 	return STORE_EURL;
 }
 

@@ -244,5 +244,7 @@ struct store_conn {
 };
 
 extern const struct store_ops store_sqlite_ops;
+/* postgresql://... (the whole URL): the same operations over store/drv_pg.c. */
+int store_pg_open(const char *url, store **out, char *err, size_t errsz);
 
 #endif

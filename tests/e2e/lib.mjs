@@ -124,6 +124,31 @@ export function removeDir(dir) {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
+// ---- the database ----
+
+/**
+ * The --db URL of an area whose files live beside dbPath: sqlite:PATH, or, when SAFEGUARD_TEST_DB names a
+ * PostgreSQL database (scripts/pg-test.sh), a database of its own on that cluster, made empty the first time
+ * this process names it (the same path gives the same database).
+ */
+const pgDatabases = new Map();
+export function dbUrl(dbPath) {
+  const base = process.env.SAFEGUARD_TEST_DB ?? '';
+  if (!base.startsWith('postgres')) return `sqlite:${dbPath}`;
+  let name = pgDatabases.get(dbPath);
+  if (!name) {
+    name = `sg_${crypto.createHash('sha256').update(dbPath).digest('hex').slice(0, 16)}`;
+    for (const sql of [`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`]) {
+      const r = spawnSync('psql', [base, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `psql: ${r.stderr}`);
+    }
+    pgDatabases.set(dbPath, name);
+  }
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 // ---- the CLI ----
 
 /** The environment of a process the tests start: this one's (with the clock), changed by extra. */
@@ -150,7 +175,7 @@ export function runCli(args, { check = true, timeout = 120000, cwd, env } = {}) 
 }
 
 export function migrate(dbPath) {
-  const r = runCli(['migrate', '--db', `sqlite:${dbPath}`]);
+  const r = runCli(['migrate', '--db', dbUrl(dbPath)]);
   assert.match(r.stdout, /schema at version [0-9]+/);
   return r;
 }
@@ -166,7 +191,7 @@ export const AGENCY_SCOPES = {
 
 /** A token made on the command line (the operator's: it works at once); scopes default to events:write. */
 export function createToken(dbPath, agency, label, scopes) {
-  const args = ['token', 'create', '--db', `sqlite:${dbPath}`, '--agency', agency];
+  const args = ['token', 'create', '--db', dbUrl(dbPath), '--agency', agency];
   if (label !== undefined) args.push('--label', label);
   for (const s of scopes ?? []) args.push('--scope', s);
   const r = runCli(args);
@@ -188,7 +213,7 @@ export function freshArea(name) {
 
 /** Adds a person who signs in (safeguard user add): their TOTP secret. */
 export function addPerson(dbPath, username, agency, role, password) {
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${dbPath}`, '--username', username, '--agency', agency,
+  const r = spawnSync(BIN, ['user', 'add', '--db', dbUrl(dbPath), '--username', username, '--agency', agency,
     '--role', role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8' });
   if (r.error) throw r.error;
   assertNoSanitizerReport(r.stderr, 'safeguard user add');
@@ -217,7 +242,7 @@ export async function everyAgencysEvents(baseUrl, tokens, childId) {
  * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli.
  */
 export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env } = {}) {
-  const proc = spawn(BIN, ['serve', '--db', `sqlite:${dbPath}`, '--listen', listen, ...extraArgs], {
+  const proc = spawn(BIN, ['serve', '--db', dbUrl(dbPath), '--listen', listen, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env),
   });
   let stdout = '';

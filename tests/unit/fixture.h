@@ -1,6 +1,9 @@
 /*
- * tests/unit/fixture.h — a real SQLite database in a fresh temporary directory, for the unit tests of the
- * store and the services. Header-only (static inline) because each test is one translation unit.
+ * tests/unit/fixture.h — a real database, fresh for each test, for the unit tests of the store and the
+ * services: a SQLite file in a fresh temporary directory, or, when SAFEGUARD_TEST_DB names a PostgreSQL
+ * database (postgresql://..., scripts/pg-test.sh), that database with its schema emptied first (the directory
+ * is still made, for what tests keep beside the database). Header-only (static inline) because each test is
+ * one translation unit.
  *
  *   cmocka_unit_test_setup_teardown(test, fx_setup, fx_teardown)      opened and migrated
  *   cmocka_unit_test_setup_teardown(test, fx_setup_dir, fx_teardown)  a directory and a URL only
@@ -14,12 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "store/store.h"
 
 struct fx {
 	char dir[64];
 	char path[128]; /* the database file */
-	char url[160];  /* sqlite:PATH */
+	char url[512];  /* sqlite:PATH, or SAFEGUARD_TEST_DB's postgresql:// URL */
 	store *st;
 	store_conn *c; /* a connection a test took and wants given back */
 };
@@ -53,7 +58,30 @@ static inline int fx_setup_dir(void **state)
 	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
 	*state = f;
+	const char *db = getenv("SAFEGUARD_TEST_DB");
+	if (db && strncmp(db, "postgres", 8) == 0) {
+		/* The same database for every test, emptied: its schema dropped and made again. */
+		snprintf(f->url, sizeof f->url, "%s", db);
+		PGconn *pg = PQconnectdb(db);
+		PGresult *r = pg && PQstatus(pg) == CONNECTION_OK
+				      ? PQexec(pg, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS public CASCADE; "
+						   "CREATE SCHEMA public")
+				      : NULL;
+		int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			fprintf(stderr, "setup: cannot empty %s: %s\n", db, pg ? PQerrorMessage(pg) : "no connection");
+		PQclear(r);
+		PQfinish(pg);
+		return ok ? 0 : -1;
+	}
 	return 0;
+}
+
+/* Which engine the fixture uses: "sqlite" or "postgresql". */
+static inline const char *fx_engine(void)
+{
+	const char *db = getenv("SAFEGUARD_TEST_DB");
+	return db && strncmp(db, "postgres", 8) == 0 ? "postgresql" : "sqlite";
 }
 
 static inline int fx_setup(void **state)
@@ -79,6 +107,14 @@ static inline int fx_teardown(void **state)
 	fx_rm_dir(f->dir);
 	free(f);
 	return 0;
+}
+
+/* For a test that reaches into SQLite's file itself (as an outsider with the file would): skipped on other
+ * engines, whose files are not the test's to open (uses cmocka's skip: include cmocka.h first). */
+static inline void fx_sqlite_only(void)
+{
+	if (strcmp(fx_engine(), "sqlite") != 0)
+		skip();
 }
 
 /* Rows in the audit table now (uses cmocka's assertions: include cmocka.h first). */

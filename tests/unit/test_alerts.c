@@ -970,6 +970,7 @@ static void set_created_at(struct fx *f, int64_t alert_id, const char *at)
  * written at 23:30 BST on Monday is Monday; at 00:30 BST on Tuesday (23:30 UTC Monday) is Tuesday. */
 static void escalation_counts_whole_working_days(void **state)
 {
+	fx_sqlite_only();
 	struct fx *f = *state;
 	struct alerts_config cfg;
 	struct alerts_sweep_stats st;
@@ -1029,6 +1030,7 @@ static void escalation_counts_whole_working_days(void **state)
  * working day; Tuesday's sweep escalates it, as Wednesday's does for one written on Monday. */
 static void escalation_of_alert_written_on_a_weekend(void **state)
 {
+	fx_sqlite_only();
 	struct fx *f = *state;
 	struct alerts_config cfg;
 	struct alerts_sweep_stats st;

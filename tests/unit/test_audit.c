@@ -217,6 +217,7 @@ static void checkpoints_sign_the_newest_entry(void **state)
  * the old chain, so it no longer matches. */
 static void a_rewritten_chain_fails_its_checkpoint(void **state)
 {
+	fx_sqlite_only();
 	struct fx *f = *state;
 	uint8_t pk[32], sk[64];
 	crypto_sign_keypair(pk, sk);

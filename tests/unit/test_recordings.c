@@ -460,6 +460,7 @@ static void a_directory_others_may_open_is_refused(void **state)
  * to the newest: what came after 8 is taken out again first. */
 static void migrates_from_schema_8(void **state)
 {
+	fx_sqlite_only();
 	struct fx *f = NULL;
 	char err[256];
 	int from = 0, to = 0;

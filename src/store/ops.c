@@ -1,19 +1,20 @@
 /*
- * store/sqlite.c — the embedded SQLite backend.
+ * store/ops.c — every store operation, written once over the driver interface of store/sql.h: the schema's
+ * migrations, the statements, their binding and the mapping of rows. The engines are store/drv_sqlite.c
+ * (the embedded default) and store/drv_pg.c (PostgreSQL over libpq).
  *
- * One file: WAL journal (readers never block the writer), synchronous=FULL (a commit that returned is on
- * disk: the intake contract "answered 201 = kept" rests on it), foreign keys on, a busy timeout for the
- * occasional second writer (a CLI command while the server runs).
+ * Every statement that carries data is prepared once per connection from the table below and bound;
+ * nothing is ever interpolated into SQL. The SQL is written so that both engines accept it (ON CONFLICT DO
+ * NOTHING, INSERT ... RETURNING id, ?NN parameters, the injected clock as a bound parameter); where they
+ * cannot agree, pg_override[] (at the end of the statements) holds PostgreSQL's text for that statement
+ * alone, and the row mapping stays one. Migrations are the SQLite DDL scripts below, one transaction each;
+ * the PostgreSQL driver rewrites their few type words (store/drv_pg.c).
  *
- * Every statement that carries data is prepared once per connection (SQLITE_PREPARE_PERSISTENT) from the
- * table below and bound; nothing is ever interpolated into SQL. Migrations are constant DDL scripts run
- * with sqlite3_exec, one transaction each, versioned by PRAGMA user_version.
+ * Converting old-style code (sqlite3_* calls) that a branch adds: scripts/store-neutral.sh.
  */
 #include "store/store_int.h"
 
-#include <fcntl.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "clock/now.h"
 #include "core/date.h"
+#include "store/sql.h"
 
 #define POOL_MAX 16
 
@@ -410,12 +412,12 @@ static const char *const migrations[] = {
 	"  source_record_id INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (key, person_id, source_record_id)) WITHOUT ROWID;"
 	"CREATE INDEX person_block_key_source ON person_block_key(source_record_id) WHERE source_record_id <> 0;"
-	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT kind || ':' || value, person_id FROM identifier "
-	"  WHERE kind IN ('nhs', 'upn');"
-	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT 'gdob:' || substr(given_fold, 1, 1) || '|' || dob, id "
-	"  FROM person WHERE given_fold <> '' AND dob IS NOT NULL;"
-	"INSERT OR IGNORE INTO person_block_key(key, person_id) SELECT 'pc:' || postcode || '|' || substr(given_fold, 1, 1), id "
-	"  FROM person WHERE given_fold <> '' AND postcode <> '';"
+	"INSERT INTO person_block_key(key, person_id) SELECT kind || ':' || value, person_id FROM identifier "
+	"  WHERE kind IN ('nhs', 'upn') ON CONFLICT DO NOTHING;"
+	"INSERT INTO person_block_key(key, person_id) SELECT 'gdob:' || substr(given_fold, 1, 1) || '|' || dob, id "
+	"  FROM person WHERE given_fold <> '' AND dob IS NOT NULL ON CONFLICT DO NOTHING;"
+	"INSERT INTO person_block_key(key, person_id) SELECT 'pc:' || postcode || '|' || substr(given_fold, 1, 1), id "
+	"  FROM person WHERE given_fold <> '' AND postcode <> '' ON CONFLICT DO NOTHING;"
 	"CREATE TABLE person_merge ("
 	"  id INTEGER PRIMARY KEY,"
 	"  kept_id INTEGER NOT NULL REFERENCES person(id),"
@@ -684,9 +686,26 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 	       "STORE_SCHEMA_VERSION must equal the number of migrations");
 
+/* PostgreSQL's own part of a migration, by the same index, for what the driver cannot rewrite from the
+ * SQLite text above (store/drv_pg.c drops SQLite's triggers): the append-only triggers. */
+static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
+	[0] = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION sg_append_only();"
+	      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION sg_append_only();",
+	[4] = "DROP TRIGGER audit_no_update ON audit;"
+	      "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW WHEN (OLD.hash IS NOT NULL OR "
+	      "NEW.hash IS NULL OR NEW.id IS DISTINCT FROM OLD.id OR NEW.at IS DISTINCT FROM OLD.at OR NEW.actor IS "
+	      "DISTINCT FROM OLD.actor OR NEW.action IS DISTINCT FROM OLD.action OR NEW.child_id IS DISTINCT FROM "
+	      "OLD.child_id OR NEW.object IS DISTINCT FROM OLD.object OR NEW.detail IS DISTINCT FROM OLD.detail) "
+	      "EXECUTE FUNCTION sg_append_only();"
+	      "CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint FOR EACH ROW "
+	      "EXECUTE FUNCTION sg_append_only();"
+	      "CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint FOR EACH ROW "
+	      "EXECUTE FUNCTION sg_append_only();",
+};
+
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
- * database's timestamps too. sg_now() is registered on every connection (conn_new). */
-#define NOW_SQL "sg_now()"
+ * database's timestamps too. The same text on every engine: a reserved parameter (store/sql.h's SQL_NOW_PARAM). */
+#define NOW_SQL "CAST(?60 AS TEXT)" /* SQL_NOW_PARAM, bound by stmt() from clock_now() */
 
 /* ---- prepared statements ----------------------------------------------------------------------------- */
 
@@ -915,14 +934,14 @@ enum stmt_id {
  * shows a child's events applies it, bound by bind_view: ?61 sealed persons shown (0 or 1); ?62 only this
  * agency's events (NULL: every agency's); ?63 and ?64 that agency's events whose details.category is in that
  * JSON array left out (NULL: none). The numbers are far above any statement's own parameters. */
-#define VIEW_PERSON(id) "(?61 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
+#define VIEW_PERSON(id) "(?61 <> 0 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
 #define VIEW_EVENT(e)                                                                                          \
 	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR "                     \
 	"coalesce(json_extract(" e ".details, '$.category'), '') NOT IN (SELECT value FROM json_each(?64))))"
 /* An alert, for a reader limited to some events: only when every event it rests on is one they see. */
 #define VIEW_ALERT(a)                                                                                          \
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
-	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = x.value WHERE ve.id IS NULL OR NOT "      \
+	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = CAST(x.value AS BIGINT) WHERE ve.id IS NULL OR NOT "      \
 	VIEW_EVENT("ve") ")))"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
@@ -995,13 +1014,13 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
 	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at, scope, created_by, pending) "
-			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6)",
+			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6) RETURNING id",
 	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
 			  "AND revoked_at IS NULL",
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
-			    ", ?9, ?10, ?11, ?12, ?13, ?14)",
+			    ", ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
 	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person p WHERE p.id = ?1",
 	[S_PERSON_ATTRS] = "UPDATE person SET communication_needs = coalesce(nullif(?2, ''), communication_needs), "
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
@@ -1033,19 +1052,20 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_HOUSEHOLD_ID] = "SELECT id FROM household WHERE key = ?1",
 	[S_MEMBER_UPSERT] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
 			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
-			    "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
+			    "first_seen = min(household_member.first_seen, excluded.first_seen), "
+			    "last_seen = max(household_member.last_seen, excluded.last_seen)",
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
 	[S_MEMBERS] = "SELECT " PERSON_COLS " FROM household_member m JOIN person p ON p.id = m.person_id "
 		      "WHERE m.household_id = ?1 AND " VIEW_PERSON("p.id") " ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
-			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ")",
+			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id",
 	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
-			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7)",
+			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id",
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -1061,10 +1081,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
 	[S_AUDIT_UNSEALED] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			     "WHERE hash IS NULL ORDER BY id",
-	[S_AGENCY_CONTRIBUTED] = "SELECT count(*) FROM (SELECT 1 FROM event WHERE person_id = ?1 AND agency = ?2 LIMIT 1)",
+	[S_AGENCY_CONTRIBUTED] = "SELECT count(*) FROM (SELECT 1 FROM event WHERE person_id = ?1 AND agency = ?2 LIMIT 1) AS x",
 	[S_CHILD_AWAITING] = "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-			     " AND e.person_id = ?1 LIMIT 1)",
-	[S_BREAK_GLASS_ADD] = "INSERT INTO break_glass(child_id, user_id, reason, at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+			     " AND e.person_id = ?1 LIMIT 1) AS x",
+	[S_BREAK_GLASS_ADD] = "INSERT INTO break_glass(child_id, user_id, reason, at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
 	[S_BREAK_GLASS_OF_CHILD] = "SELECT b.id, b.child_id, b.user_id, b.reason, b.at, b.expires_at, coalesce(u.username, '') "
 				   "FROM break_glass b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.child_id = ?1 "
 				   "ORDER BY b.id DESC LIMIT ?2",
@@ -1084,7 +1104,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "AND expires_at > ?3",
 	[S_USER_INSERT] = "INSERT INTO app_user(username, agency, role, password_hash, totp_secret, totp_sealed, created_at, "
 			  "full_name, email, phone, team) "
-			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ", ?6, ?7, ?8, ?9)",
+			  "VALUES (?1, ?2, ?3, ?4, zeroblob(20), ?5, " NOW_SQL ", ?6, ?7, ?8, ?9) RETURNING id",
 	[S_USER_BY_NAME] = "SELECT id, username, agency, role, password_hash, totp_secret, coalesce(disabled_at, ''), "
 			   "totp_last_step, totp_sealed, full_name, email, phone, team FROM app_user WHERE username = ?1",
 	[S_SESSION_INSERT] = "INSERT INTO session(token_hash, user_id, kind, created_at, expires_at, idle_until) "
@@ -1118,7 +1138,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
 			     "AND totp_sealed IS NULL",
 	[S_NOTICE_ADD] = "INSERT INTO dpo_notice(kind, at, user_id, child_id, break_glass_id, detail) "
-			 "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6)",
+			 "VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6) RETURNING id",
 	[S_NOTICE_COUNT] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND kind = ?2 AND at > ?3",
 	[S_NOTICES] = "SELECT n.id, n.kind, n.at, n.user_id, n.child_id, coalesce(n.break_glass_id, 0), n.detail, "
 		      "coalesce(u.username, '') FROM dpo_notice n LEFT JOIN app_user u ON u.id = n.user_id "
@@ -1142,7 +1162,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "UNION SELECT e.id, b.person_id AS pid, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			       "e.recorded_at, e.details FROM event e CROSS JOIN household_member a CROSS JOIN household_member b "
 			       "WHERE e.kind = 'domestic_abuse_incident' AND a.person_id = e.person_id "
-			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) "
+			       "AND b.household_id = a.household_id AND b.person_id <> a.person_id) AS x "
 			       "ORDER BY pid, occurred_at, id",
 	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM person p WHERE p.id IN ("
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
@@ -1157,7 +1177,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "ORDER BY e.occurred_at, e.id",
 	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "
 			   "created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, " NOW_SQL ") "
-			   "ON CONFLICT(person_id, dedup_key) DO NOTHING",
+			   "ON CONFLICT(person_id, dedup_key) DO NOTHING RETURNING id",
 	[S_ALERT_GET] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id WHERE a.id = ?1",
 	[S_ALERTS] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
 		     "WHERE (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
@@ -1232,19 +1252,19 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
-		       ", ?2, ?3, ?4)",
+		       ", ?2, ?3, ?4) RETURNING id",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
 	[S_RECORDING_INSERT] = "INSERT INTO recording(child_id, filename, content_type, bytes, blake2b, wrapped_key, "
 			       "key_nonce, disk_name, uploaded_by, uploaded_at, kind, recorded_on, present, consent, words) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
 	[S_RECORDING_REWRAP] = "UPDATE recording SET wrapped_key = ?2, key_nonce = ?3 WHERE id = ?1",
 	[S_RECORDING_DELETE] = "DELETE FROM recording WHERE id = ?1",
 	[S_RECORDING_GET] = "SELECT " RECORDING_COLS " FROM recording WHERE id = ?1",
 	[S_RECORDINGS_CHILD] = "SELECT " RECORDING_COLS " FROM recording WHERE child_id = ?1 ORDER BY id",
 	[S_RECORDINGS_ALL] = "SELECT " RECORDING_COLS " FROM recording ORDER BY id",
 	[S_HOME_INSERT] = "INSERT INTO home(urn, name, provider, la_code, postcode, lat, lon, places, specialism, "
-			  "ofsted_grade, grade_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, ''))",
+			  "ofsted_grade, grade_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, '')) RETURNING id",
 	[S_HOME_GET] = "SELECT " HOME_COLS " FROM home h WHERE h.id = ?1",
 	[S_HOMES] = "SELECT " HOME_COLS " FROM home h WHERE ?1 = '' OR h.la_code = ?1 ORDER BY h.id",
 	[S_OCC_SET] = "INSERT INTO home_occupancy(home_id, month, child_nights) VALUES (?1, ?2, ?3) "
@@ -1253,7 +1273,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_OCC_HOME] = "SELECT home_id, month, child_nights FROM home_occupancy WHERE home_id = ?1 ORDER BY month",
 	[S_INC_INSERT] = "INSERT INTO home_incident(home_id, person_id, occurred_at, type, duration_min, technique, "
 			 "child_injured, staff_involved, debrief_offered, summary) VALUES (?1, nullif(?2, 0), ?3, ?4, "
-			 "nullif(?5, -1), ?6, nullif(?7, -1), nullif(?8, -1), nullif(?9, -1), ?10)",
+			 "nullif(?5, -1), ?6, nullif(?7, -1), nullif(?8, -1), nullif(?9, -1), ?10) RETURNING id",
 	[S_INC_COUNTS] = "SELECT home_id, substr(occurred_at, 1, 7), type, count(*) FROM home_incident "
 			 "GROUP BY home_id, substr(occurred_at, 1, 7), type ORDER BY 1, 2, 3",
 	[S_INCIDENTS] = "SELECT " INCIDENT_COLS " WHERE (?1 = 0 OR i.home_id = ?1) AND (?2 = '' OR h.la_code = ?2) "
@@ -1261,26 +1281,26 @@ static const char *const stmt_sql[S__COUNT] = {
 			"AND (i.person_id IS NULL OR " VIEW_PERSON("i.person_id") ") "
 			"ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?5",
 	[S_PLACE_INSERT] = "INSERT INTO home_placement(home_id, person_id, start_on, end_on, distance_km, out_of_area, "
-			   "distant) VALUES (?1, nullif(?2, 0), ?3, nullif(?4, ''), nullif(?5, -1.0), ?6, ?7)",
+			   "distant) VALUES (?1, nullif(?2, 0), ?3, nullif(?4, ''), nullif(?5, -1.0), ?6, ?7) RETURNING id",
 	[S_PLACEMENTS] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
 			 "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
 			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
 			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
 	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5)",
+			   "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
 	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary FROM reg44_report WHERE home_id = ?1 "
 		    "ORDER BY month DESC LIMIT ?2",
 	[S_REG44_MISSING] = "SELECT o.home_id FROM home_occupancy o WHERE o.month = ?1 AND o.child_nights > 0 "
 			    "AND NOT EXISTS (SELECT 1 FROM reg44_report r WHERE r.home_id = o.home_id AND r.month = ?1) "
 			    "ORDER BY o.home_id",
 	[S_NOTE_INSERT] = "INSERT INTO home_note(home_id, author, agency, created_at, text) VALUES (?1, ?2, ?3, "
-			  NOW_SQL ", ?4)",
+			  NOW_SQL ", ?4) RETURNING id",
 	[S_NOTES] = "SELECT id, home_id, author, agency, created_at, text FROM home_note WHERE home_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
 	[S_RUN_INSERT] = "INSERT INTO oversight_run(started_at, finished_at, trigger, by, budget, h_up, h_down, "
 			 "h_combined, homes, months, first_month, last_month, signals, alerts) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
 	[S_RUN_GET] = "SELECT " RUN_COLS " WHERE id = ?1",
 	[S_RUN_LATEST] = "SELECT " RUN_COLS " ORDER BY id DESC LIMIT 1",
 	[S_SIGNAL_INSERT] = "INSERT INTO oversight_signal(run_id, home_id, month, indicator, direction, statistic, "
@@ -1291,7 +1311,7 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "ORDER BY home_id, month, id",
 	[S_HALERT_INSERT] = "INSERT INTO home_alert(home_id, run_id, kind, month, reason, dedup_key, owner, created_at) "
 			    "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") "
-			    "ON CONFLICT(home_id, dedup_key) DO NOTHING",
+			    "ON CONFLICT(home_id, dedup_key) DO NOTHING RETURNING id",
 	[S_HALERTS] = "SELECT " HALERT_COLS " WHERE (?1 = 0 OR a.home_id = ?1) AND (?2 = 0 OR a.state IN ('open', "
 		      "'acknowledged')) ORDER BY a.id DESC LIMIT ?3",
 	[S_HALERT_GET] = "SELECT " HALERT_COLS " WHERE a.id = ?1",
@@ -1312,8 +1332,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				"AND l.start_on <= ?2 AND (l.end_on IS NULL OR l.end_on >= ?2) "
 				"ORDER BY l.start_on DESC, l.id DESC LIMIT 1",
 	/* ---- record linkage (schema 13) ---- */
-	[S_BLOCK_ADD] = "INSERT OR IGNORE INTO person_block_key(key, person_id, source_record_id) "
-			"SELECT value, ?1, ?2 FROM json_each(?3)",
+	[S_BLOCK_ADD] = "INSERT INTO person_block_key(key, person_id, source_record_id) "
+			"SELECT value, ?1, ?2 FROM json_each(?3) WHERE true ON CONFLICT DO NOTHING",
 	/* Never a sealed person (for anyone: this is intake's blocking), never one merged into another. */
 	[S_BLOCK_CANDIDATES] = "SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 			       "(SELECT value FROM json_each(?1)) "
@@ -1321,7 +1341,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 			       "ORDER BY k.person_id LIMIT ?2",
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
-			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ")",
+			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
 	/* Open tasks, oldest first; never one about a sealed person (sealed after the task was queued). */
 	[S_REVIEWS_OPEN] = "SELECT " REVIEW_COLS " WHERE v.decided_at IS NULL "
@@ -1336,11 +1356,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* A refusal holds for the persons merged into either side, as long as the merge stands. */
 	[S_REFUSED] = "WITH a(id) AS (SELECT ?1 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?1 AND undone_at IS NULL), "
 		      "b(id) AS (SELECT ?2 UNION SELECT merged_id FROM person_merge WHERE kept_id = ?2 AND undone_at IS NULL) "
-		      "SELECT count(*) FROM link_refusal r WHERE (r.person_a IN a AND r.person_b IN b) "
-		      "OR (r.person_a IN b AND r.person_b IN a)",
+		      "SELECT count(*) FROM link_refusal r WHERE (r.person_a IN (SELECT id FROM a) AND r.person_b IN "
+		      "(SELECT id FROM b)) OR (r.person_a IN (SELECT id FROM b) AND r.person_b IN (SELECT id FROM a))",
 	[S_MERGED_INTO] = "SELECT kept_id FROM person_merge WHERE merged_id = ?1 AND undone_at IS NULL",
 	[S_MERGE_INSERT] = "INSERT INTO person_merge(kept_id, merged_id, merged_by, merged_at, reason) "
-			   "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4)",
+			   "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4) RETURNING id",
 	/* What a merge moves (?1 the merge, ?2 the merged person, ?3 the kept one): every row of the merged person,
 	 * except an identifier, alert or household the kept person already has (those stay where they are). */
 	[S_MERGE_ROWS_SOURCE] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'source_record', id "
@@ -1378,7 +1398,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			"ORDER BY id DESC LIMIT ?2",
 	[S_LINK_MODEL_INSERT] = "INSERT INTO link_model(trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, "
 				"linked, linked_same, link_threshold, review_threshold, params) VALUES (" NOW_SQL ", ?1, ?2, ?3, ?4, "
-				"?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+				"?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
 	[S_LINK_MODEL_LATEST] = "SELECT id, trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, linked, "
 				"linked_same, link_threshold, review_threshold, params FROM link_model ORDER BY id DESC LIMIT 1",
 	[S_LINK_MODEL_LATEST_ID] = "SELECT coalesce(max(id), 0) FROM link_model",
@@ -1405,7 +1425,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_NOTICE_PENDING] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND child_id = ?2 AND kind = 'break_glass' "
 			     "AND break_glass_id IS NULL AND at > ?3 AND detail = ?4",
 	[S_WORKER_NOTICE_ADD] = "INSERT INTO worker_notice(kind, at, recipient, child_id, actor, who, agency, role, "
-				"break_glass_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, 0), ?10)",
+				"break_glass_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, 0), ?10) RETURNING id",
 	[S_WORKER_NOTICES] = "SELECT n.id, n.kind, n.at, n.recipient, n.child_id, n.actor, n.who, n.agency, n.role, "
 			     "coalesce(n.break_glass_id, 0), n.detail, p.given_name, p.family_name, coalesce(b.reason, ''), "
 			     "coalesce(b.expires_at, '') FROM worker_notice n JOIN person p ON p.id = n.child_id "
@@ -1429,20 +1449,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "ORDER BY b.id DESC LIMIT ?5",
 	/* the LADO's records (issue 18) */
 	[S_LADO_PERSON_INSERT] = "INSERT INTO lado_person(given_name, family_name, dob, created_at, created_by) "
-				 "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4)",
+				 "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4) RETURNING id",
 	[S_LADO_PERSON_GET] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE id = ?1",
 	/* Born within a year, or on the same day and month either way round (a swapped day and month). */
 	[S_LADO_PEOPLE_NEAR] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE "
 			       "(dob BETWEEN date(?1, '-1 year') AND date(?1, '+1 year')) OR substr(dob, 6) = substr(?1, 6) "
 			       "OR substr(dob, 6) = substr(?1, 9, 2) || '-' || substr(?1, 6, 2) ORDER BY id LIMIT ?2",
 	[S_LADO_EMPLOYMENT_ADD] = "INSERT INTO lado_employment(person_id, employer, home_id, role, from_day, to_day) "
-				  "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6)",
+				  "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6) RETURNING id",
 	[S_LADO_EMPLOYMENTS] = "SELECT e.id, e.person_id, coalesce(e.home_id, 0), e.employer, e.role, e.from_day, e.to_day, "
 			       "coalesce(h.urn, '') FROM lado_employment e LEFT JOIN home h ON h.id = e.home_id "
 			       "WHERE e.person_id = ?1 ORDER BY e.from_day DESC, e.id DESC LIMIT 200",
 	[S_LADO_HOME_BY_URN] = "SELECT id FROM home WHERE urn = upper(?1)",
 	[S_LADO_ALLEGATION_INSERT] = "INSERT INTO lado_allegation(person_id, employment_id, received_on, referrer, summary, "
-				     "created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6)",
+				     "created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6) RETURNING id",
 	[S_LADO_ALLEGATION_GET] = "SELECT " LADO_ALLEGATION_COLS "WHERE a.id = ?1",
 	[S_LADO_ALLEGATION_UPDATE] = "UPDATE lado_allegation SET consideration_on = ?2, threshold = ?3, "
 				     "consideration_notes = ?4, strategy_on = ?5, strategy_notes = ?6, outcome = ?7, "
@@ -1452,7 +1472,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "(a.threshold <> 'threshold_not_met' AND (a.outcome = '' OR a.employer_action_on = ''))) "
 			       "ORDER BY a.received_on, a.id LIMIT ?3",
 	[S_LADO_ALERT_INSERT] = "INSERT INTO lado_alert(person_id, allegation_id, code, raised_on, due, evidence, created_at) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") ON CONFLICT DO NOTHING",
+				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") ON CONFLICT DO NOTHING RETURNING id",
 	[S_LADO_ALERTS] = "SELECT l.id, l.person_id, l.allegation_id, l.code, l.raised_on, l.due, l.evidence, l.state, "
 			  "l.created_at, coalesce(l.resolved_at, ''), coalesce(l.resolved_by, ''), p.given_name, p.family_name "
 			  "FROM lado_alert l JOIN lado_person p ON p.id = l.person_id WHERE (?1 = 0 OR l.person_id = ?1) AND "
@@ -1462,7 +1482,7 @@ static const char *const stmt_sql[S__COUNT] = {
 				 "WHERE allegation_id = ?1 AND (?2 = '' OR code = ?2) AND state = 'open'",
 	[S_SPEAKUP_INSERT] = "INSERT INTO speakup_report(ref, pass_hash, created_at, who, home_id, home_unknown, person_name, "
 		"person_role, what, child_name, child_dob, about, first_name, contact, incident_id) VALUES (?1, ?2, " NOW_SQL ", ?3, "
-		"nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, nullif(?14, 0))",
+		"nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, nullif(?14, 0)) RETURNING id",
 	[S_SPEAKUP_GET] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id WHERE r.id = ?1",
 	[S_SPEAKUP_BY_REF] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id WHERE r.ref = ?1",
 	[S_SPEAKUPS] = "SELECT r.id, r.ref, r.pass_hash, r.created_at, r.who, coalesce(r.home_id, 0), r.home_unknown, r.person_name, r.person_role, r.what, r.child_name, r.child_dob, r.about, r.first_name, r.contact, r.state, r.outcome, r.outcome_reason, r.triaged_by, r.triaged_at, coalesce(r.child_id, 0), coalesce(r.incident_id, 0), r.fails, r.fail_since, coalesce(h.name, ''), (SELECT count(*) FROM speakup_message m WHERE m.report_id = r.id) FROM speakup_report r LEFT JOIN home h ON h.id = r.home_id "
@@ -1471,77 +1491,66 @@ static const char *const stmt_sql[S__COUNT] = {
 		"triaged_at = ?6, child_id = nullif(?7, 0), incident_id = nullif(?8, 0), fails = ?9, fail_since = ?10 WHERE id = ?1",
 	[S_SPEAKUP_COUNT] = "SELECT count(*) FROM speakup_report WHERE created_at >= ?1",
 	[S_SPEAKUP_MSG_INSERT] = "INSERT INTO speakup_message(report_id, at, from_reporter, author, text) VALUES (?1, " NOW_SQL
-		", ?2, ?3, ?4)",
+		", ?2, ?3, ?4) RETURNING id",
 	[S_SPEAKUP_MSGS] = "SELECT id, report_id, at, from_reporter, author, text FROM speakup_message WHERE report_id = ?1 "
 		"ORDER BY id",
 };
 
+/* PostgreSQL's text for the few statements where one text cannot serve both engines (the row mapping stays
+ * the one above): SQLite's CAST reads an actor's leading digits, PostgreSQL's refuses the rest. */
+static const char *const pg_override[S__COUNT] = {
+	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
+			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
+			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
+			  "LEFT JOIN api_client k ON a.actor LIKE 'client:%' AND k.id = CAST(substring(a.actor FROM '^client:([0-9]+)') AS BIGINT) "
+			  "WHERE a.child_id = ?1 AND a.action IN ('child.read', 'chronology.read', 'alert.read', "
+			  "'flags.lookup', 'viewers.read', 'recordings.list', 'recording.download', 'access.refused', "
+			  "'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) AND (?3 IS NULL OR a.at < ?3) "
+			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
+};
+
 /* ---- connections and the pool ------------------------------------------------------------------------ */
 
+/* The engine behind a store: one driver, a pool of its connections. The ops below see only sql.h. */
 struct sq_conn {
 	struct store_conn head; /* must be first */
-	sqlite3 *db;
-	sqlite3_stmt *stmt[S__COUNT];
+	sql_db *db;
 	struct sq_conn *next_idle;
+	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 };
 
 struct sq_store {
 	struct store head; /* must be first */
-	char *path;
+	char *url; /* what the engine's open takes: the SQLite path, or the whole postgresql:// URL */
+	sql_db *(*connect)(const char *url, char *err, size_t errsz);
+	const char *const *override; /* the engine's own SQL for the few statements where one text cannot serve */
+	int override_count;
+	const char *const *own_migration; /* the engine's own part of each migration (triggers), or NULL */
 	pthread_mutex_t lock;
 	struct sq_conn *idle;
 	int open_conns;
 };
 
+_Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
+
+/* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
 {
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return STORE_OK;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_EBUSY;
-	case SQLITE_CONSTRAINT:
-		return STORE_ECONFLICT;
-	default:
-		return STORE_EIO;
-	}
+	return rc < 0 ? rc : STORE_OK;
 }
 
 static void conn_free(struct sq_conn *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < S__COUNT; i++)
-		sqlite3_finalize(c->stmt[i]);
-	sqlite3_close_v2(c->db);
+	if (c->db) {
+		sql_finalize_all(c->db);
+		c->db->drv->close(c->db);
+	}
 	free(c);
 }
 
-/* sg_now(): the injected clock as "YYYY-MM-DDTHH:MM:SSZ", as NOW_SQL's callers store timestamps. */
-static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char at[TS_UTC_LEN + 1];
-	ts_format_utc(clock_now(), at);
-	sqlite3_result_text(ctx, at, -1, SQLITE_TRANSIENT);
-}
-
-/* The database holds personal data: a file opened for the first time is made readable and writable by its
- * owner only (0600, whatever the umask), before SQLite sees it (an empty file is an empty database). SQLite
- * gives the -wal and -shm files it creates the mode of the database file. A file that exists keeps the mode
- * its operator gave it. If the file cannot be made here, sqlite3_open_v2 says why. */
-static void create_private(const char *path)
-{
-	if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
-		return;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-}
-
-static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
+static struct sq_conn *conn_new(struct sq_store *st, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -1549,47 +1558,53 @@ static struct sq_conn *conn_new(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	c->head.ops = &store_sqlite_ops;
-	create_private(path);
-	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-		goto fail;
+	if (!(c->db = st->connect(st->url, err, errsz))) {
+		free(c);
+		return NULL;
 	}
-	sqlite3_extended_result_codes(c->db, 1);
-	sqlite3_busy_timeout(c->db, 10000);
-	if (sqlite3_create_function(c->db, "sg_now", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sql_now, NULL, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
-		goto fail;
-	}
-	/* Durability and integrity settings, constant text. */
-	const char *setup = "PRAGMA journal_mode = WAL;"
-			    "PRAGMA synchronous = FULL;"
-			    "PRAGMA foreign_keys = ON;"
-			    "PRAGMA trusted_schema = OFF;"
-			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
-			     * not stay readable in the file (issue 14). */
-			    "PRAGMA secure_delete = ON;";
-	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
-		goto fail;
-	}
+	c->db->override = st->override;
+	c->db->override_count = st->override_count;
 	return c;
-fail:
-	conn_free(c);
-	return NULL;
 }
 
-static sqlite3_stmt *stmt(struct sq_conn *c, enum stmt_id id)
+/* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
+static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
-	if (!c->stmt[id]) {
-		if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL) != SQLITE_OK)
-			return NULL;
-	} else {
-		sqlite3_reset(c->stmt[id]);
-		sqlite3_clear_bindings(c->stmt[id]);
+	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
+	if (s && sql_bind_parameter_count(s) >= SQL_NOW_PARAM) {
+		ts_format_utc(clock_now(), c->now);
+		sql_bind_text(s, SQL_NOW_PARAM, c->now, -1);
 	}
-	return c->stmt[id];
+	return s;
+}
+
+static int store_new(const char *url, sql_db *(*connect)(const char *, char *, size_t), const char *const *override,
+		     int override_count, const char *const *own_migration, store **out, char *err, size_t errsz)
+{
+	struct sq_store *st = calloc(1, sizeof *st);
+	if (!st || !(st->url = strdup(url))) {
+		free(st);
+		snprintf(err, errsz, "out of memory");
+		return STORE_EIO;
+	}
+	st->head.ops = &store_sqlite_ops;
+	st->connect = connect;
+	st->override = override;
+	st->override_count = override_count;
+	st->own_migration = own_migration;
+	pthread_mutex_init(&st->lock, NULL);
+	/* Open one connection now so that a bad path is reported at open, not at first use. */
+	struct sq_conn *c = conn_new(st, err, errsz);
+	if (!c) {
+		pthread_mutex_destroy(&st->lock);
+		free(st->url);
+		free(st);
+		return STORE_EURL;
+	}
+	st->idle = c;
+	st->open_conns = 1;
+	*out = &st->head;
+	return STORE_OK;
 }
 
 static int sq_open(const char *path, store **out, char *err, size_t errsz)
@@ -1598,26 +1613,13 @@ static int sq_open(const char *path, store **out, char *err, size_t errsz)
 		snprintf(err, errsz, "sqlite: URL needs a file path (sqlite:PATH)");
 		return STORE_EURL;
 	}
-	struct sq_store *st = calloc(1, sizeof *st);
-	if (!st || !(st->path = strdup(path))) {
-		free(st);
-		snprintf(err, errsz, "out of memory");
-		return STORE_EIO;
-	}
-	st->head.ops = &store_sqlite_ops;
-	pthread_mutex_init(&st->lock, NULL);
-	/* Open one connection now so that a bad path is reported at open, not at first use. */
-	struct sq_conn *c = conn_new(path, err, errsz);
-	if (!c) {
-		pthread_mutex_destroy(&st->lock);
-		free(st->path);
-		free(st);
-		return STORE_EURL;
-	}
-	st->idle = c;
-	st->open_conns = 1;
-	*out = &st->head;
-	return STORE_OK;
+	return store_new(path, sql_sqlite_open, NULL, 0, NULL, out, err, errsz);
+}
+
+
+int store_pg_open(const char *url, store **out, char *err, size_t errsz)
+{
+	return store_new(url, sql_pg_open, pg_override, S__COUNT, pg_migration, out, err, errsz);
 }
 
 static void sq_close(store *s)
@@ -1629,7 +1631,7 @@ static void sq_close(store *s)
 		conn_free(c);
 	}
 	pthread_mutex_destroy(&st->lock);
-	free(st->path);
+	free(st->url);
 	free(st);
 }
 
@@ -1645,7 +1647,7 @@ static store_conn *sq_conn_get(store *s)
 		st->open_conns++;
 		pthread_mutex_unlock(&st->lock);
 		char err[256];
-		c = conn_new(st->path, err, sizeof err);
+		c = conn_new(st, err, sizeof err);
 		pthread_mutex_lock(&st->lock);
 		if (!c)
 			st->open_conns--;
@@ -1658,8 +1660,8 @@ static void sq_conn_put(store *s, store_conn *sc)
 {
 	struct sq_store *st = (struct sq_store *)s;
 	struct sq_conn *c = (struct sq_conn *)sc;
-	if (!sqlite3_get_autocommit(c->db)) /* a caller left a transaction open: never hand it on */
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
+		sql_rollback(c->db);
 	pthread_mutex_lock(&st->lock);
 	c->next_idle = st->idle;
 	st->idle = c;
@@ -1668,21 +1670,10 @@ static void sq_conn_put(store *s, store_conn *sc)
 
 static const char *sq_errmsg(store_conn *sc)
 {
-	return sqlite3_errmsg(((struct sq_conn *)sc)->db);
+	return sql_errmsg(((struct sq_conn *)sc)->db);
 }
 
 /* ---- migrations -------------------------------------------------------------------------------------- */
-
-static int user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return STORE_EIO;
-	int rc = sqlite3_step(s);
-	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? STORE_OK : STORE_EIO;
-}
 
 static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 {
@@ -1690,11 +1681,11 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 	struct sq_conn *c = (struct sq_conn *)sq_conn_get(s);
 	int rc = STORE_OK, v = 0;
 	if (!c) {
-		snprintf(err, errsz, "cannot connect to %s", st->path);
+		snprintf(err, errsz, "cannot connect to the database");
 		return STORE_EIO;
 	}
-	if ((rc = user_version(c->db, &v)) != STORE_OK) {
-		snprintf(err, errsz, "cannot read schema version: %s", sqlite3_errmsg(c->db));
+	if ((rc = c->db->drv->schema_version(c->db, &v)) != STORE_OK) {
+		snprintf(err, errsz, "cannot read schema version: %s", sql_errmsg(c->db));
 		goto out;
 	}
 	if (from)
@@ -1705,18 +1696,17 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 		goto out;
 	}
 	for (; v < STORE_SCHEMA_VERSION; v++) {
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-			snprintf(err, errsz, "migration %d failed: %s", v + 1, sqlite3_errmsg(c->db));
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		/* One transaction a version; the driver sets the version inside it. */
+		if (sql_begin(c->db, true) != STORE_OK ||
+		    c->db->drv->migrate_one(c->db, v + 1, migrations[v], st->own_migration ? st->own_migration[v] : NULL) !=
+			STORE_OK) {
+			snprintf(err, errsz, "migration %d failed: %s", v + 1, sql_errmsg(c->db));
+			sql_rollback(c->db);
 			rc = STORE_EIO;
 			goto out;
 		}
-		if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			snprintf(err, errsz, "migration %d did not commit: %s", v + 1, sqlite3_errmsg(c->db));
+		if (sql_commit(c->db) != STORE_OK) {
+			snprintf(err, errsz, "migration %d did not commit: %s", v + 1, sql_errmsg(c->db));
 			rc = STORE_EIO;
 			goto out;
 		}
@@ -1725,7 +1715,7 @@ out:
 	if (to)
 		*to = v;
 	/* Connections opened before the migration cached no statements against the old schema: statements are
-	 * prepared lazily and SQLite re-prepares on schema change. */
+	 * prepared lazily (SQLite re-prepares on schema change; PostgreSQL's are prepared on first use). */
 	sq_conn_put(s, &c->head);
 	return rc;
 }
@@ -1738,7 +1728,7 @@ static int sq_check_schema(store *s, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot connect to the database");
 		return STORE_EIO;
 	}
-	rc = user_version(c->db, &v);
+	rc = c->db->drv->schema_version(c->db, &v);
 	sq_conn_put(s, &c->head);
 	if (rc != STORE_OK) {
 		snprintf(err, errsz, "cannot read the schema version");
@@ -1756,28 +1746,30 @@ static int sq_check_schema(store *s, char *err, size_t errsz)
 
 #define CONN(sc) ((struct sq_conn *)(sc))
 
-/* Runs a statement that returns no rows. */
-static int run(sqlite3_stmt *s)
+/* Runs a statement that returns no rows (or the one row of RETURNING id, which sql_step keeps). */
+static int run(sql_stmt *s)
 {
 	if (!s)
 		return STORE_EIO;
-	int rc = sqlite3_step(s);
+	int rc = sql_step(s);
+	for (int i = 0; rc == SQL_ROW && i < 16; i++)
+		rc = sql_step(s);
 	int out = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return out;
 }
 
-static void text(sqlite3_stmt *s, int i, const char *v)
+static void text(sql_stmt *s, int i, const char *v)
 {
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+	sql_bind_text(s, i, v ? v : "", -1);
 }
 
 /* Binds the reader's view (VIEW_PERSON, VIEW_EVENT, VIEW_ALERT) into the parameters the statement has. */
-static void bind_view(sqlite3_stmt *s, const struct store_view *v)
+static void bind_view(sql_stmt *s, const struct store_view *v)
 {
-	int n = sqlite3_bind_parameter_count(s);
+	int n = sql_bind_parameter_count(s);
 	if (n >= 61)
-		sqlite3_bind_int(s, 61, v->sealed);
+		sql_bind_int(s, 61, v->sealed);
 	if (n >= 62 && v->agency)
 		text(s, 62, v->agency);
 	if (n >= 64 && v->private_agency && v->private_categories) {
@@ -1788,10 +1780,10 @@ static void bind_view(sqlite3_stmt *s, const struct store_view *v)
 
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
  * that shows as a shortened value, never an overflow). */
-static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t dstsz)
+static void col_copy(sql_stmt *s, int i, char *dst, size_t dstsz)
 {
-	const unsigned char *v = sqlite3_column_text(s, i);
-	int n = sqlite3_column_bytes(s, i);
+	const unsigned char *v = sql_column_text(s, i);
+	int n = sql_column_bytes(s, i);
 	size_t len = v ? (size_t)n : 0;
 	if (len >= dstsz)
 		len = dstsz - 1;
@@ -1800,30 +1792,32 @@ static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t dstsz)
 	dst[len] = '\0';
 }
 
-static const char *col_str(sqlite3_stmt *s, int i)
+static const char *col_str(sql_stmt *s, int i)
 {
-	const unsigned char *v = sqlite3_column_text(s, i);
+	const unsigned char *v = sql_column_text(s, i);
 	return v ? (const char *)v : "";
 }
 
 /* A statement returning one integer (or NULL, read as 0). */
-static int one_int(sqlite3_stmt *s, int64_t *out)
+static int one_int(sql_stmt *s, int64_t *out)
 {
 	if (!s)
 		return STORE_EIO;
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int rc = sql_step(s);
+	*out = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 /* ---- transactions ------------------------------------------------------------------------------------ */
 
-static int sq_begin(store_conn *c) { return run(stmt(CONN(c), S_BEGIN)); }
-static int sq_begin_read(store_conn *c) { return run(stmt(CONN(c), S_BEGIN_READ)); }
-static int sq_commit(store_conn *c) { return run(stmt(CONN(c), S_COMMIT)); }
-static int sq_rollback(store_conn *c) { return run(stmt(CONN(c), S_ROLLBACK)); }
+/* A writer's transaction: on SQLite BEGIN IMMEDIATE takes the one write lock; on PostgreSQL the driver takes
+ * one advisory lock after BEGIN, so writers serialise there too (store/drv_pg.c). */
+static int sq_begin(store_conn *c) { return sql_begin(CONN(c)->db, true); }
+static int sq_begin_read(store_conn *c) { return sql_begin(CONN(c)->db, false); }
+static int sq_commit(store_conn *c) { return sql_commit(CONN(c)->db); }
+static int sq_rollback(store_conn *c) { return sql_rollback(CONN(c)->db); }
 static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
 static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
 
@@ -1844,7 +1838,7 @@ static int sq_ping(store_conn *c)
 
 static int sq_agency_upsert(store_conn *c, const char *code, const char *name)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_UPSERT);
+	sql_stmt *s = stmt(CONN(c), S_AGENCY_UPSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, code);
@@ -1854,7 +1848,7 @@ static int sq_agency_upsert(store_conn *c, const char *code, const char *name)
 
 static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_EXISTS);
+	sql_stmt *s = stmt(CONN(c), S_AGENCY_EXISTS);
 	int64_t v = 0;
 	if (!s)
 		return STORE_EIO;
@@ -1867,40 +1861,40 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 			    const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, agency);
-	sqlite3_bind_blob(s, 2, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 2, hash, STORE_TOKEN_HASH_LEN);
 	text(s, 3, label);
 	text(s, 4, scope);
 	text(s, 5, created_by);
-	sqlite3_bind_int(s, 6, pending);
+	sql_bind_int(s, 6, pending);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 			  bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_FIND);
+	sql_stmt *s = stmt(CONN(c), S_CLIENT_FIND);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = sql_column_int64(s, 0);
 		col_copy(s, 1, out->agency, sizeof out->agency);
 		col_copy(s, 2, out->scope, sizeof out->scope);
 		col_copy(s, 3, out->label, sizeof out->label);
 		col_copy(s, 4, out->created_by, sizeof out->created_by);
-		out->pending = sqlite3_column_int(s, 5) != 0;
+		out->pending = sql_column_int(s, 5) != 0;
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -1908,7 +1902,7 @@ static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN
 
 static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, p->given_name);
@@ -1927,13 +1921,13 @@ static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t
 	text(s, 14, p->first_language);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static void person_row(sqlite3_stmt *s, struct store_person *p)
+static void person_row(sql_stmt *s, struct store_person *p)
 {
-	p->id = sqlite3_column_int64(s, 0);
+	p->id = sql_column_int64(s, 0);
 	col_copy(s, 1, p->given_name, sizeof p->given_name);
 	col_copy(s, 2, p->middle_names, sizeof p->middle_names);
 	col_copy(s, 3, p->family_name, sizeof p->family_name);
@@ -1952,26 +1946,26 @@ static void person_row(sqlite3_stmt *s, struct store_person *p)
 
 static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_GET);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		person_row(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_person_exists(store_conn *c, int64_t id, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_EXISTS);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_EXISTS);
 	int64_t n = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	int rc = one_int(s, &n);
 	*found = n == 1;
 	return rc;
@@ -1979,10 +1973,10 @@ static int sq_person_exists(store_conn *c, int64_t id, bool *found)
 
 static int sq_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_ATTRS);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_ATTRS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, p->communication_needs);
 	text(s, 3, p->disability);
 	text(s, 4, p->ethnicity);
@@ -1996,7 +1990,7 @@ struct person_walk {
 	struct store_person p; /* reused per row: 8 KiB is too much to put on the stack for each */
 };
 
-static int person_walk_row(sqlite3_stmt *s, void *arg)
+static int person_walk_row(sql_stmt *s, void *arg)
 {
 	struct person_walk *w = arg;
 	person_row(s, &w->p);
@@ -2004,27 +1998,27 @@ static int person_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(&w->p, w->ctx);
 }
 
-static int each_row(sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg), void *arg);
+static int each_row(sql_stmt *s, int (*row)(sql_stmt *s, void *arg), void *arg);
 
 /* Runs statement `which` bound to ?1 = id (and ?2 = limit when limit >= 0) and hands each row to row(). */
-static int each_row_of(store_conn *c, int which, int64_t id, int limit, int (*row)(sqlite3_stmt *s, void *arg),
+static int each_row_of(store_conn *c, int which, int64_t id, int limit, int (*row)(sql_stmt *s, void *arg),
 		       void *arg)
 {
-	sqlite3_stmt *s = stmt(CONN(c), which);
+	sql_stmt *s = stmt(CONN(c), which);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	if (limit >= 0)
-		sqlite3_bind_int(s, 2, limit);
+		sql_bind_int(s, 2, limit);
 	return each_row(s, row, arg);
 }
 
 /* Walks the persons a bound statement returns. */
-static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
+static int each_person(sql_stmt *s, store_person_fn fn, void *ctx)
 {
 	struct person_walk *w = malloc(sizeof *w);
 	if (!w) {
-		sqlite3_reset(s);
+		sql_reset(s);
 		return STORE_EIO;
 	}
 	w->fn = fn;
@@ -2037,7 +2031,7 @@ static int each_person(sqlite3_stmt *s, store_person_fn fn, void *ctx)
 static int sq_person_search(store_conn *c, const struct store_view *v, const struct store_search *q, store_person_fn fn,
 			    void *ctx)
 {
-	sqlite3_stmt *s;
+	sql_stmt *s;
 	int limit = q->limit > 0 ? q->limit : 50;
 	if (q->nhs || q->upn) {
 		if (!(s = stmt(CONN(c), S_SEARCH_IDENT)))
@@ -2045,7 +2039,7 @@ static int sq_person_search(store_conn *c, const struct store_view *v, const str
 		bind_view(s, v);
 		text(s, 1, q->nhs ? "nhs" : "upn");
 		text(s, 2, q->nhs ? q->nhs : q->upn);
-		sqlite3_bind_int(s, 3, limit);
+		sql_bind_int(s, 3, limit);
 		return each_person(s, fn, ctx);
 	}
 	if (!(s = stmt(CONN(c), S_SEARCH_NAME)))
@@ -2055,13 +2049,13 @@ static int sq_person_search(store_conn *c, const struct store_view *v, const str
 	text(s, 2, q->given_prefix);
 	text(s, 3, q->dob);
 	text(s, 4, q->dob_alt && *q->dob_alt ? q->dob_alt : q->dob);
-	sqlite3_bind_int(s, 5, limit);
+	sql_bind_int(s, 5, limit);
 	return each_person(s, fn, ctx);
 }
 
 static int sq_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_BY_IDENT);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_BY_IDENT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, kind);
@@ -2071,7 +2065,7 @@ static int sq_person_by_identifier(store_conn *c, const char *kind, const char *
 
 static int sq_person_by_match_key(store_conn *c, const char *key, int64_t *person_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PERSON_BY_KEY);
+	sql_stmt *s = stmt(CONN(c), S_PERSON_BY_KEY);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, key);
@@ -2081,26 +2075,26 @@ static int sq_person_by_match_key(store_conn *c, const char *key, int64_t *perso
 static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
 			     int64_t source_record_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_IDENT_ADD);
+	sql_stmt *s = stmt(CONN(c), S_IDENT_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kind);
 	text(s, 3, value);
-	sqlite3_bind_int64(s, 4, source_record_id);
+	sql_bind_int64(s, 4, source_record_id);
 	return run(s);
 }
 
 /* Walks the rows of a prepared, bound statement, calling row() for each; stops early when row() does. */
-static int each_row(sqlite3_stmt *s, int (*row)(sqlite3_stmt *s, void *arg), void *arg)
+static int each_row(sql_stmt *s, int (*row)(sql_stmt *s, void *arg), void *arg)
 {
 	int rc, r = STORE_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = sql_step(s)) == SQL_ROW)
 		if ((r = row(s, arg)) != 0)
 			break;
 	if (r == 0)
 		r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -2109,7 +2103,7 @@ struct ident_walk {
 	void *ctx;
 };
 
-static int ident_row(sqlite3_stmt *s, void *arg)
+static int ident_row(sql_stmt *s, void *arg)
 {
 	struct ident_walk *w = arg;
 	return w->fn(col_str(s, 0), col_str(s, 1), col_str(s, 2), w->ctx);
@@ -2117,11 +2111,11 @@ static int ident_row(sqlite3_stmt *s, void *arg)
 
 static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_IDENT_EACH);
+	sql_stmt *s = stmt(CONN(c), S_IDENT_EACH);
 	struct ident_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return each_row(s, ident_row, &w);
 }
 
@@ -2130,7 +2124,7 @@ static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifie
 static int sq_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
 			     int64_t person_id, const char *seen_at, int64_t *household_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEHOLD_UPSERT);
+	sql_stmt *s = stmt(CONN(c), S_HOUSEHOLD_UPSERT);
 	int rc;
 	if (!s)
 		return STORE_EIO;
@@ -2146,8 +2140,8 @@ static int sq_household_join(store_conn *c, const char *key, const char *postcod
 		return rc;
 	if (!(s = stmt(CONN(c), S_MEMBER_UPSERT)))
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, *household_id);
-	sqlite3_bind_int64(s, 2, person_id);
+	sql_bind_int64(s, 1, *household_id);
+	sql_bind_int64(s, 2, person_id);
 	text(s, 3, seen_at);
 	return run(s);
 }
@@ -2157,11 +2151,11 @@ struct hh_walk {
 	void *ctx;
 };
 
-static int hh_row(sqlite3_stmt *s, void *arg)
+static int hh_row(sql_stmt *s, void *arg)
 {
 	struct hh_walk *w = arg;
 	struct store_household h;
-	h.id = sqlite3_column_int64(s, 0);
+	h.id = sql_column_int64(s, 0);
 	col_copy(s, 1, h.postcode, sizeof h.postcode);
 	col_copy(s, 2, h.address, sizeof h.address);
 	col_copy(s, 3, h.last_seen, sizeof h.last_seen);
@@ -2170,22 +2164,22 @@ static int hh_row(sqlite3_stmt *s, void *arg)
 
 static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEHOLDS_OF);
+	sql_stmt *s = stmt(CONN(c), S_HOUSEHOLDS_OF);
 	struct hh_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return each_row(s, hh_row, &w);
 }
 
 static int sq_household_members(store_conn *c, const struct store_view *v, int64_t household_id, store_person_fn fn,
 				void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MEMBERS);
+	sql_stmt *s = stmt(CONN(c), S_MEMBERS);
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, household_id);
+	sql_bind_int64(s, 1, household_id);
 	return each_person(s, fn, ctx);
 }
 
@@ -2193,56 +2187,56 @@ static int sq_household_members(store_conn *c, const struct store_view *v, int64
 
 static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, r->agency);
 	text(s, 2, r->source_ref);
-	sqlite3_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash, SQLITE_STATIC);
+	sql_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash);
 	text(s, 4, r->payload);
-	sqlite3_bind_int64(s, 5, r->person_id);
-	sqlite3_bind_double(s, 6, r->link_score);
+	sql_bind_int64(s, 5, r->person_id);
+	sql_bind_double(s, 6, r->link_score);
 	text(s, 7, r->link_rule);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
 			  bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SOURCE_FIND);
+	sql_stmt *s = stmt(CONN(c), S_SOURCE_FIND);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, agency);
 	text(s, 2, source_ref);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
 		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(s, 0);
-		const void *h = sqlite3_column_blob(s, 1);
-		if (h && sqlite3_column_bytes(s, 1) == (int)sizeof out->payload_hash)
+		out->id = sql_column_int64(s, 0);
+		const void *h = sql_column_blob(s, 1);
+		if (h && sql_column_bytes(s, 1) == (int)sizeof out->payload_hash)
 			memcpy(out->payload_hash, h, sizeof out->payload_hash);
-		out->person_id = sqlite3_column_int64(s, 2);
-		out->link_score = sqlite3_column_double(s, 3);
+		out->person_id = sql_column_int64(s, 2);
+		out->link_score = sql_column_double(s, 3);
 		col_copy(s, 4, out->received_at, sizeof out->received_at);
-		out->event_id = sqlite3_column_int64(s, 5);
+		out->event_id = sql_column_int64(s, 5);
 		snprintf(out->agency, sizeof out->agency, "%s", agency);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, e->person_id);
-	sqlite3_bind_int64(s, 2, e->source_record_id);
+	sql_bind_int64(s, 1, e->person_id);
+	sql_bind_int64(s, 2, e->source_record_id);
 	text(s, 3, e->agency);
 	text(s, 4, e->kind);
 	text(s, 5, e->occurred_at);
@@ -2250,7 +2244,7 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	text(s, 7, e->details && *e->details ? e->details : "{}");
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -2259,13 +2253,13 @@ struct event_walk {
 	void *ctx;
 };
 
-static int event_row(sqlite3_stmt *s, void *arg)
+static int event_row(sql_stmt *s, void *arg)
 {
 	struct event_walk *w = arg;
 	struct store_event e;
-	e.id = sqlite3_column_int64(s, 0);
-	e.person_id = sqlite3_column_int64(s, 1);
-	e.source_record_id = sqlite3_column_int64(s, 2);
+	e.id = sql_column_int64(s, 0);
+	e.person_id = sql_column_int64(s, 1);
+	e.source_record_id = sql_column_int64(s, 2);
 	col_copy(s, 3, e.agency, sizeof e.agency);
 	col_copy(s, 4, e.kind, sizeof e.kind);
 	col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
@@ -2279,16 +2273,16 @@ static int sq_chronology(store_conn *c, const struct store_view *v, int64_t pers
 			 store_event_fn fn, void *ctx)
 {
 	bool after = page->before_at != NULL;
-	sqlite3_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
+	sql_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int(s, 2, page->limit);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, page->limit);
 	if (after) {
 		text(s, 3, page->before_at);
-		sqlite3_bind_int64(s, 4, page->before_id);
+		sql_bind_int64(s, 4, page->before_id);
 	}
 	if (page->agency)
 		text(s, 5, page->agency);
@@ -2299,10 +2293,10 @@ static int sq_chronology(store_conn *c, const struct store_view *v, int64_t pers
 
 static int sq_event_count(store_conn *c, int64_t person_id, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_COUNT);
+	sql_stmt *s = stmt(CONN(c), S_EVENT_COUNT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return one_int(s, n);
 }
 
@@ -2311,18 +2305,18 @@ struct kind_walk {
 	void *ctx;
 };
 
-static int kind_row(sqlite3_stmt *s, void *arg)
+static int kind_row(sql_stmt *s, void *arg)
 {
 	struct kind_walk *w = arg;
 	return w->fn(col_str(s, 0), col_str(s, 1), w->ctx);
 }
 
-static int mark_row(sqlite3_stmt *s, void *arg)
+static int mark_row(sql_stmt *s, void *arg)
 {
 	struct event_walk *w = arg;
 	struct store_event e;
 	memset(&e, 0, sizeof e);
-	e.id = sqlite3_column_int64(s, 0);
+	e.id = sql_column_int64(s, 0);
 	col_copy(s, 1, e.occurred_at, sizeof e.occurred_at);
 	col_copy(s, 2, e.agency, sizeof e.agency);
 	col_copy(s, 3, e.kind, sizeof e.kind);
@@ -2333,13 +2327,13 @@ static int mark_row(sqlite3_stmt *s, void *arg)
 static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
 			  store_event_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_MARKS);
+	sql_stmt *s = stmt(CONN(c), S_EVENT_MARKS);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int(s, 2, page->limit);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, page->limit);
 	if (page->agency)
 		text(s, 3, page->agency);
 	if (page->kind)
@@ -2349,12 +2343,12 @@ static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t per
 
 static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
+	sql_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return each_row(s, kind_row, &w);
 }
 
@@ -2362,36 +2356,36 @@ static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t per
 
 static int sq_audit_append(store_conn *c, const struct store_audit *a)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_APPEND);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_APPEND);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, a->actor);
 	text(s, 2, a->action);
-	sqlite3_bind_int64(s, 3, a->child_id);
+	sql_bind_int64(s, 3, a->child_id);
 	text(s, 4, a->object);
 	text(s, 5, a->detail);
-	sqlite3_bind_int64(s, 6, a->id);
+	sql_bind_int64(s, 6, a->id);
 	text(s, 7, a->at);
 	if (a->hash)
-		sqlite3_bind_blob(s, 8, a->hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
+		sql_bind_blob(s, 8, a->hash, STORE_AUDIT_HASH_LEN);
 	else
-		sqlite3_bind_null(s, 8);
+		sql_bind_null(s, 8);
 	return run(s);
 }
 
 static int sq_audit_last(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_LAST);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_LAST);
 	if (!s)
 		return STORE_EIO;
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
-	*id = *found ? sqlite3_column_int64(s, 0) : 0;
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
+	*id = *found ? sql_column_int64(s, 0) : 0;
 	memset(hash, 0, STORE_AUDIT_HASH_LEN);
-	if (*found && sqlite3_column_bytes(s, 1) == STORE_AUDIT_HASH_LEN)
-		memcpy(hash, sqlite3_column_blob(s, 1), STORE_AUDIT_HASH_LEN);
+	if (*found && sql_column_bytes(s, 1) == STORE_AUDIT_HASH_LEN)
+		memcpy(hash, sql_column_blob(s, 1), STORE_AUDIT_HASH_LEN);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -2400,22 +2394,22 @@ struct audit_walk {
 	void *ctx;
 };
 
-static int audit_row(sqlite3_stmt *s, void *arg)
+static int audit_row(sql_stmt *s, void *arg)
 {
 	struct audit_walk *w = arg;
 	uint8_t hash[STORE_AUDIT_HASH_LEN];
 	struct store_audit a = {
-		.id = sqlite3_column_int64(s, 0),
+		.id = sql_column_int64(s, 0),
 		.at = col_str(s, 1),
 		.actor = col_str(s, 2),
 		.action = col_str(s, 3),
-		.child_id = sqlite3_column_int64(s, 4),
+		.child_id = sql_column_int64(s, 4),
 		.object = col_str(s, 5),
 		.detail = col_str(s, 6),
 	};
 	/* A hash of any other length is not a hash this code wrote: shown as none, so verification fails. */
-	if (sqlite3_column_bytes(s, 7) == STORE_AUDIT_HASH_LEN) {
-		memcpy(hash, sqlite3_column_blob(s, 7), STORE_AUDIT_HASH_LEN);
+	if (sql_column_bytes(s, 7) == STORE_AUDIT_HASH_LEN) {
+		memcpy(hash, sql_column_blob(s, 7), STORE_AUDIT_HASH_LEN);
 		a.hash = hash;
 	}
 	return w->fn(&a, w->ctx);
@@ -2424,26 +2418,26 @@ static int audit_row(sqlite3_stmt *s, void *arg)
 static int sq_audit_each(store_conn *c, store_audit_fn fn, void *ctx)
 {
 	struct audit_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_EACH);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_EACH);
 	return s ? each_row(s, audit_row, &w) : STORE_EIO;
 }
 
 static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
 {
 	struct audit_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_UNSEALED);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_UNSEALED);
 	return s ? each_row(s, audit_row, &w) : STORE_EIO;
 }
 
-static bool blob_copy(sqlite3_stmt *s, int i, uint8_t *dst, int len);
+static bool blob_copy(sql_stmt *s, int i, uint8_t *dst, int len);
 
 static int sq_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
 {
 	int64_t n = 0;
-	sqlite3_stmt *s = stmt(CONN(c), S_AGENCY_CONTRIBUTED);
+	sql_stmt *s = stmt(CONN(c), S_AGENCY_CONTRIBUTED);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
+	sql_bind_int64(s, 1, child_id);
 	text(s, 2, agency);
 	int rc = one_int(s, &n);
 	*yes = n > 0;
@@ -2453,10 +2447,10 @@ static int sq_child_agency_contributed(store_conn *c, int64_t child_id, const ch
 static int sq_child_awaiting_decision(store_conn *c, int64_t child_id, bool *yes)
 {
 	int64_t n = 0;
-	sqlite3_stmt *s = stmt(CONN(c), S_CHILD_AWAITING);
+	sql_stmt *s = stmt(CONN(c), S_CHILD_AWAITING);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
+	sql_bind_int64(s, 1, child_id);
 	int rc = one_int(s, &n);
 	*yes = n > 0;
 	return rc;
@@ -2464,27 +2458,27 @@ static int sq_child_awaiting_decision(store_conn *c, int64_t child_id, bool *yes
 
 static int sq_break_glass_add(store_conn *c, const struct store_break_glass *b, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_ADD);
+	sql_stmt *s = stmt(CONN(c), S_BREAK_GLASS_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, b->child_id);
-	sqlite3_bind_int64(s, 2, b->user_id);
+	sql_bind_int64(s, 1, b->child_id);
+	sql_bind_int64(s, 2, b->user_id);
 	text(s, 3, b->reason);
 	text(s, 4, b->at);
 	text(s, 5, b->expires_at);
 	int rc = run(s);
-	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	*id = rc == STORE_OK ? sql_last_insert_id(CONN(c)->db) : 0;
 	return rc;
 }
 
 static int sq_break_glass_live(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live)
 {
 	int64_t n = 0;
-	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_LIVE);
+	sql_stmt *s = stmt(CONN(c), S_BREAK_GLASS_LIVE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
-	sqlite3_bind_int64(s, 2, user_id);
+	sql_bind_int64(s, 1, child_id);
+	sql_bind_int64(s, 2, user_id);
 	text(s, 3, now);
 	int rc = one_int(s, &n);
 	*live = n > 0;
@@ -2496,14 +2490,14 @@ struct break_glass_walk {
 	void *ctx;
 };
 
-static int break_glass_row(sqlite3_stmt *s, void *arg)
+static int break_glass_row(sql_stmt *s, void *arg)
 {
 	struct break_glass_walk *w = arg;
 	struct store_break_glass b;
 	memset(&b, 0, sizeof b);
-	b.id = sqlite3_column_int64(s, 0);
-	b.child_id = sqlite3_column_int64(s, 1);
-	b.user_id = sqlite3_column_int64(s, 2);
+	b.id = sql_column_int64(s, 0);
+	b.child_id = sql_column_int64(s, 1);
+	b.user_id = sql_column_int64(s, 2);
 	col_copy(s, 3, b.reason, sizeof b.reason);
 	col_copy(s, 4, b.at, sizeof b.at);
 	col_copy(s, 5, b.expires_at, sizeof b.expires_at);
@@ -2514,11 +2508,11 @@ static int break_glass_row(sqlite3_stmt *s, void *arg)
 static int sq_break_glass_of_child(store_conn *c, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
 {
 	struct break_glass_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_OF_CHILD);
+	sql_stmt *s = stmt(CONN(c), S_BREAK_GLASS_OF_CHILD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	sql_bind_int64(s, 1, child_id);
+	sql_bind_int(s, 2, limit > 0 ? limit : 100);
 	return each_row(s, break_glass_row, &w);
 }
 
@@ -2527,22 +2521,22 @@ struct client_walk {
 	void *ctx;
 };
 
-static void client_info_read(sqlite3_stmt *s, struct store_client_info *k)
+static void client_info_read(sql_stmt *s, struct store_client_info *k)
 {
 	memset(k, 0, sizeof *k);
-	k->id = sqlite3_column_int64(s, 0);
+	k->id = sql_column_int64(s, 0);
 	col_copy(s, 1, k->agency, sizeof k->agency);
 	col_copy(s, 2, k->label, sizeof k->label);
 	col_copy(s, 3, k->created_at, sizeof k->created_at);
 	col_copy(s, 4, k->revoked_at, sizeof k->revoked_at);
 	col_copy(s, 5, k->scope, sizeof k->scope);
 	col_copy(s, 6, k->created_by, sizeof k->created_by);
-	k->pending = sqlite3_column_int(s, 7) != 0;
+	k->pending = sql_column_int(s, 7) != 0;
 	col_copy(s, 8, k->approved_by, sizeof k->approved_by);
 	col_copy(s, 9, k->approved_at, sizeof k->approved_at);
 }
 
-static int client_row(sqlite3_stmt *s, void *arg)
+static int client_row(sql_stmt *s, void *arg)
 {
 	struct client_walk *w = arg;
 	struct store_client_info k;
@@ -2553,53 +2547,53 @@ static int client_row(sqlite3_stmt *s, void *arg)
 static int sq_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
 {
 	struct client_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENTS);
+	sql_stmt *s = stmt(CONN(c), S_CLIENTS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
 	return each_row(s, client_row, &w);
 }
 
 static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_REVOKE);
+	sql_stmt *s = stmt(CONN(c), S_CLIENT_REVOKE);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, at);
 	int rc = run(s);
-	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
 static int sq_client_get(store_conn *c, int64_t id, struct store_client_info *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_GET);
+	sql_stmt *s = stmt(CONN(c), S_CLIENT_GET);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		client_info_read(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
+	sql_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
 	*changed = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	text(s, 3, at);
 	int rc = run(s);
-	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*changed = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
@@ -2608,7 +2602,7 @@ struct team_walk {
 	void *ctx;
 };
 
-static int team_row(sqlite3_stmt *s, void *arg)
+static int team_row(sql_stmt *s, void *arg)
 {
 	struct team_walk *w = arg;
 	struct store_team t;
@@ -2622,10 +2616,10 @@ static int team_row(sqlite3_stmt *s, void *arg)
 static int sq_teams(store_conn *c, int limit, store_team_fn fn, void *ctx)
 {
 	struct team_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_TEAMS);
+	sql_stmt *s = stmt(CONN(c), S_TEAMS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
 	return each_row(s, team_row, &w);
 }
 
@@ -2634,12 +2628,12 @@ struct user_walk {
 	void *ctx;
 };
 
-static int user_row(sqlite3_stmt *s, void *arg)
+static int user_row(sql_stmt *s, void *arg)
 {
 	struct user_walk *w = arg;
 	struct store_user u;
 	memset(&u, 0, sizeof u);
-	u.id = sqlite3_column_int64(s, 0);
+	u.id = sql_column_int64(s, 0);
 	col_copy(s, 1, u.username, sizeof u.username);
 	col_copy(s, 2, u.agency, sizeof u.agency);
 	col_copy(s, 3, u.role, sizeof u.role);
@@ -2654,25 +2648,25 @@ static int user_row(sqlite3_stmt *s, void *arg)
 static int sq_users(store_conn *c, int limit, store_user_fn fn, void *ctx)
 {
 	struct user_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_USERS);
+	sql_stmt *s = stmt(CONN(c), S_USERS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
 	return each_row(s, user_row, &w);
 }
 
 static int sq_user_disable(store_conn *c, const char *username, const char *at, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_DISABLE);
+	sql_stmt *s = stmt(CONN(c), S_USER_DISABLE);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, at);
 	int rc = run(s);
-	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	if (rc == STORE_OK && *found) { /* a disabled person's sessions end now, not at their timeouts */
-		sqlite3_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
+		sql_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
 		if (!e)
 			return STORE_EIO;
 		text(e, 1, username);
@@ -2683,48 +2677,48 @@ static int sq_user_disable(store_conn *c, const char *username, const char *at, 
 
 static int sq_user_enable(store_conn *c, const char *username, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_ENABLE);
+	sql_stmt *s = stmt(CONN(c), S_USER_ENABLE);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	int rc = run(s);
-	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
 static int sq_user_insert(store_conn *c, const struct store_user *u, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_USER_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, u->username);
 	text(s, 2, u->agency);
 	text(s, 3, u->role);
 	text(s, 4, u->password_hash);
-	sqlite3_bind_blob(s, 5, u->totp_sealed, sizeof u->totp_sealed, SQLITE_STATIC);
+	sql_bind_blob(s, 5, u->totp_sealed, sizeof u->totp_sealed);
 	text(s, 6, u->full_name);
 	text(s, 7, u->email);
 	text(s, 8, u->phone);
 	text(s, 9, u->team);
 	int rc = run(s);
-	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	*id = rc == STORE_OK ? sql_last_insert_id(CONN(c)->db) : 0;
 	return rc;
 }
 
-static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
+static int user_one(sql_stmt *s, struct store_user *out, bool *found)
 {
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = sql_column_int64(s, 0);
 		col_copy(s, 1, out->username, sizeof out->username);
 		col_copy(s, 2, out->agency, sizeof out->agency);
 		col_copy(s, 3, out->role, sizeof out->role);
 		col_copy(s, 4, out->password_hash, sizeof out->password_hash);
 		*found = blob_copy(s, 5, out->totp_secret, (int)sizeof out->totp_secret);
 		col_copy(s, 6, out->disabled_at, sizeof out->disabled_at);
-		out->totp_last_step = sqlite3_column_int64(s, 7);
+		out->totp_last_step = sql_column_int64(s, 7);
 		out->totp_is_sealed = blob_copy(s, 8, out->totp_sealed, (int)sizeof out->totp_sealed);
 		col_copy(s, 9, out->full_name, sizeof out->full_name);
 		col_copy(s, 10, out->email, sizeof out->email);
@@ -2732,13 +2726,13 @@ static int user_one(sqlite3_stmt *s, struct store_user *out, bool *found)
 		col_copy(s, 12, out->team, sizeof out->team);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_user_by_name(store_conn *c, const char *username, struct store_user *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_NAME);
+	sql_stmt *s = stmt(CONN(c), S_USER_BY_NAME);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
@@ -2748,21 +2742,21 @@ static int sq_user_by_name(store_conn *c, const char *username, struct store_use
 
 static int sq_user_by_id(store_conn *c, int64_t id, struct store_user *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_BY_ID);
+	sql_stmt *s = stmt(CONN(c), S_USER_BY_ID);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	return user_one(s, out, found);
 }
 
 static int sq_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *x)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_SESSION_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, x->user_id);
+	sql_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN);
+	sql_bind_int64(s, 2, x->user_id);
 	text(s, 3, x->kind);
 	text(s, 4, x->created_at);
 	text(s, 5, x->expires_at);
@@ -2773,15 +2767,15 @@ static int sq_session_insert(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_
 static int sq_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now,
 			   struct store_session *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_FIND);
+	sql_stmt *s = stmt(CONN(c), S_SESSION_FIND);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN);
 	text(s, 2, now);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
-		out->user_id = sqlite3_column_int64(s, 0);
+		out->user_id = sql_column_int64(s, 0);
 		col_copy(s, 1, out->kind, sizeof out->kind);
 		col_copy(s, 2, out->created_at, sizeof out->created_at);
 		col_copy(s, 3, out->expires_at, sizeof out->expires_at);
@@ -2791,71 +2785,71 @@ static int sq_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LE
 		col_copy(s, 7, out->role, sizeof out->role);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_TOUCH);
+	sql_stmt *s = stmt(CONN(c), S_SESSION_TOUCH);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN);
 	text(s, 2, until);
 	return run(s);
 }
 
 static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_TOTP_STEP);
+	sql_stmt *s = stmt(CONN(c), S_USER_TOTP_STEP);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, step);
+	sql_bind_int64(s, 1, id);
+	sql_bind_int64(s, 2, step);
 	int rc = run(s);
-	*advanced = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	*advanced = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
 }
 
 static int sq_person_sealed(store_conn *c, int64_t id, bool *sealed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SEALED_GET);
+	sql_stmt *s = stmt(CONN(c), S_SEALED_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*sealed = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
-	int r = rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
-	sqlite3_reset(s);
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*sealed = rc == SQL_ROW && sql_column_int64(s, 0) > 0;
+	int r = rc == SQL_ROW ? STORE_OK : map_rc(rc);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SEAL);
+	sql_stmt *s = stmt(CONN(c), S_SEAL);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, basis);
 	text(s, 3, by);
 	int rc = run(s);
-	*already = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 0;
+	*already = rc == STORE_OK && sql_changes(CONN(c)->db) == 0;
 	return rc;
 }
 
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
 				   const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_CREDENTIALS);
+	sql_stmt *s = stmt(CONN(c), S_USER_CREDENTIALS);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, password_hash);
-	sqlite3_bind_blob(s, 3, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 3, totp_sealed, STORE_TOTP_SEALED_LEN);
 	int rc = run(s);
-	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	if (rc == STORE_OK && *found) { /* the old password's sessions end with it */
-		sqlite3_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
+		sql_stmt *e = stmt(CONN(c), S_USER_SESSIONS_END);
 		if (!e)
 			return STORE_EIO;
 		text(e, 1, username);
@@ -2866,51 +2860,51 @@ static int sq_user_set_credentials(store_conn *c, const char *username, const ch
 
 static int sq_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SESSION_END);
+	sql_stmt *s = stmt(CONN(c), S_SESSION_END);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 1, hash, STORE_TOKEN_HASH_LEN);
 	text(s, 2, at);
 	return run(s);
 }
 
 static int sq_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_ADD);
+	sql_stmt *s = stmt(CONN(c), S_LOGIN_ADD);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, remote);
-	sqlite3_bind_int(s, 3, ok);
+	sql_bind_int(s, 3, ok);
 	return run(s);
 }
 
 static int sq_login_failures(store_conn *c, const char *username, const char *remote, const char *since,
 			     struct store_login_failures *out)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_FAILURES);
+	sql_stmt *s = stmt(CONN(c), S_LOGIN_FAILURES);
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, username);
 	text(s, 2, remote);
 	text(s, 3, since);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->pair = sqlite3_column_int64(s, 0);
-		out->account = sqlite3_column_int64(s, 1);
+	int rc = sql_step(s);
+	if (rc == SQL_ROW) {
+		out->pair = sql_column_int64(s, 0);
+		out->account = sql_column_int64(s, 1);
 		col_copy(s, 2, out->account_last, sizeof out->account_last);
-		out->address = sqlite3_column_int64(s, 3);
+		out->address = sql_column_int64(s, 3);
 		col_copy(s, 4, out->address_last, sizeof out->address_last);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LOGIN_THROTTLE_NOTE);
+	sql_stmt *s = stmt(CONN(c), S_LOGIN_THROTTLE_NOTE);
 	*first = false;
 	if (!s)
 		return STORE_EIO;
@@ -2918,7 +2912,7 @@ static int sq_login_throttle_note(store_conn *c, const char *key, const char *si
 	text(s, 2, since);
 	text(s, 3, now);
 	int rc = run(s);
-	*first = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	*first = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
 }
 
@@ -2927,13 +2921,13 @@ struct plain_walk {
 	void *ctx;
 };
 
-static int plain_row(sqlite3_stmt *s, void *arg)
+static int plain_row(sql_stmt *s, void *arg)
 {
 	struct plain_walk *w = arg;
 	struct store_user *u = calloc(1, sizeof *u);
 	if (!u)
 		return STORE_EIO;
-	u->id = sqlite3_column_int64(s, 0);
+	u->id = sql_column_int64(s, 0);
 	col_copy(s, 1, u->username, sizeof u->username);
 	int rc = blob_copy(s, 2, u->totp_secret, (int)sizeof u->totp_secret) ? w->fn(u, w->ctx) : STORE_EIO;
 	explicit_bzero(u, sizeof *u);
@@ -2944,51 +2938,50 @@ static int plain_row(sqlite3_stmt *s, void *arg)
 static int sq_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx)
 {
 	struct plain_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_USERS_TOTP_PLAIN);
+	sql_stmt *s = stmt(CONN(c), S_USERS_TOTP_PLAIN);
 	return s ? each_row(s, plain_row, &w) : STORE_EIO;
 }
 
 static int sq_user_totp_seal(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN])
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_USER_TOTP_SEAL);
+	sql_stmt *s = stmt(CONN(c), S_USER_TOTP_SEAL);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, totp_sealed, STORE_TOTP_SEALED_LEN, SQLITE_STATIC);
+	sql_bind_int64(s, 1, id);
+	sql_bind_blob(s, 2, totp_sealed, STORE_TOTP_SEALED_LEN);
 	return run(s);
 }
 
 static int sq_wal_truncate(store_conn *c)
 {
-	int rc = sqlite3_wal_checkpoint_v2(CONN(c)->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : map_rc(rc);
+	return CONN(c)->db->drv->checkpoint(CONN(c)->db);
 }
 
 static int sq_notice_add(store_conn *c, const struct store_notice *n, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_ADD);
+	sql_stmt *s = stmt(CONN(c), S_NOTICE_ADD);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, n->kind);
 	text(s, 2, n->at);
-	sqlite3_bind_int64(s, 3, n->user_id);
-	sqlite3_bind_int64(s, 4, n->child_id);
-	sqlite3_bind_int64(s, 5, n->break_glass_id);
+	sql_bind_int64(s, 3, n->user_id);
+	sql_bind_int64(s, 4, n->child_id);
+	sql_bind_int64(s, 5, n->break_glass_id);
 	text(s, 6, n->detail);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_COUNT);
+	sql_stmt *s = stmt(CONN(c), S_NOTICE_COUNT);
 	*n = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 1, user_id);
 	text(s, 2, kind);
 	text(s, 3, since);
 	return one_int(s, n);
@@ -2999,17 +2992,17 @@ struct notice_walk {
 	void *ctx;
 };
 
-static int notice_row(sqlite3_stmt *s, void *arg)
+static int notice_row(sql_stmt *s, void *arg)
 {
 	struct notice_walk *w = arg;
 	struct store_notice n;
 	memset(&n, 0, sizeof n);
-	n.id = sqlite3_column_int64(s, 0);
+	n.id = sql_column_int64(s, 0);
 	col_copy(s, 1, n.kind, sizeof n.kind);
 	col_copy(s, 2, n.at, sizeof n.at);
-	n.user_id = sqlite3_column_int64(s, 3);
-	n.child_id = sqlite3_column_int64(s, 4);
-	n.break_glass_id = sqlite3_column_int64(s, 5);
+	n.user_id = sql_column_int64(s, 3);
+	n.child_id = sql_column_int64(s, 4);
+	n.break_glass_id = sql_column_int64(s, 5);
 	col_copy(s, 6, n.detail, sizeof n.detail);
 	col_copy(s, 7, n.username, sizeof n.username);
 	return w->fn(&n, w->ctx);
@@ -3018,23 +3011,23 @@ static int notice_row(sqlite3_stmt *s, void *arg)
 static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
 {
 	struct notice_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTICES);
+	sql_stmt *s = stmt(CONN(c), S_NOTICES);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
 	return each_row(s, notice_row, &w);
 }
 
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
+	sql_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, k->audit_id);
-	sqlite3_bind_blob(s, 2, k->hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
+	sql_bind_int64(s, 1, k->audit_id);
+	sql_bind_blob(s, 2, k->hash, STORE_AUDIT_HASH_LEN);
 	text(s, 3, k->at);
-	sqlite3_bind_blob(s, 4, k->public_key, STORE_SIGN_PUBLIC_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 4, k->public_key, STORE_SIGN_PUBLIC_LEN);
+	sql_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN);
 	return run(s);
 }
 
@@ -3043,21 +3036,21 @@ struct checkpoint_walk {
 	void *ctx;
 };
 
-static bool blob_copy(sqlite3_stmt *s, int i, uint8_t *dst, int len)
+static bool blob_copy(sql_stmt *s, int i, uint8_t *dst, int len)
 {
-	if (sqlite3_column_bytes(s, i) != len) {
+	if (sql_column_bytes(s, i) != len) {
 		memset(dst, 0, (size_t)len);
 		return false;
 	}
-	memcpy(dst, sqlite3_column_blob(s, i), (size_t)len);
+	memcpy(dst, sql_column_blob(s, i), (size_t)len);
 	return true;
 }
 
-static int checkpoint_row(sqlite3_stmt *s, void *arg)
+static int checkpoint_row(sql_stmt *s, void *arg)
 {
 	struct checkpoint_walk *w = arg;
 	struct store_checkpoint k;
-	k.audit_id = sqlite3_column_int64(s, 0);
+	k.audit_id = sql_column_int64(s, 0);
 	k.well_formed = blob_copy(s, 1, k.hash, STORE_AUDIT_HASH_LEN);
 	col_copy(s, 2, k.at, sizeof k.at);
 	k.well_formed &= blob_copy(s, 3, k.public_key, STORE_SIGN_PUBLIC_LEN);
@@ -3068,28 +3061,28 @@ static int checkpoint_row(sqlite3_stmt *s, void *arg)
 static int sq_checkpoints(store_conn *c, store_checkpoint_fn fn, void *ctx)
 {
 	struct checkpoint_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_CHECKPOINTS);
+	sql_stmt *s = stmt(CONN(c), S_CHECKPOINTS);
 	return s ? each_row(s, checkpoint_row, &w) : STORE_EIO;
 }
 
 static int sq_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)
 {
 	struct audit_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_READS);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_READS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	sql_bind_int64(s, 1, child_id);
+	sql_bind_int(s, 2, limit > 0 ? limit : 100);
 	return each_row(s, audit_row, &w);
 }
 
 static int sq_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN])
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_AUDIT_SEAL);
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_SEAL);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, hash, STORE_AUDIT_HASH_LEN, SQLITE_STATIC);
+	sql_bind_int64(s, 1, id);
+	sql_bind_blob(s, 2, hash, STORE_AUDIT_HASH_LEN);
 	return run(s);
 }
 
@@ -3103,18 +3096,18 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 			      void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ONE);
+	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ONE);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kinds_json);
 	return each_row(s, event_row, &w);
 }
 
 static int sq_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ALL);
+	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ALL);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -3124,20 +3117,20 @@ static int sq_events_of_kinds_all(store_conn *c, const char *kinds_json, store_e
 
 static int sq_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEMATES);
+	sql_stmt *s = stmt(CONN(c), S_HOUSEMATES);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return each_person(s, fn, ctx);
 }
 
 static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOUSEMATE_EVENTS);
+	sql_stmt *s = stmt(CONN(c), S_HOUSEMATE_EVENTS);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kind);
 	return each_row(s, event_row, &w);
 }
@@ -3146,10 +3139,10 @@ static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kin
 
 static int sq_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->person_id);
+	sql_bind_int64(s, 1, a->person_id);
 	text(s, 2, a->code);
 	text(s, 3, a->raised_on);
 	text(s, 4, a->due);
@@ -3158,15 +3151,15 @@ static int sq_alert_insert(store_conn *c, const struct store_alert *a, int64_t *
 	text(s, 7, a->owner_kind);
 	text(s, 8, a->owner);
 	int rc = run(s);
-	*inserted = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
-	*id = *inserted ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	*inserted = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
+	*id = *inserted ? sql_last_insert_id(CONN(c)->db) : 0;
 	return rc;
 }
 
-static void alert_row_read(sqlite3_stmt *s, struct store_alert *a)
+static void alert_row_read(sql_stmt *s, struct store_alert *a)
 {
-	a->id = sqlite3_column_int64(s, 0);
-	a->person_id = sqlite3_column_int64(s, 1);
+	a->id = sql_column_int64(s, 0);
+	a->person_id = sql_column_int64(s, 1);
 	col_copy(s, 2, a->code, sizeof a->code);
 	col_copy(s, 3, a->raised_on, sizeof a->raised_on);
 	col_copy(s, 4, a->due, sizeof a->due);
@@ -3189,16 +3182,16 @@ static void alert_row_read(sqlite3_stmt *s, struct store_alert *a)
 
 static int sq_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_GET);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		alert_row_read(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -3208,7 +3201,7 @@ struct alert_walk {
 	struct store_alert a; /* 3 KiB, reused per row */
 };
 
-static int alert_walk_row(sqlite3_stmt *s, void *arg)
+static int alert_walk_row(sql_stmt *s, void *arg)
 {
 	struct alert_walk *w = arg;
 	alert_row_read(s, &w->a);
@@ -3233,7 +3226,7 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
 		       store_alert_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	struct alert_walk *w = malloc(sizeof *w);
@@ -3243,12 +3236,12 @@ static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id i
 	w->ctx = ctx;
 	bind_view(s, v);
 	text(s, 1, q->state);
-	sqlite3_bind_int(s, 2, q->open_or_acknowledged);
+	sql_bind_int(s, 2, q->open_or_acknowledged);
 	text(s, 3, q->owner_kind);
 	text(s, 4, q->owner);
 	text(s, 5, q->escalated_to);
-	sqlite3_bind_int64(s, 6, q->person_id);
-	sqlite3_bind_int(s, 7, q->limit > 0 ? q->limit : 100);
+	sql_bind_int64(s, 6, q->person_id);
+	sql_bind_int(s, 7, q->limit > 0 ? q->limit : 100);
 	int rc = each_row(s, alert_walk_row, w);
 	free(w);
 	return rc;
@@ -3256,42 +3249,42 @@ static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id i
 
 static int sq_alert_counts(store_conn *c, int64_t person_id, int64_t *open, int64_t *overdue, const char *today)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_COUNTS);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_COUNTS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, today);
-	int rc = sqlite3_step(s);
-	*open = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	*overdue = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int rc = sql_step(s);
+	*open = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
+	*overdue = rc == SQL_ROW ? sql_column_int64(s, 1) : 0;
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
-static int changed_run(store_conn *c, sqlite3_stmt *s, bool *changed)
+static int changed_run(store_conn *c, sql_stmt *s, bool *changed)
 {
 	int rc = run(s);
-	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*changed = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
 static int sq_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ACK);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_ACK);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	return changed_run(c, s, changed);
 }
 
 static int sq_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_RESOLVE);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_RESOLVE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	text(s, 3, outcome);
 	return changed_run(c, s, changed);
@@ -3302,15 +3295,15 @@ struct escalation_due_walk {
 	void *ctx;
 };
 
-static int escalation_due_row(sqlite3_stmt *s, void *arg)
+static int escalation_due_row(sql_stmt *s, void *arg)
 {
 	struct escalation_due_walk *w = arg;
-	return w->fn(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), w->ctx);
+	return w->fn(sql_column_int64(s, 0), sql_column_int64(s, 1), w->ctx);
 }
 
 static int sq_alerts_escalation_due(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATION_DUE);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_ESCALATION_DUE);
 	struct escalation_due_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -3320,7 +3313,7 @@ static int sq_alerts_escalation_due(store_conn *c, const char *created_before, s
 
 static int sq_team_upsert(store_conn *c, const struct store_team *t)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_UPSERT);
+	sql_stmt *s = stmt(CONN(c), S_TEAM_UPSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, t->code);
@@ -3331,18 +3324,18 @@ static int sq_team_upsert(store_conn *c, const struct store_team *t)
 
 static int sq_allocation_set(store_conn *c, const struct store_allocation *a)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALLOC_SET);
+	sql_stmt *s = stmt(CONN(c), S_ALLOC_SET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->person_id);
+	sql_bind_int64(s, 1, a->person_id);
 	text(s, 2, a->worker);
 	text(s, 3, a->team);
 	return run(s);
 }
 
-static void alloc_row_read(sqlite3_stmt *s, struct store_allocation *a)
+static void alloc_row_read(sql_stmt *s, struct store_allocation *a)
 {
-	a->person_id = sqlite3_column_int64(s, 0);
+	a->person_id = sql_column_int64(s, 0);
 	col_copy(s, 1, a->worker, sizeof a->worker);
 	col_copy(s, 2, a->team, sizeof a->team);
 	col_copy(s, 3, a->since, sizeof a->since);
@@ -3354,16 +3347,16 @@ static void alloc_row_read(sqlite3_stmt *s, struct store_allocation *a)
 
 static int sq_allocation_get(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALLOC_GET);
+	sql_stmt *s = stmt(CONN(c), S_ALLOC_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, person_id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		alloc_row_read(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -3373,7 +3366,7 @@ struct alloc_walk {
 	struct store_allocation a;
 };
 
-static int alloc_walk_row(sqlite3_stmt *s, void *arg)
+static int alloc_walk_row(sql_stmt *s, void *arg)
 {
 	struct alloc_walk *w = arg;
 	alloc_row_read(s, &w->a);
@@ -3383,7 +3376,7 @@ static int alloc_walk_row(sqlite3_stmt *s, void *arg)
 static int sq_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit,
 		       store_allocation_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD);
+	sql_stmt *s = stmt(CONN(c), S_CASELOAD);
 	if (!s)
 		return STORE_EIO;
 	struct alloc_walk *w = malloc(sizeof *w);
@@ -3393,7 +3386,7 @@ static int sq_caseload(store_conn *c, const struct store_view *v, const char *wo
 	w->ctx = ctx;
 	bind_view(s, v);
 	text(s, 1, worker);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 500);
+	sql_bind_int(s, 2, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
 	free(w);
 	return rc;
@@ -3402,7 +3395,7 @@ static int sq_caseload(store_conn *c, const struct store_view *v, const char *wo
 static int sq_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 			       int limit, store_allocation_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_CASELOAD_MANAGED);
+	sql_stmt *s = stmt(CONN(c), S_CASELOAD_MANAGED);
 	if (!s)
 		return STORE_EIO;
 	struct alloc_walk *w = malloc(sizeof *w);
@@ -3413,7 +3406,7 @@ static int sq_caseload_managed(store_conn *c, const struct store_view *v, const 
 	bind_view(s, v);
 	text(s, 1, worker);
 	text(s, 2, manager);
-	sqlite3_bind_int(s, 3, limit > 0 ? limit : 500);
+	sql_bind_int(s, 3, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
 	free(w);
 	return rc;
@@ -3422,24 +3415,24 @@ static int sq_caseload_managed(store_conn *c, const struct store_view *v, const 
 static int sq_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
 			   const char *escalated_to, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERTS_FOLLOW);
+	sql_stmt *s = stmt(CONN(c), S_ALERTS_FOLLOW);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, owner_kind);
 	text(s, 3, owner);
 	text(s, 4, escalated_to);
 	int rc = run(s);
-	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
+	*n = rc == STORE_OK ? sql_changes(CONN(c)->db) : 0;
 	return rc;
 }
 
 static int sq_alert_escalate_one(store_conn *c, int64_t id, const char *escalated_to, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE_ONE);
+	sql_stmt *s = stmt(CONN(c), S_ALERT_ESCALATE_ONE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, escalated_to);
 	return changed_run(c, s, changed);
 }
@@ -3447,14 +3440,14 @@ static int sq_alert_escalate_one(store_conn *c, int64_t id, const char *escalate
 static int sq_manages(store_conn *c, const char *manager, const char *team, const char *worker, int64_t child_id,
 		      bool *yes)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MANAGES);
+	sql_stmt *s = stmt(CONN(c), S_MANAGES);
 	int64_t v = 0;
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, manager);
 	text(s, 2, team ? team : "");
 	text(s, 3, worker ? worker : "");
-	sqlite3_bind_int64(s, 4, child_id);
+	sql_bind_int64(s, 4, child_id);
 	int rc = one_int(s, &v);
 	*yes = rc == STORE_OK && v != 0;
 	return rc;
@@ -3465,22 +3458,22 @@ struct workload_walk {
 	void *ctx;
 };
 
-static int workload_row(sqlite3_stmt *s, void *arg)
+static int workload_row(sql_stmt *s, void *arg)
 {
 	struct workload_walk *w = arg;
 	struct store_workload r;
 	memset(&r, 0, sizeof r);
 	col_copy(s, 0, r.worker, sizeof r.worker);
-	r.children = sqlite3_column_int64(s, 1);
-	r.open = sqlite3_column_int64(s, 2);
-	r.overdue = sqlite3_column_int64(s, 3);
+	r.children = sql_column_int64(s, 1);
+	r.open = sql_column_int64(s, 2);
+	r.overdue = sql_column_int64(s, 3);
 	return w->fn(&r, w->ctx);
 }
 
 static int sq_team_workload(store_conn *c, const struct store_view *v, const char *team, const char *today,
 			    store_workload_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_WORKLOAD);
+	sql_stmt *s = stmt(CONN(c), S_TEAM_WORKLOAD);
 	struct workload_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -3496,13 +3489,13 @@ struct awaiting_walk {
 	struct store_awaiting a;
 };
 
-static int awaiting_row(sqlite3_stmt *s, void *arg)
+static int awaiting_row(sql_stmt *s, void *arg)
 {
 	struct awaiting_walk *w = arg;
 	struct store_awaiting *a = &w->a;
 	memset(&a->event, 0, sizeof a->event);
-	a->event.id = sqlite3_column_int64(s, 0);
-	a->event.person_id = sqlite3_column_int64(s, 1);
+	a->event.id = sql_column_int64(s, 0);
+	a->event.person_id = sql_column_int64(s, 1);
 	col_copy(s, 2, a->event.agency, sizeof a->event.agency);
 	col_copy(s, 3, a->event.kind, sizeof a->event.kind);
 	col_copy(s, 4, a->event.occurred_at, sizeof a->event.occurred_at);
@@ -3516,12 +3509,12 @@ static int awaiting_row(sqlite3_stmt *s, void *arg)
 static int sq_awaiting_decision(store_conn *c, const struct store_view *v, int limit, store_awaiting_fn fn, void *ctx,
 				int64_t *total)
 {
-	sqlite3_stmt *n = stmt(CONN(c), S_AWAITING_COUNT);
+	sql_stmt *n = stmt(CONN(c), S_AWAITING_COUNT);
 	if (!n)
 		return STORE_EIO;
 	bind_view(n, v);
 	int rc = one_int(n, total);
-	sqlite3_stmt *s = stmt(CONN(c), S_AWAITING);
+	sql_stmt *s = stmt(CONN(c), S_AWAITING);
 	if (rc)
 		return rc;
 	if (!s)
@@ -3532,7 +3525,7 @@ static int sq_awaiting_decision(store_conn *c, const struct store_view *v, int l
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
 	rc = each_row(s, awaiting_row, w);
 	free(w);
 	return rc;
@@ -3544,20 +3537,20 @@ struct mash_walk {
 	struct store_mash_item m;
 };
 
-static int mash_walk_row(sqlite3_stmt *s, void *arg)
+static int mash_walk_row(sql_stmt *s, void *arg)
 {
 	struct mash_walk *w = arg;
 	struct store_mash_item *m = &w->m;
 	memset(m, 0, sizeof *m);
-	m->event.id = sqlite3_column_int64(s, 0);
-	m->event.person_id = sqlite3_column_int64(s, 1);
+	m->event.id = sql_column_int64(s, 0);
+	m->event.person_id = sql_column_int64(s, 1);
 	col_copy(s, 2, m->event.agency, sizeof m->event.agency);
 	col_copy(s, 3, m->event.kind, sizeof m->event.kind);
 	col_copy(s, 4, m->event.occurred_at, sizeof m->event.occurred_at);
 	col_copy(s, 5, m->given_name, sizeof m->given_name);
 	col_copy(s, 6, m->family_name, sizeof m->family_name);
 	col_copy(s, 7, m->dob, sizeof m->dob);
-	m->decision_id = sqlite3_column_int64(s, 8);
+	m->decision_id = sql_column_int64(s, 8);
 	col_copy(s, 9, m->decided_at, sizeof m->decided_at);
 	col_copy(s, 10, m->outcome, sizeof m->outcome);
 	col_copy(s, 11, m->decided_by, sizeof m->decided_by);
@@ -3567,10 +3560,10 @@ static int mash_walk_row(sqlite3_stmt *s, void *arg)
 	return w->fn(m, w->ctx);
 }
 
-static void mash_bind(sqlite3_stmt *s, const struct store_view *v, const struct store_mash_query *q)
+static void mash_bind(sql_stmt *s, const struct store_view *v, const struct store_mash_query *q)
 {
 	bind_view(s, v);
-	sqlite3_bind_int(s, 1, q->decided ? 1 : 0);
+	sql_bind_int(s, 1, q->decided ? 1 : 0);
 	if (q->agency)
 		text(s, 2, q->agency);
 	if (q->received_from)
@@ -3584,62 +3577,62 @@ static void mash_bind(sqlite3_stmt *s, const struct store_view *v, const struct 
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
 			 void *ctx, int64_t *total)
 {
-	sqlite3_stmt *n = stmt(CONN(c), S_MASH_COUNT);
+	sql_stmt *n = stmt(CONN(c), S_MASH_COUNT);
 	if (!n)
 		return STORE_EIO;
 	mash_bind(n, v, q);
 	int rc = one_int(n, total);
-	sqlite3_clear_bindings(n);
+	sql_clear_bindings(n);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = stmt(CONN(c), S_MASH_LIST);
+	sql_stmt *s = stmt(CONN(c), S_MASH_LIST);
 	if (!s)
 		return STORE_EIO;
 	mash_bind(s, v, q);
-	sqlite3_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
-	sqlite3_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
+	sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w) {
-		sqlite3_clear_bindings(s);
+		sql_clear_bindings(s);
 		return STORE_EIO;
 	}
 	w->fn = fn;
 	w->ctx = ctx;
 	rc = each_row(s, mash_walk_row, w);
-	sqlite3_clear_bindings(s);
+	sql_clear_bindings(s);
 	free(w);
 	return rc;
 }
 
 static int sq_mash_item(store_conn *c, const struct store_view *v, int64_t event_id, store_mash_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MASH_ITEM);
+	sql_stmt *s = stmt(CONN(c), S_MASH_ITEM);
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, event_id);
+	sql_bind_int64(s, 1, event_id);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w)
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
 	int rc = each_row(s, mash_walk_row, w);
-	sqlite3_clear_bindings(s);
+	sql_clear_bindings(s);
 	free(w);
 	return rc;
 }
 
 static int sq_flag_access_add(store_conn *c, const struct store_flag_access *a, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_FLAG_ADD);
+	sql_stmt *s = stmt(CONN(c), S_FLAG_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->person_id);
+	sql_bind_int64(s, 1, a->person_id);
 	text(s, 2, a->actor);
 	text(s, 3, a->organisation);
 	text(s, 4, a->setting);
 	int rc = run(s);
-	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	*id = rc == STORE_OK ? sql_last_insert_id(CONN(c)->db) : 0;
 	return rc;
 }
 
@@ -3648,11 +3641,11 @@ struct flag_walk {
 	void *ctx;
 };
 
-static int flag_row(sqlite3_stmt *s, void *arg)
+static int flag_row(sql_stmt *s, void *arg)
 {
 	struct flag_walk *w = arg;
 	struct store_flag_access a;
-	a.person_id = sqlite3_column_int64(s, 0);
+	a.person_id = sql_column_int64(s, 0);
 	col_copy(s, 1, a.at, sizeof a.at);
 	col_copy(s, 2, a.actor, sizeof a.actor);
 	col_copy(s, 3, a.organisation, sizeof a.organisation);
@@ -3662,12 +3655,12 @@ static int flag_row(sqlite3_stmt *s, void *arg)
 
 static int sq_flag_accesses(store_conn *c, int64_t person_id, int limit, store_flag_access_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_FLAGS);
+	sql_stmt *s = stmt(CONN(c), S_FLAGS);
 	struct flag_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 25);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, limit > 0 ? limit : 25);
 	return each_row(s, flag_row, &w);
 }
 
@@ -3675,16 +3668,16 @@ static int sq_flag_accesses(store_conn *c, int64_t person_id, int limit, store_f
 
 static int sq_recording_insert(store_conn *c, const struct store_recording *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_RECORDING_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, r->child_id);
+	sql_bind_int64(s, 1, r->child_id);
 	text(s, 2, r->filename);
 	text(s, 3, r->content_type);
-	sqlite3_bind_int64(s, 4, r->bytes);
+	sql_bind_int64(s, 4, r->bytes);
 	text(s, 5, r->blake2b);
-	sqlite3_bind_blob(s, 6, r->wrapped_key, STORE_RECORDING_WRAPPED_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 7, r->key_nonce, STORE_RECORDING_NONCE_LEN, SQLITE_STATIC);
+	sql_bind_blob(s, 6, r->wrapped_key, STORE_RECORDING_WRAPPED_LEN);
+	sql_bind_blob(s, 7, r->key_nonce, STORE_RECORDING_NONCE_LEN);
 	text(s, 8, r->disk_name);
 	text(s, 9, r->uploaded_by);
 	text(s, 10, r->uploaded_at);
@@ -3694,46 +3687,46 @@ static int sq_recording_insert(store_conn *c, const struct store_recording *r, i
 	text(s, 14, r->consent);
 	text(s, 15, r->words);
 	int rc = run(s);
-	*id = rc == STORE_OK ? sqlite3_last_insert_rowid(CONN(c)->db) : 0;
+	*id = rc == STORE_OK ? sql_last_insert_id(CONN(c)->db) : 0;
 	return rc;
 }
 
 static int sq_recording_rewrap(store_conn *c, int64_t id, const uint8_t wrapped[STORE_RECORDING_WRAPPED_LEN],
 			       const uint8_t nonce[STORE_RECORDING_NONCE_LEN])
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_REWRAP);
+	sql_stmt *s = stmt(CONN(c), S_RECORDING_REWRAP);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, wrapped, STORE_RECORDING_WRAPPED_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, nonce, STORE_RECORDING_NONCE_LEN, SQLITE_STATIC);
+	sql_bind_int64(s, 1, id);
+	sql_bind_blob(s, 2, wrapped, STORE_RECORDING_WRAPPED_LEN);
+	sql_bind_blob(s, 3, nonce, STORE_RECORDING_NONCE_LEN);
 	int rc = run(s);
-	return rc == STORE_OK && sqlite3_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
+	return rc == STORE_OK && sql_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
 }
 
 static int sq_recording_delete(store_conn *c, int64_t id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_DELETE);
+	sql_stmt *s = stmt(CONN(c), S_RECORDING_DELETE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	int rc = run(s);
-	return rc == STORE_OK && sqlite3_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
+	return rc == STORE_OK && sql_changes(CONN(c)->db) != 1 ? STORE_ECONFLICT : rc;
 }
 
-static void recording_row(sqlite3_stmt *s, struct store_recording *r)
+static void recording_row(sql_stmt *s, struct store_recording *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
-	r->child_id = sqlite3_column_int64(s, 1);
+	r->id = sql_column_int64(s, 0);
+	r->child_id = sql_column_int64(s, 1);
 	col_copy(s, 2, r->filename, sizeof r->filename);
 	col_copy(s, 3, r->content_type, sizeof r->content_type);
-	r->bytes = sqlite3_column_int64(s, 4);
+	r->bytes = sql_column_int64(s, 4);
 	col_copy(s, 5, r->blake2b, sizeof r->blake2b);
-	const void *k = sqlite3_column_blob(s, 6);
-	int klen = sqlite3_column_bytes(s, 6);
-	const void *n = sqlite3_column_blob(s, 7);
-	int nlen = sqlite3_column_bytes(s, 7);
+	const void *k = sql_column_blob(s, 6);
+	int klen = sql_column_bytes(s, 6);
+	const void *n = sql_column_blob(s, 7);
+	int nlen = sql_column_bytes(s, 7);
 	r->well_formed = k && n && klen == STORE_RECORDING_WRAPPED_LEN && nlen == STORE_RECORDING_NONCE_LEN;
 	if (r->well_formed) {
 		memcpy(r->wrapped_key, k, STORE_RECORDING_WRAPPED_LEN);
@@ -3751,18 +3744,18 @@ static void recording_row(sqlite3_stmt *s, struct store_recording *r)
 
 static int sq_recording_get(store_conn *c, int64_t id, struct store_recording *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_RECORDING_GET);
+	sql_stmt *s = stmt(CONN(c), S_RECORDING_GET);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	if (rc == SQL_ROW) {
 		recording_row(s, out);
 		*found = true;
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -3772,7 +3765,7 @@ struct recording_walk {
 	struct store_recording r;
 };
 
-static int recording_each_row(sqlite3_stmt *s, void *arg)
+static int recording_each_row(sql_stmt *s, void *arg)
 {
 	struct recording_walk *w = arg;
 	recording_row(s, &w->r);
@@ -3781,7 +3774,7 @@ static int recording_each_row(sqlite3_stmt *s, void *arg)
 
 static int sq_recordings(store_conn *c, int64_t child_id, store_recording_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), child_id ? S_RECORDINGS_CHILD : S_RECORDINGS_ALL);
+	sql_stmt *s = stmt(CONN(c), child_id ? S_RECORDINGS_CHILD : S_RECORDINGS_ALL);
 	struct recording_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
 	int rc;
 	if (!s || !w) {
@@ -3791,7 +3784,7 @@ static int sq_recordings(store_conn *c, int64_t child_id, store_recording_fn fn,
 	w->fn = fn;
 	w->ctx = ctx;
 	if (child_id)
-		sqlite3_bind_int64(s, 1, child_id);
+		sql_bind_int64(s, 1, child_id);
 	rc = each_row(s, recording_each_row, w);
 	free(w);
 	return rc;
@@ -3799,17 +3792,17 @@ static int sq_recordings(store_conn *c, int64_t child_id, store_recording_fn fn,
 
 /* ---- children's homes and their oversight ------------------------------------------------------------ */
 
-static void home_row(sqlite3_stmt *s, struct store_home *h)
+static void home_row(sql_stmt *s, struct store_home *h)
 {
-	h->id = sqlite3_column_int64(s, 0);
+	h->id = sql_column_int64(s, 0);
 	col_copy(s, 1, h->urn, sizeof h->urn);
 	col_copy(s, 2, h->name, sizeof h->name);
 	col_copy(s, 3, h->provider, sizeof h->provider);
 	col_copy(s, 4, h->la_code, sizeof h->la_code);
 	col_copy(s, 5, h->postcode, sizeof h->postcode);
-	h->lat = sqlite3_column_double(s, 6);
-	h->lon = sqlite3_column_double(s, 7);
-	h->places = sqlite3_column_int(s, 8);
+	h->lat = sql_column_double(s, 6);
+	h->lon = sql_column_double(s, 7);
+	h->places = sql_column_int(s, 8);
 	col_copy(s, 9, h->specialism, sizeof h->specialism);
 	col_copy(s, 10, h->ofsted_grade, sizeof h->ofsted_grade);
 	col_copy(s, 11, h->grade_date, sizeof h->grade_date);
@@ -3817,7 +3810,7 @@ static void home_row(sqlite3_stmt *s, struct store_home *h)
 
 static int sq_home_insert(store_conn *c, const struct store_home *h, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOME_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_HOME_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, h->urn);
@@ -3826,31 +3819,31 @@ static int sq_home_insert(store_conn *c, const struct store_home *h, int64_t *id
 	text(s, 4, h->la_code);
 	text(s, 5, h->postcode);
 	if (h->lat != 0 || h->lon != 0) {
-		sqlite3_bind_double(s, 6, h->lat);
-		sqlite3_bind_double(s, 7, h->lon);
+		sql_bind_double(s, 6, h->lat);
+		sql_bind_double(s, 7, h->lon);
 	}
-	sqlite3_bind_int(s, 8, h->places);
+	sql_bind_int(s, 8, h->places);
 	text(s, 9, h->specialism);
 	text(s, 10, h->ofsted_grade);
 	text(s, 11, h->grade_date);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_home_get(store_conn *c, int64_t id, struct store_home *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOME_GET);
+	sql_stmt *s = stmt(CONN(c), S_HOME_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		home_row(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -3860,7 +3853,7 @@ struct home_walk {
 	struct store_home h;
 };
 
-static int home_each_row(sqlite3_stmt *s, void *arg)
+static int home_each_row(sql_stmt *s, void *arg)
 {
 	struct home_walk *w = arg;
 	home_row(s, &w->h);
@@ -3869,7 +3862,7 @@ static int home_each_row(sqlite3_stmt *s, void *arg)
 
 static int sq_homes(store_conn *c, const char *la_code, store_home_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HOMES);
+	sql_stmt *s = stmt(CONN(c), S_HOMES);
 	struct home_walk w = {.fn = fn, .ctx = ctx};
 	if (!s)
 		return STORE_EIO;
@@ -3879,12 +3872,12 @@ static int sq_homes(store_conn *c, const char *la_code, store_home_fn fn, void *
 
 static int sq_home_occupancy_set(store_conn *c, int64_t home_id, const char *month, double child_nights)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_OCC_SET);
+	sql_stmt *s = stmt(CONN(c), S_OCC_SET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, home_id);
+	sql_bind_int64(s, 1, home_id);
 	text(s, 2, month);
-	sqlite3_bind_double(s, 3, child_nights);
+	sql_bind_double(s, 3, child_nights);
 	return run(s);
 }
 
@@ -3893,41 +3886,41 @@ struct occ_walk {
 	void *ctx;
 };
 
-static int occ_each_row(sqlite3_stmt *s, void *arg)
+static int occ_each_row(sql_stmt *s, void *arg)
 {
 	struct occ_walk *w = arg;
-	return w->fn(sqlite3_column_int64(s, 0), col_str(s, 1), sqlite3_column_double(s, 2), w->ctx);
+	return w->fn(sql_column_int64(s, 0), col_str(s, 1), sql_column_double(s, 2), w->ctx);
 }
 
 static int sq_home_occupancy(store_conn *c, int64_t home_id, store_occupancy_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), home_id ? S_OCC_HOME : S_OCC_ALL);
+	sql_stmt *s = stmt(CONN(c), home_id ? S_OCC_HOME : S_OCC_ALL);
 	struct occ_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	if (home_id)
-		sqlite3_bind_int64(s, 1, home_id);
+		sql_bind_int64(s, 1, home_id);
 	return each_row(s, occ_each_row, &w);
 }
 
 static int sq_home_incident_insert(store_conn *c, const struct store_home_incident *i, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_INC_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_INC_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, i->home_id);
-	sqlite3_bind_int64(s, 2, i->person_id);
+	sql_bind_int64(s, 1, i->home_id);
+	sql_bind_int64(s, 2, i->person_id);
 	text(s, 3, i->occurred_at);
 	text(s, 4, i->type);
-	sqlite3_bind_int(s, 5, i->duration_min);
+	sql_bind_int(s, 5, i->duration_min);
 	text(s, 6, i->technique);
-	sqlite3_bind_int(s, 7, i->child_injured);
-	sqlite3_bind_int(s, 8, i->staff_involved);
-	sqlite3_bind_int(s, 9, i->debrief_offered);
+	sql_bind_int(s, 7, i->child_injured);
+	sql_bind_int(s, 8, i->staff_involved);
+	sql_bind_int(s, 9, i->debrief_offered);
 	text(s, 10, i->summary);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -3936,15 +3929,15 @@ struct count_walk {
 	void *ctx;
 };
 
-static int count_each_row(sqlite3_stmt *s, void *arg)
+static int count_each_row(sql_stmt *s, void *arg)
 {
 	struct count_walk *w = arg;
-	return w->fn(sqlite3_column_int64(s, 0), col_str(s, 1), col_str(s, 2), sqlite3_column_int64(s, 3), w->ctx);
+	return w->fn(sql_column_int64(s, 0), col_str(s, 1), col_str(s, 2), sql_column_int64(s, 3), w->ctx);
 }
 
 static int sq_home_incident_counts(store_conn *c, store_incident_count_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_INC_COUNTS);
+	sql_stmt *s = stmt(CONN(c), S_INC_COUNTS);
 	struct count_walk w = {fn, ctx};
 	return s ? each_row(s, count_each_row, &w) : STORE_EIO;
 }
@@ -3955,20 +3948,20 @@ struct incident_walk {
 	struct store_home_incident i;
 };
 
-static int incident_each_row(sqlite3_stmt *s, void *arg)
+static int incident_each_row(sql_stmt *s, void *arg)
 {
 	struct incident_walk *w = arg;
 	struct store_home_incident *i = &w->i;
-	i->id = sqlite3_column_int64(s, 0);
-	i->home_id = sqlite3_column_int64(s, 1);
-	i->person_id = sqlite3_column_int64(s, 2);
+	i->id = sql_column_int64(s, 0);
+	i->home_id = sql_column_int64(s, 1);
+	i->person_id = sql_column_int64(s, 2);
 	col_copy(s, 3, i->occurred_at, sizeof i->occurred_at);
 	col_copy(s, 4, i->type, sizeof i->type);
-	i->duration_min = sqlite3_column_int(s, 5);
+	i->duration_min = sql_column_int(s, 5);
 	col_copy(s, 6, i->technique, sizeof i->technique);
-	i->child_injured = sqlite3_column_int(s, 7);
-	i->staff_involved = sqlite3_column_int(s, 8);
-	i->debrief_offered = sqlite3_column_int(s, 9);
+	i->child_injured = sql_column_int(s, 7);
+	i->staff_involved = sql_column_int(s, 8);
+	i->debrief_offered = sql_column_int(s, 9);
 	col_copy(s, 10, i->summary, sizeof i->summary);
 	col_copy(s, 11, i->home_name, sizeof i->home_name);
 	col_copy(s, 12, i->given_name, sizeof i->given_name);
@@ -3979,7 +3972,7 @@ static int incident_each_row(sqlite3_stmt *s, void *arg)
 static int sq_home_incidents(store_conn *c, const struct store_view *v, const struct store_incident_query *q,
 			     store_home_incident_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_INCIDENTS);
+	sql_stmt *s = stmt(CONN(c), S_INCIDENTS);
 	struct incident_walk *w = calloc(1, sizeof *w);
 	int rc;
 	if (!s || !w) {
@@ -3989,11 +3982,11 @@ static int sq_home_incidents(store_conn *c, const struct store_view *v, const st
 	bind_view(s, v);
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, q->home_id);
+	sql_bind_int64(s, 1, q->home_id);
 	text(s, 2, q->la_code);
 	text(s, 3, q->type);
 	text(s, 4, q->since);
-	sqlite3_bind_int(s, 5, q->limit);
+	sql_bind_int(s, 5, q->limit);
 	rc = each_row(s, incident_each_row, w);
 	free(w);
 	return rc;
@@ -4001,19 +3994,19 @@ static int sq_home_incidents(store_conn *c, const struct store_view *v, const st
 
 static int sq_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PLACE_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_PLACE_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, p->home_id);
-	sqlite3_bind_int64(s, 2, p->person_id);
+	sql_bind_int64(s, 1, p->home_id);
+	sql_bind_int64(s, 2, p->person_id);
 	text(s, 3, p->start);
 	text(s, 4, p->end);
-	sqlite3_bind_double(s, 5, p->distance_km < 0 ? -1.0 : p->distance_km);
-	sqlite3_bind_int(s, 6, p->out_of_area);
-	sqlite3_bind_int(s, 7, p->distant);
+	sql_bind_double(s, 5, p->distance_km < 0 ? -1.0 : p->distance_km);
+	sql_bind_int(s, 6, p->out_of_area);
+	sql_bind_int(s, 7, p->distant);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -4023,24 +4016,24 @@ struct placement_walk {
 	struct store_home_placement p;
 };
 
-static int placement_each_row(sqlite3_stmt *s, void *arg)
+static int placement_each_row(sql_stmt *s, void *arg)
 {
 	struct placement_walk *w = arg;
 	struct store_home_placement *p = &w->p;
-	p->id = sqlite3_column_int64(s, 0);
-	p->home_id = sqlite3_column_int64(s, 1);
-	p->person_id = sqlite3_column_int64(s, 2);
+	p->id = sql_column_int64(s, 0);
+	p->home_id = sql_column_int64(s, 1);
+	p->person_id = sql_column_int64(s, 2);
 	col_copy(s, 3, p->start, sizeof p->start);
 	col_copy(s, 4, p->end, sizeof p->end);
-	p->distance_km = sqlite3_column_double(s, 5);
-	p->out_of_area = sqlite3_column_int(s, 6) != 0;
-	p->distant = sqlite3_column_int(s, 7) != 0;
+	p->distance_km = sql_column_double(s, 5);
+	p->out_of_area = sql_column_int(s, 6) != 0;
+	p->distant = sql_column_int(s, 7) != 0;
 	col_copy(s, 8, p->given_name, sizeof p->given_name);
 	col_copy(s, 9, p->family_name, sizeof p->family_name);
 	return w->fn(p, w->ctx);
 }
 
-static int placement_home_row(sqlite3_stmt *s, void *arg)
+static int placement_home_row(sql_stmt *s, void *arg)
 {
 	struct placement_walk *w = arg;
 	col_copy(s, 10, w->p.home_name, sizeof w->p.home_name);
@@ -4058,7 +4051,7 @@ static int placement_keep(const struct store_home_placement *p, void *ctx)
 static int sq_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 			       bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENT_CURRENT);
+	sql_stmt *s = stmt(CONN(c), S_PLACEMENT_CURRENT);
 	struct placement_walk *w = calloc(1, sizeof *w);
 	int rc;
 	*found = false;
@@ -4067,7 +4060,7 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 		return STORE_EIO;
 	}
 	w->fn = placement_keep;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	text(s, 2, day);
 	rc = each_row(s, placement_home_row, w);
 	if (rc == 1) {
@@ -4082,7 +4075,7 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
 			      void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_PLACEMENTS);
+	sql_stmt *s = stmt(CONN(c), S_PLACEMENTS);
 	struct placement_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
 	if (!s || !w) {
 		free(w);
@@ -4091,7 +4084,7 @@ static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t
 	w->fn = fn;
 	w->ctx = ctx;
 	bind_view(s, v);
-	sqlite3_bind_int64(s, 1, home_id);
+	sql_bind_int64(s, 1, home_id);
 	int rc = each_row(s, placement_each_row, w);
 	free(w);
 	return rc;
@@ -4099,17 +4092,17 @@ static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t
 
 static int sq_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REG44_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_REG44_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, r->home_id);
+	sql_bind_int64(s, 1, r->home_id);
 	text(s, 2, r->month);
 	text(s, 3, r->received_at);
 	text(s, 4, r->visitor);
 	text(s, 5, r->summary);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -4119,11 +4112,11 @@ struct reg44_walk {
 	struct store_reg44 r;
 };
 
-static int reg44_each_row(sqlite3_stmt *s, void *arg)
+static int reg44_each_row(sql_stmt *s, void *arg)
 {
 	struct reg44_walk *w = arg;
-	w->r.id = sqlite3_column_int64(s, 0);
-	w->r.home_id = sqlite3_column_int64(s, 1);
+	w->r.id = sql_column_int64(s, 0);
+	w->r.home_id = sql_column_int64(s, 1);
 	col_copy(s, 2, w->r.month, sizeof w->r.month);
 	col_copy(s, 3, w->r.received_at, sizeof w->r.received_at);
 	col_copy(s, 4, w->r.visitor, sizeof w->r.visitor);
@@ -4148,15 +4141,15 @@ struct id_walk {
 	void *ctx;
 };
 
-static int id_each_row(sqlite3_stmt *s, void *arg)
+static int id_each_row(sql_stmt *s, void *arg)
 {
 	struct id_walk *w = arg;
-	return w->fn(sqlite3_column_int64(s, 0), w->ctx);
+	return w->fn(sql_column_int64(s, 0), w->ctx);
 }
 
 static int sq_reg44_missing(store_conn *c, const char *month, store_id_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REG44_MISSING);
+	sql_stmt *s = stmt(CONN(c), S_REG44_MISSING);
 	struct id_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -4166,16 +4159,16 @@ static int sq_reg44_missing(store_conn *c, const char *month, store_id_fn fn, vo
 
 static int sq_home_note_insert(store_conn *c, const struct store_home_note *n, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTE_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_NOTE_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, n->home_id);
+	sql_bind_int64(s, 1, n->home_id);
 	text(s, 2, n->author);
 	text(s, 3, n->agency);
 	text(s, 4, n->text);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -4185,11 +4178,11 @@ struct note_walk {
 	struct store_home_note n;
 };
 
-static int note_each_row(sqlite3_stmt *s, void *arg)
+static int note_each_row(sql_stmt *s, void *arg)
 {
 	struct note_walk *w = arg;
-	w->n.id = sqlite3_column_int64(s, 0);
-	w->n.home_id = sqlite3_column_int64(s, 1);
+	w->n.id = sql_column_int64(s, 0);
+	w->n.home_id = sql_column_int64(s, 1);
 	col_copy(s, 2, w->n.author, sizeof w->n.author);
 	col_copy(s, 3, w->n.agency, sizeof w->n.agency);
 	col_copy(s, 4, w->n.created_at, sizeof w->n.created_at);
@@ -4211,75 +4204,75 @@ static int sq_home_notes(store_conn *c, int64_t home_id, int limit, store_home_n
 
 static int sq_oversight_run_insert(store_conn *c, const struct store_oversight_run *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_RUN_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_RUN_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, r->started_at);
 	text(s, 2, r->finished_at);
 	text(s, 3, r->trigger);
 	text(s, 4, r->by);
-	sqlite3_bind_double(s, 5, r->budget);
-	sqlite3_bind_double(s, 6, r->h_up);
-	sqlite3_bind_double(s, 7, r->h_down);
-	sqlite3_bind_double(s, 8, r->h_combined);
-	sqlite3_bind_int(s, 9, r->homes);
-	sqlite3_bind_int(s, 10, r->months);
+	sql_bind_double(s, 5, r->budget);
+	sql_bind_double(s, 6, r->h_up);
+	sql_bind_double(s, 7, r->h_down);
+	sql_bind_double(s, 8, r->h_combined);
+	sql_bind_int(s, 9, r->homes);
+	sql_bind_int(s, 10, r->months);
 	text(s, 11, r->first_month);
 	text(s, 12, r->last_month);
-	sqlite3_bind_int(s, 13, r->signals);
-	sqlite3_bind_int(s, 14, r->alerts);
+	sql_bind_int(s, 13, r->signals);
+	sql_bind_int(s, 14, r->alerts);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_oversight_run_get(store_conn *c, int64_t id, struct store_oversight_run *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id ? S_RUN_GET : S_RUN_LATEST);
+	sql_stmt *s = stmt(CONN(c), id ? S_RUN_GET : S_RUN_LATEST);
 	if (!s)
 		return STORE_EIO;
 	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+		sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = sql_column_int64(s, 0);
 		col_copy(s, 1, out->started_at, sizeof out->started_at);
 		col_copy(s, 2, out->finished_at, sizeof out->finished_at);
 		col_copy(s, 3, out->trigger, sizeof out->trigger);
 		col_copy(s, 4, out->by, sizeof out->by);
-		out->budget = sqlite3_column_double(s, 5);
-		out->h_up = sqlite3_column_double(s, 6);
-		out->h_down = sqlite3_column_double(s, 7);
-		out->h_combined = sqlite3_column_double(s, 8);
-		out->homes = sqlite3_column_int(s, 9);
-		out->months = sqlite3_column_int(s, 10);
+		out->budget = sql_column_double(s, 5);
+		out->h_up = sql_column_double(s, 6);
+		out->h_down = sql_column_double(s, 7);
+		out->h_combined = sql_column_double(s, 8);
+		out->homes = sql_column_int(s, 9);
+		out->months = sql_column_int(s, 10);
 		col_copy(s, 11, out->first_month, sizeof out->first_month);
 		col_copy(s, 12, out->last_month, sizeof out->last_month);
-		out->signals = sqlite3_column_int(s, 13);
-		out->alerts = sqlite3_column_int(s, 14);
+		out->signals = sql_column_int(s, 13);
+		out->alerts = sql_column_int(s, 14);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_oversight_signal_insert(store_conn *c, const struct store_oversight_signal *g)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SIGNAL_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_SIGNAL_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, g->run_id);
-	sqlite3_bind_int64(s, 2, g->home_id);
+	sql_bind_int64(s, 1, g->run_id);
+	sql_bind_int64(s, 2, g->home_id);
 	text(s, 3, g->month);
 	text(s, 4, g->indicator);
 	text(s, 5, g->direction);
-	sqlite3_bind_double(s, 6, g->statistic);
-	sqlite3_bind_double(s, 7, g->threshold);
-	sqlite3_bind_double(s, 8, g->observed);
-	sqlite3_bind_double(s, 9, g->expected);
-	sqlite3_bind_int(s, 10, g->months);
+	sql_bind_double(s, 6, g->statistic);
+	sql_bind_double(s, 7, g->threshold);
+	sql_bind_double(s, 8, g->observed);
+	sql_bind_double(s, 9, g->expected);
+	sql_bind_int(s, 10, g->months);
 	text(s, 11, g->reason);
 	return run(s);
 }
@@ -4290,51 +4283,51 @@ struct signal_walk {
 	struct store_oversight_signal g;
 };
 
-static int signal_each_row(sqlite3_stmt *s, void *arg)
+static int signal_each_row(sql_stmt *s, void *arg)
 {
 	struct signal_walk *w = arg;
 	struct store_oversight_signal *g = &w->g;
-	g->run_id = sqlite3_column_int64(s, 0);
-	g->home_id = sqlite3_column_int64(s, 1);
+	g->run_id = sql_column_int64(s, 0);
+	g->home_id = sql_column_int64(s, 1);
 	col_copy(s, 2, g->month, sizeof g->month);
 	col_copy(s, 3, g->indicator, sizeof g->indicator);
 	col_copy(s, 4, g->direction, sizeof g->direction);
-	g->statistic = sqlite3_column_double(s, 5);
-	g->threshold = sqlite3_column_double(s, 6);
-	g->observed = sqlite3_column_double(s, 7);
-	g->expected = sqlite3_column_double(s, 8);
-	g->months = sqlite3_column_int(s, 9);
+	g->statistic = sql_column_double(s, 5);
+	g->threshold = sql_column_double(s, 6);
+	g->observed = sql_column_double(s, 7);
+	g->expected = sql_column_double(s, 8);
+	g->months = sql_column_int(s, 9);
 	col_copy(s, 10, g->reason, sizeof g->reason);
 	return w->fn(g, w->ctx);
 }
 
 static int sq_oversight_signals(store_conn *c, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SIGNALS);
+	sql_stmt *s = stmt(CONN(c), S_SIGNALS);
 	struct signal_walk w = {.fn = fn, .ctx = ctx};
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, home_id);
+	sql_bind_int64(s, 1, run_id);
+	sql_bind_int64(s, 2, home_id);
 	return each_row(s, signal_each_row, &w);
 }
 
 static int sq_home_alert_insert(store_conn *c, const struct store_home_alert *a, int64_t *id, bool *inserted)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->home_id);
-	sqlite3_bind_int64(s, 2, a->run_id);
+	sql_bind_int64(s, 1, a->home_id);
+	sql_bind_int64(s, 2, a->run_id);
 	text(s, 3, a->kind);
 	text(s, 4, a->month);
 	text(s, 5, a->reason);
 	text(s, 6, a->dedup_key);
 	text(s, 7, a->owner);
 	int rc = run(s);
-	*inserted = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	*inserted = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	if (*inserted && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -4344,13 +4337,13 @@ struct halert_walk {
 	struct store_home_alert a;
 };
 
-static int halert_each_row(sqlite3_stmt *s, void *arg)
+static int halert_each_row(sql_stmt *s, void *arg)
 {
 	struct halert_walk *w = arg;
 	struct store_home_alert *a = &w->a;
-	a->id = sqlite3_column_int64(s, 0);
-	a->home_id = sqlite3_column_int64(s, 1);
-	a->run_id = sqlite3_column_int64(s, 2);
+	a->id = sql_column_int64(s, 0);
+	a->home_id = sql_column_int64(s, 1);
+	a->run_id = sql_column_int64(s, 2);
 	col_copy(s, 3, a->kind, sizeof a->kind);
 	col_copy(s, 4, a->month, sizeof a->month);
 	col_copy(s, 5, a->reason, sizeof a->reason);
@@ -4377,7 +4370,7 @@ static int halert_copy(const struct store_home_alert *a, void *ctx)
 
 static int sq_home_alert_get(store_conn *c, int64_t id, struct store_home_alert *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_GET);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_GET);
 	struct halert_walk *w = calloc(1, sizeof *w);
 	int rc;
 	*found = false;
@@ -4387,7 +4380,7 @@ static int sq_home_alert_get(store_conn *c, int64_t id, struct store_home_alert 
 	}
 	w->fn = halert_copy;
 	w->ctx = out;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	rc = each_row(s, halert_each_row, w);
 	free(w);
 	if (rc == 1) {
@@ -4399,39 +4392,39 @@ static int sq_home_alert_get(store_conn *c, int64_t id, struct store_home_alert 
 
 static int sq_home_alert_acknowledge(store_conn *c, int64_t id, const char *by, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_ACK);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_ACK);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	return changed_run(c, s, changed);
 }
 
 static int sq_home_alert_resolve(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	text(s, 3, outcome);
 	return changed_run(c, s, changed);
 }
 
-static int id_row(sqlite3_stmt *s, void *arg)
+static int id_row(sql_stmt *s, void *arg)
 {
-	*(int64_t *)arg = sqlite3_column_int64(s, 0);
+	*(int64_t *)arg = sql_column_int64(s, 0);
 	return 0;
 }
 
 static int sq_home_alert_resolve_key(store_conn *c, int64_t home_id, const char *dedup_key, const char *by,
 				     const char *outcome, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE_KEY);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_RESOLVE_KEY);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, home_id);
+	sql_bind_int64(s, 1, home_id);
 	text(s, 2, dedup_key);
 	text(s, 3, by);
 	text(s, 4, outcome);
@@ -4441,20 +4434,20 @@ static int sq_home_alert_resolve_key(store_conn *c, int64_t home_id, const char 
 static int sq_home_alerts_escalate(store_conn *c, const char *created_before, const char *owner,
 				   const char *escalated_to, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERT_ESCALATE);
+	sql_stmt *s = stmt(CONN(c), S_HALERT_ESCALATE);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, created_before);
 	text(s, 2, owner);
 	text(s, 3, escalated_to);
 	int rc = run(s);
-	*n = rc == STORE_OK ? sqlite3_changes(CONN(c)->db) : 0;
+	*n = rc == STORE_OK ? sql_changes(CONN(c)->db) : 0;
 	return rc;
 }
 
 static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int limit, store_home_alert_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_HALERTS);
+	sql_stmt *s = stmt(CONN(c), S_HALERTS);
 	struct halert_walk *w = calloc(1, sizeof *w);
 	int rc;
 	if (!s || !w) {
@@ -4463,9 +4456,9 @@ static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int li
 	}
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, home_id);
-	sqlite3_bind_int(s, 2, open_only);
-	sqlite3_bind_int(s, 3, limit);
+	sql_bind_int64(s, 1, home_id);
+	sql_bind_int(s, 2, open_only);
+	sql_bind_int(s, 3, limit);
 	rc = each_row(s, halert_each_row, w);
 	free(w);
 	return rc;
@@ -4475,58 +4468,58 @@ static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int li
 
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_BLOCK_ADD);
+	sql_stmt *s = stmt(CONN(c), S_BLOCK_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int64(s, 2, source_record_id);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 2, source_record_id);
 	text(s, 3, keys_json);
 	return run(s);
 }
 
 static int sq_block_candidates(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES);
+	sql_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES);
 	struct id_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, keys_json);
-	sqlite3_bind_int(s, 2, limit);
+	sql_bind_int(s, 2, limit);
 	return each_row(s, id_each_row, &w);
 }
 
 static int sq_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_REVIEW_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, r->source_record_id);
-	sqlite3_bind_int64(s, 2, r->person_id);
-	sqlite3_bind_int64(s, 3, r->candidate_id);
-	sqlite3_bind_double(s, 4, r->weight);
-	sqlite3_bind_double(s, 5, r->probability);
+	sql_bind_int64(s, 1, r->source_record_id);
+	sql_bind_int64(s, 2, r->person_id);
+	sql_bind_int64(s, 3, r->candidate_id);
+	sql_bind_double(s, 4, r->weight);
+	sql_bind_double(s, 5, r->probability);
 	text(s, 6, r->explanation);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static void review_row(sqlite3_stmt *s, struct store_link_review *r)
+static void review_row(sql_stmt *s, struct store_link_review *r)
 {
-	r->id = sqlite3_column_int64(s, 0);
-	r->source_record_id = sqlite3_column_int64(s, 1);
-	r->person_id = sqlite3_column_int64(s, 2);
-	r->candidate_id = sqlite3_column_int64(s, 3);
-	r->weight = sqlite3_column_double(s, 4);
-	r->probability = sqlite3_column_double(s, 5);
+	r->id = sql_column_int64(s, 0);
+	r->source_record_id = sql_column_int64(s, 1);
+	r->person_id = sql_column_int64(s, 2);
+	r->candidate_id = sql_column_int64(s, 3);
+	r->weight = sql_column_double(s, 4);
+	r->probability = sql_column_double(s, 5);
 	r->explanation = col_str(s, 6);
 	col_copy(s, 7, r->created_at, sizeof r->created_at);
 	col_copy(s, 8, r->decided_at, sizeof r->decided_at);
 	col_copy(s, 9, r->decided_by, sizeof r->decided_by);
 	col_copy(s, 10, r->decision, sizeof r->decision);
 	col_copy(s, 11, r->reason, sizeof r->reason);
-	r->merge_id = sqlite3_column_int64(s, 12);
+	r->merge_id = sql_column_int64(s, 12);
 	col_copy(s, 13, r->agency, sizeof r->agency);
 	col_copy(s, 14, r->source_ref, sizeof r->source_ref);
 	col_copy(s, 15, r->person_given, sizeof r->person_given);
@@ -4538,12 +4531,12 @@ static void review_row(sqlite3_stmt *s, struct store_link_review *r)
 /* The explanation is copied out (it outlives the statement only in the caller's buffer). */
 static int sq_link_review_get(store_conn *c, int64_t id, struct store_link_review *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_GET);
+	sql_stmt *s = stmt(CONN(c), S_REVIEW_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	int r = map_rc(rc);
 	if (*found) {
 		review_row(s, out);
@@ -4552,7 +4545,7 @@ static int sq_link_review_get(store_conn *c, int64_t id, struct store_link_revie
 		if (!copy)
 			r = STORE_EIO;
 	}
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -4562,7 +4555,7 @@ struct review_walk {
 	struct store_link_review r;
 };
 
-static int review_walk_row(sqlite3_stmt *s, void *arg)
+static int review_walk_row(sql_stmt *s, void *arg)
 {
 	struct review_walk *w = arg;
 	review_row(s, &w->r);
@@ -4571,7 +4564,7 @@ static int review_walk_row(sqlite3_stmt *s, void *arg)
 
 static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REVIEWS_OPEN);
+	sql_stmt *s = stmt(CONN(c), S_REVIEWS_OPEN);
 	if (!s)
 		return STORE_EIO;
 	struct review_walk *w = malloc(sizeof *w);
@@ -4579,7 +4572,7 @@ static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn f
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int(s, 1, limit);
+	sql_bind_int(s, 1, limit);
 	int rc = each_row(s, review_walk_row, w);
 	free(w);
 	return rc;
@@ -4588,27 +4581,27 @@ static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn f
 static int sq_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
 				 int64_t merge_id, bool *changed)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REVIEW_DECIDE);
+	sql_stmt *s = stmt(CONN(c), S_REVIEW_DECIDE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	text(s, 2, by);
 	text(s, 3, decision);
 	text(s, 4, reason);
-	sqlite3_bind_int64(s, 5, merge_id);
+	sql_bind_int64(s, 5, merge_id);
 	int rc = run(s);
-	*changed = rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1;
+	*changed = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
 }
 
 static int pair_count(store_conn *c, enum stmt_id id, int64_t a, int64_t b, bool *yes)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = stmt(CONN(c), id);
 	int64_t n = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
+	sql_bind_int64(s, 1, a);
+	sql_bind_int64(s, 2, b);
 	int rc = one_int(s, &n);
 	*yes = n > 0;
 	return rc;
@@ -4627,13 +4620,13 @@ static int sq_link_refused(store_conn *c, int64_t a, int64_t b, bool *refused)
 static int sq_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t source_record_id, int64_t review_id,
 			       const char *by, const char *reason)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_REFUSAL_ADD);
+	sql_stmt *s = stmt(CONN(c), S_REFUSAL_ADD);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	sqlite3_bind_int64(s, 3, source_record_id);
-	sqlite3_bind_int64(s, 4, review_id);
+	sql_bind_int64(s, 1, a);
+	sql_bind_int64(s, 2, b);
+	sql_bind_int64(s, 3, source_record_id);
+	sql_bind_int64(s, 4, review_id);
 	text(s, 5, by);
 	text(s, 6, reason);
 	return run(s);
@@ -4641,23 +4634,23 @@ static int sq_link_refusal_add(store_conn *c, int64_t a, int64_t b, int64_t sour
 
 static int sq_person_merged_into(store_conn *c, int64_t merged_id, int64_t *kept_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGED_INTO);
+	sql_stmt *s = stmt(CONN(c), S_MERGED_INTO);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, merged_id);
+	sql_bind_int64(s, 1, merged_id);
 	return one_int(s, kept_id);
 }
 
 /* One statement of a merge or an undo: ?1 the merge, ?2 and ?3 the persons. */
 static int merge_step(store_conn *c, enum stmt_id id, int64_t merge_id, int64_t p2, int64_t p3)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, merge_id);
-	sqlite3_bind_int64(s, 2, p2);
-	if (sqlite3_bind_parameter_count(s) >= 3)
-		sqlite3_bind_int64(s, 3, p3);
+	sql_bind_int64(s, 1, merge_id);
+	sql_bind_int64(s, 2, p2);
+	if (sql_bind_parameter_count(s) >= 3)
+		sql_bind_int64(s, 3, p3);
 	return run(s);
 }
 
@@ -4669,17 +4662,17 @@ static const enum stmt_id merge_moves[] = {S_MERGE_MOVE_SOURCE, S_MERGE_MOVE_EVE
 static int sq_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, const char *by, const char *reason,
 			   int64_t *merge_id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_MERGE_INSERT);
 	int rc;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, kept_id);
-	sqlite3_bind_int64(s, 2, merged_id);
+	sql_bind_int64(s, 1, kept_id);
+	sql_bind_int64(s, 2, merged_id);
 	text(s, 3, by);
 	text(s, 4, reason);
 	if ((rc = run(s)) != STORE_OK)
 		return rc;
-	*merge_id = sqlite3_last_insert_rowid(CONN(c)->db);
+	*merge_id = sql_last_insert_id(CONN(c)->db);
 	/* List first (the lists look at where rows are now), then move. */
 	for (size_t i = 0; i < sizeof merge_lists / sizeof merge_lists[0]; i++)
 		if ((rc = merge_step(c, merge_lists[i], *merge_id, merged_id, kept_id)) != STORE_OK)
@@ -4690,11 +4683,11 @@ static int sq_person_merge(store_conn *c, int64_t kept_id, int64_t merged_id, co
 	return STORE_OK;
 }
 
-static void merge_row(sqlite3_stmt *s, struct store_merge *m)
+static void merge_row(sql_stmt *s, struct store_merge *m)
 {
-	m->id = sqlite3_column_int64(s, 0);
-	m->kept_id = sqlite3_column_int64(s, 1);
-	m->merged_id = sqlite3_column_int64(s, 2);
+	m->id = sql_column_int64(s, 0);
+	m->kept_id = sql_column_int64(s, 1);
+	m->merged_id = sql_column_int64(s, 2);
 	col_copy(s, 3, m->merged_by, sizeof m->merged_by);
 	col_copy(s, 4, m->merged_at, sizeof m->merged_at);
 	col_copy(s, 5, m->reason, sizeof m->reason);
@@ -4705,16 +4698,16 @@ static void merge_row(sqlite3_stmt *s, struct store_merge *m)
 
 static int sq_merge_get(store_conn *c, int64_t id, struct store_merge *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_GET);
+	sql_stmt *s = stmt(CONN(c), S_MERGE_GET);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		merge_row(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -4724,7 +4717,7 @@ struct merge_walk {
 	struct store_merge m;
 };
 
-static int merge_walk_row(sqlite3_stmt *s, void *arg)
+static int merge_walk_row(sql_stmt *s, void *arg)
 {
 	struct merge_walk *w = arg;
 	merge_row(s, &w->m);
@@ -4733,7 +4726,7 @@ static int merge_walk_row(sqlite3_stmt *s, void *arg)
 
 static int sq_merges_of(store_conn *c, int64_t person_id, int limit, store_merge_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGES_OF);
+	sql_stmt *s = stmt(CONN(c), S_MERGES_OF);
 	if (!s)
 		return STORE_EIO;
 	struct merge_walk *w = malloc(sizeof *w);
@@ -4741,8 +4734,8 @@ static int sq_merges_of(store_conn *c, int64_t person_id, int limit, store_merge
 		return STORE_EIO;
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int(s, 2, limit);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, limit);
 	int rc = each_row(s, merge_walk_row, w);
 	free(w);
 	return rc;
@@ -4762,12 +4755,12 @@ static int sq_person_unmerge(store_conn *c, int64_t merge_id, const char *by, co
 	for (size_t i = 0; i < sizeof merge_moves / sizeof merge_moves[0]; i++)
 		if ((rc = merge_step(c, merge_moves[i], merge_id, m->merged_id, m->kept_id)) != STORE_OK)
 			goto out;
-	sqlite3_stmt *s = stmt(CONN(c), S_MERGE_UNDONE);
+	sql_stmt *s = stmt(CONN(c), S_MERGE_UNDONE);
 	if (!s) {
 		rc = STORE_EIO;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, merge_id);
+	sql_bind_int64(s, 1, merge_id);
 	text(s, 2, by);
 	text(s, 3, reason);
 	rc = changed_run(c, s, done);
@@ -4780,47 +4773,47 @@ out:
 
 static int sq_link_model_insert(store_conn *c, const struct store_link_model *m, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LINK_MODEL_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_LINK_MODEL_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, m->how);
-	sqlite3_bind_int64(s, 2, m->records);
-	sqlite3_bind_int64(s, 3, m->pairs);
-	sqlite3_bind_int64(s, 4, m->random_pairs);
-	sqlite3_bind_int64(s, 5, m->reviewed);
-	sqlite3_bind_int64(s, 6, m->reviewed_same);
-	sqlite3_bind_int64(s, 7, m->linked);
-	sqlite3_bind_int64(s, 8, m->linked_same);
-	sqlite3_bind_double(s, 9, m->link_threshold);
-	sqlite3_bind_double(s, 10, m->review_threshold);
+	sql_bind_int64(s, 2, m->records);
+	sql_bind_int64(s, 3, m->pairs);
+	sql_bind_int64(s, 4, m->random_pairs);
+	sql_bind_int64(s, 5, m->reviewed);
+	sql_bind_int64(s, 6, m->reviewed_same);
+	sql_bind_int64(s, 7, m->linked);
+	sql_bind_int64(s, 8, m->linked_same);
+	sql_bind_double(s, 9, m->link_threshold);
+	sql_bind_double(s, 10, m->review_threshold);
 	text(s, 11, m->params);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
 static int sq_link_model_latest(store_conn *c, struct store_link_model *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LINK_MODEL_LATEST);
+	sql_stmt *s = stmt(CONN(c), S_LINK_MODEL_LATEST);
 	memset(out, 0, sizeof *out);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	int rc = sqlite3_step(s), r = STORE_OK;
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(s, 0);
+	int rc = sql_step(s), r = STORE_OK;
+	if (rc == SQL_ROW) {
+		out->id = sql_column_int64(s, 0);
 		col_copy(s, 1, out->trained_at, sizeof out->trained_at);
 		col_copy(s, 2, out->how, sizeof out->how);
-		out->records = sqlite3_column_int64(s, 3);
-		out->pairs = sqlite3_column_int64(s, 4);
-		out->random_pairs = sqlite3_column_int64(s, 5);
-		out->reviewed = sqlite3_column_int64(s, 6);
-		out->reviewed_same = sqlite3_column_int64(s, 7);
-		out->linked = sqlite3_column_int64(s, 8);
-		out->linked_same = sqlite3_column_int64(s, 9);
-		out->link_threshold = sqlite3_column_double(s, 10);
-		out->review_threshold = sqlite3_column_double(s, 11);
+		out->records = sql_column_int64(s, 3);
+		out->pairs = sql_column_int64(s, 4);
+		out->random_pairs = sql_column_int64(s, 5);
+		out->reviewed = sql_column_int64(s, 6);
+		out->reviewed_same = sql_column_int64(s, 7);
+		out->linked = sql_column_int64(s, 8);
+		out->linked_same = sql_column_int64(s, 9);
+		out->link_threshold = sql_column_double(s, 10);
+		out->review_threshold = sql_column_double(s, 11);
 		char *copy = strdup(col_str(s, 12));
 		out->params = copy;
 		if (!copy)
@@ -4828,7 +4821,7 @@ static int sq_link_model_latest(store_conn *c, struct store_link_model *out, boo
 		*found = true;
 	} else
 		r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -4837,9 +4830,9 @@ static int sq_link_model_latest_id(store_conn *c, int64_t *id)
 	return one_int(stmt(CONN(c), S_LINK_MODEL_LATEST_ID), id);
 }
 
-static void link_subject_row(sqlite3_stmt *s, struct store_link_subject *o)
+static void link_subject_row(sql_stmt *s, struct store_link_subject *o)
 {
-	o->source_record_id = sqlite3_column_int64(s, 0);
+	o->source_record_id = sql_column_int64(s, 0);
 	col_copy(s, 1, o->agency, sizeof o->agency);
 	col_copy(s, 2, o->given_name, sizeof o->given_name);
 	col_copy(s, 3, o->middle_names, sizeof o->middle_names);
@@ -4859,21 +4852,21 @@ struct link_subject_walk {
 	struct store_link_labelled l;
 };
 
-static int link_subject_walk_row(sqlite3_stmt *s, void *arg)
+static int link_subject_walk_row(sql_stmt *s, void *arg)
 {
 	struct link_subject_walk *w = arg;
 	link_subject_row(s, &w->l.subject);
 	if (w->fn)
 		return w->fn(&w->l.subject, w->ctx);
-	w->l.candidate_id = sqlite3_column_int64(s, 11);
-	w->l.same = sqlite3_column_int(s, 12) != 0;
+	w->l.candidate_id = sql_column_int64(s, 11);
+	w->l.same = sql_column_int(s, 12) != 0;
 	return w->lfn(&w->l, w->ctx);
 }
 
 static int link_subject_walk(store_conn *c, enum stmt_id id, store_link_subject_fn fn, store_link_labelled_fn lfn,
 			     void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	struct link_subject_walk *w = calloc(1, sizeof *w);
@@ -4899,14 +4892,14 @@ static int sq_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, voi
 
 static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LINK_REVIEW_COUNTS);
+	sql_stmt *s = stmt(CONN(c), S_LINK_REVIEW_COUNTS);
 	if (!s)
 		return STORE_EIO;
-	int rc = sqlite3_step(s);
-	*reviews = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	*records = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int rc = sql_step(s);
+	*reviews = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
+	*records = rc == SQL_ROW ? sql_column_int64(s, 1) : 0;
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -4914,12 +4907,12 @@ static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *recor
 
 static int sq_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_GET);
+	sql_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_GET);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, code);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found) {
 		col_copy(s, 0, out->team.code, sizeof out->team.code);
 		col_copy(s, 1, out->team.name, sizeof out->team.name);
@@ -4929,13 +4922,13 @@ static int sq_team_contact_get(store_conn *c, const char *code, struct store_tea
 		col_copy(s, 5, out->email, sizeof out->email);
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_SET);
+	sql_stmt *s = stmt(CONN(c), S_TEAM_CONTACT_SET);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, t->team.code);
@@ -4943,65 +4936,65 @@ static int sq_team_contact_set(store_conn *c, const struct store_team_contact *t
 	text(s, 3, t->out_of_hours_phone);
 	text(s, 4, t->email);
 	int rc = run(s);
-	*found = rc == STORE_OK && sqlite3_changes(CONN(c)->db) > 0;
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
 /* ---- issue 15: break-glass's expiry, notices to the worker, who has looked, the DPO's area view ---------- */
 
-static void text_or_null(sqlite3_stmt *s, int i, const char *v)
+static void text_or_null(sql_stmt *s, int i, const char *v)
 {
 	if (v && v[0])
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		sql_bind_text(s, i, v, -1);
 	else
-		sqlite3_bind_null(s, i);
+		sql_bind_null(s, i);
 }
 
 static int sq_break_glass_until(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
 				char until[STORE_TS_LEN + 1])
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_BREAK_GLASS_UNTIL);
+	sql_stmt *s = stmt(CONN(c), S_BREAK_GLASS_UNTIL);
 	until[0] = '\0';
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
-	sqlite3_bind_int64(s, 2, user_id);
+	sql_bind_int64(s, 1, child_id);
+	sql_bind_int64(s, 2, user_id);
 	text(s, 3, now);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	int rc = sql_step(s);
+	if (rc == SQL_ROW)
 		col_copy(s, 0, until, STORE_TS_LEN + 1);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_EIO;
+	sql_reset(s);
+	return rc == SQL_ROW || rc == SQL_DONE ? STORE_OK : STORE_EIO;
 }
 
 static int sq_notice_attach(store_conn *c, int64_t user_id, int64_t child_id, const char *since, const char *started,
 			    int64_t glass_id, const char *detail, bool *attached)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_ATTACH);
+	sql_stmt *s = stmt(CONN(c), S_NOTICE_ATTACH);
 	*attached = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, child_id);
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, child_id);
 	text(s, 3, since);
-	sqlite3_bind_int64(s, 4, glass_id);
+	sql_bind_int64(s, 4, glass_id);
 	text(s, 5, detail);
 	text(s, 6, started);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*attached = sqlite3_changes(CONN(c)->db) > 0;
+		*attached = sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
 static int sq_notice_pending(store_conn *c, int64_t user_id, int64_t child_id, const char *since,
 			     const char *started, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_NOTICE_PENDING);
+	sql_stmt *s = stmt(CONN(c), S_NOTICE_PENDING);
 	*n = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, child_id);
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, child_id);
 	text(s, 3, since);
 	text(s, 4, started);
 	return one_int(s, n);
@@ -5009,23 +5002,23 @@ static int sq_notice_pending(store_conn *c, int64_t user_id, int64_t child_id, c
 
 static int sq_worker_notice_add(store_conn *c, const struct store_worker_notice *n, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_WORKER_NOTICE_ADD);
+	sql_stmt *s = stmt(CONN(c), S_WORKER_NOTICE_ADD);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, n->kind);
 	text(s, 2, n->at);
 	text(s, 3, n->recipient);
-	sqlite3_bind_int64(s, 4, n->child_id);
+	sql_bind_int64(s, 4, n->child_id);
 	text(s, 5, n->actor);
 	text(s, 6, n->who);
 	text(s, 7, n->agency);
 	text(s, 8, n->role);
-	sqlite3_bind_int64(s, 9, n->break_glass_id);
+	sql_bind_int64(s, 9, n->break_glass_id);
 	text(s, 10, n->detail);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -5034,23 +5027,23 @@ struct worker_notice_walk {
 	void *ctx;
 };
 
-static int worker_notice_row(sqlite3_stmt *s, void *arg)
+static int worker_notice_row(sql_stmt *s, void *arg)
 {
 	struct worker_notice_walk *w = arg;
 	struct store_worker_notice *n = malloc(sizeof *n); /* the reason makes it large */
 	if (!n)
 		return STORE_EIO;
 	memset(n, 0, sizeof *n);
-	n->id = sqlite3_column_int64(s, 0);
+	n->id = sql_column_int64(s, 0);
 	col_copy(s, 1, n->kind, sizeof n->kind);
 	col_copy(s, 2, n->at, sizeof n->at);
 	col_copy(s, 3, n->recipient, sizeof n->recipient);
-	n->child_id = sqlite3_column_int64(s, 4);
+	n->child_id = sql_column_int64(s, 4);
 	col_copy(s, 5, n->actor, sizeof n->actor);
 	col_copy(s, 6, n->who, sizeof n->who);
 	col_copy(s, 7, n->agency, sizeof n->agency);
 	col_copy(s, 8, n->role, sizeof n->role);
-	n->break_glass_id = sqlite3_column_int64(s, 9);
+	n->break_glass_id = sql_column_int64(s, 9);
 	col_copy(s, 10, n->detail, sizeof n->detail);
 	col_copy(s, 11, n->given_name, sizeof n->given_name);
 	col_copy(s, 12, n->family_name, sizeof n->family_name);
@@ -5065,12 +5058,12 @@ static int sq_worker_notices(store_conn *c, const struct store_view *v, const ch
 			     store_worker_notice_fn fn, void *ctx)
 {
 	struct worker_notice_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_WORKER_NOTICES);
+	sql_stmt *s = stmt(CONN(c), S_WORKER_NOTICES);
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
 	text(s, 1, recipient);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	sql_bind_int(s, 2, limit > 0 ? limit : 100);
 	return each_row(s, worker_notice_row, &w);
 }
 
@@ -5079,16 +5072,16 @@ struct look_walk {
 	void *ctx;
 };
 
-static int look_row(sqlite3_stmt *s, void *arg)
+static int look_row(sql_stmt *s, void *arg)
 {
 	struct look_walk *w = arg;
 	struct store_look l;
 	memset(&l, 0, sizeof l);
-	l.a.id = sqlite3_column_int64(s, 0);
+	l.a.id = sql_column_int64(s, 0);
 	l.a.at = col_str(s, 1);
 	l.a.actor = col_str(s, 2);
 	l.a.action = col_str(s, 3);
-	l.a.child_id = sqlite3_column_int64(s, 4);
+	l.a.child_id = sql_column_int64(s, 4);
 	l.a.object = col_str(s, 5);
 	l.a.detail = col_str(s, 6);
 	col_copy(s, 8, l.agency, sizeof l.agency);
@@ -5101,27 +5094,27 @@ static int sq_child_looks(store_conn *c, int64_t child_id, const struct store_lo
 			  void *ctx)
 {
 	struct look_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_CHILD_LOOKS);
+	sql_stmt *s = stmt(CONN(c), S_CHILD_LOOKS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, child_id);
+	sql_bind_int64(s, 1, child_id);
 	text_or_null(s, 2, q->from);
 	text_or_null(s, 3, q->to);
 	text_or_null(s, 4, q->agency);
-	sqlite3_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
+	sql_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
 	return each_row(s, look_row, &w);
 }
 
-static int glass_area_row(sqlite3_stmt *s, void *arg)
+static int glass_area_row(sql_stmt *s, void *arg)
 {
 	struct break_glass_walk *w = arg;
 	struct store_break_glass *b = malloc(sizeof *b);
 	if (!b)
 		return STORE_EIO;
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(s, 0);
-	b->child_id = sqlite3_column_int64(s, 1);
-	b->user_id = sqlite3_column_int64(s, 2);
+	b->id = sql_column_int64(s, 0);
+	b->child_id = sql_column_int64(s, 1);
+	b->user_id = sql_column_int64(s, 2);
 	col_copy(s, 3, b->reason, sizeof b->reason);
 	col_copy(s, 4, b->at, sizeof b->at);
 	col_copy(s, 5, b->expires_at, sizeof b->expires_at);
@@ -5139,7 +5132,7 @@ static int sq_break_glass_area(store_conn *c, const struct store_view *v, const 
 			       store_break_glass_fn fn, void *ctx)
 {
 	struct break_glass_walk w = {fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_GLASS_AREA);
+	sql_stmt *s = stmt(CONN(c), S_GLASS_AREA);
 	if (!s)
 		return STORE_EIO;
 	bind_view(s, v);
@@ -5147,7 +5140,7 @@ static int sq_break_glass_area(store_conn *c, const struct store_view *v, const 
 	text_or_null(s, 2, q->agency);
 	text_or_null(s, 3, q->from);
 	text_or_null(s, 4, q->to);
-	sqlite3_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
+	sql_bind_int(s, 5, q->limit > 0 ? q->limit : 100);
 	return each_row(s, glass_area_row, &w);
 }
 
@@ -5155,7 +5148,7 @@ static int sq_break_glass_area(store_conn *c, const struct store_view *v, const 
 
 static int sq_lado_person_insert(store_conn *c, const struct store_lado_person *p, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PERSON_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_LADO_PERSON_INSERT);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
@@ -5165,14 +5158,14 @@ static int sq_lado_person_insert(store_conn *c, const struct store_lado_person *
 	text(s, 4, p->created_by);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static void lado_person_row(sqlite3_stmt *s, struct store_lado_person *p)
+static void lado_person_row(sql_stmt *s, struct store_lado_person *p)
 {
 	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
+	p->id = sql_column_int64(s, 0);
 	col_copy(s, 1, p->given_name, sizeof p->given_name);
 	col_copy(s, 2, p->family_name, sizeof p->family_name);
 	col_copy(s, 3, p->dob, sizeof p->dob);
@@ -5182,17 +5175,17 @@ static void lado_person_row(sqlite3_stmt *s, struct store_lado_person *p)
 
 static int sq_lado_person_get(store_conn *c, int64_t id, struct store_lado_person *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PERSON_GET);
+	sql_stmt *s = stmt(CONN(c), S_LADO_PERSON_GET);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		lado_person_row(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -5201,7 +5194,7 @@ struct lado_walk {
 	void *ctx;
 };
 
-static int lado_person_each(sqlite3_stmt *s, void *arg)
+static int lado_person_each(sql_stmt *s, void *arg)
 {
 	struct lado_walk *w = arg;
 	struct store_lado_person p;
@@ -5212,40 +5205,40 @@ static int lado_person_each(sqlite3_stmt *s, void *arg)
 static int sq_lado_people_near(store_conn *c, const char *dob, int limit, store_lado_person_fn fn, void *ctx)
 {
 	struct lado_walk w = {(void *)fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_PEOPLE_NEAR);
+	sql_stmt *s = stmt(CONN(c), S_LADO_PEOPLE_NEAR);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, dob);
-	sqlite3_bind_int(s, 2, limit > 0 ? limit : 100);
+	sql_bind_int(s, 2, limit > 0 ? limit : 100);
 	return each_row(s, lado_person_each, &w);
 }
 
 static int sq_lado_employment_add(store_conn *c, const struct store_lado_employment *e, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENT_ADD);
+	sql_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENT_ADD);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, e->person_id);
+	sql_bind_int64(s, 1, e->person_id);
 	text(s, 2, e->employer);
-	sqlite3_bind_int64(s, 3, e->home_id);
+	sql_bind_int64(s, 3, e->home_id);
 	text(s, 4, e->role);
 	text(s, 5, e->from_day);
 	text(s, 6, e->to_day);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static int lado_employment_each(sqlite3_stmt *s, void *arg)
+static int lado_employment_each(sql_stmt *s, void *arg)
 {
 	struct lado_walk *w = arg;
 	struct store_lado_employment e;
 	memset(&e, 0, sizeof e);
-	e.id = sqlite3_column_int64(s, 0);
-	e.person_id = sqlite3_column_int64(s, 1);
-	e.home_id = sqlite3_column_int64(s, 2);
+	e.id = sql_column_int64(s, 0);
+	e.person_id = sql_column_int64(s, 1);
+	e.home_id = sql_column_int64(s, 2);
 	col_copy(s, 3, e.employer, sizeof e.employer);
 	col_copy(s, 4, e.role, sizeof e.role);
 	col_copy(s, 5, e.from_day, sizeof e.from_day);
@@ -5257,16 +5250,16 @@ static int lado_employment_each(sqlite3_stmt *s, void *arg)
 static int sq_lado_employments(store_conn *c, int64_t person_id, store_lado_employment_fn fn, void *ctx)
 {
 	struct lado_walk w = {(void *)fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENTS);
+	sql_stmt *s = stmt(CONN(c), S_LADO_EMPLOYMENTS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 1, person_id);
 	return each_row(s, lado_employment_each, &w);
 }
 
 static int sq_lado_home_by_urn(store_conn *c, const char *urn, int64_t *home_id, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_HOME_BY_URN);
+	sql_stmt *s = stmt(CONN(c), S_LADO_HOME_BY_URN);
 	*home_id = 0;
 	*found = false;
 	if (!s)
@@ -5279,28 +5272,28 @@ static int sq_lado_home_by_urn(store_conn *c, const char *urn, int64_t *home_id,
 
 static int sq_lado_allegation_insert(store_conn *c, const struct store_lado_allegation *a, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_INSERT);
 	*id = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->person_id);
-	sqlite3_bind_int64(s, 2, a->employment_id);
+	sql_bind_int64(s, 1, a->person_id);
+	sql_bind_int64(s, 2, a->employment_id);
 	text(s, 3, a->received_on);
 	text(s, 4, a->referrer);
 	text(s, 5, a->summary);
 	text(s, 6, a->created_by);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static void lado_allegation_row(sqlite3_stmt *s, struct store_lado_allegation *a)
+static void lado_allegation_row(sql_stmt *s, struct store_lado_allegation *a)
 {
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(s, 0);
-	a->person_id = sqlite3_column_int64(s, 1);
-	a->employment_id = sqlite3_column_int64(s, 2);
+	a->id = sql_column_int64(s, 0);
+	a->person_id = sql_column_int64(s, 1);
+	a->employment_id = sql_column_int64(s, 2);
 	col_copy(s, 3, a->received_on, sizeof a->received_on);
 	col_copy(s, 4, a->referrer, sizeof a->referrer);
 	col_copy(s, 5, a->summary, sizeof a->summary);
@@ -5317,33 +5310,33 @@ static void lado_allegation_row(sqlite3_stmt *s, struct store_lado_allegation *a
 	col_copy(s, 16, a->employer_action_on, sizeof a->employer_action_on);
 	col_copy(s, 17, a->employer_action, sizeof a->employer_action);
 	col_copy(s, 18, a->employer, sizeof a->employer);
-	a->home_id = sqlite3_column_int64(s, 19);
+	a->home_id = sql_column_int64(s, 19);
 	col_copy(s, 20, a->given_name, sizeof a->given_name);
 	col_copy(s, 21, a->family_name, sizeof a->family_name);
 }
 
 static int sq_lado_allegation_get(store_conn *c, int64_t id, struct store_lado_allegation *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_GET);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_GET);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
+	sql_bind_int64(s, 1, id);
+	int rc = sql_step(s);
+	*found = rc == SQL_ROW;
 	if (*found)
 		lado_allegation_row(s, out);
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
 static int sq_lado_allegation_update(store_conn *c, const struct store_lado_allegation *a)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_UPDATE);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALLEGATION_UPDATE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->id);
+	sql_bind_int64(s, 1, a->id);
 	text(s, 2, a->consideration_on);
 	text(s, 3, a->threshold);
 	text(s, 4, a->consideration_notes);
@@ -5357,7 +5350,7 @@ static int sq_lado_allegation_update(store_conn *c, const struct store_lado_alle
 	return run(s);
 }
 
-static int lado_allegation_each(sqlite3_stmt *s, void *arg)
+static int lado_allegation_each(sql_stmt *s, void *arg)
 {
 	struct lado_walk *w = arg;
 	struct store_lado_allegation *a = malloc(sizeof *a); /* the notes make it large */
@@ -5373,44 +5366,44 @@ static int sq_lado_allegations(store_conn *c, int64_t person_id, bool open_only,
 			       store_lado_allegation_fn fn, void *ctx)
 {
 	struct lado_walk w = {(void *)fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALLEGATIONS);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALLEGATIONS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int(s, 2, open_only);
-	sqlite3_bind_int(s, 3, limit > 0 ? limit : 100);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, open_only);
+	sql_bind_int(s, 3, limit > 0 ? limit : 100);
 	return each_row(s, lado_allegation_each, &w);
 }
 
 static int sq_lado_alert_insert(store_conn *c, const struct store_lado_alert *a, int64_t *id, bool *inserted)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERT_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALERT_INSERT);
 	*id = 0;
 	*inserted = false;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, a->person_id);
-	sqlite3_bind_int64(s, 2, a->allegation_id);
+	sql_bind_int64(s, 1, a->person_id);
+	sql_bind_int64(s, 2, a->allegation_id);
 	text(s, 3, a->code);
 	text(s, 4, a->raised_on);
 	text(s, 5, a->due);
 	text(s, 6, a->evidence[0] ? a->evidence : "[]");
 	int rc = run(s);
-	if (rc == STORE_OK && sqlite3_changes(CONN(c)->db) == 1) {
+	if (rc == STORE_OK && sql_changes(CONN(c)->db) == 1) {
 		*inserted = true;
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	}
 	return rc;
 }
 
-static int lado_alert_each(sqlite3_stmt *s, void *arg)
+static int lado_alert_each(sql_stmt *s, void *arg)
 {
 	struct lado_walk *w = arg;
 	struct store_lado_alert a;
 	memset(&a, 0, sizeof a);
-	a.id = sqlite3_column_int64(s, 0);
-	a.person_id = sqlite3_column_int64(s, 1);
-	a.allegation_id = sqlite3_column_int64(s, 2);
+	a.id = sql_column_int64(s, 0);
+	a.person_id = sql_column_int64(s, 1);
+	a.allegation_id = sql_column_int64(s, 2);
 	col_copy(s, 3, a.code, sizeof a.code);
 	col_copy(s, 4, a.raised_on, sizeof a.raised_on);
 	col_copy(s, 5, a.due, sizeof a.due);
@@ -5428,28 +5421,28 @@ static int sq_lado_alerts(store_conn *c, int64_t person_id, int64_t allegation_i
 			  store_lado_alert_fn fn, void *ctx)
 {
 	struct lado_walk w = {(void *)fn, ctx};
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERTS);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALERTS);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, person_id);
-	sqlite3_bind_int64(s, 2, allegation_id);
-	sqlite3_bind_int(s, 3, open_only);
-	sqlite3_bind_int(s, 4, limit > 0 ? limit : 100);
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int64(s, 2, allegation_id);
+	sql_bind_int(s, 3, open_only);
+	sql_bind_int(s, 4, limit > 0 ? limit : 100);
 	return each_row(s, lado_alert_each, &w);
 }
 
 static int sq_lado_alert_resolve(store_conn *c, int64_t allegation_id, const char *code, const char *by, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_LADO_ALERT_RESOLVE);
+	sql_stmt *s = stmt(CONN(c), S_LADO_ALERT_RESOLVE);
 	*n = 0;
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, allegation_id);
+	sql_bind_int64(s, 1, allegation_id);
 	text(s, 2, code);
 	text(s, 3, by);
 	int rc = run(s);
 	if (rc == STORE_OK)
-		*n = sqlite3_changes(CONN(c)->db);
+		*n = sql_changes(CONN(c)->db);
 	return rc;
 }
 
@@ -5457,14 +5450,14 @@ static int sq_lado_alert_resolve(store_conn *c, int64_t allegation_id, const cha
 
 static int sq_speakup_insert(store_conn *c, const struct store_speakup *r, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_SPEAKUP_INSERT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, r->ref);
 	text(s, 2, r->pass_hash);
 	text(s, 3, r->who);
-	sqlite3_bind_int64(s, 4, r->home_id);
-	sqlite3_bind_int(s, 5, r->home_unknown);
+	sql_bind_int64(s, 4, r->home_id);
+	sql_bind_int(s, 5, r->home_unknown);
 	text(s, 6, r->person_name);
 	text(s, 7, r->person_role);
 	text(s, 8, r->what);
@@ -5473,22 +5466,22 @@ static int sq_speakup_insert(store_conn *c, const struct store_speakup *r, int64
 	text(s, 11, r->about);
 	text(s, 12, r->first_name);
 	text(s, 13, r->contact);
-	sqlite3_bind_int64(s, 14, r->incident_id);
+	sql_bind_int64(s, 14, r->incident_id);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
-static void speakup_row(sqlite3_stmt *s, struct store_speakup *r)
+static void speakup_row(sql_stmt *s, struct store_speakup *r)
 {
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = sql_column_int64(s, 0);
 	col_copy(s, 1, r->ref, sizeof r->ref);
 	col_copy(s, 2, r->pass_hash, sizeof r->pass_hash);
 	col_copy(s, 3, r->created_at, sizeof r->created_at);
 	col_copy(s, 4, r->who, sizeof r->who);
-	r->home_id = sqlite3_column_int64(s, 5);
-	r->home_unknown = sqlite3_column_int(s, 6);
+	r->home_id = sql_column_int64(s, 5);
+	r->home_unknown = sql_column_int(s, 6);
 	col_copy(s, 7, r->person_name, sizeof r->person_name);
 	col_copy(s, 8, r->person_role, sizeof r->person_role);
 	col_copy(s, 9, r->what, sizeof r->what);
@@ -5502,31 +5495,31 @@ static void speakup_row(sqlite3_stmt *s, struct store_speakup *r)
 	col_copy(s, 17, r->outcome_reason, sizeof r->outcome_reason);
 	col_copy(s, 18, r->triaged_by, sizeof r->triaged_by);
 	col_copy(s, 19, r->triaged_at, sizeof r->triaged_at);
-	r->child_id = sqlite3_column_int64(s, 20);
-	r->incident_id = sqlite3_column_int64(s, 21);
-	r->fails = sqlite3_column_int(s, 22);
+	r->child_id = sql_column_int64(s, 20);
+	r->incident_id = sql_column_int64(s, 21);
+	r->fails = sql_column_int(s, 22);
 	col_copy(s, 23, r->fail_since, sizeof r->fail_since);
 	col_copy(s, 24, r->home_name, sizeof r->home_name);
-	r->messages = sqlite3_column_int(s, 25);
+	r->messages = sql_column_int(s, 25);
 }
 
 static int sq_speakup_get(store_conn *c, int64_t id, const char *ref, struct store_speakup *out, bool *found)
 {
-	sqlite3_stmt *s = stmt(CONN(c), id ? S_SPEAKUP_GET : S_SPEAKUP_BY_REF);
+	sql_stmt *s = stmt(CONN(c), id ? S_SPEAKUP_GET : S_SPEAKUP_BY_REF);
 	*found = false;
 	if (!s)
 		return STORE_EIO;
 	if (id)
-		sqlite3_bind_int64(s, 1, id);
+		sql_bind_int64(s, 1, id);
 	else
 		text(s, 1, ref);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	int rc = sql_step(s);
+	if (rc == SQL_ROW) {
 		speakup_row(s, out);
 		*found = true;
 	}
 	int r = map_rc(rc);
-	sqlite3_reset(s);
+	sql_reset(s);
 	return r;
 }
 
@@ -5536,7 +5529,7 @@ struct speakup_walk {
 	struct store_speakup r;
 };
 
-static int speakup_each_row(sqlite3_stmt *s, void *arg)
+static int speakup_each_row(sql_stmt *s, void *arg)
 {
 	struct speakup_walk *w = arg;
 	speakup_row(s, &w->r);
@@ -5545,7 +5538,7 @@ static int speakup_each_row(sqlite3_stmt *s, void *arg)
 
 static int sq_speakups(store_conn *c, int limit, store_speakup_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUPS);
+	sql_stmt *s = stmt(CONN(c), S_SPEAKUPS);
 	struct speakup_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
 	if (!s || !w) {
 		free(w);
@@ -5553,7 +5546,7 @@ static int sq_speakups(store_conn *c, int limit, store_speakup_fn fn, void *ctx)
 	}
 	w->fn = fn;
 	w->ctx = ctx;
-	sqlite3_bind_int(s, 1, limit);
+	sql_bind_int(s, 1, limit);
 	int rc = each_row(s, speakup_each_row, w);
 	free(w);
 	return rc;
@@ -5561,25 +5554,25 @@ static int sq_speakups(store_conn *c, int limit, store_speakup_fn fn, void *ctx)
 
 static int sq_speakup_update(store_conn *c, const struct store_speakup *r)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_UPDATE);
+	sql_stmt *s = stmt(CONN(c), S_SPEAKUP_UPDATE);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, r->id);
+	sql_bind_int64(s, 1, r->id);
 	text(s, 2, r->state);
 	text(s, 3, r->outcome);
 	text(s, 4, r->outcome_reason);
 	text(s, 5, r->triaged_by);
 	text(s, 6, r->triaged_at);
-	sqlite3_bind_int64(s, 7, r->child_id);
-	sqlite3_bind_int64(s, 8, r->incident_id);
-	sqlite3_bind_int(s, 9, r->fails);
+	sql_bind_int64(s, 7, r->child_id);
+	sql_bind_int64(s, 8, r->incident_id);
+	sql_bind_int(s, 9, r->fails);
 	text(s, 10, r->fail_since);
 	return run(s);
 }
 
 static int sq_speakup_count_since(store_conn *c, const char *since, int64_t *n)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_COUNT);
+	sql_stmt *s = stmt(CONN(c), S_SPEAKUP_COUNT);
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, since);
@@ -5588,16 +5581,16 @@ static int sq_speakup_count_since(store_conn *c, const char *since, int64_t *n)
 
 static int sq_speakup_message_insert(store_conn *c, const struct store_speakup_message *m, int64_t *id)
 {
-	sqlite3_stmt *s = stmt(CONN(c), S_SPEAKUP_MSG_INSERT);
+	sql_stmt *s = stmt(CONN(c), S_SPEAKUP_MSG_INSERT);
 	if (!s)
 		return STORE_EIO;
-	sqlite3_bind_int64(s, 1, m->report_id);
-	sqlite3_bind_int(s, 2, m->from_reporter);
+	sql_bind_int64(s, 1, m->report_id);
+	sql_bind_int(s, 2, m->from_reporter);
 	text(s, 3, m->author);
 	text(s, 4, m->text);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
-		*id = sqlite3_last_insert_rowid(CONN(c)->db);
+		*id = sql_last_insert_id(CONN(c)->db);
 	return rc;
 }
 
@@ -5607,13 +5600,13 @@ struct speakup_msg_walk {
 	struct store_speakup_message m;
 };
 
-static int speakup_msg_row(sqlite3_stmt *s, void *arg)
+static int speakup_msg_row(sql_stmt *s, void *arg)
 {
 	struct speakup_msg_walk *w = arg;
-	w->m.id = sqlite3_column_int64(s, 0);
-	w->m.report_id = sqlite3_column_int64(s, 1);
+	w->m.id = sql_column_int64(s, 0);
+	w->m.report_id = sql_column_int64(s, 1);
 	col_copy(s, 2, w->m.at, sizeof w->m.at);
-	w->m.from_reporter = sqlite3_column_int(s, 3);
+	w->m.from_reporter = sql_column_int(s, 3);
 	col_copy(s, 4, w->m.author, sizeof w->m.author);
 	col_copy(s, 5, w->m.text, sizeof w->m.text);
 	return w->fn(&w->m, w->ctx);

@@ -1,0 +1,743 @@
+/*
+ * store/drv_pg.c — the PostgreSQL engine of store/sql.h (postgresql://..., over libpq).
+ *
+ * The SQL is store/ops.c's, shared with SQLite. What this file adds so that one text serves both:
+ *  - parameters: ops.c numbers them ?NN (reused, sparse: the view's ?61..?64, the clock's ?60); they are
+ *    renumbered to a compact $1..$k here, and bound by their ?NN number through a map. Each parameter is
+ *    typed by what was bound to it (int8, float8, text, bytea; a NULL is left for the server to infer), so
+ *    a statement is prepared on the server the first time it is stepped, once per set of types seen.
+ *  - results are read in text form: integers and doubles parsed, booleans 't'/'f' read as 1/0, bytea
+ *    decoded; a row's values live until the next step or reset, as SQLite's do.
+ *  - a write inside a transaction runs under a statement savepoint, so that a refused INSERT (a conflict
+ *    that the caller answers) leaves the transaction usable, as a failed statement does in SQLite.
+ *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
+ *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
+ *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
+ *    lock's order, one unbroken sequence across processes, exactly as BEGIN IMMEDIATE gives on SQLite.
+ *  - a commit returns only when PostgreSQL says it is durable (synchronous_commit = on for this session).
+ *  - migrations: ops.c's SQLite DDL with its few type words rewritten (INTEGER PRIMARY KEY, INTEGER, REAL,
+ *    BLOB, WITHOUT ROWID) and its triggers dropped; PostgreSQL's own triggers come from ops.c's
+ *    pg_migration[] (same index). A few functions that SQLite has and PostgreSQL lacks (json_extract,
+ *    json_each, two-argument min/max, ...) are created as plain SQL functions first (PG_COMPAT). The version
+ *    is kept in a one-row table.
+ */
+#include "store/sql.h"
+#include "store/store.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pg_advisory_xact_lock's key for "the writer": any constant no other application on the cluster uses. */
+#define SG_WRITE_LOCK 0x5afe6a4dLL
+
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 = 701 };
+enum { P_NULL, P_INT, P_DOUBLE, P_TEXT, P_BLOB };
+
+struct pg_param {
+	int kind;
+	const void *ptr; /* text or blob as bound (not copied: it lives until the step, as with SQLite) */
+	int len;
+	char num[32]; /* an int or a double as text */
+};
+
+struct pg_variant {
+	Oid types[SQL_NOW_PARAM + 8];
+	char name[24];
+};
+
+#define MAX_VARIANTS 8
+
+struct pg_stmt {
+	sql_stmt head; /* must be first */
+	char *sql;     /* with $1..$k */
+	int nparams;   /* k */
+	int maxnn;     /* the largest ?NN */
+	int map[128];  /* ?NN -> k (1-based), 0: not in this statement */
+	struct pg_param p[SQL_NOW_PARAM + 8];
+	struct pg_variant var[MAX_VARIANTS];
+	int nvar;
+	bool write; /* INSERT, UPDATE or DELETE: runs under a statement savepoint inside a transaction */
+	PGresult *res;
+	int row, nrows;
+	unsigned char **blobs; /* decoded bytea of the current row, by column */
+	size_t *bloblen;
+	int ncols;
+};
+
+struct pg_db {
+	sql_db head; /* must be first */
+	PGconn *conn;
+	int64_t changes;
+	char err[512];
+};
+
+#define PG(d) ((struct pg_db *)(d))
+#define PS(s) ((struct pg_stmt *)(s))
+
+static void set_err(struct pg_db *d, const char *m)
+{
+	snprintf(d->err, sizeof d->err, "%s", m ? m : "");
+	size_t n = strlen(d->err);
+	while (n && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
+		d->err[--n] = '\0';
+}
+
+/* SQLite's classes of failure, from the SQLSTATE. */
+static int map_res(struct pg_db *d, PGresult *r)
+{
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return STORE_OK;
+	/* The primary message only: PostgreSQL's DETAIL quotes the values of a conflicting key, which may be
+	 * personal data, and store_conn_errmsg reaches the logs. */
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	set_err(d, primary ? primary : PQerrorMessage(d->conn));
+	if (getenv("SAFEGUARD_SQL_TRACE")) /* a developer's switch: which statement failed, no values */
+		fprintf(stderr, "pg: %s\n", d->err);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!state)
+		return STORE_EIO;
+	if (strncmp(state, "23", 2) == 0)
+		return STORE_ECONFLICT;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+		return STORE_EBUSY;
+	return STORE_EIO;
+}
+
+/* A command with no parameters (transactions, savepoints, DDL). */
+static int pexec(struct pg_db *d, const char *sql)
+{
+	PGresult *r = PQexec(d->conn, sql);
+	int rc = map_res(d, r);
+	PQclear(r);
+	return rc;
+}
+
+/* ?NN -> $k outside quotes; bare ? takes the next number, as SQLite numbers it. */
+static char *renumber(struct pg_stmt *x, const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n * 2 + 16);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	char quote = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = sql[i];
+		if (quote) {
+			out[o++] = ch;
+			if (ch == quote)
+				quote = 0;
+			continue;
+		}
+		if (ch == '\'' || ch == '"') {
+			quote = ch;
+			out[o++] = ch;
+			continue;
+		}
+		if (ch != '?') {
+			out[o++] = ch;
+			continue;
+		}
+		int nn = 0;
+		size_t j = i + 1;
+		while (j < n && isdigit((unsigned char)sql[j]) && nn < 1000)
+			nn = nn * 10 + (sql[j++] - '0');
+		if (j == i + 1)
+			nn = x->maxnn + 1;
+		if (nn <= 0 || nn >= (int)(sizeof x->map / sizeof x->map[0]) || nn >= SQL_NOW_PARAM + 8) {
+			free(out);
+			return NULL;
+		}
+		if (nn > x->maxnn)
+			x->maxnn = nn;
+		if (!x->map[nn])
+			x->map[nn] = ++x->nparams;
+		o += (size_t)sprintf(out + o, "$%d", x->map[nn]);
+		i = j - 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
+{
+	struct pg_stmt *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	if (!(x->sql = renumber(x, sql))) {
+		set_err(PG(d), "statement has a parameter number out of range");
+		free(x);
+		return NULL;
+	}
+	const char *w = sql;
+	while (*w == ' ' || *w == '\n')
+		w++;
+	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0;
+	return &x->head;
+}
+
+static void drop_row(struct pg_stmt *x)
+{
+	for (int i = 0; x->blobs && i < x->ncols; i++) {
+		if (x->blobs[i])
+			PQfreemem(x->blobs[i]);
+		x->blobs[i] = NULL;
+	}
+}
+
+static void pg_reset(sql_stmt *s)
+{
+	struct pg_stmt *x = PS(s);
+	drop_row(x);
+	free(x->blobs);
+	free(x->bloblen);
+	x->blobs = NULL;
+	x->bloblen = NULL;
+	x->ncols = 0;
+	PQclear(x->res);
+	x->res = NULL;
+	x->row = x->nrows = 0;
+}
+
+static void pg_finalize(sql_stmt *s)
+{
+	struct pg_stmt *x = PS(s);
+	pg_reset(s);
+	free(x->sql);
+	free(x);
+}
+
+static void pg_clear(sql_stmt *s)
+{
+	struct pg_stmt *x = PS(s);
+	for (int i = 0; i < SQL_NOW_PARAM + 8; i++)
+		x->p[i].kind = P_NULL;
+}
+
+static int pg_param_count(sql_stmt *s) { return PS(s)->maxnn; }
+
+static struct pg_param *param(sql_stmt *s, int i)
+{
+	struct pg_stmt *x = PS(s);
+	if (i <= 0 || i > x->maxnn || !x->map[i])
+		return NULL; /* not in this statement (the view's parameters are bound to every statement that has any) */
+	return &x->p[x->map[i] - 1];
+}
+
+static int pg_bind_int64(sql_stmt *s, int i, int64_t v)
+{
+	struct pg_param *p = param(s, i);
+	if (p) {
+		p->kind = P_INT;
+		snprintf(p->num, sizeof p->num, "%lld", (long long)v);
+	}
+	return STORE_OK;
+}
+
+static int pg_bind_double(sql_stmt *s, int i, double v)
+{
+	struct pg_param *p = param(s, i);
+	if (p) {
+		p->kind = P_DOUBLE;
+		snprintf(p->num, sizeof p->num, "%.17g", v);
+	}
+	return STORE_OK;
+}
+
+static int pg_bind_text(sql_stmt *s, int i, const char *v, int n)
+{
+	struct pg_param *p = param(s, i);
+	if (p) {
+		p->kind = v ? P_TEXT : P_NULL;
+		p->ptr = v;
+		p->len = n;
+	}
+	return STORE_OK;
+}
+
+static int pg_bind_blob(sql_stmt *s, int i, const void *v, int n)
+{
+	struct pg_param *p = param(s, i);
+	if (p) {
+		p->kind = v ? P_BLOB : P_NULL;
+		p->ptr = v;
+		p->len = n;
+	}
+	return STORE_OK;
+}
+
+static int pg_bind_null(sql_stmt *s, int i)
+{
+	struct pg_param *p = param(s, i);
+	if (p)
+		p->kind = P_NULL;
+	return STORE_OK;
+}
+
+static Oid type_of(const struct pg_param *p)
+{
+	switch (p->kind) {
+	case P_INT:
+		return OID_INT8;
+	case P_DOUBLE:
+		return OID_FLOAT8;
+	case P_TEXT:
+		return OID_TEXT;
+	case P_BLOB:
+		return OID_BYTEA;
+	default:
+		return 0;
+	}
+}
+
+/* The server-side statement for these parameter types, prepared the first time they are seen. */
+static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
+{
+	Oid types[SQL_NOW_PARAM + 8];
+	for (int k = 0; k < x->nparams; k++)
+		types[k] = type_of(&x->p[k]);
+	for (int v = 0; v < x->nvar; v++)
+		if (memcmp(x->var[v].types, types, sizeof(Oid) * (size_t)x->nparams) == 0)
+			return x->var[v].name;
+	if (x->nvar == MAX_VARIANTS) { /* forget the oldest: its server statement stays until the session ends */
+		memmove(&x->var[0], &x->var[1], sizeof x->var[0] * (MAX_VARIANTS - 1));
+		x->nvar--;
+	}
+	static int serial; /* names unique within the session; one connection is used by one thread at a time */
+	struct pg_variant *v = &x->var[x->nvar];
+	memcpy(v->types, types, sizeof(Oid) * (size_t)x->nparams);
+	snprintf(v->name, sizeof v->name, "s%d_%d", x->head.id, __atomic_add_fetch(&serial, 1, __ATOMIC_RELAXED));
+	/* Inside a transaction a refused prepare would abort it: under a savepoint (once per variant and
+	 * connection). A NULL whose type nothing in the statement tells (`?2 IS NULL OR agency = ?2` with ?2
+	 * NULL) is retried as text, the type of every such optional filter in ops.c. */
+	bool sp = PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	if (sp && (*rc = pexec(d, "SAVEPOINT sg_prepare")) != STORE_OK)
+		return NULL;
+	Oid typed[SQL_NOW_PARAM + 8];
+	memcpy(typed, types, sizeof(Oid) * (size_t)x->nparams);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *r = PQprepare(d->conn, v->name, x->sql, x->nparams, typed);
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		bool indeterminate = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
+		*rc = map_res(d, r);
+		PQclear(r);
+		if (*rc == STORE_OK || !indeterminate || attempt == 1)
+			break;
+		if (sp)
+			pexec(d, "ROLLBACK TO SAVEPOINT sg_prepare");
+		for (int k = 0; k < x->nparams; k++)
+			if (!typed[k])
+				typed[k] = OID_TEXT;
+	}
+	if (*rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
+		fprintf(stderr, "pg: preparing statement %d: %s\n", x->head.id, x->sql);
+	if (sp) {
+		char keep[sizeof d->err];
+		memcpy(keep, d->err, sizeof keep);
+		pexec(d, *rc == STORE_OK ? "RELEASE SAVEPOINT sg_prepare"
+					 : "ROLLBACK TO SAVEPOINT sg_prepare; RELEASE SAVEPOINT sg_prepare");
+		memcpy(d->err, keep, sizeof keep);
+	}
+	if (*rc != STORE_OK)
+		return NULL;
+	x->nvar++;
+	return v->name;
+}
+
+static int pg_step(sql_stmt *s)
+{
+	struct pg_stmt *x = PS(s);
+	struct pg_db *d = PG(s->db);
+	if (x->res) {
+		drop_row(x);
+		if (++x->row < x->nrows)
+			return SQL_ROW;
+		return SQL_DONE;
+	}
+	int rc = STORE_OK;
+	const char *name = variant(d, x, &rc);
+	if (!name)
+		return rc;
+	const char *values[SQL_NOW_PARAM + 8];
+	int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
+	for (int k = 0; k < x->nparams; k++) {
+		struct pg_param *p = &x->p[k];
+		formats[k] = 0;
+		lengths[k] = 0;
+		switch (p->kind) {
+		case P_INT:
+		case P_DOUBLE:
+			values[k] = p->num;
+			break;
+		case P_TEXT:
+			if (p->len >= 0 && memchr(p->ptr, '\0', (size_t)p->len) == NULL) {
+				/* a counted text: binary format sends exactly those bytes */
+				formats[k] = 1;
+				lengths[k] = p->len;
+			}
+			values[k] = p->ptr;
+			break;
+		case P_BLOB:
+			values[k] = p->ptr;
+			lengths[k] = p->len;
+			formats[k] = 1;
+			break;
+		default:
+			values[k] = NULL;
+		}
+	}
+	bool sp = x->write && PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	if (sp && (rc = pexec(d, "SAVEPOINT sg_statement")) != STORE_OK)
+		return rc;
+	x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
+	rc = map_res(d, x->res);
+	if (rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
+		fprintf(stderr, "pg: statement %d: %s\n", x->head.id, x->sql);
+	if (sp) {
+		if (rc != STORE_OK) {
+			char keep[sizeof d->err];
+			memcpy(keep, d->err, sizeof keep);
+			pexec(d, "ROLLBACK TO SAVEPOINT sg_statement; RELEASE SAVEPOINT sg_statement");
+			memcpy(d->err, keep, sizeof keep);
+		} else if ((rc = pexec(d, "RELEASE SAVEPOINT sg_statement")) != STORE_OK) {
+			PQclear(x->res);
+			x->res = NULL;
+			return rc;
+		}
+	}
+	if (rc != STORE_OK) {
+		PQclear(x->res);
+		x->res = NULL;
+		return rc;
+	}
+	const char *t = PQcmdTuples(x->res);
+	d->changes = t && *t ? strtoll(t, NULL, 10) : 0;
+	x->nrows = PQntuples(x->res);
+	x->ncols = PQnfields(x->res);
+	x->row = 0;
+	if (x->ncols > 0) {
+		x->blobs = calloc((size_t)x->ncols, sizeof *x->blobs);
+		x->bloblen = calloc((size_t)x->ncols, sizeof *x->bloblen);
+		if (!x->blobs || !x->bloblen)
+			return STORE_EIO;
+	}
+	return x->nrows > 0 ? SQL_ROW : SQL_DONE;
+}
+
+static const char *value(struct pg_stmt *x, int i)
+{
+	if (!x->res || x->row >= x->nrows || i < 0 || i >= x->ncols || PQgetisnull(x->res, x->row, i))
+		return NULL;
+	return PQgetvalue(x->res, x->row, i);
+}
+
+static int64_t pg_col_int64(sql_stmt *s, int i)
+{
+	const char *v = value(PS(s), i);
+	if (!v)
+		return 0;
+	if (PQftype(PS(s)->res, i) == OID_BOOL)
+		return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(sql_stmt *s, int i)
+{
+	const char *v = value(PS(s), i);
+	return v ? strtod(v, NULL) : 0;
+}
+
+static const unsigned char *pg_col_blob_bytes(struct pg_stmt *x, int i, size_t *len)
+{
+	const char *v = value(x, i);
+	if (!v) {
+		*len = 0;
+		return NULL;
+	}
+	if (PQftype(x->res, i) != OID_BYTEA) {
+		*len = (size_t)PQgetlength(x->res, x->row, i);
+		return (const unsigned char *)v;
+	}
+	if (!x->blobs[i])
+		x->blobs[i] = PQunescapeBytea((const unsigned char *)v, &x->bloblen[i]);
+	*len = x->blobs[i] ? x->bloblen[i] : 0;
+	return x->blobs[i];
+}
+
+static const unsigned char *pg_col_text(sql_stmt *s, int i)
+{
+	struct pg_stmt *x = PS(s);
+	const char *v = value(x, i);
+	if (v && PQftype(x->res, i) == OID_BOOL)
+		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
+	return (const unsigned char *)v;
+}
+
+static const void *pg_col_blob(sql_stmt *s, int i)
+{
+	size_t len;
+	return pg_col_blob_bytes(PS(s), i, &len);
+}
+
+static int pg_col_bytes(sql_stmt *s, int i)
+{
+	struct pg_stmt *x = PS(s);
+	if (value(x, i) && PQftype(x->res, i) == OID_BOOL)
+		return 1;
+	size_t len;
+	pg_col_blob_bytes(x, i, &len);
+	return (int)len;
+}
+
+static bool pg_col_is_null(sql_stmt *s, int i) { return value(PS(s), i) == NULL; }
+static int64_t pg_changes(sql_db *d) { return PG(d)->changes; }
+
+static const char *pg_errmsg(sql_db *d)
+{
+	struct pg_db *p = PG(d);
+	if (p->err[0])
+		return p->err;
+	return PQerrorMessage(p->conn);
+}
+
+static int pg_exec(sql_db *d, const char *script) { return pexec(PG(d), script); }
+
+static int pg_begin(sql_db *d, bool write)
+{
+	/* The writer's lock right after BEGIN: see the head of this file. */
+	char sql[96];
+	if (write)
+		snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)", SG_WRITE_LOCK);
+	else /* a reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends */
+		snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	return pexec(PG(d), sql);
+}
+
+static int pg_commit(sql_db *d)
+{
+	struct pg_db *p = PG(d);
+	PGresult *r = PQexec(p->conn, "COMMIT");
+	int rc = map_res(p, r);
+	/* COMMIT of a transaction that failed is a ROLLBACK: not a success. */
+	if (rc == STORE_OK && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		set_err(p, "the transaction had failed and was rolled back");
+		rc = STORE_EIO;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_rollback(sql_db *d) { return pexec(PG(d), "ROLLBACK"); }
+static bool pg_in_tx(sql_db *d) { return PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE; }
+
+static void pg_close(sql_db *d)
+{
+	PQfinish(PG(d)->conn);
+	free(d);
+}
+
+static int pg_schema_version(sql_db *d, int *v)
+{
+	struct pg_db *p = PG(d);
+	*v = 0;
+	PGresult *r = PQexec(p->conn, "SELECT version FROM sg_schema_version");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		if (PQntuples(r) == 1)
+			*v = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		return STORE_OK;
+	}
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	bool missing = state && strcmp(state, "42P01") == 0; /* undefined_table: a fresh database, version 0 */
+	int rc = map_res(p, r);
+	PQclear(r);
+	return missing ? STORE_OK : rc;
+}
+
+/* SQLite's functions that ops.c's SQL uses and PostgreSQL lacks, as plain SQL functions of the same name. */
+static const char PG_COMPAT[] =
+	"CREATE TABLE IF NOT EXISTS sg_schema_version (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), "
+	"  version INTEGER NOT NULL);"
+	"INSERT INTO sg_schema_version(version) VALUES (0) ON CONFLICT DO NOTHING;"
+	"CREATE OR REPLACE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT ($1::jsonb) #>> string_to_array(substr($2, 3), '.') $$;"
+	"CREATE OR REPLACE FUNCTION json_each(text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT jsonb_array_elements_text($1::jsonb) $$;"
+	"CREATE OR REPLACE FUNCTION json_array_length(text) RETURNS integer LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT json_array_length($1::json) $$;"
+	"CREATE OR REPLACE FUNCTION json_type(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT jsonb_typeof(($1::jsonb) #> string_to_array(substr($2, 3), '.')) $$;"
+	"CREATE OR REPLACE FUNCTION json_valid(text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS "
+	"  $$ BEGIN PERFORM $1::jsonb; RETURN $1 IS NOT NULL; EXCEPTION WHEN others THEN RETURN false; END $$;"
+	"CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT strpos($1, $2) $$;"
+	"CREATE OR REPLACE FUNCTION zeroblob(bigint) RETURNS bytea LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT decode(repeat('00', $1::integer), 'hex') $$;"
+	"CREATE OR REPLACE FUNCTION min(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT LEAST($1, $2) $$;"
+	"CREATE OR REPLACE FUNCTION max(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT GREATEST($1, $2) $$;"
+	/* SQLite sums truth values as 0 and 1 (count of rows where ...) */
+	"CREATE OR REPLACE FUNCTION sg_bool_add(bigint, boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
+	"  $$ SELECT $1 + CASE WHEN $2 THEN 1 ELSE 0 END $$;"
+	"CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = sg_bool_add, STYPE = bigint, INITCOND = '0');"
+	"CREATE OR REPLACE FUNCTION sg_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+	"  $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation'; "
+	"  END $$;";
+
+static bool word_at(const char *s, size_t i, const char *w, size_t n)
+{
+	return strncmp(s + i, w, n) == 0 && (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')) &&
+	       !(isalnum((unsigned char)s[i + n]) || s[i + n] == '_');
+}
+
+/* The SQLite DDL with PostgreSQL's type words, without its triggers (pg_migration[] has PostgreSQL's). */
+static char *rewrite_ddl(const char *in)
+{
+	static const struct {
+		const char *from, *to;
+	} words[] = {
+		{"INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"},
+		{"INTEGER", "BIGINT"},
+		{"REAL", "DOUBLE PRECISION"},
+		{"BLOB", "BYTEA"},
+		{" WITHOUT ROWID", ""},
+	};
+	size_t n = strlen(in);
+	char *out = malloc(n * 3 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	bool quote = false;
+	for (size_t i = 0; i < n;) {
+		if (quote) {
+			if (in[i] == '\'')
+				quote = false;
+			out[o++] = in[i++];
+			continue;
+		}
+		if (in[i] == '\'') {
+			quote = true;
+			out[o++] = in[i++];
+			continue;
+		}
+		if (word_at(in, i, "CREATE TRIGGER", 14)) { /* up to its END; */
+			const char *end = strstr(in + i, "END;");
+			i = end ? (size_t)(end - in) + 4 : n;
+			continue;
+		}
+		if (word_at(in, i, "DROP TRIGGER", 12)) {
+			const char *end = strchr(in + i, ';');
+			i = end ? (size_t)(end - in) + 1 : n;
+			continue;
+		}
+		bool done = false;
+		for (size_t w = 0; w < sizeof words / sizeof words[0] && !done; w++) {
+			size_t len = strlen(words[w].from);
+			const char *from = words[w].from[0] == ' ' ? words[w].from + 1 : words[w].from;
+			size_t at = words[w].from[0] == ' ' ? i + 1 : i;
+			if (words[w].from[0] == ' ' ? (in[i] == ' ' && word_at(in, at, from, len - 1))
+						    : word_at(in, i, from, len)) {
+				size_t tl = strlen(words[w].to);
+				memcpy(out + o, words[w].to, tl);
+				o += tl;
+				i += len;
+				done = true;
+			}
+		}
+		if (!done)
+			out[o++] = in[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int pg_migrate_one(sql_db *d, int version, const char *script, const char *own)
+{
+	struct pg_db *p = PG(d);
+	int rc = pexec(p, PG_COMPAT);
+	if (rc)
+		return rc;
+	char *ddl = rewrite_ddl(script);
+	if (!ddl)
+		return STORE_EIO;
+	rc = pexec(p, ddl);
+	free(ddl);
+	if (rc == STORE_OK && own)
+		rc = pexec(p, own);
+	if (rc == STORE_OK) {
+		char sql[80];
+		snprintf(sql, sizeof sql, "UPDATE sg_schema_version SET version = %d", version);
+		rc = pexec(p, sql);
+	}
+	return rc;
+}
+
+static int pg_checkpoint(sql_db *d) { return STORE_OK; }
+
+static const struct sql_driver pg_driver = {
+	.name = "postgresql",
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.reset = pg_reset,
+	.clear_bindings = pg_clear,
+	.param_count = pg_param_count,
+	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.column_int64 = pg_col_int64,
+	.column_double = pg_col_double,
+	.column_text = pg_col_text,
+	.column_blob = pg_col_blob,
+	.column_bytes = pg_col_bytes,
+	.column_is_null = pg_col_is_null,
+	.changes = pg_changes,
+	.errmsg = pg_errmsg,
+	.exec = pg_exec,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_transaction = pg_in_tx,
+	.close = pg_close,
+	.schema_version = pg_schema_version,
+	.migrate_one = pg_migrate_one,
+	.checkpoint = pg_checkpoint,
+};
+
+sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
+{
+	struct pg_db *d = calloc(1, sizeof *d);
+	if (!d) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	d->head.drv = &pg_driver;
+	d->conn = PQconnectdb(url);
+	if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
+		/* libpq's message names the host and the reason, never the password */
+		snprintf(err, errsz, "cannot connect to PostgreSQL: %s", d->conn ? PQerrorMessage(d->conn) : "out of memory");
+		size_t n = strlen(err);
+		while (n && err[n - 1] == '\n')
+			err[--n] = '\0';
+		PQfinish(d->conn);
+		free(d);
+		return NULL;
+	}
+	/* A commit returns once it is durable (the intake contract), whatever the server's default. */
+	/* A writer waits for the writer's lock as long as SQLite's busy timeout (10 s), then STORE_EBUSY. */
+	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'") !=
+	    STORE_OK) {
+		snprintf(err, errsz, "cannot set up the PostgreSQL session: %s", d->err);
+		PQfinish(d->conn);
+		free(d);
+		return NULL;
+	}
+	return &d->head;
+}

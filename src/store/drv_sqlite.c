@@ -1,0 +1,216 @@
+/*
+ * store/drv_sqlite.c — the SQLite engine of store/sql.h (the embedded default, sqlite:PATH).
+ *
+ * One file: WAL journal (readers never block the writer), synchronous=FULL (a commit that returned is on
+ * disk: the intake contract "answered 201 = kept" rests on it), foreign keys on, a busy timeout for the
+ * occasional second writer (a CLI command while the server runs). Statements are prepared with
+ * SQLITE_PREPARE_PERSISTENT (store/sql.c caches them by id). BEGIN IMMEDIATE takes the one write lock, so
+ * writers serialise and the audit chain's order is the commit order. The schema version is PRAGMA
+ * user_version. The injected clock reaches SQL as a bound parameter (store/ops.c NOW_SQL), not a function.
+ */
+#include "store/sql.h"
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct lite_db {
+	sql_db head; /* must be first */
+	sqlite3 *db;
+};
+struct lite_stmt {
+	sql_stmt head; /* must be first */
+	sqlite3_stmt *s;
+};
+
+#define DB(d) (((struct lite_db *)(d))->db)
+#define ST(x) (((struct lite_stmt *)(x))->s)
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return STORE_OK;
+	case SQLITE_DONE:
+		return SQL_DONE;
+	case SQLITE_ROW:
+		return SQL_ROW;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_EBUSY;
+	case SQLITE_CONSTRAINT:
+		return STORE_ECONFLICT;
+	default:
+		return STORE_EIO;
+	}
+}
+
+static sql_stmt *lite_prepare(sql_db *d, int id, const char *sql)
+{
+	struct lite_stmt *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	if (sqlite3_prepare_v3(DB(d), sql, -1, SQLITE_PREPARE_PERSISTENT, &x->s, NULL) != SQLITE_OK) {
+		free(x);
+		return NULL;
+	}
+	return &x->head;
+}
+
+static void lite_finalize(sql_stmt *s)
+{
+	sqlite3_finalize(ST(s));
+	free(s);
+}
+
+static void lite_reset(sql_stmt *s) { sqlite3_reset(ST(s)); }
+static void lite_clear(sql_stmt *s) { sqlite3_clear_bindings(ST(s)); }
+static int lite_param_count(sql_stmt *s) { return sqlite3_bind_parameter_count(ST(s)); }
+static int lite_bind_int64(sql_stmt *s, int i, int64_t v) { return map_rc(sqlite3_bind_int64(ST(s), i, v)); }
+static int lite_bind_double(sql_stmt *s, int i, double v) { return map_rc(sqlite3_bind_double(ST(s), i, v)); }
+static int lite_bind_text(sql_stmt *s, int i, const char *v, int n)
+{
+	return map_rc(sqlite3_bind_text(ST(s), i, v, n, SQLITE_STATIC));
+}
+static int lite_bind_blob(sql_stmt *s, int i, const void *v, int n)
+{
+	return map_rc(sqlite3_bind_blob(ST(s), i, v, n, SQLITE_STATIC));
+}
+static int lite_bind_null(sql_stmt *s, int i) { return map_rc(sqlite3_bind_null(ST(s), i)); }
+static int lite_step(sql_stmt *s) { return map_rc(sqlite3_step(ST(s))); }
+static int64_t lite_col_int64(sql_stmt *s, int i) { return sqlite3_column_int64(ST(s), i); }
+static double lite_col_double(sql_stmt *s, int i) { return sqlite3_column_double(ST(s), i); }
+static const unsigned char *lite_col_text(sql_stmt *s, int i) { return sqlite3_column_text(ST(s), i); }
+static const void *lite_col_blob(sql_stmt *s, int i) { return sqlite3_column_blob(ST(s), i); }
+static int lite_col_bytes(sql_stmt *s, int i) { return sqlite3_column_bytes(ST(s), i); }
+static bool lite_col_is_null(sql_stmt *s, int i) { return sqlite3_column_type(ST(s), i) == SQLITE_NULL; }
+static int64_t lite_changes(sql_db *d) { return sqlite3_changes(DB(d)); }
+static const char *lite_errmsg(sql_db *d) { return sqlite3_errmsg(DB(d)); }
+
+static int lite_exec(sql_db *d, const char *script)
+{
+	int rc = map_rc(sqlite3_exec(DB(d), script, NULL, NULL, NULL));
+	return rc < 0 ? rc : STORE_OK;
+}
+
+static int lite_begin(sql_db *d, bool write) { return lite_exec(d, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); }
+static int lite_commit(sql_db *d) { return lite_exec(d, "COMMIT"); }
+static int lite_rollback(sql_db *d) { return lite_exec(d, "ROLLBACK"); }
+static bool lite_in_tx(sql_db *d) { return !sqlite3_get_autocommit(DB(d)); }
+
+static void lite_close(sql_db *d)
+{
+	sqlite3_close_v2(DB(d));
+	free(d);
+}
+
+static int lite_schema_version(sql_db *d, int *v)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(DB(d), "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return STORE_EIO;
+	int rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_EIO;
+}
+
+static int lite_migrate_one(sql_db *d, int version, const char *script, const char *own)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+	int rc = lite_exec(d, script);
+	if (rc == STORE_OK && own)
+		rc = lite_exec(d, own);
+	return rc ? rc : lite_exec(d, pragma);
+}
+
+static int lite_checkpoint(sql_db *d)
+{
+	int rc = sqlite3_wal_checkpoint_v2(DB(d), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : (map_rc(rc) < 0 ? map_rc(rc) : STORE_EIO);
+}
+
+static const struct sql_driver lite_driver = {
+	.name = "sqlite",
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.reset = lite_reset,
+	.clear_bindings = lite_clear,
+	.param_count = lite_param_count,
+	.bind_int64 = lite_bind_int64,
+	.bind_double = lite_bind_double,
+	.bind_text = lite_bind_text,
+	.bind_blob = lite_bind_blob,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.column_int64 = lite_col_int64,
+	.column_double = lite_col_double,
+	.column_text = lite_col_text,
+	.column_blob = lite_col_blob,
+	.column_bytes = lite_col_bytes,
+	.column_is_null = lite_col_is_null,
+	.changes = lite_changes,
+	.errmsg = lite_errmsg,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.in_transaction = lite_in_tx,
+	.close = lite_close,
+	.schema_version = lite_schema_version,
+	.migrate_one = lite_migrate_one,
+	.checkpoint = lite_checkpoint,
+};
+
+/* The database holds personal data: a file opened for the first time is made readable and writable by its
+ * owner only (0600, whatever the umask), before SQLite sees it (an empty file is an empty database). SQLite
+ * gives the -wal and -shm files it creates the mode of the database file. A file that exists keeps the mode
+ * its operator gave it. If the file cannot be made here, sqlite3_open_v2 says why. */
+static void create_private(const char *path)
+{
+	if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
+{
+	struct lite_db *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	c->head.drv = &lite_driver;
+	create_private(path);
+	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 10000);
+	/* Durability and integrity settings, constant text. */
+	const char *setup = "PRAGMA journal_mode = WAL;"
+			    "PRAGMA synchronous = FULL;"
+			    "PRAGMA foreign_keys = ON;"
+			    "PRAGMA trusted_schema = OFF;"
+			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
+			     * not stay readable in the file (issue 14). */
+			    "PRAGMA secure_delete = ON;";
+	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
+		goto fail;
+	}
+	return &c->head;
+fail:
+	sqlite3_close_v2(c->db);
+	free(c);
+	return NULL;
+}

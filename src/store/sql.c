@@ -1,0 +1,47 @@
+/*
+ * store/sql.c — what every engine of store/sql.h shares: the per-connection statement cache and the id an
+ * INSERT ... RETURNING id hands back.
+ */
+#include "store/sql.h"
+
+#include <string.h>
+
+sql_stmt *sql_prepare(sql_db *db, int id, const char *sql)
+{
+	if (id < 0 || id >= SQL_STMT_MAX)
+		return NULL;
+	db->last_id = 0;
+	sql_stmt *s = db->cache[id];
+	if (s) {
+		db->drv->reset(s);
+		db->drv->clear_bindings(s);
+		return s;
+	}
+	if (db->override && id < db->override_count && db->override[id])
+		sql = db->override[id];
+	if (!(s = db->drv->prepare(db, id, sql)))
+		return NULL;
+	s->db = db;
+	s->id = id;
+	const char *r = strstr(sql, "RETURNING id");
+	s->returning = r && strncmp(sql, "INSERT", 6) == 0;
+	db->cache[id] = s;
+	return s;
+}
+
+void sql_finalize_all(sql_db *db)
+{
+	for (int i = 0; i < SQL_STMT_MAX; i++)
+		if (db->cache[i]) {
+			db->drv->finalize(db->cache[i]);
+			db->cache[i] = NULL;
+		}
+}
+
+int sql_step(sql_stmt *s)
+{
+	int rc = s->db->drv->step(s);
+	if (rc == SQL_ROW && s->returning)
+		s->db->last_id = s->db->drv->column_int64(s, 0);
+	return rc;
+}

@@ -1,0 +1,119 @@
+/*
+ * store/sql.h — the small driver interface the store's operations are written over (store/ops.c), so that
+ * every operation is written once and runs on each engine (store/drv_sqlite.c, store/drv_pg.c).
+ *
+ * The call shapes follow sqlite3's so that converting code is mechanical (scripts/store-neutral.sh):
+ * sqlite3_bind_int64(s, i, v) is sql_bind_int64(s, i, v); text and blob binds take no destructor (the value
+ * must live until the statement is stepped, as SQLITE_STATIC asks today). Parameters are numbered ?NN in the
+ * SQL and bound by that number; a driver that numbers otherwise (PostgreSQL's compact $1..$k) maps them.
+ *
+ * Statements are prepared once per connection and cached by their id (a small integer below SQL_STMT_MAX);
+ * sql_prepare() hands back the cached statement reset, with its bindings cleared. sql_step() returns
+ * SQL_ROW, SQL_DONE or a negative STORE_E*. Only the files in store/ include this.
+ */
+#ifndef SAFEGUARD_STORE_SQL_H
+#define SAFEGUARD_STORE_SQL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sql_db sql_db;
+typedef struct sql_stmt sql_stmt;
+
+enum { SQL_ROW = 100, SQL_DONE = 101 };
+
+/* Statement ids a connection caches; ops.c checks its count against it. */
+#define SQL_STMT_MAX 512
+
+/* The reserved parameter that carries the injected clock (clock/now.h) into SQL on every engine: ops.c
+ * binds it from clock_now() whenever a statement has it (NOW_SQL). */
+#define SQL_NOW_PARAM 60
+
+/* What one engine implements. Every function gets the driver's own structs (which begin with sql_db and
+ * sql_stmt's common heads, below). */
+struct sql_driver {
+	const char *name; /* "sqlite", "postgresql" */
+	sql_stmt *(*prepare)(sql_db *db, int id, const char *sql);
+	void (*finalize)(sql_stmt *s);
+	void (*reset)(sql_stmt *s);
+	void (*clear_bindings)(sql_stmt *s);
+	int (*param_count)(sql_stmt *s);
+	int (*bind_int64)(sql_stmt *s, int i, int64_t v);
+	int (*bind_double)(sql_stmt *s, int i, double v);
+	int (*bind_text)(sql_stmt *s, int i, const char *v, int n);
+	int (*bind_blob)(sql_stmt *s, int i, const void *v, int n);
+	int (*bind_null)(sql_stmt *s, int i);
+	int (*step)(sql_stmt *s);
+	int64_t (*column_int64)(sql_stmt *s, int i);
+	double (*column_double)(sql_stmt *s, int i);
+	const unsigned char *(*column_text)(sql_stmt *s, int i);
+	const void *(*column_blob)(sql_stmt *s, int i);
+	int (*column_bytes)(sql_stmt *s, int i);
+	bool (*column_is_null)(sql_stmt *s, int i);
+	int64_t (*changes)(sql_db *db);
+	const char *(*errmsg)(sql_db *db);
+	int (*exec)(sql_db *db, const char *script);
+	int (*begin)(sql_db *db, bool write);
+	int (*commit)(sql_db *db);
+	int (*rollback)(sql_db *db);
+	bool (*in_transaction)(sql_db *db);
+	void (*close)(sql_db *db);
+	/* migrations: the version kept by the engine, and one numbered script of ops.c's list (the SQLite DDL,
+	 * which an engine may rewrite) with the engine's own script for what cannot be rewritten (or NULL), run
+	 * inside a transaction the runner opened; the driver records the version in the same transaction */
+	int (*schema_version)(sql_db *db, int *v);
+	int (*migrate_one)(sql_db *db, int version, const char *script, const char *own);
+	/* engine-specific maintenance (SQLite: a WAL checkpoint); STORE_OK where there is nothing to do */
+	int (*checkpoint)(sql_db *db);
+};
+
+/* The common heads of a driver's connection and statement. */
+struct sql_db {
+	const struct sql_driver *drv;
+	sql_stmt *cache[SQL_STMT_MAX];
+	const char *const *override; /* per-statement SQL for this engine where the shared text cannot serve */
+	int override_count;
+	int64_t last_id; /* the id the last INSERT ... RETURNING id stepped returned (0: none) */
+};
+struct sql_stmt {
+	sql_db *db;
+	int id;
+	bool returning; /* INSERT ... RETURNING id: step keeps the id for sql_last_insert_id */
+};
+
+/* Cached by id: prepared the first time (from override[id] if the engine has one, else sql), then reset and
+ * cleared. NULL when the engine refuses the SQL (sql_errmsg says why). */
+sql_stmt *sql_prepare(sql_db *db, int id, const char *sql);
+void sql_finalize_all(sql_db *db);
+
+static inline void sql_reset(sql_stmt *s) { s->db->drv->reset(s); }
+static inline void sql_clear_bindings(sql_stmt *s) { s->db->drv->clear_bindings(s); }
+static inline int sql_bind_parameter_count(sql_stmt *s) { return s->db->drv->param_count(s); }
+static inline int sql_bind_int64(sql_stmt *s, int i, int64_t v) { return s->db->drv->bind_int64(s, i, v); }
+static inline int sql_bind_int(sql_stmt *s, int i, int v) { return s->db->drv->bind_int64(s, i, v); }
+static inline int sql_bind_double(sql_stmt *s, int i, double v) { return s->db->drv->bind_double(s, i, v); }
+static inline int sql_bind_text(sql_stmt *s, int i, const char *v, int n) { return s->db->drv->bind_text(s, i, v, n); }
+static inline int sql_bind_blob(sql_stmt *s, int i, const void *v, int n) { return s->db->drv->bind_blob(s, i, v, n); }
+static inline int sql_bind_null(sql_stmt *s, int i) { return s->db->drv->bind_null(s, i); }
+int sql_step(sql_stmt *s);
+static inline int64_t sql_column_int64(sql_stmt *s, int i) { return s->db->drv->column_int64(s, i); }
+static inline int sql_column_int(sql_stmt *s, int i) { return (int)s->db->drv->column_int64(s, i); }
+static inline double sql_column_double(sql_stmt *s, int i) { return s->db->drv->column_double(s, i); }
+static inline const unsigned char *sql_column_text(sql_stmt *s, int i) { return s->db->drv->column_text(s, i); }
+static inline const void *sql_column_blob(sql_stmt *s, int i) { return s->db->drv->column_blob(s, i); }
+static inline int sql_column_bytes(sql_stmt *s, int i) { return s->db->drv->column_bytes(s, i); }
+static inline bool sql_column_is_null(sql_stmt *s, int i) { return s->db->drv->column_is_null(s, i); }
+static inline int64_t sql_changes(sql_db *db) { return db->drv->changes(db); }
+static inline int64_t sql_last_insert_id(sql_db *db) { return db->last_id; }
+static inline const char *sql_errmsg(sql_db *db) { return db->drv->errmsg(db); }
+static inline int sql_exec(sql_db *db, const char *script) { return db->drv->exec(db, script); }
+static inline int sql_begin(sql_db *db, bool write) { return db->drv->begin(db, write); }
+static inline int sql_commit(sql_db *db) { return db->drv->commit(db); }
+static inline int sql_rollback(sql_db *db) { return db->drv->rollback(db); }
+
+/* The engines: a connection to what follows the URL's scheme, or NULL with err filled. */
+sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz);
+sql_db *sql_pg_open(const char *url, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,737 @@
+/*
+ * The store's contract, as every engine must keep it (issue 17): only store.h is used, never an engine's own
+ * calls, so the same tests run on SQLite (the default: a fresh file per test) and on PostgreSQL
+ * (SAFEGUARD_TEST_DB=postgresql://..., as scripts/pg-test.sh starts one; `make check` runs both).
+ *
+ * One test per family of operations: schema, agencies and clients, persons and identifiers, the reader's
+ * view over sealed children, households, source records and events (conflict codes, the chronology's keyset
+ * pages), linkage's blocking keys, alerts, users and sessions and sign-in throttling, the audit chain's
+ * order and its append-only rule, transactions (commit, rollback, savepoints, a refused write inside a
+ * transaction that goes on), writers from several connections serialised (the audit chain stays one
+ * unbroken sequence), and the injected clock in the rows' timestamps.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock/now.h"
+#include "store/store.h"
+#include "fixture.h"
+
+static const struct store_view VIEW_ALL = {.sealed = true};
+static const struct store_view VIEW_UNSEALED = {0};
+
+static int setup(void **state)
+{
+	if (fx_setup(state))
+		return -1;
+	struct fx *f = *state;
+	return (f->c = store_conn_get(f->st)) ? 0 : -1;
+}
+
+static int64_t person(store_conn *c, const char *given, const char *family, const char *dob)
+{
+	struct store_person p;
+	memset(&p, 0, sizeof p);
+	snprintf(p.given_name, sizeof p.given_name, "%s", given);
+	snprintf(p.family_name, sizeof p.family_name, "%s", family);
+	snprintf(p.given_fold, sizeof p.given_fold, "%s", given);
+	snprintf(p.family_fold, sizeof p.family_fold, "%s", family);
+	for (char *q = p.given_fold; *q; q++)
+		*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+	for (char *q = p.family_fold; *q; q++)
+		*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+	snprintf(p.dob, sizeof p.dob, "%s", dob);
+	int64_t id = 0;
+	assert_int_equal(store_person_insert(c, &p, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t source(store_conn *c, const char *agency, const char *ref, int64_t person_id, int *rc)
+{
+	struct store_source_record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "%s", agency);
+	r.source_ref = ref;
+	memset(r.payload_hash, 7, sizeof r.payload_hash);
+	r.payload = "{\"subject\":{\"given_name\":\"Amira\"}}";
+	r.person_id = person_id;
+	r.link_score = 0.75;
+	r.link_rule = "new";
+	int64_t id = 0;
+	*rc = store_source_insert(c, &r, &id);
+	return id;
+}
+
+static int64_t event(store_conn *c, int64_t person_id, const char *agency, const char *ref, const char *kind,
+		     const char *at, const char *details)
+{
+	int rc;
+	int64_t sid = source(c, agency, ref, person_id, &rc);
+	assert_int_equal(rc, STORE_OK);
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = person_id;
+	e.source_record_id = sid;
+	snprintf(e.agency, sizeof e.agency, "%s", agency);
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
+	e.summary = "summary";
+	e.details = details ? details : "{}";
+	int64_t id = 0;
+	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+/* ---- schema ---- */
+
+static void schema_migrates_once(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	int from = -1, to = -1;
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, store_schema_latest());
+	assert_int_equal(to, store_schema_latest());
+	assert_int_equal(store_ping(f->c), STORE_OK);
+}
+
+/* ---- agencies and clients ---- */
+
+static void agencies_and_clients(void **state)
+{
+	struct fx *f = *state;
+	bool found = true;
+	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
+	assert_false(found);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Constabulary"), STORE_OK); /* an upsert, no conflict */
+	assert_int_equal(store_agency_exists(f->c, "police", &found), STORE_OK);
+	assert_true(found);
+
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	memset(hash, 0xab, sizeof hash);
+	int64_t id = 0, id2 = 0;
+	assert_int_equal(store_client_insert(f->c, "police", hash, "ingest", "intake", "cli", false, &id), STORE_OK);
+	assert_true(id > 0);
+	/* the same token hash twice, and an unknown agency: conflicts */
+	assert_int_equal(store_client_insert(f->c, "police", hash, "again", "intake", "cli", false, &id2), STORE_ECONFLICT);
+	hash[0] = 1;
+	assert_int_equal(store_client_insert(f->c, "nosuch", hash, "x", "intake", "cli", false, &id2), STORE_ECONFLICT);
+	memset(hash, 0xab, sizeof hash);
+
+	struct store_client k;
+	assert_int_equal(store_client_find(f->c, hash, &k, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(k.id, id);
+	assert_string_equal(k.agency, "police");
+	assert_string_equal(k.label, "ingest");
+	assert_false(k.pending);
+	assert_int_equal(store_client_revoke(f->c, id, "2026-01-02T03:04:05Z", &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(store_client_find(f->c, hash, &k, &found), STORE_OK);
+	assert_false(found);
+	struct store_client_info info;
+	assert_int_equal(store_client_get(f->c, id, &info, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(info.revoked_at, "2026-01-02T03:04:05Z");
+}
+
+/* ---- persons, identifiers, the reader's view ---- */
+
+static int collect_person(const struct store_person *p, void *ctx)
+{
+	int64_t *ids = ctx;
+	for (int i = 0; i < 8; i++)
+		if (!ids[i]) {
+			ids[i] = p->id;
+			break;
+		}
+	return 0;
+}
+
+static int collect_ident(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	char *out = ctx;
+	strcat(out, kind);
+	strcat(out, "=");
+	strcat(out, value);
+	strcat(out, ";");
+	return 0;
+}
+
+static void persons_identifiers_views(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int64_t b = person(f->c, "Amir", "Khan", "");
+	struct store_person got;
+	bool found = false;
+	assert_int_equal(store_person_get(f->c, b, &got, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(got.given_name, "Amir");
+	assert_string_equal(got.dob, ""); /* empty is NULL in the table and "" again on the way out */
+	assert_int_equal(store_person_get(f->c, b + 100, &got, &found), STORE_OK);
+	assert_false(found);
+
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765919", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765919", 0), STORE_OK); /* once only */
+	assert_int_equal(store_identifier_add(f->c, a, "upn", "A123", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "passport", "X", 0), STORE_ECONFLICT); /* unknown kind */
+	char idents[128] = "";
+	assert_int_equal(store_identifiers_each(f->c, a, collect_ident, idents), STORE_OK);
+	assert_string_equal(idents, "nhs=9434765919;upn=A123;");
+	int64_t pid = 0;
+	assert_int_equal(store_person_by_identifier(f->c, "nhs", "9434765919", &pid), STORE_OK);
+	assert_int_equal(pid, a);
+	assert_int_equal(store_person_by_identifier(f->c, "nhs", "0000000000", &pid), STORE_OK);
+	assert_int_equal(pid, 0);
+
+	struct store_search q = {.family_prefix = "kha", .given_prefix = "", .dob = "", .dob_alt = "", .limit = 10};
+	int64_t ids[8] = {0};
+	assert_int_equal(store_person_search(f->c, &VIEW_UNSEALED, &q, collect_person, ids), STORE_OK);
+	assert_true(ids[0] && ids[1] && !ids[2]);
+
+	/* Sealed: gone from a view that does not show sealed children, there for one that does. */
+	bool already = true;
+	assert_int_equal(store_person_seal(f->c, a, "adoption", "user:1:dpo", &already), STORE_OK);
+	assert_false(already);
+	assert_int_equal(store_person_seal(f->c, a, "adoption", "user:1:dpo", &already), STORE_OK);
+	assert_true(already);
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(store_person_search(f->c, &VIEW_UNSEALED, &q, collect_person, ids), STORE_OK);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(ids[1], 0);
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(store_person_search(f->c, &VIEW_ALL, &q, collect_person, ids), STORE_OK);
+	assert_true(ids[0] && ids[1]);
+	memset(ids, 0, sizeof ids);
+	struct store_search byid = {.nhs = "9434765919", .limit = 5};
+	assert_int_equal(store_person_search(f->c, &VIEW_UNSEALED, &byid, collect_person, ids), STORE_OK);
+	assert_int_equal(ids[0], 0);
+
+	/* households: the sealed child is not among the members a reader without the seal sees */
+	int64_t hh = 0, hh2 = 0;
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", a, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", b, "2026-02-01T00:00:00Z", &hh2), STORE_OK);
+	assert_int_equal(hh, hh2);
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(store_household_members(f->c, &VIEW_UNSEALED, hh, collect_person, ids), STORE_OK);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(ids[1], 0);
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(store_housemates(f->c, b, collect_person, ids), STORE_OK);
+	assert_int_equal(ids[0], a);
+}
+
+/* ---- source records, events, the chronology ---- */
+
+struct evs {
+	int n;
+	int64_t id[16];
+	char kind[16][STORE_CODE_MAX + 1];
+};
+
+static int collect_event(const struct store_event *e, void *ctx)
+{
+	struct evs *w = ctx;
+	if (w->n < 16) {
+		w->id[w->n] = e->id;
+		snprintf(w->kind[w->n], sizeof w->kind[0], "%s", e->kind);
+		w->n++;
+	}
+	return 0;
+}
+
+static void sources_events_chronology(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int rc;
+	int64_t s1 = source(f->c, "police", "P-1", a, &rc);
+	assert_int_equal(rc, STORE_OK);
+	source(f->c, "police", "P-1", a, &rc);
+	assert_int_equal(rc, STORE_ECONFLICT); /* (agency, source_ref) is unique */
+	source(f->c, "nosuch", "P-2", a, &rc);
+	assert_int_equal(rc, STORE_ECONFLICT); /* foreign key */
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(f->c, "police", "P-1", &got, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(got.id, s1);
+	assert_int_equal(got.person_id, a);
+	assert_true(got.link_score > 0.74 && got.link_score < 0.76);
+	assert_int_equal(got.payload_hash[31], 7);
+	assert_int_equal(got.event_id, 0);
+
+	int64_t e1 = event(f->c, a, "police", "E-1", "concern", "2026-03-01T10:00:00Z", NULL);
+	int64_t e2 = event(f->c, a, "health", "E-2", "unscheduled_care", "2026-03-02T10:00:00Z",
+			   "{\"category\":\"sexual_health\"}");
+	int64_t e3 = event(f->c, a, "police", "E-3", "concern", "2026-03-02T10:00:00Z", NULL);
+	int64_t n = 0;
+	assert_int_equal(store_event_count(f->c, a, &n), STORE_OK);
+	assert_int_equal(n, 3);
+
+	/* newest first, ties by id; keyset pages of 2 */
+	struct store_page page = {.limit = 2};
+	struct evs w = {0};
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, a, &page, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.id[0], e3);
+	assert_int_equal(w.id[1], e2);
+	page.before_at = "2026-03-02T10:00:00Z";
+	page.before_id = e2;
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, a, &page, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.id[0], e1);
+
+	/* the view: one agency's events only; another agency's private categories left out */
+	struct store_view police = {.sealed = true, .agency = "police"};
+	struct store_page first = {.limit = 10};
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_chronology(f->c, &police, a, &first, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	struct store_view priv = {.sealed = true, .private_agency = "health", .private_categories = "[\"sexual_health\"]"};
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_chronology(f->c, &priv, a, &first, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_int_not_equal(w.id[0], e2);
+	assert_int_not_equal(w.id[1], e2);
+
+	/* by kinds (a JSON array), oldest first */
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds(f->c, a, "[\"concern\"]", collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.id[0], e1);
+	assert_int_equal(w.id[1], e3);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_event_marks(f->c, &VIEW_ALL, a, &first, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.kind[0], "concern");
+	bool yes = false;
+	assert_int_equal(store_child_agency_contributed(f->c, a, "health", &yes), STORE_OK);
+	assert_true(yes);
+	assert_int_equal(store_child_agency_contributed(f->c, a, "school", &yes), STORE_OK);
+	assert_false(yes);
+}
+
+/* ---- linkage's blocking keys ---- */
+
+static int collect_id(int64_t id, void *ctx)
+{
+	int64_t *ids = ctx;
+	for (int i = 0; i < 8; i++)
+		if (!ids[i]) {
+			ids[i] = id;
+			break;
+		}
+	return 0;
+}
+
+static void blocking_keys(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int64_t b = person(f->c, "Ben", "Jones", "2015-01-01");
+	assert_int_equal(store_block_keys_add(f->c, a, 0, "[\"gdob:a|2016-05-03\",\"pc:ab12cd|a\"]"), STORE_OK);
+	assert_int_equal(store_block_keys_add(f->c, a, 0, "[\"gdob:a|2016-05-03\"]"), STORE_OK); /* again: nothing new */
+	assert_int_equal(store_block_keys_add(f->c, b, 0, "[\"gdob:b|2015-01-01\"]"), STORE_OK);
+	int64_t ids[8] = {0};
+	assert_int_equal(store_block_candidates(f->c, "[\"pc:ab12cd|a\",\"nosuch\"]", 10, collect_id, ids), STORE_OK);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(ids[1], 0);
+}
+
+/* ---- alerts ---- */
+
+static int collect_alert(const struct store_alert *a, void *ctx)
+{
+	int64_t *ids = ctx;
+	for (int i = 0; i < 8; i++)
+		if (!ids[i]) {
+			ids[i] = a->id;
+			break;
+		}
+	return 0;
+}
+
+static void alerts(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int64_t e1 = event(f->c, a, "police", "E-1", "concern", "2026-03-01T10:00:00Z", NULL);
+	struct store_alert al;
+	memset(&al, 0, sizeof al);
+	al.person_id = a;
+	snprintf(al.code, sizeof al.code, "repeat_concern");
+	snprintf(al.raised_on, sizeof al.raised_on, "2026-03-01");
+	snprintf(al.due, sizeof al.due, "2026-03-05");
+	snprintf(al.evidence, sizeof al.evidence, "[%lld]", (long long)e1);
+	snprintf(al.dedup_key, sizeof al.dedup_key, "repeat_concern|%lld", (long long)e1);
+	snprintf(al.owner_kind, sizeof al.owner_kind, "mash");
+	snprintf(al.owner, sizeof al.owner, "mash");
+	int64_t id = 0, id2 = 0;
+	bool inserted = false;
+	assert_int_equal(store_alert_insert(f->c, &al, &id, &inserted), STORE_OK);
+	assert_true(inserted);
+	assert_true(id > 0);
+	assert_int_equal(store_alert_insert(f->c, &al, &id2, &inserted), STORE_OK); /* the same: deduplicated */
+	assert_false(inserted);
+	assert_int_equal(id2, 0);
+
+	struct store_alert got;
+	bool found = false, changed = false;
+	assert_int_equal(store_alert_get(f->c, id, &got, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(got.state, "open");
+	assert_string_equal(got.given_name, "Amira");
+	int64_t open = 0, overdue = 0;
+	assert_int_equal(store_alert_counts(f->c, a, &open, &overdue, "2026-03-10"), STORE_OK);
+	assert_int_equal(open, 1);
+	assert_int_equal(overdue, 1);
+
+	/* a reader limited to another agency's events does not see an alert resting on police events */
+	struct store_alert_query q = {.limit = 10};
+	int64_t ids[8] = {0};
+	assert_int_equal(store_alerts(f->c, &VIEW_ALL, &q, collect_alert, ids), STORE_OK);
+	assert_int_equal(ids[0], id);
+	struct store_view health = {.sealed = true, .agency = "health"};
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(store_alerts(f->c, &health, &q, collect_alert, ids), STORE_OK);
+	assert_int_equal(ids[0], 0);
+
+	assert_int_equal(store_alert_acknowledge(f->c, id, "ada", &changed), STORE_OK);
+	assert_true(changed);
+	assert_int_equal(store_alert_acknowledge(f->c, id, "ada", &changed), STORE_OK);
+	assert_false(changed);
+	assert_int_equal(store_alert_resolve(f->c, id, "ada", "seen at home", &changed), STORE_OK);
+	assert_true(changed);
+	assert_int_equal(store_alert_get(f->c, id, &got, &found), STORE_OK);
+	assert_string_equal(got.state, "resolved");
+	assert_string_equal(got.outcome, "seen at home");
+}
+
+/* ---- users, sessions, sign-in throttling ---- */
+
+static void users_sessions_throttle(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "csc", "Children's social care"), STORE_OK);
+	struct store_user u;
+	memset(&u, 0, sizeof u);
+	snprintf(u.username, sizeof u.username, "ada");
+	snprintf(u.agency, sizeof u.agency, "csc");
+	snprintf(u.role, sizeof u.role, "social_worker");
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$x");
+	memset(u.totp_sealed, 0x5a, sizeof u.totp_sealed);
+	snprintf(u.full_name, sizeof u.full_name, "Ada Lovelace");
+	int64_t id = 0, id2 = 0;
+	assert_int_equal(store_user_insert(f->c, &u, &id), STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(store_user_insert(f->c, &u, &id2), STORE_ECONFLICT);
+	struct store_user got;
+	bool found = false, advanced = false;
+	assert_int_equal(store_user_by_name(f->c, "ada", &got, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(got.id, id);
+	assert_true(got.totp_is_sealed);
+	assert_int_equal(got.totp_sealed[0], 0x5a);
+	assert_int_equal(got.totp_sealed[STORE_TOTP_SEALED_LEN - 1], 0x5a);
+	assert_string_equal(got.full_name, "Ada Lovelace");
+	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	assert_true(advanced);
+	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	assert_false(advanced); /* a replayed code */
+
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	memset(hash, 3, sizeof hash);
+	struct store_session s = {.user_id = id};
+	snprintf(s.kind, sizeof s.kind, "web");
+	snprintf(s.created_at, sizeof s.created_at, "2026-03-01T09:00:00Z");
+	snprintf(s.expires_at, sizeof s.expires_at, "2026-03-01T17:00:00Z");
+	snprintf(s.idle_until, sizeof s.idle_until, "2026-03-01T09:30:00Z");
+	assert_int_equal(store_session_insert(f->c, hash, &s), STORE_OK);
+	struct store_session live;
+	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T09:10:00Z", &live, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(live.username, "ada");
+	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T09:40:00Z", &live, &found), STORE_OK);
+	assert_false(found); /* idle too long */
+	/* pushed on, never past the absolute timeout */
+	assert_int_equal(store_session_touch(f->c, hash, "2026-03-01T23:00:00Z"), STORE_OK);
+	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T16:59:00Z", &live, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(live.idle_until, "2026-03-01T17:00:00Z");
+	assert_int_equal(store_session_end(f->c, hash, "2026-03-01T10:00:00Z"), STORE_OK);
+	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T10:01:00Z", &live, &found), STORE_OK);
+	assert_false(found);
+
+	assert_int_equal(store_login_attempt_add(f->c, "ada", "10.0.0.1", false), STORE_OK);
+	assert_int_equal(store_login_attempt_add(f->c, "ada", "10.0.0.2", false), STORE_OK);
+	assert_int_equal(store_login_attempt_add(f->c, "ada", "10.0.0.1", true), STORE_OK);
+	struct store_login_failures lf;
+	assert_int_equal(store_login_failures(f->c, "ada", "10.0.0.1", "2000-01-01T00:00:00Z", &lf), STORE_OK);
+	assert_int_equal(lf.pair, 1);
+	assert_int_equal(lf.account, 2);
+	assert_int_equal(lf.address, 1);
+	bool first = false;
+	assert_int_equal(store_login_throttle_note(f->c, "k", "2026-03-01T09:00:00Z", "2026-03-01T09:05:00Z", &first),
+			 STORE_OK);
+	assert_true(first);
+	assert_int_equal(store_login_throttle_note(f->c, "k", "2026-03-01T09:00:00Z", "2026-03-01T09:06:00Z", &first),
+			 STORE_OK);
+	assert_false(first);
+}
+
+/* ---- the audit: appended in order, never changed ---- */
+
+struct audit_walk {
+	int n;
+	int64_t id[8];
+	bool hashed[8];
+};
+
+static int collect_audit(const struct store_audit *a, void *ctx)
+{
+	struct audit_walk *w = ctx;
+	if (w->n < 8) {
+		w->id[w->n] = a->id;
+		w->hashed[w->n] = a->hash != NULL;
+		w->n++;
+	}
+	return 0;
+}
+
+static void audit_order_and_append_only(void **state)
+{
+	struct fx *f = *state;
+	uint8_t h[STORE_AUDIT_HASH_LEN];
+	for (int i = 1; i <= 3; i++) {
+		memset(h, i, sizeof h);
+		struct store_audit a = {.actor = "cli", .action = "child.read", .child_id = 0, .object = "person:1",
+					.detail = "", .id = i, .at = "2026-03-01T09:00:00Z", .hash = h};
+		assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	}
+	struct store_audit dup = {.actor = "cli", .action = "x", .object = "", .detail = "", .id = 2,
+				  .at = "2026-03-01T09:00:00Z", .hash = h};
+	assert_int_equal(store_audit_append(f->c, &dup), STORE_ECONFLICT); /* an entry's number is taken once */
+	int64_t last = 0, n = 0;
+	bool found = false;
+	uint8_t got[STORE_AUDIT_HASH_LEN];
+	assert_int_equal(store_audit_last(f->c, &last, got, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(last, 3);
+	assert_int_equal(got[0], 3);
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	struct audit_walk w = {0};
+	assert_int_equal(store_audit_each(f->c, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 3);
+	assert_int_equal(w.id[0], 1);
+	assert_int_equal(w.id[2], 3);
+	assert_true(w.hashed[0]);
+	/* a sealed entry cannot be given another hash (the engine's trigger refuses it) */
+	memset(h, 9, sizeof h);
+	int rc = store_audit_seal(f->c, 2, h);
+	assert_true(rc == STORE_OK || rc == STORE_ECONFLICT);
+	assert_int_equal(store_audit_last(f->c, &last, got, &found), STORE_OK);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_audit_unsealed(f->c, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 0);
+}
+
+/* ---- transactions ---- */
+
+/* Whether the row with this id is that person (SQLite may give a rolled-back id to the next row). */
+static bool is_person(store_conn *c, int64_t id, const char *given)
+{
+	struct store_person p;
+	bool found = false;
+	assert_int_equal(store_person_get(c, id, &p, &found), STORE_OK);
+	return found && strcmp(p.given_name, given) == 0;
+}
+
+static void transactions_and_savepoints(void **state)
+{
+	struct fx *f = *state;
+	bool found = true;
+	int64_t a = 0;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	a = person(f->c, "Gone", "Again", "");
+	assert_int_equal(store_rollback(f->c), STORE_OK);
+	assert_int_equal(store_person_exists(f->c, a, &found), STORE_OK);
+	assert_false(found);
+
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t kept = person(f->c, "Kept", "One", "");
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	int64_t undone = person(f->c, "Undone", "Two", "");
+	assert_int_equal(store_savepoint_rollback(f->c), STORE_OK);
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	int64_t released = person(f->c, "Released", "Three", "");
+	assert_int_equal(store_savepoint_release(f->c), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_person_exists(f->c, kept, &found), STORE_OK);
+	assert_true(found);
+	assert_false(is_person(f->c, undone, "Undone"));
+	assert_int_equal(store_person_exists(f->c, released, &found), STORE_OK);
+	assert_true(found);
+
+	/* A refused write inside a transaction is refused alone: the transaction goes on and commits. */
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int rc;
+	source(f->c, "police", "R-1", kept, &rc);
+	assert_int_equal(rc, STORE_OK);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	source(f->c, "police", "R-1", kept, &rc);
+	assert_int_equal(rc, STORE_ECONFLICT);
+	source(f->c, "police", "R-2", kept, &rc);
+	assert_int_equal(rc, STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	struct store_source_record got;
+	assert_int_equal(store_source_find(f->c, "police", "R-2", &got, &found), STORE_OK);
+	assert_true(found);
+
+	/* A read transaction sees one snapshot: a row another connection commits meanwhile is not in it. */
+	int64_t before = 0, during = 0, afterwards = 0;
+	assert_int_equal(store_begin_read(f->c), STORE_OK);
+	assert_int_equal(store_person_exists(f->c, kept, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(store_event_count(f->c, kept, &before), STORE_OK);
+	store_conn *w = store_conn_get(f->st);
+	assert_non_null(w);
+	assert_int_equal(store_begin(w), STORE_OK);
+	event(w, kept, "police", "SNAP-1", "concern", "2026-03-01T10:00:00Z", NULL);
+	assert_int_equal(store_commit(w), STORE_OK);
+	store_conn_put(f->st, w);
+	assert_int_equal(store_event_count(f->c, kept, &during), STORE_OK);
+	assert_int_equal(during, before);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_event_count(f->c, kept, &afterwards), STORE_OK);
+	assert_int_equal(afterwards, before + 1);
+
+	/* A connection handed back inside a transaction is rolled back, never handed on half-done. */
+	store_conn *c2 = store_conn_get(f->st);
+	assert_non_null(c2);
+	assert_int_equal(store_begin(c2), STORE_OK);
+	int64_t orphan = person(c2, "Orphan", "Four", "");
+	store_conn_put(f->st, c2);
+	assert_false(is_person(f->c, orphan, "Orphan"));
+}
+
+/* ---- writers serialise: the audit chain is one unbroken sequence under concurrent writers ---- */
+
+#define WRITERS 4
+#define WRITES_EACH 25
+
+struct writer {
+	store *st;
+	int conflicts, failures;
+};
+
+/* What service/audit.c does for each entry: inside the writer's transaction, read the newest entry and append
+ * the next number. Two writers that overlapped would read the same newest entry and one would conflict. */
+static void *write_chain(void *arg)
+{
+	struct writer *w = arg;
+	store_conn *c = store_conn_get(w->st);
+	if (!c) {
+		w->failures = WRITES_EACH;
+		return NULL;
+	}
+	uint8_t h[STORE_AUDIT_HASH_LEN];
+	memset(h, 1, sizeof h);
+	for (int i = 0; i < WRITES_EACH; i++) {
+		int64_t last = 0;
+		bool found = false;
+		uint8_t prev[STORE_AUDIT_HASH_LEN];
+		if (store_begin(c) != STORE_OK || store_audit_last(c, &last, prev, &found) != STORE_OK) {
+			w->failures++;
+			store_rollback(c);
+			continue;
+		}
+		struct store_audit a = {.actor = "cli", .action = "test.write", .object = "", .detail = "",
+					.id = last + 1, .at = "2026-03-01T09:00:00Z", .hash = h};
+		int rc = store_audit_append(c, &a);
+		if (rc == STORE_ECONFLICT)
+			w->conflicts++;
+		if (rc != STORE_OK || store_commit(c) != STORE_OK) {
+			w->failures += rc != STORE_ECONFLICT;
+			store_rollback(c);
+		}
+	}
+	store_conn_put(w->st, c);
+	return NULL;
+}
+
+static void writers_serialise(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t[WRITERS];
+	struct writer w[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		w[i] = (struct writer){.st = f->st};
+		assert_int_equal(pthread_create(&t[i], NULL, write_chain, &w[i]), 0);
+	}
+	for (int i = 0; i < WRITERS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < WRITERS; i++) {
+		assert_int_equal(w[i].conflicts, 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	int64_t n = 0, last = 0;
+	bool found = false;
+	uint8_t h[STORE_AUDIT_HASH_LEN];
+	assert_int_equal(store_audit_count(f->c, &n), STORE_OK);
+	assert_int_equal(n, WRITERS * WRITES_EACH);
+	assert_int_equal(store_audit_last(f->c, &last, h, &found), STORE_OK);
+	assert_int_equal(last, WRITERS * WRITES_EACH); /* 1..N without a gap */
+}
+
+/* ---- the injected clock stamps rows on every engine ---- */
+
+static void clock_stamps_rows(void **state)
+{
+	struct fx *f = *state;
+	char err[128];
+	assert_int_equal(clock_now_set("2031-07-04T12:34:56Z", err, sizeof err), 0);
+	int64_t a = person(f->c, "Clocked", "Row", "");
+	struct store_person got;
+	bool found = false;
+	assert_int_equal(store_person_get(f->c, a, &got, &found), STORE_OK);
+	assert_true(found);
+	assert_memory_equal(got.created_at, "2031-07-04T12:34", 16); /* the injected instant, not the machine's */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(schema_migrates_once, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(agencies_and_clients, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(users_sessions_throttle, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(audit_order_and_append_only, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(transactions_and_savepoints, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(writers_serialise, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(clock_stamps_rows, setup, fx_teardown),
+	};
+	fprintf(stderr, "store conformance on %s\n", fx_engine());
+	return cmocka_run_group_tests_name(fx_engine(), tests, NULL, NULL);
+}
