@@ -625,6 +625,13 @@ static char *rewrite_ddl(const char *in)
 			out[o++] = in[i++];
 			continue;
 		}
+		/* A part only SQLite needs (rebuilding a table to change a CHECK, which PostgreSQL alters in place:
+		 * pg_migration[] has its way) is marked in the shared text and skipped here. */
+		if (strncmp(in + i, "/* sqlite-only */", 17) == 0) {
+			const char *end = strstr(in + i, "/* end sqlite-only */");
+			i = end ? (size_t)(end - in) + 21 : n;
+			continue;
+		}
 		if (word_at(in, i, "CREATE TRIGGER", 14)) { /* up to its END; */
 			const char *end = strstr(in + i, "END;");
 			i = end ? (size_t)(end - in) + 4 : n;

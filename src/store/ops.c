@@ -566,6 +566,7 @@ static const char *const migrations[] = {
 	 * notices) are deferred while it is, and the rows put back satisfy them again before the commit. Then the
 	 * people (adults who work with children, never children), their employers (a children's home of the
 	 * register where it is one), the allegations with each step of the process, and the LADO's alerts. */
+	"/* sqlite-only */"
 	"PRAGMA defer_foreign_keys = ON;"
 	"CREATE TEMP TABLE app_user_keep AS SELECT * FROM app_user;"
 	"DROP TABLE app_user;"
@@ -590,6 +591,7 @@ static const char *const migrations[] = {
 	"  password_hash, totp_secret, created_at, disabled_at, totp_last_step, totp_sealed, full_name, email, phone, "
 	"  team FROM app_user_keep;"
 	"DROP TABLE app_user_keep;"
+	"/* end sqlite-only */"
 	"CREATE TABLE lado_person ("
 	"  id INTEGER PRIMARY KEY,"
 	"  given_name TEXT NOT NULL CHECK (length(given_name) BETWEEN 1 AND 400),"
@@ -701,6 +703,14 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	      "EXECUTE FUNCTION sg_append_only();"
 	      "CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint FOR EACH ROW "
 	      "EXECUTE FUNCTION sg_append_only();",
+	/* 23: the LADO's role. SQLite rebuilds app_user to change its CHECK (the part marked sqlite-only);
+	 * PostgreSQL drops the role's CHECK, whatever an earlier rebuild named it, and adds the new one. */
+	[22] = "DO $$ DECLARE c text; BEGIN FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = "
+	       "'app_user'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%role%' LOOP "
+	       "EXECUTE format('ALTER TABLE app_user DROP CONSTRAINT %I', c); END LOOP; END $$;"
+	       "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('social_worker', "
+	       "'team_manager', 'mash_worker', 'police_officer', 'health_practitioner', 'school_dsl', "
+	       "'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado'));",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
