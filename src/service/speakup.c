@@ -257,6 +257,11 @@ int speakup_create(store_conn *c, struct store_speakup *r, int64_t now, enum spe
 	int64_t n = 0;
 	int rc;
 	*res = SPEAKUP_OK;
+	/* Only what the reporter chose to tell of themselves is kept, whatever else the form carried. */
+	if (strcmp(r->about, "contact") != 0)
+		r->contact[0] = '\0';
+	if (strcmp(r->about, "nothing") == 0)
+		r->first_name[0] = '\0';
 	day_start(now, since);
 	if ((rc = store_speakup_count_since(c, since, &n)) != STORE_OK)
 		return rc;

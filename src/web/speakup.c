@@ -397,11 +397,9 @@ static void speakup_send(const struct web *w, http_request *rq, const struct ans
 	put(r->child_name, sizeof r->child_name, a->child_name);
 	snprintf(r->child_dob, sizeof r->child_dob, "%s", a->dob);
 	snprintf(r->about, sizeof r->about, "%s", a->about);
-	/* Only what they chose to tell. */
-	if (strcmp(a->about, "nothing") != 0)
-		put(r->first_name, sizeof r->first_name, a->first_name);
-	if (strcmp(a->about, "contact") == 0)
-		put(r->contact, sizeof r->contact, a->contact);
+	/* The service keeps only what they chose to tell (speakup_create). */
+	put(r->first_name, sizeof r->first_name, a->first_name);
+	put(r->contact, sizeof r->contact, a->contact);
 	j->w = w;
 	j->rq = rq;
 	j->job.run = create_run;

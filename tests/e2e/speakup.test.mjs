@@ -209,10 +209,13 @@ describe('making a report', () => {
     const nothing = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, step: '2', who: 'child', home: '' } });
     assert.equal(nothing.status, 400, 'a home, "I don\'t know" or a person');
     const before = { reports: count(area.db, 'speakup_report'), incidents: count(area.db, 'home_incident', `home_id = ${homeId}`) };
-    const { ref, pass } = await report({ who: 'child', what: 'A night worker locks us in our rooms.' });
+    const { ref, pass } = await report({ who: 'child', what: 'A night worker locks us in our rooms.', first_name: 'Kim',
+      contact: 'kim@example.org' }); // typed, then "Nothing" chosen: neither is kept
     assert.equal(count(area.db, 'speakup_report'), before.reports + 1);
     const hash = sql(area.db, `select pass_hash from speakup_report where id = ${reportId(ref)}`);
     assert.match(hash, /^\$argon2id\$/, 'the passphrase is kept only as its hash');
+    assert.equal(sql(area.db, `select about || '|' || first_name || '|' || contact from speakup_report where id = ${reportId(ref)}`),
+      'nothing||', 'only what the reporter chose to tell');
     assert.ok(!fs.readFileSync(area.db).includes(Buffer.from(pass)), 'the passphrase is not in the database');
     assert.equal(count(area.db, 'home_incident', `home_id = ${homeId} and type = 'allegation'`), before.incidents + 1,
       'a report about a home counts in its oversight as an allegation');
