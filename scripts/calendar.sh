@@ -10,7 +10,7 @@
 #
 # Which files run on a day: "core" (CORE below: every file whose outcome rests on today's date: the statutory
 # clocks, rules and sweep in alerts, the replay of clocks, TOTP steps and API sessions in users, the web
-# sessions' idle and absolute timeouts, intake's "in the future", and clock itself) on every day; "full" (every
+# sessions' idle and absolute timeouts, intake's "in the future", the LADO's working-day clocks, and clock itself) on every day; "full" (every
 # file of tests/e2e/) on the few days that days.txt marks. The other files read today only through a sign-in
 # or a stamp, which the full days cover; running them on every day would double the matrix's time.
 #
@@ -28,7 +28,7 @@ out="$build/calendar"
 bin="$root/$build/safeguard"
 [ -x "$bin" ] || { echo "calendar: no $bin (make first)" >&2; exit 2; }
 
-CORE=(clock alerts replay users web_sessions bad_input intake)
+CORE=(clock alerts replay users web_sessions bad_input intake lado)
 core_files=()
 for f in "${CORE[@]}"; do core_files+=("tests/e2e/$f.test.mjs"); done
 full_files=(tests/e2e/*.test.mjs)
