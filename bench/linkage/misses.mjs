@@ -19,6 +19,7 @@
 // records of one child in two clusters are kept.
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { split, table } from './csv.mjs';
 
 const a = { records: null, truth: null, clusters: null, pairs: null, examples: '0', only: '' };
 for (let i = 2; i < process.argv.length; i++) {
@@ -29,41 +30,6 @@ for (let i = 2; i < process.argv.length; i++) {
 if (!a.records || !a.truth || !a.clusters || !a.pairs) {
   console.error('usage: node bench/linkage/misses.mjs --records R --truth T --clusters C --pairs P [--examples N]');
   process.exit(2);
-}
-
-/** Splits one CSV line (no line breaks inside quotes: the generator and dedupe never write any). */
-function split(line) {
-  const out = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let f = '';
-      let j = i + 1;
-      for (;;) {
-        const q = line.indexOf('"', j);
-        if (line[q + 1] === '"') { f += line.slice(j, q) + '"'; j = q + 2; continue; }
-        f += line.slice(j, q);
-        i = q + 2;
-        break;
-      }
-      out.push(f);
-    } else {
-      let j = line.indexOf(',', i);
-      if (j < 0) j = line.length;
-      out.push(line.slice(i, j));
-      i = j + 1;
-    }
-  }
-  return out;
-}
-
-function table(file) {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l);
-  const head = split(lines[0]);
-  return lines.slice(1).map((l) => {
-    const f = split(l);
-    return Object.fromEntries(head.map((h, k) => [h, f[k] ?? '']));
-  });
 }
 
 const recs = table(a.records);
