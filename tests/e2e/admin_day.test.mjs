@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditEntries,
-  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
-  startServer, totp, totpUsedLongAgo,
-  cookieOf, csrfOf
+  auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
+  runCli, sql, startServer, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -35,20 +33,8 @@ let amelia; // a child: Amelia Brown, born 3 May 2016
 const secrets = {};
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = csrfOf(await form.text());
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  await res.text();
-  const cookie = cookieOf(res, 'sg_session');
-  assert.equal(res.status, 303, `sign-in of ${username}`);
-  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: csrfOf(page) };
+  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return { cookie, csrf: await sessionCsrf(server.url, cookie) };
 }
 
 const get = (path) => request(`${server.url}${path}`, { headers: { cookie: admin.cookie } });

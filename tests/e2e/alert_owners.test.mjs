@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sqlWrite,
-  base32Decode, now, startServer, totp, totpUsedLongAgo,
+  base32Decode, now, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the owners';
@@ -42,17 +42,7 @@ async function apiSignIn(username, secret = secrets[username]) {
 }
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  return cookieOf(res, 'sg_session');
+  return signInAs(url, area.db, username, { password: PASSWORD, secret: secrets[username] });
 }
 
 /** A child from the school, allocated as given (or not), then a referral ten days ago: its overdue alert. */

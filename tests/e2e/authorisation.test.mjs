@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, startServer,
-  totpUsedLongAgo, totp,
+  AGENCIES, BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, startServer, totp,
+  webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the matrix';
@@ -170,23 +170,11 @@ let ids;
 
 /** Signs in through the page, as a browser does: {cookie, csrf} of the new session. */
 async function webSignIn(username, secret) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secret), csrf_token: csrf }),
-  });
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  const cookie = cookieOf(res, 'sg_session');
+  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret });
   assert.ok(cookie, 'a session cookie');
   const home = await fetch(`${server.url}/sign-in?next=/`, { headers: { cookie }, redirect: 'manual' });
   assert.equal(home.status, 303, 'signed in: the sign-in page sends one on');
-  // The CSRF token of this session's forms, from any page it sees.
-  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+  return { cookie, csrf: await sessionCsrf(server.url, cookie) };
 }
 
 before(async () => {

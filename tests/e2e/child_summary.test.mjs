@@ -11,9 +11,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite, startServer,
-  totp, totpUsedLongAgo, ukDate,
-  cookieOf, csrfOf
+  addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -29,21 +28,10 @@ const sessions = {};
 
 
 async function session(username) {
-  if (sessions[username]) return sessions[username];
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = csrfOf(await form.text());
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  await res.text();
-  const cookie = cookieOf(res, 'sg_session');
-  assert.equal(res.status, 303, `sign-in of ${username}`);
-  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
-  sessions[username] = { cookie, csrf: csrfOf(page) };
+  if (!sessions[username]) {
+    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+    sessions[username] = { cookie, csrf: await sessionCsrf(server.url, cookie) };
+  }
   return sessions[username];
 }
 

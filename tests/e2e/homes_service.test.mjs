@@ -16,8 +16,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
+  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the homes';
@@ -48,19 +48,8 @@ async function apiSession(url, username, secret) {
 }
 
 async function webSignIn(url, username, secret) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secret), csrf_token: csrf }),
-  });
-  assert.equal(res.status, 303);
-  const cookie = cookieOf(res, 'sg_session');
-  const page = await (await fetch(`${url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret });
+  return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 
 before(() => {

@@ -471,6 +471,34 @@ export function totpUsedLongAgo(dbPath, username) {
   sqlWrite(dbPath, `update app_user set totp_last_step = 0 where username = '${username.replace(/'/g, "''")}'`);
 }
 
+/**
+ * Signs `username` in over the web as a browser does: GET /sign-in for the sg_presession cookie and the form's
+ * csrf_token, then POST username, password and a fresh TOTP code (the code's last step forgotten first, see
+ * totpUsedLongAgo). Asserts the 303 and returns the sg_session cookie ("sg_session=..."). `next` is sent when
+ * given. Tests of the sign-in itself (http_hardening, web_sessions) take these steps by hand.
+ */
+export async function webSignIn(baseUrl, dbPath, username, { password, secret, next } = {}) {
+  totpUsedLongAgo(dbPath, username);
+  const form = await fetch(`${baseUrl}/sign-in`);
+  const pre = cookieOf(form, 'sg_presession');
+  const csrf = csrfOf(await form.text());
+  const body = { username, password, totp: totp(secret), csrf_token: csrf };
+  if (next) body.next = next;
+  const res = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+    body: new URLSearchParams(body),
+  });
+  await res.text();
+  assert.equal(res.status, 303, `web sign-in of ${username}`);
+  return cookieOf(res, 'sg_session');
+}
+
+/** The CSRF token of a signed-in session's forms, from any page it sees (a 404 page will do). */
+export async function sessionCsrf(baseUrl, cookie) {
+  return csrfOf(await (await fetch(`${baseUrl}/nope`, { headers: { cookie } })).text());
+}
+
 export function sql(dbPath, query) {
   const r = spawnSync('sqlite3', ['-readonly', '-batch', dbPath, query], { encoding: 'utf8' });
   if (r.error) throw r.error;

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, totp,
-  totpUsedLongAgo,
-  cookieOf, csrfOf
+  addPerson, freshArea, nhsNumber, postEvent, removeDir, request, sql, sqlWrite, startServer, webSignIn as signInAs,
+  sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'words before numbers';
@@ -25,20 +24,8 @@ const part = (html, id) => {
 };
 
 async function signIn() {
-  totpUsedLongAgo(area.db, 'sam.worker');
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = csrfOf(await form.text());
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username: 'sam.worker', password: PASSWORD, totp: totp(secret), csrf_token: csrf }),
-  });
-  await res.text();
-  assert.equal(res.status, 303);
-  const cookie = cookieOf(res, 'sg_session');
-  const page = await (await fetch(`${server.url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: csrfOf(page) };
+  const cookie = await signInAs(server.url, area.db, 'sam.worker', { password: PASSWORD, secret });
+  return { cookie, csrf: await sessionCsrf(server.url, cookie) };
 }
 const get = (path) => request(`${server.url}${path}`, { headers: { cookie: session.cookie } });
 const post = (path, fields) => request(`${server.url}${path}`, {

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, event, freshArea, letters, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, totpUsedLongAgo,
+  BIN, assertNoSanitizerReport, count, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
+  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
 } from './lib.mjs';
 
 const PASSWORD = 'refused reads are answerable too';
@@ -32,18 +32,7 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  return cookieOf(res, 'sg_session');
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
 }
 
 async function apiSignIn(username) {

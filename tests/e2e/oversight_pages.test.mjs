@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, totp,
-  totpUsedLongAgo, ukToday,
+  BIN, assertNoSanitizerReport, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir,
+  ukToday, webSignIn as signInAs,
 } from './lib.mjs';
 
 const PASSWORD = 'an inspector reads words, not ratios';
@@ -42,18 +42,7 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  return cookieOf(res, 'sg_session');
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
 }
 
 async function page(who, url) {

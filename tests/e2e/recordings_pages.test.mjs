@@ -15,8 +15,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, cookieOf, count, csrfOf, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, totpUsedLongAgo, ukToday,
+  addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, ukToday,
+  webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'recordings are the child speaking';
@@ -43,21 +43,10 @@ function yearsAgo(n, iso = ukToday()) {
 
 async function session(base, username) {
   const key = `${base}|${username}`;
-  if (sessions[key]) return sessions[key];
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${base}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = csrfOf(await form.text());
-  const res = await fetch(`${base}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `sign-in of ${username}`);
-  const cookie = cookieOf(res, 'sg_session');
-  const page = await (await fetch(`${base}/nope`, { headers: { cookie } })).text();
-  sessions[key] = { cookie, csrf: csrfOf(page) };
+  if (!sessions[key]) {
+    const cookie = await signInAs(base, area.db, username, { password: PASSWORD, secret: secrets[username] });
+    sessions[key] = { cookie, csrf: await sessionCsrf(base, cookie) };
+  }
   return sessions[key];
 }
 

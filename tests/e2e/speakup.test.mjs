@@ -15,8 +15,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, cookieOf, count, freshArea, isoSeconds, now, postEvent, removeDir, sql, sqlWrite, startServer, subject,
-  totp, totpUsedLongAgo,
+  addPerson, count, freshArea, isoSeconds, now, postEvent, removeDir, sql, sqlWrite, startServer, subject,
+  webSignIn as signInAs,
 } from './lib.mjs';
 
 const PASSWORD = 'nobody at the home reads this';
@@ -123,18 +123,7 @@ async function openThread(ref, passphrase, add) {
 // ---- people ----
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${server.url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const token = csrf(await form.text());
-  const res = await fetch(`${server.url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: token }),
-  });
-  await res.text();
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  return cookieOf(res, 'sg_session');
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
 }
 
 async function page(who, url) {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, count, createToken, event, freshArea, migrate,
-  nhsNumber, postEvent, removeDir, request, runCli, sql, startServer, tempDir, totp, totpUsedLongAgo,
+  nhsNumber, postEvent, removeDir, request, runCli, sql, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the tokens';
@@ -23,19 +23,8 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secrets[username]), csrf_token: csrf }),
-  });
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  const cookie = cookieOf(res, 'sg_session');
-  const page = await (await fetch(`${url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 
 function post(who, pathname, fields) {

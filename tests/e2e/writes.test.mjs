@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp,
-  now, totpUsedLongAgo,
+  addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
+  totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the writes';
@@ -67,19 +67,8 @@ async function apiSignIn(username, secret) {
 }
 
 async function webSignIn(username, secret) {
-  totpUsedLongAgo(area.db, username);
-  const form = await fetch(`${url}/sign-in`);
-  const pre = cookieOf(form, 'sg_presession');
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const res = await fetch(`${url}/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ username, password: PASSWORD, totp: totp(secret), csrf_token: csrf }),
-  });
-  assert.equal(res.status, 303, `web sign-in of ${username}`);
-  const cookie = cookieOf(res, 'sg_session');
-  const page = await (await fetch(`${url}/nope`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf_token" value="([^"]+)"/.exec(page)[1] };
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret });
+  return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 
 function ymd(d) {
