@@ -25,7 +25,9 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +122,8 @@ static int pexec(struct pg_db *d, const char *sql)
 static char *renumber(struct pg_stmt *x, const char *sql)
 {
 	size_t n = strlen(sql);
-	char *out = malloc(n * 2 + 16);
+	size_t cap = n * 2 + 16; /* "$k" is never more than twice the "?NN" it replaces */
+	char *out = malloc(cap);
 	if (!out)
 		return NULL;
 	size_t o = 0;
@@ -156,7 +159,12 @@ static char *renumber(struct pg_stmt *x, const char *sql)
 			x->maxnn = nn;
 		if (!x->map[nn])
 			x->map[nn] = ++x->nparams;
-		o += (size_t)sprintf(out + o, "$%d", x->map[nn]);
+		int w = snprintf(out + o, cap - o, "$%d", x->map[nn]);
+		if (w < 0 || (size_t)w >= cap - o) {
+			free(out);
+			return NULL;
+		}
+		o += (size_t)w;
 		i = j - 1;
 	}
 	out[o] = '\0';
@@ -546,10 +554,18 @@ static int pg_schema_version(sql_db *d, int *v)
 	*v = 0;
 	PGresult *r = PQexec(p->conn, "SELECT version FROM sg_schema_version");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-		if (PQntuples(r) == 1)
-			*v = atoi(PQgetvalue(r, 0, 0));
+		int rc = STORE_OK;
+		if (PQntuples(r) == 1) {
+			char *end = NULL;
+			errno = 0;
+			long got = strtol(PQgetvalue(r, 0, 0), &end, 10);
+			if (errno || !end || *end || got < 0 || got > INT_MAX)
+				rc = STORE_ESCHEMA; /* not a version this code wrote */
+			else
+				*v = (int)got;
+		}
 		PQclear(r);
-		return STORE_OK;
+		return rc;
 	}
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	bool missing = state && strcmp(state, "42P01") == 0; /* undefined_table: a fresh database, version 0 */

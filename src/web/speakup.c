@@ -421,9 +421,16 @@ void web_speakup_submit(const struct web *w, http_request *rq)
 	}
 	answers_read(rq, a);
 	bool easy = strcmp(a->easy, "1") == 0;
-	int step = easy ? STEPS : atoi(a->step);
-	if (step < 1 || step > STEPS)
-		step = 1;
+	/* The step travels in a hidden field: anything but a step's number starts again at step 1. */
+	int step = 1;
+	if (easy) {
+		step = STEPS;
+	} else {
+		char *end = NULL;
+		long got = strtol(a->step, &end, 10);
+		if (end != a->step && !*end && got >= 1 && got <= STEPS)
+			step = (int)got;
+	}
 	json_t *view = json_object();
 	int bad = answers_check(a, step, easy, view);
 	if (easy && bad)
