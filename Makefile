@@ -45,7 +45,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check test unit unit-pg e2e calendar browser fuzz-smoke fuzz layering demo bench clean
+.PHONY: all deps check check-all test unit unit-pg e2e e2e-pg calendar browser fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -135,6 +135,18 @@ e2e: $(BUILD)/safeguard
 	@if [ -z "$(strip $(E2E_FILES))" ]; then echo "e2e: no files chosen"; else \
 	  SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) $(E2E_FILES); fi
 
+# The same e2e files on PostgreSQL: a throwaway cluster (scripts/pg-test.sh) started and stopped by
+# scripts/e2e-pg.sh (skipped by name when initdb is missing). E2E and E2E_EXCLUDE choose as for e2e;
+# E2E_PG_EXCLUDE names the files not yet converted to run on either backend (issue 17): the integrator
+# removes names as they pass there.
+E2E_PG_EXCLUDE ?= intake json_test_suite lado layering link link_review link_review_words link_train \
+                  linkage_score mash_queue need_to_know_reads openapi oversight_pages pages_access postgres_cli \
+                  recordings recordings_pages replay sealed signin_abuse speakup tokens users web_sessions writes
+E2E_PG_FILES  = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE) $(E2E_PG_EXCLUDE),$(E2E)))
+
+e2e-pg: $(BUILD)/safeguard
+	@NODE_TEST_FLAGS="$(NODE_TEST_FLAGS)" scripts/e2e-pg.sh $(BUILD) $(E2E_PG_FILES)
+
 # The date-sensitive e2e suites on each awkward "today" of tests/calendar/days.txt (the injected clock).
 calendar: $(BUILD)/safeguard
 	@scripts/calendar.sh $(BUILD)
@@ -156,6 +168,10 @@ layering:
 # Every stage, two at a time, each logged in build/check/, one table at the end (scripts/check.sh).
 check: all
 	@scripts/check.sh "$(BUILD)"
+
+# make check and, once there is one, the browser stage on PostgreSQL too (issue 17).
+check-all: all
+	@scripts/check.sh "$(BUILD)" all
 
 # The quick run: the same table for unit, a 3-second fuzz per target, layering and the e2e files that the
 # changes since main touch (scripts/e2e-for-changes.sh says which, and why).

@@ -3,13 +3,15 @@
 # machine has 2 cores), each stage's output in build/check/STAGE.log; then the log of each failed stage
 # (its failures) and one table: stage, result, passed, failed, skipped, seconds, skipped suites.
 #
-#   scripts/check.sh BUILD          make check: unit (SQLite), unit-pg (PostgreSQL), fuzz, e2e, browser,
-#                                   layering, openapi, calendar
+#   scripts/check.sh BUILD          make check: unit (SQLite), unit-pg (PostgreSQL), fuzz, e2e, e2e-pg
+#                                   (the e2e files on PostgreSQL), browser, layering, openapi, calendar
+#   scripts/check.sh BUILD all      make check-all: the same (and the browser stage on PostgreSQL, once
+#                                   there is one)
 #   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
 #                                   what changed (scripts/e2e-for-changes.sh)
 #
 # BUILD is build or build/san (SAN=1); the stages run as make targets with the same SAN. E2E_EXCLUDE (names
-# of e2e files) is passed on to the e2e stage. Exits 1 if any stage failed.
+# of e2e files) is passed on to the e2e and e2e-pg stages. Exits 1 if any stage failed.
 set -uo pipefail
 build=$1 mode=${2:-full}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,13 +100,13 @@ else
   chosen=""
   # openapi is its own stage: the e2e stage leaves it out.
   e2e_exclude="openapi $user_exclude"
-  queue=(browser layering unit unit-pg e2e openapi fuzz)
+  queue=(browser layering unit unit-pg e2e e2e-pg openapi fuzz)
   # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
   if make -n calendar >/dev/null 2>&1; then queue+=(calendar); fi
   fuzz_secs=${FUZZ_SECONDS:-15}
 fi
 # The table lists the stages that ran in this order.
-order=(unit unit-pg fuzz e2e openapi browser calendar layering)
+order=(unit unit-pg fuzz e2e e2e-pg openapi browser calendar layering)
 
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
@@ -116,6 +118,7 @@ command_of() { # NAME -> cmd, the command of one stage
     e2e)
       if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" "$tap")
       else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
+    e2e-pg) cmd=("${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
     browser) cmd=("${mk[@]}" browser "$tap") ;;
     calendar) cmd=("${mk[@]}" calendar) ;;
   esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // How often the e2e and browser tests look into the database with sqlite3 instead of through the CLI or the
 // API (issue 17: tests that any backend can run). Counts, per file, the calls of tests/e2e/lib.mjs's helpers
-// that run the sqlite3 shell (sql, sqlWrite, count, counts, totpUsedLongAgo) and any direct 'sqlite3' spawn,
+// that run the sqlite3 shell (sql, sqlWrite, sqlRows, count, counts, totpUsedLongAgo) and any direct 'sqlite3' spawn,
 // with comments left out. Prints "N FILE" lines, most first, then the total.
 //
 //   node scripts/sqlite3-uses.mjs [--json]
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dirs = ['tests/e2e', 'tests/browser'];
 // A helper call (not a definition, not SQL's own count(*) inside a query string) or a spawn of the shell.
-const CALL = /(?<![\w.]|function\s)(sql|sqlWrite|count|counts|totpUsedLongAgo)\((?!\s*(\*|DISTINCT\b|distinct\b|1\)))/g;
+const CALL = /(?<![\w.]|function\s)(sql|sqlWrite|sqlRows|count|counts|totpUsedLongAgo)\((?!\s*(\*|DISTINCT\b|distinct\b|1\)))/g;
 const SPAWN = /['"]sqlite3['"]/g;
 
 function stripComments(src) {

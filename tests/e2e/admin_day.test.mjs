@@ -8,14 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
-  runCli, sql, startServer, webSignIn as signInAs, sessionCsrf,
+  runCli, sql, startServer, webSignIn as signInAs, sessionCsrf, dbUrl, cliEnv,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 
 function userAdd(db, args, password = PASSWORD) {
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, ...args, '--password-stdin'],
-    { input: `${password}\n`, encoding: 'utf8' });
+  const argv = ['user', 'add', '--db', dbUrl(db), ...args, '--password-stdin'];
+  const r = spawnSync(BIN, argv, { input: `${password}\n`, encoding: 'utf8', env: cliEnv(argv) });
   assertNoSanitizerReport(r.stderr, 'safeguard user add');
   return r;
 }
@@ -47,7 +47,7 @@ function post(path, fields = {}) {
 
 before(async () => {
   area = freshArea('admin-day');
-  runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'north', '--name', 'Family Support North']);
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North']);
   secrets['ada.admin'] = secretOf(userAdd(area.db, ['--username', 'ada.admin', '--agency', 'social_care', '--role', 'admin']));
   secretOf(userAdd(area.db, ['--username', 'sam.patel', '--agency', 'social_care', '--role', 'social_worker',
     '--full-name', 'Sam Patel', '--email', 'sam.patel@example.gov.uk', '--phone', '01632 960 001', '--team', 'north']));
@@ -152,7 +152,7 @@ describe('asking first', () => {
     assert.match(r.text, /ask before revoke/);
     assert.match(r.text, /name="confirm" value="yes"/);
     assert.ok(await works(), 'not revoked yet');
-    assert.equal(sql(area.db, `select revoked_at is null from api_client where id = ${id}`), '1');
+    assert.equal(sql(area.db, `select count(*) from api_client where id = ${id} and revoked_at is null`), '1');
     r = await get(`/admin/tokens/${id}/revoke`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Yes, revoke the token/);
@@ -170,11 +170,11 @@ describe('asking first', () => {
     let r = await post(`/admin/users/${id}/disable`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Disable Dan Day\?/);
-    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    assert.equal(sql(area.db, `select count(*) from app_user where id = ${id} and disabled_at is null`), '1');
     assert.equal((await get(`/admin/users/${id}/disable`)).status, 200);
     r = await post(`/admin/users/${id}/disable`, { confirm: 'yes' });
     assert.equal(r.status, 303);
-    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+    assert.equal(sql(area.db, `select count(*) from app_user where id = ${id} and disabled_at is not null`), '1');
   });
 });
 
@@ -221,7 +221,7 @@ describe('allocation by search, confirmed by name', () => {
     assert.match(r.text, /Only a social worker or a team manager of children&#39;s social care|Only a social worker or a team manager of children's social care/);
     r = await get(`/admin/allocations/confirm?child=${amelia}&user=pat.police&team=north`);
     assert.equal(r.status, 400);
-    const cli = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(amelia), '--team', 'north', '--user', 'pat.police'],
+    const cli = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(amelia), '--team', 'north', '--user', 'pat.police'],
       { check: false });
     assert.equal(cli.status, 1);
     assert.match(cli.stderr, /--worker 'pat\.police' cannot hold a child's case/);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sqlWrite,
-  base32Decode, now, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
+  base32Decode, now, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, dbUrl, onPostgres, cliEnv,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the owners';
@@ -51,7 +51,7 @@ async function childWithAlert(tag, allocation) {
   const first = await postEvent(url, area.tokens.education, event({ source_ref: `O-${tag}-1`, occurred_at: tenDaysAgo }, subject));
   assert.equal(first.status, 201, first.text);
   const id = first.json.child_id;
-  if (allocation) runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(id), ...allocation]);
+  if (allocation) runCli(['allocate', '--db', dbUrl(area.db), '--child', String(id), ...allocation]);
   const ref = await postEvent(url, area.tokens.education, event({ source_ref: `O-${tag}-2`, kind: 'referral', occurred_at: tenDaysAgo }, subject));
   assert.equal(ref.json.child_id, id);
   const r = await request(`${url}/api/v1/alerts?child=${id}&state=all`, { token: area.tokens.social_care });
@@ -67,7 +67,7 @@ before(async () => {
     ['o.worker', 'social_care', 'social_worker'], ['o.mash', 'social_care', 'mash_worker']]) {
     secrets[u] = addPerson(area.db, u, agency, role, PASSWORD);
   }
-  const db = `sqlite:${area.db}`;
+  const db = dbUrl(area.db);
   runCli(['team', 'add', '--db', db, '--code', 'north', '--name', 'North', '--manager', 'o.nmanager']);
   runCli(['team', 'add', '--db', db, '--code', 'south', '--name', 'South', '--manager', 'o.smanager']);
   runCli(['team', 'add', '--db', db, '--code', 'east', '--name', 'East', '--manager', 'o.xmanager']);
@@ -126,15 +126,17 @@ describe('owners are typed', () => {
   });
 
   test('no one can be made "mash"; a person named mash from before is not the MASH', async () => {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', 'mash', '--agency', 'social_care',
-      '--role', 'social_worker', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    const argv = ['user', 'add', '--db', dbUrl(area.db), '--username', 'mash', '--agency', 'social_care',
+      '--role', 'social_worker', '--password-stdin'];
+    const r = spawnSync(BIN, argv, { input: `${PASSWORD}\n`, encoding: 'utf8', env: cliEnv(argv) });
     assertNoSanitizerReport(r.stderr, 'safeguard user add');
     assert.notEqual(r.status, 0, 'the username mash is refused');
     // A database from before may hold one: made here as it would have been (its TOTP secret in plain text, as
     // before schema 15 sealed them), with north's password and secret.
     const plain = base32Decode(secrets.north).toString('hex');
     sqlWrite(area.db, "insert into app_user(username, agency, role, password_hash, totp_secret, created_at) select 'mash', "
-      + `agency, role, password_hash, X'${plain}', created_at from app_user where username = 'north'`);
+      + `agency, role, password_hash, ${onPostgres() ? `'\\x${plain}'::bytea` : `X'${plain}'`}, created_at `
+      + "from app_user where username = 'north'");
     const token = await apiSignIn('mash', secrets.north);
     const own = await request(`${url}/api/v1/alerts?state=all`, { token });
     assert.equal(own.status, 200, own.text);

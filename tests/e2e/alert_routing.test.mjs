@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, now, postEvent, removeDir, request, runCli, startServer,
-  isoSeconds, totp, totpUsedLongAgo, ukDate,
+  isoSeconds, totp, totpUsedLongAgo, ukDate, dbUrl, sqlRows,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for routing';
@@ -26,9 +26,7 @@ function cookieOf(res, name) {
 }
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-readonly', '-json', area.db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return sqlRows(area.db, query);
 }
 
 /** Signs in through the page: {location, cookie}. next is sent when given. */
@@ -78,7 +76,7 @@ async function childWithReferral(days, over = {}) {
 }
 
 function allocate(child, team, worker) {
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(child), '--team', team,
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', team,
     ...(worker ? ['--user', worker] : [])]);
 }
 
@@ -90,7 +88,7 @@ before(async () => {
     ['r.analyst', 'oversight_analyst'], ['r.dpo', 'dpo'], ['r.admin', 'admin'], ['r.school', 'school_dsl', 'education']]) {
     secrets[u] = addPerson(area.db, u, agency ?? 'social_care', role, PASSWORD);
   }
-  const db = `sqlite:${area.db}`;
+  const db = dbUrl(area.db);
   runCli(['team', 'add', '--db', db, '--code', 'north', '--name', 'North', '--manager', 'r.nmanager']);
   runCli(['team', 'add', '--db', db, '--code', 'south', '--name', 'South', '--manager', 'r.smanager']);
   server = await startServer(area.db);
@@ -154,7 +152,7 @@ describe('alerts follow allocation (item 1)', () => {
     const { id, alert } = await childWithReferral(12);
     allocate(id, 'north', 'r.one');
     // A week on, nobody has acknowledged it: that day's sweep escalates it to the worker's team manager.
-    runCli(['--now', isoSeconds(now() + 7 * DAY), 'sweep', '--db', `sqlite:${area.db}`, '--today', ukDate(now() + 7 * DAY)]);
+    runCli(['--now', isoSeconds(now() + 7 * DAY), 'sweep', '--db', dbUrl(area.db), '--today', ukDate(now() + 7 * DAY)]);
     assert.equal(sql(`select escalated_to from alert where id = ${alert.id}`)[0].escalated_to, 'r.nmanager');
     allocate(id, 'south');
     const row = sql(`select owner_kind, owner, escalated_to from alert where id = ${alert.id}`)[0];

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditEntries,
   clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
-  sql, startServer, ukDate, ukToday,
+  sql, startServer, ukDate, ukToday, dbUrl, sqlRows,
 } from './lib.mjs';
 
 // ---- the calendar (England & Wales) ----
@@ -157,12 +157,9 @@ after(async () => {
 
 // ---- helpers ----
 
-/** Rows of a read-only query as objects (sqlite3 -json). */
+/** Rows of a read-only query as objects (lib's sqlRows: sqlite3 -json or psql's json_agg). */
 function rows(db, query) {
-  const r = spawnSync('sqlite3', ['-readonly', '-json', db, query], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return sqlRows(db, query);
 }
 
 /** A new child's subject: its own NHS number, name and address (so no two children share a household by accident). */
@@ -226,13 +223,13 @@ function assertError(r, status, code, field) {
 }
 
 function teamAdd(db, code, name, manager) {
-  const args = ['team', 'add', '--db', `sqlite:${db}`, '--code', code, '--name', name];
+  const args = ['team', 'add', '--db', dbUrl(db), '--code', code, '--name', name];
   if (manager !== undefined) args.push('--manager', manager);
   return runCli(args);
 }
 
 function allocate(db, child, team, worker, { check = true } = {}) {
-  const args = ['allocate', '--db', `sqlite:${db}`, '--child', String(child), '--team', team];
+  const args = ['allocate', '--db', dbUrl(db), '--child', String(child), '--team', team];
   if (worker !== undefined) args.push('--worker', worker);
   return runCli(args, { check });
 }
@@ -241,7 +238,7 @@ function allocate(db, child, team, worker, { check = true } = {}) {
 const SWEEP_RE = /^swept (\d+) children \((\d+) events\): (\d+) new alerts, (\d+) escalated\n(audit checkpoint signed at entry \d+\n)?$/;
 
 function sweep(db, today) {
-  const args = ['sweep', '--db', `sqlite:${db}`];
+  const args = ['sweep', '--db', dbUrl(db)];
   if (today !== undefined) args.push('--today', today);
   const r = runCli(args);
   const m = SWEEP_RE.exec(r.stdout);
@@ -1039,7 +1036,7 @@ describe('safeguard sweep', () => {
 
   test('a bad --today is refused with exit 2', () => {
     for (const d of ['2025-02-30', 'tomorrow', '2025-1-5']) {
-      const r = runCli(['sweep', '--db', `sqlite:${sa.db}`, '--today', d], { check: false });
+      const r = runCli(['sweep', '--db', dbUrl(sa.db), '--today', d], { check: false });
       assert.equal(r.status, 2, `${d}: ${r.stderr}`);
       assert.match(r.stderr, /--today/);
     }

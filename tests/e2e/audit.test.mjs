@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, runCli, sql, tempDir } from './lib.mjs';
+import { removeDir, runCli, sql, tempDir, dbUrl } from './lib.mjs';
 
 let dir;
 let pristine;
@@ -16,7 +16,7 @@ before(() => {
   dir = tempDir('audit');
   pristine = path.join(dir, 'pristine.db');
   // A small area through intake: events, reads of nothing yet, teams, allocations, alerts: every writer.
-  runCli(['demo', '--db', `sqlite:${pristine}`, '--families', '12', '--no-serve']);
+  runCli(['demo', '--db', dbUrl(pristine), '--families', '12', '--no-serve']);
   entries = Number(sql(pristine, 'select count(*) from audit'));
   assert.ok(entries > 50, `the area has ${entries} audit entries`);
 });
@@ -34,7 +34,7 @@ function tampered(name, change) {
 }
 
 function verify(db) {
-  return runCli(['audit', 'verify', '--db', `sqlite:${db}`], { check: false });
+  return runCli(['audit', 'verify', '--db', dbUrl(db)], { check: false });
 }
 
 describe('audit verify', () => {
@@ -110,12 +110,12 @@ describe('audit verify', () => {
   test('a checkpoint signs the newest entry with a key made beside the database, mode 0600', () => {
     const db = path.join(dir, 'signed.db');
     fs.copyFileSync(pristine, db);
-    const r = runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    const r = runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
     assert.equal(r.stdout.trim(), `audit checkpoint signed at entry ${entries}`);
     const key = fs.statSync(`${db}.audit-key`);
     assert.equal(key.mode & 0o777, 0o600);
     assert.equal(key.size, 64);
-    assert.equal(runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]).stdout.trim(),
+    assert.equal(runCli(['audit', 'checkpoint', '--db', dbUrl(db)]).stdout.trim(),
       'nothing new to sign: the newest entry already has a checkpoint, or the audit is empty');
     const v = verify(db);
     assert.equal(v.status, 0, v.stderr);
@@ -125,7 +125,7 @@ describe('audit verify', () => {
   test('the sweep signs a checkpoint too', () => {
     const db = path.join(dir, 'swept.db');
     fs.copyFileSync(pristine, db);
-    const r = runCli(['sweep', '--db', `sqlite:${db}`]);
+    const r = runCli(['sweep', '--db', dbUrl(db)]);
     assert.match(r.stdout, /^audit checkpoint signed at entry \d+$/m);
     assert.equal(Number(sql(db, 'select count(*) from audit_checkpoint')), 1);
     assert.equal(verify(db).status, 0);
@@ -134,7 +134,7 @@ describe('audit verify', () => {
   test('entries deleted from the end after a checkpoint are found', () => {
     const db = path.join(dir, 'truncated.db');
     fs.copyFileSync(pristine, db);
-    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
     const r0 = spawnSync('sqlite3', ['-batch', db,
       `DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > ${entries - 3}`], { encoding: 'utf8' });
     assert.equal(r0.status, 0, r0.stderr);
@@ -148,10 +148,10 @@ describe('audit verify', () => {
     // A second area's audit is a valid chain of its own: put in place of the signed one, it verifies as a
     // chain, but not against the checkpoint this server signed.
     const other = path.join(dir, 'other.db');
-    runCli(['demo', '--db', `sqlite:${other}`, '--families', '14', '--no-serve']);
+    runCli(['demo', '--db', dbUrl(other), '--families', '14', '--no-serve']);
     const db = path.join(dir, 'rewritten.db');
     fs.copyFileSync(pristine, db);
-    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]);
+    runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
     const r0 = spawnSync('sqlite3', ['-batch', db, `ATTACH '${other}' AS o; DROP TRIGGER audit_no_delete;
       DELETE FROM audit; INSERT INTO audit SELECT * FROM o.audit;`], { encoding: 'utf8' });
     assert.equal(r0.status, 0, r0.stderr);
@@ -165,22 +165,22 @@ describe('audit verify', () => {
     const db = path.join(dir, 'otherkey.db');
     fs.copyFileSync(pristine, db);
     const theirs = path.join(dir, 'their.key');
-    runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`, '--audit-key', theirs]);
+    runCli(['audit', 'checkpoint', '--db', dbUrl(db), '--audit-key', theirs]);
     // The server's own key, made beside the database; nothing new to sign with it.
-    assert.match(runCli(['audit', 'checkpoint', '--db', `sqlite:${db}`]).stdout, /nothing new to sign/);
+    assert.match(runCli(['audit', 'checkpoint', '--db', dbUrl(db)]).stdout, /nothing new to sign/);
     const r = verify(db);
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`broken at entry ${entries}: the checkpoint of .* was signed by another key`));
-    assert.equal(runCli(['audit', 'verify', '--db', `sqlite:${db}`, '--audit-key', theirs]).status, 0);
+    assert.equal(runCli(['audit', 'verify', '--db', dbUrl(db), '--audit-key', theirs]).status, 0);
     fs.chmodSync(theirs, 0o644);
-    const loose = runCli(['audit', 'verify', '--db', `sqlite:${db}`, '--audit-key', theirs], { check: false });
+    const loose = runCli(['audit', 'verify', '--db', dbUrl(db), '--audit-key', theirs], { check: false });
     assert.equal(loose.status, 1);
     assert.match(loose.stderr, /is not an audit signing key readable by this user only/);
   });
 
   test('usage errors exit 2', () => {
     assert.equal(runCli(['audit'], { check: false }).status, 2);
-    assert.equal(runCli(['audit', 'check', '--db', `sqlite:${pristine}`], { check: false }).status, 2);
+    assert.equal(runCli(['audit', 'check', '--db', dbUrl(pristine)], { check: false }).status, 2);
     const help = runCli(['audit', '--help']);
     assert.match(help.stdout, /safeguard audit verify --db URL/);
   });

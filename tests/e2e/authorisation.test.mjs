@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, startServer, totp,
-  webSignIn as signInAs, sessionCsrf,
+  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the matrix';
@@ -184,11 +184,7 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr);
   routes = JSON.parse(r.stdout);
   for (const [role, agency] of Object.entries(ROLES)) {
-    const u = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', `m.${role}`, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(u.stderr, 'safeguard user add');
-    assert.equal(u.status, 0, u.stderr);
-    ROLES[role] = { agency, secret: u.stdout.trimEnd().split('\n').pop() };
+    ROLES[role] = { agency, secret: addPerson(area.db, `m.${role}`, agency, role, PASSWORD) };
   }
   server = await startServer(area.db);
   for (const [role, { secret }] of Object.entries(ROLES)) {

@@ -9,18 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
-  webSignIn as signInAs, sessionCsrf,
+  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const MISSING = 987654321; // an id that holds no child
 
 function userAdd(db, username, agency, role) {
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, '--username', username, '--agency', agency,
-    '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trimEnd().split('\n').pop();
+  return addPerson(db, username, agency, role, PASSWORD);
 }
 
 
@@ -90,9 +86,9 @@ before(async () => {
     { given_name: 'Cara', family_name: 'Lowe', nhs_number: '9434765889', dob: '2013-06-09', postcode: 'LS9 1AA' }));
   cara = r.json.child_id;
   assert.equal(new Set([amira, ben, cara]).size, 3);
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(amira), '--user', 'sam.worker']);
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(ben), '--user', 'sam.worker']);
-  runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(ben), '--basis', 'adoption']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(amira), '--user', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(ben), '--user', 'sam.worker']);
+  runCli(['seal', '--db', dbUrl(area.db), '--child', String(ben), '--basis', 'adoption']);
 });
 
 after(async () => {

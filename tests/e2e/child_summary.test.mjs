@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
-  startServer, ukDate, webSignIn as signInAs, sessionCsrf,
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl,
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -70,7 +70,7 @@ before(async () => {
   // The team holding the child, with its numbers (schema 19), and its worker.
   sqlWrite(area.db, "insert into team(code, name, manager) values ('north', 'Family Support North', '')");
   sqlWrite(area.db, "update team set phone = '0113 496 0200', out_of_hours_phone = '0113 496 0999', email = 'north@example.invalid' where code = 'north'");
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(child), '--team', 'north', '--worker', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', 'north', '--worker', 'sam.worker']);
   // Placed in a children's home 150 miles away, with no care episode recorded (the issue's child): social care's
   // system places a child it has records about.
   r = await postEvent(server.url, area.tokens.social_care, event({ source_ref: 'CS-SC', kind: 'contact',

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditEntries,
   AGENCIES, BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, migrate, parseCsv, postEvent,
-  removeDir, runCli, sql, startServer, tempDir,
+  removeDir, runCli, sql, startServer, tempDir, dbUrl, cliEnv, onPostgres, sqlRows,
 } from './lib.mjs';
 
 let dir;
@@ -27,7 +27,8 @@ after(async () => {
 /** Runs serve expecting it to refuse: resolves {code, signal, stdout, stderr} when it exits. */
 function serveExpectingExit(args) {
   return new Promise((resolve, reject) => {
-    const p = spawn(BIN, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = ['serve', ...args];
+    const p = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(argv) });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (d) => {
@@ -64,11 +65,13 @@ describe('migrate and token', () => {
   test('migrate creates the schema and is safe to run again', () => {
     const r1 = migrate(db);
     assert.match(r1.stdout, /schema at version [0-9]+/);
-    assert.ok(fs.existsSync(db));
+    if (!onPostgres()) assert.ok(fs.existsSync(db)); // PostgreSQL's database is made by the tests (dbUrl)
     assert.equal(auditEntries(db), 0);
     const r2 = migrate(db);
     assert.match(r2.stdout, /schema at version [0-9]+/);
-    const tables = sql(db, "select name from sqlite_master where type = 'table'").split('\n');
+    const tables = sql(db, onPostgres()
+      ? "select table_name from information_schema.tables where table_schema = 'public'"
+      : "select name from sqlite_master where type = 'table'").split('\n');
     for (const t of ['event', 'source_record', 'person', 'audit']) assert.ok(tables.includes(t), `table ${t}`);
   });
 
@@ -79,24 +82,35 @@ describe('migrate and token', () => {
     assert.equal(new Set(tokens).size, tokens.length);
     const again = createToken(db, 'police');
     assert.ok(!tokens.includes(again));
-    // The token text itself is not stored.
-    const files = fs.readdirSync(dir).filter((f) => f.startsWith('tokens.db'));
-    assert.ok(files.length > 0);
-    for (const f of files) {
-      const bytes = fs.readFileSync(path.join(dir, f));
-      for (const t of [...tokens, again]) assert.equal(bytes.indexOf(t), -1, `${f} holds a token in clear`);
+    // The token text itself is not stored: not in SQLite's files (the database, its WAL), not in any row of any
+    // table on PostgreSQL.
+    if (onPostgres()) {
+      const tables = sql(db, "select table_name from information_schema.tables where table_schema = 'public'")
+        .split('\n');
+      assert.ok(tables.includes('api_client'));
+      for (const table of tables) {
+        const rows = JSON.stringify(sqlRows(db, `select * from ${table}`));
+        for (const t of [...tokens, again]) assert.equal(rows.indexOf(t), -1, `${table} holds a token in clear`);
+      }
+    } else {
+      const files = fs.readdirSync(dir).filter((f) => f.startsWith('tokens.db'));
+      assert.ok(files.length > 0);
+      for (const f of files) {
+        const bytes = fs.readFileSync(path.join(dir, f));
+        for (const t of [...tokens, again]) assert.equal(bytes.indexOf(t), -1, `${f} holds a token in clear`);
+      }
     }
   });
 
   test('token create for an unknown agency exits 1 naming it on stderr', () => {
-    const r = runCli(['token', 'create', '--db', `sqlite:${db}`, '--agency', 'fire_brigade'], { check: false });
+    const r = runCli(['token', 'create', '--db', dbUrl(db), '--agency', 'fire_brigade'], { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /fire_brigade/);
     assert.doesNotMatch(r.stdout, /sgt_/);
   });
 
   test('token create without --agency exits 2', () => {
-    const r = runCli(['token', 'create', '--db', `sqlite:${db}`], { check: false });
+    const r = runCli(['token', 'create', '--db', dbUrl(db)], { check: false });
     assert.equal(r.status, 2);
     assert.doesNotMatch(r.stdout, /sgt_/);
   });
@@ -105,7 +119,7 @@ describe('migrate and token', () => {
 describe('serve', () => {
   test('refuses a database that was not migrated (exit 1, says to run safeguard migrate)', async () => {
     const db = path.join(dir, 'unmigrated.db');
-    const r = await serveExpectingExit(['--db', `sqlite:${db}`, '--listen', '127.0.0.1:0']);
+    const r = await serveExpectingExit(['--db', dbUrl(db), '--listen', '127.0.0.1:0']);
     assertNoSanitizerReport(r.stderr);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /safeguard migrate/);
@@ -133,7 +147,7 @@ describe('serve', () => {
     await new Promise((resolve, reject) => { holder.once('error', reject); holder.listen(0, '127.0.0.1', resolve); });
     try {
       const port = holder.address().port;
-      const r = await serveExpectingExit(['--db', `sqlite:${db}`, '--listen', `127.0.0.1:${port}`]);
+      const r = await serveExpectingExit(['--db', dbUrl(db), '--listen', `127.0.0.1:${port}`]);
       assertNoSanitizerReport(r.stderr);
       assert.equal(r.code, 1, `stdout: ${r.stdout} stderr: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(String(port)));
@@ -148,7 +162,7 @@ describe('serve', () => {
     migrate(db);
     const first = await startServer(db);
     servers.push(first);
-    const r = await serveExpectingExit(['--db', `sqlite:${db}`, '--listen', `127.0.0.1:${first.port}`]);
+    const r = await serveExpectingExit(['--db', dbUrl(db), '--listen', `127.0.0.1:${first.port}`]);
     assertNoSanitizerReport(r.stderr);
     assert.equal(r.code, 1, `second server on port ${first.port}: exit ${r.code} signal ${r.signal}, stdout: ${r.stdout}`);
     assert.match(r.stderr, new RegExp(String(first.port)));

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   auditEntries,
   CLOCK_OFFSET_S, clockOffsetSeconds, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
-  ukDate, ukToday,
+  ukDate, ukToday, dbUrl,
 } from './lib.mjs';
 
 // Good Friday 2027, 10:00 in England (BST has not begun): a bank holiday, months from the day this was written.
@@ -158,14 +158,14 @@ describe('the server and the CLI take now from --now / SAFEGUARD_NOW', () => {
   test('the CLI: SAFEGUARD_NOW sets the clock; --now wins over it; a bad one is refused naming the forms', () => {
     const auditStamp = () => sql(area.db, 'select at from audit order by id desc limit 1');
     let from = Date.now();
-    runCli(['token', 'create', '--db', `sqlite:${area.db}`, '--agency', 'health', '--label', 'clock env'],
+    runCli(['token', 'create', '--db', dbUrl(area.db), '--agency', 'health', '--label', 'clock env'],
       { env: { SAFEGUARD_NOW: '2028-02-29T23:59:00Z' } });
     assertStampNear(auditStamp(), Date.parse('2028-02-29T23:59:00Z'), Date.now() - from, 'SAFEGUARD_NOW');
     from = Date.now();
-    runCli(['--now', '2027-10-31T00:59:30Z', 'token', 'create', '--db', `sqlite:${area.db}`, '--agency', 'health',
+    runCli(['--now', '2027-10-31T00:59:30Z', 'token', 'create', '--db', dbUrl(area.db), '--agency', 'health',
       '--label', 'clock flag'], { env: { SAFEGUARD_NOW: '2028-02-29T23:59:00Z' } });
     assertStampNear(auditStamp(), Date.parse('2027-10-31T00:59:30Z'), Date.now() - from, '--now');
-    const bad = runCli(['token', 'create', '--db', `sqlite:${area.db}`, '--agency', 'health'],
+    const bad = runCli(['token', 'create', '--db', dbUrl(area.db), '--agency', 'health'],
       { check: false, env: { SAFEGUARD_NOW: 'next tuesday' } });
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /SAFEGUARD_NOW/);

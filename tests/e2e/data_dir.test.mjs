@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, event, postEvent, removeDir, request, runCli, startServer, tempDir, totp,
+  BIN, assertNoSanitizerReport, event, postEvent, removeDir, request, runCli, startServer, tempDir, totp, dbUrl, onPostgres,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -36,7 +36,7 @@ before(async () => {
   dataDir = path.join(top, 'settings', 'safeguard'); // the parent exists, the folder not yet: serve makes it
   fs.mkdirSync(dbDir);
   fs.mkdirSync(path.join(top, 'settings'));
-  db = `sqlite:${path.join(dbDir, 'safeguard.db')}`;
+  db = dbUrl(path.join(dbDir, 'safeguard.db'));
   const withDir = ['--data-dir', dataDir];
   runCli(['migrate', '--db', db, ...withDir]);
   let r = runCli(['token', 'create', '--db', db, '--agency', 'education', '--label', 'e2e', ...withDir]);
@@ -103,7 +103,9 @@ describe('--data-dir', () => {
     assert.deepEqual(besideTheDatabase(), []);
   });
 
-  test('without it, the key is looked for beside the database, which has none', () => {
+  test('without it, the key is looked for beside the database, which has none', {
+    skip: onPostgres() ? 'SQLite file only: a PostgreSQL URL has no folder beside it (the next test: --data-dir is required)' : false,
+  }, () => {
     const r = runCli(['recordings', 'verify', '--db', db], { check: false, env: { SAFEGUARD_DATA_DIR: undefined } });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /there is no recordings key .*safeguard\.db\.recordings-key/);

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
-  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
+  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the homes';
@@ -30,11 +30,7 @@ function cookieOf(res, name) {
 }
 
 function addUser(username, agency, role) {
-  const u = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', username, '--agency', agency,
-    '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(u.stderr, 'safeguard user add');
-  assert.equal(u.status, 0, u.stderr);
-  return u.stdout.trimEnd().split('\n').pop();
+  return addPerson(area.db, username, agency, role, PASSWORD);
 }
 
 async function apiSession(url, username, secret) {
@@ -68,7 +64,7 @@ describe('homes import', () => {
     const lines = fs.readFileSync(path.join(gen, 'incidents.csv'), 'utf8').trimEnd().split('\n');
     lines.splice(500, 0, `${lines[1].split(',')[0]},2023-05-10,shouting`);
     fs.writeFileSync(path.join(bad, 'incidents.csv'), lines.join('\n') + '\n');
-    const r = runCli(['homes', 'import', '--db', `sqlite:${area.db}`, '--dir', bad], { check: false });
+    const r = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', bad], { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /incidents\.csv:501: type "shouting" is not one of .* \(column type\)/);
     assert.equal(count(area.db, 'home'), 0);
@@ -76,12 +72,12 @@ describe('homes import', () => {
   });
 
   test('the files go in whole, and a second import of the same homes changes nothing', () => {
-    const r = runCli(['homes', 'import', '--db', `sqlite:${area.db}`, '--dir', gen]);
+    const r = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
     assert.match(r.stderr, /150 homes, 2023-01 to 2024-12/);
     const incidents = fs.readFileSync(path.join(gen, 'incidents.csv'), 'utf8').trimEnd().split('\n').length - 1;
     assert.equal(count(area.db, 'home'), 150);
     assert.equal(count(area.db, 'home_incident'), incidents);
-    const again = runCli(['homes', 'import', '--db', `sqlite:${area.db}`, '--dir', gen], { check: false });
+    const again = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen], { check: false });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /homes\.csv: home "SC[0-9]+" is already in the register \(column home_id\); nothing was imported/);
     assert.equal(count(area.db, 'home'), 150);
@@ -92,7 +88,7 @@ describe('homes import', () => {
 
 describe('homes run', () => {
   test('a run stores its signals with reasons in words and raises an alert for each flagged home', () => {
-    const r = runCli(['homes', 'run', '--db', `sqlite:${area.db}`, '--reg44-month', '2024-12']);
+    const r = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
     const m = /run (\d+): 150 homes, 2023-01 to 2024-12; .* (\d+) signals, (\d+) homes flagged, (\d+) without a Regulation 44 report for 2024-12, (\d+) new alerts/.exec(r.stdout);
     assert.ok(m, r.stdout);
     const [, run, signals, flagged, reg44, alerts] = m.map(Number);
@@ -108,7 +104,7 @@ describe('homes run', () => {
     assert.match(sql(area.db, "SELECT reason FROM home_alert WHERE kind = 'reg44' LIMIT 1"),
       /^no Regulation 44 visit report for December 2024/);
     // The same run again raises nothing new (the same home, month and kind is the same alert).
-    const again = runCli(['homes', 'run', '--db', `sqlite:${area.db}`, '--reg44-month', '2024-12']);
+    const again = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
     assert.match(again.stdout, /, 0 new alerts$/m);
     assert.equal(count(area.db, 'home_alert'), alerts);
   });
@@ -332,18 +328,18 @@ describe('in the server', () => {
   test('the sweep escalates an alert about a home left unacknowledged, to the oversight team', async () => {
     const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' ORDER BY id LIMIT 1");
     sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
-    const r = runCli(['sweep', '--db', `sqlite:${area.db}`]);
+    const r = runCli(['sweep', '--db', dbUrl(area.db)]);
     assert.match(r.stdout, /alerts about homes escalated/);
     assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'oversight');
     assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_alert.escalate'")), 1);
   });
 
   test('once the oversight team has a manager, the next escalation goes to that manager (homes_escalation_target)', () => {
-    runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'oversight', '--name', 'Oversight', '--manager', 'ola.manager']);
+    runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'oversight', '--name', 'Oversight', '--manager', 'ola.manager']);
     const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' AND escalated_at IS NULL ORDER BY id LIMIT 1");
     assert.ok(id, 'an open alert not yet escalated');
     sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
-    runCli(['sweep', '--db', `sqlite:${area.db}`]);
+    runCli(['sweep', '--db', dbUrl(area.db)]);
     assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'ola.manager');
     assert.equal(Number(sql(area.db, "SELECT count(*) FROM audit WHERE action = 'home_alert.escalate'")), 2);
   });
@@ -376,12 +372,12 @@ describe('in the server', () => {
     assert.equal(notYet.status, 403, notYet.text);
     assert.deepEqual(notYet.json, nochild.json, 'a child not theirs is refused as no child is');
     assert.equal(Number(sql(area.db, `SELECT count(*) FROM home_placement WHERE person_id = ${child}`)), 0);
-    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', child, '--user', 'h.worker']);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', child, '--user', 'h.worker']);
     const r = await post(good);
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.out_of_area, true);
     assert.equal(r.json.distant, true);
-    assert.equal(sql(area.db, `SELECT out_of_area || distant || ' ' || distance_km FROM home_placement WHERE id = ${r.json.id}`), '11 48.2');
+    assert.equal(sql(area.db, `SELECT out_of_area, distant, distance_km FROM home_placement WHERE id = ${r.json.id}`), '1|1|48.2');
     assert.equal(Number(sql(area.db, `SELECT count(*) FROM audit WHERE action = 'placement.record' AND child_id = ${child}`)), 1);
     // The record page shows the home and the distance to those who may read the child.
     const w = await webSignIn(server.url, 'h.worker', secrets.worker);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, event, freshArea, postEvent, rawPost, removeDir, request, runCli, startServer,
-  tempDir, totp, totpUsedLongAgo,
+  tempDir, totp, totpUsedLongAgo, dbUrl, addPerson,
 } from './lib.mjs';
 
 const PASSWORD = 'http hardening passphrase';
@@ -101,16 +101,12 @@ async function until(cond, what) {
 
 before(async () => {
   area = freshArea('http-hardening');
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', 'wes.worker', '--agency',
-    'social_care', '--role', 'social_worker', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
-  assert.equal(r.status, 0, r.stderr);
-  secret = r.stdout.trimEnd().split('\n').pop();
+  secret = addPerson(area.db, 'wes.worker', 'social_care', 'social_worker', PASSWORD);
   server = await startServer(area.db);
   const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'HH-1' }));
   assert.equal(created.status, 201, created.text);
   childId = created.json.child_id;
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'wes.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'wes.worker']);
   totpUsedLongAgo(area.db, 'wes.worker');
   const s = await request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -294,7 +290,7 @@ describe('one address cannot take every connection', () => {
       await none.stop();
     }
     for (const bad of ['1001', '-1', 'x', '']) {
-      const r = runCli(['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--max-connections-per-address', bad],
+      const r = runCli(['serve', '--db', dbUrl(area.db), '--listen', '127.0.0.1:0', '--max-connections-per-address', bad],
         { check: false });
       assert.equal(r.status, 2, bad);
       assert.match(r.stderr, /--max-connections-per-address must be 0 .* to 1000/, bad);
@@ -468,7 +464,7 @@ describe('the database and the keys are readable by their owner only', () => {
 
   test('migrate makes the database 0600; serve keeps its -wal and -shm and makes the keys 0600', async () => {
     const db = path.join(dir, 'safeguard.db');
-    runCli(['migrate', '--db', `sqlite:${db}`]);
+    runCli(['migrate', '--db', dbUrl(db)]);
     assert.equal(mode(db).toString(8), '600');
     const s = await startServer(db);
     try {
@@ -486,7 +482,7 @@ describe('the database and the keys are readable by their owner only', () => {
   test('demo --no-serve makes its database 0600 too', () => {
     const db = path.join(dir, 'demo', 'safeguard.db');
     fs.mkdirSync(path.dirname(db));
-    runCli(['demo', '--db', `sqlite:${db}`, '--families', '2', '--no-serve']);
+    runCli(['demo', '--db', dbUrl(db), '--families', '2', '--no-serve']);
     assert.equal(mode(db).toString(8), '600');
     for (const f of fs.readdirSync(path.dirname(db))) {
       assert.equal(mode(path.join(path.dirname(db), f)) & 0o077, 0, `${f} is not readable by others`);

@@ -164,6 +164,11 @@ function withDataDir(args, env) {
   return { ...(env ?? {}), SAFEGUARD_DATA_DIR: dir };
 }
 
+/** The environment for a process of the binary started by hand (spawn/spawnSync, e.g. with stdin): as runCli's. */
+export function cliEnv(args, env) {
+  return childEnv(withDataDir(args, env));
+}
+
 // ---- the CLI ----
 
 /** The environment of a process the tests start: this one's (with the clock), changed by extra. */
@@ -543,6 +548,22 @@ export function auditEntries(dbPath) {
   const m = /^audit chain verified: (\d+) entries/m.exec(r.stdout);
   assert.ok(m, `audit verify said: ${r.stdout}${r.stderr}`);
   return Number(m[1]);
+}
+
+/**
+ * Rows of a read-only query as objects, column name to value (sqlite3 -json; on PostgreSQL psql's json_agg of
+ * the query): integers as numbers, text as strings, NULL as null, on either backend. For what neither the CLI
+ * nor the API shows yet, as sql().
+ */
+export function sqlRows(dbPath, query) {
+  const q = query.trim().replace(/;$/, '');
+  const r = onPostgres()
+    ? spawnSync('psql', [dbUrl(dbPath), '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-c',
+      `select coalesce(json_agg(q), '[]'::json) from (${q}) q`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    : spawnSync('sqlite3', ['-readonly', '-json', dbPath, q], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `${onPostgres() ? 'psql' : 'sqlite3'} failed: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
 }
 
 export function count(dbPath, table, where = '') {
