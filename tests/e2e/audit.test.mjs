@@ -1,12 +1,49 @@
 // The tamper-evident audit: `safeguard audit verify` walks the hash chain and names the first entry that
-// was changed, deleted, inserted or moved in the SQLite file itself (the triggers that refuse UPDATE and
-// DELETE are dropped first, as an attacker with the file would).
+// was changed, deleted, inserted or moved in the database itself (the triggers that refuse UPDATE and
+// DELETE are dropped first, as an attacker with the file, or the database owner's role, would). On
+// PostgreSQL (SAFEGUARD_TEST_DB) a copy of the area is a database made from the pristine one as its template.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, runCli, sql, tempDir, dbUrl } from './lib.mjs';
+import { dbUrl, onPostgres, removeDir, runCli, sql, tempDir } from './lib.mjs';
+
+const ON_PG = onPostgres();
+const DROP_TRIGGERS = ON_PG ? 'DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit;'
+  : 'DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;';
+const DROP_DELETE_TRIGGER = ON_PG ? 'DROP TRIGGER audit_no_delete ON audit;' : 'DROP TRIGGER audit_no_delete;';
+
+/** SQL on an area as its owner would run it, refusals included: {status, stdout, stderr} (no assertion). */
+function ownerSql(db, q, input) {
+  const r = ON_PG
+    ? spawnSync('psql', [dbUrl(db), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8', input })
+    : spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8', input });
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** The PostgreSQL database of an area (dbUrl's). */
+const pgName = (db) => new URL(dbUrl(db)).pathname.slice(1);
+
+/** A copy of an area: SQLite's file, or a PostgreSQL database made from the area's as its template, with its
+ * data folder (its keys). */
+function copyArea(from, to) {
+  if (!ON_PG) {
+    fs.copyFileSync(from, to);
+    return;
+  }
+  const name = pgName(to);
+  for (const q of [`DROP DATABASE ${name}`, `CREATE DATABASE ${name} TEMPLATE ${pgName(from)}`]) {
+    const r = spawnSync('psql', [process.env.SAFEGUARD_TEST_DB, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', q],
+      { encoding: 'utf8' });
+    assert.equal(r.status, 0, `psql: ${r.stderr}`);
+  }
+  if (fs.existsSync(`${from}.data`)) fs.cpSync(`${from}.data`, `${to}.data`, { recursive: true });
+}
+
+/** Where the server keeps an area's audit signing key: beside SQLite's file, in the data folder otherwise. */
+const auditKeyOf = (db) => (ON_PG ? path.join(`${db}.data`, 'audit-key') : `${db}.audit-key`);
 
 let dir;
 let pristine;
@@ -23,13 +60,12 @@ before(() => {
 
 after(() => removeDir(dir));
 
-/** A copy of the pristine area with `change` applied by sqlite3 after the triggers are dropped. */
+/** A copy of the pristine area with `change` applied by its owner after the triggers are dropped. */
 function tampered(name, change) {
   const db = path.join(dir, `${name}.db`);
-  fs.copyFileSync(pristine, db);
-  const r = spawnSync('sqlite3', ['-batch', db,
-    `DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ${change}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
+  copyArea(pristine, db);
+  const r = ownerSql(db, `${DROP_TRIGGERS} ${change}`);
+  assert.equal(r.status, 0, `tampering: ${r.stderr}`);
   return db;
 }
 
@@ -48,10 +84,10 @@ describe('audit verify', () => {
 
   test('the triggers still refuse UPDATE and DELETE through SQL', () => {
     const db = path.join(dir, 'triggers.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     for (const q of ['UPDATE audit SET detail = \'x\' WHERE id = 5', 'DELETE FROM audit WHERE id = 5',
       'UPDATE audit SET hash = zeroblob(32) WHERE id = 5']) {
-      const r = spawnSync('sqlite3', ['-batch', db, q], { encoding: 'utf8' });
+      const r = ownerSql(db, q);
       assert.notEqual(r.status, 0, q);
       assert.match(r.stderr, /append-only/);
     }
@@ -109,10 +145,10 @@ describe('audit verify', () => {
 
   test('a checkpoint signs the newest entry with a key made beside the database, mode 0600', () => {
     const db = path.join(dir, 'signed.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     const r = runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
     assert.equal(r.stdout.trim(), `audit checkpoint signed at entry ${entries}`);
-    const key = fs.statSync(`${db}.audit-key`);
+    const key = fs.statSync(auditKeyOf(db));
     assert.equal(key.mode & 0o777, 0o600);
     assert.equal(key.size, 64);
     assert.equal(runCli(['audit', 'checkpoint', '--db', dbUrl(db)]).stdout.trim(),
@@ -124,7 +160,7 @@ describe('audit verify', () => {
 
   test('the sweep signs a checkpoint too', () => {
     const db = path.join(dir, 'swept.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     const r = runCli(['sweep', '--db', dbUrl(db)]);
     assert.match(r.stdout, /^audit checkpoint signed at entry \d+$/m);
     assert.equal(Number(sql(db, 'select count(*) from audit_checkpoint')), 1);
@@ -133,10 +169,9 @@ describe('audit verify', () => {
 
   test('entries deleted from the end after a checkpoint are found', () => {
     const db = path.join(dir, 'truncated.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
-    const r0 = spawnSync('sqlite3', ['-batch', db,
-      `DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > ${entries - 3}`], { encoding: 'utf8' });
+    const r0 = ownerSql(db, `${DROP_DELETE_TRIGGER} DELETE FROM audit WHERE id > ${entries - 3}`);
     assert.equal(r0.status, 0, r0.stderr);
     const r = verify(db);
     assert.equal(r.status, 1);
@@ -150,11 +185,20 @@ describe('audit verify', () => {
     const other = path.join(dir, 'other.db');
     runCli(['demo', '--db', dbUrl(other), '--families', '14', '--no-serve']);
     const db = path.join(dir, 'rewritten.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     runCli(['audit', 'checkpoint', '--db', dbUrl(db)]);
-    const r0 = spawnSync('sqlite3', ['-batch', db, `ATTACH '${other}' AS o; DROP TRIGGER audit_no_delete;
-      DELETE FROM audit; INSERT INTO audit SELECT * FROM o.audit;`], { encoding: 'utf8' });
-    assert.equal(r0.status, 0, r0.stderr);
+    if (ON_PG) { // PostgreSQL attaches no other database: the other chain is copied out and in
+      const out = ownerSql(other, '\\copy audit to stdout');
+      assert.equal(out.status, 0, out.stderr);
+      const del = ownerSql(db, `${DROP_DELETE_TRIGGER} DELETE FROM audit`);
+      assert.equal(del.status, 0, del.stderr);
+      const r0 = ownerSql(db, '\\copy audit from stdin', out.stdout);
+      assert.equal(r0.status, 0, r0.stderr);
+    } else {
+      const r0 = ownerSql(db, `ATTACH '${other}' AS o; ${DROP_DELETE_TRIGGER}
+        DELETE FROM audit; INSERT INTO audit SELECT * FROM o.audit;`);
+      assert.equal(r0.status, 0, r0.stderr);
+    }
     const r = verify(db);
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`broken at entry ${entries}: it is not the entry the checkpoint of .* signed: ` +
@@ -163,7 +207,7 @@ describe('audit verify', () => {
 
   test('a checkpoint signed by another key is found; a key file others can read is refused', () => {
     const db = path.join(dir, 'otherkey.db');
-    fs.copyFileSync(pristine, db);
+    copyArea(pristine, db);
     const theirs = path.join(dir, 'their.key');
     runCli(['audit', 'checkpoint', '--db', dbUrl(db), '--audit-key', theirs]);
     // The server's own key, made beside the database; nothing new to sign with it.

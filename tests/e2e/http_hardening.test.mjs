@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, event, freshArea, postEvent, rawPost, removeDir, request, runCli, startServer,
-  tempDir, totp, totpUsedLongAgo, dbUrl, addPerson,
+  tempDir, totp, totpUsedLongAgo, dbUrl, addPerson, onPostgres,
 } from './lib.mjs';
 
 const PASSWORD = 'http hardening passphrase';
@@ -158,14 +158,14 @@ describe('answers before the body reach a client that does not ask first (linger
   });
 
   test('415: a recording of a type not kept is refused before its body, and urllib reads it', () => {
-    const files = fs.readdirSync(`${area.db}.recordings`).length;
+    const files = fs.readdirSync(recordingsDir(area.db)).length;
     for (const size of [2 * MiB, 6 * MiB]) {
       const r = pythonPost(recordings(), { Authorization: `Bearer ${workerToken}`, 'Content-Type': 'application/x-msdownload' },
         size);
       assert.equal(r.status, 415, `${size} bytes: ${JSON.stringify(r)}`);
       assert.equal(r.json.error.code, 'unsupported_media_type');
     }
-    assert.equal(fs.readdirSync(`${area.db}.recordings`).length, files, 'nothing was written');
+    assert.equal(fs.readdirSync(recordingsDir(area.db)).length, files, 'nothing was written');
   });
 
   test('a client that asks first (Expect: 100-continue) is answered at once and never sends the body', async () => {
@@ -449,6 +449,11 @@ describe('behind a TLS proxy (serve --behind-tls)', () => {
   });
 });
 
+/** Where an area keeps its recordings: beside SQLite's file, in the data folder on PostgreSQL (lib's dbUrl). */
+function recordingsDir(db) {
+  return onPostgres() ? path.join(`${db}.data`, 'recordings') : `${db}.recordings`;
+}
+
 describe('the database and the keys are readable by their owner only', () => {
   let dir;
   let oldMask;
@@ -465,6 +470,19 @@ describe('the database and the keys are readable by their owner only', () => {
   test('migrate makes the database 0600; serve keeps its -wal and -shm and makes the keys 0600', async () => {
     const db = path.join(dir, 'safeguard.db');
     runCli(['migrate', '--db', dbUrl(db)]);
+    if (onPostgres()) { // the database is the cluster's; the keys and recordings are in the data folder
+      const s = await startServer(db);
+      try {
+        const data = `${db}.data`;
+        assert.equal(mode(data).toString(8), '700');
+        assert.equal(mode(path.join(data, 'audit-key')).toString(8), '600');
+        assert.equal(mode(path.join(data, 'recordings-key')).toString(8), '600');
+        assert.equal(mode(path.join(data, 'recordings')).toString(8), '700');
+      } finally {
+        await s.stop();
+      }
+      return;
+    }
     assert.equal(mode(db).toString(8), '600');
     const s = await startServer(db);
     try {
@@ -483,9 +501,14 @@ describe('the database and the keys are readable by their owner only', () => {
     const db = path.join(dir, 'demo', 'safeguard.db');
     fs.mkdirSync(path.dirname(db));
     runCli(['demo', '--db', dbUrl(db), '--families', '2', '--no-serve']);
-    assert.equal(mode(db).toString(8), '600');
-    for (const f of fs.readdirSync(path.dirname(db))) {
-      assert.equal(mode(path.join(path.dirname(db), f)) & 0o077, 0, `${f} is not readable by others`);
+    // SQLite: the database and what lies beside it; PostgreSQL: the data folder's keys (the database is the
+    // cluster's).
+    const folder = onPostgres() ? `${db}.data` : path.dirname(db);
+    if (!onPostgres()) assert.equal(mode(db).toString(8), '600');
+    const files = fs.readdirSync(folder);
+    assert.ok(files.length > 0, `${folder} holds the area's files`);
+    for (const f of files) {
+      assert.equal(mode(path.join(folder, f)) & 0o077, 0, `${f} is not readable by others`);
     }
   });
 });
