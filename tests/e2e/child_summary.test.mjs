@@ -68,7 +68,7 @@ before(async () => {
   plain = r.json.child_id;
   assert.notEqual(plain, child);
   // The team holding the child, with its numbers (schema 19), and its worker.
-  sqlWrite(area.db, "insert into team(code, name, manager) values ('north', 'Family Support North', '')");
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North']);
   sqlWrite(area.db, "update team set phone = '0113 496 0200', out_of_hours_phone = '0113 496 0999', email = 'north@example.invalid' where code = 'north'");
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', 'north', '--worker', 'sam.worker']);
   // Placed in a children's home 150 miles away, with no care episode recorded (the child): social care's
