@@ -3,10 +3,9 @@
 // decides; "same" merges with provenance and can be undone exactly; "different" is remembered; bad decision
 // bodies are refused naming the field; a sealed identity is never a candidate, whoever sends the record.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
+  addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
@@ -57,11 +56,7 @@ before(async () => {
   for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'],
     ['tam.manager', 'social_care', 'team_manager'], ['dee.dpo', 'social_care', 'dpo'],
     ['pat.police', 'police', 'police_officer']]) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', name, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
   for (const name of Object.keys(secrets)) {
@@ -105,7 +100,7 @@ describe('a borderline record', () => {
     assert.equal(review.record.source_ref, 'LR-2');
     assert.equal(review.candidate.name, 'Amira Khan');
     assert.equal(count(area.db, 'audit', `action = 'link_review.create' and object = 'link_review:${review.id}'`), 1);
-    assert.doesNotMatch(sql(area.db, "select group_concat(detail) from audit where action like 'link_review%'"), /Amira|Khan/);
+    assert.doesNotMatch(sql(area.db, "select detail from audit where action like 'link_review%' order by id"), /Amira|Khan/);
   });
 
   test('one task shows the two records side by side, each field with its level and contribution', async () => {
@@ -294,7 +289,7 @@ describe('the pages', () => {
     assert.match(noReason.text, /href="#undo_reason"/);
     const undone = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: 'Joined by mistake' });
     assert.equal(undone.status, 303);
-    assert.equal(sql(area.db, `select undone_at is not null from person_merge where id = ${mergeId}`), '1');
+    assert.equal(count(area.db, 'person_merge', `id = ${mergeId} and undone_at is not null`), 1);
     assert.equal(count(area.db, 'event', `person_id = ${b.child_id}`), 1);
   });
 });
@@ -304,7 +299,7 @@ describe('child search', () => {
     const subject = { dob: '2013-04-04', nhs_number: '', upn: '', postcode: 'LS9 9ZZ', address: '1 Far Road' };
     const a = await created(area.tokens.education, event({ source_ref: 'CS-1' }, { ...subject, given_name: 'Rubyna', family_name: 'Adams' }));
     const b = await created(area.tokens.education, event({ source_ref: 'CS-2' }, { ...subject, given_name: 'Ruby', family_name: 'Zeta', dob: '2013-05-05' }));
-    for (const id of [a.child_id, b.child_id]) runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(id), '--user', 'sam.worker']);
+    for (const id of [a.child_id, b.child_id]) runCli(['allocate', '--db', dbUrl(area.db), '--child', String(id), '--user', 'sam.worker']);
     const s = await webSignIn('sam.worker');
     const r = await request(`${server.url}/?q=ruby`, { headers: { cookie: s.cookie } });
     assert.equal(r.status, 200);
@@ -316,9 +311,8 @@ describe('child search', () => {
 
 describe('serve --linkage-model', () => {
   test('a model file that cannot be read stops the server before it starts, naming the file', () => {
-    const r = spawnSync(BIN, ['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--linkage-model',
-      `${area.dir}/no-such-model.json`], { encoding: 'utf8', timeout: 30000 });
-    assertNoSanitizerReport(r.stderr, 'safeguard serve');
+    const r = runCli(['serve', '--db', dbUrl(area.db), '--listen', '127.0.0.1:0', '--linkage-model',
+      `${area.dir}/no-such-model.json`], { check: false, timeout: 30000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no-such-model\.json/);
   });
@@ -331,7 +325,7 @@ describe('sealed identities', () => {
   test('a record with a sealed identity\'s NHS number, name and date of birth makes a new child: no link, no task', async () => {
     const a = await created(area.tokens.health, event({ source_ref: 'LS-1' }, SEALED));
     sealedId = a.child_id;
-    runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(sealedId), '--basis', 'adoption']);
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'adoption']);
     const reviews = count(area.db, 'link_review');
     for (const [agency, ref] of [['health', 'LS-2'], ['social_care', 'LS-3']]) {
       const b = await created(area.tokens[agency], event({ source_ref: ref }, SEALED));
