@@ -5,10 +5,9 @@
 //       has looked" shows refused attempts, recording downloads and placements recorded;
 //   15. a search's audit entry names every child it showed, however many (up to the page's 50).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
+  addPerson, dbUrl, count, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
 } from './lib.mjs';
 
@@ -51,11 +50,7 @@ const api = (who, path, options = {}) => request(`${server.url}${path}`, { token
 before(async () => {
   area = freshArea('ntk-reads');
   for (const [username, agency, role] of PEOPLE) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', username, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[username] = r.stdout.trimEnd().split('\n').pop();
+    secrets[username] = addPerson(area.db, username, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
   const post = async (agency, over, subj = {}) => {
@@ -74,7 +69,7 @@ before(async () => {
   other = r.child_id;
   ev.other = r.id;
   assert.notEqual(other, child);
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(child), '--user', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--user', 'sam.worker']);
   for (const [username] of PEOPLE) {
     cookies[username] = await webSignIn(username);
     tokens[username] = await apiSignIn(username);
