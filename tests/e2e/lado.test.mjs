@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  dbUrl, onPostgres,
-  BIN, addPerson, assertNoSanitizerReport, cookieOf, count, freshArea, removeDir, runCli, sql, sqlWrite, startServer, totp, totpUsedLongAgo,
+  BIN, addPerson, assertNoSanitizerReport, cookieOf, count, dbUrl, freshArea, onPostgres, removeDir, runCli, sql,
+  sqlWrite, startServer, totp, totpUsedLongAgo,
   ukDate, ukToday, now,
 } from './lib.mjs';
 
@@ -101,9 +101,10 @@ describe('the LADO', () => {
     assert.equal(q.status, 200);
     assert.match(q.text, /Allegations against people who work with children/);
     assert.match(q.text, /href="\/lado" aria-current="true">Allegations</);
+    // A refusal, so not lib's addPerson; on PostgreSQL the area's data folder as lib gives its processes.
     const r = spawnSync(BIN, ['user', 'add', '--db', dbUrl(area.db), '--username', 'x.lado', '--agency', 'police',
       '--role', 'lado', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8',
-        env: onPostgres() ? { ...process.env, SAFEGUARD_DATA_DIR: `${area.db}.data` } : process.env });
+      env: onPostgres() ? { ...process.env, SAFEGUARD_DATA_DIR: `${area.db}.data` } : process.env });
     assertNoSanitizerReport(r.stderr, 'safeguard user add');
     assert.notEqual(r.status, 0, 'the police hold no lado role');
     assert.match(r.stderr, /role/, 'refused for its role, not for want of a data folder');

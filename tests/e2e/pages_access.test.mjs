@@ -1,6 +1,7 @@
 // The pages of issue 4, parts 3, 4 and 6: break-glass, "who has looked", and the administrator's pages (people,
 // teams, allocations, agency tokens), driven as a browser would: sign in through the /sign-in form, keep the
-// session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, real SQLite.
+// session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, a real database
+// (SQLite, or PostgreSQL under SAFEGUARD_TEST_DB).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
