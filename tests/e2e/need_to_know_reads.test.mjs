@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, dbUrl, count, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
+  addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
 } from './lib.mjs';
 
@@ -155,6 +155,8 @@ describe('reads, need-to-know', () => {
   test('item 15: a search\'s audit entry names every child it showed, all fifty', async () => {
     // Ids as a real area's run (six and seven digits): the entry must hold fifty of them.
     sqlWrite(area.db, "insert into person(id, created_at) values (1999999, '2026-01-01T00:00:00Z')");
+    // SQLite numbers the next rows after the largest id; PostgreSQL's identity column is told so.
+    if (onPostgres()) sqlWrite(area.db, "select setval(pg_get_serial_sequence('person', 'id'), 1999999)");
     const ids = new Set();
     for (let i = 0; i < 50; i++) {
       const r = await postEvent(server.url, area.tokens.education, event({ source_ref: `NR-MANY-${i}` }, {
@@ -166,6 +168,7 @@ describe('reads, need-to-know', () => {
       ids.add(r.json.child_id);
     }
     assert.equal(ids.size, 50);
+    assert.ok([...ids].every((id) => id > 1999999), 'seven-digit ids');
     const r = await page('sid.school', '/?q=Manyfold');
     assert.equal(r.status, 200);
     const shown = new Set([...r.text.matchAll(/href="\/children\/([0-9]+)"/g)].map((m) => Number(m[1])));
