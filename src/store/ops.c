@@ -1463,7 +1463,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LADO_PERSON_GET] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE id = ?1",
 	/* Born within a year, or on the same day and month either way round (a swapped day and month). */
 	[S_LADO_PEOPLE_NEAR] = "SELECT id, given_name, family_name, dob, created_at, created_by FROM lado_person WHERE "
-			       "(dob BETWEEN date(?1, '-1 year') AND date(?1, '+1 year')) OR substr(dob, 6) = substr(?1, 6) "
+			       "(dob BETWEEN ?3 AND ?4) OR substr(dob, 6) = substr(?1, 6) "
 			       "OR substr(dob, 6) = substr(?1, 9, 2) || '-' || substr(?1, 6, 2) ORDER BY id LIMIT ?2",
 	[S_LADO_EMPLOYMENT_ADD] = "INSERT INTO lado_employment(person_id, employer, home_id, role, from_day, to_day) "
 				  "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6) RETURNING id",
@@ -5212,6 +5212,19 @@ static int lado_person_each(sql_stmt *s, void *arg)
 	return ((store_lado_person_fn)w->fn)(&p, w->ctx);
 }
 
+/* The date a year from d (years = 1 or -1) as SQLite's date(d, '+1 year') gives it: the same day and month,
+ * a day that month lacks (29 February) rolling into the next (1 March). In C, so that both engines agree. */
+static void year_from(struct date d, int years, char out[DATE_ISO_LEN + 1])
+{
+	d.y += years;
+	int dim = date_days_in_month(d.y, d.m);
+	if (d.d > dim) {
+		d.d -= dim;
+		d.m++;
+	}
+	date_format_iso(d, out);
+}
+
 static int sq_lado_people_near(store_conn *c, const char *dob, int limit, store_lado_person_fn fn, void *ctx)
 {
 	struct lado_walk w = {(void *)fn, ctx};
@@ -5220,6 +5233,18 @@ static int sq_lado_people_near(store_conn *c, const char *dob, int limit, store_
 		return STORE_EIO;
 	text(s, 1, dob);
 	sql_bind_int(s, 2, limit > 0 ? limit : 100);
+	/* A year either side of the date of birth; no bounds (nothing found by them) for one that is not a date. */
+	struct date d;
+	char lo[DATE_ISO_LEN + 1], hi[DATE_ISO_LEN + 1];
+	if (date_parse_iso(dob, &d) == DATE_OK && d.y > 1 && d.y < 9999) {
+		year_from(d, -1, lo);
+		year_from(d, 1, hi);
+		sql_bind_text(s, 3, lo, -1);
+		sql_bind_text(s, 4, hi, -1);
+	} else {
+		sql_bind_null(s, 3);
+		sql_bind_null(s, 4);
+	}
 	return each_row(s, lado_person_each, &w);
 }
 

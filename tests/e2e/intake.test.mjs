@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditEntries,
+  dbUrl, auditEntries,
   addPerson, allChronology, count, counts, event, freshArea, getChild, getChronology, nhsNumbers, postEvent,
   removeDir, request, runCli, sql, startServer, totp,
 } from './lib.mjs';
@@ -31,7 +31,7 @@ before(async () => {
 
 /** Allocates the child to the worker, whose session then reads the whole record (every agency, household). */
 function allocate(childId) {
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'int.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'int.worker']);
 }
 
 after(async () => {

@@ -3,10 +3,9 @@
 // decides; "same" merges with provenance and can be undone exactly; "different" is remembered; bad decision
 // bodies are refused naming the field; a sealed identity is never a candidate, whoever sends the record.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
+  addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, totpUsedLongAgo,
 } from './lib.mjs';
 
@@ -57,11 +56,7 @@ before(async () => {
   for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'],
     ['tam.manager', 'social_care', 'team_manager'], ['dee.dpo', 'social_care', 'dpo'],
     ['pat.police', 'police', 'police_officer']]) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', name, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
   for (const name of Object.keys(secrets)) {
@@ -105,7 +100,7 @@ describe('a borderline record', () => {
     assert.equal(review.record.source_ref, 'LR-2');
     assert.equal(review.candidate.name, 'Amira Khan');
     assert.equal(count(area.db, 'audit', `action = 'link_review.create' and object = 'link_review:${review.id}'`), 1);
-    assert.doesNotMatch(sql(area.db, "select group_concat(detail) from audit where action like 'link_review%'"), /Amira|Khan/);
+    assert.doesNotMatch(sql(area.db, "select detail from audit where action like 'link_review%' order by id"), /Amira|Khan/);
   });
 
   test('one task shows the two records side by side, each field with its level and contribution', async () => {
@@ -164,7 +159,7 @@ describe('a borderline record', () => {
     const missing = await decide('sam.worker', 999999, { decision: 'same', reason: 'looked at both records' });
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error.field, 'review_id');
-    assert.equal(count(area.db, 'link_review', `id = ${review.id} and decided_at is null`), 1);
+    assert.equal((await as('sam.worker', `/api/v1/link-reviews/${review.id}`)).json.state, 'open', 'nothing decided');
     assert.equal(count(area.db, 'person_merge'), 0);
   });
 
@@ -281,21 +276,24 @@ describe('the pages', () => {
     assert.match(bad.text, /There is a problem/);
     assert.match(bad.text, /href="#decision"/);
     assert.match(bad.text, /href="#reason"/);
-    assert.equal(count(area.db, 'link_review', `id = ${review.id} and decided_at is null`), 1);
+    assert.equal((await as('sam.worker', `/api/v1/link-reviews/${review.id}`)).json.state, 'open', 'nothing decided');
     const ok = await post(`/link-reviews/${review.id}/decision`, { decision: 'same', reason: 'Same child: confirmed by phone' });
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.get('location'), `/link-reviews/${review.id}?done=decided`);
     const decided = await page(`/link-reviews/${review.id}?done=decided`);
     assert.match(decided.text, /Decision saved/);
-    const mergeId = Number(sql(area.db, `select merge_id from link_review where id = ${review.id}`));
+    const shown = await as('sam.worker', `/api/v1/link-reviews/${review.id}`);
+    assert.equal(shown.json.state, 'decided');
+    const mergeId = shown.json.merge_id;
+    assert.ok(Number.isInteger(mergeId), 'decided same: merged');
     assert.match(decided.text, new RegExp(`action="/merges/${mergeId}/undo"`));
     const noReason = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: '' });
     assert.equal(noReason.status, 400);
     assert.match(noReason.text, /href="#undo_reason"/);
     const undone = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: 'Joined by mistake' });
     assert.equal(undone.status, 303);
-    assert.equal(sql(area.db, `select undone_at is not null from person_merge where id = ${mergeId}`), '1');
-    assert.equal(count(area.db, 'event', `person_id = ${b.child_id}`), 1);
+    assert.equal(count(area.db, 'person_merge', `id = ${mergeId} and undone_at is not null`), 1);
+    assert.equal((await chronology(b.child_id)).length, 1, 'undone: the record\'s child has its event back');
   });
 });
 
@@ -304,7 +302,7 @@ describe('child search', () => {
     const subject = { dob: '2013-04-04', nhs_number: '', upn: '', postcode: 'LS9 9ZZ', address: '1 Far Road' };
     const a = await created(area.tokens.education, event({ source_ref: 'CS-1' }, { ...subject, given_name: 'Rubyna', family_name: 'Adams' }));
     const b = await created(area.tokens.education, event({ source_ref: 'CS-2' }, { ...subject, given_name: 'Ruby', family_name: 'Zeta', dob: '2013-05-05' }));
-    for (const id of [a.child_id, b.child_id]) runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(id), '--user', 'sam.worker']);
+    for (const id of [a.child_id, b.child_id]) runCli(['allocate', '--db', dbUrl(area.db), '--child', String(id), '--user', 'sam.worker']);
     const s = await webSignIn('sam.worker');
     const r = await request(`${server.url}/?q=ruby`, { headers: { cookie: s.cookie } });
     assert.equal(r.status, 200);
@@ -316,9 +314,8 @@ describe('child search', () => {
 
 describe('serve --linkage-model', () => {
   test('a model file that cannot be read stops the server before it starts, naming the file', () => {
-    const r = spawnSync(BIN, ['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--linkage-model',
-      `${area.dir}/no-such-model.json`], { encoding: 'utf8', timeout: 30000 });
-    assertNoSanitizerReport(r.stderr, 'safeguard serve');
+    const r = runCli(['serve', '--db', dbUrl(area.db), '--listen', '127.0.0.1:0', '--linkage-model',
+      `${area.dir}/no-such-model.json`], { check: false, timeout: 30000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no-such-model\.json/);
   });
@@ -331,7 +328,7 @@ describe('sealed identities', () => {
   test('a record with a sealed identity\'s NHS number, name and date of birth makes a new child: no link, no task', async () => {
     const a = await created(area.tokens.health, event({ source_ref: 'LS-1' }, SEALED));
     sealedId = a.child_id;
-    runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(sealedId), '--basis', 'adoption']);
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'adoption']);
     const reviews = count(area.db, 'link_review');
     for (const [agency, ref] of [['health', 'LS-2'], ['social_care', 'LS-3']]) {
       const b = await created(area.tokens[agency], event({ source_ref: ref }, SEALED));

@@ -9,11 +9,10 @@
 //     (access.c decides); each home lists the children placed now, named only on need-to-know.
 // The area is the demo's (`safeguard demo --no-serve`) on the suite's clock; expectations come from its database.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir,
+  addPerson, dbUrl, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir,
   ukToday, webSignIn as signInAs,
 } from './lib.mjs';
 
@@ -65,13 +64,9 @@ function funnelRows(html) {
 before(async () => {
   const dir = tempDir('oversight-pages');
   area = { dir, db: path.join(dir, 'safeguard.db') };
-  runCli(['demo', '--db', `sqlite:${area.db}`, '--no-serve', '--families', '40']);
+  runCli(['demo', '--db', dbUrl(area.db), '--no-serve', '--families', '40']);
   for (const [username, agency, role] of PEOPLE) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', username, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[username] = r.stdout.trimEnd().split('\n').pop();
+    secrets[username] = addPerson(area.db, username, agency, role, PASSWORD);
   }
   server = await startServer(area.db, { extraArgs: ['--authority', AREA] });
   for (const [u] of PEOPLE) cookies[u] = await webSignIn(u);

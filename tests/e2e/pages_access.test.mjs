@@ -1,12 +1,13 @@
 // The pages of issue 4, parts 3, 4 and 6: break-glass, "who has looked", and the administrator's pages (people,
 // teams, allocations, agency tokens), driven as a browser would: sign in through the /sign-in form, keep the
-// session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, real SQLite.
+// session cookie, send each form with its CSRF token and an Origin header. Real binary, real HTTP, a real database
+// (SQLite, or PostgreSQL under SAFEGUARD_TEST_DB).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  addPerson, dbUrl, sqlWrite,
   auditEntries,
-  BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
+  TOKEN_RE, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
   sql, startServer,
   totpUsedLongAgo, totp,
   cookieOf, csrfOf
@@ -16,18 +17,7 @@ const PASSWORD = 'correct horse battery staple';
 const MISSING = 987654321; // an id that holds no child
 
 function userAdd(db, username, agency, role, password = PASSWORD) {
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, '--username', username, '--agency', agency,
-    '--role', role, '--password-stdin'], { input: `${password}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
-  assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n');
-  return lines[lines.length - 1];
-}
-
-/** Writes to the database behind the server's back (the lib's sql() is read-only): only to move time on. */
-function sqlWrite(db, query) {
-  const r = spawnSync('sqlite3', ['-batch', db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  return addPerson(db, username, agency, role, password);
 }
 
 
@@ -99,7 +89,7 @@ before(async () => {
   assert.equal(r.status, 201, r.text);
   child2 = r.json.child_id;
   assert.notEqual(child2, childId);
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'sam.worker']);
 });
 
 after(async () => {
@@ -181,7 +171,7 @@ describe('break-glass pages', () => {
     assert.equal(userId, sql(area.db, "select id from app_user where username = 'pat.police'"));
     const audit = sql(area.db, `select actor || '|' || detail from audit where action = 'break_glass.open' and child_id = ${childId}`);
     assert.match(audit, new RegExp(`^user:\\d+:pat\\.police\\|break_glass:${id} until \\d{4}-`));
-    assert.equal(count(area.db, 'audit', `detail like '%crying%'`), 0);
+    assert.equal(count(area.db, 'audit', `lower(detail) like '%crying%'`), 0);
     assert.match(sql(area.db, `select detail from audit where action = 'child.read' and actor like '%pat.police' order by id desc limit 1`),
       /break-glass$/);
     // An hour later (moved on in the database, not waited for) the record is closed again.
@@ -329,7 +319,7 @@ describe('administration pages', () => {
     const id = sql(area.db, "select id from app_user where username = 'nia.new'");
     let r = await post('ada.admin', `/admin/users/${id}/disable`, {}, { csrf: null });
     assert.equal(r.status, 403, 'no CSRF token');
-    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is null`), 1);
     r = await post('ada.admin', `/admin/users/${id}/disable`, { confirm: 'yes' }); // issue 15: asked first
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/users?done=disabled');
@@ -341,20 +331,20 @@ describe('administration pages', () => {
     r = await post('ada.admin', `/admin/users/${self}/disable`);
     assert.equal(r.status, 400);
     assert.match(r.text, /cannot disable your own account/);
-    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${self}`), '1');
+    assert.equal(count(area.db, 'app_user', `id = ${self} and disabled_at is null`), 1);
   });
 
   test('enable: a disabled person signs in again with what they had; the old session stays ended', async () => {
     const id = sql(area.db, "select id from app_user where username = 'nia.new'");
-    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is not null`), 1);
     let r = await post('ada.admin', `/admin/users/${id}/enable`, {}, { csrf: null });
     assert.equal(r.status, 403, 'no CSRF token');
-    assert.equal(sql(area.db, `select disabled_at is not null from app_user where id = ${id}`), '1');
+    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is not null`), 1);
     r = await post('ada.admin', `/admin/users/${id}/enable`);
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/users?done=enabled');
     assert.match((await get('ada.admin', '/admin/users?done=enabled')).text, /The person is enabled/);
-    assert.equal(sql(area.db, `select disabled_at is null from app_user where id = ${id}`), '1');
+    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is null`), 1);
     assert.equal((await get(sessions['nia.new'], '/')).status, 303, 'the session that ended stays ended');
     const s = await webSignIn('nia.new', { password: 'a brand new passphrase for nia' });
     assert.equal(s.status, 303, 'the password and second factor they had');
@@ -365,13 +355,13 @@ describe('administration pages', () => {
 
   test('safeguard user disable does the same from the command line', async () => {
     const sol = await session('sol.other');
-    const r = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'sol.other']);
+    const r = runCli(['user', 'disable', '--db', dbUrl(area.db), '--username', 'sol.other']);
     assert.match(r.stdout, /disabled/);
     assert.equal((await get(sol, '/')).status, 303);
     assert.equal((await webSignIn('sol.other')).status, 400);
-    const none = runCli(['user', 'disable', '--db', `sqlite:${area.db}`, '--username', 'no.one'], { check: false });
+    const none = runCli(['user', 'disable', '--db', dbUrl(area.db), '--username', 'no.one'], { check: false });
     assert.equal(none.status, 1);
-    const back = runCli(['user', 'enable', '--db', `sqlite:${area.db}`, '--username', 'sol.other']);
+    const back = runCli(['user', 'enable', '--db', dbUrl(area.db), '--username', 'sol.other']);
     assert.match(back.stdout, /sol\.other enabled/);
     assert.equal((await webSignIn('sol.other')).status, 303);
     assert.equal(sql(area.db, "select actor from audit where action = 'user.enable' order by id desc limit 1"), 'cli');
@@ -451,9 +441,9 @@ describe('administration pages', () => {
     const token = createToken(area.db, 'health', 'cli revoke');
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 403, 'known: no read scope');
     const id = sql(area.db, "select id from api_client where label = 'cli revoke'");
-    runCli(['token', 'revoke', '--db', `sqlite:${area.db}`, '--id', id]);
+    runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', id]);
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
-    assert.equal(runCli(['token', 'revoke', '--db', `sqlite:${area.db}`, '--id', String(MISSING)], { check: false }).status, 1);
+    assert.equal(runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', String(MISSING)], { check: false }).status, 1);
   });
 
   test('CSRF: without the token, or with another session\'s, nothing is written', async () => {
