@@ -177,10 +177,11 @@ function childEnv(extra) {
 /**
  * Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. env adds
  * to (or, with undefined values, removes from) this process's environment, which the binary inherits: among it
- * SAFEGUARD_NOW, the tests' clock.
+ * SAFEGUARD_NOW, the tests' clock. input is written to its standard input (--password-stdin).
  */
-export function runCli(args, { check = true, timeout = 120000, cwd, env } = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(withDataDir(args, env)), maxBuffer: 64 * 1024 * 1024 });
+export function runCli(args, { check = true, timeout = 120000, cwd, env, input } = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(withDataDir(args, env)), input,
+    maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   assertNoSanitizerReport(r.stderr, `safeguard ${args.join(' ')}`);
   if (check) {
