@@ -164,6 +164,14 @@ function withDataDir(args, env) {
   return { ...(env ?? {}), SAFEGUARD_DATA_DIR: dir };
 }
 
+/**
+ * Where the area's server keeps a file of its own (recordings-key, recordings, audit-key, totp-key): beside the
+ * SQLite file (PATH.NAME), or in the area's data folder on PostgreSQL (DIR/NAME), as README "Where files live".
+ */
+export function dataPath(dbPath, name) {
+  return onPostgres() ? path.join(`${dbPath}.data`, name) : `${dbPath}.${name}`;
+}
+
 // ---- the CLI ----
 
 /** The environment of a process the tests start: this one's (with the clock), changed by extra. */
