@@ -543,6 +543,27 @@ export function sql(dbPath, query) {
 }
 
 /**
+ * What the area's database holds, as bytes, for tests that a secret is NOT in it: the SQLite file and its
+ * write-ahead log, or on PostgreSQL a dump of every row (pg_dump --data-only). A dump writes BLOBs (bytea) as
+ * hex: look for bytes with holdsBytes(), which also looks for their hex there.
+ */
+export function databaseBytes(dbPath) {
+  if (!onPostgres()) return [dbPath, `${dbPath}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
+  const r = spawnSync('pg_dump', ['--data-only', dbUrl(dbPath)], { maxBuffer: 512 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `pg_dump failed: ${r.stderr}`);
+  assert.match(String(r.stdout), /^COPY public\.app_user /m, 'the dump holds the rows');
+  return [r.stdout];
+}
+
+/** Whether any of databaseBytes()'s buffers holds bytes (or, in a PostgreSQL dump, their hex). */
+export function holdsBytes(buffers, bytes) {
+  const b = Buffer.from(bytes);
+  const hex = onPostgres() ? Buffer.from(b.toString('hex')) : null;
+  return buffers.some((x) => x.includes(b) || (hex !== null && x.includes(hex)));
+}
+
+/**
  * How many entries the area's audit holds, read through the CLI (`safeguard audit verify`, which also proves the
  * chain unbroken), not through sqlite3: a check any backend can answer (docs/INTERNALS.md "Tests through the
  * CLI and the API").

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  dbUrl, onPostgres,
+  dbUrl,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
   totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
