@@ -12,7 +12,12 @@ import {
   focused, goto, makeChild, navigate, newPage, nhsNumbers, postFromPage, request, ROLE_NAMES, signedInAs, signIn,
   snap, sql, startDemoAndBrowser, textOf, totp, WORKER, WORKER_TEAM,
 } from './lib.mjs';
-import { totpUsedLongAgo } from '../e2e/lib.mjs';
+import { onPostgres, totpUsedLongAgo } from '../e2e/lib.mjs';
+
+/** Whole seconds from one timestamp column (RFC 3339 text) to another, on either backend. */
+const SECONDS_BETWEEN = (from, to) => (onPostgres()
+  ? `CAST(extract(epoch from (CAST(${to} AS timestamptz) - CAST(${from} AS timestamptz))) AS INTEGER)`
+  : `(strftime('%s', ${to}) - strftime('%s', ${from}))`);
 
 let demo;
 let browser;
@@ -257,7 +262,7 @@ describe('opening a record in an emergency (break-glass)', () => {
     assert.equal((await chronologyRows(page)).length, 2, 'the whole record is open');
 
     const me = userId('demo.school');
-    const rows = sql(demo.db, `select id || '|' || reason || '|' || (strftime('%s', expires_at) - strftime('%s', at)) `
+    const rows = sql(demo.db, `select id || '|' || reason || '|' || ${SECONDS_BETWEEN('at', 'expires_at')} `
       + `from break_glass where child_id = ${anselId} and user_id = ${me}`).split('\n');
     assert.equal(rows.length, 1, 'one break-glass row');
     const [glassId, reason, seconds] = rows[0].split('|');
@@ -652,7 +657,7 @@ describe('administration', () => {
       `otpauth://totp/Safeguard:${NEW_USER}?secret=${secret}&issuer=Safeguard&algorithm=SHA1&digits=6&period=30`);
     assert.match(await textOf(admin.locator('.govuk-warning-text')), /This secret is shown only now\..*in person, not by email/);
     await assertAccessible(admin, 'the page showing a new secret');
-    assert.equal(sql(demo.db, `select agency || ' ' || role || ' ' || (disabled_at is null) from app_user where username = ${q(NEW_USER)}`),
+    assert.equal(sql(demo.db, `select agency || ' ' || role || ' ' || CAST(disabled_at is null AS INTEGER) from app_user where username = ${q(NEW_USER)}`),
       'social_care social_worker 1');
     assert.equal(sql(demo.db, `select object || '|' || detail from audit where action = 'user.create' and actor = ${q(ADMIN_ACTOR())}`),
       `user:${userId(NEW_USER)}|social_care, social_worker`, 'the addition is audited with the administrator as actor');
@@ -826,7 +831,7 @@ describe('administration', () => {
     assert.match(await textOf(row), /Disabled since \d{1,2} \w+ \d{4}/);
     assert.equal(await row.getByRole('button').count(), 1, 'one button: Enable, no Disable for a disabled person');
     assert.equal(await row.getByRole('button', { name: `Enable ${NEW_USER}` }).count(), 1);
-    assert.equal(sql(demo.db, `select disabled_at is not null from app_user where username = ${q(NEW_USER)}`), '1');
+    assert.equal(sql(demo.db, `select CAST(disabled_at is not null AS INTEGER) from app_user where username = ${q(NEW_USER)}`), '1');
     assert.equal(sql(demo.db, `select object from audit where action = 'user.disable' and actor = ${q(ADMIN_ACTOR())}`),
       `user:${userId(NEW_USER)}`);
     await snap(admin, 'access-17-disabled');
@@ -848,7 +853,7 @@ describe('administration', () => {
     const res = await postFromPage(admin, `/admin/users/${me}/disable`, { csrf_token: await csrfToken(admin) });
     assert.equal(res.status, 400);
     assert.match(res.text, /You cannot disable your own account: ask another administrator/);
-    assert.equal(sql(demo.db, `select disabled_at is null from app_user where id = ${me}`), '1');
+    assert.equal(sql(demo.db, `select CAST(disabled_at is null AS INTEGER) from app_user where id = ${me}`), '1');
 
     // Enabled again: they sign in with what they had; the session that ended stays ended.
     await goto(admin, `${demo.url}/admin/users`);
@@ -902,7 +907,7 @@ describe('administration', () => {
     await snap(admin, 'access-19-token-secret');
     await assertAccessible(admin, 'the page showing a new token');
     const id = Number(sql(demo.db, 'select max(id) from api_client'));
-    assert.equal(sql(demo.db, `select agency || '|' || label || '|' || (revoked_at is null) from api_client where id = ${id}`),
+    assert.equal(sql(demo.db, `select agency || '|' || label || '|' || CAST(revoked_at is null AS INTEGER) from api_client where id = ${id}`),
       'police|Police case management (browser test)|1');
     assert.equal(adminAudits('token.create'), 1);
 

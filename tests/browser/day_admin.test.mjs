@@ -151,14 +151,14 @@ describe("the administrator's day", () => {
     await navigate(admin, () => admin.locator(`#token-${id}`).getByRole('button', { name: `Revoke token ${id}` }).click(),
       (u) => u.pathname === `/admin/tokens/${id}/revoke`);
     assert.equal(await textOf(admin.locator('h1')), `Revoke Housing's token ${id}?`);
-    assert.equal(sql(demo.db, `select revoked_at is null from api_client where id = ${id}`), '1', 'asking changes nothing');
+    assert.equal(sql(demo.db, `select CAST(revoked_at is null AS INTEGER) from api_client where id = ${id}`), '1', 'asking changes nothing');
     await snap(admin, 'day-admin-05-revoke-confirm');
     await assertAccessible(admin, 'the revoke confirmation');
     await alsoWithoutJsAndNarrow(admin.url(), /^Revoke Housing/, 'the revoke confirmation');
     await navigate(admin, () => admin.getByRole('button', { name: 'Yes, revoke the token' }).click(),
       (u) => u.pathname === '/admin/tokens' && u.searchParams.get('done') === 'revoked');
     assert.match(await textOf(admin.locator(`#token-${id}`)), /Revoked/);
-    assert.equal(sql(demo.db, `select revoked_at is not null from api_client where id = ${id}`), '1');
+    assert.equal(sql(demo.db, `select CAST(revoked_at is not null AS INTEGER) from api_client where id = ${id}`), '1');
     await assertAccessible(admin, 'the tokens page after revoking');
   });
 });

@@ -1,7 +1,7 @@
 // Helpers for the browser suite: the real binary's demo area, Debian's chromium (headless) driven by
 // playwright-core, accessibility checked by axe-core. Nothing here downloads a browser.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  BIN, assertNoSanitizerReport, isoSeconds, nhsNumbers, now, postEvent, request, removeDir, runCli, sql, tempDir, totp,
+  BIN, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
+  sql, tempDir, totp,
   totpUsedLongAgo, ukDate,
 } from '../e2e/lib.mjs';
 
@@ -61,7 +62,7 @@ function withTimeout(promise, ms, message) {
 let currentDemo = null;
 
 /**
- * Starts `safeguard demo` on a fresh SQLite file and resolves once it printed its address, every person of
+ * Starts `safeguard demo` on a fresh SQLite file (or PostgreSQL database, see e2e lib dbUrl) and resolves once it printed its address, every person of
  * DEMO_PEOPLE (with their role, password and TOTP secret) and the five agency tokens:
  * {url, db, people: {username: {role, password, secret}}, tokens: {police, ...}, exampleChild, stderr, stop()}.
  * stop() sends SIGTERM and requires exit 0 and no sanitizer report.
@@ -69,8 +70,11 @@ let currentDemo = null;
 export async function startDemo({ families = 40 } = {}) {
   const dir = tempDir('browser');
   const db = path.join(dir, 'demo.db');
-  const proc = spawn(BIN, ['demo', '--db', `sqlite:${db}`, '--listen', '127.0.0.1:0',
-    '--families', String(families)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // On PostgreSQL (SAFEGUARD_TEST_DB) the area is a database of its own on that cluster, its keys and
+  // recordings in DB.data (the folder the e2e lib's CLI helpers give the same URL).
+  const env = onPostgres() ? { ...process.env, SAFEGUARD_DATA_DIR: `${db}.data` } : process.env;
+  const proc = spawn(BIN, ['demo', '--db', dbUrl(db), '--listen', '127.0.0.1:0',
+    '--families', String(families)], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   let exitInfo = null;
@@ -88,7 +92,8 @@ export async function startDemo({ families = 40 } = {}) {
   const demo = {
     proc,
     dir,
-    db, // the SQLite file: the CLI's commands (team add, allocate, sweep) work on it beside the server
+    db, // the SQLite file (or the name of the PostgreSQL area: dbUrl(db)): the CLI's commands (team add,
+    // allocate, sweep) work on it beside the server
     url: null,
     tokens: {},
     people: {},
@@ -197,11 +202,9 @@ export function allocateChild(demo, childId, worker, team = WORKER_TEAM) {
  */
 export function makePerson(demo, { username, agency = 'social_care', role, password = `pw-${crypto.randomBytes(12).toString('hex')}` }) {
   assert.ok(username && role);
-  const args = ['user', 'add', '--db', `sqlite:${demo.db}`, '--username', username, '--agency', agency, '--role', role,
+  const args = ['user', 'add', '--db', dbUrl(demo.db), '--username', username, '--agency', agency, '--role', role,
     '--password-stdin'];
-  const r = spawnSync(BIN, args, { input: `${password}\n`, encoding: 'utf8', timeout: 120000 });
-  if (r.error) throw r.error;
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
+  const r = runCli(args, { input: `${password}\n`, check: false });
   assert.equal(r.status, 0, `safeguard user add ${username}: ${r.stderr}`);
   const lines = r.stdout.trimEnd().split('\n');
   const secret = lines[lines.length - 1];
@@ -552,9 +555,9 @@ export async function fillConcern(page, { agency, day, month, year, time, catego
 
 // ---- alerts, caseloads, the MASH queue, visits ----
 
-/** Runs `safeguard ARGS --db sqlite:DEMO_DB` beside the running demo server; requires exit 0; returns stdout. */
+/** Runs `safeguard ARGS --db DEMO_DB` beside the running demo server; requires exit 0; returns stdout. */
 export function demoCli(demo, args) {
-  return runCli([...args, '--db', `sqlite:${demo.db}`]).stdout;
+  return runCli([...args, '--db', dbUrl(demo.db)]).stdout;
 }
 
 /** The date in England (Europe/London), as YYYY-MM-DD, of an instant (a Date or ms); today's on the injected clock by default. */

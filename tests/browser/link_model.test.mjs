@@ -3,9 +3,8 @@
 // the pairs people checked and the review tasks per 1,000 records; at desktop width and at 375 px, axe on
 // each; a social worker sees the queue without it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { BIN, assertAccessible, goto, newPage, sql, startDemoAndBrowser, textOf } from './lib.mjs';
+import { assertAccessible, demoCli, goto, newPage, sql, startDemoAndBrowser, textOf } from './lib.mjs';
 
 let demo;
 let browser;
@@ -28,8 +27,7 @@ test('a team manager sees the built-in settings, then the model learnt from the 
   assert.equal(await textOf(page.locator('#link-model-source')), 'Built-in settings: not yet learnt from this service\'s records');
   await assertAccessible(page, 'the review queue with the built-in model');
 
-  const r = spawnSync(BIN, ['link', 'train', '--db', `sqlite:${demo.db}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  demoCli(demo, ['link', 'train']);
   const records = Number(sql(demo.db, 'select records from link_model'));
   await goto(page, `${demo.url}/link-reviews`);
   assert.match(await textOf(page.locator('#link-model-source')),

@@ -80,7 +80,7 @@ describe('the review queue', () => {
       { text: 'Select whether the records are about the same child', href: '#decision' },
       { text: 'Enter a reason of at least 5 characters: say why', href: '#reason' },
     ]);
-    assert.equal(sql(demo.db, `select decided_at is null from link_review where id = ${t.id}`), '1');
+    assert.equal(sql(demo.db, `select CAST(decided_at is null AS INTEGER) from link_review where id = ${t.id}`), '1');
     await assertAccessible(page, 'the decision with errors');
 
     await page.getByLabel('The same child').check();

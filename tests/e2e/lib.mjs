@@ -169,6 +169,14 @@ export function cliEnv(args, env) {
   return childEnv(withDataDir(args, env));
 }
 
+/**
+ * Where the area's server keeps a file of its own (recordings-key, recordings, audit-key, totp-key): beside the
+ * SQLite file (PATH.NAME), or in the area's data folder on PostgreSQL (DIR/NAME), as README "Where files live".
+ */
+export function dataPath(dbPath, name) {
+  return onPostgres() ? path.join(`${dbPath}.data`, name) : `${dbPath}.${name}`;
+}
+
 // ---- the CLI ----
 
 /** The environment of a process the tests start: this one's (with the clock), changed by extra. */
@@ -182,10 +190,11 @@ function childEnv(extra) {
 /**
  * Runs the binary to completion. Returns {status, signal, stdout, stderr}; fails on a sanitizer report. env adds
  * to (or, with undefined values, removes from) this process's environment, which the binary inherits: among it
- * SAFEGUARD_NOW, the tests' clock.
+ * SAFEGUARD_NOW, the tests' clock. input is written to its standard input (--password-stdin).
  */
-export function runCli(args, { check = true, timeout = 120000, cwd, env } = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(withDataDir(args, env)), maxBuffer: 64 * 1024 * 1024 });
+export function runCli(args, { check = true, timeout = 120000, cwd, env, input } = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout, cwd, env: childEnv(withDataDir(args, env)), input,
+    maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   assertNoSanitizerReport(r.stderr, `safeguard ${args.join(' ')}`);
   if (check) {
@@ -536,6 +545,27 @@ export async function sessionCsrf(baseUrl, cookie) {
 
 export function sql(dbPath, query) {
   return runSql(dbPath, query, { write: false });
+}
+
+/**
+ * What the area's database holds, as bytes, for tests that a secret is NOT in it: the SQLite file and its
+ * write-ahead log, or on PostgreSQL a dump of every row (pg_dump --data-only). A dump writes BLOBs (bytea) as
+ * hex: look for bytes with holdsBytes(), which also looks for their hex there.
+ */
+export function databaseBytes(dbPath) {
+  if (!onPostgres()) return [dbPath, `${dbPath}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
+  const r = spawnSync('pg_dump', ['--data-only', dbUrl(dbPath)], { maxBuffer: 512 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `pg_dump failed: ${r.stderr}`);
+  assert.match(String(r.stdout), /^COPY public\.app_user /m, 'the dump holds the rows');
+  return [r.stdout];
+}
+
+/** Whether any of databaseBytes()'s buffers holds bytes (or, in a PostgreSQL dump, their hex). */
+export function holdsBytes(buffers, bytes) {
+  const b = Buffer.from(bytes);
+  const hex = onPostgres() ? Buffer.from(b.toString('hex')) : null;
+  return buffers.some((x) => x.includes(b) || (hex !== null && x.includes(hex)));
 }
 
 /**

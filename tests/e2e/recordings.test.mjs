@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  addPerson, dataPath, dbUrl,
   auditEntries,
-  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, rawPost, removeDir, request, runCli, sql, startServer,
+  count, event, freshArea, postEvent, rawPost, removeDir, request, runCli, sql, startServer,
   now, totp,
 } from './lib.mjs';
 
@@ -45,19 +46,15 @@ function upload(base, token, body, { filename = 'interview.mp3', type = 'audio/m
 
 before(async () => {
   area = freshArea('recordings');
-  const db = `sqlite:${area.db}`;
+  const db = dbUrl(area.db);
   const secrets = {};
   for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'],
     ['pat.police', 'police', 'police_officer']]) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', db, '--username', name, '--agency', agency, '--role', role,
-      '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
   small = await startServer(area.db, { extraArgs: ['--recording-max-mb', '1'] });
-  recDir = `${area.db}.recordings`;
+  recDir = dataPath(area.db, 'recordings');
   const created = await postEvent(server.url, area.tokens.education, event({ source_ref: 'REC-1' }));
   assert.equal(created.status, 201);
   childId = created.json.child_id;
@@ -82,8 +79,8 @@ after(async () => {
 });
 
 describe('keys and files', () => {
-  test('the master key is 32 bytes, mode 0600, beside the database; the directory is mode 0700', () => {
-    const key = fs.statSync(`${area.db}.recordings-key`);
+  test('the master key is 32 bytes, mode 0600, beside the database (in its data folder); the directory is mode 0700', () => {
+    const key = fs.statSync(dataPath(area.db, 'recordings-key'));
     assert.equal(key.mode & 0o777, 0o600);
     assert.equal(key.size, 32);
     assert.equal(fs.statSync(recDir).mode & 0o777, 0o700);
@@ -93,13 +90,13 @@ describe('keys and files', () => {
     const bad = path.join(area.dir, 'loose.key');
     fs.writeFileSync(bad, Buffer.alloc(32, 7), { mode: 0o644 });
     fs.chmodSync(bad, 0o644);
-    let r = runCli(['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--recordings-key', bad],
+    let r = runCli(['serve', '--db', dbUrl(area.db), '--listen', '127.0.0.1:0', '--recordings-key', bad],
       { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /can be read by others: make it mode 0600/);
     fs.chmodSync(bad, 0o600);
     fs.appendFileSync(bad, 'x');
-    r = runCli(['serve', '--db', `sqlite:${area.db}`, '--listen', '127.0.0.1:0', '--recordings-key', bad],
+    r = runCli(['serve', '--db', dbUrl(area.db), '--listen', '127.0.0.1:0', '--recordings-key', bad],
       { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /is not a recordings key \(it must be exactly 32 bytes\)/);
@@ -145,7 +142,7 @@ describe('upload and download', () => {
     assert.equal(onDisk.indexOf(marker), -1);
     assert.equal(onDisk.indexOf(plain.subarray(2 * 1024 * 1024, 2 * 1024 * 1024 + 32)), -1);
     // The chain still verifies.
-    assert.match(runCli(['audit', 'verify', '--db', `sqlite:${area.db}`]).stdout, /^audit chain verified/);
+    assert.match(runCli(['audit', 'verify', '--db', dbUrl(area.db)]).stdout, /^audit chain verified/);
   });
 
   test('a chunked upload (no Content-Length) streams too', async () => {
@@ -195,7 +192,7 @@ describe('upload and download', () => {
   });
 
   test('recordings verify: every recording decrypts and matches its hash', () => {
-    const r = runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`]);
+    const r = runCli(['recordings', 'verify', '--db', dbUrl(area.db)]);
     assert.equal(r.stdout.trim(), '2 recordings verified');
   });
 
@@ -299,14 +296,14 @@ describe('upload and download', () => {
     assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 1);
     assert.match(server.stderr, new RegExp(`recording ${rec.id} failed to decrypt: the file on disk has been changed`));
     assert.ok(!server.stderr.includes('interview'));
-    const v = runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`], { check: false });
+    const v = runCli(['recordings', 'verify', '--db', dbUrl(area.db)], { check: false });
     assert.equal(v.status, 1);
     assert.match(v.stderr, new RegExp(`^recording ${rec.id}: failed to decrypt: the file on disk has been changed or damaged`, 'm'));
     assert.match(v.stderr, /1 of 3 recordings failed/);
     // Put back, it verifies again; the audit chain held throughout.
     bytes[1024 * 1024] ^= 0x01;
     fs.writeFileSync(file, bytes);
-    assert.equal(runCli(['recordings', 'verify', '--db', `sqlite:${area.db}`]).stdout.trim(), '3 recordings verified');
-    assert.match(runCli(['audit', 'verify', '--db', `sqlite:${area.db}`]).stdout, /^audit chain verified/);
+    assert.equal(runCli(['recordings', 'verify', '--db', dbUrl(area.db)]).stdout.trim(), '3 recordings verified');
+    assert.match(runCli(['audit', 'verify', '--db', dbUrl(area.db)]).stdout, /^audit chain verified/);
   });
 });

@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
+  dataPath, dbUrl, onPostgres,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, ukToday,
   webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
@@ -107,7 +108,7 @@ before(async () => {
   }
   server = await startServer(area.db);
   small = await startServer(area.db, { extraArgs: ['--recording-max-mb', '1'] });
-  recDir = `${area.db}.recordings`;
+  recDir = dataPath(area.db, 'recordings');
   let r = await postEvent(server.url, area.tokens.education, event({ source_ref: 'RP-1' }));
   assert.equal(r.status, 201, r.text);
   childId = r.json.child_id;
@@ -115,7 +116,7 @@ before(async () => {
     { given_name: 'Ben', family_name: 'Ortiz', nhs_number: '9434765870', dob: '2014-02-01' }));
   assert.equal(r.status, 201, r.text);
   otherChild = r.json.child_id;
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'sam.worker']);
 });
 
 after(async () => {
@@ -308,7 +309,7 @@ describe('retention and the sweep', () => {
     assert.match(text(page.text), new RegExp(`Meeting, ${longDate(yearsAgo(3))}.*Kept until ${longDate(yearsAgo(1))}`));
     const disk = sql(area.db, `select disk_name from recording where id = ${meeting}`);
     assert.ok(fs.existsSync(`${recDir}/${disk}`));
-    const out = runCli(['recordings', 'sweep', '--db', `sqlite:${area.db}`]);
+    const out = runCli(['recordings', 'sweep', '--db', dbUrl(area.db)]);
     assert.match(out.stdout, /^1 recordings past their retention period deleted/);
     assert.equal(count(area.db, 'recording', `id = ${meeting}`), 0);
     assert.equal(count(area.db, 'recording', `id = ${recId}`), 1);
@@ -317,14 +318,17 @@ describe('retention and the sweep', () => {
     assert.equal(audit, `recording:${meeting}|retention over: meeting, kept 2 years from ${yearsAgo(3)}; ` +
       `blake2b ${audit.split('blake2b ')[1].split('|')[0]}|${childId}`);
     // Run again: nothing more to delete.
-    assert.match(runCli(['recordings', 'sweep', '--db', `sqlite:${area.db}`]).stdout, /^0 recordings/);
-    runCli(['audit', 'verify', '--db', `sqlite:${area.db}`]);
+    assert.match(runCli(['recordings', 'sweep', '--db', dbUrl(area.db)]).stdout, /^0 recordings/);
+    runCli(['audit', 'verify', '--db', dbUrl(area.db)]);
   });
 });
 
 describe('rekey', () => {
-  const keyPath = () => `${area.db}.recordings-key`;
-  const db = () => `sqlite:${area.db}`;
+  const keyPath = () => dataPath(area.db, 'recordings-key');
+  const db = () => dbUrl(area.db);
+  // A BLOB column as upper-case hex, and a BLOB literal from hex, the same on either backend.
+  const hex = (col) => (onPostgres() ? `upper(encode(${col}, 'hex'))` : `hex(${col})`);
+  const blob = (h) => (onPostgres() ? `decode('${h}', 'hex')` : `X'${h}'`);
 
   test('every key rewrapped under a new key file; the files are not rewritten; the recordings still play', async () => {
     await server.stop();
@@ -334,7 +338,7 @@ describe('rekey', () => {
     const second = { name: 'note.txt', type: 'text/plain', body: Buffer.from('the child drew her house') };
     const oldKey = fs.readFileSync(keyPath());
     const filesBefore = filesOnDisk().map((f) => [f, fs.readFileSync(`${recDir}/${f}`)]);
-    const wrappedBefore = sql(area.db, 'select hex(wrapped_key) from recording order by id');
+    const wrappedBefore = sql(area.db, `select ${hex('wrapped_key')} from recording order by id`);
     const out = runCli(['recordings', 'rekey', '--db', db()]);
     assert.match(out.stdout, /^1 recordings rewrapped under a new recordings key/);
     const newKey = fs.readFileSync(keyPath());
@@ -342,7 +346,7 @@ describe('rekey', () => {
     assert.ok(!newKey.equals(oldKey));
     assert.equal(fs.statSync(keyPath()).mode & 0o777, 0o600);
     assert.ok(!fs.existsSync(`${keyPath()}.new`));
-    assert.notEqual(sql(area.db, 'select hex(wrapped_key) from recording order by id'), wrappedBefore);
+    assert.notEqual(sql(area.db, `select ${hex('wrapped_key')} from recording order by id`), wrappedBefore);
     for (const [f, bytes] of filesBefore) assert.ok(fs.readFileSync(`${recDir}/${f}`).equals(bytes), f);
     assert.match(sql(area.db, "select detail from audit where action = 'recordings.rekey'"),
       /^1 recordings rewrapped; key [0-9a-f]{16} to [0-9a-f]{16}$/);
@@ -363,10 +367,10 @@ describe('rekey', () => {
     const ids = sql(area.db, 'select id from recording order by id').split('\n');
     assert.equal(ids.length, 2);
     const last = ids[1];
-    const good = sql(area.db, `select hex(wrapped_key) from recording where id = ${last}`);
-    const before = sql(area.db, 'select id || hex(wrapped_key) || hex(key_nonce) from recording order by id');
+    const good = sql(area.db, `select ${hex('wrapped_key')} from recording where id = ${last}`);
+    const before = sql(area.db, `select id || ${hex('wrapped_key')} || ${hex('key_nonce')} from recording order by id`);
     const audits = count(area.db, 'audit');
-    sqlWrite(area.db, `update recording set wrapped_key = zeroblob(48) where id = ${last}`);
+    sqlWrite(area.db, `update recording set wrapped_key = ${blob('00'.repeat(48))} where id = ${last}`);
     const out = runCli(['recordings', 'rekey', '--db', db()], { check: false });
     assert.equal(out.status, 1);
     assert.match(out.stderr, new RegExp(`recording ${last}'s key does not open .*nothing was changed`));
@@ -374,8 +378,8 @@ describe('rekey', () => {
     assert.ok(!fs.existsSync(`${keyPath()}.new`));
     assert.equal(count(area.db, 'audit'), audits);
     // The first row, rewrapped in memory before the failing one, is as it was.
-    sqlWrite(area.db, `update recording set wrapped_key = X'${good}' where id = ${last}`);
-    assert.equal(sql(area.db, 'select id || hex(wrapped_key) || hex(key_nonce) from recording order by id'), before);
+    sqlWrite(area.db, `update recording set wrapped_key = ${blob(good)} where id = ${last}`);
+    assert.equal(sql(area.db, `select id || ${hex('wrapped_key')} || ${hex('key_nonce')} from recording order by id`), before);
     assert.match(runCli(['recordings', 'verify', '--db', db()]).stdout, /^2 recordings verified/);
   });
 

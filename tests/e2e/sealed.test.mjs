@@ -4,10 +4,10 @@
 // their relationship to the child (allocation, contributed events, break-glass), and the flag look-up does not
 // find it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
+  addPerson, dbUrl,
+  count, event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
   startServer, totp,
 } from './lib.mjs';
 
@@ -36,11 +36,7 @@ before(async () => {
   const secrets = {};
   for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'], ['dee.dpo', 'social_care', 'dpo'],
     ['pat.police', 'police', 'police_officer']]) {
-    const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', name, '--agency', agency,
-      '--role', role, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user add');
-    assert.equal(r.status, 0, r.stderr);
-    secrets[name] = r.stdout.trimEnd().split('\n').pop();
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
   const subj = { nhs_number: NHS, given_name: 'Sealed', family_name: 'Child' };
@@ -52,7 +48,7 @@ before(async () => {
   }, subj));
   assert.equal(plan.status, 201, `${plan.status} ${plan.text}`);
   assert.equal(plan.json.child_id, childId);
-  runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'sam.worker']);
   for (const name of Object.keys(secrets)) {
     const s = await request(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -83,21 +79,21 @@ describe('sealed records', () => {
   });
 
   test('safeguard seal refuses a bad basis or an unknown child, writes nothing; then seals, audited, once', () => {
-    const bad = spawnSync(BIN, ['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'whim'],
-      { encoding: 'utf8' });
+    const bad = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'whim'],
+      { check: false });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--basis must be adoption, protection or court_order/);
-    const none = spawnSync(BIN, ['seal', '--db', `sqlite:${area.db}`, '--child', String(MISSING), '--basis', 'adoption'],
-      { encoding: 'utf8' });
+    const none = runCli(['seal', '--db', dbUrl(area.db), '--child', String(MISSING), '--basis', 'adoption'],
+      { check: false });
     assert.equal(none.status, 1);
     assert.match(none.stderr, /there is no child/);
     assert.equal(count(area.db, 'sealed_record'), 0);
-    const ok = runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'adoption']);
+    const ok = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'adoption']);
     assert.match(ok.stdout, /the record is sealed/);
     assert.equal(sql(area.db, `select basis || '|' || sealed_by from sealed_record where person_id = ${childId}`),
       'adoption|cli');
     assert.equal(count(area.db, 'audit', `action = 'record.seal' and child_id = ${childId}`), 1);
-    const again = runCli(['seal', '--db', `sqlite:${area.db}`, '--child', String(childId), '--basis', 'protection']);
+    const again = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'protection']);
     assert.match(again.stdout, /already sealed/);
     assert.equal(count(area.db, 'audit', "action = 'record.seal'"), 1);
     assert.equal(sql(area.db, `select basis from sealed_record where person_id = ${childId}`), 'adoption');

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  dbUrl, onPostgres,
   AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, count, createToken, event, freshArea, migrate,
-  nhsNumber, postEvent, removeDir, request, runCli, sql, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
+  nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the tokens';
@@ -78,7 +79,7 @@ after(async () => {
 
 describe('safeguard token create --scope', () => {
   test('scopes are named, checked against the agency, and printed; the default sends records only', () => {
-    const db = `sqlite:${area.db}`;
+    const db = dbUrl(area.db);
     const made = runCli(['token', 'create', '--db', db, '--agency', 'health', '--scope', 'flags:read', '--scope',
       'events:write,records:read', '--label', 'EPR']);
     assert.match(made.stdout, /scope events:write records:read flags:read/);
@@ -142,7 +143,7 @@ describe('the route policy checks the scope', () => {
       migrate(db);
       const token = createToken(db, 'police', 'old police', ['events:write', 'records:read']);
       // The database as version 14 left it: no scope, no maker, no approval (nor what 15 and 16 changed).
-      const r = spawnSync('sqlite3', [db, 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
+      sqlWrite(db, 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
         + 'ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; '
         + 'ALTER TABLE api_client DROP COLUMN approved_at; DROP TABLE link_model; DROP TABLE dpo_notice; DROP TABLE login_throttle; '
         + 'ALTER TABLE app_user DROP COLUMN totp_sealed; ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; '
@@ -154,9 +155,9 @@ describe('the route policy checks the scope', () => {
         + 'DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; DROP TABLE lado_person; '
         + 'ALTER TABLE recording DROP COLUMN kind; ALTER TABLE recording DROP COLUMN recorded_on; '
         + 'ALTER TABLE recording DROP COLUMN present; ALTER TABLE recording DROP COLUMN consent; '
-        + 'ALTER TABLE recording DROP COLUMN words; PRAGMA user_version = 14;'], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const m = runCli(['migrate', '--db', `sqlite:${db}`]);
+        + 'ALTER TABLE recording DROP COLUMN words; '
+        + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
+      const m = runCli(['migrate', '--db', dbUrl(db)]);
       assert.match(m.stderr, /migrated from version 14 to 24/);
       assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
@@ -233,10 +234,10 @@ describe('a token that reads children needs a second person', () => {
     const reader = /id="secret">([^<]+)</.exec(r.text)?.[1];
     const mis = sql(area.db, "select id from api_client where label = 'School MIS'");
     assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: reader })).status, 401);
-    const ok = runCli(['token', 'approve', '--db', `sqlite:${area.db}`, '--id', mis]);
+    const ok = runCli(['token', 'approve', '--db', dbUrl(area.db), '--id', mis]);
     assert.match(ok.stdout, new RegExp(`token ${mis} approved`));
     assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: reader })).status, 200);
-    const twice = runCli(['token', 'approve', '--db', `sqlite:${area.db}`, '--id', mis], { check: false });
+    const twice = runCli(['token', 'approve', '--db', dbUrl(area.db), '--id', mis], { check: false });
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /awaits no approval/);
   });

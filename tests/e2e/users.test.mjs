@@ -2,10 +2,10 @@
 // session (POST /api/v1/sessions with a password and a TOTP code), throttling, and the viewers list that
 // only the allocated worker and the data protection officer may read.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, totpUsedLongAgo, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql,
+  dbUrl,
+  count, totpUsedLongAgo, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp,
 } from './lib.mjs';
 
@@ -13,10 +13,8 @@ const PASSWORD = 'correct horse battery staple';
 
 /** `safeguard user add` with the password on stdin: {status, stdout, stderr}. */
 function userAdd(db, args, password = PASSWORD) {
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${db}`, ...args, '--password-stdin'],
-    { input: `${password}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
-  return r;
+  return runCli(['user', 'add', '--db', dbUrl(db), ...args, '--password-stdin'],
+    { input: `${password}\n`, check: false });
 }
 
 let area;
@@ -127,10 +125,8 @@ describe('POST /api/v1/sessions', () => {
     const first = await signIn('rita.reset');
     assert.equal(first.status, 201);
     const pw = 'a brand new passphrase for rita';
-    const r = spawnSync(BIN, ['user', 'reset', '--db', `sqlite:${area.db}`, '--username', 'rita.reset', '--password-stdin'],
-      { input: `${pw}\n`, encoding: 'utf8' });
-    assertNoSanitizerReport(r.stderr, 'safeguard user reset');
-    assert.equal(r.status, 0, r.stderr);
+    const r = runCli(['user', 'reset', '--db', dbUrl(area.db), '--username', 'rita.reset', '--password-stdin'],
+      { input: `${pw}\n` });
     const secret = r.stdout.trimEnd().split('\n').pop();
     assert.match(secret, /^[A-Z2-7]{32}$/);
     const id = sql(area.db, "select id from app_user where username = 'rita.reset'");
@@ -215,7 +211,7 @@ describe('GET /api/v1/children/{id}/viewers', () => {
     childId = created.json.child_id;
     // Two looks at the record: an agency's system (its own records) and a person.
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token: area.tokens.education })).status, 200);
-    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'sam.worker']);
     tokens = {};
     for (const u of ['sam.worker', 'dee.dpo', 'pat.police']) {
       const r = await signIn(u);
@@ -273,8 +269,8 @@ describe('need-to-know: a person sees what their relationship to the child allow
     r = await postEvent(server.url, area.tokens.health, event({ source_ref: 'NTK-2', kind: 'concern' },
       { given_name: 'Nia', family_name: 'Okafor', dob: '2015-02-02' }));
     assert.equal(r.json.child_id, childId);
-    runCli(['team', 'add', '--db', `sqlite:${area.db}`, '--code', 'east', '--name', 'East', '--manager', 'tam.manager']);
-    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--team', 'east']);
+    runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'east', '--name', 'East', '--manager', 'tam.manager']);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--team', 'east']);
     tokens = {};
     for (const u of ['pat.police', 'mo.mash', 'tam.manager', 'hal.health', 'dee.dpo']) {
       r = await signIn(u);
@@ -360,9 +356,7 @@ describe('need-to-know: a person sees what their relationship to the child allow
     assert.match(sql(area.db, "select detail from audit where action = 'break_glass.open'"), /^break_glass:1 until /);
     assert.equal(count(area.db, 'audit', "detail like '%custody%'"), 0);
     // It expires: with its hour moved into the past, it opens nothing.
-    const w = spawnSync('sqlite3', ['-batch', area.db,
-      "UPDATE break_glass SET at = '2020-01-01T00:00:00Z', expires_at = '2020-01-01T01:00:00Z'"], { encoding: 'utf8' });
-    assert.equal(w.status, 0, w.stderr);
+    sqlWrite(area.db, "UPDATE break_glass SET at = '2020-01-01T00:00:00Z', expires_at = '2020-01-01T01:00:00Z'");
     assert.equal((await get('/chronology', 'pat.police')).status, 403);
     // Who has looked shows the break-glass to the data protection officer.
     const v = await request(`${server.url}/api/v1/children/${childId}/viewers`, { token: tokens['dee.dpo'] });
@@ -382,7 +376,7 @@ describe('alerts for people: their own, and the MASH worker the MASH\'s', () => 
     let r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-1', kind: 'dash_assessment',
       occurred_at: aMinuteAgo, details: { score: 16 } }, ola));
     assert.equal(r.status, 201);
-    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(r.json.child_id), '--user', 'sam.worker']);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(r.json.child_id), '--user', 'sam.worker']);
     r = await postEvent(server.url, area.tokens.police, event({ source_ref: 'DASH-2', kind: 'dash_assessment',
       occurred_at: aMinuteAgo, details: { score: 18 } }, ola));
     assert.equal(r.status, 201);
@@ -453,7 +447,7 @@ describe('health-only categories', () => {
     // Agency systems read their own agency's records; people as their relationship allows.
     assert.deepEqual(await seen(area.tokens.health), [posted[0].id, posted[1].id, posted[2].id]);
     assert.deepEqual(await seen(area.tokens.education), [r.json.id]);
-    runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(childId), '--user', 'sam.worker']);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'sam.worker']);
     const worker = (await signIn('sam.worker')).json.token;
     const health = (await signIn('hal.health')).json.token;
     assert.deepEqual(await seen(worker), [posted[2].id, r.json.id], 'the whole record, but not health-only notes');

@@ -1,11 +1,11 @@
 // Web sessions (issue 4, part 2): the cookie's flags, the idle timeout pushed on by use (never past the
 // absolute one), both timeouts ending the session, signing out, and the TOTP code required on the page.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, sql, startServer,
+  addPerson, onPostgres,
+  count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
   isoSeconds, now, totpUsedLongAgo, totp,
 } from './lib.mjs';
 
@@ -19,17 +19,28 @@ function setCookie(res, name) {
   return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? null;
 }
 
-/** Posts the sign-in form as a browser does: the answer. */
+/** The sessions there are, each by its token's hash in lower-case hex (the same text on either backend). */
+const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
+const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from session`).split('\n').filter(Boolean));
+/** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
+let latest = null;
+
+/** Posts the sign-in form as a browser does: the answer. Notes the session it opened, if any, as the newest. */
 async function signIn(code, next = '/alerts') {
   totpUsedLongAgo(area.db, 'wes.worker');
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  return fetch(`${server.url}/sign-in`, {
+  const had = sessionHashes();
+  const r = await fetch(`${server.url}/sign-in`, {
     method: 'POST', redirect: 'manual',
     headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
     body: new URLSearchParams({ username: 'wes.worker', password: PASSWORD, totp: code, csrf_token: csrf, next }),
   });
+  const opened = [...sessionHashes()].filter((h) => !had.has(h));
+  assert.ok(opened.length <= 1, `one sign-in opened ${opened.length} sessions`);
+  if (opened.length === 1) latest = opened[0];
+  return r;
 }
 
 async function session() {
@@ -39,15 +50,13 @@ async function session() {
 }
 
 const page = (cookie, path = '/alerts') => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
-const newest = (col) => sql(area.db, `select ${col} from session order by created_at desc, rowid desc limit 1`);
-/** An instant minutes from now on the injected clock (the sqlite3 shell's 'now' is the system clock's). */
+const newest = (col) => sql(area.db, `select ${col} from session where ${HASH_HEX} = '${latest}'`);
+/** An instant minutes from now on the injected clock (the database shell's 'now' is the system clock's). */
 const inMinutes = (n) => isoSeconds(now() + n * 60e3);
-/** Moves the newest session's clock, as time passing would (the sqlite3 shell, writing beside the server). */
+/** Moves the newest session's clock, as time passing would (the database shell, writing beside the server). */
 function setNewest(assignment) {
-  const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', area.db,
-    `update session set ${assignment} where rowid = (select rowid from session order by created_at desc, rowid desc limit 1)`],
-  { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  assert.ok(latest, 'no sign-in has opened a session yet');
+  sqlWrite(area.db, `update session set ${assignment} where ${HASH_HEX} = '${latest}'`);
 }
 
 /** A write through the queue, after which every job queued before it (the idle push-on) has committed. */
@@ -58,11 +67,7 @@ async function drainQueue() {
 
 before(async () => {
   area = freshArea('web-sessions');
-  const r = spawnSync(BIN, ['user', 'add', '--db', `sqlite:${area.db}`, '--username', 'wes.worker', '--agency',
-    'social_care', '--role', 'social_worker', '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  assertNoSanitizerReport(r.stderr, 'safeguard user add');
-  assert.equal(r.status, 0, r.stderr);
-  secret = r.stdout.trimEnd().split('\n').pop();
+  secret = addPerson(area.db, 'wes.worker', 'social_care', 'social_worker', PASSWORD);
   server = await startServer(area.db);
 });
 

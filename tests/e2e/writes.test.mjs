@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  dbUrl,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
   totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
@@ -169,11 +170,11 @@ before(async () => {
   area = freshArea('writes');
   const gen = path.join(area.dir, 'homes');
   runCli(['gen', 'homes', '--out', gen, '--homes', '3', '--months', '6', '--seed', '5']);
-  runCli(['homes', 'import', '--db', `sqlite:${area.db}`, '--dir', gen]);
+  runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
   home = Number(sql(area.db, 'select min(id) from home'));
   const secrets = {};
   for (const [u, [agency, role]] of Object.entries(PEOPLE)) secrets[u] = addPerson(area.db, u, agency, role, PASSWORD);
-  const db = `sqlite:${area.db}`;
+  const db = dbUrl(area.db);
   runCli(['team', 'add', '--db', db, '--code', 'wteam', '--name', 'Team W', '--manager', 'w.manager']);
   runCli(['team', 'add', '--db', db, '--code', 'oteam', '--name', 'Team O', '--manager', 'w.manager2']);
   server = await startServer(area.db);
@@ -392,8 +393,8 @@ describe('allocating: a sealed child is no child', () => {
     // Issue 15: the allocation page no longer echoes the child's number, so the two pages are the same as they
     // are (replacing a short id would also rewrite GOV.UK classes such as govuk-input--width-2).
     assert.equal(pageText(s, 'no-such-id'), pageText(m, 'no-such-id'));
-    const cs = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(S), '--team', 'oteam'], { check: false });
-    const cm = runCli(['allocate', '--db', `sqlite:${area.db}`, '--child', String(MISSING), '--team', 'oteam'], { check: false });
+    const cs = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(S), '--team', 'oteam'], { check: false });
+    const cm = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(MISSING), '--team', 'oteam'], { check: false });
     assert.equal(cs.status, 1);
     assert.equal(cs.stderr.replace(String(S), 'ID'), cm.stderr.replace(String(MISSING), 'ID'));
     assert.equal(sql(area.db, `select team from allocation where person_id = ${S}`), 'wteam', 'nothing was written');
