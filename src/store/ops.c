@@ -683,6 +683,13 @@ static const char *const migrations[] = {
 	"  author TEXT NOT NULL DEFAULT '',"
 	"  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000));"
 	"CREATE INDEX speakup_message_report ON speakup_message(report_id, id);",
+	/* 25: several servers on one database (issue 17): the nightly sweep of a day is claimed once, by the
+	 * first server whose write transaction records it; the others skip that night's sweep. No personal
+	 * data: the day, when, and which server (host name and process id). */
+	"CREATE TABLE sweep_run ("
+	"  day TEXT PRIMARY KEY CHECK (length(day) = 10),"
+	"  started_at TEXT NOT NULL,"
+	"  server TEXT NOT NULL CHECK (length(server) <= 300));",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -781,6 +788,7 @@ enum stmt_id {
 	S_LOGIN_ADD,
 	S_LOGIN_FAILURES,
 	S_LOGIN_THROTTLE_NOTE,
+	S_SWEEP_CLAIM,
 	S_USERS_TOTP_PLAIN,
 	S_USER_TOTP_SEAL,
 	S_NOTICE_ADD,
@@ -1144,6 +1152,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
 	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
+	[S_SWEEP_CLAIM] = "INSERT INTO sweep_run(day, started_at, server) VALUES (?1, " NOW_SQL ", ?2) "
+			  "ON CONFLICT(day) DO NOTHING",
 	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
 	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
 			     "AND totp_sealed IS NULL",
@@ -1526,6 +1536,7 @@ struct sq_conn {
 	struct store_conn head; /* must be first */
 	sql_db *db;
 	struct sq_conn *next_idle;
+	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 };
 
@@ -1539,6 +1550,10 @@ struct sq_store {
 	pthread_mutex_t lock;
 	struct sq_conn *idle;
 	int open_conns;
+	/* Bumped when a connection is found lost (the database server died or failed over): the idle ones
+	 * opened before are presumed lost too and are dropped as they are taken, instead of failing one request
+	 * each. */
+	unsigned gen;
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
@@ -1645,24 +1660,44 @@ static void sq_close(store *s)
 	free(st);
 }
 
+static bool conn_lost(struct sq_conn *c)
+{
+	return c->db->drv->lost && c->db->drv->lost(c->db);
+}
+
 static store_conn *sq_conn_get(store *s)
 {
 	struct sq_store *st = (struct sq_store *)s;
-	struct sq_conn *c = NULL;
+	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
+	while (st->idle && st->idle->gen != st->gen) { /* opened before a connection was lost: drop it */
+		struct sq_conn *old = st->idle;
+		st->idle = old->next_idle;
+		old->next_idle = stale;
+		stale = old;
+		st->open_conns--;
+	}
 	if (st->idle) {
 		c = st->idle;
 		st->idle = c->next_idle;
 	} else if (st->open_conns < POOL_MAX) {
 		st->open_conns++;
+		unsigned gen = st->gen;
 		pthread_mutex_unlock(&st->lock);
 		char err[256];
 		c = conn_new(st, err, sizeof err);
+		if (c)
+			c->gen = gen;
 		pthread_mutex_lock(&st->lock);
 		if (!c)
 			st->open_conns--;
 	}
 	pthread_mutex_unlock(&st->lock);
+	while (stale) {
+		struct sq_conn *next = stale->next_idle;
+		conn_free(stale);
+		stale = next;
+	}
 	return c ? &c->head : NULL;
 }
 
@@ -1670,8 +1705,19 @@ static void sq_conn_put(store *s, store_conn *sc)
 {
 	struct sq_store *st = (struct sq_store *)s;
 	struct sq_conn *c = (struct sq_conn *)sc;
-	if (c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
+	if (!c)
+		return;
+	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
+	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
+		pthread_mutex_lock(&st->lock);
+		if (c->gen == st->gen)
+			st->gen++;
+		st->open_conns--;
+		pthread_mutex_unlock(&st->lock);
+		conn_free(c);
+		return;
+	}
 	pthread_mutex_lock(&st->lock);
 	c->next_idle = st->idle;
 	st->idle = c;
@@ -2923,6 +2969,19 @@ static int sq_login_throttle_note(store_conn *c, const char *key, const char *si
 	text(s, 3, now);
 	int rc = run(s);
 	*first = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
+	return rc;
+}
+
+static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
+{
+	sql_stmt *s = stmt(CONN(c), S_SWEEP_CLAIM);
+	*claimed = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, day);
+	text(s, 2, server);
+	int rc = run(s);
+	*claimed = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
 }
 
@@ -5704,6 +5763,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
 	.login_throttle_note = sq_login_throttle_note,
+	.sweep_claim = sq_sweep_claim,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,
 	.wal_truncate = sq_wal_truncate,

@@ -468,6 +468,11 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 	return c->ops->login_failures(c, username, remote, since, out);
 }
 
+int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
+{
+	return c->ops->sweep_claim(c, day, server, claimed);
+}
+
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
 {
 	return c->ops->login_throttle_note(c, key, since, now, first);

@@ -20,6 +20,8 @@ enum {
 	STORE_ECONFLICT = -3, /* a uniqueness rule would be broken */
 	STORE_EURL = -4,      /* the URL names no backend we have, or cannot be opened */
 	STORE_ESCHEMA = -5,   /* the schema is newer than this binary, or not migrated */
+	STORE_EUNAVAIL = -6,  /* the database cannot be reached now (connection lost, failing over): nothing of
+			       * this transaction is known to be committed; try again (the API answers 503) */
 };
 
 #define STORE_TOKEN_HASH_LEN 32
