@@ -30,6 +30,17 @@ static void run_batch(txq *q, struct txq_job *batch)
 		return;
 	}
 	int rc = store_begin(q->conn);
+	if (rc == STORE_EUNAVAIL) {
+		/* Lost before any job ran (a connection kept from before a failover): nothing was sent for these
+		 * jobs, so they are safe to run on a new connection, once. */
+		store_conn_put(q->st, q->conn);
+		if (!(q->conn = store_conn_get(q->st))) {
+			for (struct txq_job *j = batch; j; j = j->next)
+				j->rc = STORE_EUNAVAIL;
+			return;
+		}
+		rc = store_begin(q->conn);
+	}
 	if (rc == STORE_OK) {
 		for (struct txq_job *j = batch; j; j = j->next) {
 			if ((rc = store_savepoint(q->conn)) != STORE_OK)
