@@ -685,8 +685,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX speakup_message_report ON speakup_message(report_id, id);",
 	/* 25: several servers on one database (issue 17): the nightly sweep of a day is claimed once, by the
 	 * first server whose write transaction records it; the others skip that night's sweep. No personal
-	 * data: the day, when, and which server (host name and process id). */
-	"CREATE TABLE sweep_run ("
+	 * data: the day, when, and which server (host name and process id). IF NOT EXISTS: tests that rewind a
+	 * database to an older version leave the newer tables in place. */
+	"CREATE TABLE IF NOT EXISTS sweep_run ("
 	"  day TEXT PRIMARY KEY CHECK (length(day) = 10),"
 	"  started_at TEXT NOT NULL,"
 	"  server TEXT NOT NULL CHECK (length(server) <= 300));",
