@@ -1538,6 +1538,7 @@ struct sq_conn {
 	sql_db *db;
 	struct sq_conn *next_idle;
 	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
+	bool reader;  /* from the read pool (--db-read): handed back there */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 };
 
@@ -1555,6 +1556,13 @@ struct sq_store {
 	 * opened before are presumed lost too and are dropped as they are taken, instead of failing one request
 	 * each. */
 	unsigned gen;
+	/* The read pool (serve --db-read URL: a replica for snapshot reads), or read_url NULL: reads use the
+	 * pool above. Its own generation, as above. */
+	char *read_url;
+	struct sq_conn *read_idle;
+	int read_open;
+	unsigned read_gen;
+	bool remote_apply; /* writers wait until the replica has applied their commit (read-your-writes) */
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
@@ -1576,7 +1584,7 @@ static void conn_free(struct sq_conn *c)
 	free(c);
 }
 
-static struct sq_conn *conn_new(struct sq_store *st, char *err, size_t errsz)
+static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -1584,12 +1592,22 @@ static struct sq_conn *conn_new(struct sq_store *st, char *err, size_t errsz)
 		return NULL;
 	}
 	c->head.ops = &store_sqlite_ops;
-	if (!(c->db = st->connect(st->url, err, errsz))) {
+	c->reader = reader;
+	if (!(c->db = st->connect(reader ? st->read_url : st->url, err, errsz))) {
 		free(c);
 		return NULL;
 	}
 	c->db->override = st->override;
 	c->db->override_count = st->override_count;
+	/* Named for the operator (pg_stat_activity); on the primary, a commit returns once the replica that
+	 * the reads go to has applied it, so that what a person wrote is on the next page they read. */
+	const char *setup = reader ? "SET application_name = 'safeguard read'"
+				   : st->remote_apply ? "SET synchronous_commit = remote_apply" : NULL;
+	if (setup && sql_exec(c->db, setup) != STORE_OK) {
+		snprintf(err, errsz, "cannot set up the connection: %s", sql_errmsg(c->db));
+		conn_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -1620,7 +1638,7 @@ static int store_new(const char *url, sql_db *(*connect)(const char *, char *, s
 	st->own_migration = own_migration;
 	pthread_mutex_init(&st->lock, NULL);
 	/* Open one connection now so that a bad path is reported at open, not at first use. */
-	struct sq_conn *c = conn_new(st, err, errsz);
+	struct sq_conn *c = conn_new(st, false, err, errsz);
 	if (!c) {
 		pthread_mutex_destroy(&st->lock);
 		free(st->url);
@@ -1656,7 +1674,13 @@ static void sq_close(store *s)
 		st->idle = c->next_idle;
 		conn_free(c);
 	}
+	while (st->read_idle) {
+		struct sq_conn *c = st->read_idle;
+		st->read_idle = c->next_idle;
+		conn_free(c);
+	}
 	pthread_mutex_destroy(&st->lock);
+	free(st->read_url);
 	free(st->url);
 	free(st);
 }
@@ -1686,7 +1710,7 @@ static store_conn *sq_conn_get(store *s)
 		unsigned gen = st->gen;
 		pthread_mutex_unlock(&st->lock);
 		char err[256];
-		c = conn_new(st, err, sizeof err);
+		c = conn_new(st, false, err, sizeof err);
 		if (c)
 			c->gen = gen;
 		pthread_mutex_lock(&st->lock);
@@ -1710,19 +1734,98 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
+	unsigned *gen = c->reader ? &st->read_gen : &st->gen;
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		pthread_mutex_lock(&st->lock);
-		if (c->gen == st->gen)
-			st->gen++;
-		st->open_conns--;
+		if (c->gen == *gen)
+			(*gen)++;
+		if (c->reader)
+			st->read_open--;
+		else
+			st->open_conns--;
 		pthread_mutex_unlock(&st->lock);
 		conn_free(c);
 		return;
 	}
 	pthread_mutex_lock(&st->lock);
-	c->next_idle = st->idle;
-	st->idle = c;
+	if (c->reader) {
+		c->next_idle = st->read_idle;
+		st->read_idle = c;
+	} else {
+		c->next_idle = st->idle;
+		st->idle = c;
+	}
 	pthread_mutex_unlock(&st->lock);
+}
+
+/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
+ * primary's (a replica that is down costs the reads nothing but the attempt). */
+static store_conn *sq_conn_get_read(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (!st->read_url)
+		return sq_conn_get(s);
+	struct sq_conn *c = NULL, *stale = NULL;
+	pthread_mutex_lock(&st->lock);
+	while (st->read_idle && st->read_idle->gen != st->read_gen) {
+		struct sq_conn *old = st->read_idle;
+		st->read_idle = old->next_idle;
+		old->next_idle = stale;
+		stale = old;
+		st->read_open--;
+	}
+	if (st->read_idle) {
+		c = st->read_idle;
+		st->read_idle = c->next_idle;
+	} else if (st->read_open < POOL_MAX) {
+		st->read_open++;
+		unsigned gen = st->read_gen;
+		pthread_mutex_unlock(&st->lock);
+		char err[256];
+		c = conn_new(st, true, err, sizeof err);
+		if (c)
+			c->gen = gen;
+		pthread_mutex_lock(&st->lock);
+		if (!c)
+			st->read_open--;
+	}
+	pthread_mutex_unlock(&st->lock);
+	while (stale) {
+		struct sq_conn *next = stale->next_idle;
+		conn_free(stale);
+		stale = next;
+	}
+	return c ? &c->head : sq_conn_get(s);
+}
+
+static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (st->connect != sql_pg_open || strncmp(url, "postgresql://", 13) != 0) {
+		snprintf(err, errsz, "--db-read needs --db postgresql://... and a postgresql:// URL (a replica of it)");
+		return STORE_EURL;
+	}
+	if (st->read_url || !(st->read_url = strdup(url))) {
+		snprintf(err, errsz, "out of memory");
+		return STORE_EIO;
+	}
+	/* Checked now, so that a wrong URL is told at start rather than at the first page. */
+	struct sq_conn *c = conn_new(st, true, err, errsz);
+	if (!c) {
+		free(st->read_url);
+		st->read_url = NULL;
+		return STORE_EURL;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->read_open++;
+	c->next_idle = st->read_idle;
+	st->read_idle = c;
+	st->remote_apply = true;
+	/* the primary's connections opened before: set up as conn_new now does */
+	for (struct sq_conn *p = st->idle; p; p = p->next_idle)
+		sql_exec(p->db, "SET synchronous_commit = remote_apply");
+	pthread_mutex_unlock(&st->lock);
+	return STORE_OK;
 }
 
 static const char *sq_errmsg(store_conn *sc)
@@ -5702,6 +5805,8 @@ const struct store_ops store_sqlite_ops = {
 	.check_schema = sq_check_schema,
 	.conn_get = sq_conn_get,
 	.conn_put = sq_conn_put,
+	.conn_get_read = sq_conn_get_read,
+	.set_read_url = sq_set_read_url,
 	.errmsg = sq_errmsg,
 	.begin = sq_begin,
 	.begin_read = sq_begin_read,

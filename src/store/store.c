@@ -50,6 +50,16 @@ store_conn *store_conn_get(store *st)
 	return st->ops->conn_get(st);
 }
 
+store_conn *store_conn_get_read(store *st)
+{
+	return st->ops->conn_get_read(st);
+}
+
+int store_set_read_url(store *st, const char *url, char *err, size_t errsz)
+{
+	return st->ops->set_read_url(st, url, err, errsz);
+}
+
 void store_conn_put(store *st, store_conn *c)
 {
 	if (c)

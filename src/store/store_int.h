@@ -20,6 +20,8 @@ struct store_ops {
 	int (*check_schema)(store *st, char *err, size_t errsz);
 	store_conn *(*conn_get)(store *st);
 	void (*conn_put)(store *st, store_conn *c);
+	store_conn *(*conn_get_read)(store *st);
+	int (*set_read_url)(store *st, const char *url, char *err, size_t errsz);
 	const char *(*errmsg)(store_conn *c);
 	int (*begin)(store_conn *c);
 	int (*begin_read)(store_conn *c);
