@@ -168,9 +168,7 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db, false);
-	char rerr[512];
-	if (st && db_read && store_set_read_url(st, db_read, rerr, sizeof rerr) != STORE_OK) {
-		fprintf(stderr, "safeguard serve: --db-read: %s\n", rerr);
+	if (st && db_read && cli_read_replica(st, db_read) != 0) {
 		store_close(st);
 		st = NULL;
 	}

@@ -61,6 +61,16 @@ fail:
 	return NULL;
 }
 
+int cli_read_replica(store *st, const char *url)
+{
+	char err[512];
+	if (store_set_read_url(st, url, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "safeguard serve: --db-read: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the nightly sweep ---- */
 
 /* The rules' clocks fall due at midnight whether or not an event arrives: a thread sweeps every child at
