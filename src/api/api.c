@@ -85,6 +85,9 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc)
 {
 	if (rc == STORE_EBUSY)
 		api_reply_simple(a, rq, 503, "busy", NULL, "the database is busy: try again");
+	else if (rc == STORE_EUNAVAIL)
+		api_reply_simple(a, rq, 503, "unavailable", NULL,
+				 "the database cannot be reached just now: send the request again (an event is stored once by its source_ref)");
 	else
 		api_reply_simple(a, rq, 500, "storage", NULL, "the record could not be stored or read");
 }
@@ -105,7 +108,12 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 	bool found = false, person = false;
 	struct store_session s;
 	store_conn *c = store_conn_get(a->st);
-	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EIO;
+	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EUNAVAIL; /* none to be had */
+	if (rc == STORE_EUNAVAIL && c) { /* a connection lost since its last use (a failover): a read, so once more */
+		store_conn_put(a->st, c);
+		c = store_conn_get(a->st);
+		rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EUNAVAIL;
+	}
 	/* Not an agency system's token: perhaps a person's session (POST /api/v1/sessions). */
 	if (rc == STORE_OK && !found && (rc = users_session_find(c, token, clock_now(), &s, &person)) == STORE_OK &&
 	    person) {
@@ -501,7 +509,7 @@ static void healthz(struct api *a, http_request *rq, const struct caller *who, c
 	(void)who;
 	(void)ids;
 	store_conn *c = store_conn_get(a->st);
-	int rc = c ? store_ping(c) : STORE_EIO;
+	int rc = c ? store_ping(c) : STORE_EUNAVAIL;
 	store_conn_put(a->st, c);
 	if (rc == STORE_OK)
 		api_reply_json(a, rq, 200, json_pack("{s:s}", "status", "ok"));

@@ -29,6 +29,8 @@ int cmd_recordings(int argc, char **argv);
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
+/* serve --db-read URL: snapshot reads on that replica (docs/SCALING.md). 0, or -1 with the reason printed. */
+int cli_read_replica(store *st, const char *url);
 
 /* Where and how the server listens (serve's flags). */
 struct cli_http {

@@ -43,9 +43,10 @@ int cmd_serve(int argc, char **argv)
 					     {"linkage-model", required_argument, NULL, 'L'},
 					     {"totp-key", required_argument, NULL, 'T'},
 					     {"break-glass-per-day", required_argument, NULL, 'B'},
+					     {"db-read", required_argument, NULL, 'R'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
+	const char *db = NULL, *db_read = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
 	const char *model = NULL, *totp_key = NULL;
 	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT, glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
 	struct cli_http http = {.listen = "127.0.0.1:8080", .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
@@ -73,6 +74,7 @@ int cmd_serve(int argc, char **argv)
 			authority = optarg;
 			break;
 		case 'L': model = optarg; break;
+		case 'R': db_read = optarg; break;
 		case 'T': totp_key = optarg; break;
 		case 'B':
 			if (!parse_uint(optarg, 1000, &glass_per_day) || glass_per_day == 0) {
@@ -94,7 +96,7 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard serve --db URL [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
+			printf("usage: safeguard serve --db URL [--db-read URL] [--listen HOST:PORT] [--threads N] [--behind-tls]\n"
 			       "                       [--max-connections-per-address N]\n"
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
 			       "                       [--recording-max-mb N] [--authority LA]\n"
@@ -105,6 +107,9 @@ int cmd_serve(int argc, char **argv)
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure and\n"
 			       "                      forms must come from https://HOST (the proxy passes Host on)\n"
 			       "  --db URL            the database, e.g. sqlite:safeguard.db (migrated first)\n"
+			       "  --db-read URL       PostgreSQL: a synchronous replica of --db that snapshot reads\n"
+			       "                      (chronologies, searches, pages) are sent to; writers then wait\n"
+			       "                      until it has applied their commit (docs/SCALING.md)\n"
 			       "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
 			       "  --threads N         server threads (default: two per core)\n"
 			       "  --max-connections-per-address N  connections at once from one client address\n"
@@ -163,6 +168,10 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db, false);
+	if (st && db_read && cli_read_replica(st, db_read) != 0) {
+		store_close(st);
+		st = NULL;
+	}
 	if (!st || cli_totp_seal_legacy(st) != 0) {
 		sodium_memzero(key, sizeof key);
 		recordings_close(rec.vault);

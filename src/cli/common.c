@@ -61,6 +61,16 @@ fail:
 	return NULL;
 }
 
+int cli_read_replica(store *st, const char *url)
+{
+	char err[512];
+	if (store_set_read_url(st, url, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "safeguard serve: --db-read: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the nightly sweep ---- */
 
 /* The rules' clocks fall due at midnight whether or not an event arrives: a thread sweeps every child at
@@ -110,6 +120,24 @@ static void *sweeper_main(void *arg)
 		char now_utc[TS_UTC_LEN + 1];
 		struct alerts_sweep_stats stats;
 		ts_format_utc(now, now_utc);
+		/* Several servers on one database sweep once a night between them: the first to claim the day
+		 * sweeps, the others skip it (service/alerts.h; docs/SCALING.md). */
+		char server[300], host[256] = "";
+		if (gethostname(host, sizeof host - 1) != 0)
+			host[0] = '\0';
+		snprintf(server, sizeof server, "%.255s pid %ld", host, (long)getpid());
+		bool claimed = false;
+		int crc = alerts_sweep_claim(s->st, ts_utc_date(ts_uk_local(now)), server, &claimed);
+		if (crc != STORE_OK || !claimed) {
+			if (crc != STORE_OK)
+				fprintf(stderr, "safeguard: the nightly sweep could not be claimed (store error %d); "
+						"skipped tonight: run safeguard sweep\n", crc);
+			else
+				fprintf(stderr, "safeguard: nightly sweep: another server has claimed tonight's; "
+						"skipped here\n");
+			pthread_mutex_lock(&s->mu);
+			continue;
+		}
 		int rc = alerts_sweep(s->st, s->cfg, ts_utc_date(ts_uk_local(now)), now_utc, &stats);
 		/* The LADO's clocks (issue 18) run out on their day too, whether or not the queue is opened. */
 		int lrc = rc == STORE_OK ? lado_sweep(s->st, ts_utc_date(ts_uk_local(now))) : STORE_OK;

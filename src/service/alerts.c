@@ -15,6 +15,7 @@
 #include "service/service_int.h"
 #include "rules/words.h"
 #include "service/summary.h"
+#include "service/txq.h"
 
 void alerts_config_default(struct alerts_config *cfg)
 {
@@ -590,6 +591,27 @@ static int sweep_read(store_conn *c, void *arg)
 	int rc = store_events_of_kinds_all(c, kinds, sweep_event, s);
 	if (rc == STORE_OK)
 		rc = sweep_flush(s);
+	return rc;
+}
+
+struct claim {
+	char day[STORE_DAY_LEN + 1];
+	const char *server;
+	bool claimed;
+};
+
+static int claim_run(store_conn *c, void *arg)
+{
+	struct claim *k = arg;
+	return store_sweep_claim(c, k->day, k->server, &k->claimed);
+}
+
+int alerts_sweep_claim(store *st, struct date today, const char *server, bool *claimed)
+{
+	struct claim k = {.server = server};
+	date_format_iso(today, k.day);
+	int rc = txq_exec(st, claim_run, &k);
+	*claimed = rc == STORE_OK && k.claimed;
 	return rc;
 }
 

@@ -51,6 +51,11 @@ struct alerts_sweep_stats {
 int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, const char *now_utc,
 		 struct alerts_sweep_stats *stats);
 
+/* Several servers on one database (docs/SCALING.md): the server's nightly sweep of today runs in one
+ * process only. The first to claim the day (in a write transaction: one writer at a time on every engine)
+ * sweeps; *claimed false tells the others to skip it. `safeguard sweep` (the operator's) does not claim. */
+int alerts_sweep_claim(store *st, struct date today, const char *server, bool *claimed);
+
 /* ---- who owns an alert (issue 15: alerts follow allocation) -------------------------------------------- */
 
 struct alerts_owner;

@@ -78,11 +78,17 @@ void children_access_audit(txq *q, struct children_access *a)
 
 int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *arg)
 {
-	store_conn *c = store_conn_get(st);
+	store_conn *c = store_conn_get_read(st); /* a replica's, with serve --db-read */
 	int rc;
 	if (!c)
-		return STORE_EIO;
-	if ((rc = store_begin_read(c)) == STORE_OK) {
+		return STORE_EUNAVAIL;
+	if ((rc = store_begin_read(c)) == STORE_EUNAVAIL) { /* lost before anything ran: once on a new one */
+		store_conn_put(st, c);
+		if (!(c = store_conn_get_read(st)))
+			return STORE_EUNAVAIL;
+		rc = store_begin_read(c);
+	}
+	if (rc == STORE_OK) {
 		rc = fn(c, arg);
 		int end = store_commit(c); /* ends the snapshot; nothing was written */
 		if (rc == STORE_OK)

@@ -16,10 +16,31 @@ struct txq {
 	unsigned long long jobs, batches;
 };
 
-/* Runs one batch in one transaction; sets each job's rc. */
+/* Runs one batch in one transaction; sets each job's rc.
+ * A connection found lost (the database server died or failed over: STORE_EUNAVAIL) is handed back, which
+ * closes it, and another is opened for the next batch (with a multi-host URL, on whichever server is now
+ * the primary). The batch it cut off is not retried here: its jobs are answered STORE_EUNAVAIL (the API's
+ * 503 with Retry-After), because the commit of a cut-off transaction may or may not have happened and
+ * only the caller knows whether sending again is safe (intake is: by agency and source_ref). */
 static void run_batch(txq *q, struct txq_job *batch)
 {
+	if (!q->conn && !(q->conn = store_conn_get(q->st))) {
+		for (struct txq_job *j = batch; j; j = j->next)
+			j->rc = STORE_EUNAVAIL;
+		return;
+	}
 	int rc = store_begin(q->conn);
+	if (rc == STORE_EUNAVAIL) {
+		/* Lost before any job ran (a connection kept from before a failover): nothing was sent for these
+		 * jobs, so they are safe to run on a new connection, once. */
+		store_conn_put(q->st, q->conn);
+		if (!(q->conn = store_conn_get(q->st))) {
+			for (struct txq_job *j = batch; j; j = j->next)
+				j->rc = STORE_EUNAVAIL;
+			return;
+		}
+		rc = store_begin(q->conn);
+	}
 	if (rc == STORE_OK) {
 		for (struct txq_job *j = batch; j; j = j->next) {
 			if ((rc = store_savepoint(q->conn)) != STORE_OK)
@@ -42,6 +63,10 @@ static void run_batch(txq *q, struct txq_job *batch)
 		store_rollback(q->conn);
 		for (struct txq_job *j = batch; j; j = j->next)
 			j->rc = rc < 0 ? rc : STORE_EIO;
+		if (rc == STORE_EUNAVAIL) { /* closed by the pool; the next batch connects again */
+			store_conn_put(q->st, q->conn);
+			q->conn = NULL;
+		}
 	}
 }
 
@@ -197,7 +222,7 @@ int txq_exec(store *st, txq_fn fn, void *arg)
 	store_conn *c = store_conn_get(st);
 	int rc = STORE_EIO;
 	if (!c)
-		return STORE_EIO;
+		return STORE_EUNAVAIL;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if ((rc = store_begin(c)) != STORE_OK)
 			continue;

@@ -73,6 +73,7 @@ struct pg_db {
 	sql_db head; /* must be first */
 	PGconn *conn;
 	int64_t changes;
+	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
 	char err[512];
 };
 
@@ -100,6 +101,16 @@ static int map_res(struct pg_db *d, PGresult *r)
 	if (getenv("SAFEGUARD_SQL_TRACE")) /* a developer's switch: which statement failed, no values */
 		fprintf(stderr, "pg: %s\n", d->err);
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	/* A lost connection (the server died: no SQLSTATE, the socket closed), a connection exception (08),
+	 * the server shutting down or starting (57P01..57P03), or a standby that cannot write (25006: this
+	 * session reached a replica, or a primary that was demoted): the connection is of no further use, and
+	 * nothing of its open transaction is committed. The pool drops it; the next use connects again, and
+	 * a multi-host URL with target_session_attrs=read-write finds the new primary (docs/SCALING.md). */
+	if (PQstatus(d->conn) == CONNECTION_BAD || (state && (strncmp(state, "08", 2) == 0 ||
+			strncmp(state, "57P0", 4) == 0 || strcmp(state, "25006") == 0))) {
+		d->lost = true;
+		return STORE_EUNAVAIL;
+	}
 	if (!state)
 		return STORE_EIO;
 	if (strncmp(state, "23", 2) == 0)
@@ -702,6 +713,8 @@ static int pg_migrate_one(sql_db *d, int version, const char *script, const char
 
 static int pg_checkpoint(sql_db *d) { return STORE_OK; }
 
+static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == CONNECTION_BAD; }
+
 static const struct sql_driver pg_driver = {
 	.name = "postgresql",
 	.prepare = pg_prepare,
@@ -732,6 +745,7 @@ static const struct sql_driver pg_driver = {
 	.schema_version = pg_schema_version,
 	.migrate_one = pg_migrate_one,
 	.checkpoint = pg_checkpoint,
+	.lost = pg_lost,
 };
 
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz)

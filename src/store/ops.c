@@ -683,6 +683,14 @@ static const char *const migrations[] = {
 	"  author TEXT NOT NULL DEFAULT '',"
 	"  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000));"
 	"CREATE INDEX speakup_message_report ON speakup_message(report_id, id);",
+	/* 25: several servers on one database (issue 17): the nightly sweep of a day is claimed once, by the
+	 * first server whose write transaction records it; the others skip that night's sweep. No personal
+	 * data: the day, when, and which server (host name and process id). IF NOT EXISTS: tests that rewind a
+	 * database to an older version leave the newer tables in place. */
+	"CREATE TABLE IF NOT EXISTS sweep_run ("
+	"  day TEXT PRIMARY KEY CHECK (length(day) = 10),"
+	"  started_at TEXT NOT NULL,"
+	"  server TEXT NOT NULL CHECK (length(server) <= 300));",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -781,6 +789,7 @@ enum stmt_id {
 	S_LOGIN_ADD,
 	S_LOGIN_FAILURES,
 	S_LOGIN_THROTTLE_NOTE,
+	S_SWEEP_CLAIM,
 	S_USERS_TOTP_PLAIN,
 	S_USER_TOTP_SEAL,
 	S_NOTICE_ADD,
@@ -1144,6 +1153,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
 	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
+	[S_SWEEP_CLAIM] = "INSERT INTO sweep_run(day, started_at, server) VALUES (?1, " NOW_SQL ", ?2) "
+			  "ON CONFLICT(day) DO NOTHING",
 	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
 	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
 			     "AND totp_sealed IS NULL",
@@ -1526,6 +1537,8 @@ struct sq_conn {
 	struct store_conn head; /* must be first */
 	sql_db *db;
 	struct sq_conn *next_idle;
+	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
+	bool reader;  /* from the read pool (--db-read): handed back there */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 };
 
@@ -1539,6 +1552,17 @@ struct sq_store {
 	pthread_mutex_t lock;
 	struct sq_conn *idle;
 	int open_conns;
+	/* Bumped when a connection is found lost (the database server died or failed over): the idle ones
+	 * opened before are presumed lost too and are dropped as they are taken, instead of failing one request
+	 * each. */
+	unsigned gen;
+	/* The read pool (serve --db-read URL: a replica for snapshot reads), or read_url NULL: reads use the
+	 * pool above. Its own generation, as above. */
+	char *read_url;
+	struct sq_conn *read_idle;
+	int read_open;
+	unsigned read_gen;
+	bool remote_apply; /* writers wait until the replica has applied their commit (read-your-writes) */
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
@@ -1560,7 +1584,7 @@ static void conn_free(struct sq_conn *c)
 	free(c);
 }
 
-static struct sq_conn *conn_new(struct sq_store *st, char *err, size_t errsz)
+static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -1568,12 +1592,22 @@ static struct sq_conn *conn_new(struct sq_store *st, char *err, size_t errsz)
 		return NULL;
 	}
 	c->head.ops = &store_sqlite_ops;
-	if (!(c->db = st->connect(st->url, err, errsz))) {
+	c->reader = reader;
+	if (!(c->db = st->connect(reader ? st->read_url : st->url, err, errsz))) {
 		free(c);
 		return NULL;
 	}
 	c->db->override = st->override;
 	c->db->override_count = st->override_count;
+	/* Named for the operator (pg_stat_activity); on the primary, a commit returns once the replica that
+	 * the reads go to has applied it, so that what a person wrote is on the next page they read. */
+	const char *setup = reader ? "SET application_name = 'safeguard read'"
+				   : st->remote_apply ? "SET synchronous_commit = remote_apply" : NULL;
+	if (setup && sql_exec(c->db, setup) != STORE_OK) {
+		snprintf(err, errsz, "cannot set up the connection: %s", sql_errmsg(c->db));
+		conn_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -1604,7 +1638,7 @@ static int store_new(const char *url, sql_db *(*connect)(const char *, char *, s
 	st->own_migration = own_migration;
 	pthread_mutex_init(&st->lock, NULL);
 	/* Open one connection now so that a bad path is reported at open, not at first use. */
-	struct sq_conn *c = conn_new(st, err, errsz);
+	struct sq_conn *c = conn_new(st, false, err, errsz);
 	if (!c) {
 		pthread_mutex_destroy(&st->lock);
 		free(st->url);
@@ -1640,29 +1674,55 @@ static void sq_close(store *s)
 		st->idle = c->next_idle;
 		conn_free(c);
 	}
+	while (st->read_idle) {
+		struct sq_conn *c = st->read_idle;
+		st->read_idle = c->next_idle;
+		conn_free(c);
+	}
 	pthread_mutex_destroy(&st->lock);
+	free(st->read_url);
 	free(st->url);
 	free(st);
+}
+
+static bool conn_lost(struct sq_conn *c)
+{
+	return c->db->drv->lost && c->db->drv->lost(c->db);
 }
 
 static store_conn *sq_conn_get(store *s)
 {
 	struct sq_store *st = (struct sq_store *)s;
-	struct sq_conn *c = NULL;
+	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
+	while (st->idle && st->idle->gen != st->gen) { /* opened before a connection was lost: drop it */
+		struct sq_conn *old = st->idle;
+		st->idle = old->next_idle;
+		old->next_idle = stale;
+		stale = old;
+		st->open_conns--;
+	}
 	if (st->idle) {
 		c = st->idle;
 		st->idle = c->next_idle;
 	} else if (st->open_conns < POOL_MAX) {
 		st->open_conns++;
+		unsigned gen = st->gen;
 		pthread_mutex_unlock(&st->lock);
 		char err[256];
-		c = conn_new(st, err, sizeof err);
+		c = conn_new(st, false, err, sizeof err);
+		if (c)
+			c->gen = gen;
 		pthread_mutex_lock(&st->lock);
 		if (!c)
 			st->open_conns--;
 	}
 	pthread_mutex_unlock(&st->lock);
+	while (stale) {
+		struct sq_conn *next = stale->next_idle;
+		conn_free(stale);
+		stale = next;
+	}
 	return c ? &c->head : NULL;
 }
 
@@ -1670,12 +1730,102 @@ static void sq_conn_put(store *s, store_conn *sc)
 {
 	struct sq_store *st = (struct sq_store *)s;
 	struct sq_conn *c = (struct sq_conn *)sc;
-	if (c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
+	if (!c)
+		return;
+	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
+	unsigned *gen = c->reader ? &st->read_gen : &st->gen;
+	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
+		pthread_mutex_lock(&st->lock);
+		if (c->gen == *gen)
+			(*gen)++;
+		if (c->reader)
+			st->read_open--;
+		else
+			st->open_conns--;
+		pthread_mutex_unlock(&st->lock);
+		conn_free(c);
+		return;
+	}
 	pthread_mutex_lock(&st->lock);
-	c->next_idle = st->idle;
-	st->idle = c;
+	if (c->reader) {
+		c->next_idle = st->read_idle;
+		st->read_idle = c;
+	} else {
+		c->next_idle = st->idle;
+		st->idle = c;
+	}
 	pthread_mutex_unlock(&st->lock);
+}
+
+/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
+ * primary's (a replica that is down costs the reads nothing but the attempt). */
+static store_conn *sq_conn_get_read(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (!st->read_url)
+		return sq_conn_get(s);
+	struct sq_conn *c = NULL, *stale = NULL;
+	pthread_mutex_lock(&st->lock);
+	while (st->read_idle && st->read_idle->gen != st->read_gen) {
+		struct sq_conn *old = st->read_idle;
+		st->read_idle = old->next_idle;
+		old->next_idle = stale;
+		stale = old;
+		st->read_open--;
+	}
+	if (st->read_idle) {
+		c = st->read_idle;
+		st->read_idle = c->next_idle;
+	} else if (st->read_open < POOL_MAX) {
+		st->read_open++;
+		unsigned gen = st->read_gen;
+		pthread_mutex_unlock(&st->lock);
+		char err[256];
+		c = conn_new(st, true, err, sizeof err);
+		if (c)
+			c->gen = gen;
+		pthread_mutex_lock(&st->lock);
+		if (!c)
+			st->read_open--;
+	}
+	pthread_mutex_unlock(&st->lock);
+	while (stale) {
+		struct sq_conn *next = stale->next_idle;
+		conn_free(stale);
+		stale = next;
+	}
+	return c ? &c->head : sq_conn_get(s);
+}
+
+static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (st->connect != sql_pg_open || strncmp(url, "postgresql://", 13) != 0) {
+		snprintf(err, errsz, "--db-read needs --db postgresql://... and a postgresql:// URL (a replica of it)");
+		return STORE_EURL;
+	}
+	if (st->read_url || !(st->read_url = strdup(url))) {
+		snprintf(err, errsz, "out of memory");
+		return STORE_EIO;
+	}
+	/* Checked now, so that a wrong URL is told at start rather than at the first page. */
+	struct sq_conn *c = conn_new(st, true, err, errsz);
+	if (!c) {
+		free(st->read_url);
+		st->read_url = NULL;
+		return STORE_EURL;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->read_open++;
+	c->next_idle = st->read_idle;
+	st->read_idle = c;
+	st->remote_apply = true;
+	/* the primary's connections opened before: set up as conn_new now does */
+	for (struct sq_conn *p = st->idle; p; p = p->next_idle)
+		sql_exec(p->db, "SET synchronous_commit = remote_apply");
+	pthread_mutex_unlock(&st->lock);
+	return STORE_OK;
 }
 
 static const char *sq_errmsg(store_conn *sc)
@@ -2923,6 +3073,19 @@ static int sq_login_throttle_note(store_conn *c, const char *key, const char *si
 	text(s, 3, now);
 	int rc = run(s);
 	*first = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
+	return rc;
+}
+
+static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
+{
+	sql_stmt *s = stmt(CONN(c), S_SWEEP_CLAIM);
+	*claimed = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, day);
+	text(s, 2, server);
+	int rc = run(s);
+	*claimed = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
 }
 
@@ -5667,6 +5830,8 @@ const struct store_ops store_sqlite_ops = {
 	.check_schema = sq_check_schema,
 	.conn_get = sq_conn_get,
 	.conn_put = sq_conn_put,
+	.conn_get_read = sq_conn_get_read,
+	.set_read_url = sq_set_read_url,
 	.errmsg = sq_errmsg,
 	.begin = sq_begin,
 	.begin_read = sq_begin_read,
@@ -5729,6 +5894,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
 	.login_throttle_note = sq_login_throttle_note,
+	.sweep_claim = sq_sweep_claim,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,
 	.wal_truncate = sq_wal_truncate,

@@ -66,6 +66,9 @@ struct sql_driver {
 	int (*migrate_one)(sql_db *db, int version, const char *script, const char *own);
 	/* engine-specific maintenance (SQLite: a WAL checkpoint); STORE_OK where there is nothing to do */
 	int (*checkpoint)(sql_db *db);
+	/* true when the connection is gone (the server died, failed over, or shut it): the pool drops it and
+	 * opens another; NULL for an engine whose connections cannot be lost (SQLite's file) */
+	bool (*lost)(sql_db *db);
 };
 
 /* The common heads of a driver's connection and statement. */

@@ -50,6 +50,16 @@ store_conn *store_conn_get(store *st)
 	return st->ops->conn_get(st);
 }
 
+store_conn *store_conn_get_read(store *st)
+{
+	return st->ops->conn_get_read(st);
+}
+
+int store_set_read_url(store *st, const char *url, char *err, size_t errsz)
+{
+	return st->ops->set_read_url(st, url, err, errsz);
+}
+
 void store_conn_put(store *st, store_conn *c)
 {
 	if (c)
@@ -466,6 +476,11 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 			 struct store_login_failures *out)
 {
 	return c->ops->login_failures(c, username, remote, since, out);
+}
+
+int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
+{
+	return c->ops->sweep_claim(c, day, server, claimed);
 }
 
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)

@@ -36,6 +36,10 @@ struct store_alert {
 };
 typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
 
+/* The nightly sweep of day (YYYY-MM-DD) claimed for server (its name, for the operator): *claimed false
+ * when another process claimed that day first (nothing written). Inside a write transaction. */
+int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed);
+
 /* *inserted false when an alert with the same person and dedup_key exists (nothing written). */
 int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 int store_alert_get(store_conn *c, int64_t id, struct store_alert *out, bool *found);

@@ -20,6 +20,8 @@ enum {
 	STORE_ECONFLICT = -3, /* a uniqueness rule would be broken */
 	STORE_EURL = -4,      /* the URL names no backend we have, or cannot be opened */
 	STORE_ESCHEMA = -5,   /* the schema is newer than this binary, or not migrated */
+	STORE_EUNAVAIL = -6,  /* the database cannot be reached now (connection lost, failing over): nothing of
+			       * this transaction is known to be committed; try again (the API answers 503) */
 };
 
 #define STORE_TOKEN_HASH_LEN 32
@@ -43,6 +45,12 @@ int store_schema_latest(void);
 
 store_conn *store_conn_get(store *st); /* NULL when no connection can be made */
 void store_conn_put(store *st, store_conn *c);
+/* A connection for a read-only snapshot: to the replica named by store_set_read_url when there is one (and it
+ * answers), else as store_conn_get. Handed back with store_conn_put. */
+store_conn *store_conn_get_read(store *st);
+/* serve --db-read URL (PostgreSQL only): snapshot reads go to that replica, and writers' commits wait until
+ * it has applied them (synchronous_commit = remote_apply), so a page read after a write shows it. */
+int store_set_read_url(store *st, const char *url, char *err, size_t errsz);
 const char *store_conn_errmsg(store_conn *c);
 
 int store_begin(store_conn *c);      /* a write transaction, taking the write lock now */

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 24
+#define STORE_SCHEMA_VERSION 25
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -20,6 +20,8 @@ struct store_ops {
 	int (*check_schema)(store *st, char *err, size_t errsz);
 	store_conn *(*conn_get)(store *st);
 	void (*conn_put)(store *st, store_conn *c);
+	store_conn *(*conn_get_read)(store *st);
+	int (*set_read_url)(store *st, const char *url, char *err, size_t errsz);
 	const char *(*errmsg)(store_conn *c);
 	int (*begin)(store_conn *c);
 	int (*begin_read)(store_conn *c);
@@ -94,6 +96,7 @@ struct store_ops {
 	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since,
 			      struct store_login_failures *out);
 	int (*login_throttle_note)(store_conn *c, const char *key, const char *since, const char *now, bool *first);
+	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
 	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);

@@ -158,7 +158,7 @@ describe('the route policy checks the scope', () => {
         + 'ALTER TABLE recording DROP COLUMN words; '
         + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
       const m = runCli(['migrate', '--db', dbUrl(db)]);
-      assert.match(m.stderr, /migrated from version 14 to 24/);
+      assert.match(m.stderr, /migrated from version 14 to 25/);
       assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);

@@ -1,0 +1,154 @@
+// issue 17, item 4: failure. A PostgreSQL primary with a synchronous streaming replica (scripts/pg-replica.sh:
+// pg_basebackup -R, synchronous_standby_names = '*', so a COMMIT returns only once the replica has it), and two
+// `safeguard serve` on the multi-host URL `host=PRIMARY,REPLICA&target_session_attrs=read-write`. During an
+// intake burst from several clients the primary's postmaster is killed with SIGKILL and the replica promoted;
+// nothing is done to the servers. Shown: every event answered 201 before the kill is in the database; a request
+// the outage cut off is answered 503 with Retry-After (never 500, never a 201 for what was not kept); requests
+// after the promotion succeed without restarting the servers (the pool drops lost connections, and libpq finds
+// the new primary); each event answered 503 sent again is stored once (201, or 200 when its commit had reached
+// the replica: intake is idempotent by agency and source_ref); `safeguard audit verify` passes with one
+// entry an event. Bounded waits only. Skipped by name where PostgreSQL is not installed.
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { auditEntries, count, event, freshArea, postEvent, removeDir, sql, startServer, tempDir } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pgReplica = path.join(root, 'scripts/pg-replica.sh');
+const installed = fs.existsSync('/usr/lib/postgresql') &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_basebackup`));
+
+const CLIENTS_PER_SERVER = 3;
+const BEFORE_KILL = 60;      // acknowledged events before the primary is killed
+const AFTER_PROMOTION = 8;   // each client's events after the promotion, all answered 201
+const MAX_PER_CLIENT = 2000; // a bound on every client's loop
+
+describe('failover to a synchronous replica during an intake burst',
+  { skip: installed ? false : 'skipped suite postgresql: initdb or pg_basebackup not found' }, () => {
+    let dir;
+    let env;
+    let savedDb;
+    let area;
+    let servers = [];
+    const replica = (...args) => {
+      const r = spawnSync(pgReplica, args, { encoding: 'utf8', env, timeout: 120000 });
+      assert.equal(r.status, 0, `pg-replica.sh ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+
+    // the same, without blocking this process: the clients keep sending while the primary dies
+    const replicaAsync = (...args) => new Promise((resolve, reject) => {
+      execFile(pgReplica, args, { encoding: 'utf8', env, timeout: 120000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`pg-replica.sh ${args.join(' ')}: ${stderr}`));
+        else resolve(stdout.trim());
+      });
+    });
+
+    before(async () => {
+      dir = tempDir('pg-failover');
+      fs.chmodSync(dir, 0o755);
+      env = { ...process.env, PG_REPLICA_STATE: path.join(dir, 'pg-replica.dir') };
+      const url = replica('start');
+      assert.match(url, /host=[^&]+,[^&]+&.*target_session_attrs=read-write/);
+      savedDb = process.env.SAFEGUARD_TEST_DB;
+      process.env.SAFEGUARD_TEST_DB = url; // the area's database is made on the primary, through the same URL
+      area = freshArea('pg-failover');
+      fs.chmodSync(area.dir, 0o755);
+      servers = await Promise.all([startServer(area.db), startServer(area.db)]);
+    });
+
+    after(async () => {
+      try {
+        for (const s of servers) if (s.isAlive()) await s.stop();
+      } finally {
+        if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
+        else process.env.SAFEGUARD_TEST_DB = savedDb;
+        if (env) spawnSync(pgReplica, ['stop'], { encoding: 'utf8', env });
+        removeDir(dir);
+        removeDir(area?.dir);
+      }
+    });
+
+    test('every acknowledged event survives; the servers recover by themselves; audit verify passes', async (t) => {
+      const token = area.tokens.police;
+      const auditBefore = auditEntries(area.db);
+      const answers = []; // {ref, status, retryAfter, phase}
+      let acknowledged = 0;
+      let phase = 'before'; // before -> outage (kill sent) -> promoted
+      let killed;
+
+      const client = async (s, c) => {
+        let afterPromotion = 0;
+        for (let i = 0; i < MAX_PER_CLIENT && afterPromotion < AFTER_PROMOTION; i++) {
+          const ref = `FO-${s.port}-${c}-${i}`;
+          const sentIn = phase;
+          const r = await postEvent(s.url, token, event({ source_ref: ref }, { given_name: `Fo${c}x${i}`, family_name: `Port${s.port}` }));
+          answers.push({ ref, status: r.status, retryAfter: r.headers.get('retry-after'), sentIn, body: r.text });
+          if (r.status === 201 && sentIn === 'before') acknowledged++;
+          if (sentIn === 'promoted') {
+            if (r.status === 201) afterPromotion++;
+          }
+          // the kill, once enough was acknowledged (one client starts it; the others keep sending throughout)
+          if (phase === 'before' && acknowledged >= BEFORE_KILL && !killed) {
+            phase = 'outage';
+            killed = (async () => {
+              await replicaAsync('kill-primary');
+              await replicaAsync('promote');
+              phase = 'promoted';
+            })();
+          }
+          if (r.status !== 201 && r.status !== 503) break; // anything else fails the test below
+          if (r.status === 503 && killed) await killed; // a feed told to wait: here, until the promotion
+        }
+      };
+      const jobs = [];
+      for (const s of servers) for (let c = 0; c < CLIENTS_PER_SERVER; c++) jobs.push(client(s, c));
+      await Promise.all(jobs);
+      await killed;
+      assert.ok(killed, 'the primary was killed during the burst');
+
+      for (const p of ['before', 'outage', 'promoted']) {
+        const inPhase = answers.filter((a) => a.sentIn === p);
+        t.diagnostic(`${p}: ${inPhase.length} sent, ${inPhase.filter((a) => a.status === 201).length} answered 201, ` +
+          `${inPhase.filter((a) => a.status === 503).length} answered 503`);
+      }
+      // Only 201 or 503 (with Retry-After): nothing half-done, no 500.
+      const odd = answers.filter((a) => a.status !== 201 && a.status !== 503);
+      assert.deepEqual(odd, [], 'every answer is 201 or 503');
+      const refused = answers.filter((a) => a.status === 503);
+      for (const a of refused) {
+        assert.equal(a.retryAfter, '1', `${a.ref}: 503 says when to try again`);
+        assert.match(a.body, /"code":"unavailable"/);
+      }
+      assert.ok(refused.length >= 1, 'the outage was seen by at least one request');
+      // After the promotion every client got its events stored, from both servers, with no restart.
+      const late = answers.filter((a) => a.sentIn === 'promoted');
+      assert.deepEqual(late.filter((a) => a.status !== 201), [], 'sent after the promotion: every one stored');
+      assert.equal(late.length, servers.length * CLIENTS_PER_SERVER * AFTER_PROMOTION);
+      for (const s of servers) assert.ok(s.isAlive(), 'the server was not restarted');
+
+      // Every event answered 201 is in the new primary's database, exactly once.
+      const stored = new Set(sql(area.db, "select source_ref from source_record where source_ref like 'FO-%'").split('\n'));
+      const ok = answers.filter((a) => a.status === 201);
+      for (const a of ok) assert.ok(stored.has(a.ref), `${a.ref} was acknowledged (${a.sentIn}) and must be kept`);
+      assert.ok(ok.filter((a) => a.sentIn === 'before').length >= BEFORE_KILL);
+
+      // The feeds send again what was answered 503: each is stored once (201, or 200 if its commit had reached
+      // the replica before the primary died).
+      for (const a of refused) {
+        const again = await postEvent(servers[0].url, token, event({ source_ref: a.ref },
+          { given_name: a.ref.replace(/^FO-\d+-(\d+)-(\d+)$/, 'Fo$1x$2'), family_name: `Port${a.ref.split('-')[1]}` }));
+        assert.ok(again.status === 201 || again.status === 200, `${a.ref} again: ${again.status} ${again.text}`);
+      }
+      const all = new Set(answers.map((a) => a.ref));
+      assert.equal(count(area.db, 'source_record', "source_ref like 'FO-%'"), all.size, 'every event once');
+
+      // One unbroken chain on the new primary: one event.create an event stored.
+      assert.equal(auditEntries(area.db) - auditBefore, all.size);
+      assert.equal(sql(area.db, 'select pg_is_in_recovery()'), 'f');
+    });
+  });

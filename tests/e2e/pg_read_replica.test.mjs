@@ -1,0 +1,92 @@
+// issue 17, item 4 (reads that can go to a replica): `serve --db PRIMARY --db-read REPLICA` sends snapshot reads
+// (chronologies, child records, pages) to a synchronous replica (scripts/pg-replica.sh), and writers' commits
+// wait until the replica has applied them (synchronous_commit = remote_apply), so an event acknowledged 201 is in
+// the chronology read straight after. Shown by the replica's own pg_stat_activity: the server's read connection
+// there ('safeguard read') works during the read. On SQLite --db-read is refused by name. Skipped by name where
+// PostgreSQL is not installed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { dbUrl, event, freshArea, getChronology, postEvent, removeDir, runCli, startServer, tempDir } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pgReplica = path.join(root, 'scripts/pg-replica.sh');
+const installed = fs.existsSync('/usr/lib/postgresql') &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_basebackup`));
+
+test('--db-read is refused on SQLite, by name', () => {
+  const dir = tempDir('read-sqlite');
+  try {
+    runCli(['migrate', '--db', `sqlite:${path.join(dir, 'x.db')}`]);
+    const r = runCli(['serve', '--db', `sqlite:${path.join(dir, 'x.db')}`, '--db-read', 'postgresql:///nowhere',
+      '--listen', '127.0.0.1:0'], { check: false, env: { SAFEGUARD_DATA_DIR: dir } });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--db-read: --db-read needs --db postgresql:/);
+  } finally {
+    removeDir(dir);
+  }
+});
+
+describe('reads sent to a replica', { skip: installed ? false : 'skipped suite postgresql: pg_basebackup not found' }, () => {
+  let dir;
+  let env;
+  let savedDb;
+  let area;
+  let server;
+  let replicaDb; // psql on the replica, this area's database
+  const onReplica = (query) => {
+    const r = spawnSync('psql', [replicaDb, '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+
+  before(async () => {
+    dir = tempDir('pg-read');
+    fs.chmodSync(dir, 0o755);
+    env = { ...process.env, PG_REPLICA_STATE: path.join(dir, 'pg-replica.dir') };
+    const r = spawnSync(pgReplica, ['start'], { encoding: 'utf8', env, timeout: 120000 });
+    assert.equal(r.status, 0, `pg-replica.sh start: ${r.stderr}`);
+    const url = r.stdout.trim();
+    savedDb = process.env.SAFEGUARD_TEST_DB;
+    process.env.SAFEGUARD_TEST_DB = url;
+    area = freshArea('pg-read');
+    fs.chmodSync(area.dir, 0o755);
+    const read = new URL(dbUrl(area.db));
+    read.searchParams.set('host', read.searchParams.get('host').split(',')[1]);
+    read.searchParams.delete('target_session_attrs');
+    replicaDb = read.toString();
+    server = await startServer(area.db, { extraArgs: ['--db-read', replicaDb] });
+  });
+
+  after(async () => {
+    try {
+      if (server) await server.stop();
+    } finally {
+      if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
+      else process.env.SAFEGUARD_TEST_DB = savedDb;
+      if (env) spawnSync(pgReplica, ['stop'], { encoding: 'utf8', env });
+      removeDir(dir);
+      removeDir(area?.dir);
+    }
+  });
+
+  test('the chronology is read on the replica, and shows the event acknowledged just before', async () => {
+    assert.equal(onReplica('select pg_is_in_recovery()'), 't', 'the read URL names the standby');
+    const token = area.tokens.police;
+    const sent = await postEvent(server.url, token, event({ source_ref: 'READ-1' }));
+    assert.equal(sent.status, 201, sent.text);
+    const mark = onReplica('select clock_timestamp()');
+    const working = () => Number(onReplica("select count(*) from pg_stat_activity where application_name = 'safeguard read' " +
+      `and datname = current_database() and state_change >= '${mark}'`));
+    assert.equal(working(), 0, 'no read on the replica since the mark');
+    const chron = await getChronology(server.url, token, sent.json.child_id);
+    assert.equal(chron.status, 200, chron.text);
+    assert.deepEqual(chron.json.events.map((e) => e.id), [sent.json.id], 'the event acknowledged is read back at once');
+    assert.ok(working() >= 1, 'the server read it through its connection to the replica');
+    // and what was written went to the primary: the replica holds it too (applied before the 201)
+    assert.equal(onReplica("select count(*) from source_record where source_ref = 'READ-1'"), '1');
+  });
+});

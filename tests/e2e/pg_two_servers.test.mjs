@@ -1,0 +1,196 @@
+// issue 17, item 3: several servers, one database. A throwaway PostgreSQL cluster (scripts/pg-test.sh) with two
+// `safeguard serve` on it, sharing one --data-dir (the keys). Shown here: a person's web session made on one
+// server works on the other (pages, a POST with the session's CSRF token, signing out); sign-in throttling
+// counts the failures made on both; concurrent intake on both lands every acknowledged event exactly once (an
+// event sent to both at once is stored once: the second is a replay); the nightly sweep runs on one of them
+// only (the day is claimed in the store: service/alerts.h); and `safeguard audit verify` passes with the
+// entries the requests made. Skipped by name where PostgreSQL is not installed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  addPerson, auditEntries, clockOffsetSeconds, count, event, freshArea, postEvent, removeDir, sessionCsrf,
+  sql, startServer, tempDir, totp, totpUsedLongAgo, webSignIn,
+} from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pgTest = path.join(root, 'scripts/pg-test.sh');
+const installed = fs.existsSync('/usr/lib/postgresql') &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+
+const PASSWORD = 'two servers one database 1';
+
+/** Polls cond until it holds, at most boundMs (a bounded wait on what the servers print, never a fixed sleep). */
+async function until(cond, boundMs, what) {
+  const deadline = process.hrtime.bigint() + BigInt(boundMs) * 1000000n;
+  while (!cond()) {
+    assert.ok(process.hrtime.bigint() < deadline, `not within ${boundMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function form(url, cookie, fields) {
+  return fetch(url, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
+    body: new URLSearchParams(fields),
+  });
+}
+
+describe('two servers on one PostgreSQL', { skip: installed ? false : 'skipped suite postgresql: initdb not found' }, () => {
+  let dir;
+  let state;
+  let savedDb;
+  let area;
+  let s1;
+  let s2;
+  const secrets = {};
+
+  before(async () => {
+    dir = tempDir('pg-two');
+    fs.chmodSync(dir, 0o755);
+    state = path.join(dir, 'pg-test.dir');
+    const r = spawnSync(pgTest, ['start'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
+    assert.equal(r.status, 0, `pg-test.sh start: ${r.stderr}`);
+    savedDb = process.env.SAFEGUARD_TEST_DB;
+    process.env.SAFEGUARD_TEST_DB = r.stdout.trim(); // lib.mjs's areas are databases on this cluster
+    area = freshArea('pg-two');
+    fs.chmodSync(area.dir, 0o755);
+    secrets['ada.admin'] = addPerson(area.db, 'ada.admin', 'social_care', 'admin', PASSWORD);
+    secrets['gus.guessed'] = addPerson(area.db, 'gus.guessed', 'social_care', 'social_worker', PASSWORD);
+    // the same --db and the same data folder (lib.mjs gives both the area's): one set of keys
+    [s1, s2] = await Promise.all([startServer(area.db), startServer(area.db)]);
+  });
+
+  after(async () => {
+    try {
+      for (const s of [s1, s2]) if (s) await s.stop();
+    } finally {
+      if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
+      else process.env.SAFEGUARD_TEST_DB = savedDb;
+      if (state) spawnSync(pgTest, ['stop'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
+      removeDir(dir);
+      removeDir(area?.dir);
+    }
+  });
+
+  test('a web session made on one server works on the other: pages, a POST with its CSRF token, signing out', async () => {
+    const before0 = auditEntries(area.db);
+    const cookie = await webSignIn(s1.url, area.db, 'ada.admin', { password: PASSWORD, secret: secrets['ada.admin'] });
+    assert.ok(cookie, 'signed in on server 1');
+    // server 2 knows the session: the admin's page, not the sign-in page
+    const teams = await fetch(`${s2.url}/admin/teams`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(teams.status, 200);
+    assert.match(await teams.text(), /<h1[^>]*>[^<]*Teams/);
+    // the CSRF token shown by server 2 is the session's: server 1 takes it for a write
+    const csrf = await sessionCsrf(s2.url, cookie);
+    assert.ok(csrf);
+    const refused = await form(`${s1.url}/admin/teams`, cookie, { code: 'west', name: 'West team', csrf_token: 'x'.repeat(csrf.length) });
+    assert.equal(refused.status, 403, 'a wrong token is refused: the check is real');
+    const saved = await form(`${s1.url}/admin/teams`, cookie, { code: 'west', name: 'West team', csrf_token: csrf });
+    assert.equal(saved.status, 303, await saved.text());
+    // what server 1 wrote, server 2 shows
+    const after1 = await fetch(`${s2.url}/admin/teams`, { headers: { cookie } });
+    assert.match(await after1.text(), /West team/);
+    // signed out on server 2: server 1 no longer knows the session
+    const out = await form(`${s2.url}/sign-out`, cookie, { csrf_token: csrf });
+    assert.equal(out.status, 303);
+    const gone = await fetch(`${s1.url}/admin/teams`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(gone.status, 303);
+    assert.match(gone.headers.get('location'), /^\/sign-in/);
+    // one chain across both processes: sign-in, the team, sign-out
+    const made = auditEntries(area.db) - before0;
+    assert.equal(made, 3, "sign-in, the team and sign-out: one entry each");
+    assert.equal(count(area.db, 'audit', `action = 'team.upsert' and object = 'team:west'`), 1);
+  });
+
+  test('sign-in throttling counts the failures made on both servers', async () => {
+    const signIn = (s, password) => fetch(`${s.url}/api/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'gus.guessed', password, totp: totp(secrets['gus.guessed']) }),
+    }).then(async (r) => { await r.text(); return r.status; });
+    const answers = [];
+    // five wrong passwords from this address, alternating servers: then both refuse this address that account
+    for (let i = 0; i < 7; i++) answers.push(await signIn(i % 2 ? s2 : s1, `wrong guess ${i}`));
+    assert.deepEqual(answers, [401, 401, 401, 401, 401, 429, 429]);
+    totpUsedLongAgo(area.db, 'gus.guessed');
+    assert.equal(await signIn(s1, PASSWORD), 429, 'the right password is refused too, on server 1');
+    totpUsedLongAgo(area.db, 'gus.guessed');
+    assert.equal(await signIn(s2, PASSWORD), 429, 'and on server 2');
+  });
+
+  test('concurrent intake on both servers lands every acknowledged event exactly once', async () => {
+    const token = area.tokens.health;
+    const auditBefore = auditEntries(area.db);
+    const sources = count(area.db, 'source_record');
+    const CLIENTS = 4;
+    const EACH = 30;
+    const jobs = [];
+    for (let c = 0; c < CLIENTS; c++) {
+      for (const [k, s] of [[1, s1], [2, s2]]) {
+        jobs.push((async () => {
+          const out = [];
+          for (let i = 0; i < EACH; i++) {
+            const ref = `TWO-${k}-${c}-${i}`;
+            const r = await postEvent(s.url, token, event({ source_ref: ref }, { given_name: `Kid${c}x${i}`, family_name: `Server${k}` }));
+            out.push({ ref, status: r.status, id: r.json?.id });
+          }
+          return out;
+        })());
+      }
+      // the same record sent to both servers at once, as a feed retrying on another server does
+      jobs.push((async () => {
+        const out = [];
+        for (let i = 0; i < EACH / 3; i++) {
+          const ref = `BOTH-${c}-${i}`;
+          const body = event({ source_ref: ref }, { given_name: `Both${c}x${i}`, family_name: 'Twice' });
+          const [a, b] = await Promise.all([postEvent(s1.url, token, body), postEvent(s2.url, token, body)]);
+          out.push({ ref, status: a.status, id: a.json?.id, other: b.status, otherId: b.json?.id });
+        }
+        return out;
+      })());
+    }
+    const results = (await Promise.all(jobs)).flat();
+    for (const r of results) assert.ok(r.status === 201 || (r.other !== undefined && r.status === 200), `${r.ref}: ${r.status}`);
+    const pairs = results.filter((r) => r.other !== undefined);
+    for (const p of pairs) {
+      assert.deepEqual([p.status, p.other].sort(), [200, 201], `${p.ref}: one stored it, the other replayed it`);
+      assert.equal(p.id, p.otherId, `${p.ref}: the same event`);
+    }
+    const created = results.length;
+    assert.equal(created, CLIENTS * (2 * EACH + EACH / 3));
+    const ids = new Set(results.map((r) => r.id));
+    assert.equal(ids.size, created, 'every acknowledged event has its own id');
+    assert.equal(count(area.db, 'source_record') - sources, created, 'each stored exactly once');
+    const refs = results.map((r) => `'${r.ref}'`).join(',');
+    assert.equal(count(area.db, 'source_record', `source_ref in (${refs})`), created);
+    // the audit chain is one unbroken sequence across both processes: one event.create an event
+    assert.equal(auditEntries(area.db) - auditBefore, created);
+  });
+
+  test('the nightly sweep runs on one server only', async () => {
+    // An area of its own, on a clock of its own: both servers read the same instant, 15 seconds before the
+    // sweep's 01:00 (a January day: England's clock is UTC's).
+    const night = freshArea('pg-two-night');
+    const clock = { SAFEGUARD_NOW: `+${clockOffsetSeconds('2031-01-15T00:59:45Z')}` };
+    const pair = await Promise.all([startServer(night.db, { env: clock }), startServer(night.db, { env: clock })]);
+    try {
+      const swept = (s) => /nightly sweep: \d+ children/.test(s.stderr);
+      const skipped = (s) => /nightly sweep: another server has claimed tonight's; skipped here/.test(s.stderr);
+      await until(() => pair.every((s) => swept(s) || skipped(s)), 60000, 'both servers reached 01:00');
+      assert.equal(pair.filter(swept).length, 1, pair.map((s) => s.stderr).join('\n----\n'));
+      assert.equal(pair.filter(skipped).length, 1);
+      const rows = sql(night.db, 'select day, server from sweep_run').split('\n');
+      assert.equal(rows.length, 1);
+      const winner = pair.find(swept);
+      assert.equal(rows[0], `2031-01-15|${fs.readFileSync('/proc/sys/kernel/hostname', 'utf8').trim()} pid ${winner.pid}`);
+      auditEntries(night.db); // the chain verifies after the sweep's checkpoint
+    } finally {
+      for (const s of pair) await s.stop();
+      removeDir(night.dir);
+    }
+  });
+});
