@@ -2,10 +2,20 @@
 # Benchmarks of the real binary over real HTTP on loopback (wrk), against a real SQLite file on disk.
 #   bench/run.sh            intake and chronology reads (about a minute)
 #   SECONDS_PER_RUN=30 bench/run.sh
+#   bench/run.sh --db pg       the same on a throwaway PostgreSQL cluster (scripts/pg-test.sh, started here and
+#                              stopped afterwards); --db postgresql://... (or BENCH_DB=...) on a database of yours,
+#                              which must be empty: the benchmark migrates it and writes into it
 # Prints one line per measurement; docs/BENCHMARKS.md records the figures and the machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+bench_db=${BENCH_DB:-}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) bench_db=${2:?--db needs pg or a postgresql:// URL}; shift 2 ;;
+    *) echo "usage: bench/run.sh [--db pg|postgresql://...]" >&2; exit 2 ;;
+  esac
+done
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
 command -v oathtool >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq oathtool >/dev/null; }
 make --no-print-directory -s all
@@ -13,9 +23,27 @@ bin=$root/build/safeguard
 secs=${SECONDS_PER_RUN:-15}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-bench.XXXXXX")
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+pg_state=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1
+  rm -rf "$work"
+}
 trap cleanup EXIT
-db="sqlite:$work/bench.db"
+case "$bench_db" in
+  "") db="sqlite:$work/bench.db" ;;
+  pg) pg_state=$work/pg-state; db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
+  postgresql://*|postgres://*) db=$bench_db ;;
+  *) echo "bench: --db takes pg or a postgresql:// URL" >&2; exit 2 ;;
+esac
+# Counts read back from the database: sqlite3 on the file, psql on PostgreSQL.
+q() {
+  if [ "${db#sqlite:}" != "$db" ]; then sqlite3 -readonly "${db#sqlite:}" "$1"; else psql -qAt "$db" -c "$1"; fi
+}
+# Key files live in a folder of their own (a PostgreSQL URL names no folder to put them beside).
+export SAFEGUARD_DATA_DIR=$work/data
+mkdir -p "$SAFEGUARD_DATA_DIR"
+chmod 700 "$SAFEGUARD_DATA_DIR"
 "$bin" migrate --db "$db" >/dev/null
 for agency in police health education social_care housing; do
   # Sending records and reading back its own (the chronology reads below are education's own events).
@@ -34,7 +62,12 @@ url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(uname -r)"
-echo "sqlite $(sqlite3 --version | cut -d' ' -f1), WAL, synchronous=FULL, file on $(df --output=source "$work" | tail -n 1)"
+if [ "${db#sqlite:}" != "$db" ]; then
+  echo "sqlite $(sqlite3 --version | cut -d' ' -f1), WAL, synchronous=FULL, file on $(df --output=source "$work" | tail -n 1)"
+else
+  echo "$(q 'select version()' | cut -d' ' -f1-2), fsync $(q 'show fsync'), synchronous_commit $(q 'show synchronous_commit')$([ -n "$pg_state" ] && echo ", throwaway cluster on a Unix socket (scripts/pg-test.sh)")"
+fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 
 report() { # name, result line, extra
   local r=$1 line=$2
@@ -52,11 +85,12 @@ report() { # name, result line, extra
 echo "intake load: $(wc -l <"$SAFEGUARD_EVENTS") records of a synthetic area of $families families (safeguard gen)"
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
 report "intake POST /api/v1/events (c=32)" "$line"
-events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+events=$(q 'select count(*) from event')
 dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v e="$events" -v d="$dur" 'BEGIN { printf "%-34s %8.0f events/s on disk (%d events in the file)\n", "  durable", e / (d / 1e6), e }'
-persons=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from person')
-rules=$(sqlite3 -readonly "$work/bench.db" "select group_concat(link_rule || ' ' || n, ', ') from (select link_rule, count(*) n from source_record group by 1)")
+persons=$(q 'select count(*) from person')
+agg=group_concat; [ "${db#sqlite:}" != "$db" ] || agg=string_agg
+rules=$(q "select $agg(link_rule || ' ' || n, ', ') from (select link_rule, count(*) n from source_record group by 1) x")
 echo "                                   children: $persons; records linked by: $rules"
 commits=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_commits_total //p')
 jobs=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_jobs_total //p')
@@ -69,7 +103,7 @@ for i in $(seq 1 500); do
   out=$(curl -s -H "Authorization: Bearer $SAFEGUARD_TOKEN" -H 'Content-Type: application/json' -d "$(body "$i")" "$url/api/v1/events")
   child=$(sed -n 's/.*"child_id":\([0-9]*\).*/\1/p' <<<"$out")
 done
-n=$(sqlite3 -readonly "$work/bench.db" "select count(*) from event where person_id = $child")
+n=$(q "select count(*) from event where person_id = $child")
 export SAFEGUARD_PATH="/api/v1/children/$child/chronology?limit=100"
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
 report "chronology, 100 of $n events (c=16)" "$line"

@@ -321,18 +321,16 @@ struct scored {
 	bool distinct;  /* two children for certain: never a review */
 };
 
+/* The candidates as the blocking index gives them, each scored as it comes (store_block_candidates_scored). */
 struct resolve_walk {
-	int64_t ids[IDENTITY_CANDIDATES_MAX];
+	store_conn *c;
+	const struct identity_subject *s;
+	struct scored *list;
+	struct store_person p;
+	struct identity_ids ids;
 	int n;
+	int rc;
 };
-
-static int collect_id(int64_t id, void *ctx)
-{
-	struct resolve_walk *w = ctx;
-	if (w->n < IDENTITY_CANDIDATES_MAX)
-		w->ids[w->n++] = id;
-	return 0;
-}
 
 static int collect_ident(const char *kind, const char *value, const char *first_seen, void *ctx)
 {
@@ -358,23 +356,20 @@ static int collect_merged(const struct store_merge *m, void *ctx)
 	return 0;
 }
 
-/* Scores a candidate as the best of its own row and the rows of the persons merged into it (a person is
- * every record it gained, and a reviewer's "same" should make the next such record link). */
-static int score_candidate(store_conn *c, const struct identity_subject *s, int64_t id, struct store_person *p,
-			   struct identity_ids *ids, struct identity_score *best, int64_t *best_row)
+/* Scores a candidate (p: its row, ids: its identifiers) as the best of its own row and the rows of the persons
+ * merged into it (a person is every record it gained, and a reviewer's "same" should make the next such
+ * record link); those are read only when has_merged says there are any. p is left holding the best row. */
+static int score_loaded(store_conn *c, const struct identity_subject *s, int64_t id, bool has_merged,
+			struct store_person *p, const struct identity_ids *ids, struct identity_score *best,
+			int64_t *best_row)
 {
 	struct identity_score sc;
 	bool found = false;
 	int rc;
-	memset(ids, 0, sizeof *ids);
-	if ((rc = store_person_get(c, id, p, &found)) != STORE_OK)
-		return rc;
-	if (!found)
-		return STORE_EIO;
-	if ((rc = store_identifiers_each(c, id, collect_ident, ids)) != STORE_OK)
-		return rc;
 	identity_score(s, p, ids, best);
 	*best_row = id;
+	if (!has_merged)
+		return STORE_OK;
 	struct merged_walk w = {.kept = id};
 	if ((rc = store_merges_of(c, id, 16, collect_merged, &w)) != STORE_OK)
 		return rc;
@@ -391,6 +386,22 @@ static int score_candidate(store_conn *c, const struct identity_subject *s, int6
 	return STORE_OK;
 }
 
+/* The same for a candidate known by id alone (the review's, rescored for its explanation). */
+static int score_candidate(store_conn *c, const struct identity_subject *s, int64_t id, struct store_person *p,
+			   struct identity_ids *ids, struct identity_score *best, int64_t *best_row)
+{
+	bool found = false;
+	int rc;
+	memset(ids, 0, sizeof *ids);
+	if ((rc = store_person_get(c, id, p, &found)) != STORE_OK)
+		return rc;
+	if (!found)
+		return STORE_EIO;
+	if ((rc = store_identifiers_each(c, id, collect_ident, ids)) != STORE_OK)
+		return rc;
+	return score_loaded(c, s, id, true, p, ids, best, best_row);
+}
+
 static bool ids_agree(const struct identity_score *sc)
 {
 	for (int i = 0; i < sc->nfields; i++)
@@ -398,6 +409,28 @@ static bool ids_agree(const struct identity_score *sc)
 		    strcmp(sc->fields[i].level, "equal_valid") == 0)
 			return true;
 	return false;
+}
+
+static int score_each(const struct store_candidate *cand, void *ctx)
+{
+	struct resolve_walk *w = ctx;
+	struct identity_score sc;
+	int64_t row;
+	if (w->n >= IDENTITY_CANDIDATES_MAX)
+		return 0;
+	_Static_assert(sizeof w->ids.nhs == sizeof cand->nhs && sizeof w->ids.upn == sizeof cand->upn,
+		       "a candidate's identifiers as identity_ids holds them");
+	w->p = cand->person;
+	memset(&w->ids, 0, sizeof w->ids);
+	memcpy(w->ids.nhs, cand->nhs, sizeof cand->nhs);
+	memcpy(w->ids.upn, cand->upn, sizeof cand->upn);
+	w->ids.n_nhs = cand->n_nhs;
+	w->ids.n_upn = cand->n_upn;
+	if ((w->rc = score_loaded(w->c, w->s, cand->person.id, cand->has_merged, &w->p, &w->ids, &sc, &row)) != STORE_OK)
+		return 1; /* stops the walk; rc says why */
+	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
+					  sc.cannot_link != NULL, sc.distinct};
+	return 0;
 }
 
 static int by_weight(const void *a, const void *b)
@@ -443,17 +476,13 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		goto out;
 	double upper, lower;
 	identity_thresholds(&upper, &lower);
-	if ((rc = store_block_candidates(c, keys, IDENTITY_CANDIDATES_MAX, collect_id, w)) != STORE_OK)
+	*w = (struct resolve_walk){.c = c, .s = s, .list = list};
+	rc = store_block_candidates_scored(c, keys, IDENTITY_CANDIDATES_MAX, score_each, w);
+	if (w->rc != STORE_OK)
+		rc = w->rc;
+	if (rc != STORE_OK)
 		goto out;
-	int n = 0;
-	for (int i = 0; i < w->n; i++) {
-		struct identity_score sc;
-		int64_t row;
-		if ((rc = score_candidate(c, s, w->ids[i], p, ids, &sc, &row)) != STORE_OK)
-			goto out;
-		list[n++] = (struct scored){w->ids[i], sc.weight, sc.probability, ids_agree(&sc), sc.cannot_link != NULL,
-					    sc.distinct};
-	}
+	int n = w->n;
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
 	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {

@@ -9,7 +9,10 @@
  *  - results are read in text form: integers and doubles parsed, booleans 't'/'f' read as 1/0, bytea
  *    decoded; a row's values live until the next step or reset, as SQLite's do.
  *  - a write inside a transaction runs under a statement savepoint, so that a refused INSERT (a conflict
- *    that the caller answers) leaves the transaction usable, as a failed statement does in SQLite.
+ *    that the caller answers) leaves the transaction usable, as a failed statement does in SQLite. The
+ *    savepoint, the statement and its release go in one round trip (libpq's pipeline mode, issue 17): on a
+ *    busy machine each round trip waits for both processes to be scheduled, and intake writes ten times
+ *    an event.
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
@@ -367,6 +370,58 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	return v->name;
 }
 
+/* SAVEPOINT, the prepared statement, RELEASE in one pipeline (one round trip); *res is the statement's result
+ * (the caller's to PQclear), whatever happened. When the statement is refused the savepoint is rolled back
+ * and released after the pipeline, so the transaction stays usable. */
+static int pipelined_write(struct pg_db *d, const char *name, int n, const char *const *values, const int *lengths,
+			   const int *formats, PGresult **res)
+{
+	PGconn *conn = d->conn;
+	*res = NULL;
+	if (!PQenterPipelineMode(conn))
+		return STORE_EIO;
+	bool sent = PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
+		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
+		    PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
+		    PQpipelineSync(conn);
+	/* Each query's result is followed by a NULL; the sync's result ends the pipeline. Bounded: a broken
+	 * connection answers NULL for ever. */
+	int rc[3] = {STORE_EIO, STORE_EIO, STORE_EIO}, q = 0;
+	bool synced = false;
+	for (int i = 0; sent && i < 16 && !synced; i++) {
+		PGresult *r = PQgetResult(conn);
+		if (!r) {
+			q++;
+			continue;
+		}
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			synced = true;
+		} else if (q < 3) {
+			/* the first refusal's words are kept: the queries after it only say the pipeline was aborted */
+			if (st != PGRES_PIPELINE_ABORTED || rc[0] == STORE_OK)
+				rc[q] = map_res(d, r);
+			if (q == 1) {
+				*res = r;
+				continue;
+			}
+		}
+		PQclear(r);
+	}
+	if (!synced || !PQexitPipelineMode(conn))
+		return STORE_EIO; /* the connection is not in a state to go on: the transaction fails */
+	if (rc[0] != STORE_OK)
+		return rc[0];
+	if (rc[1] != STORE_OK) {
+		char keep[sizeof d->err];
+		memcpy(keep, d->err, sizeof keep);
+		pexec(d, "ROLLBACK TO SAVEPOINT sg_statement; RELEASE SAVEPOINT sg_statement");
+		memcpy(d->err, keep, sizeof keep);
+		return rc[1];
+	}
+	return rc[2];
+}
+
 static int pg_step(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
@@ -410,24 +465,14 @@ static int pg_step(sql_stmt *s)
 		}
 	}
 	bool sp = x->write && PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
-	if (sp && (rc = pexec(d, "SAVEPOINT sg_statement")) != STORE_OK)
-		return rc;
-	x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
-	rc = map_res(d, x->res);
+	if (sp) {
+		rc = pipelined_write(d, name, x->nparams, values, lengths, formats, &x->res);
+	} else {
+		x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
+		rc = map_res(d, x->res);
+	}
 	if (rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
 		fprintf(stderr, "pg: statement %d: %s\n", x->head.id, x->sql);
-	if (sp) {
-		if (rc != STORE_OK) {
-			char keep[sizeof d->err];
-			memcpy(keep, d->err, sizeof keep);
-			pexec(d, "ROLLBACK TO SAVEPOINT sg_statement; RELEASE SAVEPOINT sg_statement");
-			memcpy(d->err, keep, sizeof keep);
-		} else if ((rc = pexec(d, "RELEASE SAVEPOINT sg_statement")) != STORE_OK) {
-			PQclear(x->res);
-			x->res = NULL;
-			return rc;
-		}
-	}
 	if (rc != STORE_OK) {
 		PQclear(x->res);
 		x->res = NULL;

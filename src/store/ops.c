@@ -869,6 +869,9 @@ enum stmt_id {
 	/* record linkage (schema 13) */
 	S_BLOCK_ADD,
 	S_BLOCK_CANDIDATES,
+	S_BLOCK_CANDIDATES_SCORED,
+	S_EVENT_KINDS_EVERY,
+	S_EVENT_MARKS_EVERY,
 	S_REVIEW_INSERT,
 	S_REVIEW_GET,
 	S_REVIEWS_OPEN,
@@ -1060,6 +1063,13 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
 			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) AND " VIEW_EVENT("event") " "
 			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+	/* The same two for a reader who sees every event (no agency or category left out): without the view's
+	 * condition, which names details, the indexes cover them and no row of the table is read (issue 17: the
+	 * record page read all of a child's event rows twice, for its marks and for its kinds). */
+	[S_EVENT_KINDS_EVERY] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
+	[S_EVENT_MARKS_EVERY] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
+				"AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) "
+				"ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
@@ -1353,14 +1363,34 @@ static const char *const stmt_sql[S__COUNT] = {
 				"AND l.start_on <= ?2 AND (l.end_on IS NULL OR l.end_on >= ?2) "
 				"ORDER BY l.start_on DESC, l.id DESC LIMIT 1",
 	/* ---- record linkage (schema 13) ---- */
+	/* A person's key is written once, by the first record that brings it (issue 17: the same five keys again
+	 * for every record of a child were most of an intake commit's pages). Not while persons stand merged into
+	 * ?1: a merge's undo moves the merged records' keys back, and a key only they carried must then still be
+	 * the kept person's if its own later record brought it too. A key from the person's own row (0, from
+	 * before schema 13) is not one a merge moves, so a record still writes its own. */
 	[S_BLOCK_ADD] = "INSERT INTO person_block_key(key, person_id, source_record_id) "
-			"SELECT value, ?1, ?2 FROM json_each(?3) WHERE true ON CONFLICT DO NOTHING",
+			"SELECT j.value, ?1, ?2 FROM json_each(?3) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key k "
+			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
+			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL)) "
+			"ON CONFLICT DO NOTHING",
 	/* Never a sealed person (for anyone: this is intake's blocking), never one merged into another. */
 	[S_BLOCK_CANDIDATES] = "SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 			       "(SELECT value FROM json_each(?1)) "
 			       "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
 			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 			       "ORDER BY k.person_id LIMIT ?2",
+	/* The same persons with their rows, NHS numbers and UPNs (one row per identifier, none: one row), and
+	 * whether persons stand merged into them: one statement per record instead of three per candidate. */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+				      "(SELECT value FROM json_each(?1)) "
+				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
+				      "ORDER BY k.person_id LIMIT ?2) "
+				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
+				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				      "ORDER BY p.id, i.kind, i.id",
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
@@ -1938,6 +1968,13 @@ static void bind_view(sql_stmt *s, const struct store_view *v)
 	}
 }
 
+/* Whether the view leaves no event out (VIEW_EVENT is true for every row): bind_view binds neither ?62 nor
+ * ?63/?64 then. */
+static bool view_every_event(const struct store_view *v)
+{
+	return !v->agency && !(v->private_agency && v->private_categories);
+}
+
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sql_stmt *s, int i, char *dst, size_t dstsz)
@@ -2487,7 +2524,7 @@ static int mark_row(sql_stmt *s, void *arg)
 static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
 			  store_event_fn fn, void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), S_EVENT_MARKS);
+	sql_stmt *s = stmt(CONN(c), view_every_event(v) ? S_EVENT_MARKS_EVERY : S_EVENT_MARKS);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -2503,7 +2540,7 @@ static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t per
 
 static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), S_EVENT_KINDS);
+	sql_stmt *s = stmt(CONN(c), view_every_event(v) ? S_EVENT_KINDS_EVERY : S_EVENT_KINDS);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -4661,6 +4698,46 @@ static int sq_block_candidates(store_conn *c, const char *keys_json, int limit, 
 	return each_row(s, id_each_row, &w);
 }
 
+static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES_SCORED);
+	struct store_candidate *cand = calloc(1, sizeof *cand);
+	int rc, r = STORE_OK;
+	bool open = false; /* cand holds a person whose rows may go on */
+	if (!s || !cand) {
+		free(cand);
+		return STORE_EIO;
+	}
+	text(s, 1, keys_json);
+	sql_bind_int(s, 2, limit);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		int64_t id = sql_column_int64(s, 0);
+		if (open && id != cand->person.id) {
+			if ((r = fn(cand, ctx)) != 0)
+				break;
+			open = false;
+		}
+		if (!open) {
+			memset(cand, 0, sizeof *cand);
+			person_row(s, &cand->person);
+			cand->has_merged = sql_column_int64(s, 16) != 0;
+			open = true;
+		}
+		const char *kind = col_str(s, 14), *value = col_str(s, 15);
+		if (strcmp(kind, "nhs") == 0 && cand->n_nhs < STORE_CANDIDATE_IDS)
+			snprintf(cand->nhs[cand->n_nhs++], sizeof cand->nhs[0], "%s", value);
+		else if (strcmp(kind, "upn") == 0 && cand->n_upn < STORE_CANDIDATE_IDS)
+			snprintf(cand->upn[cand->n_upn++], sizeof cand->upn[0], "%s", value);
+	}
+	if (r == 0)
+		r = map_rc(rc);
+	sql_reset(s);
+	if (r == STORE_OK && open)
+		r = fn(cand, ctx);
+	free(cand);
+	return r;
+}
+
 static int sq_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
 {
 	sql_stmt *s = stmt(CONN(c), S_REVIEW_INSERT);
@@ -5967,6 +6044,7 @@ const struct store_ops store_sqlite_ops = {
 	.person_placement = sq_person_placement,
 	.block_keys_add = sq_block_keys_add,
 	.block_candidates = sq_block_candidates,
+	.block_candidates_scored = sq_block_candidates_scored,
 	.link_review_insert = sq_link_review_insert,
 	.link_review_get = sq_link_review_get,
 	.link_reviews_open = sq_link_reviews_open,

@@ -740,6 +740,11 @@ int store_block_candidates(store_conn *c, const char *keys_json, int limit, stor
 	return c->ops->block_candidates(c, keys_json, limit, fn, ctx);
 }
 
+int store_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
+{
+	return c->ops->block_candidates_scored(c, keys_json, limit, fn, ctx);
+}
+
 int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
 {
 	return c->ops->link_review_insert(c, r, id);

@@ -17,6 +17,19 @@ typedef int (*store_id_fn)(int64_t id, void *ctx);
 /* The persons holding any of the keys, each once, by id, up to limit: never a sealed person, never one merged
  * into another. */
 int store_block_candidates(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx);
+/* The same persons, each with what intake scores (issue 17: one query, not three per candidate): the person's
+ * row, its NHS numbers and UPNs in the order store_identifiers_each gives them (up to STORE_CANDIDATE_IDS of
+ * each), and whether persons stand merged into it (only then need their rows be read). */
+#define STORE_CANDIDATE_IDS 8
+struct store_candidate {
+	struct store_person person;
+	int n_nhs, n_upn;
+	char nhs[STORE_CANDIDATE_IDS][11];
+	char upn[STORE_CANDIDATE_IDS][14];
+	bool has_merged;
+};
+typedef int (*store_candidate_fn)(const struct store_candidate *cand, void *ctx);
+int store_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx);
 
 #define STORE_REASON_BYTES 2001 /* 500 characters */
 struct store_link_review {

@@ -639,7 +639,8 @@ struct record_job {
 	enum { PAGE_RECORD, PAGE_CONCERN_FORM } page;
 	json_t *view;      /* the page's view, filled as the rows arrive */
 	json_t *form;      /* concern form: the answers and errors to show again */
-	json_t *members, *events, *nhs, *upn;
+	json_t *members, *nhs, *upn;
+	struct buf rows; /* the chronology table's rows, written as the store gives them (rec_event) */
 	int households;
 	char name[3 * STORE_NAME_BYTES];
 	char given[STORE_NAME_BYTES];
@@ -661,7 +662,7 @@ static void record_job_free(void *arg)
 	json_decref(j->view);
 	json_decref(j->form);
 	json_decref(j->members);
-	json_decref(j->events);
+	buf_free(&j->rows);
 	json_decref(j->nhs);
 	json_decref(j->upn);
 	free(j->tl);
@@ -742,21 +743,36 @@ static const char *concern_category_label(const char *code);
 
 /* Who recorded an event, for the chronology (issue 15): the practitioner a page names (details.recorded_by),
  * else the agency's system that sent it, which may name its own practitioner the same way. */
-static json_t *recorder_text(json_t *d, const char *agency)
+static void recorder_text(json_t *d, const char *agency, char *text, size_t textsz)
 {
-	char text[STORE_USER_MAX + 160];
 	const char *by = json_string_value(json_object_get(d, "recorded_by"));
 	if (by && by[0] && text_utf8_valid(by, strlen(by)) && strlen(by) <= STORE_USER_MAX)
-		snprintf(text, sizeof text, "Recorded by %s, %s", by, agency);
+		snprintf(text, textsz, "Recorded by %s, %s", by, agency);
 	else
-		snprintf(text, sizeof text, "Sent by %s's system", agency);
-	return json_string(text);
+		snprintf(text, textsz, "Sent by %s's system", agency);
 }
 
+static void put_html(struct buf *b, const char *s)
+{
+	buf_append_html(b, s, strlen(s));
+}
+
+/* A string member of the details, "" when absent or not a string (an empty one is not shown either). */
+static const char *detail_str(json_t *d, const char *key, size_t *len)
+{
+	json_t *v = json_object_get(d, key);
+	*len = json_is_string(v) ? json_string_length(v) : 0;
+	return *len ? json_string_value(v) : "";
+}
+
+/* One row of the chronology table, written straight into the page as the store gives it (issue 17: not
+ * through a JSON tree and the template engine, 100 rows a page). Every value is escaped as the template's
+ * {{...}} would; the markup is the table's in child.mustache. */
 static int rec_event(const struct store_event *e, void *ctx)
 {
 	struct record_job *j = ctx;
-	char date[DATE_LONG_MAX + 1], hm[24];
+	struct buf *b = &j->rows;
+	char date[DATE_LONG_MAX + 1], hm[24], by[STORE_USER_MAX + 160];
 	const struct event_kind *k = event_kind_find(e->kind);
 	const char *kind = k ? k->label : e->kind, *agency = web_agency_name(e->agency);
 	web_when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
@@ -764,38 +780,68 @@ static int rec_event(const struct store_event *e, void *ctx)
 	/* A time nobody recorded is not 12:00 nor midnight: the entry says so (it sorts first in its day). */
 	if (json_is_false(json_object_get(d, "time_recorded")))
 		snprintf(hm, sizeof hm, "Time not recorded");
-	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)e->id, "date", date, "time", hm,
-			      "agency", web_str(agency), "kind", web_str(kind), "summary", web_str(e->summary),
-			      "recorded_by", recorder_text(d, agency));
+	recorder_text(d, agency, by, sizeof by);
+	const char *category = NULL, *seen_text = NULL;
 	if (strcmp(e->kind, "concern") == 0) {
-		const char *cat = concern_category_label(json_string_value(json_object_get(d, "category")));
-		if (cat)
-			json_object_set_new(o, "category", json_string(cat));
+		category = concern_category_label(json_string_value(json_object_get(d, "category")));
 	} else if (strcmp(e->kind, "visit") == 0) {
 		const struct visit_type *vt = visit_type_find(json_string_value(json_object_get(d, "visit_type")));
-		if (vt)
-			json_object_set_new(o, "category", json_string(vt->label));
+		category = vt ? vt->label : NULL;
 	}
-	if (d) { /* what a practitioner recorded beyond the summary */
-		json_t *words = json_object_get(d, "child_words"), *action = json_object_get(d, "action_taken");
-		json_t *childs = json_object_get(d, "childs_words"), *method = json_object_get(d, "views_method");
-		if (json_is_string(words))
-			json_object_set(o, "child_words", words);
-		else if (json_is_string(childs)) /* a visit's */
-			json_object_set(o, "child_words", childs);
-		if (json_is_string(action))
-			json_object_set(o, "action", action);
-		if (json_is_string(method))
-			json_object_set(o, "views_method", method);
-		if (strcmp(e->kind, "visit") == 0 && json_is_boolean(json_object_get(d, "seen"))) {
-			bool seen = json_is_true(json_object_get(d, "seen")), alone = json_is_true(json_object_get(d, "seen_alone"));
-			json_object_set_new(o, "seen_text", json_string(!seen ? "The child was not seen."
-								: alone ? "The child was seen, and seen alone."
-									: "The child was seen, not alone."));
-		}
+	/* what a practitioner recorded beyond the summary */
+	size_t words_n = 0, action_n = 0, method_n = 0;
+	const char *words = detail_str(d, "child_words", &words_n);
+	if (!json_is_string(json_object_get(d, "child_words")))
+		words = detail_str(d, "childs_words", &words_n); /* a visit's */
+	const char *action = detail_str(d, "action_taken", &action_n), *method = detail_str(d, "views_method", &method_n);
+	if (strcmp(e->kind, "visit") == 0 && json_is_boolean(json_object_get(d, "seen"))) {
+		bool seen = json_is_true(json_object_get(d, "seen")), alone = json_is_true(json_object_get(d, "seen_alone"));
+		seen_text = !seen ? "The child was not seen."
+			: alone	  ? "The child was seen, and seen alone."
+				  : "The child was seen, not alone.";
 	}
+
+	buf_puts(b, "    <tr class=\"govuk-table__row\" id=\"event-");
+	buf_put_int(b, e->id);
+	buf_puts(b, "\">\n      <td class=\"govuk-table__cell\">");
+	put_html(b, date);
+	buf_puts(b, "<br><span class=\"govuk-body-s\">");
+	put_html(b, hm);
+	buf_puts(b, "</span></td>\n      <td class=\"govuk-table__cell\">");
+	put_html(b, agency);
+	buf_puts(b, "<br><span class=\"govuk-body-s sg-recorder\">");
+	put_html(b, by);
+	buf_puts(b, "</span></td>\n      <td class=\"govuk-table__cell\"><strong>");
+	put_html(b, kind);
+	buf_puts(b, "</strong>");
+	if (category && category[0]) {
+		buf_puts(b, "<span class=\"sg-category\">: ");
+		put_html(b, category);
+		buf_puts(b, "</span>");
+	}
+	buf_puts(b, "<br>");
+	put_html(b, e->summary);
+	if (seen_text) {
+		buf_puts(b, "<br>");
+		put_html(b, seen_text);
+	}
+	if (words_n) {
+		buf_puts(b, "<br><span class=\"sg-childs-words\">The child said: \u201c");
+		buf_append_html(b, words, words_n);
+		buf_puts(b, "\u201d</span>");
+	}
+	if (method_n) {
+		buf_puts(b, "<br><span class=\"govuk-body-s\">How their views were gathered: ");
+		buf_append_html(b, method, method_n);
+		buf_puts(b, "</span>");
+	}
+	if (action_n) {
+		buf_puts(b, "<br><span class=\"govuk-body-s\">What was done: ");
+		buf_append_html(b, action, action_n);
+		buf_puts(b, "</span>");
+	}
+	buf_puts(b, "</td>\n    </tr>\n");
 	json_decref(d);
-	json_array_append_new(j->events, o);
 	if (j->shown++ == 0)
 		j->first_id = e->id;
 	return 0;
@@ -1024,7 +1070,12 @@ static void record_continue(http_request *rq, void *ctx)
 	json_object_set_new(view, "upn", json_incref(j->upn));
 	json_object_set_new(view, "has_members", json_boolean(json_array_size(j->members) > 0));
 	json_object_set_new(view, "members", json_incref(j->members));
-	json_object_set_new(view, "events", json_incref(j->events));
+	if (j->rows.failed) { /* cannot happen: 100 rows are far below the ceiling */
+		json_decref(view);
+		web_unavailable(w, rq);
+		goto out;
+	}
+	json_object_set_new(view, "event_rows", json_stringn_nocheck(j->rows.data ? j->rows.data : "", j->rows.len));
 	json_object_set_new(view, "has_events", json_boolean(j->shown > 0));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
 	bool own_agency = j->access.reader.level != ACCESS_FULL;
@@ -1117,7 +1168,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 	j->view = json_pack("{s:b, s:b}", "recorded", recorded && strcmp(recorded, "visit") != 0, "recorded_visit",
 			    recorded && strcmp(recorded, "visit") == 0);
 	j->members = json_array();
-	j->events = json_array();
+	buf_init(&j->rows, PAGE_MAX);
 	j->nhs = json_array();
 	j->upn = json_array();
 	/* Filters: unknown values are ignored rather than refused (a stale bookmark still opens the record). */

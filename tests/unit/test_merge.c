@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -175,6 +176,46 @@ static void merge_moves_then_undo_restores(void **state)
 	assert_string_equal(got, "tester,tester");
 }
 
+static int keys_run(store_conn *c, void *arg)
+{
+	const char *const *a = arg; /* person, record, keys */
+	return store_block_keys_add(c, (int64_t)strtoll(a[0], NULL, 10), (int64_t)strtoll(a[1], NULL, 10), a[2]);
+}
+
+static void add_keys(struct fx *f, const char *person, const char *record, const char *keys)
+{
+	const char *a[3] = {person, record, keys};
+	assert_int_equal(txq_exec(f->st, keys_run, (void *)a), STORE_OK);
+}
+
+/* A person's blocking key is written once, by the first record that brings it (issue 17), except while persons
+ * stand merged into it: a merge's undo takes the merged records' keys back, and the kept person must keep a key
+ * its own later record brought. A key from the person's own row (record 0) is not one a merge moves. */
+static void keys_once_per_person(void **state)
+{
+	struct fx *f = *state;
+	char got[4096];
+	seed(f->path);
+	/* 1 holds gdob from record 10: record 12 adds only the NHS key. */
+	add_keys(f, "1", "12", "[\"gdob:a|2016-05-03\",\"nhs:9434765919\"]");
+	query(f->path, "SELECT group_concat(key || ' ' || source_record_id, ';') FROM (SELECT * FROM person_block_key "
+		       "WHERE person_id = 1 ORDER BY key, source_record_id)", got, sizeof got);
+	assert_string_equal(got, "gdob:a|2016-05-03 10;nhs:9434765919 12");
+	/* 2 holds gdob only from its own row (0): record 22 writes it. */
+	add_keys(f, "2", "22", "[\"gdob:a|2016-05-03\"]");
+	query(f->path, "SELECT group_concat(source_record_id) FROM (SELECT * FROM person_block_key WHERE person_id = 2 "
+		       "AND key = 'gdob:a|2016-05-03' ORDER BY source_record_id)", got, sizeof got);
+	assert_string_equal(got, "0,22");
+	/* 3 merged into 1: 1 now holds 3's gdob:o through record 30; 1's own record 13 writes it again, so that
+	 * after the undo 1 is still found by it. */
+	int64_t id = merge(f, 1, 3);
+	add_keys(f, "1", "13", "[\"gdob:o|2016-01-01\"]");
+	assert_int_equal(unmerge(f, id), LINKREVIEW_DONE);
+	query(f->path, "SELECT group_concat(person_id || ' ' || source_record_id, ';') FROM (SELECT * FROM person_block_key "
+		       "WHERE key = 'gdob:o|2016-01-01' ORDER BY person_id)", got, sizeof got);
+	assert_string_equal(got, "1 13;3 30");
+}
+
 /* A sealed person is no candidate in blocking, whatever keys it holds. */
 static void sealed_is_no_candidate(void **state)
 {
@@ -218,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(merge_moves_then_undo_restores, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sealed_is_no_candidate, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(keys_once_per_person, fx_setup, fx_teardown),
 		cmocka_unit_test(unmerge_rule_is_the_services),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -355,6 +355,60 @@ static void blocking_keys(void **state)
 	assert_int_equal(ids[1], 0);
 }
 
+/* Intake's candidates in one statement (issue 17): each person once, with its row, its NHS numbers and UPNs in
+ * identifier order, and whether persons stand merged into it. */
+struct cands {
+	int n;
+	struct store_candidate c[4];
+};
+
+static int collect_cand(const struct store_candidate *cand, void *ctx)
+{
+	struct cands *x = ctx;
+	if (x->n < 4)
+		x->c[x->n++] = *cand;
+	return 0;
+}
+
+static void candidates_with_identifiers(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int64_t b = person(f->c, "Amir", "Khan", "2016-05-03");
+	int64_t m = person(f->c, "Amira", "Kahn", "2016-05-03");
+	assert_int_equal(store_identifier_add(f->c, a, "upn", "A123", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765919", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "nhs", "9434765870", 0), STORE_OK);
+	assert_int_equal(store_identifier_add(f->c, a, "local", "L1", 0), STORE_OK); /* not one intake compares */
+	const char *keys = "[\"gdob:a|2016-05-03\"]";
+	assert_int_equal(store_block_keys_add(f->c, a, 0, keys), STORE_OK);
+	assert_int_equal(store_block_keys_add(f->c, b, 0, keys), STORE_OK);
+	assert_int_equal(store_block_keys_add(f->c, m, 0, keys), STORE_OK);
+	int64_t merge_id = 0;
+	assert_int_equal(store_person_merge(f->c, a, m, "tester", "same child", &merge_id), STORE_OK);
+
+	struct cands got = {0};
+	assert_int_equal(store_block_candidates_scored(f->c, keys, 10, collect_cand, &got), STORE_OK);
+	assert_int_equal(got.n, 2); /* the merged person is no candidate */
+	assert_int_equal(got.c[0].person.id, a);
+	assert_string_equal(got.c[0].person.given_name, "Amira");
+	assert_string_equal(got.c[0].person.dob, "2016-05-03");
+	assert_int_equal(got.c[0].n_nhs, 2);
+	assert_string_equal(got.c[0].nhs[0], "9434765919");
+	assert_string_equal(got.c[0].nhs[1], "9434765870");
+	assert_int_equal(got.c[0].n_upn, 1);
+	assert_string_equal(got.c[0].upn[0], "A123");
+	assert_true(got.c[0].has_merged);
+	assert_int_equal(got.c[1].person.id, b);
+	assert_int_equal(got.c[1].n_nhs + got.c[1].n_upn, 0);
+	assert_false(got.c[1].has_merged);
+	/* The limit counts persons, not identifier rows. */
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_block_candidates_scored(f->c, keys, 1, collect_cand, &got), STORE_OK);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.c[0].n_nhs, 2);
+}
+
 /* ---- alerts ---- */
 
 static int collect_alert(const struct store_alert *a, void *ctx)
@@ -725,6 +779,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(users_sessions_throttle, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_order_and_append_only, setup, fx_teardown),
