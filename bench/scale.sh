@@ -55,7 +55,7 @@ sqlite)
 pg | postgresql://* | postgres://*)
   if [ "$db_arg" = pg ]; then
     pg_state=$work/pg.state
-    db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start "$work/pg")
+    db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start)
   else
     db=$db_arg
   fi
@@ -86,6 +86,42 @@ last=$(sed -n 's/.*last_child \([0-9]*\).*/\1/p' <<<"$out")
 awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v c="$children" -v e="$((children * per))" -v l="$(load)" \
   'BEGIN { printf "%-38s %8.1f s   %8.0f events/s (%d children, %d events)   load %s\n", "load (area-load, bulk path)", t, e / t, c, e, l }'
 awk -v b="$(size)" -v l="$(load)" 'BEGIN { printf "%-38s %8.2f GB   load %s\n", "database size", b / 1e9, l }'
+
+# The hot queries' plans on PostgreSQL (docs/SCALING.md), as the server runs them: prepared, generic plans
+# (what a long-lived connection settles on), executed on a child in the middle of the area. PLANS=FILE.
+if [ "${db%%:*}" != sqlite ]; then
+  mid=$(( (first + last) / 2 ))
+  nhs=$(q "select value from identifier where person_id = $mid and kind = 'nhs'")
+  keys=$(q "select json_agg(key)::text from person_block_key where person_id = $mid")
+  psql "${psql_args[@]}" -P pager=off >"${PLANS:-$root/build/scale-plans.txt}" 2>&1 <<SQL
+SET plan_cache_mode = force_generic_plan;
+\echo '== chronology (S_CHRONO_FIRST: the newest 100 events of a child, every agency)'
+PREPARE chrono(bigint, bigint, text, text, bigint, text, text, text) AS
+  SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details FROM event
+  WHERE person_id = \$1 AND (\$3 IS NULL OR agency = \$3) AND (\$4 IS NULL OR kind = \$4)
+  AND ((\$6 IS NULL OR event.agency = \$6) AND (\$7 IS NULL OR event.agency <> \$7 OR
+  coalesce(json_extract(event.details, '\$.category'), '') NOT IN (SELECT value FROM json_each(\$8))))
+  ORDER BY occurred_at DESC, id DESC LIMIT \$2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE chrono($mid, 100, NULL, NULL, 0, NULL, NULL, NULL);
+\echo '== flag look-up (S_PERSON_BY_IDENT: the child of an NHS number; then the sealed check and the accesses)'
+PREPARE flag(text, text) AS SELECT min(person_id) FROM identifier WHERE kind = \$1 AND value = \$2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE flag('nhs', '$nhs');
+PREPARE flags(bigint, bigint) AS SELECT person_id, at, actor, organisation, setting FROM flag_access
+  WHERE person_id = \$1 ORDER BY id DESC LIMIT \$2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE flags($mid, 20);
+\echo '== candidate search (S_BLOCK_CANDIDATES: the persons sharing a blocking key with a new record)'
+PREPARE cands(text, bigint) AS SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN
+  (SELECT value FROM json_each(\$1))
+  AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id)
+  AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)
+  ORDER BY k.person_id LIMIT \$2;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE cands('$keys', 50);
+\echo '== table sizes'
+SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables
+  ORDER BY pg_total_relation_size(relid) DESC LIMIT 8;
+SQL
+  echo "plans of the hot queries: ${PLANS:-$root/build/scale-plans.txt}"
+fi
 
 # 2. The server over the big area.
 for agency in police health education social_care housing; do
