@@ -769,7 +769,7 @@ static void bulk_loads(void **state)
 	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
 	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_SOURCE_RECORD), STORE_OK);
 	for (int i = 0; i < 3; i++) {
-		char ref[16];
+		char ref[32];
 		snprintf(ref, sizeof ref, "BULK-%d", i);
 		struct store_bulk_value r[9] = {
 			STORE_BULK_INT(sid + i), STORE_BULK_TEXT("health"), STORE_BULK_TEXT(ref), STORE_BULK_BLOB(hash, 32),
@@ -781,7 +781,7 @@ static void bulk_loads(void **state)
 	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
 	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_EVENT), STORE_OK);
 	for (int i = 0; i < 3; i++) {
-		char at[24];
+		char at[48];
 		snprintf(at, sizeof at, "2026-11-0%dT10:00:00Z", i + 1);
 		struct store_bulk_value e[9] = {
 			STORE_BULK_INT(eid + i), STORE_BULK_INT(pid), STORE_BULK_INT(sid + i), STORE_BULK_TEXT("health"),
