@@ -21,6 +21,17 @@ static const char *const FAMILY[] = {"Smith", "Khan", "Jones", "Taylor", "Brown"
 				     "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood", "Harris",
 				     "Lewis", "Martin", "Jackson", "Clarke", "Clark", "Turner", "Hill", "Nowak",
 				     "Begum", "Patel", "Hussain", "Cooper", "Ward", "Morris", "King", "Baker", "Young"};
+/* Most family names are rarer than the forty commonest: composed from these, about 1,200 more (so that a
+ * family name and birth year block holds tens of children in a million, as in life, not thousands). */
+static const char *const FAMILY_HEAD[] = {"Ash", "Black", "Brad", "Brook", "Cart", "Chad", "Clay", "Dal", "Elling",
+					  "Fair", "Firth", "Glad", "Hal", "Hart", "Hol", "Kings", "Lang", "Lock", "Mar",
+					  "Mel", "Nor", "Oak", "Pen", "Rad", "Red", "Ros", "Rush", "Shel", "Stan",
+					  "Stock", "Thorn", "Wad", "Wal", "Wes", "Whit", "Win", "York", "Ather", "Bar",
+					  "Cole"};
+static const char *const FAMILY_TAIL[] = {"ley", "ton", "ford", "well", "wood", "field", "by", "ham", "worth", "more",
+					  "dale", "stone", "bridge", "man", "son", "er", "ing", "hurst", "combe",
+					  "brook", "land", "wick", "cott", "ridge", "shaw", "gate", "bury", "don",
+					  "mere", "thwaite"};
 static const char *const STREET[] = {"Church Street", "Station Road", "Victoria Road", "Park Avenue",
 				     "Mill Lane", "Green Lane", "Manor Road", "Kings Road", "Queens Road",
 				     "High Street", "New Road", "Grange Road"};
@@ -59,7 +70,12 @@ static void make_child(uint64_t seed, int64_t i, int64_t today, struct child *c)
 	uint64_t r = mix(seed ^ mix((uint64_t)i));
 	snprintf(c->s.given_name, sizeof c->s.given_name, "%s", GIVEN[r % (sizeof GIVEN / sizeof GIVEN[0])]);
 	r = mix(r);
-	snprintf(c->s.family_name, sizeof c->s.family_name, "%s", FAMILY[r % (sizeof FAMILY / sizeof FAMILY[0])]);
+	if (r % 10 == 0) /* one child in ten has one of the forty commonest */
+		snprintf(c->s.family_name, sizeof c->s.family_name, "%s", FAMILY[(r >> 8) % (sizeof FAMILY / sizeof FAMILY[0])]);
+	else
+		snprintf(c->s.family_name, sizeof c->s.family_name, "%s%s",
+			 FAMILY_HEAD[(r >> 8) % (sizeof FAMILY_HEAD / sizeof FAMILY_HEAD[0])],
+			 FAMILY_TAIL[(r >> 20) % (sizeof FAMILY_TAIL / sizeof FAMILY_TAIL[0])]);
 	r = mix(r);
 	/* born 0 to 17 years before today */
 	c->born = today - (int64_t)(r % (17 * 365)) * 86400 - 86400;
@@ -68,8 +84,8 @@ static void make_child(uint64_t seed, int64_t i, int64_t today, struct child *c)
 	snprintf(c->s.dob, sizeof c->s.dob, "%.10s", ts);
 	snprintf(c->s.sex, sizeof c->s.sex, "%s", (r >> 20) & 1 ? "F" : "M");
 	r = mix(r);
-	/* about 40 children to a postcode, as in a dense town */
-	uint64_t pc = (uint64_t)i / 40;
+	/* about 10 children to a postcode (a postcode is about 15 households) */
+	uint64_t pc = (uint64_t)i / 10;
 	char postcode[32];
 	snprintf(postcode, sizeof postcode, "LS%u %u%c%c", (unsigned)(pc / 6760 % 99 + 1), (unsigned)(pc / 676 % 10),
 		 'A' + (int)(pc / 26 % 26), 'A' + (int)(pc % 26));
