@@ -25,6 +25,7 @@ int cmd_user(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 int cmd_recordings(int argc, char **argv);
+int cmd_area_load(int argc, char **argv); /* cmd_area_load.c: the scale benchmark's bulk loader */
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

@@ -29,6 +29,7 @@ static const struct {
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
+	{"area-load", cmd_area_load, "load a synthetic area of N children in bulk (the scale benchmark)"},
 	{"recordings", cmd_recordings, "verify that every recording still decrypts and matches its hash"},
 };
 

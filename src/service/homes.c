@@ -353,21 +353,36 @@ static int import_run(store_conn *c, void *arg)
 			rc = HOMES_EDUPLICATE;
 		}
 	}
-	for (size_t i = 0; i < in->nocc && rc == STORE_OK; i++)
-		rc = store_home_occupancy_set(c, ids[in->occ[i].home], in->occ[i].month, in->occ[i].nights);
-	struct store_home_incident inc;
-	memset(&inc, 0, sizeof inc);
-	for (size_t i = 0; i < in->ninc && rc == STORE_OK; i++) {
-		inc.home_id = ids[in->inc[i].home];
-		snprintf(inc.occurred_at, sizeof inc.occurred_at, "%s", in->inc[i].date);
-		snprintf(inc.type, sizeof inc.type, "%s", ov_indicator_name(in->inc[i].type));
-		inc.duration_min = in->inc[i].duration_min;
-		inc.child_injured = in->inc[i].child_injured;
-		inc.staff_involved = in->inc[i].staff_involved;
-		inc.debrief_offered = in->inc[i].debrief_offered;
-		snprintf(inc.technique, sizeof inc.technique, "%s", in->inc[i].technique ? in->inc[i].technique : "");
-		snprintf(inc.summary, sizeof inc.summary, "%s", in->inc[i].summary ? in->inc[i].summary : "");
-		rc = store_home_incident_insert(c, &inc, NULL);
+	/* The months and incidents are the bulk of a register: one bulk load each (COPY on PostgreSQL). The
+	 * homes themselves go one by one above, for their ids and to name the one already in the register. */
+	if (rc == STORE_OK && in->nocc && (rc = store_bulk_begin(c, STORE_BULK_HOME_OCCUPANCY)) == STORE_OK) {
+		for (size_t i = 0; i < in->nocc && rc == STORE_OK; i++) {
+			struct store_bulk_value v[3] = {STORE_BULK_INT(ids[in->occ[i].home]), STORE_BULK_TEXT(in->occ[i].month),
+							STORE_BULK_REAL(in->occ[i].nights)};
+			rc = store_bulk_row(c, v, 3);
+		}
+		int end = store_bulk_end(c, rc == STORE_OK);
+		rc = rc == STORE_OK ? end : rc;
+	}
+	if (rc == STORE_OK && in->ninc && (rc = store_bulk_begin(c, STORE_BULK_HOME_INCIDENT)) == STORE_OK) {
+		for (size_t i = 0; i < in->ninc && rc == STORE_OK; i++) {
+			const struct homes_import_inc *x = &in->inc[i];
+			struct store_bulk_value v[10] = {
+				STORE_BULK_INT(ids[x->home]),
+				STORE_BULK_NULL,
+				STORE_BULK_TEXT(x->date),
+				STORE_BULK_TEXT(ov_indicator_name(x->type)),
+				x->duration_min < 0 ? STORE_BULK_NULL : STORE_BULK_INT(x->duration_min),
+				STORE_BULK_TEXT(x->technique ? x->technique : ""),
+				x->child_injured < 0 ? STORE_BULK_NULL : STORE_BULK_INT(x->child_injured),
+				x->staff_involved < 0 ? STORE_BULK_NULL : STORE_BULK_INT(x->staff_involved),
+				x->debrief_offered < 0 ? STORE_BULK_NULL : STORE_BULK_INT(x->debrief_offered),
+				STORE_BULK_TEXT(x->summary ? x->summary : ""),
+			};
+			rc = store_bulk_row(c, v, 10);
+		}
+		int end = store_bulk_end(c, rc == STORE_OK);
+		rc = rc == STORE_OK ? end : rc;
 	}
 	free(ids);
 	if (rc != STORE_OK)

@@ -78,7 +78,14 @@ struct pg_db {
 	int64_t changes;
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
 	char err[512];
+	/* a COPY in progress (copy_begin .. copy_end): its rows gathered here, sent in pieces of COPY_CHUNK */
+	char *copy_buf;
+	size_t copy_len, copy_cap;
+	char copy_table[64];
+	bool copy_ids, copy_failed;
 };
+
+#define COPY_CHUNK (256 * 1024)
 
 #define PG(d) ((struct pg_db *)(d))
 #define PS(s) ((struct pg_stmt *)(s))
@@ -600,6 +607,7 @@ static bool pg_in_tx(sql_db *d) { return PQtransactionStatus(PG(d)->conn) != PQT
 
 static void pg_close(sql_db *d)
 {
+	free(PG(d)->copy_buf);
 	PQfinish(PG(d)->conn);
 	free(d);
 }
@@ -760,6 +768,152 @@ static int pg_checkpoint(sql_db *d) { return STORE_OK; }
 
 static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == CONNECTION_BAD; }
 
+/* ---- COPY ... FROM STDIN, text format: what bulk loads use ---- */
+
+static bool copy_put(struct pg_db *p, const char *b, size_t n)
+{
+	if (p->copy_len + n + 1 > p->copy_cap) {
+		size_t cap = p->copy_cap ? p->copy_cap : COPY_CHUNK * 2;
+		while (cap < p->copy_len + n + 1)
+			cap *= 2;
+		char *q = realloc(p->copy_buf, cap);
+		if (!q)
+			return false;
+		p->copy_buf = q;
+		p->copy_cap = cap;
+	}
+	memcpy(p->copy_buf + p->copy_len, b, n);
+	p->copy_len += n;
+	return true;
+}
+
+static int copy_flush(struct pg_db *p)
+{
+	if (p->copy_len && PQputCopyData(p->conn, p->copy_buf, (int)p->copy_len) != 1) {
+		set_err(p, PQerrorMessage(p->conn));
+		p->copy_failed = true;
+		return STORE_EIO;
+	}
+	p->copy_len = 0;
+	return STORE_OK;
+}
+
+static int pg_copy_begin(sql_db *d, const char *table, const char *cols)
+{
+	struct pg_db *p = PG(d);
+	if (PQtransactionStatus(p->conn) != PQTRANS_INTRANS) {
+		set_err(p, "a bulk load runs inside a write transaction");
+		return STORE_EIO;
+	}
+	if (snprintf(p->copy_table, sizeof p->copy_table, "%s", table) >= (int)sizeof p->copy_table)
+		return STORE_EIO;
+	p->copy_ids = strncmp(cols, "id,", 3) == 0 || strncmp(cols, "id ", 3) == 0 || strcmp(cols, "id") == 0;
+	p->copy_failed = false;
+	p->copy_len = 0;
+	char sql[512];
+	if (snprintf(sql, sizeof sql, "COPY %s(%s) FROM STDIN", table, cols) >= (int)sizeof sql)
+		return STORE_EIO;
+	PGresult *r = PQexec(p->conn, sql);
+	int rc = PQresultStatus(r) == PGRES_COPY_IN ? STORE_OK : map_res(p, r);
+	PQclear(r);
+	return rc == STORE_OK ? STORE_OK : (rc ? rc : STORE_EIO);
+}
+
+/* One value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped in
+ * text; a blob as bytea's hex form (its own backslash escaped for COPY). */
+static bool copy_value(struct pg_db *p, const struct sql_value *v)
+{
+	char num[40];
+	switch (v->kind) {
+	case SQL_V_INT:
+		return copy_put(p, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i));
+	case SQL_V_DOUBLE:
+		return copy_put(p, num, (size_t)snprintf(num, sizeof num, "%.17g", v->d));
+	case SQL_V_TEXT: {
+		const char *t = v->p ? v->p : "";
+		size_t n = v->n < 0 ? strlen(t) : (size_t)v->n;
+		size_t from = 0;
+		for (size_t i = 0; i < n; i++) {
+			const char *esc = NULL;
+			switch (t[i]) {
+			case '\\': esc = "\\\\"; break;
+			case '\t': esc = "\\t"; break;
+			case '\n': esc = "\\n"; break;
+			case '\r': esc = "\\r"; break;
+			case '\0': return false; /* PostgreSQL's text holds no NUL */
+			default: continue;
+			}
+			if (!copy_put(p, t + from, i - from) || !copy_put(p, esc, 2))
+				return false;
+			from = i + 1;
+		}
+		return copy_put(p, t + from, n - from);
+	}
+	case SQL_V_BLOB: {
+		static const char hex[] = "0123456789abcdef";
+		const unsigned char *b = v->p;
+		if (!copy_put(p, "\\\\x", 3))
+			return false;
+		for (int i = 0; i < v->n; i++) {
+			char two[2] = {hex[b[i] >> 4], hex[b[i] & 15]};
+			if (!copy_put(p, two, 2))
+				return false;
+		}
+		return true;
+	}
+	default:
+		return copy_put(p, "\\N", 2);
+	}
+}
+
+static int pg_copy_row(sql_db *d, const struct sql_value *v, int n)
+{
+	struct pg_db *p = PG(d);
+	for (int i = 0; i < n; i++)
+		if ((i && !copy_put(p, "\t", 1)) || !copy_value(p, &v[i])) {
+			set_err(p, "a value cannot be sent (out of memory, or text with a NUL)");
+			p->copy_failed = true;
+			return STORE_EIO;
+		}
+	if (!copy_put(p, "\n", 1)) {
+		p->copy_failed = true;
+		return STORE_EIO;
+	}
+	return p->copy_len >= COPY_CHUNK ? copy_flush(p) : STORE_OK;
+}
+
+static int pg_copy_end(sql_db *d, bool ok)
+{
+	struct pg_db *p = PG(d);
+	int rc = STORE_OK;
+	ok = ok && !p->copy_failed && copy_flush(p) == STORE_OK;
+	if (PQputCopyEnd(p->conn, ok ? NULL : "bulk load abandoned") != 1) {
+		set_err(p, PQerrorMessage(p->conn));
+		rc = STORE_EIO;
+	}
+	PGresult *r;
+	while ((r = PQgetResult(p->conn)) != NULL) { /* the COPY's outcome: a refused row is reported here */
+		int x = map_res(p, r);
+		if (rc == STORE_OK)
+			rc = x;
+		PQclear(r);
+	}
+	p->copy_len = 0;
+	free(p->copy_buf);
+	p->copy_buf = NULL;
+	p->copy_cap = 0;
+	if (rc == STORE_OK && !ok)
+		rc = STORE_EIO;
+	if (rc == STORE_OK && p->copy_ids) { /* the rows brought their ids: the next INSERT must not reuse one */
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM %s), false)",
+			 p->copy_table, p->copy_table);
+		rc = pexec(p, sql);
+	}
+	return rc;
+}
+
 static const struct sql_driver pg_driver = {
 	.name = "postgresql",
 	.prepare = pg_prepare,
@@ -791,6 +945,9 @@ static const struct sql_driver pg_driver = {
 	.migrate_one = pg_migrate_one,
 	.checkpoint = pg_checkpoint,
 	.lost = pg_lost,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };
 
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz)

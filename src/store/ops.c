@@ -936,6 +936,11 @@ enum stmt_id {
 	S_SPEAKUP_COUNT,
 	S_SPEAKUP_MSG_INSERT,
 	S_SPEAKUP_MSGS,
+	/* bulk loads (store_bulk.h): one INSERT and one next-id query per table of bulk_tables[], built there */
+	S_BULK_0,
+	S_BULK_LAST = S_BULK_0 + STORE_BULK__COUNT - 1,
+	S_BULK_NEXT_0,
+	S_BULK_NEXT_LAST = S_BULK_NEXT_0 + STORE_BULK__COUNT - 1,
 	S__COUNT
 };
 
@@ -1570,6 +1575,10 @@ struct sq_conn {
 	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
 	bool reader;  /* from the read pool (--db-read): handed back there */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
+	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
+	bool bulk_open, bulk_copy;
+	int bulk_table;
+	sql_stmt *bulk_stmt;
 };
 
 struct sq_store {
@@ -5899,6 +5908,126 @@ static int sq_speakup_messages(store_conn *c, int64_t report_id, store_speakup_m
 	return rc;
 }
 
+/* ---- bulk loads (store_bulk.h): COPY where the engine has it, else one prepared INSERT reused ---------- */
+
+static const struct {
+	const char *table, *cols;
+	int ncols;
+	bool has_id;
+} bulk_tables[STORE_BULK__COUNT] = {
+	[STORE_BULK_PERSON] = {"person", "id, given_name, middle_names, family_name, dob, sex, postcode, address, "
+					 "match_key, created_at, given_fold, family_fold", 12, true},
+	[STORE_BULK_IDENTIFIER] = {"identifier", "person_id, kind, value, source_record_id, first_seen", 5, false},
+	[STORE_BULK_SOURCE_RECORD] = {"source_record", "id, agency, source_ref, payload_hash, payload, person_id, "
+						   "link_score, link_rule, received_at", 9, true},
+	[STORE_BULK_EVENT] = {"event", "id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, "
+				       "summary, details", 9, true},
+	[STORE_BULK_BLOCK_KEY] = {"person_block_key", "key, person_id, source_record_id", 3, false},
+	[STORE_BULK_HOME_OCCUPANCY] = {"home_occupancy", "home_id, month, child_nights", 3, false},
+	[STORE_BULK_HOME_INCIDENT] = {"home_incident", "home_id, person_id, occurred_at, type, duration_min, "
+						   "technique, child_injured, staff_involved, debrief_offered, summary", 10, false},
+};
+
+#define BULK_COLS_MAX 16
+
+int store_bulk_columns(enum store_bulk_table t)
+{
+	return (int)t >= 0 && t < STORE_BULK__COUNT ? bulk_tables[t].ncols : 0;
+}
+
+static int sq_bulk_next_id(store_conn *c, enum store_bulk_table t, int64_t *next)
+{
+	struct sq_conn *x = CONN(c);
+	*next = 0;
+	if ((int)t < 0 || t >= STORE_BULK__COUNT || !bulk_tables[t].has_id || x->bulk_open)
+		return STORE_EIO;
+	char sql[128]; /* the table's name is one of bulk_tables[]'s constants, never input */
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", bulk_tables[t].table);
+	sql_stmt *s = sql_prepare(x->db, S_BULK_NEXT_0 + (int)t, sql);
+	if (!s)
+		return STORE_EIO;
+	int rc = sql_step(s);
+	if (rc == SQL_ROW)
+		*next = sql_column_int64(s, 0);
+	sql_reset(s);
+	return rc == SQL_ROW ? STORE_OK : map_rc(rc) ? map_rc(rc) : STORE_EIO;
+}
+
+static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
+{
+	struct sq_conn *x = CONN(c);
+	if ((int)t < 0 || t >= STORE_BULK__COUNT || x->bulk_open || !x->db->drv->in_transaction(x->db))
+		return STORE_EIO;
+	const struct sql_driver *d = x->db->drv;
+	if (d->copy_begin) {
+		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
+		if (rc != STORE_OK)
+			return rc;
+		x->bulk_copy = true;
+	} else {
+		char sql[512];
+		int o = snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES (", bulk_tables[t].table, bulk_tables[t].cols);
+		for (int i = 1; i <= bulk_tables[t].ncols && o > 0 && o < (int)sizeof sql; i++)
+			o += snprintf(sql + o, sizeof sql - (size_t)o, "%s?%d", i > 1 ? ", " : "", i);
+		if (o <= 0 || o + 2 >= (int)sizeof sql)
+			return STORE_EIO;
+		snprintf(sql + o, sizeof sql - (size_t)o, ")");
+		if (!(x->bulk_stmt = sql_prepare(x->db, S_BULK_0 + (int)t, sql)))
+			return STORE_EIO;
+		x->bulk_copy = false;
+	}
+	x->bulk_open = true;
+	x->bulk_table = (int)t;
+	return STORE_OK;
+}
+
+static int sq_bulk_row(store_conn *c, const struct store_bulk_value *v, int n)
+{
+	struct sq_conn *x = CONN(c);
+	if (!x->bulk_open || n != bulk_tables[x->bulk_table].ncols || n > BULK_COLS_MAX)
+		return STORE_EIO;
+	if (x->bulk_copy) {
+		struct sql_value w[BULK_COLS_MAX];
+		static const int kinds[] = {[STORE_BV_NULL] = SQL_V_NULL, [STORE_BV_INT] = SQL_V_INT,
+					    [STORE_BV_REAL] = SQL_V_DOUBLE, [STORE_BV_TEXT] = SQL_V_TEXT,
+					    [STORE_BV_BLOB] = SQL_V_BLOB};
+		for (int i = 0; i < n; i++) {
+			if ((unsigned)v[i].kind > STORE_BV_BLOB)
+				return STORE_EIO;
+			w[i] = (struct sql_value){kinds[v[i].kind], v[i].i, v[i].d, v[i].p, v[i].n};
+		}
+		return x->db->drv->copy_row(x->db, w, n);
+	}
+	sql_stmt *s = x->bulk_stmt;
+	sql_reset(s);
+	sql_clear_bindings(s);
+	for (int i = 0; i < n; i++) {
+		switch (v[i].kind) {
+		case STORE_BV_INT: sql_bind_int64(s, i + 1, v[i].i); break;
+		case STORE_BV_REAL: sql_bind_double(s, i + 1, v[i].d); break;
+		case STORE_BV_TEXT: sql_bind_text(s, i + 1, v[i].p ? v[i].p : "", v[i].p ? v[i].n : 0); break;
+		case STORE_BV_BLOB: sql_bind_blob(s, i + 1, v[i].p, v[i].n); break;
+		case STORE_BV_NULL: sql_bind_null(s, i + 1); break;
+		default: return STORE_EIO;
+		}
+	}
+	int rc = sql_step(s);
+	sql_reset(s);
+	return rc == SQL_DONE ? STORE_OK : map_rc(rc) ? map_rc(rc) : STORE_EIO;
+}
+
+static int sq_bulk_end(store_conn *c, bool ok)
+{
+	struct sq_conn *x = CONN(c);
+	if (!x->bulk_open)
+		return STORE_EIO;
+	x->bulk_open = false;
+	x->bulk_stmt = NULL;
+	if (x->bulk_copy)
+		return x->db->drv->copy_end(x->db, ok);
+	return ok ? STORE_OK : STORE_EIO;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -6092,4 +6221,8 @@ const struct store_ops store_sqlite_ops = {
 	.speakup_count_since = sq_speakup_count_since,
 	.speakup_message_insert = sq_speakup_message_insert,
 	.speakup_messages = sq_speakup_messages,
+	.bulk_next_id = sq_bulk_next_id,
+	.bulk_begin = sq_bulk_begin,
+	.bulk_row = sq_bulk_row,
+	.bulk_end = sq_bulk_end,
 };

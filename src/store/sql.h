@@ -21,6 +21,16 @@
 typedef struct sql_db sql_db;
 typedef struct sql_stmt sql_stmt;
 
+/* One value of a bulk row (copy_row below): p and n for text (n < 0: up to its NUL) and blobs. */
+enum { SQL_V_NULL, SQL_V_INT, SQL_V_DOUBLE, SQL_V_TEXT, SQL_V_BLOB };
+struct sql_value {
+	int kind;
+	int64_t i;
+	double d;
+	const void *p;
+	int n;
+};
+
 enum { SQL_ROW = 100, SQL_DONE = 101 };
 
 /* Statement ids a connection caches; ops.c checks its count against it. */
@@ -69,6 +79,14 @@ struct sql_driver {
 	/* true when the connection is gone (the server died, failed over, or shut it): the pool drops it and
 	 * opens another; NULL for an engine whose connections cannot be lost (SQLite's file) */
 	bool (*lost)(sql_db *db);
+	/* Bulk loads (optional; NULL: store/ops.c steps one prepared INSERT per row). Inside the open write
+	 * transaction: copy_begin starts COPY table(cols) FROM STDIN, copy_row sends one row (n values, in the
+	 * order of cols), copy_end finishes it (ok false: abandons it, and the transaction with it) and, when
+	 * the rows carried their ids (cols begins with "id"), moves the table's id sequence past them. No other
+	 * statement may run on the connection between copy_begin and copy_end. */
+	int (*copy_begin)(sql_db *db, const char *table, const char *cols);
+	int (*copy_row)(sql_db *db, const struct sql_value *v, int n);
+	int (*copy_end)(sql_db *db, bool ok);
 };
 
 /* The common heads of a driver's connection and statement. */

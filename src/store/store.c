@@ -1018,3 +1018,23 @@ int store_speakup_messages(store_conn *c, int64_t report_id, store_speakup_messa
 {
 	return c->ops->speakup_messages(c, report_id, fn, ctx);
 }
+
+int store_bulk_next_id(store_conn *c, enum store_bulk_table t, int64_t *next)
+{
+	return c->ops->bulk_next_id(c, t, next);
+}
+
+int store_bulk_begin(store_conn *c, enum store_bulk_table t)
+{
+	return c->ops->bulk_begin(c, t);
+}
+
+int store_bulk_row(store_conn *c, const struct store_bulk_value *v, int n)
+{
+	return c->ops->bulk_row(c, v, n);
+}
+
+int store_bulk_end(store_conn *c, bool ok)
+{
+	return c->ops->bulk_end(c, ok);
+}

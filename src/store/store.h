@@ -37,5 +37,6 @@
 #include "store/store_homes.h"
 #include "store/store_lado.h"
 #include "store/store_speakup.h"
+#include "store/store_bulk.h"
 
 #endif

@@ -237,6 +237,11 @@ struct store_ops {
 	int (*speakup_count_since)(store_conn *c, const char *since, int64_t *n);
 	int (*speakup_message_insert)(store_conn *c, const struct store_speakup_message *m, int64_t *id);
 	int (*speakup_messages)(store_conn *c, int64_t report_id, store_speakup_message_fn fn, void *ctx);
+	/* bulk loads (store_bulk.h) */
+	int (*bulk_next_id)(store_conn *c, enum store_bulk_table t, int64_t *next);
+	int (*bulk_begin)(store_conn *c, enum store_bulk_table t);
+	int (*bulk_row)(store_conn *c, const struct store_bulk_value *v, int n);
+	int (*bulk_end)(store_conn *c, bool ok);
 };
 
 /* The common head of every backend's structs. */

@@ -771,6 +771,145 @@ static void clock_stamps_rows(void **state)
 	assert_memory_equal(got.created_at, "2031-07-04T12:34", 16); /* the injected instant, not the machine's */
 }
 
+/* ---- bulk loads (store_bulk.h): COPY on PostgreSQL, one reused INSERT on SQLite ---- */
+
+struct bulk_seen {
+	int n;
+	char summary[3][128];
+	int64_t id[3];
+};
+
+static int bulk_event(const struct store_event *e, void *ctx)
+{
+	struct bulk_seen *w = ctx;
+	if (w->n < 3) {
+		snprintf(w->summary[w->n], sizeof w->summary[0], "%s", e->summary);
+		w->id[w->n] = e->id;
+	}
+	w->n++;
+	return 0;
+}
+
+static void bulk_loads(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t before = person(f->c, "Before", "Bulk", "2015-01-01");
+	/* not outside a write transaction */
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_PERSON), STORE_EIO);
+
+	/* text COPY must carry: tabs, newlines, carriage returns, backslashes (also "\N", COPY's NULL), quotes, UTF-8 */
+	static const char *const awkward[3] = {"tab\there", "line\nbreak\r\nand \\ back\\slash", "\\N 'quoted' \"Zoë\""};
+	uint8_t hash[32];
+	for (int i = 0; i < 32; i++)
+		hash[i] = (uint8_t)(i * 37); /* 0x00, '\\' (0x5c) and every kind of byte */
+	hash[1] = '\\';
+	hash[2] = '\t';
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	int64_t pid = 0, sid = 0, eid = 0;
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_PERSON, &pid), STORE_OK);
+	assert_true(pid > before);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_SOURCE_RECORD, &sid), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_EVENT, &eid), STORE_OK);
+	assert_int_equal(store_bulk_columns(STORE_BULK_PERSON), 12);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_PERSON), STORE_OK);
+	struct store_bulk_value p[12] = {
+		STORE_BULK_INT(pid), STORE_BULK_TEXT(awkward[0]), STORE_BULK_TEXT(""), STORE_BULK_TEXT(awkward[2]),
+		STORE_BULK_TEXT("2016-02-03"), STORE_BULK_TEXT("F"), STORE_BULK_TEXT("LS1 4AP"), STORE_BULK_TEXT(awkward[1]),
+		STORE_BULK_NULL, STORE_BULK_TEXT("2026-12-01T09:00:00Z"), STORE_BULK_TEXT("tab here"), STORE_BULK_TEXT("zoe"),
+	};
+	assert_int_equal(store_bulk_row(f->c, p, 11), STORE_EIO); /* a row of the wrong width */
+	assert_int_equal(store_bulk_row(f->c, p, 12), STORE_OK);
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_SOURCE_RECORD), STORE_OK);
+	for (int i = 0; i < 3; i++) {
+		char ref[32];
+		snprintf(ref, sizeof ref, "BULK-%d", i);
+		struct store_bulk_value r[9] = {
+			STORE_BULK_INT(sid + i), STORE_BULK_TEXT("health"), STORE_BULK_TEXT(ref), STORE_BULK_BLOB(hash, 32),
+			STORE_BULK_TEXT(awkward[i]), STORE_BULK_INT(pid), STORE_BULK_REAL(0.5), STORE_BULK_TEXT("new"),
+			STORE_BULK_TEXT("2026-12-01T09:00:00Z"),
+		};
+		assert_int_equal(store_bulk_row(f->c, r, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_EVENT), STORE_OK);
+	for (int i = 0; i < 3; i++) {
+		char at[48];
+		snprintf(at, sizeof at, "2026-11-0%dT10:00:00Z", i + 1);
+		struct store_bulk_value e[9] = {
+			STORE_BULK_INT(eid + i), STORE_BULK_INT(pid), STORE_BULK_INT(sid + i), STORE_BULK_TEXT("health"),
+			STORE_BULK_TEXT("concern"), STORE_BULK_TEXT(at), STORE_BULK_TEXT("2026-12-01T09:00:00Z"),
+			STORE_BULK_TEXT(awkward[i]), STORE_BULK_TEXT("{}"),
+		};
+		assert_int_equal(store_bulk_row(f->c, e, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_BLOCK_KEY), STORE_OK);
+	struct store_bulk_value k[3] = {STORE_BULK_TEXT("nhs:9434765919"), STORE_BULK_INT(pid), STORE_BULK_INT(0)};
+	assert_int_equal(store_bulk_row(f->c, k, 3), STORE_OK);
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+
+	/* read back exactly as written */
+	struct store_person got;
+	bool found = false;
+	assert_int_equal(store_person_get(f->c, pid, &got, &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(got.given_name, awkward[0]);
+	assert_string_equal(got.family_name, awkward[2]);
+	assert_string_equal(got.address, awkward[1]);
+	assert_string_equal(got.match_key, ""); /* NULL */
+	struct store_source_record src;
+	assert_int_equal(store_source_find(f->c, "health", "BULK-1", &src, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(src.id, sid + 1);
+	assert_int_equal(src.event_id, eid + 1);
+	assert_memory_equal(src.payload_hash, hash, 32);
+	struct bulk_seen w = {0};
+	struct store_page page = {.limit = 10};
+	assert_int_equal(store_chronology(f->c, &VIEW_ALL, pid, &page, bulk_event, &w), STORE_OK);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.summary[0], awkward[2]); /* newest first */
+	assert_string_equal(w.summary[2], awkward[0]);
+	int64_t cands[8] = {0};
+	assert_int_equal(store_block_candidates(f->c, "[\"nhs:9434765919\"]", 10, collect_id, cands), STORE_OK);
+	assert_int_equal(cands[0], pid);
+
+	/* the ids the load brought are behind the next ordinary insert (PostgreSQL's sequence was moved on) */
+	int64_t after = person(f->c, "After", "Bulk", "2015-01-01");
+	assert_true(after > pid);
+	int rc;
+	int64_t s2 = source(f->c, "health", "AFTER-1", after, &rc);
+	assert_int_equal(rc, STORE_OK);
+	assert_true(s2 > sid + 2);
+
+	/* a refused load (a source reference twice) leaves nothing: the caller rolls the transaction back */
+	int64_t n_before = 0, n_after = 0;
+	assert_int_equal(store_event_count(f->c, pid, &n_before), STORE_OK);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_SOURCE_RECORD, &sid), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_SOURCE_RECORD), STORE_OK);
+	rc = STORE_OK;
+	for (int i = 0; i < 2 && rc == STORE_OK; i++) {
+		struct store_bulk_value r[9] = {
+			STORE_BULK_INT(sid + i), STORE_BULK_TEXT("health"), STORE_BULK_TEXT("TWICE"), STORE_BULK_BLOB(hash, 32),
+			STORE_BULK_TEXT("{}"), STORE_BULK_INT(pid), STORE_BULK_REAL(0.5), STORE_BULK_TEXT("new"),
+			STORE_BULK_TEXT("2026-12-01T09:00:00Z"),
+		};
+		rc = store_bulk_row(f->c, r, 9);
+	}
+	int end = store_bulk_end(f->c, rc == STORE_OK);
+	assert_true(rc != STORE_OK || end != STORE_OK); /* SQLite refuses the row, PostgreSQL the COPY */
+	assert_int_equal(store_rollback(f->c), STORE_OK);
+	assert_int_equal(store_source_find(f->c, "health", "TWICE", &src, &found), STORE_OK);
+	assert_false(found);
+	assert_int_equal(store_event_count(f->c, pid, &n_after), STORE_OK);
+	assert_int_equal(n_after, n_before);
+	/* and the connection is usable afterwards */
+	assert_int_equal(store_ping(f->c), STORE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -786,6 +925,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(transactions_and_savepoints, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(writers_serialise, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(clock_stamps_rows, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(bulk_loads, setup, fx_teardown),
 	};
 	fprintf(stderr, "store conformance on %s\n", fx_engine());
 	return cmocka_run_group_tests_name(fx_engine(), tests, NULL, NULL);
