@@ -1057,8 +1057,18 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
+	/* The split shares were counted on the records that carry an identifier, a share split_seen of them:
+	 * a child's k records show there as about split_seen * k (at least one). */
+	if (u->model->split_seen > 0 && u->model->split_seen < 1) {
+		k = (uint32_t)ceil(u->model->split_seen * (double)k - 1e-9);
+		if (k < 1)
+			k = 1;
+	}
 	if (k > LINKAGE_SPLIT_K)
 		k = LINKAGE_SPLIT_K;
+	/* One child must be as much likelier than twins as a link must be than two children: the odds of the
+	 * link threshold (0.99: 99 to 1), the same cost policy. */
+	double lt = u->model->link_threshold, odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};
@@ -1066,7 +1076,7 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
 			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
 				real = 1;
-	return u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
+	return odds * u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -1536,6 +1546,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		}
 	}
 	size_t children = distinct_u64(ids, ni);
+	m->split_seen = n ? (double)ni / (double)n : 0;
 	split_rates(recs, byid, ni, children, use, m);
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {

@@ -299,6 +299,9 @@ struct linkage_model {
 	 * by dedupe; used with twin_rate. */
 #define LINKAGE_SPLIT_K 8
 	double split_rate[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	/* The share of records that carry the valid identifier split_rate was counted on (a child's records
+	 * are seen there thinned by it). Measured by dedupe; 0 when none. */
+	double split_seen;
 	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
 	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
 	struct linkage_source_m *by_source;
