@@ -1057,18 +1057,22 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
-	/* The split shares were counted on the records that carry an identifier, a share split_seen of them:
-	 * a child's k records show there as about split_seen * k (at least one). */
-	if (u->model->split_seen > 0 && u->model->split_seen < 1) {
+	bool strict = (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0;
+	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
+	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
+	 * default the shares are read at k, an under-estimate: measured, reading them thinned without the odds
+	 * below gains 0.0005-0.001 of recall and adds twin clusters, docs/BENCHMARKS.md.) */
+	if (strict && u->model->split_seen > 0 && u->model->split_seen < 1) {
 		k = (uint32_t)ceil(u->model->split_seen * (double)k - 1e-9);
 		if (k < 1)
 			k = 1;
 	}
 	if (k > LINKAGE_SPLIT_K)
 		k = LINKAGE_SPLIT_K;
-	/* One child must be as much likelier than twins as a link must be than two children: the odds of the
-	 * link threshold (0.99: 99 to 1), the same cost policy. */
-	double lt = u->model->link_threshold, odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	/* twin_odds: one child must be as much likelier than twins as a link must be than two children, the
+	 * odds of the link threshold (0.99: 99 to 1), the same cost policy; otherwise merely likelier. */
+	double lt = u->model->link_threshold;
+	double odds = strict && lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};

@@ -268,10 +268,12 @@ enum {
 	LINKAGE_REFUSE_SEX_CLUSTER = 1u << 7, /* cluster: components whose records mostly say different sexes */
 	LINKAGE_REFUSE_OWN_IDS = 1u << 8,   /* cluster: a twin-like link between two components of two or more
 	                                     * records each holding a valid identifier */
-	LINKAGE_REFUSE_ALL = 0x1FFu,
+	LINKAGE_REFUSE_TWIN_ODDS = 1u << 9, /* cluster: possible twins refused unless one child is likelier by the
+	                                     * link threshold's odds (99 to 1), not merely likelier */
+	LINKAGE_REFUSE_ALL = 0x3FFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
-	 * sex_cluster changed nothing there. */
-	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER
+	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
+	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS
 };
 /* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
  * numbers or UPNs are two children). */

@@ -475,6 +475,38 @@ static void clustering_keeps_abdi_twins_apart(void **state)
 	linkage_tf_free(tf);
 }
 
+static void clustering_twin_odds_keeps_lone_record_apart(void **state)
+{
+	/* Babatunde Ogunleye (three records) and one record of "Tunde" on the same birthday and address: Tunde is
+	 * a short form of Babatunde. With no identifiers the shares come from their prior (1 child in 1,000 with a
+	 * twin so named against a lone record that shows the form: m / 2), and a lone short form is likelier one
+	 * child's slip: by default it joins. twin_odds asks one child to be 99 times likelier (the link
+	 * threshold's odds): it is not, so the record stays apart and goes for review. */
+	const char *names[4] = {"Babatunde", "Babatunde", "Babatunde", "Tunde"};
+	struct linkage_rec r[4];
+	for (int i = 0; i < 4; i++)
+		r[i] = rec(names[i], "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse |= LINKAGE_REFUSE_TWIN_ODDS;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+}
+
 static void clustering_holds_ambiguous_record(void **state)
 {
 	/* Twins Abdi (two records, one NHS number) and Abdullahi (one record, another NHS number): the two
@@ -798,6 +830,7 @@ int main(void)
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
+		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(accuracy_floor),
