@@ -86,6 +86,8 @@ int cmd_link_train_db(int argc, char **argv)
 	       "recall %s\n",
 	       (long long)r.model.reviewed, (long long)r.model.reviewed_same, (long long)r.model.linked,
 	       (long long)r.model.linked_same, p, rec);
+	printf("in the EM: %zu reviewed pairs as labelled pairs; m of their own for %u agencies (the rest: pooled m)\n",
+	       r.labelled, r.agencies_own_m);
 	printf("thresholds: link %.6g%s, review %.6g\n", r.model.link_threshold,
 	       r.model.link_threshold > r.fitted_link_threshold ? " (raised by reviewers' decisions)" : "",
 	       r.model.review_threshold);

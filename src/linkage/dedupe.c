@@ -541,7 +541,10 @@ static int cmp_gamma(const void *x, const void *y)
 
 /* m per pair of sources: the same EM per blocking rule as the pooled m, on the pairs of records from those
  * two sources (a few iterations from the pooled m), then shrunk towards the pooled m. */
-static int train_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m)
+/* single: m per source instead (model->by_agency): a pair counts for the source of each of its records, and
+ * the labelled pairs of that source enter its EM as fixed responsibilities. */
+static int train_by_source(const struct linkage_rec *recs, const struct pairvec *pairs, struct linkage_model *m,
+			   bool single, const struct linkage_opts *o)
 {
 	/* Keys: the pair's vector with its source pair in bits 41-47, counted (a hash table), then sorted. */
 	struct patterns pt = {0};
@@ -552,12 +555,19 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 			trains |= rule_trains[r] && (rules & (1u << r));
 		if (!trains)
 			continue;
-		unsigned sp = linkage_source_pair(recs[pairs->v[i].a].source, recs[pairs->v[i].b].source);
-		if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)sp << SOURCE_PAIR_SHIFT)) != 0) {
-			free(pt.g);
-			free(pt.count);
-			return -1;
+		uint8_t sa = recs[pairs->v[i].a].source, sb = recs[pairs->v[i].b].source;
+		unsigned key[2] = {linkage_source_pair(sa, sb), 0}, nk = 1;
+		if (single) {
+			key[0] = sa <= LINKAGE_MAX_SOURCES ? sa : 0;
+			key[1] = sb <= LINKAGE_MAX_SOURCES ? sb : 0;
+			nk = key[1] != key[0] ? 2 : 1;
 		}
+		for (unsigned j = 0; j < nk; j++)
+			if (patterns_add(&pt, pairs->v[i].gamma | ((linkage_gamma)key[j] << SOURCE_PAIR_SHIFT)) != 0) {
+				free(pt.g);
+				free(pt.count);
+				return -1;
+			}
 	}
 	size_t nd = pt.n;
 	struct keyed {
@@ -569,7 +579,9 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	linkage_gamma *sg = malloc((nd ? nd : 1) * sizeof *sg);
 	uint64_t *sc = malloc((nd ? nd : 1) * sizeof *sc);
 	struct linkage_source_m *bs = calloc(1, sizeof *bs);
-	if (!kc || !k || !cnt || !sg || !sc || !bs) {
+	struct linkage_label *lab = single && o->nlabels ? malloc(o->nlabels * sizeof *lab) : NULL;
+	if (!kc || !k || !cnt || !sg || !sc || !bs || (single && o->nlabels && !lab)) {
+		free(lab);
 		free(pt.g);
 		free(pt.count);
 		free(kc);
@@ -598,6 +610,10 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 		while (hi < nd && ((unsigned)(k[hi] >> SOURCE_PAIR_SHIFT) & 0x7F) == sp)
 			hi++;
 		double msum[LF_NFIELD][LINKAGE_MAX_LEVELS], wsum[LF_NFIELD], matches = 0;
+		size_t nlab = 0;
+		for (size_t i = 0; single && i < o->nlabels; i++)
+			if (o->labels[i].source == sp)
+				lab[nlab++] = o->labels[i];
 		memset(msum, 0, sizeof msum);
 		memset(wsum, 0, sizeof wsum);
 		for (unsigned r = 0; r < LR_NRULES; r++) {
@@ -615,7 +631,7 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 				continue;
 			struct linkage_model sm = *m;
 			double lam = 0;
-			linkage_em_run(sg, sc, ns, rule_fixed[r], 30, 0.3, &sm, &lam);
+			linkage_em_labelled(sg, sc, ns, lab, nlab, rule_fixed[r], 30, 0.3, &sm, &lam);
 			double weight = lam * (double)total;
 			if (weight > matches)
 				matches = weight;
@@ -651,8 +667,10 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 	free(cnt);
 	free(sg);
 	free(sc);
-	linkage_model_release(m);
-	m->by_source = bs;
+	free(lab);
+	struct linkage_source_m **into = single ? &m->by_agency : &m->by_source;
+	free(*into);
+	*into = bs;
 	return 0;
 }
 
@@ -761,7 +779,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 			continue;
 		struct linkage_model sm = start;
 		double lam = 0;
-		iterations += linkage_em(sg, sc, k, rule_fixed[r], &sm, &lam);
+		iterations += linkage_em_labelled(sg, sc, k, o->labels, o->nlabels, rule_fixed[r], 200, 0.3, &sm, &lam);
 		double weight = lam * (double)total;
 		for (unsigned f = 0; f < LF_NFIELD; f++) {
 			if (rule_fixed[r] & (1u << f))
@@ -812,7 +830,9 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	free(sc);
 	free(g);
 	free(cnt);
-	return o->by_source ? train_by_source(recs, pairs, m) : 0;
+	if (o->by_source && train_by_source(recs, pairs, m, false, o) != 0)
+		return -1;
+	return o->by_agency ? train_by_source(recs, pairs, m, true, o) : 0;
 }
 
 /* ---- scoring ---- */
@@ -1037,8 +1057,22 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
 		return true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
+	bool strict = (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0;
+	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
+	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
+	 * default the shares are read at k, an under-estimate: measured, reading them thinned without the odds
+	 * below gains 0.0005-0.001 of recall and adds twin clusters, docs/BENCHMARKS.md.) */
+	if (strict && u->model->split_seen > 0 && u->model->split_seen < 1) {
+		k = (uint32_t)ceil(u->model->split_seen * (double)k - 1e-9);
+		if (k < 1)
+			k = 1;
+	}
 	if (k > LINKAGE_SPLIT_K)
 		k = LINKAGE_SPLIT_K;
+	/* twin_odds: one child must be as much likelier than twins as a link must be than two children, the
+	 * odds of the link threshold (0.99: 99 to 1), the same cost policy; otherwise merely likelier. */
+	double lt = u->model->link_threshold;
+	double odds = strict && lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};
@@ -1046,7 +1080,7 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
 			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
 				real = 1;
-	return u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
+	return odds * u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -1516,6 +1550,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		}
 	}
 	size_t children = distinct_u64(ids, ni);
+	m->split_seen = n ? (double)ni / (double)n : 0;
 	split_rates(recs, byid, ni, children, use, m);
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {

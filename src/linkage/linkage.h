@@ -268,10 +268,12 @@ enum {
 	LINKAGE_REFUSE_SEX_CLUSTER = 1u << 7, /* cluster: components whose records mostly say different sexes */
 	LINKAGE_REFUSE_OWN_IDS = 1u << 8,   /* cluster: a twin-like link between two components of two or more
 	                                     * records each holding a valid identifier */
-	LINKAGE_REFUSE_ALL = 0x1FFu,
+	LINKAGE_REFUSE_TWIN_ODDS = 1u << 9, /* cluster: possible twins refused unless one child is likelier by the
+	                                     * link threshold's odds (99 to 1), not merely likelier */
+	LINKAGE_REFUSE_ALL = 0x3FFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
-	 * sex_cluster changed nothing there. */
-	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER
+	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
+	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS
 };
 /* linkage_cannot_link with a set of refusals (the identifier rules always apply: two valid different NHS
  * numbers or UPNs are two children). */
@@ -299,9 +301,16 @@ struct linkage_model {
 	 * by dedupe; used with twin_rate. */
 #define LINKAGE_SPLIT_K 8
 	double split_rate[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
+	/* The share of records that carry the valid identifier split_rate was counted on (a child's records
+	 * are seen there thinned by it). Measured by dedupe; 0 when none. */
+	double split_seen;
 	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
 	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
 	struct linkage_source_m *by_source;
+	/* m per source (one source's records against any record): index = the record's source number, 0 for
+	 * unknown. Trained with linkage_opts.by_agency (the service scores one agency's incoming record with
+	 * its agency's m); NULL otherwise. Owned by the model: linkage_model_release frees it. */
+	struct linkage_source_m *by_agency;
 	/* What training saw (for the model file's reader). */
 	uint64_t trained_records, trained_pairs, random_pairs;
 	unsigned em_iterations;
@@ -309,7 +318,7 @@ struct linkage_model {
 
 /* Reasonable starting values (m guesses, u flat, lambda 1e-4, thresholds 0.99 / 0.5). */
 void linkage_model_defaults(struct linkage_model *m);
-/* Frees what training attached to the model (by_source). */
+/* Frees what training attached to the model (by_source, by_agency). */
 void linkage_model_release(struct linkage_model *m);
 
 /* m of one pair of sources, shrunk towards the pooled m by how many matches its pairs hold. */
@@ -318,6 +327,15 @@ struct linkage_source_m {
 	double matches[LINKAGE_SOURCE_PAIRS]; /* matching pairs its EM saw */
 	double m[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS];
 	double w[LINKAGE_SOURCE_PAIRS][LF_NFIELD][LINKAGE_MAX_LEVELS]; /* log2(m / u) */
+	char name[LINKAGE_MAX_SOURCES + 1][32]; /* by_agency: the caller's name of each source ("" unknown) */
+};
+
+/* A pair whose status a person decided (a reviewer's "same" or "different"): its comparison vector, and
+ * the source of the record that raised it (0 unknown). In the EM it is a fixed responsibility, 1 or 0. */
+struct linkage_label {
+	linkage_gamma gamma;
+	bool same;
+	uint8_t source;
 };
 
 /* A scored pair with its explanation. */
@@ -387,6 +405,10 @@ struct linkage_opts {
 	bool keep_pairs;         /* keep every scored candidate pair in the result (for --pairs) */
 	bool train_only;         /* stop after training: no scores, no clusters (result->cluster NULL) */
 	bool by_source;          /* with train: also m per pair of sources (records' source numbers) */
+	bool by_agency;          /* with train: also m per source (model->by_agency; the service's intake) */
+	/* with train: pairs people decided, fixed responsibilities in every E step (linkage_em_labelled) */
+	const struct linkage_label *labels;
+	size_t nlabels;
 	/* Called now and then from the calling thread with work done and work to do (progress bars). */
 	void (*progress)(const char *stage, uint64_t done, uint64_t total, void *ctx);
 	void *progress_ctx;
@@ -439,5 +461,12 @@ void linkage_estimate_u(const struct linkage_rec *recs, size_t n, uint64_t npair
  * whose m is not estimated (those a blocking rule forced to agree). Returns the iterations run. */
 unsigned linkage_em(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 		    struct linkage_model *model, double *lambda_out);
+/* linkage_em with labelled pairs: each enters every E step with its responsibility fixed (1 for "same", 0
+ * for "different") instead of the model's posterior, so its levels count towards m as a certain match (or
+ * not at all); labelled pairs are a chosen, not a random, sample, so they do not enter lambda. Up to
+ * max_iter iterations from lambda. */
+unsigned linkage_em_labelled(const linkage_gamma *gammas, const uint64_t *counts, size_t n,
+			     const struct linkage_label *labels, size_t nlabels, unsigned fields_fixed, unsigned max_iter,
+			     double lambda, struct linkage_model *model, double *lambda_out);
 
 #endif

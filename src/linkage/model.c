@@ -37,6 +37,8 @@ void linkage_model_release(struct linkage_model *m)
 {
 	free(m->by_source);
 	m->by_source = NULL;
+	free(m->by_agency);
+	m->by_agency = NULL;
 }
 
 static double clampp(double p)
@@ -371,6 +373,13 @@ unsigned linkage_em(const linkage_gamma *gammas, const uint64_t *counts, size_t 
 unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out)
 {
+	return linkage_em_labelled(gammas, counts, n, NULL, 0, fields_fixed, max_iter, lambda, model, lambda_out);
+}
+
+unsigned linkage_em_labelled(const linkage_gamma *gammas, const uint64_t *counts, size_t n,
+			     const struct linkage_label *labels, size_t nlabels, unsigned fields_fixed, unsigned max_iter,
+			     double lambda, struct linkage_model *model, double *lambda_out)
+{
 	double m[LF_NFIELD][LINKAGE_MAX_LEVELS];
 	unsigned it;
 	memcpy(m, model->m, sizeof m);
@@ -395,6 +404,13 @@ unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, siz
 					acc[f][l] += post * c;
 			}
 		}
+		/* People's decisions: responsibility fixed at 1 (same) or 0 (different), whatever the model says. */
+		for (size_t k = 0; k < nlabels; k++)
+			for (unsigned f = 0; f < LF_NFIELD && labels[k].same; f++) {
+				unsigned l = linkage_gamma_level(labels[k].gamma, (enum linkage_field)f);
+				if (l != LINKAGE_LEVEL_NULL && l < linkage_nlevels[f])
+					acc[f][l] += 1.0;
+			}
 		if (total == 0)
 			break;
 		double delta = fabs(post_total / total - lambda);

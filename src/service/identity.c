@@ -111,6 +111,8 @@ int64_t identity_trained_id(void)
 void identity_install_trained(int64_t id, struct linkage_model *m, struct linkage_tf *tf)
 {
 	if (model_given) { /* the operator's file wins */
+		if (m)
+			linkage_model_release(m);
 		free(m);
 		linkage_tf_free(tf);
 		return;
@@ -122,6 +124,8 @@ void identity_install_trained(int64_t id, struct linkage_model *m, struct linkag
 	trained_tf = tf;
 	trained_id = id;
 	pthread_rwlock_unlock(&trained_lock);
+	if (old)
+		linkage_model_release(old);
 	free(old);
 	linkage_tf_free(old_tf);
 }
@@ -204,8 +208,26 @@ int identity_score_with(const struct linkage_model *m, const struct linkage_tf *
 	prepare(tf, candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
 		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
 		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
-	linkage_score(m, &a, &b, &ls);
+	/* m of the agency that sent the record, where training measured it (linkage_model.by_agency). */
+	const struct linkage_source_m *ba = m->by_agency;
+	int own = -1;
+	for (int i = 1; ba && s->agency[0] && i <= LINKAGE_MAX_SOURCES && own < 0; i++)
+		if (ba->own[i] && strcmp(ba->name[i], s->agency) == 0)
+			own = i;
+	if (own > 0) {
+		struct linkage_model *am = malloc(sizeof *am);
+		if (!am)
+			return -1;
+		*am = *m;
+		am->by_agency = am->by_source = NULL;
+		memcpy(am->m, ba->m[own], sizeof am->m);
+		linkage_score(am, &a, &b, &ls);
+		free(am);
+	} else
+		linkage_score(m, &a, &b, &ls);
 	memset(out, 0, sizeof *out);
+	out->gamma = ls.gamma;
+	out->agency_m = own > 0;
 	out->weight = ls.weight;
 	out->probability = ls.probability;
 	out->prior = ls.prior;

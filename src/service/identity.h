@@ -40,6 +40,9 @@ struct identity_subject {
 	char disability[STORE_ATTR_BYTES];
 	char ethnicity[STORE_NAME_BYTES];
 	char first_language[STORE_NAME_BYTES];
+	/* The agency that sent it ("" unknown): a trained model's m of that agency scores it, when the store
+	 * held enough of its records (linkage_model.by_agency), else the pooled m. */
+	char agency[STORE_CODE_MAX + 1];
 };
 
 /* Probability thresholds. */
@@ -75,6 +78,8 @@ struct identity_score {
 	double probability; /* 2^w / (1 + 2^w) */
 	double prior;       /* log2(lambda / (1 - lambda)) */
 	const char *cannot_link; /* linkage_cannot_link's reason ("twins", "nhs_number", ...) or NULL */
+	uint64_t gamma;          /* the comparison vector (linkage_gamma): training's labelled pairs */
+	bool agency_m;           /* scored with the m of the subject's agency */
 	bool distinct;           /* a hard reason and unrelated given names: two children, no review */
 	int nfields;
 	struct identity_field fields[IDENTITY_FIELDS];

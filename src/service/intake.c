@@ -1,6 +1,7 @@
 #include "service/intake.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,8 +53,17 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 			res->outcome = INTAKE_NO_CHILD;
 			return STORE_OK;
 		}
-	} else if ((rc = identity_resolve(c, &rq->subject, &m)) != STORE_OK) {
-		return rc;
+	} else {
+		/* Scored with the sending agency's m where the trained model has one. */
+		struct identity_subject *s = malloc(sizeof *s);
+		if (!s)
+			return STORE_EIO;
+		*s = rq->subject;
+		snprintf(s->agency, sizeof s->agency, "%s", rq->agency);
+		rc = identity_resolve(c, s, &m);
+		free(s);
+		if (rc != STORE_OK)
+			return rc;
 	}
 	rc = apply_record(c, rq, &m, res);
 	identity_match_free(&m);

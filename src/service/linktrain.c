@@ -42,6 +42,28 @@ char *linktrain_model_text(const struct linkage_model *m, const struct linkage_t
 			    json_array_append_new(ua, json_real(l ? m->u[f][l] : 0)) != 0)
 				goto done;
 	}
+	if (m->by_agency) {
+		json_t *ag = json_object();
+		if (json_object_set_new(root, "m_by_agency", ag) != 0)
+			goto done;
+		for (unsigned a = 1; a <= LINKAGE_MAX_SOURCES; a++) {
+			if (!m->by_agency->own[a] || !m->by_agency->name[a][0])
+				continue;
+			json_t *one = json_object(), *am = json_object();
+			if (json_object_set_new(ag, m->by_agency->name[a], one) != 0 ||
+			    json_object_set_new(one, "m", am) != 0 ||
+			    json_object_set_new(one, "matches", json_real(m->by_agency->matches[a])) != 0)
+				goto done;
+			for (unsigned f = 0; f < LF_NFIELD; f++) {
+				json_t *ma = json_array();
+				if (json_object_set_new(am, linkage_field_name[f], ma) != 0)
+					goto done;
+				for (unsigned l = 0; l < linkage_nlevels[f]; l++)
+					if (json_array_append_new(ma, json_real(l ? m->by_agency->m[a][f][l] : 0)) != 0)
+						goto done;
+			}
+		}
+	}
 	if (tf && (linkage_tf_each(tf, LF_GIVEN, TF_MIN_COUNT, tf_put, g) != 0 ||
 		   linkage_tf_each(tf, LF_FAMILY, TF_MIN_COUNT, tf_put, fam) != 0))
 		goto done;
@@ -112,6 +134,38 @@ int linktrain_model_parse(const char *text, struct linkage_model *m, struct link
 	if (!prob_ok(m->lambda, false) || m->lambda >= 1 || !prob_ok(m->link_threshold, false) ||
 	    m->link_threshold >= 1 || !prob_ok(m->review_threshold, false) || m->review_threshold > m->link_threshold)
 		goto out;
+	json_t *ag = json_object_get(root, "m_by_agency");
+	if (ag) {
+		const char *name;
+		json_t *one;
+		unsigned a = 0;
+		if (!json_is_object(ag) || json_object_size(ag) > LINKAGE_MAX_SOURCES ||
+		    !(m->by_agency = calloc(1, sizeof *m->by_agency)))
+			goto out;
+		json_object_foreach(ag, name, one)
+		{
+			json_t *am = json_object_get(one, "m");
+			double matches = json_number_value(json_object_get(one, "matches"));
+			if (!json_is_object(am) || !isfinite(matches) || matches <= 0 || !name[0] ||
+			    strlen(name) >= sizeof m->by_agency->name[0])
+				goto out;
+			a++;
+			m->by_agency->own[a] = true;
+			m->by_agency->matches[a] = matches;
+			snprintf(m->by_agency->name[a], sizeof m->by_agency->name[a], "%s", name);
+			for (unsigned f = 0; f < LF_NFIELD; f++) {
+				json_t *ma = json_object_get(am, linkage_field_name[f]);
+				if (json_array_size(ma) != linkage_nlevels[f])
+					goto out;
+				for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
+					double mv = json_number_value(json_array_get(ma, l));
+					if (!prob_ok(mv, true))
+						goto out;
+					m->by_agency->m[a][f][l] = mv;
+				}
+			}
+		}
+	}
 	m->tf_names = json_is_true(json_object_get(root, "tf_names"));
 	if (m->tf_names) {
 		if (!(tf = linkage_tf_new()) || tf_load(json_object_get(root, "tf_given"), LF_GIVEN, tf) != 0 ||
@@ -122,6 +176,8 @@ int linktrain_model_parse(const char *text, struct linkage_model *m, struct link
 	tf = NULL;
 	rc = 0;
 out:
+	if (rc != 0)
+		linkage_model_release(m);
 	linkage_tf_free(tf);
 	json_decref(root);
 	return rc;
@@ -143,7 +199,21 @@ struct load {
 	size_t nlab, caplab;
 	int64_t review_tasks, records;
 	bool nomem;
+	/* The agencies, numbered 1.. in the order first met (linkage_rec.source; later ones share 0). */
+	char agency[LINKAGE_MAX_SOURCES + 1][32];
+	unsigned nagency;
 };
+
+static uint8_t agency_number(struct load *l, const char *agency)
+{
+	for (unsigned a = 1; a <= l->nagency; a++)
+		if (strcmp(l->agency[a], agency) == 0)
+			return (uint8_t)a;
+	if (!agency[0] || l->nagency == LINKAGE_MAX_SOURCES || strlen(agency) >= sizeof l->agency[0])
+		return 0;
+	snprintf(l->agency[++l->nagency], sizeof l->agency[0], "%s", agency);
+	return (uint8_t)l->nagency;
+}
 
 static void subject_of(const struct store_link_subject *r, struct identity_subject *s)
 {
@@ -157,6 +227,7 @@ static void subject_of(const struct store_link_subject *r, struct identity_subje
 	memcpy(s->address, r->address, sizeof s->address);
 	memcpy(s->nhs_number, r->nhs_number, sizeof s->nhs_number);
 	memcpy(s->upn, r->upn, sizeof s->upn);
+	snprintf(s->agency, sizeof s->agency, "%s", r->agency);
 }
 
 static int add_record(const struct store_link_subject *r, void *ctx)
@@ -174,7 +245,8 @@ static int add_record(const struct store_link_subject *r, void *ctx)
 	}
 	struct linkage_input in = {r->given_name, r->middle_names, r->family_name, r->dob, r->sex,
 				   r->postcode,   r->address,      r->nhs_number,  r->upn};
-	linkage_prepare(&in, &l->recs[l->n++]);
+	linkage_prepare(&in, &l->recs[l->n]);
+	l->recs[l->n++].source = agency_number(l, r->agency);
 	return 0;
 }
 
@@ -333,6 +405,7 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 	struct linkage_model *m = calloc(1, sizeof *m);
 	struct linkage_tf *tf = NULL;
 	struct scored_pair *sp = NULL;
+	struct linkage_label *labels = NULL;
 	char *text = NULL;
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -361,14 +434,32 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 	}
 	linkage_tf_apply(tf, l.recs, l.n);
 	linkage_model_defaults(m);
-	struct linkage_opts o = {.threads = threads, .train = true, .train_only = true, .seed = 1};
+	/* The reviewers' decisions enter the EM as labelled pairs: the comparison vector of the record against
+	 * the person it was asked about (a vector depends on the records alone, so the built-in model serves
+	 * to make it), with its responsibility fixed by the decision. */
+	if (l.nlab && !(labels = calloc(l.nlab, sizeof *labels))) {
+		rc = LINKTRAIN_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < l.nlab; i++) {
+		struct identity_score sc;
+		identity_score_with(identity_model(), NULL, &l.lab[i].s, &l.lab[i].p, &l.lab[i].ids, &sc);
+		labels[i] = (struct linkage_label){sc.gamma & LINKAGE_GAMMA_MASK, l.lab[i].same,
+						   agency_number(&l, l.lab[i].s.agency)};
+	}
+	out->labelled = l.nlab;
+	struct linkage_opts o = {.threads = threads, .train = true, .train_only = true, .seed = 1, .by_agency = true,
+				 .labels = labels, .nlabels = l.nlab};
 	struct linkage_result res;
 	if (linkage_dedupe(l.recs, l.n, m, &o, &res) != 0) {
 		rc = LINKTRAIN_ENOMEM;
 		goto out;
 	}
 	linkage_result_free(&res);
-	linkage_model_release(m); /* m per pair of sources is not used by the service */
+	for (unsigned a = 1; m->by_agency && a <= l.nagency; a++)
+		snprintf(m->by_agency->name[a], sizeof m->by_agency->name[a], "%s", l.agency[a]);
+	for (unsigned a = 1; m->by_agency && a <= LINKAGE_MAX_SOURCES; a++)
+		out->agencies_own_m += m->by_agency->own[a];
 	m->link_threshold = IDENTITY_UPPER;
 	m->review_threshold = IDENTITY_LOWER;
 	out->fitted_link_threshold = m->link_threshold;
@@ -415,9 +506,12 @@ out:
 		out->model.params = NULL;
 	free(text);
 	free(sp);
+	free(labels);
 	free(l.lab);
 	free(l.recs);
 	linkage_tf_free(tf);
+	if (m)
+		linkage_model_release(m);
 	free(m);
 	return rc;
 }
@@ -477,7 +571,7 @@ int linktrain_refresh(store_conn *c)
 		fprintf(stderr, "safeguard: linkage model %lld cannot be read; intake keeps the model it has\n",
 			(long long)row.id);
 		unreadable = row.id;
-		free(m);
+		free(m); /* the parser released what it attached */
 	} else
 		identity_install_trained(row.id, m, tf);
 	free((void *)row.params);

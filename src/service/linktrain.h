@@ -40,6 +40,8 @@ struct linktrain_report {
 	int64_t review_tasks, records; /* the queue so far: tasks ever queued, records ever received */
 	double lambda;                 /* the fitted prior (per candidate pair) */
 	unsigned em_iterations;
+	unsigned agencies_own_m;       /* agencies scored with m of their own (enough of their records) */
+	size_t labelled;               /* reviewed pairs that entered the EM as fixed responsibilities */
 };
 
 /* Trains, checks, corrects, stores and installs a model. how: "command" or "nightly". threads: the core's

@@ -338,6 +338,49 @@ static void em_converges(void **state)
 	assert_true(m.m[LF_SEX][LS_EQUAL] == before);
 }
 
+static void em_labelled_pairs_fixed(void **state)
+{
+	/* The set of em_converges; pairs a person decided enter each E step with their responsibility fixed. */
+	struct linkage_model base, none, same, diff;
+	linkage_model_defaults(&base);
+	for (unsigned l = 1; l < LN_NLEVELS; l++)
+		base.u[LF_GIVEN][l] = l == LN_ELSE ? 0.94 : 0.01;
+	for (unsigned l = 1; l < LD_NLEVELS; l++)
+		base.u[LF_DOB][l] = l == LD_ELSE ? 0.95 : 0.01;
+	linkage_gamma g[4] = {
+		((linkage_gamma)LN_EXACT << (4 * LF_GIVEN)) | ((linkage_gamma)LD_EXACT << (4 * LF_DOB)),
+		((linkage_gamma)LN_EXACT << (4 * LF_GIVEN)) | ((linkage_gamma)LD_ELSE << (4 * LF_DOB)),
+		((linkage_gamma)LN_ELSE << (4 * LF_GIVEN)) | ((linkage_gamma)LD_EXACT << (4 * LF_DOB)),
+		((linkage_gamma)LN_ELSE << (4 * LF_GIVEN)) | ((linkage_gamma)LD_ELSE << (4 * LF_DOB)),
+	};
+	uint64_t counts[4] = {270, 20, 20, 690};
+	/* 40 reviewed pairs: one child under another given name on the same birthday (decided "same"); the EM
+	 * alone calls that pattern mostly two children. */
+	struct linkage_label lab[40];
+	for (int i = 0; i < 40; i++)
+		lab[i] = (struct linkage_label){g[2], true, 0};
+	double l0 = 0, l1 = 0, l2 = 0;
+	none = same = diff = base;
+	linkage_em_labelled(g, counts, 4, NULL, 0, 0, 200, 0.3, &none, &l0);
+	linkage_em_labelled(g, counts, 4, lab, 40, 0, 200, 0.3, &same, &l1);
+	print_message("m(given else): EM alone %.4f, with 40 pairs decided same %.4f\n", none.m[LF_GIVEN][LN_ELSE],
+		      same.m[LF_GIVEN][LN_ELSE]);
+	assert_true(same.m[LF_GIVEN][LN_ELSE] > none.m[LF_GIVEN][LN_ELSE] + 0.05);
+	assert_true(same.m[LF_DOB][LD_EXACT] > none.m[LF_DOB][LD_EXACT]);
+	/* A chosen sample says nothing of how many pairs are matches: lambda is the unlabelled pairs'. */
+	assert_true(fabs(l1 - l0) < 0.02);
+	/* Decided "different": responsibility 0, so the pattern adds nothing to m, however the model saw it. */
+	for (int i = 0; i < 40; i++)
+		lab[i].same = false;
+	linkage_em_labelled(g, counts, 4, lab, 40, 0, 200, 0.3, &diff, &l2);
+	assert_true(fabs(diff.m[LF_GIVEN][LN_ELSE] - none.m[LF_GIVEN][LN_ELSE]) < 1e-12);
+	/* linkage_em is the unlabelled case. */
+	struct linkage_model plain = base;
+	double lp = 0;
+	linkage_em(g, counts, 4, 0, &plain, &lp);
+	assert_true(fabs(plain.m[LF_GIVEN][LN_ELSE] - none.m[LF_GIVEN][LN_ELSE]) < 1e-12);
+}
+
 static void score_explains(void **state)
 {
 	struct linkage_model m;
@@ -430,6 +473,38 @@ static void clustering_keeps_abdi_twins_apart(void **state)
 	assert_true(res.reviews >= 1);
 	linkage_result_free(&res);
 	linkage_tf_free(tf);
+}
+
+static void clustering_twin_odds_keeps_lone_record_apart(void **state)
+{
+	/* Babatunde Ogunleye (three records) and one record of "Tunde" on the same birthday and address: Tunde is
+	 * a short form of Babatunde. With no identifiers the shares come from their prior (1 child in 1,000 with a
+	 * twin so named against a lone record that shows the form: m / 2), and a lone short form is likelier one
+	 * child's slip: by default it joins. twin_odds asks one child to be 99 times likelier (the link
+	 * threshold's odds): it is not, so the record stays apart and goes for review. */
+	const char *names[4] = {"Babatunde", "Babatunde", "Babatunde", "Tunde"};
+	struct linkage_rec r[4];
+	for (int i = 0; i < 4; i++)
+		r[i] = rec(names[i], "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse |= LINKAGE_REFUSE_TWIN_ODDS;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
 }
 
 static void clustering_holds_ambiguous_record(void **state)
@@ -590,6 +665,75 @@ static int cmp(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* What the service's training asks of the core (service/linktrain.c): reviewed pairs in the EM, and m per
+ * source where the source has the data. Sources: education 1, police 2, the rest 0 (unknown). */
+static int collect_sourced(const struct synth_record *s, void *ctx)
+{
+	struct area *a = ctx;
+	size_t i = a->n;
+	int rc = collect(s, ctx);
+	if (rc == 0)
+		a->r[i].source = strcmp(s->agency, "education") == 0 ? 1 : strcmp(s->agency, "police") == 0 ? 2 : 0;
+	return rc;
+}
+
+static void train_labels_and_agency_m(void **state)
+{
+	struct synth_opts so = {.seed = 3, .families = 300, .today = {2025, 6, 1}, .error_pct = 25};
+	struct area a = {0};
+	assert_int_equal(synth_generate(&so, collect_sourced, &a), 0);
+	struct linkage_tf *tf = linkage_tf_build(a.r, a.n);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, a.r, a.n);
+	struct linkage_model plain, agency, labelled;
+	struct linkage_result res;
+	struct linkage_opts o = {.threads = 1, .train = true, .train_only = true, .seed = 1};
+	linkage_model_defaults(&plain);
+	assert_int_equal(linkage_dedupe(a.r, a.n, &plain, &o, &res), 0);
+	linkage_result_free(&res);
+	assert_null(plain.by_agency);
+
+	/* m per source: the two named sources get their own (shrunk towards the pooled m), unknown ones none. */
+	o.by_agency = true;
+	linkage_model_defaults(&agency);
+	assert_int_equal(linkage_dedupe(a.r, a.n, &agency, &o, &res), 0);
+	linkage_result_free(&res);
+	assert_non_null(agency.by_agency);
+	assert_true(agency.by_agency->own[1] && agency.by_agency->own[2]);
+	assert_false(agency.by_agency->own[3]);
+	double diff = 0;
+	for (unsigned f = 0; f < LF_NFIELD; f++)
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+			diff += fabs(agency.by_agency->m[1][f][l] - agency.m[f][l]);
+	print_message("%zu records; education's m differs from the pooled m by %.4f (sum over levels)\n", a.n, diff);
+	assert_true(diff > 1e-4);
+	for (unsigned f = 0; f < LF_NFIELD; f++) /* the pooled m is what it was without */
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+			assert_true(fabs(agency.m[f][l] - plain.m[f][l]) < 1e-12);
+	linkage_model_release(&agency);
+	assert_null(agency.by_agency);
+
+	/* 60 reviewed pairs decided "same": the child under an unrelated given name, all else agreeing. */
+	struct linkage_label lab[60];
+	linkage_gamma g = ((linkage_gamma)LN_ELSE << (4 * LF_GIVEN)) | ((linkage_gamma)LN_EXACT << (4 * LF_FAMILY)) |
+			  ((linkage_gamma)LD_EXACT << (4 * LF_DOB)) | ((linkage_gamma)LS_EQUAL << (4 * LF_SEX));
+	for (int i = 0; i < 60; i++)
+		lab[i] = (struct linkage_label){g, true, 1};
+	o.by_agency = false;
+	o.labels = lab;
+	o.nlabels = 60;
+	linkage_model_defaults(&labelled);
+	assert_int_equal(linkage_dedupe(a.r, a.n, &labelled, &o, &res), 0);
+	linkage_result_free(&res);
+	print_message("m(given else): %.5f unlabelled, %.5f with 60 pairs decided same\n", plain.m[LF_GIVEN][LN_ELSE],
+		      labelled.m[LF_GIVEN][LN_ELSE]);
+	assert_true(labelled.m[LF_GIVEN][LN_ELSE] > plain.m[LF_GIVEN][LN_ELSE] * 1.5);
+	linkage_tf_free(tf);
+	free(a.r);
+	free(a.truth);
+	free(a.family);
+}
+
 static void accuracy_floor(void **state)
 {
 	/* `safeguard gen --families 2000 --seed 7 --today 2025-06-01`, through the core. Measured when written:
@@ -686,6 +830,9 @@ int main(void)
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
+		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
+		cmocka_unit_test(em_labelled_pairs_fixed),
+		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(accuracy_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

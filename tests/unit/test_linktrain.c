@@ -56,6 +56,52 @@ static void model_text_round_trip(void **state)
 	linkage_tf_free(tf2);
 }
 
+static void model_text_keeps_agency_m(void **state)
+{
+	struct linkage_model m, back;
+	struct linkage_tf *tf2 = NULL;
+	linkage_model_defaults(&m);
+	m.by_agency = calloc(1, sizeof *m.by_agency);
+	assert_non_null(m.by_agency);
+	memcpy(m.by_agency->m[2], m.m, sizeof m.m);
+	m.by_agency->m[2][LF_DOB][LD_SWAP] = 0.0375;
+	m.by_agency->own[2] = true;
+	m.by_agency->matches[2] = 812.5;
+	snprintf(m.by_agency->name[2], sizeof m.by_agency->name[2], "police");
+	m.by_agency->own[3] = true; /* no name: not kept */
+	char *text = linktrain_model_text(&m, NULL);
+	assert_non_null(text);
+	assert_int_equal(linktrain_model_parse(text, &back, &tf2), 0);
+	assert_non_null(back.by_agency);
+	assert_true(back.by_agency->own[1]);
+	assert_false(back.by_agency->own[2]);
+	assert_string_equal(back.by_agency->name[1], "police");
+	assert_true(fabs(back.by_agency->m[1][LF_DOB][LD_SWAP] - 0.0375) < 1e-12);
+	assert_true(fabs(back.by_agency->matches[1] - 812.5) < 1e-9);
+	/* The agency's m scores its records; another agency's, and an unknown one's, the pooled m. */
+	struct identity_subject s = {.given_name = "Amira", .family_name = "Khan", .dob = "2016-03-05", .sex = "F"};
+	struct store_person p = {0};
+	snprintf(p.given_name, sizeof p.given_name, "Amira");
+	snprintf(p.family_name, sizeof p.family_name, "Khan");
+	snprintf(p.dob, sizeof p.dob, "2016-05-03");
+	snprintf(p.sex, sizeof p.sex, "F");
+	struct identity_score pooled, police, other;
+	assert_int_equal(identity_score_with(&back, NULL, &s, &p, NULL, &pooled), 0);
+	snprintf(s.agency, sizeof s.agency, "police");
+	assert_int_equal(identity_score_with(&back, NULL, &s, &p, NULL, &police), 0);
+	snprintf(s.agency, sizeof s.agency, "health");
+	assert_int_equal(identity_score_with(&back, NULL, &s, &p, NULL, &other), 0);
+	assert_false(pooled.agency_m);
+	assert_true(police.agency_m);
+	assert_false(other.agency_m);
+	assert_true(police.weight > pooled.weight + 1.0); /* day and month swapped: likelier in police records */
+	assert_true(fabs(other.weight - pooled.weight) < 1e-12);
+	free(text);
+	linkage_model_release(&m);
+	linkage_model_release(&back);
+	linkage_tf_free(tf2);
+}
+
 static void model_text_refused(void **state)
 {
 	struct linkage_model m;
@@ -263,6 +309,20 @@ static void nightly_trains_when_records_grew(void **state)
 	assert_int_equal(q.model.id, 2);
 	assert_int_equal(q.records, 255);
 	assert_null(q.model.params);
+	/* m of their own for the two agencies that sent records, and intake scores each agency's records with it. */
+	assert_int_equal(r.agencies_own_m, 2);
+	struct identity_subject subj = {.given_name = "Amira", .family_name = "Khan", .dob = "2008-01-01", .sex = "F",
+					.agency = "police"};
+	struct store_person cand = {0};
+	snprintf(cand.given_name, sizeof cand.given_name, "Amira");
+	snprintf(cand.family_name, sizeof cand.family_name, "Khan");
+	snprintf(cand.dob, sizeof cand.dob, "2008-01-01");
+	struct identity_score sc;
+	assert_int_equal(identity_score(&subj, &cand, NULL, &sc), 0);
+	assert_true(sc.agency_m);
+	snprintf(subj.agency, sizeof subj.agency, "housing");
+	assert_int_equal(identity_score(&subj, &cand, NULL, &sc), 0);
+	assert_false(sc.agency_m);
 	/* A sealed child's records are never learnt from. */
 	assert_int_equal(txq_exec(f->st, seal_job, NULL), STORE_OK);
 	assert_int_equal(linktrain_run(f->st, "command", 1, &r), 0);
@@ -275,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(model_text_round_trip),
 		cmocka_unit_test(model_text_refused),
+		cmocka_unit_test(model_text_keeps_agency_m),
 		cmocka_unit_test(threshold_kept_when_precise),
 		cmocka_unit_test(threshold_raised_past_a_different_pair),
 		cmocka_unit_test(threshold_above_everything_when_the_strongest_is_different),
