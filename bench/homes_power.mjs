@@ -2,7 +2,7 @@
 // What any chart of the harm pattern's counts could find in an area (issue 16, docs/OVERSIGHT.md "How much
 // harm the counts can show"): a power calculation for an oracle far better placed than the monitor.
 //
-//   node bench/homes_power.mjs --dir DIR [--fa 5] [--reps 200] [--json]
+//   node bench/homes_power.mjs --dir DIR [--fa 5] [--reps 200] [--json] [--recorded]
 //   (DIR as `safeguard gen homes` writes it: homes.csv, occupancy.csv, incidents.csv, truth.csv)
 //
 // The oracle knows, for every home, its own in-control rate of restraints + injuries + missing episodes and
@@ -15,11 +15,17 @@
 // in-control homes, simulated the same way, within the whole false-alarm budget (--fa, default 5 per 100
 // home-years). What it finds is an upper bound on what a chart of these counts can find in the months
 // left: a real monitor learns the rates, does not know the rise, and must allow for the overdispersion.
+//
+// --recorded: the same oracle on the counts as the area recorded them instead of Poisson draws: each in-control
+// home's real months (its own whole-span rate known) set the threshold, each harmful home's real months after
+// onset are charted once. The counts keep their month noise, distressed children and incidents that cause
+// incidents, so the gap from the Poisson oracle is what overdispersion costs even a chart that knows every
+// rate, and the gap from it to the monitor is what learning the rates and not knowing the rise cost.
 import fs from 'node:fs';
 import path from 'node:path';
 
 function args() {
-  const a = { dir: null, fa: 5, reps: 200, json: false, seed: 20050101 };
+  const a = { dir: null, fa: 5, reps: 200, json: false, seed: 20050101, recorded: false };
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i++) {
     const next = () => { if (i + 1 >= v.length) usage(`${v[i]} needs a value`); return v[++i]; };
@@ -27,6 +33,7 @@ function args() {
     else if (v[i] === '--fa') a.fa = Number(next());
     else if (v[i] === '--reps') a.reps = Number(next());
     else if (v[i] === '--json') a.json = true;
+    else if (v[i] === '--recorded') a.recorded = true;
     else usage(`unknown argument ${v[i]}`);
   }
   if (!a.dir) usage('--dir is required');
@@ -35,7 +42,7 @@ function args() {
 }
 
 function usage(msg) {
-  console.error(`homes_power: ${msg}\nusage: node bench/homes_power.mjs --dir DIR [--fa 5] [--reps 200] [--json]`);
+  console.error(`homes_power: ${msg}\nusage: node bench/homes_power.mjs --dir DIR [--fa 5] [--reps 200] [--json] [--recorded]`);
   process.exit(2);
 }
 
@@ -113,7 +120,7 @@ function main() {
     if (grid.has(k)) return grid.get(k);
     const [gr, gc] = k.split('/').map(Number);
     const u = rng(a.seed);
-    const reps = Math.max(5, Math.round(a.reps / 10));
+    const reps = a.recorded ? 1 : Math.max(5, Math.round(a.reps / 10));
     const paths = [];
     let homeMonths = 0;
     for (let rep = 0; rep < reps; rep++) {
@@ -123,7 +130,7 @@ function main() {
           if (!(h.nights[t] > 0)) { x.push(0); continue; }
           homeMonths++;
           const lr = b.r * h.nights[t]; const lc = b.c * h.nights[t];
-          x.push(w(poisson(u, lr), poisson(u, lc), lr, lc, gr, gc));
+          x.push(a.recorded ? w(h.rim[t], h.c[t], lr, lc, gr, gc) : w(poisson(u, lr), poisson(u, lc), lr, lc, gr, gc));
         }
         paths.push(x);
       }
@@ -146,16 +153,18 @@ function main() {
     const rr = Math.max(1.05, x.rise); const rc = Math.min(1, Math.max(0.1, x.cfall));
     const hh = hFor(rr, rc);
     let found = 0; const delays = [];
-    for (let rep = 0; rep < a.reps; rep++) {
+    const reps = a.recorded ? 1 : a.reps;
+    for (let rep = 0; rep < reps; rep++) {
       let c = 0;
       for (let t = x.h.onset; t < T; t++) {
         if (!(x.h.nights[t] > 0)) continue;
         const lr = x.b.r * x.h.nights[t]; const lc = x.b.c * x.h.nights[t];
-        c = Math.max(0, c + w(poisson(u, lr * x.rise), poisson(u, lc * x.cfall), lr, lc, rr, rc));
+        c = Math.max(0, c + (a.recorded ? w(x.h.rim[t], x.h.c[t], lr, lc, rr, rc)
+          : w(poisson(u, lr * x.rise), poisson(u, lc * x.cfall), lr, lc, rr, rc)));
         if (c >= hh) { found++; delays.push(t - x.h.onset); break; }
       }
     }
-    out.push({ p: found / a.reps, delays, rise: x.rise });
+    out.push({ p: found / reps, delays, rise: x.rise });
   }
   const expected = out.reduce((s, x) => s + x.p, 0);
   const all = out.flatMap((x) => x.delays).sort((p, q) => p - q);
@@ -170,7 +179,7 @@ function main() {
     fa_budget: a.fa,
   };
   if (a.json) console.log(JSON.stringify(res));
-  else console.log(`oracle (known rates, Poisson, tuned to each home's recorded rise, ${a.fa} false alarms per 100 home-years): ` +
+  else console.log(`oracle (known rates, ${a.recorded ? 'the counts as recorded' : 'Poisson'}, tuned to each home's recorded rise, ${a.fa} false alarms per 100 home-years): ` +
     `${res.oracle_flagged_pct.toFixed(1)}% of ${res.harmful} harmful homes found in the months left, median delay ` +
     `${res.oracle_median_delay_months}, p90 ${res.oracle_delay_p90_months}; ${res.homes_below_half_chance} homes with less than ` +
     `an even chance; median recorded rise of restraints + injuries + missing ${res.recorded_rise_median?.toFixed(2)}`);

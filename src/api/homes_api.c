@@ -409,8 +409,8 @@ static void record_done(struct txq_job *job)
 					 (json_int_t)j->p.home_id, "child_id", (json_int_t)j->p.person_id, "out_of_area",
 					 j->p.out_of_area, "distant", j->p.distant));
 	else {
-		json_t *doc = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)j->id, "home_id", (json_int_t)j->r.home_id,
-					"month", j->r.month);
+		json_t *doc = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)j->id, "home_id",
+					(json_int_t)j->r.home_id, "month", j->r.month, "safeguarded", j->r.safeguarded);
 		json_object_set_new(doc, "resolved_alert_id",
 				    j->resolved_alert ? json_integer(j->resolved_alert) : json_null());
 		api_reply_json(a, j->rq, 201, doc);
@@ -433,9 +433,9 @@ static void record_submit(struct api *a, http_request *rq, const struct caller *
 
 void api_home_reg44(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
-	static const char *const keys[] = {"month", "received_on", "visitor", "summary", NULL};
+	static const char *const keys[] = {"month", "received_on", "visitor", "summary", "safeguarded", NULL};
 	json_t *doc = body_object(a, rq, keys, false);
-	const char *month, *received, *visitor, *summary;
+	const char *month, *received, *visitor, *summary, *safeguarded;
 	struct date today = uk_today();
 	if (!doc)
 		return;
@@ -462,8 +462,17 @@ void api_home_reg44(struct api *a, http_request *rq, const struct caller *who, c
 		goto out;
 	}
 	if (field_string(a, rq, doc, "visitor", true, HOMES_VISITOR_MAX, 0, false, &visitor) ||
-	    field_string(a, rq, doc, "summary", true, HOMES_REG44_SUMMARY_MAX, 0, true, &summary))
+	    field_string(a, rq, doc, "summary", true, HOMES_REG44_SUMMARY_MAX, 0, true, &summary) ||
+	    field_string(a, rq, doc, "safeguarded", false, 10, 0, false, &safeguarded))
 		goto out;
+	/* Reg 44(4)(c): the visitor's opinion whether children are effectively safeguarded. Optional here (a
+	 * report sent without it says nothing), one of three words when given. */
+	if (safeguarded && !homes_reg44_opinion_ok(safeguarded)) {
+		api_reply_simple(a, rq, 400, "invalid_value", "safeguarded",
+				 "safeguarded must be \"yes\", \"no\" or \"not_stated\": in the visitor's opinion, are "
+				 "children effectively safeguarded?");
+		goto out;
+	}
 	if (!(j = calloc(1, sizeof *j))) {
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 		goto out;
@@ -473,6 +482,7 @@ void api_home_reg44(struct api *a, http_request *rq, const struct caller *who, c
 	snprintf(j->r.received_at, sizeof j->r.received_at, "%.10s", received);
 	snprintf(j->r.visitor, sizeof j->r.visitor, "%.*s", (int)(sizeof j->r.visitor - 1), visitor);
 	snprintf(j->r.summary, sizeof j->r.summary, "%.*s", (int)(sizeof j->r.summary - 1), summary);
+	snprintf(j->r.safeguarded, sizeof j->r.safeguarded, "%s", safeguarded ? safeguarded : "not_stated");
 	record_submit(a, rq, who, j);
 out:
 	json_decref(doc);

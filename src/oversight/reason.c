@@ -96,6 +96,11 @@ int ov_reason_text(const struct ov_reason *r, char *out, size_t outsz)
 		PUT("%s%s %s", sep, words[k], ratio);
 	}
 	PUT(" what similar homes record, together %s", span);
+	if (r->reg44_concerns > 0 && r->months <= 1)
+		PUT("; the Regulation 44 visitor said children were not effectively safeguarded this month");
+	else if (r->reg44_concerns > 0)
+		PUT("; the Regulation 44 visitor said children were not effectively safeguarded in %d of these months",
+		    r->reg44_concerns);
 #undef PUT
 	return written;
 }

@@ -24,6 +24,9 @@ struct ov_reason {
 	int months;
 	double observed, expected;
 	double ind_observed[OV_NIND], ind_expected[OV_NIND];
+	/* Combined chart: the months of the climb with a Regulation 44 report saying children were not
+	 * effectively safeguarded (0: none, or no opinions read). */
+	int reg44_concerns;
 };
 
 /* "restraints", "injuries", "missing episodes", "police call-outs", "complaints", "self-harm incidents",
@@ -36,6 +39,8 @@ const char *ov_indicator_words(int k);
  *   "restraints, injuries and missing episodes up and complaints down together: restraints 2.1 times,
  *    injuries 1.8 times, missing episodes 2.5 times and complaints 0.4 times what similar homes record,
  *    over 4 months"
+ *   and, when a visitor said so in reg44_concerns of those months, "; the Regulation 44 visitor said children
+ *   were not effectively safeguarded in 2 of these months" ("this month" when the climb is one month).
  * Always NUL-terminated (truncated to outsz); returns what snprintf would. */
 int ov_reason_text(const struct ov_reason *r, char *out, size_t outsz);
 

@@ -90,6 +90,21 @@ static int panel_count(int64_t home_id, const char *month, const char *type, int
 	return 0;
 }
 
+/* A Reg 44 opinion into the panel: a report for a month outside the span of occupancy has nothing to be
+ * judged with. The array is made at the first opinion, so a register without any keeps reg44 NULL. */
+static int panel_opinion(int64_t home_id, const char *month, bool safeguarded, void *ctx)
+{
+	struct homes_panel *p = ctx;
+	long h = homes_panel_index(p, home_id);
+	int m = homes_month_number(month);
+	if (h < 0 || m < p->first_month || m >= p->first_month + (int)p->nmonths)
+		return 0;
+	if (!p->reg44 && !(p->reg44 = calloc(p->nhomes * p->nmonths, sizeof *p->reg44)))
+		return HOMES_ENOMEM;
+	p->reg44[(size_t)h * p->nmonths + (size_t)(m - p->first_month)] = safeguarded ? OV_REG44_SAFE : OV_REG44_CONCERN;
+	return 0;
+}
+
 long homes_panel_index(const struct homes_panel *p, int64_t home_id)
 {
 	size_t lo = 0, hi = p->nhomes;
@@ -154,7 +169,8 @@ int homes_panel_load(store_conn *c, struct homes_panel *p)
 	}
 	free(occ.v);
 	occ.v = NULL;
-	if ((rc = store_home_incident_counts(c, panel_count, p)) != STORE_OK)
+	if ((rc = store_home_incident_counts(c, panel_count, p)) != STORE_OK ||
+	    (rc = store_reg44_opinions(c, panel_opinion, p)) != STORE_OK)
 		goto fail;
 	return STORE_OK;
 fail:
@@ -172,7 +188,7 @@ void homes_panel_view(const struct homes_panel *p, struct ov_panel *out)
 	out->group = p->group;
 	out->nights = p->nights;
 	out->counts = p->counts;
-	out->reg44 = NULL; /* the register's Reg 44 reports carry no structured opinion yet (docs/OVERSIGHT.md) */
+	out->reg44 = p->reg44; /* the visitors' opinions, as `homes monitor --reg44` reads them from CSV */
 }
 
 int homes_panel_fit(struct homes_panel *p)
@@ -199,6 +215,7 @@ void homes_panel_free(struct homes_panel *p)
 	free(p->group);
 	free(p->nights);
 	free(p->counts);
+	free(p->reg44);
 	free(p->E);
 	free(p->alpha);
 	free(p->Ep);
@@ -252,6 +269,8 @@ static void explain(const struct ov_settings *st, const struct ov_panel *p, cons
 			r.expected += Ep[i + (size_t)g->indicator];
 			continue;
 		}
+		if (st->reg44 && p->reg44 && p->reg44[g->home * nm + t] == OV_REG44_CONCERN)
+			r.reg44_concerns++;
 		for (int k = 0; k < OV_NIND; k++)
 			if (st->combined_up[k] || st->combined_down[k]) {
 				if (r.ind_expected[k] < 0)
@@ -882,6 +901,11 @@ int homes_alert_get(store *st, int64_t id, struct store_home_alert *out, bool *f
 
 /* ---- recording what happens in a home ---- */
 
+bool homes_reg44_opinion_ok(const char *v)
+{
+	return v && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0 || strcmp(v, "not_stated") == 0);
+}
+
 int homes_reg44_add(store_conn *c, const char *actor, const char *by, const struct store_reg44 *r, int64_t *id,
 		    int64_t *resolved_alert, enum homes_record_result *res)
 {
@@ -905,7 +929,8 @@ int homes_reg44_add(store_conn *c, const char *actor, const char *by, const stru
 	*res = HOMES_RECORDED;
 	char object[40], detail[96], key[32], words[32], outcome[200];
 	snprintf(object, sizeof object, "home:%lld", (long long)r->home_id);
-	snprintf(detail, sizeof detail, "reg44_report:%lld %s", (long long)*id, r->month); /* names stay off */
+	snprintf(detail, sizeof detail, "reg44_report:%lld %s safeguarded:%s", (long long)*id, r->month,
+		 r->safeguarded[0] ? r->safeguarded : "not_stated"); /* names stay off */
 	struct store_audit au = {.actor = actor, .action = "reg44.record", .object = object, .detail = detail};
 	if ((rc = audit_append(c, &au)) != STORE_OK)
 		goto out;

@@ -57,6 +57,9 @@ struct homes_panel {
 	int first_month;                 /* year * 12 + month - 1 */
 	double *nights;                  /* nhomes * nmonths */
 	uint32_t *counts;                /* nhomes * nmonths * OV_NIND */
+	/* nhomes * nmonths, enum ov_reg44: the Reg 44 visitors' opinions; NULL when no report in the register
+	 * gives one (the charts are then the counts' alone) */
+	uint8_t *reg44;
 	/* After homes_panel_fit: ov_fit's outputs (same layout as counts) and its model. */
 	double *E, *alpha, *Ep;
 	struct ov_model model;
@@ -230,6 +233,9 @@ enum homes_record_result {
 /* A Regulation 44 report (month, received_at a day or an instant, visitor, summary), in a write transaction:
  * audited ("reg44.record"); resolves the home's open "no report" alert for that month, by "safeguard", with
  * the outcome saying which report closed it (*resolved_alert its id, else 0). */
+/* True for the three answers to reg 44(4)(c), "are children effectively safeguarded?": "yes", "no",
+ * "not_stated". */
+bool homes_reg44_opinion_ok(const char *v);
 int homes_reg44_add(store_conn *c, const char *actor, const char *by, const struct store_reg44 *r, int64_t *id,
 		    int64_t *resolved_alert, enum homes_record_result *res);
 

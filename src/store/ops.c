@@ -691,6 +691,10 @@ static const char *const migrations[] = {
 	"  day TEXT PRIMARY KEY CHECK (length(day) = 10),"
 	"  started_at TEXT NOT NULL,"
 	"  server TEXT NOT NULL CHECK (length(server) <= 300));",
+	/* 26: homes oversight (issue 16): the Reg 44 visitor's opinion, are children effectively safeguarded
+	 * (reg 44(4)(c))? Reports recorded before it say nothing: 'not_stated'. The nightly run reads it. */
+	"ALTER TABLE reg44_report ADD COLUMN safeguarded TEXT NOT NULL DEFAULT 'not_stated' "
+	"  CHECK (safeguarded IN ('yes', 'no', 'not_stated'));",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -851,6 +855,7 @@ enum stmt_id {
 	S_REG44_INSERT,
 	S_REG44,
 	S_REG44_MISSING,
+	S_REG44_OPINIONS,
 	S_NOTE_INSERT,
 	S_NOTES,
 	S_RUN_INSERT,
@@ -1323,10 +1328,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
 			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
 			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
-	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary FROM reg44_report WHERE home_id = ?1 "
-		    "ORDER BY month DESC LIMIT ?2",
+	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary, safeguarded) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary, safeguarded FROM reg44_report "
+		    "WHERE home_id = ?1 ORDER BY month DESC LIMIT ?2",
+	[S_REG44_OPINIONS] = "SELECT home_id, month, safeguarded FROM reg44_report WHERE safeguarded IN ('yes', 'no') "
+			     "ORDER BY home_id, month",
 	[S_REG44_MISSING] = "SELECT o.home_id FROM home_occupancy o WHERE o.month = ?1 AND o.child_nights > 0 "
 			    "AND NOT EXISTS (SELECT 1 FROM reg44_report r WHERE r.home_id = o.home_id AND r.month = ?1) "
 			    "ORDER BY o.home_id",
@@ -4319,6 +4326,7 @@ static int sq_reg44_insert(store_conn *c, const struct store_reg44 *r, int64_t *
 	text(s, 3, r->received_at);
 	text(s, 4, r->visitor);
 	text(s, 5, r->summary);
+	text(s, 6, r->safeguarded[0] ? r->safeguarded : "not_stated");
 	int rc = run(s);
 	if (rc == STORE_OK && id)
 		*id = sql_last_insert_id(CONN(c)->db);
@@ -4340,6 +4348,7 @@ static int reg44_each_row(sql_stmt *s, void *arg)
 	col_copy(s, 3, w->r.received_at, sizeof w->r.received_at);
 	col_copy(s, 4, w->r.visitor, sizeof w->r.visitor);
 	col_copy(s, 5, w->r.summary, sizeof w->r.summary);
+	col_copy(s, 6, w->r.safeguarded, sizeof w->r.safeguarded);
 	return w->fn(&w->r, w->ctx);
 }
 
@@ -4374,6 +4383,29 @@ static int sq_reg44_missing(store_conn *c, const char *month, store_id_fn fn, vo
 		return STORE_EIO;
 	text(s, 1, month);
 	return each_row(s, id_each_row, &w);
+}
+
+struct opinion_walk {
+	store_reg44_opinion_fn fn;
+	void *ctx;
+};
+
+static int opinion_each_row(sql_stmt *s, void *arg)
+{
+	struct opinion_walk *w = arg;
+	char month[STORE_MONTH_LEN + 1], v[12];
+	col_copy(s, 1, month, sizeof month);
+	col_copy(s, 2, v, sizeof v);
+	return w->fn(sql_column_int64(s, 0), month, strcmp(v, "yes") == 0, w->ctx);
+}
+
+static int sq_reg44_opinions(store_conn *c, store_reg44_opinion_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_REG44_OPINIONS);
+	struct opinion_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	return each_row(s, opinion_each_row, &w);
 }
 
 static int sq_home_note_insert(store_conn *c, const struct store_home_note *n, int64_t *id)
@@ -6157,6 +6189,7 @@ const struct store_ops store_sqlite_ops = {
 	.reg44_insert = sq_reg44_insert,
 	.reg44_reports = sq_reg44_reports,
 	.reg44_missing = sq_reg44_missing,
+	.reg44_opinions = sq_reg44_opinions,
 	.home_note_insert = sq_home_note_insert,
 	.home_notes = sq_home_notes,
 	.oversight_run_insert = sq_oversight_run_insert,

@@ -688,6 +688,11 @@ int store_reg44_missing(store_conn *c, const char *month, store_id_fn fn, void *
 	return c->ops->reg44_missing(c, month, fn, ctx);
 }
 
+int store_reg44_opinions(store_conn *c, store_reg44_opinion_fn fn, void *ctx)
+{
+	return c->ops->reg44_opinions(c, fn, ctx);
+}
+
 int store_home_note_insert(store_conn *c, const struct store_home_note *n, int64_t *id)
 {
 	return c->ops->home_note_insert(c, n, id);

@@ -99,6 +99,9 @@ struct store_reg44 {
 	char received_at[STORE_TS_LEN + 1];
 	char visitor[STORE_HOME_TEXT];
 	char summary[STORE_LONG_TEXT];   /* findings and recommendations */
+	/* "yes", "no", "not_stated": in the visitor's opinion, are children effectively safeguarded
+	 * (reg 44(4)(c))? Empty on insert: "not_stated". */
+	char safeguarded[12];
 };
 typedef int (*store_reg44_fn)(const struct store_reg44 *r, void *ctx);
 /* STORE_ECONFLICT when the home has a report for that month. */
@@ -107,6 +110,10 @@ int store_reg44_reports(store_conn *c, int64_t home_id, int limit, store_reg44_f
 /* The homes with children placed in month (child-nights > 0) and no report for it. */
 typedef int (*store_id_fn)(int64_t id, void *ctx);
 int store_reg44_missing(store_conn *c, const char *month, store_id_fn fn, void *ctx);
+/* Every report whose visitor gave an opinion (safeguarded "yes" or "no"), by home and month: the monitor's
+ * panel (no names, no text). */
+typedef int (*store_reg44_opinion_fn)(int64_t home_id, const char *month, bool safeguarded, void *ctx);
+int store_reg44_opinions(store_conn *c, store_reg44_opinion_fn fn, void *ctx);
 
 /* A police location-risk note on a home. */
 struct store_home_note {

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 25
+#define STORE_SCHEMA_VERSION 26
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -158,6 +158,7 @@ struct store_ops {
 	int (*reg44_insert)(store_conn *c, const struct store_reg44 *r, int64_t *id);
 	int (*reg44_reports)(store_conn *c, int64_t home_id, int limit, store_reg44_fn fn, void *ctx);
 	int (*reg44_missing)(store_conn *c, const char *month, store_id_fn fn, void *ctx);
+	int (*reg44_opinions)(store_conn *c, store_reg44_opinion_fn fn, void *ctx);
 	int (*home_note_insert)(store_conn *c, const struct store_home_note *n, int64_t *id);
 	int (*home_notes)(store_conn *c, int64_t home_id, int limit, store_home_note_fn fn, void *ctx);
 	int (*oversight_run_insert)(store_conn *c, const struct store_oversight_run *r, int64_t *id);

@@ -989,8 +989,12 @@ static void profile_show(struct web_read *r)
 		char day[DATE_ISO_LEN + 1];
 		snprintf(day, sizeof day, "%.10s", pr.reports[i].received_at); /* a day, or an instant */
 		web_day_text(day, &rd, rec, sizeof rec);
-		json_array_append_new(reps, json_pack("{s:s, s:s, s:s, s:s}", "month", ml, "visitor", pr.reports[i].visitor,
-						      "summary", pr.reports[i].summary, "received", rec));
+		/* Reg 44(4)(c) in words, a "no" in red: what the visitor concluded is the first thing to read. */
+		const char *sg = pr.reports[i].safeguarded, *sgw = strcmp(sg, "yes") == 0 ? "Yes"
+								   : strcmp(sg, "no") == 0 ? "No" : "Not stated";
+		json_array_append_new(reps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "month", ml, "visitor",
+						      pr.reports[i].visitor, "summary", pr.reports[i].summary, "received",
+						      rec, "safeguarded", sgw, "not_safeguarded", strcmp(sg, "no") == 0));
 	}
 	if (h >= 0)
 		for (size_t t = p->nmonths > 6 ? p->nmonths - 6 : 0; t < p->nmonths; t++) {
@@ -1275,6 +1279,8 @@ void web_home_reg44_add(const struct web *w, http_request *rq, int64_t home_id)
 	web_field(rq, "received-year", ryear, sizeof ryear);
 	web_field(rq, "visitor", visitor, sizeof visitor);
 	web_field(rq, "summary", summary, sizeof summary);
+	char safeguarded[16];
+	web_field(rq, "safeguarded", safeguarded, sizeof safeguarded);
 	json_t *form = json_object(), *f = json_object();
 	struct date today = web_today(), vd, rd;
 	bool given = false;
@@ -1300,6 +1306,14 @@ void web_home_reg44_add(const struct web *w, http_request *rq, int64_t home_id)
 		web_add_error(form, "visitor", "visitor", "Enter the independent visitor's name");
 	else if (!web_text_ok(visitor, HOMES_VISITOR_MAX, false) || strlen(visitor) > HOMES_VISITOR_MAX)
 		web_add_error(form, "visitor", "visitor", "The visitor's name must be 200 characters or fewer, on one line");
+	/* Reg 44(4)(c): asked every time, "not stated" an answer of its own, so a report without an opinion is
+	 * recorded as such and never taken for a "yes". */
+	if (!safeguarded[0])
+		web_add_error(form, "safeguarded", "safeguarded",
+			      "Select whether, in the visitor's opinion, children are effectively safeguarded");
+	else if (!homes_reg44_opinion_ok(safeguarded))
+		web_add_error(form, "safeguarded", "safeguarded",
+			      "Select yes, no or not stated for whether children are effectively safeguarded");
 	if (!summary[strspn(summary, " \t\r\n")])
 		web_add_error(form, "summary", "summary", "Enter the summary of the report and its recommendations");
 	else if (!web_text_ok(summary, HOMES_REG44_SUMMARY_MAX, true) || strlen(summary) > HOMES_REG44_SUMMARY_MAX)
@@ -1311,6 +1325,9 @@ void web_home_reg44_add(const struct web *w, http_request *rq, int64_t home_id)
 	web_keep(f, form, "received_year", "received", "received-day", ryear);
 	web_keep(f, form, "visitor", "visitor", "visitor", visitor);
 	web_keep(f, form, "summary", "summary", "summary", summary);
+	json_object_set_new(f, "safeguarded_yes", json_boolean(strcmp(safeguarded, "yes") == 0));
+	json_object_set_new(f, "safeguarded_no", json_boolean(strcmp(safeguarded, "no") == 0));
+	json_object_set_new(f, "safeguarded_not_stated", json_boolean(strcmp(safeguarded, "not_stated") == 0));
 	json_object_set_new(form, "reg44", f);
 	if (json_object_get(form, "errors")) {
 		profile_start(w, rq, home_id, form, 0, 400);
@@ -1329,6 +1346,7 @@ void web_home_reg44_add(const struct web *w, http_request *rq, int64_t home_id)
 	date_format_iso(rd, j->rep.received_at);
 	snprintf(j->rep.visitor, sizeof j->rep.visitor, "%.*s", (int)(sizeof j->rep.visitor - 1), visitor);
 	snprintf(j->rep.summary, sizeof j->rep.summary, "%.*s", (int)(sizeof j->rep.summary - 1), summary);
+	snprintf(j->rep.safeguarded, sizeof j->rep.safeguarded, "%.*s", (int)(sizeof j->rep.safeguarded - 1), safeguarded);
 	home_act_submit(w, rq, j);
 }
 

@@ -144,7 +144,7 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
     await page.fill('#reg44-month', '14');
     await page.fill('#reg44-year', month.slice(0, 4));
     await navigate(page, () => page.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname.endsWith('/reg44-reports'));
-    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#reg44-month', '#received-day', '#visitor', '#summary']);
+    assert.deepEqual((await errorSummary(page)).map((e) => e.href), ['#reg44-month', '#received-day', '#visitor', '#safeguarded', '#summary']);
     assert.equal(await page.inputValue('#reg44-month'), '14', 'the answers are kept');
     await snap(page, 'homes-reg44-errors');
     await assertAccessible(page, 'the Reg 44 form with errors');
@@ -155,9 +155,11 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
     await page.fill('#received-year', String(Number(m) === 12 ? Number(y) + 1 : Number(y)));
     await page.fill('#visitor', 'C. Independent');
     await page.fill('#summary', 'Spoke to two children in private. Recommends more activities at weekends.');
+    await page.getByRole('group', { name: /are children effectively safeguarded/ }).getByLabel('No', { exact: true }).check();
     await navigate(page, () => page.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname === `/homes/${home}`);
     assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Regulation 44 report recorded.');
     assert.match(await textOf(page.locator('#reports-list')), /Recommends more activities at weekends\./);
+    assert.match(await textOf(page.locator('#reports-list')), /Children effectively safeguarded, in the visitor's opinion: No/);
     assert.equal(sql(demo.db, `SELECT state || '|' || resolved_by FROM home_alert WHERE id = ${id}`), 'resolved|safeguard');
     await page.locator('#closed-alerts summary').click();
     assert.match(await page.locator(`#closed-alerts li#alert-${id}`).textContent(), /Resolved automatically: the Regulation 44 report for .* was recorded by demo\.analyst\./);
@@ -176,7 +178,8 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
     // The Reg 44 form's errors come back from the server, with the summary's links to the fields.
     await navigate(nojs, () => nojs.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname.endsWith('/reg44-reports'));
     assert.deepEqual((await errorSummary(nojs)).map((e) => e.text), ['Enter the month of the visit', 'Enter the date the report was received',
-      "Enter the independent visitor's name", 'Enter the summary of the report and its recommendations']);
+      "Enter the independent visitor's name", "Select whether, in the visitor's opinion, children are effectively safeguarded",
+      'Enter the summary of the report and its recommendations']);
     assert.deepEqual(nojs.problems(), []);
     await nojs.context().close();
   });

@@ -315,7 +315,7 @@ describe('in the server', () => {
       ['visitor', "Enter the independent visitor&#39;s name|Enter the independent visitor's name"], ['summary', 'Enter the summary of the report']]) {
       assert.match(bad.text, new RegExp(`href="#${anchor}">(${msg})`), anchor);
     }
-    const fields = { 'reg44-month': '11', 'reg44-year': '2024', 'received-day': '2', 'received-month': '12', 'received-year': '2024', visitor: 'B. Visitor', summary: 'Children spoke well of key workers.' };
+    const fields = { 'reg44-month': '11', 'reg44-year': '2024', 'received-day': '2', 'received-month': '12', 'received-year': '2024', visitor: 'B. Visitor', summary: 'Children spoke well of key workers.', safeguarded: 'yes' };
     const ok = await form(`/homes/${home}/reg44-reports`, fields);
     assert.equal(ok.status, 303, ok.text.slice(0, 400));
     assert.equal(ok.headers.get('location'), `/homes/${home}?done=reg44#reports`);

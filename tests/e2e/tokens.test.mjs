@@ -155,10 +155,10 @@ describe('the route policy checks the scope', () => {
         + 'DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; DROP TABLE lado_person; '
         + 'ALTER TABLE recording DROP COLUMN kind; ALTER TABLE recording DROP COLUMN recorded_on; '
         + 'ALTER TABLE recording DROP COLUMN present; ALTER TABLE recording DROP COLUMN consent; '
-        + 'ALTER TABLE recording DROP COLUMN words; '
+        + 'ALTER TABLE recording DROP COLUMN words; ALTER TABLE reg44_report DROP COLUMN safeguarded; '
         + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
       const m = runCli(['migrate', '--db', dbUrl(db)]);
-      assert.match(m.stderr, /migrated from version 14 to 25/);
+      assert.match(m.stderr, /migrated from version 14 to 26/);
       assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);

@@ -62,6 +62,28 @@ static void combined_lists_each_indicator(void **state)
 				 "times what similar homes record, together rising for 4 months");
 }
 
+/* A combined signal says when the Regulation 44 visitor said children were not effectively safeguarded in
+ * the months it climbed (the service's nightly run and `homes monitor --reg44`). */
+static void combined_says_what_the_visitor_said(void **state)
+{
+	(void)state;
+	char out[400];
+	struct ov_reason r = single(OV_COMBINED, true, 0, 0, 3);
+	r.ind_observed[OV_RESTRAINT] = 6, r.ind_expected[OV_RESTRAINT] = 3;
+	r.reg44_concerns = 2;
+	ov_reason_text(&r, out, sizeof out);
+	assert_string_equal(out, "restraints 2.0 times what similar homes record, together rising for 3 months; the "
+				 "Regulation 44 visitor said children were not effectively safeguarded in 2 of these months");
+	r.months = 1;
+	r.reg44_concerns = 1;
+	ov_reason_text(&r, out, sizeof out);
+	assert_string_equal(out, "restraints 2.0 times what similar homes record, together this month; the Regulation 44 "
+				 "visitor said children were not effectively safeguarded this month");
+	r.reg44_concerns = 0;
+	ov_reason_text(&r, out, sizeof out);
+	assert_string_equal(out, "restraints 2.0 times what similar homes record, together this month");
+}
+
 static void truncates_and_never_overflows(void **state)
 {
 	(void)state;
@@ -93,6 +115,7 @@ int main(void)
 		cmocka_unit_test(up_over_months),
 		cmocka_unit_test(down_says_what_it_may_mean),
 		cmocka_unit_test(combined_lists_each_indicator),
+		cmocka_unit_test(combined_says_what_the_visitor_said),
 		cmocka_unit_test(truncates_and_never_overflows),
 		cmocka_unit_test(nothing_expected),
 	};
