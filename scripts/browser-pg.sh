@@ -12,7 +12,8 @@ set -eu
 cd "$(dirname "$0")/.."
 export PG_TEST_STATE=build/pg-browser.dir
 url=$(sh scripts/pg-test.sh start) || exit $?
-trap 'sh scripts/pg-test.sh stop' EXIT INT TERM
+trap 'sh scripts/pg-test.sh stop' EXIT
+trap 'exit 130' INT TERM # exit runs the EXIT trap: the cluster stops
 if [ $# -eq 0 ]; then
 	set -- $(ls tests/browser/*.test.mjs | sed 's#^tests/browser/##; s#\.test\.mjs$##')
 fi

@@ -1033,6 +1033,11 @@ enum stmt_id {
 	"p.given_name, p.family_name FROM lado_allegation a JOIN lado_employment e ON e.id = a.employment_id " \
 	"JOIN lado_person p ON p.id = a.person_id "
 
+/* A record whose payload is JSON with a subject object. CASE, not AND: PostgreSQL may evaluate the operands
+ * of AND in either order, and json_type on a payload that is not JSON (a page's plain-text record) is an error
+ * there, not NULL as in SQLite. */
+#define SUBJECT_IS_OBJECT(p) "(CASE WHEN json_valid(" p ") THEN json_type(" p ", '$.subject') END) = 'object'"
+
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_BEGIN_READ] = "BEGIN DEFERRED",
@@ -1468,15 +1473,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Records sent with a subject (an agency's system or import; a page's record is about a known child);
 	 * never a sealed child's, whose names must not reach even the model's name frequencies. */
 	[S_LINK_TRAIN_RECORDS] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") " FROM source_record s "
-				 "WHERE json_valid(s.payload) AND json_type(s.payload, '$.subject') = 'object' "
+				 "WHERE " SUBJECT_IS_OBJECT("s.payload") " "
 				 "AND NOT EXISTS (SELECT 1 FROM sealed_record x WHERE x.person_id = s.person_id) ORDER BY s.id",
 	[S_LINK_REVIEWS_DECIDED] = "SELECT s.id, s.agency, " LINK_SUBJECT_COLS("s.payload") ", r.candidate_id, r.decision = 'same' "
 				   "FROM link_review r JOIN source_record s ON s.id = r.source_record_id "
-				   "WHERE r.decision IN ('same', 'different') AND json_valid(s.payload) "
-				   "AND json_type(s.payload, '$.subject') = 'object' AND NOT EXISTS (SELECT 1 FROM sealed_record x "
+				   "WHERE r.decision IN ('same', 'different') AND " SUBJECT_IS_OBJECT("s.payload") " "
+				   "AND NOT EXISTS (SELECT 1 FROM sealed_record x "
 				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
 	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
-				 "json_valid(payload) AND json_type(payload, '$.subject') = 'object')",
+				 SUBJECT_IS_OBJECT("payload") ")",
 	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
 	[S_TEAM_CONTACT_SET] = "UPDATE team SET phone = ?2, out_of_hours_phone = ?3, email = ?4 WHERE code = ?1",
 	/* issue 15: break-glass's expiry, notices to the worker, who has looked with filters, the DPO's area view */
