@@ -5,9 +5,8 @@
 #
 #   scripts/check.sh BUILD          make check: unit (SQLite), unit-pg (PostgreSQL), fuzz, e2e, browser,
 #                                   layering, openapi, calendar
-#   scripts/check.sh BUILD all      make check-all: the same and e2e-pg (the e2e files on PostgreSQL; with it
-#                                   make check would pass 15 minutes here), and the browser stage on
-#                                   PostgreSQL once there is one
+#   scripts/check.sh BUILD all      make check-all: the same, and e2e-pg and browser-pg (the e2e and browser
+#                                   files on PostgreSQL; with them make check would pass 15 minutes here)
 #   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch
 #                                   what changed (scripts/e2e-for-changes.sh)
 #
@@ -103,13 +102,13 @@ else
   e2e_exclude="openapi $user_exclude"
   queue=(browser layering unit unit-pg e2e openapi fuzz)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
-  [ "$mode" = all ] && queue=(browser e2e-pg layering unit unit-pg e2e openapi fuzz)
+  [ "$mode" = all ] && queue=(browser browser-pg e2e-pg layering unit unit-pg e2e openapi fuzz)
   # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it.
   if make -n calendar >/dev/null 2>&1; then queue+=(calendar); fi
   fuzz_secs=${FUZZ_SECONDS:-15}
 fi
 # The table lists the stages that ran in this order.
-order=(unit unit-pg fuzz e2e e2e-pg openapi browser calendar layering)
+order=(unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
 
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
@@ -123,6 +122,7 @@ command_of() { # NAME -> cmd, the command of one stage
       else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
     e2e-pg) cmd=("${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
     browser) cmd=("${mk[@]}" browser "$tap") ;;
+    browser-pg) cmd=("${mk[@]}" browser-pg "$tap") ;;
     calendar) cmd=("${mk[@]}" calendar) ;;
   esac
 }
