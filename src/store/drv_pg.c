@@ -113,8 +113,9 @@ static int map_res(struct pg_db *d, PGresult *r)
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	/* A lost connection (the server died: no SQLSTATE, the socket closed), a connection exception (08),
 	 * the server shutting down or starting (57P01..57P03), or a standby that cannot write (25006: this
-	 * session reached a replica, or a primary that was demoted): the connection is of no further use, and
-	 * nothing of its open transaction is committed. The pool drops it; the next use connects again, and
+	 * session reached a replica, or a primary that was demoted; also a write in a READ ONLY transaction,
+	 * which this code never sends): the connection is of no further use, and its open transaction is not
+	 * committed (or, a COMMIT cut off, not known to be). The pool drops it; the next use connects again, and
 	 * a multi-host URL with target_session_attrs=read-write finds the new primary (docs/SCALING.md). */
 	if (PQstatus(d->conn) == CONNECTION_BAD || (state && (strncmp(state, "08", 2) == 0 ||
 			strncmp(state, "57P0", 4) == 0 || strcmp(state, "25006") == 0))) {
