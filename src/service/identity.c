@@ -485,11 +485,10 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	struct store_person *p = malloc(sizeof *p);
 	struct resolve_walk *w = calloc(1, sizeof *w);
 	struct scored *list = calloc(IDENTITY_CANDIDATES_MAX, sizeof *list);
-	struct identity_ids *ids = malloc(sizeof *ids);
 	char *keys = keys_json(s);
 	memset(m, 0, sizeof *m);
 	m->score = 1.0;
-	if (!p || !w || !list || !ids || !keys) {
+	if (!p || !w || !list || !keys) {
 		rc = STORE_EIO;
 		goto out;
 	}
@@ -563,7 +562,6 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	rc = store_person_insert(c, p, &m->person_id);
 out:
 	free(keys);
-	free(ids);
 	free(list);
 	free(w);
 	free(p);
