@@ -154,10 +154,11 @@ describe('the route policy checks the scope', () => {
         + 'DROP TABLE lado_alert; DROP TABLE lado_allegation; DROP TABLE lado_employment; DROP TABLE lado_person; '
         + 'ALTER TABLE recording DROP COLUMN kind; ALTER TABLE recording DROP COLUMN recorded_on; '
         + 'ALTER TABLE recording DROP COLUMN present; ALTER TABLE recording DROP COLUMN consent; '
-        + 'ALTER TABLE recording DROP COLUMN words; PRAGMA user_version = 14;'], { encoding: 'utf8' });
+        + 'ALTER TABLE recording DROP COLUMN words; ALTER TABLE reg44_report DROP COLUMN safeguarded; '
+        + 'PRAGMA user_version = 14;'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const m = runCli(['migrate', '--db', `sqlite:${db}`]);
-      assert.match(m.stderr, /migrated from version 14 to 24/);
+      assert.match(m.stderr, /migrated from version 14 to 25/);
       assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);
