@@ -377,6 +377,34 @@ out:
 	return rc;
 }
 
+/*
+ * Makes the key file PATH holding KEY, whole or not at all, even when two processes start at once on one data
+ * folder (several servers): the key is written and fsynced under a name of this process's own, then link()ed
+ * to PATH, which fails if PATH is there. 0: this process's key is PATH; 1: another process made PATH first
+ * (read it: link() made it whole); -1: an error (errno says which).
+ */
+static int key_publish(const char *path, const void *key, size_t n)
+{
+	char tmp[1100];
+	if (snprintf(tmp, sizeof tmp, "%s.new-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int rc = write(fd, key, n) == (ssize_t)n && fsync(fd) == 0 ? 0 : -1;
+	int saved = errno;
+	close(fd);
+	if (rc == 0 && link(tmp, path) != 0) {
+		saved = errno;
+		rc = errno == EEXIST ? 1 : -1;
+	}
+	unlink(tmp);
+	errno = saved;
+	return rc;
+}
+
 int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t secret_key[64], bool *exists)
 {
 	char def[1024];
@@ -392,19 +420,17 @@ int cli_audit_key(const char *db_url, const char *path, bool create, uint8_t sec
 		 * cannot forge a checkpoint. */
 		unsigned char pk[32];
 		crypto_sign_keypair(pk, secret_key);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, secret_key, 64) != 64 || fsync(fd) != 0) {
+		int made = key_publish(path, secret_key, 64);
+		if (made == 0) {
+			*exists = true;
+			return 0;
+		}
+		sodium_memzero(secret_key, 64);
+		if (made < 0) {
 			fprintf(stderr, "safeguard: cannot create the audit signing key %s: %s\n", path, strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(path);
-			}
-			sodium_memzero(secret_key, 64);
 			return -1;
 		}
-		close(fd);
-		*exists = true;
-		return 0;
+		fd = open(path, O_RDONLY | O_CLOEXEC); /* another server made it first: theirs is the key */
 	}
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -467,25 +493,22 @@ int cli_data_path(const char *db_url, const char *name, bool create, char *out, 
 }
 
 /* A 32-byte secret key in a file of its own (what names it in messages: "recordings key"). With create, a
- * missing file is made once, readable by this user only (O_EXCL: never two keys); outside the database, so
+ * missing file is made once, readable by this user only (key_publish: never two keys); outside the database, so
  * a copy of the database alone opens nothing sealed with it. */
 static int key_file(const char *path, const char *what, bool create, uint8_t key[32])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {
 		randombytes_buf(key, 32);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, key, 32) != 32 || fsync(fd) != 0) {
+		int made = key_publish(path, key, 32);
+		if (made == 0)
+			return 0;
+		sodium_memzero(key, 32);
+		if (made < 0) {
 			fprintf(stderr, "safeguard: cannot create the %s %s: %s\n", what, path, strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(path);
-			}
-			sodium_memzero(key, 32);
 			return -1;
 		}
-		close(fd);
-		return 0;
+		fd = open(path, O_RDONLY | O_CLOEXEC); /* another server made it first: theirs is the key */
 	}
 	if (fd < 0) {
 		if (errno == ENOENT)
