@@ -25,7 +25,7 @@ static const struct {
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
-	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
+	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints, list entries"},
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
