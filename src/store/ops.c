@@ -1199,7 +1199,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "'placement.record') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
 	[S_AUDIT_LIST] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
-			 "WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR child_id = ?2) AND (?3 IS NULL OR object = ?3) "
+			 "WHERE (?1 IS NULL OR action = ?1) AND (?2 = 0 OR child_id = ?2) AND (?3 IS NULL OR object = ?3) "
 			 "AND (?4 IS NULL OR at >= ?4) ORDER BY id DESC LIMIT ?5",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
@@ -3320,10 +3320,7 @@ static int sq_audit_list(store_conn *c, const struct store_audit_query *q, store
 	if (!s)
 		return STORE_EIO;
 	text_or_null(s, 1, q->action);
-	if (q->child_id > 0)
-		sql_bind_int64(s, 2, q->child_id);
-	else
-		sql_bind_null(s, 2);
+	sql_bind_int64(s, 2, q->child_id > 0 ? q->child_id : 0); /* typed on both engines: 0 for any child */
 	text_or_null(s, 3, q->object);
 	text_or_null(s, 4, q->since);
 	sql_bind_int64(s, 5, q->limit > 0 ? q->limit : INT64_MAX);
