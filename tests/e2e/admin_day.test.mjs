@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows, lastAudit,
   auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
   runCli, sql, startServer, webSignIn as signInAs, sessionCsrf, dbUrl, cliEnv,
 } from './lib.mjs';
@@ -180,14 +181,14 @@ describe('asking first', () => {
 
 describe('allocation by search, confirmed by name', () => {
   test('the search finds the child by name and the worker by name, showing who each is; a police officer is not offered', async () => {
-    const audits = count(area.db, 'audit', "action = 'allocation.search'");
+    const audits = auditRows(area.db, { action: 'allocation.search' }).length;
     const r = await get('/admin/allocations?child_q=amelia+brown&worker_q=sam');
     assert.equal(r.status, 200);
     assert.match(r.text, new RegExp(`Amelia Brown, born 3 May 2016 \\(number ${amelia}\\)`));
     assert.match(r.text, /Sam Patel \(sam\.patel\), Social worker, Family Support North/);
     assert.doesNotMatch(r.text, /Pat Sampson/, 'a police officer cannot hold a case: not offered');
-    assert.equal(count(area.db, 'audit', "action = 'allocation.search'"), audits + 1);
-    assert.match(sql(area.db, "select detail from audit where action = 'allocation.search' order by id desc limit 1"),
+    assert.equal(auditRows(area.db, { action: 'allocation.search' }).length, audits + 1);
+    assert.match(lastAudit(area.db, { action: 'allocation.search' })?.detail ?? '',
       new RegExp(`children shown: ${amelia}$`));
     // A hyphenated username is found as typed (the name search folds hyphens away).
     secretOf(userAdd(area.db, ['--username', 'jo.smith-jones', '--agency', 'social_care', '--role', 'team_manager']));
@@ -202,7 +203,7 @@ describe('allocation by search, confirmed by name', () => {
     let r = await get(`/admin/allocations/confirm?child=${amelia}&user=sam.patel&team=`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Allocate Amelia Brown \(born 3 May 2016\) to Sam Patel, Family Support North\?/);
-    assert.equal(count(area.db, 'audit', `action = 'allocation.confirm' and child_id = ${amelia}`), 1);
+    assert.equal(auditRows(area.db, { action: 'allocation.confirm', child: amelia }).length, 1);
     r = await post('/admin/allocations', { child: String(amelia), team: 'north', user: 'sam.patel' });
     assert.equal(r.status, 303);
     assert.match(r.headers.get('location'), /^\/admin\/allocations\/confirm\?/);

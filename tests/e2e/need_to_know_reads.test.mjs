@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows, lastAudit,
   addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
 } from './lib.mjs';
@@ -102,7 +103,7 @@ describe('reads, need-to-know', () => {
   });
 
   test('item 13: a refused read is audited as access.refused, with what was asked and why; the answer is unchanged', async () => {
-    const refused = () => count(area.db, 'audit', "action = 'access.refused'");
+    const refused = () => auditRows(area.db, { action: 'access.refused' }).length;
     const before = refused();
     const reads = count(area.db, 'audit', "action in ('child.read', 'chronology.read')");
     const web = await page('nia.health', `/children/${child}`);
@@ -173,7 +174,7 @@ describe('reads, need-to-know', () => {
     assert.equal(r.status, 200);
     const shown = new Set([...r.text.matchAll(/href="\/children\/([0-9]+)"/g)].map((m) => Number(m[1])));
     assert.equal(shown.size, 50, 'the page shows fifty children');
-    const detail = sql(area.db, "select detail from audit where action = 'child.search' order by id desc limit 1");
+    const detail = lastAudit(area.db, { action: 'child.search' })?.detail ?? '';
     const m = /^name search, 50 found:((?: [0-9]+)+)$/.exec(detail);
     assert.ok(m, detail);
     const audited = new Set(m[1].trim().split(' ').map(Number));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows, lastAudit,
   dbUrl, onPostgres,
   AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, count, createToken, event, freshArea, migrate,
   nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
@@ -189,7 +190,7 @@ describe('a token that reads children needs a second person', () => {
     token = /id="secret">([^<]+)</.exec(r.text)?.[1];
     assert.match(token, TOKEN_RE);
     id = sql(area.db, "select id from api_client where label = 'Ward EPR'");
-    assert.match(sql(area.db, `select detail from audit where action = 'token.create' and object = 'client:${id}'`),
+    assert.match(auditRows(area.db, { action: 'token.create', object: `client:${id}` }).reverse().map((e) => e.detail).join('\n'),
       /^health; scope events:write records:read flags:read; pending approval$/);
     const refused = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
     assert.equal(refused.status, 401, refused.text);
@@ -206,14 +207,14 @@ describe('a token that reads children needs a second person', () => {
     assert.equal(r.status, 403);
     assert.match(r.text, /You made this token/);
     assert.equal((await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token })).status, 401);
-    assert.equal(count(area.db, 'audit', `action = 'token.approve' and object = 'client:${id}'`), 0);
+    assert.equal(auditRows(area.db, { action: 'token.approve', object: `client:${id}` }).length, 0);
   });
 
   test('another administrator approves it; from then it works, and only for its scope', async () => {
     const r = await post('t.admin2', `/admin/tokens/${id}/approve`, {});
     assert.equal(r.status, 303, r.text.slice(0, 300));
     assert.equal(r.headers.get('location'), '/admin/tokens?done=approved');
-    assert.match(sql(area.db, `select actor || ' ' || detail from audit where action = 'token.approve' and object = 'client:${id}'`),
+    assert.match(auditRows(area.db, { action: 'token.approve', object: `client:${id}` }).reverse().map((e) => `${e.actor} ${e.detail}`).join('\n'),
       /^user:\d+:t\.admin2 events:write records:read flags:read$/);
     const flag = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
     assert.equal(flag.status, 200, flag.text);
@@ -250,16 +251,16 @@ describe('every read through a token names the token: its number, label and who 
     const health = sql(area.db, "select id from api_client where label = 'e2e health'");
     const cli = new RegExp(`^token ${health} 'e2e health' made by cli`);
     assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: area.tokens.health })).status, 200);
-    assert.match(sql(area.db, `select detail from audit where action = 'child.read' and child_id = ${childId} order by id desc limit 1`), cli);
+    assert.match(lastAudit(area.db, { action: 'child.read', child: childId })?.detail ?? '', cli);
     assert.equal((await request(`${url}/api/v1/children/${childId}/chronology`, { token: area.tokens.health })).status, 200);
-    assert.match(sql(area.db, `select detail from audit where action = 'chronology.read' and child_id = ${childId} order by id desc limit 1`),
+    assert.match(lastAudit(area.db, { action: 'chronology.read', child: childId })?.detail ?? '',
       new RegExp(`^limit 100; token ${health} 'e2e health' made by cli; own agency's records$`));
     assert.equal((await request(`${url}/api/v1/alerts`, { token: area.tokens.social_care })).status, 200);
     const sc = sql(area.db, "select id from api_client where label = 'e2e social_care'");
-    assert.match(sql(area.db, "select detail from audit where action = 'alerts.read' order by id desc limit 1"),
+    assert.match(lastAudit(area.db, { action: 'alerts.read' })?.detail ?? '',
       new RegExp(`; token ${sc} 'e2e social_care' made by cli$`));
     // The approved page-made token's flag look-up (above) names its label and the administrator who made it.
-    assert.match(sql(area.db, "select detail from audit where action = 'flags.lookup' order by id desc limit 1"), note);
+    assert.match(lastAudit(area.db, { action: 'flags.lookup' })?.detail ?? '', note);
   });
 });
 
