@@ -355,7 +355,7 @@ describe('need-to-know: a person sees what their relationship to the child allow
     // The reason is kept for review, not in the audit; the audit says which break-glass it was.
     assert.equal(sql(area.db, 'select reason from break_glass'), 'Child brought to custody suite injured at 2am');
     assert.match(auditRows(area.db, { action: 'break_glass.open' }).reverse().map((e) => e.detail).join('\n'), /^break_glass:1 until /);
-    assert.equal(count(area.db, 'audit', "detail like '%custody%'"), 0);
+    assert.equal(auditRows(area.db).filter((e) => /custody/i.test(e.detail)).length, 0);
     // It expires: with its hour moved into the past, it opens nothing.
     sqlWrite(area.db, "UPDATE break_glass SET at = '2020-01-01T00:00:00Z', expires_at = '2020-01-01T01:00:00Z'");
     assert.equal((await get('/chronology', 'pat.police')).status, 403);
