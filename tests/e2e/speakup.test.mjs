@@ -290,7 +290,7 @@ describe('the reviewers', () => {
     const rp = await post('su.analyst', `/speak-up/reports/${id}/reply`, { reply: 'Thank you. We have passed this to the LADO today.' });
     assert.equal(rp.status, 303);
     for (const action of ['speakup.list', 'speakup.read', 'speakup.triage', 'speakup.reply']) {
-      assert.ok(count(area.db, 'audit', `action = '${action}' and actor like 'user:%:su.analyst'`) >= 1, action);
+      assert.ok(auditRows(area.db, { action }).filter((e) => /^user:.*:su\.analyst$/i.test(e.actor)).length >= 1, action);
     }
     const thread = await openThread(ref, pass, 'He did it again on Friday.');
     assert.equal(thread.status, 200);
