@@ -16,7 +16,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve, "serve the API on HTTP"},
 	{"migrate", cmd_migrate, "create or upgrade the database schema"},
-	{"token", cmd_token, "create and revoke API tokens for agency systems"},
+	{"token", cmd_token, "create, revoke, approve and list API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
 	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file)"},
 	{"demo", cmd_demo, "create a demo area and serve it"},

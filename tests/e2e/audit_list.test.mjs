@@ -37,7 +37,7 @@ describe('safeguard audit list', () => {
   test('prints every entry, newest first, as TSV with a header line, and reading it writes no entry', () => {
     const before = auditEntries(area.db);
     const r = runCli(['audit', 'list', '--db', dbUrl(area.db), '--limit', '0']);
-    const lines = r.stdout.trimEnd().split('\n');
+    const lines = r.stdout.replace(/\n$/, '').split('\n');
     assert.equal(lines[0], 'id\tat\tactor\taction\tchild_id\tobject\tdetail');
     assert.equal(lines.length - 1, before, 'one line per entry');
     const ids = lines.slice(1).map((l) => Number(l.split('\t')[0]));

@@ -595,6 +595,18 @@ export function auditRows(dbPath, { action, child, object, since, limit = 0 } = 
   return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
 }
 
+/**
+ * The area's API clients, newest first, through the CLI (`safeguard token list --json`): each {id, agency, label,
+ * scopes, pending, created_by, approved_by, created_at, revoked_at} (never a token). Filters: {agency, label}.
+ */
+export function tokenRows(dbPath, { agency, label } = {}) {
+  const args = ['token', 'list', '--db', dbUrl(dbPath), '--json', '--limit', '0'];
+  if (agency !== undefined) args.push('--agency', agency);
+  if (label !== undefined) args.push('--label', label);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
 /** The newest audit entry that matches (as auditRows), or undefined. */
 export function lastAudit(dbPath, filter = {}) {
   return auditRows(dbPath, { ...filter, limit: 1 })[0];
