@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  tokenRows,
   auditRows, lastAudit,
   auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
   runCli, sql, startServer, webSignIn as signInAs, sessionCsrf, dbUrl, cliEnv,
@@ -145,7 +146,7 @@ describe('a QR code for the authenticator', () => {
 describe('asking first', () => {
   test('revoking a token: the first POST only asks; the token works until the administrator confirms', async () => {
     const token = createToken(area.db, 'police', 'ask before revoke');
-    const id = sql(area.db, "select id from api_client where label = 'ask before revoke'");
+    const id = tokenRows(area.db, { label: 'ask before revoke' }).map((k) => k.id).join('\n');
     const works = async () => (await request(`${server.url}/api/v1/children/${amelia}`, { token })).status !== 401;
     let r = await post(`/admin/tokens/${id}/revoke`);
     assert.equal(r.status, 200);
@@ -153,7 +154,7 @@ describe('asking first', () => {
     assert.match(r.text, /ask before revoke/);
     assert.match(r.text, /name="confirm" value="yes"/);
     assert.ok(await works(), 'not revoked yet');
-    assert.equal(sql(area.db, `select count(*) from api_client where id = ${id} and revoked_at is null`), '1');
+    assert.equal(tokenRows(area.db).filter((k) => String(k.id) === id && k.revoked_at === '').length, 1);
     r = await get(`/admin/tokens/${id}/revoke`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Yes, revoke the token/);
