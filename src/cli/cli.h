@@ -30,6 +30,10 @@ int cmd_area_load(int argc, char **argv); /* cmd_area_load.c: the scale benchmar
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */
 store *cli_open_store(const char *url, bool migrate);
+/* safeguard audit list (argv[0] is "list"). */
+int cli_audit_list(int argc, char **argv);
+/* safeguard token list (argv[0] is "list"). */
+int cli_token_list(int argc, char **argv);
 /* serve --db-read URL: snapshot reads on that replica (docs/SCALING.md). 0, or -1 with the reason printed. */
 int cli_read_replica(store *st, const char *url);
 

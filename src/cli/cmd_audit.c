@@ -10,7 +10,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard audit verify --db URL [--audit-key FILE]\n"
-		   "       safeguard audit checkpoint --db URL [--audit-key FILE]\n\n"
+		   "       safeguard audit checkpoint --db URL [--audit-key FILE]\n"
+		   "       safeguard audit list --db URL [--action A] [--child N] [--object O] [--since WHEN] [--limit N] [--json]\n"
+		   "                            (see safeguard audit list --help)\n\n"
 		   "verify recomputes the audit's hash chain from the first entry to the last and checks every\n"
 		   "signed checkpoint against it. Exits 0 and says how many entries and checkpoints were verified\n"
 		   "when all hold; exits 1 naming the first entry that was changed, deleted, inserted or moved.\n"
@@ -32,6 +34,8 @@ int cmd_audit(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_audit_list(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "checkpoint") != 0)) {
 		usage(stderr);
 		return 2;

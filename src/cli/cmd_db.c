@@ -260,7 +260,8 @@ static int token_run(store_conn *c, void *arg)
 
 #define TOKEN_USAGE "usage: safeguard token create --db URL --agency CODE [--label TEXT] [--scope SCOPE]...\n" \
 		    "       safeguard token revoke --db URL --id N\n" \
-		    "       safeguard token approve --db URL --id N\n"
+		    "       safeguard token approve --db URL --id N\n" \
+		    "       safeguard token list --db URL [--agency CODE] [--label TEXT] [--limit N] [--json]\n"
 
 int cmd_token(int argc, char **argv)
 {
@@ -276,6 +277,8 @@ int cmd_token(int argc, char **argv)
 	struct token_args t = {.label = ""};
 	const char *sub = argc >= 2 ? argv[1] : "";
 	int c;
+	if (strcmp(sub, "list") == 0)
+		return cli_token_list(argc - 1, argv + 1);
 	if (strcmp(sub, "revoke") == 0)
 		t.op = TOKEN_REVOKE;
 	else if (strcmp(sub, "approve") == 0)

@@ -16,7 +16,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve, "serve the API on HTTP"},
 	{"migrate", cmd_migrate, "create or upgrade the database schema"},
-	{"token", cmd_token, "create and revoke API tokens for agency systems"},
+	{"token", cmd_token, "create, revoke, approve and list API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
 	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file)"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
@@ -25,7 +25,7 @@ static const struct {
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them)"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
-	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints"},
+	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints, list entries"},
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},

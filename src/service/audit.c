@@ -296,3 +296,21 @@ int audit_verify(store *st, const uint8_t *public_key, struct audit_verify_resul
 	free(v.k);
 	return rc;
 }
+
+struct listing {
+	const struct store_audit_query *q;
+	store_audit_fn fn;
+	void *ctx;
+};
+
+static int list_run(store_conn *c, void *arg)
+{
+	struct listing *l = arg;
+	return store_audit_list(c, l->q, l->fn, l->ctx);
+}
+
+int audit_list(store *st, const struct store_audit_query *q, store_audit_fn fn, void *ctx)
+{
+	struct listing l = {q, fn, ctx};
+	return service_in_snapshot(st, list_run, &l);
+}

@@ -53,4 +53,8 @@ struct audit_verify_result {
  * filled (the chain may be broken: see first_bad_id), or a store error. */
 int audit_verify(store *st, const uint8_t *public_key, struct audit_verify_result *r);
 
+/* The entries that match q, newest first, in one read snapshot: `safeguard audit list`. Reading the audit is
+ * the operator's act, like audit_verify, and is not itself audited. */
+int audit_list(store *st, const struct store_audit_query *q, store_audit_fn fn, void *ctx);
+
 #endif

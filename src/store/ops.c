@@ -774,6 +774,7 @@ enum stmt_id {
 	S_AUDIT_UNSEALED,
 	S_AUDIT_SEAL,
 	S_AUDIT_READS,
+	S_AUDIT_LIST,
 	S_CHECKPOINT_ADD,
 	S_USER_INSERT,
 	S_AGENCY_CONTRIBUTED,
@@ -1197,6 +1198,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "'viewers.read', 'recordings.list', 'recording.download', 'recording.play', 'access.refused', 'break_glass.open', "
 			  "'placement.record') ORDER BY id DESC LIMIT ?2",
 	[S_AUDIT_SEAL] = "UPDATE audit SET hash = ?2 WHERE id = ?1 AND hash IS NULL",
+	[S_AUDIT_LIST] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
+			 "WHERE (?1 IS NULL OR action = ?1) AND (?2 = 0 OR child_id = ?2) AND (?3 IS NULL OR object = ?3) "
+			 "AND (?4 IS NULL OR at >= ?4) ORDER BY id DESC LIMIT ?5",
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at, id",
@@ -3304,6 +3308,22 @@ static int sq_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, s
 		return STORE_EIO;
 	sql_bind_int64(s, 1, child_id);
 	sql_bind_int(s, 2, limit > 0 ? limit : 100);
+	return each_row(s, audit_row, &w);
+}
+
+static void text_or_null(sql_stmt *s, int i, const char *v);
+
+static int sq_audit_list(store_conn *c, const struct store_audit_query *q, store_audit_fn fn, void *ctx)
+{
+	struct audit_walk w = {fn, ctx};
+	sql_stmt *s = stmt(CONN(c), S_AUDIT_LIST);
+	if (!s)
+		return STORE_EIO;
+	text_or_null(s, 1, q->action);
+	sql_bind_int64(s, 2, q->child_id > 0 ? q->child_id : 0); /* typed on both engines: 0 for any child */
+	text_or_null(s, 3, q->object);
+	text_or_null(s, 4, q->since);
+	sql_bind_int64(s, 5, q->limit > 0 ? q->limit : INT64_MAX);
 	return each_row(s, audit_row, &w);
 }
 
@@ -6124,6 +6144,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_disable = sq_user_disable,
 	.user_enable = sq_user_enable,
 	.audit_reads_of_child = sq_audit_reads_of_child,
+	.audit_list = sq_audit_list,
 	.user_insert = sq_user_insert,
 	.user_by_name = sq_user_by_name,
 	.session_insert = sq_session_insert,

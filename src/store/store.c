@@ -523,6 +523,11 @@ int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store
 	return c->ops->audit_reads_of_child(c, child_id, limit, fn, ctx);
 }
 
+int store_audit_list(store_conn *c, const struct store_audit_query *q, store_audit_fn fn, void *ctx)
+{
+	return c->ops->audit_list(c, q, fn, ctx);
+}
+
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
 {
 	return c->ops->child_agency_contributed(c, child_id, agency, yes);

@@ -42,6 +42,14 @@ int store_audit_seal(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_H
  * (access.refused), a break-glass opening or a placement recorded (placement.record: the writer saw enough of
  * the child to place them), newest first. */
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
+/* Entries filtered by action, child (> 0), object and time (at >= since, UTC "YYYY-MM-DDTHH:MM:SSZ"); NULL or
+ * "" (0 for the child) for none; newest first, up to limit (0: all). For `safeguard audit list`. */
+struct store_audit_query {
+	const char *action, *object, *since;
+	int64_t child_id;
+	int64_t limit;
+};
+int store_audit_list(store_conn *c, const struct store_audit_query *q, store_audit_fn fn, void *ctx);
 /* The same with who each entry names (their agency and role, from their account or token), filtered: from/to
  * UTC instants (at >= from, at < to), agency; NULL or "" for none; newest first, up to limit. */
 struct store_look_query {

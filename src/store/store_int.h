@@ -78,6 +78,7 @@ struct store_ops {
 	int (*user_disable)(store_conn *c, const char *username, const char *at, bool *found);
 	int (*user_enable)(store_conn *c, const char *username, bool *found);
 	int (*audit_reads_of_child)(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx);
+	int (*audit_list)(store_conn *c, const struct store_audit_query *q, store_audit_fn fn, void *ctx);
 	int (*user_insert)(store_conn *c, const struct store_user *u, int64_t *id);
 	int (*user_by_name)(store_conn *c, const char *username, struct store_user *out, bool *found);
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  tokenRows,
+  auditRows, lastAudit,
   auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
   runCli, sql, startServer, webSignIn as signInAs, sessionCsrf, dbUrl, cliEnv,
 } from './lib.mjs';
@@ -144,7 +146,7 @@ describe('a QR code for the authenticator', () => {
 describe('asking first', () => {
   test('revoking a token: the first POST only asks; the token works until the administrator confirms', async () => {
     const token = createToken(area.db, 'police', 'ask before revoke');
-    const id = sql(area.db, "select id from api_client where label = 'ask before revoke'");
+    const id = tokenRows(area.db, { label: 'ask before revoke' }).map((k) => k.id).join('\n');
     const works = async () => (await request(`${server.url}/api/v1/children/${amelia}`, { token })).status !== 401;
     let r = await post(`/admin/tokens/${id}/revoke`);
     assert.equal(r.status, 200);
@@ -152,7 +154,7 @@ describe('asking first', () => {
     assert.match(r.text, /ask before revoke/);
     assert.match(r.text, /name="confirm" value="yes"/);
     assert.ok(await works(), 'not revoked yet');
-    assert.equal(sql(area.db, `select count(*) from api_client where id = ${id} and revoked_at is null`), '1');
+    assert.equal(tokenRows(area.db).filter((k) => String(k.id) === id && k.revoked_at === '').length, 1);
     r = await get(`/admin/tokens/${id}/revoke`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Yes, revoke the token/);
@@ -180,14 +182,14 @@ describe('asking first', () => {
 
 describe('allocation by search, confirmed by name', () => {
   test('the search finds the child by name and the worker by name, showing who each is; a police officer is not offered', async () => {
-    const audits = count(area.db, 'audit', "action = 'allocation.search'");
+    const audits = auditRows(area.db, { action: 'allocation.search' }).length;
     const r = await get('/admin/allocations?child_q=amelia+brown&worker_q=sam');
     assert.equal(r.status, 200);
     assert.match(r.text, new RegExp(`Amelia Brown, born 3 May 2016 \\(number ${amelia}\\)`));
     assert.match(r.text, /Sam Patel \(sam\.patel\), Social worker, Family Support North/);
     assert.doesNotMatch(r.text, /Pat Sampson/, 'a police officer cannot hold a case: not offered');
-    assert.equal(count(area.db, 'audit', "action = 'allocation.search'"), audits + 1);
-    assert.match(sql(area.db, "select detail from audit where action = 'allocation.search' order by id desc limit 1"),
+    assert.equal(auditRows(area.db, { action: 'allocation.search' }).length, audits + 1);
+    assert.match(lastAudit(area.db, { action: 'allocation.search' })?.detail ?? '',
       new RegExp(`children shown: ${amelia}$`));
     // A hyphenated username is found as typed (the name search folds hyphens away).
     secretOf(userAdd(area.db, ['--username', 'jo.smith-jones', '--agency', 'social_care', '--role', 'team_manager']));
@@ -202,7 +204,7 @@ describe('allocation by search, confirmed by name', () => {
     let r = await get(`/admin/allocations/confirm?child=${amelia}&user=sam.patel&team=`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Allocate Amelia Brown \(born 3 May 2016\) to Sam Patel, Family Support North\?/);
-    assert.equal(count(area.db, 'audit', `action = 'allocation.confirm' and child_id = ${amelia}`), 1);
+    assert.equal(auditRows(area.db, { action: 'allocation.confirm', child: amelia }).length, 1);
     r = await post('/admin/allocations', { child: String(amelia), team: 'north', user: 'sam.patel' });
     assert.equal(r.status, 303);
     assert.match(r.headers.get('location'), /^\/admin\/allocations\/confirm\?/);

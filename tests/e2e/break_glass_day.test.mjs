@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows,
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
   webSignIn as signInAs, sessionCsrf, dbUrl, addPerson,
 } from './lib.mjs';
@@ -116,7 +117,7 @@ describe('break-glass', () => {
     assert.equal(sealed.text.replace(/value="[^"]+"/g, ''), none.text.replace(/value="[^"]+"/g, ''),
       'a sealed record is answered as no child');
     assert.equal(tries(), before + 2, 'each try counts against the allowance and is told to the DPO');
-    assert.equal(count(area.db, 'audit', `action = 'break_glass.empty' and object in ('child:${MISSING}', 'child:${ben}')`), 2);
+    assert.equal(auditRows(area.db, { action: 'break_glass.empty' }).filter((e) => [`child:${MISSING}`, `child:${ben}`].includes(e.object)).length, 2);
     assert.equal(count(area.db, 'break_glass'), 0, 'nothing opened');
     // The record page itself still answers the same whether or not the child exists (issue 13).
     const out = await get('nia.health', `/children/${cara}`);
@@ -131,7 +132,7 @@ describe('break-glass', () => {
     const ask = await post('pat.police', `/children/${amira}/break-glass`, { step: 'start' });
     assert.equal(ask.status, 200, ask.text);
     assert.match(ask.text, /<textarea[^>]+name="reason"/);
-    assert.equal(count(area.db, 'audit', `action = 'break_glass.start' and child_id = ${amira}`), 1);
+    assert.equal(auditRows(area.db, { action: 'break_glass.start', child: amira }).length, 1);
     const open = await post('pat.police', `/children/${amira}/break-glass`, { reason: REASON });
     assert.equal(open.status, 303, open.text);
     assert.equal(open.headers.get('location'), `/children/${amira}`);
@@ -165,7 +166,7 @@ describe('break-glass', () => {
     assert.match(card, new RegExp(`${when.date} at ${when.time}`));
     assert.match(card, new RegExp(`Access ends</dt><dd class="govuk-summary-list__value">${until.time} on ${until.date}`));
     assert.match(card, new RegExp(REASON));
-    assert.equal(count(area.db, 'audit', "action = 'worker_notices.read' and actor like 'user:%:sam.worker'"), 1);
+    assert.equal(auditRows(area.db, { action: 'worker_notices.read' }).filter((e) => /^user:.*:sam\.worker$/i.test(e.actor)).length, 1);
     // Another worker is told nothing; people who are not workers have no such page.
     const other = await get('sol.other', '/my-notices');
     assert.equal(other.status, 200);
@@ -243,7 +244,7 @@ describe("the data protection officer's home", () => {
     const bad = await get('dee.dpo', '/dpo?agency=martians');
     assert.equal(bad.status, 400);
     assert.match(bad.text, /href="#agency">Choose an agency from the list/);
-    assert.equal(count(area.db, 'audit', "action = 'dpo.read'"), 7);
+    assert.equal(auditRows(area.db, { action: 'dpo.read' }).length, 7);
     for (const who of ['sam.worker', 'pat.police']) assert.equal((await get(who, '/dpo')).status, 403);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  lastAudit,
   auditEntries,
   CLOCK_OFFSET_S, clockOffsetSeconds, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
   ukDate, ukToday, dbUrl,
@@ -146,7 +147,7 @@ describe('the server and the CLI take now from --now / SAFEGUARD_NOW', () => {
     // The audit entry and the alert are stamped with the server's now (SQL timestamps follow the clock too).
     assert.ok(auditEntries(area.db) > auditBefore);
     // (The area's tokens were made by the CLI on this process's clock: the newest entry is the server's.)
-    assertStampNear(sql(area.db, 'select at from audit order by id desc limit 1'), INSTANT_MS, elapsed, 'the audit entry');
+    assertStampNear(lastAudit(area.db)?.at ?? '', INSTANT_MS, elapsed, 'the audit entry');
     const [createdAt, raisedOn, dueOn] = sql(area.db,
       `select created_at || ' ' || raised_on || ' ' || due_on from alert where person_id = ${ok.json.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`).split(' ');
     assertStampNear(createdAt, INSTANT_MS, elapsed, 'the alert');
@@ -156,7 +157,7 @@ describe('the server and the CLI take now from --now / SAFEGUARD_NOW', () => {
   });
 
   test('the CLI: SAFEGUARD_NOW sets the clock; --now wins over it; a bad one is refused naming the forms', () => {
-    const auditStamp = () => sql(area.db, 'select at from audit order by id desc limit 1');
+    const auditStamp = () => lastAudit(area.db)?.at ?? '';
     let from = Date.now();
     runCli(['token', 'create', '--db', dbUrl(area.db), '--agency', 'health', '--label', 'clock env'],
       { env: { SAFEGUARD_NOW: '2028-02-29T23:59:00Z' } });

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows, lastAudit,
   dbUrl, auditEntries,
   addPerson, allChronology, count, counts, event, freshArea, getChild, getChronology, nhsNumbers, postEvent,
-  removeDir, request, runCli, sql, startServer, totp,
+  removeDir, request, runCli, startServer, totp,
 } from './lib.mjs';
 
 let area;
@@ -43,7 +44,7 @@ after(async () => {
 });
 
 function auditCount(action, childId) {
-  return count(area.db, 'audit', `action = '${action}'${childId !== undefined ? ` and child_id = ${Number(childId)}` : ''}`);
+  return auditRows(area.db, { action, child: childId !== undefined ? Number(childId) : undefined }).length;
 }
 
 function assertSecurityHeaders(r, { api = true } = {}) {
@@ -294,7 +295,7 @@ describe('children', () => {
 
   test('unknown or non-numeric child ids answer 404 not_found; probes of well-formed ids are audited with no child', async () => {
     const audits = auditEntries(area.db);
-    const probes = count(area.db, 'audit', "detail = 'no such child' and child_id is null");
+    const probes = auditRows(area.db).filter((e) => e.detail === 'no such child' && e.child_id === 0).length;
     for (const path of ['/api/v1/children/999999', '/api/v1/children/abc', '/api/v1/children/999999/chronology',
       '/api/v1/children/abc/chronology', '/api/v1/children/0', '/api/v1/children/-1']) {
       const r = await request(`${url}${path}`, { token: tok.police });
@@ -305,8 +306,8 @@ describe('children', () => {
     // The two reads of 999999 are attempts on an id that holds no child: kept for the auditor, attached to
     // no child (so a child later given that id does not inherit them). Malformed ids are refused unread.
     assert.equal(auditEntries(area.db), audits + 2);
-    assert.equal(count(area.db, 'audit', "detail = 'no such child' and child_id is null"), probes + 2);
-    assert.equal(count(area.db, 'audit', "object = 'child:999999' and action = 'chronology.read'"), 1);
+    assert.equal(auditRows(area.db).filter((e) => e.detail === 'no such child' && e.child_id === 0).length, probes + 2);
+    assert.equal(auditRows(area.db, { object: 'child:999999', action: 'chronology.read' }).length, 1);
   });
 });
 
@@ -401,7 +402,7 @@ describe('audit', () => {
     const n = nhs.next().value;
     const a = await create(tok.police, event({ source_ref: 'AUDIT-1' }, { nhs_number: n, given_name: 'Audra' }));
     assert.equal(auditCount('event.create', a.child_id), 1);
-    assert.equal(sql(area.db, `select object from audit where action = 'event.create' and child_id = ${a.child_id}`), `event:${a.id}`);
+    assert.equal(auditRows(area.db, { action: 'event.create', child: a.child_id }).reverse().map((e) => e.object).join('\n'), `event:${a.id}`);
     await create(tok.health, event({ source_ref: 'AUDIT-2' }, { nhs_number: n, given_name: 'Audra' }));
     assert.equal(auditCount('event.create', a.child_id), 2);
 
@@ -421,10 +422,10 @@ describe('audit', () => {
     }
     assert.equal(auditCount('child.read', a.child_id), 3, 'chronology reads are not child reads');
     // A token's read names the token: its number, label and who made it (issue 14), then the basis.
-    const detail = sql(area.db, `select detail from audit where action = 'child.read' and child_id = ${a.child_id} order by id desc limit 1`);
+    const detail = lastAudit(area.db, { action: 'child.read', child: a.child_id })?.detail ?? '';
     assert.match(detail, /^token \d+ 'e2e police' made by cli; own agency's records$/);
     // Every row says who acted and when.
-    const rows = sql(area.db, `select actor, at from audit where child_id = ${a.child_id}`).split('\n');
+    const rows = auditRows(area.db, { child: a.child_id }).reverse().map((e) => `${e.actor}|${e.at}`);
     assert.equal(rows.length, 7);
     for (const row of rows) {
       const [actor, at] = row.split('|');

@@ -581,6 +581,38 @@ export function auditEntries(dbPath) {
 }
 
 /**
+ * The area's audit entries, newest first, through the CLI (`safeguard audit list --json`), not through SQL: each
+ * {id, at, actor, action, child_id, object, detail} (child_id 0 when the entry names no child). Filters as the
+ * command's options: {action, child, object, since, limit} (limit 0 or absent: every match).
+ */
+export function auditRows(dbPath, { action, child, object, since, limit = 0 } = {}) {
+  const args = ['audit', 'list', '--db', dbUrl(dbPath), '--json', '--limit', String(limit)];
+  if (action !== undefined) args.push('--action', action);
+  if (child !== undefined) args.push('--child', String(child));
+  if (object !== undefined) args.push('--object', object);
+  if (since !== undefined) args.push('--since', since);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
+/**
+ * The area's API clients, newest first, through the CLI (`safeguard token list --json`): each {id, agency, label,
+ * scopes, pending, created_by, approved_by, created_at, revoked_at} (never a token). Filters: {agency, label}.
+ */
+export function tokenRows(dbPath, { agency, label } = {}) {
+  const args = ['token', 'list', '--db', dbUrl(dbPath), '--json', '--limit', '0'];
+  if (agency !== undefined) args.push('--agency', agency);
+  if (label !== undefined) args.push('--label', label);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
+/** The newest audit entry that matches (as auditRows), or undefined. */
+export function lastAudit(dbPath, filter = {}) {
+  return auditRows(dbPath, { ...filter, limit: 1 })[0];
+}
+
+/**
  * Rows of a read-only query as objects, column name to value (sqlite3 -json; on PostgreSQL psql's json_agg of
  * the query): integers as numbers, text as strings, NULL as null, on either backend. For what neither the CLI
  * nor the API shows yet, as sql().

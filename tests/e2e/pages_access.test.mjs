@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  tokenRows,
+  auditRows, lastAudit,
   addPerson, dbUrl, sqlWrite,
   auditEntries,
   TOKEN_RE, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
@@ -169,10 +171,10 @@ describe('break-glass pages', () => {
     const [id, kept, userId] = row.split('|');
     assert.equal(kept, reason);
     assert.equal(userId, sql(area.db, "select id from app_user where username = 'pat.police'"));
-    const audit = sql(area.db, `select actor || '|' || detail from audit where action = 'break_glass.open' and child_id = ${childId}`);
+    const audit = auditRows(area.db, { action: 'break_glass.open', child: childId }).reverse().map((e) => `${e.actor}|${e.detail}`).join('\n');
     assert.match(audit, new RegExp(`^user:\\d+:pat\\.police\\|break_glass:${id} until \\d{4}-`));
-    assert.equal(count(area.db, 'audit', `lower(detail) like '%crying%'`), 0);
-    assert.match(sql(area.db, `select detail from audit where action = 'child.read' and actor like '%pat.police' order by id desc limit 1`),
+    assert.equal(auditRows(area.db).filter((e) => /crying/i.test(e.detail)).length, 0);
+    assert.match(auditRows(area.db, { action: 'child.read' }).find((e) => e.actor.endsWith('pat.police'))?.detail ?? '',
       /break-glass$/);
     // An hour later (moved on in the database, not waited for) the record is closed again.
     sqlWrite(area.db, `update break_glass set expires_at = '2000-01-01T00:00:00Z' where id = ${id}`);
@@ -183,11 +185,11 @@ describe('break-glass pages', () => {
 describe('who has looked (pages)', () => {
   test('the allocated worker sees every look, the break-glass highlighted with its reason; the read is audited first', async () => {
     assert.equal((await get('sam.worker', `/children/${childId}`)).status, 200);
-    const before = count(area.db, 'audit', "action = 'viewers.read'");
+    const before = auditRows(area.db, { action: 'viewers.read' }).length;
     const r = await get('sam.worker', `/children/${childId}/viewers`);
     assert.equal(r.status, 200, r.text);
-    assert.equal(count(area.db, 'audit', "action = 'viewers.read'"), before + 1);
-    assert.match(sql(area.db, "select actor from audit where action = 'viewers.read' order by id desc limit 1"), /sam\.worker$/);
+    assert.equal(auditRows(area.db, { action: 'viewers.read' }).length, before + 1);
+    assert.match(lastAudit(area.db, { action: 'viewers.read' })?.actor ?? '', /sam\.worker$/);
     assert.match(r.text, /<caption class="govuk-table__caption[^"]*">Looks at Amira Khan's record/);
     assert.match(r.text, /<th scope="col" class="govuk-table__header">When<\/th>/);
     assert.match(r.text, /pat\.police/);
@@ -280,7 +282,7 @@ describe('administration pages', () => {
     assert.ok(secret, 'the secret is shown');
     assert.match(r.text, /otpauth:\/\/totp\/Safeguard:nia\.new\?secret=/);
     secrets['nia.new'] = secret;
-    assert.match(sql(area.db, "select actor from audit where action = 'user.create' order by id desc limit 1"), /^user:\d+:ada\.admin$/);
+    assert.match(lastAudit(area.db, { action: 'user.create' })?.actor ?? '', /^user:\d+:ada\.admin$/);
     const s = await webSignIn('nia.new');
     assert.equal(s.status, 303);
     sessions['nia.new'] = s;
@@ -326,7 +328,7 @@ describe('administration pages', () => {
     assert.match((await get('ada.admin', '/admin/users?done=disabled')).text, /The person is disabled/);
     assert.equal((await get(nia, '/')).status, 303, 'their session has ended');
     assert.equal((await webSignIn('nia.new', { password: 'a brand new passphrase for nia' })).status, 400);
-    assert.match(sql(area.db, "select actor from audit where action = 'user.disable' order by id desc limit 1"), /ada\.admin$/);
+    assert.match(lastAudit(area.db, { action: 'user.disable' })?.actor ?? '', /ada\.admin$/);
     const self = sql(area.db, "select id from app_user where username = 'ada.admin'");
     r = await post('ada.admin', `/admin/users/${self}/disable`);
     assert.equal(r.status, 400);
@@ -349,7 +351,7 @@ describe('administration pages', () => {
     const s = await webSignIn('nia.new', { password: 'a brand new passphrase for nia' });
     assert.equal(s.status, 303, 'the password and second factor they had');
     sessions['nia.new'] = s;
-    assert.match(sql(area.db, "select actor from audit where action = 'user.enable' order by id desc limit 1"), /ada\.admin$/);
+    assert.match(lastAudit(area.db, { action: 'user.enable' })?.actor ?? '', /ada\.admin$/);
     assert.equal((await post('ada.admin', `/admin/users/${MISSING}/enable`)).status, 404);
   });
 
@@ -364,7 +366,7 @@ describe('administration pages', () => {
     const back = runCli(['user', 'enable', '--db', dbUrl(area.db), '--username', 'sol.other']);
     assert.match(back.stdout, /sol\.other enabled/);
     assert.equal((await webSignIn('sol.other')).status, 303);
-    assert.equal(sql(area.db, "select actor from audit where action = 'user.enable' order by id desc limit 1"), 'cli');
+    assert.equal(lastAudit(area.db, { action: 'user.enable' })?.actor ?? '', 'cli');
   });
 
   test('a team and an allocation make the worker see the child; refusals name the field and write nothing', async () => {
@@ -397,7 +399,7 @@ describe('administration pages', () => {
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/allocations?done=allocated');
     assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${child2}`), 'north|wyn.worker');
-    assert.match(sql(area.db, "select actor from audit where action = 'allocation.set' order by id desc limit 1"), /ada\.admin$/);
+    assert.match(lastAudit(area.db, { action: 'allocation.set' })?.actor ?? '', /ada\.admin$/);
     assert.equal((await get('wyn.worker', `/children/${child2}`)).status, 200);
     assert.equal((await get('tam.manager', `/children/${child2}`)).status, 200, 'the team manager too');
     // A worker with no team named goes to the team "default", as `safeguard allocate`.
@@ -407,15 +409,15 @@ describe('administration pages', () => {
   });
 
   test('tokens: created and shown once, listed without the secret, revoked (401 on the API)', async () => {
-    const before = count(area.db, 'api_client');
+    const before = tokenRows(area.db).length;
     let r = await post('ada.admin', '/admin/tokens', { agency: 'nowhere', label: 'x' });
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#agency"/);
-    assert.equal(count(area.db, 'api_client'), before);
+    assert.equal(tokenRows(area.db).length, before);
     r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'x' }); // nothing ticked
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#scope-events-write"/);
-    assert.equal(count(area.db, 'api_client'), before);
+    assert.equal(tokenRows(area.db).length, before);
     r = await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'Police case system', 'events:write': 'yes' });
     assert.equal(r.status, 200, r.text);
     const token = /id="secret">([^<]+)</.exec(r.text)?.[1];
@@ -424,15 +426,15 @@ describe('administration pages', () => {
     const known = await request(`${server.url}/api/v1/children/${childId}`, { token });
     assert.equal(known.status, 403, known.text);
     assert.match(known.json.error.message, /needs the scope records:read/);
-    const id = sql(area.db, "select id from api_client where label = 'Police case system'");
+    const id = tokenRows(area.db, { label: 'Police case system' }).map((k) => k.id).join('\n');
     const list = await get('ada.admin', '/admin/tokens');
     assert.match(list.text, /Police case system/);
     assert.doesNotMatch(list.text, new RegExp(token));
-    assert.match(sql(area.db, `select actor from audit where action = 'token.create' and object = 'client:${id}'`), /ada\.admin$/);
+    assert.match(auditRows(area.db, { action: 'token.create', object: `client:${id}` }).reverse().map((e) => e.actor).join('\n'), /ada\.admin$/);
     r = await post('ada.admin', `/admin/tokens/${id}/revoke`, { confirm: 'yes' }); // issue 15: asked first
     assert.equal(r.status, 303);
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
-    assert.match(sql(area.db, `select actor from audit where action = 'token.revoke' and object = 'client:${id}'`), /ada\.admin$/);
+    assert.match(auditRows(area.db, { action: 'token.revoke', object: `client:${id}` }).reverse().map((e) => e.actor).join('\n'), /ada\.admin$/);
     assert.match((await get('ada.admin', '/admin/tokens')).text, /Revoked/);
     assert.equal((await post('ada.admin', `/admin/tokens/${MISSING}/revoke`)).status, 404);
   });
@@ -440,14 +442,14 @@ describe('administration pages', () => {
   test('safeguard token revoke does the same from the command line', async () => {
     const token = createToken(area.db, 'health', 'cli revoke');
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 403, 'known: no read scope');
-    const id = sql(area.db, "select id from api_client where label = 'cli revoke'");
+    const id = tokenRows(area.db, { label: 'cli revoke' }).map((k) => k.id).join('\n');
     runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', id]);
     assert.equal((await request(`${server.url}/api/v1/children/${childId}`, { token })).status, 401);
     assert.equal(runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', String(MISSING)], { check: false }).status, 1);
   });
 
   test('CSRF: without the token, or with another session\'s, nothing is written', async () => {
-    const before = [count(area.db, 'api_client'), count(area.db, 'app_user'), count(area.db, 'team')];
+    const before = [tokenRows(area.db).length, count(area.db, 'app_user'), count(area.db, 'team')];
     const other = (await session('bo.admin')).csrf;
     for (const csrf of [null, other, 'not-a-token']) {
       assert.equal((await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'csrf' }, { csrf })).status, 403);
@@ -462,6 +464,6 @@ describe('administration pages', () => {
       headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
     });
     assert.equal(r.status, 403);
-    assert.deepEqual([count(area.db, 'api_client'), count(area.db, 'app_user'), count(area.db, 'team')], before);
+    assert.deepEqual([tokenRows(area.db).length, count(area.db, 'app_user'), count(area.db, 'team')], before);
   });
 });

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows,
   addPerson, dataPath, dbUrl,
   auditEntries,
   count, event, freshArea, postEvent, rawPost, removeDir, request, runCli, sql, startServer,
@@ -125,11 +126,11 @@ describe('upload and download', () => {
     assert.equal(rec.blake2b, blake2b256(plain));
     // One row, one audit entry carrying the hash (and never the file name).
     assert.equal(auditEntries(area.db), auditBefore + 1);
-    const audit = sql(area.db, "select object || '|' || detail from audit where action = 'recording.upload'");
+    const audit = auditRows(area.db, { action: 'recording.upload' }).reverse().map((e) => `${e.object}|${e.detail}`).join('\n');
     assert.equal(audit.split('\n').length, 1);
     assert.ok(audit.startsWith(`recording:${rec.id}|`), audit);
     assert.ok(audit.includes(rec.blake2b), audit);
-    assert.equal(count(area.db, 'audit', "detail like '%interview%'"), 0);
+    assert.equal(auditRows(area.db).filter((e) => /interview/i.test(e.detail)).length, 0);
     assert.equal(sql(area.db, `select blake2b from recording where id = ${rec.id}`), rec.blake2b);
     // On disk: one file named by a random id, ciphertext (no run of the plaintext in it), no temporary file.
     const files = filesOnDisk();
@@ -158,12 +159,12 @@ describe('upload and download', () => {
   });
 
   test('download: byte-identical, with its type, length and a safe attachment name; audited before the body', async () => {
-    const downloads = count(area.db, 'audit', "action = 'recording.download'");
+    const downloads = auditRows(area.db, { action: 'recording.download' }).length;
     const res = await fetch(`${server.url}/api/v1/recordings/${rec.id}/content`,
       { headers: { Authorization: `Bearer ${tokens['sam.worker']}` } });
     assert.equal(res.status, 200);
     // The headers are in, the body not yet read: the entry is on disk already.
-    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 1);
+    assert.equal(auditRows(area.db, { action: 'recording.download' }).length, downloads + 1);
     assert.equal(res.headers.get('content-type'), 'audio/mpeg');
     assert.equal(res.headers.get('content-length'), String(plain.length));
     assert.equal(res.headers.get('content-disposition'),
@@ -173,22 +174,21 @@ describe('upload and download', () => {
     const got = Buffer.from(await res.arrayBuffer());
     assert.equal(got.length, plain.length);
     assert.ok(got.equals(plain));
-    const detail = sql(area.db, "select actor || '|' || detail from audit where action = 'recording.download' " +
-      'order by id desc limit 1');
+    const detail = auditRows(area.db, { action: 'recording.download', limit: 1 }).map((e) => `${e.actor}|${e.detail}`).join('\n');
     assert.match(detail, new RegExp(`^user:\\d+:sam\\.worker\\|recording:${rec.id} blake2b ${rec.blake2b}; allocated worker$`));
     // One entry per download.
     assert.equal((await request(`${server.url}/api/v1/recordings/${rec.id}/content`,
       { token: tokens['sam.worker'] })).status, 200);
-    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 2);
+    assert.equal(auditRows(area.db, { action: 'recording.download' }).length, downloads + 2);
   });
 
   test('the list: every recording of the child, audited', async () => {
-    const lists = count(area.db, 'audit', "action = 'recordings.list'");
+    const lists = auditRows(area.db, { action: 'recordings.list' }).length;
     const r = await request(`${server.url}/api/v1/children/${childId}/recordings`, { token: tokens['sam.worker'] });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.recordings.length, 2);
     assert.deepEqual(r.json.recordings[0], rec);
-    assert.equal(count(area.db, 'audit', "action = 'recordings.list'"), lists + 1);
+    assert.equal(auditRows(area.db, { action: 'recordings.list' }).length, lists + 1);
   });
 
   test('recordings verify: every recording decrypts and matches its hash', () => {
@@ -200,7 +200,7 @@ describe('upload and download', () => {
     let before1;
     const snapshot = () => ({
       rows: count(area.db, 'recording'),
-      audit: count(area.db, 'audit', "action like 'recording%'"),
+      audit: auditRows(area.db).filter((e) => e.action.startsWith('recording')).length,
       files: filesOnDisk().join(','),
     });
     before(() => { before1 = snapshot(); });
@@ -287,13 +287,13 @@ describe('upload and download', () => {
     const bytes = fs.readFileSync(file);
     bytes[1024 * 1024] ^= 0x01;
     fs.writeFileSync(file, bytes);
-    const downloads = count(area.db, 'audit', "action = 'recording.download'");
+    const downloads = auditRows(area.db, { action: 'recording.download' }).length;
     const r = await request(`${server.url}/api/v1/recordings/${rec.id}/content`, { token: tokens['sam.worker'] });
     assert.equal(r.status, 500);
     assert.deepEqual(r.json, { error: { code: 'recording_damaged', field: null,
       message: `recording ${rec.id} failed to decrypt: the file on disk has been changed or damaged` } });
     // The attempt is audited like any download; the log names the recording, not the file.
-    assert.equal(count(area.db, 'audit', "action = 'recording.download'"), downloads + 1);
+    assert.equal(auditRows(area.db, { action: 'recording.download' }).length, downloads + 1);
     assert.match(server.stderr, new RegExp(`recording ${rec.id} failed to decrypt: the file on disk has been changed`));
     assert.ok(!server.stderr.includes('interview'));
     const v = runCli(['recordings', 'verify', '--db', dbUrl(area.db)], { check: false });

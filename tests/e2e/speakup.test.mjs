@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows,
   databaseBytes, holdsBytes,
   addPerson, count, freshArea, isoSeconds, now, postEvent, removeDir, sql, sqlWrite, startServer, subject,
   webSignIn as signInAs,
@@ -259,7 +260,7 @@ describe('coming back', () => {
     for (let i = 0; i < 5; i++) assert.equal((await openThread(ref, `wrong words here now ${'abcde'[i]}`)).status, 400);
     const locked = await openThread(ref, pass);
     assert.equal(locked.status, 400, 'throttled: the same answer as a wrong pair');
-    assert.equal(count(area.db, 'audit', `action = 'speakup.throttled' and object = 'speakup:${reportId(ref)}'`), 1);
+    assert.equal(auditRows(area.db, { action: 'speakup.throttled', object: `speakup:${reportId(ref)}` }).length, 1);
   });
 });
 
@@ -289,7 +290,7 @@ describe('the reviewers', () => {
     const rp = await post('su.analyst', `/speak-up/reports/${id}/reply`, { reply: 'Thank you. We have passed this to the LADO today.' });
     assert.equal(rp.status, 303);
     for (const action of ['speakup.list', 'speakup.read', 'speakup.triage', 'speakup.reply']) {
-      assert.ok(count(area.db, 'audit', `action = '${action}' and actor like 'user:%:su.analyst'`) >= 1, action);
+      assert.ok(auditRows(area.db, { action }).filter((e) => /^user:.*:su\.analyst$/i.test(e.actor)).length >= 1, action);
     }
     const thread = await openThread(ref, pass, 'He did it again on Friday.');
     assert.equal(thread.status, 200);

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
+  tokenRows,
+  auditRows, lastAudit,
   dbUrl, onPostgres,
   AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, count, createToken, event, freshArea, migrate,
   nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
@@ -86,9 +88,10 @@ describe('safeguard token create --scope', () => {
     assert.match(made.stdout.trimEnd().split('\n').pop(), TOKEN_RE);
     const plain = runCli(['token', 'create', '--db', db, '--agency', 'police', '--label', 'plain']);
     assert.match(plain.stdout, /scope events:write \(/);
-    const id = sql(area.db, "select id from api_client where label = 'plain'");
-    assert.equal(sql(area.db, `select scope || '|' || created_by || '|' || pending from api_client where id = ${id}`), 'events:write|cli|0');
-    const before = count(area.db, 'api_client');
+    const id = tokenRows(area.db, { label: 'plain' }).map((k) => k.id).join('\n');
+    assert.equal(tokenRows(area.db).filter((k) => String(k.id) === id).map((k) => `${k.scopes}|${k.created_by}|${k.pending ? 1 : 0}`).join('\n'),
+      'events:write|cli|0');
+    const before = tokenRows(area.db).length;
     for (const [args, message] of [
       [['--agency', 'police', '--scope', 'children:read'], /--scope: no scope 'children:read'/],
       [['--agency', 'police', '--scope', 'flags:read'], /flags:read is for health's systems only/],
@@ -99,7 +102,7 @@ describe('safeguard token create --scope', () => {
       assert.equal(r.status, 2, r.stdout);
       assert.match(r.stderr, message);
     }
-    assert.equal(count(area.db, 'api_client'), before, 'nothing was made');
+    assert.equal(tokenRows(area.db).length, before, 'nothing was made');
   });
 });
 
@@ -159,7 +162,7 @@ describe('the route policy checks the scope', () => {
         + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
       const m = runCli(['migrate', '--db', dbUrl(db)]);
       assert.match(m.stderr, /migrated from version 14 to 26/);
-      assert.equal(sql(db, 'select scope || \'|\' || created_by || \'|\' || pending from api_client'), 'events:write|cli|0',
+      assert.equal(tokenRows(db).map((k) => `${k.scopes}|${k.created_by}|${k.pending ? 1 : 0}`).join('\n'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);
       try {
@@ -188,8 +191,8 @@ describe('a token that reads children needs a second person', () => {
     assert.match(r.text, /It does not work yet/);
     token = /id="secret">([^<]+)</.exec(r.text)?.[1];
     assert.match(token, TOKEN_RE);
-    id = sql(area.db, "select id from api_client where label = 'Ward EPR'");
-    assert.match(sql(area.db, `select detail from audit where action = 'token.create' and object = 'client:${id}'`),
+    id = tokenRows(area.db, { label: 'Ward EPR' }).map((k) => k.id).join('\n');
+    assert.match(auditRows(area.db, { action: 'token.create', object: `client:${id}` }).reverse().map((e) => e.detail).join('\n'),
       /^health; scope events:write records:read flags:read; pending approval$/);
     const refused = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
     assert.equal(refused.status, 401, refused.text);
@@ -206,14 +209,14 @@ describe('a token that reads children needs a second person', () => {
     assert.equal(r.status, 403);
     assert.match(r.text, /You made this token/);
     assert.equal((await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token })).status, 401);
-    assert.equal(count(area.db, 'audit', `action = 'token.approve' and object = 'client:${id}'`), 0);
+    assert.equal(auditRows(area.db, { action: 'token.approve', object: `client:${id}` }).length, 0);
   });
 
   test('another administrator approves it; from then it works, and only for its scope', async () => {
     const r = await post('t.admin2', `/admin/tokens/${id}/approve`, {});
     assert.equal(r.status, 303, r.text.slice(0, 300));
     assert.equal(r.headers.get('location'), '/admin/tokens?done=approved');
-    assert.match(sql(area.db, `select actor || ' ' || detail from audit where action = 'token.approve' and object = 'client:${id}'`),
+    assert.match(auditRows(area.db, { action: 'token.approve', object: `client:${id}` }).reverse().map((e) => `${e.actor} ${e.detail}`).join('\n'),
       /^user:\d+:t\.admin2 events:write records:read flags:read$/);
     const flag = await request(`${url}/api/v1/flags?nhs_number=${nhsOnPlan}`, { token });
     assert.equal(flag.status, 200, flag.text);
@@ -232,7 +235,7 @@ describe('a token that reads children needs a second person', () => {
     assert.equal((await postEvent(url, writer, event({ source_ref: 'T-W-1' }))).status, 201);
     const r = await post('t.admin1', '/admin/tokens', { agency: 'education', label: 'School MIS', 'records:read': 'yes' });
     const reader = /id="secret">([^<]+)</.exec(r.text)?.[1];
-    const mis = sql(area.db, "select id from api_client where label = 'School MIS'");
+    const mis = tokenRows(area.db, { label: 'School MIS' }).map((k) => k.id).join('\n');
     assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: reader })).status, 401);
     const ok = runCli(['token', 'approve', '--db', dbUrl(area.db), '--id', mis]);
     assert.match(ok.stdout, new RegExp(`token ${mis} approved`));
@@ -245,28 +248,28 @@ describe('a token that reads children needs a second person', () => {
 
 describe('every read through a token names the token: its number, label and who made it', () => {
   test('the child, the chronology, the alerts and the flag look-up', async () => {
-    const id = sql(area.db, "select id from api_client where label = 'Ward EPR'");
+    const id = tokenRows(area.db, { label: 'Ward EPR' }).map((k) => k.id).join('\n');
     const note = new RegExp(`token ${id} 'Ward EPR' made by user:\\d+:t\\.admin1`);
-    const health = sql(area.db, "select id from api_client where label = 'e2e health'");
+    const health = tokenRows(area.db, { label: 'e2e health' }).map((k) => k.id).join('\n');
     const cli = new RegExp(`^token ${health} 'e2e health' made by cli`);
     assert.equal((await request(`${url}/api/v1/children/${childId}`, { token: area.tokens.health })).status, 200);
-    assert.match(sql(area.db, `select detail from audit where action = 'child.read' and child_id = ${childId} order by id desc limit 1`), cli);
+    assert.match(lastAudit(area.db, { action: 'child.read', child: childId })?.detail ?? '', cli);
     assert.equal((await request(`${url}/api/v1/children/${childId}/chronology`, { token: area.tokens.health })).status, 200);
-    assert.match(sql(area.db, `select detail from audit where action = 'chronology.read' and child_id = ${childId} order by id desc limit 1`),
+    assert.match(lastAudit(area.db, { action: 'chronology.read', child: childId })?.detail ?? '',
       new RegExp(`^limit 100; token ${health} 'e2e health' made by cli; own agency's records$`));
     assert.equal((await request(`${url}/api/v1/alerts`, { token: area.tokens.social_care })).status, 200);
-    const sc = sql(area.db, "select id from api_client where label = 'e2e social_care'");
-    assert.match(sql(area.db, "select detail from audit where action = 'alerts.read' order by id desc limit 1"),
+    const sc = tokenRows(area.db, { label: 'e2e social_care' }).map((k) => k.id).join('\n');
+    assert.match(lastAudit(area.db, { action: 'alerts.read' })?.detail ?? '',
       new RegExp(`; token ${sc} 'e2e social_care' made by cli$`));
     // The approved page-made token's flag look-up (above) names its label and the administrator who made it.
-    assert.match(sql(area.db, "select detail from audit where action = 'flags.lookup' order by id desc limit 1"), note);
+    assert.match(lastAudit(area.db, { action: 'flags.lookup' })?.detail ?? '', note);
   });
 });
 
 describe('the whole set of agencies', () => {
   test('the e2e areas\' tokens carry their agency\'s scopes', () => {
     for (const a of AGENCIES) {
-      const scope = sql(area.db, `select scope from api_client where label = 'e2e ${a}'`);
+      const scope = tokenRows(area.db, { label: `e2e ${a}` }).map((k) => k.scopes).join('\n');
       assert.ok(scope.startsWith('events:write records:read'), `${a}: ${scope}`);
     }
   });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows,
   addPerson, onPostgres,
   count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
   isoSeconds, now, totpUsedLongAgo, totp,
@@ -158,7 +159,7 @@ describe('web sessions', () => {
     const cookie = await session();
     const home = await (await page(cookie)).text();
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(home)[1];
-    const closes = count(area.db, 'audit', "action = 'session.close'");
+    const closes = auditRows(area.db, { action: 'session.close' }).length;
     const out = await fetch(`${server.url}/sign-out`, {
       method: 'POST', redirect: 'manual',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
@@ -168,7 +169,7 @@ describe('web sessions', () => {
     assert.equal(out.headers.get('location'), '/sign-in?signed_out=1');
     assert.match(setCookie(out, 'sg_session'), /^sg_session=; .*Max-Age=0$/);
     assert.notEqual(newest('ended_at'), '');
-    assert.equal(count(area.db, 'audit', "action = 'session.close'"), closes + 1);
+    assert.equal(auditRows(area.db, { action: 'session.close' }).length, closes + 1);
     const again = await page(cookie); // a copy of the cookie kept elsewhere
     assert.equal(again.status, 303);
   });

@@ -646,6 +646,54 @@ static void audit_order_and_append_only(void **state)
 	assert_int_equal(w.n, 0);
 }
 
+/* `safeguard audit list`: filters by action, child, object and time, newest first, up to a limit. */
+static void audit_list_filters(void **state)
+{
+	struct fx *f = *state;
+	uint8_t h[STORE_AUDIT_HASH_LEN] = {0};
+	static const struct {
+		const char *action, *object, *at;
+		int64_t child;
+	} rows[] = {
+		{"child.read", "child:7", "2026-03-01T09:00:00Z", 7},
+		{"token.create", "client:1", "2026-03-02T09:00:00Z", 0},
+		{"child.read", "child:8", "2026-03-03T09:00:00Z", 8},
+		{"child.read", "child:7", "2026-03-04T09:00:00Z", 7},
+	};
+	for (int i = 0; i < 4; i++) {
+		struct store_audit a = {.actor = "cli", .action = rows[i].action, .child_id = rows[i].child,
+					.object = rows[i].object, .detail = "", .id = i + 1, .at = rows[i].at, .hash = h};
+		assert_int_equal(store_audit_append(f->c, &a), STORE_OK);
+	}
+	struct audit_walk w = {0};
+	struct store_audit_query q = {0};
+	assert_int_equal(store_audit_list(f->c, &q, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.id[0], 4); /* newest first */
+	assert_int_equal(w.id[3], 1);
+	memset(&w, 0, sizeof w);
+	q = (struct store_audit_query){.action = "child.read", .child_id = 7};
+	assert_int_equal(store_audit_list(f->c, &q, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.id[0], 4);
+	assert_int_equal(w.id[1], 1);
+	memset(&w, 0, sizeof w);
+	q = (struct store_audit_query){.object = "client:1"};
+	assert_int_equal(store_audit_list(f->c, &q, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.id[0], 2);
+	memset(&w, 0, sizeof w);
+	q = (struct store_audit_query){.since = "2026-03-02T09:00:00Z", .limit = 2};
+	assert_int_equal(store_audit_list(f->c, &q, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.id[0], 4);
+	assert_int_equal(w.id[1], 3);
+	memset(&w, 0, sizeof w);
+	q = (struct store_audit_query){.action = "", .object = "", .since = "2026-03-05"};
+	assert_int_equal(store_audit_list(f->c, &q, collect_audit, &w), STORE_OK);
+	assert_int_equal(w.n, 0);
+}
+
 /* ---- transactions ---- */
 
 /* Whether the row with this id is that person (SQLite may give a rolled-back id to the next row). */
@@ -960,6 +1008,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(users_sessions_throttle, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_order_and_append_only, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(audit_list_filters, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(transactions_and_savepoints, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(writers_serialise, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(clock_stamps_rows, setup, fx_teardown),

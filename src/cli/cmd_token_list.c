@@ -1,0 +1,154 @@
+/* token list: the agency systems' API clients as the administrator sees them (never a token: only its hash
+ * is kept), newest first, as TSV or JSON lines. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/tokens.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard token list --db URL [--agency CODE] [--label TEXT] [--limit N] [--json]\n\n"
+		   "Prints every API client, newest first: one line each, tab-separated, after a header line\n"
+		   "(id, agency, label, scopes, pending, created_by, approved_by, created_at, revoked_at; pending 1\n"
+		   "while it awaits a second person's approval, revoked_at empty while it works), or with --json one\n"
+		   "JSON object a line. --agency and --label keep the clients with exactly that; --limit keeps the\n"
+		   "newest N of them (default 100; 0 for all). A token itself is never shown: only its hash is kept.\n"
+		   "Tabs, newlines and backslashes in a label are written \\t, \\n and \\\\.\n");
+}
+
+struct listing {
+	const char *agency, *label;
+	long long left; /* -1: no limit */
+	bool json;
+	bool failed;
+};
+
+static void put_field(const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		default: putchar(*s);
+		}
+	}
+}
+
+static int print_client(const struct store_client_info *k, void *ctx)
+{
+	struct listing *l = ctx;
+	if ((l->agency && strcmp(l->agency, k->agency) != 0) || (l->label && strcmp(l->label, k->label) != 0))
+		return 0;
+	if (l->left == 0)
+		return 1; /* enough: stop the walk */
+	if (l->left > 0)
+		l->left--;
+	if (l->json) {
+		json_t *o = json_pack("{sI ss ss ss sb ss ss ss ss}", "id", (json_int_t)k->id, "agency", k->agency,
+				      "label", k->label, "scopes", k->scope, "pending", k->pending, "created_by",
+				      k->created_by, "approved_by", k->approved_by, "created_at", k->created_at,
+				      "revoked_at", k->revoked_at);
+		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(o);
+		if (!s) {
+			l->failed = true;
+			return 1;
+		}
+		puts(s);
+		free(s);
+		return 0;
+	}
+	printf("%lld\t", (long long)k->id);
+	put_field(k->agency);
+	putchar('\t');
+	put_field(k->label);
+	putchar('\t');
+	put_field(k->scope);
+	printf("\t%d\t", k->pending ? 1 : 0);
+	put_field(k->created_by);
+	putchar('\t');
+	put_field(k->approved_by);
+	putchar('\t');
+	put_field(k->created_at);
+	putchar('\t');
+	put_field(k->revoked_at);
+	putchar('\n');
+	return 0;
+}
+
+int cli_token_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"agency", required_argument, NULL, 'a'},
+					     {"label", required_argument, NULL, 'l'},
+					     {"limit", required_argument, NULL, 'n'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct listing l = {.left = 100};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'a': l.agency = optarg; break;
+		case 'l': l.label = optarg; break;
+		case 'n': {
+			char *end;
+			errno = 0;
+			long long v = isdigit((unsigned char)optarg[0]) ? strtoll(optarg, &end, 10) : -1;
+			if (v < 0 || errno || *end) {
+				fprintf(stderr, "safeguard token list: --limit must be a whole number (0 for all), "
+						"not \"%s\"\n", optarg);
+				return 2;
+			}
+			l.left = v == 0 ? -1 : v;
+			break;
+		}
+		case 'j': l.json = true; break;
+		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "safeguard token list: %s needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "safeguard token list: unknown option %s\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "safeguard token list: unexpected argument \"%s\"\n", argv[optind]);
+		return 2;
+	}
+	if (!db) {
+		fprintf(stderr, "safeguard token list: --db URL is required\n");
+		return 2;
+	}
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	if (!l.json)
+		printf("id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at\n");
+	int rc = tokens_list(st, INT_MAX, print_client, &l);
+	store_close(st);
+	if ((rc != STORE_OK && rc != 1) || l.failed) {
+		fprintf(stderr, "safeguard token list: cannot read the clients (store error %d)\n", rc);
+		return 1;
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "safeguard token list: cannot write the listing\n");
+		return 1;
+	}
+	return 0;
+}
