@@ -149,7 +149,7 @@ e2e-pg: $(BUILD)/safeguard
 
 # The date-sensitive e2e suites on each awkward "today" of tests/calendar/days.txt (the injected clock).
 calendar: $(BUILD)/safeguard
-	@scripts/calendar.sh $(BUILD)
+	@CALENDAR_PG_EXCLUDE="$(E2E_PG_EXCLUDE)" scripts/calendar.sh $(BUILD)
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
 # BROWSER names the files to run (default: all of tests/browser/), as E2E does. BROWSER_JOBS files run at

@@ -13,6 +13,11 @@
 # sessions' idle and absolute timeouts, intake's "in the future", the LADO's working-day clocks, and clock itself) on every day; "full" (every
 # file of tests/e2e/) on the few days that days.txt marks. The other files read today only through a sign-in
 # or a stamp, which the full days cover; running them on every day would double the matrix's time.
+# "full-pg" is a full day on PostgreSQL (issue 17: make check runs the e2e files on both backends): a throwaway
+# cluster (scripts/pg-test.sh) started for the day and stopped after it, every file run against it
+# (SAFEGUARD_TEST_DB) except those CALENDAR_PG_EXCLUDE names (the Makefile passes E2E_PG_EXCLUDE: files that
+# start clusters of their own or open no database), which run on SQLite the same day, so the day still runs
+# every file. Without PostgreSQL installed the whole day runs on SQLite and says "skipped suite postgresql".
 #
 # Prints a line per day (passed, failed, seconds), then checks that every day of the list ran, ran tests and
 # ran on its day (clock.test.mjs's "a calendar run is on the day it names" passed), and ends with "# pass N" and
@@ -41,28 +46,71 @@ mkdir -p "$out"
 mapfile -t days < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$days_file")
 [ "${#days[@]}" -gt 0 ] || { echo "calendar: no days in $days_file" >&2; exit 2; }
 
+# day_run DB FILE...: node --test over the files on the day's clock (offset, at: run_day's), against DB when
+# it is a PostgreSQL URL, else on SQLite files of their own (tests/e2e/lib.mjs).
+day_run() {
+  local db=$1; shift
+  SAFEGUARD_NOW=$(printf '%+d' "$offset") CALENDAR_AT=$at SAFEGUARD_BIN=$bin SHARED="$root/../shared" \
+    SAFEGUARD_TEST_DB=$db timeout -k 10 "$DAY_TIMEOUT" node --test --test-concurrency=1 --test-reporter=tap "$@"
+}
+
+# tap_sum pass|fail TAP...: the sum of the runs' "# pass N" (or "# fail N") lines (a missing file adds 0).
+tap_sum() {
+  local word=$1 n=0 v t; shift
+  for t in "$@"; do
+    [ -f "$t" ] || continue
+    v=$(sed -n "s/^# $word \\([0-9]*\\)\$/\\1/p" "$t" | tail -n 1)
+    n=$((n + ${v:-0}))
+  done
+  echo "$n"
+}
+
+# pg_split: files (to run on PostgreSQL) and rest_files (on SQLite) of a full-pg day.
+pg_split() {
+  local f name x keep
+  files=(); rest_files=()
+  for f in "${full_files[@]}"; do
+    name=${f##*/}; name=${name%.test.mjs}; keep=1
+    for x in ${CALENDAR_PG_EXCLUDE:-}; do [ "$x" = "$name" ] && keep=0; done
+    if [ "$keep" -eq 1 ]; then files+=("$f"); else rest_files+=("$f"); fi
+  done
+}
+
 run_day() { # index, instant, set, why
-  local n=$1 at=$2 set=$3 why=$4 tag files offset start secs rc p f
+  local n=$1 at=$2 set=$3 why=$4 tag files rest_files=() offset start secs rc p f
   tag=$(printf '%02d-%s' "$n" "${at//:/}")
   case $set in
     core) files=("${core_files[@]}") ;;
     full) files=("${full_files[@]}") ;;
-    *) echo "calendar: $days_file: $at: the set must be core or full, not '$set'" >&2; return 2 ;;
+    full-pg) pg_split ;;
+    *) echo "calendar: $days_file: $at: the set must be core, full or full-pg, not '$set'" >&2; return 2 ;;
   esac
   offset=$(( $(date -u -d "$at" +%s) - $(date +%s) ))
   start=$(date +%s)
   rc=0
-  SAFEGUARD_NOW=$(printf '%+d' "$offset") CALENDAR_AT=$at SAFEGUARD_BIN=$bin SHARED="$root/../shared" \
-    timeout -k 10 "$DAY_TIMEOUT" node --test --test-concurrency=1 --test-reporter=tap "${files[@]}" \
-    > "$out/$tag.tap" 2>&1 || rc=$?
+  local db="" state="$out/$tag.pg-state"
+  if [ "$set" = full-pg ]; then
+    if db=$(PG_TEST_STATE=$state scripts/pg-test.sh start 2>"$out/$tag.pg-start.log"); then
+      echo "calendar: $at on PostgreSQL ($db); on SQLite: ${rest_files[*]##*/}" > "$out/$tag.tap"
+    else
+      echo "skipped suite postgresql: the throwaway cluster did not start ($out/$tag.pg-start.log); this day runs on SQLite" \
+        > "$out/$tag.tap"
+      db=""; files=("${full_files[@]}"); rest_files=()
+    fi
+  fi
+  day_run "$db" "${files[@]}" >> "$out/$tag.tap" 2>&1 || rc=$?
+  [ -n "$db" ] && { PG_TEST_STATE=$state scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
+  if [ "$set" = full-pg ] && [ "${#rest_files[@]}" -gt 0 ]; then
+    day_run "" "${rest_files[@]}" > "$out/$tag-sqlite.tap" 2>&1 || rc=$?
+  fi
   secs=$(( $(date +%s) - start ))
-  p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out/$tag.tap" | tail -n 1)
-  f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out/$tag.tap" | tail -n 1)
+  p=$(tap_sum pass "$out/$tag.tap" "$out/$tag-sqlite.tap")
+  f=$(tap_sum fail "$out/$tag.tap" "$out/$tag-sqlite.tap")
   echo "$at $set ${p:-0} ${f:-0} $secs $rc" > "$out/$tag.result"
   printf 'calendar: %-22s %-4s %4s passed, %s failed, %3s s  %s%s\n' "$at" "$set" "${p:-0}" "${f:-0}" "$secs" "$why" \
     "$([ "$rc" -ne 0 ] && echo "  (exit $rc: $out/$tag.tap)")"
   if [ "${f:-0}" -ne 0 ] || [ "$rc" -ne 0 ]; then
-    grep -E '^ *not ok ' "$out/$tag.tap" | sed 's/^ */    /' | head -n 20 || true
+    cat "$out/$tag.tap" "$out/$tag-sqlite.tap" 2>/dev/null | grep -E '^ *not ok ' | sed 's/^ */    /' | head -n 20 || true
   fi
 }
 

@@ -5,6 +5,7 @@
 #
 #   scripts/check.sh BUILD          make check: unit (SQLite), unit-pg (PostgreSQL), fuzz, e2e, browser,
 #                                   layering, openapi, calendar
+#                                   (calendar's full-pg day runs the e2e files on PostgreSQL too)
 #   scripts/check.sh BUILD all      make check-all: the same, and e2e-pg and browser-pg (the e2e and browser
 #                                   files on PostgreSQL; with them make check would pass 15 minutes here)
 #   scripts/check.sh BUILD quick    make test: unit, a short fuzz, layering, and the e2e files that touch

@@ -99,7 +99,7 @@ describe('the calendar matrix\'s list of days (tests/calendar/days.txt)', () => 
       .map((l) => l.split(/\s+/));
     for (const [at, set] of days) {
       assert.match(at, STAMP_RE, at);
-      assert.ok(['core', 'full'].includes(set), `${at}: set ${set}`);
+      assert.ok(['core', 'full', 'full-pg'].includes(set), `${at}: set ${set}`);
     }
     const instants = days.map(([at]) => at);
     const ukDays = instants.map((at) => ukDate(Date.parse(at)));
@@ -110,6 +110,7 @@ describe('the calendar matrix\'s list of days (tests/calendar/days.txt)', () => 
     // The clocks change at 01:00 UTC: a run starting half a minute before crosses the change.
     for (const at of ['2027-03-28T00:59:30Z', '2027-10-31T00:59:30Z']) assert.ok(instants.includes(at), at);
     assert.ok(days.some(([, set]) => set === 'full'), 'some days run every file');
+    assert.ok(days.some(([, set]) => set === 'full-pg'), 'a day runs every file on PostgreSQL (make check\'s e2e run there)');
   });
 });
 
