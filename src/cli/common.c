@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -696,4 +698,65 @@ int cli_tmp_commit(struct cli_tmp *t, bool ok)
 	free(t->tmp);
 	memset(t, 0, sizeof *t);
 	return rc;
+}
+
+/* ---- the listing commands' shared parts (cli.h) ---- */
+
+int cli_list_misuse(const char *cmd, int c, char **argv, void (*usage)(FILE *))
+{
+	if (c == ':') {
+		fprintf(stderr, "%s: %s needs a value\n", cmd, argv[optind - 1]);
+		return 2;
+	}
+	fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
+	usage(stderr);
+	return 2;
+}
+
+int cli_list_args_done(const char *cmd, int argc, char **argv, const char *db)
+{
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", cmd, argv[optind]);
+		return 2;
+	}
+	if (!db) {
+		fprintf(stderr, "%s: --db URL is required\n", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
+{
+	if (!s || !*s || !isdigit((unsigned char)s[0]))
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || (v == 0 && !zero_ok))
+		return false;
+	*out = v;
+	return true;
+}
+
+void cli_list_field(const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		default: putchar(*s);
+		}
+	}
+}
+
+int cli_list_end(const char *cmd)
+{
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot write the listing\n", cmd);
+		return 1;
+	}
+	return 0;
 }
