@@ -154,6 +154,12 @@ static void *sweeper_main(void *arg)
 					"alerts about homes escalated\n",
 				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated,
 				(long long)stats.homes_escalated);
+		/* Then the sign-in attempts past the throttles' window (service/users.h). */
+		int64_t pruned = 0;
+		if (users_prune_attempts(s->st, now, &pruned) != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly removal of old sign-in attempts failed\n");
+		else if (pruned)
+			fprintf(stderr, "safeguard: nightly sweep: %lld old sign-in attempts removed\n", (long long)pruned);
 		/* Then the children's homes: the monitor over the register, after the rules (docs/OVERSIGHT.md). */
 		char month[8];
 		struct homes_run_result res;
