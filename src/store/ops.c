@@ -2042,7 +2042,13 @@ static int one_int(sql_stmt *s, int64_t *out)
  * one advisory lock after BEGIN, so writers serialise there too (store/drv_pg.c). */
 static int sq_begin(store_conn *c) { return sql_begin(CONN(c)->db, true); }
 static int sq_begin_read(store_conn *c) { return sql_begin(CONN(c)->db, false); }
-static int sq_commit(store_conn *c) { return sql_commit(CONN(c)->db); }
+/* A connection lost while COMMIT was on its way (the driver's STORE_EUNAVAIL, its .lost set) leaves the outcome
+ * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
+static int sq_commit(store_conn *c)
+{
+	int rc = sql_commit(CONN(c)->db);
+	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
+}
 static int sq_rollback(store_conn *c) { return sql_rollback(CONN(c)->db); }
 static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
 static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
