@@ -75,7 +75,8 @@ static int print_tsv(const struct store_audit *a, void *ctx)
 
 static int print_json(const struct store_audit *a, void *ctx)
 {
-	(void)ctx;
+	bool *failed = ctx;
+	*failed = true; /* until the line is written */
 	json_t *o = json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)a->id, "at", a->at ? a->at : "",
 			      "actor", a->actor ? a->actor : "", "action", a->action ? a->action : "", "child_id",
 			      (json_int_t)a->child_id, "object", a->object ? a->object : "", "detail",
@@ -88,7 +89,19 @@ static int print_json(const struct store_audit *a, void *ctx)
 		return 1;
 	puts(s);
 	free(s);
+	*failed = false;
 	return 0;
+}
+
+struct listing {
+	struct store_audit_query q;
+	bool json, failed;
+};
+
+static int list(store *st, void *ctx)
+{
+	struct listing *l = ctx;
+	return audit_list(st, &l->q, l->json ? print_json : print_tsv, &l->failed);
 }
 
 int cli_audit_list(int argc, char **argv)
@@ -143,16 +156,7 @@ int cli_audit_list(int argc, char **argv)
 	}
 	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	store *st = cli_open_store(db, false);
-	if (!st)
-		return 1;
-	if (!json)
-		printf("id\tat\tactor\taction\tchild_id\tobject\tdetail\n");
-	int rc = audit_list(st, &q, json ? print_json : print_tsv, NULL);
-	store_close(st);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "safeguard audit list: cannot read the audit (store error %d)\n", rc);
-		return 1;
-	}
-	return cli_list_end(CMD);
+	struct listing l = {.q = q, .json = json};
+	return cli_list_run(CMD, db, json ? NULL : "id\tat\tactor\taction\tchild_id\tobject\tdetail", "the audit", list,
+			    &l, &l.failed);
 }

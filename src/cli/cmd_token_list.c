@@ -72,6 +72,11 @@ static int print_client(const struct store_client_info *k, void *ctx)
 	return 0;
 }
 
+static int list(store *st, void *ctx)
+{
+	return tokens_list(st, INT_MAX, print_client, ctx);
+}
+
 int cli_token_list(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -107,16 +112,7 @@ int cli_token_list(int argc, char **argv)
 	}
 	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	store *st = cli_open_store(db, false);
-	if (!st)
-		return 1;
-	if (!l.json)
-		printf("id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at\n");
-	int rc = tokens_list(st, INT_MAX, print_client, &l);
-	store_close(st);
-	if ((rc != STORE_OK && rc != 1) || l.failed) {
-		fprintf(stderr, "safeguard token list: cannot read the clients (store error %d)\n", rc);
-		return 1;
-	}
-	return cli_list_end(CMD);
+	return cli_list_run(CMD, db,
+			    l.json ? NULL : "id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at",
+			    "the clients", list, &l, &l.failed);
 }

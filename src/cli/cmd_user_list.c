@@ -57,6 +57,11 @@ static int print_user(const struct store_user *u, void *ctx)
 	return 0;
 }
 
+static int list(store *st, void *ctx)
+{
+	return users_list(st, INT_MAX, print_user, ctx);
+}
+
 int cli_user_list(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -80,16 +85,6 @@ int cli_user_list(int argc, char **argv)
 	}
 	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	store *st = cli_open_store(db, false);
-	if (!st)
-		return 1;
-	if (!l.json)
-		printf("id\tusername\tagency\trole\tteam\tfull_name\temail\tphone\tdisabled_at\n");
-	int rc = users_list(st, INT_MAX, print_user, &l);
-	store_close(st);
-	if ((rc != STORE_OK && rc != 1) || l.failed) {
-		fprintf(stderr, CMD ": cannot read the people (store error %d)\n", rc);
-		return 1;
-	}
-	return cli_list_end(CMD);
+	return cli_list_run(CMD, db, l.json ? NULL : "id\tusername\tagency\trole\tteam\tfull_name\temail\tphone\tdisabled_at",
+			    "the people", list, &l, &l.failed);
 }

@@ -766,3 +766,20 @@ int cli_list_end(const char *cmd)
 	}
 	return 0;
 }
+
+int cli_list_run(const char *cmd, const char *db, const char *header, const char *what,
+		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed)
+{
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	if (header)
+		printf("%s\n", header);
+	int rc = list(st, ctx);
+	store_close(st);
+	if ((rc != STORE_OK && rc != 1) || (failed && *failed)) {
+		fprintf(stderr, "%s: cannot read %s (store error %d)\n", cmd, what, rc);
+		return 1;
+	}
+	return cli_list_end(cmd);
+}

@@ -6,38 +6,21 @@
 // server's writer there while this test terminates that backend (pg_terminate_backend): a bounded poll of
 // pg_stat_activity, no sleeps. Skipped by name where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { addPerson, freshArea, removeDir, sessionCsrf, sql, sqlWrite, startServer, tempDir, webSignIn } from './lib.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pgTest = path.join(root, 'scripts/pg-test.sh');
-const installed = fs.existsSync('/usr/lib/postgresql') &&
-  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+import { addPerson, sessionCsrf, sql, sqlWrite, startServer, webSignIn } from './lib.mjs';
+import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
 const PASSWORD = 'a commit cut off mid-flight 1';
 
-describe('a form whose commit was cut off', { skip: installed ? false : 'skipped suite postgresql: initdb not found' }, () => {
-  let dir;
-  let state;
-  let savedDb;
+describe('a form whose commit was cut off', { skip: clusterInstalled ? false : 'skipped suite postgresql: initdb not found' }, () => {
+  let set;
   let area;
   let server;
   let cookie;
   let csrf;
 
   before(async () => {
-    dir = tempDir('pg-cut');
-    fs.chmodSync(dir, 0o755);
-    state = path.join(dir, 'pg-test.dir');
-    const r = spawnSync(pgTest, ['start'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
-    assert.equal(r.status, 0, `pg-test.sh start: ${r.stderr}`);
-    savedDb = process.env.SAFEGUARD_TEST_DB;
-    process.env.SAFEGUARD_TEST_DB = r.stdout.trim();
-    area = freshArea('pg-cut');
-    fs.chmodSync(area.dir, 0o755);
+    set = clusterArea('pg-cut');
+    area = set.area;
     const secret = addPerson(area.db, 'ada.admin', 'social_care', 'admin', PASSWORD);
     server = await startServer(area.db);
     cookie = await webSignIn(server.url, area.db, 'ada.admin', { password: PASSWORD, secret });
@@ -51,11 +34,7 @@ describe('a form whose commit was cut off', { skip: installed ? false : 'skipped
     try {
       if (server) await server.stop();
     } finally {
-      if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
-      else process.env.SAFEGUARD_TEST_DB = savedDb;
-      if (state) spawnSync(pgTest, ['stop'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
-      removeDir(dir);
-      removeDir(area?.dir);
+      set?.close();
     }
   });
 

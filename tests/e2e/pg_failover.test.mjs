@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { auditEntries, count, event, postEvent, sql, startServer } from './lib.mjs';
-import { replicaArea, replicaInstalled } from './pg_replica.mjs';
+import { replicaArea, replicaInstalled } from './pg_cluster.mjs';
 
 const CLIENTS_PER_SERVER = 3;
 const BEFORE_KILL = 60;      // acknowledged events before the primary is killed

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dbUrl, event, getChronology, postEvent, removeDir, runCli, startServer, tempDir } from './lib.mjs';
-import { replicaArea, replicaInstalled } from './pg_replica.mjs';
+import { replicaArea, replicaInstalled } from './pg_cluster.mjs';
 
 test('--db-read is refused on SQLite, by name', () => {
   const dir = tempDir('read-sqlite');
