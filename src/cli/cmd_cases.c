@@ -102,7 +102,7 @@ int cmd_sweep(int argc, char **argv)
 	int64_t pruned = 0;
 	if (users_prune_attempts(st, now, &pruned) != STORE_OK)
 		fprintf(stderr, "safeguard sweep: the old sign-in attempts could not be removed; the next sweep tries again\n");
-	else
+	else if (pruned > 0) /* a line only when there were some, as the checkpoint's below */
 		printf("removed %lld sign-in attempts older than the throttles' window\n", (long long)pruned);
 	/* Then sign the audit as it stands, as the server's nightly sweep does. */
 	uint8_t key[AUDIT_SECRET_KEY_LEN];

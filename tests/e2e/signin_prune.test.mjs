@@ -10,9 +10,11 @@ let area;
 
 const removed = (offset) => {
   const r = runCli(['sweep', '--db', dbUrl(area.db)], { env: { SAFEGUARD_NOW: `${offset < 0 ? '-' : '+'}${Math.abs(offset)}` } });
+  assert.match(r.stdout, /^swept \d+ children/, 'the sweep ran');
+  // a line when it removed some (none: no line, as the audit checkpoint's)
   const m = /^removed (\d+) sign-in attempts older than the throttles' window$/m.exec(r.stdout);
-  assert.ok(m, `sweep says what it removed: ${r.stdout}`);
-  return Number(m[1]);
+  if (m) assert.ok(Number(m[1]) > 0, 'the line is only there for some');
+  return m ? Number(m[1]) : 0;
 };
 
 before(async () => {
