@@ -2,6 +2,7 @@
 -- record with its own agency's token, so the benchmark sees what intake really sees: five agencies,
 -- children found by NHS number, UPN or name, recording errors, households.
 -- Environment: SAFEGUARD_EVENTS (the file), SAFEGUARD_TOKEN_<AGENCY> (one token per agency).
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 local threads = {}
 
 function setup(thread)
@@ -33,8 +34,4 @@ request = function()
   return records[(n - 1) % #records + 1] -- past the end a record is sent again: a replay, answered 200
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d errors_status=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.errors.status, summary.duration,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
+done = common.done

@@ -1,5 +1,6 @@
 -- wrk script: GET SAFEGUARD_PATH with {id} replaced by a random child id in [SAFEGUARD_FIRST, SAFEGUARD_LAST]
 -- (bench/scale.sh: chronology reads spread over a whole area, not one child's pages held in cache).
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 local token = os.getenv("SAFEGUARD_TOKEN")
 local path = os.getenv("SAFEGUARD_PATH")
 local first = tonumber(os.getenv("SAFEGUARD_FIRST"))
@@ -10,12 +11,7 @@ function init(args)
 end
 
 request = function()
-  local id = math.random(first, last)
-  return wrk.format("GET", (path:gsub("{id}", tostring(id))), {["Authorization"] = "Bearer " .. token})
+  return common.get((path:gsub("{id}", tostring(math.random(first, last)))), token)
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d errors_status=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.errors.status, summary.duration,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
+done = common.done

@@ -85,7 +85,7 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc)
 {
 	if (rc == STORE_EBUSY)
 		api_reply_simple(a, rq, 503, "busy", NULL, "the database is busy: try again");
-	else if (rc == STORE_EUNAVAIL)
+	else if (rc == STORE_EUNAVAIL || rc == STORE_EUNKNOWN) /* a cut-off commit: the same advice */
 		api_reply_simple(a, rq, 503, "unavailable", NULL,
 				 "the database cannot be reached just now: send the request again (an event is stored once by its source_ref)");
 	else

@@ -34,6 +34,26 @@ store *cli_open_store(const char *url, bool migrate);
 int cli_audit_list(int argc, char **argv);
 /* safeguard token list (argv[0] is "list"). */
 int cli_token_list(int argc, char **argv);
+/* safeguard user list (argv[0] is "list"). */
+int cli_user_list(int argc, char **argv);
+
+/* What the listing commands (audit list, token list, user list) share; cmd is "safeguard audit list" etc.
+ * cli_list_misuse ends the getopt_long loop (opterr 0, optstring ":") for c ':' (a value missing) and an
+ * unknown option, and returns 2; cli_list_args_done, after the loop, refuses an argument left over and a
+ * missing --db (2), else 0; cli_list_count parses a whole number (0 only with zero_ok); cli_list_field
+ * writes a TSV field with tabs, newlines, returns and backslashes as \t, \n, \r and \\; cli_list_end
+ * flushes the listing (1 with the reason when it cannot be written, else 0). cli_list_run opens db, prints
+ * header (NULL: none, as with --json) and its line end, calls list(st, ctx) (which may stop the walk early
+ * with 1), closes the store and ends the listing: 0, or 1 with "cannot read WHAT" when list failed or *failed
+ * (when given) was set. */
+#include <stdio.h>
+int cli_list_misuse(const char *cmd, int c, char **argv, void (*usage)(FILE *));
+int cli_list_args_done(const char *cmd, int argc, char **argv, const char *db);
+bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
+void cli_list_field(const char *s);
+int cli_list_end(const char *cmd);
+int cli_list_run(const char *cmd, const char *db, const char *header, const char *what,
+		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed);
 /* serve --db-read URL: snapshot reads on that replica (docs/SCALING.md). 0, or -1 with the reason printed. */
 int cli_read_replica(store *st, const char *url);
 

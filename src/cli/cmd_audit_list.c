@@ -1,7 +1,6 @@
 /* audit list: the audit's entries, filtered, newest first, as TSV or JSON lines (for inspectors, and for
  * the tests, which check what was audited through it rather than through SQL). */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -11,6 +10,8 @@
 #include "cli/cli.h"
 #include "core/date.h"
 #include "service/audit.h"
+
+#define CMD "safeguard audit list"
 
 static void usage(FILE *f)
 {
@@ -23,20 +24,6 @@ static void usage(FILE *f)
 		   "--limit keeps the newest N (default 100; 0 for all). Tabs, newlines and backslashes in a field\n"
 		   "are written \\t, \\n and \\\\. The audit holds no personal data, only ids and outcomes; reading it is\n"
 		   "the operator's act, as `audit verify` is, and is not itself audited.\n");
-}
-
-/* A positive (or, with zero_ok, non-negative) decimal number, whole. */
-static bool parse_count(const char *s, bool zero_ok, int64_t *out)
-{
-	if (!s || !*s || !isdigit((unsigned char)s[0]))
-		return false;
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0 || (v == 0 && !zero_ok))
-		return false;
-	*out = v;
-	return true;
 }
 
 /* YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ, into the audit's own form. */
@@ -69,39 +56,27 @@ static bool parse_since(const char *s, char out[21])
 	return true;
 }
 
-static void put_field(const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '\t': fputs("\\t", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		default: putchar(*s);
-		}
-	}
-}
-
 static int print_tsv(const struct store_audit *a, void *ctx)
 {
 	(void)ctx;
 	printf("%lld\t", (long long)a->id);
-	put_field(a->at);
+	cli_list_field(a->at);
 	putchar('\t');
-	put_field(a->actor);
+	cli_list_field(a->actor);
 	putchar('\t');
-	put_field(a->action);
+	cli_list_field(a->action);
 	printf("\t%lld\t", (long long)a->child_id);
-	put_field(a->object);
+	cli_list_field(a->object);
 	putchar('\t');
-	put_field(a->detail);
+	cli_list_field(a->detail);
 	putchar('\n');
 	return 0;
 }
 
 static int print_json(const struct store_audit *a, void *ctx)
 {
-	(void)ctx;
+	bool *failed = ctx;
+	*failed = true; /* until the line is written */
 	json_t *o = json_pack("{sI ss ss ss sI ss ss}", "id", (json_int_t)a->id, "at", a->at ? a->at : "",
 			      "actor", a->actor ? a->actor : "", "action", a->action ? a->action : "", "child_id",
 			      (json_int_t)a->child_id, "object", a->object ? a->object : "", "detail",
@@ -114,7 +89,19 @@ static int print_json(const struct store_audit *a, void *ctx)
 		return 1;
 	puts(s);
 	free(s);
+	*failed = false;
 	return 0;
+}
+
+struct listing {
+	struct store_audit_query q;
+	bool json, failed;
+};
+
+static int list(store *st, void *ctx)
+{
+	struct listing *l = ctx;
+	return audit_list(st, &l->q, l->json ? print_json : print_tsv, &l->failed);
 }
 
 int cli_audit_list(int argc, char **argv)
@@ -141,7 +128,7 @@ int cli_audit_list(int argc, char **argv)
 		case 'a': q.action = optarg; break;
 		case 'o': q.object = optarg; break;
 		case 'c':
-			if (!parse_count(optarg, false, &q.child_id)) {
+			if (!cli_list_count(optarg, false, &q.child_id)) {
 				fprintf(stderr, "safeguard audit list: --child must be a child's number (1 or more), "
 						"not \"%s\"\n", optarg);
 				return 2;
@@ -156,7 +143,7 @@ int cli_audit_list(int argc, char **argv)
 			q.since = since;
 			break;
 		case 'l':
-			if (!parse_count(optarg, true, &q.limit)) {
+			if (!cli_list_count(optarg, true, &q.limit)) {
 				fprintf(stderr, "safeguard audit list: --limit must be a whole number (0 for all), "
 						"not \"%s\"\n", optarg);
 				return 2;
@@ -164,37 +151,12 @@ int cli_audit_list(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
-		case ':':
-			fprintf(stderr, "safeguard audit list: %s needs a value\n", argv[optind - 1]);
-			return 2;
-		default:
-			fprintf(stderr, "safeguard audit list: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
-			return 2;
+		default: return cli_list_misuse(CMD, c, argv, usage);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "safeguard audit list: unexpected argument \"%s\"\n", argv[optind]);
+	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	}
-	if (!db) {
-		fprintf(stderr, "safeguard audit list: --db URL is required\n");
-		return 2;
-	}
-	store *st = cli_open_store(db, false);
-	if (!st)
-		return 1;
-	if (!json)
-		printf("id\tat\tactor\taction\tchild_id\tobject\tdetail\n");
-	int rc = audit_list(st, &q, json ? print_json : print_tsv, NULL);
-	store_close(st);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "safeguard audit list: cannot read the audit (store error %d)\n", rc);
-		return 1;
-	}
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "safeguard audit list: cannot write the listing\n");
-		return 1;
-	}
-	return 0;
+	struct listing l = {.q = q, .json = json};
+	return cli_list_run(CMD, db, json ? NULL : "id\tat\tactor\taction\tchild_id\tobject\tdetail", "the audit", list,
+			    &l, &l.failed);
 }

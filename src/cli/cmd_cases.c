@@ -16,6 +16,7 @@
 #include "service/cases.h"
 #include "service/lado.h"
 #include "service/txq.h"
+#include "service/users.h"
 
 struct checkpoint_args {
 	const uint8_t *key;
@@ -62,8 +63,9 @@ int cmd_sweep(int argc, char **argv)
 			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n\n"
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
-			       "unacknowledged past the setting. The server runs it every night; --today replays it\n"
-			       "as of another day. Prints what it did.\n");
+			       "unacknowledged past the setting, then removes the sign-in attempts older than the\n"
+			       "throttles' window. The server runs it every night; --today replays it as of another\n"
+			       "day. Prints what it did.\n");
 			return 0;
 		default: return 2;
 		}
@@ -96,6 +98,12 @@ int cmd_sweep(int argc, char **argv)
 	if (stats.homes_escalated > 0)
 		printf("; %lld alerts about homes escalated", (long long)stats.homes_escalated);
 	printf("\n");
+	/* Then the sign-in attempts past the throttles' window, as the nightly sweep does. */
+	int64_t pruned = 0;
+	if (users_prune_attempts(st, now, &pruned) != STORE_OK)
+		fprintf(stderr, "safeguard sweep: the old sign-in attempts could not be removed; the next sweep tries again\n");
+	else if (pruned > 0) /* a line only when there were some, as the checkpoint's below */
+		printf("removed %lld sign-in attempts older than the throttles' window\n", (long long)pruned);
 	/* Then sign the audit as it stands, as the server's nightly sweep does. */
 	uint8_t key[AUDIT_SECRET_KEY_LEN];
 	bool have_key = false;

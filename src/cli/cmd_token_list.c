@@ -1,7 +1,5 @@
 /* token list: the agency systems' API clients as the administrator sees them (never a token: only its hash
  * is kept), newest first, as TSV or JSON lines. */
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -11,6 +9,8 @@
 
 #include "cli/cli.h"
 #include "service/tokens.h"
+
+#define CMD "safeguard token list"
 
 static void usage(FILE *f)
 {
@@ -29,19 +29,6 @@ struct listing {
 	bool json;
 	bool failed;
 };
-
-static void put_field(const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '\t': fputs("\\t", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		default: putchar(*s);
-		}
-	}
-}
 
 static int print_client(const struct store_client_info *k, void *ctx)
 {
@@ -68,21 +55,26 @@ static int print_client(const struct store_client_info *k, void *ctx)
 		return 0;
 	}
 	printf("%lld\t", (long long)k->id);
-	put_field(k->agency);
+	cli_list_field(k->agency);
 	putchar('\t');
-	put_field(k->label);
+	cli_list_field(k->label);
 	putchar('\t');
-	put_field(k->scope);
+	cli_list_field(k->scope);
 	printf("\t%d\t", k->pending ? 1 : 0);
-	put_field(k->created_by);
+	cli_list_field(k->created_by);
 	putchar('\t');
-	put_field(k->approved_by);
+	cli_list_field(k->approved_by);
 	putchar('\t');
-	put_field(k->created_at);
+	cli_list_field(k->created_at);
 	putchar('\t');
-	put_field(k->revoked_at);
+	cli_list_field(k->revoked_at);
 	putchar('\n');
 	return 0;
+}
+
+static int list(store *st, void *ctx)
+{
+	return tokens_list(st, INT_MAX, print_client, ctx);
 }
 
 int cli_token_list(int argc, char **argv)
@@ -105,12 +97,9 @@ int cli_token_list(int argc, char **argv)
 		case 'a': l.agency = optarg; break;
 		case 'l': l.label = optarg; break;
 		case 'n': {
-			char *end;
-			errno = 0;
-			long long v = isdigit((unsigned char)optarg[0]) ? strtoll(optarg, &end, 10) : -1;
-			if (v < 0 || errno || *end) {
-				fprintf(stderr, "safeguard token list: --limit must be a whole number (0 for all), "
-						"not \"%s\"\n", optarg);
+			int64_t v;
+			if (!cli_list_count(optarg, true, &v)) {
+				fprintf(stderr, CMD ": --limit must be a whole number (0 for all), not \"%s\"\n", optarg);
 				return 2;
 			}
 			l.left = v == 0 ? -1 : v;
@@ -118,37 +107,12 @@ int cli_token_list(int argc, char **argv)
 		}
 		case 'j': l.json = true; break;
 		case 'h': usage(stdout); return 0;
-		case ':':
-			fprintf(stderr, "safeguard token list: %s needs a value\n", argv[optind - 1]);
-			return 2;
-		default:
-			fprintf(stderr, "safeguard token list: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
-			return 2;
+		default: return cli_list_misuse(CMD, c, argv, usage);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "safeguard token list: unexpected argument \"%s\"\n", argv[optind]);
+	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	}
-	if (!db) {
-		fprintf(stderr, "safeguard token list: --db URL is required\n");
-		return 2;
-	}
-	store *st = cli_open_store(db, false);
-	if (!st)
-		return 1;
-	if (!l.json)
-		printf("id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at\n");
-	int rc = tokens_list(st, INT_MAX, print_client, &l);
-	store_close(st);
-	if ((rc != STORE_OK && rc != 1) || l.failed) {
-		fprintf(stderr, "safeguard token list: cannot read the clients (store error %d)\n", rc);
-		return 1;
-	}
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "safeguard token list: cannot write the listing\n");
-		return 1;
-	}
-	return 0;
+	return cli_list_run(CMD, db,
+			    l.json ? NULL : "id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at",
+			    "the clients", list, &l, &l.failed);
 }

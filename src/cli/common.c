@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -152,6 +154,12 @@ static void *sweeper_main(void *arg)
 					"alerts about homes escalated\n",
 				(long long)stats.children, (long long)stats.raised, (long long)stats.escalated,
 				(long long)stats.homes_escalated);
+		/* Then the sign-in attempts past the throttles' window (service/users.h). */
+		int64_t pruned = 0;
+		if (users_prune_attempts(s->st, now, &pruned) != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly removal of old sign-in attempts failed\n");
+		else if (pruned)
+			fprintf(stderr, "safeguard: nightly sweep: %lld old sign-in attempts removed\n", (long long)pruned);
 		/* Then the children's homes: the monitor over the register, after the rules (docs/OVERSIGHT.md). */
 		char month[8];
 		struct homes_run_result res;
@@ -696,4 +704,82 @@ int cli_tmp_commit(struct cli_tmp *t, bool ok)
 	free(t->tmp);
 	memset(t, 0, sizeof *t);
 	return rc;
+}
+
+/* ---- the listing commands' shared parts (cli.h) ---- */
+
+int cli_list_misuse(const char *cmd, int c, char **argv, void (*usage)(FILE *))
+{
+	if (c == ':') {
+		fprintf(stderr, "%s: %s needs a value\n", cmd, argv[optind - 1]);
+		return 2;
+	}
+	fprintf(stderr, "%s: unknown option %s\n", cmd, argv[optind - 1]);
+	usage(stderr);
+	return 2;
+}
+
+int cli_list_args_done(const char *cmd, int argc, char **argv, const char *db)
+{
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", cmd, argv[optind]);
+		return 2;
+	}
+	if (!db) {
+		fprintf(stderr, "%s: --db URL is required\n", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
+{
+	if (!s || !*s || !isdigit((unsigned char)s[0]))
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || (v == 0 && !zero_ok))
+		return false;
+	*out = v;
+	return true;
+}
+
+void cli_list_field(const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		default: putchar(*s);
+		}
+	}
+}
+
+int cli_list_end(const char *cmd)
+{
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot write the listing\n", cmd);
+		return 1;
+	}
+	return 0;
+}
+
+int cli_list_run(const char *cmd, const char *db, const char *header, const char *what,
+		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed)
+{
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	if (header)
+		printf("%s\n", header);
+	int rc = list(st, ctx);
+	store_close(st);
+	if ((rc != STORE_OK && rc != 1) || (failed && *failed)) {
+		fprintf(stderr, "%s: cannot read %s (store error %d)\n", cmd, what, rc);
+		return 1;
+	}
+	return cli_list_end(cmd);
 }

@@ -21,6 +21,7 @@
 #include "clock/now.h"
 #include "core/date.h"
 #include "service/homes.h"
+#include "service/homes_demo.h"
 #include "service/txq.h"
 #include "synth/homes.h"
 
@@ -184,7 +185,8 @@ static int extras_run(store_conn *c, void *arg)
 		p.home_id = x->ids[pick[i]];
 		p.person_id = x->first_child + (int64_t)i * 5; /* the children allocated to the demo worker */
 		bool exists = false;
-		if ((rc = store_person_exists(c, p.person_id, &exists)) != STORE_OK)
+		char dob[11];
+		if ((rc = homes_demo_child_dob(c, p.person_id, dob, &exists)) != STORE_OK)
 			break;
 		if (!exists) /* a small demo area has fewer children than places */
 			continue;
@@ -193,7 +195,7 @@ static int extras_run(store_conn *c, void *arg)
 		p.distance_km = km_between(home_lat, home_lon, h->lat, h->lon);
 		p.out_of_area = strcmp(h->la_code, x->authority) != 0;
 		p.distant = p.distance_km > HOMES_DISTANT_KM;
-		rc = store_home_placement_insert(c, &p, NULL);
+		rc = homes_demo_place(c, &p);
 		/* A missing episode in the last weeks for every other child: what the police see. */
 		if (rc == STORE_OK && i % 2 == 0) {
 			struct store_home_incident m;
@@ -208,7 +210,7 @@ static int extras_run(store_conn *c, void *arg)
 			m.duration_min = m.child_injured = m.staff_involved = m.debrief_offered = -1;
 			snprintf(m.summary, sizeof m.summary, "Did not return to the home by the agreed time; reported "
 							      "missing to the police and returned the next morning.");
-			rc = store_home_incident_insert(c, &m, NULL);
+			rc = homes_demo_incident(c, &m);
 		}
 	}
 	/* The area's recent missing episodes, each with a child placed in that home (two children a home, taking
@@ -233,12 +235,12 @@ static int extras_run(store_conn *c, void *arg)
 			for (int tries = 0; tries < 500 && !id && rc == STORE_OK; tries++, next_child++) {
 				if ((next_child - x->first_child) % 5 == 0)
 					continue;
-				struct store_person pp;
+				char born[11];
 				bool found = false;
-				if ((rc = store_person_get(c, next_child, &pp, &found)) != STORE_OK || !found)
+				if ((rc = homes_demo_child_dob(c, next_child, born, &found)) != STORE_OK || !found)
 					continue;
 				struct date dob;
-				if (date_parse_iso(pp.dob, &dob) == 0 && dob.y <= x->today.y - DEMO_CHILD_MIN_AGE)
+				if (date_parse_iso(born, &dob) == 0 && dob.y <= x->today.y - DEMO_CHILD_MIN_AGE)
 					id = next_child;
 			}
 			if (!id)
@@ -255,7 +257,7 @@ static int extras_run(store_conn *c, void *arg)
 			p.distance_km = km_between(areas[0].lat, areas[0].lon, d->homes[hh].lat, d->homes[hh].lon);
 			p.out_of_area = strcmp(d->homes[hh].la_code, x->authority) != 0;
 			p.distant = p.distance_km > HOMES_DISTANT_KM;
-			rc = store_home_placement_insert(c, &p, NULL);
+			rc = homes_demo_place(c, &p);
 		}
 	}
 	int turn[DEMO_HOMES] = {0};
@@ -271,7 +273,7 @@ static int extras_run(store_conn *c, void *arg)
 		snprintf(m.type, sizeof m.type, "missing");
 		m.duration_min = m.child_injured = m.staff_involved = m.debrief_offered = -1;
 		snprintf(m.summary, sizeof m.summary, "Not back at the home by the agreed time; reported missing to the police.");
-		rc = store_home_incident_insert(c, &m, NULL);
+		rc = homes_demo_incident(c, &m);
 	}
 	/* Regulation 44 reports for the last six months with children, but for DEMO_REG44_GAPS homes' last. */
 	int gaps = 0;
@@ -301,7 +303,7 @@ static int extras_run(store_conn *c, void *arg)
 						   : "Spoke with the young people in private; they said they feel safe. "
 						     "No recommendations this month.");
 		snprintf(r.safeguarded, sizeof r.safeguarded, "yes"); /* reg 44(4)(c); the monitor reads it */
-		rc = store_reg44_insert(c, &r, NULL);
+		rc = homes_demo_reg44(c, &r);
 	}
 	return rc;
 }
@@ -311,16 +313,10 @@ struct vec_ids {
 	size_t n;
 };
 
-static int collect_id(const struct store_home *h, void *ctx)
-{
-	struct vec_ids *v = ctx;
-	v->v[v->n++] = h->id;
-	return 0;
-}
-
 static int ids_run(store_conn *c, void *arg)
 {
-	return store_homes(c, "", collect_id, arg);
+	struct vec_ids *v = arg;
+	return homes_demo_home_ids(c, v->v, DEMO_HOMES, &v->n);
 }
 
 int cli_demo_homes(store *st, int64_t first_child, const char *authority)

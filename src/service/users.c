@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "service/audit.h"
 #include "service/service_int.h"
+#include "service/txq.h"
 
 #define PWHASH_OPSLIMIT 2
 #define PWHASH_MEMLIMIT (19u * 1024 * 1024)
@@ -927,4 +928,26 @@ bool users_csrf_ok(const char *secret, const char *given)
 	users_csrf_token(secret, want);
 	size_t n = strlen(want);
 	return strlen(given) == n && sodium_memcmp(want, given, n) == 0;
+}
+
+/* ---- tidying the sign-in attempts ---- */
+
+struct prune_args {
+	char before[STORE_TS_LEN + 1];
+	int64_t n;
+};
+
+static int prune_run(store_conn *c, void *arg)
+{
+	struct prune_args *a = arg;
+	return store_login_prune(c, a->before, &a->n);
+}
+
+int users_prune_attempts(store *st, int64_t now, int64_t *pruned)
+{
+	struct prune_args a = {.n = 0};
+	ts_format_utc(now - USERS_FAILURE_WINDOW_SECONDS, a.before);
+	int rc = txq_exec(st, prune_run, &a);
+	*pruned = rc == STORE_OK ? a.n : 0;
+	return rc;
 }

@@ -150,6 +150,10 @@ int users_clear_sealed_pages(store *st);
 #define USERS_FAILURES_PER_ACCOUNT 10
 #define USERS_FAILURES_PER_ADDRESS 50
 #define USERS_BACKOFF_SECONDS 30
+/* The nightly sweep's tidying (and `safeguard sweep`'s): deletes the sign-in attempts, and the throttles' notes,
+ * from before the window as of now, which no throttle reads again (the table would otherwise grow by a row a
+ * try for ever). *pruned: how many attempts. In a write transaction of its own. */
+int users_prune_attempts(store *st, int64_t now, int64_t *pruned);
 /* Sessions: idle and absolute timeouts. Each use of a web session pushes its idle timeout on (at most once
  * a minute: users_session_touch); an API session is not pushed on, so it ends 30 minutes after sign-in and
  * scripts sign in again. */

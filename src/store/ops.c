@@ -794,6 +794,8 @@ enum stmt_id {
 	S_LOGIN_ADD,
 	S_LOGIN_FAILURES,
 	S_LOGIN_THROTTLE_NOTE,
+	S_LOGIN_PRUNE,
+	S_LOGIN_THROTTLE_PRUNE,
 	S_SWEEP_CLAIM,
 	S_USERS_TOTP_PLAIN,
 	S_USER_TOTP_SEAL,
@@ -1177,6 +1179,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE username = ?1 AND at >= ?3 AND ok = 0), "
 			     "(SELECT count(*) FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0), "
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
+	[S_LOGIN_PRUNE] = "DELETE FROM login_attempt WHERE at < ?1",
+	[S_LOGIN_THROTTLE_PRUNE] = "DELETE FROM login_throttle WHERE noted_at < ?1",
 	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
 	[S_SWEEP_CLAIM] = "INSERT INTO sweep_run(day, started_at, server) VALUES (?1, " NOW_SQL ", ?2) "
@@ -2038,7 +2042,13 @@ static int one_int(sql_stmt *s, int64_t *out)
  * one advisory lock after BEGIN, so writers serialise there too (store/drv_pg.c). */
 static int sq_begin(store_conn *c) { return sql_begin(CONN(c)->db, true); }
 static int sq_begin_read(store_conn *c) { return sql_begin(CONN(c)->db, false); }
-static int sq_commit(store_conn *c) { return sql_commit(CONN(c)->db); }
+/* A connection lost while COMMIT was on its way (the driver's STORE_EUNAVAIL, its .lost set) leaves the outcome
+ * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
+static int sq_commit(store_conn *c)
+{
+	int rc = sql_commit(CONN(c)->db);
+	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
+}
 static int sq_rollback(store_conn *c) { return sql_rollback(CONN(c)->db); }
 static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
 static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
@@ -3136,6 +3146,23 @@ static int sq_login_throttle_note(store_conn *c, const char *key, const char *si
 	int rc = run(s);
 	*first = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
+}
+
+static int sq_login_prune(store_conn *c, const char *before, int64_t *n)
+{
+	sql_stmt *s = stmt(CONN(c), S_LOGIN_PRUNE);
+	*n = 0;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, before);
+	int rc = run(s);
+	if (rc != STORE_OK)
+		return rc;
+	*n = sql_changes(CONN(c)->db);
+	if (!(s = stmt(CONN(c), S_LOGIN_THROTTLE_PRUNE)))
+		return STORE_EIO;
+	text(s, 1, before);
+	return run(s);
 }
 
 static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
@@ -6158,6 +6185,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,
 	.login_throttle_note = sq_login_throttle_note,
+	.login_prune = sq_login_prune,
 	.sweep_claim = sq_sweep_claim,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,

@@ -483,6 +483,11 @@ int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *
 	return c->ops->sweep_claim(c, day, server, claimed);
 }
 
+int store_login_prune(store_conn *c, const char *before, int64_t *n)
+{
+	return c->ops->login_prune(c, before, n);
+}
+
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
 {
 	return c->ops->login_throttle_note(c, key, since, now, first);

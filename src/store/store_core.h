@@ -22,6 +22,9 @@ enum {
 	STORE_ESCHEMA = -5,   /* the schema is newer than this binary, or not migrated */
 	STORE_EUNAVAIL = -6,  /* the database cannot be reached now (connection lost, failing over): nothing of
 			       * this transaction is known to be committed; try again (the API answers 503) */
+	STORE_EUNKNOWN = -7,  /* the connection was lost after COMMIT was sent (store_commit only): the transaction
+			       * may or may not be committed; check before trying again (the API answers 503 as for
+			       * STORE_EUNAVAIL: intake is idempotent; the pages say so) */
 };
 
 #define STORE_TOKEN_HASH_LEN 32

@@ -97,6 +97,7 @@ struct store_ops {
 	int (*login_failures)(store_conn *c, const char *username, const char *remote, const char *since,
 			      struct store_login_failures *out);
 	int (*login_throttle_note)(store_conn *c, const char *key, const char *since, const char *now, bool *first);
+	int (*login_prune)(store_conn *c, const char *before, int64_t *n);
 	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);

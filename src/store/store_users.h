@@ -103,6 +103,8 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 			 struct store_login_failures *out);
 /* A throttling key (service/users.c) refused a sign-in: *first true, and `now` noted, when the key has not
  * been noted since `since` (so that its refusals are audited once per window). */
+/* Deletes the sign-in attempts from before `before` (*n how many) and the throttle notes older than it. */
+int store_login_prune(store_conn *c, const char *before, int64_t *n);
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first);
 
 #endif

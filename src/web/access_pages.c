@@ -97,8 +97,8 @@ static void glass_done(struct txq_job *job)
 	struct glass_job *j = (struct glass_job *)job;
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: a break-glass could not be stored (store error %d)\n", job->rc);
-		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service",
-			    "The record was not opened. Go back and try again.");
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
+				 "The record was not opened. Go back and try again.", NULL, NULL);
 	} else if (j->refused) {
 		char msg[320];
 		snprintf(msg, sizeof msg, "You have opened %d records in an emergency in the last 24 hours, which is as many as "

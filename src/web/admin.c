@@ -456,7 +456,7 @@ static void job_continue(http_request *rq, void *arg)
 	if (j->job.rc < 0) {
 		fprintf(stderr, "safeguard: an administrator's change could not be stored (store error %d)\n", j->job.rc);
 		json_decref(view);
-		web_message_link(w, rq, 503, "Sorry, there is a problem with the service", "Nothing was changed. Try again.",
+		web_write_failed(w, rq, j->job.rc, "Sorry, there is a problem with the service", "Nothing was changed. Try again.",
 				 "/admin", "Administration");
 		goto out;
 	}

@@ -1142,7 +1142,7 @@ static void home_act_done(struct txq_job *job)
 	snprintf(to, sizeof to, "/homes/%lld", (long long)j->home_id);
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: a home's alert or report could not be saved (store error %d)\n", job->rc);
-		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
 				 j->reg44 ? "The report was not saved. Go back to the home and try again."
 					  : "The alert was not changed. Go back to the home and try again.",
 				 to, "Go back to the home");
@@ -1560,7 +1560,7 @@ static void note_done(struct txq_job *job)
 	struct note_job *j = (struct note_job *)job;
 	char to[80];
 	if (job->rc < 0)
-		web_message_link(j->w, j->rq, 503, "The note was not saved", "Try again later.", "/police/homes",
+		web_write_failed(j->w, j->rq, job->rc, "The note was not saved", "Try again later.", "/police/homes",
 				 "Homes in your area");
 	else if (!j->found)
 		web_message_link(j->w, j->rq, 404, "Page not found", "There is no home with this number in your area.",

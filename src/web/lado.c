@@ -57,7 +57,8 @@ static void lado_done(struct txq_job *job)
 {
 	struct lado_job *j = (struct lado_job *)job;
 	if (job->rc < 0)
-		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service", "Nothing was saved. Try again later.");
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
+				 "Nothing was saved. Try again later.", NULL, NULL);
 	else if (j->result == LADO_EDENIED)
 		web_message(j->w, j->rq, 403, "You cannot use this page", "Allegations against people who work with children are the LADO's.");
 	else if (!j->found)

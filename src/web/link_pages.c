@@ -562,7 +562,7 @@ static void act_done(struct txq_job *job)
 	snprintf(to, sizeof to, "/link-reviews/%lld", (long long)j->review_id);
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: a link review could not be decided (store error %d)\n", job->rc);
-		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
 				 "Nothing was changed. Go back to the record and try again.", to, "Go back to the record");
 	} else if (j->res == LINKREVIEW_NOT_FOUND) {
 		web_message_link(j->w, j->rq, 404, "Record check not found", "There is no record to check with this reference.",

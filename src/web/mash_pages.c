@@ -435,7 +435,7 @@ static void decide_done(struct txq_job *job)
 	char to[160];
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: a MASH decision could not be saved (store error %d)\n", job->rc);
-		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
 				 "The decision was not saved. Go back and try again.", "/mash", "Go to the MASH queue");
 	} else if (j->d.result == MASH_NO_ITEM || j->d.result == MASH_REFUSED) {
 		web_message_link(j->w, j->rq, 403, "You cannot decide this",

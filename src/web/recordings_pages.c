@@ -386,14 +386,17 @@ static void upload_done(struct txq_job *job)
 {
 	struct upload *u = (struct upload *)job;
 	if (job->rc < 0 || u->refused) {
-		recordings_write_discard(u->out); /* in place, but no row points at it */
+		if (job->rc == STORE_EUNKNOWN) /* the row may have been committed: keep its file (service/recordings.h) */
+			recordings_write_free(u->out);
+		else
+			recordings_write_discard(u->out); /* in place, but no row points at it */
 		u->out = NULL;
 		if (u->refused) {
 			web_message(u->w, u->rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		} else {
 			fprintf(stderr, "safeguard: a recording's row could not be stored (store error %d)\n", job->rc);
-			web_message(u->w, u->rq, 503, "The recording was not saved",
-				    "Sorry, there is a problem with the service. Try again in a moment.");
+			web_write_failed(u->w, u->rq, job->rc, "The recording was not saved",
+					 "Sorry, there is a problem with the service. Try again in a moment.", NULL, NULL);
 		}
 	} else {
 		char to[96];

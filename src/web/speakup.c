@@ -329,8 +329,9 @@ static void create_answer(http_request *rq, void *arg)
 	struct create_job *j = arg;
 	if (j->job.rc < 0) {
 		fprintf(stderr, "safeguard: a speak-up report could not be saved (store error %d)\n", j->job.rc);
-		web_message(j->w, rq, 503, "Sorry, there is a problem with the service",
-			    "Your report was not sent. Go back and try again: your answers are still in the form.");
+		web_write_failed(j->w, rq, j->job.rc, "Sorry, there is a problem with the service",
+				 "Your report was not sent. Go back and try again: your answers are still in the form.", NULL,
+				 NULL);
 	} else if (j->res == SPEAKUP_LIMITED) {
 		busy(j->w, rq);
 	} else if (j->res == SPEAKUP_NO_HOME) {

@@ -1294,7 +1294,7 @@ static void record_event_done(struct txq_job *job)
 		fprintf(stderr, "safeguard: a %s could not be saved (store error %d)\n", j->what, job->rc);
 		snprintf(message, sizeof message,
 			 "The %s was not saved. Go back and try again: your answers are still in the form.", j->what);
-		web_message(j->w, j->rq, 503, "Sorry, there is a problem with the service", message);
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service", message, NULL, NULL);
 	} else if (j->refused || j->res.outcome == INTAKE_NO_CHILD) { /* one answer, as web_child_write's */
 		web_message(j->w, j->rq, 403, "You cannot record this for this child",
 			    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "

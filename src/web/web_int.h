@@ -64,6 +64,13 @@ void web_message_link(const struct web *w, http_request *rq, int status, const c
 		      const char *href, const char *link_text);
 /* 503 "Sorry, there is a problem with the service". */
 void web_unavailable(const struct web *w, http_request *rq);
+/* A form's write that failed with rc (< 0): the page given (title, message, a link back) when nothing was
+ * saved; when the database connection was lost after the commit was sent (STORE_EUNKNOWN), a 503 that says the
+ * change may or may not have been saved and to check (the link) before trying again (web/write_failed.c). */
+void web_write_failed(const struct web *w, http_request *rq, int rc, const char *title, const char *message,
+		      const char *href, const char *link_text);
+/* The words of that page for rc: NULL when rc is not STORE_EUNKNOWN (for the unit test). */
+const char *web_write_unknown_message(int rc);
 /* 303 to a path of ours. */
 void web_redirect(http_request *rq, const char *to);
 

@@ -628,7 +628,7 @@ static void act_done(struct txq_job *job)
 	snprintf(to, sizeof to, "/alerts/%lld", (long long)j->id);
 	if (job->rc < 0) {
 		fprintf(stderr, "safeguard: an alert could not be changed (store error %d)\n", job->rc);
-		web_message_link(j->w, j->rq, 503, "Sorry, there is a problem with the service",
+		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
 				 "The alert was not changed. Go back to the alert and try again.", to, "Go back to the alert");
 	} else if (j->res == ALERTS_NOT_FOUND) { /* as act_submit's refusal: no alert, or not theirs to change */
 		web_message_link(j->w, j->rq, 403, "You cannot change this alert",

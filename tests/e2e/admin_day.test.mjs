@@ -11,7 +11,11 @@ import {
   auditRows, lastAudit,
   auditEntries, BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request,
   runCli, sql, startServer, webSignIn as signInAs, sessionCsrf, dbUrl, cliEnv,
+  userId, userRow, userRows,
 } from './lib.mjs';
+
+// a person's name, email, phone and team as `user list` shows them
+const contact = (u) => (u ? [u.full_name, u.email, u.phone, u.team].join('|') : '');
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -73,20 +77,20 @@ after(async () => {
 
 describe('role and agency must agree', () => {
   test('the command line refuses a police officer as a social worker, naming --role', () => {
-    const before = count(area.db, 'app_user');
+    const before = userRows(area.db).length;
     const r = userAdd(area.db, ['--username', 'pc.wrong', '--agency', 'police', '--role', 'social_worker']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /--role social_worker is not a role of the agency police/);
-    assert.equal(count(area.db, 'app_user'), before);
+    assert.equal(userRows(area.db).length, before);
   });
 
   test('the page refuses it too, with the role field named in the error summary, and writes nothing', async () => {
-    const before = [count(area.db, 'app_user'), auditEntries(area.db)];
+    const before = [userRows(area.db).length, auditEntries(area.db)];
     const r = await post('/admin/users', { username: 'pc.wrong', agency: 'police', role: 'social_worker', password: PASSWORD });
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#role"/);
     assert.match(r.text, /Police staff cannot have the role Social worker/);
-    assert.deepEqual([count(area.db, 'app_user'), auditEntries(area.db)], before);
+    assert.deepEqual([userRows(area.db).length, auditEntries(area.db)], before);
   });
 
   test('a MASH worker may come from the police (a MASH is multi-agency)', () => {
@@ -96,7 +100,7 @@ describe('role and agency must agree', () => {
 
 describe('people have names, emails, phones and teams', () => {
   test('the command line keeps them, and refuses a malformed email naming the flag', () => {
-    assert.equal(sql(area.db, "select full_name || '|' || email || '|' || phone || '|' || team from app_user where username = 'sam.patel'"),
+    assert.equal(contact(userRow(area.db, 'sam.patel')),
       'Sam Patel|sam.patel@example.gov.uk|01632 960 001|north');
     const r = userAdd(area.db, ['--username', 'bad.mail', '--agency', 'social_care', '--role', 'social_worker', '--email', 'not-an-email']);
     assert.equal(r.status, 2);
@@ -104,7 +108,7 @@ describe('people have names, emails, phones and teams', () => {
     const t = userAdd(area.db, ['--username', 'bad.team', '--agency', 'social_care', '--role', 'social_worker', '--team', 'nowhere']);
     assert.equal(t.status, 1);
     assert.match(t.stderr, /--team/);
-    assert.equal(count(area.db, 'app_user', "username in ('bad.mail', 'bad.team')"), 0);
+    assert.equal(userRows(area.db).filter((u) => ['bad.mail', 'bad.team'].includes(u.username)).length, 0);
   });
 
   test('the page takes them, refuses a bad email or phone by field, and lists people by name', async () => {
@@ -113,11 +117,11 @@ describe('people have names, emails, phones and teams', () => {
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#email"/);
     assert.match(r.text, /href="#phone"/);
-    assert.equal(count(area.db, 'app_user', "username = 'kim.lee'"), 0);
+    assert.equal(userRows(area.db, { username: 'kim.lee' }).length, 0);
     r = await post('/admin/users', { username: 'kim.lee', agency: 'social_care', role: 'team_manager', password: PASSWORD,
       full_name: 'Kim Lee', email: 'kim.lee@example.gov.uk', phone: '+44 1632 960 002', team: 'north' });
     assert.equal(r.status, 200, r.text.slice(0, 300));
-    assert.equal(sql(area.db, "select full_name || '|' || email || '|' || phone || '|' || team from app_user where username = 'kim.lee'"),
+    assert.equal(contact(userRow(area.db, 'kim.lee')),
       'Kim Lee|kim.lee@example.gov.uk|+44 1632 960 002|north');
     const list = await get('/admin/users');
     assert.match(list.text, /<th scope="row" class="govuk-table__header">Kim Lee<br><span class="govuk-body-s">kim\.lee<\/span>/);
@@ -136,7 +140,7 @@ describe('a QR code for the authenticator', () => {
     assert.doesNotMatch(svg.replace('http://www.w3.org/2000/svg', ''), /https?:|href=/, 'no external request');
     assert.match(r.text, /id="secret">[A-Z2-7]{32}</, 'the text secret for people who type it');
     // A reset shows one as well.
-    const id = sql(area.db, "select id from app_user where username = 'qr.person'");
+    const id = userId(area.db, 'qr.person');
     const reset = await post(`/admin/users/${id}/reset`, { password: 'another long passphrase here' });
     assert.equal(reset.status, 200);
     assert.match(reset.text, /<svg[^>]*id="qr-code"/);
@@ -168,15 +172,15 @@ describe('asking first', () => {
   test('disabling a person: the first POST only asks, naming them; they are disabled after the yes', async () => {
     secretOf(userAdd(area.db, ['--username', 'dan.day', '--agency', 'social_care', '--role', 'social_worker',
       '--full-name', 'Dan Day']));
-    const id = sql(area.db, "select id from app_user where username = 'dan.day'");
+    const id = userId(area.db, 'dan.day');
     let r = await post(`/admin/users/${id}/disable`);
     assert.equal(r.status, 200);
     assert.match(r.text, /Disable Dan Day\?/);
-    assert.equal(sql(area.db, `select count(*) from app_user where id = ${id} and disabled_at is null`), '1');
+    assert.equal(userRow(area.db, 'dan.day').disabled_at, '', 'still enabled');
     assert.equal((await get(`/admin/users/${id}/disable`)).status, 200);
     r = await post(`/admin/users/${id}/disable`, { confirm: 'yes' });
     assert.equal(r.status, 303);
-    assert.equal(sql(area.db, `select count(*) from app_user where id = ${id} and disabled_at is not null`), '1');
+    assert.notEqual(userRow(area.db, 'dan.day').disabled_at, '', 'disabled');
   });
 });
 

@@ -240,8 +240,8 @@ function allocate(db, child, team, worker, { check = true } = {}) {
   return runCli(args, { check });
 }
 
-// The sweep then signs an audit checkpoint (a second line, when there is something new to sign).
-const SWEEP_RE = /^swept (\d+) children \((\d+) events\): (\d+) new alerts, (\d+) escalated\n(audit checkpoint signed at entry \d+\n)?$/;
+// The sweep then removes old sign-in attempts and signs an audit checkpoint (a line each, when there is something to do).
+const SWEEP_RE = /^swept (\d+) children \((\d+) events\): (\d+) new alerts, (\d+) escalated\n(removed \d+ sign-in attempts older than the throttles' window\n)?(audit checkpoint signed at entry \d+\n)?$/;
 
 function sweep(db, today) {
   const args = ['sweep', '--db', dbUrl(db)];

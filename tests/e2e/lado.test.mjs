@@ -15,6 +15,7 @@ import {
   BIN, addPerson, assertNoSanitizerReport, cookieOf, count, dbUrl, freshArea, onPostgres, removeDir, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo,
   ukDate, ukToday, now,
+  userRows,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the lado';
@@ -109,7 +110,7 @@ describe('the LADO', () => {
     assertNoSanitizerReport(r.stderr, 'safeguard user add');
     assert.notEqual(r.status, 0, 'the police hold no lado role');
     assert.match(r.stderr, /role/, 'refused for its role, not for want of a data folder');
-    assert.equal(count(area.db, 'app_user', "username = 'x.lado'"), 0);
+    assert.equal(userRows(area.db, { username: 'x.lado' }).length, 0);
   });
 
   test('a person at a second employer is found across employers, confirmed, and raises the alert the same day', async () => {

@@ -607,6 +607,28 @@ export function tokenRows(dbPath, { agency, label } = {}) {
   return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
 }
 
+/**
+ * The people who sign in, by username, through the CLI (`safeguard user list --json`): each {id, username, agency,
+ * role, team, full_name, email, phone, disabled_at} (disabled_at "" while enabled; never a hash or a secret).
+ * Filter: {username}.
+ */
+export function userRows(dbPath, { username } = {}) {
+  const args = ['user', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (username !== undefined) args.push('--username', username);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
+/** One person as userRows shows them, or undefined. */
+export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
+
+/** A person's id (as userRows), failing the test when there is no such person. */
+export function userId(dbPath, username) {
+  const u = userRow(dbPath, username);
+  assert.ok(u, `no person ${username}`);
+  return u.id;
+}
+
 /** The newest audit entry that matches (as auditRows), or undefined. */
 export function lastAudit(dbPath, filter = {}) {
   return auditRows(dbPath, { ...filter, limit: 1 })[0];

@@ -8,6 +8,7 @@ import {
   auditRows,
   addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, totpUsedLongAgo,
+  userId,
 } from './lib.mjs';
 
 const PASSWORD = 'linkage needs a person to look';
@@ -182,7 +183,7 @@ describe('a borderline record', () => {
     assert.equal(sql(area.db, `select person_id from source_record where source_ref = 'LR-2'`), String(candidate.child_id));
     assert.equal(sql(area.db, "select payload from source_record where source_ref = 'LR-2'"), payload, 'what the agency sent is kept');
     assert.equal(sql(area.db, `select kept_id || ' ' || merged_id || ' ' || merged_by from person_merge where id = ${mergeId}`),
-      `${candidate.child_id} ${record.child_id} user:${sql(area.db, "select id from app_user where username = 'sam.worker'")}:sam.worker`);
+      `${candidate.child_id} ${record.child_id} user:${userId(area.db, 'sam.worker')}:sam.worker`);
     assert.equal(auditRows(area.db, { action: 'person.merge', object: `merge:${mergeId}` }).length, 1);
     const shown = await as('sam.worker', `/api/v1/link-reviews/${review.id}`);
     assert.equal(shown.json.state, 'decided');

@@ -12,7 +12,8 @@ import {
   TOKEN_RE, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
   sql, startServer,
   totpUsedLongAgo, totp,
-  cookieOf, csrfOf
+  cookieOf, csrfOf,
+  userRow, userRows, userId as userIdOf,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -170,7 +171,7 @@ describe('break-glass pages', () => {
     const row = sql(area.db, `select id, reason, user_id from break_glass where child_id = ${childId} order by id desc limit 1`);
     const [id, kept, userId] = row.split('|');
     assert.equal(kept, reason);
-    assert.equal(userId, sql(area.db, "select id from app_user where username = 'pat.police'"));
+    assert.equal(Number(userId), userIdOf(area.db, 'pat.police'));
     const audit = auditRows(area.db, { action: 'break_glass.open', child: childId }).reverse().map((e) => `${e.actor}|${e.detail}`).join('\n');
     assert.match(audit, new RegExp(`^user:\\d+:pat\\.police\\|break_glass:${id} until \\d{4}-`));
     assert.equal(auditRows(area.db).filter((e) => /crying/i.test(e.detail)).length, 0);
@@ -232,10 +233,10 @@ describe('administration pages', () => {
       for (const p of ['/admin', '/admin/users', '/admin/teams', '/admin/allocations', '/admin/tokens']) {
         assert.equal((await get(u, p)).status, 403, `${u} ${p}`);
       }
-      const before = count(area.db, 'app_user');
+      const before = userRows(area.db).length;
       const r = await post(u, '/admin/users', { username: 'sneaky', agency: 'police', role: 'admin', password: PASSWORD });
       assert.equal(r.status, 403);
-      assert.equal(count(area.db, 'app_user'), before);
+      assert.equal(userRows(area.db).length, before);
     }
     const home = await get('ada.admin', '/');
     assert.equal(home.status, 303);
@@ -260,7 +261,7 @@ describe('administration pages', () => {
   });
 
   test('adding a person: errors name each field and write nothing; a taken name is refused', async () => {
-    const before = [count(area.db, 'app_user'), auditEntries(area.db)];
+    const before = [userRows(area.db).length, auditEntries(area.db)];
     let r = await post('ada.admin', '/admin/users', {});
     assert.equal(r.status, 400);
     for (const f of ['username', 'agency', 'role', 'password']) assert.match(r.text, new RegExp(`href="#${f}"`), f);
@@ -270,7 +271,7 @@ describe('administration pages', () => {
     r = await post('ada.admin', '/admin/users', { username: 'sam.worker', agency: 'health', role: 'dpo', password: PASSWORD });
     assert.equal(r.status, 400);
     assert.match(r.text, /That username is taken/);
-    assert.deepEqual([count(area.db, 'app_user'), auditEntries(area.db)], before);
+    assert.deepEqual([userRows(area.db).length, auditEntries(area.db)], before);
   });
 
   test('the administrator adds a person, who can then sign in with the secret shown once', async () => {
@@ -292,7 +293,7 @@ describe('administration pages', () => {
 
   test('reset: a new password and second factor, the person\'s sessions end, the old ones stop working', async () => {
     const old = await session('nia.new');
-    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
+    const id = userIdOf(area.db, 'nia.new');
     const form = await get('ada.admin', `/admin/users/${id}/reset`);
     assert.equal(form.status, 200);
     assert.match(form.text, /nia\.new/);
@@ -318,10 +319,10 @@ describe('administration pages', () => {
 
   test('disable: sessions end and sign-in fails; an administrator cannot disable themselves', async () => {
     const nia = await session('nia.new');
-    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
+    const id = userIdOf(area.db, 'nia.new');
     let r = await post('ada.admin', `/admin/users/${id}/disable`, {}, { csrf: null });
     assert.equal(r.status, 403, 'no CSRF token');
-    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is null`), 1);
+    assert.equal(userRow(area.db, 'nia.new').disabled_at, '');
     r = await post('ada.admin', `/admin/users/${id}/disable`, { confirm: 'yes' }); // issue 15: asked first
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/users?done=disabled');
@@ -329,24 +330,24 @@ describe('administration pages', () => {
     assert.equal((await get(nia, '/')).status, 303, 'their session has ended');
     assert.equal((await webSignIn('nia.new', { password: 'a brand new passphrase for nia' })).status, 400);
     assert.match(lastAudit(area.db, { action: 'user.disable' })?.actor ?? '', /ada\.admin$/);
-    const self = sql(area.db, "select id from app_user where username = 'ada.admin'");
+    const self = userIdOf(area.db, 'ada.admin');
     r = await post('ada.admin', `/admin/users/${self}/disable`);
     assert.equal(r.status, 400);
     assert.match(r.text, /cannot disable your own account/);
-    assert.equal(count(area.db, 'app_user', `id = ${self} and disabled_at is null`), 1);
+    assert.equal(userRow(area.db, 'ada.admin').disabled_at, '');
   });
 
   test('enable: a disabled person signs in again with what they had; the old session stays ended', async () => {
-    const id = sql(area.db, "select id from app_user where username = 'nia.new'");
-    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is not null`), 1);
+    const id = userIdOf(area.db, 'nia.new');
+    assert.notEqual(userRow(area.db, 'nia.new').disabled_at, '');
     let r = await post('ada.admin', `/admin/users/${id}/enable`, {}, { csrf: null });
     assert.equal(r.status, 403, 'no CSRF token');
-    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is not null`), 1);
+    assert.notEqual(userRow(area.db, 'nia.new').disabled_at, '');
     r = await post('ada.admin', `/admin/users/${id}/enable`);
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/users?done=enabled');
     assert.match((await get('ada.admin', '/admin/users?done=enabled')).text, /The person is enabled/);
-    assert.equal(count(area.db, 'app_user', `id = ${id} and disabled_at is null`), 1);
+    assert.equal(userRow(area.db, 'nia.new').disabled_at, '');
     assert.equal((await get(sessions['nia.new'], '/')).status, 303, 'the session that ended stays ended');
     const s = await webSignIn('nia.new', { password: 'a brand new passphrase for nia' });
     assert.equal(s.status, 303, 'the password and second factor they had');
@@ -449,7 +450,7 @@ describe('administration pages', () => {
   });
 
   test('CSRF: without the token, or with another session\'s, nothing is written', async () => {
-    const before = [tokenRows(area.db).length, count(area.db, 'app_user'), count(area.db, 'team')];
+    const before = [tokenRows(area.db).length, userRows(area.db).length, count(area.db, 'team')];
     const other = (await session('bo.admin')).csrf;
     for (const csrf of [null, other, 'not-a-token']) {
       assert.equal((await post('ada.admin', '/admin/tokens', { agency: 'police', label: 'csrf' }, { csrf })).status, 403);
@@ -464,6 +465,6 @@ describe('administration pages', () => {
       headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
     });
     assert.equal(r.status, 403);
-    assert.deepEqual([tokenRows(area.db).length, count(area.db, 'app_user'), count(area.db, 'team')], before);
+    assert.deepEqual([tokenRows(area.db).length, userRows(area.db).length, count(area.db, 'team')], before);
   });
 });

@@ -9,18 +9,9 @@
 // the replica: intake is idempotent by agency and source_ref); `safeguard audit verify` passes with one
 // entry an event. Bounded waits only. Skipped by name where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { auditEntries, count, event, freshArea, postEvent, removeDir, sql, startServer, tempDir } from './lib.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pgReplica = path.join(root, 'scripts/pg-replica.sh');
-const installed = fs.existsSync('/usr/lib/postgresql') &&
-  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) &&
-  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_basebackup`));
+import { auditEntries, count, event, postEvent, sql, startServer } from './lib.mjs';
+import { replicaArea, replicaInstalled } from './pg_cluster.mjs';
 
 const CLIENTS_PER_SERVER = 3;
 const BEFORE_KILL = 60;      // acknowledged events before the primary is killed
@@ -28,36 +19,14 @@ const AFTER_PROMOTION = 8;   // each client's events after the promotion, all an
 const MAX_PER_CLIENT = 2000; // a bound on every client's loop
 
 describe('failover to a synchronous replica during an intake burst',
-  { skip: installed ? false : 'skipped suite postgresql: initdb or pg_basebackup not found' }, () => {
-    let dir;
-    let env;
-    let savedDb;
+  { skip: replicaInstalled ? false : 'skipped suite postgresql: initdb or pg_basebackup not found' }, () => {
+    let set;
     let area;
     let servers = [];
-    const replica = (...args) => {
-      const r = spawnSync(pgReplica, args, { encoding: 'utf8', env, timeout: 120000 });
-      assert.equal(r.status, 0, `pg-replica.sh ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout.trim();
-    };
-
-    // the same, without blocking this process: the clients keep sending while the primary dies
-    const replicaAsync = (...args) => new Promise((resolve, reject) => {
-      execFile(pgReplica, args, { encoding: 'utf8', env, timeout: 120000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`pg-replica.sh ${args.join(' ')}: ${stderr}`));
-        else resolve(stdout.trim());
-      });
-    });
 
     before(async () => {
-      dir = tempDir('pg-failover');
-      fs.chmodSync(dir, 0o755);
-      env = { ...process.env, PG_REPLICA_STATE: path.join(dir, 'pg-replica.dir') };
-      const url = replica('start');
-      assert.match(url, /host=[^&]+,[^&]+&.*target_session_attrs=read-write/);
-      savedDb = process.env.SAFEGUARD_TEST_DB;
-      process.env.SAFEGUARD_TEST_DB = url; // the area's database is made on the primary, through the same URL
-      area = freshArea('pg-failover');
-      fs.chmodSync(area.dir, 0o755);
+      set = replicaArea('pg-failover');
+      area = set.area;
       servers = await Promise.all([startServer(area.db), startServer(area.db)]);
     });
 
@@ -65,11 +34,7 @@ describe('failover to a synchronous replica during an intake burst',
       try {
         for (const s of servers) if (s.isAlive()) await s.stop();
       } finally {
-        if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
-        else process.env.SAFEGUARD_TEST_DB = savedDb;
-        if (env) spawnSync(pgReplica, ['stop'], { encoding: 'utf8', env });
-        removeDir(dir);
-        removeDir(area?.dir);
+        set?.close();
       }
     });
 
@@ -96,8 +61,8 @@ describe('failover to a synchronous replica during an intake burst',
           if (phase === 'before' && acknowledged >= BEFORE_KILL && !killed) {
             phase = 'outage';
             killed = (async () => {
-              await replicaAsync('kill-primary');
-              await replicaAsync('promote');
+              await set.runAsync('kill-primary');
+              await set.runAsync('promote');
               phase = 'promoted';
             })();
           }

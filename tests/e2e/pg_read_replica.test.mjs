@@ -6,16 +6,10 @@
 // PostgreSQL is not installed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { dbUrl, event, freshArea, getChronology, postEvent, removeDir, runCli, startServer, tempDir } from './lib.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pgReplica = path.join(root, 'scripts/pg-replica.sh');
-const installed = fs.existsSync('/usr/lib/postgresql') &&
-  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/pg_basebackup`));
+import { dbUrl, event, getChronology, postEvent, removeDir, runCli, startServer, tempDir } from './lib.mjs';
+import { replicaArea, replicaInstalled } from './pg_cluster.mjs';
 
 test('--db-read is refused on SQLite, by name', () => {
   const dir = tempDir('read-sqlite');
@@ -30,10 +24,8 @@ test('--db-read is refused on SQLite, by name', () => {
   }
 });
 
-describe('reads sent to a replica', { skip: installed ? false : 'skipped suite postgresql: pg_basebackup not found' }, () => {
-  let dir;
-  let env;
-  let savedDb;
+describe('reads sent to a replica', { skip: replicaInstalled ? false : 'skipped suite postgresql: initdb or pg_basebackup not found' }, () => {
+  let set;
   let area;
   let server;
   let replicaDb; // psql on the replica, this area's database
@@ -44,16 +36,8 @@ describe('reads sent to a replica', { skip: installed ? false : 'skipped suite p
   };
 
   before(async () => {
-    dir = tempDir('pg-read');
-    fs.chmodSync(dir, 0o755);
-    env = { ...process.env, PG_REPLICA_STATE: path.join(dir, 'pg-replica.dir') };
-    const r = spawnSync(pgReplica, ['start'], { encoding: 'utf8', env, timeout: 120000 });
-    assert.equal(r.status, 0, `pg-replica.sh start: ${r.stderr}`);
-    const url = r.stdout.trim();
-    savedDb = process.env.SAFEGUARD_TEST_DB;
-    process.env.SAFEGUARD_TEST_DB = url;
-    area = freshArea('pg-read');
-    fs.chmodSync(area.dir, 0o755);
+    set = replicaArea('pg-read');
+    area = set.area;
     const read = new URL(dbUrl(area.db));
     read.searchParams.set('host', read.searchParams.get('host').split(',')[1]);
     read.searchParams.delete('target_session_attrs');
@@ -65,11 +49,7 @@ describe('reads sent to a replica', { skip: installed ? false : 'skipped suite p
     try {
       if (server) await server.stop();
     } finally {
-      if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
-      else process.env.SAFEGUARD_TEST_DB = savedDb;
-      if (env) spawnSync(pgReplica, ['stop'], { encoding: 'utf8', env });
-      removeDir(dir);
-      removeDir(area?.dir);
+      set?.close();
     }
   });
 

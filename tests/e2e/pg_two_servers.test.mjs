@@ -6,21 +6,15 @@
 // only (the day is claimed in the store: service/alerts.h); and `safeguard audit verify` passes with the
 // entries the requests made. Skipped by name where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   auditRows,
   addPerson, auditEntries, clockOffsetSeconds, count, event, freshArea, postEvent, removeDir, sessionCsrf,
   sql, startServer, tempDir, totp, totpUsedLongAgo, webSignIn,
 } from './lib.mjs';
+import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const pgTest = path.join(root, 'scripts/pg-test.sh');
-const installed = fs.existsSync('/usr/lib/postgresql') &&
-  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 
 const PASSWORD = 'two servers one database 1';
 
@@ -41,25 +35,16 @@ function form(url, cookie, fields) {
   });
 }
 
-describe('two servers on one PostgreSQL', { skip: installed ? false : 'skipped suite postgresql: initdb not found' }, () => {
-  let dir;
-  let state;
-  let savedDb;
+describe('two servers on one PostgreSQL', { skip: clusterInstalled ? false : 'skipped suite postgresql: initdb not found' }, () => {
+  let set;
   let area;
   let s1;
   let s2;
   const secrets = {};
 
   before(async () => {
-    dir = tempDir('pg-two');
-    fs.chmodSync(dir, 0o755);
-    state = path.join(dir, 'pg-test.dir');
-    const r = spawnSync(pgTest, ['start'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
-    assert.equal(r.status, 0, `pg-test.sh start: ${r.stderr}`);
-    savedDb = process.env.SAFEGUARD_TEST_DB;
-    process.env.SAFEGUARD_TEST_DB = r.stdout.trim(); // lib.mjs's areas are databases on this cluster
-    area = freshArea('pg-two');
-    fs.chmodSync(area.dir, 0o755);
+    set = clusterArea('pg-two');
+    area = set.area;
     secrets['ada.admin'] = addPerson(area.db, 'ada.admin', 'social_care', 'admin', PASSWORD);
     secrets['gus.guessed'] = addPerson(area.db, 'gus.guessed', 'social_care', 'social_worker', PASSWORD);
     // the same --db and the same data folder (lib.mjs gives both the area's): one set of keys
@@ -75,11 +60,7 @@ describe('two servers on one PostgreSQL', { skip: installed ? false : 'skipped s
     try {
       for (const s of [s1, s2]) if (s) await s.stop();
     } finally {
-      if (savedDb === undefined) delete process.env.SAFEGUARD_TEST_DB;
-      else process.env.SAFEGUARD_TEST_DB = savedDb;
-      if (state) spawnSync(pgTest, ['stop'], { encoding: 'utf8', env: { ...process.env, PG_TEST_STATE: state } });
-      removeDir(dir);
-      removeDir(area?.dir);
+      set?.close();
     }
   });
 

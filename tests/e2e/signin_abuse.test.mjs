@@ -16,6 +16,7 @@ import {
   auditEntries,
   count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
   now, totp, totpUsedLongAgo,
+  userRow,
 } from './lib.mjs';
 
 const PASSWORD = 'a passphrase long enough for the abuse tests';
@@ -72,7 +73,7 @@ async function tokenOf(username) {
   return r.json.token;
 }
 
-const userId = (username) => Number(sql(area.db, `select id from app_user where username = '${username}'`));
+const userId = (username) => userRow(area.db, username).id;
 const failures = (username) => count(area.db, 'login_attempt', `username = '${username}' and ok = 0`);
 
 before(async () => {
