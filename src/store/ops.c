@@ -695,10 +695,11 @@ static const char *const migrations[] = {
 	 * (reg 44(4)(c))? Reports recorded before it say nothing: 'not_stated'. The nightly run reads it. */
 	"ALTER TABLE reg44_report ADD COLUMN safeguarded TEXT NOT NULL DEFAULT 'not_stated' "
 	"  CHECK (safeguarded IN ('yes', 'no', 'not_stated'));",
-	/* 27: bulk loads into an empty area (issue 17): the secondary indexes of the loaded tables are dropped
-	 * before the rows go in and built once after them. Each dropped index is held here (its name, table and
-	 * CREATE statement, from the engine's catalogue) in the transaction that drops it, so that a load killed
-	 * half-way leaves them listed: the next area-load, or migrate, builds them again. No personal data. */
+	/* 27: bulk loads into an empty area (issue 17): the secondary indexes of the loaded tables (and on
+	 * PostgreSQL their foreign keys) are dropped before the rows go in and built once after them. Each is
+	 * held here (its name, table and CREATE or ADD CONSTRAINT statement, from the engine's catalogue) in the
+	 * transaction that drops it, so that a load killed half-way leaves them listed: the next area-load, or
+	 * migrate, builds them again. No personal data. */
 	"CREATE TABLE IF NOT EXISTS bulk_held_index ("
 	"  name TEXT PRIMARY KEY,"
 	"  tbl TEXT NOT NULL,"
@@ -1056,10 +1057,12 @@ enum stmt_id {
 static const char *const stmt_sql[S__COUNT] = {
 	[S_BULK_EMPTY] = "SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1) p",
 	/* the indexes of a table that no constraint needs (SQLite's own, for UNIQUE and PRIMARY KEY, have no SQL) */
-	[S_BULK_INDEXES] = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL "
-			   "ORDER BY name",
+	[S_BULK_INDEXES] = "SELECT name, sql, 'DROP INDEX \"' || name || '\"' FROM sqlite_master WHERE type = 'index' "
+			   "AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
 	[S_BULK_HOLD] = "INSERT INTO bulk_held_index(name, tbl, sql) VALUES (?1, ?2, ?3)",
-	[S_BULK_HELD] = "SELECT name, sql FROM bulk_held_index ORDER BY name",
+	/* indexes first: a foreign key held back is checked against the whole table when it is added again */
+	[S_BULK_HELD] = "SELECT name, sql, '' FROM bulk_held_index ORDER BY CASE WHEN sql LIKE 'ALTER TABLE %' THEN 1 "
+			"ELSE 0 END, name",
 	[S_BULK_UNHOLD] = "DELETE FROM bulk_held_index WHERE name = ?1",
 	[S_BULK_SYNC] = "SELECT 'on'",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -1593,10 +1596,17 @@ static const char *const stmt_sql[S__COUNT] = {
 /* PostgreSQL's text for the few statements where one text cannot serve both engines (the row mapping stays
  * the one above): SQLite's CAST reads an actor's leading digits, PostgreSQL's refuses the rest. */
 static const char *const pg_override[S__COUNT] = {
-	[S_BULK_INDEXES] = "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-			   "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
+	 * (the constraint's trigger); added again after the load, each is checked with one join */
+	[S_BULK_INDEXES] = "SELECT c.relname, pg_get_indexdef(x.indexrelid), 'DROP INDEX ' || quote_ident(c.relname) "
+			   "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
 			   "WHERE t.relname = ?1 AND t.relnamespace = current_schema()::regnamespace "
-			   "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY 1",
+			   "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) "
+			   "UNION ALL SELECT k.conname, 'ALTER TABLE ' || quote_ident(t.relname) || ' ADD CONSTRAINT ' || "
+			   "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid), 'ALTER TABLE ' || "
+			   "quote_ident(t.relname) || ' DROP CONSTRAINT ' || quote_ident(k.conname) FROM pg_constraint k "
+			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
+			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
@@ -6128,7 +6138,7 @@ static const char *const held_tables[] = {"person", "identifier", "source_record
 static bool on_sqlite(const struct sq_conn *x) { return strcmp(x->db->drv->name, "sqlite") == 0; }
 
 struct held {
-	char *name, *tbl, *sql;
+	char *name, *tbl, *sql, *drop; /* drop: the catalogue's own DROP statement (S_BULK_INDEXES only) */
 };
 
 static void held_free(struct held *h, int n)
@@ -6137,6 +6147,7 @@ static void held_free(struct held *h, int n)
 		free(h[i].name);
 		free(h[i].tbl);
 		free(h[i].sql);
+		free(h[i].drop);
 	}
 	free(h);
 }
@@ -6163,8 +6174,9 @@ static int held_list(struct sq_conn *x, const char *t, struct held **out, int *n
 		struct held *h = &(*out)[(*n)++];
 		h->name = strdup((const char *)sql_column_text(s, 0));
 		h->sql = strdup((const char *)sql_column_text(s, 1));
+		h->drop = strdup((const char *)sql_column_text(s, 2));
 		h->tbl = strdup(t ? t : "");
-		if (!h->name || !h->sql || !h->tbl) {
+		if (!h->name || !h->sql || !h->tbl || !h->drop) {
 			rc = STORE_EIO;
 			break;
 		}
@@ -6177,16 +6189,6 @@ static int held_list(struct sq_conn *x, const char *t, struct held **out, int *n
 		return map_rc(rc) ? map_rc(rc) : STORE_EIO;
 	}
 	return STORE_OK;
-}
-
-/* An index name from the engine's catalogue, quoted for DDL (never input; refused unless a plain name). */
-static bool index_ddl(char *buf, size_t n, const char *verb, const char *name)
-{
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	int o = snprintf(buf, n, "%s \"%s\"", verb, name);
-	return o > 0 && (size_t)o < n;
 }
 
 /* Builds every index bulk_held_index lists and forgets it, in one transaction. */
@@ -6242,11 +6244,6 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 		int n = 0;
 		rc = held_list(x, held_tables[t], &h, &n);
 		for (int i = 0; i < n && rc == STORE_OK; i++) {
-			char ddl[160];
-			if (!index_ddl(ddl, sizeof ddl, "DROP INDEX", h[i].name)) {
-				rc = STORE_EIO;
-				break;
-			}
 			sql_stmt *w = sql_prepare(x->db, S_BULK_HOLD, stmt_sql[S_BULK_HOLD]);
 			if (!w) {
 				rc = STORE_EIO;
@@ -6256,7 +6253,7 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 			sql_bind_text(w, 2, h[i].tbl, -1);
 			sql_bind_text(w, 3, h[i].sql, -1);
 			if ((rc = run(w)) == STORE_OK)
-				rc = sql_exec(x->db, ddl);
+				rc = sql_exec(x->db, h[i].drop);
 		}
 		held_free(h, n);
 	}
