@@ -174,6 +174,20 @@ describe('area-load into an empty area: faster, and the same rows', () => {
     assert.equal(back, '1');
     assert.equal(count(fresh.db, 'person'), 303);
   });
+
+  test('migrate builds held-back indexes too', () => {
+    const def = onPostgres()
+      ? sql(fresh.db, "select indexdef from pg_indexes where indexname = 'person_dob'")
+      : sql(fresh.db, "select sql from sqlite_master where name = 'person_dob'");
+    sqlWrite(fresh.db, `drop index person_dob; insert into bulk_held_index(name, tbl, sql) values `
+      + `('person_dob', 'person', '${def.replaceAll("'", "''")}')`);
+    runCli(['migrate', '--db', dbUrl(fresh.db)]);
+    assert.equal(count(fresh.db, 'bulk_held_index'), 0);
+    const back = onPostgres()
+      ? sql(fresh.db, "select count(*) from pg_indexes where indexname = 'person_dob'")
+      : sql(fresh.db, "select count(*) from sqlite_master where name = 'person_dob'");
+    assert.equal(back, '1');
+  });
 });
 
 describe('homes import on the bulk path', () => {
