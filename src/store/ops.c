@@ -6264,12 +6264,15 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 	if ((rc = sql_commit(x->db)) != STORE_OK)
 		return rc;
 	/* Durability off while the rows of an empty area go in (store_bulk_fast_end restores it and makes the
-	 * whole load durable): SQLite skips its fsyncs (the write-ahead log still keeps the file whole if the
-	 * process dies; only the machine losing power could leave it damaged) and gets a page cache of 1 GiB;
+	 * whole load durable): SQLite skips its fsyncs (its journal still keeps the file whole if the process
+	 * dies; only the machine losing power could leave it damaged) and gets a page cache of 1 GiB;
 	 * PostgreSQL's commits do not wait for their WAL to reach disk (a crash loses the last chunks, never
 	 * consistency). */
 	if (on_sqlite(x))
-		rc = sql_exec(x->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576");
+		/* and a rollback journal instead of the write-ahead log: a page the load adds past the end of the
+		 * file is written once, not to the log and again into the file (an empty area's file is nearly all
+		 * such pages). Left in WAL if another connection holds the file (the switch then does nothing). */
+		rc = sql_exec(x->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576; PRAGMA journal_mode = DELETE");
 	else {
 		snprintf(x->bulk_sync, sizeof x->bulk_sync, "on");
 		if ((s = sql_prepare(x->db, S_BULK_SYNC, stmt_sql[S_BULK_SYNC])) && sql_step(s) == SQL_ROW) {
@@ -6303,7 +6306,9 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 		rc = bulk_build_held(x, &built);
 	if (rc == STORE_OK && (fast || built) && on_sqlite(x)) {
 		/* the load's pages from the log into the file, synced, and the log emptied */
-		rc = x->db->drv->checkpoint(x->db);
+		rc = sql_exec(x->db, "PRAGMA journal_mode = WAL");
+		if (rc == STORE_OK)
+			rc = x->db->drv->checkpoint(x->db);
 		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -2000");
 		rc = rc != STORE_OK ? rc : r2;
 	} else if (rc == STORE_OK && (fast || built)) /* the planner's statistics of the new rows */
