@@ -695,6 +695,15 @@ static const char *const migrations[] = {
 	 * (reg 44(4)(c))? Reports recorded before it say nothing: 'not_stated'. The nightly run reads it. */
 	"ALTER TABLE reg44_report ADD COLUMN safeguarded TEXT NOT NULL DEFAULT 'not_stated' "
 	"  CHECK (safeguarded IN ('yes', 'no', 'not_stated'));",
+	/* 27: bulk loads into an empty area (issue 17): the secondary indexes of the loaded tables (and on
+	 * PostgreSQL their foreign keys) are dropped before the rows go in and built once after them. Each is
+	 * held here (its name, table and CREATE or ADD CONSTRAINT statement, from the engine's catalogue) in the
+	 * transaction that drops it, so that a load killed half-way leaves them listed: the next area-load, or
+	 * migrate, builds them again. No personal data. */
+	"CREATE TABLE IF NOT EXISTS bulk_held_index ("
+	"  name TEXT PRIMARY KEY,"
+	"  tbl TEXT NOT NULL,"
+	"  sql TEXT NOT NULL);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -949,6 +958,12 @@ enum stmt_id {
 	S_BULK_LAST = S_BULK_0 + STORE_BULK__COUNT - 1,
 	S_BULK_NEXT_0,
 	S_BULK_NEXT_LAST = S_BULK_NEXT_0 + STORE_BULK__COUNT - 1,
+	S_BULK_EMPTY,
+	S_BULK_INDEXES,
+	S_BULK_HOLD,
+	S_BULK_HELD,
+	S_BULK_UNHOLD,
+	S_BULK_SYNC,
 	S__COUNT
 };
 
@@ -1042,6 +1057,16 @@ enum stmt_id {
 #define SUBJECT_IS_OBJECT(p) "(CASE WHEN json_valid(" p ") THEN json_type(" p ", '$.subject') END) = 'object'"
 
 static const char *const stmt_sql[S__COUNT] = {
+	[S_BULK_EMPTY] = "SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1) p",
+	/* the indexes of a table that no constraint needs (SQLite's own, for UNIQUE and PRIMARY KEY, have no SQL) */
+	[S_BULK_INDEXES] = "SELECT name, sql, 'DROP INDEX \"' || name || '\"' FROM sqlite_master WHERE type = 'index' "
+			   "AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
+	[S_BULK_HOLD] = "INSERT INTO bulk_held_index(name, tbl, sql) VALUES (?1, ?2, ?3)",
+	/* indexes first: a foreign key held back is checked against the whole table when it is added again */
+	[S_BULK_HELD] = "SELECT name, sql, '' FROM bulk_held_index ORDER BY CASE WHEN sql LIKE 'ALTER TABLE %' THEN 1 "
+			"ELSE 0 END, name",
+	[S_BULK_UNHOLD] = "DELETE FROM bulk_held_index WHERE name = ?1",
+	[S_BULK_SYNC] = "SELECT 'on'",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_BEGIN_READ] = "BEGIN DEFERRED",
 	[S_COMMIT] = "COMMIT",
@@ -1575,6 +1600,18 @@ static const char *const stmt_sql[S__COUNT] = {
 /* PostgreSQL's text for the few statements where one text cannot serve both engines (the row mapping stays
  * the one above): SQLite's CAST reads an actor's leading digits, PostgreSQL's refuses the rest. */
 static const char *const pg_override[S__COUNT] = {
+	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
+	 * (the constraint's trigger); added again after the load, each is checked with one join */
+	[S_BULK_INDEXES] = "SELECT c.relname, pg_get_indexdef(x.indexrelid), 'DROP INDEX ' || quote_ident(c.relname) "
+			   "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+			   "WHERE t.relname = ?1 AND t.relnamespace = current_schema()::regnamespace "
+			   "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) "
+			   "UNION ALL SELECT k.conname, 'ALTER TABLE ' || quote_ident(t.relname) || ' ADD CONSTRAINT ' || "
+			   "quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid), 'ALTER TABLE ' || "
+			   "quote_ident(t.relname) || ' DROP CONSTRAINT ' || quote_ident(k.conname) FROM pg_constraint k "
+			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
+			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
+	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
@@ -1597,6 +1634,7 @@ struct sq_conn {
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
 	bool bulk_open, bulk_copy;
+	char bulk_sync[24]; /* PostgreSQL: synchronous_commit before store_bulk_fast_begin turned it off */
 	int bulk_table;
 	sql_stmt *bulk_stmt;
 };
@@ -1894,6 +1932,8 @@ static const char *sq_errmsg(store_conn *sc)
 
 /* ---- migrations -------------------------------------------------------------------------------------- */
 
+static int bulk_build_held(struct sq_conn *x, int *built);
+
 static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 {
 	struct sq_store *st = (struct sq_store *)s;
@@ -1929,6 +1969,12 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 			rc = STORE_EIO;
 			goto out;
 		}
+	}
+	/* the indexes a bulk load that stopped half-way held back (store_bulk.h), built again */
+	int built = 0;
+	if ((rc = bulk_build_held(c, &built)) != STORE_OK) {
+		snprintf(err, errsz, "cannot build the indexes a bulk load held back: %s", sql_errmsg(c->db));
+		goto out;
 	}
 out:
 	if (to)
@@ -6112,6 +6158,191 @@ static int sq_bulk_end(store_conn *c, bool ok)
 	return ok ? STORE_OK : STORE_EIO;
 }
 
+/* Fast loads into an empty area (store_bulk.h). The five tables area-load fills; their secondary indexes are
+ * held back while the rows go in. */
+static const char *const held_tables[] = {"person", "identifier", "source_record", "event", "person_block_key"};
+
+static bool on_sqlite(const struct sq_conn *x) { return strcmp(x->db->drv->name, "sqlite") == 0; }
+
+struct held {
+	char *name, *tbl, *sql, *drop; /* drop: the catalogue's own DROP statement (S_BULK_INDEXES only) */
+};
+
+static void held_free(struct held *h, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].tbl);
+		free(h[i].sql);
+		free(h[i].drop);
+	}
+	free(h);
+}
+
+/* The rows of S_BULK_INDEXES (table t) or S_BULK_HELD (t NULL), copied: DDL runs after the statement is reset. */
+static int held_list(struct sq_conn *x, const char *t, struct held **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	sql_stmt *s = sql_prepare(x->db, t ? S_BULK_INDEXES : S_BULK_HELD, stmt_sql[t ? S_BULK_INDEXES : S_BULK_HELD]);
+	if (!s)
+		return STORE_EIO;
+	if (t)
+		sql_bind_text(s, 1, t, -1);
+	int rc, cap = 0;
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct held *g = realloc(*out, (size_t)cap * sizeof *g);
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct held *h = &(*out)[(*n)++];
+		h->name = strdup((const char *)sql_column_text(s, 0));
+		h->sql = strdup((const char *)sql_column_text(s, 1));
+		h->drop = strdup((const char *)sql_column_text(s, 2));
+		h->tbl = strdup(t ? t : "");
+		if (!h->name || !h->sql || !h->tbl || !h->drop) {
+			rc = STORE_EIO;
+			break;
+		}
+	}
+	sql_reset(s);
+	if (rc != SQL_DONE) {
+		held_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return map_rc(rc) ? map_rc(rc) : STORE_EIO;
+	}
+	return STORE_OK;
+}
+
+/* Builds every index bulk_held_index lists and forgets it, in one transaction. */
+static int bulk_build_held(struct sq_conn *x, int *built)
+{
+	*built = 0;
+	int rc = sql_begin(x->db, true), n = 0;
+	struct held *h = NULL;
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = held_list(x, NULL, &h, &n)) == STORE_OK && n > 0 && !on_sqlite(x))
+		rc = sql_exec(x->db, "SET LOCAL maintenance_work_mem = '512MB'");
+	for (int i = 0; i < n && rc == STORE_OK; i++) {
+		if ((rc = sql_exec(x->db, h[i].sql)) != STORE_OK)
+			break;
+		sql_stmt *s = sql_prepare(x->db, S_BULK_UNHOLD, stmt_sql[S_BULK_UNHOLD]);
+		if (!s)
+			rc = STORE_EIO;
+		else if (sql_bind_text(s, 1, h[i].name, -1), (rc = run(s)) == STORE_OK)
+			(*built)++;
+	}
+	held_free(h, n);
+	if (rc == STORE_OK)
+		rc = sql_commit(x->db);
+	else
+		sql_rollback(x->db);
+	return rc;
+}
+
+static int sq_bulk_fast_begin(store_conn *c, bool *fast)
+{
+	struct sq_conn *x = CONN(c);
+	*fast = false;
+	if (x->bulk_open || x->db->drv->in_transaction(x->db))
+		return STORE_EIO;
+	int rc = sql_begin(x->db, true);
+	if (rc != STORE_OK)
+		return rc;
+	sql_stmt *s = sql_prepare(x->db, S_BULK_EMPTY, stmt_sql[S_BULK_EMPTY]);
+	bool empty = false;
+	if (!s)
+		rc = STORE_EIO;
+	else if ((rc = sql_step(s)) == SQL_ROW) {
+		empty = sql_column_int64(s, 0) == 0;
+		rc = STORE_OK;
+	} else
+		rc = map_rc(rc) ? map_rc(rc) : STORE_EIO;
+	if (s)
+		sql_reset(s);
+	/* the indexes held and dropped in the transaction that checked the tables are empty */
+	for (size_t t = 0; empty && rc == STORE_OK && t < sizeof held_tables / sizeof held_tables[0]; t++) {
+		struct held *h = NULL;
+		int n = 0;
+		rc = held_list(x, held_tables[t], &h, &n);
+		for (int i = 0; i < n && rc == STORE_OK; i++) {
+			sql_stmt *w = sql_prepare(x->db, S_BULK_HOLD, stmt_sql[S_BULK_HOLD]);
+			if (!w) {
+				rc = STORE_EIO;
+				break;
+			}
+			sql_bind_text(w, 1, h[i].name, -1);
+			sql_bind_text(w, 2, h[i].tbl, -1);
+			sql_bind_text(w, 3, h[i].sql, -1);
+			if ((rc = run(w)) == STORE_OK)
+				rc = sql_exec(x->db, h[i].drop);
+		}
+		held_free(h, n);
+	}
+	if (rc != STORE_OK || !empty) {
+		sql_rollback(x->db);
+		return rc;
+	}
+	if ((rc = sql_commit(x->db)) != STORE_OK)
+		return rc;
+	/* Durability off while the rows of an empty area go in (store_bulk_fast_end restores it and makes the
+	 * whole load durable): SQLite skips its fsyncs (its journal still keeps the file whole if the process
+	 * dies; only the machine losing power could leave it damaged) and gets a page cache of 1 GiB;
+	 * PostgreSQL's commits do not wait for their WAL to reach disk (a crash loses the last chunks, never
+	 * consistency). */
+	if (on_sqlite(x))
+		/* and a rollback journal instead of the write-ahead log: a page the load adds past the end of the
+		 * file is written once, not to the log and again into the file (an empty area's file is nearly all
+		 * such pages). Left in WAL if another connection holds the file (the switch then does nothing). */
+		rc = sql_exec(x->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576; PRAGMA journal_mode = DELETE");
+	else {
+		snprintf(x->bulk_sync, sizeof x->bulk_sync, "on");
+		if ((s = sql_prepare(x->db, S_BULK_SYNC, stmt_sql[S_BULK_SYNC])) && sql_step(s) == SQL_ROW) {
+			const char *v = (const char *)sql_column_text(s, 0);
+			if (v && strspn(v, "abcdefghijklmnopqrstuvwxyz_") == strlen(v) && strlen(v) < sizeof x->bulk_sync)
+				snprintf(x->bulk_sync, sizeof x->bulk_sync, "%s", v);
+		}
+		if (s)
+			sql_reset(s);
+		rc = sql_exec(x->db, "SET synchronous_commit = off");
+	}
+	*fast = rc == STORE_OK;
+	return rc;
+}
+
+static int sq_bulk_fast_end(store_conn *c, bool fast)
+{
+	struct sq_conn *x = CONN(c);
+	if (x->bulk_open || x->db->drv->in_transaction(x->db))
+		return STORE_EIO;
+	int rc = STORE_OK, built = 0;
+	/* durable again before the indexes' commit, which then carries every commit of the load to disk */
+	if (fast && on_sqlite(x))
+		rc = sql_exec(x->db, "PRAGMA synchronous = FULL; PRAGMA threads = 2");
+	else if (fast) {
+		char set[64];
+		snprintf(set, sizeof set, "SET synchronous_commit = %s", x->bulk_sync[0] ? x->bulk_sync : "on");
+		rc = sql_exec(x->db, set);
+	}
+	if (rc == STORE_OK)
+		rc = bulk_build_held(x, &built);
+	if (rc == STORE_OK && (fast || built) && on_sqlite(x)) {
+		/* the load's pages from the log into the file, synced, and the log emptied */
+		rc = sql_exec(x->db, "PRAGMA journal_mode = WAL");
+		if (rc == STORE_OK)
+			rc = x->db->drv->checkpoint(x->db);
+		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -2000");
+		rc = rc != STORE_OK ? rc : r2;
+	} else if (rc == STORE_OK && (fast || built)) /* the planner's statistics of the new rows */
+		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key");
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -6312,4 +6543,6 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_begin = sq_bulk_begin,
 	.bulk_row = sq_bulk_row,
 	.bulk_end = sq_bulk_end,
+	.bulk_fast_begin = sq_bulk_fast_begin,
+	.bulk_fast_end = sq_bulk_fast_end,
 };

@@ -1053,3 +1053,13 @@ int store_bulk_end(store_conn *c, bool ok)
 {
 	return c->ops->bulk_end(c, ok);
 }
+
+int store_bulk_fast_begin(store_conn *c, bool *fast)
+{
+	return c->ops->bulk_fast_begin(c, fast);
+}
+
+int store_bulk_fast_end(store_conn *c, bool fast)
+{
+	return c->ops->bulk_fast_end(c, fast);
+}

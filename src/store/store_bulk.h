@@ -64,4 +64,18 @@ int store_bulk_row(store_conn *c, const struct store_bulk_value *v, int n);
 /* Ends the load (ok false: abandon it; the caller then rolls back). */
 int store_bulk_end(store_conn *c, bool ok);
 
+/* A load into an empty area, faster (outside any transaction, on the connection the load then uses for all
+ * its transactions). When person is empty, the secondary indexes of person, identifier, source_record, event
+ * and person_block_key (those no UNIQUE or PRIMARY KEY needs), and on PostgreSQL their foreign keys, are
+ * dropped, each held in bulk_held_index in the same transaction, and durability is turned off for the connection (SQLite synchronous = OFF, with a
+ * 1 GiB page cache; PostgreSQL synchronous_commit = off): *fast says whether it was. Otherwise nothing
+ * changes. */
+int store_bulk_fast_begin(store_conn *c, bool *fast);
+/* After the load, whatever became of it (outside any transaction): durability back on, every held index
+ * built again (foreign keys last: each checked against the whole table) in one durable transaction (so
+ * every commit of the load is on disk once it returns), then
+ * SQLite's write-ahead log checkpointed into the file and emptied, or PostgreSQL's statistics taken
+ * (ANALYZE). Builds the indexes a load that stopped half-way held back, too (migrate does the same). */
+int store_bulk_fast_end(store_conn *c, bool fast);
+
 #endif

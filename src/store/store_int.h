@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 26
+#define STORE_SCHEMA_VERSION 27
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -245,6 +245,8 @@ struct store_ops {
 	int (*bulk_begin)(store_conn *c, enum store_bulk_table t);
 	int (*bulk_row)(store_conn *c, const struct store_bulk_value *v, int n);
 	int (*bulk_end)(store_conn *c, bool ok);
+	int (*bulk_fast_begin)(store_conn *c, bool *fast);
+	int (*bulk_fast_end)(store_conn *c, bool fast);
 };
 
 /* The common head of every backend's structs. */
