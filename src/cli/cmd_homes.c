@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"  incidents.csv  home_id,date,type  (date YYYY-MM-DD; type restraint, injury, missing, police,\n"
 		"                 complaint, self_harm, notification or allegation)\n"
 		"  reg44.csv      home_id,month,safeguarded  (optional: the Regulation 44 visitor's opinion whether\n"
-		"                 children are effectively safeguarded, yes or no; read by the combined chart)\n"
+		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart)\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
 		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n");
