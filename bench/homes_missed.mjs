@@ -12,6 +12,8 @@
 //   self-harm, notifications, police   the same share for each (outside the pattern);
 //   outside only   the share whose pattern rose under 1.5-fold but self-harm, notifications, police or
 //                  allegations at least doubled: evidence a wider pattern could read;
+//   little evidence  the share with none of: a 1.5-fold rise in the pattern, complaints below 0.6, any of
+//                  self-harm, notifications, police or allegations doubled, a Reg 44 "no" after onset;
 //   Reg 44 "no"    the share with at least one "not effectively safeguarded" opinion after onset, and the
 //                  median months from onset to the first (reg44.csv, when the area has one);
 //   specialisms    how many of each.
@@ -96,8 +98,8 @@ const median = (a) => {
   return (s[Math.floor(h)] + s[Math.ceil(h)]) / 2;
 };
 const pct = (a, f) => (a.length ? `${Math.round((a.filter(f).length / a.length) * 100)}%` : '-');
-console.log('| harmful homes | n | months left (median) | rise R+I+M (median) | rise < 1.5 | children (median) | complaints fell | allegations doubled | self-harm doubled | notifications doubled | police doubled | outside only | Reg 44 "no" after onset (median months to it) | specialisms |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| harmful homes | n | months left (median) | rise R+I+M (median) | rise < 1.5 | children (median) | complaints fell | allegations doubled | self-harm doubled | notifications doubled | police doubled | outside only | Reg 44 "no" after onset (median months to it) | little evidence | specialisms |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const k of ['flagged', 'missed']) {
   const a = homes[k];
   const specs = {};
@@ -106,7 +108,9 @@ for (const k of ['flagged', 'missed']) {
     + `${pct(a, (h) => h.pattern < 1.5)} | ${median(a.map((h) => h.children)).toFixed(1)} | ${pct(a, (h) => h.complaint < 0.6)} | `
     + `${pct(a, (h) => h.allegation >= 2)} | ${pct(a, (h) => h.selfHarm >= 2)} | ${pct(a, (h) => h.notification >= 2)} | `
     + `${pct(a, (h) => h.police >= 2)} | ${pct(a, (h) => h.pattern < 1.5 && (h.selfHarm >= 2 || h.notification >= 2 || h.police >= 2 || h.allegation >= 2))} | `
-    + `${pct(a, (h) => h.reg44 >= 0)} (${median(a.filter((h) => h.reg44 >= 0).map((h) => h.reg44))}) | ${Object.entries(specs).sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
+    + `${pct(a, (h) => h.reg44 >= 0)} (${median(a.filter((h) => h.reg44 >= 0).map((h) => h.reg44))}) | `
+    + `${pct(a, (h) => h.pattern < 1.5 && h.complaint >= 0.6 && h.reg44 < 0 && h.selfHarm < 2 && h.notification < 2 && h.police < 2 && h.allegation < 2)} | `
+    + `${Object.entries(specs).sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
 }
 if (list) {
   console.log(`\nhome, area, specialism, children, months left, delay (- missed), rise per ${T.join(' ')}`);
