@@ -9,6 +9,13 @@
 //   children       average children placed (child-nights a month / 30.44);
 //   complaints     the share whose complaints per child-night fell below 0.6 of what they were;
 //   allegations    the share whose allegations per child-night at least doubled (outside the pattern);
+//   self-harm, notifications, police   the same share for each (outside the pattern);
+//   outside only   the share whose pattern rose under 1.5-fold but self-harm, notifications, police or
+//                  allegations at least doubled: evidence a wider pattern could read;
+//   little evidence  the share with none of: a 1.5-fold rise in the pattern, complaints below 0.6, any of
+//                  self-harm, notifications, police or allegations doubled, a Reg 44 "no" after onset;
+//   Reg 44 "no"    the share with at least one "not effectively safeguarded" opinion after onset, and the
+//                  median months from onset to the first (reg44.csv, when the area has one);
 //   specialisms    how many of each.
 //
 //   node bench/homes_missed.mjs DIR [DIR ...] [--list]
@@ -47,6 +54,14 @@ for (const dir of dirs) {
     const m = mi.get(r[1].slice(0, 7));
     if (m !== undefined) counts.get(r[0])[T.indexOf(r[2])][m]++;
   }
+  const concern = new Map();
+  if (fs.existsSync(path.join(dir, 'reg44.csv'))) {
+    for (const r of rows(dir, 'reg44.csv')) {
+      if (r[2] !== 'no') continue;
+      if (!concern.has(r[0])) concern.set(r[0], []);
+      concern.get(r[0]).push(mi.get(r[1]));
+    }
+  }
   const alerts = new Map();
   for (const r of rows(dir, 'alerts.csv')) {
     if (!alerts.has(r[0])) alerts.set(r[0], []);
@@ -69,6 +84,8 @@ for (const dir of dirs) {
     homes[first === undefined ? 'missed' : 'flagged'].push({
       id: r[0], dir, spec: spec.get(r[0]), left: months.length - onset, delay: first === undefined ? null : first - onset,
       pattern: rise([0, 1, 2]), complaint: rise([4]), allegation: rise([7]),
+      selfHarm: rise([5]), notification: rise([6]), police: rise([3]),
+      reg44: ((concern.get(r[0]) || []).filter((m) => m >= onset).sort((a, b) => a - b)[0] ?? onset - 1) - onset,
       children: n.reduce((s, x) => s + x, 0) / months.length / 30.44, each: T.map((_, k) => rise([k])),
     });
   }
@@ -81,15 +98,19 @@ const median = (a) => {
   return (s[Math.floor(h)] + s[Math.ceil(h)]) / 2;
 };
 const pct = (a, f) => (a.length ? `${Math.round((a.filter(f).length / a.length) * 100)}%` : '-');
-console.log('| harmful homes | n | months left (median) | rise R+I+M (median) | rise < 1.5 | children (median) | complaints fell | allegations doubled | specialisms |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| harmful homes | n | months left (median) | rise R+I+M (median) | rise < 1.5 | children (median) | complaints fell | allegations doubled | self-harm doubled | notifications doubled | police doubled | outside only | Reg 44 "no" after onset (median months to it) | little evidence | specialisms |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const k of ['flagged', 'missed']) {
   const a = homes[k];
   const specs = {};
   for (const h of a) specs[h.spec] = (specs[h.spec] || 0) + 1;
   console.log(`| ${k} | ${a.length} | ${median(a.map((h) => h.left))} | ${median(a.map((h) => h.pattern)).toFixed(2)} | `
     + `${pct(a, (h) => h.pattern < 1.5)} | ${median(a.map((h) => h.children)).toFixed(1)} | ${pct(a, (h) => h.complaint < 0.6)} | `
-    + `${pct(a, (h) => h.allegation >= 2)} | ${Object.entries(specs).sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
+    + `${pct(a, (h) => h.allegation >= 2)} | ${pct(a, (h) => h.selfHarm >= 2)} | ${pct(a, (h) => h.notification >= 2)} | `
+    + `${pct(a, (h) => h.police >= 2)} | ${pct(a, (h) => h.pattern < 1.5 && (h.selfHarm >= 2 || h.notification >= 2 || h.police >= 2 || h.allegation >= 2))} | `
+    + `${pct(a, (h) => h.reg44 >= 0)} (${median(a.filter((h) => h.reg44 >= 0).map((h) => h.reg44))}) | `
+    + `${pct(a, (h) => h.pattern < 1.5 && h.complaint >= 0.6 && h.reg44 < 0 && h.selfHarm < 2 && h.notification < 2 && h.police < 2 && h.allegation < 2)} | `
+    + `${Object.entries(specs).sort((x, y) => y[1] - x[1]).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
 }
 if (list) {
   console.log(`\nhome, area, specialism, children, months left, delay (- missed), rise per ${T.join(' ')}`);

@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"  incidents.csv  home_id,date,type  (date YYYY-MM-DD; type restraint, injury, missing, police,\n"
 		"                 complaint, self_harm, notification or allegation)\n"
 		"  reg44.csv      home_id,month,safeguarded  (optional: the Regulation 44 visitor's opinion whether\n"
-		"                 children are effectively safeguarded, yes or no; read by the combined chart)\n"
+		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart)\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
 		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n");
@@ -244,14 +244,16 @@ static int import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"dir", required_argument, NULL, 'D'},
+					     {"reg44", required_argument, NULL, 'R'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
-	const char *db = NULL, *dir = NULL;
+	const char *db = NULL, *dir = NULL, *r44 = NULL;
 	struct hcsv d;
 	struct homes_import in;
 	struct store_home *homes = NULL;
 	struct homes_import_occ *occ = NULL;
 	struct homes_import_inc *inc = NULL;
+	struct homes_import_reg44 *rep = NULL;
 	store *st = NULL;
 	int c, rc = 1;
 	optind = 1;
@@ -259,12 +261,18 @@ static int import(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'D': dir = optarg; break;
+		case 'R': r44 = optarg; break;
 		case 'h':
-			printf("usage: safeguard homes import --db URL --dir DIR\n\n"
+			printf("usage: safeguard homes import --db URL --dir DIR [--reg44 REG44.csv]\n\n"
 			       "Adds the homes in DIR/homes.csv, their child-nights (DIR/occupancy.csv) and incidents\n"
 			       "(DIR/incidents.csv), as `safeguard gen homes` writes them, to the register: all of them in\n"
 			       "one transaction, or nothing. homes.csv may also have postcode, lat, lon and grade_date;\n"
-			       "home_id is the home's URN and must not be in the register already.\n");
+			       "home_id is the home's URN and must not be in the register already.\n"
+			       "--reg44 adds the Regulation 44 visit reports (gen homes writes DIR/reg44.csv): home_id, month\n"
+			       "(YYYY-MM) and optional safeguarded (yes, no or not_stated: in the visitor's opinion, are\n"
+			       "children effectively safeguarded; not_stated when the column is absent), received_on\n"
+			       "(YYYY-MM-DD; today when absent), visitor and summary. The nightly run reads the opinions\n"
+			       "as `homes monitor --reg44` does.\n");
 			return 0;
 		default: return 2;
 		}
@@ -284,6 +292,8 @@ static int import(int argc, char **argv)
 		}
 	if (load(&d, path[0], hcsv_read_homes) != 0 || load(&d, path[1], hcsv_read_occupancy) != 0 ||
 	    load(&d, path[2], hcsv_read_incidents) != 0)
+		goto out;
+	if (r44 && load(&d, r44, hcsv_read_reg44) != 0)
 		goto out;
 	homes = calloc(d.nhomes, sizeof *homes);
 	occ = calloc(d.nhomes * d.nmonths + 1, sizeof *occ);
@@ -328,7 +338,23 @@ static int import(int argc, char **argv)
 		inc[i].type = d.incidents[i].type;
 		inc[i].duration_min = inc[i].child_injured = inc[i].staff_involved = inc[i].debrief_offered = -1;
 	}
-	in = (struct homes_import){homes, d.nhomes, occ, nocc, inc, d.nincidents, 0};
+	rep = calloc(d.nreports + 1, sizeof *rep);
+	if (!rep) {
+		fprintf(stderr, "safeguard homes import: out of memory\n");
+		goto out;
+	}
+	struct date today = ts_utc_date(ts_uk_local(clock_now())); /* received by the register today */
+	static const char *const opinion[] = {"not_stated", "yes", "no"};
+	for (size_t i = 0; i < d.nreports; i++) {
+		const struct hcsv_reg44 *x = &d.reports[i];
+		rep[i].home = x->home;
+		hcsv_month_format(&d, x->month, rep[i].month);
+		date_format_iso(x->received.y ? x->received : today, rep[i].received_on);
+		rep[i].visitor = x->visitor;
+		rep[i].summary = x->summary;
+		rep[i].safeguarded = opinion[x->opinion];
+	}
+	in = (struct homes_import){homes, d.nhomes, occ, nocc, inc, d.nincidents, rep, d.nreports, 0};
 	if (!(st = cli_open_store(db, true)))
 		goto out;
 	int r = homes_import(st, "cli", &in);
@@ -345,14 +371,15 @@ static int import(int argc, char **argv)
 	char a[8], b[8];
 	hcsv_month_format(&d, 0, a);
 	hcsv_month_format(&d, d.nmonths - 1, b);
-	fprintf(stderr, "safeguard homes import: %zu homes, %s to %s, %zu home-months, %zu incidents\n", d.nhomes, a, b,
-		nocc, d.nincidents);
+	fprintf(stderr, "safeguard homes import: %zu homes, %s to %s, %zu home-months, %zu incidents, %zu Regulation 44 "
+			"reports\n", d.nhomes, a, b, nocc, d.nincidents, d.nreports);
 	rc = 0;
 out:
 	store_close(st);
 	free(homes);
 	free(occ);
 	free(inc);
+	free(rep);
 	hcsv_release(&d);
 	return rc;
 }

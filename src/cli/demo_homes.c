@@ -357,7 +357,7 @@ int cli_demo_homes(store *st, int64_t first_child, const char *authority)
 			d->inc[kept++] = *q;
 	}
 	d->ninc = kept;
-	struct homes_import in = {d->homes, d->nhomes, d->occ, d->nocc, d->inc, d->ninc, 0};
+	struct homes_import in = {d->homes, d->nhomes, d->occ, d->nocc, d->inc, d->ninc, NULL, 0, 0};
 	if (homes_import(st, "demo", &in) != 0 || txq_exec(st, ids_run, &ids) != STORE_OK || ids.n != d->nhomes)
 		goto out;
 	x.ids = ids.v;

@@ -254,6 +254,12 @@ void hcsv_release(struct hcsv *d)
 	free(d->nights);
 	free(d->counts);
 	free(d->reg44);
+	free(d->reg44_filed);
+	for (size_t i = 0; i < d->nreports; i++) {
+		free(d->reports[i].visitor);
+		free(d->reports[i].summary);
+	}
+	free(d->reports);
 	if (d->extra)
 		for (size_t i = 0; i < d->nhomes; i++)
 			for (int k = 0; k < HCSV_TEXTS; k++)
@@ -575,36 +581,62 @@ static int reg44_row(struct reader *r, char **f)
 		hcsv_month_format(d, d->nmonths - 1, b);
 		return fail(r, "month", "month %s is outside the months of the occupancy file (%s to %s)", f[1], a, b), -1;
 	}
-	uint8_t v;
-	if (!strcmp(f[2], "yes"))
-		v = OV_REG44_SAFE;
+	int opinion;
+	if (r->pos[2] == SIZE_MAX || !strcmp(f[2], "not_stated")) /* the column is optional only with keep */
+		opinion = HCSV_REG44_NOT_STATED;
+	else if (!strcmp(f[2], "yes"))
+		opinion = HCSV_REG44_YES;
 	else if (!strcmp(f[2], "no"))
-		v = OV_REG44_CONCERN;
+		opinion = HCSV_REG44_NO;
 	else
-		return fail(r, "safeguarded", "safeguarded \"%.20s\" is not yes or no", f[2]), -1;
-	uint8_t *slot = &d->reg44[(size_t)h * d->nmonths + (size_t)(month - d->first_month)];
-	if (*slot != OV_REG44_NONE)
+		return fail(r, "safeguarded", "safeguarded \"%.20s\" is not yes, no or not_stated", f[2]), -1;
+	size_t slot = (size_t)h * d->nmonths + (size_t)(month - d->first_month);
+	if (d->reg44_filed[slot])
 		return fail(r, "month", "home \"%.60s\" has a report for %s twice", f[0], f[1]), -1;
-	*slot = v;
+	d->reg44_filed[slot] = 1;
+	d->reg44[slot] = opinion == HCSV_REG44_YES ? OV_REG44_SAFE : opinion == HCSV_REG44_NO ? OV_REG44_CONCERN : OV_REG44_NONE;
+	if (!d->keep)
+		return 0;
+	struct date day = {0};
+	if (f[3][0] && date_parse_iso(f[3], &day) != DATE_OK)
+		return fail(r, "received_on", "received_on \"%.20s\" is not a real date as YYYY-MM-DD", f[3]), -1;
+	if (strlen(f[4]) > 200)
+		return fail(r, "visitor", "visitor is longer than 200 bytes"), -1;
+	if (d->nreports == d->cap_reports) {
+		size_t n = d->cap_reports ? 2 * d->cap_reports : 1024;
+		struct hcsv_reg44 *q = realloc(d->reports, n * sizeof *q);
+		if (!q)
+			return fail(r, NULL, "out of memory"), -1;
+		d->reports = q;
+		d->cap_reports = n;
+	}
+	struct hcsv_reg44 *x = &d->reports[d->nreports];
+	*x = (struct hcsv_reg44){(size_t)h, (size_t)(month - d->first_month), opinion, day, strdup(f[4]), strdup(f[5])};
+	d->nreports++; /* counted before the check, so release frees what was made */
+	if (!x->visitor || !x->summary)
+		return fail(r, NULL, "out of memory"), -1;
 	return 0;
 }
 
 int hcsv_read_reg44(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err)
 {
-	static const char *const want[] = {"home_id", "month", "safeguarded"};
+	static const char *const want[] = {"home_id", "month", "safeguarded", "received_on", "visitor", "summary"};
 	if (!d->counts) {
 		memset(err, 0, sizeof *err);
 		snprintf(err->message, sizeof err->message, "the occupancy file must be read first");
 		return -1;
 	}
 	free(d->reg44);
+	free(d->reg44_filed);
 	d->reg44 = calloc(d->nhomes * d->nmonths + 1, 1);
-	if (!d->reg44) {
+	d->reg44_filed = calloc(d->nhomes * d->nmonths + 1, 1);
+	if (!d->reg44 || !d->reg44_filed) {
 		memset(err, 0, sizeof *err);
 		snprintf(err->message, sizeof err->message, "out of memory");
 		return -1;
 	}
-	return read_csv(buf, len, want, 3, 3, reg44_row, d, err);
+	/* The monitor needs the opinion; the register takes a report without one. */
+	return read_csv(buf, len, want, d->keep ? 6 : 3, d->keep ? 2 : 3, reg44_row, d, err);
 }
 
 void hcsv_panel(const struct hcsv *d, struct ov_panel *p)

@@ -50,6 +50,16 @@ struct hcsv_incident {
 	int type;            /* enum ov_indicator */
 };
 
+/* A Regulation 44 report as reg44.csv gives it (homes import, when keep). */
+enum { HCSV_REG44_NOT_STATED, HCSV_REG44_YES, HCSV_REG44_NO };
+struct hcsv_reg44 {
+	size_t home;
+	size_t month;        /* index into the months */
+	int opinion;         /* HCSV_REG44_* */
+	struct date received;/* y == 0 when the file has no received_on */
+	char *visitor, *summary; /* "" when absent */
+};
+
 struct hcsv {
 	size_t nhomes, cap_homes;
 	char **ids;          /* home_id, in the order of homes.csv */
@@ -63,12 +73,15 @@ struct hcsv {
 	double *nights;      /* nhomes * nmonths (missing rows are 0 child-nights) */
 	uint32_t *counts;    /* nhomes * nmonths * OV_NIND */
 	uint8_t *reg44;      /* nhomes * nmonths, enum ov_reg44; NULL until a reg44.csv is read */
+	uint8_t *reg44_filed;/* nhomes * nmonths: 1 where reg44.csv has a row (any opinion) */
 	size_t nincidents;
 	bool keep;           /* set before reading homes.csv */
 	struct hcsv_home_extra *extra; /* nhomes, when keep */
 	size_t cap_extra;
 	struct hcsv_incident *incidents; /* nincidents, when keep */
 	size_t cap_incidents;
+	struct hcsv_reg44 *reports; /* nreports, when keep */
+	size_t nreports, cap_reports;
 };
 
 void hcsv_init(struct hcsv *d);
@@ -81,9 +94,12 @@ int hcsv_read_homes(struct hcsv *d, const char *buf, size_t len, struct hcsv_err
 int hcsv_read_occupancy(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 int hcsv_read_incidents(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 
-/* Optional, after occupancy: reg44.csv, home_id, month (YYYY-MM, within the months) and safeguarded (yes or
- * no: the Regulation 44 visitor's opinion whether children are effectively safeguarded, Reg 44(4)(c)); a
- * second report for a home's month is refused. */
+/* Optional, after occupancy: reg44.csv, home_id, month (YYYY-MM, within the months) and safeguarded (yes,
+ * no or not_stated: the Regulation 44 visitor's opinion whether children are effectively safeguarded, Reg
+ * 44(4)(c); not_stated is a report without an opinion, no evidence either way); a second report for a
+ * home's month is refused. With keep (homes import) safeguarded is optional (absent: not_stated) and the
+ * optional received_on (YYYY-MM-DD), visitor (at most 200 bytes) and summary are kept too, every
+ * report in d->reports. */
 int hcsv_read_reg44(struct hcsv *d, const char *buf, size_t len, struct hcsv_error *err);
 /* The panel over d's arrays (valid while d is). */
 void hcsv_panel(const struct hcsv *d, struct ov_panel *p);

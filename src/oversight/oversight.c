@@ -592,6 +592,13 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 			q->v = clamp(q->v, s->dispersion_max);
 			q->a = clamp(q->a, s->dispersion_max);
 			q->w = clamp(c[0] - q->v - q->a, s->dispersion_max);
+			q->sv = q->v, q->sa = q->a, q->sphi = q->phi, q->sw = q->w;
+			if (s->slow_part_sim && !s->slow_part) {
+				fit_decay(c, wt, Lfit, true, &q->sv, &q->sa, &q->sphi);
+				q->sv = clamp(q->sv, s->dispersion_max);
+				q->sa = clamp(q->sa, s->dispersion_max);
+				q->sw = clamp(c[0] - q->sv - q->sa, s->dispersion_max);
+			}
 		}
 	}
 	/* Between indicators, pooled over homes: relative cross-covariances x_jk(l) = XM / (XD mu_j mu_k) - 1
@@ -1155,10 +1162,10 @@ static double lnsd(double var)
 
 static void draw_of(const struct ov_params *q, struct draw *d)
 {
-	d->sdu = lnsd(q->v);
-	d->sdx = lnsd(q->a / (1 + q->v));
-	d->sdw = lnsd(q->w / (1 + q->v + q->a));
-	d->jump = 1 - q->phi;
+	d->sdu = lnsd(q->sv);
+	d->sdx = lnsd(q->sa / (1 + q->sv));
+	d->sdw = lnsd(q->sw / (1 + q->sv + q->sa));
+	d->jump = 1 - q->sphi;
 }
 
 /* A lower-triangular L with L L' = R, R a correlation matrix; when R (estimated pair by pair) is not
@@ -1432,7 +1439,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	}
 	for (size_t i = 0; i < nhomes * K; i++) {
 		struct ov_params q = m->par[i];
-		q.v *= kappa, q.a *= kappa, q.w *= kappa;
+		q.sv *= kappa, q.sa *= kappa, q.sw *= kappa;
 		draw_of(&q, &dr[i]);
 	}
 	double Lc[3][K][K];
@@ -1617,7 +1624,7 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 				*(f == OV_FAMILY_COMBINED ? &comb : &single) |= 1u << f;
 		double kc = 1, ks;
 		int singles_fit = 1;
-		if (check_kappa(s, p, Ep, m, &real, comb, 1, single, &singles_fit, &kc) != OV_OK)
+		if (check_kappa(s, p, Ep, m, &real, comb, s->check_floor > 0 ? s->check_floor : 1, single, &singles_fit, &kc) != OV_OK)
 			goto out;
 		ks = kc;
 		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, 0, NULL, &ks) != OV_OK)

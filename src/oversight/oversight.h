@@ -60,6 +60,9 @@ struct ov_settings {
 	                             * changes); false: cumulative peer rates only */
 	bool slow_part;             /* false: a lasting level and month noise; true: also a slowly moving part
 	                             * (a home's level drifts as its children change; docs/OVERSIGHT.md) */
+	bool slow_part_sim;         /* true: the threshold simulation draws a slowly moving part, fitted from the
+	                             * panel, even when the filter (slow_part false) does not follow one */
+	double check_floor;         /* the model check's lowest kappa; 0: 1 (never quieter than fitted) */
 	double fit_check;           /* 0.8: the highest quantile of the model check (ov_thresholds); 0: no check */
 	bool combined_joint;        /* true: the combined chart's W is the likelihood ratio of the harm pattern's
 	                             * shift given all eight indicators, with their in-control correlation
@@ -94,6 +97,10 @@ struct ov_panel {
  * apart: the children placed change), e_t the month's noise (variance w). */
 struct ov_params {
 	double mu, v, a, phi, w;
+	/* What the threshold simulation draws from: with slow_part_sim the same covariances fitted with a slow
+	 * part (v + a phi^l), so simulated homes drift as real ones do while the filter keeps v, a, phi, w;
+	 * otherwise equal to them. */
+	double sv, sa, sphi, sw;
 };
 
 /* What ov_estimate learns of the panel (the whole panel: it feeds the expectation filter and the

@@ -403,11 +403,25 @@ static int import_run(store_conn *c, void *arg)
 		int end = store_bulk_end(c, rc == STORE_OK);
 		rc = rc == STORE_OK ? end : rc;
 	}
+	/* The visitors' reports, one by one as the page records them (a few per home a year, not the bulk). */
+	struct store_reg44 rep;
+	for (size_t i = 0; i < in->nreg44 && rc == STORE_OK; i++) {
+		const struct homes_import_reg44 *x = &in->reg44[i];
+		memset(&rep, 0, sizeof rep);
+		rep.home_id = ids[x->home];
+		snprintf(rep.month, sizeof rep.month, "%s", x->month);
+		snprintf(rep.received_at, sizeof rep.received_at, "%s", x->received_on);
+		snprintf(rep.visitor, sizeof rep.visitor, "%s", x->visitor ? x->visitor : "");
+		snprintf(rep.summary, sizeof rep.summary, "%s", x->summary ? x->summary : "");
+		snprintf(rep.safeguarded, sizeof rep.safeguarded, "%s", x->safeguarded);
+		rc = store_reg44_insert(c, &rep, NULL);
+	}
 	free(ids);
 	if (rc != STORE_OK)
 		return rc;
-	char detail[160];
-	snprintf(detail, sizeof detail, "%zu homes, %zu home-months, %zu incidents", in->nhomes, in->nocc, in->ninc);
+	char detail[200];
+	snprintf(detail, sizeof detail, "%zu homes, %zu home-months, %zu incidents, %zu Regulation 44 reports", in->nhomes,
+		 in->nocc, in->ninc, in->nreg44);
 	struct store_audit a = {.actor = j->actor, .action = "homes.import", .object = "homes", .detail = detail};
 	return audit_append(c, &a);
 }

@@ -121,6 +121,14 @@ struct homes_import_inc {
 	int duration_min, child_injured, staff_involved, debrief_offered;
 	const char *technique, *summary;
 };
+/* A Regulation 44 visit report (reg44.csv): recorded as the home's page or the API would record it. */
+struct homes_import_reg44 {
+	size_t home;                     /* index into homes */
+	char month[8];
+	char received_on[11];            /* YYYY-MM-DD */
+	const char *visitor, *summary;
+	const char *safeguarded;         /* "yes", "no", "not_stated" */
+};
 struct homes_import {
 	const struct store_home *homes;
 	size_t nhomes;
@@ -128,6 +136,8 @@ struct homes_import {
 	size_t nocc;
 	const struct homes_import_inc *inc;
 	size_t ninc;
+	const struct homes_import_reg44 *reg44;
+	size_t nreg44;
 	size_t duplicate;                /* out: with HOMES_EDUPLICATE, the home whose URN is held */
 };
 /* Everything in one transaction, or nothing; audited. */

@@ -216,10 +216,23 @@ describe('homes monitor --reg44: the visitors\' opinions', () => {
     assert.deepEqual(rows(without.text), [], 'the counts alone show nothing');
   });
 
+  test('not_stated is a report without an opinion: the same as no report for that month', () => {
+    const f = panel(homes);
+    const text = reg44(homes, now);
+    const notStated = monitor({ ...f, reg44: text.replace(/^(WORRY,[^,]+),no$/gm, '$1,not_stated') });
+    assert.equal(notStated.status, 0, notStated.stderr);
+    const dropped = monitor({ ...f, reg44: text.split('\n').filter((l) => !/^WORRY,.*,no$/.test(l)).join('\n') });
+    assert.equal(dropped.status, 0, dropped.stderr);
+    assert.deepEqual(rows(notStated.text), rows(dropped.text));
+    assert.deepEqual(rows(notStated.text).filter((x) => x.home_id === 'WORRY'), [], 'without its "no"s WORRY is not flagged');
+  });
+
   const setLine = (text, n, line) => { const l = text.split('\n'); l[n - 1] = line; return l.join('\n'); };
   const cases = [
     ['unknown home', 2, 'NOPE,2024-01,yes', /NOPE.*not in the homes file/],
-    ['not yes or no', 2, 'Q1,2024-01,maybe', /safeguarded "maybe" is not yes or no \(column safeguarded\)/],
+    ['not yes, no or not_stated', 2, 'Q1,2024-01,maybe', /safeguarded "maybe" is not yes, no or not_stated \(column safeguarded\)/],
+    ['the monitor needs the opinion', 1, 'home_id,month', /the header has no column "safeguarded" \(column safeguarded\)/],
+    ['a second report for a month, the first without an opinion', 3, 'Q1,2024-01,not_stated', /has a report for 2024-01 twice/],
     ['a month outside the occupancy months', 2, 'Q1,2023-12,yes', /month 2023-12 is outside the months/],
     ['a bad month', 2, 'Q1,2024-13,yes', /month "2024-13"/],
     ['a second report for a month', 3, 'Q1,2024-01,no', /has a report for 2024-01 twice/],

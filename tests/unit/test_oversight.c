@@ -606,7 +606,7 @@ static void correlation_raises_combined_threshold(void **state)
 	s.fit_check = 0; /* the model as given */
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
 	for (int i = 0; i < NH * OV_NIND; i++)
-		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.3};
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.3, 0, 0, 0, 0.3};
 	for (int c = 0; c < 3; c++)
 		for (int k = 0; k < OV_NIND; k++)
 			m.corr[c][k][k] = 1;
@@ -643,7 +643,7 @@ static void check_scales_a_model_the_panel_outgrows(void **state)
 	s.sim_home_months = 20000;
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
 	for (int i = 0; i < NH * OV_NIND; i++)
-		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05};
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
 	for (int c = 0; c < 3; c++)
 		for (int k = 0; k < OV_NIND; k++)
 			m.corr[c][k][k] = 1;
@@ -701,7 +701,7 @@ static void check_reads_each_family(void **state)
 	s.sim_home_months = 20000;
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
 	for (int i = 0; i < NH * OV_NIND; i++)
-		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05};
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
 	for (int c = 0; c < 3; c++)
 		for (int k = 0; k < OV_NIND; k++)
 			m.corr[c][k][k] = 1;
