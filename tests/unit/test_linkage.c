@@ -507,6 +507,79 @@ static void clustering_twin_odds_keeps_lone_record_apart(void **state)
 	linkage_result_free(&res);
 }
 
+/* Twins Abdullahi and Abdi (three records each, apart: clustering_keeps_abdi_twins_apart) and a housing
+ * record with the given name empty, on their family name, birthday and address. Its links say nothing of
+ * which twin it is, and are as strong to each: it used to join one twin in clustering's first pass and then
+ * the other through it (a weak link, before the possible-twins decision). Now weak links come last, and a
+ * record with no given name that links as well to two components that refuse each other joins neither. */
+static void clustering_nameless_record_does_not_join_twins(void **state)
+{
+	const char *names[7] = {"Abdullahi", "Abdullahi", "Abdilahi", "Abdi", "Abdi", "Abdi", ""};
+	struct linkage_rec r[7 + 40];
+	for (int i = 0; i < 7; i++)
+		r[i] = rec(names[i], "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "", "");
+	for (int i = 0; i < 40; i++) {
+		char dob[16];
+		snprintf(dob, sizeof dob, "20%02d-03-%02d", 5 + i % 10, 1 + i);
+		r[7 + i] = rec(i % 2 ? "Abdi" : "Abdullahi", "", i % 4 < 2 ? "Hassan" : "Mohamed", dob, "M", "", "", "", "");
+	}
+	struct linkage_tf *tf = linkage_tf_build(r, 47);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, r, 47);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[6], &r[0], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LINKAGE_LEVEL_NULL);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 47, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	assert_int_not_equal(res.cluster[6], res.cluster[0]);
+	assert_int_not_equal(res.cluster[6], res.cluster[3]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -weak) the chain joins the twins. */
+	m.refuse &= ~LINKAGE_REFUSE_WEAK;
+	assert_int_equal(linkage_dedupe(r, 47, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[0], res.cluster[3]);
+	linkage_result_free(&res);
+	linkage_tf_free(tf);
+}
+
+/* Sameer's records (one NHS number) include an odd one, "Zem", joined by the number. A record "Sameer" without
+ * the number links to his records by name exactly, and has a hard "twins" edge to "Zem" (names unrelated,
+ * one birthday and family). The edge was already judged: Sameer's component holds both names. He joins. */
+static void clustering_twins_edge_judged_inside_component(void **state)
+{
+	struct linkage_rec r[4];
+	r[0] = rec("Sameer", "", "Qureshi", "2014-02-09", "M", "CV3 4YX", "7 Elm Row", "9434765919", "");
+	r[1] = rec("Sameer", "", "Qureshi", "2014-02-09", "M", "CV3 4YX", "7 Elm Row", "9434765919", "");
+	r[2] = rec("Zem", "", "Qureshi", "2014-02-09", "M", "CV3 4YX", "7 Elm Row", "9434765919", "");
+	r[3] = rec("Sameer", "", "Qureshi", "2014-02-09", "", "", "", "", ""); /* weaker: joins last */
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	bool hard = false;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[2], &sc);
+	assert_non_null(linkage_cannot_link(sc.gamma, &hard));
+	assert_true(hard);
+	struct linkage_score s0;
+	linkage_score(&m, &r[3], &r[0], &s0);
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_true(s0.weight < sc.weight); /* "Zem" joins first, by the number */
+	assert_int_equal(s0.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 static void clustering_holds_ambiguous_record(void **state)
 {
 	/* Twins Abdi (two records, one NHS number) and Abdullahi (one record, another NHS number): the two
@@ -831,6 +904,8 @@ int main(void)
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
+		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
+		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(accuracy_floor),
