@@ -205,6 +205,8 @@ struct linkage_rec {
 	unsigned bad; /* LINKAGE_BAD_* */
 	uint8_t source; /* the record's source (agency, system) as a number 1..LINKAGE_MAX_SOURCES given by the
 	                 * caller, 0 when unknown: pairs of sources get m of their own (linkage_model.by_source) */
+	uint8_t given_as_family; /* the given name as written is commoner as a family name in the data (names in
+	                          * each other's fields, or a family name given as a first name): linkage_tf_apply */
 };
 
 #define LINKAGE_MAX_SOURCES 14

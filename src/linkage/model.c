@@ -295,6 +295,8 @@ void linkage_tf_apply(const struct linkage_tf *t, struct linkage_rec *recs, size
 	for (size_t i = 0; i < n; i++) {
 		recs[i].tf_given = (float)linkage_tf_lookup(t, LF_GIVEN, recs[i].given);
 		recs[i].tf_family = (float)linkage_tf_lookup(t, LF_FAMILY, recs[i].family_flat);
+		recs[i].given_as_family = recs[i].given[0] &&
+					  linkage_tf_lookup(t, LF_FAMILY, recs[i].given) > (double)recs[i].tf_given;
 	}
 }
 
