@@ -895,21 +895,6 @@ static bool weaklink(linkage_gamma g)
 	return dob == LINKAGE_LEVEL_NULL || dob == LD_PART || dob == LD_ELSE;
 }
 
-/* The twins refusal for two records whose names are both in each other's fields: each given name as
- * written is commoner as a family name in the input (given_as_family), the two agree on it (the family
- * name), and their family fields, which hold the given names, are unrelated, on one birthday. Collins Arlo
- * and Collins Elliot written so are Arlo and Elliot Collins, twins. A hard edge that no record's names lift
- * (the names the lifts read are the family's). */
-static bool transposed_twins(const struct linkage_model *m, const struct linkage_rec *a, const struct linkage_rec *b,
-			     linkage_gamma g)
-{
-	unsigned dob = linkage_gamma_level(g, LF_DOB);
-	return (m->refuse & LINKAGE_REFUSE_TWINS) && a->given_as_family && b->given_as_family &&
-	       !(g & LINKAGE_GAMMA_CROSSED) && linkage_gamma_level(g, LF_GIVEN) == LN_EXACT &&
-	       linkage_gamma_level(g, LF_FAMILY) == LN_ELSE && dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE &&
-	       dob != LD_PART && linkage_gamma_level(g, LF_NHS) != LI_EQUAL && linkage_gamma_level(g, LF_UPN) != LI_EQUAL;
-}
-
 static void score_chunk(void *ctx, size_t c)
 {
 	struct score_job *j = ctx;
@@ -926,7 +911,7 @@ static void score_chunk(void *ctx, size_t c)
 			continue;
 		bool hard = false;
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, j->m->refuse, &hard);
-		bool transposed = !why && transposed_twins(j->m, &j->recs[p->a], &j->recs[p->b], p->gamma);
+		bool transposed = !why && linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
 		if (transposed) {
 			why = "twins";
 			hard = true;
