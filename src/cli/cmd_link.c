@@ -304,7 +304,7 @@ static void usage(FILE *f)
 /* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
  * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
-					   "sex_cluster", "own_ids", "twin_odds"};
+					   "sex_cluster", "own_ids", "twin_odds", "weak"};
 
 static int parse_refuse(const char *spec, unsigned *set)
 {
@@ -526,6 +526,11 @@ int cmd_link(int argc, char **argv)
 			linkage_level_name(LF_GIVEN, lv), model.twin_rate[0][lv], model.split_rate[0][lv][1],
 			model.split_rate[0][lv][2], model.split_rate[0][lv][3]);
 	fprintf(stderr, "; unrelated %.2g (names in use; others in the model)\n", model.twin_rate[0][LN_ELSE]);
+	if (model.twin_middle[LM_EXACT] > 0)
+		fprintf(stderr, "safeguard link: learned: middle names of twins' records exact %.2g partial %.2g else %.2g (one "
+				"child's: %.2g %.2g %.2g)\n", model.twin_middle[LM_EXACT], model.twin_middle[LM_PARTIAL],
+			model.twin_middle[LM_ELSE], model.m[LF_MIDDLE][LM_EXACT], model.m[LF_MIDDLE][LM_PARTIAL],
+			model.m[LF_MIDDLE][LM_ELSE]);
 	if (res.capped_blocks)
 		fprintf(stderr, "safeguard link: %llu blocks too large to compare were skipped (%llu records in them)\n",
 			(unsigned long long)res.capped_blocks, (unsigned long long)res.capped_records);

@@ -846,6 +846,8 @@ struct scored {
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it) */
 	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
 	uint8_t same_name;  /* the given names are equal (crossed or not) */
+	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
+	uint8_t middle;     /* the middle-name level */
 };
 
 struct score_job {
@@ -881,6 +883,18 @@ static unsigned twinlike(linkage_gamma g)
 	return given > LN_EXACT && given <= LN_SWAPPED && family != LN_ELSE ? given : 0;
 }
 
+/* A link that says nothing of which child of a family it is: a given name missing on either side (and the
+ * names not in each other's fields), or birthdays that agree in two parts at most or are missing. Twins
+ * share the family name, the home and the birthday, so such a link is as good for either twin: it is
+ * merged last, between whole components (merge_weak). */
+static bool weaklink(linkage_gamma g)
+{
+	unsigned given = linkage_gamma_level(g, LF_GIVEN), dob = linkage_gamma_level(g, LF_DOB);
+	if (given == LINKAGE_LEVEL_NULL && !(g & LINKAGE_GAMMA_CROSSED))
+		return true;
+	return dob == LINKAGE_LEVEL_NULL || dob == LD_PART || dob == LD_ELSE;
+}
+
 static void score_chunk(void *ctx, size_t c)
 {
 	struct score_job *j = ctx;
@@ -897,6 +911,11 @@ static void score_chunk(void *ctx, size_t c)
 			continue;
 		bool hard = false;
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, j->m->refuse, &hard);
+		bool transposed = !why && linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
+		if (transposed) {
+			why = "twins";
+			hard = true;
+		}
 		bool cannot = why != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
@@ -906,11 +925,13 @@ static void score_chunk(void *ctx, size_t c)
 		unsigned twin = twinlike(p->gamma);
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin,
-					 (uint8_t)(cannot && hard && strcmp(why, "twins") == 0),
+					 (uint8_t)(cannot && hard && !transposed && strcmp(why, "twins") == 0),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
-						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT))};
+						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT)),
+					 (uint8_t)(!(nhs == LI_EQUAL || upn == LI_EQUAL) && weaklink(p->gamma)),
+					 (uint8_t)linkage_gamma_level(p->gamma, LF_MIDDLE)};
 	}
 	j->nout[c] = k;
 }
@@ -996,6 +1017,34 @@ static bool edge_bridged(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	return false;
 }
 
+/* Whether a component (root) holds a record with the given name of record x, as written. */
+static bool holds_name(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		const struct linkage_rec *r = &recs[u->names[root][i]];
+		if (x->given_len && r->given_h == x->given_h && r->given_len == x->given_len &&
+		    memcmp(r->given, x->given, x->given_len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A "twins" edge between record x (component rx) and record y (component ry) says the two names are two
+ * children. It is already judged when one of the components holds both names: y's component holds a
+ * record named as x is (or x's, one named as y is), joined to it under every other rule. Refusing the
+ * merge on it would keep a child's own name apart from the component that carries it ("JAMIE" beside
+ * Jamie's records, one of which says "Ja"), and the merge adds no pair of names the component has not
+ * already accepted. */
+static bool edge_judged(struct uf *u, const struct linkage_rec *recs, uint32_t rx, uint32_t ry, uint32_t x, uint32_t y)
+{
+	if (uf_find(u, x) != rx) {
+		uint32_t t = x;
+		x = y;
+		y = t;
+	}
+	return holds_name(u, recs, ry, &recs[x]) || holds_name(u, recs, rx, &recs[y]);
+}
+
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
  * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
@@ -1048,16 +1097,26 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
  * Refused (left for review) when twins are the likelier. A lone record with another form of the name
  * mostly joins (slips are common); components consistent on two names each are held apart once twins so
  * named are commoner than children whose records split that way. */
-static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level)
+static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level,
+			   unsigned middle, bool strict)
 {
 	if (!names_disjoint(u, recs, ra, rb) || level >= LINKAGE_MAX_LEVELS)
 		return false;
-	/* Each a child of its own: two or more records and a valid identifier on each side. */
+	double lt = u->model->link_threshold, link_odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	/* The link's middle names, both given: how often one child's records agree so (m) against how often
+	 * twins' records do (twin_middle), both measured on this input: the likelihood ratio of "one child"
+	 * against "twins" that the middle names add. Only for an exact middle name (the level where twins
+	 * are rare: measured 0.004-0.007 of twins' record pairs against 0.98 of one child's). */
+	double lr = 1.0;
+	if (middle == LM_EXACT && u->model->twin_middle[middle] > 0 && u->model->m[LF_MIDDLE][middle] > 0)
+		lr = u->model->m[LF_MIDDLE][middle] / u->model->twin_middle[middle];
+	/* Each a child of its own: two or more records and a valid identifier on each side; unless the
+	 * middle names alone say one child by the odds a link needs. */
 	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0) &&
+	    lr < link_odds)
 		return true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
-	bool strict = (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0;
 	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
 	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
 	 * default the shares are read at k, an under-estimate: measured, reading them thinned without the odds
@@ -1071,8 +1130,7 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		k = LINKAGE_SPLIT_K;
 	/* twin_odds: one child must be as much likelier than twins as a link must be than two children, the
 	 * odds of the link threshold (0.99: 99 to 1), the same cost policy; otherwise merely likelier. */
-	double lt = u->model->link_threshold;
-	double odds = strict && lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	double odds = strict ? link_odds : 1.0;
 	/* Twins' names are names parents give, which other children carry too; a slip seldom is one. */
 	int real = 0;
 	uint32_t r2[2] = {ra, rb};
@@ -1080,7 +1138,7 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
 			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
 				real = 1;
-	return odds * u->model->twin_rate[real][level] > u->model->split_rate[real][level][k];
+	return odds * u->model->twin_rate[real][level] > lr * u->model->split_rate[real][level][k];
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -1092,7 +1150,7 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
  *   is lifted only by a record that names both of its children (edge_bridged), not by any middle-name link.
  * Measured on style b (docs/LINKAGE.md, "Why the misses are missed"). */
 static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool idmatch,
-			bool bridge, bool same_name, unsigned twin_level, bool *twins)
+			bool bridge, bool same_name, unsigned twin_level, unsigned middle, bool *twins)
 {
 	*twins = false;
 	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_disjoint(u, recs, ra, rb) &&
@@ -1111,10 +1169,11 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (!idmatch && uf_find(u, u->edge_to[e]) == other &&
-		    !(u->edge_kind[e] && edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e])))
+		    !(u->edge_kind[e] && (edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e]) ||
+					  edge_judged(u, recs, from, other, u->edge_from[e], u->edge_to[e]))))
 			return true;
 	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
-		 twins_conflict(u, recs, ra, rb, twin_level);
+		 twins_conflict(u, recs, ra, rb, twin_level, middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0);
 	return *twins;
 }
 
@@ -1195,14 +1254,178 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 	}
 }
 
-/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
- * (held[i] set) are left out. */
-/* Two passes: first every link that is not twin-like (or is an equal identifier), so that each child's
- * records form a component under that child's own name; then the twin-like links, strongest first, each
- * judged between whole components (twins_conflict). */
-static void merge_links(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t ns, double link_w,
-			const uint8_t *held, struct linkage_result *res)
+/* Between two components that carry given names and share none, joined by a weak link (weaklink(): no
+ * given-name or no birthday evidence): the link says nothing of whether they are one child or two of a
+ * family (twins share the family name, home and birthday). Judged by their names as possible twins are,
+ * at the closest level between their names, and with the odds a link needs (twins_conflict, strict):
+ * what joins them is the family's evidence, not the child's. Unrelated names are the names refusal's. */
+static bool weak_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, bool *twins)
 {
+	*twins = false;
+	if (u->names[ra][0] == UINT32_MAX || u->names[rb][0] == UINT32_MAX || !names_disjoint(u, recs, ra, rb))
+		return false;
+	unsigned best = LN_ELSE;
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
+			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
+			unsigned l = middle_bridge(x, y) ? LN_SWAPPED : linkage_cmp_given_names(x, y);
+			if (l < best)
+				best = l;
+		}
+	if (best <= LN_EXACT || best > LN_SWAPPED)
+		return false;
+	*twins = twins_conflict(u, recs, ra, rb, best, LINKAGE_LEVEL_NULL, true);
+	return *twins;
+}
+
+/* One accepted link: the two components merge unless they refuse each other (uf_conflict; a weak link
+ * also weak_conflict). Refusals are counted when count is set. Returns whether the link was taken. */
+static bool take_link(struct uf *u, const struct linkage_rec *recs, const struct scored *l, bool weak, bool count,
+		      struct linkage_result *res)
+{
+	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
+	float p = (float)(l->weight > 60 ? 1.0 : exp2(l->weight) / (1.0 + exp2(l->weight)));
+	if (ra != rb) {
+		bool twins;
+		if (uf_conflict(u, recs, ra, rb, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &twins) ||
+		    (weak && weak_conflict(u, recs, ra, rb, &twins))) {
+			if (count) {
+				res->refused_links++;
+				res->reviews += twins;
+			}
+			return false;
+		}
+		uf_union(u, recs, ra, rb);
+	}
+	res->links++;
+	if (p > res->probability[l->a])
+		res->probability[l->a] = p;
+	if (p > res->probability[l->b])
+		res->probability[l->b] = p;
+	return true;
+}
+
+struct nameless {
+	uint32_t self, link; /* a component without a given name, and one of its weak links (index into s) */
+};
+
+static int cmp_nameless(const void *x, const void *y)
+{
+	const struct nameless *a = x, *b = y;
+	if (a->self != b->self)
+		return a->self < b->self ? -1 : 1;
+	return (a->link > b->link) - (a->link < b->link); /* s is sorted strongest first */
+}
+
+/* The third pass: weak links (weaklink()), after every child's own records have formed components.
+ *  1. between two components that carry given names (weak_conflict judges them);
+ *  2. a component without a given name (a record with the given name empty) joins the named component it
+ *     links to most strongly, and through it any other it links to that is one child with it; when
+ *     another it links to would refuse that one (twins, different identifiers, unrelated names), it
+ *     joins only if the first is likelier by the odds a link needs (link_w bits: the difference of two
+ *     match weights is the log2 likelihood ratio of "this child" against "that one"); otherwise it is
+ *     left alone, for review;
+ *  3. the rest (links between records without names, links of components that gained a name).
+ * Returns -1 when out of memory. */
+static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+		      double link_w, const uint8_t *held, struct linkage_result *res)
+{
+	uint8_t *done = calloc(ns ? ns : 1, 1), *alone = NULL, *lone = NULL;
+	struct nameless *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc = -1;
+	if (!done)
+		return -1;
+#define WEAK_OK(i) (s[i].weak && !s[i].cannot && !done[i] && !(held && (held[s[i].a] || held[s[i].b])))
+	for (size_t i = 0; i < ns; i++) {
+		if (!WEAK_OK(i))
+			continue;
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		if (u->names[ra][0] == UINT32_MAX || u->names[rb][0] == UINT32_MAX)
+			continue;
+		if (take_link(u, recs, &s[i], true, false, res))
+			done[i] = 1;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (!WEAK_OK(i))
+			continue;
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		bool na = u->names[ra][0] == UINT32_MAX, nb = u->names[rb][0] == UINT32_MAX;
+		if (ra == rb || na == nb)
+			continue;
+		if (nv == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			struct nameless *t = realloc(v, nc * sizeof *v);
+			if (!t)
+				goto out;
+			v = t;
+			cap = nc;
+		}
+		v[nv++] = (struct nameless){na ? ra : rb, (uint32_t)i};
+	}
+	if (nv)
+		qsort(v, nv, sizeof *v, cmp_nameless);
+	alone = calloc(nv ? nv : 1, 1);
+	lone = calloc(n ? n : 1, 1);
+	if (!alone || !lone)
+		goto out;
+	for (size_t i = 0; i < nv;) {
+		size_t j = i;
+		while (j < nv && v[j].self == v[i].self)
+			j++;
+		const struct scored *first = &s[v[i].link];
+		uint32_t t1 = uf_find(u, first->a) == v[i].self ? uf_find(u, first->b) : uf_find(u, first->a);
+		bool hold = false;
+		for (size_t k = i + 1; k < j && !hold; k++) {
+			const struct scored *l = &s[v[k].link];
+			uint32_t t = uf_find(u, l->a) == v[i].self ? uf_find(u, l->b) : uf_find(u, l->a);
+			bool twins;
+			if (t == t1 || t == v[i].self)
+				continue;
+			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
+			    first->weight - l->weight < link_w)
+				hold = true;
+		}
+		if (hold) {
+			for (size_t k = i; k < j; k++)
+				alone[k] = 1;
+			res->reviews++;
+		} else {
+			for (size_t k = i; k < j; k++)
+				done[v[k].link] = take_link(u, recs, &s[v[k].link], true, true, res) ? 1 : 2;
+		}
+		i = j;
+	}
+	/* A component left alone stays so (its root is still its own: it joined nothing); the rest of the
+	 * weak links, strongest first. */
+	for (size_t k = 0; k < nv; k++)
+		if (alone[k])
+			lone[v[k].self] = 1;
+	for (size_t i = 0; i < ns; i++)
+		if (WEAK_OK(i)) {
+			if (!lone[uf_find(u, s[i].a)] && !lone[uf_find(u, s[i].b)])
+				take_link(u, recs, &s[i], true, true, res);
+		}
+	rc = 0;
+out:
+#undef WEAK_OK
+	free(lone);
+	free(alone);
+	free(v);
+	free(done);
+	return rc;
+}
+
+/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
+ * (held[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
+ * identifier) and not weak, so that each child's records form a component under that child's own name;
+ * then the twin-like links, strongest first, each judged between whole components (twins_conflict); then
+ * the weak links (merge_weak; with the weak refusal in force, else they go with the first). Returns -1
+ * when out of memory. */
+static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+		       double link_w, const uint8_t *held, struct linkage_result *res)
+{
+	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0;
 	for (size_t k = 0; k < 2 * ns; k++) {
 		size_t i = k < ns ? k : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
@@ -1211,32 +1434,21 @@ static void merge_links(struct uf *u, const struct linkage_rec *recs, const stru
 				res->refused_links++;
 			continue;
 		}
+		if (defer && s[i].weak)
+			continue;
 		if (twinlike != (k >= ns))
 			continue;
 		if (held && (held[s[i].a] || held[s[i].b]))
 			continue;
-		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
-		float p = (float)(s[i].weight > 60 ? 1.0 : exp2(s[i].weight) / (1.0 + exp2(s[i].weight)));
-		if (ra != rb) {
-			bool twins;
-			if (uf_conflict(u, recs, ra, rb, s[i].idmatch, s[i].bridge, s[i].same_name, s[i].twin_level, &twins)) {
-				res->refused_links++;
-				res->reviews += twins;
-				continue;
-			}
-			uf_union(u, recs, ra, rb);
-		}
-		res->links++;
-		if (p > res->probability[s[i].a])
-			res->probability[s[i].a] = p;
-		if (p > res->probability[s[i].b])
-			res->probability[s[i].b] = p;
+		take_link(u, recs, &s[i], false, true, res);
 	}
+	return defer ? merge_weak(u, recs, n, s, ns, link_w, held, res) : 0;
 }
 
 /* Whether two components refuse each other outright: different valid NHS numbers or UPNs, a hard
  * cannot-link edge between them, or possible twins (twin_level: the link's, as in uf_conflict). */
-static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned twin_level)
+static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned twin_level,
+		      unsigned middle)
 {
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;
@@ -1246,7 +1458,8 @@ static bool uf_refuse(struct uf *u, const struct linkage_rec *recs, uint32_t ra,
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (uf_find(u, u->edge_to[e]) == other)
 			return true;
-	return (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && twin_level && twins_conflict(u, recs, ra, rb, twin_level);
+	return (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && twin_level &&
+	       twins_conflict(u, recs, ra, rb, twin_level, middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0);
 }
 
 struct bridge {
@@ -1288,7 +1501,7 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 			if (isnan(w1[end[k]]))
 				w1[end[k]] = s[i].weight; /* s is sorted strongest first */
 		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
-		if (ra == rb || !uf_refuse(u, recs, ra, rb, s[i].twin_level))
+		if (ra == rb || !uf_refuse(u, recs, ra, rb, s[i].twin_level, s[i].middle))
 			continue;
 		if (nb + 2 > cap) {
 			size_t nc = cap ? cap * 2 : 1024;
@@ -1359,14 +1572,16 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	 * again without them. */
 	uf_init(&u, recs, n, s, ns);
 	struct linkage_result first = *res;
-	merge_links(&u, recs, s, ns, link_w, NULL, &first);
+	if (merge_links(&u, recs, n, s, ns, link_w, NULL, &first) != 0)
+		goto out;
 	size_t nheld = (m->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(&u, recs, n, s, ns, held) : 0;
 	if (nheld == SIZE_MAX)
 		goto out;
 	if (nheld) {
 		uf_init(&u, recs, n, s, ns);
 		memset(res->probability, 0, n * sizeof *res->probability);
-		merge_links(&u, recs, s, ns, link_w, held, res);
+		if (merge_links(&u, recs, n, s, ns, link_w, held, res) != 0)
+			goto out;
 		res->reviews += nheld;
 	} else {
 		*res = first;
@@ -1523,6 +1738,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		held[1] += recs[i].upn_state == LINKAGE_ID_VALID;
 	}
 	int kind = held[1] > held[0];
+	memset(m->twin_middle, 0, sizeof m->twin_middle);
 	for (int real = 0; real < 2; real++)
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
 			m->twin_rate[real][l] = TWIN_PRIOR;
@@ -1533,7 +1749,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		return 0;
 	uint64_t *ids = malloc(held[kind] * sizeof *ids);
 	struct idrec *byid = malloc(held[kind] * sizeof *byid);
-	size_t ni = 0, nt = 0, cap = 1024;
+	size_t ni = 0, nt = 0, cap = 1024, midcount[LINKAGE_MAX_LEVELS] = {0};
 	uint64_t *tw = malloc(cap * sizeof *tw);
 	if (!ids || !tw || !byid) {
 		free(ids);
@@ -1563,6 +1779,9 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED) ||
 		    !(pc == LP_FULL || addr == LA_EXACT || addr == LA_OVERLAP))
 			continue;
+		unsigned mid = linkage_gamma_level(g, LF_MIDDLE);
+		if (mid != LINKAGE_LEVEL_NULL && mid < LINKAGE_MAX_LEVELS)
+			midcount[mid]++;
 		const struct linkage_rec *a = &recs[pairs->v[i].a], *b = &recs[pairs->v[i].b];
 		const char *x = kind ? a->upn : a->nhs, *y = kind ? b->upn : b->nhs;
 		uint64_t hx = linkage_hash64(x, strlen(x), LINKAGE_FNV64), hy = linkage_hash64(y, strlen(y), LINKAGE_FNV64);
@@ -1581,6 +1800,14 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		}
 		tw[nt++] = key;
 	}
+	/* Middle names of twins' records (both given), with half a pair at each level (Jeffreys' prior for a
+	 * share: no level is read as impossible from a few pairs). */
+	size_t midn = 0;
+	for (unsigned l = 1; l < LM_NLEVELS; l++)
+		midn += midcount[l];
+	if (midn)
+		for (unsigned l = 1; l < LM_NLEVELS; l++)
+			m->twin_middle[l] = ((double)midcount[l] + 0.5) / ((double)midn + 0.5 * (LM_NLEVELS - 1));
 	qsort(tw, nt, sizeof *tw, cmp_u64);
 	size_t count[2][LINKAGE_MAX_LEVELS];
 	memset(count, 0, sizeof count);

@@ -205,6 +205,8 @@ struct linkage_rec {
 	unsigned bad; /* LINKAGE_BAD_* */
 	uint8_t source; /* the record's source (agency, system) as a number 1..LINKAGE_MAX_SOURCES given by the
 	                 * caller, 0 when unknown: pairs of sources get m of their own (linkage_model.by_source) */
+	uint8_t given_as_family; /* the given name as written is commoner as a family name in the data (names in
+	                          * each other's fields, or a family name given as a first name): linkage_tf_apply */
 };
 
 #define LINKAGE_MAX_SOURCES 14
@@ -270,7 +272,10 @@ enum {
 	                                     * records each holding a valid identifier */
 	LINKAGE_REFUSE_TWIN_ODDS = 1u << 9, /* cluster: possible twins refused unless one child is likelier by the
 	                                     * link threshold's odds (99 to 1), not merely likelier */
-	LINKAGE_REFUSE_ALL = 0x3FFu,
+	LINKAGE_REFUSE_WEAK = 1u << 10,     /* cluster: a link with no given-name evidence (a name empty on either
+	                                     * side) or no birthday evidence (two parts equal, or missing) is
+	                                     * merged last, judged between whole components by the model's odds */
+	LINKAGE_REFUSE_ALL = 0x7FFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS
@@ -304,6 +309,10 @@ struct linkage_model {
 	/* The share of records that carry the valid identifier split_rate was counted on (a child's records
 	 * are seen there thinned by it). Measured by dedupe; 0 when none. */
 	double split_seen;
+	/* Per middle-name level (both present): the share of pairs of records of twins (as twin_rate counts
+	 * them) at that level; 0 when the input holds no such pair. Used with m of the middle-name field as
+	 * the likelihood ratio "one child" against "twins" of a twin-like link's middle names. */
+	double twin_middle[LINKAGE_MAX_LEVELS];
 	/* m per pair of sources, where the input holds enough of them (dedupe's training: NULL otherwise and
 	 * in a model read from a file). Owned by the model: linkage_model_release frees it. */
 	struct linkage_source_m *by_source;

@@ -58,6 +58,11 @@ bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec
 
 /* compare.c: the given-name level of two records without the swap with a middle name. */
 unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linkage_rec *b);
+/* The twins refusal for two records whose names are both in each other's fields: each given name as
+ * written is commoner as a family name in the input (given_as_family), the two agree on it (the family
+ * name), and their family fields, which hold the given names, are unrelated, on one birthday, with no
+ * equal identifier. Collins Arlo and Collins Elliot written so are Arlo and Elliot Collins, twins. */
+bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
 
 /* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
  * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */

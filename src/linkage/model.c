@@ -141,6 +141,10 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	out->probability = probability(out->weight);
 	out->names_crossed = (out->gamma & LINKAGE_GAMMA_CROSSED) != 0;
 	out->cannot_link = linkage_cannot_link_with(out->gamma, m->refuse, &out->cannot_link_hard);
+	if (!out->cannot_link && linkage_transposed_twins(m->refuse, a, b, out->gamma)) {
+		out->cannot_link = "twins";
+		out->cannot_link_hard = true;
+	}
 	if (out->cannot_link)
 		out->decision = LINKAGE_DISTINCT;
 	else if (out->probability >= m->link_threshold)
@@ -295,6 +299,8 @@ void linkage_tf_apply(const struct linkage_tf *t, struct linkage_rec *recs, size
 	for (size_t i = 0; i < n; i++) {
 		recs[i].tf_given = (float)linkage_tf_lookup(t, LF_GIVEN, recs[i].given);
 		recs[i].tf_family = (float)linkage_tf_lookup(t, LF_FAMILY, recs[i].family_flat);
+		recs[i].given_as_family = recs[i].given[0] &&
+					  linkage_tf_lookup(t, LF_FAMILY, recs[i].given) > (double)recs[i].tf_given;
 	}
 }
 

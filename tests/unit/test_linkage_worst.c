@@ -234,11 +234,13 @@ static struct outcome run_one(const struct run *rn, struct area *a)
  * "Robustness"; 2026-12-04, after the clustering changes of issue 16: style a worst precision 1.0000,
  * recall 0.9904 at error_records x2; style b worst precision 1.0000, recall 0.9694 at records x0.5 (2,484
  * records, too few for this size) and 0.9706 at moves x2, which main left at 0.9645; no twin cluster in any
- * of the 80 runs). */
+ * of the 80 runs). 2026-12-05, after the third pass, judged twins edges and the middle names' ratio: these
+ * runs measure style a worst recall 0.9908 (no_id x2), style b worst 0.9731 (moves x2), precision 1.0000,
+ * no twin cluster; the floors rise to match (0.967 and 0.985 before; main measures 0.9706 at moves x2). */
 #define FLOOR_PRECISION_A 0.998
-#define FLOOR_RECALL_A 0.985
+#define FLOOR_RECALL_A 0.988
 #define FLOOR_PRECISION_B 0.998
-#define FLOOR_RECALL_B 0.967
+#define FLOOR_RECALL_B 0.971
 
 static void floors(char style, const struct run *runs, size_t nruns)
 {
