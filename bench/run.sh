@@ -92,9 +92,17 @@ persons=$(q 'select count(*) from person')
 agg=group_concat; [ "${db#sqlite:}" != "$db" ] || agg=string_agg
 rules=$(q "select $agg(link_rule || ' ' || n, ', ') from (select link_rule, count(*) n from source_record group by 1) x")
 echo "                                   children: $persons; records linked by: $rules"
-commits=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_commits_total //p')
-jobs=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_jobs_total //p')
-awk -v j="$jobs" -v c="$commits" 'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
+metrics=$(curl -s "$url/metrics")
+m() { sed -n "s/^$1 //p" <<<"$metrics"; }
+awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" \
+  'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
+# The writer thread per job (the set-up's few jobs included): database commands and round trips (0 on
+# SQLite), its CPU time and its wall time running batches (the difference is waiting for the database).
+awk -v j="$(m safeguard_txq_jobs_total)" -v s="$(m safeguard_txq_db_statements_total)" \
+  -v r="$(m safeguard_txq_db_round_trips_total)" -v cpu="$(m safeguard_txq_cpu_seconds_total)" \
+  -v busy="$(m safeguard_txq_busy_seconds_total)" 'BEGIN {
+  printf "%-34s %8.1f statements, %.1f round trips, writer CPU %.0f us, writer busy %.0f us per job\n", "", s / j, r / j,
+    cpu * 1e6 / j, busy * 1e6 / j }'
 
 # 2. Chronology reads of a child with 500 events, 16 concurrent clients.
 body() { printf '{"source_ref":"CHRONO-%d","kind":"concern","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":{}}' "$1" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1"; }

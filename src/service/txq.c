@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct txq {
 	store *st;
@@ -14,7 +15,16 @@ struct txq {
 	struct txq_job *head, *tail;
 	bool stopping, stopped;
 	unsigned long long jobs, batches;
+	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
+	double cpu_seconds, busy_seconds;
 };
+
+static double seconds(clockid_t clock)
+{
+	struct timespec t;
+	clock_gettime(clock, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* Runs one batch in one transaction; sets each job's rc.
  * A connection found lost (the database server died or failed over: STORE_EUNAVAIL) is handed back, which
@@ -103,10 +113,24 @@ static void *writer(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&q->lock);
 
+		uint64_t st0 = 0, rt0 = 0, st1 = 0, rt1 = 0;
+		store_conn *c0 = q->conn;
+		if (c0)
+			store_conn_counters(c0, &st0, &rt0);
+		double cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID), wall0 = seconds(CLOCK_MONOTONIC);
 		run_batch(q, batch);
+		double cpu = seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0, wall = seconds(CLOCK_MONOTONIC) - wall0;
+		if (c0 && q->conn == c0) /* not counted when the connection was lost and replaced */
+			store_conn_counters(c0, &st1, &rt1);
+		else
+			st1 = st0, rt1 = rt0;
 		pthread_mutex_lock(&q->lock); /* counted before completion: a caller that saw its job done sees it counted */
 		q->jobs += (unsigned long long)n;
 		q->batches++;
+		q->statements += st1 - st0;
+		q->round_trips += rt1 - rt0;
+		q->cpu_seconds += cpu;
+		q->busy_seconds += wall;
 		pthread_mutex_unlock(&q->lock);
 		complete(batch);
 		pthread_mutex_lock(&q->lock);
@@ -242,5 +266,17 @@ void txq_stats(txq *q, unsigned long long *jobs, unsigned long long *batches)
 	pthread_mutex_lock(&q->lock);
 	*jobs = q->jobs;
 	*batches = q->batches;
+	pthread_mutex_unlock(&q->lock);
+}
+
+void txq_profile(txq *q, struct txq_profile *out)
+{
+	pthread_mutex_lock(&q->lock);
+	out->jobs = q->jobs;
+	out->batches = q->batches;
+	out->statements = q->statements;
+	out->round_trips = q->round_trips;
+	out->cpu_seconds = q->cpu_seconds;
+	out->busy_seconds = q->busy_seconds;
 	pthread_mutex_unlock(&q->lock);
 }

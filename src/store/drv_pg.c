@@ -131,9 +131,25 @@ static int map_res(struct pg_db *d, PGresult *r)
 	return STORE_EIO;
 }
 
+/* Counts what is sent and waited for (sql_db's statements and round_trips): the commands of a script by its
+ * semicolons (the scripts sent as text here have none inside quotes but PG_COMPAT's, which is counted
+ * generously), one round trip per wait. */
+static void count(struct pg_db *d, const char *sql, int statements)
+{
+	if (sql) {
+		statements = 1;
+		for (const char *p = sql; *p; p++)
+			if (*p == ';' && p[1])
+				statements++;
+	}
+	d->head.statements += (uint64_t)statements;
+	d->head.round_trips++;
+}
+
 /* A command with no parameters (transactions, savepoints, DDL). */
 static int pexec(struct pg_db *d, const char *sql)
 {
+	count(d, sql, 0);
 	PGresult *r = PQexec(d->conn, sql);
 	int rc = map_res(d, r);
 	PQclear(r);
@@ -350,6 +366,7 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	Oid typed[SQL_NOW_PARAM + 8];
 	memcpy(typed, types, sizeof(Oid) * (size_t)x->nparams);
 	for (int attempt = 0; attempt < 2; attempt++) {
+		count(d, NULL, 1);
 		PGresult *r = PQprepare(d->conn, v->name, x->sql, x->nparams, typed);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		bool indeterminate = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
@@ -388,6 +405,7 @@ static int pipelined_write(struct pg_db *d, const char *name, int n, const char 
 	*res = NULL;
 	if (!PQenterPipelineMode(conn))
 		return STORE_EIO;
+	count(d, NULL, 3);
 	bool sent = PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
 		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
 		    PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
@@ -476,6 +494,7 @@ static int pg_step(sql_stmt *s)
 	if (sp) {
 		rc = pipelined_write(d, name, x->nparams, values, lengths, formats, &x->res);
 	} else {
+		count(d, NULL, 1);
 		x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
 		rc = map_res(d, x->res);
 	}
@@ -592,6 +611,7 @@ static int pg_begin(sql_db *d, bool write)
 static int pg_commit(sql_db *d)
 {
 	struct pg_db *p = PG(d);
+	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "COMMIT");
 	int rc = map_res(p, r);
 	/* COMMIT of a transaction that failed is a ROLLBACK: not a success. */

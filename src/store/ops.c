@@ -2049,6 +2049,12 @@ static int sq_savepoint_rollback(store_conn *c)
 	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
 }
 
+static void sq_counters(store_conn *c, uint64_t *statements, uint64_t *round_trips)
+{
+	*statements = CONN(c)->db->statements;
+	*round_trips = CONN(c)->db->round_trips;
+}
+
 static int sq_ping(store_conn *c)
 {
 	int64_t one = 0;
@@ -6096,6 +6102,7 @@ const struct store_ops store_sqlite_ops = {
 	.conn_get_read = sq_conn_get_read,
 	.set_read_url = sq_set_read_url,
 	.errmsg = sq_errmsg,
+	.counters = sq_counters,
 	.begin = sq_begin,
 	.begin_read = sq_begin_read,
 	.commit = sq_commit,

@@ -96,6 +96,9 @@ struct sql_db {
 	const char *const *override; /* per-statement SQL for this engine where the shared text cannot serve */
 	int override_count;
 	int64_t last_id; /* the id the last INSERT ... RETURNING id stepped returned (0: none) */
+	/* What a networked engine counts (0 on SQLite): commands sent to the server, and the times the client
+	 * waited for its answers (round trips; several pipelined commands answered together count once). */
+	uint64_t statements, round_trips;
 };
 struct sql_stmt {
 	sql_db *db;
