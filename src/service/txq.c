@@ -56,10 +56,14 @@ static void run_batch(txq *q, struct txq_job *batch)
 			if ((rc = store_savepoint(q->conn)) != STORE_OK)
 				break;
 			j->rc = j->run(q->conn, j->arg);
-			if (j->rc < 0)
+			if (j->rc < 0) {
 				rc = store_savepoint_rollback(q->conn);
-			else
-				rc = store_savepoint_release(q->conn);
+			} else if ((rc = store_savepoint_release(q->conn)) != STORE_OK && rc != STORE_EUNAVAIL) {
+				/* A write the driver sent without waiting failed (PostgreSQL's pipeline, store/drv_pg.c:
+				 * its failure arrives with the release at the latest): this job fails alone. */
+				j->rc = rc;
+				rc = store_savepoint_rollback(q->conn);
+			}
 			if (rc != STORE_OK)
 				break;
 		}

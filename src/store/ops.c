@@ -1044,7 +1044,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BEGIN_READ] = "BEGIN DEFERRED",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
-	[S_SAVEPOINT] = "SAVEPOINT job",
+	[S_SAVEPOINT] = "SAVEPOINT job" SQL_DEFERRED, /* its failure reaches the job's RELEASE */
 	[S_RELEASE] = "RELEASE job",
 	[S_ROLLBACK_TO] = "ROLLBACK TO job",
 	[S_PING] = "SELECT 1",
@@ -1090,15 +1090,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
 	[S_IDENT_ADD] = "INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) "
-			"VALUES (?1, ?2, ?3, nullif(?4, 0), " NOW_SQL ") ON CONFLICT(kind, value, person_id) DO NOTHING",
+			"VALUES (?1, ?2, ?3, nullif(?4, 0), " NOW_SQL ") ON CONFLICT(kind, value, person_id) DO NOTHING" SQL_DEFERRED,
 	[S_IDENT_EACH] = "SELECT kind, value, first_seen FROM identifier WHERE person_id = ?1 ORDER BY kind, id",
 	[S_HOUSEHOLD_UPSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) "
-			       "ON CONFLICT(key) DO NOTHING",
+			       "ON CONFLICT(key) DO NOTHING" SQL_DEFERRED,
 	[S_HOUSEHOLD_ID] = "SELECT id FROM household WHERE key = ?1",
 	[S_MEMBER_UPSERT] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
 			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
 			    "first_seen = min(household_member.first_seen, excluded.first_seen), "
-			    "last_seen = max(household_member.last_seen, excluded.last_seen)",
+			    "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
@@ -1120,7 +1120,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
-			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)",
+			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)" SQL_DEFERRED,
 	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
 	[S_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
@@ -1393,7 +1393,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			"SELECT j.value, ?1, ?2 FROM json_each(?3) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key k "
 			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
 			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL)) "
-			"ON CONFLICT DO NOTHING",
+			"ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* Never a sealed person (for anyone: this is intake's blocking), never one merged into another. */
 	[S_BLOCK_CANDIDATES] = "SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 			       "(SELECT value FROM json_each(?1)) "
