@@ -544,11 +544,13 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 			 "# TYPE safeguard_txq_cpu_seconds_total counter\n"
 			 "safeguard_txq_cpu_seconds_total %.6f\n"
 			 "# TYPE safeguard_txq_busy_seconds_total counter\n"
-			 "safeguard_txq_busy_seconds_total %.6f\n",
+			 "safeguard_txq_busy_seconds_total %.6f\n"
+			 "# TYPE safeguard_txq_commit_seconds_total counter\n"
+			 "safeguard_txq_commit_seconds_total %.6f\n",
 			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
 			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
 			 (unsigned long long)a->events_replayed, jobs, batches, pr.statements, pr.round_trips,
-			 pr.cpu_seconds, pr.busy_seconds);
+			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds);
 	api_count_status(a, n < 0 || n >= 2048 ? 500 : 200);
 	if (n < 0 || n >= 2048) {
 		free(body);

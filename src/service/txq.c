@@ -16,7 +16,8 @@ struct txq {
 	bool stopping, stopped;
 	unsigned long long jobs, batches;
 	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
-	double cpu_seconds, busy_seconds;
+	double cpu_seconds, busy_seconds, commit_seconds;
+	double last_commit; /* run_batch's COMMIT, for the writer's sums */
 };
 
 static double seconds(clockid_t clock)
@@ -67,8 +68,11 @@ static void run_batch(txq *q, struct txq_job *batch)
 			if (rc != STORE_OK)
 				break;
 		}
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			double t0 = seconds(CLOCK_MONOTONIC);
 			rc = store_commit(q->conn);
+			q->last_commit = seconds(CLOCK_MONOTONIC) - t0;
+		}
 	}
 	if (rc != STORE_OK) {
 		/* For the operator: the database's words (never personal data: values are bound, not quoted). */
@@ -122,6 +126,7 @@ static void *writer(void *arg)
 		if (c0)
 			store_conn_counters(c0, &st0, &rt0);
 		double cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID), wall0 = seconds(CLOCK_MONOTONIC);
+		q->last_commit = 0;
 		run_batch(q, batch);
 		double cpu = seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0, wall = seconds(CLOCK_MONOTONIC) - wall0;
 		if (c0 && q->conn == c0) /* not counted when the connection was lost and replaced */
@@ -135,6 +140,7 @@ static void *writer(void *arg)
 		q->round_trips += rt1 - rt0;
 		q->cpu_seconds += cpu;
 		q->busy_seconds += wall;
+		q->commit_seconds += q->last_commit;
 		pthread_mutex_unlock(&q->lock);
 		complete(batch);
 		pthread_mutex_lock(&q->lock);
@@ -282,5 +288,6 @@ void txq_profile(txq *q, struct txq_profile *out)
 	out->round_trips = q->round_trips;
 	out->cpu_seconds = q->cpu_seconds;
 	out->busy_seconds = q->busy_seconds;
+	out->commit_seconds = q->commit_seconds;
 	pthread_mutex_unlock(&q->lock);
 }
