@@ -83,6 +83,18 @@ report() { # name, result line, extra
 
 # 1. Intake: 32 concurrent clients replaying the synthetic area, every answer a durable commit.
 echo "intake load: $(wc -l <"$SAFEGUARD_EVENTS") records of a synthetic area of $families families (safeguard gen)"
+# CPU (utime+stime, clock ticks) of the server, and of the throwaway cluster's processes (its postmaster's
+# children, and those it has reaped): what the load of a shared machine moves least.
+cpu_ticks() {
+  local s pm pg=0
+  s=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  if [ -n "$pg_state" ] && pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid" 2>/dev/null); then
+    pg=$(awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }' \
+      /proc/[0-9]*/stat 2>/dev/null)
+  fi
+  echo "$s $pg"
+}
+cpu0=$(cpu_ticks)
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
 report "intake POST /api/v1/events (c=32)" "$line"
 events=$(q 'select count(*) from event')
@@ -92,9 +104,20 @@ persons=$(q 'select count(*) from person')
 agg=group_concat; [ "${db#sqlite:}" != "$db" ] || agg=string_agg
 rules=$(q "select $agg(link_rule || ' ' || n, ', ') from (select link_rule, count(*) n from source_record group by 1) x")
 echo "                                   children: $persons; records linked by: $rules"
-commits=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_commits_total //p')
-jobs=$(curl -s "$url/metrics" | sed -n 's/^safeguard_txq_jobs_total //p')
-awk -v j="$jobs" -v c="$commits" 'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
+metrics=$(curl -s "$url/metrics")
+m() { sed -n "s/^$1 //p" <<<"$metrics"; }
+awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" \
+  'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
+# The writer thread per job (the set-up's few jobs included): database commands and round trips (0 on
+# SQLite), its CPU time and its wall time running batches (the difference is waiting for the database).
+awk -v j="$(m safeguard_txq_jobs_total)" -v s="$(m safeguard_txq_db_statements_total)" \
+  -v r="$(m safeguard_txq_db_round_trips_total)" -v cpu="$(m safeguard_txq_cpu_seconds_total)" \
+  -v busy="$(m safeguard_txq_busy_seconds_total)" -v cm="$(m safeguard_txq_commit_seconds_total)" 'BEGIN {
+  printf "%-34s %8.1f statements, %.1f round trips, writer CPU %.0f us, busy %.0f us (of which COMMIT %.0f us) per job\n", "",
+    s / j, r / j, cpu * 1e6 / j, busy * 1e6 / j, cm * 1e6 / j }'
+awk -v a="$cpu0" -v b="$(cpu_ticks)" -v e="$events" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x); split(b, y);
+  printf "%-34s %8.0f us CPU of the server, %.0f us of PostgreSQL (0: not the throwaway cluster) per event\n", "",
+    (y[1] - x[1]) * 1e6 / hz / e, (y[2] - x[2]) * 1e6 / hz / e }'
 
 # 2. Chronology reads of a child with 500 events, 16 concurrent clients.
 body() { printf '{"source_ref":"CHRONO-%d","kind":"concern","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":{}}' "$1" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1"; }

@@ -521,10 +521,11 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 {
 	(void)who;
 	(void)ids;
-	unsigned long long jobs, batches;
-	txq_stats(a->q, &jobs, &batches);
-	char *body = malloc(1024);
-	int n = !body ? -1 : snprintf(body, 1024,
+	struct txq_profile pr;
+	txq_profile(a->q, &pr);
+	unsigned long long jobs = pr.jobs, batches = pr.batches;
+	char *body = malloc(2048);
+	int n = !body ? -1 : snprintf(body, 2048,
 			 "# TYPE safeguard_http_responses_total counter\n"
 			 "safeguard_http_responses_total{class=\"2xx\"} %llu\n"
 			 "safeguard_http_responses_total{class=\"4xx\"} %llu\n"
@@ -535,12 +536,23 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 			 "# TYPE safeguard_txq_jobs_total counter\n"
 			 "safeguard_txq_jobs_total %llu\n"
 			 "# TYPE safeguard_txq_commits_total counter\n"
-			 "safeguard_txq_commits_total %llu\n",
+			 "safeguard_txq_commits_total %llu\n"
+			 "# TYPE safeguard_txq_db_statements_total counter\n"
+			 "safeguard_txq_db_statements_total %llu\n"
+			 "# TYPE safeguard_txq_db_round_trips_total counter\n"
+			 "safeguard_txq_db_round_trips_total %llu\n"
+			 "# TYPE safeguard_txq_cpu_seconds_total counter\n"
+			 "safeguard_txq_cpu_seconds_total %.6f\n"
+			 "# TYPE safeguard_txq_busy_seconds_total counter\n"
+			 "safeguard_txq_busy_seconds_total %.6f\n"
+			 "# TYPE safeguard_txq_commit_seconds_total counter\n"
+			 "safeguard_txq_commit_seconds_total %.6f\n",
 			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
 			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
-			 (unsigned long long)a->events_replayed, jobs, batches);
-	api_count_status(a, n < 0 || n >= 1024 ? 500 : 200);
-	if (n < 0 || n >= 1024) {
+			 (unsigned long long)a->events_replayed, jobs, batches, pr.statements, pr.round_trips,
+			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds);
+	api_count_status(a, n < 0 || n >= 2048 ? 500 : 200);
+	if (n < 0 || n >= 2048) {
 		free(body);
 		http_respond(rq, 500, "text/plain", NULL, 0);
 	}

@@ -106,9 +106,8 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	char hkey[16 + STORE_ADDR_BYTES];
 	household_key(&rq->subject, hkey, sizeof hkey);
 	if (hkey[0]) {
-		int64_t household_id;
 		rc = store_household_join(c, hkey, rq->subject.postcode, rq->subject.address, m.person_id,
-					  rq->occurred_at, &household_id);
+					  rq->occurred_at, NULL);
 		if (rc != STORE_OK)
 			return rc;
 	}

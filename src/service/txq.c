@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct txq {
 	store *st;
@@ -14,7 +15,17 @@ struct txq {
 	struct txq_job *head, *tail;
 	bool stopping, stopped;
 	unsigned long long jobs, batches;
+	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
+	double cpu_seconds, busy_seconds, commit_seconds;
+	double last_commit; /* run_batch's COMMIT, for the writer's sums */
 };
+
+static double seconds(clockid_t clock)
+{
+	struct timespec t;
+	clock_gettime(clock, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* Runs one batch in one transaction; sets each job's rc.
  * A connection found lost (the database server died or failed over: STORE_EUNAVAIL) is handed back, which
@@ -46,15 +57,22 @@ static void run_batch(txq *q, struct txq_job *batch)
 			if ((rc = store_savepoint(q->conn)) != STORE_OK)
 				break;
 			j->rc = j->run(q->conn, j->arg);
-			if (j->rc < 0)
+			if (j->rc < 0) {
 				rc = store_savepoint_rollback(q->conn);
-			else
-				rc = store_savepoint_release(q->conn);
+			} else if ((rc = store_savepoint_release(q->conn)) != STORE_OK && rc != STORE_EUNAVAIL) {
+				/* A write the driver sent without waiting failed (PostgreSQL's pipeline, store/drv_pg.c:
+				 * its failure arrives with the release at the latest): this job fails alone. */
+				j->rc = rc;
+				rc = store_savepoint_rollback(q->conn);
+			}
 			if (rc != STORE_OK)
 				break;
 		}
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			double t0 = seconds(CLOCK_MONOTONIC);
 			rc = store_commit(q->conn);
+			q->last_commit = seconds(CLOCK_MONOTONIC) - t0;
+		}
 	}
 	if (rc != STORE_OK) {
 		/* For the operator: the database's words (never personal data: values are bound, not quoted). */
@@ -103,10 +121,26 @@ static void *writer(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&q->lock);
 
+		uint64_t st0 = 0, rt0 = 0, st1 = 0, rt1 = 0;
+		store_conn *c0 = q->conn;
+		if (c0)
+			store_conn_counters(c0, &st0, &rt0);
+		double cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID), wall0 = seconds(CLOCK_MONOTONIC);
+		q->last_commit = 0;
 		run_batch(q, batch);
+		double cpu = seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0, wall = seconds(CLOCK_MONOTONIC) - wall0;
+		if (c0 && q->conn == c0) /* not counted when the connection was lost and replaced */
+			store_conn_counters(c0, &st1, &rt1);
+		else
+			st1 = st0, rt1 = rt0;
 		pthread_mutex_lock(&q->lock); /* counted before completion: a caller that saw its job done sees it counted */
 		q->jobs += (unsigned long long)n;
 		q->batches++;
+		q->statements += st1 - st0;
+		q->round_trips += rt1 - rt0;
+		q->cpu_seconds += cpu;
+		q->busy_seconds += wall;
+		q->commit_seconds += q->last_commit;
 		pthread_mutex_unlock(&q->lock);
 		complete(batch);
 		pthread_mutex_lock(&q->lock);
@@ -242,5 +276,18 @@ void txq_stats(txq *q, unsigned long long *jobs, unsigned long long *batches)
 	pthread_mutex_lock(&q->lock);
 	*jobs = q->jobs;
 	*batches = q->batches;
+	pthread_mutex_unlock(&q->lock);
+}
+
+void txq_profile(txq *q, struct txq_profile *out)
+{
+	pthread_mutex_lock(&q->lock);
+	out->jobs = q->jobs;
+	out->batches = q->batches;
+	out->statements = q->statements;
+	out->round_trips = q->round_trips;
+	out->cpu_seconds = q->cpu_seconds;
+	out->busy_seconds = q->busy_seconds;
+	out->commit_seconds = q->commit_seconds;
 	pthread_mutex_unlock(&q->lock);
 }

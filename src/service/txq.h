@@ -56,4 +56,14 @@ int txq_exec(store *st, txq_fn fn, void *arg);
 /* Jobs committed and batches since start (for /metrics and the benchmarks). */
 void txq_stats(txq *q, unsigned long long *jobs, unsigned long long *batches);
 
+/* Where the writer's time goes (for /metrics and the benchmarks): the database commands it sent and the round
+ * trips it waited for (0 on SQLite), and its thread's CPU time and the wall time it spent running batches
+ * (busy - cpu: waiting for the database, or for a core), and of that the time COMMIT took. */
+struct txq_profile {
+	unsigned long long jobs, batches, statements, round_trips;
+	double cpu_seconds, busy_seconds;
+	double commit_seconds; /* of busy: waiting for COMMIT (the durable write) */
+};
+void txq_profile(txq *q, struct txq_profile *out);
+
 #endif

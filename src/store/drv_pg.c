@@ -65,6 +65,8 @@ struct pg_stmt {
 	struct pg_variant var[MAX_VARIANTS];
 	int nvar;
 	bool write; /* INSERT, UPDATE or DELETE: runs under a statement savepoint inside a transaction */
+	bool deferred; /* SQL_DEFERRED in its description: inside a transaction, sent without waiting */
+	bool rollback; /* ROLLBACK (TO ...) */
 	PGresult *res;
 	int row, nrows;
 	unsigned char **blobs; /* decoded bytea of the current row, by column */
@@ -76,6 +78,7 @@ struct pg_db {
 	sql_db head; /* must be first */
 	PGconn *conn;
 	int64_t changes;
+	int queued; /* statements sent in pipeline mode whose answers are not read yet (SQL_DEFERRED) */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
 	char err[512];
 	/* a COPY in progress (copy_begin .. copy_end): its rows gathered here, sent in pieces of COPY_CHUNK */
@@ -131,9 +134,31 @@ static int map_res(struct pg_db *d, PGresult *r)
 	return STORE_EIO;
 }
 
-/* A command with no parameters (transactions, savepoints, DDL). */
+/* Counts what is sent and waited for (sql_db's statements and round_trips): the commands of a script by its
+ * semicolons (the scripts sent as text here have none inside quotes but PG_COMPAT's, which is counted
+ * generously), one round trip per wait. */
+static void count(struct pg_db *d, const char *sql, int statements)
+{
+	if (sql) {
+		statements = 1;
+		for (const char *p = sql; *p; p++)
+			if (*p == ';' && p[1])
+				statements++;
+	}
+	d->head.statements += (uint64_t)statements;
+	d->head.round_trips++;
+}
+
+static int settle(struct pg_db *d);
+
+/* A command with no parameters (transactions, savepoints, DDL), after whatever is queued: a ROLLBACK runs
+ * whatever became of that, anything else fails with the first queued failure. */
 static int pexec(struct pg_db *d, const char *sql)
 {
+	int q = settle(d);
+	if (q != STORE_OK && strncmp(sql, "ROLLBACK", 8) != 0)
+		return q;
+	count(d, sql, 0);
 	PGresult *r = PQexec(d->conn, sql);
 	int rc = map_res(d, r);
 	PQclear(r);
@@ -207,6 +232,8 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 	while (*w == ' ' || *w == '\n')
 		w++;
 	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0;
+	x->deferred = strstr(sql, SQL_DEFERRED_MARK) != NULL && !strstr(sql, "RETURNING");
+	x->rollback = strncmp(w, "ROLLBACK", 8) == 0;
 	return &x->head;
 }
 
@@ -337,6 +364,8 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 		memmove(&x->var[0], &x->var[1], sizeof x->var[0] * (MAX_VARIANTS - 1));
 		x->nvar--;
 	}
+	if ((*rc = settle(d)) != STORE_OK) /* PQprepare waits: what is queued goes first */
+		return NULL;
 	static int serial; /* names unique within the session; one connection is used by one thread at a time */
 	struct pg_variant *v = &x->var[x->nvar];
 	memcpy(v->types, types, sizeof(Oid) * (size_t)x->nparams);
@@ -350,6 +379,7 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	Oid typed[SQL_NOW_PARAM + 8];
 	memcpy(typed, types, sizeof(Oid) * (size_t)x->nparams);
 	for (int attempt = 0; attempt < 2; attempt++) {
+		count(d, NULL, 1);
 		PGresult *r = PQprepare(d->conn, v->name, x->sql, x->nparams, typed);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		bool indeterminate = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
@@ -378,25 +408,34 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	return v->name;
 }
 
-/* SAVEPOINT, the prepared statement, RELEASE in one pipeline (one round trip); *res is the statement's result
- * (the caller's to PQclear), whatever happened. When the statement is refused the savepoint is rolled back
- * and released after the pipeline, so the transaction stays usable. */
-static int pipelined_write(struct pg_db *d, const char *name, int n, const char *const *values, const int *lengths,
-			   const int *formats, PGresult **res)
+/* ---- the pipeline of a transaction (issue 17) ----------------------------------------------------------
+ *
+ * A statement that its description in store/ops.c marks SQL_DEFERRED (a write whose result no caller reads:
+ * no RETURNING, no branch on its refusal) is not waited for inside a transaction: the connection enters
+ * libpq's pipeline mode and the statement is sent, its answer left unread. The next statement that must wait
+ * (a read, a write with RETURNING, a write whose refusal a caller answers, the job's RELEASE, COMMIT) goes
+ * behind it, one Sync answers them all, and the connection leaves pipeline mode: one round trip for the lot.
+ *
+ * A queued statement that failed makes the statement that waited fail with its error (and its words); the
+ * server has aborted the transaction from there on, so every later statement fails too, until the job's
+ * ROLLBACK TO (service/txq.c) or the transaction's ROLLBACK, exactly as after a failed statement that was
+ * waited for. A refusal is therefore never lost: at the latest the job's RELEASE reports it. */
+
+/* Reads the answers up to and including the Sync, after PQpipelineSync: first `queued` answers of statements
+ * queued earlier, then `mine` answers of the caller's (*res keeps the one at index keep, if keep >= 0). rc[]
+ * gets each of the caller's outcomes; the return is the first failure of the queued ones (STORE_OK: none). */
+static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGresult **res)
 {
 	PGconn *conn = d->conn;
-	*res = NULL;
-	if (!PQenterPipelineMode(conn))
-		return STORE_EIO;
-	bool sent = PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
-		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
-		    PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0) &&
-		    PQpipelineSync(conn);
-	/* Each query's result is followed by a NULL; the sync's result ends the pipeline. Bounded: a broken
-	 * connection answers NULL for ever. */
-	int rc[3] = {STORE_EIO, STORE_EIO, STORE_EIO}, q = 0;
+	int qrc = STORE_OK, q = 0, total = queued + mine;
 	bool synced = false;
-	for (int i = 0; sent && i < 16 && !synced; i++) {
+	bool first_error_seen = false;
+	count(d, NULL, 0); /* one round trip; the statements were counted as they were sent */
+	for (int k = 0; k < mine; k++)
+		rc[k] = STORE_EIO;
+	/* Each query's answer is followed by a NULL; the Sync's answer ends the pipeline. Bounded: a broken
+	 * connection answers NULL for ever. */
+	for (int i = 0; i < 4 * total + 16 && !synced; i++) {
 		PGresult *r = PQgetResult(conn);
 		if (!r) {
 			q++;
@@ -405,19 +444,109 @@ static int pipelined_write(struct pg_db *d, const char *name, int n, const char 
 		ExecStatusType st = PQresultStatus(r);
 		if (st == PGRES_PIPELINE_SYNC) {
 			synced = true;
-		} else if (q < 3) {
+			PQclear(r);
+			continue;
+		}
+		if (q < total) {
+			bool aborted = st == PGRES_PIPELINE_ABORTED;
+			int x = STORE_OK;
 			/* the first refusal's words are kept: the queries after it only say the pipeline was aborted */
-			if (st != PGRES_PIPELINE_ABORTED || rc[0] == STORE_OK)
-				rc[q] = map_res(d, r);
-			if (q == 1) {
-				*res = r;
-				continue;
+			if (!aborted || !first_error_seen)
+				x = map_res(d, r);
+			else
+				x = STORE_EIO;
+			if (x != STORE_OK)
+				first_error_seen = true;
+			if (x == STORE_OK) {
+				const char *t = PQcmdTuples(r);
+				d->changes = t && *t ? strtoll(t, NULL, 10) : 0;
+			}
+			if (q < queued) {
+				if (qrc == STORE_OK && x != STORE_OK) {
+					qrc = x;
+					if (getenv("SAFEGUARD_SQL_TRACE"))
+						fprintf(stderr, "pg: a statement sent without waiting failed: %s\n", d->err);
+				}
+			} else {
+				rc[q - queued] = x;
+				if (q - queued == keep) {
+					*res = r;
+					continue;
+				}
 			}
 		}
 		PQclear(r);
 	}
-	if (!synced || !PQexitPipelineMode(conn))
-		return STORE_EIO; /* the connection is not in a state to go on: the transaction fails */
+	if (!synced || !PQexitPipelineMode(conn)) {
+		if (PQstatus(conn) == CONNECTION_BAD) {
+			d->lost = true;
+			return STORE_EUNAVAIL;
+		}
+		return qrc != STORE_OK ? qrc : STORE_EIO; /* not in a state to go on: the transaction fails */
+	}
+	return qrc;
+}
+
+/* Waits for whatever is queued (one round trip): its first failure, or STORE_OK. */
+static int settle(struct pg_db *d)
+{
+	if (!d->queued)
+		return STORE_OK;
+	int queued = d->queued;
+	d->queued = 0;
+	if (!PQpipelineSync(d->conn)) {
+		int rc = map_res(d, NULL);
+		return rc ? rc : STORE_EIO;
+	}
+	return drain(d, queued, 0, -1, NULL, NULL);
+}
+
+/* Sends a prepared statement without waiting for its answer (SQL_DEFERRED, inside a transaction). */
+static int queue_statement(struct pg_db *d, const char *name, int n, const char *const *values, const int *lengths,
+			   const int *formats)
+{
+	if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(d->conn))
+		return STORE_EIO;
+	d->head.statements++;
+	if (!PQsendQueryPrepared(d->conn, name, n, values, lengths, formats, 0)) {
+		set_err(d, PQerrorMessage(d->conn));
+		settle(d);
+		return STORE_EIO;
+	}
+	d->queued++;
+	/* A bound on what waits unanswered, so that neither side's buffers can fill while the other waits. */
+	return d->queued >= 64 ? settle(d) : STORE_OK;
+}
+
+/* The statement (under SAVEPOINT sg_statement .. RELEASE when sp: a write whose refusal the caller may
+ * answer), behind whatever is queued, and one Sync: one round trip. *res is the statement's result (the
+ * caller's to PQclear), whatever happened. When the statement is refused the savepoint is rolled back and
+ * released after the pipeline, so the transaction stays usable. */
+static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const char *const *values, const int *lengths,
+		     const int *formats, PGresult **res)
+{
+	PGconn *conn = d->conn;
+	*res = NULL;
+	if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn))
+		return STORE_EIO;
+	int queued = d->queued;
+	d->queued = 0;
+	d->head.statements += sp ? 3 : 1;
+	bool sent = (!sp || PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0)) &&
+		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
+		    (!sp || PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0));
+	int rc[3] = {STORE_EIO, STORE_EIO, STORE_EIO};
+	if (!PQpipelineSync(conn)) {
+		int x = map_res(d, NULL);
+		return x ? x : STORE_EIO;
+	}
+	int qrc = drain(d, queued, sent ? (sp ? 3 : 1) : 0, sp ? 1 : 0, rc, res);
+	if (qrc != STORE_OK) /* a queued statement failed: the transaction is aborted, sg_statement never made */
+		return qrc;
+	if (!sent)
+		return STORE_EIO;
+	if (!sp)
+		return rc[0];
 	if (rc[0] != STORE_OK)
 		return rc[0];
 	if (rc[1] != STORE_OK) {
@@ -472,10 +601,16 @@ static int pg_step(sql_stmt *s)
 			values[k] = NULL;
 		}
 	}
-	bool sp = x->write && PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
-	if (sp) {
-		rc = pipelined_write(d, name, x->nparams, values, lengths, formats, &x->res);
+	bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	if (intx && x->deferred)
+		return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
+	if (x->rollback) /* ROLLBACK TO: whatever the queued statements did is undone by it */
+		settle(d);
+	bool sp = x->write && intx;
+	if (sp || d->queued) {
+		rc = pipelined(d, sp, name, x->nparams, values, lengths, formats, &x->res);
 	} else {
+		count(d, NULL, 1);
 		x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
 		rc = map_res(d, x->res);
 	}
@@ -566,7 +701,11 @@ static int pg_col_bytes(sql_stmt *s, int i)
 }
 
 static bool pg_col_is_null(sql_stmt *s, int i) { return value(PS(s), i) == NULL; }
-static int64_t pg_changes(sql_db *d) { return PG(d)->changes; }
+static int64_t pg_changes(sql_db *d)
+{
+	settle(PG(d)); /* a queued statement's count is known once it is answered (a failure reaches the next wait) */
+	return PG(d)->changes;
+}
 
 static const char *pg_errmsg(sql_db *d)
 {
@@ -592,6 +731,10 @@ static int pg_begin(sql_db *d, bool write)
 static int pg_commit(sql_db *d)
 {
 	struct pg_db *p = PG(d);
+	int q = settle(p);
+	if (q != STORE_OK)
+		return q;
+	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "COMMIT");
 	int rc = map_res(p, r);
 	/* COMMIT of a transaction that failed is a ROLLBACK: not a success. */
@@ -604,7 +747,7 @@ static int pg_commit(sql_db *d)
 }
 
 static int pg_rollback(sql_db *d) { return pexec(PG(d), "ROLLBACK"); }
-static bool pg_in_tx(sql_db *d) { return PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE; }
+static bool pg_in_tx(sql_db *d) { return PG(d)->queued || PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE; }
 
 static void pg_close(sql_db *d)
 {
@@ -617,6 +760,9 @@ static int pg_schema_version(sql_db *d, int *v)
 {
 	struct pg_db *p = PG(d);
 	*v = 0;
+	int q = settle(p);
+	if (q != STORE_OK)
+		return q;
 	PGresult *r = PQexec(p->conn, "SELECT version FROM sg_schema_version");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
 		int rc = STORE_OK;
@@ -802,6 +948,9 @@ static int copy_flush(struct pg_db *p)
 static int pg_copy_begin(sql_db *d, const char *table, const char *cols)
 {
 	struct pg_db *p = PG(d);
+	int q = settle(p); /* COPY is not allowed in pipeline mode */
+	if (q != STORE_OK)
+		return q;
 	if (PQtransactionStatus(p->conn) != PQTRANS_INTRANS) {
 		set_err(p, "a bulk load runs inside a write transaction");
 		return STORE_EIO;

@@ -89,6 +89,14 @@ struct sql_driver {
 	int (*copy_end)(sql_db *db, bool ok);
 };
 
+/* Ends the SQL of a statement whose outcome no caller reads: a write without RETURNING whose changes() no one
+ * asks for and whose refusal no caller answers (a refusal can only fail the job). Inside a transaction a
+ * networked engine may send it without waiting for its answer, which then arrives with the next statement
+ * that waits (PostgreSQL's pipeline, store/drv_pg.c); a failure fails that statement, or the job's release
+ * at the latest. SQLite ignores it (a comment). */
+#define SQL_DEFERRED_MARK "/* deferred */"
+#define SQL_DEFERRED " " SQL_DEFERRED_MARK
+
 /* The common heads of a driver's connection and statement. */
 struct sql_db {
 	const struct sql_driver *drv;
@@ -96,6 +104,9 @@ struct sql_db {
 	const char *const *override; /* per-statement SQL for this engine where the shared text cannot serve */
 	int override_count;
 	int64_t last_id; /* the id the last INSERT ... RETURNING id stepped returned (0: none) */
+	/* What a networked engine counts (0 on SQLite): commands sent to the server, and the times the client
+	 * waited for its answers (round trips; several pipelined commands answered together count once). */
+	uint64_t statements, round_trips;
 };
 struct sql_stmt {
 	sql_db *db;

@@ -106,6 +106,11 @@ int store_savepoint_rollback(store_conn *c)
 	return c->ops->savepoint_rollback(c);
 }
 
+void store_conn_counters(store_conn *c, uint64_t *statements, uint64_t *round_trips)
+{
+	c->ops->counters(c, statements, round_trips);
+}
+
 int store_ping(store_conn *c)
 {
 	return c->ops->ping(c);

@@ -55,6 +55,9 @@ store_conn *store_conn_get_read(store *st);
  * it has applied them (synchronous_commit = remote_apply), so a page read after a write shows it. */
 int store_set_read_url(store *st, const char *url, char *err, size_t errsz);
 const char *store_conn_errmsg(store_conn *c);
+/* Commands this connection sent to the database server and the round trips it waited for, since it opened
+ * (0 on SQLite, which has no server): what the benchmarks divide by events (docs/BENCHMARKS.md). */
+void store_conn_counters(store_conn *c, uint64_t *statements, uint64_t *round_trips);
 
 int store_begin(store_conn *c);      /* a write transaction, taking the write lock now */
 int store_begin_read(store_conn *c); /* a read transaction: one consistent snapshot; end with commit */

@@ -60,7 +60,8 @@ int store_identifier_add(store_conn *c, int64_t person_id, const char *kind, con
 typedef int (*store_identifier_fn)(const char *kind, const char *value, const char *first_seen, void *ctx);
 int store_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx);
 
-/* The household at a normalised address key, created if new; the person is recorded as living there. */
+/* The household at a normalised address key, created if new; the person is recorded as living there.
+ * household_id may be NULL (intake: nothing then waits for the household's id on PostgreSQL). */
 int store_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
 			 int64_t person_id, const char *seen_at, int64_t *household_id);
 

@@ -1,0 +1,335 @@
+/*
+ * Unit tests for the write path's pipeline (issue 17, intake speed): on PostgreSQL a write whose outcome no
+ * caller reads is sent without waiting (store/drv_pg.c, SQL_DEFERRED), its answer read with the next statement
+ * that waits. What must not change: a job whose write was refused fails alone, whichever statement reports
+ * it; nothing of it is committed; the others in its batch are. And what must: the round trips of the writes
+ * intake makes for each record. Both backends (the counters are 0 on SQLite, which has no server).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/audit.h"
+#include "service/txq.h"
+#include "store/store.h"
+#include "fixture.h"
+
+static int64_t insert_keyed(store_conn *c, const char *key, int *rc)
+{
+	struct store_person p;
+	int64_t id = 0;
+	memset(&p, 0, sizeof p);
+	snprintf(p.family_name, sizeof p.family_name, "Pipe");
+	snprintf(p.match_key, sizeof p.match_key, "%s", key);
+	*rc = store_person_insert(c, &p, &id);
+	return id;
+}
+
+static int64_t keyed(store *st, const char *key)
+{
+	store_conn *c = store_conn_get(st);
+	int64_t id = 0;
+	assert_non_null(c);
+	assert_int_equal(store_person_by_match_key(c, key, &id), STORE_OK);
+	store_conn_put(st, c);
+	return id;
+}
+
+/* What intake writes for a record once it has its person: identifiers, a household, an audit entry. */
+static int intake_like_writes(store_conn *c, int64_t person, const char *nhs_kind)
+{
+	int rc;
+	if ((rc = store_identifier_add(c, person, nhs_kind, "9434765919", 0)) != STORE_OK)
+		return rc;
+	if ((rc = store_identifier_add(c, person, "upn", "A123456789012", 0)) != STORE_OK)
+		return rc;
+	if ((rc = store_household_join(c, "SW1A 1AA|1 the street", "SW1A 1AA", "1 The Street", person,
+				       "2026-12-01T10:00:00Z", NULL)) != STORE_OK)
+		return rc;
+	struct store_audit a = {.actor = "test", .action = "event.create", .child_id = person, .object = "event:1",
+				.detail = "record"};
+	return audit_append(c, &a);
+}
+
+/* ---- a refused write that was not waited for fails its own job, and only it ---- */
+
+struct batch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool gate_running;
+	int submitted, done;
+};
+
+struct pjob {
+	struct txq_job tj;
+	struct batch *b;
+	const char *key;
+	const char *kind; /* "nhs", or a kind the identifier table's CHECK refuses */
+	bool done;
+};
+
+static int pjob_run(store_conn *c, void *arg)
+{
+	struct pjob *j = arg;
+	int rc;
+	int64_t person = insert_keyed(c, j->key, &rc);
+	if (rc != STORE_OK)
+		return rc;
+	/* An entry before the refusal: undone with the job, the next job's entry must chain to the one before */
+	struct store_audit a = {.actor = "test", .action = "child.view", .child_id = person, .object = "person",
+				.detail = ""};
+	if ((rc = audit_append(c, &a)) != STORE_OK)
+		return rc;
+	return intake_like_writes(c, person, j->kind);
+}
+
+static void pjob_done(struct txq_job *tj)
+{
+	struct pjob *j = (struct pjob *)tj;
+	pthread_mutex_lock(&j->b->lock);
+	j->done = true;
+	j->b->done++;
+	pthread_cond_broadcast(&j->b->cond);
+	pthread_mutex_unlock(&j->b->lock);
+}
+
+#define NJOBS 3
+
+/* Holds the writer until the jobs are queued, so that they run as one batch behind it. */
+static int gate_run(store_conn *c, void *arg)
+{
+	struct batch *b = arg;
+	pthread_mutex_lock(&b->lock);
+	b->gate_running = true;
+	pthread_cond_broadcast(&b->cond);
+	while (b->submitted < NJOBS)
+		pthread_cond_wait(&b->cond, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+	return STORE_OK;
+}
+
+static void refused_deferred_write_fails_its_job_alone(void **state)
+{
+	struct fx *f = *state;
+	struct batch b = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct pjob gate = {.b = &b};
+	struct pjob jobs[NJOBS] = {
+		{.b = &b, .key = "pipe-before", .kind = "nhs"},
+		{.b = &b, .key = "pipe-refused", .kind = "no-such-kind"},
+		{.b = &b, .key = "pipe-after", .kind = "nhs"},
+	};
+	txq *q = NULL;
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
+	txq_submit(q, &gate.tj);
+	pthread_mutex_lock(&b.lock);
+	while (!b.gate_running)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	for (int i = 0; i < NJOBS; i++) {
+		jobs[i].tj = (struct txq_job){.run = pjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777};
+		txq_submit(q, &jobs[i].tj);
+		pthread_mutex_lock(&b.lock);
+		b.submitted++;
+		pthread_cond_broadcast(&b.cond);
+		pthread_mutex_unlock(&b.lock);
+	}
+	pthread_mutex_lock(&b.lock);
+	while (b.done < NJOBS + 1)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	unsigned long long njobs = 0, nbatches = 0;
+	txq_stats(q, &njobs, &nbatches);
+	txq_stop(q);
+	txq_free(q);
+
+	assert_int_equal(nbatches, 2); /* the gate, then the three jobs in one transaction */
+	assert_int_equal(gate.tj.rc, 0);
+	assert_int_equal(jobs[0].tj.rc, 0);
+	assert_true(jobs[1].tj.rc < 0); /* refused: reported, whichever statement carried the refusal back */
+	assert_int_equal(jobs[2].tj.rc, 0);
+	assert_true(keyed(f->st, "pipe-before") > 0);
+	assert_int_equal(keyed(f->st, "pipe-refused"), 0); /* nothing of the refused job was committed */
+	assert_true(keyed(f->st, "pipe-after") > 0);
+	/* the audit chain holds the two entries of each job that committed, and verifies */
+	assert_int_equal(fx_audit_count(f->st), 4);
+	struct audit_verify_result vr;
+	memset(&vr, 0, sizeof vr);
+	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
+	assert_int_equal(vr.first_bad_id, 0);
+	assert_int_equal(vr.verified, 4);
+}
+
+/* ---- the same refusal in a transaction of its own (txq_exec): the commit does not pretend ---- */
+
+static int refused_then_nothing(store_conn *c, void *arg)
+{
+	int rc;
+	int64_t person = insert_keyed(c, "exec-refused", &rc);
+	if (rc != STORE_OK)
+		return rc;
+	/* The store's answer is whatever it knows now: on PostgreSQL the refusal may arrive later. */
+	(void)store_identifier_add(c, person, "no-such-kind", "1", 0);
+	return STORE_OK;
+}
+
+static void refused_deferred_write_fails_the_commit(void **state)
+{
+	struct fx *f = *state;
+	int rc = txq_exec(f->st, refused_then_nothing, NULL);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		/* SQLite answered the refusal at once; the job ignored it and SQLite keeps the rest */
+		assert_int_equal(rc, STORE_OK);
+		return;
+	}
+	assert_true(rc < 0);
+	assert_int_equal(keyed(f->st, "exec-refused"), 0);
+}
+
+/* ---- round trips: what the pipeline is for ---- */
+
+struct rt_arg {
+	int64_t person;
+	uint64_t statements, round_trips;
+};
+
+static int count_writes(store_conn *c, void *arg)
+{
+	struct rt_arg *a = arg;
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	int rc = store_savepoint(c);
+	if (rc == STORE_OK)
+		rc = intake_like_writes(c, a->person, "nhs");
+	if (rc == STORE_OK)
+		rc = store_savepoint_release(c);
+	store_conn_counters(c, &s1, &r1);
+	a->statements = s1 - s0;
+	a->round_trips = r1 - r0;
+	return rc;
+}
+
+static int make_person(store_conn *c, void *arg)
+{
+	int rc;
+	*(int64_t *)arg = insert_keyed(c, "pipe-rt", &rc);
+	return rc;
+}
+
+static int count_identifier(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void intake_writes_take_two_round_trips(void **state)
+{
+	struct fx *f = *state;
+	struct rt_arg a = {0};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	assert_true(a.person > 0);
+	/* Twice: the first run prepares each statement on the server (a round trip each, once per connection). */
+	assert_int_equal(txq_exec(f->st, count_writes, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, count_writes, &a), STORE_OK);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(a.round_trips, 0);
+		assert_int_equal(a.statements, 0);
+		return;
+	}
+	/* savepoint, 2 identifiers, household, membership, the audit chain's last entry, its entry, release:
+	 * 8 statements. Waited for: the chain's last entry and the release (before: the household's id too,
+	 * and one round trip per statement, 9). */
+	assert_int_equal(a.statements, 8);
+	assert_int_equal(a.round_trips, 2);
+	/* and the writes that were not waited for are there */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	int n = 0;
+	assert_int_equal(store_identifiers_each(c, a.person, count_identifier, &n), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(n, 2);
+	assert_int_equal(fx_audit_count(f->st), 2);
+}
+
+/* ---- a household joined without asking for its id: the membership is still recorded ---- */
+
+static int last_seen_of(const struct store_household *h, void *ctx)
+{
+	snprintf(ctx, 32, "%s", h->last_seen);
+	return 0;
+}
+
+static int join_twice(store_conn *c, void *arg)
+{
+	int64_t person = *(int64_t *)arg;
+	int rc = store_household_join(c, "LS6 2AB|12 acacia avenue", "LS6 2AB", "12 Acacia Avenue", person,
+				      "2026-06-30T10:00:00Z", NULL);
+	if (rc == STORE_OK)
+		rc = store_household_join(c, "LS6 2AB|12 acacia avenue", "LS6 2AB", "12 Acacia Avenue", person,
+					  "2026-01-15T10:00:00Z", NULL);
+	return rc;
+}
+
+static void household_join_without_id(void **state)
+{
+	struct fx *f = *state;
+	int64_t person = 0;
+	char last[32] = "";
+	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
+	assert_int_equal(txq_exec(f->st, join_twice, &person), STORE_OK);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_households_of(c, person, last_seen_of, last), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_string_equal(last, "2026-06-30T10:00:00Z"); /* the later of the two sightings */
+}
+
+/* Within one write transaction the chain's last entry is known from the append before: read once. */
+static int two_appends(store_conn *c, void *arg)
+{
+	uint64_t *rt = arg, s0, r0, s1, r1;
+	struct store_audit a = {.actor = "test", .action = "child.view", .object = "x", .detail = ""};
+	int rc = audit_append(c, &a);
+	store_conn_counters(c, &s0, &r0);
+	if (rc == STORE_OK)
+		rc = audit_append(c, &a);
+	if (rc == STORE_OK)
+		rc = audit_append(c, &a);
+	store_conn_counters(c, &s1, &r1);
+	*rt = r1 - r0;
+	return rc;
+}
+
+static void audit_appends_read_the_chain_once(void **state)
+{
+	struct fx *f = *state;
+	uint64_t rt = 99;
+	assert_int_equal(txq_exec(f->st, two_appends, &rt), STORE_OK);
+	assert_int_equal(txq_exec(f->st, two_appends, &rt), STORE_OK); /* prepared now */
+	assert_int_equal(rt, 0); /* two appends sent without waiting, nothing read (SQLite: no round trips) */
+	assert_int_equal(fx_audit_count(f->st), 6);
+	struct audit_verify_result vr;
+	memset(&vr, 0, sizeof vr);
+	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
+	assert_int_equal(vr.first_bad_id, 0);
+	assert_int_equal(vr.verified, 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_its_job_alone, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
