@@ -724,6 +724,78 @@ static void check_reads_each_family(void **state)
 			 kb[OV_FAMILY_UP], kb[OV_FAMILY_COMBINED], hb[OV_FAMILY_UP], kq[OV_FAMILY_UP], hq[OV_FAMILY_UP]);
 }
 
+/* slow_part_sim: homes whose restraints run high for four months in every twelve, each at its own time (a
+ * child who stays for a while), have a slow part; the simulation draws it (sa > 0, its correlation between months sphi > 0) while
+ * the filter's parameters stay exactly what they are without the setting. */
+static void drifting_null_is_for_the_simulation_only(void **state)
+{
+	enum { NH = 80, NM = 36, N = NH * NM * OV_NIND };
+	int group[NH] = {0};
+	double nights[NH * NM], *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A), *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(E && A && Ep && counts);
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = 120;
+			counts[(h * NM + t) * OV_NIND + OV_RESTRAINT] = (t / 4 + h) % 3 == 0 ? 14 : 5;
+		}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
+	struct ov_settings s;
+	struct ov_model m0, m1;
+	ov_settings_default(&s);
+	assert_int_equal(ov_model_alloc(&m0, NH), OV_OK);
+	assert_int_equal(ov_model_alloc(&m1, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m0), OV_OK);
+	s.slow_part_sim = true;
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m1), OV_OK);
+	const struct ov_params *q0 = &m0.par[OV_RESTRAINT], *q1 = &m1.par[OV_RESTRAINT];
+	assert_true(q0->v == q1->v && q0->a == q1->a && q0->w == q1->w && q0->phi == q1->phi);
+	assert_true(q0->sv == q0->v && q0->sa == 0 && q0->sw == q0->w);
+	if (!(q1->sa > 0.1 && q1->sphi > 0.2))
+		fail_msg("slow part for the simulation: variance %.3f, correlation %.2f", q1->sa, q1->sphi);
+	ov_model_free(&m0), ov_model_free(&m1);
+	free(E), free(A), free(Ep), free(counts);
+}
+
+/* check_floor: a panel steadier than its model (the same count every month against month noise 0.3) is
+ * quieter than the simulation at kappa 1; with a floor the check scales the model down (kappa < 1) and the
+ * combined threshold falls; without one (the default) kappa stays 1. */
+static void check_floor_lets_the_check_quiet_a_noisy_model(void **state)
+{
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
+	       *A = malloc(N * sizeof *A);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && Ep && E && A && counts);
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 100;
+	for (int i = 0; i < N; i++)
+		Ep[i] = 2, counts[i] = 2;
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	s.sim_home_months = 20000;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	for (int i = 0; i < NH * OV_NIND; i++)
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.3, 0, 0, 0, 0.3};
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < OV_NIND; k++)
+			m.corr[c][k][k] = 1;
+	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
+	double h1[OV_NFAMILY], hf[OV_NFAMILY], k1[OV_NFAMILY], kf[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h1, NULL, k1), OV_OK);
+	s.check_floor = 0.125;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, hf, NULL, kf), OV_OK);
+	ov_model_free(&m);
+	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
+	if (!(k1[OV_FAMILY_COMBINED] == 1 && kf[OV_FAMILY_COMBINED] < 1 && kf[OV_FAMILY_COMBINED] >= 0.125 &&
+	      hf[OV_FAMILY_COMBINED] < h1[OV_FAMILY_COMBINED]))
+		fail_msg("no floor: kappa %.2f h %.3f; floor 1/8: kappa %.2f h %.3f", k1[OV_FAMILY_COMBINED],
+			 h1[OV_FAMILY_COMBINED], kf[OV_FAMILY_COMBINED], hf[OV_FAMILY_COMBINED]);
+}
+
 /* ---- Regulation 44 opinions ---- */
 
 /* ov_reg44_p0 by hand. Four homes of one specialism, three months, a report every month; home 0's visitors
@@ -934,6 +1006,8 @@ int main(void)
 		cmocka_unit_test(correlation_raises_combined_threshold),
 		cmocka_unit_test(check_scales_a_model_the_panel_outgrows),
 		cmocka_unit_test(check_reads_each_family),
+		cmocka_unit_test(drifting_null_is_for_the_simulation_only),
+		cmocka_unit_test(check_floor_lets_the_check_quiet_a_noisy_model),
 		cmocka_unit_test(reg44_p0_by_hand),
 		cmocka_unit_test(reg44_concerns_flag_a_home_its_counts_do_not),
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
