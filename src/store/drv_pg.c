@@ -11,8 +11,11 @@
  *  - a write inside a transaction runs under a statement savepoint, so that a refused INSERT (a conflict
  *    that the caller answers) leaves the transaction usable, as a failed statement does in SQLite. The
  *    savepoint, the statement and its release go in one round trip (libpq's pipeline mode, issue 17): on a
- *    busy machine each round trip waits for both processes to be scheduled, and intake writes ten times
- *    an event.
+ *    busy machine each round trip waits for both processes to be scheduled.
+ *  - a statement whose description ends with SQL_DEFERRED (store/sql.h: a write whose outcome no caller
+ *    reads) is not waited for inside a transaction, and has no statement savepoint: it is sent in pipeline
+ *    mode and answered together with the next statement that waits (see "the pipeline" below). Intake's
+ *    record went from 18 round trips to 9 (docs/BENCHMARKS.md, "PostgreSQL intake").
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
@@ -65,7 +68,8 @@ struct pg_stmt {
 	struct pg_variant var[MAX_VARIANTS];
 	int nvar;
 	bool write; /* INSERT, UPDATE or DELETE: runs under a statement savepoint inside a transaction */
-	bool deferred; /* SQL_DEFERRED in its description: inside a transaction, sent without waiting */
+	bool plain;    /* SQL_DEFERRED in its description: no statement savepoint (a refusal fails the job) */
+	bool deferred; /* and no RETURNING: inside a transaction, sent without waiting */
 	bool rollback; /* ROLLBACK (TO ...) */
 	PGresult *res;
 	int row, nrows;
@@ -232,7 +236,9 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 	while (*w == ' ' || *w == '\n')
 		w++;
 	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0;
-	x->deferred = strstr(sql, SQL_DEFERRED_MARK) != NULL && !strstr(sql, "RETURNING");
+	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its row is read */
+	x->plain = strstr(sql, SQL_DEFERRED_MARK) != NULL;
+	x->deferred = x->plain && !strstr(sql, "RETURNING");
 	x->rollback = strncmp(w, "ROLLBACK", 8) == 0;
 	return &x->head;
 }
@@ -606,7 +612,7 @@ static int pg_step(sql_stmt *s)
 		return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
 	if (x->rollback) /* ROLLBACK TO: whatever the queued statements did is undone by it */
 		settle(d);
-	bool sp = x->write && intx;
+	bool sp = x->write && intx && !x->plain;
 	if (sp || d->queued) {
 		rc = pipelined(d, sp, name, x->nparams, values, lengths, formats, &x->res);
 	} else {

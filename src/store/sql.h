@@ -89,11 +89,11 @@ struct sql_driver {
 	int (*copy_end)(sql_db *db, bool ok);
 };
 
-/* Ends the SQL of a statement whose outcome no caller reads: a write without RETURNING whose changes() no one
- * asks for and whose refusal no caller answers (a refusal can only fail the job). Inside a transaction a
- * networked engine may send it without waiting for its answer, which then arrives with the next statement
- * that waits (PostgreSQL's pipeline, store/drv_pg.c); a failure fails that statement, or the job's release
- * at the latest. SQLite ignores it (a comment). */
+/* Ends the SQL of a write whose refusal no caller answers (a refusal can only fail the job): a networked
+ * engine runs it without a statement savepoint. Without RETURNING, when no caller reads its changes() either,
+ * it may also be sent without waiting for its answer inside a transaction: the answer arrives with the next
+ * statement that waits (PostgreSQL's pipeline, store/drv_pg.c), and a failure fails that statement, or the
+ * job's release at the latest. SQLite ignores it (a comment). */
 #define SQL_DEFERRED_MARK "/* deferred */"
 #define SQL_DEFERRED " " SQL_DEFERRED_MARK
 

@@ -66,6 +66,12 @@ int store_rollback(store_conn *c);
 int store_savepoint(store_conn *c);
 int store_savepoint_release(store_conn *c);
 int store_savepoint_rollback(store_conn *c); /* undo to the savepoint and release it */
+/* A refused write inside a transaction is refused alone and the transaction goes on (a duplicate source
+ * record, a user name taken, ...), except the writes whose refusal no caller answers (store/ops.c marks them
+ * SQL_DEFERRED: identifiers, households, blocking keys, audit entries, a new person or event): on
+ * PostgreSQL their refusal may be reported by a later call, and then fails every call up to
+ * store_savepoint_rollback or store_rollback (service/txq.c rolls such a job back to its savepoint).
+ * store_savepoint_release reports any refusal not reported yet. */
 
 /* A cheap query proving the database answers (for /healthz). */
 int store_ping(store_conn *c);
