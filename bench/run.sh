@@ -19,7 +19,7 @@ done
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
 command -v oathtool >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq oathtool >/dev/null; }
 make --no-print-directory -s all
-bin=$root/build/safeguard
+bin=${BENCH_BIN:-$root/build/safeguard} # BENCH_BIN: another build, to compare
 secs=${SECONDS_PER_RUN:-15}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-bench.XXXXXX")
 pid=""
@@ -69,6 +69,17 @@ else
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 
+# The server's CPU time (user + system, clock ticks) from /proc: what a shared machine's load moves least.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+tck=$(getconf CLK_TCK)
+cpu_per() { # label, ticks before, ticks after, units of work
+  awk -v l="$1" -v a="$2" -v b="$3" -v n="$4" -v t="$tck" 'BEGIN {
+    if (n > 0) printf "%-34s %8.0f us of server CPU per %s\n", "", (b - a) / t * 1e6 / n, l }'
+}
+# BENCH_PERF=FILE records the server's intake with perf (perf record -g) into FILE.
+perf_start() { [ -n "${BENCH_PERF:-}" ] && { perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF" -p "$pid" >/dev/null 2>&1 & perf_pid=$!; } || true; }
+perf_stop() { [ -n "${perf_pid:-}" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""; } || true; }
+
 report() { # name, result line, extra
   local r=$1 line=$2
   local req dur p50 p99 errs
@@ -83,9 +94,14 @@ report() { # name, result line, extra
 
 # 1. Intake: 32 concurrent clients replaying the synthetic area, every answer a durable commit.
 echo "intake load: $(wc -l <"$SAFEGUARD_EVENTS") records of a synthetic area of $families families (safeguard gen)"
+t0=$(cpu_ticks)
+perf_start
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
+perf_stop
+t1=$(cpu_ticks)
 report "intake POST /api/v1/events (c=32)" "$line"
 events=$(q 'select count(*) from event')
+cpu_per event "$t0" "$t1" "$events"
 dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v e="$events" -v d="$dur" 'BEGIN { printf "%-34s %8.0f events/s on disk (%d events in the file)\n", "  durable", e / (d / 1e6), e }'
 persons=$(q 'select count(*) from person')
@@ -130,5 +146,10 @@ export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$ja
 [ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed"; exit 1; }
 export SAFEGUARD_PATH="/children/$child"
 bytes=$(curl -s -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" | wc -c)
+t0=$(cpu_ticks)
+[ -n "${BENCH_PERF:-}" ] && BENCH_PERF=$BENCH_PERF.page perf_start
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+perf_stop
+t1=$(cpu_ticks)
 report "record page, $n events, $((bytes / 1024)) KiB (c=16)" "$line"
+cpu_per page "$t0" "$t1" "$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")"
