@@ -19,7 +19,7 @@ done
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
 command -v oathtool >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq oathtool >/dev/null; }
 make --no-print-directory -s all
-bin=$root/build/safeguard
+bin=${BENCH_BIN:-$root/build/safeguard} # BENCH_BIN: another build, to compare
 secs=${SECONDS_PER_RUN:-15}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-bench.XXXXXX")
 pid=""
@@ -69,6 +69,17 @@ else
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 
+# The server's CPU time (user + system, clock ticks) from /proc: what a shared machine's load moves least.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+tck=$(getconf CLK_TCK)
+cpu_per() { # label, ticks before, ticks after, units of work
+  awk -v l="$1" -v a="$2" -v b="$3" -v n="$4" -v t="$tck" 'BEGIN {
+    if (n > 0) printf "%-34s %8.0f us of server CPU per %s\n", "", (b - a) / t * 1e6 / n, l }'
+}
+# BENCH_PERF=FILE records the server's intake with perf (perf record -g) into FILE.
+perf_start() { [ -n "${BENCH_PERF:-}" ] && { perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF" -p "$pid" >/dev/null 2>&1 & perf_pid=$!; } || true; }
+perf_stop() { [ -n "${perf_pid:-}" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""; } || true; }
+
 report() { # name, result line, extra
   local r=$1 line=$2
   local req dur p50 p99 errs
@@ -85,7 +96,7 @@ report() { # name, result line, extra
 echo "intake load: $(wc -l <"$SAFEGUARD_EVENTS") records of a synthetic area of $families families (safeguard gen)"
 # CPU (utime+stime, clock ticks) of the server, and of the throwaway cluster's processes (its postmaster's
 # children, and those it has reaped): what the load of a shared machine moves least.
-cpu_ticks() {
+cpu_ticks_all() {
   local s pm pg=0
   s=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   if [ -n "$pg_state" ] && pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid" 2>/dev/null); then
@@ -94,10 +105,15 @@ cpu_ticks() {
   fi
   echo "$s $pg"
 }
-cpu0=$(cpu_ticks)
+cpu0=$(cpu_ticks_all)
+t0=$(cpu_ticks)
+perf_start
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
+perf_stop
+t1=$(cpu_ticks)
 report "intake POST /api/v1/events (c=32)" "$line"
 events=$(q 'select count(*) from event')
+cpu_per event "$t0" "$t1" "$events"
 dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v e="$events" -v d="$dur" 'BEGIN { printf "%-34s %8.0f events/s on disk (%d events in the file)\n", "  durable", e / (d / 1e6), e }'
 persons=$(q 'select count(*) from person')
@@ -115,7 +131,7 @@ awk -v j="$(m safeguard_txq_jobs_total)" -v s="$(m safeguard_txq_db_statements_t
   -v busy="$(m safeguard_txq_busy_seconds_total)" -v cm="$(m safeguard_txq_commit_seconds_total)" 'BEGIN {
   printf "%-34s %8.1f statements, %.1f round trips, writer CPU %.0f us, busy %.0f us (of which COMMIT %.0f us) per job\n", "",
     s / j, r / j, cpu * 1e6 / j, busy * 1e6 / j, cm * 1e6 / j }'
-awk -v a="$cpu0" -v b="$(cpu_ticks)" -v e="$events" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x); split(b, y);
+awk -v a="$cpu0" -v b="$(cpu_ticks_all)" -v e="$events" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x); split(b, y);
   printf "%-34s %8.0f us CPU of the server, %.0f us of PostgreSQL (0: not the throwaway cluster) per event\n", "",
     (y[1] - x[1]) * 1e6 / hz / e, (y[2] - x[2]) * 1e6 / hz / e }'
 
@@ -153,5 +169,10 @@ export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$ja
 [ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed"; exit 1; }
 export SAFEGUARD_PATH="/children/$child"
 bytes=$(curl -s -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" | wc -c)
+t0=$(cpu_ticks)
+[ -n "${BENCH_PERF:-}" ] && BENCH_PERF=$BENCH_PERF.page perf_start
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+perf_stop
+t1=$(cpu_ticks)
 report "record page, $n events, $((bytes / 1024)) KiB (c=16)" "$line"
+cpu_per page "$t0" "$t1" "$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")"

@@ -1100,13 +1100,15 @@ static void views_apply(void **state)
 
 	/* Events: one agency's only; a health-only category left out of a view that says so, kept for health. */
 	struct store_page page = {.limit = 10};
-	struct seen all = {0}, pv = {0}, nh = {0}, mk = {0}, k_all = {0}, k_pol = {0};
+	struct seen all = {0}, pv = {0}, nh = {0}, mk = {0}, k_all = {0}, k_pol = {0}, k_nh = {0};
 	assert_int_equal(store_chronology(f->c, &VIEW_ALL, open, &page, seen_event, &all), STORE_OK);
 	assert_int_equal(store_chronology(f->c, &police, open, &page, seen_event, &pv), STORE_OK);
 	assert_int_equal(store_chronology(f->c, &not_health, open, &page, seen_event, &nh), STORE_OK);
 	assert_int_equal(store_event_marks(f->c, &not_health, open, &page, seen_event, &mk), STORE_OK);
 	assert_int_equal(store_event_kinds(f->c, &VIEW_ALL, open, seen_kind, &k_all), STORE_OK);
 	assert_int_equal(store_event_kinds(f->c, &police, open, seen_kind, &k_pol), STORE_OK);
+	/* the health-only event's kind too (its details read by id, the index covering the rest) */
+	assert_int_equal(store_event_kinds(f->c, &not_health, open, seen_kind, &k_nh), STORE_OK);
 	assert_int_equal(all.n, 4);
 	assert_int_equal(pv.n, 1);
 	assert_int_equal(pv.id[0], pol);
@@ -1118,6 +1120,7 @@ static void views_apply(void **state)
 	}
 	assert_int_equal(k_all.n, 4);
 	assert_int_equal(k_pol.n, 1);
+	assert_int_equal(k_nh.n, 3);
 
 	/* Alerts for a reader limited to one agency's events: only those resting on such events alone. */
 	struct store_alert_query child = {.person_id = open, .limit = 10};

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Intake's CPU cost per record, for comparing two builds on a shared machine: a fixed amount of work (the first
+# RECORDS records of the synthetic area, 32 clients (bench/intake_fixed.mjs, as wrk cannot stop after N), every answer a durable commit) into a fresh SQLite file,
+# and the server's CPU time (user + system, /proc/PID/stat) and its busiest thread's (the writer) divided by
+# the events stored. Wall-clock rate and p99 are printed too, with the load average beside them.
+#   bench/intake_cpu.sh                         the build in build/
+#   BENCH_BIN=/tmp/other RECORDS=20000 bench/intake_cpu.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bin=${BENCH_BIN:-$root/build/safeguard}
+records=${RECORDS:-16000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-intake-cpu.XXXXXX")
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+db=sqlite:$work/bench.db
+export SAFEGUARD_DATA_DIR=$work/data
+mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+"$bin" migrate --db "$db" >/dev/null
+for agency in police health education social_care housing; do
+  export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
+done
+"$bin" gen --out "$work/area" --families $((records / 8 + 1000)) --seed 7 --today 2026-11-24 2>/dev/null
+head -n "$records" "$work/area/events.jsonl" >"$work/events.jsonl"
+export SAFEGUARD_EVENTS=$work/events.jsonl
+"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/serve.out")
+[ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
+ticks() { awk '{ print $14 + $15 }' "$1"; }
+declare -A before
+for t in /proc/$pid/task/*/stat; do before[$t]=$(ticks "$t"); done
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+total=0 busiest=0
+for t in /proc/$pid/task/*/stat; do
+  d=$(($(ticks "$t") - ${before[$t]:-0}))
+  total=$((total + d))
+  if [ "$d" -gt "$busiest" ]; then busiest=$d; fi
+done
+events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+awk -v t="$total" -v b="$busiest" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
+  printf "%d events: server CPU %.0f us/event, writer thread %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",
+    e, t / hz * 1e6 / e, b / hz * 1e6 / e, e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
