@@ -1816,9 +1816,14 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 			count[(tw[i] >> 4) & 1][tw[i] & 15]++;
 	/* With pseudo-counts: TWIN_PRIOR_CHILDREN children among whom a share TWIN_PRIOR have a twin so
 	 * named, so that an input with few identifiers is not read as "no twins". */
+	/* A twin pair is counted only when both twins carry the identifier, while the denominator counts every
+	 * child who does: the count is thinned once more by the share of the other twin's records that carry
+	 * it. Read it back at the share of records that carry the identifier (split_seen; a child's share is
+	 * at least that, so this errs towards twins). */
+	double seen = m->split_seen > 0 && m->split_seen < 1 ? m->split_seen : 1.0;
 	for (int real = 0; real < 2; real++)
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
-			m->twin_rate[real][l] = ((double)count[real][l] + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) /
+			m->twin_rate[real][l] = ((double)count[real][l] / seen + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) /
 						((double)children + TWIN_PRIOR_CHILDREN);
 	free(ids);
 	free(tw);

@@ -678,6 +678,52 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 	linkage_result_free(&res);
 }
 
+/* The twin share is counted on pairs of twins who BOTH carry a valid identifier, over the children who carry
+ * one: when only half the records carry one, half the twins of an identified child go uncounted. 40 pairs
+ * of identified twins (unrelated names), 80 identified children, and 80 records of other children with no
+ * identifier (half the records carry one): the share is read back at that half, (40 / 0.5 + prior) / (80 +
+ * prior), not (40 + prior) / (80 + prior) as before (0.144, half what the input shows). */
+static void twin_share_read_back_at_identifier_coverage(void **state)
+{
+	enum { TW = 40 };
+	struct linkage_rec r[4 * TW];
+	static const char *fam[6] = {"Okafor", "Novak", "Hughes", "Begum", "Kowalski", "Osei"};
+	static const char *first[2][4] = {{"Amara", "Lena", "Ruth", "Ines"}, {"Tobias", "Omar", "Felix", "Hugo"}};
+	static const char *other[4] = {"Zainab", "Priya", "Keira", "Nadia"};
+	static const char *ofam[4] = {"Whitfield", "Armitage", "Lindqvist", "Oyelaran"};
+	unsigned long nine = 401023213;
+	size_t n = 0;
+	for (int t = 0; t < TW; t++) {
+		char dob[16], addr[32];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		for (int k = 0; k < 2; k++) {
+			char nhs[11];
+			while (!nhs_from(nine++, nhs))
+				;
+			r[n++] = rec(first[k][t % 4], "", fam[t % 6], dob, k ? "M" : "F", "LS6 2AB", addr, nhs, "");
+		}
+	}
+	for (int t = 0; t < 2 * TW; t++) {
+		char dob[16], addr[32];
+		snprintf(dob, sizeof dob, "19%02d-%02d-%02d", 80 + t % 19, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Mill Road", 1 + t);
+		r[n++] = rec(other[t % 4], "", ofam[t % 4], dob, "F", "BD1 1AA", addr, "", "");
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_true(fabs(m.split_seen - 0.5) < 1e-9);
+	double share = m.twin_rate[0][LN_ELSE] + m.twin_rate[1][LN_ELSE];
+	assert_true(fabs(share - (2 * TW + 2 * 0.2) / (2 * TW + 200.0)) < 1e-6);
+	for (size_t i = 0; i < 2 * TW; i += 2)
+		assert_int_not_equal(res.cluster[i], res.cluster[i + 1]);
+	linkage_result_free(&res);
+}
+
 static void clustering_holds_ambiguous_record(void **state)
 {
 	/* Twins Abdi (two records, one NHS number) and Abdullahi (one record, another NHS number): the two
@@ -1006,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(clustering_transposed_twins_apart),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
+		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(accuracy_floor),
