@@ -30,7 +30,8 @@ static double seconds(clockid_t clock)
 /* Runs one batch in one transaction; sets each job's rc.
  * A connection found lost (the database server died or failed over: STORE_EUNAVAIL) is handed back, which
  * closes it, and another is opened for the next batch (with a multi-host URL, on whichever server is now
- * the primary). The batch it cut off is not retried here: its jobs are answered STORE_EUNAVAIL (the API's
+ * the primary); so is one lost while its COMMIT was on the way (STORE_EUNKNOWN). The batch it cut off is not
+ * retried here: its jobs are answered STORE_EUNAVAIL or STORE_EUNKNOWN (the API's
  * 503 with Retry-After), because the commit of a cut-off transaction may or may not have happened and
  * only the caller knows whether sending again is safe (intake is: by agency and source_ref). */
 static void run_batch(txq *q, struct txq_job *batch)
@@ -81,7 +82,8 @@ static void run_batch(txq *q, struct txq_job *batch)
 		store_rollback(q->conn);
 		for (struct txq_job *j = batch; j; j = j->next)
 			j->rc = rc < 0 ? rc : STORE_EIO;
-		if (rc == STORE_EUNAVAIL) { /* closed by the pool; the next batch connects again */
+		if (rc == STORE_EUNAVAIL || rc == STORE_EUNKNOWN) { /* lost (before or during COMMIT): closed by the
+								      * pool; the next batch connects again */
 			store_conn_put(q->st, q->conn);
 			q->conn = NULL;
 		}

@@ -427,6 +427,21 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
  * ROLLBACK TO (service/txq.c) or the transaction's ROLLBACK, exactly as after a failed statement that was
  * waited for. A refusal is therefore never lost: at the latest the job's RELEASE reports it. */
 
+/* A pipeline that cannot be finished (its Sync unanswered or unsendable, a send refused): the connection's
+ * protocol state is unknown, so it is of no further use. Marked lost (STORE_EUNAVAIL), the pool closes it and
+ * the writer connects again, instead of every later batch failing on it. */
+static int pipeline_broken(struct pg_db *d)
+{
+	const char *m = PQerrorMessage(d->conn);
+	if (m && *m)
+		set_err(d, m);
+	else
+		set_err(d, "a pipeline could not be finished");
+	d->lost = true;
+	d->queued = 0;
+	return STORE_EUNAVAIL;
+}
+
 /* Reads the answers up to and including the Sync, after PQpipelineSync: first `queued` answers of statements
  * queued earlier, then `mine` answers of the caller's (*res keeps the one at index keep, if keep >= 0). rc[]
  * gets each of the caller's outcomes; the return is the first failure of the queued ones (STORE_OK: none). */
@@ -483,13 +498,8 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 		}
 		PQclear(r);
 	}
-	if (!synced || !PQexitPipelineMode(conn)) {
-		if (PQstatus(conn) == CONNECTION_BAD) {
-			d->lost = true;
-			return STORE_EUNAVAIL;
-		}
-		return qrc != STORE_OK ? qrc : STORE_EIO; /* not in a state to go on: the transaction fails */
-	}
+	if (!synced || !PQexitPipelineMode(conn))
+		return pipeline_broken(d);
 	return qrc;
 }
 
@@ -500,10 +510,8 @@ static int settle(struct pg_db *d)
 		return STORE_OK;
 	int queued = d->queued;
 	d->queued = 0;
-	if (!PQpipelineSync(d->conn)) {
-		int rc = map_res(d, NULL);
-		return rc ? rc : STORE_EIO;
-	}
+	if (!PQpipelineSync(d->conn))
+		return pipeline_broken(d);
 	return drain(d, queued, 0, -1, NULL, NULL);
 }
 
@@ -516,8 +524,7 @@ static int queue_statement(struct pg_db *d, const char *name, int n, const char 
 	d->head.statements++;
 	if (!PQsendQueryPrepared(d->conn, name, n, values, lengths, formats, 0)) {
 		set_err(d, PQerrorMessage(d->conn));
-		settle(d);
-		return STORE_EIO;
+		return pipeline_broken(d);
 	}
 	d->queued++;
 	/* A bound on what waits unanswered, so that neither side's buffers can fill while the other waits. */
@@ -542,10 +549,8 @@ static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const ch
 		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
 		    (!sp || PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0));
 	int rc[3] = {STORE_EIO, STORE_EIO, STORE_EIO};
-	if (!PQpipelineSync(conn)) {
-		int x = map_res(d, NULL);
-		return x ? x : STORE_EIO;
-	}
+	if (!PQpipelineSync(conn))
+		return pipeline_broken(d);
 	int qrc = drain(d, queued, sent ? (sp ? 3 : 1) : 0, sp ? 1 : 0, rc, res);
 	if (qrc != STORE_OK) /* a queued statement failed: the transaction is aborted, sg_statement never made */
 		return qrc;
@@ -576,49 +581,57 @@ static int pg_step(sql_stmt *s)
 		return SQL_DONE;
 	}
 	int rc = STORE_OK;
-	const char *name = variant(d, x, &rc);
-	if (!name)
-		return rc;
-	const char *values[SQL_NOW_PARAM + 8];
-	int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
-	for (int k = 0; k < x->nparams; k++) {
-		struct pg_param *p = &x->p[k];
-		formats[k] = 0;
-		lengths[k] = 0;
-		switch (p->kind) {
-		case P_INT:
-		case P_DOUBLE:
-			values[k] = p->num;
-			break;
-		case P_TEXT:
-			if (p->len >= 0 && memchr(p->ptr, '\0', (size_t)p->len) == NULL) {
-				/* a counted text: binary format sends exactly those bytes */
-				formats[k] = 1;
-				lengths[k] = p->len;
-			}
-			values[k] = p->ptr;
-			break;
-		case P_BLOB:
-			values[k] = p->ptr;
-			lengths[k] = p->len;
-			formats[k] = 1;
-			break;
-		default:
-			values[k] = NULL;
-		}
-	}
-	bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
-	if (intx && x->deferred)
-		return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
-	if (x->rollback) /* ROLLBACK TO: whatever the queued statements did is undone by it */
+	if (x->rollback && x->nparams == 0) {
+		/* ROLLBACK TO after a refused queued write: the transaction is aborted, where PostgreSQL refuses to
+		 * prepare anything, so it goes as it is (simple protocol), once the queue is answered (whatever the
+		 * queued statements did is undone by it). */
 		settle(d);
-	bool sp = x->write && intx && !x->plain;
-	if (sp || d->queued) {
-		rc = pipelined(d, sp, name, x->nparams, values, lengths, formats, &x->res);
-	} else {
 		count(d, NULL, 1);
-		x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
+		x->res = PQexec(d->conn, x->sql);
 		rc = map_res(d, x->res);
+	} else {
+		const char *name = variant(d, x, &rc);
+		if (!name)
+			return rc;
+		const char *values[SQL_NOW_PARAM + 8];
+		int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
+		for (int k = 0; k < x->nparams; k++) {
+			struct pg_param *p = &x->p[k];
+			formats[k] = 0;
+			lengths[k] = 0;
+			switch (p->kind) {
+			case P_INT:
+			case P_DOUBLE:
+				values[k] = p->num;
+				break;
+			case P_TEXT:
+				if (p->len >= 0 && memchr(p->ptr, '\0', (size_t)p->len) == NULL) {
+					/* a counted text: binary format sends exactly those bytes */
+					formats[k] = 1;
+					lengths[k] = p->len;
+				}
+				values[k] = p->ptr;
+				break;
+			case P_BLOB:
+				values[k] = p->ptr;
+				lengths[k] = p->len;
+				formats[k] = 1;
+				break;
+			default:
+				values[k] = NULL;
+			}
+		}
+		bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+		if (intx && x->deferred)
+			return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
+		bool sp = x->write && intx && !x->plain;
+		if (sp || d->queued) {
+			rc = pipelined(d, sp, name, x->nparams, values, lengths, formats, &x->res);
+		} else {
+			count(d, NULL, 1);
+			x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
+			rc = map_res(d, x->res);
+		}
 	}
 	if (rc != STORE_OK && getenv("SAFEGUARD_SQL_TRACE"))
 		fprintf(stderr, "pg: statement %d: %s\n", x->head.id, x->sql);

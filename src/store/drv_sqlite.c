@@ -61,8 +61,10 @@ static int map_rc(int rc)
 static int returning_cut(const char *sql)
 {
 	static const char tail[] = " RETURNING id";
-	size_t n = strlen(sql), t = sizeof tail - 1;
-	if (strncmp(sql, "INSERT INTO ", 12) != 0 || n <= t || strcmp(sql + n - t, tail) != 0)
+	size_t n = strlen(sql), t = sizeof tail - 1, m = sizeof SQL_DEFERRED - 1;
+	if (n > m && strcmp(sql + n - m, SQL_DEFERRED) == 0) /* a comment for PostgreSQL's driver (store/sql.h) */
+		n -= m;
+	if (strncmp(sql, "INSERT INTO ", 12) != 0 || n <= t || strncmp(sql + n - t, tail, t) != 0)
 		return -1;
 	const char *values = strstr(sql, " VALUES (");
 	if (!values || strstr(values, "SELECT") || strstr(sql, "DO UPDATE") || strstr(sql, "REPLACE"))

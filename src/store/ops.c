@@ -6376,17 +6376,22 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 	}
 	if ((rc = sql_commit(x->db)) != STORE_OK)
 		return rc;
+	/* From here the indexes are held back: whatever happens next, the caller must end the load
+	 * (store_bulk_fast_end(c, true)), which restores durability and builds them again. */
+	*fast = true;
 	/* Durability off while the rows of an empty area go in (store_bulk_fast_end restores it and makes the
 	 * whole load durable): SQLite skips its fsyncs (its journal still keeps the file whole if the process
 	 * dies; only the machine losing power could leave it damaged) and gets a page cache of 1 GiB;
 	 * PostgreSQL's commits do not wait for their WAL to reach disk (a crash loses the last chunks, never
 	 * consistency). */
-	if (on_sqlite(x))
+	if (on_sqlite(x)) {
 		/* and a rollback journal instead of the write-ahead log: a page the load adds past the end of the
 		 * file is written once, not to the log and again into the file (an empty area's file is nearly all
-		 * such pages). Left in WAL if another connection holds the file (the switch then does nothing). */
-		rc = sql_exec(x->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576; PRAGMA journal_mode = DELETE");
-	else {
+		 * such pages). Left in WAL if another connection holds the file: SQLite then refuses the switch
+		 * ("database is locked"), which is no reason to stop the load. */
+		if ((rc = sql_exec(x->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576")) == STORE_OK)
+			(void)sql_exec(x->db, "PRAGMA journal_mode = DELETE");
+	} else {
 		snprintf(x->bulk_sync, sizeof x->bulk_sync, "on");
 		if ((s = sql_prepare(x->db, S_BULK_SYNC, stmt_sql[S_BULK_SYNC])) && sql_step(s) == SQL_ROW) {
 			const char *v = (const char *)sql_column_text(s, 0);
@@ -6397,7 +6402,6 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 			sql_reset(s);
 		rc = sql_exec(x->db, "SET synchronous_commit = off");
 	}
-	*fast = rc == STORE_OK;
 	return rc;
 }
 
@@ -6422,7 +6426,7 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 		rc = sql_exec(x->db, "PRAGMA journal_mode = WAL");
 		if (rc == STORE_OK)
 			rc = x->db->drv->checkpoint(x->db);
-		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -2000");
+		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -32768"); /* as sql_sqlite_open */
 		rc = rc != STORE_OK ? rc : r2;
 	} else if (rc == STORE_OK && (fast || built)) /* the planner's statistics of the new rows */
 		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key");

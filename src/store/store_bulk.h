@@ -69,7 +69,8 @@ int store_bulk_end(store_conn *c, bool ok);
  * and person_block_key (those no UNIQUE or PRIMARY KEY needs), and on PostgreSQL their foreign keys, are
  * dropped, each held in bulk_held_index in the same transaction, and durability is turned off for the connection (SQLite synchronous = OFF, with a
  * 1 GiB page cache; PostgreSQL synchronous_commit = off): *fast says whether it was. Otherwise nothing
- * changes. */
+ * changes. *fast is set as soon as the indexes are held back, even when turning durability off then fails
+ * (the return value says so): the caller must then still call store_bulk_fast_end(c, true). */
 int store_bulk_fast_begin(store_conn *c, bool *fast);
 /* After the load, whatever became of it (outside any transaction): durability back on, every held index
  * built again (foreign keys last: each checked against the whole table) in one durable transaction (so

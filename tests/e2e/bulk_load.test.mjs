@@ -190,6 +190,39 @@ describe('area-load into an empty area: faster, and the same rows', () => {
   });
 });
 
+describe('area-load into an empty area that a server holds open', () => {
+  let held;
+  let server;
+  before(async () => {
+    held = freshArea('bulk-load-held');
+    server = await startServer(held.db);
+  });
+  after(async () => {
+    try {
+      if (server) await server.stop();
+    } finally {
+      removeDir(held.dir);
+    }
+  });
+
+  test('the load goes in and every index is back, though SQLite cannot leave its write-ahead log', () => {
+    // SQLite refuses to change the journal mode while another connection has the file open ("database is
+    // locked"): the fast load must then stay in the write-ahead log, not stop with its indexes dropped.
+    const listIndexes = () => (onPostgres()
+      ? sql(held.db, "select indexname from pg_indexes where schemaname = current_schema() order by 1")
+      : sql(held.db, "select name from sqlite_master where type = 'index' order by name"));
+    const before = listIndexes();
+    assert.match(before, /person_dob/);
+    const r = runCli(['area-load', '--db', dbUrl(held.db), '--children', '20', '--events-per-child', '2',
+      '--seed', '13'], { check: false });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^children 20 events 40 /m);
+    assert.equal(count(held.db, 'person'), 20);
+    assert.equal(listIndexes(), before);
+    assert.equal(count(held.db, 'bulk_held_index'), 0);
+  });
+});
+
 describe('homes import on the bulk path', () => {
   let gen;
   before(() => {
