@@ -72,6 +72,7 @@ struct pjob {
 	struct batch *b;
 	const char *key;
 	const char *kind; /* "nhs", or a kind the identifier table's CHECK refuses */
+	bool own_failure; /* the job ignores the refusal and fails for a reason of its own (-42) */
 	bool done;
 };
 
@@ -87,6 +88,12 @@ static int pjob_run(store_conn *c, void *arg)
 				.detail = ""};
 	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
+	if (j->own_failure) {
+		/* on PostgreSQL the refusal is still on its way when the job gives up: its ROLLBACK TO comes
+		 * first on this connection, in a transaction the refusal has aborted */
+		(void)store_identifier_add(c, person, j->kind, "1", 0);
+		return -42;
+	}
 	return intake_like_writes(c, person, j->kind);
 }
 
@@ -115,43 +122,49 @@ static int gate_run(store_conn *c, void *arg)
 	return STORE_OK;
 }
 
+/* Runs the gate, then jobs as one batch behind it; returns the batches. */
+static unsigned long long run_batch_of(struct fx *f, struct batch *bp, struct pjob *jobs)
+{
+	*bp = (struct batch){.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct pjob gate = {.b = bp};
+	txq *q = NULL;
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	gate.tj = (struct txq_job){.run = gate_run, .arg = bp, .done = pjob_done, .rc = 777};
+	txq_submit(q, &gate.tj);
+	pthread_mutex_lock(&bp->lock);
+	while (!bp->gate_running)
+		pthread_cond_wait(&bp->cond, &bp->lock);
+	pthread_mutex_unlock(&bp->lock);
+	for (int i = 0; i < NJOBS; i++) {
+		jobs[i].tj = (struct txq_job){.run = pjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777};
+		txq_submit(q, &jobs[i].tj);
+		pthread_mutex_lock(&bp->lock);
+		bp->submitted++;
+		pthread_cond_broadcast(&bp->cond);
+		pthread_mutex_unlock(&bp->lock);
+	}
+	pthread_mutex_lock(&bp->lock);
+	while (bp->done < NJOBS + 1)
+		pthread_cond_wait(&bp->cond, &bp->lock);
+	pthread_mutex_unlock(&bp->lock);
+	unsigned long long njobs = 0, nbatches = 0;
+	txq_stats(q, &njobs, &nbatches);
+	txq_stop(q);
+	txq_free(q);
+	assert_int_equal(gate.tj.rc, 0);
+	return nbatches;
+}
+
 static void refused_deferred_write_fails_its_job_alone(void **state)
 {
 	struct fx *f = *state;
-	struct batch b = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-	struct pjob gate = {.b = &b};
+	struct batch b;
 	struct pjob jobs[NJOBS] = {
 		{.b = &b, .key = "pipe-before", .kind = "nhs"},
 		{.b = &b, .key = "pipe-refused", .kind = "no-such-kind"},
 		{.b = &b, .key = "pipe-after", .kind = "nhs"},
 	};
-	txq *q = NULL;
-	assert_int_equal(txq_start(f->st, &q), STORE_OK);
-	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
-	txq_submit(q, &gate.tj);
-	pthread_mutex_lock(&b.lock);
-	while (!b.gate_running)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
-	for (int i = 0; i < NJOBS; i++) {
-		jobs[i].tj = (struct txq_job){.run = pjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777};
-		txq_submit(q, &jobs[i].tj);
-		pthread_mutex_lock(&b.lock);
-		b.submitted++;
-		pthread_cond_broadcast(&b.cond);
-		pthread_mutex_unlock(&b.lock);
-	}
-	pthread_mutex_lock(&b.lock);
-	while (b.done < NJOBS + 1)
-		pthread_cond_wait(&b.cond, &b.lock);
-	pthread_mutex_unlock(&b.lock);
-	unsigned long long njobs = 0, nbatches = 0;
-	txq_stats(q, &njobs, &nbatches);
-	txq_stop(q);
-	txq_free(q);
-
-	assert_int_equal(nbatches, 2); /* the gate, then the three jobs in one transaction */
-	assert_int_equal(gate.tj.rc, 0);
+	assert_int_equal(run_batch_of(f, &b, jobs), 2); /* the gate, then the three jobs in one transaction */
 	assert_int_equal(jobs[0].tj.rc, 0);
 	assert_true(jobs[1].tj.rc < 0); /* refused: reported, whichever statement carried the refusal back */
 	assert_int_equal(jobs[2].tj.rc, 0);
@@ -160,6 +173,31 @@ static void refused_deferred_write_fails_its_job_alone(void **state)
 	assert_true(keyed(f->st, "pipe-after") > 0);
 	/* the audit chain holds the two entries of each job that committed, and verifies */
 	assert_int_equal(fx_audit_count(f->st), 4);
+	struct audit_verify_result vr;
+	memset(&vr, 0, sizeof vr);
+	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
+	assert_int_equal(vr.first_bad_id, 0);
+	assert_int_equal(vr.verified, 4);
+}
+
+/* ---- a job that fails for its own reason while its refused write is still on its way fails alone ---- */
+
+static void own_failure_over_a_refused_write_fails_alone(void **state)
+{
+	struct fx *f = *state;
+	struct batch b;
+	struct pjob jobs[NJOBS] = {
+		{.b = &b, .key = "own-before", .kind = "nhs"},
+		{.b = &b, .key = "own-refused", .kind = "no-such-kind", .own_failure = true},
+		{.b = &b, .key = "own-after", .kind = "nhs"},
+	};
+	assert_int_equal(run_batch_of(f, &b, jobs), 2);
+	assert_int_equal(jobs[0].tj.rc, 0);
+	assert_int_equal(jobs[1].tj.rc, -42); /* its own answer, and its savepoint rolled back */
+	assert_int_equal(jobs[2].tj.rc, 0);
+	assert_true(keyed(f->st, "own-before") > 0);
+	assert_int_equal(keyed(f->st, "own-refused"), 0);
+	assert_true(keyed(f->st, "own-after") > 0);
 	struct audit_verify_result vr;
 	memset(&vr, 0, sizeof vr);
 	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
@@ -326,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_its_job_alone, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(own_failure_over_a_refused_write_fails_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
