@@ -17,10 +17,10 @@ void web_write_failed(const struct web *w, http_request *rq, int rc, const char 
 		      const char *href, const char *link_text)
 {
 	const char *unknown = web_write_unknown_message(rc);
-	if (unknown)
+	if (unknown) {
 		title = UNKNOWN_TITLE;
-	if (unknown)
 		message = unknown;
+	}
 	if (href)
 		web_message_link(w, rq, 503, title, message, href, link_text);
 	else
