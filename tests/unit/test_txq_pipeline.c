@@ -42,6 +42,17 @@ static int64_t keyed(store *st, const char *key)
 	return id;
 }
 
+/* The audit chain holds exactly n entries, and verifies every one. */
+static void assert_chain(store *st, int n)
+{
+	assert_int_equal(fx_audit_count(st), n);
+	struct audit_verify_result vr;
+	memset(&vr, 0, sizeof vr);
+	assert_int_equal(audit_verify(st, NULL, &vr), STORE_OK);
+	assert_int_equal(vr.first_bad_id, 0);
+	assert_int_equal(vr.verified, n);
+}
+
 /* What intake writes for a record once it has its person: identifiers, a household, an audit entry. */
 static int intake_like_writes(store_conn *c, int64_t person, const char *nhs_kind)
 {
@@ -172,12 +183,7 @@ static void refused_deferred_write_fails_its_job_alone(void **state)
 	assert_int_equal(keyed(f->st, "pipe-refused"), 0); /* nothing of the refused job was committed */
 	assert_true(keyed(f->st, "pipe-after") > 0);
 	/* the audit chain holds the two entries of each job that committed, and verifies */
-	assert_int_equal(fx_audit_count(f->st), 4);
-	struct audit_verify_result vr;
-	memset(&vr, 0, sizeof vr);
-	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
-	assert_int_equal(vr.first_bad_id, 0);
-	assert_int_equal(vr.verified, 4);
+	assert_chain(f->st, 4);
 }
 
 /* ---- a job that fails for its own reason while its refused write is still on its way fails alone ---- */
@@ -198,11 +204,7 @@ static void own_failure_over_a_refused_write_fails_alone(void **state)
 	assert_true(keyed(f->st, "own-before") > 0);
 	assert_int_equal(keyed(f->st, "own-refused"), 0);
 	assert_true(keyed(f->st, "own-after") > 0);
-	struct audit_verify_result vr;
-	memset(&vr, 0, sizeof vr);
-	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
-	assert_int_equal(vr.first_bad_id, 0);
-	assert_int_equal(vr.verified, 4);
+	assert_chain(f->st, 4);
 }
 
 /* ---- the same refusal in a transaction of its own (txq_exec): the commit does not pretend ---- */
@@ -352,12 +354,7 @@ static void audit_appends_read_the_chain_once(void **state)
 	assert_int_equal(txq_exec(f->st, two_appends, &rt), STORE_OK);
 	assert_int_equal(txq_exec(f->st, two_appends, &rt), STORE_OK); /* prepared now */
 	assert_int_equal(rt, 0); /* two appends sent without waiting, nothing read (SQLite: no round trips) */
-	assert_int_equal(fx_audit_count(f->st), 6);
-	struct audit_verify_result vr;
-	memset(&vr, 0, sizeof vr);
-	assert_int_equal(audit_verify(f->st, NULL, &vr), STORE_OK);
-	assert_int_equal(vr.first_bad_id, 0);
-	assert_int_equal(vr.verified, 6);
+	assert_chain(f->st, 6);
 }
 
 int main(void)
