@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "clock/now.h"
 #include "http/server.h"
+#include "service/audit.h"
 #include "service/cases.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -210,11 +211,6 @@ static int seed_run(store_conn *c, void *arg)
 	return tokens_seed_agencies(c);
 }
 
-static int count_run(store_conn *c, void *arg)
-{
-	return store_audit_count(c, arg);
-}
-
 struct banner {
 	struct demo_tokens *t;
 	int64_t child;
@@ -311,7 +307,7 @@ int cmd_demo(int argc, char **argv)
 	int64_t audits = 0;
 	if (!st || !l)
 		goto out;
-	if (txq_exec(st, seed_run, NULL) != STORE_OK || txq_exec(st, count_run, &audits) != STORE_OK) {
+	if (txq_exec(st, seed_run, NULL) != STORE_OK || audit_count(st, &audits) != STORE_OK) {
 		fprintf(stderr, "safeguard demo: cannot prepare the database\n");
 		goto out;
 	}

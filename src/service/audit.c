@@ -314,3 +314,13 @@ int audit_list(store *st, const struct store_audit_query *q, store_audit_fn fn, 
 	struct listing l = {q, fn, ctx};
 	return service_in_snapshot(st, list_run, &l);
 }
+
+static int count_run(store_conn *c, void *arg)
+{
+	return store_audit_count(c, arg);
+}
+
+int audit_count(store *st, int64_t *n)
+{
+	return service_in_snapshot(st, count_run, n);
+}

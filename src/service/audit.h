@@ -57,4 +57,7 @@ int audit_verify(store *st, const uint8_t *public_key, struct audit_verify_resul
  * the operator's act, like audit_verify, and is not itself audited. */
 int audit_list(store *st, const struct store_audit_query *q, store_audit_fn fn, void *ctx);
 
+/* How many entries the trail holds, in one read snapshot (the demo's banner). */
+int audit_count(store *st, int64_t *n);
+
 #endif
