@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { createRequire } from 'node:module';
 import {
   BIN, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
   sql, tempDir, totp,
@@ -21,6 +21,8 @@ import {
 export { BIN, isoSeconds, nhsNumbers, now, postEvent, request, sql, totp };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// axe-core's browser build, the one @axe-core/playwright injects (tests/package.json installs both).
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const ARTIFACTS = path.resolve(here, '../../build/artifacts/browser');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const AGENCIES = ['police', 'health', 'education', 'social_care', 'housing'];
@@ -50,6 +52,26 @@ export const WORKER_TEAM = 'north';
 const START_TIMEOUT_MS = 60000;
 const STOP_TIMEOUT_MS = 30000;
 
+// SG_PROFILE=FILE: how long the helpers below took in this test file (count and milliseconds of each), appended to
+// FILE as one JSON line when the process ends (scripts/check.sh and docs/INTERNALS.md "Where the time goes").
+const profile = {};
+export async function timed(name, fn) {
+  if (!process.env.SG_PROFILE) return fn();
+  const t0 = performance.now();
+  try { return await fn(); } finally {
+    const p = profile[name] ??= { n: 0, ms: 0 };
+    p.n += 1; p.ms += performance.now() - t0;
+  }
+}
+if (process.env.SG_PROFILE) {
+  process.on('exit', () => {
+    const file = process.argv.find((a) => a.endsWith('.test.mjs')) ?? '?';
+    const cpu = process.cpuUsage();
+    fs.appendFileSync(process.env.SG_PROFILE, `${JSON.stringify({ file: path.basename(file), node_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms) }])) })}\n`);
+  });
+}
+
 function withTimeout(promise, ms, message) {
   let t;
   const timer = new Promise((_, reject) => { t = setTimeout(() => reject(new Error(message)), ms); });
@@ -67,7 +89,7 @@ let currentDemo = null;
  * {url, db, people: {username: {role, password, secret}}, tokens: {police, ...}, exampleChild, stderr, stop()}.
  * stop() sends SIGTERM and requires exit 0 and no sanitizer report.
  */
-export async function startDemo({ families = 40 } = {}) {
+async function startDemoUntimed({ families = 40 } = {}) {
   const dir = tempDir('browser');
   const db = path.join(dir, 'demo.db');
   // On PostgreSQL (SAFEGUARD_TEST_DB) the area is a database of its own on that cluster, its keys and
@@ -259,7 +281,7 @@ export function spacedNhs(nhs) {
 
 // ---- the browser ----
 
-export function launchBrowser() {
+function launchBrowserUntimed() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60000 });
 }
 
@@ -271,7 +293,7 @@ export function launchBrowser() {
  * by filling /sign-in in this page (the session cookie lives in this context only); { as: null } stays signed
  * out. { demo } is the server (the one started last by default); the other options go to browser.newContext.
  */
-export async function newPage(browser, { as, demo = currentDemo, ...options } = {}) {
+async function newPageUntimed(browser, { as, demo = currentDemo, ...options } = {}) {
   assert.ok(as !== undefined, 'newPage: say who signs in ({ as: USERNAME }), or { as: null } to stay signed out');
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   context.setDefaultTimeout(20000);
@@ -319,7 +341,7 @@ export async function signedInAs(page) {
  * reading the clock and the server's check does not matter. Each code signs in once, and the suite signs the same
  * people in many times a minute: the last step used is forgotten first (totpUsedLongAgo), as time would.
  */
-export async function signIn(page, username, { demo = page.demo ?? currentDemo, next } = {}) {
+async function signInUntimed(page, username, { demo = page.demo ?? currentDemo, next } = {}) {
   assert.ok(demo, 'signIn: no demo server');
   const person = demo.people[username];
   assert.ok(person, `signIn: ${username} is not one of the demo's people (${Object.keys(demo.people).join(', ')})`);
@@ -366,7 +388,7 @@ export async function postFromPage(page, path, fields, { origin } = {}) {
  * Runs action (a click, a key press) and waits for the page it leads to (after any redirect) to load; fails,
  * saying where the browser went and what the page said, unless pred(URL) holds for it.
  */
-export async function navigate(page, action, pred) {
+async function navigateUntimed(page, action, pred) {
   const committed = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
   await action();
   await committed;
@@ -379,7 +401,7 @@ export async function navigate(page, action, pred) {
   return url;
 }
 
-export async function goto(page, url) {
+async function gotoUntimed(page, url) {
   const res = await page.goto(url, { waitUntil: 'load' });
   assert.ok(res, `no response for ${url}`);
   return res;
@@ -392,7 +414,7 @@ export function clearSnaps(prefix) {
 }
 
 /** A full-page PNG under build/artifacts/browser/. */
-export async function snap(page, name) {
+async function snapUntimed(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -400,15 +422,30 @@ export async function snap(page, name) {
   return file;
 }
 
-/** axe-core on the page as it is now; fails listing each violation's id, help, impact and targets. */
-export async function assertAccessible(page, label) {
-  const results = await new AxeBuilder({ page }).analyze();
+/**
+ * axe-core on the page as it is now; fails listing each violation's id, help, impact and targets.
+ *
+ * axe-core's own axe.run in the page, every rule, as @axe-core/playwright's AxeBuilder runs it in its legacy mode,
+ * but with axe injected once per document (not again for each check of the same page) and without the builder's
+ * default path, which for every check opened a second, blank page in the context, injected axe (650 kB) there too
+ * and merged the results in it (axe.runPartial/finishRun, made for cross-origin iframes, which these pages do not
+ * have): about half of the browser stage's time went on that. resultTypes: violations are reported with every
+ * node, the other result types (passes, incomplete) with one node each (axe still runs every rule).
+ */
+async function assertAccessibleUntimed(page, label) {
+  const results = await runAxe(page);
   assert.ok(results.passes.length > 0, `axe ran no checks on ${label}`);
   const lines = results.violations.map((v) => `  ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n${
     v.nodes.map((n) => `      at ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`).join('\n')}`);
   assert.equal(results.violations.length, 0,
     `axe found ${results.violations.length} violation(s) on ${label} (${page.url()}):\n${lines.join('\n')}`);
   return results;
+}
+
+/** axe.run on the page's document (axe-core injected first if this document has not got it yet). */
+export async function runAxe(page) {
+  if (!await page.evaluate(() => typeof window.axe?.run === 'function')) await page.evaluate(AXE_SOURCE);
+  return page.evaluate((options) => window.axe.run(document, options), { resultTypes: ['violations'] });
 }
 
 /** What every page of the demo area carries: the phase banner saying it holds synthetic children and is audited. */
@@ -691,3 +728,13 @@ export async function fillVisit(page, { type = 'Statutory visit to a looked-afte
   }
   if (summary !== undefined) await page.getByLabel('Note of the visit').fill(summary);
 }
+
+// ---- the profile's wrappers (SG_PROFILE) ----
+export function startDemo(...args) { return timed('startDemo', () => startDemoUntimed(...args)); }
+export function launchBrowser(...args) { return timed('launchBrowser', () => launchBrowserUntimed(...args)); }
+export function signIn(...args) { return timed('signIn', () => signInUntimed(...args)); }
+export function snap(...args) { return timed('snap', () => snapUntimed(...args)); }
+export function assertAccessible(...args) { return timed('assertAccessible', () => assertAccessibleUntimed(...args)); }
+export function newPage(...args) { return timed('newPage', () => newPageUntimed(...args)); }
+export function navigate(...args) { return timed('navigate', () => navigateUntimed(...args)); }
+export function goto(...args) { return timed('goto', () => gotoUntimed(...args)); }
