@@ -116,10 +116,24 @@ run_day() { # index, instant, set, why
 
 echo "calendar: ${#days[@]} days from $days_file, $jobs_max at a time"
 t0=$(date +%s)
-n=0
-for line in "${days[@]}"; do
-  read -r at set why <<< "$line"
-  n=$((n + 1))
+# The longest days start first (full-pg, then full, then the core days, each in the list's order), so that the
+# matrix does not end with one long day running alone while the other job has nothing left to take (the list
+# has the full-pg day last).
+order=()
+for want in full-pg full core; do
+  n=0
+  for line in "${days[@]}"; do
+    read -r _ set _ <<< "$line"
+    n=$((n + 1))
+    [ "$set" = "$want" ] && order+=("$n")
+  done
+done
+# A day whose set is none of these still runs (run_day refuses it by name).
+for n in $(seq 1 "${#days[@]}"); do
+  case " ${order[*]} " in *" $n "*) ;; *) order+=("$n") ;; esac
+done
+for n in "${order[@]}"; do
+  read -r at set why <<< "${days[$((n - 1))]}"
   # At most jobs_max days at once: wait for one to end (each is bounded by DAY_TIMEOUT).
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   run_day "$n" "$at" "$set" "$why" &

@@ -36,7 +36,14 @@ stage() {
   local name=$1 t0=$SECONDS rc
   command_of "$name"
   echo "check: $name started"
-  timeout -k 10 "$stage_timeout" "${cmd[@]}" >"$logs/$name.log" 2>&1 </dev/null &
+  # The stage's CPU seconds (user+sys of everything it started and waited for: node, chromium, the servers, the
+  # CLIs; not a PostgreSQL server, which pg_ctl leaves running on its own) go to NAME.cpu: unlike seconds, they
+  # hardly move with the machine's load, so they compare runs (docs/INTERNALS.md "Where the time goes").
+  # Each test file the stage runs adds a line to NAME.files.jsonl (tests/e2e/lib.mjs, SG_PROFILE): its wall and
+  # CPU time; scripts/time-report.mjs sums them (the slowest files of the long stages are printed at the end).
+  SG_PROFILE="$PWD/$logs/$name.files.jsonl" \
+  timeout -k 10 "$stage_timeout" bash -c '"$@"; rc=$?; times >"$0"; exit $rc' "$logs/$name.times" "${cmd[@]}" \
+    >"$logs/$name.log" 2>&1 </dev/null &
   echo $! >"$logs/$name.pgid" # timeout leads a process group of its own: see stop_stages
   wait $!; rc=$?
   rm -f "$logs/$name.pgid"
@@ -67,6 +74,13 @@ counts() { # LOG -> "passed failed skipped" ("- - -" when the log says nothing)
       else if (seen) print tap["pass"] + 0, tap["fail"] + tap["cancelled"], tap["skipped"] + 0
       else print "- - -"
     }' "$1"
+}
+
+# cpu LOG-STEM: the CPU seconds of a stage from the second line of bash's `times` (children: "0m12.5s 0m3.2s").
+cpu_secs() {
+  [ -s "$1.times" ] || { echo -; return; }
+  sed -n 2p "$1.times" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] }
+    printf "%d\n", s + 0.5 }'
 }
 
 # The names of the conformance suites a stage skipped (tests print "skipped suite NAME: why").
@@ -154,9 +168,9 @@ for s in "${stages[@]}"; do
   failures "$logs/$s.log"
 done
 
-tp=0 tf=0 ts=0 bad=0
+tp=0 tf=0 ts=0 tc=0 bad=0
 echo
-printf '%-9s %-7s %7s %7s %8s %8s  %s\n' stage result passed failed skipped seconds "skipped suites"
+printf '%-9s %-7s %7s %7s %8s %8s %8s  %s\n' stage result passed failed skipped seconds "cpu s" "skipped suites"
 for s in "${stages[@]}"; do
   read -r p f k < <(counts "$logs/$s.log")
   rc=$(cat "$logs/$s.rc")
@@ -165,11 +179,18 @@ for s in "${stages[@]}"; do
   [ "$rc" -eq 124 ] && result=TIMEOUT
   # A stage that failed before it counted anything (a build error) counts as one failure.
   [ "$result" != ok ] && { [ "$f" = - ] || [ "$f" -eq 0 ]; } && f=1
-  printf '%-9s %-7s %7s %7s %8s %8s  %s\n' "$s" "$result" "$p" "$f" "$k" "$(cat "$logs/$s.secs")" \
+  c=$(cpu_secs "$logs/$s"); [ "$c" != - ] && tc=$((tc + c))
+  printf '%-9s %-7s %7s %7s %8s %8s %8s  %s\n' "$s" "$result" "$p" "$f" "$k" "$(cat "$logs/$s.secs")" "$c" \
     "$(skipped_suites "$logs/$s.log")"
   [ "$p" != - ] && tp=$((tp + p)); [ "$f" != - ] && tf=$((tf + f)); [ "$k" != - ] && ts=$((ts + k))
 done
-printf '%-9s %-7s %7s %7s %8s %8s\n' total "$([ "$bad" -eq 0 ] && echo ok || echo FAILED)" "$tp" "$tf" "$ts" "$wall"
+printf '%-9s %-7s %7s %7s %8s %8s %8s\n' total "$([ "$bad" -eq 0 ] && echo ok || echo FAILED)" "$tp" "$tf" "$ts" "$wall" "$tc"
+echo "check: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+for s in browser calendar e2e; do
+  [ -s "$logs/$s.files.jsonl" ] || continue
+  echo "check: the slowest files of $s (all: node scripts/time-report.mjs $logs/$s.files.jsonl 100)"
+  node scripts/time-report.mjs "$logs/$s.files.jsonl" 5
+done
 [ -n "$user_exclude" ] && echo "check: e2e files left out (E2E_EXCLUDE): $user_exclude"
 echo "check: $tp passed, $tf failed, $ts skipped"
 [ "$bad" -eq 0 ]

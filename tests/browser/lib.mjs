@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import {
   BIN, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
-  sql, tempDir, totp,
+  sql, tempDir, timed, totp,
   totpUsedLongAgo, ukDate,
 } from '../e2e/lib.mjs';
 
@@ -51,26 +51,6 @@ export const WORKER_TEAM = 'north';
 // These bound a hang (ASan starts slowly); they are not synchronisation.
 const START_TIMEOUT_MS = 60000;
 const STOP_TIMEOUT_MS = 30000;
-
-// SG_PROFILE=FILE: how long the helpers below took in this test file (count and milliseconds of each), appended to
-// FILE as one JSON line when the process ends (scripts/check.sh and docs/INTERNALS.md "Where the time goes").
-const profile = {};
-export async function timed(name, fn) {
-  if (!process.env.SG_PROFILE) return fn();
-  const t0 = performance.now();
-  try { return await fn(); } finally {
-    const p = profile[name] ??= { n: 0, ms: 0 };
-    p.n += 1; p.ms += performance.now() - t0;
-  }
-}
-if (process.env.SG_PROFILE) {
-  process.on('exit', () => {
-    const file = process.argv.find((a) => a.endsWith('.test.mjs')) ?? '?';
-    const cpu = process.cpuUsage();
-    fs.appendFileSync(process.env.SG_PROFILE, `${JSON.stringify({ file: path.basename(file), node_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
-      ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms) }])) })}\n`);
-  });
-}
 
 function withTimeout(promise, ms, message) {
   let t;

@@ -100,6 +100,43 @@ export async function clockPast(stamp, { boundMs = 5000 } = {}) {
   }
 }
 
+// ---- where the time goes (SG_PROFILE) ----
+//
+// SG_PROFILE=FILE (scripts/check.sh sets it for each stage): when a test file's process ends it appends one JSON
+// line to FILE: the file, its wall milliseconds, its CPU milliseconds (node's own, and its children's that it
+// waited for: the servers, CLIs and chromium it started), the calendar day it ran on (CALENDAR_AT), and the
+// count and milliseconds of each helper wrapped in timed() (the browser suite's demo start, sign-ins, axe).
+const profile = {};
+export async function timed(name, fn) {
+  if (!process.env.SG_PROFILE) return fn();
+  const t0 = performance.now();
+  try { return await fn(); } finally {
+    const p = profile[name] ??= { n: 0, ms: 0 };
+    p.n += 1; p.ms += performance.now() - t0;
+  }
+}
+if (process.env.SG_PROFILE) {
+  process.on('exit', () => {
+    const file = process.argv.find((a) => a.endsWith('.test.mjs'));
+    if (!file) return;
+    const own = process.cpuUsage();
+    let children = 0; // /proc/self/stat fields 16 and 17 (cutime, cstime), in clock ticks of 10 ms
+    try {
+      const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+      children = (Number(f[13]) + Number(f[14])) * 10;
+    } catch { /* not Linux: children unknown */ }
+    const line = {
+      file: `${path.basename(path.dirname(file))}/${path.basename(file)}`,
+      wall_ms: Math.round(process.uptime() * 1000),
+      cpu_ms: Math.round((own.user + own.system) / 1000) + children,
+      ...(process.env.CALENDAR_AT ? { day: process.env.CALENDAR_AT } : {}),
+      ...(process.env.SAFEGUARD_TEST_DB ? { backend: 'postgresql' } : {}),
+      ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, { n: v.n, ms: Math.round(v.ms) }])),
+    };
+    try { fs.appendFileSync(process.env.SG_PROFILE, `${JSON.stringify(line)}\n`); } catch { /* a profile is no test */ }
+  });
+}
+
 // ---- sanitizer reports ----
 
 const SANITIZER_RE = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/;
