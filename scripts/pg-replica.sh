@@ -53,7 +53,7 @@ start)
 	if [ "$(id -u)" = 0 ] && ! id safeguard-test >/dev/null 2>&1; then
 		useradd --system --no-create-home --shell /usr/sbin/nologin safeguard-test
 	fi
-	dir=${2:-$(mktemp -d /tmp/safeguard-pgr.XXXXXX)}
+	dir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/safeguard-pgr.XXXXXX")}
 	mkdir -p "$dir/p" "$dir/r"
 	[ "$(id -u)" = 0 ] && chown safeguard-test "$dir" "$dir/p" "$dir/r"
 	chmod 700 "$dir"

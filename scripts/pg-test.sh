@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/pg-test.sh start|stop|url [DIR] — a throwaway PostgreSQL cluster for the tests.
 #
-#   start  initdb in a fresh temporary folder, start the server with its Unix socket in that folder only
+#   start  initdb in a fresh temporary folder (under TMPDIR, default /tmp), start the server with its Unix socket in that folder only
 #          (listen_addresses = '': no TCP), fsync on, create the database "safeguard"; prints the URL
 #   url    prints the URL of the cluster started last (postgresql:///safeguard?host=DIR)
 #   stop   stops it and removes the folder
@@ -24,7 +24,7 @@ start)
 	if [ "$(id -u)" = 0 ] && ! id safeguard-test >/dev/null 2>&1; then
 		useradd --system --no-create-home --shell /usr/sbin/nologin safeguard-test
 	fi
-	dir=${2:-$(mktemp -d /tmp/safeguard-pg.XXXXXX)}
+	dir=${2:-$(mktemp -d "${TMPDIR:-/tmp}/safeguard-pg.XXXXXX")}
 	mkdir -p "$dir"
 	[ "$(id -u)" = 0 ] && chown safeguard-test "$dir"
 	chmod 700 "$dir"
