@@ -137,9 +137,11 @@ else
   # PostgreSQL): it goes second, so that the two longest run side by side and the quick stages fill in after
   # the calendar (make check's wall time 883 s with the calendar last, about 780 s this way).
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
-  queue=(browser "${calendar[@]}" layering unit unit-pg e2e openapi fuzz)
+  # The quick stages follow longest first too (e2e 134-161 s, fuzz 123-136 s, unit-pg 31-35 s, unit 27-30 s),
+  # so that the last to start is a short one; unit goes before unit-pg (both build the unit binaries).
+  queue=(browser "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
-  [ "$mode" = all ] && queue=(browser browser-pg e2e-pg "${calendar[@]}" layering unit unit-pg e2e openapi fuzz)
+  [ "$mode" = all ] && queue=(browser browser-pg e2e-pg "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
   # 8 s a target in make check (9 targets from their seeds; `make fuzz-smoke` alone gives 15, `make fuzz`
   # the long run): with 15 the fuzz stage (150-184 s) made the quick lane the longer of the two.
   fuzz_secs=${FUZZ_SECONDS:-8}
