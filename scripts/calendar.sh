@@ -118,6 +118,14 @@ run_day() { # index, instant, set, why
   fi
 }
 
+# Stopped (make check's STAGE_TIMEOUT, Ctrl-C): a full-pg day's cluster runs on its own (pg_ctl), so stop it.
+stop_clusters() {
+  local s
+  for s in "$out"/*.pg-state; do [ -f "$s" ] && PG_TEST_STATE=$s scripts/pg-test.sh stop >/dev/null 2>&1; done
+  exit 130
+}
+trap stop_clusters INT TERM
+
 echo "calendar: ${#days[@]} days from $days_file, $jobs_max at a time"
 t0=$(date +%s)
 # The longest days start first (full-pg, then full, then the core days, each in the list's order), so that the

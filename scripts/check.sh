@@ -72,8 +72,18 @@ stage() {
 
 # Interrupted (Ctrl-C, or make check itself stopped): stop the running stages too. Each runs in timeout's
 # own process group, out of the terminal's reach.
+# The workers go first (else each would take the next stage from the queue), then the stages; the temporary
+# folder is removed once their processes are gone (a bounded wait: 30 s).
 stop_stages() {
+  local f g i alive
+  [ -n "${workers:-}" ] && kill -TERM $workers 2>/dev/null
   for f in "$logs"/*.pgid; do [ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null; done
+  for i in $(seq 30); do
+    alive=0
+    for f in "$logs"/*.pgid; do [ -f "$f" ] && g=$(cat "$f") && kill -0 -- "-$g" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 1
+  done
   rm -rf "$run_tmp"
   exit 130
 }
@@ -172,7 +182,8 @@ next() { flock "$logs/queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$lo
 worker() { local s; while s=$(next) && [ -n "$s" ]; do stage "$s"; done; }
 
 t0=$SECONDS
-worker & worker &
+worker & workers=$!
+worker & workers="$workers $!"
 wait
 wall=$((SECONDS - t0))
 rm -rf "$run_tmp"
