@@ -82,6 +82,12 @@ static const mustache *template_named(const char *name, void *ctx)
 /* Renders a page (stealing view) and answers with it. */
 void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
 {
+	web_render_sized(w, rq, status, name, view, 0);
+}
+
+void web_render_sized(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
+		      size_t expect)
+{
 	struct buf out;
 	const mustache *t = template_named(name, (void *)w);
 	json_object_set_new(view, "assets",
@@ -119,6 +125,8 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
 	buf_init(&out, PAGE_MAX);
+	if (expect && expect < PAGE_MAX)
+		buf_reserve(&out, expect);
 	if (!t || mustache_render(t, view, template_named, (void *)w, &out) != 0) {
 		fprintf(stderr, "safeguard: page %s could not be rendered\n", name);
 		buf_free(&out);
@@ -1128,8 +1136,10 @@ static void record_continue(http_request *rq, void *ctx)
 		 j->kind_f[0] ? "kind=" : "", j->kind_f);
 	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
 	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
+	/* The rows and the drawing are most of the page; the rest (header, summary, filters) is under 48 KiB. */
+	size_t expect = j->rows.len + svg.len + 48 * 1024;
 	buf_free(&svg);
-	web_render(w, rq, 200, "child", view);
+	web_render_sized(w, rq, 200, "child", view, expect);
 out:
 	record_job_free(j);
 }

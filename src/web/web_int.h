@@ -58,6 +58,9 @@ void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, 
 /* ---- answering ---- */
 
 void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view);
+/* The same for a page that knows about how large it will be (bytes): its buffer is made that size at once. */
+void web_render_sized(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
+		      size_t expect);
 void web_message(const struct web *w, http_request *rq, int status, const char *title, const char *message);
 /* The same with a link under the message (to the thing the message is about). */
 void web_message_link(const struct web *w, http_request *rq, int status, const char *title, const char *message,
