@@ -47,9 +47,9 @@ export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --sco
 start() { # binary: starts a server on the database, sets url
   "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
   pid=$!
-  for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/serve.out")
-  [ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
+  [ -n "$url" ] || { echo "bench: the server did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 

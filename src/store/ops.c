@@ -2658,8 +2658,9 @@ static int mark_row(sql_stmt *s, void *arg)
 {
 	struct event_walk *w = arg;
 	struct store_event e;
-	memset(&e, 0, sizeof e);
 	e.id = sql_column_int64(s, 0);
+	e.person_id = e.source_record_id = 0;
+	e.recorded_at[0] = '\0';
 	col_copy(s, 1, e.occurred_at, sizeof e.occurred_at);
 	col_copy(s, 2, e.agency, sizeof e.agency);
 	col_copy(s, 3, e.kind, sizeof e.kind);

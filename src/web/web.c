@@ -658,6 +658,11 @@ struct record_job {
 	char agency_f[STORE_CODE_MAX + 1], kind_f[STORE_CODE_MAX + 1], before_at[STORE_TS_LEN + 1];
 	struct timeline_event *tl;
 	int ntl, shown;
+	/* rec_mark's last look-ups */
+	bool mark_seen;
+	char mark_kind[STORE_CODE_MAX + 1], mark_agency[STORE_CODE_MAX + 1];
+	const struct event_kind *mark_k;
+	const struct agency_kind *mark_ak;
 	int64_t first_id;
 	struct children_page_end end;
 	/* Need-to-know is the service's (children_record shows only what j->access.reader.level allows): the
@@ -861,9 +866,19 @@ static int rec_mark(const struct store_event *e, void *ctx)
 	struct record_job *j = ctx;
 	if (j->ntl == TIMELINE_MAX)
 		return 0;
-	/* The row's strings die with the callback: keep pointers into the static tables only. */
-	const struct event_kind *k = event_kind_find(e->kind);
-	const struct agency_kind *ak = web_agency_find(e->agency);
+	/* The row's strings die with the callback: keep pointers into the static tables only. A history runs
+	 * in few kinds and agencies: each is looked up again only when it changes from the mark before. */
+	if (!j->mark_seen || strcmp(e->kind, j->mark_kind) != 0) {
+		snprintf(j->mark_kind, sizeof j->mark_kind, "%s", e->kind);
+		j->mark_k = event_kind_find(e->kind);
+	}
+	if (!j->mark_seen || strcmp(e->agency, j->mark_agency) != 0) {
+		snprintf(j->mark_agency, sizeof j->mark_agency, "%s", e->agency);
+		j->mark_ak = web_agency_find(e->agency);
+	}
+	j->mark_seen = true;
+	const struct event_kind *k = j->mark_k;
+	const struct agency_kind *ak = j->mark_ak;
 	struct timeline_event *m = &j->tl[j->ntl++];
 	m->id = e->id;
 	m->at = 0;
