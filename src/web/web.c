@@ -82,11 +82,11 @@ static const mustache *template_named(const char *name, void *ctx)
 /* Renders a page (stealing view) and answers with it. */
 void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
 {
-	web_render_sized(w, rq, status, name, view, 0);
+	web_render_raw(w, rq, status, name, view, NULL, 0);
 }
 
-void web_render_sized(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
-		      size_t expect)
+void web_render_raw(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
+		    const struct mustache_raw *raw, size_t nraw)
 {
 	struct buf out;
 	const mustache *t = template_named(name, (void *)w);
@@ -125,9 +125,14 @@ void web_render_sized(const struct web *w, http_request *rq, int status, const c
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
 	buf_init(&out, PAGE_MAX);
-	if (expect && expect < PAGE_MAX)
-		buf_reserve(&out, expect);
-	if (!t || mustache_render(t, view, template_named, (void *)w, &out) != 0) {
+	if (nraw) { /* the parts are most of such a page; the rest (header, summary, filters) is under 48 KiB */
+		size_t expect = 48 * 1024;
+		for (size_t i = 0; i < nraw; i++)
+			expect += raw[i].len;
+		if (expect < PAGE_MAX)
+			buf_reserve(&out, expect);
+	}
+	if (!t || mustache_render_raw(t, view, template_named, (void *)w, raw, nraw, &out) != 0) {
 		fprintf(stderr, "safeguard: page %s could not be rendered\n", name);
 		buf_free(&out);
 		status = 500;
@@ -1098,7 +1103,6 @@ static void record_continue(http_request *rq, void *ctx)
 		web_unavailable(w, rq);
 		goto out;
 	}
-	json_object_set_new(view, "event_rows", json_stringn_nocheck(j->rows.data ? j->rows.data : "", j->rows.len));
 	json_object_set_new(view, "has_events", json_boolean(j->shown > 0));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
 	bool own_agency = j->access.reader.level != ACCESS_FULL;
@@ -1150,11 +1154,16 @@ static void record_continue(http_request *rq, void *ctx)
 		 j->agency_f[0] ? "agency=" : "", j->agency_f, j->agency_f[0] && j->kind_f[0] ? "&" : "",
 		 j->kind_f[0] ? "kind=" : "", j->kind_f);
 	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
-	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
-	/* The rows and the drawing are most of the page; the rest (header, summary, filters) is under 48 KiB. */
-	size_t expect = j->rows.len + svg.len + 48 * 1024;
+	if (svg.failed) { /* cannot happen: 2,000 marks are far below the ceiling */
+		buf_free(&svg);
+		json_decref(view);
+		web_unavailable(w, rq);
+		goto out;
+	}
+	const struct mustache_raw parts[] = {{"timeline", svg.data ? svg.data : "", svg.len},
+					     {"event_rows", j->rows.data ? j->rows.data : "", j->rows.len}};
+	web_render_raw(w, rq, 200, "child", view, parts, sizeof parts / sizeof parts[0]);
 	buf_free(&svg);
-	web_render_sized(w, rq, 200, "child", view, expect);
 out:
 	record_job_free(j);
 }
