@@ -8,6 +8,7 @@
 #   RUNS=3 SECONDS_PER_RUN=10 bench/page.sh /tmp/main-safeguard build/safeguard
 #   bench/page.sh --db pg /tmp/main-safeguard build/safeguard     a throwaway PostgreSQL cluster
 #   BENCH_PERF=/tmp/page.data bench/page.sh        perf record -g of the server during the first run
+#   BENCH_FAULTS=1 bench/page.sh                   the server's page faults per page too (perf stat)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -95,16 +96,28 @@ for r in $(seq 1 "$runs"); do
       perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF.$(basename "$b")" -p "$pid" >/dev/null 2>&1 &
       perf_pid=$!
     fi
+    # Page faults of the server (a software counter: counted where the hardware ones are not offered).
+    pf_pid=""
+    if [ -n "${BENCH_FAULTS:-}" ]; then
+      perf stat -e page-faults -x, -o "$work/faults" -p "$pid" >/dev/null 2>&1 &
+      pf_pid=$!
+    fi
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
+    faults=0
+    if [ -n "$pf_pid" ]; then
+      kill -INT "$pf_pid"; wait "$pf_pid" || true
+      faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$work/faults")
+    fi
     stop
-    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" 'BEGIN {
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
-      printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)\n",
+      printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
         r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
-        (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l }'
+        (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
+        (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") }'
   done
 done
