@@ -3,7 +3,7 @@
 # in through /sign-in, 16 clients (wrk -t2 -c16), RUNS runs of SECONDS_PER_RUN seconds, interleaved over one or
 # more builds on the same database (so two builds are compared under the same load). Per run: pages/s, p50,
 # p99, the server's CPU per page (utime+stime from /proc/PID/stat / pages, what a shared machine's load moves
-# least) and the load average. First it checks that every build writes the same page, byte for byte.
+# least; on --db pg the throwaway cluster's too) and the load average. First it checks that every build writes the same page, byte for byte.
 #   bench/page.sh                                  the build in build/
 #   RUNS=3 SECONDS_PER_RUN=10 bench/page.sh /tmp/main-safeguard build/safeguard
 #   bench/page.sh --db pg /tmp/main-safeguard build/safeguard     a throwaway PostgreSQL cluster
@@ -87,6 +87,16 @@ for b in "${bins[@]}"; do
   printf '%s  %s, %d bytes\n' "$(sha256sum <"$work/page.html" | cut -c1-16)" "$b" "$(wc -c <"$work/page.html")"
 done
 tck=$(getconf CLK_TCK)
+# The throwaway cluster's CPU (its postmaster's children, and those it has reaped), as bench/run.sh counts it.
+pg_ticks() {
+  local pm
+  if [ -n "$pg_state" ] && pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid" 2>/dev/null); then
+    awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }' \
+      /proc/[0-9]*/stat 2>/dev/null || true # a process that ended since the glob: awk says so and goes on
+  else
+    echo 0
+  fi
+}
 for r in $(seq 1 "$runs"); do
   for b in "${bins[@]}"; do
     start "$b"
@@ -104,8 +114,10 @@ for r in $(seq 1 "$runs"); do
     fi
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    g0=$(pg_ticks)
     line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    g1=$(pg_ticks)
     [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
     faults=0
     if [ -n "$pf_pid" ]; then
@@ -113,11 +125,12 @@ for r in $(seq 1 "$runs"); do
       faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$work/faults")
     fi
     stop
-    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" 'BEGIN {
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
       printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
         r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
         (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
-        (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") }'
+        (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") \
+        (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") }'
   done
 done
