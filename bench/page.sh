@@ -46,13 +46,14 @@ bin=${bins[0]}
 export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --scope events:write --scope records:read | tail -n 1)
 
 start() { # binary: starts a server on the database, sets url
+  : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
   "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/serve.out")
   [ -n "$url" ] || { echo "bench: the server did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+stop() { kill "$pid" 2>/dev/null || { echo "bench: the server had stopped:" >&2; tail -n 20 "$work/serve.err" >&2; }; wait "$pid" 2>/dev/null || true; pid=""; }
 
 # The child: the same 500 events as bench/run.sh's chronology and record page.
 start "$bin"

@@ -31,6 +31,7 @@ sw=$(add_user same.worker social_care social_worker)
 hp=$(add_user same.health health health_practitioner)
 for c in $children; do "$a" allocate --db "$db" --child "$c" --user same.worker >/dev/null 2>&1 || true; done
 start() {
+  : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
   "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
