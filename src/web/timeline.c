@@ -279,6 +279,9 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		return -1;
 	}
 	struct day_cache days = {.have_hour = false};
+	char named_text[1024];
+	struct line named = {.b = NULL, .cap = sizeof named_text};
+	const char *last_agency = NULL, *last_kind = NULL;
 	struct line mark = {.b = malloc(LINE_MAX), .cap = LINE_MAX}, *l = &mark;
 	if (!mark.b) {
 		buf_free(&base);
@@ -302,11 +305,22 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		l_int(l, (long long)ev[i].id);
 		L_LIT(l, "\"><title>");
 		long_date(l, &days, ev[i].at);
-		L_LIT(l, ", ");
-		l_html(l, ev[i].agency_name);
-		L_LIT(l, ": ");
-		l_html(l, ev[i].kind_label);
-		L_LIT(l, "</title>");
+		/* The names are static (timeline.h): escaped again only when they change from the mark before. */
+		if (!named.b || ev[i].agency_name != last_agency || ev[i].kind_label != last_kind) {
+			named.b = named_text;
+			named.n = 0;
+			named.over = false;
+			L_LIT(&named, ", ");
+			l_html(&named, ev[i].agency_name);
+			L_LIT(&named, ": ");
+			l_html(&named, ev[i].kind_label);
+			L_LIT(&named, "</title>");
+			last_agency = ev[i].agency_name;
+			last_kind = ev[i].kind_label;
+		}
+		if (named.over)
+			l->over = true;
+		l_put(l, named.b, named.n);
 		l_shape(l, ln < NLANES ? lanes[ln].shape : "circle", ln < NLANES ? lanes[ln].colour : "#505a5f", x, y);
 		L_LIT(l, "</a>");
 		if (l->over)
