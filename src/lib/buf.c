@@ -52,6 +52,11 @@ static int reserve(struct buf *b, size_t more)
 	return 0;
 }
 
+int buf_reserve(struct buf *b, size_t more)
+{
+	return reserve(b, more);
+}
+
 int buf_append(struct buf *b, const char *s, size_t n)
 {
 	if (reserve(b, n))

@@ -23,6 +23,9 @@ void buf_free(struct buf *b);
 char *buf_steal(struct buf *b, size_t *len);
 
 int buf_append(struct buf *b, const char *s, size_t n); /* 0, or -1 once failed */
+/* Makes room for more bytes at once (a page that knows its size grows without copying); -1 past the
+ * ceiling (the buffer then fails, as an append of that size would). */
+int buf_reserve(struct buf *b, size_t more);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends a decimal integer (no printf: for hot loops such as drawing 2,000 marks). */

@@ -515,6 +515,8 @@ void mustache_free(mustache *t)
 struct render {
 	mustache_partial_fn partials;
 	void *pctx;
+	const struct mustache_raw *raw;
+	size_t nraw;
 	struct buf *out;
 	size_t steps; /* left */
 };
@@ -681,6 +683,14 @@ static int render_partial(struct render *r, const struct node *nd, const struct 
 	return render_nodes(r, p->nodes, p->n, c, &more, depth + 1);
 }
 
+static int put_raw(struct render *r, const struct node *nd, const struct ctx *c)
+{
+	for (size_t i = 0; nd->nparts == 1 && i < r->nraw; i++)
+		if (strcmp(nd->name, r->raw[i].name) == 0)
+			return buf_append(r->out, r->raw[i].data, r->raw[i].len);
+	return put_value(r, lookup(nd, c), false);
+}
+
 static int render_nodes(struct render *r, const struct node *v, size_t n, const struct ctx *c,
 	const struct indent *ind, int depth)
 {
@@ -695,7 +705,7 @@ static int render_nodes(struct render *r, const struct node *v, size_t n, const 
 		case N_TEXT: rc = put_text(r, nd->text, nd->len, ind); break;
 		case N_INDENT: rc = put_indent(r, ind); break;
 		case N_VAR: rc = put_value(r, lookup(nd, c), true); break;
-		case N_RAW: rc = put_value(r, lookup(nd, c), false); break;
+		case N_RAW: rc = put_raw(r, nd, c); break;
 		case N_SECTION: case N_INVERTED: rc = render_section(r, nd, c, ind, depth); break;
 		case N_PARTIAL: rc = render_partial(r, nd, c, ind, depth); break;
 		}
@@ -707,7 +717,13 @@ static int render_nodes(struct render *r, const struct node *v, size_t n, const 
 
 int mustache_render(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx, struct buf *out)
 {
-	struct render r = { .partials = partials, .pctx = ctx, .out = out };
+	return mustache_render_raw(t, data, partials, ctx, NULL, 0, out);
+}
+
+int mustache_render_raw(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx,
+			const struct mustache_raw *raw, size_t nraw, struct buf *out)
+{
+	struct render r = { .partials = partials, .pctx = ctx, .raw = raw, .nraw = nraw, .out = out };
 	struct ctx root = { data ? data : json_null(), NULL };
 
 	r.steps = out->max > (SIZE_MAX - STEP_BASE) / STEP_PER_BYTE ? SIZE_MAX : STEP_BASE + STEP_PER_BYTE * out->max;

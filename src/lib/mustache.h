@@ -39,4 +39,15 @@ typedef const mustache *(*mustache_partial_fn)(const char *name, void *ctx);
  * would otherwise run for ever without reaching the ceiling). */
 int mustache_render(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx, struct buf *out);
 
+/* Markup made elsewhere (already escaped), written where the template says {{{name}}} (a top-level name,
+ * raw tags only) instead of a value of data: a page's large parts go straight into the page, not first
+ * into a JSON string (issue 17). */
+struct mustache_raw {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+int mustache_render_raw(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx,
+			const struct mustache_raw *raw, size_t nraw, struct buf *out);
+
 #endif

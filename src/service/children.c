@@ -162,10 +162,61 @@ static int on_household(const struct store_household *h, void *arg)
 	return 0;
 }
 
+/* The kinds of event seen among the marks, each with its latest time, as store_event_kinds gives them. */
+#define MARK_KINDS_MAX 64
+
+struct mark_kinds {
+	store_event_fn fn; /* the visitor's mark */
+	void *ctx;
+	int rows, n;
+	bool overflow; /* more kinds than fit: the store groups them instead */
+	struct {
+		char kind[STORE_CODE_MAX + 1];
+		char latest[STORE_TS_LEN + 1];
+	} k[MARK_KINDS_MAX];
+};
+
+static int mark_kind_row(const struct store_event *e, void *arg)
+{
+	struct mark_kinds *m = arg;
+	int i = 0;
+	m->rows++;
+	while (i < m->n && strcmp(m->k[i].kind, e->kind) != 0)
+		i++;
+	if (i == m->n) {
+		if (m->n == MARK_KINDS_MAX || strlen(e->kind) > STORE_CODE_MAX) {
+			m->overflow = true;
+		} else {
+			memcpy(m->k[i].kind, e->kind, strlen(e->kind) + 1);
+			m->k[i].latest[0] = '\0';
+			m->n++;
+		}
+	}
+	if (i < m->n && strcmp(e->occurred_at, m->k[i].latest) > 0)
+		snprintf(m->k[i].latest, sizeof m->k[i].latest, "%s", e->occurred_at);
+	return m->fn(e, m->ctx);
+}
+
+static int kind_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b); /* the kind is the first member */
+}
+
+/* In the store's order (GROUP BY kind: by kind's bytes). */
+static int mark_kinds_give(struct mark_kinds *m, store_kind_fn fn, void *ctx)
+{
+	int rc = 0;
+	qsort(m->k, (size_t)m->n, sizeof m->k[0], kind_cmp);
+	for (int i = 0; i < m->n && rc == 0; i++)
+		rc = fn(m->k[i].kind, m->k[i].latest, ctx);
+	return rc;
+}
+
 static int read_run(store_conn *c, void *arg)
 {
 	struct read_args *r = arg;
 	struct store_person *p = malloc(sizeof *p); /* 4 KiB: not on a server thread's stack */
+	struct mark_kinds *mk = NULL;
 	int rc;
 	if (!p)
 		return STORE_EIO;
@@ -180,16 +231,38 @@ static int read_run(store_conn *c, void *arg)
 	if ((r->v->household || r->v->member) && r->a->reader.level == ACCESS_FULL &&
 	    (rc = store_households_of(c, r->a->child_id, on_household, r)) != 0)
 		goto out;
-	if (r->v->kind && (rc = store_event_kinds(c, &r->view, r->a->child_id, r->v->kind, r->ctx)) != 0)
+	/* Unfiltered marks under the same view are the very rows the kinds are grouped from: when they hold the
+	 * whole history, the kinds come from them (issue 17: the record page read the history a third time for
+	 * its kinds, 13% of the page's CPU); else from the store, as before. */
+	bool marks_first = r->page && r->v->mark && r->marks_max > 0 && r->v->kind && !r->page->agency && !r->page->kind;
+	if (marks_first) {
+		struct store_page all = {.limit = r->marks_max};
+		if (!(mk = calloc(1, sizeof *mk))) {
+			rc = STORE_EIO;
+			goto out;
+		}
+		mk->fn = r->v->mark;
+		mk->ctx = r->ctx;
+		if ((rc = store_event_marks(c, &r->view, r->a->child_id, &all, mark_kind_row, mk)) != 0)
+			goto out;
+		if (mk->rows < r->marks_max && !mk->overflow)
+			rc = mark_kinds_give(mk, r->v->kind, r->ctx);
+		else
+			rc = store_event_kinds(c, &r->view, r->a->child_id, r->v->kind, r->ctx);
+		if (rc != 0)
+			goto out;
+	} else if (r->v->kind && (rc = store_event_kinds(c, &r->view, r->a->child_id, r->v->kind, r->ctx)) != 0) {
 		goto out;
+	}
 	if (r->page && r->v->event &&
 	    (rc = chronology_page(c, &r->view, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
 		goto out;
-	if (r->page && r->v->mark && r->marks_max > 0) {
+	if (!marks_first && r->page && r->v->mark && r->marks_max > 0) {
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
 		rc = store_event_marks(c, &r->view, r->a->child_id, &all, r->v->mark, r->ctx);
 	}
 out:
+	free(mk);
 	free(p);
 	return rc;
 }

@@ -1247,9 +1247,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_LIST] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			 "WHERE (?1 IS NULL OR action = ?1) AND (?2 = 0 OR child_id = ?2) AND (?3 IS NULL OR object = ?3) "
 			 "AND (?4 IS NULL OR at >= ?4) ORDER BY id DESC LIMIT ?5",
+	/* occurred_at || '': SQLite would otherwise walk the whole history in time order (event_history) and test
+	 * each row's kind; this way it seeks each kind in event_person_kind and sorts the few it finds (issue 17:
+	 * the record page's summary card read all 500 events of a child to find none of these kinds). */
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
-			       "ORDER BY occurred_at, id",
+			       "ORDER BY occurred_at || '', id",
 	/* Each person's own events, and each domestic abuse incident once more for every housemate of the person
 	 * it was recorded on (as that housemate's row), in one stream ordered by the person it is for. */
 	[S_EVENTS_KINDS_ALL] = "SELECT id, pid, source_record_id, agency, kind, occurred_at, recorded_at, '', details FROM ("
@@ -2655,8 +2658,9 @@ static int mark_row(sql_stmt *s, void *arg)
 {
 	struct event_walk *w = arg;
 	struct store_event e;
-	memset(&e, 0, sizeof e);
 	e.id = sql_column_int64(s, 0);
+	e.person_id = e.source_record_id = 0;
+	e.recorded_at[0] = '\0';
 	col_copy(s, 1, e.occurred_at, sizeof e.occurred_at);
 	col_copy(s, 2, e.agency, sizeof e.agency);
 	col_copy(s, 3, e.kind, sizeof e.kind);

@@ -1,5 +1,6 @@
 #include "web/timeline.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -34,60 +35,156 @@ static size_t lane_of(const char *agency)
 
 /* Whole units and no printf: the drawing is 960 units wide, so a unit is finer than any screen shows, and
  * a record may hold 2,000 marks (formatting them was most of the page's cost). */
-static void attr(struct buf *out, const char *name, int v)
+/* One mark, assembled on the stack and appended to the page once (issue 17: 25 appends a mark, 2,000 marks,
+ * were a fifth of the record page's CPU). Bounded: a mark that would not fit fails the page. */
+#define LINE_MAX 4096
+
+struct line {
+	char *b;
+	size_t n, cap;
+	bool over;
+};
+
+static void l_put(struct line *l, const char *s, size_t n)
 {
-	buf_puts(out, name);
-	buf_put_int(out, v);
-	buf_puts(out, "\"");
+	if (n > l->cap - l->n) {
+		l->over = true;
+		return;
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
 }
 
-static void point(struct buf *out, int x, int y, const char *sep)
+#define L_LIT(l, s) l_put((l), (s), sizeof(s) - 1)
+
+static void l_str(struct line *l, const char *s)
 {
-	buf_put_int(out, x);
-	buf_puts(out, ",");
-	buf_put_int(out, y);
-	buf_puts(out, sep);
+	l_put(l, s, strlen(s));
+}
+
+static void l_int(struct line *l, long long v)
+{
+	char d[24];
+	int i = (int)sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		d[--i] = '-';
+	l_put(l, d + i, sizeof d - (size_t)i);
+}
+
+/* As buf_append_html escapes. */
+static void l_html(struct line *l, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': L_LIT(l, "&amp;"); break;
+		case '<': L_LIT(l, "&lt;"); break;
+		case '>': L_LIT(l, "&gt;"); break;
+		case '"': L_LIT(l, "&quot;"); break;
+		case '\'': L_LIT(l, "&#39;"); break;
+		default: l_put(l, s, 1);
+		}
+	}
+}
+
+static void l_attr(struct line *l, const char *name, size_t name_n, int v)
+{
+	l_put(l, name, name_n);
+	l_int(l, v);
+	L_LIT(l, "\"");
+}
+
+static void l_point(struct line *l, int x, int y, char sep)
+{
+	l_int(l, x);
+	L_LIT(l, ",");
+	l_int(l, y);
+	l_put(l, &sep, 1);
+}
+
+static void l_shape(struct line *l, const char *kind, const char *colour, int x, int y)
+{
+	if (strcmp(kind, "square") == 0 || strcmp(kind, "bar") == 0) {
+		bool bar = kind[0] == 'b';
+		L_LIT(l, "<rect");
+		l_attr(l, " x=\"", 4, bar ? x - 2 : x - 6);
+		l_attr(l, " y=\"", 4, bar ? y - 8 : y - 6);
+		if (bar)
+			L_LIT(l, " width=\"5\" height=\"16\"");
+		else
+			L_LIT(l, " width=\"12\" height=\"12\"");
+	} else if (strcmp(kind, "triangle") == 0) {
+		L_LIT(l, "<polygon points=\"");
+		l_point(l, x, y - 7, ' ');
+		l_point(l, x + 7, y + 6, ' ');
+		l_point(l, x - 7, y + 6, '"');
+	} else if (strcmp(kind, "diamond") == 0) {
+		L_LIT(l, "<polygon points=\"");
+		l_point(l, x, y - 7, ' ');
+		l_point(l, x + 7, y, ' ');
+		l_point(l, x, y + 7, ' ');
+		l_point(l, x - 7, y, '"');
+	} else {
+		L_LIT(l, "<circle");
+		l_attr(l, " cx=\"", 5, x);
+		l_attr(l, " cy=\"", 5, y);
+		L_LIT(l, " r=\"6\"");
+	}
+	L_LIT(l, " fill=\"");
+	l_str(l, colour);
+	L_LIT(l, "\"/>");
 }
 
 static void shape(struct buf *out, const char *kind, const char *colour, int x, int y)
 {
-	if (strcmp(kind, "square") == 0 || strcmp(kind, "bar") == 0) {
-		bool bar = kind[0] == 'b';
-		buf_puts(out, "<rect");
-		attr(out, " x=\"", bar ? x - 2 : x - 6);
-		attr(out, " y=\"", bar ? y - 8 : y - 6);
-		buf_puts(out, bar ? " width=\"5\" height=\"16\"" : " width=\"12\" height=\"12\"");
-	} else if (strcmp(kind, "triangle") == 0) {
-		buf_puts(out, "<polygon points=\"");
-		point(out, x, y - 7, " ");
-		point(out, x + 7, y + 6, " ");
-		point(out, x - 7, y + 6, "\"");
-	} else if (strcmp(kind, "diamond") == 0) {
-		buf_puts(out, "<polygon points=\"");
-		point(out, x, y - 7, " ");
-		point(out, x + 7, y, " ");
-		point(out, x, y + 7, " ");
-		point(out, x - 7, y, "\"");
-	} else {
-		buf_puts(out, "<circle");
-		attr(out, " cx=\"", x);
-		attr(out, " cy=\"", y);
-		buf_puts(out, " r=\"6\"");
-	}
-	buf_puts(out, " fill=\"");
-	buf_puts(out, colour);
-	buf_puts(out, "\"/>");
+	char b[256];
+	struct line l = {.b = b, .cap = sizeof b};
+	l_shape(&l, kind, colour, x, y);
+	if (l.over)
+		out->failed = true;
+	else
+		buf_append(out, l.b, l.n);
 }
 
-/* "4 March 2025" for the instant in UK civil time. */
-static void long_date(struct buf *out, int64_t at)
+/* "4 March 2025" for the instant in UK civil time. The clocks change on a whole UTC hour (01:00), so the
+ * offset is looked up once an hour of marks, and the text once a day (marks come newest first). */
+struct day_cache {
+	int64_t hour, off, day;
+	bool have_hour, have_day;
+	char text[DATE_LONG_MAX + 8];
+	size_t len;
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static void long_date(struct line *l, struct day_cache *c, int64_t at)
 {
 	static const char *const months[] = {" January ", " February ", " March ",     " April ",   " May ",      " June ",
 					     " July ",    " August ",   " September ", " October ", " November ", " December "};
-	struct date d = ts_utc_date(ts_uk_local(at));
-	buf_put_int(out, d.d);
-	buf_puts(out, months[(d.m - 1) % 12]);
-	buf_put_int(out, d.y);
+	int64_t hour = floor_div(at, 3600);
+	if (!c->have_hour || hour != c->hour) {
+		c->hour = hour;
+		c->off = ts_uk_local(hour * 3600) - hour * 3600;
+		c->have_hour = true;
+	}
+	int64_t day = floor_div(at + c->off, 86400);
+	if (!c->have_day || day != c->day) {
+		struct line t = {.b = c->text, .cap = sizeof c->text};
+		struct date d = ts_utc_date(at + c->off);
+		l_int(&t, d.d);
+		l_str(&t, months[(d.m - 1) % 12]);
+		l_int(&t, d.y);
+		c->len = t.over ? 0 : t.n;
+		c->day = day;
+		c->have_day = true;
+	}
+	l_put(l, c->text, c->len);
 }
 
 /* The x of an instant: integer arithmetic (span is at most a few centuries of seconds: no overflow). */
@@ -171,30 +268,67 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	}
 
 	/* The events: each a link to its row. */
-	for (size_t i = 0; i < n; i++) {
-		size_t l = lane_of(ev[i].agency);
-		int x = x_of(ev[i].at, lo, span);
-		int y = TOP + row[l] * LANE + LANE / 2;
-		buf_puts(out, "<a href=\"");
-		if (!ev[i].on_page) {
-			size_t bl = strlen(page_base);
-			buf_append_html(out, page_base, bl);
-			buf_puts(out, bl && page_base[bl - 1] != '?' ? "&amp;before=" : "before=");
-			buf_puts(out, ev[i].at_text); /* digits, '-', ':', 'T', 'Z': nothing to escape */
-			buf_puts(out, "_");
-			buf_put_int(out, (long long)ev[i].id + 1); /* pages hold what is older than the cursor */
-		}
-		buf_puts(out, "#event-");
-		buf_put_int(out, (long long)ev[i].id);
-		buf_puts(out, "\"><title>");
-		long_date(out, ev[i].at);
-		buf_puts(out, ", ");
-		buf_append_html(out, ev[i].agency_name, strlen(ev[i].agency_name));
-		buf_puts(out, ": ");
-		buf_append_html(out, ev[i].kind_label, strlen(ev[i].kind_label));
-		buf_puts(out, "</title>");
-		shape(out, l < NLANES ? lanes[l].shape : "circle", l < NLANES ? lanes[l].colour : "#505a5f", x, y);
-		buf_puts(out, "</a>");
+	struct buf base;
+	buf_init(&base, 8 * 1024);
+	buf_append_html(&base, page_base, strlen(page_base));
+	size_t bl = strlen(page_base);
+	buf_puts(&base, bl && page_base[bl - 1] != '?' ? "&amp;before=" : "before=");
+	if (base.failed) {
+		buf_free(&base);
+		out->failed = true;
+		return -1;
 	}
+	struct day_cache days = {.have_hour = false};
+	char named_text[1024];
+	struct line named = {.b = NULL, .cap = sizeof named_text};
+	const char *last_agency = NULL, *last_kind = NULL;
+	struct line mark = {.b = malloc(LINE_MAX), .cap = LINE_MAX}, *l = &mark;
+	if (!mark.b) {
+		buf_free(&base);
+		out->failed = true;
+		return -1;
+	}
+	for (size_t i = 0; i < n && !out->failed; i++) {
+		size_t ln = lane_of(ev[i].agency);
+		int x = x_of(ev[i].at, lo, span);
+		int y = TOP + row[ln] * LANE + LANE / 2;
+		l->n = 0;
+		l->over = false;
+		L_LIT(l, "<a href=\"");
+		if (!ev[i].on_page) {
+			l_put(l, base.data, base.len);
+			l_str(l, ev[i].at_text); /* digits, '-', ':', 'T', 'Z': nothing to escape */
+			L_LIT(l, "_");
+			l_int(l, (long long)ev[i].id + 1); /* pages hold what is older than the cursor */
+		}
+		L_LIT(l, "#event-");
+		l_int(l, (long long)ev[i].id);
+		L_LIT(l, "\"><title>");
+		long_date(l, &days, ev[i].at);
+		/* The names are static (timeline.h): escaped again only when they change from the mark before. */
+		if (!named.b || ev[i].agency_name != last_agency || ev[i].kind_label != last_kind) {
+			named.b = named_text;
+			named.n = 0;
+			named.over = false;
+			L_LIT(&named, ", ");
+			l_html(&named, ev[i].agency_name);
+			L_LIT(&named, ": ");
+			l_html(&named, ev[i].kind_label);
+			L_LIT(&named, "</title>");
+			last_agency = ev[i].agency_name;
+			last_kind = ev[i].kind_label;
+		}
+		if (named.over)
+			l->over = true;
+		l_put(l, named.b, named.n);
+		l_shape(l, ln < NLANES ? lanes[ln].shape : "circle", ln < NLANES ? lanes[ln].colour : "#505a5f", x, y);
+		L_LIT(l, "</a>");
+		if (l->over)
+			out->failed = true;
+		else
+			buf_append(out, l->b, l->n);
+	}
+	free(mark.b);
+	buf_free(&base);
 	return buf_puts(out, "</svg>");
 }

@@ -82,6 +82,12 @@ static const mustache *template_named(const char *name, void *ctx)
 /* Renders a page (stealing view) and answers with it. */
 void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view)
 {
+	web_render_raw(w, rq, status, name, view, NULL, 0);
+}
+
+void web_render_raw(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
+		    const struct mustache_raw *raw, size_t nraw)
+{
 	struct buf out;
 	const mustache *t = template_named(name, (void *)w);
 	json_object_set_new(view, "assets",
@@ -119,7 +125,14 @@ void web_render(const struct web *w, http_request *rq, int status, const char *n
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
 	buf_init(&out, PAGE_MAX);
-	if (!t || mustache_render(t, view, template_named, (void *)w, &out) != 0) {
+	if (nraw) { /* the parts are most of such a page; the rest (header, summary, filters) is under 48 KiB */
+		size_t expect = 48 * 1024;
+		for (size_t i = 0; i < nraw; i++)
+			expect += raw[i].len;
+		if (expect < PAGE_MAX)
+			buf_reserve(&out, expect);
+	}
+	if (!t || mustache_render_raw(t, view, template_named, (void *)w, raw, nraw, &out) != 0) {
 		fprintf(stderr, "safeguard: page %s could not be rendered\n", name);
 		buf_free(&out);
 		status = 500;
@@ -650,6 +663,17 @@ struct record_job {
 	char agency_f[STORE_CODE_MAX + 1], kind_f[STORE_CODE_MAX + 1], before_at[STORE_TS_LEN + 1];
 	struct timeline_event *tl;
 	int ntl, shown;
+	/* rec_event's last look-ups: the UTC hour's UK offset (the clocks change at 01:00 UTC) and the day's text */
+	bool row_seen, row_day_seen;
+	int64_t row_hour, row_off, row_day;
+	char row_date[DATE_LONG_MAX + 1], row_kind[STORE_CODE_MAX + 1], row_agency[STORE_CODE_MAX + 1];
+	const struct event_kind *row_k;
+	const char *row_agency_name;
+	/* rec_mark's last look-ups */
+	bool mark_seen;
+	char mark_kind[STORE_CODE_MAX + 1], mark_agency[STORE_CODE_MAX + 1];
+	const struct event_kind *mark_k;
+	const struct agency_kind *mark_ak;
 	int64_t first_id;
 	struct children_page_end end;
 	/* Need-to-know is the service's (children_record shows only what j->access.reader.level allows): the
@@ -765,6 +789,39 @@ static const char *detail_str(json_t *d, const char *key, size_t *len)
 	return *len ? json_string_value(v) : "";
 }
 
+/* web_when_text for the rows of one page, which come newest first: the UK offset looked up once per UTC
+ * hour and the day's text made once per day (the same text: tests/unit and bench/page_same.sh). */
+static void row_when(struct record_job *j, const char *ts, char *date, size_t datesz, char *hm, size_t hmsz)
+{
+	int64_t t;
+	if (ts_parse_rfc3339(ts, &t) != DATE_OK) {
+		web_when_text(ts, date, datesz, hm, hmsz);
+		return;
+	}
+	int64_t hour = t / 3600 - (t % 3600 < 0);
+	if (!j->row_day_seen || hour != j->row_hour) {
+		j->row_hour = hour;
+		j->row_off = ts_uk_local(hour * 3600) - hour * 3600;
+	}
+	int64_t local = t + j->row_off, day = local / 86400 - (local % 86400 < 0);
+	if (!j->row_day_seen || day != j->row_day) {
+		date_format_long(ts_utc_date(local), j->row_date);
+		j->row_day = day;
+	}
+	j->row_day_seen = true;
+	snprintf(date, datesz, "%s", j->row_date);
+	int64_t secs = ((local % 86400) + 86400) % 86400;
+	int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60);
+	if (hmsz >= 6) {
+		hm[0] = (char)('0' + hh / 10);
+		hm[1] = (char)('0' + hh % 10);
+		hm[2] = ':';
+		hm[3] = (char)('0' + mm / 10);
+		hm[4] = (char)('0' + mm % 10);
+		hm[5] = '\0';
+	}
+}
+
 /* One row of the chronology table, written straight into the page as the store gives it (issue 17: not
  * through a JSON tree and the template engine, 100 rows a page). Every value is escaped as the template's
  * {{...}} would; the markup is the table's in child.mustache. */
@@ -773,9 +830,16 @@ static int rec_event(const struct store_event *e, void *ctx)
 	struct record_job *j = ctx;
 	struct buf *b = &j->rows;
 	char date[DATE_LONG_MAX + 1], hm[24], by[STORE_USER_MAX + 160];
-	const struct event_kind *k = event_kind_find(e->kind);
-	const char *kind = k ? k->label : e->kind, *agency = web_agency_name(e->agency);
-	web_when_text(e->occurred_at, date, sizeof date, hm, sizeof hm);
+	if (!j->row_seen || strcmp(e->kind, j->row_kind) != 0 || strcmp(e->agency, j->row_agency) != 0) {
+		snprintf(j->row_kind, sizeof j->row_kind, "%s", e->kind);
+		snprintf(j->row_agency, sizeof j->row_agency, "%s", e->agency);
+		j->row_k = event_kind_find(e->kind);
+		j->row_agency_name = web_agency_name(j->row_agency); /* its own code when unknown: kept in row_agency */
+		j->row_seen = true;
+	}
+	const struct event_kind *k = j->row_k;
+	const char *kind = k ? k->label : e->kind, *agency = j->row_agency_name;
+	row_when(j, e->occurred_at, date, sizeof date, hm, sizeof hm);
 	json_t *d = strcmp(e->details, "{}") != 0 ? json_loads(e->details, 0, NULL) : NULL;
 	/* A time nobody recorded is not 12:00 nor midnight: the entry says so (it sorts first in its day). */
 	if (json_is_false(json_object_get(d, "time_recorded")))
@@ -853,9 +917,19 @@ static int rec_mark(const struct store_event *e, void *ctx)
 	struct record_job *j = ctx;
 	if (j->ntl == TIMELINE_MAX)
 		return 0;
-	/* The row's strings die with the callback: keep pointers into the static tables only. */
-	const struct event_kind *k = event_kind_find(e->kind);
-	const struct agency_kind *ak = web_agency_find(e->agency);
+	/* The row's strings die with the callback: keep pointers into the static tables only. A history runs
+	 * in few kinds and agencies: each is looked up again only when it changes from the mark before. */
+	if (!j->mark_seen || strcmp(e->kind, j->mark_kind) != 0) {
+		snprintf(j->mark_kind, sizeof j->mark_kind, "%s", e->kind);
+		j->mark_k = event_kind_find(e->kind);
+	}
+	if (!j->mark_seen || strcmp(e->agency, j->mark_agency) != 0) {
+		snprintf(j->mark_agency, sizeof j->mark_agency, "%s", e->agency);
+		j->mark_ak = web_agency_find(e->agency);
+	}
+	j->mark_seen = true;
+	const struct event_kind *k = j->mark_k;
+	const struct agency_kind *ak = j->mark_ak;
 	struct timeline_event *m = &j->tl[j->ntl++];
 	m->id = e->id;
 	m->at = 0;
@@ -1075,7 +1149,6 @@ static void record_continue(http_request *rq, void *ctx)
 		web_unavailable(w, rq);
 		goto out;
 	}
-	json_object_set_new(view, "event_rows", json_stringn_nocheck(j->rows.data ? j->rows.data : "", j->rows.len));
 	json_object_set_new(view, "has_events", json_boolean(j->shown > 0));
 	json_object_set_new(view, "back", json_pack("{s:s, s:s}", "href", "/", "text", "Find a child"));
 	bool own_agency = j->access.reader.level != ACCESS_FULL;
@@ -1127,9 +1200,16 @@ static void record_continue(http_request *rq, void *ctx)
 		 j->agency_f[0] ? "agency=" : "", j->agency_f, j->agency_f[0] && j->kind_f[0] ? "&" : "",
 		 j->kind_f[0] ? "kind=" : "", j->kind_f);
 	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
-	json_object_set_new(view, "timeline", json_stringn_nocheck(svg.data ? svg.data : "", svg.len));
+	if (svg.failed) { /* cannot happen: 2,000 marks are far below the ceiling */
+		buf_free(&svg);
+		json_decref(view);
+		web_unavailable(w, rq);
+		goto out;
+	}
+	const struct mustache_raw parts[] = {{"timeline", svg.data ? svg.data : "", svg.len},
+					     {"event_rows", j->rows.data ? j->rows.data : "", j->rows.len}};
+	web_render_raw(w, rq, 200, "child", view, parts, sizeof parts / sizeof parts[0]);
 	buf_free(&svg);
-	web_render(w, rq, 200, "child", view);
 out:
 	record_job_free(j);
 }

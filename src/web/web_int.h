@@ -58,6 +58,11 @@ void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, 
 /* ---- answering ---- */
 
 void web_render(const struct web *w, http_request *rq, int status, const char *name, json_t *view);
+/* The same with markup made elsewhere for the template's {{{NAME}}} tags (mustache_render_raw): a page's
+ * large parts go into it without a copy in the view, and its buffer is sized for them at once. */
+struct mustache_raw;
+void web_render_raw(const struct web *w, http_request *rq, int status, const char *name, json_t *view,
+		    const struct mustache_raw *raw, size_t nraw);
 void web_message(const struct web *w, http_request *rq, int status, const char *title, const char *message);
 /* The same with a link under the message (to the thing the message is about). */
 void web_message_link(const struct web *w, http_request *rq, int status, const char *title, const char *message,

@@ -54,6 +54,24 @@ static void ceiling(void **state)
 	assert_int_equal(len, 0);
 }
 
+/* A page that knows its size takes its room once: appends up to it do not move the bytes (no copying). */
+static void reserve_once(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 1000);
+	assert_int_equal(buf_reserve(&b, 600), 0);
+	const char *at = b.data;
+	assert_non_null(at);
+	for (int i = 0; i < 60; i++)
+		assert_int_equal(buf_puts(&b, "0123456789"), 0);
+	assert_ptr_equal(b.data, at);
+	assert_int_equal(b.len, 600);
+	assert_int_equal(buf_reserve(&b, 401), -1); /* past the ceiling: failed, as an append would be */
+	assert_true(b.failed);
+	buf_free(&b);
+}
+
 static void html_escaping(void **state)
 {
 	struct buf b;
@@ -75,6 +93,7 @@ int main(void)
 		cmocka_unit_test(long_printf),
 		cmocka_unit_test(ceiling),
 		cmocka_unit_test(html_escaping),
+		cmocka_unit_test(reserve_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -422,6 +422,31 @@ static void work_is_bounded(void **state)
 	buf_free(&b);
 }
 
+/* Markup made elsewhere goes where a raw tag names it, inside sections too; an escaped tag, a dotted name
+ * and a name not given still come from the data. */
+static void raw_parts(void **state)
+{
+	(void)state;
+	json_error_t jerr;
+	json_t *data = json_loads("{\"rows\":\"<b>from data</b>\",\"show\":true,\"a\":{\"rows\":\"dotted\"},"
+				  "\"other\":\"<i>o</i>\"}", 0, &jerr);
+	assert_non_null(data);
+	mustache *t = compile_ok("{{#show}}[{{{rows}}}]{{/show}}({{rows}})<{{{a.rows}}}>{{& rows}}{{{other}}}");
+	const struct mustache_raw raw[] = {{"rows", "<tr>1</tr><tr>2</tr>", 20}, {"unused", "x", 1}};
+	struct buf out;
+	buf_init(&out, OUT_MAX);
+	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, raw, 2, &out), 0);
+	assert_string_equal(out.data, "[<tr>1</tr><tr>2</tr>](&lt;b&gt;from data&lt;/b&gt;)<dotted><tr>1</tr><tr>2</tr><i>o</i>");
+	buf_free(&out);
+	/* the parts count against the ceiling like any text */
+	buf_init(&out, 30);
+	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, raw, 2, &out), -1);
+	assert_true(out.failed);
+	buf_free(&out);
+	mustache_free(t);
+	json_decref(data);
+}
+
 static void output_ceiling(void **state)
 {
 	int rc;
@@ -541,6 +566,7 @@ int main(void)
 		cmocka_unit_test(partial_nesting_limit),
 		cmocka_unit_test(work_is_bounded),
 		cmocka_unit_test(output_ceiling),
+		cmocka_unit_test(raw_parts),
 		cmocka_unit_test(partial_indentation),
 		cmocka_unit_test(four_threads_same_output),
 	};

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -98,6 +99,37 @@ static void legend_only_for_agencies_with_events(void **state)
 	buf_free(&out);
 }
 
+/* The marks' dates are UK days: the clocks change at 01:00 UTC, and a summer evening after 23:00 UTC is the
+ * next day here (the drawing looks the offset up once an hour of marks and the text once a day). */
+static void uk_days_across_the_clock_change(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *ts, *day;
+	} cases[] = {
+		{"2024-10-27T00:59:59Z", "27 October 2024"}, /* 01:59:59 BST */
+		{"2024-10-26T23:30:00Z", "27 October 2024"}, /* 00:30 BST */
+		{"2024-03-31T00:59:59Z", "31 March 2024"},   /* 00:59:59 GMT */
+		{"2024-03-30T23:59:59Z", "30 March 2024"},   /* GMT: still the 30th */
+		{"2024-07-01T23:00:00Z", "2 July 2024"},     /* midnight BST */
+		{"2024-07-01T22:59:59Z", "1 July 2024"},
+		{"2024-07-01T09:00:00Z", "1 July 2024"},
+	};
+	struct timeline_event ev[sizeof cases / sizeof cases[0]];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ev[i] = (struct timeline_event){.id = (int64_t)i + 1, .at = at(cases[i].ts), .agency = "police",
+						.agency_name = "Police", .kind_label = "Concern", .on_page = true};
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	assert_int_equal(timeline_svg(ev, sizeof cases / sizeof cases[0], "A", "/children/7?", &out), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char want[128];
+		snprintf(want, sizeof want, "<a href=\"#event-%zu\"><title>%s, Police: Concern</title>", i + 1, cases[i].day);
+		assert_non_null(strstr(out.data, want));
+	}
+	buf_free(&out);
+}
+
 static void ceiling_fails_cleanly(void **state)
 {
 	struct timeline_event ev = {.id = 1, .at = at("2025-01-01T00:00:00Z"), .agency = "police",
@@ -116,6 +148,7 @@ int main(void)
 		cmocka_unit_test(one_event_and_no_filter),
 		cmocka_unit_test(legend_only_for_agencies_with_events),
 		cmocka_unit_test(ceiling_fails_cleanly),
+		cmocka_unit_test(uk_days_across_the_clock_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

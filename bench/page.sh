@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The child's record page alone (issue 17): a child with 500 events, read by its allocated social worker signed
+# in through /sign-in, 16 clients (wrk -t2 -c16), RUNS runs of SECONDS_PER_RUN seconds, interleaved over one or
+# more builds on the same database (so two builds are compared under the same load). Per run: pages/s, p50,
+# p99, the server's CPU per page (utime+stime from /proc/PID/stat / pages, what a shared machine's load moves
+# least; on --db pg the throwaway cluster's too) and the load average. First it checks that every build writes the same page, byte for byte.
+#   bench/page.sh                                  the build in build/
+#   RUNS=3 SECONDS_PER_RUN=10 bench/page.sh /tmp/main-safeguard build/safeguard
+#   bench/page.sh --db pg /tmp/main-safeguard build/safeguard     a throwaway PostgreSQL cluster
+#   BENCH_PERF=/tmp/page.data bench/page.sh        perf record -g of the server during the first run
+#   BENCH_FAULTS=1 bench/page.sh                   the server's page faults per page too (perf stat)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bench_db=""
+bins=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) bench_db=${2:?--db needs pg}; shift 2 ;;
+    *) bins+=("$(realpath "$1")"); shift ;;
+  esac
+done
+[ ${#bins[@]} -gt 0 ] || { make --no-print-directory -s all; bins=("$root/build/safeguard"); }
+command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
+command -v oathtool >/dev/null || { echo "bench: needs oathtool (apt-get install oathtool)" >&2; exit 2; }
+secs=${SECONDS_PER_RUN:-10}
+runs=${RUNS:-3}
+work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-page.XXXXXX")
+pid=""
+pg_state=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+case "$bench_db" in
+  "") db="sqlite:$work/bench.db" ;;
+  pg) pg_state=$work/pg-state; db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
+  *) echo "bench: --db takes pg" >&2; exit 2 ;;
+esac
+export SAFEGUARD_DATA_DIR=$work/data
+mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+bin=${bins[0]}
+"$bin" migrate --db "$db" >/dev/null
+export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --scope events:write --scope records:read | tail -n 1)
+
+start() { # binary: starts a server on the database, sets url
+  : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
+  "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  pid=$!
+  for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+  url=$(sed -n 's/^listening on //p' "$work/serve.out")
+  [ -n "$url" ] || { echo "bench: the server did not start" >&2; cat "$work/serve.err" >&2; exit 1; }
+}
+stop() { kill "$pid" 2>/dev/null || { echo "bench: the server had stopped:" >&2; tail -n 20 "$work/serve.err" >&2; }; wait "$pid" 2>/dev/null || true; pid=""; }
+
+# The child: the same 500 events as bench/run.sh's chronology and record page.
+start "$bin"
+body() { printf '{"source_ref":"CHRONO-%d","kind":"concern","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":{}}' "$1" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1"; }
+child=""
+for i in $(seq 1 500); do
+  out=$(curl -s -H "Authorization: Bearer $SAFEGUARD_TOKEN" -H 'Content-Type: application/json' -d "$(body "$i")" "$url/api/v1/events")
+  child=$(sed -n 's/.*"child_id":\([0-9]*\).*/\1/p' <<<"$out")
+done
+[ -n "$child" ] || { echo "bench: intake failed: $out" >&2; exit 1; }
+pw="bench passphrase $(date +%s%N)"
+secret=$(printf '%s\n' "$pw" | "$bin" user add --db "$db" --username bench.worker --agency social_care \
+  --role social_worker --password-stdin | tail -n 1)
+"$bin" allocate --db "$db" --child "$child" --user bench.worker >/dev/null
+jar=$work/cookies
+form=$(curl -s -c "$jar" "$url/sign-in")
+csrf=$(sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' <<<"$form" | head -n 1)
+curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: $url" --data-urlencode "username=bench.worker" \
+  --data-urlencode "password=$pw" --data-urlencode "totp=$(oathtool --totp -b "$secret")" \
+  --data-urlencode "csrf_token=$csrf" "$url/sign-in"
+export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$jar")"
+[ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed" >&2; exit 1; }
+export SAFEGUARD_PATH="/children/$child"
+stop
+
+echo "machine: $(nproc) cores; $db"
+# The same page from every build (the session is in the database, so it holds across servers).
+for b in "${bins[@]}"; do
+  start "$b"
+  curl -s -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" >"$work/page.html"
+  stop
+  printf '%s  %s, %d bytes\n' "$(sha256sum <"$work/page.html" | cut -c1-16)" "$b" "$(wc -c <"$work/page.html")"
+done
+tck=$(getconf CLK_TCK)
+# The throwaway cluster's CPU (its postmaster's children, and those it has reaped), as bench/run.sh counts it.
+pg_ticks() {
+  local pm
+  if [ -n "$pg_state" ] && pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid" 2>/dev/null); then
+    awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }' \
+      /proc/[0-9]*/stat 2>/dev/null || true # a process that ended since the glob: awk says so and goes on
+  else
+    echo 0
+  fi
+}
+for r in $(seq 1 "$runs"); do
+  for b in "${bins[@]}"; do
+    start "$b"
+    curl -s -o /dev/null -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" # warm
+    perf_pid=""
+    if [ -n "${BENCH_PERF:-}" ] && [ "$r" = 1 ]; then
+      perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF.$(basename "$b")" -p "$pid" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
+    # Page faults of the server (a software counter: counted where the hardware ones are not offered).
+    pf_pid=""
+    if [ -n "${BENCH_FAULTS:-}" ]; then
+      perf stat -e page-faults -x, -o "$work/faults" -p "$pid" >/dev/null 2>&1 &
+      pf_pid=$!
+    fi
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    g0=$(pg_ticks)
+    line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    g1=$(pg_ticks)
+    [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
+    faults=0
+    if [ -n "$pf_pid" ]; then
+      kill -INT "$pf_pid"; wait "$pf_pid" || true
+      faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$work/faults")
+    fi
+    stop
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" 'BEGIN {
+      split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
+      printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
+        r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
+        (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
+        (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") \
+        (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") }'
+  done
+done
