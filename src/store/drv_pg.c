@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -934,6 +935,35 @@ static int pg_checkpoint(sql_db *d) { return STORE_OK; }
 
 static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == CONNECTION_BAD; }
 
+/* Before an idle connection is reused (sql.h usable). A server that ends a session (pg_terminate_backend,
+ * idle_session_timeout, a restart or shutdown) sends a FATAL message and closes the socket: an idle
+ * connection has nothing to read otherwise, so a socket with anything to read (or hung up) is taken as lost,
+ * with no round trip (poll with no wait). A connection idle for PING_AFTER_S seconds or more is also asked an
+ * empty query (one round trip), for what sends no goodbye: a firewall or a failed network that dropped it
+ * silently (with TCP, a URL's keepalives / tcp_user_timeout bound how long that ping can wait). */
+#define PING_AFTER_S 30.0
+
+static bool pg_usable(sql_db *d, double idle_s)
+{
+	struct pg_db *p = PG(d);
+	if (p->lost || p->queued || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
+		return false;
+	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
+	int n;
+	do
+		n = poll(&pfd, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 0) /* readable (a goodbye, or the end of the stream), hung up, or poll itself failed */
+		return false;
+	if (idle_s < PING_AFTER_S)
+		return true;
+	count(p, NULL, 1);
+	PGresult *r = PQexec(p->conn, "");
+	bool ok = r && PQresultStatus(r) == PGRES_EMPTY_QUERY && PQstatus(p->conn) == CONNECTION_OK;
+	PQclear(r);
+	return ok;
+}
+
 /* ---- COPY ... FROM STDIN, text format: what bulk loads use ---- */
 
 static bool copy_put(struct pg_db *p, const char *b, size_t n)
@@ -1114,6 +1144,7 @@ static const struct sql_driver pg_driver = {
 	.migrate_one = pg_migrate_one,
 	.checkpoint = pg_checkpoint,
 	.lost = pg_lost,
+	.usable = pg_usable,
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock/now.h"
@@ -1648,6 +1649,7 @@ struct sq_conn {
 	struct sq_conn *next_idle;
 	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
 	bool reader;  /* from the read pool (--db-read): handed back there */
+	double idle_since; /* CLOCK_MONOTONIC seconds when it was last handed back (sql.h usable) */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 	/* The audit chain's last entry as this connection appended it inside the write transaction it holds
 	 * (writers serialise: nobody else appends until it ends), so that the next append need not read it back:
@@ -1707,6 +1709,14 @@ static void conn_free(struct sq_conn *c)
 	free(c);
 }
 
+/* Seconds on CLOCK_MONOTONIC: how long a connection sat idle (a duration, never "now"). */
+static double mono_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -1723,6 +1733,7 @@ static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, siz
 	}
 	c->db->override = st->override;
 	c->db->override_count = st->override_count;
+	c->idle_since = mono_seconds();
 	/* Named for the operator (pg_stat_activity); on the primary, a commit returns once the replica that
 	 * the reads go to has applied it, so that what a person wrote is on the next page they read. */
 	const char *setup = reader ? "SET application_name = 'safeguard read'"
@@ -1814,9 +1825,8 @@ static bool conn_lost(struct sq_conn *c)
 	return c->db->drv->lost && c->db->drv->lost(c->db);
 }
 
-static store_conn *sq_conn_get(store *s)
+static struct sq_conn *pool_take(struct sq_store *st, bool *reused)
 {
-	struct sq_store *st = (struct sq_store *)s;
 	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
 	while (st->idle && st->idle->gen != st->gen) { /* opened before a connection was lost: drop it */
@@ -1826,7 +1836,7 @@ static store_conn *sq_conn_get(store *s)
 		stale = old;
 		st->open_conns--;
 	}
-	if (st->idle) {
+	if ((*reused = st->idle != NULL)) {
 		c = st->idle;
 		st->idle = c->next_idle;
 	} else if (st->open_conns < POOL_MAX) {
@@ -1847,7 +1857,40 @@ static store_conn *sq_conn_get(store *s)
 		conn_free(stale);
 		stale = next;
 	}
-	return c ? &c->head : NULL;
+	return c;
+}
+
+/* A connection that sat idle is looked at before it is handed on (sql.h usable: on PostgreSQL no round trip
+ * unless it sat idle long): one the server ended meanwhile is closed and the next taken, so that a restart,
+ * an idle timeout or pg_terminate_backend between two requests fails neither (docs/SCALING.md). Bounded: at
+ * most every connection of the pool, then a new one. */
+static bool conn_usable(struct sq_conn *c)
+{
+	return !c->db->drv->usable || c->db->drv->usable(c->db, mono_seconds() - c->idle_since);
+}
+
+static void conn_discard(struct sq_store *st, struct sq_conn *c)
+{
+	pthread_mutex_lock(&st->lock);
+	if (c->reader)
+		st->read_open--;
+	else
+		st->open_conns--;
+	pthread_mutex_unlock(&st->lock);
+	conn_free(c);
+}
+
+static store_conn *sq_conn_get(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	for (int i = 0; i <= POOL_MAX; i++) {
+		bool reused = false;
+		struct sq_conn *c = pool_take(st, &reused);
+		if (!c || !reused || conn_usable(c))
+			return c ? &c->head : NULL;
+		conn_discard(st, c);
+	}
+	return NULL;
 }
 
 static void sq_conn_put(store *s, store_conn *sc)
@@ -1871,6 +1914,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 		conn_free(c);
 		return;
 	}
+	c->idle_since = mono_seconds();
 	pthread_mutex_lock(&st->lock);
 	if (c->reader) {
 		c->next_idle = st->read_idle;
@@ -1884,11 +1928,8 @@ static void sq_conn_put(store *s, store_conn *sc)
 
 /* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
  * primary's (a replica that is down costs the reads nothing but the attempt). */
-static store_conn *sq_conn_get_read(store *s)
+static struct sq_conn *read_take(struct sq_store *st, bool *reused)
 {
-	struct sq_store *st = (struct sq_store *)s;
-	if (!st->read_url)
-		return sq_conn_get(s);
 	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
 	while (st->read_idle && st->read_idle->gen != st->read_gen) {
@@ -1898,7 +1939,7 @@ static store_conn *sq_conn_get_read(store *s)
 		stale = old;
 		st->read_open--;
 	}
-	if (st->read_idle) {
+	if ((*reused = st->read_idle != NULL)) {
 		c = st->read_idle;
 		st->read_idle = c->next_idle;
 	} else if (st->read_open < POOL_MAX) {
@@ -1919,7 +1960,24 @@ static store_conn *sq_conn_get_read(store *s)
 		conn_free(stale);
 		stale = next;
 	}
-	return c ? &c->head : sq_conn_get(s);
+	return c;
+}
+
+static store_conn *sq_conn_get_read(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (!st->read_url)
+		return sq_conn_get(s);
+	for (int i = 0; i <= POOL_MAX; i++) {
+		bool reused = false;
+		struct sq_conn *c = read_take(st, &reused);
+		if (!c)
+			break;
+		if (!reused || conn_usable(c))
+			return &c->head;
+		conn_discard(st, c);
+	}
+	return sq_conn_get(s);
 }
 
 static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)

@@ -79,6 +79,11 @@ struct sql_driver {
 	/* true when the connection is gone (the server died, failed over, or shut it): the pool drops it and
 	 * opens another; NULL for an engine whose connections cannot be lost (SQLite's file) */
 	bool (*lost)(sql_db *db);
+	/* Before the pool hands on a connection that sat idle for idle_s seconds: false when it is of no further
+	 * use (the server ended it while it was idle: an idle timeout, pg_terminate_backend, a restart), so that
+	 * the pool closes it and takes or opens another instead of failing the request on it. NULL: always
+	 * usable (SQLite's file). */
+	bool (*usable)(sql_db *db, double idle_s);
 	/* Bulk loads (optional; NULL: store/ops.c steps one prepared INSERT per row). Inside the open write
 	 * transaction: copy_begin starts COPY table(cols) FROM STDIN, copy_row sends one row (n values, in the
 	 * order of cols), copy_end finishes it (ok false: abandons it, and the transaction with it) and, when
