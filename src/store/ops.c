@@ -1688,6 +1688,7 @@ struct sq_store {
 	int read_open;
 	unsigned read_gen;
 	bool remote_apply; /* writers wait until the replica has applied their commit (read-your-writes) */
+	char last_connect_err[512]; /* the last reason told for a failed connect (tell_connect_failure) */
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
@@ -1825,6 +1826,17 @@ static bool conn_lost(struct sq_conn *c)
 	return c->db->drv->lost && c->db->drv->lost(c->db);
 }
 
+/* For the operator, why the pool could not connect (libpq's words: a host and a reason, never a password nor
+ * personal data); under st->lock, and only when it differs from the last said, so an outage is one line, not
+ * one a request. */
+static void tell_connect_failure(struct sq_store *st, const char *err)
+{
+	if (strcmp(st->last_connect_err, err) == 0)
+		return;
+	snprintf(st->last_connect_err, sizeof st->last_connect_err, "%s", err);
+	fprintf(stderr, "safeguard: cannot open a database connection: %s\n", err);
+}
+
 static struct sq_conn *pool_take(struct sq_store *st, bool *reused)
 {
 	struct sq_conn *c = NULL, *stale = NULL;
@@ -1843,13 +1855,15 @@ static struct sq_conn *pool_take(struct sq_store *st, bool *reused)
 		st->open_conns++;
 		unsigned gen = st->gen;
 		pthread_mutex_unlock(&st->lock);
-		char err[256];
+		char err[512];
 		c = conn_new(st, false, err, sizeof err);
 		if (c)
 			c->gen = gen;
 		pthread_mutex_lock(&st->lock);
-		if (!c)
+		if (!c) {
 			st->open_conns--;
+			tell_connect_failure(st, err);
+		}
 	}
 	pthread_mutex_unlock(&st->lock);
 	while (stale) {
@@ -1946,7 +1960,7 @@ static struct sq_conn *read_take(struct sq_store *st, bool *reused)
 		st->read_open++;
 		unsigned gen = st->read_gen;
 		pthread_mutex_unlock(&st->lock);
-		char err[256];
+		char err[512];
 		c = conn_new(st, true, err, sizeof err);
 		if (c)
 			c->gen = gen;

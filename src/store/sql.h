@@ -152,5 +152,7 @@ static inline int sql_rollback(sql_db *db) { return db->drv->rollback(db); }
 /* The engines: a connection to what follows the URL's scheme, or NULL with err filled. */
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz);
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz);
+/* Where PostgreSQL's fence is kept across processes (drv_pg.c "fencing"): a file, or NULL for none. */
+void sql_pg_fence_file(const char *path);
 
 #endif

@@ -269,10 +269,11 @@ export async function everyAgencysEvents(baseUrl, tokens, childId) {
 
 /**
  * Starts `safeguard serve` and resolves once it printed "listening on http://HOST:PORT".
- * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli.
+ * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli; db: another
+ * --db URL than the area's (then name its data folder in env: SAFEGUARD_DATA_DIR).
  */
-export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env } = {}) {
-  const args = ['serve', '--db', dbUrl(dbPath), '--listen', listen, ...extraArgs];
+export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env, db } = {}) {
+  const args = ['serve', '--db', db ?? dbUrl(dbPath), '--listen', listen, ...extraArgs];
   const proc = spawn(BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(withDataDir(args, env)),
   });
