@@ -620,6 +620,17 @@ export function userRows(dbPath, { username } = {}) {
   return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
 }
 
+/**
+ * The teams, by code, through the CLI (`safeguard team list --json`): each {code, name, manager} (manager "" when
+ * none). Filter: {code}.
+ */
+export function teamRows(dbPath, { code } = {}) {
+  const args = ['team', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (code !== undefined) args.push('--code', code);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 
