@@ -1226,7 +1226,7 @@ static void fence_load(void)
 }
 
 /* Under fence.lock: the file written whole (a temporary file renamed over it). A failure is told, not fatal:
- * this process still knows. */
+ * this process still knows. Before the data folder exists there is nothing to write (the first migrate). */
 static void fence_save(void)
 {
 	if (!fence.path[0])
@@ -1239,6 +1239,8 @@ static void fence_save(void)
 		ok = fprintf(f, "%s %ld\n", fence.e[i].system, fence.e[i].timeline) > 0;
 	if (f && fclose(f) != 0)
 		ok = false;
+	if (!f && errno == ENOENT) /* no data folder yet (a first migrate): nothing to keep beside, nothing to say */
+		return;
 	if (!ok || rename(tmp, fence.path) != 0) {
 		fprintf(stderr, "safeguard: cannot write %s (%s): the database's timeline is kept in memory only\n",
 			fence.path, strerror(errno));
