@@ -1206,10 +1206,11 @@ static struct fence_entry *fence_find(const char *system, bool add)
 	return e;
 }
 
-/* Under fence.lock: what the file says, merged (the highest of each). A missing or unreadable file adds
- * nothing. */
-static void fence_load(void)
+/* Under fence.lock: what the file says, merged (the highest of each); *in_file the file's own timeline of the
+ * cluster named (0 when absent). A missing or unreadable file adds nothing. */
+static void fence_load(const char *system, long *in_file)
 {
+	*in_file = 0;
 	if (!fence.path[0])
 		return;
 	FILE *f = fopen(fence.path, "r");
@@ -1221,6 +1222,8 @@ static void fence_load(void)
 		struct fence_entry *e = fence_find(sys, true);
 		if (e && tl > e->timeline)
 			e->timeline = tl;
+		if (strcmp(sys, system) == 0 && tl > *in_file)
+			*in_file = tl;
 	}
 	fclose(f);
 }
@@ -1277,13 +1280,14 @@ static bool fence_admits(const struct pg_identity *id, long *known)
 	if (id->standby)
 		return true;
 	pthread_mutex_lock(&fence.lock);
-	fence_load();
+	long in_file = 0;
+	fence_load(id->system, &in_file);
 	struct fence_entry *e = fence_find(id->system, true);
 	bool ok = !e || id->timeline >= e->timeline;
-	if (e && id->timeline > e->timeline) {
+	if (e && id->timeline > e->timeline)
 		e->timeline = id->timeline;
+	if (e && in_file < e->timeline) /* the file learns what this process knows (a new file, a rise) */
 		fence_save();
-	}
 	if (e)
 		*known = e->timeline;
 	pthread_mutex_unlock(&fence.lock);

@@ -1863,6 +1863,8 @@ static struct sq_conn *pool_take(struct sq_store *st, bool *reused)
 		if (!c) {
 			st->open_conns--;
 			tell_connect_failure(st, err);
+		} else {
+			st->last_connect_err[0] = '\0'; /* connected again: the next failure is news */
 		}
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -1940,8 +1942,6 @@ static void sq_conn_put(store *s, store_conn *sc)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
- * primary's (a replica that is down costs the reads nothing but the attempt). */
 static struct sq_conn *read_take(struct sq_store *st, bool *reused)
 {
 	struct sq_conn *c = NULL, *stale = NULL;
@@ -1977,6 +1977,8 @@ static struct sq_conn *read_take(struct sq_store *st, bool *reused)
 	return c;
 }
 
+/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
+ * primary's (a replica that is down costs the reads nothing but the attempt). */
 static store_conn *sq_conn_get_read(store *s)
 {
 	struct sq_store *st = (struct sq_store *)s;
