@@ -13,6 +13,9 @@
 #   primary-url / replica-url   each server alone
 #   kill-primary  SIGKILL the primary's postmaster (a crash of the database machine, as near as one gets here)
 #   promote       promote the replica (pg_ctl promote -w): it accepts writes
+#   restart-old-primary  start the killed primary again as it was, a primary, alone (synchronous_standby_names
+#                 empty, as an operator or a supervisor restarting it by hand would): it accepts writes on its
+#                 old timeline, the split brain the servers' fence must refuse (docs/SCALING.md "Fencing")
 #   stop          stop whatever still runs and remove DIR
 #
 # DIR defaults to a fresh mktemp folder, remembered in build/pg-replica.dir (or $PG_REPLICA_STATE). As with
@@ -110,6 +113,19 @@ promote)
 	as_owner "$PGBIN/pg_ctl" -D "$dir/replica" -w -t 60 promote >/dev/null
 	echo "promoted the replica"
 	;;
+restart-old-primary)
+	dir=$(dir_of "${2:-}")
+	# bounded: the killed postmaster's backends may still hold its shared memory for a moment (up to 20 tries)
+	i=0
+	until as_owner "$PGBIN/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$dir/p' -c fsync=on -c max_connections=200 \
+-c synchronous_standby_names=''" start >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 20 ] || { cat "$dir/primary.log" >&2; exit 1; }
+		sleep 0.5
+	done
+	echo "the old primary runs again, alone, on its old timeline"
+	;;
 stop)
 	dir=${2:-$(cat "$state" 2>/dev/null || true)}
 	[ -n "$dir" ] && [ -d "$dir" ] || exit 0
@@ -123,7 +139,7 @@ stop)
 	exit 0
 	;;
 *)
-	echo "usage: $0 start|url|primary-url|replica-url|kill-primary|promote|stop [DIR]" >&2
+	echo "usage: $0 start|url|primary-url|replica-url|kill-primary|promote|restart-old-primary|stop [DIR]" >&2
 	exit 2
 	;;
 esac

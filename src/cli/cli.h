@@ -36,6 +36,8 @@ int cli_audit_list(int argc, char **argv);
 int cli_token_list(int argc, char **argv);
 /* safeguard user list (argv[0] is "list"). */
 int cli_user_list(int argc, char **argv);
+/* safeguard team list (argv[0] is "list"). */
+int cli_team_list(int argc, char **argv);
 
 /* What the listing commands (audit list, token list, user list) share; cmd is "safeguard audit list" etc.
  * cli_list_misuse ends the getopt_long loop (opterr 0, optstring ":") for c ':' (a value missing) and an

@@ -137,10 +137,13 @@ int cmd_team(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *code = NULL, *name = NULL, *manager = "";
 	int c;
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_team_list(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "add") != 0) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 			goto help;
-		fprintf(stderr, "usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n");
+		fprintf(stderr, "usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"
+				"       safeguard team list --db URL [--code C] [--json]\n");
 		return 2;
 	}
 	optind = 1;
@@ -178,7 +181,8 @@ int cmd_team(int argc, char **argv)
 	}
 	return 0;
 help:
-	printf("usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n\n"
+	printf("usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"
+	       "       safeguard team list --db URL [--code C] [--json]   (see team list --help)\n\n"
 	       "Creates a team (or renames it and changes its manager). Alerts nobody acknowledges are\n"
 	       "escalated to the manager of the child's team; the team with code 'mash' is the front door.\n");
 	return 0;

@@ -36,6 +36,11 @@ store *cli_open_store(const char *url, bool migrate)
 		fprintf(stderr, "safeguard: --db URL is required (e.g. --db sqlite:safeguard.db)\n");
 		return NULL;
 	}
+	/* PostgreSQL's fence (docs/SCALING.md "Fencing") lives in the data folder, shared with the other servers */
+	char fence[4096];
+	if (strncmp(url, "postgres", 8) == 0 && cli_data_known(url) &&
+	    cli_data_path(url, "pg-fence", false, fence, sizeof fence) == 0)
+		store_set_fence_file(fence);
 	if (store_open(url, &st, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		return NULL;

@@ -34,9 +34,12 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* pg_advisory_xact_lock's key for "the writer": any constant no other application on the cluster uses. */
 #define SG_WRITE_LOCK 0x5afe6a4dLL
@@ -934,6 +937,35 @@ static int pg_checkpoint(sql_db *d) { return STORE_OK; }
 
 static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == CONNECTION_BAD; }
 
+/* Before an idle connection is reused (sql.h usable). A server that ends a session (pg_terminate_backend,
+ * idle_session_timeout, a restart or shutdown) sends a FATAL message and closes the socket: an idle
+ * connection has nothing to read otherwise, so a socket with anything to read (or hung up) is taken as lost,
+ * with no round trip (poll with no wait). A connection idle for PING_AFTER_S seconds or more is also asked an
+ * empty query (one round trip), for what sends no goodbye: a firewall or a failed network that dropped it
+ * silently (with TCP, a URL's keepalives / tcp_user_timeout bound how long that ping can wait). */
+#define PING_AFTER_S 30.0
+
+static bool pg_usable(sql_db *d, double idle_s)
+{
+	struct pg_db *p = PG(d);
+	if (p->lost || p->queued || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
+		return false;
+	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
+	int n;
+	do
+		n = poll(&pfd, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 0) /* readable (a goodbye, or the end of the stream), hung up, or poll itself failed */
+		return false;
+	if (idle_s < PING_AFTER_S)
+		return true;
+	count(p, NULL, 1);
+	PGresult *r = PQexec(p->conn, "");
+	bool ok = r && PQresultStatus(r) == PGRES_EMPTY_QUERY && PQstatus(p->conn) == CONNECTION_OK;
+	PQclear(r);
+	return ok;
+}
+
 /* ---- COPY ... FROM STDIN, text format: what bulk loads use ---- */
 
 static bool copy_put(struct pg_db *p, const char *b, size_t n)
@@ -1114,10 +1146,265 @@ static const struct sql_driver pg_driver = {
 	.migrate_one = pg_migrate_one,
 	.checkpoint = pg_checkpoint,
 	.lost = pg_lost,
+	.usable = pg_usable,
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,
 };
+
+/* ---- fencing: never write to an old primary that came back after a failover (docs/SCALING.md) ------------
+ *
+ * A promoted standby starts a new timeline; the primary it replaced stays on the old one. So the pair
+ * (system_identifier, timeline) orders the primaries one database cluster has had, and the highest seen is the
+ * only one that may be written to. Every new connection to a primary reads its pair (one round trip, when the
+ * connection opens; pooled connections are then reused), and:
+ *  - a timeline below the highest this process knows for that system is an old primary: the connection is
+ *    closed and the URL's other hosts are tried one by one; if none is the current primary, the open fails
+ *    (the request is answered 503, a command stops with the reason): nothing is written to the old one;
+ *  - a higher timeline raises what is known.
+ * What is known lives in this process and in the file the CLI names (DIR/pg-fence with --data-dir: one line
+ * "SYSTEM TIMELINE" a cluster), read again at every connection and written when it rises, so that a server
+ * restarted, a command, or a server whose URL names the old primary alone, that share the data folder, know
+ * too. The first connection of a process whose URL names several hosts asks every host once, so that a
+ * process with no file yet still takes the newest of two primaries. */
+#define FENCE_SYSTEMS 8
+
+static struct {
+	pthread_mutex_t lock;
+	char path[4096];
+	int n;
+	struct fence_entry {
+		char system[24];
+		long timeline;
+	} e[FENCE_SYSTEMS];
+	bool probed;
+} fence = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+struct pg_identity {
+	char system[24];
+	bool standby;
+	long timeline; /* 0 for a standby */
+};
+
+void sql_pg_fence_file(const char *path)
+{
+	pthread_mutex_lock(&fence.lock);
+	snprintf(fence.path, sizeof fence.path, "%s", path ? path : "");
+	pthread_mutex_unlock(&fence.lock);
+}
+
+static struct fence_entry *fence_find(const char *system, bool add)
+{
+	for (int i = 0; i < fence.n; i++)
+		if (strcmp(fence.e[i].system, system) == 0)
+			return &fence.e[i];
+	if (!add || fence.n == FENCE_SYSTEMS)
+		return NULL;
+	struct fence_entry *e = &fence.e[fence.n++];
+	snprintf(e->system, sizeof e->system, "%s", system);
+	e->timeline = 0;
+	return e;
+}
+
+/* Under fence.lock: what the file says, merged (the highest of each); *in_file the file's own timeline of the
+ * cluster named (0 when absent). A missing or unreadable file adds nothing. */
+static void fence_load(const char *system, long *in_file)
+{
+	*in_file = 0;
+	if (!fence.path[0])
+		return;
+	FILE *f = fopen(fence.path, "r");
+	if (!f)
+		return;
+	char sys[24];
+	long tl;
+	for (int i = 0; i < 64 && fscanf(f, "%23s %ld", sys, &tl) == 2; i++) {
+		struct fence_entry *e = fence_find(sys, true);
+		if (e && tl > e->timeline)
+			e->timeline = tl;
+		if (strcmp(sys, system) == 0 && tl > *in_file)
+			*in_file = tl;
+	}
+	fclose(f);
+}
+
+/* Under fence.lock: the file written whole (a temporary file renamed over it). A failure is told, not fatal:
+ * this process still knows. Before the data folder exists there is nothing to write (the first migrate). */
+static void fence_save(void)
+{
+	if (!fence.path[0])
+		return;
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", fence.path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	bool ok = f != NULL;
+	for (int i = 0; ok && i < fence.n; i++)
+		ok = fprintf(f, "%s %ld\n", fence.e[i].system, fence.e[i].timeline) > 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!f && errno == ENOENT) /* no data folder yet (a first migrate): nothing to keep beside, nothing to say */
+		return;
+	if (!ok || rename(tmp, fence.path) != 0) {
+		fprintf(stderr, "safeguard: cannot write %s (%s): the database's timeline is kept in memory only\n",
+			fence.path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/* One round trip: which cluster, whether a standby, and a primary's timeline (its current WAL file's first
+ * eight hex digits: right from the moment of a promotion, unlike pg_control_checkpoint()'s, which waits for
+ * the next checkpoint). Every function here may be run by any role. */
+static bool identify(PGconn *conn, struct pg_identity *id, char *err, size_t errsz)
+{
+	PGresult *r = PQexec(conn, "SELECT s.system_identifier::text, pg_is_in_recovery(), CASE WHEN "
+				   "pg_is_in_recovery() THEN 0 ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), "
+				   "1, 8))::bit(32)::int END FROM pg_control_system() s");
+	bool ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	if (ok) {
+		snprintf(id->system, sizeof id->system, "%s", PQgetvalue(r, 0, 0));
+		id->standby = PQgetvalue(r, 0, 1)[0] == 't';
+		id->timeline = strtol(PQgetvalue(r, 0, 2), NULL, 10);
+	} else {
+		const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		snprintf(err, errsz, "cannot read the database's timeline: %s", m ? m : PQerrorMessage(conn));
+	}
+	PQclear(r);
+	return ok;
+}
+
+/* Whether a primary may be written to; raises what is known when it is newer. A standby is not fenced (it
+ * cannot be written to; a read pool's replica). */
+static bool fence_admits(const struct pg_identity *id, long *known)
+{
+	*known = 0;
+	if (id->standby)
+		return true;
+	pthread_mutex_lock(&fence.lock);
+	long in_file = 0;
+	fence_load(id->system, &in_file);
+	struct fence_entry *e = fence_find(id->system, true);
+	bool ok = !e || id->timeline >= e->timeline;
+	if (e && id->timeline > e->timeline)
+		e->timeline = id->timeline;
+	if (e && in_file < e->timeline) /* the file learns what this process knows (a new file, a rise) */
+		fence_save();
+	if (e)
+		*known = e->timeline;
+	pthread_mutex_unlock(&fence.lock);
+	return ok;
+}
+
+/* The URL's hosts (libpq's own parse: host=a,b or postgresql://a,b/...), each with its port. */
+struct pg_hosts {
+	int n;
+	char host[8][512];
+	char port[8][16];
+};
+
+static void url_hosts(const char *url, struct pg_hosts *h)
+{
+	h->n = 0;
+	PQconninfoOption *opts = PQconninfoParse(url, NULL);
+	if (!opts)
+		return;
+	const char *hosts = NULL, *ports = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (strcmp(o->keyword, "host") == 0)
+			hosts = o->val;
+		else if (strcmp(o->keyword, "port") == 0)
+			ports = o->val;
+	}
+	for (const char *p = hosts; p && *p && h->n < 8;) {
+		size_t len = strcspn(p, ",");
+		snprintf(h->host[h->n], sizeof h->host[0], "%.*s", (int)len, p);
+		h->port[h->n][0] = '\0';
+		h->n++;
+		p += len + (p[len] == ',');
+	}
+	int i = 0;
+	for (const char *p = ports; p && *p && i < 8; i++) {
+		size_t len = strcspn(p, ",");
+		snprintf(h->port[i], sizeof h->port[0], "%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+	}
+	if (i == 1) /* one port for every host */
+		for (int j = 1; j < h->n; j++)
+			memcpy(h->port[j], h->port[0], sizeof h->port[0]);
+	PQconninfoFree(opts);
+}
+
+/* One host of the URL alone (the URL's other settings kept: user, database, target_session_attrs...). */
+static PGconn *connect_host(const char *url, const struct pg_hosts *h, int i)
+{
+	const char *keys[] = {"dbname", "host", h->port[i][0] ? "port" : NULL, NULL};
+	const char *vals[] = {url, h->host[i], h->port[i][0] ? h->port[i] : NULL, NULL};
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+/* Once a process, for a URL of several hosts: every host asked, so that the highest timeline is known before
+ * the first write even with no file yet (two primaries reachable: the newest wins). */
+static void probe_hosts(const char *url, const struct pg_hosts *h)
+{
+	pthread_mutex_lock(&fence.lock);
+	bool done = fence.probed;
+	fence.probed = true;
+	pthread_mutex_unlock(&fence.lock);
+	if (done)
+		return;
+	for (int i = 0; i < h->n; i++) {
+		PGconn *c = connect_host(url, h, i);
+		struct pg_identity id;
+		char e[256];
+		long known;
+		if (c && PQstatus(c) == CONNECTION_OK && identify(c, &id, e, sizeof e))
+			(void)fence_admits(&id, &known);
+		PQfinish(c);
+	}
+}
+
+/* A connection to the current primary of the URL (or to what libpq chose, when it is a standby the URL
+ * allows), or NULL with the reason. */
+static PGconn *connect_fenced(const char *url, char *err, size_t errsz)
+{
+	PGconn *conn = PQconnectdb(url);
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		/* libpq's message names the host and the reason, never the password */
+		snprintf(err, errsz, "cannot connect to PostgreSQL: %s", conn ? PQerrorMessage(conn) : "out of memory");
+		PQfinish(conn);
+		return NULL;
+	}
+	struct pg_hosts h;
+	url_hosts(url, &h);
+	if (h.n > 1)
+		probe_hosts(url, &h);
+	struct pg_identity id;
+	long known;
+	if (!identify(conn, &id, err, errsz)) {
+		PQfinish(conn);
+		return NULL;
+	}
+	if (fence_admits(&id, &known))
+		return conn;
+	char first[512];
+	snprintf(first, sizeof first, "%s", PQhost(conn) ? PQhost(conn) : "?");
+	long old = id.timeline;
+	PQfinish(conn);
+	for (int i = 0; i < h.n; i++) {
+		if (strcmp(h.host[i], first) == 0)
+			continue;
+		conn = connect_host(url, &h, i);
+		if (conn && PQstatus(conn) == CONNECTION_OK && identify(conn, &id, err, errsz) && !id.standby &&
+		    fence_admits(&id, &known))
+			return conn;
+		PQfinish(conn);
+	}
+	snprintf(err, errsz,
+		 "refused the PostgreSQL primary at %s: it is on timeline %ld of a database that has moved on to "
+		 "timeline %ld (an old primary back after a failover), so nothing is written to it; point --db at the "
+		 "new primary, or rejoin the old one as its standby (pg_rewind)",
+		 first, old, known);
+	return NULL;
+}
 
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 {
@@ -1127,14 +1414,11 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 		return NULL;
 	}
 	d->head.drv = &pg_driver;
-	d->conn = PQconnectdb(url);
-	if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
-		/* libpq's message names the host and the reason, never the password */
-		snprintf(err, errsz, "cannot connect to PostgreSQL: %s", d->conn ? PQerrorMessage(d->conn) : "out of memory");
+	d->conn = connect_fenced(url, err, errsz);
+	if (!d->conn) {
 		size_t n = strlen(err);
 		while (n && err[n - 1] == '\n')
 			err[--n] = '\0';
-		PQfinish(d->conn);
 		free(d);
 		return NULL;
 	}

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock/now.h"
@@ -1651,6 +1652,7 @@ struct sq_conn {
 	struct sq_conn *next_idle;
 	unsigned gen; /* the store's generation when opened: older idle connections predate a lost one */
 	bool reader;  /* from the read pool (--db-read): handed back there */
+	double idle_since; /* CLOCK_MONOTONIC seconds when it was last handed back (sql.h usable) */
 	char now[TS_UTC_LEN + 1]; /* NOW_SQL's value: bound without a copy, so it lives here until the step */
 	/* The audit chain's last entry as this connection appended it inside the write transaction it holds
 	 * (writers serialise: nobody else appends until it ends), so that the next append need not read it back:
@@ -1689,6 +1691,7 @@ struct sq_store {
 	int read_open;
 	unsigned read_gen;
 	bool remote_apply; /* writers wait until the replica has applied their commit (read-your-writes) */
+	char last_connect_err[512]; /* the last reason told for a failed connect (tell_connect_failure) */
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
@@ -1710,6 +1713,14 @@ static void conn_free(struct sq_conn *c)
 	free(c);
 }
 
+/* Seconds on CLOCK_MONOTONIC: how long a connection sat idle (a duration, never "now"). */
+static double mono_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, size_t errsz)
 {
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -1726,6 +1737,7 @@ static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, siz
 	}
 	c->db->override = st->override;
 	c->db->override_count = st->override_count;
+	c->idle_since = mono_seconds();
 	/* Named for the operator (pg_stat_activity); on the primary, a commit returns once the replica that
 	 * the reads go to has applied it, so that what a person wrote is on the next page they read. */
 	const char *setup = reader ? "SET application_name = 'safeguard read'"
@@ -1817,9 +1829,19 @@ static bool conn_lost(struct sq_conn *c)
 	return c->db->drv->lost && c->db->drv->lost(c->db);
 }
 
-static store_conn *sq_conn_get(store *s)
+/* For the operator, why the pool could not connect (libpq's words: a host and a reason, never a password nor
+ * personal data); under st->lock, and only when it differs from the last said, so an outage is one line, not
+ * one a request. */
+static void tell_connect_failure(struct sq_store *st, const char *err)
 {
-	struct sq_store *st = (struct sq_store *)s;
+	if (strcmp(st->last_connect_err, err) == 0)
+		return;
+	snprintf(st->last_connect_err, sizeof st->last_connect_err, "%s", err);
+	fprintf(stderr, "safeguard: cannot open a database connection: %s\n", err);
+}
+
+static struct sq_conn *pool_take(struct sq_store *st, bool *reused)
+{
 	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
 	while (st->idle && st->idle->gen != st->gen) { /* opened before a connection was lost: drop it */
@@ -1829,20 +1851,24 @@ static store_conn *sq_conn_get(store *s)
 		stale = old;
 		st->open_conns--;
 	}
-	if (st->idle) {
+	if ((*reused = st->idle != NULL)) {
 		c = st->idle;
 		st->idle = c->next_idle;
 	} else if (st->open_conns < POOL_MAX) {
 		st->open_conns++;
 		unsigned gen = st->gen;
 		pthread_mutex_unlock(&st->lock);
-		char err[256];
+		char err[512];
 		c = conn_new(st, false, err, sizeof err);
 		if (c)
 			c->gen = gen;
 		pthread_mutex_lock(&st->lock);
-		if (!c)
+		if (!c) {
 			st->open_conns--;
+			tell_connect_failure(st, err);
+		} else {
+			st->last_connect_err[0] = '\0'; /* connected again: the next failure is news */
+		}
 	}
 	pthread_mutex_unlock(&st->lock);
 	while (stale) {
@@ -1850,7 +1876,40 @@ static store_conn *sq_conn_get(store *s)
 		conn_free(stale);
 		stale = next;
 	}
-	return c ? &c->head : NULL;
+	return c;
+}
+
+/* A connection that sat idle is looked at before it is handed on (sql.h usable: on PostgreSQL no round trip
+ * unless it sat idle long): one the server ended meanwhile is closed and the next taken, so that a restart,
+ * an idle timeout or pg_terminate_backend between two requests fails neither (docs/SCALING.md). Bounded: at
+ * most every connection of the pool, then a new one. */
+static bool conn_usable(struct sq_conn *c)
+{
+	return !c->db->drv->usable || c->db->drv->usable(c->db, mono_seconds() - c->idle_since);
+}
+
+static void conn_discard(struct sq_store *st, struct sq_conn *c)
+{
+	pthread_mutex_lock(&st->lock);
+	if (c->reader)
+		st->read_open--;
+	else
+		st->open_conns--;
+	pthread_mutex_unlock(&st->lock);
+	conn_free(c);
+}
+
+static store_conn *sq_conn_get(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	for (int i = 0; i <= POOL_MAX; i++) {
+		bool reused = false;
+		struct sq_conn *c = pool_take(st, &reused);
+		if (!c || !reused || conn_usable(c))
+			return c ? &c->head : NULL;
+		conn_discard(st, c);
+	}
+	return NULL;
 }
 
 static void sq_conn_put(store *s, store_conn *sc)
@@ -1874,6 +1933,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 		conn_free(c);
 		return;
 	}
+	c->idle_since = mono_seconds();
 	pthread_mutex_lock(&st->lock);
 	if (c->reader) {
 		c->next_idle = st->read_idle;
@@ -1885,13 +1945,8 @@ static void sq_conn_put(store *s, store_conn *sc)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
- * primary's (a replica that is down costs the reads nothing but the attempt). */
-static store_conn *sq_conn_get_read(store *s)
+static struct sq_conn *read_take(struct sq_store *st, bool *reused)
 {
-	struct sq_store *st = (struct sq_store *)s;
-	if (!st->read_url)
-		return sq_conn_get(s);
 	struct sq_conn *c = NULL, *stale = NULL;
 	pthread_mutex_lock(&st->lock);
 	while (st->read_idle && st->read_idle->gen != st->read_gen) {
@@ -1901,14 +1956,14 @@ static store_conn *sq_conn_get_read(store *s)
 		stale = old;
 		st->read_open--;
 	}
-	if (st->read_idle) {
+	if ((*reused = st->read_idle != NULL)) {
 		c = st->read_idle;
 		st->read_idle = c->next_idle;
 	} else if (st->read_open < POOL_MAX) {
 		st->read_open++;
 		unsigned gen = st->read_gen;
 		pthread_mutex_unlock(&st->lock);
-		char err[256];
+		char err[512];
 		c = conn_new(st, true, err, sizeof err);
 		if (c)
 			c->gen = gen;
@@ -1922,7 +1977,26 @@ static store_conn *sq_conn_get_read(store *s)
 		conn_free(stale);
 		stale = next;
 	}
-	return c ? &c->head : sq_conn_get(s);
+	return c;
+}
+
+/* A connection for a snapshot read: from the read pool when there is one and it can connect, else the
+ * primary's (a replica that is down costs the reads nothing but the attempt). */
+static store_conn *sq_conn_get_read(store *s)
+{
+	struct sq_store *st = (struct sq_store *)s;
+	if (!st->read_url)
+		return sq_conn_get(s);
+	for (int i = 0; i <= POOL_MAX; i++) {
+		bool reused = false;
+		struct sq_conn *c = read_take(st, &reused);
+		if (!c)
+			break;
+		if (!reused || conn_usable(c))
+			return &c->head;
+		conn_discard(st, c);
+	}
+	return sq_conn_get(s);
 }
 
 static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)

@@ -79,6 +79,11 @@ struct sql_driver {
 	/* true when the connection is gone (the server died, failed over, or shut it): the pool drops it and
 	 * opens another; NULL for an engine whose connections cannot be lost (SQLite's file) */
 	bool (*lost)(sql_db *db);
+	/* Before the pool hands on a connection that sat idle for idle_s seconds: false when it is of no further
+	 * use (the server ended it while it was idle: an idle timeout, pg_terminate_backend, a restart), so that
+	 * the pool closes it and takes or opens another instead of failing the request on it. NULL: always
+	 * usable (SQLite's file). */
+	bool (*usable)(sql_db *db, double idle_s);
 	/* Bulk loads (optional; NULL: store/ops.c steps one prepared INSERT per row). Inside the open write
 	 * transaction: copy_begin starts COPY table(cols) FROM STDIN, copy_row sends one row (n values, in the
 	 * order of cols), copy_end finishes it (ok false: abandons it, and the transaction with it) and, when
@@ -147,5 +152,7 @@ static inline int sql_rollback(sql_db *db) { return db->drv->rollback(db); }
 /* The engines: a connection to what follows the URL's scheme, or NULL with err filled. */
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz);
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz);
+/* Where PostgreSQL's fence is kept across processes (drv_pg.c "fencing"): a file, or NULL for none. */
+void sql_pg_fence_file(const char *path);
 
 #endif

@@ -2,6 +2,7 @@
  * store/store.c — picks the backend from the URL and forwards each store.h call to it.
  * One forwarding function per row of struct store_ops; they carry no logic of their own.
  */
+#include "store/sql.h"
 #include "store/store_int.h"
 
 #include <stdio.h>
@@ -27,6 +28,11 @@ int store_open(const char *url, store **out, char *err, size_t errsz)
 			return backends[i]->open(colon + 1, out, err, errsz);
 	snprintf(err, errsz, "no database backend for \"%.*s:\" (have: sqlite:PATH, postgresql://...)", (int)(n > 20 ? 20 : n), url);
 	return STORE_EURL;
+}
+
+void store_set_fence_file(const char *path)
+{
+	sql_pg_fence_file(path);
 }
 
 void store_close(store *st)

@@ -54,6 +54,10 @@ store_conn *store_conn_get_read(store *st);
 /* serve --db-read URL (PostgreSQL only): snapshot reads go to that replica, and writers' commits wait until
  * it has applied them (synchronous_commit = remote_apply), so a page read after a write shows it. */
 int store_set_read_url(store *st, const char *url, char *err, size_t errsz);
+/* PostgreSQL: the file that keeps, across processes, the newest timeline of each database cluster written to
+ * (a primary on an older one is an old primary back after a failover: never written to; docs/SCALING.md
+ * "Fencing"). Set before store_open; NULL: this process's memory only. No effect on SQLite. */
+void store_set_fence_file(const char *path);
 const char *store_conn_errmsg(store_conn *c);
 /* Commands this connection sent to the database server and the round trips it waited for, since it opened
  * (0 on SQLite, which has no server): what the benchmarks divide by events (docs/BENCHMARKS.md). */

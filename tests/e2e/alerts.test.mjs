@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows,
+  auditRows, teamRows,
   auditEntries,
   clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
   sql, startServer, ukDate, ukToday, dbUrl, sqlRows,
@@ -381,7 +381,7 @@ describe('intake raises alerts', () => {
 describe('owners', () => {
   test('team add and allocate: new alerts go to the worker, else the team, else the MASH', async () => {
     teamAdd(area.db, 'CIN1', 'Child in need team 1', 'mgr.cin1');
-    assert.deepEqual(rows(area.db, "select code, name, manager from team where code = 'CIN1'"),
+    assert.deepEqual(teamRows(area.db, { code: 'CIN1' }),
       [{ code: 'CIN1', name: 'Child in need team 1', manager: 'mgr.cin1' }]);
     assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:CIN1' }).length, 1);
 

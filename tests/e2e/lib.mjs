@@ -306,10 +306,11 @@ export async function everyAgencysEvents(baseUrl, tokens, childId) {
 
 /**
  * Starts `safeguard serve` and resolves once it printed "listening on http://HOST:PORT".
- * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli.
+ * Rejects if the process exits first (with its exit code and stderr in the message). env as for runCli; db: another
+ * --db URL than the area's (then name its data folder in env: SAFEGUARD_DATA_DIR).
  */
-export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env } = {}) {
-  const args = ['serve', '--db', dbUrl(dbPath), '--listen', listen, ...extraArgs];
+export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], env, db } = {}) {
+  const args = ['serve', '--db', db ?? dbUrl(dbPath), '--listen', listen, ...extraArgs];
   const proc = spawn(BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(withDataDir(args, env)),
   });
@@ -652,6 +653,17 @@ export function tokenRows(dbPath, { agency, label } = {}) {
 export function userRows(dbPath, { username } = {}) {
   const args = ['user', 'list', '--db', dbUrl(dbPath), '--json'];
   if (username !== undefined) args.push('--username', username);
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
+/**
+ * The teams, by code, through the CLI (`safeguard team list --json`): each {code, name, manager} (manager "" when
+ * none). Filter: {code}.
+ */
+export function teamRows(dbPath, { code } = {}) {
+  const args = ['team', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (code !== undefined) args.push('--code', code);
   const out = runCli(args).stdout.trim();
   return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
 }

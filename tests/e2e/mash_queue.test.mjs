@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  auditRows, everyAgencysEvents,
   dbUrl, addPerson, event, freshArea, isoSeconds, nhsNumbers, letters, now, postEvent, removeDir, request, runCli, sql,
   startServer, ukToday, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
@@ -50,6 +51,9 @@ const heading = (html) => /<h2 class="govuk-heading-m" id="results">([^<]*)<\/h2
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|&rsquo;|’/g, "'").replace(/\s+/g, ' ');
 const UK_LONG = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 const longDate = (iso) => UK_LONG.format(new Date(`${iso}T00:00:00Z`));
+/** A child's MASH decisions as the agencies' systems read the chronology (the API, not SQL). */
+const decisionsOf = async (child) =>
+  (await everyAgencysEvents(server.url, area.tokens, child)).filter((e) => e.kind === 'referral_decision');
 
 before(async () => {
   area = freshArea('mash-queue');
@@ -162,7 +166,7 @@ describe('recording the decision', () => {
   });
 
   test('without a decision or a reason, nothing is saved and the errors name the fields', async () => {
-    const before = sql(area.db, "SELECT count(*) FROM event WHERE kind = 'referral_decision'");
+    const before = (await decisionsOf(items[1].child)).length;
     let r = await post('mo.mash', `/mash/${items[1].event}/decision`, { reason: '' });
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#outcome">Select what happens next<\/a>/);
@@ -174,7 +178,8 @@ describe('recording the decision', () => {
     r = await post('mo.mash', `/mash/${items[1].event}/decision`, { outcome: 'refer_to_mars', reason: 'Because' });
     assert.equal(r.status, 400);
     assert.match(r.text, /href="#outcome">Select what happens next<\/a>/);
-    assert.equal(sql(area.db, "SELECT count(*) FROM event WHERE kind = 'referral_decision'"), before);
+    assert.equal((await decisionsOf(items[1].child)).length, before);
+    assert.equal(before, 0);
   });
 
   test('section 47: written and audited, on the chronology, out of "awaiting", strategy discussion clock started', async () => {
@@ -192,12 +197,14 @@ describe('recording the decision', () => {
     assert.ok(!rowsOf(r.text).some(([id]) => id === it.event));
 
     // On the child's chronology, as social care's event with the reason.
-    const where = `person_id = ${it.child} AND kind = 'referral_decision'`;
-    const ev = sql(area.db, `SELECT kind || '|' || agency || '|' || summary FROM event WHERE ${where}`);
-    assert.equal(ev, `referral_decision|social_care|MASH decision: Section 47 enquiry: hold a strategy discussion. Reason: ${reason}`);
-    assert.equal(JSON.parse(sql(area.db, `SELECT details FROM event WHERE ${where}`)).outcome, 's47');
+    const [ev, ...more] = await decisionsOf(it.child);
+    assert.deepEqual(more, []);
+    assert.equal(`${ev.kind}|${ev.agency}|${ev.summary}`,
+      `referral_decision|social_care|MASH decision: Section 47 enquiry: hold a strategy discussion. Reason: ${reason}`);
+    assert.equal(ev.details.outcome, 's47');
     // Audited, naming the item and the decision (no words of the reason).
-    assert.equal(sql(area.db, `SELECT count(*) FROM audit WHERE action = 'mash.decide' AND child_id = ${it.child} AND object = 'event:${it.event}' AND detail = 's47'`), '1');
+    assert.equal(auditRows(area.db, { action: 'mash.decide', child: it.child, object: `event:${it.event}` })
+      .filter((e) => e.detail === 's47').length, 1);
 
     // Decided, with who decided.
     r = await get('mo.mash', '/mash?status=decided');
@@ -216,7 +223,7 @@ describe('recording the decision', () => {
     r = await post('mo.mash', `/mash/${it.event}/decision`, { outcome: 'nfa', reason: 'Changed my mind' });
     assert.equal(r.status, 409);
     assert.match(r.text, /This has already been decided/);
-    assert.equal(sql(area.db, `SELECT count(*) FROM event WHERE person_id = ${it.child} AND kind = 'referral_decision'`), '1');
+    assert.equal((await decisionsOf(it.child)).length, 1);
   });
 
   test('section 17 starts the assessment clock (45 working days); no further action starts none', async () => {
@@ -238,6 +245,6 @@ describe('recording the decision', () => {
     // A social worker reaches no MASH page at all (the role policy).
     const r = await post('sam.worker', `/mash/${items[6].event}/decision`, { outcome: 'nfa', reason: 'No' });
     assert.equal(r.status, 403);
-    assert.equal(sql(area.db, `SELECT count(*) FROM event WHERE person_id = ${items[6].child} AND kind = 'referral_decision'`), '0');
+    assert.equal((await decisionsOf(items[6].child)).length, 0);
   });
 });

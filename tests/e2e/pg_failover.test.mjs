@@ -7,32 +7,62 @@
 // after the promotion succeed without restarting the servers (the pool drops lost connections, and libpq finds
 // the new primary); each event answered 503 sent again is stored once (201, or 200 when its commit had reached
 // the replica: intake is idempotent by agency and source_ref); `safeguard audit verify` passes with one
-// entry an event. Bounded waits only. Skipped by name where PostgreSQL is not installed.
+// entry an event. Then fencing (docs/SCALING.md "Fencing"): the killed primary is started again, alone, as a
+// primary on its old timeline (an operator's restart); the servers' connections are cut so that they connect
+// again (libpq would take the old primary first: it is first in the URL and accepts writes), more intake is
+// sent: every event is stored on the new primary, none reaches the old one; a third server whose URL names the
+// old primary alone (running since before the failover) answers 503 rather than write there, and so do the CLI's
+// commands on that URL; `safeguard audit verify` passes on the new primary. Bounded waits only. Skipped by name
+// where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { auditEntries, count, event, postEvent, sql, startServer } from './lib.mjs';
+import { auditEntries, count, dbUrl, event, postEvent, runCli, sql, startServer } from './lib.mjs';
 import { replicaArea, replicaInstalled } from './pg_cluster.mjs';
 
 const CLIENTS_PER_SERVER = 3;
 const BEFORE_KILL = 60;      // acknowledged events before the primary is killed
 const AFTER_PROMOTION = 8;   // each client's events after the promotion, all answered 201
 const MAX_PER_CLIENT = 2000; // a bound on every client's loop
+const AFTER_RESTART = 4;     // each server's events once the old primary runs again
+
+/** The area's database on one host of the pair alone: 0 the (old) primary, 1 the replica (the new primary). */
+function oneHost(db, i) {
+  const u = new URL(dbUrl(db));
+  u.searchParams.set('host', u.searchParams.get('host').split(',')[i]);
+  u.searchParams.delete('target_session_attrs');
+  return u.toString();
+}
+
+/** One value from psql on a URL (the tests' sql() would follow the pair's URL, which may reach the old primary). */
+function psqlAt(url, query) {
+  const r = spawnSync('psql', [url, '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `psql: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+const WRITES = "select (select count(*) from source_record) || ' ' || (select count(*) from audit) || ' ' || " +
+  '(select count(*) from api_client)';
 
 describe('failover to a synchronous replica during an intake burst',
   { skip: replicaInstalled ? false : 'skipped suite postgresql: initdb or pg_basebackup not found' }, () => {
     let set;
     let area;
     let servers = [];
+    let oldOnly; // a server whose URL names the primary alone: it must never write there once it is old
 
     before(async () => {
       set = replicaArea('pg-failover');
       area = set.area;
       servers = await Promise.all([startServer(area.db), startServer(area.db)]);
+      oldOnly = await startServer(area.db, { db: oneHost(area.db, 0), env: { SAFEGUARD_DATA_DIR: `${area.db}.data` } });
+      const r = await postEvent(oldOnly.url, area.tokens.police, event({ source_ref: 'OLD-ONLY-0' }));
+      assert.equal(r.status, 201, `the primary-only server writes while it is the primary: ${r.text}`);
     });
 
     after(async () => {
       try {
-        for (const s of servers) if (s.isAlive()) await s.stop();
+        for (const s of [...servers, oldOnly]) if (s?.isAlive()) await s.stop();
       } finally {
         set?.close();
       }
@@ -115,5 +145,42 @@ describe('failover to a synchronous replica during an intake burst',
       // One unbroken chain on the new primary: one event.create an event stored.
       assert.equal(auditEntries(area.db) - auditBefore, all.size);
       assert.equal(sql(area.db, 'select pg_is_in_recovery()'), 'f');
+
+      // ---- fencing: the old primary comes back ----
+      const oldUrl = oneHost(area.db, 0);
+      const newUrl = oneHost(area.db, 1);
+      const dataDir = { SAFEGUARD_DATA_DIR: `${area.db}.data` };
+      set.run('restart-old-primary');
+      assert.equal(psqlAt(oldUrl, 'select pg_is_in_recovery()'), 'f', 'the old primary is back as a primary: it would take writes');
+      const oldBefore = psqlAt(oldUrl, WRITES);
+      const auditNew = auditEntries(area.db);
+      // the servers connect again: their connections on the new primary cut (they would be reused otherwise)
+      psqlAt(newUrl, 'select count(*) from (select pid from pg_stat_activity where datname = current_database() ' +
+        "and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s where pg_terminate_backend(pid, 5000)");
+      const more = [];
+      for (const s of servers) {
+        for (let i = 0; i < AFTER_RESTART; i++) more.push(postEvent(s.url, token, event({ source_ref: `FENCE-${s.port}-${i}` })));
+      }
+      const moreAnswers = await Promise.all(more);
+      for (const r of moreAnswers) assert.equal(r.status, 201, `intake with the old primary back: ${r.text}`);
+      // the server that names the old primary alone refuses to write there
+      const refusedOld = await postEvent(oldOnly.url, token, event({ source_ref: 'OLD-ONLY-1' }));
+      assert.equal(refusedOld.status, 503, `the primary-only server: ${refusedOld.text}`);
+      assert.ok(oldOnly.isAlive());
+      assert.match(oldOnly.stderr, /old primary back after a failover/);
+      // and so do commands on that URL, a write and a read alike
+      const tokenOld = runCli(['token', 'create', '--db', oldUrl, '--agency', 'police', '--label', 'fenced'], { check: false, env: dataDir });
+      assert.notEqual(tokenOld.status, 0, 'a command on the old primary refuses');
+      assert.match(tokenOld.stderr, /timeline 1 of a database that has moved on to timeline 2/);
+      const verifyOld = runCli(['audit', 'verify', '--db', oldUrl], { check: false, env: dataDir });
+      assert.notEqual(verifyOld.status, 0);
+      // nothing reached the old primary
+      assert.equal(psqlAt(oldUrl, WRITES), oldBefore, 'no write reached the old primary');
+      assert.equal(psqlAt(oldUrl, "select count(*) from source_record where source_ref like 'FENCE-%' or source_ref = 'OLD-ONLY-1'"), '0');
+      // every one is on the new primary, once, and the chain verifies there (through the pair's URL and alone)
+      assert.equal(psqlAt(newUrl, "select count(*) from source_record where source_ref like 'FENCE-%'"), String(more.length));
+      assert.equal(auditEntries(area.db), auditNew + more.length);
+      const verifyNew = runCli(['audit', 'verify', '--db', newUrl], { env: dataDir });
+      assert.match(verifyNew.stdout, new RegExp(`^audit chain verified: ${auditNew + more.length} entries`, 'm'));
     });
   });

@@ -1,0 +1,85 @@
+/* team list: the teams, by code, as TSV or JSON lines (for the administrator, and for the tests, which check
+ * which teams exist and who manages them through it rather than through SQL, so that they hold on every
+ * backend). A team names no child: nothing here is audited. */
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/cases.h"
+
+#define CMD "safeguard team list"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard team list --db URL [--code C] [--json]\n\n"
+		   "Prints every team, by code: one line each, tab-separated, after a header line (code, name,\n"
+		   "manager; manager empty when the team has none), or with --json one JSON object a line.\n"
+		   "--code keeps that team only. Tabs, newlines and backslashes in a field are written \\t, \\n\n"
+		   "and \\\\.\n");
+}
+
+struct listing {
+	const char *code;
+	bool json, failed;
+};
+
+static int print_team(const struct store_team *t, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->code && strcmp(l->code, t->code) != 0)
+		return 0;
+	if (l->json) {
+		json_t *o = json_pack("{ss ss ss}", "code", t->code, "name", t->name, "manager", t->manager);
+		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(o);
+		if (!s) {
+			l->failed = true;
+			return 1;
+		}
+		puts(s);
+		free(s);
+		return 0;
+	}
+	cli_list_field(t->code);
+	putchar('\t');
+	cli_list_field(t->name);
+	putchar('\t');
+	cli_list_field(t->manager);
+	putchar('\n');
+	return 0;
+}
+
+static int list(store *st, void *ctx)
+{
+	return cases_teams(st, INT_MAX, print_team, ctx);
+}
+
+int cli_team_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"code", required_argument, NULL, 'c'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct listing l = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': l.code = optarg; break;
+		case 'j': l.json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_list_misuse(CMD, c, argv, usage);
+		}
+	}
+	if (cli_list_args_done(CMD, argc, argv, db) != 0)
+		return 2;
+	return cli_list_run(CMD, db, l.json ? NULL : "code\tname\tmanager", "the teams", list, &l, &l.failed);
+}
