@@ -1678,9 +1678,9 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		/* The check of the model against the panel, family by family: each chart's highest value over
 		 * the span (no restarts), its quantiles from the median to fit_check (0.8) over the panel's
 		 * charts, where harmful homes (a few percent, at the top) hardly count, against the same of one
-		 * replicate of the model's panel. Where the panel's are higher on average, every variance of the
-		 * data the family's thresholds are simulated from is scaled by the smallest kappa >= 1 (to 2%)
-		 * that lifts the model's to them. */
+		 * replicate of the model's panel. Every variance of the data the family's thresholds are
+		 * simulated from is scaled by the smallest kappa >= check_floor (to 2%) at which the model's
+		 * reach the panel's: up where the panel's are higher, down where the model is the noisier. */
 		if (real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
 		unsigned comb = 0, single = 0;
