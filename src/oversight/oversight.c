@@ -39,6 +39,14 @@ void ov_settings_default(struct ov_settings *s)
 	s->negative_binomial = true;
 	s->month_factor = true;
 	s->slow_part = false; /* measured: the check below keeps the budget without it, and it finds more */
+	/* The in-control null drifts as real homes' levels do (a child arrives, stays, leaves): the threshold
+	 * simulation draws the slow part fitted from the panel while the filter keeps its lasting level (it must
+	 * not follow drift: it would follow harm too). That null is fitted with the harmful homes' rises in it,
+	 * so it is noisier than the panel's in-control homes: the model check may scale it down to the panel's
+	 * charts as well as up (to an eighth; a guard, not a fit: the check's bisection needs a floor).
+	 * Measured over the robustness grid of both simulators (docs/OVERSIGHT.md, docs/BENCHMARKS.md). */
+	s->slow_part_sim = true;
+	s->check_floor = 0.125;
 	s->chart_down[OV_COMPLAINT] = true;
 	s->chart_down[OV_NOTIFICATION] = true;
 	s->combined_up[OV_RESTRAINT] = true;
@@ -55,10 +63,11 @@ void ov_settings_default(struct ov_settings *s)
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
-	/* The harm pattern judged against how the indicators move together in control: measured on both
-	 * simulators and not taken (docs/OVERSIGHT.md: sooner on style b, but with the budget kept only by a
-	 * stricter model check, no more harm found over the robustness grid). */
-	s->combined_joint = false;
+	/* The harm pattern judged against how the indicators move together in control (what moves with it in
+	 * control, a distressed child's self-harm, one incident recorded twice, takes weight from it), with the
+	 * drifting null and the two-way check above: the budget held on every area of the grid where the joint
+	 * chart alone did not (docs/OVERSIGHT.md). */
+	s->combined_joint = true;
 	/* The Regulation 44 visitor's opinion whether children are effectively safeguarded, when the panel
 	 * carries it, in the combined chart: evidence of the same harm from someone who has been in the home.
 	 * Its alternative, the odds of a "not effectively safeguarded" opinion three times the home's usual,
@@ -981,22 +990,27 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 		      const double *a)
 {
 	int idx[K], n = 0;
-	double z[K], d[K], f[K], S[K][K], x[K];
+	double z[K], d[K], sf[K], S[K][K], x[K];
 	for (int k = 0; k < K; k++) {
 		if (!(e[k] > 0))
 			continue;
 		double rho = s->combined_up[k] ? s->rho_up : s->combined_down[k] ? s->rho_down : 1;
-		double sd = sqrt(e[k] * (1 + a[k] * e[k]));
+		double ae = a[k] * e[k], sd = sqrt(e[k] * (1 + ae));
 		z[n] = (o[k] - e[k]) / sd;
 		d[n] = (rho - 1) * e[k] / sd;
-		f[n] = a[k] * e[k] / (1 + a[k] * e[k]);
+		sf[n] = sqrt(ae / (1 + ae)); /* sqrt(f): S's off-diagonal is R sqrt(f_i) sqrt(f_j) */
 		idx[n++] = k;
 	}
 	if (!n)
 		return 0;
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++)
-			S[i][j] = i == j ? 1 : R[idx[i]][idx[j]] * sqrt(f[i] * f[j]);
+	/* spd_solve reads the lower triangle only. This runs for every real and simulated home-month: one
+	 * square root per indicator, not per pair. */
+	for (int i = 0; i < n; i++) {
+		const double *Ri = R[idx[i]];
+		for (int j = 0; j < i; j++)
+			S[i][j] = Ri[idx[j]] * sf[i] * sf[j];
+		S[i][i] = 1;
+	}
 	if (!spd_solve(S, n, d, x))
 		return 0; /* not reached: R is positive semi-definite and f < 1 */
 	double w = 0;
@@ -1019,22 +1033,40 @@ static double reg44_given(const struct ov_model *m, double p0, double cw)
 	return q < R44_P_MIN ? R44_P_MIN : q > 0.9 ? 0.9 : q;
 }
 
-static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
-		    const double *e, const double *a, int r44, double p0, double *w)
+/* month_w for the chart families in need (bits 1 << enum ov_family) only: the others' W are left 0. The
+ * threshold simulation computes what it reads: the single charts' check and threshold never read the
+ * combined chart, nor the combined chart's threshold the single charts (the same values where computed). */
+#define ALL_FAMILIES ((1u << OV_NFAMILY) - 1)
+static void month_w_for(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+			const double *e, const double *a, int r44, double p0, double *w, unsigned need)
 {
+	bool singles = need & ((1u << OV_FAMILY_UP) | (1u << OV_FAMILY_DOWN)), cn = need & (1u << OV_FAMILY_COMBINED);
+	bool sum = cn && !s->combined_joint; /* the combined chart as the sum of the pattern's own LLRs */
 	double comb = 0;
 	for (int k = 0; k < K; k++) {
-		double up = llr(s, o[k], e[k], s->rho_up, a[k]);
-		double down = s->chart_down[k] || s->combined_down[k] ? llr(s, o[k], e[k], s->rho_down, a[k]) : 0;
-		w[k] = up;
-		w[K + k] = s->chart_down[k] ? down : 0;
+		bool want_up = singles || (sum && s->combined_up[k]);
+		bool want_down = (singles && s->chart_down[k]) || (sum && s->combined_down[k]);
+		double up = want_up ? llr(s, o[k], e[k], s->rho_up, a[k]) : 0;
+		double down = want_down ? llr(s, o[k], e[k], s->rho_down, a[k]) : 0;
+		w[k] = singles ? up : 0;
+		w[K + k] = singles && s->chart_down[k] ? down : 0;
 		if (s->combined_up[k])
 			comb += up;
 		if (s->combined_down[k])
 			comb += down;
 	}
+	if (!cn) {
+		w[2 * K] = 0;
+		return;
+	}
 	double cw = s->combined_joint ? joint_w(s, R, o, e, a) : comb;
 	w[2 * K] = cw + reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw));
+}
+
+static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
+		    const double *e, const double *a, int r44, double p0, double *w)
+{
+	month_w_for(s, m, R, o, e, a, r44, p0, w, ALL_FAMILIES);
 }
 
 static enum ov_family family_of(int j)
@@ -1395,7 +1427,7 @@ static double reg44_sd(double pbar, double A, double kappa)
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
  * filter keeps the model's own). */
 static int simulate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
-		    double kappa, size_t reps, struct streams *st)
+		    double kappa, size_t reps, unsigned need, struct streams *st)
 {
 	size_t nhomes = p->nhomes, nm = p->nmonths, n[OV_NFAMILY];
 	family_sizes(s, reps * nhomes, n);
@@ -1502,15 +1534,19 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
-				month_w(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm);
+				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need);
 				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
-					/* The opinion moves with the month's counts as the panel's do. */
-					double cw = wm[2 * K];
-					int v44 = rng_unit(&r.r) < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
-					double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
-					wm[2 * K] += reg44_w(s, v44, reg44_given(m, q44, cw));
-					n44++;
-					c44 += v44 == OV_REG44_CONCERN;
+					/* The opinion moves with the month's counts as the panel's do. (Without the
+					 * combined chart in need only its draw is taken, so every other draw is the
+					 * same whatever is in need.) */
+					double cw = wm[2 * K], u44 = rng_unit(&r.r);
+					if (need & (1u << OV_FAMILY_COMBINED)) {
+						int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
+						double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
+						wm[2 * K] += reg44_w(s, v44, reg44_given(m, q44, cw));
+						n44++;
+						c44 += v44 == OV_REG44_CONCERN;
+					}
 				}
 				put_w(s, st, rep * nhomes + home, t, wm);
 			}
@@ -1556,31 +1592,60 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, c
  * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
  * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
  * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
-static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
-		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo,
-		       unsigned others, int *also, double *kappa)
+/* One trial of the model check: one replicate at kappa, whether families fams fit the panel and whether
+ * others do. */
+static int check_trial(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams,
+		       unsigned others, int *fits, int *fits_others)
 {
 	struct streams sim = {0};
-	double hi = lo;
-	int fits_others = 1;
-	for (;;) {
-		if (simulate(s, p, Ep, m, hi, 1, &sim) != OV_OK)
-			return OV_ENOMEM;
-		int fits = group_fits(s, real, &sim, fams);
-		fits_others = group_fits(s, real, &sim, others);
-		streams_free(&sim);
-		if (fits || hi >= 64)
-			break;
-		lo = hi, hi *= 2;
+	if (simulate(s, p, Ep, m, kappa, 1, fams | others, &sim) != OV_OK)
+		return OV_ENOMEM;
+	*fits = group_fits(s, real, &sim, fams);
+	*fits_others = group_fits(s, real, &sim, others);
+	streams_free(&sim);
+	return OV_OK;
+}
+
+static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
+		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo, bool lo_fails,
+		       unsigned others, int *also, double *kappa)
+{
+	/* The bracket is the first of lo, 2 lo, 4 lo, .. (up to 64) that fits and the one before it. Found from
+	 * the grid point nearest 1 from below, where most panels fit, in whichever direction it lies: fewer
+	 * one-replicate simulations than climbing from the floor, the same bracket. lo_fails: lo is known not
+	 * to fit (the single charts at the combined chart's kappa): start above it. */
+	double floor_k = lo, hi = lo_fails ? 2 * lo : lo;
+	if (!lo_fails)
+		while (hi * 2 <= 1)
+			hi *= 2;
+	int fits, fits_others;
+	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others) != OV_OK)
+		return OV_ENOMEM;
+	if (fits) {
+		lo = hi;
+		while (lo > floor_k) {
+			int f, fo;
+			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &fo) != OV_OK)
+				return OV_ENOMEM;
+			lo /= 2;
+			if (!f)
+				break;
+			hi = lo, fits_others = fo;
+		}
+	} else {
+		while (!fits && hi < 64) {
+			lo = hi, hi *= 2;
+			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others) != OV_OK)
+				return OV_ENOMEM;
+		}
 	}
 	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
-		if (simulate(s, p, Ep, m, mid, 1, &sim) != OV_OK)
+		int f, fo;
+		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &fo) != OV_OK)
 			return OV_ENOMEM;
-		int fits = group_fits(s, real, &sim, fams);
-		int fo = group_fits(s, real, &sim, others);
-		streams_free(&sim);
-		if (fits)
+		if (f)
 			hi = mid, fits_others = fo;
 		else
 			lo = mid;
@@ -1613,9 +1678,9 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		/* The check of the model against the panel, family by family: each chart's highest value over
 		 * the span (no restarts), its quantiles from the median to fit_check (0.8) over the panel's
 		 * charts, where harmful homes (a few percent, at the top) hardly count, against the same of one
-		 * replicate of the model's panel. Where the panel's are higher on average, every variance of the
-		 * data the family's thresholds are simulated from is scaled by the smallest kappa >= 1 (to 2%)
-		 * that lifts the model's to them. */
+		 * replicate of the model's panel. Every variance of the data the family's thresholds are
+		 * simulated from is scaled by the smallest kappa >= check_floor (to 2%) at which the model's
+		 * reach the panel's: up where the panel's are higher, down where the model is the noisier. */
 		if (real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
 		unsigned comb = 0, single = 0;
@@ -1624,10 +1689,11 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 				*(f == OV_FAMILY_COMBINED ? &comb : &single) |= 1u << f;
 		double kc = 1, ks;
 		int singles_fit = 1;
-		if (check_kappa(s, p, Ep, m, &real, comb, s->check_floor > 0 ? s->check_floor : 1, single, &singles_fit, &kc) != OV_OK)
+		if (check_kappa(s, p, Ep, m, &real, comb, s->check_floor > 0 ? s->check_floor : 1, false, single,
+				&singles_fit, &kc) != OV_OK)
 			goto out;
 		ks = kc;
-		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, 0, NULL, &ks) != OV_OK)
+		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks) != OV_OK)
 			goto out;
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED ? kc : ks;
@@ -1638,7 +1704,10 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 	for (int g = 0; g < OV_NFAMILY; g++) {
 		if (done[g])
 			continue;
-		if (simulate(s, p, Ep, m, kappa[g], reps, &sim) != OV_OK)
+		unsigned need = 0;
+		for (int f = g; f < OV_NFAMILY; f++)
+			need |= (unsigned)(kappa[f] == kappa[g]) << f;
+		if (simulate(s, p, Ep, m, kappa[g], reps, need, &sim) != OV_OK)
 			goto out;
 		for (int f = g; f < OV_NFAMILY; f++) {
 			if (done[f] || kappa[f] != kappa[g])

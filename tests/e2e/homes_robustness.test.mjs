@@ -25,14 +25,17 @@ const GRID = [
   ['rates x0.5', ['--rate-scale', '0.5']],
   ['harmful x2', ['--harmful-pct', '10']],
 ];
-// Per style, with the Regulation 44 visitors' opinions read (measured, this seed and size, docs/BENCHMARKS.md):
-// the budget itself (worst 3.87 on style a, 3.55 on b); detection at x1 (97.5% and 70.6%, median delays 4
-// and 5, p90 8 and 11; without the opinions 90% and 60.8%); the worst detection over the grid, at the
-// weakest harm (62.5% and 25.5%), and without that cell, which is below what the counts can show
-// (bench/homes_power.mjs; 80% at dispersion x2 and 49% at rates x0.5).
+// Per style, with the Regulation 44 visitors' opinions read and the monitor's defaults (the joint harm chart,
+// the drifting null, the two-way model check; measured, this seed and size, docs/BENCHMARKS.md): the budget
+// itself (worst 4.88 on style a, 3.91 on b); detection at x1 (97.5% and 66.7%, median delays 3 and 4, p90 8
+// and 10); the worst detection over the grid, at the weakest harm (62.5% and 29.4%), and without that cell,
+// which is below what the counts can show (bench/homes_power.mjs; 82.5% at dispersion x2 and 56.9% at rates
+// x0.5). Each floor sits a home or two below what was measured (40 harmful homes on style a, 51 on b).
+// Before these defaults: x1 97.5% / 70.6%, delays 4 / 5, p90 8 / 11, worst 62.5% / 25.5%, without the
+// weakest harm 80% / 49%.
 const FLOORS = {
-  a: { fa: 5, flaggedAtOne: 85, delayAtOne: 5, worstFlagged: 50, p90AtOne: 10, worstWithoutWeakHarm: 72, reg44Loss: 0 },
-  b: { fa: 5, flaggedAtOne: 62, delayAtOne: 6, worstFlagged: 18, p90AtOne: 13, worstWithoutWeakHarm: 42, reg44Loss: 0 },
+  a: { fa: 5, flaggedAtOne: 85, delayAtOne: 4, worstFlagged: 55, p90AtOne: 9, worstWithoutWeakHarm: 77, reg44Loss: 0 },
+  b: { fa: 5, flaggedAtOne: 62, delayAtOne: 5, worstFlagged: 25, p90AtOne: 11, worstWithoutWeakHarm: 52, reg44Loss: 0 },
 };
 
 let dir;
