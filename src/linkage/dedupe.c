@@ -1416,19 +1416,92 @@ out:
 	return rc;
 }
 
-/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
- * (held[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
- * identifier) and not weak, so that each child's records form a component under that child's own name;
- * then the twin-like links, strongest first, each judged between whole components (twins_conflict); then
- * the weak links (merge_weak; with the weak refusal in force, else they go with the first). Returns -1
- * when out of memory. */
-static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
-		       double link_w, const uint8_t *held, struct linkage_result *res)
+/* A lone record joined by a twin-like link (stray): x, alone after the first pass, about to join component
+ * A by link i. It is held out (for review) when it also has an accepted link to another component B, within
+ * link_w bits of this one (the difference of two match weights is the log2 likelihood ratio of "A's child"
+ * against "B's"), B would take it, and A and B refuse each other (different identifiers, a hard edge, the
+ * names or sex rules): a twin's one record written with the other twin's form of the name links to both,
+ * and nothing in it says which child it is. off/lk: the accepted links of each record alone after the first
+ * pass (lk[off[x]..off[x+1]) index s). */
+static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+		       const uint32_t *off, const uint32_t *lk, const uint8_t *hold, double link_w, uint32_t *out)
 {
-	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0;
+	const struct scored *l = &s[i];
+	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
+	for (int side = 0; side < 2; side++) {
+		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb;
+		bool tw;
+		if (u->size[rx] != 1 || ra == rb ||
+		    uf_conflict(u, recs, rx, A, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &tw))
+			continue;
+		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
+			const struct scored *o = &s[lk[k]];
+			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
+			if (lk[k] == i || hold[y] || B == A || B == rx || o->weight < l->weight - link_w)
+				continue;
+			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw) &&
+			    !uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw)) {
+				*out = x;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The accepted links of the records alone after the first pass, by record (stray_hold). Returns -1 when out
+ * of memory. */
+static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns, uint32_t **off_out, uint32_t **lk_out)
+{
+	uint32_t *off = calloc(n + 1, sizeof *off), *lk;
+	if (!off)
+		return -1;
+	for (size_t i = 0; i < ns; i++)
+		if (!s[i].cannot) {
+			off[s[i].a + 1] += u->size[uf_find(u, s[i].a)] == 1;
+			off[s[i].b + 1] += u->size[uf_find(u, s[i].b)] == 1;
+		}
+	for (size_t x = 0; x < n; x++)
+		off[x + 1] += off[x];
+	lk = malloc((off[n] ? off[n] : 1) * sizeof *lk);
+	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!lk || !fill) {
+		free(off);
+		free(lk);
+		free(fill);
+		return -1;
+	}
+	memcpy(fill, off, n * sizeof *fill);
+	for (size_t i = 0; i < ns; i++)
+		if (!s[i].cannot) {
+			if (u->size[uf_find(u, s[i].a)] == 1)
+				lk[fill[s[i].a]++] = (uint32_t)i;
+			if (u->size[uf_find(u, s[i].b)] == 1)
+				lk[fill[s[i].b]++] = (uint32_t)i;
+		}
+	free(fill);
+	*off_out = off;
+	*lk_out = lk;
+	return 0;
+}
+
+/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
+ * (hold[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
+ * identifier) and not weak, so that each child's records form a component under that child's own name;
+ * then the twin-like links, strongest first, each judged between whole components (twins_conflict), a
+ * lone record that could be either of two children held out (stray_hold: added to hold, counted for
+ * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
+ * Returns -1 when out of memory. */
+static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+		       double link_w, uint8_t *hold, struct linkage_result *res)
+{
+	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0, stray = (u->refuse & LINKAGE_REFUSE_STRAY) != 0;
+	uint32_t *off = NULL, *lk = NULL;
 	for (size_t k = 0; k < 2 * ns; k++) {
 		size_t i = k < ns ? k : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
+		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0)
+			return -1;
 		if (s[i].cannot) {
 			if (k < ns && s[i].weight >= link_w)
 				res->refused_links++;
@@ -1438,11 +1511,19 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 			continue;
 		if (twinlike != (k >= ns))
 			continue;
-		if (held && (held[s[i].a] || held[s[i].b]))
+		if (hold[s[i].a] || hold[s[i].b])
 			continue;
+		uint32_t x;
+		if (off && stray_hold(u, recs, s, i, off, lk, hold, link_w, &x)) {
+			hold[x] = 1;
+			res->reviews++;
+			continue;
+		}
 		take_link(u, recs, &s[i], false, true, res);
 	}
-	return defer ? merge_weak(u, recs, n, s, ns, link_w, held, res) : 0;
+	free(off);
+	free(lk);
+	return defer ? merge_weak(u, recs, n, s, ns, link_w, hold, res) : 0;
 }
 
 /* Whether two components refuse each other outright: different valid NHS numbers or UPNs, a hard
@@ -1541,7 +1622,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 {
 	struct uf u;
 	size_t nedge = 0;
-	uint8_t *held = NULL;
+	uint8_t *held = NULL, *hold = NULL; /* ambiguous records; those and the strays of a pass */
 	int rc = -1;
 	for (size_t i = 0; i < ns; i++)
 		nedge += s[i].cannot == 2 ? 2 : 0;
@@ -1563,7 +1644,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.use = use;
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
-	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
+	hold = calloc(n ? n : 1, 1);
+	if (!held || !hold || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
 	qsort(s, ns, sizeof *s, cmp_scored);
@@ -1572,7 +1654,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	 * again without them. */
 	uf_init(&u, recs, n, s, ns);
 	struct linkage_result first = *res;
-	if (merge_links(&u, recs, n, s, ns, link_w, NULL, &first) != 0)
+	if (merge_links(&u, recs, n, s, ns, link_w, hold, &first) != 0)
 		goto out;
 	size_t nheld = (m->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(&u, recs, n, s, ns, held) : 0;
 	if (nheld == SIZE_MAX)
@@ -1580,7 +1662,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	if (nheld) {
 		uf_init(&u, recs, n, s, ns);
 		memset(res->probability, 0, n * sizeof *res->probability);
-		if (merge_links(&u, recs, n, s, ns, link_w, held, res) != 0)
+		memcpy(hold, held, n);
+		if (merge_links(&u, recs, n, s, ns, link_w, hold, res) != 0)
 			goto out;
 		res->reviews += nheld;
 	} else {
@@ -1601,6 +1684,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	rc = 0;
 out:
 	free(held);
+	free(hold);
 	free(u.parent);
 	free(u.size);
 	free(u.nhs);
