@@ -154,6 +154,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of the process (every thread): what a stage costs whatever else the machine is doing. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 #define NSTAGES 5
 static const char *const stage_names[NSTAGES] = {"block", "compare", "train", "score", "cluster"};
 
@@ -161,6 +169,7 @@ struct progress {
 	bool tty;
 	int stage;
 	double start[NSTAGES], end[NSTAGES], last_draw;
+	double cpu_start[NSTAGES], cpu_end[NSTAGES];
 };
 
 static void on_progress(const char *stage, uint64_t done, uint64_t total, void *ctx)
@@ -172,15 +181,20 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
 			s = i;
 	if (s < 0)
 		return;
-	double t = now();
+	double t = now(), c = cpu_now();
 	if (s != p->stage) {
-		if (p->stage >= 0)
+		if (p->stage >= 0) {
 			p->end[p->stage] = t;
-		if (p->start[s] == 0)
+			p->cpu_end[p->stage] = c;
+		}
+		if (p->start[s] == 0) {
 			p->start[s] = t;
+			p->cpu_start[s] = c;
+		}
 		p->stage = s;
 	}
 	p->end[s] = t;
+	p->cpu_end[s] = c;
 	if (p->tty && (t - p->last_draw > 0.1 || done == total)) {
 		int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
 		fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", stage, fill, "##############################", width - fill, "",
@@ -195,6 +209,11 @@ static double stage_secs(const struct progress *p, const char *name)
 		if (strcmp(stage_names[i], name) == 0 && p->start[i] > 0)
 			return p->end[i] - p->start[i];
 	return 0;
+}
+
+static double stage_cpu(const struct progress *p, int i)
+{
+	return p->start[i] > 0 ? p->cpu_end[i] - p->cpu_start[i] : 0;
 }
 
 /* ---- outputs ---- */
@@ -454,10 +473,10 @@ int cmd_link(int argc, char **argv)
 		fprintf(stderr, "safeguard link: the review threshold is above the link threshold\n");
 		return 2;
 	}
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	if (load(in, &l) != 0)
 		return 1;
-	double t_read = now() - t0;
+	double t_read = now() - t0, c_read = cpu_now() - c0;
 	bad_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
@@ -489,13 +508,14 @@ int cmd_link(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	double t_w0 = now();
+	double t_w0 = now(), c_w0 = cpu_now();
 	prog.end[prog.stage] = t_w0;
+	prog.cpu_end[prog.stage] = c_w0;
 	if (write_clusters(out, &l, &res) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
-	double t_write = now() - t_w0;
+	double t_write = now() - t_w0, c_write = cpu_now() - c_w0;
 	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
 	fprintf(stderr,
 		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
@@ -509,6 +529,10 @@ int cmd_link(int argc, char **argv)
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f%s", stage_names[k], stage_secs(&prog, stage_names[k]), k + 1 < NSTAGES ? ";" : "");
 	fprintf(stderr, "; writing %.2f\n", t_write);
+	fprintf(stderr, "safeguard link: CPU seconds by stage (all threads): read %.2f;", c_read);
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f;", stage_names[k], stage_cpu(&prog, k));
+	fprintf(stderr, " writing %.2f; in all %.2f\n", c_write, cpu_now() - c0);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
