@@ -29,7 +29,18 @@ struct load {
 	char sources[LINKAGE_MAX_SOURCES][64]; /* the first distinct values of the source column, numbered 1.. */
 	unsigned nsources;
 	unsigned long unnumbered; /* records of sources beyond those (pooled m) */
+	/* Rows read but not yet normalised: their fields ('\0'-terminated, in text) and sources. Normalising
+	 * is most of reading's CPU, so a batch is normalised at once on the threads (linkage_prepare_many),
+	 * while parsing stays in order on this one. */
+	char *text;
+	size_t text_len, text_cap, batch;
+	uint32_t (*off)[RC_NCOL];
+	uint8_t *src;
+	struct linkage_input *in;
+	unsigned threads;
 };
+
+#define LOAD_BATCH 16384
 
 /* The number of a record's source: the first LINKAGE_MAX_SOURCES distinct values get 1..; others and ""
  * get 0 (they are scored with the pooled m). */
@@ -49,17 +60,57 @@ static uint8_t source_number(struct load *l, const char *s, size_t n)
 	return (uint8_t)++l->nsources;
 }
 
-static void copy_field(const struct records_csv_row *row, int col, char *out)
+/* Normalises the rows of the batch (the last l->batch records) and counts the values that cannot be right. */
+static void flush_batch(struct load *l)
+{
+	size_t first = l->n - l->batch;
+	for (size_t i = 0; i < l->batch; i++) {
+		const char *t = l->text;
+		const uint32_t *o = l->off[i];
+		l->in[i] = (struct linkage_input){t + o[RC_GIVEN_NAME], t + o[RC_MIDDLE_NAMES], t + o[RC_FAMILY_NAME],
+						  t + o[RC_DOB],	t + o[RC_SEX],		t + o[RC_POSTCODE],
+						  t + o[RC_ADDRESS],	t + o[RC_NHS_NUMBER],	t + o[RC_UPN]};
+	}
+	linkage_prepare_many(l->in, l->batch, &l->recs[first], l->threads);
+	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
+					 LINKAGE_BAD_SEX};
+	for (size_t i = 0; i < l->batch; i++) {
+		struct linkage_rec *r = &l->recs[first + i];
+		r->source = l->src[i];
+		for (int k = 0; k < 5; k++)
+			if (r->bad & bits[k])
+				l->bad[k]++;
+	}
+	l->batch = 0;
+	l->text_len = 0;
+}
+
+/* Appends a field (at most FIELD_COPY_MAX - 1 bytes of it) to the batch's text; its offset, or -1. */
+static int64_t copy_field(struct load *l, const struct records_csv_row *row, int col)
 {
 	size_t n = row->len[col] < FIELD_COPY_MAX - 1 ? row->len[col] : FIELD_COPY_MAX - 1;
-	memcpy(out, row->field[col], n);
-	out[n] = '\0';
+	if (l->text_len + n + 1 > l->text_cap) {
+		size_t nc = l->text_cap ? l->text_cap * 2 : 1 << 20;
+		while (nc < l->text_len + n + 1)
+			nc *= 2;
+		char *t = realloc(l->text, nc);
+		if (!t || nc > UINT32_MAX) {
+			free(t == l->text ? NULL : t);
+			return -1;
+		}
+		l->text = t;
+		l->text_cap = nc;
+	}
+	int64_t at = (int64_t)l->text_len;
+	memcpy(l->text + l->text_len, row->field[col], n);
+	l->text[l->text_len + n] = '\0';
+	l->text_len += n + 1;
+	return at;
 }
 
 static int on_row(const struct records_csv_row *row, void *ctx)
 {
 	struct load *l = ctx;
-	char f[RC_NCOL][FIELD_COPY_MAX];
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 4096;
 		struct linkage_rec *nr = realloc(l->recs, nc * sizeof *nr);
@@ -91,40 +142,64 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 	l->ids[l->ids_len + idl] = '\0';
 	l->id_off[l->n] = (uint32_t)l->ids_len;
 	l->ids_len += idl + 1;
-	for (int c = RC_GIVEN_NAME; c < RC_NCOL; c++)
-		copy_field(row, c, f[c]);
-	struct linkage_input in = {f[RC_GIVEN_NAME], f[RC_MIDDLE_NAMES], f[RC_FAMILY_NAME], f[RC_DOB], f[RC_SEX],
-				   f[RC_POSTCODE],   f[RC_ADDRESS],      f[RC_NHS_NUMBER], f[RC_UPN]};
-	struct linkage_rec *r = &l->recs[l->n++];
-	linkage_prepare(&in, r);
-	r->source = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
-	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
-					 LINKAGE_BAD_SEX};
-	for (int k = 0; k < 5; k++)
-		if (r->bad & bits[k])
-			l->bad[k]++;
+	for (int c = RC_GIVEN_NAME; c < RC_NCOL; c++) {
+		int64_t at = copy_field(l, row, c);
+		if (at < 0)
+			return -1;
+		l->off[l->batch][c] = (uint32_t)at;
+	}
+	l->src[l->batch++] = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
+	l->n++;
+	if (l->batch == LOAD_BATCH)
+		flush_batch(l);
 	return 0;
+}
+
+static void load_batch_free(struct load *l)
+{
+	free(l->text);
+	free(l->off);
+	free(l->src);
+	free(l->in);
+	l->text = NULL;
+	l->off = NULL;
+	l->src = NULL;
+	l->in = NULL;
 }
 
 static void load_free(struct load *l)
 {
+	load_batch_free(l);
 	free(l->recs);
 	free(l->id_off);
 	free(l->ids);
 	memset(l, 0, sizeof *l);
 }
 
-static int load(const char *path, struct load *l)
+static int load(const char *path, struct load *l, unsigned threads)
 {
 	char err[512] = "";
-	FILE *f = fopen(path, "rb");
 	memset(l, 0, sizeof *l);
+	l->threads = threads;
+	l->off = malloc(LOAD_BATCH * sizeof *l->off);
+	l->src = malloc(LOAD_BATCH);
+	l->in = malloc(LOAD_BATCH * sizeof *l->in);
+	if (!l->off || !l->src || !l->in) {
+		load_batch_free(l);
+		fprintf(stderr, "safeguard link: out of memory\n");
+		return -1;
+	}
+	FILE *f = fopen(path, "rb");
 	if (!f) {
+		load_batch_free(l);
 		fprintf(stderr, "safeguard link: cannot read %s\n", path);
 		return -1;
 	}
 	int rc = records_csv_read(f, path, on_row, l, err, sizeof err);
 	fclose(f);
+	if (rc == 0)
+		flush_batch(l);
+	load_batch_free(l);
 	if (rc != 0) {
 		fprintf(stderr, "safeguard link: %s\n", err[0] ? err : "out of memory");
 		load_free(l);
@@ -474,7 +549,7 @@ int cmd_link(int argc, char **argv)
 		return 2;
 	}
 	double t0 = now(), c0 = cpu_now();
-	if (load(in, &l) != 0)
+	if (load(in, &l, threads) != 0)
 		return 1;
 	double t_read = now() - t0, c_read = cpu_now() - c0;
 	bad_summary(&l);

@@ -180,6 +180,31 @@ static void pool_run(unsigned threads, size_t nchunks, void (*fn)(void *, size_t
 		o->progress(stage, nchunks, nchunks, o->progress_ctx);
 }
 
+/* ---- preparing records on the pool ---- */
+
+struct prepare_job {
+	const struct linkage_input *in;
+	struct linkage_rec *out;
+	size_t n;
+};
+
+#define CHUNK_PREPARE 1024
+
+static void prepare_chunk(void *ctx, size_t c)
+{
+	struct prepare_job *j = ctx;
+	size_t hi = (c + 1) * CHUNK_PREPARE < j->n ? (c + 1) * CHUNK_PREPARE : j->n;
+	for (size_t i = c * CHUNK_PREPARE; i < hi; i++)
+		linkage_prepare(&j->in[i], &j->out[i]);
+}
+
+void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linkage_rec *out, unsigned threads)
+{
+	struct prepare_job j = {in, out, n};
+	struct linkage_opts o = {.threads = threads};
+	pool_run(threads ? threads : 1, (n + CHUNK_PREPARE - 1) / CHUNK_PREPARE, prepare_chunk, &j, &o, "prepare");
+}
+
 /* ---- growable arrays ---- */
 
 struct pairvec {

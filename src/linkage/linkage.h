@@ -223,6 +223,9 @@ static inline unsigned linkage_source_pair(uint8_t a, uint8_t b)
 /* Normalises in into out (every field, including "" ones). Never fails; a value that cannot be right is
  * kept for comparison as text and flagged in out->bad. */
 void linkage_prepare(const struct linkage_input *in, struct linkage_rec *out);
+/* linkage_prepare of in[0..n) into out[0..n) on up to threads threads (records are independent; the result
+ * is the same for any number of threads). */
+void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linkage_rec *out, unsigned threads);
 
 /* ---- comparison ---- */
 
