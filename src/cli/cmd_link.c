@@ -237,6 +237,15 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of this thread, which does every serial step and its share of each parallel one: about the
+ * wall time the run would take on idle cores, whatever the load. */
+static double thread_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 #define NSTAGES 5
 static const char *const stage_names[NSTAGES] = {"block", "compare", "train", "score", "cluster"};
 
@@ -548,10 +557,10 @@ int cmd_link(int argc, char **argv)
 		fprintf(stderr, "safeguard link: the review threshold is above the link threshold\n");
 		return 2;
 	}
-	double t0 = now(), c0 = cpu_now();
+	double t0 = now(), c0 = cpu_now(), m0 = thread_cpu_now();
 	if (load(in, &l, threads) != 0)
 		return 1;
-	double t_read = now() - t0, c_read = cpu_now() - c0;
+	double t_read = now() - t0, c_read = cpu_now() - c0, m_read = thread_cpu_now() - m0;
 	bad_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
@@ -607,7 +616,8 @@ int cmd_link(int argc, char **argv)
 	fprintf(stderr, "safeguard link: CPU seconds by stage (all threads): read %.2f;", c_read);
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f;", stage_names[k], stage_cpu(&prog, k));
-	fprintf(stderr, " writing %.2f; in all %.2f\n", c_write, cpu_now() - c0);
+	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f, "
+			"in all %.2f\n", c_write, cpu_now() - c0, m_read, thread_cpu_now() - m0);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
