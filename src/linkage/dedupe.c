@@ -1238,6 +1238,62 @@ static int cmp_scored(const void *x, const void *y)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
+/* The order of cmp_scored (weight descending, then a, then b) as a 32-bit key of the weight: larger weights
+ * first; -0 and +0 are one weight, as the comparison has them. */
+static uint32_t weight_key(float w)
+{
+	uint32_t u;
+	if (w == 0.0f)
+		w = 0.0f;
+	memcpy(&u, &w, sizeof u);
+	u = (u & 0x80000000u) ? ~u : u | 0x80000000u; /* ascending with the float */
+	return ~u;
+}
+
+static uint32_t scored_digit(const struct scored *x, unsigned pass)
+{
+	uint32_t v = pass < 2 ? x->b : pass < 4 ? x->a : weight_key(x->weight);
+	return pass & 1 ? v >> 16 : v & 0xFFFFu;
+}
+
+/* s into cmp_scored's order by a stable least-significant-digit radix sort on (weight, a, b), 16 bits a pass:
+ * the same order as qsort gives (no two entries are the same pair), in a fraction of its time at a million
+ * records, where clustering runs on one thread. Falls back on qsort when out of memory. */
+static void sort_scored(struct scored *s, size_t ns)
+{
+	struct scored *t = malloc((ns ? ns : 1) * sizeof *t);
+	size_t *cnt = malloc(65536 * sizeof *cnt);
+	if (!t || !cnt || ns > UINT32_MAX) {
+		free(t);
+		free(cnt);
+		qsort(s, ns, sizeof *s, cmp_scored);
+		return;
+	}
+	struct scored *src = s, *dst = t;
+	for (unsigned pass = 0; pass < 6; pass++) {
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (size_t i = 0; i < ns; i++)
+			cnt[scored_digit(&src[i], pass)]++;
+		if (ns && cnt[scored_digit(&src[0], pass)] == ns)
+			continue; /* one digit throughout: the order stands */
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < ns; i++)
+			dst[cnt[scored_digit(&src[i], pass)]++] = src[i];
+		struct scored *x = src;
+		src = dst;
+		dst = x;
+	}
+	if (src != s)
+		memcpy(s, src, ns * sizeof *s);
+	free(t);
+	free(cnt);
+}
+
 /* A record whose accepted links to a second component are within this many bits of its strongest link
  * is ambiguous (below). */
 #define AMBIGUOUS_MARGIN 8.0f
@@ -1673,7 +1729,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	if (!held || !hold || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
-	qsort(s, ns, sizeof *s, cmp_scored);
+	sort_scored(s, ns);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
 	/* First pass: every accepted link. Then the ambiguous records are held out and the links merged
 	 * again without them. */
@@ -2054,6 +2110,10 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
+	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
+		free(pairs.v);
+		pairs.v = NULL;
+	}
 	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {
