@@ -29,7 +29,18 @@ struct load {
 	char sources[LINKAGE_MAX_SOURCES][64]; /* the first distinct values of the source column, numbered 1.. */
 	unsigned nsources;
 	unsigned long unnumbered; /* records of sources beyond those (pooled m) */
+	/* Rows read but not yet normalised: their fields ('\0'-terminated, in text) and sources. Normalising
+	 * is most of reading's CPU, so a batch is normalised at once on the threads (linkage_prepare_many),
+	 * while parsing stays in order on this one. */
+	char *text;
+	size_t text_len, text_cap, batch;
+	uint32_t (*off)[RC_NCOL];
+	uint8_t *src;
+	struct linkage_input *in;
+	unsigned threads;
 };
+
+#define LOAD_BATCH 16384
 
 /* The number of a record's source: the first LINKAGE_MAX_SOURCES distinct values get 1..; others and ""
  * get 0 (they are scored with the pooled m). */
@@ -49,17 +60,57 @@ static uint8_t source_number(struct load *l, const char *s, size_t n)
 	return (uint8_t)++l->nsources;
 }
 
-static void copy_field(const struct records_csv_row *row, int col, char *out)
+/* Normalises the rows of the batch (the last l->batch records) and counts the values that cannot be right. */
+static void flush_batch(struct load *l)
+{
+	size_t first = l->n - l->batch;
+	for (size_t i = 0; i < l->batch; i++) {
+		const char *t = l->text;
+		const uint32_t *o = l->off[i];
+		l->in[i] = (struct linkage_input){t + o[RC_GIVEN_NAME], t + o[RC_MIDDLE_NAMES], t + o[RC_FAMILY_NAME],
+						  t + o[RC_DOB],	t + o[RC_SEX],		t + o[RC_POSTCODE],
+						  t + o[RC_ADDRESS],	t + o[RC_NHS_NUMBER],	t + o[RC_UPN]};
+	}
+	linkage_prepare_many(l->in, l->batch, &l->recs[first], l->threads);
+	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
+					 LINKAGE_BAD_SEX};
+	for (size_t i = 0; i < l->batch; i++) {
+		struct linkage_rec *r = &l->recs[first + i];
+		r->source = l->src[i];
+		for (int k = 0; k < 5; k++)
+			if (r->bad & bits[k])
+				l->bad[k]++;
+	}
+	l->batch = 0;
+	l->text_len = 0;
+}
+
+/* Appends a field (at most FIELD_COPY_MAX - 1 bytes of it) to the batch's text; its offset, or -1. */
+static int64_t copy_field(struct load *l, const struct records_csv_row *row, int col)
 {
 	size_t n = row->len[col] < FIELD_COPY_MAX - 1 ? row->len[col] : FIELD_COPY_MAX - 1;
-	memcpy(out, row->field[col], n);
-	out[n] = '\0';
+	if (l->text_len + n + 1 > l->text_cap) {
+		size_t nc = l->text_cap ? l->text_cap * 2 : 1 << 20;
+		while (nc < l->text_len + n + 1)
+			nc *= 2;
+		char *t = realloc(l->text, nc);
+		if (!t || nc > UINT32_MAX) {
+			free(t == l->text ? NULL : t);
+			return -1;
+		}
+		l->text = t;
+		l->text_cap = nc;
+	}
+	int64_t at = (int64_t)l->text_len;
+	memcpy(l->text + l->text_len, row->field[col], n);
+	l->text[l->text_len + n] = '\0';
+	l->text_len += n + 1;
+	return at;
 }
 
 static int on_row(const struct records_csv_row *row, void *ctx)
 {
 	struct load *l = ctx;
-	char f[RC_NCOL][FIELD_COPY_MAX];
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 4096;
 		struct linkage_rec *nr = realloc(l->recs, nc * sizeof *nr);
@@ -91,40 +142,64 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 	l->ids[l->ids_len + idl] = '\0';
 	l->id_off[l->n] = (uint32_t)l->ids_len;
 	l->ids_len += idl + 1;
-	for (int c = RC_GIVEN_NAME; c < RC_NCOL; c++)
-		copy_field(row, c, f[c]);
-	struct linkage_input in = {f[RC_GIVEN_NAME], f[RC_MIDDLE_NAMES], f[RC_FAMILY_NAME], f[RC_DOB], f[RC_SEX],
-				   f[RC_POSTCODE],   f[RC_ADDRESS],      f[RC_NHS_NUMBER], f[RC_UPN]};
-	struct linkage_rec *r = &l->recs[l->n++];
-	linkage_prepare(&in, r);
-	r->source = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
-	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
-					 LINKAGE_BAD_SEX};
-	for (int k = 0; k < 5; k++)
-		if (r->bad & bits[k])
-			l->bad[k]++;
+	for (int c = RC_GIVEN_NAME; c < RC_NCOL; c++) {
+		int64_t at = copy_field(l, row, c);
+		if (at < 0)
+			return -1;
+		l->off[l->batch][c] = (uint32_t)at;
+	}
+	l->src[l->batch++] = source_number(l, row->field[RC_SOURCE], row->len[RC_SOURCE]);
+	l->n++;
+	if (l->batch == LOAD_BATCH)
+		flush_batch(l);
 	return 0;
+}
+
+static void load_batch_free(struct load *l)
+{
+	free(l->text);
+	free(l->off);
+	free(l->src);
+	free(l->in);
+	l->text = NULL;
+	l->off = NULL;
+	l->src = NULL;
+	l->in = NULL;
 }
 
 static void load_free(struct load *l)
 {
+	load_batch_free(l);
 	free(l->recs);
 	free(l->id_off);
 	free(l->ids);
 	memset(l, 0, sizeof *l);
 }
 
-static int load(const char *path, struct load *l)
+static int load(const char *path, struct load *l, unsigned threads)
 {
 	char err[512] = "";
-	FILE *f = fopen(path, "rb");
 	memset(l, 0, sizeof *l);
+	l->threads = threads;
+	l->off = malloc(LOAD_BATCH * sizeof *l->off);
+	l->src = malloc(LOAD_BATCH);
+	l->in = malloc(LOAD_BATCH * sizeof *l->in);
+	if (!l->off || !l->src || !l->in) {
+		load_batch_free(l);
+		fprintf(stderr, "safeguard link: out of memory\n");
+		return -1;
+	}
+	FILE *f = fopen(path, "rb");
 	if (!f) {
+		load_batch_free(l);
 		fprintf(stderr, "safeguard link: cannot read %s\n", path);
 		return -1;
 	}
 	int rc = records_csv_read(f, path, on_row, l, err, sizeof err);
 	fclose(f);
+	if (rc == 0)
+		flush_batch(l);
+	load_batch_free(l);
 	if (rc != 0) {
 		fprintf(stderr, "safeguard link: %s\n", err[0] ? err : "out of memory");
 		load_free(l);
@@ -154,6 +229,23 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of the process (every thread): what a stage costs whatever else the machine is doing. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of this thread, which does every serial step and its share of each parallel one: about the
+ * wall time the run would take on idle cores, whatever the load. */
+static double thread_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 #define NSTAGES 5
 static const char *const stage_names[NSTAGES] = {"block", "compare", "train", "score", "cluster"};
 
@@ -161,6 +253,7 @@ struct progress {
 	bool tty;
 	int stage;
 	double start[NSTAGES], end[NSTAGES], last_draw;
+	double cpu_start[NSTAGES], cpu_end[NSTAGES];
 };
 
 static void on_progress(const char *stage, uint64_t done, uint64_t total, void *ctx)
@@ -172,15 +265,20 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
 			s = i;
 	if (s < 0)
 		return;
-	double t = now();
+	double t = now(), c = cpu_now();
 	if (s != p->stage) {
-		if (p->stage >= 0)
+		if (p->stage >= 0) {
 			p->end[p->stage] = t;
-		if (p->start[s] == 0)
+			p->cpu_end[p->stage] = c;
+		}
+		if (p->start[s] == 0) {
 			p->start[s] = t;
+			p->cpu_start[s] = c;
+		}
 		p->stage = s;
 	}
 	p->end[s] = t;
+	p->cpu_end[s] = c;
 	if (p->tty && (t - p->last_draw > 0.1 || done == total)) {
 		int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
 		fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", stage, fill, "##############################", width - fill, "",
@@ -195,6 +293,11 @@ static double stage_secs(const struct progress *p, const char *name)
 		if (strcmp(stage_names[i], name) == 0 && p->start[i] > 0)
 			return p->end[i] - p->start[i];
 	return 0;
+}
+
+static double stage_cpu(const struct progress *p, int i)
+{
+	return p->start[i] > 0 ? p->cpu_end[i] - p->cpu_start[i] : 0;
 }
 
 /* ---- outputs ---- */
@@ -293,7 +396,7 @@ static void usage(FILE *f)
 		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
-		"          sex_cluster, own_ids, twin_odds, weak, each added or (with a leading -) taken away from the\n"
+		"          sex_cluster, own_ids, twin_odds, weak, stray, each added or (with a leading -) taken away from the\n"
 		"          default set (all but sex_cluster and twin_odds), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -304,7 +407,7 @@ static void usage(FILE *f)
 /* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
  * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
-					   "sex_cluster", "own_ids", "twin_odds", "weak"};
+					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray"};
 
 static int parse_refuse(const char *spec, unsigned *set)
 {
@@ -443,7 +546,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -454,10 +557,10 @@ int cmd_link(int argc, char **argv)
 		fprintf(stderr, "safeguard link: the review threshold is above the link threshold\n");
 		return 2;
 	}
-	double t0 = now();
-	if (load(in, &l) != 0)
+	double t0 = now(), c0 = cpu_now(), m0 = thread_cpu_now();
+	if (load(in, &l, threads) != 0)
 		return 1;
-	double t_read = now() - t0;
+	double t_read = now() - t0, c_read = cpu_now() - c0, m_read = thread_cpu_now() - m0;
 	bad_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
@@ -489,13 +592,14 @@ int cmd_link(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	double t_w0 = now();
+	double t_w0 = now(), c_w0 = cpu_now();
 	prog.end[prog.stage] = t_w0;
+	prog.cpu_end[prog.stage] = c_w0;
 	if (write_clusters(out, &l, &res) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
-	double t_write = now() - t_w0;
+	double t_write = now() - t_w0, c_write = cpu_now() - c_w0;
 	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
 	fprintf(stderr,
 		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
@@ -509,6 +613,11 @@ int cmd_link(int argc, char **argv)
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f%s", stage_names[k], stage_secs(&prog, stage_names[k]), k + 1 < NSTAGES ? ";" : "");
 	fprintf(stderr, "; writing %.2f\n", t_write);
+	fprintf(stderr, "safeguard link: CPU seconds by stage (all threads): read %.2f;", c_read);
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f;", stage_names[k], stage_cpu(&prog, k));
+	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f, "
+			"in all %.2f\n", c_write, cpu_now() - c0, m_read, thread_cpu_now() - m0);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],

@@ -180,6 +180,31 @@ static void pool_run(unsigned threads, size_t nchunks, void (*fn)(void *, size_t
 		o->progress(stage, nchunks, nchunks, o->progress_ctx);
 }
 
+/* ---- preparing records on the pool ---- */
+
+struct prepare_job {
+	const struct linkage_input *in;
+	struct linkage_rec *out;
+	size_t n;
+};
+
+#define CHUNK_PREPARE 1024
+
+static void prepare_chunk(void *ctx, size_t c)
+{
+	struct prepare_job *j = ctx;
+	size_t hi = (c + 1) * CHUNK_PREPARE < j->n ? (c + 1) * CHUNK_PREPARE : j->n;
+	for (size_t i = c * CHUNK_PREPARE; i < hi; i++)
+		linkage_prepare(&j->in[i], &j->out[i]);
+}
+
+void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linkage_rec *out, unsigned threads)
+{
+	struct prepare_job j = {in, out, n};
+	struct linkage_opts o = {.threads = threads};
+	pool_run(threads ? threads : 1, (n + CHUNK_PREPARE - 1) / CHUNK_PREPARE, prepare_chunk, &j, &o, "prepare");
+}
+
 /* ---- growable arrays ---- */
 
 struct pairvec {
@@ -1213,6 +1238,62 @@ static int cmp_scored(const void *x, const void *y)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
+/* The order of cmp_scored (weight descending, then a, then b) as a 32-bit key of the weight: larger weights
+ * first; -0 and +0 are one weight, as the comparison has them. */
+static uint32_t weight_key(float w)
+{
+	uint32_t u;
+	if (w == 0.0f)
+		w = 0.0f;
+	memcpy(&u, &w, sizeof u);
+	u = (u & 0x80000000u) ? ~u : u | 0x80000000u; /* ascending with the float */
+	return ~u;
+}
+
+static uint32_t scored_digit(const struct scored *x, unsigned pass)
+{
+	uint32_t v = pass < 2 ? x->b : pass < 4 ? x->a : weight_key(x->weight);
+	return pass & 1 ? v >> 16 : v & 0xFFFFu;
+}
+
+/* s into cmp_scored's order by a stable least-significant-digit radix sort on (weight, a, b), 16 bits a pass:
+ * the same order as qsort gives (no two entries are the same pair), in a fraction of its time at a million
+ * records, where clustering runs on one thread. Falls back on qsort when out of memory. */
+static void sort_scored(struct scored *s, size_t ns)
+{
+	struct scored *t = malloc((ns ? ns : 1) * sizeof *t);
+	size_t *cnt = malloc(65536 * sizeof *cnt);
+	if (!t || !cnt || ns > UINT32_MAX) {
+		free(t);
+		free(cnt);
+		qsort(s, ns, sizeof *s, cmp_scored);
+		return;
+	}
+	struct scored *src = s, *dst = t;
+	for (unsigned pass = 0; pass < 6; pass++) {
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (size_t i = 0; i < ns; i++)
+			cnt[scored_digit(&src[i], pass)]++;
+		if (ns && cnt[scored_digit(&src[0], pass)] == ns)
+			continue; /* one digit throughout: the order stands */
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < ns; i++)
+			dst[cnt[scored_digit(&src[i], pass)]++] = src[i];
+		struct scored *x = src;
+		src = dst;
+		dst = x;
+	}
+	if (src != s)
+		memcpy(s, src, ns * sizeof *s);
+	free(t);
+	free(cnt);
+}
+
 /* A record whose accepted links to a second component are within this many bits of its strongest link
  * is ambiguous (below). */
 #define AMBIGUOUS_MARGIN 8.0f
@@ -1416,19 +1497,92 @@ out:
 	return rc;
 }
 
-/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
- * (held[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
- * identifier) and not weak, so that each child's records form a component under that child's own name;
- * then the twin-like links, strongest first, each judged between whole components (twins_conflict); then
- * the weak links (merge_weak; with the weak refusal in force, else they go with the first). Returns -1
- * when out of memory. */
-static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
-		       double link_w, const uint8_t *held, struct linkage_result *res)
+/* A lone record joined by a twin-like link (stray): x, alone after the first pass, about to join component
+ * A by link i. It is held out (for review) when it also has an accepted link to another component B, within
+ * link_w bits of this one (the difference of two match weights is the log2 likelihood ratio of "A's child"
+ * against "B's"), B would take it, and A and B refuse each other (different identifiers, a hard edge, the
+ * names or sex rules): a twin's one record written with the other twin's form of the name links to both,
+ * and nothing in it says which child it is. off/lk: the accepted links of each record alone after the first
+ * pass (lk[off[x]..off[x+1]) index s). */
+static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+		       const uint32_t *off, const uint32_t *lk, const uint8_t *hold, double link_w, uint32_t *out)
 {
-	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0;
+	const struct scored *l = &s[i];
+	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
+	for (int side = 0; side < 2; side++) {
+		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb;
+		bool tw;
+		if (u->size[rx] != 1 || ra == rb ||
+		    uf_conflict(u, recs, rx, A, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &tw))
+			continue;
+		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
+			const struct scored *o = &s[lk[k]];
+			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
+			if (lk[k] == i || hold[y] || B == A || B == rx || o->weight < l->weight - link_w)
+				continue;
+			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw) &&
+			    !uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw)) {
+				*out = x;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The accepted links of the records alone after the first pass, by record (stray_hold). Returns -1 when out
+ * of memory. */
+static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns, uint32_t **off_out, uint32_t **lk_out)
+{
+	uint32_t *off = calloc(n + 1, sizeof *off), *lk;
+	if (!off)
+		return -1;
+	for (size_t i = 0; i < ns; i++)
+		if (!s[i].cannot) {
+			off[s[i].a + 1] += u->size[uf_find(u, s[i].a)] == 1;
+			off[s[i].b + 1] += u->size[uf_find(u, s[i].b)] == 1;
+		}
+	for (size_t x = 0; x < n; x++)
+		off[x + 1] += off[x];
+	lk = malloc((off[n] ? off[n] : 1) * sizeof *lk);
+	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!lk || !fill) {
+		free(off);
+		free(lk);
+		free(fill);
+		return -1;
+	}
+	memcpy(fill, off, n * sizeof *fill);
+	for (size_t i = 0; i < ns; i++)
+		if (!s[i].cannot) {
+			if (u->size[uf_find(u, s[i].a)] == 1)
+				lk[fill[s[i].a]++] = (uint32_t)i;
+			if (u->size[uf_find(u, s[i].b)] == 1)
+				lk[fill[s[i].b]++] = (uint32_t)i;
+		}
+	free(fill);
+	*off_out = off;
+	*lk_out = lk;
+	return 0;
+}
+
+/* Accepted links (s sorted strongest first) through the union-find; links touching a held record
+ * (hold[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
+ * identifier) and not weak, so that each child's records form a component under that child's own name;
+ * then the twin-like links, strongest first, each judged between whole components (twins_conflict), a
+ * lone record that could be either of two children held out (stray_hold: added to hold, counted for
+ * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
+ * Returns -1 when out of memory. */
+static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+		       double link_w, uint8_t *hold, struct linkage_result *res)
+{
+	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0, stray = (u->refuse & LINKAGE_REFUSE_STRAY) != 0;
+	uint32_t *off = NULL, *lk = NULL;
 	for (size_t k = 0; k < 2 * ns; k++) {
 		size_t i = k < ns ? k : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
+		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0)
+			return -1;
 		if (s[i].cannot) {
 			if (k < ns && s[i].weight >= link_w)
 				res->refused_links++;
@@ -1438,11 +1592,19 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 			continue;
 		if (twinlike != (k >= ns))
 			continue;
-		if (held && (held[s[i].a] || held[s[i].b]))
+		if (hold[s[i].a] || hold[s[i].b])
 			continue;
+		uint32_t x;
+		if (off && stray_hold(u, recs, s, i, off, lk, hold, link_w, &x)) {
+			hold[x] = 1;
+			res->reviews++;
+			continue;
+		}
 		take_link(u, recs, &s[i], false, true, res);
 	}
-	return defer ? merge_weak(u, recs, n, s, ns, link_w, held, res) : 0;
+	free(off);
+	free(lk);
+	return defer ? merge_weak(u, recs, n, s, ns, link_w, hold, res) : 0;
 }
 
 /* Whether two components refuse each other outright: different valid NHS numbers or UPNs, a hard
@@ -1541,7 +1703,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 {
 	struct uf u;
 	size_t nedge = 0;
-	uint8_t *held = NULL;
+	uint8_t *held = NULL, *hold = NULL; /* ambiguous records; those and the strays of a pass */
 	int rc = -1;
 	for (size_t i = 0; i < ns; i++)
 		nedge += s[i].cannot == 2 ? 2 : 0;
@@ -1563,16 +1725,17 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.use = use;
 	u.names = malloc(n * sizeof *u.names);
 	held = calloc(n ? n : 1, 1);
-	if (!held || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
+	hold = calloc(n ? n : 1, 1);
+	if (!held || !hold || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
-	qsort(s, ns, sizeof *s, cmp_scored);
+	sort_scored(s, ns);
 	double link_w = log2(m->link_threshold / (1.0 - m->link_threshold));
 	/* First pass: every accepted link. Then the ambiguous records are held out and the links merged
 	 * again without them. */
 	uf_init(&u, recs, n, s, ns);
 	struct linkage_result first = *res;
-	if (merge_links(&u, recs, n, s, ns, link_w, NULL, &first) != 0)
+	if (merge_links(&u, recs, n, s, ns, link_w, hold, &first) != 0)
 		goto out;
 	size_t nheld = (m->refuse & LINKAGE_REFUSE_AMBIGUOUS) ? find_ambiguous(&u, recs, n, s, ns, held) : 0;
 	if (nheld == SIZE_MAX)
@@ -1580,7 +1743,8 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	if (nheld) {
 		uf_init(&u, recs, n, s, ns);
 		memset(res->probability, 0, n * sizeof *res->probability);
-		if (merge_links(&u, recs, n, s, ns, link_w, held, res) != 0)
+		memcpy(hold, held, n);
+		if (merge_links(&u, recs, n, s, ns, link_w, hold, res) != 0)
 			goto out;
 		res->reviews += nheld;
 	} else {
@@ -1601,6 +1765,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	rc = 0;
 out:
 	free(held);
+	free(hold);
 	free(u.parent);
 	free(u.size);
 	free(u.nhs);
@@ -1945,6 +2110,10 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
+	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
+		free(pairs.v);
+		pairs.v = NULL;
+	}
 	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {

@@ -223,6 +223,9 @@ static inline unsigned linkage_source_pair(uint8_t a, uint8_t b)
 /* Normalises in into out (every field, including "" ones). Never fails; a value that cannot be right is
  * kept for comparison as text and flagged in out->bad. */
 void linkage_prepare(const struct linkage_input *in, struct linkage_rec *out);
+/* linkage_prepare of in[0..n) into out[0..n) on up to threads threads (records are independent; the result
+ * is the same for any number of threads). */
+void linkage_prepare_many(const struct linkage_input *in, size_t n, struct linkage_rec *out, unsigned threads);
 
 /* ---- comparison ---- */
 
@@ -275,7 +278,11 @@ enum {
 	LINKAGE_REFUSE_WEAK = 1u << 10,     /* cluster: a link with no given-name evidence (a name empty on either
 	                                     * side) or no birthday evidence (two parts equal, or missing) is
 	                                     * merged last, judged between whole components by the model's odds */
-	LINKAGE_REFUSE_ALL = 0x7FFu,
+	LINKAGE_REFUSE_STRAY = 1u << 11,    /* cluster: a lone record joined by a twin-like link is held out when
+	                                     * it links nearly as strongly (within the link threshold's odds) to
+	                                     * a component that the first refuses: which twin it is, a person
+	                                     * decides */
+	LINKAGE_REFUSE_ALL = 0xFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

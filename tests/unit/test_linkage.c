@@ -755,6 +755,78 @@ static void clustering_holds_ambiguous_record(void **state)
 	linkage_result_free(&res);
 }
 
+/* Twins Krindpeed and Krindpeeda Khoury (three records each, everything else equal; his under his NHS number,
+ * hers with another on one record and none on two, so that his records link to hers too, as twins' do) among
+ * 100 other children with an NHS number each, and one housing record "Krindpeada Khouty" with no identifier:
+ * a spelling of either twin's name, linked to both nearly as strongly (weights within the link threshold's
+ * odds). Nothing in it says which child it is: it joins neither and is counted for review (stray). One child
+ * with the same records and no twin stays one child: the record joins him. */
+static void clustering_stray_record_between_twins(void **state)
+{
+	enum { OTHERS = 100 };
+	static const char *first[5] = {"Amara", "Lena", "Tobias", "Omar", "Felix"};
+	static const char *fam[4] = {"Whitfield", "Armitage", "Lindqvist", "Oyelaran"};
+	struct linkage_rec r[7 + 2 * OTHERS];
+	for (int i = 0; i < 3; i++) {
+		r[i] = rec("Krindpeed", "", "Khoury", "2023-03-30", "M", "CV4 4TP", "9 Tile Hill Lane", "9434765919", "");
+		r[3 + i] = rec("Krindpeeda", "", "Khoury", "2023-03-30", "M", "CV4 4TP", "9 Tile Hill Lane",
+			       i ? "" : "4010232137", "");
+	}
+	r[6] = rec("Krindpeada", "", "Khouty", "2023-03-30", "", "CV4 4TP", "9 Tile Hill Lane", "", "");
+	unsigned long nine = 601023213;
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		while (!nhs_from(nine++, nhs))
+			;
+		for (int k = 0; k < 2; k++)
+			r[7 + 2 * t + k] = rec(first[t % 5], "", fam[t % 4], dob, "F", "LS6 2AB", addr, nhs, "");
+	}
+	size_t n = 7 + 2 * OTHERS;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score sa, sb;
+	linkage_score(&m, &r[6], &r[0], &sa);
+	linkage_score(&m, &r[6], &r[4], &sb);
+	assert_int_equal(sa.decision, LINKAGE_LINK);
+	assert_int_equal(sb.decision, LINKAGE_LINK);
+	/* twin-like to both: given names related but not equal */
+	assert_true(linkage_gamma_level(sa.gamma, LF_GIVEN) > LN_EXACT && linkage_gamma_level(sa.gamma, LF_GIVEN) <= LN_SHORT);
+	assert_true(linkage_gamma_level(sb.gamma, LF_GIVEN) > LN_EXACT && linkage_gamma_level(sb.gamma, LF_GIVEN) <= LN_SHORT);
+	assert_true(fabs(sa.weight - sb.weight) < log2(0.99 / 0.01));
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 3; i++) {
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+		assert_int_equal(res.cluster[3 + i], res.cluster[3]);
+	}
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	assert_int_equal(res.cluster[6], 6); /* alone */
+	assert_true(res.probability[6] == 0.0f);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -stray) the record joins one twin. */
+	unsigned keep = m.refuse;
+	m.refuse &= ~LINKAGE_REFUSE_STRAY;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[0], res.cluster[3]);
+	assert_true(res.cluster[6] == res.cluster[0] || res.cluster[6] == res.cluster[3]);
+	linkage_result_free(&res);
+	m.refuse = keep;
+	/* One child: Krindpeed's three records and the same odd one, no twin. It joins him. */
+	r[3] = r[0];
+	r[4] = r[1];
+	r[5] = r[2];
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 7; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_true(res.probability[6] > 0.99f);
+	linkage_result_free(&res);
+}
+
 static void clustering_identifier_outweighs_odd_record(void **state)
 {
 	/* One child, Sameer, under one NHS number in both homes' records; one record beside the number says
@@ -1047,6 +1119,7 @@ int main(void)
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
+		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
