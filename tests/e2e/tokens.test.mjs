@@ -162,7 +162,9 @@ describe('the route policy checks the scope', () => {
         + 'DROP TABLE bulk_held_index; '
         + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
       const m = runCli(['migrate', '--db', dbUrl(db)]);
-      assert.match(m.stderr, /migrated from version 14 to 27/);
+      assert.match(m.stdout, /schema at version (\d+)/);
+      const latest = /schema at version (\d+)/.exec(m.stdout)[1]; /* the binary's latest, whatever a branch added */
+      assert.match(m.stderr, new RegExp(`migrated from version 14 to ${latest}`));
       assert.equal(tokenRows(db).map((k) => `${k.scopes}|${k.created_by}|${k.pending ? 1 : 0}`).join('\n'), 'events:write|cli|0',
         'the scope is the default, and its maker is taken from the audit');
       const s = await startServer(db);
