@@ -34,10 +34,10 @@ static size_t lane_of(const char *agency)
 }
 
 /* Whole units and no printf: the drawing is 960 units wide, so a unit is finer than any screen shows, and
- * a record may hold 2,000 marks (formatting them was most of the page's cost). */
-/* One mark, assembled on the stack and appended to the page once (issue 17: 25 appends a mark, 2,000 marks,
- * were a fifth of the record page's CPU). Bounded: a mark that would not fit fails the page. */
-#define LINE_MAX 4096
+ * a record may hold 2,000 marks (formatting them was most of the page's cost). Each mark is assembled in one
+ * buffer (struct line) and appended to the page once (issue 17: 25 appends a mark were a fifth of the record
+ * page's CPU). Bounded: a mark that would not fit fails the page. */
+#define MARK_TEXT_MAX 4096
 
 struct line {
 	char *b;
@@ -282,7 +282,7 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	char named_text[1024];
 	struct line named = {.b = NULL, .cap = sizeof named_text};
 	const char *last_agency = NULL, *last_kind = NULL;
-	struct line mark = {.b = malloc(LINE_MAX), .cap = LINE_MAX}, *l = &mark;
+	struct line mark = {.b = malloc(MARK_TEXT_MAX), .cap = MARK_TEXT_MAX}, *l = &mark;
 	if (!mark.b) {
 		buf_free(&base);
 		out->failed = true;
