@@ -916,9 +916,32 @@ bool ov_cusum_step(double *c, double w, double h, double *stat)
 }
 
 
-static double llr(const struct ov_settings *s, double o, double e, double rho, double a)
+/* llr up (rho_up) and down (rho_down) of one indicator-month, each only when wanted, with the same
+ * arithmetic as ov_llr_nb / ov_llr_poisson (so the same bits): log(rho) taken once per month by the caller
+ * (lr_up, lr_down), and the NB's log1p(alpha E), which both directions share, once. This runs for every real
+ * and simulated home-month. */
+static void llr_pair(const struct ov_settings *s, double O, double E, double alpha, bool want_up, bool want_down,
+		     double lr_up, double lr_down, double *up, double *down)
 {
-	return s->negative_binomial ? ov_llr_nb(o, e, rho, a) : ov_llr_poisson(o, e, rho);
+	*up = *down = 0;
+	if (!(want_up || want_down) || !(E > 0))
+		return;
+	if (!s->negative_binomial || !(alpha > 1e-12)) {
+		if (want_up)
+			*up = O * lr_up - (s->rho_up - 1) * E;
+		if (want_down)
+			*down = O * lr_down - (s->rho_down - 1) * E;
+		return;
+	}
+	double l0 = log1p(alpha * E);
+	if (want_up) {
+		double d = l0 - log1p(alpha * s->rho_up * E);
+		*up = O * (lr_up + d) + d / alpha;
+	}
+	if (want_down) {
+		double d = l0 - log1p(alpha * s->rho_down * E);
+		*down = O * (lr_down + d) + d / alpha;
+	}
 }
 
 static void chol_psd(const double R[K][K], double L[K][K]);
@@ -1042,12 +1065,12 @@ static void month_w_for(const struct ov_settings *s, const struct ov_model *m, c
 {
 	bool singles = need & ((1u << OV_FAMILY_UP) | (1u << OV_FAMILY_DOWN)), cn = need & (1u << OV_FAMILY_COMBINED);
 	bool sum = cn && !s->combined_joint; /* the combined chart as the sum of the pattern's own LLRs */
-	double comb = 0;
+	double comb = 0, lr_up = log(s->rho_up), lr_down = log(s->rho_down);
 	for (int k = 0; k < K; k++) {
 		bool want_up = singles || (sum && s->combined_up[k]);
 		bool want_down = (singles && s->chart_down[k]) || (sum && s->combined_down[k]);
-		double up = want_up ? llr(s, o[k], e[k], s->rho_up, a[k]) : 0;
-		double down = want_down ? llr(s, o[k], e[k], s->rho_down, a[k]) : 0;
+		double up = 0, down = 0;
+		llr_pair(s, o[k], e[k], a[k], want_up, want_down, lr_up, lr_down, &up, &down);
 		w[k] = singles ? up : 0;
 		w[K + k] = singles && s->chart_down[k] ? down : 0;
 		if (s->combined_up[k])
