@@ -1288,6 +1288,25 @@ static void streams_free(struct streams *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* A one-replicate simulation kept for reuse: replicate 0 of a later simulation at the same kappa, with the
+ * same seed, is the same draws and the same W (the families computed, `need`), so the threshold simulation
+ * copies it and carries on from the random state after it (st: its streams; r: the state; months: its
+ * months with children). The model check's trial at the kappa it settles on is the one kept. */
+struct rep0 {
+	bool have;
+	double kappa;
+	unsigned need;
+	struct srng r;
+	double months;
+	struct streams st;
+};
+
+static void rep0_free(struct rep0 *c)
+{
+	streams_free(&c->st);
+	memset(c, 0, sizeof *c);
+}
+
 struct ranked {
 	double top;
 	size_t i;
@@ -1450,7 +1469,8 @@ static double reg44_sd(double pbar, double A, double kappa)
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
  * filter keeps the model's own). */
 static int simulate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
-		    double kappa, size_t reps, unsigned need, struct streams *st)
+		    double kappa, size_t reps, unsigned need, struct streams *st, const struct rep0 *from,
+		    struct rep0 *save)
 {
 	size_t nhomes = p->nhomes, nm = p->nmonths, n[OV_NFAMILY];
 	family_sizes(s, reps * nhomes, n);
@@ -1505,7 +1525,23 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	struct srng r = {.has_spare = false};
 	rng_seed(&r.r, s->seed);
 	double months_with_children = 0;
-	for (size_t rep = 0; rep < reps; rep++)
+	size_t first_rep = 0;
+	if (from && from->have && reps > 0 && from->kappa == kappa && (need & ~from->need) == 0 &&
+	    from->st.nm == nm) {
+		/* Replicate 0 as kept: the families in need copied, the others 0 as month_w_for leaves them. */
+		for (int f = 0; f < OV_NFAMILY; f++) {
+			size_t len = from->st.n[f] * nm;
+			if (need & (1u << f))
+				memcpy(st->w[f], from->st.w[f], len * sizeof *st->w[f]);
+			else
+				for (size_t i = 0; i < len; i++)
+					st->w[f][i] = 0;
+		}
+		r = from->r;
+		months_with_children = from->months;
+		first_rep = 1;
+	}
+	for (size_t rep = first_rep; rep < reps; rep++) {
 		for (size_t home = 0; home < nhomes; home++) {
 			const struct ov_params *qg = &m->par[home * K];
 			const struct draw *dg = &dr[home * K];
@@ -1574,6 +1610,14 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 				put_w(s, st, rep * nhomes + home, t, wm);
 			}
 		}
+	}
+	if (save && reps == 1 && first_rep == 0) {
+		save->have = true;
+		save->kappa = kappa;
+		save->need = need;
+		save->r = r;
+		save->months = months_with_children;
+	}
 	free(dr);
 	free(share);
 	free(pbar);
@@ -1619,21 +1663,33 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, c
  * others do. */
 static int check_trial(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams,
-		       unsigned others, int *fits, int *fits_others)
+		       unsigned others, int *fits, int *fits_others, struct rep0 *trial)
 {
-	struct streams sim = {0};
-	if (simulate(s, p, Ep, m, kappa, 1, fams | others, &sim) != OV_OK)
+	memset(trial, 0, sizeof *trial);
+	if (simulate(s, p, Ep, m, kappa, 1, fams | others, &trial->st, NULL, trial) != OV_OK)
 		return OV_ENOMEM;
-	*fits = group_fits(s, real, &sim, fams);
-	*fits_others = group_fits(s, real, &sim, others);
-	streams_free(&sim);
+	*fits = group_fits(s, real, &trial->st, fams);
+	*fits_others = group_fits(s, real, &trial->st, others);
 	return OV_OK;
+}
+
+/* Keeps trial as the replicate at the bracket's top (kept) when it becomes that, else frees it. */
+static void keep_trial(struct rep0 *kept, struct rep0 *trial, bool keep)
+{
+	if (keep) {
+		rep0_free(kept);
+		*kept = *trial;
+		memset(trial, 0, sizeof *trial);
+	} else {
+		rep0_free(trial);
+	}
 }
 
 static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo, bool lo_fails,
-		       unsigned others, int *also, double *kappa)
+		       unsigned others, int *also, double *kappa, struct rep0 *kept)
 {
+	struct rep0 t;
 	/* The bracket is the first of lo, 2 lo, 4 lo, .. (up to 64) that fits and the one before it. Found from
 	 * the grid point nearest 1 from below, where most panels fit, in whichever direction it lies: fewer
 	 * one-replicate simulations than climbing from the floor, the same bracket. lo_fails: lo is known not
@@ -1643,14 +1699,16 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 		while (hi * 2 <= 1)
 			hi *= 2;
 	int fits, fits_others;
-	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others) != OV_OK)
-		return OV_ENOMEM;
+	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others, &t) != OV_OK)
+		goto nomem;
+	keep_trial(kept, &t, true);
 	if (fits) {
 		lo = hi;
 		while (lo > floor_k) {
 			int f, fo;
-			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &fo) != OV_OK)
-				return OV_ENOMEM;
+			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &fo, &t) != OV_OK)
+				goto nomem;
+			keep_trial(kept, &t, f);
 			lo /= 2;
 			if (!f)
 				break;
@@ -1659,15 +1717,17 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 	} else {
 		while (!fits && hi < 64) {
 			lo = hi, hi *= 2;
-			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others) != OV_OK)
-				return OV_ENOMEM;
+			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others, &t) != OV_OK)
+				goto nomem;
+			keep_trial(kept, &t, true);
 		}
 	}
 	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
 		int f, fo;
-		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &fo) != OV_OK)
-			return OV_ENOMEM;
+		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &fo, &t) != OV_OK)
+			goto nomem;
+		keep_trial(kept, &t, f);
 		if (f)
 			hi = mid, fits_others = fo;
 		else
@@ -1677,6 +1737,9 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 		*also = fits_others;
 	*kappa = hi;
 	return OV_OK;
+nomem:
+	rep0_free(&t);
+	return OV_ENOMEM;
 }
 
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
@@ -1691,6 +1754,7 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 	if (hm && reps < 2)
 		reps = 2;
 	struct streams real = {0}, sim = {0};
+	struct rep0 kept_c = {0}, kept_s = {0}; /* the check's replicates at kc and ks */
 	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
 	int rc = OV_ENOMEM;
 	for (int f = 0; f < OV_NFAMILY; f++) {
@@ -1713,10 +1777,10 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		double kc = 1, ks;
 		int singles_fit = 1;
 		if (check_kappa(s, p, Ep, m, &real, comb, s->check_floor > 0 ? s->check_floor : 1, false, single,
-				&singles_fit, &kc) != OV_OK)
+				&singles_fit, &kc, &kept_c) != OV_OK)
 			goto out;
 		ks = kc;
-		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks) != OV_OK)
+		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s) != OV_OK)
 			goto out;
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED ? kc : ks;
@@ -1730,7 +1794,10 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		unsigned need = 0;
 		for (int f = g; f < OV_NFAMILY; f++)
 			need |= (unsigned)(kappa[f] == kappa[g]) << f;
-		if (simulate(s, p, Ep, m, kappa[g], reps, need, &sim) != OV_OK)
+		/* Its replicate 0 is the check's trial at this kappa when one computed what it needs (simulate
+		 * checks kappa and families and otherwise draws it anew). */
+		const struct rep0 *from = kept_c.have && kept_c.kappa == kappa[g] ? &kept_c : &kept_s;
+		if (simulate(s, p, Ep, m, kappa[g], reps, need, &sim, from, NULL) != OV_OK)
 			goto out;
 		for (int f = g; f < OV_NFAMILY; f++) {
 			if (done[f] || kappa[f] != kappa[g])
@@ -1754,6 +1821,8 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 out:
 	streams_free(&real);
 	streams_free(&sim);
+	rep0_free(&kept_c);
+	rep0_free(&kept_s);
 	return rc;
 }
 
