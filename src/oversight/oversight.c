@@ -2,6 +2,7 @@
  * oversight/oversight.c — the statistics of continuous oversight (contract: oversight.h; the methods and
  * every decision in words: docs/OVERSIGHT.md).
  */
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1276,6 +1277,7 @@ struct streams {
 	double *top[OV_NFAMILY];     /* per stream, sorted descending, with ... */
 	size_t *order[OV_NFAMILY];   /* ... the stream it belongs to */
 	double home_years;
+	bool unsorted; /* tops in stream order (streams_index without sorting): only check_fits reads them */
 };
 
 static void streams_free(struct streams *st)
@@ -1336,11 +1338,14 @@ static int streams_alloc(struct streams *st, const size_t n[OV_NFAMILY], size_t 
 }
 
 /* Each stream's top, then the streams sorted by it (descending). Without the memory to sort, the streams
- * stay in order with tops of infinity: every one is read, the same counts, only slower. */
-static void streams_index(struct streams *st)
+ * stay in order with tops of infinity: every one is read, the same counts, only slower. sort false (the
+ * model check's one-replicate trials, which read a few quantiles of the tops only): the tops in stream
+ * order, unsorted; check_fits selects its quantiles from them. */
+static void streams_index(struct streams *st, bool sort)
 {
+	st->unsorted = !sort;
 	for (int f = 0; f < OV_NFAMILY; f++) {
-		struct ranked *r = malloc((st->n[f] + 1) * sizeof *r);
+		struct ranked *r = sort ? malloc((st->n[f] + 1) * sizeof *r) : NULL;
 		for (size_t i = 0; i < st->n[f]; i++) {
 			double c = 0, mx = 0;
 			const double *x = &st->w[f][i * st->nm];
@@ -1352,7 +1357,7 @@ static void streams_index(struct streams *st)
 					mx = c;
 			}
 			st->order[f][i] = i;
-			st->top[f][i] = r ? mx : INFINITY;
+			st->top[f][i] = r || !sort ? mx : INFINITY;
 			if (r)
 				r[i] = (struct ranked){mx, i};
 		}
@@ -1454,7 +1459,7 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 		}
 	free(p0);
 	st->home_years = months / 12;
-	streams_index(st);
+	streams_index(st, true);
 	return OV_OK;
 }
 
@@ -1623,7 +1628,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	free(pbar);
 	free(sd44);
 	st->home_years = months_with_children / 12.0;
-	streams_index(st);
+	streams_index(st, !save); /* a kept trial: only check_fits reads its tops */
 	return OV_OK;
 }
 
@@ -1631,7 +1636,39 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
  * 0.55, .., fit_check of the charts' tops, model's minus panel's, is at least 0. The combined chart carries
  * most of the budget and sums four indicators, so it is where a misfit shows first; the single charts'
  * tops are mostly 0 over those quantiles and would tell nothing. */
-static int check_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim, int f)
+/* The value at position k (0-based) of a[0..n-1] sorted descending, by Wirth's selection in place (a is
+ * permuted): the same value the sort puts there, ties and all. */
+static double kth_largest(double *a, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+	while (l < r) {
+		double x = a[kk];
+		ptrdiff_t i = l, j = r;
+		do {
+			while (a[i] > x)
+				i++;
+			while (x > a[j])
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i] = a[j], a[j] = t;
+				i++, j--;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			r = j;
+	}
+	return a[kk];
+}
+
+static double top_at(struct streams *st, int f, size_t k)
+{
+	return st->unsorted ? kth_largest(st->top[f], st->n[f], k) : st->top[f][k];
+}
+
+static int check_fits(const struct ov_settings *s, const struct streams *real, struct streams *sim, int f)
 {
 	if (!real->n[f] || !sim->n[f])
 		return 1;
@@ -1641,13 +1678,13 @@ static int check_fits(const struct ov_settings *s, const struct streams *real, c
 		/* tops are sorted descending: the q-quantile is at (1 - q) n */
 		size_t ir = (size_t)((1 - q) * (double)(real->n[f] - 1) + 0.5);
 		size_t is = (size_t)((1 - q) * (double)(sim->n[f] - 1) + 0.5);
-		d += sim->top[f][is] - real->top[f][ir];
+		d += top_at(sim, f, is) - real->top[f][ir];
 	}
 	return !(n && d < 0);
 }
 
 /* Whether every family in `fams` (a bit set of families with a budget) fits at this replicate. */
-static int group_fits(const struct ov_settings *s, const struct streams *real, const struct streams *sim, unsigned fams)
+static int group_fits(const struct ov_settings *s, const struct streams *real, struct streams *sim, unsigned fams)
 {
 	for (int f = 0; f < OV_NFAMILY; f++)
 		if ((fams & (1u << f)) && !check_fits(s, real, sim, f))
