@@ -972,25 +972,29 @@ static void joint_corr(const struct ov_settings *s, const struct ov_model *m, do
  * A is not positive definite. */
 static bool spd_solve(double A[K][K], int n, const double *b, double *x)
 {
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j <= i; j++) {
-			double sum = A[i][j];
-			for (int k = 0; k < j; k++)
-				sum -= A[i][k] * A[j][k];
-			if (i == j) {
-				if (!(sum > 0))
-					return false;
-				A[i][i] = sqrt(sum);
-			} else {
-				A[i][j] = sum / A[j][j];
-			}
-		}
+	/* Row by row: row i's off-diagonal, its diagonal, then the forward substitution's y[i] (which reads
+	 * rows up to i only), each sum in the order of the textbook's loops (the same bits as factorising
+	 * first and substituting after, with no test of i == j inside the inner loops). */
 	double y[K];
 	for (int i = 0; i < n; i++) {
-		double sum = b[i];
+		double *Ai = A[i];
+		for (int j = 0; j < i; j++) {
+			const double *Aj = A[j];
+			double sum = Ai[j];
+			for (int k = 0; k < j; k++)
+				sum -= Ai[k] * Aj[k];
+			Ai[j] = sum / Aj[j];
+		}
+		double sum = Ai[i];
 		for (int k = 0; k < i; k++)
-			sum -= A[i][k] * y[k];
-		y[i] = sum / A[i][i];
+			sum -= Ai[k] * Ai[k];
+		if (!(sum > 0))
+			return false;
+		Ai[i] = sqrt(sum);
+		double yi = b[i];
+		for (int k = 0; k < i; k++)
+			yi -= Ai[k] * y[k];
+		y[i] = yi / Ai[i];
 	}
 	for (int i = n - 1; i >= 0; i--) {
 		double sum = y[i];
