@@ -478,43 +478,52 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 	double *A = calloc(G + 1, sizeof *A), *Av = calloc(G + 1, sizeof *Av), *B = calloc(K * L + 1, sizeof *B);
 	double *c = calloc(L + 1, sizeof *c), *wt = calloc(L + 1, sizeof *wt), *xbar = calloc(ng + 1, sizeof *xbar);
 	double *xn = calloc(ng + 1, sizeof *xn), *mu = calloc(ng * K + 1, sizeof *mu);
+	/* One home's counts as doubles and its months with children, once, for the lagged sums below (every
+	 * pair of months): the same values as converting each count where it is read. */
+	double *od = malloc((nm * K + 1) * sizeof *od);
+	bool *hc = malloc((nm + 1) * sizeof *hc);
 	int rc = OV_ENOMEM;
 	if (!hm || !hd || !x || !hE || !XM || !XD || !sO || !sE || !Sd || !Sdx || !Sdxx || !Sdy || !Sdxy || !nn || !A ||
-	    !Av || !B || !c || !wt || !xbar || !xn || !mu)
+	    !Av || !B || !c || !wt || !xbar || !xn || !mu || !od || !hc)
 		goto out;
 	for (size_t h = 0; h < nh; h++) {
 		size_t g = (size_t)p->group[h];
 		double *m0 = &hm[h * K * L], *d0 = &hd[h * K * L], nights = 0, months = 0;
 		for (size_t t = 0; t < nm; t++) {
+			hc[t] = has_children(&Ep[(h * nm + t) * K]);
+			for (int k = 0; k < K; k++)
+				od[t * K + (size_t)k] = p->counts[(h * nm + t) * K + (size_t)k];
+		}
+		for (size_t t = 0; t < nm; t++) {
 			const double *et = &Ep[(h * nm + t) * K];
-			const uint32_t *ot = &p->counts[(h * nm + t) * K];
-			if (!has_children(et))
+			const double *ot = &od[t * K];
+			if (!hc[t])
 				continue;
 			nights += p->nights[h * nm + t], months++;
 			for (int k = 0; k < K; k++) {
 				if (!(et[k] > 0))
 					continue;
 				sO[g * K + k] += ot[k], sE[g * K + k] += et[k], hE[h * K + k] += et[k];
-				m0[k * L] += (double)ot[k] * ot[k] - ot[k];
+				m0[k * L] += ot[k] * ot[k] - ot[k];
 				d0[k * L] += et[k] * et[k];
 			}
 			for (size_t l = 0; l <= t; l++) {
 				const double *es = &Ep[(h * nm + t - l) * K];
-				const uint32_t *os = &p->counts[(h * nm + t - l) * K];
-				if (!has_children(es))
+				const double *os = &od[(t - l) * K];
+				if (!hc[t - l])
 					continue;
 				for (int j = 0; j < K; j++) {
 					if (!(et[j] > 0))
 						continue;
 					if (l > 0 && es[j] > 0) {
-						m0[j * L + l] += (double)ot[j] * os[j];
+						m0[j * L + l] += ot[j] * os[j];
 						d0[j * L + l] += et[j] * es[j];
 					}
 					for (int k = 0; k < K; k++) {
 						if (k == j || !(es[k] > 0))
 							continue;
 						size_t xi = ((size_t)j * K + (size_t)k) * L + l;
-						XM[xi] += (double)ot[j] * os[k];
+						XM[xi] += ot[j] * os[k];
 						XD[xi] += et[j] * es[k];
 					}
 				}
@@ -686,6 +695,8 @@ out:
 	free(xbar);
 	free(xn);
 	free(mu);
+	free(od);
+	free(hc);
 	return rc;
 }
 
