@@ -1316,11 +1316,13 @@ struct rep0 {
 	struct srng r;
 	double months;
 	struct streams st;
+	double *oea; /* per home-month: the counts o, levels e and dispersions alpha (K each) the W came from */
 };
 
 static void rep0_free(struct rep0 *c)
 {
 	streams_free(&c->st);
+	free(c->oea);
 	memset(c, 0, sizeof *c);
 }
 
@@ -1545,6 +1547,12 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	struct srng r = {.has_spare = false};
 	rng_seed(&r.r, s->seed);
 	double months_with_children = 0;
+	double *oea = NULL;
+	if (save && reps == 1 && !(oea = malloc((nhomes * nm * 3 * K + 1) * sizeof *oea))) {
+		free(dr), free(share), free(pbar), free(sd44);
+		streams_free(st);
+		return OV_ENOMEM;
+	}
 	size_t first_rep = 0;
 	if (from && from->have && reps > 0 && from->kappa == kappa && (need & ~from->need) == 0 &&
 	    from->st.nm == nm) {
@@ -1614,6 +1622,10 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 				}
 				months_with_children += has_children(ep);
 				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need);
+				if (oea) {
+					double *v = &oea[(home * nm + t) * 3 * K];
+					memcpy(v, o, sizeof o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
+				}
 				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
 					/* The opinion moves with the month's counts as the panel's do. (Without the
 					 * combined chart in need only its draw is taken, so every other draw is the
@@ -1631,7 +1643,10 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 			}
 		}
 	}
+	if (!(save && reps == 1 && first_rep == 0))
+		free(oea), oea = NULL;
 	if (save && reps == 1 && first_rep == 0) {
+		save->oea = oea;
 		save->have = true;
 		save->kappa = kappa;
 		save->need = need;
@@ -1718,11 +1733,37 @@ static int check_trial(const struct ov_settings *s, const struct ov_panel *p, co
 		       unsigned others, int *fits, int *fits_others, struct rep0 *trial)
 {
 	memset(trial, 0, sizeof *trial);
-	if (simulate(s, p, Ep, m, kappa, 1, fams | others, &trial->st, NULL, trial) != OV_OK)
+	(void)others;
+	if (simulate(s, p, Ep, m, kappa, 1, fams, &trial->st, NULL, trial) != OV_OK)
 		return OV_ENOMEM;
 	*fits = group_fits(s, real, &trial->st, fams);
-	*fits_others = group_fits(s, real, &trial->st, others);
+	*fits_others = -1; /* check_kappa asks others_fit of the trial it settles on */
 	return OV_OK;
+}
+
+/* Whether the families in `others` fit at a kept trial: their W computed from the trial's own counts,
+ * levels and dispersions (month_w_for with those families in need: the values a trial with them in need
+ * computes, from the same draws) into its streams, which then serve the threshold simulation with them
+ * too. Only the trial the check settles on needs them: every other trial skips their LLRs. */
+static int others_fit(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m,
+		      const struct streams *real, unsigned others, struct rep0 *t)
+{
+	if (!others || (t->need & others) == others)
+		return group_fits(s, real, &t->st, others);
+	double R[K][K];
+	joint_corr(s, m, R);
+	size_t nm = p->nmonths;
+	for (size_t home = 0; home < p->nhomes; home++)
+		for (size_t t0 = 0; t0 < nm; t0++) {
+			const double *v = &t->oea[(home * nm + t0) * 3 * K];
+			double wm[NCHART];
+			month_w_for(s, m, R, v, v + K, v + 2 * K, OV_REG44_NONE, 0, wm, others);
+			wm[2 * K] = t->st.w[OV_FAMILY_COMBINED][home * nm + t0];
+			put_w(s, &t->st, home, t0, wm);
+		}
+	t->need |= others;
+	streams_index(&t->st, false);
+	return group_fits(s, real, &t->st, others);
 }
 
 /* Keeps trial as the replicate at the bracket's top (kept) when it becomes that, else frees it. */
@@ -1786,7 +1827,8 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 			lo = mid;
 	}
 	if (also)
-		*also = fits_others;
+		*also = others_fit(s, p, m, real, others, kept);
+	(void)fits_others;
 	*kappa = hi;
 	return OV_OK;
 nomem:
