@@ -1726,18 +1726,17 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, s
  * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
  * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
  * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
-/* One trial of the model check: one replicate at kappa, whether families fams fit the panel and whether
- * others do. */
+/* One trial of the model check: one replicate at kappa with families fams only, whether they fit the
+ * panel; the replicate kept in *trial with its counts, levels and dispersions (others_fit, and replicate 0
+ * of the threshold simulation). */
 static int check_trial(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
-		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams,
-		       unsigned others, int *fits, int *fits_others, struct rep0 *trial)
+		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams, int *fits,
+		       struct rep0 *trial)
 {
 	memset(trial, 0, sizeof *trial);
-	(void)others;
 	if (simulate(s, p, Ep, m, kappa, 1, fams, &trial->st, NULL, trial) != OV_OK)
 		return OV_ENOMEM;
 	*fits = group_fits(s, real, &trial->st, fams);
-	*fits_others = -1; /* check_kappa asks others_fit of the trial it settles on */
 	return OV_OK;
 }
 
@@ -1791,44 +1790,44 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 	if (!lo_fails)
 		while (hi * 2 <= 1)
 			hi *= 2;
-	int fits, fits_others;
-	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others, &t) != OV_OK)
+	int fits;
+	if (check_trial(s, p, Ep, m, real, hi, fams, &fits, &t) != OV_OK)
 		goto nomem;
 	keep_trial(kept, &t, true);
 	if (fits) {
 		lo = hi;
 		while (lo > floor_k) {
-			int f, fo;
-			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &fo, &t) != OV_OK)
+			int f;
+			if (check_trial(s, p, Ep, m, real, lo / 2, fams, &f, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, f);
 			lo /= 2;
 			if (!f)
 				break;
-			hi = lo, fits_others = fo;
+			hi = lo;
 		}
 	} else {
 		while (!fits && hi < 64) {
 			lo = hi, hi *= 2;
-			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &fits_others, &t) != OV_OK)
+			if (check_trial(s, p, Ep, m, real, hi, fams, &fits, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, true);
 		}
 	}
 	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
-		int f, fo;
-		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &fo, &t) != OV_OK)
+		int f;
+		if (check_trial(s, p, Ep, m, real, mid, fams, &f, &t) != OV_OK)
 			goto nomem;
 		keep_trial(kept, &t, f);
 		if (f)
-			hi = mid, fits_others = fo;
+			hi = mid;
 		else
 			lo = mid;
 	}
+	/* kept is the trial at hi: whether the families in others fit is read from it alone */
 	if (also)
 		*also = others_fit(s, p, m, real, others, kept);
-	(void)fits_others;
 	*kappa = hi;
 	return OV_OK;
 nomem:
