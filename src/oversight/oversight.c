@@ -1269,18 +1269,25 @@ static void chol_psd(const double R[K][K], double L[K][K])
 		L[i][i] = 1;
 }
 
-/* K correlated standard normals: z = L n. */
-static void correlated(struct srng *r, const double L[K][K], double z[K])
+/* K correlated standard normals: z = L n; with want, only the z[i] with want[i] (all K normals drawn). */
+static void correlated_some(struct srng *r, const double L[K][K], double z[K], const bool *want)
 {
 	double n[K];
 	for (int k = 0; k < K; k++)
 		n[k] = normal(r);
 	for (int i = 0; i < K; i++) {
+		if (want && !want[i])
+			continue;
 		double x = 0;
 		for (int k = 0; k <= i; k++)
 			x += L[i][k] * n[k];
 		z[i] = x;
 	}
+}
+
+static void correlated(struct srng *r, const double L[K][K], double z[K])
+{
+	correlated_some(r, L, z, NULL);
 }
 
 /* The W of every chart family's streams (one stream per home, or home and indicator, nm months each),
@@ -1435,7 +1442,10 @@ static void family_sizes(const struct ov_settings *s, size_t homes, size_t n[OV_
 /* One home-month's W into the streams of home slot hs. */
 static void put_w(const struct ov_settings *s, struct streams *st, size_t hs, size_t t, const double *wm)
 {
-	size_t nd = st->n[OV_FAMILY_DOWN] ? st->n[OV_FAMILY_DOWN] / (st->n[OV_FAMILY_COMBINED] ? st->n[OV_FAMILY_COMBINED] : 1) : 0;
+	/* down streams per home: the charts down (family_sizes), counted, not divided out per home-month */
+	size_t nd = 0;
+	for (int k = 0; k < K; k++)
+		nd += s->chart_down[k];
 	size_t dn = 0, nm = st->nm;
 	for (int k = 0; k < K; k++) {
 		st->w[OV_FAMILY_UP][(hs * K + (size_t)k) * nm + t] = wm[k];
@@ -1605,9 +1615,12 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					/* One draw decides which slow parts take a new value this month: those that
 					 * change most often change whenever those that change less often do. */
 					double u = rng_unit(&r.r);
-					correlated(&r, Lc[1], z);
+					bool jump[K];
 					for (int k = 0; k < K; k++)
-						if (u < dg[k].jump)
+						jump[k] = u < dg[k].jump;
+					correlated_some(&r, Lc[1], z, jump);
+					for (int k = 0; k < K; k++)
+						if (jump[k])
 							lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
 				}
 				if (s->negative_binomial)
