@@ -1324,6 +1324,7 @@ struct rep0 {
 	double months;
 	struct streams st;
 	double *oea; /* per home-month: the counts o, levels e and dispersions alpha (K each) the W came from */
+	bool want_oea; /* set before simulate: keep oea (others_fit reads it) */
 };
 
 static void rep0_free(struct rep0 *c)
@@ -1558,7 +1559,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 	rng_seed(&r.r, s->seed);
 	double months_with_children = 0;
 	double *oea = NULL;
-	if (save && reps == 1 && !(oea = malloc((nhomes * nm * 3 * K + 1) * sizeof *oea))) {
+	if (save && save->want_oea && reps == 1 && !(oea = malloc((nhomes * nm * 3 * K + 1) * sizeof *oea))) {
 		free(dr), free(share), free(pbar), free(sd44);
 		streams_free(st);
 		return OV_ENOMEM;
@@ -1743,10 +1744,11 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, s
  * panel; the replicate kept in *trial with its counts, levels and dispersions (others_fit, and replicate 0
  * of the threshold simulation). */
 static int check_trial(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
-		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams, int *fits,
-		       struct rep0 *trial)
+		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams,
+		       unsigned others, int *fits, struct rep0 *trial)
 {
 	memset(trial, 0, sizeof *trial);
+	trial->want_oea = others != 0;
 	if (simulate(s, p, Ep, m, kappa, 1, fams, &trial->st, NULL, trial) != OV_OK)
 		return OV_ENOMEM;
 	*fits = group_fits(s, real, &trial->st, fams);
@@ -1804,14 +1806,14 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 		while (hi * 2 <= 1)
 			hi *= 2;
 	int fits;
-	if (check_trial(s, p, Ep, m, real, hi, fams, &fits, &t) != OV_OK)
+	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t) != OV_OK)
 		goto nomem;
 	keep_trial(kept, &t, true);
 	if (fits) {
 		lo = hi;
 		while (lo > floor_k) {
 			int f;
-			if (check_trial(s, p, Ep, m, real, lo / 2, fams, &f, &t) != OV_OK)
+			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, f);
 			lo /= 2;
@@ -1822,7 +1824,7 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 	} else {
 		while (!fits && hi < 64) {
 			lo = hi, hi *= 2;
-			if (check_trial(s, p, Ep, m, real, hi, fams, &fits, &t) != OV_OK)
+			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, true);
 		}
@@ -1830,7 +1832,7 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
 		int f;
-		if (check_trial(s, p, Ep, m, real, mid, fams, &f, &t) != OV_OK)
+		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &t) != OV_OK)
 			goto nomem;
 		keep_trial(kept, &t, f);
 		if (f)
