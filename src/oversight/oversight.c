@@ -1657,8 +1657,6 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 			}
 		}
 	}
-	if (!(save && reps == 1 && first_rep == 0))
-		free(oea), oea = NULL;
 	if (save && reps == 1 && first_rep == 0) {
 		save->oea = oea;
 		save->have = true;
@@ -1666,6 +1664,8 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 		save->need = need;
 		save->r = r;
 		save->months = months_with_children;
+	} else {
+		free(oea);
 	}
 	free(dr);
 	free(share);
@@ -1736,10 +1736,6 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, s
 	return 1;
 }
 
-/* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
- * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
- * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
- * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
 /* One trial of the model check: one replicate at kappa with families fams only, whether they fit the
  * panel; the replicate kept in *trial with its counts, levels and dispersions (others_fit, and replicate 0
  * of the threshold simulation). */
@@ -1792,6 +1788,10 @@ static void keep_trial(struct rep0 *kept, struct rep0 *trial, bool keep)
 	}
 }
 
+/* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
+ * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
+ * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
+ * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
 static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo, bool lo_fails,
 		       unsigned others, int *also, double *kappa, struct rep0 *kept)
