@@ -1888,9 +1888,14 @@ static bool conn_usable(struct sq_conn *c)
 	return !c->db->drv->usable || c->db->drv->usable(c->db, mono_seconds() - c->idle_since);
 }
 
-static void conn_discard(struct sq_store *st, struct sq_conn *c)
+/* Closes a connection the pool will not hand on. lost: it failed in use, so the connections opened before it
+ * are dropped too (its pool's generation moves on); else it only sat idle too long to be trusted. */
+static void conn_discard(struct sq_store *st, struct sq_conn *c, bool lost)
 {
 	pthread_mutex_lock(&st->lock);
+	unsigned *gen = c->reader ? &st->read_gen : &st->gen;
+	if (lost && c->gen == *gen)
+		(*gen)++;
 	if (c->reader)
 		st->read_open--;
 	else
@@ -1907,7 +1912,7 @@ static store_conn *sq_conn_get(store *s)
 		struct sq_conn *c = pool_take(st, &reused);
 		if (!c || !reused || conn_usable(c))
 			return c ? &c->head : NULL;
-		conn_discard(st, c);
+		conn_discard(st, c, false);
 	}
 	return NULL;
 }
@@ -1920,17 +1925,8 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
-	unsigned *gen = c->reader ? &st->read_gen : &st->gen;
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
-		pthread_mutex_lock(&st->lock);
-		if (c->gen == *gen)
-			(*gen)++;
-		if (c->reader)
-			st->read_open--;
-		else
-			st->open_conns--;
-		pthread_mutex_unlock(&st->lock);
-		conn_free(c);
+		conn_discard(st, c, true);
 		return;
 	}
 	c->idle_since = mono_seconds();
@@ -1994,7 +1990,7 @@ static store_conn *sq_conn_get_read(store *s)
 			break;
 		if (!reused || conn_usable(c))
 			return &c->head;
-		conn_discard(st, c);
+		conn_discard(st, c, false);
 	}
 	return sq_conn_get(s);
 }
