@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
 		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
-		"                               [--false-alarms-per-100-home-years N]\n\n"
+		"                               [--false-alarms-per-100-home-years N] [--rho-pair R]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
 		"a chart signals, one row per home, month, indicator and direction:\n"
 		"  home_id,month,indicator,direction,statistic,threshold\n"
@@ -46,7 +46,9 @@ static void usage(FILE *f)
 		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart)\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
-		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n");
+		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n"
+		"--rho-pair R (above 1, not 1.5; off by default) runs a second combined chart tuned to a rise of R\n"
+		"beside the first, the two calibrated together to the combined chart's budget (docs/OVERSIGHT.md).\n");
 }
 
 static int read_file(const char *path, char **buf, size_t *len)
@@ -144,6 +146,7 @@ static int monitor(int argc, char **argv)
 					     {"out", required_argument, NULL, 'o'},
 					     {"reg44", required_argument, NULL, 'R'},
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
+					     {"rho-pair", required_argument, NULL, 'P'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL, *r44 = NULL;
@@ -172,6 +175,16 @@ static int monitor(int argc, char **argv)
 			    s.false_alarms_per_100_home_years > 1000) {
 				fprintf(stderr, "safeguard homes monitor: --false-alarms-per-100-home-years must be a number "
 						"above 0 and at most 1000\n");
+				return 2;
+			}
+			break;
+		}
+		case 'P': {
+			char *e = NULL;
+			s.rho_pair = strtod(optarg, &e);
+			if (!e || *e || e == optarg || !(s.rho_pair > 1) || s.rho_pair > 100 || s.rho_pair == s.rho_up) {
+				fprintf(stderr, "safeguard homes monitor: --rho-pair must be a number above 1, at most 100 and "
+						"not %g\n", s.rho_up);
 				return 2;
 			}
 			break;
@@ -221,9 +234,10 @@ static int monitor(int argc, char **argv)
 		hcsv_month_format(&d, d.nmonths - 1, b);
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
-			"combined %.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
+			"combined %.3f%s%.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
 			"single charts x%.2f up, x%.2f down); %zu signals in %.2f s\n",
-			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
+			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], h[3] > 0 ? ", its pair's second chart " : "",
+			h[3] > 0 ? h[3] : 0.0, rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
 			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], mon.nsignals,
 			seconds_since(&t0));
 		rc = 0;

@@ -45,8 +45,9 @@ int ov_indicator_from_name(const char *name);  /* -1 when not one of the eight *
  * whether children are effectively safeguarded (Reg 44(4)(c)). */
 enum ov_reg44 { OV_REG44_NONE = 0, OV_REG44_SAFE = 1, OV_REG44_CONCERN = 2 };
 
-/* Chart families: one threshold each. */
-enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_NFAMILY };
+/* Chart families: one threshold each. OV_FAMILY_PAIR is the combined chart's second, shorter-memory chart
+ * (rho_pair): it has no budget of its own; the pair is calibrated to the combined family's (ov_thresholds). */
+enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_FAMILY_PAIR, OV_NFAMILY };
 
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
@@ -67,6 +68,14 @@ struct ov_settings {
 	bool combined_joint;        /* true: the combined chart's W is the likelihood ratio of the harm pattern's
 	                             * shift given all eight indicators, with their in-control correlation
 	                             * (ov_model corr[0]); false: the sum of the pattern's own LLRs */
+	/* 0 (off; docs/OVERSIGHT.md "The pair"), or > 1 and != rho_up, with combined_joint: the combined chart is a pair of charts of the same month's
+	 * joint statistic, one tuned to rho_up and one to rho_pair (the pattern's standardised shift scaled by
+	 * (rho_pair - 1) / (rho_up - 1): at 1.25 a longer memory, for a small rise sustained over months), one
+	 * signal when either reaches its threshold, both restarting. Calibrated to the combined family's whole
+	 * share by simulation (ov_thresholds): both charts at the same simulated false-alarm rate (the alarm is
+	 * the min of their p-values), that rate the largest at which the pair as it runs keeps the share.
+	 * 0: one chart (measured with 1.25, 2 and 2.5; not taken). */
+	double rho_pair;
 	bool chart_down[OV_NIND];   /* indicators with a downward chart: complaint, notification */
 	/* The combined chart sums the NB/Poisson LLRs of these: up (restraint, injury, missing), down
 	 * (complaint): the harm pattern of ../shared/design/OVERSIGHT.md. */
@@ -74,7 +83,8 @@ struct ov_settings {
 	bool reg44;                 /* true: the combined chart also reads the Reg 44 visitors' opinions (panel reg44) */
 	double rho_reg44;           /* 3: the odds ratio of a "not effectively safeguarded" opinion it is tuned to */
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
-	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9: how the budget is split between up, down, combined */
+	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
+	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };

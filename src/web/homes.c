@@ -920,7 +920,7 @@ static void profile_show(struct web_read *r)
 	/* CUSUM charts with the newest run's thresholds. */
 	if (h >= 0 && v.have_run &&
 	    (chart = malloc((p->nhomes * p->nmonths * NCHART + 1) * sizeof *chart)) != NULL &&
-	    homes_charts(&v.panel, (double[]){v.run.h_up, v.run.h_down, v.run.h_combined}, chart) == 0) {
+	    homes_charts(&v.panel, (double[]){v.run.h_up, v.run.h_down, v.run.h_combined, 0}, chart) == 0) {
 		json_t *charts = json_array();
 		double *stat = calloc(p->nmonths + 1, sizeof *stat);
 		for (int jj = 0; stat && jj < NCHART; jj++) {

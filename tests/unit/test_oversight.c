@@ -568,13 +568,18 @@ static void thresholds_deterministic_and_monotone(void **state)
 	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h2, NULL, NULL), OV_OK);
 	s.false_alarms_per_100_home_years = 20;
 	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h3, r3, k3), OV_OK);
+	assert_true(s.rho_pair == 0 && h1[OV_FAMILY_PAIR] == 0); /* no pair by default: no second chart */
 	for (int f = 0; f < OV_NFAMILY; f++) {
+		if (f == OV_FAMILY_PAIR)
+			continue;
 		assert_true(h1[f] == h2[f]); /* same seed, same h, to the bit */
 		if (!(h3[f] < h1[f]))
 			fail_msg("family %d: budget 20 gave h %.3f, budget 5 gave %.3f", f, h3[f], h1[f]);
-		/* Each family stays within its share of the budget in the simulation. */
-		assert_true(r1[f] <= 5 * s.share[f] + 1e-9);
-		assert_true(r3[f] <= 20 * s.share[f] + 1e-9);
+		/* Each family stays within its share of the budget in the simulation (the pair's second chart
+		 * within the combined family's: its rate is in the pair's, rate_out[OV_FAMILY_COMBINED]). */
+		double sh = s.share[f == OV_FAMILY_PAIR ? OV_FAMILY_COMBINED : f];
+		assert_true(r1[f] <= 5 * sh + 1e-9);
+		assert_true(r3[f] <= 20 * sh + 1e-9);
 		assert_true(h1[f] > 0 && h1[f] < 100);
 	}
 	/* The model check's kappa: never below the floor (the default lets it quiet the model to an eighth),
@@ -587,6 +592,119 @@ static void thresholds_deterministic_and_monotone(void **state)
 	}
 	assert_true(k1[OV_FAMILY_UP] == k1[OV_FAMILY_DOWN]);
 	assert_true(r3[0] + r3[1] + r3[2] > 10); /* near the budget, not far below it */
+	ov_model_free(&m);
+	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
+}
+
+/* The pair (rho_pair) in the monitor, by hand: one home, restraint E = 4 a month, Poisson (alpha 0: sd =
+ * 2, f = 0), the joint chart with no model (independent). Restraint's shift d = 0.5 * 4 / 2 = 1, x = d:
+ *   the first chart   W1 = z - 1/2
+ *   the second (rho_pair 1.25, c = 0.25 / 0.5 = 0.5)   W2 = c z - c^2 / 2 = 0.5 z - 0.125
+ * O = 6 a month: z = 1, W1 = 0.5, W2 = 0.375. Thresholds 10 and 1: the second chart reaches 1.125 in
+ * month 2 and signals (its statistic and threshold reported), both restart; the first alone would be at
+ * 1.5 there and 2.0 in month 3, never signalling. Then the first chart at threshold 1 (and the second at
+ * 10): it signals in month 1 at 1.0, reported with its own threshold. */
+struct pair_seen {
+	int n;
+	size_t month[4];
+	double stat[4], h[4];
+};
+
+static int pair_emit(const struct ov_signal *sig, void *ctx)
+{
+	struct pair_seen *x = ctx;
+	if (sig->indicator == OV_COMBINED && x->n < 4) {
+		x->month[x->n] = sig->month;
+		x->stat[x->n] = sig->statistic;
+		x->h[x->n++] = sig->threshold;
+	}
+	return 0;
+}
+
+static void pair_signals_when_either_chart_does(void **state)
+{
+	(void)state;
+	enum { NM = 4 };
+	uint32_t counts[NM * OV_NIND] = {0};
+	double nights[NM] = {100, 100, 100, 100}, E[NM * OV_NIND] = {0}, alpha[NM * OV_NIND] = {0}, chart[NM * NCH];
+	int group = 0;
+	for (int t = 0; t < NM; t++) {
+		counts[t * OV_NIND + OV_RESTRAINT] = 6;
+		E[t * OV_NIND + OV_RESTRAINT] = 4;
+	}
+	struct ov_panel p = {1, NM, 1, &group, nights, counts, NULL};
+	struct ov_settings s;
+	ov_settings_default(&s);
+	s.negative_binomial = false;
+	s.rho_pair = 1.25;
+	assert_true(s.combined_joint); /* the default */
+	struct pair_seen seen = {0};
+	double h[OV_NFAMILY] = {100, 100, 10, 1};
+	assert_int_equal(ov_monitor(&s, &p, NULL, E, alpha, h, chart, pair_emit, &seen), OV_OK);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.month[0], 2);
+	near(seen.stat[0], 1.125, "the second chart's statistic");
+	near(seen.h[0], 1, "reported with its threshold");
+	near(chart[1 * NCH + 2 * OV_NIND], 1.0, "the first chart in month 1");
+	near(chart[2 * NCH + 2 * OV_NIND], 0, "both restart on the pair's signal");
+	near(chart[3 * NCH + 2 * OV_NIND], 0.5, "the first chart after the restart");
+	/* Without a threshold for the second chart (h 0: a panel's thresholds from before the pair), the first
+	 * alone, as before. */
+	memset(&seen, 0, sizeof seen);
+	double h1[OV_NFAMILY] = {100, 100, 10, 0};
+	assert_int_equal(ov_monitor(&s, &p, NULL, E, alpha, h1, chart, pair_emit, &seen), OV_OK);
+	assert_int_equal(seen.n, 0);
+	near(chart[3 * NCH + 2 * OV_NIND], 2.0, "the first chart alone");
+	memset(&seen, 0, sizeof seen);
+	double h2[OV_NFAMILY] = {100, 100, 1, 10};
+	assert_int_equal(ov_monitor(&s, &p, NULL, E, alpha, h2, chart, pair_emit, &seen), OV_OK);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.month[0], 1);
+	near(seen.stat[0], 1.0, "the first chart's statistic");
+	near(seen.h[0], 1, "with its own threshold");
+	assert_int_equal(seen.month[1], 3);
+}
+
+/* The pair is calibrated to the combined family's whole share, not half each: its rate as it runs (both
+ * charts, one alarm when either signals) within the share; each chart alone at more than half of it (the
+ * two alarm on many of the same homes, which a split of the budget would waste); each chart's threshold
+ * above what it would have alone with the whole share (a second chart is paid for), and the first chart's
+ * below what half the share would give it. */
+static void pair_keeps_the_combined_budget_whole(void **state)
+{
+	(void)state;
+	enum { NH = 100, NM = 24, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A),
+	       *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && E && A && Ep && counts);
+	pattern_panel(NH, NM, nights, counts);
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
+	struct ov_settings s;
+	struct ov_model m;
+	ov_settings_default(&s);
+	assert_true(s.rho_pair == 0); /* off by default (docs/OVERSIGHT.md "The pair") */
+	s.rho_pair = 1.25;
+	s.sim_home_months = 20000;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+	double hp[OV_NFAMILY], rp[OV_NFAMILY], h1[OV_NFAMILY], r1[OV_NFAMILY], hh[OV_NFAMILY], rh[OV_NFAMILY];
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, hp, rp, NULL), OV_OK);
+	double share = 5 * s.share[OV_FAMILY_COMBINED];
+	s.rho_pair = 0;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h1, r1, NULL), OV_OK);
+	s.share[OV_FAMILY_COMBINED] /= 2;
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, hh, rh, NULL), OV_OK);
+	assert_true(h1[OV_FAMILY_PAIR] == 0 && r1[OV_FAMILY_PAIR] == 0); /* no pair: no second chart */
+	if (!(rp[OV_FAMILY_COMBINED] <= share + 1e-9 && rp[OV_FAMILY_COMBINED] > 0.8 * share &&
+	      rp[OV_FAMILY_PAIR] > share / 2 && hp[OV_FAMILY_PAIR] > 0 &&
+	      hp[OV_FAMILY_COMBINED] > h1[OV_FAMILY_COMBINED] && hp[OV_FAMILY_COMBINED] < hh[OV_FAMILY_COMBINED]))
+		fail_msg("pair: rate %.3f (share %.3f), second chart alone %.3f, h %.3f / %.3f; one chart h %.3f, "
+			 "with half the share %.3f", rp[OV_FAMILY_COMBINED], share, rp[OV_FAMILY_PAIR],
+			 hp[OV_FAMILY_COMBINED], hp[OV_FAMILY_PAIR], h1[OV_FAMILY_COMBINED], hh[OV_FAMILY_COMBINED]);
+	/* The single charts' thresholds do not move: the pair spends only the combined family's share. */
+	assert_true(hp[OV_FAMILY_UP] == h1[OV_FAMILY_UP] && hp[OV_FAMILY_DOWN] == h1[OV_FAMILY_DOWN]);
 	ov_model_free(&m);
 	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
 }
@@ -1035,6 +1153,8 @@ int main(void)
 		cmocka_unit_test(model_reads_size),
 		cmocka_unit_test(model_never_takes_variance_from_small_homes),
 		cmocka_unit_test(thresholds_deterministic_and_monotone),
+		cmocka_unit_test(pair_signals_when_either_chart_does),
+		cmocka_unit_test(pair_keeps_the_combined_budget_whole),
 		cmocka_unit_test(correlation_raises_combined_threshold),
 		cmocka_unit_test(check_scales_a_model_the_panel_outgrows),
 		cmocka_unit_test(check_reads_each_family),
