@@ -232,12 +232,14 @@ static int monitor(int argc, char **argv)
 		char a[8], b[8];
 		hcsv_month_format(&d, 0, a);
 		hcsv_month_format(&d, d.nmonths - 1, b);
+		char pair[64] = "";
+		if (h[OV_FAMILY_PAIR] > 0)
+			snprintf(pair, sizeof pair, ", its pair's second chart %.3f", h[OV_FAMILY_PAIR]);
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
-			"combined %.3f%s%.3f (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
+			"combined %.3f%s (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
 			"single charts x%.2f up, x%.2f down); %zu signals in %.2f s\n",
-			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], h[3] > 0 ? ", its pair's second chart " : "",
-			h[3] > 0 ? h[3] : 0.0, rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
+			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], pair, rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
 			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], mon.nsignals,
 			seconds_since(&t0));
 		rc = 0;

@@ -773,6 +773,27 @@ static void pf_start(struct pf *f, const struct ov_params *q)
  * (e = Ep mu, 0 when no children). */
 static double pf_step(struct pf *f, const struct ov_settings *s, double O, double e, double *alpha)
 {
+	if (f->q.a == 0) {
+		/* No slow part (the filter's default): x, pux and pxx start at 0 (kf_start) and stay 0 (kf_predict
+		 * scales them by phi and adds a (1 - phi^2) = 0; kf_update's gain on x is (pux + pxx) / S = 0), so
+		 * kf_level and kf_update reduce to the level u and its variance puu: the same arithmetic on
+		 * them, without the terms that add 0. */
+		struct kf *k = &f->now;
+		double m = k->u, P = k->puu, w = f->q.w;
+		double mm = m < LEVEL_FLOOR ? LEVEL_FLOOR : m;
+		double tau = P > 0 ? P / (mm * mm) : 0;
+		*alpha = clamp(w + tau + w * tau, s->dispersion_max);
+		if (e > 0) {
+			double S = P + mm / e + w * mm * mm;
+			if (S > 0) {
+				double ku = P / S;
+				k->u += ku * (O / e - m);
+				k->puu -= ku * ku * S;
+			}
+		}
+		f->t++;
+		return mm;
+	}
 	if (f->t > 0)
 		kf_predict(&f->now, &f->q);
 	double lv = kf_level(&f->now, &f->q, s->dispersion_max, alpha);

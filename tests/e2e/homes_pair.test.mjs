@@ -35,7 +35,7 @@ function rows(file) {
 describe('homes monitor --rho-pair', () => {
   test('off by default: no second chart in the summary', () => {
     const r = monitor('alerts-default.csv');
-    assert.match(r.stderr, /combined [0-9.]+ \(simulated/);
+    assert.match(r.stderr, /combined [0-9]+\.[0-9]{3} \(simulated/);
     assert.doesNotMatch(r.stderr, /second chart/);
   });
 
