@@ -201,7 +201,9 @@ typedef int (*ov_emit_fn)(const struct ov_signal *sig, void *ctx);
  * chart_out, when not NULL (nhomes * nmonths * (2 * OV_NIND + 1) elements), receives every chart's value
  * after each month: [(h * nmonths + t) * (2 * OV_NIND + 1) + j], j = k (up), OV_NIND + k (down),
  * 2 * OV_NIND (combined); 0 for charts not run. m gives the combined chart its correlation between
- * indicators (combined_joint); NULL: independent. */
+ * indicators (combined_joint); NULL: independent. With rho_pair and h[OV_FAMILY_PAIR] > 0 (and < 1e9) the
+ * combined chart is the pair: one signal when either chart reaches its threshold (the statistic and
+ * threshold of the one over, the first's when both), both restarting; chart_out holds the first's. */
 int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m, const double *E,
 	       const double *alpha, const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx);
 
@@ -221,7 +223,10 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
  * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
  * family's. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
- * home-years at the chosen h. */
+ * home-years at the chosen h. With rho_pair the combined family's h and its pair's (h[OV_FAMILY_PAIR]) are
+ * chosen together, at equal simulated rates, the largest at which the pair as it runs keeps the combined
+ * share; rate_out[OV_FAMILY_COMBINED] is then the pair's, rate_out[OV_FAMILY_PAIR] its second chart's
+ * alone. Without it h[OV_FAMILY_PAIR] and rate_out[OV_FAMILY_PAIR] are 0. */
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY]);
