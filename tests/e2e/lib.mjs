@@ -716,6 +716,19 @@ export function dpoNotices(dbPath, { kind, user } = {}) {
   return jsonLines(args);
 }
 
+/**
+ * The alerts about children's homes, newest first, through the CLI (`safeguard homes alerts --json`): each {id,
+ * home_id, home_name, kind, month, reason, owner, state, created_at, acknowledged_at, acknowledged_by, resolved_at,
+ * resolved_by, outcome, escalated_at, escalated_to} ("" for what has not happened). Filters: {open, kind, home}.
+ */
+export function homeAlertRows(dbPath, { open, kind, home } = {}) {
+  const args = ['homes', 'alerts', '--db', dbUrl(dbPath), '--json'];
+  if (open) args.push('--open');
+  if (kind !== undefined) args.push('--kind', kind);
+  if (home !== undefined) args.push('--home', String(home));
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

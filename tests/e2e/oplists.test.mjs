@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  addPerson, alertRows, allocationOf, allocationRows, auditRows, dbUrl, dpoNotices, event, freshArea, isoSeconds,
+  addPerson, alertRows, homeAlertRows, allocationOf, allocationRows, auditRows, dbUrl, dpoNotices, event, freshArea, isoSeconds,
   now, postEvent, removeDir, request, runCli, sessionCsrf, startServer, webSignIn,
 } from './lib.mjs';
 
@@ -128,6 +128,11 @@ test('a sealed child is left out of the operator\'s lists', () => {
   assert.deepEqual(allocationRows(area.db).map((a) => a.child), [amira]);
 });
 
+test('homes alerts: none before the monitor has run; TSV with a header', () => {
+  assert.deepEqual(homeAlertRows(area.db), []);
+  assert.equal(runCli(['homes', 'alerts', '--db', dbUrl(area.db)]).stdout.split('\t')[0], 'id');
+});
+
 test('misuse is answered 2, naming the option', () => {
   const db = dbUrl(area.db);
   for (const [args, re] of [
@@ -142,6 +147,9 @@ test('misuse is answered 2, naming the option', () => {
     [['alert', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
     [['dpo', 'notices', '--db', db, '--kind', 'other'], /--kind must be break_glass or break_glass_misuse/],
     [['dpo', 'list', '--db', db], /usage: safeguard dpo notices/],
+    [['homes', 'alerts', '--db', db, '--kind', 'other'], /--kind must be signal or reg44/],
+    [['homes', 'alerts', '--db', db, '--home', '0'], /--home must be a home's id/],
+    [['homes', 'alerts', '--db', db, '--nope'], /unknown option --nope/],
   ]) {
     const r = runCli(args, { check: false });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
