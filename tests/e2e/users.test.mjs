@@ -130,7 +130,7 @@ describe('POST /api/v1/sessions', () => {
       { input: `${pw}\n` });
     const secret = r.stdout.trimEnd().split('\n').pop();
     assert.match(secret, /^[A-Z2-7]{32}$/);
-    const id = sql(area.db, "select id from app_user where username = 'rita.reset'");
+    const { id } = userRows(area.db, { username: 'rita.reset' })[0];
     assert.equal(lastAudit(area.db, { action: 'user.reset' })?.object ?? '', `user:${id}`);
     // The old session ended with the old password.
     assert.equal((await request(`${server.url}/api/v1/alerts`, { token: first.json.token })).status, 401);
