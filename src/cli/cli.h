@@ -26,6 +26,12 @@ int cmd_routes(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 int cmd_recordings(int argc, char **argv);
 int cmd_area_load(int argc, char **argv); /* cmd_area_load.c: the scale benchmark's bulk loader */
+/* cmd_oplists.c: the operator's read-only lists (allocation list, alert list, dpo notices) */
+int cmd_allocation(int argc, char **argv);
+int cmd_alert(int argc, char **argv);
+int cmd_dpo(int argc, char **argv);
+/* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
+int cli_homes_alerts(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

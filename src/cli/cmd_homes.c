@@ -489,11 +489,13 @@ int cmd_homes(int argc, char **argv)
 		return import(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return run(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "alerts") == 0)
+		return cli_homes_alerts(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import or run\n");
+	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import, run or alerts\n");
 	usage(stderr);
 	return 2;
 }

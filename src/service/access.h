@@ -81,6 +81,12 @@ void access_view(const struct access_reader *r, struct store_view *out);
 /* What a reader is shown of a list naming many children (search, caseload, MASH queue, alerts, homes): sealed
  * persons only to the roles named for them; health-only categories only to health. */
 void access_list_view(const struct access_reader *r, struct store_view *out);
+/* What the operator is shown of a list naming many children on the command line (service/oplists.h: the
+ * allocations, alerts and notices an administrator lists): every agency's, and no sealed child. Decision: the
+ * operator keeps the area running and answers to the auditor for each list, but is not one of the roles named
+ * for sealed records (ACCESS_SEALED_ROLES), so a sealed child is as absent from their lists as from a
+ * manager's. */
+void access_operator_view(struct store_view *out);
 /* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
 bool access_view_shows(const struct store_view *v, const char *agency);
 /* Whether a list of the children placed in a home (the police pages, issue 15) names a child to a reader whose

@@ -1,5 +1,6 @@
 #include "service/homes.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -911,6 +912,24 @@ int homes_alert_get(store *st, int64_t id, struct store_home_alert *out, bool *f
 	struct alert_get_args x = {id, out, found};
 	*found = false;
 	return service_in_snapshot(st, alert_get_run, &x);
+}
+
+struct alerts_list_args {
+	bool open_only;
+	store_home_alert_fn fn;
+	void *ctx;
+};
+
+static int alerts_list_run(store_conn *c, void *arg)
+{
+	struct alerts_list_args *x = arg;
+	return store_home_alerts(c, 0, x->open_only, INT_MAX, x->fn, x->ctx);
+}
+
+int homes_alerts_list(store *st, bool open_only, store_home_alert_fn fn, void *ctx)
+{
+	struct alerts_list_args x = {open_only, fn, ctx};
+	return service_in_snapshot(st, alerts_list_run, &x);
 }
 
 /* ---- recording what happens in a home ---- */

@@ -226,6 +226,9 @@ int homes_alert_resolve(store_conn *c, int64_t id, const char *actor, const char
 			enum alerts_result *res);
 /* One alert (no personal data: read without an audit entry, as the list is). */
 int homes_alert_get(store *st, int64_t id, struct store_home_alert *out, bool *found);
+/* Every alert about a home, newest first (open_only: open and acknowledged), in one snapshot: the operator's
+ * `safeguard homes alerts`. A home's alert names no child: no audit entry, as the list above. */
+int homes_alerts_list(store *st, bool open_only, store_home_alert_fn fn, void *ctx);
 
 /* ---- recording what happens in a home ---- */
 

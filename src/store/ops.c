@@ -850,6 +850,7 @@ enum stmt_id {
 	S_CLIENT_APPROVE,
 	S_ALERTS_OWNED,
 	S_CASELOAD_MANAGED,
+	S_ALLOCATIONS,
 	S_TEAMS,
 	S_USER_BY_ID,
 	S_USERS,
@@ -1326,6 +1327,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_ALLOC_GET] = "SELECT " ALLOC_COLS " WHERE l.person_id = ?1",
 	[S_CASELOAD] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND " VIEW_PERSON("p.id") " "
 		       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?2",
+	[S_ALLOCATIONS] = "SELECT " ALLOC_COLS " WHERE (?1 = 0 OR l.person_id = ?1) AND " VIEW_PERSON("p.id") " "
+			  "ORDER BY l.person_id LIMIT ?2",
 	[S_CASELOAD_MANAGED] = "SELECT " ALLOC_COLS " WHERE l.worker = ?1 AND t.manager = ?2 AND t.manager <> '' "
 			       "AND " VIEW_PERSON("p.id") " "
 			       "ORDER BY p.family_fold, p.given_fold, p.id LIMIT ?3",
@@ -3861,6 +3864,25 @@ static int sq_caseload(store_conn *c, const struct store_view *v, const char *wo
 	w->ctx = ctx;
 	bind_view(s, v);
 	text(s, 1, worker);
+	sql_bind_int(s, 2, limit > 0 ? limit : 500);
+	int rc = each_row(s, alloc_walk_row, w);
+	free(w);
+	return rc;
+}
+
+static int sq_allocations(store_conn *c, const struct store_view *v, int64_t person_id, int limit,
+			  store_allocation_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_ALLOCATIONS);
+	if (!s)
+		return STORE_EIO;
+	struct alloc_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	bind_view(s, v);
+	sql_bind_int64(s, 1, person_id);
 	sql_bind_int(s, 2, limit > 0 ? limit : 500);
 	int rc = each_row(s, alloc_walk_row, w);
 	free(w);
@@ -6611,6 +6633,7 @@ const struct store_ops store_sqlite_ops = {
 	.allocation_set = sq_allocation_set,
 	.allocation_get = sq_allocation_get,
 	.caseload = sq_caseload,
+	.allocations = sq_allocations,
 	.caseload_managed = sq_caseload_managed,
 	.alerts_follow = sq_alerts_follow,
 	.alert_escalate_one = sq_alert_escalate_one,

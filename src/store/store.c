@@ -340,6 +340,12 @@ int store_caseload(store_conn *c, const struct store_view *v, const char *worker
 	return v ? c->ops->caseload(c, v, worker, limit, fn, ctx) : STORE_EIO;
 }
 
+int store_allocations(store_conn *c, const struct store_view *v, int64_t person_id, int limit, store_allocation_fn fn,
+		      void *ctx)
+{
+	return v ? c->ops->allocations(c, v, person_id, limit, fn, ctx) : STORE_EIO;
+}
+
 int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 			   int limit, store_allocation_fn fn, void *ctx)
 {

@@ -110,6 +110,10 @@ int store_allocation_get(store_conn *c, int64_t person_id, struct store_allocati
 /* The children allocated to a worker, by family name. */
 int store_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn,
 		   void *ctx);
+/* Every allocation (person_id 0) or the one child's, by child id, up to limit (0: 500), as the view shows
+ * children: the operator's list (`safeguard allocation list`, service/oplists.h). */
+int store_allocations(store_conn *c, const struct store_view *v, int64_t person_id, int limit, store_allocation_fn fn,
+		      void *ctx);
 /* The same, only the children allocated in the teams manager manages (a team manager looking at a worker's
  * caseload sees their own team's part of it); the reader's view applies as for store_caseload. */
 int store_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,

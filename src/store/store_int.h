@@ -126,6 +126,8 @@ struct store_ops {
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
 	int (*caseload)(store_conn *c, const struct store_view *v, const char *worker, int limit, store_allocation_fn fn, void *ctx);
+	int (*allocations)(store_conn *c, const struct store_view *v, int64_t person_id, int limit, store_allocation_fn fn,
+			   void *ctx);
 	int (*caseload_managed)(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
 				int limit, store_allocation_fn fn, void *ctx);
 	int (*alerts_follow)(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,

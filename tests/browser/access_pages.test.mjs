@@ -12,7 +12,9 @@ import {
   focused, goto, makeChild, navigate, newPage, nhsNumbers, postFromPage, request, ROLE_NAMES, signedInAs, signIn,
   snap, sql, startDemoAndBrowser, textOf, totp, WORKER, WORKER_TEAM,
 } from './lib.mjs';
-import { onPostgres, totpUsedLongAgo } from '../e2e/lib.mjs';
+import {
+  allocationOf, auditRows, dpoNotices, onPostgres, teamRows, tokenRows, totpUsedLongAgo, userRow, userRows,
+} from '../e2e/lib.mjs';
 
 /** Whole seconds from one timestamp column (RFC 3339 text) to another, on either backend. */
 const SECONDS_BETWEEN = (from, to) => (onPostgres()
@@ -87,7 +89,11 @@ function pagesFor() {
 
 const count = (q) => Number(sql(demo.db, q));
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
-const userId = (username) => Number(sql(demo.db, `select id from app_user where username = ${q(username)}`));
+const userId = (username) => userRow(demo.db, username).id;
+/** The audit entries of an action (lib's auditRows), those of one actor when given. */
+const auditsOf = (filter, actor) => auditRows(demo.db, filter).filter((e) => actor === undefined || e.actor === actor);
+/** The newest API client's id, through `safeguard token list` (lib's tokenRows). */
+const newestToken = () => Math.max(...tokenRows(demo.db).map((t) => t.id));
 const glassRows = () => count('select count(*) from break_glass');
 
 /** Runs action (a click, a key) that sends a form; resolves with the POST's status and where the browser ends. */
@@ -204,7 +210,7 @@ describe('opening a record in an emergency (break-glass)', () => {
     await snap(page, 'access-02-glass-form');
     await assertAccessible(page, 'the break-glass form');
     const before = glassRows();
-    const opens = count(`select count(*) from audit where action = 'break_glass.open'`);
+    const opens = auditsOf({ action: 'break_glass.open' }).length;
 
     // Empty: one error, linked to the reason box, which the link focuses.
     let r = await submit(page, () => page.getByRole('button', { name: 'Open the record' }).click());
@@ -243,7 +249,7 @@ describe('opening a record in an emergency (break-glass)', () => {
     await assertAccessible(page, 'the break-glass form with a long reason');
 
     assert.equal(glassRows(), before, 'no break-glass was written');
-    assert.equal(count(`select count(*) from audit where action = 'break_glass.open'`), opens, 'nothing audited');
+    assert.equal(auditsOf({ action: 'break_glass.open' }).length, opens, 'nothing audited');
     assert.equal((await goto(page, `${demo.url}/children/${anselId}`)).status(), 403, 'the record is still closed');
   });
 
@@ -268,8 +274,7 @@ describe('opening a record in an emergency (break-glass)', () => {
     const [glassId, reason, seconds] = rows[0].split('|');
     assert.equal(reason, SCHOOL_REASON, 'the reason is kept');
     assert.equal(Number(seconds), 3600, 'for an hour');
-    const audit = sql(demo.db, `select actor || '|' || object || '|' || detail from audit `
-      + `where action = 'break_glass.open' and child_id = ${anselId}`).split('\n');
+    const audit = auditsOf({ action: 'break_glass.open', child: anselId }).map((e) => `${e.actor}|${e.object}|${e.detail}`);
     assert.equal(audit.length, 1);
     const [actor, object, detail] = audit[0].split('|');
     assert.equal(actor, `user:${me}:demo.school`);
@@ -278,8 +283,8 @@ describe('opening a record in an emergency (break-glass)', () => {
     for (const word of ['head injury', 'Anselm', 'school', 'home']) {
       assert.ok(!detail.includes(word), `the audit's detail does not hold the reason: ${detail}`);
     }
-    assert.equal(count(`select count(*) from audit where action = 'child.read' and child_id = ${anselId} `
-      + `and actor = 'user:${me}:demo.school' and detail = 'record page; break-glass'`), 1, 'the read is audited on its basis');
+    assert.equal(auditsOf({ action: 'child.read', child: anselId }, `user:${me}:demo.school`)
+      .filter((e) => e.detail === 'record page; break-glass').length, 1, 'the read is audited on its basis');
     // Still open on another look within the hour.
     assert.equal((await goto(page, `${demo.url}/children/${anselId}`)).status(), 200);
   });
@@ -383,12 +388,13 @@ describe('opening a record in an emergency (break-glass)', () => {
     await goto(school, `${demo.url}/children/${MISSING}/break-glass`);
     assert.equal(await textOf(school.locator('h1')), 'Open a record in an emergency');
     const before = glassRows();
-    const notices = count("select count(*) from dpo_notice where detail = 'nothing opened: no child has this id'");
+    const noChild = () => dpoNotices(demo.db).filter((n) => n.detail === 'nothing opened: no child has this id').length;
+    const notices = noChild();
     assert.equal(await continueGlass(school), 404);
     assert.equal(await textOf(school.locator('h1')), 'Child not found');
     assert.equal(await school.locator('textarea').count(), 0, 'no reason is asked for');
     assert.equal(glassRows(), before);
-    assert.equal(count("select count(*) from dpo_notice where detail = 'nothing opened: no child has this id'"), notices + 1);
+    assert.equal(noChild(), notices + 1);
     await assertAccessible(school, 'break-glass for an id with no child');
   });
 });
@@ -403,7 +409,7 @@ describe('who has looked at this record', () => {
     await goto(page, `${demo.url}/children/${anselId}`);
     const link = page.getByRole('link', { name: 'Who has looked at this record' });
     assert.equal(await link.getAttribute('href'), `/children/${anselId}/viewers`);
-    const reads = count(`select count(*) from audit where action = 'viewers.read' and child_id = ${anselId}`);
+    const reads = auditsOf({ action: 'viewers.read', child: anselId }).length;
     const res = page.waitForResponse((r) => new URL(r.url()).pathname === `/children/${anselId}/viewers`);
     await navigate(page, () => link.click(), (u) => u.pathname === `/children/${anselId}/viewers`);
     assert.equal((await res).status(), 200);
@@ -411,8 +417,8 @@ describe('who has looked at this record', () => {
     assert.equal(await textOf(page.locator('h1')), 'Who has looked at this record');
     assert.equal(await textOf(page.locator('.govuk-caption-l')), 'Anselm Quarrington');
     assert.equal(await page.locator('a.govuk-back-link').getAttribute('href'), `/children/${anselId}`);
-    assert.equal(count(`select count(*) from audit where action = 'viewers.read' and child_id = ${anselId} `
-      + `and actor = 'user:${userId(WORKER)}:${WORKER}'`), reads + 1, 'this look is audited');
+    assert.equal(auditsOf({ action: 'viewers.read', child: anselId }, `user:${userId(WORKER)}:${WORKER}`).length, reads + 1,
+      'this look is audited');
 
     const rows = await viewerRows(page);
     // Newest first: this look, the worker's look at the record, then the chair's and the school's.
@@ -488,7 +494,7 @@ describe('who has looked at this record', () => {
       && r[3] === String(MISSING)), JSON.stringify(rows));
     const link = page.locator(`#notices-table a[href="/children/${anselId}/viewers"]`).first();
     assert.equal(await link.count(), 1, 'an opening links to who has looked');
-    assert.equal(count("select count(*) from audit where action = 'notices.read' and actor like '%demo.dpo'") >= 1, true);
+    assert.equal(auditsOf({ action: 'notices.read' }).filter((e) => e.actor.endsWith('demo.dpo')).length >= 1, true);
     await snap(page, 'access-07-notices');
     await assertAccessible(page, 'the break-glass notices');
     await navigate(page, () => link.click(), (u) => u.pathname === `/children/${anselId}/viewers`);
@@ -502,7 +508,7 @@ describe('who has looked at this record', () => {
 
   test("anyone else: the team's manager, another worker's child and a missing one get the same 403; other roles cannot use the page", async () => {
     // The manager of the allocated team sees the record but not who has looked (children_may_see_viewers).
-    assert.equal(sql(demo.db, `select manager from team where code = ${q(WORKER_TEAM)}`), 'north.manager');
+    assert.equal(teamRows(demo.db, { code: WORKER_TEAM })[0].manager, 'north.manager');
     const manager = await pageAs('north.manager');
     assert.equal((await goto(manager, `${demo.url}/children/${anselId}`)).status(), 200);
     assert.equal(await manager.getByRole('link', { name: 'Who has looked at this record' }).count(), 0, 'no link for the manager');
@@ -538,7 +544,7 @@ const NEW_USER = 'sam.okonkwo-reid';
 const NEW_PASSWORD = 'correct horse battery staple';
 const NEW_TEAM = { code: 'east-cp', name: 'Child Protection East' };
 const ADMIN_ACTOR = () => `user:${userId('demo.admin')}:demo.admin`;
-const adminAudits = (action) => count(`select count(*) from audit where action = ${q(action)} and actor = ${q(ADMIN_ACTOR())}`);
+const adminAudits = (action) => auditsOf({ action }, ADMIN_ACTOR()).length;
 
 describe('administration', () => {
   const pageAs = pagesFor();
@@ -562,14 +568,14 @@ describe('administration', () => {
         for (const path of ['/admin/users', '/admin/teams', '/admin/allocations', '/admin/tokens', '/admin/users/1/reset']) {
           assert.equal((await goto(page, `${demo.url}${path}`)).status(), 403, path);
         }
-        const users = count('select count(*) from app_user');
+        const users = userRows(demo.db).length;
         const r = await postFromPage(page, '/admin/users', {
           csrf_token: await csrfToken(page), username: 'sneaky.one', agency: 'social_care', role: 'admin',
           password: 'a long enough password',
         });
         assert.equal(r.status, 403);
         assert.match(r.text, /You cannot use this page/);
-        assert.equal(count('select count(*) from app_user'), users, 'no one was added');
+        assert.equal(userRows(demo.db).length, users, 'no one was added');
       }
       await page.context().close();
     }
@@ -597,7 +603,7 @@ describe('administration', () => {
     for (const u of Object.keys(DEMO_PEOPLE)) assert.equal(await admin.locator('#users-table th[scope=row]', { hasText: u }).count(), 1, u);
     assert.equal(await admin.getByRole('button', { name: 'Disable demo.admin' }).count(), 0, 'no button to disable oneself');
     await assertAccessible(admin, 'the people page');
-    const users = count('select count(*) from app_user');
+    const users = userRows(demo.db).length;
     const add = () => admin.getByRole('button', { name: 'Add the person' }).click();
 
     let r = await submit(admin, add);
@@ -639,7 +645,7 @@ describe('administration', () => {
     r = await submit(admin, add);
     assert.equal(r.status, 400);
     assert.deepEqual(await errorSummary(admin), [{ text: 'That username is taken: choose another', href: '#username' }]);
-    assert.equal(count('select count(*) from app_user'), users, 'no one added so far');
+    assert.equal(userRows(demo.db).length, users, 'no one added so far');
 
     await admin.getByLabel('Username').fill(NEW_USER);
     await admin.getByLabel('Password for their first sign-in').fill(NEW_PASSWORD);
@@ -657,9 +663,9 @@ describe('administration', () => {
       `otpauth://totp/Safeguard:${NEW_USER}?secret=${secret}&issuer=Safeguard&algorithm=SHA1&digits=6&period=30`);
     assert.match(await textOf(admin.locator('.govuk-warning-text')), /This secret is shown only now\..*in person, not by email/);
     await assertAccessible(admin, 'the page showing a new secret');
-    assert.equal(sql(demo.db, `select agency || ' ' || role || ' ' || CAST(disabled_at is null AS INTEGER) from app_user where username = ${q(NEW_USER)}`),
-      'social_care social_worker 1');
-    assert.equal(sql(demo.db, `select object || '|' || detail from audit where action = 'user.create' and actor = ${q(ADMIN_ACTOR())}`),
+    const added = userRow(demo.db, NEW_USER);
+    assert.equal(`${added.agency} ${added.role} ${added.disabled_at === '' ? 1 : 0}`, 'social_care social_worker 1');
+    assert.equal(auditsOf({ action: 'user.create' }, ADMIN_ACTOR()).map((e) => `${e.object}|${e.detail}`).join('\n'),
       `user:${userId(NEW_USER)}|social_care, social_worker`, 'the addition is audited with the administrator as actor');
 
     await navigate(admin, () => admin.getByRole('link', { name: 'Back to people who sign in' }).click(), (u) => u.pathname === '/admin/users');
@@ -683,7 +689,7 @@ describe('administration', () => {
     assert.equal(await textOf(admin.locator('h1')), 'Teams');
     assert.equal(await textOf(admin.locator('#teams-table tr', { hasText: 'Family Support North' }).locator('td').nth(1)), 'Nadia Okafor (north.manager)');
     await assertAccessible(admin, 'the teams page');
-    const teams = count('select count(*) from team');
+    const teams = teamRows(demo.db).length;
     const upserts = adminAudits('team.upsert');
     const save = () => admin.getByRole('button', { name: 'Save the team' }).click();
     let r = await submit(admin, save);
@@ -708,7 +714,7 @@ describe('administration', () => {
     assert.equal(r.status, 400);
     assert.deepEqual(await errorSummary(admin), [{ text: 'There is no person with that username: add them first', href: '#manager' }]);
     await assertAccessible(admin, 'the teams page with an unknown manager');
-    assert.equal(count('select count(*) from team'), teams, 'nothing saved');
+    assert.equal(teamRows(demo.db).length, teams, 'nothing saved');
     assert.equal(adminAudits('team.upsert'), upserts, 'nothing audited');
 
     await admin.getByLabel("Manager's username (optional)").fill('north.manager');
@@ -717,7 +723,7 @@ describe('administration', () => {
     assert.equal(await textOf(admin.locator('.govuk-notification-banner--success .govuk-notification-banner__heading')), 'The team is saved.');
     const row = admin.locator('#teams-table tbody tr', { has: admin.locator('th', { hasText: NEW_TEAM.code }) });
     assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'Nadia Okafor (north.manager)']);
-    assert.equal(sql(demo.db, `select name || '|' || manager from team where code = ${q(NEW_TEAM.code)}`), `${NEW_TEAM.name}|north.manager`);
+    assert.deepEqual(teamRows(demo.db, { code: NEW_TEAM.code }), [{ code: NEW_TEAM.code, name: NEW_TEAM.name, manager: 'north.manager' }]);
     assert.equal(adminAudits('team.upsert'), upserts + 1, 'the team is audited with the administrator as actor');
     await snap(admin, 'access-13-team-saved');
     await assertAccessible(admin, 'the teams page after saving');
@@ -747,15 +753,16 @@ describe('administration', () => {
     await assertAccessible(admin, 'the allocation search results');
     await navigate(admin, () => admin.getByRole('button', { name: 'Continue' }).click(), (u) => u.pathname === '/admin/allocations/confirm');
     assert.match(await textOf(admin.locator('h1')), new RegExp(`^Allocate Cosimo Fairweather-Ntim \\(born 1 December 2012\\) to .*, ${NEW_TEAM.name}\\?$`));
-    assert.equal(count(`select count(*) from allocation where person_id = ${cosmoId}`), 0, 'nothing allocated before the yes');
+    assert.equal(allocationOf(demo.db, cosmoId), undefined, 'nothing allocated before the yes');
     await assertAccessible(admin, 'the allocation confirmation');
     const r = await submit(admin, () => admin.getByRole('button', { name: 'Yes, allocate' }).click(),
       (u) => u.pathname === '/admin/allocations' && u.searchParams.get('done') === 'allocated');
     assert.equal(r.status, 303);
     assert.match(await textOf(admin.locator('.govuk-notification-banner__heading')), /^The child is allocated/);
     await assertAccessible(admin, 'the allocations page after allocating');
-    assert.equal(sql(demo.db, `select worker || ' ' || team from allocation where person_id = ${cosmoId}`), `${NEW_USER} ${NEW_TEAM.code}`);
-    assert.equal(count(`select count(*) from audit where action = 'allocation.set' and child_id = ${cosmoId} and actor = ${q(ADMIN_ACTOR())}`), 1);
+    const held = allocationOf(demo.db, cosmoId);
+    assert.equal(`${held.worker} ${held.team}`, `${NEW_USER} ${NEW_TEAM.code}`);
+    assert.equal(auditsOf({ action: 'allocation.set', child: cosmoId }, ADMIN_ACTOR()).length, 1);
 
     const res = await goto(newcomer, `${demo.url}/children/${cosmoId}`);
     assert.equal(res.status(), 200);
@@ -831,8 +838,8 @@ describe('administration', () => {
     assert.match(await textOf(row), /Disabled since \d{1,2} \w+ \d{4}/);
     assert.equal(await row.getByRole('button').count(), 1, 'one button: Enable, no Disable for a disabled person');
     assert.equal(await row.getByRole('button', { name: `Enable ${NEW_USER}` }).count(), 1);
-    assert.equal(sql(demo.db, `select CAST(disabled_at is not null AS INTEGER) from app_user where username = ${q(NEW_USER)}`), '1');
-    assert.equal(sql(demo.db, `select object from audit where action = 'user.disable' and actor = ${q(ADMIN_ACTOR())}`),
+    assert.notEqual(userRow(demo.db, NEW_USER).disabled_at, '', 'disabled');
+    assert.equal(auditsOf({ action: 'user.disable' }, ADMIN_ACTOR()).map((e) => e.object).join('\n'),
       `user:${userId(NEW_USER)}`);
     await snap(admin, 'access-17-disabled');
     await assertAccessible(admin, 'the people page after disabling');
@@ -853,7 +860,7 @@ describe('administration', () => {
     const res = await postFromPage(admin, `/admin/users/${me}/disable`, { csrf_token: await csrfToken(admin) });
     assert.equal(res.status, 400);
     assert.match(res.text, /You cannot disable your own account: ask another administrator/);
-    assert.equal(sql(demo.db, `select CAST(disabled_at is null AS INTEGER) from app_user where id = ${me}`), '1');
+    assert.equal(userRows(demo.db).find((u) => u.id === me).disabled_at, '', 'still enabled');
 
     // Enabled again: they sign in with what they had; the session that ended stays ended.
     await goto(admin, `${demo.url}/admin/users`);
@@ -869,7 +876,7 @@ describe('administration', () => {
     await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret) });
     await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname !== '/sign-in');
     assert.match(await signedInAs(newcomer), new RegExp(`^${NEW_USER.replace('.', '\\.')} \\(`));
-    assert.equal(sql(demo.db, `select object from audit where action = 'user.enable' and actor = ${q(ADMIN_ACTOR())}`),
+    assert.equal(auditsOf({ action: 'user.enable' }, ADMIN_ACTOR()).map((e) => e.object).join('\n'),
       `user:${userId(NEW_USER)}`);
   });
 
@@ -877,7 +884,7 @@ describe('administration', () => {
     await goto(admin, `${demo.url}/admin/tokens`);
     assert.equal(await textOf(admin.locator('h1')), "Agency systems' API tokens");
     await assertAccessible(admin, 'the tokens page');
-    const tokens = count('select count(*) from api_client');
+    const tokens = tokenRows(demo.db).length;
     const create = () => admin.getByRole('button', { name: 'Create a token' }).click();
     let r = await submit(admin, create);
     assert.equal(r.status, 400);
@@ -890,7 +897,7 @@ describe('administration', () => {
     assert.equal(r.status, 400);
     assert.deepEqual(await errorSummary(admin), [{ text: 'The label must be 100 characters or fewer, on one line', href: '#label' }]);
     assert.equal(await admin.getByLabel('Agency').inputValue(), 'police');
-    assert.equal(count('select count(*) from api_client'), tokens, 'no token made');
+    assert.equal(tokenRows(demo.db).length, tokens, 'no token made');
 
     await admin.getByLabel('Label (optional)').fill('Police case management (browser test)');
     const posted = admin.waitForResponse((x) => x.request().method() === 'POST');
@@ -906,9 +913,9 @@ describe('administration', () => {
     assert.match(await textOf(admin.locator('.govuk-warning-text')), /This token is shown only now: only its hash is kept\./);
     await snap(admin, 'access-19-token-secret');
     await assertAccessible(admin, 'the page showing a new token');
-    const id = Number(sql(demo.db, 'select max(id) from api_client'));
-    assert.equal(sql(demo.db, `select agency || '|' || label || '|' || CAST(revoked_at is null AS INTEGER) from api_client where id = ${id}`),
-      'police|Police case management (browser test)|1');
+    const id = newestToken();
+    const made = tokenRows(demo.db).find((t) => t.id === id);
+    assert.equal(`${made.agency}|${made.label}|${made.revoked_at === '' ? 1 : 0}`, 'police|Police case management (browser test)|1');
     assert.equal(adminAudits('token.create'), 1);
 
     // It works, for what its scope says: sending records, not reading a child (403, not 401).
@@ -931,7 +938,7 @@ describe('administration', () => {
     assert.equal(r.status, 303);
     assert.equal(await textOf(admin.locator('.govuk-notification-banner__heading')), 'The token is revoked: the API refuses it from now on.');
     assert.match(await textOf(admin.locator(`#token-${id}`)), /Revoked/);
-    assert.notEqual(sql(demo.db, `select revoked_at from api_client where id = ${id}`), '');
+    assert.notEqual(tokenRows(demo.db).find((t) => t.id === id).revoked_at, '');
     assert.equal(adminAudits('token.revoke'), 1);
     assert.equal(await admin.locator(`#token-${id}`).getByRole('button').count(), 0);
     await snap(admin, 'access-20-token-revoked');
@@ -954,7 +961,7 @@ describe('administration', () => {
     assert.equal(flags.status, 401);
     assert.equal(flags.json.error.code, 'token_pending');
     await navigate(admin, () => admin.getByRole('link', { name: 'Back to API tokens' }).click(), (u) => u.pathname === '/admin/tokens');
-    const id = Number(sql(demo.db, 'select max(id) from api_client'));
+    const id = newestToken();
     const row = admin.locator(`#token-${id}`);
     assert.match(await textOf(row), /events:write flags:read .* Awaiting approval You made it: another administrator approves it/);
     assert.equal(await row.getByRole('button', { name: `Approve token ${id}` }).count(), 0, 'not for the one who made it');
@@ -992,7 +999,7 @@ describe('administration', () => {
     assert.ok((await page.locator('main p').first().innerText()).includes(`labelled ${label}, to events:write.`));
     await assertNothingRan(page, 'the page showing a token with a marked-up label');
     await goto(page, `${demo.url}/admin/tokens`);
-    const id = Number(sql(demo.db, 'select max(id) from api_client'));
+    const id = newestToken();
     assert.equal(await page.locator(`#token-${id} td`).nth(1).innerText(), label);
     await assertNothingRan(page, 'the tokens list');
   });

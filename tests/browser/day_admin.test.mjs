@@ -6,9 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertAccessible, clearSnaps, errorSummary, goto, makeChild, navigate, newPage, snap, sql, startDemoAndBrowser,
+  assertAccessible, clearSnaps, errorSummary, goto, makeChild, navigate, newPage, snap, startDemoAndBrowser,
   textOf,
 } from './lib.mjs';
+import { allocationOf, tokenRows, userRow } from '../e2e/lib.mjs';
+
+/** An API client as `safeguard token list` shows it (lib's tokenRows). */
+const tokenOf = (id) => tokenRows(demo.db).find((t) => t.id === Number(id));
 
 let demo;
 let browser;
@@ -89,7 +93,7 @@ describe("the administrator's day", () => {
       text: "Police staff cannot have the role Social worker (a role for Children's social care): select another role or agency",
       href: '#role',
     }]);
-    assert.equal(sql(demo.db, `select count(*) from app_user where username = '${NEW.username}'`), '0', 'nothing written');
+    assert.equal(userRow(demo.db, NEW.username), undefined, 'nothing written');
     await snap(admin, 'day-admin-01-role-refused');
     await assertAccessible(admin, 'the people page refusing the role');
 
@@ -108,7 +112,8 @@ describe("the administrator's day", () => {
     assert.match(await textOf(admin.locator('#secret')), /^[A-Z2-7]{32}$/, 'the text secret for people who type it');
     await snap(admin, 'day-admin-02-person-added-qr');
     await assertAccessible(admin, 'the page showing the new secret and its QR code');
-    assert.equal(sql(demo.db, `select full_name || '|' || team from app_user where username = '${NEW.username}'`), `${NEW.full_name}|north`);
+    const added = userRow(demo.db, NEW.username);
+    assert.equal(`${added.full_name}|${added.team}`, `${NEW.full_name}|north`);
   });
 
   test('allocate by search: the child and the worker found by name, a confirmation naming both, then allocated', async () => {
@@ -133,32 +138,33 @@ describe("the administrator's day", () => {
     await navigate(admin, () => admin.getByRole('button', { name: 'Continue' }).click(), (u) => u.pathname === '/admin/allocations/confirm');
     assert.equal(await textOf(admin.locator('h1')),
       'Allocate Amelia Brookfield-Osei (born 3 May 2016) to Rowan Hale, Family Support North?');
-    assert.equal(sql(demo.db, `select count(*) from allocation where person_id = ${ameliaId}`), '0', 'nothing yet');
+    assert.equal(allocationOf(demo.db, ameliaId), undefined, 'nothing yet');
     await snap(admin, 'day-admin-04-allocation-confirm');
     await assertAccessible(admin, 'the allocation confirmation');
     await alsoWithoutJsAndNarrow(admin.url(), /^Allocate Amelia/, 'the allocation confirmation');
     await navigate(admin, () => admin.getByRole('button', { name: 'Yes, allocate' }).click(),
       (u) => u.pathname === '/admin/allocations' && u.searchParams.get('done') === 'allocated');
     assert.match(await textOf(admin.locator('.govuk-notification-banner__heading')), /The child is allocated/);
-    assert.equal(sql(demo.db, `select worker || '|' || team from allocation where person_id = ${ameliaId}`), 'rowan.hale|north');
+    const held = allocationOf(demo.db, ameliaId);
+    assert.equal(`${held.worker}|${held.team}`, 'rowan.hale|north');
     await assertAccessible(admin, 'the allocation page after allocating');
   });
 
   test('revoke a token: the list links to a question naming the token; revoked only after the yes', async () => {
-    const id = sql(demo.db, "select min(id) from api_client where agency = 'housing' and revoked_at is null");
+    const id = Math.min(...tokenRows(demo.db).filter((t) => t.agency === 'housing' && t.revoked_at === '').map((t) => t.id));
     await goto(admin, `${demo.url}/admin/tokens`);
     await assertAccessible(admin, 'the tokens page');
     await navigate(admin, () => admin.locator(`#token-${id}`).getByRole('button', { name: `Revoke token ${id}` }).click(),
       (u) => u.pathname === `/admin/tokens/${id}/revoke`);
     assert.equal(await textOf(admin.locator('h1')), `Revoke Housing's token ${id}?`);
-    assert.equal(sql(demo.db, `select CAST(revoked_at is null AS INTEGER) from api_client where id = ${id}`), '1', 'asking changes nothing');
+    assert.equal(tokenOf(id).revoked_at, '', 'asking changes nothing');
     await snap(admin, 'day-admin-05-revoke-confirm');
     await assertAccessible(admin, 'the revoke confirmation');
     await alsoWithoutJsAndNarrow(admin.url(), /^Revoke Housing/, 'the revoke confirmation');
     await navigate(admin, () => admin.getByRole('button', { name: 'Yes, revoke the token' }).click(),
       (u) => u.pathname === '/admin/tokens' && u.searchParams.get('done') === 'revoked');
     assert.match(await textOf(admin.locator(`#token-${id}`)), /Revoked/);
-    assert.equal(sql(demo.db, `select CAST(revoked_at is not null AS INTEGER) from api_client where id = ${id}`), '1');
+    assert.notEqual(tokenOf(id).revoked_at, '');
     await assertAccessible(admin, 'the tokens page after revoking');
   });
 });

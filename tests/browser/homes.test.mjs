@@ -8,6 +8,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible, clearSnaps, errorSummary, focused, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf,
 } from './lib.mjs';
+import { homeAlertRows } from '../e2e/lib.mjs';
+
+/** The alerts about homes through `safeguard homes alerts` (e2e lib's homeAlertRows), oldest first. */
+const homeAlerts = (filter) => homeAlertRows(demo.db, filter).sort((a, b) => a.id - b.id);
+const homeAlert = (id) => homeAlerts().find((a) => a.id === Number(id));
+/** The first open alert (of a kind, when given) as [id, home id, month], strings. */
+const firstOpen = (kind) => [homeAlerts(kind ? { kind } : {}).find((a) => a.state === 'open')]
+  .map((a) => [String(a.id), String(a.home_id), a.month])[0];
 
 let demo;
 let browser;
@@ -32,7 +40,7 @@ describe('the oversight analyst', () => {
     assert.equal(new URL(page.url()).pathname, '/homes');
     const first = page.locator('#homes-table tbody tr').first();
     assert.match(await textOf(first), /what similar homes record|Regulation 44/);
-    const flagged = Number(sql(demo.db, "SELECT count(DISTINCT home_id) FROM home_alert WHERE state = 'open'"));
+    const flagged = new Set(homeAlerts().filter((a) => a.state === 'open').map((a) => a.home_id)).size;
     assert.equal(await page.locator('#homes-table tbody tr ul.sg-reasons').count(), flagged);
     await snap(page, 'homes-list');
     await assertAccessible(page, 'the homes list');
@@ -71,9 +79,9 @@ describe('the oversight analyst', () => {
   });
 
   test('a flagged home\'s profile: grade, charts with reasons, incidents with Reg 35 details, visits, children placed without names', async () => {
-    const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'signal' ORDER BY id LIMIT 1");
+    const { home_id: id, home_name: name } = homeAlerts({ kind: 'signal' })[0];
     await goto(page, `${demo.url}/homes/${id}`);
-    assert.equal(await textOf(page.locator('h1')), sql(demo.db, `SELECT name FROM home WHERE id = ${id}`));
+    assert.equal(await textOf(page.locator('h1')), name);
     assert.ok(await page.locator('#home-alerts section.sg-home-alert').count() >= 1);
     assert.equal(await page.locator('svg.sg-cusum').count(), 11);
     assert.ok(await page.locator('#rates-table tbody tr').count() === 8);
@@ -91,7 +99,7 @@ describe('the oversight analyst', () => {
   });
 
   test('a home with a missing Regulation 44 report says so', async () => {
-    const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'reg44' ORDER BY id LIMIT 1");
+    const id = homeAlerts({ kind: 'reg44' })[0].home_id;
     await goto(page, `${demo.url}/homes/${id}`);
     assert.match(await textOf(page.locator('#reports-missing')), /Missing No report for/);
   });
@@ -113,12 +121,12 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
   after(() => assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs'));
 
   test('acknowledge from the ranked list, then resolve on the profile: an empty outcome is named, then saved', async () => {
-    const [id, home] = sql(demo.db, "SELECT id || ' ' || home_id FROM home_alert WHERE kind = 'signal' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    const [id, home] = firstOpen('signal');
     await goto(page, `${demo.url}/homes`);
     const ack = page.locator(`#alert-${id} button`, { hasText: 'Acknowledge' });
     await ack.focus();
     await navigate(page, () => page.keyboard.press('Enter'), (u) => u.pathname === `/homes/${home}`);
-    assert.equal(sql(demo.db, `SELECT state || ' ' || acknowledged_by FROM home_alert WHERE id = ${id}`), 'acknowledged demo.analyst');
+    assert.equal([homeAlert(id)].map((a) => `${a.state} ${a.acknowledged_by}`)[0], 'acknowledged demo.analyst');
     assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Alert acknowledged. Resolve it once the work it asks for is done.');
     assert.match(await textOf(page.locator(`#alert-${id}`)), /Acknowledged By demo\.analyst on/);
     await snap(page, 'homes-alert-acknowledged');
@@ -139,7 +147,7 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
   });
 
   test('a Regulation 44 report: errors named in the summary, then recorded, resolving the month\'s alert', async () => {
-    const [id, home, month] = sql(demo.db, "SELECT id || ' ' || home_id || ' ' || month FROM home_alert WHERE kind = 'reg44' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    const [id, home, month] = firstOpen('reg44');
     await goto(page, `${demo.url}/homes/${home}`);
     await page.fill('#reg44-month', '14');
     await page.fill('#reg44-year', month.slice(0, 4));
@@ -160,7 +168,7 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
     assert.equal(await textOf(page.locator('.govuk-notification-banner__heading')), 'Regulation 44 report recorded.');
     assert.match(await textOf(page.locator('#reports-list')), /Recommends more activities at weekends\./);
     assert.match(await textOf(page.locator('#reports-list')), /Children effectively safeguarded, in the visitor's opinion: No/);
-    assert.equal(sql(demo.db, `SELECT state || '|' || resolved_by FROM home_alert WHERE id = ${id}`), 'resolved|safeguard');
+    assert.equal([homeAlert(id)].map((a) => `${a.state}|${a.resolved_by}`)[0], 'resolved|safeguard');
     await page.locator('#closed-alerts summary').click();
     assert.match(await page.locator(`#closed-alerts li#alert-${id}`).textContent(), /Resolved automatically: the Regulation 44 report for .* was recorded by demo\.analyst\./);
     await assertAccessible(page, 'a home profile after a Reg 44 report');
@@ -168,12 +176,12 @@ describe('the analyst acts on alerts about homes and records Regulation 44 repor
 
   test('without JavaScript the forms still work: an alert is acknowledged', async () => {
     const nojs = await newPage(browser, { as: 'demo.analyst', javaScriptEnabled: false });
-    const [id, home] = sql(demo.db, "SELECT id || ' ' || home_id FROM home_alert WHERE state = 'open' ORDER BY id LIMIT 1").split(' ');
+    const [id, home] = firstOpen();
     await goto(nojs, `${demo.url}/homes/${home}`);
     await navigate(nojs, () => nojs.locator(`section#alert-${id}`).getByRole('button', { name: /^Acknowledge/ }).click(),
       (u) => u.pathname === `/homes/${home}`);
     assert.equal(await nojs.locator('body.govuk-frontend-supported').count(), 0, 'no script ran');
-    assert.equal(sql(demo.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'acknowledged');
+    assert.equal(homeAlert(id).state, 'acknowledged');
     assert.equal(await textOf(nojs.locator('.govuk-notification-banner__heading')), 'Alert acknowledged. Resolve it once the work it asks for is done.');
     // The Reg 44 form's errors come back from the server, with the summary's links to the fields.
     await navigate(nojs, () => nojs.getByRole('button', { name: 'Record the report' }).click(), (u) => u.pathname.endsWith('/reg44-reports'));

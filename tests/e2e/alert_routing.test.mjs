@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, now, postEvent, removeDir, request, runCli, startServer,
-  isoSeconds, totp, totpUsedLongAgo, ukDate, dbUrl, sqlRows,
+  isoSeconds, totp, totpUsedLongAgo, ukDate, dbUrl, alertRows,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for routing';
@@ -26,8 +26,9 @@ function cookieOf(res, name) {
   return null;
 }
 
-function sql(query) {
-  return sqlRows(area.db, query);
+/** One alert as stored, through `safeguard alert list` (lib's alertRows), or undefined. */
+function storedAlert(id) {
+  return alertRows(area.db).find((a) => a.id === id);
 }
 
 /** Signs in through the page: {location, cookie}. next is sent when given. */
@@ -123,7 +124,7 @@ describe('alerts follow allocation (item 1)', () => {
       body: new URLSearchParams({ csrf_token: csrfOf(one.text) }),
     });
     assert.equal(ack.status, 303, ack.text);
-    assert.equal(sql(`select state, acknowledged_by from alert where id = ${alert.id}`)[0].state, 'acknowledged');
+    assert.equal(storedAlert(alert.id).state, 'acknowledged');
     const moved = auditRows(area.db, { action: 'alert.reassign', child: id }).reverse().map(({ actor, detail }) => ({ actor, detail }));
     assert.deepEqual(moved, [{ actor: 'cli', detail: '1 open alert to worker r.one' }], 'the move is audited');
     const mash = await page('r.mash', '/alerts');
@@ -154,10 +155,10 @@ describe('alerts follow allocation (item 1)', () => {
     allocate(id, 'north', 'r.one');
     // A week on, nobody has acknowledged it: that day's sweep escalates it to the worker's team manager.
     runCli(['--now', isoSeconds(now() + 7 * DAY), 'sweep', '--db', dbUrl(area.db), '--today', ukDate(now() + 7 * DAY)]);
-    assert.equal(sql(`select escalated_to from alert where id = ${alert.id}`)[0].escalated_to, 'r.nmanager');
+    assert.equal(storedAlert(alert.id).escalated_to, 'r.nmanager');
     allocate(id, 'south');
-    const row = sql(`select owner_kind, owner, escalated_to from alert where id = ${alert.id}`)[0];
-    assert.deepEqual(row, { owner_kind: 'team', owner: 'south', escalated_to: 'r.smanager' });
+    const { owner_kind, owner, escalated_to } = storedAlert(alert.id);
+    assert.deepEqual({ owner_kind, owner, escalated_to }, { owner_kind: 'team', owner: 'south', escalated_to: 'r.smanager' });
   });
 });
 
@@ -246,7 +247,8 @@ describe('inboxes (item 4)', () => {
       occurred_at: daysAgo(4), details: { household: 'H-EN4' } },
     { given_name: 'Ember', family_name: 'Hearth', dob: '2013-01-02', nhs_number: '', ...home }));
     assert.equal(inc.status, 201, inc.text);
-    const da = sql(`select id, person_id from alert where code = 'DOMESTIC_ABUSE_IN_HOUSEHOLD' order by person_id`);
+    const da = alertRows(area.db, { code: 'DOMESTIC_ABUSE_IN_HOUSEHOLD' }).map((a) => ({ id: a.id, person_id: a.child }))
+      .sort((a, b) => a.person_id - b.person_id);
     assert.deepEqual(da.map((a) => a.person_id), kids, 'one alert per child');
     const r = await page('r.mash', '/alerts');
     assert.match(r.text, /One incident, 2 children:/);

@@ -14,10 +14,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, teamRows,
-  auditEntries,
+  auditRows, teamRows, allocationOf, alertRows as cliAlerts,
+  auditEntries as auditTotal,
   clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
-  sql, startServer, ukDate, ukToday, dbUrl, sqlRows,
+  sql, startServer, ukDate, ukToday, dbUrl,
 } from './lib.mjs';
 
 // ---- the calendar (England & Wales) ----
@@ -158,14 +158,19 @@ after(async () => {
 
 // ---- helpers ----
 
-/** Rows of a read-only query as objects (lib's sqlRows: sqlite3 -json or psql's json_agg). */
 /** The audit entries that match (lib's auditRows), oldest first, with only the named fields. */
 function auditOf(db, filter, fields) {
   return auditRows(db, filter).reverse().map((e) => Object.fromEntries(fields.map((f) => [f, e[f]])));
 }
 
-function rows(db, query) {
-  return sqlRows(db, query);
+/**
+ * How many entries the audit holds (lib's auditEntries, which also verifies the chain) but the operator's own
+ * reads of the alerts and allocations (`safeguard alert list`, `allocation list`: alertRows and allocationOf
+ * below), which are audited reads too: what the server and the commands under test wrote.
+ */
+function auditEntries(db) {
+  const reads = auditRows(db, { action: 'alerts.list' }).length + auditRows(db, { action: 'allocations.list' }).length;
+  return auditTotal(db) - reads;
 }
 
 /** A new child's subject: its own NHS number, name and address (so no two children share a household by accident). */
@@ -187,14 +192,24 @@ async function post(token, kind, occurredAt, subj, details = {}, base = url) {
   return { ...r.json, body };
 }
 
-function alertRows(db, where) {
-  return rows(db, `select id, person_id, code, raised_on, due_on, evidence, owner_kind, owner, state, created_at,
-    acknowledged_at, acknowledged_by, resolved_at, resolved_by, outcome, escalated_at, escalated_to
-    from alert where ${where} order by id`);
+const NULLABLE = ['due', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'outcome', 'escalated_at',
+  'escalated_to'];
+
+/**
+ * The alerts as stored, through the CLI (lib's alertRows: `safeguard alert list --json`, filters {child, code,
+ * state}), oldest first, each with person_id and due_on, and null for what has not happened, as the tests below
+ * compare them; keep, when given, picks rows (evidence, escalation).
+ */
+function alertRows(db, filter = {}, keep = () => true) {
+  return cliAlerts(db, filter).filter(keep).sort((a, b) => a.id - b.id).map(({ child, due, ...a }) => {
+    const row = { ...a, person_id: child, due_on: due };
+    for (const k of NULLABLE) if (row[k === 'due' ? 'due_on' : k] === '') row[k === 'due' ? 'due_on' : k] = null;
+    return row;
+  });
 }
 
 function alertRow(db, id) {
-  const r = alertRows(db, `id = ${Number(id)}`);
+  const r = alertRows(db, {}, (a) => a.id === Number(id));
   assert.equal(r.length, 1, `alert ${id} in the database`);
   return r[0];
 }
@@ -255,7 +270,7 @@ function sweep(db, today) {
 /** A child with one referral on day r: returns the child id, the referral's event id and its alert. */
 async function childWithOverdueReferral(r = addWorkingDays(TODAY, -10), subj = kid()) {
   const ev = await post(tok.education, 'referral', at(r), subj);
-  const alerts = alertRows(area.db, `person_id = ${ev.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`);
+  const alerts = alertRows(area.db, { child: ev.child_id, code: 'REFERRAL_DECISION_OVERDUE' });
   assert.equal(alerts.length, 1, 'one REFERRAL_DECISION_OVERDUE alert');
   return { childId: ev.child_id, eventId: ev.id, alert: alerts[0], subj };
 }
@@ -295,7 +310,7 @@ describe('intake raises alerts', () => {
     const { id: eventId, child_id: childId } = first.json;
 
     // In the intake transaction: on disk by the time the 201 arrived.
-    const stored = alertRows(area.db, `person_id = ${childId}`);
+    const stored = alertRows(area.db, { child: childId });
     assert.equal(stored.length, 1, JSON.stringify(stored));
     assert.deepEqual(
       { code: stored[0].code, raised_on: stored[0].raised_on, due_on: stored[0].due_on, evidence: JSON.parse(stored[0].evidence),
@@ -334,7 +349,7 @@ describe('intake raises alerts', () => {
     // Another event for the child runs the rules again: the same rule, evidence and due is the same alert.
     await post(tok.health, 'gp_appointment', at(TODAY, '00:00:00'), subj);
     await post(tok.education, 'contact', at(TODAY, '00:00:00'), subj);
-    assert.equal(count(area.db, 'alert', `person_id = ${childId}`), 1);
+    assert.equal(alertRows(area.db, { child: childId }).length, 1);
     assert.equal(auditRows(area.db, { action: 'alert.raise' }).length, raiseAuditBefore + 1);
     assert.equal((await alertsOfChild(childId)).length, 1);
   });
@@ -353,8 +368,8 @@ describe('intake raises alerts', () => {
     await post(tok.social_care, 'referral_decision', at(addDays(due, 1), '09:00:00'), late, { outcome: 'assessment' });
     const c = await post(tok.education, 'referral', at(r, '09:00:00'), late);
 
-    assert.equal(count(area.db, 'alert', `person_id = ${a.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`), 0);
-    assert.equal(count(area.db, 'alert', `person_id = ${b.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`), 0);
+    assert.equal(alertRows(area.db, { child: a.child_id, code: 'REFERRAL_DECISION_OVERDUE' }).length, 0);
+    assert.equal(alertRows(area.db, { child: b.child_id, code: 'REFERRAL_DECISION_OVERDUE' }).length, 0);
     assert.deepEqual((await alertsOfChild(a.child_id)).filter((x) => x.code === 'REFERRAL_DECISION_OVERDUE'), []);
     assert.deepEqual((await alertsOfChild(b.child_id)).filter((x) => x.code === 'REFERRAL_DECISION_OVERDUE'), []);
     const lateAlerts = (await alertsOfChild(c.child_id)).filter((x) => x.code === 'REFERRAL_DECISION_OVERDUE');
@@ -372,7 +387,7 @@ describe('intake raises alerts', () => {
     const ev = await post(tok.education, 'referral', at(r), old);
     assert.ok(referralClock(r).raised < addDays(TODAY, -90));
     assert.ok(addDays(addWorkingDays(r, 45), 1) < addDays(TODAY, -90));
-    assert.equal(count(area.db, 'alert', `person_id = ${ev.child_id}`), 0);
+    assert.equal(alertRows(area.db, { child: ev.child_id }).length, 0);
   });
 });
 
@@ -388,8 +403,9 @@ describe('owners', () => {
     const w = kid();
     const wFirst = await post(tok.education, 'contact', at(TODAY, '00:00:00'), w);
     allocate(area.db, wFirst.child_id, 'CIN1', 'jsmith');
-    assert.deepEqual(rows(area.db, `select worker, team from allocation where person_id = ${wFirst.child_id}`),
-      [{ worker: 'jsmith', team: 'CIN1' }]);
+    const held = allocationOf(area.db, wFirst.child_id);
+    assert.deepEqual({ worker: held.worker, team: held.team, manager: held.manager },
+      { worker: 'jsmith', team: 'CIN1', manager: 'mgr.cin1' });
     assert.deepEqual(auditOf(area.db, { action: 'allocation.set', child: wFirst.child_id }, ['detail']),
       [{ detail: 'team CIN1, worker jsmith' }]);
     const ref = await post(tok.education, 'referral', at(addWorkingDays(TODAY, -10)), w);
@@ -401,12 +417,12 @@ describe('owners', () => {
     const t = kid();
     const tFirst = await post(tok.education, 'contact', at(TODAY, '00:00:00'), t);
     allocate(area.db, tFirst.child_id, 'CIN1');
-    assert.deepEqual(rows(area.db, `select worker, team from allocation where person_id = ${tFirst.child_id}`),
+    assert.deepEqual([allocationOf(area.db, tFirst.child_id)].map((l) => ({ worker: l.worker, team: l.team })),
       [{ worker: '', team: 'CIN1' }]);
     await post(tok.education, 'referral', at(addWorkingDays(TODAY, -10)), t);
     const [ta] = (await alertsOfChild(tFirst.child_id)).filter((x) => x.code === 'REFERRAL_DECISION_OVERDUE');
     assert.deepEqual(ta.owner, { kind: 'team', name: 'CIN1' });
-    assert.deepEqual(rows(area.db, `select owner_kind, owner from alert where id = ${ta.id}`), [{ owner_kind: 'team', owner: 'CIN1' }]);
+    assert.deepEqual([alertRow(area.db, ta.id)].map((a) => ({ owner_kind: a.owner_kind, owner: a.owner })), [{ owner_kind: 'team', owner: 'CIN1' }]);
   });
 
   test('allocate to an unknown team or an unknown child exits 1 with a message and writes nothing', async () => {
@@ -415,12 +431,12 @@ describe('owners', () => {
     const noTeam = allocate(area.db, c.child_id, 'NOSUCH', 'jsmith', { check: false });
     assert.equal(noTeam.status, 1, noTeam.stderr);
     assert.match(noTeam.stderr, /no team 'NOSUCH'/);
-    assert.equal(count(area.db, 'allocation', `person_id = ${c.child_id}`), 0);
+    assert.equal(allocationOf(area.db, c.child_id), undefined);
 
     const noChild = allocate(area.db, 987654321, 'CIN1', 'jsmith', { check: false });
     assert.equal(noChild.status, 1, noChild.stderr);
     assert.match(noChild.stderr, /no child 987654321/);
-    assert.equal(count(area.db, 'allocation', 'person_id = 987654321'), 0);
+    assert.equal(allocationOf(area.db, 987654321), undefined);
     assert.equal(auditEntries(area.db), auditBefore);
 
     const badId = allocate(area.db, 'abc', 'CIN1', undefined, { check: false });
@@ -451,7 +467,7 @@ describe('GET /api/v1/alerts', () => {
     y = await mk('filter.worker', [11]);
     z = await mk('other.worker', [10]);
     for (const ref of x.refs) {
-      const [a] = alertRows(area.db, `person_id = ${x.childId} and evidence = '[${ref.id}]'`);
+      const [a] = alertRows(area.db, { child: x.childId }, (r) => r.evidence === `[${ref.id}]`);
       assert.ok(a, `an alert for referral ${ref.id}`);
       xAlerts.push(a);
     }
@@ -780,7 +796,7 @@ describe('domestic abuse in a household', () => {
     const incident = await post(tok.police, 'domestic_abuse_incident', at(friday, '20:30:00'), a, { household: 'H-27' });
     assert.equal(incident.child_id, ca.child_id);
 
-    const da = (id) => alertRows(area.db, `person_id = ${id} and code = 'DOMESTIC_ABUSE_IN_HOUSEHOLD'`);
+    const da = (id) => alertRows(area.db, { child: id, code: 'DOMESTIC_ABUSE_IN_HOUSEHOLD' });
     for (const [who, id, owner] of [['the named child', ca.child_id, ['mash', 'mash']], ['the sibling', cb.child_id, ['worker', 'b.worker']]]) {
       const got = da(id);
       assert.equal(got.length, 1, `${who}: ${JSON.stringify(got)}`);
@@ -809,7 +825,7 @@ describe('domestic abuse in a household', () => {
 describe('GET /api/v1/flags', () => {
   const DOC = { nhs_number: '', flagged: false };
   const flagRows = (id) => count(area.db, 'flag_access', `person_id = ${id}`);
-  const lookupAlerts = (id) => alertRows(area.db, `person_id = ${id} and code = 'FLAG_LOOKUP'`);
+  const lookupAlerts = (id) => alertRows(area.db, { child: id, code: 'FLAG_LOOKUP' });
 
   test('a child on a CP plan: flagged with the plan, contacts and this look-up; the allocated worker is told', async () => {
     const s = kid();
@@ -869,7 +885,7 @@ describe('GET /api/v1/flags', () => {
     const s = kid();
     const plan = await post(tok.social_care, 'cp_plan_start', at(addDays(TODAY, -30)), s, { category: 'emotional_abuse' });
     const auditBefore = auditEntries(area.db);
-    const alertsBefore = count(area.db, 'alert');
+    const alertsBefore = alertRows(area.db).length;
     for (const agency of ['police', 'education', 'social_care', 'housing']) {
       const r = await getFlags(`nhs_number=${s.nhs_number}`, tok[agency]);
       assertError(r, 403, 'not_permitted');
@@ -878,7 +894,7 @@ describe('GET /api/v1/flags', () => {
     }
     assert.equal(flagRows(plan.child_id), 0);
     assert.equal(auditEntries(area.db), auditBefore);
-    assert.equal(count(area.db, 'alert'), alertsBefore);
+    assert.equal(alertRows(area.db).length, alertsBefore);
   });
 
   test('a missing or malformed NHS number is refused (400 or 422, field nhs_number), nothing written', async () => {
@@ -904,7 +920,7 @@ describe('GET /api/v1/flags', () => {
     const e1 = await post(tok.social_care, 'cp_plan_start', at(addMonths(TODAY, -30)), ended, { category: 'neglect' });
     await post(tok.social_care, 'cp_plan_end', at(addMonths(TODAY, -13)), ended);
     const unknown = nhs.next().value;
-    const alertsBefore = count(area.db, 'alert');
+    const alertsBefore = alertRows(area.db).length;
 
     for (const [what, n, childId] of [['no plan', none.nhs_number, c.child_id], ['ended 13 months ago', ended.nhs_number, e1.child_id], ['unknown', unknown, null]]) {
       const r = await getFlags(`nhs_number=${n}&setting=minor%20injuries%20unit`);
@@ -916,7 +932,7 @@ describe('GET /api/v1/flags', () => {
         assert.equal(auditRows(area.db, { action: 'flags.lookup', child: childId }).length, 1, `${what}: the look-up is audited`);
       }
     }
-    assert.equal(count(area.db, 'alert'), alertsBefore, 'no FLAG_LOOKUP alert');
+    assert.equal(alertRows(area.db).length, alertsBefore, 'no FLAG_LOOKUP alert');
   });
 
   test('a plan that ended 11 months ago is still flagged, not current; looked after is flagged too', async () => {
@@ -1008,7 +1024,7 @@ describe('safeguard sweep', () => {
 
     const q = await post(sa.tokens.education, 'referral', at(rq), kid(), {}, ss.url);
     const p = await post(sa.tokens.education, 'referral', at(rp), kid(), {}, ss.url);
-    assert.equal(count(sa.db, 'alert'), 0, 'intake wrote nothing older than 90 days');
+    assert.equal(alertRows(sa.db).length, 0, 'intake wrote nothing older than 90 days');
 
     const s1 = sweep(sa.db, T);
     const assess = (r) => {
@@ -1022,7 +1038,7 @@ describe('safeguard sweep', () => {
     ];
     for (const e of expected) assert.ok(e.raised_on <= T && e.raised_on >= addDays(T, -90), JSON.stringify(e));
     const key = (a) => `${a.person_id} ${a.code}`;
-    const got = rows(sa.db, 'select person_id, code, raised_on, due_on, evidence, owner_kind, owner, state from alert');
+    const got = alertRows(sa.db);
     assert.deepEqual(got.map((a) => ({ person_id: a.person_id, code: a.code, raised_on: a.raised_on, due_on: a.due_on, evidence: a.evidence }))
       .sort((a, b) => key(a).localeCompare(key(b))), [...expected].sort((a, b) => key(a).localeCompare(key(b))));
     for (const a of got) assert.deepEqual([a.owner_kind, a.owner, a.state], ['mash', 'mash', 'open']);
@@ -1031,10 +1047,10 @@ describe('safeguard sweep', () => {
 
     const s2 = sweep(sa.db, T);
     assert.deepEqual(s2, { children: 2, events: 2, raised: 0, escalated: 0 });
-    assert.equal(count(sa.db, 'alert'), 3);
+    assert.equal(alertRows(sa.db).length, 3);
     const s3 = sweep(sa.db); // today: all of it is history
     assert.equal(s3.raised, 0);
-    assert.equal(count(sa.db, 'alert'), 3);
+    assert.equal(alertRows(sa.db).length, 3);
     assert.equal(auditRows(sa.db, { action: 'alert.raise' }).filter((e) => e.actor === 'sweep').length, 3);
 
     // The API shows what the sweep wrote.
@@ -1078,7 +1094,7 @@ describe('escalation at the sweep', () => {
       const c = await post(ea.tokens.education, 'contact', at(TODAY, '00:00:00'), s, {}, es.url);
       if (worker) allocate(ea.db, c.child_id, 'CP2', worker);
       const ref = await post(ea.tokens.education, 'referral', at(r), s, {}, es.url);
-      const [a] = alertRows(ea.db, `person_id = ${c.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`);
+      const [a] = alertRows(ea.db, { child: c.child_id, code: 'REFERRAL_DECISION_OVERDUE' });
       assert.ok(a, JSON.stringify(ref));
       return a;
     };
@@ -1094,11 +1110,11 @@ describe('escalation at the sweep', () => {
     const s0 = sweep(ea.db);
     assert.equal(s0.raised, 0);
     assert.equal(s0.escalated, 0);
-    assert.equal(count(ea.db, 'alert', 'escalated_to is not null or escalated_at is not null'), 0);
+    assert.equal(alertRows(ea.db, {}, (a) => a.escalated_to !== '' || a.escalated_at !== '').length, 0);
 
     // The sweep bounds escalation by its own start time (to the second), so it must start in a later
     // second than the alerts were written: wait for the wall clock to pass it (the condition the code tests).
-    await clockPast(sql(ea.db, 'select max(created_at) from alert'));
+    await clockPast(alertRows(ea.db).map((a) => a.created_at).sort().pop());
 
     const later = addWorkingDays(TODAY, 3);
     const s1 = sweep(ea.db, later);
@@ -1156,9 +1172,9 @@ describe('escalation: the boundary of one working day', () => {
     const c = await post(ba.tokens.education, 'contact', at(TODAY, '00:00:00'), s, {}, bs.url);
     allocate(ba.db, c.child_id, 'CP3', 'edge.worker');
     await post(ba.tokens.education, 'referral', at(addWorkingDays(TODAY, -10)), s, {}, bs.url);
-    const [a] = alertRows(ba.db, `person_id = ${c.child_id}`);
+    const [a] = alertRows(ba.db, { child: c.child_id });
     assert.ok(a);
-    await clockPast(sql(ba.db, 'select max(created_at) from alert'));
+    await clockPast(alertRows(ba.db).map((a) => a.created_at).sort().pop());
 
     // The day it was written in England (today, or tomorrow if the run crossed midnight since TODAY was read).
     const written = ukDate(Date.parse(a.created_at));

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows,
+  auditRows, alertRows,
   addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
   startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl,
 } from './lib.mjs';
@@ -152,7 +152,7 @@ describe('the child\'s page opens with a summary card', () => {
 
 describe('the one-screen flag answer for unscheduled care', () => {
   test('by a spaced NHS number: flagged, what, since when, whom to call day and night; no record', async () => {
-    const alerts = () => count(area.db, 'alert', `code = 'FLAG_LOOKUP' and person_id = ${child}`);
+    const alerts = () => alertRows(area.db, { child, code: 'FLAG_LOOKUP' }).length;
     const before = alerts();
     const r = await get('hal.health', '/flag?nhs_number=943+476+5919');
     assert.equal(r.status, 200, r.text);
@@ -167,8 +167,8 @@ describe('the one-screen flag answer for unscheduled care', () => {
     assert.doesNotMatch(r.text, new RegExp(`/children/${child}`), 'no link into the record');
     // Told to the allocated worker: a FLAG_LOOKUP alert in their inbox, and audited.
     assert.equal(alerts(), before + 1);
-    assert.equal(sql(area.db, `select owner_kind || ':' || owner from alert where code = 'FLAG_LOOKUP' and person_id = ${child} order by id desc limit 1`),
-      'worker:sam.worker');
+    const [told] = alertRows(area.db, { child, code: 'FLAG_LOOKUP' }).sort((a, b) => b.id - a.id);
+    assert.equal(`${told.owner_kind}:${told.owner}`, 'worker:sam.worker');
     assert.ok(auditRows(area.db, { action: 'flags.lookup', child }).filter((e) => e.actor.endsWith('hal.health')).length >= 1);
     const inbox = await get('sam.worker', '/alerts');
     assert.match(inbox.text, /Amira/);

@@ -18,7 +18,13 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
+  homeAlertRows,
 } from './lib.mjs';
+
+/** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
+const homeAlerts = (filter) => homeAlertRows(area.db, filter).sort((a, b) => a.id - b.id);
+/** One alert about a home by id (through homeAlerts), or undefined. */
+const homeAlert = (id) => homeAlerts().find((a) => a.id === Number(id));
 
 const PASSWORD = 'a long enough passphrase for the homes';
 let area;
@@ -98,15 +104,15 @@ describe('homes run', () => {
     const occupied = Number(sql(area.db, "SELECT count(*) FROM home_occupancy WHERE month = '2024-12' AND child_nights > 0"));
     assert.equal(reg44, occupied);
     assert.equal(alerts, flagged + reg44);
-    assert.equal(count(area.db, 'home_alert', "kind = 'signal'"), flagged);
-    const reasons = sql(area.db, "SELECT reason FROM home_alert WHERE kind = 'signal'").split('\n');
+    assert.equal(homeAlerts({ kind: 'signal' }).length, flagged);
+    const reasons = homeAlerts({ kind: 'signal' }).map((a) => a.reason);
     for (const reason of reasons) assert.match(reason, /(restraints|injuries|missing episodes|police call-outs|complaints|self-harm incidents|notifications|allegations against staff) .*what similar homes record/);
-    assert.match(sql(area.db, "SELECT reason FROM home_alert WHERE kind = 'reg44' LIMIT 1"),
+    assert.match(homeAlerts({ kind: 'reg44' })[0].reason,
       /^no Regulation 44 visit report for December 2024/);
     // The same run again raises nothing new (the same home, month and kind is the same alert).
     const again = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
     assert.match(again.stdout, /, 0 new alerts$/m);
-    assert.equal(count(area.db, 'home_alert'), alerts);
+    assert.equal(homeAlerts().length, alerts);
   });
 });
 
@@ -139,7 +145,7 @@ describe('in the server', () => {
     assert.ok(g.json.signal_list.every((s) => /what similar homes record/.test(s.reason)));
     const a = await request(`${server.url}/api/v1/homes/alerts`, { token });
     assert.equal(a.status, 200);
-    assert.equal(a.json.alerts.length, count(area.db, 'home_alert', "state = 'open'"));
+    assert.equal(a.json.alerts.length, homeAlerts().filter((x) => x.state === 'open').length);
     assert.equal(a.json.latest_run.id, r.json.run_id);
     const missing = await request(`${server.url}/api/v1/oversight/runs/999999`, { token });
     assert.equal(missing.status, 404);
@@ -163,13 +169,12 @@ describe('in the server', () => {
     const s = await webSignIn(server.url, 'h.analyst', secrets.analyst);
     const list = await request(`${server.url}/homes`, { headers: { cookie: s.cookie } });
     assert.equal(list.status, 200);
-    const reason = sql(area.db, "SELECT reason FROM home_alert WHERE kind = 'signal' LIMIT 1");
+    const { reason, home_id: id } = homeAlerts({ kind: 'signal' })[0];
     assert.ok(list.text.includes(reason.replace(/&/g, '&amp;')), 'a flagged home shows its reason');
     const funnel = await request(`${server.url}/homes/funnel?indicator=missing`, { headers: { cookie: s.cookie } });
     assert.equal(funnel.status, 200);
     assert.equal((funnel.text.match(/<a href="\/homes\/\d+" aria-label="/g) || []).length,
       (funnel.text.match(/<tr class="govuk-table__row" id="funnel-home-\d+">\s*<td class="govuk-table__cell"><a class="govuk-link" href="\/homes\//g) || []).length);
-    const id = sql(area.db, "SELECT home_id FROM home_alert WHERE kind = 'signal' LIMIT 1");
     const profile = await request(`${server.url}/homes/${id}`, { headers: { cookie: s.cookie } });
     assert.equal(profile.status, 200);
     assert.match(profile.text, /Month-by-month chart of restraints, injuries and missing episodes up and complaints down, together/);
@@ -235,8 +240,8 @@ describe('in the server', () => {
     const outcome = 'visited: restraints explained by a new high-needs child';
     const res = await post(`${id}/resolve`, { outcome });
     assert.equal(res.status, 200, res.text);
-    assert.equal(sql(area.db, `SELECT state || '|' || resolved_by || '|' || outcome FROM home_alert WHERE id = ${id}`),
-      `resolved|h.analyst|${outcome}`);
+    const done = homeAlert(id);
+    assert.equal(`${done.state}|${done.resolved_by}|${done.outcome}`, `resolved|h.analyst|${outcome}`);
     assert.equal(auditRows(area.db, { object: `home_alert:${id}` }).length, 2);
     // The audit keeps the analyst's words off: they are on the alert.
     assert.equal(auditRows(area.db).filter((e) => e.detail.includes('high-needs')).length, 0);
@@ -244,19 +249,19 @@ describe('in the server', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error.field, 'alert_id');
     // The next run finds the same home and month held: nothing is raised again.
-    const alerts = count(area.db, 'home_alert');
+    const alerts = homeAlerts().length;
     const run = await request(`${server.url}/api/v1/oversight/runs`, { method: 'POST', token });
     assert.equal(run.status, 201, run.text);
-    assert.equal(sql(area.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'resolved');
-    assert.equal(count(area.db, 'home_alert', `home_id = (SELECT home_id FROM home_alert WHERE id = ${id}) AND dedup_key = (SELECT dedup_key FROM home_alert WHERE id = ${id})`), 1);
-    assert.ok(count(area.db, 'home_alert') >= alerts);
+    assert.equal(homeAlert(id).state, 'resolved');
+    assert.equal(homeAlerts({ home: done.home_id, kind: done.kind }).filter((a) => a.month === done.month).length, 1);
+    assert.ok(homeAlerts().length >= alerts);
     const list = await request(`${server.url}/api/v1/homes/alerts`, { token });
     assert.ok(!list.json.alerts.some((a) => String(a.id) === id), 'a resolved alert is not listed as open');
   });
 
   test('a Regulation 44 report through the API resolves the month\'s alert; a second for the month is refused', async () => {
     const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
-    const [alertId, home] = sql(area.db, "SELECT id || ' ' || home_id FROM home_alert WHERE kind = 'reg44' AND state = 'open' ORDER BY id LIMIT 1").split(' ');
+    const [alertId, home] = [homeAlerts({ kind: 'reg44' }).find((a) => a.state === 'open')].map((a) => [String(a.id), String(a.home_id)])[0];
     const post = (body, id = home) => request(`${server.url}/api/v1/homes/${id}/reg44-reports`, {
       method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
@@ -277,7 +282,7 @@ describe('in the server', () => {
     const r = await post(good);
     assert.equal(r.status, 201, r.text);
     assert.equal(String(r.json.resolved_alert_id), alertId);
-    assert.equal(sql(area.db, `SELECT state || '|' || resolved_by || '|' || outcome FROM home_alert WHERE id = ${alertId}`),
+    assert.equal([homeAlert(alertId)].map((a) => `${a.state}|${a.resolved_by}|${a.outcome}`)[0],
       'resolved|safeguard|Resolved automatically: the Regulation 44 report for December 2024 was recorded by h.analyst.');
     assert.equal(auditRows(area.db, { action: 'reg44.record' }).length, 1);
     const dup = await post({ ...good, summary: 'A different account of the same month.' });
@@ -293,7 +298,7 @@ describe('in the server', () => {
       headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
       body: new URLSearchParams({ csrf_token: s.csrf, ...fields }).toString(),
     });
-    const [id, home] = sql(area.db, "SELECT id || ' ' || home_id FROM home_alert WHERE state = 'open' AND kind = 'signal' ORDER BY id LIMIT 1").split(' ');
+    const [id, home] = [homeAlerts({ kind: 'signal' }).find((a) => a.state === 'open')].map((a) => [String(a.id), String(a.home_id)])[0];
     const list = await request(`${server.url}/homes`, { headers: { cookie: s.cookie } });
     assert.ok(list.text.includes(`action="/homes/alerts/${id}/acknowledge"`));
     const forged = await form(`/homes/alerts/${id}/acknowledge`, { csrf_token: 'nope' });
@@ -304,7 +309,7 @@ describe('in the server', () => {
     const empty = await form(`/homes/alerts/${id}/resolve`, { outcome: '' });
     assert.equal(empty.status, 400);
     assert.match(empty.text, new RegExp(`href="#outcome-${id}">Enter the outcome: what was done about the alert`));
-    assert.equal(sql(area.db, `SELECT state FROM home_alert WHERE id = ${id}`), 'acknowledged');
+    assert.equal(homeAlert(id).state, 'acknowledged');
     const done = await form(`/homes/alerts/${id}/resolve`, { outcome: 'Visited 3 March: the spike is one new child.' });
     assert.equal(done.status, 303);
     const page = await request(`${server.url}${done.headers.get('location').replace(/#.*/, '')}`, { headers: { cookie: s.cookie } });
@@ -328,21 +333,21 @@ describe('in the server', () => {
   });
 
   test('the sweep escalates an alert about a home left unacknowledged, to the oversight team', async () => {
-    const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' ORDER BY id LIMIT 1");
+    const id = homeAlerts().find((a) => a.state === 'open').id;
     sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
     const r = runCli(['sweep', '--db', dbUrl(area.db)]);
     assert.match(r.stdout, /alerts about homes escalated/);
-    assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'oversight');
+    assert.equal(homeAlert(id).escalated_to, 'oversight');
     assert.equal(auditRows(area.db, { action: 'home_alert.escalate' }).length, 1);
   });
 
   test('once the oversight team has a manager, the next escalation goes to that manager (homes_escalation_target)', () => {
     runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'oversight', '--name', 'Oversight', '--manager', 'ola.manager']);
-    const id = sql(area.db, "SELECT id FROM home_alert WHERE state = 'open' AND escalated_at IS NULL ORDER BY id LIMIT 1");
+    const id = homeAlerts().find((a) => a.state === 'open' && a.escalated_at === '')?.id;
     assert.ok(id, 'an open alert not yet escalated');
     sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
     runCli(['sweep', '--db', dbUrl(area.db)]);
-    assert.equal(sql(area.db, `SELECT escalated_to FROM home_alert WHERE id = ${id}`), 'ola.manager');
+    assert.equal(homeAlert(id).escalated_to, 'ola.manager');
     assert.equal(auditRows(area.db, { action: 'home_alert.escalate' }).length, 2);
   });
 

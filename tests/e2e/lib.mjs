@@ -668,6 +668,67 @@ export function teamRows(dbPath, { code } = {}) {
   return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
 }
 
+function jsonLines(args) {
+  const out = runCli(args).stdout.trim();
+  return out ? out.split('\n').map((line) => JSON.parse(line)) : [];
+}
+
+/**
+ * Who holds each child's case, by child id, through the CLI (`safeguard allocation list --json`): each {child, team,
+ * worker, manager, since} (worker "" when only the team holds the child). Filter: {child}. The list is itself an
+ * audited read (allocations.list): one audit entry a call.
+ */
+export function allocationRows(dbPath, { child } = {}) {
+  const args = ['allocation', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  return jsonLines(args);
+}
+
+/** The child's allocation as allocationRows shows it, or undefined. */
+export const allocationOf = (dbPath, child) => allocationRows(dbPath, { child })[0];
+
+/**
+ * The alerts, newest raised first, through the CLI (`safeguard alert list --json`): each {id, child, code, state,
+ * raised_on, due, owner_kind, owner, created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, outcome,
+ * escalated_at, escalated_to, evidence} ("" for what has not happened). Filters: {child, state, code}. An audited
+ * read (alerts.list): one audit entry a call.
+ */
+export function alertRows(dbPath, { child, state, code } = {}) {
+  const args = ['alert', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  if (state !== undefined) args.push('--state', state);
+  if (code !== undefined) args.push('--code', code);
+  return jsonLines(args);
+}
+
+/** One alert by id as alertRows shows it, or undefined. */
+export const alertById = (dbPath, id, filter = {}) => alertRows(dbPath, filter).find((a) => a.id === Number(id));
+
+/**
+ * The data protection officer's notices, newest first, through the CLI (`safeguard dpo notices --json`): each {id,
+ * kind, at, user_id, username, child, break_glass_id, detail}. Filters: {kind, user} (a username). An audited read
+ * (notices.list): one audit entry a call.
+ */
+export function dpoNotices(dbPath, { kind, user } = {}) {
+  const args = ['dpo', 'notices', '--db', dbUrl(dbPath), '--json'];
+  if (kind !== undefined) args.push('--kind', kind);
+  if (user !== undefined) args.push('--user', user);
+  return jsonLines(args);
+}
+
+/**
+ * The alerts about children's homes, newest first, through the CLI (`safeguard homes alerts --json`): each {id,
+ * home_id, home_name, kind, month, reason, owner, state, created_at, acknowledged_at, acknowledged_by, resolved_at,
+ * resolved_by, outcome, escalated_at, escalated_to} ("" for what has not happened). Filters: {open, kind, home}.
+ */
+export function homeAlertRows(dbPath, { open, kind, home } = {}) {
+  const args = ['homes', 'alerts', '--db', dbUrl(dbPath), '--json'];
+  if (open) args.push('--open');
+  if (kind !== undefined) args.push('--kind', kind);
+  if (home !== undefined) args.push('--home', String(home));
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

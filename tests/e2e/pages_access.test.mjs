@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  tokenRows, teamRows,
+  tokenRows, teamRows, allocationRows, allocationOf,
   auditRows, lastAudit,
   addPerson, dbUrl, sqlWrite,
   auditEntries,
@@ -386,7 +386,7 @@ describe('administration pages', () => {
     assert.deepEqual(teamRows(area.db, { code: 'north' }), [{ code: 'north', name: 'North children in need', manager: 'tam.manager' }]);
     assert.match((await get('ada.admin', '/admin/teams')).text, /North children in need/);
 
-    const allocs = count(area.db, 'allocation');
+    const allocs = allocationRows(area.db).length;
     for (const [fields, field] of [[{ child: 'abc', team: 'north' }, 'child'], [{ child: String(MISSING), team: 'north' }, 'child'],
       [{ child: String(child2), team: 'south' }, 'team'], [{ child: String(child2), team: 'north', user: 'no.such.person' }, 'user'],
       [{ child: String(child2) }, 'team']]) {
@@ -394,19 +394,19 @@ describe('administration pages', () => {
       assert.equal(r.status, 400, JSON.stringify(fields));
       assert.match(r.text, new RegExp(`href="#${field}"`), JSON.stringify(fields));
     }
-    assert.equal(count(area.db, 'allocation'), allocs);
+    assert.equal(allocationRows(area.db).length, allocs);
     // Issue 15: the form asks first (a confirmation page naming both); the allocation is the confirmed POST.
     r = await post('ada.admin', '/admin/allocations', { child: String(child2), team: 'north', user: 'wyn.worker', confirm: 'yes' });
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/admin/allocations?done=allocated');
-    assert.equal(sql(area.db, `select team || '|' || worker from allocation where person_id = ${child2}`), 'north|wyn.worker');
+    assert.equal([allocationOf(area.db, child2)].map((l) => `${l.team}|${l.worker}`)[0], 'north|wyn.worker');
     assert.match(lastAudit(area.db, { action: 'allocation.set' })?.actor ?? '', /ada\.admin$/);
     assert.equal((await get('wyn.worker', `/children/${child2}`)).status, 200);
     assert.equal((await get('tam.manager', `/children/${child2}`)).status, 200, 'the team manager too');
     // A worker with no team named goes to the team "default", as `safeguard allocate`.
     r = await post('ada.admin', '/admin/allocations', { child: String(child2), user: 'wyn.worker', confirm: 'yes' });
     assert.equal(r.status, 303);
-    assert.equal(sql(area.db, `select team from allocation where person_id = ${child2}`), 'default');
+    assert.equal(allocationOf(area.db, child2).team, 'default');
   });
 
   test('tokens: created and shown once, listed without the secret, revoked (401 on the API)', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, lastAudit, userRows,
+  auditRows, lastAudit, userRows, alertRows,
   dbUrl,
   count, totpUsedLongAgo, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp,
@@ -130,7 +130,7 @@ describe('POST /api/v1/sessions', () => {
       { input: `${pw}\n` });
     const secret = r.stdout.trimEnd().split('\n').pop();
     assert.match(secret, /^[A-Z2-7]{32}$/);
-    const id = sql(area.db, "select id from app_user where username = 'rita.reset'");
+    const { id } = userRows(area.db, { username: 'rita.reset' })[0];
     assert.equal(lastAudit(area.db, { action: 'user.reset' })?.object ?? '', `user:${id}`);
     // The old session ended with the old password.
     assert.equal((await request(`${server.url}/api/v1/alerts`, { token: first.json.token })).status, 401);
@@ -382,7 +382,8 @@ describe('alerts for people: their own, and the MASH worker the MASH\'s', () => 
       occurred_at: aMinuteAgo, details: { score: 18 } }, ola));
     assert.equal(r.status, 201);
     // Both DASH alerts are hers: the first followed the allocation (issue 15). The later one is used.
-    alertId = Number(sql(area.db, "select id from alert where code = 'DASH_HIGH_RISK' and owner = 'sam.worker' order by id desc limit 1"));
+    alertId = Math.max(...alertRows(area.db, { child: r.json.child_id, code: 'DASH_HIGH_RISK' })
+      .filter((a) => a.owner === 'sam.worker').map((a) => a.id));
     assert.ok(alertId > 0);
     tokens = {};
     for (const u of ['sam.worker', 'pat.police', 'mo.mash']) {
@@ -422,11 +423,12 @@ describe('alerts for people: their own, and the MASH worker the MASH\'s', () => 
     assert.equal(JSON.stringify(a.json), JSON.stringify(b.json));
     const ack = (who) => request(`${server.url}/api/v1/alerts/${alertId}/acknowledge`, { method: 'POST', token: tokens[who] });
     assert.equal((await ack('mo.mash')).status, 403);
-    assert.equal(sql(area.db, `select state from alert where id = ${alertId}`), 'open');
+    const stored = () => alertRows(area.db, { code: 'DASH_HIGH_RISK' }).find((x) => x.id === alertId);
+    assert.equal(stored().state, 'open');
     assert.equal((await alerts('sam.worker', `/${alertId}`)).status, 200);
     const done = await ack('sam.worker');
     assert.equal(done.status, 200);
-    assert.equal(sql(area.db, `select acknowledged_by from alert where id = ${alertId}`), 'sam.worker');
+    assert.equal(stored().acknowledged_by, 'sam.worker');
   });
 });
 

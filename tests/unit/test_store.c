@@ -1057,6 +1057,22 @@ static void views_apply(void **state)
 	assert_int_equal(cl.n, 1);
 	assert_int_equal(cl.id[0], open);
 	assert_int_equal(cls.n, 2);
+	struct seen la = {0}, las = {0}, l1 = {0}, l2 = {0}, l3 = {0}; /* the operator's list (store_allocations) */
+	assert_int_equal(store_allocations(f->c, &VIEW_ALL, 0, 0, seen_alloc, &la), STORE_OK);
+	assert_int_equal(store_allocations(f->c, &with_sealed, 0, 0, seen_alloc, &las), STORE_OK);
+	assert_int_equal(la.n, 1);
+	assert_int_equal(la.id[0], open);
+	assert_int_equal(las.n, 2);
+	assert_int_equal(las.id[0], open); /* by child id */
+	assert_int_equal(las.id[1], shut);
+	assert_int_equal(store_allocations(f->c, &with_sealed, shut, 0, seen_alloc, &l1), STORE_OK);
+	assert_int_equal(l1.n, 1);
+	assert_int_equal(l1.id[0], shut);
+	assert_int_equal(store_allocations(f->c, &VIEW_ALL, shut, 0, seen_alloc, &l2), STORE_OK);
+	assert_int_equal(l2.n, 0);
+	assert_int_equal(store_allocations(f->c, &with_sealed, 0, 1, seen_alloc, &l3), STORE_OK);
+	assert_int_equal(l3.n, 1);
+	assert_int_equal(store_allocations(f->c, NULL, 0, 0, seen_alloc, &x), STORE_EIO);
 	struct seen cm = {0}, cms = {0}; /* the same through a team manager's eyes (store_caseload_managed) */
 	assert_int_equal(store_caseload_managed(f->c, &VIEW_ALL, "jsmith", "mgr", 10, seen_alloc, &cm), STORE_OK);
 	assert_int_equal(store_caseload_managed(f->c, &with_sealed, "jsmith", "mgr", 10, seen_alloc, &cms), STORE_OK);

@@ -1,0 +1,366 @@
+/* allocation list, alert list, dpo notices: the operator's read-only lists (service/oplists.h), as TSV or JSON
+ * lines. An administrator checks through them who holds a case and what waits on whom; the tests check state
+ * through them rather than through SQL, so that they hold on every backend. Each list is audited before it is
+ * read (the service's); what it shows is access.c's decision (no sealed child). Filters that only pick rows of
+ * what the operator may see (--code, --kind, --user) are applied here. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/oplists.h"
+
+static bool print_json(json_t *o, bool *failed)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!s) {
+		*failed = true;
+		return false;
+	}
+	puts(s);
+	free(s);
+	return true;
+}
+
+static void print_fields(const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putchar('\t');
+		cli_list_field(f[i]);
+	}
+	putchar('\n');
+}
+
+/* --child ID and --limit N, as every list here reads them: false (the caller answers 2) when bad. */
+static bool child_arg(const char *cmd, const char *s, int64_t *out)
+{
+	if (cli_list_count(s, false, out))
+		return true;
+	fprintf(stderr, "%s: --child must be a child's id (a whole number above 0), not \"%s\"\n", cmd, s);
+	return false;
+}
+
+static bool limit_arg(const char *cmd, const char *s, int *out)
+{
+	int64_t v;
+	if (!cli_list_count(s, true, &v) || v > 1000000000) {
+		fprintf(stderr, "%s: --limit must be a whole number (0 for all), not \"%s\"\n", cmd, s);
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
+/* ---- allocation list ---- */
+
+#define ALLOC_CMD "safeguard allocation list"
+
+static void alloc_usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard allocation list --db URL [--child ID] [--limit N] [--json]\n\n"
+		   "Prints who holds each child's case, by child id: one line each, tab-separated, after a header line\n"
+		   "(child, team, worker, manager, since; worker empty when only the team holds the child, manager the\n"
+		   "team's), or with --json one JSON object a line. --child keeps that child only; --limit the first\n"
+		   "N (default 0: all). Ids only, no names. A sealed child is not listed. The list is audited\n"
+		   "(allocations.list) before it is read.\n");
+}
+
+struct alloc_listing {
+	int64_t child;
+	int limit;
+	bool json, failed;
+};
+
+static int print_alloc(const struct store_allocation *a, void *ctx)
+{
+	struct alloc_listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI ss ss ss ss}", "child", (json_int_t)a->person_id, "team", a->team, "worker",
+				      a->worker, "manager", a->manager, "since", a->since);
+		return print_json(o, &l->failed) ? 0 : 1;
+	}
+	printf("%lld\t", (long long)a->person_id);
+	const char *f[] = {a->team, a->worker, a->manager, a->since};
+	print_fields(f, sizeof f / sizeof *f);
+	return 0;
+}
+
+static int alloc_list(store *st, void *ctx)
+{
+	struct alloc_listing *l = ctx;
+	return oplists_allocations(st, l->child, l->limit, print_alloc, l);
+}
+
+static int cli_allocation_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"child", required_argument, NULL, 'c'},
+					     {"limit", required_argument, NULL, 'n'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct alloc_listing l = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c':
+			if (!child_arg(ALLOC_CMD, optarg, &l.child))
+				return 2;
+			break;
+		case 'n':
+			if (!limit_arg(ALLOC_CMD, optarg, &l.limit))
+				return 2;
+			break;
+		case 'j': l.json = true; break;
+		case 'h': alloc_usage(stdout); return 0;
+		default: return cli_list_misuse(ALLOC_CMD, c, argv, alloc_usage);
+		}
+	}
+	if (cli_list_args_done(ALLOC_CMD, argc, argv, db) != 0)
+		return 2;
+	return cli_list_run(ALLOC_CMD, db, l.json ? NULL : "child\tteam\tworker\tmanager\tsince", "the allocations",
+			    alloc_list, &l, &l.failed);
+}
+
+int cmd_allocation(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_allocation_list(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		alloc_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "usage: safeguard allocation list --db URL [--child ID] [--limit N] [--json]\n"
+			"       (to allocate a child: safeguard allocate)\n");
+	return 2;
+}
+
+/* ---- alert list ---- */
+
+#define ALERT_CMD "safeguard alert list"
+#define ALERT_HEADER                                                                                             \
+	"id\tchild\tcode\tstate\traised_on\tdue\towner_kind\towner\tcreated_at\tacknowledged_at\tacknowledged_by\t" \
+	"resolved_at\tresolved_by\toutcome\tescalated_at\tescalated_to\tevidence"
+
+static void alert_usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard alert list --db URL [--child ID] [--state S] [--code C] [--limit N] [--json]\n\n"
+		   "Prints the alerts, newest raised first: one line each, tab-separated, after a header line\n"
+		   "(" ALERT_HEADER ")\nwith empty fields for what has not happened, or with --json one JSON object a "
+		   "line. --child keeps\nthat child's, --state those in that state (open, acknowledged, resolved), "
+		   "--code those of that rule;\n--limit the first N (default 0: all). Ids only, no names. A sealed "
+		   "child's alerts are not listed.\nThe list is audited (alerts.list) before it is read.\n");
+}
+
+struct alert_listing {
+	struct store_alert_query q; /* q.limit 0: the store lists all, the edge counts what it prints */
+	const char *code;
+	int limit, printed;
+	bool json, failed;
+};
+
+static int print_alert(const struct store_alert *a, void *ctx)
+{
+	struct alert_listing *l = ctx;
+	if (l->code && strcmp(l->code, a->code) != 0)
+		return 0;
+	if (l->limit && l->printed++ == l->limit)
+		return 1; /* enough: stop the walk */
+	if (l->json) {
+		json_t *o = json_pack("{sI sI ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}", "id", (json_int_t)a->id, "child",
+				      (json_int_t)a->person_id, "code", a->code, "state", a->state, "raised_on", a->raised_on,
+				      "due", a->due, "owner_kind", a->owner_kind, "owner", a->owner, "created_at",
+				      a->created_at, "acknowledged_at", a->acknowledged_at, "acknowledged_by",
+				      a->acknowledged_by, "resolved_at", a->resolved_at, "resolved_by", a->resolved_by,
+				      "outcome", a->outcome, "escalated_at", a->escalated_at, "escalated_to",
+				      a->escalated_to, "evidence", a->evidence);
+		return print_json(o, &l->failed) ? 0 : 1;
+	}
+	printf("%lld\t%lld\t", (long long)a->id, (long long)a->person_id);
+	const char *f[] = {a->code, a->state, a->raised_on, a->due, a->owner_kind, a->owner, a->created_at,
+			   a->acknowledged_at, a->acknowledged_by, a->resolved_at, a->resolved_by, a->outcome,
+			   a->escalated_at, a->escalated_to, a->evidence};
+	print_fields(f, sizeof f / sizeof *f);
+	return 0;
+}
+
+static int alert_list(store *st, void *ctx)
+{
+	struct alert_listing *l = ctx;
+	return oplists_alerts(st, &l->q, print_alert, l);
+}
+
+static int cli_alert_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"child", required_argument, NULL, 'c'},
+					     {"state", required_argument, NULL, 's'},
+					     {"code", required_argument, NULL, 'k'},
+					     {"limit", required_argument, NULL, 'n'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct alert_listing l = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c':
+			if (!child_arg(ALERT_CMD, optarg, &l.q.person_id))
+				return 2;
+			break;
+		case 's':
+			if (strcmp(optarg, "open") != 0 && strcmp(optarg, "acknowledged") != 0 &&
+			    strcmp(optarg, "resolved") != 0) {
+				fprintf(stderr, ALERT_CMD ": --state must be open, acknowledged or resolved, not \"%.40s\"\n",
+					optarg);
+				return 2;
+			}
+			l.q.state = optarg;
+			break;
+		case 'k': l.code = optarg; break;
+		case 'n':
+			if (!limit_arg(ALERT_CMD, optarg, &l.limit))
+				return 2;
+			break;
+		case 'j': l.json = true; break;
+		case 'h': alert_usage(stdout); return 0;
+		default: return cli_list_misuse(ALERT_CMD, c, argv, alert_usage);
+		}
+	}
+	if (cli_list_args_done(ALERT_CMD, argc, argv, db) != 0)
+		return 2;
+	/* --code picks rows here, so --limit counts what is printed: the store lists all, the edge stops. */
+	return cli_list_run(ALERT_CMD, db, l.json ? NULL : ALERT_HEADER, "the alerts", alert_list, &l, &l.failed);
+}
+
+int cmd_alert(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_alert_list(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		alert_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "usage: safeguard alert list --db URL [--child ID] [--state S] [--code C] [--limit N] [--json]\n");
+	return 2;
+}
+
+/* ---- dpo notices ---- */
+
+#define DPO_CMD "safeguard dpo notices"
+
+static void dpo_usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard dpo notices --db URL [--kind K] [--user USERNAME] [--limit N] [--json]\n\n"
+		   "Prints the data protection officer's notices, newest first: one line each, tab-separated, after a\n"
+		   "header line (id, kind, at, user_id, username, child, break_glass_id, detail; kind break_glass or\n"
+		   "break_glass_misuse, child the id asked for, which may hold no child, break_glass_id 0 when nothing\n"
+		   "was opened), or with --json one JSON object a line. --kind and --user keep the notices of that kind,\n"
+		   "about that person; --limit the newest N (default 0: all). The list is audited (notices.list) before\n"
+		   "it is read.\n");
+}
+
+struct dpo_listing {
+	const char *kind, *user;
+	int limit, printed;
+	bool json, failed;
+};
+
+static int print_notice(const struct store_notice *n, void *ctx)
+{
+	struct dpo_listing *l = ctx;
+	if ((l->kind && strcmp(l->kind, n->kind) != 0) || (l->user && strcmp(l->user, n->username) != 0))
+		return 0;
+	if (l->limit && l->printed++ == l->limit)
+		return 1; /* enough: stop the walk */
+	if (l->json) {
+		json_t *o = json_pack("{sI ss ss sI ss sI sI ss}", "id", (json_int_t)n->id, "kind", n->kind, "at", n->at,
+				      "user_id", (json_int_t)n->user_id, "username", n->username, "child",
+				      (json_int_t)n->child_id, "break_glass_id", (json_int_t)n->break_glass_id, "detail",
+				      n->detail);
+		return print_json(o, &l->failed) ? 0 : 1;
+	}
+	printf("%lld\t", (long long)n->id);
+	cli_list_field(n->kind);
+	putchar('\t');
+	cli_list_field(n->at);
+	printf("\t%lld\t", (long long)n->user_id);
+	cli_list_field(n->username);
+	printf("\t%lld\t%lld\t", (long long)n->child_id, (long long)n->break_glass_id);
+	cli_list_field(n->detail);
+	putchar('\n');
+	return 0;
+}
+
+static int dpo_list(store *st, void *ctx)
+{
+	struct dpo_listing *l = ctx;
+	/* --kind and --user pick rows here, so --limit counts what is printed. */
+	return oplists_notices(st, 0, print_notice, l);
+}
+
+static int cli_dpo_notices(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"kind", required_argument, NULL, 'k'},
+					     {"user", required_argument, NULL, 'u'},
+					     {"limit", required_argument, NULL, 'n'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct dpo_listing l = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k':
+			if (strcmp(optarg, "break_glass") != 0 && strcmp(optarg, "break_glass_misuse") != 0) {
+				fprintf(stderr, DPO_CMD ": --kind must be break_glass or break_glass_misuse, not \"%.40s\"\n",
+					optarg);
+				return 2;
+			}
+			l.kind = optarg;
+			break;
+		case 'u': l.user = optarg; break;
+		case 'n':
+			if (!limit_arg(DPO_CMD, optarg, &l.limit))
+				return 2;
+			break;
+		case 'j': l.json = true; break;
+		case 'h': dpo_usage(stdout); return 0;
+		default: return cli_list_misuse(DPO_CMD, c, argv, dpo_usage);
+		}
+	}
+	if (cli_list_args_done(DPO_CMD, argc, argv, db) != 0)
+		return 2;
+	return cli_list_run(DPO_CMD, db,
+			    l.json ? NULL : "id\tkind\tat\tuser_id\tusername\tchild\tbreak_glass_id\tdetail",
+			    "the notices", dpo_list, &l, &l.failed);
+}
+
+int cmd_dpo(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "notices") == 0)
+		return cli_dpo_notices(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		dpo_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "usage: safeguard dpo notices --db URL [--kind K] [--user USERNAME] [--limit N] [--json]\n");
+	return 2;
+}

@@ -1,0 +1,123 @@
+/* service/oplists.c — the operator's lists (service/oplists.h): the audit entry first, then one snapshot. */
+#include "service/oplists.h"
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "service/access.h"
+#include "service/audit.h"
+#include "service/service_int.h"
+#include "service/txq.h"
+
+#define OPERATOR "cli"
+
+struct entry {
+	const char *action;
+	int64_t child_id; /* asked about; 0 for a list of many */
+	const char *detail;
+};
+
+static int entry_run(store_conn *c, void *arg)
+{
+	const struct entry *x = arg;
+	bool exists = false;
+	int rc;
+	if (x->child_id > 0 && (rc = store_person_exists(c, x->child_id, &exists)) != STORE_OK)
+		return rc;
+	char object[40];
+	if (x->child_id > 0)
+		snprintf(object, sizeof object, "child:%lld", (long long)x->child_id);
+	else
+		snprintf(object, sizeof object, "list");
+	char detail[200];
+	snprintf(detail, sizeof detail, "%s%s", x->detail, x->child_id > 0 && !exists ? "; no such child" : "");
+	struct store_audit e = {.actor = OPERATOR, .action = x->action, .child_id = exists ? x->child_id : 0,
+				.object = object, .detail = detail};
+	return audit_append(c, &e);
+}
+
+/* The entry, durable (its own transaction, committed) before the list is read. */
+static int audited(store *st, const char *action, int64_t child_id, const char *detail)
+{
+	struct entry x = {action, child_id, detail};
+	return txq_exec(st, entry_run, &x);
+}
+
+static int limit_of(int limit)
+{
+	return limit > 0 ? limit : INT_MAX;
+}
+
+struct alloc_args {
+	struct store_view v;
+	int64_t child_id;
+	int limit;
+	store_allocation_fn fn;
+	void *ctx;
+};
+
+static int alloc_run(store_conn *c, void *arg)
+{
+	struct alloc_args *a = arg;
+	return store_allocations(c, &a->v, a->child_id, a->limit, a->fn, a->ctx);
+}
+
+int oplists_allocations(store *st, int64_t child_id, int limit, store_allocation_fn fn, void *ctx)
+{
+	char detail[64];
+	snprintf(detail, sizeof detail, "operator's list: %s", child_id > 0 ? "one child" : "every child");
+	int rc = audited(st, "allocations.list", child_id, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct alloc_args a = {.child_id = child_id, .limit = limit_of(limit), .fn = fn, .ctx = ctx};
+	access_operator_view(&a.v);
+	return service_in_snapshot(st, alloc_run, &a);
+}
+
+struct alert_args {
+	struct store_view v;
+	struct store_alert_query q;
+	store_alert_fn fn;
+	void *ctx;
+};
+
+static int alert_run(store_conn *c, void *arg)
+{
+	struct alert_args *a = arg;
+	return store_alerts(c, &a->v, &a->q, a->fn, a->ctx);
+}
+
+int oplists_alerts(store *st, const struct store_alert_query *q, store_alert_fn fn, void *ctx)
+{
+	char detail[160];
+	snprintf(detail, sizeof detail, "operator's list: %s%s%.16s", q->person_id > 0 ? "one child" : "every child",
+		 q->state && q->state[0] ? "; state " : "", q->state && q->state[0] ? q->state : "");
+	int rc = audited(st, "alerts.list", q->person_id, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct alert_args a = {.q = *q, .fn = fn, .ctx = ctx};
+	a.q.limit = limit_of(q->limit);
+	access_operator_view(&a.v);
+	return service_in_snapshot(st, alert_run, &a);
+}
+
+struct notice_args {
+	int limit;
+	store_notice_fn fn;
+	void *ctx;
+};
+
+static int notice_run(store_conn *c, void *arg)
+{
+	struct notice_args *a = arg;
+	return store_notices(c, a->limit, a->fn, a->ctx);
+}
+
+int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx)
+{
+	int rc = audited(st, "notices.list", 0, "operator's list: the data protection officer's notices");
+	if (rc != STORE_OK)
+		return rc;
+	struct notice_args a = {limit_of(limit), fn, ctx};
+	return service_in_snapshot(st, notice_run, &a);
+}

@@ -1,0 +1,26 @@
+/*
+ * service/oplists.h — the operator's read-only lists on the command line: allocations, alerts, the data
+ * protection officer's notices (`safeguard allocation list`, `alert list`, `dpo notices`). An administrator
+ * checks who holds a case and what is waiting on whom through them, and the tests check state through them
+ * rather than through SQL, so that they hold on every backend (issue 17).
+ *
+ * Each is the operator's read ("cli") and answerable as every read naming children is: its audit entry is
+ * durable before anything is read (actions "allocations.list", "alerts.list", "notices.list"; child_id the
+ * child asked about when it holds one, else 0; the filter in detail, no personal data), and it shows what
+ * service/access.c decides the operator is shown (access_operator_view). One read snapshot after the entry.
+ */
+#ifndef SAFEGUARD_SERVICE_OPLISTS_H
+#define SAFEGUARD_SERVICE_OPLISTS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Every allocation (child_id 0) or that child's, by child id, up to limit (0: all). */
+int oplists_allocations(store *st, int64_t child_id, int limit, store_allocation_fn fn, void *ctx);
+/* The alerts matching q (store_alert_query; q->limit 0: all), newest raised first. */
+int oplists_alerts(store *st, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
+/* The data protection officer's notices, newest first, up to limit (0: all). */
+int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx);
+
+#endif
