@@ -619,6 +619,89 @@ static void clustering_transposed_twins_apart(void **state)
 	linkage_tf_free(tf);
 }
 
+/* Yonas Berhe's records under one NHS number: "Yonas Tesfay Berhe" and "Jonnas Berhe" (two edits apart, joined
+ * by the number), and a housing record "BERHE YONAS" with the names in each other's fields and no number.
+ * Read crossed it names Yonas, whom the component holds: it joins (the names refusal used to set "Berhe"
+ * beside "Jonnas" as two unrelated given names and kept it out). Twins Elliot and Arlo Collins: Arlo's only
+ * record written "COLLINS ARLO" reads crossed as Arlo, whom Elliot's component does not hold: it stays out of
+ * Elliot's, and the twins stay two. */
+static void clustering_names_read_crossed(void **state)
+{
+	struct linkage_rec r[3 + 3 + 20];
+	r[0] = rec("Yonas", "Tesfay", "Berhe", "2024-09-12", "M", "CV2 5UF", "4 Ash Road", "9434765919", "");
+	r[1] = rec("Jonnas", "", "Berhe", "2024-09-12", "M", "CV2 5UF", "4 Ash Road", "9434765919", "");
+	r[2] = rec("BERHE", "", "YONAS", "12/09/2024", "M", "", "", "", ""); /* weaker: joins last */
+	r[3] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "N331268619106");
+	r[4] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
+	r[5] = rec("COLLINS", "", "ARLO", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
+	for (int i = 0; i < 20; i++) {
+		char dob[16];
+		snprintf(dob, sizeof dob, "20%02d-04-%02d", 5 + i % 10, 1 + i);
+		r[6 + i] = rec(i % 2 ? "Ruby" : "Noah", "", i % 4 < 2 ? "Collins" : "Berhe", dob, i % 2 ? "F" : "M", "", "", "", "");
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_true(sc.names_crossed);
+	linkage_score(&m, &r[2], &r[1], &sc); /* "Berhe" beside "Jonnas": unrelated, and not crossed */
+	assert_false(sc.names_crossed);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_ELSE);
+	struct linkage_score s01;
+	linkage_score(&m, &r[1], &r[0], &s01);
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_true(sc.weight < s01.weight); /* "Jonnas" joins first, by the number */
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 26, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_true(res.probability[2] > 0.99f);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[5], res.cluster[3]);
+	linkage_result_free(&res);
+}
+
+/* Dutraywoul Lithfeeu: two records "Dutraywoul" and one "Dhhutraaywoul" under his NHS number, all M, and a
+ * record "DUTRAYWOUL" with the sex written F and no number. Beside "Dhhutraaywoul" it gets the hard sex edge
+ * (sexes differ and the given names are not equal), but his component already holds "Dutraywoul", the name
+ * it carries: the sex edge is already judged (as a twins edge is), and it joins by its exact link. Twins Amir
+ * (M, two records, one NHS number) and Amira (F, two records, another) stay two: their links carry the sex
+ * edge and neither component holds the other's name. */
+static void clustering_sex_edge_judged_inside_component(void **state)
+{
+	struct linkage_rec r[8];
+	r[0] = rec("Dhhutraaywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[1] = rec("Dutraywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[2] = rec("Dutraywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[3] = rec("DUTRAYWOUL", "", "LITHFEEU", "9/2/2017", "F", "CV1 6RG", "8 Oak Street", "", "");
+	r[4] = rec("Amir", "", "Haddad", "2016-05-03", "M", "LS6 2AB", "1 Mill Lane", "9434765919", "");
+	r[5] = rec("Amir", "", "Haddad", "2016-05-03", "M", "LS6 2AB", "1 Mill Lane", "9434765919", "");
+	r[6] = rec("Amira", "", "Haddad", "2016-05-03", "F", "LS6 2AB", "1 Mill Lane", "4010232137", "");
+	r[7] = rec("Amira", "", "Haddad", "2016-05-03", "F", "LS6 2AB", "1 Mill Lane", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	bool hard = false;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_string_equal(linkage_cannot_link(sc.gamma, &hard), "sex");
+	assert_true(hard);
+	linkage_score(&m, &r[3], &r[1], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 8, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_equal(res.cluster[7], res.cluster[6]);
+	assert_int_not_equal(res.cluster[6], res.cluster[4]);
+	linkage_result_free(&res);
+}
+
 /* A valid NHS number from nine digits (mod 11 check digit); 0 when the nine have none. */
 static int nhs_from(unsigned long nine, char out[11])
 {
@@ -1124,6 +1207,8 @@ int main(void)
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(clustering_transposed_twins_apart),
+		cmocka_unit_test(clustering_names_read_crossed),
+		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
