@@ -1172,6 +1172,11 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0) &&
 	    lr < link_odds)
 		return true;
+	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
+	 * the other none. */
+	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) != (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
+		strict = true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
 	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
 	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By

@@ -761,6 +761,72 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 	linkage_result_free(&res);
 }
 
+/* id_asym. Twins Babatunde (three records, his NHS number on one) and Tunde (two records, no identifier),
+ * Ogunleye, on one birthday and address; Tunde is a short form of Babatunde. Among the other children, who
+ * carry their NHS numbers, SPLIT of 40 have records written both ways: one child whose records split so is
+ * likelier than twins so named, so by default the two groups join. One group holds an identifier and the
+ * other none: with id_asym the merge needs the link threshold's odds (twin_odds' decision), which the shares
+ * do not give: apart, for review. One child's records written so with no identifier on either side (no
+ * asymmetry) stay one, and so does a lone "Tunde" beside Babatunde's three. */
+static void clustering_identifier_asymmetry_needs_odds(void **state)
+{
+	enum { OTHERS = 40, SPLIT = 6 };
+	static const char *fam[8] = {"Okafor", "Novak", "Hughes", "Begum", "Kowalski", "Osei", "Adeyemi", "Balogun"};
+	struct linkage_rec r[5 + 4 * OTHERS];
+	const char *names[5] = {"Babatunde", "Babatunde", "Babatunde", "Tunde", "Tunde"};
+	for (int i = 0; i < 5; i++)
+		r[i] = rec(names[i], "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", i == 1 ? "4530387011" : "", "");
+	unsigned long nine = 401023213;
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		while (!nhs_from(nine++, nhs))
+			;
+		for (int k = 0; k < 4; k++)
+			r[5 + 4 * t + k] = rec(t < SPLIT && k >= 2 ? "Tunde" : "Babatunde", "", fam[t % 8], dob, "M", "LS6 2AB", addr, nhs, "");
+	}
+	size_t n = 5 + 4 * OTHERS;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_true(m.refuse & LINKAGE_REFUSE_ID_ASYM);
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	/* measured: one child likelier than twins, but not by 99 to 1 */
+	assert_true(m.twin_rate[0][LN_SHORT] < m.split_rate[0][LN_SHORT][2]);
+	assert_true(99 * m.twin_rate[0][LN_SHORT] > m.split_rate[0][LN_SHORT][2]);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_ID_ASYM;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse |= LINKAGE_REFUSE_ID_ASYM;
+	/* No identifier on either side: one child. */
+	r[1] = rec("Babatunde", "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "", "");
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+	/* His number on one record, one lone "Tunde": it joins him. */
+	r[1] = rec("Babatunde", "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "4530387011", "");
+	r[4] = r[2];
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* The twin share is counted on pairs of twins who BOTH carry a valid identifier, over the children who carry
  * one: when only half the records carry one, half the twins of an identified child go uncounted. 40 pairs
  * of identified twins (unrelated names), 80 identified children, and 80 records of other children with no
@@ -1204,6 +1270,7 @@ int main(void)
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
+		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(clustering_transposed_twins_apart),
