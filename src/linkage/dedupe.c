@@ -1098,6 +1098,20 @@ static bool crossed_holds(struct uf *u, const struct linkage_rec *recs, uint32_t
 	return false;
 }
 
+/* Whether record y's given name is a spelling of a name component root holds (variant, close or phonetic:
+ * "HRAOMA" beside Haroma's component, which also holds the name she is known by): then the names beside it
+ * are the component's, accepted already, and whether y is that child or a twin so named is the
+ * possible-twins decision's, measured on the input (twins_conflict), not this rule's. */
+static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		unsigned l = linkage_cmp_given_names(&recs[u->names[root][i]], y);
+		if (l > LN_EXACT && l <= LN_PHONETIC)
+			return true;
+	}
+	return false;
+}
+
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
  * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
@@ -1107,7 +1121,8 @@ static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
 			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
 			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y) &&
-			    !crossed_holds(u, recs, ra, y) && !crossed_holds(u, recs, rb, x))
+			    !crossed_holds(u, recs, ra, y) && !crossed_holds(u, recs, rb, x) &&
+			    !(u->size[rb] == 1 && spells_held(u, recs, ra, y)) && !(u->size[ra] == 1 && spells_held(u, recs, rb, x)))
 				return true;
 		}
 	return false;

@@ -702,6 +702,39 @@ static void clustering_sex_edge_judged_inside_component(void **state)
 	linkage_result_free(&res);
 }
 
+/* Haroma Qureshi's records under one NHS number: two "Haroma" and one "Leila" (the name she is known by, joined
+ * by the number). A lone housing record "HRAOMA" (no number, no family name) spells Haroma: the names refusal used to set it beside
+ * "Leila" as two unrelated names and keep it out; now a lone record that spells a name the component holds
+ * leaves the question to the possible-twins decision, and it joins. Her twin Yusra (two records, no number,
+ * same family, birthday and home) stays apart: her name spells none of Haroma's. */
+static void clustering_lone_spelling_of_held_name(void **state)
+{
+	struct linkage_rec r[6];
+	r[0] = rec("Haroma", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[1] = rec("Haroma", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[2] = rec("Leila", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[3] = rec("HRAOMA", "", "", "15/06/2012", "", "CV2 1AB", "5 Elm Close", "", ""); /* family name left out */
+	r[4] = rec("Yusra", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "", "");
+	r[5] = rec("Yusra", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_CLOSE);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	linkage_score(&m, &r[3], &r[2], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_ELSE);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_not_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* A valid NHS number from nine digits (mod 11 check digit); 0 when the nine have none. */
 static int nhs_from(unsigned long nine, char out[11])
 {
@@ -1276,6 +1309,7 @@ int main(void)
 		cmocka_unit_test(clustering_transposed_twins_apart),
 		cmocka_unit_test(clustering_names_read_crossed),
 		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
+		cmocka_unit_test(clustering_lone_spelling_of_held_name),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
