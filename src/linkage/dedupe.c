@@ -868,7 +868,7 @@ struct scored {
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
-	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it) */
+	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
 	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
 	uint8_t same_name;  /* the given names are equal (crossed or not) */
 	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
@@ -990,7 +990,8 @@ struct uf {
 	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next, *edge_from; /* edge e runs from record edge_from[e] to edge_to[e] */
-	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged) */
+	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged); 1 and
+	                       * 2 (a "sex" edge): lifted when already judged inside a component (edge_judged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	const struct linkage_model *model;
@@ -1114,7 +1115,9 @@ static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t r
 
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
- * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
+ * equal valid identifier, and for two names one of whose records gives the other as a middle name, that agree
+ * crosswise, or one of which is a record that names the other component's child read crossed
+ * (crossed_holds), or a lone record that spells a name the other component holds (spells_held). */
 static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
