@@ -868,7 +868,7 @@ struct scored {
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
-	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it) */
+	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
 	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
 	uint8_t same_name;  /* the given names are equal (crossed or not) */
 	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
@@ -950,7 +950,7 @@ static void score_chunk(void *ctx, size_t c)
 		unsigned twin = twinlike(p->gamma);
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin,
-					 (uint8_t)(cannot && hard && !transposed && strcmp(why, "twins") == 0),
+					 (uint8_t)(!cannot || !hard ? 0 : !transposed && strcmp(why, "twins") == 0 ? 1 : strcmp(why, "sex") == 0 ? 2 : 0),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
@@ -990,7 +990,8 @@ struct uf {
 	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next, *edge_from; /* edge e runs from record edge_from[e] to edge_to[e] */
-	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged) */
+	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged); 1 and
+	                       * 2 (a "sex" edge): lifted when already judged inside a component (edge_judged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	const struct linkage_model *model;
@@ -1070,15 +1071,61 @@ static bool edge_judged(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	return holds_name(u, recs, ry, &recs[x]) || holds_name(u, recs, rx, &recs[y]);
 }
 
+static bool set_has(const uint32_t *set, size_t max, uint32_t h)
+{
+	for (size_t i = 0; i < max && set[i]; i++)
+		if (set[i] == h)
+			return true;
+	return false;
+}
+
+/* Whether record y, read with its names in each other's fields, names the child of record r: y's given
+ * field holds r's family name (or a part of it) and y's family field r's given name or one of r's middle
+ * names ("BERHE YONAS" beside "Yonas Tesfay Berhe"). */
+static bool reads_crossed(const struct linkage_rec *y, const struct linkage_rec *r)
+{
+	if (!y->given_len || !r->given_len || !y->family_flat_len || !set_has(r->family_set, LINKAGE_SET_MAX, y->given_set[0]))
+		return false;
+	return set_has(y->family_set, LINKAGE_SET_MAX, r->given_set[0]) ||
+	       linkage_sets_meet(y->family_set, LINKAGE_SET_MAX, r->middle_set, LINKAGE_SET_MAX);
+}
+
+/* Whether record y, read crossed, names a child component root holds under its own name. */
+static bool crossed_holds(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++)
+		if (reads_crossed(y, &recs[u->names[root][i]]))
+			return true;
+	return false;
+}
+
+/* Whether record y's given name is a spelling of a name component root holds (variant, close or phonetic:
+ * "HRAOMA" beside Haroma's component, which also holds the name she is known by): then the names beside it
+ * are the component's, accepted already, and whether y is that child or a twin so named is the
+ * possible-twins decision's, measured on the input (twins_conflict), not this rule's. */
+static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		unsigned l = linkage_cmp_given_names(&recs[u->names[root][i]], y);
+		if (l > LN_EXACT && l <= LN_PHONETIC)
+			return true;
+	}
+	return false;
+}
+
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
- * equal valid identifier, and for two names one of whose records gives the other as a middle name. */
+ * equal valid identifier, and for two names one of whose records gives the other as a middle name, that agree
+ * crosswise, or one of which is a record that names the other component's child read crossed
+ * (crossed_holds), or a lone record that spells a name the other component holds (spells_held). */
 static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
 		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
 			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
-			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y))
+			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y) &&
+			    !crossed_holds(u, recs, ra, y) && !crossed_holds(u, recs, rb, x) &&
+			    !(u->size[rb] == 1 && spells_held(u, recs, ra, y)) && !(u->size[ra] == 1 && spells_held(u, recs, rb, x)))
 				return true;
 		}
 	return false;
@@ -1099,13 +1146,15 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 	}
 }
 
-/* Whether the two components share no exact given name. */
+/* Whether the two components share no exact given name. A given name commoner in the input as a family
+ * name (given_as_family: "DO" in "DO LONG", a family name written first) names no child: two siblings'
+ * records written so share it. */
 static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
 		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
 			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
-			if (x->given_h == y->given_h && x->given_len == y->given_len &&
+			if (!x->given_as_family && x->given_h == y->given_h && x->given_len == y->given_len &&
 			    memcmp(x->given, y->given, x->given_len) == 0)
 				return false;
 		}
@@ -1141,6 +1190,11 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0) &&
 	    lr < link_odds)
 		return true;
+	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
+	 * the other none. */
+	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) != (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
+		strict = true;
 	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
 	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
 	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
@@ -1194,8 +1248,8 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 	uint32_t from = u->nedges[ra] <= u->nedges[rb] ? ra : rb, other = from == ra ? rb : ra;
 	for (uint32_t e = u->head[from]; e != UINT32_MAX; e = u->edge_next[e])
 		if (!idmatch && uf_find(u, u->edge_to[e]) == other &&
-		    !(u->edge_kind[e] && (edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e]) ||
-					  edge_judged(u, recs, from, other, u->edge_from[e], u->edge_to[e]))))
+		    !(u->edge_kind[e] == 1 && edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e])) &&
+		    !(u->edge_kind[e] && edge_judged(u, recs, from, other, u->edge_from[e], u->edge_to[e])))
 			return true;
 	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
 		 twins_conflict(u, recs, ra, rb, twin_level, middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0);

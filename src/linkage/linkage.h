@@ -282,7 +282,10 @@ enum {
 	                                     * it links nearly as strongly (within the link threshold's odds) to
 	                                     * a component that the first refuses: which twin it is, a person
 	                                     * decides */
-	LINKAGE_REFUSE_ALL = 0xFFFu,
+	LINKAGE_REFUSE_ID_ASYM = 1u << 12,  /* cluster: possible twins between two components of two or more
+	                                     * records, one holding a valid identifier and the other none, need
+	                                     * the link threshold's odds (twin_odds' decision) */
+	LINKAGE_REFUSE_ALL = 0x1FFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

@@ -619,6 +619,122 @@ static void clustering_transposed_twins_apart(void **state)
 	linkage_tf_free(tf);
 }
 
+/* Yonas Berhe's records under one NHS number: "Yonas Tesfay Berhe" and "Jonnas Berhe" (two edits apart, joined
+ * by the number), and a housing record "BERHE YONAS" with the names in each other's fields and no number.
+ * Read crossed it names Yonas, whom the component holds: it joins (the names refusal used to set "Berhe"
+ * beside "Jonnas" as two unrelated given names and kept it out). Twins Elliot and Arlo Collins: Arlo's only
+ * record written "COLLINS ARLO" reads crossed as Arlo, whom Elliot's component does not hold: it stays out of
+ * Elliot's, and the twins stay two. */
+static void clustering_names_read_crossed(void **state)
+{
+	struct linkage_rec r[3 + 3 + 20];
+	r[0] = rec("Yonas", "Tesfay", "Berhe", "2024-09-12", "M", "CV2 5UF", "4 Ash Road", "9434765919", "");
+	r[1] = rec("Jonnas", "", "Berhe", "2024-09-12", "M", "CV2 5UF", "4 Ash Road", "9434765919", "");
+	r[2] = rec("BERHE", "", "YONAS", "12/09/2024", "M", "", "", "", ""); /* weaker: joins last */
+	r[3] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "N331268619106");
+	r[4] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
+	r[5] = rec("COLLINS", "", "ARLO", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
+	for (int i = 0; i < 20; i++) {
+		char dob[16];
+		snprintf(dob, sizeof dob, "20%02d-04-%02d", 5 + i % 10, 1 + i);
+		r[6 + i] = rec(i % 2 ? "Ruby" : "Noah", "", i % 4 < 2 ? "Collins" : "Berhe", dob, i % 2 ? "F" : "M", "", "", "", "");
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_true(sc.names_crossed);
+	linkage_score(&m, &r[2], &r[1], &sc); /* "Berhe" beside "Jonnas": unrelated, and not crossed */
+	assert_false(sc.names_crossed);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_ELSE);
+	struct linkage_score s01;
+	linkage_score(&m, &r[1], &r[0], &s01);
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_true(sc.weight < s01.weight); /* "Jonnas" joins first, by the number */
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 26, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_true(res.probability[2] > 0.99f);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[5], res.cluster[3]);
+	linkage_result_free(&res);
+}
+
+/* Dutraywoul Lithfeeu: two records "Dutraywoul" and one "Dhhutraaywoul" under his NHS number, all M, and a
+ * record "DUTRAYWOUL" with the sex written F and no number. Beside "Dhhutraaywoul" it gets the hard sex edge
+ * (sexes differ and the given names are not equal), but his component already holds "Dutraywoul", the name
+ * it carries: the sex edge is already judged (as a twins edge is), and it joins by its exact link. Twins Amir
+ * (M, two records, one NHS number) and Amira (F, two records, another) stay two: their links carry the sex
+ * edge and neither component holds the other's name. */
+static void clustering_sex_edge_judged_inside_component(void **state)
+{
+	struct linkage_rec r[8];
+	r[0] = rec("Dhhutraaywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[1] = rec("Dutraywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[2] = rec("Dutraywoul", "", "Lithfeeu", "2017-02-09", "M", "CV1 6RG", "8 Oak Street", "4514046477", "");
+	r[3] = rec("DUTRAYWOUL", "", "LITHFEEU", "9/2/2017", "F", "CV1 6RG", "8 Oak Street", "", "");
+	r[4] = rec("Amir", "", "Haddad", "2016-05-03", "M", "LS6 2AB", "1 Mill Lane", "9434765919", "");
+	r[5] = rec("Amir", "", "Haddad", "2016-05-03", "M", "LS6 2AB", "1 Mill Lane", "9434765919", "");
+	r[6] = rec("Amira", "", "Haddad", "2016-05-03", "F", "LS6 2AB", "1 Mill Lane", "4010232137", "");
+	r[7] = rec("Amira", "", "Haddad", "2016-05-03", "F", "LS6 2AB", "1 Mill Lane", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	bool hard = false;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_string_equal(linkage_cannot_link(sc.gamma, &hard), "sex");
+	assert_true(hard);
+	linkage_score(&m, &r[3], &r[1], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 8, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_equal(res.cluster[7], res.cluster[6]);
+	assert_int_not_equal(res.cluster[6], res.cluster[4]);
+	linkage_result_free(&res);
+}
+
+/* Haroma Qureshi's records under one NHS number: two "Haroma" and one "Leila" (the name she is known by, joined
+ * by the number). A lone housing record "HRAOMA" (no number, no family name) spells Haroma: the names refusal used to set it beside
+ * "Leila" as two unrelated names and keep it out; now a lone record that spells a name the component holds
+ * leaves the question to the possible-twins decision, and it joins. Her twin Yusra (two records, no number,
+ * same family, birthday and home) stays apart: her name spells none of Haroma's. */
+static void clustering_lone_spelling_of_held_name(void **state)
+{
+	struct linkage_rec r[6];
+	r[0] = rec("Haroma", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[1] = rec("Haroma", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[2] = rec("Leila", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "9434765919", "");
+	r[3] = rec("HRAOMA", "", "", "15/06/2012", "", "CV2 1AB", "5 Elm Close", "", ""); /* family name left out */
+	r[4] = rec("Yusra", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "", "");
+	r[5] = rec("Yusra", "", "Qureshi", "2012-06-15", "F", "CV2 1AB", "5 Elm Close", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_CLOSE);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	linkage_score(&m, &r[3], &r[2], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_ELSE);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_not_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* A valid NHS number from nine digits (mod 11 check digit); 0 when the nine have none. */
 static int nhs_from(unsigned long nine, char out[11])
 {
@@ -675,6 +791,72 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 	assert_int_equal(res.cluster[2], res.cluster[0]);
 	for (size_t i = 4; i < n; i += 2)
 		assert_int_not_equal(res.cluster[i], res.cluster[i + 1]);
+	linkage_result_free(&res);
+}
+
+/* id_asym. Twins Babatunde (three records, his NHS number on one) and Tunde (two records, no identifier),
+ * Ogunleye, on one birthday and address; Tunde is a short form of Babatunde. Among the other children, who
+ * carry their NHS numbers, SPLIT of 40 have records written both ways: one child whose records split so is
+ * likelier than twins so named, so by default the two groups join. One group holds an identifier and the
+ * other none: with id_asym the merge needs the link threshold's odds (twin_odds' decision), which the shares
+ * do not give: apart, for review. One child's records written so with no identifier on either side (no
+ * asymmetry) stay one, and so does a lone "Tunde" beside Babatunde's three. */
+static void clustering_identifier_asymmetry_needs_odds(void **state)
+{
+	enum { OTHERS = 40, SPLIT = 6 };
+	static const char *fam[8] = {"Okafor", "Novak", "Hughes", "Begum", "Kowalski", "Osei", "Adeyemi", "Balogun"};
+	struct linkage_rec r[5 + 4 * OTHERS];
+	const char *names[5] = {"Babatunde", "Babatunde", "Babatunde", "Tunde", "Tunde"};
+	for (int i = 0; i < 5; i++)
+		r[i] = rec(names[i], "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", i == 1 ? "4530387011" : "", "");
+	unsigned long nine = 401023213;
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		while (!nhs_from(nine++, nhs))
+			;
+		for (int k = 0; k < 4; k++)
+			r[5 + 4 * t + k] = rec(t < SPLIT && k >= 2 ? "Tunde" : "Babatunde", "", fam[t % 8], dob, "M", "LS6 2AB", addr, nhs, "");
+	}
+	size_t n = 5 + 4 * OTHERS;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[3], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_true(m.refuse & LINKAGE_REFUSE_ID_ASYM);
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	/* measured: one child likelier than twins, but not by 99 to 1 */
+	assert_true(m.twin_rate[0][LN_SHORT] < m.split_rate[0][LN_SHORT][2]);
+	assert_true(99 * m.twin_rate[0][LN_SHORT] > m.split_rate[0][LN_SHORT][2]);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_ID_ASYM;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+	m.refuse |= LINKAGE_REFUSE_ID_ASYM;
+	/* No identifier on either side: one child. */
+	r[1] = rec("Babatunde", "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "", "");
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+	/* His number on one record, one lone "Tunde": it joins him. */
+	r[1] = rec("Babatunde", "", "Ogunleye", "2010-12-17", "M", "CV3 8SQ", "12 Mill Lane", "4530387011", "");
+	r[4] = r[2];
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
 	linkage_result_free(&res);
 }
 
@@ -1121,9 +1303,13 @@ int main(void)
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
+		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(clustering_transposed_twins_apart),
+		cmocka_unit_test(clustering_names_read_crossed),
+		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
+		cmocka_unit_test(clustering_lone_spelling_of_held_name),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
