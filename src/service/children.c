@@ -472,9 +472,11 @@ int children_may_see_viewers(store *st, const char *username, const char *role, 
 
 int children_may_see_viewers_of(store *st, const struct children_access *a, bool *may)
 {
-	struct may_args m = {a->reader.username, a->reader.role, a->child_id, may};
-	*may = false;
-	return service_in_read(st, a, may_run, &m);
+	/* may_run's rule, from what the audit's transaction decided (access.c): nothing more to read */
+	(void)st;
+	*may = a->audited && !a->refused && a->reader.role[0] &&
+	       (strcmp(a->reader.role, "dpo") == 0 || a->reader.allocated_worker);
+	return STORE_OK;
 }
 
 struct viewers_args {
