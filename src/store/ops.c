@@ -1633,22 +1633,6 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
-	/* A page of a child's history (issue 17): the page's ids found in the index event_history's order (the view
-	 * reads a row's details by id only for the private agency's, so the index covers the walk), then each
-	 * row by id (LIMIT 1: a nested loop, which keeps that order; no sort). With an area's statistics (a
-	 * child has 20 events on average) PostgreSQL planned the one-statement form as every row of the child read
-	 * and sorted for the newest 101: 0.4 ms at 500 events, growing with the history; this reads 101. */
-	[S_CHRONO_FIRST] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, "
-			   "e.summary, e.details FROM (SELECT id, occurred_at FROM event WHERE person_id = ?1 "
-			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT_BY_ID("event")
-			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2) AS k "
-			   "CROSS JOIN LATERAL (SELECT * FROM event r WHERE r.id = k.id LIMIT 1) AS e ORDER BY k.occurred_at DESC, k.id DESC",
-	[S_CHRONO_AFTER] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, "
-			   "e.summary, e.details FROM (SELECT id, occurred_at FROM event WHERE person_id = ?1 "
-			   "AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
-			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT_BY_ID("event")
-			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2) AS k "
-			   "CROSS JOIN LATERAL (SELECT * FROM event r WHERE r.id = k.id LIMIT 1) AS e ORDER BY k.occurred_at DESC, k.id DESC",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
