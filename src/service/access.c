@@ -65,8 +65,7 @@ static int decide_run(store_conn *c, void *arg)
 		grant(d, ACCESS_FULL, "allocated worker");
 		if (d->allocated)
 			*d->allocated = true;
-	}
-	else if (rc == STORE_OK && found && al->manager[0] && strcmp(al->manager, d->p->username) == 0)
+	} else if (rc == STORE_OK && found && al->manager[0] && strcmp(al->manager, d->p->username) == 0)
 		grant(d, ACCESS_FULL, "manager of the allocated team");
 	free(al);
 	if (rc != STORE_OK || *d->level == ACCESS_FULL)

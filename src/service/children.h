@@ -117,7 +117,7 @@ int children_search(store *st, const struct access_reader *r, const struct store
 int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
 /* The same for the person of an audited access, from what its audit decided (no read: the allocation and the
  * seal as the decision saw them, in the transaction of the audit entry). */
-int children_may_see_viewers_of(store *st, const struct children_access *a, bool *may);
+bool children_may_see_viewers_of(const struct children_access *a);
 int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx);
 /* The child's break-glass openings with their reasons, newest first, for the same readers under the same
  * audit entry ("viewers.read"): the reason may name people, so it is shown only there. */
