@@ -9,6 +9,8 @@
 #   bench/page.sh --db pg /tmp/main-safeguard build/safeguard     a throwaway PostgreSQL cluster
 #   BENCH_PERF=/tmp/page.data bench/page.sh        perf record -g of the server during the first run
 #   BENCH_FAULTS=1 bench/page.sh                   the server's page faults per page too (perf stat)
+#   BENCH_PG_STATEMENTS=1 bench/page.sh --db pg B  per build's first run: what each statement cost PostgreSQL a page
+#                                                  (pg_stat_statements: calls, execution and planning time, rows)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -36,7 +38,11 @@ cleanup() {
 trap cleanup EXIT
 case "$bench_db" in
   "") db="sqlite:$work/bench.db" ;;
-  pg) pg_state=$work/pg-state; db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
+  pg)
+    pg_state=$work/pg-state
+    [ -n "${BENCH_PG_STATEMENTS:-}" ] &&
+      export PG_TEST_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+    db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
   *) echo "bench: --db takes pg" >&2; exit 2 ;;
 esac
 export SAFEGUARD_DATA_DIR=$work/data
@@ -78,6 +84,10 @@ export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$ja
 [ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed" >&2; exit 1; }
 export SAFEGUARD_PATH="/children/$child"
 stop
+# A live cluster's autovacuum has analysed the tables (and set the visibility map) long before a child has 500
+# events; this one is a minute old. Without statistics PostgreSQL takes each of the child's tables for two rows
+# and plans the record page's reads as "read them all and sort" (issue 17: two thirds of its time per page).
+[ -n "$pg_state" ] && psql -qAt "$db" -c "VACUUM ANALYZE" >/dev/null
 
 echo "machine: $(nproc) cores; $db"
 # The same page from every build (the session is in the database, so it holds across servers).
@@ -113,6 +123,11 @@ for r in $(seq 1 "$runs"); do
       perf stat -e page-faults -x, -o "$work/faults" -p "$pid" >/dev/null 2>&1 &
       pf_pid=$!
     fi
+    pgss=""
+    if [ -n "${BENCH_PG_STATEMENTS:-}" ] && [ -n "$pg_state" ] && [ "$r" = 1 ]; then
+      pgss=1
+      PGOPTIONS="-c client_min_messages=warning" psql -qAt "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+    fi
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g0=$(pg_ticks)
@@ -126,6 +141,19 @@ for r in $(seq 1 "$runs"); do
       faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$work/faults")
     fi
     stop
+    if [ -n "$pgss" ]; then # per page: calls, execution and planning ms, rows; the costliest first
+      pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+      psql -qAt -F' | ' "$db" -c "SELECT round(calls::numeric / $pages, 2), round((total_exec_time / $pages)::numeric, 4),
+          round((total_plan_time / $pages)::numeric, 4), round(rows::numeric / greatest(calls, 1), 1),
+          left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query NOT LIKE '%pg_stat_statements%'
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" |
+        sed 's/^/  calls\/page | exec ms\/page | plan ms\/page | rows\/call | /'
+      psql -qAt "$db" -c "SELECT 'statements a page: ' || round(sum(calls)::numeric / $pages, 1) || ', their execution '
+          || round((sum(total_exec_time) / $pages)::numeric, 3) || ' ms, planning ' || round((sum(total_plan_time) / $pages)::numeric, 3)
+          || ' ms' FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
+    fi
     awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
       printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",

@@ -3,6 +3,7 @@
 #
 #   start  initdb in a fresh temporary folder (under TMPDIR, default /tmp), start the server with its Unix socket in that folder only
 #          (listen_addresses = '': no TCP), fsync on, create the database "safeguard"; prints the URL
+#          (PG_TEST_OPTS: more server options, e.g. "-c shared_preload_libraries=pg_stat_statements")
 #   url    prints the URL of the cluster started last (postgresql:///safeguard?host=DIR)
 #   stop   stops it and removes the folder
 #
@@ -31,7 +32,7 @@ start)
 	as_owner "$PGBIN/initdb" -D "$dir/data" -U safeguard --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
 		>"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 	as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=on -c synchronous_commit=on -c max_connections=200" \
+		-o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=on -c synchronous_commit=on -c max_connections=200 ${PG_TEST_OPTS:-}" \
 		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 	as_owner "$PGBIN/createdb" -h "$dir" -U safeguard safeguard
 	# the tests (as root) reach the socket: the folder lets others through, the socket is the cluster's

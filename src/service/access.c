@@ -18,6 +18,7 @@ struct decide_args {
 	enum access_level *level;
 	char *basis;
 	char *until; /* NULL, or where a break-glass's expiry goes */
+	bool *allocated; /* NULL, or where "the allocated worker" goes */
 };
 
 static void grant(struct decide_args *d, enum access_level level, const char *basis)
@@ -60,9 +61,11 @@ static int decide_run(store_conn *c, void *arg)
 	if (!al)
 		return STORE_EIO;
 	rc = store_allocation_get(c, d->child_id, al, &found);
-	if (rc == STORE_OK && found && al->worker[0] && strcmp(al->worker, d->p->username) == 0)
+	if (rc == STORE_OK && found && al->worker[0] && strcmp(al->worker, d->p->username) == 0) {
 		grant(d, ACCESS_FULL, "allocated worker");
-	else if (rc == STORE_OK && found && al->manager[0] && strcmp(al->manager, d->p->username) == 0)
+		if (d->allocated)
+			*d->allocated = true;
+	} else if (rc == STORE_OK && found && al->manager[0] && strcmp(al->manager, d->p->username) == 0)
 		grant(d, ACCESS_FULL, "manager of the allocated team");
 	free(al);
 	if (rc != STORE_OK || *d->level == ACCESS_FULL)
@@ -108,8 +111,9 @@ int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_i
 {
 	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
 	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis,
-				.until = r->glass_until};
+				.until = r->glass_until, .allocated = &r->allocated_worker};
 	r->level = ACCESS_NONE;
+	r->allocated_worker = false;
 	r->glass_until[0] = '\0';
 	snprintf(r->basis, sizeof r->basis, "no legitimate relationship");
 	ts_format_utc(now, d.now);

@@ -58,6 +58,7 @@ struct access_reader {
 	enum access_level level;           /* set by the service: ACCESS_NONE until decided */
 	char basis[ACCESS_BASIS_MAX];      /* why; no personal data: it goes into the audit entry */
 	char glass_until[STORE_TS_LEN + 1]; /* with basis "break-glass": when the emergency access ends (UTC) */
+	bool allocated_worker;             /* set with level: the child's allocated worker (never of a sealed record) */
 };
 void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
 			  const char *role);

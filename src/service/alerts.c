@@ -853,7 +853,7 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 	} else {
 		access_list_view(&a->reader, &args.view);
 	}
-	return service_in_snapshot(st, list_run, &args);
+	return service_in_read(st, a, list_run, &args);
 }
 
 static int caseload_run(store_conn *c, void *arg)

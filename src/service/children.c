@@ -98,6 +98,68 @@ int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *ar
 	return rc;
 }
 
+/* ---- one snapshot for a page's reads (issue 17) ---- */
+
+struct children_snapshot {
+	store_conn *c;
+	bool broken; /* a read failed in it: the reads after take their own */
+};
+
+int children_snapshot_begin(store *st, struct children_access *a)
+{
+	a->snapshot = NULL;
+	if (!a->audited || a->refused)
+		return STORE_OK; /* nothing will be read: nothing to hold */
+	struct children_snapshot *s = calloc(1, sizeof *s);
+	if (!s)
+		return STORE_EIO;
+	if (!(s->c = store_conn_get_read(st))) {
+		free(s);
+		return STORE_EUNAVAIL;
+	}
+	int rc = store_begin_read(s->c);
+	if (rc == STORE_EUNAVAIL) { /* lost before anything ran: once on a new one */
+		store_conn_put(st, s->c);
+		if (!(s->c = store_conn_get_read(st))) {
+			free(s);
+			return STORE_EUNAVAIL;
+		}
+		rc = store_begin_read(s->c);
+	}
+	if (rc != STORE_OK) {
+		store_conn_put(st, s->c);
+		free(s);
+		return rc;
+	}
+	a->snapshot = s;
+	return STORE_OK;
+}
+
+void children_snapshot_end(store *st, struct children_access *a)
+{
+	struct children_snapshot *s = a->snapshot;
+	if (!s)
+		return;
+	a->snapshot = NULL;
+	if (s->broken)
+		store_rollback(s->c);
+	else if (store_commit(s->c) != STORE_OK) /* ends the snapshot; nothing was written */
+		store_rollback(s->c);
+	store_conn_put(st, s->c);
+	free(s);
+}
+
+int service_in_read(store *st, const struct children_access *a, int (*fn)(store_conn *c, void *arg), void *arg)
+{
+	struct children_snapshot *s = a ? a->snapshot : NULL;
+	if (!s || s->broken)
+		return service_in_snapshot(st, fn, arg);
+	int rc = fn(s->c, arg);
+	if (rc != STORE_OK) /* on PostgreSQL a failed statement ends the transaction's use */
+		s->broken = true;
+	return rc;
+}
+
 /* Keyset paging, once for every caller: ask the store for one row more than the page holds; that row only
  * says an older page exists, and the last row shown becomes the cursor for it. */
 struct page_walk {
@@ -277,7 +339,7 @@ int children_read(store *st, const struct children_access *a, const struct child
 		return STORE_OK; /* nothing: as for no child */
 	struct read_args r = {.a = a, .v = v, .ctx = ctx, .found = found};
 	access_view(&a->reader, &r.view);
-	return service_in_snapshot(st, read_run, &r);
+	return service_in_read(st, a, read_run, &r);
 }
 
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
@@ -292,7 +354,7 @@ int children_record(store *st, const struct children_access *a, const struct chi
 	struct read_args r = {
 		.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max, .end = end};
 	access_view(&a->reader, &r.view);
-	return service_in_snapshot(st, read_run, &r);
+	return service_in_read(st, a, read_run, &r);
 }
 
 struct search_args {
@@ -371,7 +433,7 @@ int children_chronology(store *st, const struct children_access *a, const struct
 		return STORE_OK;
 	struct read_args r = {.a = a, .ctx = ctx, .found = found, .page = page, .fn = fn, .end = end};
 	access_view(&a->reader, &r.view);
-	return service_in_snapshot(st, chronology_run, &r);
+	return service_in_read(st, a, chronology_run, &r);
 }
 
 /* ---- who has looked ---- */
@@ -406,6 +468,13 @@ int children_may_see_viewers(store *st, const char *username, const char *role, 
 	struct may_args m = {username, role, child_id, may};
 	*may = false;
 	return service_in_snapshot(st, may_run, &m);
+}
+
+bool children_may_see_viewers_of(const struct children_access *a)
+{
+	/* may_run's rule, from what the audit's transaction decided (access.c): nothing more to read */
+	return a->audited && !a->refused && a->reader.role[0] &&
+	       (strcmp(a->reader.role, "dpo") == 0 || a->reader.allocated_worker);
 }
 
 struct viewers_args {

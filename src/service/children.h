@@ -51,10 +51,21 @@ struct children_access {
 	/* Called on the writer thread when the entry is durable or has failed; must not block. */
 	void (*done)(struct children_access *a);
 	void *ctx;
+	/* The read snapshot of a page's reads (children_snapshot_begin): NULL, each read takes its own. */
+	struct children_snapshot *snapshot;
 };
 
 /* Queues the audit entry of a read. */
 void children_access_audit(txq *q, struct children_access *a);
+
+/* One read snapshot for all of a page's reads made with this access once its entry is durable (issue 17:
+ * the record page began and committed five; on PostgreSQL each is two more statements and round trips):
+ * children_record, alerts_list, homes_child_placement and summary_read then run in it, and see one
+ * consistent state. Nothing is held for an access that is not audited or was refused. A read that fails in
+ * it ends its use: the reads after it take their own snapshots, as without one.
+ * children_snapshot_end (also when begin failed or held nothing) hands the connection back. */
+int children_snapshot_begin(store *st, struct children_access *a);
+void children_snapshot_end(store *st, struct children_access *a);
 
 /* What a reader is shown of a child, delivered piece by piece. Any callback may be NULL. A non-zero
  * return stops the walk and becomes the result. */
@@ -104,6 +115,9 @@ int children_search(store *st, const struct access_reader *r, const struct store
  * "who has looked at this child's record"). children_may_see_viewers says whether this person may; the
  * read itself is audited first like every other ("viewers.read"). */
 int children_may_see_viewers(store *st, const char *username, const char *role, int64_t child_id, bool *may);
+/* The same for the person of an audited access, from what its audit decided (no read: the allocation and the
+ * seal as the decision saw them, in the transaction of the audit entry). */
+bool children_may_see_viewers_of(const struct children_access *a);
 int children_viewers(store *st, const struct children_access *a, int limit, store_audit_fn fn, void *ctx);
 /* The child's break-glass openings with their reasons, newest first, for the same readers under the same
  * audit entry ("viewers.read"): the reason may name people, so it is shown only there. */

@@ -1042,7 +1042,7 @@ int homes_child_placement(store *st, const struct children_access *a, const char
 	if (a->refused || a->reader.level < ACCESS_AGENCY || !access_view_shows(&v, ACCESS_PLACEMENT_AGENCY))
 		return STORE_OK;
 	struct child_placement_args x = {a->child_id, day, out, found};
-	return service_in_snapshot(st, child_placement_run, &x);
+	return service_in_read(st, a, child_placement_run, &x);
 }
 
 void homes_escalation_target(const char *owner_team, const char *manager, char out[STORE_USER_MAX + 1])

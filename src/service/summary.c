@@ -186,7 +186,7 @@ int summary_read(store *st, const struct children_access *a, struct date today, 
 	if (a->reader.level < ACCESS_FULL && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
 		return STORE_OK;
 	struct summary_args s = {a->child_id, today, out, a->reader.level == ACCESS_FULL ? NULL : &view};
-	int rc = service_in_snapshot(st, summary_run, &s);
+	int rc = service_in_read(st, a, summary_run, &s);
 	*shown = rc == STORE_OK;
 	return rc;
 }

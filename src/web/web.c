@@ -1117,10 +1117,14 @@ static void record_continue(http_request *rq, void *ctx)
 		snprintf(j->agency_f, sizeof j->agency_f, "%s", j->access.reader.agency);
 		j->page_q.agency = j->agency_f;
 	}
-	if (j->page == PAGE_RECORD)
+	/* The record page's reads (the record, its alerts, placement and summary card) in one snapshot (issue 17);
+	 * without one (none could be had) each read takes its own. */
+	if (j->page == PAGE_RECORD) {
+		children_snapshot_begin(w->st, &j->access);
 		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found, &j->end);
-	else
+	} else {
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
+	}
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: page read failed (store error %d)\n", rc);
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");
@@ -1166,6 +1170,11 @@ static void record_continue(http_request *rq, void *ctx)
 	placement_view(j);
 	summary_view(j);
 	j->view = NULL;
+	children_snapshot_end(w->st, &j->access);
+	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO), as the audit decided. */
+	const struct web_user *u = web_user(rq);
+	json_object_set_new(view, "can_viewers", json_boolean(access_role_may(u->role, u->agency, ACT_VIEWERS) &&
+							      children_may_see_viewers_of(&j->access)));
 
 	char shown[200], scope[96];
 	const char *filter = j->agency_f[0] ? web_agency_name(j->agency_f) : NULL;
@@ -1211,6 +1220,7 @@ static void record_continue(http_request *rq, void *ctx)
 	web_render_raw(w, rq, 200, "child", view, parts, sizeof parts / sizeof parts[0]);
 	buf_free(&svg);
 out:
+	children_snapshot_end(w->st, &j->access); /* when a page ended before its reads were done */
 	record_job_free(j);
 }
 
@@ -1262,14 +1272,6 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 	/* A cursor that is not one (an edited link) shows the newest page rather than an error. */
 	if (before && event_cursor_parse(before, j->before_at, &j->page_q.before_id))
 		j->page_q.before_at = j->before_at;
-	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO). Asked before the
-	 * read, so a failure here shows the record without the link rather than no record. */
-	const struct web_user *u = web_user(rq);
-	bool may_viewers = false;
-	if (access_role_may(u->role, u->agency, ACT_VIEWERS) &&
-	    children_may_see_viewers(w->st, u->username, u->role, child_id, &may_viewers) != STORE_OK)
-		may_viewers = false;
-	json_object_set_new(j->view, "can_viewers", json_boolean(may_viewers));
 	read_child(w, rq, j, j->page_q.before_at ? "record page, older events" : "record page");
 }
 

@@ -1,0 +1,202 @@
+/* The record page's reads in one snapshot (issue 17, service/children.h children_snapshot_begin), and who may
+ * see "who has looked" from the audit's decision (children_may_see_viewers_of). On SQLite, and on PostgreSQL
+ * with make unit-pg. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock/now.h"
+#include "fixture.h"
+#include "service/alerts.h"
+#include "service/cases.h"
+#include "service/children.h"
+
+static int64_t add_child(store_conn *c, const char *given)
+{
+	struct store_person *p = calloc(1, sizeof *p);
+	int64_t id = 0;
+	assert_non_null(p);
+	snprintf(p->given_name, sizeof p->given_name, "%s", given);
+	snprintf(p->family_name, sizeof p->family_name, "Snapshot");
+	snprintf(p->dob, sizeof p->dob, "2015-01-01");
+	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
+	free(p);
+	return id;
+}
+
+static void add_event(store *st, int64_t person_id, const char *at)
+{
+	static int refs;
+	char ref[32];
+	struct store_source_record r;
+	struct store_event e;
+	int64_t source_id = 0, id = 0;
+	store_conn *c = store_conn_get(st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	snprintf(ref, sizeof ref, "SNAP-%d", ++refs);
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "social_care");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person_id;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	assert_int_equal(store_source_insert(c, &r, &source_id), STORE_OK);
+	memset(&e, 0, sizeof e);
+	e.person_id = person_id;
+	e.source_record_id = source_id;
+	snprintf(e.agency, sizeof e.agency, "social_care");
+	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
+	e.summary = "summary";
+	e.details = "{}";
+	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(st, c);
+}
+
+static int count_row(const struct store_event *e, void *ctx)
+{
+	(void)e;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int shown(store *st, const struct children_access *a)
+{
+	struct store_page page = {.limit = 50};
+	struct children_page_end end;
+	bool found = false;
+	int n = 0;
+	assert_int_equal(children_chronology(st, a, &page, count_row, &n, &found, &end), STORE_OK);
+	assert_true(found);
+	return n;
+}
+
+static void full_reader(struct children_access *a, int64_t child)
+{
+	memset(a, 0, sizeof *a);
+	a->action = "child.read";
+	a->child_id = child;
+	a->need = ACCESS_AGENCY;
+	access_reader_person(&a->reader, 7, "jsmith", "social_care", "social_worker");
+	a->reader.level = ACCESS_FULL;
+	a->audited = true; /* as children_access_audit leaves it once the entry is durable */
+}
+
+/* A page's reads see one state: what is written between two of them is not on this page (it was: each read
+ * took a snapshot of its own), and the next page sees it. */
+static void reads_of_one_page_share_a_snapshot(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(store_agency_upsert(c, "social_care", "Children's social care"), STORE_OK);
+	int64_t child = add_child(c, "Sasha");
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	add_event(f->st, child, "2025-03-01T09:00:00Z");
+
+	struct children_access a;
+	full_reader(&a, child);
+	assert_int_equal(children_snapshot_begin(f->st, &a), STORE_OK);
+	assert_non_null(a.snapshot);
+	assert_int_equal(shown(f->st, &a), 1);
+	add_event(f->st, child, "2025-03-02T09:00:00Z"); /* another writer, between two reads of the page */
+	assert_int_equal(shown(f->st, &a), 1);
+	children_snapshot_end(f->st, &a);
+	assert_null(a.snapshot);
+	assert_int_equal(shown(f->st, &a), 2); /* the next page */
+	children_snapshot_end(f->st, &a);      /* twice: nothing held, nothing done */
+}
+
+/* Nothing is held for a read that is not audited or was refused: it reads nothing. */
+static void nothing_held_without_a_durable_entry(void **state)
+{
+	struct fx *f = *state;
+	struct children_access a;
+	full_reader(&a, 1);
+	a.audited = false;
+	assert_int_equal(children_snapshot_begin(f->st, &a), STORE_OK);
+	assert_null(a.snapshot);
+	a.audited = true;
+	a.refused = true;
+	assert_int_equal(children_snapshot_begin(f->st, &a), STORE_OK);
+	assert_null(a.snapshot);
+}
+
+/* "Who has looked" is offered to the allocated worker and the data protection officer, from what the audit's
+ * decision saw; not to another worker, and not to the allocated worker of a sealed record. */
+static void viewers_link_from_the_decision(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "north");
+	snprintf(t.name, sizeof t.name, "North");
+	snprintf(t.manager, sizeof t.manager, "north.manager");
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	int64_t child = add_child(c, "Vida"), sealed = add_child(c, "Sela");
+	struct store_allocation *al = calloc(1, sizeof *al);
+	enum cases_result res = CASES_NO_TEAM;
+	assert_non_null(al);
+	al->person_id = child;
+	snprintf(al->team, sizeof al->team, "north");
+	snprintf(al->worker, sizeof al->worker, "jsmith");
+	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(res, CASES_DONE);
+	al->person_id = sealed;
+	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	free(al);
+	bool already = false;
+	assert_int_equal(store_person_seal(c, sealed, "court_order", "dpo.one", &already), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+
+	static const struct {
+		const char *username, *role;
+		bool sealed, may;
+	} cases[] = {{"jsmith", "social_worker", false, true},
+		     {"bjones", "social_worker", false, false},
+		     {"dpo.one", "dpo", false, true},
+		     {"north.manager", "team_manager", false, false},
+		     {"jsmith", "social_worker", true, false},
+		     {"dpo.one", "dpo", true, true}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct children_access a;
+		memset(&a, 0, sizeof a);
+		a.child_id = cases[i].sealed ? sealed : child;
+		access_reader_person(&a.reader, 1, cases[i].username, "social_care", cases[i].role);
+		assert_int_equal(access_decide_reader(c, &a.reader, a.child_id, clock_now()), STORE_OK);
+		a.audited = true;
+		bool asked = !cases[i].may;
+		assert_int_equal(children_may_see_viewers_of(&a), cases[i].may);
+		/* the same answer as the read that asks the database */
+		assert_int_equal(children_may_see_viewers(f->st, cases[i].username, cases[i].role, a.child_id, &asked),
+				 STORE_OK);
+		assert_int_equal(asked, cases[i].may);
+		a.refused = true; /* a refused read offers nothing */
+		assert_false(children_may_see_viewers_of(&a));
+	}
+	store_conn_put(f->st, c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reads_of_one_page_share_a_snapshot, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(nothing_held_without_a_durable_entry, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(viewers_link_from_the_decision, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
