@@ -364,6 +364,21 @@ static void sources_events_chronology(void **state)
 	assert_true(yes);
 	assert_int_equal(store_child_agency_contributed(f->c, a, "school", &yes), STORE_OK);
 	assert_false(yes);
+	/* the same walking the history in time order (the rules' read): the kinds asked for only, ties by id */
+	int64_t e4 = event(f->c, a, "police", "E-4", "missing_episode", "2026-03-02T10:00:00Z", NULL);
+	int64_t e5 = event(f->c, a, "police", "E-5", "concern", "2026-02-01T09:00:00Z", NULL);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds_in_time(f->c, a, "[\"concern\",\"missing_episode\"]", collect_event, &w),
+			 STORE_OK);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.id[0], e5);
+	assert_int_equal(w.id[1], e1);
+	assert_int_equal(w.id[2], e3);
+	assert_int_equal(w.id[3], e4);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds_in_time(f->c, a, "[\"concern_x\",\"unscheduled\"]", collect_event, &w),
+			 STORE_OK);
+	assert_int_equal(w.n, 0); /* a code is matched whole, never as a part of another */
 }
 
 /* ---- linkage's blocking keys ---- */
