@@ -403,14 +403,14 @@ static int open_fds(void)
 static int seed_persons(store_conn *c, void *arg)
 {
 	int rc = STORE_OK;
-	for (int i = 0; i < 3000 && rc == STORE_OK; i++) {
+	for (unsigned i = 0; i < 3000 && rc == STORE_OK; i++) {
 		struct store_person p;
 		int64_t id;
 		memset(&p, 0, sizeof p);
-		snprintf(p.family_name, sizeof p.family_name, "Family%05d", (i * 7919) % 3000);
-		snprintf(p.family_fold, sizeof p.family_fold, "family%05d", (i * 7919) % 3000);
-		snprintf(p.dob, sizeof p.dob, "20%02d-%02d-%02d", 10 + i % 10, 1 + i % 12, 1 + i % 28);
-		snprintf(p.match_key, sizeof p.match_key, "seed-%05d", (i * 104729) % 3000);
+		snprintf(p.family_name, sizeof p.family_name, "Family%05u", (i * 7919) % 3000);
+		snprintf(p.family_fold, sizeof p.family_fold, "family%05u", (i * 7919) % 3000);
+		snprintf(p.dob, sizeof p.dob, "20%02u-%02u-%02u", 10 + i % 10, 1 + i % 12, 1 + i % 28);
+		snprintf(p.match_key, sizeof p.match_key, "seed-%05u", (i * 104729) % 3000);
 		rc = store_person_insert(c, &p, &id);
 	}
 	return rc;
@@ -427,14 +427,14 @@ static int spread_inserts(store_conn *c, void *arg)
 	struct spread *sp = arg;
 	int rc = STORE_OK;
 	sp->fds_before = open_fds();
-	for (int i = 0; i < 300 && rc == STORE_OK; i++) {
+	for (unsigned i = 0; i < 300 && rc == STORE_OK; i++) {
 		struct store_person p;
 		int64_t id;
 		memset(&p, 0, sizeof p);
-		snprintf(p.family_name, sizeof p.family_name, "Family%05d-x", i * 10);
-		snprintf(p.family_fold, sizeof p.family_fold, "family%05d-x", i * 10);
-		snprintf(p.dob, sizeof p.dob, "20%02d-%02d-%02d", 10 + i % 10, 1 + i % 12, 2 + i % 27);
-		snprintf(p.match_key, sizeof p.match_key, "seed-%05d-x", i * 10);
+		snprintf(p.family_name, sizeof p.family_name, "Family%05u-x", i * 10);
+		snprintf(p.family_fold, sizeof p.family_fold, "family%05u-x", i * 10);
+		snprintf(p.dob, sizeof p.dob, "20%02u-%02u-%02u", 10 + i % 10, 1 + i % 12, 2 + i % 27);
+		snprintf(p.match_key, sizeof p.match_key, "seed-%05u-x", i * 10);
 		rc = store_person_insert(c, &p, &id);
 	}
 	sp->fds_after = open_fds();
