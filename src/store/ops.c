@@ -1459,17 +1459,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 			       "ORDER BY k.person_id LIMIT ?2",
 	/* The same persons with their rows, NHS numbers and UPNs (one row per identifier, none: one row), and
-	 * whether persons stand merged into them: one statement per record instead of three per candidate. */
-	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+	 * whether persons stand merged into them: one statement per record instead of three per candidate. On
+	 * SQLite the persons come straight from the IN list's index, in id order, with their identifiers in id
+	 * order (identifier_person), so no DISTINCT, no materialised list and no sort (two temporary b-trees of
+	 * four per record); the caller stops after ?2 persons (sq_block_candidates_scored), which are the first
+	 * ?2 ids as LIMIT gave them. PostgreSQL, which sends every row at once, keeps the LIMIT (pg_override). */
+	[S_BLOCK_CANDIDATES_SCORED] = "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				      "THEN 1 ELSE 0 END FROM person p "
+				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				      "WHERE p.id IN (SELECT k.person_id FROM person_block_key k WHERE k.key IN "
 				      "(SELECT value FROM json_each(?1)) "
 				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
-				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
-				      "ORDER BY k.person_id LIMIT ?2) "
-				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
-				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
-				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
-				      "ORDER BY p.id, i.kind, i.id",
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)) "
+				      "ORDER BY p.id, i.id",
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
@@ -1641,6 +1644,17 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
+	/* the candidates with their LIMIT in the query (see the statement above) */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+				      "(SELECT value FROM json_each(?1)) "
+				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
+				      "ORDER BY k.person_id LIMIT ?2) "
+				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
+				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				      "ORDER BY p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
@@ -5018,16 +5032,23 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		free(cand);
 		return STORE_EIO;
 	}
+	int handed = 0; /* persons given to fn: at most limit, the first by id (SQLite's text has no LIMIT) */
 	text(s, 1, keys_json);
-	sql_bind_int(s, 2, limit);
+	if (sql_bind_parameter_count(s) >= 2)
+		sql_bind_int(s, 2, limit);
 	while ((rc = sql_step(s)) == SQL_ROW) {
 		int64_t id = sql_column_int64(s, 0);
 		if (open && id != cand->person.id) {
+			handed++;
 			if ((r = fn(cand, ctx)) != 0)
 				break;
 			open = false;
 		}
 		if (!open) {
+			if (limit > 0 && handed >= limit) {
+				rc = SQL_DONE;
+				break;
+			}
 			memset(cand, 0, sizeof *cand);
 			person_row(s, &cand->person);
 			cand->has_merged = sql_column_int64(s, 16) != 0;

@@ -460,6 +460,18 @@ static void candidates_with_identifiers(void **state)
 	assert_int_equal(store_block_candidates_scored(f->c, keys, 1, collect_cand, &got), STORE_OK);
 	assert_int_equal(got.n, 1);
 	assert_int_equal(got.c[0].n_nhs, 2);
+	/* A person found by two keys comes once; the limit keeps the lowest ids. */
+	assert_int_equal(store_block_keys_add(f->c, b, 0, "[\"pc:ab12cd|a\"]"), STORE_OK);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_block_candidates_scored(f->c, "[\"pc:ab12cd|a\",\"gdob:a|2016-05-03\"]", 10, collect_cand, &got),
+			 STORE_OK);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.c[0].person.id, a);
+	assert_int_equal(got.c[1].person.id, b);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_block_candidates_scored(f->c, "[\"pc:ab12cd|a\"]", 1, collect_cand, &got), STORE_OK);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.c[0].person.id, b);
 }
 
 /* ---- alerts ---- */
