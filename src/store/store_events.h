@@ -80,8 +80,8 @@ int store_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *
 int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 /* The other members of person's households (anyone sharing an address with them), each once. */
 int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
-/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), oldest
- * first, details included. */
+/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), each once,
+ * details included, in no order the caller may rely on (SQLite's come by housemate; the rules sort them). */
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
 
 #endif

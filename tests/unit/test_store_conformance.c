@@ -379,6 +379,22 @@ static void sources_events_chronology(void **state)
 	assert_int_equal(store_events_of_kinds_in_time(f->c, a, "[\"concern_x\",\"unscheduled\"]", collect_event, &w),
 			 STORE_OK);
 	assert_int_equal(w.n, 0); /* a code is matched whole, never as a part of another */
+
+	/* a housemate's incidents: each once, though the two share two addresses; not a's own, not another kind */
+	int64_t h = person(f->c, "Hana", "Khan", "2014-01-02");
+	int64_t hh = 0;
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", a, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", h, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k2", "AB1 3EF", "2 Low St", a, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k2", "AB1 3EF", "2 Low St", h, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	int64_t d1 = event(f->c, h, "police", "D-1", "domestic_abuse_incident", "2026-04-02T10:00:00Z", NULL);
+	int64_t d2 = event(f->c, h, "police", "D-2", "domestic_abuse_incident", "2026-04-01T10:00:00Z", NULL);
+	event(f->c, h, "police", "D-3", "concern", "2026-04-03T10:00:00Z", NULL);
+	event(f->c, a, "police", "D-4", "domestic_abuse_incident", "2026-04-04T10:00:00Z", NULL);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_housemate_events(f->c, a, "domestic_abuse_incident", collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_true((w.id[0] == d1 && w.id[1] == d2) || (w.id[0] == d2 && w.id[1] == d1));
 }
 
 /* ---- linkage's blocking keys ---- */
