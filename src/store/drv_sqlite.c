@@ -283,12 +283,6 @@ sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
 			     * pages spread over a dozen indexes, and with the default it spilled dirty pages into the
 			     * WAL in the middle of its transaction. Allocated only as pages are used. */
 			    "PRAGMA cache_size = -32768;"
-			    /* The WAL is copied back into the file every 8,000 pages (~32 MiB), not every 1,000: the
-			     * pages intake rewrites in every commit (b-tree roots and interiors, the tables' last
-			     * pages) are copied once per checkpoint instead of eight times as often, and the
-			     * checkpoint's two fsyncs are rarer (perf: checkpoint 6.0% -> 2.3%, fdatasync 10.8% ->
-			     * 5.5% of the intake writer). Durability is the WAL's, whatever its length. */
-			    "PRAGMA wal_autocheckpoint = 8000;"
 			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
 			     * not stay readable in the file (issue 14). */
 			    "PRAGMA secure_delete = ON;";
