@@ -5,14 +5,19 @@
 # the events stored. Wall-clock rate and p99 are printed too, with the load average beside them.
 #   bench/intake_cpu.sh                         the build in build/
 #   BENCH_BIN=/tmp/other RECORDS=20000 bench/intake_cpu.sh
+#   BENCH_PERF=/tmp/p.data bench/intake_cpu.sh  also records the server with perf (BENCH_PERF_OPTS, default -g)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${BENCH_BIN:-$root/build/safeguard}
 records=${RECORDS:-16000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-intake-cpu.XXXXXX")
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+pid="" perf_pid=""
+cleanup() {
+  [ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null && wait "$perf_pid" 2>/dev/null
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
@@ -30,10 +35,18 @@ for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && bre
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
 ticks() { awk '{ print $14 + $15 }' "$1"; }
+faults() { awk '{ print $10 }' "/proc/$pid/stat"; }
 declare -A before
 for t in /proc/$pid/task/*/stat; do before[$t]=$(ticks "$t"); done
+faults0=$(faults)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "${BENCH_PERF:-}" ]; then
+  perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF" -p "$pid" >/dev/null 2>&1 &
+  perf_pid=$!
+fi
 line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true; perf_pid=""; fi
+faults1=$(faults)
 total=0 busiest=0
 for t in /proc/$pid/task/*/stat; do
   d=$(($(ticks "$t") - ${before[$t]:-0}))
@@ -41,6 +54,12 @@ for t in /proc/$pid/task/*/stat; do
   if [ "$d" -gt "$busiest" ]; then busiest=$d; fi
 done
 events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+# The writer's group commit and statements per job, from the server's own counters (GET /metrics).
+metrics=$(curl -s "$url/metrics")
+m() { sed -n "s/^$1 //p" <<<"$metrics"; }
+awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
+  -v f="$((faults1 - faults0))" -v e="$events" \
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event; ", j / c, s / j, f / e }'
 awk -v t="$total" -v b="$busiest" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: server CPU %.0f us/event, writer thread %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",

@@ -124,7 +124,7 @@ metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" \
   'BEGIN { printf "%-34s %8.1f jobs per commit (group commit)\n", "", j / c }'
-# The writer thread per job (the set-up's few jobs included): database commands and round trips (0 on
+# The writer thread per job (the set-up's few jobs included): database commands (counted on both engines) and round trips (0 on
 # SQLite), its CPU time and its wall time running batches (the difference is waiting for the database).
 awk -v j="$(m safeguard_txq_jobs_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v r="$(m safeguard_txq_db_round_trips_total)" -v cpu="$(m safeguard_txq_cpu_seconds_total)" \

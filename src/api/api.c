@@ -181,28 +181,47 @@ static int intake_run(store_conn *c, void *arg)
 	return intake_apply(c, &j->req, &j->res);
 }
 
+/* The writer hands back only the outcome (rc, ids) and wakes the request: the answer is built, and the parsed
+ * request freed, on a server thread (intake_reply), so the one writer spends none of its time on JSON. The
+ * answer is still sent only after the commit: the writer calls this once its batch's COMMIT returned. */
 static void intake_done(struct txq_job *job)
 {
 	struct intake_job *j = (struct intake_job *)job;
+	http_resume(j->rq);
+}
+
+static void intake_job_free(void *arg)
+{
+	struct intake_job *j = arg;
+	json_decref(j->root);
+	free(j->details);
+	free(j);
+}
+
+static void intake_reply(http_request *rq, void *arg)
+{
+	struct intake_job *j = arg;
 	struct api *a = j->a;
-	if (job->rc < 0) {
-		fprintf(stderr, "safeguard: intake failed (store error %d)\n", job->rc);
-		api_reply_store_failure(a, j->rq, job->rc);
+	if (j->job.rc < 0) {
+		fprintf(stderr, "safeguard: intake failed (store error %d)\n", j->job.rc);
+		api_reply_store_failure(a, rq, j->job.rc);
 	} else if (j->res.outcome == INTAKE_CONFLICT) {
-		api_reply_simple(a, j->rq, 409, "source_ref_conflict", "source_ref",
+		api_reply_simple(a, rq, 409, "source_ref_conflict", "source_ref",
 			     "this agency already sent a different record with this source_ref; "
 			     "send a correction as a new record with its own source_ref");
 	} else {
 		bool created = j->res.outcome == INTAKE_CREATED;
+		char *body = malloc(64);
 		atomic_fetch_add(created ? &a->events_created : &a->events_replayed, 1);
-		api_reply_json(a, j->rq, created ? 201 : 200,
-			   json_pack("{s:I, s:I}", "id", (json_int_t)j->res.event_id, "child_id",
-				     (json_int_t)j->res.child_id));
+		if (body) {
+			int n = snprintf(body, 64, "{\"id\":%lld,\"child_id\":%lld}", (long long)j->res.event_id,
+					 (long long)j->res.child_id);
+			api_count_status(a, created ? 201 : 200);
+			http_respond(rq, created ? 201 : 200, JSON_TYPE, body, (size_t)n);
+		} else
+			api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
 	}
-	http_resume(j->rq);
-	json_decref(j->root);
-	free(j->details);
-	free(j);
+	intake_job_free(j);
 }
 
 static void post_event(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
@@ -233,6 +252,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	j->job.run = intake_run;
 	j->job.arg = j;
 	j->job.done = intake_done;
+	http_continue_with(rq, intake_reply, j, intake_job_free);
 	http_suspend(rq);
 	txq_submit(a->q, &j->job);
 	return;

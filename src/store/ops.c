@@ -816,6 +816,7 @@ enum stmt_id {
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_KINDS_ALL,
+	S_EVENTS_KINDS_IN_TIME,
 	S_HOUSEMATES,
 	S_HOUSEMATE_EVENTS,
 	S_ALERT_INSERT,
@@ -1255,6 +1256,13 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at || '', id",
+	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
+	 * agency, kind), each kind checked against the list in the index before the row is read, no temporary
+	 * b-tree (the IN (SELECT ... json_each) list's, the ORDER BY's). Codes are [a-z_]: '"code"' in the array
+	 * text is the code in the list. */
+	[S_EVENTS_KINDS_IN_TIME] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', "
+				   "details FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0 "
+				   "ORDER BY occurred_at, id",
 	/* Each person's own events, and each domestic abuse incident once more for every housemate of the person
 	 * it was recorded on (as that housemate's row), in one stream ordered by the person it is for. */
 	[S_EVENTS_KINDS_ALL] = "SELECT id, pid, source_record_id, agency, kind, occurred_at, recorded_at, '', details FROM ("
@@ -1269,13 +1277,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "SELECT b.person_id FROM household_member a JOIN household_member b "
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
 			 "ORDER BY p.id",
-	/* From the person's households outwards (CROSS JOIN fixes the order): starting from the kind would read
-	 * every incident in the area. */
-	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			       "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
-			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
-			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
-			       "ORDER BY e.occurred_at, e.id",
+	/* From the person's households outwards: the housemates as an IN list, each one's incidents by
+	 * event_person_kind (person_id, kind); each event once without DISTINCT and in no order (the rules sort
+	 * what they read: service/alerts.c), so one temporary b-tree per rules run instead of two. Starting from
+	 * the kind would read every incident in the area: PostgreSQL, whose planner could choose that, keeps the
+	 * joins in a fixed order (pg_override). */
+	[S_HOUSEMATE_EVENTS] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN "
+			       "(SELECT b.person_id FROM household_member a CROSS JOIN household_member b "
+			       "WHERE a.person_id = ?1 AND b.household_id = a.household_id AND b.person_id <> a.person_id)",
 	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "
 			   "created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, " NOW_SQL ") "
 			   "ON CONFLICT(person_id, dedup_key) DO NOTHING RETURNING id",
@@ -1454,17 +1464,20 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 			       "ORDER BY k.person_id LIMIT ?2",
 	/* The same persons with their rows, NHS numbers and UPNs (one row per identifier, none: one row), and
-	 * whether persons stand merged into them: one statement per record instead of three per candidate. */
-	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+	 * whether persons stand merged into them: one statement per record instead of three per candidate. On
+	 * SQLite the persons come straight from the IN list's index, in id order, with their identifiers in id
+	 * order (identifier_person), so no DISTINCT, no materialised list and no sort (two temporary b-trees of
+	 * four per record); the caller stops after ?2 persons (sq_block_candidates_scored), which are the first
+	 * ?2 ids as LIMIT gave them. PostgreSQL, which sends every row at once, keeps the LIMIT (pg_override). */
+	[S_BLOCK_CANDIDATES_SCORED] = "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				      "THEN 1 ELSE 0 END FROM person p "
+				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				      "WHERE p.id IN (SELECT k.person_id FROM person_block_key k WHERE k.key IN "
 				      "(SELECT value FROM json_each(?1)) "
 				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
-				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
-				      "ORDER BY k.person_id LIMIT ?2) "
-				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
-				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
-				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
-				      "ORDER BY p.id, i.kind, i.id",
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)) "
+				      "ORDER BY p.id, i.id",
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
@@ -1636,6 +1649,23 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
+	/* the housemates' incidents with the joins in a fixed order (CROSS JOIN), oldest first */
+	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			       "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
+			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
+			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
+			       "ORDER BY e.occurred_at, e.id",
+	/* the candidates with their LIMIT in the query (see the statement above) */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
+				      "(SELECT value FROM json_each(?1)) "
+				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
+				      "ORDER BY k.person_id LIMIT ?2) "
+				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
+				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				      "ORDER BY p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
@@ -3583,6 +3613,18 @@ static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kind
 	return each_row(s, event_row, &w);
 }
 
+static int sq_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+				      void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_IN_TIME);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, person_id);
+	text(s, 2, kinds_json);
+	return each_row(s, event_row, &w);
+}
+
 static int sq_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx)
 {
 	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ALL);
@@ -5020,16 +5062,23 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		free(cand);
 		return STORE_EIO;
 	}
+	int handed = 0; /* persons given to fn: at most limit, the first by id (SQLite's text has no LIMIT) */
 	text(s, 1, keys_json);
-	sql_bind_int(s, 2, limit);
+	if (sql_bind_parameter_count(s) >= 2)
+		sql_bind_int(s, 2, limit);
 	while ((rc = sql_step(s)) == SQL_ROW) {
 		int64_t id = sql_column_int64(s, 0);
 		if (open && id != cand->person.id) {
+			handed++;
 			if ((r = fn(cand, ctx)) != 0)
 				break;
 			open = false;
 		}
 		if (!open) {
+			if (limit > 0 && handed >= limit) {
+				rc = SQL_DONE;
+				break;
+			}
 			memset(cand, 0, sizeof *cand);
 			person_row(s, &cand->person);
 			cand->has_merged = sql_column_int64(s, 16) != 0;
@@ -6619,6 +6668,7 @@ const struct store_ops store_sqlite_ops = {
 	.audit_seal = sq_audit_seal,
 	.events_of_kinds = sq_events_of_kinds,
 	.events_of_kinds_all = sq_events_of_kinds_all,
+	.events_of_kinds_in_time = sq_events_of_kinds_in_time,
 	.housemates = sq_housemates,
 	.housemate_events = sq_housemate_events,
 	.alert_insert = sq_alert_insert,

@@ -69,14 +69,19 @@ int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_
  * id), details included (summary ""): a child's input to rules/. */
 int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 			  void *ctx);
+/* The same events in the same order, found by walking the person's history in time order (the event_history
+ * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
+ * (store_events_of_kinds seeks each kind and sorts what it found, for the few status kinds of the summary card). */
+int store_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+				  void *ctx);
 /* Every person's events of those kinds in (person_id, occurred_at, id) order, in one pass: the sweep. A
  * domestic abuse incident comes once for the person it was recorded on and once more for each of their
  * housemates, with person_id the housemate's (the incident is every child's at the address). */
 int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 /* The other members of person's households (anyone sharing an address with them), each once. */
 int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
-/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), oldest
- * first, details included. */
+/* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), each once,
+ * details included, in no order the caller may rely on (SQLite's come by housemate; the rules sort them). */
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
 
 #endif

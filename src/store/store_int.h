@@ -111,6 +111,8 @@ struct store_ops {
 	int (*audit_seal)(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 	int (*events_of_kinds)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx);
 	int (*events_of_kinds_all)(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
+	int (*events_of_kinds_in_time)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+				       void *ctx);
 	int (*housemates)(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
 	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);

@@ -364,6 +364,37 @@ static void sources_events_chronology(void **state)
 	assert_true(yes);
 	assert_int_equal(store_child_agency_contributed(f->c, a, "school", &yes), STORE_OK);
 	assert_false(yes);
+	/* the same walking the history in time order (the rules' read): the kinds asked for only, ties by id */
+	int64_t e4 = event(f->c, a, "police", "E-4", "missing_episode", "2026-03-02T10:00:00Z", NULL);
+	int64_t e5 = event(f->c, a, "police", "E-5", "concern", "2026-02-01T09:00:00Z", NULL);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds_in_time(f->c, a, "[\"concern\",\"missing_episode\"]", collect_event, &w),
+			 STORE_OK);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.id[0], e5);
+	assert_int_equal(w.id[1], e1);
+	assert_int_equal(w.id[2], e3);
+	assert_int_equal(w.id[3], e4);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds_in_time(f->c, a, "[\"concern_x\",\"unscheduled\"]", collect_event, &w),
+			 STORE_OK);
+	assert_int_equal(w.n, 0); /* a code is matched whole, never as a part of another */
+
+	/* a housemate's incidents: each once, though the two share two addresses; not a's own, not another kind */
+	int64_t h = person(f->c, "Hana", "Khan", "2014-01-02");
+	int64_t hh = 0;
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", a, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k1", "AB1 2CD", "1 High St", h, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k2", "AB1 3EF", "2 Low St", a, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	assert_int_equal(store_household_join(f->c, "k2", "AB1 3EF", "2 Low St", h, "2026-01-01T00:00:00Z", &hh), STORE_OK);
+	int64_t d1 = event(f->c, h, "police", "D-1", "domestic_abuse_incident", "2026-04-02T10:00:00Z", NULL);
+	int64_t d2 = event(f->c, h, "police", "D-2", "domestic_abuse_incident", "2026-04-01T10:00:00Z", NULL);
+	event(f->c, h, "police", "D-3", "concern", "2026-04-03T10:00:00Z", NULL);
+	event(f->c, a, "police", "D-4", "domestic_abuse_incident", "2026-04-04T10:00:00Z", NULL);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_housemate_events(f->c, a, "domestic_abuse_incident", collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, 2);
+	assert_true((w.id[0] == d1 && w.id[1] == d2) || (w.id[0] == d2 && w.id[1] == d1));
 }
 
 /* ---- linkage's blocking keys ---- */
@@ -445,6 +476,18 @@ static void candidates_with_identifiers(void **state)
 	assert_int_equal(store_block_candidates_scored(f->c, keys, 1, collect_cand, &got), STORE_OK);
 	assert_int_equal(got.n, 1);
 	assert_int_equal(got.c[0].n_nhs, 2);
+	/* A person found by two keys comes once; the limit keeps the lowest ids. */
+	assert_int_equal(store_block_keys_add(f->c, b, 0, "[\"pc:ab12cd|a\"]"), STORE_OK);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_block_candidates_scored(f->c, "[\"pc:ab12cd|a\",\"gdob:a|2016-05-03\"]", 10, collect_cand, &got),
+			 STORE_OK);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.c[0].person.id, a);
+	assert_int_equal(got.c[1].person.id, b);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_block_candidates_scored(f->c, "[\"pc:ab12cd|a\"]", 1, collect_cand, &got), STORE_OK);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.c[0].person.id, b);
 }
 
 /* ---- alerts ---- */

@@ -3,7 +3,7 @@
  * caller reads is sent without waiting (store/drv_pg.c, SQL_DEFERRED), its answer read with the next statement
  * that waits. What must not change: a job whose write was refused fails alone, whichever statement reports
  * it; nothing of it is committed; the others in its batch are. And what must: the round trips of the writes
- * intake makes for each record. Both backends (the counters are 0 on SQLite, which has no server).
+ * intake makes for each record. Both backends (round trips are 0 on SQLite, which has no server).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -280,7 +280,7 @@ static void intake_writes_take_two_round_trips(void **state)
 	assert_int_equal(txq_exec(f->st, count_writes, &a), STORE_OK);
 	if (strcmp(fx_engine(), "sqlite") == 0) {
 		assert_int_equal(a.round_trips, 0);
-		assert_int_equal(a.statements, 0);
+		assert_int_equal(a.statements, 8); /* the same 8, counted by store/drv_sqlite.c too */
 		return;
 	}
 	/* savepoint, 2 identifiers, household, membership, the audit chain's last entry, its entry, release:
