@@ -948,9 +948,13 @@ static void score_chunk(void *ctx, size_t c)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
+		uint8_t kind = 0; /* struct scored's kind: which hard edge a judgement may lift */
+		if (cannot && hard && !transposed && strcmp(why, "twins") == 0)
+			kind = 1;
+		else if (cannot && hard && strcmp(why, "sex") == 0)
+			kind = 2;
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
-					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin,
-					 (uint8_t)(!cannot || !hard ? 0 : !transposed && strcmp(why, "twins") == 0 ? 1 : strcmp(why, "sex") == 0 ? 2 : 0),
+					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
