@@ -438,6 +438,13 @@ int children_chronology(store *st, const struct children_access *a, const struct
 
 /* ---- who has looked ---- */
 
+/* Who may see who has looked at a child's record: the data protection officer answers for every record; the
+ * allocated worker for their child (not once it is sealed). Both ways of asking below end here. */
+static bool may_see_viewers(const char *role, bool allocated_worker_unsealed)
+{
+	return strcmp(role, "dpo") == 0 || allocated_worker_unsealed;
+}
+
 struct may_args {
 	const char *username, *role;
 	int64_t child_id;
@@ -455,10 +462,8 @@ static int may_run(store_conn *c, void *arg)
 	bool sealed = false;
 	if (rc == STORE_OK)
 		rc = store_person_sealed(c, m->child_id, &sealed);
-	/* The data protection officer answers for every record; the allocated worker for their child (not once
-	 * it is sealed). An id that holds no child gets the same "no" as a child someone else holds. */
-	*m->may = rc == STORE_OK && (strcmp(m->role, "dpo") == 0 ||
-				     (!sealed && found && strcmp(al->worker, m->username) == 0));
+	/* An id that holds no child gets the same "no" as a child someone else holds. */
+	*m->may = rc == STORE_OK && may_see_viewers(m->role, !sealed && found && strcmp(al->worker, m->username) == 0);
 	free(al);
 	return rc;
 }
@@ -472,9 +477,9 @@ int children_may_see_viewers(store *st, const char *username, const char *role, 
 
 bool children_may_see_viewers_of(const struct children_access *a)
 {
-	/* may_run's rule, from what the audit's transaction decided (access.c): nothing more to read */
-	return a->audited && !a->refused && a->reader.role[0] &&
-	       (strcmp(a->reader.role, "dpo") == 0 || a->reader.allocated_worker);
+	/* From what the audit's transaction decided (access.c: allocated_worker is never set for a sealed record):
+	 * nothing more to read */
+	return a->audited && !a->refused && a->reader.role[0] && may_see_viewers(a->reader.role, a->reader.allocated_worker);
 }
 
 struct viewers_args {
