@@ -3893,23 +3893,30 @@ static int alloc_walk_row(sql_stmt *s, void *arg)
 	return w->fn(&w->a, w->ctx);
 }
 
+/* The allocation lists' one walk: the statement bound but for its limit (parameter limit_at; 500 when none
+ * is asked), each row handed to fn. */
+static int alloc_rows(sql_stmt *s, int limit_at, int limit, store_allocation_fn fn, void *ctx)
+{
+	struct alloc_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sql_bind_int(s, limit_at, limit > 0 ? limit : 500);
+	int rc = each_row(s, alloc_walk_row, w);
+	free(w);
+	return rc;
+}
+
 static int sq_caseload(store_conn *c, const struct store_view *v, const char *worker, int limit,
 		       store_allocation_fn fn, void *ctx)
 {
 	sql_stmt *s = stmt(CONN(c), S_CASELOAD);
 	if (!s)
 		return STORE_EIO;
-	struct alloc_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	bind_view(s, v);
 	text(s, 1, worker);
-	sql_bind_int(s, 2, limit > 0 ? limit : 500);
-	int rc = each_row(s, alloc_walk_row, w);
-	free(w);
-	return rc;
+	return alloc_rows(s, 2, limit, fn, ctx);
 }
 
 static int sq_allocations(store_conn *c, const struct store_view *v, int64_t person_id, int limit,
@@ -3918,17 +3925,9 @@ static int sq_allocations(store_conn *c, const struct store_view *v, int64_t per
 	sql_stmt *s = stmt(CONN(c), S_ALLOCATIONS);
 	if (!s)
 		return STORE_EIO;
-	struct alloc_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	bind_view(s, v);
 	sql_bind_int64(s, 1, person_id);
-	sql_bind_int(s, 2, limit > 0 ? limit : 500);
-	int rc = each_row(s, alloc_walk_row, w);
-	free(w);
-	return rc;
+	return alloc_rows(s, 2, limit, fn, ctx);
 }
 
 static int sq_caseload_managed(store_conn *c, const struct store_view *v, const char *worker, const char *manager,
@@ -3937,18 +3936,10 @@ static int sq_caseload_managed(store_conn *c, const struct store_view *v, const 
 	sql_stmt *s = stmt(CONN(c), S_CASELOAD_MANAGED);
 	if (!s)
 		return STORE_EIO;
-	struct alloc_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	bind_view(s, v);
 	text(s, 1, worker);
 	text(s, 2, manager);
-	sql_bind_int(s, 3, limit > 0 ? limit : 500);
-	int rc = each_row(s, alloc_walk_row, w);
-	free(w);
-	return rc;
+	return alloc_rows(s, 3, limit, fn, ctx);
 }
 
 static int sq_alerts_follow(store_conn *c, int64_t person_id, const char *owner_kind, const char *owner,
