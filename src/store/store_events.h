@@ -41,6 +41,10 @@ struct store_event {
 };
 
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
+/* A source record and its event (e->source_record_id is the new record's): on PostgreSQL one statement, one
+ * round trip (issue 17); elsewhere store_source_insert then store_event_insert. A refusal writes neither. */
+int store_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+			      int64_t *source_id, int64_t *event_id);
 
 /* Keyset paging: events strictly older than (before_at, before_id) in (occurred_at DESC, id DESC) order;
  * before_at NULL for the first page. */

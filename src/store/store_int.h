@@ -56,6 +56,8 @@ struct store_ops {
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
 	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
+	int (*source_event_insert)(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+				   int64_t *source_id, int64_t *event_id);
 	int (*chronology)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);

@@ -298,6 +298,72 @@ static void intake_writes_take_two_round_trips(void **state)
 	assert_int_equal(fx_audit_count(f->st), 2);
 }
 
+/* ---- a source record and its event in one statement (PostgreSQL), one round trip ---- */
+
+struct se_arg {
+	int64_t person, source_id, event_id;
+	uint64_t statements, round_trips;
+	int runs;
+};
+
+static int source_event(store_conn *c, void *arg)
+{
+	struct se_arg *a = arg;
+	char ref[32];
+	snprintf(ref, sizeof ref, "se-%d", ++a->runs);
+	struct store_source_record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = a->person;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = a->person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "missing_episode");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
+	e.summary = "Pipe";
+	uint64_t s0, r0, s1, r1;
+	int rc = store_agency_upsert(c, "police", "Police");
+	if (rc != STORE_OK)
+		return rc;
+	store_conn_counters(c, &s0, &r0);
+	rc = store_source_event_insert(c, &r, &e, &a->source_id, &a->event_id);
+	store_conn_counters(c, &s1, &r1);
+	a->statements = s1 - s0;
+	a->round_trips = r1 - r0;
+	return rc;
+}
+
+static void source_and_event_take_one_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct se_arg a = {0};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	/* Twice: the first run prepares the statement on the server. */
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_true(a.source_id > 0 && a.event_id > 0);
+	if (strcmp(fx_engine(), "sqlite") == 0)
+		assert_int_equal(a.round_trips, 0);
+	else
+		assert_int_equal(a.round_trips, 1); /* before: the source record's, then the event's */
+	/* what is stored: the record, and the event on it */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", "se-2", &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.id, a.source_id);
+	assert_int_equal(got.event_id, a.event_id);
+	assert_int_equal(got.person_id, a.person);
+}
+
 /* ---- a household joined without asking for its id: the membership is still recorded ---- */
 
 static int last_seen_of(const struct store_household *h, void *ctx)
@@ -366,6 +432,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
