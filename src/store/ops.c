@@ -776,6 +776,7 @@ enum stmt_id {
 	S_SOURCE_FIND,
 	S_EVENT_INSERT,
 	S_SOURCE_EVENT_INSERT,
+	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
 	S_EVENT_COUNT,
@@ -1665,6 +1666,13 @@ static const char *const pg_override[S__COUNT] = {
 			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
 			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
 			       "ORDER BY e.occurred_at, e.id",
+	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer) */
+	[S_RULE_EVENTS] = "(SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0) UNION ALL "
+			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			  "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
+			  "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
+			  "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?3)",
 	/* the candidates with their LIMIT in the query (see the statement above) */
 	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 				      "(SELECT value FROM json_each(?1)) "
@@ -3700,6 +3708,24 @@ static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kin
 		return STORE_EIO;
 	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kind);
+	return each_row(s, event_row, &w);
+}
+
+static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+			  store_event_fn fn, void *ctx)
+{
+	sql_db *db = CONN(c)->db;
+	if (!(db->override && S_RULE_EVENTS < db->override_count && db->override[S_RULE_EVENTS])) {
+		int rc = sq_events_of_kinds_in_time(c, person_id, kinds_json, fn, ctx);
+		return rc != STORE_OK ? rc : sq_housemate_events(c, person_id, housemate_kind, fn, ctx);
+	}
+	sql_stmt *s = stmt(CONN(c), S_RULE_EVENTS);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, person_id);
+	text(s, 2, kinds_json);
+	text(s, 3, housemate_kind);
 	return each_row(s, event_row, &w);
 }
 
@@ -6657,6 +6683,7 @@ const struct store_ops store_sqlite_ops = {
 	.source_find = sq_source_find,
 	.event_insert = sq_event_insert,
 	.source_event_insert = sq_source_event_insert,
+	.rule_events = sq_rule_events,
 	.chronology = sq_chronology,
 	.event_count = sq_event_count,
 	.event_marks = sq_event_marks,

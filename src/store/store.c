@@ -284,6 +284,12 @@ int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void 
 	return c->ops->housemates(c, person_id, fn, ctx);
 }
 
+int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+		      store_event_fn fn, void *ctx)
+{
+	return c->ops->rule_events(c, person_id, kinds_json, housemate_kind, fn, ctx);
+}
+
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx)
 {
 	return c->ops->housemate_events(c, person_id, kind, fn, ctx);

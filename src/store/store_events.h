@@ -87,5 +87,8 @@ int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void 
 /* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), each once,
  * details included, in no order the caller may rely on (SQLite's come by housemate; the rules sort them). */
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+/* Both of the above, in no particular order: on PostgreSQL one statement, one round trip (issue 17). */
+int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+		      store_event_fn fn, void *ctx);
 
 #endif

@@ -117,6 +117,8 @@ struct store_ops {
 				       void *ctx);
 	int (*housemates)(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
 	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+	int (*rule_events)(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+			   store_event_fn fn, void *ctx);
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
 	int (*alerts)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
