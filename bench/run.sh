@@ -27,6 +27,7 @@ pg_state=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1
+  [ -n "${BENCH_SERVE_ERR:-}" ] && cp "$work/serve.err" "$BENCH_SERVE_ERR" 2>/dev/null # e.g. SAFEGUARD_PG_RT_TRACE's lines
   rm -rf "$work"
 }
 trap cleanup EXIT

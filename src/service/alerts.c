@@ -482,8 +482,8 @@ static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_
 
 	kinds_json(kinds, sizeof kinds);
 	l.person_id = person_id;
-	if ((rc = store_events_of_kinds_in_time(c, person_id, kinds, collect_event, &l)) != STORE_OK ||
-	    (rc = store_housemate_events(c, person_id, "domestic_abuse_incident", collect_event, &l)) != STORE_OK)
+	/* the child's own events and the housemates' incidents, in one read (sorted below) */
+	if ((rc = store_rule_events(c, person_id, kinds, "domestic_abuse_incident", collect_event, &l)) != STORE_OK)
 		goto out;
 	if (l.n)
 		qsort(l.v, l.n, sizeof *l.v, loaded_cmp);

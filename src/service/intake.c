@@ -88,8 +88,18 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	src.person_id = m.person_id;
 	src.link_score = m.score;
 	src.link_rule = m.rule;
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = m.person_id;
+	memcpy(e.agency, rq->agency, sizeof e.agency);
+	snprintf(e.kind, sizeof e.kind, "%s", rq->kind);
+	memcpy(e.occurred_at, rq->occurred_at, sizeof e.occurred_at);
+	e.summary = rq->summary;
+	e.details = rq->details;
+	/* The record and its event together: on PostgreSQL one statement (issue 17). What follows (keys,
+	 * identifiers, household) goes to other tables, so the order does not change what is stored. */
 	int64_t source_id = 0;
-	if ((rc = store_source_insert(c, &src, &source_id)) != STORE_OK)
+	if ((rc = store_source_event_insert(c, &src, &e, &source_id, &res->event_id)) != STORE_OK)
 		return rc;
 	/* The person's blocking keys grow with each record (a practitioner's entry on the child's own page
 	 * describes no one new). */
@@ -111,18 +121,6 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 		if (rc != STORE_OK)
 			return rc;
 	}
-
-	struct store_event e;
-	memset(&e, 0, sizeof e);
-	e.person_id = m.person_id;
-	e.source_record_id = source_id;
-	memcpy(e.agency, rq->agency, sizeof e.agency);
-	snprintf(e.kind, sizeof e.kind, "%s", rq->kind);
-	memcpy(e.occurred_at, rq->occurred_at, sizeof e.occurred_at);
-	e.summary = rq->summary;
-	e.details = rq->details;
-	if ((rc = store_event_insert(c, &e, &res->event_id)) != STORE_OK)
-		return rc;
 
 	snprintf(object, sizeof object, "event:%lld", (long long)res->event_id);
 	struct store_audit a = {

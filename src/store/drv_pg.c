@@ -86,6 +86,7 @@ struct pg_db {
 	PGconn *conn;
 	int64_t changes;
 	int queued; /* statements sent in pipeline mode whose answers are not read yet (SQL_DEFERRED) */
+	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
 	char err[512];
 	/* a COPY in progress (copy_begin .. copy_end): its rows gathered here, sent in pieces of COPY_CHUNK */
@@ -154,6 +155,15 @@ static void count(struct pg_db *d, const char *sql, int statements)
 	}
 	d->head.statements += (uint64_t)statements;
 	d->head.round_trips++;
+	/* a developer's switch: which statement each round trip waits for (its first words, no values) */
+	static int trace = -1;
+	if (trace < 0)
+		trace = getenv("SAFEGUARD_PG_RT_TRACE") != NULL;
+	if (trace) {
+		const char *w = sql ? sql : d->waiter ? d->waiter : "(queue)";
+		fprintf(stderr, "pg-rt: %.90s\n", w);
+	}
+	d->waiter = NULL;
 }
 
 static int settle(struct pg_db *d);
@@ -238,7 +248,8 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 	const char *w = sql;
 	while (*w == ' ' || *w == '\n')
 		w++;
-	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0;
+	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0 ||
+		   (strncmp(w, "WITH", 4) == 0 && strstr(w, "AS (INSERT ")); /* a write in a CTE */
 	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its row is read */
 	x->plain = strstr(sql, SQL_DEFERRED_MARK) != NULL;
 	x->deferred = x->plain && !strstr(sql, "RETURNING");
@@ -624,6 +635,7 @@ static int pg_step(sql_stmt *s)
 				values[k] = NULL;
 			}
 		}
+		d->waiter = x->sql;
 		bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
 		if (intx && x->deferred)
 			return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;

@@ -775,6 +775,8 @@ enum stmt_id {
 	S_SOURCE_INSERT,
 	S_SOURCE_FIND,
 	S_EVENT_INSERT,
+	S_SOURCE_EVENT_INSERT,
+	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
 	S_EVENT_COUNT,
@@ -1158,6 +1160,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED,
+	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -1649,12 +1652,27 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
+	/* S_SOURCE_INSERT and S_EVENT_INSERT as one statement (issue 17: one round trip of the writer's fewer); no
+	 * statement savepoint: intake, its one caller, fails the job on a refusal */
+	[S_SOURCE_EVENT_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
+				  "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+				  NOW_SQL ") RETURNING id), e(id, source_id) AS (INSERT INTO event(person_id, "
+				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
+				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
 	/* the housemates' incidents with the joins in a fixed order (CROSS JOIN), oldest first */
 	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			       "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
 			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
 			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
 			       "ORDER BY e.occurred_at, e.id",
+	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer) */
+	[S_RULE_EVENTS] = "(SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0) UNION ALL "
+			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			  "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
+			  "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
+			  "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?3)",
 	/* the candidates with their LIMIT in the query (see the statement above) */
 	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 				      "(SELECT value FROM json_each(?1)) "
@@ -2694,6 +2712,44 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	return rc;
 }
 
+static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+				  int64_t *source_id, int64_t *event_id)
+{
+	sql_db *db = CONN(c)->db;
+	if (!(db->override && S_SOURCE_EVENT_INSERT < db->override_count && db->override[S_SOURCE_EVENT_INSERT])) {
+		struct store_event x = *e;
+		int rc = sq_source_insert(c, r, source_id);
+		if (rc != STORE_OK)
+			return rc;
+		x.source_record_id = *source_id;
+		return sq_event_insert(c, &x, event_id);
+	}
+	sql_stmt *s = stmt(CONN(c), S_SOURCE_EVENT_INSERT);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, r->agency);
+	text(s, 2, r->source_ref);
+	sql_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash);
+	text(s, 4, r->payload);
+	sql_bind_int64(s, 5, r->person_id);
+	sql_bind_double(s, 6, r->link_score);
+	text(s, 7, r->link_rule);
+	sql_bind_int64(s, 8, e->person_id);
+	text(s, 9, e->agency);
+	text(s, 10, e->kind);
+	text(s, 11, e->occurred_at);
+	text(s, 12, e->summary);
+	text(s, 13, e->details && *e->details ? e->details : "{}");
+	int rc = sql_step(s);
+	int out = rc == SQL_ROW ? STORE_OK : rc == SQL_DONE ? STORE_EIO : map_rc(rc); /* a row, or refused */
+	if (rc == SQL_ROW) {
+		*source_id = sql_column_int64(s, 0);
+		*event_id = sql_column_int64(s, 1);
+	}
+	sql_reset(s);
+	return out;
+}
+
 struct event_walk {
 	store_event_fn fn;
 	void *ctx;
@@ -3652,6 +3708,24 @@ static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kin
 		return STORE_EIO;
 	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kind);
+	return each_row(s, event_row, &w);
+}
+
+static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+			  store_event_fn fn, void *ctx)
+{
+	sql_db *db = CONN(c)->db;
+	if (!(db->override && S_RULE_EVENTS < db->override_count && db->override[S_RULE_EVENTS])) {
+		int rc = sq_events_of_kinds_in_time(c, person_id, kinds_json, fn, ctx);
+		return rc != STORE_OK ? rc : sq_housemate_events(c, person_id, housemate_kind, fn, ctx);
+	}
+	sql_stmt *s = stmt(CONN(c), S_RULE_EVENTS);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, person_id);
+	text(s, 2, kinds_json);
+	text(s, 3, housemate_kind);
 	return each_row(s, event_row, &w);
 }
 
@@ -6608,6 +6682,8 @@ const struct store_ops store_sqlite_ops = {
 	.source_insert = sq_source_insert,
 	.source_find = sq_source_find,
 	.event_insert = sq_event_insert,
+	.source_event_insert = sq_source_event_insert,
+	.rule_events = sq_rule_events,
 	.chronology = sq_chronology,
 	.event_count = sq_event_count,
 	.event_marks = sq_event_marks,

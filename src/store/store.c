@@ -220,6 +220,12 @@ int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 	return c->ops->event_insert(c, e, id);
 }
 
+int store_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+			      int64_t *source_id, int64_t *event_id)
+{
+	return c->ops->source_event_insert(c, r, e, source_id, event_id);
+}
+
 int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
 		     store_event_fn fn, void *ctx)
 {
@@ -276,6 +282,12 @@ int store_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event
 int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx)
 {
 	return c->ops->housemates(c, person_id, fn, ctx);
+}
+
+int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+		      store_event_fn fn, void *ctx)
+{
+	return c->ops->rule_events(c, person_id, kinds_json, housemate_kind, fn, ctx);
 }
 
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx)

@@ -41,6 +41,10 @@ struct store_event {
 };
 
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
+/* A source record and its event (e->source_record_id is the new record's): on PostgreSQL one statement, one
+ * round trip (issue 17); elsewhere store_source_insert then store_event_insert. A refusal writes neither. */
+int store_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+			      int64_t *source_id, int64_t *event_id);
 
 /* Keyset paging: events strictly older than (before_at, before_id) in (occurred_at DESC, id DESC) order;
  * before_at NULL for the first page. */
@@ -83,5 +87,8 @@ int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void 
 /* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), each once,
  * details included, in no order the caller may rely on (SQLite's come by housemate; the rules sort them). */
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+/* Both of the above, in no particular order: on PostgreSQL one statement, one round trip (issue 17). */
+int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+		      store_event_fn fn, void *ctx);
 
 #endif

@@ -56,6 +56,8 @@ struct store_ops {
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
 	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
+	int (*source_event_insert)(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+				   int64_t *source_id, int64_t *event_id);
 	int (*chronology)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			  void *ctx);
 	int (*event_count)(store_conn *c, int64_t person_id, int64_t *n);
@@ -115,6 +117,8 @@ struct store_ops {
 				       void *ctx);
 	int (*housemates)(store_conn *c, int64_t person_id, store_person_fn fn, void *ctx);
 	int (*housemate_events)(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
+	int (*rule_events)(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
+			   store_event_fn fn, void *ctx);
 	int (*alert_insert)(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);
 	int (*alert_get)(store_conn *c, int64_t id, struct store_alert *out, bool *found);
 	int (*alerts)(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn, void *ctx);

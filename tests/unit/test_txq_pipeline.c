@@ -298,6 +298,160 @@ static void intake_writes_take_two_round_trips(void **state)
 	assert_int_equal(fx_audit_count(f->st), 2);
 }
 
+/* ---- a source record and its event in one statement (PostgreSQL), one round trip ---- */
+
+struct se_arg {
+	int64_t person, source_id, event_id;
+	uint64_t statements, round_trips;
+	int runs;
+};
+
+static int source_event(store_conn *c, void *arg)
+{
+	struct se_arg *a = arg;
+	char ref[32];
+	snprintf(ref, sizeof ref, "se-%d", ++a->runs);
+	struct store_source_record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = a->person;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = a->person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "missing_episode");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
+	e.summary = "Pipe";
+	uint64_t s0, r0, s1, r1;
+	int rc = store_agency_upsert(c, "police", "Police");
+	if (rc != STORE_OK)
+		return rc;
+	store_conn_counters(c, &s0, &r0);
+	rc = store_source_event_insert(c, &r, &e, &a->source_id, &a->event_id);
+	store_conn_counters(c, &s1, &r1);
+	a->statements = s1 - s0;
+	a->round_trips = r1 - r0;
+	return rc;
+}
+
+static void source_and_event_take_one_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct se_arg a = {0};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	/* Twice: the first run prepares the statement on the server. */
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_true(a.source_id > 0 && a.event_id > 0);
+	if (strcmp(fx_engine(), "sqlite") == 0)
+		assert_int_equal(a.round_trips, 0);
+	else
+		assert_int_equal(a.round_trips, 1); /* before: the source record's, then the event's */
+	/* what is stored: the record, and the event on it */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", "se-2", &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.id, a.source_id);
+	assert_int_equal(got.event_id, a.event_id);
+	assert_int_equal(got.person_id, a.person);
+}
+
+/* ---- the rules' read: the child's events and the housemates' incidents, one round trip (PostgreSQL) ---- */
+
+struct re_arg {
+	int64_t child, mate;
+	int own, mates;
+	uint64_t round_trips;
+};
+
+static int add_event(store_conn *c, int64_t person, const char *ref, const char *kind)
+{
+	struct store_source_record r;
+	struct store_event e;
+	int64_t sid, eid;
+	memset(&r, 0, sizeof r);
+	memset(&e, 0, sizeof e);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person;
+	r.link_rule = "record";
+	e.person_id = person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
+	e.summary = "Pipe";
+	return store_source_event_insert(c, &r, &e, &sid, &eid);
+}
+
+static int count_rule_event(const struct store_event *e, void *ctx)
+{
+	struct re_arg *a = ctx;
+	if (e->person_id == a->child)
+		a->own++;
+	else if (e->person_id == a->mate && strcmp(e->kind, "domestic_abuse_incident") == 0)
+		a->mates++;
+	return 0;
+}
+
+static int rule_events_setup(store_conn *c, void *arg)
+{
+	struct re_arg *a = arg;
+	int rc;
+	a->child = insert_keyed(c, "pipe-child", &rc);
+	if (rc == STORE_OK)
+		a->mate = insert_keyed(c, "pipe-mate", &rc);
+	if (rc == STORE_OK)
+		rc = store_agency_upsert(c, "police", "Police");
+	for (int i = 0; i < 2 && rc == STORE_OK; i++)
+		rc = store_household_join(c, "LS6 2AB|12 acacia avenue", "LS6 2AB", "12 Acacia Avenue",
+					  i ? a->mate : a->child, "2026-06-30T10:00:00Z", NULL);
+	if (rc == STORE_OK)
+		rc = add_event(c, a->child, "re-1", "missing_episode");
+	if (rc == STORE_OK)
+		rc = add_event(c, a->mate, "re-2", "domestic_abuse_incident");
+	if (rc == STORE_OK)
+		rc = add_event(c, a->mate, "re-3", "missing_episode"); /* a housemate's, not an incident: not read */
+	return rc;
+}
+
+static int rule_events_read(store_conn *c, void *arg)
+{
+	struct re_arg *a = arg;
+	uint64_t s0, r0, s1, r1;
+	a->own = a->mates = 0;
+	store_conn_counters(c, &s0, &r0);
+	int rc = store_rule_events(c, a->child, "[\"missing_episode\",\"domestic_abuse_incident\"]",
+				   "domestic_abuse_incident", count_rule_event, a);
+	store_conn_counters(c, &s1, &r1);
+	a->round_trips = r1 - r0;
+	return rc;
+}
+
+static void rule_events_take_one_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct re_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rule_events_setup, &a), STORE_OK);
+	/* Twice: the first run prepares the statement on the server. */
+	assert_int_equal(txq_exec(f->st, rule_events_read, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rule_events_read, &a), STORE_OK);
+	assert_int_equal(a.own, 1);
+	assert_int_equal(a.mates, 1);
+	if (strcmp(fx_engine(), "sqlite") == 0)
+		assert_int_equal(a.round_trips, 0);
+	else
+		assert_int_equal(a.round_trips, 1); /* before: the child's events, then the housemates' */
+}
+
 /* ---- a household joined without asking for its id: the membership is still recorded ---- */
 
 static int last_seen_of(const struct store_household *h, void *ctx)
@@ -366,6 +520,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
