@@ -87,6 +87,7 @@ struct pg_db {
 	int64_t changes;
 	int queued; /* statements sent in pipeline mode whose answers are not read yet (SQL_DEFERRED) */
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
+	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
 	char err[512];
 	/* a COPY in progress (copy_begin .. copy_end): its rows gathered here, sent in pieces of COPY_CHUNK */
@@ -156,10 +157,7 @@ static void count(struct pg_db *d, const char *sql, int statements)
 	d->head.statements += (uint64_t)statements;
 	d->head.round_trips++;
 	/* a developer's switch: which statement each round trip waits for (its first words, no values) */
-	static int trace = -1;
-	if (trace < 0)
-		trace = getenv("SAFEGUARD_PG_RT_TRACE") != NULL;
-	if (trace) {
+	if (d->trace) {
 		const char *w = sql ? sql : d->waiter ? d->waiter : "(queue)";
 		fprintf(stderr, "pg-rt: %.90s\n", w);
 	}
@@ -1426,6 +1424,7 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 		return NULL;
 	}
 	d->head.drv = &pg_driver;
+	d->trace = getenv("SAFEGUARD_PG_RT_TRACE") != NULL; /* read here, once a connection, not shared by threads */
 	d->conn = connect_fenced(url, err, errsz);
 	if (!d->conn) {
 		size_t n = strlen(err);
