@@ -2649,11 +2649,9 @@ static int sq_household_members(store_conn *c, const struct store_view *v, int64
 
 /* ---- source records and events ----------------------------------------------------------------------- */
 
-static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
+/* A source record's columns as ?1..?7 (S_SOURCE_INSERT, and the first half of S_SOURCE_EVENT_INSERT). */
+static void bind_source(sql_stmt *s, const struct store_source_record *r)
 {
-	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
-	if (!s)
-		return STORE_EIO;
 	text(s, 1, r->agency);
 	text(s, 2, r->source_ref);
 	sql_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash);
@@ -2661,6 +2659,14 @@ static int sq_source_insert(store_conn *c, const struct store_source_record *r, 
 	sql_bind_int64(s, 5, r->person_id);
 	sql_bind_double(s, 6, r->link_score);
 	text(s, 7, r->link_rule);
+}
+
+static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
+{
+	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
+	if (!s)
+		return STORE_EIO;
+	bind_source(s, r);
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
@@ -2727,13 +2733,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_EVENT_INSERT);
 	if (!s)
 		return STORE_EIO;
-	text(s, 1, r->agency);
-	text(s, 2, r->source_ref);
-	sql_bind_blob(s, 3, r->payload_hash, sizeof r->payload_hash);
-	text(s, 4, r->payload);
-	sql_bind_int64(s, 5, r->person_id);
-	sql_bind_double(s, 6, r->link_score);
-	text(s, 7, r->link_rule);
+	bind_source(s, r);
 	sql_bind_int64(s, 8, e->person_id);
 	text(s, 9, e->agency);
 	text(s, 10, e->kind);
