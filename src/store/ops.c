@@ -3657,10 +3657,11 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 
 /* ---- what the rules read ----------------------------------------------------------------------------- */
 
-static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
-			      void *ctx)
+/* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id. */
+static int events_of_kinds(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json,
+			   store_event_fn fn, void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_ONE);
+	sql_stmt *s = stmt(CONN(c), id);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
@@ -3669,16 +3670,16 @@ static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kind
 	return each_row(s, event_row, &w);
 }
 
+static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
+			      void *ctx)
+{
+	return events_of_kinds(c, S_EVENTS_KINDS_ONE, person_id, kinds_json, fn, ctx);
+}
+
 static int sq_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				      void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), S_EVENTS_KINDS_IN_TIME);
-	struct event_walk w = {fn, ctx};
-	if (!s)
-		return STORE_EIO;
-	sql_bind_int64(s, 1, person_id);
-	text(s, 2, kinds_json);
-	return each_row(s, event_row, &w);
+	return events_of_kinds(c, S_EVENTS_KINDS_IN_TIME, person_id, kinds_json, fn, ctx);
 }
 
 static int sq_events_of_kinds_all(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx)
