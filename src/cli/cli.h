@@ -30,6 +30,7 @@ int cmd_area_load(int argc, char **argv); /* cmd_area_load.c: the scale benchmar
 int cmd_allocation(int argc, char **argv);
 int cmd_alert(int argc, char **argv);
 int cmd_dpo(int argc, char **argv);
+int cmd_lado(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
 int cli_homes_alerts(int argc, char **argv);
 

@@ -121,3 +121,72 @@ int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx)
 	struct notice_args a = {limit_of(limit), fn, ctx};
 	return service_in_snapshot(st, notice_run, &a);
 }
+
+/* ---- the LADO's records ---- */
+
+struct lado_args {
+	int64_t person_id, allegation_id;
+	bool open_only;
+	int limit;
+	store_lado_allegation_fn each_allegation;
+	store_lado_alert_fn each_alert;
+	store_lado_employment_fn each_employment;
+	void *ctx;
+};
+
+static int lado_allegations_run(store_conn *c, void *arg)
+{
+	struct lado_args *a = arg;
+	return store_lado_allegations(c, a->person_id, a->open_only, a->limit, a->each_allegation, a->ctx);
+}
+
+static int lado_alerts_run(store_conn *c, void *arg)
+{
+	struct lado_args *a = arg;
+	return store_lado_alerts(c, a->person_id, a->allegation_id, a->open_only, a->limit, a->each_alert, a->ctx);
+}
+
+static int lado_employments_run(store_conn *c, void *arg)
+{
+	struct lado_args *a = arg;
+	return store_lado_employments(c, a->person_id, a->each_employment, a->ctx);
+}
+
+/* "operator's list: the LADO's allegations; person 3; open" (ids only, no names) */
+static int lado_audited(store *st, const char *what, const struct lado_args *a)
+{
+	char detail[160];
+	int n = snprintf(detail, sizeof detail, "operator's list: the LADO's %s", what);
+	if (a->person_id > 0 && n > 0 && (size_t)n < sizeof detail)
+		n += snprintf(detail + n, sizeof detail - (size_t)n, "; person %lld", (long long)a->person_id);
+	if (a->allegation_id > 0 && n > 0 && (size_t)n < sizeof detail)
+		n += snprintf(detail + n, sizeof detail - (size_t)n, "; allegation %lld", (long long)a->allegation_id);
+	if (a->open_only && n > 0 && (size_t)n < sizeof detail)
+		snprintf(detail + n, sizeof detail - (size_t)n, "; open");
+	return audited(st, "lado.list", 0, detail);
+}
+
+int oplists_lado_allegations(store *st, int64_t person_id, bool open_only, int limit, store_lado_allegation_fn fn,
+			     void *ctx)
+{
+	struct lado_args a = {.person_id = person_id, .open_only = open_only, .limit = limit_of(limit),
+			      .each_allegation = fn, .ctx = ctx};
+	int rc = lado_audited(st, "allegations", &a);
+	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_allegations_run, &a);
+}
+
+int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
+			store_lado_alert_fn fn, void *ctx)
+{
+	struct lado_args a = {.person_id = person_id, .allegation_id = allegation_id, .open_only = open_only,
+			      .limit = limit_of(limit), .each_alert = fn, .ctx = ctx};
+	int rc = lado_audited(st, "alerts", &a);
+	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_alerts_run, &a);
+}
+
+int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx)
+{
+	struct lado_args a = {.person_id = person_id, .each_employment = fn, .ctx = ctx};
+	int rc = lado_audited(st, "employments", &a);
+	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_employments_run, &a);
+}

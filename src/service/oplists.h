@@ -12,6 +12,7 @@
 #ifndef SAFEGUARD_SERVICE_OPLISTS_H
 #define SAFEGUARD_SERVICE_OPLISTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -22,5 +23,17 @@ int oplists_allocations(store *st, int64_t child_id, int limit, store_allocation
 int oplists_alerts(store *st, const struct store_alert_query *q, store_alert_fn fn, void *ctx);
 /* The data protection officer's notices, newest first, up to limit (0: all). */
 int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx);
+
+/* The LADO's records (`safeguard lado allegations|alerts|employments`): adults who work with children, not
+ * children, so no store_view applies; each list is audited ("lado.list", child_id 0, the filter in detail)
+ * before it is read, as the LADO's own reads are (service/lado.h). person_id / allegation_id 0: any. */
+/* Allegations, oldest received first; open_only as store_lado_allegations. */
+int oplists_lado_allegations(store *st, int64_t person_id, bool open_only, int limit, store_lado_allegation_fn fn,
+			     void *ctx);
+/* The LADO's alerts, most overdue first; open_only: the open ones. */
+int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
+			store_lado_alert_fn fn, void *ctx);
+/* A person's employers, most recent start first. */
+int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
 #endif

@@ -729,6 +729,43 @@ export function homeAlertRows(dbPath, { open, kind, home } = {}) {
   return jsonLines(args);
 }
 
+/**
+ * The LADO's allegations, oldest received first, through the CLI (`safeguard lado allegations --json`): each {id,
+ * person, employment, employer, home_id, given_name, family_name, received_on, created_by, consideration_on,
+ * threshold, strategy_on, outcome, outcome_on, employer_action_on} ("" for what is not recorded; no notes).
+ * Filters: {person, open}. An audited read (lado.list): one audit entry a call.
+ */
+export function ladoAllegations(dbPath, { person, open } = {}) {
+  const args = ['lado', 'allegations', '--db', dbUrl(dbPath), '--json'];
+  if (person !== undefined) args.push('--person', String(person));
+  if (open) args.push('--open');
+  return jsonLines(args);
+}
+
+/** One allegation as ladoAllegations shows it, or undefined. */
+export const ladoAllegation = (dbPath, id) => ladoAllegations(dbPath).find((a) => a.id === Number(id));
+
+/**
+ * The LADO's alerts, by id, through the CLI (`safeguard lado alerts --json`): each {id, person, allegation, code,
+ * state, raised_on, due, created_at, resolved_at, resolved_by} (allegation 0: about the person). Filters:
+ * {person, allegation, open, code} (code picked here). An audited read (lado.list).
+ */
+export function ladoAlerts(dbPath, { person, allegation, open, code } = {}) {
+  const args = ['lado', 'alerts', '--db', dbUrl(dbPath), '--json'];
+  if (person !== undefined) args.push('--person', String(person));
+  if (allegation !== undefined) args.push('--allegation', String(allegation));
+  if (open) args.push('--open');
+  return jsonLines(args).filter((a) => code === undefined || a.code === code).sort((x, y) => x.id - y.id);
+}
+
+/**
+ * A person's employers, most recent start first, through the CLI (`safeguard lado employments --person ID --json`):
+ * each {id, person, employer, home_id, home_urn, role, from, to}. An audited read (lado.list).
+ */
+export function ladoEmployments(dbPath, person) {
+  return jsonLines(['lado', 'employments', '--db', dbUrl(dbPath), '--person', String(person), '--json']);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 
