@@ -491,11 +491,17 @@ int cmd_homes(int argc, char **argv)
 		return run(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "alerts") == 0)
 		return cli_homes_alerts(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_homes_list(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "reg44") == 0)
+		return cli_homes_reg44(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "notes") == 0)
+		return cli_homes_notes(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import, run or alerts\n");
+	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import, run, alerts, list, reg44 or notes\n");
 	usage(stderr);
 	return 2;
 }

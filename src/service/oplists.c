@@ -190,3 +190,60 @@ int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment
 	int rc = lado_audited(st, "employments", &a);
 	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_employments_run, &a);
 }
+
+/* ---- the homes' register, reports and notes ---- */
+
+struct home_args {
+	const char *la_code;
+	int64_t home_id;
+	store_home_fn each_home;
+	store_reg44_fn each_report;
+	store_home_note_fn each_note;
+	void *ctx;
+};
+
+static int homes_run_list(store_conn *c, void *arg)
+{
+	struct home_args *a = arg;
+	return store_homes(c, a->la_code ? a->la_code : "", a->each_home, a->ctx);
+}
+
+static int reg44_run(store_conn *c, void *arg)
+{
+	struct home_args *a = arg;
+	return store_reg44_reports(c, a->home_id, INT_MAX, a->each_report, a->ctx);
+}
+
+static int notes_run(store_conn *c, void *arg)
+{
+	struct home_args *a = arg;
+	return store_home_notes(c, a->home_id, INT_MAX, a->each_note, a->ctx);
+}
+
+int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx)
+{
+	struct home_args a = {.la_code = la_code, .each_home = fn, .ctx = ctx};
+	return service_in_snapshot(st, homes_run_list, &a);
+}
+
+int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx)
+{
+	char detail[80];
+	snprintf(detail, sizeof detail, "operator's list: home %lld's Regulation 44 reports", (long long)home_id);
+	int rc = audited(st, "reg44.list", 0, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct home_args a = {.home_id = home_id, .each_report = fn, .ctx = ctx};
+	return service_in_snapshot(st, reg44_run, &a);
+}
+
+int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx)
+{
+	char detail[80];
+	snprintf(detail, sizeof detail, "operator's list: home %lld's police notes", (long long)home_id);
+	int rc = audited(st, "home_notes.list", 0, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct home_args a = {.home_id = home_id, .each_note = fn, .ctx = ctx};
+	return service_in_snapshot(st, notes_run, &a);
+}

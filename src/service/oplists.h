@@ -36,4 +36,13 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 /* A person's employers, most recent start first. */
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
+/* The homes of the register (`safeguard homes list`), by id; la_code "" or NULL: every authority's. Ofsted's
+ * public register names no one: not audited. */
+int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);
+/* A home's Regulation 44 reports (`homes reg44`), newest first: the visitor's findings may describe the
+ * children there, so audited ("reg44.list", the home in detail) before they are read. */
+int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx);
+/* A home's police location-risk notes (`homes notes`), newest first: audited ("home_notes.list"). */
+int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx);
+
 #endif

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows,
-  addPerson, count, dbUrl, freshArea, removeDir, request, runCli, sessionCsrf, sql, sqlWrite, startServer, totp,
+  auditRows, homeRows, reg44Reports,
+  addPerson, dbUrl, freshArea, removeDir, request, runCli, sessionCsrf, sqlWrite, startServer, totp,
   totpUsedLongAgo, webSignIn,
 } from './lib.mjs';
 
@@ -28,9 +28,21 @@ function csv(file) {
   return rows.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
+/** A run's signals through the API (GET /api/v1/oversight/runs/{id}, the analyst's), not SQL. */
+const signalCache = new Map();
+async function signals(run) {
+  if (!signalCache.has(run)) {
+    const r = await request(`${server.url}/api/v1/oversight/runs/${run}`, { token });
+    assert.equal(r.status, 200, r.text);
+    signalCache.set(run, r.json.signal_list);
+  }
+  return signalCache.get(run);
+}
+
 /** The month ("YYYY-MM") of the run's first signal about the home at or after month from; '9999-99' when none. */
-function firstFlag(run, home, from) {
-  return sql(area.db, `SELECT coalesce(min(month), '9999-99') FROM oversight_signal WHERE run_id = ${run} AND home_id = ${home} AND month >= '${from}'`);
+async function firstFlag(run, home, from) {
+  const months = (await signals(run)).filter((g) => g.home_id === Number(home) && g.month >= from).map((g) => g.month);
+  return months.sort()[0] ?? '9999-99';
 }
 
 function homesRun() {
@@ -67,22 +79,21 @@ after(async () => {
 
 describe('the visitor\'s opinion is recorded', () => {
   test('the API takes yes, no or not_stated, names the field otherwise, and stores "not_stated" when it is left out', async () => {
-    const home = sql(area.db, 'SELECT id FROM home ORDER BY id LIMIT 1');
+    const home = homeRows(area.db)[0].id;
     const good = { month: '2020-01', received_on: '2020-02-03', visitor: 'A. Visitor', summary: 'Spoke to the children.' };
     for (const bad of ['maybe', 'No', '', 3]) {
       const r = await post(home, { ...good, safeguarded: bad });
       assert.equal(r.status, 400, `${JSON.stringify(bad)}: ${r.text}`);
       assert.equal(r.json.error.field, 'safeguarded');
     }
-    assert.equal(count(area.db, 'reg44_report'), 0);
+    assert.deepEqual(reg44Reports(area.db, home), []);
     const none = await post(home, good);
     assert.equal(none.status, 201, none.text);
     assert.equal(none.json.safeguarded, 'not_stated');
     const no = await post(home, { ...good, month: '2020-02', received_on: '2020-03-02', safeguarded: 'no' });
     assert.equal(no.status, 201, no.text);
     assert.equal(no.json.safeguarded, 'no');
-    assert.equal(sql(area.db, `SELECT month || ' ' || safeguarded FROM reg44_report WHERE home_id = ${home} ORDER BY month`),
-      '2020-01 not_stated\n2020-02 no');
+    assert.deepEqual(reg44Reports(area.db, home).map((r) => `${r.month} ${r.safeguarded}`), ['2020-02 no', '2020-01 not_stated']);
     const recorded = auditRows(area.db, { action: 'reg44.record' }).filter((e) => e.detail.includes(' 2020-02 '));
     assert.equal(recorded.length, 1);
     assert.match(recorded[0].detail, /safeguarded:no$/);
@@ -90,7 +101,7 @@ describe('the visitor\'s opinion is recorded', () => {
   });
 
   test('the page asks the question with radios, names it in the error summary, and shows the answer', async () => {
-    const home = sql(area.db, 'SELECT id FROM home ORDER BY id LIMIT 1 OFFSET 1');
+    const home = homeRows(area.db)[1].id;
     const cookie = await webSignIn(server.url, area.db, 'v.analyst', { password: PASSWORD, secret });
     const csrf = await sessionCsrf(server.url, cookie);
     const form = (fields) => request(`${server.url}/homes/${home}/reg44-reports`, {
@@ -108,10 +119,11 @@ describe('the visitor\'s opinion is recorded', () => {
     const odd = await form({ ...fields, safeguarded: 'perhaps' });
     assert.equal(odd.status, 400);
     assert.match(odd.text, /href="#safeguarded">Select yes, no or not stated/);
-    assert.equal(count(area.db, 'reg44_report', `home_id = ${home}`), 0);
+    assert.deepEqual(reg44Reports(area.db, home), []);
     const ok = await form({ ...fields, safeguarded: 'no' });
     assert.equal(ok.status, 303, ok.text.slice(0, 400));
-    assert.equal(sql(area.db, `SELECT safeguarded FROM reg44_report WHERE home_id = ${home}`), 'no');
+    assert.deepEqual(reg44Reports(area.db, home).map((r) => [r.month, r.received_at.slice(0, 10), r.visitor, r.safeguarded]),
+      [['2020-01', '2020-02-03', 'B. Visitor', 'no']]);
     const shown = await request(`${server.url}/homes/${home}`, { headers: { cookie } });
     assert.match(shown.text, /Children effectively safeguarded, in the visitor(&#39;|')s opinion: <strong class="govuk-tag govuk-tag--red">No<\/strong>/);
     sqlWrite(area.db, "DELETE FROM reg44_report WHERE month < '2023-01'");
@@ -120,7 +132,7 @@ describe('the visitor\'s opinion is recorded', () => {
 
 describe('the nightly run reads the opinions', () => {
   test('a harmful home whose visitor says "no" from the onset is flagged sooner, and the reason says so', async () => {
-    const ids = new Map(sql(area.db, 'SELECT urn || \'|\' || id FROM home').split('\n').map((l) => l.split('|')));
+    const ids = new Map(homeRows(area.db).map((h) => [h.urn, String(h.id)]));
     const truth = csv('truth.csv').filter((t) => t.harmful === '1');
     const reports = csv('reg44.csv');
     // Every home's reports as the simulator's visitors gave them (in statements short enough for one argument).
@@ -132,7 +144,9 @@ describe('the nightly run reads the opinions', () => {
     const harmful = truth.map((t) => ids.get(t.home_id));
     sqlWrite(area.db, `UPDATE reg44_report SET safeguarded = 'yes' WHERE home_id IN (${harmful.join(', ')})`);
     const run1 = homesRun();
-    const late = (t) => firstFlag(run1, ids.get(t.home_id), t.onset_month);
+    const lateness = new Map();
+    for (const t of truth) lateness.set(t.home_id, await firstFlag(run1, ids.get(t.home_id), t.onset_month));
+    const late = (t) => lateness.get(t.home_id);
     const candidates = truth.filter((t) => reports.filter((r) => r.home_id === t.home_id && r.month >= t.onset_month).length >= 6)
       .sort((a, b) => late(b).localeCompare(late(a)) || a.home_id.localeCompare(b.home_id));
     assert.ok(candidates.length > 0);
@@ -154,11 +168,11 @@ describe('the nightly run reads the opinions', () => {
       await fresh.stop();
     }
     const run2 = homesRun();
-    const f2 = firstFlag(run2, home, chosen.onset_month);
+    const f2 = await firstFlag(run2, home, chosen.onset_month);
     assert.ok(f2 < late(chosen), `home ${chosen.home_id} (onset ${chosen.onset_month}): flagged ${f2} with the visitor's "no", against ${late(chosen)} on the counts alone`);
-    const reasons = sql(area.db, `SELECT reason FROM oversight_signal WHERE run_id = ${run2} AND home_id = ${home} AND indicator = 'combined'`);
+    const reasons = (await signals(run2)).filter((g) => g.home_id === Number(home) && g.indicator === 'combined').map((g) => g.reason).join('\n');
     assert.match(reasons, /the Regulation 44 visitor said children were not effectively safeguarded (this month|in \d+ of these months)/);
-    const reasons1 = sql(area.db, `SELECT reason FROM oversight_signal WHERE run_id = ${run1} AND home_id = ${home}`);
+    const reasons1 = (await signals(run1)).filter((g) => g.home_id === Number(home)).map((g) => g.reason).join('\n');
     assert.doesNotMatch(reasons1, /Regulation 44 visitor/, 'the words come from the visitor\'s "no", not from the counts');
   });
 });

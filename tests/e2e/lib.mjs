@@ -766,6 +766,32 @@ export function ladoEmployments(dbPath, person) {
   return jsonLines(['lado', 'employments', '--db', dbUrl(dbPath), '--person', String(person), '--json']);
 }
 
+/**
+ * The register of children's homes, by id, through the CLI (`safeguard homes list --json`): each {id, urn, name,
+ * provider, la_code, postcode, places, specialism, ofsted_grade, grade_date}. Filter: {la} (a DfE number).
+ */
+export function homeRows(dbPath, { la } = {}) {
+  const args = ['homes', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (la !== undefined) args.push('--la', la);
+  return jsonLines(args);
+}
+
+/**
+ * A home's Regulation 44 reports, newest first, through the CLI (`safeguard homes reg44 --home ID --json`): each
+ * {id, home_id, month, received_at, visitor, safeguarded, summary}. An audited read (reg44.list).
+ */
+export function reg44Reports(dbPath, home) {
+  return jsonLines(['homes', 'reg44', '--db', dbUrl(dbPath), '--home', String(home), '--json']);
+}
+
+/**
+ * A home's police location-risk notes, newest first, through the CLI (`safeguard homes notes --home ID --json`):
+ * each {id, home_id, author, agency, created_at, text}. An audited read (home_notes.list).
+ */
+export function homeNotes(dbPath, home) {
+  return jsonLines(['homes', 'notes', '--db', dbUrl(dbPath), '--home', String(home), '--json']);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

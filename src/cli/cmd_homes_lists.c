@@ -1,0 +1,208 @@
+/* homes list, homes reg44, homes notes: the register of children's homes, a home's Regulation 44 reports and its
+ * police location-risk notes, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
+ * imported and recorded through them; the tests do, instead of SQL, so that they hold on every backend (issue 17).
+ * The reports and notes are audited before they are read (the service's); the register is public. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/oplists.h"
+
+enum what { HOMES, REG44, NOTES };
+
+#define HOMES_HEADER "id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date"
+#define REG44_HEADER "id\thome_id\tmonth\treceived_at\tvisitor\tsafeguarded\tsummary"
+#define NOTES_HEADER "id\thome_id\tauthor\tagency\tcreated_at\ttext"
+
+struct listing {
+	enum what what;
+	const char *la;
+	int64_t home;
+	bool json, failed;
+};
+
+static const char *cmd_name(enum what w)
+{
+	return w == HOMES ? "safeguard homes list" : w == REG44 ? "safeguard homes reg44" : "safeguard homes notes";
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard homes list --db URL [--la CODE] [--json]\n"
+		   "       safeguard homes reg44 --db URL --home ID [--json]\n"
+		   "       safeguard homes notes --db URL --home ID [--json]\n\n"
+		   "list   the register of children's homes, by id (--la: the homes of that host authority, its DfE\n"
+		   "       number); the register names no one and is not audited\n"
+		   "reg44  the home's Regulation 44 visit reports, newest first (safeguarded: yes, no or not_stated);\n"
+		   "       audited (reg44.list) before they are read\n"
+		   "notes  the home's police location-risk notes, newest first; audited (home_notes.list)\n"
+		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
+		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
+}
+
+static bool print_json(json_t *o, struct listing *l)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!s) {
+		l->failed = true;
+		return false;
+	}
+	puts(s);
+	free(s);
+	return true;
+}
+
+static void print_fields(const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		putchar('\t');
+		cli_list_field(f[i]);
+	}
+}
+
+static int print_home(const struct store_home *h, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI ss ss ss ss ss si ss ss ss}", "id", (json_int_t)h->id, "urn", h->urn, "name",
+				      h->name, "provider", h->provider, "la_code", h->la_code, "postcode", h->postcode,
+				      "places", h->places, "specialism", h->specialism, "ofsted_grade", h->ofsted_grade,
+				      "grade_date", h->grade_date);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld", (long long)h->id);
+	const char *a[] = {h->urn, h->name, h->provider, h->la_code, h->postcode};
+	print_fields(a, sizeof a / sizeof *a);
+	printf("\t%d", h->places);
+	const char *b[] = {h->specialism, h->ofsted_grade, h->grade_date};
+	print_fields(b, sizeof b / sizeof *b);
+	putchar('\n');
+	return 0;
+}
+
+static int print_report(const struct store_reg44 *r, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI ss ss ss ss ss}", "id", (json_int_t)r->id, "home_id", (json_int_t)r->home_id,
+				      "month", r->month, "received_at", r->received_at, "visitor", r->visitor,
+				      "safeguarded", r->safeguarded, "summary", r->summary);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t%lld", (long long)r->id, (long long)r->home_id);
+	const char *f[] = {r->month, r->received_at, r->visitor, r->safeguarded, r->summary};
+	print_fields(f, sizeof f / sizeof *f);
+	putchar('\n');
+	return 0;
+}
+
+static int print_note(const struct store_home_note *n, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI ss ss ss ss}", "id", (json_int_t)n->id, "home_id", (json_int_t)n->home_id,
+				      "author", n->author, "agency", n->agency, "created_at", n->created_at, "text", n->text);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t%lld", (long long)n->id, (long long)n->home_id);
+	const char *f[] = {n->author, n->agency, n->created_at, n->text};
+	print_fields(f, sizeof f / sizeof *f);
+	putchar('\n');
+	return 0;
+}
+
+static int list(store *st, void *ctx)
+{
+	struct listing *l = ctx;
+	switch (l->what) {
+	case HOMES: return oplists_homes(st, l->la, print_home, l);
+	case REG44: return oplists_reg44(st, l->home, print_report, l);
+	case NOTES: return oplists_home_notes(st, l->home, print_note, l);
+	}
+	return 1;
+}
+
+static bool la_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n != 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int run(enum what what, int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"la", required_argument, NULL, 'l'},
+					     {"home", required_argument, NULL, 'm'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *cmd = cmd_name(what), *db = NULL;
+	struct listing l = {.what = what};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l':
+			if (what != HOMES) {
+				fprintf(stderr, "%s: --la is an option of homes list only\n", cmd);
+				return 2;
+			}
+			if (!la_code_ok(optarg)) {
+				fprintf(stderr, "%s: --la must be a local authority's DfE number (3 digits), not \"%.40s\"\n",
+					cmd, optarg);
+				return 2;
+			}
+			l.la = optarg;
+			break;
+		case 'm':
+			if (what == HOMES) {
+				fprintf(stderr, "%s: --home is an option of homes reg44 and homes notes only\n", cmd);
+				return 2;
+			}
+			if (!cli_list_count(optarg, false, &l.home)) {
+				fprintf(stderr, "%s: --home must be a home's id (a whole number above 0), not \"%.40s\"\n", cmd,
+					optarg);
+				return 2;
+			}
+			break;
+		case 'j': l.json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_list_misuse(cmd, c, argv, usage);
+		}
+	}
+	if (cli_list_args_done(cmd, argc, argv, db) != 0)
+		return 2;
+	if (what != HOMES && l.home == 0) {
+		fprintf(stderr, "%s: --home is required (whose %s)\n", cmd, what == REG44 ? "reports" : "notes");
+		return 2;
+	}
+	const char *header = l.json ? NULL : what == HOMES ? HOMES_HEADER : what == REG44 ? REG44_HEADER : NOTES_HEADER;
+	const char *what_text = what == HOMES ? "the homes" : what == REG44 ? "the home's reports" : "the home's notes";
+	return cli_list_run(cmd, db, header, what_text, list, &l, &l.failed);
+}
+
+int cli_homes_list(int argc, char **argv)
+{
+	return run(HOMES, argc, argv);
+}
+
+int cli_homes_reg44(int argc, char **argv)
+{
+	return run(REG44, argc, argv);
+}
+
+int cli_homes_notes(int argc, char **argv)
+{
+	return run(NOTES, argc, argv);
+}
