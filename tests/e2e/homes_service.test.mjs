@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
-  homeAlertRows,
+  homeAlertRows, homeNotes, homeRows, reg44Reports,
 } from './lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
@@ -73,7 +73,7 @@ describe('homes import', () => {
     const r = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', bad], { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /incidents\.csv:501: type "shouting" is not one of .* \(column type\)/);
-    assert.equal(count(area.db, 'home'), 0);
+    assert.deepEqual(homeRows(area.db), [], 'no home in the register');
     assert.equal(count(area.db, 'home_incident'), 0);
   });
 
@@ -81,12 +81,16 @@ describe('homes import', () => {
     const r = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
     assert.match(r.stderr, /150 homes, 2023-01 to 2024-12/);
     const incidents = fs.readFileSync(path.join(gen, 'incidents.csv'), 'utf8').trimEnd().split('\n').length - 1;
-    assert.equal(count(area.db, 'home'), 150);
+    const register = homeRows(area.db);
+    const homesCsv = fs.readFileSync(path.join(gen, 'homes.csv'), 'utf8').trimEnd().split('\n');
+    const urnAt = homesCsv[0].split(',').indexOf('home_id');
+    assert.deepEqual(register.map((h) => h.urn).sort(), homesCsv.slice(1).map((l) => l.split(',')[urnAt]).sort(),
+      'every home of the file, by its URN');
     assert.equal(count(area.db, 'home_incident'), incidents);
     const again = runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen], { check: false });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /homes\.csv: home "SC[0-9]+" is already in the register \(column home_id\); nothing was imported/);
-    assert.equal(count(area.db, 'home'), 150);
+    assert.deepEqual(homeRows(area.db), register, 'the register as it was');
     assert.equal(count(area.db, 'home_incident'), incidents);
     assert.equal(auditRows(area.db, { action: 'homes.import' }).length, 1);
   });
@@ -123,7 +127,7 @@ describe('in the server', () => {
     secrets.analyst = addUser('h.analyst', 'social_care', 'oversight_analyst');
     secrets.police = addUser('h.police', 'police', 'police_officer');
     secrets.worker = addUser('h.worker', 'social_care', 'social_worker');
-    const la = sql(area.db, 'SELECT la_code FROM home ORDER BY id LIMIT 1');
+    const la = homeRows(area.db)[0].la_code;
     server = await startServer(area.db, { extraArgs: ['--authority', la] });
   });
   after(async () => { if (server) await server.stop(); });
@@ -183,9 +187,11 @@ describe('in the server', () => {
 
   test('the police add a location-risk note to a home of their area, with the session\'s CSRF token only', async () => {
     const s = await webSignIn(server.url, 'h.police', secrets.police);
-    const la = sql(area.db, 'SELECT la_code FROM home ORDER BY id LIMIT 1');
-    const inside = sql(area.db, `SELECT id FROM home WHERE la_code = '${la}' ORDER BY id LIMIT 1`);
-    const outside = sql(area.db, `SELECT id FROM home WHERE la_code <> '${la}' ORDER BY id LIMIT 1`);
+    const register = homeRows(area.db);
+    const la = register[0].la_code;
+    const inside = homeRows(area.db, { la })[0].id;
+    assert.equal(inside, register[0].id);
+    const outside = register.find((h) => h.la_code !== la).id;
     const page = await request(`${server.url}/police/homes`, { headers: { cookie: s.cookie } });
     assert.equal(page.status, 200);
     assert.ok(page.text.includes(`href="/police/homes/${inside}"`));
@@ -203,11 +209,12 @@ describe('in the server', () => {
     assert.match(short.text, /Enter the note: 10 to 2,000 characters/);
     const away = await post(outside, text);
     assert.equal(away.status, 404);
-    assert.equal(count(area.db, 'home_note'), 0);
+    assert.deepEqual(homeNotes(area.db, inside), []);
+    assert.deepEqual(homeNotes(area.db, outside), [], 'nothing written for a home outside their area');
     const ok = await post(inside, text);
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.get('location'), `/police/homes/${inside}?noted=1#notes`);
-    assert.equal(sql(area.db, `SELECT home_id || ' ' || author || ' ' || text FROM home_note`), `${inside} h.police ${text}`);
+    assert.deepEqual(homeNotes(area.db, inside).map((n) => [n.home_id, n.author, n.agency, n.text]), [[inside, 'h.police', 'police', text]]);
     assert.equal(auditRows(area.db, { action: 'home_note.add' }).length, 1);
     const shown = await request(`${server.url}/police/homes/${inside}`, { headers: { cookie: s.cookie } });
     assert.ok(shown.text.includes('A grey van seen collecting young people'), shown.text.slice(shown.text.indexOf('<main'), shown.text.indexOf('<main') + 3000));
@@ -276,7 +283,7 @@ describe('in the server', () => {
       assert.equal(r.status, 400, `${field}: ${r.text}`);
       assert.equal(r.json.error.field, field);
     }
-    assert.equal(count(area.db, 'reg44_report', `home_id = ${home}`), 0);
+    assert.deepEqual(reg44Reports(area.db, home), []);
     const nohome = await post(good, 999999);
     assert.equal(nohome.status, 404);
     const r = await post(good);
@@ -288,7 +295,7 @@ describe('in the server', () => {
     const dup = await post({ ...good, summary: 'A different account of the same month.' });
     assert.equal(dup.status, 409);
     assert.equal(dup.json.error.field, 'month');
-    assert.equal(sql(area.db, `SELECT summary FROM reg44_report WHERE home_id = ${home}`), good.summary);
+    assert.deepEqual(reg44Reports(area.db, home).map((x) => x.summary), [good.summary]);
   });
 
   test('the analyst acknowledges and resolves on the pages, and records a Reg 44 report with errors named', async () => {
@@ -326,7 +333,8 @@ describe('in the server', () => {
     const ok = await form(`/homes/${home}/reg44-reports`, fields);
     assert.equal(ok.status, 303, ok.text.slice(0, 400));
     assert.equal(ok.headers.get('location'), `/homes/${home}?done=reg44#reports`);
-    assert.equal(sql(area.db, `SELECT month || ' ' || received_at || ' ' || visitor FROM reg44_report WHERE home_id = ${home} AND month = '2024-11'`), '2024-11 2024-12-02 B. Visitor');
+    assert.deepEqual(reg44Reports(area.db, home).filter((x) => x.month === '2024-11').map((x) => `${x.month} ${x.received_at.slice(0, 10)} ${x.visitor} ${x.safeguarded}`),
+      ['2024-11 2024-12-02 B. Visitor yes']);
     const dup = await form(`/homes/${home}/reg44-reports`, fields);
     assert.equal(dup.status, 409);
     assert.match(dup.text, /already has a Regulation 44 report for November 2024/);
@@ -355,7 +363,8 @@ describe('in the server', () => {
     const ev = await postEvent(server.url, createToken(area.db, 'social_care'), event({ kind: 'concern' }));
     assert.equal(ev.status, 201, ev.text);
     const child = String(ev.json.child_id);
-    const [home, la] = sql(area.db, "SELECT id || ' ' || la_code FROM home ORDER BY id LIMIT 1").split(' ');
+    const first = homeRows(area.db)[0];
+    const [home, la] = [String(first.id), first.la_code];
     const other = la === '383' ? '330' : '383';
     const token = await apiSession(server.url, 'h.worker', secrets.worker);
     const post = (body, t = token) => request(`${server.url}/api/v1/homes/${home}/placements`, {
@@ -388,7 +397,7 @@ describe('in the server', () => {
     assert.equal(auditRows(area.db, { action: 'placement.record', child }).length, 1);
     // The record page shows the home and the distance to those who may read the child.
     const w = await webSignIn(server.url, 'h.worker', secrets.worker);
-    const home_name = sql(area.db, `SELECT name FROM home WHERE id = ${home}`);
+    const home_name = first.name;
     const page = await request(`${server.url}/children/${child}`, { headers: { cookie: w.cookie } });
     assert.equal(page.status, 200, page.text.slice(0, 300));
     const row = /<div class="govuk-summary-list__row" id="placement">([\s\S]*?)<\/div>/.exec(page.text);

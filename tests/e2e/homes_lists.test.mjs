@@ -1,0 +1,87 @@
+// `safeguard homes list | reg44 | notes`: the register of children's homes, a home's Regulation 44 reports and its
+// police notes, as the operator (and the tests, instead of SQL) read them, on the demo area (cli/demo_homes.c):
+// TSV with a header or JSON lines, --la, the reports newest first, the reads of reports and notes audited before
+// they are read (the register is public: not audited), misuse answered 2 naming the option and nothing audited.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { auditRows, dbUrl, homeNotes, homeRows, reg44Reports, removeDir, runCli, tempDir } from './lib.mjs';
+
+let dir;
+let db;
+
+before(() => {
+  dir = tempDir('homes-lists');
+  db = `${dir}/safeguard.db`;
+  runCli(['demo', '--db', dbUrl(db), '--no-serve', '--families', '3']);
+});
+
+after(() => removeDir(dir));
+
+test('list: every home by id with its URN and peer group; --la keeps one host authority\'s; not audited', () => {
+  const audits = auditRows(db).length;
+  const all = homeRows(db);
+  assert.ok(all.length > 20, `${all.length} homes`);
+  assert.deepEqual(all.map((h) => h.id), [...all.map((h) => h.id)].sort((a, b) => a - b), 'by id');
+  assert.equal(new Set(all.map((h) => h.urn)).size, all.length, 'one URN a home');
+  for (const h of all) {
+    assert.match(h.urn, /^SC\d{6}$/);
+    assert.match(h.la_code, /^\d{3}$/);
+    assert.ok(h.name && h.provider && h.specialism, JSON.stringify(h));
+    assert.ok(Number.isInteger(h.places) && h.places > 0);
+  }
+  const la = all[0].la_code;
+  assert.deepEqual(homeRows(db, { la }).map((h) => h.id), all.filter((h) => h.la_code === la).map((h) => h.id));
+  assert.deepEqual(homeRows(db, { la: '999' }), []);
+  const tsv = runCli(['homes', 'list', '--db', dbUrl(db), '--la', la]).stdout.split('\n');
+  assert.equal(tsv[0], 'id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date');
+  const h = all[0];
+  assert.equal(tsv[1], [h.id, h.urn, h.name, h.provider, h.la_code, h.postcode, h.places, h.specialism, h.ofsted_grade, h.grade_date].join('\t'));
+  assert.equal(auditRows(db).length, audits, 'the public register: no audit entry');
+});
+
+test('reg44: a home\'s reports newest first, with the visitor\'s opinion; audited before it is read', () => {
+  const home = homeRows(db).find((h) => reg44Reports(db, h.id).length >= 2);
+  assert.ok(home, 'the demo has a home with two reports');
+  const before_ = auditRows(db, { action: 'reg44.list' }).length;
+  const reports = reg44Reports(db, home.id);
+  const months = reports.map((r) => r.month);
+  assert.deepEqual(months, [...months].sort().reverse(), 'newest first');
+  for (const r of reports) {
+    assert.equal(r.home_id, home.id);
+    assert.match(r.safeguarded, /^(yes|no|not_stated)$/);
+    assert.ok(r.visitor && r.summary);
+    assert.ok(r.received_at.slice(0, 7) >= r.month, 'received after the month visited');
+  }
+  const e = auditRows(db, { action: 'reg44.list', limit: 1 })[0];
+  assert.equal(auditRows(db, { action: 'reg44.list' }).length, before_ + 1);
+  assert.deepEqual([e.actor, e.child_id, e.detail], ['cli', 0, `operator's list: home ${home.id}'s Regulation 44 reports`]);
+  assert.deepEqual(reg44Reports(db, 999999), []);
+});
+
+test('notes: none in the demo; audited all the same', () => {
+  const before_ = auditRows(db, { action: 'home_notes.list' }).length;
+  assert.deepEqual(homeNotes(db, 1), []);
+  assert.equal(runCli(['homes', 'notes', '--db', dbUrl(db), '--home', '1']).stdout, 'id\thome_id\tauthor\tagency\tcreated_at\ttext\n');
+  assert.equal(auditRows(db, { action: 'home_notes.list' }).length, before_ + 2);
+});
+
+test('misuse is answered 2, naming the option, and reads nothing', () => {
+  const audits = auditRows(db).length;
+  const cases = [
+    [['homes', 'list', '--db', dbUrl(db), '--nope'], /unknown option --nope/],
+    [['homes', 'list', '--db', dbUrl(db), '--la', 'Leeds'], /--la must be a local authority's DfE number/],
+    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44 and homes notes only/],
+    [['homes', 'reg44', '--db', dbUrl(db)], /--home is required/],
+    [['homes', 'reg44', '--db', dbUrl(db), '--home', 'x'], /--home must be a home's id/],
+    [['homes', 'notes', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
+    [['homes', 'notes', '--db', dbUrl(db), '--home', '1', '--la', '383'], /--la is an option of homes list only/],
+    [['homes', 'reg44', '--home', '1'], /--db URL is required/],
+  ];
+  for (const [args, re] of cases) {
+    const r = runCli(args, { check: false });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, re, args.join(' '));
+  }
+  // audit list's own reads are not audited entries: the count is the same
+  assert.equal(auditRows(db).length, audits);
+});
