@@ -33,10 +33,11 @@ int cmd_dpo(int argc, char **argv);
 int cmd_lado(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
 int cli_homes_alerts(int argc, char **argv);
-/* safeguard homes list / reg44 / notes (cmd_homes_lists.c; argv[0] is the subcommand). */
+/* safeguard homes list / reg44 / notes / signals (cmd_homes_lists.c; argv[0] is the subcommand). */
 int cli_homes_list(int argc, char **argv);
 int cli_homes_reg44(int argc, char **argv);
 int cli_homes_notes(int argc, char **argv);
+int cli_homes_signals(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

@@ -1,5 +1,5 @@
-/* homes list, homes reg44, homes notes: the register of children's homes, a home's Regulation 44 reports and its
- * police location-risk notes, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
+/* homes list, homes reg44, homes notes, homes signals: the register of children's homes, a home's Regulation 44
+ * reports, its police location-risk notes and a monitor run's signals, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
  * imported and recorded through them; the tests do, instead of SQL, so that they hold on every backend (issue 17).
  * The reports and notes are audited before they are read (the service's); the register is public. */
 #include <getopt.h>
@@ -11,34 +11,41 @@
 #include "cli/cli.h"
 #include "service/oplists.h"
 
-enum what { HOMES, REG44, NOTES };
+enum what { HOMES, REG44, NOTES, SIGNALS };
 
 #define HOMES_HEADER "id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date"
 #define REG44_HEADER "id\thome_id\tmonth\treceived_at\tvisitor\tsafeguarded\tsummary"
 #define NOTES_HEADER "id\thome_id\tauthor\tagency\tcreated_at\ttext"
+#define SIGNALS_HEADER "run\thome_id\tmonth\tindicator\tdirection\tstatistic\tthreshold\tobserved\texpected\tmonths\treason"
 
 struct listing {
 	enum what what;
 	const char *la;
-	int64_t home;
+	int64_t home, run;
 	bool json, failed;
 };
 
 static const char *cmd_name(enum what w)
 {
-	return w == HOMES ? "safeguard homes list" : w == REG44 ? "safeguard homes reg44" : "safeguard homes notes";
+	return w == HOMES ? "safeguard homes list"
+	       : w == REG44 ? "safeguard homes reg44"
+	       : w == NOTES ? "safeguard homes notes"
+			    : "safeguard homes signals";
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard homes list --db URL [--la CODE] [--json]\n"
 		   "       safeguard homes reg44 --db URL --home ID [--json]\n"
-		   "       safeguard homes notes --db URL --home ID [--json]\n\n"
+		   "       safeguard homes notes --db URL --home ID [--json]\n"
+		   "       safeguard homes signals --db URL --run ID [--home ID] [--json]\n\n"
 		   "list   the register of children's homes, by id (--la: the homes of that host authority, its DfE\n"
 		   "       number); the register names no one and is not audited\n"
 		   "reg44  the home's Regulation 44 visit reports, newest first (safeguarded: yes, no or not_stated);\n"
 		   "       audited (reg44.list) before they are read\n"
 		   "notes  the home's police location-risk notes, newest first; audited (home_notes.list)\n"
+		   "signals  a monitor run's signals (homes run), by home, month and indicator, with the reason in\n"
+		   "       words (--home: that home's); about homes, naming no one: not audited\n"
 		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
 		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
 }
@@ -115,6 +122,25 @@ static int print_note(const struct store_home_note *n, void *ctx)
 	return 0;
 }
 
+static int print_signal(const struct store_oversight_signal *g, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI ss ss ss sf sf sf sf si ss}", "run", (json_int_t)g->run_id, "home_id",
+				      (json_int_t)g->home_id, "month", g->month, "indicator", g->indicator, "direction",
+				      g->direction, "statistic", g->statistic, "threshold", g->threshold, "observed",
+				      g->observed, "expected", g->expected, "months", g->months, "reason", g->reason);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t%lld", (long long)g->run_id, (long long)g->home_id);
+	const char *f[] = {g->month, g->indicator, g->direction};
+	print_fields(f, sizeof f / sizeof *f);
+	printf("\t%.6f\t%.6f\t%.6f\t%.6f\t%d\t", g->statistic, g->threshold, g->observed, g->expected, g->months);
+	cli_list_field(g->reason);
+	putchar('\n');
+	return 0;
+}
+
 static int list(store *st, void *ctx)
 {
 	struct listing *l = ctx;
@@ -122,6 +148,7 @@ static int list(store *st, void *ctx)
 	case HOMES: return oplists_homes(st, l->la, print_home, l);
 	case REG44: return oplists_reg44(st, l->home, print_report, l);
 	case NOTES: return oplists_home_notes(st, l->home, print_note, l);
+	case SIGNALS: return oplists_signals(st, l->run, l->home, print_signal, l);
 	}
 	return 1;
 }
@@ -142,6 +169,7 @@ static int run(enum what what, int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"la", required_argument, NULL, 'l'},
 					     {"home", required_argument, NULL, 'm'},
+					     {"run", required_argument, NULL, 'r'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
@@ -167,11 +195,22 @@ static int run(enum what what, int argc, char **argv)
 			break;
 		case 'm':
 			if (what == HOMES) {
-				fprintf(stderr, "%s: --home is an option of homes reg44 and homes notes only\n", cmd);
+				fprintf(stderr, "%s: --home is an option of homes reg44, notes and signals only\n", cmd);
 				return 2;
 			}
 			if (!cli_list_count(optarg, false, &l.home)) {
 				fprintf(stderr, "%s: --home must be a home's id (a whole number above 0), not \"%.40s\"\n", cmd,
+					optarg);
+				return 2;
+			}
+			break;
+		case 'r':
+			if (what != SIGNALS) {
+				fprintf(stderr, "%s: --run is an option of homes signals only\n", cmd);
+				return 2;
+			}
+			if (!cli_list_count(optarg, false, &l.run)) {
+				fprintf(stderr, "%s: --run must be a run's id (a whole number above 0), not \"%.40s\"\n", cmd,
 					optarg);
 				return 2;
 			}
@@ -183,12 +222,23 @@ static int run(enum what what, int argc, char **argv)
 	}
 	if (cli_list_args_done(cmd, argc, argv, db) != 0)
 		return 2;
-	if (what != HOMES && l.home == 0) {
+	if (what == SIGNALS && l.run == 0) {
+		fprintf(stderr, "%s: --run is required (which run's signals)\n", cmd);
+		return 2;
+	}
+	if ((what == REG44 || what == NOTES) && l.home == 0) {
 		fprintf(stderr, "%s: --home is required (whose %s)\n", cmd, what == REG44 ? "reports" : "notes");
 		return 2;
 	}
-	const char *header = l.json ? NULL : what == HOMES ? HOMES_HEADER : what == REG44 ? REG44_HEADER : NOTES_HEADER;
-	const char *what_text = what == HOMES ? "the homes" : what == REG44 ? "the home's reports" : "the home's notes";
+	const char *header = l.json	     ? NULL
+			     : what == HOMES ? HOMES_HEADER
+			     : what == REG44 ? REG44_HEADER
+			     : what == NOTES ? NOTES_HEADER
+					     : SIGNALS_HEADER;
+	const char *what_text = what == HOMES	? "the homes"
+				: what == REG44 ? "the home's reports"
+				: what == NOTES ? "the home's notes"
+						: "the run's signals";
 	return cli_list_run(cmd, db, header, what_text, list, &l, &l.failed);
 }
 
@@ -205,4 +255,9 @@ int cli_homes_reg44(int argc, char **argv)
 int cli_homes_notes(int argc, char **argv)
 {
 	return run(NOTES, argc, argv);
+}
+
+int cli_homes_signals(int argc, char **argv)
+{
+	return run(SIGNALS, argc, argv);
 }

@@ -195,7 +195,8 @@ int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment
 
 struct home_args {
 	const char *la_code;
-	int64_t home_id;
+	int64_t home_id, run_id;
+	store_signal_fn each_signal;
 	store_home_fn each_home;
 	store_reg44_fn each_report;
 	store_home_note_fn each_note;
@@ -246,4 +247,16 @@ int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *
 		return rc;
 	struct home_args a = {.home_id = home_id, .each_note = fn, .ctx = ctx};
 	return service_in_snapshot(st, notes_run, &a);
+}
+
+static int signals_run(store_conn *c, void *arg)
+{
+	struct home_args *a = arg;
+	return store_oversight_signals(c, a->run_id, a->home_id, a->each_signal, a->ctx);
+}
+
+int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx)
+{
+	struct home_args a = {.run_id = run_id, .home_id = home_id, .each_signal = fn, .ctx = ctx};
+	return service_in_snapshot(st, signals_run, &a);
 }

@@ -44,5 +44,8 @@ int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);
 int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx);
 /* A home's police location-risk notes (`homes notes`), newest first: audited ("home_notes.list"). */
 int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx);
+/* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
+ * naming no one: not audited. */
+int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
 
 #endif

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { count, dbUrl, freshArea, lastAudit, removeDir, runCli, sqlRows, ukToday } from './lib.mjs';
+import {
+  count, dbUrl, freshArea, homeAlertRows, homeRows, lastAudit, reg44Reports, removeDir, runCli, signalRows, ukToday,
+} from './lib.mjs';
+
+/** Every home's Regulation 44 reports, each with its home's URN, through homes list and homes reg44 (not SQL). */
+function reportsByUrn(db) {
+  return homeRows(db).flatMap((h) => reg44Reports(db, h.id).map((r) => ({ urn: h.urn, ...r })));
+}
 
 let area;
 let gen;
@@ -45,7 +52,7 @@ describe('bad reports stop the import', () => {
       const r = runCli(importArgs(area.db, file), { check: false });
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:41: ${message.source}`));
-      assert.equal(count(area.db, 'home'), 0);
+      assert.deepEqual(homeRows(area.db), [], 'no home in the register');
       assert.equal(count(area.db, 'reg44_report'), 0);
     });
   }
@@ -62,7 +69,7 @@ describe('bad reports stop the import', () => {
     const d = runCli(importArgs(area.db, dated), { check: false });
     assert.equal(d.status, 1);
     assert.match(d.stderr, /dated\.csv:2: received_on "2024-02-30" is not a real date as YYYY-MM-DD \(column received_on\)/);
-    assert.equal(count(area.db, 'home'), 0);
+    assert.deepEqual(homeRows(area.db), [], 'no home in the register');
     assert.equal(count(area.db, 'reg44_report'), 0);
   });
 });
@@ -73,7 +80,7 @@ describe('the reports go in with their opinions', () => {
     const rows = lines(file).slice(1).map((l) => l.split(','));
     const r = runCli(importArgs(area.db, file));
     assert.match(r.stderr, new RegExp(`150 homes, 2023-01 to 2024-12, \\d+ home-months, \\d+ incidents, ${rows.length} Regulation 44 reports`));
-    const got = sqlRows(area.db, 'SELECT h.urn AS urn, r.month AS month, r.safeguarded AS safeguarded, r.received_at AS received_at FROM reg44_report r JOIN home h ON h.id = r.home_id ORDER BY h.urn, r.month');
+    const got = reportsByUrn(area.db).sort((a, b) => a.urn.localeCompare(b.urn) || a.month.localeCompare(b.month));
     const want = rows.map(([urn, month, safeguarded]) => ({ urn, month, safeguarded }))
       .sort((a, b) => a.urn.localeCompare(b.urn) || a.month.localeCompare(b.month));
     assert.deepEqual(got.map(({ urn, month, safeguarded }) => ({ urn, month, safeguarded })), want);
@@ -86,8 +93,9 @@ describe('the reports go in with their opinions', () => {
   test('homes run over the register raises exactly what homes monitor --reg44 raises on the files', () => {
     const run = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
     const id = Number(/^run (\d+):/m.exec(run.stdout)[1]);
-    const service = sqlRows(area.db, `SELECT h.urn AS urn, s.month AS month, s.indicator AS indicator, s.direction AS direction, s.statistic AS statistic, s.threshold AS threshold FROM oversight_signal s JOIN home h ON h.id = s.home_id WHERE s.run_id = ${id}`)
-      .map((s) => [s.urn, s.month, s.indicator, s.direction, s.statistic.toFixed(3), s.threshold.toFixed(3)].join(',')).sort();
+    const urn = new Map(homeRows(area.db).map((h) => [h.id, h.urn]));
+    const service = signalRows(area.db, id)
+      .map((s) => [urn.get(s.home_id), s.month, s.indicator, s.direction, s.statistic.toFixed(3), s.threshold.toFixed(3)].join(',')).sort();
     const monitor = (extra) => {
       const out = path.join(area.dir, `alerts${extra.length ? '-reg44' : ''}.csv`);
       runCli(['homes', 'monitor', '--homes', path.join(gen, 'homes.csv'), '--occupancy', path.join(gen, 'occupancy.csv'),
@@ -100,7 +108,8 @@ describe('the reports go in with their opinions', () => {
     assert.notDeepEqual(service, monitor([]), 'the opinions change what the monitor raises on this area');
     // Every month the file gives a report for has one: no missing-report alert for those homes.
     const reported = new Set(lines(path.join(gen, 'reg44.csv')).slice(1).filter((l) => l.split(',')[1] === '2024-12').map((l) => l.split(',')[0]));
-    const missing = sqlRows(area.db, "SELECT h.urn AS urn FROM home_alert a JOIN home h ON h.id = a.home_id WHERE a.kind = 'reg44'").map((x) => x.urn);
+    const missing = homeAlertRows(area.db, { kind: 'reg44' }).map((a) => urn.get(a.home_id));
+    assert.ok(missing.length > 0 && missing.every(Boolean), 'missing-report alerts, each about a home of the register');
     assert.ok(reported.size > 0);
     for (const urn of missing) assert.ok(!reported.has(urn), `${urn} has a report for December 2024 and was not alerted as missing one`);
   });
@@ -113,7 +122,8 @@ describe('the reports go in with their opinions', () => {
       fs.writeFileSync(bare, ['month,visitor,home_id,received_on,summary',
         ...rows.map(([urn, month], i) => `${month},"Visitor ${i}, independent",${urn},2024-0${i + 1}-15,Spoke to the children`)].join('\r\n') + '\r\n');
       runCli(importArgs(other.db, bare));
-      const got = sqlRows(other.db, 'SELECT h.urn AS urn, r.month AS month, r.safeguarded AS safeguarded, r.received_at AS received_at, r.visitor AS visitor, r.summary AS summary FROM reg44_report r JOIN home h ON h.id = r.home_id ORDER BY r.received_at');
+      const got = reportsByUrn(other.db).sort((a, b) => a.received_at.localeCompare(b.received_at))
+        .map(({ urn, month, safeguarded, received_at, visitor, summary }) => ({ urn, month, safeguarded, received_at, visitor, summary }));
       assert.deepEqual(got, rows.map(([urn, month], i) => ({
         urn, month, safeguarded: 'not_stated', received_at: `2024-0${i + 1}-15`, visitor: `Visitor ${i}, independent`, summary: 'Spoke to the children',
       })));

@@ -1,10 +1,13 @@
-// `safeguard homes list | reg44 | notes`: the register of children's homes, a home's Regulation 44 reports and its
-// police notes, as the operator (and the tests, instead of SQL) read them, on the demo area (cli/demo_homes.c):
-// TSV with a header or JSON lines, --la, the reports newest first, the reads of reports and notes audited before
-// they are read (the register is public: not audited), misuse answered 2 naming the option and nothing audited.
+// `safeguard homes list | reg44 | notes | signals`: the register of children's homes, a home's Regulation 44
+// reports, its police notes and a monitor run's signals, as the operator (and the tests, instead of SQL) read
+// them, on the demo area (cli/demo_homes.c): TSV with a header or JSON lines, --la, the reports newest first, the
+// reads of reports and notes audited before they are read (the register and the signals name no one: not
+// audited), misuse answered 2 naming the option and nothing audited.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { auditRows, dbUrl, homeNotes, homeRows, reg44Reports, removeDir, runCli, tempDir } from './lib.mjs';
+import {
+  auditRows, dbUrl, homeAlertRows, homeNotes, homeRows, reg44Reports, removeDir, runCli, signalRows, tempDir,
+} from './lib.mjs';
 
 let dir;
 let db;
@@ -65,17 +68,40 @@ test('notes: none in the demo; audited all the same', () => {
   assert.equal(auditRows(db, { action: 'home_notes.list' }).length, before_ + 2);
 });
 
+test('signals: the demo\'s run, by home, with the reason in words; each signal alert\'s home among them; --home', () => {
+  const audits = auditRows(db).length;
+  const all = signalRows(db, 1);
+  assert.ok(all.length > 0, 'the demo run flags homes');
+  const ids = new Set(homeRows(db).map((h) => h.id));
+  for (const g of all) {
+    assert.equal(g.run, 1);
+    assert.ok(ids.has(g.home_id));
+    assert.match(g.direction, /^(high|low)$/);
+    assert.ok(g.statistic >= g.threshold || g.direction === 'low', JSON.stringify(g));
+    assert.match(g.reason, /what similar homes record/);
+  }
+  const homes = new Set(all.map((g) => g.home_id));
+  for (const a of homeAlertRows(db, { kind: 'signal' })) assert.ok(homes.has(a.home_id), `alert ${a.id}`);
+  const one = all[0].home_id;
+  assert.deepEqual(signalRows(db, 1, { home: one }), all.filter((g) => g.home_id === one));
+  assert.deepEqual(signalRows(db, 999), []);
+  assert.equal(auditRows(db).length, audits, 'about homes, naming no one: not audited');
+});
+
 test('misuse is answered 2, naming the option, and reads nothing', () => {
   const audits = auditRows(db).length;
   const cases = [
     [['homes', 'list', '--db', dbUrl(db), '--nope'], /unknown option --nope/],
     [['homes', 'list', '--db', dbUrl(db), '--la', 'Leeds'], /--la must be a local authority's DfE number/],
-    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44 and homes notes only/],
+    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes and signals only/],
     [['homes', 'reg44', '--db', dbUrl(db)], /--home is required/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', 'x'], /--home must be a home's id/],
     [['homes', 'notes', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
     [['homes', 'notes', '--db', dbUrl(db), '--home', '1', '--la', '383'], /--la is an option of homes list only/],
     [['homes', 'reg44', '--home', '1'], /--db URL is required/],
+    [['homes', 'signals', '--db', dbUrl(db)], /--run is required/],
+    [['homes', 'signals', '--db', dbUrl(db), '--run', 'last'], /--run must be a run's id/],
+    [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--run', '1'], /--run is an option of homes signals only/],
   ];
   for (const [args, re] of cases) {
     const r = runCli(args, { check: false });

@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
-  homeAlertRows, homeNotes, homeRows, reg44Reports,
+  homeAlertRows, homeNotes, homeRows, reg44Reports, signalRows,
 } from './lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
@@ -103,7 +103,10 @@ describe('homes run', () => {
     assert.ok(m, r.stdout);
     const [, run, signals, flagged, reg44, alerts] = m.map(Number);
     assert.ok(signals > 0 && flagged > 0, r.stdout);
-    assert.equal(count(area.db, 'oversight_signal', `run_id = ${run}`), signals);
+    const stored = signalRows(area.db, run);
+    assert.equal(stored.length, signals);
+    const signalled = new Set(stored.map((g) => g.home_id));
+    for (const a of homeAlerts({ kind: 'signal' })) assert.ok(signalled.has(a.home_id), `alert ${a.id}: its home has a signal of the run`);
     // No report was imported: every home with children in December 2024 lacks one.
     const occupied = Number(sql(area.db, "SELECT count(*) FROM home_occupancy WHERE month = '2024-12' AND child_nights > 0"));
     assert.equal(reg44, occupied);

@@ -792,6 +792,17 @@ export function homeNotes(dbPath, home) {
   return jsonLines(['homes', 'notes', '--db', dbUrl(dbPath), '--home', String(home), '--json']);
 }
 
+/**
+ * A monitor run's signals, by home, month and indicator, through the CLI (`safeguard homes signals --run ID --json`):
+ * each {run, home_id, month, indicator, direction, statistic, threshold, observed, expected, months, reason}.
+ * Filter: {home}.
+ */
+export function signalRows(dbPath, run, { home } = {}) {
+  const args = ['homes', 'signals', '--db', dbUrl(dbPath), '--run', String(run), '--json'];
+  if (home !== undefined) args.push('--home', String(home));
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 
