@@ -29,6 +29,7 @@ static const struct {
 	{"alert", cmd_alert, "list the alerts (alert list)"},
 	{"dpo", cmd_dpo, "list the data protection officer's notices (dpo notices)"},
 	{"lado", cmd_lado, "list the LADO's allegations, alerts and employments (lado allegations)"},
+	{"speakup", cmd_speakup, "list the speak-up reports and where each stands (speakup reports)"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints, list entries"},
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},

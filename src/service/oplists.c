@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "service/access.h"
 #include "service/audit.h"
@@ -259,4 +260,39 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 {
 	struct home_args a = {.run_id = run_id, .home_id = home_id, .each_signal = fn, .ctx = ctx};
 	return service_in_snapshot(st, signals_run, &a);
+}
+
+/* ---- speak-up reports ---- */
+
+struct speakup_args {
+	const char *ref;
+	store_speakup_fn fn;
+	void *ctx;
+};
+
+static int speakups_run(store_conn *c, void *arg)
+{
+	struct speakup_args *a = arg;
+	if (!a->ref)
+		return store_speakups(c, INT_MAX, a->fn, a->ctx);
+	struct store_speakup *r = calloc(1, sizeof *r); /* large: not on the stack */
+	if (!r)
+		return STORE_EIO;
+	bool found = false;
+	int rc = store_speakup_get(c, 0, a->ref, r, &found);
+	if (rc == STORE_OK && found)
+		rc = a->fn(r, a->ctx);
+	free(r);
+	return rc;
+}
+
+int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
+{
+	char detail[80];
+	snprintf(detail, sizeof detail, "operator's list: speak-up reports%s", ref ? "; one reference" : "");
+	int rc = audited(st, "speakup.list", 0, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct speakup_args a = {ref, fn, ctx};
+	return service_in_snapshot(st, speakups_run, &a);
 }

@@ -48,4 +48,9 @@ int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
 
+/* Speak-up reports (`safeguard speakup reports`): the queue (new first, then newest first), or (ref not NULL,
+ * the stored 8 characters) the one report. A child's report to the council: audited ("speakup.list") before it
+ * is read; the edge prints no passphrase hash and none of the report's words. */
+int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx);
+
 #endif

@@ -803,6 +803,18 @@ export function signalRows(dbPath, run, { home } = {}) {
   return jsonLines(args);
 }
 
+/**
+ * The speak-up reports, new first then newest first, through the CLI (`safeguard speakup reports --json`): each {id,
+ * ref, created_at, who, home_id, home_name, home_unknown, about, first_name, contact, state, outcome, triaged_by,
+ * triaged_at, child_id, incident_id, messages} (never the words or the passphrase's hash). Filter: {ref}. An
+ * audited read (speakup.list).
+ */
+export function speakupReports(dbPath, { ref } = {}) {
+  const args = ['speakup', 'reports', '--db', dbUrl(dbPath), '--json'];
+  if (ref !== undefined) args.push('--ref', ref);
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

@@ -13,9 +13,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows,
+  auditRows, homeRows, speakupReports,
   databaseBytes, holdsBytes,
-  addPerson, count, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, sql, sqlWrite, startServer, subject,
+  addPerson, count, dbUrl, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, runCli, sql, sqlWrite, startServer, subject,
   webSignIn as signInAs,
 } from './lib.mjs';
 
@@ -144,14 +144,23 @@ async function post(who, url, form) {
   return { status: res.status, text: await res.text(), location: res.headers.get('location') };
 }
 
-const reportId = (ref) => Number(sql(area.db, `select id from speakup_report where ref = '${ref.replace(/^SU-/, '').replace('-', '')}'`));
+// The reports through the CLI (safeguard speakup reports), not SQL.
+const reportOf = (ref) => {
+  const [r] = speakupReports(area.db, { ref });
+  assert.ok(r, `no report ${ref}`);
+  assert.equal(r.ref, ref);
+  return r;
+};
+const reportId = (ref) => reportOf(ref).id;
+const reportCount = () => speakupReports(area.db).length;
+const messageCount = () => speakupReports(area.db).reduce((n, r) => n + r.messages, 0);
 
 before(async () => {
   area = freshArea('speakup');
   sqlWrite(area.db, "INSERT INTO home(urn, name, provider, la_code, postcode, places, specialism) VALUES "
     + "('SC900001', 'Larch House', 'Evergreen Care Ltd', '383', 'LS6 2AB', 4, 'general'), "
     + "('SC900002', 'Birch Lodge', 'Evergreen Care Ltd', '383', 'LS7 1CD', 3, 'general')");
-  homeId = Number(sql(area.db, "select id from home where urn = 'SC900001'"));
+  homeId = homeRows(area.db).find((h) => h.urn === 'SC900001').id;
   for (const [u, agency, role] of PEOPLE) secrets[u] = addPerson(area.db, u, agency, role, PASSWORD);
   server = await startServer(area.db);
   const ev = await postEvent(server.url, area.tokens.social_care, {
@@ -197,28 +206,30 @@ describe('making a report', () => {
     assert.match(s2.text, /Larch House \(LS6\)/, 'homes by name and town');
     const nothing = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, step: '2', who: 'child', home: '' } });
     assert.equal(nothing.status, 400, 'a home, "I don\'t know" or a person');
-    const before = { reports: count(area.db, 'speakup_report'), incidents: count(area.db, 'home_incident', `home_id = ${homeId}`) };
+    const before = { reports: reportCount(), incidents: count(area.db, 'home_incident', `home_id = ${homeId}`) };
     const { ref, pass } = await report({ who: 'child', what: 'A night worker locks us in our rooms.', first_name: 'Kim',
       contact: 'kim@example.org' }); // typed, then "Nothing" chosen: neither is kept
-    assert.equal(count(area.db, 'speakup_report'), before.reports + 1);
+    assert.equal(reportCount(), before.reports + 1);
     const hash = sql(area.db, `select pass_hash from speakup_report where id = ${reportId(ref)}`);
     assert.match(hash, /^\$argon2id\$/, 'the passphrase is kept only as its hash');
-    assert.equal(sql(area.db, `select about || '|' || first_name || '|' || contact from speakup_report where id = ${reportId(ref)}`),
-      'nothing||', 'only what the reporter chose to tell');
+    const made = reportOf(ref);
+    assert.deepEqual([made.about, made.first_name, made.contact, made.who, made.state], ['nothing', '', '', 'child', 'new'],
+      'only what the reporter chose to tell');
     assert.ok(!holdsBytes(databaseBytes(area.db), Buffer.from(pass)), 'the passphrase is not in the database');
     assert.equal(count(area.db, 'home_incident', `home_id = ${homeId} and type = 'allegation'`), before.incidents + 1,
       'a report about a home counts in its oversight as an allegation');
+    assert.equal(made.home_id, homeId);
   });
 
   test('a form without its cookie, or with another token, is refused and writes nothing', async () => {
-    const n = count(area.db, 'speakup_report');
+    const n = reportCount();
     const { token } = await visit();
     const noCookie = await anon('POST', '/speak-up', { form: { csrf_token: token, step: '4', who: 'staff' } });
     assert.equal(noCookie.status, 403);
     const { cookie } = await visit();
     const wrong = await anon('POST', '/speak-up', { cookie, form: { csrf_token: 'x'.repeat(43), step: '1', who: 'staff' } });
     assert.equal(wrong.status, 403);
-    assert.equal(count(area.db, 'speakup_report'), n);
+    assert.equal(reportCount(), n);
   });
 
   test('the easy-read form sends a report in one page', async () => {
@@ -231,11 +242,12 @@ describe('making a report', () => {
       what: 'They shout at me', home: 'unknown', first_name: 'Sam' } });
     assert.equal(ok.status, 200, visible(ok.text).slice(0, 300));
     const ref = /<strong id="ref">([^<]+)</.exec(ok.text)[1];
-    assert.equal(sql(area.db, `select about || '|' || first_name || '|' || home_unknown from speakup_report where id = ${reportId(ref)}`), 'first_name|Sam|1');
+    const easy = reportOf(ref);
+    assert.deepEqual([easy.about, easy.first_name, easy.home_unknown, easy.home_id], ['first_name', 'Sam', true, 0]);
     const nameless = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, easy: '1', who: 'child', what: 'No name', home: 'unknown' } });
     assert.equal(nameless.status, 200, 'the first name may be left out');
     const ref2 = /<strong id="ref">([^<]+)</.exec(nameless.text)[1];
-    assert.equal(sql(area.db, `select about || '|' || first_name from speakup_report where id = ${reportId(ref2)}`), 'nothing|');
+    assert.deepEqual([reportOf(ref2).about, reportOf(ref2).first_name], ['nothing', '']);
   });
 });
 
@@ -305,7 +317,7 @@ describe('the reviewers', () => {
     const marker = 'Marker-5512 the deputy manager';
     const { ref } = await report({ what: marker });
     const id = reportId(ref);
-    const n = count(area.db, 'speakup_message');
+    const n = messageCount();
     for (const u of REFUSED) {
       for (const url of ['/speak-up/reports', `/speak-up/reports/${id}`]) {
         const r = await page(u, url);
@@ -331,7 +343,8 @@ describe('the reviewers', () => {
     }
     assert.match(visible((await page('su.analyst', `/speak-up/reports/${id}`)).text), /Outcome Not triaged yet/,
       'nothing triaged by them');
-    assert.equal(count(area.db, 'speakup_message'), n, 'nothing replied by them');
+    assert.equal(messageCount(), n, 'nothing replied by them');
+    assert.deepEqual([reportOf(ref).state, reportOf(ref).outcome, reportOf(ref).messages], ['new', '', 0], 'nothing triaged by them');
   });
 
   test('a report linked to a child is on the child\'s chronology for those who may see it', async () => {
@@ -350,6 +363,47 @@ describe('the reviewers', () => {
     const police = await page('su.police', `/children/${childId}`);
     assert.equal(police.status, 403, 'need-to-know: the police have no relationship with the child');
     assert.ok(!police.text.includes('Marker-9034'));
+  });
+});
+
+describe('safeguard speakup reports', () => {
+  test('lists where each report stands, never its words or hash; --ref as the reporter typed it; audited; misuse 2', async () => {
+    const { ref } = await report({ what: 'Marker-6620 words the list never prints', about: 'contact', first_name: 'Ash',
+      contact: 'ash@example.org', person_name: 'Named Person' });
+    const id = reportId(ref);
+    const t = await post('su.analyst', `/speak-up/reports/${id}/triage`, { outcome: 'lado', reason: 'Marker-6621 the reason' });
+    assert.equal(t.status, 303, t.text);
+    const [r] = speakupReports(area.db, { ref: ref.toLowerCase().replace(/-/g, ' ') });
+    assert.equal(r.ref, ref, 'the reference as typed finds the report; shown as given');
+    assert.deepEqual([r.id, r.who, r.home_id, r.home_name, r.home_unknown, r.about, r.first_name, r.contact, r.state, r.outcome,
+      r.triaged_by, r.child_id, r.messages], [id, 'staff', homeId, 'Larch House', false, 'contact', 'Ash', 'ash@example.org',
+      'triaged', 'lado', 'su.analyst', 0, 0]);
+    assert.ok(r.triaged_at >= r.created_at && r.created_at.endsWith('Z'));
+    const all = speakupReports(area.db);
+    assert.ok(all.some((x) => x.id === id));
+    assert.deepEqual(all.filter((x) => x.state === 'new').length ? all.findIndex((x) => x.state !== 'new') : 0,
+      all.filter((x) => x.state === 'new').length, 'new reports first');
+    const tsv = runCli(['speakup', 'reports', '--db', dbUrl(area.db), '--ref', ref]).stdout;
+    assert.ok(!/Marker-66|Named Person|argon2/.test(tsv), 'no words, no names in it, no hash');
+    const [head, line, rest] = tsv.split('\n');
+    assert.equal(head, 'id\tref\tcreated_at\twho\thome_id\thome_name\thome_unknown\tabout\tfirst_name\tcontact\tstate\t'
+      + 'outcome\ttriaged_by\ttriaged_at\tchild_id\tincident_id\tmessages');
+    assert.equal(line.split('\t').slice(0, 12).join('|'), `${id}|${ref}|${r.created_at}|staff|${homeId}|Larch House|0|contact|Ash|ash@example.org|triaged|lado`);
+    assert.equal(rest, '');
+    assert.deepEqual(speakupReports(area.db, { ref: 'SU-2222-2222' }), []);
+    const e = auditRows(area.db, { action: 'speakup.list', limit: 1 })[0];
+    assert.deepEqual([e.actor, e.child_id, e.detail], ['cli', 0, "operator's list: speak-up reports; one reference"]);
+    const audits = auditRows(area.db, { action: 'speakup.list' }).length;
+    for (const [args, re] of [[['--ref', 'nope'], /--ref must be a speak-up reference/], [['--nope'], /unknown option --nope/],
+      [['--ref'], /--ref/]]) {
+      const bad = runCli(['speakup', 'reports', '--db', dbUrl(area.db), ...args], { check: false });
+      assert.equal(bad.status, 2, args.join(' '));
+      assert.match(bad.stderr, re);
+    }
+    const none = runCli(['speakup', 'reports'], { check: false });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /--db URL is required/);
+    assert.equal(auditRows(area.db, { action: 'speakup.list' }).length, audits, 'misuse reads nothing');
   });
 });
 
@@ -377,15 +431,15 @@ describe('what is kept, and the limits', () => {
 
   test('the day\'s reports and a burst are limited without counting anyone\'s address', async () => {
     // The day: 500 reports from everyone together (counted in the store), then 429 and nothing written.
-    const made = count(area.db, 'speakup_report', `created_at >= '${isoSeconds(now()).slice(0, 10)}T00:00:00Z'`);
+    const made = speakupReports(area.db).filter((r) => r.created_at >= `${isoSeconds(now()).slice(0, 10)}T00:00:00Z`).length;
     sqlWrite(area.db, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${500 - made})
       INSERT INTO speakup_report(ref, pass_hash, created_at, who, what, about)
       SELECT 'DAY' || substr(CAST(100000 + i AS TEXT), 2), 'x', '${isoSeconds(now())}', 'other', 'filler', 'nothing' FROM n`);
-    const total = count(area.db, 'speakup_report');
+    const total = reportCount();
     const { cookie: c0, token: t0 } = await visit('/speak-up/easy');
     const full = await anon('POST', '/speak-up', { cookie: c0, form: { csrf_token: t0, easy: '1', about: 'nothing', who: 'other', what: 'one too many', home: 'unknown' } });
     assert.equal(full.status, 429);
-    assert.equal(count(area.db, 'speakup_report'), total);
+    assert.equal(reportCount(), total);
     sqlWrite(area.db, "DELETE FROM speakup_report WHERE ref LIKE 'DAY%'");
     // A burst: the bucket of everyone together holds 20 reports; at most that many more are taken at once.
     let limited = 0;
