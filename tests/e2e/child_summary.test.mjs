@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, alertRows,
   addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
-  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl,
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, homeRows
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -78,7 +78,7 @@ before(async () => {
     occurred_at: isoSeconds(now() - 61 * DAY), summary: 'Contact from the school' }));
   assert.equal(r.status, 201, r.text);
   sqlWrite(area.db, "insert into home(urn, name, specialism, la_code) values ('SC915001', 'Hollins Court', 'general', '935')");
-  const home = sql(area.db, "select id from home where urn = 'SC915001'");
+  const home = String(homeRows(area.db).find((h) => h.urn === 'SC915001').id);
   const placed = await request(`${server.url}/api/v1/homes/${home}/placements`, {
     method: 'POST', token: area.tokens.social_care, headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ child_id: child, start: ukDate(now() - 60 * DAY), distance_km: 241, placing_authority: '383' }),

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
-  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs,
+  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, homeRows
 } from './lib.mjs';
 
 const PASSWORD = 'refused reads are answerable too';
@@ -137,7 +137,7 @@ describe('reads, need-to-know', () => {
     const down = await api('sam.worker', `/api/v1/recordings/${up.json.id}/content`);
     assert.equal(down.status, 200);
     sqlWrite(area.db, "insert into home(urn, name, specialism, la_code) values ('SC900001', 'Beech House', 'general', '383')");
-    const home = sql(area.db, "select id from home where urn = 'SC900001'");
+    const home = String(homeRows(area.db).find((h) => h.urn === 'SC900001').id);
     const placed = await api('sam.worker', `/api/v1/homes/${home}/placements`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ child_id: child, start: '2026-01-05', distance_km: 3, placing_authority: '383' }),

@@ -18,7 +18,7 @@ import {
   auditRows,
   dbUrl,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
-  totpUsedLongAgo, webSignIn as signInAs, sessionCsrf,
+  totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, homeRows
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the writes';
@@ -172,7 +172,7 @@ before(async () => {
   const gen = path.join(area.dir, 'homes');
   runCli(['gen', 'homes', '--out', gen, '--homes', '3', '--months', '6', '--seed', '5']);
   runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
-  home = Number(sql(area.db, 'select min(id) from home'));
+  home = Math.min(...homeRows(area.db).map((h) => h.id));
   const secrets = {};
   for (const [u, [agency, role]] of Object.entries(PEOPLE)) secrets[u] = addPerson(area.db, u, agency, role, PASSWORD);
   const db = dbUrl(area.db);
