@@ -296,3 +296,30 @@ int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
 	struct speakup_args a = {ref, fn, ctx};
 	return service_in_snapshot(st, speakups_run, &a);
 }
+
+/* ---- break-glass openings ---- */
+
+struct glass_args {
+	struct store_view v;
+	struct store_glass_query q;
+	store_break_glass_fn fn;
+	void *ctx;
+};
+
+static int glass_run(store_conn *c, void *arg)
+{
+	struct glass_args *a = arg;
+	return store_break_glass_area(c, &a->v, &a->q, a->fn, a->ctx);
+}
+
+int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
+{
+	char detail[64];
+	snprintf(detail, sizeof detail, "operator's list: break-glass, %s", child_id > 0 ? "one child" : "every child");
+	int rc = audited(st, "break_glass.list", child_id, detail);
+	if (rc != STORE_OK)
+		return rc;
+	struct glass_args a = {.q = {.limit = limit_of(limit)}, .fn = fn, .ctx = ctx};
+	access_operator_view(&a.v);
+	return service_in_snapshot(st, glass_run, &a);
+}

@@ -53,4 +53,9 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
  * is read; the edge prints no passphrase hash and none of the report's words. */
 int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx);
 
+/* Break-glass openings (`safeguard break-glass list`), newest first, under the operator's view (no sealed
+ * child), up to limit (0: all): who opened which child's record, why, until when. Audited ("break_glass.list",
+ * the child asked about) before it is read. */
+int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
+
 #endif

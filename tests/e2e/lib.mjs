@@ -815,6 +815,17 @@ export function speakupReports(dbPath, { ref } = {}) {
   return jsonLines(args);
 }
 
+/**
+ * The break-glass openings, newest first, through the CLI (`safeguard break-glass list --json`): each {id, child,
+ * user_id, username, agency, role, at, expires_at, reason}. Filter: {child}. An audited read (break_glass.list); a
+ * sealed child's are not listed.
+ */
+export function breakGlassRows(dbPath, { child } = {}) {
+  const args = ['break-glass', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

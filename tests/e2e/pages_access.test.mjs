@@ -13,7 +13,7 @@ import {
   sql, startServer,
   totpUsedLongAgo, totp,
   cookieOf, csrfOf,
-  userRow, userRows, userId as userIdOf,
+  userRow, userRows, userId as userIdOf, breakGlassRows
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -132,27 +132,27 @@ describe('break-glass pages', () => {
     }
     const long = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'x'.repeat(501) });
     assert.equal(long.status, 400);
-    assert.deepEqual([count(area.db, 'break_glass'), auditEntries(area.db)], before);
+    assert.deepEqual([count(area.db, 'break_glass'), auditEntries(area.db)], before, 'nothing written, not even an audit entry');
   });
 
   test('a reason about an id that holds no child is answered as an opening is (as the API); nothing is opened', async () => {
-    const before = count(area.db, 'break_glass');
+    const before = breakGlassRows(area.db).length;
     const r = await post('pat.police', `/children/${MISSING}/break-glass`, { reason: 'Officer at the door now, child crying inside' });
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), `/children/${MISSING}`);
-    assert.equal(count(area.db, 'break_glass'), before);
+    assert.equal(breakGlassRows(area.db).length, before);
     // The record page then refuses it as it refuses any record one may not see.
     assert.equal((await get('pat.police', `/children/${MISSING}`)).status, 403);
   });
 
   test('without the CSRF token, or with another session\'s, nothing is opened', async () => {
-    const before = count(area.db, 'break_glass');
+    const before = breakGlassRows(area.db).length;
     let r = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'Officer at the door now' }, { csrf: null });
     assert.equal(r.status, 403);
     r = await post('pat.police', `/children/${childId}/break-glass`, { reason: 'Officer at the door now' },
       { csrf: (await session('sam.worker')).csrf });
     assert.equal(r.status, 403);
-    assert.equal(count(area.db, 'break_glass'), before);
+    assert.equal(breakGlassRows(area.db).length, before);
     assert.equal((await get('pat.police', `/children/${childId}`)).status, 403);
   });
 
@@ -168,8 +168,22 @@ describe('break-glass pages', () => {
     assert.equal(r.headers.get('location'), `/children/${childId}`);
     const rec = await get('pat.police', `/children/${childId}`);
     assert.equal(rec.status, 200);
-    const row = sql(area.db, `select id, reason, user_id from break_glass where child_id = ${childId} order by id desc limit 1`);
-    const [id, kept, userId] = row.split('|');
+    const [newest] = breakGlassRows(area.db, { child: childId });
+    const [id, kept, userId] = [newest.id, newest.reason, newest.user_id];
+    assert.deepEqual([newest.username, newest.agency, newest.role], ['pat.police', 'police', 'police_officer']);
+    // safeguard break-glass list: audited before it is read (the child asked about), TSV with a header, misuse 2.
+    const listed = auditRows(area.db, { action: 'break_glass.list', child: childId, limit: 1 })[0];
+    assert.deepEqual([listed.actor, listed.detail], ['cli', "operator's list: break-glass, one child"]);
+    const tsv = runCli(['break-glass', 'list', '--db', dbUrl(area.db), '--child', String(childId)]).stdout.split('\n');
+    assert.equal(tsv[0], 'id\tchild\tuser_id\tusername\tagency\trole\tat\texpires_at\treason');
+    assert.deepEqual(tsv[1].split('\t').slice(0, 4), [String(id), String(childId), String(userId), 'pat.police']);
+    assert.equal(tsv[1].split('\t')[8], reason);
+    assert.deepEqual(breakGlassRows(area.db, { child: 999999 }), []);
+    for (const [args, re] of [[['--child', 'x'], /--child must be a child's id/], [['--nope'], /unknown option --nope/], [['--child'], /--child/]]) {
+      const bad = runCli(['break-glass', 'list', '--db', dbUrl(area.db), ...args], { check: false });
+      assert.equal(bad.status, 2, args.join(' '));
+      assert.match(bad.stderr, re);
+    }
     assert.equal(kept, reason);
     assert.equal(Number(userId), userIdOf(area.db, 'pat.police'));
     const audit = auditRows(area.db, { action: 'break_glass.open', child: childId }).reverse().map((e) => `${e.actor}|${e.detail}`).join('\n');
