@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, dpoNotices,
   BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
-  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson,
+  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, breakGlassRows
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -138,7 +138,9 @@ describe('break-glass', () => {
     assert.equal(open.headers.get('location'), `/children/${amira}`);
     assert.equal(tries(), before + 1, 'the opening used the try it started with');
     const notice = [dpoNotices(area.db, { user: 'pat.police' })[0]].map((n) => `${n.break_glass_id}|${n.detail}`)[0];
-    const [glassId, expires] = sql(area.db, `select id || '|' || expires_at from break_glass where child_id = ${amira}`).split('|');
+    const [glass] = breakGlassRows(area.db, { child: amira });
+    const [glassId, expires] = [glass.id, glass.expires_at];
+    assert.deepEqual([glass.username, glass.agency, glass.role, glass.reason], ['pat.police', 'police', 'police_officer', REASON]);
     assert.equal(notice, `${glassId}|opened until ${expires}`, "the DPO's notice is the opening's");
     const record = await get('pat.police', `/children/${amira}`);
     assert.equal(record.status, 200);
@@ -160,7 +162,7 @@ describe('break-glass', () => {
     assert.match(card, /Emergency access<\/strong> Amira Khan/);
     assert.match(card, />pat\.police<br><span class="govuk-body-s">Police officer</);
     assert.match(card, /Agency<\/dt><dd class="govuk-summary-list__value">Police</);
-    const at = sql(area.db, `select at || '|' || expires_at from break_glass where child_id = ${amira}`).split('|');
+    const at = [breakGlassRows(area.db, { child: amira })[0]].map((g) => [g.at, g.expires_at])[0];
     const when = ukText(at[0]);
     const until = ukText(at[1]);
     assert.match(card, new RegExp(`${when.date} at ${when.time}`));
@@ -234,7 +236,7 @@ describe("the data protection officer's home", () => {
     const openings = tableRows(r.text, 'openings-table');
     assert.equal(openings.length, 1);
     assert.deepEqual(openings[0].slice(1, 4), ['pat.police Police officer', 'Police', 'Amira Khan: who has looked, and the reason given']);
-    const glassId = sql(area.db, `select id from break_glass where child_id = ${amira}`);
+    const glassId = breakGlassRows(area.db, { child: amira })[0].id;
     assert.match(r.text, new RegExp(`href="/children/${amira}/viewers#break-glass-${glassId}"`));
     assert.equal(tableRows((await get('dee.dpo', '/dpo?person=pat')).text, 'openings-table').length, 1);
     assert.equal(tableRows((await get('dee.dpo', '/dpo?person=nobody')).text, 'openings-table').length, 0);

@@ -16,7 +16,7 @@ import {
   auditEntries,
   count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
   now, totp, totpUsedLongAgo,
-  userRow,
+  userRow, breakGlassRows
 } from './lib.mjs';
 
 const PASSWORD = 'a passphrase long enough for the abuse tests';
@@ -230,7 +230,7 @@ describe('break-glass tells at once, stops at an allowance, and enumerates nothi
   test('each opening alerts the allocated worker and tells the data protection officer at once', async () => {
     const r = await breakGlass('pat.police', allocated);
     assert.equal(r.status, 201, r.text);
-    const glassId = Number(sql(area.db, `select id from break_glass where child_id = ${allocated}`));
+    const glassId = breakGlassRows(area.db, { child: allocated })[0].id;
     const inbox = await from('127.0.0.1', 'GET', '/api/v1/alerts', { token: tokens['bea.worker'] });
     assert.equal(inbox.status, 200, inbox.text);
     const alert = inbox.json.alerts.find((a) => a.code === 'BREAK_GLASS' && a.child_id === allocated);
