@@ -9,6 +9,7 @@ import {
   assertAccessible, clearSnaps, goto, makeChild, navigate, newPage, nhsNumbers, snap, sql, startDemoAndBrowser, textOf,
   WORKER,
 } from './lib.mjs';
+import { breakGlassRows } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -106,7 +107,10 @@ async function breakGlass(page, id, reason, { narrow, tag }) {
   await page.getByLabel('Why is this an emergency?').fill(reason);
   await navigate(page, () => page.getByRole('button', { name: 'Open the record' }).click(),
     (u) => u.pathname === `/children/${id}`);
-  const expires = sql(demo.db, `select expires_at from break_glass where child_id = ${id}`);
+  const glass = breakGlassRows(demo.db, { child: id });
+  assert.equal(glass.length, 1, 'one opening');
+  assert.deepEqual([glass[0].reason, glass[0].agency], [reason, 'police']);
+  const expires = glass[0].expires_at;
   assert.match(expires, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   const { date, time } = ukText(expires);
   const banner = page.locator('.govuk-notification-banner#emergency-access');
@@ -146,7 +150,7 @@ describe("a police officer's emergency, told to the social worker", () => {
     const until = await breakGlass(police, daraId, REASONS.dara, { tag: 'js' });
     const worker = await pageAs(WORKER);
     const card = await noticeCard(worker, 'Darragh Obuya', { tag: 'js' });
-    const at = ukText(sql(demo.db, `select at from break_glass where child_id = ${daraId}`));
+    const at = ukText(breakGlassRows(demo.db, { child: daraId })[0].at);
     assert.deepEqual(card, {
       Who: 'demo.police Police officer', Agency: 'Police', When: `${at.date} at ${at.time}`,
       'Access ends': `${until.time} on ${until.date}`, 'Reason given': REASONS.dara,

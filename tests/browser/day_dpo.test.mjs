@@ -9,6 +9,7 @@ import {
   assertAccessible, clearSnaps, csrfToken, errorSummary, goto, makeChild, navigate, newPage, nhsNumbers, postFromPage,
   snap, sql, startDemoAndBrowser, textOf,
 } from './lib.mjs';
+import { breakGlassRows } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -35,7 +36,7 @@ before(async () => {
   assert.equal((await postFromPage(police, `/children/${freyaId}/break-glass`, { csrf_token: csrf, reason: REASON })).status, 303);
   assert.equal((await goto(police, `${demo.url}/children/${freyaId}`)).status(), 200);
   await police.context().close();
-  glassId = Number(sql(demo.db, `select id from break_glass where child_id = ${freyaId}`));
+  glassId = breakGlassRows(demo.db, { child: freyaId })[0]?.id;
   assert.ok(glassId > 0);
 });
 
