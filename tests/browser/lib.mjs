@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import {
   BIN, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
   sql, tempDir, timed, totp,
-  totpUsedLongAgo, ukDate,
+  totpUsedLongAgo, ukDate, userRow,
 } from '../e2e/lib.mjs';
 
 // The clock is the e2e suite's (SAFEGUARD_NOW, read once by ../e2e/lib.mjs and passed to every server and CLI the
@@ -211,8 +211,8 @@ export function makePerson(demo, { username, agency = 'social_care', role, passw
   const lines = r.stdout.trimEnd().split('\n');
   const secret = lines[lines.length - 1];
   assert.match(secret, /^[A-Z2-7]{32}$/, 'the TOTP secret is the last line');
-  assert.equal(sql(demo.db, `select agency || ' ' || role from app_user where username = '${username.replace(/'/g, "''")}'`),
-    `${agency} ${role}`);
+  const made = userRow(demo.db, username);
+  assert.deepEqual([made?.agency, made?.role], [agency, role], `${username} is listed by user list with their agency and role`);
   demo.people[username] = { role, agency, password, secret };
   return demo.people[username];
 }
