@@ -3,7 +3,9 @@
 // and with another data-generating process than `safeguard gen homes --style a` (src/synth/homes.c) and
 // `--style b` (src/synth/homes2.c), so that the monitor's false-alarm budget can be measured on an area whose
 // structure neither the monitor nor the other two simulators wrote. Same files as `gen homes`: homes.csv,
-// occupancy.csv, incidents.csv, reg44.csv, truth.csv (bench/homes_score.mjs scores it as it scores them).
+// occupancy.csv, incidents.csv, reg44.csv, truth.csv (bench/homes_score.mjs scores it as it scores them),
+// and structure.csv, what each home was made of (its drift, whether it records late, when it opened and
+// closed, its harm's ramp and folds), for diagnosing which homes alarm; the monitor never reads it.
 //
 //   node bench/homes_gen_c.mjs --out DIR [--homes 1500] [--months 36] [--seed 1] [--start 2023-01]
 //        [--rate-scale X] [--dispersion-scale X] [--harm-scale X] [--harmful-pct P] [--season-scale X]
@@ -132,6 +134,8 @@ function main() {
   const inc = ['home_id,date,type'];
   const reg = ['home_id,month,safeguarded'];
   const truth = ['home_id,harmful,onset_month'];
+  // What each home was made of (not read by the monitor nor the scorer): for diagnosing its alarms.
+  const made = ['home_id,specialism,places,drift_step,late_recorder,open_month,close_month,harm_ramp_months,harm_folds'];
   let nInc = 0; let nHarm = 0; let nHm = 0;
   for (let h = 0; h < a.homes; h++) {
     const r = rng(a.seed, h);
@@ -169,6 +173,7 @@ function main() {
       for (let k = 0; k < 8; k++) fold[k] = fold[k] ** a.harm;
       visitorSees = r.u() < 0.5;
     }
+    made.push(`${id},${sp.code},${places},${step.toFixed(3)},${late ? 1 : 0},${open},${close},${harmful ? ramp : ''},${harmful ? fold.map((f) => f.toFixed(2)).join(' ') : ''}`);
     truth.push(`${id},${harmful ? 1 : 0},${harmful ? `${y0 + Math.floor((m0 - 1 + onset) / 12)}-${pad(((m0 - 1 + onset) % 12) + 1)}` : ''}`);
     // Month by month.
     let kids = Math.max(0, Math.min(places, Math.round(places * (0.5 + 0.5 * r.u()))));
@@ -228,7 +233,7 @@ function main() {
   const body = inc.slice(1).sort();
   fs.mkdirSync(a.out, { recursive: true });
   const w = (f, l) => fs.writeFileSync(path.join(a.out, f), l.join('\n') + '\n');
-  w('homes.csv', homes); w('occupancy.csv', occ); w('incidents.csv', [inc[0], ...body]); w('reg44.csv', reg); w('truth.csv', truth);
+  w('homes.csv', homes); w('occupancy.csv', occ); w('incidents.csv', [inc[0], ...body]); w('reg44.csv', reg); w('truth.csv', truth); w('structure.csv', made);
   console.error(`homes_gen_c: ${a.homes} homes (${nHarm} harmful), ${nHm} home-months, ${nInc} incidents in ${a.out}`);
 }
 
