@@ -6,7 +6,9 @@
 //
 //   node bench/robustness_homes.mjs [--bin build/safeguard] [--homes 1500] [--months 36] [--seeds 1,2]
 //                                   [--scales 0.5,2] [--jobs 2] [--json out.json] [--monitor-bin B] [--no-reg44]
-//                                   [--rho-pair R]
+//                                   [--rho-pair R] [--styles a,b,c]
+// --styles: which simulators (default a,b); c is bench/homes_gen_c.mjs, the third, written apart from both
+// (round 6), whose grid also scales its drift (--drift-scale) and its share of late batch recorders (--late-pct).
 // The monitor reads the simulators' Regulation 44 visit reports (reg44.csv) unless --no-reg44.
 // --monitor-bin runs another binary's monitor on the same areas (an earlier build, for a before/after).
 // --rho-pair R passes `--rho-pair R` to the monitor (the pair of combined charts, docs/OVERSIGHT.md).
@@ -30,7 +32,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BAR = { flagged: 85, delay: 3, fa: 5 }; // issue 16's done-when
 
 function args() {
-  const a = { bin: 'build/safeguard', monitorBin: null, homes: 1500, months: 36, seeds: [1], scales: [0.5, 2], jobs: 2, json: null, reg44: true, rhoPair: null };
+  const a = { bin: 'build/safeguard', monitorBin: null, homes: 1500, months: 36, seeds: [1], scales: [0.5, 2], jobs: 2, json: null, reg44: true, rhoPair: null, styles: ['a', 'b'] };
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i++) {
     const next = () => { if (i + 1 >= v.length) usage(`${v[i]} needs a value`); return v[++i]; };
@@ -44,11 +46,13 @@ function args() {
     else if (v[i] === '--json') a.json = next();
     else if (v[i] === '--no-reg44') a.reg44 = false;
     else if (v[i] === '--rho-pair') a.rhoPair = next();
+    else if (v[i] === '--styles') a.styles = next().split(',');
     else usage(`unknown argument ${v[i]}`);
   }
   for (const [k, x] of [['homes', a.homes], ['months', a.months], ['jobs', a.jobs]]) {
     if (!(Number.isInteger(x) && x > 0)) usage(`--${k} must be a positive whole number`);
   }
+  if (!a.styles.length || !a.styles.every((s) => ['a', 'b', 'c'].includes(s))) usage('--styles is a list of a, b, c');
   if (!a.seeds.every((s) => Number.isInteger(s) && s >= 0)) usage('--seeds must be whole numbers');
   if (!a.scales.every((s) => s >= 0.1 && s <= 10)) usage('--scales must be within 0.1-10');
   return a;
@@ -67,6 +71,10 @@ const FACTORS = [
   ['harmful', (x) => ['--harmful-pct', String(5 * x)]],
   ['season', (x) => ['--season-scale', String(x)]],
 ];
+const FACTORS_C = [ // style c's own structure (bench/homes_gen_c.mjs)
+  ['drift', (x) => ['--drift-scale', String(x)]],
+  ['late', (x) => ['--late-pct', String(20 * x)]],
+];
 
 function run(cmd, argv) {
   return new Promise((resolve, reject) => {
@@ -82,9 +90,9 @@ function run(cmd, argv) {
 
 async function one(a, work, c) {
   const dir = path.join(work, `${c.style}-${c.factor}-${c.scale}-s${c.seed}`);
-  const gen = ['gen', 'homes', '--out', dir, '--homes', String(a.homes), '--months', String(a.months),
-    '--seed', String(c.seed), '--style', c.style, ...c.extra];
-  await run(a.bin, gen);
+  const size = ['--out', dir, '--homes', String(a.homes), '--months', String(a.months), '--seed', String(c.seed)];
+  if (c.style === 'c') await run(process.execPath, [path.join(here, 'homes_gen_c.mjs'), ...size, ...c.extra]);
+  else await run(a.bin, ['gen', 'homes', ...size, '--style', c.style, ...c.extra]);
   const alerts = path.join(dir, 'alerts.csv');
   const t0 = process.hrtime.bigint();
   const mon = await run(a.monitorBin || a.bin, ['homes', 'monitor', '--homes', path.join(dir, 'homes.csv'), '--occupancy',
@@ -119,10 +127,10 @@ async function main() {
   if (!fs.existsSync(a.bin)) usage(`no binary at ${a.bin} (make, or --bin)`);
   if (a.monitorBin && !fs.existsSync(a.monitorBin)) usage(`no binary at ${a.monitorBin}`);
   const cases = [];
-  for (const style of ['a', 'b']) {
+  for (const style of a.styles) {
     for (const seed of a.seeds) {
       cases.push({ style, factor: 'none', scale: 1, seed, extra: [] });
-      for (const [factor, opt] of FACTORS) {
+      for (const [factor, opt] of style === 'c' ? [...FACTORS, ...FACTORS_C] : FACTORS) {
         for (const scale of a.scales) if (scale !== 1) cases.push({ style, factor, scale, seed, extra: opt(scale) });
       }
     }
@@ -151,7 +159,7 @@ async function main() {
     fmt(r.delay), `${fmt(r.q1)}/${fmt(r.q3)}/${fmt(r.p90)}`, fmt(r.fa, 2), r.kappa === null ? '-' : `x${r.kappa}`, meets(r) ? 'yes' : 'no', fmt(r.wall, 2)])));
   console.log('');
   const sum = [];
-  for (const style of ['a', 'b']) {
+  for (const style of a.styles) {
     const rs = results.filter((r) => r.style === style);
     const worst = {
       flagged: Math.min(...rs.map((r) => r.flagged)),
