@@ -22,6 +22,8 @@ trap cleanup EXIT
 db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+# BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)
+[ -n "${BENCH_PAGE_SIZE:-}" ] && sqlite3 "$work/bench.db" "PRAGMA page_size = $BENCH_PAGE_SIZE; PRAGMA journal_mode = WAL;" >/dev/null
 "$bin" migrate --db "$db" >/dev/null
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
