@@ -1544,7 +1544,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "WHERE merge_id = ?1 AND tbl = 'alert')",
 	[S_MERGE_MOVE_HOUSEHOLD] = "UPDATE household_member SET person_id = ?2 WHERE person_id = ?3 AND household_id IN "
 				   "(SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND tbl = 'household')",
-	[S_MERGE_MOVE_KEYS] = "UPDATE person_block_key SET person_id = ?2 WHERE source_record_id IN "
+	/* source_record_id <> 0, which every moved record's id is: the words of the partial index
+	 * person_block_key_source, without which SQLite does not use it and reads the whole blocking table. */
+	[S_MERGE_MOVE_KEYS] = "UPDATE person_block_key SET person_id = ?2 WHERE source_record_id <> 0 AND source_record_id IN "
 			      "(SELECT row_id FROM person_merge_row WHERE merge_id = ?1 AND tbl = 'source_record')",
 	[S_MERGE_GET] = "SELECT id, kept_id, merged_id, merged_by, merged_at, reason, coalesce(undone_at, ''), "
 			"coalesce(undone_by, ''), coalesce(undo_reason, '') FROM person_merge WHERE id = ?1",
