@@ -22,6 +22,8 @@ trap cleanup EXIT
 db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+# BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)
+[ -n "${BENCH_PAGE_SIZE:-}" ] && sqlite3 "$work/bench.db" "PRAGMA page_size = $BENCH_PAGE_SIZE; PRAGMA journal_mode = WAL;" >/dev/null
 "$bin" migrate --db "$db" >/dev/null
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
@@ -36,8 +38,11 @@ url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
 ticks() { awk '{ print $14 + $15 }' "$1"; }
 faults() { awk '{ print $10 }' "/proc/$pid/stat"; }
-declare -A before
-for t in /proc/$pid/task/*/stat; do before[$t]=$(ticks "$t"); done
+declare -A before wbytes wcalls
+io() { sed -n "s/^$2: //p" "$1/io"; }
+for t in /proc/$pid/task/*/stat; do
+  before[$t]=$(ticks "$t") wbytes[${t%/stat}]=$(io "${t%/stat}" wchar) wcalls[${t%/stat}]=$(io "${t%/stat}" syscw)
+done
 faults0=$(faults)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -n "${BENCH_PERF:-}" ]; then
@@ -47,13 +52,24 @@ fi
 line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
 if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true; perf_pid=""; fi
 faults1=$(faults)
-total=0 busiest=0
+total=0 busiest=0 writer=""
 for t in /proc/$pid/task/*/stat; do
   d=$(($(ticks "$t") - ${before[$t]:-0}))
   total=$((total + d))
-  if [ "$d" -gt "$busiest" ]; then busiest=$d; fi
+  if [ "$d" -gt "$busiest" ]; then busiest=$d writer=${t%/stat}; fi
 done
 events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+# Pages the writer thread wrote per event: it writes nothing but the database's files (the answer is built on
+# the request's thread), each WAL frame as two writes (24-byte header, page) and each page a checkpoint copies
+# back as one: bytes W = (P+24)f + Pc and calls S = 2f + c give the WAL frames f (c, the checkpoint's pages,
+# comes out near 0 and is not printed: the few small writes, e.g. a WAL header, bend it most).
+psz=$(sqlite3 -readonly "$work/bench.db" 'pragma page_size')
+wb=$(($(io "$writer" wchar) - ${wbytes[$writer]:-0})) wc=$(($(io "$writer" syscw) - ${wcalls[$writer]:-0}))
+awk -v w="$wb" -v s="$wc" -v p="$psz" -v e="$events" 'BEGIN {
+  printf "writer wrote %.1f KiB an event, %.2f WAL frames of %d bytes; ", w / 1024 / e, (w - p * s) / (24 - p) / e, p }'
+# BENCH_KEEP=DIR: the database and its WAL as the run left them (the last commits' frames are still in the WAL),
+# for bench/wal_pages.py to say which tables and indexes the pages of a commit belong to.
+if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP"; cp "$work/bench.db" "$work/bench.db-wal" "$BENCH_KEEP/"; fi
 # The writer's group commit and statements per job, from the server's own counters (GET /metrics).
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
