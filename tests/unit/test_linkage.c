@@ -210,6 +210,18 @@ static void dob_levels(void **state)
 		struct linkage_rec o = rec("A", "", "X", cases[i].dob, "", "", "", "", "");
 		assert_int_equal(linkage_cmp_dob(&a, &o), cases[i].level);
 	}
+	/* Day first without separators on the 19th or 20th: both halves look like years; only the day-first
+	 * reading is a date (round 6, style c). */
+	struct linkage_rec d20 = rec("A", "", "X", "2013-07-20", "", "", "", "", "");
+	struct linkage_rec d20s = rec("A", "", "X", "20072013", "", "", "", "", "");
+	assert_int_equal(d20s.dob_state, LINKAGE_DOB_VALID);
+	assert_int_equal(linkage_cmp_dob(&d20, &d20s), LD_EXACT);
+	struct linkage_rec d19 = rec("A", "", "X", "19/11/2009", "", "", "", "", "");
+	struct linkage_rec d19s = rec("A", "", "X", "19112009", "", "", "", "", "");
+	assert_int_equal(linkage_cmp_dob(&d19, &d19s), LD_EXACT);
+	struct linkage_rec y20 = rec("A", "", "X", "20200119", "", "", "", "", ""); /* year first stays so */
+	assert_int_equal(y20.dob_state, LINKAGE_DOB_VALID);
+	assert_int_equal(y20.dob.y, 2020);
 	/* An impossible date is kept as text and flagged; it is at best a typo, never exact. */
 	struct linkage_rec bad = rec("A", "", "X", "2016-02-30", "", "", "", "", "");
 	struct linkage_rec bad2 = rec("A", "", "X", "30/02/2016", "", "", "", "", "");
