@@ -496,8 +496,10 @@ static void prepare_dob(const char *in, struct linkage_rec *r)
 	}
 	char y[5] = "", mo[3] = "", d[3] = "";
 	if (ok && np == 1 && plen[0] == 8 && part[0][0] >= '0' && part[0][0] <= '9') {
-		/* 20160503 or 03052016 */
-		if (year_like(part[0])) {
+		/* 20160503 or 03052016. When both halves look like years (20072013: a day of 19 or 20 written day
+		 * first), the year-first reading's month would be 19 or 20, never a month: the day-first one is
+		 * meant. */
+		if (year_like(part[0]) && !year_like(part[0] + 4)) {
 			memcpy(y, part[0], 4), memcpy(mo, part[0] + 4, 2), memcpy(d, part[0] + 6, 2);
 		} else if (year_like(part[0] + 4)) {
 			memcpy(d, part[0], 2), memcpy(mo, part[0] + 2, 2), memcpy(y, part[0] + 4, 4);

@@ -210,6 +210,18 @@ static void dob_levels(void **state)
 		struct linkage_rec o = rec("A", "", "X", cases[i].dob, "", "", "", "", "");
 		assert_int_equal(linkage_cmp_dob(&a, &o), cases[i].level);
 	}
+	/* Day first without separators on the 19th or 20th: both halves look like years; only the day-first
+	 * reading is a date (round 6, style c). */
+	struct linkage_rec d20 = rec("A", "", "X", "2013-07-20", "", "", "", "", "");
+	struct linkage_rec d20s = rec("A", "", "X", "20072013", "", "", "", "", "");
+	assert_int_equal(d20s.dob_state, LINKAGE_DOB_VALID);
+	assert_int_equal(linkage_cmp_dob(&d20, &d20s), LD_EXACT);
+	struct linkage_rec d19 = rec("A", "", "X", "19/11/2009", "", "", "", "", "");
+	struct linkage_rec d19s = rec("A", "", "X", "19112009", "", "", "", "", "");
+	assert_int_equal(linkage_cmp_dob(&d19, &d19s), LD_EXACT);
+	struct linkage_rec y20 = rec("A", "", "X", "20200119", "", "", "", "", ""); /* year first stays so */
+	assert_int_equal(y20.dob_state, LINKAGE_DOB_VALID);
+	assert_int_equal(y20.dob.y, 2020);
 	/* An impossible date is kept as text and flagged; it is at best a typo, never exact. */
 	struct linkage_rec bad = rec("A", "", "X", "2016-02-30", "", "", "", "", "");
 	struct linkage_rec bad2 = rec("A", "", "X", "30/02/2016", "", "", "", "", "");
@@ -1065,6 +1077,40 @@ static void clustering_names_judged_between_disjoint_components(void **state)
 	linkage_result_free(&res);
 }
 
+static void clustering_unrelated_name_judged_by_components(void **state)
+{
+	/* Round 6 (style c): Karwan Faraj, recorded once by social care as "Kerwaan" and once by health
+	 * visiting by the name he is known by, Dilshad (no record shows it as a middle name), the two under one
+	 * NHS number; the hospital's "Karwan" (no identifier) shares their family, birthday and home. The pair Karwan-Dilshad (unrelated given names, one family and birthday) is not
+	 * refused pairwise in the batch: clustering's names rule judges the components, and Karwan spells a
+	 * name his component holds, so he joins. */
+	struct linkage_rec r[3];
+	r[0] = rec("Kerwaan", "", "Faraj", "2017-06-27", "M", "LS8 1ND", "95 Larch Street", "6150699420", "");
+	r[1] = rec("Dilshad", "", "Faraj", "27/06/2017", "M", "LS8 1ND", "95 Larch Street", "6150699420", "");
+	r[2] = rec("Karwan", "", "Faraj", "27 Jun 2017", "M", "LS8 1ND", "95 Larch St", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	linkage_result_free(&res);
+
+	/* Twins: Karwan (two records, one with his NHS number) and Dilshad (one record, no identifier) of that
+	 * family, birthday and home. Each component is consistent on its own name, unrelated to the other's:
+	 * the names rule holds them apart. */
+	struct linkage_rec t[3];
+	t[0] = rec("Karwan", "", "Faraj", "2017-06-27", "M", "LS8 1ND", "95 Larch Street", "6150699420", "");
+	t[1] = rec("Karwan", "", "Faraj", "27/06/2017", "M", "LS8 1ND", "95 Larch Street", "", "");
+	t[2] = rec("Dilshad", "", "Faraj", "27 Jun 2017", "M", "LS8 1ND", "95 Larch St", "", "");
+	assert_int_equal(linkage_dedupe(t, 3, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 static void clustering_middle_name_lifts_only_its_own_edge(void **state)
 {
 	/* Twins Emre (NHS number) and Omer, who is known by his middle name Theo. "Omer Theo" beside "Theo"
@@ -1300,6 +1346,7 @@ int main(void)
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
+		cmocka_unit_test(clustering_unrelated_name_judged_by_components),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
