@@ -19,6 +19,7 @@ struct decide_args {
 	char *basis;
 	char *until; /* NULL, or where a break-glass's expiry goes */
 	bool *allocated; /* NULL, or where "the allocated worker" goes */
+	const bool *exists; /* NULL, or whether the child exists, read by the caller in this transaction */
 };
 
 static void grant(struct decide_args *d, enum access_level level, const char *basis)
@@ -33,7 +34,11 @@ static int decide_run(store_conn *c, void *arg)
 	bool exists = false, yes = false, found = false;
 	if (!d->p->agency || !d->p->agency[0])
 		return STORE_OK; /* no reader named: nothing */
-	int rc = store_person_exists(c, d->child_id, &exists);
+	int rc = STORE_OK;
+	if (d->exists)
+		exists = *d->exists; /* the caller's answer, in the same transaction: not asked twice (issue 17) */
+	else
+		rc = store_person_exists(c, d->child_id, &exists);
 	if (rc != STORE_OK || !exists)
 		return rc; /* ACCESS_NONE: the same refusal as for a child one may not see */
 	bool sealed = false;
@@ -107,11 +112,11 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 	return rc;
 }
 
-int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
+static int decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, const bool *exists, int64_t now)
 {
 	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
 	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis,
-				.until = r->glass_until, .allocated = &r->allocated_worker};
+				.until = r->glass_until, .allocated = &r->allocated_worker, .exists = exists};
 	r->level = ACCESS_NONE;
 	r->allocated_worker = false;
 	r->glass_until[0] = '\0';
@@ -121,6 +126,16 @@ int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_i
 	if (rc != STORE_OK)
 		r->level = ACCESS_NONE;
 	return rc;
+}
+
+int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
+{
+	return decide_reader(c, r, child_id, NULL, now);
+}
+
+int access_decide_reader_known(store_conn *c, struct access_reader *r, int64_t child_id, bool exists, int64_t now)
+{
+	return decide_reader(c, r, child_id, &exists, now);
 }
 
 void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
