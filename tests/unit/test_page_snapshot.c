@@ -16,6 +16,7 @@
 #include "service/alerts.h"
 #include "service/cases.h"
 #include "service/children.h"
+#include "service/txq.h"
 
 static int64_t add_child(store_conn *c, const char *given)
 {
@@ -191,12 +192,108 @@ static void viewers_link_from_the_decision(void **state)
 	store_conn_put(f->st, c);
 }
 
+/* A read snapshot's BEGIN is answered with its first read, in one round trip (issue 17: on PostgreSQL it took
+ * a round trip of its own, on every page and every read that takes a snapshot). SQLite has none to count. */
+static void a_snapshot_begins_with_its_first_read(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	int64_t child = add_child(c, "Bea");
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	uint64_t s0 = 0, r0 = 0, s1 = 0, r1 = 0;
+	/* Twice: the first time prepares the statement on the server (a round trip, once per connection). */
+	for (int i = 0; i < 2; i++) {
+		bool exists = false;
+		assert_non_null(c = store_conn_get_read(f->st));
+		store_conn_counters(c, &s0, &r0);
+		assert_int_equal(store_begin_read(c), STORE_OK);
+		assert_int_equal(store_person_exists(c, child, &exists), STORE_OK);
+		assert_true(exists);
+		assert_int_equal(store_commit(c), STORE_OK);
+		store_conn_counters(c, &s1, &r1);
+		store_conn_put(f->st, c);
+	}
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(r1 - r0, 0);
+		return;
+	}
+	assert_int_equal(s1 - s0, 3); /* BEGIN, the read, COMMIT */
+	assert_int_equal(r1 - r0, 2); /* BEGIN with the read, then COMMIT (was 3) */
+}
+
+/* A snapshot ended by ROLLBACK after a deferred BEGIN: the connection serves the next snapshot. */
+static void a_rolled_back_snapshot_leaves_its_connection_usable(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get_read(f->st);
+	bool exists = true;
+	assert_non_null(c);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_person_exists(c, 987654, &exists), STORE_OK);
+	assert_false(exists);
+	assert_int_equal(store_rollback(c), STORE_OK);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_person_exists(c, 987654, &exists), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+}
+
+struct decide_count {
+	int64_t child;
+	bool known;
+	struct access_reader r;
+	uint64_t statements;
+};
+
+static int decide_counted(store_conn *c, void *arg)
+{
+	struct decide_count *d = arg;
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	int rc = d->known ? access_decide_reader_known(c, &d->r, d->child, true, clock_now())
+			  : access_decide_reader(c, &d->r, d->child, clock_now());
+	store_conn_counters(c, &s1, &r1);
+	d->statements = s1 - s0;
+	return rc;
+}
+
+/* The audit of a read has just asked whether the child exists: its decision does not ask again (issue 17),
+ * and decides the same. */
+static void the_audits_decision_asks_once_whether_the_child_exists(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	int64_t child = add_child(c, "Dee");
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	struct decide_count plain = {.child = child}, known = {.child = child, .known = true};
+	access_reader_person(&plain.r, 3, "cwatts", "police", "police_officer");
+	access_reader_person(&known.r, 3, "cwatts", "police", "police_officer");
+	for (int i = 0; i < 2; i++) { /* the second time: statements prepared */
+		assert_int_equal(txq_exec(f->st, decide_counted, &plain), STORE_OK);
+		assert_int_equal(txq_exec(f->st, decide_counted, &known), STORE_OK);
+	}
+	assert_int_equal(known.r.level, plain.r.level);
+	assert_string_equal(known.r.basis, plain.r.basis);
+	assert_true(plain.statements > 0);
+	assert_int_equal(known.statements, plain.statements - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads_of_one_page_share_a_snapshot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(nothing_held_without_a_durable_entry, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(viewers_link_from_the_decision, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_snapshot_begins_with_its_first_read, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_rolled_back_snapshot_leaves_its_connection_usable, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_audits_decision_asks_once_whether_the_child_exists, fx_setup,
+						fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
