@@ -11,6 +11,8 @@
 #   BENCH_FAULTS=1 bench/page.sh                   the server's page faults per page too (perf stat)
 #   BENCH_PG_STATEMENTS=1 bench/page.sh --db pg B  per build's first run: what each statement cost PostgreSQL a page
 #                                                  (pg_stat_statements: calls, execution and planning time, rows)
+#   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
+#                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,7 +55,11 @@ export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --sco
 
 start() { # binary: starts a server on the database, sets url
   : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
-  "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  if [ -n "${BENCH_PG_RT:-}" ]; then
+    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  else
+    "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  fi
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -131,7 +137,13 @@ for r in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g0=$(pg_ticks)
+    rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
     line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    if [ -n "${BENCH_PG_RT:-}" ]; then # what each round trip waited for, a page (the writer's shared by its batch)
+      pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+      tail -n +"$((rt0 + 1))" "$work/serve.err" | sed -n 's/^pg-rt: //p' | cut -c1-70 | sort | uniq -c | sort -rn |
+        awk -v p="$pages" '{ n = $1; $1 = ""; t += n; printf "  round trips/page %6.2f |%s\n", n / p, $0 } END { printf "  round trips a page: %.2f\n", t / p }'
+    fi
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g1=$(pg_ticks)
     [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
