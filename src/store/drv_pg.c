@@ -16,6 +16,8 @@
  *    reads) is not waited for inside a transaction, and has no statement savepoint: it is sent in pipeline
  *    mode and answered together with the next statement that waits (see "the pipeline" below). Intake's
  *    record went from 18 round trips to 9 (docs/BENCHMARKS.md, "PostgreSQL intake").
+ *  - a reader's snapshot (BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY) is queued the same way and answered
+ *    with its first read: a page's snapshot took a round trip for its BEGIN alone (pg_begin).
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this

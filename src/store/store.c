@@ -568,6 +568,11 @@ int store_audit_list(store_conn *c, const struct store_audit_query *q, store_aud
 	return c->ops->audit_list(c, q, fn, ctx);
 }
 
+int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out)
+{
+	return c->ops->access_facts(c, child_id, out);
+}
+
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
 {
 	return c->ops->child_agency_contributed(c, child_id, agency, yes);
