@@ -926,6 +926,11 @@ int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 	return c->ops->link_review_counts(c, reviews, records);
 }
 
+int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out)
+{
+	return c->ops->child_contacts(c, child_id, fallback_team, out);
+}
+
 int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
 {
 	return c->ops->team_contact_get(c, code, out, found);

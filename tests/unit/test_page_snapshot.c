@@ -326,6 +326,76 @@ static void the_audits_decision_reads_its_facts_in_one_statement(void **state)
 	assert_true(d.statements > 1);
 }
 
+/* Who to call about a child (the summary card and /flag) in one read: the allocated worker and their team's
+ * contact, or the fallback team's when the child is not allocated (issue 17: the allocation, then the team,
+ * were two reads). */
+static void a_childs_contacts_in_one_read(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "west");
+	snprintf(t.name, sizeof t.name, "West");
+	snprintf(t.manager, sizeof t.manager, "west.manager");
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	snprintf(t.code, sizeof t.code, "door");
+	snprintf(t.name, sizeof t.name, "Front door");
+	t.manager[0] = '\0';
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	struct store_team_contact tc;
+	bool found = false;
+	memset(&tc, 0, sizeof tc);
+	snprintf(tc.team.code, sizeof tc.team.code, "west");
+	snprintf(tc.phone, sizeof tc.phone, "01632 960001");
+	snprintf(tc.email, sizeof tc.email, "west@example.org");
+	assert_int_equal(store_team_contact_set(c, &tc, &found), STORE_OK);
+	assert_true(found);
+	int64_t held = add_child(c, "Hal"), loose = add_child(c, "Lou");
+	struct store_allocation *al = calloc(1, sizeof *al);
+	enum cases_result res = CASES_NO_TEAM;
+	assert_non_null(al);
+	al->person_id = held;
+	snprintf(al->team, sizeof al->team, "west");
+	snprintf(al->worker, sizeof al->worker, "hwells");
+	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(res, CASES_DONE);
+	free(al);
+	assert_int_equal(store_commit(c), STORE_OK);
+
+	struct store_child_contacts *k = calloc(1, sizeof *k);
+	uint64_t s0, r0, s1, r1;
+	assert_non_null(k);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_child_contacts(c, held, "door", k), STORE_OK); /* prepares it on PostgreSQL */
+	store_conn_counters(c, &s0, &r0);
+	assert_int_equal(store_child_contacts(c, held, "door", k), STORE_OK);
+	store_conn_counters(c, &s1, &r1);
+	assert_int_equal(s1 - s0, 1);
+	assert_true(k->allocated);
+	assert_string_equal(k->worker, "hwells");
+	assert_true(k->since[0] != '\0');
+	assert_true(k->has_team);
+	assert_string_equal(k->team.team.code, "west");
+	assert_string_equal(k->team.team.manager, "west.manager");
+	assert_string_equal(k->team.phone, "01632 960001");
+	assert_string_equal(k->team.email, "west@example.org");
+	assert_int_equal(store_child_contacts(c, loose, "door", k), STORE_OK);
+	assert_false(k->allocated);
+	assert_string_equal(k->worker, "");
+	assert_true(k->has_team);
+	assert_string_equal(k->team.team.code, "door");
+	assert_string_equal(k->team.team.name, "Front door");
+	assert_int_equal(store_child_contacts(c, loose, "no-such-team", k), STORE_OK);
+	assert_false(k->allocated);
+	assert_false(k->has_team);
+	assert_int_equal(store_commit(c), STORE_OK);
+	free(k);
+	store_conn_put(f->st, c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nothing_held_without_a_durable_entry, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(viewers_link_from_the_decision, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_snapshot_begins_with_its_first_read, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_childs_contacts_in_one_read, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_rolled_back_snapshot_leaves_its_connection_usable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(the_audits_decision_reads_its_facts_in_one_statement, fx_setup,
 						fx_teardown),
