@@ -1020,10 +1020,9 @@ static int rec_alert(const struct store_alert *a, void *ctx)
 	return 0;
 }
 
-/* Where the child is placed now, when in a children's home (issue 6): the home and how far from home. */
-/* The placement panel, from the summary card's read of it (issue 17: the page read it twice). The card and the
- * panel are shown to the same readers (the whole record, or social care's own), so the card's read is the
- * panel's. */
+/* Where the child is placed now, when in a children's home (issue 6): the home and how far from home. From the
+ * summary card's read of it (issue 17: the page read it twice): the card and the panel are shown to the same
+ * readers (the whole record, or social care's own), so the card's read is the panel's. */
 static void placement_view(struct record_job *j, const struct store_home_placement *p, bool placed)
 {
 	if (!placed)
