@@ -11,6 +11,8 @@
 #   BENCH_FAULTS=1 bench/page.sh                   the server's page faults per page too (perf stat)
 #   BENCH_PG_STATEMENTS=1 bench/page.sh --db pg B  per build's first run: what each statement cost PostgreSQL a page
 #                                                  (pg_stat_statements: calls, execution and planning time, rows)
+#   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
+#                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,7 +55,11 @@ export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --sco
 
 start() { # binary: starts a server on the database, sets url
   : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
-  "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  if [ -n "${BENCH_PG_RT:-}" ]; then
+    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  else
+    "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+  fi
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -108,6 +114,17 @@ pg_ticks() {
     echo 0
   fi
 }
+# The same without what the postmaster reaped during the run (its children's CPU arrives whole when one
+# ends: an autovacuum worker's, say, counted in one run): the processes alive at the run's end, the pool's
+# backends among them (they stay connected through a run), from their start.
+pg_live_ticks() {
+  local pm
+  if [ -n "$pg_state" ] && pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid" 2>/dev/null); then
+    awk -v pm="$pm" '$1 == pm || $4 == pm { t += $14 + $15 } END { print t + 0 }' /proc/[0-9]*/stat 2>/dev/null || true
+  else
+    echo 0
+  fi
+}
 for r in $(seq 1 "$runs"); do
   for b in "${bins[@]}"; do
     start "$b"
@@ -131,9 +148,17 @@ for r in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g0=$(pg_ticks)
+    l0=$(pg_live_ticks)
+    rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
     line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    if [ -n "${BENCH_PG_RT:-}" ]; then # what each round trip waited for, a page (the writer's shared by its batch)
+      pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
+      tail -n +"$((rt0 + 1))" "$work/serve.err" | sed -n 's/^pg-rt: //p' | cut -c1-70 | sort | uniq -c | sort -rn |
+        awk -v p="$pages" '{ n = $1; $1 = ""; t += n; printf "  round trips/page %6.2f |%s\n", n / p, $0 } END { printf "  round trips a page: %.2f\n", t / p }'
+    fi
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g1=$(pg_ticks)
+    l1=$(pg_live_ticks)
     [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
     faults=0
     if [ -n "$pf_pid" ]; then
@@ -154,12 +179,13 @@ for r in $(seq 1 "$runs"); do
           || round((sum(total_exec_time) / $pages)::numeric, 3) || ' ms, planning ' || round((sum(total_plan_time) / $pages)::numeric, 3)
           || ' ms' FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
     fi
-    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" 'BEGIN {
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" -v lg="$((l1 - l0))" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
       printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
         r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
         (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
         (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") \
-        (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") }'
+        (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") \
+        (lg > 0 ? sprintf(" (live processes %.0f us)", lg / hz * 1e6 / x["requests"]) : "") }'
   done
 done

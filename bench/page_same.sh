@@ -4,25 +4,47 @@
 # page as their allocated social worker, the same filtered by agency and by kind, the page of older events,
 # and each child's record as a health practitioner (an own agency's reader), from each build in turn:
 #   bench/page_same.sh /tmp/main-safeguard build/safeguard     prints "same: N pages, B bytes" or the first difference
+#   bench/page_same.sh --db pg A B                            the same on a throwaway PostgreSQL cluster
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+engine=sqlite
+if [ "${1:-}" = --db ]; then
+  [ "${2:-}" = pg ] || { echo "page_same: --db takes pg" >&2; exit 2; }
+  engine=pg
+  shift 2
+fi
 a=$(realpath "${1:?usage: bench/page_same.sh BUILD_A BUILD_B}")
 b=$(realpath "${2:?usage: bench/page_same.sh BUILD_A BUILD_B}")
 families=${FAMILIES:-40}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-page-same.XXXXXX")
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+pg_state=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1
+  rm -rf "$work"
+}
 trap cleanup EXIT
 # The clock stands still for both builds (the pages say "today" and "overdue"); the second factor is
 # computed for that instant.
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 export SAFEGUARD_DATA_DIR=$work/data SAFEGUARD_NOW=$now
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
-db=sqlite:$work/db
+most="select person_id from event group by 1 order by count(*) desc, 1 limit 40"
+if [ "$engine" = pg ]; then
+  pg_state=$work/pg-state
+  db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start)
+else
+  db=sqlite:$work/db
+fi
 "$a" demo --db "$db" --families "$families" --no-serve >/dev/null 2>&1
 # The children with the most events first (the longest pages), up to 40.
-children=$(sqlite3 -readonly "$work/db" "select person_id from event group by 1 order by count(*) desc, 1 limit 40")
+if [ "$engine" = pg ]; then
+  children=$(psql -qAt "$db" -c "$most")
+else
+  children=$(sqlite3 -readonly "$work/db" "$most")
+fi
 add_user() { # username agency role: prints the TOTP secret
   printf '%s\n' "same passphrase for $1" | "$a" user add --db "$db" --username "$1" --agency "$2" --role "$3" \
     --password-stdin | tail -n 1

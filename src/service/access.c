@@ -19,6 +19,7 @@ struct decide_args {
 	char *basis;
 	char *until; /* NULL, or where a break-glass's expiry goes */
 	bool *allocated; /* NULL, or where "the allocated worker" goes */
+	bool *exists; /* NULL, or where whether the child exists goes */
 };
 
 static void grant(struct decide_args *d, enum access_level level, const char *basis)
@@ -30,16 +31,20 @@ static void grant(struct decide_args *d, enum access_level level, const char *ba
 static int decide_run(store_conn *c, void *arg)
 {
 	struct decide_args *d = arg;
-	bool exists = false, yes = false, found = false;
+	bool yes = false;
+	/* Whether the child exists, is sealed, and who holds it, in one statement (issue 17: three round trips
+	 * of the writer's for every audited read). */
+	struct store_access_facts f;
+	int rc = store_access_facts(c, d->child_id, &f);
+	if (d->exists)
+		*d->exists = rc == STORE_OK && f.exists;
+	if (rc != STORE_OK)
+		return rc;
 	if (!d->p->agency || !d->p->agency[0])
 		return STORE_OK; /* no reader named: nothing */
-	int rc = store_person_exists(c, d->child_id, &exists);
-	if (rc != STORE_OK || !exists)
-		return rc; /* ACCESS_NONE: the same refusal as for a child one may not see */
-	bool sealed = false;
-	if ((rc = store_person_sealed(c, d->child_id, &sealed)) != STORE_OK)
-		return rc;
-	if (sealed) {
+	if (!f.exists)
+		return STORE_OK; /* ACCESS_NONE: the same refusal as for a child one may not see */
+	if (f.sealed) {
 		if (access_sees_sealed(d->p->role))
 			grant(d, ACCESS_FULL, "sealed record: named role");
 		else
@@ -57,19 +62,14 @@ static int decide_run(store_conn *c, void *arg)
 			snprintf(d->basis, ACCESS_BASIS_MAX, "agency system: no records sent about this child");
 		return STORE_OK;
 	}
-	struct store_allocation *al = malloc(sizeof *al);
-	if (!al)
-		return STORE_EIO;
-	rc = store_allocation_get(c, d->child_id, al, &found);
-	if (rc == STORE_OK && found && al->worker[0] && strcmp(al->worker, d->p->username) == 0) {
+	if (f.allocated && f.worker[0] && strcmp(f.worker, d->p->username) == 0) {
 		grant(d, ACCESS_FULL, "allocated worker");
 		if (d->allocated)
 			*d->allocated = true;
-	} else if (rc == STORE_OK && found && al->manager[0] && strcmp(al->manager, d->p->username) == 0)
+	} else if (f.allocated && f.manager[0] && strcmp(f.manager, d->p->username) == 0)
 		grant(d, ACCESS_FULL, "manager of the allocated team");
-	free(al);
-	if (rc != STORE_OK || *d->level == ACCESS_FULL)
-		return rc;
+	if (*d->level == ACCESS_FULL)
+		return STORE_OK;
 	if (strcmp(d->p->role, "mash_worker") == 0) {
 		if ((rc = store_child_awaiting_decision(c, d->child_id, &yes)) != STORE_OK)
 			return rc;
@@ -107,11 +107,11 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
 	return rc;
 }
 
-int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
+static int decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, bool *exists, int64_t now)
 {
 	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
 	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis,
-				.until = r->glass_until, .allocated = &r->allocated_worker};
+				.until = r->glass_until, .allocated = &r->allocated_worker, .exists = exists};
 	r->level = ACCESS_NONE;
 	r->allocated_worker = false;
 	r->glass_until[0] = '\0';
@@ -121,6 +121,16 @@ int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_i
 	if (rc != STORE_OK)
 		r->level = ACCESS_NONE;
 	return rc;
+}
+
+int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now)
+{
+	return decide_reader(c, r, child_id, NULL, now);
+}
+
+int access_decide_reader_exists(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now, bool *exists)
+{
+	return decide_reader(c, r, child_id, exists, now);
 }
 
 void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,

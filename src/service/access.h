@@ -73,6 +73,8 @@ int access_decide(store *st, const struct access_person *p, int64_t child_id, in
  * records about (the child's identity and that agency's own events, never the household), ACCESS_HIDDEN on a
  * sealed one, ACCESS_NONE on any other. */
 int access_decide_reader(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now);
+/* The same, and whether the child exists (*exists), which the decision reads first (the audit of a read). */
+int access_decide_reader_exists(store_conn *c, struct access_reader *r, int64_t child_id, int64_t now, bool *exists);
 
 /* What a reader is shown of the one child their relationship (r->level) was decided for: at ACCESS_FULL every
  * agency's events, at ACCESS_AGENCY their own agency's only (and only the alerts resting on those alone),

@@ -21,9 +21,7 @@ static int audit_run(store_conn *c, void *arg)
 		struct store_audit e = {.actor = a->actor, .action = a->action, .object = "search", .detail = a->detail};
 		return audit_append(c, &e);
 	}
-	if ((rc = store_person_exists(c, a->child_id, &a->exists)) != STORE_OK)
-		return rc;
-	if ((rc = access_decide_reader(c, &a->reader, a->child_id, clock_now())) != STORE_OK)
+	if ((rc = access_decide_reader_exists(c, &a->reader, a->child_id, clock_now(), &a->exists)) != STORE_OK)
 		return rc;
 	a->refused = a->need > ACCESS_NONE && a->reader.level < a->need;
 	bool person = a->reader.role[0] != '\0';

@@ -133,23 +133,22 @@ int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct
 	return status_seen(c, child_id, NULL, today, out, placement, placed);
 }
 
+/* The allocation and its team's contact, or the front door's, in one read (issue 17: two or three). */
 static int contacts_of(store_conn *c, int64_t child_id, struct summary_contacts *out)
 {
-	struct store_allocation *al = malloc(sizeof *al);
-	bool found = false;
-	int rc;
+	struct store_child_contacts *k = malloc(sizeof *k);
 	memset(out, 0, sizeof *out);
-	if (!al)
+	if (!k)
 		return STORE_EIO;
-	if ((rc = store_allocation_get(c, child_id, al, &found)) == STORE_OK && found) {
-		out->allocated = true;
-		snprintf(out->worker, sizeof out->worker, "%s", al->worker);
-		snprintf(out->since, sizeof out->since, "%s", al->since);
-		rc = store_team_contact_get(c, al->team, &out->team, &out->has_team);
+	int rc = store_child_contacts(c, child_id, SUMMARY_FRONT_DOOR_TEAM, k);
+	if (rc == STORE_OK) {
+		out->allocated = k->allocated;
+		memcpy(out->worker, k->worker, sizeof out->worker);
+		memcpy(out->since, k->since, sizeof out->since);
+		out->has_team = k->has_team;
+		out->team = k->team;
 	}
-	free(al);
-	if (rc == STORE_OK && !out->has_team)
-		rc = store_team_contact_get(c, SUMMARY_FRONT_DOOR_TEAM, &out->team, &out->has_team);
+	free(k);
 	return rc;
 }
 

@@ -16,6 +16,8 @@
  *    reads) is not waited for inside a transaction, and has no statement savepoint: it is sent in pipeline
  *    mode and answered together with the next statement that waits (see "the pipeline" below). Intake's
  *    record went from 18 round trips to 9 (docs/BENCHMARKS.md, "PostgreSQL intake").
+ *  - a reader's snapshot (BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY) is queued the same way and answered
+ *    with its first read: a page's snapshot took a round trip for its BEGIN alone (pg_begin).
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
@@ -751,13 +753,29 @@ static int pg_exec(sql_db *d, const char *script) { return pexec(PG(d), script);
 
 static int pg_begin(sql_db *d, bool write)
 {
+	struct pg_db *p = PG(d);
 	/* The writer's lock right after BEGIN: see the head of this file. */
-	char sql[96];
-	if (write)
+	if (write) {
+		char sql[96];
 		snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)", SG_WRITE_LOCK);
-	else /* a reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends */
-		snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	return pexec(PG(d), sql);
+		return pexec(p, sql);
+	}
+	/* A reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends. Its BEGIN
+	 * is not waited for (issue 17): it is queued as a deferred statement is, and answered with the first
+	 * read, in that read's round trip (a page's snapshot took a round trip of its own for it). A BEGIN that
+	 * fails (the connection lost) fails that first read with its error, before any row is given. */
+	int q = settle(p);
+	if (q != STORE_OK)
+		return q;
+	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn))
+		return pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	p->head.statements++;
+	if (!PQsendQueryParams(p->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, NULL, NULL, 0)) {
+		set_err(p, PQerrorMessage(p->conn));
+		return pipeline_broken(p);
+	}
+	p->queued++;
+	return STORE_OK;
 }
 
 static int pg_commit(sql_db *d)

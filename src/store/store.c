@@ -568,6 +568,11 @@ int store_audit_list(store_conn *c, const struct store_audit_query *q, store_aud
 	return c->ops->audit_list(c, q, fn, ctx);
 }
 
+int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out)
+{
+	return c->ops->access_facts(c, child_id, out);
+}
+
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
 {
 	return c->ops->child_agency_contributed(c, child_id, agency, yes);
@@ -919,6 +924,11 @@ int store_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *c
 int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 {
 	return c->ops->link_review_counts(c, reviews, records);
+}
+
+int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out)
+{
+	return c->ops->child_contacts(c, child_id, fallback_team, out);
 }
 
 int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)

@@ -10,6 +10,14 @@
 
 /* ---- what the access policy asks (service/access.h) ----------------------------------------------------- */
 
+/* What the decision first asks of a child, in one statement: whether it exists, whether its record is sealed,
+ * and whether it is allocated, to which worker, in a team with which manager (as store_allocation_get). */
+struct store_access_facts {
+	bool exists, sealed, allocated;
+	char worker[STORE_USER_MAX + 1], manager[STORE_USER_MAX + 1];
+};
+int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out);
+
 /* Whether the agency sent any of the child's events; whether a contact or referral about the child awaits a
  * decision (the MASH is triaging it). */
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes);

@@ -91,6 +91,15 @@ struct store_team_contact {
 	char phone[41], out_of_hours_phone[41], email[255];
 };
 int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+/* Who to call about a child, in one read: its allocation (worker and since, as store_allocation_get finds it)
+ * and the contact of the allocated team, or of fallback_team when it is not allocated (has_team: found). */
+struct store_child_contacts {
+	bool allocated, has_team;
+	char worker[STORE_USER_MAX + 1];
+	char since[STORE_TS_LEN + 1];
+	struct store_team_contact team;
+};
+int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out);
 /* Sets the three details of team.code (the rest of the team stays). */
 int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found);
 

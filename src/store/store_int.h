@@ -67,6 +67,7 @@ struct store_ops {
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
+	int (*access_facts)(store_conn *c, int64_t child_id, struct store_access_facts *out);
 	int (*child_awaiting_decision)(store_conn *c, int64_t child_id, bool *yes);
 	int (*break_glass_add)(store_conn *c, const struct store_break_glass *b, int64_t *id);
 	int (*break_glass_live)(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
@@ -212,6 +213,7 @@ struct store_ops {
 	int (*link_reviews_decided)(store_conn *c, store_link_labelled_fn fn, void *ctx);
 	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
 	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+	int (*child_contacts)(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out);
 	int (*team_contact_set)(store_conn *c, const struct store_team_contact *t, bool *found);
 	int (*break_glass_until)(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
 				 char until[STORE_TS_LEN + 1]);

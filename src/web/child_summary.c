@@ -99,10 +99,13 @@ static json_t *contacts_json(const struct summary_contacts *c)
 	return o;
 }
 
-json_t *web_child_summary_view(const struct web *w, const struct children_access *a)
+json_t *web_child_summary_view(const struct web *w, const struct children_access *a,
+			       struct store_home_placement *placement, bool *placed)
 {
 	struct children_summary *s = malloc(sizeof *s);
 	bool shown = false;
+	if (placed)
+		*placed = false;
 	if (!s)
 		return NULL;
 	int rc = summary_read(w->st, a, web_today(), s, &shown);
@@ -111,6 +114,10 @@ json_t *web_child_summary_view(const struct web *w, const struct children_access
 			fprintf(stderr, "safeguard: a child's summary could not be read (error %d)\n", rc);
 		free(s);
 		return NULL;
+	}
+	if (placed && s->placed) { /* the record page's own placement panel: the same read (issue 17) */
+		*placement = s->placement;
+		*placed = true;
 	}
 	json_t *v = json_object();
 	json_t *lines = status_lines(&s->status, false);

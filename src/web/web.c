@@ -1020,17 +1020,13 @@ static int rec_alert(const struct store_alert *a, void *ctx)
 	return 0;
 }
 
-/* Where the child is placed now, when in a children's home (issue 6): the home and how far from home. */
-static void placement_view(struct record_job *j)
+/* Where the child is placed now, when in a children's home (issue 6): the home and how far from home. From the
+ * summary card's read of it (issue 17: the page read it twice): the card and the panel are shown to the same
+ * readers (the whole record, or social care's own), so the card's read is the panel's. */
+static void placement_view(struct record_job *j, const struct store_home_placement *p, bool placed)
 {
-	struct store_home_placement *p = malloc(sizeof *p);
-	bool found = false;
-	char day[DATE_ISO_LEN + 1];
-	date_format_iso(web_today(), day);
-	if (!p || homes_child_placement(j->w->st, &j->access, day, p, &found) != STORE_OK || !found) {
-		free(p);
+	if (!placed)
 		return;
-	}
 	char since[DATE_LONG_MAX + 1] = "", dist[64] = "Not known";
 	struct date d;
 	web_day_text(p->start, &d, since, sizeof since);
@@ -1039,14 +1035,17 @@ static void placement_view(struct record_job *j)
 	json_object_set_new(j->view, "placement",
 			    json_pack("{s:s, s:s, s:s, s:b, s:b}", "home", p->home_name, "since", since, "distance", dist,
 				      "out_of_area", p->out_of_area, "distant", p->distant));
-	free(p);
 }
 
 /* The summary card (web/child_summary.c, issue 15): for readers of the whole record. A child placed in a
  * children's home is looked after even where no care episode was recorded: the open episodes say so too. */
 static void summary_view(struct record_job *j)
 {
-	json_t *s = web_child_summary_view(j->w, &j->access);
+	struct store_home_placement *p = malloc(sizeof *p);
+	bool placed = false;
+	json_t *s = p ? web_child_summary_view(j->w, &j->access, p, &placed) : NULL;
+	placement_view(j, p, placed);
+	free(p);
 	if (!s)
 		return;
 	json_t *open = json_object_get(j->view, "episodes"), *ep;
@@ -1167,8 +1166,7 @@ static void record_continue(http_request *rq, void *ctx)
 	episodes_view(j);
 	filters_view(j);
 	alerts_view(j);
-	placement_view(j);
-	summary_view(j);
+	summary_view(j); /* and the placement panel */
 	j->view = NULL;
 	children_snapshot_end(w->st, &j->access);
 	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO), as the audit decided. */

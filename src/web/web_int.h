@@ -153,7 +153,10 @@ void web_event_link(const struct web *w, http_request *rq, int64_t child_id, int
 void web_visit_form(const struct web *w, http_request *rq, int64_t child_id);    /* GET .../visits/new */
 void web_visit_submit(const struct web *w, http_request *rq, int64_t child_id);  /* POST .../visits */
 /* web/child_summary.c (issue 15): the child's summary card (NULL when the reader is not shown it), and /flag. */
-json_t *web_child_summary_view(const struct web *w, const struct children_access *a);
+/* placement, placed: NULL, or where the child's placement today goes when the card read it (the record page
+ * shows it in a panel of its own too). */
+json_t *web_child_summary_view(const struct web *w, const struct children_access *a,
+			       struct store_home_placement *placement, bool *placed);
 void web_flag_page(const struct web *w, http_request *rq);                       /* GET /flag */
 
 /* web/mash_pages.c: the MASH queue and its decisions */

@@ -16,6 +16,7 @@
 #include "service/alerts.h"
 #include "service/cases.h"
 #include "service/children.h"
+#include "service/txq.h"
 
 static int64_t add_child(store_conn *c, const char *given)
 {
@@ -191,12 +192,221 @@ static void viewers_link_from_the_decision(void **state)
 	store_conn_put(f->st, c);
 }
 
+/* A read snapshot's BEGIN is answered with its first read, in one round trip (issue 17: on PostgreSQL it took
+ * a round trip of its own, on every page and every read that takes a snapshot). SQLite has none to count. */
+static void a_snapshot_begins_with_its_first_read(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	int64_t child = add_child(c, "Bea");
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	uint64_t s0 = 0, r0 = 0, s1 = 0, r1 = 0;
+	/* Twice: the first time prepares the statement on the server (a round trip, once per connection). */
+	for (int i = 0; i < 2; i++) {
+		bool exists = false;
+		assert_non_null(c = store_conn_get_read(f->st));
+		store_conn_counters(c, &s0, &r0);
+		assert_int_equal(store_begin_read(c), STORE_OK);
+		assert_int_equal(store_person_exists(c, child, &exists), STORE_OK);
+		assert_true(exists);
+		assert_int_equal(store_commit(c), STORE_OK);
+		store_conn_counters(c, &s1, &r1);
+		store_conn_put(f->st, c);
+	}
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(r1 - r0, 0);
+		return;
+	}
+	assert_int_equal(s1 - s0, 3); /* BEGIN, the read, COMMIT */
+	assert_int_equal(r1 - r0, 2); /* BEGIN with the read, then COMMIT (was 3) */
+}
+
+/* A snapshot ended by ROLLBACK after a deferred BEGIN: the connection serves the next snapshot. */
+static void a_rolled_back_snapshot_leaves_its_connection_usable(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get_read(f->st);
+	bool exists = true;
+	assert_non_null(c);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_person_exists(c, 987654, &exists), STORE_OK);
+	assert_false(exists);
+	assert_int_equal(store_rollback(c), STORE_OK);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_person_exists(c, 987654, &exists), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+}
+
+struct decide_count {
+	int64_t child;
+	struct access_reader r;
+	bool exists;
+	uint64_t statements;
+};
+
+static int decide_counted(store_conn *c, void *arg)
+{
+	struct decide_count *d = arg;
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	int rc = access_decide_reader_exists(c, &d->r, d->child, clock_now(), &d->exists);
+	store_conn_counters(c, &s1, &r1);
+	d->statements = s1 - s0;
+	return rc;
+}
+
+static void decide_as(store *st, struct decide_count *d, int64_t child, const char *username, const char *role)
+{
+	memset(d, 0, sizeof *d);
+	d->child = child;
+	access_reader_person(&d->r, 3, username, "social_care", role);
+	assert_int_equal(txq_exec(st, decide_counted, d), STORE_OK);
+}
+
+/* The audit of a read asks whether the child exists, whether it is sealed and who holds it in one statement
+ * (issue 17: three, each a round trip of the writer's, with a fourth asking again whether it exists), and
+ * decides as before. */
+static void the_audits_decision_reads_its_facts_in_one_statement(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "east");
+	snprintf(t.name, sizeof t.name, "East");
+	snprintf(t.manager, sizeof t.manager, "east.manager");
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	int64_t child = add_child(c, "Dee"), sealed = add_child(c, "Sid");
+	struct store_allocation *al = calloc(1, sizeof *al);
+	enum cases_result res = CASES_NO_TEAM;
+	assert_non_null(al);
+	al->person_id = child;
+	snprintf(al->team, sizeof al->team, "east");
+	snprintf(al->worker, sizeof al->worker, "dwise");
+	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(res, CASES_DONE);
+	free(al);
+	bool already = false;
+	assert_int_equal(store_person_seal(c, sealed, "court_order", "dpo.one", &already), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+
+	struct decide_count d;
+	decide_as(f->st, &d, child, "dwise", "social_worker"); /* prepares the statement on PostgreSQL */
+	decide_as(f->st, &d, child, "dwise", "social_worker");
+	assert_true(d.exists);
+	assert_int_equal(d.r.level, ACCESS_FULL);
+	assert_string_equal(d.r.basis, "allocated worker");
+	assert_true(d.r.allocated_worker);
+	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, child, "east.manager", "team_manager");
+	assert_int_equal(d.r.level, ACCESS_FULL);
+	assert_string_equal(d.r.basis, "manager of the allocated team");
+	assert_false(d.r.allocated_worker);
+	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, sealed, "dwise", "social_worker");
+	assert_true(d.exists);
+	assert_int_equal(d.r.level, ACCESS_HIDDEN);
+	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, sealed, "dpo.one", "dpo");
+	assert_int_equal(d.r.level, ACCESS_FULL);
+	decide_as(f->st, &d, 987654, "dwise", "social_worker");
+	assert_false(d.exists);
+	assert_int_equal(d.r.level, ACCESS_NONE);
+	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, child, "other.worker", "social_worker"); /* not allocated: asks on, as before */
+	assert_true(d.exists);
+	assert_true(d.r.level < ACCESS_FULL);
+	assert_true(d.statements > 1);
+}
+
+/* Who to call about a child (the summary card and /flag) in one read: the allocated worker and their team's
+ * contact, or the fallback team's when the child is not allocated (issue 17: the allocation, then the team,
+ * were two reads). */
+static void a_childs_contacts_in_one_read(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	struct store_team t;
+	memset(&t, 0, sizeof t);
+	snprintf(t.code, sizeof t.code, "west");
+	snprintf(t.name, sizeof t.name, "West");
+	snprintf(t.manager, sizeof t.manager, "west.manager");
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	snprintf(t.code, sizeof t.code, "door");
+	snprintf(t.name, sizeof t.name, "Front door");
+	t.manager[0] = '\0';
+	assert_int_equal(cases_team_upsert(c, "cli", &t), STORE_OK);
+	struct store_team_contact tc;
+	bool found = false;
+	memset(&tc, 0, sizeof tc);
+	snprintf(tc.team.code, sizeof tc.team.code, "west");
+	snprintf(tc.phone, sizeof tc.phone, "01632 960001");
+	snprintf(tc.email, sizeof tc.email, "west@example.org");
+	assert_int_equal(store_team_contact_set(c, &tc, &found), STORE_OK);
+	assert_true(found);
+	int64_t held = add_child(c, "Hal"), loose = add_child(c, "Lou");
+	struct store_allocation *al = calloc(1, sizeof *al);
+	enum cases_result res = CASES_NO_TEAM;
+	assert_non_null(al);
+	al->person_id = held;
+	snprintf(al->team, sizeof al->team, "west");
+	snprintf(al->worker, sizeof al->worker, "hwells");
+	assert_int_equal(cases_allocate(c, "cli", al, &res), STORE_OK);
+	assert_int_equal(res, CASES_DONE);
+	free(al);
+	assert_int_equal(store_commit(c), STORE_OK);
+
+	struct store_child_contacts *k = calloc(1, sizeof *k);
+	uint64_t s0, r0, s1, r1;
+	assert_non_null(k);
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_child_contacts(c, held, "door", k), STORE_OK); /* prepares it on PostgreSQL */
+	store_conn_counters(c, &s0, &r0);
+	assert_int_equal(store_child_contacts(c, held, "door", k), STORE_OK);
+	store_conn_counters(c, &s1, &r1);
+	assert_int_equal(s1 - s0, 1);
+	assert_true(k->allocated);
+	assert_string_equal(k->worker, "hwells");
+	assert_true(k->since[0] != '\0');
+	assert_true(k->has_team);
+	assert_string_equal(k->team.team.code, "west");
+	assert_string_equal(k->team.team.manager, "west.manager");
+	assert_string_equal(k->team.phone, "01632 960001");
+	assert_string_equal(k->team.email, "west@example.org");
+	assert_int_equal(store_child_contacts(c, loose, "door", k), STORE_OK);
+	assert_false(k->allocated);
+	assert_string_equal(k->worker, "");
+	assert_true(k->has_team);
+	assert_string_equal(k->team.team.code, "door");
+	assert_string_equal(k->team.team.name, "Front door");
+	assert_int_equal(store_child_contacts(c, loose, "no-such-team", k), STORE_OK);
+	assert_false(k->allocated);
+	assert_false(k->has_team);
+	assert_int_equal(store_commit(c), STORE_OK);
+	free(k);
+	store_conn_put(f->st, c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads_of_one_page_share_a_snapshot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(nothing_held_without_a_durable_entry, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(viewers_link_from_the_decision, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_snapshot_begins_with_its_first_read, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_childs_contacts_in_one_read, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_rolled_back_snapshot_leaves_its_connection_usable, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_audits_decision_reads_its_facts_in_one_statement, fx_setup,
+						fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
