@@ -1696,30 +1696,52 @@ static const char *const pg_override[S__COUNT] = {
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
-	/* the housemates' incidents with the joins in a fixed order (CROSS JOIN), oldest first */
+	/* the housemates' incidents, oldest first, each step an index look-up driven by the one before (a LATERAL
+	 * subquery with OFFSET 0 is planned on its own, as a nested loop): a CROSS JOIN does not fix the order on
+	 * PostgreSQL, and the generic plan a prepared statement keeps, made while the tables were small, read every
+	 * household member or every incident of the kind in the area (issue 17, "PostgreSQL's own CPU") */
 	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			       "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
-			       "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
-			       "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?2 "
+			       "e.recorded_at, '', e.details FROM (SELECT household_id FROM household_member WHERE "
+			       "person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM household_member "
+			       "WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b CROSS JOIN LATERAL "
+			       "(SELECT * FROM event WHERE person_id = b.person_id AND kind = ?2 OFFSET 0) e "
 			       "ORDER BY e.occurred_at, e.id",
-	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer) */
+	/* the housemates (Operation Encompass's children at the incident's address) read as in S_HOUSEMATE_EVENTS */
+	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM (SELECT DISTINCT b.person_id FROM (SELECT household_id FROM "
+			 "household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM "
+			 "household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b) h "
+			 "CROSS JOIN LATERAL (SELECT * FROM person WHERE id = h.person_id OFFSET 0) p ORDER BY p.id",
+	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer), the
+	 * housemates read as in S_HOUSEMATE_EVENTS's text above */
 	[S_RULE_EVENTS] = "(SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0) UNION ALL "
 			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			  "e.recorded_at, '', e.details FROM household_member a CROSS JOIN household_member b "
-			  "CROSS JOIN event e WHERE a.person_id = ?1 AND b.household_id = a.household_id "
-			  "AND b.person_id <> a.person_id AND e.person_id = b.person_id AND e.kind = ?3)",
-	/* the candidates with their LIMIT in the query (see the statement above) */
-	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
-				      "(SELECT value FROM json_each(?1)) "
+			  "e.recorded_at, '', e.details FROM (SELECT household_id FROM household_member WHERE person_id = ?1 "
+			  "OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM household_member WHERE household_id = "
+			  "a.household_id AND person_id <> ?1 OFFSET 0) b CROSS JOIN LATERAL (SELECT * FROM event WHERE "
+			  "person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+	/* S_BLOCK_ADD with OFFSET 0 in its NOT EXISTS, which keeps it a subplan run for each key (an index look-up
+	 * of the key and the person) rather than an anti-join: the generic plan of the join read every key of the
+	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU") */
+	[S_BLOCK_ADD] = "INSERT INTO person_block_key(key, person_id, source_record_id) "
+			"SELECT j.value, ?1, ?2 FROM json_each(?3) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key k "
+			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
+			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL) OFFSET 0) "
+			"ON CONFLICT DO NOTHING" SQL_DEFERRED,
+	/* the candidates with their LIMIT in the query (see the statement above). The keys as an array (= ANY)
+	 * and the person and identifiers as LATERAL look-ups, so that the generic plan is index look-ups whatever
+	 * the table sizes were when it was made: with IN (json_each) and plain joins it hashed the whole of
+	 * person_block_key and person (issue 17, "PostgreSQL's own CPU") */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key = ANY "
+				      "(ARRAY(SELECT value FROM json_each(?1))) "
 				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
 				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 				      "ORDER BY k.person_id LIMIT ?2) "
 				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				      "THEN 1 ELSE 0 END FROM c JOIN person p ON p.id = c.id "
-				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
-				      "ORDER BY p.id, i.kind, i.id",
+				      "THEN 1 ELSE 0 END FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id OFFSET 0) p "
+				      "LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
+				      "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
