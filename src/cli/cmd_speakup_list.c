@@ -1,8 +1,8 @@
 /* speakup reports: the speak-up reports for the operator, read-only, as TSV or JSON lines (service/oplists.h). The
  * tests check what a reporter chose to tell and what the reviewer did through it rather than through SQL, so that
- * they hold on every backend (issue 17). Audited (speakup.list) before it is read. It prints neither the
- * passphrase's hash nor the report's words, the names in it or the reviewer's reason: only what the report is
- * and where it stands. */
+ * they hold on every backend (issue 17). Audited (speakup.list) before it is read. The service hands it what the
+ * operator is shown (what the report is, where it stands, the first name and contact the reporter chose to give),
+ * never the passphrase's hash, the report's words, the names in it or the reviewer's reason. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>

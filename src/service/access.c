@@ -184,6 +184,14 @@ void access_operator_view(struct store_view *out)
 	memset(out, 0, sizeof *out); /* every agency's; sealed persons left out */
 }
 
+int access_operator_names(store_conn *c, int64_t child_id, bool *names)
+{
+	bool sealed = true;
+	int rc = store_person_sealed(c, child_id, &sealed);
+	*names = rc == STORE_OK && !sealed;
+	return rc;
+}
+
 bool access_view_shows(const struct store_view *v, const char *agency)
 {
 	return !v->agency || strcmp(v->agency, agency) == 0;

@@ -50,7 +50,8 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 
 /* Speak-up reports (`safeguard speakup reports`): the queue (new first, then newest first), or (ref not NULL,
  * the stored 8 characters) the one report. A child's report to the council: audited ("speakup.list") before it
- * is read; the edge prints no passphrase hash and none of the report's words. */
+ * is read. Each row as the operator is shown it: no passphrase hash, none of the report's words or the names in
+ * it, no reviewer's reason, no link to a sealed child. */
 int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx);
 
 /* Break-glass openings (`safeguard break-glass list`), newest first, under the operator's view (no sealed

@@ -405,6 +405,25 @@ describe('safeguard speakup reports', () => {
     assert.match(none.stderr, /--db URL is required/);
     assert.equal(auditRows(area.db, { action: 'speakup.list' }).length, audits, 'misuse reads nothing');
   });
+
+  test('links the child a report was linked to, until that child\'s record is sealed', async () => {
+    const ev = await postEvent(server.url, area.tokens.social_care, {
+      source_ref: 'su-child-sealed', kind: 'concern', occurred_at: isoSeconds(now() - 86400000), summary: 'Known to us',
+      subject: subject({ given_name: 'Morwenna', family_name: 'Treloar', dob: '2013-08-14' }),
+    });
+    assert.equal(ev.status, 201, ev.text);
+    const child = ev.json.child_id;
+    const { ref } = await report({ what: 'Marker-6640 about Morwenna', child_name: 'Morwenna Treloar' });
+    const t = await post('su.analyst', `/speak-up/reports/${reportId(ref)}/triage`, { outcome: 'social_worker', reason: '', child_id: String(child) });
+    assert.equal(t.status, 303, t.text);
+    const [before] = speakupReports(area.db, { ref });
+    assert.deepEqual([before.child_id, before.state], [child, 'triaged'], 'the operator sees which record it went to');
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(child), '--basis', 'adoption']);
+    const [after] = speakupReports(area.db, { ref });
+    assert.deepEqual([after.id, after.child_id, after.state], [before.id, 0, 'triaged'],
+      'a sealed child is not named by the operator\'s list: the report is still there, its link is not');
+    assert.ok(!speakupReports(area.db).some((r) => r.child_id === child), 'nor in the whole list');
+  });
 });
 
 describe('what is kept, and the limits', () => {
