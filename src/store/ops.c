@@ -1675,6 +1675,12 @@ static const char *const stmt_sql[S__COUNT] = {
 
 /* PostgreSQL's text for the few statements where one text cannot serve both engines (the row mapping stays
  * the one above): SQLite's CAST reads an actor's leading digits, PostgreSQL's refuses the rest. */
+/* PostgreSQL: the housemates of person ?1 (b.person_id: everyone else in any of their households), each step an
+ * index look-up driven by the one before (a LATERAL subquery with OFFSET 0 is planned on its own, as a nested
+ * loop), whatever the table sizes were when a prepared statement's generic plan was made (issue 17). */
+#define PG_HOUSEMATES_OF_1                                                                                     \
+	"(SELECT household_id FROM household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT "    \
+	"person_id FROM household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b"
 static const char *const pg_override[S__COUNT] = {
 	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
 	 * (the constraint's trigger); added again after the load, each is checked with one join */
@@ -1701,25 +1707,19 @@ static const char *const pg_override[S__COUNT] = {
 	 * PostgreSQL, and the generic plan a prepared statement keeps, made while the tables were small, read every
 	 * household member or every incident of the kind in the area (issue 17, "PostgreSQL's own CPU") */
 	[S_HOUSEMATE_EVENTS] = "SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			       "e.recorded_at, '', e.details FROM (SELECT household_id FROM household_member WHERE "
-			       "person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM household_member "
-			       "WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b CROSS JOIN LATERAL "
+			       "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL "
 			       "(SELECT * FROM event WHERE person_id = b.person_id AND kind = ?2 OFFSET 0) e "
 			       "ORDER BY e.occurred_at, e.id",
 	/* the housemates (Operation Encompass's children at the incident's address) read as in S_HOUSEMATE_EVENTS */
-	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM (SELECT DISTINCT b.person_id FROM (SELECT household_id FROM "
-			 "household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM "
-			 "household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b) h "
+	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM (SELECT DISTINCT b.person_id FROM " PG_HOUSEMATES_OF_1 ") h "
 			 "CROSS JOIN LATERAL (SELECT * FROM person WHERE id = h.person_id OFFSET 0) p ORDER BY p.id",
 	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer), the
 	 * housemates read as in S_HOUSEMATE_EVENTS's text above */
 	[S_RULE_EVENTS] = "(SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0) UNION ALL "
 			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			  "e.recorded_at, '', e.details FROM (SELECT household_id FROM household_member WHERE person_id = ?1 "
-			  "OFFSET 0) a CROSS JOIN LATERAL (SELECT person_id FROM household_member WHERE household_id = "
-			  "a.household_id AND person_id <> ?1 OFFSET 0) b CROSS JOIN LATERAL (SELECT * FROM event WHERE "
-			  "person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
+			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
 	/* S_BLOCK_ADD with OFFSET 0 in its NOT EXISTS, which keeps it a subplan run for each key (an index look-up
 	 * of the key and the person) rather than an anti-join: the generic plan of the join read every key of the
 	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU") */
