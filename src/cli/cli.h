@@ -62,11 +62,17 @@ int cli_team_list(int argc, char **argv);
  * header (NULL: none, as with --json) and its line end, calls list(st, ctx) (which may stop the walk early
  * with 1), closes the store and ends the listing: 0, or 1 with "cannot read WHAT" when list failed or *failed
  * (when given) was set. */
+#include <jansson.h>
 #include <stdio.h>
 int cli_list_misuse(const char *cmd, int c, char **argv, void (*usage)(FILE *));
 int cli_list_args_done(const char *cmd, int argc, char **argv, const char *db);
 bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
 void cli_list_field(const char *s);
+/* Each field after a tab, as cli_list_field writes it (no newline). */
+void cli_list_fields(const char *const *f, size_t n);
+/* One JSON object on a line of its own (compact, keys in order), and releases it: false when it could not be made
+ * (o NULL, or out of memory), when the caller stops the listing. */
+bool cli_list_json(json_t *o);
 int cli_list_end(const char *cmd);
 int cli_list_run(const char *cmd, const char *db, const char *header, const char *what,
 		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed);

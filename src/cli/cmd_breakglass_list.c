@@ -36,22 +36,15 @@ static int print_glass(const struct store_break_glass *b, void *ctx)
 		json_t *o = json_pack("{sI sI sI ss ss ss ss ss ss}", "id", (json_int_t)b->id, "child", (json_int_t)b->child_id,
 				      "user_id", (json_int_t)b->user_id, "username", b->username, "agency", b->agency, "role",
 				      b->role, "at", b->at, "expires_at", b->expires_at, "reason", b->reason);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	printf("%lld\t%lld\t%lld", (long long)b->id, (long long)b->child_id, (long long)b->user_id);
 	const char *f[] = {b->username, b->agency, b->role, b->at, b->expires_at, b->reason};
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-		putchar('\t');
-		cli_list_field(f[i]);
-	}
+	cli_list_fields(f, sizeof f / sizeof *f);
 	putchar('\n');
 	return 0;
 }

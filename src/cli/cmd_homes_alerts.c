@@ -43,24 +43,17 @@ static int print_alert(const struct store_home_alert *a, void *ctx)
 				      "acknowledged_at", a->acknowledged_at, "acknowledged_by", a->acknowledged_by,
 				      "resolved_at", a->resolved_at, "resolved_by", a->resolved_by, "outcome", a->outcome,
 				      "escalated_at", a->escalated_at, "escalated_to", a->escalated_to);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	printf("%lld\t%lld", (long long)a->id, (long long)a->home_id);
 	const char *f[] = {a->home_name, a->kind, a->month, a->reason, a->owner, a->state, a->created_at,
 			   a->acknowledged_at, a->acknowledged_by, a->resolved_at, a->resolved_by, a->outcome,
 			   a->escalated_at, a->escalated_to};
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-		putchar('\t');
-		cli_list_field(f[i]);
-	}
+	cli_list_fields(f, sizeof f / sizeof *f);
 	putchar('\n');
 	return 0;
 }

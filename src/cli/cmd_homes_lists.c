@@ -52,23 +52,11 @@ static void usage(FILE *f)
 
 static bool print_json(json_t *o, struct listing *l)
 {
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(o);
-	if (!s) {
+	if (!cli_list_json(o)) {
 		l->failed = true;
 		return false;
 	}
-	puts(s);
-	free(s);
 	return true;
-}
-
-static void print_fields(const char *const *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		putchar('\t');
-		cli_list_field(f[i]);
-	}
 }
 
 static int print_home(const struct store_home *h, void *ctx)
@@ -83,10 +71,10 @@ static int print_home(const struct store_home *h, void *ctx)
 	}
 	printf("%lld", (long long)h->id);
 	const char *a[] = {h->urn, h->name, h->provider, h->la_code, h->postcode};
-	print_fields(a, sizeof a / sizeof *a);
+	cli_list_fields(a, sizeof a / sizeof *a);
 	printf("\t%d", h->places);
 	const char *b[] = {h->specialism, h->ofsted_grade, h->grade_date};
-	print_fields(b, sizeof b / sizeof *b);
+	cli_list_fields(b, sizeof b / sizeof *b);
 	putchar('\n');
 	return 0;
 }
@@ -102,7 +90,7 @@ static int print_report(const struct store_reg44 *r, void *ctx)
 	}
 	printf("%lld\t%lld", (long long)r->id, (long long)r->home_id);
 	const char *f[] = {r->month, r->received_at, r->visitor, r->safeguarded, r->summary};
-	print_fields(f, sizeof f / sizeof *f);
+	cli_list_fields(f, sizeof f / sizeof *f);
 	putchar('\n');
 	return 0;
 }
@@ -117,7 +105,7 @@ static int print_note(const struct store_home_note *n, void *ctx)
 	}
 	printf("%lld\t%lld", (long long)n->id, (long long)n->home_id);
 	const char *f[] = {n->author, n->agency, n->created_at, n->text};
-	print_fields(f, sizeof f / sizeof *f);
+	cli_list_fields(f, sizeof f / sizeof *f);
 	putchar('\n');
 	return 0;
 }
@@ -134,7 +122,7 @@ static int print_signal(const struct store_oversight_signal *g, void *ctx)
 	}
 	printf("%lld\t%lld", (long long)g->run_id, (long long)g->home_id);
 	const char *f[] = {g->month, g->indicator, g->direction};
-	print_fields(f, sizeof f / sizeof *f);
+	cli_list_fields(f, sizeof f / sizeof *f);
 	printf("\t%.6f\t%.6f\t%.6f\t%.6f\t%d\t", g->statistic, g->threshold, g->observed, g->expected, g->months);
 	cli_list_field(g->reason);
 	putchar('\n');

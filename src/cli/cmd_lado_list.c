@@ -52,23 +52,16 @@ static void usage(FILE *f)
 
 static bool print_json(json_t *o, struct listing *l)
 {
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(o);
-	if (!s) {
+	if (!cli_list_json(o)) {
 		l->failed = true;
 		return false;
 	}
-	puts(s);
-	free(s);
 	return true;
 }
 
 static void print_fields(const char *const *f, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		putchar('\t');
-		cli_list_field(f[i]);
-	}
+	cli_list_fields(f, n);
 	putchar('\n');
 }
 

@@ -14,14 +14,10 @@
 
 static bool print_json(json_t *o, bool *failed)
 {
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(o);
-	if (!s) {
+	if (!cli_list_json(o)) {
 		*failed = true;
 		return false;
 	}
-	puts(s);
-	free(s);
 	return true;
 }
 

@@ -46,14 +46,10 @@ static int print_report(const struct store_speakup *r, void *ctx)
 				      r->outcome, "triaged_by", r->triaged_by, "triaged_at", r->triaged_at, "child_id",
 				      (json_int_t)r->child_id, "incident_id", (json_int_t)r->incident_id, "messages",
 				      r->messages);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	printf("%lld\t", (long long)r->id);
@@ -66,10 +62,7 @@ static int print_report(const struct store_speakup *r, void *ctx)
 	cli_list_field(r->home_name);
 	printf("\t%d", r->home_unknown != 0);
 	const char *b[] = {r->about, r->first_name, r->contact, r->state, r->outcome, r->triaged_by, r->triaged_at};
-	for (size_t i = 0; i < sizeof b / sizeof *b; i++) {
-		putchar('\t');
-		cli_list_field(b[i]);
-	}
+	cli_list_fields(b, sizeof b / sizeof *b);
 	printf("\t%lld\t%lld\t%d\n", (long long)r->child_id, (long long)r->incident_id, r->messages);
 	return 0;
 }

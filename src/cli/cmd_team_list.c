@@ -34,14 +34,10 @@ static int print_team(const struct store_team *t, void *ctx)
 		return 0;
 	if (l->json) {
 		json_t *o = json_pack("{ss ss ss}", "code", t->code, "name", t->name, "manager", t->manager);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	cli_list_field(t->code);

@@ -44,14 +44,10 @@ static int print_client(const struct store_client_info *k, void *ctx)
 				      "label", k->label, "scopes", k->scope, "pending", k->pending, "created_by",
 				      k->created_by, "approved_by", k->approved_by, "created_at", k->created_at,
 				      "revoked_at", k->revoked_at);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	printf("%lld\t", (long long)k->id);

@@ -37,22 +37,15 @@ static int print_user(const struct store_user *u, void *ctx)
 		json_t *o = json_pack("{sI ss ss ss ss ss ss ss ss}", "id", (json_int_t)u->id, "username", u->username,
 				      "agency", u->agency, "role", u->role, "team", u->team, "full_name", u->full_name,
 				      "email", u->email, "phone", u->phone, "disabled_at", u->disabled_at);
-		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		if (!s) {
+		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
 		}
-		puts(s);
-		free(s);
 		return 0;
 	}
 	const char *f[] = {u->username, u->agency, u->role, u->team, u->full_name, u->email, u->phone, u->disabled_at};
 	printf("%lld", (long long)u->id);
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-		putchar('\t');
-		cli_list_field(f[i]);
-	}
+	cli_list_fields(f, sizeof f / sizeof *f);
 	putchar('\n');
 	return 0;
 }

@@ -763,6 +763,25 @@ void cli_list_field(const char *s)
 	}
 }
 
+void cli_list_fields(const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		putchar('\t');
+		cli_list_field(f[i]);
+	}
+}
+
+bool cli_list_json(json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!s)
+		return false;
+	puts(s);
+	free(s);
+	return true;
+}
+
 int cli_list_end(const char *cmd)
 {
 	if (fflush(stdout) != 0) {
