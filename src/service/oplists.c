@@ -37,11 +37,14 @@ static int entry_run(store_conn *c, void *arg)
 	return audit_append(c, &e);
 }
 
-/* The entry, durable (its own transaction, committed) before the list is read. */
-static int audited(store *st, const char *action, int64_t child_id, const char *detail)
+/* The list's audit entry, durable (its own transaction, committed) before anything is read; then the read, in
+ * one snapshot. */
+static int audited_read(store *st, const char *action, int64_t child_id, const char *detail,
+			int (*run)(store_conn *c, void *arg), void *arg)
 {
 	struct entry x = {action, child_id, detail};
-	return txq_exec(st, entry_run, &x);
+	int rc = txq_exec(st, entry_run, &x);
+	return rc != STORE_OK ? rc : service_in_snapshot(st, run, arg);
 }
 
 static int limit_of(int limit)
@@ -67,12 +70,9 @@ int oplists_allocations(store *st, int64_t child_id, int limit, store_allocation
 {
 	char detail[64];
 	snprintf(detail, sizeof detail, "operator's list: %s", child_id > 0 ? "one child" : "every child");
-	int rc = audited(st, "allocations.list", child_id, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct alloc_args a = {.child_id = child_id, .limit = limit_of(limit), .fn = fn, .ctx = ctx};
 	access_operator_view(&a.v);
-	return service_in_snapshot(st, alloc_run, &a);
+	return audited_read(st, "allocations.list", child_id, detail, alloc_run, &a);
 }
 
 struct alert_args {
@@ -93,13 +93,10 @@ int oplists_alerts(store *st, const struct store_alert_query *q, store_alert_fn 
 	char detail[160];
 	snprintf(detail, sizeof detail, "operator's list: %s%s%.16s", q->person_id > 0 ? "one child" : "every child",
 		 q->state && q->state[0] ? "; state " : "", q->state && q->state[0] ? q->state : "");
-	int rc = audited(st, "alerts.list", q->person_id, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct alert_args a = {.q = *q, .fn = fn, .ctx = ctx};
 	a.q.limit = limit_of(q->limit);
 	access_operator_view(&a.v);
-	return service_in_snapshot(st, alert_run, &a);
+	return audited_read(st, "alerts.list", q->person_id, detail, alert_run, &a);
 }
 
 struct notice_args {
@@ -116,11 +113,8 @@ static int notice_run(store_conn *c, void *arg)
 
 int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx)
 {
-	int rc = audited(st, "notices.list", 0, "operator's list: the data protection officer's notices");
-	if (rc != STORE_OK)
-		return rc;
 	struct notice_args a = {limit_of(limit), fn, ctx};
-	return service_in_snapshot(st, notice_run, &a);
+	return audited_read(st, "notices.list", 0, "operator's list: the data protection officer's notices", notice_run, &a);
 }
 
 /* ---- the LADO's records ---- */
@@ -154,7 +148,7 @@ static int lado_employments_run(store_conn *c, void *arg)
 }
 
 /* "operator's list: the LADO's allegations; person 3; open" (ids only, no names) */
-static int lado_audited(store *st, const char *what, const struct lado_args *a)
+static int lado_audited(store *st, const char *what, struct lado_args *a, int (*run)(store_conn *c, void *arg))
 {
 	char detail[160];
 	int n = snprintf(detail, sizeof detail, "operator's list: the LADO's %s", what);
@@ -164,7 +158,7 @@ static int lado_audited(store *st, const char *what, const struct lado_args *a)
 		n += snprintf(detail + n, sizeof detail - (size_t)n, "; allegation %lld", (long long)a->allegation_id);
 	if (a->open_only && n > 0 && (size_t)n < sizeof detail)
 		snprintf(detail + n, sizeof detail - (size_t)n, "; open");
-	return audited(st, "lado.list", 0, detail);
+	return audited_read(st, "lado.list", 0, detail, run, a);
 }
 
 int oplists_lado_allegations(store *st, int64_t person_id, bool open_only, int limit, store_lado_allegation_fn fn,
@@ -172,8 +166,7 @@ int oplists_lado_allegations(store *st, int64_t person_id, bool open_only, int l
 {
 	struct lado_args a = {.person_id = person_id, .open_only = open_only, .limit = limit_of(limit),
 			      .each_allegation = fn, .ctx = ctx};
-	int rc = lado_audited(st, "allegations", &a);
-	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_allegations_run, &a);
+	return lado_audited(st, "allegations", &a, lado_allegations_run);
 }
 
 int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, bool open_only, int limit,
@@ -181,15 +174,13 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 {
 	struct lado_args a = {.person_id = person_id, .allegation_id = allegation_id, .open_only = open_only,
 			      .limit = limit_of(limit), .each_alert = fn, .ctx = ctx};
-	int rc = lado_audited(st, "alerts", &a);
-	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_alerts_run, &a);
+	return lado_audited(st, "alerts", &a, lado_alerts_run);
 }
 
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx)
 {
 	struct lado_args a = {.person_id = person_id, .each_employment = fn, .ctx = ctx};
-	int rc = lado_audited(st, "employments", &a);
-	return rc != STORE_OK ? rc : service_in_snapshot(st, lado_employments_run, &a);
+	return lado_audited(st, "employments", &a, lado_employments_run);
 }
 
 /* ---- the homes' register, reports and notes ---- */
@@ -232,22 +223,16 @@ int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx)
 {
 	char detail[80];
 	snprintf(detail, sizeof detail, "operator's list: home %lld's Regulation 44 reports", (long long)home_id);
-	int rc = audited(st, "reg44.list", 0, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct home_args a = {.home_id = home_id, .each_report = fn, .ctx = ctx};
-	return service_in_snapshot(st, reg44_run, &a);
+	return audited_read(st, "reg44.list", 0, detail, reg44_run, &a);
 }
 
 int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx)
 {
 	char detail[80];
 	snprintf(detail, sizeof detail, "operator's list: home %lld's police notes", (long long)home_id);
-	int rc = audited(st, "home_notes.list", 0, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct home_args a = {.home_id = home_id, .each_note = fn, .ctx = ctx};
-	return service_in_snapshot(st, notes_run, &a);
+	return audited_read(st, "home_notes.list", 0, detail, notes_run, &a);
 }
 
 static int signals_run(store_conn *c, void *arg)
@@ -313,13 +298,10 @@ int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
 {
 	char detail[80];
 	snprintf(detail, sizeof detail, "operator's list: speak-up reports%s", ref ? "; one reference" : "");
-	int rc = audited(st, "speakup.list", 0, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct speakup_args a = {.ref = ref, .fn = fn, .ctx = ctx};
 	if (!(a.shown = malloc(sizeof *a.shown)))
 		return STORE_EIO;
-	rc = service_in_snapshot(st, speakups_run, &a);
+	int rc = audited_read(st, "speakup.list", 0, detail, speakups_run, &a);
 	free(a.shown);
 	return rc;
 }
@@ -361,11 +343,8 @@ int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glas
 {
 	char detail[64];
 	snprintf(detail, sizeof detail, "operator's list: break-glass, %s", child_id > 0 ? "one child" : "every child");
-	int rc = audited(st, "break_glass.list", child_id, detail);
-	if (rc != STORE_OK)
-		return rc;
 	struct glass_args a = {.q = {.limit = INT_MAX}, .child_id = child_id, .left = limit_of(limit), .fn = fn,
 			       .ctx = ctx};
 	access_operator_view(&a.v);
-	return service_in_snapshot(st, glass_run, &a);
+	return audited_read(st, "break_glass.list", child_id, detail, glass_run, &a);
 }
