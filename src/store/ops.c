@@ -1160,11 +1160,11 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
 			    "first_seen = min(household_member.first_seen, excluded.first_seen), "
 			    "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
-	/* The same by the household's key, when the caller needs no id: nothing to wait for. */
-	/* A member already seen over a span holding ?3 is left alone (issue 17, "PostgreSQL's own CPU"): the
-	 * rewrite of an unchanged row cost PostgreSQL a new row version, its index entries and WAL on nearly every
-	 * event, and a WHERE on DO UPDATE would still lock (write) the row; first_seen/last_seen only ever widen,
-	 * so a row that holds ?3 now holds it at commit. */
+	/* The same by the household's key, when the caller needs no id: nothing to wait for. A member already
+	 * seen over a span holding ?3 is left alone (issue 17, "PostgreSQL's own CPU"): the rewrite of an unchanged
+	 * row cost PostgreSQL a new row version, its index entries and WAL on nearly every event, and a WHERE on DO
+	 * UPDATE would still lock (write) the row; first_seen/last_seen only ever widen, so a row that holds ?3 now
+	 * holds it at commit. */
 	[S_MEMBER_UPSERT_BY_KEY] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
 				   "SELECT h.id, ?2, ?3, ?3 FROM household h WHERE h.key = ?1 AND NOT EXISTS (SELECT 1 "
 				   "FROM household_member m WHERE m.household_id = h.id AND m.person_id = ?2 "
