@@ -6,7 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshArea, removeDir, tempDir } from './lib.mjs';
+import { freshArea, removeDir, sql, tempDir } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pgReplica = path.join(root, 'scripts/pg-replica.sh');
@@ -77,4 +77,13 @@ export function clusterArea(name) {
 export function replicaArea(name) {
   return scriptArea(name, pgReplica, 'PG_REPLICA_STATE',
     (url) => assert.match(url, /host=[^&]+,[^&]+&.*target_session_attrs=read-write/));
+}
+
+// Ends every client session on the area's database but psql's own, waiting (bounded, by PostgreSQL: 5 s a
+// session) until each is gone: a session hands its table counters (pg_stat_user_tables) over as it ends. The
+// number of sessions ended.
+export function endClientSessions(db) {
+  return Number(sql(db, 'select count(*) from (select pid from pg_stat_activity where datname = ' +
+    "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
+    'where pg_terminate_backend(pid, 5000)'));
 }

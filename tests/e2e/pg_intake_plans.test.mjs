@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { event, postEvent, sql, startServer } from './lib.mjs';
-import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
+import { clusterArea, clusterInstalled, endClientSessions } from './pg_cluster.mjs';
 
 const TABLES = ['person_block_key', 'person', 'household_member', 'identifier'];
 
@@ -32,13 +32,8 @@ describe('intake reads on PostgreSQL by index only', { skip: clusterInstalled ? 
     }
   });
 
-  // Ends every session on the area's database but psql's own, waiting (bounded, by PostgreSQL: 5 s a session)
-  // until each is gone: a session hands its table counters over as it ends.
-  function endServerSessions() {
-    return Number(sql(area.db, 'select count(*) from (select pid from pg_stat_activity where datname = ' +
-      "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
-      'where pg_terminate_backend(pid, 5000)'));
-  }
+  // The server's sessions ended, so that they hand over their table counters
+  const endServerSessions = () => endClientSessions(area.db);
 
   // Whole-table reads so far, by table
   function seqScans() {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { event, postEvent, sql, startServer } from './lib.mjs';
-import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
+import { clusterArea, clusterInstalled, endClientSessions } from './pg_cluster.mjs';
 
 describe('household member upsert on PostgreSQL', { skip: clusterInstalled ? false : 'skipped suite postgresql: initdb not found' }, () => {
   let set;
@@ -27,12 +27,8 @@ describe('household member upsert on PostgreSQL', { skip: clusterInstalled ? fal
     }
   });
 
-  // Ends the server's sessions (bounded by PostgreSQL: 5 s a session) so that they hand over their counters
-  function endServerSessions() {
-    return Number(sql(area.db, 'select count(*) from (select pid from pg_stat_activity where datname = ' +
-      "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
-      'where pg_terminate_backend(pid, 5000)'));
-  }
+  // The server's sessions ended, so that they hand over their table counters
+  const endServerSessions = () => endClientSessions(area.db);
   const updated = () => Number(sql(area.db, "select n_tup_upd from pg_stat_user_tables where relname = 'household_member'"));
   const span = () => sql(area.db, 'select first_seen, last_seen from household_member').trim();
 
