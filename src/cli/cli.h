@@ -73,6 +73,10 @@ void cli_list_fields(const char *const *f, size_t n);
 /* One JSON object on a line of its own (compact, keys in order), and releases it: false when it could not be made
  * (o NULL, or out of memory), when the caller stops the listing. */
 bool cli_list_json(json_t *o);
+/* A command with one subcommand (`break-glass list`, `speakup reports`): runs it on argv from the subcommand
+ * on; --help or -h prints usage (0); anything else prints usage to stderr (2). */
+int cli_one_subcommand(int argc, char **argv, const char *name, int (*run)(int argc, char **argv),
+		       void (*usage)(FILE *f));
 int cli_list_end(const char *cmd);
 int cli_list_run(const char *cmd, const char *db, const char *header, const char *what,
 		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed);

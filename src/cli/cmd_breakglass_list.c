@@ -89,12 +89,5 @@ static int glass_list(int argc, char **argv)
 
 int cmd_break_glass(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return glass_list(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return 2;
+	return cli_one_subcommand(argc, argv, "list", glass_list, usage);
 }

@@ -114,12 +114,5 @@ static int reports(int argc, char **argv)
 
 int cmd_speakup(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "reports") == 0)
-		return reports(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return 2;
+	return cli_one_subcommand(argc, argv, "reports", reports, usage);
 }

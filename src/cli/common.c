@@ -782,6 +782,19 @@ bool cli_list_json(json_t *o)
 	return true;
 }
 
+int cli_one_subcommand(int argc, char **argv, const char *name, int (*run)(int argc, char **argv),
+		       void (*usage)(FILE *f))
+{
+	if (argc >= 2 && strcmp(argv[1], name) == 0)
+		return run(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
+
 int cli_list_end(const char *cmd)
 {
 	if (fflush(stdout) != 0) {
