@@ -856,6 +856,14 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 	return service_in_read(st, a, list_run, &args);
 }
 
+void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah)
+{
+	/* alerts_list's one-child branch, read by list_run with store_alerts under access_view */
+	if (a->audited && a->child_id && q->person_id == a->child_id && a->child_id == ah->child_id &&
+	    !(q->owner_kind && q->owner_kind[0]))
+		ah->alerts = q;
+}
+
 static int caseload_run(store_conn *c, void *arg)
 {
 	struct list_args *a = arg;

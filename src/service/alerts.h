@@ -124,6 +124,8 @@ bool alerts_same_incident(const struct store_alert *a, const struct store_alert 
 struct children_access;
 int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
 		void *ctx);
+/* The read alerts_list(st, a, q, ...) will make, added to *ah (store_send_ahead) when it is one child's. */
+void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah);
 int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
 		    store_allocation_fn fn, void *ctx);
 /* A worker's caseload as a team manager sees it (issue 14): only the children allocated in the teams they

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "clock/now.h"
+#include "service/alerts.h"
 #include "service/audit.h"
 #include "service/service_int.h"
+#include "service/summary.h"
 
 /* The entry of a read, in the write transaction that decides the reader's relationship with the child: a
  * read that needs more is written as a refusal (the action asked for and the basis in its detail), so the
@@ -353,6 +355,36 @@ int children_record(store *st, const struct children_access *a, const struct chi
 		.a = a, .v = v, .ctx = ctx, .found = found, .page = page, .marks_max = marks_max, .end = end};
 	access_view(&a->reader, &r.view);
 	return service_in_read(st, a, read_run, &r);
+}
+
+int children_record_ahead(store *st, const struct children_access *a, const struct store_page *page, int marks_max,
+			  const struct store_alert_query *alerts, struct date today)
+{
+	(void)st;
+	struct children_snapshot *s = a->snapshot;
+	if (!s || s->broken || !may_show(a))
+		return STORE_OK;
+	struct store_ahead ah = {.child_id = a->child_id, .person = true, .identifiers = true};
+	char day[DATE_ISO_LEN + 1];
+	access_view(&a->reader, &ah.view);
+	/* read_run's reads, in its order and with its arguments */
+	ah.households = a->reader.level == ACCESS_FULL;
+	struct store_page marks = {.limit = marks_max}, rows = *page;
+	if (page->agency || page->kind) {
+		marks.agency = page->agency;
+		marks.kind = page->kind;
+	}
+	if (marks_max > 0)
+		ah.marks = &marks;
+	rows.limit = page->limit + 1; /* chronology_page's one row more */
+	ah.rows = &rows;
+	if (alerts)
+		alerts_list_ahead(a, alerts, &ah);
+	summary_read_ahead(a, today, &ah, day);
+	int rc = store_send_ahead(s->c, &ah);
+	if (rc != STORE_OK)
+		s->broken = true; /* as a failed read: the reads after take their own */
+	return rc;
 }
 
 struct search_args {

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 
+#include "core/date.h"
 #include "core/event.h"
 #include "service/access.h"
 #include "service/txq.h"
@@ -96,6 +97,16 @@ struct children_page_end {
  * start (to v->mark). */
 int children_record(store *st, const struct children_access *a, const struct child_visitor *v,
 		    const struct store_page *page, int marks_max, void *ctx, bool *found, struct children_page_end *end);
+
+/* Send now, read later (issue 17): the record page's independent reads sent to the database together in the
+ * access's snapshot (children_snapshot_begin), before they are made: children_record with a visitor that
+ * takes every part and this page and marks_max, alerts_list with alerts (NULL: none), summary_read with
+ * today. On PostgreSQL they are then answered in one round trip with the first of them made (they took one
+ * each). Nothing is sent without a snapshot or for an access that may not read. The reads are made as
+ * ever, after this, audited and under the reader's view: one made otherwise reads afresh (store_send_ahead). */
+struct store_alert_query;
+int children_record_ahead(store *st, const struct children_access *a, const struct store_page *page, int marks_max,
+			  const struct store_alert_query *alerts, struct date today);
 
 /* Children matching a search, as the reader may see them: fn gets each child with the reader's relationship
  * with it. A child they may not see is left out, but for an exact search (NHS number, UPN: exact true), where

@@ -168,6 +168,23 @@ static int summary_run(store_conn *c, void *arg)
 	return rc;
 }
 
+void summary_read_ahead(const struct children_access *a, struct date today, struct store_ahead *ah,
+			char day[DATE_ISO_LEN + 1])
+{
+	/* summary_read's conditions, and status_seen's and contacts_of's reads */
+	if (!a->audited || a->refused || a->reader.level < ACCESS_AGENCY || a->child_id <= 0 || a->child_id != ah->child_id)
+		return;
+	struct store_view view;
+	access_view(&a->reader, &view);
+	bool full = a->reader.level == ACCESS_FULL;
+	if (!full && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
+		return;
+	ah->kinds_json = STATUS_KINDS_JSON;
+	date_format_iso(today, day);
+	ah->placement_day = day; /* status_seen reads it when the view shows it: here, always */
+	ah->contacts_team = SUMMARY_FRONT_DOOR_TEAM;
+}
+
 int summary_read(store *st, const struct children_access *a, struct date today, struct children_summary *out,
 		 bool *shown)
 {

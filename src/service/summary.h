@@ -49,6 +49,10 @@ struct children_summary {
  * The legal status, the placement and the allocation are social care's record: shown with the whole record
  * (ACCESS_FULL), and to social care's own-agency readers from social care's own events only (access_view);
  * *shown false (and out zero) for any other reader. One read snapshot. */
+/* The reads summary_read will make for this access, added to *ah (store_send_ahead; day holds the placement's
+ * day, and must live until ah is sent). Nothing is added for a reader who has no card. */
+void summary_read_ahead(const struct children_access *a, struct date today, struct store_ahead *ah,
+			char day[DATE_ISO_LEN + 1]);
 int summary_read(store *st, const struct children_access *a, struct date today, struct children_summary *out,
 		 bool *shown);
 

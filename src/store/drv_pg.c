@@ -63,6 +63,11 @@ struct pg_variant {
 
 #define MAX_VARIANTS 8
 
+/* What waits unanswered in a pipeline at most (so that neither side's buffers can fill while the other
+ * waits), and the reads sql_send holds at once in a transaction. */
+#define QUEUE_MAX 64
+#define SENT_MAX 32
+
 struct pg_stmt {
 	sql_stmt head; /* must be first */
 	char *sql;     /* with $1..$k */
@@ -78,6 +83,14 @@ struct pg_stmt {
 	bool rollback; /* ROLLBACK (TO ...) */
 	PGresult *res;
 	int row, nrows;
+	/* sql_send: sent with these parameters (key), its answer kept here until a step takes it or the
+	 * transaction ends; serial tells this send's answer from an earlier one's still in the pipeline */
+	bool sent, arrived;
+	int sent_rc;
+	unsigned sent_serial;
+	PGresult *sent_res;
+	char *sent_key;
+	size_t sent_keylen;
 	unsigned char **blobs; /* decoded bytea of the current row, by column */
 	size_t *bloblen;
 	int ncols;
@@ -88,6 +101,14 @@ struct pg_db {
 	PGconn *conn;
 	int64_t changes;
 	int queued; /* statements sent in pipeline mode whose answers are not read yet (SQL_DEFERRED) */
+	/* for each of those, in order: the read sql_send sent (its answer kept for its step), or none */
+	struct {
+		struct pg_stmt *x;
+		unsigned serial;
+	} sentq[QUEUE_MAX + 2];
+	struct pg_stmt *sent[SENT_MAX]; /* the statements holding a sent read (forgotten at the transaction's end) */
+	int nsent;
+	unsigned serial;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
@@ -167,6 +188,7 @@ static void count(struct pg_db *d, const char *sql, int statements)
 }
 
 static int settle(struct pg_db *d);
+static void forget_all_sent(struct pg_db *d);
 
 /* A command with no parameters (transactions, savepoints, DDL), after whatever is queued: a ROLLBACK runs
  * whatever became of that, anything else fails with the first queued failure. */
@@ -175,6 +197,8 @@ static int pexec(struct pg_db *d, const char *sql)
 	int q = settle(d);
 	if (q != STORE_OK && strncmp(sql, "ROLLBACK", 8) != 0)
 		return q;
+	if (strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "BEGIN", 5) == 0)
+		forget_all_sent(d); /* reads sent ahead belong to the transaction (or the savepoint) that ends */
 	count(d, sql, 0);
 	PGresult *r = PQexec(d->conn, sql);
 	int rc = map_res(d, r);
@@ -266,6 +290,31 @@ static void drop_row(struct pg_stmt *x)
 	}
 }
 
+/* A read sent ahead (sql_send) and not stepped: its answer dropped (or, still in the pipeline, dropped when
+ * it arrives: its serial no longer matches). */
+static void forget_sent(struct pg_db *d, struct pg_stmt *x)
+{
+	if (!x->sent)
+		return;
+	x->sent = x->arrived = false;
+	PQclear(x->sent_res);
+	x->sent_res = NULL;
+	free(x->sent_key);
+	x->sent_key = NULL;
+	for (int i = 0; i < d->nsent; i++)
+		if (d->sent[i] == x) {
+			d->sent[i] = d->sent[--d->nsent];
+			break;
+		}
+}
+
+/* At a transaction's end: an answer sent ahead belongs to its snapshot alone. */
+static void forget_all_sent(struct pg_db *d)
+{
+	while (d->nsent > 0)
+		forget_sent(d, d->sent[d->nsent - 1]);
+}
+
 static void pg_reset(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
@@ -283,6 +332,11 @@ static void pg_reset(sql_stmt *s)
 static void pg_finalize(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
+	struct pg_db *d = PG(s->db);
+	forget_sent(d, x);
+	for (int i = 0; i < d->queued && i < QUEUE_MAX + 2; i++)
+		if (d->sentq[i].x == x)
+			d->sentq[i].x = NULL;
 	pg_reset(s);
 	free(x->sql);
 	free(x);
@@ -496,7 +550,15 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 				const char *t = PQcmdTuples(r);
 				d->changes = t && *t ? strtoll(t, NULL, 10) : 0;
 			}
-			if (q < queued) {
+			struct pg_stmt *t = q < queued && q < QUEUE_MAX + 2 ? d->sentq[q].x : NULL;
+			if (t) { /* a read sent ahead: its answer is its step's, kept whole (a stale one dropped) */
+				if (t->sent && !t->arrived && t->sent_serial == d->sentq[q].serial) {
+					t->arrived = true;
+					t->sent_rc = x;
+					t->sent_res = r;
+					continue;
+				}
+			} else if (q < queued) {
 				if (qrc == STORE_OK && x != STORE_OK) {
 					qrc = x;
 					if (getenv("SAFEGUARD_SQL_TRACE"))
@@ -540,9 +602,9 @@ static int queue_statement(struct pg_db *d, const char *name, int n, const char 
 		set_err(d, PQerrorMessage(d->conn));
 		return pipeline_broken(d);
 	}
-	d->queued++;
+	d->sentq[d->queued++].x = NULL;
 	/* A bound on what waits unanswered, so that neither side's buffers can fill while the other waits. */
-	return d->queued >= 64 ? settle(d) : STORE_OK;
+	return d->queued >= QUEUE_MAX ? settle(d) : STORE_OK;
 }
 
 /* The statement (under SAVEPOINT sg_statement .. RELEASE when sp: a write whose refusal the caller may
@@ -584,6 +646,147 @@ static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const ch
 	return rc[2];
 }
 
+/* The bound parameters as PQexecPrepared takes them. */
+static void params_out(struct pg_stmt *x, const char **values, int *lengths, int *formats)
+{
+	for (int k = 0; k < x->nparams; k++) {
+		struct pg_param *p = &x->p[k];
+		formats[k] = 0;
+		lengths[k] = 0;
+		switch (p->kind) {
+		case P_INT:
+		case P_DOUBLE:
+			values[k] = p->num;
+			break;
+		case P_TEXT:
+			if (p->len >= 0 && memchr(p->ptr, '\0', (size_t)p->len) == NULL) {
+				/* a counted text: binary format sends exactly those bytes */
+				formats[k] = 1;
+				lengths[k] = p->len;
+			}
+			values[k] = p->ptr;
+			break;
+		case P_BLOB:
+			values[k] = p->ptr;
+			lengths[k] = p->len;
+			formats[k] = 1;
+			break;
+		default:
+			values[k] = NULL;
+		}
+	}
+}
+
+/* The bound parameters as one string of bytes (each its kind, its length and its bytes), to tell whether a
+ * step is bound as its statement was sent ahead (sql_send). NULL when out of memory. */
+static char *params_key(struct pg_stmt *x, size_t *len)
+{
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		char *out = pass ? malloc(n ? n : 1) : NULL;
+		if (pass && !out)
+			return NULL;
+		size_t o = 0;
+		for (int k = 0; k < x->nparams; k++) {
+			const struct pg_param *p = &x->p[k];
+			const void *v = NULL;
+			size_t l = 0;
+			if (p->kind == P_INT || p->kind == P_DOUBLE) {
+				v = p->num;
+				l = strlen(p->num);
+			} else if (p->kind == P_TEXT || p->kind == P_BLOB) {
+				v = p->ptr;
+				l = p->kind == P_TEXT && p->len < 0 ? strlen(p->ptr) : (size_t)p->len;
+			}
+			unsigned char head[1 + sizeof l];
+			head[0] = (unsigned char)p->kind;
+			memcpy(head + 1, &l, sizeof l);
+			if (pass) {
+				memcpy(out + o, head, sizeof head);
+				if (l)
+					memcpy(out + o + sizeof head, v, l);
+			}
+			o += sizeof head + l;
+		}
+		if (pass) {
+			*len = o;
+			return out;
+		}
+		n = o;
+	}
+	return NULL;
+}
+
+/* Sends a read ahead of its step (sql_send): inside a transaction, in pipeline mode, its answer kept for the
+ * step (drain) when it arrives with whatever is sent next that waits. */
+static int pg_send(sql_stmt *s)
+{
+	struct pg_stmt *x = PS(s);
+	struct pg_db *d = PG(s->db);
+	bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+	if (x->write || x->rollback || !intx || x->res)
+		return STORE_OK; /* nothing to gain: the step runs it */
+	forget_sent(d, x);
+	if (d->nsent == SENT_MAX)
+		return STORE_OK;
+	int rc = STORE_OK;
+	const char *name = variant(d, x, &rc);
+	if (!name)
+		return rc;
+	size_t keylen = 0;
+	char *key = params_key(x, &keylen);
+	if (!key)
+		return STORE_OK;
+	const char *values[SQL_NOW_PARAM + 8];
+	int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
+	params_out(x, values, lengths, formats);
+	if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(d->conn)) {
+		free(key);
+		return STORE_OK;
+	}
+	d->head.statements++;
+	if (!PQsendQueryPrepared(d->conn, name, x->nparams, values, lengths, formats, 0)) {
+		free(key);
+		set_err(d, PQerrorMessage(d->conn));
+		return pipeline_broken(d);
+	}
+	x->sent = true;
+	x->arrived = false;
+	x->sent_key = key;
+	x->sent_keylen = keylen;
+	x->sent_serial = ++d->serial;
+	d->sent[d->nsent++] = x;
+	d->sentq[d->queued].x = x;
+	d->sentq[d->queued++].serial = x->sent_serial;
+	return d->queued >= QUEUE_MAX ? settle(d) : STORE_OK;
+}
+
+/* The answer of a read sent ahead, when this step is bound as it was sent (waiting for it if it has not
+ * arrived: one round trip for everything sent): true with x->res set and *rc its outcome. Otherwise the sent
+ * answer is dropped and the step runs the statement itself. */
+static bool take_sent(struct pg_db *d, struct pg_stmt *x, int *rc)
+{
+	size_t keylen = 0;
+	char *key = params_key(x, &keylen);
+	bool same = key && keylen == x->sent_keylen && memcmp(key, x->sent_key, keylen) == 0;
+	free(key);
+	int q = STORE_OK;
+	if (same && !x->arrived) {
+		d->waiter = x->sql; /* the round trip is this read's (BENCH_PG_RT) */
+		q = settle(d);
+	}
+	if (!same || !x->arrived) {
+		forget_sent(d, x);
+		return false;
+	}
+	x->res = x->sent_res;
+	x->sent_res = NULL;
+	/* what was queued before it failed first (a BEGIN on a lost connection): as for any statement that waits */
+	*rc = q != STORE_OK ? q : x->sent_rc;
+	forget_sent(d, x);
+	return true;
+}
+
 static int pg_step(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
@@ -595,7 +798,9 @@ static int pg_step(sql_stmt *s)
 		return SQL_DONE;
 	}
 	int rc = STORE_OK;
-	if (x->rollback && x->nparams == 0) {
+	if (x->sent && take_sent(d, x, &rc)) {
+		/* answered with what was sent ahead with it */
+	} else if (x->rollback && x->nparams == 0) {
 		/* ROLLBACK TO after a refused queued write: the transaction is aborted, where PostgreSQL refuses to
 		 * prepare anything, so it goes as it is (simple protocol), once the queue is answered (whatever the
 		 * queued statements did is undone by it). */
@@ -609,32 +814,7 @@ static int pg_step(sql_stmt *s)
 			return rc;
 		const char *values[SQL_NOW_PARAM + 8];
 		int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
-		for (int k = 0; k < x->nparams; k++) {
-			struct pg_param *p = &x->p[k];
-			formats[k] = 0;
-			lengths[k] = 0;
-			switch (p->kind) {
-			case P_INT:
-			case P_DOUBLE:
-				values[k] = p->num;
-				break;
-			case P_TEXT:
-				if (p->len >= 0 && memchr(p->ptr, '\0', (size_t)p->len) == NULL) {
-					/* a counted text: binary format sends exactly those bytes */
-					formats[k] = 1;
-					lengths[k] = p->len;
-				}
-				values[k] = p->ptr;
-				break;
-			case P_BLOB:
-				values[k] = p->ptr;
-				lengths[k] = p->len;
-				formats[k] = 1;
-				break;
-			default:
-				values[k] = NULL;
-			}
-		}
+		params_out(x, values, lengths, formats);
 		d->waiter = x->sql;
 		bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
 		if (intx && x->deferred)
@@ -767,6 +947,7 @@ static int pg_begin(sql_db *d, bool write)
 	int q = settle(p);
 	if (q != STORE_OK)
 		return q;
+	forget_all_sent(p);
 	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn))
 		return pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	p->head.statements++;
@@ -774,7 +955,7 @@ static int pg_begin(sql_db *d, bool write)
 		set_err(p, PQerrorMessage(p->conn));
 		return pipeline_broken(p);
 	}
-	p->queued++;
+	p->sentq[p->queued++].x = NULL;
 	return STORE_OK;
 }
 
@@ -782,6 +963,7 @@ static int pg_commit(sql_db *d)
 {
 	struct pg_db *p = PG(d);
 	int q = settle(p);
+	forget_all_sent(p);
 	if (q != STORE_OK)
 		return q;
 	count(p, NULL, 1);
@@ -1156,6 +1338,7 @@ static const struct sql_driver pg_driver = {
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.send = pg_send,
 	.column_int64 = pg_col_int64,
 	.column_double = pg_col_double,
 	.column_text = pg_col_text,

@@ -2464,12 +2464,21 @@ static void person_row(sql_stmt *s, struct store_person *p)
 	p->given_fold[0] = p->family_fold[0] = '\0';
 }
 
-static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
+/* Each read that store_send_ahead may send is prepared and bound by one function, which both the read and
+ * the sending call, so that the read finds what was sent (store/sql.h sql_send: bound alike). */
+static sql_stmt *person_get_stmt(store_conn *c, int64_t id)
 {
 	sql_stmt *s = stmt(CONN(c), S_PERSON_GET);
+	if (s)
+		sql_bind_int64(s, 1, id);
+	return s;
+}
+
+static int sq_person_get(store_conn *c, int64_t id, struct store_person *out, bool *found)
+{
+	sql_stmt *s = person_get_stmt(c, id);
 	if (!s)
 		return STORE_EIO;
-	sql_bind_int64(s, 1, id);
 	int rc = sql_step(s);
 	*found = rc == SQL_ROW;
 	if (*found)
@@ -2629,13 +2638,20 @@ static int ident_row(sql_stmt *s, void *arg)
 	return w->fn(col_str(s, 0), col_str(s, 1), col_str(s, 2), w->ctx);
 }
 
-static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx)
+static sql_stmt *identifiers_stmt(store_conn *c, int64_t person_id)
 {
 	sql_stmt *s = stmt(CONN(c), S_IDENT_EACH);
+	if (s)
+		sql_bind_int64(s, 1, person_id);
+	return s;
+}
+
+static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifier_fn fn, void *ctx)
+{
+	sql_stmt *s = identifiers_stmt(c, person_id);
 	struct ident_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sql_bind_int64(s, 1, person_id);
 	return each_row(s, ident_row, &w);
 }
 
@@ -2690,13 +2706,20 @@ static int hh_row(sql_stmt *s, void *arg)
 	return w->fn(&h, w->ctx);
 }
 
-static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx)
+static sql_stmt *households_stmt(store_conn *c, int64_t person_id)
 {
 	sql_stmt *s = stmt(CONN(c), S_HOUSEHOLDS_OF);
+	if (s)
+		sql_bind_int64(s, 1, person_id);
+	return s;
+}
+
+static int sq_households_of(store_conn *c, int64_t person_id, store_household_fn fn, void *ctx)
+{
+	sql_stmt *s = households_stmt(c, person_id);
 	struct hh_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sql_bind_int64(s, 1, person_id);
 	return each_row(s, hh_row, &w);
 }
 
@@ -2835,14 +2858,13 @@ static int event_row(sql_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
-			 store_event_fn fn, void *ctx)
+static sql_stmt *chronology_stmt(store_conn *c, const struct store_view *v, int64_t person_id,
+				 const struct store_page *page)
 {
 	bool after = page->before_at != NULL;
 	sql_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
-	struct event_walk w = {fn, ctx};
 	if (!s)
-		return STORE_EIO;
+		return NULL;
 	bind_view(s, v);
 	sql_bind_int64(s, 1, person_id);
 	sql_bind_int(s, 2, page->limit);
@@ -2854,6 +2876,16 @@ static int sq_chronology(store_conn *c, const struct store_view *v, int64_t pers
 		text(s, 5, page->agency);
 	if (page->kind)
 		text(s, 6, page->kind);
+	return s;
+}
+
+static int sq_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			 store_event_fn fn, void *ctx)
+{
+	sql_stmt *s = chronology_stmt(c, v, person_id, page);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
 	return each_row(s, event_row, &w);
 }
 
@@ -2891,13 +2923,12 @@ static int mark_row(sql_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
-static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
-			  store_event_fn fn, void *ctx)
+static sql_stmt *marks_stmt(store_conn *c, const struct store_view *v, int64_t person_id,
+			    const struct store_page *page)
 {
 	sql_stmt *s = stmt(CONN(c), view_every_event(v) ? S_EVENT_MARKS_EVERY : S_EVENT_MARKS);
-	struct event_walk w = {fn, ctx};
 	if (!s)
-		return STORE_EIO;
+		return NULL;
 	bind_view(s, v);
 	sql_bind_int64(s, 1, person_id);
 	sql_bind_int(s, 2, page->limit);
@@ -2905,6 +2936,16 @@ static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t per
 		text(s, 3, page->agency);
 	if (page->kind)
 		text(s, 4, page->kind);
+	return s;
+}
+
+static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
+			  store_event_fn fn, void *ctx)
+{
+	sql_stmt *s = marks_stmt(c, v, person_id, page);
+	struct event_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
 	return each_row(s, mark_row, &w);
 }
 
@@ -3742,15 +3783,23 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 /* ---- what the rules read ----------------------------------------------------------------------------- */
 
 /* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id. */
+static sql_stmt *events_of_kinds_stmt(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json)
+{
+	sql_stmt *s = stmt(CONN(c), id);
+	if (s) {
+		sql_bind_int64(s, 1, person_id);
+		text(s, 2, kinds_json);
+	}
+	return s;
+}
+
 static int events_of_kinds(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json,
 			   store_event_fn fn, void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = events_of_kinds_stmt(c, id, person_id, kinds_json);
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	sql_bind_int64(s, 1, person_id);
-	text(s, 2, kinds_json);
 	return each_row(s, event_row, &w);
 }
 
@@ -3902,17 +3951,12 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 	return alerts_walk(c, v, S_ALERTS_OWNED, q, fn, ctx);
 }
 
-static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
-		       store_alert_fn fn, void *ctx)
+static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
+			     const struct store_alert_query *q)
 {
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
-		return STORE_EIO;
-	struct alert_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
+		return NULL;
 	bind_view(s, v);
 	text(s, 1, q->state);
 	sql_bind_int(s, 2, q->open_or_acknowledged);
@@ -3921,6 +3965,22 @@ static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id i
 	text(s, 5, q->escalated_to);
 	sql_bind_int64(s, 6, q->person_id);
 	sql_bind_int(s, 7, q->limit > 0 ? q->limit : 100);
+	return s;
+}
+
+static int alerts_walk(store_conn *c, const struct store_view *v, enum stmt_id id, const struct store_alert_query *q,
+		       store_alert_fn fn, void *ctx)
+{
+	struct alert_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	sql_stmt *s = alerts_stmt(c, v, id, q);
+	if (!s) {
+		free(w);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
 	int rc = each_row(s, alert_walk_row, w);
 	free(w);
 	return rc;
@@ -4737,11 +4797,21 @@ static int placement_keep(const struct store_home_placement *p, void *ctx)
 	return 0;
 }
 
+static sql_stmt *placement_stmt(store_conn *c, int64_t person_id, const char *day)
+{
+	sql_stmt *s = stmt(CONN(c), S_PLACEMENT_CURRENT);
+	if (s) {
+		sql_bind_int64(s, 1, person_id);
+		text(s, 2, day);
+	}
+	return s;
+}
+
 static int sq_person_placement(store_conn *c, int64_t person_id, const char *day, struct store_home_placement *out,
 			       bool *found)
 {
-	sql_stmt *s = stmt(CONN(c), S_PLACEMENT_CURRENT);
 	struct placement_walk *w = calloc(1, sizeof *w);
+	sql_stmt *s = w ? placement_stmt(c, person_id, day) : NULL;
 	int rc;
 	*found = false;
 	if (!s || !w) {
@@ -4749,8 +4819,6 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 		return STORE_EIO;
 	}
 	w->fn = placement_keep;
-	sql_bind_int64(s, 1, person_id);
-	text(s, 2, day);
 	rc = each_row(s, placement_home_row, w);
 	if (rc == 1) {
 		*out = w->p;
@@ -5696,15 +5764,23 @@ static int sq_team_contact_get(store_conn *c, const char *code, struct store_tea
 	return r;
 }
 
+static sql_stmt *contacts_stmt(store_conn *c, int64_t child_id, const char *fallback_team)
+{
+	sql_stmt *s = stmt(CONN(c), S_CHILD_CONTACTS);
+	if (s) {
+		sql_bind_int64(s, 1, child_id);
+		text(s, 2, fallback_team);
+	}
+	return s;
+}
+
 static int sq_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team,
 			     struct store_child_contacts *out)
 {
-	sql_stmt *s = stmt(CONN(c), S_CHILD_CONTACTS);
+	sql_stmt *s = contacts_stmt(c, child_id, fallback_team);
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
-	sql_bind_int64(s, 1, child_id);
-	text(s, 2, fallback_team);
 	int rc = sql_step(s);
 	if (rc == SQL_ROW) {
 		out->allocated = sql_column_int64(s, 0) != 0;
@@ -6755,6 +6831,38 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 	return rc;
 }
 
+/* ---- send now, read later (issue 17) ------------------------------------------------------------------ */
+
+static int send_stmt(sql_stmt *s)
+{
+	return s ? sql_send(s) : STORE_EIO;
+}
+
+static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
+{
+	const struct store_view *v = &a->view;
+	int rc = STORE_OK;
+	if (rc == STORE_OK && a->person)
+		rc = send_stmt(person_get_stmt(c, a->child_id));
+	if (rc == STORE_OK && a->identifiers)
+		rc = send_stmt(identifiers_stmt(c, a->child_id));
+	if (rc == STORE_OK && a->households)
+		rc = send_stmt(households_stmt(c, a->child_id));
+	if (rc == STORE_OK && a->marks)
+		rc = send_stmt(marks_stmt(c, v, a->child_id, a->marks));
+	if (rc == STORE_OK && a->rows)
+		rc = send_stmt(chronology_stmt(c, v, a->child_id, a->rows));
+	if (rc == STORE_OK && a->alerts && a->alerts->person_id)
+		rc = send_stmt(alerts_stmt(c, v, S_ALERTS_CHILD, a->alerts));
+	if (rc == STORE_OK && a->kinds_json)
+		rc = send_stmt(events_of_kinds_stmt(c, S_EVENTS_KINDS_ONE, a->child_id, a->kinds_json));
+	if (rc == STORE_OK && a->placement_day)
+		rc = send_stmt(placement_stmt(c, a->child_id, a->placement_day));
+	if (rc == STORE_OK && a->contacts_team)
+		rc = send_stmt(contacts_stmt(c, a->child_id, a->contacts_team));
+	return rc;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -6800,6 +6908,7 @@ const struct store_ops store_sqlite_ops = {
 	.event_count = sq_event_count,
 	.event_marks = sq_event_marks,
 	.event_kinds = sq_event_kinds,
+	.send_ahead = sq_send_ahead,
 	.audit_append = sq_audit_append,
 	.audit_count = sq_audit_count,
 	.child_agency_contributed = sq_child_agency_contributed,

@@ -55,6 +55,8 @@ struct sql_driver {
 	int (*bind_blob)(sql_stmt *s, int i, const void *v, int n);
 	int (*bind_null)(sql_stmt *s, int i);
 	int (*step)(sql_stmt *s);
+	/* sql_send below; NULL: nothing is sent ahead, the step runs the statement (SQLite) */
+	int (*send)(sql_stmt *s);
 	int64_t (*column_int64)(sql_stmt *s, int i);
 	double (*column_double)(sql_stmt *s, int i);
 	const unsigned char *(*column_text)(sql_stmt *s, int i);
@@ -134,6 +136,15 @@ static inline int sql_bind_text(sql_stmt *s, int i, const char *v, int n) { retu
 static inline int sql_bind_blob(sql_stmt *s, int i, const void *v, int n) { return s->db->drv->bind_blob(s, i, v, n); }
 static inline int sql_bind_null(sql_stmt *s, int i) { return s->db->drv->bind_null(s, i); }
 int sql_step(sql_stmt *s);
+/* Send now, step later (issue 17): a read inside a transaction, bound, is sent without waiting for its answer,
+ * so that a snapshot's independent reads travel to the server together and are answered in one round trip.
+ * What was sent survives the next sql_prepare of the statement's id: the first sql_step after it takes the
+ * answer when the statement is bound exactly as it was sent, and otherwise runs it afresh. So a read sent
+ * and then not made, or made with other values, costs its own work and nothing else; what was sent and not
+ * stepped is forgotten when the transaction ends. STORE_OK or a negative STORE_E* (the connection is then
+ * of no use, as after a failed step). An engine that has nothing to gain (SQLite's file) sends nothing, and
+ * outside a transaction, or for a write, nothing is sent either. */
+static inline int sql_send(sql_stmt *s) { return s->db->drv->send ? s->db->drv->send(s) : 0; }
 static inline int64_t sql_column_int64(sql_stmt *s, int i) { return s->db->drv->column_int64(s, i); }
 static inline int sql_column_int(sql_stmt *s, int i) { return (int)s->db->drv->column_int64(s, i); }
 static inline double sql_column_double(sql_stmt *s, int i) { return s->db->drv->column_double(s, i); }

@@ -232,6 +232,11 @@ int store_chronology(store_conn *c, const struct store_view *v, int64_t person_i
 	return v ? c->ops->chronology(c, v, person_id, page, fn, ctx) : STORE_EIO;
 }
 
+int store_send_ahead(store_conn *c, const struct store_ahead *a)
+{
+	return a ? c->ops->send_ahead(c, a) : STORE_EIO;
+}
+
 int store_event_count(store_conn *c, int64_t person_id, int64_t *n)
 {
 	return c->ops->event_count(c, person_id, n);

@@ -91,4 +91,28 @@ int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, s
 int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
 		      store_event_fn fn, void *ctx);
 
+/* Send now, read later (issue 17): the independent reads a page will make of one child in the open read
+ * transaction (store_begin_read), sent to the database together now, so that they are answered together
+ * with the first of them that is made: on PostgreSQL one round trip for them all instead of one each. Each
+ * is then made as usual, by the same call with the same arguments (those named against each field below),
+ * and gets the answer that was sent ahead; a call made with other arguments reads afresh, and a read sent and
+ * never made costs only its own work. What is not made before the transaction ends is forgotten. NULL or
+ * false fields are not sent. SQLite sends nothing (its reads cost no round trip): the calls read as ever.
+ * A read sent ahead is a read the caller will make: the view and need-to-know are those of that call. */
+struct store_alert_query;
+struct store_ahead {
+	int64_t child_id;
+	struct store_view view;                 /* the reader's, for the marks, the rows and the alerts */
+	bool person;                            /* store_person_get(c, child_id, ...) */
+	bool identifiers;                       /* store_identifiers_each(c, child_id, ...) */
+	bool households;                        /* store_households_of(c, child_id, ...) */
+	const struct store_page *marks;         /* store_event_marks(c, &view, child_id, marks, ...) */
+	const struct store_page *rows;          /* store_chronology(c, &view, child_id, rows, ...) */
+	const struct store_alert_query *alerts; /* store_alerts(c, &view, alerts, ...), alerts->person_id set */
+	const char *kinds_json;                 /* store_events_of_kinds(c, child_id, kinds_json, ...) */
+	const char *placement_day;              /* store_person_placement(c, child_id, placement_day, ...) */
+	const char *contacts_team;              /* store_child_contacts(c, child_id, contacts_team, ...) */
+};
+int store_send_ahead(store_conn *c, const struct store_ahead *a);
+
 #endif

@@ -64,6 +64,7 @@ struct store_ops {
 	int (*event_marks)(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page, store_event_fn fn,
 			   void *ctx);
 	int (*event_kinds)(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx);
+	int (*send_ahead)(store_conn *c, const struct store_ahead *a);
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);

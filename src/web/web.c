@@ -1063,12 +1063,17 @@ static void summary_view(struct record_job *j)
 	json_object_set_new(j->view, "summary", s);
 }
 
+/* The record page's alerts: the open and acknowledged, newest first (and one more, to say there are more). */
+static struct store_alert_query record_alerts_query(const struct record_job *j)
+{
+	return (struct store_alert_query){
+		.open_or_acknowledged = true, .person_id = j->access.child_id, .limit = RECORD_ALERTS_MAX + 1};
+}
+
 static void alerts_view(struct record_job *j)
 {
 	struct rec_alerts r = {.list = json_array(), .today = web_today()};
-	struct store_alert_query q = {.open_or_acknowledged = true,
-				      .person_id = j->access.child_id,
-				      .limit = RECORD_ALERTS_MAX + 1};
+	struct store_alert_query q = record_alerts_query(j);
 	int rc = alerts_list(j->w->st, &j->access, &q, rec_alert, &r);
 	if (rc != STORE_OK) { /* the record is still worth showing: it says the alerts could not be read */
 		fprintf(stderr, "safeguard: a child's alerts could not be read (error %d)\n", rc);
@@ -1120,6 +1125,9 @@ static void record_continue(http_request *rq, void *ctx)
 	 * without one (none could be had) each read takes its own. */
 	if (j->page == PAGE_RECORD) {
 		children_snapshot_begin(w->st, &j->access);
+		/* and its independent reads sent together: on PostgreSQL one round trip for them (issue 17) */
+		struct store_alert_query alerts_q = record_alerts_query(j);
+		children_record_ahead(w->st, &j->access, &j->page_q, TIMELINE_MAX, &alerts_q, web_today());
 		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found, &j->end);
 	} else {
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
