@@ -18,6 +18,9 @@
  *    record went from 18 round trips to 9 (docs/BENCHMARKS.md, "PostgreSQL intake").
  *  - a reader's snapshot (BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY) is queued the same way and answered
  *    with its first read: a page's snapshot took a round trip for its BEGIN alone (pg_begin).
+ *  - reads sent ahead (sql_send) go into the same pipeline, each answer kept in its statement until a step
+ *    bound alike takes it (pg_send, take_sent): the record page's nine independent reads, nine round trips,
+ *    are answered in one, with the snapshot's BEGIN.
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
@@ -777,6 +780,10 @@ static bool take_sent(struct pg_db *d, struct pg_stmt *x, int *rc)
 	}
 	if (!same || !x->arrived) {
 		forget_sent(d, x);
+		if (same && q != STORE_OK) { /* the pipeline broke before its answer: the connection is of no use */
+			*rc = q;
+			return true;
+		}
 		return false;
 	}
 	x->res = x->sent_res;

@@ -6842,6 +6842,8 @@ static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
 {
 	const struct store_view *v = &a->view;
 	int rc = STORE_OK;
+	if (!CONN(c)->db->drv->send)
+		return STORE_OK; /* nothing would be sent (SQLite): the reads are made as ever */
 	if (rc == STORE_OK && a->person)
 		rc = send_stmt(person_get_stmt(c, a->child_id));
 	if (rc == STORE_OK && a->identifiers)
