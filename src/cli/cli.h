@@ -50,6 +50,10 @@ int cli_audit_list(int argc, char **argv);
 int cli_token_list(int argc, char **argv);
 /* safeguard user list (argv[0] is "list"). */
 int cli_user_list(int argc, char **argv);
+/* safeguard link reviews (argv[0] is "reviews"). */
+int cli_link_reviews(int argc, char **argv);
+/* safeguard recordings list (argv[0] is "list"). */
+int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */
 int cli_team_list(int argc, char **argv);
 
