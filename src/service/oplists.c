@@ -236,6 +236,50 @@ int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *
 	return audited_read(st, "home_notes.list", 0, detail, notes_run, &a);
 }
 
+struct incident_args {
+	struct store_view v;
+	struct store_incident_query q;
+	struct store_home_incident *shown;
+	store_home_incident_fn fn;
+	void *ctx;
+};
+
+/* What the operator is shown of an incident, chosen here and not by the edge: the child by id, no summary. */
+static int incident_each(const struct store_home_incident *i, void *arg)
+{
+	struct incident_args *a = arg;
+	struct store_home_incident *o = a->shown;
+	*o = *i;
+	o->summary[0] = o->given_name[0] = o->family_name[0] = '\0';
+	return a->fn(o, a->ctx);
+}
+
+static int incidents_run(store_conn *c, void *arg)
+{
+	struct incident_args *a = arg;
+	return store_home_incidents(c, &a->v, &a->q, incident_each, a);
+}
+
+int oplists_home_incidents(store *st, int64_t home_id, const char *type, int limit, store_home_incident_fn fn,
+			   void *ctx)
+{
+	char detail[96];
+	if (home_id > 0)
+		snprintf(detail, sizeof detail, "operator's list: home %lld's incidents", (long long)home_id);
+	else
+		snprintf(detail, sizeof detail, "operator's list: every home's incidents");
+	struct incident_args a = {.q = {.home_id = home_id, .la_code = "", .type = type ? type : "", .since = "",
+					.limit = limit_of(limit)},
+				  .fn = fn,
+				  .ctx = ctx};
+	access_operator_view(&a.v);
+	if (!(a.shown = malloc(sizeof *a.shown))) /* large: not on the stack */
+		return STORE_EIO;
+	int rc = audited_read(st, "home_incidents.list", 0, detail, incidents_run, &a);
+	free(a.shown);
+	return rc;
+}
+
 static int signals_run(store_conn *c, void *arg)
 {
 	struct home_args *a = arg;

@@ -44,6 +44,12 @@ int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);
 int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx);
 /* A home's police location-risk notes (`homes notes`), newest first: audited ("home_notes.list"). */
 int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx);
+/* What happened in the homes (`homes incidents`), newest first: of one home (home_id 0: every home's), of one type
+ * (type "" or NULL: any), up to limit (0: all). An incident may name a child: audited ("home_incidents.list", the
+ * home in detail) before it is read, and shown as the operator may see it: no sealed child's (access_operator_view),
+ * the child by id only, and not the summary (free text about the child). */
+int oplists_home_incidents(store *st, int64_t home_id, const char *type, int limit, store_home_incident_fn fn,
+			   void *ctx);
 /* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);

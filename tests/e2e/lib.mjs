@@ -845,6 +845,16 @@ export function linkReviews(dbPath, { child, open } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard homes incidents --json` (newest first; audited home_incidents.list; the child by id, no summary, no
+ * sealed child's): [{id, home_id, child, occurred_at, type, duration_min, technique, child_injured,
+ * staff_involved, debrief_offered}]. */
+export function homeIncidents(dbPath, { home, type } = {}) {
+  const args = ['homes', 'incidents', '--db', dbUrl(dbPath), '--json'];
+  if (home !== undefined) args.push('--home', String(home));
+  if (type !== undefined) args.push('--type', type);
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 
