@@ -40,6 +40,7 @@ int cli_homes_list(int argc, char **argv);
 int cli_homes_reg44(int argc, char **argv);
 int cli_homes_notes(int argc, char **argv);
 int cli_homes_signals(int argc, char **argv);
+int cli_homes_incidents(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */
@@ -50,6 +51,10 @@ int cli_audit_list(int argc, char **argv);
 int cli_token_list(int argc, char **argv);
 /* safeguard user list (argv[0] is "list"). */
 int cli_user_list(int argc, char **argv);
+/* safeguard link reviews (argv[0] is "reviews"). */
+int cli_link_reviews(int argc, char **argv);
+/* safeguard recordings list (argv[0] is "list"). */
+int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */
 int cli_team_list(int argc, char **argv);
 

@@ -9,18 +9,22 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "oversight/oversight.h"
 #include "service/oplists.h"
 
-enum what { HOMES, REG44, NOTES, SIGNALS };
+enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS };
 
 #define HOMES_HEADER "id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date"
 #define REG44_HEADER "id\thome_id\tmonth\treceived_at\tvisitor\tsafeguarded\tsummary"
 #define NOTES_HEADER "id\thome_id\tauthor\tagency\tcreated_at\ttext"
+#define INCIDENTS_HEADER                                                                                        \
+	"id\thome_id\tchild\toccurred_at\ttype\tduration_min\ttechnique\tchild_injured\tstaff_involved\t"          \
+	"debrief_offered"
 #define SIGNALS_HEADER "run\thome_id\tmonth\tindicator\tdirection\tstatistic\tthreshold\tobserved\texpected\tmonths\treason"
 
 struct listing {
 	enum what what;
-	const char *la;
+	const char *la, *type;
 	int64_t home, run;
 	bool json, failed;
 };
@@ -30,6 +34,7 @@ static const char *cmd_name(enum what w)
 	return w == HOMES ? "safeguard homes list"
 	       : w == REG44 ? "safeguard homes reg44"
 	       : w == NOTES ? "safeguard homes notes"
+	       : w == INCIDENTS ? "safeguard homes incidents"
 			    : "safeguard homes signals";
 }
 
@@ -38,7 +43,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard homes list --db URL [--la CODE] [--json]\n"
 		   "       safeguard homes reg44 --db URL --home ID [--json]\n"
 		   "       safeguard homes notes --db URL --home ID [--json]\n"
-		   "       safeguard homes signals --db URL --run ID [--home ID] [--json]\n\n"
+		   "       safeguard homes signals --db URL --run ID [--home ID] [--json]\n"
+		   "       safeguard homes incidents --db URL [--home ID] [--type T] [--json]\n\n"
 		   "list   the register of children's homes, by id (--la: the homes of that host authority, its DfE\n"
 		   "       number); the register names no one and is not audited\n"
 		   "reg44  the home's Regulation 44 visit reports, newest first (safeguarded: yes, no or not_stated);\n"
@@ -46,6 +52,9 @@ static void usage(FILE *f)
 		   "notes  the home's police location-risk notes, newest first; audited (home_notes.list)\n"
 		   "signals  a monitor run's signals (homes run), by home, month and indicator, with the reason in\n"
 		   "       words (--home: that home's); about homes, naming no one: not audited\n"
+		   "incidents  what happened in the homes, newest first (--home: that home's; --type: restraint,\n"
+		   "       injury, missing, police, complaint, self_harm, notification or allegation); the child by id\n"
+		   "       (0: none), no summary, no sealed child's; audited (home_incidents.list)\n"
 		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
 		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
 }
@@ -129,6 +138,26 @@ static int print_signal(const struct store_oversight_signal *g, void *ctx)
 	return 0;
 }
 
+static int print_incident(const struct store_home_incident *i, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI sI ss ss si ss si si si}", "id", (json_int_t)i->id, "home_id",
+				      (json_int_t)i->home_id, "child", (json_int_t)i->person_id, "occurred_at",
+				      i->occurred_at, "type", i->type, "duration_min", i->duration_min, "technique",
+				      i->technique, "child_injured", i->child_injured, "staff_involved", i->staff_involved,
+				      "debrief_offered", i->debrief_offered);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t%lld\t%lld", (long long)i->id, (long long)i->home_id, (long long)i->person_id);
+	const char *f[] = {i->occurred_at, i->type};
+	cli_list_fields(f, sizeof f / sizeof *f);
+	printf("\t%d\t", i->duration_min);
+	cli_list_field(i->technique);
+	printf("\t%d\t%d\t%d\n", i->child_injured, i->staff_involved, i->debrief_offered);
+	return 0;
+}
+
 static int list(store *st, void *ctx)
 {
 	struct listing *l = ctx;
@@ -137,6 +166,7 @@ static int list(store *st, void *ctx)
 	case REG44: return oplists_reg44(st, l->home, print_report, l);
 	case NOTES: return oplists_home_notes(st, l->home, print_note, l);
 	case SIGNALS: return oplists_signals(st, l->run, l->home, print_signal, l);
+	case INCIDENTS: return oplists_home_incidents(st, l->home, l->type, 0, print_incident, l);
 	}
 	return 1;
 }
@@ -158,6 +188,7 @@ static int run(enum what what, int argc, char **argv)
 					     {"la", required_argument, NULL, 'l'},
 					     {"home", required_argument, NULL, 'm'},
 					     {"run", required_argument, NULL, 'r'},
+					     {"type", required_argument, NULL, 't'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
@@ -183,7 +214,7 @@ static int run(enum what what, int argc, char **argv)
 			break;
 		case 'm':
 			if (what == HOMES) {
-				fprintf(stderr, "%s: --home is an option of homes reg44, notes and signals only\n", cmd);
+				fprintf(stderr, "%s: --home is an option of homes reg44, notes, signals and incidents only\n", cmd);
 				return 2;
 			}
 			if (!cli_list_count(optarg, false, &l.home)) {
@@ -202,6 +233,20 @@ static int run(enum what what, int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 't':
+			if (what != INCIDENTS) {
+				fprintf(stderr, "%s: --type is an option of homes incidents only\n", cmd);
+				return 2;
+			}
+			if (ov_indicator_from_name(optarg) < 0) {
+				fprintf(stderr,
+					"%s: --type must be one of restraint, injury, missing, police, complaint, self_harm, "
+					"notification, allegation, not \"%.40s\"\n",
+					cmd, optarg);
+				return 2;
+			}
+			l.type = optarg;
 			break;
 		case 'j': l.json = true; break;
 		case 'h': usage(stdout); return 0;
@@ -222,10 +267,12 @@ static int run(enum what what, int argc, char **argv)
 			     : what == HOMES ? HOMES_HEADER
 			     : what == REG44 ? REG44_HEADER
 			     : what == NOTES ? NOTES_HEADER
+			     : what == INCIDENTS ? INCIDENTS_HEADER
 					     : SIGNALS_HEADER;
 	const char *what_text = what == HOMES	? "the homes"
 				: what == REG44 ? "the home's reports"
 				: what == NOTES ? "the home's notes"
+				: what == INCIDENTS ? "the incidents"
 						: "the run's signals";
 	return cli_list_run(cmd, db, header, what_text, list, &l, &l.failed);
 }
@@ -248,4 +295,9 @@ int cli_homes_notes(int argc, char **argv)
 int cli_homes_signals(int argc, char **argv)
 {
 	return run(SIGNALS, argc, argv);
+}
+
+int cli_homes_incidents(int argc, char **argv)
+{
+	return run(INCIDENTS, argc, argv);
 }

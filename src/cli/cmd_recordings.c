@@ -19,7 +19,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: safeguard recordings verify|sweep|rekey --db URL [--data-dir DIR] [--recordings-key FILE]\n\n"
+	fprintf(f, "usage: safeguard recordings verify|sweep|rekey --db URL [--data-dir DIR] [--recordings-key FILE]\n"
+		   "       safeguard recordings list --db URL [--child ID] [--limit N] [--json]\n\n"
 		   "verify: "
 		   "Decrypts every recording in DIR/recordings/ (--data-dir DIR; else beside the database,\n"
 		   "PATH.recordings/) with the master key (DIR/recordings-key or PATH.recordings-key unless\n"
@@ -31,7 +32,9 @@ static void usage(FILE *f)
 		   "rekey: wraps every recording's key under a new recordings key in one transaction (the files are\n"
 		   "not rewritten), then puts the new key file in place of the old. Stop the server first. If it is\n"
 		   "interrupted after its commit, FILE.new is left: the server refuses to start until `rekey` is run\n"
-		   "again, which finds the key the recordings are under and finishes.\n");
+		   "again, which finds the key the recordings are under and finishes.\n\n"
+		   "list: what each recording is, of which child, its size and who uploaded it (audited; no sealed\n"
+		   "child; `safeguard recordings list --help`).\n");
 }
 
 /* The rows first, in one snapshot; the files after, without holding the snapshot open. */
@@ -217,6 +220,8 @@ int cmd_recordings(int argc, char **argv)
 		return 0;
 	}
 	const char *verb = argc >= 2 ? argv[1] : "";
+	if (strcmp(verb, "list") == 0)
+		return cli_recordings_list(argc - 1, argv + 1);
 	if (strcmp(verb, "verify") != 0 && strcmp(verb, "sweep") != 0 && strcmp(verb, "rekey") != 0) {
 		usage(stderr);
 		return 2;

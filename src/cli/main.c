@@ -18,7 +18,7 @@ static const struct {
 	{"migrate", cmd_migrate, "create or upgrade the database schema"},
 	{"token", cmd_token, "create, revoke, approve and list API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
-	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file)"},
+	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file, list review tasks)"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
 	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor)"},
@@ -36,7 +36,7 @@ static const struct {
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 	{"area-load", cmd_area_load, "load a synthetic area of N children in bulk (the scale benchmark)"},
-	{"recordings", cmd_recordings, "verify that every recording still decrypts and matches its hash"},
+	{"recordings", cmd_recordings, "list the recordings; verify that each still decrypts and matches its hash"},
 };
 
 static void usage(FILE *f)

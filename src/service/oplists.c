@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "service/access.h"
 #include "service/audit.h"
@@ -235,6 +236,50 @@ int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *
 	return audited_read(st, "home_notes.list", 0, detail, notes_run, &a);
 }
 
+struct incident_args {
+	struct store_view v;
+	struct store_incident_query q;
+	struct store_home_incident *shown;
+	store_home_incident_fn fn;
+	void *ctx;
+};
+
+/* What the operator is shown of an incident, chosen here and not by the edge: the child by id, no summary. */
+static int incident_each(const struct store_home_incident *i, void *arg)
+{
+	struct incident_args *a = arg;
+	struct store_home_incident *o = a->shown;
+	*o = *i;
+	o->summary[0] = o->given_name[0] = o->family_name[0] = '\0';
+	return a->fn(o, a->ctx);
+}
+
+static int incidents_run(store_conn *c, void *arg)
+{
+	struct incident_args *a = arg;
+	return store_home_incidents(c, &a->v, &a->q, incident_each, a);
+}
+
+int oplists_home_incidents(store *st, int64_t home_id, const char *type, int limit, store_home_incident_fn fn,
+			   void *ctx)
+{
+	char detail[96];
+	if (home_id > 0)
+		snprintf(detail, sizeof detail, "operator's list: home %lld's incidents", (long long)home_id);
+	else
+		snprintf(detail, sizeof detail, "operator's list: every home's incidents");
+	struct incident_args a = {.q = {.home_id = home_id, .la_code = "", .type = type ? type : "", .since = "",
+					.limit = limit_of(limit)},
+				  .fn = fn,
+				  .ctx = ctx};
+	access_operator_view(&a.v);
+	if (!(a.shown = malloc(sizeof *a.shown))) /* large: not on the stack */
+		return STORE_EIO;
+	int rc = audited_read(st, "home_incidents.list", 0, detail, incidents_run, &a);
+	free(a.shown);
+	return rc;
+}
+
 static int signals_run(store_conn *c, void *arg)
 {
 	struct home_args *a = arg;
@@ -347,4 +392,112 @@ int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glas
 			       .ctx = ctx};
 	access_operator_view(&a.v);
 	return audited_read(st, "break_glass.list", child_id, detail, glass_run, &a);
+}
+
+/* ---- recordings ---- */
+
+struct rec_args {
+	int64_t child_id; /* 0: every child's */
+	int left;
+	store_conn *c;
+	int64_t last_child; /* the child last asked about, and whether the operator may see them */
+	bool last_names;
+	struct store_recording *shown;
+	store_recording_fn fn;
+	void *ctx;
+};
+
+/* What the operator is shown of a recording, chosen here and not by the edge. */
+static int rec_each(const struct store_recording *r, void *arg)
+{
+	struct rec_args *a = arg;
+	int rc;
+	if (a->left <= 0)
+		return 0;
+	if (r->child_id != a->last_child) {
+		if ((rc = access_operator_names(a->c, r->child_id, &a->last_names)) != STORE_OK)
+			return rc;
+		a->last_child = r->child_id;
+	}
+	if (!a->last_names)
+		return 0; /* a sealed child's recordings are not listed */
+	a->left--;
+	struct store_recording *o = a->shown;
+	*o = *r;
+	o->filename[0] = o->present[0] = o->consent[0] = o->words[0] = o->disk_name[0] = '\0';
+	memset(o->wrapped_key, 0, sizeof o->wrapped_key);
+	memset(o->key_nonce, 0, sizeof o->key_nonce);
+	return a->fn(o, a->ctx);
+}
+
+static int rec_run(store_conn *c, void *arg)
+{
+	struct rec_args *a = arg;
+	a->c = c;
+	return store_recordings(c, a->child_id, rec_each, a);
+}
+
+int oplists_recordings(store *st, int64_t child_id, int limit, store_recording_fn fn, void *ctx)
+{
+	char detail[64];
+	snprintf(detail, sizeof detail, "operator's list: recordings, %s", child_id > 0 ? "one child" : "every child");
+	struct rec_args a = {.child_id = child_id, .left = limit_of(limit), .last_child = -1, .fn = fn, .ctx = ctx};
+	if (!(a.shown = malloc(sizeof *a.shown))) /* large: not on the stack */
+		return STORE_EIO;
+	int rc = audited_read(st, "recordings.list", child_id, detail, rec_run, &a);
+	free(a.shown);
+	return rc;
+}
+
+/* ---- record linkage's review tasks ---- */
+
+struct review_args {
+	int64_t person_id;
+	bool open_only;
+	int left;
+	store_conn *c;
+	struct store_link_review shown;
+	store_link_review_fn fn;
+	void *ctx;
+	int rc;
+};
+
+/* What the operator is shown of a task, chosen here and not by the edge: ids, the score and the decision. */
+static int review_each(const struct store_link_review *r, void *arg)
+{
+	struct review_args *a = arg;
+	if (a->left <= 0)
+		return 0;
+	bool names = false;
+	if ((a->rc = access_operator_names(a->c, r->person_id, &names)) != STORE_OK)
+		return a->rc;
+	if (names && (a->rc = access_operator_names(a->c, r->candidate_id, &names)) != STORE_OK)
+		return a->rc;
+	if (!names)
+		return 0; /* a task naming a sealed person is not listed */
+	a->left--;
+	struct store_link_review *o = &a->shown;
+	*o = *r;
+	o->explanation = NULL;
+	o->reason[0] = '\0';
+	o->person_given[0] = o->person_family[0] = o->candidate_given[0] = o->candidate_family[0] = '\0';
+	return a->fn(o, a->ctx);
+}
+
+static int reviews_run(store_conn *c, void *arg)
+{
+	struct review_args *a = arg;
+	a->c = c;
+	return store_link_reviews(c, a->person_id, a->open_only, review_each, a);
+}
+
+int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,
+			 void *ctx)
+{
+	char detail[80];
+	snprintf(detail, sizeof detail, "operator's list: link review tasks, %s%s",
+		 person_id > 0 ? "one person" : "everyone's", open_only ? "; open" : "");
+	struct review_args a = {.person_id = person_id, .open_only = open_only, .left = limit_of(limit), .fn = fn,
+				.ctx = ctx};
+	return audited_read(st, "link_reviews.list", person_id, detail, reviews_run, &a);
 }

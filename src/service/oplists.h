@@ -44,6 +44,12 @@ int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);
 int oplists_reg44(store *st, int64_t home_id, store_reg44_fn fn, void *ctx);
 /* A home's police location-risk notes (`homes notes`), newest first: audited ("home_notes.list"). */
 int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *ctx);
+/* What happened in the homes (`homes incidents`), newest first: of one home (home_id 0: every home's), of one type
+ * (type "" or NULL: any), up to limit (0: all). An incident may name a child: audited ("home_incidents.list", the
+ * home in detail) before it is read, and shown as the operator may see it: no sealed child's (access_operator_view),
+ * the child by id only, and not the summary (free text about the child). */
+int oplists_home_incidents(store *st, int64_t home_id, const char *type, int limit, store_home_incident_fn fn,
+			   void *ctx);
 /* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
@@ -58,5 +64,22 @@ int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
  * child), up to limit (0: all): who opened which child's record, why, until when. Audited ("break_glass.list",
  * the child asked about) before it is read. */
 int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
+
+/* Recordings of interviews and meetings (`safeguard recordings list`), oldest first (child_id 0: every child's),
+ * up to limit (0: all): what each is, of whom, how big, when and by whom it was uploaded, so that an operator can
+ * check retention and the sweep without opening the child's page. Audited ("recordings.list", the child asked
+ * about) before it is read. As the operator is shown it: no recording of a sealed child (access_operator_names),
+ * and none of the row's personal data (the uploader's file name, who was present, consent, the child's words);
+ * the keys and the file's name on disk stay in the store. */
+int oplists_recordings(store *st, int64_t child_id, int limit, store_recording_fn fn, void *ctx);
+
+/* Record linkage's review tasks (`safeguard link reviews`), open and decided, oldest first: of one person, as the
+ * record's or the candidate's (person_id 0: everyone's); open_only: the undecided; up to limit (0: all). Which
+ * record raised each, the two persons' ids, the probability, and the decision, by whom and the merge it made.
+ * Audited ("link_reviews.list", the person asked about) before it is read. As the operator is shown it: no task
+ * that names a sealed person (access_operator_names, either side), no names, no explanation (the values
+ * compared) and no reviewer's reason. */
+int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,
+			 void *ctx);
 
 #endif

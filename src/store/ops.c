@@ -911,6 +911,7 @@ enum stmt_id {
 	S_REVIEW_INSERT,
 	S_REVIEW_GET,
 	S_REVIEWS_OPEN,
+	S_REVIEWS_LIST,
 	S_REVIEW_DECIDE,
 	S_REVIEW_PAIR,
 	S_REFUSAL_ADD,
@@ -1520,6 +1521,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_REVIEWS_OPEN] = "SELECT " REVIEW_COLS " WHERE v.decided_at IS NULL "
 			   "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id IN (v.person_id, v.candidate_id)) "
 			   "ORDER BY v.id LIMIT ?1",
+	/* Every task (?2: the open ones), of one person (?1, as the record's or the candidate's; 0: anyone's), oldest
+	 * first: the operator's list (service/oplists.h), which leaves out sealed persons itself. */
+	[S_REVIEWS_LIST] = "SELECT " REVIEW_COLS " WHERE (?1 = 0 OR v.person_id = ?1 OR v.candidate_id = ?1) "
+			   "AND (?2 = 0 OR v.decided_at IS NULL) ORDER BY v.id",
 	[S_REVIEW_DECIDE] = "UPDATE link_review SET decided_at = " NOW_SQL ", decided_by = ?2, decision = ?3, reason = ?4, "
 			    "merge_id = nullif(?5, 0) WHERE id = ?1 AND decided_at IS NULL",
 	[S_REVIEW_PAIR] = "SELECT count(*) FROM link_review WHERE (person_id = ?1 AND candidate_id = ?2) "
@@ -5407,6 +5412,23 @@ static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn f
 	return rc;
 }
 
+static int sq_link_reviews(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_REVIEWS_LIST);
+	if (!s)
+		return STORE_EIO;
+	struct review_walk *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	w->fn = fn;
+	w->ctx = ctx;
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, open_only);
+	int rc = each_row(s, review_walk_row, w);
+	free(w);
+	return rc;
+}
+
 static int sq_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
 				 int64_t merge_id, bool *changed)
 {
@@ -7024,6 +7046,7 @@ const struct store_ops store_sqlite_ops = {
 	.link_review_insert = sq_link_review_insert,
 	.link_review_get = sq_link_review_get,
 	.link_reviews_open = sq_link_reviews_open,
+	.link_reviews = sq_link_reviews,
 	.link_review_decide = sq_link_review_decide,
 	.link_review_pair = sq_link_review_pair,
 	.link_refusal_add = sq_link_refusal_add,

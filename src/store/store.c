@@ -820,6 +820,11 @@ int store_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, v
 	return c->ops->link_reviews_open(c, limit, fn, ctx);
 }
 
+int store_link_reviews(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx)
+{
+	return c->ops->link_reviews(c, person_id, open_only, fn, ctx);
+}
+
 int store_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
 			     int64_t merge_id, bool *changed)
 {

@@ -186,6 +186,7 @@ struct store_ops {
 	int (*link_review_insert)(store_conn *c, const struct store_link_review *r, int64_t *id);
 	int (*link_review_get)(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
 	int (*link_reviews_open)(store_conn *c, int limit, store_link_review_fn fn, void *ctx);
+	int (*link_reviews)(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx);
 	int (*link_review_decide)(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
 				  int64_t merge_id, bool *changed);
 	int (*link_review_pair)(store_conn *c, int64_t a, int64_t b, bool *exists);

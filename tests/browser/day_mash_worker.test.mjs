@@ -8,6 +8,7 @@ import {
   addEvent, addWorkingDays, assertAccessible, errorSummary, goto, longDate, navigate, newPage, sql,
   startDemoAndBrowser, textOf, ukToday,
 } from './lib.mjs';
+import { linkReviews } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -39,9 +40,9 @@ before(async () => {
   const a = await addEvent(demo, 'education', { kind: 'school_absence', summary: 'Absent', subject: known });
   const b = await addEvent(demo, 'police', { summary: 'Seen at the station',
     subject: { ...known, dob: '2014-03-10', postcode: 'LS7 1AA', address: '3 Other Road' } });
-  const id = sql(demo.db, `select id from link_review where person_id = ${b.child_id} and candidate_id = ${a.child_id}`);
-  assert.match(id, /^\d+$/, 'a review task');
-  review = { id: Number(id), record: b.child_id, known: a.child_id };
+  const task = linkReviews(demo.db, { child: b.child_id }).find((v) => v.person === b.child_id && v.candidate === a.child_id);
+  assert.ok(task, 'a review task');
+  review = { id: task.id, record: b.child_id, known: a.child_id };
 });
 
 after(async () => {

@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertAccessible, clearSnaps, errorSummary, goto, longDate, makeChild, navigate, newPage, nhsNumbers, snap, sql,
+  assertAccessible, clearSnaps, errorSummary, goto, longDate, makeChild, navigate, newPage, nhsNumbers, snap,
   startDemoAndBrowser, textOf, ukToday, WORKER,
 } from './lib.mjs';
+import { auditRows, recordingRows } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -110,11 +111,11 @@ describe('the recordings on the child\'s page', () => {
           assert.ok(overflow <= 0, `no sideways scrolling at 375 px (${overflow} px over)`);
         }
         // A missing answer: the error summary, nothing saved.
-        const before = Number(sql(demo.db, 'select count(*) from recording'));
+        const before = recordingRows(demo.db).length;
         await fill(page, { present: '', consent: CONSENT, file: { name: 'first.wav', mimeType: 'audio/wav', buffer: wav() } });
         await navigate(page, () => page.getByRole('button', { name: 'Add recording' }).click(), (u) => u.pathname === `/children/${childId}/recordings`);
         assert.deepEqual(await errorSummary(page), [{ text: 'Enter who was present, with their roles', href: '#present' }]);
-        assert.equal(Number(sql(demo.db, 'select count(*) from recording')), before);
+        assert.equal(recordingRows(demo.db).length, before);
         await accessible(page, `the form with an error (${name})`, name === 'nojs');
         await snap(page, `recordings-error-${name}`);
         // Corrected: saved, and shown on the child's recordings.
@@ -135,7 +136,7 @@ describe('the recordings on the child\'s page', () => {
         await snap(page, `recordings-added-${name}`);
         // The player: the browser loads it from the server (with JavaScript to ask it to; a person presses play).
         if (name !== 'nojs') {
-          const plays = Number(sql(demo.db, "select count(*) from audit where action = 'recording.play'"));
+          const plays = auditRows(demo.db, { action: 'recording.play' }).length;
           const duration = await card.locator('audio').evaluate((a) => new Promise((resolve, reject) => {
             a.addEventListener('loadedmetadata', () => resolve(a.duration), { once: true });
             a.addEventListener('error', () => reject(new Error(`media error ${a.error?.code}`)), { once: true });
@@ -143,7 +144,7 @@ describe('the recordings on the child\'s page', () => {
             a.load();
           }));
           assert.ok(Math.abs(duration - 0.25) < 0.01, `the player read the recording (${duration} s)`);
-          assert.ok(Number(sql(demo.db, "select count(*) from audit where action = 'recording.play'")) > plays,
+          assert.ok(auditRows(demo.db, { action: 'recording.play' }).length > plays,
             'every play is audited');
         }
         assert.deepEqual(page.problems(), [], 'no script errors, failed requests or dialogs');

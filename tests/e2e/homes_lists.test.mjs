@@ -1,12 +1,13 @@
-// `safeguard homes list | reg44 | notes | signals`: the register of children's homes, a home's Regulation 44
-// reports, its police notes and a monitor run's signals, as the operator (and the tests, instead of SQL) read
+// `safeguard homes list | reg44 | notes | signals | incidents`: the register of children's homes, a home's Regulation 44
+// reports, its police notes, a monitor run's signals and what happened in the homes, as the operator (and the tests, instead of SQL) read
 // them, on the demo area (cli/demo_homes.c): TSV with a header or JSON lines, --la, the reports newest first, the
 // reads of reports and notes audited before they are read (the register and the signals name no one: not
 // audited), misuse answered 2 naming the option and nothing audited.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  auditRows, dbUrl, homeAlertRows, homeNotes, homeRows, reg44Reports, removeDir, runCli, signalRows, tempDir,
+  auditRows, dbUrl, homeAlertRows, homeIncidents, homeNotes, homeRows, lastAudit, reg44Reports, removeDir, runCli,
+  signalRows, tempDir,
 } from './lib.mjs';
 
 let dir;
@@ -88,12 +89,39 @@ test('signals: the demo\'s run, by home, with the reason in words; each signal a
   assert.equal(auditRows(db).length, audits, 'about homes, naming no one: not audited');
 });
 
+test('incidents: newest first, --home, --type; the child by id, no summary; audited; no sealed child\'s', () => {
+  const all = homeIncidents(db);
+  assert.ok(all.length > 100, `${all.length} incidents`);
+  const days = all.map((i) => i.occurred_at);
+  assert.deepEqual(days, [...days].sort().reverse(), 'newest first');
+  assert.ok(all.every((i) => i.home_id > 0 && /^(restraint|injury|missing|police|complaint|self_harm|notification|allegation)$/.test(i.type)));
+  assert.ok(all.every((i) => !('summary' in i) && !('given_name' in i)), 'no summary, no names');
+  const home = all[0].home_id;
+  const e = lastAudit(db, { action: 'home_incidents.list' });
+  assert.deepEqual([e.actor, e.child_id, e.detail], ['cli', 0, 'operator\'s list: every home\'s incidents']);
+  const mine = homeIncidents(db, { home });
+  assert.deepEqual(mine.map((i) => i.id), all.filter((i) => i.home_id === home).map((i) => i.id));
+  assert.equal(lastAudit(db, { action: 'home_incidents.list' }).detail, `operator's list: home ${home}'s incidents`);
+  const restraints = homeIncidents(db, { type: 'restraint' });
+  assert.ok(restraints.length > 0 && restraints.every((i) => i.type === 'restraint' && i.duration_min >= 0 && i.technique));
+  assert.deepEqual(restraints.map((i) => i.id), all.filter((i) => i.type === 'restraint').map((i) => i.id));
+  const tsv = runCli(['homes', 'incidents', '--db', dbUrl(db), '--home', String(home)]).stdout.trim().split('\n');
+  assert.equal(tsv[0], 'id\thome_id\tchild\toccurred_at\ttype\tduration_min\ttechnique\tchild_injured\tstaff_involved\tdebrief_offered');
+  assert.equal(tsv.length, mine.length + 1);
+  // A child's incident, then the child's record sealed: gone from the list, and nothing else.
+  const named = all.find((i) => i.child > 0);
+  assert.ok(named, 'the demo links an incident to a child');
+  runCli(['seal', '--db', dbUrl(db), '--child', String(named.child), '--basis', 'adoption']);
+  const after_ = homeIncidents(db);
+  assert.deepEqual(after_.map((i) => i.id), all.filter((i) => i.child !== named.child).map((i) => i.id));
+});
+
 test('misuse is answered 2, naming the option, and reads nothing', () => {
   const audits = auditRows(db).length;
   const cases = [
     [['homes', 'list', '--db', dbUrl(db), '--nope'], /unknown option --nope/],
     [['homes', 'list', '--db', dbUrl(db), '--la', 'Leeds'], /--la must be a local authority's DfE number/],
-    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes and signals only/],
+    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes, signals and incidents only/],
     [['homes', 'reg44', '--db', dbUrl(db)], /--home is required/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', 'x'], /--home must be a home's id/],
     [['homes', 'notes', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
@@ -102,6 +130,9 @@ test('misuse is answered 2, naming the option, and reads nothing', () => {
     [['homes', 'signals', '--db', dbUrl(db)], /--run is required/],
     [['homes', 'signals', '--db', dbUrl(db), '--run', 'last'], /--run must be a run's id/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--run', '1'], /--run is an option of homes signals only/],
+    [['homes', 'incidents', '--db', dbUrl(db), '--type', 'shouting'], /--type must be one of restraint/],
+    [['homes', 'incidents', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
+    [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--type', 'injury'], /--type is an option of homes incidents only/],
   ];
   for (const [args, re] of cases) {
     const r = runCli(args, { check: false });

@@ -826,6 +826,35 @@ export function breakGlassRows(dbPath, { child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard recordings list --json` (oldest first; audited recordings.list; no sealed child, no file name,
+ * who was present, consent or words): [{id, child, kind, recorded_on, content_type, bytes, uploaded_by,
+ * uploaded_at}]. */
+export function recordingRows(dbPath, { child } = {}) {
+  const args = ['recordings', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  return jsonLines(args);
+}
+
+/** `safeguard link reviews --json` (oldest first; audited link_reviews.list; no task naming a sealed child, no
+ * names, explanation or reason): [{id, record, agency, source_ref, person, candidate, probability, weight,
+ * created_at, decided_at, decided_by, decision, merge}]; child: those naming it on either side; open: undecided. */
+export function linkReviews(dbPath, { child, open } = {}) {
+  const args = ['link', 'reviews', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  if (open) args.push('--open');
+  return jsonLines(args);
+}
+
+/** `safeguard homes incidents --json` (newest first; audited home_incidents.list; the child by id, no summary, no
+ * sealed child's): [{id, home_id, child, occurred_at, type, duration_min, technique, child_injured,
+ * staff_involved, debrief_offered}]. */
+export function homeIncidents(dbPath, { home, type } = {}) {
+  const args = ['homes', 'incidents', '--db', dbUrl(dbPath), '--json'];
+  if (home !== undefined) args.push('--home', String(home));
+  if (type !== undefined) args.push('--type', type);
+  return jsonLines(args);
+}
+
 /** One person as userRows shows them, or undefined. */
 export const userRow = (dbPath, username) => userRows(dbPath, { username })[0];
 

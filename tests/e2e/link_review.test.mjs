@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows,
-  addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, nhsNumber, postEvent, removeDir, request,
+  auditRows, lastAudit,
+  addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, linkReviews, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, totpUsedLongAgo,
   userId,
 } from './lib.mjs';
@@ -225,13 +225,14 @@ describe('"different" is remembered', () => {
     const r = await decide('tam.manager', review.id, { decision: 'different', reason: 'Different children: checked with the school' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.merge_id, null);
-    assert.equal(count(area.db, 'link_refusal', `person_a = ${Math.min(a.child_id, b.child_id)} and person_b = ${Math.max(a.child_id, b.child_id)}`), 1);
+    assert.deepEqual(linkReviews(area.db, { child: b.child_id }).map((v) => [v.id, v.person, v.candidate, v.decision, v.merge]),
+      [[review.id, b.child_id, a.child_id, 'different', 0]], 'decided different, nothing merged');
     for (const [agency, ref] of [['police', 'LD-3'], ['housing', 'LD-4']]) {
       const c = await created(area.tokens[agency], event({ source_ref: ref }, OTHER));
       assert.notEqual(c.child_id, a.child_id, 'never linked to the child it was refused');
       assert.equal(c.child_id, b.child_id, 'the record is the child the reviewer said it was');
     }
-    assert.equal(count(area.db, 'link_review', `(person_id = ${b.child_id} and candidate_id = ${a.child_id}) or (person_id = ${a.child_id} and candidate_id = ${b.child_id})`), 1);
+    assert.equal(linkReviews(area.db, { child: b.child_id }).length, 1, 'no task asks about the pair again');
     assert.equal(count(area.db, 'person_merge'), 1, 'only the merge of the test before');
   });
 });
@@ -361,5 +362,60 @@ describe('sealed identities', () => {
     };
     assert.match(await search('dee.dpo'), new RegExp(`/children/${sealedId}"`));
     assert.doesNotMatch(await search('sam.worker'), new RegExp(`/children/${sealedId}"`));
+  });
+});
+
+describe('the operator\'s list (safeguard link reviews)', () => {
+  const NOOR = { given_name: 'Noor', family_name: 'Baker', dob: '2011-11-11', nhs_number: '', upn: '' };
+  const NEAR = { ...NOOR, dob: '2011-11-12', postcode: 'LS7 1AA', address: '3 Other Road' };
+  let a;
+  let b;
+  test('every task, open and decided, oldest first; --child, --open; audited before it is read; no names', async () => {
+    a = await created(area.tokens.education, event({ source_ref: 'LO-1' }, NOOR));
+    b = await created(area.tokens.police, event({ source_ref: 'LO-2' }, NEAR));
+    const open = await openReviewFor(b.child_id, a.child_id);
+    assert.ok(open);
+    const all = linkReviews(area.db);
+    assert.ok(all.length >= 4, `${all.length} tasks`);
+    assert.deepEqual(all.map((v) => v.id), [...all.map((v) => v.id)].sort((x, y) => x - y), 'oldest first');
+    assert.ok(all.some((v) => v.decision === 'same' && v.merge > 0) && all.some((v) => v.decision === 'different'));
+    const mine = linkReviews(area.db, { child: a.child_id });
+    assert.deepEqual(mine.map((v) => [v.id, v.agency, v.source_ref, v.person, v.candidate, v.decision, v.decided_at, v.merge]),
+      [[open.id, 'police', 'LO-2', b.child_id, a.child_id, '', '', 0]]);
+    assert.equal(mine[0].probability, open.probability);
+    const e = lastAudit(area.db, { action: 'link_reviews.list' });
+    assert.deepEqual([e.actor, e.child_id, e.object], ['cli', a.child_id, `child:${a.child_id}`]);
+    assert.ok(linkReviews(area.db, { open: true }).every((v) => v.decision === '' && v.decided_at === ''));
+    assert.ok(linkReviews(area.db, { open: true }).some((v) => v.id === open.id));
+    const tsv = runCli(['link', 'reviews', '--db', dbUrl(area.db)]).stdout;
+    assert.equal(tsv.split('\n')[0], 'id\trecord\tagency\tsource_ref\tperson\tcandidate\tprobability\tweight\t' +
+      'created_at\tdecided_at\tdecided_by\tdecision\tmerge');
+    assert.equal(tsv.trim().split('\n').length, all.length + 1);
+    for (const secret of ['Noor', 'Baker', 'Amira', 'School confirmed']) assert.ok(!tsv.includes(secret), secret);
+    assert.deepEqual(runCli(['link', 'reviews', '--db', dbUrl(area.db), '--limit', '1', '--json']).stdout.trim().split('\n')
+      .map((l) => JSON.parse(l).id), [all[0].id]);
+  });
+
+  test('a task naming a sealed child, on either side, is not listed', () => {
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(b.child_id), '--basis', 'adoption']);
+    assert.deepEqual(linkReviews(area.db, { child: a.child_id }), []);
+    assert.deepEqual(linkReviews(area.db, { child: b.child_id }), []);
+    assert.ok(linkReviews(area.db).every((v) => v.person !== b.child_id && v.candidate !== b.child_id));
+  });
+
+  test('misuse is answered 2, naming the option', () => {
+    const db = dbUrl(area.db);
+    for (const [args, re] of [
+      [['link', 'reviews', '--db', db, '--child', 'x'], /--child must be a child's id/],
+      [['link', 'reviews', '--db', db, '--limit', '-1'], /--limit must be a whole number/],
+      [['link', 'reviews', '--db', db, '--open=yes'], /--open/],
+      [['link', 'reviews', '--db', db, 'extra'], /unexpected argument "extra"/],
+      [['link', 'reviews'], /--db URL is required/],
+      [['link', 'review', '--db', db], /is not train, dedupe or reviews/],
+    ]) {
+      const r = runCli(args, { check: false });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re, args.join(' '));
+    }
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, freshArea, nhsNumber, postEvent, removeDir, request, sql, sqlWrite, startServer, webSignIn as signInAs,
+  addPerson, freshArea, linkReviews, nhsNumber, postEvent, removeDir, request, sql, sqlWrite, startServer, webSignIn as signInAs,
   sessionCsrf,
 } from './lib.mjs';
 
@@ -45,9 +45,10 @@ async function reviewFor(n, given, family, recordNhs = '') {
     subject: { ...known, dob: '2015-07-10', postcode: 'LS7 1AA', address: '3 Other Road', nhs_number: recordNhs },
     summary: 'Seen at the station', details: {} });
   assert.equal(b.status, 201, b.text);
-  const id = sql(area.db, `select id from link_review where person_id = ${b.json.child_id} and candidate_id = ${a.json.child_id}`);
-  assert.match(id, /^\d+$/, `a review task for ${given} ${family}`);
-  return Number(id);
+  const task = linkReviews(area.db, { child: b.json.child_id })
+    .find((v) => v.person === b.json.child_id && v.candidate === a.json.child_id);
+  assert.ok(task, `a review task for ${given} ${family}`);
+  return task.id;
 }
 
 /** Rewrites a task's explanation (the model's reading) for a case the model rarely queues. */

@@ -18,8 +18,8 @@ import {
   auditEntries,
   auditRows, lastAudit,
   dataPath, dbUrl, onPostgres,
-  addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, ukToday,
-  webSignIn as signInAs, sessionCsrf,
+  addPerson, event, freshArea, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, ukToday,
+  recordingRows, userId, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
 const PASSWORD = 'recordings are the child speaking';
@@ -158,8 +158,10 @@ describe('upload on the child\'s page', () => {
     const m = new RegExp(`^/children/${childId}/recordings\\?uploaded=(\\d+)#recording-(\\d+)$`).exec(loc);
     assert.ok(m, loc);
     recId = Number(m[1]);
-    const row = sql(area.db, `select kind || '|' || recorded_on || '|' || present || '|' || consent || '|' || words || '|' || bytes || '|' || filename from recording where id = ${recId}`);
-    assert.equal(row, `interview|${ukToday()}|${GOOD.present}|${GOOD.consent}|${GOOD.words}|${AUDIO.body.length}|interview.mp3`);
+    // What was stored, as the operator's list shows it (the words, who was present and consent: on the page below).
+    const row = recordingRows(area.db, { child: childId }).find((x) => x.id === recId);
+    assert.deepEqual(row && [row.child, row.kind, row.recorded_on, row.content_type, row.bytes, row.uploaded_by],
+      [childId, 'interview', ukToday(), 'audio/mpeg', AUDIO.body.length, `user:${userId(area.db, 'sam.worker')}:sam.worker`]);
     assert.equal(auditRows(area.db, { action: 'recording.upload' }).length, uploads + 1);
     const files = filesOnDisk();
     assert.equal(files.length, 1);
@@ -171,6 +173,7 @@ describe('upload on the child\'s page', () => {
     assert.match(t, new RegExp(`Interview, ${longDate(ukToday())}`));
     assert.match(t, /Who was present Sam Worker, social worker PC Pat Police, police officer/);
     assert.match(t, /The child's own words He said I was not to tell anyone\. I want to stay with my nan\./);
+    assert.ok(t.includes(GOOD.consent), 'consent is kept');
     assert.match(t, new RegExp(`Kept until ${longDate(yearsAgo(-75))}`));
     assert.match(page.text, new RegExp(`<audio class="sg-player" controls preload="none" src="/recordings/${recId}/play"`));
   });
@@ -187,14 +190,14 @@ describe('upload on the child\'s page', () => {
     ['an empty file', {}, { name: 'empty.mp3', type: 'audio/mpeg', body: Buffer.alloc(0) }, 'file', 'The selected file is empty'],
   ]) {
     test(`bad input (${what}): 400 naming the field, nothing written, no file left`, async () => {
-      const rows = count(area.db, 'recording');
+      const rows = recordingRows(area.db).length;
       const audit = auditRows(area.db, { action: 'recording.upload' }).length;
       const files = filesOnDisk();
       const r = await upload('sam.worker', fields, file);
       assert.equal(r.status, 400, r.text.slice(0, 400));
       assert.match(r.text, /govuk-error-summary/);
       assert.match(r.text, new RegExp(`<a href="#${field}">[^<]*${message.replace(/[.()]/g, '\\$&')}`));
-      assert.equal(count(area.db, 'recording'), rows);
+      assert.equal(recordingRows(area.db).length, rows);
       assert.equal(auditRows(area.db, { action: 'recording.upload' }).length, audit);
       assert.deepEqual(filesOnDisk(), files);
       // What was typed is kept (the file is not: the page says to select it again).
@@ -204,18 +207,18 @@ describe('upload on the child\'s page', () => {
   }
 
   test('a file over the limit: 413 naming the file, nothing written', async () => {
-    const rows = count(area.db, 'recording');
+    const rows = recordingRows(area.db).length;
     const files = filesOnDisk();
     const big = { name: 'long.mp3', type: 'audio/mpeg', body: crypto.randomBytes(1536 * 1024) };
     const r = await upload('sam.worker', {}, big, { base: small.url });
     assert.equal(r.status, 413, r.text.slice(0, 300));
     assert.match(r.text, /<a href="#file">The file must be smaller than 1 MB/);
-    assert.equal(count(area.db, 'recording'), rows);
+    assert.equal(recordingRows(area.db).length, rows);
     assert.deepEqual(filesOnDisk(), files);
   });
 
   test('without the CSRF token first, or with another one: 403 and nothing kept', async () => {
-    const rows = count(area.db, 'recording');
+    const rows = recordingRows(area.db).length;
     const files = filesOnDisk();
     let r = await upload('sam.worker', {}, AUDIO, { tokenFirst: false });
     assert.equal(r.status, 403);
@@ -223,12 +226,12 @@ describe('upload on the child\'s page', () => {
     assert.equal(r.status, 403);
     r = await upload('sam.worker', {}, AUDIO, { csrf: null });
     assert.equal(r.status, 403);
-    assert.equal(count(area.db, 'recording'), rows);
+    assert.equal(recordingRows(area.db).length, rows);
     assert.deepEqual(filesOnDisk(), files);
   });
 
   test('those without the child\'s whole record cannot upload: the same 403 whether or not the child exists', async () => {
-    const rows = count(area.db, 'recording');
+    const rows = recordingRows(area.db).length;
     for (const [who, id] of [['una.worker', childId], ['pat.police', childId], ['sam.worker', otherChild],
       ['sam.worker', 999999]]) {
       const r = await upload(who, {}, AUDIO, { id });
@@ -238,7 +241,7 @@ describe('upload on the child\'s page', () => {
     // The DPO's role has no recordings at all.
     const r = await upload('dee.dpo', {}, AUDIO);
     assert.equal(r.status, 403);
-    assert.equal(count(area.db, 'recording'), rows);
+    assert.equal(recordingRows(area.db).length, rows);
   });
 });
 
@@ -313,8 +316,7 @@ describe('retention and the sweep', () => {
     assert.ok(fs.existsSync(`${recDir}/${disk}`));
     const out = runCli(['recordings', 'sweep', '--db', dbUrl(area.db)]);
     assert.match(out.stdout, /^1 recordings past their retention period deleted/);
-    assert.equal(count(area.db, 'recording', `id = ${meeting}`), 0);
-    assert.equal(count(area.db, 'recording', `id = ${recId}`), 1);
+    assert.deepEqual(recordingRows(area.db).map((x) => x.id), [recId]);
     assert.ok(!fs.existsSync(`${recDir}/${disk}`));
     const audit = auditRows(area.db, { action: 'recording.delete' }).reverse().map((e) => `${e.object}|${e.detail}|${e.child_id}`).join('\n');
     assert.equal(audit, `recording:${meeting}|retention over: meeting, kept 2 years from ${yearsAgo(3)}; ` +
@@ -366,7 +368,7 @@ describe('rekey', () => {
     await server.stop();
     server = null;
     const key = fs.readFileSync(keyPath());
-    const ids = sql(area.db, 'select id from recording order by id').split('\n');
+    const ids = recordingRows(area.db).map((x) => String(x.id));
     assert.equal(ids.length, 2);
     const last = ids[1];
     const good = sql(area.db, `select ${hex('wrapped_key')} from recording where id = ${last}`);
@@ -408,5 +410,53 @@ describe('rekey', () => {
     assert.match(r.stderr, /an interrupted rekey was undone \(the recordings were under the old key\)/);
     assert.match(runCli(['recordings', 'verify', '--db', db()]).stdout, /^2 recordings verified/);
     runCli(['audit', 'verify', '--db', db()]);
+  });
+});
+
+describe('the operator\'s list (safeguard recordings list)', () => {
+  test('each recording, oldest first, with --child; audited before it is read; none of the row\'s personal data', async () => {
+    server = await startServer(area.db);
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(otherChild), '--user', 'sam.worker']);
+    const up = await upload('sam.worker', { kind: 'meeting' }, AUDIO, { id: otherChild });
+    assert.equal(up.status, 303, up.text);
+    const other = Number(/uploaded=(\d+)/.exec(up.headers.get('location'))[1]);
+    const all = recordingRows(area.db);
+    assert.equal(all.length, 3);
+    assert.deepEqual(all.map((x) => x.id), [...all.map((x) => x.id)].sort((a, b) => a - b), 'oldest first');
+    assert.deepEqual(recordingRows(area.db, { child: otherChild }).map((x) => [x.id, x.child, x.kind]), [[other, otherChild, 'meeting']]);
+    assert.deepEqual(recordingRows(area.db, { child: childId }).map((x) => x.child), [childId, childId]);
+    const e = lastAudit(area.db, { action: 'recordings.list' });
+    assert.deepEqual([e.actor, e.child_id, e.object], ['cli', childId, `child:${childId}`]);
+    assert.deepEqual(runCli(['recordings', 'list', '--db', dbUrl(area.db), '--limit', '1', '--json']).stdout.trim().split('\n')
+      .map((l) => JSON.parse(l).id), [all[0].id]);
+    const tsv = runCli(['recordings', 'list', '--db', dbUrl(area.db)]).stdout;
+    assert.equal(tsv.split('\n')[0], 'id\tchild\tkind\trecorded_on\tcontent_type\tbytes\tuploaded_by\tuploaded_at');
+    assert.equal(tsv.trim().split('\n').length, 4);
+    for (const secret of ['interview.mp3', 'nan', 'Pat Police', 'parental responsibility']) {
+      assert.ok(!tsv.includes(secret), secret);
+    }
+  });
+
+  test('a sealed child\'s recordings are not listed, not even asked for by id', async () => {
+    await server.stop();
+    server = null;
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(otherChild), '--basis', 'adoption']);
+    assert.deepEqual(recordingRows(area.db, { child: otherChild }), []);
+    assert.deepEqual(recordingRows(area.db).map((x) => x.child), [childId, childId]);
+  });
+
+  test('misuse is answered 2, naming the option', () => {
+    const db = dbUrl(area.db);
+    for (const [args, re] of [
+      [['recordings', 'list', '--db', db, '--child', '0'], /--child must be a child's id/],
+      [['recordings', 'list', '--db', db, '--limit', 'x'], /--limit must be a whole number/],
+      [['recordings', 'list', '--db', db, '--nope'], /unknown option --nope/],
+      [['recordings', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
+      [['recordings', 'list'], /--db URL is required/],
+    ]) {
+      const r = runCli(args, { check: false });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re, args.join(' '));
+    }
   });
 });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, homeRows, speakupReports,
+  auditRows, homeIncidents, homeRows, speakupReports,
   databaseBytes, holdsBytes,
   addPerson, count, dbUrl, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, runCli, sql, sqlWrite, startServer, subject,
   webSignIn as signInAs,
@@ -206,7 +206,7 @@ describe('making a report', () => {
     assert.match(s2.text, /Larch House \(LS6\)/, 'homes by name and town');
     const nothing = await anon('POST', '/speak-up', { cookie, form: { csrf_token: token, step: '2', who: 'child', home: '' } });
     assert.equal(nothing.status, 400, 'a home, "I don\'t know" or a person');
-    const before = { reports: reportCount(), incidents: count(area.db, 'home_incident', `home_id = ${homeId}`) };
+    const before = { reports: reportCount(), incidents: homeIncidents(area.db, { home: homeId }).length };
     const { ref, pass } = await report({ who: 'child', what: 'A night worker locks us in our rooms.', first_name: 'Kim',
       contact: 'kim@example.org' }); // typed, then "Nothing" chosen: neither is kept
     assert.equal(reportCount(), before.reports + 1);
@@ -216,7 +216,7 @@ describe('making a report', () => {
     assert.deepEqual([made.about, made.first_name, made.contact, made.who, made.state], ['nothing', '', '', 'child', 'new'],
       'only what the reporter chose to tell');
     assert.ok(!holdsBytes(databaseBytes(area.db), Buffer.from(pass)), 'the passphrase is not in the database');
-    assert.equal(count(area.db, 'home_incident', `home_id = ${homeId} and type = 'allegation'`), before.incidents + 1,
+    assert.equal(homeIncidents(area.db, { home: homeId, type: 'allegation' }).length, before.incidents + 1,
       'a report about a home counts in its oversight as an allegation');
     assert.equal(made.home_id, homeId);
   });

@@ -18,7 +18,7 @@ import {
   auditRows,
   dbUrl,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
-  totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, homeRows
+  recordingRows, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, homeRows
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the writes';
@@ -309,7 +309,7 @@ describe('the write matrix', () => {
     const list = await request(`${url}/api/v1/children/${A}/recordings`, { token: api['w.alloc'] });
     assert.equal(list.status, 200, list.text);
     assert.equal(list.json.recordings.length, written[R]);
-    assert.equal(count(area.db, 'recording', `child_id = ${A}`), written[R]);
+    assert.equal(recordingRows(area.db, { child: A }).length, written[R]);
     assert.equal(count(area.db, 'recording', `child_id in (${S}, ${MISSING})`), 0);
     assert.ok(written[P] === 4 && written[R] === 4 && written[V] === 3 && written[C] === 7, JSON.stringify(written));
   });

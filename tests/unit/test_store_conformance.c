@@ -130,6 +130,69 @@ static void link_records_skip_plain_text(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* ---- the review tasks' list: open and decided, of one person on either side, oldest first ---- */
+
+struct review_ids {
+	int64_t id[8];
+	char decision[8][12];
+	int n;
+};
+
+static int collect_review(const struct store_link_review *r, void *ctx)
+{
+	struct review_ids *v = ctx;
+	if (v->n < 8) {
+		v->id[v->n] = r->id;
+		snprintf(v->decision[v->n], sizeof v->decision[v->n], "%s", r->decision);
+		v->n++;
+	}
+	return 0;
+}
+
+static void link_reviews_listed(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2016-05-03");
+	int64_t b = person(f->c, "Amira", "Khan", "2016-05-04");
+	int64_t c = person(f->c, "Oscar", "Moss", "2012-02-02");
+	int rc;
+	int64_t sb = source(f->c, "police", "R-1", b, &rc);
+	assert_int_equal(rc, STORE_OK);
+	int64_t sc = source(f->c, "police", "R-2", c, &rc);
+	assert_int_equal(rc, STORE_OK);
+	struct store_link_review r;
+	memset(&r, 0, sizeof r);
+	r.explanation = "{}";
+	int64_t first = 0, second = 0;
+	r.source_record_id = sb, r.person_id = b, r.candidate_id = a, r.probability = 0.5;
+	assert_int_equal(store_link_review_insert(f->c, &r, &first), STORE_OK);
+	r.source_record_id = sc, r.person_id = c, r.candidate_id = b, r.probability = 0.4;
+	assert_int_equal(store_link_review_insert(f->c, &r, &second), STORE_OK);
+	bool changed = false;
+	assert_int_equal(store_link_review_decide(f->c, first, "user:1:sam", "different", "checked", 0, &changed), STORE_OK);
+	assert_true(changed);
+
+	struct review_ids v = {0};
+	assert_int_equal(store_link_reviews(f->c, 0, false, collect_review, &v), STORE_OK);
+	assert_int_equal(v.n, 2);
+	assert_true(v.id[0] == first && v.id[1] == second); /* oldest first */
+	assert_string_equal(v.decision[0], "different");
+	assert_string_equal(v.decision[1], "");
+	memset(&v, 0, sizeof v);
+	assert_int_equal(store_link_reviews(f->c, b, false, collect_review, &v), STORE_OK); /* either side */
+	assert_int_equal(v.n, 2);
+	memset(&v, 0, sizeof v);
+	assert_int_equal(store_link_reviews(f->c, a, false, collect_review, &v), STORE_OK);
+	assert_true(v.n == 1 && v.id[0] == first);
+	memset(&v, 0, sizeof v);
+	assert_int_equal(store_link_reviews(f->c, 0, true, collect_review, &v), STORE_OK); /* open only */
+	assert_true(v.n == 1 && v.id[0] == second);
+	memset(&v, 0, sizeof v);
+	assert_int_equal(store_link_reviews(f->c, a, true, collect_review, &v), STORE_OK);
+	assert_int_equal(v.n, 0);
+}
+
 /* ---- schema ---- */
 
 static void schema_migrates_once(void **state)
@@ -1057,6 +1120,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(clock_stamps_rows, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bulk_loads, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_records_skip_plain_text, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(link_reviews_listed, setup, fx_teardown),
 	};
 	fprintf(stderr, "store conformance on %s\n", fx_engine());
 	return cmocka_run_group_tests_name(fx_engine(), tests, NULL, NULL);

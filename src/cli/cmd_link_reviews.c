@@ -1,0 +1,114 @@
+/* link reviews: record linkage's review tasks for the operator, open and decided, oldest first, as TSV or JSON
+ * lines (service/oplists.h): which record raised each, the two persons' ids, the probability, and what was decided,
+ * by whom, with the merge it made. An operator sees how the queue stands through it, and the tests check what
+ * intake queued and reviewers decided through it rather than through SQL, so that they hold on every backend
+ * (issue 17). Audited (link_reviews.list) before it is read; the service leaves out a task that names a sealed
+ * person, the names, the values compared and the reviewer's reason. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/oplists.h"
+
+#define CMD "safeguard link reviews"
+#define HEADER                                                                                                  \
+	"id\trecord\tagency\tsource_ref\tperson\tcandidate\tprobability\tweight\tcreated_at\tdecided_at\t"      \
+	"decided_by\tdecision\tmerge"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard link reviews --db URL [--child ID] [--open] [--limit N] [--json]\n\n"
+		   "Prints record linkage's review tasks, open and decided, oldest first: one line each, tab-separated,\n"
+		   "after a header line (id, record, agency, source_ref, person, candidate, probability, weight,\n"
+		   "created_at, decided_at, decided_by, decision, merge), or with --json one JSON object a line. person\n"
+		   "is the child the record was given when the task was queued, candidate the child it may be; decision\n"
+		   "is same, different or empty while open; merge the merge a \"same\" made (0: none). --child keeps the\n"
+		   "tasks naming that child on either side; --open the undecided; --limit the first N (default 0: all).\n"
+		   "No names, no values compared, no reviewer's reason; a task naming a sealed child is not listed. The\n"
+		   "list is audited (link_reviews.list) before it is read.\n");
+}
+
+struct listing {
+	int64_t child;
+	int limit;
+	bool open_only, json, failed;
+};
+
+static int print_review(const struct store_link_review *r, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI ss ss sI sI sf sf ss ss ss ss sI}", "id", (json_int_t)r->id, "record",
+				      (json_int_t)r->source_record_id, "agency", r->agency, "source_ref", r->source_ref,
+				      "person", (json_int_t)r->person_id, "candidate", (json_int_t)r->candidate_id,
+				      "probability", r->probability, "weight", r->weight, "created_at", r->created_at,
+				      "decided_at", r->decided_at, "decided_by", r->decided_by, "decision", r->decision,
+				      "merge", (json_int_t)r->merge_id);
+		if (!cli_list_json(o)) {
+			l->failed = true;
+			return 1;
+		}
+		return 0;
+	}
+	printf("%lld\t%lld", (long long)r->id, (long long)r->source_record_id);
+	const char *f[] = {r->agency, r->source_ref};
+	cli_list_fields(f, sizeof f / sizeof *f);
+	printf("\t%lld\t%lld\t%.17g\t%.17g", (long long)r->person_id, (long long)r->candidate_id, r->probability,
+	       r->weight);
+	const char *g[] = {r->created_at, r->decided_at, r->decided_by, r->decision};
+	cli_list_fields(g, sizeof g / sizeof *g);
+	printf("\t%lld\n", (long long)r->merge_id);
+	return 0;
+}
+
+static int list(store *st, void *ctx)
+{
+	struct listing *l = ctx;
+	return oplists_link_reviews(st, l->child, l->open_only, l->limit, print_review, l);
+}
+
+int cli_link_reviews(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"child", required_argument, NULL, 'c'},
+					     {"open", no_argument, NULL, 'o'},
+					     {"limit", required_argument, NULL, 'n'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	struct listing l = {0};
+	int64_t v;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c':
+			if (!cli_list_count(optarg, false, &l.child)) {
+				fprintf(stderr, CMD ": --child must be a child's id (a whole number above 0), not \"%.40s\"\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'o': l.open_only = true; break;
+		case 'n':
+			if (!cli_list_count(optarg, true, &v) || v > 1000000000) {
+				fprintf(stderr, CMD ": --limit must be a whole number (0 for all), not \"%.40s\"\n", optarg);
+				return 2;
+			}
+			l.limit = (int)v;
+			break;
+		case 'j': l.json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_list_misuse(CMD, c, argv, usage);
+		}
+	}
+	if (cli_list_args_done(CMD, argc, argv, db) != 0)
+		return 2;
+	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the link review tasks", list, &l, &l.failed);
+}
