@@ -397,8 +397,8 @@ static void usage(FILE *f)
 		"          level and weight. --link and --review set the two thresholds (defaults 0.99 and 0.5).\n"
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
-		"          sex_cluster, own_ids, twin_odds, weak, stray, id_asym, each added or (with a leading -) taken\n"
-		"          away from the default set (all but sex_cluster and twin_odds), or none or all.\n"
+		"          sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, each added or (with a\n"
+		"          leading -) taken away from the default set (all but sex_cluster and twin_odds), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -408,7 +408,8 @@ static void usage(FILE *f)
 /* --refuse: a comma-separated list applied in order to the default set (LINKAGE_REFUSE_DEFAULT): NAME adds a
  * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
-					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym"};
+					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
+					   "transposed"};
 
 static int parse_refuse(const char *spec, unsigned *set)
 {
@@ -549,7 +550,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
@@ -633,11 +634,11 @@ int cmd_link(int argc, char **argv)
 			l.nsources, l.unnumbered ? " (records of further sources use the pooled m)" : "");
 	}
 	fprintf(stderr, "safeguard link: learned: prior %.3g; twins per child by given-name level:", model.lambda);
-	for (unsigned lv = LN_VARIANT; lv <= LN_SWAPPED; lv++)
+	for (unsigned lv = LN_VARIANT; lv <= LN_ELSE; lv++)
 		fprintf(stderr, " %s %.2g (one child's records split 1, 2, 3: %.2g %.2g %.2g)",
 			linkage_level_name(LF_GIVEN, lv), model.twin_rate[0][lv], model.split_rate[0][lv][1],
 			model.split_rate[0][lv][2], model.split_rate[0][lv][3]);
-	fprintf(stderr, "; unrelated %.2g (names in use; others in the model)\n", model.twin_rate[0][LN_ELSE]);
+	fprintf(stderr, " (names in use; others in the model)\n");
 	if (model.twin_middle[LM_EXACT] > 0)
 		fprintf(stderr, "safeguard link: learned: middle names of twins' records exact %.2g partial %.2g else %.2g (one "
 				"child's: %.2g %.2g %.2g)\n", model.twin_middle[LM_EXACT], model.twin_middle[LM_PARTIAL],

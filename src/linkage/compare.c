@@ -548,7 +548,8 @@ const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *har
 bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
 {
 	unsigned dob = linkage_gamma_level(g, LF_DOB);
-	return (refuse & LINKAGE_REFUSE_TWINS) && a->given_as_family && b->given_as_family &&
+	return (refuse & LINKAGE_REFUSE_TRANSPOSED) && a->given_as_family && b->given_as_family &&
+	       (a->family_as_given || b->family_as_given) &&
 	       !(g & LINKAGE_GAMMA_CROSSED) && linkage_gamma_level(g, LF_GIVEN) == LN_EXACT &&
 	       linkage_gamma_level(g, LF_FAMILY) == LN_ELSE && dob != LINKAGE_LEVEL_NULL && dob != LD_ELSE &&
 	       dob != LD_PART && linkage_gamma_level(g, LF_NHS) != LI_EQUAL && linkage_gamma_level(g, LF_UPN) != LI_EQUAL;

@@ -875,6 +875,26 @@ struct scored {
 	uint8_t middle;     /* the middle-name level */
 };
 
+/* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
+ * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
+struct name_use {
+	uint64_t *h;
+	size_t n;
+};
+
+static bool name_in_use(const struct name_use *u, uint64_t given_h)
+{
+	size_t lo = 0, hi = u ? u->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (u->h[mid] < given_h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return u && lo < u->n && u->h[lo] == given_h;
+}
+
 struct score_job {
 	const struct linkage_rec *recs;
 	const struct linkage_model *m;
@@ -886,6 +906,7 @@ struct score_job {
 	uint64_t *reviews;
 	double link_w, review_w;
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
+	const struct name_use *use;
 };
 
 #define CHUNK_SCORE 262144
@@ -920,6 +941,26 @@ static bool weaklink(linkage_gamma g)
 	return dob == LINKAGE_LEVEL_NULL || dob == LD_PART || dob == LD_ELSE;
 }
 
+/* Middle names that agree exactly outweigh the pairwise given-name refusals ("twins", "given_name") when
+ * the shares measured on this input say one child by the link threshold's odds: one child's records whose
+ * given names are at this level (split_rate, one record or more) against children with a twin so named
+ * (twin_rate), times the likelihood ratio the exact middle name adds (m of the level against the share of
+ * twins' record pairs that agree so, twin_middle). Twins given a middle name in common are rare; one child
+ * recorded by two spellings of the given name with the middle name written the same is not. The decision
+ * of clustering's possible-twins rule (twins_conflict), for one record against one. */
+static bool middle_outweighs(const struct score_job *j, const struct linkage_pair *p)
+{
+	const struct linkage_model *m = j->m;
+	unsigned l = linkage_gamma_level(p->gamma, LF_GIVEN);
+	if (linkage_gamma_level(p->gamma, LF_MIDDLE) != LM_EXACT || (p->gamma & LINKAGE_GAMMA_CROSSED) ||
+	    l == LINKAGE_LEVEL_NULL || l >= LINKAGE_MAX_LEVELS || m->twin_middle[LM_EXACT] <= 0)
+		return false;
+	double lt = m->link_threshold, link_odds = lt > 0 && lt < 1 ? lt / (1.0 - lt) : 1.0;
+	double lr = m->m[LF_MIDDLE][LM_EXACT] / m->twin_middle[LM_EXACT];
+	int real = !(name_in_use(j->use, j->recs[p->a].given_h) && name_in_use(j->use, j->recs[p->b].given_h));
+	return lr * m->split_rate[real][l][1] >= link_odds * m->twin_rate[real][l];
+}
+
 static void score_chunk(void *ctx, size_t c)
 {
 	struct score_job *j = ctx;
@@ -948,6 +989,8 @@ static void score_chunk(void *ctx, size_t c)
 		unsigned pr = j->m->refuse;
 		if ((pr & LINKAGE_REFUSE_NAMES) && w >= j->link_w)
 			pr &= ~(unsigned)LINKAGE_REFUSE_TWINS;
+		if ((pr & (LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN)) && middle_outweighs(j, p))
+			pr &= ~(unsigned)(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, pr, &hard);
 		bool transposed = !why && linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
 		if (transposed) {
@@ -979,26 +1022,6 @@ static void score_chunk(void *ctx, size_t c)
 }
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
-
-/* Given names in use: carried by records of two or more (family name, date of birth) pairs in the input,
- * as parents' names for children are; a slip of the keyboard seldom is. Sorted hashes of such names. */
-struct name_use {
-	uint64_t *h;
-	size_t n;
-};
-
-static bool name_in_use(const struct name_use *u, uint64_t given_h)
-{
-	size_t lo = 0, hi = u ? u->n : 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (u->h[mid] < given_h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return u && lo < u->n && u->h[lo] == given_h;
-}
 
 #define UF_NAMES 4
 struct uf {
@@ -2154,7 +2177,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	reviews = calloc(nch ? nch : 1, sizeof *reviews);
 	if (!outs || !nouts || !reviews)
 		goto fail;
-	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews};
+	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
+			       .use = &use};
 	linkage_weight_table(model, sj.tbl);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
 	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));

@@ -207,6 +207,8 @@ struct linkage_rec {
 	                 * caller, 0 when unknown: pairs of sources get m of their own (linkage_model.by_source) */
 	uint8_t given_as_family; /* the given name as written is commoner as a family name in the data (names in
 	                          * each other's fields, or a family name given as a first name): linkage_tf_apply */
+	uint8_t family_as_given; /* the family name as written is commoner as a given name in the data (a child's
+	                          * given name in the family field): linkage_tf_apply */
 };
 
 #define LINKAGE_MAX_SOURCES 14
@@ -285,7 +287,10 @@ enum {
 	LINKAGE_REFUSE_ID_ASYM = 1u << 12,  /* cluster: possible twins between two components of two or more
 	                                     * records, one holding a valid identifier and the other none, need
 	                                     * the link threshold's odds (twin_odds' decision) */
-	LINKAGE_REFUSE_ALL = 0x1FFFu,
+	LINKAGE_REFUSE_TRANSPOSED = 1u << 13, /* pair: given names equal and both commoner in the input as family
+	                                       * names, family fields unrelated, one birthday: twins' records
+	                                       * written with the names read across (hard) */
+	LINKAGE_REFUSE_ALL = 0x3FFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

@@ -301,6 +301,8 @@ void linkage_tf_apply(const struct linkage_tf *t, struct linkage_rec *recs, size
 		recs[i].tf_family = (float)linkage_tf_lookup(t, LF_FAMILY, recs[i].family_flat);
 		recs[i].given_as_family = recs[i].given[0] &&
 					  linkage_tf_lookup(t, LF_FAMILY, recs[i].given) > (double)recs[i].tf_given;
+		recs[i].family_as_given = recs[i].family_flat[0] &&
+					  linkage_tf_lookup(t, LF_GIVEN, recs[i].family_flat) > (double)recs[i].tf_family;
 	}
 }
 

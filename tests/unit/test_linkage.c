@@ -598,7 +598,7 @@ static void clustering_twins_edge_judged_inside_component(void **state)
  * (the children's given names) are unrelated, on one birthday and address: the twins refusal, read across. */
 static void clustering_transposed_twins_apart(void **state)
 {
-	struct linkage_rec r[4 + 20];
+	struct linkage_rec r[4 + 20 + 2];
 	r[0] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "N331268619106");
 	r[1] = rec("Elliot", "", "Collins", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
 	r[2] = rec("Collins", "", "Elliot", "2015-12-18", "M", "CV3 8ES", "3 Park Road", "", "");
@@ -608,11 +608,18 @@ static void clustering_transposed_twins_apart(void **state)
 		snprintf(dob, sizeof dob, "20%02d-04-%02d", 5 + i % 10, 1 + i);
 		r[4 + i] = rec(i % 2 ? "Ruby" : "Noah", "", "Collins", dob, i % 2 ? "F" : "M", "", "", "", "");
 	}
-	struct linkage_tf *tf = linkage_tf_build(r, 24);
+	/* One child whose family name is spelt two ways, given "Collins" (a name of both kinds here): neither
+	 * family field is anyone's given name, so nothing supports reading the names across. */
+	r[24] = rec("Collins", "", "Wojciechowski", "2016-03-09", "F", "CV5 1RL", "7 Mill Lane", "", "");
+	r[25] = rec("Collins", "", "Voitsekhovsky", "2016-03-09", "F", "CV5 1RL", "7 Mill Lane", "", "");
+	struct linkage_tf *tf = linkage_tf_build(r, 26);
 	assert_non_null(tf);
-	linkage_tf_apply(tf, r, 24);
+	linkage_tf_apply(tf, r, 26);
 	assert_true(r[3].given_as_family);
 	assert_false(r[0].given_as_family);
+	assert_true(r[2].family_as_given); /* "Elliot" is a given name in these records */
+	assert_true(r[24].given_as_family && r[25].given_as_family);
+	assert_false(r[24].family_as_given || r[25].family_as_given);
 	struct linkage_model m;
 	linkage_model_defaults(&m);
 	m.lambda = 0.1;
@@ -621,6 +628,11 @@ static void clustering_transposed_twins_apart(void **state)
 	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_EXACT);
 	assert_int_equal(linkage_gamma_level(sc.gamma, LF_FAMILY), LN_ELSE);
 	assert_true(sc.weight >= log2(m.link_threshold / (1 - m.link_threshold))); /* pairwise a link */
+	assert_string_equal(sc.cannot_link, "twins");
+	linkage_score(&m, &r[24], &r[25], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_EXACT);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_FAMILY), LN_ELSE);
+	assert_null(sc.cannot_link);
 	struct linkage_opts o = {.threads = 1};
 	struct linkage_result res;
 	assert_int_equal(linkage_dedupe(r, 24, &m, &o, &res), 0);
@@ -803,6 +815,75 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 	assert_int_equal(res.cluster[2], res.cluster[0]);
 	for (size_t i = 4; i < n; i += 2)
 		assert_int_not_equal(res.cluster[i], res.cluster[i + 1]);
+	linkage_result_free(&res);
+}
+
+/* Middle names that agree exactly outweigh the pairwise given-name refusals when the shares measured on the
+ * input say so. Hana Amira Haddad's records, one written "Hoda" (two edits: the soft "given_name" refusal),
+ * with her middle name on every one. Among the other children, who carry their NHS numbers, SPLIT of OTHERS
+ * have records written both ways and none has a twin so named; TW pairs of twins with other names and
+ * middle names of their own give the share of twins' record pairs that agree on the middle name. One child
+ * is then likelier than twins by more than the link threshold's odds: her "Hoda" record joins her. Twins
+ * Hana Leila and Hoda Noor Saleh (middle names that differ) stay two. */
+static void clustering_middle_name_lifts_given_refusal(void **state)
+{
+	enum { OTHERS = 100, SPLIT = 30, TW = 10 };
+	static const char *fam[8] = {"Okafor", "Novak", "Hughes", "Begum", "Kowalski", "Osei", "Adeyemi", "Balogun"};
+	static const char *tw_first[2][4] = {{"Amara", "Lena", "Ruth", "Ines"}, {"Tobias", "Omar", "Felix", "Hugo"}};
+	static const char *tw_mid[2][4] = {{"Grace", "Rose", "May", "Joy"}, {"James", "Ali", "John", "Paul"}};
+	struct linkage_rec r[5 + 4 * OTHERS + 4 * TW];
+	r[0] = rec("Hana", "Amira", "Haddad", "2013-02-11", "F", "CV2 2YY", "4 Oak Road", "", "");
+	r[1] = rec("Hana", "Amira", "Haddad", "2013-02-11", "F", "CV2 2YY", "4 Oak Road", "", "");
+	r[2] = rec("Hoda", "Amira", "Haddad", "2013-02-11", "F", "CV2 2YY", "4 Oak Road", "", "");
+	r[3] = rec("Hana", "Leila", "Saleh", "2014-06-03", "F", "CV1 4WY", "8 Elm Street", "", "");
+	r[4] = rec("Hoda", "Noor", "Saleh", "2014-06-03", "F", "CV1 4WY", "8 Elm Street", "", "");
+	unsigned long nine = 401023213;
+	size_t n = 5;
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		while (!nhs_from(nine++, nhs))
+			;
+		for (int k = 0; k < 4; k++)
+			r[n++] = rec(t < SPLIT && k >= 2 ? "Hoda" : "Hana", "", fam[t % 8], dob, "F", "LS6 2AB", addr, nhs, "");
+	}
+	for (int t = 0; t < TW; t++) {
+		char dob[16], addr[32];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 2 + t % 11, 2 + t % 27);
+		snprintf(addr, sizeof addr, "%d Short Lane", 1 + t);
+		for (int k = 0; k < 2; k++) {
+			char nhs[11];
+			while (!nhs_from(nine++, nhs))
+				;
+			for (int j = 0; j < 2; j++)
+				r[n++] = rec(tw_first[k][t % 4], tw_mid[k][(t / 4) % 4], fam[t % 8], dob, k ? "M" : "F", "LS7 3CD",
+					     addr, nhs, "");
+		}
+	}
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[2], &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_EDIT2);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_MIDDLE), LM_EXACT);
+	assert_string_equal(sc.cannot_link, "given_name"); /* the service, pair by pair, still refuses */
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	/* measured: one child likelier than twins by more than 99 to 1 once the middle name is counted */
+	double lr = m.m[LF_MIDDLE][LM_EXACT] / m.twin_middle[LM_EXACT];
+	assert_true(m.twin_middle[LM_EXACT] > 0);
+	assert_true(lr * m.split_rate[0][LN_EDIT2][1] >= 99 * m.twin_rate[0][LN_EDIT2]);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[4], res.cluster[3]);
+	linkage_result_free(&res);
+	/* Her "Hoda" record without the middle name: nothing outweighs the refusal, and it stays apart. */
+	r[2] = rec("Hoda", "", "Haddad", "2013-02-11", "F", "CV2 2YY", "4 Oak Road", "", "");
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
 	linkage_result_free(&res);
 }
 
@@ -1358,6 +1439,7 @@ int main(void)
 		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
 		cmocka_unit_test(clustering_lone_spelling_of_held_name),
 		cmocka_unit_test(clustering_middle_name_outweighs_own_ids),
+		cmocka_unit_test(clustering_middle_name_lifts_given_refusal),
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
