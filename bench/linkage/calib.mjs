@@ -7,7 +7,8 @@
 //
 //   node bench/linkage/calib.mjs --truth T --pairs P --model M
 //
-// Only node's built-in modules; the pairs file is read line by line.
+// Only node's built-in modules; the pairs file is read line by line and only counts are kept (a million's
+// pairs file of several GB is fine).
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { split, table } from './csv.mjs';
@@ -25,9 +26,9 @@ if (!a.truth || !a.pairs || !a.model) {
 const child = new Map(table(a.truth).map((r) => [r.record_id, r.child_id]));
 const fields = JSON.parse(fs.readFileSync(a.model, 'utf8')).fields;
 const count = Object.fromEntries(Object.keys(fields).map((f) => [f, {}]));
-const bands = [-Infinity, -5, 0, 2, 4, 6.64, 8, 10, 14, Infinity];
+const bands = [-Infinity, -5, 0, 2, 4, 5, 6.64, 8, 10, 14, Infinity];
 const band = bands.slice(1).map(() => ({ n: 0, p: 0, same: 0 }));
-const rows = [];
+let nPairs = 0;
 let head = null;
 let nTrue = 0;
 for await (const line of readline.createInterface({ input: fs.createReadStream(a.pairs) })) {
@@ -38,7 +39,7 @@ for await (const line of readline.createInterface({ input: fs.createReadStream(a
   const same = child.get(f[head.record_id_a]) === child.get(f[head.record_id_b]);
   const b = band[bands.findIndex((x, k) => w >= x && w < bands[k + 1])];
   b.n++; b.p += p; b.same += same;
-  rows.push([w, p, same]);
+  nPairs++;
   if (!same) continue;
   nTrue++;
   for (const fld of Object.keys(fields)) {
@@ -46,7 +47,7 @@ for await (const line of readline.createInterface({ input: fs.createReadStream(a
     count[fld][l] = (count[fld][l] ?? 0) + 1;
   }
 }
-console.log(`${rows.length} candidate pairs, ${nTrue} of one child\n\nfitted m / share among true candidate pairs (missing left out)`);
+console.log(`${nPairs} candidate pairs, ${nTrue} of one child\n\nfitted m / share among true candidate pairs (missing left out)`);
 for (const [fld, lv] of Object.entries(fields)) {
   const tot = Object.entries(count[fld]).reduce((s, [l, v]) => s + (l === 'missing' ? 0 : v), 0) || 1;
   const cells = Object.entries(lv).filter(([l, v]) => l !== 'missing' && (v.m > 0.003 || (count[fld][l] ?? 0) / tot > 0.003))
@@ -55,14 +56,9 @@ for (const [fld, lv] of Object.entries(fields)) {
 }
 console.log('\nweight band       pairs  model mean p  share of one child');
 band.forEach((b, k) => { if (b.n) console.log(`  [${bands[k]}, ${bands[k + 1]})`.padEnd(18) + `${String(b.n).padStart(7)}  ${(b.p / b.n).toFixed(4).padStart(12)}  ${(b.same / b.n).toFixed(4).padStart(18)}`); });
-rows.sort((x, y) => y[0] - x[0]);
 console.log('\nfrom the top: weight >=   pairs  model expected precision  share of one child');
-let n = 0, sp = 0, ss = 0, k = 0;
-const marks = [14, 10, 8, 6.64, 5, 4, 2, 0];
-for (const [w, p, s] of [...rows, [-Infinity, 0, false]]) {
-  while (k < marks.length && w < marks[k]) {
-    console.log(`  ${String(marks[k]).padStart(20)}  ${String(n).padStart(7)}  ${(sp / n).toFixed(4).padStart(24)}  ${(ss / n).toFixed(4).padStart(18)}`);
-    k++;
-  }
-  n++; sp += p; ss += s;
+let n = 0, sp = 0, ss = 0;
+for (let k = band.length - 1; k >= 1; k--) {
+  n += band[k].n; sp += band[k].p; ss += band[k].same;
+  if (n) console.log(`  ${String(bands[k]).padStart(20)}  ${String(n).padStart(7)}  ${(sp / n).toFixed(4).padStart(24)}  ${(ss / n).toFixed(4).padStart(18)}`);
 }
