@@ -252,6 +252,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	j->job.run = intake_run;
 	j->job.arg = j;
 	j->job.done = intake_done;
+	j->job.replayable = true; /* intake_apply writes only to the store and sets res afresh */
 	http_continue_with(rq, intake_reply, j, intake_job_free);
 	http_suspend(rq);
 	txq_submit(a->q, &j->job);

@@ -422,22 +422,29 @@ static int gather_alert(const struct rules_alert *ra, void *ctx)
 	return 0;
 }
 
-/* The child's rules over l (sorted) up to today, appended to g. */
-static int run_rules(store_conn *c, const struct alerts_config *cfg, int64_t person_id, struct evlist *l,
-		     struct date today, struct gather *g)
+/* The child's rules over l (sorted) up to today, appended to g. dob: the child's date of birth as their row
+ * holds it, or NULL to read it. */
+static int run_rules(store_conn *c, const struct alerts_config *cfg, int64_t person_id, const char *dob,
+		     struct evlist *l, struct date today, struct gather *g)
 {
-	struct store_person *p = malloc(sizeof *p);
 	struct rules_child child = {{0, 0, 0}, RULES_UNKNOWN};
-	bool found = false;
-	if (!p)
-		return STORE_EIO;
-	int rc = store_person_get(c, person_id, p, &found);
-	if (rc == STORE_OK && found && p->dob[0])
-		date_parse_iso(p->dob, &child.dob);
+	int rc = STORE_OK;
+	if (dob) {
+		if (dob[0])
+			date_parse_iso(dob, &child.dob);
+	} else {
+		struct store_person *p = malloc(sizeof *p);
+		bool found = false;
+		if (!p)
+			return STORE_EIO;
+		rc = store_person_get(c, person_id, p, &found);
+		if (rc == STORE_OK && found && p->dob[0])
+			date_parse_iso(p->dob, &child.dob);
+		free(p);
+		if (rc != STORE_OK)
+			return rc;
+	}
 	child.mobile = l->mobile;
-	free(p);
-	if (rc != STORE_OK)
-		return rc;
 
 	/* rules_evaluate wants a plain array of rules_event; loaded keeps one as its first member. */
 	struct rules_event *ev = malloc((l->n ? l->n : 1) * sizeof *ev);
@@ -472,8 +479,8 @@ static int run_rules(store_conn *c, const struct alerts_config *cfg, int64_t per
 	return STORE_OK;
 }
 
-static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_t person_id, struct date today,
-			  const char *actor, int *raised)
+static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_t person_id, const char *dob,
+			  struct date today, const char *actor, int *raised)
 {
 	char kinds[KINDS_JSON_MAX];
 	struct evlist l = {0};
@@ -488,7 +495,7 @@ static int evaluate_child(store_conn *c, const struct alerts_config *cfg, int64_
 	if (l.n)
 		qsort(l.v, l.n, sizeof *l.v, loaded_cmp);
 	evlist_fix(&l);
-	if ((rc = run_rules(c, cfg, person_id, &l, today, &g)) != STORE_OK)
+	if ((rc = run_rules(c, cfg, person_id, dob, &l, today, &g)) != STORE_OK)
 		goto out;
 	for (size_t i = 0; i < g.n && rc == STORE_OK; i++) {
 		bool inserted = false;
@@ -524,11 +531,17 @@ static int collect_person_id(const struct store_person *p, void *ctx)
 int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
 		    struct date today, int *raised)
 {
+	return alerts_on_event_dob(c, cfg, child_id, NULL, kind, today, raised);
+}
+
+int alerts_on_event_dob(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *dob,
+			const char *kind, struct date today, int *raised)
+{
 	/* An event of a kind no rule reads changes no rule's outcome; clocks that fall due meanwhile are the
 	 * nightly sweep's. Skipping them saves intake a third of its rules work on a typical feed. */
 	if (rules_kind_from_code(kind) == RULES_OTHER)
 		return STORE_OK;
-	int rc = evaluate_child(c, cfg, child_id, today, "rules", raised);
+	int rc = evaluate_child(c, cfg, child_id, dob, today, "rules", raised);
 	if (rc != STORE_OK || strcmp(kind, "domestic_abuse_incident") != 0)
 		return rc;
 	/* Operation Encompass: the incident is every child's at the address. Collected first: evaluating
@@ -536,7 +549,7 @@ int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t chil
 	struct ids ids = {0};
 	rc = store_housemates(c, child_id, collect_person_id, &ids);
 	for (size_t i = 0; i < ids.n && rc == STORE_OK; i++)
-		rc = evaluate_child(c, cfg, ids.v[i], today, "rules", raised);
+		rc = evaluate_child(c, cfg, ids.v[i], NULL, today, "rules", raised);
 	free(ids.v);
 	return rc;
 }
@@ -562,7 +575,7 @@ static int sweep_flush(struct sweep *s)
 		return 0;
 	s->stats->children++;
 	evlist_fix(&s->l);
-	int rc = run_rules(s->c, s->cfg, s->person_id, &s->l, s->today, &s->g);
+	int rc = run_rules(s->c, s->cfg, s->person_id, NULL, &s->l, s->today, &s->g);
 	s->l.n = 0;
 	s->l.mobile = RULES_UNKNOWN;
 	return rc;

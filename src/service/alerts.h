@@ -40,6 +40,10 @@ void alerts_config_default(struct alerts_config *cfg);
  * counts the alerts written. */
 int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
 		    struct date today, int *raised);
+/* The same, when the caller knows the child's date of birth as their row holds it ("" for none): the rules
+ * need nothing else of the row, which is then not read again (issue 17: one round trip a record less). */
+int alerts_on_event_dob(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *dob,
+			const char *kind, struct date today, int *raised);
 
 struct alerts_sweep_stats {
 	int64_t children, events, raised, escalated;

@@ -341,6 +341,8 @@ struct scored {
 	bool id_agrees; /* an NHS number or UPN in common */
 	bool cannot;    /* the core's cannot-link: never linked without a person */
 	bool distinct;  /* two children for certain: never a review */
+	bool attrs_held; /* the person's row already holds every attribute the record gives (nothing to write) */
+	char dob[11];    /* the person's row's date of birth ("" for none) */
 };
 
 /* The candidates as the blocking index gives them, each scored as it comes (store_block_candidates_scored). */
@@ -433,6 +435,16 @@ static bool ids_agree(const struct identity_score *sc)
 	return false;
 }
 
+/* Whether the person's row, as read in this transaction, already has each attribute the record gives: an
+ * empty one in the record leaves the row's as it is (store_person_update_attributes). */
+static bool attrs_held(const struct identity_subject *s, const struct store_person *p)
+{
+	return (!s->communication_needs[0] || strcmp(s->communication_needs, p->communication_needs) == 0) &&
+	       (!s->disability[0] || strcmp(s->disability, p->disability) == 0) &&
+	       (!s->ethnicity[0] || strcmp(s->ethnicity, p->ethnicity) == 0) &&
+	       (!s->first_language[0] || strcmp(s->first_language, p->first_language) == 0);
+}
+
 static int score_each(const struct store_candidate *cand, void *ctx)
 {
 	struct resolve_walk *w = ctx;
@@ -451,7 +463,8 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 	if ((w->rc = score_loaded(w->c, w->s, cand->person.id, cand->has_merged, &w->p, &w->ids, &sc, &row)) != STORE_OK)
 		return 1; /* stops the walk; rc says why */
 	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
-					  sc.cannot_link != NULL, sc.distinct};
+					  sc.cannot_link != NULL, sc.distinct, attrs_held(w->s, &cand->person), ""};
+	memcpy(w->list[w->n - 1].dob, cand->person.dob, sizeof cand->person.dob);
 	return 0;
 }
 
@@ -510,6 +523,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		m->person_id = list[0].id;
 		m->score = list[0].probability;
 		m->rule = "score";
+		m->dob_known = true;
+		memcpy(m->dob, list[0].dob, sizeof m->dob);
 		/* Two persons that may be one child: the next plausible candidate, unless refused or asked before. */
 		for (int i = 1; i < n; i++) {
 			if ((list[i].probability < lower && !list[i].id_agrees) || list[i].distinct)
@@ -524,7 +539,9 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 				break;
 			}
 		}
-		if (!s->communication_needs[0] && !s->disability[0] && !s->ethnicity[0] && !s->first_language[0])
+		/* Nothing to write when the row already holds them (issue 17: on PostgreSQL the UPDATE of an unchanged
+		 * row cost a new row version, its index entries and WAL on about half the events). */
+		if (list[0].attrs_held)
 			goto out;
 		memset(p, 0, sizeof *p);
 		memcpy(p->communication_needs, s->communication_needs, sizeof p->communication_needs);
@@ -560,6 +577,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	memcpy(p->ethnicity, s->ethnicity, sizeof p->ethnicity);
 	memcpy(p->first_language, s->first_language, sizeof p->first_language);
 	rc = store_person_insert(c, p, &m->person_id);
+	m->dob_known = rc == STORE_OK;
+	memcpy(m->dob, p->dob, sizeof m->dob);
 out:
 	free(keys);
 	free(list);

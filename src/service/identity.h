@@ -121,6 +121,10 @@ struct identity_match {
 	struct identity_score review_score;
 	struct store_person *review_person; /* the candidate as scored (owned by the match: identity_match_free) */
 	struct identity_ids review_ids;
+	/* The person's date of birth as their row holds it ("" for none), when known without reading the row
+	 * again: read with the candidates, or written here (the rules' read of the child, issue 17). */
+	bool dob_known;
+	char dob[11];
 };
 
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's

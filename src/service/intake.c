@@ -149,7 +149,8 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	struct date today = rq->today;
 	if (!date_valid(today))
 		today = ts_utc_date(ts_uk_local(clock_now()));
-	if ((rc = alerts_on_event(c, cfg, m.person_id, rq->kind, today, &res->alerts_raised)) != STORE_OK)
+	if ((rc = alerts_on_event_dob(c, cfg, m.person_id, m.dob_known ? m.dob : NULL, rq->kind, today,
+				      &res->alerts_raised)) != STORE_OK)
 		return rc;
 	res->outcome = INTAKE_CREATED;
 	res->child_id = m.person_id;

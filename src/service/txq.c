@@ -27,6 +27,27 @@ static double seconds(clockid_t clock)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static bool replayable(const struct txq_job *batch)
+{
+	for (const struct txq_job *j = batch; j; j = j->next)
+		if (!j->replayable)
+			return false;
+	return true;
+}
+
+/* Every job of the batch in the open transaction, none under a savepoint, then COMMIT: STORE_OK when all ran
+ * and the commit is durable, else the first failure (the transaction left for the caller to roll back). */
+static int run_optimistic(txq *q, struct txq_job *batch)
+{
+	for (struct txq_job *j = batch; j; j = j->next)
+		if ((j->rc = j->run(q->conn, j->arg)) < 0)
+			return j->rc;
+	double t0 = seconds(CLOCK_MONOTONIC);
+	int rc = store_commit(q->conn);
+	q->last_commit = seconds(CLOCK_MONOTONIC) - t0;
+	return rc;
+}
+
 /* Runs one batch in one transaction; sets each job's rc.
  * A connection found lost (the database server died or failed over: STORE_EUNAVAIL) is handed back, which
  * closes it, and another is opened for the next batch (with a multi-host URL, on whichever server is now
@@ -52,6 +73,21 @@ static void run_batch(txq *q, struct txq_job *batch)
 			return;
 		}
 		rc = store_begin(q->conn);
+	}
+	if (rc == STORE_OK && replayable(batch)) {
+		/* Optimistic: no savepoint a job (issue 17: on PostgreSQL a job's SAVEPOINT and RELEASE were two of
+		 * its 13 statements, the RELEASE one of its 7 round trips, and each job a subtransaction of its own).
+		 * Should a job refuse or a write fail (a deferred write's failure may reach a later job's statement),
+		 * which job it was is not known: everything is rolled back and the batch runs again below, each job
+		 * under its savepoint, as if this pass had not happened. A lost connection is not run again. */
+		rc = run_optimistic(q, batch);
+		if (rc == STORE_OK)
+			return;
+		if (rc != STORE_EUNAVAIL && rc != STORE_EUNKNOWN) {
+			rc = store_rollback(q->conn);
+			if (rc == STORE_OK)
+				rc = store_begin(q->conn);
+		}
 	}
 	if (rc == STORE_OK) {
 		for (struct txq_job *j = batch; j; j = j->next) {

@@ -4,7 +4,9 @@
  *
  * One writer thread takes whatever jobs are waiting (up to TXQ_BATCH_MAX), runs each inside its own
  * savepoint of one transaction, commits once and then completes them all: group commit. A job that fails
- * rolls back to its savepoint and leaves the others alone; a commit that fails fails every job in it. This
+ * rolls back to its savepoint and leaves the others alone; a commit that fails fails every job in it. A batch
+ * of jobs marked replayable runs first with no savepoints; if anything in it fails, it is rolled back and run
+ * again as above, so the outcome is the same. This
  * turns one fsync per request into one per batch, which is what lets a single SQLite file keep thousands of
  * durable writes a second, and it serialises the audit trail (the hash chain of the access-control issue
  * needs exactly one writer).
@@ -14,6 +16,8 @@
  */
 #ifndef SAFEGUARD_SERVICE_TXQ_H
 #define SAFEGUARD_SERVICE_TXQ_H
+
+#include <stdbool.h>
 
 #include "store/store.h"
 
@@ -32,6 +36,9 @@ struct txq_job {
 	 * block: it hands the outcome back (resumes a connection, signals a waiter). */
 	void (*done)(struct txq_job *job);
 	int rc; /* 0, or the job's own negative value, or the STORE_E* of a failed commit */
+	/* The job may run twice: it writes nothing but to the database, and sets its outputs afresh each run.
+	 * A batch of such jobs first runs without a savepoint each (see run_batch in txq.c). */
+	bool replayable;
 	struct txq_job *next;
 };
 

@@ -782,6 +782,7 @@ enum stmt_id {
 	S_HOUSEHOLD_ID,
 	S_MEMBER_UPSERT,
 	S_MEMBER_UPSERT_BY_KEY,
+	S_HOUSEHOLD_JOIN_BY_KEY,
 	S_HOUSEHOLDS_OF,
 	S_MEMBERS,
 	S_SOURCE_INSERT,
@@ -1173,6 +1174,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				   "ON CONFLICT(household_id, person_id) DO UPDATE SET "
 				   "first_seen = min(household_member.first_seen, excluded.first_seen), "
 				   "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
+	/* [S_HOUSEHOLD_JOIN_BY_KEY]: PostgreSQL's only (pg_override); elsewhere S_HOUSEHOLD_UPSERT, then
+	 * S_MEMBER_UPSERT_BY_KEY */
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
@@ -1713,6 +1716,19 @@ static const char *const pg_override[S__COUNT] = {
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
+	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
+	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
+	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
+	 * has one row; the member as S_MEMBER_UPSERT_BY_KEY writes it. */
+	[S_HOUSEHOLD_JOIN_BY_KEY] = "WITH h(id) AS (INSERT INTO household(key, postcode, address) VALUES (?1, ?4, ?5) "
+				    "ON CONFLICT(key) DO NOTHING RETURNING id), k(id) AS (SELECT id FROM h UNION ALL "
+				    "SELECT id FROM household WHERE key = ?1) "
+				    "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
+				    "SELECT k.id, ?2, ?3, ?3 FROM k WHERE NOT EXISTS (SELECT 1 FROM household_member m "
+				    "WHERE m.household_id = k.id AND m.person_id = ?2 AND m.first_seen <= ?3 "
+				    "AND m.last_seen >= ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
+				    "first_seen = min(household_member.first_seen, excluded.first_seen), "
+				    "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
 	/* the housemates' incidents, oldest first, each step an index look-up driven by the one before (a LATERAL
 	 * subquery with OFFSET 0 is planned on its own, as a nested loop): a CROSS JOIN does not fix the order on
 	 * PostgreSQL, and the generic plan a prepared statement keeps, made while the tables were small, read every
@@ -2665,9 +2681,21 @@ static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifie
 static int sq_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
 			     int64_t person_id, const char *seen_at, int64_t *household_id)
 {
-	sql_stmt *s = stmt(CONN(c), S_HOUSEHOLD_UPSERT);
+	sql_db *db = CONN(c)->db;
+	sql_stmt *s;
 	int rc;
-	if (!s)
+	if (!household_id && db->override && S_HOUSEHOLD_JOIN_BY_KEY < db->override_count &&
+	    db->override[S_HOUSEHOLD_JOIN_BY_KEY]) {
+		if (!(s = stmt(CONN(c), S_HOUSEHOLD_JOIN_BY_KEY)))
+			return STORE_EIO;
+		text(s, 1, key);
+		sql_bind_int64(s, 2, person_id);
+		text(s, 3, seen_at);
+		text(s, 4, postcode);
+		text(s, 5, address);
+		return run(s);
+	}
+	if (!(s = stmt(CONN(c), S_HOUSEHOLD_UPSERT)))
 		return STORE_EIO;
 	text(s, 1, key);
 	text(s, 2, postcode);

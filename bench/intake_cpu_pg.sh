@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# PostgreSQL's CPU per intake event, for comparing two builds on a shared machine: a fixed amount of work (the
+# first RECORDS records of the synthetic area, seed 7, 32 clients through bench/intake_fixed.mjs, every answer a
+# durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
+# cluster's processes and of the server divided by the events stored, with the writer's statements and round
+# trips a job (GET /metrics). Rate and p99 are printed too, with the load average beside them.
+#   bench/intake_cpu_pg.sh                          the build in build/
+#   BENCH_BIN=/tmp/other RECORDS=6000 bench/intake_cpu_pg.sh
+#   BENCH_PG_STATEMENTS=FILE bench/intake_cpu_pg.sh  also pg_stat_statements' calls and time per statement, to FILE
+#   BENCH_PG_SQL="ALTER TABLE ..." bench/intake_cpu_pg.sh  SQL run on the migrated database first (an experiment)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bin=${BENCH_BIN:-$root/build/safeguard}
+records=${RECORDS:-6000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-intake-pg.XXXXXX")
+pid=""
+export PG_TEST_STATE=$work/pg-state
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "${BENCH_SERVE_ERR:-}" ] && cp "$work/serve.err" "$BENCH_SERVE_ERR" 2>/dev/null # e.g. SAFEGUARD_PG_RT_TRACE's lines
+  scripts/pg-test.sh stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -n "${BENCH_PG_STATEMENTS:-}" ] && export PG_TEST_OPTS="${PG_TEST_OPTS:-} -c shared_preload_libraries=pg_stat_statements"
+db=$(scripts/pg-test.sh start)
+export SAFEGUARD_DATA_DIR=$work/data
+mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+"$bin" migrate --db "$db" >/dev/null
+[ -n "${BENCH_PG_SQL:-}" ] && psql -qAt "$db" -c "$BENCH_PG_SQL" >/dev/null
+for agency in police health education social_care housing; do
+  export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
+done
+"$bin" gen --out "$work/area" --families $((records / 8 + 1000)) --seed 7 --today 2026-11-24 2>/dev/null
+head -n "$records" "$work/area/events.jsonl" >"$work/events.jsonl"
+export SAFEGUARD_EVENTS=$work/events.jsonl
+"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/serve.out")
+[ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
+if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
+  psql -qAt "$db" -c "create extension if not exists pg_stat_statements" -c "select pg_stat_statements_reset()" >/dev/null
+fi
+pgdir=$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")
+pm=$(head -n 1 "$pgdir/data/postmaster.pid")
+# The cluster's CPU: the postmaster with its reaped children's, and every live child's (a backend that exits
+# during the run is in the postmaster's cumulative figures, columns 16 and 17).
+pg_ticks() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
+}
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+s0=$(ticks) p0=$(pg_ticks)
+line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+s1=$(ticks) p1=$(pg_ticks)
+events=$(psql -qAt "$db" -c 'select count(*) from event')
+metrics=$(curl -s "$url/metrics")
+m() { sed -n "s/^$1 //p" <<<"$metrics"; }
+awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
+  -v r="$(m safeguard_txq_db_round_trips_total)" \
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job; ", j / c, s / j, r / j }'
+awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
+  printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",
+    e, p / hz * 1e6 / e, s / hz * 1e6 / e, e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
+if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
+  psql -qAt -F ' | ' "$db" -c "select calls, round(total_exec_time::numeric / $events * 1000) as us_an_event,
+    round(mean_exec_time::numeric * 1000) as us_a_call, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    from pg_stat_statements order by total_exec_time desc limit 40" >"$BENCH_PG_STATEMENTS"
+fi
+exit 0
