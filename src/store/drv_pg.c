@@ -352,7 +352,8 @@ static void pg_finalize(sql_stmt *s)
 static void pg_clear(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
-	for (int i = 0; i < SQL_NOW_PARAM + 8; i++)
+	/* p[] holds this statement's nparams alone (map[] numbers them): the rest is never read */
+	for (int i = 0; i < x->nparams; i++)
 		x->p[i].kind = P_NULL;
 }
 
