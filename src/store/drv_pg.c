@@ -96,8 +96,10 @@ struct pg_stmt {
 	size_t sent_keylen;
 	unsigned char **blobs; /* decoded bytea of the current row, by column */
 	size_t *bloblen;
+	unsigned char *ctype; /* each column's kind (COL_*), asked of the result once, not at every value */
 	int ncols;
 };
+enum { COL_PLAIN, COL_BOOL, COL_BYTEA };
 
 struct pg_db {
 	sql_db head; /* must be first */
@@ -356,8 +358,10 @@ static void pg_reset(sql_stmt *s)
 	drop_row(x);
 	free(x->blobs);
 	free(x->bloblen);
+	free(x->ctype);
 	x->blobs = NULL;
 	x->bloblen = NULL;
+	x->ctype = NULL;
 	x->ncols = 0;
 	PQclear(x->res);
 	x->res = NULL;
@@ -380,7 +384,8 @@ static void pg_finalize(sql_stmt *s)
 static void pg_clear(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
-	for (int i = 0; i < SQL_NOW_PARAM + 8; i++)
+	/* p[] holds this statement's nparams alone (map[] numbers them): the rest is never read */
+	for (int i = 0; i < x->nparams; i++)
 		x->p[i].kind = P_NULL;
 }
 
@@ -882,17 +887,27 @@ static int pg_step(sql_stmt *s)
 	if (x->ncols > 0) {
 		x->blobs = calloc((size_t)x->ncols, sizeof *x->blobs);
 		x->bloblen = calloc((size_t)x->ncols, sizeof *x->bloblen);
-		if (!x->blobs || !x->bloblen)
+		x->ctype = malloc((size_t)x->ncols);
+		if (!x->blobs || !x->bloblen || !x->ctype)
 			return STORE_EIO;
+		for (int i = 0; i < x->ncols; i++) {
+			Oid ty = PQftype(x->res, i);
+			x->ctype[i] = ty == OID_BOOL ? COL_BOOL : ty == OID_BYTEA ? COL_BYTEA : COL_PLAIN;
+		}
 	}
 	return x->nrows > 0 ? SQL_ROW : SQL_DONE;
 }
 
+/* The column's text, NULL for SQL's NULL. libpq gives "" for a NULL, so only an empty value is asked which
+ * it is (the record page reads ~3,000 values: a call fewer for each, issue 17). */
 static const char *value(struct pg_stmt *x, int i)
 {
-	if (!x->res || x->row >= x->nrows || i < 0 || i >= x->ncols || PQgetisnull(x->res, x->row, i))
+	if (!x->res || !x->ctype || x->row >= x->nrows || i < 0 || i >= x->ncols)
 		return NULL;
-	return PQgetvalue(x->res, x->row, i);
+	const char *v = PQgetvalue(x->res, x->row, i);
+	if (!v || (!*v && PQgetisnull(x->res, x->row, i)))
+		return NULL;
+	return v;
 }
 
 static int64_t pg_col_int64(sql_stmt *s, int i)
@@ -900,7 +915,7 @@ static int64_t pg_col_int64(sql_stmt *s, int i)
 	const char *v = value(PS(s), i);
 	if (!v)
 		return 0;
-	if (PQftype(PS(s)->res, i) == OID_BOOL)
+	if (PS(s)->ctype[i] == COL_BOOL)
 		return v[0] == 't';
 	return strtoll(v, NULL, 10);
 }
@@ -918,7 +933,7 @@ static const unsigned char *pg_col_blob_bytes(struct pg_stmt *x, int i, size_t *
 		*len = 0;
 		return NULL;
 	}
-	if (PQftype(x->res, i) != OID_BYTEA) {
+	if (x->ctype[i] != COL_BYTEA) {
 		*len = (size_t)PQgetlength(x->res, x->row, i);
 		return (const unsigned char *)v;
 	}
@@ -932,7 +947,7 @@ static const unsigned char *pg_col_text(sql_stmt *s, int i)
 {
 	struct pg_stmt *x = PS(s);
 	const char *v = value(x, i);
-	if (v && PQftype(x->res, i) == OID_BOOL)
+	if (v && x->ctype[i] == COL_BOOL)
 		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
 	return (const unsigned char *)v;
 }
@@ -946,8 +961,13 @@ static const void *pg_col_blob(sql_stmt *s, int i)
 static int pg_col_bytes(sql_stmt *s, int i)
 {
 	struct pg_stmt *x = PS(s);
-	if (value(x, i) && PQftype(x->res, i) == OID_BOOL)
+	const char *v = value(x, i);
+	if (!v)
+		return 0;
+	if (x->ctype[i] == COL_BOOL)
 		return 1;
+	if (x->ctype[i] == COL_PLAIN)
+		return PQgetlength(x->res, x->row, i);
 	size_t len;
 	pg_col_blob_bytes(x, i, &len);
 	return (int)len;

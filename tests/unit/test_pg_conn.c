@@ -7,6 +7,8 @@
  *  - the fence: a primary on an older timeline than the fence file holds for its cluster is refused with the
  *    reason (an old primary back after a failover), one on the same timeline is taken, and a file that says
  *    less is raised to what the server says.
+ *  - what a column reads as: an empty text is not NULL, a NULL is, booleans 1/0, bytea its bytes; a cached
+ *    statement prepared again has nothing bound from its last use.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -113,10 +115,82 @@ static void old_timeline_refused(void **state)
 	unlink(path);
 }
 
+/* What a column reads as (issue 17: a result's column types are read once, and a value is asked whether it is
+ * NULL only when it is empty): an empty text is not NULL, a NULL is, booleans read 1/0, a bytea its bytes, a
+ * text its length; each row of a result alike. And a cached statement prepared again has no binding left
+ * from its last use (its clear resets what it binds). */
+static void columns_read_as_they_are(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_pg_fence_file(NULL);
+	char err[512] = "";
+	sql_db *db = sql_pg_open(pg_url(), err, sizeof err);
+	if (!db)
+		fail_msg("open: %s", err);
+	const char *q = "SELECT '' || n, CASE WHEN n = '' THEN NULL ELSE 'x' || n END, n = '', n <> '', "
+			"decode('00ff' || n, 'hex'), length(n)::int8, NULL::int8, ''::bytea "
+			"FROM (VALUES (''), ('41')) AS v(n) ORDER BY n";
+	sql_stmt *s = sql_prepare(db, 1, q);
+	assert_non_null(s);
+	for (int row = 0; row < 2; row++) {
+		assert_int_equal(sql_step(s), SQL_ROW);
+		const char *n = row ? "41" : "";
+		assert_false(sql_column_is_null(s, 0));
+		assert_string_equal((const char *)sql_column_text(s, 0), n);
+		assert_int_equal(sql_column_bytes(s, 0), (int)strlen(n));
+		assert_int_equal(sql_column_is_null(s, 1), row == 0);
+		if (row) {
+			assert_string_equal((const char *)sql_column_text(s, 1), "x41");
+			assert_int_equal(sql_column_bytes(s, 1), 3);
+		} else {
+			assert_null(sql_column_text(s, 1));
+			assert_int_equal(sql_column_bytes(s, 1), 0);
+		}
+		assert_int_equal(sql_column_int64(s, 2), row == 0);
+		assert_string_equal((const char *)sql_column_text(s, 3), row ? "1" : "0");
+		assert_int_equal(sql_column_bytes(s, 3), 1);
+		const unsigned char *b = sql_column_blob(s, 4);
+		assert_non_null(b);
+		assert_int_equal(sql_column_bytes(s, 4), row ? 3 : 2);
+		assert_int_equal(b[0], 0x00);
+		assert_int_equal(b[1], 0xff);
+		if (row)
+			assert_int_equal(b[2], 0x41);
+		assert_int_equal(sql_column_int64(s, 5), (int64_t)strlen(n));
+		assert_true(sql_column_is_null(s, 6));
+		assert_int_equal(sql_column_int64(s, 6), 0);
+		assert_false(sql_column_is_null(s, 7));
+		assert_int_equal(sql_column_bytes(s, 7), 0);
+	}
+	assert_int_equal(sql_step(s), SQL_DONE);
+	sql_reset(s);
+
+	const char *b2 = "SELECT ?1::text IS NULL, ?2::int8 IS NULL";
+	s = sql_prepare(db, 2, b2);
+	assert_non_null(s);
+	sql_bind_text(s, 1, "x", -1);
+	sql_bind_int64(s, 2, 7);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int64(s, 0), 0);
+	assert_int_equal(sql_column_int64(s, 1), 0);
+	sql_reset(s);
+	s = sql_prepare(db, 2, b2); /* the cached one, cleared: nothing bound */
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int64(s, 0), 1);
+	assert_int_equal(sql_column_int64(s, 1), 1);
+	sql_reset(s);
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(idle_connection_checked_before_reuse),
+		cmocka_unit_test(columns_read_as_they_are), /* before the fence's test, which leaves a timeline known */
 		cmocka_unit_test(old_timeline_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
