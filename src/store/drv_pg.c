@@ -114,6 +114,9 @@ struct pg_db {
 	struct pg_stmt *sent[SENT_MAX]; /* the statements holding a sent read (forgotten at the transaction's end) */
 	int nsent;
 	unsigned serial;
+	/* in a reader's snapshot (pg_begin without write, until it ends): the only transaction that sends reads
+	 * ahead, since nothing is written in it, so an answer sent ahead is the answer the step would get */
+	bool snapshot;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
@@ -202,8 +205,10 @@ static int pexec(struct pg_db *d, const char *sql)
 	int q = settle(d);
 	if (q != STORE_OK && strncmp(sql, "ROLLBACK", 8) != 0)
 		return q;
-	if (strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "BEGIN", 5) == 0)
-		forget_all_sent(d); /* reads sent ahead belong to the transaction (or the savepoint) that ends */
+	if (strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "BEGIN", 5) == 0) {
+		forget_all_sent(d); /* reads sent ahead belong to the snapshot that ends */
+		d->snapshot = false;
+	}
 	count(d, sql, 0);
 	PGresult *r = PQexec(d->conn, sql);
 	int rc = map_res(d, r);
@@ -763,9 +768,10 @@ static int pg_send(sql_stmt *s)
 {
 	struct pg_stmt *x = PS(s);
 	struct pg_db *d = PG(s->db);
-	bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
-	if (x->write || x->rollback || !intx || x->res)
-		return STORE_OK; /* nothing to gain: the step runs it */
+	/* Only in a reader's snapshot: in a write transaction a write made after the send (queued behind it) would
+	 * not be in its answer. Elsewhere the step runs it, as it would have. */
+	if (!d->snapshot || x->write || x->rollback || x->res)
+		return STORE_OK;
 	forget_sent(d, x);
 	if (d->nsent == SENT_MAX)
 		return STORE_OK;
@@ -1007,14 +1013,18 @@ static int pg_begin(sql_db *d, bool write)
 	if (q != STORE_OK)
 		return q;
 	forget_all_sent(p);
-	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn))
-		return pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn)) {
+		int rc = pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+		p->snapshot = rc == STORE_OK;
+		return rc;
+	}
 	p->head.statements++;
 	if (!PQsendQueryParams(p->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, NULL, NULL, 0)) {
 		set_err(p, PQerrorMessage(p->conn));
 		return pipeline_broken(p);
 	}
 	p->sentq[p->queued++].x = NULL;
+	p->snapshot = true;
 	return STORE_OK;
 }
 
@@ -1023,6 +1033,7 @@ static int pg_commit(sql_db *d)
 	struct pg_db *p = PG(d);
 	int q = settle(p);
 	forget_all_sent(p);
+	p->snapshot = false;
 	if (q != STORE_OK)
 		return q;
 	count(p, NULL, 1);

@@ -136,14 +136,15 @@ static inline int sql_bind_text(sql_stmt *s, int i, const char *v, int n) { retu
 static inline int sql_bind_blob(sql_stmt *s, int i, const void *v, int n) { return s->db->drv->bind_blob(s, i, v, n); }
 static inline int sql_bind_null(sql_stmt *s, int i) { return s->db->drv->bind_null(s, i); }
 int sql_step(sql_stmt *s);
-/* Send now, step later (issue 17): a read inside a transaction, bound, is sent without waiting for its answer,
+/* Send now, step later (issue 17): a read inside a reader's snapshot, bound, is sent without waiting for its answer,
  * so that a snapshot's independent reads travel to the server together and are answered in one round trip.
  * What was sent survives the next sql_prepare of the statement's id: the first sql_step after it takes the
  * answer when the statement is bound exactly as it was sent, and otherwise runs it afresh. So a read sent
  * and then not made, or made with other values, costs its own work and nothing else; what was sent and not
  * stepped is forgotten when the transaction ends. STORE_OK or a negative STORE_E* (the connection is then
- * of no use, as after a failed step). An engine that has nothing to gain (SQLite's file) sends nothing, and
- * outside a transaction, or for a write, nothing is sent either. */
+ * of no use, as after a failed step). An engine that has nothing to gain (SQLite's file) sends nothing; nor is
+ * anything sent for a write, or outside a reader's snapshot (sql_begin without write): in a write transaction
+ * a later write would not be in an answer sent before it. */
 static inline int sql_send(sql_stmt *s) { return s->db->drv->send ? s->db->drv->send(s) : 0; }
 static inline int64_t sql_column_int64(sql_stmt *s, int i) { return s->db->drv->column_int64(s, i); }
 static inline int sql_column_int(sql_stmt *s, int i) { return (int)s->db->drv->column_int64(s, i); }
