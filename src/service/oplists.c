@@ -53,6 +53,15 @@ static int limit_of(int limit)
 	return limit > 0 ? limit : INT_MAX;
 }
 
+/* What a list's row callback returns once the list holds its limit: the walk stops there (the rows after it
+ * would each cost a sealed check, a round trip on PostgreSQL) and the list is not an error. */
+#define LIST_FULL (1 << 20)
+
+static int walked(int rc)
+{
+	return rc == LIST_FULL ? STORE_OK : rc;
+}
+
 struct alloc_args {
 	struct store_view v;
 	int64_t child_id;
@@ -371,7 +380,7 @@ static int glass_each(const struct store_break_glass *b, void *arg)
 	if (a->child_id && a->child_id != b->child_id)
 		return 0;
 	if (a->left <= 0)
-		return 0; /* enough: the rest are passed over */
+		return LIST_FULL;
 	a->left--;
 	a->shown = *b; /* ids, not the child's names: those are for the readers of the record */
 	a->shown.given_name[0] = a->shown.family_name[0] = '\0';
@@ -381,7 +390,7 @@ static int glass_each(const struct store_break_glass *b, void *arg)
 static int glass_run(store_conn *c, void *arg)
 {
 	struct glass_args *a = arg;
-	return store_break_glass_area(c, &a->v, &a->q, glass_each, a);
+	return walked(store_break_glass_area(c, &a->v, &a->q, glass_each, a));
 }
 
 int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
@@ -413,7 +422,7 @@ static int rec_each(const struct store_recording *r, void *arg)
 	struct rec_args *a = arg;
 	int rc;
 	if (a->left <= 0)
-		return 0;
+		return LIST_FULL;
 	if (r->child_id != a->last_child) {
 		if ((rc = access_operator_names(a->c, r->child_id, &a->last_names)) != STORE_OK)
 			return rc;
@@ -434,7 +443,7 @@ static int rec_run(store_conn *c, void *arg)
 {
 	struct rec_args *a = arg;
 	a->c = c;
-	return store_recordings(c, a->child_id, rec_each, a);
+	return walked(store_recordings(c, a->child_id, rec_each, a));
 }
 
 int oplists_recordings(store *st, int64_t child_id, int limit, store_recording_fn fn, void *ctx)
@@ -467,7 +476,7 @@ static int review_each(const struct store_link_review *r, void *arg)
 {
 	struct review_args *a = arg;
 	if (a->left <= 0)
-		return 0;
+		return LIST_FULL;
 	bool names = false;
 	if ((a->rc = access_operator_names(a->c, r->person_id, &names)) != STORE_OK)
 		return a->rc;
@@ -488,7 +497,7 @@ static int reviews_run(store_conn *c, void *arg)
 {
 	struct review_args *a = arg;
 	a->c = c;
-	return store_link_reviews(c, a->person_id, a->open_only, review_each, a);
+	return walked(store_link_reviews(c, a->person_id, a->open_only, review_each, a));
 }
 
 int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,
