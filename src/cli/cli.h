@@ -180,7 +180,8 @@ int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id);
 
 /* Files that appear whole or not at all: write to the temporary file beside path that cli_tmp_open
  * returns, then cli_tmp_commit flushes it to disk and renames it over path (or, with ok false or on any
- * write error, removes it). Both print the reason on failure. */
+ * write error, removes it). A path that is not a file (/dev/null, a pipe) is written in place. Both print the
+ * reason on failure. */
 #include <stdio.h>
 struct cli_tmp {
 	FILE *f;

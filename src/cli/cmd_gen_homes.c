@@ -247,7 +247,8 @@ int cmd_gen_homes(int argc, char **argv)
 	/* Every file flushed and clean before the first is renamed into place. */
 	for (int k = 0; ok && k < F_N; k++)
 		if (fflush(o.f[k].f) != 0 || ferror(o.f[k].f)) {
-			fprintf(stderr, "safeguard gen homes: cannot write %s: %s\n", o.f[k].tmp, strerror(errno));
+			fprintf(stderr, "safeguard gen homes: cannot write %s: %s\n", o.f[k].tmp ? o.f[k].tmp : o.f[k].path,
+				strerror(errno));
 			ok = false;
 		}
 	for (int k = 0; k < F_N; k++)

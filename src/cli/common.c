@@ -675,6 +675,20 @@ int cli_tmp_open(struct cli_tmp *t, const char *path)
 		fprintf(stderr, "safeguard: out of memory\n");
 		return -1;
 	}
+	/* A path that is not a file (/dev/null, a pipe, a terminal) is written as it is: a rename would put a
+	 * file in its place (as root, /dev/null itself), and there is nothing to appear whole. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		free(t->tmp);
+		t->tmp = NULL;
+		if (!(t->f = fopen(path, "w"))) {
+			fprintf(stderr, "safeguard: cannot write %s: %s\n", path, strerror(errno));
+			free(t->path);
+			t->path = NULL;
+			return -1;
+		}
+		return 0;
+	}
 	snprintf(t->tmp, n, "%s.tmp%ld", path, (long)getpid());
 	if (!(t->f = fopen(t->tmp, "w"))) {
 		fprintf(stderr, "safeguard: cannot write %s: %s\n", t->tmp, strerror(errno));
@@ -691,6 +705,19 @@ int cli_tmp_commit(struct cli_tmp *t, bool ok)
 	int rc = -1;
 	if (!t->f)
 		return -1;
+	if (!t->tmp) { /* not a file (cli_tmp_open): written in place, nothing to sync or rename */
+		if ((fflush(t->f) != 0 || ferror(t->f)) && ok)
+			fprintf(stderr, "safeguard: cannot write %s: %s\n", t->path, strerror(errno));
+		else if (ok)
+			rc = 0;
+		if (fclose(t->f) != 0 && rc == 0) {
+			fprintf(stderr, "safeguard: cannot write %s: %s\n", t->path, strerror(errno));
+			rc = -1;
+		}
+		free(t->path);
+		memset(t, 0, sizeof *t);
+		return rc;
+	}
 	if (ok && (fflush(t->f) != 0 || ferror(t->f) || fsync(fileno(t->f)) != 0)) {
 		fprintf(stderr, "safeguard: cannot write %s: %s\n", t->tmp, strerror(errno));
 		ok = false;

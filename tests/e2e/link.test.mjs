@@ -2,7 +2,7 @@
 // bad CSV refused with FILE:LINE:COLUMN and no output, --pairs columns, train then dedupe with --model, the
 // summary of bad values) and an accuracy floor on a fixed-seed generated area scored by bench/linkage/score.mjs.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -107,6 +107,27 @@ test('train writes a readable model; dedupe --model uses it; a broken model is r
   assert.equal(r.status, 1);
   assert.match(r.stderr, /broken\.json: "fields"\."dob" is missing/);
   assert.equal(fs.existsSync(out2), false);
+});
+
+// An output that is not a file (/dev/null, a pipe) is written into, not replaced: writing a file beside it and
+// renaming it over it, as for a file, once replaced /dev/null itself with a file when run as root.
+test('--out to a pipe writes into it and leaves it a pipe', async () => {
+  const input = path.join(dir, 'fifo-in.csv');
+  fs.writeFileSync(input, SMALL);
+  const fifo = path.join(dir, 'out.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let got = '';
+  reader.stdout.on('data', (d) => { got += d; });
+  const closed = new Promise((resolve) => reader.on('close', resolve));
+  runCli(['link', 'dedupe', '--in', input, '--out', fifo, '--model', model]);
+  const stillFifo = fs.statSync(fifo).isFIFO();
+  if (!stillFifo) reader.kill(); // the old way left cat waiting on a pipe no one would open
+  await closed;
+  assert.equal(stillFifo, true);
+  assert.equal(got.trim().split('\n').length, 8);
+  assert.match(got, /^record_id,cluster_id,match_probability\n/);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('out.fifo.tmp')), []);
 });
 
 test('bad CSV: FILE:LINE:COLUMN, exit 1, no output file', () => {
