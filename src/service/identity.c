@@ -312,13 +312,15 @@ static char *keys_json(const struct identity_subject *s)
 	return out;
 }
 
-int identity_index(store_conn *c, const struct identity_subject *s, int64_t person_id, int64_t source_record_id)
+int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
+		   int64_t source_record_id)
 {
-	char *k = keys_json(s);
+	char *made = m->keys ? NULL : keys_json(s);
+	const char *k = m->keys ? m->keys : made;
 	if (!k)
 		return STORE_EIO;
-	int rc = store_block_keys_add(c, person_id, source_record_id, k);
-	free(k);
+	int rc = store_block_keys_add(c, m->person_id, source_record_id, k);
+	free(made);
 	return rc;
 }
 
@@ -467,6 +469,8 @@ void identity_match_free(struct identity_match *m)
 {
 	free(m->review_person);
 	m->review_person = NULL;
+	free(m->keys);
+	m->keys = NULL;
 }
 
 /* Keeps the candidate as the review's, rescored (its explanation goes into the task). */
@@ -561,6 +565,10 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	memcpy(p->first_language, s->first_language, sizeof p->first_language);
 	rc = store_person_insert(c, p, &m->person_id);
 out:
+	if (rc == STORE_OK) { /* kept for identity_index: the same subject's keys */
+		m->keys = keys;
+		keys = NULL;
+	}
 	free(keys);
 	free(list);
 	free(w);

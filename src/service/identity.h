@@ -121,6 +121,9 @@ struct identity_match {
 	struct identity_score review_score;
 	struct store_person *review_person; /* the candidate as scored (owned by the match: identity_match_free) */
 	struct identity_ids review_ids;
+	/* The subject's blocking keys as the JSON array the store binds, made once by identity_resolve for its
+	 * candidates and kept for identity_index (owned by the match; NULL when the person was not resolved). */
+	char *keys;
 };
 
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
@@ -129,8 +132,9 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 void identity_match_free(struct identity_match *m);
 
 /* The record's keys on its person, from its source record (after identity_resolve, once the source record
- * is stored). */
-int identity_index(store_conn *c, const struct identity_subject *s, int64_t person_id, int64_t source_record_id);
+ * is stored): m's keys where resolve kept them, else made from s. */
+int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
+		   int64_t source_record_id);
 
 /* The key that joined records on name and date of birth before scoring ("" when a part is missing): still
  * written on a new person's row (person.match_key) for the reports that read it. */
