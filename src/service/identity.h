@@ -116,14 +116,14 @@ struct identity_match {
 	int64_t person_id; /* the person the record belongs to (found or created) */
 	double score;      /* the linked candidate's probability; 1.0 for a new person */
 	const char *rule;  /* "score" (linked), "new", "review" (new person, task queued) (static strings) */
+	/* The subject's blocking keys as the JSON array the store binds, made once by identity_resolve for its
+	 * candidates and kept for identity_index (owned by the match; NULL when the person was not resolved). */
+	char *keys;
 	/* A review task to queue once the source record exists (service/linkreview.h): candidate 0 for none. */
 	int64_t review_candidate;
 	struct identity_score review_score;
 	struct store_person *review_person; /* the candidate as scored (owned by the match: identity_match_free) */
 	struct identity_ids review_ids;
-	/* The subject's blocking keys as the JSON array the store binds, made once by identity_resolve for its
-	 * candidates and kept for identity_index (owned by the match; NULL when the person was not resolved). */
-	char *keys;
 };
 
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
