@@ -60,13 +60,14 @@ for t in /proc/$pid/task/*/stat; do
 done
 events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
 # Pages the writer thread wrote per event: it writes nothing but the database's files (the answer is built on
-# the request's thread), each WAL frame as two writes (24-byte header, page) and each page a checkpoint copies
-# back as one: bytes W = (P+24)f + Pc and calls S = 2f + c give the WAL frames f (c, the checkpoint's pages,
-# comes out near 0 and is not printed: the few small writes, e.g. a WAL header, bend it most).
+# the request's thread). Each WAL frame is P+24 bytes and each page a checkpoint copies back P, so bytes
+# W = (P+24)f + Pc; until store/lite_walbuf.c the frames were two write calls each and the calls gave c, which
+# came out near 0: so the frames are read as W / (P+24) (at most that), and the write calls are printed as
+# they are (gathered now: a few per commit).
 psz=$(sqlite3 -readonly "$work/bench.db" 'pragma page_size')
 wb=$(($(io "$writer" wchar) - ${wbytes[$writer]:-0})) wc=$(($(io "$writer" syscw) - ${wcalls[$writer]:-0}))
 awk -v w="$wb" -v s="$wc" -v p="$psz" -v e="$events" 'BEGIN {
-  printf "writer wrote %.1f KiB an event, %.2f WAL frames of %d bytes; ", w / 1024 / e, (w - p * s) / (24 - p) / e, p }'
+  printf "writer wrote %.1f KiB an event, %.2f WAL frames of %d bytes, %.2f write calls; ", w / 1024 / e, w / (p + 24) / e, p, s / e }'
 # BENCH_KEEP=DIR: the database and its WAL as the run left them (the last commits' frames are still in the WAL),
 # for bench/wal_pages.py to say which tables and indexes the pages of a commit belong to.
 if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP"; cp "$work/bench.db" "$work/bench.db-wal" "$BENCH_KEEP/"; fi

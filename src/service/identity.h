@@ -116,6 +116,9 @@ struct identity_match {
 	int64_t person_id; /* the person the record belongs to (found or created) */
 	double score;      /* the linked candidate's probability; 1.0 for a new person */
 	const char *rule;  /* "score" (linked), "new", "review" (new person, task queued) (static strings) */
+	/* The subject's blocking keys as the JSON array the store binds, made once by identity_resolve for its
+	 * candidates and kept for identity_index (owned by the match; NULL when the person was not resolved). */
+	char *keys;
 	/* A review task to queue once the source record exists (service/linkreview.h): candidate 0 for none. */
 	int64_t review_candidate;
 	struct identity_score review_score;
@@ -133,8 +136,9 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 void identity_match_free(struct identity_match *m);
 
 /* The record's keys on its person, from its source record (after identity_resolve, once the source record
- * is stored). */
-int identity_index(store_conn *c, const struct identity_subject *s, int64_t person_id, int64_t source_record_id);
+ * is stored): m's keys where resolve kept them, else made from s. */
+int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
+		   int64_t source_record_id);
 
 /* The key that joined records on name and date of birth before scoring ("" when a part is missing): still
  * written on a new person's row (person.match_key) for the reports that read it. */

@@ -103,7 +103,7 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 		return rc;
 	/* The person's blocking keys grow with each record (a practitioner's entry on the child's own page
 	 * describes no one new). */
-	if (!rq->known_child_id && (rc = identity_index(c, &rq->subject, m.person_id, source_id)) != STORE_OK)
+	if (!rq->known_child_id && (rc = identity_index(c, &rq->subject, &m, source_id)) != STORE_OK)
 		return rc;
 
 	if (rq->subject.nhs_number[0] &&

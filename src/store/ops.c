@@ -1507,14 +1507,16 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * SQLite the persons come straight from the IN list's index, in id order, with their identifiers in id
 	 * order (identifier_person), so no DISTINCT, no materialised list and no sort (two temporary b-trees of
 	 * four per record); the caller stops after ?2 persons (sq_block_candidates_scored), which are the first
-	 * ?2 ids as LIMIT gave them. PostgreSQL, which sends every row at once, keeps the LIMIT (pg_override). */
+	 * ?2 ids as LIMIT gave them. PostgreSQL, which sends every row at once, keeps the LIMIT (pg_override).
+	 * The keys drive the look-up as a join from json_each, not an IN list: an IN list is a temporary b-tree
+	 * of its own (opened, filled and freed per record: issue 17); the persons' IN list keeps one key's
+	 * persons once and in id order, as before. */
 	[S_BLOCK_CANDIDATES_SCORED] = "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
 				      "THEN 1 ELSE 0 END FROM person p "
 				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
-				      "WHERE p.id IN (SELECT k.person_id FROM person_block_key k WHERE k.key IN "
-				      "(SELECT value FROM json_each(?1)) "
-				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+				      "WHERE p.id IN (SELECT k.person_id FROM json_each(?1) j CROSS JOIN person_block_key k "
+				      "ON k.key = j.value WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
 				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)) "
 				      "ORDER BY p.id, i.id",
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
