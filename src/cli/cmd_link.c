@@ -550,7 +550,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
