@@ -1660,6 +1660,47 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	return 0;
 }
 
+/* The order of the second pass (name_order): the twin-like links by the model's weight of their given-name
+ * level, strongest first, then as s has them (weight descending); the other links after them, in s's order
+ * (the second pass skips them). Twins share the family name, the home and the birthday, so among the links
+ * that twins could make the given name is what says which child a record is: a twin's record "Olhe" beside
+ * her own "Olha" (one edit) and her sister Yulia (the same sound) goes to Olha first, and Yulia's component
+ * then refuses them (different NHS numbers). The weights are the fitted model's: no fixed order of levels.
+ * A stable counting sort over the levels. Returns NULL when out of memory. */
+static size_t *name_order(const struct linkage_model *m, const struct scored *s, size_t ns)
+{
+	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
+	linkage_weight_table(m, tbl);
+	unsigned rank[LINKAGE_MAX_LEVELS], lv[LINKAGE_MAX_LEVELS];
+	for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
+		lv[l] = l;
+	for (unsigned a = 1; a < LINKAGE_MAX_LEVELS; a++) /* insertion sort, stable: weight descending */
+		for (unsigned b = a; b > 0 && tbl[LF_GIVEN][lv[b]] > tbl[LF_GIVEN][lv[b - 1]]; b--) {
+			unsigned t = lv[b];
+			lv[b] = lv[b - 1];
+			lv[b - 1] = t;
+		}
+	for (unsigned r = 0; r < LINKAGE_MAX_LEVELS; r++)
+		rank[lv[r]] = r;
+	size_t cnt[LINKAGE_MAX_LEVELS + 1] = {0}, *ord = malloc((ns ? ns : 1) * sizeof *ord);
+	if (!ord)
+		return NULL;
+	for (size_t i = 0; i < ns; i++) {
+		unsigned l = s[i].twin_level;
+		cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++;
+	}
+	for (size_t r = 0, at = 0; r <= LINKAGE_MAX_LEVELS; r++) {
+		size_t c = cnt[r];
+		cnt[r] = at;
+		at += c;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		unsigned l = s[i].twin_level;
+		ord[cnt[l && l < LINKAGE_MAX_LEVELS && !s[i].idmatch ? rank[l] : LINKAGE_MAX_LEVELS]++] = i;
+	}
+	return ord;
+}
+
 /* Accepted links (s sorted strongest first) through the union-find; links touching a held record
  * (hold[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
  * identifier) and not weak, so that each child's records form a component under that child's own name;
@@ -1672,8 +1713,11 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 {
 	bool defer = (u->refuse & LINKAGE_REFUSE_WEAK) != 0, stray = (u->refuse & LINKAGE_REFUSE_STRAY) != 0;
 	uint32_t *off = NULL, *lk = NULL;
+	size_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
+	if ((u->refuse & LINKAGE_REFUSE_NAME_ORDER) && !ord)
+		return -1;
 	for (size_t k = 0; k < 2 * ns; k++) {
-		size_t i = k < ns ? k : k - ns;
+		size_t i = k < ns ? k : ord ? ord[k - ns] : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
 		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0)
 			return -1;
@@ -1696,6 +1740,7 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 		}
 		take_link(u, recs, &s[i], false, true, res);
 	}
+	free(ord);
 	free(off);
 	free(lk);
 	return defer ? merge_weak(u, recs, n, s, ns, link_w, hold, res) : 0;

@@ -290,7 +290,10 @@ enum {
 	LINKAGE_REFUSE_TRANSPOSED = 1u << 13, /* pair: given names equal and both commoner in the input as family
 	                                       * names, family fields unrelated, one birthday: twins' records
 	                                       * written with the names read across (hard) */
-	LINKAGE_REFUSE_ALL = 0x3FFFu,
+	LINKAGE_REFUSE_NAME_ORDER = 1u << 14, /* cluster: twin-like links taken by the given name's evidence first
+	                                       * (the model's weight of the level), then by weight: twins share
+	                                       * every other field, so the closest name says which child */
+	LINKAGE_REFUSE_ALL = 0x7FFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

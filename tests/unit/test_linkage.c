@@ -1102,6 +1102,56 @@ static void clustering_stray_record_between_twins(void **state)
 	linkage_result_free(&res);
 }
 
+/* Twins Yulia and Olha Huliiya (style c seed 11, errors x2): Yulia's two records under her NHS number at the
+ * family's address, Olha's one record under hers with no address, and two of Olha's records with no
+ * identifier written "Olhe" and "Olhah" at the family's address. Each of those links to Yulia's records by
+ * the same sound and to Olha's by one edit (the heavier given-name level in the model); the links to Yulia
+ * are the heavier in all (address and postcode agree), but twins share the address. Taken by the given
+ * name's level first (name_order), a link to Olha comes first, and the stray rule sees that the record links
+ * as well to Yulia, whose number refuses Olha's: which twin it is, a person decides (held for review).
+ * Without the rule, Yulia's heavier links come first and join Olha's records to her. */
+static void clustering_name_order_keeps_twin_records_with_their_child(void **state)
+{
+	struct linkage_rec r[5];
+	r[0] = rec("Yulia", "", "Huliiya", "2008-06-06", "F", "LS11 1DE", "Flat 12, 34 Dockside Terrace", "4863937040", "");
+	r[1] = rec("Yulia", "", "Huliiya", "2008-06-06", "F", "LS11 1DE", "Flat 12, 34 Dockside Terrace", "4863937040", "");
+	r[2] = rec("Olha", "", "Huliiya", "2008-06-06", "", "", "", "7696140256", "");
+	r[3] = rec("Olhe", "", "Huliiya", "2008-06-06", "F", "LS11 1DE", "Flat 12, 34 Dockside Terrace", "", "");
+	r[4] = rec("Olhah", "", "Huliiya", "2008-06-06", "F", "LS11 1DE", "Flat 12, 34 Dockside Terrace", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	/* as a fitted model has them (style c: one edit weighs more than the same sound) */
+	m.m[LF_GIVEN][LN_CLOSE] = 0.2;
+	m.u[LF_GIVEN][LN_CLOSE] = 0.002;
+	m.m[LF_GIVEN][LN_PHONETIC] = 0.05;
+	m.u[LF_GIVEN][LN_PHONETIC] = 0.005;
+	struct linkage_score to_yulia, to_olha;
+	linkage_score(&m, &r[3], &r[0], &to_yulia);
+	linkage_score(&m, &r[3], &r[2], &to_olha);
+	unsigned ly = linkage_gamma_level(to_yulia.gamma, LF_GIVEN), lo = linkage_gamma_level(to_olha.gamma, LF_GIVEN);
+	/* both twin-like links; the given name says Olha, the whole weight says Yulia */
+	assert_true(ly > LN_EXACT && ly <= LN_SHORT && lo > LN_EXACT && lo <= LN_SHORT);
+	assert_true(m.m[LF_GIVEN][lo] / m.u[LF_GIVEN][lo] > m.m[LF_GIVEN][ly] / m.u[LF_GIVEN][ly]);
+	assert_true(to_yulia.weight > to_olha.weight);
+	assert_int_equal(to_yulia.decision, LINKAGE_LINK);
+	assert_int_equal(to_olha.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	for (int i = 2; i < 5; i++) /* with Olha or alone for review, never with Yulia */
+		assert_int_not_equal(res.cluster[i], res.cluster[0]);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -name_order) Olha's unnumbered records join Yulia. */
+	m.refuse &= ~LINKAGE_REFUSE_NAME_ORDER;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[3], res.cluster[0]);
+	assert_int_not_equal(res.cluster[0], res.cluster[2]);
+	linkage_result_free(&res);
+}
+
 static void clustering_identifier_outweighs_odd_record(void **state)
 {
 	/* One child, Sameer, under one NHS number in both homes' records; one record beside the number says
@@ -1430,6 +1480,7 @@ int main(void)
 		cmocka_unit_test(clustering_unrelated_name_judged_by_components),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
+		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
