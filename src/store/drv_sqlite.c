@@ -8,7 +8,6 @@
  * writers serialise and the audit chain's order is the commit order. The schema version is PRAGMA
  * user_version. The injected clock reaches SQL as a bound parameter (store/ops.c NOW_SQL), not a function.
  */
-#include "store/lite_walbuf.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -243,8 +242,6 @@ static void create_private(const char *path)
  * opens (DISTINCT, IN (SELECT ...), a sort) has a page cache of its own, which by default starts with a
  * 20-page (~86 KB) block: allocated, zeroed and freed per statement, it had the intake writer page-faulting
  * and giving memory back to the kernel (madvise) on every record. Pages are then allocated as used. */
-static bool walbuf_ok;
-
 static void lite_global_setup(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0); /* SQLITE_MISUSE if already initialised */
@@ -257,9 +254,6 @@ static void lite_global_setup(void)
 	 * job (4 MiB was mapped and unmapped each time: 19 page faults an event), and bounds what one statement
 	 * that rewrites a large table keeps in memory before it spills to a file as before. */
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1024 * 1024);
-	/* The WAL written in one call per commit instead of two per page (store/lite_walbuf.h); without it
-	 * (cannot happen: the default VFS is always there) files open on the default VFS as before. */
-	walbuf_ok = lite_walbuf_register() == SQLITE_OK;
 }
 
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
@@ -273,8 +267,7 @@ sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
 	}
 	c->head.drv = &lite_driver;
 	create_private(path);
-	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 walbuf_ok ? LITE_WALBUF_VFS : NULL);
+	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open %s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		goto fail;
