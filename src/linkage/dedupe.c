@@ -1592,11 +1592,13 @@ out:
 }
 
 /* A lone record joined by a twin-like link (stray): x, alone after the first pass, about to join component
- * A by link i. It is held out (for review) when it also has an accepted link to another component B, within
- * link_w bits of this one (the difference of two match weights is the log2 likelihood ratio of "A's child"
- * against "B's"), B would take it, and A and B refuse each other (different identifiers, a hard edge, the
+ * A by link i. It is held out (for review) when it also has an accepted link to another component B no more
+ * than link_w bits weaker than this one (the difference of two match weights is the log2 likelihood ratio of
+ * "A's child" against "B's"), B would take it, and A and B refuse each other (different identifiers, a hard edge, the
  * names or sex rules): a twin's one record written with the other twin's form of the name links to both,
- * and nothing in it says which child it is. off/lk: the accepted links of each record alone after the first
+ * and nothing in it says which child it is. A stronger link to B holds it too, however much stronger: with
+ * name_order the twin-like links come by the given name's evidence, so the link to B may be the stronger in
+ * total and still come second (the twin's address and birthday fit both children; LINKAGE.md). off/lk: the accepted links of each record alone after the first
  * pass (lk[off[x]..off[x+1]) index s). */
 static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
 		       const uint32_t *off, const uint32_t *lk, const uint8_t *hold, double link_w, uint32_t *out)
@@ -1704,7 +1706,8 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
 /* Accepted links (s sorted strongest first) through the union-find; links touching a held record
  * (hold[i] set) are left out. Three passes: first every link that is not twin-like (or is an equal
  * identifier) and not weak, so that each child's records form a component under that child's own name;
- * then the twin-like links, strongest first, each judged between whole components (twins_conflict), a
+ * then the twin-like links, by the given name's evidence first (name_order; strongest first with
+ * -name_order), each judged between whole components (twins_conflict), a
  * lone record that could be either of two children held out (stray_hold: added to hold, counted for
  * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
  * Returns -1 when out of memory. */
@@ -1719,8 +1722,10 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 	for (size_t k = 0; k < 2 * ns; k++) {
 		size_t i = k < ns ? k : ord ? ord[k - ns] : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
-		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0)
+		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0) {
+			free(ord);
 			return -1;
+		}
 		if (s[i].cannot) {
 			if (k < ns && s[i].weight >= link_w)
 				res->refused_links++;
