@@ -120,9 +120,13 @@ test('--out to a pipe writes into it and leaves it a pipe', async () => {
   let got = '';
   reader.stdout.on('data', (d) => { got += d; });
   const closed = new Promise((resolve) => reader.on('close', resolve));
-  runCli(['link', 'dedupe', '--in', input, '--out', fifo, '--model', model]);
-  const stillFifo = fs.statSync(fifo).isFIFO();
-  if (!stillFifo) reader.kill(); // the old way left cat waiting on a pipe no one would open
+  let stillFifo = false;
+  try {
+    runCli(['link', 'dedupe', '--in', input, '--out', fifo, '--model', model]);
+    stillFifo = fs.statSync(fifo).isFIFO();
+  } finally {
+    if (!stillFifo) reader.kill(); // a failed run, or the old way, left cat waiting on a pipe no one opens
+  }
   await closed;
   assert.equal(stillFifo, true);
   assert.equal(got.trim().split('\n').length, 8);
