@@ -18,7 +18,13 @@ struct txq {
 	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
 	double cpu_seconds, busy_seconds, commit_seconds;
 	double last_commit; /* run_batch's COMMIT, for the writer's sums */
+	/* batches still to run with a savepoint a job after an optimistic pass failed: a feed that keeps sending a
+	 * record the store refuses would otherwise make every batch it lands in run twice */
+	int careful;
 };
+
+/* After an optimistic pass fails, this many batches run job by job under savepoints before the next try. */
+#define TXQ_CAREFUL_BATCHES 16
 
 static double seconds(clockid_t clock)
 {
@@ -74,7 +80,10 @@ static void run_batch(txq *q, struct txq_job *batch)
 		}
 		rc = store_begin(q->conn);
 	}
-	if (rc == STORE_OK && replayable(batch)) {
+	bool optimistic = rc == STORE_OK && q->careful == 0 && replayable(batch);
+	if (q->careful > 0)
+		q->careful--;
+	if (optimistic) {
 		/* Optimistic: no savepoint a job (issue 17: on PostgreSQL a job's SAVEPOINT and RELEASE were two of
 		 * its 13 statements, the RELEASE one of its 7 round trips, and each job a subtransaction of its own).
 		 * Should a job refuse or a write fail (a deferred write's failure may reach a later job's statement),
@@ -83,6 +92,7 @@ static void run_batch(txq *q, struct txq_job *batch)
 		rc = run_optimistic(q, batch);
 		if (rc == STORE_OK)
 			return;
+		q->careful = TXQ_CAREFUL_BATCHES;
 		if (rc != STORE_EUNAVAIL && rc != STORE_EUNKNOWN) {
 			rc = store_rollback(q->conn);
 			if (rc == STORE_OK)

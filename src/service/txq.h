@@ -6,7 +6,7 @@
  * savepoint of one transaction, commits once and then completes them all: group commit. A job that fails
  * rolls back to its savepoint and leaves the others alone; a commit that fails fails every job in it. A batch
  * of jobs marked replayable runs first with no savepoints; if anything in it fails, it is rolled back and run
- * again as above, so the outcome is the same. This
+ * again as above, so the outcome is the same, and the next 16 batches run as above from the start. This
  * turns one fsync per request into one per batch, which is what lets a single SQLite file keep thousands of
  * durable writes a second, and it serialises the audit trail (the hash chain of the access-control issue
  * needs exactly one writer).
