@@ -236,17 +236,18 @@ static int score_with(const struct linkage_model *m, const struct linkage_tf *tf
 	 * the core reads "Mary-Jane" as Mary with a middle name Jane, and "MaryJane" as another name. */
 	const char *given = same_folded(s->given_name, candidate->given_name) ? candidate->given_name : s->given_name;
 	const char *family = same_folded(s->family_name, candidate->family_name) ? candidate->family_name : s->family_name;
-	if (memo && given == s->given_name && family == s->family_name) { /* the subject's own spelling */
-		if (!memo->ok || memo->generation != generation) {
-			prepare(tf, given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number,
-				s->upn, &memo->rec);
+	/* the subject's own spelling is prepared once a record (memo); a candidate's spelling of it, each time */
+	bool own_spelling = memo && given == s->given_name && family == s->family_name;
+	if (own_spelling)
+		a = &memo->rec;
+	if (!own_spelling || !memo->ok || memo->generation != generation) {
+		prepare(tf, given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn,
+			own_spelling ? &memo->rec : &subj);
+		if (own_spelling) {
 			memo->ok = true;
 			memo->generation = generation;
 		}
-		a = &memo->rec;
-	} else
-		prepare(tf, given, s->middle_names, family, s->dob, s->sex, s->postcode, s->address, s->nhs_number, s->upn,
-			&subj);
+	}
 	prepare(tf, candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
 		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
 		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
