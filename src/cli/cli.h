@@ -72,6 +72,10 @@ int cli_team_list(int argc, char **argv);
 int cli_list_misuse(const char *cmd, int c, char **argv, void (*usage)(FILE *));
 int cli_list_args_done(const char *cmd, int argc, char **argv, const char *db);
 bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
+/* --child ID and --limit N (0 for all, at most 10^9), as the listings read them: false, having said why on
+ * stderr, when bad (the caller answers 2). */
+bool cli_list_child(const char *cmd, const char *s, int64_t *out);
+bool cli_list_limit(const char *cmd, const char *s, int *out);
 void cli_list_field(const char *s);
 /* Each field after a tab, as cli_list_field writes it (no newline). */
 void cli_list_fields(const char *const *f, size_t n);

@@ -71,11 +71,8 @@ static int glass_list(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c':
-			if (!cli_list_count(optarg, false, &l.child)) {
-				fprintf(stderr, CMD ": --child must be a child's id (a whole number above 0), not \"%.40s\"\n",
-					optarg);
+			if (!cli_list_child(CMD, optarg, &l.child))
 				return 2;
-			}
 			break;
 		case 'j': l.json = true; break;
 		case 'h': usage(stdout); return 0;

@@ -152,7 +152,6 @@ static int run(enum what what, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	const char *cmd = cmd_name(what), *db = NULL;
 	struct listing l = {.what = what};
-	int64_t v;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -183,11 +182,8 @@ static int run(enum what what, int argc, char **argv)
 				fprintf(stderr, "%s: --limit is an option of lado allegations and lado alerts only\n", cmd);
 				return 2;
 			}
-			if (!cli_list_count(optarg, true, &v) || v > 1000000000) {
-				fprintf(stderr, "%s: --limit must be a whole number (0 for all), not \"%.40s\"\n", cmd, optarg);
+			if (!cli_list_limit(cmd, optarg, &l.limit))
 				return 2;
-			}
-			l.limit = (int)v;
 			break;
 		case 'j': l.json = true; break;
 		case 'h': usage(stdout); return 0;

@@ -31,26 +31,6 @@ static void print_fields(const char *const *f, size_t n)
 	putchar('\n');
 }
 
-/* --child ID and --limit N, as every list here reads them: false (the caller answers 2) when bad. */
-static bool child_arg(const char *cmd, const char *s, int64_t *out)
-{
-	if (cli_list_count(s, false, out))
-		return true;
-	fprintf(stderr, "%s: --child must be a child's id (a whole number above 0), not \"%s\"\n", cmd, s);
-	return false;
-}
-
-static bool limit_arg(const char *cmd, const char *s, int *out)
-{
-	int64_t v;
-	if (!cli_list_count(s, true, &v) || v > 1000000000) {
-		fprintf(stderr, "%s: --limit must be a whole number (0 for all), not \"%s\"\n", cmd, s);
-		return false;
-	}
-	*out = (int)v;
-	return true;
-}
-
 /* ---- allocation list ---- */
 
 #define ALLOC_CMD "safeguard allocation list"
@@ -108,11 +88,11 @@ static int cli_allocation_list(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c':
-			if (!child_arg(ALLOC_CMD, optarg, &l.child))
+			if (!cli_list_child(ALLOC_CMD, optarg, &l.child))
 				return 2;
 			break;
 		case 'n':
-			if (!limit_arg(ALLOC_CMD, optarg, &l.limit))
+			if (!cli_list_limit(ALLOC_CMD, optarg, &l.limit))
 				return 2;
 			break;
 		case 'j': l.json = true; break;
@@ -213,7 +193,7 @@ static int cli_alert_list(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c':
-			if (!child_arg(ALERT_CMD, optarg, &l.q.person_id))
+			if (!cli_list_child(ALERT_CMD, optarg, &l.q.person_id))
 				return 2;
 			break;
 		case 's':
@@ -227,7 +207,7 @@ static int cli_alert_list(int argc, char **argv)
 			break;
 		case 'k': l.code = optarg; break;
 		case 'n':
-			if (!limit_arg(ALERT_CMD, optarg, &l.limit))
+			if (!cli_list_limit(ALERT_CMD, optarg, &l.limit))
 				return 2;
 			break;
 		case 'j': l.json = true; break;
@@ -334,7 +314,7 @@ static int cli_dpo_notices(int argc, char **argv)
 			break;
 		case 'u': l.user = optarg; break;
 		case 'n':
-			if (!limit_arg(DPO_CMD, optarg, &l.limit))
+			if (!cli_list_limit(DPO_CMD, optarg, &l.limit))
 				return 2;
 			break;
 		case 'j': l.json = true; break;

@@ -72,7 +72,6 @@ int cli_recordings_list(int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL;
 	struct listing l = {0};
-	int64_t v;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -80,18 +79,12 @@ int cli_recordings_list(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c':
-			if (!cli_list_count(optarg, false, &l.child)) {
-				fprintf(stderr, CMD ": --child must be a child's id (a whole number above 0), not \"%.40s\"\n",
-					optarg);
+			if (!cli_list_child(CMD, optarg, &l.child))
 				return 2;
-			}
 			break;
 		case 'n':
-			if (!cli_list_count(optarg, true, &v) || v > 1000000000) {
-				fprintf(stderr, CMD ": --limit must be a whole number (0 for all), not \"%.40s\"\n", optarg);
+			if (!cli_list_limit(CMD, optarg, &l.limit))
 				return 2;
-			}
-			l.limit = (int)v;
 			break;
 		case 'j': l.json = true; break;
 		case 'h': usage(stdout); return 0;

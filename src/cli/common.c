@@ -777,6 +777,25 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
 	return true;
 }
 
+bool cli_list_child(const char *cmd, const char *s, int64_t *out)
+{
+	if (cli_list_count(s, false, out))
+		return true;
+	fprintf(stderr, "%s: --child must be a child's id (a whole number above 0), not \"%.40s\"\n", cmd, s);
+	return false;
+}
+
+bool cli_list_limit(const char *cmd, const char *s, int *out)
+{
+	int64_t v;
+	if (!cli_list_count(s, true, &v) || v > 1000000000) {
+		fprintf(stderr, "%s: --limit must be a whole number (0 for all), not \"%.40s\"\n", cmd, s);
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
 void cli_list_field(const char *s)
 {
 	for (; s && *s; s++) {
