@@ -335,6 +335,20 @@ export function startServer(dbPath, { listen = '127.0.0.1:0', extraArgs = [], en
     get stdout() { return stdout; },
     get exitInfo() { return exitInfo; },
     isAlive() { return exitInfo === null; },
+    /** Resolves once stderr matches re: a line the server wrote before it answered may reach this process after
+     * the answer does (two pipes). Rejects after ms. */
+    waitForStderr(re, ms = 10000) {
+      if (re.test(stderr)) return Promise.resolve(stderr);
+      return withTimeout(new Promise((resolve) => {
+        const on = () => {
+          if (re.test(stderr)) {
+            proc.stderr.off('data', on);
+            resolve(stderr);
+          }
+        };
+        proc.stderr.on('data', on);
+      }), ms, `the server's stderr never matched ${re}: ${stderr}`);
+    },
     url: null,
     port: null,
     /** SIGTERM, await the exit, require exit code 0 and no sanitizer report. */

@@ -167,7 +167,7 @@ describe('failover to a synchronous replica during an intake burst',
       const refusedOld = await postEvent(oldOnly.url, token, event({ source_ref: 'OLD-ONLY-1' }));
       assert.equal(refusedOld.status, 503, `the primary-only server: ${refusedOld.text}`);
       assert.ok(oldOnly.isAlive());
-      assert.match(oldOnly.stderr, /old primary back after a failover/);
+      await oldOnly.waitForStderr(/old primary back after a failover/);
       // and so do commands on that URL, a write and a read alike
       const tokenOld = runCli(['token', 'create', '--db', oldUrl, '--agency', 'police', '--label', 'fenced'], { check: false, env: dataDir });
       assert.notEqual(tokenOld.status, 0, 'a command on the old primary refuses');
