@@ -294,7 +294,7 @@ describe('upload and download', () => {
       message: `recording ${rec.id} failed to decrypt: the file on disk has been changed or damaged` } });
     // The attempt is audited like any download; the log names the recording, not the file.
     assert.equal(auditRows(area.db, { action: 'recording.download' }).length, downloads + 1);
-    assert.match(server.stderr, new RegExp(`recording ${rec.id} failed to decrypt: the file on disk has been changed`));
+    await server.waitForStderr(new RegExp(`recording ${rec.id} failed to decrypt: the file on disk has been changed`));
     assert.ok(!server.stderr.includes('interview'));
     const v = runCli(['recordings', 'verify', '--db', dbUrl(area.db)], { check: false });
     assert.equal(v.status, 1);
