@@ -5426,20 +5426,28 @@ static int review_walk_row(sql_stmt *s, void *arg)
 	return w->fn(&w->r, w->ctx);
 }
 
+/* Walks the review tasks a bound statement returns. */
+static int each_review(sql_stmt *s, store_link_review_fn fn, void *ctx)
+{
+	struct review_walk *w = malloc(sizeof *w);
+	if (!w) {
+		sql_reset(s);
+		return STORE_EIO;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	int rc = each_row(s, review_walk_row, w);
+	free(w);
+	return rc;
+}
+
 static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
 {
 	sql_stmt *s = stmt(CONN(c), S_REVIEWS_OPEN);
 	if (!s)
 		return STORE_EIO;
-	struct review_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	sql_bind_int(s, 1, limit);
-	int rc = each_row(s, review_walk_row, w);
-	free(w);
-	return rc;
+	return each_review(s, fn, ctx);
 }
 
 static int sq_link_reviews(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx)
@@ -5447,16 +5455,9 @@ static int sq_link_reviews(store_conn *c, int64_t person_id, bool open_only, sto
 	sql_stmt *s = stmt(CONN(c), S_REVIEWS_LIST);
 	if (!s)
 		return STORE_EIO;
-	struct review_walk *w = malloc(sizeof *w);
-	if (!w)
-		return STORE_EIO;
-	w->fn = fn;
-	w->ctx = ctx;
 	sql_bind_int64(s, 1, person_id);
 	sql_bind_int(s, 2, open_only);
-	int rc = each_row(s, review_walk_row, w);
-	free(w);
-	return rc;
+	return each_review(s, fn, ctx);
 }
 
 static int sq_link_review_decide(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
