@@ -76,6 +76,19 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
  * stderr, when bad (the caller answers 2). */
 bool cli_list_child(const char *cmd, const char *s, int64_t *out);
 bool cli_list_limit(const char *cmd, const char *s, int *out);
+/* A listing of one child's rows or every child's (allocation list, recordings list, link reviews, break-glass
+ * list): --db URL [--child ID] [--json], and --limit N and --open where takes says (CLI_ARGS_*), read by
+ * cli_list_child_args into *a (zeroed by the caller): -1 when read, else the exit code (0 after --help, 2 on
+ * misuse, said on stderr). failed is for the listing's printer (cli_list_run). */
+struct cli_child_args {
+	const char *db;
+	int64_t child; /* 0: every child */
+	int limit;     /* 0: all */
+	bool open_only, json, failed;
+};
+enum { CLI_ARGS_LIMIT = 1, CLI_ARGS_OPEN = 2 };
+int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
+			struct cli_child_args *a);
 void cli_list_field(const char *s);
 /* Each field after a tab, as cli_list_field writes it (no newline). */
 void cli_list_fields(const char *const *f, size_t n);

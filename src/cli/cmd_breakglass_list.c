@@ -3,7 +3,6 @@
  * so that they hold on every backend (issue 17). Audited (break_glass.list) before it is read; a sealed child's
  * openings are not listed (access_operator_view); ids, not the child's names. --child: the service keeps that
  * child's. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +23,9 @@ static void usage(FILE *f)
 		   "names; a sealed child's are not listed. The list is audited (break_glass.list) before it is read.\n");
 }
 
-struct listing {
-	int64_t child;
-	bool json, failed;
-};
-
 static int print_glass(const struct store_break_glass *b, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	if (l->json) {
 		json_t *o = json_pack("{sI sI sI ss ss ss ss ss ss}", "id", (json_int_t)b->id, "child", (json_int_t)b->child_id,
 				      "user_id", (json_int_t)b->user_id, "username", b->username, "agency", b->agency, "role",
@@ -51,37 +45,17 @@ static int print_glass(const struct store_break_glass *b, void *ctx)
 
 static int list(store *st, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	return oplists_break_glass(st, l->child, 0, print_glass, l);
 }
 
 static int glass_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"child", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
-	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c':
-			if (!cli_list_child(CMD, optarg, &l.child))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the break-glass openings", list, &l, &l.failed);
+	struct cli_child_args l = {0};
+	int rc = cli_list_child_args(CMD, argc, argv, 0, usage, &l);
+	if (rc >= 0)
+		return rc;
+	return cli_list_run(CMD, l.db, l.json ? NULL : HEADER, "the break-glass openings", list, &l, &l.failed);
 }
 
 int cmd_break_glass(int argc, char **argv)

@@ -4,7 +4,6 @@
  * intake queued and reviewers decided through it rather than through SQL, so that they hold on every backend
  * (issue 17). Audited (link_reviews.list) before it is read; the service leaves out a task that names a sealed
  * person, the names, the values compared and the reviewer's reason. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +30,9 @@ static void usage(FILE *f)
 		   "list is audited (link_reviews.list) before it is read.\n");
 }
 
-struct listing {
-	int64_t child;
-	int limit;
-	bool open_only, json, failed;
-};
-
 static int print_review(const struct store_link_review *r, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	if (l->json) {
 		json_t *o = json_pack("{sI sI ss ss sI sI sf sf ss ss ss ss sI}", "id", (json_int_t)r->id, "record",
 				      (json_int_t)r->source_record_id, "agency", r->agency, "source_ref", r->source_ref,
@@ -66,42 +59,15 @@ static int print_review(const struct store_link_review *r, void *ctx)
 
 static int list(store *st, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	return oplists_link_reviews(st, l->child, l->open_only, l->limit, print_review, l);
 }
 
 int cli_link_reviews(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"child", required_argument, NULL, 'c'},
-					     {"open", no_argument, NULL, 'o'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
-	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c':
-			if (!cli_list_child(CMD, optarg, &l.child))
-				return 2;
-			break;
-		case 'o': l.open_only = true; break;
-		case 'n':
-			if (!cli_list_limit(CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the link review tasks", list, &l, &l.failed);
+	struct cli_child_args l = {0};
+	int rc = cli_list_child_args(CMD, argc, argv, CLI_ARGS_LIMIT | CLI_ARGS_OPEN, usage, &l);
+	if (rc >= 0)
+		return rc;
+	return cli_list_run(CMD, l.db, l.json ? NULL : HEADER, "the link review tasks", list, &l, &l.failed);
 }

@@ -45,15 +45,9 @@ static void alloc_usage(FILE *f)
 		   "(allocations.list) before it is read.\n");
 }
 
-struct alloc_listing {
-	int64_t child;
-	int limit;
-	bool json, failed;
-};
-
 static int print_alloc(const struct store_allocation *a, void *ctx)
 {
-	struct alloc_listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	if (l->json) {
 		json_t *o = json_pack("{sI ss ss ss ss}", "child", (json_int_t)a->person_id, "team", a->team, "worker",
 				      a->worker, "manager", a->manager, "since", a->since);
@@ -67,42 +61,17 @@ static int print_alloc(const struct store_allocation *a, void *ctx)
 
 static int alloc_list(store *st, void *ctx)
 {
-	struct alloc_listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	return oplists_allocations(st, l->child, l->limit, print_alloc, l);
 }
 
 static int cli_allocation_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"child", required_argument, NULL, 'c'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
-	struct alloc_listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c':
-			if (!cli_list_child(ALLOC_CMD, optarg, &l.child))
-				return 2;
-			break;
-		case 'n':
-			if (!cli_list_limit(ALLOC_CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': alloc_usage(stdout); return 0;
-		default: return cli_list_misuse(ALLOC_CMD, c, argv, alloc_usage);
-		}
-	}
-	if (cli_list_args_done(ALLOC_CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(ALLOC_CMD, db, l.json ? NULL : "child\tteam\tworker\tmanager\tsince", "the allocations",
+	struct cli_child_args l = {0};
+	int rc = cli_list_child_args(ALLOC_CMD, argc, argv, CLI_ARGS_LIMIT, alloc_usage, &l);
+	if (rc >= 0)
+		return rc;
+	return cli_list_run(ALLOC_CMD, l.db, l.json ? NULL : "child\tteam\tworker\tmanager\tsince", "the allocations",
 			    alloc_list, &l, &l.failed);
 }
 

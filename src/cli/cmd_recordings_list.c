@@ -4,7 +4,6 @@
  * than through SQL, so that they hold on every backend (issue 17). Audited (recordings.list) before it is read;
  * the service leaves out a sealed child's recordings and the rows' personal data (file name, who was present,
  * consent, the child's words). */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +25,9 @@ static void usage(FILE *f)
 		   "listed. The list is audited (recordings.list) before it is read.\n");
 }
 
-struct listing {
-	int64_t child;
-	int limit;
-	bool json, failed;
-};
-
 static int print_recording(const struct store_recording *r, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	if (l->json) {
 		json_t *o = json_pack("{sI sI ss ss ss sI ss ss}", "id", (json_int_t)r->id, "child", (json_int_t)r->child_id,
 				      "kind", r->kind, "recorded_on", r->recorded_on, "content_type", r->content_type,
@@ -58,40 +51,15 @@ static int print_recording(const struct store_recording *r, void *ctx)
 
 static int list(store *st, void *ctx)
 {
-	struct listing *l = ctx;
+	struct cli_child_args *l = ctx;
 	return oplists_recordings(st, l->child, l->limit, print_recording, l);
 }
 
 int cli_recordings_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"child", required_argument, NULL, 'c'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
-	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c':
-			if (!cli_list_child(CMD, optarg, &l.child))
-				return 2;
-			break;
-		case 'n':
-			if (!cli_list_limit(CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the recordings", list, &l, &l.failed);
+	struct cli_child_args l = {0};
+	int rc = cli_list_child_args(CMD, argc, argv, CLI_ARGS_LIMIT, usage, &l);
+	if (rc >= 0)
+		return rc;
+	return cli_list_run(CMD, l.db, l.json ? NULL : HEADER, "the recordings", list, &l, &l.failed);
 }

@@ -777,6 +777,42 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
 	return true;
 }
 
+int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
+			struct cli_child_args *a)
+{
+	struct option opts[7];
+	int n = 0, c;
+	opts[n++] = (struct option){"db", required_argument, NULL, 'd'};
+	opts[n++] = (struct option){"child", required_argument, NULL, 'c'};
+	if (takes & CLI_ARGS_LIMIT)
+		opts[n++] = (struct option){"limit", required_argument, NULL, 'n'};
+	if (takes & CLI_ARGS_OPEN)
+		opts[n++] = (struct option){"open", no_argument, NULL, 'o'};
+	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
+	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': a->db = optarg; break;
+		case 'c':
+			if (!cli_list_child(cmd, optarg, &a->child))
+				return 2;
+			break;
+		case 'n':
+			if (!cli_list_limit(cmd, optarg, &a->limit))
+				return 2;
+			break;
+		case 'o': a->open_only = true; break;
+		case 'j': a->json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_list_misuse(cmd, c, argv, usage);
+		}
+	}
+	return cli_list_args_done(cmd, argc, argv, a->db) != 0 ? 2 : -1;
+}
+
 bool cli_list_child(const char *cmd, const char *s, int64_t *out)
 {
 	if (cli_list_count(s, false, out))
