@@ -2683,11 +2683,9 @@ static int sq_identifiers_each(store_conn *c, int64_t person_id, store_identifie
 static int sq_household_join(store_conn *c, const char *key, const char *postcode, const char *address,
 			     int64_t person_id, const char *seen_at, int64_t *household_id)
 {
-	sql_db *db = CONN(c)->db;
 	sql_stmt *s;
 	int rc;
-	if (!household_id && db->override && S_HOUSEHOLD_JOIN_BY_KEY < db->override_count &&
-	    db->override[S_HOUSEHOLD_JOIN_BY_KEY]) {
+	if (!household_id && sql_override(CONN(c)->db, S_HOUSEHOLD_JOIN_BY_KEY)) {
 		if (!(s = stmt(CONN(c), S_HOUSEHOLD_JOIN_BY_KEY)))
 			return STORE_EIO;
 		text(s, 1, key);
@@ -2843,8 +2841,7 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
-	sql_db *db = CONN(c)->db;
-	if (!(db->override && S_SOURCE_EVENT_INSERT < db->override_count && db->override[S_SOURCE_EVENT_INSERT])) {
+	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
 		struct store_event x = *e;
 		int rc = sq_source_insert(c, r, source_id);
 		if (rc != STORE_OK)
@@ -3883,8 +3880,7 @@ static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kin
 static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
 			  store_event_fn fn, void *ctx)
 {
-	sql_db *db = CONN(c)->db;
-	if (!(db->override && S_RULE_EVENTS < db->override_count && db->override[S_RULE_EVENTS])) {
+	if (!sql_override(CONN(c)->db, S_RULE_EVENTS)) {
 		int rc = sq_events_of_kinds_in_time(c, person_id, kinds_json, fn, ctx);
 		return rc != STORE_OK ? rc : sq_housemate_events(c, person_id, housemate_kind, fn, ctx);
 	}

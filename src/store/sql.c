@@ -17,8 +17,8 @@ sql_stmt *sql_prepare(sql_db *db, int id, const char *sql)
 		db->drv->clear_bindings(s);
 		return s;
 	}
-	if (db->override && id < db->override_count && db->override[id])
-		sql = db->override[id];
+	if (sql_override(db, id))
+		sql = sql_override(db, id);
 	if (!(s = db->drv->prepare(db, id, sql)))
 		return NULL;
 	s->db = db;

@@ -121,6 +121,12 @@ struct sql_stmt {
 	bool returning; /* INSERT ... RETURNING id: step keeps the id for sql_last_insert_id */
 };
 
+/* The engine's own text for statement id (override), or NULL when the shared text serves. */
+static inline const char *sql_override(const sql_db *db, int id)
+{
+	return db->override && id >= 0 && id < db->override_count ? db->override[id] : NULL;
+}
+
 /* Cached by id: prepared the first time (from override[id] if the engine has one, else sql), then reset and
  * cleared. NULL when the engine refuses the SQL (sql_errmsg says why). */
 sql_stmt *sql_prepare(sql_db *db, int id, const char *sql);
