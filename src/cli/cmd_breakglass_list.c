@@ -2,7 +2,7 @@
  * lines (service/oplists.h). The tests check the reason kept and who opened what through it rather than through SQL,
  * so that they hold on every backend (issue 17). Audited (break_glass.list) before it is read; a sealed child's
  * openings are not listed (access_operator_view); ids, not the child's names. --child: the service keeps that
- * child's. */
+ * child's; --limit: the first N, the service's walk stopping there. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +16,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: safeguard break-glass list --db URL [--child ID] [--json]\n\n"
+	fprintf(f, "usage: safeguard break-glass list --db URL [--child ID] [--limit N] [--json]\n\n"
 		   "Prints every emergency opening of a child's record (break-glass), newest first: one line each,\n"
 		   "tab-separated, after a header line (id, child, user_id, username, agency, role, at, expires_at,\n"
-		   "reason), or with --json one JSON object a line. --child keeps that child's. Ids, not the child's\n"
-		   "names; a sealed child's are not listed. The list is audited (break_glass.list) before it is read.\n");
+		   "reason), or with --json one JSON object a line. --child keeps that child's; --limit the first N\n"
+		   "(default 0: all). Ids, not the child's names; a sealed child's are not listed. The list is audited\n"
+		   "(break_glass.list) before it is read.\n");
 }
 
 static int print_glass(const struct store_break_glass *b, void *ctx)
@@ -46,13 +47,13 @@ static int print_glass(const struct store_break_glass *b, void *ctx)
 static int list(store *st, void *ctx)
 {
 	struct cli_child_args *l = ctx;
-	return oplists_break_glass(st, l->child, 0, print_glass, l);
+	return oplists_break_glass(st, l->child, l->limit, print_glass, l);
 }
 
 static int glass_list(int argc, char **argv)
 {
 	struct cli_child_args l = {0};
-	int rc = cli_list_child_args(CMD, argc, argv, 0, usage, &l);
+	int rc = cli_list_child_args(CMD, argc, argv, CLI_ARGS_LIMIT, usage, &l);
 	if (rc >= 0)
 		return rc;
 	return cli_list_run(CMD, l.db, l.json ? NULL : HEADER, "the break-glass openings", list, &l, &l.failed);

@@ -62,6 +62,19 @@ static int walked(int rc)
 	return rc == LIST_FULL ? STORE_OK : rc;
 }
 
+/* "; the first N" in a list's audit detail when it stops at a limit: the audit says how much was read. */
+struct limit_text {
+	char s[32];
+};
+
+static struct limit_text limit_said(int limit)
+{
+	struct limit_text t = {""};
+	if (limit > 0)
+		snprintf(t.s, sizeof t.s, "; the first %d", limit);
+	return t;
+}
+
 struct alloc_args {
 	struct store_view v;
 	int64_t child_id;
@@ -395,8 +408,9 @@ static int glass_run(store_conn *c, void *arg)
 
 int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx)
 {
-	char detail[64];
-	snprintf(detail, sizeof detail, "operator's list: break-glass, %s", child_id > 0 ? "one child" : "every child");
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: break-glass, %s%s", child_id > 0 ? "one child" : "every child",
+		 limit_said(limit).s);
 	struct glass_args a = {.q = {.limit = INT_MAX}, .child_id = child_id, .left = limit_of(limit), .fn = fn,
 			       .ctx = ctx};
 	access_operator_view(&a.v);
@@ -448,8 +462,9 @@ static int rec_run(store_conn *c, void *arg)
 
 int oplists_recordings(store *st, int64_t child_id, int limit, store_recording_fn fn, void *ctx)
 {
-	char detail[64];
-	snprintf(detail, sizeof detail, "operator's list: recordings, %s", child_id > 0 ? "one child" : "every child");
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: recordings, %s%s", child_id > 0 ? "one child" : "every child",
+		 limit_said(limit).s);
 	struct rec_args a = {.child_id = child_id, .left = limit_of(limit), .last_child = -1, .fn = fn, .ctx = ctx};
 	if (!(a.shown = malloc(sizeof *a.shown))) /* large: not on the stack */
 		return STORE_EIO;
@@ -503,9 +518,9 @@ static int reviews_run(store_conn *c, void *arg)
 int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,
 			 void *ctx)
 {
-	char detail[80];
-	snprintf(detail, sizeof detail, "operator's list: link review tasks, %s%s",
-		 person_id > 0 ? "one person" : "everyone's", open_only ? "; open" : "");
+	char detail[112];
+	snprintf(detail, sizeof detail, "operator's list: link review tasks, %s%s%s",
+		 person_id > 0 ? "one person" : "everyone's", open_only ? "; open" : "", limit_said(limit).s);
 	struct review_args a = {.person_id = person_id, .open_only = open_only, .left = limit_of(limit), .fn = fn,
 				.ctx = ctx};
 	return audited_read(st, "link_reviews.list", person_id, detail, reviews_run, &a);
