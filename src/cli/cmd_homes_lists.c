@@ -1,5 +1,6 @@
-/* homes list, homes reg44, homes notes, homes signals: the register of children's homes, a home's Regulation 44
- * reports, its police location-risk notes and a monitor run's signals, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
+/* homes list, homes reg44, homes notes, homes signals, homes incidents, homes placements: the register of children's
+ * homes, a home's Regulation 44 reports, its police location-risk notes, a monitor run's signals, the incidents and
+ * the children placed, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
  * imported and recorded through them; the tests do, instead of SQL, so that they hold on every backend (issue 17).
  * The reports and notes are audited before they are read (the service's); the register is public. */
 #include <getopt.h>
@@ -12,7 +13,7 @@
 #include "oversight/oversight.h"
 #include "service/oplists.h"
 
-enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS };
+enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS, PLACEMENTS };
 
 #define HOMES_HEADER "id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date"
 #define REG44_HEADER "id\thome_id\tmonth\treceived_at\tvisitor\tsafeguarded\tsummary"
@@ -20,12 +21,13 @@ enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS };
 #define INCIDENTS_HEADER                                                                                        \
 	"id\thome_id\tchild\toccurred_at\ttype\tduration_min\ttechnique\tchild_injured\tstaff_involved\t"          \
 	"debrief_offered"
+#define PLACEMENTS_HEADER "id\thome_id\tchild\tstart\tend\tdistance_km\tout_of_area\tdistant"
 #define SIGNALS_HEADER "run\thome_id\tmonth\tindicator\tdirection\tstatistic\tthreshold\tobserved\texpected\tmonths\treason"
 
 struct listing {
 	enum what what;
 	const char *la, *type;
-	int64_t home, run;
+	int64_t home, run, child;
 	bool json, failed;
 };
 
@@ -35,6 +37,7 @@ static const char *cmd_name(enum what w)
 	       : w == REG44 ? "safeguard homes reg44"
 	       : w == NOTES ? "safeguard homes notes"
 	       : w == INCIDENTS ? "safeguard homes incidents"
+	       : w == PLACEMENTS ? "safeguard homes placements"
 			    : "safeguard homes signals";
 }
 
@@ -44,7 +47,8 @@ static void usage(FILE *f)
 		   "       safeguard homes reg44 --db URL --home ID [--json]\n"
 		   "       safeguard homes notes --db URL --home ID [--json]\n"
 		   "       safeguard homes signals --db URL --run ID [--home ID] [--json]\n"
-		   "       safeguard homes incidents --db URL [--home ID] [--type T] [--json]\n\n"
+		   "       safeguard homes incidents --db URL [--home ID] [--type T] [--json]\n"
+		   "       safeguard homes placements --db URL [--home ID] [--child ID] [--json]\n\n"
 		   "list   the register of children's homes, by id (--la: the homes of that host authority, its DfE\n"
 		   "       number); the register names no one and is not audited\n"
 		   "reg44  the home's Regulation 44 visit reports, newest first (safeguarded: yes, no or not_stated);\n"
@@ -55,6 +59,10 @@ static void usage(FILE *f)
 		   "incidents  what happened in the homes, newest first (--home: that home's; --type: restraint,\n"
 		   "       injury, missing, police, complaint, self_harm, notification or allegation); the child by id\n"
 		   "       (0: none), no summary, no sealed child's; audited (home_incidents.list)\n"
+		   "placements  the children placed in the homes, by home, current first, then newest first (--home:\n"
+		   "       that home's; --child: that child's); end empty while placed, distance_km -1 when not\n"
+		   "       known; the child by id (0: not on the record), no sealed child's; audited\n"
+		   "       (home_placements.list)\n"
 		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
 		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
 }
@@ -158,6 +166,22 @@ static int print_incident(const struct store_home_incident *i, void *ctx)
 	return 0;
 }
 
+static int print_placement(const struct store_home_placement *p, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI sI ss ss sf sb sb}", "id", (json_int_t)p->id, "home_id", (json_int_t)p->home_id,
+				      "child", (json_int_t)p->person_id, "start", p->start, "end", p->end, "distance_km",
+				      p->distance_km, "out_of_area", p->out_of_area, "distant", p->distant);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t%lld\t%lld", (long long)p->id, (long long)p->home_id, (long long)p->person_id);
+	const char *f[] = {p->start, p->end};
+	cli_list_fields(f, sizeof f / sizeof *f);
+	printf("\t%.1f\t%d\t%d\n", p->distance_km, p->out_of_area ? 1 : 0, p->distant ? 1 : 0);
+	return 0;
+}
+
 static int list(store *st, void *ctx)
 {
 	struct listing *l = ctx;
@@ -167,6 +191,7 @@ static int list(store *st, void *ctx)
 	case NOTES: return oplists_home_notes(st, l->home, print_note, l);
 	case SIGNALS: return oplists_signals(st, l->run, l->home, print_signal, l);
 	case INCIDENTS: return oplists_home_incidents(st, l->home, l->type, 0, print_incident, l);
+	case PLACEMENTS: return oplists_home_placements(st, l->home, l->child, print_placement, l);
 	}
 	return 1;
 }
@@ -189,6 +214,7 @@ static int run(enum what what, int argc, char **argv)
 					     {"home", required_argument, NULL, 'm'},
 					     {"run", required_argument, NULL, 'r'},
 					     {"type", required_argument, NULL, 't'},
+					     {"child", required_argument, NULL, 'c'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
@@ -214,7 +240,8 @@ static int run(enum what what, int argc, char **argv)
 			break;
 		case 'm':
 			if (what == HOMES) {
-				fprintf(stderr, "%s: --home is an option of homes reg44, notes, signals and incidents only\n", cmd);
+				fprintf(stderr, "%s: --home is an option of homes reg44, notes, signals, incidents and placements only\n",
+					cmd);
 				return 2;
 			}
 			if (!cli_list_count(optarg, false, &l.home)) {
@@ -230,6 +257,17 @@ static int run(enum what what, int argc, char **argv)
 			}
 			if (!cli_list_count(optarg, false, &l.run)) {
 				fprintf(stderr, "%s: --run must be a run's id (a whole number above 0), not \"%.40s\"\n", cmd,
+					optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (what != PLACEMENTS) {
+				fprintf(stderr, "%s: --child is an option of homes placements only\n", cmd);
+				return 2;
+			}
+			if (!cli_list_count(optarg, false, &l.child)) {
+				fprintf(stderr, "%s: --child must be a child's id (a whole number above 0), not \"%.40s\"\n", cmd,
 					optarg);
 				return 2;
 			}
@@ -268,11 +306,13 @@ static int run(enum what what, int argc, char **argv)
 			     : what == REG44 ? REG44_HEADER
 			     : what == NOTES ? NOTES_HEADER
 			     : what == INCIDENTS ? INCIDENTS_HEADER
+			     : what == PLACEMENTS ? PLACEMENTS_HEADER
 					     : SIGNALS_HEADER;
 	const char *what_text = what == HOMES	? "the homes"
 				: what == REG44 ? "the home's reports"
 				: what == NOTES ? "the home's notes"
 				: what == INCIDENTS ? "the incidents"
+				: what == PLACEMENTS ? "the placements"
 						: "the run's signals";
 	return cli_list_run(cmd, db, header, what_text, list, &l, &l.failed);
 }
@@ -300,4 +340,9 @@ int cli_homes_signals(int argc, char **argv)
 int cli_homes_incidents(int argc, char **argv)
 {
 	return run(INCIDENTS, argc, argv);
+}
+
+int cli_homes_placements(int argc, char **argv)
+{
+	return run(PLACEMENTS, argc, argv);
 }

@@ -302,6 +302,49 @@ int oplists_home_incidents(store *st, int64_t home_id, const char *type, int lim
 	return rc;
 }
 
+struct placement_args {
+	struct store_view v;
+	int64_t home_id, child_id;
+	struct store_home_placement *shown;
+	store_placement_fn fn;
+	void *ctx;
+};
+
+/* What the operator is shown of a placement, chosen here and not by the edge: the child by id, not by name. */
+static int placement_each(const struct store_home_placement *p, void *arg)
+{
+	struct placement_args *a = arg;
+	if (a->child_id && a->child_id != p->person_id)
+		return 0;
+	struct store_home_placement *o = a->shown;
+	*o = *p;
+	o->given_name[0] = o->family_name[0] = o->home_name[0] = '\0';
+	return a->fn(o, a->ctx);
+}
+
+static int placements_run(store_conn *c, void *arg)
+{
+	struct placement_args *a = arg;
+	return store_home_placements(c, &a->v, a->home_id, placement_each, a);
+}
+
+int oplists_home_placements(store *st, int64_t home_id, int64_t child_id, store_placement_fn fn, void *ctx)
+{
+	char detail[96];
+	char where[40] = "every home";
+	if (home_id > 0)
+		snprintf(where, sizeof where, "home %lld", (long long)home_id);
+	snprintf(detail, sizeof detail, "operator's list: placements, %s, %s", where,
+		 child_id > 0 ? "one child" : "every child");
+	struct placement_args a = {.home_id = home_id, .child_id = child_id, .fn = fn, .ctx = ctx};
+	access_operator_view(&a.v);
+	if (!(a.shown = malloc(sizeof *a.shown)))
+		return STORE_EIO;
+	int rc = audited_read(st, "home_placements.list", child_id, detail, placements_run, &a);
+	free(a.shown);
+	return rc;
+}
+
 static int signals_run(store_conn *c, void *arg)
 {
 	struct home_args *a = arg;

@@ -50,6 +50,11 @@ int oplists_home_notes(store *st, int64_t home_id, store_home_note_fn fn, void *
  * the child by id only, and not the summary (free text about the child). */
 int oplists_home_incidents(store *st, int64_t home_id, const char *type, int limit, store_home_incident_fn fn,
 			   void *ctx);
+/* The children placed in homes (`homes placements`): one home's (home_id 0: every home's, by home), current first,
+ * then newest first; child_id > 0: that child's only (chosen here, so that the audit names the child listed). Each
+ * names a child: audited ("home_placements.list", with the child when one was asked about) before it is read, and
+ * shown as the operator may see it: no sealed child's (access_operator_view), the child by id, no names. */
+int oplists_home_placements(store *st, int64_t home_id, int64_t child_id, store_placement_fn fn, void *ctx);
 /* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);

@@ -884,6 +884,7 @@ enum stmt_id {
 	S_INCIDENTS,
 	S_PLACE_INSERT,
 	S_PLACEMENTS,
+	S_PLACEMENTS_ALL,
 	S_REG44_INSERT,
 	S_REG44,
 	S_REG44_MISSING,
@@ -1439,6 +1440,12 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
 			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
 			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
+	/* Every home's, by home, for the operator's list (its own text: the home page's keeps its index). */
+	[S_PLACEMENTS_ALL] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
+			     "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
+			     "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
+			     "WHERE (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
+			     "ORDER BY l.home_id, l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
 	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary, safeguarded) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
 	[S_REG44] = "SELECT id, home_id, month, received_at, visitor, summary, safeguarded FROM reg44_report "
@@ -4863,7 +4870,7 @@ static int sq_person_placement(store_conn *c, int64_t person_id, const char *day
 static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
 			      void *ctx)
 {
-	sql_stmt *s = stmt(CONN(c), S_PLACEMENTS);
+	sql_stmt *s = stmt(CONN(c), home_id > 0 ? S_PLACEMENTS : S_PLACEMENTS_ALL);
 	struct placement_walk *w = calloc(1, sizeof *w); /* the row is large: not on the stack */
 	if (!s || !w) {
 		free(w);
@@ -4872,7 +4879,8 @@ static int sq_home_placements(store_conn *c, const struct store_view *v, int64_t
 	w->fn = fn;
 	w->ctx = ctx;
 	bind_view(s, v);
-	sql_bind_int64(s, 1, home_id);
+	if (home_id > 0)
+		sql_bind_int64(s, 1, home_id);
 	int rc = each_row(s, placement_each_row, w);
 	free(w);
 	return rc;

@@ -1,12 +1,12 @@
-// `safeguard homes list | reg44 | notes | signals | incidents`: the register of children's homes, a home's Regulation 44
-// reports, its police notes, a monitor run's signals and what happened in the homes, as the operator (and the tests, instead of SQL) read
+// `safeguard homes list | reg44 | notes | signals | incidents | placements`: the register of children's homes, a home's
+// Regulation 44 reports, its police notes, a monitor run's signals, what happened in the homes and who is placed there, as the operator (and the tests, instead of SQL) read
 // them, on the demo area (cli/demo_homes.c): TSV with a header or JSON lines, --la, the reports newest first, the
 // reads of reports and notes audited before they are read (the register and the signals name no one: not
 // audited), misuse answered 2 naming the option and nothing audited.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  auditRows, dbUrl, homeAlertRows, homeIncidents, homeNotes, homeRows, lastAudit, reg44Reports, removeDir, runCli,
+  auditRows, dbUrl, homeAlertRows, homeIncidents, homeNotes, homePlacements, homeRows, lastAudit, reg44Reports, removeDir, runCli,
   signalRows, tempDir,
 } from './lib.mjs';
 
@@ -116,12 +116,43 @@ test('incidents: newest first, --home, --type; the child by id, no summary; audi
   assert.deepEqual(after_.map((i) => i.id), all.filter((i) => i.child !== named.child).map((i) => i.id));
 });
 
+test('placements: by home, current first; --home, --child; the child by id, no names; audited; no sealed child\'s', () => {
+  const all = homePlacements(db);
+  assert.ok(all.length >= 1, `${all.length} placements`); // the demo places few children (two with three families)
+  assert.deepEqual(all.map((p) => p.home_id), [...all.map((p) => p.home_id)].sort((a, b) => a - b), 'by home');
+  for (const p of all) {
+    assert.match(p.start, /^\d{4}-\d{2}-\d{2}$/);
+    assert.ok(p.end === '' || p.end >= p.start, JSON.stringify(p));
+    assert.equal(typeof p.out_of_area, 'boolean');
+    assert.ok(!('given_name' in p) && !('family_name' in p), 'no names');
+  }
+  let e = lastAudit(db, { action: 'home_placements.list' });
+  assert.deepEqual([e.actor, e.child_id, e.object, e.detail], ['cli', 0, 'list', "operator's list: placements, every home, every child"]);
+  const home = all.find((p) => p.child > 0).home_id;
+  const mine = homePlacements(db, { home });
+  assert.deepEqual(mine, all.filter((p) => p.home_id === home));
+  const current = mine.filter((p) => p.end === '').length;
+  assert.ok(mine.slice(0, current).every((p) => p.end === '') && mine.slice(current).every((p) => p.end !== ''), 'current first');
+  const child = mine.find((p) => p.child > 0).child;
+  assert.deepEqual(homePlacements(db, { child }), all.filter((p) => p.child === child));
+  e = lastAudit(db, { action: 'home_placements.list' });
+  assert.deepEqual([e.child_id, e.object, e.detail], [child, `child:${child}`, "operator's list: placements, every home, one child"]);
+  assert.deepEqual(homePlacements(db, { child: 987654321 }), [], 'no such child: nothing');
+  const tsv = runCli(['homes', 'placements', '--db', dbUrl(db), '--home', String(home)]).stdout.trim().split('\n');
+  assert.equal(tsv[0], 'id\thome_id\tchild\tstart\tend\tdistance_km\tout_of_area\tdistant');
+  assert.equal(tsv.length, mine.length + 1);
+  assert.equal(lastAudit(db, { action: 'home_placements.list' }).detail, `operator's list: placements, home ${home}, every child`);
+  runCli(['seal', '--db', dbUrl(db), '--child', String(child), '--basis', 'adoption']);
+  assert.deepEqual(homePlacements(db, { child }), []);
+  assert.deepEqual(homePlacements(db), all.filter((p) => p.child !== child), 'the sealed child\'s left out, nothing else');
+});
+
 test('misuse is answered 2, naming the option, and reads nothing', () => {
   const audits = auditRows(db).length;
   const cases = [
     [['homes', 'list', '--db', dbUrl(db), '--nope'], /unknown option --nope/],
     [['homes', 'list', '--db', dbUrl(db), '--la', 'Leeds'], /--la must be a local authority's DfE number/],
-    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes, signals and incidents only/],
+    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes, signals, incidents and placements only/],
     [['homes', 'reg44', '--db', dbUrl(db)], /--home is required/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', 'x'], /--home must be a home's id/],
     [['homes', 'notes', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
@@ -133,6 +164,8 @@ test('misuse is answered 2, naming the option, and reads nothing', () => {
     [['homes', 'incidents', '--db', dbUrl(db), '--type', 'shouting'], /--type must be one of restraint/],
     [['homes', 'incidents', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--type', 'injury'], /--type is an option of homes incidents only/],
+    [['homes', 'placements', '--db', dbUrl(db), '--child', 'Ann'], /--child must be a child's id/],
+    [['homes', 'incidents', '--db', dbUrl(db), '--child', '1'], /--child is an option of homes placements only/],
   ];
   for (const [args, re] of cases) {
     const r = runCli(args, { check: false });

@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
-  homeAlertRows, homeIncidents, homeNotes, homeRows, reg44Reports, signalRows,
+  homeAlertRows, homeIncidents, homeNotes, homePlacements, homeRows, reg44Reports, signalRows,
 } from './lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
@@ -390,13 +390,15 @@ describe('in the server', () => {
     const notYet = await post(good);
     assert.equal(notYet.status, 403, notYet.text);
     assert.deepEqual(notYet.json, nochild.json, 'a child not theirs is refused as no child is');
-    assert.equal(Number(sql(area.db, `SELECT count(*) FROM home_placement WHERE person_id = ${child}`)), 0);
+    assert.deepEqual(homePlacements(area.db, { child }), []);
     runCli(['allocate', '--db', dbUrl(area.db), '--child', child, '--user', 'h.worker']);
     const r = await post(good);
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.out_of_area, true);
     assert.equal(r.json.distant, true);
-    assert.equal(sql(area.db, `SELECT out_of_area, distant, distance_km FROM home_placement WHERE id = ${r.json.id}`), '1|1|48.2');
+    const [stored] = homePlacements(area.db, { child });
+    assert.deepEqual([stored.id, stored.home_id, stored.out_of_area, stored.distant, stored.distance_km, stored.end],
+      [r.json.id, Number(home), true, true, 48.2, '']);
     assert.equal(auditRows(area.db, { action: 'placement.record', child }).length, 1);
     // The record page shows the home and the distance to those who may read the child.
     const w = await webSignIn(server.url, 'h.worker', secrets.worker);

@@ -859,6 +859,16 @@ export function linkReviews(dbPath, { child, open } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard homes placements --json` (by home, current first, then newest first; audited home_placements.list;
+ * the child by id, no names, no sealed child's): [{id, home_id, child, start, end, distance_km, out_of_area,
+ * distant}]; home: that home's; child: that child's. */
+export function homePlacements(dbPath, { home, child } = {}) {
+  const args = ['homes', 'placements', '--db', dbUrl(dbPath), '--json'];
+  if (home !== undefined) args.push('--home', String(home));
+  if (child !== undefined) args.push('--child', String(child));
+  return jsonLines(args);
+}
+
 /** `safeguard homes incidents --json` (newest first; audited home_incidents.list; the child by id, no summary, no
  * sealed child's): [{id, home_id, child, occurred_at, type, duration_min, technique, child_injured,
  * staff_involved, debrief_offered}]. */
