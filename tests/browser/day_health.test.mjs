@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   addDays, assertAccessible, errorSummary, goto, longDate, makeChild, navigate, newPage, nhsNumbers, snap, spacedNhs,
-  sql, startDemoAndBrowser, textOf, ukToday, WORKER,
+  startDemoAndBrowser, textOf, ukToday, WORKER,
 } from './lib.mjs';
+import { alertRows } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -55,7 +56,8 @@ describe('A&E: the flag look-up', () => {
     await assertAccessible(page, 'the flag look-up form');
     // One digit wrong: the check digit catches it, and nothing is looked up.
     const wrong = `${ravi.nhs_number.slice(0, 9)}${(Number(ravi.nhs_number[9]) + 1) % 10}`;
-    const alerts = () => Number(sql(demo.db, `select count(*) from alert where code = 'FLAG_LOOKUP' and person_id = ${raviId}`));
+    const flagAlerts = () => alertRows(demo.db, { child: raviId, code: 'FLAG_LOOKUP' });
+    const alerts = () => flagAlerts().length;
     await page.getByLabel('NHS number').fill(spacedNhs(wrong));
     await navigate(page, () => page.getByRole('button', { name: 'Look up' }).click(), (u) => u.pathname === '/flag');
     const errors = await errorSummary(page);
@@ -79,8 +81,7 @@ describe('A&E: the flag look-up', () => {
     await assertAccessible(page, 'the flag answer');
     // Told to the allocated worker: an alert in their inbox, owned by them.
     assert.equal(alerts(), 1);
-    assert.equal(sql(demo.db, `select owner_kind || ':' || owner from alert where code = 'FLAG_LOOKUP' and person_id = ${raviId}`),
-      `worker:${WORKER}`);
+    assert.deepEqual(flagAlerts().map((x) => `${x.owner_kind}:${x.owner}`), [`worker:${WORKER}`]);
     assert.deepEqual(page.problems(), []);
     await page.context().close();
   });

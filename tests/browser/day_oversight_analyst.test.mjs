@@ -5,7 +5,8 @@
 // JavaScript at 1280 px, without JavaScript, and at 375 px (where nothing may push the page sideways).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertAccessible, clearSnaps, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf } from './lib.mjs';
+import { assertAccessible, clearSnaps, goto, navigate, newPage, snap, startDemoAndBrowser, textOf } from './lib.mjs';
+import { homeAlertRows } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -55,7 +56,7 @@ describe('the oversight analyst\'s day', () => {
     assert.match(summary, new RegExp(`^The monitor last ran on .+ \\(run by an administrator\\)\\. It looked at 120 homes from ${MONTH} to ${MONTH}`));
     const cells = await page.locator('#homes-table tbody tr td:nth-child(5)').allInnerTexts();
     assert.equal(cells.length, 120);
-    const flagged = Number(sql(demo.db, "SELECT count(DISTINCT home_id) FROM home_alert WHERE state <> 'resolved'"));
+    const flagged = new Set(homeAlertRows(demo.db, { open: true }).map((a) => a.home_id)).size;
     const notFlagged = cells.filter((c) => c.startsWith('Not flagged'));
     assert.equal(notFlagged.length, 120 - flagged);
     for (const c of notFlagged) assert.match(c, /^Not flagged(\. Restraints were|, though .+ above the (95|99\.8)% line of the funnel plot)/);
@@ -109,7 +110,9 @@ describe('the oversight analyst\'s day', () => {
 
   test('a flagged home: rates in words, charts with labelled axes and their figures in a table', async () => {
     const page = pages.main;
-    const id = sql(demo.db, "SELECT home_id FROM home_alert WHERE kind = 'signal' ORDER BY id LIMIT 1");
+    const signals = homeAlertRows(demo.db, { kind: 'signal' }).sort((x, y) => x.id - y.id);
+    assert.ok(signals.length > 0, 'the demo flags a home');
+    const id = signals[0].home_id;
     await goto(page, `${demo.url}/homes/funnel`);
     await navigate(page, () => page.locator(`#funnel-table a[href="/homes/${id}"]`).click(), (u) => u.pathname === `/homes/${id}`);
     const heads = await page.locator('#rates-table thead th').allInnerTexts();

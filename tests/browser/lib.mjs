@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import {
-  BIN, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
+  BIN, allocationOf, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
   sql, tempDir, timed, totp,
   totpUsedLongAgo, ukDate, userRow,
 } from '../e2e/lib.mjs';
@@ -189,11 +189,11 @@ export async function makeChild(demo, subject, events, { allocate = WORKER, team
   return childId;
 }
 
-/** `safeguard allocate` beside the running server; then the database says who holds the case. */
+/** `safeguard allocate` beside the running server; then the operator's list (allocation list) says who holds the case. */
 export function allocateChild(demo, childId, worker, team = WORKER_TEAM) {
   assert.equal(demoCli(demo, ['allocate', '--child', String(childId), '--user', worker, '--team', team]), '');
-  assert.equal(sql(demo.db, `select worker || ' ' || team from allocation where person_id = ${Number(childId)}`),
-    `${worker} ${team}`, `child ${childId} is allocated to ${worker} in ${team}`);
+  const held = allocationOf(demo.db, childId);
+  assert.equal(`${held?.worker} ${held?.team}`, `${worker} ${team}`, `child ${childId} is allocated to ${worker} in ${team}`);
 }
 
 // ---- people ----

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  alertRows,
   lastAudit,
   auditEntries,
   CLOCK_OFFSET_S, clockOffsetSeconds, event, freshArea, now, postEvent, removeDir, runCli, sql, startServer,
@@ -149,8 +150,9 @@ describe('the server and the CLI take now from --now / SAFEGUARD_NOW', () => {
     assert.ok(auditEntries(area.db) > auditBefore);
     // (The area's tokens were made by the CLI on this process's clock: the newest entry is the server's.)
     assertStampNear(lastAudit(area.db)?.at ?? '', INSTANT_MS, elapsed, 'the audit entry');
-    const [createdAt, raisedOn, dueOn] = sql(area.db,
-      `select created_at || ' ' || raised_on || ' ' || due_on from alert where person_id = ${ok.json.child_id} and code = 'REFERRAL_DECISION_OVERDUE'`).split(' ');
+    const raised = alertRows(area.db, { child: ok.json.child_id, code: 'REFERRAL_DECISION_OVERDUE' });
+    assert.equal(raised.length, 1, JSON.stringify(raised));
+    const [{ created_at: createdAt, raised_on: raisedOn, due: dueOn }] = raised;
     assertStampNear(createdAt, INSTANT_MS, elapsed, 'the alert');
     // A referral on Monday 15 March: its decision was due Tuesday 16th, overdue from the 17th; the server's
     // today (Good Friday) is past it, so intake raised it.
