@@ -162,7 +162,7 @@ describe('a borderline record', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error.field, 'review_id');
     assert.equal((await as('sam.worker', `/api/v1/link-reviews/${review.id}`)).json.state, 'open', 'nothing decided');
-    assert.equal(count(area.db, 'person_merge'), 0);
+    assert.equal(count(area.db, 'person_merge'), 0); // SQL on purpose: merge provenance
   });
 
   // Whose the police's source record LR-2 is now: the same record sent again is a replay (200, nothing written),
@@ -179,6 +179,7 @@ describe('a borderline record', () => {
     const beforeRecord = await chronology(record.child_id);
     assert.equal(beforeCandidate.length, 1);
     assert.equal(beforeRecord.length, 1);
+    // SQL on purpose below: the payload as the agency sent it and the merge's provenance are kept beside the records.
     const payload = sql(area.db, "select payload from source_record where source_ref = 'LR-2'");
 
     const r = await decide('sam.worker', review.id, { decision: 'same', reason: 'School confirmed the date of birth was mistyped' });
@@ -341,6 +342,7 @@ describe('sealed identities', () => {
     const a = await created(area.tokens.health, event({ source_ref: 'LS-1' }, SEALED));
     sealedId = a.child_id;
     runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'adoption']);
+    // SQL on purpose: the lists leave out what names a sealed child, so "nothing about it" is a row count.
     const reviews = count(area.db, 'link_review');
     for (const [agency, ref] of [['health', 'LS-2'], ['social_care', 'LS-3']]) {
       const b = await created(area.tokens[agency], event({ source_ref: ref }, SEALED));

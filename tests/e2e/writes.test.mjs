@@ -304,13 +304,14 @@ describe('the write matrix', () => {
     assert.equal(await eventsOf(S, 'visit', 'w.dpo'), 0);
     assert.equal(await eventsOf(A, 'concern', 'w.alloc'), 2 + written[C], 'the two sent by the systems, and those let through');
     assert.equal(await eventsOf(S, 'concern', 'w.dpo'), 2);
-    assert.equal(count(area.db, 'event', `person_id = ${MISSING}`), 0);
+    assert.equal(count(area.db, 'event', `person_id = ${MISSING}`), 0); // SQL on purpose: no child, no read
     // Recordings: the allocated worker's list of A's; none on S.
     const R = 'api POST /api/v1/children/{id}/recordings';
     const list = await request(`${url}/api/v1/children/${A}/recordings`, { token: api['w.alloc'] });
     assert.equal(list.status, 200, list.text);
     assert.equal(list.json.recordings.length, written[R]);
     assert.equal(recordingRows(area.db, { child: A }).length, written[R]);
+    // SQL on purpose: the lists leave a sealed child out, so "none on S" is a row count.
     assert.equal(count(area.db, 'recording', `child_id in (${S}, ${MISSING})`), 0);
     assert.ok(written[P] === 4 && written[R] === 4 && written[V] === 3 && written[C] === 7, JSON.stringify(written));
   });
@@ -331,6 +332,7 @@ describe('acting on an alert: the writer must own it, and the child must be ther
   const resolve = (token, id, body) => request(`${url}/api/v1/alerts/${id}/resolve`, {
     method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
+  // SQL on purpose: the sealed child's alert, which the operator's alert list leaves out.
   const state = (id) => sql(area.db, `select state from alert where id = ${id}`);
 
   test('a sealed child\'s alert is refused as no alert is: to its owner, to others, to systems', async () => {
@@ -399,6 +401,7 @@ describe('allocating: a sealed child is no child', () => {
     const cm = runCli(['allocate', '--db', dbUrl(area.db), '--child', String(MISSING), '--team', 'oteam'], { check: false });
     assert.equal(cs.status, 1);
     assert.equal(cs.stderr.replace(String(S), 'ID'), cm.stderr.replace(String(MISSING), 'ID'));
+    // SQL on purpose: the sealed child's allocation, which the operator's list leaves out.
     assert.equal(sql(area.db, `select team from allocation where person_id = ${S}`), 'wteam', 'nothing was written');
   });
 });
