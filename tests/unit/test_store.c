@@ -1145,6 +1145,12 @@ static void views_apply(void **state)
 	assert_int_equal(pl.n, 1);
 	assert_int_equal(pl.id[0], open);
 	assert_int_equal(pls.n, 2);
+	struct seen pa = {0}, pas = {0}; /* every home's (home_id 0, the operator's list): the view alike */
+	assert_int_equal(store_home_placements(f->c, &VIEW_ALL, 0, seen_placement, &pa), STORE_OK);
+	assert_int_equal(store_home_placements(f->c, &with_sealed, 0, seen_placement, &pas), STORE_OK);
+	assert_int_equal(pa.n, 1);
+	assert_int_equal(pa.id[0], open);
+	assert_int_equal(pas.n, 2);
 
 	/* Events: one agency's only; a health-only category left out of a view that says so, kept for health. */
 	struct store_page page = {.limit = 10};
