@@ -88,7 +88,7 @@ describe('the MASH worker', () => {
     await see(page, 'a contact to decide');
 
     // Nothing chosen: both errors, nothing written.
-    const before = sql(demo.db, "select count(*) from event where kind = 'referral_decision'");
+    const before = sql(demo.db, "select count(*) from event where kind = 'referral_decision'"); // SQL on purpose: "nothing written"
     let res = await submit(page, () => page.getByRole('button', { name: 'Record the decision' }).click());
     assert.equal(res.status, 400);
     assert.deepEqual(await errorSummary(page), [
