@@ -1144,11 +1144,60 @@ static void clustering_name_order_keeps_twin_records_with_their_child(void **sta
 		assert_int_not_equal(res.cluster[i], res.cluster[0]);
 	assert_true(res.reviews >= 1);
 	linkage_result_free(&res);
-	/* Without the rule (--refuse -name_order) Olha's unnumbered records join Yulia. */
-	m.refuse &= ~LINKAGE_REFUSE_NAME_ORDER;
+	/* Without the rule (--refuse -name_order, and -stray_name, which holds "Olhe" on its own: Olha's name is
+	 * the closer) Olha's unnumbered records join Yulia. */
+	m.refuse &= ~(unsigned)(LINKAGE_REFUSE_NAME_ORDER | LINKAGE_REFUSE_STRAY_NAME);
 	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[3], res.cluster[0]);
 	assert_int_not_equal(res.cluster[0], res.cluster[2]);
+	linkage_result_free(&res);
+}
+
+/* Twins Oluwadamilare and Oluoludhe Akinola (style c seed 11, errors x2): Oluwadamilare's three records under
+ * his NHS number at the family's address, Oluoludhe's one under his with no address, and Oluoludhe's early-years
+ * record written "OLU" at the family's address. OLU is a short form of both names. Its link to Oluwadamilare
+ * is heavier by more than the link threshold's odds (the address agrees), its link to Oluoludhe is a link all
+ * the same; twins share the address, so the given names are what says which child, and the two components
+ * hold names equally close to it: which twin it is, a person decides (stray_name). Without the rule the
+ * heavier link joins OLU to the other twin. */
+static void clustering_stray_name_holds_short_form_between_twins(void **state)
+{
+	char n1[11], n2[11];
+	unsigned long nine = 932127131;
+	while (!nhs_from(nine++, n1))
+		;
+	while (!nhs_from(nine++, n2))
+		;
+	struct linkage_rec r[5];
+	for (int i = 0; i < 3; i++)
+		r[i] = rec("Oluwadamilare", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", n1, "");
+	r[3] = rec("Oluoludhe", "", "Akinola", "2015-04-30", "M", "", "", n2, "");
+	r[4] = rec("OLU", "", "AKINOLA", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score to_a, to_b;
+	linkage_score(&m, &r[4], &r[0], &to_a);
+	linkage_score(&m, &r[4], &r[3], &to_b);
+	assert_int_equal(linkage_gamma_level(to_a.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(linkage_gamma_level(to_b.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(to_b.decision, LINKAGE_LINK);
+	assert_true(to_a.weight - to_b.weight > log2(0.99 / 0.01)); /* the whole weights say Oluwadamilare */
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[4], 4); /* alone, for review */
+	assert_true(res.probability[4] == 0.0f);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -stray_name) OLU joins Oluwadamilare. */
+	m.refuse &= ~LINKAGE_REFUSE_STRAY_NAME;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[0]);
 	linkage_result_free(&res);
 }
 
@@ -1481,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
+		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
