@@ -865,7 +865,8 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 struct scored {
 	uint32_t a, b;
 	float weight;
-	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
+	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
+	                 * candidate between the thresholds, never merged (merge_weak weighs it) */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
@@ -1000,7 +1001,11 @@ static void score_chunk(void *ctx, size_t c)
 		bool cannot = why != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
-		if (w < j->link_w && (!cannot || !hard))
+		/* A pair with a record without a given name between the thresholds: kept (cannot 3, never merged)
+		 * as a candidate that holds the record alone with stray_name (merge_weak). */
+		bool candidate = !cannot && w >= j->review_w && w < j->link_w && (j->m->refuse & LINKAGE_REFUSE_STRAY_NAME) &&
+				 (!j->recs[p->a].given_len || !j->recs[p->b].given_len);
+		if (w < j->link_w && (!cannot || !hard) && !candidate)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
@@ -1009,7 +1014,7 @@ static void score_chunk(void *ctx, size_t c)
 			kind = 1;
 		else if (cannot && hard && strcmp(why, "sex") == 0)
 			kind = 2;
-		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
@@ -1526,23 +1531,21 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 		if (u->size[rx] != 1 || ra == rb ||
 		    uf_conflict(u, recs, rx, A, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &tw))
 			continue;
-		double ga = NAN;
+		double ga = by_name ? name_evidence(u, recs, A, &recs[x]) : -INFINITY;
 		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
 			const struct scored *o = &s[lk[k]];
 			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
-			if (lk[k] == i || hold[y] || B == A || B == rx)
+			if (lk[k] == i || hold[y] || B == A || B == rx || o->cannot)
 				continue;
-			if (o->weight < l->weight - link_w) {
-				if (!by_name)
-					continue;
-				if (isnan(ga))
-					ga = name_evidence(u, recs, A, &recs[x]);
-				double gb = name_evidence(u, recs, B, &recs[x]);
-				if (!(gb > -INFINITY && gb >= ga))
-					continue;
-			}
-			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw) &&
-			    !uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw)) {
+			/* near: an accepted link within the odds; as close: B's names (stray_name) */
+			bool near = o->cannot == 0 && o->weight >= l->weight - link_w;
+			double gb = by_name ? name_evidence(u, recs, B, &recs[x]) : -INFINITY;
+			bool as_close = gb > -INFINITY && gb >= ga;
+			if (!near && !as_close)
+				continue;
+			if (uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw))
+				continue;
+			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw)) {
 				*out = x;
 				return true;
 			}
@@ -1597,8 +1600,13 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 		if (take_link(u, recs, &s[i], true, false, res))
 			done[i] = 1;
 	}
+	/* With stray_name a nameless component's candidates between the thresholds (cannot 3) are weighed too,
+	 * and whatever the weights: with no given name, what a link's weight holds is the family's evidence
+	 * (name, home, birthday), as good for one twin as for the other. */
+	bool by_name = off != NULL;
 	for (size_t i = 0; i < ns; i++) {
-		if (!WEAK_OK(i))
+		bool cand = by_name && s[i].weak && s[i].cannot == 3 && !(held && (held[s[i].a] || held[s[i].b]));
+		if (!WEAK_OK(i) && !cand)
 			continue;
 		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
 		bool na = u->names[ra][0] == UINT32_MAX, nb = u->names[rb][0] == UINT32_MAX;
@@ -1627,6 +1635,10 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 		const struct scored *first = &s[v[i].link];
 		uint32_t t1 = uf_find(u, first->a) == v[i].self ? uf_find(u, first->b) : uf_find(u, first->a);
 		bool hold = false;
+		if (first->cannot) { /* candidates only (s is sorted strongest first): nothing to join */
+			i = j;
+			continue;
+		}
 		for (size_t k = i + 1; k < j && !hold; k++) {
 			const struct scored *l = &s[v[k].link];
 			uint32_t t = uf_find(u, l->a) == v[i].self ? uf_find(u, l->b) : uf_find(u, l->a);
@@ -1634,7 +1646,7 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			if (t == t1 || t == v[i].self)
 				continue;
 			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
-			    first->weight - l->weight < link_w)
+			    (by_name || first->weight - l->weight < link_w))
 				hold = true;
 		}
 		if (hold) {
@@ -1643,7 +1655,8 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			res->reviews++;
 		} else {
 			for (size_t k = i; k < j; k++)
-				done[v[k].link] = take_link(u, recs, &s[v[k].link], true, true, res) ? 1 : 2;
+				if (!s[v[k].link].cannot)
+					done[v[k].link] = take_link(u, recs, &s[v[k].link], true, true, res) ? 1 : 2;
 		}
 		i = j;
 	}
