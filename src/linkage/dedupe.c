@@ -1537,8 +1537,8 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
 			if (lk[k] == i || hold[y] || B == A || B == rx || o->cannot)
 				continue;
-			/* near: an accepted link within the odds; as close: B's names (stray_name) */
-			bool near = o->cannot == 0 && o->weight >= l->weight - link_w;
+			/* near: within the odds; as close: B's names (stray_name) */
+			bool near = o->weight >= l->weight - link_w;
 			double gb = by_name ? name_evidence(u, recs, B, &recs[x]) : -INFINITY;
 			bool as_close = gb > -INFINITY && gb >= ga;
 			if (!near && !as_close)
