@@ -865,7 +865,8 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 struct scored {
 	uint32_t a, b;
 	float weight;
-	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster */
+	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
+	                 * candidate between the thresholds, never merged (merge_weak weighs it) */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
@@ -1000,7 +1001,11 @@ static void score_chunk(void *ctx, size_t c)
 		bool cannot = why != NULL;
 		if (!cannot && w >= j->review_w && w < j->link_w)
 			j->reviews[c]++;
-		if (w < j->link_w && (!cannot || !hard))
+		/* A pair with a record without a given name between the thresholds: kept (cannot 3, never merged)
+		 * as a candidate that holds the record alone with stray_name (merge_weak). */
+		bool candidate = !cannot && w >= j->review_w && w < j->link_w && (j->m->refuse & LINKAGE_REFUSE_STRAY_NAME) &&
+				 (!j->recs[p->a].given_len || !j->recs[p->b].given_len);
+		if (w < j->link_w && (!cannot || !hard) && !candidate)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
@@ -1009,7 +1014,7 @@ static void score_chunk(void *ctx, size_t c)
 			kind = 1;
 		else if (cannot && hard && strcmp(why, "sex") == 0)
 			kind = 2;
-		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(cannot ? (hard ? 2 : 1) : 0),
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
@@ -1034,6 +1039,7 @@ struct uf {
 	                       * 2 (a "sex" edge): lifted when already judged inside a component (edge_judged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
+	double given_w[LINKAGE_MAX_LEVELS]; /* the model's weight of each given-name level (name_evidence) */
 	const struct linkage_model *model;
 	const struct name_use *use;
 };
@@ -1480,6 +1486,74 @@ static bool take_link(struct uf *u, const struct linkage_rec *recs, const struct
 	return true;
 }
 
+/* The given-name evidence that record x is the child of component root: the model's weight of the closest
+ * level between x's given name and the names root holds (a given name among the other's middle names counts
+ * as "given<->middle"); -INFINITY when x or root has no given name. Twins share the family name, the home
+ * and the birthday, so between two twins' components this is what says which child x is (stray_hold). */
+static double name_evidence(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
+{
+	double best = -INFINITY;
+	for (int i = 0; x->given_len && i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		const struct linkage_rec *r = &recs[u->names[root][i]];
+		unsigned l = linkage_cmp_given_names(r, x);
+		if (l > LN_SWAPPED && middle_bridge(r, x))
+			l = LN_SWAPPED;
+		if (l != LINKAGE_LEVEL_NULL && l < LINKAGE_MAX_LEVELS && u->given_w[l] > best)
+			best = u->given_w[l];
+	}
+	return best;
+}
+
+/* A lone record joined by a twin-like or weak link (stray): x, alone after the first pass, about to join
+ * component A by link i. It is held out (for review) when it also has an accepted link to another component
+ * B, B would take it, A and B refuse each other (different identifiers, a hard edge, the names or sex rules),
+ * and either the link to B is no more than link_w bits weaker than this one (the link threshold's odds: the
+ * difference of two match weights is the log2 likelihood ratio of "A's child" against "B's"), or
+ * (stray_name) the given names B holds are at least as close to x's as A's are (name_evidence: the model's
+ * weight of the closest given-name level). A twin's one record written with the other twin's form of the name
+ * links to both, and nothing in it says which child it is. The whole weights alone do not say it: twins share
+ * the family name, the home and the birthday, so a link that is heavier in all because the record and one
+ * twin's records carry the family's address says nothing of which child (OLU, a short form of both twins'
+ * names Oluwadamilare, at the address, and Oluoludhe, without one). A stronger link to B holds it too, however
+ * much stronger: with name_order the twin-like links come by the given name's evidence, so the link to B may
+ * be the stronger in total and still come second (LINKAGE.md). With stray_name the weak links of a lone named
+ * record are judged so too (merge_weak). off/lk: the accepted links of each record alone after the first pass
+ * (lk[off[x]..off[x+1]) index s). */
+static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+		       const uint32_t *off, const uint32_t *lk, const uint8_t *hold, double link_w, uint32_t *out)
+{
+	const struct scored *l = &s[i];
+	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
+	bool by_name = (u->refuse & LINKAGE_REFUSE_STRAY_NAME) != 0;
+	for (int side = 0; side < 2; side++) {
+		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb;
+		bool tw;
+		if (u->size[rx] != 1 || ra == rb ||
+		    uf_conflict(u, recs, rx, A, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &tw))
+			continue;
+		double ga = by_name ? name_evidence(u, recs, A, &recs[x]) : -INFINITY;
+		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
+			const struct scored *o = &s[lk[k]];
+			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
+			if (lk[k] == i || hold[y] || B == A || B == rx || o->cannot)
+				continue;
+			/* near: within the odds; as close: B's names (stray_name) */
+			bool near = o->weight >= l->weight - link_w;
+			double gb = by_name ? name_evidence(u, recs, B, &recs[x]) : -INFINITY;
+			bool as_close = gb > -INFINITY && gb >= ga;
+			if (!near && !as_close)
+				continue;
+			if (uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw))
+				continue;
+			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw)) {
+				*out = x;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 struct nameless {
 	uint32_t self, link; /* a component without a given name, and one of its weak links (index into s) */
 };
@@ -1503,7 +1577,7 @@ static int cmp_nameless(const void *x, const void *y)
  *  3. the rest (links between records without names, links of components that gained a name).
  * Returns -1 when out of memory. */
 static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
-		      double link_w, const uint8_t *held, struct linkage_result *res)
+		      double link_w, uint8_t *held, const uint32_t *off, const uint32_t *lk, struct linkage_result *res)
 {
 	uint8_t *done = calloc(ns ? ns : 1, 1), *alone = NULL, *lone = NULL;
 	struct nameless *v = NULL;
@@ -1515,14 +1589,24 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 	for (size_t i = 0; i < ns; i++) {
 		if (!WEAK_OK(i))
 			continue;
-		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
+		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b), x;
 		if (u->names[ra][0] == UINT32_MAX || u->names[rb][0] == UINT32_MAX)
 			continue;
+		if (off && stray_hold(u, recs, s, i, off, lk, held, link_w, &x)) {
+			held[x] = 1; /* a lone named record between twins (stray_name) */
+			res->reviews++;
+			continue;
+		}
 		if (take_link(u, recs, &s[i], true, false, res))
 			done[i] = 1;
 	}
+	/* With stray_name a nameless component's candidates between the thresholds (cannot 3) are weighed too,
+	 * and whatever the weights: with no given name, what a link's weight holds is the family's evidence
+	 * (name, home, birthday), as good for one twin as for the other. */
+	bool by_name = off != NULL;
 	for (size_t i = 0; i < ns; i++) {
-		if (!WEAK_OK(i))
+		bool cand = by_name && s[i].weak && s[i].cannot == 3 && !(held && (held[s[i].a] || held[s[i].b]));
+		if (!WEAK_OK(i) && !cand)
 			continue;
 		uint32_t ra = uf_find(u, s[i].a), rb = uf_find(u, s[i].b);
 		bool na = u->names[ra][0] == UINT32_MAX, nb = u->names[rb][0] == UINT32_MAX;
@@ -1551,6 +1635,10 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 		const struct scored *first = &s[v[i].link];
 		uint32_t t1 = uf_find(u, first->a) == v[i].self ? uf_find(u, first->b) : uf_find(u, first->a);
 		bool hold = false;
+		if (first->cannot) { /* candidates only (s is sorted strongest first): nothing to join */
+			i = j;
+			continue;
+		}
 		for (size_t k = i + 1; k < j && !hold; k++) {
 			const struct scored *l = &s[v[k].link];
 			uint32_t t = uf_find(u, l->a) == v[i].self ? uf_find(u, l->b) : uf_find(u, l->a);
@@ -1558,7 +1646,7 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			if (t == t1 || t == v[i].self)
 				continue;
 			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
-			    first->weight - l->weight < link_w)
+			    (by_name || first->weight - l->weight < link_w))
 				hold = true;
 		}
 		if (hold) {
@@ -1567,7 +1655,8 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			res->reviews++;
 		} else {
 			for (size_t k = i; k < j; k++)
-				done[v[k].link] = take_link(u, recs, &s[v[k].link], true, true, res) ? 1 : 2;
+				if (!s[v[k].link].cannot)
+					done[v[k].link] = take_link(u, recs, &s[v[k].link], true, true, res) ? 1 : 2;
 		}
 		i = j;
 	}
@@ -1589,41 +1678,6 @@ out:
 	free(v);
 	free(done);
 	return rc;
-}
-
-/* A lone record joined by a twin-like link (stray): x, alone after the first pass, about to join component
- * A by link i. It is held out (for review) when it also has an accepted link to another component B no more
- * than link_w bits weaker than this one (the difference of two match weights is the log2 likelihood ratio of
- * "A's child" against "B's"), B would take it, and A and B refuse each other (different identifiers, a hard edge, the
- * names or sex rules): a twin's one record written with the other twin's form of the name links to both,
- * and nothing in it says which child it is. A stronger link to B holds it too, however much stronger: with
- * name_order the twin-like links come by the given name's evidence, so the link to B may be the stronger in
- * total and still come second (the twin's address and birthday fit both children; LINKAGE.md). off/lk: the accepted links of each record alone after the first
- * pass (lk[off[x]..off[x+1]) index s). */
-static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
-		       const uint32_t *off, const uint32_t *lk, const uint8_t *hold, double link_w, uint32_t *out)
-{
-	const struct scored *l = &s[i];
-	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
-	for (int side = 0; side < 2; side++) {
-		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb;
-		bool tw;
-		if (u->size[rx] != 1 || ra == rb ||
-		    uf_conflict(u, recs, rx, A, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &tw))
-			continue;
-		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
-			const struct scored *o = &s[lk[k]];
-			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
-			if (lk[k] == i || hold[y] || B == A || B == rx || o->weight < l->weight - link_w)
-				continue;
-			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw) &&
-			    !uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw)) {
-				*out = x;
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
 /* The accepted links of the records alone after the first pass, by record (stray_hold). Returns -1 when out
@@ -1746,9 +1800,14 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 		take_link(u, recs, &s[i], false, true, res);
 	}
 	free(ord);
+	int rc = 0;
+	if (defer) {
+		bool by_name = (u->refuse & LINKAGE_REFUSE_STRAY_NAME) != 0;
+		rc = merge_weak(u, recs, n, s, ns, link_w, hold, by_name ? off : NULL, lk, res);
+	}
 	free(off);
 	free(lk);
-	return defer ? merge_weak(u, recs, n, s, ns, link_w, hold, res) : 0;
+	return rc;
 }
 
 /* Whether two components refuse each other outright: different valid NHS numbers or UPNs, a hard
@@ -1865,6 +1924,11 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.edge_next = malloc((nedge ? nedge : 1) * sizeof *u.edge_next);
 	u.edge_kind = malloc(nedge ? nedge : 1);
 	u.refuse = m->refuse;
+	{
+		double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS];
+		linkage_weight_table(m, tbl);
+		memcpy(u.given_w, tbl[LF_GIVEN], sizeof u.given_w);
+	}
 	u.model = m;
 	u.use = use;
 	u.names = malloc(n * sizeof *u.names);

@@ -293,7 +293,10 @@ enum {
 	LINKAGE_REFUSE_NAME_ORDER = 1u << 14, /* cluster: twin-like links taken by the given name's evidence first
 	                                       * (the model's weight of the level), then by weight: twins share
 	                                       * every other field, so the closest name says which child */
-	LINKAGE_REFUSE_ALL = 0x7FFFu,
+	LINKAGE_REFUSE_STRAY_NAME = 1u << 15, /* cluster: stray also when the given names of the other component
+	                                       * are as close to the lone record's (the given-name level's weight),
+	                                       * and for a lone named record's weak links */
+	LINKAGE_REFUSE_ALL = 0xFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

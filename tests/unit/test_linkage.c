@@ -1144,11 +1144,104 @@ static void clustering_name_order_keeps_twin_records_with_their_child(void **sta
 		assert_int_not_equal(res.cluster[i], res.cluster[0]);
 	assert_true(res.reviews >= 1);
 	linkage_result_free(&res);
-	/* Without the rule (--refuse -name_order) Olha's unnumbered records join Yulia. */
-	m.refuse &= ~LINKAGE_REFUSE_NAME_ORDER;
+	/* Without the rule (--refuse -name_order, and -stray_name, which holds "Olhe" on its own: Olha's name is
+	 * the closer) Olha's unnumbered records join Yulia. */
+	m.refuse &= ~(unsigned)(LINKAGE_REFUSE_NAME_ORDER | LINKAGE_REFUSE_STRAY_NAME);
 	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[3], res.cluster[0]);
 	assert_int_not_equal(res.cluster[0], res.cluster[2]);
+	linkage_result_free(&res);
+}
+
+/* Twins Oluwadamilare and Oluoludhe Akinola (style c seed 11, errors x2): Oluwadamilare's three records under
+ * his NHS number at the family's address, Oluoludhe's one under his with no address, and Oluoludhe's early-years
+ * record written "OLU" at the family's address. OLU is a short form of both names. Its link to Oluwadamilare
+ * is heavier by more than the link threshold's odds (the address agrees), its link to Oluoludhe is a link all
+ * the same; twins share the address, so the given names are what says which child, and the two components
+ * hold names equally close to it: which twin it is, a person decides (stray_name). Without the rule the
+ * heavier link joins OLU to the other twin. */
+static void clustering_stray_name_holds_short_form_between_twins(void **state)
+{
+	char n1[11], n2[11];
+	unsigned long nine = 932127131;
+	while (!nhs_from(nine++, n1))
+		;
+	while (!nhs_from(nine++, n2))
+		;
+	struct linkage_rec r[5];
+	for (int i = 0; i < 3; i++)
+		r[i] = rec("Oluwadamilare", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", n1, "");
+	r[3] = rec("Oluoludhe", "", "Akinola", "2015-04-30", "M", "", "", n2, "");
+	r[4] = rec("OLU", "", "AKINOLA", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score to_a, to_b;
+	linkage_score(&m, &r[4], &r[0], &to_a);
+	linkage_score(&m, &r[4], &r[3], &to_b);
+	assert_int_equal(linkage_gamma_level(to_a.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(linkage_gamma_level(to_b.gamma, LF_GIVEN), LN_SHORT);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(to_b.decision, LINKAGE_LINK);
+	assert_true(to_a.weight - to_b.weight > log2(0.99 / 0.01)); /* the whole weights say Oluwadamilare */
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[4], 4); /* alone, for review */
+	assert_true(res.probability[4] == 0.0f);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -stray_name) OLU joins Oluwadamilare. */
+	m.refuse &= ~LINKAGE_REFUSE_STRAY_NAME;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
+/* Twins Nathosgathie and Ilayda Yilmaz (a million records of style b): Nathosgathie's three records under her
+ * NHS number at the family's address, Ilayda's two under hers with no address, and one record with no given
+ * name at the family's address. It links to Nathosgathie's records (the address agrees) and only for review to
+ * Ilayda's; without a given name, what the weights hold is the family's evidence (name, home, birthday), as
+ * good for one twin as for the other: with stray_name it stays alone, for review. Without the rule it joins
+ * Nathosgathie, its link to Ilayda being more than the link threshold's odds weaker. */
+static void clustering_stray_name_holds_nameless_record_between_twins(void **state)
+{
+	char n1[11], n2[11];
+	unsigned long nine = 823455355;
+	while (!nhs_from(nine++, n1))
+		;
+	while (!nhs_from(nine++, n2))
+		;
+	struct linkage_rec r[6];
+	for (int i = 0; i < 3; i++)
+		r[i] = rec("Nathosgathie", "", "Yilmaz", "2014-03-15", "F", "CV2 8ZF", "Flat 16, 25 Kestrel Close", n1, "");
+	for (int i = 3; i < 5; i++)
+		r[i] = rec("Ilayda", "Phoebe", "Yilmaz", "2014-03-15", "F", "", "", n2, "");
+	r[5] = rec("", "", "YILMAZ", "2014-03-15", "F", "CV2 8ZF", "Flat 16 25 Kestrel Close", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 1e-4;
+	struct linkage_score to_a, to_b;
+	linkage_score(&m, &r[5], &r[0], &to_a);
+	linkage_score(&m, &r[5], &r[3], &to_b);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(to_b.decision, LINKAGE_REVIEW);
+	assert_true(to_a.weight - to_b.weight > log2(0.99 / 0.01));
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[5], 5); /* alone, for review */
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -stray_name) it joins Nathosgathie. */
+	m.refuse &= ~LINKAGE_REFUSE_STRAY_NAME;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[5], res.cluster[0]);
 	linkage_result_free(&res);
 }
 
@@ -1481,6 +1574,8 @@ int main(void)
 		cmocka_unit_test(clustering_holds_ambiguous_record),
 		cmocka_unit_test(clustering_stray_record_between_twins),
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
+		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
+		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
