@@ -205,7 +205,8 @@ static int pexec(struct pg_db *d, const char *sql)
 	int q = settle(d);
 	if (q != STORE_OK && strncmp(sql, "ROLLBACK", 8) != 0)
 		return q;
-	if (strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "BEGIN", 5) == 0) {
+	/* ROLLBACK TO a savepoint (variant's retried prepare) ends no transaction, nor a snapshot */
+	if ((strncmp(sql, "ROLLBACK", 8) == 0 && strncmp(sql, "ROLLBACK TO", 11) != 0) || strncmp(sql, "BEGIN", 5) == 0) {
 		forget_all_sent(d); /* reads sent ahead belong to the snapshot that ends */
 		d->snapshot = false;
 	}
