@@ -798,6 +798,7 @@ static int pg_send(sql_stmt *s)
 		return pipeline_broken(d);
 	}
 	x->sent = true;
+	d->head.sent++;
 	x->arrived = false;
 	x->sent_key = key;
 	x->sent_keylen = keylen;
@@ -832,6 +833,7 @@ static bool take_sent(struct pg_db *d, struct pg_stmt *x, int *rc)
 	}
 	x->res = x->sent_res;
 	x->sent_res = NULL;
+	d->head.sent_taken++;
 	/* what was queued before it failed first (a BEGIN on a lost connection): as for any statement that waits */
 	*rc = q != STORE_OK ? q : x->sent_rc;
 	forget_sent(d, x);
@@ -860,6 +862,8 @@ static int pg_step(sql_stmt *s)
 		x->res = PQexec(d->conn, x->sql);
 		rc = map_res(d, x->res);
 	} else {
+		if (d->snapshot)
+			d->head.fresh++; /* a read its snapshot did not send ahead (store_conn_ahead_counts) */
 		const char *name = variant(d, x, &rc);
 		if (!name)
 			return rc;

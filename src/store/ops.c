@@ -2370,6 +2370,14 @@ static void sq_counters(store_conn *c, uint64_t *statements, uint64_t *round_tri
 	*round_trips = CONN(c)->db->round_trips;
 }
 
+static void sq_ahead_counts(store_conn *c, struct store_ahead_counts *out)
+{
+	const sql_db *db = CONN(c)->db;
+	out->sent = db->sent;
+	out->taken = db->sent_taken;
+	out->fresh = db->fresh;
+}
+
 static int sq_ping(store_conn *c)
 {
 	int64_t one = 0;
@@ -2981,14 +2989,22 @@ static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t per
 	return each_row(s, mark_row, &w);
 }
 
-static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
+static sql_stmt *kinds_stmt(store_conn *c, const struct store_view *v, int64_t person_id)
 {
 	sql_stmt *s = stmt(CONN(c), view_every_event(v) ? S_EVENT_KINDS_EVERY : S_EVENT_KINDS);
+	if (!s)
+		return NULL;
+	bind_view(s, v);
+	sql_bind_int64(s, 1, person_id);
+	return s;
+}
+
+static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
+{
+	sql_stmt *s = kinds_stmt(c, v, person_id);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	bind_view(s, v);
-	sql_bind_int64(s, 1, person_id);
 	return each_row(s, kind_row, &w);
 }
 
@@ -6901,6 +6917,8 @@ static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
 		rc = send_stmt(households_stmt(c, a->child_id));
 	if (rc == STORE_OK && a->marks)
 		rc = send_stmt(marks_stmt(c, v, a->child_id, a->marks));
+	if (rc == STORE_OK && a->kinds)
+		rc = send_stmt(kinds_stmt(c, v, a->child_id));
 	if (rc == STORE_OK && a->rows)
 		rc = send_stmt(chronology_stmt(c, v, a->child_id, a->rows));
 	if (rc == STORE_OK && a->alerts && a->alerts->person_id)
@@ -6926,6 +6944,7 @@ const struct store_ops store_sqlite_ops = {
 	.set_read_url = sq_set_read_url,
 	.errmsg = sq_errmsg,
 	.counters = sq_counters,
+	.ahead_counts = sq_ahead_counts,
 	.begin = sq_begin,
 	.begin_read = sq_begin_read,
 	.commit = sq_commit,

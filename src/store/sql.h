@@ -114,6 +114,9 @@ struct sql_db {
 	/* What a networked engine counts (0 on SQLite): commands sent to the server, and the times the client
 	 * waited for its answers (round trips; several pipelined commands answered together count once). */
 	uint64_t statements, round_trips;
+	/* Send now, read later's account (0 on SQLite, which sends nothing): reads sent ahead (sql_send), steps
+	 * that took a sent answer, and reads a reader's snapshot ran afresh (not sent, or bound otherwise). */
+	uint64_t sent, sent_taken, fresh;
 };
 struct sql_stmt {
 	sql_db *db;
