@@ -270,38 +270,6 @@ static char *renumber(struct pg_stmt *x, const char *sql)
 	return out;
 }
 
-/* Whether the statement gives rows back: a RETURNING, or, after a WITH, a main statement that is a SELECT. A
- * RETURNING inside a CTE feeds the main statement only (S_HOUSEHOLD_JOIN_BY_KEY's household id), so a WITH's
- * words are read outside parentheses and quotes: the first of SELECT, INSERT, UPDATE, DELETE there is the main
- * statement's. */
-static bool returns_rows(const char *w)
-{
-	if (strncmp(w, "WITH", 4) != 0)
-		return strstr(w, "RETURNING") != NULL;
-	int depth = 0;
-	bool write = false;
-	for (const char *p = w + 4; *p; p++) {
-		if (*p == '\'' || *p == '"') {
-			const char *q = strchr(p + 1, *p);
-			if (!q)
-				break;
-			p = q;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')') {
-			depth--;
-		} else if (depth == 0 && (p[-1] == ' ' || p[-1] == ')')) {
-			if (strncmp(p, "RETURNING", 9) == 0)
-				return true;
-			if (!write && strncmp(p, "SELECT", 6) == 0)
-				return true; /* the main statement is a read */
-			if (strncmp(p, "INSERT", 6) == 0 || strncmp(p, "UPDATE", 6) == 0 || strncmp(p, "DELETE", 6) == 0)
-				write = true; /* its own SELECT (INSERT ... SELECT) gives no rows back */
-		}
-	}
-	return false;
-}
-
 static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 {
 	struct pg_stmt *x = calloc(1, sizeof *x);
@@ -317,9 +285,10 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 		w++;
 	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0 ||
 		   (strncmp(w, "WITH", 4) == 0 && strstr(w, "AS (INSERT ")); /* a write in a CTE */
-	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its row is read */
-	x->plain = strstr(sql, SQL_DEFERRED_MARK) != NULL;
-	x->deferred = x->plain && !returns_rows(w);
+	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its rows are read
+	 * (the statement table's mark says which, store/sql.h) */
+	x->deferred = strstr(sql, SQL_DEFERRED_MARK) != NULL;
+	x->plain = x->deferred || strstr(sql, SQL_DEFERRED_ROWS_MARK) != NULL;
 	x->rollback = strncmp(w, "ROLLBACK", 8) == 0;
 	return &x->head;
 }

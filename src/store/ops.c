@@ -1117,7 +1117,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
-			    ", ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id" SQL_DEFERRED,
+			    ", ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id" SQL_DEFERRED_ROWS,
 	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person p WHERE p.id = ?1",
 	[S_PERSON_ATTRS] = "UPDATE person SET communication_needs = coalesce(nullif(?2, ''), communication_needs), "
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
@@ -1187,7 +1187,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
-			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED,
+			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
@@ -1717,7 +1717,7 @@ static const char *const pg_override[S__COUNT] = {
 				  NOW_SQL ") RETURNING id), e(id, source_id) AS (INSERT INTO event(person_id, "
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
-				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
+				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
