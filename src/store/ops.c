@@ -1739,14 +1739,6 @@ static const char *const pg_override[S__COUNT] = {
 			       "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL "
 			       "(SELECT * FROM event WHERE person_id = b.person_id AND kind = ?2 OFFSET 0) e "
 			       "ORDER BY e.occurred_at, e.id",
-	/* one child's events of the kinds listed, each kind an index look-up (event_person_kind), as in
-	 * S_HOUSEMATE_EVENTS: with IN (json_each) the generic plan read all of the child's events and kept those of
-	 * the kinds (issue 17: the record page's status read, which usually finds none, cost PostgreSQL ~65 us of a
-	 * 500-event child's page; this about half). DISTINCT: a kind listed twice gives its rows once, as IN does. */
-	[S_EVENTS_KINDS_ONE] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, "
-			       "'', e.details FROM (SELECT DISTINCT value FROM json_each(?2)) k CROSS JOIN LATERAL "
-			       "(SELECT * FROM event WHERE person_id = ?1 AND kind = k.value OFFSET 0) e "
-			       "ORDER BY e.occurred_at, e.id",
 	/* the housemates (Operation Encompass's children at the incident's address) read as in S_HOUSEMATE_EVENTS */
 	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM (SELECT DISTINCT b.person_id FROM " PG_HOUSEMATES_OF_1 ") h "
 			 "CROSS JOIN LATERAL (SELECT * FROM person WHERE id = h.person_id OFFSET 0) p ORDER BY p.id",
