@@ -117,6 +117,9 @@ struct pg_db {
 	/* in a reader's snapshot (pg_begin without write, until it ends): the only transaction that sends reads
 	 * ahead, since nothing is written in it, so an answer sent ahead is the answer the step would get */
 	bool snapshot;
+	/* a reader's snapshot ended by a COMMIT sent with its Sync and not waited for (pg_commit): its answer is
+	 * read (end_read) before anything else uses the connection; no transaction is open meanwhile */
+	bool ending;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
@@ -594,9 +597,39 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 	return qrc;
 }
 
+/* The answer of a snapshot's COMMIT that pg_commit did not wait for (d->ending), read before the connection
+ * is used again: by then it has usually arrived, so nothing is waited for. A read-only transaction's COMMIT
+ * writes nothing; it fails only with the connection, which is then of no use. */
+static int end_read(struct pg_db *d)
+{
+	if (!d->ending)
+		return STORE_OK;
+	d->ending = false;
+	if (!PQconsumeInput(d->conn) || PQisBusy(d->conn))
+		count(d, NULL, 0); /* not there yet: a round trip waited for after all */
+	int rc = STORE_OK;
+	bool synced = false;
+	for (int i = 0; i < 8 && !synced; i++) { /* COMMIT's result, its NULL, the Sync's */
+		PGresult *r = PQgetResult(d->conn);
+		if (!r)
+			continue;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC)
+			synced = true;
+		else if (rc == STORE_OK)
+			rc = map_res(d, r);
+		PQclear(r);
+	}
+	if (!synced || !PQexitPipelineMode(d->conn))
+		return pipeline_broken(d);
+	return rc;
+}
+
 /* Waits for whatever is queued (one round trip): its first failure, or STORE_OK. */
 static int settle(struct pg_db *d)
 {
+	int e = end_read(d);
+	if (e != STORE_OK)
+		return e;
 	if (!d->queued)
 		return STORE_OK;
 	int queued = d->queued;
@@ -819,7 +852,9 @@ static int pg_step(sql_stmt *s)
 			return SQL_ROW;
 		return SQL_DONE;
 	}
-	int rc = STORE_OK;
+	int rc = end_read(d);
+	if (rc != STORE_OK)
+		return rc;
 	if (x->sent && take_sent(d, x, &rc)) {
 		/* answered with what was sent ahead with it */
 	} else if (x->rollback && x->nparams == 0) {
@@ -1006,10 +1041,22 @@ static int pg_commit(sql_db *d)
 {
 	struct pg_db *p = PG(d);
 	int q = settle(p);
+	bool snapshot = p->snapshot;
 	forget_all_sent(p);
 	p->snapshot = false;
 	if (q != STORE_OK)
 		return q;
+	/* A reader's snapshot wrote nothing: its COMMIT is sent with a Sync (so that the server ends it now) and
+	 * not waited for (issue 17: a round trip of the record page's); end_read takes its answer later. */
+	if (snapshot && PQenterPipelineMode(p->conn)) {
+		p->head.statements++;
+		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || !PQpipelineSync(p->conn)) {
+			set_err(p, PQerrorMessage(p->conn));
+			return pipeline_broken(p);
+		}
+		p->ending = true;
+		return STORE_OK;
+	}
 	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "COMMIT");
 	int rc = map_res(p, r);
@@ -1023,7 +1070,13 @@ static int pg_commit(sql_db *d)
 }
 
 static int pg_rollback(sql_db *d) { return pexec(PG(d), "ROLLBACK"); }
-static bool pg_in_tx(sql_db *d) { return PG(d)->queued || PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE; }
+static bool pg_in_tx(sql_db *d)
+{
+	struct pg_db *p = PG(d);
+	if (p->ending && !p->queued) /* only a snapshot's COMMIT unanswered: no transaction open */
+		return false;
+	return p->queued || PQtransactionStatus(p->conn) != PQTRANS_IDLE;
+}
 
 static void pg_close(sql_db *d)
 {
@@ -1202,6 +1255,8 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
 static bool pg_usable(sql_db *d, double idle_s)
 {
 	struct pg_db *p = PG(d);
+	if (!p->lost && end_read(p) != STORE_OK) /* a snapshot's COMMIT's answer: read, whatever it was */
+		return false;
 	if (p->lost || p->queued || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
 		return false;
 	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};

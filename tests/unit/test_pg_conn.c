@@ -10,6 +10,7 @@
  *  - what a column reads as: an empty text is not NULL, a NULL is, booleans 1/0, bytea its bytes; a cached
  *    statement prepared again has nothing bound from its last use.
  *  - a write's answer waited for or not as the statement table marks it (SQL_DEFERRED, SQL_DEFERRED_ROWS).
+ *  - a reader's snapshot's COMMIT, not waited for, ends the transaction on the server at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -235,12 +236,64 @@ static void deferred_by_the_statements_mark(void **state)
 	db->drv->close(db);
 }
 
+/* A reader's snapshot's COMMIT is not waited for (issue 17), but it is sent: the server ends the transaction
+ * without the connection being used again (pg_stat_activity says idle, not idle in transaction), and the
+ * connection then serves a write transaction and another snapshot, and is not taken for one in a transaction. */
+static void a_snapshots_commit_ends_it_unwaited(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_pg_fence_file(NULL);
+	char err[512] = "";
+	sql_db *db = sql_pg_open(pg_url(), err, sizeof err);
+	if (!db)
+		fail_msg("open: %s", err);
+	sql_stmt *s = sql_prepare(db, 7, "SELECT pg_backend_pid()");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW); /* prepared on the server, outside any transaction */
+	int64_t pid = sql_column_int64(s, 0);
+	sql_reset(s);
+	assert_int_equal(sql_begin(db, false), 0);
+	s = sql_prepare(db, 7, NULL);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	sql_reset(s);
+	uint64_t trips = db->round_trips;
+	assert_int_equal(sql_commit(db), 0);
+	assert_int_equal(db->round_trips, trips); /* not waited for */
+	assert_false(db->drv->in_transaction(db));
+	char q[128], st[64] = "";
+	snprintf(q, sizeof q, "SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = %lld), 'gone')", (long long)pid);
+	for (int i = 0; i < 50; i++) { /* the server ends it as the COMMIT arrives: bounded, it is there at once */
+		ask(q, st, sizeof st);
+		if (strcmp(st, "idle") == 0)
+			break;
+	}
+	assert_string_equal(st, "idle");
+	assert_int_equal(sql_begin(db, true), 0); /* the COMMIT's answer read first */
+	s = sql_prepare(db, 7, NULL);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	sql_reset(s);
+	assert_int_equal(sql_commit(db), 0);
+	assert_int_equal(sql_begin(db, false), 0);
+	s = sql_prepare(db, 7, NULL);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int64(s, 0), pid);
+	sql_reset(s);
+	assert_int_equal(sql_commit(db), 0);
+	assert_true(db->drv->usable(db, 0)); /* and handed on by the pool */
+	assert_false(db->drv->in_transaction(db));
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(idle_connection_checked_before_reuse),
 		cmocka_unit_test(columns_read_as_they_are), /* before the fence's test, which leaves a timeline known */
 		cmocka_unit_test(deferred_by_the_statements_mark),
+		cmocka_unit_test(a_snapshots_commit_ends_it_unwaited),
 		cmocka_unit_test(old_timeline_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
