@@ -117,8 +117,8 @@ struct pg_db {
 	/* in a reader's snapshot (pg_begin without write, until it ends): the only transaction that sends reads
 	 * ahead, since nothing is written in it, so an answer sent ahead is the answer the step would get */
 	bool snapshot;
-	/* a reader's snapshot ended by a COMMIT sent with its Sync and not waited for (pg_commit): its answer is
-	 * read (end_read) before anything else uses the connection; no transaction is open meanwhile */
+	/* what is queued is only a reader's snapshot's COMMIT, sent and not waited for (pg_commit): no
+	 * transaction is open, and its answer comes with the next statement that waits */
 	bool ending;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
@@ -597,43 +597,14 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 	return qrc;
 }
 
-/* The answer of a snapshot's COMMIT that pg_commit did not wait for (d->ending), read before the connection
- * is used again: by then it has usually arrived, so nothing is waited for. A read-only transaction's COMMIT
- * writes nothing; it fails only with the connection, which is then of no use. */
-static int end_read(struct pg_db *d)
-{
-	if (!d->ending)
-		return STORE_OK;
-	d->ending = false;
-	if (!PQconsumeInput(d->conn) || PQisBusy(d->conn))
-		count(d, NULL, 0); /* not there yet: a round trip waited for after all */
-	int rc = STORE_OK;
-	bool synced = false;
-	for (int i = 0; i < 8 && !synced; i++) { /* COMMIT's result, its NULL, the Sync's */
-		PGresult *r = PQgetResult(d->conn);
-		if (!r)
-			continue;
-		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC)
-			synced = true;
-		else if (rc == STORE_OK)
-			rc = map_res(d, r);
-		PQclear(r);
-	}
-	if (!synced || !PQexitPipelineMode(d->conn))
-		return pipeline_broken(d);
-	return rc;
-}
-
 /* Waits for whatever is queued (one round trip): its first failure, or STORE_OK. */
 static int settle(struct pg_db *d)
 {
-	int e = end_read(d);
-	if (e != STORE_OK)
-		return e;
 	if (!d->queued)
 		return STORE_OK;
 	int queued = d->queued;
 	d->queued = 0;
+	d->ending = false;
 	if (!PQpipelineSync(d->conn))
 		return pipeline_broken(d);
 	return drain(d, queued, 0, -1, NULL, NULL);
@@ -668,6 +639,7 @@ static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const ch
 		return STORE_EIO;
 	int queued = d->queued;
 	d->queued = 0;
+	d->ending = false;
 	d->head.statements += sp ? 3 : 1;
 	bool sent = (!sp || PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0)) &&
 		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
@@ -852,9 +824,7 @@ static int pg_step(sql_stmt *s)
 			return SQL_ROW;
 		return SQL_DONE;
 	}
-	int rc = end_read(d);
-	if (rc != STORE_OK)
-		return rc;
+	int rc = STORE_OK;
 	if (x->sent && take_sent(d, x, &rc)) {
 		/* answered with what was sent ahead with it */
 	} else if (x->rollback && x->nparams == 0) {
@@ -875,7 +845,8 @@ static int pg_step(sql_stmt *s)
 		int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
 		params_out(x, values, lengths, formats);
 		d->waiter = x->sql;
-		bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+		/* none open when all that is queued is a snapshot's COMMIT (libpq's status is still the snapshot's) */
+		bool intx = !d->ending && (d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS);
 		if (intx && x->deferred)
 			return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
 		bool sp = x->write && intx && !x->plain;
@@ -1017,10 +988,12 @@ static int pg_begin(sql_db *d, bool write)
 	/* A reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends. Its BEGIN
 	 * is not waited for (issue 17): it is queued as a deferred statement is, and answered with the first
 	 * read, in that read's round trip (a page's snapshot took a round trip of its own for it). A BEGIN that
-	 * fails (the connection lost) fails that first read with its error, before any row is given. */
-	int q = settle(p);
+	 * fails (the connection lost) fails that first read with its error, before any row is given. The last
+	 * snapshot's COMMIT, if it is still unanswered (pg_commit), goes before it in the same round trip. */
+	int q = p->ending ? STORE_OK : settle(p);
 	if (q != STORE_OK)
 		return q;
+	p->ending = false;
 	forget_all_sent(p);
 	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn)) {
 		int rc = pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -1046,14 +1019,17 @@ static int pg_commit(sql_db *d)
 	p->snapshot = false;
 	if (q != STORE_OK)
 		return q;
-	/* A reader's snapshot wrote nothing: its COMMIT is sent with a Sync (so that the server ends it now) and
-	 * not waited for (issue 17: a round trip of the record page's); end_read takes its answer later. */
+	/* A reader's snapshot wrote nothing: its COMMIT is sent now (flushed: the server ends the transaction as
+	 * it arrives) and not waited for (issue 17: a round trip of the record page's); its answer comes with the
+	 * next statement that waits on this connection, in that statement's round trip, as a deferred write's
+	 * does. A read-only transaction's COMMIT fails only with the connection, which is then of no use. */
 	if (snapshot && PQenterPipelineMode(p->conn)) {
 		p->head.statements++;
-		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || !PQpipelineSync(p->conn)) {
+		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || PQflush(p->conn) != 0) {
 			set_err(p, PQerrorMessage(p->conn));
 			return pipeline_broken(p);
 		}
+		p->sentq[p->queued++].x = NULL;
 		p->ending = true;
 		return STORE_OK;
 	}
@@ -1073,7 +1049,7 @@ static int pg_rollback(sql_db *d) { return pexec(PG(d), "ROLLBACK"); }
 static bool pg_in_tx(sql_db *d)
 {
 	struct pg_db *p = PG(d);
-	if (p->ending && !p->queued) /* only a snapshot's COMMIT unanswered: no transaction open */
+	if (p->ending) /* only a snapshot's COMMIT unanswered: no transaction open */
 		return false;
 	return p->queued || PQtransactionStatus(p->conn) != PQTRANS_IDLE;
 }
@@ -1255,9 +1231,9 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
 static bool pg_usable(sql_db *d, double idle_s)
 {
 	struct pg_db *p = PG(d);
-	if (!p->lost && end_read(p) != STORE_OK) /* a snapshot's COMMIT's answer: read, whatever it was */
-		return false;
-	if (p->lost || p->queued || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
+	/* a snapshot's COMMIT unanswered (pg_commit) leaves it usable: the server sends nothing before the next
+	 * Sync, so anything to read is still a goodbye */
+	if (p->lost || (p->queued && !p->ending) || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
 		return false;
 	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
 	int n;
@@ -1268,6 +1244,8 @@ static bool pg_usable(sql_db *d, double idle_s)
 		return false;
 	if (idle_s < PING_AFTER_S)
 		return true;
+	if (p->ending && settle(p) != STORE_OK) /* the COMMIT's answer first: PQexec is not for a pipeline */
+		return false;
 	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "");
 	bool ok = r && PQresultStatus(r) == PGRES_EMPTY_QUERY && PQstatus(p->conn) == CONNECTION_OK;
