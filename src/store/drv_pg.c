@@ -525,6 +525,7 @@ static int pipeline_broken(struct pg_db *d)
 		set_err(d, "a pipeline could not be finished");
 	d->lost = true;
 	d->queued = 0;
+	d->ending = false;
 	return STORE_EUNAVAIL;
 }
 
