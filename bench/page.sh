@@ -13,6 +13,7 @@
 #                                                  (pg_stat_statements: calls, execution and planning time, rows)
 #   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
 #                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
+#   BENCH_PAGE_QUERY='?kind=concern' bench/page.sh  the page filtered (by kind here; ?agency=... likewise)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -88,7 +89,7 @@ curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: $url" --data-urlencode "use
   --data-urlencode "csrf_token=$csrf" "$url/sign-in"
 export SAFEGUARD_COOKIE="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$jar")"
 [ "$SAFEGUARD_COOKIE" != "sg_session=" ] || { echo "bench: sign-in failed" >&2; exit 1; }
-export SAFEGUARD_PATH="/children/$child"
+export SAFEGUARD_PATH="/children/$child${BENCH_PAGE_QUERY:-}" # BENCH_PAGE_QUERY="?kind=concern": a filtered page
 stop
 # A live cluster's autovacuum has analysed the tables (and set the visibility map) long before a child has 500
 # events; this one is a minute old. Without statistics PostgreSQL takes each of the child's tables for two rows

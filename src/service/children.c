@@ -103,6 +103,7 @@ int service_in_snapshot(store *st, int (*fn)(store_conn *c, void *arg), void *ar
 struct children_snapshot {
 	store_conn *c;
 	bool broken; /* a read failed in it: the reads after take their own */
+	struct store_ahead_counts at_begin;
 };
 
 int children_snapshot_begin(store *st, struct children_access *a)
@@ -131,6 +132,8 @@ int children_snapshot_begin(store *st, struct children_access *a)
 		free(s);
 		return rc;
 	}
+	store_conn_ahead_counts(s->c, &s->at_begin);
+	memset(&a->ahead, 0, sizeof a->ahead);
 	a->snapshot = s;
 	return STORE_OK;
 }
@@ -141,6 +144,11 @@ void children_snapshot_end(store *st, struct children_access *a)
 	if (!s)
 		return;
 	a->snapshot = NULL;
+	struct store_ahead_counts now;
+	store_conn_ahead_counts(s->c, &now);
+	a->ahead.sent = now.sent - s->at_begin.sent;
+	a->ahead.taken = now.taken - s->at_begin.taken;
+	a->ahead.fresh = now.fresh - s->at_begin.fresh;
 	if (s->broken)
 		store_rollback(s->c);
 	else if (store_commit(s->c) != STORE_OK) /* ends the snapshot; nothing was written */
@@ -374,6 +382,8 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 		marks.agency = page->agency;
 		marks.kind = page->kind;
 	}
+	/* the kinds are read apart unless they come from the unfiltered marks (read_run's marks_first) */
+	ah.kinds = page->agency || page->kind || marks_max <= 0;
 	if (marks_max > 0)
 		ah.marks = &marks;
 	rows.limit = page->limit + 1; /* chronology_page's one row more */

@@ -54,6 +54,10 @@ struct children_access {
 	void *ctx;
 	/* The read snapshot of a page's reads (children_snapshot_begin): NULL, each read takes its own. */
 	struct children_snapshot *snapshot;
+	/* What the snapshot's reads sent ahead came to (children_snapshot_end sets it; store_conn_ahead_counts):
+	 * on PostgreSQL a page whose ahead list (children_record_ahead) matches its reads sent as many as it took,
+	 * and read nothing afresh but what depends on another read's answer (a household's members). */
+	struct store_ahead_counts ahead;
 };
 
 /* Queues the audit entry of a read. */

@@ -117,6 +117,9 @@ struct pg_db {
 	/* in a reader's snapshot (pg_begin without write, until it ends): the only transaction that sends reads
 	 * ahead, since nothing is written in it, so an answer sent ahead is the answer the step would get */
 	bool snapshot;
+	/* what is queued is only a reader's snapshot's COMMIT, sent and not waited for (pg_commit): no
+	 * transaction is open, and its answer comes with the next statement that waits */
+	bool ending;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
@@ -205,7 +208,8 @@ static int pexec(struct pg_db *d, const char *sql)
 	int q = settle(d);
 	if (q != STORE_OK && strncmp(sql, "ROLLBACK", 8) != 0)
 		return q;
-	if (strncmp(sql, "ROLLBACK", 8) == 0 || strncmp(sql, "BEGIN", 5) == 0) {
+	/* ROLLBACK TO a savepoint (variant's retried prepare) ends no transaction, nor a snapshot */
+	if ((strncmp(sql, "ROLLBACK", 8) == 0 && strncmp(sql, "ROLLBACK TO", 11) != 0) || strncmp(sql, "BEGIN", 5) == 0) {
 		forget_all_sent(d); /* reads sent ahead belong to the snapshot that ends */
 		d->snapshot = false;
 	}
@@ -269,38 +273,6 @@ static char *renumber(struct pg_stmt *x, const char *sql)
 	return out;
 }
 
-/* Whether the statement gives rows back: a RETURNING, or, after a WITH, a main statement that is a SELECT. A
- * RETURNING inside a CTE feeds the main statement only (S_HOUSEHOLD_JOIN_BY_KEY's household id), so a WITH's
- * words are read outside parentheses and quotes: the first of SELECT, INSERT, UPDATE, DELETE there is the main
- * statement's. */
-static bool returns_rows(const char *w)
-{
-	if (strncmp(w, "WITH", 4) != 0)
-		return strstr(w, "RETURNING") != NULL;
-	int depth = 0;
-	bool write = false;
-	for (const char *p = w + 4; *p; p++) {
-		if (*p == '\'' || *p == '"') {
-			const char *q = strchr(p + 1, *p);
-			if (!q)
-				break;
-			p = q;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')') {
-			depth--;
-		} else if (depth == 0 && (p[-1] == ' ' || p[-1] == ')')) {
-			if (strncmp(p, "RETURNING", 9) == 0)
-				return true;
-			if (!write && strncmp(p, "SELECT", 6) == 0)
-				return true; /* the main statement is a read */
-			if (strncmp(p, "INSERT", 6) == 0 || strncmp(p, "UPDATE", 6) == 0 || strncmp(p, "DELETE", 6) == 0)
-				write = true; /* its own SELECT (INSERT ... SELECT) gives no rows back */
-		}
-	}
-	return false;
-}
-
 static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 {
 	struct pg_stmt *x = calloc(1, sizeof *x);
@@ -316,9 +288,10 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 		w++;
 	x->write = strncmp(w, "INSERT", 6) == 0 || strncmp(w, "UPDATE", 6) == 0 || strncmp(w, "DELETE", 6) == 0 ||
 		   (strncmp(w, "WITH", 4) == 0 && strstr(w, "AS (INSERT ")); /* a write in a CTE */
-	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its row is read */
-	x->plain = strstr(sql, SQL_DEFERRED_MARK) != NULL;
-	x->deferred = x->plain && !returns_rows(w);
+	/* No caller answers its refusal: no statement savepoint; sent without waiting unless its rows are read
+	 * (the statement table's mark says which, store/sql.h) */
+	x->deferred = strstr(sql, SQL_DEFERRED_MARK) != NULL;
+	x->plain = x->deferred || strstr(sql, SQL_DEFERRED_ROWS_MARK) != NULL;
 	x->rollback = strncmp(w, "ROLLBACK", 8) == 0;
 	return &x->head;
 }
@@ -552,6 +525,7 @@ static int pipeline_broken(struct pg_db *d)
 		set_err(d, "a pipeline could not be finished");
 	d->lost = true;
 	d->queued = 0;
+	d->ending = false;
 	return STORE_EUNAVAIL;
 }
 
@@ -631,6 +605,7 @@ static int settle(struct pg_db *d)
 		return STORE_OK;
 	int queued = d->queued;
 	d->queued = 0;
+	d->ending = false;
 	if (!PQpipelineSync(d->conn))
 		return pipeline_broken(d);
 	return drain(d, queued, 0, -1, NULL, NULL);
@@ -665,6 +640,7 @@ static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const ch
 		return STORE_EIO;
 	int queued = d->queued;
 	d->queued = 0;
+	d->ending = false;
 	d->head.statements += sp ? 3 : 1;
 	bool sent = (!sp || PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0)) &&
 		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
@@ -797,6 +773,7 @@ static int pg_send(sql_stmt *s)
 		return pipeline_broken(d);
 	}
 	x->sent = true;
+	d->head.sent++;
 	x->arrived = false;
 	x->sent_key = key;
 	x->sent_keylen = keylen;
@@ -831,6 +808,7 @@ static bool take_sent(struct pg_db *d, struct pg_stmt *x, int *rc)
 	}
 	x->res = x->sent_res;
 	x->sent_res = NULL;
+	d->head.sent_taken++;
 	/* what was queued before it failed first (a BEGIN on a lost connection): as for any statement that waits */
 	*rc = q != STORE_OK ? q : x->sent_rc;
 	forget_sent(d, x);
@@ -859,6 +837,8 @@ static int pg_step(sql_stmt *s)
 		x->res = PQexec(d->conn, x->sql);
 		rc = map_res(d, x->res);
 	} else {
+		if (d->snapshot)
+			d->head.fresh++; /* a read its snapshot did not send ahead (store_conn_ahead_counts) */
 		const char *name = variant(d, x, &rc);
 		if (!name)
 			return rc;
@@ -866,7 +846,8 @@ static int pg_step(sql_stmt *s)
 		int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
 		params_out(x, values, lengths, formats);
 		d->waiter = x->sql;
-		bool intx = d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS;
+		/* none open when all that is queued is a snapshot's COMMIT (libpq's status is still the snapshot's) */
+		bool intx = !d->ending && (d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS);
 		if (intx && x->deferred)
 			return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
 		bool sp = x->write && intx && !x->plain;
@@ -1008,10 +989,12 @@ static int pg_begin(sql_db *d, bool write)
 	/* A reader's snapshot, as SQLite's read transaction gives: one consistent view until it ends. Its BEGIN
 	 * is not waited for (issue 17): it is queued as a deferred statement is, and answered with the first
 	 * read, in that read's round trip (a page's snapshot took a round trip of its own for it). A BEGIN that
-	 * fails (the connection lost) fails that first read with its error, before any row is given. */
-	int q = settle(p);
+	 * fails (the connection lost) fails that first read with its error, before any row is given. The last
+	 * snapshot's COMMIT, if it is still unanswered (pg_commit), goes before it in the same round trip. */
+	int q = p->ending ? STORE_OK : settle(p);
 	if (q != STORE_OK)
 		return q;
+	p->ending = false;
 	forget_all_sent(p);
 	if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(p->conn)) {
 		int rc = pexec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -1032,10 +1015,25 @@ static int pg_commit(sql_db *d)
 {
 	struct pg_db *p = PG(d);
 	int q = settle(p);
+	bool snapshot = p->snapshot;
 	forget_all_sent(p);
 	p->snapshot = false;
 	if (q != STORE_OK)
 		return q;
+	/* A reader's snapshot wrote nothing: its COMMIT is sent now (flushed: the server ends the transaction as
+	 * it arrives) and not waited for (issue 17: a round trip of the record page's); its answer comes with the
+	 * next statement that waits on this connection, in that statement's round trip, as a deferred write's
+	 * does. A read-only transaction's COMMIT fails only with the connection, which is then of no use. */
+	if (snapshot && PQenterPipelineMode(p->conn)) {
+		p->head.statements++;
+		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || PQflush(p->conn) != 0) {
+			set_err(p, PQerrorMessage(p->conn));
+			return pipeline_broken(p);
+		}
+		p->sentq[p->queued++].x = NULL;
+		p->ending = true;
+		return STORE_OK;
+	}
 	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "COMMIT");
 	int rc = map_res(p, r);
@@ -1049,7 +1047,13 @@ static int pg_commit(sql_db *d)
 }
 
 static int pg_rollback(sql_db *d) { return pexec(PG(d), "ROLLBACK"); }
-static bool pg_in_tx(sql_db *d) { return PG(d)->queued || PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE; }
+static bool pg_in_tx(sql_db *d)
+{
+	struct pg_db *p = PG(d);
+	if (p->ending) /* only a snapshot's COMMIT unanswered: no transaction open */
+		return false;
+	return p->queued || PQtransactionStatus(p->conn) != PQTRANS_IDLE;
+}
 
 static void pg_close(sql_db *d)
 {
@@ -1228,7 +1232,9 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
 static bool pg_usable(sql_db *d, double idle_s)
 {
 	struct pg_db *p = PG(d);
-	if (p->lost || p->queued || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
+	/* a snapshot's COMMIT unanswered (pg_commit) leaves it usable: the server sends nothing before the next
+	 * Sync, so anything to read is still a goodbye */
+	if (p->lost || (p->queued && !p->ending) || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
 		return false;
 	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
 	int n;
@@ -1239,6 +1245,8 @@ static bool pg_usable(sql_db *d, double idle_s)
 		return false;
 	if (idle_s < PING_AFTER_S)
 		return true;
+	if (p->ending && settle(p) != STORE_OK) /* the COMMIT's answer first: PQexec is not for a pipeline */
+		return false;
 	count(p, NULL, 1);
 	PGresult *r = PQexec(p->conn, "");
 	bool ok = r && PQresultStatus(r) == PGRES_EMPTY_QUERY && PQstatus(p->conn) == CONNECTION_OK;

@@ -1118,7 +1118,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
-			    ", ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id" SQL_DEFERRED,
+			    ", ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id" SQL_DEFERRED_ROWS,
 	[S_PERSON_GET] = "SELECT " PERSON_COLS " FROM person p WHERE p.id = ?1",
 	[S_PERSON_ATTRS] = "UPDATE person SET communication_needs = coalesce(nullif(?2, ''), communication_needs), "
 			   "disability = coalesce(nullif(?3, ''), disability), ethnicity = coalesce(nullif(?4, ''), ethnicity), "
@@ -1188,7 +1188,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
-			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED,
+			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
@@ -1724,7 +1724,7 @@ static const char *const pg_override[S__COUNT] = {
 				  NOW_SQL ") RETURNING id), e(id, source_id) AS (INSERT INTO event(person_id, "
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
-				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
+				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -2377,6 +2377,14 @@ static void sq_counters(store_conn *c, uint64_t *statements, uint64_t *round_tri
 	*round_trips = CONN(c)->db->round_trips;
 }
 
+static void sq_ahead_counts(store_conn *c, struct store_ahead_counts *out)
+{
+	const sql_db *db = CONN(c)->db;
+	out->sent = db->sent;
+	out->taken = db->sent_taken;
+	out->fresh = db->fresh;
+}
+
 static int sq_ping(store_conn *c)
 {
 	int64_t one = 0;
@@ -2988,14 +2996,22 @@ static int sq_event_marks(store_conn *c, const struct store_view *v, int64_t per
 	return each_row(s, mark_row, &w);
 }
 
-static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
+static sql_stmt *kinds_stmt(store_conn *c, const struct store_view *v, int64_t person_id)
 {
 	sql_stmt *s = stmt(CONN(c), view_every_event(v) ? S_EVENT_KINDS_EVERY : S_EVENT_KINDS);
+	if (!s)
+		return NULL;
+	bind_view(s, v);
+	sql_bind_int64(s, 1, person_id);
+	return s;
+}
+
+static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t person_id, store_kind_fn fn, void *ctx)
+{
+	sql_stmt *s = kinds_stmt(c, v, person_id);
 	struct kind_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	bind_view(s, v);
-	sql_bind_int64(s, 1, person_id);
 	return each_row(s, kind_row, &w);
 }
 
@@ -6909,6 +6925,8 @@ static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
 		rc = send_stmt(households_stmt(c, a->child_id));
 	if (rc == STORE_OK && a->marks)
 		rc = send_stmt(marks_stmt(c, v, a->child_id, a->marks));
+	if (rc == STORE_OK && a->kinds)
+		rc = send_stmt(kinds_stmt(c, v, a->child_id));
 	if (rc == STORE_OK && a->rows)
 		rc = send_stmt(chronology_stmt(c, v, a->child_id, a->rows));
 	if (rc == STORE_OK && a->alerts && a->alerts->person_id)
@@ -6934,6 +6952,7 @@ const struct store_ops store_sqlite_ops = {
 	.set_read_url = sq_set_read_url,
 	.errmsg = sq_errmsg,
 	.counters = sq_counters,
+	.ahead_counts = sq_ahead_counts,
 	.begin = sq_begin,
 	.begin_read = sq_begin_read,
 	.commit = sq_commit,

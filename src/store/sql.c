@@ -19,12 +19,15 @@ sql_stmt *sql_prepare(sql_db *db, int id, const char *sql)
 	}
 	if (sql_override(db, id))
 		sql = sql_override(db, id);
+	const char *r = strstr(sql, "RETURNING id");
+	bool returning = r && strncmp(sql, "INSERT", 6) == 0;
+	if (returning && strstr(sql, SQL_DEFERRED_MARK))
+		return NULL; /* a deferred write is not waited for: its id would never be read (SQL_DEFERRED_ROWS) */
 	if (!(s = db->drv->prepare(db, id, sql)))
 		return NULL;
 	s->db = db;
 	s->id = id;
-	const char *r = strstr(sql, "RETURNING id");
-	s->returning = r && strncmp(sql, "INSERT", 6) == 0;
+	s->returning = returning;
 	db->cache[id] = s;
 	return s;
 }

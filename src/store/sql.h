@@ -97,12 +97,19 @@ struct sql_driver {
 };
 
 /* Ends the SQL of a write whose refusal no caller answers (a refusal can only fail the job): a networked
- * engine runs it without a statement savepoint. Without RETURNING, when no caller reads its changes() either,
- * it may also be sent without waiting for its answer inside a transaction: the answer arrives with the next
- * statement that waits (PostgreSQL's pipeline, store/drv_pg.c), and a failure fails that statement, or the
- * job's release at the latest. SQLite ignores it (a comment). */
+ * engine runs it without a statement savepoint, and, since no caller reads its rows (nor its changes()), may
+ * send it without waiting for its answer inside a transaction: the answer arrives with the next statement
+ * that waits (PostgreSQL's pipeline, store/drv_pg.c), and a failure fails that statement, or the job's
+ * release at the latest. SQLite ignores it (a comment). */
 #define SQL_DEFERRED_MARK "/* deferred */"
 #define SQL_DEFERRED " " SQL_DEFERRED_MARK
+/* The same for such a write whose rows its caller reads (INSERT ... RETURNING id; a WITH whose main statement
+ * is a SELECT): no statement savepoint, but waited for, its rows being its answer. The statement table says
+ * which of the two a statement is, not its words (a RETURNING inside a CTE feeds its main statement only:
+ * S_HOUSEHOLD_JOIN_BY_KEY is SQL_DEFERRED). sql_prepare refuses an INSERT ... RETURNING id marked
+ * SQL_DEFERRED: its id would never be read. */
+#define SQL_DEFERRED_ROWS_MARK "/* deferred, rows read */"
+#define SQL_DEFERRED_ROWS " " SQL_DEFERRED_ROWS_MARK
 
 /* The common heads of a driver's connection and statement. */
 struct sql_db {
@@ -114,6 +121,9 @@ struct sql_db {
 	/* What a networked engine counts (0 on SQLite): commands sent to the server, and the times the client
 	 * waited for its answers (round trips; several pipelined commands answered together count once). */
 	uint64_t statements, round_trips;
+	/* Send now, read later's account (0 on SQLite, which sends nothing): reads sent ahead (sql_send), steps
+	 * that took a sent answer, and reads a reader's snapshot ran afresh (not sent, or bound otherwise). */
+	uint64_t sent, sent_taken, fresh;
 };
 struct sql_stmt {
 	sql_db *db;

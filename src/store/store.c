@@ -117,6 +117,11 @@ void store_conn_counters(store_conn *c, uint64_t *statements, uint64_t *round_tr
 	c->ops->counters(c, statements, round_trips);
 }
 
+void store_conn_ahead_counts(store_conn *c, struct store_ahead_counts *out)
+{
+	c->ops->ahead_counts(c, out);
+}
+
 int store_ping(store_conn *c)
 {
 	return c->ops->ping(c);

@@ -62,6 +62,14 @@ const char *store_conn_errmsg(store_conn *c);
 /* Commands this connection sent to the database server and the round trips it waited for, since it opened
  * (0 on SQLite, which has no server): what the benchmarks divide by events (docs/BENCHMARKS.md). */
 void store_conn_counters(store_conn *c, uint64_t *statements, uint64_t *round_trips);
+/* What this connection's reads sent ahead (store_send_ahead) came to, since it opened: reads sent, reads
+ * answered with what was sent, and reads a read transaction made afresh (not sent ahead, or made with other
+ * arguments). A page whose ahead list matches its reads has sent == taken and no fresh read (issue 17). All
+ * 0 on SQLite, which sends nothing ahead. */
+struct store_ahead_counts {
+	uint64_t sent, taken, fresh;
+};
+void store_conn_ahead_counts(store_conn *c, struct store_ahead_counts *out);
 
 int store_begin(store_conn *c);      /* a write transaction, taking the write lock now */
 int store_begin_read(store_conn *c); /* a read transaction: one consistent snapshot; end with commit */

@@ -107,6 +107,7 @@ struct store_ahead {
 	bool identifiers;                       /* store_identifiers_each(c, child_id, ...) */
 	bool households;                        /* store_households_of(c, child_id, ...) */
 	const struct store_page *marks;         /* store_event_marks(c, &view, child_id, marks, ...) */
+	bool kinds;                             /* store_event_kinds(c, &view, child_id, ...) */
 	const struct store_page *rows;          /* store_chronology(c, &view, child_id, rows, ...) */
 	const struct store_alert_query *alerts; /* store_alerts(c, &view, alerts, ...), alerts->person_id set */
 	const char *kinds_json;                 /* store_events_of_kinds(c, child_id, kinds_json, ...) */

@@ -32,6 +32,7 @@ struct store_ops {
 	int (*savepoint_rollback)(store_conn *c);
 	int (*ping)(store_conn *c);
 	void (*counters)(store_conn *c, uint64_t *statements, uint64_t *round_trips);
+	void (*ahead_counts)(store_conn *c, struct store_ahead_counts *out);
 	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
 	int (*agency_exists)(store_conn *c, const char *code, bool *found);
 	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],

@@ -418,6 +418,14 @@ static void sources_events_chronology(void **state)
 	assert_int_equal(w.n, 2);
 	assert_int_equal(w.id[0], e1);
 	assert_int_equal(w.id[1], e3);
+	/* several kinds, one named twice: each event once, oldest first across the kinds, ties by id */
+	memset(&w, 0, sizeof w);
+	assert_int_equal(store_events_of_kinds(f->c, a, "[\"unscheduled_care\",\"concern\",\"concern\"]", collect_event, &w),
+			 STORE_OK);
+	assert_int_equal(w.n, 3);
+	assert_int_equal(w.id[0], e1);
+	assert_int_equal(w.id[1], e2);
+	assert_int_equal(w.id[2], e3);
 	memset(&w, 0, sizeof w);
 	assert_int_equal(store_event_marks(f->c, &VIEW_ALL, a, &first, collect_event, &w), STORE_OK);
 	assert_int_equal(w.n, 3);
