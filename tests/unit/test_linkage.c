@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "linkage/linkage.h"
+#include "linkage/linkage_int.h"
 #include "synth/synth.h"
 
 #define JW(a, b) linkage_jaro_winkler((a), strlen(a), (b), strlen(b))
@@ -126,6 +127,26 @@ static void edit_distance(void **state)
 }
 
 /* ---- levels ---- */
+
+static void names_crossed_with_family_part(void **state)
+{
+	/* Names in each other's fields, one of them double-barrelled: "Hoqua Mazein" beside "Mazein Zenua Hoque"
+	 * (given Mazein, family "Zenua Hoque"). His given name is a part of the other's family name, respelt:
+	 * the crossed levels must stand for the names, whichever record comes first. A brother "Tahir Zenua
+	 * Hoque" meets neither crossing and stays unrelated. */
+	struct linkage_rec a = rec("Hoqua", "", "Mazein", "2022-08-22", "M", "", "", "", "");
+	struct linkage_rec b = rec("Mazein", "", "Zenua Hoque", "2022-08-22", "M", "", "", "", "");
+	struct linkage_rec c = rec("Tahir", "", "Zenua Hoque", "2022-08-22", "M", "", "", "", "");
+	linkage_gamma ab = linkage_compare(&a, &b), ba = linkage_compare(&b, &a);
+	assert_true((ab & LINKAGE_GAMMA_CROSSED) != 0);
+	assert_true(ab == ba);
+	assert_int_equal(linkage_gamma_level(ab, LF_GIVEN), LN_EXACT);
+	assert_int_equal(linkage_gamma_level(ab, LF_FAMILY), LN_PHONETIC);
+	assert_true(linkage_names_crossed(&a, &b) && linkage_names_crossed(&b, &a));
+	linkage_gamma ac = linkage_compare(&a, &c);
+	assert_true((ac & LINKAGE_GAMMA_CROSSED) == 0);
+	assert_false(linkage_names_crossed(&a, &c));
+}
 
 static void given_levels(void **state)
 {
@@ -1505,6 +1526,7 @@ int main(void)
 		cmocka_unit_test(jaro_winkler),
 		cmocka_unit_test(edit_distance),
 		cmocka_unit_test(given_levels),
+		cmocka_unit_test(names_crossed_with_family_part),
 		cmocka_unit_test(family_levels),
 		cmocka_unit_test(middle_levels),
 		cmocka_unit_test(dob_levels),
