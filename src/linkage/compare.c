@@ -427,10 +427,23 @@ static unsigned cross_level(const char *x, size_t xl, const char *xp, const char
 	return jw >= 0.88 ? LN_NEAR : LN_ELSE;
 }
 
+/* x's given name against y's family name crossed; against either part of a double-barrelled family name
+ * too, by the phonetic key ("Hoqua" beside "Zenua Hoque"). */
+static unsigned cross_given(const struct linkage_rec *x, const struct linkage_rec *y)
+{
+	unsigned l = cross_level(x->given, x->given_len, x->given_phon, y->family_flat, y->family_flat_len, y->family_phon);
+	if ((l == LINKAGE_LEVEL_NULL || l > LN_PHONETIC) && x->given_phon[0] && y->nfamily_parts > 1) {
+		uint32_t h = (uint32_t)linkage_hash64(x->given_phon, strlen(x->given_phon), LINKAGE_FNV64) | 1u;
+		if (h == y->family_part_phon[0] || h == y->family_part_phon[1])
+			l = LN_PHONETIC;
+	}
+	return l;
+}
+
 bool linkage_names_crossed(const struct linkage_rec *a, const struct linkage_rec *b)
 {
-	unsigned cg = cross_level(a->given, a->given_len, a->given_phon, b->family_flat, b->family_flat_len, b->family_phon);
-	unsigned cf = cross_level(a->family_flat, a->family_flat_len, a->family_phon, b->given, b->given_len, b->given_phon);
+	unsigned cg = cross_given(a, b);
+	unsigned cf = cross_given(b, a);
 	return cg != LINKAGE_LEVEL_NULL && cf != LINKAGE_LEVEL_NULL && cg <= LN_NEAR && cf <= LN_NEAR;
 }
 
@@ -442,8 +455,8 @@ static linkage_gamma cross_names(const struct linkage_rec *a, const struct linka
 	if ((gl != LINKAGE_LEVEL_NULL && gl < LN_EDIT2) || (fl != LINKAGE_LEVEL_NULL && fl < LN_EDIT2) ||
 	    (gl == LINKAGE_LEVEL_NULL && fl == LINKAGE_LEVEL_NULL))
 		return g;
-	unsigned cg = cross_level(a->given, a->given_len, a->given_phon, b->family_flat, b->family_flat_len, b->family_phon);
-	unsigned cf = cross_level(a->family_flat, a->family_flat_len, a->family_phon, b->given, b->given_len, b->given_phon);
+	unsigned cg = cross_given(a, b);
+	unsigned cf = cross_given(b, a);
 	if (cg == LINKAGE_LEVEL_NULL || cf == LINKAGE_LEVEL_NULL || cg > LN_NEAR || cf > LN_NEAR)
 		return g;
 	/* The better of the two crossed pairs goes in the given name's level and the worse in the family's, so

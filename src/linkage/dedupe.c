@@ -19,7 +19,7 @@
 const char *const linkage_rule_name[LR_NRULES] = {
 	"nhs_number", "upn", "family_phonetic+dob", "given_phonetic+dob", "given+family_phonetic+birth_year",
 	"given+family_phonetic+birth_day", "postcode+given_initial", "dob+family_initial", "dob+postcode_sector",
-	"given+family_phonetic_without_dob",
+	"given+family_phonetic_without_dob", "one_name+initial+birth_day_month", "one_name+initial+birth_year_day",
 };
 
 /* Fields a rule forces to agree (or nearly): their m is not estimated from that rule's pairs. */
@@ -47,10 +47,11 @@ static const bool rule_trains[LR_NRULES] = {
 /* Each rule's keys in a few 32-bit slots (0: no key): 32 bits keep a million records' keys in 52 MB, and
  * two values that share a hash only make a few more candidate pairs. */
 #define KEYS_PER_RULE 3 /* at most */
-#define NSLOTS 14
+#define NSLOTS 20
 static const uint8_t rule_first[LR_NRULES + 1] = {
 	[LR_NHS] = 0, [LR_UPN] = 1, [LR_FAMILY_DOB] = 2, [LR_GIVEN_DOB] = 5, [LR_NAMES_YEAR] = 6, [LR_NAMES_DAY] = 8,
 	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NAMES_NODOB] = 13,
+	[LR_ONE_NAME_DM] = 14, [LR_ONE_NAME_YD] = 17,
 	[LR_NRULES] = NSLOTS,
 };
 struct keys {
@@ -115,6 +116,26 @@ static void record_keys(const struct linkage_rec *r, struct keys *k)
 	if (dob && r->pc_state == LINKAGE_PC_VALID) /* the sector: "LS6 2" */
 		SLOT(k, LR_DOB_SECTOR, 0) =
 			nz(mix(mix(9, linkage_hash64(r->postcode, (size_t)r->pc_outward_len + 2, LINKAGE_FNV64)), dob));
+	/* One name's key with the other's initial and two of the three parts of the date: a pair whose other
+	 * name is written past its key (a slip, a respelling) and whose date carries one error. Each name key
+	 * stands with the other name's initial, so a block is about as small as a full date's. Year and month
+	 * (the day wrong) is not a rule: measured, it found the fewest pairs of one child for the most pairs
+	 * compared (docs/BENCHMARKS.md, "Round 10"). */
+	if (!dob)
+		return;
+	uint64_t yh = linkage_hash64(r->dob_digits, 4, LINKAGE_FNV64 ^ 11);
+	uint64_t mh = linkage_hash64(r->dob_digits + 4, 2, LINKAGE_FNV64 ^ 13);
+	uint64_t dh = linkage_hash64(r->dob_digits + 6, 2, LINKAGE_FNV64 ^ 13);
+	const uint64_t parts[2] = {unordered(mh, dh), mix(yh, dh + 1)};
+	const unsigned rules[2] = {LR_ONE_NAME_DM, LR_ONE_NAME_YD};
+	unsigned char fi = (unsigned char)r->family_flat[0];
+	for (unsigned q = 0; q < 2; q++) {
+		for (int p = 0; p < 2 && gi[0]; p++)
+			if (r->family_part_phon[p])
+				SLOT(k, rules[q], p) = nz(mix(mix(mix(11 + q, r->family_part_phon[p]), (unsigned char)gi[0] | 0x100), parts[q]));
+		if (gpart && fi)
+			SLOT(k, rules[q], 2) = nz(mix(mix(mix(11 + q, gpart), fi | 0x200), parts[q]));
+	}
 }
 
 /* The smallest key value of rule r that a and b share, or 0. */

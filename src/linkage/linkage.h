@@ -422,6 +422,10 @@ enum linkage_rule {
 	LR_DOB_SECTOR,      /* date of birth + postcode sector (both names written otherwise) */
 	LR_NAMES_NODOB,     /* given key and family key, in either order, for pairs of which one record has no
 	                     * date of birth (only those pairs are made: a block costs its size per such record) */
+	LR_ONE_NAME_DM,     /* one name's key (family part or given) + the other name's initial + day and month of
+	                     * birth in either order: the other name written past its key and the year wrong, or
+	                     * day and month swapped */
+	LR_ONE_NAME_YD,     /* the same + year and day of birth (the month wrong) */
 	LR_NRULES
 };
 extern const char *const linkage_rule_name[LR_NRULES];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "linkage/linkage.h"
+#include "linkage/linkage_int.h"
 #include "synth/synth.h"
 
 #define JW(a, b) linkage_jaro_winkler((a), strlen(a), (b), strlen(b))
@@ -126,6 +127,26 @@ static void edit_distance(void **state)
 }
 
 /* ---- levels ---- */
+
+static void names_crossed_with_family_part(void **state)
+{
+	/* Names in each other's fields, one of them double-barrelled: "Hoqua Mazein" beside "Mazein Zenua Hoque"
+	 * (given Mazein, family "Zenua Hoque"). His given name is a part of the other's family name, respelt:
+	 * the crossed levels must stand for the names, whichever record comes first. A brother "Tahir Zenua
+	 * Hoque" meets neither crossing and stays unrelated. */
+	struct linkage_rec a = rec("Hoqua", "", "Mazein", "2022-08-22", "M", "", "", "", "");
+	struct linkage_rec b = rec("Mazein", "", "Zenua Hoque", "2022-08-22", "M", "", "", "", "");
+	struct linkage_rec c = rec("Tahir", "", "Zenua Hoque", "2022-08-22", "M", "", "", "", "");
+	linkage_gamma ab = linkage_compare(&a, &b), ba = linkage_compare(&b, &a);
+	assert_true((ab & LINKAGE_GAMMA_CROSSED) != 0);
+	assert_true(ab == ba);
+	assert_int_equal(linkage_gamma_level(ab, LF_GIVEN), LN_EXACT);
+	assert_int_equal(linkage_gamma_level(ab, LF_FAMILY), LN_PHONETIC);
+	assert_true(linkage_names_crossed(&a, &b) && linkage_names_crossed(&b, &a));
+	linkage_gamma ac = linkage_compare(&a, &c);
+	assert_true((ac & LINKAGE_GAMMA_CROSSED) == 0);
+	assert_false(linkage_names_crossed(&a, &c));
+}
 
 static void given_levels(void **state)
 {
@@ -1245,6 +1266,48 @@ static void clustering_stray_name_holds_nameless_record_between_twins(void **sta
 	linkage_result_free(&res);
 }
 
+static bool has_pair(const struct linkage_result *res, uint32_t a, uint32_t b, unsigned rule)
+{
+	for (size_t i = 0; i < res->npairs; i++)
+		if (res->pairs[i].a == a && res->pairs[i].b == b)
+			return (linkage_pair_rules(&res->pairs[i]) & (1u << rule)) != 0;
+	return false;
+}
+
+static void blocking_one_name_and_two_date_parts(void **state)
+{
+	/* Each pair has one name written past its phonetic key (Karvan / Karwan: KRFN against KRN; Clalum /
+	 * Callum; Savchebnko / Savchenko) and one error in the date, so no rule on a full date or on both name
+	 * keys meets them. The other name's key, its partner's initial and two of the three date parts do:
+	 * the year wrong (0, 1), day and month swapped (2, 3), the month wrong (4, 5). Each pair must be a
+	 * candidate, found by the rule that says why; a sister born in the same year on the same day of another month (6) shares none of these keys:
+	 * her initial is not his. */
+	struct linkage_rec r[7];
+	r[0] = rec("Karwan", "", "Rashid", "2016-10-23", "M", "", "", "", "");
+	r[1] = rec("Karvan", "", "Rashid", "2017-10-23", "M", "", "", "", "");
+	r[2] = rec("Callum", "", "Ashby", "2014-02-01", "M", "", "", "", "");
+	r[3] = rec("Clalum", "", "Ashby", "2014-01-02", "M", "", "", "", "");
+	r[4] = rec("Dmytro", "", "Savchenko", "2012-02-26", "M", "", "", "", "");
+	r[5] = rec("Dmytro", "", "Savchebnko", "2012-03-26", "M", "", "", "", "");
+	r[6] = rec("Zana", "", "Rashid", "2016-11-23", "M", "", "", "", "");
+	assert_string_not_equal(r[0].given_phon, r[1].given_phon);
+	assert_string_not_equal(r[2].given_phon, r[3].given_phon);
+	assert_int_not_equal(r[4].family_part_phon[0], r[5].family_part_phon[0]);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 2, .keep_pairs = true};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 7, &m, &o, &res), 0);
+	assert_true(has_pair(&res, 0, 1, LR_ONE_NAME_DM));
+	assert_true(has_pair(&res, 2, 3, LR_ONE_NAME_DM));
+	assert_true(has_pair(&res, 4, 5, LR_ONE_NAME_YD));
+	assert_false(has_pair(&res, 0, 6, LR_ONE_NAME_DM) || has_pair(&res, 0, 6, LR_ONE_NAME_YD));
+	assert_int_equal(res.rule_pairs[LR_ONE_NAME_DM], 2);
+	assert_int_equal(res.rule_pairs[LR_ONE_NAME_YD], 1);
+	linkage_result_free(&res);
+}
+
 static void clustering_identifier_outweighs_odd_record(void **state)
 {
 	/* One child, Sameer, under one NHS number in both homes' records; one record beside the number says
@@ -1556,6 +1619,7 @@ int main(void)
 		cmocka_unit_test(jaro_winkler),
 		cmocka_unit_test(edit_distance),
 		cmocka_unit_test(given_levels),
+		cmocka_unit_test(names_crossed_with_family_part),
 		cmocka_unit_test(family_levels),
 		cmocka_unit_test(middle_levels),
 		cmocka_unit_test(dob_levels),
@@ -1567,6 +1631,7 @@ int main(void)
 		cmocka_unit_test(score_explains),
 		cmocka_unit_test(clustering_keeps_twins_apart),
 		cmocka_unit_test(clustering_keeps_abdi_twins_apart),
+		cmocka_unit_test(blocking_one_name_and_two_date_parts),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
