@@ -63,9 +63,12 @@ static int map_rc(int rc)
 static int returning_cut(const char *sql)
 {
 	static const char tail[] = " RETURNING id";
-	size_t n = strlen(sql), t = sizeof tail - 1, m = sizeof SQL_DEFERRED - 1;
-	if (n > m && strcmp(sql + n - m, SQL_DEFERRED) == 0) /* a comment for PostgreSQL's driver (store/sql.h) */
+	size_t n = strlen(sql), t = sizeof tail - 1, m = sizeof SQL_DEFERRED - 1, mr = sizeof SQL_DEFERRED_ROWS - 1;
+	/* Either mark is a comment for PostgreSQL's driver (store/sql.h), not part of the statement. */
+	if (n > m && strcmp(sql + n - m, SQL_DEFERRED) == 0)
 		n -= m;
+	else if (n > mr && strcmp(sql + n - mr, SQL_DEFERRED_ROWS) == 0)
+		n -= mr;
 	if (strncmp(sql, "INSERT INTO ", 12) != 0 || n <= t || strncmp(sql + n - t, tail, t) != 0)
 		return -1;
 	const char *values = strstr(sql, " VALUES (");
