@@ -794,6 +794,7 @@ enum stmt_id {
 	S_CHRONO_AFTER,
 	S_EVENT_COUNT,
 	S_AUDIT_APPEND,
+	S_AUDIT_APPEND_HELD,
 	S_AUDIT_COUNT,
 	S_AUDIT_LAST,
 	S_AUDIT_EACH,
@@ -1199,6 +1200,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
 			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)" SQL_DEFERRED,
+	/* [S_AUDIT_APPEND_HELD]: PostgreSQL's only (pg_override); elsewhere S_AUDIT_APPEND a row */
 	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
 	[S_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
@@ -1749,6 +1751,13 @@ static const char *const pg_override[S__COUNT] = {
 			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
 			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
+	 * each column an array literal, the hash in hex (issue 17: one statement a transaction, not one an entry) */
+	[S_AUDIT_APPEND_HELD] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
+				"SELECT r.id, r.at, r.actor, r.action, nullif(r.child_id, 0), r.object, r.detail, "
+				"decode(r.hash, 'hex') FROM unnest(?1::bigint[], ?2::text[], ?3::text[], ?4::text[], "
+				"?5::bigint[], ?6::text[], ?7::text[], ?8::text[]) "
+				"AS r(id, at, actor, action, child_id, object, detail, hash)" SQL_DEFERRED,
 	/* S_BLOCK_ADD with OFFSET 0 in its NOT EXISTS, which keeps it a subplan run for each key (an index look-up
 	 * of the key and the person) rather than an anti-join: the generic plan of the join read every key of the
 	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU") */
@@ -1781,6 +1790,10 @@ static const char *const pg_override[S__COUNT] = {
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
 
+#define AUDIT_HELD_COLS 8
+/* Entries held at most before they are sent anyway (a bound on the statement's size, not a tuning) */
+#define AUDIT_HELD_MAX 4096
+
 /* ---- connections and the pool ------------------------------------------------------------------------ */
 
 /* The engine behind a store: one driver, a pool of its connections. The ops below see only sql.h. */
@@ -1799,6 +1812,14 @@ struct sq_conn {
 	bool audit_head_known;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
+	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
+	 * column ("{\"..\",..."), written as one statement (S_AUDIT_APPEND_HELD) before the transaction or a
+	 * savepoint ends or any statement that reads the audit table; dropped with a rollback (audit_held_*) */
+	struct audit_held {
+		char *s;
+		size_t len, cap;
+	} held[AUDIT_HELD_COLS];
+	int held_n;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -1848,6 +1869,8 @@ static void conn_free(struct sq_conn *c)
 		sql_finalize_all(c->db);
 		c->db->drv->close(c->db);
 	}
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		free(c->held[i].s);
 	free(c);
 }
 
@@ -1888,9 +1911,29 @@ static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, siz
 	return c;
 }
 
+static int audit_held_flush(struct sq_conn *c);
+
+static void audit_held_drop(struct sq_conn *c)
+{
+	c->held_n = 0;
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		c->held[i].len = 0;
+}
+
+/* Whether the engine's text of statement id names the audit table (held entries are sent before it runs). */
+static bool names_audit(const sql_db *db, enum stmt_id id)
+{
+	const char *t = sql_override(db, (int)id);
+	if (!t)
+		t = stmt_sql[id];
+	return t && strstr(t, "audit");
+}
+
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
+	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
+		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
 	if (s && sql_bind_parameter_count(s) >= SQL_NOW_PARAM) {
 		ts_format_utc(clock_now(), c->now);
@@ -2063,6 +2106,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
+	audit_held_drop(c); /* with that transaction */
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
@@ -2329,6 +2373,7 @@ static void forget(store_conn *c)
 {
 	CONN(c)->audit_head_known = false;
 	CONN(c)->model_id_known = -1;
+	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
 }
 
 static int sq_begin(store_conn *c)
@@ -2345,8 +2390,11 @@ static int sq_begin_read(store_conn *c)
  * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
 static int sq_commit(store_conn *c)
 {
+	int rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
 	forget(c);
-	int rc = sql_commit(CONN(c)->db);
+	if (rc != STORE_OK)
+		return rc;
+	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
 static int sq_rollback(store_conn *c)
@@ -2354,8 +2402,18 @@ static int sq_rollback(store_conn *c)
 	forget(c);
 	return sql_rollback(CONN(c)->db);
 }
-static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
-static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
+/* Held audit entries are sent before a savepoint starts (a rollback to it then drops only those after it) and
+ * before it is released (a refusal fails the job it belongs to: service/txq.c). */
+static int sq_savepoint(store_conn *c)
+{
+	int rc = audit_held_flush(CONN(c));
+	return rc ? rc : run(stmt(CONN(c), S_SAVEPOINT));
+}
+static int sq_release(store_conn *c)
+{
+	int rc = audit_held_flush(CONN(c));
+	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
+}
 
 static int sq_savepoint_rollback(store_conn *c)
 {
@@ -2994,8 +3052,98 @@ static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t per
 
 /* ---- audit ------------------------------------------------------------------------------------------- */
 
+/* Room for extra more bytes and the closing brace in one column's array literal. */
+static bool held_reserve(struct audit_held *h, size_t extra)
+{
+	size_t need = h->len + extra + 2;
+	if (need <= h->cap)
+		return true;
+	size_t cap = h->cap ? h->cap : 1024;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(h->s, cap);
+	if (!p)
+		return false;
+	h->s = p;
+	h->cap = cap;
+	return true;
+}
+
+/* One element of a text array literal, quoted (so that no value reads as NULL), '"' and '\' escaped. */
+static void held_put(struct audit_held *h, const char *v)
+{
+	char sep = h->len ? ',' : '{';
+	h->s[h->len++] = sep;
+	h->s[h->len++] = '"';
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			h->s[h->len++] = '\\';
+		h->s[h->len++] = *v;
+	}
+	h->s[h->len++] = '"';
+}
+
+/* Holds an entry for S_AUDIT_APPEND_HELD (PostgreSQL, inside a write transaction). STORE_EIO when out of memory,
+ * with nothing of it held. */
+static int audit_hold(struct sq_conn *k, const struct store_audit *a)
+{
+	char id[24], child[24], hex[2 * STORE_AUDIT_HASH_LEN + 1];
+	snprintf(id, sizeof id, "%lld", (long long)a->id);
+	snprintf(child, sizeof child, "%lld", (long long)a->child_id);
+	for (int i = 0; i < STORE_AUDIT_HASH_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", a->hash[i]);
+	const char *v[AUDIT_HELD_COLS] = {id, a->at, a->actor, a->action, child, a->object, a->detail, hex};
+	for (int i = 0; i < AUDIT_HELD_COLS; i++) {
+		if (!v[i])
+			v[i] = "";
+		if (!held_reserve(&k->held[i], 2 * strlen(v[i]) + 3))
+			return STORE_EIO;
+	}
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		held_put(&k->held[i], v[i]);
+	k->held_n++;
+	return STORE_OK;
+}
+
+/* The held entries as one statement (sent without waiting: a refusal is answered with the next statement that
+ * waits, at the latest the COMMIT or RELEASE). */
+static int audit_held_flush(struct sq_conn *c)
+{
+	if (c->held_n == 0)
+		return STORE_OK;
+	c->held_n = 0; /* before stmt(), which would flush again */
+	sql_stmt *s = stmt(c, S_AUDIT_APPEND_HELD);
+	int rc = STORE_EIO;
+	if (s) {
+		for (int i = 0; i < AUDIT_HELD_COLS; i++) {
+			c->held[i].s[c->held[i].len] = '}';
+			c->held[i].s[c->held[i].len + 1] = '\0';
+			sql_bind_text(s, i + 1, c->held[i].s, (int)c->held[i].len + 1);
+		}
+		rc = run(s);
+	}
+	audit_held_drop(c);
+	if (rc != STORE_OK)
+		c->audit_head_known = false;
+	return rc;
+}
+
 static int sq_audit_append(store_conn *c, const struct store_audit *a)
 {
+	struct sq_conn *h = CONN(c);
+	if (a->hash && a->id > 0 && sql_override(h->db, S_AUDIT_APPEND_HELD) && h->db->drv->in_transaction(h->db)) {
+		/* issue 17: nothing a write transaction does reads these back but the chain's head, kept below; a
+		 * statement that reads the audit table sends them first (stmt) */
+		int rc = audit_hold(h, a);
+		if (rc == STORE_OK && h->held_n >= AUDIT_HELD_MAX)
+			rc = audit_held_flush(h);
+		h->audit_head_known = rc == STORE_OK;
+		if (h->audit_head_known) {
+			h->audit_head_id = a->id;
+			memcpy(h->audit_head_hash, a->hash, STORE_AUDIT_HASH_LEN);
+		}
+		return rc;
+	}
 	sql_stmt *s = stmt(CONN(c), S_AUDIT_APPEND);
 	if (!s)
 		return STORE_EIO;

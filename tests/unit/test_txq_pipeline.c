@@ -85,6 +85,7 @@ struct pjob {
 	const char *kind; /* "nhs", or a kind the identifier table's CHECK refuses */
 	bool own_failure; /* the job ignores the refusal and fails for a reason of its own (-42) */
 	bool replayable;  /* txq_job.replayable: the batch runs first with no savepoints */
+	bool dup_audit;   /* the job also appends an audit entry whose id the chain already has (refused) */
 	int runs;         /* how many times the writer ran it */
 	bool done;
 };
@@ -102,6 +103,15 @@ static int pjob_run(store_conn *c, void *arg)
 				.detail = ""};
 	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
+	if (j->dup_audit) {
+		/* SQLite refuses it at once; PostgreSQL holds the entry (ops.c, S_AUDIT_APPEND_HELD) and the refusal
+		 * comes when the held entries are sent: at the COMMIT, or at this job's RELEASE */
+		uint8_t hash[STORE_AUDIT_HASH_LEN] = {0};
+		struct store_audit dup = {.id = 1, .at = "2026-12-01T10:00:00Z", .actor = "test", .action = "child.view",
+					  .child_id = person, .object = "person", .detail = "", .hash = hash};
+		if ((rc = store_audit_append(c, &dup)) != STORE_OK)
+			return rc;
+	}
 	if (j->own_failure) {
 		/* on PostgreSQL the refusal is still on its way when the job gives up: its ROLLBACK TO comes
 		 * first on this connection, in a transaction the refusal has aborted */
@@ -280,6 +290,28 @@ static void replayable_batch_with_an_own_failure_fails_that_job_alone(void **sta
 	assert_true(keyed(f->st, "repo-before") > 0);
 	assert_int_equal(keyed(f->st, "repo-refused"), 0);
 	assert_true(keyed(f->st, "repo-after") > 0);
+	assert_chain(f->st, 4);
+}
+
+/* A held audit entry the database refuses (PostgreSQL: sent with the others of the transaction as one
+ * statement) fails its job alone too; the others' entries, held in the same pass, are written once. */
+static void replayable_batch_with_a_refused_audit_entry_fails_that_job_alone(void **state)
+{
+	struct fx *f = *state;
+	struct batch b;
+	struct pjob jobs[NJOBS] = {
+		{.b = &b, .key = "aud-before", .kind = "nhs", .replayable = true},
+		{.b = &b, .key = "aud-refused", .kind = "nhs", .replayable = true, .dup_audit = true},
+		{.b = &b, .key = "aud-after", .kind = "nhs", .replayable = true},
+	};
+	assert_int_equal(run_batch_of(f, &b, jobs), 2);
+	assert_int_equal(jobs[0].tj.rc, 0);
+	assert_true(jobs[1].tj.rc < 0);
+	assert_int_equal(jobs[2].tj.rc, 0);
+	assert_int_equal(jobs[0].runs, 2); /* the first pass failed (at its COMMIT on PostgreSQL) and ran again */
+	assert_true(keyed(f->st, "aud-before") > 0);
+	assert_int_equal(keyed(f->st, "aud-refused"), 0);
+	assert_true(keyed(f->st, "aud-after") > 0);
 	assert_chain(f->st, 4);
 }
 
@@ -620,6 +652,39 @@ static void audit_appends_read_the_chain_once(void **state)
 	assert_chain(f->st, 6);
 }
 
+/* Entries held back inside a write transaction (PostgreSQL) are there for a read of the audit table in it. */
+struct held_arg {
+	int64_t count;
+	uint64_t statements;
+};
+
+static int appends_then_count(store_conn *c, void *arg)
+{
+	struct held_arg *h = arg;
+	uint64_t s0, r0, s1, r1;
+	struct store_audit a = {.actor = "test", .action = "child.view", .object = "x", .detail = ""};
+	int rc = audit_append(c, &a);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++)
+		rc = audit_append(c, &a);
+	store_conn_counters(c, &s1, &r1);
+	h->statements = s1 - s0;
+	return rc == STORE_OK ? store_audit_count(c, &h->count) : rc;
+}
+
+static void held_audit_entries_are_read_in_their_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct held_arg h = {0};
+	assert_int_equal(txq_exec(f->st, appends_then_count, &h), STORE_OK);
+	assert_int_equal(h.count, 3);
+	/* the second and third entries: a statement each on SQLite; held, none sent yet, on PostgreSQL */
+	assert_int_equal(h.statements, strcmp(fx_engine(), "sqlite") == 0 ? 2 : 0);
+	assert_int_equal(txq_exec(f->st, appends_then_count, &h), STORE_OK);
+	assert_int_equal(h.count, 6);
+	assert_chain(f->st, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,7 +693,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(replayable_batch_commits_in_one_pass, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(replayable_batch_with_a_refused_write_fails_that_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(replayable_batch_with_an_own_failure_fails_that_job_alone, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(replayable_batch_with_a_refused_audit_entry_fails_that_job_alone, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(after_a_failed_pass_the_next_batch_runs_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(held_audit_entries_are_read_in_their_transaction, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
