@@ -70,6 +70,20 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	return rc;
 }
 
+int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
+{
+	const char **v = n > 0 ? malloc(2 * (size_t)n * sizeof *v) : NULL;
+	if (!v)
+		return STORE_OK; /* nothing asked ahead: each record asks for itself */
+	for (int i = 0; i < n; i++) {
+		v[i] = rqs[i]->agency;
+		v[n + i] = rqs[i]->source_ref;
+	}
+	int rc = store_source_absent_ahead(c, v, v + n, n);
+	free(v);
+	return rc;
+}
+
 /* The record on its person: source record, blocking keys, identifiers, household, event, review task, audit,
  * rules. */
 static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,

@@ -787,6 +787,7 @@ enum stmt_id {
 	S_MEMBERS,
 	S_SOURCE_INSERT,
 	S_SOURCE_FIND,
+	S_SOURCE_ABSENT,
 	S_EVENT_INSERT,
 	S_SOURCE_EVENT_INSERT,
 	S_RULE_EVENTS,
@@ -1184,6 +1185,7 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "WHERE m.household_id = ?1 AND " VIEW_PERSON("p.id") " ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
 			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id",
+	/* [S_SOURCE_ABSENT]: PostgreSQL's only (pg_override); elsewhere store_source_find asks each time */
 	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
@@ -1751,6 +1753,11 @@ static const char *const pg_override[S__COUNT] = {
 			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
 			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+	/* of the pairs (agency, source_ref) given as two arrays, the positions (from 1) of those not stored: each a
+	 * look-up of the unique index (store_source_absent_ahead) */
+	[S_SOURCE_ABSENT] = "SELECT r.i FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
+			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
+			    "AND s.source_ref = r.ref OFFSET 0)",
 	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
 	 * each column an array literal, the hash in hex (issue 17: one statement a transaction, not one an entry) */
 	[S_AUDIT_APPEND_HELD] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
@@ -1790,6 +1797,44 @@ static const char *const pg_override[S__COUNT] = {
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
 
+/* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; closed by text_array_bind) */
+struct text_array {
+	char *s;
+	size_t len, cap;
+};
+
+
+/* Room for extra more bytes and the closing brace in an array literal. */
+static bool text_array_reserve(struct text_array *h, size_t extra)
+{
+	size_t need = h->len + extra + 2;
+	if (need <= h->cap)
+		return true;
+	size_t cap = h->cap ? h->cap : 1024;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(h->s, cap);
+	if (!p)
+		return false;
+	h->s = p;
+	h->cap = cap;
+	return true;
+}
+
+/* One element of a text array literal, quoted (so that no value reads as NULL), '"' and '\' escaped. */
+static void text_array_put(struct text_array *h, const char *v)
+{
+	char sep = h->len ? ',' : '{';
+	h->s[h->len++] = sep;
+	h->s[h->len++] = '"';
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			h->s[h->len++] = '\\';
+		h->s[h->len++] = *v;
+	}
+	h->s[h->len++] = '"';
+}
+
 #define AUDIT_HELD_COLS 8
 /* Entries held at most before they are sent anyway (a bound on the statement's size, not a tuning) */
 #define AUDIT_HELD_MAX 4096
@@ -1815,11 +1860,15 @@ struct sq_conn {
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
 	 * column ("{\"..\",..."), written as one statement (S_AUDIT_APPEND_HELD) before the transaction or a
 	 * savepoint ends or any statement that reads the audit table; dropped with a rollback (audit_held_*) */
-	struct audit_held {
-		char *s;
-		size_t len, cap;
-	} held[AUDIT_HELD_COLS];
+	struct text_array held[AUDIT_HELD_COLS];
 	int held_n;
+	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
+	 * answers one store_source_find (used), and none once a source record with it is written */
+	struct absent_pair {
+		char *key;
+		bool used;
+	} *absent;
+	int absent_n, absent_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -1871,6 +1920,9 @@ static void conn_free(struct sq_conn *c)
 	}
 	for (int i = 0; i < AUDIT_HELD_COLS; i++)
 		free(c->held[i].s);
+	for (int i = 0; i < c->absent_n; i++)
+		free(c->absent[i].key);
+	free(c->absent);
 	free(c);
 }
 
@@ -1918,6 +1970,13 @@ static void audit_held_drop(struct sq_conn *c)
 	c->held_n = 0;
 	for (int i = 0; i < AUDIT_HELD_COLS; i++)
 		c->held[i].len = 0;
+}
+
+static void absent_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->absent_n; i++)
+		free(c->absent[i].key);
+	c->absent_n = 0;
 }
 
 /* Whether the engine's text of statement id names the audit table (held entries are sent before it runs). */
@@ -2107,6 +2166,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
 	audit_held_drop(c); /* with that transaction */
+	absent_drop(c);
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
@@ -2374,6 +2434,7 @@ static void forget(store_conn *c)
 	CONN(c)->audit_head_known = false;
 	CONN(c)->model_id_known = -1;
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
+	absent_drop(CONN(c));
 }
 
 static int sq_begin(store_conn *c)
@@ -2839,8 +2900,115 @@ static void bind_source(sql_stmt *s, const struct store_source_record *r)
 	text(s, 7, r->link_rule);
 }
 
+/* strcmp's order of the key against "agency\x1fsource_ref" */
+static int absent_cmp(const char *key, const char *agency, const char *ref)
+{
+	size_t la = strlen(agency);
+	int d = strncmp(key, agency, la);
+	if (d)
+		return d;
+	if (key[la] != '\x1f')
+		return (unsigned char)key[la] - 0x1f;
+	return strcmp(key + la + 1, ref);
+}
+
+/* Whether store_source_absent_ahead found (agency, ref) not stored and no find or write has used that since;
+ * marks it used. */
+static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
+{
+	int lo = 0, hi = k->absent_n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, d = absent_cmp(k->absent[mid].key, agency, ref);
+		if (d == 0) {
+			bool fresh = !k->absent[mid].used;
+			k->absent[mid].used = true;
+			return fresh;
+		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int absent_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct absent_pair *)a)->key, ((const struct absent_pair *)b)->key);
+}
+
+static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
+{
+	struct sq_conn *k = CONN(c);
+	absent_drop(k);
+	if (n <= 0 || !sql_override(k->db, S_SOURCE_ABSENT) || !k->db->drv->in_transaction(k->db))
+		return STORE_OK;
+	struct text_array col[2] = {{0}};
+	int rc = STORE_EIO;
+	if (k->absent_cap < n) {
+		struct absent_pair *p = realloc(k->absent, (size_t)n * sizeof *p);
+		if (!p)
+			return STORE_EIO;
+		k->absent = p;
+		k->absent_cap = n;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *v[2] = {agency[i] ? agency[i] : "", source_ref[i] ? source_ref[i] : ""};
+		for (int j = 0; j < 2; j++) {
+			if (!text_array_reserve(&col[j], 2 * strlen(v[j]) + 3))
+				goto out;
+			text_array_put(&col[j], v[j]);
+		}
+	}
+	sql_stmt *s = stmt(k, S_SOURCE_ABSENT);
+	if (!s)
+		goto out;
+	for (int j = 0; j < 2; j++) {
+		col[j].s[col[j].len] = '}';
+		col[j].s[col[j].len + 1] = '\0';
+		sql_bind_text(s, j + 1, col[j].s, (int)col[j].len + 1);
+	}
+	int r;
+	while ((r = sql_step(s)) == SQL_ROW) {
+		int64_t i = sql_column_int64(s, 0) - 1;
+		if (i < 0 || i >= n)
+			continue;
+		const char *a = agency[i] ? agency[i] : "", *ref = source_ref[i] ? source_ref[i] : "";
+		size_t la = strlen(a), lr = strlen(ref);
+		char *key = malloc(la + lr + 2);
+		if (!key)
+			break;
+		memcpy(key, a, la);
+		key[la] = '\x1f';
+		memcpy(key + la + 1, ref, lr + 1);
+		k->absent[k->absent_n++] = (struct absent_pair){.key = key};
+	}
+	rc = map_rc(r);
+	sql_reset(s);
+	if (rc != STORE_OK) {
+		absent_drop(k);
+		goto out;
+	}
+	/* sorted for absent_take, one entry a pair: a pair sent twice in the batch answers its first find only */
+	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_key_cmp);
+	int m = 0;
+	for (int i = 0; i < k->absent_n; i++) {
+		if (m > 0 && strcmp(k->absent[m - 1].key, k->absent[i].key) == 0)
+			free(k->absent[i].key);
+		else
+			k->absent[m++] = k->absent[i];
+	}
+	k->absent_n = m;
+out:
+	free(col[0].s);
+	free(col[1].s);
+	return rc;
+}
+
 static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
 {
+	if (CONN(c)->absent_n)
+		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
 	if (!s)
 		return STORE_EIO;
@@ -2854,6 +3022,10 @@ static int sq_source_insert(store_conn *c, const struct store_source_record *r, 
 static int sq_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
 			  bool *found)
 {
+	if (CONN(c)->absent_n && absent_take(CONN(c), agency, source_ref ? source_ref : "")) {
+		*found = false; /* not stored when the batch began, and neither found nor written since */
+		return STORE_OK;
+	}
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_FIND);
 	if (!s)
 		return STORE_EIO;
@@ -2899,6 +3071,8 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
+	if (CONN(c)->absent_n)
+		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
 	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
 		struct store_event x = *e;
 		int rc = sq_source_insert(c, r, source_id);
@@ -3052,37 +3226,6 @@ static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t per
 
 /* ---- audit ------------------------------------------------------------------------------------------- */
 
-/* Room for extra more bytes and the closing brace in one column's array literal. */
-static bool held_reserve(struct audit_held *h, size_t extra)
-{
-	size_t need = h->len + extra + 2;
-	if (need <= h->cap)
-		return true;
-	size_t cap = h->cap ? h->cap : 1024;
-	while (cap < need)
-		cap *= 2;
-	char *p = realloc(h->s, cap);
-	if (!p)
-		return false;
-	h->s = p;
-	h->cap = cap;
-	return true;
-}
-
-/* One element of a text array literal, quoted (so that no value reads as NULL), '"' and '\' escaped. */
-static void held_put(struct audit_held *h, const char *v)
-{
-	char sep = h->len ? ',' : '{';
-	h->s[h->len++] = sep;
-	h->s[h->len++] = '"';
-	for (; *v; v++) {
-		if (*v == '"' || *v == '\\')
-			h->s[h->len++] = '\\';
-		h->s[h->len++] = *v;
-	}
-	h->s[h->len++] = '"';
-}
-
 /* Holds an entry for S_AUDIT_APPEND_HELD (PostgreSQL, inside a write transaction). STORE_EIO when out of memory,
  * with nothing of it held. */
 static int audit_hold(struct sq_conn *k, const struct store_audit *a)
@@ -3096,11 +3239,11 @@ static int audit_hold(struct sq_conn *k, const struct store_audit *a)
 	for (int i = 0; i < AUDIT_HELD_COLS; i++) {
 		if (!v[i])
 			v[i] = "";
-		if (!held_reserve(&k->held[i], 2 * strlen(v[i]) + 3))
+		if (!text_array_reserve(&k->held[i], 2 * strlen(v[i]) + 3))
 			return STORE_EIO;
 	}
 	for (int i = 0; i < AUDIT_HELD_COLS; i++)
-		held_put(&k->held[i], v[i]);
+		text_array_put(&k->held[i], v[i]);
 	k->held_n++;
 	return STORE_OK;
 }
@@ -7100,6 +7243,7 @@ const struct store_ops store_sqlite_ops = {
 	.household_members = sq_household_members,
 	.source_insert = sq_source_insert,
 	.source_find = sq_source_find,
+	.source_absent_ahead = sq_source_absent_ahead,
 	.event_insert = sq_event_insert,
 	.source_event_insert = sq_source_event_insert,
 	.rule_events = sq_rule_events,

@@ -27,6 +27,12 @@ int store_source_insert(store_conn *c, const struct store_source_record *r, int6
 /* Finds by (agency, source_ref); out->source_ref/payload/link_rule are not filled. */
 int store_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
 		      bool *found);
+/* Inside a write transaction, the n pairs (agency[i], source_ref[i]) a batch of intake jobs will look up, asked
+ * at once (issue 17): on PostgreSQL one statement, and each pair not stored answers its first store_source_find
+ * as not found with no statement, until a source record with it is written (then the find asks, and sees it).
+ * Forgotten when the transaction or a savepoint ends, or at the next call. SQLite: nothing (its finds cost no
+ * round trip). A failure leaves the transaction for the caller to roll back, as any statement's. */
+int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n);
 
 struct store_event {
 	int64_t id;
