@@ -790,6 +790,7 @@ enum stmt_id {
 	S_SOURCE_ABSENT,
 	S_EVENT_INSERT,
 	S_SOURCE_EVENT_INSERT,
+	S_SOURCE_EVENT_KEYS_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1192,6 +1193,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
+	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -1722,6 +1724,21 @@ static const char *const pg_override[S__COUNT] = {
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED,
+	/* S_SOURCE_EVENT_INSERT with the record's blocking keys on its person (?14), written as S_BLOCK_ADD writes
+	 * them (issue 17: one statement a record fewer). S_BLOCK_ADD's NOT EXISTS reads person_block_key as the
+	 * statement began, which holds every key written before it, as a statement of its own would; its foreign
+	 * key to the source record is checked at the statement's end, where s's row is there. */
+	[S_SOURCE_EVENT_KEYS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
+				       "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+				       NOW_SQL ") RETURNING id), e(id, source_id) AS (INSERT INTO event(person_id, "
+				       "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+				       "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
+				       "source_record_id), k AS (INSERT INTO person_block_key(key, person_id, source_record_id) "
+				       "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
+				       "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
+				       "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+				       "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING) "
+				       "SELECT source_id, id FROM e" SQL_DEFERRED,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -3068,6 +3085,8 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	return rc;
 }
 
+static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
+
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
@@ -3079,12 +3098,16 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if (rc != STORE_OK)
 			return rc;
 		x.source_record_id = *source_id;
-		return sq_event_insert(c, &x, event_id);
+		if ((rc = sq_event_insert(c, &x, event_id)) != STORE_OK || !r->block_keys)
+			return rc;
+		return sq_block_keys_add(c, r->person_id, *source_id, r->block_keys);
 	}
-	sql_stmt *s = stmt(CONN(c), S_SOURCE_EVENT_INSERT);
+	sql_stmt *s = stmt(CONN(c), r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT);
 	if (!s)
 		return STORE_EIO;
 	bind_source(s, r);
+	if (r->block_keys)
+		text(s, 14, r->block_keys);
 	sql_bind_int64(s, 8, e->person_id);
 	text(s, 9, e->agency);
 	text(s, 10, e->kind);

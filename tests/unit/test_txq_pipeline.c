@@ -445,6 +445,7 @@ struct se_arg {
 	int64_t person, source_id, event_id;
 	uint64_t statements, round_trips;
 	int runs;
+	const char *keys; /* store_source_record.block_keys */
 };
 
 static int source_event(store_conn *c, void *arg)
@@ -460,6 +461,7 @@ static int source_event(store_conn *c, void *arg)
 	r.person_id = a->person;
 	r.link_score = 1.0;
 	r.link_rule = "record";
+	r.block_keys = a->keys;
 	struct store_event e;
 	memset(&e, 0, sizeof e);
 	e.person_id = a->person;
@@ -503,6 +505,44 @@ static void source_and_event_take_one_round_trip(void **state)
 	assert_int_equal(got.id, a.source_id);
 	assert_int_equal(got.event_id, a.event_id);
 	assert_int_equal(got.person_id, a.person);
+}
+
+/* ---- and the record's blocking keys in the same statement (PostgreSQL) ---- */
+
+static int count_id(int64_t id, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void source_event_and_keys_take_one_statement(void **state)
+{
+	struct fx *f = *state;
+	struct se_arg a = {.keys = "[\"gdob:pipe|2016-05-03\",\"pc:ab12cd|pipe\"]"};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK); /* prepared now; a second record's keys */
+	assert_true(a.source_id > 0 && a.event_id > 0);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(a.statements, 3); /* the record, its event, its keys */
+	} else {
+		assert_int_equal(a.statements, 1);
+		assert_int_equal(a.round_trips, 1);
+	}
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	int n = 0;
+	assert_int_equal(store_block_candidates(c, "[\"pc:ab12cd|pipe\"]", 10, count_id, &n), STORE_OK);
+	assert_int_equal(n, 1); /* the person, found by a key its records gave */
+	n = 0;
+	assert_int_equal(store_block_candidates(c, "[\"gdob:pipe|2016-05-03\"]", 10, count_id, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", "se-2", &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.event_id, a.event_id);
 }
 
 /* ---- the rules' read: the child's events and the housemates' incidents, one round trip (PostgreSQL) ---- */
@@ -796,6 +836,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
