@@ -1814,12 +1814,11 @@ static const char *const pg_override[S__COUNT] = {
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
 
-/* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; closed by text_array_bind) */
+/* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; its "}" added where it is bound) */
 struct text_array {
 	char *s;
 	size_t len, cap;
 };
-
 
 /* Room for extra more bytes and the closing brace in an array literal. */
 static bool text_array_reserve(struct text_array *h, size_t extra)
@@ -1875,8 +1874,8 @@ struct sq_conn {
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
-	 * column ("{\"..\",..."), written as one statement (S_AUDIT_APPEND_HELD) before the transaction or a
-	 * savepoint ends or any statement that reads the audit table; dropped with a rollback (audit_held_*) */
+	 * column ("{\"..\",..."), written as one statement (S_AUDIT_APPEND_HELD) before COMMIT, a savepoint's
+	 * start and release, and any statement naming the audit table; dropped with a rollback (audit_held_*) */
 	struct text_array held[AUDIT_HELD_COLS];
 	int held_n;
 	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
