@@ -181,6 +181,15 @@ static int intake_run(store_conn *c, void *arg)
 	return intake_apply(c, &j->req, &j->res);
 }
 
+/* The batch's intake jobs asked about at once (txq.h `ahead`). */
+static int intake_ahead_jobs(store_conn *c, struct txq_job *const *jobs, int n)
+{
+	const struct intake_request *rqs[TXQ_BATCH_MAX];
+	for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++)
+		rqs[i] = &((struct intake_job *)jobs[i]->arg)->req;
+	return intake_ahead(c, rqs, n < TXQ_BATCH_MAX ? n : TXQ_BATCH_MAX);
+}
+
 /* The writer hands back only the outcome (rc, ids) and wakes the request: the answer is built, and the parsed
  * request freed, on a server thread (intake_reply), so the one writer spends none of its time on JSON. The
  * answer is still sent only after the commit: the writer calls this once its batch's COMMIT returned. */
@@ -253,6 +262,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	j->job.arg = j;
 	j->job.done = intake_done;
 	j->job.replayable = true; /* intake_apply writes only to the store and sets res afresh */
+	j->job.ahead = intake_ahead_jobs;
 	http_continue_with(rq, intake_reply, j, intake_job_free);
 	http_suspend(rq);
 	txq_submit(a->q, &j->job);

@@ -355,6 +355,12 @@ static char *keys_json(const struct identity_subject *s)
 	return out;
 }
 
+const char *identity_keys(const struct identity_subject *s, const struct identity_match *m, char **made)
+{
+	*made = m->keys ? NULL : keys_json(s);
+	return m->keys ? m->keys : *made;
+}
+
 int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
 		   int64_t source_record_id)
 {

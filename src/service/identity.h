@@ -139,6 +139,9 @@ void identity_match_free(struct identity_match *m);
  * is stored): m's keys where resolve kept them, else made from s. */
 int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
 		   int64_t source_record_id);
+/* The same keys, for writing with the source record (store_source_record.block_keys): m's where resolve kept
+ * them, else made from s into *made, which the caller frees. NULL when out of memory. */
+const char *identity_keys(const struct identity_subject *s, const struct identity_match *m, char **made);
 
 /* The key that joined records on name and date of birth before scoring ("" when a part is missing): still
  * written on a new person's row (person.match_key) for the reports that read it. */

@@ -70,6 +70,20 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	return rc;
 }
 
+int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
+{
+	const char **v = n > 0 ? malloc(2 * (size_t)n * sizeof *v) : NULL;
+	if (!v)
+		return STORE_OK; /* nothing asked ahead: each record asks for itself */
+	for (int i = 0; i < n; i++) {
+		v[i] = rqs[i]->agency;
+		v[n + i] = rqs[i]->source_ref;
+	}
+	int rc = store_source_absent_ahead(c, v, v + n, n);
+	free(v);
+	return rc;
+}
+
 /* The record on its person: source record, blocking keys, identifiers, household, event, review task, audit,
  * rules. */
 static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,
@@ -98,12 +112,15 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	e.details = rq->details;
 	/* The record and its event together: on PostgreSQL one statement (issue 17). What follows (keys,
 	 * identifiers, household) goes to other tables, so the order does not change what is stored. */
-	int64_t source_id = 0;
-	if ((rc = store_source_event_insert(c, &src, &e, &source_id, &res->event_id)) != STORE_OK)
-		return rc;
 	/* The person's blocking keys grow with each record (a practitioner's entry on the child's own page
-	 * describes no one new). */
-	if (!rq->known_child_id && (rc = identity_index(c, &rq->subject, &m, source_id)) != STORE_OK)
+	 * describes no one new): written with the record, on PostgreSQL in its statement (issue 17). */
+	char *keys_made = NULL;
+	if (!rq->known_child_id && !(src.block_keys = identity_keys(&rq->subject, &m, &keys_made)))
+		return STORE_EIO;
+	int64_t source_id = 0;
+	rc = store_source_event_insert(c, &src, &e, &source_id, &res->event_id);
+	free(keys_made);
+	if (rc != STORE_OK)
 		return rc;
 
 	if (rq->subject.nhs_number[0] &&

@@ -50,5 +50,9 @@ struct intake_result {
 
 /* Must run inside a write transaction. */
 int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res);
+/* Inside a write transaction, before the records' intake_apply (as a txq job's `ahead`, issue 17): whether each
+ * record was sent before is asked of the store once for all (store_source_absent_ahead), so that intake_apply
+ * asks again only for those that were, or that came twice. The outcome of each is the same either way. */
+int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n);
 
 #endif

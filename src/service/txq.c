@@ -41,10 +41,36 @@ static bool replayable(const struct txq_job *batch)
 	return true;
 }
 
+/* Each `ahead` named in the batch, once, with the jobs that name it (txq.h). */
+static int run_ahead(txq *q, struct txq_job *batch)
+{
+	struct txq_job *same[TXQ_BATCH_MAX];
+	for (struct txq_job *j = batch; j; j = j->next) {
+		if (!j->ahead)
+			continue;
+		const struct txq_job *k = batch;
+		while (k != j && k->ahead != j->ahead)
+			k = k->next;
+		if (k != j) /* asked already, with the first job that names it */
+			continue;
+		int n = 0;
+		for (struct txq_job *m = j; m && n < TXQ_BATCH_MAX; m = m->next)
+			if (m->ahead == j->ahead)
+				same[n++] = m;
+		int rc = j->ahead(q->conn, same, n);
+		if (rc < 0)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 /* Every job of the batch in the open transaction, none under a savepoint, then COMMIT: STORE_OK when all ran
  * and the commit is durable, else the first failure (the transaction left for the caller to roll back). */
 static int run_optimistic(txq *q, struct txq_job *batch)
 {
+	int ahead = run_ahead(q, batch);
+	if (ahead < 0)
+		return ahead;
 	for (struct txq_job *j = batch; j; j = j->next)
 		if ((j->rc = j->run(q->conn, j->arg)) < 0)
 			return j->rc;

@@ -39,6 +39,11 @@ struct txq_job {
 	/* The job may run twice: it writes nothing but to the database, and sets its outputs afresh each run.
 	 * A batch of such jobs first runs without a savepoint each (see run_batch in txq.c). */
 	bool replayable;
+	/* May be NULL. Before a batch of replayable jobs first runs (no savepoints), called once in its transaction
+	 * with the batch's jobs that name this same function, in order: it may ask the store about all of them at
+	 * once (intake: store_source_absent_ahead) so that each job asks less. What it learns must only spare
+	 * reads, never change a job's outcome; a failure (negative) runs the batch as if its first pass had failed. */
+	int (*ahead)(store_conn *c, struct txq_job *const *jobs, int n);
 	struct txq_job *next;
 };
 

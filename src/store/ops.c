@@ -787,13 +787,16 @@ enum stmt_id {
 	S_MEMBERS,
 	S_SOURCE_INSERT,
 	S_SOURCE_FIND,
+	S_SOURCE_ABSENT,
 	S_EVENT_INSERT,
 	S_SOURCE_EVENT_INSERT,
+	S_SOURCE_EVENT_KEYS_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
 	S_EVENT_COUNT,
 	S_AUDIT_APPEND,
+	S_AUDIT_APPEND_HELD,
 	S_AUDIT_COUNT,
 	S_AUDIT_LAST,
 	S_AUDIT_EACH,
@@ -1184,12 +1187,14 @@ static const char *const stmt_sql[S__COUNT] = {
 		      "WHERE m.household_id = ?1 AND " VIEW_PERSON("p.id") " ORDER BY coalesce(p.dob, ''), p.id",
 	[S_SOURCE_INSERT] = "INSERT INTO source_record(agency, source_ref, payload_hash, payload, person_id, link_score, "
 			    "link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id",
+	/* [S_SOURCE_ABSENT]: PostgreSQL's only (pg_override); elsewhere store_source_find asks each time */
 	[S_SOURCE_FIND] = "SELECT s.id, s.payload_hash, s.person_id, s.link_score, s.received_at, coalesce(e.id, 0) "
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
+	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -1200,6 +1205,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
 			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)" SQL_DEFERRED,
+	/* [S_AUDIT_APPEND_HELD]: PostgreSQL's only (pg_override); elsewhere S_AUDIT_APPEND a row */
 	[S_AUDIT_COUNT] = "SELECT count(*) FROM audit",
 	[S_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	[S_AUDIT_EACH] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit ORDER BY id",
@@ -1725,6 +1731,21 @@ static const char *const pg_override[S__COUNT] = {
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
+	/* S_SOURCE_EVENT_INSERT with the record's blocking keys on its person (?14), written as S_BLOCK_ADD writes
+	 * them (issue 17: one statement a record fewer). S_BLOCK_ADD's NOT EXISTS reads person_block_key as the
+	 * statement began, which holds every key written before it, as a statement of its own would; its foreign
+	 * key to the source record is checked at the statement's end, where s's row is there. */
+	[S_SOURCE_EVENT_KEYS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
+				       "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+				       NOW_SQL ") RETURNING id), e(id, source_id) AS (INSERT INTO event(person_id, "
+				       "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+				       "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
+				       "source_record_id), k AS (INSERT INTO person_block_key(key, person_id, source_record_id) "
+				       "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
+				       "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
+				       "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+				       "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING) "
+				       "SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -1756,6 +1777,18 @@ static const char *const pg_override[S__COUNT] = {
 			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
 			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
 			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+	/* of the pairs (agency, source_ref) given as two arrays, the positions (from 1) of those not stored: each a
+	 * look-up of the unique index (store_source_absent_ahead) */
+	[S_SOURCE_ABSENT] = "SELECT r.i FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
+			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
+			    "AND s.source_ref = r.ref OFFSET 0)",
+	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
+	 * each column an array literal, the hash in hex (issue 17: one statement a transaction, not one an entry) */
+	[S_AUDIT_APPEND_HELD] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
+				"SELECT r.id, r.at, r.actor, r.action, nullif(r.child_id, 0), r.object, r.detail, "
+				"decode(r.hash, 'hex') FROM unnest(?1::bigint[], ?2::text[], ?3::text[], ?4::text[], "
+				"?5::bigint[], ?6::text[], ?7::text[], ?8::text[]) "
+				"AS r(id, at, actor, action, child_id, object, detail, hash)" SQL_DEFERRED,
 	/* S_BLOCK_ADD with OFFSET 0 in its NOT EXISTS, which keeps it a subplan run for each key (an index look-up
 	 * of the key and the person) rather than an anti-join: the generic plan of the join read every key of the
 	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU") */
@@ -1788,6 +1821,47 @@ static const char *const pg_override[S__COUNT] = {
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
 
+/* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; its "}" added where it is bound) */
+struct text_array {
+	char *s;
+	size_t len, cap;
+};
+
+/* Room for extra more bytes and the closing brace in an array literal. */
+static bool text_array_reserve(struct text_array *h, size_t extra)
+{
+	size_t need = h->len + extra + 2;
+	if (need <= h->cap)
+		return true;
+	size_t cap = h->cap ? h->cap : 1024;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(h->s, cap);
+	if (!p)
+		return false;
+	h->s = p;
+	h->cap = cap;
+	return true;
+}
+
+/* One element of a text array literal, quoted (so that no value reads as NULL), '"' and '\' escaped. */
+static void text_array_put(struct text_array *h, const char *v)
+{
+	char sep = h->len ? ',' : '{';
+	h->s[h->len++] = sep;
+	h->s[h->len++] = '"';
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			h->s[h->len++] = '\\';
+		h->s[h->len++] = *v;
+	}
+	h->s[h->len++] = '"';
+}
+
+#define AUDIT_HELD_COLS 8
+/* Entries held at most before they are sent anyway (a bound on the statement's size, not a tuning) */
+#define AUDIT_HELD_MAX 4096
+
 /* ---- connections and the pool ------------------------------------------------------------------------ */
 
 /* The engine behind a store: one driver, a pool of its connections. The ops below see only sql.h. */
@@ -1806,6 +1880,18 @@ struct sq_conn {
 	bool audit_head_known;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
+	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
+	 * column ("{\"..\",..."), written as one statement (S_AUDIT_APPEND_HELD) before COMMIT, a savepoint's
+	 * start and release, and any statement naming the audit table; dropped with a rollback (audit_held_*) */
+	struct text_array held[AUDIT_HELD_COLS];
+	int held_n;
+	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
+	 * answers one store_source_find (used), and none once a source record with it is written */
+	struct absent_pair {
+		char *key;
+		bool used;
+	} *absent;
+	int absent_n, absent_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -1855,6 +1941,11 @@ static void conn_free(struct sq_conn *c)
 		sql_finalize_all(c->db);
 		c->db->drv->close(c->db);
 	}
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		free(c->held[i].s);
+	for (int i = 0; i < c->absent_n; i++)
+		free(c->absent[i].key);
+	free(c->absent);
 	free(c);
 }
 
@@ -1895,9 +1986,36 @@ static struct sq_conn *conn_new(struct sq_store *st, bool reader, char *err, siz
 	return c;
 }
 
+static int audit_held_flush(struct sq_conn *c);
+
+static void audit_held_drop(struct sq_conn *c)
+{
+	c->held_n = 0;
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		c->held[i].len = 0;
+}
+
+static void absent_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->absent_n; i++)
+		free(c->absent[i].key);
+	c->absent_n = 0;
+}
+
+/* Whether the engine's text of statement id names the audit table (held entries are sent before it runs). */
+static bool names_audit(const sql_db *db, enum stmt_id id)
+{
+	const char *t = sql_override(db, (int)id);
+	if (!t)
+		t = stmt_sql[id];
+	return t && strstr(t, "audit");
+}
+
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
+	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
+		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
 	if (s && sql_bind_parameter_count(s) >= SQL_NOW_PARAM) {
 		ts_format_utc(clock_now(), c->now);
@@ -2070,6 +2188,8 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
+	audit_held_drop(c); /* with that transaction */
+	absent_drop(c);
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
@@ -2336,6 +2456,8 @@ static void forget(store_conn *c)
 {
 	CONN(c)->audit_head_known = false;
 	CONN(c)->model_id_known = -1;
+	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
+	absent_drop(CONN(c));
 }
 
 static int sq_begin(store_conn *c)
@@ -2352,8 +2474,11 @@ static int sq_begin_read(store_conn *c)
  * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
 static int sq_commit(store_conn *c)
 {
+	int rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
 	forget(c);
-	int rc = sql_commit(CONN(c)->db);
+	if (rc != STORE_OK)
+		return rc;
+	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
 static int sq_rollback(store_conn *c)
@@ -2361,8 +2486,18 @@ static int sq_rollback(store_conn *c)
 	forget(c);
 	return sql_rollback(CONN(c)->db);
 }
-static int sq_savepoint(store_conn *c) { return run(stmt(CONN(c), S_SAVEPOINT)); }
-static int sq_release(store_conn *c) { return run(stmt(CONN(c), S_RELEASE)); }
+/* Held audit entries are sent before a savepoint starts (a rollback to it then drops only those after it) and
+ * before it is released (a refusal fails the job it belongs to: service/txq.c). */
+static int sq_savepoint(store_conn *c)
+{
+	int rc = audit_held_flush(CONN(c));
+	return rc ? rc : run(stmt(CONN(c), S_SAVEPOINT));
+}
+static int sq_release(store_conn *c)
+{
+	int rc = audit_held_flush(CONN(c));
+	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
+}
 
 static int sq_savepoint_rollback(store_conn *c)
 {
@@ -2796,8 +2931,115 @@ static void bind_source(sql_stmt *s, const struct store_source_record *r)
 	text(s, 7, r->link_rule);
 }
 
+/* strcmp's order of the key against "agency\x1fsource_ref" */
+static int absent_cmp(const char *key, const char *agency, const char *ref)
+{
+	size_t la = strlen(agency);
+	int d = strncmp(key, agency, la);
+	if (d)
+		return d;
+	if (key[la] != '\x1f')
+		return (unsigned char)key[la] - 0x1f;
+	return strcmp(key + la + 1, ref);
+}
+
+/* Whether store_source_absent_ahead found (agency, ref) not stored and no find or write has used that since;
+ * marks it used. */
+static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
+{
+	int lo = 0, hi = k->absent_n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, d = absent_cmp(k->absent[mid].key, agency, ref);
+		if (d == 0) {
+			bool fresh = !k->absent[mid].used;
+			k->absent[mid].used = true;
+			return fresh;
+		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int absent_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct absent_pair *)a)->key, ((const struct absent_pair *)b)->key);
+}
+
+static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
+{
+	struct sq_conn *k = CONN(c);
+	absent_drop(k);
+	if (n <= 0 || !sql_override(k->db, S_SOURCE_ABSENT) || !k->db->drv->in_transaction(k->db))
+		return STORE_OK;
+	struct text_array col[2] = {{0}};
+	int rc = STORE_EIO;
+	if (k->absent_cap < n) {
+		struct absent_pair *p = realloc(k->absent, (size_t)n * sizeof *p);
+		if (!p)
+			return STORE_EIO;
+		k->absent = p;
+		k->absent_cap = n;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *v[2] = {agency[i] ? agency[i] : "", source_ref[i] ? source_ref[i] : ""};
+		for (int j = 0; j < 2; j++) {
+			if (!text_array_reserve(&col[j], 2 * strlen(v[j]) + 3))
+				goto out;
+			text_array_put(&col[j], v[j]);
+		}
+	}
+	sql_stmt *s = stmt(k, S_SOURCE_ABSENT);
+	if (!s)
+		goto out;
+	for (int j = 0; j < 2; j++) {
+		col[j].s[col[j].len] = '}';
+		col[j].s[col[j].len + 1] = '\0';
+		sql_bind_text(s, j + 1, col[j].s, (int)col[j].len + 1);
+	}
+	int r;
+	while ((r = sql_step(s)) == SQL_ROW) {
+		int64_t i = sql_column_int64(s, 0) - 1;
+		if (i < 0 || i >= n)
+			continue;
+		const char *a = agency[i] ? agency[i] : "", *ref = source_ref[i] ? source_ref[i] : "";
+		size_t la = strlen(a), lr = strlen(ref);
+		char *key = malloc(la + lr + 2);
+		if (!key)
+			break;
+		memcpy(key, a, la);
+		key[la] = '\x1f';
+		memcpy(key + la + 1, ref, lr + 1);
+		k->absent[k->absent_n++] = (struct absent_pair){.key = key};
+	}
+	rc = map_rc(r);
+	sql_reset(s);
+	if (rc != STORE_OK) {
+		absent_drop(k);
+		goto out;
+	}
+	/* sorted for absent_take, one entry a pair: a pair sent twice in the batch answers its first find only */
+	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_key_cmp);
+	int m = 0;
+	for (int i = 0; i < k->absent_n; i++) {
+		if (m > 0 && strcmp(k->absent[m - 1].key, k->absent[i].key) == 0)
+			free(k->absent[i].key);
+		else
+			k->absent[m++] = k->absent[i];
+	}
+	k->absent_n = m;
+out:
+	free(col[0].s);
+	free(col[1].s);
+	return rc;
+}
+
 static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
 {
+	if (CONN(c)->absent_n)
+		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
 	if (!s)
 		return STORE_EIO;
@@ -2811,6 +3053,10 @@ static int sq_source_insert(store_conn *c, const struct store_source_record *r, 
 static int sq_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
 			  bool *found)
 {
+	if (CONN(c)->absent_n && absent_take(CONN(c), agency, source_ref ? source_ref : "")) {
+		*found = false; /* not stored when the batch began, and neither found nor written since */
+		return STORE_OK;
+	}
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_FIND);
 	if (!s)
 		return STORE_EIO;
@@ -2853,21 +3099,29 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	return rc;
 }
 
+static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
+
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
+	if (CONN(c)->absent_n)
+		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
 	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
 		struct store_event x = *e;
 		int rc = sq_source_insert(c, r, source_id);
 		if (rc != STORE_OK)
 			return rc;
 		x.source_record_id = *source_id;
-		return sq_event_insert(c, &x, event_id);
+		if ((rc = sq_event_insert(c, &x, event_id)) != STORE_OK || !r->block_keys)
+			return rc;
+		return sq_block_keys_add(c, r->person_id, *source_id, r->block_keys);
 	}
-	sql_stmt *s = stmt(CONN(c), S_SOURCE_EVENT_INSERT);
+	sql_stmt *s = stmt(CONN(c), r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT);
 	if (!s)
 		return STORE_EIO;
 	bind_source(s, r);
+	if (r->block_keys)
+		text(s, 14, r->block_keys);
 	sql_bind_int64(s, 8, e->person_id);
 	text(s, 9, e->agency);
 	text(s, 10, e->kind);
@@ -3017,8 +3271,67 @@ static int sq_event_kinds(store_conn *c, const struct store_view *v, int64_t per
 
 /* ---- audit ------------------------------------------------------------------------------------------- */
 
+/* Holds an entry for S_AUDIT_APPEND_HELD (PostgreSQL, inside a write transaction). STORE_EIO when out of memory,
+ * with nothing of it held. */
+static int audit_hold(struct sq_conn *k, const struct store_audit *a)
+{
+	char id[24], child[24], hex[2 * STORE_AUDIT_HASH_LEN + 1];
+	snprintf(id, sizeof id, "%lld", (long long)a->id);
+	snprintf(child, sizeof child, "%lld", (long long)a->child_id);
+	for (int i = 0; i < STORE_AUDIT_HASH_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", a->hash[i]);
+	const char *v[AUDIT_HELD_COLS] = {id, a->at, a->actor, a->action, child, a->object, a->detail, hex};
+	for (int i = 0; i < AUDIT_HELD_COLS; i++) {
+		if (!v[i])
+			v[i] = "";
+		if (!text_array_reserve(&k->held[i], 2 * strlen(v[i]) + 3))
+			return STORE_EIO;
+	}
+	for (int i = 0; i < AUDIT_HELD_COLS; i++)
+		text_array_put(&k->held[i], v[i]);
+	k->held_n++;
+	return STORE_OK;
+}
+
+/* The held entries as one statement (sent without waiting: a refusal is answered with the next statement that
+ * waits, at the latest the COMMIT or RELEASE). */
+static int audit_held_flush(struct sq_conn *c)
+{
+	if (c->held_n == 0)
+		return STORE_OK;
+	c->held_n = 0; /* before stmt(), which would flush again */
+	sql_stmt *s = stmt(c, S_AUDIT_APPEND_HELD);
+	int rc = STORE_EIO;
+	if (s) {
+		for (int i = 0; i < AUDIT_HELD_COLS; i++) {
+			c->held[i].s[c->held[i].len] = '}';
+			c->held[i].s[c->held[i].len + 1] = '\0';
+			sql_bind_text(s, i + 1, c->held[i].s, (int)c->held[i].len + 1);
+		}
+		rc = run(s);
+	}
+	audit_held_drop(c);
+	if (rc != STORE_OK)
+		c->audit_head_known = false;
+	return rc;
+}
+
 static int sq_audit_append(store_conn *c, const struct store_audit *a)
 {
+	struct sq_conn *h = CONN(c);
+	if (a->hash && a->id > 0 && sql_override(h->db, S_AUDIT_APPEND_HELD) && h->db->drv->in_transaction(h->db)) {
+		/* issue 17: nothing a write transaction does reads these back but the chain's head, kept below; a
+		 * statement that reads the audit table sends them first (stmt) */
+		int rc = audit_hold(h, a);
+		if (rc == STORE_OK && h->held_n >= AUDIT_HELD_MAX)
+			rc = audit_held_flush(h);
+		h->audit_head_known = rc == STORE_OK;
+		if (h->audit_head_known) {
+			h->audit_head_id = a->id;
+			memcpy(h->audit_head_hash, a->hash, STORE_AUDIT_HASH_LEN);
+		}
+		return rc;
+	}
 	sql_stmt *s = stmt(CONN(c), S_AUDIT_APPEND);
 	if (!s)
 		return STORE_EIO;
@@ -6979,6 +7292,7 @@ const struct store_ops store_sqlite_ops = {
 	.household_members = sq_household_members,
 	.source_insert = sq_source_insert,
 	.source_find = sq_source_find,
+	.source_absent_ahead = sq_source_absent_ahead,
 	.event_insert = sq_event_insert,
 	.source_event_insert = sq_source_event_insert,
 	.rule_events = sq_rule_events,

@@ -220,6 +220,11 @@ int store_source_find(store_conn *c, const char *agency, const char *source_ref,
 	return c->ops->source_find(c, agency, source_ref, out, found);
 }
 
+int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
+{
+	return c->ops->source_absent_ahead(c, agency, source_ref, n);
+}
+
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 {
 	return c->ops->event_insert(c, e, id);

@@ -21,12 +21,21 @@ struct store_source_record {
 	const char *link_rule; /* how the person was found: "nhs", "upn", "name_dob", "new" */
 	char received_at[STORE_TS_LEN + 1];
 	int64_t event_id; /* filled by store_source_find */
+	/* store_source_event_insert: the blocking keys the record gives its person (a JSON array of strings, as
+	 * store_block_keys_add takes), written with it; NULL for none */
+	const char *block_keys;
 };
 
 int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id);
 /* Finds by (agency, source_ref); out->source_ref/payload/link_rule are not filled. */
 int store_source_find(store_conn *c, const char *agency, const char *source_ref, struct store_source_record *out,
 		      bool *found);
+/* Inside a write transaction, the n pairs (agency[i], source_ref[i]) a batch of intake jobs will look up, asked
+ * at once (issue 17): on PostgreSQL one statement, and each pair not stored answers its first store_source_find
+ * as not found with no statement, until a source record with it is written (then the find asks, and sees it).
+ * Forgotten when the transaction ends or rolls back to a savepoint, and at the next call. SQLite: nothing (its finds cost no
+ * round trip). A failure leaves the transaction for the caller to roll back, as any statement's. */
+int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n);
 
 struct store_event {
 	int64_t id;
@@ -41,8 +50,9 @@ struct store_event {
 };
 
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
-/* A source record and its event (e->source_record_id is the new record's): on PostgreSQL one statement, one
- * round trip (issue 17); elsewhere store_source_insert then store_event_insert. A refusal writes neither. */
+/* A source record and its event (e->source_record_id is the new record's), and r->block_keys on r->person_id
+ * as store_block_keys_add writes them: on PostgreSQL one statement, one round trip (issue 17); elsewhere
+ * store_source_insert, store_event_insert, store_block_keys_add. A refusal writes none of them. */
 int store_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 			      int64_t *source_id, int64_t *event_id);
 

@@ -85,6 +85,7 @@ struct pjob {
 	const char *kind; /* "nhs", or a kind the identifier table's CHECK refuses */
 	bool own_failure; /* the job ignores the refusal and fails for a reason of its own (-42) */
 	bool replayable;  /* txq_job.replayable: the batch runs first with no savepoints */
+	bool dup_audit;   /* the job also appends an audit entry whose id the chain already has (refused) */
 	int runs;         /* how many times the writer ran it */
 	bool done;
 };
@@ -102,6 +103,15 @@ static int pjob_run(store_conn *c, void *arg)
 				.detail = ""};
 	if ((rc = audit_append(c, &a)) != STORE_OK)
 		return rc;
+	if (j->dup_audit) {
+		/* SQLite refuses it at once; PostgreSQL holds the entry (ops.c, S_AUDIT_APPEND_HELD) and the refusal
+		 * comes when the held entries are sent: at the COMMIT, or at this job's RELEASE */
+		uint8_t hash[STORE_AUDIT_HASH_LEN] = {0};
+		struct store_audit dup = {.id = 1, .at = "2026-12-01T10:00:00Z", .actor = "test", .action = "child.view",
+					  .child_id = person, .object = "person", .detail = "", .hash = hash};
+		if ((rc = store_audit_append(c, &dup)) != STORE_OK)
+			return rc;
+	}
 	if (j->own_failure) {
 		/* on PostgreSQL the refusal is still on its way when the job gives up: its ROLLBACK TO comes
 		 * first on this connection, in a transaction the refusal has aborted */
@@ -283,6 +293,28 @@ static void replayable_batch_with_an_own_failure_fails_that_job_alone(void **sta
 	assert_chain(f->st, 4);
 }
 
+/* A held audit entry the database refuses (PostgreSQL: sent with the others of the transaction as one
+ * statement) fails its job alone too; the others' entries, held in the same pass, are written once. */
+static void replayable_batch_with_a_refused_audit_entry_fails_that_job_alone(void **state)
+{
+	struct fx *f = *state;
+	struct batch b;
+	struct pjob jobs[NJOBS] = {
+		{.b = &b, .key = "aud-before", .kind = "nhs", .replayable = true},
+		{.b = &b, .key = "aud-refused", .kind = "nhs", .replayable = true, .dup_audit = true},
+		{.b = &b, .key = "aud-after", .kind = "nhs", .replayable = true},
+	};
+	assert_int_equal(run_batch_of(f, &b, jobs), 2);
+	assert_int_equal(jobs[0].tj.rc, 0);
+	assert_true(jobs[1].tj.rc < 0);
+	assert_int_equal(jobs[2].tj.rc, 0);
+	assert_int_equal(jobs[0].runs, 2); /* the first pass failed (at its COMMIT on PostgreSQL) and ran again */
+	assert_true(keyed(f->st, "aud-before") > 0);
+	assert_int_equal(keyed(f->st, "aud-refused"), 0);
+	assert_true(keyed(f->st, "aud-after") > 0);
+	assert_chain(f->st, 4);
+}
+
 /* After an optimistic pass failed, the next batches run under savepoints from the start: a feed that keeps
  * sending a record the store refuses does not make every batch it lands in run twice. */
 static void after_a_failed_pass_the_next_batch_runs_once(void **state)
@@ -413,6 +445,7 @@ struct se_arg {
 	int64_t person, source_id, event_id;
 	uint64_t statements, round_trips;
 	int runs;
+	const char *keys; /* store_source_record.block_keys */
 };
 
 static int source_event(store_conn *c, void *arg)
@@ -428,6 +461,7 @@ static int source_event(store_conn *c, void *arg)
 	r.person_id = a->person;
 	r.link_score = 1.0;
 	r.link_rule = "record";
+	r.block_keys = a->keys;
 	struct store_event e;
 	memset(&e, 0, sizeof e);
 	e.person_id = a->person;
@@ -471,6 +505,44 @@ static void source_and_event_take_one_round_trip(void **state)
 	assert_int_equal(got.id, a.source_id);
 	assert_int_equal(got.event_id, a.event_id);
 	assert_int_equal(got.person_id, a.person);
+}
+
+/* ---- and the record's blocking keys in the same statement (PostgreSQL) ---- */
+
+static int count_id(int64_t id, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void source_event_and_keys_take_one_statement(void **state)
+{
+	struct fx *f = *state;
+	struct se_arg a = {.keys = "[\"gdob:pipe|2016-05-03\",\"pc:ab12cd|pipe\"]"};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK); /* prepared now; a second record's keys */
+	assert_true(a.source_id > 0 && a.event_id > 0);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(a.statements, 3); /* the record, its event, its keys */
+	} else {
+		assert_int_equal(a.statements, 1);
+		assert_int_equal(a.round_trips, 1);
+	}
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	int n = 0;
+	assert_int_equal(store_block_candidates(c, "[\"pc:ab12cd|pipe\"]", 10, count_id, &n), STORE_OK);
+	assert_int_equal(n, 1); /* the person, found by a key its records gave */
+	n = 0;
+	assert_int_equal(store_block_candidates(c, "[\"gdob:pipe|2016-05-03\"]", 10, count_id, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", "se-2", &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.event_id, a.event_id);
 }
 
 /* ---- the rules' read: the child's events and the housemates' incidents, one round trip (PostgreSQL) ---- */
@@ -620,6 +692,132 @@ static void audit_appends_read_the_chain_once(void **state)
 	assert_chain(f->st, 6);
 }
 
+/* Entries held back inside a write transaction (PostgreSQL) are there for a read of the audit table in it. */
+struct held_arg {
+	int64_t count;
+	uint64_t statements;
+};
+
+static int appends_then_count(store_conn *c, void *arg)
+{
+	struct held_arg *h = arg;
+	uint64_t s0, r0, s1, r1;
+	struct store_audit a = {.actor = "test", .action = "child.view", .object = "x", .detail = ""};
+	int rc = audit_append(c, &a);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++)
+		rc = audit_append(c, &a);
+	store_conn_counters(c, &s1, &r1);
+	h->statements = s1 - s0;
+	return rc == STORE_OK ? store_audit_count(c, &h->count) : rc;
+}
+
+static void held_audit_entries_are_read_in_their_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct held_arg h = {0};
+	assert_int_equal(txq_exec(f->st, appends_then_count, &h), STORE_OK);
+	assert_int_equal(h.count, 3);
+	/* the second and third entries: a statement each on SQLite; held, none sent yet, on PostgreSQL */
+	assert_int_equal(h.statements, strcmp(fx_engine(), "sqlite") == 0 ? 2 : 0);
+	assert_int_equal(txq_exec(f->st, appends_then_count, &h), STORE_OK);
+	assert_int_equal(h.count, 6);
+	assert_chain(f->st, 6);
+}
+
+/* ---- a batch's records asked about at once (store_source_absent_ahead, intake's txq `ahead`) ---- */
+
+static int source_of(store_conn *c, int64_t person, const char *agency, const char *ref)
+{
+	struct store_source_record r;
+	int64_t id = 0;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "%s", agency);
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person;
+	r.link_score = 1.0;
+	r.link_rule = "new";
+	return store_source_insert(c, &r, &id);
+}
+
+struct ahead_arg {
+	int64_t person;
+	bool found[6];
+	uint64_t statements; /* of the first three finds */
+};
+
+static int stored_before(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	int rc;
+	const char *agencies[3] = {"police", "health", "education"};
+	for (int i = 0; i < 3; i++)
+		if ((rc = store_agency_upsert(c, agencies[i], agencies[i])) != STORE_OK)
+			return rc;
+	a->person = insert_keyed(c, "ahead", &rc);
+	return rc == STORE_OK ? source_of(c, a->person, "police", "ahead-stored") : rc;
+}
+
+static int finds_after_ahead(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	/* police/ahead-new comes twice, as two records of one batch could */
+	const char *agency[5] = {"police", "police", "health", "police", "education"};
+	const char *ref[5] = {"ahead-stored", "ahead-new", "ahead-new", "ahead-new", "ahead-written"};
+	struct store_source_record out;
+	uint64_t s0, r0, s1, r1;
+	int rc = store_source_absent_ahead(c, agency, ref, 5);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 3 && rc == STORE_OK; i++)
+		rc = store_source_find(c, agency[i], ref[i], &out, &a->found[i]);
+	store_conn_counters(c, &s1, &r1);
+	a->statements = s1 - s0;
+	/* written by the batch's first record with the pair: the second's find sees it */
+	if (rc == STORE_OK)
+		rc = source_of(c, a->person, "police", "ahead-new");
+	if (rc == STORE_OK)
+		rc = store_source_find(c, "police", "ahead-new", &out, &a->found[3]);
+	/* written before any find of it */
+	if (rc == STORE_OK)
+		rc = source_of(c, a->person, "education", "ahead-written");
+	if (rc == STORE_OK)
+		rc = store_source_find(c, "education", "ahead-written", &out, &a->found[4]);
+	/* not asked about ahead */
+	if (rc == STORE_OK)
+		rc = store_source_find(c, "police", "ahead-other", &out, &a->found[5]);
+	return rc;
+}
+
+/* Runs fn in a write transaction that is rolled back. */
+static void rolled_back(struct fx *f, txq_fn fn, void *arg)
+{
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(fn(c, arg), STORE_OK);
+	assert_int_equal(store_rollback(c), STORE_OK);
+	store_conn_put(f->st, c);
+}
+
+static void source_records_asked_about_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct ahead_arg a = {0};
+	assert_int_equal(txq_exec(f->st, stored_before, &a), STORE_OK);
+	rolled_back(f, finds_after_ahead, &a); /* the first run prepares the statements */
+	memset(a.found, 0, sizeof a.found);
+	rolled_back(f, finds_after_ahead, &a);
+	assert_true(a.found[0]);
+	assert_false(a.found[1]);
+	assert_false(a.found[2]);
+	/* PostgreSQL asked for the stored one alone; SQLite asks each time */
+	assert_int_equal(a.statements, strcmp(fx_engine(), "sqlite") == 0 ? 3 : 1);
+	assert_true(a.found[3]);
+	assert_true(a.found[4]);
+	assert_false(a.found[5]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,12 +826,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(replayable_batch_commits_in_one_pass, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(replayable_batch_with_a_refused_write_fails_that_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(replayable_batch_with_an_own_failure_fails_that_job_alone, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(replayable_batch_with_a_refused_audit_entry_fails_that_job_alone, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(after_a_failed_pass_the_next_batch_runs_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(held_audit_entries_are_read_in_their_transaction, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_records_asked_about_at_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
