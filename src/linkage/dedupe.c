@@ -1553,8 +1553,8 @@ static bool twin_components(struct uf *u, const struct linkage_rec *recs, uint32
  * B, B would take it, A and B refuse each other (different identifiers, a hard edge, the names or sex rules),
  * and either the link to B is no more than link_w bits weaker than this one (the link threshold's odds: the
  * difference of two match weights is the log2 likelihood ratio of "A's child" against "B's"), or
- * (stray_name) the given names B holds are at least as close to x's as A's are (name_evidence: the model's
- * weight of the closest given-name level). A twin's one record written with the other twin's form of the name
+ * (stray_name) A and B could be twins (twin_components) and the given names B holds are at least as close to
+ * x's as A's are (name_evidence: the model's weight of the closest given-name level). A twin's one record written with the other twin's form of the name
  * links to both, and nothing in it says which child it is. The whole weights alone do not say it: twins share
  * the family name, the home and the birthday, so a link that is heavier in all because the record and one
  * twin's records carry the family's address says nothing of which child (OLU, a short form of both twins'
@@ -1645,8 +1645,9 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			done[i] = 1;
 	}
 	/* With stray_name a nameless component's candidates between the thresholds (cannot 3) are weighed too,
-	 * and whatever the weights: with no given name, what a link's weight holds is the family's evidence
-	 * (name, home, birthday), as good for one twin as for the other. */
+	 * and whatever the weights when the two components could be twins (twin_components): with no given
+	 * name, what a link's weight holds is the family's evidence (name, home, birthday), as good for one
+	 * twin as for the other; not for siblings of different birthdays. */
 	bool by_name = off != NULL;
 	for (size_t i = 0; i < ns; i++) {
 		bool cand = by_name && s[i].weak && s[i].cannot == 3 && !(held && (held[s[i].a] || held[s[i].b]));
