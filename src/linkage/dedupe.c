@@ -937,11 +937,20 @@ struct score_job {
  * same sound, a middle name: Abdullahi and Abdi, Evie and Ava), family names related and birthdays equal
  * or nearly. Returns the given name's level then (for names in each other's fields, the weaker of the two
  * crossed levels), else 0. */
+/* The family's part of twinlike(): birthdays equal or nearly (a typo, a swap, one part off by one), family
+ * names given and related (for names in each other's fields, given). */
+static bool twin_family(linkage_gamma g)
+{
+	unsigned family = linkage_gamma_level(g, LF_FAMILY), dob = linkage_gamma_level(g, LF_DOB);
+	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || family == LINKAGE_LEVEL_NULL)
+		return false;
+	return (g & LINKAGE_GAMMA_CROSSED) || family != LN_ELSE;
+}
+
 static unsigned twinlike(linkage_gamma g)
 {
 	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY);
-	unsigned dob = linkage_gamma_level(g, LF_DOB);
-	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || family == LINKAGE_LEVEL_NULL)
+	if (!twin_family(g))
 		return 0;
 	if (g & LINKAGE_GAMMA_CROSSED) {
 		/* names in each other's fields: the two crossed levels together stand for the given name */
@@ -1525,13 +1534,27 @@ static double name_evidence(struct uf *u, const struct linkage_rec *recs, uint32
 	return best;
 }
 
+/* Whether components ra and rb could be twins: a record of each (one per given name they hold) that the
+ * family's part of twinlike() pairs (twin_family: birthdays equal or nearly, family names related). Twins share
+ * the family name, the home and the birthday, so between them the family's evidence says nothing of which
+ * child; between siblings of different birthdays or two children of different NHS numbers it does
+ * (stray_hold, merge_weak). */
+static bool twin_components(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++)
+			if (twin_family(linkage_compare(&recs[u->names[ra][i]], &recs[u->names[rb][j]])))
+				return true;
+	return false;
+}
+
 /* A lone record joined by a twin-like or weak link (stray): x, alone after the first pass, about to join
  * component A by link i. It is held out (for review) when it also has an accepted link to another component
  * B, B would take it, A and B refuse each other (different identifiers, a hard edge, the names or sex rules),
  * and either the link to B is no more than link_w bits weaker than this one (the link threshold's odds: the
  * difference of two match weights is the log2 likelihood ratio of "A's child" against "B's"), or
- * (stray_name) the given names B holds are at least as close to x's as A's are (name_evidence: the model's
- * weight of the closest given-name level). A twin's one record written with the other twin's form of the name
+ * (stray_name) A and B could be twins (twin_components) and the given names B holds are at least as close to
+ * x's as A's are (name_evidence: the model's weight of the closest given-name level). A twin's one record written with the other twin's form of the name
  * links to both, and nothing in it says which child it is. The whole weights alone do not say it: twins share
  * the family name, the home and the birthday, so a link that is heavier in all because the record and one
  * twin's records carry the family's address says nothing of which child (OLU, a short form of both twins'
@@ -1558,7 +1581,7 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
 			if (lk[k] == i || hold[y] || B == A || B == rx || o->cannot)
 				continue;
-			/* near: within the odds; as close: B's names (stray_name) */
+			/* near: within the odds; as close: B's names (stray_name), between possible twins only */
 			bool near = o->weight >= l->weight - link_w;
 			double gb = by_name ? name_evidence(u, recs, B, &recs[x]) : -INFINITY;
 			bool as_close = gb > -INFINITY && gb >= ga;
@@ -1566,7 +1589,7 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 				continue;
 			if (uf_conflict(u, recs, rx, B, o->idmatch, o->bridge, o->same_name, o->twin_level, o->middle, &tw))
 				continue;
-			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw)) {
+			if (uf_conflict(u, recs, A, B, false, false, false, 0, 0, &tw) && (near || twin_components(u, recs, A, B))) {
 				*out = x;
 				return true;
 			}
@@ -1622,8 +1645,9 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			done[i] = 1;
 	}
 	/* With stray_name a nameless component's candidates between the thresholds (cannot 3) are weighed too,
-	 * and whatever the weights: with no given name, what a link's weight holds is the family's evidence
-	 * (name, home, birthday), as good for one twin as for the other. */
+	 * and whatever the weights when the two components could be twins (twin_components): with no given
+	 * name, what a link's weight holds is the family's evidence (name, home, birthday), as good for one
+	 * twin as for the other; not for siblings of different birthdays. */
 	bool by_name = off != NULL;
 	for (size_t i = 0; i < ns; i++) {
 		bool cand = by_name && s[i].weak && s[i].cannot == 3 && !(held && (held[s[i].a] || held[s[i].b]));
@@ -1666,8 +1690,10 @@ static int merge_weak(struct uf *u, const struct linkage_rec *recs, size_t n, co
 			bool twins;
 			if (t == t1 || t == v[i].self)
 				continue;
+			/* whatever the weights (stray_name) between possible twins only: siblings of different
+			 * birthdays, or two children of different NHS numbers, are told apart by the family's evidence */
 			if ((uf_conflict(u, recs, t1, t, false, false, false, 0, 0, &twins) || weak_conflict(u, recs, t1, t, &twins)) &&
-			    (by_name || first->weight - l->weight < link_w))
+			    ((!l->cannot && first->weight - l->weight < link_w) || (by_name && twin_components(u, recs, t1, t))))
 				hold = true;
 		}
 		if (hold) {

@@ -1222,6 +1222,57 @@ static void clustering_stray_name_holds_short_form_between_twins(void **state)
 	linkage_result_free(&res);
 }
 
+/* The same short form between a brother and an older brother, not twins: Oluwadamilare's three records at
+ * the family's address, born 2015-04-30, and Oluoludhe's two at the postcode only, born 2009-04-30 (the day
+ * and month agree, not the year: the birthdays agree in two parts). OLU, born 2015-04-30 at the address,
+ * links to both and is equally close to both names; but the two components differ in the birthday, so the
+ * family's evidence (the birthday, the address) does say which child it is: stray_name holds a record by the
+ * names alone only between possible twins (twin_family), and OLU joins Oluwadamilare. With Oluoludhe born
+ * the same day (twins) it is held, for review. */
+static void clustering_stray_name_lets_siblings_record_join_its_child(void **state)
+{
+	char n1[11], n2[11];
+	unsigned long nine = 932127131;
+	while (!nhs_from(nine++, n1))
+		;
+	while (!nhs_from(nine++, n2))
+		;
+	struct linkage_rec r[6];
+	for (int i = 0; i < 3; i++)
+		r[i] = rec("Oluwadamilare", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", n1, "");
+	for (int i = 3; i < 5; i++)
+		r[i] = rec("Oluoludhe", "", "Akinola", "2009-04-30", "M", "WF1 7TA", "", n2, "");
+	r[5] = rec("OLU", "", "AKINOLA", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score to_a, to_b;
+	linkage_score(&m, &r[5], &r[0], &to_a);
+	linkage_score(&m, &r[5], &r[3], &to_b);
+	assert_int_equal(linkage_gamma_level(to_a.gamma, LF_GIVEN), linkage_gamma_level(to_b.gamma, LF_GIVEN));
+	assert_int_equal(linkage_gamma_level(linkage_compare(&r[0], &r[3]), LF_DOB), LD_PART);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(to_b.decision, LINKAGE_LINK);
+	assert_true(to_a.weight - to_b.weight > log2(0.99 / 0.01));
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[5], res.cluster[0]); /* joins its own child */
+	linkage_result_free(&res);
+	/* Twins (Oluoludhe born the same day): the names alone cannot say, and OLU is held, for review. */
+	for (int i = 3; i < 5; i++)
+		r[i] = rec("Oluoludhe", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "", n2, "");
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[5], 5);
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+}
+
 /* Twins Nathosgathie and Ilayda Yilmaz (a million records of style b): Nathosgathie's three records under her
  * NHS number at the family's address, Ilayda's two under hers with no address, and one record with no given
  * name at the family's address. It links to Nathosgathie's records (the address agrees) and only for review to
@@ -1641,6 +1692,7 @@ int main(void)
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
 		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
 		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),
+		cmocka_unit_test(clustering_stray_name_lets_siblings_record_join_its_child),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
