@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Linkage output of a build, for comparing two builds: the first 1,500 records of the synthetic area (seed 7)
+# Linkage output of a build, for comparing two builds: the first 1,500 records (RECORDS=N for more) of the synthetic area (seed 7)
 # sent one at a time (bench/intake_fixed.mjs, CLIENTS=1) into a fresh file; the source records (person, rule,
 # score), review tasks, persons, identifiers, blocking keys and alerts written to OUT without timestamps. Two builds whose linkage
 # is the same give identical files:
@@ -10,7 +10,7 @@ export SAFEGUARD_DATA_DIR=$w/data; mkdir -m 700 $w/data
 $bin migrate --db $db >/dev/null 2>&1
 for a in police health education social_care housing; do export "SAFEGUARD_TOKEN_${a^^}=$($bin token create --db $db --agency $a --scope events:write | tail -n 1)"; done
 $bin gen --out $w/area --families 12500 --seed 7 --today 2026-11-24 2>/dev/null
-head -n 1500 $w/area/events.jsonl > $w/ev.jsonl
+head -n "${RECORDS:-1500}" $w/area/events.jsonl > $w/ev.jsonl
 export SAFEGUARD_EVENTS=$w/ev.jsonl CLIENTS=1
 $bin serve --db $db --listen 127.0.0.1:0 >$w/out 2>$w/err & pid=$!
 for _ in $(seq 1 100); do grep -q listening $w/out 2>/dev/null && break; sleep 0.1; done
