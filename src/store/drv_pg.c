@@ -1035,6 +1035,8 @@ static const char *pg_errmsg(sql_db *d)
 
 static int pg_exec(sql_db *d, const char *script) { return pexec(PG(d), script); }
 
+static bool pg_in_tx(sql_db *d);
+
 static int pg_begin(sql_db *d, bool write)
 {
 	struct pg_db *p = PG(d);
@@ -1048,7 +1050,13 @@ static int pg_begin(sql_db *d, bool write)
 	 * is not waited for (issue 17): it is queued as a deferred statement is, and answered with the first
 	 * read, in that read's round trip (a page's snapshot took a round trip of its own for it). A BEGIN that
 	 * fails (the connection lost) fails that first read with its error, before any row is given. The last
-	 * snapshot's COMMIT, if its answer has not come yet (pg_commit), is read first in the same round trip. */
+	 * snapshot's COMMIT, if its answer has not come yet (pg_commit), is read first in the same round trip.
+	 * Never inside a transaction: its COMMIT is not waited for, nor its status read, which is safe only for
+	 * a transaction that this BEGIN ... READ ONLY opened (a write transaction's COMMIT must be waited for). */
+	if (pg_in_tx(d)) {
+		set_err(p, "a read snapshot cannot begin inside a transaction");
+		return STORE_EIO;
+	}
 	int q = p->ending ? end_read(p, false) : settle(p);
 	if (q != STORE_OK)
 		return q;
@@ -1083,7 +1091,10 @@ static int pg_commit(sql_db *d)
 	 * arrives, but reports the session idle (and lets idle_session_timeout end it) only at a Sync; without
 	 * one it stayed "active" until the connection's next use. The answer is read before the connection is
 	 * next used (end_read: from the pool's usable check, a step, the next snapshot's first read's drain).
-	 * It fails only with the connection, which is then of no use (end_read marks it lost). */
+	 * Its status is not checked as the waited COMMIT's is below (a COMMIT that answers ROLLBACK): harmless
+	 * here, since a read-only transaction has nothing to lose, and pg_begin opens a snapshot only outside any
+	 * transaction, so this COMMIT is never a write transaction's. It fails only with the connection, which
+	 * is then of no use (end_read marks it lost). */
 	if (snapshot && PQenterPipelineMode(p->conn)) {
 		p->head.statements++;
 		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || !PQpipelineSync(p->conn)) {

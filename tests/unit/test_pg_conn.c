@@ -11,7 +11,8 @@
  *    statement prepared again has nothing bound from its last use.
  *  - a write's answer waited for or not as the statement table marks it (SQL_DEFERRED, SQL_DEFERRED_ROWS).
  *  - a reader's snapshot's COMMIT, not waited for, ends the transaction on the server at once and leaves the
- *    session idle; a session ended while its answer is unread is found unusable.
+ *    session idle; a session ended while its answer is unread is found unusable; no snapshot begins inside a
+ *    transaction.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -385,6 +386,38 @@ static void snapshots_back_to_back(void **state)
 	db->drv->close(db);
 }
 
+/* A reader's snapshot is never begun inside a transaction (a write's, or another snapshot's): its COMMIT is
+ * not waited for, which only a transaction its own READ ONLY BEGIN opened can afford. The refusal leaves the
+ * transaction that was open as it was: the write commits. */
+static void no_snapshot_inside_a_transaction(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_db *db = open_db();
+	assert_int_equal(sql_exec(db, "CREATE TEMP TABLE nt(v text)"), 0);
+	assert_int_equal(sql_begin(db, true), 0);
+	sql_stmt *s = sql_prepare(db, 8, "INSERT INTO nt(v) VALUES ('w')");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_DONE);
+	sql_reset(s);
+	assert_true(sql_begin(db, false) != 0);
+	assert_non_null(strstr(sql_errmsg(db), "inside a transaction"));
+	assert_true(db->drv->in_transaction(db));
+	assert_int_equal(sql_commit(db), 0);
+	assert_int_equal(sql_begin(db, false), 0);
+	assert_true(sql_begin(db, false) != 0); /* nor inside another snapshot */
+	s = sql_prepare(db, 9, "SELECT count(*) FROM nt WHERE v = 'w'");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int64(s, 0), 1);
+	sql_reset(s);
+	assert_int_equal(sql_commit(db), 0);
+	assert_false(db->drv->in_transaction(db));
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +427,7 @@ int main(void)
 		cmocka_unit_test(a_snapshots_commit_ends_it_unwaited),
 		cmocka_unit_test(ended_while_the_commit_is_unread),
 		cmocka_unit_test(snapshots_back_to_back),
+		cmocka_unit_test(no_snapshot_inside_a_transaction),
 		cmocka_unit_test(old_timeline_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
