@@ -624,6 +624,7 @@ static int end_read(struct pg_db *d, bool wait)
 	if (PQisBusy(d->conn)) {
 		if (!wait)
 			return STORE_OK;
+		d->waiter = "COMMIT (a snapshot's, its answer waited for)"; /* SAFEGUARD_PG_RT_TRACE */
 		count(d, NULL, 0); /* not there yet: a wait after all */
 	}
 	/* the server flushes its answer at its ReadyForQuery: once a part is here, the rest is too */
