@@ -117,9 +117,12 @@ struct pg_db {
 	/* in a reader's snapshot (pg_begin without write, until it ends): the only transaction that sends reads
 	 * ahead, since nothing is written in it, so an answer sent ahead is the answer the step would get */
 	bool snapshot;
-	/* what is queued is only a reader's snapshot's COMMIT, sent and not waited for (pg_commit): no
-	 * transaction is open, and its answer comes with the next statement that waits */
+	/* what is queued is only a reader's snapshot's COMMIT, sent with its Sync and not waited for (pg_commit):
+	 * no transaction is open, and its answer is read before the connection is next used (end_read) */
 	bool ending;
+	/* that COMMIT's Sync is sent and its answer not read yet: the next drain reads it first, so statements
+	 * queued behind the COMMIT (a snapshot's BEGIN) are answered in one round trip with it */
+	bool ahead_sync;
 	const char *waiter; /* the statement whose answer the next round trip waits for (SAFEGUARD_PG_RT_TRACE) */
 	bool trace;         /* SAFEGUARD_PG_RT_TRACE set when the connection opened: name each wait on stderr */
 	bool lost; /* the connection broke (or reached a server that cannot write): drop it, connect again */
@@ -526,6 +529,7 @@ static int pipeline_broken(struct pg_db *d)
 	d->lost = true;
 	d->queued = 0;
 	d->ending = false;
+	d->ahead_sync = false;
 	return STORE_EUNAVAIL;
 }
 
@@ -538,20 +542,28 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 	int qrc = STORE_OK, q = 0, total = queued + mine;
 	bool synced = false;
 	bool first_error_seen = false;
+	/* a snapshot's COMMIT sent with its own Sync (pg_commit) comes first, its Sync's answer then this one's */
+	int syncs = d->ahead_sync ? 2 : 1;
+	bool after_sync = false;
+	d->ahead_sync = false;
 	count(d, NULL, 0); /* one round trip; the statements were counted as they were sent */
 	for (int k = 0; k < mine; k++)
 		rc[k] = STORE_EIO;
 	/* Each query's answer is followed by a NULL; the Sync's answer ends the pipeline. Bounded: a broken
 	 * connection answers NULL for ever. */
-	for (int i = 0; i < 4 * total + 16 && !synced; i++) {
+	for (int i = 0; i < 4 * total + 24 && !synced; i++) {
 		PGresult *r = PQgetResult(conn);
 		if (!r) {
-			q++;
+			if (!after_sync) /* (a NULL right after a Sync ends no statement's answers) */
+				q++;
+			after_sync = false;
 			continue;
 		}
+		after_sync = false;
 		ExecStatusType st = PQresultStatus(r);
 		if (st == PGRES_PIPELINE_SYNC) {
-			synced = true;
+			synced = --syncs == 0;
+			after_sync = true;
 			PQclear(r);
 			continue;
 		}
@@ -598,9 +610,53 @@ static int drain(struct pg_db *d, int queued, int mine, int keep, int *rc, PGres
 	return qrc;
 }
 
+/* The answer of a snapshot's COMMIT sent with its Sync and not waited for (pg_commit, d->ending), read before
+ * the connection is used otherwise: by then it has usually arrived, and reading it waits for nothing. With
+ * wait false, one that has not arrived is left for the next statement's drain (in that statement's round
+ * trip); with wait true it is waited for (counted as a round trip). A read-only transaction's COMMIT writes
+ * nothing; it fails only with the connection, which is then of no use. */
+static int end_read(struct pg_db *d, bool wait)
+{
+	if (!d->ending)
+		return STORE_OK;
+	if (!PQconsumeInput(d->conn)) /* the socket ended (a goodbye) or failed */
+		return pipeline_broken(d);
+	if (PQisBusy(d->conn)) {
+		if (!wait)
+			return STORE_OK;
+		d->waiter = "COMMIT (a snapshot's, its answer waited for)"; /* SAFEGUARD_PG_RT_TRACE */
+		count(d, NULL, 0); /* not there yet: a wait after all */
+	}
+	/* the server flushes its answer at its ReadyForQuery: once a part is here, the rest is too */
+	d->ending = false;
+	d->ahead_sync = false;
+	d->queued = 0;
+	int rc = STORE_OK;
+	bool synced = false;
+	for (int i = 0; i < 8 && !synced; i++) { /* COMMIT's result, its NULL, the Sync's; bounded */
+		PGresult *r = PQgetResult(d->conn);
+		if (!r)
+			continue;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC)
+			synced = true;
+		else if (rc == STORE_OK)
+			rc = map_res(d, r);
+		PQclear(r);
+	}
+	if (!synced || !PQexitPipelineMode(d->conn))
+		return pipeline_broken(d);
+	if (rc != STORE_OK) { /* a read-only COMMIT refused: only a connection that is gone does that */
+		d->lost = true;
+		rc = STORE_EUNAVAIL;
+	}
+	return rc;
+}
+
 /* Waits for whatever is queued (one round trip): its first failure, or STORE_OK. */
 static int settle(struct pg_db *d)
 {
+	if (d->ending) /* only a snapshot's COMMIT, its Sync sent already */
+		return end_read(d, true);
 	if (!d->queued)
 		return STORE_OK;
 	int queued = d->queued;
@@ -825,7 +881,10 @@ static int pg_step(sql_stmt *s)
 			return SQL_ROW;
 		return SQL_DONE;
 	}
-	int rc = STORE_OK;
+	/* a snapshot's COMMIT's answer, if it has come (none left to a drain); else its drain reads it first */
+	int rc = end_read(d, false);
+	if (rc != STORE_OK)
+		return rc;
 	if (x->sent && take_sent(d, x, &rc)) {
 		/* answered with what was sent ahead with it */
 	} else if (x->rollback && x->nparams == 0) {
@@ -977,6 +1036,8 @@ static const char *pg_errmsg(sql_db *d)
 
 static int pg_exec(sql_db *d, const char *script) { return pexec(PG(d), script); }
 
+static bool pg_in_tx(sql_db *d);
+
 static int pg_begin(sql_db *d, bool write)
 {
 	struct pg_db *p = PG(d);
@@ -990,8 +1051,14 @@ static int pg_begin(sql_db *d, bool write)
 	 * is not waited for (issue 17): it is queued as a deferred statement is, and answered with the first
 	 * read, in that read's round trip (a page's snapshot took a round trip of its own for it). A BEGIN that
 	 * fails (the connection lost) fails that first read with its error, before any row is given. The last
-	 * snapshot's COMMIT, if it is still unanswered (pg_commit), goes before it in the same round trip. */
-	int q = p->ending ? STORE_OK : settle(p);
+	 * snapshot's COMMIT, if its answer has not come yet (pg_commit), is read first in the same round trip.
+	 * Never inside a transaction: its COMMIT is not waited for, nor its status read, which is safe only for
+	 * a transaction that this BEGIN ... READ ONLY opened (a write transaction's COMMIT must be waited for). */
+	if (pg_in_tx(d)) {
+		set_err(p, "a read snapshot cannot begin inside a transaction");
+		return STORE_EIO;
+	}
+	int q = p->ending ? end_read(p, false) : settle(p);
 	if (q != STORE_OK)
 		return q;
 	p->ending = false;
@@ -1020,18 +1087,24 @@ static int pg_commit(sql_db *d)
 	p->snapshot = false;
 	if (q != STORE_OK)
 		return q;
-	/* A reader's snapshot wrote nothing: its COMMIT is sent now (flushed: the server ends the transaction as
-	 * it arrives) and not waited for (issue 17: a round trip of the record page's); its answer comes with the
-	 * next statement that waits on this connection, in that statement's round trip, as a deferred write's
-	 * does. A read-only transaction's COMMIT fails only with the connection, which is then of no use. */
+	/* A reader's snapshot wrote nothing: its COMMIT is sent now with a Sync and not waited for (issue 17: a
+	 * round trip of the record page's). The Sync matters: the server ends the transaction as the COMMIT
+	 * arrives, but reports the session idle (and lets idle_session_timeout end it) only at a Sync; without
+	 * one it stayed "active" until the connection's next use. The answer is read before the connection is
+	 * next used (end_read: from the pool's usable check, a step, the next snapshot's first read's drain).
+	 * Its status is not checked as the waited COMMIT's is below (a COMMIT that answers ROLLBACK): harmless
+	 * here, since a read-only transaction has nothing to lose, and pg_begin opens a snapshot only outside any
+	 * transaction, so this COMMIT is never a write transaction's. It fails only with the connection, which
+	 * is then of no use (end_read marks it lost). */
 	if (snapshot && PQenterPipelineMode(p->conn)) {
 		p->head.statements++;
-		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || PQflush(p->conn) != 0) {
+		if (!PQsendQueryParams(p->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) || !PQpipelineSync(p->conn)) {
 			set_err(p, PQerrorMessage(p->conn));
 			return pipeline_broken(p);
 		}
 		p->sentq[p->queued++].x = NULL;
 		p->ending = true;
+		p->ahead_sync = true;
 		return STORE_OK;
 	}
 	count(p, NULL, 1);
@@ -1223,8 +1296,8 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
 
 /* Before an idle connection is reused (sql.h usable). A server that ends a session (pg_terminate_backend,
  * idle_session_timeout, a restart or shutdown) sends a FATAL message and closes the socket: an idle
- * connection has nothing to read otherwise, so a socket with anything to read (or hung up) is taken as lost,
- * with no round trip (poll with no wait). A connection idle for PING_AFTER_S seconds or more is also asked an
+ * connection has nothing to read otherwise (but a snapshot's unwaited COMMIT's answer, read first), so a
+ * socket with anything to read (or hung up) is taken as lost, with no round trip (poll with no wait). A connection idle for PING_AFTER_S seconds or more is also asked an
  * empty query (one round trip), for what sends no goodbye: a firewall or a failed network that dropped it
  * silently (with TCP, a URL's keepalives / tcp_user_timeout bound how long that ping can wait). */
 #define PING_AFTER_S 30.0
@@ -1232,9 +1305,11 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
 static bool pg_usable(sql_db *d, double idle_s)
 {
 	struct pg_db *p = PG(d);
-	/* a snapshot's COMMIT unanswered (pg_commit) leaves it usable: the server sends nothing before the next
-	 * Sync, so anything to read is still a goodbye */
 	if (p->lost || (p->queued && !p->ending) || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
+		return false;
+	/* a snapshot's COMMIT unanswered (pg_commit): its answer, if it has come, is read first (it is no
+	 * goodbye); one that has not come is left for the next statement. Anything to read after it is. */
+	if (p->ending && end_read(p, false) != STORE_OK)
 		return false;
 	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
 	int n;

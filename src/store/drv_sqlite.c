@@ -77,6 +77,8 @@ static int returning_cut(const char *sql)
 	return (int)(n - t);
 }
 
+bool sql_sqlite_emulates_returning(const char *sql) { return returning_cut(sql) >= 0; }
+
 static sql_stmt *lite_prepare(sql_db *d, int id, const char *sql)
 {
 	struct lite_stmt *x = calloc(1, sizeof *x);

@@ -182,5 +182,11 @@ sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz);
 sql_db *sql_pg_open(const char *url, char *err, size_t errsz);
 /* Where PostgreSQL's fence is kept across processes (drv_pg.c "fencing"): a file, or NULL for none. */
 void sql_pg_fence_file(const char *path);
+/* Whether SQLite's driver runs this INSERT ... RETURNING id without a real RETURNING (drv_sqlite.c
+ * returning_cut: the row's id read from sqlite3_last_insert_rowid; a real RETURNING costs the intake writer
+ * ~8%), whichever mark (SQL_DEFERRED, SQL_DEFERRED_ROWS) ends it. For tests. */
+bool sql_sqlite_emulates_returning(const char *sql);
+/* store/ops.c's statement texts as SQLite runs them (marks included), by id; NULL past the last. For tests. */
+const char *sql_ops_statement(int id);
 
 #endif
