@@ -34,7 +34,7 @@ const GRID = [
 // Before these defaults: x1 97.5% / 70.6%, delays 4 / 5, p90 8 / 11, worst 62.5% / 25.5%, without the
 // weakest harm 80% / 49%.
 // Round 11 (the budget as a limit each area meets with 90% chance, not an average; docs/OVERSIGHT.md): the
-// thresholds sit below the budget by the area's own sampling error (800 homes: about 4.4 in place of 5), and
+// thresholds sit below the budget by the area's own sampling error (800 homes, style b: 4.33 in place of 5), and
 // style b's weakest-harm cell fell from 15/51 (29.4%) to 10/51 (19.6%); its floor was lowered from 25 to 17,
 // a home below what is now measured. Worst FA now 4.26 on style a (4.88), 3.37 on b (3.91).
 const FLOORS = {
