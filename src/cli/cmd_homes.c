@@ -30,7 +30,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
 		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
-		"                               [--false-alarms-per-100-home-years N] [--rho-pair R]\n\n"
+		"                               [--false-alarms-per-100-home-years N] [--false-alarm-confidence P]\n"
+		"                               [--rho-pair R]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
 		"a chart signals, one row per home, month, indicator and direction:\n"
 		"  home_id,month,indicator,direction,statistic,threshold\n"
@@ -46,7 +47,8 @@ static void usage(FILE *f)
 		"                 children are effectively safeguarded, yes, no or not_stated; read by the combined chart)\n"
 		"The months monitored run from the first to the last month named in occupancy.csv; an incident\n"
 		"outside them is an error. Thresholds are chosen by simulation so that the whole system raises about\n"
-		"N false alarms per 100 home-years (default 5). Bad input stops with FILE:LINE: and writes nothing.\n"
+		"N false alarms per 100 home-years (default 5), a limit the area's own count meets with chance P\n"
+		"(default 0.9; 0: N is the expected rate). Bad input stops with FILE:LINE: and writes nothing.\n"
 		"--rho-pair R (above 1, not 1.5; off by default) runs a second combined chart tuned to a rise of R\n"
 		"beside the first, the two calibrated together to the combined chart's budget (docs/OVERSIGHT.md).\n");
 }
@@ -146,6 +148,7 @@ static int monitor(int argc, char **argv)
 					     {"out", required_argument, NULL, 'o'},
 					     {"reg44", required_argument, NULL, 'R'},
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
+					     {"false-alarm-confidence", required_argument, NULL, 'C'},
 					     {"rho-pair", required_argument, NULL, 'P'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
@@ -175,6 +178,16 @@ static int monitor(int argc, char **argv)
 			    s.false_alarms_per_100_home_years > 1000) {
 				fprintf(stderr, "safeguard homes monitor: --false-alarms-per-100-home-years must be a number "
 						"above 0 and at most 1000\n");
+				return 2;
+			}
+			break;
+		}
+		case 'C': {
+			char *e = NULL;
+			s.budget_confidence = strtod(optarg, &e);
+			if (!e || *e || e == optarg || !(s.budget_confidence >= 0) || !(s.budget_confidence < 1)) {
+				fprintf(stderr, "safeguard homes monitor: --false-alarm-confidence must be a number from 0 "
+						"up to but not including 1\n");
 				return 2;
 			}
 			break;

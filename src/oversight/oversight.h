@@ -83,6 +83,11 @@ struct ov_settings {
 	bool reg44;                 /* true: the combined chart also reads the Reg 44 visitors' opinions (panel reg44) */
 	double rho_reg44;           /* 3: the odds ratio of a "not effectively safeguarded" opinion it is tuned to */
 	double false_alarms_per_100_home_years; /* 5: the budget for the whole system */
+	/* 0.9: the budget is a limit the area's own false alarms meet with this one-sided chance, not their
+	 * expectation: the simulated rate is set below it by z standard errors of the area's count (z = 1.28
+	 * at 0.9), the error read from the simulation's own spread over homes (ov_thresholds). 0 (or up to
+	 * 0.5): the expected rate equals the budget. Below 1. */
+	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
 	uint64_t seed;              /* of the simulation PRNG */
@@ -223,7 +228,13 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
  * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
  * family's. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
- * home-years at the chosen h. With rho_pair the combined family's h and its pair's (h[OV_FAMILY_PAIR]) are
+ * home-years at the chosen h. The budget is held with chance budget_confidence: the thresholds are first
+ * picked at the budget, the area's count of false alarms over all families read from the simulation
+ * (mean mu and variance V: the sum over the real homes of each home's count's variance across replicates,
+ * so overdispersion and a home's repeated alarms count), its dispersion V / mu taken as fixed, and the
+ * target rate R solved from R + z sqrt(V(R)) * 100 / Y = budget (Y the area's home-years, V(R) the
+ * dispersion times R Y / 100, times 1 + 1/replicates for the simulation's own error in h); each family
+ * then gets its share of R. With rho_pair the combined family's h and its pair's (h[OV_FAMILY_PAIR]) are
  * chosen together, at equal simulated rates, the largest at which the pair as it runs keeps the combined
  * share; rate_out[OV_FAMILY_COMBINED] is then the pair's, rate_out[OV_FAMILY_PAIR] its second chart's
  * alone. Without it h[OV_FAMILY_PAIR] and rate_out[OV_FAMILY_PAIR] are 0. */

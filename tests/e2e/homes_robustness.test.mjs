@@ -33,9 +33,13 @@ const GRID = [
 // x0.5). Each floor sits a home or two below what was measured (40 harmful homes on style a, 51 on b).
 // Before these defaults: x1 97.5% / 70.6%, delays 4 / 5, p90 8 / 11, worst 62.5% / 25.5%, without the
 // weakest harm 80% / 49%.
+// Round 11 (the budget as a limit each area meets with 90% chance, not an average; docs/OVERSIGHT.md): the
+// thresholds sit below the budget by the area's own sampling error (800 homes, style b: 4.33 in place of 5), and
+// style b's weakest-harm cell fell from 15/51 (29.4%) to 10/51 (19.6%); its floor was lowered from 25 to 17,
+// a home below what is now measured. Worst FA now 4.26 on style a (4.88), 3.37 on b (3.91).
 const FLOORS = {
   a: { fa: 5, flaggedAtOne: 85, delayAtOne: 4, worstFlagged: 55, p90AtOne: 9, worstWithoutWeakHarm: 77, reg44Loss: 0 },
-  b: { fa: 5, flaggedAtOne: 62, delayAtOne: 5, worstFlagged: 25, p90AtOne: 11, worstWithoutWeakHarm: 52, reg44Loss: 0 },
+  b: { fa: 5, flaggedAtOne: 62, delayAtOne: 5, worstFlagged: 17, p90AtOne: 11, worstWithoutWeakHarm: 52, reg44Loss: 0 },
 };
 
 let dir;
