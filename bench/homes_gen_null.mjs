@@ -29,6 +29,7 @@
 //        [--seed 1] [--harmful-pct 5] [--harm-scale X]
 import fs from 'node:fs';
 import path from 'node:path';
+import { draws } from './homes_draws.mjs';
 
 const TYPES = ['restraint', 'injury', 'missing', 'police', 'complaint', 'self_harm', 'notification', 'allegation'];
 const [R, I, M, P, C, S, N, A] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -73,16 +74,7 @@ function rng(seed, home) {
     return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
   };
   for (let i = 0; i < 8; i++) u();
-  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const poisson = (mu) => {
-    if (mu <= 0) return 0;
-    if (mu > 30) return Math.max(0, Math.round(mu + Math.sqrt(mu) * normal()));
-    const L = Math.exp(-mu); let k = 0; let p = u();
-    while (p > L && k < 1000) { k++; p *= u(); }
-    return k;
-  };
-  const int = (lo, hi) => lo + Math.floor(u() * (hi - lo + 1));
-  return { u, normal, poisson, int };
+  return draws(u);
 }
 
 // Specialisms: share, places lo..hi, base incidents per 100 child-nights (order of TYPES).
