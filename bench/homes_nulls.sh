@@ -6,7 +6,9 @@
 #   bench/homes_nulls.sh                                  every departure, seed 1, 1,500 homes x 36 months
 #   SEEDS="1 2 3" NULLS="none drift tail" SIZE=2 JOBS=1 bench/homes_nulls.sh
 #   SAFEGUARD_BIN=/path/to/safeguard bench/homes_nulls.sh   a binary built elsewhere (no make)
-# Areas are written under ${OUT:-/tmp/homes_nulls} and kept (a second run re-scores them without regenerating).
+# Areas are written under ${OUT:-/tmp/homes_nulls} and kept (a second run re-scores them without regenerating);
+# each folder names the generators' hash, so a changed generator writes new areas instead of re-scoring stale ones.
+# A generator's or the monitor's failure stops that area's line with its own message (stderr), not a partial line.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,12 +16,14 @@ if [ -z "${SAFEGUARD_BIN:-}" ]; then
 	make --no-print-directory -s all
 	SAFEGUARD_BIN=$root/build/safeguard
 fi
-export SAFEGUARD_BIN root OUT=${OUT:-/tmp/homes_nulls} SIZE=${SIZE:-1} HOMES=${HOMES:-1500}
+GEN=$(cat bench/homes_gen_null.mjs bench/homes_draws.mjs | sha1sum | cut -c1-8)
+export SAFEGUARD_BIN root OUT=${OUT:-/tmp/homes_nulls} SIZE=${SIZE:-1} HOMES=${HOMES:-1500} GEN
 one() {
+	set -euo pipefail
 	local n=$1 hp=$2 seed=$3
-	local d=$OUT/${n}_h${hp}_x${SIZE}_s${seed}_n${HOMES}
+	local d=$OUT/${n}_h${hp}_x${SIZE}_s${seed}_n${HOMES}_g${GEN}
 	[ -f "$d/truth.csv" ] || node "$root/bench/homes_gen_null.mjs" --out "$d" --null "$n" --harmful-pct "$hp" \
-		--size "$SIZE" --seed "$seed" --homes "$HOMES" 2>/dev/null
+		--size "$SIZE" --seed "$seed" --homes "$HOMES" >/dev/null
 	"$SAFEGUARD_BIN" homes monitor --homes "$d/homes.csv" --occupancy "$d/occupancy.csv" \
 		--incidents "$d/incidents.csv" --reg44 "$d/reg44.csv" --out "$d/alerts.csv" 2>"$d/monitor.err"
 	local s
