@@ -1446,10 +1446,10 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
 			 "WHERE l.home_id = ?1 AND (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
 			 "ORDER BY l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
-	/* Every home's, by home, for the operator's list (its own text: the home page's keeps its index). */
+	/* Every home's, by home, for the operator's list (its own text: the home page's keeps its index); the
+	 * list shows the child by id only, so no name is read. */
 	[S_PLACEMENTS_ALL] = "SELECT l.id, l.home_id, coalesce(l.person_id, 0), l.start_on, coalesce(l.end_on, ''), "
-			     "coalesce(l.distance_km, -1), l.out_of_area, l.distant, coalesce(p.given_name, ''), "
-			     "coalesce(p.family_name, '') FROM home_placement l LEFT JOIN person p ON p.id = l.person_id "
+			     "coalesce(l.distance_km, -1), l.out_of_area, l.distant, '', '' FROM home_placement l "
 			     "WHERE (l.person_id IS NULL OR " VIEW_PERSON("l.person_id") ") "
 			     "ORDER BY l.home_id, l.end_on IS NOT NULL, l.start_on DESC, l.id DESC",
 	[S_REG44_INSERT] = "INSERT INTO reg44_report(home_id, month, received_at, visitor, summary, safeguarded) "

@@ -85,7 +85,8 @@ struct store_home_placement {
 };
 typedef int (*store_placement_fn)(const struct store_home_placement *p, void *ctx);
 int store_home_placement_insert(store_conn *c, const struct store_home_placement *p, int64_t *id);
-/* A home's placements, current first, then by start, newest first; home_id 0: every home's, by home, so. */
+/* A home's placements, current first, then by start, newest first; home_id 0: every home's, by home, so,
+ * with the names left empty (its one caller, the operator's list, shows the child by id only). */
 int store_home_placements(store_conn *c, const struct store_view *v, int64_t home_id, store_placement_fn fn,
 			  void *ctx);
 /* The child's placement on day ("YYYY-MM-DD"), the latest started when more than one; home_name filled. */
