@@ -1885,6 +1885,10 @@ struct sq_conn {
 	 * start and release, and any statement naming the audit table; dropped with a rollback (audit_held_*) */
 	struct text_array held[AUDIT_HELD_COLS];
 	int held_n;
+	/* a flush of them failed (on our side or refused): they are gone while the transaction is open, so COMMIT
+	 * and RELEASE are refused (STORE_EIO) until a rollback (forget) — else the audit would have a silent gap
+	 * (the next append chains from the database's head, so verification would pass over it) */
+	bool held_failed;
 	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
 	 * answers one store_source_find (used), and none once a source record with it is written */
 	struct absent_pair {
@@ -2294,6 +2298,8 @@ static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)
 
 static const char *sq_errmsg(store_conn *sc)
 {
+	if (((struct sq_conn *)sc)->held_failed)
+		return "audit entries held in this transaction could not be written: it must be rolled back";
 	return sql_errmsg(((struct sq_conn *)sc)->db);
 }
 
@@ -2459,6 +2465,7 @@ static void forget(store_conn *c)
 	CONN(c)->audit_head_known = false;
 	CONN(c)->model_id_known = -1;
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
+	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
 }
 
@@ -2476,10 +2483,12 @@ static int sq_begin_read(store_conn *c)
  * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
 static int sq_commit(store_conn *c)
 {
+	if (CONN(c)->held_failed) /* kept set: only a rollback clears it */
+		return STORE_EIO;
 	int rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
-	forget(c);
 	if (rc != STORE_OK)
 		return rc;
+	forget(c);
 	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
@@ -2497,6 +2506,8 @@ static int sq_savepoint(store_conn *c)
 }
 static int sq_release(store_conn *c)
 {
+	if (CONN(c)->held_failed)
+		return STORE_EIO;
 	int rc = audit_held_flush(CONN(c));
 	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
 }
@@ -3313,8 +3324,10 @@ static int audit_held_flush(struct sq_conn *c)
 		rc = run(s);
 	}
 	audit_held_drop(c);
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
 		c->audit_head_known = false;
+		c->held_failed = true;
+	}
 	return rc;
 }
 
@@ -4062,6 +4075,9 @@ static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
 
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 {
+	/* entries held: their flush goes ahead of this statement and a refusal of it is answered with this one's,
+	 * so a conflict cannot mean "this head has a checkpoint" (audit_checkpoint's reading): the head is new */
+	bool flushed = CONN(c)->held_n > 0;
 	sql_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
 	if (!s)
 		return STORE_EIO;
@@ -4070,7 +4086,12 @@ static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 	text(s, 3, k->at);
 	sql_bind_blob(s, 4, k->public_key, STORE_SIGN_PUBLIC_LEN);
 	sql_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN);
-	return run(s);
+	int rc = run(s);
+	if (rc != STORE_OK && flushed) {
+		CONN(c)->held_failed = true;
+		return STORE_EIO;
+	}
+	return rc;
 }
 
 struct checkpoint_walk {
