@@ -1889,10 +1889,12 @@ struct sq_conn {
 	 * and RELEASE are refused (STORE_EIO) until a rollback (forget) — else the audit would have a silent gap
 	 * (the next append chains from the database's head, so verification would pass over it) */
 	bool held_failed;
-	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
-	 * answers one store_source_find (used), and none once a source record with it is written */
+	/* store_source_absent_ahead's answer: the pairs (agency, source_ref) not stored, sorted, unique; each
+	 * answers one store_source_find (used), and none once a source record with it is written. key holds
+	 * the agency, its NUL, then the source_ref: compared as a pair, so no byte in either can blur the two */
 	struct absent_pair {
 		char *key;
+		size_t agency_len;
 		bool used;
 	} *absent;
 	int absent_n, absent_cap;
@@ -2944,16 +2946,11 @@ static void bind_source(sql_stmt *s, const struct store_source_record *r)
 	text(s, 7, r->link_rule);
 }
 
-/* strcmp's order of the key against "agency\x1fsource_ref" */
-static int absent_cmp(const char *key, const char *agency, const char *ref)
+/* The order of the pair p against (agency, ref): by agency, then by source_ref */
+static int absent_cmp(const struct absent_pair *p, const char *agency, const char *ref)
 {
-	size_t la = strlen(agency);
-	int d = strncmp(key, agency, la);
-	if (d)
-		return d;
-	if (key[la] != '\x1f')
-		return (unsigned char)key[la] - 0x1f;
-	return strcmp(key + la + 1, ref);
+	int d = strcmp(p->key, agency);
+	return d ? d : strcmp(p->key + p->agency_len + 1, ref);
 }
 
 /* Whether store_source_absent_ahead found (agency, ref) not stored and no find or write has used that since;
@@ -2962,7 +2959,7 @@ static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
 {
 	int lo = 0, hi = k->absent_n;
 	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2, d = absent_cmp(k->absent[mid].key, agency, ref);
+		int mid = lo + (hi - lo) / 2, d = absent_cmp(&k->absent[mid], agency, ref);
 		if (d == 0) {
 			bool fresh = !k->absent[mid].used;
 			k->absent[mid].used = true;
@@ -2978,7 +2975,8 @@ static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
 
 static int absent_key_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct absent_pair *)a)->key, ((const struct absent_pair *)b)->key);
+	const struct absent_pair *y = b;
+	return absent_cmp(a, y->key, y->key + y->agency_len + 1);
 }
 
 static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
@@ -3012,8 +3010,8 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		col[j].s[col[j].len + 1] = '\0';
 		sql_bind_text(s, j + 1, col[j].s, (int)col[j].len + 1);
 	}
-	int r;
-	while ((r = sql_step(s)) == SQL_ROW) {
+	int r = SQL_DONE;
+	while (k->absent_n < n && (r = sql_step(s)) == SQL_ROW) {
 		int64_t i = sql_column_int64(s, 0) - 1;
 		if (i < 0 || i >= n)
 			continue;
@@ -3022,10 +3020,9 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		char *key = malloc(la + lr + 2);
 		if (!key)
 			break;
-		memcpy(key, a, la);
-		key[la] = '\x1f';
+		memcpy(key, a, la + 1);
 		memcpy(key + la + 1, ref, lr + 1);
-		k->absent[k->absent_n++] = (struct absent_pair){.key = key};
+		k->absent[k->absent_n++] = (struct absent_pair){.key = key, .agency_len = la};
 	}
 	rc = map_rc(r);
 	sql_reset(s);
@@ -3037,7 +3034,7 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_key_cmp);
 	int m = 0;
 	for (int i = 0; i < k->absent_n; i++) {
-		if (m > 0 && strcmp(k->absent[m - 1].key, k->absent[i].key) == 0)
+		if (m > 0 && absent_key_cmp(&k->absent[m - 1], &k->absent[i]) == 0)
 			free(k->absent[i].key);
 		else
 			k->absent[m++] = k->absent[i];
