@@ -2188,6 +2188,8 @@ static store_conn *sq_conn_get(store *s)
 	return NULL;
 }
 
+static void forget(store_conn *c);
+
 static void sq_conn_put(store *s, store_conn *sc)
 {
 	struct sq_store *st = (struct sq_store *)s;
@@ -2196,8 +2198,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
-	audit_held_drop(c); /* with that transaction */
-	absent_drop(c);
+	forget(&c->head); /* with that transaction: held entries, the chain's head, ... */
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
