@@ -2010,13 +2010,31 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
+/* Which statements name the audit table, by engine (0: stmt_sql's text, 1: PostgreSQL's, pg_override where it
+ * has one): found once, not searched at every statement while entries are held */
+static bool audit_named[2][S__COUNT];
+static pthread_once_t audit_named_once = PTHREAD_ONCE_INIT;
+
+static void audit_named_find(void)
+{
+	for (int i = 0; i < S__COUNT; i++) {
+		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
+		audit_named[0][i] = stmt_sql[i] && strstr(stmt_sql[i], "audit");
+		audit_named[1][i] = pg && strstr(pg, "audit");
+	}
+}
+
 /* Whether the engine's text of statement id names the audit table (held entries are sent before it runs). */
 static bool names_audit(const sql_db *db, enum stmt_id id)
 {
-	const char *t = sql_override(db, (int)id);
-	if (!t)
-		t = stmt_sql[id];
-	return t && strstr(t, "audit");
+	if (db->override && db->override != pg_override) { /* an engine the table does not know */
+		const char *t = sql_override(db, (int)id);
+		if (!t)
+			t = stmt_sql[id];
+		return t && strstr(t, "audit");
+	}
+	pthread_once(&audit_named_once, audit_named_find);
+	return audit_named[db->override == pg_override][id];
 }
 
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
