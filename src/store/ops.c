@@ -1859,8 +1859,10 @@ static void text_array_put(struct text_array *h, const char *v)
 }
 
 #define AUDIT_HELD_COLS 8
-/* Entries held at most before they are sent anyway (a bound on the statement's size, not a tuning) */
+/* Entries, and bytes of their text, held at most before they are sent anyway (bounds on the statement's size
+ * and on the memory held, not a tuning) */
 #define AUDIT_HELD_MAX 4096
+#define AUDIT_HELD_BYTES (1u << 20)
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
 
@@ -3354,7 +3356,10 @@ static int sq_audit_append(store_conn *c, const struct store_audit *a)
 		/* issue 17: nothing a write transaction does reads these back but the chain's head, kept below; a
 		 * statement that reads the audit table sends them first (stmt) */
 		int rc = audit_hold(h, a);
-		if (rc == STORE_OK && h->held_n >= AUDIT_HELD_MAX)
+		size_t bytes = 0;
+		for (int i = 0; i < AUDIT_HELD_COLS; i++)
+			bytes += h->held[i].len;
+		if (rc == STORE_OK && (h->held_n >= AUDIT_HELD_MAX || bytes >= AUDIT_HELD_BYTES))
 			rc = audit_held_flush(h);
 		h->audit_head_known = rc == STORE_OK;
 		if (h->audit_head_known) {

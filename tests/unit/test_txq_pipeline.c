@@ -727,6 +727,37 @@ static void held_audit_entries_are_read_in_their_transaction(void **state)
 	assert_chain(f->st, 6);
 }
 
+/* Held entries are sent once their text passes about 1 MiB (ops.c AUDIT_HELD_BYTES), not only by count. */
+static int large_appends(store_conn *c, void *arg)
+{
+	uint64_t *statements = arg, s0, r0, s1, r1;
+	char *detail = malloc(400001);
+	if (!detail)
+		return STORE_EIO;
+	memset(detail, 'x', 400000);
+	detail[400000] = '\0';
+	struct store_audit a = {.actor = "test", .action = "child.view", .object = "x", .detail = detail};
+	int rc = audit_append(c, &a);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++) /* the second takes the held text past 1 MiB */
+		rc = audit_append(c, &a);
+	store_conn_counters(c, &s1, &r1);
+	*statements = s1 - s0;
+	free(detail);
+	return rc;
+}
+
+static void held_audit_text_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	uint64_t statements = 99;
+	assert_int_equal(txq_exec(f->st, large_appends, &statements), STORE_OK);
+	assert_int_equal(txq_exec(f->st, large_appends, &statements), STORE_OK); /* prepared now */
+	/* SQLite: a statement an entry; PostgreSQL: the three held entries sent as one when the third is held */
+	assert_int_equal(statements, strcmp(fx_engine(), "sqlite") == 0 ? 2 : 1);
+	assert_chain(f->st, 6);
+}
+
 /* A flush of held entries that failed (here refused: an id the chain has) leaves the transaction unable to
  * commit until it is rolled back: the entries are gone, and a commit would leave a silent gap in the audit.
  * A checkpoint whose statement reported that refusal is a failure, not "nothing since the last checkpoint". */
@@ -874,6 +905,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(after_a_failed_pass_the_next_batch_runs_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(held_audit_entries_are_read_in_their_transaction, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(failed_flush_refuses_the_commit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(held_audit_text_is_bounded, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_records_asked_about_at_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
