@@ -892,6 +892,39 @@ static void source_records_asked_about_at_once(void **state)
 	assert_false(a.found[5]);
 }
 
+/* Two pairs whose parts joined with a separator would read alike: (x, "y\x1fz") stored, ("x\x1fy", z) not.
+ * The one not stored must not answer the find of the one stored. */
+static int stored_separator(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	int rc = store_agency_upsert(c, "x", "x");
+	if (rc == STORE_OK)
+		a->person = insert_keyed(c, "separator", &rc);
+	return rc == STORE_OK ? source_of(c, a->person, "x", "y\x1fz") : rc;
+}
+
+static int finds_after_separator(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	const char *agency[2] = {"x", "x\x1fy"};
+	const char *ref[2] = {"y\x1fz", "z"};
+	struct store_source_record out;
+	int rc = store_source_absent_ahead(c, agency, ref, 2);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++)
+		rc = store_source_find(c, agency[i], ref[i], &out, &a->found[i]);
+	return rc;
+}
+
+static void source_pairs_compared_as_pairs(void **state)
+{
+	struct fx *f = *state;
+	struct ahead_arg a = {0};
+	assert_int_equal(txq_exec(f->st, stored_separator, &a), STORE_OK);
+	rolled_back(f, finds_after_separator, &a);
+	assert_true(a.found[0]);
+	assert_false(a.found[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -907,6 +940,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_flush_refuses_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(held_audit_text_is_bounded, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_records_asked_about_at_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_pairs_compared_as_pairs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
