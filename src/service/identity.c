@@ -361,18 +361,6 @@ const char *identity_keys(const struct identity_subject *s, const struct identit
 	return m->keys ? m->keys : *made;
 }
 
-int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
-		   int64_t source_record_id)
-{
-	char *made = m->keys ? NULL : keys_json(s);
-	const char *k = m->keys ? m->keys : made;
-	if (!k)
-		return STORE_EIO;
-	int rc = store_block_keys_add(c, m->person_id, source_record_id, k);
-	free(made);
-	return rc;
-}
-
 void identity_match_key(const struct identity_subject *s, char *out, size_t outsz)
 {
 	char given[STORE_NAME_BYTES], family[STORE_NAME_BYTES];
@@ -635,7 +623,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	m->dob_known = rc == STORE_OK;
 	memcpy(m->dob, p->dob, sizeof m->dob);
 out:
-	if (rc == STORE_OK) { /* kept for identity_index: the same subject's keys */
+	if (rc == STORE_OK) { /* kept for identity_keys: the same subject's keys */
 		m->keys = keys;
 		keys = NULL;
 	}

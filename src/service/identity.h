@@ -117,7 +117,7 @@ struct identity_match {
 	double score;      /* the linked candidate's probability; 1.0 for a new person */
 	const char *rule;  /* "score" (linked), "new", "review" (new person, task queued) (static strings) */
 	/* The subject's blocking keys as the JSON array the store binds, made once by identity_resolve for its
-	 * candidates and kept for identity_index (owned by the match; NULL when the person was not resolved). */
+	 * candidates and kept for identity_keys (owned by the match; NULL when the person was not resolved). */
 	char *keys;
 	/* A review task to queue once the source record exists (service/linkreview.h): candidate 0 for none. */
 	int64_t review_candidate;
@@ -135,12 +135,8 @@ struct identity_match {
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
 void identity_match_free(struct identity_match *m);
 
-/* The record's keys on its person, from its source record (after identity_resolve, once the source record
- * is stored): m's keys where resolve kept them, else made from s. */
-int identity_index(store_conn *c, const struct identity_subject *s, const struct identity_match *m,
-		   int64_t source_record_id);
-/* The same keys, for writing with the source record (store_source_record.block_keys): m's where resolve kept
- * them, else made from s into *made, which the caller frees. NULL when out of memory. */
+/* The record's blocking keys, for writing with its source record (store_source_record.block_keys): m's where
+ * resolve kept them, else made from s into *made, which the caller frees. NULL when out of memory. */
 const char *identity_keys(const struct identity_subject *s, const struct identity_match *m, char **made);
 
 /* The key that joined records on name and date of birth before scoring ("" when a part is missing): still

@@ -1859,8 +1859,10 @@ static void text_array_put(struct text_array *h, const char *v)
 }
 
 #define AUDIT_HELD_COLS 8
-/* Entries held at most before they are sent anyway (a bound on the statement's size, not a tuning) */
+/* Entries, and bytes of their text, held at most before they are sent anyway (bounds on the statement's size
+ * and on the memory held, not a tuning) */
 #define AUDIT_HELD_MAX 4096
+#define AUDIT_HELD_BYTES (1u << 20)
 
 /* ---- connections and the pool ------------------------------------------------------------------------ */
 
@@ -1885,10 +1887,16 @@ struct sq_conn {
 	 * start and release, and any statement naming the audit table; dropped with a rollback (audit_held_*) */
 	struct text_array held[AUDIT_HELD_COLS];
 	int held_n;
-	/* store_source_absent_ahead's answer: "agency\x1fsource_ref" of the pairs not stored, sorted, unique; each
-	 * answers one store_source_find (used), and none once a source record with it is written */
+	/* a flush of them failed (on our side or refused): they are gone while the transaction is open, so COMMIT
+	 * and RELEASE are refused (STORE_EIO) until a rollback (forget) — else the audit would have a silent gap
+	 * (the next append chains from the database's head, so verification would pass over it) */
+	bool held_failed;
+	/* store_source_absent_ahead's answer: the pairs (agency, source_ref) not stored, sorted, unique; each
+	 * answers one store_source_find (used), and none once a source record with it is written. key holds
+	 * the agency, its NUL, then the source_ref: compared as a pair, so no byte in either can blur the two */
 	struct absent_pair {
 		char *key;
+		size_t agency_len;
 		bool used;
 	} *absent;
 	int absent_n, absent_cap;
@@ -2004,13 +2012,31 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
+/* Which statements name the audit table, by engine (0: stmt_sql's text, 1: PostgreSQL's, pg_override where it
+ * has one): found once, not searched at every statement while entries are held */
+static bool audit_named[2][S__COUNT];
+static pthread_once_t audit_named_once = PTHREAD_ONCE_INIT;
+
+static void audit_named_find(void)
+{
+	for (int i = 0; i < S__COUNT; i++) {
+		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
+		audit_named[0][i] = stmt_sql[i] && strstr(stmt_sql[i], "audit");
+		audit_named[1][i] = pg && strstr(pg, "audit");
+	}
+}
+
 /* Whether the engine's text of statement id names the audit table (held entries are sent before it runs). */
 static bool names_audit(const sql_db *db, enum stmt_id id)
 {
-	const char *t = sql_override(db, (int)id);
-	if (!t)
-		t = stmt_sql[id];
-	return t && strstr(t, "audit");
+	if (db->override && db->override != pg_override) { /* an engine the table does not know */
+		const char *t = sql_override(db, (int)id);
+		if (!t)
+			t = stmt_sql[id];
+		return t && strstr(t, "audit");
+	}
+	pthread_once(&audit_named_once, audit_named_find);
+	return audit_named[db->override == pg_override][id];
 }
 
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
@@ -2182,6 +2208,8 @@ static store_conn *sq_conn_get(store *s)
 	return NULL;
 }
 
+static void forget(store_conn *c);
+
 static void sq_conn_put(store *s, store_conn *sc)
 {
 	struct sq_store *st = (struct sq_store *)s;
@@ -2190,8 +2218,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 		return;
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
-	audit_held_drop(c); /* with that transaction */
-	absent_drop(c);
+	forget(&c->head); /* with that transaction: held entries, the chain's head, ... */
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
@@ -2294,6 +2321,8 @@ static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)
 
 static const char *sq_errmsg(store_conn *sc)
 {
+	if (((struct sq_conn *)sc)->held_failed)
+		return "audit entries held in this transaction could not be written: it must be rolled back";
 	return sql_errmsg(((struct sq_conn *)sc)->db);
 }
 
@@ -2459,6 +2488,7 @@ static void forget(store_conn *c)
 	CONN(c)->audit_head_known = false;
 	CONN(c)->model_id_known = -1;
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
+	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
 }
 
@@ -2476,10 +2506,12 @@ static int sq_begin_read(store_conn *c)
  * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
 static int sq_commit(store_conn *c)
 {
+	if (CONN(c)->held_failed) /* kept set: only a rollback clears it */
+		return STORE_EIO;
 	int rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
-	forget(c);
 	if (rc != STORE_OK)
 		return rc;
+	forget(c);
 	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
@@ -2497,6 +2529,8 @@ static int sq_savepoint(store_conn *c)
 }
 static int sq_release(store_conn *c)
 {
+	if (CONN(c)->held_failed)
+		return STORE_EIO;
 	int rc = audit_held_flush(CONN(c));
 	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
 }
@@ -2933,16 +2967,11 @@ static void bind_source(sql_stmt *s, const struct store_source_record *r)
 	text(s, 7, r->link_rule);
 }
 
-/* strcmp's order of the key against "agency\x1fsource_ref" */
-static int absent_cmp(const char *key, const char *agency, const char *ref)
+/* The order of the pair p against (agency, ref): by agency, then by source_ref */
+static int absent_cmp(const struct absent_pair *p, const char *agency, const char *ref)
 {
-	size_t la = strlen(agency);
-	int d = strncmp(key, agency, la);
-	if (d)
-		return d;
-	if (key[la] != '\x1f')
-		return (unsigned char)key[la] - 0x1f;
-	return strcmp(key + la + 1, ref);
+	int d = strcmp(p->key, agency);
+	return d ? d : strcmp(p->key + p->agency_len + 1, ref);
 }
 
 /* Whether store_source_absent_ahead found (agency, ref) not stored and no find or write has used that since;
@@ -2951,7 +2980,7 @@ static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
 {
 	int lo = 0, hi = k->absent_n;
 	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2, d = absent_cmp(k->absent[mid].key, agency, ref);
+		int mid = lo + (hi - lo) / 2, d = absent_cmp(&k->absent[mid], agency, ref);
 		if (d == 0) {
 			bool fresh = !k->absent[mid].used;
 			k->absent[mid].used = true;
@@ -2967,7 +2996,8 @@ static bool absent_take(struct sq_conn *k, const char *agency, const char *ref)
 
 static int absent_key_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct absent_pair *)a)->key, ((const struct absent_pair *)b)->key);
+	const struct absent_pair *y = b;
+	return absent_cmp(a, y->key, y->key + y->agency_len + 1);
 }
 
 static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
@@ -3001,8 +3031,8 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		col[j].s[col[j].len + 1] = '\0';
 		sql_bind_text(s, j + 1, col[j].s, (int)col[j].len + 1);
 	}
-	int r;
-	while ((r = sql_step(s)) == SQL_ROW) {
+	int r = SQL_DONE;
+	while (k->absent_n < n && (r = sql_step(s)) == SQL_ROW) {
 		int64_t i = sql_column_int64(s, 0) - 1;
 		if (i < 0 || i >= n)
 			continue;
@@ -3011,10 +3041,9 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		char *key = malloc(la + lr + 2);
 		if (!key)
 			break;
-		memcpy(key, a, la);
-		key[la] = '\x1f';
+		memcpy(key, a, la + 1);
 		memcpy(key + la + 1, ref, lr + 1);
-		k->absent[k->absent_n++] = (struct absent_pair){.key = key};
+		k->absent[k->absent_n++] = (struct absent_pair){.key = key, .agency_len = la};
 	}
 	rc = map_rc(r);
 	sql_reset(s);
@@ -3026,7 +3055,7 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_key_cmp);
 	int m = 0;
 	for (int i = 0; i < k->absent_n; i++) {
-		if (m > 0 && strcmp(k->absent[m - 1].key, k->absent[i].key) == 0)
+		if (m > 0 && absent_key_cmp(&k->absent[m - 1], &k->absent[i]) == 0)
 			free(k->absent[i].key);
 		else
 			k->absent[m++] = k->absent[i];
@@ -3313,8 +3342,10 @@ static int audit_held_flush(struct sq_conn *c)
 		rc = run(s);
 	}
 	audit_held_drop(c);
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
 		c->audit_head_known = false;
+		c->held_failed = true;
+	}
 	return rc;
 }
 
@@ -3325,7 +3356,10 @@ static int sq_audit_append(store_conn *c, const struct store_audit *a)
 		/* issue 17: nothing a write transaction does reads these back but the chain's head, kept below; a
 		 * statement that reads the audit table sends them first (stmt) */
 		int rc = audit_hold(h, a);
-		if (rc == STORE_OK && h->held_n >= AUDIT_HELD_MAX)
+		size_t bytes = 0;
+		for (int i = 0; i < AUDIT_HELD_COLS; i++)
+			bytes += h->held[i].len;
+		if (rc == STORE_OK && (h->held_n >= AUDIT_HELD_MAX || bytes >= AUDIT_HELD_BYTES))
 			rc = audit_held_flush(h);
 		h->audit_head_known = rc == STORE_OK;
 		if (h->audit_head_known) {
@@ -4062,6 +4096,9 @@ static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
 
 static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 {
+	/* entries held: their flush goes ahead of this statement and a refusal of it is answered with this one's,
+	 * so a conflict cannot mean "this head has a checkpoint" (audit_checkpoint's reading): the head is new */
+	bool flushed = CONN(c)->held_n > 0;
 	sql_stmt *s = stmt(CONN(c), S_CHECKPOINT_ADD);
 	if (!s)
 		return STORE_EIO;
@@ -4070,7 +4107,12 @@ static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 	text(s, 3, k->at);
 	sql_bind_blob(s, 4, k->public_key, STORE_SIGN_PUBLIC_LEN);
 	sql_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN);
-	return run(s);
+	int rc = run(s);
+	if (rc != STORE_OK && flushed) {
+		CONN(c)->held_failed = true;
+		return STORE_EIO;
+	}
+	return rc;
 }
 
 struct checkpoint_walk {

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sodium.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -725,6 +727,78 @@ static void held_audit_entries_are_read_in_their_transaction(void **state)
 	assert_chain(f->st, 6);
 }
 
+/* Held entries are sent once their text passes about 1 MiB (ops.c AUDIT_HELD_BYTES), not only by count. */
+static int large_appends(store_conn *c, void *arg)
+{
+	uint64_t *statements = arg, s0, r0, s1, r1;
+	char *detail = malloc(400001);
+	if (!detail)
+		return STORE_EIO;
+	memset(detail, 'x', 400000);
+	detail[400000] = '\0';
+	struct store_audit a = {.actor = "test", .action = "child.view", .object = "x", .detail = detail};
+	int rc = audit_append(c, &a);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++) /* the second takes the held text past 1 MiB */
+		rc = audit_append(c, &a);
+	store_conn_counters(c, &s1, &r1);
+	*statements = s1 - s0;
+	free(detail);
+	return rc;
+}
+
+static void held_audit_text_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	uint64_t statements = 99;
+	assert_int_equal(txq_exec(f->st, large_appends, &statements), STORE_OK);
+	assert_int_equal(txq_exec(f->st, large_appends, &statements), STORE_OK); /* prepared now */
+	/* SQLite: a statement an entry; PostgreSQL: the three held entries sent as one when the third is held */
+	assert_int_equal(statements, strcmp(fx_engine(), "sqlite") == 0 ? 2 : 1);
+	assert_chain(f->st, 6);
+}
+
+/* A flush of held entries that failed (here refused: an id the chain has) leaves the transaction unable to
+ * commit until it is rolled back: the entries are gone, and a commit would leave a silent gap in the audit.
+ * A checkpoint whose statement reported that refusal is a failure, not "nothing since the last checkpoint". */
+static void failed_flush_refuses_the_commit(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[AUDIT_SECRET_KEY_LEN];
+	crypto_sign_keypair(pk, sk);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	int rc;
+	int64_t person = insert_keyed(c, "flush-failed", &rc);
+	assert_int_equal(rc, STORE_OK);
+	struct store_audit a = {.actor = "test", .action = "child.view", .child_id = person, .object = "person",
+				.detail = ""};
+	assert_int_equal(audit_append(c, &a), STORE_OK);
+	uint8_t hash[STORE_AUDIT_HASH_LEN] = {0};
+	struct store_audit dup = {.id = 1, .at = "2026-12-01T10:00:00Z", .actor = "test", .action = "child.view",
+				  .child_id = person, .object = "person", .detail = "", .hash = hash};
+	rc = store_audit_append(c, &dup);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_not_equal(rc, STORE_OK); /* nothing held: refused at once */
+	} else {
+		assert_int_equal(rc, STORE_OK); /* held */
+		int64_t id = -1;
+		assert_int_equal(audit_checkpoint(c, sk, &id), STORE_EIO);
+		assert_int_equal(id, 0);
+		assert_int_equal(store_commit(c), STORE_EIO);
+		assert_non_null(strstr(store_conn_errmsg(c), "audit entries held"));
+		assert_int_equal(store_commit(c), STORE_EIO); /* still, until the rollback */
+	}
+	assert_int_equal(store_rollback(c), STORE_OK);
+	/* the connection is usable again: a transaction after it commits */
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(keyed(f->st, "flush-failed"), 0);
+	assert_chain(f->st, 0);
+}
+
 /* ---- a batch's records asked about at once (store_source_absent_ahead, intake's txq `ahead`) ---- */
 
 static int source_of(store_conn *c, int64_t person, const char *agency, const char *ref)
@@ -818,6 +892,39 @@ static void source_records_asked_about_at_once(void **state)
 	assert_false(a.found[5]);
 }
 
+/* Two pairs whose parts joined with a separator would read alike: (x, "y\x1fz") stored, ("x\x1fy", z) not.
+ * The one not stored must not answer the find of the one stored. */
+static int stored_separator(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	int rc = store_agency_upsert(c, "x", "x");
+	if (rc == STORE_OK)
+		a->person = insert_keyed(c, "separator", &rc);
+	return rc == STORE_OK ? source_of(c, a->person, "x", "y\x1fz") : rc;
+}
+
+static int finds_after_separator(store_conn *c, void *arg)
+{
+	struct ahead_arg *a = arg;
+	const char *agency[2] = {"x", "x\x1fy"};
+	const char *ref[2] = {"y\x1fz", "z"};
+	struct store_source_record out;
+	int rc = store_source_absent_ahead(c, agency, ref, 2);
+	for (int i = 0; i < 2 && rc == STORE_OK; i++)
+		rc = store_source_find(c, agency[i], ref[i], &out, &a->found[i]);
+	return rc;
+}
+
+static void source_pairs_compared_as_pairs(void **state)
+{
+	struct fx *f = *state;
+	struct ahead_arg a = {0};
+	assert_int_equal(txq_exec(f->st, stored_separator, &a), STORE_OK);
+	rolled_back(f, finds_after_separator, &a);
+	assert_true(a.found[0]);
+	assert_false(a.found[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,7 +937,10 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(after_a_failed_pass_the_next_batch_runs_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(held_audit_entries_are_read_in_their_transaction, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(failed_flush_refuses_the_commit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(held_audit_text_is_bounded, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_records_asked_about_at_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(source_pairs_compared_as_pairs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_appends_read_the_chain_once, fx_setup, fx_teardown),
