@@ -613,6 +613,39 @@ static void clustering_twins_edge_judged_inside_component(void **state)
 	linkage_result_free(&res);
 }
 
+/* Mai Ly's records (one NHS number) include a respelt one, "Meere", joined by the number. A record "Maae"
+ * without the number spells "Mai" (a spelling level) and links to her records; it has a hard "twins" edge to
+ * "Meere" (two respellings of one name, unrelated to each other, on one birthday and family). The edge is
+ * evidence of two names, not of two children: the lone record spells a name her component holds, and whether
+ * it is her or a twin so named is the possible-twins decision's. She joins. */
+static void clustering_twins_edge_to_spelling_of_held_name(void **state)
+{
+	struct linkage_rec r[4];
+	r[0] = rec("Mai", "", "Ly", "2013-12-21", "F", "HD1 6XE", "4 Bank Street", "3086902787", "");
+	r[1] = rec("Mai", "", "Ly", "2013-12-21", "F", "HD1 6XE", "4 Bank Street", "3086902787", "");
+	r[2] = rec("Meere", "", "Ly", "2013-12-21", "F", "HD1 6XE", "4 Bank Street", "3086902787", "");
+	r[3] = rec("Maae", "", "Ly", "2013-12-21", "F", "", "", "", ""); /* weaker: joins last */
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	bool hard = false;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[2], &sc);
+	assert_non_null(linkage_cannot_link(sc.gamma, &hard));
+	assert_true(hard);
+	assert_int_not_equal(sc.decision, LINKAGE_LINK); /* below the threshold: the edge stays hard */
+	unsigned l = linkage_cmp_given_names(&r[3], &r[0]);
+	assert_true(l > LN_EXACT && l <= LN_PHONETIC);
+	linkage_score(&m, &r[3], &r[0], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 4, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* Twins Elliot and Arlo Collins. Elliot's records include one with the names in each other's fields
  * ("Collins" given, "Elliot" family); Arlo's only record is written so too. The two swapped records agree on
  * "Collins", a name the input holds as a family name far more than as a given one, and their family fields
@@ -1697,6 +1730,7 @@ int main(void)
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
+		cmocka_unit_test(clustering_twins_edge_to_spelling_of_held_name),
 		cmocka_unit_test(clustering_transposed_twins_apart),
 		cmocka_unit_test(clustering_names_read_crossed),
 		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
