@@ -1316,6 +1316,15 @@ static bool pg_usable(sql_db *d, double idle_s)
 	do
 		n = poll(&pfd, 1, 0);
 	while (n < 0 && errno == EINTR);
+	/* The COMMIT's answer may have come between end_read and the poll: read it, then ask again; only what is
+	 * left to read after it is a goodbye (else a healthy connection would be dropped and made afresh). */
+	if (n > 0 && p->ending && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		if (end_read(p, false) != STORE_OK)
+			return false;
+		do
+			n = poll(&pfd, 1, 0);
+		while (n < 0 && errno == EINTR);
+	}
 	if (n != 0) /* readable (a goodbye, or the end of the stream), hung up, or poll itself failed */
 		return false;
 	if (idle_s < PING_AFTER_S)
