@@ -1891,6 +1891,7 @@ struct sq_conn {
 	 * and RELEASE are refused (STORE_EIO) until a rollback (forget) — else the audit would have a silent gap
 	 * (the next append chains from the database's head, so verification would pass over it) */
 	bool held_failed;
+	char held_failed_msg[256]; /* sq_errmsg's words while held_failed, with the engine's reason for the failure */
 	/* store_source_absent_ahead's answer: the pairs (agency, source_ref) not stored, sorted, unique; each
 	 * answers one store_source_find (used), and none once a source record with it is written. key holds
 	 * the agency, its NUL, then the source_ref: compared as a pair, so no byte in either can blur the two */
@@ -2322,7 +2323,7 @@ static int sq_set_read_url(store *s, const char *url, char *err, size_t errsz)
 static const char *sq_errmsg(store_conn *sc)
 {
 	if (((struct sq_conn *)sc)->held_failed)
-		return "audit entries held in this transaction could not be written: it must be rolled back";
+		return ((struct sq_conn *)sc)->held_failed_msg;
 	return sql_errmsg(((struct sq_conn *)sc)->db);
 }
 
@@ -3326,6 +3327,17 @@ static int audit_hold(struct sq_conn *k, const struct store_audit *a)
 
 /* The held entries as one statement (sent without waiting: a refusal is answered with the next statement that
  * waits, at the latest the COMMIT or RELEASE). */
+/* A flush of held entries failed: COMMIT and RELEASE are refused until a rollback (struct sq_conn), and the
+ * words say why, with the engine's own reason for the first failure (the operator's log line keeps it). */
+static void held_fail(struct sq_conn *c)
+{
+	if (!c->held_failed)
+		snprintf(c->held_failed_msg, sizeof c->held_failed_msg,
+			 "audit entries held in this transaction could not be written (%s): it must be rolled back",
+			 sql_errmsg(c->db));
+	c->held_failed = true;
+}
+
 static int audit_held_flush(struct sq_conn *c)
 {
 	if (c->held_n == 0)
@@ -3344,7 +3356,7 @@ static int audit_held_flush(struct sq_conn *c)
 	audit_held_drop(c);
 	if (rc != STORE_OK) {
 		c->audit_head_known = false;
-		c->held_failed = true;
+		held_fail(c);
 	}
 	return rc;
 }
@@ -4109,7 +4121,7 @@ static int sq_checkpoint_add(store_conn *c, const struct store_checkpoint *k)
 	sql_bind_blob(s, 5, k->signature, STORE_SIGNATURE_LEN);
 	int rc = run(s);
 	if (rc != STORE_OK && flushed) {
-		CONN(c)->held_failed = true;
+		held_fail(CONN(c));
 		return STORE_EIO;
 	}
 	return rc;
