@@ -188,6 +188,16 @@ describe('homes monitor: bad input stops, names file and line, writes nothing', 
     assert.equal(r.status, 2);
     assert.equal(r.exists, false);
   });
+
+  // The budget's confidence is a probability below 1 (0: the budget is the expected rate; docs/OVERSIGHT.md).
+  for (const bad of ['1', '-0.1', 'nan', 'abc', '']) {
+    test(`--false-alarm-confidence ${JSON.stringify(bad)} is misuse naming the option`, () => {
+      const r = monitor(base(), ['--false-alarm-confidence', bad]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /--false-alarm-confidence/);
+      assert.equal(r.exists, false, 'no output file');
+    });
+  }
 });
 
 // Regulation 44 visitors' opinions (issue 16): `--reg44 FILE`, home_id,month,safeguarded (yes/no).
