@@ -1191,7 +1191,8 @@ static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t r
 
 /* A "twins" edge between record x (component rx) and a lone record y (component ry, or the other way
  * round) whose given name is a spelling of a name x's component holds: whether y is that child or a twin
- * so named is the possible-twins decision's, on the two components, not the edge's. */
+ * so named is the possible-twins decision's, on the two components, not the edge's. Lifted only where that
+ * decision runs (the joining link is twin-like: uf_conflict's twin_level), else nothing would judge it. */
 static bool edge_spelled(struct uf *u, const struct linkage_rec *recs, uint32_t rx, uint32_t ry, uint32_t x, uint32_t y)
 {
 	if (uf_find(u, x) != rx) {
@@ -1310,14 +1311,6 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	return odds * u->model->twin_rate[real][level] > lr * u->model->split_rate[real][level][k];
 }
 
-/* Whether the two components carry one valid identifier (an equal NHS number, or an equal UPN), whichever
- * records carry it: one child's, as an equal identifier on the link itself is. */
-static bool uf_same_id(const struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
-{
-	return (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) == 0) ||
-	       (u->upn[ra] >= 0 && u->upn[rb] >= 0 && strcmp(recs[u->upn[ra]].upn, recs[u->upn[rb]].upn) == 0);
-}
-
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
  * the merge is refused as possible twins (a pair for review).
  * - names: only between components that share no exact given name (when they share one, the link's own
@@ -1330,8 +1323,6 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 			bool bridge, bool same_name, unsigned twin_level, unsigned middle, bool *twins)
 {
 	*twins = false;
-	if (!idmatch)
-		idmatch = uf_same_id(u, recs, ra, rb);
 	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_disjoint(u, recs, ra, rb) &&
 	    names_conflict(u, recs, ra, rb))
 		return true;
@@ -1350,7 +1341,8 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 		if (!idmatch && uf_find(u, u->edge_to[e]) == other &&
 		    !(u->edge_kind[e] == 1 && edge_bridged(u, recs, ra, rb, u->edge_from[e], u->edge_to[e])) &&
 		    !(u->edge_kind[e] && edge_judged(u, recs, from, other, u->edge_from[e], u->edge_to[e])) &&
-		    !(u->edge_kind[e] == 1 && edge_spelled(u, recs, from, other, u->edge_from[e], u->edge_to[e])))
+		    !(u->edge_kind[e] == 1 && twin_level &&
+		      edge_spelled(u, recs, from, other, u->edge_from[e], u->edge_to[e])))
 			return true;
 	*twins = (u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) && !idmatch && twin_level &&
 		 twins_conflict(u, recs, ra, rb, twin_level, middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0);

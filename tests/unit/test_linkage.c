@@ -613,6 +613,36 @@ static void clustering_twins_edge_judged_inside_component(void **state)
 	linkage_result_free(&res);
 }
 
+/* Twins Abdullahi (his NHS number on one record) and Abdirahman; one of Abdirahman's records carries his twin's
+ * number (a source copied it), at another address; a lone "Abdi" links to both. The pair carrying the number
+ * scores below the link threshold, so the number joins nothing: an equal identifier counts only on the link
+ * that joins (round 11's uf_same_id took it anywhere in two components and joined the twins: withdrawn). */
+static void clustering_twins_sharing_a_number_stay_apart(void **state)
+{
+	(void)state;
+	struct linkage_rec r[6];
+	r[0] = rec("Abdullahi", "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "3086902787", "");
+	r[1] = rec("Abdullahi", "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "", "");
+	r[2] = rec("Abdirahman", "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "", "");
+	r[3] = rec("Abdirahman", "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "", "");
+	r[4] = rec("Abdirahman", "", "Abdi", "2013-01-16", "M", "M1 1AA", "9 Other Street", "3086902787", "");
+	r[5] = rec("Abdi", "", "Abdi", "2013-01-16", "M", "LS12 2UF", "4 Tong Road", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[0], &r[4], &sc);
+	assert_true(sc.decision != LINKAGE_LINK); /* the number's pair does not link by itself */
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 6, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_equal(res.cluster[4], res.cluster[2]);
+	assert_int_not_equal(res.cluster[0], res.cluster[2]); /* the twins apart */
+	linkage_result_free(&res);
+}
+
 /* Mai Ly's records (one NHS number) include a respelt one, "Meere", joined by the number. A record "Maae"
  * without the number spells "Mai" (a spelling level) and links to her records; it has a hard "twins" edge to
  * "Meere" (two respellings of one name, unrelated to each other, on one birthday and family). The edge is
@@ -1731,6 +1761,7 @@ int main(void)
 		cmocka_unit_test(clustering_nameless_record_does_not_join_twins),
 		cmocka_unit_test(clustering_twins_edge_judged_inside_component),
 		cmocka_unit_test(clustering_twins_edge_to_spelling_of_held_name),
+		cmocka_unit_test(clustering_twins_sharing_a_number_stay_apart),
 		cmocka_unit_test(clustering_transposed_twins_apart),
 		cmocka_unit_test(clustering_names_read_crossed),
 		cmocka_unit_test(clustering_sex_edge_judged_inside_component),
