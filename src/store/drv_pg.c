@@ -1796,6 +1796,10 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 		free(d);
 		return NULL;
 	}
+	/* libpq's own error text (PQerrorMessage: a pipeline's, a connection's) at its default verbosity carries a
+	 * refusal's DETAIL, which can quote a row's values ("Key (...)=(...)"); these words reach log lines, so
+	 * they are the primary message only, as map_res keeps for a statement's result. */
+	PQsetErrorVerbosity(d->conn, PQERRORS_TERSE);
 	/* A commit returns once it is durable (the intake contract), whatever the server's default. */
 	/* A writer waits for the writer's lock as long as SQLite's busy timeout (10 s), then STORE_EBUSY. */
 	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'") !=

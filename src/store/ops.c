@@ -3331,10 +3331,11 @@ static int audit_hold(struct sq_conn *k, const struct store_audit *a)
  * words say why, with the engine's own reason for the first failure (the operator's log line keeps it). */
 static void held_fail(struct sq_conn *c)
 {
+	const char *why = sql_errmsg(c->db);
 	if (!c->held_failed)
 		snprintf(c->held_failed_msg, sizeof c->held_failed_msg,
 			 "audit entries held in this transaction could not be written (%s): it must be rolled back",
-			 sql_errmsg(c->db));
+			 why && why[0] ? why : "no reason given");
 	c->held_failed = true;
 }
 
