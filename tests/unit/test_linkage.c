@@ -858,6 +858,16 @@ static int nhs_from(unsigned long nine, char out[11])
 	return 1;
 }
 
+/* The next valid NHS number from *nine on, *nine moved past its stem (a nine-digit stem whose check digit would
+ * be 10 has none: about one in eleven); bounded at 11 stems. */
+static void next_nhs(unsigned long *nine, char out[11])
+{
+	for (int i = 0; i < 11; i++)
+		if (nhs_from((*nine)++, out))
+			return;
+	fail_msg("no valid NHS number from %lu", *nine);
+}
+
 /* Kojo Kwaku Mensah's health records (an NHS number, "Kojo") and school records (a UPN, "Kojjo"): two
  * components of two records, each with an identifier, joined by a twin-like link (names close). own_ids
  * called them two children. Their middle names agree exactly, which 98% of one child's record pairs do and,
@@ -882,8 +892,7 @@ static void clustering_middle_name_outweighs_own_ids(void **state)
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
 		for (int k = 0; k < 2; k++) {
 			char nhs[11];
-			while (!nhs_from(nine++, nhs))
-				;
+			next_nhs(&nine, nhs);
 			r[n++] = rec(first[k][t % 4], mid[k][(t / 4) % 4], fam[t % 6], dob, k ? "M" : "F", "LS6 2AB", addr, nhs, "");
 		}
 	}
@@ -927,8 +936,7 @@ static void clustering_middle_name_lifts_given_refusal(void **state)
 		char dob[16], addr[32], nhs[11];
 		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
-		while (!nhs_from(nine++, nhs))
-			;
+		next_nhs(&nine, nhs);
 		for (int k = 0; k < 4; k++)
 			r[n++] = rec(t < SPLIT && k >= 2 ? "Hoda" : "Hana", "", fam[t % 8], dob, "F", "LS6 2AB", addr, nhs, "");
 	}
@@ -938,8 +946,7 @@ static void clustering_middle_name_lifts_given_refusal(void **state)
 		snprintf(addr, sizeof addr, "%d Short Lane", 1 + t);
 		for (int k = 0; k < 2; k++) {
 			char nhs[11];
-			while (!nhs_from(nine++, nhs))
-				;
+			next_nhs(&nine, nhs);
 			for (int j = 0; j < 2; j++)
 				r[n++] = rec(tw_first[k][t % 4], tw_mid[k][(t / 4) % 4], fam[t % 8], dob, k ? "M" : "F", "LS7 3CD",
 					     addr, nhs, "");
@@ -991,8 +998,7 @@ static void clustering_identifier_asymmetry_needs_odds(void **state)
 		char dob[16], addr[32], nhs[11];
 		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
-		while (!nhs_from(nine++, nhs))
-			;
+		next_nhs(&nine, nhs);
 		for (int k = 0; k < 4; k++)
 			r[5 + 4 * t + k] = rec(t < SPLIT && k >= 2 ? "Tunde" : "Babatunde", "", fam[t % 8], dob, "M", "LS6 2AB", addr, nhs, "");
 	}
@@ -1058,8 +1064,7 @@ static void twin_share_read_back_at_identifier_coverage(void **state)
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
 		for (int k = 0; k < 2; k++) {
 			char nhs[11];
-			while (!nhs_from(nine++, nhs))
-				;
+			next_nhs(&nine, nhs);
 			r[n++] = rec(first[k][t % 4], "", fam[t % 6], dob, k ? "M" : "F", "LS6 2AB", addr, nhs, "");
 		}
 	}
@@ -1137,8 +1142,7 @@ static void clustering_stray_record_between_twins(void **state)
 		char dob[16], addr[32], nhs[11];
 		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
-		while (!nhs_from(nine++, nhs))
-			;
+		next_nhs(&nine, nhs);
 		for (int k = 0; k < 2; k++)
 			r[7 + 2 * t + k] = rec(first[t % 5], "", fam[t % 4], dob, "F", "LS6 2AB", addr, nhs, "");
 	}
@@ -1248,10 +1252,8 @@ static void clustering_stray_name_holds_short_form_between_twins(void **state)
 {
 	char n1[11], n2[11];
 	unsigned long nine = 932127131;
-	while (!nhs_from(nine++, n1))
-		;
-	while (!nhs_from(nine++, n2))
-		;
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
 	struct linkage_rec r[5];
 	for (int i = 0; i < 3; i++)
 		r[i] = rec("Oluwadamilare", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", n1, "");
@@ -1296,10 +1298,8 @@ static void clustering_stray_name_lets_siblings_record_join_its_child(void **sta
 {
 	char n1[11], n2[11];
 	unsigned long nine = 932127131;
-	while (!nhs_from(nine++, n1))
-		;
-	while (!nhs_from(nine++, n2))
-		;
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
 	struct linkage_rec r[6];
 	for (int i = 0; i < 3; i++)
 		r[i] = rec("Oluwadamilare", "", "Akinola", "2015-04-30", "M", "WF1 7TA", "12 Mill Road", n1, "");
@@ -1346,10 +1346,8 @@ static void clustering_stray_name_holds_nameless_record_between_twins(void **sta
 {
 	char n1[11], n2[11];
 	unsigned long nine = 823455355;
-	while (!nhs_from(nine++, n1))
-		;
-	while (!nhs_from(nine++, n2))
-		;
+	next_nhs(&nine, n1);
+	next_nhs(&nine, n2);
 	struct linkage_rec r[6];
 	for (int i = 0; i < 3; i++)
 		r[i] = rec("Nathosgathie", "", "Yilmaz", "2014-03-15", "F", "CV2 8ZF", "Flat 16, 25 Kestrel Close", n1, "");
