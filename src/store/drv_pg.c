@@ -1302,28 +1302,30 @@ static bool pg_lost(sql_db *d) { return PG(d)->lost || PQstatus(PG(d)->conn) == 
  * silently (with TCP, a URL's keepalives / tcp_user_timeout bound how long that ping can wait). */
 #define PING_AFTER_S 30.0
 
+/* Whether the socket has something to read (or hung up) now: poll with no wait, again if a signal came. */
+static int poll_now(struct pollfd *pfd)
+{
+	int n;
+	do
+		n = poll(pfd, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 static bool pg_usable(sql_db *d, double idle_s)
 {
 	struct pg_db *p = PG(d);
 	if (p->lost || (p->queued && !p->ending) || PQstatus(p->conn) != CONNECTION_OK || PQsocket(p->conn) < 0)
 		return false;
-	/* a snapshot's COMMIT unanswered (pg_commit): its answer, if it has come, is read first (it is no
-	 * goodbye); one that has not come is left for the next statement. Anything to read after it is. */
-	if (p->ending && end_read(p, false) != STORE_OK)
-		return false;
 	struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
-	int n;
-	do
-		n = poll(&pfd, 1, 0);
-	while (n < 0 && errno == EINTR);
-	/* The COMMIT's answer may have come between end_read and the poll: read it, then ask again; only what is
-	 * left to read after it is a goodbye (else a healthy connection would be dropped and made afresh). */
+	int n = poll_now(&pfd);
+	/* A snapshot's COMMIT unanswered (pg_commit): what there is to read may be its answer, which is no
+	 * goodbye: read it, then ask again; only what is left after it is (else a healthy connection would be
+	 * dropped and made afresh). An answer not come yet is left for the next statement. */
 	if (n > 0 && p->ending && !(pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
 		if (end_read(p, false) != STORE_OK)
 			return false;
-		do
-			n = poll(&pfd, 1, 0);
-		while (n < 0 && errno == EINTR);
+		n = poll_now(&pfd);
 	}
 	if (n != 0) /* readable (a goodbye, or the end of the stream), hung up, or poll itself failed */
 		return false;
