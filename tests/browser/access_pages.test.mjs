@@ -13,7 +13,7 @@ import {
   snap, sql, startDemoAndBrowser, textOf, totp, WORKER, WORKER_TEAM,
 } from './lib.mjs';
 import {
-  allocationOf, auditRows, breakGlassRows, dpoNotices, onPostgres, teamRows, tokenRows, totpUsedLongAgo, userRow, userRows,
+  allocationOf, auditRows, breakGlassRows, dpoNotices, now, onPostgres, teamRows, tokenRows, userRow, userRows,
 } from '../e2e/lib.mjs';
 
 /** Whole seconds from one timestamp column (RFC 3339 text) to another, on either backend. */
@@ -812,11 +812,12 @@ describe('administration', () => {
     await goto(newcomer, `${demo.url}/children/${cosmoId}`);
     assert.equal(new URL(newcomer.url()).pathname, '/sign-in');
     assert.equal(await signedInAs(newcomer), null);
-    // The new password and secret sign in. A reset keeps the TOTP step last used with the old secret
-    // (S_USER_CREDENTIALS in src/store/sqlite.c leaves totp_last_step), so a code of the new secret within the
-    // same 30 seconds would be refused as a replay: lib's signIn forgets that step first, as time would.
+    // The new password and secret sign in at once: a new secret starts its own count of steps used
+    // (S_USER_CREDENTIALS), so its code of this step is no replay though the old secret's was used in it.
     demo.people[NEW_USER] = { role: 'social_worker', agency: 'social_care', password: newPassword, secret: newSecret };
-    await signIn(newcomer, NEW_USER, { next: `/children/${cosmoId}` });
+    await fillSignIn(newcomer, { username: NEW_USER, password: newPassword, code: totp(newSecret) });
+    await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(),
+      (u) => u.pathname === `/children/${cosmoId}`);
     assert.equal(await textOf(newcomer.locator('h1')), 'Cosimo Fairweather-Ntim');
     secret = newSecret;
   });
@@ -845,9 +846,9 @@ describe('administration', () => {
 
     await goto(newcomer, `${demo.url}/children/${cosmoId}`);
     assert.equal(new URL(newcomer.url()).pathname, '/sign-in', 'their session ended');
-    // Right password, right code (the step last used forgotten, so only the disabling can refuse it).
-    totpUsedLongAgo(demo.db, NEW_USER);
-    await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret) });
+    // Right password, right code (the next step's, which the server accepts and no sign-in has used yet: only the
+    // disabling can refuse it).
+    await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret, now(), 1) });
     const posted = newcomer.waitForResponse((x) => x.request().method() === 'POST');
     await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname === '/sign-in');
     assert.equal((await posted).status(), 400);
@@ -871,8 +872,8 @@ describe('administration', () => {
     assert.equal(await row.getByRole('button').count(), 1);
     assert.equal(await row.getByRole('button', { name: `Disable ${NEW_USER}` }).count(), 1);
     await assertAccessible(admin, 'the people page after enabling');
-    totpUsedLongAgo(demo.db, NEW_USER);
-    await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret) });
+    // The second factor they had: the next step's code again (the refused sign-in above used no step).
+    await fillSignIn(newcomer, { username: NEW_USER, password: demo.people[NEW_USER].password, code: totp(secret, now(), 1) });
     await navigate(newcomer, () => newcomer.getByRole('button', { name: 'Sign in' }).click(), (u) => u.pathname !== '/sign-in');
     assert.match(await signedInAs(newcomer), new RegExp(`^${NEW_USER.replace('.', '\\.')} \\(`));
     assert.equal(auditsOf({ action: 'user.enable' }, ADMIN_ACTOR()).map((e) => e.object).join('\n'),

@@ -11,7 +11,7 @@ import {
   makeChild, makePerson, navigate, newPage, nhsNumbers, postFromPage, ROLE_NAMES, signedInAs, signIn, signOut,
   now, snap, sql, startDemoAndBrowser, textOf, totp, WORKER,
 } from './lib.mjs';
-import { auditRows, totpUsedLongAgo, userId } from '../e2e/lib.mjs';
+import { auditRows, newAuthenticator, userId } from '../e2e/lib.mjs';
 
 /** How many audit entries of these actions there are (lib's auditRows: `safeguard audit list`). */
 const audits = (...actions) => actions.reduce((n, action) => n + auditRows(demo.db, { action }).length, 0);
@@ -104,7 +104,7 @@ describe('signing in', () => {
     assert.equal(await page.getByLabel('Security code').getAttribute('autocomplete'), 'one-time-code');
 
     const person = demo.people[WORKER];
-    totpUsedLongAgo(demo.db, WORKER); // each code signs in once: as a minute later
+    person.secret = newAuthenticator(demo.db, WORKER); // each code signs in once: as a sign-in minutes later
     await fillSignIn(page, { username: WORKER, password: person.password, code: totp(person.secret) });
     const done = await submitSignIn(page);
     assert.equal(done.status, 303);
@@ -144,7 +144,7 @@ describe('signing in', () => {
       await goto(page, `${demo.url}/sign-in?next=${encodeURIComponent(next)}`);
       assert.equal(await page.locator('input[name="next"]').count(), 0, `${next} is not carried in the form`);
       const person = demo.people['demo.school'];
-      totpUsedLongAgo(demo.db, 'demo.school'); // each code signs in once: as a minute later
+      person.secret = newAuthenticator(demo.db, 'demo.school'); // each code signs in once: as a sign-in minutes later
       await fillSignIn(page, { username: 'demo.school', password: person.password, code: totp(person.secret) });
       const done = await submitSignIn(page);
       assert.equal(done.url.origin, demo.url, `still here after next=${next}`);
@@ -153,7 +153,7 @@ describe('signing in', () => {
       await page.context().clearCookies();
       await goto(page, `${demo.url}/sign-in?next=/alerts`);
       await page.locator('input[name="next"]').evaluate((e, v) => { e.value = v; }, next);
-      totpUsedLongAgo(demo.db, 'demo.school'); // each code signs in once: as a minute later
+      person.secret = newAuthenticator(demo.db, 'demo.school'); // each code signs in once: as a sign-in minutes later
       await fillSignIn(page, { username: 'demo.school', password: person.password, code: totp(person.secret) });
       const edited = await submitSignIn(page);
       assert.deepEqual([edited.url.origin, edited.url.pathname], [demo.url, '/'], `an edited next=${next}`);
@@ -387,7 +387,7 @@ describe('forms with a wrong CSRF token', () => {
     const attempts = count('select count(*) from login_attempt');
     await anon.locator('input[name="csrf_token"]').evaluate((e) => { e.value = 'forged'; });
     const person = demo.people[WORKER];
-    totpUsedLongAgo(demo.db, WORKER); // each code signs in once: as a minute later
+    person.secret = newAuthenticator(demo.db, WORKER); // each code signs in once: as a sign-in minutes later
     await fillSignIn(anon, { username: WORKER, password: person.password, code: totp(person.secret) });
     const res = await submitSignIn(anon);
     assert.equal(res.status, 403);
@@ -466,7 +466,7 @@ describe('JavaScript off', () => {
     assert.equal((await submitSignIn(page)).status, 400);
     assert.equal((await errorSummary(page)).length, 3);
     const person = demo.people['north.manager'];
-    totpUsedLongAgo(demo.db, 'north.manager'); // each code signs in once: as a minute later
+    person.secret = newAuthenticator(demo.db, 'north.manager'); // each code signs in once: as a sign-in minutes later
     await fillSignIn(page, { username: 'north.manager', password: person.password, code: totp(person.secret) });
     const r = await submitSignIn(page);
     assert.equal(r.status, 303);

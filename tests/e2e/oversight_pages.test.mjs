@@ -42,7 +42,7 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
 }
 
 async function page(who, url) {

@@ -15,7 +15,7 @@ import {
   addPerson, dataPath, databaseBytes, dbUrl, holdsBytes, onPostgres,
   auditEntries,
   count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
-  now, totp, totpUsedLongAgo,
+  now, totp, newAuthenticator,
   userRow, breakGlassRows
 } from './lib.mjs';
 
@@ -67,7 +67,7 @@ function signIn(address, username, { password = PASSWORD, code } = {}) {
 
 /** A token for a person (from an address no test throttles). */
 async function tokenOf(username) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const r = await signIn('127.0.0.1', username);
   assert.equal(r.status, 201, `${username}: ${r.text}`);
   return r.json.token;
@@ -102,7 +102,7 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
       const r = await signIn('127.0.0.2', `invented.${i}`, { password: `guess ${i}` });
       assert.equal(r.status, 401, `invented.${i}`);
     }
-    totpUsedLongAgo(area.db, 'ada.admin');
+    secrets['ada.admin'] = newAuthenticator(area.db, 'ada.admin');
     const admin = await signIn('127.0.0.2', 'ada.admin');
     assert.equal(admin.status, 201, admin.text);
     assert.equal(admin.json.role, 'admin');
@@ -114,11 +114,11 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
     // Five are evaluated; then that address is refused for that account for the window.
     assert.deepEqual(answers, [401, 401, 401, 401, 401, 429, 429]);
     assert.equal(failures('sam.worker'), 5);
-    totpUsedLongAgo(area.db, 'sam.worker');
+    secrets['sam.worker'] = newAuthenticator(area.db, 'sam.worker');
     const elsewhere = await signIn('127.0.0.4', 'sam.worker');
     assert.equal(elsewhere.status, 201, elsewhere.text);
     // From the guesser's address the right answers are refused too: the refusal says nothing.
-    totpUsedLongAgo(area.db, 'sam.worker');
+    secrets['sam.worker'] = newAuthenticator(area.db, 'sam.worker');
     const there = await signIn('127.0.0.3', 'sam.worker');
     assert.equal(there.status, 429);
     assert.equal(there.json.error.code, 'too_many_attempts');
@@ -133,7 +133,7 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
     }
     assert.equal(failures('una.target'), 10);
     // Now from a third address, with the right answers: the account's back-off says wait, briefly.
-    totpUsedLongAgo(area.db, 'una.target');
+    secrets['una.target'] = newAuthenticator(area.db, 'una.target');
     const slowed = await signIn('127.0.0.7', 'una.target');
     assert.equal(slowed.status, 429, slowed.text);
     const wait = Number(slowed.headers['retry-after']);
@@ -152,9 +152,9 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
     for (let i = 0; i < 55; i++) statuses.push((await signIn('127.0.0.8', `spray.${i}`, { password: 'guess' })).status);
     assert.equal(statuses.filter((s) => s === 401).length, 50);
     assert.equal(statuses.filter((s) => s === 429).length, 5);
-    totpUsedLongAgo(area.db, 'spray.target');
+    secrets['spray.target'] = newAuthenticator(area.db, 'spray.target');
     assert.equal((await signIn('127.0.0.8', 'spray.target')).status, 429);
-    totpUsedLongAgo(area.db, 'spray.target');
+    secrets['spray.target'] = newAuthenticator(area.db, 'spray.target');
     assert.equal((await signIn('127.0.0.9', 'spray.target')).status, 201);
   });
 

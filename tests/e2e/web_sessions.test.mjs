@@ -7,7 +7,7 @@ import {
   auditRows,
   addPerson, onPostgres,
   count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
-  isoSeconds, now, totpUsedLongAgo, totp,
+  isoSeconds, now, newAuthenticator, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -26,9 +26,13 @@ const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from sessio
 /** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
 let latest = null;
 
-/** Posts the sign-in form as a browser does: the answer. Notes the session it opened, if any, as the newest. */
+/**
+ * Posts the sign-in form as a browser does: the answer. Notes the session it opened, if any, as the newest. `code`
+ * is a code as typed, or a function of the secret that makes one: then from a new authenticator (lib's
+ * newAuthenticator, as a sign-in minutes after the last).
+ */
 async function signIn(code, next = '/alerts') {
-  totpUsedLongAgo(area.db, 'wes.worker');
+  if (typeof code === 'function') code = code(secret = newAuthenticator(area.db, 'wes.worker'));
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -45,7 +49,7 @@ async function signIn(code, next = '/alerts') {
 }
 
 async function session() {
-  const r = await signIn(totp(secret));
+  const r = await signIn((s) => totp(s));
   assert.equal(r.status, 303);
   return setCookie(r, 'sg_session').split(';')[0];
 }
@@ -82,7 +86,7 @@ after(async () => {
 
 describe('web sessions', () => {
   test('the session cookie is HttpOnly, SameSite=Strict, for the whole site, not Secure on plain http', async () => {
-    const r = await signIn(totp(secret));
+    const r = await signIn((s) => totp(s));
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/alerts');
     const c = setCookie(r, 'sg_session');
@@ -93,7 +97,7 @@ describe('web sessions', () => {
 
   test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
     const before = count(area.db, 'session');
-    for (const code of [totp(secret, now(), 5), '000000', '12345', '']) {
+    for (const code of [(s) => totp(s, now(), 5), '000000', '12345', '']) {
       const r = await signIn(code);
       assert.equal(r.status, 400, `code ${code}`);
       assert.equal(setCookie(r, 'sg_session'), null);
@@ -146,7 +150,7 @@ describe('web sessions', () => {
     assert.equal(next, '/?q=Smith%20J&agency=a%26b');
     const form = await (await fetch(`${server.url}${location}`)).text();
     assert.match(form, /name="next" value="\/\?q=Smith%20J&amp;agency=a%26b"/);
-    const done = await signIn(totp(secret), next);
+    const done = await signIn((s) => totp(s), next);
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), next);
     const cookie = setCookie(done, 'sg_session').split(';')[0];
@@ -175,7 +179,7 @@ describe('web sessions', () => {
   });
 
   test('an API session token is not a web session: as a cookie it opens no page', async () => {
-    totpUsedLongAgo(area.db, 'wes.worker');
+    secret = newAuthenticator(area.db, 'wes.worker');
     const s = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),
