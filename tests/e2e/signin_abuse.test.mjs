@@ -74,6 +74,8 @@ async function tokenOf(username) {
 }
 
 const userId = (username) => userRow(area.db, username).id;
+// Stays SQL: the sign-in throttle's rows (login_attempt) and, below, the stored TOTP secrets (sealed, none in the
+// clear) and a sealed child's break-glass rows.
 const failures = (username) => count(area.db, 'login_attempt', `username = '${username}' and ok = 0`);
 
 before(async () => {

@@ -22,6 +22,8 @@ function setCookie(res, name) {
 
 /** The sessions there are, each by its token's hash in lower-case hex (the same text on either backend). */
 const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
+// Stays SQL: the sessions' rows (kept by token hash: that no token is stored in the clear, and each session's
+// times, which no page or list shows) and the sign-in throttle's rows (login_attempt).
 const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from session`).split('\n').filter(Boolean));
 /** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
 let latest = null;
