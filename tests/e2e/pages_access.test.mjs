@@ -10,7 +10,7 @@ import {
   addPerson, dbUrl, sqlWrite,
   auditEntries,
   TOKEN_RE, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
-  now, sql, startServer,
+  CLOCK_OFFSET_S, now, sql, startServer,
   newAuthenticator, totp,
   cookieOf, csrfOf,
   userRow, userRows, userId as userIdOf, breakGlassRows
@@ -200,9 +200,21 @@ describe('break-glass pages', () => {
     assert.equal(auditRows(area.db).filter((e) => /crying/i.test(e.detail)).length, 0);
     assert.match(auditRows(area.db, { action: 'child.read' }).find((e) => e.actor.endsWith('pat.police'))?.detail ?? '',
       /break-glass$/);
-    // An hour later (moved on in the database, not waited for) the record is closed again.
-    sqlWrite(area.db, `update break_glass set expires_at = '2000-01-01T00:00:00Z' where id = ${id}`);
-    assert.equal((await get('pat.police', `/children/${childId}`)).status, 403);
+    // An hour later the record is closed again: a second server on the same database, on the one clock moved on
+    // 61 minutes (src/clock/now.h; no row edited), not waited for. The first, on the clock of now, still opens it.
+    const later = CLOCK_OFFSET_S + 61 * 60;
+    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    try {
+      const code = totp(secrets['pat.police'] = newAuthenticator(area.db, 'pat.police'), now() + 61 * 60e3);
+      const s = await request(`${next.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'pat.police', password: PASSWORD, totp: code }) });
+      assert.equal(s.status, 201, s.text);
+      assert.equal((await request(`${next.url}/api/v1/children/${childId}`, { token: s.json.token })).status, 403,
+        'an hour and a minute on, the break-glass has ended');
+    } finally {
+      await next.stop();
+    }
+    assert.equal((await get('pat.police', `/children/${childId}`)).status, 200, 'within its hour it still opens');
   });
 });
 
