@@ -16,6 +16,7 @@
 #include "service/cases.h"
 #include "service/lado.h"
 #include "service/txq.h"
+#include "service/summary.h"
 #include "service/users.h"
 
 struct checkpoint_args {
@@ -122,10 +123,27 @@ int cmd_sweep(int argc, char **argv)
 
 /* ---- team add ---- */
 
+struct team_args {
+	struct store_team t;
+	const char *phone, *out_of_hours_phone, *email; /* NULL: not given, kept as they are */
+	bool found;
+};
+
 static int team_run(store_conn *c, void *arg)
 {
-	return cases_team_upsert(c, "cli", arg);
+	struct team_args *a = arg;
+	int rc = cases_team_upsert(c, "cli", &a->t);
+	a->found = true;
+	if (rc == STORE_OK && (a->phone || a->out_of_hours_phone || a->email))
+		rc = summary_team_contact_update(c, "cli", a->t.code, a->phone, a->out_of_hours_phone, a->email,
+						 &a->found);
+	return rc;
 }
+
+#define TEAM_USAGE                                                                                                     \
+	"usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"                                \
+	"                          [--phone NUMBER] [--out-of-hours-phone NUMBER] [--email ADDRESS]\n"                     \
+	"       safeguard team list --db URL [--code C] [--json]"
 
 int cmd_team(int argc, char **argv)
 {
@@ -133,17 +151,20 @@ int cmd_team(int argc, char **argv)
 					     {"code", required_argument, NULL, 'c'},
 					     {"name", required_argument, NULL, 'n'},
 					     {"manager", required_argument, NULL, 'm'},
+					     {"phone", required_argument, NULL, 'p'},
+					     {"out-of-hours-phone", required_argument, NULL, 'o'},
+					     {"email", required_argument, NULL, 'e'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *code = NULL, *name = NULL, *manager = "";
+	struct team_args a = {0};
 	int c;
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return cli_team_list(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "add") != 0) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 			goto help;
-		fprintf(stderr, "usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"
-				"       safeguard team list --db URL [--code C] [--json]\n");
+		fprintf(stderr, TEAM_USAGE "\n");
 		return 2;
 	}
 	optind = 1;
@@ -155,6 +176,9 @@ int cmd_team(int argc, char **argv)
 		case 'c': code = optarg; break;
 		case 'n': name = optarg; break;
 		case 'm': manager = optarg; break;
+		case 'p': a.phone = optarg; break;
+		case 'o': a.out_of_hours_phone = optarg; break;
+		case 'e': a.email = optarg; break;
 		case 'h': goto help;
 		default: return 2;
 		}
@@ -165,26 +189,42 @@ int cmd_team(int argc, char **argv)
 				"--manager is up to %d\n", STORE_CODE_MAX, STORE_USER_MAX);
 		return 2;
 	}
-	struct store_team t;
-	memset(&t, 0, sizeof t);
-	snprintf(t.code, sizeof t.code, "%s", code);
-	snprintf(t.name, sizeof t.name, "%s", name);
-	snprintf(t.manager, sizeof t.manager, "%s", manager);
+	/* The same checks as a person's phone and email (users_check_profile); "" clears one. */
+	const char *const phones[] = {a.phone, a.out_of_hours_phone};
+	const char *const phone_opts[] = {"--phone", "--out-of-hours-phone"};
+	for (int i = 0; i < 2; i++) {
+		struct users_profile p = {.phone = phones[i]};
+		if (phones[i] && (strlen(phones[i]) > 40 || users_check_profile(&p) != USERS_ADDED)) {
+			fprintf(stderr, "safeguard team add: %s must be 6 to 15 digits, with spaces and a leading + if you "
+					"like (or \"\" to clear it)\n", phone_opts[i]);
+			return 2;
+		}
+	}
+	struct users_profile pe = {.email = a.email};
+	if (a.email && (strlen(a.email) > 254 || users_check_profile(&pe) != USERS_ADDED)) {
+		fprintf(stderr, "safeguard team add: --email must be an email address, for example "
+				"north.team@example.gov.uk (or \"\" to clear it)\n");
+		return 2;
+	}
+	snprintf(a.t.code, sizeof a.t.code, "%s", code);
+	snprintf(a.t.name, sizeof a.t.name, "%s", name);
+	snprintf(a.t.manager, sizeof a.t.manager, "%s", manager);
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	int rc = txq_exec(st, team_run, &t);
+	int rc = txq_exec(st, team_run, &a);
 	store_close(st);
-	if (rc != STORE_OK) {
+	if (rc != STORE_OK || !a.found) {
 		fprintf(stderr, "safeguard team add: cannot store the team (store error %d)\n", rc);
 		return 1;
 	}
 	return 0;
 help:
-	printf("usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"
-	       "       safeguard team list --db URL [--code C] [--json]   (see team list --help)\n\n"
+	printf(TEAM_USAGE "   (see team list --help)\n\n"
 	       "Creates a team (or renames it and changes its manager). Alerts nobody acknowledges are\n"
-	       "escalated to the manager of the child's team; the team with code 'mash' is the front door.\n");
+	       "escalated to the manager of the child's team; the team with code 'mash' is the front door.\n"
+	       "--phone, --out-of-hours-phone and --email set the numbers and address a child's summary gives\n"
+	       "for the team (audited team.contact); one not given stays as it was, \"\" clears it.\n");
 	return 0;
 }
 

@@ -1,5 +1,6 @@
-/* user add: a person who signs in; user reset: their new password and second factor; user disable and
- * user enable: their sign-in refused, and allowed again. */
+/* user add: a person who signs in; user reset: their new password and second factor; user reset-totp: their
+ * new second factor alone (a new authenticator); user disable and user enable: their sign-in refused, and
+ * allowed again. */
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -16,12 +17,15 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
 		   "             [--full-name NAME] [--email ADDRESS] [--phone NUMBER] [--team CODE]\n"
 		   "       safeguard user reset --db URL --username U --password-stdin\n"
+		   "       safeguard user reset-totp --db URL --username U\n"
 		   "       safeguard user disable --db URL --username U\n"
 		   "       safeguard user enable --db URL --username U\n"
 		   "       safeguard user list --db URL [--username U] [--json]   (see user list --help)\n\n"
 		   "disable refuses the person's sign-in from now on and ends their sessions; enable lets them sign\n"
 		   "in again with the password and second factor they had (reset them too if those may be known).\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
+		   "reset-totp gives a new TOTP secret alone (printed last), for an authenticator lost or replaced:\n"
+		   "the password and the sessions stay (use reset, or disable, if someone else may have signed in).\n"
 		   "The TOTP secret is kept encrypted with the key DIR/totp-key (--data-dir), else PATH.totp-key beside\n"
 		   "the database (made mode 0600 when missing; --totp-key FILE names another: serve must be given the same).\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
@@ -46,7 +50,7 @@ struct add_args {
 	char hash[160];
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
-	bool reset, disable, enable, found;
+	bool reset, reset_totp, disable, enable, found;
 };
 
 static int add_run(store_conn *c, void *arg)
@@ -56,9 +60,44 @@ static int add_run(store_conn *c, void *arg)
 		return users_enable(c, "cli", a->username, &a->found);
 	if (a->disable)
 		return users_disable(c, "cli", a->username, clock_now(), &a->found);
+	if (a->reset_totp)
+		return users_reset_totp(c, "cli", a->username, a->secret, &a->found);
 	if (a->reset)
 		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
 	return users_add_person(c, "cli", a->username, a->agency, a->role, &a->profile, a->hash, a->secret, &a->res);
+}
+
+/* user reset-totp: the TOTP secret alone, sealed with the server's key as user add seals it. */
+static int reset_totp(const char *db, const char *totp_key, struct add_args *a, bool from_stdin)
+{
+	if (!a->username || from_stdin || a->agency || a->role || a->profile.full_name || a->profile.email ||
+	    a->profile.phone || a->profile.team) {
+		fprintf(stderr, "safeguard user reset-totp: --username is required (and nothing else)\n");
+		return 2;
+	}
+	if (cli_totp_key(db, totp_key, true) != 0)
+		return 1;
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	if (cli_totp_seal_legacy(st) != 0) {
+		store_close(st);
+		return 1;
+	}
+	int rc = txq_exec(st, add_run, a);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard user reset-totp: cannot store the change (store error %d)\n", rc);
+		return 1;
+	}
+	if (!a->found) {
+		fprintf(stderr, "safeguard user reset-totp: there is no user '%s'\n", a->username);
+		return 1;
+	}
+	printf("user %s: new second factor, password and sessions kept; TOTP secret for the authenticator app (shown "
+	       "once):\n%s\n", a->username, a->secret);
+	sodium_memzero(a->secret, sizeof a->secret);
+	return 0;
 }
 
 int cmd_user(int argc, char **argv)
@@ -87,11 +126,13 @@ int cmd_user(int argc, char **argv)
 		return cli_user_list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "reset") == 0)
 		a.reset = true;
+	if (argc >= 2 && strcmp(argv[1], "reset-totp") == 0)
+		a.reset_totp = true;
 	if (argc >= 2 && strcmp(argv[1], "disable") == 0)
 		a.disable = true;
 	if (argc >= 2 && strcmp(argv[1], "enable") == 0)
 		a.enable = true;
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset && !a.disable && !a.enable)) {
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && !a.reset && !a.reset_totp && !a.disable && !a.enable)) {
 		usage(stderr);
 		return 2;
 	}
@@ -139,6 +180,8 @@ int cmd_user(int argc, char **argv)
 			printf("user %s disabled: sign-in is refused and their sessions have ended\n", a.username);
 		return 0;
 	}
+	if (a.reset_totp)
+		return reset_totp(db, totp_key, &a, from_stdin);
 	if (a.reset && a.username && from_stdin && !a.agency && !a.role) {
 		a.agency = "-";
 		a.role = "social_worker"; /* not used: only the password's length is checked below */

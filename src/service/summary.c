@@ -249,3 +249,20 @@ int summary_team_contact_set(store_conn *c, const char *actor, const struct stor
 	struct store_audit e = {.actor = actor, .action = "team.contact", .object = object, .detail = "contact details set"};
 	return audit_append(c, &e);
 }
+
+int summary_team_contact_update(store_conn *c, const char *actor, const char *code, const char *phone,
+				const char *out_of_hours_phone, const char *email, bool *found)
+{
+	struct store_team_contact t;
+	memset(&t, 0, sizeof t);
+	int rc = store_team_contact_get(c, code, &t, found);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	if (phone)
+		snprintf(t.phone, sizeof t.phone, "%s", phone);
+	if (out_of_hours_phone)
+		snprintf(t.out_of_hours_phone, sizeof t.out_of_hours_phone, "%s", out_of_hours_phone);
+	if (email)
+		snprintf(t.email, sizeof t.email, "%s", email);
+	return summary_team_contact_set(c, actor, &t, found);
+}

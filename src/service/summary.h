@@ -73,5 +73,9 @@ int summary_flag_answer(store_conn *c, const char *nhs, const struct store_flag_
 /* Sets a team's contact details (demo data, administration); *found false when there is no such team. Must run
  * in a write transaction; audited. */
 int summary_team_contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, bool *found);
+/* The same for the fields given (NULL: kept as they are; "": cleared), the rest read first (safeguard team add
+ * --phone, --out-of-hours-phone, --email). The caller checks their form (users_check_profile). */
+int summary_team_contact_update(store_conn *c, const char *actor, const char *code, const char *phone,
+				const char *out_of_hours_phone, const char *email, bool *found);
 
 #endif

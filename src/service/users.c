@@ -422,6 +422,33 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
 	return audit_append(c, &a);
 }
 
+int users_reset_totp(store_conn *c, const char *actor, const char *username, char secret_b32[USERS_TOTP_SECRET_B32],
+		     bool *found)
+{
+	uint8_t sealed[STORE_TOTP_SEALED_LEN];
+	*found = false;
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	int64_t id = u->id;
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	if (rc != STORE_OK || !*found)
+		return rc;
+	if ((rc = totp_new(username, sealed, secret_b32)) == STORE_OK)
+		rc = store_user_set_totp(c, username, sealed, found);
+	sodium_memzero(sealed, sizeof sealed);
+	if (rc != STORE_OK || !*found) {
+		sodium_memzero(secret_b32, USERS_TOTP_SECRET_B32);
+		return rc;
+	}
+	char object[40];
+	snprintf(object, sizeof object, "user:%lld", (long long)id);
+	struct store_audit a = {.actor = actor, .action = "user.totp_reset", .object = object, .detail = "second factor"};
+	return audit_append(c, &a);
+}
+
 /* Disables (at != NULL) or enables a person found by name, with the audit entry. */
 static int set_disabled(store_conn *c, const char *actor, const char *username, const char *at, bool *found)
 {

@@ -75,6 +75,13 @@ enum users_add_result users_check_new(const char *username, const char *role, co
 int users_reset(store_conn *c, const char *actor, const char *username, const char *password_hash,
 		char secret_b32[USERS_TOTP_SECRET_B32], bool *found);
 
+/* A new TOTP secret alone, given back in base32, for a person whose authenticator was lost or replaced: the
+ * password and the sessions stay (a phone replaced is no sign that anyone else signed in; users_reset or
+ * users_disable when it may be), and the new secret's codes are counted afresh. *found false when there is no
+ * such username. Audited as "user.totp_reset". Must run in a write transaction. */
+int users_reset_totp(store_conn *c, const char *actor, const char *username, char secret_b32[USERS_TOTP_SECRET_B32],
+		     bool *found);
+
 /* Disables a person: sign-in fails from now on and every session of theirs ends at once (an administrator's
  * decision, audited as "user.disable"). *found false when there is no such username. Must run in a write
  * transaction. */

@@ -828,6 +828,7 @@ enum stmt_id {
 	S_ACCESS_FACTS,
 	S_SEAL,
 	S_USER_CREDENTIALS,
+	S_USER_TOTP_NEW,
 	S_USER_SESSIONS_END,
 	S_SESSION_END,
 	S_LOGIN_ADD,
@@ -1270,6 +1271,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* A new secret starts its own count of time steps used. */
 	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = zeroblob(20), totp_sealed = ?3, "
 			       "totp_last_step = 0 WHERE username = ?1",
+	/* A new authenticator: the password and the sessions stay. */
+	[S_USER_TOTP_NEW] = "UPDATE app_user SET totp_secret = zeroblob(20), totp_sealed = ?2, totp_last_step = 0 "
+			    "WHERE username = ?1",
 	[S_USER_SESSIONS_END] = "UPDATE session SET ended_at = " NOW_SQL " WHERE ended_at IS NULL AND user_id = "
 				"(SELECT id FROM app_user WHERE username = ?1)",
 	[S_SESSION_END] = "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
@@ -3927,6 +3931,20 @@ static int sq_user_set_credentials(store_conn *c, const char *username, const ch
 		text(e, 1, username);
 		rc = run(e);
 	}
+	return rc;
+}
+
+static int sq_user_set_totp(store_conn *c, const char *username, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN],
+			    bool *found)
+{
+	sql_stmt *s = stmt(CONN(c), S_USER_TOTP_NEW);
+	*found = false;
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username);
+	sql_bind_blob(s, 2, totp_sealed, STORE_TOTP_SEALED_LEN);
+	int rc = run(s);
+	*found = rc == STORE_OK && sql_changes(CONN(c)->db) > 0;
 	return rc;
 }
 
@@ -7399,6 +7417,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_totp_step = sq_user_totp_step,
 	.person_seal = sq_person_seal,
 	.user_set_credentials = sq_user_set_credentials,
+	.user_set_totp = sq_user_set_totp,
 	.session_end = sq_session_end,
 	.login_attempt_add = sq_login_attempt_add,
 	.login_failures = sq_login_failures,

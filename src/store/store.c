@@ -487,6 +487,12 @@ int store_user_set_credentials(store_conn *c, const char *username, const char *
 	return c->ops->user_set_credentials(c, username, password_hash, totp_sealed, found);
 }
 
+int store_user_set_totp(store_conn *c, const char *username, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN],
+			bool *found)
+{
+	return c->ops->user_set_totp(c, username, totp_sealed, found);
+}
+
 int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
 {
 	return c->ops->user_totp_step(c, id, step, advanced);

@@ -91,6 +91,8 @@ struct store_ops {
 	int (*session_insert)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_session *s);
 	int (*user_set_credentials)(store_conn *c, const char *username, const char *password_hash,
 				    const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+	int (*user_set_totp)(store_conn *c, const char *username, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN],
+			     bool *found);
 	int (*users_totp_plain)(store_conn *c, store_user_fn fn, void *ctx);
 	int (*user_totp_seal)(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
 	int (*wal_truncate)(store_conn *c);

@@ -64,6 +64,10 @@ int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *
  * ends. *found false when there is no such username. */
 int store_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
 			       const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found);
+/* A new TOTP secret alone (a new authenticator), its count of time steps used started afresh; the password
+ * and the sessions stay. *found false when there is no such username. */
+int store_user_set_totp(store_conn *c, const char *username, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN],
+			bool *found);
 /* Rows whose TOTP secret is still in plain text (from before schema 15): id, username and totp_secret
  * filled. Then each is sealed: the plain column is overwritten with zeros. */
 int store_users_totp_plain(store_conn *c, store_user_fn fn, void *ctx);

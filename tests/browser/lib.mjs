@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import {
   BIN, allocationOf, assertNoSanitizerReport, dbUrl, isoSeconds, nhsNumbers, now, onPostgres, postEvent, request, removeDir, runCli,
   sql, tempDir, timed, totp,
-  totpUsedLongAgo, ukDate, userRow,
+  newAuthenticator, ukDate, userRow,
 } from '../e2e/lib.mjs';
 
 // The clock is the e2e suite's (SAFEGUARD_NOW, read once by ../e2e/lib.mjs and passed to every server and CLI the
@@ -319,7 +319,9 @@ export async function signedInAs(page) {
  * server must send the browser to). Requires that the browser lands there and that the header names the person.
  * A code from the current 30-second step: the server accepts the step either side, so a step that ends between
  * reading the clock and the server's check does not matter. Each code signs in once, and the suite signs the same
- * people in many times a minute: the last step used is forgotten first (totpUsedLongAgo), as time would.
+ * people in many times a minute: each sign-in here stands for one minutes after the last, so the person is given a
+ * new authenticator first (newAuthenticator: `safeguard user reset-totp`, password and sessions kept), and
+ * demo.people[username].secret becomes its secret.
  */
 async function signInUntimed(page, username, { demo = page.demo ?? currentDemo, next } = {}) {
   assert.ok(demo, 'signIn: no demo server');
@@ -327,7 +329,7 @@ async function signInUntimed(page, username, { demo = page.demo ?? currentDemo, 
   assert.ok(person, `signIn: ${username} is not one of the demo's people (${Object.keys(demo.people).join(', ')})`);
   await goto(page, `${demo.url}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`);
   assert.equal(await textOf(page.locator('h1')), 'Sign in', `the sign-in page (at ${page.url()})`);
-  totpUsedLongAgo(demo.db, username);
+  person.secret = newAuthenticator(demo.db, username);
   await fillSignIn(page, { username, password: person.password, code: totp(person.secret) });
   await navigate(page, () => page.getByRole('button', { name: 'Sign in' }).click(),
     (u) => u.pathname !== '/sign-in' && (!next || `${u.pathname}${u.search}` === next));

@@ -42,7 +42,7 @@ let amelia; // a child: Amelia Brown, born 3 May 2016
 const secrets = {};
 
 async function webSignIn(username) {
-  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
   return { cookie, csrf: await sessionCsrf(server.url, cookie) };
 }
 

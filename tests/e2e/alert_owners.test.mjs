@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sqlWrite,
-  base32Decode, now, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, dbUrl, onPostgres, cliEnv,
+  base32Decode, now, startServer, totp, newAuthenticator, webSignIn as signInAs, dbUrl, onPostgres, cliEnv,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the owners';
@@ -31,8 +31,9 @@ function cookieOf(res, name) {
   return null;
 }
 
-async function apiSignIn(username, secret = secrets[username]) {
-  totpUsedLongAgo(area.db, username);
+/** An API session; from a new authenticator (lib's newAuthenticator) unless a secret is given (a row made here). */
+async function apiSignIn(username, secret) {
+  if (secret === undefined) secret = secrets[username] = newAuthenticator(area.db, username);
   const r = await request(`${url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD, totp: totp(secret) }),
@@ -42,7 +43,7 @@ async function apiSignIn(username, secret = secrets[username]) {
 }
 
 async function webSignIn(username) {
-  return signInAs(url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return signInAs(url, area.db, username, { password: PASSWORD, secrets });
 }
 
 /** A child from the school, allocated as given (or not), then a referral ten days ago: its overdue alert. */

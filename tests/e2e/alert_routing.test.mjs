@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   BIN, addPerson, assertNoSanitizerReport, event, freshArea, now, postEvent, removeDir, request, runCli, startServer,
-  isoSeconds, totp, totpUsedLongAgo, ukDate, dbUrl, alertRows,
+  isoSeconds, totp, newAuthenticator, ukDate, dbUrl, alertRows,
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for routing';
@@ -33,7 +33,7 @@ function storedAlert(id) {
 
 /** Signs in through the page: {location, cookie}. next is sent when given. */
 async function webSignIn(username, next) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const form = await fetch(`${url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -135,7 +135,7 @@ describe('alerts follow allocation (item 1)', () => {
     allocate(id, 'north', 'r.two');
     assert.equal((await page('r.one', `/alerts/${alert.id}`)).status, 403);
     assert.doesNotMatch((await page('r.one', '/alerts')).text, new RegExp(`/alerts/${alert.id}"`));
-    totpUsedLongAgo(area.db, 'r.one');
+    secrets['r.one'] = newAuthenticator(area.db, 'r.one');
     const t1 = await request(`${url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'r.one', password: PASSWORD, totp: totp(secrets['r.one']) }) });
     assert.equal(t1.status, 201, t1.text);

@@ -170,7 +170,7 @@ let ids;
 
 /** Signs in through the page, as a browser does: {cookie, csrf} of the new session. */
 async function webSignIn(username, secret) {
-  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret });
+  const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD });
   assert.ok(cookie, 'a session cookie');
   const home = await fetch(`${server.url}/sign-in?next=/`, { headers: { cookie }, redirect: 'manual' });
   assert.equal(home.status, 303, 'signed in: the sign-in page sends one on');

@@ -31,7 +31,7 @@ let cara; // allocated to nobody
 
 async function session(username) {
   if (!sessions[username]) {
-    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
     sessions[username] = { cookie, csrf: await sessionCsrf(server.url, cookie) };
   }
   return sessions[username];

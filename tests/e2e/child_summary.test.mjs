@@ -30,7 +30,7 @@ const sessions = {};
 
 async function session(username) {
   if (!sessions[username]) {
-    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
     sessions[username] = { cookie, csrf: await sessionCsrf(server.url, cookie) };
   }
   return sessions[username];
@@ -69,14 +69,18 @@ before(async () => {
   plain = r.json.child_id;
   assert.notEqual(plain, child);
   // The team holding the child, with its numbers (schema 19), and its worker.
-  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North']);
-  sqlWrite(area.db, "update team set phone = '0113 496 0200', out_of_hours_phone = '0113 496 0999', email = 'north@example.invalid' where code = 'north'");
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North', '--phone', '0113 496 0200',
+    '--email', 'north@example.invalid']);
+  // A second call sets the out-of-hours number alone; the others stay as they were.
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North',
+    '--out-of-hours-phone', '0113 496 0999']);
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', 'north', '--worker', 'sam.worker']);
   // Placed in a children's home 150 miles away, with no care episode recorded (the issue's child): social care's
   // system places a child it has records about.
   r = await postEvent(server.url, area.tokens.social_care, event({ source_ref: 'CS-SC', kind: 'contact',
     occurred_at: isoSeconds(now() - 61 * DAY), summary: 'Contact from the school' }));
   assert.equal(r.status, 201, r.text);
+  // Stays SQL: set-up no page or command makes (one home of the register; homes import loads a whole register).
   sqlWrite(area.db, "insert into home(urn, name, specialism, la_code) values ('SC915001', 'Hollins Court', 'general', '935')");
   const home = String(homeRows(area.db).find((h) => h.urn === 'SC915001').id);
   const placed = await request(`${server.url}/api/v1/homes/${home}/placements`, {
@@ -92,6 +96,23 @@ after(async () => {
   } finally {
     removeDir(area?.dir);
   }
+});
+
+describe('safeguard team add sets the numbers the summary gives', () => {
+  test('each contact option is audited; a malformed one is refused naming it, and nothing is written', () => {
+    const set = auditRows(area.db, { action: 'team.contact', object: 'team:north' });
+    assert.deepEqual(set.map((e) => e.actor), ['cli', 'cli'], 'the two calls of the set-up');
+    for (const [opt, value, re] of [['--phone', '12', /--phone must be 6 to 15 digits/],
+      ['--out-of-hours-phone', '0113 496 0999 ext 4', /--out-of-hours-phone must be 6 to 15 digits/],
+      ['--email', 'north at example', /--email must be an email address/]]) {
+      const r = runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Renamed', opt, value],
+        { check: false });
+      assert.equal(r.status, 2, opt);
+      assert.match(r.stderr, re);
+    }
+    assert.equal(auditRows(area.db, { action: 'team.contact', object: 'team:north' }).length, 2);
+    assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:north' }).length, 2, 'not renamed either');
+  });
 });
 
 describe('flags derived from the episodes', () => {

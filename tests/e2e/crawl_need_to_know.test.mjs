@@ -22,7 +22,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, tempDir, totp, totpUsedLongAgo, dbUrl, addPerson, onPostgres,
+  startServer, tempDir, totp, newAuthenticator, dbUrl, addPerson, onPostgres,
 } from './lib.mjs';
 
 const FIXED_NOW = '2026-06-10T10:00:00Z';
@@ -87,7 +87,7 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -104,7 +104,7 @@ async function webSignIn(username) {
 }
 
 async function apiSignIn(username) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const s = await request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD, totp: code(secrets[username]) }),

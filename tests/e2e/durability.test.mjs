@@ -100,7 +100,9 @@ test('every record answered 201 before a SIGKILL is there after a restart, and n
   assert.ok(inFlightAtKill > 0, 'requests were in flight when the server was killed');
   assert.ok(started.size < TOTAL, 'the burst was cut short');
 
-  // The database as the killed server left it (SQLite recovers the WAL on open).
+  // The database as the killed server left it (SQLite recovers the WAL on open). Stays SQL: what the storage kept
+  // after the kill, row by row (every event's child, one source record and identifier each), is the test; the
+  // restarted server's chronologies are read through the API below.
   second = await startServer(area.db);
   if (!onPostgres()) assert.equal(sql(area.db, 'pragma integrity_check'), 'ok'); // SQLite's file; PostgreSQL checks its own pages
   const rows = sql(area.db, 'select id, person_id from event').split('\n').filter(Boolean);

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
-  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
+  sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
   homeAlertRows, homeIncidents, homeNotes, homePlacements, homeRows, reg44Reports, signalRows,
 } from './lib.mjs';
 
@@ -39,8 +39,8 @@ function addUser(username, agency, role) {
   return addPerson(area.db, username, agency, role, PASSWORD);
 }
 
-async function apiSession(url, username, secret) {
-  totpUsedLongAgo(area.db, username);
+async function apiSession(url, username) {
+  const secret = newAuthenticator(area.db, username);
   const s = await request(`${url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD, totp: totp(secret) }),
@@ -49,8 +49,8 @@ async function apiSession(url, username, secret) {
   return s.json.token;
 }
 
-async function webSignIn(url, username, secret) {
-  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret });
+async function webSignIn(url, username) {
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD });
   return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 
@@ -137,7 +137,7 @@ describe('in the server', () => {
   after(async () => { if (server) await server.stop(); });
 
   test('POST /api/v1/oversight/runs runs the monitor for the analyst; the run and its reasons are read back', async () => {
-    const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const token = await apiSession(server.url, 'h.analyst');
     const r = await request(`${server.url}/api/v1/oversight/runs`, {
       method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"false_alarms_per_100_home_years": 5}',
     });
@@ -167,7 +167,7 @@ describe('in the server', () => {
 
   test('the other roles are refused the oversight routes', async () => {
     for (const [who, name] of [['police', 'h.police'], ['worker', 'h.worker']]) {
-      const token = await apiSession(server.url, name, secrets[who]);
+      const token = await apiSession(server.url, name);
       const r = await request(`${server.url}/api/v1/homes/alerts`, { token });
       assert.equal(r.status, 403);
       assert.equal(r.json.error.code, 'not_permitted');
@@ -175,7 +175,7 @@ describe('in the server', () => {
   });
 
   test('the analyst\'s pages: the ranked list with reasons, a funnel plot, a profile without children\'s names', async () => {
-    const s = await webSignIn(server.url, 'h.analyst', secrets.analyst);
+    const s = await webSignIn(server.url, 'h.analyst');
     const list = await request(`${server.url}/homes`, { headers: { cookie: s.cookie } });
     assert.equal(list.status, 200);
     const { reason, home_id: id } = homeAlerts({ kind: 'signal' })[0];
@@ -191,7 +191,7 @@ describe('in the server', () => {
   });
 
   test('the police add a location-risk note to a home of their area, with the session\'s CSRF token only', async () => {
-    const s = await webSignIn(server.url, 'h.police', secrets.police);
+    const s = await webSignIn(server.url, 'h.police');
     const register = homeRows(area.db);
     const la = register[0].la_code;
     const inside = homeRows(area.db, { la })[0].id;
@@ -226,7 +226,7 @@ describe('in the server', () => {
   });
 
   test('an alert about a home is acknowledged and resolved through the API; a resolved one stays resolved', async () => {
-    const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const token = await apiSession(server.url, 'h.analyst');
     // what the analyst sees: the alerts about homes not yet resolved, through the API
     const listed = async () => (await request(`${server.url}/api/v1/homes/alerts`, { token })).json.alerts;
     const id = String(Math.min(...(await listed()).filter((a) => a.kind === 'signal' && a.state === 'open').map((a) => a.id)));
@@ -272,7 +272,7 @@ describe('in the server', () => {
   });
 
   test('a Regulation 44 report through the API resolves the month\'s alert; a second for the month is refused', async () => {
-    const token = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const token = await apiSession(server.url, 'h.analyst');
     const [alertId, home] = [homeAlerts({ kind: 'reg44' }).find((a) => a.state === 'open')].map((a) => [String(a.id), String(a.home_id)])[0];
     const post = (body, id = home) => request(`${server.url}/api/v1/homes/${id}/reg44-reports`, {
       method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
@@ -304,7 +304,7 @@ describe('in the server', () => {
   });
 
   test('the analyst acknowledges and resolves on the pages, and records a Reg 44 report with errors named', async () => {
-    const s = await webSignIn(server.url, 'h.analyst', secrets.analyst);
+    const s = await webSignIn(server.url, 'h.analyst');
     const form = (path, fields) => request(`${server.url}${path}`, {
       method: 'POST',
       headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
@@ -371,7 +371,7 @@ describe('in the server', () => {
     const first = homeRows(area.db)[0];
     const [home, la] = [String(first.id), first.la_code];
     const other = la === '383' ? '330' : '383';
-    const token = await apiSession(server.url, 'h.worker', secrets.worker);
+    const token = await apiSession(server.url, 'h.worker');
     const post = (body, t = token) => request(`${server.url}/api/v1/homes/${home}/placements`, {
       method: 'POST', token: t, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
@@ -383,7 +383,7 @@ describe('in the server', () => {
       assert.equal(r.status, 400, `${field}: ${r.text}`);
       assert.equal(r.json.error.field, field);
     }
-    const analyst = await apiSession(server.url, 'h.analyst', secrets.analyst);
+    const analyst = await apiSession(server.url, 'h.analyst');
     assert.equal((await post(good, analyst)).status, 403);
     const nochild = await post({ ...good, child_id: 99999999 });
     assert.equal(nochild.status, 403, 'no such child: the refusal for a child one may not place (writes.test.mjs)');
@@ -403,7 +403,7 @@ describe('in the server', () => {
       [r.json.id, Number(home), true, true, 48.2, '']);
     assert.equal(auditRows(area.db, { action: 'placement.record', child }).length, 1);
     // The record page shows the home and the distance to those who may read the child.
-    const w = await webSignIn(server.url, 'h.worker', secrets.worker);
+    const w = await webSignIn(server.url, 'h.worker');
     const home_name = first.name;
     const page = await request(`${server.url}/children/${child}`, { headers: { cookie: w.cookie } });
     assert.equal(page.status, 200, page.text.slice(0, 300));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, event, freshArea, postEvent, rawPost, removeDir, request, runCli, startServer,
-  tempDir, totp, totpUsedLongAgo, dbUrl, addPerson, onPostgres,
+  tempDir, totp, newAuthenticator, dbUrl, addPerson, onPostgres,
 } from './lib.mjs';
 
 const PASSWORD = 'http hardening passphrase';
@@ -64,7 +64,7 @@ function setCookie(res, name) {
 
 /** The sign-in form as a browser posts it; next is put into the body as it is (already form-encoded). */
 async function signIn(base, rawNext) {
-  totpUsedLongAgo(area.db, 'wes.worker'); // each code signs in once: as a minute later
+  secret = newAuthenticator(area.db, 'wes.worker'); // each code signs in once: as a minute later
   const form = await fetch(`${base}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -107,7 +107,7 @@ before(async () => {
   assert.equal(created.status, 201, created.text);
   childId = created.json.child_id;
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(childId), '--user', 'wes.worker']);
-  totpUsedLongAgo(area.db, 'wes.worker');
+  secret = newAuthenticator(area.db, 'wes.worker');
   const s = await request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),

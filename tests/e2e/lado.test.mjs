@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, ladoAlerts, ladoAllegation, ladoAllegations, ladoEmployments,
   BIN, addPerson, assertNoSanitizerReport, cookieOf, count, dbUrl, freshArea, onPostgres, removeDir, runCli, sql,
-  sqlWrite, startServer, totp, totpUsedLongAgo,
+  sqlWrite, startServer, totp, newAuthenticator,
   ukDate, ukToday, now,
   userRows,
 } from './lib.mjs';
@@ -34,7 +34,7 @@ const daysAgo = (n) => ukDate(now() - n * 86400000);
 const parts = (iso) => { const [y, m, d] = iso.split('-'); return { day: String(Number(d)), month: String(Number(m)), year: y }; };
 
 async function webSignIn(username) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];

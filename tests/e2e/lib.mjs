@@ -559,22 +559,31 @@ export function totp(secretB32, at = now(), stepOffset = 0) {
 }
 
 /**
- * A TOTP code signs in once (RFC 6238 section 5.2): the server keeps the last time step used. A test that
- * signs one person in several times within 30 seconds stands for sign-ins minutes apart by forgetting that
- * step first, as the passing of time would.
+ * A TOTP code signs in once (RFC 6238 section 5.2): the server keeps the last time step used, and accepts only the
+ * step either side of its own, so one authenticator signs a person in at most three times in 30 seconds. A test
+ * that signs someone in again stands for a sign-in minutes later; it does not move the clock (the server's is set
+ * once, when it starts) nor edit the row: it gives the person a new authenticator first, as an operator does for
+ * a phone lost or replaced, with `safeguard user reset-totp` (the password and the sessions stay; audited
+ * "user.totp_reset" by actor cli, one entry before each such sign-in's "session.open"). Returns the new secret
+ * (base32), whose codes are counted afresh. Tests of the one-use rule itself send codes of one secret twice.
  */
-export function totpUsedLongAgo(dbPath, username) {
-  sqlWrite(dbPath, `update app_user set totp_last_step = 0 where username = '${username.replace(/'/g, "''")}'`);
+export function newAuthenticator(dbPath, username) {
+  const r = runCli(['user', 'reset-totp', '--db', dbUrl(dbPath), '--username', username]);
+  const secret = r.stdout.trimEnd().split('\n').pop();
+  assert.match(secret, /^[A-Z2-7]{32}$/, `a new TOTP secret for ${username}`);
+  return secret;
 }
 
 /**
  * Signs `username` in over the web as a browser does: GET /sign-in for the sg_presession cookie and the form's
- * csrf_token, then POST username, password and a fresh TOTP code (the code's last step forgotten first, see
- * totpUsedLongAgo). Asserts the 303 and returns the sg_session cookie ("sg_session=..."). `next` is sent when
- * given. Tests of the sign-in itself (http_hardening, web_sessions) take these steps by hand.
+ * csrf_token, then POST username, password and a code from a new authenticator (newAuthenticator: the person's
+ * earlier secrets stop working; `secrets`, when given, is the test's map of username to secret and is brought up
+ * to date). Asserts the 303 and returns the sg_session cookie ("sg_session=..."). `next` is sent when given.
+ * Tests of the sign-in itself (http_hardening, web_sessions) take these steps by hand.
  */
-export async function webSignIn(baseUrl, dbPath, username, { password, secret, next } = {}) {
-  totpUsedLongAgo(dbPath, username);
+export async function webSignIn(baseUrl, dbPath, username, { password, secrets, next } = {}) {
+  const secret = newAuthenticator(dbPath, username);
+  if (secrets) secrets[username] = secret;
   const form = await fetch(`${baseUrl}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = csrfOf(await form.text());

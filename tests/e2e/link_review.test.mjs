@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, linkReviews, nhsNumber, postEvent, removeDir, request,
-  now, runCli, sql, startServer, totp, totpUsedLongAgo,
+  now, runCli, sql, startServer, totp, newAuthenticator,
   userId,
 } from './lib.mjs';
 
@@ -249,7 +249,7 @@ describe('"different" is remembered', () => {
 
 /** Signs in through the page as a browser does: {cookie, csrf}. */
 async function webSignIn(who) {
-  totpUsedLongAgo(area.db, who);
+  secrets[who] = newAuthenticator(area.db, who);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = form.headers.getSetCookie().find((c) => c.startsWith('sg_presession=')).split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -356,7 +356,7 @@ describe('sealed identities', () => {
 
   test('the data protection officer\'s search still finds the sealed identity; a social worker\'s does not', async () => {
     const search = async (who) => {
-      totpUsedLongAgo(area.db, who);
+      secrets[who] = newAuthenticator(area.db, who);
       const form = await fetch(`${server.url}/sign-in`);
       const pre = form.headers.getSetCookie().find((c) => c.startsWith('sg_presession=')).split(';')[0];
       const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];

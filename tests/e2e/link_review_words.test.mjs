@@ -24,7 +24,7 @@ const part = (html, id) => {
 };
 
 async function signIn() {
-  const cookie = await signInAs(server.url, area.db, 'sam.worker', { password: PASSWORD, secret });
+  const cookie = await signInAs(server.url, area.db, 'sam.worker', { password: PASSWORD });
   return { cookie, csrf: await sessionCsrf(server.url, cookie) };
 }
 const get = (path) => request(`${server.url}${path}`, { headers: { cookie: session.cookie } });

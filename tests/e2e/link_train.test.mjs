@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  dbUrl, addPerson, count, everyAgencysEvents, freshArea, linkReviews, parseCsv, postEvent, removeDir, request, runCli, sql, startServer, totp, totpUsedLongAgo,
+  dbUrl, addPerson, count, everyAgencysEvents, freshArea, linkReviews, parseCsv, postEvent, removeDir, request, runCli, sql, startServer, totp, newAuthenticator,
   cookieOf
 } from './lib.mjs';
 
@@ -74,7 +74,7 @@ async function priorOf(id) {
 }
 
 async function page(username, p) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const form = await fetch(`${server.url}/sign-in`);
   const pre = cookieOf(form, 'sg_presession');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())?.[1];
@@ -113,7 +113,7 @@ before(async () => {
   assert.ok(records.length > 900, `${records.length} records`);
   server = await startServer(area.db);
   for (const name of Object.keys(secrets)) {
-    totpUsedLongAgo(area.db, name);
+    secrets[name] = newAuthenticator(area.db, name);
     const s = await request(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: name, password: PASSWORD, totp: totp(secrets[name]) }),

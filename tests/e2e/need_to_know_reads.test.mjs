@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
-  sqlWrite, startServer, totp, totpUsedLongAgo, webSignIn as signInAs, homeRows
+  sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, homeRows
 } from './lib.mjs';
 
 const PASSWORD = 'refused reads are answerable too';
@@ -32,11 +32,11 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
 }
 
 async function apiSignIn(username) {
-  totpUsedLongAgo(area.db, username);
+  secrets[username] = newAuthenticator(area.db, username);
   const s = await request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username]) }),

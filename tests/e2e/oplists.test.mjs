@@ -102,7 +102,7 @@ test('each list is audited before it is read: the operator, the action, the chil
 
 test("dpo notices: each break-glass try, whom and what it was about, newest first", async () => {
   assert.deepEqual(dpoNotices(area.db), []);
-  const cookie = await webSignIn(server.url, area.db, 'pat.police', { password: PASSWORD, secret: police });
+  const cookie = await webSignIn(server.url, area.db, 'pat.police', { password: PASSWORD });
   const csrf = await sessionCsrf(server.url, cookie);
   const r = await request(`${server.url}/children/${MISSING}/break-glass`, {
     method: 'POST', body: new URLSearchParams({ csrf_token: csrf, step: 'start' }),

@@ -23,7 +23,7 @@ describe('a form whose commit was cut off', { skip: clusterInstalled ? false : '
     area = set.area;
     const secret = addPerson(area.db, 'ada.admin', 'social_care', 'admin', PASSWORD);
     server = await startServer(area.db);
-    cookie = await webSignIn(server.url, area.db, 'ada.admin', { password: PASSWORD, secret });
+    cookie = await webSignIn(server.url, area.db, 'ada.admin', { password: PASSWORD });
     csrf = await sessionCsrf(server.url, cookie);
     // holds the transaction that writes a team for as long as it takes this test to end its connection
     sqlWrite(area.db, 'CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS ' +

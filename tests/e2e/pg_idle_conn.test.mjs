@@ -47,7 +47,7 @@ describe('connections ended by the database while idle', { skip: clusterInstalle
     assert.equal(first.status, 201, first.text);
     const child = first.json.child_id;
     assert.ok(child);
-    const cookie = await webSignIn(server.url, area.db, 'ivy.idle', { password: PASSWORD, secret });
+    const cookie = await webSignIn(server.url, area.db, 'ivy.idle', { password: PASSWORD });
     assert.ok(cookie, 'signed in');
     // several requests at once, so that the pool holds more than one connection
     const warm = await Promise.all([1, 2, 3, 4].map(() => request(`${server.url}/api/v1/children/${child}`, { token })));

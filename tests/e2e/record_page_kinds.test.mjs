@@ -54,7 +54,7 @@ before(async () => {
   }
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--user', 'kim.worker']);
   for (const [user, secret] of Object.entries(secrets)) {
-    cookies[user] = await webSignIn(server.url, area.db, user, { password: PASSWORD, secret });
+    cookies[user] = await webSignIn(server.url, area.db, user, { password: PASSWORD });
   }
 });
 

@@ -47,7 +47,7 @@ function yearsAgo(n, iso = ukToday()) {
 async function session(base, username) {
   const key = `${base}|${username}`;
   if (!sessions[key]) {
-    const cookie = await signInAs(base, area.db, username, { password: PASSWORD, secret: secrets[username] });
+    const cookie = await signInAs(base, area.db, username, { password: PASSWORD, secrets });
     sessions[key] = { cookie, csrf: await sessionCsrf(base, cookie) };
   }
   return sessions[key];

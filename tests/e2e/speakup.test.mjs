@@ -123,7 +123,7 @@ async function openThread(ref, passphrase, add) {
 // ---- people ----
 
 async function webSignIn(username) {
-  return signInAs(server.url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  return signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
 }
 
 async function page(who, url) {

@@ -26,7 +26,7 @@ function cookieOf(res, name) {
 }
 
 async function webSignIn(username) {
-  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret: secrets[username] });
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secrets });
   return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   addPerson, onPostgres,
-  count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
-  isoSeconds, now, totpUsedLongAgo, totp,
+  CLOCK_OFFSET_S, count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
+  isoSeconds, now, newAuthenticator, totp,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -22,13 +22,19 @@ function setCookie(res, name) {
 
 /** The sessions there are, each by its token's hash in lower-case hex (the same text on either backend). */
 const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
+// Stays SQL: the sessions' rows (kept by token hash: that no token is stored in the clear, and each session's
+// times, which no page or list shows) and the sign-in throttle's rows (login_attempt).
 const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from session`).split('\n').filter(Boolean));
 /** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
 let latest = null;
 
-/** Posts the sign-in form as a browser does: the answer. Notes the session it opened, if any, as the newest. */
+/**
+ * Posts the sign-in form as a browser does: the answer. Notes the session it opened, if any, as the newest. `code`
+ * is a code as typed, or a function of the secret that makes one: then from a new authenticator (lib's
+ * newAuthenticator, as a sign-in minutes after the last).
+ */
 async function signIn(code, next = '/alerts') {
-  totpUsedLongAgo(area.db, 'wes.worker');
+  if (typeof code === 'function') code = code(secret = newAuthenticator(area.db, 'wes.worker'));
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
@@ -45,7 +51,7 @@ async function signIn(code, next = '/alerts') {
 }
 
 async function session() {
-  const r = await signIn(totp(secret));
+  const r = await signIn((s) => totp(s));
   assert.equal(r.status, 303);
   return setCookie(r, 'sg_session').split(';')[0];
 }
@@ -82,7 +88,7 @@ after(async () => {
 
 describe('web sessions', () => {
   test('the session cookie is HttpOnly, SameSite=Strict, for the whole site, not Secure on plain http', async () => {
-    const r = await signIn(totp(secret));
+    const r = await signIn((s) => totp(s));
     assert.equal(r.status, 303);
     assert.equal(r.headers.get('location'), '/alerts');
     const c = setCookie(r, 'sg_session');
@@ -93,7 +99,7 @@ describe('web sessions', () => {
 
   test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
     const before = count(area.db, 'session');
-    for (const code of [totp(secret, now(), 5), '000000', '12345', '']) {
+    for (const code of [(s) => totp(s, now(), 5), '000000', '12345', '']) {
       const r = await signIn(code);
       assert.equal(r.status, 400, `code ${code}`);
       assert.equal(setCookie(r, 'sg_session'), null);
@@ -120,21 +126,37 @@ describe('web sessions', () => {
   });
 
   test('past either timeout the session has ended: pages send the browser to sign in, forms are refused', async () => {
-    for (const expire of [`idle_until = '${isoSeconds(now() - 1000)}'`, `expires_at = '${isoSeconds(now() - 1000)}'`]) {
-      const cookie = await session();
-      assert.equal((await page(cookie)).status, 200);
-      setNewest(expire);
-      const r = await page(cookie);
-      assert.equal(r.status, 303, expire);
+    const ended = async (base, cookie, what) => {
+      const r = await fetch(`${base}/alerts`, { headers: { cookie }, redirect: 'manual' });
+      assert.equal(r.status, 303, what);
       assert.equal(r.headers.get('location'), '/sign-in?next=/alerts');
-      const post = await fetch(`${server.url}/children/1/concerns`, {
+      const post = await fetch(`${base}/children/1/concerns`, {
         method: 'POST', redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
         body: 'summary=x',
       });
-      assert.equal(post.status, 403);
+      assert.equal(post.status, 403, what);
       assert.match(await post.text(), /Your session has ended/);
+    };
+    // Idle: the same database 31 minutes after its last use, on a second server whose clock is the one clock moved
+    // on (src/clock/now.h; no row edited, not waited for); on the first, now, it still opens pages.
+    let cookie = await session();
+    assert.equal((await page(cookie)).status, 200);
+    await drainQueue(); // the use's push-on of the idle timeout has committed
+    const later = CLOCK_OFFSET_S + 31 * 60;
+    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    try {
+      await ended(next.url, cookie, 'idle for 31 minutes');
+    } finally {
+      await next.stop();
     }
+    assert.equal((await page(cookie)).status, 200, 'still open now');
+    // Absolute: stays SQL. Eight hours on the idle timeout has passed too, so only the row's expiry moved into the
+    // past (while the session is in use) tells the absolute timeout's check apart.
+    cookie = await session();
+    assert.equal((await page(cookie)).status, 200);
+    setNewest(`expires_at = '${isoSeconds(now() - 1000)}'`);
+    await ended(server.url, cookie, 'past the absolute timeout');
   });
 
   test('signing in comes back to the page asked for, with its query, each argument encoded as sent', async () => {
@@ -146,7 +168,7 @@ describe('web sessions', () => {
     assert.equal(next, '/?q=Smith%20J&agency=a%26b');
     const form = await (await fetch(`${server.url}${location}`)).text();
     assert.match(form, /name="next" value="\/\?q=Smith%20J&amp;agency=a%26b"/);
-    const done = await signIn(totp(secret), next);
+    const done = await signIn((s) => totp(s), next);
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), next);
     const cookie = setCookie(done, 'sg_session').split(';')[0];
@@ -175,7 +197,7 @@ describe('web sessions', () => {
   });
 
   test('an API session token is not a web session: as a cookie it opens no page', async () => {
-    totpUsedLongAgo(area.db, 'wes.worker');
+    secret = newAuthenticator(area.db, 'wes.worker');
     const s = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),

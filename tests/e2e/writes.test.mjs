@@ -18,7 +18,7 @@ import {
   auditRows,
   dbUrl,
   addPerson, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer, totp, now,
-  recordingRows, totpUsedLongAgo, webSignIn as signInAs, sessionCsrf, homeRows, homePlacements
+  recordingRows, newAuthenticator, webSignIn as signInAs, sessionCsrf, homeRows, homePlacements
 } from './lib.mjs';
 
 const PASSWORD = 'a long enough passphrase for the writes';
@@ -58,8 +58,8 @@ function cookieOf(res, name) {
   return null;
 }
 
-async function apiSignIn(username, secret) {
-  totpUsedLongAgo(area.db, username);
+async function apiSignIn(username) {
+  const secret = newAuthenticator(area.db, username);
   const r = await request(`${url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD, totp: totp(secret) }),
@@ -68,8 +68,8 @@ async function apiSignIn(username, secret) {
   return r.json.token;
 }
 
-async function webSignIn(username, secret) {
-  const cookie = await signInAs(url, area.db, username, { password: PASSWORD, secret });
+async function webSignIn(username) {
+  const cookie = await signInAs(url, area.db, username, { password: PASSWORD });
   return { cookie, csrf: await sessionCsrf(url, cookie) };
 }
 
@@ -198,8 +198,8 @@ before(async () => {
   A = await child('A', '9434765919');
   S = await child('S', '9434765870');
   for (const u of Object.keys(PEOPLE)) {
-    api[u] = await apiSignIn(u, secrets[u]);
-    web[u] = await webSignIn(u, secrets[u]);
+    api[u] = await apiSignIn(u);
+    web[u] = await webSignIn(u);
   }
   const mine = await request(`${url}/api/v1/alerts?state=all&limit=500`, { token: api['w.alloc'] });
   assert.equal(mine.status, 200, mine.text);

@@ -682,6 +682,23 @@ static void users_sessions_throttle(void **state)
 	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T16:59:00Z", &live, &found), STORE_OK);
 	assert_true(found);
 	assert_string_equal(live.idle_until, "2026-03-01T17:00:00Z");
+	/* A new authenticator (user reset-totp): the secret alone, its steps counted afresh; the password and the
+	 * session stay. */
+	uint8_t sealed2[STORE_TOTP_SEALED_LEN];
+	memset(sealed2, 0xa5, sizeof sealed2);
+	assert_int_equal(store_user_set_totp(f->c, "ada", sealed2, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(store_user_by_name(f->c, "ada", &got, &found), STORE_OK);
+	assert_int_equal(got.totp_sealed[0], 0xa5);
+	assert_int_equal(got.totp_sealed[STORE_TOTP_SEALED_LEN - 1], 0xa5);
+	assert_int_equal(got.totp_last_step, 0);
+	assert_string_equal(got.password_hash, "$argon2id$x");
+	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	assert_true(advanced); /* the new secret's first use of step 100 */
+	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T16:59:00Z", &live, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(store_user_set_totp(f->c, "nobody", sealed2, &found), STORE_OK);
+	assert_false(found);
 	assert_int_equal(store_session_end(f->c, hash, "2026-03-01T10:00:00Z"), STORE_OK);
 	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T10:01:00Z", &live, &found), STORE_OK);
 	assert_false(found);
