@@ -6,8 +6,10 @@
 //       no candidate   blocking never compared any record of one piece with any of the other;
 //       distinct       the best pair scored below the review threshold;
 //       review         the best pair scored between review and link;
-//       refused:R      the best pair reached the link threshold but a pairwise rule R refused it;
-//       cluster        a link was accepted but clustering kept the pieces apart (a cluster refusal);
+//       refused:R B    no pair between the pieces was a link and a pairwise rule R refused the best one,
+//                      whose probability lies in band B (">= link", "review band", "below review"; in the
+//                      batch a "twins" pair at the link threshold goes on to clustering, which judges it);
+//       cluster        a pair between the pieces was an accepted link but clustering kept them apart;
 //   - the error tags (truth.csv `errors`) carried by the records of the smaller piece (a split may carry
 //     several; each is counted);
 //   - the given-name, family-name and date-of-birth levels of that best pair.
