@@ -6,13 +6,16 @@
 //       no candidate   blocking never compared any record of one piece with any of the other;
 //       distinct       the best pair scored below the review threshold;
 //       review         the best pair scored between review and link;
-//       refused:R      the best pair reached the link threshold but a pairwise rule R refused it;
-//       cluster        a link was accepted but clustering kept the pieces apart (a cluster refusal);
+//       refused:R B    no pair between the pieces was a link and a pairwise rule R refused the best one,
+//                      whose probability lies in band B (">= link", "review band", "below review"; in the
+//                      batch a "twins" pair at the link threshold goes on to clustering, which judges it);
+//       cluster        a pair between the pieces was an accepted link but clustering kept them apart;
 //   - the error tags (truth.csv `errors`) carried by the records of the smaller piece (a split may carry
 //     several; each is counted);
 //   - the given-name, family-name and date-of-birth levels of that best pair.
 //
 //   node bench/linkage/misses.mjs --records R --truth T --clusters C --pairs P [--examples N [--only TEXT]]
+//   [--link P --review P: the thresholds of the run, 0.99 and 0.5 by default]
 //   (--only: examples whose fate and given/family/dob levels, as "cluster exact/exact/exact", contain TEXT)
 //
 // Only node's built-in modules are used; the pairs file is read line by line and only pairs between two
@@ -21,7 +24,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { split, table } from './csv.mjs';
 
-const a = { records: null, truth: null, clusters: null, pairs: null, examples: '0', only: '' };
+const a = { records: null, truth: null, clusters: null, pairs: null, examples: '0', only: '', link: '0.99', review: '0.5' };
 for (let i = 2; i < process.argv.length; i++) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in a)) { console.error(`misses: unknown argument ${process.argv[i]}`); process.exit(2); }
@@ -79,11 +82,19 @@ for await (const line of rl) {
   const row = Object.fromEntries(head.map((h, k) => [h, f[k]]));
   row.w = Number(row.match_weight);
   if (!s.best || row.w > s.best.w) s.best = row;
+  if (row.decision === 'link') s.linked = true;
 }
 
 function fate(s) {
   if (!s.best) return 'no candidate';
-  if (s.best.decision === 'link') return s.best.not_linked_because ? `refused:${s.best.not_linked_because}` : 'cluster';
+  // The pairs file's decision is the pairwise one (linkage_score): a refused pair reads "distinct" whatever
+  // its weight. A split with any accepted link between its pieces was kept apart by clustering; otherwise a
+  // refused best pair is named by its rule and by where its probability falls (at or above the link
+  // threshold the batch lets a "twins" pair through to clustering, which judges it).
+  if (s.linked) return 'cluster';
+  if (s.best.not_linked_because)
+    return `refused:${s.best.not_linked_because} ${Number(s.best.match_probability) >= Number(a.link) ? '>= link' :
+      Number(s.best.match_probability) >= Number(a.review) ? 'review band' : 'below review'}`;
   return s.best.decision;
 }
 
@@ -116,6 +127,16 @@ show('by error tags of the smaller piece (a split may count under several)', tal
 show('by fate x tag', tally((s) => tags(s).map((t) => `${fate(s)} / ${t}`)), 30);
 show('by levels of the best pair (given / family / dob)', tally((s) => [s.best ?
   `${s.best.given_name_level} / ${s.best.family_name_level} / ${s.best.dob_level}` : 'no candidate']), 30);
+
+for (const f of ['distinct', 'review'])
+  show(`scored ${f}: by the best pair's levels (given / family / middle / dob / sex / postcode / address / nhs / upn)`,
+    tally((s) => fate(s) === f ? [['given_name', 'family_name', 'middle_names', 'dob', 'sex', 'postcode', 'address', 'nhs_number', 'upn']
+      .map((k) => s.best[`${k}_level`]).join(' / ')] : []), 25);
+for (const f of ['distinct', 'review'])
+  show(`scored ${f}: by field, the best pair's level when it is below the field's strongest (a split counts under each)`,
+    tally((s) => fate(s) === f ? ['given_name', 'family_name', 'middle_names', 'dob', 'sex', 'postcode', 'address', 'nhs_number', 'upn']
+      .filter((k) => !['exact', 'equal', 'full', 'equal_valid', 'missing'].includes(s.best[`${k}_level`]))
+      .map((k) => `${k} ${s.best[`${k}_level`]}`) : []), 30);
 
 show('links accepted but kept apart by clustering, by levels of the best pair (given / middle / sex) and the smaller piece\'s size',
   tally((s) => fate(s) === 'cluster' ? [`${s.best.given_name_level} / ${s.best.middle_names_level} / ${s.best.sex_level} / ` +
