@@ -24,13 +24,22 @@
 #include "core/text.h"
 #include "service/homes.h"
 
+/* A stored run's confidence or simulated rate: null when the run was stored before they were (-1). */
+static json_t *num_or_null(double x)
+{
+	return x >= 0 ? json_real(x) : json_null();
+}
+
 static json_t *run_json(const struct store_oversight_run *r)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:f, s:{s:f, s:f, s:f}, s:i, s:i, s:s, s:s, s:i}", "id",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:f, s:{s:f, s:f, s:f}, s:i, s:i, s:s, s:s, s:i}", "id",
 			 (json_int_t)r->id, "started_at", r->started_at, "finished_at", r->finished_at, "trigger",
 			 r->trigger, "by", r->by, "false_alarms_per_100_home_years", r->budget, "thresholds", "up", r->h_up,
 			 "down", r->h_down, "combined", r->h_combined, "homes", r->homes, "months", r->months,
 			 "first_month", r->first_month, "last_month", r->last_month, "signals", r->signals);
+	json_object_set_new(o, "false_alarm_confidence", num_or_null(r->budget_confidence));
+	json_object_set_new(o, "simulated_false_alarms_per_100_home_years", num_or_null(r->simulated_rate));
+	return o;
 }
 
 static json_t *str_or_null(const char *s)
@@ -56,7 +65,8 @@ static json_t *alert_json(const struct store_home_alert *a)
 void api_oversight_run(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
 	(void)ids;
-	double budget = 0;
+	double budget = 0, confidence = 0;
+	bool confidence_set = false;
 	size_t len = 0;
 	const char *body = http_body(rq, &len);
 	if (len) {
@@ -68,11 +78,23 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		}
 		json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 		json_t *b = json_object_get(doc, "false_alarms_per_100_home_years");
-		if (!json_is_object(doc) || json_object_size(doc) != (b ? 1u : 0u)) {
+		json_t *cf = json_object_get(doc, "false_alarm_confidence");
+		if (!json_is_object(doc) || json_object_size(doc) != (b ? 1u : 0u) + (cf ? 1u : 0u)) {
 			json_decref(doc);
 			api_reply_simple(a, rq, 400, "invalid_json", NULL,
-					 "the body must be {} or {\"false_alarms_per_100_home_years\": N}");
+					 "the body must be {} or {\"false_alarms_per_100_home_years\": N, "
+					 "\"false_alarm_confidence\": P}, either or both");
 			return;
+		}
+		if (cf) {
+			confidence = json_is_number(cf) ? json_number_value(cf) : -1;
+			confidence_set = true;
+			if (!(confidence >= 0) || !(confidence < 1)) {
+				json_decref(doc);
+				api_reply_simple(a, rq, 400, "invalid_value", "false_alarm_confidence",
+						 "false_alarm_confidence must be a number from 0 up to (not including) 1");
+				return;
+			}
 		}
 		if (b) {
 			budget = json_is_number(b) ? json_number_value(b) : -1;
@@ -89,7 +111,8 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 	int64_t t = clock_now();
 	ts_format_utc(t, now);
 	homes_last_complete_month(t, month);
-	struct homes_run_opts o = {.trigger = "on_demand", .actor = who->actor, .budget = budget, .reg44_month = month,
+	struct homes_run_opts o = {.trigger = "on_demand", .actor = who->actor, .budget = budget,
+				   .confidence_set = confidence_set, .confidence = confidence, .reg44_month = month,
 				   .started_at = now};
 	struct homes_run_result res;
 	int rc = homes_run(a->st, a->q, &o, &res);
@@ -103,11 +126,14 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		return;
 	}
 	api_reply_json(a, rq, 201,
-		       json_pack("{s:I, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:{s:f, s:f, s:f}}", "run_id",
+		       json_pack("{s:I, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:{s:f, s:f, s:f}, s:f, s:f, s:f}",
+				 "run_id",
 				 (json_int_t)res.run_id, "homes", res.homes, "months", res.months, "first_month",
 				 res.first_month, "last_month", res.last_month, "signals", res.signals, "homes_flagged",
 				 res.flagged, "reg44_missing", res.reg44_missing, "alerts_raised", res.alerts_raised,
-				 "thresholds", "up", res.h[0], "down", res.h[1], "combined", res.h[2]));
+				 "thresholds", "up", res.h[0], "down", res.h[1], "combined", res.h[2], "false_alarms_per_100_home_years",
+				 res.budget, "false_alarm_confidence", res.budget_confidence,
+				 "simulated_false_alarms_per_100_home_years", res.simulated_rate));
 }
 
 void api_oversight_run_get(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)

@@ -251,10 +251,11 @@ static int monitor(int argc, char **argv)
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
 			"combined %.3f%s (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
-			"single charts x%.2f up, x%.2f down); %zu signals in %.2f s\n",
+			"single charts x%.2f up, x%.2f down); budget %g, a limit held with confidence %g, simulated at "
+			"%.2f; %zu signals in %.2f s\n",
 			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], pair, rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
-			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], mon.nsignals,
-			seconds_since(&t0));
+			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], s.false_alarms_per_100_home_years,
+			s.budget_confidence, homes_simulated_rate(&mon), mon.nsignals, seconds_since(&t0));
 		rc = 0;
 	}
 out:
@@ -419,12 +420,14 @@ static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
+					     {"false-alarm-confidence", required_argument, NULL, 'C'},
 					     {"reg44-month", required_argument, NULL, 'r'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *db = NULL;
 	char reg44[8];
-	double budget = 0;
+	double budget = 0, confidence = 0;
+	bool confidence_set = false;
 	int c;
 	homes_last_complete_month(clock_now(), reg44);
 	optind = 1;
@@ -437,6 +440,17 @@ static int run(int argc, char **argv)
 			if (!e || *e || e == optarg || !(budget > 0) || budget > 1000) {
 				fprintf(stderr, "safeguard homes run: --false-alarms-per-100-home-years must be a number "
 						"above 0 and at most 1000\n");
+				return 2;
+			}
+			break;
+		}
+		case 'C': {
+			char *e = NULL;
+			confidence = strtod(optarg, &e);
+			confidence_set = true;
+			if (!e || *e || e == optarg || !(confidence >= 0) || !(confidence < 1)) {
+				fprintf(stderr, "safeguard homes run: --false-alarm-confidence must be a number from 0 up to "
+						"but not including 1\n");
 				return 2;
 			}
 			break;
@@ -454,11 +468,13 @@ static int run(int argc, char **argv)
 		}
 		case 'h':
 			printf("usage: safeguard homes run --db URL [--false-alarms-per-100-home-years N] "
-			       "[--reg44-month YYYY-MM]\n\n"
+			       "[--false-alarm-confidence P] [--reg44-month YYYY-MM]\n\n"
 			       "Runs the monitor over the homes register (as the server does every night and on demand),\n"
 			       "stores the run and its signals, and raises an alert for the oversight team about each\n"
 			       "home flagged in the last %d months, and each home with children placed and no Regulation\n"
-			       "44 report for the last complete month (default: the month before today).\n",
+			       "44 report for the last complete month (default: the month before today). The budget N\n"
+			       "(default 5) is a limit the area's false alarms meet with chance P (default 0.9; 0: N is\n"
+			       "their expected rate); the run records both and the rate its thresholds were simulated at.\n",
 			       HOMES_FLAG_MONTHS);
 			return 0;
 		default: return 2;
@@ -473,7 +489,8 @@ static int run(int argc, char **argv)
 		return 1;
 	char now[STORE_TS_LEN + 1];
 	ts_format_utc(clock_now(), now);
-	struct homes_run_opts o = {.trigger = "cli", .actor = "cli", .budget = budget, .reg44_month = reg44,
+	struct homes_run_opts o = {.trigger = "cli", .actor = "cli", .budget = budget,
+				   .confidence_set = confidence_set, .confidence = confidence, .reg44_month = reg44,
 				   .started_at = now};
 	struct homes_run_result res;
 	int r = homes_run(st, NULL, &o, &res);
@@ -487,10 +504,12 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "safeguard homes run: failed (error %d); nothing was stored\n", r);
 		return 1;
 	}
-	printf("run %lld: %d homes, %s to %s; thresholds up %.3f, down %.3f, combined %.3f; %d signals, %d homes "
+	printf("run %lld: %d homes, %s to %s; budget %g false alarms per 100 home-years, a limit held with "
+	       "confidence %g, simulated at %.2f; thresholds up %.3f, down %.3f, combined %.3f; %d signals, %d homes "
 	       "flagged, %d without a Regulation 44 report for %s, %d new alerts\n",
-	       (long long)res.run_id, res.homes, res.first_month, res.last_month, res.h[0], res.h[1], res.h[2],
-	       res.signals, res.flagged, res.reg44_missing, reg44, res.alerts_raised);
+	       (long long)res.run_id, res.homes, res.first_month, res.last_month, res.budget, res.budget_confidence,
+	       res.simulated_rate, res.h[0], res.h[1], res.h[2], res.signals, res.flagged, res.reg44_missing, reg44,
+	       res.alerts_raised);
 	return 0;
 }
 

@@ -84,6 +84,11 @@ void ov_settings_default(struct ov_settings *s)
 	 * 0.4 such opinions, and a rise by half (rho_up) would be a fifth of one (docs/OVERSIGHT.md). */
 	s->reg44 = true;
 	s->rho_reg44 = 3.0;
+	/* The null's tail from the panel (round 12): the combined chart's threshold also read from the panel's
+	 * own increments, resampled in blocks within each home up to its first signal. On the 48 departure
+	 * areas of round 9 the harm-free areas over the budget fell from 7 to 2 (docs/OVERSIGHT.md). The block
+	 * length follows the months: ceil(months^(1/3)), the usual order of a block bootstrap's block. */
+	s->boot_block = -1;
 }
 
 /* ---- Fit ------------------------------------------------------------------------------------------ */
@@ -2110,6 +2115,68 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
 	return OV_OK;
 }
 
+/* The combined chart's threshold from the panel itself (round 12; docs/OVERSIGHT.md "The null's tail from
+ * the panel"): reps replicates of each home's own stream of combined-chart increments W (the panel's, from
+ * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
+ * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
+ * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal: each home gives
+ * only its months up to and including its first signal at the model's threshold h1 (its whole span when it
+ * has none), so a harmful home gives its months before the harm was seen and not the sustained rise after,
+ * while the in-control homes' own climbs to a false alarm stay in. whole (a switch for the tests): every
+ * home's whole span, harm and all. */
+static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
+			 const struct streams *real, size_t reps, double rate, double h1, double *hb)
+{
+	size_t N = p->nhomes, nm = p->nmonths;
+	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
+	*hb = 0;
+	if (b > nm)
+		b = nm;
+	if (!N || !nm || !real->n[OV_FAMILY_COMBINED])
+		return OV_OK;
+	size_t *len = malloc((N + 1) * sizeof *len), n[OV_NFAMILY] = {0};
+	n[OV_FAMILY_COMBINED] = reps * N;
+	struct streams bs;
+	if (!len || streams_alloc(&bs, n, nm) != OV_OK) {
+		free(len);
+		return OV_ENOMEM;
+	}
+	for (size_t h = 0; h < N; h++) {
+		double c = 0;
+		const double *x = &real->w[OV_FAMILY_COMBINED][h * nm]; /* the streams' w stay in home order */
+		len[h] = nm;
+		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++)
+			if ((c = fmax(0, c + x[t])) >= h1) {
+				len[h] = t + 1;
+				break;
+			}
+	}
+	struct rng r;
+	rng_seed(&r, s->seed ^ 0x9e3779b97f4a7c15ULL); /* its own stream: the simulation's draws unchanged */
+	double months = 0;
+	for (size_t rep = 0; rep < reps; rep++)
+		for (size_t h = 0; h < N; h++) {
+			double *w = &bs.w[OV_FAMILY_COMBINED][(rep * N + h) * nm];
+			const double *x = &real->w[OV_FAMILY_COMBINED][h * nm];
+			size_t L = len[h], bb = b < L ? b : L, t = 0;
+			while (t < L) {
+				size_t st = rng_below(&r, (uint32_t)(L - bb + 1));
+				for (size_t u = 0; u < bb && t < L; u++, t++) {
+					w[t] = x[st + u];
+					months += has_children(&E[(h * nm + st + u) * K]);
+				}
+			}
+			for (; t < nm; t++)
+				w[t] = 0;
+		}
+	bs.home_years = months / 12;
+	streams_index(&bs, true);
+	*hb = bs.home_years > 0 ? h_for_rate(&bs, OV_FAMILY_COMBINED, rate) : 0;
+	streams_free(&bs);
+	free(len);
+	return OV_OK;
+}
+
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY])
@@ -2154,7 +2221,13 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 			goto out;
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED || f == OV_FAMILY_PAIR ? kc : ks;
-		streams_free(&real);
+		if (!s->boot_block)
+			streams_free(&real);
+		for (int f = 0; f < OV_NFAMILY && s->boot_block; f++)
+			if (f != OV_FAMILY_COMBINED) { /* the bootstrap below reads the combined chart's only */
+				free(real.w[f]), free(real.top[f]), free(real.order[f]);
+				real.w[f] = real.top[f] = NULL, real.order[f] = NULL, real.n[f] = 0;
+			}
 	}
 	/* One simulation per distinct kappa (at most two), kept until every family's threshold is read from
 	 * its own: first at the budget, then at the target the area's own spread leaves (budget_target). */
@@ -2189,6 +2262,20 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		for (int f = 0; f < OV_NFAMILY; f++)
 			budget[f] = target * s->share[f];
 		pick_all(sim, gi, budget, h, rate_out);
+	}
+	if (s->boot_block && hm && !pair_on(s) && h[OV_FAMILY_COMBINED] < 1e9) {
+		/* The null's tail from the panel: the combined chart's threshold at least what the panel's own
+		 * increments, resampled, need for its share of the same target (boot_combined). */
+		if (!real.w[OV_FAMILY_COMBINED] && real_streams(s, p, m, E, alpha, &real) != OV_OK)
+			goto out;
+		double hb;
+		if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED], &hb) != OV_OK)
+			goto out;
+		if (hb > h[OV_FAMILY_COMBINED]) {
+			h[OV_FAMILY_COMBINED] = hb;
+			if (rate_out)
+				rate_out[OV_FAMILY_COMBINED] = rate_at(&sim[gi[OV_FAMILY_COMBINED]], OV_FAMILY_COMBINED, hb);
+		}
 	}
 	if (kappa_out)
 		memcpy(kappa_out, kappa, sizeof kappa);

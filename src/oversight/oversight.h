@@ -90,6 +90,14 @@ struct ov_settings {
 	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
+	/* The null's tail from the panel (issue 16, round 12): non-zero, the combined chart's threshold is at
+	 * least the one read from a block bootstrap of the panel's own combined-chart increments, each home's
+	 * months resampled within the home in blocks of boot_block months (< 0: ceil(months^(1/3)), the usual
+	 * order of a block bootstrap's block; 4 for 36 months), each home giving only its months up to its first
+	 * signal at the model's threshold, so harm is not learnt as normal (ov_thresholds). 0: the model alone.
+	 * Not with rho_pair. boot_whole_homes (false; for the tests): every home's whole span. */
+	int boot_block;
+	bool boot_whole_homes;
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };

@@ -441,6 +441,13 @@ void homes_last_complete_month(int64_t epoch, char out[8])
 	homes_month_text(d.y * 12 + d.m - 1 - 1, out);
 }
 
+double homes_simulated_rate(const struct homes_monitor_out *m)
+{
+	/* rate[OV_FAMILY_COMBINED] is the pair's when there is one; rate[OV_FAMILY_PAIR] its second chart's
+	 * alone, already in it. */
+	return m->rate[OV_FAMILY_UP] + m->rate[OV_FAMILY_DOWN] + m->rate[OV_FAMILY_COMBINED];
+}
+
 struct run_job {
 	const struct homes_run_opts *o;
 	const struct homes_panel *p;
@@ -484,6 +491,8 @@ static int run_write(store_conn *c, void *arg)
 	snprintf(r.trigger, sizeof r.trigger, "%s", j->o->trigger);
 	snprintf(r.by, sizeof r.by, "%s", j->o->actor);
 	r.budget = p->settings.false_alarms_per_100_home_years;
+	r.budget_confidence = p->settings.budget_confidence;
+	r.simulated_rate = homes_simulated_rate(m);
 	r.h_up = m->h[OV_FAMILY_UP];
 	r.h_down = m->h[OV_FAMILY_DOWN];
 	r.h_combined = m->h[OV_FAMILY_COMBINED];
@@ -606,6 +615,8 @@ int homes_run(store *st, txq *q, const struct homes_run_opts *o, struct homes_ru
 		return rc;
 	if (o->budget > 0)
 		p.settings.false_alarms_per_100_home_years = o->budget;
+	if (o->confidence_set)
+		p.settings.budget_confidence = o->confidence;
 	if ((rc = homes_monitor(&p, false, &m)) != 0)
 		goto out;
 	struct run_job j = {.o = o, .p = &p, .m = &m, .res = res};
@@ -618,6 +629,9 @@ int homes_run(store *st, txq *q, const struct homes_run_opts *o, struct homes_ru
 		res->months = (int)p.nmonths;
 		res->signals = (int)m.nsignals;
 		memcpy(res->h, m.h, sizeof res->h);
+		res->budget = p.settings.false_alarms_per_100_home_years;
+		res->budget_confidence = p.settings.budget_confidence;
+		res->simulated_rate = homes_simulated_rate(&m);
 		homes_month_text(p.first_month, res->first_month);
 		homes_month_text(p.first_month + (int)p.nmonths - 1, res->last_month);
 	}

@@ -105,6 +105,9 @@ int homes_monitor(struct homes_panel *p, bool want_chart, struct homes_monitor_o
  * nhomes * nmonths * (2 * OV_NIND + 1) elements. */
 int homes_charts(struct homes_panel *p, const double h[OV_NFAMILY], double *chart);
 void homes_monitor_free(struct homes_monitor_out *out);
+/* The simulated false alarms per 100 home-years of every family together at the chosen thresholds: what the
+ * budget, held with its confidence, was simulated at. */
+double homes_simulated_rate(const struct homes_monitor_out *m);
 
 /* ---- import ---- */
 
@@ -149,6 +152,8 @@ struct homes_run_opts {
 	const char *trigger;             /* "nightly", "on_demand", "cli" */
 	const char *actor;
 	double budget;                   /* false alarms per 100 home-years; 0 for the default (5) */
+	bool confidence_set;             /* confidence given, else the default (ov_settings budget_confidence) */
+	double confidence;               /* [0, 1): the chance with which the area keeps the budget */
 	const char *reg44_month;         /* YYYY-MM: the last complete month, checked for Reg 44 reports; "" none */
 	const char *started_at;          /* RFC 3339 UTC */
 	const char *(*now)(char buf[STORE_TS_LEN + 1]); /* the finish time; NULL: the system clock */
@@ -157,6 +162,8 @@ struct homes_run_result {
 	int64_t run_id;
 	int homes, months, signals, flagged, alerts_raised, reg44_missing;
 	double h[OV_NFAMILY];
+	double budget, budget_confidence; /* the limit the run was held to, as stored */
+	double simulated_rate;           /* the false alarms per 100 home-years simulated to hold it (all families) */
 	char first_month[8], last_month[8];
 };
 /* Reads, monitors and writes a run. q NULL: the write runs in a transaction of its own (txq_exec), else

@@ -726,6 +726,13 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS event_kind_sought;"
 	"CREATE INDEX IF NOT EXISTS event_kind_sought ON event(kind, occurred_at) "
 	"  WHERE kind = 'contact' OR kind = 'referral' OR kind = 'domestic_abuse_incident';",
+	/* 30: homes oversight (issue 16): what limit a run was held to. Since round 11 the budget is a limit the
+	 * area's false alarms meet with a chance (budget_confidence, 0 the expected rate), reached by simulating
+	 * at a lower rate (simulated_rate: false alarms per 100 home-years, every family). A run stored before
+	 * this says nothing: NULL, shown as not recorded. */
+	"ALTER TABLE oversight_run ADD COLUMN budget_confidence REAL CHECK (budget_confidence IS NULL OR "
+	"  (budget_confidence >= 0 AND budget_confidence < 1));"
+	"ALTER TABLE oversight_run ADD COLUMN simulated_rate REAL CHECK (simulated_rate IS NULL OR simulated_rate >= 0);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1076,7 +1083,8 @@ enum stmt_id {
 		      "coalesce(p.family_name, '') FROM home_incident i JOIN home h ON h.id = i.home_id " \
 		      "LEFT JOIN person p ON p.id = i.person_id"
 #define RUN_COLS "id, started_at, finished_at, trigger, by, budget, h_up, h_down, h_combined, homes, months, " \
-		 "first_month, last_month, signals, alerts FROM oversight_run"
+		 "first_month, last_month, signals, alerts, coalesce(budget_confidence, -1), " \
+		 "coalesce(simulated_rate, -1) FROM oversight_run"
 
 #define HALERT_COLS                                                                                             \
 	"a.id, a.home_id, coalesce(a.run_id, 0), a.kind, a.month, a.reason, a.dedup_key, a.owner, a.state, "     \
@@ -1483,8 +1491,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_NOTES] = "SELECT id, home_id, author, agency, created_at, text FROM home_note WHERE home_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
 	[S_RUN_INSERT] = "INSERT INTO oversight_run(started_at, finished_at, trigger, by, budget, h_up, h_down, "
-			 "h_combined, homes, months, first_month, last_month, signals, alerts) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+			 "h_combined, homes, months, first_month, last_month, signals, alerts, budget_confidence, "
+			 "simulated_rate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+			 "RETURNING id",
 	[S_RUN_GET] = "SELECT " RUN_COLS " WHERE id = ?1",
 	[S_RUN_LATEST] = "SELECT " RUN_COLS " ORDER BY id DESC LIMIT 1",
 	[S_SIGNAL_INSERT] = "INSERT INTO oversight_signal(run_id, home_id, month, indicator, direction, statistic, "
@@ -5459,6 +5468,8 @@ static int sq_oversight_run_insert(store_conn *c, const struct store_oversight_r
 	text(s, 12, r->last_month);
 	sql_bind_int(s, 13, r->signals);
 	sql_bind_int(s, 14, r->alerts);
+	sql_bind_double(s, 15, r->budget_confidence);
+	sql_bind_double(s, 16, r->simulated_rate);
 	int rc = run(s);
 	if (rc == STORE_OK && id)
 		*id = sql_last_insert_id(CONN(c)->db);
@@ -5490,6 +5501,8 @@ static int sq_oversight_run_get(store_conn *c, int64_t id, struct store_oversigh
 		col_copy(s, 12, out->last_month, sizeof out->last_month);
 		out->signals = sql_column_int(s, 13);
 		out->alerts = sql_column_int(s, 14);
+		out->budget_confidence = sql_column_double(s, 15);
+		out->simulated_rate = sql_column_double(s, 16);
 	}
 	int r = map_rc(rc);
 	sql_reset(s);

@@ -139,6 +139,10 @@ struct store_oversight_run {
 	int homes, months;
 	char first_month[STORE_MONTH_LEN + 1], last_month[STORE_MONTH_LEN + 1];
 	int signals, alerts;
+	/* The limit the run was held to (issue 16): the chance with which the area's false alarms stay within
+	 * the budget (0: the budget is their expected rate), and the false alarms per 100 home-years the
+	 * thresholds were simulated at to hold it, every family. -1: not recorded (a run stored before). */
+	double budget_confidence, simulated_rate;
 };
 int store_oversight_run_insert(store_conn *c, const struct store_oversight_run *r, int64_t *id);
 /* id 0: the newest run. */

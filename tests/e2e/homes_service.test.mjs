@@ -103,6 +103,11 @@ describe('homes run', () => {
     assert.ok(m, r.stdout);
     const [, run, signals, flagged, reg44, alerts] = m.map(Number);
     assert.ok(signals > 0 && flagged > 0, r.stdout);
+    // The limit the run was held to is said, and stored with it (the API reads it back below): the budget,
+    // the confidence with which the area keeps it, and the lower rate its thresholds were simulated at.
+    const lim = /; budget 5 false alarms per 100 home-years, a limit held with confidence 0\.9, simulated at ([0-9.]+);/.exec(r.stdout);
+    assert.ok(lim, r.stdout);
+    assert.ok(Number(lim[1]) > 0 && Number(lim[1]) < 5, `a limit held with 90% is simulated under the budget: ${lim[1]}`);
     const stored = signalRows(area.db, run);
     assert.equal(stored.length, signals);
     const signalled = new Set(stored.map((g) => g.home_id));
@@ -121,6 +126,14 @@ describe('homes run', () => {
     const again = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
     assert.match(again.stdout, /, 0 new alerts$/m);
     assert.equal(homeAlerts().length, alerts);
+    // At confidence 0 the budget is the expected rate: simulated at it, not under it.
+    const zero = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12', '--false-alarm-confidence', '0']);
+    const z = /a limit held with confidence 0, simulated at ([0-9.]+);/.exec(zero.stdout);
+    assert.ok(z, zero.stdout);
+    assert.ok(Number(z[1]) > Number(lim[1]) && Number(z[1]) <= 5.005, `${z[1]} against ${lim[1]}`);
+    const bad = runCli(['homes', 'run', '--db', dbUrl(area.db), '--false-alarm-confidence', '1'], { check: false });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--false-alarm-confidence must be a number from 0/);
   });
 });
 
@@ -144,8 +157,14 @@ describe('in the server', () => {
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.homes, 150);
     assert.ok(r.json.signals > 0);
+    assert.equal(r.json.false_alarm_confidence, 0.9, 'the default limit, said');
+    assert.ok(r.json.simulated_false_alarms_per_100_home_years > 0 && r.json.simulated_false_alarms_per_100_home_years < 5, r.text);
     const g = await request(`${server.url}/api/v1/oversight/runs/${r.json.run_id}`, { token });
     assert.equal(g.status, 200);
+    // The run as stored says what limit it was held to, as the answer to the POST did.
+    assert.equal(g.json.false_alarms_per_100_home_years, 5);
+    assert.equal(g.json.false_alarm_confidence, 0.9);
+    assert.equal(g.json.simulated_false_alarms_per_100_home_years, r.json.simulated_false_alarms_per_100_home_years);
     assert.ok(Number.isInteger(r.json.run_id), r.text);
     const next = await request(`${server.url}/api/v1/oversight/runs/${r.json.run_id + 1}`, { token });
     assert.equal(next.status, 404, 'one run stored, the newest');
@@ -163,6 +182,19 @@ describe('in the server', () => {
     });
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error.field, 'false_alarms_per_100_home_years');
+    const badc = await request(`${server.url}/api/v1/oversight/runs`, {
+      method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"false_alarm_confidence": 1}',
+    });
+    assert.equal(badc.status, 400);
+    assert.equal(badc.json.error.field, 'false_alarm_confidence');
+    // At confidence 0 the run is stored as run at it, the budget its expected rate.
+    const z = await request(`${server.url}/api/v1/oversight/runs`, {
+      method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"false_alarm_confidence": 0}',
+    });
+    assert.equal(z.status, 201, z.text);
+    const zg = await request(`${server.url}/api/v1/oversight/runs/${z.json.run_id}`, { token });
+    assert.equal(zg.json.false_alarm_confidence, 0);
+    assert.ok(zg.json.simulated_false_alarms_per_100_home_years > g.json.simulated_false_alarms_per_100_home_years, zg.text);
   });
 
   test('the other roles are refused the oversight routes', async () => {

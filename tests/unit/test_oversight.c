@@ -864,6 +864,79 @@ static void check_scales_a_model_the_panel_outgrows(void **state)
 			 hq[OV_FAMILY_COMBINED]);
 }
 
+/* The null's tail from the panel (round 12). A model of nearly Poisson homes (month noise 0.05, taken as
+ * given: no check) against a panel whose harm-pattern indicators run in sustained bursts the model does
+ * not have (8 for three months in every twelve, 0 otherwise, around an expectation of 2): the combined
+ * chart's threshold read from the panel's own increments, resampled in blocks within each home, is well
+ * above the model's, and the other families keep theirs. On a panel of steady homes (2 every month) with
+ * a tenth of them harmful (the pattern 6 a month from month 8 on), the bootstrap must not learn the harm:
+ * resampling each home's months only up to its first signal at the model's threshold keeps the threshold
+ * at the model's, where resampling whole homes lifts it. The bootstrap only ever raises a threshold. */
+static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int block, bool whole,
+		     double h[OV_NFAMILY])
+{
+	enum { NH = 200, NM = 24, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
+	       *A = malloc(N * sizeof *A);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && Ep && E && A && counts);
+	for (int i = 0; i < NH * NM; i++)
+		nights[i] = 100;
+	for (int i = 0; i < N; i++)
+		Ep[i] = 2;
+	for (int hh = 0; hh < NH; hh++)
+		for (int t = 0; t < NM; t++)
+			for (int k = 0; k < OV_NIND; k++) {
+				uint32_t c = 2;
+				bool pattern = k <= OV_MISSING;
+				if (bursty && pattern)
+					c = (t + hh) % 12 < 3 ? 8 : 0;
+				if (harm && pattern && hh % 10 == 0 && t >= 8)
+					c = 6;
+				counts[(hh * NM + t) * OV_NIND + k] = c;
+			}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
+	struct ov_settings s = *s0;
+	struct ov_model m;
+	s.sim_home_months = 20000;
+	s.fit_check = 0;
+	s.boot_block = block;
+	s.boot_whole_homes = whole;
+	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+	for (int i = 0; i < NH * OV_NIND; i++)
+		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < OV_NIND; k++)
+			m.corr[c][k][k] = 1;
+	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
+	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+	ov_model_free(&m);
+	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
+	return h[OV_FAMILY_COMBINED];
+}
+
+static void boot_null_reads_the_panels_tail_not_its_harm(void **state)
+{
+	(void)state;
+	struct ov_settings s;
+	ov_settings_default(&s);
+	assert_true(s.boot_block < 0 && !s.boot_whole_homes); /* the default since round 12: on, 4 for 28 to 64 months */
+	double h0[OV_NFAMILY], h1[OV_NFAMILY], q0[OV_NFAMILY], q1[OV_NFAMILY], qw[OV_NFAMILY];
+	double off = boot_h(&s, true, false, 0, false, h0), on = boot_h(&s, true, false, -1, false, h1);
+	if (!(on > 1.2 * off))
+		fail_msg("bursty panel: combined threshold %.3f with the bootstrap, %.3f from the model alone", on, off);
+	for (int f = OV_FAMILY_UP; f <= OV_FAMILY_DOWN; f++)
+		assert_true(h1[f] == h0[f]);
+	double hoff = boot_h(&s, false, true, 0, false, q0), hcut = boot_h(&s, false, true, -1, false, q1),
+	       hwhole = boot_h(&s, false, true, -1, true, qw);
+	print_message("bursty: model %.3f, bootstrap %.3f; harmful: model %.3f, up to the first signal %.3f, whole "
+		      "homes %.3f\n", off, on, hoff, hcut, hwhole);
+	if (!(hcut >= hoff && hcut < 1.05 * hoff && hwhole > 1.5 * hoff))
+		fail_msg("harmful homes: model %.3f, bootstrap up to the first signal %.3f, of whole homes %.3f", hoff,
+			 hcut, hwhole);
+}
+
 /* ---- empirical Bayes, names ---- */
 
 /* O = 0, 10 and E = 5, 5: 1/a = ((0-5)^2 - 5 + (10-5)^2 - 5) / (25 + 25) = 40 / 50 = 0.8, a = 1.25;
@@ -1231,6 +1304,7 @@ int main(void)
 		cmocka_unit_test(check_reads_each_family),
 		cmocka_unit_test(drifting_null_is_for_the_simulation_only),
 		cmocka_unit_test(check_floor_lets_the_check_quiet_a_noisy_model),
+		cmocka_unit_test(boot_null_reads_the_panels_tail_not_its_harm),
 		cmocka_unit_test(reg44_p0_by_hand),
 		cmocka_unit_test(reg44_concerns_flag_a_home_its_counts_do_not),
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
