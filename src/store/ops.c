@@ -717,16 +717,7 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS event_person_agency;"
 	"CREATE INDEX IF NOT EXISTS event_kind_sought ON event(kind, occurred_at) "
 	"  WHERE kind IN ('contact', 'referral', 'domestic_abuse_incident');",
-	/* 29: the same partial index, its WHERE written as comparisons joined by OR (issue 17, intake speed).
-	 * SQLite codes an IN list of more than two constants through a temporary b-tree, built, probed and freed
-	 * on every event inserted to decide whether the event goes into the index; the OR form is three
-	 * comparisons. A query that names one kind (kind = 'contact') is proved to imply the OR form, so the
-	 * statements' EVENT_KIND_SOUGHT need not be repeated for SQLite to use it; they name it still. The same
-	 * rows and the same use on PostgreSQL (its plans checked with EXPLAIN). */
-	"DROP INDEX IF EXISTS event_kind_sought;"
-	"CREATE INDEX IF NOT EXISTS event_kind_sought ON event(kind, occurred_at) "
-	"  WHERE kind = 'contact' OR kind = 'referral' OR kind = 'domestic_abuse_incident';",
-	/* 30: homes oversight (issue 16): what limit a run was held to. Since round 11 the budget is a limit the
+	/* 29: homes oversight (issue 16): what limit a run was held to. Since round 11 the budget is a limit the
 	 * area's false alarms meet with a chance (budget_confidence, 0 the expected rate), reached by simulating
 	 * at a lower rate (simulated_rate: false alarms per 100 home-years, every family). A run stored before
 	 * this says nothing: NULL, shown as not recorded. */
@@ -1042,11 +1033,10 @@ enum stmt_id {
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
 	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = CAST(x.value AS BIGINT) WHERE ve.id IS NULL OR NOT "      \
 	VIEW_EVENT("ve") ")))"
-/* The kinds the partial index event_kind_sought holds (migrations 28 and 29), in its words: a statement that
- * seeks events by these kinds names the list too, as SQLite uses a partial index only for a query whose WHERE
- * implies the index's. Not a bound parameter: a partial index's kind compared with a parameter makes SQLite
- * prepare the statement again at every bind. */
-#define EVENT_KIND_SOUGHT(e) "(" e ".kind = 'contact' OR " e ".kind = 'referral' OR " e ".kind = 'domestic_abuse_incident')"
+/* The kinds the partial index event_kind_sought holds (migration 28), in its words: a statement that seeks
+ * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
+ * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
+#define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1349,12 +1339,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * event_person_kind (person_id, kind); each event once without DISTINCT and in no order (the rules sort
 	 * what they read: service/alerts.c), so one temporary b-tree per rules run instead of two. Starting from
 	 * the kind would read every incident in the area: PostgreSQL, whose planner could choose that, keeps the
-	 * joins in a fixed order (pg_override). The kind is compared as CAST(?2 AS TEXT), not ?2: a bound kind
-	 * compared with event_kind_sought's WHERE (migration 29's OR form) makes SQLite weigh that index for the
-	 * value bound, so it prepared the statement again at every bind, and chose the index, every incident of
-	 * the area, for domestic_abuse_incident. */
+	 * joins in a fixed order (pg_override). */
 	[S_HOUSEMATE_EVENTS] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = CAST(?2 AS TEXT) AND e.person_id IN "
+			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN "
 			       "(SELECT b.person_id FROM household_member a CROSS JOIN household_member b "
 			       "WHERE a.person_id = ?1 AND b.household_id = a.household_id AND b.person_id <> a.person_id)",
 	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "

@@ -156,41 +156,8 @@ static void event_indexes_few(void **state)
 	sqlite3_finalize(s);
 	assert_string_equal(names, "event_history event_kind_sought event_person_kind sqlite_autoindex_event_1");
 	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM event e WHERE e.kind IN ('contact', "
-					       "'referral') AND (e.kind = 'contact' OR e.kind = 'referral' OR e.kind = "
-					       "'domestic_abuse_incident') ORDER BY occurred_at", -1, &s, NULL),
-			 SQLITE_OK);
-	bool seen = false;
-	while (sqlite3_step(s) == SQLITE_ROW)
-		seen = seen || strstr((const char *)sqlite3_column_text(s, 3), "INDEX event_kind_sought") != NULL;
-	sqlite3_finalize(s);
-	assert_true(seen);
-	sqlite3_close(db);
-}
-
-/* Inserting an event opens no temporary b-tree (issue 17, migration 29): the partial index's WHERE written
- * as an IN list of three kinds made SQLite build one on every insert to test the new row's kind; the OR form
- * is three comparisons. A query naming one of its kinds still uses it. */
-static void event_insert_no_ephemeral(void **state)
-{
-	struct fx *f = *state;
-	sqlite3 *db = raw_open(f);
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN INSERT INTO event(person_id, source_record_id, agency, kind, "
-					       "occurred_at, recorded_at, summary, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-					       "?7, ?8)", -1, &s, NULL),
-			 SQLITE_OK);
-	int ops = 0, ephemeral = 0, idx_inserts = 0;
-	while (sqlite3_step(s) == SQLITE_ROW && ops < 10000) {
-		const char *op = (const char *)sqlite3_column_text(s, 1);
-		ops++;
-		ephemeral += strcmp(op, "OpenEphemeral") == 0;
-		idx_inserts += strcmp(op, "IdxInsert") == 0;
-	}
-	sqlite3_finalize(s);
-	assert_int_equal(ephemeral, 0);
-	assert_int_equal(idx_inserts, 4); /* the four indexes of event_indexes_few, each written once */
-	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM event e WHERE e.kind = "
-					       "'domestic_abuse_incident' ORDER BY occurred_at", -1, &s, NULL),
+					       "'referral') AND e.kind IN ('contact', 'referral', 'domestic_abuse_incident') "
+					       "ORDER BY occurred_at", -1, &s, NULL),
 			 SQLITE_OK);
 	bool seen = false;
 	while (sqlite3_step(s) == SQLITE_ROW)
@@ -201,10 +168,10 @@ static void event_insert_no_ephemeral(void **state)
 }
 
 /* No statement of store/ops.c is prepared again when its parameters are bound anew (issue 17). SQLite prepares
- * a statement again at every bind when a parameter is compared with a partial index's WHERE (here, a bound
- * kind = ?N against event_kind_sought's OR form, migration 29): it weighs the index for the value bound.
- * S_HOUSEMATE_EVENTS, in the writer's rules, was; it compares CAST(?2 AS TEXT). Each statement is bound
- * twice with different values and stepped once each, inside a transaction rolled back. */
+ * a statement again at every bind when a bound parameter is compared with a column a partial index's WHERE
+ * names in a form it weighs for the value bound (r-sqlintake6 met it with event_kind_sought's WHERE written
+ * as comparisons joined by OR, withdrawn): each such statement would cost a prepare at every use. Each
+ * statement is bound twice with different values and stepped once each, inside a transaction rolled back. */
 static void no_statement_prepared_again(void **state)
 {
 	struct fx *f = *state;
@@ -1277,7 +1244,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migrate_from_zero, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(schema_newer_than_binary, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(event_indexes_few, setup_db, fx_teardown),
-		cmocka_unit_test_setup_teardown(event_insert_no_ephemeral, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(no_statement_prepared_again, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, fx_teardown),
