@@ -1800,12 +1800,16 @@ static const char *const pg_override[S__COUNT] = {
 	/* the candidates with their LIMIT in the query (see the statement above). The keys as an array (= ANY)
 	 * and the person and identifiers as LATERAL look-ups, so that the generic plan is index look-ups whatever
 	 * the table sizes were when it was made: with IN (json_each) and plain joins it hashed the whole of
-	 * person_block_key and person (issue 17, "PostgreSQL's own CPU") */
-	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key = ANY "
-				      "(ARRAY(SELECT value FROM json_each(?1))) "
-				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
-				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
-				      "ORDER BY k.person_id LIMIT ?2) "
+	 * person_block_key and person (issue 17, "PostgreSQL's own CPU"). The sealed and merged persons are left
+	 * out by a look-up for each person found (OFFSET 0 keeps each NOT EXISTS a subplan on its own: the primary
+	 * key of sealed_record, person_merge_active), after the DISTINCT: as anti-joins, the generic plan read the
+	 * whole of sealed_record into a hash and every standing merge into a sort for each record (issue 17,
+	 * "PostgreSQL intake: where its CPU goes") */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT d.id FROM (SELECT DISTINCT k.person_id FROM person_block_key k "
+				      "WHERE k.key = ANY (ARRAY(SELECT value FROM json_each(?1)))) d(id) "
+				      "WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = d.id OFFSET 0) "
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
+				      "OFFSET 0) ORDER BY d.id LIMIT ?2) "
 				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
 				      "THEN 1 ELSE 0 END FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id OFFSET 0) p "
