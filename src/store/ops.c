@@ -1803,7 +1803,8 @@ static const char *const pg_override[S__COUNT] = {
 	 * look-up of the unique index (store_source_absent_ahead); with each, in the order of the positions, a
 	 * source record's id and an event's id taken from their sequences for the record that will be written, so
 	 * that its insert need not wait for RETURNING (S_SOURCE_EVENT_IDS_INSERT) */
-	[S_SOURCE_ABSENT] = "SELECT r.i, nextval('source_record_id_seq'), nextval('event_id_seq') "
+	[S_SOURCE_ABSENT] = "SELECT r.i, nextval(pg_get_serial_sequence('source_record', 'id')), "
+			    "nextval(pg_get_serial_sequence('event', 'id')) "
 			    "FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
 			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
 			    "AND s.source_ref = r.ref OFFSET 0)",
