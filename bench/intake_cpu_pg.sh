@@ -8,15 +8,18 @@
 #   BENCH_BIN=/tmp/other RECORDS=6000 bench/intake_cpu_pg.sh
 #   BENCH_PG_STATEMENTS=FILE bench/intake_cpu_pg.sh  also pg_stat_statements' calls and time per statement, to FILE
 #   BENCH_PG_SQL="ALTER TABLE ..." bench/intake_cpu_pg.sh  SQL run on the migrated database first (an experiment)
+#   BENCH_PERF=FILE bench/intake_cpu_pg.sh  also perf record (--call-graph dwarf) of the cluster's processes during
+#                                           the run, to FILE (perf report -i FILE --no-children --sort sym)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${BENCH_BIN:-$root/build/safeguard}
 records=${RECORDS:-6000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-intake-pg.XXXXXX")
-pid=""
+pid="" perfpid=""
 export PG_TEST_STATE=$work/pg-state
 cleanup() {
+  [ -n "$perfpid" ] && kill -INT "$perfpid" 2>/dev/null && wait "$perfpid" 2>/dev/null
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "${BENCH_SERVE_ERR:-}" ] && cp "$work/serve.err" "$BENCH_SERVE_ERR" 2>/dev/null # e.g. SAFEGUARD_PG_RT_TRACE's lines
   scripts/pg-test.sh stop >/dev/null 2>&1 || true
@@ -51,10 +54,18 @@ pg_ticks() {
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+if [ -n "${BENCH_PERF:-}" ]; then
+  # the postmaster and its children now; a backend forked later is followed (perf's inherit)
+  pgpids=$(awk -v pm="$pm" '$1 == pm || $4 == pm { print $1 }' /proc/[0-9]*/stat 2>/dev/null | paste -sd,)
+  perf record -q --call-graph dwarf,16384 -F 997 -o "$BENCH_PERF" -p "$pgpids" 2>/dev/null &
+  perfpid=$!
+  sleep 1 # perf attaches
+fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 s0=$(ticks) p0=$(pg_ticks)
 line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
 s1=$(ticks) p1=$(pg_ticks)
+if [ -n "$perfpid" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; perfpid=""; fi
 events=$(psql -qAt "$db" -c 'select count(*) from event')
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }

@@ -798,6 +798,8 @@ enum stmt_id {
 	S_EVENT_INSERT,
 	S_SOURCE_EVENT_INSERT,
 	S_SOURCE_EVENT_KEYS_INSERT,
+	S_SOURCE_EVENT_IDS_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1204,6 +1206,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
+	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
+	 * S_SOURCE_ABSENT */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -1759,6 +1763,24 @@ static const char *const pg_override[S__COUNT] = {
 				       "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
 				       "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING) "
 				       "SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
+	/* S_SOURCE_EVENT_INSERT and S_SOURCE_EVENT_KEYS_INSERT with the ids S_SOURCE_ABSENT reserved (?15 the
+	 * source record's, ?16 the event's): sent without waiting (issue 17: one round trip a record fewer); a
+	 * refusal arrives with the job's next statement that waits, and fails the job as any deferred write's */
+	[S_SOURCE_EVENT_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, "
+				      "person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+				      NOW_SQL ") RETURNING id) INSERT INTO event(id, person_id, source_record_id, agency, kind, "
+				      "occurred_at, recorded_at, summary, details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL
+				      ", ?12, ?13 FROM s" SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, "
+					   "payload, person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, "
+					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), e AS (INSERT INTO event(id, person_id, "
+					   "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+					   "SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s) "
+					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
+					   "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
+					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
+					   "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -1791,8 +1813,12 @@ static const char *const pg_override[S__COUNT] = {
 			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
 			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
 	/* of the pairs (agency, source_ref) given as two arrays, the positions (from 1) of those not stored: each a
-	 * look-up of the unique index (store_source_absent_ahead) */
-	[S_SOURCE_ABSENT] = "SELECT r.i FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
+	 * look-up of the unique index (store_source_absent_ahead); with each, in the order of the positions, a
+	 * source record's id and an event's id taken from their sequences for the record that will be written, so
+	 * that its insert need not wait for RETURNING (S_SOURCE_EVENT_IDS_INSERT) */
+	[S_SOURCE_ABSENT] = "SELECT r.i, nextval(pg_get_serial_sequence('source_record', 'id')), "
+			    "nextval(pg_get_serial_sequence('event', 'id')) "
+			    "FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
 			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
 			    "AND s.source_ref = r.ref OFFSET 0)",
 	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
@@ -1813,12 +1839,16 @@ static const char *const pg_override[S__COUNT] = {
 	/* the candidates with their LIMIT in the query (see the statement above). The keys as an array (= ANY)
 	 * and the person and identifiers as LATERAL look-ups, so that the generic plan is index look-ups whatever
 	 * the table sizes were when it was made: with IN (json_each) and plain joins it hashed the whole of
-	 * person_block_key and person (issue 17, "PostgreSQL's own CPU") */
-	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key = ANY "
-				      "(ARRAY(SELECT value FROM json_each(?1))) "
-				      "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
-				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
-				      "ORDER BY k.person_id LIMIT ?2) "
+	 * person_block_key and person (issue 17, "PostgreSQL's own CPU"). The sealed and merged persons are left
+	 * out by a look-up for each person found (OFFSET 0 keeps each NOT EXISTS a subplan on its own: the primary
+	 * key of sealed_record, person_merge_active), after the DISTINCT: as anti-joins, the generic plan read the
+	 * whole of sealed_record into a hash and every standing merge into a sort for each record (issue 17,
+	 * "PostgreSQL intake: where its CPU goes") */
+	[S_BLOCK_CANDIDATES_SCORED] = "WITH c(id) AS (SELECT d.id FROM (SELECT DISTINCT k.person_id FROM person_block_key k "
+				      "WHERE k.key = ANY (ARRAY(SELECT value FROM json_each(?1)))) d(id) "
+				      "WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = d.id OFFSET 0) "
+				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
+				      "OFFSET 0) ORDER BY d.id LIMIT ?2) "
 				      "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
 				      "THEN 1 ELSE 0 END FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id OFFSET 0) p "
@@ -1912,6 +1942,8 @@ struct sq_conn {
 		char *key;
 		size_t agency_len;
 		bool used;
+		/* the ids reserved for the pair's source record and event (0: none), until its insert takes them */
+		int64_t source_id, event_id;
 	} *absent;
 	int absent_n, absent_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
@@ -3014,6 +3046,40 @@ static int absent_key_cmp(const void *a, const void *b)
 	return absent_cmp(a, y->key, y->key + y->agency_len + 1);
 }
 
+/* As absent_key_cmp, a pair's first place in the batch (its smaller reserved ids) first */
+static int absent_sort_cmp(const void *a, const void *b)
+{
+	const struct absent_pair *x = a, *y = b;
+	int d = absent_key_cmp(a, b);
+	return d ? d : (x->source_id > y->source_id) - (x->source_id < y->source_id);
+}
+
+/* The ids reserved for (agency, ref)'s source record and event by store_source_absent_ahead, once: true with
+ * *source_id and *event_id set, the pair marked used (a later find of it asks the database). */
+static bool absent_take_ids(struct sq_conn *k, const char *agency, const char *ref, int64_t *source_id,
+			    int64_t *event_id)
+{
+	int lo = 0, hi = k->absent_n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, d = absent_cmp(&k->absent[mid], agency, ref);
+		if (d == 0) {
+			struct absent_pair *p = &k->absent[mid];
+			p->used = true;
+			if (p->source_id <= 0 || p->event_id <= 0)
+				return false;
+			*source_id = p->source_id;
+			*event_id = p->event_id;
+			p->source_id = p->event_id = 0;
+			return true;
+		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
 {
 	struct sq_conn *k = CONN(c);
@@ -3057,7 +3123,9 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 			break;
 		memcpy(key, a, la + 1);
 		memcpy(key + la + 1, ref, lr + 1);
-		k->absent[k->absent_n++] = (struct absent_pair){.key = key, .agency_len = la};
+		k->absent[k->absent_n++] = (struct absent_pair){.key = key, .agency_len = la,
+								.source_id = sql_column_int64(s, 1),
+								.event_id = sql_column_int64(s, 2)};
 	}
 	rc = map_rc(r);
 	sql_reset(s);
@@ -3065,8 +3133,9 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		absent_drop(k);
 		goto out;
 	}
-	/* sorted for absent_take, one entry a pair: a pair sent twice in the batch answers its first find only */
-	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_key_cmp);
+	/* sorted for absent_take, one entry a pair: a pair sent twice in the batch answers its first find only,
+	 * and keeps the ids reserved at its first place (the later place's go unused) */
+	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_sort_cmp);
 	int m = 0;
 	for (int i = 0; i < k->absent_n; i++) {
 		if (m > 0 && absent_key_cmp(&k->absent[m - 1], &k->absent[i]) == 0)
@@ -3083,8 +3152,9 @@ out:
 
 static int sq_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id)
 {
-	if (CONN(c)->absent_n)
-		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
+	int64_t unused[2];
+	if (CONN(c)->absent_n) /* the pair's reserved ids, if any, go unused: this insert takes its own */
+		(void)absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &unused[0], &unused[1]);
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
 	if (!s)
 		return STORE_EIO;
@@ -3149,8 +3219,10 @@ static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_re
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
-	if (CONN(c)->absent_n)
-		(void)absent_take(CONN(c), r->agency, r->source_ref ? r->source_ref : "");
+	/* PostgreSQL, in a batch asked about ahead: the ids reserved for this pair, so the insert is not waited for */
+	int64_t ids[2] = {0, 0};
+	bool reserved = CONN(c)->absent_n &&
+			absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &ids[0], &ids[1]);
 	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
 		struct store_event x = *e;
 		int rc = sq_source_insert(c, r, source_id);
@@ -3161,7 +3233,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			return rc;
 		return sq_block_keys_add(c, r->person_id, *source_id, r->block_keys);
 	}
-	sql_stmt *s = stmt(CONN(c), r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT);
+	sql_stmt *s = stmt(CONN(c), reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
+					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));
 	if (!s)
 		return STORE_EIO;
 	bind_source(s, r);
@@ -3173,6 +3246,16 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	text(s, 11, e->occurred_at);
 	text(s, 12, e->summary);
 	text(s, 13, e->details && *e->details ? e->details : "{}");
+	if (reserved) {
+		sql_bind_int64(s, 15, ids[0]);
+		sql_bind_int64(s, 16, ids[1]);
+		int rc = run(s); /* queued: a refusal comes with the next statement that waits */
+		if (rc == STORE_OK) {
+			*source_id = ids[0];
+			*event_id = ids[1];
+		}
+		return rc;
+	}
 	int rc = sql_step(s);
 	int out = rc == SQL_ROW ? STORE_OK : rc == SQL_DONE ? STORE_EIO : map_rc(rc); /* a row, or refused */
 	if (rc == SQL_ROW) {

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { event, postEvent, sql, startServer } from './lib.mjs';
 import { clusterArea, clusterInstalled, endClientSessions } from './pg_cluster.mjs';
 
-const TABLES = ['person_block_key', 'person', 'household_member', 'identifier', 'source_record'];
+const TABLES = ['person_block_key', 'person', 'household_member', 'identifier', 'source_record', 'sealed_record'];
 
 describe('intake reads on PostgreSQL by index only', { skip: clusterInstalled ? false : 'skipped suite postgresql: initdb not found' }, () => {
   let set;

@@ -929,6 +929,161 @@ static void source_pairs_compared_as_pairs(void **state)
 	assert_false(a.found[1]);
 }
 
+/* ---- a batch's records written with the ids its look-up ahead reserved: not waited for (PostgreSQL) ---- */
+
+struct rjob {
+	struct pjob p; /* first: pjob_done's */
+	const char *ref;
+	int64_t person; /* the record's person; one that does not exist makes the database refuse it */
+	int64_t source_id, event_id;
+	uint64_t round_trips; /* of its store_source_event_insert */
+};
+
+static int rjob_ahead(store_conn *c, struct txq_job *const *jobs, int n)
+{
+	const char *agency[NJOBS], *ref[NJOBS];
+	if (n > NJOBS)
+		return STORE_EIO;
+	for (int i = 0; i < n; i++) {
+		agency[i] = "police";
+		ref[i] = ((const struct rjob *)jobs[i])->ref;
+	}
+	return store_source_absent_ahead(c, agency, ref, n);
+}
+
+static int rjob_run(store_conn *c, void *arg)
+{
+	struct rjob *j = arg;
+	j->p.runs++;
+	struct store_source_record out;
+	bool found = true;
+	int rc = store_source_find(c, "police", j->ref, &out, &found);
+	if (rc != STORE_OK)
+		return rc;
+	if (found)
+		return -43; /* sent before: not in this test */
+	struct store_source_record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = j->ref;
+	r.payload = "{}";
+	r.person_id = j->person;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = j->person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "missing_episode");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
+	e.summary = "Reserved";
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	rc = store_source_event_insert(c, &r, &e, &j->source_id, &j->event_id);
+	store_conn_counters(c, &s1, &r1);
+	j->round_trips = r1 - r0;
+	return rc;
+}
+
+/* The gate, then the jobs as one replayable batch asked about ahead (run_batch_on's, for struct rjob). */
+static void run_rbatch(struct fx *f, struct rjob *jobs)
+{
+	struct batch b = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	txq *q = NULL;
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	struct pjob gate = {.b = &b};
+	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
+	txq_submit(q, &gate.tj);
+	pthread_mutex_lock(&b.lock);
+	while (!b.gate_running)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	for (int i = 0; i < NJOBS; i++) {
+		jobs[i].p.b = &b;
+		jobs[i].p.tj = (struct txq_job){.run = rjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777,
+						.replayable = true, .ahead = rjob_ahead};
+		txq_submit(q, &jobs[i].p.tj);
+		pthread_mutex_lock(&b.lock);
+		b.submitted++;
+		pthread_cond_broadcast(&b.cond);
+		pthread_mutex_unlock(&b.lock);
+	}
+	pthread_mutex_lock(&b.lock);
+	while (b.done < NJOBS + 1)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	txq_stop(q);
+	txq_free(q);
+	assert_int_equal(gate.tj.rc, 0);
+}
+
+/* The stored record of ref: its ids as the job was told, on the job's person. */
+static void assert_stored_as(struct fx *f, const struct rjob *j)
+{
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", j->ref, &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.id, j->source_id);
+	assert_int_equal(got.event_id, j->event_id);
+	assert_int_equal(got.person_id, j->person);
+}
+
+static int police(store_conn *c, void *arg)
+{
+	return store_agency_upsert(c, "police", "Police");
+}
+
+static void records_with_reserved_ids_are_not_waited_for(void **state)
+{
+	struct fx *f = *state;
+	int64_t person = 0;
+	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
+	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
+	struct rjob jobs[NJOBS] = {{.ref = "rsv-1", .person = person}, {.ref = "rsv-2", .person = person},
+				   {.ref = "rsv-3", .person = person}};
+	run_rbatch(f, jobs);
+	for (int i = 0; i < NJOBS; i++) {
+		assert_int_equal(jobs[i].p.tj.rc, 0);
+		assert_int_equal(jobs[i].p.runs, 1);
+		assert_stored_as(f, &jobs[i]);
+	}
+	/* ids in the batch's order, as the records were written */
+	assert_true(jobs[0].source_id < jobs[1].source_id && jobs[1].source_id < jobs[2].source_id);
+	assert_true(jobs[0].event_id < jobs[1].event_id && jobs[1].event_id < jobs[2].event_id);
+	/* PostgreSQL: the first record's statement was prepared (a round trip); the others were only sent.
+	 * SQLite has no round trips. */
+	assert_int_equal(jobs[1].round_trips, 0);
+	assert_int_equal(jobs[2].round_trips, 0);
+}
+
+static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
+{
+	struct fx *f = *state;
+	int64_t person = 0;
+	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
+	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
+	struct rjob jobs[NJOBS] = {{.ref = "rsr-1", .person = person}, {.ref = "rsr-2", .person = person + 1000},
+				   {.ref = "rsr-3", .person = person}};
+	run_rbatch(f, jobs);
+	assert_int_equal(jobs[0].p.tj.rc, 0);
+	assert_true(jobs[1].p.tj.rc < 0); /* no such person: refused, whichever statement brought it back */
+	assert_int_equal(jobs[2].p.tj.rc, 0);
+	assert_int_equal(jobs[0].p.runs, 2); /* the first pass failed and the batch ran again */
+	assert_stored_as(f, &jobs[0]);
+	assert_stored_as(f, &jobs[2]);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_source_record got;
+	bool found = true;
+	assert_int_equal(store_source_find(c, "police", "rsr-2", &got, &found), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_false(found); /* nothing of the refused record */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -952,6 +1107,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
