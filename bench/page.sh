@@ -14,6 +14,9 @@
 #   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
 #                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 #   BENCH_PAGE_QUERY='?kind=concern' bench/page.sh  the page filtered (by kind here; ?agency=... likewise)
+#   BENCH_SERVE_ARGS='--threads 8' bench/page.sh   more arguments for every build's serve
+#   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
+#                                                  all pages and the slowest 1%, wall and CPU a phase
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -57,9 +60,11 @@ export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --sco
 start() { # binary: starts a server on the database, sets url
   : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
   if [ -n "${BENCH_PG_RT:-}" ]; then
-    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
+  elif [ -n "${BENCH_REQ_TRACE:-}" ]; then
+    SAFEGUARD_REQ_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
   else
-    "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+    "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
   fi
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -151,12 +156,14 @@ for r in $(seq 1 "$runs"); do
     g0=$(pg_ticks)
     l0=$(pg_live_ticks)
     rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
+    tr0=$(wc -l <"$work/serve.err")
     line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
     if [ -n "${BENCH_PG_RT:-}" ]; then # what each round trip waited for, a page (the writer's shared by its batch)
       pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
       tail -n +"$((rt0 + 1))" "$work/serve.err" | sed -n 's/^pg-rt: //p' | cut -c1-70 | sort | uniq -c | sort -rn |
         awk -v p="$pages" '{ n = $1; $1 = ""; t += n; printf "  round trips/page %6.2f |%s\n", n / p, $0 } END { printf "  round trips a page: %.2f\n", t / p }'
     fi
+    [ -n "${BENCH_REQ_TRACE:-}" ] && tail -n +"$((tr0 + 1))" "$work/serve.err" | python3 bench/req_trace.py
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g1=$(pg_ticks)
     l1=$(pg_live_ticks)
