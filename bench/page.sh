@@ -157,7 +157,10 @@ for r in $(seq 1 "$runs"); do
     l0=$(pg_live_ticks)
     rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
     tr0=$(wc -l <"$work/serve.err")
-    line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    # wrk's own CPU too: it shares the two cores with the server and the cluster (a page's whole CPU bounds the
+    # rate, and 16 clients always waiting make the latency 16 / the rate)
+    line=$(/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    wrk_cpu=$(awk '{ print $1 + $2 }' "$work/wrk.cpu")
     if [ -n "${BENCH_PG_RT:-}" ]; then # what each round trip waited for, a page (the writer's shared by its batch)
       pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
       tail -n +"$((rt0 + 1))" "$work/serve.err" | sed -n 's/^pg-rt: //p' | cut -c1-70 | sort | uniq -c | sort -rn |
@@ -187,13 +190,14 @@ for r in $(seq 1 "$runs"); do
           || round((sum(total_exec_time) / $pages)::numeric, 3) || ' ms, planning ' || round((sum(total_plan_time) / $pages)::numeric, 3)
           || ' ms' FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
     fi
-    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" -v lg="$((l1 - l0))" 'BEGIN {
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" -v lg="$((l1 - l0))" -v wc="$wrk_cpu" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
       printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
         r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
         (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
         (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") \
         (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") \
-        (lg > 0 ? sprintf(" (live processes %.0f us)", lg / hz * 1e6 / x["requests"]) : "") }'
+        (lg > 0 ? sprintf(" (live processes %.0f us)", lg / hz * 1e6 / x["requests"]) : "") \
+        sprintf("  wrk %.0f us CPU/page", wc * 1e6 / x["requests"]) }'
   done
 done
