@@ -15,6 +15,8 @@
 #                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 #   BENCH_PAGE_QUERY='?kind=concern' bench/page.sh  the page filtered (by kind here; ?agency=... likewise)
 #   BENCH_SERVE_ARGS='--threads 8' bench/page.sh   more arguments for every build's serve
+#   BENCH_PG_LOG=1 bench/page.sh --db pg B         the cluster's autovacuum and checkpoints during each run (its log:
+#                                                  each one's CPU and elapsed time), the pauses a page may wait behind
 #   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
 #                                                  all pages and the slowest 1%, wall and CPU a phase
 set -euo pipefail
@@ -48,6 +50,8 @@ case "$bench_db" in
     pg_state=$work/pg-state
     [ -n "${BENCH_PG_STATEMENTS:-}" ] &&
       export PG_TEST_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+    [ -n "${BENCH_PG_LOG:-}" ] &&
+      export PG_TEST_OPTS="${PG_TEST_OPTS:-} -c log_autovacuum_min_duration=0 -c log_checkpoints=on"
     db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
   *) echo "bench: --db takes pg" >&2; exit 2 ;;
 esac
@@ -157,6 +161,11 @@ for r in $(seq 1 "$runs"); do
     l0=$(pg_live_ticks)
     rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
     tr0=$(wc -l <"$work/serve.err")
+    pglog=""
+    if [ -n "${BENCH_PG_LOG:-}" ] && [ -n "$pg_state" ]; then
+      pglog="$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/server.log"
+      pl0=$(wc -l <"$pglog")
+    fi
     # wrk's own CPU too: it shares the two cores with the server and the cluster (a page's whole CPU bounds the
     # rate, and 16 clients always waiting make the latency 16 / the rate)
     line=$(/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
@@ -167,6 +176,12 @@ for r in $(seq 1 "$runs"); do
         awk -v p="$pages" '{ n = $1; $1 = ""; t += n; printf "  round trips/page %6.2f |%s\n", n / p, $0 } END { printf "  round trips a page: %.2f\n", t / p }'
     fi
     [ -n "${BENCH_REQ_TRACE:-}" ] && tail -n +"$((tr0 + 1))" "$work/serve.err" | python3 bench/req_trace.py
+    if [ -n "$pglog" ]; then # each autovacuum (table, CPU, elapsed) and checkpoint of the run
+      tail -n +"$((pl0 + 1))" "$pglog" | awk '
+        /automatic (aggressive )?(vacuum|analyze) of table/ { match($0, /table "[^"]*"/); t = substr($0, RSTART + 6, RLENGTH - 7); what = ($0 ~ /vacuum/ ? "vacuum" : "analyze") }
+        /system usage: CPU:/ && what != "" { match($0, /user: [0-9.]+ s, system: [0-9.]+ s, elapsed: [0-9.]+ s/); printf "  autovacuum: %s %s, %s\n", what, t, substr($0, RSTART, RLENGTH); what = "" }
+        /checkpoint (starting|complete)/ { sub(/.*LOG: +/, ""); printf "  %s\n", substr($0, 1, 150) }'
+    fi
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g1=$(pg_ticks)
     l1=$(pg_live_ticks)
