@@ -14,6 +14,11 @@
 #   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
 #                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 #   BENCH_PAGE_QUERY='?kind=concern' bench/page.sh  the page filtered (by kind here; ?agency=... likewise)
+#   BENCH_SERVE_ARGS='--threads 8' bench/page.sh   more arguments for every build's serve
+#   BENCH_PG_LOG=1 bench/page.sh --db pg B         the cluster's autovacuum and checkpoints during each run (its log:
+#                                                  each one's CPU and elapsed time), the pauses a page may wait behind
+#   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
+#                                                  all pages and the slowest 1%, wall and CPU a phase
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -45,6 +50,8 @@ case "$bench_db" in
     pg_state=$work/pg-state
     [ -n "${BENCH_PG_STATEMENTS:-}" ] &&
       export PG_TEST_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+    [ -n "${BENCH_PG_LOG:-}" ] &&
+      export PG_TEST_OPTS="${PG_TEST_OPTS:-} -c log_autovacuum_min_duration=0 -c log_checkpoints=on"
     db=$(PG_TEST_STATE=$pg_state scripts/pg-test.sh start) ;;
   *) echo "bench: --db takes pg" >&2; exit 2 ;;
 esac
@@ -57,9 +64,11 @@ export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --sco
 start() { # binary: starts a server on the database, sets url
   : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
   if [ -n "${BENCH_PG_RT:-}" ]; then
-    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+    SAFEGUARD_PG_RT_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
+  elif [ -n "${BENCH_REQ_TRACE:-}" ]; then
+    SAFEGUARD_REQ_TRACE=1 "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
   else
-    "$1" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+    "$1" serve --db "$db" --listen 127.0.0.1:0 ${BENCH_SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.err" &
   fi
   pid=$!
   for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -151,11 +160,27 @@ for r in $(seq 1 "$runs"); do
     g0=$(pg_ticks)
     l0=$(pg_live_ticks)
     rt0=$(grep -c '^pg-rt:' "$work/serve.err" || true)
-    line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    tr0=$(wc -l <"$work/serve.err")
+    pglog=""
+    if [ -n "${BENCH_PG_LOG:-}" ] && [ -n "$pg_state" ]; then
+      pglog="$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/server.log"
+      pl0=$(wc -l <"$pglog")
+    fi
+    # wrk's own CPU too: it shares the two cores with the server and the cluster (a page's whole CPU bounds the
+    # rate, and 16 clients always waiting make the latency 16 / the rate)
+    line=$(/usr/bin/time -f '%U %S' -o "$work/wrk.cpu" wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
+    wrk_cpu=$(awk '{ print $1 + $2 }' "$work/wrk.cpu")
     if [ -n "${BENCH_PG_RT:-}" ]; then # what each round trip waited for, a page (the writer's shared by its batch)
       pages=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
       tail -n +"$((rt0 + 1))" "$work/serve.err" | sed -n 's/^pg-rt: //p' | cut -c1-70 | sort | uniq -c | sort -rn |
         awk -v p="$pages" '{ n = $1; $1 = ""; t += n; printf "  round trips/page %6.2f |%s\n", n / p, $0 } END { printf "  round trips a page: %.2f\n", t / p }'
+    fi
+    [ -n "${BENCH_REQ_TRACE:-}" ] && tail -n +"$((tr0 + 1))" "$work/serve.err" | python3 bench/req_trace.py
+    if [ -n "$pglog" ]; then # each autovacuum (table, CPU, elapsed) and checkpoint of the run
+      tail -n +"$((pl0 + 1))" "$pglog" | awk '
+        /automatic (aggressive )?(vacuum|analyze) of table/ { match($0, /table "[^"]*"/); t = substr($0, RSTART + 6, RLENGTH - 7); what = ($0 ~ /vacuum/ ? "vacuum" : "analyze") }
+        /system usage: CPU:/ && what != "" { match($0, /user: [0-9.]+ s, system: [0-9.]+ s, elapsed: [0-9.]+ s/); printf "  autovacuum: %s %s, %s\n", what, t, substr($0, RSTART, RLENGTH); what = "" }
+        /checkpoint (starting|complete)/ { sub(/.*LOG: +/, ""); printf "  %s\n", substr($0, 1, 150) }'
     fi
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     g1=$(pg_ticks)
@@ -180,13 +205,14 @@ for r in $(seq 1 "$runs"); do
           || round((sum(total_exec_time) / $pages)::numeric, 3) || ' ms, planning ' || round((sum(total_plan_time) / $pages)::numeric, 3)
           || ' ms' FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
     fi
-    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" -v lg="$((l1 - l0))" 'BEGIN {
+    awk -v b="$b" -v r="$r" -v line="$line" -v a="$t0" -v z="$t1" -v hz="$tck" -v l="$load" -v pf="$faults" -v g="$((g1 - g0))" -v lg="$((l1 - l0))" -v wc="$wrk_cpu" 'BEGIN {
       split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) x[f[i]] = f[i + 1]
       printf "run %d %-40s %6.0f pages/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f us CPU/page  %d non-2xx  (load %s)%s\n",
         r, b, x["requests"] / (x["duration_us"] / 1e6), x["p50_us"] / 1000, x["p99_us"] / 1000,
         (z - a) / hz * 1e6 / x["requests"], x["errors_status"], l,
         (pf > 0 ? sprintf("  %.1f page faults/page", pf / x["requests"]) : "") \
         (g > 0 ? sprintf("  PostgreSQL %.0f us CPU/page", g / hz * 1e6 / x["requests"]) : "") \
-        (lg > 0 ? sprintf(" (live processes %.0f us)", lg / hz * 1e6 / x["requests"]) : "") }'
+        (lg > 0 ? sprintf(" (live processes %.0f us)", lg / hz * 1e6 / x["requests"]) : "") \
+        sprintf("  wrk %.0f us CPU/page", wc * 1e6 / x["requests"]) }'
   done
 done

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,16 @@
 #include <unistd.h>
 
 #define MAX_EXTRA_HEADERS 8
+#define MAX_MARKS 16
+
+/* SAFEGUARD_REQ_TRACE, read once by http_start (server.h http_mark). */
+static bool tracing;
+
+struct mark {
+	const char *what;
+	double t, cpu; /* CLOCK_MONOTONIC seconds, and the marking thread's CPU time (-1: a time taken elsewhere) */
+	pthread_t thread;
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -73,6 +84,8 @@ struct http_request {
 	void *out_ctx;
 	unsigned long long out_len;
 	bool queued;
+	struct mark marks[MAX_MARKS]; /* when tracing */
+	int nmarks;
 };
 
 static void respond_error(http_request *rq, int status, const char *code, const char *message);
@@ -346,6 +359,58 @@ void http_continue_with(http_request *rq, http_handler fn, void *ctx, void (*rel
 	rq->cont_release = release;
 }
 
+/* ---- per-request timings (server.h) ---- */
+
+bool http_tracing(void) { return tracing; }
+
+static double clock_seconds(clockid_t id)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void mark_add(http_request *rq, const char *what, double t, double cpu)
+{
+	if (rq->nmarks >= MAX_MARKS)
+		return;
+	rq->marks[rq->nmarks++] = (struct mark){what, t, cpu, pthread_self()};
+}
+
+void http_mark(http_request *rq, const char *what)
+{
+	if (tracing)
+		mark_add(rq, what, clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID));
+}
+
+void http_mark_at(http_request *rq, const char *what, double mono_seconds)
+{
+	if (tracing)
+		mark_add(rq, what, mono_seconds, -1);
+}
+
+/* One line a request: each mark's wall time since the one before, and its thread's CPU time since that
+ * thread's last mark on this request when that was the mark just before (else "-"). */
+static void trace_write(const http_request *rq)
+{
+	char line[1024];
+	size_t n = (size_t)snprintf(line, sizeof line, "req-trace: %d %s total=%.0f", rq->status, rq->method,
+				    (rq->marks[rq->nmarks - 1].t - rq->marks[0].t) * 1e6);
+	for (int i = 1; i < rq->nmarks && n < sizeof line; i++) {
+		const struct mark *a = &rq->marks[i - 1], *b = &rq->marks[i];
+		if (a->cpu >= 0 && b->cpu >= 0 && pthread_equal(a->thread, b->thread))
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s=+%.0f/+%.0f", b->what, (b->t - a->t) * 1e6,
+					      (b->cpu - a->cpu) * 1e6);
+		else
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s=+%.0f/-", b->what, (b->t - a->t) * 1e6);
+	}
+	if (n < sizeof line - 1) {
+		line[n++] = '\n';
+		line[n] = '\0';
+	}
+	fputs(line, stderr);
+}
+
 static bool has_extra(const http_request *rq, const char *name)
 {
 	for (int i = 0; i < rq->nextra; i++)
@@ -392,6 +457,7 @@ static enum MHD_Result queue(http_request *rq)
 	if (rq->queued)
 		return MHD_YES;
 	rq->queued = true;
+	http_mark(rq, "queue");
 	if (rq->out_read) {
 		struct out_stream *o = malloc(sizeof *o);
 		r = o ? MHD_create_response_from_callback(rq->out_len, 64 * 1024, out_read, o, out_free) : NULL;
@@ -639,6 +705,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = rq;
 		rq->conn = conn;
 		rq->srv = srv;
+		http_mark(rq, "in");
 		return request_start(srv, rq, url, method, version);
 	}
 
@@ -667,6 +734,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return queue(rq); /* an early answer (413, 414) */
 	if (!rq->handled) {
 		rq->handled = true;
+		http_mark(rq, "handler");
 		srv->handler(rq, srv->ctx);
 		if (rq->suspended)
 			return MHD_YES; /* answered later, after http_resume() */
@@ -674,6 +742,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!rq->responded && rq->cont) { /* resumed: the rest of the work runs here */
 		http_handler fn = rq->cont;
 		rq->cont = NULL;
+		http_mark(rq, "resumed");
 		fn(rq, rq->cont_ctx);
 	}
 	if (!rq->responded)
@@ -687,6 +756,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_request *rq = *con_cls;
 	if (!rq)
 		return;
+	if (tracing && rq->nmarks > 0) {
+		http_mark(rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "sent" : "ended");
+		trace_write(rq);
+	}
 	if (rq->cont && rq->cont_release)
 		rq->cont_release(rq->cont_ctx);
 	if (rq->data && rq->data_release)
@@ -768,6 +841,7 @@ int http_start(const struct http_options *o, http_server **out, char *err, size_
 	s->ctx = o->ctx;
 	s->streamed = o->streamed;
 	s->admit = o->admit;
+	tracing = getenv("SAFEGUARD_REQ_TRACE") != NULL;
 	unsigned per_address = o->per_address > HTTP_CONNECTIONS_MAX ? HTTP_CONNECTIONS_MAX : o->per_address;
 	unsigned threads = o->threads;
 	if (!threads) {

@@ -160,4 +160,14 @@ void http_resume(http_request *rq);
  * server thread and must answer. If the request ends before fn runs, release(ctx) is called instead. */
 void http_continue_with(http_request *rq, http_handler fn, void *ctx, void (*release)(void *ctx));
 
+/* Per-request timings (issue 17), a developer's switch: with SAFEGUARD_REQ_TRACE set when the server starts,
+ * each request's marks (what, when, and the marking thread's CPU time) are written to stderr as one line when
+ * it ends: "req-trace: STATUS METHOD, then what=+WALL_US/+CPU_US ..." from the headers' arrival to the last
+ * byte handed to the kernel ("sent"), the CPU time a difference on one thread ("-" across threads). No path,
+ * no query, nothing personal. Off, a mark is one test of a flag. http_mark_at marks a time taken elsewhere
+ * (CLOCK_MONOTONIC seconds: the writer thread's for a read's audit entry). */
+bool http_tracing(void);
+void http_mark(http_request *rq, const char *what);
+void http_mark_at(http_request *rq, const char *what, double mono_seconds);
+
 #endif

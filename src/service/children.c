@@ -59,6 +59,21 @@ static int audit_run(store_conn *c, void *arg)
 	return audit_append(c, &e);
 }
 
+/* txq's `ahead` for a batch of audited reads: the children's facts asked at once (on PostgreSQL one statement
+ * for the batch instead of one round trip a read; the decision itself is made by each job, in access.c, as
+ * before: the answers only spare it the asking). */
+static int audit_ahead(store_conn *c, struct txq_job *const *jobs, int n)
+{
+	int64_t ids[TXQ_BATCH_MAX];
+	int m = 0;
+	for (int i = 0; i < n && m < TXQ_BATCH_MAX; i++) {
+		const struct children_access *a = jobs[i]->arg;
+		if (a->child_id != 0)
+			ids[m++] = a->child_id;
+	}
+	return m > 0 ? store_access_facts_ahead(c, ids, m) : STORE_OK;
+}
+
 static void audit_done(struct txq_job *job)
 {
 	struct children_access *a = (struct children_access *)job;
@@ -73,6 +88,12 @@ void children_access_audit(txq *q, struct children_access *a)
 	a->job.run = audit_run;
 	a->job.arg = a;
 	a->job.done = audit_done;
+	/* audit_run decides afresh and writes only its entry (id and hash from the chain as it then stands), so
+	 * a batch of reads may run without a savepoint each (txq.h), their children's facts asked at once
+	 * (audit_ahead): on PostgreSQL a page's read costs the writer no RELEASE and no facts round trip of its
+	 * own, and a batch's time no longer grows by two round trips a read (issue 17). */
+	a->job.replayable = true;
+	a->job.ahead = audit_ahead;
 	txq_submit(q, &a->job);
 }
 

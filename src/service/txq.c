@@ -18,6 +18,7 @@ struct txq {
 	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
 	double cpu_seconds, busy_seconds, commit_seconds;
 	double last_commit; /* run_batch's COMMIT, for the writer's sums */
+	double commit_at;   /* and when it was sent (0: none was) */
 	/* batches still to run with a savepoint a job after an optimistic pass failed: a feed that keeps sending a
 	 * record the store refuses would otherwise make every batch it lands in run twice */
 	int careful;
@@ -74,7 +75,7 @@ static int run_optimistic(txq *q, struct txq_job *batch)
 	for (struct txq_job *j = batch; j; j = j->next)
 		if ((j->rc = j->run(q->conn, j->arg)) < 0)
 			return j->rc;
-	double t0 = seconds(CLOCK_MONOTONIC);
+	double t0 = q->commit_at = seconds(CLOCK_MONOTONIC);
 	int rc = store_commit(q->conn);
 	q->last_commit = seconds(CLOCK_MONOTONIC) - t0;
 	return rc;
@@ -142,7 +143,7 @@ static void run_batch(txq *q, struct txq_job *batch)
 				break;
 		}
 		if (rc == STORE_OK) {
-			double t0 = seconds(CLOCK_MONOTONIC);
+			double t0 = q->commit_at = seconds(CLOCK_MONOTONIC);
 			rc = store_commit(q->conn);
 			q->last_commit = seconds(CLOCK_MONOTONIC) - t0;
 		}
@@ -200,9 +201,14 @@ static void *writer(void *arg)
 		if (c0)
 			store_conn_counters(c0, &st0, &rt0);
 		double cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID), wall0 = seconds(CLOCK_MONOTONIC);
-		q->last_commit = 0;
+		q->last_commit = q->commit_at = 0;
 		run_batch(q, batch);
 		double cpu = seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0, wall = seconds(CLOCK_MONOTONIC) - wall0;
+		for (struct txq_job *j = batch; j; j = j->next) {
+			j->batch_at = wall0;
+			j->commit_at = q->commit_at;
+			j->batch_end_at = wall0 + wall;
+		}
 		if (c0 && q->conn == c0) /* not counted when the connection was lost and replaced */
 			store_conn_counters(c0, &st1, &rt1);
 		else

@@ -44,6 +44,9 @@ struct txq_job {
 	 * once (intake: store_source_absent_ahead) so that each job asks less. What it learns must only spare
 	 * reads, never change a job's outcome; a failure (negative) runs the batch as if its first pass had failed. */
 	int (*ahead)(store_conn *c, struct txq_job *const *jobs, int n);
+	/* Set by the writer before done(): when its batch began, when the batch's COMMIT was sent (0: none was),
+	 * when the batch ended (CLOCK_MONOTONIC seconds; for per-request timings, http_mark_at). */
+	double batch_at, commit_at, batch_end_at;
 	struct txq_job *next;
 };
 

@@ -826,6 +826,7 @@ enum stmt_id {
 	S_USER_TOTP_STEP,
 	S_SEALED_GET,
 	S_ACCESS_FACTS,
+	S_ACCESS_FACTS_MANY,
 	S_SEAL,
 	S_USER_CREDENTIALS,
 	S_USER_TOTP_NEW,
@@ -1268,6 +1269,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "coalesce(max(a.worker), ''), coalesce(max(a.manager), '') FROM (SELECT l.person_id, l.worker, "
 			   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team "
 			   "WHERE l.person_id = ?1) a",
+	/* [S_ACCESS_FACTS_MANY]: PostgreSQL's only (pg_override); elsewhere S_ACCESS_FACTS a child */
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
 	/* A new secret starts its own count of time steps used. */
@@ -1821,6 +1823,14 @@ static const char *const pg_override[S__COUNT] = {
 			    "FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
 			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
 			    "AND s.source_ref = r.ref OFFSET 0)",
+	/* S_ACCESS_FACTS for each child of an array, one row a child (store_access_facts_ahead: a batch's audited
+	 * reads asked about at once) */
+	[S_ACCESS_FACTS_MANY] = "SELECT r.id, f.* FROM (SELECT DISTINCT unnest(?1::bigint[]) AS id) r CROSS JOIN LATERAL "
+				"(SELECT (SELECT count(*) FROM person WHERE id = r.id), (SELECT count(*) FROM sealed_record "
+				"WHERE person_id = r.id), count(a.person_id), coalesce(max(a.worker), ''), "
+				"coalesce(max(a.manager), '') FROM (SELECT l.person_id, l.worker, t.manager FROM allocation l "
+				"JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team WHERE l.person_id = r.id "
+				"OFFSET 0) a) f",
 	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
 	 * each column an array literal, the hash in hex (issue 17: one statement a transaction, not one an entry) */
 	[S_AUDIT_APPEND_HELD] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
@@ -1946,6 +1956,14 @@ struct sq_conn {
 		int64_t source_id, event_id;
 	} *absent;
 	int absent_n, absent_cap;
+	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
+	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
+	 * so that no write the transaction makes can be missing from an answer */
+	struct facts_known {
+		int64_t child_id;
+		struct store_access_facts f;
+	} *facts;
+	int facts_n, facts_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -2002,6 +2020,7 @@ static void conn_free(struct sq_conn *c)
 	for (int i = 0; i < c->absent_n; i++)
 		free(c->absent[i].key);
 	free(c->absent);
+	free(c->facts);
 	free(c);
 }
 
@@ -2086,8 +2105,29 @@ static bool names_audit(const sql_db *db, enum stmt_id id)
 }
 
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
+/* The statements of an audited read's decision and entry (service/access.c, audit.c): reads, and writes to
+ * the audit table, which no fact is read from. Any other statement ends store_access_facts_ahead's answers. */
+static bool facts_keep(enum stmt_id id)
+{
+	switch (id) {
+	case S_ACCESS_FACTS:
+	case S_ACCESS_FACTS_MANY:
+	case S_AGENCY_CONTRIBUTED:
+	case S_CHILD_AWAITING:
+	case S_BREAK_GLASS_UNTIL:
+	case S_AUDIT_LAST:
+	case S_AUDIT_APPEND:
+	case S_AUDIT_APPEND_HELD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
+	if (c->facts_n > 0 && !facts_keep(id))
+		c->facts_n = 0;
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -2536,6 +2576,7 @@ static void forget(store_conn *c)
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
 	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
+	CONN(c)->facts_n = 0;
 }
 
 static int sq_begin(store_conn *c)
@@ -3566,21 +3607,75 @@ static int sq_audit_unsealed(store_conn *c, store_audit_fn fn, void *ctx)
 
 static bool blob_copy(sql_stmt *s, int i, uint8_t *dst, int len);
 
+/* One row of S_ACCESS_FACTS (from column `at` on). */
+static void facts_read(sql_stmt *s, int at, struct store_access_facts *out)
+{
+	memset(out, 0, sizeof *out);
+	out->exists = sql_column_int64(s, at) == 1;
+	out->sealed = sql_column_int64(s, at + 1) > 0;
+	out->allocated = sql_column_int64(s, at + 2) > 0;
+	col_copy(s, at + 3, out->worker, sizeof out->worker);
+	col_copy(s, at + 4, out->manager, sizeof out->manager);
+}
+
+static int sq_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
+{
+	struct sq_conn *k = CONN(c);
+	k->facts_n = 0;
+	if (n <= 0 || !sql_override(k->db, S_ACCESS_FACTS_MANY) || !k->db->drv->in_transaction(k->db))
+		return STORE_OK; /* SQLite: each read asks, in its own process (no round trip to spare) */
+	struct text_array ids = {0};
+	int rc = STORE_EIO;
+	if (k->facts_cap < n) {
+		struct facts_known *p = realloc(k->facts, (size_t)n * sizeof *p);
+		if (!p)
+			return STORE_EIO;
+		k->facts = p;
+		k->facts_cap = n;
+	}
+	if (!text_array_reserve(&ids, (size_t)n * 21 + 3))
+		goto out;
+	for (int i = 0; i < n; i++)
+		ids.len += (size_t)snprintf(ids.s + ids.len, 22, "%s%lld", ids.len ? "," : "{", (long long)child_ids[i]);
+	ids.s[ids.len++] = '}';
+	ids.s[ids.len] = '\0';
+	sql_stmt *s = stmt(k, S_ACCESS_FACTS_MANY);
+	if (!s)
+		goto out;
+	sql_bind_text(s, 1, ids.s, (int)ids.len);
+	int r;
+	while ((r = sql_step(s)) == SQL_ROW && k->facts_n < n) { /* one row a child asked about, at most */
+		struct facts_known *f = &k->facts[k->facts_n++];
+		f->child_id = sql_column_int64(s, 0);
+		facts_read(s, 1, &f->f);
+	}
+	if (r == SQL_ROW) /* more rows than children: cannot happen (DISTINCT); each read asks afresh then */
+		r = SQL_DONE, k->facts_n = 0;
+	rc = map_rc(r);
+	sql_reset(s);
+	if (rc != STORE_OK)
+		k->facts_n = 0;
+out:
+	free(ids.s);
+	return rc;
+}
+
 static int sq_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out)
 {
-	sql_stmt *s = stmt(CONN(c), S_ACCESS_FACTS);
+	struct sq_conn *k = CONN(c);
+	for (int i = 0; i < k->facts_n; i++)
+		if (k->facts[i].child_id == child_id) {
+			*out = k->facts[i].f;
+			return STORE_OK;
+		}
+	sql_stmt *s = stmt(k, S_ACCESS_FACTS);
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
 	sql_bind_int64(s, 1, child_id);
 	int rc = sql_step(s);
-	if (rc == SQL_ROW) {
-		out->exists = sql_column_int64(s, 0) == 1;
-		out->sealed = sql_column_int64(s, 1) > 0;
-		out->allocated = sql_column_int64(s, 2) > 0;
-		col_copy(s, 3, out->worker, sizeof out->worker);
-		col_copy(s, 4, out->manager, sizeof out->manager);
-	}
+	if (rc == SQL_ROW)
+		facts_read(s, 0, out);
 	int r = rc == SQL_ROW ? STORE_OK : map_rc(rc);
 	sql_reset(s);
 	return r;
@@ -7476,6 +7571,7 @@ const struct store_ops store_sqlite_ops = {
 	.audit_count = sq_audit_count,
 	.child_agency_contributed = sq_child_agency_contributed,
 	.access_facts = sq_access_facts,
+	.access_facts_ahead = sq_access_facts_ahead,
 	.child_awaiting_decision = sq_child_awaiting_decision,
 	.break_glass_add = sq_break_glass_add,
 	.break_glass_live = sq_break_glass_live,

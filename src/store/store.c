@@ -594,6 +594,11 @@ int store_access_facts(store_conn *c, int64_t child_id, struct store_access_fact
 	return c->ops->access_facts(c, child_id, out);
 }
 
+int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
+{
+	return c->ops->access_facts_ahead(c, child_ids, n);
+}
+
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
 {
 	return c->ops->child_agency_contributed(c, child_id, agency, yes);

@@ -17,6 +17,12 @@ struct store_access_facts {
 	char worker[STORE_USER_MAX + 1], manager[STORE_USER_MAX + 1];
 };
 int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out);
+/* The facts of several children asked at once, inside a write transaction (issue 17: a batch of audited reads,
+ * txq's `ahead`): on PostgreSQL one statement, whose answers then serve store_access_facts for those children
+ * until the transaction ends or a statement other than an audited read's own (its decision's reads, the audit
+ * chain's) is prepared on the connection, so a write made meanwhile is never missing from an answer. SQLite:
+ * nothing (each read asks, with no round trip to spare). */
+int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n);
 
 /* Whether the agency sent any of the child's events; whether a contact or referral about the child awaits a
  * decision (the MASH is triaging it). */

@@ -71,6 +71,7 @@ struct store_ops {
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
 	int (*access_facts)(store_conn *c, int64_t child_id, struct store_access_facts *out);
+	int (*access_facts_ahead)(store_conn *c, const int64_t *child_ids, int n);
 	int (*child_awaiting_decision)(store_conn *c, int64_t child_id, bool *yes);
 	int (*break_glass_add)(store_conn *c, const struct store_break_glass *b, int64_t *id);
 	int (*break_glass_live)(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);

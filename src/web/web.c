@@ -1088,7 +1088,14 @@ static void alerts_view(struct record_job *j)
 
 static void record_audited(struct children_access *a)
 {
-	http_resume(((struct record_job *)a)->rq);
+	http_request *rq = ((struct record_job *)a)->rq;
+	if (http_tracing()) { /* the writer's part (http_mark: SAFEGUARD_REQ_TRACE) */
+		http_mark_at(rq, "writer", a->job.batch_at);
+		if (a->job.commit_at > 0)
+			http_mark_at(rq, "commit", a->job.commit_at);
+		http_mark_at(rq, "committed", a->job.batch_end_at);
+	}
+	http_resume(rq);
 }
 
 static json_t *concern_view(struct record_job *j);
@@ -1125,10 +1132,13 @@ static void record_continue(http_request *rq, void *ctx)
 	 * without one (none could be had) each read takes its own. */
 	if (j->page == PAGE_RECORD) {
 		children_snapshot_begin(w->st, &j->access);
+		http_mark(rq, "snapshot");
 		/* and its independent reads sent together: on PostgreSQL one round trip for them (issue 17) */
 		struct store_alert_query alerts_q = record_alerts_query(j);
 		children_record_ahead(w->st, &j->access, &j->page_q, TIMELINE_MAX, &alerts_q, web_today());
+		http_mark(rq, "ahead");
 		rc = children_record(w->st, &j->access, &v, &j->page_q, TIMELINE_MAX, j, &found, &j->end);
+		http_mark(rq, "record");
 	} else {
 		rc = children_read(w->st, &j->access, &person_only, j, &found);
 	}
@@ -1177,6 +1187,7 @@ static void record_continue(http_request *rq, void *ctx)
 	summary_view(j); /* and the placement panel */
 	j->view = NULL;
 	children_snapshot_end(w->st, &j->access);
+	http_mark(rq, "views");
 	/* A link to "who has looked" for those who may see it (the allocated worker, the DPO), as the audit decided. */
 	const struct web_user *u = web_user(rq);
 	json_object_set_new(view, "can_viewers", json_boolean(access_role_may(u->role, u->agency, ACT_VIEWERS) &&
@@ -1215,6 +1226,7 @@ static void record_continue(http_request *rq, void *ctx)
 		 j->agency_f[0] ? "agency=" : "", j->agency_f, j->agency_f[0] && j->kind_f[0] ? "&" : "",
 		 j->kind_f[0] ? "kind=" : "", j->kind_f);
 	timeline_svg(j->tl, (size_t)j->ntl, j->name, page_base, &svg);
+	http_mark(rq, "svg");
 	if (svg.failed) { /* cannot happen: 2,000 marks are far below the ceiling */
 		buf_free(&svg);
 		json_decref(view);
@@ -1224,6 +1236,7 @@ static void record_continue(http_request *rq, void *ctx)
 	const struct mustache_raw parts[] = {{"timeline", svg.data ? svg.data : "", svg.len},
 					     {"event_rows", j->rows.data ? j->rows.data : "", j->rows.len}};
 	web_render_raw(w, rq, 200, "child", view, parts, sizeof parts / sizeof parts[0]);
+	http_mark(rq, "render");
 	buf_free(&svg);
 out:
 	children_snapshot_end(w->st, &j->access); /* when a page ended before its reads were done */
@@ -1240,6 +1253,7 @@ static void read_child(const struct web *w, http_request *rq, struct record_job 
 	j->access.done = record_audited;
 	http_continue_with(rq, record_continue, j, record_job_free);
 	http_suspend(rq);
+	http_mark(rq, "audit");
 	children_access_audit(w->q, &j->access);
 }
 
@@ -2119,6 +2133,7 @@ static const struct web_route *web_gate(const struct web *w, http_request *rq, i
 		web_unavailable(w, rq);
 		return NULL;
 	}
+	http_mark(rq, "session");
 	if (!r) {
 		web_message(w, rq, 404, "Page not found", "If you typed the web address, check it is correct.");
 		return NULL;

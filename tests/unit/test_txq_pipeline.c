@@ -1084,6 +1084,116 @@ static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
 	assert_false(found); /* nothing of the refused record */
 }
 
+/* ---- a batch's audited reads asked about at once (store_access_facts_ahead, the read audit's `ahead`) ---- */
+
+struct facts_arg {
+	int64_t held, free_child, missing;
+	struct store_access_facts fresh[3], ahead[3], after_seal, after_alloc;
+	uint64_t statements;  /* of the reads after the ahead */
+	uint64_t statements1; /* of the read after an ahead of one child (a batch of one page) */
+	struct store_access_facts one;
+};
+
+static int facts_children(store_conn *c, void *arg)
+{
+	struct facts_arg *a = arg;
+	int rc;
+	a->held = insert_keyed(c, "facts-held", &rc);
+	if (rc == STORE_OK)
+		a->free_child = insert_keyed(c, "facts-free", &rc);
+	struct store_team t = {"north", "North", "mgr"};
+	if (rc == STORE_OK)
+		rc = store_team_upsert(c, &t);
+	struct store_allocation al;
+	memset(&al, 0, sizeof al);
+	al.person_id = a->held;
+	snprintf(al.worker, sizeof al.worker, "jsmith");
+	snprintf(al.team, sizeof al.team, "north");
+	if (rc == STORE_OK)
+		rc = store_allocation_set(c, &al);
+	a->missing = a->free_child + 1000;
+	return rc;
+}
+
+static int facts_fresh(store_conn *c, void *arg)
+{
+	struct facts_arg *a = arg;
+	int64_t ids[3] = {a->held, a->free_child, a->missing};
+	int rc = STORE_OK;
+	for (int i = 0; i < 3 && rc == STORE_OK; i++)
+		rc = store_access_facts(c, ids[i], &a->fresh[i]);
+	return rc;
+}
+
+static int facts_after_ahead(store_conn *c, void *arg)
+{
+	struct facts_arg *a = arg;
+	/* the held child twice, as two pages of one batch ask */
+	int64_t asked[4] = {a->held, a->free_child, a->missing, a->held}, ids[3] = {a->held, a->free_child, a->missing};
+	uint64_t s0, r0, s1, r1;
+	int rc = store_access_facts_ahead(c, &a->held, 1);
+	store_conn_counters(c, &s0, &r0);
+	if (rc == STORE_OK)
+		rc = store_access_facts(c, a->held, &a->one);
+	store_conn_counters(c, &s1, &r1);
+	a->statements1 = s1 - s0;
+	if (rc == STORE_OK)
+		rc = store_access_facts_ahead(c, asked, 4);
+	store_conn_counters(c, &s0, &r0);
+	for (int i = 0; i < 3 && rc == STORE_OK; i++)
+		rc = store_access_facts(c, ids[i], &a->ahead[i]);
+	/* an audit entry between: the answers still hold */
+	struct store_audit e = {.actor = "test", .action = "child.read", .child_id = a->held, .object = "child", .detail = "x"};
+	if (rc == STORE_OK)
+		rc = audit_append(c, &e);
+	if (rc == STORE_OK)
+		rc = store_access_facts(c, a->held, &a->ahead[0]);
+	store_conn_counters(c, &s1, &r1);
+	a->statements = s1 - s0;
+	/* a write in the same transaction: the next read sees it, not the answer from before */
+	struct store_allocation al;
+	memset(&al, 0, sizeof al);
+	al.person_id = a->free_child;
+	snprintf(al.worker, sizeof al.worker, "asmith");
+	snprintf(al.team, sizeof al.team, "north");
+	if (rc == STORE_OK)
+		rc = store_allocation_set(c, &al);
+	if (rc == STORE_OK)
+		rc = store_access_facts(c, a->free_child, &a->after_alloc);
+	return rc;
+}
+
+static void audited_reads_asked_about_at_once(void **state)
+{
+	struct fx *f = *state;
+	struct facts_arg a;
+	memset(&a, 0, sizeof a);
+	assert_int_equal(txq_exec(f->st, facts_children, &a), STORE_OK);
+	rolled_back(f, facts_fresh, &a);
+	rolled_back(f, facts_after_ahead, &a); /* the first run prepares the statements */
+	rolled_back(f, facts_after_ahead, &a);
+	assert_true(a.fresh[0].exists && a.fresh[0].allocated);
+	assert_string_equal(a.fresh[0].worker, "jsmith");
+	assert_string_equal(a.fresh[0].manager, "mgr");
+	assert_true(a.fresh[1].exists && !a.fresh[1].allocated);
+	assert_false(a.fresh[2].exists);
+	for (int i = 0; i < 3; i++) { /* the same answers as asked one by one */
+		assert_int_equal(a.ahead[i].exists, a.fresh[i].exists);
+		assert_int_equal(a.ahead[i].sealed, a.fresh[i].sealed);
+		assert_int_equal(a.ahead[i].allocated, a.fresh[i].allocated);
+		assert_string_equal(a.ahead[i].worker, a.fresh[i].worker);
+		assert_string_equal(a.ahead[i].manager, a.fresh[i].manager);
+	}
+	/* PostgreSQL answered all four reads from the one statement (the audit entry is held: it reads the chain's
+	 * head once); SQLite asks each time */
+	assert_int_equal(a.statements, strcmp(fx_engine(), "sqlite") == 0 ? 6 : 1);
+	assert_int_equal(a.statements1, strcmp(fx_engine(), "sqlite") == 0 ? 1 : 0);
+	assert_true(a.one.exists && a.one.allocated);
+	assert_string_equal(a.one.worker, "jsmith");
+	assert_true(a.after_alloc.allocated);
+	assert_string_equal(a.after_alloc.worker, "asmith");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1209,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(failed_flush_refuses_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(held_audit_text_is_bounded, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_records_asked_about_at_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(audited_reads_asked_about_at_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_pairs_compared_as_pairs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_deferred_write_fails_the_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(intake_writes_take_two_round_trips, fx_setup, fx_teardown),
