@@ -558,12 +558,6 @@ const char *linkage_cannot_link_with(linkage_gamma g, unsigned refuse, bool *har
 	return NULL;
 }
 
-bool linkage_dob_gives_way(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
-{
-	return !(g & LINKAGE_GAMMA_CROSSED) && linkage_gamma_level(g, LF_GIVEN) == LN_EXACT && !a->given_as_family &&
-	       !b->given_as_family;
-}
-
 bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g)
 {
 	unsigned dob = linkage_gamma_level(g, LF_DOB);

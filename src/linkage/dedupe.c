@@ -1023,8 +1023,6 @@ static void score_chunk(void *ctx, size_t c)
 		if ((pr & (LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN)) && middle_outweighs(j, p))
 			pr &= ~(unsigned)(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, pr, &hard);
-		if (why && strcmp(why, "dob") == 0 && linkage_dob_gives_way(&j->recs[p->a], &j->recs[p->b], p->gamma))
-			why = NULL;
 		bool transposed = !why && linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
 		if (transposed) {
 			why = "twins";

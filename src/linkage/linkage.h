@@ -258,9 +258,7 @@ unsigned linkage_cmp_ident(uint8_t astate, const char *a, uint8_t bstate, const 
  * ("nhs_number", "upn"); sexes both given and different with given names that differ ("sex"); given names
  * unrelated (level ELSE) with family names related and birthdays equal or nearly ("twins"). Soft reasons:
  * given names two edits apart or unrelated otherwise ("given_name"); dates of birth unrelated (level ELSE:
- * "dob"). An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. From the
- * comparison vector alone: linkage_score and the batch also lift "dob" for two records with one given name
- * as written (linkage_dob_gives_way, which needs the records). */
+ * "dob"). An equal valid NHS number or UPN lifts the sex and given-name reasons. hard may be NULL. */
 const char *linkage_cannot_link(linkage_gamma g, bool *hard);
 
 /* The rules that refuse a merge whatever the weight, each measured on both generators (docs/LINKAGE.md,

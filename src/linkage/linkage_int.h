@@ -69,17 +69,6 @@ unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linka
  * 19 -> 6, no twin cluster added. Taken away with --refuse -transposed (LINKAGE_REFUSE_TRANSPOSED). */
 bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
 
-/* Whether the "dob" refusal (birthdays unrelated, as brothers' and sisters' are) gives way for two records:
- * their given names as written are equal (not read crosswise) and neither is commoner in the input as a
- * family name (given_as_family). Brothers and sisters share the family name, the home and the rest, but
- * not the given name; with one given name the date is one child's written wrongly twice (a swap and a
- * digit, a part and a digit) or two namesakes', and the date's weight (level else) says how much that
- * counts. A "given name" that is the family name (names swapped in both records: "Ly Khoa", "Akinola
- * Temitope") says nothing of siblings and keeps the refusal. Measured (docs/BENCHMARKS.md, "Round 12"):
- * at the link threshold the pairs it lets through on style c errors x2 and x1 were 307 of 310 one child's
- * before the family-name test, whose three were two of these and one pair read crosswise. */
-bool linkage_dob_gives_way(const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
-
 /* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
  * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */
 #define LINKAGE_MEMO_BITS 14

@@ -141,8 +141,6 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	out->probability = probability(out->weight);
 	out->names_crossed = (out->gamma & LINKAGE_GAMMA_CROSSED) != 0;
 	out->cannot_link = linkage_cannot_link_with(out->gamma, m->refuse, &out->cannot_link_hard);
-	if (out->cannot_link && strcmp(out->cannot_link, "dob") == 0 && linkage_dob_gives_way(a, b, out->gamma))
-		out->cannot_link = NULL;
 	if (!out->cannot_link && linkage_transposed_twins(m->refuse, a, b, out->gamma)) {
 		out->cannot_link = "twins";
 		out->cannot_link_hard = true;

@@ -314,43 +314,6 @@ static void ident_levels(void **state)
 	assert_int_equal(linkage_cmp_ident(u1.upn_state, u1.upn, u2.upn_state, u2.upn), LI_TYPO);
 }
 
-/* The "dob" refusal (birthdays unrelated, as brothers' and sisters' are) gives way when the given names are
- * one as written: Dawid Szymon Michalski's date written with day and month swapped and the year off
- * (2016-12-07, 2017-07-12) is his, at one home. A brother (another given name, close or not) is still
- * refused, and so is a pair whose equal "given name" is commoner in the input as a family name (names
- * swapped in both records: siblings share that). */
-static void dob_refusal_gives_way_to_one_given_name(void **state)
-{
-	(void)state;
-	struct linkage_rec a = rec("Dawid", "Szymon", "Michalski", "2016-12-07", "M", "HD1 2DL", "3 Mill Lane", "", "");
-	struct linkage_rec b = rec("Dawid", "Szymon", "Michalski", "2017-07-12", "M", "HD1 2DL", "3 Mill Lane", "", "");
-	struct linkage_rec bro = rec("Dawud", "", "Michalski", "2014-03-20", "M", "HD1 2DL", "3 Mill Lane", "", "");
-	struct linkage_model m;
-	linkage_model_defaults(&m);
-	m.lambda = 0.1;
-	struct linkage_score sc;
-	linkage_score(&m, &a, &b, &sc);
-	assert_int_equal(linkage_gamma_level(sc.gamma, LF_DOB), LD_ELSE);
-	assert_null(sc.cannot_link);
-	assert_int_equal(sc.decision, LINKAGE_LINK);
-	linkage_score(&m, &a, &bro, &sc);
-	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_CLOSE);
-	assert_string_equal(sc.cannot_link, "dob");
-	assert_int_not_equal(sc.decision, LINKAGE_LINK);
-	b.given_as_family = 1;
-	linkage_score(&m, &a, &b, &sc);
-	assert_string_equal(sc.cannot_link, "dob");
-	b.given_as_family = 0;
-	/* The batch: one cluster for the two, the brother apart. */
-	struct linkage_rec r[3] = {a, b, bro};
-	struct linkage_opts o = {.threads = 1};
-	struct linkage_result res;
-	assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
-	assert_int_equal(res.cluster[1], res.cluster[0]);
-	assert_int_not_equal(res.cluster[2], res.cluster[0]);
-	linkage_result_free(&res);
-}
-
 static void sex_and_cannot_link(void **state)
 {
 	struct linkage_rec a = rec("Oliver", "", "Smith", "2016-05-03", "M", "LS6 2AB", "14 Church Road", "", "");
@@ -1776,7 +1739,6 @@ int main(void)
 		cmocka_unit_test(address_levels),
 		cmocka_unit_test(ident_levels),
 		cmocka_unit_test(sex_and_cannot_link),
-		cmocka_unit_test(dob_refusal_gives_way_to_one_given_name),
 		cmocka_unit_test(em_converges),
 		cmocka_unit_test(score_explains),
 		cmocka_unit_test(clustering_keeps_twins_apart),
