@@ -161,10 +161,11 @@ static void prepare(const struct linkage_tf *tf, const char *given, const char *
 {
 	struct linkage_input in = {given, middle, family, dob, sex, postcode, address, nhs, upn};
 	linkage_prepare(&in, r);
-	if (tf) {
-		r->tf_given = (float)linkage_tf_lookup(tf, LF_GIVEN, r->given);
-		r->tf_family = (float)linkage_tf_lookup(tf, LF_FAMILY, r->family_flat);
-	}
+	/* The batch's own step (linkage_tf_apply), not a copy of part of it: the frequencies and whether each
+	 * name as written is commoner in the other field (given_as_family, family_as_given), which the
+	 * transposed-names refusal reads; the service had set only the frequencies, so that rule never ran here. */
+	if (tf)
+		linkage_tf_apply(tf, r, 1);
 }
 
 /* The candidate's identifier of a kind to compare: the subject's own when the candidate holds it, else the

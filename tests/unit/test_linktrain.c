@@ -330,10 +330,49 @@ static void nightly_trains_when_records_grew(void **state)
 	assert_true(sealed_records >= 1);
 }
 
+/* The service reads a record's names as the batch does (linkage_tf_apply): whether each name as written is
+ * commoner in the other field. Collins Arlo and Collins Elliot, in an area where Collins is a family name and
+ * Arlo and Elliot given names, are Arlo and Elliot Collins written family name first, born on one day: twins,
+ * refused by the transposed-names rule. The service had set only the frequencies, so the rule never ran there
+ * and the pair went to review on the strength of "Collins" agreeing. */
+static void service_reads_names_written_crosswise(void **state)
+{
+	(void)state;
+	static const char *const given[] = {"Arlo", "Elliot", "Maya", "Ruby", "Noah", "Isla"};
+	struct linkage_rec recs[36];
+	size_t n = 0;
+	for (int i = 0; i < 6; i++)
+		for (int k = 0; k < 6; k++) {
+			struct linkage_input in = {.given = given[i], .family = k < 4 ? "Collins" : "Patel"};
+			linkage_prepare(&in, &recs[n++]);
+		}
+	struct linkage_tf *tf = linkage_tf_build(recs, n);
+	assert_non_null(tf);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	struct identity_subject s = {.given_name = "Collins", .family_name = "Arlo", .dob = "2016-03-05", .sex = "M",
+				     .postcode = "LS6 2AB"};
+	struct store_person p = {0};
+	snprintf(p.given_name, sizeof p.given_name, "Collins");
+	snprintf(p.family_name, sizeof p.family_name, "Elliot");
+	snprintf(p.dob, sizeof p.dob, "2016-03-05");
+	snprintf(p.sex, sizeof p.sex, "M");
+	snprintf(p.postcode, sizeof p.postcode, "LS6 2AB");
+	struct identity_score with_tf, without;
+	assert_int_equal(identity_score_with(&m, tf, &s, &p, NULL, &with_tf), 0);
+	assert_int_equal(identity_score_with(&m, NULL, &s, &p, NULL, &without), 0);
+	assert_non_null(with_tf.cannot_link);
+	assert_string_equal(with_tf.cannot_link, "twins");
+	assert_null(without.cannot_link); /* without the area's frequencies nothing says the names are crosswise */
+	linkage_model_release(&m);
+	linkage_tf_free(tf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(model_text_round_trip),
+		cmocka_unit_test(service_reads_names_written_crosswise),
 		cmocka_unit_test(model_text_refused),
 		cmocka_unit_test(model_text_keeps_agency_m),
 		cmocka_unit_test(threshold_kept_when_precise),
