@@ -57,15 +57,17 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 if [ -n "${BENCH_PERF:-}" ]; then
   # the postmaster and its children now; a backend forked later is followed (perf's inherit)
   pgpids=$(awk -v pm="$pm" '$1 == pm || $4 == pm { print $1 }' /proc/[0-9]*/stat 2>/dev/null | paste -sd,)
-  perf record -q --call-graph dwarf,16384 -F 997 -o "$BENCH_PERF" -p "$pgpids" 2>/dev/null &
+  perf record -q --call-graph dwarf,16384 -F 997 -o "$BENCH_PERF" -p "$pgpids" &
   perfpid=$!
-  sleep 1 # perf attaches
+  sleep 1 # perf attaches (a profile's start, not a wait the figures depend on)
+  kill -0 "$perfpid" 2>/dev/null || { echo "intake_cpu_pg.sh: perf record did not start (see its message above)" >&2; exit 1; }
+  echo "intake_cpu_pg.sh: perf is recording: the CPU figures of this run include its cost" >&2
 fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 s0=$(ticks) p0=$(pg_ticks)
 line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
 s1=$(ticks) p1=$(pg_ticks)
-if [ -n "$perfpid" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; perfpid=""; fi
+if [ -n "$perfpid" ]; then kill -INT "$perfpid" || true; wait "$perfpid" || true; perfpid=""; fi
 events=$(psql -qAt "$db" -c 'select count(*) from event')
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }

@@ -42,7 +42,9 @@ def samples(lines):
             if pid is not None:
                 yield pid, frames
             pid, frames = None, []
-        elif not line[0].isspace():
+        elif re.match(r'^\s*\d+\s*$', line):
+            # a sample's header: perf script -F pid,ip,sym prints the pid alone, right-aligned ("%5d " in
+            # perf 6.1, wider later), so a pid is recognised by its digits, not by the line's first column
             pid, frames = line.split()[0], []
         else:
             parts = line.split(None, 1)

@@ -42,7 +42,9 @@ struct txq_job {
 	/* May be NULL. Before a batch of replayable jobs first runs (no savepoints), called once in its transaction
 	 * with the batch's jobs that name this same function, in order: it may ask the store about all of them at
 	 * once (intake: store_source_absent_ahead) so that each job asks less. What it learns must only spare
-	 * reads, never change a job's outcome; a failure (negative) runs the batch as if its first pass had failed. */
+	 * reads and round trips, never change a job's outcome (on PostgreSQL intake's also takes ids ahead from the
+	 * sequences, used only in this first pass: a replay under savepoints asks nothing ahead and takes its ids
+	 * as it writes); a failure (negative) runs the batch as if its first pass had failed. */
 	int (*ahead)(store_conn *c, struct txq_job *const *jobs, int n);
 	/* Set by the writer before done(): when its batch began, when the batch's COMMIT was sent (0: none was),
 	 * when the batch ended (CLOCK_MONOTONIC seconds; for per-request timings, http_mark_at). */

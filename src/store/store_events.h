@@ -34,7 +34,10 @@ int store_source_find(store_conn *c, const char *agency, const char *source_ref,
  * at once (issue 17): on PostgreSQL one statement, and each pair not stored answers its first store_source_find
  * as not found with no statement, until a source record with it is written (then the find asks, and sees it).
  * Forgotten when the transaction ends or rolls back to a savepoint, and at the next call. SQLite: nothing (its finds cost no
- * round trip). A failure leaves the transaction for the caller to roll back, as any statement's. */
+ * round trip). A failure leaves the transaction for the caller to roll back, as any statement's. On PostgreSQL
+ * it is a write: for each pair not stored it takes a source record id and an event id from their sequences
+ * (nextval), for store_source_event_insert; so not on a read-only snapshot or a replica, and ids taken and not
+ * used (a replayed or refused record) are gaps in the sequences. */
 int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n);
 
 struct store_event {
@@ -51,8 +54,11 @@ struct store_event {
 
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id);
 /* A source record and its event (e->source_record_id is the new record's), and r->block_keys on r->person_id
- * as store_block_keys_add writes them: on PostgreSQL one statement, one round trip (issue 17); elsewhere
- * store_source_insert, store_event_insert, store_block_keys_add. A refusal writes none of them. */
+ * as store_block_keys_add writes them: on PostgreSQL one statement (issue 17); elsewhere store_source_insert,
+ * store_event_insert, store_block_keys_add. A refusal writes none of them. On PostgreSQL, when the ids were
+ * taken ahead (store_source_absent_ahead), the statement is sent and not waited for: the call answers OK with
+ * those ids, and a refusal comes back at the connection's next statement that waits (or its COMMIT), as any
+ * deferred write's does, failing the batch's first pass. */
 int store_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 			      int64_t *source_id, int64_t *event_id);
 
