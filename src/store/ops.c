@@ -959,6 +959,7 @@ enum stmt_id {
 	S_MANAGES,
 	S_TEAM_WORKLOAD,
 	S_TEAM_CONTACT_GET,
+	S_TEAM_CONTACTS,
 	S_CHILD_CONTACTS,
 	S_TEAM_CONTACT_SET,
 	S_BREAK_GLASS_UNTIL,
@@ -1630,6 +1631,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
 				 SUBJECT_IS_OBJECT("payload") ")",
 	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
+	[S_TEAM_CONTACTS] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team ORDER BY code LIMIT ?1",
 	/* Who to call about a child, in one statement (issue 17: the allocation, then its team's contact, were
 	 * two): the allocation as S_ALLOC_GET finds it, and the contact of its team, or of team ?2 when there is
 	 * none. */
@@ -6321,6 +6323,35 @@ static int sq_team_contact_get(store_conn *c, const char *code, struct store_tea
 	return r;
 }
 
+struct team_contact_walk {
+	store_team_contact_fn fn;
+	void *ctx;
+};
+
+static int team_contact_row(sql_stmt *s, void *arg)
+{
+	struct team_contact_walk *w = arg;
+	struct store_team_contact t;
+	memset(&t, 0, sizeof t);
+	col_copy(s, 0, t.team.code, sizeof t.team.code);
+	col_copy(s, 1, t.team.name, sizeof t.team.name);
+	col_copy(s, 2, t.team.manager, sizeof t.team.manager);
+	col_copy(s, 3, t.phone, sizeof t.phone);
+	col_copy(s, 4, t.out_of_hours_phone, sizeof t.out_of_hours_phone);
+	col_copy(s, 5, t.email, sizeof t.email);
+	return w->fn(&t, w->ctx);
+}
+
+static int sq_team_contacts(store_conn *c, int limit, store_team_contact_fn fn, void *ctx)
+{
+	struct team_contact_walk w = {fn, ctx};
+	sql_stmt *s = stmt(CONN(c), S_TEAM_CONTACTS);
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, team_contact_row, &w);
+}
+
 static sql_stmt *contacts_stmt(store_conn *c, int64_t child_id, const char *fallback_team)
 {
 	sql_stmt *s = stmt(CONN(c), S_CHILD_CONTACTS);
@@ -7603,6 +7634,7 @@ const struct store_ops store_sqlite_ops = {
 	.link_reviews_decided = sq_link_reviews_decided,
 	.link_review_counts = sq_link_review_counts,
 	.team_contact_get = sq_team_contact_get,
+	.team_contacts = sq_team_contacts,
 	.child_contacts = sq_child_contacts,
 	.team_contact_set = sq_team_contact_set,
 	.break_glass_until = sq_break_glass_until,

@@ -962,6 +962,11 @@ int store_team_contact_get(store_conn *c, const char *code, struct store_team_co
 	return c->ops->team_contact_get(c, code, out, found);
 }
 
+int store_team_contacts(store_conn *c, int limit, store_team_contact_fn fn, void *ctx)
+{
+	return c->ops->team_contacts(c, limit, fn, ctx);
+}
+
 int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)
 {
 	return c->ops->team_contact_set(c, t, found);
