@@ -449,6 +449,22 @@ int users_reset_totp(store_conn *c, const char *actor, const char *username, cha
 	return audit_append(c, &a);
 }
 
+int users_totp_opens(store_conn *c, const char *username, bool *found, bool *opens)
+{
+	uint8_t secret[TOTP_SECRET_LEN];
+	*opens = false;
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	if (rc == STORE_OK && *found)
+		*opens = totp_open(u, secret) == 0;
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
 /* Disables (at != NULL) or enables a person found by name, with the audit entry. */
 static int set_disabled(store_conn *c, const char *actor, const char *username, const char *at, bool *found)
 {

@@ -2,6 +2,10 @@
 // session (POST /api/v1/sessions with a password and a TOTP code), throttling, and the viewers list that
 // only the allocated worker and the data protection officer may read.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, userRows, alertRows,
@@ -169,6 +173,52 @@ describe('POST /api/v1/sessions', () => {
     const misuse = runCli(['user', 'reset-totp', '--db', dbUrl(area.db)], { check: false });
     assert.equal(misuse.status, 2);
     assert.match(misuse.stderr, /--username is required/);
+  });
+
+  test('user reset-totp with a key file that is not the server\'s refuses, changing nothing; makes no key nor database', async () => {
+    const added = userAdd(area.db, ['--username', 'kim.key', '--agency', 'social_care', '--role', 'social_worker']);
+    assert.equal(added.status, 0, added.stderr);
+    const old = added.stdout.trimEnd().split('\n').pop();
+    const { id } = userRows(area.db, { username: 'kim.key' })[0];
+    const resets = () => auditRows(area.db, { action: 'user.totp_reset', object: `user:${id}` }).length;
+    const reset = (...args) => runCli(['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'kim.key', ...args],
+      { check: false });
+    const wrong = path.join(area.dir, 'wrong-totp-key');
+    fs.writeFileSync(wrong, crypto.randomBytes(32), { mode: 0o600 });
+    let r = reset('--totp-key', wrong);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /kim\.key's second factor does not open with this key.*--totp-key FILE.*Nothing changed; --force/s);
+    assert.equal(r.stdout, '');
+    // A key file that is not there is not made.
+    const missing = path.join(area.dir, 'no-such-totp-key');
+    r = reset('--totp-key', missing);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /give the key the server uses: --totp-key FILE, or --data-dir DIR/);
+    assert.equal(fs.existsSync(missing), false);
+    assert.equal(resets(), 0);
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(old))).status, 201, 'the old authenticator still signs in');
+    // A mistyped --db leaves no file behind (neither a database nor a key).
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-typo-'));
+    try {
+      r = runCli(['user', 'reset-totp', '--db', `sqlite:${path.join(empty, 'typo.db')}`, '--username', 'kim.key'],
+        { check: false, env: { SAFEGUARD_DATA_DIR: undefined } });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /there is no database/);
+      assert.deepEqual(fs.readdirSync(empty), []);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    // --force for a key that was lost: the secret is replaced with the key given (here one the server does not
+    // hold, so the new code is refused), and again with the server's, after which the person signs in.
+    r = reset('--totp-key', wrong, '--force');
+    assert.equal(r.status, 0, r.stderr);
+    const sealedWrong = r.stdout.trimEnd().split('\n').pop();
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(sealedWrong, now(), 1))).status, 401);
+    assert.equal(reset().status, 1, 'the server\'s key no longer opens it: refused without --force');
+    r = reset('--force');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(r.stdout.trimEnd().split('\n').pop()))).status, 201);
+    assert.equal(resets(), 2);
   });
 
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {
