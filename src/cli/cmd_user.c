@@ -116,6 +116,11 @@ static int reset_totp(const char *db, const char *totp_key, struct add_args *a, 
 	printf("user %s: new second factor, password and sessions kept; TOTP secret for the authenticator app (shown "
 	       "once):\n%s\n", a->username, a->secret);
 	sodium_memzero(a->secret, sizeof a->secret);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "safeguard user reset-totp: the new secret is stored but could not be shown (standard "
+				"output failed): run user reset-totp again\n");
+		return 1;
+	}
 	return 0;
 }
 

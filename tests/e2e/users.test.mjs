@@ -2,6 +2,7 @@
 // session (POST /api/v1/sessions with a password and a TOTP code), throttling, and the viewers list that
 // only the allocated worker and the data protection officer may read.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, userRows, alertRows,
-  CLOCK_OFFSET_S, dbUrl,
+  CLOCK_OFFSET_S, dbUrl, BIN, cliEnv,
   count, newAuthenticator, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp, breakGlassRows
 } from './lib.mjs';
@@ -219,6 +220,18 @@ describe('POST /api/v1/sessions', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal((await signInAgain('kim.key', PASSWORD, totp(r.stdout.trimEnd().split('\n').pop()))).status, 201);
     assert.equal(resets(), 2);
+  });
+
+  test('user reset-totp whose secret cannot be shown (standard output full) exits 1, saying it is stored', () => {
+    const args = ['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'kim.key'];
+    const out = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(BIN, args, { encoding: 'utf8', env: cliEnv(args), stdio: ['ignore', out, 'pipe'] });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /the new secret is stored but could not be shown .*: run user reset-totp again/);
+    } finally {
+      fs.closeSync(out);
+    }
   });
 
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {
