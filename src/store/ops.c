@@ -1259,7 +1259,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Idle time pushed on, never past the absolute timeout. */
 	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
 			    "AND idle_until < ?2",
-	[S_USER_TOTP_STEP] = "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+	/* Only while the credentials are the ones checked: a reset, a new authenticator (each a new sealed secret) or a
+	 * disable committed since the check leaves no row to update, and the sign-in is refused. */
+	[S_USER_TOTP_STEP] = "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2 "
+			     "AND disabled_at IS NULL AND (totp_sealed = ?3 OR (totp_sealed IS NULL AND ?3 IS NULL))",
 	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
 	/* What the access decision first asks of a child, in one statement (issue 17: three, each a round trip
 	 * of the writer's, for every audited read): whether it exists, whether it is sealed, and its allocation
@@ -3956,13 +3959,17 @@ static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_L
 	return run(s);
 }
 
-static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced)
 {
 	sql_stmt *s = stmt(CONN(c), S_USER_TOTP_STEP);
 	if (!s)
 		return STORE_EIO;
 	sql_bind_int64(s, 1, id);
 	sql_bind_int64(s, 2, step);
+	if (sealed)
+		sql_bind_blob(s, 3, sealed, STORE_TOTP_SEALED_LEN);
+	else
+		sql_bind_null(s, 3);
 	int rc = run(s);
 	*advanced = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;

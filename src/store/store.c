@@ -493,9 +493,9 @@ int store_user_set_totp(store_conn *c, const char *username, const uint8_t totp_
 	return c->ops->user_set_totp(c, username, totp_sealed, found);
 }
 
-int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+int store_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced)
 {
-	return c->ops->user_totp_step(c, id, step, advanced);
+	return c->ops->user_totp_step(c, id, step, sealed, advanced);
 }
 
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed)

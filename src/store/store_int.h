@@ -96,7 +96,7 @@ struct store_ops {
 	int (*users_totp_plain)(store_conn *c, store_user_fn fn, void *ctx);
 	int (*user_totp_seal)(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
 	int (*wal_truncate)(store_conn *c);
-	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, bool *advanced);
+	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
