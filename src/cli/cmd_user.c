@@ -181,6 +181,10 @@ int cmd_user(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	if (a.force && !a.reset_totp) {
+		fprintf(stderr, "safeguard user: --force is for user reset-totp\n");
+		return 2;
+	}
 	if (a.disable || a.enable) {
 		const char *verb = a.enable ? "enable" : "disable";
 		if (!a.username || from_stdin || a.agency || a.role) {
@@ -205,10 +209,6 @@ int cmd_user(int argc, char **argv)
 		else
 			printf("user %s disabled: sign-in is refused and their sessions have ended\n", a.username);
 		return 0;
-	}
-	if (a.force && !a.reset_totp) {
-		fprintf(stderr, "safeguard user: --force is for user reset-totp\n");
-		return 2;
 	}
 	if (a.reset_totp)
 		return reset_totp(db, totp_key, &a, from_stdin);
