@@ -125,14 +125,26 @@ int cmd_sweep(int argc, char **argv)
 
 struct team_args {
 	struct store_team t;
+	const char *name, *manager;			  /* NULL: not given; an existing team keeps its own */
 	const char *phone, *out_of_hours_phone, *email; /* NULL: not given, kept as they are */
-	bool found;
+	bool found, created;
 };
 
 static int team_run(store_conn *c, void *arg)
 {
 	struct team_args *a = arg;
-	int rc = cases_team_upsert(c, "cli", &a->t);
+	struct store_team_contact now;
+	memset(&now, 0, sizeof now);
+	int rc = cases_team_get(c, a->t.code, &now, &a->found);
+	if (rc != STORE_OK)
+		return rc;
+	a->created = !a->found;
+	if (!a->found && !a->name)
+		return STORE_OK; /* a new team needs its name: refused, nothing written */
+	snprintf(a->t.name, sizeof a->t.name, "%s", a->name ? a->name : now.team.name);
+	snprintf(a->t.manager, sizeof a->t.manager, "%s", a->manager ? a->manager : now.team.manager);
+	if (!a->found || strcmp(a->t.name, now.team.name) != 0 || strcmp(a->t.manager, now.team.manager) != 0)
+		rc = cases_team_upsert(c, "cli", &a->t);
 	a->found = true;
 	if (rc == STORE_OK && (a->phone || a->out_of_hours_phone || a->email))
 		rc = summary_team_contact_update(c, "cli", a->t.code, a->phone, a->out_of_hours_phone, a->email,
@@ -141,7 +153,7 @@ static int team_run(store_conn *c, void *arg)
 }
 
 #define TEAM_USAGE                                                                                                     \
-	"usage: safeguard team add --db URL --code CODE --name NAME [--manager USERNAME]\n"                                \
+	"usage: safeguard team add --db URL --code CODE [--name NAME] [--manager USERNAME]\n"                              \
 	"                          [--phone NUMBER] [--out-of-hours-phone NUMBER] [--email ADDRESS]\n"                     \
 	"       safeguard team list --db URL [--code C] [--json]"
 
@@ -156,7 +168,7 @@ int cmd_team(int argc, char **argv)
 					     {"email", required_argument, NULL, 'e'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *code = NULL, *name = NULL, *manager = "";
+	const char *db = NULL, *code = NULL;
 	struct team_args a = {0};
 	int c;
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
@@ -174,8 +186,8 @@ int cmd_team(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c': code = optarg; break;
-		case 'n': name = optarg; break;
-		case 'm': manager = optarg; break;
+		case 'n': a.name = optarg; break;
+		case 'm': a.manager = optarg; break;
 		case 'p': a.phone = optarg; break;
 		case 'o': a.out_of_hours_phone = optarg; break;
 		case 'e': a.email = optarg; break;
@@ -183,10 +195,10 @@ int cmd_team(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!code || !name || !code[0] || strlen(code) > STORE_CODE_MAX || strlen(name) > 100 ||
-	    strlen(manager) > STORE_USER_MAX) {
-		fprintf(stderr, "safeguard team add: --code (1 to %d characters) and --name (up to 100) are required; "
-				"--manager is up to %d\n", STORE_CODE_MAX, STORE_USER_MAX);
+	if (!code || !code[0] || strlen(code) > STORE_CODE_MAX || (a.name && (!a.name[0] || strlen(a.name) > 100)) ||
+	    (a.manager && strlen(a.manager) > STORE_USER_MAX)) {
+		fprintf(stderr, "safeguard team add: --code (1 to %d characters) is required; --name is 1 to 100 "
+				"characters, --manager up to %d\n", STORE_CODE_MAX, STORE_USER_MAX);
 		return 2;
 	}
 	/* The same checks as a person's phone and email (users_check_profile); "" clears one. */
@@ -207,13 +219,15 @@ int cmd_team(int argc, char **argv)
 		return 2;
 	}
 	snprintf(a.t.code, sizeof a.t.code, "%s", code);
-	snprintf(a.t.name, sizeof a.t.name, "%s", name);
-	snprintf(a.t.manager, sizeof a.t.manager, "%s", manager);
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
 	int rc = txq_exec(st, team_run, &a);
 	store_close(st);
+	if (rc == STORE_OK && a.created && !a.name) {
+		fprintf(stderr, "safeguard team add: there is no team '%s': --name is required to create one\n", code);
+		return 1;
+	}
 	if (rc != STORE_OK || !a.found) {
 		fprintf(stderr, "safeguard team add: cannot store the team (store error %d)\n", rc);
 		return 1;
@@ -221,10 +235,11 @@ int cmd_team(int argc, char **argv)
 	return 0;
 help:
 	printf(TEAM_USAGE "   (see team list --help)\n\n"
-	       "Creates a team (or renames it and changes its manager). Alerts nobody acknowledges are\n"
-	       "escalated to the manager of the child's team; the team with code 'mash' is the front door.\n"
+	       "Creates a team (--name required then), or changes an existing one. Alerts nobody acknowledges\n"
+	       "are escalated to the manager of the child's team; the team with code 'mash' is the front door.\n"
 	       "--phone, --out-of-hours-phone and --email set the numbers and address a child's summary gives\n"
-	       "for the team (audited team.contact); one not given stays as it was, \"\" clears it.\n");
+	       "for the team (audited team.contact). For an existing team an option not given stays as it was\n"
+	       "(its name, manager and each number); --manager \"\" and \"\" for a number or address clear it.\n");
 	return 0;
 }
 

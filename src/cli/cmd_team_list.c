@@ -17,7 +17,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: safeguard team list --db URL [--code C] [--json]\n\n"
 		   "Prints every team, by code: one line each, tab-separated, after a header line (code, name,\n"
-		   "manager; manager empty when the team has none), or with --json one JSON object a line.\n"
+		   "manager; manager empty when the team has none), or with --json one JSON object a line, which\n"
+		   "also gives the team's phone, out_of_hours_phone and email (\"\" when not recorded).\n"
 		   "--code keeps that team only. Tabs, newlines and backslashes in a field are written \\t, \\n\n"
 		   "and \\\\.\n");
 }
@@ -27,13 +28,15 @@ struct listing {
 	bool json, failed;
 };
 
-static int print_team(const struct store_team *t, void *ctx)
+static int print_team(const struct store_team_contact *tc, void *ctx)
 {
+	const struct store_team *t = &tc->team;
 	struct listing *l = ctx;
 	if (l->code && strcmp(l->code, t->code) != 0)
 		return 0;
 	if (l->json) {
-		json_t *o = json_pack("{ss ss ss}", "code", t->code, "name", t->name, "manager", t->manager);
+		json_t *o = json_pack("{ss ss ss ss ss ss}", "code", t->code, "name", t->name, "manager", t->manager,
+				      "phone", tc->phone, "out_of_hours_phone", tc->out_of_hours_phone, "email", tc->email);
 		if (!cli_list_json(o)) {
 			l->failed = true;
 			return 1;
@@ -51,7 +54,7 @@ static int print_team(const struct store_team *t, void *ctx)
 
 static int list(store *st, void *ctx)
 {
-	return cases_teams(st, INT_MAX, print_team, ctx);
+	return cases_team_contacts(st, INT_MAX, print_team, ctx);
 }
 
 int cli_team_list(int argc, char **argv)

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard user add --db URL --username U --agency CODE --role ROLE --password-stdin\n"
 		   "             [--full-name NAME] [--email ADDRESS] [--phone NUMBER] [--team CODE]\n"
 		   "       safeguard user reset --db URL --username U --password-stdin\n"
-		   "       safeguard user reset-totp --db URL --username U\n"
+		   "       safeguard user reset-totp --db URL --username U [--force]\n"
 		   "       safeguard user disable --db URL --username U\n"
 		   "       safeguard user enable --db URL --username U\n"
 		   "       safeguard user list --db URL [--username U] [--json]   (see user list --help)\n\n"
@@ -26,6 +26,9 @@ static void usage(FILE *f)
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
 		   "reset-totp gives a new TOTP secret alone (printed last), for an authenticator lost or replaced:\n"
 		   "the password and the sessions stay (use reset, or disable, if someone else may have signed in).\n"
+		   "It needs the server's key (made by serve or user add, never by reset-totp) and refuses, changing\n"
+		   "nothing, when the person's current secret does not open with the key given (a wrong --totp-key or\n"
+		   "--data-dir); --force replaces the secret anyway, for a key that was lost.\n"
 		   "The TOTP secret is kept encrypted with the key DIR/totp-key (--data-dir), else PATH.totp-key beside\n"
 		   "the database (made mode 0600 when missing; --totp-key FILE names another: serve must be given the same).\n"
 		   "Creates a person who signs in with a password (read from the first line of standard input, at\n"
@@ -51,6 +54,7 @@ struct add_args {
 	char secret[USERS_TOTP_SECRET_B32];
 	enum users_add_result res;
 	bool reset, reset_totp, disable, enable, found;
+	bool force, opens; /* reset-totp: --force; whether the current secret opened with the key given */
 };
 
 static int add_run(store_conn *c, void *arg)
@@ -60,14 +64,21 @@ static int add_run(store_conn *c, void *arg)
 		return users_enable(c, "cli", a->username, &a->found);
 	if (a->disable)
 		return users_disable(c, "cli", a->username, clock_now(), &a->found);
-	if (a->reset_totp)
+	if (a->reset_totp) {
+		/* Asked in the transaction that writes: a wrong key file would seal a secret the server cannot open. */
+		int rc = users_totp_opens(c, a->username, &a->found, &a->opens);
+		if (rc != STORE_OK || !a->found || (!a->opens && !a->force))
+			return rc;
 		return users_reset_totp(c, "cli", a->username, a->secret, &a->found);
+	}
 	if (a->reset)
 		return users_reset(c, "cli", a->username, a->hash, a->secret, &a->found);
 	return users_add_person(c, "cli", a->username, a->agency, a->role, &a->profile, a->hash, a->secret, &a->res);
 }
 
-/* user reset-totp: the TOTP secret alone, sealed with the server's key as user add seals it. */
+/* user reset-totp: the TOTP secret alone, sealed with the server's key as user add seals it. The key file must
+ * exist (none is made: a mistyped --db or --totp-key leaves no file), and the person's current secret must open
+ * with it (else the key is not the server's), unless --force says the key was lost. */
 static int reset_totp(const char *db, const char *totp_key, struct add_args *a, bool from_stdin)
 {
 	if (!a->username || from_stdin || a->agency || a->role || a->profile.full_name || a->profile.email ||
@@ -75,15 +86,17 @@ static int reset_totp(const char *db, const char *totp_key, struct add_args *a, 
 		fprintf(stderr, "safeguard user reset-totp: --username is required (and nothing else)\n");
 		return 2;
 	}
-	if (cli_totp_key(db, totp_key, true) != 0)
-		return 1;
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	if (cli_totp_seal_legacy(st) != 0) {
+	if (cli_totp_key(db, totp_key, false) != 0) {
 		store_close(st);
+		fprintf(stderr, "safeguard user reset-totp: give the key the server uses: --totp-key FILE, or --data-dir DIR "
+				"for DIR/totp-key\n");
 		return 1;
 	}
+	/* The secrets still in plain text (before schema 15) are left to serve and user add, which seal them at
+	 * start: sealing them here, before the key is known to be the server's, could seal them with a wrong one. */
 	int rc = txq_exec(st, add_run, a);
 	store_close(st);
 	if (rc != STORE_OK) {
@@ -94,9 +107,20 @@ static int reset_totp(const char *db, const char *totp_key, struct add_args *a, 
 		fprintf(stderr, "safeguard user reset-totp: there is no user '%s'\n", a->username);
 		return 1;
 	}
+	if (!a->opens && !a->force) {
+		fprintf(stderr, "safeguard user reset-totp: %s's second factor does not open with this key: it is not the key "
+				"the server uses (--totp-key FILE, --data-dir DIR). Nothing changed; --force if that key is "
+				"lost\n", a->username);
+		return 1;
+	}
 	printf("user %s: new second factor, password and sessions kept; TOTP secret for the authenticator app (shown "
 	       "once):\n%s\n", a->username, a->secret);
 	sodium_memzero(a->secret, sizeof a->secret);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "safeguard user reset-totp: the new secret is stored but could not be shown (standard "
+				"output failed): run user reset-totp again\n");
+		return 1;
+	}
 	return 0;
 }
 
@@ -112,6 +136,7 @@ int cmd_user(int argc, char **argv)
 					     {"email", required_argument, NULL, 'E'},
 					     {"phone", required_argument, NULL, 'P'},
 					     {"team", required_argument, NULL, 'T'},
+					     {"force", no_argument, NULL, 'F'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *totp_key = NULL;
@@ -151,9 +176,14 @@ int cmd_user(int argc, char **argv)
 		case 'E': a.profile.email = optarg; break;
 		case 'P': a.profile.phone = optarg; break;
 		case 'T': a.profile.team = optarg; break;
+		case 'F': a.force = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (a.force && !a.reset_totp) {
+		fprintf(stderr, "safeguard user: --force is for user reset-totp\n");
+		return 2;
 	}
 	if (a.disable || a.enable) {
 		const char *verb = a.enable ? "enable" : "disable";

@@ -41,6 +41,13 @@ store *cli_open_store(const char *url, bool migrate)
 	if (strncmp(url, "postgres", 8) == 0 && cli_data_known(url) &&
 	    cli_data_path(url, "pg-fence", false, fence, sizeof fence) == 0)
 		store_set_fence_file(fence);
+	/* A command that does not migrate needs the database to be there: opening a mistyped path would leave an
+	 * empty file behind (and then refuse it for its schema). */
+	struct stat sb;
+	if (!migrate && strncmp(url, "sqlite:", 7) == 0 && stat(url + 7, &sb) != 0 && errno == ENOENT) {
+		fprintf(stderr, "safeguard: there is no database %s (safeguard migrate makes one)\n", url + 7);
+		return NULL;
+	}
 	if (store_open(url, &st, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "safeguard: %s\n", err);
 		return NULL;

@@ -40,6 +40,29 @@ int cases_teams(store *st, int limit, store_team_fn fn, void *ctx)
 	return service_in_snapshot(st, teams_run, &a);
 }
 
+struct team_contacts_args {
+	int limit;
+	store_team_contact_fn fn;
+	void *ctx;
+};
+
+static int team_contacts_run(store_conn *c, void *arg)
+{
+	struct team_contacts_args *a = arg;
+	return store_team_contacts(c, a->limit, a->fn, a->ctx);
+}
+
+int cases_team_contacts(store *st, int limit, store_team_contact_fn fn, void *ctx)
+{
+	struct team_contacts_args a = {limit, fn, ctx};
+	return service_in_snapshot(st, team_contacts_run, &a);
+}
+
+int cases_team_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
+{
+	return store_team_contact_get(c, code, out, found);
+}
+
 int cases_allocate(store_conn *c, const char *actor, const struct store_allocation *a, enum cases_result *res)
 {
 	bool exists = false;

@@ -18,6 +18,10 @@ int cases_team_upsert(store_conn *c, const char *actor, const struct store_team 
 
 /* Every team, by code (up to limit). Reads in one snapshot on a pooled connection. */
 int cases_teams(store *st, int limit, store_team_fn fn, void *ctx);
+/* The same with each team's numbers and address (team list; a team's numbers are no one's personal data). */
+int cases_team_contacts(store *st, int limit, store_team_contact_fn fn, void *ctx);
+/* One team with its numbers, in the caller's transaction (*found false when there is none). */
+int cases_team_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
 
 /* CASES_NO_CHILD: no such child, or a sealed one (one answer: service/access.h). CASES_NOT_CASE_HOLDER: the
  * worker is a person who may not hold a child's case (issue 15: only a social worker or a team manager of

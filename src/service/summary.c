@@ -239,15 +239,21 @@ int summary_flag_answer(store_conn *c, const char *nhs, const struct store_flag_
 	return rc;
 }
 
-int summary_team_contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, bool *found)
+static int contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, const char *detail,
+		       bool *found)
 {
 	int rc = store_team_contact_set(c, t, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
 	char object[STORE_CODE_MAX + 8];
 	snprintf(object, sizeof object, "team:%s", t->team.code);
-	struct store_audit e = {.actor = actor, .action = "team.contact", .object = object, .detail = "contact details set"};
+	struct store_audit e = {.actor = actor, .action = "team.contact", .object = object, .detail = detail};
 	return audit_append(c, &e);
+}
+
+int summary_team_contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, bool *found)
+{
+	return contact_set(c, actor, t, "contact details set", found);
 }
 
 int summary_team_contact_update(store_conn *c, const char *actor, const char *code, const char *phone,
@@ -258,11 +264,22 @@ int summary_team_contact_update(store_conn *c, const char *actor, const char *co
 	int rc = store_team_contact_get(c, code, &t, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
-	if (phone)
-		snprintf(t.phone, sizeof t.phone, "%s", phone);
-	if (out_of_hours_phone)
-		snprintf(t.out_of_hours_phone, sizeof t.out_of_hours_phone, "%s", out_of_hours_phone);
-	if (email)
-		snprintf(t.email, sizeof t.email, "%s", email);
-	return summary_team_contact_set(c, actor, &t, found);
+	/* The detail names the fields changed (not their values); nothing changed, nothing written or audited. */
+	char detail[64] = "changed:";
+	struct {
+		const char *given, *name;
+		char *field;
+		size_t size;
+	} f[] = {{phone, "phone", t.phone, sizeof t.phone},
+		 {out_of_hours_phone, "out_of_hours_phone", t.out_of_hours_phone, sizeof t.out_of_hours_phone},
+		 {email, "email", t.email, sizeof t.email}};
+	bool changed = false;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (!f[i].given || strcmp(f[i].given, f[i].field) == 0)
+			continue;
+		snprintf(f[i].field, f[i].size, "%s", f[i].given);
+		snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "%s%s", changed ? ", " : " ", f[i].name);
+		changed = true;
+	}
+	return changed ? contact_set(c, actor, &t, detail, found) : STORE_OK;
 }

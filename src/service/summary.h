@@ -74,7 +74,8 @@ int summary_flag_answer(store_conn *c, const char *nhs, const struct store_flag_
  * in a write transaction; audited. */
 int summary_team_contact_set(store_conn *c, const char *actor, const struct store_team_contact *t, bool *found);
 /* The same for the fields given (NULL: kept as they are; "": cleared), the rest read first (safeguard team add
- * --phone, --out-of-hours-phone, --email). The caller checks their form (users_check_profile). */
+ * --phone, --out-of-hours-phone, --email). The caller checks their form (users_check_profile). The audit detail
+ * names the fields changed, not their values; when none changes, nothing is written or audited. */
 int summary_team_contact_update(store_conn *c, const char *actor, const char *code, const char *phone,
 				const char *out_of_hours_phone, const char *email, bool *found);
 

@@ -449,6 +449,22 @@ int users_reset_totp(store_conn *c, const char *actor, const char *username, cha
 	return audit_append(c, &a);
 }
 
+int users_totp_opens(store_conn *c, const char *username, bool *found, bool *opens)
+{
+	uint8_t secret[TOTP_SECRET_LEN];
+	*opens = false;
+	struct store_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return STORE_EIO;
+	int rc = store_user_by_name(c, username, u, found);
+	if (rc == STORE_OK && *found)
+		*opens = totp_open(u, secret) == 0;
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(u, sizeof *u);
+	free(u);
+	return rc;
+}
+
 /* Disables (at != NULL) or enables a person found by name, with the audit entry. */
 static int set_disabled(store_conn *c, const char *actor, const char *username, const char *at, bool *found)
 {
@@ -804,7 +820,10 @@ static int record_run(store_conn *c, void *arg)
 	if (si->res == USERS_SIGNED_IN) {
 		bool advanced = true;
 		/* Each code signs in once: two sign-ins racing with one code cannot both succeed. */
-		if ((rc = store_user_totp_step(c, si->user.id, si->user.totp_last_step, &advanced)) != STORE_OK)
+		/* ... and only while the row holds the secret checked and is not disabled: a reset, reset-totp or disable
+		 * committed since the check refuses the sign-in (the sealed secret is no secret without the key). */
+		if ((rc = store_user_totp_step(c, si->user.id, si->user.totp_last_step,
+					       si->user.totp_is_sealed ? si->user.totp_sealed : NULL, &advanced)) != STORE_OK)
 			return rc;
 		if (!advanced)
 			si->res = USERS_WRONG;
@@ -827,6 +846,7 @@ static int record_run(store_conn *c, void *arg)
 static void record_done(struct txq_job *job)
 {
 	struct users_attempt *si = (struct users_attempt *)job;
+	sodium_memzero(si->user.totp_sealed, sizeof si->user.totp_sealed);
 	si->rc = job->rc < 0 ? job->rc : STORE_OK;
 	if (si->rc != STORE_OK || si->res != USERS_SIGNED_IN) {
 		sodium_memzero(si->token, sizeof si->token);
@@ -892,10 +912,10 @@ void users_sign_in(store *st, txq *q, struct users_attempt *si, const char *pass
 	si->throttle = (int)throttled(&a.f, si->now, &si->retry_after);
 	if (si->throttle == THROTTLE_NONE && credentials_ok(si, a.found, password, totp))
 		si->res = USERS_SIGNED_IN;
-	/* Nothing secret goes on: the job needs the id, the names and the time step. */
+	/* Nothing secret goes on: the job needs the id, the names, the time step and the sealed secret checked
+	 * (ciphertext: it opens only with the server's key), which record_done wipes. */
 	sodium_memzero(si->user.password_hash, sizeof si->user.password_hash);
 	sodium_memzero(si->user.totp_secret, sizeof si->user.totp_secret);
-	sodium_memzero(si->user.totp_sealed, sizeof si->user.totp_sealed);
 	si->job.run = record_run;
 	si->job.arg = si;
 	si->job.done = record_done;

@@ -81,6 +81,10 @@ int users_reset(store_conn *c, const char *actor, const char *username, const ch
  * such username. Audited as "user.totp_reset". Must run in a write transaction. */
 int users_reset_totp(store_conn *c, const char *actor, const char *username, char secret_b32[USERS_TOTP_SECRET_B32],
 		     bool *found);
+/* Whether the person's TOTP secret opens with the key in use (users_use_totp_key): false with another key. A
+ * command that seals a new secret with a key asks this first, so that a wrong key file does not seal a secret
+ * the server cannot open. *found false when there is no such username. */
+int users_totp_opens(store_conn *c, const char *username, bool *found, bool *opens);
 
 /* Disables a person: sign-in fails from now on and every session of theirs ends at once (an administrator's
  * decision, audited as "user.disable"). *found false when there is no such username. Must run in a write

@@ -960,6 +960,7 @@ enum stmt_id {
 	S_MANAGES,
 	S_TEAM_WORKLOAD,
 	S_TEAM_CONTACT_GET,
+	S_TEAM_CONTACTS,
 	S_CHILD_CONTACTS,
 	S_TEAM_CONTACT_SET,
 	S_BREAK_GLASS_UNTIL,
@@ -1259,7 +1260,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* Idle time pushed on, never past the absolute timeout. */
 	[S_SESSION_TOUCH] = "UPDATE session SET idle_until = min(?2, expires_at) WHERE token_hash = ?1 AND ended_at IS NULL "
 			    "AND idle_until < ?2",
-	[S_USER_TOTP_STEP] = "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+	/* Only while the credentials are the ones checked: a reset, a new authenticator (each a new sealed secret) or a
+	 * disable committed since the check leaves no row to update, and the sign-in is refused. */
+	[S_USER_TOTP_STEP] = "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2 "
+			     "AND disabled_at IS NULL AND (totp_sealed = ?3 OR (totp_sealed IS NULL AND ?3 IS NULL))",
 	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
 	/* What the access decision first asks of a child, in one statement (issue 17: three, each a round trip
 	 * of the writer's, for every audited read): whether it exists, whether it is sealed, and its allocation
@@ -1632,6 +1636,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
 				 SUBJECT_IS_OBJECT("payload") ")",
 	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
+	[S_TEAM_CONTACTS] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team ORDER BY code LIMIT ?1",
 	/* Who to call about a child, in one statement (issue 17: the allocation, then its team's contact, were
 	 * two): the allocation as S_ALLOC_GET finds it, and the contact of its team, or of team ?2 when there is
 	 * none. */
@@ -4051,13 +4056,17 @@ static int sq_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_L
 	return run(s);
 }
 
-static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+static int sq_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced)
 {
 	sql_stmt *s = stmt(CONN(c), S_USER_TOTP_STEP);
 	if (!s)
 		return STORE_EIO;
 	sql_bind_int64(s, 1, id);
 	sql_bind_int64(s, 2, step);
+	if (sealed)
+		sql_bind_blob(s, 3, sealed, STORE_TOTP_SEALED_LEN);
+	else
+		sql_bind_null(s, 3);
 	int rc = run(s);
 	*advanced = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
@@ -6418,6 +6427,35 @@ static int sq_team_contact_get(store_conn *c, const char *code, struct store_tea
 	return r;
 }
 
+struct team_contact_walk {
+	store_team_contact_fn fn;
+	void *ctx;
+};
+
+static int team_contact_row(sql_stmt *s, void *arg)
+{
+	struct team_contact_walk *w = arg;
+	struct store_team_contact t;
+	memset(&t, 0, sizeof t);
+	col_copy(s, 0, t.team.code, sizeof t.team.code);
+	col_copy(s, 1, t.team.name, sizeof t.team.name);
+	col_copy(s, 2, t.team.manager, sizeof t.team.manager);
+	col_copy(s, 3, t.phone, sizeof t.phone);
+	col_copy(s, 4, t.out_of_hours_phone, sizeof t.out_of_hours_phone);
+	col_copy(s, 5, t.email, sizeof t.email);
+	return w->fn(&t, w->ctx);
+}
+
+static int sq_team_contacts(store_conn *c, int limit, store_team_contact_fn fn, void *ctx)
+{
+	struct team_contact_walk w = {fn, ctx};
+	sql_stmt *s = stmt(CONN(c), S_TEAM_CONTACTS);
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int(s, 1, limit > 0 ? limit : 100);
+	return each_row(s, team_contact_row, &w);
+}
+
 static sql_stmt *contacts_stmt(store_conn *c, int64_t child_id, const char *fallback_team)
 {
 	sql_stmt *s = stmt(CONN(c), S_CHILD_CONTACTS);
@@ -7701,6 +7739,7 @@ const struct store_ops store_sqlite_ops = {
 	.link_reviews_decided = sq_link_reviews_decided,
 	.link_review_counts = sq_link_review_counts,
 	.team_contact_get = sq_team_contact_get,
+	.team_contacts = sq_team_contacts,
 	.child_contacts = sq_child_contacts,
 	.team_contact_set = sq_team_contact_set,
 	.break_glass_until = sq_break_glass_until,

@@ -493,9 +493,9 @@ int store_user_set_totp(store_conn *c, const char *username, const uint8_t totp_
 	return c->ops->user_set_totp(c, username, totp_sealed, found);
 }
 
-int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced)
+int store_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced)
 {
-	return c->ops->user_totp_step(c, id, step, advanced);
+	return c->ops->user_totp_step(c, id, step, sealed, advanced);
 }
 
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed)
@@ -965,6 +965,11 @@ int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_t
 int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
 {
 	return c->ops->team_contact_get(c, code, out, found);
+}
+
+int store_team_contacts(store_conn *c, int limit, store_team_contact_fn fn, void *ctx)
+{
+	return c->ops->team_contacts(c, limit, fn, ctx);
 }
 
 int store_team_contact_set(store_conn *c, const struct store_team_contact *t, bool *found)

@@ -91,6 +91,9 @@ struct store_team_contact {
 	char phone[41], out_of_hours_phone[41], email[255];
 };
 int store_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+typedef int (*store_team_contact_fn)(const struct store_team_contact *t, void *ctx);
+/* Every team with its contact details, by code, up to limit. */
+int store_team_contacts(store_conn *c, int limit, store_team_contact_fn fn, void *ctx);
 /* Who to call about a child, in one read: its allocation (worker and since, as store_allocation_get finds it)
  * and the contact of the allocated team, or of fallback_team when it is not allocated (has_team: found). */
 struct store_child_contacts {

@@ -97,7 +97,7 @@ struct store_ops {
 	int (*users_totp_plain)(store_conn *c, store_user_fn fn, void *ctx);
 	int (*user_totp_seal)(store_conn *c, int64_t id, const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN]);
 	int (*wal_truncate)(store_conn *c);
-	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, bool *advanced);
+	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
@@ -220,6 +220,7 @@ struct store_ops {
 	int (*link_reviews_decided)(store_conn *c, store_link_labelled_fn fn, void *ctx);
 	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
 	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
+	int (*team_contacts)(store_conn *c, int limit, store_team_contact_fn fn, void *ctx);
 	int (*child_contacts)(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out);
 	int (*team_contact_set)(store_conn *c, const struct store_team_contact *t, bool *found);
 	int (*break_glass_until)(store_conn *c, int64_t child_id, int64_t user_id, const char *now,

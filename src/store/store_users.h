@@ -52,8 +52,10 @@ int store_user_disable(store_conn *c, const char *username, const char *at, bool
 int store_user_enable(store_conn *c, const char *username, bool *found);
 
 /* Records that a TOTP time step was used to sign in; *advanced false when it (or a later one) was used
- * before: the code is being replayed. */
-int store_user_totp_step(store_conn *c, int64_t id, int64_t step, bool *advanced);
+ * before (the code is being replayed), or when the credentials are no longer the ones checked: the person is
+ * disabled, or their sealed secret is no longer sealed (STORE_TOTP_SEALED_LEN bytes; NULL for a row from
+ * before schema 15, whose secret is not sealed yet). A reset and a new authenticator each seal a new secret. */
+int store_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced);
 
 /* Sealed records (schema 10): basis "adoption", "protection" or "court_order". Sealing is for good: *already
  * true when the record was sealed before (nothing changes). */

@@ -719,7 +719,8 @@ describe('administration', () => {
     assert.equal(await textOf(admin.locator('.govuk-notification-banner--success .govuk-notification-banner__heading')), 'The team is saved.');
     const row = admin.locator('#teams-table tbody tr', { has: admin.locator('th', { hasText: NEW_TEAM.code }) });
     assert.deepEqual(await row.locator('td').allInnerTexts(), [NEW_TEAM.name, 'Nadia Okafor (north.manager)']);
-    assert.deepEqual(teamRows(demo.db, { code: NEW_TEAM.code }), [{ code: NEW_TEAM.code, name: NEW_TEAM.name, manager: 'north.manager' }]);
+    assert.deepEqual(teamRows(demo.db, { code: NEW_TEAM.code }), [{ code: NEW_TEAM.code, name: NEW_TEAM.name, manager: 'north.manager',
+      phone: '', out_of_hours_phone: '', email: '' }]);
     assert.equal(adminAudits('team.upsert'), upserts + 1, 'the team is audited with the administrator as actor');
     await snap(admin, 'access-13-team-saved');
     await assertAccessible(admin, 'the teams page after saving');

@@ -397,7 +397,7 @@ describe('owners', () => {
   test('team add and allocate: new alerts go to the worker, else the team, else the MASH', async () => {
     teamAdd(area.db, 'CIN1', 'Child in need team 1', 'mgr.cin1');
     assert.deepEqual(teamRows(area.db, { code: 'CIN1' }),
-      [{ code: 'CIN1', name: 'Child in need team 1', manager: 'mgr.cin1' }]);
+      [{ code: 'CIN1', name: 'Child in need team 1', manager: 'mgr.cin1', phone: '', out_of_hours_phone: '', email: '' }]);
     assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:CIN1' }).length, 1);
 
     const w = kid();

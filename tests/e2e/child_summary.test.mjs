@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, alertRows,
   addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
-  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, homeRows
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, homeRows, teamRows
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -71,9 +71,8 @@ before(async () => {
   // The team holding the child, with its numbers (schema 19), and its worker.
   runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North', '--phone', '0113 496 0200',
     '--email', 'north@example.invalid']);
-  // A second call sets the out-of-hours number alone; the others stay as they were.
-  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North',
-    '--out-of-hours-phone', '0113 496 0999']);
+  // A second call sets the out-of-hours number alone (no --name: an existing team keeps its own); the others stay.
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--out-of-hours-phone', '0113 496 0999']);
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', 'north', '--worker', 'sam.worker']);
   // Placed in a children's home 150 miles away, with no care episode recorded (the child): social care's
   // system places a child it has records about.
@@ -111,7 +110,39 @@ describe('safeguard team add sets the numbers the summary gives', () => {
       assert.match(r.stderr, re);
     }
     assert.equal(auditRows(area.db, { action: 'team.contact', object: 'team:north' }).length, 2);
-    assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:north' }).length, 2, 'not renamed either');
+    assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:north' }).length, 1,
+      'created once; the second call changed a number alone, and the refused ones nothing');
+  });
+
+  test('an option not given keeps what the team has: its manager (escalation goes there), name and numbers', () => {
+    const add = (...args) => runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'east', ...args], { check: false });
+    const east = () => teamRows(area.db, { code: 'east' });
+    const details = () => auditRows(area.db, { action: 'team.contact', object: 'team:east' }).map((e) => e.detail).reverse();
+    // A new team needs its name: refused naming --name, nothing written.
+    let r = add('--phone', '0113 496 0300');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no team 'east': --name is required/);
+    assert.deepEqual(east(), []);
+    assert.equal(add('--name', 'East', '--manager', 'eve.manager', '--phone', '0113 496 0300',
+      '--email', 'east@example.invalid').status, 0);
+    assert.equal(add('--out-of-hours-phone', '0113 496 0301').status, 0);
+    assert.deepEqual(east(), [{ code: 'east', name: 'East', manager: 'eve.manager', phone: '0113 496 0300',
+      out_of_hours_phone: '0113 496 0301', email: 'east@example.invalid' }]);
+    // "" clears a number or the address; the rest stay.
+    assert.equal(add('--email', '').status, 0);
+    assert.deepEqual(east(), [{ code: 'east', name: 'East', manager: 'eve.manager', phone: '0113 496 0300',
+      out_of_hours_phone: '0113 496 0301', email: '' }]);
+    // The same number again changes nothing: no audit entry, no team.upsert.
+    assert.equal(add('--phone', '0113 496 0300').status, 0);
+    assert.deepEqual(details(), ['changed: phone, email', 'changed: out_of_hours_phone', 'changed: email'],
+      'each entry names the fields changed, not their values');
+    assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:east' }).length, 1);
+    // A rename keeps the manager; --manager "" clears it and keeps the name.
+    assert.equal(add('--name', 'East and coast').status, 0);
+    assert.equal(east()[0].manager, 'eve.manager');
+    assert.equal(add('--manager', '').status, 0);
+    assert.deepEqual([east()[0].name, east()[0].manager], ['East and coast', '']);
+    assert.equal(auditRows(area.db, { action: 'team.upsert', object: 'team:east' }).length, 3);
   });
 });
 

@@ -423,7 +423,8 @@ describe('administration pages', () => {
     assert.deepEqual(teamRows(area.db, { code: 'north' }), []);
     r = await post('ada.admin', '/admin/teams', { code: 'north', name: 'North children in need', manager: 'tam.manager' });
     assert.equal(r.status, 303);
-    assert.deepEqual(teamRows(area.db, { code: 'north' }), [{ code: 'north', name: 'North children in need', manager: 'tam.manager' }]);
+    assert.deepEqual(teamRows(area.db, { code: 'north' }), [{ code: 'north', name: 'North children in need', manager: 'tam.manager',
+      phone: '', out_of_hours_phone: '', email: '' }]);
     assert.match((await get('ada.admin', '/admin/teams')).text, /North children in need/);
 
     const allocs = allocationRows(area.db).length;

@@ -2,10 +2,15 @@
 // session (POST /api/v1/sessions with a password and a TOTP code), throttling, and the viewers list that
 // only the allocated worker and the data protection officer may read.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, userRows, alertRows,
-  CLOCK_OFFSET_S, dbUrl,
+  CLOCK_OFFSET_S, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
   count, newAuthenticator, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp, breakGlassRows
 } from './lib.mjs';
@@ -65,11 +70,15 @@ function signInAgain(username, password, code) {
 
 describe('user add', () => {
   test('stores an Argon2id hash and a 160-bit TOTP secret, never the password', () => {
-    // Stays SQL: the stored password hash and TOTP secret (that neither is kept in the clear).
-    const row = sql(area.db, "select agency, role, substr(password_hash, 1, 10), length(totp_secret) from app_user " +
+    // Stays SQL: the stored password hash's form and the sealed secret's length (nonce, 20 bytes, tag).
+    const row = sql(area.db, "select agency, role, substr(password_hash, 1, 10), length(totp_sealed) from app_user " +
       "where username = 'sam.worker'");
-    assert.equal(row, 'social_care|social_worker|$argon2id$|20');
-    assert.equal(Number(sql(area.db, `select count(*) from app_user where password_hash like '%${PASSWORD}%'`)), 0);
+    assert.equal(row, 'social_care|social_worker|$argon2id$|60');
+    // Neither the password nor the TOTP secret printed for the authenticator is anywhere in the database's bytes.
+    const bytes = databaseBytes(area.db);
+    assert.equal(holdsBytes(bytes, PASSWORD), false, 'the password');
+    assert.equal(base32Decode(secrets['sam.worker']).length, 20);
+    assert.equal(holdsBytes(bytes, base32Decode(secrets['sam.worker'])), false, 'the TOTP secret');
     assert.equal(auditRows(area.db, { action: 'user.create' }).length, 7);
   });
 
@@ -143,7 +152,7 @@ describe('POST /api/v1/sessions', () => {
     assert.equal((await request(`${server.url}/api/v1/alerts`, { token: first.json.token })).status, 401);
     assert.equal((await signInAgain('rita.reset', PASSWORD, totp(secret))).status, 401, 'the old password');
     const now = await signInAgain('rita.reset', pw, totp(secret));
-    assert.equal(now.status, 201, 'the new secret signs in at once, in the step the old one was last used');
+    assert.equal(now.status, 201, 'the new secret signs in at once: its codes are counted afresh');
   });
 
   test('user reset-totp: a new second factor alone; the password and the sessions stay; the old secret stops; audited', async () => {
@@ -162,13 +171,71 @@ describe('POST /api/v1/sessions', () => {
       .map((a) => [a.actor, a.detail]), [['cli', 'second factor']]);
     assert.equal((await request(`${server.url}/api/v1/alerts`, { token: first.json.token })).status, 200, 'the session stays');
     assert.equal((await signInAgain('tia.totp', PASSWORD, totp(old, now(), 1))).status, 401, 'the old secret stops');
-    // The new secret signs in at once, in the step the old one was last used (its own count), with the same password.
+    // The new secret signs in at once (its codes are counted afresh), with the same password.
     assert.equal((await signInAgain('tia.totp', PASSWORD, totp(secret))).status, 201);
     const none = runCli(['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'no.one'], { check: false });
     assert.deepEqual([none.status, none.stderr], [1, "safeguard user reset-totp: there is no user 'no.one'\n"]);
     const misuse = runCli(['user', 'reset-totp', '--db', dbUrl(area.db)], { check: false });
     assert.equal(misuse.status, 2);
     assert.match(misuse.stderr, /--username is required/);
+  });
+
+  test('user reset-totp with a key file that is not the server\'s refuses, changing nothing; makes no key nor database', async () => {
+    const added = userAdd(area.db, ['--username', 'kim.key', '--agency', 'social_care', '--role', 'social_worker']);
+    assert.equal(added.status, 0, added.stderr);
+    const old = added.stdout.trimEnd().split('\n').pop();
+    const { id } = userRows(area.db, { username: 'kim.key' })[0];
+    const resets = () => auditRows(area.db, { action: 'user.totp_reset', object: `user:${id}` }).length;
+    const reset = (...args) => runCli(['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'kim.key', ...args],
+      { check: false });
+    const wrong = path.join(area.dir, 'wrong-totp-key');
+    fs.writeFileSync(wrong, crypto.randomBytes(32), { mode: 0o600 });
+    let r = reset('--totp-key', wrong);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /kim\.key's second factor does not open with this key.*--totp-key FILE.*Nothing changed; --force/s);
+    assert.equal(r.stdout, '');
+    // A key file that is not there is not made.
+    const missing = path.join(area.dir, 'no-such-totp-key');
+    r = reset('--totp-key', missing);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /give the key the server uses: --totp-key FILE, or --data-dir DIR/);
+    assert.equal(fs.existsSync(missing), false);
+    assert.equal(resets(), 0);
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(old))).status, 201, 'the old authenticator still signs in');
+    // A mistyped --db leaves no file behind (neither a database nor a key).
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-typo-'));
+    try {
+      r = runCli(['user', 'reset-totp', '--db', `sqlite:${path.join(empty, 'typo.db')}`, '--username', 'kim.key'],
+        { check: false, env: { SAFEGUARD_DATA_DIR: undefined } });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /there is no database/);
+      assert.deepEqual(fs.readdirSync(empty), []);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    // --force for a key that was lost: the secret is replaced with the key given (here one the server does not
+    // hold, so the new code is refused), and again with the server's, after which the person signs in.
+    r = reset('--totp-key', wrong, '--force');
+    assert.equal(r.status, 0, r.stderr);
+    const sealedWrong = r.stdout.trimEnd().split('\n').pop();
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(sealedWrong, now(), 1))).status, 401);
+    assert.equal(reset().status, 1, 'the server\'s key no longer opens it: refused without --force');
+    r = reset('--force');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((await signInAgain('kim.key', PASSWORD, totp(r.stdout.trimEnd().split('\n').pop()))).status, 201);
+    assert.equal(resets(), 2);
+  });
+
+  test('user reset-totp whose secret cannot be shown (standard output full) exits 1, saying it is stored', () => {
+    const args = ['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'kim.key'];
+    const out = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(BIN, args, { encoding: 'utf8', env: cliEnv(args), stdio: ['ignore', out, 'pipe'] });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /the new secret is stored but could not be shown .*: run user reset-totp again/);
+    } finally {
+      fs.closeSync(out);
+    }
   });
 
   test('a code from the step before or after is accepted (clock drift); two steps off is not', async () => {

@@ -658,9 +658,9 @@ static void users_sessions_throttle(void **state)
 	assert_int_equal(got.totp_sealed[0], 0x5a);
 	assert_int_equal(got.totp_sealed[STORE_TOTP_SEALED_LEN - 1], 0x5a);
 	assert_string_equal(got.full_name, "Ada Lovelace");
-	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	assert_int_equal(store_user_totp_step(f->c, id, 100, u.totp_sealed, &advanced), STORE_OK);
 	assert_true(advanced);
-	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	assert_int_equal(store_user_totp_step(f->c, id, 100, u.totp_sealed, &advanced), STORE_OK);
 	assert_false(advanced); /* a replayed code */
 
 	uint8_t hash[STORE_TOKEN_HASH_LEN];
@@ -693,7 +693,10 @@ static void users_sessions_throttle(void **state)
 	assert_int_equal(got.totp_sealed[STORE_TOTP_SEALED_LEN - 1], 0xa5);
 	assert_int_equal(got.totp_last_step, 0);
 	assert_string_equal(got.password_hash, "$argon2id$x");
-	assert_int_equal(store_user_totp_step(f->c, id, 100, &advanced), STORE_OK);
+	/* A sign-in checked against the old secret before the new one was committed is not recorded (refused). */
+	assert_int_equal(store_user_totp_step(f->c, id, 100, u.totp_sealed, &advanced), STORE_OK);
+	assert_false(advanced);
+	assert_int_equal(store_user_totp_step(f->c, id, 100, sealed2, &advanced), STORE_OK);
 	assert_true(advanced); /* the new secret's first use of step 100 */
 	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T16:59:00Z", &live, &found), STORE_OK);
 	assert_true(found);
@@ -702,6 +705,13 @@ static void users_sessions_throttle(void **state)
 	assert_int_equal(store_session_end(f->c, hash, "2026-03-01T10:00:00Z"), STORE_OK);
 	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T10:01:00Z", &live, &found), STORE_OK);
 	assert_false(found);
+	/* Nor one checked before a disable was committed (which ends the sessions too), with the secret it checked. */
+	assert_int_equal(store_user_disable(f->c, "ada", "2026-03-01T10:00:00Z", &found), STORE_OK);
+	assert_int_equal(store_user_totp_step(f->c, id, 101, sealed2, &advanced), STORE_OK);
+	assert_false(advanced);
+	assert_int_equal(store_user_enable(f->c, "ada", &found), STORE_OK);
+	assert_int_equal(store_user_totp_step(f->c, id, 101, sealed2, &advanced), STORE_OK);
+	assert_true(advanced);
 
 	assert_int_equal(store_login_attempt_add(f->c, "ada", "10.0.0.1", false), STORE_OK);
 	assert_int_equal(store_login_attempt_add(f->c, "ada", "10.0.0.2", false), STORE_OK);
