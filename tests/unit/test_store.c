@@ -896,6 +896,81 @@ static void savepoints(void **state)
 	store_conn_put(f->st, c2);
 }
 
+/* ---- a savepoint that changes many existing pages ---- */
+
+#define BIG_PERSONS 7000
+
+static void set_needs(store_conn *c, int64_t first, const char *needs)
+{
+	struct store_person p;
+	memset(&p, 0, sizeof p);
+	snprintf(p.communication_needs, sizeof p.communication_needs, "%s", needs);
+	for (int64_t id = first; id < first + BIG_PERSONS; id++)
+		assert_int_equal(store_person_update_attributes(c, id, &p), STORE_OK);
+}
+
+static void needs_of(store_conn *c, int64_t id, char *out, size_t outsz)
+{
+	static struct store_person p; /* 8 KiB: off the stack */
+	bool found = false;
+	assert_int_equal(store_person_get(c, id, &p, &found), STORE_OK);
+	assert_true(found);
+	assert_true(strlen(p.communication_needs) < outsz);
+	memcpy(out, p.communication_needs, strlen(p.communication_needs) + 1);
+}
+
+/* A job's savepoint whose sub-journal (the images of the existing pages it changed) grows past what SQLite keeps
+ * in memory and spills to a temporary file: rolled back to, then released and committed. With the sub-journal
+ * kept in memory up to 1 MiB (SQLITE_CONFIG_STMTJRNL_SPILL), SQLite 3.40 failed the statement at the spill with
+ * "database or disk is full": it copies the memory journal to the file in one write, and its unix VFS writes at
+ * most 128 KiB - 1 bytes at once (store/drv_sqlite.c). Here every person's row is rewritten, > 2 MiB of pages. */
+static void savepoint_spills_to_file(void **state)
+{
+	struct fx *f = *state;
+	char addr[301], got[64];
+	int64_t first = 0;
+	memset(addr, 'a', sizeof addr - 1);
+	addr[sizeof addr - 1] = '\0';
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (int i = 0; i < BIG_PERSONS; i++) {
+		struct store_person p;
+		int64_t id = 0;
+		memset(&p, 0, sizeof p);
+		snprintf(p.family_name, sizeof p.family_name, "Big%05d", i);
+		snprintf(p.address, sizeof p.address, "%d %s", i, addr);
+		assert_int_equal(store_person_insert(f->c, &p, &id), STORE_OK);
+		if (i == 0)
+			first = id;
+		assert_int_equal(id, first + i);
+	}
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	sqlite3 *db = raw_open(f);
+	assert_true(raw_int(db, "SELECT sum(length(address)) FROM person") > 2 * 1024 * 1024);
+	sqlite3_close(db);
+
+	/* rolled back to the savepoint: the pages' images read back from the spilled file */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	set_needs(f->c, first, "uses Makaton");
+	assert_int_equal(store_savepoint_rollback(f->c), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	needs_of(f->c, first, got, sizeof got);
+	assert_string_equal(got, "");
+	needs_of(f->c, first + BIG_PERSONS - 1, got, sizeof got);
+	assert_string_equal(got, "");
+
+	/* released and committed */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_savepoint(f->c), STORE_OK);
+	set_needs(f->c, first, "PECS");
+	assert_int_equal(store_savepoint_release(f->c), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	needs_of(f->c, first, got, sizeof got);
+	assert_string_equal(got, "PECS");
+	needs_of(f->c, first + BIG_PERSONS - 1, got, sizeof got);
+	assert_string_equal(got, "PECS");
+}
+
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -1256,6 +1331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chronology_order_and_pages, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(audit_append_only, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(savepoint_spills_to_file, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
