@@ -251,14 +251,17 @@ static void lite_global_setup(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0); /* SQLITE_MISUSE if already initialised */
 	/* The sub-journal (each page's image before a savepoint or statement changed it, for ROLLBACK TO) is kept
-	 * in memory up to 1 MiB, not the default 64 KiB. One intake job changes ~25 existing pages (~100 KB) inside
-	 * its savepoint (service/txq.c), so with the default the sub-journal spilled to a temporary file in every
-	 * batch: created, written page by page, never emptied at RELEASE (a file is not) and deleted at COMMIT -
-	 * 18% of the intake writer's CPU (perf, bench/intake_cpu.sh). In memory it is emptied at each RELEASE.
-	 * The threshold is also the size of the memory journal's one chunk: 1 MiB is reused by malloc from job to
-	 * job (4 MiB was mapped and unmapped each time: 19 page faults an event), and bounds what one statement
-	 * that rewrites a large table keeps in memory before it spills to a file as before. */
-	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1024 * 1024);
+	 * in memory up to 128 KiB - 1, not the default 64 KiB. One intake job changes ~25 existing pages (~100 KB)
+	 * inside its savepoint (service/txq.c), so with the default the sub-journal spilled to a temporary file in
+	 * every batch: created, written page by page, never emptied at RELEASE (a file is not) and deleted at
+	 * COMMIT - 18% of the intake writer's CPU (perf, bench/intake_cpu.sh). In memory it is emptied at each
+	 * RELEASE. No more than 128 KiB - 1: past the threshold SQLite copies the memory journal (one chunk of the
+	 * threshold's size) to the file in one write, and its unix VFS writes at most 128 KiB - 1 bytes at once
+	 * (os_unix.c masks the count with 0x1ffff): with 1 MiB any statement whose sub-journal outgrew ~128 KiB
+	 * and then 1 MiB failed with "database or disk is full" (SQLite 3.40; tests/unit/test_store.c
+	 * savepoint_spills_to_file). Not -1 (never spill): a statement rewriting a large table would keep every
+	 * page it changed in memory. */
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 * 1024 - 1);
 }
 
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)

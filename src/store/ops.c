@@ -2421,7 +2421,10 @@ static const char *sq_errmsg(store_conn *sc)
 
 /* ---- migrations -------------------------------------------------------------------------------------- */
 
-static int bulk_build_held(struct sq_conn *x, int *built);
+static int bulk_build_held(struct sq_conn *x, int *built, char *err, size_t errsz);
+
+/* The migration that made bulk_held_index (27): a database at an older version holds nothing. */
+#define MIGRATION_BULK_HELD 27
 
 static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 {
@@ -2443,6 +2446,12 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 		rc = STORE_ESCHEMA;
 		goto out;
 	}
+	/* The indexes a bulk load that stopped half-way held back (store_bulk.h), built again first: their
+	 * statements were read from the schema at the version the database is at, and a later migration that
+	 * changes one (drops, renames or makes it again) would otherwise clash with it ("already exists"). */
+	int built = 0;
+	if (v >= MIGRATION_BULK_HELD && (rc = bulk_build_held(c, &built, err, errsz)) != STORE_OK)
+		goto out;
 	for (; v < STORE_SCHEMA_VERSION; v++) {
 		/* One transaction a version; the driver sets the version inside it. */
 		if (sql_begin(c->db, true) != STORE_OK ||
@@ -2458,12 +2467,6 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 			rc = STORE_EIO;
 			goto out;
 		}
-	}
-	/* the indexes a bulk load that stopped half-way held back (store_bulk.h), built again */
-	int built = 0;
-	if ((rc = bulk_build_held(c, &built)) != STORE_OK) {
-		snprintf(err, errsz, "cannot build the indexes a bulk load held back: %s", sql_errmsg(c->db));
-		goto out;
 	}
 out:
 	if (to)
@@ -7394,17 +7397,17 @@ static int held_list(struct sq_conn *x, const char *t, struct held **out, int *n
 	return STORE_OK;
 }
 
-/* Builds every index bulk_held_index lists and forgets it, in one transaction. */
-static int bulk_build_held(struct sq_conn *x, int *built)
+/* Builds every index bulk_held_index lists and forgets it, in one transaction. On failure err (when given) says
+ * why in the engine's words, read before the rollback (which leaves "not an error"). */
+static int bulk_build_held(struct sq_conn *x, int *built, char *err, size_t errsz)
 {
 	*built = 0;
 	int rc = sql_begin(x->db, true), n = 0;
 	struct held *h = NULL;
-	if (rc != STORE_OK)
-		return rc;
-	if ((rc = held_list(x, NULL, &h, &n)) == STORE_OK && n > 0 && !on_sqlite(x))
+	bool began = rc == STORE_OK;
+	if (began && (rc = held_list(x, NULL, &h, &n)) == STORE_OK && n > 0 && !on_sqlite(x))
 		rc = sql_exec(x->db, "SET LOCAL maintenance_work_mem = '512MB'");
-	for (int i = 0; i < n && rc == STORE_OK; i++) {
+	for (int i = 0; began && i < n && rc == STORE_OK; i++) {
 		if ((rc = sql_exec(x->db, h[i].sql)) != STORE_OK)
 			break;
 		sql_stmt *s = sql_prepare(x->db, S_BULK_UNHOLD, stmt_sql[S_BULK_UNHOLD]);
@@ -7414,9 +7417,12 @@ static int bulk_build_held(struct sq_conn *x, int *built)
 			(*built)++;
 	}
 	held_free(h, n);
-	if (rc == STORE_OK)
+	bool failed_inside = began && rc != STORE_OK;
+	if (began && rc == STORE_OK)
 		rc = sql_commit(x->db);
-	else
+	if (rc != STORE_OK && err)
+		snprintf(err, errsz, "cannot build the indexes a bulk load held back: %s", sql_errmsg(x->db));
+	if (failed_inside)
 		sql_rollback(x->db);
 	return rc;
 }
@@ -7510,7 +7516,7 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 		rc = sql_exec(x->db, set);
 	}
 	if (rc == STORE_OK)
-		rc = bulk_build_held(x, &built);
+		rc = bulk_build_held(x, &built, NULL, 0);
 	if (rc == STORE_OK && (fast || built) && on_sqlite(x)) {
 		/* the load's pages from the log into the file, synced, and the log emptied */
 		rc = sql_exec(x->db, "PRAGMA journal_mode = WAL");
