@@ -2119,10 +2119,13 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
  * the panel"): reps replicates of each home's own stream of combined-chart increments W (the panel's, from
  * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
  * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
- * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal: each home gives
- * only its months up to and including its first signal at the model's threshold h1 (its whole span when it
- * has none), so a harmful home gives its months before the harm was seen and not the sustained rise after,
- * while the in-control homes' own climbs to a false alarm stay in. whole (a switch for the tests): every
+ * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
+ * bursts cut away: only a sustained excursion is cut. A home whose chart (at the model's threshold h1, no
+ * restarts) is still above zero at the span's end and crossed h1 since it last stood at zero gives its
+ * months up to and including that crossing; every other home, its whole span, the climbs it came back down
+ * from included. A harmful home gives its months before the harm was seen and not the rise after. Cut at
+ * every home's first signal instead (round 12 as merged), the bootstrap could not see a burst's tail and
+ * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
  * home's whole span, harm and all. */
 static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
 			 const struct streams *real, size_t reps, double rate, double h1, double *hb)
@@ -2145,11 +2148,15 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 		double c = 0;
 		const double *x = &real->w[OV_FAMILY_COMBINED][h * nm]; /* the streams' w stay in home order */
 		len[h] = nm;
-		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++)
-			if ((c = fmax(0, c + x[t])) >= h1) {
+		/* The excursion still up at the span's end: from the chart's last month at zero on; its first
+		 * signal, if any, ends the home's months. An excursion the chart came back down from stays in. */
+		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++) {
+			c = fmax(0, c + x[t]);
+			if (c <= 0)
+				len[h] = nm;
+			else if (c >= h1 && len[h] == nm)
 				len[h] = t + 1;
-				break;
-			}
+		}
 	}
 	struct rng r;
 	rng_seed(&r, s->seed ^ 0x9e3779b97f4a7c15ULL); /* its own stream: the simulation's draws unchanged */

@@ -93,8 +93,9 @@ struct ov_settings {
 	/* The null's tail from the panel (issue 16, round 12): non-zero, the combined chart's threshold is at
 	 * least the one read from a block bootstrap of the panel's own combined-chart increments, each home's
 	 * months resampled within the home in blocks of boot_block months (< 0: ceil(months^(1/3)), the usual
-	 * order of a block bootstrap's block; 4 for 36 months), each home giving only its months up to its first
-	 * signal at the model's threshold, so harm is not learnt as normal (ov_thresholds). 0: the model alone.
+	 * order of a block bootstrap's block; 4 for 36 months), a home whose chart is still up at the span's end
+	 * giving only its months up to that excursion's signal at the model's threshold, so sustained harm is
+	 * not learnt as normal while bursts the chart came back from are (ov_thresholds). 0: the model alone.
 	 * Not with rho_pair. boot_whole_homes (false; for the tests): every home's whole span. */
 	int boot_block;
 	bool boot_whole_homes;
