@@ -89,10 +89,10 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		if (cf) {
 			confidence = json_is_number(cf) ? json_number_value(cf) : -1;
 			confidence_set = true;
-			if (!(confidence >= 0) || !(confidence < 1)) {
+			if (!(confidence >= 0) || !(confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
 				json_decref(doc);
 				api_reply_simple(a, rq, 400, "invalid_value", "false_alarm_confidence",
-						 "false_alarm_confidence must be a number from 0 up to (not including) 1");
+						 "false_alarm_confidence must be a number from 0 to 0.99");
 				return;
 			}
 		}

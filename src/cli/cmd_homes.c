@@ -185,9 +185,10 @@ static int monitor(int argc, char **argv)
 		case 'C': {
 			char *e = NULL;
 			s.budget_confidence = strtod(optarg, &e);
-			if (!e || *e || e == optarg || !(s.budget_confidence >= 0) || !(s.budget_confidence < 1)) {
+			if (!e || *e || e == optarg || !(s.budget_confidence >= 0) ||
+			    !(s.budget_confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
 				fprintf(stderr, "safeguard homes monitor: --false-alarm-confidence must be a number from 0 "
-						"up to but not including 1\n");
+						"to %g\n", OV_BUDGET_CONFIDENCE_MAX);
 				return 2;
 			}
 			break;
@@ -448,9 +449,10 @@ static int run(int argc, char **argv)
 			char *e = NULL;
 			confidence = strtod(optarg, &e);
 			confidence_set = true;
-			if (!e || *e || e == optarg || !(confidence >= 0) || !(confidence < 1)) {
-				fprintf(stderr, "safeguard homes run: --false-alarm-confidence must be a number from 0 up to "
-						"but not including 1\n");
+			if (!e || *e || e == optarg || !(confidence >= 0) ||
+			    !(confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
+				fprintf(stderr, "safeguard homes run: --false-alarm-confidence must be a number from 0 to "
+						"%g\n", OV_BUDGET_CONFIDENCE_MAX);
 				return 2;
 			}
 			break;

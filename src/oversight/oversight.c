@@ -2190,7 +2190,7 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 {
 	if (!s || !h || !m || check_panel(p) != OV_OK || m->nhomes != p->nhomes || (p->nhomes && !m->par) ||
 	    (p->nhomes && p->nmonths && (!Ep || !E || !alpha)) ||
-	    !(s->budget_confidence >= 0 && s->budget_confidence < 1))
+	    !(s->budget_confidence >= 0 && s->budget_confidence <= OV_BUDGET_CONFIDENCE_MAX))
 		return OV_EINVALID;
 	size_t hm = p->nhomes * p->nmonths;
 	size_t reps = hm ? (size_t)ceil(s->sim_home_months / (double)hm) : 0;

@@ -51,6 +51,9 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_FAMILY_PAI
 
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
+/* The highest budget_confidence accepted (z 2.33): the CLI's and the API's bound too. */
+#define OV_BUDGET_CONFIDENCE_MAX 0.99
+
 struct ov_settings {
 	double rho_up;              /* 1.5: the rate ratio an upward chart is tuned to detect */
 	double rho_down;            /* 1/1.5: the same downward */
@@ -86,7 +89,8 @@ struct ov_settings {
 	/* 0.9: the budget is a limit the area's own false alarms meet with this one-sided chance, not their
 	 * expectation: the simulated rate is set below it by z standard errors of the area's count (z = 1.28
 	 * at 0.9), the error read from the simulation's own spread over homes (ov_thresholds). 0 (or up to
-	 * 0.5): the expected rate equals the budget. Below 1. */
+	 * 0.5): the expected rate equals the budget. At most OV_BUDGET_CONFIDENCE_MAX: nearer 1 the margin
+	 * grows without bound (z 6 at 0.999999999) and one setting would all but silence the monitor. */
 	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */

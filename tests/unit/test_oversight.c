@@ -814,6 +814,11 @@ static void budget_is_a_limit_each_area_meets(void **state)
 	struct ov_panel p = {0, 0, 1, NULL, NULL, NULL, NULL};
 	struct ov_model m = {0};
 	assert_int_equal(ov_thresholds(&d, &p, NULL, NULL, NULL, &m, h, NULL, NULL), OV_EINVALID);
+	/* nearer 1 the margin has no bound: above OV_BUDGET_CONFIDENCE_MAX refused, at it taken */
+	d.budget_confidence = 0.999999999;
+	assert_int_equal(ov_thresholds(&d, &p, NULL, NULL, NULL, &m, h, NULL, NULL), OV_EINVALID);
+	d.budget_confidence = OV_BUDGET_CONFIDENCE_MAX;
+	assert_int_equal(ov_thresholds(&d, &p, NULL, NULL, NULL, &m, h, NULL, NULL), OV_OK);
 }
 
 /* The check of the model against the panel. A model of Poisson homes judged against a panel far burstier
