@@ -2188,6 +2188,13 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY])
 {
+	return ov_thresholds_src(s, p, Ep, E, alpha, m, h, rate_out, kappa_out, NULL);
+}
+
+int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
+		      const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
+		      double kappa_out[OV_NFAMILY], double *h_model)
+{
 	if (!s || !h || !m || check_panel(p) != OV_OK || m->nhomes != p->nhomes || (p->nhomes && !m->par) ||
 	    (p->nhomes && p->nmonths && (!Ep || !E || !alpha)) ||
 	    !(s->budget_confidence >= 0 && s->budget_confidence <= OV_BUDGET_CONFIDENCE_MAX))
@@ -2270,6 +2277,8 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 			budget[f] = target * s->share[f];
 		pick_all(sim, gi, budget, h, rate_out);
 	}
+	if (h_model)
+		*h_model = h[OV_FAMILY_COMBINED];
 	if (s->boot_block && hm && !pair_on(s) && h[OV_FAMILY_COMBINED] < 1e9) {
 		/* The null's tail from the panel: the combined chart's threshold at least what the panel's own
 		 * increments, resampled, need for its share of the same target (boot_combined). */

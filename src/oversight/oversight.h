@@ -254,6 +254,12 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY]);
+/* As ov_thresholds; h_model (when not NULL) the combined chart's threshold from the model alone, below
+ * h[OV_FAMILY_COMBINED] when the panel's bootstrap set it (rate_out[OV_FAMILY_COMBINED] is then still the
+ * model's rate at h, not what the panel gives). */
+int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
+		      const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
+		      double kappa_out[OV_NFAMILY], double *h_model);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

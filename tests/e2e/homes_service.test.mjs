@@ -162,6 +162,10 @@ describe('in the server', () => {
     assert.ok(r.json.signals > 0);
     assert.equal(r.json.false_alarm_confidence, 0.9, 'the default limit, said');
     assert.ok(r.json.simulated_false_alarms_per_100_home_years > 0 && r.json.simulated_false_alarms_per_100_home_years < 5, r.text);
+    // Where the combined threshold came from: the model's, or the panel's bootstrap above it.
+    assert.equal(typeof r.json.combined_threshold_from_panel, 'boolean', r.text);
+    if (r.json.combined_threshold_from_panel) assert.ok(r.json.model_combined_threshold < r.json.thresholds.combined, r.text);
+    else assert.equal(r.json.model_combined_threshold, r.json.thresholds.combined, r.text);
     const g = await request(`${server.url}/api/v1/oversight/runs/${r.json.run_id}`, { token });
     assert.equal(g.status, 200);
     // The run as stored says what limit it was held to, as the answer to the POST did.

@@ -887,7 +887,7 @@ static int count_combined(const struct ov_signal *sig, void *ctx)
 /* rate (when not NULL): the combined chart's signals on the panel itself at the threshold chosen, per 100
  * home-years. */
 static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int block, bool whole,
-		     double h[OV_NFAMILY], double *rate)
+		     double h[OV_NFAMILY], double *rate, double *h_model)
 {
 	enum { NH = 200, NM = 24, N = NH * NM * OV_NIND };
 	int *group = calloc(NH, sizeof *group);
@@ -924,7 +924,14 @@ static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int b
 		for (int k = 0; k < OV_NIND; k++)
 			m.corr[c][k][k] = 1;
 	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
-	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+	double hm = -1;
+	assert_int_equal(ov_thresholds_src(&s, &p, Ep, E, A, &m, h, NULL, NULL, &hm), OV_OK);
+	/* said where the combined threshold came from: the model's below it when the bootstrap set it */
+	assert_true(hm > 0 && hm <= h[OV_FAMILY_COMBINED]);
+	if (block == 0)
+		assert_true(hm == h[OV_FAMILY_COMBINED]);
+	if (h_model)
+		*h_model = hm;
 	if (rate) {
 		double hc[OV_NFAMILY] = {1e9, 1e9, h[OV_FAMILY_COMBINED], 0};
 		size_t n = 0;
@@ -943,8 +950,13 @@ static void boot_null_reads_the_panels_tail_not_its_harm(void **state)
 	ov_settings_default(&s);
 	assert_true(s.boot_block < 0 && !s.boot_whole_homes); /* the default since round 12: on, 4 for 28 to 64 months */
 	double h0[OV_NFAMILY], h1[OV_NFAMILY], q0[OV_NFAMILY], q1[OV_NFAMILY], qw[OV_NFAMILY];
-	double r_off, r_on;
-	double off = boot_h(&s, true, false, 0, false, h0, &r_off), on = boot_h(&s, true, false, -1, false, h1, &r_on);
+	double r_off, r_on, hm_on;
+	double off = boot_h(&s, true, false, 0, false, h0, &r_off, NULL),
+	       on = boot_h(&s, true, false, -1, false, h1, &r_on, &hm_on);
+	/* ov_thresholds_src says the panel set it: the model's own threshold (at least the one without the
+	 * bootstrap: the bootstrap's spread can only lower the target) is below the one chosen */
+	if (!(hm_on >= off * (1 - 1e-9) && hm_on < on))
+		fail_msg("bursty panel: the model's threshold said %.3f, the model alone %.3f, chosen %.3f", hm_on, off, on);
 	if (!(on > 1.2 * off))
 		fail_msg("bursty panel: combined threshold %.3f with the bootstrap, %.3f from the model alone", on, off);
 	/* The claim itself: on this harm-free panel the combined chart's own alarms at the threshold chosen are
@@ -958,8 +970,8 @@ static void boot_null_reads_the_panels_tail_not_its_harm(void **state)
 			 r_on);
 	for (int f = OV_FAMILY_UP; f <= OV_FAMILY_DOWN; f++)
 		assert_true(h1[f] == h0[f]);
-	double hoff = boot_h(&s, false, true, 0, false, q0, NULL), hcut = boot_h(&s, false, true, -1, false, q1, NULL),
-	       hwhole = boot_h(&s, false, true, -1, true, qw, NULL);
+	double hoff = boot_h(&s, false, true, 0, false, q0, NULL, NULL),
+	       hcut = boot_h(&s, false, true, -1, false, q1, NULL, NULL), hwhole = boot_h(&s, false, true, -1, true, qw, NULL, NULL);
 	print_message("bursty: model %.3f, bootstrap %.3f; harmful: model %.3f, up to the first signal %.3f, whole "
 		      "homes %.3f\n", off, on, hoff, hcut, hwhole);
 	if (!(hcut >= hoff && hcut < 1.05 * hoff && hwhole > 1.5 * hoff))
