@@ -89,10 +89,10 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		if (cf) {
 			confidence = json_is_number(cf) ? json_number_value(cf) : -1;
 			confidence_set = true;
-			if (!(confidence >= 0) || !(confidence < 1)) {
+			if (!(confidence >= 0) || !(confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
 				json_decref(doc);
 				api_reply_simple(a, rq, 400, "invalid_value", "false_alarm_confidence",
-						 "false_alarm_confidence must be a number from 0 up to (not including) 1");
+						 "false_alarm_confidence must be a number from 0 to 0.99");
 				return;
 			}
 		}
@@ -126,14 +126,16 @@ void api_oversight_run(struct api *a, http_request *rq, const struct caller *who
 		return;
 	}
 	api_reply_json(a, rq, 201,
-		       json_pack("{s:I, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:{s:f, s:f, s:f}, s:f, s:f, s:f}",
+		       json_pack("{s:I, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:b, s:f}",
 				 "run_id",
 				 (json_int_t)res.run_id, "homes", res.homes, "months", res.months, "first_month",
 				 res.first_month, "last_month", res.last_month, "signals", res.signals, "homes_flagged",
 				 res.flagged, "reg44_missing", res.reg44_missing, "alerts_raised", res.alerts_raised,
 				 "thresholds", "up", res.h[0], "down", res.h[1], "combined", res.h[2], "false_alarms_per_100_home_years",
 				 res.budget, "false_alarm_confidence", res.budget_confidence,
-				 "simulated_false_alarms_per_100_home_years", res.simulated_rate));
+				 "simulated_false_alarms_per_100_home_years", res.simulated_rate,
+				 "combined_threshold_from_panel", res.combined_from_panel, "model_combined_threshold",
+				 res.h_model_combined));
 }
 
 void api_oversight_run_get(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)

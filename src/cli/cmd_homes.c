@@ -185,9 +185,10 @@ static int monitor(int argc, char **argv)
 		case 'C': {
 			char *e = NULL;
 			s.budget_confidence = strtod(optarg, &e);
-			if (!e || *e || e == optarg || !(s.budget_confidence >= 0) || !(s.budget_confidence < 1)) {
+			if (!e || *e || e == optarg || !(s.budget_confidence >= 0) ||
+			    !(s.budget_confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
 				fprintf(stderr, "safeguard homes monitor: --false-alarm-confidence must be a number from 0 "
-						"up to but not including 1\n");
+						"to %g\n", OV_BUDGET_CONFIDENCE_MAX);
 				return 2;
 			}
 			break;
@@ -248,14 +249,18 @@ static int monitor(int argc, char **argv)
 		char pair[64] = "";
 		if (h[OV_FAMILY_PAIR] > 0)
 			snprintf(pair, sizeof pair, ", its pair's second chart %.3f", h[OV_FAMILY_PAIR]);
+		char boot[160] = "";
+		if (homes_combined_from_panel(&mon))
+			snprintf(boot, sizeof boot, " (combined threshold from the panel's bootstrap, the model's %.3f: the "
+				 "combined rate is the model's at it)", mon.h_model_combined);
 		fprintf(stderr,
 			"safeguard homes monitor: %zu homes, %s to %s, %zu incidents; thresholds up %.3f, down %.3f, "
 			"combined %.3f%s (simulated false alarms per 100 home-years %.2f + %.2f + %.2f; model check x%.2f, "
 			"single charts x%.2f up, x%.2f down); budget %g, a limit held with confidence %g, simulated at "
-			"%.2f; %zu signals in %.2f s\n",
+			"%.2f%s; %zu signals in %.2f s\n",
 			d.nhomes, a, b, d.nincidents, h[0], h[1], h[2], pair, rate[0], rate[1], rate[2], mon.kappa[OV_FAMILY_COMBINED],
 			mon.kappa[OV_FAMILY_UP], mon.kappa[OV_FAMILY_DOWN], s.false_alarms_per_100_home_years,
-			s.budget_confidence, homes_simulated_rate(&mon), mon.nsignals, seconds_since(&t0));
+			s.budget_confidence, homes_simulated_rate(&mon), boot, mon.nsignals, seconds_since(&t0));
 		rc = 0;
 	}
 out:
@@ -448,9 +453,10 @@ static int run(int argc, char **argv)
 			char *e = NULL;
 			confidence = strtod(optarg, &e);
 			confidence_set = true;
-			if (!e || *e || e == optarg || !(confidence >= 0) || !(confidence < 1)) {
-				fprintf(stderr, "safeguard homes run: --false-alarm-confidence must be a number from 0 up to "
-						"but not including 1\n");
+			if (!e || *e || e == optarg || !(confidence >= 0) ||
+			    !(confidence <= OV_BUDGET_CONFIDENCE_MAX)) {
+				fprintf(stderr, "safeguard homes run: --false-alarm-confidence must be a number from 0 to "
+						"%g\n", OV_BUDGET_CONFIDENCE_MAX);
 				return 2;
 			}
 			break;
@@ -504,12 +510,15 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "safeguard homes run: failed (error %d); nothing was stored\n", r);
 		return 1;
 	}
+	char boot[96] = "";
+	if (res.combined_from_panel)
+		snprintf(boot, sizeof boot, " (from the panel's bootstrap, the model's %.3f)", res.h_model_combined);
 	printf("run %lld: %d homes, %s to %s; budget %g false alarms per 100 home-years, a limit held with "
-	       "confidence %g, simulated at %.2f; thresholds up %.3f, down %.3f, combined %.3f; %d signals, %d homes "
+	       "confidence %g, simulated at %.2f; thresholds up %.3f, down %.3f, combined %.3f%s; %d signals, %d homes "
 	       "flagged, %d without a Regulation 44 report for %s, %d new alerts\n",
 	       (long long)res.run_id, res.homes, res.first_month, res.last_month, res.budget, res.budget_confidence,
-	       res.simulated_rate, res.h[0], res.h[1], res.h[2], res.signals, res.flagged, res.reg44_missing, reg44,
-	       res.alerts_raised);
+	       res.simulated_rate, res.h[0], res.h[1], res.h[2], boot, res.signals, res.flagged, res.reg44_missing,
+	       reg44, res.alerts_raised);
 	return 0;
 }
 

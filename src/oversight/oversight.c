@@ -2119,13 +2119,16 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
  * the panel"): reps replicates of each home's own stream of combined-chart increments W (the panel's, from
  * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
  * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
- * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal: each home gives
- * only its months up to and including its first signal at the model's threshold h1 (its whole span when it
- * has none), so a harmful home gives its months before the harm was seen and not the sustained rise after,
- * while the in-control homes' own climbs to a false alarm stay in. whole (a switch for the tests): every
+ * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
+ * bursts cut away: only a sustained excursion is cut. A home whose chart (at the model's threshold h1, no
+ * restarts) is still above zero at the span's end and crossed h1 since it last stood at zero gives its
+ * months up to and including that crossing; every other home, its whole span, the climbs it came back down
+ * from included. A harmful home gives its months before the harm was seen and not the rise after. Cut at
+ * every home's first signal instead (round 12 as merged), the bootstrap could not see a burst's tail and
+ * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
  * home's whole span, harm and all. */
 static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
-			 const struct streams *real, size_t reps, double rate, double h1, double *hb)
+			 const struct streams *real, size_t reps, double rate, double h1, double *hb, struct streams *bs)
 {
 	size_t N = p->nhomes, nm = p->nmonths;
 	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
@@ -2136,8 +2139,7 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 		return OV_OK;
 	size_t *len = malloc((N + 1) * sizeof *len), n[OV_NFAMILY] = {0};
 	n[OV_FAMILY_COMBINED] = reps * N;
-	struct streams bs;
-	if (!len || streams_alloc(&bs, n, nm) != OV_OK) {
+	if (!len || streams_alloc(bs, n, nm) != OV_OK) {
 		free(len);
 		return OV_ENOMEM;
 	}
@@ -2145,18 +2147,22 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 		double c = 0;
 		const double *x = &real->w[OV_FAMILY_COMBINED][h * nm]; /* the streams' w stay in home order */
 		len[h] = nm;
-		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++)
-			if ((c = fmax(0, c + x[t])) >= h1) {
+		/* The excursion still up at the span's end: from the chart's last month at zero on; its first
+		 * signal, if any, ends the home's months. An excursion the chart came back down from stays in. */
+		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++) {
+			c = fmax(0, c + x[t]);
+			if (c <= 0)
+				len[h] = nm;
+			else if (c >= h1 && len[h] == nm)
 				len[h] = t + 1;
-				break;
-			}
+		}
 	}
 	struct rng r;
 	rng_seed(&r, s->seed ^ 0x9e3779b97f4a7c15ULL); /* its own stream: the simulation's draws unchanged */
 	double months = 0;
 	for (size_t rep = 0; rep < reps; rep++)
 		for (size_t h = 0; h < N; h++) {
-			double *w = &bs.w[OV_FAMILY_COMBINED][(rep * N + h) * nm];
+			double *w = &bs->w[OV_FAMILY_COMBINED][(rep * N + h) * nm];
 			const double *x = &real->w[OV_FAMILY_COMBINED][h * nm];
 			size_t L = len[h], bb = b < L ? b : L, t = 0;
 			while (t < L) {
@@ -2169,27 +2175,55 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 			for (; t < nm; t++)
 				w[t] = 0;
 		}
-	bs.home_years = months / 12;
-	streams_index(&bs, true);
-	*hb = bs.home_years > 0 ? h_for_rate(&bs, OV_FAMILY_COMBINED, rate) : 0;
-	streams_free(&bs);
+	bs->home_years = months / 12;
+	streams_index(bs, true);
+	*hb = bs->home_years > 0 ? h_for_rate(bs, OV_FAMILY_COMBINED, rate) : 0;
 	free(len);
 	return OV_OK;
+}
+
+/* The target budget_target reads with the combined family's replicates the bootstrap's (bs, replicate x
+ * home as the simulation's) at its threshold hb, the other families' the simulation's: the area's spread
+ * where the panel's own increments set the combined threshold (bursty homes, repeated alarms). Y, the
+ * area's home-years, stays the simulation's. */
+static int boot_target(const struct streams sim[OV_NFAMILY], const int gi[OV_NFAMILY], const struct streams *bs,
+		       const double h[OV_NFAMILY], double hb, size_t nhomes, size_t reps, double z, double total,
+		       double *target)
+{
+	struct streams mix[OV_NFAMILY];
+	int gm[OV_NFAMILY];
+	double hh[OV_NFAMILY];
+	memcpy(mix, sim, sizeof mix);
+	memcpy(gm, gi, sizeof gm);
+	memcpy(hh, h, sizeof hh);
+	/* its own group (gi[f] <= f, so no family before it shares it; the pair's, after it, is off) */
+	gm[OV_FAMILY_COMBINED] = OV_FAMILY_COMBINED;
+	mix[OV_FAMILY_COMBINED] = *bs;
+	mix[OV_FAMILY_COMBINED].home_years = sim[gi[OV_FAMILY_COMBINED]].home_years;
+	hh[OV_FAMILY_COMBINED] = hb;
+	return budget_target(mix, gm, hh, nhomes, reps, z, total, target);
 }
 
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY])
 {
+	return ov_thresholds_src(s, p, Ep, E, alpha, m, h, rate_out, kappa_out, NULL);
+}
+
+int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
+		      const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
+		      double kappa_out[OV_NFAMILY], double *h_model)
+{
 	if (!s || !h || !m || check_panel(p) != OV_OK || m->nhomes != p->nhomes || (p->nhomes && !m->par) ||
 	    (p->nhomes && p->nmonths && (!Ep || !E || !alpha)) ||
-	    !(s->budget_confidence >= 0 && s->budget_confidence < 1))
+	    !(s->budget_confidence >= 0 && s->budget_confidence <= OV_BUDGET_CONFIDENCE_MAX))
 		return OV_EINVALID;
 	size_t hm = p->nhomes * p->nmonths;
 	size_t reps = hm ? (size_t)ceil(s->sim_home_months / (double)hm) : 0;
 	if (hm && reps < 2)
 		reps = 2;
-	struct streams real = {0}, sim[OV_NFAMILY];
+	struct streams real = {0}, sim[OV_NFAMILY], bs = {0};
 	memset(sim, 0, sizeof sim);
 	struct rep0 kept_c = {0}, kept_s = {0}; /* the check's replicates at kc and ks */
 	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
@@ -2253,9 +2287,8 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 			goto out;
 	}
 	pick_all(sim, gi, budget, h, rate_out);
-	double z = z_of(s->budget_confidence);
+	double z = z_of(s->budget_confidence), target = s->false_alarms_per_100_home_years;
 	if (z > 0 && hm) {
-		double target;
 		if (budget_target(sim, gi, h, p->nhomes, reps, z, s->false_alarms_per_100_home_years, &target) !=
 		    OV_OK)
 			goto out;
@@ -2263,14 +2296,37 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 			budget[f] = target * s->share[f];
 		pick_all(sim, gi, budget, h, rate_out);
 	}
+	if (h_model)
+		*h_model = h[OV_FAMILY_COMBINED];
 	if (s->boot_block && hm && !pair_on(s) && h[OV_FAMILY_COMBINED] < 1e9) {
 		/* The null's tail from the panel: the combined chart's threshold at least what the panel's own
-		 * increments, resampled, need for its share of the same target (boot_combined). */
+		 * increments, resampled, need for its share of the same target (boot_combined). Where they set
+		 * it, the margin for the 90% limit is read from their replicates too (boot_target): the larger
+		 * spread of the two is taken, every family's threshold picked again at its target and the
+		 * bootstrap read again at the combined share of it (once: the second spread is not read). */
 		if (!real.w[OV_FAMILY_COMBINED] && real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
 		double hb;
-		if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED], &hb) != OV_OK)
+		if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED], &hb,
+				  &bs) != OV_OK)
 			goto out;
+		if (hb > h[OV_FAMILY_COMBINED] && z > 0) {
+			double tb;
+			if (boot_target(sim, gi, &bs, h, hb, p->nhomes, reps, z, s->false_alarms_per_100_home_years,
+					&tb) != OV_OK)
+				goto out;
+			if (tb < target) {
+				for (int f = 0; f < OV_NFAMILY; f++)
+					budget[f] = tb * s->share[f];
+				pick_all(sim, gi, budget, h, rate_out);
+				if (h_model)
+					*h_model = h[OV_FAMILY_COMBINED];
+				streams_free(&bs);
+				if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED],
+						  &hb, &bs) != OV_OK)
+					goto out;
+			}
+		}
 		if (hb > h[OV_FAMILY_COMBINED]) {
 			h[OV_FAMILY_COMBINED] = hb;
 			if (rate_out)
@@ -2282,6 +2338,7 @@ int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const d
 	rc = OV_OK;
 out:
 	streams_free(&real);
+	streams_free(&bs);
 	for (int g = 0; g < OV_NFAMILY; g++)
 		streams_free(&sim[g]);
 	rep0_free(&kept_c);

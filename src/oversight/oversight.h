@@ -51,6 +51,9 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_FAMILY_PAI
 
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
+/* The highest budget_confidence accepted (z 2.33): the CLI's and the API's bound too. */
+#define OV_BUDGET_CONFIDENCE_MAX 0.99
+
 struct ov_settings {
 	double rho_up;              /* 1.5: the rate ratio an upward chart is tuned to detect */
 	double rho_down;            /* 1/1.5: the same downward */
@@ -86,15 +89,17 @@ struct ov_settings {
 	/* 0.9: the budget is a limit the area's own false alarms meet with this one-sided chance, not their
 	 * expectation: the simulated rate is set below it by z standard errors of the area's count (z = 1.28
 	 * at 0.9), the error read from the simulation's own spread over homes (ov_thresholds). 0 (or up to
-	 * 0.5): the expected rate equals the budget. Below 1. */
+	 * 0.5): the expected rate equals the budget. At most OV_BUDGET_CONFIDENCE_MAX: nearer 1 the margin
+	 * grows without bound (z 6 at 0.999999999) and one setting would all but silence the monitor. */
 	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
 	/* The null's tail from the panel (issue 16, round 12): non-zero, the combined chart's threshold is at
 	 * least the one read from a block bootstrap of the panel's own combined-chart increments, each home's
 	 * months resampled within the home in blocks of boot_block months (< 0: ceil(months^(1/3)), the usual
-	 * order of a block bootstrap's block; 4 for 36 months), each home giving only its months up to its first
-	 * signal at the model's threshold, so harm is not learnt as normal (ov_thresholds). 0: the model alone.
+	 * order of a block bootstrap's block; 4 for 36 months), a home whose chart is still up at the span's end
+	 * giving only its months up to that excursion's signal at the model's threshold, so sustained harm is
+	 * not learnt as normal while bursts the chart came back from are (ov_thresholds). 0: the model alone.
 	 * Not with rho_pair. boot_whole_homes (false; for the tests): every home's whole span. */
 	int boot_block;
 	bool boot_whole_homes;
@@ -249,6 +254,12 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY]);
+/* As ov_thresholds; h_model (when not NULL) the combined chart's threshold from the model alone, below
+ * h[OV_FAMILY_COMBINED] when the panel's bootstrap set it (rate_out[OV_FAMILY_COMBINED] is then still the
+ * model's rate at h, not what the panel gives). */
+int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
+		      const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
+		      double kappa_out[OV_NFAMILY], double *h_model);
 
 /* ---- Funnel plot (Spiegelhalter 2005) ----------------------------------------------------------- */
 

@@ -296,7 +296,8 @@ int homes_monitor_panel(const struct ov_settings *st, const struct ov_panel *v, 
 	memset(out, 0, sizeof *out);
 	double *chart = malloc((v->nhomes * v->nmonths * NCHART + 1) * sizeof *chart);
 	if (!chart || (fit && ov_fit(st, v, E, alpha, Ep, model) != OV_OK) ||
-	    ov_thresholds(st, v, Ep, E, alpha, model, out->h, out->rate, out->kappa) != OV_OK ||
+	    ov_thresholds_src(st, v, Ep, E, alpha, model, out->h, out->rate, out->kappa, &out->h_model_combined) !=
+		    OV_OK ||
 	    ov_monitor(st, v, model, E, alpha, out->h, chart, collect, &c) != OV_OK) {
 		rc = HOMES_ENOMEM;
 		goto out;
@@ -446,6 +447,11 @@ double homes_simulated_rate(const struct homes_monitor_out *m)
 	/* rate[OV_FAMILY_COMBINED] is the pair's when there is one; rate[OV_FAMILY_PAIR] its second chart's
 	 * alone, already in it. */
 	return m->rate[OV_FAMILY_UP] + m->rate[OV_FAMILY_DOWN] + m->rate[OV_FAMILY_COMBINED];
+}
+
+bool homes_combined_from_panel(const struct homes_monitor_out *m)
+{
+	return m->h[OV_FAMILY_COMBINED] > m->h_model_combined;
 }
 
 struct run_job {
@@ -632,6 +638,8 @@ int homes_run(store *st, txq *q, const struct homes_run_opts *o, struct homes_ru
 		res->budget = p.settings.false_alarms_per_100_home_years;
 		res->budget_confidence = p.settings.budget_confidence;
 		res->simulated_rate = homes_simulated_rate(&m);
+		res->combined_from_panel = homes_combined_from_panel(&m);
+		res->h_model_combined = m.h_model_combined;
 		homes_month_text(p.first_month, res->first_month);
 		homes_month_text(p.first_month + (int)p.nmonths - 1, res->last_month);
 	}

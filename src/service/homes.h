@@ -90,6 +90,9 @@ struct homes_monitor_out {
 	double h[OV_NFAMILY], rate[OV_NFAMILY];
 	double kappa[OV_NFAMILY];        /* the model check's scale on the simulated variances per family
 	                                  * (up, down, combined; 1: none) */
+	double h_model_combined;         /* the combined chart's threshold from the model alone: below
+	                                  * h[OV_FAMILY_COMBINED] when the panel's bootstrap set it, and then
+	                                  * rate[OV_FAMILY_COMBINED] is the model's rate at it (homes_combined_from_panel) */
 	struct homes_signal *signals;    /* month by month, as ov_monitor emits them */
 	size_t nsignals;
 	double *chart;                   /* ov_monitor's chart_out when asked for, else NULL */
@@ -108,6 +111,8 @@ void homes_monitor_free(struct homes_monitor_out *out);
 /* The simulated false alarms per 100 home-years of every family together at the chosen thresholds: what the
  * budget, held with its confidence, was simulated at. */
 double homes_simulated_rate(const struct homes_monitor_out *m);
+/* Whether the combined chart's threshold came from the panel's bootstrap, not from the model's simulation. */
+bool homes_combined_from_panel(const struct homes_monitor_out *m);
 
 /* ---- import ---- */
 
@@ -164,6 +169,9 @@ struct homes_run_result {
 	double h[OV_NFAMILY];
 	double budget, budget_confidence; /* the limit the run was held to, as stored */
 	double simulated_rate;           /* the false alarms per 100 home-years simulated to hold it (all families) */
+	bool combined_from_panel;        /* the combined threshold from the panel's bootstrap (then simulated_rate
+	                                  * is the model's rate at it); not stored with the run */
+	double h_model_combined;         /* the combined chart's threshold from the model alone */
 	char first_month[8], last_month[8];
 };
 /* Reads, monitors and writes a run. q NULL: the write runs in a transaction of its own (txq_exec), else

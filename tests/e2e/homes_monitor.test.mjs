@@ -189,8 +189,9 @@ describe('homes monitor: bad input stops, names file and line, writes nothing', 
     assert.equal(r.exists, false);
   });
 
-  // The budget's confidence is a probability below 1 (0: the budget is the expected rate; docs/OVERSIGHT.md).
-  for (const bad of ['1', '-0.1', 'nan', 'abc', '']) {
+  // The budget's confidence is a probability up to 0.99 (0: the budget is the expected rate; nearer 1 the
+  // margin has no bound and silences the monitor; docs/OVERSIGHT.md).
+  for (const bad of ['1', '0.995', '0.999999999', '-0.1', 'nan', 'abc', '']) {
     test(`--false-alarm-confidence ${JSON.stringify(bad)} is misuse naming the option`, () => {
       const r = monitor(base(), ['--false-alarm-confidence', bad]);
       assert.equal(r.status, 2);

@@ -134,6 +134,9 @@ describe('homes run', () => {
     const bad = runCli(['homes', 'run', '--db', dbUrl(area.db), '--false-alarm-confidence', '1'], { check: false });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--false-alarm-confidence must be a number from 0/);
+    const near1 = runCli(['homes', 'run', '--db', dbUrl(area.db), '--false-alarm-confidence', '0.999999999'], { check: false });
+    assert.equal(near1.status, 2);
+    assert.match(near1.stderr, /--false-alarm-confidence must be a number from 0 to 0\.99/);
   });
 });
 
@@ -159,6 +162,10 @@ describe('in the server', () => {
     assert.ok(r.json.signals > 0);
     assert.equal(r.json.false_alarm_confidence, 0.9, 'the default limit, said');
     assert.ok(r.json.simulated_false_alarms_per_100_home_years > 0 && r.json.simulated_false_alarms_per_100_home_years < 5, r.text);
+    // Where the combined threshold came from: the model's, or the panel's bootstrap above it.
+    assert.equal(typeof r.json.combined_threshold_from_panel, 'boolean', r.text);
+    if (r.json.combined_threshold_from_panel) assert.ok(r.json.model_combined_threshold < r.json.thresholds.combined, r.text);
+    else assert.equal(r.json.model_combined_threshold, r.json.thresholds.combined, r.text);
     const g = await request(`${server.url}/api/v1/oversight/runs/${r.json.run_id}`, { token });
     assert.equal(g.status, 200);
     // The run as stored says what limit it was held to, as the answer to the POST did.
@@ -187,6 +194,13 @@ describe('in the server', () => {
     });
     assert.equal(badc.status, 400);
     assert.equal(badc.json.error.field, 'false_alarm_confidence');
+    // Nearer 1 the margin has no bound (z 6 at 0.999999999): one call would all but silence the monitor.
+    const near1 = await request(`${server.url}/api/v1/oversight/runs`, {
+      method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"false_alarm_confidence": 0.999999999}',
+    });
+    assert.equal(near1.status, 400, near1.text);
+    assert.equal(near1.json.error.field, 'false_alarm_confidence');
+    assert.match(near1.json.error.message, /0\.99/);
     // At confidence 0 the run is stored as run at it, the budget its expected rate.
     const z = await request(`${server.url}/api/v1/oversight/runs`, {
       method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"false_alarm_confidence": 0}',
@@ -195,6 +209,13 @@ describe('in the server', () => {
     const zg = await request(`${server.url}/api/v1/oversight/runs/${z.json.run_id}`, { token });
     assert.equal(zg.json.false_alarm_confidence, 0);
     assert.ok(zg.json.simulated_false_alarms_per_100_home_years > g.json.simulated_false_alarms_per_100_home_years, zg.text);
+    // A run stored before the limit's confidence and simulated rate were recorded (NULL columns) says null.
+    sqlWrite(area.db, `UPDATE oversight_run SET budget_confidence = NULL, simulated_rate = NULL WHERE id = ${z.json.run_id}`);
+    const old = await request(`${server.url}/api/v1/oversight/runs/${z.json.run_id}`, { token });
+    assert.equal(old.status, 200, old.text);
+    assert.equal(old.json.false_alarm_confidence, null, old.text);
+    assert.equal(old.json.simulated_false_alarms_per_100_home_years, null, old.text);
+    assert.equal(old.json.false_alarms_per_100_home_years, zg.json.false_alarms_per_100_home_years);
   });
 
   test('the other roles are refused the oversight routes', async () => {

@@ -14,7 +14,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {
-  addPerson, event, freshArea, nhsNumbers, now, postEvent, removeDir, request, startServer, totp,
+  addPerson, dbUrl, event, freshArea, nhsNumbers, now, postEvent, removeDir, request, runCli, sqlWrite, startServer,
+  totp,
 } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -127,7 +128,12 @@ before(async () => {
   api = await SwaggerParser.dereference(structuredClone(JSON.parse(DOC_TEXT)));
   area = freshArea('openapi');
   const secrets = {};
-  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker']]) {
+  // A small register of homes (gen homes, imported) for the oversight runs' answers.
+  const gen = path.join(area.dir, 'gen');
+  runCli(['gen', 'homes', '--out', gen, '--homes', '40', '--months', '12', '--seed', '5', '--harmful-pct', '10']);
+  runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
+  for (const [name, agency, role] of [['sam.worker', 'social_care', 'social_worker'],
+    ['ola.analyst', 'social_care', 'oversight_analyst']]) {
     secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
@@ -328,6 +334,29 @@ describe('real answers match the document', () => {
     conforms('POST', '/api/v1/link-reviews/{review_id}/decision', r);
   });
 
+  test('POST /api/v1/oversight/runs and GET one run: its limit\'s fields, and null for a run stored before them', async () => {
+    const token = sessions['ola.analyst'];
+    let r = await call('POST', '/api/v1/oversight/runs', { token, body: { false_alarm_confidence: 0.9 } });
+    assert.equal(r.status, 201, r.text);
+    conforms('POST', '/api/v1/oversight/runs', r);
+    const id = r.json.run_id;
+    r = await call('GET', `/api/v1/oversight/runs/${id}`, { token });
+    assert.equal(r.status, 200, r.text);
+    conforms('GET', '/api/v1/oversight/runs/{run_id}', r);
+    sqlWrite(area.db, `UPDATE oversight_run SET budget_confidence = NULL, simulated_rate = NULL WHERE id = ${id}`);
+    r = await call('GET', `/api/v1/oversight/runs/${id}`, { token });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.false_alarm_confidence, null, r.text);
+    conforms('GET', '/api/v1/oversight/runs/{run_id}', r);
+    r = await call('POST', '/api/v1/oversight/runs', { token, body: { false_alarm_confidence: 0.999999999 } });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.field, 'false_alarm_confidence');
+    conforms('POST', '/api/v1/oversight/runs', r);
+    r = await call('GET', '/api/v1/oversight/runs/999999', { token });
+    assert.equal(r.status, 404, r.text);
+    conforms('GET', '/api/v1/oversight/runs/{run_id}', r);
+  });
+
   test('POST /api/v1/sessions refused, and GET /healthz', async () => {
     let r = await call('POST', '/api/v1/sessions', { body: { username: 'sam.worker', password: 'not the password', totp: '000000' } });
     assert.equal(r.status, 401, r.text);
@@ -341,7 +370,8 @@ describe('real answers match the document', () => {
   test('the answers checked cover the operations named in the brief', () => {
     for (const k of ['POST /api/v1/events 201', 'GET /api/v1/children/{child_id} 200',
       'GET /api/v1/children/{child_id}/chronology 200', 'GET /api/v1/alerts 200', 'GET /api/v1/flags 200',
-      'GET /api/v1/link-reviews 200', 'POST /api/v1/events 400']) {
+      'GET /api/v1/link-reviews 200', 'POST /api/v1/events 400', 'POST /api/v1/oversight/runs 201',
+      'GET /api/v1/oversight/runs/{run_id} 200']) {
       assert.ok(checked.has(k), `${k} was not checked (checked: ${[...checked].join(', ')})`);
     }
   });
