@@ -26,8 +26,9 @@
 // different birthday, drawn from a stream of random numbers of its own (so the other children's records
 // are the same as without it, only shuffled otherwise). Kinds: a cousin named after a grandparent (another
 // family_id; at the same address half the time, a household of two generations), a half- or step-sibling
-// (one household), and a brother given the same first name with another middle name, known by the middle
-// name half the time (Muhammad Ali / Muhammad Omar). truth.csv gives them different child_ids as ever;
+// (one household), and a sibling given the same first name with another middle name, known by the middle
+// name half the time (brothers Muhammad Ali / Muhammad Omar). The rate is a guess (docs/BENCHMARKS.md,
+// "Namesakes"): 0.01 for an area, 0.05 to count joins on. truth.csv gives them different child_ids as ever;
 // namesakes.csv (only then) lists child_id,namesake_of,kind,same_address for score.mjs --namesakes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -232,7 +233,7 @@ while (childId < NCHILD) {
       const child = { id: childId, fam: famId, sex, given: gv, middle, dob, born, known: chance(0.08) && middle ? 'middle' : chance(0.05) ? 'short' : '' };
       const nrec = 1 + poisson(2.3);
       for (let r = 0; r < nrec; r++) write(child, fam, moves, newFam);
-      kids.push({ child, fam, moves, newFam, g, g2, given });
+      kids.push({ child, fam, moves, newFam, g, g2 });
     }
     born += (330 + ri(1500)) * DAY;
     if (born > T0 - 10 * DAY) break;
