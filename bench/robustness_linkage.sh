@@ -11,6 +11,8 @@
 #   STYLES=b FACTORS="swap_names known_as" bench/robustness_linkage.sh   part of the grid
 #   SCALES="0.5 2" (default)                     the multipliers tried besides 1
 #   SAFEGUARD_BIN=... THREADS=2                  the binary (default: build it) and dedupe's threads
+#   NAMESAKES=0.05                               style b runs plant namesakes (gen --namesakes) and print the
+#                                                namesake pairs joined under each line, and the most at the end
 # Work files go to a temporary directory, removed at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,17 +48,24 @@ run() { # style factor scale
 	if [ "$style" = b ]; then size=${B_HOUSEHOLDS:-4350}; else size=${A_FAMILIES:-3650}; fi
 	local args=(gen --style "$style" --out "$d" --families "$size" --seed "$seed" --today 2025-06-01)
 	[ "$factor" = default ] || args+=(--scale "$factor=$scale")
+	[ -n "${NAMESAKES:-}" ] && [ "$style" = b ] && args+=(--namesakes "$NAMESAKES")
 	"$bin" "${args[@]}" >/dev/null 2>&1
+	local ns=()
+	[ -f "$d/namesakes.csv" ] && ns=(--namesakes "$d/namesakes.csv")
 	local t0 t1
 	t0=$(date +%s.%N)
 	"$bin" link dedupe --in "$d/records.csv" --out "$d/clusters.csv" --threads "$threads" 2>"$d/dedupe.log"
 	t1=$(date +%s.%N)
-	node bench/linkage/score.mjs --records "$d/records.csv" --truth "$d/truth.csv" --clusters "$d/clusters.csv" --json >"$d/score.json"
+	node bench/linkage/score.mjs --records "$d/records.csv" --truth "$d/truth.csv" --clusters "$d/clusters.csv" "${ns[@]}" --json >"$d/score.json"
 	jq -r --arg s "$style" --arg f "$factor" --arg x "$scale" --arg t "$(echo "$t1 - $t0" | bc)" \
 		'[$s, $f, $x, .records, .results.clusters.precision, .results.clusters.recall, .results.clusters.f1,
 		  .results.clusters.mixed_clusters, .results.clusters.twin_clusters, ($t | tonumber)] | @tsv' \
 		"$d/score.json" | tee -a "$results" |
 		awk -F'\t' '{printf "%-5s %-16s %5s %8d %9.4f %7.4f %7.4f %6d %6d %7.1f\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}'
+	if [ ${#ns[@]} -gt 0 ]; then
+		jq -r --arg f "$factor" --arg x "$scale" '.results.clusters.namesakes | "\(.joined)\t\(.pairs)\t\($f) x\($x)"' \
+			"$d/score.json" | tee -a "$work/namesakes.tsv" | awk -F'\t' '{printf "      namesake pairs joined %d of %d\n", $1, $2}'
+	fi
 }
 
 for style in $styles; do
@@ -85,3 +94,7 @@ for style in $styles; do
 		awk -F'\t' -v c="$c" -v name="$name" 'NR == 1 || $c < min {min = $c; at = $2 " x" $3} END {printf "      lowest %s: %s\n", name, at}' "$work/s.tsv"
 	done
 done
+if [ -s "$work/namesakes.tsv" ]; then
+	awk -F'\t' '$2 > 0 && (NR == 1 || $1 / $2 > most) {most = $1 / $2; at = $1 " of " $2 " at " $3}
+		END {printf "most namesake pairs joined (style b, --namesakes %s): %s\n", ns, at}' ns="$NAMESAKES" "$work/namesakes.tsv"
+fi

@@ -20,18 +20,30 @@
 // and month swapped, one part off, year off, a digit slipped, in day-first and year-first shapes. Twins
 // (often with alliterative or rhyming names) and close siblings are there to keep precision honest.
 // `--scale X` multiplies every error rate an agency draws (capped at 0.9). Only node's built-in modules.
+//
+// `--namesakes P` (issue 16; default 0, which leaves the files byte for byte as before) gives each child,
+// with probability P, a namesake relative: another child with the same given name and family name and a
+// different birthday, drawn from a stream of random numbers of its own (so the other children's records
+// are the same as without it, only shuffled otherwise). Kinds: a cousin named after a grandparent (another
+// family_id; at the same address half the time, a household of two generations), a half- or step-sibling
+// (one household), and a sibling given the same first name with another middle name, known by the middle
+// name half the time (brothers Muhammad Ali / Muhammad Omar). The rate is a guess (docs/BENCHMARKS.md,
+// "Namesakes"): 0.01 for an area, 0.05 to count joins on. truth.csv gives them different child_ids as ever;
+// namesakes.csv (only then) lists child_id,namesake_of,kind,same_address for score.mjs --namesakes.
 import fs from 'node:fs';
 import path from 'node:path';
 
-const a = { out: null, children: '24000', seed: '1', scale: '1' };
+const a = { out: null, children: '24000', seed: '1', scale: '1', namesakes: '0' };
 for (let i = 2; i < process.argv.length; i++) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in a)) { console.error(`gen_c: unknown argument ${process.argv[i]}`); process.exit(2); }
   a[k] = process.argv[++i];
 }
-if (!a.out) { console.error('usage: node bench/linkage/gen_c.mjs --out DIR [--children N] [--seed N] [--scale X]'); process.exit(2); }
+if (!a.out) { console.error('usage: node bench/linkage/gen_c.mjs --out DIR [--children N] [--seed N] [--scale X] [--namesakes P]'); process.exit(2); }
 const NCHILD = Number(a.children);
 const SCALE = Number(a.scale);
+const NAMESAKES = Number(a.namesakes);
+if (!(NAMESAKES >= 0 && NAMESAKES <= 1)) { console.error(`gen_c: --namesakes ${a.namesakes}: a share between 0 and 1`); process.exit(2); }
 
 // ---- random numbers: xoshiro128** seeded by splitmix32 (same seed, same files everywhere)
 let s0, s1, s2, s3;
@@ -181,6 +193,7 @@ const AG = [
 const rows = [];
 const truth = [];
 let childId = 0, famId = 0;
+const kids = []; // every child with its household, for --namesakes (pushing draws no random number)
 while (childId < NCHILD) {
   famId++;
   const g = G[pick(groups)];
@@ -220,6 +233,7 @@ while (childId < NCHILD) {
       const child = { id: childId, fam: famId, sex, given: gv, middle, dob, born, known: chance(0.08) && middle ? 'middle' : chance(0.05) ? 'short' : '' };
       const nrec = 1 + poisson(2.3);
       for (let r = 0; r < nrec; r++) write(child, fam, moves, newFam);
+      kids.push({ child, fam, moves, newFam, g, g2 });
     }
     born += (330 + ri(1500)) * DAY;
     if (born > T0 - 10 * DAY) break;
@@ -288,6 +302,48 @@ function write(c, fam0, moves, newFam) {
   truth.push([id, c.id, c.fam, errs.join('+'), `${c.dob[0]}-${p2(c.dob[1])}-${p2(c.dob[2])}`]);
 }
 
+// ---- namesakes (--namesakes P): from a stream of their own, so the children above are unchanged
+const namesakes = [];
+if (NAMESAKES > 0) {
+  const main = [s0, s1, s2, s3];
+  {
+    let x = ((Number(a.seed) * 0x9e3779b9) ^ 0x6e616d65) >>> 0; // "name"
+    const sm = () => { x = (x + 0x9e3779b9) >>> 0; let z = x; z = Math.imul(z ^ (z >>> 16), 0x85ebca6b); z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35); return (z ^ (z >>> 16)) >>> 0; };
+    s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();
+  }
+  for (const k of kids) {
+    if (!chance(NAMESAKES)) continue;
+    const o = k.child;
+    const r = rnd();
+    const kind = r < 0.4 ? 'cousin' : r < 0.7 ? 'half_sibling' : 'sibling_middle';
+    // another birthday, at least two months away, born by 30 days before the files' date
+    let born = o.born;
+    for (let tries = 0; tries < 20 && (Math.abs(born - o.born) < 60 * DAY || born > T0 - 30 * DAY); tries++)
+      born = o.born + (chance(0.5) ? -1 : 1) * (60 + ri(kind === 'cousin' ? 3000 : 2000)) * DAY;
+    if (Math.abs(born - o.born) < 60 * DAY || born > T0 - 30 * DAY) continue;
+    let middle = '';
+    if (kind === 'sibling_middle' || chance(0.45))
+      for (let tries = 0; tries < 20 && (!middle || middle === o.middle || middle === o.given); tries++) middle = givenOf(chance(0.5) ? k.g : k.g2, o.sex);
+    if (middle === o.middle || middle === o.given) middle = '';
+    if (kind === 'sibling_middle' && !middle) continue;
+    const sameAddress = kind !== 'cousin' || chance(0.5);
+    let moves = k.moves;
+    if (!sameAddress) { // the cousin's own household: its own moves
+      moves = [];
+      let t = T0 - (300 + ri(6000)) * DAY;
+      while (t < T0) { moves.push({ from: t, home: home() }); t += (200 + ri(2500)) * DAY; }
+    }
+    childId++;
+    const fid = kind === 'cousin' ? ++famId : o.fam;
+    const known = kind === 'sibling_middle' ? (chance(0.5) ? 'middle' : '') : chance(0.08) && middle ? 'middle' : chance(0.05) ? 'short' : '';
+    const c = { id: childId, fam: fid, sex: o.sex, given: o.given, middle, dob: ymd(born), born, known };
+    const nrec = 1 + poisson(2.3);
+    for (let i = 0; i < nrec; i++) write(c, k.fam, moves, kind === 'cousin' ? null : k.newFam);
+    namesakes.push([c.id, o.id, kind, sameAddress ? 1 : 0]);
+  }
+  [s0, s1, s2, s3] = main;
+}
+
 // records in an order that is neither by child nor by agency
 for (let i = rows.length - 1; i > 0; i--) { const j = ri(i + 1); [rows[i], rows[j]] = [rows[j], rows[i]]; [truth[i], truth[j]] = [truth[j], truth[i]]; }
 for (let i = 0; i < rows.length; i++) { rows[i][0] = i + 1; truth[i][0] = i + 1; }
@@ -295,4 +351,5 @@ const q = (v) => `"${String(v).replace(/"/g, '""')}"`;
 fs.mkdirSync(a.out, { recursive: true });
 fs.writeFileSync(path.join(a.out, 'records.csv'), ['record_id,source,given_name,middle_names,family_name,dob,sex,postcode,address,nhs_number,upn,source_ref', ...rows.map((r) => r.map(q).join(','))].join('\n') + '\n');
 fs.writeFileSync(path.join(a.out, 'truth.csv'), ['record_id,child_id,family_id,errors,true_dob', ...truth.map((r) => r.map(q).join(','))].join('\n') + '\n');
-console.error(`gen_c: ${rows.length} records about ${childId} children of ${famId} families in ${a.out}`);
+if (NAMESAKES > 0) fs.writeFileSync(path.join(a.out, 'namesakes.csv'), ['child_id,namesake_of,kind,same_address', ...namesakes.map((r) => r.join(','))].join('\n') + '\n');
+console.error(`gen_c: ${rows.length} records about ${childId} children of ${famId} families in ${a.out}${NAMESAKES > 0 ? ` (${namesakes.length} namesakes)` : ''}`);

@@ -8,6 +8,7 @@
 //   NHS number      records with equal, non-empty NHS numbers (the CP-IS way).
 //
 //   node bench/linkage/score.mjs --records records.csv --truth truth.csv [--clusters clusters.csv] [--json]
+//                                [--namesakes namesakes.csv]
 //
 // Definitions (pairwise, over unordered pairs of records):
 //   precision  pairs in one predicted cluster that are one true child, over pairs in one predicted cluster;
@@ -19,19 +20,23 @@
 //              true_dob column when it has one (`safeguard gen --style b`), else the dob of its records that
 //              carry no dob_swap or dob_off error (truth.csv errors); a child with no such record has none
 //              and is nobody's twin here.
+//   namesakes  with --namesakes (gen_c.mjs --namesakes writes the file: child_id,namesake_of,kind,
+//              same_address): planted pairs of children with one given and family name and two birthdays,
+//              and how many of them a labelling joins (some cluster holds records of both), by kind.
 // Pairs are counted by combinatorics over (predicted cluster, true child) cells, never one by one, so a
 // million records fit in memory and seconds. A record missing from the clusters file is its own cluster
 // (and counted in "missing"). Only node's built-in modules are used.
 import fs from 'node:fs';
 
 function args() {
-  const a = { records: null, truth: null, clusters: null, json: false };
+  const a = { records: null, truth: null, clusters: null, json: false, namesakes: null };
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i++) {
     if (v[i] === '--records') a.records = v[++i];
     else if (v[i] === '--truth') a.truth = v[++i];
     else if (v[i] === '--clusters') a.clusters = v[++i];
     else if (v[i] === '--json') a.json = true;
+    else if (v[i] === '--namesakes') a.namesakes = v[++i];
     else usage(`unknown argument ${v[i]}`);
   }
   if (!a.records || !a.truth) usage('--records and --truth are required');
@@ -40,7 +45,7 @@ function args() {
 
 function usage(msg) {
   console.error(`score: ${msg}\nusage: node bench/linkage/score.mjs --records records.csv --truth truth.csv ` +
-    '[--clusters clusters.csv] [--json]');
+    '[--clusters clusters.csv] [--json] [--namesakes namesakes.csv]');
   process.exit(2);
 }
 
@@ -185,6 +190,26 @@ function score(pred, child, twinKey, truePairs) {
     mixed_clusters: mixed, twin_clusters: twins };
 }
 
+/** How many planted namesake pairs (child indexes a, b, kind) the labelling pred joins, in all and by kind. */
+function namesakesJoined(pred, child, nsPairs) {
+  const labelsOf = new Map();
+  for (let i = 0; i < pred.length; i++) {
+    let v = labelsOf.get(child[i]);
+    if (!v) { v = new Set(); labelsOf.set(child[i], v); }
+    v.add(pred[i]);
+  }
+  const r = { pairs: nsPairs.length, joined: 0, by_kind: {} };
+  for (const [x, y, kind] of nsPairs) {
+    const k = (r.by_kind[kind] ??= { pairs: 0, joined: 0 });
+    k.pairs++;
+    const lx = labelsOf.get(x), ly = labelsOf.get(y);
+    let j = false;
+    for (const l of lx) if (ly.has(l)) { j = true; break; }
+    if (j) { r.joined++; k.joined++; }
+  }
+  return r;
+}
+
 function main() {
   const a = args();
   const t0 = process.hrtime.bigint();
@@ -245,7 +270,17 @@ function main() {
   let truePairs = 0;
   for (let c = 0; c < nchild; c++) truePairs += pairs(childSize[c]);
 
+  // Namesakes: pairs of children (indexes into the child table).
+  const nsPairs = [];
+  if (a.namesakes) {
+    readTable(a.namesakes, ['child_id', 'namesake_of', 'kind', 'same_address'], (f, line) => {
+      const x = childIds.get(f[0]), y = childIds.get(f[1]);
+      if (x === undefined || y === undefined) throw new Error(`${a.namesakes}:${line}: child ${x === undefined ? f[0] : f[1]} is not in ${a.truth}`);
+      nsPairs.push([x, y, f[3] === '1' ? `${f[2]} (same address)` : f[2]]);
+    });
+  }
   const results = {};
+  const labellings = {};
   let missing = 0;
   if (a.clusters) {
     const labels = new Map();
@@ -261,9 +296,14 @@ function main() {
     let next = labels.size;
     for (let i = 0; i < n; i++) if (pred[i] < 0) { pred[i] = next++; missing++; }
     results.clusters = score(pred, child, twinKey, truePairs);
+    labellings.clusters = pred;
   }
-  results['exact name+dob'] = score(groupBy(nameDob), child, twinKey, truePairs);
-  results['NHS number'] = score(groupBy(nhs), child, twinKey, truePairs);
+  labellings['exact name+dob'] = groupBy(nameDob);
+  labellings['NHS number'] = groupBy(nhs);
+  results['exact name+dob'] = score(labellings['exact name+dob'], child, twinKey, truePairs);
+  results['NHS number'] = score(labellings['NHS number'], child, twinKey, truePairs);
+  if (a.namesakes)
+    for (const [name, r] of Object.entries(results)) r.namesakes = namesakesJoined(labellings[name], child, nsPairs);
   const summary = { records: n, children: nchild, true_pairs: truePairs, twin_children: twinChildren,
     missing_from_clusters: missing, seconds: Number(process.hrtime.bigint() - t0) / 1e9, results };
   if (a.json) {
@@ -279,6 +319,12 @@ function main() {
       String(r.clusters), String(r.mixed_clusters), String(r.twin_clusters)]);
   const w = head.map((_, k) => Math.max(...lines.map((l) => l[k].length)));
   for (const l of lines) console.log(l.map((s, k) => (k ? s.padStart(w[k]) : s.padEnd(w[k]))).join('  '));
+  if (a.namesakes)
+    for (const [name, r] of Object.entries(results)) {
+      const ns = r.namesakes;
+      console.log(`namesake pairs joined (${name}): ${ns.joined} of ${ns.pairs}; ` +
+        Object.entries(ns.by_kind).sort().map(([k, v]) => `${k} ${v.joined}/${v.pairs}`).join(', '));
+    }
 }
 
 try {

@@ -34,8 +34,9 @@ json_t *cli_synth_request(const struct synth_record *r)
 }
 
 struct gen_out {
-	struct cli_tmp events, records, truth;
+	struct cli_tmp events, records, truth, namesakes;
 	unsigned long long n;
+	unsigned long long last_namesake; /* the child whose namesakes.csv row was written last */
 	int failed;
 };
 
@@ -125,6 +126,15 @@ static int emit_b(const struct p2_record *r, void *ctx)
 		}
 	const char *tr[] = {id, child, family, errors, r->true_dob};
 	csv_row(o->truth.f, tr, sizeof tr / sizeof tr[0]);
+	if (o->namesakes.f && r->namesake_of && r->child != o->last_namesake) { /* a child's records come together */
+		char of[24];
+		snprintf(of, sizeof of, "%llu", (unsigned long long)r->namesake_of);
+		const char *nr[] = {child, of, "household", "1"};
+		csv_row(o->namesakes.f, nr, sizeof nr / sizeof nr[0]);
+		o->last_namesake = r->child;
+		if (ferror(o->namesakes.f))
+			return -1;
+	}
 	if (ferror(o->records.f) || ferror(o->truth.f))
 		return -1;
 	o->n++;
@@ -166,17 +176,19 @@ int cmd_gen(int argc, char **argv)
 					     {"error-pct", required_argument, NULL, 'e'},
 					     {"style", required_argument, NULL, 'y'},
 					     {"scale", required_argument, NULL, 'k'},
+					     {"namesakes", required_argument, NULL, 'n'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *dir = NULL;
 	struct synth_opts so = {.seed = 1, .families = 100, .error_pct = 25, .today = ts_utc_date(clock_now())};
 	struct gen_out o;
-	char *pe = NULL, *pr = NULL, *pt = NULL;
+	char *pe = NULL, *pr = NULL, *pt = NULL, *pn = NULL;
 	int c, rc = 1;
 	bool style_b = false;
 	double scale_b[P2_NFACTORS] = {0};
 	const char *scales[64];
 	int nscales = 0;
+	double namesakes = 0;
 	memset(&o, 0, sizeof o);
 	if (argc > 1 && strcmp(argv[1], "homes") == 0)
 		return cmd_gen_homes(argc - 1, argv + 1);
@@ -215,6 +227,13 @@ int cmd_gen(int argc, char **argv)
 			}
 			style_b = optarg[0] == 'b';
 			break;
+		case 'n':
+			namesakes = strtod(optarg, &end);
+			if (!*optarg || *end || !(namesakes >= 0 && namesakes <= 1)) {
+				fprintf(stderr, "safeguard gen: --namesakes: '%.32s' is not a share between 0 and 1\n", optarg);
+				return 2;
+			}
+			break;
 		case 'k':
 			if (nscales == (int)(sizeof scales / sizeof scales[0])) {
 				fprintf(stderr, "safeguard gen: too many --scale options\n");
@@ -224,7 +243,7 @@ int cmd_gen(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: safeguard gen --out DIR [--families N] [--seed N] [--today YYYY-MM-DD] [--error-pct P]\n"
-			       "                     [--style a|b] [--scale FACTOR=X ...]\n"
+			       "                     [--style a|b] [--scale FACTOR=X ...] [--namesakes P]\n"
 			       "       safeguard gen homes --out DIR ...  (children's homes; see gen homes --help)\n\n"
 			       "Writes a synthetic area: children in families, known to one or more agencies, with the\n"
 			       "recording errors real records have (nicknames, typos, transliterations, swapped day and\n"
@@ -239,7 +258,10 @@ int cmd_gen(int argc, char **argv)
 			       "record linkage on data it was not developed on: --families counts households; it writes\n"
 			       "records.csv and truth.csv (with a true_dob column), no events.jsonl; --error-pct is ignored.\n"
 			       "--scale FACTOR=X multiplies a factor's default (X in (0, 100]); errors=X scales every error\n"
-			       "rate at once. Factors of style b:");
+			       "rate at once. --namesakes P (style b): a share P of the children after a household's first\n"
+			       "(not twins) get the given name of an earlier child of the household (a sibling or a cousin\n"
+			       "living in, another birthday), listed in DIR/namesakes.csv (child_id,namesake_of,kind,\n"
+			       "same_address); 0, the default, leaves the output as it was. Factors of style b:");
 			for (int i = 0; i < P2_NFACTORS; i++)
 				printf("%s %s=%g", i % 6 ? "" : "\n ", p2_factor_name[i], p2_factor_default[i]);
 			printf("\nFactors of style a (their defaults are 1):");
@@ -252,6 +274,10 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (!dir) {
 		fprintf(stderr, "safeguard gen: --out DIR is required\n");
+		return 2;
+	}
+	if (namesakes > 0 && !style_b) {
+		fprintf(stderr, "safeguard gen: --namesakes is an option of --style b\n");
 		return 2;
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -275,7 +301,7 @@ int cmd_gen(int argc, char **argv)
 		if (so.scale[i] < 0)
 			so.scale[i] = i < SYNTH_F_TWINS ? -so.scale[i] : 0;
 	if (style_b) {
-		struct p2_opts po = {.seed = so.seed, .households = so.families, .today = so.today};
+		struct p2_opts po = {.seed = so.seed, .households = so.families, .today = so.today, .namesakes = namesakes};
 		memcpy(po.scale, scale_b, sizeof po.scale);
 		if (!(pr = join(dir, "records.csv")) || !(pt = join(dir, "truth.csv")))
 			goto out;
@@ -286,13 +312,20 @@ int cmd_gen(int argc, char **argv)
 		const char *th[] = {"record_id", "child_id", "family_id", "errors", "true_dob"};
 		csv_row(o.records.f, rh, sizeof rh / sizeof rh[0]);
 		csv_row(o.truth.f, th, sizeof th / sizeof th[0]);
+		if (namesakes > 0) {
+			if (!(pn = join(dir, "namesakes.csv")) || cli_tmp_open(&o.namesakes, pn))
+				goto out;
+			const char *nh[] = {"child_id", "namesake_of", "kind", "same_address"};
+			csv_row(o.namesakes.f, nh, sizeof nh / sizeof nh[0]);
+		}
 		int g = p2_generate(&po, emit_b, &o);
 		bool ok = g == 0;
 		if (g == -1)
 			fprintf(stderr, "safeguard gen: options out of range\n");
 		else if (g != 0)
 			fprintf(stderr, "safeguard gen: cannot write the records\n");
-		if (cli_tmp_commit(&o.records, ok) | cli_tmp_commit(&o.truth, ok))
+		if (cli_tmp_commit(&o.records, ok) | cli_tmp_commit(&o.truth, ok) |
+		    (o.namesakes.f ? cli_tmp_commit(&o.namesakes, ok) : 0))
 			ok = false;
 		if (ok) {
 			fprintf(stderr, "safeguard gen: %llu records (style b) about the children of %d households in %s\n",
@@ -330,8 +363,11 @@ out:
 		cli_tmp_commit(&o.records, false);
 	if (o.truth.f)
 		cli_tmp_commit(&o.truth, false);
+	if (o.namesakes.f)
+		cli_tmp_commit(&o.namesakes, false);
 	free(pe);
 	free(pr);
 	free(pt);
+	free(pn);
 	return rc;
 }

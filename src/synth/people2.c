@@ -449,6 +449,7 @@ struct p2_child {
 	int64_t change_day;
 	char nhs[IDENT_NHS_LEN + 1], upn[IDENT_UPN_LEN + 1];
 	unsigned trad, gtrad;
+	uint64_t namesake_of;
 };
 
 struct household {
@@ -459,6 +460,7 @@ struct household {
 	unsigned naddr;
 	struct p2_child c[MAX_KIDS];
 	unsigned n;
+	struct rng ns; /* namesakes' own stream (p2_opts.namesakes), so the rest is drawn as without them */
 };
 
 struct p2gen {
@@ -696,6 +698,21 @@ static void make_children(struct p2gen *g, struct rng *r, struct household *h, u
 			short_form(r, c->given, c->nick, sizeof c->nick);
 		if (strcmp(c->nick, c->given) == 0)
 			c->nick[0] = '\0';
+		/* A namesake: the given name of an earlier child of the household, drawn from the household's
+		 * own stream after everything else, so the children are otherwise as without the option. */
+		if (g->o->namesakes > 0 && k > 0 && !twin && rng_unit(&h->ns) < g->o->namesakes) {
+			unsigned j = rng_below(&h->ns, k);
+			if (h->c[j].dob_days != c->dob_days && strcmp(h->c[j].given, c->middle) != 0) {
+				bool nick = c->nick[0] != '\0';
+				scopy(c->given, sizeof c->given, h->c[j].given);
+				c->nick[0] = '\0';
+				if (nick)
+					short_form(&h->ns, c->given, c->nick, sizeof c->nick);
+				if (strcmp(c->nick, c->given) == 0)
+					c->nick[0] = '\0';
+				c->namesake_of = h->c[j].id;
+			}
+		}
 
 		/* Family name: the father's, sometimes the mother's, or both (hyphen, or a space in traditions
 		 * that give both). Another union's children carry that union's name. */
@@ -889,6 +906,7 @@ static int emit_record(struct p2gen *g, struct rng *r, const struct household *h
 	rec.source = s->name;
 	rec.child = c->id;
 	rec.household = c->family;
+	rec.namesake_of = c->namesake_of;
 	date_format_iso(c->dob, rec.true_dob);
 
 	/* Names as this source holds them on that day. */
@@ -1149,7 +1167,7 @@ static int child_records(struct p2gen *g, struct rng *r, const struct household 
 int p2_generate(const struct p2_opts *o, p2_emit_fn emit, void *ctx)
 {
 	if (!o || !emit || o->households < 1 || o->households > MAX_HOUSEHOLDS || !date_valid(o->today) ||
-	    o->today.y < 1900)
+	    o->today.y < 1900 || !(o->namesakes >= 0 && o->namesakes <= 1))
 		return -1;
 	struct p2gen g;
 	memset(&g, 0, sizeof g);
@@ -1178,6 +1196,8 @@ int p2_generate(const struct p2_opts *o, p2_emit_fn emit, void *ctx)
 		rng_seed(&r, rng_mix64(o->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)i * 0xc2b2ae3d27d4eb4fULL));
 		memset(hp, 0, sizeof *hp);
 		hp->id = (uint64_t)i;
+		if (o->namesakes > 0)
+			rng_seed(&hp->ns, rng_mix64(o->seed * 0x9e3779b97f4a7c15ULL) ^ rng_mix64(0x6e616d6573ULL + (uint64_t)i));
 		make_household(&g, &r, hp);
 		for (unsigned k = 0; k < hp->n; k++) {
 			int rc = child_records(&g, &r, hp, &hp->c[k]);

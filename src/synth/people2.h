@@ -68,6 +68,9 @@ struct p2_opts {
 	int households;               /* 1 .. 5,000,000 */
 	struct date today;            /* no birth or record after it; children are 0-17 on it */
 	double scale[P2_NFACTORS];    /* multiplier of each default; 0 means 1 */
+	double namesakes;             /* share of children (not twins, not a household's first) given the name of
+				       * an earlier child of the household: a sibling or a cousin with another
+				       * birthday (issue 16); 0 leaves the output as it was (its own random stream) */
 };
 
 /* Bits of what was done to a record (truth.csv "errors"). */
@@ -104,6 +107,7 @@ struct p2_record {
 	char nhs[16], upn[16];
 	/* truth */
 	uint64_t child, household;
+	uint64_t namesake_of;        /* the earlier child whose given name this child was given, or 0 */
 	char true_dob[11];           /* YYYY-MM-DD */
 	unsigned errors;             /* P2E_* */
 };

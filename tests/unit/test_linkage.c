@@ -1378,6 +1378,67 @@ static void clustering_stray_name_holds_nameless_record_between_twins(void **sta
 	linkage_result_free(&res);
 }
 
+/* Namesakes (issue 16): children of one family who share a given and a family name. A cousin named after
+ * the same grandparent lives at the same address and was born two and a half years later: given name,
+ * family name, sex, postcode and address all agree, only the birthday does not. A brother given the same
+ * first name, Muhammad, with another middle name, at one address: his records without the middle name
+ * differ from his brother's only by the birthday. Each pair is two children. A hundred other children
+ * around them (two records each) give the names their ordinary frequencies. */
+static void clustering_keeps_namesakes_apart(void **state)
+{
+	enum { OTHERS = 100 };
+	static const char *first[5] = {"Amara", "Lena", "Tobias", "Omar", "Felix"};
+	static const char *fam[4] = {"Whitfield", "Armitage", "Lindqvist", "Oyelaran"};
+	struct linkage_rec r[8 + 2 * OTHERS];
+	/* the cousins */
+	r[0] = rec("Amina", "", "Hussain", "2015-03-14", "F", "BD3 9QT", "41 Foundry Street", "9434765919", "");
+	r[1] = rec("Amina", "", "Hussain", "14/03/2015", "F", "BD3 9QT", "41 Foundry St", "", "");
+	r[2] = rec("Amina", "", "Hussain", "2017-09-02", "F", "BD3 9QT", "41 Foundry Street", "", "");
+	r[3] = rec("AMINA", "", "HUSSAIN", "02/09/2017", "F", "BD3 9QT", "41 Foundry Street", "", "");
+	/* the brothers: Muhammad Ali and Muhammad Omar Rahman */
+	r[4] = rec("Muhammad", "Ali", "Rahman", "2014-01-05", "M", "LS7 3JR", "8 Chapel Lane", "4010232137", "");
+	r[5] = rec("Muhammad", "", "Rahman", "05/01/2014", "M", "LS7 3JR", "8 Chapel Lane", "", "");
+	r[6] = rec("Muhammad", "Omar", "Rahman", "2016-07-19", "M", "LS7 3JR", "8 Chapel Lane", "", "");
+	r[7] = rec("Muhammad", "", "Rahman", "19/07/2016", "M", "LS7 3JR", "8 Chapel Lane", "", "");
+	unsigned long nine = 601023213;
+	for (int t = 0; t < OTHERS; t++) {
+		char dob[16], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		next_nhs(&nine, nhs);
+		for (int k = 0; k < 2; k++)
+			r[8 + 2 * t + k] = rec(first[t % 5], "", fam[t % 4], dob, "F", "LS6 2AB", addr, k ? "" : nhs, "");
+	}
+	size_t n = 8 + 2 * OTHERS;
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	/* each child's records together ... */
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_equal(res.cluster[5], res.cluster[4]);
+	assert_int_equal(res.cluster[7], res.cluster[6]);
+	/* ... and the namesakes apart */
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[6], res.cluster[4]);
+	/* the background children found themselves (the test can tell a link from no link) */
+	for (int t = 0; t < OTHERS; t++)
+		assert_int_equal(res.cluster[8 + 2 * t + 1], res.cluster[8 + 2 * t]);
+	linkage_result_free(&res);
+
+	/* One child written with his birthday a digit wrong joins himself: the rule is the birthday's level,
+	 * not the namesake's existence. */
+	r[2] = rec("Amina", "", "Hussain", "2015-03-17", "F", "BD3 9QT", "41 Foundry Street", "", "");
+	r[3] = rec("AMINA", "", "HUSSAIN", "14/03/2015", "F", "BD3 9QT", "41 Foundry Street", "", "");
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 static bool has_pair(const struct linkage_result *res, uint32_t a, uint32_t b, unsigned rule)
 {
 	for (size_t i = 0; i < res->npairs; i++)
@@ -1743,6 +1804,7 @@ int main(void)
 		cmocka_unit_test(score_explains),
 		cmocka_unit_test(clustering_keeps_twins_apart),
 		cmocka_unit_test(clustering_keeps_abdi_twins_apart),
+		cmocka_unit_test(clustering_keeps_namesakes_apart),
 		cmocka_unit_test(blocking_one_name_and_two_date_parts),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/date.h"
 #include "core/ident.h"
@@ -86,6 +87,43 @@ static void options_out_of_range(void **state)
 	assert_int_equal(p2_factor_find("swap_names"), P2_SWAP_NAMES);
 	assert_int_equal(p2_factor_find("cousins"), P2_COUSINS);
 	assert_int_equal(p2_factor_find("nonsense"), -1);
+	o.today = today;
+	o.namesakes = 1.5;
+	assert_int_equal(p2_generate(&o, never, NULL), -1);
+}
+
+/* --namesakes: a child given an earlier child's given name says whose, has another birthday, and its records
+ * written without error carry that child's name; with 0 no child is a namesake (the default output). */
+static void namesakes_planted(void **state)
+{
+	(void)state;
+	struct recs none = gen(3, 400, -1, 0);
+	for (size_t i = 0; i < none.n; i++)
+		assert_true(none.r[i].namesake_of == 0);
+	struct p2_opts o = {.seed = 3, .households = 400, .today = today, .namesakes = 0.3};
+	struct recs rs = {0};
+	assert_int_equal(p2_generate(&o, collect, &rs), 0);
+	size_t planted = 0, compared = 0;
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct p2_record *x = &rs.r[i];
+		if (!x->namesake_of)
+			continue;
+		planted++;
+		for (size_t j = 0; j < rs.n; j++) {
+			const struct p2_record *y = &rs.r[j];
+			if (y->child != x->namesake_of)
+				continue;
+			assert_true(strcmp(y->true_dob, x->true_dob) != 0);
+			if (x->errors == 0 && y->errors == 0 && x->given[0] && y->given[0]) {
+				assert_true(strcasecmp(x->given, y->given) == 0);
+				compared++;
+			}
+		}
+	}
+	assert_true(planted > 20);
+	assert_true(compared > 5);
+	free(none.r);
+	free(rs.r);
 }
 
 static void same_seed_same_records(void **state)
@@ -218,6 +256,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(options_out_of_range), cmocka_unit_test(same_seed_same_records),
+	    cmocka_unit_test(namesakes_planted),
 	    cmocka_unit_test(identifiers),	    cmocka_unit_test(truth_and_dates),
 	    cmocka_unit_test(twins_exist),	    cmocka_unit_test(factors_scale),
 	};
