@@ -109,7 +109,8 @@ static int reset_totp(const char *db, const char *totp_key, struct add_args *a, 
 	}
 	if (!a->opens && !a->force) {
 		fprintf(stderr, "safeguard user reset-totp: %s's second factor does not open with this key: it is not the key "
-				"the server uses (--totp-key FILE, --data-dir DIR). Nothing changed; --force if that key is "
+				"the server uses (--totp-key FILE, --data-dir DIR), or the secret is from before schema 15 and "
+				"not sealed yet (start the server once: it seals them). Nothing changed; --force if that key is "
 				"lost\n", a->username);
 		return 1;
 	}

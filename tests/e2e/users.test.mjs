@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, userRows, alertRows,
   CLOCK_OFFSET_S, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
-  count, newAuthenticator, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
+  count, newAuthenticator, onPostgres, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp, breakGlassRows
 } from './lib.mjs';
 
@@ -224,6 +224,28 @@ describe('POST /api/v1/sessions', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal((await signInAgain('kim.key', PASSWORD, totp(r.stdout.trimEnd().split('\n').pop()))).status, 201);
     assert.equal(resets(), 2);
+  });
+
+  test('user reset-totp on a secret from before schema 15, not sealed yet, cannot confirm the key: refused without --force', () => {
+    const added = userAdd(area.db, ['--username', 'ola.legacy', '--agency', 'social_care', '--role', 'social_worker']);
+    assert.equal(added.status, 0, added.stderr);
+    // Stays SQL: a row as schema 14 left it (its secret in plain text) is set-up no command can make.
+    const raw = crypto.randomBytes(20).toString('hex');
+    const blob = onPostgres() ? `decode('${raw}', 'hex')` : `x'${raw}'`;
+    sqlWrite(area.db, `update app_user set totp_sealed = null, totp_secret = ${blob} where username = 'ola.legacy'`);
+    const reset = (...args) => runCli(['user', 'reset-totp', '--db', dbUrl(area.db), '--username', 'ola.legacy', ...args],
+      { check: false });
+    const wrong = path.join(area.dir, 'legacy-wrong-totp-key');
+    fs.writeFileSync(wrong, crypto.randomBytes(32), { mode: 0o600 });
+    for (const args of [['--totp-key', wrong], []]) { // a wrong key and the server's alike: nothing to open
+      const r = reset(...args);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /not sealed yet \(start the server once: it seals them\)\. Nothing changed; --force/);
+      assert.equal(count(area.db, 'app_user', "username = 'ola.legacy' and totp_sealed is null"), 1);
+    }
+    const r = reset('--force');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count(area.db, 'app_user', "username = 'ola.legacy' and totp_sealed is null"), 0);
   });
 
   test('user reset-totp whose secret cannot be shown (standard output full) exits 1, saying it is stored', () => {
