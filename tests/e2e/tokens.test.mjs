@@ -160,6 +160,7 @@ describe('the route policy checks the scope', () => {
         + 'ALTER TABLE recording DROP COLUMN present; ALTER TABLE recording DROP COLUMN consent; '
         + 'ALTER TABLE recording DROP COLUMN words; ALTER TABLE reg44_report DROP COLUMN safeguarded; '
         + 'DROP TABLE bulk_held_index; '
+        + 'ALTER TABLE oversight_run DROP COLUMN budget_confidence; ALTER TABLE oversight_run DROP COLUMN simulated_rate; '
         + (onPostgres() ? 'UPDATE sg_schema_version SET version = 14;' : 'PRAGMA user_version = 14;'));
       const m = runCli(['migrate', '--db', dbUrl(db)]);
       assert.match(m.stdout, /schema at version (\d+)/);
