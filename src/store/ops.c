@@ -2111,7 +2111,6 @@ static bool names_audit(const sql_db *db, enum stmt_id id)
 	return audit_named[db->override == pg_override][id];
 }
 
-/* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 /* The statements of an audited read's decision and entry (service/access.c, audit.c): reads, and writes to
  * the audit table, which no fact is read from. Any other statement ends store_access_facts_ahead's answers. */
 static bool facts_keep(enum stmt_id id)
@@ -2131,6 +2130,7 @@ static bool facts_keep(enum stmt_id id)
 	}
 }
 
+/* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
 	if (c->facts_n > 0 && !facts_keep(id))
