@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #define MAX_EXTRA_HEADERS 8
-#define MAX_MARKS 16
+/* a request's marks: the record page makes 16; the last slot is kept for the final mark ("sent"/"ended") */
+#define MAX_MARKS 24
 
 /* SAFEGUARD_REQ_TRACE, read once by http_start (server.h http_mark). */
 static bool tracing;
@@ -370,11 +371,22 @@ static double clock_seconds(clockid_t id)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A mark past the slots is dropped, except the final one, which takes the last slot whatever came before, so
+ * a trace line always ends with "sent" or "ended" and its total is the whole request's. */
+static void mark_put(http_request *rq, const char *what, double t, double cpu, bool final)
+{
+	int at = rq->nmarks;
+	if (at >= MAX_MARKS - 1 && !final)
+		return;
+	if (at >= MAX_MARKS)
+		at = MAX_MARKS - 1;
+	rq->marks[at] = (struct mark){what, t, cpu, pthread_self()};
+	rq->nmarks = at + 1;
+}
+
 static void mark_add(http_request *rq, const char *what, double t, double cpu)
 {
-	if (rq->nmarks >= MAX_MARKS)
-		return;
-	rq->marks[rq->nmarks++] = (struct mark){what, t, cpu, pthread_self()};
+	mark_put(rq, what, t, cpu, false);
 }
 
 void http_mark(http_request *rq, const char *what)
@@ -757,7 +769,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!rq)
 		return;
 	if (tracing && rq->nmarks > 0) {
-		http_mark(rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "sent" : "ended");
+		mark_put(rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "sent" : "ended",
+			 clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID), true);
 		trace_write(rq);
 	}
 	if (rq->cont && rq->cont_release)

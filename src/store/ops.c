@@ -1940,6 +1940,11 @@ struct sq_conn {
 	 * one round trip less per audited job on PostgreSQL. Forgotten at every BEGIN, COMMIT, ROLLBACK and
 	 * ROLLBACK TO, on any failed append and on sealing. */
 	bool audit_head_known;
+	/* The open transaction is sq_begin's, a writer's: on PostgreSQL its BEGIN took the writer's advisory lock
+	 * (drv_pg.c pg_begin), held until the transaction ends, so no other process commits a write meanwhile.
+	 * Set only when that BEGIN succeeded; cleared at COMMIT, ROLLBACK, a read BEGIN and the pool's put (not at
+	 * ROLLBACK TO, which keeps the lock). store_access_facts_ahead fills its answers only while it is set. */
+	bool writer;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
@@ -1965,7 +1970,8 @@ struct sq_conn {
 	int absent_n, absent_cap;
 	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
 	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
-	 * so that no write the transaction makes can be missing from an answer */
+	 * so that no write the transaction makes can be missing from an answer. Filled only in a writer's
+	 * transaction (writer): its advisory lock is what keeps other processes' writes out of the answers */
 	struct facts_known {
 		int64_t child_id;
 		struct store_access_facts f;
@@ -2111,9 +2117,11 @@ static bool names_audit(const sql_db *db, enum stmt_id id)
 	return audit_named[db->override == pg_override][id];
 }
 
-/* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 /* The statements of an audited read's decision and entry (service/access.c, audit.c): reads, and writes to
- * the audit table, which no fact is read from. Any other statement ends store_access_facts_ahead's answers. */
+ * the audit table, which no fact is read from. Any other statement ends store_access_facts_ahead's answers.
+ * That covers this connection's own writes only: the answers stay true against other processes because they
+ * are kept only inside a writer's transaction (sq_conn.writer), whose advisory lock stops any other writer
+ * committing a seal or an allocation until it ends. Without that lock this list would not be enough. */
 static bool facts_keep(enum stmt_id id)
 {
 	switch (id) {
@@ -2131,6 +2139,7 @@ static bool facts_keep(enum stmt_id id)
 	}
 }
 
+/* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
 	if (c->facts_n > 0 && !facts_keep(id))
@@ -2312,6 +2321,7 @@ static void sq_conn_put(store *s, store_conn *sc)
 	if (!conn_lost(c) && c->db->drv->in_transaction(c->db)) /* a caller left a transaction open: never hand it on */
 		sql_rollback(c->db);
 	forget(&c->head); /* with that transaction: held entries, the chain's head, ... */
+	c->writer = false;
 	if (conn_lost(c)) { /* never handed on: closed, and the connections opened before it are dropped too */
 		conn_discard(st, c, true);
 		return;
@@ -2576,8 +2586,6 @@ static int one_int(sql_stmt *s, int64_t *out)
 
 /* ---- transactions ------------------------------------------------------------------------------------ */
 
-/* A writer's transaction: on SQLite BEGIN IMMEDIATE takes the one write lock; on PostgreSQL the driver takes
- * one advisory lock after BEGIN, so writers serialise there too (store/drv_pg.c). */
 /* What a transaction's end (or a ROLLBACK TO) makes unknown again: see struct sq_conn. */
 static void forget(store_conn *c)
 {
@@ -2589,14 +2597,19 @@ static void forget(store_conn *c)
 	CONN(c)->facts_n = 0;
 }
 
+/* A writer's transaction: on SQLite BEGIN IMMEDIATE takes the one write lock; on PostgreSQL the driver takes
+ * one advisory lock after BEGIN, so writers serialise there too (store/drv_pg.c). */
 static int sq_begin(store_conn *c)
 {
 	forget(c);
-	return sql_begin(CONN(c)->db, true);
+	int rc = sql_begin(CONN(c)->db, true);
+	CONN(c)->writer = rc == STORE_OK;
+	return rc;
 }
 static int sq_begin_read(store_conn *c)
 {
 	forget(c);
+	CONN(c)->writer = false;
 	return sql_begin(CONN(c)->db, false);
 }
 /* A connection lost while COMMIT was on its way (the driver's STORE_EUNAVAIL, its .lost set) leaves the outcome
@@ -2609,12 +2622,14 @@ static int sq_commit(store_conn *c)
 	if (rc != STORE_OK)
 		return rc;
 	forget(c);
+	CONN(c)->writer = false;
 	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
 static int sq_rollback(store_conn *c)
 {
 	forget(c);
+	CONN(c)->writer = false;
 	return sql_rollback(CONN(c)->db);
 }
 /* Held audit entries are sent before a savepoint starts (a rollback to it then drops only those after it) and
@@ -3632,8 +3647,10 @@ static int sq_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
 {
 	struct sq_conn *k = CONN(c);
 	k->facts_n = 0;
-	if (n <= 0 || !sql_override(k->db, S_ACCESS_FACTS_MANY) || !k->db->drv->in_transaction(k->db))
-		return STORE_OK; /* SQLite: each read asks, in its own process (no round trip to spare) */
+	/* SQLite: each read asks, in its own process (no round trip to spare). Outside a writer's transaction
+	 * (sq_begin's, holding the advisory lock) each read asks too: another writer could commit meanwhile. */
+	if (n <= 0 || !sql_override(k->db, S_ACCESS_FACTS_MANY) || !k->writer || !k->db->drv->in_transaction(k->db))
+		return STORE_OK;
 	struct text_array ids = {0};
 	int rc = STORE_EIO;
 	if (k->facts_cap < n) {

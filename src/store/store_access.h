@@ -20,8 +20,11 @@ int store_access_facts(store_conn *c, int64_t child_id, struct store_access_fact
 /* The facts of several children asked at once, inside a write transaction (issue 17: a batch of audited reads,
  * txq's `ahead`): on PostgreSQL one statement, whose answers then serve store_access_facts for those children
  * until the transaction ends or a statement other than an audited read's own (its decision's reads, the audit
- * chain's) is prepared on the connection, so a write made meanwhile is never missing from an answer. SQLite:
- * nothing (each read asks, with no round trip to spare). */
+ * chain's) is prepared on the connection, so a write made meanwhile is never missing from an answer. That
+ * stops only this connection's writes: other processes' are kept out by the writer's lock, the advisory lock
+ * store_begin's transaction holds until it ends (drv_pg.c), so the answers are kept only in a transaction
+ * store_begin opened; in any other each read asks afresh. SQLite: nothing (each read asks, with no round trip
+ * to spare). */
 int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n);
 
 /* Whether the agency sent any of the child's events; whether a contact or referral about the child awaits a

@@ -1087,8 +1087,8 @@ static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
 /* ---- a batch's audited reads asked about at once (store_access_facts_ahead, the read audit's `ahead`) ---- */
 
 struct facts_arg {
-	int64_t held, free_child, missing;
-	struct store_access_facts fresh[3], ahead[3], after_seal, after_alloc;
+	int64_t held, free_child, missing, sealed_child;
+	struct store_access_facts fresh[4], ahead[4], after_seal, after_alloc;
 	uint64_t statements;  /* of the reads after the ahead */
 	uint64_t statements1; /* of the read after an ahead of one child (a batch of one page) */
 	struct store_access_facts one;
@@ -1111,16 +1111,21 @@ static int facts_children(store_conn *c, void *arg)
 	snprintf(al.team, sizeof al.team, "north");
 	if (rc == STORE_OK)
 		rc = store_allocation_set(c, &al);
-	a->missing = a->free_child + 1000;
+	if (rc == STORE_OK)
+		a->sealed_child = insert_keyed(c, "facts-sealed", &rc);
+	bool already = true;
+	if (rc == STORE_OK)
+		rc = store_person_seal(c, a->sealed_child, "adoption", "test", &already);
+	a->missing = a->sealed_child + 1000;
 	return rc;
 }
 
 static int facts_fresh(store_conn *c, void *arg)
 {
 	struct facts_arg *a = arg;
-	int64_t ids[3] = {a->held, a->free_child, a->missing};
+	int64_t ids[4] = {a->held, a->free_child, a->missing, a->sealed_child};
 	int rc = STORE_OK;
-	for (int i = 0; i < 3 && rc == STORE_OK; i++)
+	for (int i = 0; i < 4 && rc == STORE_OK; i++)
 		rc = store_access_facts(c, ids[i], &a->fresh[i]);
 	return rc;
 }
@@ -1128,8 +1133,9 @@ static int facts_fresh(store_conn *c, void *arg)
 static int facts_after_ahead(store_conn *c, void *arg)
 {
 	struct facts_arg *a = arg;
-	/* the held child twice, as two pages of one batch ask */
-	int64_t asked[4] = {a->held, a->free_child, a->missing, a->held}, ids[3] = {a->held, a->free_child, a->missing};
+	/* the held child twice, as two pages of one batch ask; a sealed child among them */
+	int64_t asked[5] = {a->held, a->free_child, a->missing, a->held, a->sealed_child},
+		ids[4] = {a->held, a->free_child, a->missing, a->sealed_child};
 	uint64_t s0, r0, s1, r1;
 	int rc = store_access_facts_ahead(c, &a->held, 1);
 	store_conn_counters(c, &s0, &r0);
@@ -1138,9 +1144,9 @@ static int facts_after_ahead(store_conn *c, void *arg)
 	store_conn_counters(c, &s1, &r1);
 	a->statements1 = s1 - s0;
 	if (rc == STORE_OK)
-		rc = store_access_facts_ahead(c, asked, 4);
+		rc = store_access_facts_ahead(c, asked, 5);
 	store_conn_counters(c, &s0, &r0);
-	for (int i = 0; i < 3 && rc == STORE_OK; i++)
+	for (int i = 0; i < 4 && rc == STORE_OK; i++)
 		rc = store_access_facts(c, ids[i], &a->ahead[i]);
 	/* an audit entry between: the answers still hold */
 	struct store_audit e = {.actor = "test", .action = "child.read", .child_id = a->held, .object = "child", .detail = "x"};
@@ -1150,6 +1156,12 @@ static int facts_after_ahead(store_conn *c, void *arg)
 		rc = store_access_facts(c, a->held, &a->ahead[0]);
 	store_conn_counters(c, &s1, &r1);
 	a->statements = s1 - s0;
+	/* the held child sealed in the same transaction after the ahead: the next decision sees it sealed */
+	bool already = true;
+	if (rc == STORE_OK)
+		rc = store_person_seal(c, a->held, "adoption", "test", &already);
+	if (rc == STORE_OK)
+		rc = store_access_facts(c, a->held, &a->after_seal);
 	/* a write in the same transaction: the next read sees it, not the answer from before */
 	struct store_allocation al;
 	memset(&al, 0, sizeof al);
@@ -1177,7 +1189,9 @@ static void audited_reads_asked_about_at_once(void **state)
 	assert_string_equal(a.fresh[0].manager, "mgr");
 	assert_true(a.fresh[1].exists && !a.fresh[1].allocated);
 	assert_false(a.fresh[2].exists);
-	for (int i = 0; i < 3; i++) { /* the same answers as asked one by one */
+	assert_true(a.fresh[3].exists && a.fresh[3].sealed);
+	assert_true(a.ahead[3].sealed); /* the batched answer says sealed (also below, as the one asked alone) */
+	for (int i = 0; i < 4; i++) { /* the same answers as asked one by one */
 		assert_int_equal(a.ahead[i].exists, a.fresh[i].exists);
 		assert_int_equal(a.ahead[i].sealed, a.fresh[i].sealed);
 		assert_int_equal(a.ahead[i].allocated, a.fresh[i].allocated);
@@ -1186,12 +1200,50 @@ static void audited_reads_asked_about_at_once(void **state)
 	}
 	/* PostgreSQL answered all four reads from the one statement (the audit entry is held: it reads the chain's
 	 * head once); SQLite asks each time */
-	assert_int_equal(a.statements, strcmp(fx_engine(), "sqlite") == 0 ? 6 : 1);
+	assert_int_equal(a.statements, strcmp(fx_engine(), "sqlite") == 0 ? 7 : 1);
 	assert_int_equal(a.statements1, strcmp(fx_engine(), "sqlite") == 0 ? 1 : 0);
 	assert_true(a.one.exists && a.one.allocated);
 	assert_string_equal(a.one.worker, "jsmith");
 	assert_true(a.after_alloc.allocated);
 	assert_string_equal(a.after_alloc.worker, "asmith");
+	assert_true(a.after_seal.sealed);
+
+	/* A transaction on the same connection after one that asked ahead asks again: the free child, asked about
+	 * ahead in the first, sealed by another connection between the two, is sealed in the second. */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_access_facts before, after;
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(store_access_facts_ahead(c, &a.free_child, 1), STORE_OK);
+	assert_int_equal(store_access_facts(c, a.free_child, &before), STORE_OK);
+	assert_int_equal(store_commit(c), STORE_OK);
+	assert_true(before.exists && !before.sealed);
+	store_conn *o = store_conn_get(f->st);
+	assert_non_null(o);
+	assert_ptr_not_equal(o, c);
+	bool already = true;
+	assert_int_equal(store_begin(o), STORE_OK);
+	assert_int_equal(store_person_seal(o, a.free_child, "adoption", "test", &already), STORE_OK);
+	assert_int_equal(store_commit(o), STORE_OK);
+	store_conn_put(f->st, o);
+	assert_false(already);
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(store_access_facts(c, a.free_child, &after), STORE_OK);
+	assert_int_equal(store_rollback(c), STORE_OK);
+	assert_true(after.exists && after.sealed);
+
+	/* Outside a writer's transaction (a read snapshot: no writer's lock) the ahead keeps nothing: each read
+	 * asks, on both backends. */
+	uint64_t s0, r0, s1, r1;
+	assert_int_equal(store_begin_read(c), STORE_OK);
+	assert_int_equal(store_access_facts_ahead(c, &a.held, 1), STORE_OK);
+	store_conn_counters(c, &s0, &r0);
+	assert_int_equal(store_access_facts(c, a.held, &after), STORE_OK);
+	store_conn_counters(c, &s1, &r1);
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(s1 - s0, 1);
+	assert_true(after.exists && !after.sealed && after.allocated);
 }
 
 int main(void)
