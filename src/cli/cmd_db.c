@@ -173,25 +173,31 @@ int cmd_serve(int argc, char **argv)
 		identity_use_model(&lm, tf);
 	}
 	access_set_break_glass_per_day((int)glass_per_day);
+	/* The store first: a mistyped --db is refused before any key file or folder is made beside it. */
+	store *st = cli_open_store(db, false);
+	if (!st)
+		return 1;
+	if (db_read && cli_read_replica(st, db_read) != 0) {
+		store_close(st);
+		return 1;
+	}
 	uint8_t key[64];
 	bool have_key = false;
-	if (cli_audit_key(db, NULL, true, key, &have_key) != 0 || cli_totp_key(db, totp_key, true) != 0)
+	if (cli_audit_key(db, NULL, true, key, &have_key) != 0 || cli_totp_key(db, totp_key, true) != 0) {
+		sodium_memzero(key, sizeof key);
+		store_close(st);
 		return 1;
+	}
 	struct cli_recordings rec = {NULL, (unsigned long long)max_mb * 1024 * 1024};
 	if (cli_recordings_open(db, rec_key, true, &rec.vault) != 0) {
 		sodium_memzero(key, sizeof key);
+		store_close(st);
 		return 1;
 	}
-	store *st = cli_open_store(db, false);
-	if (st && db_read && cli_read_replica(st, db_read) != 0) {
-		store_close(st);
-		st = NULL;
-	}
-	if (!st || cli_totp_seal_legacy(st) != 0) {
+	if (cli_totp_seal_legacy(st) != 0) {
 		sodium_memzero(key, sizeof key);
 		recordings_close(rec.vault);
-		if (st)
-			store_close(st);
+		store_close(st);
 		return 1;
 	}
 	int rc = cli_serve(st, &http, false, &cfg, key, &rec, authority, NULL, NULL);

@@ -270,13 +270,12 @@ int cmd_user(int argc, char **argv)
 		fprintf(stderr, "safeguard user add: cannot hash the password (out of memory)\n");
 		return 1;
 	}
-	/* The new secret is encrypted with the server's key (made here, mode 0600, when serve has not yet). */
-	if (cli_totp_key(db, totp_key, true) != 0)
-		return 1;
+	/* The store first: a mistyped --db is refused before any key file is made beside it. */
 	store *st = cli_open_store(db, false);
 	if (!st)
 		return 1;
-	if (cli_totp_seal_legacy(st) != 0) {
+	/* The new secret is encrypted with the server's key (made here, mode 0600, when serve has not yet). */
+	if (cli_totp_key(db, totp_key, true) != 0 || cli_totp_seal_legacy(st) != 0) {
 		store_close(st);
 		return 1;
 	}

@@ -25,10 +25,10 @@ after(async () => {
 });
 
 /** Runs serve expecting it to refuse: resolves {code, signal, stdout, stderr} when it exits. */
-function serveExpectingExit(args) {
+function serveExpectingExit(args, env) {
   return new Promise((resolve, reject) => {
     const argv = ['serve', ...args];
-    const p = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(argv) });
+    const p = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(argv, env) });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (d) => {
@@ -124,6 +124,17 @@ describe('serve', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /safeguard migrate/);
     assert.doesNotMatch(r.stdout, /listening on/);
+  });
+
+  test('a mistyped --db: exit 1, and the folder is as it was (no database, key, nor recordings folder)', async () => {
+    const empty = fs.mkdtempSync(path.join(dir, 'typo-'));
+    const r = await serveExpectingExit(['--db', `sqlite:${path.join(empty, 'typo.db')}`, '--listen', '127.0.0.1:0'],
+      { SAFEGUARD_DATA_DIR: undefined });
+    assertNoSanitizerReport(r.stderr);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /there is no database .*typo\.db/);
+    assert.doesNotMatch(r.stdout, /listening on/);
+    assert.deepEqual(fs.readdirSync(empty), []);
   });
 
   test('prints "listening on", answers, and stops on SIGTERM with exit 0', async () => {

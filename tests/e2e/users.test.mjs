@@ -98,6 +98,22 @@ describe('user add', () => {
     }
     assert.equal(userRows(area.db).length, before);
   });
+
+  test('user add and user reset with a mistyped --db: exit 1, and the folder is as it was (no database nor key)', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-typo-'));
+    try {
+      for (const verb of ['add', 'reset']) {
+        const extra = verb === 'add' ? ['--agency', 'health', '--role', 'dpo'] : [];
+        const r = runCli(['user', verb, '--db', `sqlite:${path.join(empty, 'typo.db')}`, '--username', 'sam.worker',
+          ...extra, '--password-stdin'], { input: `${PASSWORD}\n`, check: false, env: { SAFEGUARD_DATA_DIR: undefined } });
+        assert.equal(r.status, 1, `user ${verb}: ${r.stderr}`);
+        assert.match(r.stderr, /there is no database .*typo\.db/);
+        assert.deepEqual(fs.readdirSync(empty), [], `user ${verb}`);
+      }
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('POST /api/v1/sessions', () => {
