@@ -316,11 +316,14 @@ if (NAMESAKES > 0) {
     const o = k.child;
     const r = rnd();
     const kind = r < 0.4 ? 'cousin' : r < 0.7 ? 'half_sibling' : 'sibling_middle';
-    // another birthday, at least two months away, born by 30 days before the files' date
+    // another birthday, at least two months away, born by 30 days before the files' date and a child then
+    // (under 18, as every other child of the file)
+    const young = T0 - (30 + 17 * 365) * DAY;
+    const bad = (b) => Math.abs(b - o.born) < 60 * DAY || b > T0 - 30 * DAY || b < young;
     let born = o.born;
-    for (let tries = 0; tries < 20 && (Math.abs(born - o.born) < 60 * DAY || born > T0 - 30 * DAY); tries++)
+    for (let tries = 0; tries < 20 && bad(born); tries++)
       born = o.born + (chance(0.5) ? -1 : 1) * (60 + ri(kind === 'cousin' ? 3000 : 2000)) * DAY;
-    if (Math.abs(born - o.born) < 60 * DAY || born > T0 - 30 * DAY) continue;
+    if (bad(born)) continue;
     let middle = '';
     if (kind === 'sibling_middle' || chance(0.45))
       for (let tries = 0; tries < 20 && (!middle || middle === o.middle || middle === o.given); tries++) middle = givenOf(chance(0.5) ? k.g : k.g2, o.sex);

@@ -701,8 +701,19 @@ static void make_children(struct p2gen *g, struct rng *r, struct household *h, u
 		/* A namesake: the given name of an earlier child of the household, drawn from the household's
 		 * own stream after everything else, so the children are otherwise as without the option. */
 		if (g->o->namesakes > 0 && k > 0 && !twin && rng_unit(&h->ns) < g->o->namesakes) {
-			unsigned j = rng_below(&h->ns, k);
-			if (h->c[j].dob_days != c->dob_days && strcmp(h->c[j].given, c->middle) != 0) {
+			/* an earlier child of the same sex: a girl and a boy sharing a given name would carry the sex's
+			 * disagreement as evidence apart, which real namesakes (a cousin named after one grandfather)
+			 * do not */
+			unsigned same = 0, j = k;
+			for (unsigned e = 0; e < k; e++)
+				same += h->c[e].sex == c->sex;
+			if (same > 0)
+				for (unsigned e = 0, pick = rng_below(&h->ns, same); e < k; e++)
+					if (h->c[e].sex == c->sex && pick-- == 0) {
+						j = e;
+						break;
+					}
+			if (j < k && h->c[j].dob_days != c->dob_days && strcmp(h->c[j].given, c->middle) != 0) {
 				bool nick = c->nick[0] != '\0';
 				scopy(c->given, sizeof c->given, h->c[j].given);
 				c->nick[0] = '\0';

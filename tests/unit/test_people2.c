@@ -1,4 +1,5 @@
 /* Unit tests for the second records generator (synth/people2.h): determinism, identifiers, truth, factors. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,6 +117,8 @@ static void namesakes_planted(void **state)
 			assert_true(strcmp(y->true_dob, x->true_dob) != 0);
 			if (x->errors == 0 && y->errors == 0 && x->given[0] && y->given[0]) {
 				assert_true(strcasecmp(x->given, y->given) == 0);
+				if (x->sex[0] && y->sex[0]) /* a namesake is a child of the same sex ("F", "Female", "f") */
+					assert_int_equal(toupper((unsigned char)x->sex[0]), toupper((unsigned char)y->sex[0]));
 				compared++;
 			}
 		}
