@@ -1252,7 +1252,7 @@ static void dobs_merge(struct uf *u, const struct linkage_rec *recs, uint32_t in
 			return;
 		}
 		int i = 0;
-		while (i < UF_DOBS && d[i] != UINT32_MAX && memcmp(recs[d[i]].dob_digits, recs[r].dob_digits, 8) != 0)
+		while (i < UF_DOBS && d[i] != UINT32_MAX && strcmp(recs[d[i]].dob_digits, recs[r].dob_digits) != 0)
 			i++;
 		if (i == UF_DOBS)
 			d[UF_DOBS - 1] = UF_DOBS_MANY;
