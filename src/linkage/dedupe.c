@@ -1059,6 +1059,8 @@ static void score_chunk(void *ctx, size_t c)
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
 
 #define UF_NAMES 4
+#define UF_DOBS 4
+#define UF_DOBS_MANY (UINT32_MAX - 1)
 struct uf {
 	uint32_t *parent, *size;
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
@@ -1068,6 +1070,8 @@ struct uf {
 	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged); 1 and
 	                       * 2 (a "sex" edge): lifted when already judged inside a component (edge_judged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
+	uint32_t (*dobs)[UF_DOBS];   /* per root: records with the distinct birthdays seen, UINT32_MAX free;
+	                              * UF_DOBS_MANY in the last slot when there were more */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	double given_w[LINKAGE_MAX_LEVELS]; /* the model's weight of each given-name level (name_evidence) */
 	const struct linkage_model *model;
@@ -1237,6 +1241,47 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 	}
 }
 
+/* Keeps one record per distinct birthday (as written); more than UF_DOBS marks the component as many. */
+static void dobs_merge(struct uf *u, const struct linkage_rec *recs, uint32_t into, uint32_t from)
+{
+	uint32_t *d = u->dobs[into];
+	for (int j = 0; j < UF_DOBS && u->dobs[from][j] != UINT32_MAX; j++) {
+		uint32_t r = u->dobs[from][j];
+		if (r == UF_DOBS_MANY || d[UF_DOBS - 1] == UF_DOBS_MANY) {
+			d[UF_DOBS - 1] = UF_DOBS_MANY;
+			return;
+		}
+		int i = 0;
+		while (i < UF_DOBS && d[i] != UINT32_MAX && strcmp(recs[d[i]].dob_digits, recs[r].dob_digits) != 0)
+			i++;
+		if (i == UF_DOBS)
+			d[UF_DOBS - 1] = UF_DOBS_MANY;
+		else if (d[i] == UINT32_MAX)
+			d[i] = r;
+	}
+}
+
+/* Two components each holding birthdays, every birthday of one unrelated (level ELSE) to every birthday of
+ * the other, joined by a link one of whose records has no birthday: two children (namesakes, cousins with one
+ * name) bridged by a record that cannot say which it is. The pairwise "dob" refusal judges one pair at a
+ * time, so without this their groups merge through such a record (docs/LINKAGE.md, "Namesakes"). Twins
+ * share a birthday and are not concerned. A component with more birthdays than it keeps is not judged. */
+static bool birthdays_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb,
+			       const struct scored *l)
+{
+	if (!(u->refuse & LINKAGE_REFUSE_BIRTHDAYS) || l->idmatch ||
+	    (recs[l->a].dob_digits[0] && recs[l->b].dob_digits[0]))
+		return false;
+	if (u->dobs[ra][0] == UINT32_MAX || u->dobs[rb][0] == UINT32_MAX ||
+	    u->dobs[ra][UF_DOBS - 1] == UF_DOBS_MANY || u->dobs[rb][UF_DOBS - 1] == UF_DOBS_MANY)
+		return false;
+	for (int i = 0; i < UF_DOBS && u->dobs[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_DOBS && u->dobs[rb][j] != UINT32_MAX; j++)
+			if (linkage_cmp_dob(&recs[u->dobs[ra][i]], &recs[u->dobs[rb][j]]) != LD_ELSE)
+				return false;
+	return true;
+}
+
 /* Whether the two components share no exact given name. A given name commoner in the input as a family
  * name (given_as_family: "DO" in "DO LONG", a family name written first) names no child: two siblings'
  * records written so share it. */
@@ -1357,6 +1402,7 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 		rb = t;
 	}
 	names_merge(u, recs, ra, rb);
+	dobs_merge(u, recs, ra, rb);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
 	if (u->nhs[ra] < 0)
@@ -1459,6 +1505,10 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 			u->names[i][k] = UINT32_MAX;
 		if (recs[i].given_len)
 			u->names[i][0] = (uint32_t)i;
+		for (int k = 0; k < UF_DOBS; k++)
+			u->dobs[i][k] = UINT32_MAX;
+		if (recs[i].dob_digits[0])
+			u->dobs[i][0] = (uint32_t)i;
 	}
 	uint32_t ne = 0;
 	for (size_t i = 0; i < ns; i++) {
@@ -1516,7 +1566,7 @@ static bool take_link(struct uf *u, const struct linkage_rec *recs, const struct
 	if (ra != rb) {
 		bool twins;
 		if (uf_conflict(u, recs, ra, rb, l->idmatch, l->bridge, l->same_name, l->twin_level, l->middle, &twins) ||
-		    (weak && weak_conflict(u, recs, ra, rb, &twins))) {
+		    (weak && weak_conflict(u, recs, ra, rb, &twins)) || birthdays_conflict(u, recs, ra, rb, l)) {
 			if (count) {
 				res->refused_links++;
 				res->reviews += twins;
@@ -1996,9 +2046,10 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.model = m;
 	u.use = use;
 	u.names = malloc(n * sizeof *u.names);
+	u.dobs = malloc(n * sizeof *u.dobs);
 	held = calloc(n ? n : 1, 1);
 	hold = calloc(n ? n : 1, 1);
-	if (!held || !hold || !u.names || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
+	if (!held || !hold || !u.names || !u.dobs || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
 	sort_scored(s, ns);
@@ -2051,6 +2102,7 @@ out:
 	free(u.edge_next);
 	free(u.edge_kind);
 	free(u.names);
+	free(u.dobs);
 	return rc;
 }
 

@@ -296,7 +296,10 @@ enum {
 	LINKAGE_REFUSE_STRAY_NAME = 1u << 15, /* cluster: stray also when the given names of the other component
 	                                       * are as close to the lone record's (the given-name level's weight),
 	                                       * and for a lone named record's weak links */
-	LINKAGE_REFUSE_ALL = 0xFFFFu,
+	LINKAGE_REFUSE_BIRTHDAYS = 1u << 16, /* cluster: two components whose birthdays are all unrelated (level
+	                                      * else across every pair), linked through a record with none:
+	                                      * namesakes (docs/LINKAGE.md, "Namesakes") */
+	LINKAGE_REFUSE_ALL = 0x1FFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

@@ -1537,6 +1537,39 @@ static void clustering_names_judged_between_disjoint_components(void **state)
 	linkage_result_free(&res);
 }
 
+static void clustering_birthdays_judged_between_components(void **state)
+{
+	/* Two cousins with one name, Amira Hassan, born on unrelated days (every part of the date differs), two
+	 * records each, and a fifth record of the name with no birthday, which links to both. Each pair of
+	 * cousins' records is refused ("dob"), but the undated record joins one group and then, judged one pair
+	 * at a time, the other: the "birthdays" rule judges the two groups' birthdays whole and keeps the
+	 * cousins apart. Without it (--refuse -birthdays) the five are one cluster. */
+	struct linkage_rec r[5];
+	r[0] = rec("Amira", "", "Hassan", "2015-03-12", "F", "CV2 4LT", "", "", "");
+	r[1] = rec("Amira", "", "Hassan", "2015-03-12", "F", "CV2 4LT", "", "", "");
+	r[2] = rec("Amira", "", "Hassan", "2018-09-27", "F", "CV2 4LT", "", "", "");
+	r[3] = rec("Amira", "", "Hassan", "2018-09-27", "F", "CV2 4LT", "", "", "");
+	r[4] = rec("Amira", "", "Hassan", "", "F", "CV2 4LT", "", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	m.refuse &= ~(unsigned)LINKAGE_REFUSE_BIRTHDAYS;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(res.cluster[i], res.cluster[0]);
+	linkage_result_free(&res);
+
+	m.refuse |= LINKAGE_REFUSE_BIRTHDAYS;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[3], res.cluster[2]);
+	assert_int_not_equal(res.cluster[2], res.cluster[0]);
+	assert_true(res.cluster[4] == res.cluster[0] || res.cluster[4] == res.cluster[2]);
+	linkage_result_free(&res);
+}
+
 static void clustering_unrelated_name_judged_by_components(void **state)
 {
 	/* Round 6 (style c): Karwan Faraj, recorded once by social care as "Kerwaan" and once by health
@@ -1808,6 +1841,7 @@ int main(void)
 		cmocka_unit_test(blocking_one_name_and_two_date_parts),
 		cmocka_unit_test(clustering_identifier_outweighs_odd_record),
 		cmocka_unit_test(clustering_names_judged_between_disjoint_components),
+		cmocka_unit_test(clustering_birthdays_judged_between_components),
 		cmocka_unit_test(clustering_middle_name_lifts_only_its_own_edge),
 		cmocka_unit_test(clustering_unrelated_name_judged_by_components),
 		cmocka_unit_test(clustering_holds_ambiguous_record),
