@@ -57,8 +57,17 @@ export function clockOffsetSeconds(spec, systemMs = Date.now()) {
 
 /** The clock's offset from the system clock, in seconds (0 without SAFEGUARD_NOW). */
 export const CLOCK_OFFSET_S = clockOffsetSeconds(process.env.SAFEGUARD_NOW);
+/** SAFEGUARD_NOW's offset form for an offset in seconds ("+N" or "-N"). */
+const offsetSpec = (s) => `${s < 0 ? '-' : '+'}${Math.abs(s)}`;
 if (process.env.SAFEGUARD_NOW !== undefined && process.env.SAFEGUARD_NOW !== '') {
-  process.env.SAFEGUARD_NOW = `${CLOCK_OFFSET_S < 0 ? '-' : '+'}${Math.abs(CLOCK_OFFSET_S)}`;
+  process.env.SAFEGUARD_NOW = offsetSpec(CLOCK_OFFSET_S);
+}
+
+/** The environment of a process on the tests' clock moved on by `seconds`: a second server or a sweep that
+ * answers as it would that much later, with no row edited and nothing waited for
+ * (`startServer(db, { env: clockMovedOn(61 * 60) })`). */
+export function clockMovedOn(seconds) {
+  return { SAFEGUARD_NOW: offsetSpec(CLOCK_OFFSET_S + seconds) };
 }
 
 /** Now on the injected clock, in milliseconds since the epoch (what Date.now() would be on that day). */

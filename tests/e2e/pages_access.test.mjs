@@ -10,7 +10,7 @@ import {
   addPerson, dbUrl, sqlWrite,
   auditEntries,
   TOKEN_RE, count, createToken, event, freshArea, postEvent, removeDir, request, runCli,
-  CLOCK_OFFSET_S, now, sql, startServer,
+  clockMovedOn, now, sql, startServer,
   newAuthenticator, totp,
   cookieOf, csrfOf,
   userRow, userRows, userId as userIdOf, breakGlassRows
@@ -202,8 +202,7 @@ describe('break-glass pages', () => {
       /break-glass$/);
     // An hour later the record is closed again: a second server on the same database, on the one clock moved on
     // 61 minutes (src/clock/now.h; no row edited), not waited for. The first, on the clock of now, still opens it.
-    const later = CLOCK_OFFSET_S + 61 * 60;
-    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    const next = await startServer(area.db, { env: clockMovedOn(61 * 60) });
     try {
       const code = totp(secrets['pat.police'] = newAuthenticator(area.db, 'pat.police'), now() + 61 * 60e3);
       const s = await request(`${next.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },

@@ -15,7 +15,7 @@ import {
   addPerson, dataPath, databaseBytes, dbUrl, holdsBytes, onPostgres,
   auditEntries,
   count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
-  CLOCK_OFFSET_S, now, totp, newAuthenticator,
+  clockMovedOn, now, totp, newAuthenticator,
   userRow, breakGlassRows
 } from './lib.mjs';
 
@@ -145,8 +145,7 @@ describe('throttling slows guessers and locks no one out (item 9)', () => {
     // Once the back-off has passed, the person signs in though all ten failures are still in the window: a second
     // server on the same database, on the one clock moved on 40 seconds (src/clock/now.h; no row edited, not
     // waited for), with the code of that instant.
-    const later = CLOCK_OFFSET_S + 40;
-    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    const next = await startServer(area.db, { env: clockMovedOn(40) });
     try {
       const through = await signIn('127.0.0.7', 'una.target', { base: next.url, code: totp(secrets['una.target'], now() + 40e3) });
       assert.equal(through.status, 201, through.text);

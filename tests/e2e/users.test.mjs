@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, userRows, alertRows,
-  CLOCK_OFFSET_S, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
+  clockMovedOn, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
   count, newAuthenticator, onPostgres, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
   startServer, totp, breakGlassRows
 } from './lib.mjs';
@@ -498,8 +498,7 @@ describe('need-to-know: a person sees what their relationship to the child allow
     assert.equal(auditRows(area.db).filter((e) => /custody/i.test(e.detail)).length, 0);
     // It expires: a second server on the same database, on the one clock moved on 61 minutes (src/clock/now.h;
     // the row is not edited), opens nothing with it; the first, on the clock of now, still does.
-    const later = CLOCK_OFFSET_S + 61 * 60;
-    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    const next = await startServer(area.db, { env: clockMovedOn(61 * 60) });
     try {
       const code = totp(secrets['pat.police'] = newAuthenticator(area.db, 'pat.police'), now() + 61 * 60e3);
       const s = await request(`${next.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' },

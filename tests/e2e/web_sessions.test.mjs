@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   addPerson, onPostgres,
-  CLOCK_OFFSET_S, count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
+  clockMovedOn, count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
   isoSeconds, now, newAuthenticator, totp,
 } from './lib.mjs';
 
@@ -143,8 +143,7 @@ describe('web sessions', () => {
     let cookie = await session();
     assert.equal((await page(cookie)).status, 200);
     await drainQueue(); // the use's push-on of the idle timeout has committed
-    const later = CLOCK_OFFSET_S + 31 * 60;
-    const next = await startServer(area.db, { env: { SAFEGUARD_NOW: `${later < 0 ? '-' : '+'}${Math.abs(later)}` } });
+    const next = await startServer(area.db, { env: clockMovedOn(31 * 60) });
     try {
       await ended(next.url, cookie, 'idle for 31 minutes');
     } finally {
