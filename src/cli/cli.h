@@ -42,6 +42,8 @@ int cli_homes_notes(int argc, char **argv);
 int cli_homes_signals(int argc, char **argv);
 int cli_homes_incidents(int argc, char **argv);
 int cli_homes_placements(int argc, char **argv);
+int cli_homes_occupancy(int argc, char **argv);
+int cli_homes_last_run(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

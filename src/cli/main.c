@@ -21,7 +21,7 @@ static const struct {
 	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file, list review tasks)"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
-	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor); list homes, incidents, placements"},
+	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor); list homes, incidents, placements, occupancy, runs"},
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them, their numbers); list them"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},

@@ -357,6 +357,43 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 	return service_in_snapshot(st, signals_run, &a);
 }
 
+struct occupancy_args {
+	int64_t home_id;
+	store_occupancy_fn fn;
+	void *ctx;
+};
+
+static int occupancy_run(store_conn *c, void *arg)
+{
+	struct occupancy_args *a = arg;
+	return store_home_occupancy(c, a->home_id, a->fn, a->ctx);
+}
+
+int oplists_occupancy(store *st, int64_t home_id, store_occupancy_fn fn, void *ctx)
+{
+	struct occupancy_args a = {.home_id = home_id, .fn = fn, .ctx = ctx};
+	return service_in_snapshot(st, occupancy_run, &a);
+}
+
+struct run_args {
+	int64_t run_id;
+	struct store_oversight_run *out;
+	bool *found;
+};
+
+static int oversight_run_read(store_conn *c, void *arg)
+{
+	struct run_args *a = arg;
+	return store_oversight_run_get(c, a->run_id, a->out, a->found);
+}
+
+int oplists_oversight_run(store *st, int64_t run_id, struct store_oversight_run *out, bool *found)
+{
+	*found = false;
+	struct run_args a = {.run_id = run_id, .out = out, .found = found};
+	return service_in_snapshot(st, oversight_run_read, &a);
+}
+
 /* ---- speak-up reports ---- */
 
 struct speakup_args {

@@ -58,6 +58,12 @@ int oplists_home_placements(store *st, int64_t home_id, int64_t child_id, store_
 /* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
+/* The homes' child-nights month by month, the monitor's exposure (`homes occupancy`), by home and month (home_id 0:
+ * every home's). About homes, naming no one: not audited. */
+int oplists_occupancy(store *st, int64_t home_id, store_occupancy_fn fn, void *ctx);
+/* A monitor run (`homes last-run`): run_id's, or (0) the newest; *found false when there is none. About homes,
+ * naming no one: not audited. */
+int oplists_oversight_run(store *st, int64_t run_id, struct store_oversight_run *out, bool *found);
 
 /* Speak-up reports (`safeguard speakup reports`): the queue (new first, then newest first), or (ref not NULL,
  * the stored 8 characters) the one report. A child's report to the council: audited ("speakup.list") before it
