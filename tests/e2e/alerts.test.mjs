@@ -824,6 +824,8 @@ describe('domestic abuse in a household', () => {
 
 describe('GET /api/v1/flags', () => {
   const DOC = { nhs_number: '', flagged: false };
+  // Stays SQL: the look-ups kept for a flagged child, all of them (the API returns the newest 25; no list reads
+  // the rest yet).
   const flagRows = (id) => count(area.db, 'flag_access', `person_id = ${id}`);
   const lookupAlerts = (id) => alertRows(area.db, { child: id, code: 'FLAG_LOOKUP' });
 
@@ -853,6 +855,7 @@ describe('GET /api/v1/flags', () => {
     assert.equal(typeof d.contacts.emergency_duty, 'string');
     assert.ok(d.contacts.office_hours.length > 0 && d.contacts.emergency_duty.length > 0, r.text);
     assert.equal(d.recent_accesses.length, 1, r.text);
+    // Stays SQL: the agency's name as the migrations seeded it (reference data no command lists).
     const health = sql(area.db, "select name from agency where code = 'health'");
     assert.equal(d.recent_accesses[0].setting, 'emergency department');
     assert.equal(d.recent_accesses[0].organisation, health);
