@@ -33,6 +33,7 @@ int cmd_dpo(int argc, char **argv);
 int cmd_lado(int argc, char **argv);
 int cmd_speakup(int argc, char **argv);
 int cmd_break_glass(int argc, char **argv);
+int cmd_flags(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
 int cli_homes_alerts(int argc, char **argv);
 /* safeguard homes list / reg44 / notes / signals (cmd_homes_lists.c; argv[0] is the subcommand). */

@@ -31,6 +31,7 @@ static const struct {
 	{"lado", cmd_lado, "list the LADO's allegations, alerts and employments (lado allegations)"},
 	{"speakup", cmd_speakup, "list the speak-up reports and where each stands (speakup reports)"},
 	{"break-glass", cmd_break_glass, "list the emergency openings of children's records (break-glass list)"},
+	{"flags", cmd_flags, "list a child's unscheduled-care flag look-ups (flags lookups)"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints, list entries"},
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},

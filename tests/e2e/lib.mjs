@@ -887,6 +887,14 @@ export function homePlacements(dbPath, { home, child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard flags lookups --child ID --json` (newest first; audited flags.list with the child; none for a sealed
+ * child): [{child, at, actor, organisation, setting}]. */
+export function flagLookups(dbPath, child, { limit } = {}) {
+  const args = ['flags', 'lookups', '--db', dbUrl(dbPath), '--child', String(child), '--json'];
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
 /** `safeguard homes occupancy --json` (by home and month; about homes: not audited): [{home_id, month,
  * child_nights}]. */
 export function homeOccupancy(dbPath, { home } = {}) {
