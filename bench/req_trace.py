@@ -35,6 +35,8 @@ def main():
         phases = {}
         for item in f[4:]:
             name, val = item.split("=", 1)
+            if "/" not in val:  # "dropped=N": marks past the slots (http/reqtrace.h)
+                continue
             wall, cpu = val.split("/")
             phases[name] = (float(wall), None if cpu == "-" else float(cpu))
         if "render" not in phases:  # not a record page

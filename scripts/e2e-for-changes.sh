@@ -47,6 +47,8 @@ map() { # path -> names (or "all")
     src/cli/demo_lado.c) echo lado crawl_need_to_know ;;
     src/cli/cmd_link.c) echo link linkage_score cli ;;
     src/cli/cmd_homes.c|src/cli/cmd_gen_homes.c|src/cli/demo_homes.c) echo homes_gen homes_monitor homes_service cli ;;
+    src/cli/cmd_homes_lists.c) echo homes_lists homes_service bulk_load oversight_pages cli ;;
+    src/cli/cmd_flags_list.c) echo alerts cli ;;
     src/cli/cmd_audit.c) echo audit cli ;;
     src/cli/cmd_user.c) echo users cli ;;
     src/cli/cmd_recordings.c) echo recordings cli ;;

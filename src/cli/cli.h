@@ -33,6 +33,7 @@ int cmd_dpo(int argc, char **argv);
 int cmd_lado(int argc, char **argv);
 int cmd_speakup(int argc, char **argv);
 int cmd_break_glass(int argc, char **argv);
+int cmd_flags(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
 int cli_homes_alerts(int argc, char **argv);
 /* safeguard homes list / reg44 / notes / signals (cmd_homes_lists.c; argv[0] is the subcommand). */
@@ -42,6 +43,8 @@ int cli_homes_notes(int argc, char **argv);
 int cli_homes_signals(int argc, char **argv);
 int cli_homes_incidents(int argc, char **argv);
 int cli_homes_placements(int argc, char **argv);
+int cli_homes_occupancy(int argc, char **argv);
+int cli_homes_last_run(int argc, char **argv);
 
 /* Opens the database; with migrate, brings the schema up to date, else insists it already is. Prints
  * the reason and returns NULL on failure. */

@@ -544,11 +544,16 @@ int cmd_homes(int argc, char **argv)
 		return cli_homes_incidents(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "placements") == 0)
 		return cli_homes_placements(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "occupancy") == 0)
+		return cli_homes_occupancy(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "last-run") == 0)
+		return cli_homes_last_run(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import, run, alerts, list, reg44, notes, signals, incidents or placements\n");
+	fprintf(stderr, "safeguard homes: a subcommand is required: monitor, import, run, alerts, list, reg44, notes, signals, incidents, placements,\n"
+			"occupancy or last-run\n");
 	usage(stderr);
 	return 2;
 }

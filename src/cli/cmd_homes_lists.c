@@ -1,6 +1,7 @@
-/* homes list, homes reg44, homes notes, homes signals, homes incidents, homes placements: the register of children's
- * homes, a home's Regulation 44 reports, its police location-risk notes, a monitor run's signals, the incidents and
- * the children placed, read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
+/* homes list, homes reg44, homes notes, homes signals, homes incidents, homes placements, homes occupancy, homes
+ * last-run: the register of children's homes, a home's Regulation 44 reports, its police location-risk notes, a
+ * monitor run's signals, the incidents, the children placed, the months' child-nights and the monitor's last run,
+ * read-only, as TSV or JSON lines (service/oplists.h). The operator checks what was
  * imported and recorded through them; the tests do, instead of SQL, so that they hold on every backend (issue 17).
  * The reports and notes are audited before they are read (the service's); the register is public. */
 #include <getopt.h>
@@ -13,7 +14,7 @@
 #include "oversight/oversight.h"
 #include "service/oplists.h"
 
-enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS, PLACEMENTS };
+enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS, PLACEMENTS, OCCUPANCY, LAST_RUN };
 
 #define HOMES_HEADER "id\turn\tname\tprovider\tla_code\tpostcode\tplaces\tspecialism\tofsted_grade\tgrade_date"
 #define REG44_HEADER "id\thome_id\tmonth\treceived_at\tvisitor\tsafeguarded\tsummary"
@@ -22,6 +23,10 @@ enum what { HOMES, REG44, NOTES, SIGNALS, INCIDENTS, PLACEMENTS };
 	"id\thome_id\tchild\toccurred_at\ttype\tduration_min\ttechnique\tchild_injured\tstaff_involved\t"          \
 	"debrief_offered"
 #define PLACEMENTS_HEADER "id\thome_id\tchild\tstart\tend\tdistance_km\tout_of_area\tdistant"
+#define OCCUPANCY_HEADER "home_id\tmonth\tchild_nights"
+#define RUN_HEADER                                                                                              \
+	"id\tstarted_at\tfinished_at\ttrigger\tby\tbudget\tbudget_confidence\tsimulated_rate\th_up\th_down\t"     \
+	"h_combined\thomes\tmonths\tfirst_month\tlast_month\tsignals\talerts"
 #define SIGNALS_HEADER "run\thome_id\tmonth\tindicator\tdirection\tstatistic\tthreshold\tobserved\texpected\tmonths\treason"
 
 struct listing {
@@ -38,6 +43,8 @@ static const char *cmd_name(enum what w)
 	       : w == NOTES ? "safeguard homes notes"
 	       : w == INCIDENTS ? "safeguard homes incidents"
 	       : w == PLACEMENTS ? "safeguard homes placements"
+	       : w == OCCUPANCY ? "safeguard homes occupancy"
+	       : w == LAST_RUN ? "safeguard homes last-run"
 			    : "safeguard homes signals";
 }
 
@@ -48,7 +55,9 @@ static void usage(FILE *f)
 		   "       safeguard homes notes --db URL --home ID [--json]\n"
 		   "       safeguard homes signals --db URL --run ID [--home ID] [--json]\n"
 		   "       safeguard homes incidents --db URL [--home ID] [--type T] [--json]\n"
-		   "       safeguard homes placements --db URL [--home ID] [--child ID] [--json]\n\n"
+		   "       safeguard homes placements --db URL [--home ID] [--child ID] [--json]\n"
+		   "       safeguard homes occupancy --db URL [--home ID] [--json]\n"
+		   "       safeguard homes last-run --db URL [--run ID] [--json]\n\n"
 		   "list   the register of children's homes, by id (--la: the homes of that host authority, its DfE\n"
 		   "       number); the register names no one and is not audited\n"
 		   "reg44  the home's Regulation 44 visit reports, newest first (safeguarded: yes, no or not_stated);\n"
@@ -63,6 +72,11 @@ static void usage(FILE *f)
 		   "       that home's; --child: that child's); end empty while placed, distance_km -1 when not\n"
 		   "       known; the child by id (0: not on the record), no sealed child's; audited\n"
 		   "       (home_placements.list)\n"
+		   "occupancy  the homes' child-nights month by month (the monitor's exposure), by home and month\n"
+		   "       (--home: that home's); a month with no row had none; about homes: not audited\n"
+		   "last-run  the monitor's newest run (--run: that run), one line: when, what started it (nightly,\n"
+		   "       on_demand, cli) and who, its false-alarm budget and thresholds, the homes and months\n"
+		   "       watched, its signals and alerts (-1: not recorded); none yet: the header alone; not audited\n"
 		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
 		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
 }
@@ -182,6 +196,47 @@ static int print_placement(const struct store_home_placement *p, void *ctx)
 	return 0;
 }
 
+static int print_occupancy(int64_t home_id, const char *month, double child_nights, void *ctx)
+{
+	struct listing *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI ss sf}", "home_id", (json_int_t)home_id, "month", month, "child_nights",
+				      child_nights);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld\t", (long long)home_id);
+	cli_list_field(month);
+	printf("\t%.6g\n", child_nights);
+	return 0;
+}
+
+static int print_run(store *st, struct listing *l)
+{
+	struct store_oversight_run r;
+	bool found;
+	int rc = oplists_oversight_run(st, l->run, &r, &found);
+	if (rc != 0 || !found)
+		return rc;
+	if (l->json) {
+		json_t *o = json_pack("{sI ss ss ss ss sf sf sf sf sf sf si si ss ss si si}", "id", (json_int_t)r.id,
+				      "started_at", r.started_at, "finished_at", r.finished_at, "trigger", r.trigger, "by",
+				      r.by, "budget", r.budget, "budget_confidence", r.budget_confidence, "simulated_rate",
+				      r.simulated_rate, "h_up", r.h_up, "h_down", r.h_down, "h_combined", r.h_combined,
+				      "homes", r.homes, "months", r.months, "first_month", r.first_month, "last_month",
+				      r.last_month, "signals", r.signals, "alerts", r.alerts);
+		return print_json(o, l) ? 0 : 1;
+	}
+	printf("%lld", (long long)r.id);
+	const char *a[] = {r.started_at, r.finished_at, r.trigger, r.by};
+	cli_list_fields(a, sizeof a / sizeof *a);
+	printf("\t%.6g\t%.6g\t%.6g\t%.6f\t%.6f\t%.6f\t%d\t%d", r.budget, r.budget_confidence, r.simulated_rate, r.h_up,
+	       r.h_down, r.h_combined, r.homes, r.months);
+	const char *b[] = {r.first_month, r.last_month};
+	cli_list_fields(b, sizeof b / sizeof *b);
+	printf("\t%d\t%d\n", r.signals, r.alerts);
+	return 0;
+}
+
 static int list(store *st, void *ctx)
 {
 	struct listing *l = ctx;
@@ -192,6 +247,8 @@ static int list(store *st, void *ctx)
 	case SIGNALS: return oplists_signals(st, l->run, l->home, print_signal, l);
 	case INCIDENTS: return oplists_home_incidents(st, l->home, l->type, 0, print_incident, l);
 	case PLACEMENTS: return oplists_home_placements(st, l->home, l->child, print_placement, l);
+	case OCCUPANCY: return oplists_occupancy(st, l->home, print_occupancy, l);
+	case LAST_RUN: return print_run(st, l);
 	}
 	return 1;
 }
@@ -239,8 +296,10 @@ static int run(enum what what, int argc, char **argv)
 			l.la = optarg;
 			break;
 		case 'm':
-			if (what == HOMES) {
-				fprintf(stderr, "%s: --home is an option of homes reg44, notes, signals, incidents and placements only\n",
+			if (what == HOMES || what == LAST_RUN) {
+				fprintf(stderr,
+					"%s: --home is an option of homes reg44, notes, signals, incidents, placements and "
+					"occupancy only\n",
 					cmd);
 				return 2;
 			}
@@ -251,8 +310,8 @@ static int run(enum what what, int argc, char **argv)
 			}
 			break;
 		case 'r':
-			if (what != SIGNALS) {
-				fprintf(stderr, "%s: --run is an option of homes signals only\n", cmd);
+			if (what != SIGNALS && what != LAST_RUN) {
+				fprintf(stderr, "%s: --run is an option of homes signals and last-run only\n", cmd);
 				return 2;
 			}
 			if (!cli_list_count(optarg, false, &l.run)) {
@@ -307,12 +366,16 @@ static int run(enum what what, int argc, char **argv)
 			     : what == NOTES ? NOTES_HEADER
 			     : what == INCIDENTS ? INCIDENTS_HEADER
 			     : what == PLACEMENTS ? PLACEMENTS_HEADER
+			     : what == OCCUPANCY ? OCCUPANCY_HEADER
+			     : what == LAST_RUN ? RUN_HEADER
 					     : SIGNALS_HEADER;
 	const char *what_text = what == HOMES	? "the homes"
 				: what == REG44 ? "the home's reports"
 				: what == NOTES ? "the home's notes"
 				: what == INCIDENTS ? "the incidents"
 				: what == PLACEMENTS ? "the placements"
+				: what == OCCUPANCY ? "the occupancy"
+				: what == LAST_RUN ? "the run"
 						: "the run's signals";
 	return cli_list_run(cmd, db, header, what_text, list, &l, &l.failed);
 }
@@ -345,4 +408,14 @@ int cli_homes_incidents(int argc, char **argv)
 int cli_homes_placements(int argc, char **argv)
 {
 	return run(PLACEMENTS, argc, argv);
+}
+
+int cli_homes_occupancy(int argc, char **argv)
+{
+	return run(OCCUPANCY, argc, argv);
+}
+
+int cli_homes_last_run(int argc, char **argv)
+{
+	return run(LAST_RUN, argc, argv);
 }

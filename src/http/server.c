@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/reqtrace.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -14,17 +15,9 @@
 #include <unistd.h>
 
 #define MAX_EXTRA_HEADERS 8
-/* a request's marks: the record page makes 16; the last slot is kept for the final mark ("sent"/"ended") */
-#define MAX_MARKS 24
 
 /* SAFEGUARD_REQ_TRACE, read once by http_start (server.h http_mark). */
 static bool tracing;
-
-struct mark {
-	const char *what;
-	double t, cpu; /* CLOCK_MONOTONIC seconds, and the marking thread's CPU time (-1: a time taken elsewhere) */
-	pthread_t thread;
-};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -85,8 +78,7 @@ struct http_request {
 	void *out_ctx;
 	unsigned long long out_len;
 	bool queued;
-	struct mark marks[MAX_MARKS]; /* when tracing */
-	int nmarks;
+	reqtrace trace; /* when tracing (reqtrace.h: the last-mark rule) */
 };
 
 static void respond_error(http_request *rq, int status, const char *code, const char *message);
@@ -371,22 +363,9 @@ static double clock_seconds(clockid_t id)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A mark past the slots is dropped, except the final one, which takes the last slot whatever came before, so
- * a trace line always ends with "sent" or "ended" and its total is the whole request's. */
-static void mark_put(http_request *rq, const char *what, double t, double cpu, bool final)
-{
-	int at = rq->nmarks;
-	if (at >= MAX_MARKS - 1 && !final)
-		return;
-	if (at >= MAX_MARKS)
-		at = MAX_MARKS - 1;
-	rq->marks[at] = (struct mark){what, t, cpu, pthread_self()};
-	rq->nmarks = at + 1;
-}
-
 static void mark_add(http_request *rq, const char *what, double t, double cpu)
 {
-	mark_put(rq, what, t, cpu, false);
+	reqtrace_put(&rq->trace, what, t, cpu, pthread_self(), false);
 }
 
 void http_mark(http_request *rq, const char *what)
@@ -399,28 +378,6 @@ void http_mark_at(http_request *rq, const char *what, double mono_seconds)
 {
 	if (tracing)
 		mark_add(rq, what, mono_seconds, -1);
-}
-
-/* One line a request: each mark's wall time since the one before, and its thread's CPU time since that
- * thread's last mark on this request when that was the mark just before (else "-"). */
-static void trace_write(const http_request *rq)
-{
-	char line[1024];
-	size_t n = (size_t)snprintf(line, sizeof line, "req-trace: %d %s total=%.0f", rq->status, rq->method,
-				    (rq->marks[rq->nmarks - 1].t - rq->marks[0].t) * 1e6);
-	for (int i = 1; i < rq->nmarks && n < sizeof line; i++) {
-		const struct mark *a = &rq->marks[i - 1], *b = &rq->marks[i];
-		if (a->cpu >= 0 && b->cpu >= 0 && pthread_equal(a->thread, b->thread))
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s=+%.0f/+%.0f", b->what, (b->t - a->t) * 1e6,
-					      (b->cpu - a->cpu) * 1e6);
-		else
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s=+%.0f/-", b->what, (b->t - a->t) * 1e6);
-	}
-	if (n < sizeof line - 1) {
-		line[n++] = '\n';
-		line[n] = '\0';
-	}
-	fputs(line, stderr);
 }
 
 static bool has_extra(const http_request *rq, const char *name)
@@ -768,10 +725,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_request *rq = *con_cls;
 	if (!rq)
 		return;
-	if (tracing && rq->nmarks > 0) {
-		mark_put(rq, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "sent" : "ended",
-			 clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID), true);
-		trace_write(rq);
+	if (tracing && rq->trace.n > 0) {
+		reqtrace_put(&rq->trace, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "sent" : "ended",
+			     clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID), pthread_self(), true);
+		char line[1024];
+		if (reqtrace_line(&rq->trace, rq->status, rq->method, line, sizeof line))
+			fputs(line, stderr);
 	}
 	if (rq->cont && rq->cont_release)
 		rq->cont_release(rq->cont_ctx);

@@ -165,7 +165,8 @@ void http_continue_with(http_request *rq, http_handler fn, void *ctx, void (*rel
  * it ends: "req-trace: STATUS METHOD, then what=+WALL_US/+CPU_US ..." from the headers' arrival to the last
  * byte handed to the kernel ("sent"), the CPU time a difference on one thread ("-" across threads). No path,
  * no query, nothing personal. Off, a mark is one test of a flag. http_mark_at marks a time taken elsewhere
- * (CLOCK_MONOTONIC seconds: the writer thread's for a read's audit entry). */
+ * (CLOCK_MONOTONIC seconds: the writer thread's for a read's audit entry). A request keeps 24 marks; past them
+ * the final mark still ends the line and the rest are counted as "dropped=N" (http/reqtrace.h). */
 bool http_tracing(void);
 void http_mark(http_request *rq, const char *what);
 void http_mark_at(http_request *rq, const char *what, double mono_seconds);

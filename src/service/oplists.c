@@ -357,6 +357,68 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 	return service_in_snapshot(st, signals_run, &a);
 }
 
+struct flag_args {
+	int64_t child_id;
+	int limit;
+	store_flag_access_fn fn;
+	void *ctx;
+};
+
+static int flags_run(store_conn *c, void *arg)
+{
+	struct flag_args *a = arg;
+	bool names = false;
+	int rc = access_operator_names(c, a->child_id, &names);
+	if (rc != STORE_OK || !names)
+		return rc; /* a sealed child's look-ups are not listed */
+	return store_flag_accesses(c, a->child_id, a->limit > 0 ? a->limit : INT_MAX, a->fn, a->ctx);
+}
+
+int oplists_flag_lookups(store *st, int64_t child_id, int limit, store_flag_access_fn fn, void *ctx)
+{
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: flag look-ups, one child%s", limit_said(limit).s);
+	struct flag_args a = {.child_id = child_id, .limit = limit, .fn = fn, .ctx = ctx};
+	return audited_read(st, "flags.list", child_id, detail, flags_run, &a);
+}
+
+struct occupancy_args {
+	int64_t home_id;
+	store_occupancy_fn fn;
+	void *ctx;
+};
+
+static int occupancy_run(store_conn *c, void *arg)
+{
+	struct occupancy_args *a = arg;
+	return store_home_occupancy(c, a->home_id, a->fn, a->ctx);
+}
+
+int oplists_occupancy(store *st, int64_t home_id, store_occupancy_fn fn, void *ctx)
+{
+	struct occupancy_args a = {.home_id = home_id, .fn = fn, .ctx = ctx};
+	return service_in_snapshot(st, occupancy_run, &a);
+}
+
+struct run_args {
+	int64_t run_id;
+	struct store_oversight_run *out;
+	bool *found;
+};
+
+static int oversight_run_read(store_conn *c, void *arg)
+{
+	struct run_args *a = arg;
+	return store_oversight_run_get(c, a->run_id, a->out, a->found);
+}
+
+int oplists_oversight_run(store *st, int64_t run_id, struct store_oversight_run *out, bool *found)
+{
+	*found = false;
+	struct run_args a = {.run_id = run_id, .out = out, .found = found};
+	return service_in_snapshot(st, oversight_run_read, &a);
+}
+
 /* ---- speak-up reports ---- */
 
 struct speakup_args {

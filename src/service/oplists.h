@@ -58,6 +58,17 @@ int oplists_home_placements(store *st, int64_t home_id, int64_t child_id, store_
 /* A monitor run's signals (`homes signals`), by home, month, indicator (home_id 0: every home's). About homes,
  * naming no one: not audited. */
 int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn fn, void *ctx);
+/* A child's unscheduled-care flag look-ups (`safeguard flags lookups --child ID`), newest first, up to limit (0: all;
+ * the API shows the newest 25): who looked the child up, from which organisation and setting, when. Each names the
+ * child: audited ("flags.list", the child) before it is read; none when the operator may not see the child (a
+ * sealed record: access_operator_names). */
+int oplists_flag_lookups(store *st, int64_t child_id, int limit, store_flag_access_fn fn, void *ctx);
+/* The homes' child-nights month by month, the monitor's exposure (`homes occupancy`), by home and month (home_id 0:
+ * every home's). About homes, naming no one: not audited. */
+int oplists_occupancy(store *st, int64_t home_id, store_occupancy_fn fn, void *ctx);
+/* A monitor run (`homes last-run`): run_id's, or (0) the newest; *found false when there is none. About homes,
+ * naming no one: not audited. */
+int oplists_oversight_run(store *st, int64_t run_id, struct store_oversight_run *out, bool *found);
 
 /* Speak-up reports (`safeguard speakup reports`): the queue (new first, then newest first), or (ref not NULL,
  * the stored 8 characters) the one report. A child's report to the council: audited ("speakup.list") before it

@@ -45,6 +45,8 @@ describe('the police officer\'s day', () => {
     const homes = areaHomes();
     return homePlacements(demo.db).filter((p) => homes.has(p.home_id) && p.end === '' && p.child > 0);
   };
+  // Stays SQL: which children the police hold a record of (the chronology API answers child by child; no list of
+  // one agency's children).
   const policeKnows = () => new Set(sql(demo.db, "SELECT DISTINCT person_id FROM event WHERE agency = 'police'").split('\n'));
   before(async () => {
     pages.main = await newPage(browser, { as: 'demo.police' });

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible, clearSnaps, errorSummary, focused, goto, navigate, newPage, snap, sql, startDemoAndBrowser, textOf,
 } from './lib.mjs';
-import { homeAlertRows, homePlacements, homeRows } from '../e2e/lib.mjs';
+import { homeAlertRows, homePlacements, homeRows, lastRun } from '../e2e/lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (e2e lib's homeAlertRows), oldest first. */
 const homeAlerts = (filter) => homeAlertRows(demo.db, filter).sort((a, b) => a.id - b.id);
@@ -108,11 +108,14 @@ describe('the oversight analyst', () => {
 
   test('the monitor runs from the page', async () => {
     await goto(page, `${demo.url}/homes`);
-    // Stays SQL: monitor runs have no list yet (the API reads one run by id).
-    const runs = Number(sql(demo.db, 'SELECT count(*) FROM oversight_run'));
+    const before = lastRun(demo.db);
     await navigate(page, () => page.getByRole('button', { name: 'Run the monitor now' }).click(),
       (u) => u.pathname === '/homes' && u.searchParams.has('ran'));
-    assert.equal(Number(sql(demo.db, 'SELECT count(*) FROM oversight_run')), runs + 1);
+    const ran = lastRun(demo.db);
+    assert.equal(ran.id, (before?.id ?? 0) + 1, 'one run more');
+    assert.equal(lastRun(demo.db, { run: ran.id + 1 }), undefined);
+    assert.equal(ran.trigger, 'on_demand', 'started from the page');
+    assert.equal(ran.homes, homeRows(demo.db).length, 'over the whole register');
     assert.match(await textOf(page.locator('#ran-text')), /The monitor ran/);
     await assertAccessible(page, 'the homes list after a run');
   });

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, teamRows, allocationOf, alertRows as cliAlerts,
   auditEntries as auditTotal,
-  clockPast, count, event, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
+  clockPast, count, event, flagLookups, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
   sql, startServer, ukDate, ukToday, dbUrl,
 } from './lib.mjs';
 
@@ -824,7 +824,9 @@ describe('domestic abuse in a household', () => {
 
 describe('GET /api/v1/flags', () => {
   const DOC = { nhs_number: '', flagged: false };
-  const flagRows = (id) => count(area.db, 'flag_access', `person_id = ${id}`);
+  // The look-ups kept for a child, all of them (the API returns the newest 25), as an auditor reads them: each
+  // read is audited flags.list, which the counts of flags.lookup below leave out.
+  const flagRows = (id) => flagLookups(area.db, id).length;
   const lookupAlerts = (id) => alertRows(area.db, { child: id, code: 'FLAG_LOOKUP' });
 
   test('a child on a CP plan: flagged with the plan, contacts and this look-up; the allocated worker is told', async () => {
@@ -853,6 +855,7 @@ describe('GET /api/v1/flags', () => {
     assert.equal(typeof d.contacts.emergency_duty, 'string');
     assert.ok(d.contacts.office_hours.length > 0 && d.contacts.emergency_duty.length > 0, r.text);
     assert.equal(d.recent_accesses.length, 1, r.text);
+    // Stays SQL: the agency's name as the migrations seeded it (reference data no command lists).
     const health = sql(area.db, "select name from agency where code = 'health'");
     assert.equal(d.recent_accesses[0].setting, 'emergency department');
     assert.equal(d.recent_accesses[0].organisation, health);
@@ -892,9 +895,9 @@ describe('GET /api/v1/flags', () => {
       assert.equal(r.json.child_id, undefined);
       assert.doesNotMatch(r.text, /emotional_abuse/);
     }
-    assert.equal(flagRows(plan.child_id), 0);
     assert.equal(auditEntries(area.db), auditBefore);
     assert.equal(alertRows(area.db).length, alertsBefore);
+    assert.equal(flagRows(plan.child_id), 0); // after the counts: the list itself is audited
   });
 
   test('a missing or malformed NHS number is refused (400 or 422, field nhs_number), nothing written', async () => {
@@ -977,6 +980,13 @@ describe('GET /api/v1/flags', () => {
     }
     assert.deepEqual(last.json.recent_accesses.map((x) => x.setting), Array.from({ length: 25 }, (_, k) => `ward ${30 - k}`));
     assert.equal(flagRows(p.child_id), 30);
+    const kept = flagLookups(area.db, p.child_id);
+    assert.deepEqual(kept.map((x) => x.setting), Array.from({ length: 30 }, (_, k) => `ward ${30 - k}`), 'all 30, newest first');
+    assert.ok(kept.every((x) => x.child === p.child_id && x.organisation === last.json.recent_accesses[0].organisation));
+    assert.deepEqual(flagLookups(area.db, p.child_id, { limit: 25 }).map((x) => x.setting),
+      last.json.recent_accesses.map((x) => x.setting), '--limit 25: what the API shows');
+    assert.equal(auditRows(area.db, { action: 'flags.list', child: p.child_id }).at(0).detail,
+      "operator's list: flag look-ups, one child; the first 25");
     assert.equal(auditRows(area.db, { action: 'flags.lookup', child: p.child_id }).length, 30);
   });
 
@@ -991,6 +1001,26 @@ describe('GET /api/v1/flags', () => {
     }
     assert.equal(flagRows(p.child_id), 5);
     assert.equal(lookupAlerts(p.child_id).length, 5, 'one FLAG_LOOKUP alert per recorded look-up');
+  });
+
+  test('flags lookups: audited with the child; none for a sealed child; --child required', async () => {
+    const s = kid();
+    const p = await post(tok.social_care, 'cp_plan_start', at(addDays(TODAY, -10)), s, { category: 'neglect' });
+    assert.equal((await getFlags(`nhs_number=${s.nhs_number}&setting=x-ray`)).status, 200);
+    const reads = auditRows(area.db, { action: 'flags.list', child: p.child_id }).length;
+    const tsv = runCli(['flags', 'lookups', '--db', dbUrl(area.db), '--child', String(p.child_id)]).stdout.split('\n');
+    assert.equal(tsv[0], 'child\tat\tactor\torganisation\tsetting');
+    assert.match(tsv[1], new RegExp(`^${p.child_id}\t\\d{4}-\\d\\d-\\d\\dT[^\t]+\t[^\t]+\t[^\t]+\tx-ray$`));
+    assert.equal(tsv.length, 3, 'one look-up, then the final newline');
+    const e = auditRows(area.db, { action: 'flags.list', child: p.child_id });
+    assert.equal(e.length, reads + 1, 'audited before it is read');
+    assert.deepEqual([e[0].actor, e[0].detail], ['cli', "operator's list: flag look-ups, one child"]);
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(p.child_id), '--basis', 'adoption']);
+    assert.deepEqual(flagLookups(area.db, p.child_id), [], "a sealed child's look-ups are not listed");
+    assert.equal(auditRows(area.db, { action: 'flags.list', child: p.child_id }).length, reads + 2, 'still audited');
+    const none = runCli(['flags', 'lookups', '--db', dbUrl(area.db)], { check: false });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /--child is required/);
   });
 });
 

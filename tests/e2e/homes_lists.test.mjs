@@ -1,13 +1,15 @@
-// `safeguard homes list | reg44 | notes | signals | incidents | placements`: the register of children's homes, a home's
-// Regulation 44 reports, its police notes, a monitor run's signals, what happened in the homes and who is placed there, as the operator (and the tests, instead of SQL) read
+// `safeguard homes list | reg44 | notes | signals | incidents | placements | occupancy | last-run`: the register of
+// children's homes, a home's Regulation 44 reports, its police notes, a monitor run's signals, what happened in the
+// homes, who is placed there, the months' child-nights and the monitor's last run, as the operator (and the tests,
+// instead of SQL) read
 // them, on the demo area (cli/demo_homes.c): TSV with a header or JSON lines, --la, the reports newest first, the
 // reads of reports and notes audited before they are read (the register and the signals name no one: not
 // audited), misuse answered 2 naming the option and nothing audited.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  auditRows, dbUrl, homeAlertRows, homeIncidents, homeNotes, homePlacements, homeRows, lastAudit, reg44Reports, removeDir, runCli,
-  signalRows, tempDir,
+  auditRows, dbUrl, homeAlertRows, homeIncidents, homeNotes, homeOccupancy, homePlacements, homeRows, lastAudit, lastRun,
+  reg44Reports, removeDir, runCli, signalRows, tempDir,
 } from './lib.mjs';
 
 let dir;
@@ -147,12 +149,63 @@ test('placements: by home, current first; --home, --child; the child by id, no n
   assert.deepEqual(homePlacements(db), all.filter((p) => p.child !== child), 'the sealed child\'s left out, nothing else');
 });
 
+test('occupancy: every home\'s months of child-nights by home and month; --home; not audited', () => {
+  const audits = auditRows(db).length;
+  const all = homeOccupancy(db);
+  assert.ok(all.length > 100, `${all.length} home-months`);
+  const key = (o) => `${String(o.home_id).padStart(9, '0')} ${o.month}`;
+  assert.deepEqual(all.map(key), [...all.map(key)].sort(), 'by home, then month');
+  assert.equal(new Set(all.map(key)).size, all.length, 'one figure a home and month');
+  const ids = new Set(homeRows(db).map((h) => h.id));
+  for (const o of all) {
+    assert.ok(ids.has(o.home_id), JSON.stringify(o));
+    assert.match(o.month, /^\d{4}-(0[1-9]|1[0-2])$/);
+    assert.ok(o.child_nights >= 0 && o.child_nights <= 31 * 20, JSON.stringify(o));
+  }
+  const home = all[0].home_id;
+  assert.deepEqual(homeOccupancy(db, { home }), all.filter((o) => o.home_id === home));
+  assert.deepEqual(homeOccupancy(db, { home: 999999 }), []);
+  const tsv = runCli(['homes', 'occupancy', '--db', dbUrl(db), '--home', String(home)]).stdout.split('\n');
+  assert.equal(tsv[0], 'home_id\tmonth\tchild_nights');
+  assert.equal(tsv[1], `${home}\t${all[0].month}\t${all[0].child_nights}`);
+  assert.equal(auditRows(db).length, audits, 'about homes: no audit entry');
+});
+
+test('last-run: the monitor\'s newest run with what started it, its budget and what it found; --run; not audited', () => {
+  const audits = auditRows(db).length;
+  const r = lastRun(db);
+  assert.ok(r, 'the demo ran the monitor');
+  assert.equal(r.id, 1);
+  assert.deepEqual(lastRun(db, { run: 1 }), r);
+  assert.equal(lastRun(db, { run: 2 }), undefined);
+  assert.match(r.trigger, /^(nightly|on_demand|cli)$/);
+  assert.ok(r.by.length > 0);
+  assert.ok(r.started_at <= r.finished_at, `${r.started_at} .. ${r.finished_at}`);
+  assert.equal(r.homes, homeRows(db).length);
+  assert.equal(r.signals, signalRows(db, r.id).length);
+  assert.ok(Number.isInteger(r.alerts) && r.alerts >= 0, 'the alerts it raised (the demo raises its own)');
+  const months = new Set(homeOccupancy(db).map((o) => o.month));
+  assert.equal(r.first_month, [...months].sort()[0]);
+  assert.equal(r.last_month, [...months].sort().at(-1));
+  assert.ok(r.budget > 0 && r.h_up > 0 && r.h_combined > 0, JSON.stringify(r));
+  const tsv = runCli(['homes', 'last-run', '--db', dbUrl(db)]).stdout.split('\n');
+  assert.equal(tsv[0], 'id\tstarted_at\tfinished_at\ttrigger\tby\tbudget\tbudget_confidence\tsimulated_rate\th_up\t'
+    + 'h_down\th_combined\thomes\tmonths\tfirst_month\tlast_month\tsignals\talerts');
+  assert.deepEqual(tsv[1].split('\t').slice(0, 5), [String(r.id), r.started_at, r.finished_at, r.trigger, r.by]);
+  assert.deepEqual(tsv[1].split('\t').slice(11), [r.homes, r.months, r.first_month, r.last_month, r.signals, r.alerts].map(String));
+  assert.equal(auditRows(db).length, audits, 'about homes: no audit entry');
+});
+
 test('misuse is answered 2, naming the option, and reads nothing', () => {
   const audits = auditRows(db).length;
   const cases = [
     [['homes', 'list', '--db', dbUrl(db), '--nope'], /unknown option --nope/],
     [['homes', 'list', '--db', dbUrl(db), '--la', 'Leeds'], /--la must be a local authority's DfE number/],
-    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes, signals, incidents and placements only/],
+    [['homes', 'list', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44, notes, signals, incidents, placements and occupancy only/],
+    [['homes', 'last-run', '--db', dbUrl(db), '--home', '1'], /--home is an option of homes reg44/],
+    [['homes', 'last-run', '--db', dbUrl(db), '--run', '0'], /--run must be a run's id/],
+    [['homes', 'occupancy', '--db', dbUrl(db), '--run', '1'], /--run is an option of homes signals and last-run only/],
+    [['homes', 'occupancy', '--db', dbUrl(db), '--home', 'all'], /--home must be a home's id/],
     [['homes', 'reg44', '--db', dbUrl(db)], /--home is required/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', 'x'], /--home must be a home's id/],
     [['homes', 'notes', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
@@ -160,7 +213,7 @@ test('misuse is answered 2, naming the option, and reads nothing', () => {
     [['homes', 'reg44', '--home', '1'], /--db URL is required/],
     [['homes', 'signals', '--db', dbUrl(db)], /--run is required/],
     [['homes', 'signals', '--db', dbUrl(db), '--run', 'last'], /--run must be a run's id/],
-    [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--run', '1'], /--run is an option of homes signals only/],
+    [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--run', '1'], /--run is an option of homes signals and last-run only/],
     [['homes', 'incidents', '--db', dbUrl(db), '--type', 'shouting'], /--type must be one of restraint/],
     [['homes', 'incidents', '--db', dbUrl(db), '--home', '0'], /--home must be a home's id/],
     [['homes', 'reg44', '--db', dbUrl(db), '--home', '1', '--type', 'injury'], /--type is an option of homes incidents only/],

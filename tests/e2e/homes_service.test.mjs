@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
-  homeAlertRows, homeIncidents, homeNotes, homePlacements, homeRows, reg44Reports, signalRows,
+  homeAlertRows, homeIncidents, homeNotes, homeOccupancy, homePlacements, homeRows, reg44Reports, signalRows,
 } from './lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
@@ -113,8 +113,7 @@ describe('homes run', () => {
     const signalled = new Set(stored.map((g) => g.home_id));
     for (const a of homeAlerts({ kind: 'signal' })) assert.ok(signalled.has(a.home_id), `alert ${a.id}: its home has a signal of the run`);
     // No report was imported: every home with children in December 2024 lacks one.
-    // Stays SQL: the months' child-nights (occupancy) have no read of their own yet.
-    const occupied = Number(sql(area.db, "SELECT count(*) FROM home_occupancy WHERE month = '2024-12' AND child_nights > 0"));
+    const occupied = homeOccupancy(area.db).filter((o) => o.month === '2024-12' && o.child_nights > 0).length;
     assert.equal(reg44, occupied);
     assert.equal(alerts, flagged + reg44);
     assert.equal(homeAlerts({ kind: 'signal' }).length, flagged);

@@ -510,3 +510,42 @@ describe('the database and the keys are readable by their owner only', () => {
     }
   });
 });
+
+describe('the request trace (SAFEGUARD_REQ_TRACE) keeps its last mark', () => {
+  // The rule itself, with more marks than slots, is tests/unit/test_reqtrace.c; this is the server using it.
+  const LINE = /^req-trace: (\d{3}) ([A-Z]+) total=(\d+)((?: [a-z]+=\+\d+\/(?:\+\d+|-))+)(?: dropped=(\d+))?$/;
+
+  test('each request writes one line ending with sent or ended, its marks adding up to its total; no path', async () => {
+    const traced = await startServer(area.db, { env: { SAFEGUARD_REQ_TRACE: '1' } });
+    let lines;
+    try {
+      const cookie = await webSession(traced.url);
+      const page = await fetch(`${traced.url}/children/${childId}?q=HH-1`, { headers: { cookie } });
+      assert.equal(page.status, 200);
+      await page.text();
+      assert.equal((await fetch(`${traced.url}/healthz`).then((r) => r.status)), 200);
+      assert.equal((await fetch(`${traced.url}/no/such/page`).then((r) => r.status)), 404);
+    } finally {
+      await traced.stop(); // every request has ended, so every line is written
+      lines = traced.stderr.split('\n').filter((l) => l.startsWith('req-trace: '));
+    }
+    assert.ok(lines.length >= 5, `sign-in form, sign-in, record page, /healthz, 404: ${lines.length} lines`);
+    for (const line of lines) {
+      const m = LINE.exec(line);
+      assert.ok(m, `a trace line as INTERNALS describes: ${line}`);
+      const marks = [...m[4].matchAll(/ ([a-z]+)=\+(\d+)\//g)];
+      assert.match(marks.at(-1)[1], /^(sent|ended)$/, line);
+      const walls = marks.reduce((s, x) => s + Number(x[2]), 0);
+      assert.ok(Math.abs(walls - Number(m[3])) <= marks.length, `the marks add up to the total (rounding apart): ${line}`);
+      assert.equal(m[5], undefined, `no request here has more marks than slots: ${line}`);
+      assert.doesNotMatch(line, new RegExp(`children|healthz|HH-1|wes|/${childId}\\b`), 'no path, query or name');
+    }
+    const record = lines.map((l) => LINE.exec(l)).find((m) => m[1] === '200' && / render=/.test(m[4]));
+    assert.ok(record, 'the record page was traced');
+    const names = [...record[4].matchAll(/ ([a-z]+)=/g)].map((x) => x[1]);
+    for (const [a, b] of [['handler', 'session'], ['session', 'audit'], ['audit', 'committed'], ['render', 'queue'],
+      ['queue', 'sent']]) {
+      assert.ok(names.indexOf(a) >= 0 && names.indexOf(a) < names.indexOf(b), `${a} before ${b}: ${names.join(' ')}`);
+    }
+  });
+});

@@ -887,6 +887,33 @@ export function homePlacements(dbPath, { home, child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard flags lookups --child ID --json` (newest first; audited flags.list with the child; none for a sealed
+ * child): [{child, at, actor, organisation, setting}]. */
+export function flagLookups(dbPath, child, { limit } = {}) {
+  const args = ['flags', 'lookups', '--db', dbUrl(dbPath), '--child', String(child), '--json'];
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
+/** `safeguard homes occupancy --json` (by home and month; about homes: not audited): [{home_id, month,
+ * child_nights}]. */
+export function homeOccupancy(dbPath, { home } = {}) {
+  const args = ['homes', 'occupancy', '--db', dbUrl(dbPath), '--json'];
+  if (home !== undefined) args.push('--home', String(home));
+  return jsonLines(args);
+}
+
+/** `safeguard homes last-run --json`: the monitor's newest run (or run's), {id, started_at, finished_at, trigger, by,
+ * budget, budget_confidence, simulated_rate, h_up, h_down, h_combined, homes, months, first_month, last_month,
+ * signals, alerts}, or undefined when there is none. */
+export function lastRun(dbPath, { run } = {}) {
+  const args = ['homes', 'last-run', '--db', dbUrl(dbPath), '--json'];
+  if (run !== undefined) args.push('--run', String(run));
+  const rows = jsonLines(args);
+  assert.ok(rows.length <= 1, `one run at most: ${rows.length}`);
+  return rows[0];
+}
+
 /** `safeguard homes incidents --json` (newest first; audited home_incidents.list; the child by id, no summary, no
  * sealed child's): [{id, home_id, child, occurred_at, type, duration_min, technique, child_injured,
  * staff_involved, debrief_offered}]. */
