@@ -45,7 +45,7 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 }
 
 #define NP LP_NLEVELS
-#define NA LA_NPLAIN
+#define NA LA_NLEVELS
 
 static void table(const char *title, const double c[NP][NA])
 {

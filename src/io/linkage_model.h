@@ -16,7 +16,7 @@
 
 #include "linkage/linkage.h"
 
-#define LINKAGE_MODEL_FORMAT "safeguard-linkage-model/2"
+#define LINKAGE_MODEL_FORMAT "safeguard-linkage-model/1"
 #define LINKAGE_MODEL_TF_MIN 5
 
 /* Writes the model (and tf's names when tf is not NULL) to f. 0, or -1 with a reason in err. */

@@ -31,11 +31,7 @@ const char *linkage_level_name(enum linkage_field f, unsigned level)
 			    "one_digit", "two_parts_equal", "else"},
 		[LF_SEX] = {"missing", "equal", "different"},
 		[LF_POSTCODE] = {"missing", "full", "sector", "district", "area", "else"},
-		/* The address within the postcode's context (linkage_address_joint). */
-		[LF_ADDRESS] = {"missing", "exact_no_postcode", "overlap_no_postcode", "else_no_postcode",
-				"exact_same_postcode", "overlap_same_postcode", "else_same_postcode",
-				"exact_near_postcode", "overlap_near_postcode", "else_near_postcode",
-				"exact_other_postcode", "overlap_other_postcode", "else_other_postcode"},
+		[LF_ADDRESS] = {"missing", "exact", "overlap", "else"},
 		[LF_NHS] = {"missing", "equal_valid", "typo", "both_valid_different", "else"},
 		[LF_UPN] = {"missing", "equal_valid", "typo", "both_valid_different", "else"},
 	};
@@ -509,10 +505,10 @@ static linkage_gamma compare_rest(const struct linkage_rec *a, const struct link
 	g |= (linkage_gamma)cmp_sex(a, b) << (4 * LF_SEX);
 	unsigned pc = linkage_cmp_postcode(a, b);
 	g |= (linkage_gamma)pc << (4 * LF_POSTCODE);
-	/* Postcode and address are one location: the address's level is read within the postcode's context,
-	 * and its m and u are conditional on it, so a move (both changed) costs what it costs among one child's
-	 * records, once, and a shared home (both equal) counts what it counts among two children's. */
-	g |= (linkage_gamma)linkage_address_joint(pc, linkage_cmp_address(a, b)) << (4 * LF_ADDRESS);
+	/* The address counts only where the postcodes are equal or one is missing: a move changes
+	 * both, and the two fields are far from independent, so counting both would punish one move twice. */
+	if (pc == LINKAGE_LEVEL_NULL || pc == LP_FULL)
+		g |= (linkage_gamma)linkage_cmp_address(a, b) << (4 * LF_ADDRESS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->nhs_state, a->nhs, b->nhs_state, b->nhs) << (4 * LF_NHS);
 	g |= (linkage_gamma)linkage_cmp_ident(a->upn_state, a->upn, b->upn_state, b->upn) << (4 * LF_UPN);
 	return g;

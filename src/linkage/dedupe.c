@@ -851,11 +851,14 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	for (int round = 0; round < 3; round++) {
 		lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
 		for (unsigned f = 0; f < LF_NFIELD; f++) {
+			double s = 0;
 			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
 				double v = (useen[f][l] - lambda * m->m[f][l]) / (1.0 - lambda);
 				m->u[f][l] = v < useen[f][l] * 0.01 ? useen[f][l] * 0.01 : v;
+				s += m->u[f][l];
 			}
-			linkage_normalise_groups(f, m->u[f]);
+			for (unsigned l = 1; l < linkage_nlevels[f] && s > 0; l++)
+				m->u[f][l] /= s;
 		}
 	}
 	lambda = estimate_lambda(m, g, cnt, np, all_pairs, lambda);
@@ -2260,8 +2263,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		unsigned idl = linkage_gamma_level(g, kind ? LF_UPN : LF_NHS), fam = linkage_gamma_level(g, LF_FAMILY);
 		unsigned given = linkage_gamma_level(g, LF_GIVEN);
 		/* Twins: one birthday, one family name, one home (the same postcode or address) */
-		unsigned pc = linkage_gamma_level(g, LF_POSTCODE), al = linkage_gamma_level(g, LF_ADDRESS);
-		unsigned addr = linkage_level_group(LF_ADDRESS, al) <= LA_CTX_EQUAL ? linkage_address_plain(al) : LINKAGE_LEVEL_NULL;
+		unsigned pc = linkage_gamma_level(g, LF_POSTCODE), addr = linkage_gamma_level(g, LF_ADDRESS);
 		if (idl != LI_DIFF_VALID || linkage_gamma_level(g, LF_DOB) != LD_EXACT || fam == LINKAGE_LEVEL_NULL ||
 		    fam == LN_ELSE || given == LINKAGE_LEVEL_NULL || (g & LINKAGE_GAMMA_CROSSED) ||
 		    !(pc == LP_FULL || addr == LA_EXACT || addr == LA_OVERLAP))

@@ -90,44 +90,12 @@ enum { /* postcode */
 	LP_ELSE,
 	LP_NLEVELS
 };
-enum { /* address, as compared (linkage_cmp_address) */
+enum { /* address */
 	LA_EXACT = 1,
 	LA_OVERLAP, /* at least two thirds of the shorter address's tokens are in the other */
 	LA_ELSE,
-	LA_NPLAIN
+	LA_NLEVELS
 };
-/* Postcode and address are one location: a move changes both, and a shared home makes both agree among
- * two children (docs/LINKAGE.md, "The model"). The address field's level in a comparison vector is the
- * address level within the postcode's context, and its m and u are P(address level | postcode context),
- * each context's levels summing to 1, so that the postcode's weight plus the address's is the weight of
- * the joint location level. */
-enum {
-	LA_CTX_NOPC,  /* postcode missing on either side */
-	LA_CTX_EQUAL, /* postcodes equal (full) */
-	LA_CTX_NEAR,  /* same district: sector or district level, or a bad shape one edit or less apart */
-	LA_CTX_OTHER, /* another district (area, else) */
-	LA_NCTX
-};
-#define LA_NLEVELS (1 + (LA_NPLAIN - 1) * LA_NCTX)
-static inline unsigned linkage_address_context(unsigned postcode_level)
-{
-	return postcode_level == LINKAGE_LEVEL_NULL ? LA_CTX_NOPC
-	       : postcode_level == LP_FULL	    ? LA_CTX_EQUAL
-	       : postcode_level == LP_SECTOR || postcode_level == LP_DISTRICT ? LA_CTX_NEAR
-										: LA_CTX_OTHER;
-}
-/* The address field's level from the postcode level and the address level as compared (NULL stays NULL). */
-static inline unsigned linkage_address_joint(unsigned postcode_level, unsigned address_plain)
-{
-	return address_plain == LINKAGE_LEVEL_NULL
-		       ? LINKAGE_LEVEL_NULL
-		       : 1 + (LA_NPLAIN - 1) * linkage_address_context(postcode_level) + (address_plain - 1);
-}
-/* The address level as compared (LA_EXACT, LA_OVERLAP, LA_ELSE or NULL) of an address field's level. */
-static inline unsigned linkage_address_plain(unsigned level)
-{
-	return level == LINKAGE_LEVEL_NULL ? LINKAGE_LEVEL_NULL : 1 + (level - 1) % (LA_NPLAIN - 1);
-}
 enum { /* NHS number and UPN */
 	LI_EQUAL = 1,   /* equal and check-valid: very strong */
 	LI_TYPO,        /* at least one fails its check, and they are one edit or a transposition apart */
@@ -137,13 +105,6 @@ enum { /* NHS number and UPN */
 };
 
 extern const unsigned linkage_nlevels[LF_NFIELD];    /* levels per field, including NULL */
-/* The group a level's probability is normalised in: m and u of one field's levels sum to 1 within each
- * group. One group (0) for every field but the address, whose groups are the postcode contexts. */
-static inline unsigned linkage_level_group(unsigned f, unsigned level)
-{
-	return f == LF_ADDRESS && level != LINKAGE_LEVEL_NULL ? (level - 1) / (LA_NPLAIN - 1) : 0;
-}
-#define LINKAGE_MAX_GROUPS 4
 extern const char *const linkage_field_name[LF_NFIELD]; /* "given_name", "family_name", ... */
 /* "exact", "variant", ... for a field's level (NULL level: "missing"). */
 const char *linkage_level_name(enum linkage_field f, unsigned level);

@@ -40,9 +40,6 @@ double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);
 
-/* model.c: p[1..nlevels) of field f scaled so that each group of levels (linkage_level_group) sums to 1. */
-void linkage_normalise_groups(unsigned f, double *p);
-
 /* norm.c: whether a (la bytes) is one edit from a nickname or variant of b's given name or its canonical. */
 bool linkage_typo_of_variant(const char *a, size_t la, const struct linkage_rec *b);
 

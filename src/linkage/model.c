@@ -18,12 +18,10 @@ void linkage_model_defaults(struct linkage_model *m)
 	 * replace both when the model is trained. */
 	memset(m, 0, sizeof *m);
 	for (unsigned f = 0; f < LF_NFIELD; f++) {
-		/* per group of levels (the address's postcode contexts): first and last of the group */
-		unsigned n = f == LF_ADDRESS ? LA_NPLAIN : linkage_nlevels[f];
-		for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
-			unsigned k = f == LF_ADDRESS ? linkage_address_plain(l) : l;
-			m->m[f][l] = k == 1 ? 0.9 : 0.1 / (double)(n - 2);
-			m->u[f][l] = k == n - 1 ? 0.9 : 0.1 / (double)(n - 2);
+		unsigned n = linkage_nlevels[f];
+		for (unsigned l = 1; l < n; l++) {
+			m->m[f][l] = l == 1 ? 0.9 : 0.1 / (double)(n - 2);
+			m->u[f][l] = l == n - 1 ? 0.9 : 0.1 / (double)(n - 2);
 		}
 	}
 	/* Both identifiers valid and different is the strongest sign of two children. */
@@ -340,26 +338,14 @@ int linkage_tf_each(const struct linkage_tf *t, enum linkage_field f, unsigned m
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m)
 {
 	for (unsigned f = 0; f < LF_NFIELD; f++) {
-		/* within each group of levels (the address: per postcode context) */
-		uint64_t total[LINKAGE_MAX_GROUPS] = {0};
+		uint64_t total = 0;
 		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
-			total[linkage_level_group(f, l)] += counts[f][l];
-		for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
-			uint64_t t = total[linkage_level_group(f, l)];
-			if (t)
-				m->u[f][l] = ((double)counts[f][l] + (counts[f][l] ? 0.0 : 0.5)) / (double)t;
-		}
+			total += counts[f][l];
+		if (total == 0)
+			continue;
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+			m->u[f][l] = ((double)counts[f][l] + (counts[f][l] ? 0.0 : 0.5)) / (double)total;
 	}
-}
-
-void linkage_normalise_groups(unsigned f, double *p)
-{
-	double s[LINKAGE_MAX_GROUPS] = {0};
-	for (unsigned l = 1; l < linkage_nlevels[f]; l++)
-		s[linkage_level_group(f, l)] += p[l];
-	for (unsigned l = 1; l < linkage_nlevels[f]; l++)
-		if (s[linkage_level_group(f, l)] > 0)
-			p[l] /= s[linkage_level_group(f, l)];
 }
 
 
@@ -440,14 +426,13 @@ unsigned linkage_em_labelled(const linkage_gamma *gammas, const uint64_t *counts
 		for (unsigned f = 0; f < LF_NFIELD; f++) {
 			if (fields_fixed & (1u << f))
 				continue;
-			double s[LINKAGE_MAX_GROUPS] = {0};
+			double s = 0;
 			for (unsigned l = 1; l < linkage_nlevels[f]; l++)
-				s[linkage_level_group(f, l)] += acc[f][l];
+				s += acc[f][l];
+			if (s <= 0)
+				continue;
 			for (unsigned l = 1; l < linkage_nlevels[f]; l++) {
-				double sg = s[linkage_level_group(f, l)];
-				if (sg <= 0)
-					continue; /* a group no pair reached keeps its m */
-				double v = acc[f][l] / sg;
+				double v = acc[f][l] / s;
 				if (fabs(v - m[f][l]) > delta)
 					delta = fabs(v - m[f][l]);
 				m[f][l] = v;

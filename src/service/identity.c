@@ -45,16 +45,8 @@ static const struct level_mu BUILTIN[] = {
 	{LF_SEX, LS_DIFF, 0.04, 0.5},		  {LF_POSTCODE, LP_FULL, 0.6, 0.015},
 	{LF_POSTCODE, LP_SECTOR, 0.05, 0.02},	  {LF_POSTCODE, LP_DISTRICT, 0.1, 0.05},
 	{LF_POSTCODE, LP_AREA, 0.15, 0.5},	  {LF_POSTCODE, LP_ELSE, 0.1, 0.415},
-	/* The address within the postcode's context (linkage_address_joint): with no postcode to compare it
-	 * says where the child lives; under one postcode two children share it often; across postcodes one
-	 * child's records differ as two children's do (a move). */
-	{LF_ADDRESS, 1, 0.5, 0.01},		  {LF_ADDRESS, 2, 0.1, 0.01},
-	{LF_ADDRESS, 3, 0.4, 0.98},		  {LF_ADDRESS, 4, 0.45, 0.3},
-	{LF_ADDRESS, 5, 0.5, 0.4},		  {LF_ADDRESS, 6, 0.05, 0.3},
-	{LF_ADDRESS, 7, 0.01, 0.001},		  {LF_ADDRESS, 8, 0.01, 0.002},
-	{LF_ADDRESS, 9, 0.98, 0.997},		  {LF_ADDRESS, 10, 0.01, 0.001},
-	{LF_ADDRESS, 11, 0.01, 0.002},		  {LF_ADDRESS, 12, 0.98, 0.997},
-	{LF_NHS, LI_EQUAL, 0.99, 1e-7},
+	{LF_ADDRESS, LA_EXACT, 0.5, 0.01},	  {LF_ADDRESS, LA_OVERLAP, 0.1, 0.01},
+	{LF_ADDRESS, LA_ELSE, 0.4, 0.98},	  {LF_NHS, LI_EQUAL, 0.99, 1e-7},
 	{LF_NHS, LI_TYPO, 0.004, 1e-5},		  {LF_NHS, LI_DIFF_VALID, 0.005, 0.999},
 	{LF_NHS, LI_ELSE, 0.001, 0.001},	  {LF_UPN, LI_EQUAL, 0.99, 2.4e-7},
 	{LF_UPN, LI_TYPO, 0.004, 1e-5},		  {LF_UPN, LI_DIFF_VALID, 0.005, 0.999},

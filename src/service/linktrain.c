@@ -17,7 +17,7 @@
 
 /* Names seen fewer times than this are left out of the stored frequencies (the exact level's u serves). */
 #define TF_MIN_COUNT 2
-#define MODEL_FORMAT "safeguard-service-linkage-model/2"
+#define MODEL_FORMAT "safeguard-service-linkage-model/1"
 
 /* ---- the model as text ---- */
 

@@ -89,7 +89,7 @@ test('dedupe: one row per record, nicknames and variants linked, twins apart, ba
 
 test('train writes a readable model; dedupe --model uses it; a broken model is refused', () => {
   const m = JSON.parse(fs.readFileSync(model, 'utf8'));
-  assert.equal(m.format, 'safeguard-linkage-model/2');
+  assert.equal(m.format, 'safeguard-linkage-model/1');
   assert.ok(m.prior.lambda > 0 && m.prior.lambda < 1);
   assert.ok(m.fields.given_name.exact.m > 0.5);
   assert.ok(m.fields.nhs_number.equal_valid.weight > 5);

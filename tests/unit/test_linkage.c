@@ -284,77 +284,10 @@ static void address_levels(void **state)
 	assert_int_equal(linkage_cmp_address(&a, &b), LA_EXACT);
 	assert_int_equal(linkage_cmp_address(&a, &c), LA_OVERLAP);
 	assert_int_equal(linkage_cmp_address(&a, &d), LA_ELSE);
-	/* Postcode and address are one location: the address's level is read within the postcode's context
-	 * (a move: both changed; a postcode slip: the same address in the same sector). */
+	/* A move changes postcode and address together: the address is not counted a second time. */
 	struct linkage_rec p1 = rec("A", "", "X", "", "", "LS6 2AB", "14 Church Road", "", "");
 	struct linkage_rec p2 = rec("A", "", "X", "", "", "LS7 3CD", "7 Mill Lane", "", "");
-	struct linkage_rec p3 = rec("A", "", "X", "", "", "LS6 2AD", "14 Church Road", "", "");
-	struct linkage_rec p4 = rec("A", "", "X", "", "", "", "14 Church Road", "", "");
-	unsigned l12 = linkage_gamma_level(linkage_compare(&p1, &p2), LF_ADDRESS);
-	assert_string_equal(linkage_level_name(LF_ADDRESS, l12), "else_other_postcode");
-	assert_int_equal(linkage_address_plain(l12), LA_ELSE);
-	assert_string_equal(linkage_level_name(LF_ADDRESS, linkage_gamma_level(linkage_compare(&p1, &p3), LF_ADDRESS)),
-			    "exact_near_postcode");
-	assert_string_equal(linkage_level_name(LF_ADDRESS, linkage_gamma_level(linkage_compare(&p1, &p1), LF_ADDRESS)),
-			    "exact_same_postcode");
-	assert_string_equal(linkage_level_name(LF_ADDRESS, linkage_gamma_level(linkage_compare(&p1, &p4), LF_ADDRESS)),
-			    "exact_no_postcode");
-}
-
-static void location_one_field(void **state)
-{
-	/* u of the address is P(address level | the postcodes' context), learned from random pairs: among two
-	 * children at one postcode (a block of flats, a household) the address is often the same, among two
-	 * without a postcode to compare it almost never is. Pooled over the contexts (independent fields), a
-	 * shared home counted the postcode and then the address again as if it were rare. */
-	enum { N = 240 };
-	static struct linkage_rec r[N];
-	char pc[16], addr[64];
-	for (unsigned i = 0; i < N; i++) {
-		if (i < 10) { /* ten children at one postcode: eight at one address, two next door */
-			snprintf(addr, sizeof addr, "%s Church Road", i < 8 ? "14" : "16");
-			r[i] = rec("A", "", "X", "", "", "LS6 2AB", addr, "", "");
-		} else if (i < 40) { /* thirty with an address and no postcode */
-			snprintf(addr, sizeof addr, "%u Mill Lane", i);
-			r[i] = rec("A", "", "X", "", "", "", addr, "", "");
-		} else { /* the rest each at a postcode and address of their own */
-			snprintf(pc, sizeof pc, "%s%u 1AB", (const char *const[]){"BD", "HX", "WF"}[i / 100], 1 + i % 100);
-			snprintf(addr, sizeof addr, "%u Street%u", i, i);
-			r[i] = rec("A", "", "X", "", "", pc, addr, "", "");
-		}
-	}
-	struct linkage_model m;
-	linkage_model_defaults(&m);
-	linkage_estimate_u(r, N, 400000, 7, &m);
-	double sum[LA_NCTX] = {0};
-	for (unsigned l = 1; l < LA_NLEVELS; l++)
-		sum[linkage_level_group(LF_ADDRESS, l)] += m.u[LF_ADDRESS][l];
-	/* (a level no random pair reached gets half a pair's worth: a context met by few pairs, here the
-	 * near one, may pass 1 by that) */
-	assert_true(fabs(sum[LA_CTX_NOPC] - 1.0) < 0.01);
-	assert_true(fabs(sum[LA_CTX_EQUAL] - 1.0) < 0.01);
-	assert_true(fabs(sum[LA_CTX_OTHER] - 1.0) < 0.01);
-	unsigned same_exact = linkage_address_joint(LP_FULL, LA_EXACT), nopc_exact = linkage_address_joint(0, LA_EXACT);
-	/* 28 of the 45 pairs at the one postcode share the address (and 1 of the two next door) */
-	assert_true(fabs(m.u[LF_ADDRESS][same_exact] - 29.0 / 45.0) < 0.05);
-	assert_true(m.u[LF_ADDRESS][nopc_exact] < 0.01);
-	/* A move: across postcodes the address of two children differs as one child's does. */
-	assert_true(m.u[LF_ADDRESS][linkage_address_joint(LP_ELSE, LA_ELSE)] > 0.99);
-	/* EM keeps each context's m summing to 1 too. */
-	linkage_gamma g[3] = {
-		((linkage_gamma)LP_FULL << (4 * LF_POSTCODE)) | ((linkage_gamma)same_exact << (4 * LF_ADDRESS)),
-		((linkage_gamma)LP_ELSE << (4 * LF_POSTCODE)) |
-			((linkage_gamma)linkage_address_joint(LP_ELSE, LA_ELSE) << (4 * LF_ADDRESS)),
-		((linkage_gamma)nopc_exact << (4 * LF_ADDRESS)),
-	};
-	uint64_t counts[3] = {50, 900, 50};
-	double lambda;
-	linkage_em(g, counts, 3, 0, &m, &lambda);
-	double msum[LA_NCTX] = {0};
-	for (unsigned l = 1; l < LA_NLEVELS; l++)
-		msum[linkage_level_group(LF_ADDRESS, l)] += m.m[LF_ADDRESS][l];
-	for (unsigned c = 0; c < LA_NCTX; c++)
-		assert_true(fabs(msum[c] - 1.0) < 1e-9);
+	assert_int_equal(linkage_gamma_level(linkage_compare(&p1, &p2), LF_ADDRESS), LINKAGE_LEVEL_NULL);
 }
 
 static void ident_levels(void **state)
@@ -1898,7 +1831,6 @@ int main(void)
 		cmocka_unit_test(dob_levels),
 		cmocka_unit_test(postcode_levels),
 		cmocka_unit_test(address_levels),
-		cmocka_unit_test(location_one_field),
 		cmocka_unit_test(ident_levels),
 		cmocka_unit_test(sex_and_cannot_link),
 		cmocka_unit_test(em_converges),
