@@ -19,7 +19,6 @@
 #include "linkage/linkage.h"
 
 struct rd {
-	char *s[RC_NCOL];
 	size_t n, cap;
 	struct linkage_input *in;
 	char **keep;
@@ -192,5 +191,13 @@ int main(int argc, char **argv)
 		}
 	printf("random pairs: P(family exact) %.5f, P(postcode full) %.6f, P(both) %.7f, product %.7f, ratio %.1f\n",
 	       fe / all, pcf / all, fea / all, (fe / all) * (pcf / all), (fea / all) / ((fe / all) * (pcf / all)));
+	for (size_t i = 0; i < n * RC_NCOL; i++)
+		free(r.keep[i]);
+	free(r.keep);
+	free(r.in);
+	free(recs);
+	free(ix);
+	free(child);
+	free(fam);
 	return 0;
 }
