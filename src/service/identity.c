@@ -536,6 +536,14 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 	return score_candidate(c, s, id, m->review_person, &m->review_ids, &m->review_score, &row);
 }
 
+static unsigned long long resolved_records, resolved_candidates;
+
+void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
+{
+	*records = __atomic_load_n(&resolved_records, __ATOMIC_RELAXED);
+	*candidates = __atomic_load_n(&resolved_candidates, __ATOMIC_RELAXED);
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc = STORE_OK;
@@ -561,6 +569,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	if (rc != STORE_OK)
 		goto out;
 	int n = w->n;
+	__atomic_add_fetch(&resolved_records, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&resolved_candidates, (unsigned long long)n, __ATOMIC_RELAXED);
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
 	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {
