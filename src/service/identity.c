@@ -344,16 +344,32 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 	return n;
 }
 
-static char *keys_json(const struct identity_subject *s)
+/* Which of a record's keys to write as JSON: all, or the fine ones (identifiers, the full date of birth, the
+ * postcode), or the coarse one (a family name's sound and a birth year: the one key whose block grows with the
+ * area, docs/SCALING.md "The candidate search as the area grows"). */
+enum key_pass { KEYS_ALL, KEYS_FINE, KEYS_COARSE };
+
+static bool coarse_key(const char *key)
+{
+	return strncmp(key, "fdob:", 5) == 0;
+}
+
+static char *keys_json_of(const struct identity_subject *s, enum key_pass pass)
 {
 	char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES];
 	int n = identity_block_keys(s, keys);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(keys[i]));
+		if (pass == KEYS_ALL || (pass == KEYS_COARSE) == coarse_key(keys[i]))
+			json_array_append_new(a, json_string(keys[i]));
 	char *out = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return out;
+}
+
+static char *keys_json(const struct identity_subject *s)
+{
+	return keys_json_of(s, KEYS_ALL);
 }
 
 const char *identity_keys(const struct identity_subject *s, const struct identity_match *m, char **made)
@@ -393,6 +409,7 @@ struct resolve_walk {
 	struct store_person p;
 	struct identity_ids ids;
 	int n;
+	int seen; /* list[0..seen) were scored by an earlier pass: the same persons again are skipped */
 	int rc;
 	struct subject_memo memo; /* the subject, prepared once for all its candidates */
 };
@@ -493,6 +510,9 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 	int64_t row;
 	if (w->n >= IDENTITY_CANDIDATES_MAX)
 		return 0;
+	for (int i = 0; i < w->seen; i++)
+		if (w->list[i].id == cand->person.id)
+			return 0;
 	_Static_assert(sizeof w->ids.nhs == sizeof cand->nhs && sizeof w->ids.upn == sizeof cand->upn,
 		       "a candidate's identifiers as identity_ids holds them");
 	w->p = cand->person;
@@ -536,6 +556,32 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 	return score_candidate(c, s, id, m->review_person, &m->review_ids, &m->review_score, &row);
 }
 
+/* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
+ * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
+ * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
+ * record's NHS number or full date of birth would find. So again in two passes: every person a fine key finds,
+ * then the coarse key's persons not yet scored, by id, up to the limit. Below the limit (every block in an
+ * area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows") this is never reached and
+ * the persons scored are the same. */
+static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
+{
+	char *fine = keys_json_of(s, KEYS_FINE), *coarse = keys_json_of(s, KEYS_COARSE);
+	int rc = fine && coarse ? STORE_OK : STORE_EIO;
+	w->n = w->seen = 0;
+	if (rc == STORE_OK)
+		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX, score_each, w);
+	if (rc == STORE_OK && w->rc == STORE_OK && w->n < IDENTITY_CANDIDATES_MAX) {
+		w->seen = w->n;
+		/* the persons the fine keys found may come again (at most seen of them, skipped): so many more */
+		rc = store_block_candidates_scored(c, coarse, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
+	}
+	if (w->rc != STORE_OK)
+		rc = w->rc;
+	free(fine);
+	free(coarse);
+	return rc;
+}
+
 static unsigned long long resolved_records, resolved_candidates;
 
 void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
@@ -567,6 +613,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	if (w->rc != STORE_OK)
 		rc = w->rc;
 	if (rc != STORE_OK)
+		goto out;
+	if (w->n >= IDENTITY_CANDIDATES_MAX && (rc = resolve_crowded(c, s, w)) != STORE_OK)
 		goto out;
 	int n = w->n;
 	__atomic_add_fetch(&resolved_records, 1, __ATOMIC_RELAXED);
