@@ -515,15 +515,22 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 			return 0;
 	_Static_assert(sizeof w->ids.nhs == sizeof cand->nhs && sizeof w->ids.upn == sizeof cand->upn,
 		       "a candidate's identifiers as identity_ids holds them");
-	w->p = cand->person;
 	memset(&w->ids, 0, sizeof w->ids);
 	memcpy(w->ids.nhs, cand->nhs, sizeof cand->nhs);
 	memcpy(w->ids.upn, cand->upn, sizeof cand->upn);
 	w->ids.n_nhs = cand->n_nhs;
 	w->ids.n_upn = cand->n_upn;
-	if ((w->rc = score_loaded(w->c, w->s, cand->person.id, cand->has_merged, &w->p, &w->ids, &sc, &row, &w->memo)) !=
-	    STORE_OK)
-		return 1; /* stops the walk; rc says why */
+	/* Scored in place unless persons stand merged into it (their rows are then read into w->p): a person's
+	 * row is 7 KB, copied for each candidate before (issue 17: the candidates grow with the area). */
+	if (!cand->has_merged) {
+		score_memo(w->s, &cand->person, &w->ids, &sc, &w->memo);
+	}
+	else {
+		w->p = cand->person;
+		w->rc = score_loaded(w->c, w->s, cand->person.id, true, &w->p, &w->ids, &sc, &row, &w->memo);
+		if (w->rc != STORE_OK)
+			return 1; /* stops the walk; rc says why */
+	}
 	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
 					  sc.cannot_link != NULL, sc.distinct, attrs_held(w->s, &cand->person), ""};
 	memcpy(w->list[w->n - 1].dob, cand->person.dob, sizeof cand->person.dob);
