@@ -6,6 +6,10 @@
 #   bench/intake_cpu.sh                         the build in build/
 #   BENCH_BIN=/tmp/other RECORDS=20000 bench/intake_cpu.sh
 #   BENCH_PERF=/tmp/p.data bench/intake_cpu.sh  also records the server with perf (BENCH_PERF_OPTS, default -g)
+#   BENCH_BASE=/tmp/scale-x/a.db BENCH_BASE_DATA=/tmp/scale-x/data bench/intake_cpu.sh
+#                                               intake into a copy of a populated area (safeguard area-load into
+#                                               a.db with SAFEGUARD_DATA_DIR=.../data) instead of an empty file
+#                                               (docs/BENCHMARKS.md "Scale: intake as the area grows")
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,6 +26,10 @@ trap cleanup EXIT
 db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
+if [ -n "${BENCH_BASE:-}" ]; then
+  cp "$BENCH_BASE" "$work/bench.db"
+  [ -n "${BENCH_BASE_DATA:-}" ] && cp -a "$BENCH_BASE_DATA/." "$SAFEGUARD_DATA_DIR/"
+fi
 # BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)
 [ -n "${BENCH_PAGE_SIZE:-}" ] && sqlite3 "$work/bench.db" "PRAGMA page_size = $BENCH_PAGE_SIZE; PRAGMA journal_mode = WAL;" >/dev/null
 "$bin" migrate --db "$db" >/dev/null
@@ -36,6 +44,7 @@ pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { cat "$work/serve.err"; exit 1; }
+events0=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
 ticks() { awk '{ print $14 + $15 }' "$1"; }
 faults() { awk '{ print $10 }' "/proc/$pid/stat"; }
 declare -A before wbytes wcalls
@@ -58,7 +67,7 @@ for t in /proc/$pid/task/*/stat; do
   total=$((total + d))
   if [ "$d" -gt "$busiest" ]; then busiest=$d writer=${t%/stat}; fi
 done
-events=$(sqlite3 -readonly "$work/bench.db" 'select count(*) from event')
+events=$(($(sqlite3 -readonly "$work/bench.db" 'select count(*) from event') - events0))
 # Pages the writer thread wrote per event: it writes nothing but the database's files (the answer is built on
 # the request's thread). Each WAL frame is P+24 bytes and each page a checkpoint copies back P, so bytes
 # W = (P+24)f + Pc; until store/lite_walbuf.c the frames were two write calls each and the calls gave c, which
@@ -75,8 +84,8 @@ if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP"; cp "$work/bench.db" "$
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
-  -v f="$((faults1 - faults0))" -v e="$events" \
-  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event; ", j / c, s / j, f / e }'
+  -v f="$((faults1 - faults0))" -v e="$events" -v r="$(m safeguard_link_records_total)" -v k="$(m safeguard_link_candidates_total)" \
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates per linked record; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
 awk -v t="$total" -v b="$busiest" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: server CPU %.0f us/event, writer thread %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",

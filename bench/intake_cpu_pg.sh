@@ -8,6 +8,9 @@
 #   BENCH_BIN=/tmp/other RECORDS=6000 bench/intake_cpu_pg.sh
 #   BENCH_PG_STATEMENTS=FILE bench/intake_cpu_pg.sh  also pg_stat_statements' calls and time per statement, to FILE
 #   BENCH_PG_SQL="ALTER TABLE ..." bench/intake_cpu_pg.sh  SQL run on the migrated database first (an experiment)
+#   BENCH_AREA=30000 bench/intake_cpu_pg.sh  intake on top of an area of that many children (safeguard area-load,
+#                                           seed 1, 20 events each) loaded first (docs/BENCHMARKS.md "Scale: intake
+#                                           as the area grows")
 #   BENCH_PERF=FILE bench/intake_cpu_pg.sh  also perf record (--call-graph dwarf) of the cluster's processes during
 #                                           the run, to FILE (perf report -i FILE --no-children --sort sym)
 set -euo pipefail
@@ -32,6 +35,7 @@ export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 "$bin" migrate --db "$db" >/dev/null
 [ -n "${BENCH_PG_SQL:-}" ] && psql -qAt "$db" -c "$BENCH_PG_SQL" >/dev/null
+[ -n "${BENCH_AREA:-}" ] && "$bin" area-load --db "$db" --children "$BENCH_AREA" --seed 1 >/dev/null 2>&1
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
 done
@@ -63,17 +67,18 @@ if [ -n "${BENCH_PERF:-}" ]; then
   kill -0 "$perfpid" 2>/dev/null || { echo "intake_cpu_pg.sh: perf record did not start (see its message above)" >&2; exit 1; }
   echo "intake_cpu_pg.sh: perf is recording: the CPU figures of this run include its cost" >&2
 fi
+events0=$(psql -qAt "$db" -c 'select count(*) from event')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 s0=$(ticks) p0=$(pg_ticks)
 line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
 s1=$(ticks) p1=$(pg_ticks)
 if [ -n "$perfpid" ]; then kill -INT "$perfpid" || true; wait "$perfpid" || true; perfpid=""; fi
-events=$(psql -qAt "$db" -c 'select count(*) from event')
+events=$(($(psql -qAt "$db" -c 'select count(*) from event') - events0))
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
-  -v r="$(m safeguard_txq_db_round_trips_total)" \
-  'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job; ", j / c, s / j, r / j }'
+  -v r="$(m safeguard_txq_db_round_trips_total)" -v lr="$(m safeguard_link_records_total)" -v lc="$(m safeguard_link_candidates_total)" \
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job, %.1f candidates per linked record; ", j / c, s / j, r / j, (lr > 0 ? lc / lr : 0) }'
 awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",

@@ -15,6 +15,7 @@
 #include "lib/route.h"
 #include "service/access.h"
 #include "service/children.h"
+#include "service/identity.h"
 #include "service/intake.h"
 #include "service/tokens.h"
 #include "service/users.h"
@@ -554,7 +555,8 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 	(void)ids;
 	struct txq_profile pr;
 	txq_profile(a->q, &pr);
-	unsigned long long jobs = pr.jobs, batches = pr.batches;
+	unsigned long long jobs = pr.jobs, batches = pr.batches, resolved, candidates;
+	identity_resolve_counts(&resolved, &candidates);
 	char *body = malloc(2048);
 	int n = !body ? -1 : snprintf(body, 2048,
 			 "# TYPE safeguard_http_responses_total counter\n"
@@ -577,11 +579,15 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 			 "# TYPE safeguard_txq_busy_seconds_total counter\n"
 			 "safeguard_txq_busy_seconds_total %.6f\n"
 			 "# TYPE safeguard_txq_commit_seconds_total counter\n"
-			 "safeguard_txq_commit_seconds_total %.6f\n",
+			 "safeguard_txq_commit_seconds_total %.6f\n"
+			 "# TYPE safeguard_link_records_total counter\n"
+			 "safeguard_link_records_total %llu\n"
+			 "# TYPE safeguard_link_candidates_total counter\n"
+			 "safeguard_link_candidates_total %llu\n",
 			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
 			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
 			 (unsigned long long)a->events_replayed, jobs, batches, pr.statements, pr.round_trips,
-			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds);
+			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds, resolved, candidates);
 	api_count_status(a, n < 0 || n >= 2048 ? 500 : 200);
 	if (n < 0 || n >= 2048) {
 		free(body);

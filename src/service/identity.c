@@ -86,10 +86,13 @@ static void builtin_model(void)
 
 void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf)
 {
+	pthread_rwlock_wrlock(&trained_lock);
 	the_model = *m;
 	the_tf = tf;
 	the_model.tf_names = tf != NULL && m->tf_names;
 	model_given = true;
+	model_generation++; /* candidates prepared with the frequencies before are not reused (prep_cache) */
+	pthread_rwlock_unlock(&trained_lock);
 }
 
 const struct linkage_model *identity_model(void)
@@ -178,6 +181,80 @@ static const char *held(const char *v, const char *first, size_t stride, int n)
 	return n > 0 ? first : "";
 }
 
+/* Candidates as prepared for the core (linkage_prepare, then the model's name frequencies), kept across
+ * records by person id (issue 17: a candidate's preparation was the largest part of scoring it, and the
+ * candidates grow with the area; a child's records come again and again, and so do its blocks' persons). A
+ * slot is used only for the same inputs, byte for byte (key), the same model and the same frequencies: the
+ * record is then the one linkage_prepare would make. Direct-mapped by id; a newer person takes an old slot
+ * (8,192 slots of about 550 bytes with their keys: under 5 MB when all are used). */
+#define PREP_SLOTS 8192
+#define PREP_KEY_MAX 3072
+struct prep_slot {
+	int64_t id; /* 0: empty */
+	uint64_t generation;
+	const struct linkage_tf *tf;
+	char *key; /* the inputs, each its length (two bytes) then its bytes: keylen bytes */
+	size_t keylen;
+	struct linkage_rec rec;
+};
+static struct prep_slot *prep_cache;
+static pthread_mutex_t prep_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t prep_key(char *key, const char *const *parts, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+		if (len + 2 + l > PREP_KEY_MAX)
+			return 0; /* too long to keep: prepared each time */
+		key[len++] = (char)(l >> 8);
+		key[len++] = (char)(l & 0xff);
+		memcpy(key + len, parts[i], l);
+		len += l;
+	}
+	return len;
+}
+
+/* prepare() of a stored person's row (id > 0), from prep_cache when it holds the same inputs. */
+static void prepare_person(const struct linkage_tf *tf, uint64_t generation, int64_t id, const char *given,
+			   const char *middle, const char *family, const char *dob, const char *sex,
+			   const char *postcode, const char *address, const char *nhs, const char *upn,
+			   struct linkage_rec *r)
+{
+	const char *const parts[] = {given, middle, family, dob, sex, postcode, address, nhs, upn};
+	char key[PREP_KEY_MAX];
+	size_t len = id > 0 ? prep_key(key, parts, sizeof parts / sizeof parts[0]) : 0;
+	if (len == 0) {
+		prepare(tf, given, middle, family, dob, sex, postcode, address, nhs, upn, r);
+		return;
+	}
+	size_t at = (size_t)((uint64_t)id % PREP_SLOTS);
+	pthread_mutex_lock(&prep_lock);
+	if (!prep_cache)
+		prep_cache = calloc(PREP_SLOTS, sizeof *prep_cache);
+	struct prep_slot *slot = prep_cache ? &prep_cache[at] : NULL;
+	if (slot && slot->id == id && slot->generation == generation && slot->tf == tf && slot->keylen == len &&
+	    memcmp(slot->key, key, len) == 0) {
+		*r = slot->rec;
+		pthread_mutex_unlock(&prep_lock);
+		return;
+	}
+	pthread_mutex_unlock(&prep_lock);
+	prepare(tf, given, middle, family, dob, sex, postcode, address, nhs, upn, r);
+	char *copy = malloc(len);
+	if (!copy)
+		return;
+	memcpy(copy, key, len);
+	pthread_mutex_lock(&prep_lock);
+	if (slot) {
+		free(slot->key);
+		*slot = (struct prep_slot){id, generation, tf, copy, len, *r};
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&prep_lock);
+	free(copy);
+}
+
 static bool same_folded(const char *a, const char *b)
 {
 	char fa[STORE_NAME_BYTES], fb[STORE_NAME_BYTES];
@@ -249,9 +326,11 @@ static int score_with(const struct linkage_model *m, const struct linkage_tf *tf
 			memo->generation = generation;
 		}
 	}
-	prepare(tf, candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
-		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
-		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
+	/* the candidate's row as prepared before when it is the same (prep_cache: a record's resolve only) */
+	prepare_person(tf, generation, memo ? candidate->id : 0, candidate->given_name, candidate->middle_names,
+		       candidate->family_name, candidate->dob, candidate->sex, candidate->postcode, candidate->address,
+		       held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
+		       held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
 	/* m of the agency that sent the record, where training measured it (linkage_model.by_agency). */
 	const struct linkage_source_m *ba = m->by_agency;
 	int own = -1;
@@ -344,16 +423,32 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 	return n;
 }
 
-static char *keys_json(const struct identity_subject *s)
+/* Which of a record's keys to write as JSON: all, or the fine ones (identifiers, the full date of birth, the
+ * postcode), or the coarse one (a family name's sound and a birth year: the one key whose block grows with the
+ * area, docs/SCALING.md "The candidate search as the area grows"). */
+enum key_pass { KEYS_ALL, KEYS_FINE, KEYS_COARSE };
+
+static bool coarse_key(const char *key)
+{
+	return strncmp(key, "fdob:", 5) == 0;
+}
+
+static char *keys_json_of(const struct identity_subject *s, enum key_pass pass)
 {
 	char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES];
 	int n = identity_block_keys(s, keys);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(a, json_string(keys[i]));
+		if (pass == KEYS_ALL || (pass == KEYS_COARSE) == coarse_key(keys[i]))
+			json_array_append_new(a, json_string(keys[i]));
 	char *out = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return out;
+}
+
+static char *keys_json(const struct identity_subject *s)
+{
+	return keys_json_of(s, KEYS_ALL);
 }
 
 const char *identity_keys(const struct identity_subject *s, const struct identity_match *m, char **made)
@@ -393,6 +488,7 @@ struct resolve_walk {
 	struct store_person p;
 	struct identity_ids ids;
 	int n;
+	int seen; /* list[0..seen) were scored by an earlier pass: the same persons again are skipped */
 	int rc;
 	struct subject_memo memo; /* the subject, prepared once for all its candidates */
 };
@@ -493,17 +589,27 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 	int64_t row;
 	if (w->n >= IDENTITY_CANDIDATES_MAX)
 		return 0;
+	for (int i = 0; i < w->seen; i++)
+		if (w->list[i].id == cand->person.id)
+			return 0;
 	_Static_assert(sizeof w->ids.nhs == sizeof cand->nhs && sizeof w->ids.upn == sizeof cand->upn,
 		       "a candidate's identifiers as identity_ids holds them");
-	w->p = cand->person;
 	memset(&w->ids, 0, sizeof w->ids);
 	memcpy(w->ids.nhs, cand->nhs, sizeof cand->nhs);
 	memcpy(w->ids.upn, cand->upn, sizeof cand->upn);
 	w->ids.n_nhs = cand->n_nhs;
 	w->ids.n_upn = cand->n_upn;
-	if ((w->rc = score_loaded(w->c, w->s, cand->person.id, cand->has_merged, &w->p, &w->ids, &sc, &row, &w->memo)) !=
-	    STORE_OK)
-		return 1; /* stops the walk; rc says why */
+	/* Scored in place unless persons stand merged into it (their rows are then read into w->p): a person's
+	 * row is 7 KB, copied for each candidate before (issue 17: the candidates grow with the area). */
+	if (!cand->has_merged) {
+		score_memo(w->s, &cand->person, &w->ids, &sc, &w->memo);
+	}
+	else {
+		w->p = cand->person;
+		w->rc = score_loaded(w->c, w->s, cand->person.id, true, &w->p, &w->ids, &sc, &row, &w->memo);
+		if (w->rc != STORE_OK)
+			return 1; /* stops the walk; rc says why */
+	}
 	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
 					  sc.cannot_link != NULL, sc.distinct, attrs_held(w->s, &cand->person), ""};
 	memcpy(w->list[w->n - 1].dob, cand->person.dob, sizeof cand->person.dob);
@@ -536,6 +642,40 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 	return score_candidate(c, s, id, m->review_person, &m->review_ids, &m->review_score, &row);
 }
 
+/* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
+ * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
+ * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
+ * record's NHS number or full date of birth would find. So again in two passes: every person a fine key finds,
+ * then the coarse key's persons not yet scored, by id, up to the limit. Below the limit (every block in an
+ * area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows") this is never reached and
+ * the persons scored are the same. */
+static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
+{
+	char *fine = keys_json_of(s, KEYS_FINE), *coarse = keys_json_of(s, KEYS_COARSE);
+	int rc = fine && coarse ? STORE_OK : STORE_EIO;
+	w->n = w->seen = 0;
+	if (rc == STORE_OK)
+		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX, score_each, w);
+	if (rc == STORE_OK && w->rc == STORE_OK && w->n < IDENTITY_CANDIDATES_MAX) {
+		w->seen = w->n;
+		/* the persons the fine keys found may come again (at most seen of them, skipped): so many more */
+		rc = store_block_candidates_scored(c, coarse, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
+	}
+	if (w->rc != STORE_OK)
+		rc = w->rc;
+	free(fine);
+	free(coarse);
+	return rc;
+}
+
+static unsigned long long resolved_records, resolved_candidates;
+
+void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
+{
+	*records = __atomic_load_n(&resolved_records, __ATOMIC_RELAXED);
+	*candidates = __atomic_load_n(&resolved_candidates, __ATOMIC_RELAXED);
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc = STORE_OK;
@@ -560,7 +700,11 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		rc = w->rc;
 	if (rc != STORE_OK)
 		goto out;
+	if (w->n >= IDENTITY_CANDIDATES_MAX && (rc = resolve_crowded(c, s, w)) != STORE_OK)
+		goto out;
 	int n = w->n;
+	__atomic_add_fetch(&resolved_records, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&resolved_candidates, (unsigned long long)n, __ATOMIC_RELAXED);
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
 	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {

@@ -711,6 +711,65 @@ static void identity_sealed_never_linked(void **state)
 	assert_false(review_count(f->st, b.child_id, a.child_id));
 }
 
+/* A crowded coarse block (issue 17): more children of one family name's sound born in one year than intake
+ * scores (IDENTITY_CANDIDATES_MAX), every one older than the child; the record with the child's NHS number
+ * and full date of birth still finds the child (the store gives the first persons by id: before, those were
+ * the namesakes, and the child was made again). */
+static void identity_crowded_block_finds_the_child(void **state)
+{
+	static const char *const head[] = {"Bel", "Cor", "Dan", "Fen", "Gil", "Hal", "Ivo", "Jas",
+					   "Kel", "Lor", "Mar", "Nol", "Ors", "Pim", "Rud"};
+	static const char *const tail[] = {"ia", "o", "an", "ette", "us", "ina", "el", "ard",
+					   "ow", "ys", "en", "ie", "um", "ax", "ola"};
+	struct fx *f = *state;
+	char ref[16], subj[256];
+	int64_t last = 0;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
+		/* a given name and a birthday of 2015 of their own: a child each, all in the block "Smith, 2015" */
+		snprintf(ref, sizeof ref, "N%d", i);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		struct intake_result r = apply_subject(f->st, ref, subj);
+		assert_true(r.child_id > last);
+		assert_string_not_equal(r.link_rule, "score");
+		last = r.child_id;
+	}
+	const char *child = "{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\","
+			    "\"nhs_number\":\"9434765919\"}";
+	struct intake_result a = apply_subject(f->st, "Z1", child);
+	assert_true(a.child_id > last);
+	struct intake_result b = apply_subject(f->st, "Z2", child);
+	assert_int_equal(b.child_id, a.child_id);
+	assert_string_equal(b.link_rule, "score");
+	assert_int_equal(events_of(f->st, a.child_id), 2);
+}
+
+/* A candidate's prepared record is kept across records by person id (identity.c, prep_cache), and used only
+ * for the same row: a second database in the same process, whose person 1 is another child, gets its own. */
+static void identity_prepared_rows_not_carried_over(void **state)
+{
+	struct fx *f = *state;
+	void *other = NULL;
+	const char *amira = "{\"given_name\":\"Amira\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\"}";
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	struct intake_result a = apply_subject(f->st, "A1", amira);
+	struct intake_result b = apply_subject(f->st, "A2", amira);
+	assert_int_equal(b.child_id, a.child_id);
+	assert_string_equal(b.link_rule, "score");
+
+	assert_int_equal(fx_setup(&other), 0);
+	struct fx *g = other;
+	assert_int_equal(txq_exec(g->st, seed_job, NULL), STORE_OK);
+	struct intake_result o = apply_subject(
+		g->st, "B1", "{\"given_name\":\"Oliver\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\"}");
+	assert_int_equal(o.child_id, a.child_id); /* the same id, another child */
+	struct intake_result c = apply_subject(g->st, "B2", amira);
+	assert_int_not_equal(c.child_id, o.child_id);
+	assert_string_not_equal(c.link_rule, "score");
+	assert_int_equal(fx_teardown(&other), 0);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -733,6 +792,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apply_unknown_agency_fails_whole, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_scored, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_sealed_never_linked, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_crowded_block_finds_the_child, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_prepared_rows_not_carried_over, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
