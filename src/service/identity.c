@@ -185,8 +185,7 @@ static const char *held(const char *v, const char *first, size_t stride, int n)
  * records by person id (issue 17: a candidate's preparation was the largest part of scoring it, and the
  * candidates grow with the area; a child's records come again and again, and so do its blocks' persons). A
  * slot is used only for the same inputs, byte for byte (key), the same model and the same frequencies: the
- * record is then the one linkage_prepare would make. Direct-mapped by id; a newer person takes an old slot
- * (8,192 slots of about 550 bytes with their keys: under 5 MB when all are used). */
+ * record is then the one linkage_prepare would make. Direct-mapped by id; a newer person takes an old slot. */
 #define PREP_SLOTS 8192
 #define PREP_KEY_MAX 3072
 struct prep_slot {
