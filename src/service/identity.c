@@ -192,8 +192,7 @@ struct prep_slot {
 	int64_t id; /* 0: empty */
 	uint64_t generation;
 	const struct linkage_tf *tf;
-	char *key; /* the inputs, each its length (two bytes) then its bytes: keylen bytes */
-	size_t keylen;
+	char *key; /* the inputs, each ended by a unit separator */
 	struct linkage_rec rec;
 };
 static struct prep_slot *prep_cache;
@@ -204,13 +203,13 @@ static size_t prep_key(char *key, const char *const *parts, size_t n)
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(parts[i]);
-		if (len + 2 + l > PREP_KEY_MAX)
+		if (len + l + 2 > PREP_KEY_MAX)
 			return 0; /* too long to keep: prepared each time */
-		key[len++] = (char)(l >> 8);
-		key[len++] = (char)(l & 0xff);
 		memcpy(key + len, parts[i], l);
 		len += l;
+		key[len++] = '\x1f';
 	}
+	key[len] = '\0';
 	return len;
 }
 
@@ -232,22 +231,21 @@ static void prepare_person(const struct linkage_tf *tf, uint64_t generation, int
 	if (!prep_cache)
 		prep_cache = calloc(PREP_SLOTS, sizeof *prep_cache);
 	struct prep_slot *slot = prep_cache ? &prep_cache[at] : NULL;
-	if (slot && slot->id == id && slot->generation == generation && slot->tf == tf && slot->keylen == len &&
-	    memcmp(slot->key, key, len) == 0) {
+	if (slot && slot->id == id && slot->generation == generation && slot->tf == tf && strcmp(slot->key, key) == 0) {
 		*r = slot->rec;
 		pthread_mutex_unlock(&prep_lock);
 		return;
 	}
 	pthread_mutex_unlock(&prep_lock);
 	prepare(tf, given, middle, family, dob, sex, postcode, address, nhs, upn, r);
-	char *copy = malloc(len);
+	char *copy = malloc(len + 1);
 	if (!copy)
 		return;
-	memcpy(copy, key, len);
+	memcpy(copy, key, len + 1);
 	pthread_mutex_lock(&prep_lock);
 	if (slot) {
 		free(slot->key);
-		*slot = (struct prep_slot){id, generation, tf, copy, len, *r};
+		*slot = (struct prep_slot){id, generation, tf, copy, *r};
 		copy = NULL;
 	}
 	pthread_mutex_unlock(&prep_lock);
