@@ -86,13 +86,10 @@ static void builtin_model(void)
 
 void identity_use_model(const struct linkage_model *m, const struct linkage_tf *tf)
 {
-	pthread_rwlock_wrlock(&trained_lock);
 	the_model = *m;
 	the_tf = tf;
 	the_model.tf_names = tf != NULL && m->tf_names;
 	model_given = true;
-	model_generation++; /* candidates prepared with the frequencies before are not reused (prep_cache) */
-	pthread_rwlock_unlock(&trained_lock);
 }
 
 const struct linkage_model *identity_model(void)
@@ -181,77 +178,6 @@ static const char *held(const char *v, const char *first, size_t stride, int n)
 	return n > 0 ? first : "";
 }
 
-/* Candidates as prepared for the core (linkage_prepare, then the model's name frequencies), kept across
- * records by person id (issue 17: a candidate's preparation was the largest part of scoring it, and the
- * candidates grow with the area; a child's records come again and again, and so do its blocks' persons). A
- * slot is used only for the same inputs, byte for byte (key), the same model and the same frequencies: the
- * record is then the one linkage_prepare would make. Direct-mapped by id; a newer person takes an old slot. */
-#define PREP_SLOTS 8192
-#define PREP_KEY_MAX 3072
-struct prep_slot {
-	int64_t id; /* 0: empty */
-	uint64_t generation;
-	const struct linkage_tf *tf;
-	char *key; /* the inputs, each ended by a unit separator */
-	struct linkage_rec rec;
-};
-static struct prep_slot *prep_cache;
-static pthread_mutex_t prep_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static size_t prep_key(char *key, const char *const *parts, size_t n)
-{
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(parts[i]);
-		if (len + l + 2 > PREP_KEY_MAX)
-			return 0; /* too long to keep: prepared each time */
-		memcpy(key + len, parts[i], l);
-		len += l;
-		key[len++] = '\x1f';
-	}
-	key[len] = '\0';
-	return len;
-}
-
-/* prepare() of a stored person's row (id > 0), from prep_cache when it holds the same inputs. */
-static void prepare_person(const struct linkage_tf *tf, uint64_t generation, int64_t id, const char *given,
-			   const char *middle, const char *family, const char *dob, const char *sex,
-			   const char *postcode, const char *address, const char *nhs, const char *upn,
-			   struct linkage_rec *r)
-{
-	const char *const parts[] = {given, middle, family, dob, sex, postcode, address, nhs, upn};
-	char key[PREP_KEY_MAX];
-	size_t len = id > 0 ? prep_key(key, parts, sizeof parts / sizeof parts[0]) : 0;
-	if (len == 0) {
-		prepare(tf, given, middle, family, dob, sex, postcode, address, nhs, upn, r);
-		return;
-	}
-	size_t at = (size_t)((uint64_t)id % PREP_SLOTS);
-	pthread_mutex_lock(&prep_lock);
-	if (!prep_cache)
-		prep_cache = calloc(PREP_SLOTS, sizeof *prep_cache);
-	struct prep_slot *slot = prep_cache ? &prep_cache[at] : NULL;
-	if (slot && slot->id == id && slot->generation == generation && slot->tf == tf && strcmp(slot->key, key) == 0) {
-		*r = slot->rec;
-		pthread_mutex_unlock(&prep_lock);
-		return;
-	}
-	pthread_mutex_unlock(&prep_lock);
-	prepare(tf, given, middle, family, dob, sex, postcode, address, nhs, upn, r);
-	char *copy = malloc(len + 1);
-	if (!copy)
-		return;
-	memcpy(copy, key, len + 1);
-	pthread_mutex_lock(&prep_lock);
-	if (slot) {
-		free(slot->key);
-		*slot = (struct prep_slot){id, generation, tf, copy, *r};
-		copy = NULL;
-	}
-	pthread_mutex_unlock(&prep_lock);
-	free(copy);
-}
-
 static bool same_folded(const char *a, const char *b)
 {
 	char fa[STORE_NAME_BYTES], fb[STORE_NAME_BYTES];
@@ -323,11 +249,9 @@ static int score_with(const struct linkage_model *m, const struct linkage_tf *tf
 			memo->generation = generation;
 		}
 	}
-	/* the candidate's row as prepared before when it is the same (prep_cache: a record's resolve only) */
-	prepare_person(tf, generation, memo ? candidate->id : 0, candidate->given_name, candidate->middle_names,
-		       candidate->family_name, candidate->dob, candidate->sex, candidate->postcode, candidate->address,
-		       held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
-		       held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
+	prepare(tf, candidate->given_name, candidate->middle_names, candidate->family_name, candidate->dob, candidate->sex,
+		candidate->postcode, candidate->address, held(s->nhs_number, ids->nhs[0], sizeof ids->nhs[0], ids->n_nhs),
+		held(s->upn, ids->upn[0], sizeof ids->upn[0], ids->n_upn), &b);
 	/* m of the agency that sent the record, where training measured it (linkage_model.by_agency). */
 	const struct linkage_source_m *ba = m->by_agency;
 	int own = -1;

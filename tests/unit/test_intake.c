@@ -745,31 +745,6 @@ static void identity_crowded_block_finds_the_child(void **state)
 	assert_int_equal(events_of(f->st, a.child_id), 2);
 }
 
-/* A candidate's prepared record is kept across records by person id (identity.c, prep_cache), and used only
- * for the same row: a second database in the same process, whose person 1 is another child, gets its own. */
-static void identity_prepared_rows_not_carried_over(void **state)
-{
-	struct fx *f = *state;
-	void *other = NULL;
-	const char *amira = "{\"given_name\":\"Amira\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\"}";
-	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
-	struct intake_result a = apply_subject(f->st, "A1", amira);
-	struct intake_result b = apply_subject(f->st, "A2", amira);
-	assert_int_equal(b.child_id, a.child_id);
-	assert_string_equal(b.link_rule, "score");
-
-	assert_int_equal(fx_setup(&other), 0);
-	struct fx *g = other;
-	assert_int_equal(txq_exec(g->st, seed_job, NULL), STORE_OK);
-	struct intake_result o = apply_subject(
-		g->st, "B1", "{\"given_name\":\"Oliver\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\"}");
-	assert_int_equal(o.child_id, a.child_id); /* the same id, another child */
-	struct intake_result c = apply_subject(g->st, "B2", amira);
-	assert_int_not_equal(c.child_id, o.child_id);
-	assert_string_not_equal(c.link_rule, "score");
-	assert_int_equal(fx_teardown(&other), 0);
-}
-
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -793,7 +768,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identity_scored, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_sealed_never_linked, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_block_finds_the_child, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(identity_prepared_rows_not_carried_over, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
