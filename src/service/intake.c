@@ -117,17 +117,13 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	char *keys_made = NULL;
 	if (!rq->known_child_id && !(src.block_keys = identity_keys(&rq->subject, &m, &keys_made)))
 		return STORE_EIO;
+	/* and its identifiers on the person, likewise (on PostgreSQL in the record's statement: issue 17) */
+	src.nhs_number = rq->subject.nhs_number;
+	src.upn = rq->subject.upn;
 	int64_t source_id = 0;
 	rc = store_source_event_insert(c, &src, &e, &source_id, &res->event_id);
 	free(keys_made);
 	if (rc != STORE_OK)
-		return rc;
-
-	if (rq->subject.nhs_number[0] &&
-	    (rc = store_identifier_add(c, m.person_id, "nhs", rq->subject.nhs_number, source_id)) != STORE_OK)
-		return rc;
-	if (rq->subject.upn[0] &&
-	    (rc = store_identifier_add(c, m.person_id, "upn", rq->subject.upn, source_id)) != STORE_OK)
 		return rc;
 
 	char hkey[16 + STORE_ADDR_BYTES];

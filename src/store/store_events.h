@@ -24,6 +24,9 @@ struct store_source_record {
 	/* store_source_event_insert: the blocking keys the record gives its person (a JSON array of strings, as
 	 * store_block_keys_add takes), written with it; NULL for none */
 	const char *block_keys;
+	/* store_source_event_insert: the NHS number and UPN the record gives its person, written with it as
+	 * store_identifier_add writes them (on PostgreSQL in the record's statement); NULL or "" for none */
+	const char *nhs_number, *upn;
 };
 
 int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id);
