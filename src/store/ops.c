@@ -1748,9 +1748,10 @@ static const char *const stmt_sql[S__COUNT] = {
 #define SOURCE_HOUSEHOLD_CTE                                                                                       \
 	"h(id) AS (INSERT INTO household(key, postcode, address) SELECT ?19, ?20, ?21 WHERE ?19 <> '' "           \
 	"ON CONFLICT(key) DO NOTHING RETURNING id), hk(id) AS (SELECT id FROM h UNION ALL "                        \
-	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), hm AS (INSERT INTO household_member(household_id, " \
-	"person_id, first_seen, last_seen) SELECT hk.id, ?5, ?22, ?22 FROM hk WHERE NOT EXISTS (SELECT 1 FROM "      \
-	"household_member m WHERE m.household_id = hk.id AND m.person_id = ?5 AND m.first_seen <= ?22 "             \
+	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), "                                                \
+	"hm AS (INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "                     \
+	"SELECT hk.id, ?5, ?22, ?22 FROM hk WHERE NOT EXISTS (SELECT 1 FROM household_member m "                   \
+	"WHERE m.household_id = hk.id AND m.person_id = ?5 AND m.first_seen <= ?22 "                               \
 	"AND m.last_seen >= ?22) ON CONFLICT(household_id, person_id) DO UPDATE SET "                              \
 	"first_seen = min(household_member.first_seen, excluded.first_seen), "                                     \
 	"last_seen = max(household_member.last_seen, excluded.last_seen))"
@@ -1771,7 +1772,8 @@ static const char *const pg_override[S__COUNT] = {
 	 * statement savepoint: intake, its one caller, fails the job on a refusal */
 	[S_SOURCE_EVENT_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
 				  "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-				  NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e(id, source_id) AS (INSERT INTO event(person_id, "
+				  NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
+				  "e(id, source_id) AS (INSERT INTO event(person_id, "
 				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
@@ -1781,7 +1783,8 @@ static const char *const pg_override[S__COUNT] = {
 	 * key to the source record is checked at the statement's end, where s's row is there. */
 	[S_SOURCE_EVENT_KEYS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
 				       "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-				       NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e(id, source_id) AS (INSERT INTO event(person_id, "
+				       NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
+				       "e(id, source_id) AS (INSERT INTO event(person_id, "
 				       "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 				       "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
 				       "source_record_id), k AS (INSERT INTO person_block_key(key, person_id, source_record_id) "
@@ -1795,12 +1798,14 @@ static const char *const pg_override[S__COUNT] = {
 	 * refusal arrives with the job's next statement that waits, and fails the job as any deferred write's */
 	[S_SOURCE_EVENT_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, "
 				      "person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-				      NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " INSERT INTO event(id, person_id, source_record_id, agency, kind, "
+				      NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " "
+				      "INSERT INTO event(id, person_id, source_record_id, agency, kind, "
 				      "occurred_at, recorded_at, summary, details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL
 				      ", ?12, ?13 FROM s" SQL_DEFERRED,
 	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, "
 					   "payload, person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, "
-					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e AS (INSERT INTO event(id, person_id, "
+					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
+					   "e AS (INSERT INTO event(id, person_id, "
 					   "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
 					   "SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s) "
 					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
