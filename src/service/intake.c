@@ -117,27 +117,21 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	char *keys_made = NULL;
 	if (!rq->known_child_id && !(src.block_keys = identity_keys(&rq->subject, &m, &keys_made)))
 		return STORE_EIO;
+	/* and its identifiers and household on the person, likewise (on PostgreSQL in the record's statement:
+	 * issue 17) */
+	src.nhs_number = rq->subject.nhs_number;
+	src.upn = rq->subject.upn;
+	char hkey[16 + STORE_ADDR_BYTES];
+	household_key(&rq->subject, hkey, sizeof hkey);
+	src.household_key = hkey;
+	src.household_postcode = rq->subject.postcode;
+	src.household_address = rq->subject.address;
+	src.household_seen_at = rq->occurred_at;
 	int64_t source_id = 0;
 	rc = store_source_event_insert(c, &src, &e, &source_id, &res->event_id);
 	free(keys_made);
 	if (rc != STORE_OK)
 		return rc;
-
-	if (rq->subject.nhs_number[0] &&
-	    (rc = store_identifier_add(c, m.person_id, "nhs", rq->subject.nhs_number, source_id)) != STORE_OK)
-		return rc;
-	if (rq->subject.upn[0] &&
-	    (rc = store_identifier_add(c, m.person_id, "upn", rq->subject.upn, source_id)) != STORE_OK)
-		return rc;
-
-	char hkey[16 + STORE_ADDR_BYTES];
-	household_key(&rq->subject, hkey, sizeof hkey);
-	if (hkey[0]) {
-		rc = store_household_join(c, hkey, rq->subject.postcode, rq->subject.address, m.person_id,
-					  rq->occurred_at, NULL);
-		if (rc != STORE_OK)
-			return rc;
-	}
 
 	snprintf(object, sizeof object, "event:%lld", (long long)res->event_id);
 	struct store_audit a = {

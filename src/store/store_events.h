@@ -24,6 +24,13 @@ struct store_source_record {
 	/* store_source_event_insert: the blocking keys the record gives its person (a JSON array of strings, as
 	 * store_block_keys_add takes), written with it; NULL for none */
 	const char *block_keys;
+	/* store_source_event_insert: the NHS number and UPN the record gives its person, written with it as
+	 * store_identifier_add writes them (on PostgreSQL in the record's statement); NULL or "" for none */
+	const char *nhs_number, *upn;
+	/* store_source_event_insert: the household the record places its person in, joined as
+	 * store_household_join(key, postcode, address, person_id, seen_at, NULL) joins it (on PostgreSQL in the
+	 * record's statement); household_key NULL or "" for none */
+	const char *household_key, *household_postcode, *household_address, *household_seen_at;
 };
 
 int store_source_insert(store_conn *c, const struct store_source_record *r, int64_t *id);

@@ -914,6 +914,76 @@ static void transactions_and_savepoints(void **state)
 	assert_false(is_person(f->c, orphan, "Orphan"));
 }
 
+/* ---- a record for a person that does not exist is refused whole: its event, keys, identifiers and household
+ * with it (the foreign keys kept on intake's tables, docs/INTERNALS.md; on PostgreSQL all one statement) ---- */
+
+static int count_ident_row(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int count_home_row(const struct store_household *h, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void record_for_no_person_refused_whole(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int64_t kid = person(f->c, "Real", "Child", "2016-01-02");
+	int64_t nobody = kid + 1000;
+	struct store_source_record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = "ORPHAN-1";
+	r.payload = "{}";
+	r.person_id = nobody;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	r.block_keys = "[\"gdob:r|2016-01-02\"]";
+	r.nhs_number = "9434765919";
+	r.upn = "A123456789012";
+	r.household_key = "LS6 2AB|9 orphan road";
+	r.household_postcode = "LS6 2AB";
+	r.household_address = "9 Orphan Road";
+	r.household_seen_at = "2026-03-01T10:00:00Z";
+	struct store_event e;
+	memset(&e, 0, sizeof e);
+	e.person_id = nobody;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-03-01T10:00:00Z");
+	e.summary = "summary";
+	int64_t sid = 0, eid = 0;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_source_event_insert(f->c, &r, &e, &sid, &eid), STORE_ECONFLICT); /* a rule refused it */
+	assert_int_equal(store_rollback(f->c), STORE_OK);
+	struct store_source_record got;
+	bool found = true;
+	assert_int_equal(store_source_find(f->c, "police", "ORPHAN-1", &got, &found), STORE_OK);
+	assert_false(found);
+	int idents = 0, homes = 0;
+	assert_int_equal(store_identifiers_each(f->c, nobody, count_ident_row, &idents), STORE_OK);
+	assert_int_equal(store_households_of(f->c, nobody, count_home_row, &homes), STORE_OK);
+	assert_int_equal(idents + homes, 0);
+
+	/* the same record for the child who exists: all of it stored */
+	r.person_id = e.person_id = kid;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_source_event_insert(f->c, &r, &e, &sid, &eid), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	assert_int_equal(store_source_find(f->c, "police", "ORPHAN-1", &got, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(got.event_id, eid);
+	assert_int_equal(store_identifiers_each(f->c, kid, count_ident_row, &idents), STORE_OK);
+	assert_int_equal(store_households_of(f->c, kid, count_home_row, &homes), STORE_OK);
+	assert_int_equal(idents, 2);
+	assert_int_equal(homes, 1);
+}
+
 /* ---- writers serialise: the audit chain is one unbroken sequence under concurrent writers ---- */
 
 #define WRITERS 4
@@ -1156,6 +1226,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bulk_loads, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_records_skip_plain_text, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_reviews_listed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(record_for_no_person_refused_whole, setup, fx_teardown),
 	};
 	fprintf(stderr, "store conformance on %s\n", fx_engine());
 	return cmocka_run_group_tests_name(fx_engine(), tests, NULL, NULL);

@@ -448,6 +448,8 @@ struct se_arg {
 	uint64_t statements, round_trips;
 	int runs;
 	const char *keys; /* store_source_record.block_keys */
+	const char *nhs, *upn; /* store_source_record.nhs_number, .upn */
+	const char *home, *seen; /* store_source_record.household_key, .household_seen_at */
 };
 
 static int source_event(store_conn *c, void *arg)
@@ -464,6 +466,12 @@ static int source_event(store_conn *c, void *arg)
 	r.link_score = 1.0;
 	r.link_rule = "record";
 	r.block_keys = a->keys;
+	r.nhs_number = a->nhs;
+	r.upn = a->upn;
+	r.household_key = a->home;
+	r.household_postcode = "LS6 2AB";
+	r.household_address = "1 Pipe Road";
+	r.household_seen_at = a->seen;
 	struct store_event e;
 	memset(&e, 0, sizeof e);
 	e.person_id = a->person;
@@ -543,6 +551,77 @@ static void source_event_and_keys_take_one_statement(void **state)
 	bool found = false;
 	assert_int_equal(store_source_find(c, "police", "se-2", &got, &found), STORE_OK);
 	store_conn_put(f->st, c);
+	assert_true(found);
+	assert_int_equal(got.event_id, a.event_id);
+}
+
+/* ---- and the record's identifiers and household in the same statement (PostgreSQL), as store_identifier_add
+ * and store_household_join write them ---- */
+
+struct ident_seen {
+	int n;
+	char got[4][48];
+};
+
+static int collect_identifier(const char *kind, const char *value, const char *first_seen, void *ctx)
+{
+	struct ident_seen *w = ctx;
+	if (w->n < 4)
+		snprintf(w->got[w->n], sizeof w->got[0], "%s:%s", kind, value);
+	w->n++;
+	return 0;
+}
+
+static int count_household(const struct store_household *h, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int last_seen_of(const struct store_household *h, void *ctx);
+
+static void record_keys_identifiers_household_take_one_statement(void **state)
+{
+	struct fx *f = *state;
+	struct se_arg a = {.keys = "[\"gdob:pipe|2016-05-03\"]", .nhs = "9434765919", .upn = "A123456789012",
+			   .home = "LS6 2AB|1 pipe road", .seen = "2026-06-30T10:00:00Z"};
+	assert_int_equal(txq_exec(f->st, make_person, &a.person), STORE_OK);
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	/* a second record: the same NHS number (already held: nothing written), a new UPN, no keys, the same
+	 * household seen earlier (its last sighting stays) */
+	a.keys = NULL;
+	a.upn = "B123456789012";
+	a.seen = "2026-01-15T10:00:00Z";
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	/* a third with none: nothing written for them */
+	a.nhs = "";
+	a.upn = NULL;
+	a.home = "";
+	assert_int_equal(txq_exec(f->st, source_event, &a), STORE_OK);
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		assert_int_equal(a.statements, 2); /* the record, its event */
+	} else {
+		assert_int_equal(a.statements, 1);
+		assert_int_equal(a.round_trips, 1);
+	}
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct ident_seen w = {0};
+	assert_int_equal(store_identifiers_each(c, a.person, collect_identifier, &w), STORE_OK);
+	struct store_source_record got;
+	bool found = false;
+	assert_int_equal(store_source_find(c, "police", "se-3", &got, &found), STORE_OK);
+	int homes = 0;
+	char last[32] = "";
+	assert_int_equal(store_households_of(c, a.person, last_seen_of, last), STORE_OK);
+	assert_int_equal(store_households_of(c, a.person, count_household, &homes), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(homes, 1);
+	assert_string_equal(last, "2026-06-30T10:00:00Z");
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.got[0], "nhs:9434765919");
+	assert_string_equal(w.got[1], "upn:A123456789012");
+	assert_string_equal(w.got[2], "upn:B123456789012");
 	assert_true(found);
 	assert_int_equal(got.event_id, a.event_id);
 }
@@ -1269,6 +1348,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(household_join_without_id, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_and_event_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(record_keys_identifiers_household_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
