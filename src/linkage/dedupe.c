@@ -1680,12 +1680,10 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 				if (!by_name || l->same_name || !l->twin_level ||
 				    uf_conflict(u, recs, rx, B, false, o->bridge, true, 0, o->middle, &tw))
 					continue;
-				/* B one of the family: the pair's birthdays related (two parts equal or nearer) and family
-				 * names related; and A holds x's name neither as written nor as a middle name */
-				linkage_gamma gxy = linkage_compare(&recs[x], &recs[y]);
-				unsigned dxy = linkage_gamma_level(gxy, LF_DOB), fxy = linkage_gamma_level(gxy, LF_FAMILY);
-				if (dxy == LINKAGE_LEVEL_NULL || dxy == LD_ELSE || fxy == LINKAGE_LEVEL_NULL || fxy == LN_ELSE ||
-				    holds_name(u, recs, A, &recs[x]) || held_as_middle(u, recs, A, &recs[x]))
+				/* y one of the twins' family (twin_family: birthdays equal or nearly, family names
+				 * related); and A holds x's name neither as written nor as a middle name */
+				if (!twin_family(linkage_compare(&recs[x], &recs[y])) || holds_name(u, recs, A, &recs[x]) ||
+				    held_as_middle(u, recs, A, &recs[x]))
 					continue;
 				bool idx = u->nhs[rx] >= 0 || u->upn[rx] >= 0, idb = u->nhs[B] >= 0 || u->upn[B] >= 0;
 				if (((u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) &&
