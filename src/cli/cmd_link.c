@@ -398,7 +398,7 @@ static void usage(FILE *f)
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
 		"          sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name,\n"
-		"          birthdays, each added or (with a leading -) taken away from the default set (all but\n"
+		"          birthdays, own_name, each added or (with a leading -) taken away from the default set (all but\n"
 		"          sex_cluster and twin_odds), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
@@ -410,7 +410,7 @@ static void usage(FILE *f)
  * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
-					   "transposed", "name_order", "stray_name", "birthdays"};
+					   "transposed", "name_order", "stray_name", "birthdays", "own_name"};
 
 static int parse_refuse(const char *spec, unsigned *set)
 {
@@ -551,7 +551,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)

@@ -887,7 +887,8 @@ struct scored {
 	uint32_t a, b;
 	float weight;
 	uint8_t cannot; /* 0 may link, 1 not this pair, 2 never in one cluster, 3 a nameless record's
-	                 * candidate between the thresholds, never merged (merge_weak weighs it) */
+	                 * candidate between the thresholds, never merged (merge_weak weighs it), 4 a pair of
+	                 * one given name as written between the thresholds, never merged (stray_hold, own_name) */
 	uint8_t idmatch; /* an equal valid NHS number or UPN */
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
@@ -1035,7 +1036,13 @@ static void score_chunk(void *ctx, size_t c)
 		 * as a candidate that holds the record alone with stray_name (merge_weak). */
 		bool candidate = !cannot && w >= j->review_w && w < j->link_w && (j->m->refuse & LINKAGE_REFUSE_STRAY_NAME) &&
 				 (!j->recs[p->a].given_len || !j->recs[p->b].given_len);
-		if (w < j->link_w && (!cannot || !hard) && !candidate)
+		/* A pair of one given name as written between the thresholds: kept (cannot 4, never merged) as a
+		 * lone record's candidate for stray_hold (own_name). */
+		bool own = !cannot && !candidate && w >= j->review_w && w < j->link_w &&
+			   (j->m->refuse & LINKAGE_REFUSE_STRAY_NAME) && (j->m->refuse & LINKAGE_REFUSE_OWN_NAME) &&
+			   !(p->gamma & LINKAGE_GAMMA_CROSSED) &&
+			   linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT;
+		if (w < j->link_w && (!cannot || !hard) && !candidate && !own)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
@@ -1044,7 +1051,7 @@ static void score_chunk(void *ctx, size_t c)
 			kind = 1;
 		else if (cannot && hard && strcmp(why, "sex") == 0)
 			kind = 2;
-		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : cannot ? (hard ? 2 : 1) : 0),
+		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
@@ -1307,8 +1314,19 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
  * Refused (left for review) when twins are the likelier. A lone record with another form of the name
  * mostly joins (slips are common); components consistent on two names each are held apart once twins so
  * named are commoner than children whose records split that way. */
+static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
+			 bool id_b, unsigned level, unsigned middle, bool strict);
+
 static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level,
 			   unsigned middle, bool strict)
+{
+	return twins_decide(u, recs, ra, rb, u->size[rb], u->nhs[rb] >= 0 || u->upn[rb] >= 0, level, middle, strict);
+}
+
+/* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
+ * asks it of rb with a lone record of rb's given name added). */
+static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
+			 bool id_b, unsigned level, unsigned middle, bool strict)
 {
 	if (!names_disjoint(u, recs, ra, rb) || level >= LINKAGE_MAX_LEVELS)
 		return false;
@@ -1322,16 +1340,15 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 		lr = u->model->m[LF_MIDDLE][middle] / u->model->twin_middle[middle];
 	/* Each a child of its own: two or more records and a valid identifier on each side; unless the
 	 * middle names alone say one child by the odds a link needs. */
-	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && (u->nhs[rb] >= 0 || u->upn[rb] >= 0) &&
-	    lr < link_odds)
+	if ((u->refuse & LINKAGE_REFUSE_OWN_IDS) && u->size[ra] >= 2 && size_b >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) && id_b && lr < link_odds)
 		return true;
 	/* id_asym: two components of two or more records, one holding a valid identifier (of either kind) and
 	 * the other none. */
-	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && u->size[rb] >= 2 &&
-	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) != (u->nhs[rb] >= 0 || u->upn[rb] >= 0))
+	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && size_b >= 2 &&
+	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) != id_b)
 		strict = true;
-	uint32_t k = u->size[ra] < u->size[rb] ? u->size[ra] : u->size[rb];
+	uint32_t k = u->size[ra] < size_b ? u->size[ra] : size_b;
 	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
 	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
 	 * default the shares are read at k, an under-estimate: measured, reading them thinned without the odds
@@ -1601,6 +1618,15 @@ static double name_evidence(struct uf *u, const struct linkage_rec *recs, uint32
 	return best;
 }
 
+/* Whether a record of component root gives x's given name as a middle name (or x one of root's). */
+static bool held_as_middle(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++)
+		if (middle_bridge(&recs[u->names[root][i]], x))
+			return true;
+	return false;
+}
+
 /* Whether components ra and rb could be twins: a record of each (one per given name they hold) that the
  * family's part of twinlike() pairs (twin_family: birthdays equal or nearly, family names related). Twins share
  * the family name, the home and the birthday, so between them the family's evidence says nothing of which
@@ -1646,8 +1672,28 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
 			const struct scored *o = &s[lk[k]];
 			uint32_t y = o->a == x ? o->b : o->a, B = uf_find(u, y);
-			if (lk[k] == i || hold[y] || B == A || B == rx || o->cannot)
+			if (lk[k] == i || hold[y] || B == A || B == rx || (o->cannot && o->cannot != 4))
 				continue;
+			if (o->cannot == 4) {
+				/* own_name: x's own given name as written, in a pair between the thresholds with B, while
+				 * the twin-like link to A carries another form of it: would A refuse B with x in it? */
+				if (!by_name || l->same_name || !l->twin_level ||
+				    uf_conflict(u, recs, rx, B, false, o->bridge, true, 0, o->middle, &tw))
+					continue;
+				/* y one of the twins' family (twin_family: birthdays equal or nearly, family names
+				 * related); and A holds x's name neither as written nor as a middle name */
+				if (!twin_family(linkage_compare(&recs[x], &recs[y])) || holds_name(u, recs, A, &recs[x]) ||
+				    held_as_middle(u, recs, A, &recs[x]))
+					continue;
+				bool idx = u->nhs[rx] >= 0 || u->upn[rx] >= 0, idb = u->nhs[B] >= 0 || u->upn[B] >= 0;
+				if (((u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS) &&
+				     twins_decide(u, recs, A, B, u->size[B] + 1, idb || idx, l->twin_level, l->middle,
+						  (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0))) {
+					*out = x;
+					return true;
+				}
+				continue;
+			}
 			/* near: within the odds; as close: B's names (stray_name), between possible twins only */
 			bool near = o->weight >= l->weight - link_w;
 			double gb = by_name ? name_evidence(u, recs, B, &recs[x]) : -INFINITY;
@@ -1802,7 +1848,7 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	if (!off)
 		return -1;
 	for (size_t i = 0; i < ns; i++)
-		if (!s[i].cannot) {
+		if (!s[i].cannot || s[i].cannot == 4) {
 			off[s[i].a + 1] += u->size[uf_find(u, s[i].a)] == 1;
 			off[s[i].b + 1] += u->size[uf_find(u, s[i].b)] == 1;
 		}
@@ -1818,7 +1864,7 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	}
 	memcpy(fill, off, n * sizeof *fill);
 	for (size_t i = 0; i < ns; i++)
-		if (!s[i].cannot) {
+		if (!s[i].cannot || s[i].cannot == 4) {
 			if (u->size[uf_find(u, s[i].a)] == 1)
 				lk[fill[s[i].a]++] = (uint32_t)i;
 			if (u->size[uf_find(u, s[i].b)] == 1)

@@ -299,7 +299,11 @@ enum {
 	LINKAGE_REFUSE_BIRTHDAYS = 1u << 16, /* cluster: two components whose birthdays are all unrelated (level
 	                                      * else across every pair), linked through a record with none:
 	                                      * namesakes (docs/LINKAGE.md, "Namesakes") */
-	LINKAGE_REFUSE_ALL = 0x1FFFFu,
+	LINKAGE_REFUSE_OWN_NAME = 1u << 17, /* cluster: a lone record joining by a twin-like link is held out when
+	                                     * a record of its own given name as written, of its family, pairs
+	                                     * with it between the thresholds and the first component would refuse
+	                                     * that one's with it as possible twins (with stray_name) */
+	LINKAGE_REFUSE_ALL = 0x3FFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

@@ -1378,6 +1378,51 @@ static void clustering_stray_name_holds_nameless_record_between_twins(void **sta
 	linkage_result_free(&res);
 }
 
+/* Twins Ghada and Gaita Haddad (a million records of style b): Gaita's three school records under her UPN,
+ * two at the family's address; Ghada's hospital record under her NHS number at another address with the
+ * birthday two days off; and Ghada's second hospital record, no identifier, at the family's address. That
+ * record links to Gaita's (the same sound, the address agrees) and only for review to Ghada's own (the name
+ * as written, the address and the birthday apart). Its own name says which child it is: with the record, Ghada's
+ * are a second child of her own beside Gaita's (an identifier on each side: own_ids), so it is held, for
+ * review (own_name). Without the rule it joins Gaita and the cluster joins the twins. */
+static void clustering_own_name_holds_record_between_twins(void **state)
+{
+	char n1[11];
+	unsigned long nine = 548607359;
+	next_nhs(&nine, n1);
+	struct linkage_rec r[5];
+	r[0] = rec("Gaita", "Kasheda", "Haddad", "2013-08-18", "F", "CV2 2YY", "14 Orchard Way", "", "C331790717558");
+	r[1] = rec("Gaita", "Kasheda", "Haddad", "18.08.2013", "F", "", "", "", "C331790717558");
+	r[2] = rec("GAITA", "", "HADDAD", "18/08/2013", "Female", "CV2 2YY", "14 Orchard Way", "", "");
+	r[3] = rec("Ghada", "", "Haddad", "16/08/2013", "F", "CV2 8RU", "3 Mill Lane", n1, "");
+	r[4] = rec("Ghada", "", "Haddad", "18/8/2013", "F", "CV2 2YY", "14 Orchard Way", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 1e-4;
+	struct linkage_score to_a, to_b;
+	linkage_score(&m, &r[4], &r[0], &to_a);
+	linkage_score(&m, &r[4], &r[3], &to_b);
+	assert_int_equal(linkage_gamma_level(to_a.gamma, LF_GIVEN), LN_PHONETIC);
+	assert_int_equal(linkage_gamma_level(to_b.gamma, LF_GIVEN), LN_EXACT);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(to_b.decision, LINKAGE_REVIEW);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	assert_int_equal(res.cluster[4], 4); /* alone, for review */
+	assert_true(res.reviews >= 1);
+	linkage_result_free(&res);
+	/* Without the rule (--refuse -own_name) it joins Gaita. */
+	m.refuse &= ~LINKAGE_REFUSE_OWN_NAME;
+	assert_int_equal(linkage_dedupe(r, 5, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[0]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* Namesakes (issue 16): children of one family who share a given and a family name. A cousin named after
  * the same grandparent lives at the same address and was born two and a half years later: given name,
  * family name, sex, postcode and address all agree, only the birthday does not. A brother given the same
@@ -1849,6 +1894,7 @@ int main(void)
 		cmocka_unit_test(clustering_name_order_keeps_twin_records_with_their_child),
 		cmocka_unit_test(clustering_stray_name_holds_short_form_between_twins),
 		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),
+		cmocka_unit_test(clustering_own_name_holds_record_between_twins),
 		cmocka_unit_test(clustering_stray_name_lets_siblings_record_join_its_child),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
