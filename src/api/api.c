@@ -34,6 +34,13 @@ void api_init(struct api *a, store *st, txq *q)
 	a->office_hours_contact = "Children's services front door: 01632 960000 (Monday to Friday, 9am to 5pm)";
 	a->emergency_duty_contact = "Emergency duty team: 01632 960001 (evenings, weekends and bank holidays)";
 	a->recording_max = (unsigned long long)API_RECORDING_MAX_MB_DEFAULT * 1024 * 1024;
+	a->tokens = getenv("SAFEGUARD_NO_TOKEN_CACHE") ? NULL : tokens_cache_new();
+}
+
+void api_fini(struct api *a)
+{
+	tokens_cache_free(a->tokens);
+	a->tokens = NULL;
 }
 
 /* ---- answering ---- */
@@ -94,7 +101,7 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc)
 
 /* ---- who is calling ---- */
 
-bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
+bool api_authenticate(struct api *a, http_request *rq, struct caller *who, bool cacheable)
 {
 	const char *h = http_header(rq, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
@@ -107,12 +114,22 @@ bool api_authenticate(struct api *a, http_request *rq, struct caller *who)
 		token++;
 	bool found = false, person = false;
 	struct store_session s;
+	/* POST /api/v1/events: a client kept in the token cache, without a connection; the writer checks it
+	 * again inside its transaction (service/tokens.h). */
+	who->token_cached = cacheable && tokens_cache_find(a->tokens, token, &who->client, &who->token_gen,
+							   who->token_hash);
+	if (who->token_cached) {
+		tokens_note(&who->client, who->note, sizeof who->note);
+		snprintf(who->actor, sizeof who->actor, "client:%lld:%s", (long long)who->client.id, who->client.agency);
+		return true;
+	}
+	tokens_cache *tc = cacheable ? a->tokens : NULL;
 	store_conn *c = store_conn_get(a->st);
-	int rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EUNAVAIL; /* none to be had */
+	int rc = c ? tokens_authenticate_cached(c, tc, token, &who->client, &found) : STORE_EUNAVAIL; /* none to be had */
 	if (rc == STORE_EUNAVAIL && c) { /* a connection lost since its last use (a failover): a read, so once more */
 		store_conn_put(a->st, c);
 		c = store_conn_get(a->st);
-		rc = c ? tokens_authenticate(c, token, &who->client, &found) : STORE_EUNAVAIL;
+		rc = c ? tokens_authenticate_cached(c, tc, token, &who->client, &found) : STORE_EUNAVAIL;
 	}
 	/* Not an agency system's token: perhaps a person's session (POST /api/v1/sessions). */
 	if (rc == STORE_OK && !found && (rc = users_session_find(c, token, clock_now(), &s, &person)) == STORE_OK &&
@@ -173,11 +190,27 @@ struct intake_job {
 	struct intake_result res;
 	json_t *root;
 	char *details;
+	int64_t gen_now;  /* the API clients' generation, read once for the batch (intake_ahead_jobs) */
+	bool gen_known;   /* gen_now read in this transaction: cleared as the job uses it (a replay reads its own) */
+	bool refused;     /* the cached client was revoked or changed: 401, nothing written */
 };
 
 static int intake_run(store_conn *c, void *arg)
 {
 	struct intake_job *j = arg;
+	j->refused = false;
+	if (j->who.token_cached) { /* the token came from the cache: still valid as this transaction sees it? */
+		bool valid = false, known = j->gen_known;
+		j->gen_known = false;
+		int rc = tokens_cache_check(c, j->a->tokens, j->who.token_hash, &j->who.client, j->who.token_gen,
+					    known ? &j->gen_now : NULL, &valid);
+		if (rc != STORE_OK)
+			return rc;
+		if (!valid) {
+			j->refused = true;
+			return STORE_OK;
+		}
+	}
 	return intake_apply(c, &j->req, &j->res);
 }
 
@@ -185,8 +218,23 @@ static int intake_run(store_conn *c, void *arg)
 static int intake_ahead_jobs(store_conn *c, struct txq_job *const *jobs, int n)
 {
 	const struct intake_request *rqs[TXQ_BATCH_MAX];
-	for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++)
-		rqs[i] = &((struct intake_job *)jobs[i]->arg)->req;
+	bool cached = false;
+	for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++) {
+		struct intake_job *j = jobs[i]->arg;
+		rqs[i] = &j->req;
+		cached = cached || j->who.token_cached;
+	}
+	if (cached) { /* one read of the generation for every cached token of the batch */
+		int64_t gen = 0;
+		int rc = store_auth_generation(c, &gen);
+		if (rc != STORE_OK)
+			return rc;
+		for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++) {
+			struct intake_job *j = jobs[i]->arg;
+			j->gen_now = gen;
+			j->gen_known = j->who.token_cached;
+		}
+	}
 	return intake_ahead(c, rqs, n < TXQ_BATCH_MAX ? n : TXQ_BATCH_MAX);
 }
 
@@ -214,6 +262,9 @@ static void intake_reply(http_request *rq, void *arg)
 	if (j->job.rc < 0) {
 		fprintf(stderr, "safeguard: intake failed (store error %d)\n", j->job.rc);
 		api_reply_store_failure(a, rq, j->job.rc);
+	} else if (j->refused) {
+		api_reply_simple(a, rq, 401, "invalid_token", "Authorization",
+				 "the token is not valid, was revoked, or its session has ended");
 	} else if (j->res.outcome == INTAKE_CONFLICT) {
 		api_reply_simple(a, rq, 409, "source_ref_conflict", "source_ref",
 			     "this agency already sent a different record with this source_ref; "
@@ -699,7 +750,7 @@ static struct admitted *api_gate(struct api *a, http_request *rq)
 	memcpy(ad->ids, ids, sizeof ids);
 	ad->public = r->action == ACT_PUBLIC;
 	if (!ad->public) {
-		if (!api_authenticate(a, rq, &ad->who))
+		if (!api_authenticate(a, rq, &ad->who, r->fn == post_event))
 			goto refused;
 		if (!access_role_may(ad->who.is_user ? ad->who.role : NULL, ad->who.client.agency, r->action)) {
 			/* The role's answer, the same for every child and alert: it says nothing about any one of them. */
