@@ -190,9 +190,7 @@ struct intake_job {
 	struct intake_result res;
 	json_t *root;
 	char *details;
-	int64_t gen_now;  /* the API clients' generation, read once for the batch (intake_ahead_jobs) */
-	bool gen_known;   /* gen_now read in this transaction: cleared as the job uses it (a replay reads its own) */
-	bool refused;     /* the cached client was revoked or changed: 401, nothing written */
+	bool refused; /* the cached client was revoked or changed: 401, nothing written */
 };
 
 static int intake_run(store_conn *c, void *arg)
@@ -200,10 +198,9 @@ static int intake_run(store_conn *c, void *arg)
 	struct intake_job *j = arg;
 	j->refused = false;
 	if (j->who.token_cached) { /* the token came from the cache: still valid as this transaction sees it? */
-		bool valid = false, known = j->gen_known;
-		j->gen_known = false;
+		bool valid = false;
 		int rc = tokens_cache_check(c, j->a->tokens, j->who.token_hash, &j->who.client, j->who.token_gen,
-					    known ? &j->gen_now : NULL, &valid);
+					    &valid);
 		if (rc != STORE_OK)
 			return rc;
 		if (!valid) {
@@ -218,23 +215,8 @@ static int intake_run(store_conn *c, void *arg)
 static int intake_ahead_jobs(store_conn *c, struct txq_job *const *jobs, int n)
 {
 	const struct intake_request *rqs[TXQ_BATCH_MAX];
-	bool cached = false;
-	for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++) {
-		struct intake_job *j = jobs[i]->arg;
-		rqs[i] = &j->req;
-		cached = cached || j->who.token_cached;
-	}
-	if (cached) { /* one read of the generation for every cached token of the batch */
-		int64_t gen = 0;
-		int rc = store_auth_generation(c, &gen);
-		if (rc != STORE_OK)
-			return rc;
-		for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++) {
-			struct intake_job *j = jobs[i]->arg;
-			j->gen_now = gen;
-			j->gen_known = j->who.token_cached;
-		}
-	}
+	for (int i = 0; i < n && i < TXQ_BATCH_MAX; i++)
+		rqs[i] = &((struct intake_job *)jobs[i]->arg)->req;
 	return intake_ahead(c, rqs, n < TXQ_BATCH_MAX ? n : TXQ_BATCH_MAX);
 }
 

@@ -364,14 +364,12 @@ int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *toke
 }
 
 int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-		       const struct store_client *client, int64_t gen, const int64_t *now_gen, bool *valid)
+		       const struct store_client *client, int64_t gen, bool *valid)
 {
 	int64_t g = 0;
-	int rc;
 	*valid = false;
-	if (now_gen)
-		g = *now_gen;
-	else if ((rc = store_auth_generation(c, &g)) != STORE_OK)
+	int rc = store_auth_generation(c, &g);
+	if (rc != STORE_OK)
 		return rc;
 	if (g == gen)
 		return *valid = true, STORE_OK;

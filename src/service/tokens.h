@@ -94,11 +94,11 @@ bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client 
 int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *token, struct store_client *client,
 			       bool *found);
 
-/* Inside the write transaction: whether a client taken from the cache at generation gen is still as cached.
- * now_gen: the generation this transaction read already (NULL: read here). Where the generation moved, the
- * client is read again (the cache refreshed, or the entry dropped when it is gone or changed). */
+/* Inside the write transaction: whether a client taken from the cache at generation gen is still as cached
+ * (the generation is read once a transaction: store_auth_generation). Where the generation moved, the client
+ * is read again (the cache refreshed, or the entry dropped when it is gone or changed). */
 int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN],
-		       const struct store_client *client, int64_t gen, const int64_t *now_gen, bool *valid);
+		       const struct store_client *client, int64_t gen, bool *valid);
 
 /* Fills hash with BLAKE2b-256 of the token text (libsodium). */
 void tokens_hash(const char *token, uint8_t hash[STORE_TOKEN_HASH_LEN]);

@@ -1964,6 +1964,11 @@ struct sq_conn {
 	 * Set only when that BEGIN succeeded; cleared at COMMIT, ROLLBACK, a read BEGIN and the pool's put (not at
 	 * ROLLBACK TO, which keeps the lock). store_access_facts_ahead fills its answers only while it is set. */
 	bool writer;
+	/* The API clients' generation read in the open writer's transaction (store_auth_generation): no other
+	 * process commits a change to a client meanwhile, so every intake job of the batch asks it of memory.
+	 * Forgotten with the transaction. */
+	bool auth_gen_known;
+	int64_t auth_gen;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
@@ -2614,6 +2619,7 @@ static void forget(store_conn *c)
 	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
 	CONN(c)->facts_n = 0;
+	CONN(c)->auth_gen_known = false;
 }
 
 /* A writer's transaction: on SQLite BEGIN IMMEDIATE takes the one write lock; on PostgreSQL the driver takes
@@ -2760,13 +2766,20 @@ static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN
 
 static int sq_auth_generation(store_conn *c, int64_t *gen)
 {
-	sql_stmt *s = stmt(CONN(c), S_AUTH_GENERATION);
+	struct sq_conn *k = CONN(c);
+	if (k->writer && k->auth_gen_known)
+		return *gen = k->auth_gen, STORE_OK;
+	sql_stmt *s = stmt(k, S_AUTH_GENERATION);
 	if (!s)
 		return STORE_EIO;
 	int rc = sql_step(s);
 	*gen = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
 	int r = map_rc(rc);
 	sql_reset(s);
+	if (r == STORE_OK && k->writer) {
+		k->auth_gen_known = true;
+		k->auth_gen = *gen;
+	}
 	return r;
 }
 

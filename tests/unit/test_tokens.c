@@ -236,7 +236,7 @@ struct check {
 static int check_job(store_conn *c, void *arg)
 {
 	struct check *x = arg;
-	return tokens_cache_check(c, x->tc, x->hash, &x->client, x->gen, NULL, &x->valid);
+	return tokens_cache_check(c, x->tc, x->hash, &x->client, x->gen, &x->valid);
 }
 
 static int64_t generation(store *st)
