@@ -34,12 +34,9 @@ void api_init(struct api *a, store *st, txq *q)
 	a->office_hours_contact = "Children's services front door: 01632 960000 (Monday to Friday, 9am to 5pm)";
 	a->emergency_duty_contact = "Emergency duty team: 01632 960001 (evenings, weekends and bank holidays)";
 	a->recording_max = (unsigned long long)API_RECORDING_MAX_MB_DEFAULT * 1024 * 1024;
-	/* The token cache (service/tokens.h): on by default on SQLite; on PostgreSQL, where the writer's read of the
-	 * generation is a round trip more a batch, only when asked (SAFEGUARD_TOKEN_CACHE=1) until it is measured
-	 * on a quiet machine (docs/BENCHMARKS.md, r-sqlintake7). SAFEGUARD_TOKEN_CACHE=0 turns it off. */
+	/* The token cache (service/tokens.h); SAFEGUARD_TOKEN_CACHE=0 turns it off (to measure without it). */
 	const char *want = getenv("SAFEGUARD_TOKEN_CACHE");
-	bool on = want && *want ? strcmp(want, "0") != 0 : !store_is_postgres(st);
-	a->tokens = on ? tokens_cache_new() : NULL;
+	a->tokens = want && strcmp(want, "0") == 0 ? NULL : tokens_cache_new();
 }
 
 void api_fini(struct api *a)

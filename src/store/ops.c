@@ -2178,11 +2178,6 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 	return s;
 }
 
-bool store_is_postgres(const store *st)
-{
-	return st && ((const struct sq_store *)st)->override == pg_override;
-}
-
 static int store_new(const char *url, sql_db *(*connect)(const char *, char *, size_t), const char *const *override,
 		     int override_count, const char *const *own_migration, store **out, char *err, size_t errsz)
 {

@@ -45,8 +45,6 @@ int store_migrate(store *st, int *from, int *to, char *err, size_t errsz);
 /* STORE_ESCHEMA unless the schema is exactly this binary's version. */
 int store_check_schema(store *st, char *err, size_t errsz);
 int store_schema_latest(void);
-/* Whether the store is PostgreSQL's (else SQLite's): for a choice of cost only, never of outcome. */
-bool store_is_postgres(const store *st);
 
 store_conn *store_conn_get(store *st); /* NULL when no connection can be made */
 void store_conn_put(store *st, store_conn *c);

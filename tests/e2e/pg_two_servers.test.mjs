@@ -51,9 +51,7 @@ describe('two servers on one PostgreSQL', { skip: clusterInstalled ? false : 'sk
     // the same --db and the same data folder (lib.mjs gives both the area's): one set of keys
     // both at once, as servers restarted together do (they race to make the data folder's keys); one that did
     // start is kept for after() to stop even when the other did not
-    // the token cache is asked for (off by default on PostgreSQL): the revocation test checks it across servers
-    const env = { SAFEGUARD_TOKEN_CACHE: '1' };
-    const started = await Promise.allSettled([startServer(area.db, { env }), startServer(area.db, { env })]);
+    const started = await Promise.allSettled([startServer(area.db), startServer(area.db)]);
     [s1, s2] = started.map((p) => (p.status === 'fulfilled' ? p.value : undefined));
     const refused = started.find((p) => p.status === 'rejected');
     if (refused) throw refused.reason;
