@@ -58,7 +58,13 @@ if [ -n "${BENCH_PERF:-}" ]; then
   perf record ${BENCH_PERF_OPTS:--g} -o "$BENCH_PERF" -p "$pid" >/dev/null 2>&1 &
   perf_pid=$!
 fi
-line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+# The limit (issue 17): the machine's CPU over the run (/proc/stat: busy share of all cores), the load generator's
+# own CPU, and the share of the wall time the writer thread was busy (GET /metrics) tell whether the two cores
+# or the one writer bound the rate.
+cpu_now() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
+read -r mbusy0 midle0 <<<"$(cpu_now)"
+line=$(/usr/bin/time -f 'loadgen %U %S' -o "$work/loadgen.time" node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+read -r mbusy1 midle1 <<<"$(cpu_now)"
 if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true; perf_pid=""; fi
 faults1=$(faults)
 total=0 busiest=0 writer=""
@@ -86,6 +92,12 @@ m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v f="$((faults1 - faults0))" -v e="$events" -v r="$(m safeguard_link_records_total)" -v k="$(m safeguard_link_candidates_total)" \
   'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates per linked record; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
+awk -v j="$(m safeguard_txq_busy_seconds_total)" -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" \
+  -v lg="$(sed -n 's/^loadgen //p' "$work/loadgen.time")" -v e="$events" -v line="$line" -v n="$(nproc)" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; split(lg, u, " ")
+  d = r["duration_us"] / 1e6
+  printf "writer busy %.0f%% of the wall time; machine busy %.0f%% of %d cores; load generator CPU %.0f us/event; ",
+    100 * j / d, 100 * (b1 - b0) / (b1 - b0 + i1 - i0), n, (u[1] + u[2]) * 1e6 / e }'
 awk -v t="$total" -v b="$busiest" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: server CPU %.0f us/event, writer thread %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",

@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "service/alerts.h"
 #include "service/recordings.h"
+#include "service/tokens.h"
 #include "service/txq.h"
 #include "store/store.h"
 
@@ -28,9 +29,12 @@ struct api {
 	/* Recordings (service/recordings.h): where they are kept (NULL: none are) and the largest accepted. */
 	recordings *rec;
 	unsigned long long recording_max;
+	/* Agency systems' tokens, validated, for POST /api/v1/events (service/tokens.h); NULL: none kept. */
+	tokens_cache *tokens;
 };
 
 void api_init(struct api *a, store *st, txq *q);
+void api_fini(struct api *a);
 
 /* Whether a request's body is streamed (http_options.streamed): a recording's upload. */
 bool api_body_streamed(const char *method, const char *path);

@@ -23,6 +23,11 @@ struct caller {
 	int64_t user_id;
 	char username[STORE_USER_MAX + 1];
 	char role[STORE_CODE_MAX + 1];
+	/* An agency system's client taken from the token cache (service/tokens.h): the writer checks it again
+	 * (tokens_cache_check) against the generation it was kept at. */
+	bool token_cached;
+	int64_t token_gen;
+	uint8_t token_hash[STORE_TOKEN_HASH_LEN];
 };
 
 /* Names the caller as the reader of an access (service/children.h), with what it reads: the service decides
@@ -32,7 +37,7 @@ void api_access_init(struct children_access *acc, const struct caller *who, cons
 		     enum access_level need, const char *detail);
 
 /* Answers 401 itself when the bearer token is missing or not valid. */
-bool api_authenticate(struct api *a, http_request *rq, struct caller *who);
+bool api_authenticate(struct api *a, http_request *rq, struct caller *who, bool cacheable);
 bool api_json_content_type(http_request *rq);
 
 void api_count_status(struct api *a, int status);

@@ -302,6 +302,7 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 		fprintf(stderr, "safeguard: %s\n", err);
 		txq_stop(q);
 		txq_free(q);
+		api_fini(&app->api);
 		free(app);
 		return 1;
 	}
@@ -317,6 +318,7 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 		txq_stop(q);
 		txq_free(q);
 		web_free(&app->web);
+		api_fini(&app->api);
 		free(app);
 		return 1;
 	}
@@ -337,6 +339,7 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 	http_stop(srv);
 	txq_free(q);
 	web_free(&app->web);
+	api_fini(&app->api);
 	free(app);
 	return 0;
 }

@@ -1,9 +1,11 @@
 #include "service/tokens.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/date.h"
 #include "core/event.h"
@@ -237,4 +239,159 @@ int tokens_authenticate(store_conn *c, const char *token, struct store_client *c
 		return STORE_OK;
 	tokens_hash(token, hash);
 	return store_client_find(c, hash, client, found);
+}
+
+/* ---- the token cache ---- */
+
+struct tokens_slot {
+	bool used;
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	int64_t gen;    /* the generation read before the client was found (or last checked) */
+	double expires; /* CLOCK_MONOTONIC seconds */
+	struct store_client client;
+};
+
+struct tokens_cache {
+	pthread_mutex_t lock;
+	struct tokens_slot slot[TOKENS_CACHE_SLOTS];
+};
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+tokens_cache *tokens_cache_new(void)
+{
+	tokens_cache *tc = calloc(1, sizeof *tc);
+	if (tc && pthread_mutex_init(&tc->lock, NULL) != 0) {
+		free(tc);
+		return NULL;
+	}
+	return tc;
+}
+
+void tokens_cache_free(tokens_cache *tc)
+{
+	if (!tc)
+		return;
+	pthread_mutex_destroy(&tc->lock);
+	sodium_memzero(tc, sizeof *tc);
+	free(tc);
+}
+
+/* The slot a hash goes to: its first bytes (a hash of random bits: spread evenly); a newcomer takes the slot. */
+static struct tokens_slot *slot_of(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
+{
+	return &tc->slot[((unsigned)hash[0] | (unsigned)hash[1] << 8) % TOKENS_CACHE_SLOTS];
+}
+
+static bool cache_get(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
+		      int64_t *gen)
+{
+	bool hit = false;
+	double now = mono_now();
+	pthread_mutex_lock(&tc->lock);
+	struct tokens_slot *s = slot_of(tc, hash);
+	if (s->used && now < s->expires && memcmp(s->hash, hash, STORE_TOKEN_HASH_LEN) == 0) {
+		*out = s->client;
+		*gen = s->gen;
+		hit = true;
+	}
+	pthread_mutex_unlock(&tc->lock);
+	return hit;
+}
+
+/* fresh: a client found now (its time starts again); else the generation of one already kept moves on. */
+static void cache_put(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_client *k,
+		      int64_t gen, bool fresh)
+{
+	double now = mono_now();
+	pthread_mutex_lock(&tc->lock);
+	struct tokens_slot *s = slot_of(tc, hash);
+	bool same = s->used && memcmp(s->hash, hash, STORE_TOKEN_HASH_LEN) == 0;
+	if (fresh) {
+		s->used = true;
+		memcpy(s->hash, hash, STORE_TOKEN_HASH_LEN);
+		s->client = *k;
+		s->gen = gen;
+		s->expires = now + TOKENS_CACHE_TTL;
+	} else if (same && gen > s->gen) {
+		s->gen = gen;
+	}
+	pthread_mutex_unlock(&tc->lock);
+}
+
+static void cache_drop(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
+{
+	pthread_mutex_lock(&tc->lock);
+	struct tokens_slot *s = slot_of(tc, hash);
+	if (s->used && memcmp(s->hash, hash, STORE_TOKEN_HASH_LEN) == 0)
+		s->used = false;
+	pthread_mutex_unlock(&tc->lock);
+}
+
+bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client *client, int64_t *gen,
+		       uint8_t hash[STORE_TOKEN_HASH_LEN])
+{
+	if (!tc || strncmp(token, "sgt_", 4) != 0 || strlen(token) != 47)
+		return false;
+	tokens_hash(token, hash);
+	return cache_get(tc, hash, client, gen);
+}
+
+int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *token, struct store_client *client,
+			       bool *found)
+{
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	*found = false;
+	if (!tc)
+		return tokens_authenticate(c, token, client, found);
+	if (strncmp(token, "sgt_", 4) != 0 || strlen(token) != 47)
+		return STORE_OK;
+	tokens_hash(token, hash);
+	/* The generation first, then the client: a change committed between the two moves the generation past
+	 * the one kept, so the writer reads the client again. */
+	int64_t g = 0;
+	int rc = store_auth_generation(c, &g);
+	if (rc == STORE_OK)
+		rc = store_client_find(c, hash, client, found);
+	if (rc == STORE_OK && *found && !client->pending)
+		cache_put(tc, hash, client, g, true);
+	return rc;
+}
+
+int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+		       const struct store_client *client, int64_t gen, bool *valid)
+{
+	int64_t g = 0;
+	*valid = false;
+	int rc = store_auth_generation(c, &g);
+	if (rc != STORE_OK)
+		return rc;
+	if (g == gen)
+		return *valid = true, STORE_OK;
+	struct store_client *now = malloc(sizeof *now);
+	bool found = false;
+	if (!now)
+		return STORE_EIO;
+	rc = store_client_find(c, hash, now, &found);
+	if (rc == STORE_OK) {
+		/* Still the client as cached (another client changed): valid, kept at this generation. Anything
+		 * else (revoked, pending again, its scope or label changed): refused now, dropped, and found afresh
+		 * by the next request. */
+		*valid = found && !now->pending && now->id == client->id && strcmp(now->agency, client->agency) == 0 &&
+			 strcmp(now->scope, client->scope) == 0 && strcmp(now->label, client->label) == 0 &&
+			 strcmp(now->created_by, client->created_by) == 0;
+		if (tc) {
+			if (*valid)
+				cache_put(tc, hash, now, g, false);
+			else
+				cache_drop(tc, hash);
+		}
+	}
+	free(now);
+	return rc;
 }

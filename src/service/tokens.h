@@ -71,6 +71,35 @@ int tokens_list(store *st, int limit, store_client_fn fn, void *ctx);
 /* The client a bearer token belongs to. */
 int tokens_authenticate(store_conn *c, const char *token, struct store_client *client, bool *found);
 
+/* ---- the token cache (issue 17): an agency system's token not looked up on every event ----
+ *
+ * Validated clients, kept in the server's memory by their token's hash with the API clients' generation
+ * read before they were found (store_auth_generation): at most TOKENS_CACHE_SLOTS, each for at most
+ * TOKENS_CACHE_TTL seconds. A client taken from it is used only where the writer checks it again inside the
+ * write transaction that acts on the request (tokens_cache_check): a revocation or any other change to a
+ * client, committed by any process before that transaction, moves the generation, and the writer then reads
+ * the client again and refuses the request if it is no longer as cached. Only agency systems' tokens are
+ * kept: a person's session (suspension, role, idle timeout) is looked up on every request as before. */
+#define TOKENS_CACHE_SLOTS 256
+#define TOKENS_CACHE_TTL 300.0
+typedef struct tokens_cache tokens_cache;
+tokens_cache *tokens_cache_new(void);
+void tokens_cache_free(tokens_cache *tc);
+
+/* The client of a token from the cache alone (no connection needed), with the generation to check it against
+ * in the write transaction and the token's hash; false when it is not kept. */
+bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client *client, int64_t *gen,
+		       uint8_t hash[STORE_TOKEN_HASH_LEN]);
+/* tokens_authenticate, keeping a client found (not pending) in the cache (tc NULL: none). */
+int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *token, struct store_client *client,
+			       bool *found);
+
+/* Inside the write transaction: whether a client taken from the cache at generation gen is still as cached
+ * (the generation is read once a transaction: store_auth_generation). Where the generation moved, the client
+ * is read again (the cache refreshed, or the entry dropped when it is gone or changed). */
+int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN],
+		       const struct store_client *client, int64_t gen, bool *valid);
+
 /* Fills hash with BLAKE2b-256 of the token text (libsodium). */
 void tokens_hash(const char *token, uint8_t hash[STORE_TOKEN_HASH_LEN]);
 

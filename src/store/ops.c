@@ -724,6 +724,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE oversight_run ADD COLUMN budget_confidence REAL CHECK (budget_confidence IS NULL OR "
 	"  (budget_confidence >= 0 AND budget_confidence < 1));"
 	"ALTER TABLE oversight_run ADD COLUMN simulated_rate REAL CHECK (simulated_rate IS NULL OR simulated_rate >= 0);",
+	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number moves
+	 * on with every change to api_client but an insert (revocation, approval, anything later), by triggers,
+	 * so that every server process sees such a change as soon as it reads the number, whoever made it (the
+	 * CLI, another server). No personal data. */
+	"CREATE TABLE IF NOT EXISTS auth_generation ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO auth_generation(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;"
+	"CREATE TRIGGER IF NOT EXISTS api_client_changed AFTER UPDATE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;"
+	"CREATE TRIGGER IF NOT EXISTS api_client_deleted AFTER DELETE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -752,6 +764,11 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('social_worker', "
 	       "'team_manager', 'mash_worker', 'police_officer', 'health_practitioner', 'school_dsl', "
 	       "'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado'));",
+	/* 30: the API clients' generation, moved on by a statement trigger as SQLite's row triggers move it. */
+	[29] = "CREATE OR REPLACE FUNCTION sg_auth_bump() RETURNS trigger LANGUAGE plpgsql AS "
+	       "$$ BEGIN UPDATE auth_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$;"
+	       "CREATE OR REPLACE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -773,6 +790,7 @@ enum stmt_id {
 	S_AGENCY_EXISTS,
 	S_CLIENT_INSERT,
 	S_CLIENT_FIND,
+	S_AUTH_GENERATION,
 	S_PERSON_INSERT,
 	S_PERSON_GET,
 	S_PERSON_EXISTS,
@@ -1131,6 +1149,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6) RETURNING id",
 	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
 			  "AND revoked_at IS NULL",
+	[S_AUTH_GENERATION] = "SELECT n FROM auth_generation WHERE id = 1",
 	[S_PERSON_INSERT] = "INSERT INTO person(given_name, middle_names, family_name, dob, sex, postcode, address, "
 			    "match_key, created_at, given_fold, family_fold, communication_needs, disability, ethnicity, "
 			    "first_language) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, nullif(?8, ''), " NOW_SQL
@@ -1970,6 +1989,11 @@ struct sq_conn {
 	 * Set only when that BEGIN succeeded; cleared at COMMIT, ROLLBACK, a read BEGIN and the pool's put (not at
 	 * ROLLBACK TO, which keeps the lock). store_access_facts_ahead fills its answers only while it is set. */
 	bool writer;
+	/* The API clients' generation read in the open writer's transaction (store_auth_generation): no other
+	 * process commits a change to a client meanwhile, so every intake job of the batch asks it of memory.
+	 * Forgotten with the transaction. */
+	bool auth_gen_known;
+	int64_t auth_gen;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
@@ -2620,6 +2644,7 @@ static void forget(store_conn *c)
 	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
 	CONN(c)->facts_n = 0;
+	CONN(c)->auth_gen_known = false;
 }
 
 /* A writer's transaction: on SQLite BEGIN IMMEDIATE takes the one write lock; on PostgreSQL the driver takes
@@ -2761,6 +2786,25 @@ static int sq_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN
 	}
 	int r = map_rc(rc);
 	sql_reset(s);
+	return r;
+}
+
+static int sq_auth_generation(store_conn *c, int64_t *gen)
+{
+	struct sq_conn *k = CONN(c);
+	if (k->writer && k->auth_gen_known)
+		return *gen = k->auth_gen, STORE_OK;
+	sql_stmt *s = stmt(k, S_AUTH_GENERATION);
+	if (!s)
+		return STORE_EIO;
+	int rc = sql_step(s);
+	*gen = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
+	int r = map_rc(rc);
+	sql_reset(s);
+	if (r == STORE_OK && k->writer) {
+		k->auth_gen_known = true;
+		k->auth_gen = *gen;
+	}
 	return r;
 }
 
@@ -7649,6 +7693,7 @@ const struct store_ops store_sqlite_ops = {
 	.agency_exists = sq_agency_exists,
 	.client_insert = sq_client_insert,
 	.client_find = sq_client_find,
+	.auth_generation = sq_auth_generation,
 	.person_insert = sq_person_insert,
 	.person_get = sq_person_get,
 	.person_exists = sq_person_exists,

@@ -148,6 +148,11 @@ int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], s
 	return c->ops->client_find(c, hash, out, found);
 }
 
+int store_auth_generation(store_conn *c, int64_t *gen)
+{
+	return c->ops->auth_generation(c, gen);
+}
+
 int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id)
 {
 	return c->ops->person_insert(c, p, id);

@@ -31,6 +31,13 @@ int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[ST
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 		      bool *found);
 
+/* The API clients' generation: a number that moves on with every change to a client but its creation
+ * (revocation, approval), whoever makes it; the same on every connection once the change is committed. A
+ * client found while the generation read before it was G is still as found while the generation is G
+ * (service/tokens.h's cache). In a writer's transaction it is read once and then answered from memory until
+ * the transaction ends (writers serialise: no other process changes a client meanwhile). */
+int store_auth_generation(store_conn *c, int64_t *gen);
+
 /* An API client as the administrator sees it: never its token (only the hash is kept, and not shown). */
 struct store_client_info {
 	int64_t id;

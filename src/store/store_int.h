@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 29
+#define STORE_SCHEMA_VERSION 30
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -39,6 +39,7 @@ struct store_ops {
 			     const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
 	int (*client_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 			   bool *found);
+	int (*auth_generation)(store_conn *c, int64_t *gen);
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
 	int (*person_exists)(store_conn *c, int64_t id, bool *found);

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
-  addPerson, auditEntries, clockOffsetSeconds, count, event, freshArea, postEvent, removeDir, sessionCsrf,
+  addPerson, auditEntries, clockOffsetSeconds, count, createToken, event, freshArea, postEvent, removeDir, sessionCsrf,
+  tokenRows,
   sql, startServer, tempDir, totp, newAuthenticator, webSignIn,
 } from './lib.mjs';
 import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
@@ -156,6 +157,25 @@ describe('two servers on one PostgreSQL', { skip: clusterInstalled ? false : 'sk
     assert.equal(count(area.db, 'source_record', `source_ref in (${refs})`), created);
     // the audit chain is one unbroken sequence across both processes: one event.create an event
     assert.equal(auditEntries(area.db) - auditBefore, created);
+  });
+
+  test('a token revoked on one server is refused at once on the other, which kept it (the token cache)', async () => {
+    const token = createToken(area.db, 'police', 'two servers, revoked on one');
+    const id = tokenRows(area.db, { label: 'two servers, revoked on one' })[0].id;
+    const send = (s, ref) => postEvent(s.url, token, event({ source_ref: ref }, { given_name: 'Rev', family_name: 'Oked' }));
+    // each server has looked the token up and keeps it (service/tokens.h)
+    for (const [s, ref] of [[s1, 'REV-1'], [s2, 'REV-2'], [s1, 'REV-3'], [s2, 'REV-4']]) assert.equal((await send(s, ref)).status, 201, ref);
+    const cookie = await webSignIn(s1.url, area.db, 'ada.admin', { password: PASSWORD, secrets });
+    const csrf = await sessionCsrf(s1.url, cookie);
+    const revoked = await form(`${s1.url}/admin/tokens/${id}/revoke`, cookie, { confirm: 'yes', csrf_token: csrf });
+    assert.equal(revoked.status, 303, await revoked.text());
+    for (const [s, ref] of [[s2, 'REV-5'], [s1, 'REV-6']]) {
+      const r = await send(s, ref);
+      assert.equal(r.status, 401, `${ref}: ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_token');
+    }
+    assert.equal(count(area.db, 'source_record', "source_ref in ('REV-5', 'REV-6')"), 0, 'nothing stored');
+    assert.equal(count(area.db, 'source_record', "source_ref in ('REV-1', 'REV-2', 'REV-3', 'REV-4')"), 4);
   });
 
   test('the nightly sweep runs on one server only', async () => {

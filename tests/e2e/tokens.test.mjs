@@ -278,3 +278,40 @@ describe('the whole set of agencies', () => {
     }
   });
 });
+
+// issue 17: the server keeps a token that sent records (service/tokens.h, the token cache) and the writer checks
+// it again in the transaction that stores the event, so a revocation holds from the next event on.
+describe('a token the server keeps after sending records', () => {
+  const sentBy = (ref) => count(area.db, 'source_record', `source_ref = '${ref}'`);
+  async function send(token, ref) {
+    return postEvent(url, token, event({ source_ref: ref }, { given_name: 'Kit', family_name: 'Keep', dob: '2015-05-05', nhs_number: '' }));
+  }
+
+  test('is refused at once when revoked on the command line, and nothing is stored', async () => {
+    const token = createToken(area.db, 'police', 'kept, revoked by cli');
+    for (const ref of ['K-1', 'K-2', 'K-3']) assert.equal((await send(token, ref)).status, 201, ref); // kept from the first
+    const id = tokenRows(area.db, { label: 'kept, revoked by cli' })[0].id;
+    runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', String(id)]);
+    const r = await send(token, 'K-4');
+    assert.equal(r.status, 401, r.text);
+    assert.equal(r.json.error.code, 'invalid_token');
+    assert.equal(sentBy('K-4'), 0, 'nothing stored');
+    assert.equal((await send(token, 'K-5')).status, 401, 'and still refused (looked up afresh)');
+    assert.equal(sentBy('K-5'), 0);
+  });
+
+  test('is refused at once when revoked on the pages; another kept token goes on working', async () => {
+    const token = createToken(area.db, 'housing', 'kept, revoked on the pages');
+    const other = createToken(area.db, 'housing', 'kept, not revoked');
+    for (const ref of ['K-10', 'K-11']) assert.equal((await send(token, ref)).status, 201, ref);
+    for (const ref of ['K-12', 'K-13']) assert.equal((await send(other, ref)).status, 201, ref);
+    const id = tokenRows(area.db, { label: 'kept, revoked on the pages' })[0].id;
+    assert.equal((await post('t.admin1', `/admin/tokens/${id}/revoke`, { confirm: 'yes' })).status, 303);
+    const r = await send(token, 'K-14');
+    assert.equal(r.status, 401, r.text);
+    assert.equal(sentBy('K-14'), 0, 'nothing stored');
+    // the revocation moved the clients' generation: the other token is read again, found as it was, and works
+    for (const ref of ['K-15', 'K-16']) assert.equal((await send(other, ref)).status, 201, ref);
+    assert.equal(sentBy('K-15') + sentBy('K-16'), 2);
+  });
+});

@@ -213,6 +213,108 @@ static void reading_tokens_need_a_second_person(void **state)
 	assert_string_equal(cl.created_by, "cli");
 }
 
+struct revoke {
+	int64_t id;
+	bool found;
+};
+
+static int revoke_job(store_conn *c, void *arg)
+{
+	struct revoke *x = arg;
+	return tokens_revoke(c, "cli", x->id, 1700000000, &x->found);
+}
+
+struct check {
+	tokens_cache *tc;
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	struct store_client client;
+	int64_t gen;
+	bool valid;
+};
+
+/* The writer's check, inside a write transaction as intake's job makes it. */
+static int check_job(store_conn *c, void *arg)
+{
+	struct check *x = arg;
+	return tokens_cache_check(c, x->tc, x->hash, &x->client, x->gen, &x->valid);
+}
+
+static int64_t generation(store *st)
+{
+	store_conn *c = store_conn_get(st);
+	int64_t g = -1;
+	assert_non_null(c);
+	assert_int_equal(store_auth_generation(c, &g), STORE_OK);
+	store_conn_put(st, c);
+	return g;
+}
+
+/* The token cache (issue 17): a client found is kept, a pending one is not; the generation moves with a
+ * revocation or an approval, not with a new token; the writer's check refuses a revoked token kept in the
+ * cache (and drops it), and keeps another whose client did not change, at the new generation. */
+static void cache_refuses_a_revoked_token(void **state)
+{
+	struct fx *f = *state;
+	struct store_client cl;
+	int64_t gen = -1;
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	tokens_cache *tc = tokens_cache_new();
+	assert_non_null(tc);
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	struct create pend = {.agency = "health", .scope = "events:write flags:read", .actor = "user:3:ada.admin"};
+	assert_int_equal(txq_exec(f->st, create_job, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, create_job, &b), STORE_OK);
+	int64_t g0 = generation(f->st);
+	assert_int_equal(txq_exec(f->st, create_job, &pend), STORE_OK);
+	assert_int_equal(generation(f->st), g0); /* a new token moves nothing */
+
+	assert_false(tokens_cache_find(tc, a.token, &cl, &gen, hash)); /* not yet looked up */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	bool found = false;
+	for (const char *t = a.token; t; t = t == a.token ? b.token : t == b.token ? pend.token : NULL) {
+		assert_int_equal(tokens_authenticate_cached(c, tc, t, &cl, &found), STORE_OK);
+		assert_true(found);
+	}
+	store_conn_put(f->st, c);
+	assert_false(tokens_cache_find(tc, pend.token, &cl, &gen, hash)); /* pending: never kept */
+	struct check kb = {.tc = tc};
+	assert_true(tokens_cache_find(tc, b.token, &kb.client, &kb.gen, kb.hash));
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	assert_string_equal(ka.client.agency, "police");
+	assert_int_equal(ka.gen, g0);
+	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_OK);
+	assert_true(ka.valid); /* nothing changed */
+
+	struct revoke r = {.id = ka.client.id};
+	assert_int_equal(txq_exec(f->st, revoke_job, &r), STORE_OK);
+	assert_true(r.found);
+	int64_t g1 = generation(f->st);
+	assert_true(g1 > g0);
+	assert_true(tokens_cache_find(tc, a.token, &cl, &gen, hash)); /* still kept: the writer decides */
+	ka.valid = true;
+	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_OK);
+	assert_false(ka.valid);
+	assert_false(tokens_cache_find(tc, a.token, &cl, &gen, hash)); /* and dropped */
+
+	/* b's client did not change: valid, and kept at the new generation (not read again next time) */
+	assert_int_equal(txq_exec(f->st, check_job, &kb), STORE_OK);
+	assert_true(kb.valid);
+	assert_true(tokens_cache_find(tc, b.token, &cl, &gen, hash));
+	assert_int_equal(gen, g1);
+
+	/* an approval moves the generation too */
+	struct approve ok = {"user:4:bea.admin", 0, TOKENS_NO_TOKEN};
+	assert_true(authenticate(f->st, pend.token, &cl));
+	ok.id = cl.id;
+	assert_int_equal(txq_exec(f->st, approve_job, &ok), STORE_OK);
+	assert_int_equal(ok.res, TOKENS_APPROVED);
+	assert_true(generation(f->st) > g1);
+	tokens_cache_free(tc);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -225,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unknown_agency_writes_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test(scopes_parse),
 		cmocka_unit_test_setup_teardown(reading_tokens_need_a_second_person, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_refuses_a_revoked_token, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
