@@ -69,7 +69,7 @@ int oplists_flag_lookups(store *st, int64_t child_id, int limit, store_flag_acce
  * every home's). About homes, naming no one: not audited. */
 int oplists_occupancy(store *st, int64_t home_id, store_occupancy_fn fn, void *ctx);
 /* A monitor run (`homes last-run`): run_id's, or (0) the newest; *found false when there is none. About homes,
- * naming no one: not audited. */
+ * naming no child (the staff actor who started it, as GET /api/v1/oversight/runs/{id} shows): not audited. */
 int oplists_oversight_run(store *st, int64_t run_id, struct store_oversight_run *out, bool *found);
 
 /* Speak-up reports (`safeguard speakup reports`): the queue (new first, then newest first), or (ref not NULL,
