@@ -1013,7 +1013,7 @@ describe('GET /api/v1/flags', () => {
     assert.match(tsv[1], new RegExp(`^${p.child_id}\t\\d{4}-\\d\\d-\\d\\dT[^\t]+\t[^\t]+\t[^\t]+\tx-ray$`));
     assert.equal(tsv.length, 3, 'one look-up, then the final newline');
     const e = auditRows(area.db, { action: 'flags.list', child: p.child_id });
-    assert.equal(e.length, reads + 1, 'audited before it is read');
+    assert.equal(e.length, reads + 1, 'the list wrote one flags.list entry naming the child');
     assert.deepEqual([e[0].actor, e[0].detail], ['cli', "operator's list: flag look-ups, one child"]);
     runCli(['seal', '--db', dbUrl(area.db), '--child', String(p.child_id), '--basis', 'adoption']);
     assert.deepEqual(flagLookups(area.db, p.child_id), [], "a sealed child's look-ups are not listed");
