@@ -114,6 +114,7 @@ describe('homes run', () => {
     for (const a of homeAlerts({ kind: 'signal' })) assert.ok(signalled.has(a.home_id), `alert ${a.id}: its home has a signal of the run`);
     // No report was imported: every home with children in December 2024 lacks one.
     const occupied = homeOccupancy(area.db).filter((o) => o.month === '2024-12' && o.child_nights > 0).length;
+    assert.ok(occupied > 0, 'homes with children in December 2024');
     assert.equal(reg44, occupied);
     assert.equal(alerts, flagged + reg44);
     assert.equal(homeAlerts({ kind: 'signal' }).length, flagged);
