@@ -76,7 +76,8 @@ static void usage(FILE *f)
 		   "       (--home: that home's); a month with no row had none; about homes: not audited\n"
 		   "last-run  the monitor's newest run (--run: that run), one line: when, what started it (nightly,\n"
 		   "       on_demand, cli) and who, its false-alarm budget and thresholds, the homes and months\n"
-		   "       watched, its signals and alerts (-1: not recorded); none yet: the header alone; not audited\n"
+		   "       watched, its signals and alerts (a run older than its budget's confidence and simulated rate:\n"
+		   "       -1, with --json null, as the API); none yet: the header alone; not audited\n"
 		   "One line each, tab-separated, after a header line that names the fields (tabs, newlines and\n"
 		   "backslashes in a field written \\t, \\n and \\\\), or with --json one JSON object a line.\n");
 }
@@ -210,6 +211,12 @@ static int print_occupancy(int64_t home_id, const char *month, double child_nigh
 	return 0;
 }
 
+/* A figure a run stored before it was recorded is negative: null in JSON, as the API says it. */
+static json_t *recorded_or_null(double x)
+{
+	return x >= 0 ? json_real(x) : json_null();
+}
+
 static int print_run(store *st, struct listing *l)
 {
 	struct store_oversight_run r;
@@ -218,10 +225,10 @@ static int print_run(store *st, struct listing *l)
 	if (rc != 0 || !found)
 		return rc;
 	if (l->json) {
-		json_t *o = json_pack("{sI ss ss ss ss sf sf sf sf sf sf si si ss ss si si}", "id", (json_int_t)r.id,
+		json_t *o = json_pack("{sI ss ss ss ss sf so so sf sf sf si si ss ss si si}", "id", (json_int_t)r.id,
 				      "started_at", r.started_at, "finished_at", r.finished_at, "trigger", r.trigger, "by",
-				      r.by, "budget", r.budget, "budget_confidence", r.budget_confidence, "simulated_rate",
-				      r.simulated_rate, "h_up", r.h_up, "h_down", r.h_down, "h_combined", r.h_combined,
+				      r.by, "budget", r.budget, "budget_confidence", recorded_or_null(r.budget_confidence),
+				      "simulated_rate", recorded_or_null(r.simulated_rate), "h_up", r.h_up, "h_down", r.h_down, "h_combined", r.h_combined,
 				      "homes", r.homes, "months", r.months, "first_month", r.first_month, "last_month",
 				      r.last_month, "signals", r.signals, "alerts", r.alerts);
 		return print_json(o, l) ? 0 : 1;

@@ -18,18 +18,23 @@ void reqtrace_put(reqtrace *tr, const char *what, double t, double cpu, pthread_
 	tr->n = at + 1;
 }
 
-/* Appends to out[n..size) as snprintf would, the result cut short at the end of out; returns the new length. */
-__attribute__((format(printf, 4, 5))) static size_t put(char *out, size_t size, size_t n, const char *fmt, ...)
+/* Appends one whole field to out[n..size) as snprintf would; returns the new length. A field that does not fit
+ * is not written, nor is any after it (*cut): the line ends at its last whole field, never mid-mark. */
+__attribute__((format(printf, 5, 6))) static size_t put(char *out, size_t size, size_t n, bool *cut, const char *fmt,
+							 ...)
 {
-	if (n + 1 >= size)
+	if (*cut)
 		return n;
 	va_list ap;
 	va_start(ap, fmt);
 	int w = vsnprintf(out + n, size - n, fmt, ap);
 	va_end(ap);
-	if (w < 0)
+	if (w < 0 || n + (size_t)w >= size) {
+		out[n] = '\0';
+		*cut = true;
 		return n;
-	return n + (size_t)w >= size ? size - 1 : n + (size_t)w;
+	}
+	return n + (size_t)w;
 }
 
 /* Each mark's wall time since the one before, and its thread's CPU time since that thread's last mark on this
@@ -42,17 +47,20 @@ size_t reqtrace_line(const reqtrace *tr, int status, const char *method, char *o
 	if (tr->n <= 0 || size < 2)
 		return 0;
 	size--; /* room kept for the newline */
-	size_t n = put(out, size, 0, "req-trace: %d %s total=%.0f", status, method,
+	bool cut = false;
+	size_t n = put(out, size, 0, &cut, "req-trace: %d %s total=%.0f", status, method,
 		       (tr->marks[tr->n - 1].t - tr->marks[0].t) * 1e6);
+	if (n == 0)
+		return 0; /* not even the total fits: no line */
 	for (int i = 1; i < tr->n; i++) {
 		const struct reqtrace_mark *a = &tr->marks[i - 1], *b = &tr->marks[i];
 		if (a->cpu >= 0 && b->cpu >= 0 && pthread_equal(a->thread, b->thread))
-			n = put(out, size, n, " %s=+%.0f/+%.0f", b->what, (b->t - a->t) * 1e6, (b->cpu - a->cpu) * 1e6);
+			n = put(out, size, n, &cut, " %s=+%.0f/+%.0f", b->what, (b->t - a->t) * 1e6, (b->cpu - a->cpu) * 1e6);
 		else
-			n = put(out, size, n, " %s=+%.0f/-", b->what, (b->t - a->t) * 1e6);
+			n = put(out, size, n, &cut, " %s=+%.0f/-", b->what, (b->t - a->t) * 1e6);
 	}
 	if (tr->dropped)
-		n = put(out, size, n, " dropped=%d", tr->dropped);
+		n = put(out, size, n, &cut, " dropped=%d", tr->dropped);
 	out[n++] = '\n';
 	out[n] = '\0';
 	return n;

@@ -29,8 +29,9 @@ typedef struct {
 
 void reqtrace_put(reqtrace *tr, const char *what, double t, double cpu, pthread_t thread, bool final);
 
-/* "req-trace: STATUS METHOD total=US what=+WALL/+CPU ... [dropped=N]\n" into out (NUL-terminated, cut short
- * if size is too small); returns its length. Nothing is written for a trace with no marks (returns 0). */
+/* "req-trace: STATUS METHOD total=US what=+WALL/+CPU ... [dropped=N]\n" into out (NUL-terminated); returns its
+ * length. When size is too small the line ends, with its newline, after its last whole field (never mid-mark);
+ * nothing is written (returns 0) when not even the total fits, or for a trace with no marks. */
 size_t reqtrace_line(const reqtrace *tr, int status, const char *method, char *out, size_t size);
 
 #endif

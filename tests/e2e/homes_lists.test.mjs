@@ -156,11 +156,14 @@ test('occupancy: every home\'s months of child-nights by home and month; --home;
   const key = (o) => `${String(o.home_id).padStart(9, '0')} ${o.month}`;
   assert.deepEqual(all.map(key), [...all.map(key)].sort(), 'by home, then month');
   assert.equal(new Set(all.map(key)).size, all.length, 'one figure a home and month');
-  const ids = new Set(homeRows(db).map((h) => h.id));
+  const places = new Map(homeRows(db).map((h) => [h.id, h.places]));
+  const daysIn = (month) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
   for (const o of all) {
-    assert.ok(ids.has(o.home_id), JSON.stringify(o));
+    assert.ok(places.has(o.home_id), JSON.stringify(o));
     assert.match(o.month, /^\d{4}-(0[1-9]|1[0-2])$/);
-    assert.ok(o.child_nights >= 0 && o.child_nights <= 31 * 20, JSON.stringify(o));
+    // No more child-nights than the home's places every night of that month.
+    assert.ok(o.child_nights >= 0 && o.child_nights <= daysIn(o.month) * places.get(o.home_id),
+      `${JSON.stringify(o)}: ${places.get(o.home_id)} places, ${daysIn(o.month)} days`);
   }
   const home = all[0].home_id;
   assert.deepEqual(homeOccupancy(db, { home }), all.filter((o) => o.home_id === home));

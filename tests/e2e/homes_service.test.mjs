@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
-  homeAlertRows, homeIncidents, homeNotes, homeOccupancy, homePlacements, homeRows, reg44Reports, signalRows,
+  homeAlertRows, homeIncidents, homeNotes, homeOccupancy, homePlacements, homeRows, lastRun, reg44Reports, signalRows,
 } from './lib.mjs';
 
 /** The alerts about homes through `safeguard homes alerts` (lib's homeAlertRows), oldest first. */
@@ -114,6 +114,7 @@ describe('homes run', () => {
     for (const a of homeAlerts({ kind: 'signal' })) assert.ok(signalled.has(a.home_id), `alert ${a.id}: its home has a signal of the run`);
     // No report was imported: every home with children in December 2024 lacks one.
     const occupied = homeOccupancy(area.db).filter((o) => o.month === '2024-12' && o.child_nights > 0).length;
+    assert.ok(occupied > 0, 'homes with children in December 2024');
     assert.equal(reg44, occupied);
     assert.equal(alerts, flagged + reg44);
     assert.equal(homeAlerts({ kind: 'signal' }).length, flagged);
@@ -215,6 +216,9 @@ describe('in the server', () => {
     assert.equal(old.json.false_alarm_confidence, null, old.text);
     assert.equal(old.json.simulated_false_alarms_per_100_home_years, null, old.text);
     assert.equal(old.json.false_alarms_per_100_home_years, zg.json.false_alarms_per_100_home_years);
+    const cli = lastRun(area.db, { run: z.json.run_id });
+    assert.deepEqual([cli.budget_confidence, cli.simulated_rate], [null, null], '`homes last-run --json` says null as the API');
+    assert.equal(cli.budget, old.json.false_alarms_per_100_home_years);
   });
 
   test('the other roles are refused the oversight routes', async () => {

@@ -1,6 +1,7 @@
 /* http/reqtrace: the request trace's last-mark rule (SAFEGUARD_REQ_TRACE, docs/INTERNALS.md). A line always ends
  * with the final mark ("sent"/"ended"), its total is the whole request's and its marks' wall times add up to it,
- * however many marks the request made; marks past the slots are dropped and counted, never silently. */
+ * however many marks the request made; marks past the slots are dropped and counted, never silently; a buffer too
+ * small for the line cuts it after its last whole field. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,16 +142,34 @@ static void cpu_is_a_dash_across_threads_and_for_a_time_taken_elsewhere(void **s
 				  "sent=+1000/-\n");
 }
 
-static void a_small_buffer_still_gets_a_whole_line(void **state)
+static void a_small_buffer_cuts_the_line_after_a_whole_field(void **state)
 {
 	(void)state;
 	reqtrace tr;
 	request(&tr, 40, "sent");
-	char line[48];
-	size_t n = reqtrace_line(&tr, 200, "GET", line, sizeof line);
-	assert_true(n < sizeof line);
-	assert_int_equal(n, strlen(line));
-	assert_int_equal(line[n - 1], '\n');
+	char full[1024], line[1024];
+	size_t whole = reqtrace_line(&tr, 200, "GET", full, sizeof full);
+	assert_true(whole > 0 && whole < sizeof full - 1);
+	int cut = 0;
+	for (size_t size = 1; size <= whole + 1; size++) {
+		size_t n = reqtrace_line(&tr, 200, "GET", line, size);
+		assert_true(n < size);
+		assert_int_equal(n, strlen(line));
+		if (n == 0)
+			continue; /* not even the total fits */
+		assert_int_equal(line[n - 1], '\n');
+		/* the full line's first n - 1 bytes, ending where a field ends in it */
+		assert_memory_equal(line, full, n - 1);
+		assert_true(full[n - 1] == ' ' || full[n - 1] == '\n');
+		struct parsed p = parse(line);
+		assert_true(p.marks <= 32);
+		cut += n < whole;
+	}
+	assert_true(cut > 0);
+	assert_int_equal(reqtrace_line(&tr, 200, "GET", line, whole + 1), whole);
+	assert_string_equal(line, full);
+	assert_int_equal(reqtrace_line(&tr, 200, "GET", line, 20), 0); /* "req-trace: 200 GET " alone is no line */
+	assert_string_equal(line, "");
 	reqtrace none = {0};
 	assert_int_equal(reqtrace_line(&none, 200, "GET", line, sizeof line), 0);
 	assert_string_equal(line, "");
@@ -163,7 +182,7 @@ int main(void)
 		cmocka_unit_test(the_final_mark_ends_the_line_when_the_slots_are_full),
 		cmocka_unit_test(a_second_final_mark_replaces_the_first),
 		cmocka_unit_test(cpu_is_a_dash_across_threads_and_for_a_time_taken_elsewhere),
-		cmocka_unit_test(a_small_buffer_still_gets_a_whole_line),
+		cmocka_unit_test(a_small_buffer_cuts_the_line_after_a_whole_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
