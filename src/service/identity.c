@@ -345,9 +345,9 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 }
 
 /* Which of a record's keys to write as JSON: all, or the fine ones (identifiers, the full date of birth, the
- * postcode), or the coarse one (a family name's sound and a birth year: the one key whose block grows with the
- * area, docs/SCALING.md "The candidate search as the area grows"). */
-enum key_pass { KEYS_ALL, KEYS_FINE, KEYS_COARSE };
+ * postcode): all but the coarse one (a family name's sound and a birth year: the one key whose block grows
+ * with the area, docs/SCALING.md "The candidate search as the area grows"). */
+enum key_pass { KEYS_ALL, KEYS_FINE };
 
 static bool coarse_key(const char *key)
 {
@@ -360,7 +360,7 @@ static char *keys_json_of(const struct identity_subject *s, enum key_pass pass)
 	int n = identity_block_keys(s, keys);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
-		if (pass == KEYS_ALL || (pass == KEYS_COARSE) == coarse_key(keys[i]))
+		if (pass == KEYS_ALL || !coarse_key(keys[i]))
 			json_array_append_new(a, json_string(keys[i]));
 	char *out = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -409,6 +409,7 @@ struct resolve_walk {
 	struct store_person p;
 	struct identity_ids ids;
 	int n;
+	int cap;  /* list[0..cap) may be filled: IDENTITY_CANDIDATES_MAX a pass */
 	int seen; /* list[0..seen) were scored by an earlier pass: the same persons again are skipped */
 	int rc;
 	struct subject_memo memo; /* the subject, prepared once for all its candidates */
@@ -508,7 +509,7 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 	struct resolve_walk *w = ctx;
 	struct identity_score sc;
 	int64_t row;
-	if (w->n >= IDENTITY_CANDIDATES_MAX)
+	if (w->n >= w->cap)
 		return 0;
 	for (int i = 0; i < w->seen; i++)
 		if (w->list[i].id == cand->person.id)
@@ -566,26 +567,23 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 /* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
  * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
  * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
- * record's NHS number or full date of birth would find. So again in two passes: every person a fine key finds,
- * then the coarse key's persons not yet scored, by id, up to the limit. Below the limit (every block in an
- * area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows") this is never reached and
- * the persons scored are the same. */
+ * record's NHS number or full date of birth would find. So a second pass adds to the first (whose persons are
+ * all kept, review 16: starting again lost a child found by the coarse key alone) the fine keys' persons not
+ * yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the limit. The fine
+ * keys' query may give again each of the first pass's persons (skipped), hence its larger limit. Below the
+ * limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows")
+ * this is never reached and the persons scored are the same. */
 static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
 {
-	char *fine = keys_json_of(s, KEYS_FINE), *coarse = keys_json_of(s, KEYS_COARSE);
-	int rc = fine && coarse ? STORE_OK : STORE_EIO;
-	w->n = w->seen = 0;
+	char *fine = keys_json_of(s, KEYS_FINE);
+	int rc = fine ? STORE_OK : STORE_EIO;
+	w->seen = w->n;
+	w->cap = w->n + IDENTITY_CANDIDATES_MAX;
 	if (rc == STORE_OK)
-		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX, score_each, w);
-	if (rc == STORE_OK && w->rc == STORE_OK && w->n < IDENTITY_CANDIDATES_MAX) {
-		w->seen = w->n;
-		/* the persons the fine keys found may come again (at most seen of them, skipped): so many more */
-		rc = store_block_candidates_scored(c, coarse, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
-	}
+		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
 	if (w->rc != STORE_OK)
 		rc = w->rc;
 	free(fine);
-	free(coarse);
 	return rc;
 }
 
@@ -602,7 +600,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	int rc = STORE_OK;
 	struct store_person *p = malloc(sizeof *p);
 	struct resolve_walk *w = calloc(1, sizeof *w);
-	struct scored *list = calloc(IDENTITY_CANDIDATES_MAX, sizeof *list);
+	struct scored *list = calloc(2 * IDENTITY_CANDIDATES_MAX, sizeof *list); /* two passes when crowded */
 	char *keys = keys_json(s);
 	memset(m, 0, sizeof *m);
 	m->score = 1.0;
@@ -615,7 +613,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		goto out;
 	double upper, lower;
 	identity_thresholds(&upper, &lower);
-	*w = (struct resolve_walk){.c = c, .s = s, .list = list};
+	*w = (struct resolve_walk){.c = c, .s = s, .list = list, .cap = IDENTITY_CANDIDATES_MAX};
 	rc = store_block_candidates_scored(c, keys, IDENTITY_CANDIDATES_MAX, score_each, w);
 	if (w->rc != STORE_OK)
 		rc = w->rc;
