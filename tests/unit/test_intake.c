@@ -779,6 +779,38 @@ static void identity_crowded_keeps_the_first_pass(void **state)
 	assert_int_equal(events_of(f->st, z.child_id), 2);
 }
 
+/* The child's earlier record is among the oldest: the first pass scores the child, and the second pass (the
+ * fine keys: its NHS number, its date of birth) gives it again. It is scored once, so the record links to it
+ * with no review task asking whether the child is itself. */
+static void identity_crowded_scores_a_person_once(void **state)
+{
+	static const char *const head[] = {"Bel", "Cor", "Dan", "Fen", "Gil", "Hal", "Ivo", "Jas",
+					   "Kel", "Lor", "Mar", "Nol", "Ors", "Pim", "Rud"};
+	static const char *const tail[] = {"ia", "o", "an", "ette", "us", "ina", "el", "ard",
+					   "ow", "ys", "en", "ie", "um", "ax", "ola"};
+	struct fx *f = *state;
+	char ref[16], subj[256];
+	const char *child = "{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\","
+			    "\"nhs_number\":\"9434765919\"}";
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	struct intake_result a = apply_subject(f->st, "Z1", child);
+	assert_string_equal(a.link_rule, "new");
+	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
+		snprintf(ref, sizeof ref, "N%d", i);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		struct intake_result r = apply_subject(f->st, ref, subj);
+		assert_true(r.child_id > a.child_id);
+		assert_string_not_equal(r.link_rule, "score");
+	}
+	struct intake_result b = apply_subject(f->st, "Z2", child);
+	assert_string_equal(b.link_rule, "score");
+	assert_int_equal(b.child_id, a.child_id);
+	assert_int_equal(b.review_id, 0);
+	assert_false(review_count(f->st, a.child_id, a.child_id));
+	assert_int_equal(events_of(f->st, a.child_id), 2);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -803,6 +835,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identity_sealed_never_linked, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_block_finds_the_child, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_keeps_the_first_pass, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_crowded_scores_a_person_once, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
