@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +402,10 @@ struct scored {
 	char dob[11];    /* the person's row's date of birth ("" for none) */
 };
 
+/* Records searched and candidates scored since the process started (identity_resolve_counts): every search,
+ * a record that makes a new child and a batch retried included. */
+static atomic_ullong resolved_records, resolved_candidates;
+
 /* The candidates as the blocking index gives them, each scored as it comes (store_block_candidates_scored). */
 struct resolve_walk {
 	store_conn *c;
@@ -532,6 +537,7 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 		if (w->rc != STORE_OK)
 			return 1; /* stops the walk; rc says why */
 	}
+	atomic_fetch_add_explicit(&resolved_candidates, 1, memory_order_relaxed);
 	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
 					  sc.cannot_link != NULL, sc.distinct, attrs_held(w->s, &cand->person), ""};
 	memcpy(w->list[w->n - 1].dob, cand->person.dob, sizeof cand->person.dob);
@@ -587,12 +593,10 @@ static int resolve_crowded(store_conn *c, const struct identity_subject *s, stru
 	return rc;
 }
 
-static unsigned long long resolved_records, resolved_candidates;
-
 void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
 {
-	*records = __atomic_load_n(&resolved_records, __ATOMIC_RELAXED);
-	*candidates = __atomic_load_n(&resolved_candidates, __ATOMIC_RELAXED);
+	*records = atomic_load_explicit(&resolved_records, memory_order_relaxed);
+	*candidates = atomic_load_explicit(&resolved_candidates, memory_order_relaxed);
 }
 
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
@@ -614,6 +618,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	double upper, lower;
 	identity_thresholds(&upper, &lower);
 	*w = (struct resolve_walk){.c = c, .s = s, .list = list, .cap = IDENTITY_CANDIDATES_MAX};
+	atomic_fetch_add_explicit(&resolved_records, 1, memory_order_relaxed);
 	rc = store_block_candidates_scored(c, keys, IDENTITY_CANDIDATES_MAX, score_each, w);
 	if (w->rc != STORE_OK)
 		rc = w->rc;
@@ -622,8 +627,6 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	if (w->n >= IDENTITY_CANDIDATES_MAX && (rc = resolve_crowded(c, s, w)) != STORE_OK)
 		goto out;
 	int n = w->n;
-	__atomic_add_fetch(&resolved_records, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&resolved_candidates, (unsigned long long)n, __ATOMIC_RELAXED);
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
 	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {
