@@ -27,7 +27,9 @@ db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 if [ -n "${BENCH_BASE:-}" ]; then
-  cp "$BENCH_BASE" "$work/bench.db"
+  # sqlite3's .backup, not cp: a copy of the file alone misses what is still in its -wal file, and a file
+  # being written is copied torn
+  sqlite3 -readonly "$BENCH_BASE" ".backup '$work/bench.db'"
   [ -n "${BENCH_BASE_DATA:-}" ] && cp -a "$BENCH_BASE_DATA/." "$SAFEGUARD_DATA_DIR/"
 fi
 # BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)

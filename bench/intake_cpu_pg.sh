@@ -35,7 +35,8 @@ export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 "$bin" migrate --db "$db" >/dev/null
 [ -n "${BENCH_PG_SQL:-}" ] && psql -qAt "$db" -c "$BENCH_PG_SQL" >/dev/null
-[ -n "${BENCH_AREA:-}" ] && "$bin" area-load --db "$db" --children "$BENCH_AREA" --seed 1 >/dev/null 2>&1
+# its stderr kept: a failed load says why
+[ -n "${BENCH_AREA:-}" ] && "$bin" area-load --db "$db" --children "$BENCH_AREA" --seed 1 >/dev/null
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
 done
