@@ -87,7 +87,7 @@ metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v f="$((faults1 - faults0))" -v e="$events" -v r="$(m safeguard_link_records_total)" -v k="$(m safeguard_link_candidates_total)" \
-  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates per linked record; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates scored per record searched; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
 awk -v t="$total" -v b="$busiest" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: server CPU %.0f us/event, writer thread %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",
