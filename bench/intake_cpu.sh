@@ -27,7 +27,9 @@ db=sqlite:$work/bench.db
 export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 if [ -n "${BENCH_BASE:-}" ]; then
-  cp "$BENCH_BASE" "$work/bench.db"
+  # sqlite3's .backup, not cp: a copy of the file alone misses what is still in its -wal file, and a file
+  # being written is copied torn
+  sqlite3 -readonly "$BENCH_BASE" ".backup '$work/bench.db'"
   [ -n "${BENCH_BASE_DATA:-}" ] && cp -a "$BENCH_BASE_DATA/." "$SAFEGUARD_DATA_DIR/"
 fi
 # BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)
@@ -91,7 +93,7 @@ metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v f="$((faults1 - faults0))" -v e="$events" -v r="$(m safeguard_link_records_total)" -v k="$(m safeguard_link_candidates_total)" \
-  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates per linked record; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements per job, %.1f page faults per event, %.1f candidates scored per record searched; ", j / c, s / j, f / e, (r > 0 ? k / r : 0) }'
 awk -v j="$(m safeguard_txq_busy_seconds_total)" -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" \
   -v lg="$(sed -n 's/^loadgen //p' "$work/loadgen.time")" -v e="$events" -v line="$line" -v n="$(nproc)" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; split(lg, u, " ")

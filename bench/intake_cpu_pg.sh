@@ -35,7 +35,8 @@ export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 "$bin" migrate --db "$db" >/dev/null
 [ -n "${BENCH_PG_SQL:-}" ] && psql -qAt "$db" -c "$BENCH_PG_SQL" >/dev/null
-[ -n "${BENCH_AREA:-}" ] && "$bin" area-load --db "$db" --children "$BENCH_AREA" --seed 1 >/dev/null 2>&1
+# its stderr kept: a failed load says why
+[ -n "${BENCH_AREA:-}" ] && "$bin" area-load --db "$db" --children "$BENCH_AREA" --seed 1 >/dev/null
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
 done
@@ -78,7 +79,7 @@ metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v r="$(m safeguard_txq_db_round_trips_total)" -v lr="$(m safeguard_link_records_total)" -v lc="$(m safeguard_link_candidates_total)" \
-  'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job, %.1f candidates per linked record; ", j / c, s / j, r / j, (lr > 0 ? lc / lr : 0) }'
+  'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job, %.1f candidates scored per record searched; ", j / c, s / j, r / j, (lr > 0 ? lc / lr : 0) }'
 awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
   printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",

@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,9 +346,9 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 }
 
 /* Which of a record's keys to write as JSON: all, or the fine ones (identifiers, the full date of birth, the
- * postcode), or the coarse one (a family name's sound and a birth year: the one key whose block grows with the
- * area, docs/SCALING.md "The candidate search as the area grows"). */
-enum key_pass { KEYS_ALL, KEYS_FINE, KEYS_COARSE };
+ * postcode): all but the coarse one (a family name's sound and a birth year: the one key whose block grows
+ * with the area, docs/SCALING.md "The candidate search as the area grows"). */
+enum key_pass { KEYS_ALL, KEYS_FINE };
 
 static bool coarse_key(const char *key)
 {
@@ -360,7 +361,7 @@ static char *keys_json_of(const struct identity_subject *s, enum key_pass pass)
 	int n = identity_block_keys(s, keys);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
-		if (pass == KEYS_ALL || (pass == KEYS_COARSE) == coarse_key(keys[i]))
+		if (pass == KEYS_ALL || !coarse_key(keys[i]))
 			json_array_append_new(a, json_string(keys[i]));
 	char *out = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
@@ -401,6 +402,10 @@ struct scored {
 	char dob[11];    /* the person's row's date of birth ("" for none) */
 };
 
+/* Records searched and candidates scored since the process started (identity_resolve_counts): every search,
+ * a record that makes a new child and a batch retried included. */
+static atomic_ullong resolved_records, resolved_candidates;
+
 /* The candidates as the blocking index gives them, each scored as it comes (store_block_candidates_scored). */
 struct resolve_walk {
 	store_conn *c;
@@ -409,6 +414,7 @@ struct resolve_walk {
 	struct store_person p;
 	struct identity_ids ids;
 	int n;
+	int cap;  /* list[0..cap) may be filled: IDENTITY_CANDIDATES_MAX a pass */
 	int seen; /* list[0..seen) were scored by an earlier pass: the same persons again are skipped */
 	int rc;
 	struct subject_memo memo; /* the subject, prepared once for all its candidates */
@@ -508,7 +514,7 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 	struct resolve_walk *w = ctx;
 	struct identity_score sc;
 	int64_t row;
-	if (w->n >= IDENTITY_CANDIDATES_MAX)
+	if (w->n >= w->cap)
 		return 0;
 	for (int i = 0; i < w->seen; i++)
 		if (w->list[i].id == cand->person.id)
@@ -531,6 +537,7 @@ static int score_each(const struct store_candidate *cand, void *ctx)
 		if (w->rc != STORE_OK)
 			return 1; /* stops the walk; rc says why */
 	}
+	atomic_fetch_add_explicit(&resolved_candidates, 1, memory_order_relaxed);
 	w->list[w->n++] = (struct scored){cand->person.id, sc.weight, sc.probability, ids_agree(&sc),
 					  sc.cannot_link != NULL, sc.distinct, attrs_held(w->s, &cand->person), ""};
 	memcpy(w->list[w->n - 1].dob, cand->person.dob, sizeof cand->person.dob);
@@ -566,35 +573,30 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 /* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
  * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
  * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
- * record's NHS number or full date of birth would find. So again in two passes: every person a fine key finds,
- * then the coarse key's persons not yet scored, by id, up to the limit. Below the limit (every block in an
- * area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows") this is never reached and
- * the persons scored are the same. */
+ * record's NHS number or full date of birth would find. So a second pass adds to the first (whose persons are
+ * all kept, review 16: starting again lost a child found by the coarse key alone) the fine keys' persons not
+ * yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the limit. The fine
+ * keys' query may give again each of the first pass's persons (skipped), hence its larger limit. Below the
+ * limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows")
+ * this is never reached and the persons scored are the same. */
 static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
 {
-	char *fine = keys_json_of(s, KEYS_FINE), *coarse = keys_json_of(s, KEYS_COARSE);
-	int rc = fine && coarse ? STORE_OK : STORE_EIO;
-	w->n = w->seen = 0;
+	char *fine = keys_json_of(s, KEYS_FINE);
+	int rc = fine ? STORE_OK : STORE_EIO;
+	w->seen = w->n;
+	w->cap = w->n + IDENTITY_CANDIDATES_MAX;
 	if (rc == STORE_OK)
-		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX, score_each, w);
-	if (rc == STORE_OK && w->rc == STORE_OK && w->n < IDENTITY_CANDIDATES_MAX) {
-		w->seen = w->n;
-		/* the persons the fine keys found may come again (at most seen of them, skipped): so many more */
-		rc = store_block_candidates_scored(c, coarse, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
-	}
+		rc = store_block_candidates_scored(c, fine, IDENTITY_CANDIDATES_MAX + w->seen, score_each, w);
 	if (w->rc != STORE_OK)
 		rc = w->rc;
 	free(fine);
-	free(coarse);
 	return rc;
 }
 
-static unsigned long long resolved_records, resolved_candidates;
-
 void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
 {
-	*records = __atomic_load_n(&resolved_records, __ATOMIC_RELAXED);
-	*candidates = __atomic_load_n(&resolved_candidates, __ATOMIC_RELAXED);
+	*records = atomic_load_explicit(&resolved_records, memory_order_relaxed);
+	*candidates = atomic_load_explicit(&resolved_candidates, memory_order_relaxed);
 }
 
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
@@ -602,7 +604,7 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	int rc = STORE_OK;
 	struct store_person *p = malloc(sizeof *p);
 	struct resolve_walk *w = calloc(1, sizeof *w);
-	struct scored *list = calloc(IDENTITY_CANDIDATES_MAX, sizeof *list);
+	struct scored *list = calloc(2 * IDENTITY_CANDIDATES_MAX, sizeof *list); /* two passes when crowded */
 	char *keys = keys_json(s);
 	memset(m, 0, sizeof *m);
 	m->score = 1.0;
@@ -615,7 +617,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		goto out;
 	double upper, lower;
 	identity_thresholds(&upper, &lower);
-	*w = (struct resolve_walk){.c = c, .s = s, .list = list};
+	*w = (struct resolve_walk){.c = c, .s = s, .list = list, .cap = IDENTITY_CANDIDATES_MAX};
+	atomic_fetch_add_explicit(&resolved_records, 1, memory_order_relaxed);
 	rc = store_block_candidates_scored(c, keys, IDENTITY_CANDIDATES_MAX, score_each, w);
 	if (w->rc != STORE_OK)
 		rc = w->rc;
@@ -624,8 +627,6 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	if (w->n >= IDENTITY_CANDIDATES_MAX && (rc = resolve_crowded(c, s, w)) != STORE_OK)
 		goto out;
 	int n = w->n;
-	__atomic_add_fetch(&resolved_records, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&resolved_candidates, (unsigned long long)n, __ATOMIC_RELAXED);
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 
 	if (n > 0 && list[0].probability >= upper && !list[0].cannot) {

@@ -133,8 +133,9 @@ struct identity_match {
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
  * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
-/* Records resolved and candidates the blocking index gave them, since the process started (GET /metrics: the
- * candidate search's cost as the area grows, issue 17). */
+/* Records searched (every identity_resolve that searched: new children and retried batches included) and
+ * candidates scored (each person the blocking index gave and intake scored), since the process started
+ * (GET /metrics: the candidate search's cost as the area grows, issue 17). */
 void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates);
 void identity_match_free(struct identity_match *m);
 

@@ -89,7 +89,7 @@ describe('operators', () => {
       ['kind', 'occurred_at', 'source_ref', 'subject', 'summary']);
   });
 
-  test('GET /metrics answers Prometheus text that counts created events', async () => {
+  test('GET /metrics answers Prometheus text that counts created events, records searched and candidates scored', async () => {
     const metric = (text, name) => {
       const m = new RegExp(`^${name.replace(/[{}"=]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
       assert.ok(m, `metric ${name} in:\n${text}`);
@@ -106,9 +106,19 @@ describe('operators', () => {
         `not Prometheus text: ${line}`);
     }
     const before1 = metric(r1.text, 'safeguard_events_total{outcome="created"}');
-    await create(tok.police, event({ source_ref: 'METRICS-1' }, { nhs_number: nhs.next().value, given_name: 'Metric' }));
+    const searched = metric(r1.text, 'safeguard_link_records_total');
+    const scored = metric(r1.text, 'safeguard_link_candidates_total');
+    const subject = { nhs_number: nhs.next().value, given_name: 'Metric' };
+    await create(tok.police, event({ source_ref: 'METRICS-1' }, subject));
     const r2 = await request(`${url}/metrics`);
     assert.equal(metric(r2.text, 'safeguard_events_total{outcome="created"}'), before1 + 1);
+    // The same child again: a second record searched, and at least the child found by its NHS number scored
+    // (a retried batch searches again, so at least).
+    await create(tok.police, event({ source_ref: 'METRICS-2' }, subject));
+    const r3 = await request(`${url}/metrics`);
+    assert.equal(metric(r3.text, 'safeguard_events_total{outcome="created"}'), before1 + 2);
+    assert.ok(metric(r3.text, 'safeguard_link_records_total') >= searched + 2, r3.text);
+    assert.ok(metric(r3.text, 'safeguard_link_candidates_total') >= scored + 1, r3.text);
   });
 });
 

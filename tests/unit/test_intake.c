@@ -745,6 +745,72 @@ static void identity_crowded_block_finds_the_child(void **state)
 	assert_int_equal(events_of(f->st, a.child_id), 2);
 }
 
+/* The crowded search's second pass adds to the first and never drops one it scored (review 16): 199 namesakes
+ * born in 2015, then the child (no postcode: found by the coarse key alone, among the first 200 by id) and a
+ * namesake born the day before, with a higher id, that the fine keys find. A record of the child with its
+ * date of birth a day out links to it: before, the second pass began again, the namesake took a place and the
+ * child fell out of the 200, and a second child was made. */
+static void identity_crowded_keeps_the_first_pass(void **state)
+{
+	static const char *const head[] = {"Bel", "Cor", "Dan", "Fen", "Gil", "Hal", "Ivo", "Jas",
+					   "Kel", "Lor", "Mar", "Nol", "Ors", "Pim", "Rud"};
+	static const char *const tail[] = {"ia", "o", "an", "ette", "us", "ina", "el", "ard",
+					   "ow", "ys", "en", "ie", "um", "ax", "ola"};
+	struct fx *f = *state;
+	char ref[16], subj[256];
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	for (int i = 0; i < IDENTITY_CANDIDATES_MAX - 1; i++) {
+		snprintf(ref, sizeof ref, "N%d", i);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		assert_string_not_equal(apply_subject(f->st, ref, subj).link_rule, "score");
+	}
+	struct intake_result z = apply_subject(f->st, "Z0",
+		"{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-29\",\"address\":\"1 High St\",\"sex\":\"M\"}");
+	struct intake_result o = apply_subject(f->st, "O0",
+		"{\"given_name\":\"Zoe\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\",\"sex\":\"F\"}");
+	assert_string_equal(z.link_rule, "new");
+	assert_string_equal(o.link_rule, "new");
+	assert_true(o.child_id > z.child_id);
+	struct intake_result a = apply_subject(f->st, "Z1",
+		"{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\",\"address\":\"1 High St\",\"sex\":\"M\"}");
+	assert_string_equal(a.link_rule, "score");
+	assert_int_equal(a.child_id, z.child_id);
+	assert_int_equal(events_of(f->st, z.child_id), 2);
+}
+
+/* The child's earlier record is among the oldest: the first pass scores the child, and the second pass (the
+ * fine keys: its NHS number, its date of birth) gives it again. It is scored once, so the record links to it
+ * with no review task asking whether the child is itself. */
+static void identity_crowded_scores_a_person_once(void **state)
+{
+	static const char *const head[] = {"Bel", "Cor", "Dan", "Fen", "Gil", "Hal", "Ivo", "Jas",
+					   "Kel", "Lor", "Mar", "Nol", "Ors", "Pim", "Rud"};
+	static const char *const tail[] = {"ia", "o", "an", "ette", "us", "ina", "el", "ard",
+					   "ow", "ys", "en", "ie", "um", "ax", "ola"};
+	struct fx *f = *state;
+	char ref[16], subj[256];
+	const char *child = "{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\","
+			    "\"nhs_number\":\"9434765919\"}";
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	struct intake_result a = apply_subject(f->st, "Z1", child);
+	assert_string_equal(a.link_rule, "new");
+	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
+		snprintf(ref, sizeof ref, "N%d", i);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		struct intake_result r = apply_subject(f->st, ref, subj);
+		assert_true(r.child_id > a.child_id);
+		assert_string_not_equal(r.link_rule, "score");
+	}
+	struct intake_result b = apply_subject(f->st, "Z2", child);
+	assert_string_equal(b.link_rule, "score");
+	assert_int_equal(b.child_id, a.child_id);
+	assert_int_equal(b.review_id, 0);
+	assert_false(review_count(f->st, a.child_id, a.child_id));
+	assert_int_equal(events_of(f->st, a.child_id), 2);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -768,6 +834,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identity_scored, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_sealed_never_linked, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_block_finds_the_child, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_crowded_keeps_the_first_pass, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_crowded_scores_a_person_once, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
