@@ -1799,7 +1799,8 @@ static const char *const pg_override[S__COUNT] = {
 	/* S_SOURCE_EVENT_INSERT with the record's blocking keys on its person (?14), written as S_BLOCK_ADD writes
 	 * them (issue 17: one statement a record fewer). S_BLOCK_ADD's NOT EXISTS reads person_block_key as the
 	 * statement began, which holds every key written before it, as a statement of its own would; its foreign
-	 * key to the source record is checked at the statement's end, where s's row is there. */
+	 * key to the source record is checked at the statement's end, where s's row is there. The `+ 0` keeps the
+	 * check off the partial index person_block_key_source (see S_BLOCK_ADD's text below). */
 	[S_SOURCE_EVENT_KEYS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
 				       "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 				       NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
@@ -1809,7 +1810,7 @@ static const char *const pg_override[S__COUNT] = {
 				       "source_record_id), k AS (INSERT INTO person_block_key(key, person_id, source_record_id) "
 				       "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
 				       "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
-				       "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+				       "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
 				       "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING) "
 				       "SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
 	/* S_SOURCE_EVENT_INSERT and S_SOURCE_EVENT_KEYS_INSERT with the ids S_SOURCE_ABSENT reserved (?15 the
@@ -1830,7 +1831,7 @@ static const char *const pg_override[S__COUNT] = {
 					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
 					   "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
 					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
-					   "b.source_record_id <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
 					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
 	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
@@ -1891,10 +1892,15 @@ static const char *const pg_override[S__COUNT] = {
 				"AS r(id, at, actor, action, child_id, object, detail, hash)" SQL_DEFERRED,
 	/* S_BLOCK_ADD with OFFSET 0 in its NOT EXISTS, which keeps it a subplan run for each key (an index look-up
 	 * of the key and the person) rather than an anti-join: the generic plan of the join read every key of the
-	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU") */
+	 * person through the primary key's second column (issue 17, "PostgreSQL's own CPU"). `source_record_id + 0
+	 * <> 0`, not `source_record_id <> 0`: the latter is the predicate of the partial index
+	 * person_block_key_source, which the planner then took for the look-up where area-load's keys (all source
+	 * record 0) made it look empty, and each record's check read, filtering row by row, every key intake had
+	 * written since (issue 17, "Scale: intake as the area grows"); written so, the check cannot use that index
+	 * and is a probe of the primary key (key, person_id, ...) whatever the statistics. The KEYS inserts too. */
 	[S_BLOCK_ADD] = "INSERT INTO person_block_key(key, person_id, source_record_id) "
 			"SELECT j.value, ?1, ?2 FROM json_each(?3) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key k "
-			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
+			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id + 0 <> 0 AND NOT EXISTS "
 			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL) OFFSET 0) "
 			"ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* the candidates with their LIMIT in the query (see the statement above). The keys as an array (= ANY)

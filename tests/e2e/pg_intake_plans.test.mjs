@@ -6,10 +6,14 @@
 // record: most of the 1.4 ms of PostgreSQL's CPU an event (docs/BENCHMARKS.md). Shown by PostgreSQL's own
 // counters: after 60 records into a fresh area, none of those tables has been read from end to end; nor has
 // source_record, which a batch's records are looked up in at once (S_SOURCE_ABSENT, an index look-up a pair).
+// Into a populated area (area-load's keys, every one with source record 0, then ANALYZE), a record's check that
+// its person has a key already must be a probe of the primary key, not a scan of the partial index
+// person_block_key_source (source_record_id <> 0), which the planner took for an empty one and which then read
+// every key intake had written since, for each key of each record (issue 17, "Scale: intake as the area grows").
 // Skipped by name where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { event, postEvent, sql, startServer } from './lib.mjs';
+import { dbUrl, event, postEvent, runCli, sql, startServer } from './lib.mjs';
 import { clusterArea, clusterInstalled, endClientSessions } from './pg_cluster.mjs';
 
 const TABLES = ['person_block_key', 'person', 'household_member', 'identifier', 'source_record', 'sealed_record'];
@@ -74,5 +78,57 @@ describe('intake reads on PostgreSQL by index only', { skip: clusterInstalled ? 
     // and the server goes on: its next record is answered on a new connection
     const again = await postEvent(server.url, token, event({ source_ref: 'PLAN-61' }, { given_name: 'Eve', family_name: 'After', nhs_number: '' }));
     assert.equal(again.status, 201, again.text);
+  });
+});
+
+describe('a record\'s key check on PostgreSQL in a populated area', { skip: clusterInstalled ? false : 'skipped suite postgresql: initdb not found' }, () => {
+  let set;
+  let area;
+  let server;
+
+  before(async () => {
+    set = clusterArea('pg-keyplan');
+    area = set.area;
+    runCli(['area-load', '--db', dbUrl(area.db), '--children', '400', '--events-per-child', '4', '--seed', '3']);
+    sql(area.db, 'analyze');
+    server = await startServer(area.db);
+  });
+
+  after(async () => {
+    try {
+      if (server) await server.stop();
+    } finally {
+      set?.close();
+    }
+  });
+
+  // Index scans so far of the blocking table's indexes, by index
+  function indexScans() {
+    const out = sql(area.db, "select indexrelname || '=' || idx_scan from pg_stat_user_indexes where relname = 'person_block_key'");
+    return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => l.split('=')).map(([t, n]) => [t, Number(n)]));
+  }
+
+  test('40 records of 20 children after area-load: their keys checked by the primary key, never the partial index', async () => {
+    endClientSessions(area.db);
+    const before = indexScans();
+    assert.ok('person_block_key_source' in before, JSON.stringify(before));
+    const pkey = Object.keys(before).find((i) => i.endsWith('_pkey'));
+    assert.ok(pkey, JSON.stringify(before));
+    const token = area.tokens.police;
+    // each child twice, so that the second record's keys are checked against keys its person has from the first
+    for (let n = 1; n <= 40; n++) {
+      const c = n % 20;
+      const r = await postEvent(server.url, token, event({ source_ref: `KEYPLAN-${n}`, kind: 'concern',
+        occurred_at: `2025-04-${String(1 + (n % 28)).padStart(2, '0')}T10:00:00Z` },
+      { given_name: 'Kit', family_name: `Keyplan${c}`, dob: `2016-0${1 + (c % 9)}-1${c % 10}`, nhs_number: '',
+        postcode: 'LS7 3CD', address: `${c + 1} Probe Street` }));
+      assert.equal(r.status, 201, r.text);
+    }
+    assert.ok(endClientSessions(area.db) >= 1, 'the server had sessions to end');
+    const afterScans = indexScans();
+    assert.equal(afterScans.person_block_key_source - before.person_block_key_source, 0,
+      'person_block_key_source scanned during intake');
+    // the checks ran, as look-ups of the primary key (one a key of each record: more than 40)
+    assert.ok(afterScans[pkey] - before[pkey] > 40, `${pkey}: ${afterScans[pkey] - before[pkey]} scans`);
   });
 });
