@@ -19,9 +19,7 @@ static void usage(FILE *f)
 		   "Prints a child's unscheduled-care flag look-ups (GET /api/v1/flags), newest first: one line each,\n"
 		   "tab-separated, after a header line (child, at, actor, organisation, setting), or with --json one\n"
 		   "JSON object a line. --limit the first N (default 0: all; the API shows the newest 25). None for a\n"
-		   "sealed child. The list is audited (flags.list, with the child) before it is read. A record merged\n"
-		   "into another is read as the kept child: its look-ups and those of every record merged into it\n"
-		   "(child: the record each was made under).\n");
+		   "sealed child. The list is audited (flags.list, with the child) before it is read.\n");
 }
 
 static int print_lookup(const struct store_flag_access *a, void *ctx)

@@ -1162,95 +1162,6 @@ static const char *with_note(const char *detail, const char *note, char *buf, si
 	return buf;
 }
 
-int alerts_flag_person(store_conn *c, int64_t child_id, int64_t *kept_id)
-{
-	*kept_id = child_id;
-	for (int i = 0; i < ALERTS_MERGE_DEPTH; i++) {
-		int64_t next = 0;
-		int rc = store_person_merged_into(c, *kept_id, &next);
-		if (rc != STORE_OK || next <= 0)
-			return rc;
-		*kept_id = next;
-	}
-	return STORE_OK;
-}
-
-/* The persons whose look-ups are the kept person's: it, then each merged into one already found. */
-#define FLAG_PERSONS_MAX 64
-struct flag_persons {
-	int64_t id[FLAG_PERSONS_MAX];
-	int n;
-	int64_t into; /* the person whose merges are walked */
-};
-
-static int flag_person_merged(const struct store_merge *m, void *ctx)
-{
-	struct flag_persons *p = ctx;
-	if (m->kept_id != p->into || m->undone_at[0] || p->n >= FLAG_PERSONS_MAX)
-		return 0;
-	for (int i = 0; i < p->n; i++)
-		if (p->id[i] == m->merged_id)
-			return 0;
-	p->id[p->n++] = m->merged_id;
-	return 0;
-}
-
-struct flag_rows {
-	struct store_flag_access *a;
-	size_t n, cap;
-};
-
-static int flag_row_keep(const struct store_flag_access *f, void *ctx)
-{
-	struct flag_rows *r = ctx;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 32;
-		struct store_flag_access *a = realloc(r->a, cap * sizeof *a);
-		if (!a)
-			return STORE_EIO;
-		r->a = a;
-		r->cap = cap;
-	}
-	r->a[r->n++] = *f;
-	return 0;
-}
-
-static int newest_first(const void *x, const void *y)
-{
-	const struct store_flag_access *a = x, *b = y;
-	return (a->id < b->id) - (a->id > b->id);
-}
-
-int alerts_flag_accesses(store_conn *c, int64_t kept_id, int limit, store_flag_access_fn fn, void *ctx)
-{
-	struct flag_persons *p = malloc(sizeof *p);
-	if (!p)
-		return STORE_EIO;
-	p->id[0] = kept_id;
-	p->n = 1;
-	int rc = STORE_OK;
-	for (int i = 0; i < p->n && rc == STORE_OK; i++) { /* p->n <= FLAG_PERSONS_MAX */
-		p->into = p->id[i];
-		rc = store_merges_of(c, p->id[i], FLAG_PERSONS_MAX, flag_person_merged, p);
-	}
-	if (rc == STORE_OK && p->n == 1) { /* merged into by no one: the store's own list, as it is */
-		free(p);
-		return store_flag_accesses(c, kept_id, limit, fn, ctx);
-	}
-	struct flag_rows r = {0};
-	for (int i = 0; i < p->n && rc == STORE_OK; i++)
-		rc = store_flag_accesses(c, p->id[i], limit, flag_row_keep, &r);
-	free(p);
-	if (rc == STORE_OK && r.n) {
-		qsort(r.a, r.n, sizeof *r.a, newest_first);
-		size_t shown = (size_t)(limit > 0 ? limit : 25);
-		for (size_t i = 0; i < r.n && i < shown && rc == STORE_OK; i++)
-			rc = fn(&r.a[i], ctx);
-	}
-	free(r.a);
-	return rc;
-}
-
 int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_access *who, const char *note,
 		       struct date today, int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id,
 		       struct alerts_flag *flag)
@@ -1280,7 +1191,7 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 	}
 	if ((rc = alerts_flag_lookup_record(c, *child_id, who, note, today)) != STORE_OK)
 		return rc;
-	return alerts_flag_accesses(c, *child_id, shown, fn, ctx);
+	return store_flag_accesses(c, *child_id, shown, fn, ctx);
 }
 
 int alerts_flag_lookup_record(store_conn *c, int64_t child_id, const struct store_flag_access *a, const char *note,

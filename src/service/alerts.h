@@ -200,17 +200,6 @@ int alerts_flag_lookup(store_conn *c, const char *nhs, const struct store_flag_a
 		       struct date today, int shown, store_flag_access_fn fn, void *ctx, int64_t *child_id,
 		       struct alerts_flag *flag);
 
-/* The person a child's record stands as now: itself, or the person it was merged into (followed through later
- * merges, at most ALERTS_MERGE_DEPTH of them). Look-ups stay on the record they were made under (a merge does
- * not move flag_access), so every read of them resolves the record first and decides on the kept person. */
-#define ALERTS_MERGE_DEPTH 16
-int alerts_flag_person(store_conn *c, int64_t child_id, int64_t *kept_id);
-
-/* The look-ups of a kept person: its own and those of every person merged into it while the merge stands
- * (through merges of merges), newest first, at most limit (0: 25, as the store). Each keeps the person_id it
- * was made under. Decides no access: the caller has (access.c) on kept_id. */
-int alerts_flag_accesses(store_conn *c, int64_t kept_id, int limit, store_flag_access_fn fn, void *ctx);
-
 /* A record opened in an emergency (service/access.h): the child's owner (allocated worker, else team, else
  * MASH) gets a BREAK_GLASS alert at once, one per opening (glass_id). Must run in a write transaction. */
 int alerts_break_glass(store_conn *c, int64_t child_id, int64_t glass_id, const char *actor, struct date today);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "service/access.h"
-#include "service/alerts.h"
 #include "service/audit.h"
 #include "service/service_int.h"
 #include "service/txq.h"
@@ -359,41 +358,28 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 }
 
 struct flag_args {
-	int64_t child_id, kept_id;
+	int64_t child_id;
 	int limit;
 	store_flag_access_fn fn;
 	void *ctx;
 };
 
-static int flag_person_run(store_conn *c, void *arg)
-{
-	struct flag_args *a = arg;
-	return alerts_flag_person(c, a->child_id, &a->kept_id);
-}
-
-/* The kept person decides and is listed: a record merged into another is that child now (alerts.h). */
 static int flags_run(store_conn *c, void *arg)
 {
 	struct flag_args *a = arg;
 	bool names = false;
-	int rc = access_operator_names(c, a->kept_id, &names);
+	int rc = access_operator_names(c, a->child_id, &names);
 	if (rc != STORE_OK || !names)
 		return rc; /* a sealed child's look-ups are not listed */
-	return alerts_flag_accesses(c, a->kept_id, a->limit > 0 ? a->limit : INT_MAX, a->fn, a->ctx);
+	return store_flag_accesses(c, a->child_id, a->limit > 0 ? a->limit : INT_MAX, a->fn, a->ctx);
 }
 
 int oplists_flag_lookups(store *st, int64_t child_id, int limit, store_flag_access_fn fn, void *ctx)
 {
-	struct flag_args a = {.child_id = child_id, .kept_id = child_id, .limit = limit, .fn = fn, .ctx = ctx};
-	int rc = service_in_snapshot(st, flag_person_run, &a);
-	if (rc != STORE_OK)
-		return rc;
-	char merged[48] = "";
-	if (a.kept_id != child_id)
-		snprintf(merged, sizeof merged, "; asked as record %lld, merged", (long long)child_id);
-	char detail[160];
-	snprintf(detail, sizeof detail, "operator's list: flag look-ups, one child%s%s", limit_said(limit).s, merged);
-	return audited_read(st, "flags.list", a.kept_id, detail, flags_run, &a);
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: flag look-ups, one child%s", limit_said(limit).s);
+	struct flag_args a = {.child_id = child_id, .limit = limit, .fn = fn, .ctx = ctx};
+	return audited_read(st, "flags.list", child_id, detail, flags_run, &a);
 }
 
 struct occupancy_args {

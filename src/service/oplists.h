@@ -61,9 +61,7 @@ int oplists_signals(store *st, int64_t run_id, int64_t home_id, store_signal_fn 
 /* A child's unscheduled-care flag look-ups (`safeguard flags lookups --child ID`), newest first, up to limit (0: all;
  * the API shows the newest 25): who looked the child up, from which organisation and setting, when. Each names the
  * child: audited ("flags.list", the child) before it is read; none when the operator may not see the child (a
- * sealed record: access_operator_names). A record merged into another is that child now (alerts_flag_person):
- * the kept child is decided on, audited and listed, with the look-ups of every record merged into it (each row
- * keeps the record it was made under). */
+ * sealed record: access_operator_names). */
 int oplists_flag_lookups(store *st, int64_t child_id, int limit, store_flag_access_fn fn, void *ctx);
 /* The homes' child-nights month by month, the monitor's exposure (`homes occupancy`), by home and month (home_id 0:
  * every home's). About homes, naming no one: not audited. */

@@ -1453,7 +1453,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
 		       ", ?2, ?3, ?4) RETURNING id",
-	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting, id FROM flag_access WHERE person_id = ?1 "
+	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
 		    "ORDER BY id DESC LIMIT ?2",
 	[S_RECORDING_INSERT] = "INSERT INTO recording(child_id, filename, content_type, bytes, blake2b, wrapped_key, "
 			       "key_nonce, disk_name, uploaded_by, uploaded_at, kind, recorded_on, present, consent, words) "
@@ -5149,7 +5149,6 @@ static int flag_row(sql_stmt *s, void *arg)
 	col_copy(s, 2, a.actor, sizeof a.actor);
 	col_copy(s, 3, a.organisation, sizeof a.organisation);
 	col_copy(s, 4, a.setting, sizeof a.setting);
-	a.id = sql_column_int64(s, 5);
 	return w->fn(&a, w->ctx);
 }
 

@@ -10,7 +10,6 @@
 /* ---- unscheduled-care flag look-ups (as NHS CP-IS) --------------------------------------------------- */
 
 struct store_flag_access {
-	int64_t id;               /* the look-up's row: later look-ups have larger ids (read only) */
 	int64_t person_id;
 	char at[STORE_TS_LEN + 1];
 	char actor[96];           /* the client or user */
