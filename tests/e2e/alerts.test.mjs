@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, teamRows, allocationOf, alertRows as cliAlerts,
-  auditEntries as auditTotal,
+  auditEntries as auditTotal, addPerson, totp,
   clockPast, count, event, flagLookups, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
   sql, startServer, ukDate, ukToday, dbUrl,
 } from './lib.mjs';
@@ -1021,6 +1021,46 @@ describe('GET /api/v1/flags', () => {
     const none = runCli(['flags', 'lookups', '--db', dbUrl(area.db)], { check: false });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /--child is required/);
+  });
+
+  test('flags lookups of a record merged into a sealed child: none (access_operator_names follows the merge)', async () => {
+    // Look-ups stay on the record they were made under (a merge does not move them): once M is merged into K
+    // (a reviewer's "same" through the API, as a social worker does it) and K is sealed, M's are K's and sealed.
+    const who = 'mia.merger';
+    const password = 'a merge needs a person to decide it';
+    const secret = addPerson(area.db, who, 'social_care', 'social_worker', password);
+    const session = await request(`${url}/api/v1/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: who, password, totp: totp(secret) }),
+    });
+    assert.equal(session.status, 201, session.text);
+    const base = { given_name: 'Ottilie', family_name: 'Marrowgate', sex: 'F', middle_names: '', upn: '' };
+    const k = await post(tok.education, 'school_absence', at(addDays(TODAY, -20)),
+      { ...base, dob: '2015-02-11', postcode: 'LS6 2AB', address: '12 Mill Lane', nhs_number: '' });
+    const mNhs = nhs.next().value;
+    const m = await post(tok.social_care, 'cp_plan_start', at(addDays(TODAY, -10)),
+      { ...base, dob: '2015-02-12', postcode: 'LS7 1AA', address: '3 Other Road', nhs_number: mNhs }, { category: 'neglect' });
+    assert.notEqual(m.child_id, k.child_id, 'a borderline record gets a child of its own');
+    for (const setting of ['ward 1', 'ward 2']) {
+      const r = await getFlags(`nhs_number=${mNhs}&setting=${encodeURIComponent(setting)}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.child_id, m.child_id);
+    }
+    assert.deepEqual(flagLookups(area.db, m.child_id).map((x) => x.setting), ['ward 2', 'ward 1'], 'M lists its own');
+    const reviews = await request(`${url}/api/v1/link-reviews`, { token: session.json.token });
+    assert.equal(reviews.status, 200, reviews.text);
+    const review = reviews.json.reviews.find((v) => v.record.child_id === m.child_id && v.candidate.child_id === k.child_id);
+    assert.ok(review, 'the review task for M against K');
+    const d = await request(`${url}/api/v1/link-reviews/${review.id}/decision`, {
+      method: 'POST', token: session.json.token, headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'same', reason: 'the school confirmed the date of birth was mistyped' }),
+    });
+    assert.equal(d.status, 200, d.text);
+    assert.equal(flagLookups(area.db, m.child_id).length, 2, 'merged into an unsealed child: still listed under M');
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
+    const mReads = auditRows(area.db, { action: 'flags.list', child: m.child_id }).length;
+    assert.deepEqual(flagLookups(area.db, m.child_id), [], "a sealed child's look-ups are not listed through a record merged into it");
+    assert.equal(auditRows(area.db, { action: 'flags.list', child: m.child_id }).length, mReads + 1, 'the read is audited');
   });
 });
 
