@@ -110,8 +110,7 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	memcpy(e.occurred_at, rq->occurred_at, sizeof e.occurred_at);
 	e.summary = rq->summary;
 	e.details = rq->details;
-	/* The record and its event together: on PostgreSQL one statement (issue 17). What follows (keys,
-	 * identifiers, household) goes to other tables, so the order does not change what is stored. */
+	/* The record and its event together: on PostgreSQL one statement (issue 17), with what is set below. */
 	/* The person's blocking keys grow with each record (a practitioner's entry on the child's own page
 	 * describes no one new): written with the record, on PostgreSQL in its statement (issue 17). */
 	char *keys_made = NULL;

@@ -3360,6 +3360,11 @@ static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_re
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
 {
+	/* a household without its postcode, address or sighting: refused before anything is written, on both
+	 * backends alike (bound as "", PostgreSQL's statement and SQLite's would store a household of "") */
+	if (r->household_key && *r->household_key &&
+	    (!r->household_postcode || !r->household_address || !r->household_seen_at))
+		return STORE_EINVAL;
 	/* PostgreSQL, in a batch asked about ahead: the ids reserved for this pair, so the insert is not waited for */
 	int64_t ids[2] = {0, 0};
 	bool reserved = CONN(c)->absent_n &&
@@ -3393,9 +3398,9 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	text(s, 18, r->upn ? r->upn : "");
 	bool home = r->household_key && *r->household_key;
 	text(s, 19, home ? r->household_key : "");
-	text(s, 20, home && r->household_postcode ? r->household_postcode : "");
-	text(s, 21, home && r->household_address ? r->household_address : "");
-	text(s, 22, home && r->household_seen_at ? r->household_seen_at : "");
+	text(s, 20, home ? r->household_postcode : ""); /* set when home: refused above otherwise */
+	text(s, 21, home ? r->household_address : "");
+	text(s, 22, home ? r->household_seen_at : "");
 	sql_bind_int64(s, 8, e->person_id);
 	text(s, 9, e->agency);
 	text(s, 10, e->kind);

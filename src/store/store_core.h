@@ -25,6 +25,8 @@ enum {
 	STORE_EUNKNOWN = -7,  /* the connection was lost after COMMIT was sent (store_commit only): the transaction
 			       * may or may not be committed; check before trying again (the API answers 503 as for
 			       * STORE_EUNAVAIL: intake is idempotent; the pages say so) */
+	STORE_EINVAL = -8,    /* the caller left out what the call requires (store_events.h says which): nothing
+			       * written; a bug in the caller (the API answers 500) */
 };
 
 #define STORE_TOKEN_HASH_LEN 32

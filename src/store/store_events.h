@@ -29,7 +29,8 @@ struct store_source_record {
 	const char *nhs_number, *upn;
 	/* store_source_event_insert: the household the record places its person in, joined as
 	 * store_household_join(key, postcode, address, person_id, seen_at, NULL) joins it (on PostgreSQL in the
-	 * record's statement); household_key NULL or "" for none */
+	 * record's statement); household_key NULL or "" for none. With a household_key, its postcode, address and
+	 * seen_at are required: one NULL refuses the record (STORE_EINVAL, nothing written) on both backends */
 	const char *household_key, *household_postcode, *household_address, *household_seen_at;
 };
 

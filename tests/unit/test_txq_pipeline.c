@@ -1016,7 +1016,13 @@ struct rjob {
 	int64_t person; /* the record's person; one that does not exist makes the database refuse it */
 	int64_t source_id, event_id;
 	uint64_t round_trips; /* of its store_source_event_insert */
+	const char *nhs, *seen; /* store_source_record.nhs_number, .household_seen_at */
+	const char *keys;       /* store_source_record.block_keys (NULL: S_SOURCE_EVENT_IDS_INSERT on PostgreSQL) */
 };
+
+/* What every rjob's record gives its person besides its NHS number (jobs[i].nhs) and sighting (.seen). */
+#define RJOB_UPN "R123456789012"
+#define RJOB_HOME "LS6 2AB|3 reserved road"
 
 static int rjob_ahead(store_conn *c, struct txq_job *const *jobs, int n)
 {
@@ -1049,6 +1055,14 @@ static int rjob_run(store_conn *c, void *arg)
 	r.person_id = j->person;
 	r.link_score = 1.0;
 	r.link_rule = "record";
+	/* what intake gives every record: on PostgreSQL written by the record's one statement (its CTEs) */
+	r.block_keys = j->keys;
+	r.nhs_number = j->nhs;
+	r.upn = RJOB_UPN;
+	r.household_key = RJOB_HOME;
+	r.household_postcode = "LS6 2AB";
+	r.household_address = "3 Reserved Road";
+	r.household_seen_at = j->seen;
 	struct store_event e;
 	memset(&e, 0, sizeof e);
 	e.person_id = j->person;
@@ -1116,14 +1130,38 @@ static int police(store_conn *c, void *arg)
 	return store_agency_upsert(c, "police", "Police");
 }
 
+/* What the person holds from the batch's records: identifiers ("kind:value" in store_identifiers_each's
+ * order), households and the last sighting, and how many persons a blocking key finds. */
+struct rheld {
+	struct ident_seen ids;
+	int homes;
+	char last[32];
+	int by_key;
+};
+
+static void held_by(struct fx *f, int64_t person, const char *keys, struct rheld *h)
+{
+	memset(h, 0, sizeof *h);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_identifiers_each(c, person, collect_identifier, &h->ids), STORE_OK);
+	assert_int_equal(store_households_of(c, person, count_household, &h->homes), STORE_OK);
+	assert_int_equal(store_households_of(c, person, last_seen_of, h->last), STORE_OK);
+	assert_int_equal(store_block_candidates(c, keys, 10, count_id, &h->by_key), STORE_OK);
+	store_conn_put(f->st, c);
+}
+
 static void records_with_reserved_ids_are_not_waited_for(void **state)
 {
 	struct fx *f = *state;
 	int64_t person = 0;
 	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
 	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
-	struct rjob jobs[NJOBS] = {{.ref = "rsv-1", .person = person}, {.ref = "rsv-2", .person = person},
-				   {.ref = "rsv-3", .person = person}};
+	struct rjob jobs[NJOBS] = {
+		{.ref = "rsv-1", .person = person, .nhs = "9434765901", .seen = "2026-11-02T10:00:00Z"},
+		{.ref = "rsv-2", .person = person, .nhs = "9434765902", .seen = "2026-11-09T10:00:00Z"},
+		{.ref = "rsv-3", .person = person, .nhs = "9434765903", .seen = "2026-11-12T10:00:00Z",
+		 .keys = "[\"gdob:rsv|2016-05-03\"]"}};
 	run_rbatch(f, jobs);
 	for (int i = 0; i < NJOBS; i++) {
 		assert_int_equal(jobs[i].p.tj.rc, 0);
@@ -1133,10 +1171,22 @@ static void records_with_reserved_ids_are_not_waited_for(void **state)
 	/* ids in the batch's order, as the records were written */
 	assert_true(jobs[0].source_id < jobs[1].source_id && jobs[1].source_id < jobs[2].source_id);
 	assert_true(jobs[0].event_id < jobs[1].event_id && jobs[1].event_id < jobs[2].event_id);
-	/* PostgreSQL: the first record's statement was prepared (a round trip); the others were only sent.
-	 * SQLite has no round trips. */
+	/* PostgreSQL: the first record's statement was prepared (a round trip); the second's, the same one, was
+	 * only sent. The third's is another (with its blocking keys): prepared on first use, a wait. SQLite has
+	 * no round trips. */
 	assert_int_equal(jobs[1].round_trips, 0);
-	assert_int_equal(jobs[2].round_trips, 0);
+	/* each record's identifiers, household and (the third's) blocking key, written with it: on PostgreSQL
+	 * by S_SOURCE_EVENT_IDS_INSERT (the first two) and S_SOURCE_EVENT_KEYS_IDS_INSERT (the third) */
+	struct rheld h;
+	held_by(f, person, jobs[2].keys, &h);
+	assert_int_equal(h.ids.n, 4); /* three NHS numbers; the UPN they share, once */
+	assert_string_equal(h.ids.got[0], "nhs:9434765901");
+	assert_string_equal(h.ids.got[1], "nhs:9434765902");
+	assert_string_equal(h.ids.got[2], "nhs:9434765903");
+	assert_string_equal(h.ids.got[3], "upn:" RJOB_UPN);
+	assert_int_equal(h.homes, 1);                            /* one household, one membership */
+	assert_string_equal(h.last, "2026-11-12T10:00:00Z");     /* the latest sighting: the third record's */
+	assert_int_equal(h.by_key, 1);
 }
 
 static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
@@ -1145,8 +1195,12 @@ static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
 	int64_t person = 0;
 	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
 	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
-	struct rjob jobs[NJOBS] = {{.ref = "rsr-1", .person = person}, {.ref = "rsr-2", .person = person + 1000},
-				   {.ref = "rsr-3", .person = person}};
+	/* the refused record has its own NHS number, the latest sighting of the household and a blocking key */
+	struct rjob jobs[NJOBS] = {
+		{.ref = "rsr-1", .person = person, .nhs = "9434765911", .seen = "2026-11-02T10:00:00Z"},
+		{.ref = "rsr-2", .person = person + 1000, .nhs = "9434765912", .seen = "2026-11-30T10:00:00Z",
+		 .keys = "[\"gdob:rsr|2016-05-03\"]"},
+		{.ref = "rsr-3", .person = person, .nhs = "9434765913", .seen = "2026-11-05T10:00:00Z"}};
 	run_rbatch(f, jobs);
 	assert_int_equal(jobs[0].p.tj.rc, 0);
 	assert_true(jobs[1].p.tj.rc < 0); /* no such person: refused, whichever statement brought it back */
@@ -1161,6 +1215,26 @@ static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
 	assert_int_equal(store_source_find(c, "police", "rsr-2", &got, &found), STORE_OK);
 	store_conn_put(f->st, c);
 	assert_false(found); /* nothing of the refused record */
+	struct rheld h;
+	held_by(f, person + 1000, jobs[1].keys, &h);
+	assert_int_equal(h.ids.n, 0);
+	assert_int_equal(h.homes, 0);
+	assert_int_equal(h.by_key, 0);
+	c = store_conn_get(f->st);
+	assert_non_null(c);
+	int64_t holder = -1;
+	assert_int_equal(store_person_by_identifier(c, "nhs", "9434765912", &holder), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(holder, 0); /* its NHS number on no one */
+	/* the others kept theirs, written again by the batch's second pass */
+	held_by(f, person, "[\"gdob:rsr|2016-05-03\"]", &h);
+	assert_int_equal(h.ids.n, 3);
+	assert_string_equal(h.ids.got[0], "nhs:9434765911");
+	assert_string_equal(h.ids.got[1], "nhs:9434765913");
+	assert_string_equal(h.ids.got[2], "upn:" RJOB_UPN);
+	assert_int_equal(h.homes, 1);
+	assert_string_equal(h.last, "2026-11-05T10:00:00Z"); /* not the refused record's later sighting */
+	assert_int_equal(h.by_key, 0);
 }
 
 /* ---- a batch's audited reads asked about at once (store_access_facts_ahead, the read audit's `ahead`) ---- */
