@@ -724,18 +724,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE oversight_run ADD COLUMN budget_confidence REAL CHECK (budget_confidence IS NULL OR "
 	"  (budget_confidence >= 0 AND budget_confidence < 1));"
 	"ALTER TABLE oversight_run ADD COLUMN simulated_rate REAL CHECK (simulated_rate IS NULL OR simulated_rate >= 0);",
-	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number moves
-	 * on with every change to api_client but an insert (revocation, approval, anything later), by triggers,
-	 * so that every server process sees such a change as soon as it reads the number, whoever made it (the
-	 * CLI, another server). No personal data. */
+	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number
+	 * changes with every change to api_client (revocation, approval, anything later), by triggers, so that
+	 * every server process sees such a change as soon as it reads the number, whoever made it (the CLI,
+	 * another server). Each change sets a random 63-bit value, not n + 1: a value read inside a transaction
+	 * that rolled back is not taken again by the next change (compared for equality only). No personal data. */
 	"CREATE TABLE IF NOT EXISTS auth_generation ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  n INTEGER NOT NULL);"
 	"INSERT INTO auth_generation(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;"
-	"CREATE TRIGGER IF NOT EXISTS api_client_changed AFTER UPDATE ON api_client BEGIN "
-	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;"
-	"CREATE TRIGGER IF NOT EXISTS api_client_deleted AFTER DELETE ON api_client BEGIN "
-	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;",
+	"DROP TRIGGER IF EXISTS api_client_changed;"
+	"CREATE TRIGGER api_client_changed AFTER UPDATE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	"DROP TRIGGER IF EXISTS api_client_deleted;"
+	"CREATE TRIGGER api_client_deleted AFTER DELETE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -764,10 +767,13 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('social_worker', "
 	       "'team_manager', 'mash_worker', 'police_officer', 'health_practitioner', 'school_dsl', "
 	       "'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado'));",
-	/* 30: the API clients' generation, moved on by a statement trigger as SQLite's row triggers move it. */
+	/* 30: the API clients' generation, changed by a statement trigger as SQLite's row triggers change it: a
+	 * random 63-bit value (two draws of random(), 32 and 31 bits: no double near 2^63 to overflow a cast). */
 	[29] = "CREATE OR REPLACE FUNCTION sg_auth_bump() RETURNS trigger LANGUAGE plpgsql AS "
-	       "$$ BEGIN UPDATE auth_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$;"
-	       "CREATE OR REPLACE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
+	       "$$ BEGIN UPDATE auth_generation SET n = floor(random() * 4294967296)::bigint * 2147483648 + "
+	       "floor(random() * 2147483648)::bigint WHERE id = 1; RETURN NULL; END $$;"
+	       "DROP TRIGGER IF EXISTS api_client_changed ON api_client;"
+	       "CREATE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();",
 };
 
@@ -2000,6 +2006,9 @@ struct sq_conn {
 	 * Forgotten with the transaction. */
 	bool auth_gen_known;
 	int64_t auth_gen;
+	/* This transaction wrote api_client (clients_touched): its generation is its own, uncommitted. Cleared
+	 * at BEGIN, COMMIT and ROLLBACK, not at ROLLBACK TO (a change made before the savepoint stays). */
+	bool clients_changed;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
@@ -2658,6 +2667,7 @@ static void forget(store_conn *c)
 static int sq_begin(store_conn *c)
 {
 	forget(c);
+	CONN(c)->clients_changed = false;
 	int rc = sql_begin(CONN(c)->db, true);
 	CONN(c)->writer = rc == STORE_OK;
 	return rc;
@@ -2665,6 +2675,7 @@ static int sq_begin(store_conn *c)
 static int sq_begin_read(store_conn *c)
 {
 	forget(c);
+	CONN(c)->clients_changed = false;
 	CONN(c)->writer = false;
 	return sql_begin(CONN(c)->db, false);
 }
@@ -2679,6 +2690,7 @@ static int sq_commit(store_conn *c)
 		return rc;
 	forget(c);
 	CONN(c)->writer = false;
+	CONN(c)->clients_changed = false;
 	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
@@ -2686,6 +2698,7 @@ static int sq_rollback(store_conn *c)
 {
 	forget(c);
 	CONN(c)->writer = false;
+	CONN(c)->clients_changed = false;
 	return sql_rollback(CONN(c)->db);
 }
 /* Held audit entries are sent before a savepoint starts (a rollback to it then drops only those after it) and
@@ -2755,10 +2768,22 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 	return rc;
 }
 
+/* Every function that writes api_client calls this first (store_clients_changed). */
+static void clients_touched(struct sq_conn *k)
+{
+	k->clients_changed = true;
+}
+
+static bool sq_clients_changed(store_conn *c)
+{
+	return CONN(c)->clients_changed;
+}
+
 static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 			    const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
+	clients_touched(CONN(c));
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, agency);
@@ -3924,6 +3949,7 @@ static int sq_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
 static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_REVOKE);
+	clients_touched(CONN(c));
 	*found = false;
 	if (!s)
 		return STORE_EIO;
@@ -3953,6 +3979,7 @@ static int sq_client_get(store_conn *c, int64_t id, struct store_client_info *ou
 static int sq_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
+	clients_touched(CONN(c));
 	*changed = false;
 	if (!s)
 		return STORE_EIO;
@@ -7701,6 +7728,7 @@ const struct store_ops store_sqlite_ops = {
 	.client_insert = sq_client_insert,
 	.client_find = sq_client_find,
 	.auth_generation = sq_auth_generation,
+	.clients_changed = sq_clients_changed,
 	.person_insert = sq_person_insert,
 	.person_get = sq_person_get,
 	.person_exists = sq_person_exists,
