@@ -2768,10 +2768,12 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 	return rc;
 }
 
-/* Every function that writes api_client calls this first (store_clients_changed). */
+/* Every function that writes api_client calls this first (store_clients_changed). The generation memoised
+ * for the transaction is forgotten too: the change moves it, and the next read must see that. */
 static void clients_touched(struct sq_conn *k)
 {
 	k->clients_changed = true;
+	k->auth_gen_known = false;
 }
 
 static bool sq_clients_changed(store_conn *c)
@@ -2832,7 +2834,7 @@ static int sq_auth_generation(store_conn *c, int64_t *gen)
 	*gen = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
 	int r = map_rc(rc);
 	sql_reset(s);
-	if (r == STORE_OK && k->writer) {
+	if (r == STORE_OK && k->writer && !k->clients_changed) { /* after a change of its own: read every time */
 		k->auth_gen_known = true;
 		k->auth_gen = *gen;
 	}

@@ -393,6 +393,53 @@ static void cache_keeps_no_generation_of_a_rolled_back_change(void **state)
 	tokens_cache_free(tc);
 }
 
+struct same_batch {
+	struct check *a;
+	int64_t before, after;  /* the generation the transaction read before and after its own revocation */
+	bool first, last;       /* the cached a's check before and after it */
+};
+
+/* A batch [event from a, revoke a, event from a] in one writer's transaction. */
+static int check_revoke_check(store_conn *c, void *arg)
+{
+	struct same_batch *x = arg;
+	bool found = false;
+	int rc = check_job(c, x->a);
+	x->first = x->a->valid;
+	if (rc == STORE_OK)
+		rc = store_auth_generation(c, &x->before);
+	if (rc == STORE_OK)
+		rc = tokens_revoke(c, "cli", x->a->client.id, 1700000000, &found);
+	if (rc == STORE_OK)
+		rc = store_auth_generation(c, &x->after);
+	if (rc == STORE_OK) {
+		x->a->valid = true;
+		rc = check_job(c, x->a);
+	}
+	x->last = x->a->valid;
+	return rc;
+}
+
+/* Review of issue 17, 2: a client changed after the transaction memoised its generation: the memo is
+ * forgotten, so the revocation is seen by the next read and the third job of the batch is refused. */
+static void cache_sees_a_change_made_earlier_in_the_same_transaction(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	struct same_batch x = {.a = &ka};
+	assert_int_equal(txq_exec(f->st, check_revoke_check, &x), STORE_OK);
+	assert_true(x.first);
+	assert_true(x.after != x.before); /* not the memoised value */
+	assert_false(x.last);
+	assert_int_equal(generation(f->st), x.after);
+	tokens_cache_free(tc);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -407,6 +454,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reading_tokens_need_a_second_person, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cache_refuses_a_revoked_token, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cache_keeps_no_generation_of_a_rolled_back_change, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_sees_a_change_made_earlier_in_the_same_transaction, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
