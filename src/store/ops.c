@@ -732,13 +732,23 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS auth_generation ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  n INTEGER NOT NULL);"
-	"INSERT INTO auth_generation(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;"
+	/* (no row inserted at all when it is there: auth_generation_one_row refuses even a conflicting insert) */
+	"INSERT INTO auth_generation(id, n) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM auth_generation);"
 	"DROP TRIGGER IF EXISTS api_client_changed;"
 	"CREATE TRIGGER api_client_changed AFTER UPDATE ON api_client BEGIN "
 	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
 	"DROP TRIGGER IF EXISTS api_client_deleted;"
 	"CREATE TRIGGER api_client_deleted AFTER DELETE ON api_client BEGIN "
-	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;",
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	/* Its one row stays, alone (a missing row is an error: store_auth_generation): no DELETE, and no INSERT
+	 * while it is there (INSERT OR REPLACE would put back a value of one's choosing). */
+	"DROP TRIGGER IF EXISTS auth_generation_no_delete;"
+	"CREATE TRIGGER auth_generation_no_delete BEFORE DELETE ON auth_generation BEGIN "
+	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;"
+	"DROP TRIGGER IF EXISTS auth_generation_one_row;"
+	"CREATE TRIGGER auth_generation_one_row BEFORE INSERT ON auth_generation "
+	"  WHEN EXISTS (SELECT 1 FROM auth_generation) BEGIN "
+	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -774,7 +784,17 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "floor(random() * 2147483648)::bigint WHERE id = 1; RETURN NULL; END $$;"
 	       "DROP TRIGGER IF EXISTS api_client_changed ON api_client;"
 	       "CREATE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
-	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();",
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();"
+	       /* its one row stays: no DELETE or TRUNCATE (a second row breaks the key: id is 1) */
+	       "CREATE OR REPLACE FUNCTION sg_auth_one_row() RETURNS trigger LANGUAGE plpgsql AS "
+	       "$$ BEGIN RAISE EXCEPTION 'auth_generation keeps its one row' USING ERRCODE = "
+	       "'integrity_constraint_violation'; END $$;"
+	       "DROP TRIGGER IF EXISTS auth_generation_no_delete ON auth_generation;"
+	       "CREATE TRIGGER auth_generation_no_delete BEFORE DELETE ON auth_generation "
+	       "FOR EACH ROW EXECUTE FUNCTION sg_auth_one_row();"
+	       "DROP TRIGGER IF EXISTS auth_generation_no_truncate ON auth_generation;"
+	       "CREATE TRIGGER auth_generation_no_truncate BEFORE TRUNCATE ON auth_generation "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_one_row();",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -2832,7 +2852,8 @@ static int sq_auth_generation(store_conn *c, int64_t *gen)
 		return STORE_EIO;
 	int rc = sql_step(s);
 	*gen = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
-	int r = map_rc(rc);
+	/* No row (removed behind the triggers' back): no generation to trust, so nothing cached is accepted. */
+	int r = rc == SQL_ROW ? STORE_OK : rc == SQL_DONE ? STORE_EIO : map_rc(rc);
 	sql_reset(s);
 	if (r == STORE_OK && k->writer && !k->clients_changed) { /* after a change of its own: read every time */
 		k->auth_gen_known = true;

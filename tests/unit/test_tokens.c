@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
 #include "service/tokens.h"
 #include "service/txq.h"
 #include "store/store.h"
@@ -440,6 +443,58 @@ static void cache_sees_a_change_made_earlier_in_the_same_transaction(void **stat
 	tokens_cache_free(tc);
 }
 
+/* SQL run as an outsider with the database would (not through the store): whether the engine accepted it. */
+static bool outsider_sql(struct fx *f, const char *sqlite_sql, const char *pg_sql)
+{
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 5000);
+		bool ok = sqlite3_exec(db, sqlite_sql, NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_close(db);
+		return ok;
+	}
+	PGconn *pg = PQconnectdb(f->url);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PGresult *r = PQexec(pg, "SET client_min_messages = error");
+	PQclear(r);
+	r = PQexec(pg, pg_sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	PQfinish(pg);
+	return ok;
+}
+
+/* Review of issue 17, 3: the generation's one row cannot be deleted (nor replaced, nor truncated), and if
+ * it is gone all the same (its triggers dropped first) the check fails rather than passing every token. */
+static void cache_check_fails_without_the_generation_row(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	int64_t g0 = generation(f->st);
+	assert_false(outsider_sql(f, "DELETE FROM auth_generation", "DELETE FROM auth_generation"));
+	assert_false(outsider_sql(f, "INSERT OR REPLACE INTO auth_generation(id, n) VALUES (1, 7)",
+				  "TRUNCATE auth_generation"));
+	assert_int_equal(generation(f->st), g0);
+
+	assert_true(outsider_sql(f, "DROP TRIGGER auth_generation_no_delete; DELETE FROM auth_generation",
+				 "DROP TRIGGER auth_generation_no_delete ON auth_generation; DELETE FROM auth_generation"));
+	store_conn *c = store_conn_get(f->st);
+	int64_t g = -1;
+	assert_non_null(c);
+	assert_int_equal(store_auth_generation(c, &g), STORE_EIO);
+	store_conn_put(f->st, c);
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	ka.valid = true;
+	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_EIO);
+	assert_false(ka.valid);
+	tokens_cache_free(tc);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -455,6 +510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cache_refuses_a_revoked_token, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cache_keeps_no_generation_of_a_rolled_back_change, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cache_sees_a_change_made_earlier_in_the_same_transaction, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_check_fails_without_the_generation_row, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
