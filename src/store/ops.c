@@ -725,7 +725,7 @@ static const char *const migrations[] = {
 	"  (budget_confidence >= 0 AND budget_confidence < 1));"
 	"ALTER TABLE oversight_run ADD COLUMN simulated_rate REAL CHECK (simulated_rate IS NULL OR simulated_rate >= 0);",
 	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number
-	 * changes with every change to api_client (revocation, approval, anything later), by triggers, so that
+	 * changes with every change to api_client (creation, revocation, approval, anything), by triggers, so that
 	 * every server process sees such a change as soon as it reads the number, whoever made it (the CLI,
 	 * another server). Each change sets a random 63-bit value, not n + 1: a value read inside a transaction
 	 * that rolled back is not taken again by the next change (compared for equality only). No personal data. */
@@ -739,6 +739,10 @@ static const char *const migrations[] = {
 	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
 	"DROP TRIGGER IF EXISTS api_client_deleted;"
 	"CREATE TRIGGER api_client_deleted AFTER DELETE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	/* an insert too: INSERT OR REPLACE deletes the old row without the delete trigger (no recursive_triggers) */
+	"DROP TRIGGER IF EXISTS api_client_inserted;"
+	"CREATE TRIGGER api_client_inserted AFTER INSERT ON api_client BEGIN "
 	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
 	/* Its one row stays, alone (a missing row is an error: store_auth_generation): no DELETE, and no INSERT
 	 * while it is there (INSERT OR REPLACE would put back a value of one's choosing). */
@@ -783,7 +787,10 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "$$ BEGIN UPDATE auth_generation SET n = floor(random() * 4294967296)::bigint * 2147483648 + "
 	       "floor(random() * 2147483648)::bigint WHERE id = 1; RETURN NULL; END $$;"
 	       "DROP TRIGGER IF EXISTS api_client_changed ON api_client;"
-	       "CREATE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
+	       "CREATE TRIGGER api_client_changed AFTER INSERT OR UPDATE OR DELETE ON api_client "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();"
+	       "DROP TRIGGER IF EXISTS api_client_truncated ON api_client;"
+	       "CREATE TRIGGER api_client_truncated AFTER TRUNCATE ON api_client "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();"
 	       /* its one row stays: no DELETE or TRUNCATE (a second row breaks the key: id is 1) */
 	       "CREATE OR REPLACE FUNCTION sg_auth_one_row() RETURNS trigger LANGUAGE plpgsql AS "
