@@ -282,7 +282,9 @@ void tokens_cache_free(tokens_cache *tc)
 	free(tc);
 }
 
-/* The slot a hash goes to: its first bytes (a hash of random bits: spread evenly); a newcomer takes the slot. */
+/* The slot a hash goes to, from its first two bytes (the hash of a random token: spread evenly). One entry a
+ * slot: a client found takes its slot from whichever client had it, which is then read from the store again
+ * on its next request; the whole hash is compared on every look-up, so two never answer for each other. */
 static struct tokens_slot *slot_of(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
 {
 	return &tc->slot[((unsigned)hash[0] | (unsigned)hash[1] << 8) % TOKENS_CACHE_SLOTS];
@@ -342,6 +344,12 @@ static void cache_drop(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN
 	if (s->used && memcmp(s->hash, hash, STORE_TOKEN_HASH_LEN) == 0)
 		s->used = false;
 	pthread_mutex_unlock(&tc->lock);
+}
+
+void tokens_cache_forget(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
+{
+	if (tc)
+		cache_drop(tc, hash);
 }
 
 bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client *client, int64_t *gen,
