@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
 #include "service/tokens.h"
 #include "service/txq.h"
 #include "store/store.h"
@@ -444,28 +441,6 @@ static void cache_sees_a_change_made_earlier_in_the_same_transaction(void **stat
 	tokens_cache_free(tc);
 }
 
-/* SQL run as an outsider with the database would (not through the store): whether the engine accepted it. */
-static bool outsider_sql(struct fx *f, const char *sqlite_sql, const char *pg_sql)
-{
-	if (strcmp(fx_engine(), "sqlite") == 0) {
-		sqlite3 *db = NULL;
-		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-		sqlite3_busy_timeout(db, 5000);
-		bool ok = sqlite3_exec(db, sqlite_sql, NULL, NULL, NULL) == SQLITE_OK;
-		sqlite3_close(db);
-		return ok;
-	}
-	PGconn *pg = PQconnectdb(f->url);
-	assert_int_equal(PQstatus(pg), CONNECTION_OK);
-	PGresult *r = PQexec(pg, "SET client_min_messages = error");
-	PQclear(r);
-	r = PQexec(pg, pg_sql);
-	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-	PQclear(r);
-	PQfinish(pg);
-	return ok;
-}
-
 /* Review of issue 17, 3: the generation's one row cannot be deleted (nor replaced, nor truncated), and if
  * it is gone all the same (its triggers dropped first) the check fails rather than passing every token. */
 static void cache_check_fails_without_the_generation_row(void **state)
@@ -476,12 +451,12 @@ static void cache_check_fails_without_the_generation_row(void **state)
 	assert_non_null(tc);
 	two_cached(f, tc, &a, &b);
 	int64_t g0 = generation(f->st);
-	assert_false(outsider_sql(f, "DELETE FROM auth_generation", "DELETE FROM auth_generation"));
-	assert_false(outsider_sql(f, "INSERT OR REPLACE INTO auth_generation(id, n) VALUES (1, 7)",
+	assert_false(fx_outsider_sql(f, "DELETE FROM auth_generation", "DELETE FROM auth_generation"));
+	assert_false(fx_outsider_sql(f, "INSERT OR REPLACE INTO auth_generation(id, n) VALUES (1, 7)",
 				  "TRUNCATE auth_generation"));
 	assert_int_equal(generation(f->st), g0);
 
-	assert_true(outsider_sql(f, "DROP TRIGGER auth_generation_no_delete; DELETE FROM auth_generation",
+	assert_true(fx_outsider_sql(f, "DROP TRIGGER auth_generation_no_delete; DELETE FROM auth_generation",
 				 "DROP TRIGGER auth_generation_no_delete ON auth_generation; DELETE FROM auth_generation"));
 	store_conn *c = store_conn_get(f->st);
 	int64_t g = -1;
@@ -514,7 +489,7 @@ static void cache_sees_a_replaced_or_truncated_client(void **state)
 		 "pending) SELECT id, agency, token_hash, label, created_at, 'events:write records:read', created_by, "
 		 "pending FROM api_client WHERE id = %lld",
 		 (long long)ka.client.id);
-	assert_true(outsider_sql(f, replace, "TRUNCATE api_client CASCADE"));
+	assert_true(fx_outsider_sql(f, replace, "TRUNCATE api_client CASCADE"));
 	assert_true(generation(f->st) != g0);
 	ka.valid = true;
 	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_OK);
