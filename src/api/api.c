@@ -282,12 +282,12 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	j->who = *who;
 	if (!api_json_content_type(rq)) {
 		api_reply_simple(a, rq, 415, "unsupported_media_type", "Content-Type", "send the body as application/json");
-		goto fail;
+		goto forget;
 	}
 	const char *body = http_body(rq, &len);
 	if (api_intake_parse(body, len, clock_now(), &j->req, &j->root, &j->details, &err) != 0) {
 		api_reply_error(a, rq, &err);
-		goto fail;
+		goto forget;
 	}
 	snprintf(j->req.agency, sizeof j->req.agency, "%s", j->who.client.agency);
 	j->req.actor = j->who.actor;
@@ -303,7 +303,9 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	http_suspend(rq);
 	txq_submit(a->q, &j->job);
 	return;
-fail:
+forget: /* refused before the writer could check a kept token: the next request looks it up afresh */
+	if (who->token_cached)
+		tokens_cache_forget(a->tokens, who->token_hash);
 	free(j);
 }
 

@@ -282,7 +282,9 @@ void tokens_cache_free(tokens_cache *tc)
 	free(tc);
 }
 
-/* The slot a hash goes to: its first bytes (a hash of random bits: spread evenly); a newcomer takes the slot. */
+/* The slot a hash goes to, from its first two bytes (the hash of a random token: spread evenly). One entry a
+ * slot: a client found takes its slot from whichever client had it, which is then read from the store again
+ * on its next request; the whole hash is compared on every look-up, so two never answer for each other. */
 static struct tokens_slot *slot_of(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
 {
 	return &tc->slot[((unsigned)hash[0] | (unsigned)hash[1] << 8) % TOKENS_CACHE_SLOTS];
@@ -304,7 +306,18 @@ static bool cache_get(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 	return hit;
 }
 
-/* fresh: a client found now (its time starts again); else the generation of one already kept moves on. */
+/* Whether two views of a client are the same client with the same rights. */
+static bool same_client(const struct store_client *a, const struct store_client *b)
+{
+	return a->pending == b->pending && a->id == b->id && strcmp(a->agency, b->agency) == 0 &&
+	       strcmp(a->scope, b->scope) == 0 && strcmp(a->label, b->label) == 0 &&
+	       strcmp(a->created_by, b->created_by) == 0;
+}
+
+/* fresh: a client found now (its time starts again); else a client just verified at generation gen: the
+ * slot takes gen only if it still holds that client as verified (a newcomer may have taken the slot, or the
+ * client been found afresh, meanwhile). Generations are random (store_auth_generation): no order to keep, and
+ * a slot left at an older generation of the same client only costs one more read. */
 static void cache_put(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN], const struct store_client *k,
 		      int64_t gen, bool fresh)
 {
@@ -318,7 +331,7 @@ static void cache_put(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN]
 		s->client = *k;
 		s->gen = gen;
 		s->expires = now + TOKENS_CACHE_TTL;
-	} else if (same && gen > s->gen) {
+	} else if (same && same_client(&s->client, k)) {
 		s->gen = gen;
 	}
 	pthread_mutex_unlock(&tc->lock);
@@ -331,6 +344,12 @@ static void cache_drop(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN
 	if (s->used && memcmp(s->hash, hash, STORE_TOKEN_HASH_LEN) == 0)
 		s->used = false;
 	pthread_mutex_unlock(&tc->lock);
+}
+
+void tokens_cache_forget(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN])
+{
+	if (tc)
+		cache_drop(tc, hash);
 }
 
 bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client *client, int64_t *gen,
@@ -358,7 +377,8 @@ int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *toke
 	int rc = store_auth_generation(c, &g);
 	if (rc == STORE_OK)
 		rc = store_client_find(c, hash, client, found);
-	if (rc == STORE_OK && *found && !client->pending)
+	/* Not kept when this transaction changed a client itself: g is then its own, uncommitted. */
+	if (rc == STORE_OK && *found && !client->pending && !store_clients_changed(c))
 		cache_put(tc, hash, client, g, true);
 	return rc;
 }
@@ -368,10 +388,13 @@ int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE
 {
 	int64_t g = 0;
 	*valid = false;
+	/* This transaction changed a client itself (a batch [revoke A, event from B]): the client is read every
+	 * time, and no generation it sees is kept, since a rollback would undo the change it includes. */
+	bool own = store_clients_changed(c);
 	int rc = store_auth_generation(c, &g);
 	if (rc != STORE_OK)
 		return rc;
-	if (g == gen)
+	if (g == gen && !own)
 		return *valid = true, STORE_OK;
 	struct store_client *now = malloc(sizeof *now);
 	bool found = false;
@@ -382,14 +405,12 @@ int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE
 		/* Still the client as cached (another client changed): valid, kept at this generation. Anything
 		 * else (revoked, pending again, its scope or label changed): refused now, dropped, and found afresh
 		 * by the next request. */
-		*valid = found && !now->pending && now->id == client->id && strcmp(now->agency, client->agency) == 0 &&
-			 strcmp(now->scope, client->scope) == 0 && strcmp(now->label, client->label) == 0 &&
-			 strcmp(now->created_by, client->created_by) == 0;
+		*valid = found && same_client(now, client);
 		if (tc) {
-			if (*valid)
-				cache_put(tc, hash, now, g, false);
-			else
+			if (!*valid)
 				cache_drop(tc, hash);
+			else if (!own)
+				cache_put(tc, hash, now, g, false);
 		}
 	}
 	free(now);

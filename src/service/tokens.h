@@ -94,9 +94,15 @@ bool tokens_cache_find(tokens_cache *tc, const char *token, struct store_client 
 int tokens_authenticate_cached(store_conn *c, tokens_cache *tc, const char *token, struct store_client *client,
 			       bool *found);
 
+/* Forgets a token's entry (hash from tokens_cache_find): a request with a cached token refused before the
+ * writer saw it (a bad body: 400, 415) must not leave the entry to answer for a token revoked meanwhile. */
+void tokens_cache_forget(tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN]);
+
 /* Inside the write transaction: whether a client taken from the cache at generation gen is still as cached
- * (the generation is read once a transaction: store_auth_generation). Where the generation moved, the client
- * is read again (the cache refreshed, or the entry dropped when it is gone or changed). */
+ * (the generation is read once a transaction: store_auth_generation). Where the generation differs, the client
+ * is read again (the cache refreshed, or the entry dropped when it is gone or changed); where this transaction
+ * changed a client itself (store_clients_changed) it is read every time and no generation is kept. STORE_EIO
+ * when the generation's row is missing. */
 int tokens_cache_check(store_conn *c, tokens_cache *tc, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 		       const struct store_client *client, int64_t gen, bool *valid);
 

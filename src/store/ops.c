@@ -724,18 +724,35 @@ static const char *const migrations[] = {
 	"ALTER TABLE oversight_run ADD COLUMN budget_confidence REAL CHECK (budget_confidence IS NULL OR "
 	"  (budget_confidence >= 0 AND budget_confidence < 1));"
 	"ALTER TABLE oversight_run ADD COLUMN simulated_rate REAL CHECK (simulated_rate IS NULL OR simulated_rate >= 0);",
-	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number moves
-	 * on with every change to api_client but an insert (revocation, approval, anything later), by triggers,
-	 * so that every server process sees such a change as soon as it reads the number, whoever made it (the
-	 * CLI, another server). No personal data. */
+	/* 30: the API clients' generation (issue 17, the token cache: service/tokens.h). One row whose number
+	 * changes with every change to api_client (creation, revocation, approval, anything), by triggers, so that
+	 * every server process sees such a change as soon as it reads the number, whoever made it (the CLI,
+	 * another server). Each change sets a random 63-bit value, not n + 1: a value read inside a transaction
+	 * that rolled back is not taken again by the next change (compared for equality only). No personal data. */
 	"CREATE TABLE IF NOT EXISTS auth_generation ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  n INTEGER NOT NULL);"
-	"INSERT INTO auth_generation(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;"
-	"CREATE TRIGGER IF NOT EXISTS api_client_changed AFTER UPDATE ON api_client BEGIN "
-	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;"
-	"CREATE TRIGGER IF NOT EXISTS api_client_deleted AFTER DELETE ON api_client BEGIN "
-	"  UPDATE auth_generation SET n = n + 1 WHERE id = 1; END;",
+	/* (no row inserted at all when it is there: auth_generation_one_row refuses even a conflicting insert) */
+	"INSERT INTO auth_generation(id, n) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM auth_generation);"
+	"DROP TRIGGER IF EXISTS api_client_changed;"
+	"CREATE TRIGGER api_client_changed AFTER UPDATE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	"DROP TRIGGER IF EXISTS api_client_deleted;"
+	"CREATE TRIGGER api_client_deleted AFTER DELETE ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	/* an insert too: INSERT OR REPLACE deletes the old row without the delete trigger (no recursive_triggers) */
+	"DROP TRIGGER IF EXISTS api_client_inserted;"
+	"CREATE TRIGGER api_client_inserted AFTER INSERT ON api_client BEGIN "
+	"  UPDATE auth_generation SET n = (random() & 9223372036854775807) WHERE id = 1; END;"
+	/* Its one row stays, alone (a missing row is an error: store_auth_generation): no DELETE, and no INSERT
+	 * while it is there (INSERT OR REPLACE would put back a value of one's choosing). */
+	"DROP TRIGGER IF EXISTS auth_generation_no_delete;"
+	"CREATE TRIGGER auth_generation_no_delete BEFORE DELETE ON auth_generation BEGIN "
+	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;"
+	"DROP TRIGGER IF EXISTS auth_generation_one_row;"
+	"CREATE TRIGGER auth_generation_one_row BEFORE INSERT ON auth_generation "
+	"  WHEN EXISTS (SELECT 1 FROM auth_generation) BEGIN "
+	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -764,11 +781,27 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('social_worker', "
 	       "'team_manager', 'mash_worker', 'police_officer', 'health_practitioner', 'school_dsl', "
 	       "'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado'));",
-	/* 30: the API clients' generation, moved on by a statement trigger as SQLite's row triggers move it. */
+	/* 30: the API clients' generation, changed by a statement trigger as SQLite's row triggers change it: a
+	 * random 63-bit value (two draws of random(), 32 and 31 bits: no double near 2^63 to overflow a cast). */
 	[29] = "CREATE OR REPLACE FUNCTION sg_auth_bump() RETURNS trigger LANGUAGE plpgsql AS "
-	       "$$ BEGIN UPDATE auth_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$;"
-	       "CREATE OR REPLACE TRIGGER api_client_changed AFTER UPDATE OR DELETE ON api_client "
-	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();",
+	       "$$ BEGIN UPDATE auth_generation SET n = floor(random() * 4294967296)::bigint * 2147483648 + "
+	       "floor(random() * 2147483648)::bigint WHERE id = 1; RETURN NULL; END $$;"
+	       "DROP TRIGGER IF EXISTS api_client_changed ON api_client;"
+	       "CREATE TRIGGER api_client_changed AFTER INSERT OR UPDATE OR DELETE ON api_client "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();"
+	       "DROP TRIGGER IF EXISTS api_client_truncated ON api_client;"
+	       "CREATE TRIGGER api_client_truncated AFTER TRUNCATE ON api_client "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_bump();"
+	       /* its one row stays: no DELETE or TRUNCATE (a second row breaks the key: id is 1) */
+	       "CREATE OR REPLACE FUNCTION sg_auth_one_row() RETURNS trigger LANGUAGE plpgsql AS "
+	       "$$ BEGIN RAISE EXCEPTION 'auth_generation keeps its one row' USING ERRCODE = "
+	       "'integrity_constraint_violation'; END $$;"
+	       "DROP TRIGGER IF EXISTS auth_generation_no_delete ON auth_generation;"
+	       "CREATE TRIGGER auth_generation_no_delete BEFORE DELETE ON auth_generation "
+	       "FOR EACH ROW EXECUTE FUNCTION sg_auth_one_row();"
+	       "DROP TRIGGER IF EXISTS auth_generation_no_truncate ON auth_generation;"
+	       "CREATE TRIGGER auth_generation_no_truncate BEFORE TRUNCATE ON auth_generation "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_one_row();",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -2000,6 +2033,9 @@ struct sq_conn {
 	 * Forgotten with the transaction. */
 	bool auth_gen_known;
 	int64_t auth_gen;
+	/* This transaction wrote api_client (clients_touched): its generation is its own, uncommitted. Cleared
+	 * at BEGIN, COMMIT and ROLLBACK, not at ROLLBACK TO (a change made before the savepoint stays). */
+	bool clients_changed;
 	int64_t audit_head_id;
 	uint8_t audit_head_hash[STORE_AUDIT_HASH_LEN];
 	/* PostgreSQL: the entries appended in the open write transaction and not yet sent, a text array literal a
@@ -2658,6 +2694,7 @@ static void forget(store_conn *c)
 static int sq_begin(store_conn *c)
 {
 	forget(c);
+	CONN(c)->clients_changed = false;
 	int rc = sql_begin(CONN(c)->db, true);
 	CONN(c)->writer = rc == STORE_OK;
 	return rc;
@@ -2665,6 +2702,7 @@ static int sq_begin(store_conn *c)
 static int sq_begin_read(store_conn *c)
 {
 	forget(c);
+	CONN(c)->clients_changed = false;
 	CONN(c)->writer = false;
 	return sql_begin(CONN(c)->db, false);
 }
@@ -2679,6 +2717,7 @@ static int sq_commit(store_conn *c)
 		return rc;
 	forget(c);
 	CONN(c)->writer = false;
+	CONN(c)->clients_changed = false;
 	rc = sql_commit(CONN(c)->db);
 	return rc == STORE_EUNAVAIL ? STORE_EUNKNOWN : rc;
 }
@@ -2686,6 +2725,7 @@ static int sq_rollback(store_conn *c)
 {
 	forget(c);
 	CONN(c)->writer = false;
+	CONN(c)->clients_changed = false;
 	return sql_rollback(CONN(c)->db);
 }
 /* Held audit entries are sent before a savepoint starts (a rollback to it then drops only those after it) and
@@ -2755,10 +2795,24 @@ static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 	return rc;
 }
 
+/* Every function that writes api_client calls this first (store_clients_changed). The generation memoised
+ * for the transaction is forgotten too: the change moves it, and the next read must see that. */
+static void clients_touched(struct sq_conn *k)
+{
+	k->clients_changed = true;
+	k->auth_gen_known = false;
+}
+
+static bool sq_clients_changed(store_conn *c)
+{
+	return CONN(c)->clients_changed;
+}
+
 static int sq_client_insert(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 			    const char *label, const char *scope, const char *created_by, bool pending, int64_t *id)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_INSERT);
+	clients_touched(CONN(c));
 	if (!s)
 		return STORE_EIO;
 	text(s, 1, agency);
@@ -2805,9 +2859,10 @@ static int sq_auth_generation(store_conn *c, int64_t *gen)
 		return STORE_EIO;
 	int rc = sql_step(s);
 	*gen = rc == SQL_ROW ? sql_column_int64(s, 0) : 0;
-	int r = map_rc(rc);
+	/* No row (removed behind the triggers' back): no generation to trust, so nothing cached is accepted. */
+	int r = rc == SQL_ROW ? STORE_OK : rc == SQL_DONE ? STORE_EIO : map_rc(rc);
 	sql_reset(s);
-	if (r == STORE_OK && k->writer) {
+	if (r == STORE_OK && k->writer && !k->clients_changed) { /* after a change of its own: read every time */
 		k->auth_gen_known = true;
 		k->auth_gen = *gen;
 	}
@@ -3929,6 +3984,7 @@ static int sq_clients(store_conn *c, int limit, store_client_fn fn, void *ctx)
 static int sq_client_revoke(store_conn *c, int64_t id, const char *at, bool *found)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_REVOKE);
+	clients_touched(CONN(c));
 	*found = false;
 	if (!s)
 		return STORE_EIO;
@@ -3958,6 +4014,7 @@ static int sq_client_get(store_conn *c, int64_t id, struct store_client_info *ou
 static int sq_client_approve(store_conn *c, int64_t id, const char *by, const char *at, bool *changed)
 {
 	sql_stmt *s = stmt(CONN(c), S_CLIENT_APPROVE);
+	clients_touched(CONN(c));
 	*changed = false;
 	if (!s)
 		return STORE_EIO;
@@ -7705,6 +7762,7 @@ const struct store_ops store_sqlite_ops = {
 	.client_insert = sq_client_insert,
 	.client_find = sq_client_find,
 	.auth_generation = sq_auth_generation,
+	.clients_changed = sq_clients_changed,
 	.person_insert = sq_person_insert,
 	.person_get = sq_person_get,
 	.person_exists = sq_person_exists,

@@ -153,6 +153,11 @@ int store_auth_generation(store_conn *c, int64_t *gen)
 	return c->ops->auth_generation(c, gen);
 }
 
+bool store_clients_changed(store_conn *c)
+{
+	return c->ops->clients_changed(c);
+}
+
 int store_person_insert(store_conn *c, const struct store_person *p, int64_t *id)
 {
 	return c->ops->person_insert(c, p, id);

@@ -31,12 +31,19 @@ int store_client_insert(store_conn *c, const char *agency, const uint8_t hash[ST
 int store_client_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 		      bool *found);
 
-/* The API clients' generation: a number that moves on with every change to a client but its creation
- * (revocation, approval), whoever makes it; the same on every connection once the change is committed. A
- * client found while the generation read before it was G is still as found while the generation is G
- * (service/tokens.h's cache). In a writer's transaction it is read once and then answered from memory until
- * the transaction ends (writers serialise: no other process changes a client meanwhile). */
+/* The API clients' generation: a number that changes with every change to a client (revocation, approval,
+ * anything later), whoever makes it; the same on every connection once the change is committed. Each change
+ * sets a fresh random 63-bit value, never n + 1, so a value seen in a transaction that rolled back is not
+ * taken again by a later change: compare generations for equality only, never by order. A client found while
+ * the generation read before it was G is still as found while the generation is G (service/tokens.h's
+ * cache). In a writer's transaction it is read once and then answered from memory until the transaction
+ * ends or this connection changes a client (writers serialise: no other process changes one meanwhile). */
 int store_auth_generation(store_conn *c, int64_t *gen);
+
+/* Whether this connection's open transaction has written api_client (store_client_insert, _approve,
+ * _revoke): its generation then includes its own uncommitted change, which a rollback undoes, so it must
+ * not be kept as the generation at which a cached client was seen. Cleared when the transaction ends. */
+bool store_clients_changed(store_conn *c);
 
 /* An API client as the administrator sees it: never its token (only the hash is kept, and not shown). */
 struct store_client_info {

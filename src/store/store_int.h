@@ -40,6 +40,7 @@ struct store_ops {
 	int (*client_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], struct store_client *out,
 			   bool *found);
 	int (*auth_generation)(store_conn *c, int64_t *gen);
+	bool (*clients_changed)(store_conn *c);
 	int (*person_insert)(store_conn *c, const struct store_person *p, int64_t *id);
 	int (*person_get)(store_conn *c, int64_t id, struct store_person *out, bool *found);
 	int (*person_exists)(store_conn *c, int64_t id, bool *found);

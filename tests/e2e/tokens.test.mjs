@@ -300,6 +300,18 @@ describe('a token the server keeps after sending records', () => {
     assert.equal(sentBy('K-5'), 0);
   });
 
+  test('a bad body from a kept token is not answered from the cache twice: a revocation shows at once', async () => {
+    const token = createToken(area.db, 'police', 'kept, bad bodies');
+    assert.equal((await send(token, 'K-20')).status, 201); // kept
+    const id = tokenRows(area.db, { label: 'kept, bad bodies' })[0].id;
+    runCli(['token', 'revoke', '--db', dbUrl(area.db), '--id', String(id)]);
+    // the first bad body is refused before the writer (400 from the kept entry), which is then dropped
+    assert.equal((await postEvent(url, token, '{')).status, 400);
+    const r = await postEvent(url, token, '{');
+    assert.equal(r.status, 401, r.text); // looked up afresh: revoked
+    assert.equal((await postEvent(url, token, '{}', { contentType: 'text/plain' })).status, 401);
+  });
+
   test('is refused at once when revoked on the pages; another kept token goes on working', async () => {
     const token = createToken(area.db, 'housing', 'kept, revoked on the pages');
     const other = createToken(area.db, 'housing', 'kept, not revoked');

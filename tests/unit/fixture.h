@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -115,6 +116,29 @@ static inline void fx_sqlite_only(void)
 {
 	if (strcmp(fx_engine(), "sqlite") != 0)
 		skip();
+}
+
+/* SQL run as an outsider with the database would (not through the store), on either engine (the text for
+ * each): whether the engine accepted it (uses cmocka's assertions: include cmocka.h first). */
+static inline bool fx_outsider_sql(struct fx *f, const char *sqlite_sql, const char *pg_sql)
+{
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 5000);
+		bool ok = sqlite3_exec(db, sqlite_sql, NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_close(db);
+		return ok;
+	}
+	PGconn *pg = PQconnectdb(f->url);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	PGresult *r = PQexec(pg, "SET client_min_messages = error");
+	PQclear(r);
+	r = PQexec(pg, pg_sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	PQfinish(pg);
+	return ok;
 }
 
 /* Rows in the audit table now (uses cmocka's assertions: include cmocka.h first). */

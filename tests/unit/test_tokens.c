@@ -267,7 +267,8 @@ static void cache_refuses_a_revoked_token(void **state)
 	assert_int_equal(txq_exec(f->st, create_job, &b), STORE_OK);
 	int64_t g0 = generation(f->st);
 	assert_int_equal(txq_exec(f->st, create_job, &pend), STORE_OK);
-	assert_int_equal(generation(f->st), g0); /* a new token moves nothing */
+	assert_true(generation(f->st) != g0); /* a new token moves it too (an insert may be a REPLACE) */
+	g0 = generation(f->st);
 
 	assert_false(tokens_cache_find(tc, a.token, &cl, &gen, hash)); /* not yet looked up */
 	store_conn *c = store_conn_get(f->st);
@@ -292,7 +293,7 @@ static void cache_refuses_a_revoked_token(void **state)
 	assert_int_equal(txq_exec(f->st, revoke_job, &r), STORE_OK);
 	assert_true(r.found);
 	int64_t g1 = generation(f->st);
-	assert_true(g1 > g0);
+	assert_true(g1 != g0); /* a random value: compared for equality only */
 	assert_true(tokens_cache_find(tc, a.token, &cl, &gen, hash)); /* still kept: the writer decides */
 	ka.valid = true;
 	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_OK);
@@ -311,7 +312,188 @@ static void cache_refuses_a_revoked_token(void **state)
 	ok.id = cl.id;
 	assert_int_equal(txq_exec(f->st, approve_job, &ok), STORE_OK);
 	assert_int_equal(ok.res, TOKENS_APPROVED);
-	assert_true(generation(f->st) > g1);
+	assert_true(generation(f->st) != g1);
+	tokens_cache_free(tc);
+}
+
+/* Two clients (police a, health b) created and both looked up into the cache. */
+static void two_cached(struct fx *f, tokens_cache *tc, struct create *a, struct create *b)
+{
+	struct store_client cl;
+	bool found = false;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	assert_int_equal(txq_exec(f->st, create_job, a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, create_job, b), STORE_OK);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(tokens_authenticate_cached(c, tc, a->token, &cl, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(tokens_authenticate_cached(c, tc, b->token, &cl, &found), STORE_OK);
+	assert_true(found);
+	store_conn_put(f->st, c);
+}
+
+struct rolled {
+	int64_t revoke_id;
+	struct check *b;
+	int64_t gen_inside; /* the generation as the transaction saw it after its own revocation */
+};
+
+/* A batch [revoke a, event from cached b] whose commit fails: the job fails, so the transaction rolls back. */
+static int revoke_then_check_then_fail(store_conn *c, void *arg)
+{
+	struct rolled *x = arg;
+	bool found = false;
+	int rc = tokens_revoke(c, "cli", x->revoke_id, 1700000000, &found);
+	if (rc == STORE_OK && !found)
+		rc = STORE_EIO;
+	if (rc == STORE_OK)
+		rc = store_auth_generation(c, &x->gen_inside);
+	if (rc == STORE_OK)
+		rc = check_job(c, x->b);
+	return rc != STORE_OK ? rc : STORE_ECONFLICT;
+}
+
+/* Review of issue 17, 1: a generation read in a transaction that changed a client and then rolled back must
+ * not be kept for another cached client, and a later change must not land on that same value. */
+static void cache_keeps_no_generation_of_a_rolled_back_change(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	struct store_client cl;
+	int64_t gen = -1;
+	uint8_t hash[STORE_TOKEN_HASH_LEN];
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	int64_t g0 = generation(f->st);
+	struct check ka = {.tc = tc}, kb = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	assert_true(tokens_cache_find(tc, b.token, &kb.client, &kb.gen, kb.hash));
+	assert_int_equal(kb.gen, g0);
+
+	struct rolled x = {.revoke_id = ka.client.id, .b = &kb};
+	assert_int_equal(txq_exec(f->st, revoke_then_check_then_fail, &x), STORE_ECONFLICT);
+	assert_true(kb.valid);                      /* b itself did not change */
+	assert_true(x.gen_inside != g0);            /* the transaction saw its own revocation */
+	assert_int_equal(generation(f->st), g0);    /* rolled back */
+	assert_true(tokens_cache_find(tc, b.token, &cl, &gen, hash));
+	assert_int_equal(gen, g0);                  /* the uncommitted generation was not kept */
+
+	/* b revoked for real: its generation is not the one the rolled-back transaction saw, and the cached b
+	 * is refused. */
+	struct revoke r = {.id = kb.client.id};
+	assert_int_equal(txq_exec(f->st, revoke_job, &r), STORE_OK);
+	assert_true(r.found);
+	assert_true(generation(f->st) != x.gen_inside);
+	assert_true(tokens_cache_find(tc, b.token, &kb.client, &kb.gen, kb.hash));
+	kb.valid = true;
+	assert_int_equal(txq_exec(f->st, check_job, &kb), STORE_OK);
+	assert_false(kb.valid);
+	assert_true(authenticate(f->st, a.token, &cl)); /* a's revocation was rolled back */
+	tokens_cache_free(tc);
+}
+
+struct same_batch {
+	struct check *a;
+	int64_t before, after;  /* the generation the transaction read before and after its own revocation */
+	bool first, last;       /* the cached a's check before and after it */
+};
+
+/* A batch [event from a, revoke a, event from a] in one writer's transaction. */
+static int check_revoke_check(store_conn *c, void *arg)
+{
+	struct same_batch *x = arg;
+	bool found = false;
+	int rc = check_job(c, x->a);
+	x->first = x->a->valid;
+	if (rc == STORE_OK)
+		rc = store_auth_generation(c, &x->before);
+	if (rc == STORE_OK)
+		rc = tokens_revoke(c, "cli", x->a->client.id, 1700000000, &found);
+	if (rc == STORE_OK)
+		rc = store_auth_generation(c, &x->after);
+	if (rc == STORE_OK) {
+		x->a->valid = true;
+		rc = check_job(c, x->a);
+	}
+	x->last = x->a->valid;
+	return rc;
+}
+
+/* Review of issue 17, 2: a client changed after the transaction memoised its generation: the memo is
+ * forgotten, so the revocation is seen by the next read and the third job of the batch is refused. */
+static void cache_sees_a_change_made_earlier_in_the_same_transaction(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	struct same_batch x = {.a = &ka};
+	assert_int_equal(txq_exec(f->st, check_revoke_check, &x), STORE_OK);
+	assert_true(x.first);
+	assert_true(x.after != x.before); /* not the memoised value */
+	assert_false(x.last);
+	assert_int_equal(generation(f->st), x.after);
+	tokens_cache_free(tc);
+}
+
+/* Review of issue 17, 3: the generation's one row cannot be deleted (nor replaced, nor truncated), and if
+ * it is gone all the same (its triggers dropped first) the check fails rather than passing every token. */
+static void cache_check_fails_without_the_generation_row(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	int64_t g0 = generation(f->st);
+	assert_false(fx_outsider_sql(f, "DELETE FROM auth_generation", "DELETE FROM auth_generation"));
+	assert_false(fx_outsider_sql(f, "INSERT OR REPLACE INTO auth_generation(id, n) VALUES (1, 7)",
+				  "TRUNCATE auth_generation"));
+	assert_int_equal(generation(f->st), g0);
+
+	assert_true(fx_outsider_sql(f, "DROP TRIGGER auth_generation_no_delete; DELETE FROM auth_generation",
+				 "DROP TRIGGER auth_generation_no_delete ON auth_generation; DELETE FROM auth_generation"));
+	store_conn *c = store_conn_get(f->st);
+	int64_t g = -1;
+	assert_non_null(c);
+	assert_int_equal(store_auth_generation(c, &g), STORE_EIO);
+	store_conn_put(f->st, c);
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	ka.valid = true;
+	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_EIO);
+	assert_false(ka.valid);
+	tokens_cache_free(tc);
+}
+
+/* Review of issue 17, 4: changes that fired no trigger: SQLite's INSERT OR REPLACE (its delete fires no
+ * delete trigger) and PostgreSQL's TRUNCATE. Both move the generation now, and the cached client is refused. */
+static void cache_sees_a_replaced_or_truncated_client(void **state)
+{
+	struct fx *f = *state;
+	tokens_cache *tc = tokens_cache_new();
+	struct create a = {.agency = "police"}, b = {.agency = "health"};
+	assert_non_null(tc);
+	two_cached(f, tc, &a, &b);
+	int64_t g0 = generation(f->st);
+	struct check ka = {.tc = tc};
+	assert_true(tokens_cache_find(tc, a.token, &ka.client, &ka.gen, ka.hash));
+	char replace[400];
+	snprintf(replace, sizeof replace,
+		 "INSERT OR REPLACE INTO api_client(id, agency, token_hash, label, created_at, scope, created_by, "
+		 "pending) SELECT id, agency, token_hash, label, created_at, 'events:write records:read', created_by, "
+		 "pending FROM api_client WHERE id = %lld",
+		 (long long)ka.client.id);
+	assert_true(fx_outsider_sql(f, replace, "TRUNCATE api_client CASCADE"));
+	assert_true(generation(f->st) != g0);
+	ka.valid = true;
+	assert_int_equal(txq_exec(f->st, check_job, &ka), STORE_OK);
+	assert_false(ka.valid);
 	tokens_cache_free(tc);
 }
 
@@ -328,6 +510,10 @@ int main(void)
 		cmocka_unit_test(scopes_parse),
 		cmocka_unit_test_setup_teardown(reading_tokens_need_a_second_person, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(cache_refuses_a_revoked_token, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_keeps_no_generation_of_a_rolled_back_change, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_sees_a_change_made_earlier_in_the_same_transaction, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_check_fails_without_the_generation_row, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cache_sees_a_replaced_or_truncated_client, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
