@@ -782,7 +782,8 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "'team_manager', 'mash_worker', 'police_officer', 'health_practitioner', 'school_dsl', "
 	       "'conference_chair', 'oversight_analyst', 'dpo', 'admin', 'lado'));",
 	/* 30: the API clients' generation, changed by a statement trigger as SQLite's row triggers change it: a
-	 * random 63-bit value (two draws of random(), 32 and 31 bits: no double near 2^63 to overflow a cast). */
+	 * random 63-bit value (two draws of random(), 32 and 31 bits: no double near 2^63 to overflow a cast).
+	 * Nothing may call setseed() on a store connection: a repeated sequence would reuse generations. */
 	[29] = "CREATE OR REPLACE FUNCTION sg_auth_bump() RETURNS trigger LANGUAGE plpgsql AS "
 	       "$$ BEGIN UPDATE auth_generation SET n = floor(random() * 4294967296)::bigint * 2147483648 + "
 	       "floor(random() * 2147483648)::bigint WHERE id = 1; RETURN NULL; END $$;"
