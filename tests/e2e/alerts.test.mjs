@@ -1047,7 +1047,7 @@ describe('GET /api/v1/flags', () => {
       assert.equal(r.json.child_id, m.child_id);
     }
     assert.deepEqual(flagLookups(area.db, m.child_id).map((x) => x.setting), ['ward 2', 'ward 1'], 'M lists its own');
-    const reviews = await request(`${url}/api/v1/link-reviews`, { token: session.json.token });
+    const reviews = await request(`${url}/api/v1/link-reviews?limit=500`, { token: session.json.token });
     assert.equal(reviews.status, 200, reviews.text);
     const review = reviews.json.reviews.find((v) => v.record.child_id === m.child_id && v.candidate.child_id === k.child_id);
     assert.ok(review, 'the review task for M against K');
