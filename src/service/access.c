@@ -535,19 +535,61 @@ int access_sealed(store *st, int64_t child_id, bool *sealed)
 	return service_in_snapshot(st, sealed_run, &s);
 }
 
+/* The records standing merged into a child (merged_id of each merge kept by it and not undone), at most
+ * SEAL_MERGED_MAX. */
+#define SEAL_MERGED_MAX 64
+struct merged_ids {
+	int64_t kept, id[SEAL_MERGED_MAX];
+	int n;
+};
+
+static int merged_into_one(const struct store_merge *m, void *ctx)
+{
+	struct merged_ids *x = ctx;
+	if (m->kept_id == x->kept && !m->undone_at[0] && x->n < SEAL_MERGED_MAX)
+		x->id[x->n++] = m->merged_id;
+	return 0;
+}
+
+static int seal_one(store_conn *c, const char *actor, int64_t child_id, const char *basis, int64_t via,
+		    bool *already, int depth)
+{
+	int rc = store_person_seal(c, child_id, basis, actor, already);
+	if (rc != STORE_OK)
+		return rc;
+	if (!*already) {
+		char object[40], detail[STORE_REASON_BYTES + 64];
+		snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+		if (via > 0)
+			snprintf(detail, sizeof detail, "%s; merged into child:%lld", basis, (long long)via);
+		else
+			snprintf(detail, sizeof detail, "%s", basis);
+		struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
+					.detail = detail};
+		if ((rc = audit_append(c, &a)) != STORE_OK)
+			return rc;
+	}
+	/* A record standing merged into the child is the child's (its allocations, notices, look-ups and
+	 * break-glass openings stay under its own id): sealed with it, so every list that leaves out a sealed
+	 * record leaves it out too. Merges cannot form a cycle; the depth bounds a chain of merges. */
+	struct merged_ids m = {.kept = child_id};
+	if (depth >= 16 || (rc = store_merges_of(c, child_id, SEAL_MERGED_MAX * 2, merged_into_one, &m)) != STORE_OK)
+		return rc;
+	for (int i = 0; i < m.n; i++) {
+		bool again = false;
+		if ((rc = seal_one(c, actor, m.id[i], basis, child_id, &again, depth + 1)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already)
 {
 	*already = false;
 	int rc = store_person_exists(c, child_id, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
-	if ((rc = store_person_seal(c, child_id, basis, actor, already)) != STORE_OK || *already)
-		return rc;
-	char object[40];
-	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
-	struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
-				.detail = basis};
-	return audit_append(c, &a);
+	return seal_one(c, actor, child_id, basis, 0, already, 0);
 }
 
 /* ---- writes that touch a child ---- */

@@ -1058,6 +1058,11 @@ describe('GET /api/v1/flags', () => {
     assert.equal(d.status, 200, d.text);
     assert.equal(flagLookups(area.db, m.child_id).length, 2, 'merged into an unsealed child: still listed under M');
     runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
+    // the record standing merged into K is sealed with it (access_seal), so every list that leaves out a sealed
+    // record (allocations, notices, break-glass openings under M's id) leaves M out too
+    const sealedM = auditRows(area.db, { action: 'record.seal', child: m.child_id });
+    assert.equal(sealedM.length, 1, 'M sealed with K');
+    assert.equal(sealedM[0].detail, `adoption; merged into child:${k.child_id}`);
     const mReads = auditRows(area.db, { action: 'flags.list', child: m.child_id }).length;
     assert.deepEqual(flagLookups(area.db, m.child_id), [], "a sealed child's look-ups are not listed through a record merged into it");
     assert.equal(auditRows(area.db, { action: 'flags.list', child: m.child_id }).length, mReads + 1, 'the read is audited');
