@@ -367,7 +367,8 @@ int cmd_seal(int argc, char **argv)
 			printf("usage: safeguard seal --db URL --child ID --basis adoption|protection|court_order\n\n"
 			       "Seals a child's record for good: from then on it is invisible (as if there were no such\n"
 			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
-			       "whatever their relationship to the child. Audited.\n");
+			       "whatever their relationship to the child. The records standing merged into it are the\n"
+			       "child's and are sealed with it. Audited.\n");
 			return 0;
 		default: return 2;
 		}
