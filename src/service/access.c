@@ -184,28 +184,13 @@ void access_operator_view(struct store_view *out)
 	memset(out, 0, sizeof *out); /* every agency's; sealed persons left out */
 }
 
-/* A record merged into another child is that child's for need-to-know: its rows stay under its own id (a
- * merge does not move every table, e.g. flag look-ups), so it is named only when it and every child it stands
- * merged into are unsealed (a merge of a merge followed, at most 16 steps: merges cannot form a cycle). */
+/* A record standing merged into a sealed child is sealed with it (access_seal), so its own seal decides. */
 int access_operator_names(store_conn *c, int64_t child_id, bool *names)
 {
-	*names = false;
-	int64_t id = child_id;
-	for (int step = 0; step < 16 && id > 0; step++) {
-		bool sealed = true;
-		int rc = store_person_sealed(c, id, &sealed);
-		if (rc != STORE_OK || sealed)
-			return rc;
-		int64_t kept = 0;
-		if ((rc = store_person_merged_into(c, id, &kept)) != STORE_OK)
-			return rc;
-		if (kept == 0) {
-			*names = true;
-			return STORE_OK;
-		}
-		id = kept;
-	}
-	return STORE_OK; /* a chain longer than any merge makes: not named */
+	bool sealed = true;
+	int rc = store_person_sealed(c, child_id, &sealed);
+	*names = rc == STORE_OK && !sealed;
+	return rc;
 }
 
 bool access_view_shows(const struct store_view *v, const char *agency)

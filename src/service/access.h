@@ -91,8 +91,8 @@ void access_list_view(const struct access_reader *r, struct store_view *out);
  * manager's. */
 void access_operator_view(struct store_view *out);
 /* Whether the operator's lists may name (link to) one child that a record of theirs points at (a speak-up report
- * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed, nor when it
- * stands merged into a child whose record is sealed (its rows left under its own id are that child's). */
+ * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed (a record
+ * standing merged into a sealed child is sealed with it: access_seal). */
 int access_operator_names(store_conn *c, int64_t child_id, bool *names);
 /* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
 bool access_view_shows(const struct store_view *v, const char *agency);
