@@ -339,12 +339,13 @@ struct seal_args {
 	int64_t child_id;
 	const char *basis;
 	bool found, already;
+	int merged;
 };
 
 static int seal_run(store_conn *c, void *arg)
 {
 	struct seal_args *s = arg;
-	return access_seal(c, "cli", s->child_id, s->basis, &s->found, &s->already);
+	return access_seal(c, "cli", s->child_id, s->basis, &s->found, &s->already, &s->merged);
 }
 
 int cmd_seal(int argc, char **argv)
@@ -367,8 +368,9 @@ int cmd_seal(int argc, char **argv)
 			printf("usage: safeguard seal --db URL --child ID --basis adoption|protection|court_order\n\n"
 			       "Seals a child's record for good: from then on it is invisible (as if there were no such\n"
 			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
-			       "whatever their relationship to the child. The records standing merged into it are the\n"
-			       "child's and are sealed with it. Audited.\n");
+			       "whatever their relationship to the child. The records standing merged into it (through\n"
+			       "merges of merges, at any depth) are the child's and are sealed with it, or, past %d of\n"
+			       "them, nothing is sealed and the command fails. Audited.\n", ACCESS_SEAL_MERGED_MAX);
 			return 0;
 		default: return 2;
 		}
@@ -394,6 +396,15 @@ int cmd_seal(int argc, char **argv)
 		fprintf(stderr, "safeguard seal: there is no child %s\n", child);
 		return 1;
 	}
-	printf(s.already ? "child %s: the record was already sealed\n" : "child %s: the record is sealed\n", child);
+	if (s.merged == ACCESS_SEAL_TOO_MANY) {
+		fprintf(stderr, "safeguard seal: more than %d records stand merged into child %s: nothing sealed; look "
+				"into the merges (safeguard link reviews --child %s) before sealing\n",
+			ACCESS_SEAL_MERGED_MAX, child, child);
+		return 1;
+	}
+	printf(s.already ? "child %s: the record was already sealed" : "child %s: the record is sealed", child);
+	if (s.merged > 0)
+		printf(", and %d record%s standing merged into it", s.merged, s.merged == 1 ? "" : "s");
+	printf("\n");
 	return 0;
 }

@@ -520,61 +520,119 @@ int access_sealed(store *st, int64_t child_id, bool *sealed)
 	return service_in_snapshot(st, sealed_run, &s);
 }
 
-/* The records standing merged into a child (merged_id of each merge kept by it and not undone), at most
- * SEAL_MERGED_MAX. */
-#define SEAL_MERGED_MAX 64
-struct merged_ids {
-	int64_t kept, id[SEAL_MERGED_MAX];
-	int n;
+/* The records standing merged into a child, through merges of merges: each with the record it stands merged
+ * into (via; 0 for the child). Collected whole before anything is sealed, so that a set past the bound is
+ * refused with nothing written rather than sealed in part. */
+struct seal_set {
+	int64_t *id, *via;
+	size_t n, cap;
+	int64_t kept; /* the record whose merges are being read */
+	bool over;    /* past ACCESS_SEAL_MERGED_MAX */
+	int rows;     /* merges read for `kept` */
 };
 
-static int merged_into_one(const struct store_merge *m, void *ctx)
-{
-	struct merged_ids *x = ctx;
-	if (m->kept_id == x->kept && !m->undone_at[0] && x->n < SEAL_MERGED_MAX)
-		x->id[x->n++] = m->merged_id;
-	return 0;
-}
+/* Merges read for one record: a bound on the walk, not a page (each merge is a decision someone made). */
+#define SEAL_MERGES_OF_MAX 100000
 
-static int seal_one(store_conn *c, const char *actor, int64_t child_id, const char *basis, int64_t via,
-		    bool *already, int depth)
+static int seal_set_add(struct seal_set *x, int64_t id, int64_t via)
 {
-	int rc = store_person_seal(c, child_id, basis, actor, already);
-	if (rc != STORE_OK)
-		return rc;
-	if (!*already) {
-		char object[40], detail[STORE_REASON_BYTES + 64];
-		snprintf(object, sizeof object, "child:%lld", (long long)child_id);
-		if (via > 0)
-			snprintf(detail, sizeof detail, "%s; merged into child:%lld", basis, (long long)via);
-		else
-			snprintf(detail, sizeof detail, "%s", basis);
-		struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
-					.detail = detail};
-		if ((rc = audit_append(c, &a)) != STORE_OK)
-			return rc;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->id[i] == id)
+			return STORE_OK; /* merges cannot form a cycle; a record named twice is sealed once */
+	if (x->n >= (size_t)ACCESS_SEAL_MERGED_MAX + 1) {
+		x->over = true;
+		return STORE_OK;
 	}
-	/* A record standing merged into the child is the child's (its allocations, notices, look-ups and
-	 * break-glass openings stay under its own id): sealed with it, so every list that leaves out a sealed
-	 * record leaves it out too. Merges cannot form a cycle; the depth bounds a chain of merges. */
-	struct merged_ids m = {.kept = child_id};
-	if (depth >= 16 || (rc = store_merges_of(c, child_id, SEAL_MERGED_MAX * 2, merged_into_one, &m)) != STORE_OK)
-		return rc;
-	for (int i = 0; i < m.n; i++) {
-		bool again = false;
-		if ((rc = seal_one(c, actor, m.id[i], basis, child_id, &again, depth + 1)) != STORE_OK)
-			return rc;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		int64_t *id2 = realloc(x->id, cap * sizeof *id2);
+		if (!id2)
+			return STORE_EIO;
+		x->id = id2;
+		int64_t *via2 = realloc(x->via, cap * sizeof *via2);
+		if (!via2)
+			return STORE_EIO;
+		x->via = via2;
+		x->cap = cap;
 	}
+	x->id[x->n] = id;
+	x->via[x->n++] = via;
 	return STORE_OK;
 }
 
-int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already)
+static int merged_into_one(const struct store_merge *m, void *ctx)
 {
+	struct seal_set *x = ctx;
+	x->rows++;
+	if (m->kept_id == x->kept && !m->undone_at[0])
+		return seal_set_add(x, m->merged_id, x->kept);
+	return STORE_OK;
+}
+
+static int seal_set_collect(store_conn *c, int64_t child_id, struct seal_set *x)
+{
+	int rc = seal_set_add(x, child_id, 0);
+	/* Breadth first over the set as it grows: each record's merges are read once; the set's bound ends it. */
+	for (size_t i = 0; rc == STORE_OK && i < x->n && !x->over; i++) {
+		x->kept = x->id[i];
+		x->rows = 0;
+		rc = store_merges_of(c, x->id[i], SEAL_MERGES_OF_MAX, merged_into_one, x);
+		if (rc == STORE_OK && x->rows >= SEAL_MERGES_OF_MAX)
+			x->over = true; /* more merges than were read: the set is not known whole */
+	}
+	return rc;
+}
+
+static int seal_one(store_conn *c, const char *actor, int64_t child_id, const char *basis, int64_t via,
+		    bool *already)
+{
+	int rc = store_person_seal(c, child_id, basis, actor, already);
+	if (rc != STORE_OK || *already)
+		return rc;
+	char object[40], detail[STORE_REASON_BYTES + 64];
+	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+	if (via > 0)
+		snprintf(detail, sizeof detail, "%s; merged into child:%lld", basis, (long long)via);
+	else
+		snprintf(detail, sizeof detail, "%s", basis);
+	struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
+				.detail = detail};
+	return audit_append(c, &a);
+}
+
+int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already,
+		int *merged)
+{
+	struct seal_set x = {0};
 	*already = false;
+	*merged = 0;
 	int rc = store_person_exists(c, child_id, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
-	return seal_one(c, actor, child_id, basis, 0, already, 0);
+	/* A record standing merged into the child is the child's (its allocations, notices, look-ups and
+	 * break-glass openings stay under its own id): sealed with it, however deep the chain of merges, so every
+	 * list that leaves out a sealed record leaves it out too. A set too large to be a child's duplicates is
+	 * refused whole (*merged ACCESS_SEAL_TOO_MANY, nothing written): the operator is told, never left with a
+	 * record sealed in part. */
+	if ((rc = seal_set_collect(c, child_id, &x)) != STORE_OK)
+		goto out;
+	if (x.over) {
+		*merged = ACCESS_SEAL_TOO_MANY;
+		goto out;
+	}
+	for (size_t i = 0; i < x.n; i++) {
+		bool was = false;
+		if ((rc = seal_one(c, actor, x.id[i], basis, x.via[i], &was)) != STORE_OK)
+			goto out;
+		if (i == 0)
+			*already = was;
+		else if (!was)
+			(*merged)++;
+	}
+out:
+	free(x.id);
+	free(x.via);
+	return rc;
 }
 
 /* ---- writes that touch a child ---- */

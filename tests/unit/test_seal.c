@@ -1,0 +1,515 @@
+/*
+ * Unit tests for the seal through merges (service/access.c, access_seal): every record standing merged into
+ * the sealed child, through merges of merges at any depth, is sealed with it and audited record.seal with the
+ * basis and the record it stands merged into; past ACCESS_SEAL_MERGED_MAX records nothing is sealed and the
+ * caller is told; a merge undone after the seal leaves the record sealed; link review never joins a sealed
+ * record; and a record sealed so answers as sealed to every role through the access_* functions the pages and
+ * the API decide with. On a real database (fixture.h): SQLite here, PostgreSQL under make unit-pg.
+ * Merges are made with store_person_merge directly (link review refuses to merge a merged record, so a chain
+ * is built from the bottom up, as reviews over the years would build it).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/access.h"
+#include "service/linkreview.h"
+#include "service/users.h"
+#include "store/store.h"
+#include "fixture.h"
+
+/* 2026-01-01T00:00:00Z: the decisions' clock, injected (no test reads today's date). */
+#define NOW 1767225600
+
+static int setup(void **state)
+{
+	if (fx_setup(state))
+		return -1;
+	struct fx *f = *state;
+	if (!(f->c = store_conn_get(f->st)) || store_begin(f->c) != STORE_OK)
+		return -1;
+	static const char *const agencies[][2] = {{"social_care", "Children's social care"}, {"police", "Police"},
+						  {"health", "Health"}, {"education", "Education"},
+						  {"housing", "Housing"}};
+	for (size_t i = 0; i < sizeof agencies / sizeof agencies[0]; i++)
+		if (store_agency_upsert(f->c, agencies[i][0], agencies[i][1]) != STORE_OK)
+			return -1;
+	return store_commit(f->c) == STORE_OK ? 0 : -1;
+}
+
+static void begin(struct fx *f)
+{
+	assert_int_equal(store_begin(f->c), STORE_OK);
+}
+
+static void commit(struct fx *f)
+{
+	assert_int_equal(store_commit(f->c), STORE_OK);
+}
+
+static int64_t add_child(store_conn *c, int n)
+{
+	struct store_person *p = calloc(1, sizeof *p);
+	int64_t id = 0;
+	assert_non_null(p);
+	snprintf(p->given_name, sizeof p->given_name, "Child%d", n);
+	snprintf(p->family_name, sizeof p->family_name, "Merged");
+	snprintf(p->dob, sizeof p->dob, "2016-05-03");
+	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
+	assert_true(id > 0);
+	free(p);
+	return id;
+}
+
+/* One record from social care about the person (so a review task has a record to name). */
+static int64_t add_record(store_conn *c, int64_t person_id)
+{
+	static int refs;
+	char ref[32];
+	struct store_source_record r;
+	int64_t id = 0;
+	snprintf(ref, sizeof ref, "SEAL-%d", ++refs);
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "social_care");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person_id;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	assert_int_equal(store_source_insert(c, &r, &id), STORE_OK);
+	return id;
+}
+
+static int64_t merge(store_conn *c, int64_t kept, int64_t merged)
+{
+	int64_t id = 0;
+	assert_int_equal(store_person_merge(c, kept, merged, "tester", "same child", &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static bool sealed(struct fx *f, int64_t id)
+{
+	bool s = false;
+	assert_int_equal(access_sealed(f->st, id, &s), STORE_OK);
+	return s;
+}
+
+/* The record.seal entries about one record: how many, and the newest's detail. */
+struct seal_audit {
+	int n;
+	char detail[256];
+};
+
+static int seal_audit_row(const struct store_audit *a, void *ctx)
+{
+	struct seal_audit *s = ctx;
+	if (s->n++ == 0)
+		snprintf(s->detail, sizeof s->detail, "%s", a->detail ? a->detail : "");
+	return 0;
+}
+
+static struct seal_audit audit_of(struct fx *f, const char *action, int64_t child)
+{
+	struct seal_audit s = {0};
+	const struct store_audit_query q = {.action = action, .child_id = child};
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_audit_list(c, &q, seal_audit_row, &s), STORE_OK);
+	store_conn_put(f->st, c);
+	return s;
+}
+
+static void expect_sealed_via(struct fx *f, int64_t id, const char *basis, int64_t via)
+{
+	char want[128];
+	assert_true(sealed(f, id));
+	struct seal_audit s = audit_of(f, "record.seal", id);
+	assert_int_equal(s.n, 1);
+	if (via)
+		snprintf(want, sizeof want, "%s; merged into child:%lld", basis, (long long)via);
+	else
+		snprintf(want, sizeof want, "%s", basis);
+	assert_string_equal(s.detail, want);
+}
+
+static int seal(struct fx *f, int64_t child, const char *basis, bool *already)
+{
+	bool found = false;
+	int merged = 0;
+	begin(f);
+	assert_int_equal(access_seal(f->c, "cli", child, basis, &found, already, &merged), STORE_OK);
+	commit(f);
+	assert_true(found);
+	return merged;
+}
+
+/* ---- C <- B <- A ---- */
+
+static void a_chain_of_two_merges_is_sealed_whole(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t c = add_child(f->c, 0), b = add_child(f->c, 1), a = add_child(f->c, 2), other = add_child(f->c, 3);
+	merge(f->c, b, a); /* A merged into B */
+	merge(f->c, c, b); /* then B into C */
+	commit(f);
+	bool already = true;
+	assert_int_equal(seal(f, c, "adoption", &already), 2);
+	assert_false(already);
+	expect_sealed_via(f, c, "adoption", 0);
+	expect_sealed_via(f, b, "adoption", c);
+	expect_sealed_via(f, a, "adoption", b);
+	assert_false(sealed(f, other)); /* a record merged into no one is left alone */
+	assert_int_equal(audit_of(f, "record.seal", other).n, 0);
+
+	/* Again: nothing new to seal, nothing audited twice. */
+	int64_t before = fx_audit_count(f->st);
+	assert_int_equal(seal(f, c, "adoption", &already), 0);
+	assert_true(already);
+	assert_int_equal(fx_audit_count(f->st), before);
+}
+
+/* ---- 17 merges deep, and a child with more merged records than one read of old gave ---- */
+
+#define DEEP 17
+
+static void a_chain_seventeen_deep_is_sealed_to_its_end(void **state)
+{
+	struct fx *f = *state;
+	int64_t id[DEEP + 1];
+	begin(f);
+	for (int i = 0; i <= DEEP; i++)
+		id[i] = add_child(f->c, i);
+	for (int i = DEEP; i > 0; i--)
+		merge(f->c, id[i - 1], id[i]); /* the deepest first: id[17] into id[16], ... id[1] into id[0] */
+	commit(f);
+	bool already = true;
+	assert_int_equal(seal(f, id[0], "protection", &already), DEEP);
+	expect_sealed_via(f, id[0], "protection", 0);
+	for (int i = 1; i <= DEEP; i++)
+		expect_sealed_via(f, id[i], "protection", id[i - 1]);
+}
+
+#define WIDE 70 /* more than the 64 records merged into one that the walk once kept */
+
+static void many_records_merged_into_one_are_all_sealed(void **state)
+{
+	struct fx *f = *state;
+	int64_t kept, id[WIDE];
+	begin(f);
+	kept = add_child(f->c, 0);
+	for (int i = 0; i < WIDE; i++)
+		merge(f->c, kept, id[i] = add_child(f->c, i + 1));
+	commit(f);
+	bool already = true;
+	assert_int_equal(seal(f, kept, "court_order", &already), WIDE);
+	for (int i = 0; i < WIDE; i++)
+		expect_sealed_via(f, id[i], "court_order", kept);
+}
+
+/* Past the bound: nothing sealed at all, not even the child, and the caller told. */
+static void past_the_bound_nothing_is_sealed(void **state)
+{
+	struct fx *f = *state;
+	int64_t kept, first = 0, last = 0, last_merge = 0;
+	begin(f);
+	kept = add_child(f->c, 0);
+	for (int i = 0; i < ACCESS_SEAL_MERGED_MAX + 1; i++) {
+		last = add_child(f->c, i + 1);
+		if (!first)
+			first = last;
+		last_merge = merge(f->c, kept, last);
+	}
+	commit(f);
+	int64_t before = fx_audit_count(f->st);
+	bool found = false, already = true;
+	int merged = 0;
+	begin(f);
+	assert_int_equal(access_seal(f->c, "cli", kept, "adoption", &found, &already, &merged), STORE_OK);
+	commit(f);
+	assert_true(found);
+	assert_false(already);
+	assert_int_equal(merged, ACCESS_SEAL_TOO_MANY);
+	assert_false(sealed(f, kept));
+	assert_false(sealed(f, first));
+	assert_false(sealed(f, last));
+	assert_int_equal(fx_audit_count(f->st), before);
+
+	/* One merge undone brings it to the bound: then the whole set is sealed. */
+	bool done = false;
+	begin(f);
+	assert_int_equal(store_person_unmerge(f->c, last_merge, "tester", "not the same", &done), STORE_OK);
+	commit(f);
+	assert_true(done);
+	assert_int_equal(seal(f, kept, "adoption", &already), ACCESS_SEAL_MERGED_MAX);
+	assert_true(sealed(f, kept));
+	expect_sealed_via(f, first, "adoption", kept);
+	assert_false(sealed(f, last)); /* its merge undone before the seal: its own record again */
+}
+
+/* ---- a merge undone after the seal ---- */
+
+static void an_undone_merge_leaves_the_record_sealed(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t c = add_child(f->c, 0), b = add_child(f->c, 1), a = add_child(f->c, 2);
+	int64_t ab = merge(f->c, b, a), bc = merge(f->c, c, b);
+	commit(f);
+	bool already = false;
+	assert_int_equal(seal(f, c, "protection", &already), 2);
+
+	/* The service refuses to undo a merge of sealed records: no one separates a sealed identity. */
+	enum linkreview_result res = LINKREVIEW_DONE;
+	begin(f);
+	assert_int_equal(linkreview_unmerge(f->c, "user:1:sw", bc, "not the same", &res), STORE_OK);
+	commit(f);
+	assert_int_equal(res, LINKREVIEW_NOT_FOUND);
+	int64_t kept = 0;
+	store_conn *rc = store_conn_get(f->st);
+	assert_non_null(rc);
+	assert_int_equal(store_person_merged_into(rc, b, &kept), STORE_OK);
+	store_conn_put(f->st, rc);
+	assert_int_equal(kept, c);
+
+	/* Undone behind the service's back (the store puts the rows back): each record stays sealed. */
+	bool done = false;
+	begin(f);
+	assert_int_equal(store_person_unmerge(f->c, bc, "tester", "undo", &done), STORE_OK);
+	assert_true(done);
+	assert_int_equal(store_person_unmerge(f->c, ab, "tester", "undo", &done), STORE_OK);
+	assert_true(done);
+	commit(f);
+	assert_true(sealed(f, a));
+	assert_true(sealed(f, b));
+	assert_true(sealed(f, c));
+	enum access_level level = ACCESS_FULL;
+	char basis[ACCESS_BASIS_MAX];
+	const struct access_person sw = {1, "sw", "social_care", "social_worker"};
+	assert_int_equal(access_decide(f->st, &sw, a, NOW, &level, basis), STORE_OK);
+	assert_int_equal(level, ACCESS_HIDDEN);
+	assert_string_equal(basis, "sealed record");
+}
+
+/* ---- link review never joins a sealed record ---- */
+
+static void link_review_never_merges_into_a_sealed_record(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t c = add_child(f->c, 0), a = add_child(f->c, 1), d = add_child(f->c, 2), e = add_child(f->c, 3);
+	int64_t rec_d = add_record(f->c, d), rec_e = add_record(f->c, e);
+	merge(f->c, c, a);
+	int64_t task[2] = {0, 0};
+	struct store_link_review r;
+	memset(&r, 0, sizeof r);
+	r.explanation = "{}";
+	r.weight = 9;
+	r.probability = 0.9;
+	r.source_record_id = rec_d; /* D's record may be the kept child C */
+	r.person_id = d;
+	r.candidate_id = c;
+	assert_int_equal(store_link_review_insert(f->c, &r, &task[0]), STORE_OK);
+	r.source_record_id = rec_e; /* E's record may be A, standing merged into C */
+	r.person_id = e;
+	r.candidate_id = a;
+	assert_int_equal(store_link_review_insert(f->c, &r, &task[1]), STORE_OK);
+	commit(f);
+	bool already = false;
+	assert_int_equal(seal(f, c, "adoption", &already), 1);
+	int64_t merges = audit_of(f, "person.merge", 0).n;
+	for (int i = 0; i < 2; i++) {
+		enum linkreview_result res = LINKREVIEW_DONE;
+		int64_t merge_id = -1;
+		begin(f);
+		assert_int_equal(linkreview_decide(f->c, "user:1:sw", task[i], true, "same", &res, &merge_id), STORE_OK);
+		commit(f);
+		assert_int_equal(res, LINKREVIEW_NOT_FOUND); /* as no task: a sealed identity is named by none */
+		assert_int_equal(merge_id, 0);
+	}
+	assert_int_equal(audit_of(f, "person.merge", 0).n, merges);
+	int64_t kept = -1;
+	store_conn *rc = store_conn_get(f->st);
+	assert_non_null(rc);
+	assert_int_equal(store_person_merged_into(rc, d, &kept), STORE_OK);
+	assert_int_equal(kept, 0);
+	assert_int_equal(store_person_merged_into(rc, e, &kept), STORE_OK);
+	assert_int_equal(kept, 0);
+	store_conn_put(f->st, rc);
+}
+
+/* ---- answering as sealed, to every role ---- */
+
+static bool role_may_break_glass(const char *role)
+{
+	return access_role_may(role, "social_care", ACT_BREAK_GLASS) || access_role_may(role, "police", ACT_BREAK_GLASS) ||
+	       access_role_may(role, "health", ACT_BREAK_GLASS) || access_role_may(role, "education", ACT_BREAK_GLASS);
+}
+
+/* The first agency a role fits ("social_care, police" -> "social_care"). */
+static void agency_of(const char *role, char out[STORE_CODE_MAX + 1])
+{
+	char all[128];
+	users_agencies_of_role(role, all, sizeof all);
+	size_t n = strcspn(all, ",");
+	assert_true(n > 0 && n <= STORE_CODE_MAX);
+	memcpy(out, all, n);
+	out[n] = '\0';
+}
+
+static void each_merged_record_answers_as_sealed_to_every_role(void **state)
+{
+	struct fx *f = *state;
+	int64_t rec[3];
+	begin(f);
+	rec[0] = add_child(f->c, 0);
+	rec[1] = add_child(f->c, 1);
+	rec[2] = add_child(f->c, 2);
+	merge(f->c, rec[1], rec[2]);
+	merge(f->c, rec[0], rec[1]);
+	commit(f);
+
+	/* One person of each role, each of an agency the role fits. */
+	struct {
+		int64_t id;
+		char username[STORE_USER_MAX + 1], agency[STORE_CODE_MAX + 1];
+		const char *role;
+	} who[16];
+	size_t n = 0;
+	begin(f);
+	for (const char *role; (role = users_role_at(n)) != NULL && n < sizeof who / sizeof who[0]; n++) {
+		struct store_user u;
+		memset(&u, 0, sizeof u);
+		who[n].role = role;
+		agency_of(role, who[n].agency);
+		snprintf(who[n].username, sizeof who[n].username, "p.%s", role);
+		snprintf(u.username, sizeof u.username, "%s", who[n].username);
+		snprintf(u.agency, sizeof u.agency, "%s", who[n].agency);
+		snprintf(u.role, sizeof u.role, "%s", role);
+		snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$x");
+		memset(u.totp_sealed, 0x5a, sizeof u.totp_sealed);
+		snprintf(u.full_name, sizeof u.full_name, "Person %zu", n);
+		assert_int_equal(store_user_insert(f->c, &u, &who[n].id), STORE_OK);
+	}
+	commit(f);
+	assert_true(n >= 11);
+
+	/* Before the seal the merged records answer as any record does: no relationship, not hidden. */
+	for (int r = 1; r < 3; r++) {
+		enum access_level level = ACCESS_HIDDEN;
+		char basis[ACCESS_BASIS_MAX];
+		const struct access_person p = {who[0].id, who[0].username, who[0].agency, who[0].role};
+		assert_int_equal(access_decide(f->st, &p, rec[r], NOW, &level, basis), STORE_OK);
+		assert_int_equal(level, ACCESS_NONE);
+	}
+
+	bool already = false;
+	assert_int_equal(seal(f, rec[0], "protection", &already), 2);
+
+	for (int r = 0; r < 3; r++) {
+		bool names = true;
+		assert_true(sealed(f, rec[r]));
+		begin(f);
+		assert_int_equal(access_operator_names(f->c, rec[r], &names), STORE_OK);
+		assert_false(names); /* the operator's lists leave it out */
+		commit(f);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct access_person p = {who[i].id, who[i].username, who[i].agency, who[i].role};
+			bool dpo = access_sees_sealed(who[i].role);
+			enum access_level level = ACCESS_NONE;
+			char basis[ACCESS_BASIS_MAX];
+			assert_int_equal(access_decide(f->st, &p, rec[r], NOW, &level, basis), STORE_OK);
+			assert_int_equal(level, dpo ? ACCESS_FULL : ACCESS_HIDDEN);
+			assert_string_equal(basis, dpo ? "sealed record: named role" : "sealed record");
+
+			/* The same decision a page or the API takes on its own connection. */
+			struct access_reader rd;
+			bool exists = false;
+			access_reader_person(&rd, who[i].id, who[i].username, who[i].agency, who[i].role);
+			begin(f);
+			assert_int_equal(access_decide_reader_exists(f->c, &rd, rec[r], NOW, &exists), STORE_OK);
+			commit(f);
+			assert_true(exists);
+			assert_int_equal(rd.level, dpo ? ACCESS_FULL : ACCESS_HIDDEN);
+			assert_false(rd.allocated_worker);
+
+			/* Nothing written to it by anyone but the named role. */
+			const struct access_writer w = {who[i].id, who[i].username, who[i].agency, who[i].role};
+			for (int what = 0; what < WRITE_COUNT; what++) {
+				bool allowed = true;
+				char wb[ACCESS_BASIS_MAX];
+				begin(f);
+				assert_int_equal(access_write_check(f->c, &w, rec[r], NOW, what, &allowed, wb), STORE_OK);
+				commit(f);
+				if (!dpo)
+					assert_false(allowed);
+			}
+
+			/* Break-glass opens nothing: answered as an opening is, audited as empty, the DPO told. */
+			if (!dpo && role_may_break_glass(who[i].role)) {
+				bool refused = true;
+				char until[STORE_TS_LEN + 1];
+				char actor[64];
+				snprintf(actor, sizeof actor, "user:%lld:%s", (long long)who[i].id, who[i].username);
+				begin(f);
+				assert_int_equal(access_break_glass(f->c, &p, actor, rec[r], "an emergency, in the test", NOW,
+								    &refused, until),
+						 STORE_OK);
+				commit(f);
+				assert_false(refused);
+				assert_int_equal(strlen(until), STORE_TS_LEN);
+				char bg_until[STORE_TS_LEN + 1] = "x";
+				store_conn *c = store_conn_get(f->st);
+				assert_non_null(c);
+				assert_int_equal(store_break_glass_until(c, rec[r], who[i].id, "2026-01-01T00:00:01Z", bg_until),
+						 STORE_OK);
+				store_conn_put(f->st, c);
+				assert_string_equal(bg_until, "");
+			}
+		}
+
+		/* An agency's system (a token): no role, never a sealed record. */
+		static const char *const systems[] = {"social_care", "police", "health", "education", "housing"};
+		for (size_t k = 0; k < sizeof systems / sizeof systems[0]; k++) {
+			struct access_reader rd;
+			access_reader_system(&rd, systems[k]);
+			begin(f);
+			assert_int_equal(access_decide_reader(f->c, &rd, rec[r], NOW), STORE_OK);
+			commit(f);
+			assert_int_equal(rd.level, ACCESS_HIDDEN);
+			const struct access_writer w = {0, "", systems[k], NULL};
+			for (int what = 0; what < WRITE_COUNT; what++) {
+				bool allowed = true;
+				char wb[ACCESS_BASIS_MAX];
+				begin(f);
+				assert_int_equal(access_write_check(f->c, &w, rec[r], NOW, what, &allowed, wb), STORE_OK);
+				commit(f);
+				assert_false(allowed);
+			}
+		}
+		assert_int_equal(audit_of(f, "break_glass.open", rec[r]).n, 0);
+		assert_true(audit_of(f, "break_glass.empty", rec[r]).n >= 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_chain_of_two_merges_is_sealed_whole, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_chain_seventeen_deep_is_sealed_to_its_end, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(many_records_merged_into_one_are_all_sealed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(past_the_bound_nothing_is_sealed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(an_undone_merge_leaves_the_record_sealed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(link_review_never_merges_into_a_sealed_record, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(each_merged_record_answers_as_sealed_to_every_role, setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
