@@ -79,11 +79,24 @@ export function replicaArea(name) {
     (url) => assert.match(url, /host=[^&]+,[^&]+&.*target_session_attrs=read-write/));
 }
 
-// Ends every client session on the area's database but psql's own, waiting (bounded, by PostgreSQL: 5 s a
-// session) until each is gone: a session hands its table counters (pg_stat_user_tables) over as it ends. The
+// Ends every client session on the area's database but psql's own, and waits until each has gone from
+// pg_stat_activity: a bounded poll on that condition (400 looks, each a psql process), failing if one stays. Gone
+// from pg_stat_activity means its table counters (pg_stat_user_tables) are handed over: a backend flushes its
+// statistics in a before_shmem_exit callback (pgstat_shutdown_hook) and leaves pg_stat_activity in an
+// on_shmem_exit one (pgstat_beshutdown_hook), which PostgreSQL runs only after every before_shmem_exit one. The
 // number of sessions ended.
 export function endClientSessions(db) {
-  return Number(sql(db, 'select count(*) from (select pid from pg_stat_activity where datname = ' +
-    "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
-    'where pg_terminate_backend(pid, 5000)'));
+  const pids = sql(db, "select pid from pg_stat_activity where datname = current_database() and backend_type = " +
+    "'client backend' and pid <> pg_backend_pid() order by pid").split('\n').filter(Boolean).map(Number);
+  if (!pids.length) return 0;
+  const list = pids.join(', ');
+  // pg_terminate_backend without its timeout: the poll below waits, and says which session stayed
+  const ended = Number(sql(db, `select count(*) from unnest(array[${list}]) p where pg_terminate_backend(p)`));
+  let left = '';
+  for (let i = 0; i < 400; i++) { // bounded: 400 looks
+    left = sql(db, `select string_agg(pid::text, ' ') from pg_stat_activity where pid in (${list})`);
+    if (!left) break;
+  }
+  assert.equal(left, '', `sessions ${left} still in pg_stat_activity after 400 looks`);
+  return ended;
 }

@@ -116,6 +116,7 @@ describe('a record\'s key check on PostgreSQL in a populated area', { skip: clus
     assert.ok(pkey, JSON.stringify(before));
     const token = area.tokens.police;
     // each child twice, so that the second record's keys are checked against keys its person has from the first
+    const childOf = new Map(); // the child each answer names, by the record's round (1: first, 2: second)
     for (let n = 1; n <= 40; n++) {
       const c = n % 20;
       const r = await postEvent(server.url, token, event({ source_ref: `KEYPLAN-${n}`, kind: 'concern',
@@ -123,6 +124,7 @@ describe('a record\'s key check on PostgreSQL in a populated area', { skip: clus
       { given_name: 'Kit', family_name: `Keyplan${c}`, dob: `2016-0${1 + (c % 9)}-1${c % 10}`, nhs_number: '',
         postcode: 'LS7 3CD', address: `${c + 1} Probe Street` }));
       assert.equal(r.status, 201, r.text);
+      childOf.set(`${c}/${n <= 20 ? 1 : 2}`, r.json.child_id);
     }
     assert.ok(endClientSessions(area.db) >= 1, 'the server had sessions to end');
     const afterScans = indexScans();
@@ -130,5 +132,20 @@ describe('a record\'s key check on PostgreSQL in a populated area', { skip: clus
       'person_block_key_source scanned during intake');
     // the checks ran, as look-ups of the primary key (one a key of each record: more than 40)
     assert.ok(afterScans[pkey] - before[pkey] > 40, `${pkey}: ${afterScans[pkey] - before[pkey]} scans`);
+    // and decided right (read after the counters): each child's second record went to the child of the first,
+    // which holds every key of it already, so the first record wrote the child's keys and the second none; a
+    // check that found nothing would write each key again under the second record (its own primary key row)
+    const children = new Set();
+    for (let c = 0; c < 20; c++) {
+      assert.ok(Number(childOf.get(`${c}/1`)) > 0, `child ${c}`);
+      assert.equal(childOf.get(`${c}/2`), childOf.get(`${c}/1`), `child ${c}'s two records on one child`);
+      children.add(childOf.get(`${c}/1`));
+    }
+    assert.equal(children.size, 20);
+    const keys = (round) => Number(sql(area.db, 'select count(*) from person_block_key k join source_record s on ' +
+      `s.id = k.source_record_id where s.source_ref in (${Array.from({ length: 20 }, (_, i) =>
+        `'KEYPLAN-${i + 1 + (round - 1) * 20}'`).join(', ')})`));
+    assert.ok(keys(1) >= 20, `the first records wrote ${keys(1)} keys`);
+    assert.equal(keys(2), 0, 'the second records wrote keys their child held already');
   });
 });
