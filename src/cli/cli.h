@@ -57,6 +57,7 @@ int cli_token_list(int argc, char **argv);
 int cli_user_list(int argc, char **argv);
 /* safeguard link reviews (argv[0] is "reviews"). */
 int cli_link_reviews(int argc, char **argv);
+int cli_link_model(int argc, char **argv); /* cmd_link_model.c */
 /* safeguard recordings list (argv[0] is "list"). */
 int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */

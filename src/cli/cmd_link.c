@@ -384,7 +384,8 @@ static void usage(FILE *f)
 		"                             [--threads N] [--link P] [--review P] [--refuse LIST] [--by-source]\n"
 		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n"
 		"       safeguard link train --db URL [--threads N]   (the service's own model, from its store)\n"
-		"       safeguard link reviews --db URL [--child ID] [--open] [--limit N] [--json]   (its review tasks)\n\n"
+		"       safeguard link reviews --db URL [--child ID] [--open] [--limit N] [--json]   (its review tasks)\n"
+		"       safeguard link model --db URL [--json]   (the model intake scores with)\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
 		"family_name,dob,sex,postcode,address,nhs_number,upn; dob as YYYY-MM-DD or DD/MM/YYYY.\n\n"
@@ -486,12 +487,14 @@ int cmd_link(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "reviews") == 0)
 		return cli_link_reviews(argc - 1, argv + 1);
+	if (strcmp(argv[1], "model") == 0)
+		return cli_link_model(argc - 1, argv + 1);
 	bool train_cmd = strcmp(argv[1], "train") == 0;
 	for (int i = 2; train_cmd && i < argc; i++)
 		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0)
 			return cmd_link_train_db(argc - 1, argv + 1); /* the service's own model */
 	if (!train_cmd && strcmp(argv[1], "dedupe") != 0) {
-		fprintf(stderr, "safeguard link: '%.32s' is not train, dedupe or reviews\n", argv[1]);
+		fprintf(stderr, "safeguard link: '%.32s' is not train, dedupe, reviews or model\n", argv[1]);
 		usage(stderr);
 		return 2;
 	}

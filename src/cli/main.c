@@ -18,7 +18,7 @@ static const struct {
 	{"migrate", cmd_migrate, "create or upgrade the database schema"},
 	{"token", cmd_token, "create, revoke, approve and list API tokens for agency systems"},
 	{"gen", cmd_gen, "write a synthetic area with its ground truth"},
-	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file, list review tasks)"},
+	{"link", cmd_link, "find the records about the same child (train a model, dedupe a file, list review tasks, show the model in use)"},
 	{"demo", cmd_demo, "create a demo area and serve it"},
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
 	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor); list homes, incidents, placements, occupancy, runs"},

@@ -594,7 +594,16 @@ int linktrain_quality(store *st, struct linktrain_quality *q)
 	memset(&a, 0, sizeof a);
 	memset(q, 0, sizeof *q);
 	q->precision = q->recall = -1;
+	q->lambda = -1;
 	int rc = service_in_snapshot(st, latest_run, &a);
+	if (rc == STORE_OK && a.found && a.row.params) {
+		/* The prior alone (the model's other parameters hold the area's name frequencies: not shown). */
+		json_t *root = json_loads(a.row.params, 0, NULL);
+		json_t *l = root ? json_object_get(root, "lambda") : NULL;
+		if (json_is_number(l))
+			q->lambda = json_number_value(l);
+		json_decref(root);
+	}
 	free((void *)a.row.params);
 	a.row.params = NULL;
 	if (rc != STORE_OK)

@@ -63,6 +63,7 @@ struct linktrain_quality {
 	bool trained;                  /* false: the built-in model (model is zero) */
 	struct store_link_model model; /* params NULL */
 	double precision, recall;      /* -1 when undefined */
+	double lambda;                 /* the trained model's prior probability that a candidate pair is a match; -1 built-in */
 	int64_t review_tasks, records;
 };
 int linktrain_quality(store *st, struct linktrain_quality *q);

@@ -4,7 +4,8 @@
 // each; a social worker sees the queue without it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertAccessible, demoCli, goto, newPage, sql, startDemoAndBrowser, textOf } from './lib.mjs';
+import { linkModel } from '../e2e/lib.mjs';
+import { assertAccessible, demoCli, goto, newPage, startDemoAndBrowser, textOf } from './lib.mjs';
 
 let demo;
 let browser;
@@ -27,8 +28,12 @@ test('a team manager sees the built-in settings, then the model learnt from the 
   assert.equal(await textOf(page.locator('#link-model-source')), 'Built-in settings: not yet learnt from this service\'s records');
   await assertAccessible(page, 'the review queue with the built-in model');
 
+  assert.equal(linkModel(demo.db).id, 0, 'the built-in settings');
   demoCli(demo, ['link', 'train']);
-  const records = Number(sql(demo.db, 'select records from link_model'));
+  const model = linkModel(demo.db);
+  assert.equal(model.how, 'command');
+  const records = model.records;
+  assert.ok(records > 0 && records <= model.records_received, JSON.stringify(model));
   await goto(page, `${demo.url}/link-reviews`);
   assert.match(await textOf(page.locator('#link-model-source')),
     new RegExp(`^Learnt from this service's ${records.toLocaleString('en-GB')} records on \\d{1,2} [A-Z][a-z]+ \\d{4} \\(on request\\)$`));

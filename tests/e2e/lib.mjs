@@ -877,6 +877,15 @@ export function linkReviews(dbPath, { child, open } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard link model --json`: the record linkage model intake scores with (not audited: it names no child):
+ * {id (0: the built-in settings), trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, linked,
+ * linked_same, link_threshold, review_threshold, lambda, precision, recall, review_tasks, records_received}. */
+export function linkModel(dbPath) {
+  const rows = jsonLines(['link', 'model', '--db', dbUrl(dbPath), '--json']);
+  assert.equal(rows.length, 1, 'link model prints one line');
+  return rows[0];
+}
+
 /** `safeguard homes placements --json` (by home, current first, then newest first; audited home_placements.list;
  * the child by id, no names, no sealed child's): [{id, home_id, child, start, end, distance_km, out_of_area,
  * distant}]; home: that home's; child: that child's. */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  dbUrl, addPerson, count, everyAgencysEvents, freshArea, linkReviews, parseCsv, postEvent, removeDir, request, runCli, sql, startServer, totp, newAuthenticator,
+  dbUrl, addPerson, everyAgencysEvents, freshArea, linkModel, linkReviews, parseCsv, postEvent, removeDir, request, runCli, startServer, totp, newAuthenticator,
   cookieOf
 } from './lib.mjs';
 
@@ -135,7 +135,9 @@ test('with too few records, training refuses and the built-in model stays', asyn
   const r = runCli(['link', 'train', '--db', dbUrl(area.db)], { check: false });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /0 records with a subject; at least 200 are needed/);
-  assert.equal(count(area.db, 'link_model'), 0);
+  const builtin = linkModel(area.db);
+  assert.equal(builtin.id, 0, JSON.stringify(builtin));
+  assert.equal(builtin.how, 'built-in');
   const manager = await page('tam.manager', '/link-reviews');
   assert.match(manager, /id="link-model"/);
   assert.match(manager, /Built-in settings: not yet learnt from this service&#39;s records|Built-in settings: not yet learnt from this service's records/);
@@ -177,16 +179,21 @@ test('trained on its own records and reviewers\' decisions; intake scores the ne
   const tasks = linkReviews(area.db).length;
   assert.match(r.stdout, new RegExp(`review tasks so far: ${tasks} for ${received} records, ` +
     `${(1000 * tasks / received).toFixed(1)} per 1,000 incoming records`));
-  const [id, reviewed, reviewedSame, linked, linkedSame, linkT] = sql(area.db,
-    'select id, reviewed, reviewed_same, linked, linked_same, link_threshold from link_model').split('|').map(Number);
+  const model = linkModel(area.db);
+  const { id, reviewed, reviewed_same: reviewedSame, linked, linked_same: linkedSame, link_threshold: linkT } = model;
   assert.equal(id, 1);
+  assert.equal(model.how, 'command');
+  assert.equal(model.records, received);
+  assert.equal(model.records_received, received);
+  assert.equal(model.review_tasks, tasks);
   assert.equal(reviewed, decided);
   assert.equal(reviewedSame, same);
   assert.ok(linkedSame <= linked && linked <= reviewed);
   assert.ok(linkT >= 0.99 && linkT < 1);
   // The correction: at the stored threshold, the reviewers' pairs are linked at 99.5% precision or not at all.
   assert.ok(linked === 0 || linkedSame / linked >= 0.995, `${linkedSame}/${linked}`);
-  const lambda = Number(JSON.parse(sql(area.db, 'select params from link_model')).lambda);
+  const lambda = model.lambda;
+  assert.ok(lambda > 0 && lambda < 1, `lambda ${lambda}`);
   const trainedPrior = Math.log2(lambda / (1 - lambda));
   assert.ok(Math.abs(trainedPrior - builtinPrior) > 0.5, `trained prior ${trainedPrior}`);
 
