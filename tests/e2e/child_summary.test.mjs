@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, alertRows,
-  addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request, sql, sqlWrite,
-  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, homeRows, teamRows
+  addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request,
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, addHomes, teamRows
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -79,9 +79,7 @@ before(async () => {
   r = await postEvent(server.url, area.tokens.social_care, event({ source_ref: 'CS-SC', kind: 'contact',
     occurred_at: isoSeconds(now() - 61 * DAY), summary: 'Contact from the school' }));
   assert.equal(r.status, 201, r.text);
-  // Stays SQL: set-up no page or command makes (one home of the register; homes import loads a whole register).
-  sqlWrite(area.db, "insert into home(urn, name, specialism, la_code) values ('SC915001', 'Hollins Court', 'general', '935')");
-  const home = String(homeRows(area.db).find((h) => h.urn === 'SC915001').id);
+  const home = String(addHomes(area.db, [{ urn: 'SC915001', name: 'Hollins Court', specialism: 'general', la_code: '935' }]).SC915001);
   const placed = await request(`${server.url}/api/v1/homes/${home}/placements`, {
     method: 'POST', token: area.tokens.social_care, headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ child_id: child, start: ukDate(now() - 60 * DAY), distance_km: 241, placing_authority: '383' }),

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit, ladoAlerts, ladoAllegation, ladoAllegations, ladoEmployments,
-  BIN, addPerson, assertNoSanitizerReport, cookieOf, count, dbUrl, freshArea, onPostgres, removeDir, runCli, sql,
-  sqlWrite, startServer, totp, newAuthenticator,
+  BIN, addHomes, addPerson, assertNoSanitizerReport, cookieOf, count, dbUrl, freshArea, onPostgres, removeDir, runCli,
+  startServer, totp, newAuthenticator,
   ukDate, ukToday, now,
   userRows,
 } from './lib.mjs';
@@ -27,6 +27,7 @@ const ROLES = {
 };
 const secrets = {};
 let area;
+let larch; // the register's id of Larch House
 let server;
 const sessions = {};
 
@@ -85,10 +86,12 @@ const people = () => new Set(ladoAllegations(area.db).map((a) => a.person));
 before(async () => {
   area = freshArea('lado');
   for (const [role, agency] of Object.entries(ROLES)) secrets[`l.${role}`] = addPerson(area.db, `l.${role}`, agency, role, PASSWORD);
-  // A children's home of the register (the allegation's employer, found by its URN).
-  sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (7, 'SC700007', 'Larch House', 'Larch Care Ltd', 'general')");
-  // A second home of the same provider: another home, so another place the pattern shows.
-  sqlWrite(area.db, "insert into home(id, urn, name, provider, specialism) values (8, 'SC700008', 'Larch Lodge', 'Larch Care Ltd', 'general')");
+  // A children's home of the register (the allegation's employer, found by its URN), and a second home of the same
+  // provider: another home, so another place the pattern shows.
+  larch = addHomes(area.db, [
+    { urn: 'SC700007', name: 'Larch House', provider: 'Larch Care Ltd', specialism: 'general' },
+    { urn: 'SC700008', name: 'Larch Lodge', provider: 'Larch Care Ltd', specialism: 'general' },
+  ]).SC700007;
   server = await startServer(area.db);
   for (const role of Object.keys(ROLES)) sessions[role] = await webSignIn(`l.${role}`);
 });
@@ -124,7 +127,7 @@ describe('the LADO', () => {
     const a1 = Number(/\/lado\/allegations\/(\d+)/.exec(first.location)[1]);
     const p1 = personOf(a1);
     assert.ok(p1 > 0, 'the allegation names its person');
-    assert.deepEqual([allegation(a1).employer, allegation(a1).home_id], ['Larch House', 7]);
+    assert.deepEqual([allegation(a1).employer, allegation(a1).home_id], ['Larch House', larch]);
     assert.deepEqual(alerts({ person: p1, code: 'LADO_ACROSS_EMPLOYERS' }), [], 'one employer: no pattern yet');
 
     // "Jon Smyth, 3/4/1985" at a school: the form asks whether this is John Smith; nothing is written yet.
@@ -147,7 +150,7 @@ describe('the LADO', () => {
     assert.equal(personOf(a2), p1, 'the same person');
     assert.equal(people().size, 1);
     assert.deepEqual(ladoEmployments(area.db, p1).map((e) => [e.employer, e.home_id]).sort(),
-      [['Hillside Primary School', 0], ['Larch House', 7]], 'two employers');
+      [['Hillside Primary School', 0], ['Larch House', larch]], 'two employers');
     const across = alerts({ person: p1, code: 'LADO_ACROSS_EMPLOYERS' });
     assert.deepEqual(across, [{ code: 'LADO_ACROSS_EMPLOYERS', raised: ukToday(), state: 'open', alleg: a2 }]);
 

@@ -809,6 +809,31 @@ export function homeRows(dbPath, { la } = {}) {
 }
 
 /**
+ * Homes added to the register as an operator adds them (`safeguard homes import --dir`, audited as the import is):
+ * homes is [{urn, name, provider, la_code, specialism, places, postcode}] (urn, name and specialism required);
+ * one month of no child-nights goes with them (the import asks for a month; it stores no occupancy). Returns the
+ * register's ids by URN.
+ */
+export function addHomes(dbPath, homes) {
+  const dir = tempDir('homes');
+  try {
+    const cols = ['urn', 'name', 'provider', 'la_code', 'specialism', 'places', 'postcode'];
+    const field = (v) => (v === undefined || v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+    fs.writeFileSync(path.join(dir, 'homes.csv'), ['home_id,name,provider,la_code,specialism,places,postcode',
+      ...homes.map((h) => cols.map((c) => field(h[c])).join(','))].join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'occupancy.csv'), `home_id,month,child_nights\n${field(homes[0].urn)},2023-01,0\n`);
+    fs.writeFileSync(path.join(dir, 'incidents.csv'), 'home_id,date,type\n');
+    runCli(['homes', 'import', '--db', dbUrl(dbPath), '--dir', dir]);
+  } finally {
+    removeDir(dir);
+  }
+  const ids = {};
+  for (const h of homeRows(dbPath)) ids[h.urn] = h.id;
+  for (const h of homes) assert.ok(ids[h.urn] > 0, `${h.urn} is in the register`);
+  return ids;
+}
+
+/**
  * A home's Regulation 44 reports, newest first, through the CLI (`safeguard homes reg44 --home ID --json`): each
  * {id, home_id, month, received_at, visitor, safeguarded, summary}. An audited read (reg44.list).
  */

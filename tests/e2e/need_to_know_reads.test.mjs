@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
-  addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli, sql,
-  sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, homeRows
+  addPerson, dbUrl, count, onPostgres, event, freshArea, letters, postEvent, removeDir, request, runCli,
+  sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, addHomes
 } from './lib.mjs';
 
 const PASSWORD = 'refused reads are answerable too';
@@ -136,8 +136,7 @@ describe('reads, need-to-know', () => {
     assert.equal(up.status, 201, up.text);
     const down = await api('sam.worker', `/api/v1/recordings/${up.json.id}/content`);
     assert.equal(down.status, 200);
-    sqlWrite(area.db, "insert into home(urn, name, specialism, la_code) values ('SC900001', 'Beech House', 'general', '383')");
-    const home = String(homeRows(area.db).find((h) => h.urn === 'SC900001').id);
+    const home = String(addHomes(area.db, [{ urn: 'SC900001', name: 'Beech House', specialism: 'general', la_code: '383' }]).SC900001);
     const placed = await api('sam.worker', `/api/v1/homes/${home}/placements`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ child_id: child, start: '2026-01-05', distance_km: 3, placing_authority: '383' }),

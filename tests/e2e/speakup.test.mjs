@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, homeIncidents, homeRows, speakupReports,
+  addHomes, auditRows, homeIncidents, speakupReports,
   databaseBytes, holdsBytes,
   addPerson, count, dbUrl, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, runCli, sql, sqlWrite, startServer, subject,
   webSignIn as signInAs,
@@ -157,10 +157,10 @@ const messageCount = () => speakupReports(area.db).reduce((n, r) => n + r.messag
 
 before(async () => {
   area = freshArea('speakup');
-  sqlWrite(area.db, "INSERT INTO home(urn, name, provider, la_code, postcode, places, specialism) VALUES "
-    + "('SC900001', 'Larch House', 'Evergreen Care Ltd', '383', 'LS6 2AB', 4, 'general'), "
-    + "('SC900002', 'Birch Lodge', 'Evergreen Care Ltd', '383', 'LS7 1CD', 3, 'general')");
-  homeId = homeRows(area.db).find((h) => h.urn === 'SC900001').id;
+  homeId = addHomes(area.db, [
+    { urn: 'SC900001', name: 'Larch House', provider: 'Evergreen Care Ltd', la_code: '383', postcode: 'LS6 2AB', places: 4, specialism: 'general' },
+    { urn: 'SC900002', name: 'Birch Lodge', provider: 'Evergreen Care Ltd', la_code: '383', postcode: 'LS7 1CD', places: 3, specialism: 'general' },
+  ]).SC900001;
   for (const [u, agency, role] of PEOPLE) secrets[u] = addPerson(area.db, u, agency, role, PASSWORD);
   server = await startServer(area.db);
   const ev = await postEvent(server.url, area.tokens.social_care, {
