@@ -422,7 +422,10 @@ describe('the operator\'s list (safeguard link reviews)', () => {
       [['link', 'reviews', '--db', db, '--open=yes'], /--open/],
       [['link', 'reviews', '--db', db, 'extra'], /unexpected argument "extra"/],
       [['link', 'reviews'], /--db URL is required/],
-      [['link', 'review', '--db', db], /is not train, dedupe or reviews/],
+      [['link', 'review', '--db', db], /is not train, dedupe, reviews or model/],
+      [['link', 'model', '--db', db, '--child', '1'], /unknown option --child/],
+      [['link', 'model', '--db', db, 'extra'], /unexpected argument "extra"/],
+      [['link', 'model', '--json'], /--db URL is required/],
     ]) {
       const r = runCli(args, { check: false });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
