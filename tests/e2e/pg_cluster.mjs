@@ -86,17 +86,16 @@ export function replicaArea(name) {
 // on_shmem_exit one (pgstat_beshutdown_hook), which PostgreSQL runs only after every before_shmem_exit one. The
 // number of sessions ended.
 export function endClientSessions(db) {
-  const pids = sql(db, "select pid from pg_stat_activity where datname = current_database() and backend_type = " +
-    "'client backend' and pid <> pg_backend_pid() order by pid").split('\n').filter(Boolean).map(Number);
-  if (!pids.length) return 0;
-  const list = pids.join(', ');
   // pg_terminate_backend without its timeout: the poll below waits, and says which session stayed
-  const ended = Number(sql(db, `select count(*) from unnest(array[${list}]) p where pg_terminate_backend(p)`));
+  const ended = sql(db, "select string_agg(pid::text, ', ') from (select pid from pg_stat_activity where datname = " +
+    "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
+    'where pg_terminate_backend(pid)');
+  if (!ended) return 0;
   let left = '';
   for (let i = 0; i < 400; i++) { // bounded: 400 looks
-    left = sql(db, `select string_agg(pid::text, ' ') from pg_stat_activity where pid in (${list})`);
+    left = sql(db, `select string_agg(pid::text, ' ') from pg_stat_activity where pid in (${ended})`);
     if (!left) break;
   }
   assert.equal(left, '', `sessions ${left} still in pg_stat_activity after 400 looks`);
-  return ended;
+  return ended.split(', ').length;
 }
