@@ -7,8 +7,8 @@
 // answered as if nothing happened. Skipped by name where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addPerson, event, postEvent, request, sql, startServer, webSignIn } from './lib.mjs';
-import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
+import { addPerson, event, postEvent, request, startServer, webSignIn } from './lib.mjs';
+import { clusterArea, clusterInstalled, endClientSessions } from './pg_cluster.mjs';
 
 const PASSWORD = 'idle connections cut 1';
 
@@ -33,13 +33,9 @@ describe('connections ended by the database while idle', { skip: clusterInstalle
     }
   });
 
-  // Ends every session on the area's database but psql's own and waits (bounded, by PostgreSQL: 5 s a session)
-  // until each is gone; returns how many there were.
-  function endServerSessions() {
-    return Number(sql(area.db, 'select count(*) from (select pid from pg_stat_activity where datname = ' +
-      "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid() offset 0) s " +
-      'where pg_terminate_backend(pid, 5000)'));
-  }
+  // Ends every session on the area's database but psql's own and waits until each has gone (pg_cluster.mjs: a
+  // bounded poll of pg_stat_activity); returns how many there were.
+  const endServerSessions = () => endClientSessions(area.db);
 
   test('every pooled connection ended between two requests: the next requests succeed', async () => {
     const token = area.tokens.police;
