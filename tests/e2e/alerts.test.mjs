@@ -1057,7 +1057,8 @@ describe('GET /api/v1/flags', () => {
     });
     assert.equal(d.status, 200, d.text);
     assert.equal(flagLookups(area.db, m.child_id).length, 2, 'merged into an unsealed child: still listed under M');
-    runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
+    const sealedK = runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
+    assert.equal(sealedK.stdout.trim(), `child ${k.child_id}: the record is sealed, and 1 record standing merged into it`);
     // the record standing merged into K is sealed with it (access_seal), so every list that leaves out a sealed
     // record (allocations, notices, break-glass openings under M's id) leaves M out too
     const sealedM = auditRows(area.db, { action: 'record.seal', child: m.child_id });
