@@ -273,14 +273,6 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LN_NEAR;
 	if (linkage_edit_distance(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 2) <= 2)
 		return LN_EDIT2;
-	/* A part in common by its sound (round 16): one half of a double-barrelled name kept and respelt
-	 * ("Oggunbiyi" beside "Okonkwo-Ogunbiyi", "Rudenk" beside "Kovalenko-Rudenko"), which no string measure
-	 * of the whole names reads. Only what is otherwise unrelated; the level's m and u are learned. */
-	if (a->nfamily_parts > 1 || b->nfamily_parts > 1)
-		for (int i = 0; i < 2; i++)
-			for (int j = 0; j < 2; j++)
-				if (a->family_part_phon[i] && a->family_part_phon[i] == b->family_part_phon[j])
-					return LN_SWAPPED; /* "part" */
 	return LN_ELSE;
 }
 

@@ -192,28 +192,6 @@ static void family_levels(void **state)
 	assert_int_equal(linkage_cmp_family(&h1, &h2), LN_VARIANT);
 }
 
-/* Round 16: one half of a double-barrelled name kept and respelt reads "part" by the half's phonetic key, where
- * no string measure of the whole names reads anything (it was "else", about -4 bits). Names with no part that
- * sounds alike stay unrelated, and two single names are judged as before. */
-static void family_part_by_sound(void **state)
-{
-	struct linkage_rec rt = rec("Oleh", "", "Rudenko-Tkachenko", "", "", "", "", "", "");
-	struct linkage_rec r = rec("Oleh", "", "Rudenk", "", "", "", "", "", "");
-	struct linkage_rec ao = rec("Funmilayo", "", "Adeyemi-Ogunbiyi", "", "", "", "", "", "");
-	struct linkage_rec o = rec("Funmilayo", "", "Oggunbiyi", "", "", "", "", "", "");
-	struct linkage_rec k = rec("Oleh", "", "Kovalenko", "", "", "", "", "", "");
-	struct linkage_rec ks = rec("Oleh", "", "Shevchenko-Kovalchuk", "", "", "", "", "", "");
-	assert_int_equal(linkage_cmp_family(&rt, &r), LN_SWAPPED);
-	assert_int_equal(linkage_cmp_family(&r, &rt), LN_SWAPPED);
-	assert_int_equal(linkage_cmp_family(&ao, &o), LN_SWAPPED);
-	assert_int_equal(linkage_cmp_family(&rt, &k), LN_ELSE);
-	assert_int_equal(linkage_cmp_family(&rt, &ks), LN_ELSE);
-	assert_int_equal(linkage_cmp_family(&r, &o), LN_ELSE);
-	/* The pair is scored with the part's weight: the comparison vector carries the level. */
-	linkage_gamma g = linkage_compare(&rt, &r);
-	assert_int_equal(linkage_gamma_level(g, LF_FAMILY), LN_SWAPPED);
-}
-
 static void middle_levels(void **state)
 {
 	struct linkage_rec a = rec("A", "Mary Ann", "X", "", "", "", "", "", "");
@@ -1893,7 +1871,6 @@ int main(void)
 		cmocka_unit_test(edit_distance),
 		cmocka_unit_test(given_levels),
 		cmocka_unit_test(names_crossed_with_family_part),
-		cmocka_unit_test(family_part_by_sound),
 		cmocka_unit_test(family_levels),
 		cmocka_unit_test(middle_levels),
 		cmocka_unit_test(dob_levels),
