@@ -1741,12 +1741,6 @@ static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const
 		return false;
 	if (l->twin_level)
 		return false;
-	/* twin-like but for the family names: given names related, not equal; birthdays equal or nearly */
-	linkage_gamma gm = linkage_compare(&recs[l->a], &recs[l->b]);
-	unsigned level = linkage_gamma_level(gm, LF_GIVEN), dob = linkage_gamma_level(gm, LF_DOB);
-	if ((gm & LINKAGE_GAMMA_CROSSED) || level <= LN_EXACT || level > LN_SWAPPED ||
-	    linkage_gamma_level(gm, LF_FAMILY) != LN_ELSE || dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART)
-		return false;
 	for (int side = 0; side < 2; side++) {
 		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb, a = side ? l->a : l->b;
 		const struct linkage_rec *rcx = &recs[x];
@@ -1757,12 +1751,13 @@ static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const
 		bool id = u->nhs[rx] >= 0 || u->upn[rx] >= 0, family = false;
 		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
 			const struct scored *o = &s[lk[k]];
-			uint32_t y = o->a == x ? o->b : o->a, Y = uf_find(u, y);
+			uint32_t y = o->a == x ? o->b : o->a;
 			const struct linkage_rec *ry = &recs[y];
-			if (lk[k] == i || (o->cannot && o->cannot != 4) || hold[y] || Y == A || Y == rx)
+			if (lk[k] == i || (o->cannot && o->cannot != 4) || hold[y] || ry->given_h != rcx->given_h ||
+			    ry->given_len != rcx->given_len || memcmp(ry->given, rcx->given, rcx->given_len) != 0)
 				continue;
-			if (ry->given_h != rcx->given_h || ry->given_len != rcx->given_len ||
-			    memcmp(ry->given, rcx->given, rcx->given_len) != 0)
+			uint32_t Y = uf_find(u, y);
+			if (Y == A || Y == rx)
 				continue;
 			if ((ry->nhs_state == LINKAGE_ID_VALID && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
 			    (ry->upn_state == LINKAGE_ID_VALID && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
@@ -1771,7 +1766,17 @@ static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const
 			id = id || ry->nhs_state == LINKAGE_ID_VALID || ry->upn_state == LINKAGE_ID_VALID;
 			family = family || twin_family(linkage_compare(ry, &recs[a]));
 		}
-		if (family && twins_decide(u, recs, A, rx, g, id, level, l->middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0))
+		if (!family)
+			continue;
+		/* the link twin-like but for the family names: given names related, not equal; birthdays equal or
+		 * nearly (compared last: most links have no record of x's name outside both components) */
+		linkage_gamma gm = linkage_compare(&recs[l->a], &recs[l->b]);
+		unsigned level = linkage_gamma_level(gm, LF_GIVEN), dob = linkage_gamma_level(gm, LF_DOB);
+		if ((gm & LINKAGE_GAMMA_CROSSED) || level <= LN_EXACT || level > LN_SWAPPED ||
+		    linkage_gamma_level(gm, LF_FAMILY) != LN_ELSE || dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE ||
+		    dob == LD_PART)
+			return false;
+		if (twins_decide(u, recs, A, rx, g, id, level, l->middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0))
 			return true;
 	}
 	return false;
