@@ -1995,7 +1995,7 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
  * -name_order), each judged between whole components (twins_conflict), a
  * lone record that could be either of two children held out (stray_hold: added to hold, counted for
  * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
- * In the first two passes a link twin-like but for unrelated family names may be refused as possible twins
+ * In the first pass a link twin-like but for unrelated family names may be refused as possible twins
  * with the records of its own name (own_group_refuse, own_name). Returns -1 when out of memory. */
 static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
 		       double link_w, uint8_t *hold, struct linkage_result *res)
