@@ -1711,6 +1711,77 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 	return false;
 }
 
+/* own_name, a lone record's whole name (round 16b): x, alone, about to join component A by link i whose given
+ * names are related but not equal (whatever the family names: a twin recorded under an old family name links
+ * to her sister's records by the same sound, the birthday and the home, and that link is not twin-like). The
+ * records that carry x's given name as written and pair with it (accepted links, and pairs between the
+ * thresholds: cannot 4), outside A, are x's child's records as much as x is; when one of them (y) is of A's
+ * family (twin_family with the link's record of A: family names related, birthdays equal or nearly), a child
+ * of that name was born to A's family on A's birthday, and A holds that name neither as written nor as a
+ * middle name: A against x with them is judged as possible twins (twins_decide, the shares measured on the
+ * input). Refused: the link is not taken (counted for review); x may still join its own records. off/lk: every
+ * record's accepted links and such pairs (index s). */
+/* Whether every given name component root holds is x's as written. */
+static bool one_name(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
+{
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
+		const struct linkage_rec *r = &recs[u->names[root][i]];
+		if (r->given_h != x->given_h || r->given_len != x->given_len || memcmp(r->given, x->given, x->given_len) != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+			     const uint32_t *off, const uint32_t *lk, const uint8_t *hold)
+{
+	const struct scored *l = &s[i];
+	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
+	if (ra == rb || l->idmatch || l->same_name || !(u->refuse & LINKAGE_REFUSE_POSSIBLE_TWINS))
+		return false;
+	if (l->twin_level)
+		return false;
+	for (int side = 0; side < 2; side++) {
+		uint32_t x = side ? l->b : l->a, rx = side ? rb : ra, A = side ? ra : rb, a = side ? l->a : l->b;
+		const struct linkage_rec *rcx = &recs[x];
+		if (!rcx->given_len || !one_name(u, recs, rx, rcx) || holds_name(u, recs, A, rcx) ||
+		    held_as_middle(u, recs, A, rcx))
+			continue;
+		uint32_t g = u->size[rx];
+		bool id = u->nhs[rx] >= 0 || u->upn[rx] >= 0, family = false;
+		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
+			const struct scored *o = &s[lk[k]];
+			uint32_t y = o->a == x ? o->b : o->a;
+			const struct linkage_rec *ry = &recs[y];
+			if (lk[k] == i || (o->cannot && o->cannot != 4) || hold[y] || ry->given_h != rcx->given_h ||
+			    ry->given_len != rcx->given_len || memcmp(ry->given, rcx->given, rcx->given_len) != 0)
+				continue;
+			uint32_t Y = uf_find(u, y);
+			if (Y == A || Y == rx)
+				continue;
+			if ((ry->nhs_state == LINKAGE_ID_VALID && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
+			    (ry->upn_state == LINKAGE_ID_VALID && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
+				continue;
+			g++;
+			id = id || ry->nhs_state == LINKAGE_ID_VALID || ry->upn_state == LINKAGE_ID_VALID;
+			family = family || twin_family(linkage_compare(ry, &recs[a]));
+		}
+		if (!family)
+			continue;
+		/* the link twin-like but for the family names: given names related, not equal; birthdays equal or
+		 * nearly (compared last: most links have no record of x's name outside both components) */
+		linkage_gamma gm = linkage_compare(&recs[l->a], &recs[l->b]);
+		unsigned level = linkage_gamma_level(gm, LF_GIVEN), dob = linkage_gamma_level(gm, LF_DOB);
+		if ((gm & LINKAGE_GAMMA_CROSSED) || level <= LN_EXACT || level > LN_SWAPPED ||
+		    linkage_gamma_level(gm, LF_FAMILY) != LN_ELSE || dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE ||
+		    dob == LD_PART)
+			return false;
+		if (twins_decide(u, recs, A, rx, g, id, level, l->middle, (u->refuse & LINKAGE_REFUSE_TWIN_ODDS) != 0))
+			return true;
+	}
+	return false;
+}
+
 struct nameless {
 	uint32_t self, link; /* a component without a given name, and one of its weak links (index into s) */
 };
@@ -1924,7 +1995,8 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
  * -name_order), each judged between whole components (twins_conflict), a
  * lone record that could be either of two children held out (stray_hold: added to hold, counted for
  * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
- * Returns -1 when out of memory. */
+ * In the first pass a link twin-like but for unrelated family names may be refused as possible twins
+ * with the records of its own name (own_group_refuse, own_name). Returns -1 when out of memory. */
 static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
 		       double link_w, uint8_t *hold, struct linkage_result *res)
 {
@@ -1933,6 +2005,13 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 	size_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
 	if ((u->refuse & LINKAGE_REFUSE_NAME_ORDER) && !ord)
 		return -1;
+	/* own_name: every record's accepted links and pairs of one name between the thresholds (own_group_refuse) */
+	uint32_t *off0 = NULL, *lk0 = NULL;
+	bool own = (u->refuse & LINKAGE_REFUSE_OWN_NAME) && (u->refuse & LINKAGE_REFUSE_STRAY_NAME);
+	if (own && lone_links(u, n, s, ns, &off0, &lk0) != 0) {
+		free(ord);
+		return -1;
+	}
 	for (size_t k = 0; k < 2 * ns; k++) {
 		size_t i = k < ns ? k : ord ? ord[k - ns] : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
@@ -1957,8 +2036,15 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 			res->reviews++;
 			continue;
 		}
+		if (off0 && own_group_refuse(u, recs, s, i, off0, lk0, hold)) {
+			res->refused_links++;
+			res->reviews++;
+			continue;
+		}
 		take_link(u, recs, &s[i], false, true, res);
 	}
+	free(off0);
+	free(lk0);
 	free(ord);
 	int rc = 0;
 	if (defer) {
