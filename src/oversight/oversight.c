@@ -89,6 +89,11 @@ void ov_settings_default(struct ov_settings *s)
 	 * areas of round 9 the harm-free areas over the budget fell from 7 to 2 (docs/OVERSIGHT.md). The block
 	 * length follows the months: ceil(months^(1/3)), the usual order of a block bootstrap's block. */
 	s->boot_block = -1;
+	/* A home with few expected incidents cannot show a rise by half within a year: its combined chart is
+	 * tuned to the rise a year of its counts can show at two standard errors, 1 + 2 / sqrt(12 Ebar), where
+	 * that is above rho_up (round 14; docs/OVERSIGHT.md "Small homes"). Ebar is the peers' rate at the home's
+	 * children, learnt from the panel. */
+	s->rise_year_z = 2;
 }
 
 /* ---- Fit ------------------------------------------------------------------------------------------ */
@@ -275,8 +280,15 @@ int ov_model_alloc(struct ov_model *m, size_t nhomes)
 {
 	memset(m, 0, sizeof *m);
 	m->par = calloc(nhomes * K + 1, sizeof *m->par);
-	if (!m->par)
+	m->shift_scale = malloc((nhomes + 1) * sizeof *m->shift_scale);
+	if (!m->par || !m->shift_scale) {
+		free(m->par);
+		free(m->shift_scale);
+		m->par = NULL, m->shift_scale = NULL;
 		return OV_ENOMEM;
+	}
+	for (size_t h = 0; h < nhomes; h++)
+		m->shift_scale[h] = 1;
 	m->nhomes = nhomes;
 	return OV_OK;
 }
@@ -286,6 +298,7 @@ void ov_model_free(struct ov_model *m)
 	if (!m)
 		return;
 	free(m->par);
+	free(m->shift_scale);
 	memset(m, 0, sizeof *m);
 }
 
@@ -838,7 +851,7 @@ int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const doubl
 
 static void joint_corr(const struct ov_settings *s, const struct ov_model *m, double R[K][K]);
 static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
-		    const double *e, const double *a, int r44, double p0, double *w);
+		    const double *e, const double *a, int r44, double p0, double *w, double c);
 
 /* The opinions' dependence on the month's counts (ov_model reg44_beta, reg44_xbar): a logistic regression
  * of concern on x, the combined chart's count part, with offset logit p0 (ov_reg44_p0), over the months
@@ -865,7 +878,8 @@ static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *
 		double o[K], w[NW];
 		for (int k = 0; k < K; k++)
 			o[k] = p->counts[i * K + k];
-		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w);
+		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w,
+			m->shift_scale ? m->shift_scale[i / nm] : 1);
 		x[i] = w[2 * K];
 		xs += x[i];
 		nr++;
@@ -900,6 +914,34 @@ static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *
 	return OV_OK;
 }
 
+/* The rise a year of the home's counts can show (rise_year_z; docs/OVERSIGHT.md): the combined chart of a home
+ * whose harm pattern is expected Ebar times a month (Ep mu of the pattern's upward indicators, over its months
+ * with children: its peers' rate at its size, not its own level) is tuned to the shift rho_h = 1 + z /
+ * sqrt(12 Ebar), where that is above rho_up: a rise whose year's excess is z standard errors of the year's
+ * count. The pattern's standardised shift d is scaled by c = (rho_h - 1) / (rho_up - 1) >= 1. */
+static void shift_scales(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, struct ov_model *m)
+{
+	size_t nm = p->nmonths;
+	for (size_t h = 0; m->shift_scale && h < p->nhomes; h++) {
+		double e = 0, n = 0;
+		for (size_t t = 0; t < nm; t++) {
+			double et = 0;
+			for (int k = 0; k < K; k++)
+				if (s->combined_up[k])
+					et += Ep[(h * nm + t) * K + k] * m->par[h * K + k].mu;
+			if (et > 0)
+				e += et, n++;
+		}
+		double c = 1;
+		if (s->rise_year_z > 0 && n > 0 && e > 0 && s->rho_up > 1) {
+			double rho = 1 + s->rise_year_z / sqrt(12 * e / n);
+			if (rho > s->rho_up)
+				c = (rho - 1) / (s->rho_up - 1);
+		}
+		m->shift_scale[h] = c;
+	}
+}
+
 int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, double *alpha, double *EpOut,
 	   struct ov_model *mOut)
 {
@@ -919,8 +961,10 @@ int ov_fit(const struct ov_settings *s, const struct ov_panel *p, double *E, dou
 		goto out;
 	}
 	if ((rc = ov_expect(s, p, Ep)) == OV_OK && (rc = ov_estimate(s, p, Ep, m)) == OV_OK &&
-	    (rc = ov_filter(s, p, Ep, m, E, alpha)) == OV_OK)
+	    (rc = ov_filter(s, p, Ep, m, E, alpha)) == OV_OK) {
+		shift_scales(s, p, Ep, m);
 		rc = reg44_dependence(s, p, m, E, alpha);
+	}
 out:
 	if (!mOut)
 		ov_model_free(&own);
@@ -1067,7 +1111,7 @@ static bool pair_on(const struct ov_settings *s)
 }
 
 static double joint_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
-		      const double *a, double *w2)
+		      const double *a, double *w2, double cs)
 {
 	*w2 = 0;
 	int idx[K], n = 0;
@@ -1103,7 +1147,8 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 		double c = (s->rho_pair - 1) / (s->rho_up - 1);
 		*w2 = c * xz - c * c * xd / 2;
 	}
-	return xz - xd / 2;
+	/* The home's own alternative (shift_scale): the shift cs d solves to cs x. */
+	return cs * xz - cs * cs * xd / 2;
 }
 
 /* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0.
@@ -1125,7 +1170,7 @@ static double reg44_given(const struct ov_model *m, double p0, double cw)
  * combined chart, nor the combined chart's threshold the single charts (the same values where computed). */
 #define ALL_FAMILIES ((1u << OV_NFAMILY) - 1)
 static void month_w_for(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
-			const double *e, const double *a, int r44, double p0, double *w, unsigned need)
+			const double *e, const double *a, int r44, double p0, double *w, unsigned need, double cs)
 {
 	bool singles = need & ((1u << OV_FAMILY_UP) | (1u << OV_FAMILY_DOWN)), cn = need & (1u << OV_FAMILY_COMBINED);
 	bool sum = cn && !s->combined_joint; /* the combined chart as the sum of the pattern's own LLRs */
@@ -1147,7 +1192,7 @@ static void month_w_for(const struct ov_settings *s, const struct ov_model *m, c
 		w[2 * K] = 0;
 		return;
 	}
-	double w2 = 0, cw = s->combined_joint ? joint_w(s, R, o, e, a, &w2) : comb;
+	double w2 = 0, cw = s->combined_joint ? joint_w(s, R, o, e, a, &w2, cs) : comb;
 	double r = reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw));
 	w[2 * K] = cw + r;
 	/* the pair's second chart reads the opinion as the first does */
@@ -1155,9 +1200,9 @@ static void month_w_for(const struct ov_settings *s, const struct ov_model *m, c
 }
 
 static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
-		    const double *e, const double *a, int r44, double p0, double *w)
+		    const double *e, const double *a, int r44, double p0, double *w, double cs)
 {
-	month_w_for(s, m, R, o, e, a, r44, p0, w, ALL_FAMILIES);
+	month_w_for(s, m, R, o, e, a, r44, p0, w, ALL_FAMILIES, cs);
 }
 
 static enum ov_family family_of(int j)
@@ -1195,7 +1240,8 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 			double o[K], w[NW];
 			for (int k = 0; k < K; k++)
 				o[k] = p->counts[i * K + k];
-			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w);
+			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w,
+				m && m->shift_scale ? m->shift_scale[home] : 1);
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NW + j], stat;
 				if (!chart_runs(s, j))
@@ -1625,7 +1671,8 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 				o[k] = p->counts[i + k];
 			months += has_children(&E[i]);
 			size_t j = h * nm + t;
-			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm);
+			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm,
+				m->shift_scale ? m->shift_scale[h] : 1);
 			put_w(s, st, h, t, wm);
 		}
 	free(p0);
@@ -1780,7 +1827,8 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
-				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need);
+				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need,
+					    m->shift_scale ? m->shift_scale[home] : 1);
 				if (oea) {
 					double *v = &oea[(home * nm + t) * 3 * K];
 					memcpy(v, o, sizeof o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
@@ -1915,7 +1963,8 @@ static int others_fit(const struct ov_settings *s, const struct ov_panel *p, con
 		for (size_t t0 = 0; t0 < nm; t0++) {
 			const double *v = &t->oea[(home * nm + t0) * 3 * K];
 			double wm[NW];
-			month_w_for(s, m, R, v, v + K, v + 2 * K, OV_REG44_NONE, 0, wm, others);
+			month_w_for(s, m, R, v, v + K, v + 2 * K, OV_REG44_NONE, 0, wm, others,
+				    m->shift_scale ? m->shift_scale[home] : 1);
 			wm[2 * K] = t->st.w[OV_FAMILY_COMBINED][home * nm + t0];
 			if (t->st.n[OV_FAMILY_PAIR])
 				wm[2 * K + 1] = t->st.w[OV_FAMILY_PAIR][home * nm + t0];

@@ -103,6 +103,11 @@ struct ov_settings {
 	 * Not with rho_pair. boot_whole_homes (false; for the tests): every home's whole span. */
 	int boot_block;
 	bool boot_whole_homes;
+	/* 2 (round 14): the joint combined chart (combined_joint) of a home with few expected incidents is tuned
+	 * to the rise a year of its counts can show at z standard errors, 1 + z / sqrt(12 Ebar), Ebar its
+	 * peer-expected harm-pattern count a month, where that is above rho_up (ov_fit sets ov_model
+	 * shift_scale). 0: every home's at rho_up. */
+	double rise_year_z;
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };
@@ -147,6 +152,9 @@ struct ov_model {
 	/* How the opinions move with the month's counts in the panel (ov_fit): logit P(concern) = logit p0 +
 	 * reg44_beta (x - reg44_xbar), x the combined chart's count part that month; 0: not at all. */
 	double reg44_beta, reg44_xbar;
+	/* nhomes: the scale of each home's harm-pattern shift in the combined chart (rise_year_z; set by ov_fit).
+	 * NULL: 1 for every home. */
+	double *shift_scale;
 };
 int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed */
 void ov_model_free(struct ov_model *m);
