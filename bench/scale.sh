@@ -12,7 +12,8 @@
 #                                           removed here
 #   bench/scale.sh --db postgresql://...    an existing PostgreSQL database (emptied first: a test database!)
 #   SECONDS_PER_RUN=20 SWEEP_TIMEOUT=1800   how long each wrk run lasts; how long the sweep may take
-#   TMPDIR=/tmp/scale17-sqlite              where the area (and the throwaway cluster) is made, and removed
+#   TMPDIR=/tmp/scale17-sqlite              the folder (made if need be) that holds the area and the throwaway
+#                                           cluster; both are removed at the end
 # The intake lines give the server's CPU an event (and the PostgreSQL cluster's), the candidates scored a
 # record and the share of records whose search reached the limit (GET /metrics, this run's increase).
 # Prints one line per measurement, each with the load average of the machine when it was taken.
@@ -38,6 +39,7 @@ scale=${SCALE:-1}
 children=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s }')
 per=${EVENTS_PER_CHILD:-20}
 secs=${SECONDS_PER_RUN:-15}
+mkdir -p "${TMPDIR:-/tmp}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-scale.XXXXXX")
 pid=""
 pg_state=""
