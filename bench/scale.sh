@@ -12,6 +12,10 @@
 #                                           removed here
 #   bench/scale.sh --db postgresql://...    an existing PostgreSQL database (emptied first: a test database!)
 #   SECONDS_PER_RUN=20 SWEEP_TIMEOUT=1800   how long each wrk run lasts; how long the sweep may take
+#   TMPDIR=/tmp/scale17-sqlite              the folder (made if need be) that holds the area and the throwaway
+#                                           cluster; both are removed at the end
+# The intake lines give the server's CPU an event (and the PostgreSQL cluster's), the candidates scored a
+# record and the share of records whose search reached the limit (GET /metrics, this run's increase).
 # Prints one line per measurement, each with the load average of the machine when it was taken.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +39,7 @@ scale=${SCALE:-1}
 children=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s }')
 per=${EVENTS_PER_CHILD:-20}
 secs=${SECONDS_PER_RUN:-15}
+mkdir -p "${TMPDIR:-/tmp}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-scale.XXXXXX")
 pid=""
 pg_state=""
@@ -179,12 +184,33 @@ unset SAFEGUARD_COOKIE
 families=${FAMILIES:-$((secs * 1500))}
 "$bin" gen --out "$work/area" --families "$families" --seed 7 --today 2026-11-24 2>/dev/null
 export SAFEGUARD_EVENTS=$work/area/events.jsonl
+# The server's CPU (user + system, /proc/PID/stat; on PostgreSQL the cluster's too: the postmaster with its
+# reaped children's and every live child's) and its own counters (GET /metrics) before and after, so the
+# lines below are this run's: candidates scored a record searched (they grow with the area through the
+# family-name-sound + birth-year key) and the records whose search reached the limit (the crowded second pass).
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+pg_ticks() {
+  [ -n "$pg_state" ] || { echo 0; return; }
+  local pm
+  pm=$(head -n 1 "$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$db")/data/postmaster.pid")
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
+}
+metric() { curl -s "$url/metrics" | sed -n "s/^$1 //p"; }
 before=$(q "select count(*) from event")
+r0=$(metric safeguard_link_records_total) k0=$(metric safeguard_link_candidates_total) c0=$(metric safeguard_link_crowded_total)
+s0=$(ticks) p0=$(pg_ticks)
 line=$(wrk -t2 -c32 -d"${secs}s" -s bench/intake.lua "$url" | grep '^RESULT')
+s1=$(ticks) p1=$(pg_ticks)
 report "intake POST /api/v1/events (c=32)" "$line"
 after=$(q "select count(*) from event")
+r1=$(metric safeguard_link_records_total) k1=$(metric safeguard_link_candidates_total) c1=$(metric safeguard_link_crowded_total)
 dur=$(sed -n 's/.*duration_us=\([0-9]*\).*/\1/p' <<<"$line")
 awk -v e="$((after - before))" -v d="$dur" 'BEGIN { printf "%-38s %8.0f events/s on disk (%d events)\n", "  durable", e / (d / 1e6), e }'
+awk -v e="$((after - before))" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v hz="$(getconf CLK_TCK)" -v pg="$pg_state" 'BEGIN {
+  if (e > 0) printf "%-38s %8.0f us an event (server)%s\n", "  CPU", s / hz / e * 1e6, pg == "" ? "" : sprintf(", %.0f us (PostgreSQL cluster)", p / hz / e * 1e6) }'
+awk -v r="$((r1 - r0))" -v k="$((k1 - k0))" -v c="$((${c1:-0} - ${c0:-0}))" -v has="${c1:+1}" 'BEGIN {
+  if (r > 0) printf "%-38s %8.1f a record searched (%d records, %d candidates); crowded (limit reached): %s\n",
+    "  candidates scored", k / r, r, k, has ? sprintf("%.2f%% (%d records)", 100 * c / r, c) : "no counter in this build" }'
 kill "$pid" && wait "$pid" 2>/dev/null || true
 pid=""
 

@@ -592,8 +592,8 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 	(void)ids;
 	struct txq_profile pr;
 	txq_profile(a->q, &pr);
-	unsigned long long jobs = pr.jobs, batches = pr.batches, resolved, candidates;
-	identity_resolve_counts(&resolved, &candidates);
+	unsigned long long jobs = pr.jobs, batches = pr.batches, resolved, candidates, crowded;
+	identity_resolve_counts(&resolved, &candidates, &crowded);
 	char *body = malloc(2048);
 	int n = !body ? -1 : snprintf(body, 2048,
 			 "# TYPE safeguard_http_responses_total counter\n"
@@ -620,11 +620,13 @@ static void metrics(struct api *a, http_request *rq, const struct caller *who, c
 			 "# TYPE safeguard_link_records_total counter\n"
 			 "safeguard_link_records_total %llu\n"
 			 "# TYPE safeguard_link_candidates_total counter\n"
-			 "safeguard_link_candidates_total %llu\n",
+			 "safeguard_link_candidates_total %llu\n"
+			 "# TYPE safeguard_link_crowded_total counter\n"
+			 "safeguard_link_crowded_total %llu\n",
 			 (unsigned long long)a->status_2xx, (unsigned long long)a->status_4xx,
 			 (unsigned long long)a->status_5xx, (unsigned long long)a->events_created,
 			 (unsigned long long)a->events_replayed, jobs, batches, pr.statements, pr.round_trips,
-			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds, resolved, candidates);
+			 pr.cpu_seconds, pr.busy_seconds, pr.commit_seconds, resolved, candidates, crowded);
 	api_count_status(a, n < 0 || n >= 2048 ? 500 : 200);
 	if (n < 0 || n >= 2048) {
 		free(body);

@@ -402,9 +402,10 @@ struct scored {
 	char dob[11];    /* the person's row's date of birth ("" for none) */
 };
 
-/* Records searched and candidates scored since the process started (identity_resolve_counts): every search,
- * a record that makes a new child and a batch retried included. */
-static atomic_ullong resolved_records, resolved_candidates;
+/* Records searched, candidates scored and records whose first pass reached IDENTITY_CANDIDATES_MAX (the
+ * crowded search) since the process started (identity_resolve_counts): every search, a record that makes a
+ * new child and a batch retried included. */
+static atomic_ullong resolved_records, resolved_candidates, resolved_crowded;
 
 /* The candidates as the blocking index gives them, each scored as it comes (store_block_candidates_scored). */
 struct resolve_walk {
@@ -593,10 +594,12 @@ static int resolve_crowded(store_conn *c, const struct identity_subject *s, stru
 	return rc;
 }
 
-void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates)
+void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates,
+			     unsigned long long *crowded)
 {
 	*records = atomic_load_explicit(&resolved_records, memory_order_relaxed);
 	*candidates = atomic_load_explicit(&resolved_candidates, memory_order_relaxed);
+	*crowded = atomic_load_explicit(&resolved_crowded, memory_order_relaxed);
 }
 
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
@@ -624,8 +627,11 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 		rc = w->rc;
 	if (rc != STORE_OK)
 		goto out;
-	if (w->n >= IDENTITY_CANDIDATES_MAX && (rc = resolve_crowded(c, s, w)) != STORE_OK)
-		goto out;
+	if (w->n >= IDENTITY_CANDIDATES_MAX) {
+		atomic_fetch_add_explicit(&resolved_crowded, 1, memory_order_relaxed);
+		if ((rc = resolve_crowded(c, s, w)) != STORE_OK)
+			goto out;
+	}
 	int n = w->n;
 	qsort(list, (size_t)n, sizeof *list, by_weight);
 

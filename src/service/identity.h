@@ -133,10 +133,12 @@ struct identity_match {
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
  * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
-/* Records searched (every identity_resolve that searched: new children and retried batches included) and
- * candidates scored (each person the blocking index gave and intake scored), since the process started
- * (GET /metrics: the candidate search's cost as the area grows, issue 17). */
-void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates);
+/* Records searched (every identity_resolve that searched: new children and retried batches included),
+ * candidates scored (each person the blocking index gave and intake scored) and records whose search reached
+ * the limit and took the crowded second pass, since the process started (GET /metrics: the candidate
+ * search's cost as the area grows, issue 17). */
+void identity_resolve_counts(unsigned long long *records, unsigned long long *candidates,
+			     unsigned long long *crowded);
 void identity_match_free(struct identity_match *m);
 
 /* The record's blocking keys, for writing with its source record (store_source_record.block_keys): m's where

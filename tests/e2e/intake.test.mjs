@@ -108,6 +108,7 @@ describe('operators', () => {
     const before1 = metric(r1.text, 'safeguard_events_total{outcome="created"}');
     const searched = metric(r1.text, 'safeguard_link_records_total');
     const scored = metric(r1.text, 'safeguard_link_candidates_total');
+    const crowded = metric(r1.text, 'safeguard_link_crowded_total');
     const subject = { nhs_number: nhs.next().value, given_name: 'Metric' };
     await create(tok.police, event({ source_ref: 'METRICS-1' }, subject));
     const r2 = await request(`${url}/metrics`);
@@ -119,6 +120,8 @@ describe('operators', () => {
     assert.equal(metric(r3.text, 'safeguard_events_total{outcome="created"}'), before1 + 2);
     assert.ok(metric(r3.text, 'safeguard_link_records_total') >= searched + 2, r3.text);
     assert.ok(metric(r3.text, 'safeguard_link_candidates_total') >= scored + 1, r3.text);
+    // one candidate is far below the limit (200): the crowded search's counter stays where it was
+    assert.equal(metric(r3.text, 'safeguard_link_crowded_total'), crowded, r3.text);
   });
 });
 

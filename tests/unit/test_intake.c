@@ -724,7 +724,9 @@ static void identity_crowded_block_finds_the_child(void **state)
 	struct fx *f = *state;
 	char ref[16], subj[256];
 	int64_t last = 0;
+	unsigned long long rec0, cand0, crowd0, rec1, cand1, crowd1;
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	identity_resolve_counts(&rec0, &cand0, &crowd0);
 	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
 		/* a given name and a birthday of 2015 of their own: a child each, all in the block "Smith, 2015" */
 		snprintf(ref, sizeof ref, "N%d", i);
@@ -735,6 +737,10 @@ static void identity_crowded_block_finds_the_child(void **state)
 		assert_string_not_equal(r.link_rule, "score");
 		last = r.child_id;
 	}
+	/* GET /metrics's counters: every record searched, none of the namesakes' met more than 199 others */
+	identity_resolve_counts(&rec1, &cand1, &crowd1);
+	assert_true(rec1 - rec0 >= IDENTITY_CANDIDATES_MAX);
+	assert_int_equal(crowd1, crowd0);
 	const char *child = "{\"given_name\":\"Zachary\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\","
 			    "\"nhs_number\":\"9434765919\"}";
 	struct intake_result a = apply_subject(f->st, "Z1", child);
@@ -743,6 +749,10 @@ static void identity_crowded_block_finds_the_child(void **state)
 	assert_int_equal(b.child_id, a.child_id);
 	assert_string_equal(b.link_rule, "score");
 	assert_int_equal(events_of(f->st, a.child_id), 2);
+	/* both of the child's records met the full block: each counted as crowded once */
+	identity_resolve_counts(&rec0, &cand0, &crowd0);
+	assert_int_equal(crowd0 - crowd1, 2);
+	assert_true(cand0 - cand1 >= 2 * IDENTITY_CANDIDATES_MAX);
 }
 
 /* The crowded search's second pass adds to the first and never drops one it scored (review 16): 199 namesakes
