@@ -399,6 +399,14 @@ int main(int argc, char **argv)
 	       (unsigned long long)hist_pct(done, 0.5), (unsigned long long)hist_pct(done, 0.99),
 	       (unsigned long long)max_us, cpu_us);
 	fflush(stdout);
+	for (long i = 0; i < clients; i++)
+		close(conns[i].fd);
+	close(ep);
+	for (long i = 0; i < records; i++)
+		free(reqs[i].buf);
+	free(reqs);
+	free(conns);
+	free(data);
 	if (bad) {
 		fprintf(stderr, "loadgen: %llu of %llu answers not 2xx:", (unsigned long long)bad,
 		        (unsigned long long)done);
