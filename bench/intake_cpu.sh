@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Intake's CPU cost per record, for comparing two builds on a shared machine: a fixed amount of work (the first
-# RECORDS records of the synthetic area, 32 clients (build/bench/loadgen or bench/intake_fixed.mjs, as wrk cannot stop after N), every answer a durable commit) into a fresh SQLite file,
+# RECORDS records of the synthetic area, 32 clients (build/bench/loadgen or bench/intake_fixed.mjs, as wrk
+# cannot stop after N), every answer a durable commit) into a fresh SQLite file,
 # and the server's CPU time (user + system, /proc/PID/stat) and its busiest thread's (the writer) divided by
 # the events stored. Wall-clock rate and p99 are printed too, with the load average beside them.
 #   bench/intake_cpu.sh                         the build in build/
@@ -16,8 +17,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${BENCH_BIN:-$root/build/safeguard}
 records=${RECORDS:-16000}
-# The load generator: BENCH_LOADGEN=c (build/bench/loadgen, the default once built: a few us of CPU an event)
-# or node (bench/intake_fixed.mjs, ~130 us an event); both send the same requests (docs/BENCHMARKS.md "Intake
+# The load generator: BENCH_LOADGEN=c (build/bench/loadgen, the default once built: ~15 us of CPU an event)
+# or node (bench/intake_fixed.mjs, 130-200 us an event); both send the same requests (docs/BENCHMARKS.md "Intake
 # with a load generator in C"). Its CPU is taken from the two cores the server runs on, so it is printed.
 loadgen_bin=${BENCH_LOADGEN_BIN:-$root/build/bench/loadgen}
 loadgen_kind=${BENCH_LOADGEN:-}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL's CPU per intake event, for comparing two builds on a shared machine: a fixed amount of work (the
-# first RECORDS records of the synthetic area, seed 7, 32 clients through build/bench/loadgen or bench/intake_fixed.mjs, every answer a
-# durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
+# first RECORDS records of the synthetic area, seed 7, 32 clients through build/bench/loadgen or
+# bench/intake_fixed.mjs, every answer a durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
 # cluster's processes and of the server divided by the events stored, with the writer's statements and round
 # trips a job (GET /metrics). Rate and p99 are printed too, with the load average beside them.
 #   bench/intake_cpu_pg.sh                          the build in build/
@@ -19,8 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${BENCH_BIN:-$root/build/safeguard}
 records=${RECORDS:-6000}
-# The load generator: BENCH_LOADGEN=c (build/bench/loadgen, the default once built: a few us of CPU an event)
-# or node (bench/intake_fixed.mjs, ~130 us an event); both send the same requests (docs/BENCHMARKS.md "Intake
+# The load generator: BENCH_LOADGEN=c (build/bench/loadgen, the default once built: ~15 us of CPU an event)
+# or node (bench/intake_fixed.mjs, 130-200 us an event); both send the same requests (docs/BENCHMARKS.md "Intake
 # with a load generator in C"). Its CPU is taken from the two cores the server runs on, so it is printed.
 loadgen_bin=${BENCH_LOADGEN_BIN:-$root/build/bench/loadgen}
 loadgen_kind=${BENCH_LOADGEN:-}
