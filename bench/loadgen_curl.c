@@ -80,12 +80,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct record *recs = calloc((size_t)records, sizeof *recs);
+	if (!recs)
+		return 2;
 	char *agency_name[AGENCIES] = {0};
 	struct curl_slist *headers[AGENCIES] = {0};
 	int nagency = 0;
 	char *p = data;
 	for (long i = 0; i < records; i++) {
-		char *nl = strchr(p, '\n');
+		char *nl = strchr(p, '\n'); /* there is one: records <= the count of newlines */
 		*nl = '\0';
 		char *a = p + strlen("{\"agency\":\""), *q = strchr(a, '"');
 		if (strncmp(p, "{\"agency\":\"", 11) != 0 || !q || strncmp(q, "\",\"request\":", 12) != 0 || nl[-1] != '}') {
@@ -127,14 +129,22 @@ int main(int argc, char **argv)
 	CURLM *multi = curl_multi_init();
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, clients);
 	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, clients);
+	if (clients < 1 || clients > 1024) {
+		fprintf(stderr, "loadgen_curl: CLIENTS must be 1 to 1024\n");
+		return 2;
+	}
 	if (clients > records)
 		clients = records;
 	struct handle *hs = calloc((size_t)clients, sizeof *hs);
 	uint64_t *lat = calloc((size_t)records, sizeof *lat);
+	if (!multi || !hs || !lat)
+		return 2;
 	long next = 0, done = 0, bad = 0;
 	uint64_t begin = now_us();
 	for (long i = 0; i < clients; i++) {
 		CURL *e = curl_easy_init();
+		if (!e)
+			return 2;
 		hs[i].easy = e;
 		curl_easy_setopt(e, CURLOPT_URL, url);
 		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
