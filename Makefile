@@ -189,9 +189,19 @@ test: all
 demo: all
 	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080
 
-bench: all $(BUILD)/bench/rules_bench
+bench: all $(BUILD)/bench/rules_bench $(BUILD)/bench/loadgen
 	@bench/run.sh
 	@bench/rules.sh
+
+# The intake load generator (bench/intake_cpu.sh, BENCH_LOADGEN=c) is a client only: no product code in it.
+$(BUILD)/bench/loadgen: bench/loadgen.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+# The same loop through libcurl's multi interface, to measure what the library costs (docs/BENCHMARKS.md).
+$(BUILD)/bench/loadgen_curl: bench/loadgen_curl.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags libcurl) -o $@ $< $(shell pkg-config --libs libcurl)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # PostgreSQL's CPU per intake event, for comparing two builds on a shared machine: a fixed amount of work (the
-# first RECORDS records of the synthetic area, seed 7, 32 clients through bench/intake_fixed.mjs, every answer a
-# durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
+# first RECORDS records of the synthetic area, seed 7, 32 clients through build/bench/loadgen or
+# bench/intake_fixed.mjs, every answer a durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
 # cluster's processes and of the server divided by the events stored, with the writer's statements and round
 # trips a job (GET /metrics). Rate and p99 are printed too, with the load average beside them.
 #   bench/intake_cpu_pg.sh                          the build in build/
 #   BENCH_BIN=/tmp/other RECORDS=6000 bench/intake_cpu_pg.sh
+#   BENCH_LOADGEN=node bench/intake_cpu_pg.sh       node's generator instead of the C one (see below)
 #   BENCH_PG_STATEMENTS=FILE bench/intake_cpu_pg.sh  also pg_stat_statements' calls and time per statement, to FILE
 #   BENCH_PG_SQL="ALTER TABLE ..." bench/intake_cpu_pg.sh  SQL run on the migrated database first (an experiment)
 #   BENCH_AREA=30000 bench/intake_cpu_pg.sh  intake on top of an area of that many children (safeguard area-load,
@@ -18,6 +19,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${BENCH_BIN:-$root/build/safeguard}
 records=${RECORDS:-6000}
+# The load generator: BENCH_LOADGEN=c (build/bench/loadgen, the default once built: ~15 us of CPU an event)
+# or node (bench/intake_fixed.mjs, 130-200 us an event); both send the same requests (docs/BENCHMARKS.md "Intake
+# with a load generator in C"). Its CPU is taken from the two cores the server runs on, so it is printed.
+loadgen_bin=${BENCH_LOADGEN_BIN:-$root/build/bench/loadgen}
+loadgen_kind=${BENCH_LOADGEN:-}
+[ -n "$loadgen_kind" ] || { [ -x "$loadgen_bin" ] && loadgen_kind=c || loadgen_kind=node; }
+case $loadgen_kind in
+  c) [ -x "$loadgen_bin" ] || { echo "intake_cpu_pg.sh: BENCH_LOADGEN=c but $loadgen_bin is not built (make build/bench/loadgen)" >&2; exit 1; }
+     loadgen=("$loadgen_bin") loadgen_kind="c, ${loadgen_bin##*/}" ;;
+  node) loadgen=(node bench/intake_fixed.mjs) ;;
+  *) echo "intake_cpu_pg.sh: BENCH_LOADGEN must be c or node, not '$loadgen_kind'" >&2; exit 1 ;;
+esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-intake-pg.XXXXXX")
 pid="" perfpid=""
 export PG_TEST_STATE=$work/pg-state
@@ -70,9 +83,12 @@ if [ -n "${BENCH_PERF:-}" ]; then
 fi
 events0=$(psql -qAt "$db" -c 'select count(*) from event')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_now() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
+read -r mbusy0 midle0 <<<"$(cpu_now)"
 s0=$(ticks) p0=$(pg_ticks)
-line=$(node bench/intake_fixed.mjs "$url" | grep '^RESULT')
+line=$(/usr/bin/time -f 'loadgen %U %S' -o "$work/loadgen.time" "${loadgen[@]}" "$url" | grep '^RESULT')
 s1=$(ticks) p1=$(pg_ticks)
+read -r mbusy1 midle1 <<<"$(cpu_now)"
 if [ -n "$perfpid" ]; then kill -INT "$perfpid" || true; wait "$perfpid" || true; perfpid=""; fi
 events=$(($(psql -qAt "$db" -c 'select count(*) from event') - events0))
 metrics=$(curl -s "$url/metrics")
@@ -80,10 +96,21 @@ m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v r="$(m safeguard_txq_db_round_trips_total)" -v lr="$(m safeguard_link_records_total)" -v lc="$(m safeguard_link_candidates_total)" \
   'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job, %.1f candidates scored per record searched; ", j / c, s / j, r / j, (lr > 0 ? lc / lr : 0) }'
-awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" 'BEGIN {
-  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]
-  printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; %.0f events/s, p99 %.1f ms (load %s)\n",
-    e, p / hz * 1e6 / e, s / hz * 1e6 / e, e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
+# the machine's busy share over the run (/proc/stat) and the load generator's CPU (the C one reports its own,
+# getrusage; time(1) for node)
+awk -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" -v n="$(nproc)" -v kind="$loadgen_kind" \
+  -v lg="$(sed -n 's/^loadgen //p' "$work/loadgen.time")" -v line="$line" -v e="$events" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; split(lg, u, " ")
+  g = ("cpu_us" in r) ? r["cpu_us"] : (u[1] + u[2]) * 1e6
+  printf "machine busy %.0f%% of %d cores; load generator (%s) CPU %.1f us/event; ",
+    100 * (b1 - b0) / (b1 - b0 + i1 - i0), n, kind, g / e }'
+# the cores' ceiling (issue 17 asks 5,000 events/s): cores * 1e6 / (PostgreSQL + server + load generator) us
+awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" \
+  -v lg="$(sed -n 's/^loadgen //p' "$work/loadgen.time")" -v n="$(nproc)" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; split(lg, u, " ")
+  g = (("cpu_us" in r) ? r["cpu_us"] : (u[1] + u[2]) * 1e6) / e; pg = p / hz * 1e6 / e; sv = s / hz * 1e6 / e
+  printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; ceiling: %d cores %.0f/s; %.0f events/s, p99 %.1f ms (load %s)\n",
+    e, pg, sv, n, n * 1e6 / (pg + sv + g), e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
   psql -qAt -F ' | ' "$db" -c "select calls, round(total_exec_time::numeric / $events * 1000) as us_an_event,
     round(mean_exec_time::numeric * 1000) as us_a_call, left(regexp_replace(query, '\s+', ' ', 'g'), 110)

@@ -7,7 +7,9 @@ debs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev libcsv-dev liboath-dev libqrencode-dev
       sqlite3 curl chromium oathtool
       # PostgreSQL (issue 17): libpq to build, the server for the throwaway test cluster (scripts/pg-test.sh)
-      libpq-dev postgresql-15)
+      libpq-dev postgresql-15
+      # bench/loadgen_curl only (the load generator measured through libcurl's multi interface)
+      libcurl4-openssl-dev)
 # Node runs the end-to-end tests; a machine that already has one (from any source) keeps it.
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 # npm fetches GOV.UK Frontend for the build (web/); Debian packages it apart from nodejs.
