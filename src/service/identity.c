@@ -599,6 +599,25 @@ void identity_resolve_counts(unsigned long long *records, unsigned long long *ca
 	*candidates = atomic_load_explicit(&resolved_candidates, memory_order_relaxed);
 }
 
+int identity_resolve_ahead(store_conn *c, const struct identity_subject *const *s, int n)
+{
+	char **keys = n > 0 ? calloc((size_t)n, sizeof *keys) : NULL;
+	int rc = STORE_OK;
+	if (!keys)
+		return STORE_OK; /* nothing read ahead: each record reads for itself */
+	for (int i = 0; i < n && rc == STORE_OK; i++)
+		if (!(keys[i] = keys_json(s[i])))
+			rc = STORE_EIO;
+	if (rc == STORE_OK)
+		rc = store_block_candidates_ahead(c, (const char *const *)keys, n, IDENTITY_CANDIDATES_MAX);
+	else
+		rc = STORE_OK; /* likewise */
+	for (int i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc = STORE_OK;

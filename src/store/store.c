@@ -836,6 +836,11 @@ int store_block_candidates_scored(store_conn *c, const char *keys_json, int limi
 	return c->ops->block_candidates_scored(c, keys_json, limit, fn, ctx);
 }
 
+int store_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit)
+{
+	return c->ops->block_candidates_ahead(c, keys_json, n, limit);
+}
+
 int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
 {
 	return c->ops->link_review_insert(c, r, id);
