@@ -601,7 +601,9 @@ void identity_resolve_counts(unsigned long long *records, unsigned long long *ca
 
 int identity_resolve_ahead(store_conn *c, const struct identity_subject *const *s, int n)
 {
-	char **keys = n > 0 ? calloc((size_t)n, sizeof *keys) : NULL;
+	if (n <= 0 || !store_block_candidates_read_ahead(c))
+		return STORE_OK; /* SQLite: each record reads for itself, and no keys are made twice */
+	char **keys = calloc((size_t)n, sizeof *keys);
 	int rc = STORE_OK;
 	if (!keys)
 		return STORE_OK; /* nothing read ahead: each record reads for itself */

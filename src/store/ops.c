@@ -6556,8 +6556,11 @@ static void candidate_row(sql_stmt *s, struct store_candidate *cand, bool open)
 static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit)
 {
 	struct sq_conn *k = CONN(c);
+	bool reads = k->writer && sql_override(k->db, S_BLOCK_CANDIDATES_MANY) && k->db->drv->in_transaction(k->db);
+	if (n < 0) /* store_block_candidates_read_ahead */
+		return reads;
 	cands_drop(k);
-	if (n <= 0 || !k->writer || !sql_override(k->db, S_BLOCK_CANDIDATES_MANY) || !k->db->drv->in_transaction(k->db))
+	if (n == 0 || !reads)
 		return STORE_OK;
 	struct text_array col = {0};
 	int rc = STORE_EIO;

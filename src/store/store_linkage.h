@@ -37,6 +37,8 @@ int store_block_candidates_scored(store_conn *c, const char *keys_json, int limi
  * the transaction ends or a statement that writes the persons, their keys, identifiers, seals or merges
  * otherwise. Answers are as the record's own read would give. Elsewhere (SQLite) nothing is read ahead. */
 int store_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit);
+/* Whether store_block_candidates_ahead would read now (else the caller need not make the keys) */
+bool store_block_candidates_read_ahead(store_conn *c);
 
 #define STORE_REASON_BYTES 2001 /* 500 characters */
 struct store_link_review {

@@ -1512,6 +1512,7 @@ struct cands_seen {
 	int64_t ids[4];
 	char language[4][STORE_NAME_BYTES];
 	char ids_held[4][64]; /* the NHS numbers and UPNs as the candidate gives them */
+	char row[4][STORE_NAME_BYTES + 64]; /* its family name, date of birth, created_at, whether merged into */
 };
 
 static int cands_collect(const struct store_candidate *cand, void *ctx)
@@ -1520,6 +1521,8 @@ static int cands_collect(const struct store_candidate *cand, void *ctx)
 	if (w->n < 4) {
 		w->ids[w->n] = cand->person.id;
 		snprintf(w->language[w->n], sizeof w->language[0], "%s", cand->person.first_language);
+		snprintf(w->row[w->n], sizeof w->row[0], "%s|%s|%s|%d", cand->person.family_name, cand->person.dob,
+			 cand->person.created_at, cand->has_merged);
 		char *o = w->ids_held[w->n];
 		size_t left = sizeof w->ids_held[0];
 		o[0] = '\0';
@@ -1540,6 +1543,7 @@ static void assert_same_cands(const struct cands_seen *a, const struct cands_see
 		assert_int_equal(a->ids[i], b->ids[i]);
 		assert_string_equal(a->language[i], b->language[i]);
 		assert_string_equal(a->ids_held[i], b->ids_held[i]);
+		assert_string_equal(a->row[i], b->row[i]);
 	}
 }
 
