@@ -602,6 +602,27 @@ void identity_resolve_counts(unsigned long long *records, unsigned long long *ca
 	*crowded = atomic_load_explicit(&resolved_crowded, memory_order_relaxed);
 }
 
+int identity_resolve_ahead(store_conn *c, const struct identity_subject *const *s, int n)
+{
+	if (n <= 0 || !store_block_candidates_read_ahead(c))
+		return STORE_OK; /* SQLite: each record reads for itself, and no keys are made twice */
+	char **keys = calloc((size_t)n, sizeof *keys);
+	int rc = STORE_OK;
+	if (!keys)
+		return STORE_OK; /* nothing read ahead: each record reads for itself */
+	for (int i = 0; i < n && rc == STORE_OK; i++)
+		if (!(keys[i] = keys_json(s[i])))
+			rc = STORE_EIO;
+	if (rc == STORE_OK)
+		rc = store_block_candidates_ahead(c, (const char *const *)keys, n, IDENTITY_CANDIDATES_MAX);
+	else
+		rc = STORE_OK; /* likewise */
+	for (int i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
 {
 	int rc = STORE_OK;

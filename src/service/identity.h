@@ -133,6 +133,10 @@ struct identity_match {
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
  * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
+/* The candidates of a batch's subjects read at once, before any of them is resolved (PostgreSQL: one statement
+ * for the batch, not one a record; store_block_candidates_ahead says when a record's resolve still reads for
+ * itself). Spares reads only: each identity_resolve decides as it would without it. */
+int identity_resolve_ahead(store_conn *c, const struct identity_subject *const *s, int n);
 /* Records searched (every identity_resolve that searched: new children and retried batches included),
  * candidates scored (each person the blocking index gave and intake scored) and records whose search reached
  * the limit and took the crowded second pass, since the process started (GET /metrics: the candidate

@@ -81,6 +81,18 @@ int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
 	}
 	int rc = store_source_absent_ahead(c, v, v + n, n);
 	free(v);
+	if (rc != STORE_OK)
+		return rc;
+	/* and the candidates of the records that will search for their child, in one statement (issue 17) */
+	const struct identity_subject **s = malloc((size_t)n * sizeof *s);
+	if (!s)
+		return STORE_OK;
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (!rqs[i]->known_child_id)
+			s[m++] = &rqs[i]->subject;
+	rc = m > 0 ? identity_resolve_ahead(c, s, m) : STORE_OK;
+	free(s);
 	return rc;
 }
 

@@ -14,10 +14,12 @@
  */
 #include "store/store_int.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -974,6 +976,7 @@ enum stmt_id {
 	S_BLOCK_ADD,
 	S_BLOCK_CANDIDATES,
 	S_BLOCK_CANDIDATES_SCORED,
+	S_BLOCK_CANDIDATES_MANY,
 	S_EVENT_KINDS_EVERY,
 	S_EVENT_MARKS_EVERY,
 	S_REVIEW_INSERT,
@@ -1608,6 +1611,7 @@ static const char *const stmt_sql[S__COUNT] = {
 				      "ON k.key = j.value WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
 				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)) "
 				      "ORDER BY p.id, i.id",
+	/* [S_BLOCK_CANDIDATES_MANY]: PostgreSQL's only (pg_override); elsewhere each record reads its own */
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
@@ -1955,6 +1959,26 @@ static const char *const pg_override[S__COUNT] = {
 				      "THEN 1 ELSE 0 END FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id OFFSET 0) p "
 				      "LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
 				      "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY p.id, i.kind, i.id",
+	/* S_BLOCK_CANDIDATES_SCORED for each record of a batch at once (store_block_candidates_ahead): ?1 the
+	 * records' keys, a JSON array each, as one text array; each record's persons as that statement finds them
+	 * (the same persons, look-ups, ORDER BY and LIMIT ?2, a LATERAL a record), each row ending with which of
+	 * the record's keys the person holds (bit i for the i-th) and the record's place in the array (from 1), in
+	 * the array's order. The keys are read with jsonb_array_elements_text, not json_each (a SQL function, whose
+	 * estimate of 1,000 rows a record put the plan's cost past jit_above_cost: 20-45 ms of JIT compiling a
+	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read) */
+	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
+				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
+				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
+				    "jsonb_array_elements_text(r.keys::jsonb) WITH ORDINALITY LIMIT 16) j(value, o) CROSS JOIN LATERAL (SELECT person_id FROM person_block_key "
+				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held) "
+				    "WHERE NOT EXISTS (SELECT 1 FROM sealed_record s WHERE s.person_id = d.id OFFSET 0) "
+				    "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
+				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d) "
+				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				    "THEN 1 ELSE 0 END, c.held, c.n FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
+				    "OFFSET 0) p LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
+				    "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY c.n, p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
 			  "coalesce(u.agency, k.agency, ''), coalesce(u.role, ''), coalesce(u.username, '') FROM audit a "
 			  "LEFT JOIN app_user u ON a.actor LIKE 'user:%' AND u.id = CAST(substring(a.actor FROM '^user:([0-9]+)') AS BIGINT) "
@@ -1964,6 +1988,9 @@ static const char *const pg_override[S__COUNT] = {
 			  "'break_glass.open', 'placement.record') AND (?2 IS NULL OR a.at >= ?2) AND (?3 IS NULL OR a.at < ?3) "
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
+
+/* Keys a record's entry or a made person keeps (a record has at most IDENTITY_KEYS_MAX: 5) */
+#define CANDS_KEYS_MAX 16
 
 /* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; its "}" added where it is bound) */
 struct text_array {
@@ -2060,6 +2087,42 @@ struct sq_conn {
 		int64_t source_id, event_id;
 	} *absent;
 	int absent_n, absent_cap;
+	/* store_block_candidates_ahead's answers (PostgreSQL, a writer's transaction; issue 17): each record's keys
+	 * (its JSON text, and its strings: ntok -1 when they could not be told apart) and limit, with the persons
+	 * the batch's one read found for it (cand_rows[first, first + n)), each with which of the record's keys it
+	 * held (held: bit i for the i-th). A record's own read (store_block_candidates_scored) is answered from
+	 * them and from what this transaction wrote since, which intake's writes note (cands_note_*): a person
+	 * made (cands_made, with the keys it was given), a key new to a person read (cands_gained), a key given to
+	 * a person not read with it (cands_keys: a record with that key reads for itself), attributes and
+	 * identifiers (applied to every copy of the person's row). Any other statement that writes the tables the
+	 * read reads drops them all (ends_cands), as does the transaction's end or a ROLLBACK TO. Kept only in a
+	 * writer's transaction (writer): its advisory lock keeps other processes' writes out, as for facts. */
+	struct cands_known {
+		char *keys;
+		char *tok[CANDS_KEYS_MAX];
+		int ntok, limit, first, n;
+	} *cands;
+	int cands_n, cands_cap;
+	struct cand_row {
+		struct store_candidate c;
+		unsigned held;
+	} *cand_rows;
+	int cand_rows_n, cand_rows_cap;
+	struct cand_made {
+		struct store_candidate c;
+		char *keys[CANDS_KEYS_MAX];
+		int nkeys;
+	} *cands_made;
+	int cands_made_n, cands_made_cap;
+	struct cand_gain {
+		int64_t person;
+		char *key;
+	} *cands_gained;
+	int cands_gained_n, cands_gained_cap;
+	char **cands_keys;
+	int cands_keys_n, cands_keys_cap;
+	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
+	int cands_answer_cap;
 	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
 	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
 	 * so that no write the transaction makes can be missing from an answer. Filled only in a writer's
@@ -2112,6 +2175,8 @@ static int map_rc(int rc)
 	return rc < 0 ? rc : STORE_OK;
 }
 
+static void cands_drop(struct sq_conn *c);
+
 static void conn_free(struct sq_conn *c)
 {
 	if (!c)
@@ -2126,6 +2191,13 @@ static void conn_free(struct sq_conn *c)
 		free(c->absent[i].key);
 	free(c->absent);
 	free(c->facts);
+	cands_drop(c);
+	free(c->cands);
+	free(c->cand_rows);
+	free(c->cands_made);
+	free(c->cands_gained);
+	free(c->cands_keys);
+	free(c->cands_answer);
 	free(c);
 }
 
@@ -2182,6 +2254,365 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
+/* store_block_candidates_ahead's answers forgotten (struct sq_conn) */
+static void cands_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->cands_n; i++)
+		for (int j = 0; j < c->cands[i].ntok; j++)
+			free(c->cands[i].tok[j]);
+	for (int i = 0; i < c->cands_made_n; i++)
+		for (int j = 0; j < c->cands_made[i].nkeys; j++)
+			free(c->cands_made[i].keys[j]);
+	for (int i = 0; i < c->cands_gained_n; i++)
+		free(c->cands_gained[i].key);
+	for (int i = 0; i < c->cands_keys_n; i++)
+		free(c->cands_keys[i]);
+	for (int i = 0; i < c->cands_n; i++)
+		free(c->cands[i].keys);
+	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = 0;
+}
+
+/* Room for need elements of size in *p (its capacity *cap), doubling */
+static bool cands_grow(void **p, int *cap, int need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	int n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, (size_t)n * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+/* The strings of a JSON array of strings (a record's blocking keys), in order, each the text between its
+ * quotes, up to max: their count, or -1 when the text holds an escape ('\\': the text between the quotes
+ * would not be the string), is not closed, has more than max or memory runs out. */
+static int key_tokens(const char *json, char **out, int max)
+{
+	int n = 0;
+	if (!json || strchr(json, '\\'))
+		return -1;
+	for (const char *p = strchr(json, '"'); p; p = strchr(p, '"')) {
+		const char *e = strchr(p + 1, '"');
+		if (!e || n == max || !(out[n] = strndup(p + 1, (size_t)(e - p - 1)))) {
+			while (n > 0)
+				free(out[--n]);
+			return -1;
+		}
+		n++;
+		p = e + 1;
+	}
+	return n;
+}
+
+static bool key_in(const char *key, char *const *keys, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether w occurs in t as a word of its own (letters, digits and '_' on neither side), any case */
+static bool sql_word(const char *t, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = t; *p; p++) {
+		if (strncasecmp(p, w, n) != 0)
+			continue;
+		bool before = p > t && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a statement's text may change what the candidates' read (S_BLOCK_CANDIDATES_MANY) found: it writes,
+ * and names one of the tables that read reads */
+static bool touches_candidates(const char *t)
+{
+	static const char *const tables[] = {"person", "person_block_key", "identifier", "sealed_record",
+					     "person_merge"};
+	if (!t || !(sql_word(t, "INSERT") || sql_word(t, "UPDATE") || sql_word(t, "DELETE") || sql_word(t, "TRUNCATE")))
+		return false;
+	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+		if (sql_word(t, tables[i]))
+			return true;
+	return false;
+}
+
+/* Which statements end store_block_candidates_ahead's answers, by engine as audit_named below. The writes
+ * whose sq_ functions note what they write (cands_note_*) do not: a new person, its attributes, an
+ * identifier, a record's keys (S_BLOCK_ADD and the record's own statements, which write its identifiers and
+ * keys on its person). */
+static bool cands_end[2][S__COUNT];
+static pthread_once_t cands_end_once = PTHREAD_ONCE_INIT;
+
+static bool cands_noted(enum stmt_id id)
+{
+	switch (id) {
+	case S_PERSON_INSERT:
+	case S_PERSON_ATTRS:
+	case S_IDENT_ADD:
+	case S_BLOCK_ADD:
+	case S_SOURCE_EVENT_INSERT:
+	case S_SOURCE_EVENT_KEYS_INSERT:
+	case S_SOURCE_EVENT_IDS_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_INSERT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void cands_end_find(void)
+{
+	for (int i = 0; i < S__COUNT; i++) {
+		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
+		cands_end[0][i] = !cands_noted((enum stmt_id)i) && touches_candidates(stmt_sql[i]);
+		cands_end[1][i] = !cands_noted((enum stmt_id)i) && touches_candidates(pg);
+	}
+}
+
+static bool ends_cands(const sql_db *db, enum stmt_id id)
+{
+	if (db->override && db->override != pg_override) {
+		const char *t = sql_override(db, (int)id);
+		return !cands_noted(id) && touches_candidates(t ? t : stmt_sql[id]);
+	}
+	pthread_once(&cands_end_once, cands_end_find);
+	return cands_end[db->override == pg_override][id];
+}
+
+/* The person made in this transaction since the batch's read, or NULL */
+static struct cand_made *cands_made_of(struct sq_conn *c, int64_t id)
+{
+	for (int i = 0; i < c->cands_made_n; i++)
+		if (c->cands_made[i].c.person.id == id)
+			return &c->cands_made[i];
+	return NULL;
+}
+
+/* A key whose persons are no longer known (a person not read with the batch was given it): a record with it
+ * reads for itself */
+static void cands_note_unknown(struct sq_conn *c, char *key)
+{
+	if (!cands_grow((void **)&c->cands_keys, &c->cands_keys_cap, c->cands_keys_n + 1, sizeof *c->cands_keys)) {
+		free(key);
+		cands_drop(c); /* nothing known is safer than something missed */
+		return;
+	}
+	c->cands_keys[c->cands_keys_n++] = key;
+}
+
+/* A person made since the batch's read (sq_person_insert: p as written, id its new id): found from memory by
+ * the records whose keys it is given */
+static void cands_note_made(struct sq_conn *c, const struct store_person *p, int64_t id)
+{
+	if (c->cands_n == 0)
+		return;
+	if (!cands_grow((void **)&c->cands_made, &c->cands_made_cap, c->cands_made_n + 1, sizeof *c->cands_made)) {
+		cands_drop(c);
+		return;
+	}
+	struct cand_made *m = &c->cands_made[c->cands_made_n++];
+	memset(m, 0, sizeof *m);
+	/* as person_row would read it back: every column as bound, created_at NOW_SQL's value, no folds */
+	m->c.person = *p;
+	m->c.person.id = id;
+	snprintf(m->c.person.created_at, sizeof m->c.person.created_at, "%s", c->now);
+	m->c.person.given_fold[0] = m->c.person.family_fold[0] = '\0';
+}
+
+/* The candidate rows of person id: the batch's copies (one a record that found it) and a made person's */
+static void cands_each_copy(struct sq_conn *c, int64_t id, void (*fn)(struct store_candidate *, const void *),
+			    const void *arg)
+{
+	for (int i = 0; i < c->cand_rows_n; i++)
+		if (c->cand_rows[i].c.person.id == id)
+			fn(&c->cand_rows[i].c, arg);
+	struct cand_made *m = cands_made_of(c, id);
+	if (m)
+		fn(&m->c, arg);
+}
+
+static void copy_attrs(struct store_candidate *x, const void *arg)
+{
+	/* as S_PERSON_ATTRS: each non-empty attribute set, the others kept */
+	const struct store_person *p = arg;
+	if (p->communication_needs[0])
+		memcpy(x->person.communication_needs, p->communication_needs, sizeof p->communication_needs);
+	if (p->disability[0])
+		memcpy(x->person.disability, p->disability, sizeof p->disability);
+	if (p->ethnicity[0])
+		memcpy(x->person.ethnicity, p->ethnicity, sizeof p->ethnicity);
+	if (p->first_language[0])
+		memcpy(x->person.first_language, p->first_language, sizeof p->first_language);
+}
+
+struct ident_note {
+	const char *kind, *value;
+};
+
+static void copy_ident(struct store_candidate *x, const void *arg)
+{
+	/* as the identifier's insert: ON CONFLICT (kind, value, person_id) DO NOTHING, a new one last of its kind
+	 * (the read orders by kind, id). A list already full (STORE_CANDIDATE_IDS) shows no new one either way */
+	const struct ident_note *v = arg;
+	bool nhs = strcmp(v->kind, "nhs") == 0;
+	int *n = nhs ? &x->n_nhs : &x->n_upn;
+	for (int i = 0; i < *n; i++)
+		if (strcmp(nhs ? x->nhs[i] : x->upn[i], v->value) == 0)
+			return;
+	if (*n == STORE_CANDIDATE_IDS)
+		return;
+	if (nhs)
+		snprintf(x->nhs[(*n)++], sizeof x->nhs[0], "%s", v->value);
+	else
+		snprintf(x->upn[(*n)++], sizeof x->upn[0], "%s", v->value);
+}
+
+static void cands_note_attrs(struct sq_conn *c, int64_t id, const struct store_person *p)
+{
+	if (c->cands_n > 0)
+		cands_each_copy(c, id, copy_attrs, p);
+}
+
+static void cands_note_ident(struct sq_conn *c, int64_t id, const char *kind, const char *value)
+{
+	if (c->cands_n == 0 || !value || !*value || !kind || (strcmp(kind, "nhs") && strcmp(kind, "upn")))
+		return;
+	/* a value longer than the read's column would hold: not modelled */
+	if (strlen(value) >= (strcmp(kind, "nhs") == 0 ? sizeof ((struct store_candidate *)0)->nhs[0]
+						     : sizeof ((struct store_candidate *)0)->upn[0])) {
+		cands_drop(c);
+		return;
+	}
+	struct ident_note v = {kind, value};
+	cands_each_copy(c, id, copy_ident, &v);
+}
+
+/* The keys (a JSON array of strings) written to person id since the batch's read. A key the person held when
+ * the batch was read changes nothing (the read asks which persons hold a key, not how often). A key new to it
+ * is noted as gained (a record with that key then finds it from memory); a key of a person the batch did not
+ * read with that record's keys, as unknown. */
+static void cands_note_keys(struct sq_conn *c, int64_t id, const char *keys_json)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return;
+	char *tok[CANDS_KEYS_MAX];
+	int n = key_tokens(keys_json, tok, CANDS_KEYS_MAX);
+	if (n < 0) {
+		cands_drop(c);
+		return;
+	}
+	struct cand_made *m = cands_made_of(c, id);
+	const struct cand_row *row = NULL;
+	for (int i = 0; i < c->cands_n && !m && !row; i++) {
+		const struct cands_known *e = &c->cands[i];
+		if (e->ntok < 0 || strcmp(e->keys, keys_json) != 0)
+			continue;
+		for (int j = 0; j < e->n && !row; j++)
+			if (c->cand_rows[e->first + j].c.person.id == id)
+				row = &c->cand_rows[e->first + j];
+	}
+	for (int i = 0; i < n; i++) {
+		if (m && key_in(tok[i], m->keys, m->nkeys)) {
+			free(tok[i]);
+		} else if (m && m->nkeys < CANDS_KEYS_MAX) {
+			m->keys[m->nkeys++] = tok[i];
+		} else if (row && (row->held >> i & 1u)) {
+			free(tok[i]); /* held already */
+		} else if (row && cands_grow((void **)&c->cands_gained, &c->cands_gained_cap, c->cands_gained_n + 1,
+					     sizeof *c->cands_gained)) {
+			c->cands_gained[c->cands_gained_n++] = (struct cand_gain){id, tok[i]};
+		} else {
+			cands_note_unknown(c, tok[i]);
+		}
+		if (c->cands_n == 0) { /* dropped: the rest are not kept */
+			for (int j = i + 1; j < n; j++)
+				free(tok[j]);
+			return;
+		}
+	}
+}
+
+static int cand_by_id(const void *a, const void *b)
+{
+	const struct store_candidate *x = *(const struct store_candidate *const *)a,
+				     *y = *(const struct store_candidate *const *)b;
+	return (x->person.id > y->person.id) - (x->person.id < y->person.id);
+}
+
+static bool cand_listed(const struct store_candidate *const *list, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i]->person.id == id)
+			return true;
+	return false;
+}
+
+/* The answer for a record whose keys are keys_json read with limit, from the batch's read and what was written
+ * since: the persons the read found for those keys (their rows as written since), with the persons made or
+ * given one of the keys since, by id, up to limit. Its count, the persons in c->cands_answer; -1 when it
+ * cannot be known so (not read with the batch; a key given to a person the batch did not read with it; more
+ * persons than the read's limit): the record then reads for itself. */
+static int cands_answer(struct sq_conn *c, const char *keys_json, int limit)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return -1;
+	const struct cands_known *e = NULL;
+	for (int i = 0; i < c->cands_n && !e; i++)
+		if (c->cands[i].limit == limit && c->cands[i].ntok >= 0 && strcmp(c->cands[i].keys, keys_json) == 0)
+			e = &c->cands[i];
+	if (!e)
+		return -1;
+	for (int i = 0; i < e->ntok; i++)
+		if (key_in(e->tok[i], c->cands_keys, c->cands_keys_n))
+			return -1;
+	int most = e->n + c->cands_made_n + c->cands_gained_n;
+	if (!cands_grow((void **)&c->cands_answer, &c->cands_answer_cap, most > 0 ? most : 1, sizeof *c->cands_answer))
+		return -1;
+	const struct store_candidate **out = c->cands_answer;
+	int n = 0;
+	for (int i = 0; i < e->n; i++)
+		out[n++] = &c->cand_rows[e->first + i].c;
+	int found = n;
+	for (int i = 0; i < c->cands_made_n; i++) {
+		const struct cand_made *m = &c->cands_made[i];
+		for (int j = 0; j < m->nkeys; j++)
+			if (key_in(m->keys[j], e->tok, e->ntok)) {
+				out[n++] = &m->c;
+				break;
+			}
+	}
+	for (int i = 0; i < c->cands_gained_n; i++) {
+		const struct cand_gain *g = &c->cands_gained[i];
+		if (!key_in(g->key, e->tok, e->ntok) || cand_listed(out, n, g->person))
+			continue;
+		const struct store_candidate *x = NULL;
+		for (int j = 0; j < c->cand_rows_n && !x; j++)
+			if (c->cand_rows[j].c.person.id == g->person)
+				x = &c->cand_rows[j].c;
+		if (!x)
+			return -1; /* cannot happen: a gain is noted only for a person read */
+		out[n++] = x;
+	}
+	if (n > found) {
+		if (e->n >= limit)
+			return -1; /* the read stopped at its limit: who comes first is not known */
+		qsort(out, (size_t)n, sizeof *out, cand_by_id);
+		if (n > limit)
+			n = limit;
+	}
+	return n;
+}
+
 /* Which statements name the audit table, by engine (0: stmt_sql's text, 1: PostgreSQL's, pg_override where it
  * has one): found once, not searched at every statement while entries are held */
 static bool audit_named[2][S__COUNT];
@@ -2236,6 +2667,8 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
 	if (c->facts_n > 0 && !facts_keep(id))
 		c->facts_n = 0;
+	if (c->cands_n > 0 && ends_cands(c->db, id))
+		cands_drop(c);
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -2686,6 +3119,7 @@ static void forget(store_conn *c)
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
 	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
+	cands_drop(CONN(c));
 	CONN(c)->facts_n = 0;
 	CONN(c)->auth_gen_known = false;
 }
@@ -2894,6 +3328,8 @@ static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
+	if (rc == STORE_OK) /* a person the batch's candidates may now include (store_block_candidates_ahead) */
+		cands_note_made(CONN(c), p, *id);
 	return rc;
 }
 
@@ -2954,6 +3390,7 @@ static int sq_person_exists(store_conn *c, int64_t id, bool *found)
 
 static int sq_person_update_attributes(store_conn *c, int64_t id, const struct store_person *p)
 {
+	cands_note_attrs(CONN(c), id, p);
 	sql_stmt *s = stmt(CONN(c), S_PERSON_ATTRS);
 	if (!s)
 		return STORE_EIO;
@@ -3056,6 +3493,7 @@ static int sq_person_by_match_key(store_conn *c, const char *key, int64_t *perso
 static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
 			     int64_t source_record_id)
 {
+	cands_note_ident(CONN(c), person_id, kind, value);
 	sql_stmt *s = stmt(CONN(c), S_IDENT_ADD);
 	if (!s)
 		return STORE_EIO;
@@ -3421,6 +3859,10 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	if (r->household_key && *r->household_key &&
 	    (!r->household_postcode || !r->household_address || !r->household_seen_at))
 		return STORE_EINVAL;
+	/* its keys and identifiers change what the batch's candidates' read found (store_block_candidates_ahead) */
+	cands_note_keys(CONN(c), r->person_id, r->block_keys);
+	cands_note_ident(CONN(c), r->person_id, "nhs", r->nhs_number);
+	cands_note_ident(CONN(c), r->person_id, "upn", r->upn);
 	/* PostgreSQL, in a batch asked about ahead: the ids reserved for this pair, so the insert is not waited for */
 	int64_t ids[2] = {0, 0};
 	bool reserved = CONN(c)->absent_n &&
@@ -6068,6 +6510,7 @@ static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int li
 
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json)
 {
+	cands_note_keys(CONN(c), person_id, keys_json);
 	sql_stmt *s = stmt(CONN(c), S_BLOCK_ADD);
 	if (!s)
 		return STORE_EIO;
@@ -6088,8 +6531,123 @@ static int sq_block_candidates(store_conn *c, const char *keys_json, int limit, 
 	return each_row(s, id_each_row, &w);
 }
 
+/* The candidate a row of S_BLOCK_CANDIDATES_SCORED or S_BLOCK_CANDIDATES_MANY begins, or adds an identifier to
+ * (open: cand holds the row's person already) */
+static void candidate_row(sql_stmt *s, struct store_candidate *cand, bool open)
+{
+	if (!open) {
+		/* person_row writes every field; the identifiers are read up to their counts (a person's row is
+		 * 7 KB: not cleared for each candidate, issue 17) */
+		cand->n_nhs = cand->n_upn = 0;
+		person_row(s, &cand->person);
+		cand->has_merged = sql_column_int64(s, 16) != 0;
+	}
+	const char *kind = col_str(s, 14), *value = col_str(s, 15);
+	if (strcmp(kind, "nhs") == 0 && cand->n_nhs < STORE_CANDIDATE_IDS)
+		snprintf(cand->nhs[cand->n_nhs++], sizeof cand->nhs[0], "%s", value);
+	else if (strcmp(kind, "upn") == 0 && cand->n_upn < STORE_CANDIDATE_IDS)
+		snprintf(cand->upn[cand->n_upn++], sizeof cand->upn[0], "%s", value);
+}
+
+/* At most this many persons kept from a batch's read (7 KB each): a record whose persons do not all fit reads
+ * for itself */
+#define CANDS_ROWS_MAX 2048
+
+static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit)
+{
+	struct sq_conn *k = CONN(c);
+	bool reads = k->writer && sql_override(k->db, S_BLOCK_CANDIDATES_MANY) && k->db->drv->in_transaction(k->db);
+	if (n < 0) /* store_block_candidates_read_ahead */
+		return reads;
+	cands_drop(k);
+	if (n == 0 || !reads)
+		return STORE_OK;
+	struct text_array col = {0};
+	int rc = STORE_EIO;
+	if (!cands_grow((void **)&k->cands, &k->cands_cap, n, sizeof *k->cands))
+		return STORE_EIO;
+	for (int i = 0; i < n; i++) {
+		const char *v = keys_json[i] ? keys_json[i] : "[]";
+		if (!text_array_reserve(&col, 2 * strlen(v) + 3))
+			goto out;
+		text_array_put(&col, v);
+	}
+	sql_stmt *s = stmt(k, S_BLOCK_CANDIDATES_MANY);
+	if (!s)
+		goto out;
+	col.s[col.len] = '}';
+	col.s[col.len + 1] = '\0';
+	sql_bind_text(s, 1, col.s, (int)col.len + 1);
+	sql_bind_int(s, 2, limit);
+	/* every record asked gets its entry, with no persons unless rows come for it */
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++) {
+		struct cands_known *e = &k->cands[k->cands_n];
+		*e = (struct cands_known){.keys = strdup(keys_json[i] ? keys_json[i] : "[]"), .limit = limit};
+		if (!e->keys)
+			ok = false;
+		else {
+			k->cands_n++;
+			e->ntok = key_tokens(e->keys, e->tok, CANDS_KEYS_MAX);
+			if (e->ntok > (int)(sizeof(unsigned) * 8))
+				e->limit = -1; /* its held keys could not be told: answers no one */
+		}
+	}
+	int r = SQL_DONE, at = -1; /* the record whose rows are coming */
+	while (ok && (r = sql_step(s)) == SQL_ROW) {
+		int64_t i = sql_column_int64(s, 18) - 1;
+		if (i < 0 || i >= n || i < at) {
+			ok = false; /* not the statement's order: nothing kept */
+			break;
+		}
+		struct cands_known *e = &k->cands[i];
+		if (e->limit < 0)
+			continue;
+		bool open = i == at && e->n > 0 && k->cand_rows[e->first + e->n - 1].c.person.id == sql_column_int64(s, 0);
+		if (i != at) {
+			at = (int)i;
+			e->first = k->cand_rows_n;
+		}
+		if (!open) {
+			if (k->cand_rows_n >= CANDS_ROWS_MAX ||
+			    !cands_grow((void **)&k->cand_rows, &k->cand_rows_cap, k->cand_rows_n + 1, sizeof *k->cand_rows)) {
+				for (int j = at; j < n; j++)
+					k->cands[j].limit = -1; /* the rest read for themselves */
+				continue;
+			}
+			k->cand_rows[k->cand_rows_n++].held = (unsigned)sql_column_int64(s, 17);
+			e->n++;
+		}
+		candidate_row(s, &k->cand_rows[e->first + e->n - 1].c, open);
+	}
+	rc = r == SQL_ROW || r == SQL_DONE ? STORE_OK : map_rc(r);
+	sql_reset(s);
+	if (rc != STORE_OK || !ok)
+		cands_drop(k); /* each record reads for itself */
+out:
+	free(col.s);
+	return rc;
+}
+
 static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
 {
+	int known = cands_answer(CONN(c), keys_json, limit);
+	if (known >= 0) {
+		/* as the record's own read would find them (cands_answer). fn may read (a merged candidate's
+		 * persons), which leaves the answer standing; copied first, as a read's rows are */
+		struct store_candidate *cand = malloc(sizeof *cand);
+		const struct store_candidate **list = malloc((size_t)(known > 0 ? known : 1) * sizeof *list);
+		int r = cand && list ? STORE_OK : STORE_EIO;
+		if (list)
+			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
+		for (int i = 0; i < known && r == STORE_OK; i++) {
+			*cand = *list[i];
+			r = fn(cand, ctx);
+		}
+		free(list);
+		free(cand);
+		return r;
+	}
 	sql_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES_SCORED);
 	struct store_candidate *cand = calloc(1, sizeof *cand);
 	int rc, r = STORE_OK;
@@ -6110,23 +6668,12 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 				break;
 			open = false;
 		}
-		if (!open) {
-			if (limit > 0 && handed >= limit) {
-				rc = SQL_DONE;
-				break;
-			}
-			/* person_row writes every field; the identifiers are read up to their counts (a person's
-			 * row is 7 KB: not cleared for each candidate, issue 17) */
-			cand->n_nhs = cand->n_upn = 0;
-			person_row(s, &cand->person);
-			cand->has_merged = sql_column_int64(s, 16) != 0;
-			open = true;
+		if (!open && limit > 0 && handed >= limit) {
+			rc = SQL_DONE;
+			break;
 		}
-		const char *kind = col_str(s, 14), *value = col_str(s, 15);
-		if (strcmp(kind, "nhs") == 0 && cand->n_nhs < STORE_CANDIDATE_IDS)
-			snprintf(cand->nhs[cand->n_nhs++], sizeof cand->nhs[0], "%s", value);
-		else if (strcmp(kind, "upn") == 0 && cand->n_upn < STORE_CANDIDATE_IDS)
-			snprintf(cand->upn[cand->n_upn++], sizeof cand->upn[0], "%s", value);
+		candidate_row(s, cand, open);
+		open = true;
 	}
 	if (r == 0)
 		r = map_rc(rc);
@@ -7899,6 +8446,7 @@ const struct store_ops store_sqlite_ops = {
 	.block_keys_add = sq_block_keys_add,
 	.block_candidates = sq_block_candidates,
 	.block_candidates_scored = sq_block_candidates_scored,
+	.block_candidates_ahead = sq_block_candidates_ahead,
 	.link_review_insert = sq_link_review_insert,
 	.link_review_get = sq_link_review_get,
 	.link_reviews_open = sq_link_reviews_open,

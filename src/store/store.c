@@ -836,6 +836,16 @@ int store_block_candidates_scored(store_conn *c, const char *keys_json, int limi
 	return c->ops->block_candidates_scored(c, keys_json, limit, fn, ctx);
 }
 
+int store_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit)
+{
+	return n < 0 ? STORE_EINVAL : c->ops->block_candidates_ahead(c, keys_json, n, limit);
+}
+
+bool store_block_candidates_read_ahead(store_conn *c)
+{
+	return c->ops->block_candidates_ahead(c, NULL, -1, 0) == 1;
+}
+
 int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id)
 {
 	return c->ops->link_review_insert(c, r, id);

@@ -190,6 +190,7 @@ struct store_ops {
 	int (*block_keys_add)(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
 	int (*block_candidates)(store_conn *c, const char *keys_json, int limit, store_id_fn fn, void *ctx);
 	int (*block_candidates_scored)(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx);
+	int (*block_candidates_ahead)(store_conn *c, const char *const *keys_json, int n, int limit); /* n -1: 1 if it would read */
 	int (*link_review_insert)(store_conn *c, const struct store_link_review *r, int64_t *id);
 	int (*link_review_get)(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
 	int (*link_reviews_open)(store_conn *c, int limit, store_link_review_fn fn, void *ctx);

@@ -30,6 +30,15 @@ struct store_candidate {
 };
 typedef int (*store_candidate_fn)(const struct store_candidate *cand, void *ctx);
 int store_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx);
+/* A batch's records' candidates read at once (issue 17): on PostgreSQL, in a writer's transaction, one statement
+ * for n records' keys (each a JSON array as above) with one limit, kept in the connection; each record's
+ * store_block_candidates_scored with the same keys and limit is then answered from them, unless the
+ * transaction has since written one of its keys or one of the persons found (it then reads for itself), until
+ * the transaction ends or a statement that writes the persons, their keys, identifiers, seals or merges
+ * otherwise. Answers are as the record's own read would give. Elsewhere (SQLite) nothing is read ahead. */
+int store_block_candidates_ahead(store_conn *c, const char *const *keys_json, int n, int limit);
+/* Whether store_block_candidates_ahead would read now (else the caller need not make the keys) */
+bool store_block_candidates_read_ahead(store_conn *c);
 
 #define STORE_REASON_BYTES 2001 /* 500 characters */
 struct store_link_review {

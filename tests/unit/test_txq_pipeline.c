@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "service/audit.h"
+#include "service/identity.h"
+#include "service/intake.h"
 #include "service/txq.h"
 #include "store/store.h"
 #include "fixture.h"
@@ -1399,6 +1401,260 @@ static void audited_reads_asked_about_at_once(void **state)
 	assert_true(after.exists && !after.sealed && after.allocated);
 }
 
+/* ---- a batch's candidates read at once (store_block_candidates_ahead, intake's txq `ahead`) ---- */
+
+struct ijob {
+	struct pjob p; /* first: pjob_done's */
+	struct intake_request rq;
+	struct intake_result res;
+};
+
+static int ijob_ahead(store_conn *c, struct txq_job *const *jobs, int n)
+{
+	const struct intake_request *rqs[NJOBS];
+	if (n > NJOBS)
+		return STORE_EIO;
+	for (int i = 0; i < n; i++)
+		rqs[i] = &((const struct ijob *)jobs[i])->rq;
+	return intake_ahead(c, rqs, n);
+}
+
+static int ijob_run(store_conn *c, void *arg)
+{
+	struct ijob *j = arg;
+	j->p.runs++;
+	return intake_apply(c, &j->rq, &j->res);
+}
+
+/* A police record of a child, as the API would make it (the rules' day injected) */
+static void ijob_record(struct ijob *j, const char *ref, const char *given, const char *family, const char *dob,
+			const char *nhs)
+{
+	memset(j, 0, sizeof *j);
+	struct intake_request *rq = &j->rq;
+	rq->actor = "client:1:test";
+	snprintf(rq->agency, sizeof rq->agency, "police");
+	rq->source_ref = ref;
+	rq->kind = "missing_episode";
+	snprintf(rq->occurred_at, sizeof rq->occurred_at, "2026-11-20T10:00:00Z");
+	snprintf(rq->subject.given_name, sizeof rq->subject.given_name, "%s", given);
+	snprintf(rq->subject.family_name, sizeof rq->subject.family_name, "%s", family);
+	snprintf(rq->subject.dob, sizeof rq->subject.dob, "%s", dob);
+	snprintf(rq->subject.sex, sizeof rq->subject.sex, "F");
+	snprintf(rq->subject.postcode, sizeof rq->subject.postcode, "LS6 2AB");
+	snprintf(rq->subject.address, sizeof rq->subject.address, "12 Acacia Avenue");
+	snprintf(rq->subject.nhs_number, sizeof rq->subject.nhs_number, "%s", nhs);
+	rq->summary = "Reported missing";
+	rq->details = "{}";
+	rq->payload = ref;
+	crypto_generichash(rq->payload_hash, sizeof rq->payload_hash, (const unsigned char *)ref, strlen(ref), NULL, 0);
+	rq->today = (struct date){2026, 11, 25};
+}
+
+/* The gate, then the jobs as one replayable intake batch asked about ahead (run_rbatch's, for struct ijob) */
+static void run_ibatch(struct fx *f, struct ijob *jobs)
+{
+	struct batch b = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	txq *q = NULL;
+	assert_int_equal(txq_start(f->st, &q), STORE_OK);
+	struct pjob gate = {.b = &b};
+	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
+	txq_submit(q, &gate.tj);
+	pthread_mutex_lock(&b.lock);
+	while (!b.gate_running)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	for (int i = 0; i < NJOBS; i++) {
+		jobs[i].p.b = &b;
+		jobs[i].p.tj = (struct txq_job){.run = ijob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777,
+						.replayable = true, .ahead = ijob_ahead};
+		txq_submit(q, &jobs[i].p.tj);
+		pthread_mutex_lock(&b.lock);
+		b.submitted++;
+		pthread_cond_broadcast(&b.cond);
+		pthread_mutex_unlock(&b.lock);
+	}
+	pthread_mutex_lock(&b.lock);
+	while (b.done < NJOBS + 1)
+		pthread_cond_wait(&b.cond, &b.lock);
+	pthread_mutex_unlock(&b.lock);
+	txq_stop(q);
+	txq_free(q);
+	assert_int_equal(gate.tj.rc, 0);
+}
+
+/* The batch's candidates are read before its first record makes a child: the second record of that child must
+ * still find it (its keys were written since, so it reads for itself), and link. */
+static void two_records_of_a_new_child_in_one_batch_link(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
+	struct ijob jobs[NJOBS];
+	ijob_record(&jobs[0], "bl-1", "Amira", "Khan", "2016-05-03", "9434765919");
+	ijob_record(&jobs[1], "bl-2", "Amira", "Khan", "2016-05-03", "9434765919");
+	ijob_record(&jobs[2], "bl-3", "Oliver", "Brown", "2014-02-11", "");
+	run_ibatch(f, jobs);
+	for (int i = 0; i < NJOBS; i++) {
+		assert_int_equal(jobs[i].p.tj.rc, 0);
+		assert_int_equal(jobs[i].p.runs, 1); /* one pass: nothing refused */
+		assert_int_equal(jobs[i].res.outcome, INTAKE_CREATED);
+	}
+	assert_string_equal(jobs[0].res.link_rule, "new");
+	assert_string_equal(jobs[1].res.link_rule, "score");
+	assert_int_equal(jobs[1].res.child_id, jobs[0].res.child_id);
+	assert_string_equal(jobs[2].res.link_rule, "new");
+	assert_true(jobs[2].res.child_id != jobs[0].res.child_id);
+	assert_chain(f->st, NJOBS);
+}
+
+struct cands_seen {
+	int n;
+	int64_t ids[4];
+	char language[4][STORE_NAME_BYTES];
+	char ids_held[4][64]; /* the NHS numbers and UPNs as the candidate gives them */
+	char row[4][STORE_NAME_BYTES + 64]; /* its family name, date of birth, created_at, whether merged into */
+};
+
+static int cands_collect(const struct store_candidate *cand, void *ctx)
+{
+	struct cands_seen *w = ctx;
+	if (w->n < 4) {
+		w->ids[w->n] = cand->person.id;
+		snprintf(w->language[w->n], sizeof w->language[0], "%s", cand->person.first_language);
+		snprintf(w->row[w->n], sizeof w->row[0], "%s|%s|%s|%d", cand->person.family_name, cand->person.dob,
+			 cand->person.created_at, cand->has_merged);
+		char *o = w->ids_held[w->n];
+		size_t left = sizeof w->ids_held[0];
+		o[0] = '\0';
+		for (int i = 0; i < cand->n_nhs; i++)
+			snprintf(o + strlen(o), left - strlen(o), "n%s ", cand->nhs[i]);
+		for (int i = 0; i < cand->n_upn; i++)
+			snprintf(o + strlen(o), left - strlen(o), "u%s ", cand->upn[i]);
+	}
+	w->n++;
+	return 0;
+}
+
+/* The same persons, rows and identifiers */
+static void assert_same_cands(const struct cands_seen *a, const struct cands_seen *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (int i = 0; i < a->n && i < 4; i++) {
+		assert_int_equal(a->ids[i], b->ids[i]);
+		assert_string_equal(a->language[i], b->language[i]);
+		assert_string_equal(a->ids_held[i], b->ids_held[i]);
+		assert_string_equal(a->row[i], b->row[i]);
+	}
+}
+
+#define CANDS_STEPS 4
+
+struct cands_arg {
+	int64_t old;   /* a person holding "ca:one" before the transaction */
+	int64_t other; /* one holding "ca:four" only, not found by the batch's read */
+	int64_t made;  /* a person made in it, given "ca:two" and "ca:one" */
+	/* each step's answer (limit 10: the batch's entry) and the database's (limit 11: read afresh) */
+	struct cands_seen got[CANDS_STEPS], fresh[CANDS_STEPS];
+	uint64_t statements[CANDS_STEPS];
+};
+
+static int cands_old(store_conn *c, void *arg)
+{
+	struct cands_arg *a = arg;
+	int rc;
+	a->old = insert_keyed(c, "cands-old", &rc);
+	if (rc == STORE_OK)
+		rc = store_block_keys_add(c, a->old, 0, "[\"ca:one\"]");
+	if (rc == STORE_OK)
+		rc = store_identifier_add(c, a->old, "upn", "C123456789012", 0);
+	if (rc == STORE_OK)
+		a->other = insert_keyed(c, "cands-other", &rc);
+	return rc == STORE_OK ? store_block_keys_add(c, a->other, 0, "[\"ca:four\"]") : rc;
+}
+
+/* step: the answer for keys from the batch's entry (counting statements), then the database's */
+static int cands_step(store_conn *c, struct cands_arg *a, int step, const char *keys)
+{
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	int rc = store_block_candidates_scored(c, keys, 10, cands_collect, &a->got[step]);
+	store_conn_counters(c, &s1, &r1);
+	a->statements[step] = s1 - s0;
+	return rc == STORE_OK ? store_block_candidates_scored(c, keys, 11, cands_collect, &a->fresh[step]) : rc;
+}
+
+static int cands_batch(store_conn *c, void *arg)
+{
+	struct cands_arg *a = arg;
+	const char *keys[3] = {"[\"ca:one\"]", "[\"ca:two\"]", "[\"ca:one\",\"ca:three\"]"};
+	int rc = store_block_candidates_ahead(c, keys, 3, 10);
+	/* 0: the first record's persons as the batch's read found them */
+	if (rc == STORE_OK)
+		rc = cands_step(c, a, 0, keys[0]);
+	/* 1: a person made since, given the second record's key: found from memory, with its row */
+	struct store_person p;
+	memset(&p, 0, sizeof p);
+	snprintf(p.family_name, sizeof p.family_name, "Made");
+	snprintf(p.first_language, sizeof p.first_language, "Polish");
+	if (rc == STORE_OK)
+		rc = store_person_insert(c, &p, &a->made);
+	if (rc == STORE_OK)
+		rc = store_block_keys_add(c, a->made, 0, "[\"ca:two\",\"ca:one\"]");
+	if (rc == STORE_OK)
+		rc = store_identifier_add(c, a->made, "nhs", "9434765919", 0);
+	if (rc == STORE_OK)
+		rc = cands_step(c, a, 1, keys[1]);
+	/* 2: the old person's attributes and a new NHS number (its UPN again changes nothing): the third
+	 * record's answer has them, and the made person (ca:one) after it */
+	memset(&p, 0, sizeof p);
+	snprintf(p.first_language, sizeof p.first_language, "Urdu");
+	if (rc == STORE_OK)
+		rc = store_person_update_attributes(c, a->old, &p);
+	if (rc == STORE_OK)
+		rc = store_identifier_add(c, a->old, "nhs", "4010232137", 0);
+	if (rc == STORE_OK)
+		rc = store_identifier_add(c, a->old, "upn", "C123456789012", 0);
+	if (rc == STORE_OK)
+		rc = cands_step(c, a, 2, keys[2]);
+	/* 3: a person the batch did not read with the first record's keys given one of them: read afresh */
+	if (rc == STORE_OK)
+		rc = store_block_keys_add(c, a->other, 0, "[\"ca:one\"]");
+	if (rc == STORE_OK)
+		rc = cands_step(c, a, 3, keys[0]);
+	return rc;
+}
+
+static void batch_candidates_read_once(void **state)
+{
+	struct fx *f = *state;
+	struct cands_arg a;
+	memset(&a, 0, sizeof a);
+	assert_int_equal(txq_exec(f->st, cands_old, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, cands_batch, &a), STORE_OK);
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	/* each answer is the database's */
+	for (int i = 0; i < CANDS_STEPS; i++)
+		assert_same_cands(&a.got[i], &a.fresh[i]);
+	assert_int_equal(a.got[0].n, 1);
+	assert_int_equal(a.got[0].ids[0], a.old);
+	assert_int_equal(a.got[1].n, 1);
+	assert_int_equal(a.got[1].ids[0], a.made);
+	assert_string_equal(a.got[1].language[0], "Polish");
+	assert_string_equal(a.got[1].ids_held[0], "n9434765919 ");
+	assert_int_equal(a.got[2].n, 2);
+	assert_int_equal(a.got[2].ids[0], a.old);
+	assert_string_equal(a.got[2].language[0], "Urdu");
+	assert_string_equal(a.got[2].ids_held[0], "n4010232137 uC123456789012 ");
+	assert_int_equal(a.got[2].ids[1], a.made);
+	assert_int_equal(a.got[3].n, 3);
+	/* PostgreSQL answers the first three from the batch's one read and what was written since; SQLite reads
+	 * each (nothing is read ahead) */
+	assert_int_equal(a.statements[0], pg ? 0 : 1);
+	assert_int_equal(a.statements[1], pg ? 0 : 1);
+	assert_int_equal(a.statements[2], pg ? 0 : 1);
+	assert_true(a.statements[3] >= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1426,6 +1682,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(batch_candidates_read_once, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
