@@ -538,7 +538,8 @@ static int seal_set_add(struct seal_set *x, int64_t id, int64_t via)
 {
 	for (size_t i = 0; i < x->n; i++)
 		if (x->id[i] == id)
-			return STORE_OK; /* merges cannot form a cycle; a record named twice is sealed once */
+			return STORE_OK; /* the store lets merges form a cycle (B<-A while A<-B stands) and a merge be
+					  * made again: a record named twice is sealed once, and the walk ends */
 	if (x->n >= (size_t)ACCESS_SEAL_MERGED_MAX + 1) {
 		x->over = true;
 		return STORE_OK;

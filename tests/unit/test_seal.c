@@ -6,7 +6,8 @@
  * record; and a record sealed so answers as sealed to every role through the access_* functions the pages and
  * the API decide with. On a real database (fixture.h): SQLite here, PostgreSQL under make unit-pg.
  * Merges are made with store_person_merge directly (link review refuses to merge a merged record, so a chain
- * is built from the bottom up, as reviews over the years would build it).
+ * is built from the bottom up, as reviews over the years would build it); the store also lets merges form a
+ * cycle and a merge be undone and made again, and the walk seals each record once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +253,47 @@ static void past_the_bound_nothing_is_sealed(void **state)
 	assert_true(sealed(f, kept));
 	expect_sealed_via(f, first, "adoption", kept);
 	assert_false(sealed(f, last)); /* its merge undone before the seal: its own record again */
+}
+
+/* ---- a cycle of merges, and a merge undone and made again (the store accepts both) ---- */
+
+static void a_cycle_of_merges_is_sealed_once_each(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t a = add_child(f->c, 0), b = add_child(f->c, 1);
+	merge(f->c, a, b); /* B into A */
+	merge(f->c, b, a); /* then A into B, while B<-A stands: the store does not refuse it */
+	commit(f);
+	int64_t before = fx_audit_count(f->st);
+	bool already = true;
+	assert_int_equal(seal(f, a, "adoption", &already), 1);
+	assert_false(already);
+	expect_sealed_via(f, a, "adoption", 0);
+	expect_sealed_via(f, b, "adoption", a);
+	assert_int_equal(fx_audit_count(f->st), before + 2); /* two record.seal entries, no more */
+	assert_int_equal(seal(f, b, "adoption", &already), 0); /* and from B's side: sealed already, once */
+	assert_true(already);
+	assert_int_equal(fx_audit_count(f->st), before + 2);
+}
+
+static void a_merge_undone_and_made_again_is_counted_once(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t c = add_child(f->c, 0), a = add_child(f->c, 1);
+	int64_t first = merge(f->c, c, a);
+	bool done = false;
+	assert_int_equal(store_person_unmerge(f->c, first, "tester", "not the same", &done), STORE_OK);
+	assert_true(done);
+	merge(f->c, c, a); /* the same merge made again: two merges of A into C, one undone */
+	commit(f);
+	int64_t before = fx_audit_count(f->st);
+	bool already = true;
+	assert_int_equal(seal(f, c, "protection", &already), 1);
+	expect_sealed_via(f, c, "protection", 0);
+	expect_sealed_via(f, a, "protection", c);
+	assert_int_equal(fx_audit_count(f->st), before + 2);
 }
 
 /* ---- a merge undone after the seal ---- */
@@ -518,6 +560,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(an_undone_merge_leaves_the_record_sealed, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_review_never_merges_into_a_sealed_record, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(each_merged_record_answers_as_sealed_to_every_role, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_cycle_of_merges_is_sealed_once_each, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_merge_undone_and_made_again_is_counted_once, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
