@@ -584,16 +584,17 @@ static int seal_set_collect(store_conn *c, int64_t child_id, struct seal_set *x)
 	return rc;
 }
 
-static int seal_one(store_conn *c, const char *actor, int64_t child_id, const char *basis, int64_t via,
-		    bool *already)
+static int seal_one(store_conn *c, const char *actor, int64_t sealed_with, int64_t child_id, const char *basis,
+		    int64_t via, bool *already)
 {
 	int rc = store_person_seal(c, child_id, basis, actor, already);
 	if (rc != STORE_OK || *already)
 		return rc;
-	char object[40], detail[STORE_REASON_BYTES + 64];
+	char object[40], detail[STORE_REASON_BYTES + 96];
 	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
 	if (via > 0)
-		snprintf(detail, sizeof detail, "%s; merged into child:%lld", basis, (long long)via);
+		snprintf(detail, sizeof detail, "%s; merged into child:%lld; sealed with child:%lld", basis, (long long)via,
+			 (long long)sealed_with);
 	else
 		snprintf(detail, sizeof detail, "%s", basis);
 	struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
@@ -623,7 +624,7 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 	}
 	for (size_t i = 0; i < x.n; i++) {
 		bool was = false;
-		if ((rc = seal_one(c, actor, x.id[i], basis, x.via[i], &was)) != STORE_OK)
+		if ((rc = seal_one(c, actor, child_id, x.id[i], basis, x.via[i], &was)) != STORE_OK)
 			goto out;
 		if (i == 0)
 			*already = was;

@@ -113,7 +113,8 @@ int access_sealed(store *st, int64_t child_id, bool *sealed);
 /* Seals a child's record for good; basis "adoption", "protection" or "court_order". Audited. Must run in a
  * write transaction; *found false when there is no such child, *already true when it was sealed before.
  * Every record standing merged into the child, through merges of merges at any depth, is sealed with it
- * (each audited record.seal "BASIS; merged into child:K", K the record it stands merged into); *merged counts
+ * (each audited record.seal "BASIS; merged into child:K; sealed with child:C", K the record it stands merged
+ * into, C the child sealed); *merged counts
  * those sealed now (a child sealed before this rule is healed by sealing it again). Decision: a seal is all
  * or nothing. More than ACCESS_SEAL_MERGED_MAX records standing merged into one child is no child's
  * duplicates but a fault to look into: *merged is ACCESS_SEAL_TOO_MANY and nothing is written. */

@@ -1063,7 +1063,7 @@ describe('GET /api/v1/flags', () => {
     // record (allocations, notices, break-glass openings under M's id) leaves M out too
     const sealedM = auditRows(area.db, { action: 'record.seal', child: m.child_id });
     assert.equal(sealedM.length, 1, 'M sealed with K');
-    assert.equal(sealedM[0].detail, `adoption; merged into child:${k.child_id}`);
+    assert.equal(sealedM[0].detail, `adoption; merged into child:${k.child_id}; sealed with child:${k.child_id}`);
     const mReads = auditRows(area.db, { action: 'flags.list', child: m.child_id }).length;
     assert.deepEqual(flagLookups(area.db, m.child_id), [], "a sealed child's look-ups are not listed through a record merged into it");
     assert.equal(auditRows(area.db, { action: 'flags.list', child: m.child_id }).length, mReads + 1, 'the read is audited');

@@ -128,14 +128,18 @@ static struct seal_audit audit_of(struct fx *f, const char *action, int64_t chil
 	return s;
 }
 
+/* The child sealed (C): every record.seal of a record merged into it names C as well as the next record up. */
+static int64_t sealed_with;
+
 static void expect_sealed_via(struct fx *f, int64_t id, const char *basis, int64_t via)
 {
-	char want[128];
+	char want[160];
 	assert_true(sealed(f, id));
 	struct seal_audit s = audit_of(f, "record.seal", id);
 	assert_int_equal(s.n, 1);
 	if (via)
-		snprintf(want, sizeof want, "%s; merged into child:%lld", basis, (long long)via);
+		snprintf(want, sizeof want, "%s; merged into child:%lld; sealed with child:%lld", basis, (long long)via,
+			 (long long)sealed_with);
 	else
 		snprintf(want, sizeof want, "%s", basis);
 	assert_string_equal(s.detail, want);
@@ -149,6 +153,7 @@ static int seal(struct fx *f, int64_t child, const char *basis, bool *already)
 	assert_int_equal(access_seal(f->c, "cli", child, basis, &found, already, &merged), STORE_OK);
 	commit(f);
 	assert_true(found);
+	sealed_with = child;
 	return merged;
 }
 
