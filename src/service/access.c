@@ -603,11 +603,12 @@ static int seal_one(store_conn *c, const char *actor, int64_t sealed_with, int64
 }
 
 int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already,
-		int *merged)
+		int *merged, int64_t *kept_by)
 {
 	struct seal_set x = {0};
 	*already = false;
 	*merged = 0;
+	*kept_by = 0;
 	int rc = store_person_exists(c, child_id, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
@@ -620,6 +621,19 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 		goto out;
 	if (x.over) {
 		*merged = ACCESS_SEAL_TOO_MANY;
+		goto out;
+	}
+	/* A record standing merged into another (K) is K's now: its records are read under K, so sealing it
+	 * alone would leave them in view. Refused, nothing written, K named: the operator seals K, which seals
+	 * it. Not when K is in its own set (a cycle of merges): sealing it seals K too. */
+	int64_t kept = 0;
+	if ((rc = store_person_merged_into(c, child_id, &kept)) != STORE_OK)
+		goto out;
+	bool in_set = false;
+	for (size_t i = 0; kept > 0 && i < x.n && !in_set; i++)
+		in_set = x.id[i] == kept;
+	if (kept > 0 && !in_set) {
+		*kept_by = kept;
 		goto out;
 	}
 	for (size_t i = 0; i < x.n; i++) {

@@ -8,7 +8,8 @@
  * Merges are made with store_person_merge directly (link review refuses to merge a merged record, so a chain
  * is built from the bottom up, as reviews over the years would build it); the store also lets merges form a
  * cycle and a merge be undone and made again, and the walk seals each record once. A store failure part way
- * leaves nothing sealed and nothing audited (SQLite only: a trigger the test makes is the failure).
+ * leaves nothing sealed and nothing audited (SQLite only: a trigger the test makes is the failure). A record that
+ * itself stands merged into another is refused, naming the other, with nothing written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,10 +150,12 @@ static int seal(struct fx *f, int64_t child, const char *basis, bool *already)
 {
 	bool found = false;
 	int merged = 0;
+	int64_t kept_by = -1;
 	begin(f);
-	assert_int_equal(access_seal(f->c, "cli", child, basis, &found, already, &merged), STORE_OK);
+	assert_int_equal(access_seal(f->c, "cli", child, basis, &found, already, &merged, &kept_by), STORE_OK);
 	commit(f);
 	assert_true(found);
+	assert_int_equal(kept_by, 0);
 	sealed_with = child;
 	return merged;
 }
@@ -238,12 +241,14 @@ static void past_the_bound_nothing_is_sealed(void **state)
 	int64_t before = fx_audit_count(f->st);
 	bool found = false, already = true;
 	int merged = 0;
+	int64_t kept_by = -1;
 	begin(f);
-	assert_int_equal(access_seal(f->c, "cli", kept, "adoption", &found, &already, &merged), STORE_OK);
+	assert_int_equal(access_seal(f->c, "cli", kept, "adoption", &found, &already, &merged, &kept_by), STORE_OK);
 	commit(f);
 	assert_true(found);
 	assert_false(already);
 	assert_int_equal(merged, ACCESS_SEAL_TOO_MANY);
+	assert_int_equal(kept_by, 0);
 	assert_false(sealed(f, kept));
 	assert_false(sealed(f, first));
 	assert_false(sealed(f, last));
@@ -273,6 +278,7 @@ static void a_cycle_of_merges_is_sealed_once_each(void **state)
 	commit(f);
 	int64_t before = fx_audit_count(f->st);
 	bool already = true;
+	/* A stands merged into B, but B is in A's own set: sealing A seals B, so it is not refused. */
 	assert_int_equal(seal(f, a, "adoption", &already), 1);
 	assert_false(already);
 	expect_sealed_via(f, a, "adoption", 0);
@@ -302,6 +308,38 @@ static void a_merge_undone_and_made_again_is_counted_once(void **state)
 	assert_int_equal(fx_audit_count(f->st), before + 2);
 }
 
+/* ---- a record standing merged into another: refused, naming it, nothing written ---- */
+
+static void a_record_merged_into_another_is_refused_naming_it(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	int64_t k = add_child(f->c, 0), m = add_child(f->c, 1), n = add_child(f->c, 2);
+	merge(f->c, m, n); /* N into M */
+	merge(f->c, k, m); /* then M into K: K holds M's records (and N's) */
+	commit(f);
+	int64_t before = fx_audit_count(f->st);
+	bool found = false, already = true;
+	int merged = -5;
+	int64_t kept_by = 0;
+	begin(f);
+	assert_int_equal(access_seal(f->c, "cli", m, "adoption", &found, &already, &merged, &kept_by), STORE_OK);
+	commit(f);
+	assert_true(found);
+	assert_false(already);
+	assert_int_equal(merged, 0);
+	assert_int_equal(kept_by, k);
+	assert_false(sealed(f, k));
+	assert_false(sealed(f, m));
+	assert_false(sealed(f, n));
+	assert_int_equal(fx_audit_count(f->st), before);
+
+	/* Sealing K, as the operator is told, seals all three. */
+	assert_int_equal(seal(f, k, "adoption", &already), 2);
+	expect_sealed_via(f, m, "adoption", k);
+	expect_sealed_via(f, n, "adoption", m);
+}
+
 /* ---- a failure part way: nothing sealed, nothing audited ---- */
 
 static void a_failure_part_way_seals_nothing(void **state)
@@ -329,8 +367,9 @@ static void a_failure_part_way_seals_nothing(void **state)
 	int64_t before = fx_audit_count(f->st);
 	bool found = false, already = true;
 	int merged = 0;
+	int64_t kept_by = -1;
 	begin(f);
-	assert_int_not_equal(access_seal(f->c, "cli", c, "adoption", &found, &already, &merged), STORE_OK);
+	assert_int_not_equal(access_seal(f->c, "cli", c, "adoption", &found, &already, &merged, &kept_by), STORE_OK);
 	assert_int_equal(store_rollback(f->c), STORE_OK); /* as txq_exec does on an error */
 	assert_false(sealed(f, c));
 	assert_false(sealed(f, b));
@@ -606,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_cycle_of_merges_is_sealed_once_each, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_merge_undone_and_made_again_is_counted_once, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_failure_part_way_seals_nothing, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_record_merged_into_another_is_refused_naming_it, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
