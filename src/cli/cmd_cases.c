@@ -371,7 +371,7 @@ int cmd_seal(int argc, char **argv)
 			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
 			       "whatever their relationship to the child. The records standing merged into it (through\n"
 			       "merges of merges, at any depth) are the child's and are sealed with it, or, past %d of\n"
-			       "them, nothing is sealed and the command fails. A record that itself stands merged into\n"
+			       "them, nothing is sealed, the command fails and the refusal is audited. A record that itself stands merged into\n"
 			       "another child K is K's: it is refused, naming K (seal K, which seals it too). Audited.\n",
 			       ACCESS_SEAL_MERGED_MAX);
 			return 0;
@@ -404,9 +404,11 @@ int cmd_seal(int argc, char **argv)
 		return 1;
 	}
 	if (s.merged == ACCESS_SEAL_TOO_MANY) {
-		fprintf(stderr, "safeguard seal: more than %d records stand merged into child %s: nothing sealed; look "
-				"into the merges (safeguard link reviews --child %s) before sealing\n",
-			ACCESS_SEAL_MERGED_MAX, child, child);
+		fprintf(stderr, "safeguard seal: more than %d records stand merged into child %s: nothing sealed (the "
+				"refusal is audited); look into the merges first (safeguard audit list --action "
+				"person.merge: each entry names the record kept, merges of merges the record merged "
+				"into it)\n",
+			ACCESS_SEAL_MERGED_MAX, child);
 		return 1;
 	}
 	if (s.kept_by > 0) {

@@ -620,7 +620,17 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 	if ((rc = seal_set_collect(c, child_id, &x)) != STORE_OK)
 		goto out;
 	if (x.over) {
+		/* Refused, nothing sealed, and the refusal audited as the refusals of the audit's other kinds are
+		 * (access.refused, break_glass.refused): a seal asked for (a court order, an adoption) and not done is
+		 * for the DPO to see. Ids only. */
+		char object[40], detail[STORE_REASON_BYTES + 64];
+		snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+		snprintf(detail, sizeof detail, "%s; nothing sealed: more than %d records stand merged into it", basis,
+			 ACCESS_SEAL_MERGED_MAX);
+		struct store_audit a = {.actor = actor, .action = "record.seal_refused", .child_id = child_id,
+					.object = object, .detail = detail};
 		*merged = ACCESS_SEAL_TOO_MANY;
+		rc = audit_append(c, &a);
 		goto out;
 	}
 	/* A record standing merged into another (K) is K's now: its records are read under K, so sealing it

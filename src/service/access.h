@@ -117,7 +117,8 @@ int access_sealed(store *st, int64_t child_id, bool *sealed);
  * into, C the child sealed); *merged counts
  * those sealed now (a child sealed before this rule is healed by sealing it again). Decision: a seal is all
  * or nothing. More than ACCESS_SEAL_MERGED_MAX records standing merged into one child is no child's
- * duplicates but a fault to look into: *merged is ACCESS_SEAL_TOO_MANY and nothing is written. Decision: a
+ * duplicates but a fault to look into: *merged is ACCESS_SEAL_TOO_MANY, nothing is sealed and the refusal is
+ * audited (record.seal_refused, "BASIS; nothing sealed: ..."). Decision: a
  * record that itself stands merged into another, K, is K's (its records are read under K): *kept_by is K and
  * nothing is written; seal K, which seals it (unless K is among the records merged into it, a cycle the store
  * allows: then both are sealed). */

@@ -1,8 +1,8 @@
 /*
  * Unit tests for the seal through merges (service/access.c, access_seal): every record standing merged into
  * the sealed child, through merges of merges at any depth, is sealed with it and audited record.seal with the
- * basis and the record it stands merged into; past ACCESS_SEAL_MERGED_MAX records nothing is sealed and the
- * caller is told; a merge undone after the seal leaves the record sealed; link review never joins a sealed
+ * basis and the record it stands merged into; past ACCESS_SEAL_MERGED_MAX records nothing is sealed, the
+ * caller is told and the refusal audited; a merge undone after the seal leaves the record sealed; link review never joins a sealed
  * record; and a record sealed so answers as sealed to every role through the access_* functions the pages and
  * the API decide with. On a real database (fixture.h): SQLite here, PostgreSQL under make unit-pg.
  * Merges are made with store_person_merge directly (link review refuses to merge a merged record, so a chain
@@ -252,7 +252,12 @@ static void past_the_bound_nothing_is_sealed(void **state)
 	assert_false(sealed(f, kept));
 	assert_false(sealed(f, first));
 	assert_false(sealed(f, last));
-	assert_int_equal(fx_audit_count(f->st), before);
+	/* The refusal alone is audited (a seal asked for and not done), naming the child; no record.seal. */
+	assert_int_equal(fx_audit_count(f->st), before + 1);
+	assert_int_equal(audit_of(f, "record.seal", kept).n, 0);
+	struct seal_audit refused = audit_of(f, "record.seal_refused", kept);
+	assert_int_equal(refused.n, 1);
+	assert_string_equal(refused.detail, "adoption; nothing sealed: more than 1000 records stand merged into it");
 
 	/* One merge undone brings it to the bound: then the whole set is sealed. */
 	bool done = false;
