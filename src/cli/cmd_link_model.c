@@ -40,7 +40,7 @@ static void usage(FILE *f)
 struct model_args {
 	struct linktrain_quality q;
 	double lambda;
-	bool json;
+	bool json, failed;
 };
 
 static int show(store *st, void *ctx)
@@ -60,7 +60,9 @@ static int show(store *st, void *ctx)
 				      m->review_threshold, "lambda", a->lambda,
 				      "precision", a->q.precision, "recall", a->q.recall, "review_tasks",
 				      (json_int_t)a->q.review_tasks, "records_received", (json_int_t)a->q.records);
-		return cli_list_json(o) ? 0 : 1;
+		if (!cli_list_json(o))
+			a->failed = true; /* told and exit 1, as the other listings do */
+		return 0;
 	}
 	printf("%lld", (long long)m->id);
 	const char *f[] = {m->trained_at, a->q.trained ? m->how : "built-in"};
@@ -96,5 +98,5 @@ int cli_link_model(int argc, char **argv)
 	int done = cli_list_args_done(CMD, argc, argv, db);
 	if (done != 0)
 		return done;
-	return cli_list_run(CMD, db, a.json ? NULL : HEADER, "the linkage model", show, &a, NULL);
+	return cli_list_run(CMD, db, a.json ? NULL : HEADER, "the linkage model", show, &a, &a.failed);
 }
