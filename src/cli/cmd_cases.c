@@ -379,7 +379,7 @@ int cmd_seal(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "safeguard seal: unexpected argument '%.64s' (see safeguard seal --help)\n", argv[optind]);
+		fprintf(stderr, "safeguard seal: unexpected argument \"%.64s\"\n", argv[optind]);
 		return 2;
 	}
 	if (!child || !event_parse_id(child, strlen(child), &s.child_id)) {

@@ -1065,7 +1065,7 @@ describe('GET /api/v1/flags', () => {
     assert.equal(auditRows(area.db, { action: 'record.seal', child: m.child_id }).length, 0, 'nothing sealed');
     const stray = runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption', 'extra'], { check: false });
     assert.equal(stray.status, 2, 'a stray argument is misuse');
-    assert.match(stray.stderr, /unexpected argument 'extra'/);
+    assert.match(stray.stderr, /unexpected argument "extra"/);
     assert.equal(auditRows(area.db, { action: 'record.seal', child: k.child_id }).length, 0, 'nothing sealed');
     const sealedK = runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
     assert.equal(sealedK.stdout.trim(), `child ${k.child_id}: the record is sealed, and 1 record standing merged into it`);
