@@ -340,12 +340,13 @@ struct seal_args {
 	const char *basis;
 	bool found, already;
 	int merged;
+	int64_t kept_by;
 };
 
 static int seal_run(store_conn *c, void *arg)
 {
 	struct seal_args *s = arg;
-	return access_seal(c, "cli", s->child_id, s->basis, &s->found, &s->already, &s->merged);
+	return access_seal(c, "cli", s->child_id, s->basis, &s->found, &s->already, &s->merged, &s->kept_by);
 }
 
 int cmd_seal(int argc, char **argv)
@@ -370,10 +371,16 @@ int cmd_seal(int argc, char **argv)
 			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
 			       "whatever their relationship to the child. The records standing merged into it (through\n"
 			       "merges of merges, at any depth) are the child's and are sealed with it, or, past %d of\n"
-			       "them, nothing is sealed and the command fails. Audited.\n", ACCESS_SEAL_MERGED_MAX);
+			       "them, nothing is sealed, the command fails and the refusal is audited. A record that itself stands merged into\n"
+			       "another child K is K's: it is refused, naming K (seal K, which seals it too). Audited.\n",
+			       ACCESS_SEAL_MERGED_MAX);
 			return 0;
 		default: return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "safeguard seal: unexpected argument \"%.64s\"\n", argv[optind]);
+		return 2;
 	}
 	if (!child || !event_parse_id(child, strlen(child), &s.child_id)) {
 		fprintf(stderr, "safeguard seal: --child must be a child's id (a whole number)\n");
@@ -397,9 +404,16 @@ int cmd_seal(int argc, char **argv)
 		return 1;
 	}
 	if (s.merged == ACCESS_SEAL_TOO_MANY) {
-		fprintf(stderr, "safeguard seal: more than %d records stand merged into child %s: nothing sealed; look "
-				"into the merges (safeguard link reviews --child %s) before sealing\n",
-			ACCESS_SEAL_MERGED_MAX, child, child);
+		fprintf(stderr, "safeguard seal: more than %d records stand merged into child %s: nothing sealed (the "
+				"refusal is audited); look into the merges first (safeguard audit list --action "
+				"person.merge: each entry names the record kept, merges of merges the record merged "
+				"into it)\n",
+			ACCESS_SEAL_MERGED_MAX, child);
+		return 1;
+	}
+	if (s.kept_by > 0) {
+		fprintf(stderr, "safeguard seal: record %s stands merged into child %lld: seal %lld (nothing sealed)\n",
+			child, (long long)s.kept_by, (long long)s.kept_by);
 		return 1;
 	}
 	printf(s.already ? "child %s: the record was already sealed" : "child %s: the record is sealed", child);

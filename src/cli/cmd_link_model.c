@@ -3,7 +3,9 @@
  * many records and pairs, how it scored the reviewers' decided pairs (and so its precision and recall at its link
  * threshold), its two thresholds and its prior (lambda); and the review tasks and records received so far. One
  * line, tab-separated after a header, or one JSON object with --json. The same figures the link review page shows
- * team managers (service/linktrain.h, linktrain_quality). It names no child, so it is not audited; the model's
+ * team managers (service/linktrain.h, linktrain_model_figures; the page's linktrain_quality never parses the
+ * stored model, which only this does, for the prior). With no trained model, the built-in settings' thresholds
+ * and prior, those intake scores with. It names no child, so it is not audited; the model's
  * other parameters (the area's name frequencies among them) are not printed. */
 #include <getopt.h>
 #include <jansson.h>
@@ -20,27 +22,31 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: safeguard link model --db URL [--json]\n\n"
+	fprintf(f, "usage: safeguard link model --db URL [--json]\n"
+		   "\n"
 		   "Prints the record linkage model intake scores with, one line tab-separated after a header line (id,\n"
 		   "trained_at, how, records, pairs, random_pairs, reviewed, reviewed_same, linked, linked_same,\n"
 		   "link_threshold, review_threshold, lambda, precision, recall, review_tasks, records_received), or with\n"
-		   "--json one JSON object. id 0 is the built-in settings (never learnt from this service's records: the\n"
-		   "training figures are 0, lambda, precision and recall -1); how is command (safeguard link train --db)\n"
-		   "or nightly; reviewed counts the reviewers' decided pairs it scored, linked those it links, and\n"
-		   "*_same those decided \"same\"; precision and recall are -1 when undefined. review_tasks and\n"
-		   "records_received count every review task and record with a subject so far. Names no child: not\n"
-		   "audited. The model's other parameters are not printed.\n");
+		   "--json one JSON object. id 0 is the built-in settings intake scores with until a model is trained\n"
+		   "(never learnt from this service's records): how is built-in, the training figures are 0, precision\n"
+		   "and recall -1, and link_threshold, review_threshold and lambda are the built-in ones intake uses (a\n"
+		   "server started with --linkage-model scores with that file's instead). Otherwise how is command\n"
+		   "(safeguard link train --db) or nightly; reviewed counts the reviewers' decided pairs it scored,\n"
+		   "linked those it links, and *_same those decided \"same\"; precision and recall are -1 when undefined.\n"
+		   "review_tasks and records_received count every review task and record with a subject so far. Names\n"
+		   "no child: not audited. The model's other parameters are not printed.\n");
 }
 
 struct model_args {
 	struct linktrain_quality q;
-	bool json;
+	double lambda;
+	bool json, failed;
 };
 
 static int show(store *st, void *ctx)
 {
 	struct model_args *a = ctx;
-	int rc = linktrain_quality(st, &a->q);
+	int rc = linktrain_model_figures(st, &a->q, &a->lambda);
 	if (rc != STORE_OK)
 		return rc;
 	const struct store_link_model *m = &a->q.model;
@@ -50,11 +56,13 @@ static int show(store *st, void *ctx)
 				      (json_int_t)m->records, "pairs", (json_int_t)m->pairs, "random_pairs",
 				      (json_int_t)m->random_pairs, "reviewed", (json_int_t)m->reviewed, "reviewed_same",
 				      (json_int_t)m->reviewed_same, "linked", (json_int_t)m->linked, "linked_same",
-				      (json_int_t)m->linked_same, "link_threshold", a->q.trained ? m->link_threshold : -1.0,
-				      "review_threshold", a->q.trained ? m->review_threshold : -1.0, "lambda", a->q.lambda,
+				      (json_int_t)m->linked_same, "link_threshold", m->link_threshold, "review_threshold",
+				      m->review_threshold, "lambda", a->lambda,
 				      "precision", a->q.precision, "recall", a->q.recall, "review_tasks",
 				      (json_int_t)a->q.review_tasks, "records_received", (json_int_t)a->q.records);
-		return cli_list_json(o) ? 0 : 1;
+		if (!cli_list_json(o))
+			a->failed = true; /* told and exit 1, as the other listings do */
+		return 0;
 	}
 	printf("%lld", (long long)m->id);
 	const char *f[] = {m->trained_at, a->q.trained ? m->how : "built-in"};
@@ -62,7 +70,7 @@ static int show(store *st, void *ctx)
 	printf("\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%lld\t%lld\n",
 	       (long long)m->records, (long long)m->pairs, (long long)m->random_pairs, (long long)m->reviewed,
 	       (long long)m->reviewed_same, (long long)m->linked, (long long)m->linked_same,
-	       a->q.trained ? m->link_threshold : -1.0, a->q.trained ? m->review_threshold : -1.0, a->q.lambda,
+	       m->link_threshold, m->review_threshold, a->lambda,
 	       a->q.precision, a->q.recall, (long long)a->q.review_tasks, (long long)a->q.records);
 	return 0;
 }
@@ -90,5 +98,5 @@ int cli_link_model(int argc, char **argv)
 	int done = cli_list_args_done(CMD, argc, argv, db);
 	if (done != 0)
 		return done;
-	return cli_list_run(CMD, db, a.json ? NULL : HEADER, "the linkage model", show, &a, NULL);
+	return cli_list_run(CMD, db, a.json ? NULL : HEADER, "the linkage model", show, &a, &a.failed);
 }

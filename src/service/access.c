@@ -538,7 +538,8 @@ static int seal_set_add(struct seal_set *x, int64_t id, int64_t via)
 {
 	for (size_t i = 0; i < x->n; i++)
 		if (x->id[i] == id)
-			return STORE_OK; /* merges cannot form a cycle; a record named twice is sealed once */
+			return STORE_OK; /* the store lets merges form a cycle (B<-A while A<-B stands) and a merge be
+					  * made again: a record named twice is sealed once, and the walk ends */
 	if (x->n >= (size_t)ACCESS_SEAL_MERGED_MAX + 1) {
 		x->over = true;
 		return STORE_OK;
@@ -583,16 +584,17 @@ static int seal_set_collect(store_conn *c, int64_t child_id, struct seal_set *x)
 	return rc;
 }
 
-static int seal_one(store_conn *c, const char *actor, int64_t child_id, const char *basis, int64_t via,
-		    bool *already)
+static int seal_one(store_conn *c, const char *actor, int64_t sealed_with, int64_t child_id, const char *basis,
+		    int64_t via, bool *already)
 {
 	int rc = store_person_seal(c, child_id, basis, actor, already);
 	if (rc != STORE_OK || *already)
 		return rc;
-	char object[40], detail[STORE_REASON_BYTES + 64];
+	char object[40], detail[STORE_REASON_BYTES + 96];
 	snprintf(object, sizeof object, "child:%lld", (long long)child_id);
 	if (via > 0)
-		snprintf(detail, sizeof detail, "%s; merged into child:%lld", basis, (long long)via);
+		snprintf(detail, sizeof detail, "%s; merged into child:%lld; sealed with child:%lld", basis, (long long)via,
+			 (long long)sealed_with);
 	else
 		snprintf(detail, sizeof detail, "%s", basis);
 	struct store_audit a = {.actor = actor, .action = "record.seal", .child_id = child_id, .object = object,
@@ -601,11 +603,12 @@ static int seal_one(store_conn *c, const char *actor, int64_t child_id, const ch
 }
 
 int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already,
-		int *merged)
+		int *merged, int64_t *kept_by)
 {
 	struct seal_set x = {0};
 	*already = false;
 	*merged = 0;
+	*kept_by = 0;
 	int rc = store_person_exists(c, child_id, found);
 	if (rc != STORE_OK || !*found)
 		return rc;
@@ -617,12 +620,35 @@ int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *
 	if ((rc = seal_set_collect(c, child_id, &x)) != STORE_OK)
 		goto out;
 	if (x.over) {
+		/* Refused, nothing sealed, and the refusal audited as the refusals of the audit's other kinds are
+		 * (access.refused, break_glass.refused): a seal asked for (a court order, an adoption) and not done is
+		 * for the DPO to see. Ids only. */
+		char object[40], detail[STORE_REASON_BYTES + 64];
+		snprintf(object, sizeof object, "child:%lld", (long long)child_id);
+		snprintf(detail, sizeof detail, "%s; nothing sealed: more than %d records stand merged into it", basis,
+			 ACCESS_SEAL_MERGED_MAX);
+		struct store_audit a = {.actor = actor, .action = "record.seal_refused", .child_id = child_id,
+					.object = object, .detail = detail};
 		*merged = ACCESS_SEAL_TOO_MANY;
+		rc = audit_append(c, &a);
+		goto out;
+	}
+	/* A record standing merged into another (K) is K's now: its records are read under K, so sealing it
+	 * alone would leave them in view. Refused, nothing written, K named: the operator seals K, which seals
+	 * it. Not when K is in its own set (a cycle of merges): sealing it seals K too. */
+	int64_t kept = 0;
+	if ((rc = store_person_merged_into(c, child_id, &kept)) != STORE_OK)
+		goto out;
+	bool in_set = false;
+	for (size_t i = 0; kept > 0 && i < x.n && !in_set; i++)
+		in_set = x.id[i] == kept;
+	if (kept > 0 && !in_set) {
+		*kept_by = kept;
 		goto out;
 	}
 	for (size_t i = 0; i < x.n; i++) {
 		bool was = false;
-		if ((rc = seal_one(c, actor, x.id[i], basis, x.via[i], &was)) != STORE_OK)
+		if ((rc = seal_one(c, actor, child_id, x.id[i], basis, x.via[i], &was)) != STORE_OK)
 			goto out;
 		if (i == 0)
 			*already = was;

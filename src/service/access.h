@@ -113,14 +113,19 @@ int access_sealed(store *st, int64_t child_id, bool *sealed);
 /* Seals a child's record for good; basis "adoption", "protection" or "court_order". Audited. Must run in a
  * write transaction; *found false when there is no such child, *already true when it was sealed before.
  * Every record standing merged into the child, through merges of merges at any depth, is sealed with it
- * (each audited record.seal "BASIS; merged into child:K", K the record it stands merged into); *merged counts
+ * (each audited record.seal "BASIS; merged into child:K; sealed with child:C", K the record it stands merged
+ * into, C the child sealed); *merged counts
  * those sealed now (a child sealed before this rule is healed by sealing it again). Decision: a seal is all
  * or nothing. More than ACCESS_SEAL_MERGED_MAX records standing merged into one child is no child's
- * duplicates but a fault to look into: *merged is ACCESS_SEAL_TOO_MANY and nothing is written. */
+ * duplicates but a fault to look into: *merged is ACCESS_SEAL_TOO_MANY, nothing is sealed and the refusal is
+ * audited (record.seal_refused, "BASIS; nothing sealed: ..."). Decision: a
+ * record that itself stands merged into another, K, is K's (its records are read under K): *kept_by is K and
+ * nothing is written; seal K, which seals it (unless K is among the records merged into it, a cycle the store
+ * allows: then both are sealed). */
 #define ACCESS_SEAL_MERGED_MAX 1000
 #define ACCESS_SEAL_TOO_MANY (-1)
 int access_seal(store_conn *c, const char *actor, int64_t child_id, const char *basis, bool *found, bool *already,
-		int *merged);
+		int *merged, int64_t *kept_by);
 
 /* Health-only categories: a health event whose details say "category": "sexual_health" or "mental_health"
  * is seen by health readers only, whoever else may see the record (agency systems included). The views above

@@ -588,34 +588,64 @@ int linktrain_load(store *st)
 	return service_in_snapshot(st, refresh_run, NULL);
 }
 
+/* The figures from what latest_run read; params left to the caller (freed there). */
+static void quality_from(const struct latest_args *a, struct linktrain_quality *q)
+{
+	q->review_tasks = a->reviews;
+	q->records = a->records;
+	if (!a->found)
+		return;
+	q->trained = true;
+	q->model = a->row;
+	q->model.params = NULL;
+	q->precision = ratio(a->row.linked_same, a->row.linked);
+	q->recall = ratio(a->row.linked_same, a->row.reviewed_same);
+}
+
 int linktrain_quality(store *st, struct linktrain_quality *q)
 {
 	struct latest_args a;
 	memset(&a, 0, sizeof a);
 	memset(q, 0, sizeof *q);
 	q->precision = q->recall = -1;
-	q->lambda = -1;
+	/* The page's figures: the model's params (the area's name frequencies, megabytes at scale) are not
+	 * parsed here, only freed. */
+	int rc = service_in_snapshot(st, latest_run, &a);
+	free((void *)a.row.params);
+	a.row.params = NULL;
+	if (rc == STORE_OK)
+		quality_from(&a, q);
+	return rc;
+}
+
+int linktrain_model_figures(store *st, struct linktrain_quality *q, double *lambda)
+{
+	struct latest_args a;
+	memset(&a, 0, sizeof a);
+	memset(q, 0, sizeof *q);
+	q->precision = q->recall = -1;
+	*lambda = -1;
 	int rc = service_in_snapshot(st, latest_run, &a);
 	if (rc == STORE_OK && a.found && a.row.params) {
 		/* The prior alone (the model's other parameters hold the area's name frequencies: not shown). */
 		json_t *root = json_loads(a.row.params, 0, NULL);
 		json_t *l = root ? json_object_get(root, "lambda") : NULL;
 		if (json_is_number(l))
-			q->lambda = json_number_value(l);
+			*lambda = json_number_value(l);
 		json_decref(root);
 	}
 	free((void *)a.row.params);
 	a.row.params = NULL;
 	if (rc != STORE_OK)
 		return rc;
-	q->review_tasks = a.reviews;
-	q->records = a.records;
-	if (!a.found)
-		return STORE_OK;
-	q->trained = true;
-	q->model = a.row;
-	q->precision = ratio(a.row.linked_same, a.row.linked);
-	q->recall = ratio(a.row.linked_same, a.row.reviewed_same);
+	quality_from(&a, q);
+	if (!q->trained) {
+		/* The built-in settings intake scores with until a model is trained (identity.c). */
+		const struct linkage_model *m = identity_model();
+		q->model.link_threshold = m->link_threshold;
+		q->model.review_threshold = m->review_threshold;
+		*lambda = m->lambda;
+	}
 	return STORE_OK;
 }
 

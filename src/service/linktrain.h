@@ -63,10 +63,15 @@ struct linktrain_quality {
 	bool trained;                  /* false: the built-in model (model is zero) */
 	struct store_link_model model; /* params NULL */
 	double precision, recall;      /* -1 when undefined */
-	double lambda;                 /* the trained model's prior probability that a candidate pair is a match; -1 built-in */
 	int64_t review_tasks, records;
 };
+/* The page's figures: never parses the stored model's params (the name-frequency tables). */
 int linktrain_quality(store *st, struct linktrain_quality *q);
+/* The same for `safeguard link model`, with the model's prior (lambda: the probability that a candidate pair
+ * is a match), which only this parses the stored params for; -1 when a stored model has none. With no trained
+ * model, the built-in settings intake scores with: their thresholds in q->model and their lambda (q->trained
+ * false, the training figures 0). */
+int linktrain_model_figures(store *st, struct linktrain_quality *q, double *lambda);
 /* Whether a role sees the model's measured quality (the managers of the review queue). */
 bool linktrain_quality_shown_to(const char *role);
 

@@ -1057,13 +1057,23 @@ describe('GET /api/v1/flags', () => {
     });
     assert.equal(d.status, 200, d.text);
     assert.equal(flagLookups(area.db, m.child_id).length, 2, 'merged into an unsealed child: still listed under M');
+    // M stands merged into K, which now holds M's records: sealing M alone is refused, naming K, nothing written
+    const sealM = runCli(['seal', '--db', dbUrl(area.db), '--child', String(m.child_id), '--basis', 'adoption'], { check: false });
+    assert.equal(sealM.status, 1, sealM.stderr);
+    assert.equal(sealM.stderr.trim(),
+      `safeguard seal: record ${m.child_id} stands merged into child ${k.child_id}: seal ${k.child_id} (nothing sealed)`);
+    assert.equal(auditRows(area.db, { action: 'record.seal', child: m.child_id }).length, 0, 'nothing sealed');
+    const stray = runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption', 'extra'], { check: false });
+    assert.equal(stray.status, 2, 'a stray argument is misuse');
+    assert.match(stray.stderr, /unexpected argument "extra"/);
+    assert.equal(auditRows(area.db, { action: 'record.seal', child: k.child_id }).length, 0, 'nothing sealed');
     const sealedK = runCli(['seal', '--db', dbUrl(area.db), '--child', String(k.child_id), '--basis', 'adoption']);
     assert.equal(sealedK.stdout.trim(), `child ${k.child_id}: the record is sealed, and 1 record standing merged into it`);
     // the record standing merged into K is sealed with it (access_seal), so every list that leaves out a sealed
     // record (allocations, notices, break-glass openings under M's id) leaves M out too
     const sealedM = auditRows(area.db, { action: 'record.seal', child: m.child_id });
     assert.equal(sealedM.length, 1, 'M sealed with K');
-    assert.equal(sealedM[0].detail, `adoption; merged into child:${k.child_id}`);
+    assert.equal(sealedM[0].detail, `adoption; merged into child:${k.child_id}; sealed with child:${k.child_id}`);
     const mReads = auditRows(area.db, { action: 'flags.list', child: m.child_id }).length;
     assert.deepEqual(flagLookups(area.db, m.child_id), [], "a sealed child's look-ups are not listed through a record merged into it");
     assert.equal(auditRows(area.db, { action: 'flags.list', child: m.child_id }).length, mReads + 1, 'the read is audited');

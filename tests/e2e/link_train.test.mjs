@@ -138,6 +138,11 @@ test('with too few records, training refuses and the built-in model stays', asyn
   const builtin = linkModel(area.db);
   assert.equal(builtin.id, 0, JSON.stringify(builtin));
   assert.equal(builtin.how, 'built-in');
+  // the built-in settings intake scores with, not -1: a link threshold above the review one, and the prior whose
+  // log-odds the review tasks show below (-13)
+  assert.ok(builtin.link_threshold > builtin.review_threshold && builtin.review_threshold > 0 && builtin.link_threshold < 1,
+    JSON.stringify(builtin));
+  assert.ok(Math.abs(Math.log2(builtin.lambda / (1 - builtin.lambda)) - -13) < 1e-6, `built-in lambda ${builtin.lambda}`);
   const manager = await page('tam.manager', '/link-reviews');
   assert.match(manager, /id="link-model"/);
   assert.match(manager, /Built-in settings: not yet learnt from this service&#39;s records|Built-in settings: not yet learnt from this service's records/);

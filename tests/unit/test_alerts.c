@@ -612,6 +612,7 @@ static void acting_needs_the_owner_and_the_child(void **state)
 	enum alerts_result res;
 	bool found = false, already = false;
 	int merged = 0;
+	int64_t kept_by = 0;
 	alerts_config_default(&cfg);
 	begin(f);
 	add_team(f, "north", "north.manager");
@@ -635,7 +636,7 @@ static void acting_needs_the_owner_and_the_child(void **state)
 	assert_int_equal(fx_audit_count(f->st), audit);
 
 	begin(f);
-	assert_int_equal(access_seal(f->c, "cli", child, "protection", &found, &already, &merged), STORE_OK);
+	assert_int_equal(access_seal(f->c, "cli", child, "protection", &found, &already, &merged, &kept_by), STORE_OK);
 	commit(f);
 	audit = fx_audit_count(f->st);
 	const struct access_writer owner = {8, "jsmith", "social_care", "social_worker"};

@@ -281,6 +281,16 @@ static void nightly_trains_when_records_grew(void **state)
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_false(trained); /* nothing to learn from */
+	/* Before any training, link model shows the built-in settings intake really scores with. */
+	struct linktrain_quality q;
+	double lambda = 0, upper = 0, lower = 0;
+	assert_int_equal(linktrain_model_figures(f->st, &q, &lambda), STORE_OK);
+	assert_false(q.trained);
+	assert_int_equal(q.model.id, 0);
+	identity_thresholds(&upper, &lower);
+	assert_true(q.model.link_threshold == upper && q.model.review_threshold == lower);
+	assert_true(upper > 0 && lower > 0);
+	assert_true(lambda == identity_model()->lambda && lambda > 0 && lambda < 1);
 	send_records(f->st, 0, 150);
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_false(trained); /* under LINKTRAIN_MIN_RECORDS */
@@ -303,12 +313,20 @@ static void nightly_trains_when_records_grew(void **state)
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_true(trained);
 	assert_int_equal(r.model.id, 2);
-	struct linktrain_quality q;
 	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
 	assert_true(q.trained);
 	assert_int_equal(q.model.id, 2);
 	assert_int_equal(q.records, 255);
 	assert_null(q.model.params);
+	/* link model's figures: the same, and the stored model's own prior (the page's never parse it). */
+	struct linktrain_quality q2;
+	assert_int_equal(linktrain_model_figures(f->st, &q2, &lambda), STORE_OK);
+	assert_true(q2.trained);
+	assert_int_equal(q2.model.id, 2);
+	assert_int_equal(q2.records, 255);
+	assert_null(q2.model.params);
+	assert_true(q2.model.link_threshold == q.model.link_threshold);
+	assert_true(lambda > 0 && lambda < 1);
 	/* m of their own for the two agencies that sent records, and intake scores each agency's records with it. */
 	assert_int_equal(r.agencies_own_m, 2);
 	struct identity_subject subj = {.given_name = "Amira", .family_name = "Khan", .dob = "2008-01-01", .sex = "F",
