@@ -181,7 +181,8 @@ struct linkage_rec {
 	 * holding the nicknames of the given name and of its canonical form. */
 	uint32_t given_set[3], middle_set[8], family_set[8];
 	uint16_t given_var[2][2];
-	uint64_t given_h, family_h;    /* hashes of given and family (0 when empty): keys of comparison memos */
+	uint64_t given_h, family_h;    /* hashes of given and of family with its spaces (0 when empty): keys of
+	                                * comparison memos (the family level depends on the split) */
 
 	uint8_t dob_state;
 	struct date dob;               /* when dob_state is VALID */

@@ -392,7 +392,9 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
 
 	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
-	r->family_h = r->family_flat_len ? linkage_hash64(r->family_flat, r->family_flat_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
+	/* The family level depends on where the name splits ("Ali-Khan" and "ALIKHAN" fold to one flat string but
+	 * read differently against "Khan"), so the memo's key is the folded name with its spaces. */
+	r->family_h = r->family_flat_len ? linkage_hash64(family, strlen(family), LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
 	set_add(r->given_set, 3, r->given, r->given_len, 2);
 	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
 	set_add_tokens(r->family_set, LINKAGE_SET_MAX, family);
