@@ -2473,7 +2473,11 @@ static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_
 		if (!recs[i].given_len)
 			continue;
 		v[2 * k] = recs[i].given_h;
-		v[2 * k + 1] = linkage_hash64(recs[i].dob_digits, strlen(recs[i].dob_digits), recs[i].family_h ^ LINKAGE_FNV64);
+		/* The family as spelt, whatever its split (family_h keeps the split, for the comparison memo). */
+		uint64_t fh = recs[i].family_flat_len
+				  ? linkage_hash64(recs[i].family_flat, recs[i].family_flat_len, LINKAGE_FNV64 ^ 0x5f) | 1u
+				  : 0;
+		v[2 * k + 1] = linkage_hash64(recs[i].dob_digits, strlen(recs[i].dob_digits), fh ^ LINKAGE_FNV64);
 		k++;
 	}
 	qsort(v, k, 2 * sizeof *v, cmp_pair64);

@@ -275,7 +275,9 @@ static uint32_t phon_hash(const char *token_start, size_t len)
 	tok[len] = '\0';
 	const char *canon = linkage_name_canonical(tok);
 	size_t n = linkage_phonetic(canon ? canon : tok, ph);
-	return (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u; /* never 0: 0 means none */
+	/* A part with no key (no Latin letter: Cyrillic, Arabic, CJK, digits) has none: an empty key would be
+	 * one key shared by every such part. */
+	return n ? (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u : 0;
 }
 
 static uint32_t name_hash(const char *s, size_t n)
@@ -390,9 +392,14 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	linkage_phonetic(fc ? fc : r->family_flat, r->family_phon);
 	r->family_part_phon[0] = first ? phon_hash(first, firstlen) : 0;
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
+	/* Where those parts lie in family_flat (first at its start, last at its end); 0 when a cut name lost it. */
+	r->family_part_len[0] = (uint8_t)(first && firstlen <= r->family_flat_len ? firstlen : 0);
+	r->family_part_len[1] = (uint8_t)(parts > 1 && fl == r->family_flat_len ? lastlen : 0);
 
 	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
-	r->family_h = r->family_flat_len ? linkage_hash64(r->family_flat, r->family_flat_len, LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
+	/* The family level depends on where the name splits ("Ali-Khan" and "ALIKHAN" fold to one flat string but
+	 * read differently against "Khan"), so the memo's key is the folded name with its spaces. */
+	r->family_h = r->family_flat_len ? linkage_hash64(family, strlen(family), LINKAGE_FNV64 ^ 0x5f) | 1u : 0;
 	set_add(r->given_set, 3, r->given, r->given_len, 2);
 	set_add_tokens(r->middle_set, LINKAGE_SET_MAX, r->middle);
 	set_add_tokens(r->family_set, LINKAGE_SET_MAX, family);

@@ -17,6 +17,7 @@
 #include "synth/synth.h"
 
 #define JW(a, b) linkage_jaro_winkler((a), strlen(a), (b), strlen(b))
+static bool has_pair(const struct linkage_result *res, uint32_t a, uint32_t b, unsigned rule);
 
 static struct linkage_rec rec(const char *given, const char *middle, const char *family, const char *dob,
 			      const char *sex, const char *pc, const char *addr, const char *nhs, const char *upn)
@@ -190,6 +191,105 @@ static void family_levels(void **state)
 	struct linkage_rec h1 = rec("A", "", "Hussain", "", "", "", "", "", "");
 	struct linkage_rec h2 = rec("A", "", "Hossain", "", "", "", "", "", "");
 	assert_int_equal(linkage_cmp_family(&h1, &h2), LN_VARIANT);
+}
+
+/* The comparison memo keys the family level on the name with its split: "Ali-Khan", "Ali Khan" and "ALIKHAN"
+ * fold to one string without spaces, but their levels against "Khan" differ (a part, or nothing). Through the
+ * memo, in either order, each pair gets the level linkage_compare gives it; and dedupe of the same records in
+ * two orders makes the same clusters. */
+static void family_memo_keeps_the_split(void **state)
+{
+	const char *sets[][4] = {
+		{"Khan", "ALIKHAN", "Ali-Khan", "Ali Khan"},
+		{"Khan", "KHANALI", "Khan-Ali", "Khan Ali"},
+		{"Smith", "JONESSMITH", "Jones-Smith", "Jones Smith"},
+	};
+	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+		struct linkage_rec k = rec("Ayaan", "", sets[s][0], "2015-01-01", "M", "", "", "", "");
+		struct linkage_rec v[3];
+		linkage_gamma want[3];
+		for (int i = 0; i < 3; i++) {
+			v[i] = rec("Ayaan", "", sets[s][1 + i], "2015-01-01", "M", "", "", "", "");
+			want[i] = linkage_compare(&k, &v[i]);
+		}
+		assert_int_not_equal(linkage_gamma_level(want[0], LF_FAMILY), linkage_gamma_level(want[1], LF_FAMILY));
+		for (int first = 0; first < 3; first++) {
+			struct linkage_memo *m = calloc(1, sizeof *m);
+			assert_non_null(m);
+			for (int j = 0; j < 3; j++) {
+				int i = (first + j) % 3;
+				assert_int_equal(linkage_compare_memo(&k, &v[i], m), want[i]);
+				assert_int_equal(linkage_compare_memo(&v[i], &k, m), linkage_compare(&v[i], &k));
+			}
+			free(m);
+		}
+	}
+	/* The same three records in two orders: the same clusters. */
+	const char *fam[3] = {"Khan", "ALIKHAN", "Ali-Khan"};
+	int order[2][3] = {{0, 1, 2}, {0, 2, 1}};
+	int together[2][3][3];
+	struct linkage_model md;
+	linkage_model_defaults(&md);
+	struct linkage_opts o = {.threads = 1};
+	for (int t = 0; t < 2; t++) {
+		struct linkage_rec r[3];
+		for (int i = 0; i < 3; i++)
+			r[i] = rec("Ayaan", "", fam[order[t][i]], "", "M", "LS14 1AA", "", "", "");
+		struct linkage_result res;
+		assert_int_equal(linkage_dedupe(r, 3, &md, &o, &res), 0);
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 3; j++)
+				together[t][order[t][i]][order[t][j]] = res.cluster[i] == res.cluster[j];
+		linkage_result_free(&res);
+	}
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			assert_int_equal(together[0][i][j], together[1][i][j]);
+}
+
+/* One half of a double-barrelled name kept and respelt reads "part" by its sound (Rudenk / Kovalenko-Rudenko),
+ * with guards: a part with no key (no Latin letter) never matches, nor one under 3 letters (da/de, Li/Liu:
+ * the key drops vowels), nor parts more than two edits apart (Khan / Cohen: both KN), nor two double-barrelled
+ * names whose other halves differ (Jones-Smith / Brown-Smyth: two families). */
+static void family_part_by_sound(void **state)
+{
+	const struct {
+		const char *x, *y;
+		unsigned level;
+	} cases[] = {
+		{"Rudenk", "Kovalenko-Rudenko", LN_SWAPPED},
+		{"Oggunbiyi", "Okonkwo-Ogunbiyi", LN_SWAPPED},
+		{"Руденко-Ткаченко", "Петренко-Шевчук", LN_ELSE},
+		{"محمد-حسن", "علي-خان", LN_ELSE},
+		{"Smith-3", "Jones-7", LN_ELSE},
+		{"Da Silva", "De Souza", LN_ELSE},
+		{"Li", "Liu-Chen", LN_ELSE},
+		{"Khan", "Cohen-Brady", LN_ELSE},
+		{"Jones-Smith", "Brown-Smyth", LN_ELSE},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct linkage_rec x = rec("Olivia", "", cases[i].x, "", "", "", "", "", "");
+		struct linkage_rec y = rec("Olivia", "", cases[i].y, "", "", "", "", "", "");
+		assert_int_equal(linkage_cmp_family(&x, &y), cases[i].level);
+		assert_int_equal(linkage_cmp_family(&y, &x), cases[i].level);
+	}
+	/* A part with no Latin letter has no key: no block gathers every such name on one birthday, yet two
+	 * records of one child still meet (date and the family name's first letter). */
+	struct linkage_rec r[3];
+	r[0] = rec("Олег", "", "Руденко-Ткаченко", "2012-02-26", "M", "", "", "", "");
+	r[1] = rec("Олег", "", "Руденко-Ткаченко", "2012-02-26", "M", "", "", "", "");
+	r[2] = rec("Тарас", "", "Петренко-Шевчук", "2012-02-26", "M", "", "", "", "");
+	assert_int_equal(r[0].family_part_phon[0], 0);
+	assert_int_equal(r[2].family_part_phon[1], 0);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	struct linkage_opts o = {.threads = 1, .keep_pairs = true};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
+	assert_true(has_pair(&res, 0, 1, LR_DOB_FAMILY_INITIAL));
+	assert_false(has_pair(&res, 0, 2, LR_FAMILY_DOB));
+	assert_int_equal(res.rule_pairs[LR_FAMILY_DOB], 0);
+	linkage_result_free(&res);
 }
 
 static void middle_levels(void **state)
@@ -1924,6 +2024,8 @@ int main(void)
 		cmocka_unit_test(given_levels),
 		cmocka_unit_test(names_crossed_with_family_part),
 		cmocka_unit_test(family_levels),
+		cmocka_unit_test(family_memo_keeps_the_split),
+		cmocka_unit_test(family_part_by_sound),
 		cmocka_unit_test(middle_levels),
 		cmocka_unit_test(dob_levels),
 		cmocka_unit_test(postcode_levels),
