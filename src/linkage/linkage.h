@@ -174,9 +174,9 @@ struct linkage_rec {
 	                                      * "smithjones") */
 	const char *given_canon;       /* canonical given name (static table), or NULL */
 	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
-	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys (0: no key); their
-	                                * lengths in family_part_len below */
+	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys (0: no key) */
 	uint8_t given_len, middle_len, family_flat_len, nfamily_parts;
+	uint8_t family_part_len[2];    /* their lengths: the first starts family_flat, the last ends it (0: cut) */
 	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
 	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
 	 * holding the nicknames of the given name and of its canonical form. */
@@ -200,8 +200,6 @@ struct linkage_rec {
 
 	uint8_t nhs_state, upn_state;
 	char nhs[16], upn[16];         /* normalised when the shape is right, else the digits/letters as sent */
-	uint8_t family_part_len[2];    /* family_part_phon's parts' lengths: the first starts family_flat, the last
-	                                * ends it (0: cut). Here, where alignment leaves two bytes free. */
 
 	/* Term frequencies of the exact given and family names in the data the model was fitted on (0 when
 	 * unknown: the exact level's own u is used). Filled by linkage_tf_* below. */
