@@ -250,21 +250,6 @@ unsigned linkage_cmp_given(const struct linkage_rec *a, const struct linkage_rec
 	return given_level(a, b, given_names(a, b));
 }
 
-/* A part in common by its sound: one half of a double-barrelled name kept and respelt ("Oggunbiyi" beside
- * "Okonkwo-Ogunbiyi", "Rudenk" beside "Kovalenko-Rudenko"), which no string measure of the whole names reads.
- * The keys drop vowels, so a key alone says little (Smith and Smyth, but Da and De, Khan and Cohen): the two
- * parts must also be within two edits of each other, and of 3 letters or more (da/de, Li/Lau, Wu/Woo are whole
- * other families). A part with no key (no Latin letter) never matches. Part i is the first (0) or last (1). */
-static bool family_part_sounds(const struct linkage_rec *a, int i, const struct linkage_rec *b, int j)
-{
-	size_t la = a->family_part_len[i], lb = b->family_part_len[j];
-	if (!a->family_part_phon[i] || a->family_part_phon[i] != b->family_part_phon[j] || la < 3 || lb < 3)
-		return false;
-	const char *pa = a->family_flat + (i ? a->family_flat_len - la : 0);
-	const char *pb = b->family_flat + (j ? b->family_flat_len - lb : 0);
-	return linkage_edit_distance(pa, la, pb, lb, 2) <= 2;
-}
-
 unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_rec *b)
 {
 	if (!a->family_flat_len || !b->family_flat_len)
@@ -288,11 +273,6 @@ unsigned linkage_cmp_family(const struct linkage_rec *a, const struct linkage_re
 		return LN_NEAR;
 	if (linkage_edit_distance(a->family_flat, a->family_flat_len, b->family_flat, b->family_flat_len, 2) <= 2)
 		return LN_EDIT2;
-	if ((a->nfamily_parts == 1 && b->nfamily_parts > 1) || (b->nfamily_parts == 1 && a->nfamily_parts > 1))
-		for (int i = 0; i < 2; i++)
-			for (int j = 0; j < 2; j++)
-				if (family_part_sounds(a, i, b, j))
-					return LN_SWAPPED; /* "part" */
 	return LN_ELSE;
 }
 

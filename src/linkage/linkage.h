@@ -174,9 +174,8 @@ struct linkage_rec {
 	                                      * "smithjones") */
 	const char *given_canon;       /* canonical given name (static table), or NULL */
 	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
-	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys (0: no key) */
+	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys */
 	uint8_t given_len, middle_len, family_flat_len, nfamily_parts;
-	uint8_t family_part_len[2];    /* their lengths: the first starts family_flat, the last ends it (0: cut) */
 	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
 	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
 	 * holding the nicknames of the given name and of its canonical form. */

@@ -275,9 +275,7 @@ static uint32_t phon_hash(const char *token_start, size_t len)
 	tok[len] = '\0';
 	const char *canon = linkage_name_canonical(tok);
 	size_t n = linkage_phonetic(canon ? canon : tok, ph);
-	/* A part with no key (no Latin letter: Cyrillic, Arabic, CJK, digits) has none: an empty key would be
-	 * one key shared by every such part. */
-	return n ? (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u : 0;
+	return (uint32_t)linkage_hash64(ph, n, LINKAGE_FNV64) | 1u; /* never 0: 0 means none */
 }
 
 static uint32_t name_hash(const char *s, size_t n)
@@ -392,9 +390,6 @@ static void prepare_names(const struct linkage_input *in, struct linkage_rec *r)
 	linkage_phonetic(fc ? fc : r->family_flat, r->family_phon);
 	r->family_part_phon[0] = first ? phon_hash(first, firstlen) : 0;
 	r->family_part_phon[1] = parts > 1 ? phon_hash(lastp, lastlen) : 0;
-	/* Where those parts lie in family_flat (first at its start, last at its end); 0 when a cut name lost it. */
-	r->family_part_len[0] = (uint8_t)(first && firstlen <= r->family_flat_len ? firstlen : 0);
-	r->family_part_len[1] = (uint8_t)(parts > 1 && fl == r->family_flat_len ? lastlen : 0);
 
 	r->given_h = r->given_len ? linkage_hash64(r->given, r->given_len, LINKAGE_FNV64) | 1u : 0;
 	/* The family level depends on where the name splits ("Ali-Khan" and "ALIKHAN" fold to one flat string but

@@ -17,7 +17,6 @@
 #include "synth/synth.h"
 
 #define JW(a, b) linkage_jaro_winkler((a), strlen(a), (b), strlen(b))
-static bool has_pair(const struct linkage_result *res, uint32_t a, uint32_t b, unsigned rule);
 
 static struct linkage_rec rec(const char *given, const char *middle, const char *family, const char *dob,
 			      const char *sex, const char *pc, const char *addr, const char *nhs, const char *upn)
@@ -245,51 +244,6 @@ static void family_memo_keeps_the_split(void **state)
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++)
 			assert_int_equal(together[0][i][j], together[1][i][j]);
-}
-
-/* One half of a double-barrelled name kept and respelt reads "part" by its sound (Rudenk / Kovalenko-Rudenko),
- * with guards: a part with no key (no Latin letter) never matches, nor one under 3 letters (da/de, Li/Liu:
- * the key drops vowels), nor parts more than two edits apart (Khan / Cohen: both KN), nor two double-barrelled
- * names whose other halves differ (Jones-Smith / Brown-Smyth: two families). */
-static void family_part_by_sound(void **state)
-{
-	const struct {
-		const char *x, *y;
-		unsigned level;
-	} cases[] = {
-		{"Rudenk", "Kovalenko-Rudenko", LN_SWAPPED},
-		{"Oggunbiyi", "Okonkwo-Ogunbiyi", LN_SWAPPED},
-		{"Руденко-Ткаченко", "Петренко-Шевчук", LN_ELSE},
-		{"محمد-حسن", "علي-خان", LN_ELSE},
-		{"Smith-3", "Jones-7", LN_ELSE},
-		{"Da Silva", "De Souza", LN_ELSE},
-		{"Li", "Liu-Chen", LN_ELSE},
-		{"Khan", "Cohen-Brady", LN_ELSE},
-		{"Jones-Smith", "Brown-Smyth", LN_ELSE},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct linkage_rec x = rec("Olivia", "", cases[i].x, "", "", "", "", "", "");
-		struct linkage_rec y = rec("Olivia", "", cases[i].y, "", "", "", "", "", "");
-		assert_int_equal(linkage_cmp_family(&x, &y), cases[i].level);
-		assert_int_equal(linkage_cmp_family(&y, &x), cases[i].level);
-	}
-	/* A part with no Latin letter has no key: no block gathers every such name on one birthday, yet two
-	 * records of one child still meet (date and the family name's first letter). */
-	struct linkage_rec r[3];
-	r[0] = rec("Олег", "", "Руденко-Ткаченко", "2012-02-26", "M", "", "", "", "");
-	r[1] = rec("Олег", "", "Руденко-Ткаченко", "2012-02-26", "M", "", "", "", "");
-	r[2] = rec("Тарас", "", "Петренко-Шевчук", "2012-02-26", "M", "", "", "", "");
-	assert_int_equal(r[0].family_part_phon[0], 0);
-	assert_int_equal(r[2].family_part_phon[1], 0);
-	struct linkage_model m;
-	linkage_model_defaults(&m);
-	struct linkage_opts o = {.threads = 1, .keep_pairs = true};
-	struct linkage_result res;
-	assert_int_equal(linkage_dedupe(r, 3, &m, &o, &res), 0);
-	assert_true(has_pair(&res, 0, 1, LR_DOB_FAMILY_INITIAL));
-	assert_false(has_pair(&res, 0, 2, LR_FAMILY_DOB));
-	assert_int_equal(res.rule_pairs[LR_FAMILY_DOB], 0);
-	linkage_result_free(&res);
 }
 
 static void middle_levels(void **state)
@@ -2025,7 +1979,6 @@ int main(void)
 		cmocka_unit_test(names_crossed_with_family_part),
 		cmocka_unit_test(family_levels),
 		cmocka_unit_test(family_memo_keeps_the_split),
-		cmocka_unit_test(family_part_by_sound),
 		cmocka_unit_test(middle_levels),
 		cmocka_unit_test(dob_levels),
 		cmocka_unit_test(postcode_levels),
