@@ -1098,6 +1098,24 @@ static bool spd_solve(double A[K][K], int n, const double *b, double *x)
 	return true;
 }
 
+/* S x = b for another b, with the factor spd_solve left in A's lower triangle. */
+static void chol_solve(const double L[K][K], int n, const double *b, double *x)
+{
+	double y[K];
+	for (int i = 0; i < n; i++) {
+		double yi = b[i];
+		for (int k = 0; k < i; k++)
+			yi -= L[i][k] * y[k];
+		y[i] = yi / L[i][i];
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		double sum = y[i];
+		for (int k = i + 1; k < n; k++)
+			sum -= L[k][i] * x[k];
+		x[i] = sum / L[i][i];
+	}
+}
+
 /* The combined chart's W with combined_joint: each indicator with children (E > 0) standardised,
  * z = (O - E) / sd with sd^2 = E (1 + alpha E) (the chart's negative binomial); the harm pattern's shift in
  * the same units, d = (rho - 1) E / sd (rho up or down; 0 for indicators outside the pattern); their
@@ -1186,16 +1204,18 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 		return *w0;
 	}
 	/* The home's own alternative: the shift cu du + cd d (upward and downward parts) solves to cu xu + cd x,
-	 * one solve for each part (the second on a copy of S: spd_solve factorises in place). */
-	double xu[K] = {0}, S2[K][K];
+	 * one factorisation, one substitution for each part. */
+	double xu[K] = {0};
 	for (int i = 0; i < K; i++)
 		x[i] = 0;
-	if (any_up && any_down)
-		memcpy(S2, S, sizeof S);
-	if (any_up && !spd_solve(S, n, du, xu))
+	if (any_up) {
+		if (!spd_solve(S, n, du, xu))
+			return 0;
+		if (any_down)
+			chol_solve(S, n, d, x);
+	} else if (any_down && !spd_solve(S, n, d, x)) {
 		return 0;
-	if (any_down && !spd_solve(any_up ? S2 : S, n, d, x))
-		return 0;
+	}
 	double cu = cs, cd = down_scale(s, cs);
 	double uz = 0, dz = 0, uu = 0, ud = 0, dd = 0;
 	for (int i = 0; i < n; i++) {
