@@ -6,12 +6,13 @@
 //
 //   node bench/robustness_homes.mjs [--bin build/safeguard] [--homes 1500] [--months 36] [--seeds 1,2]
 //                                   [--scales 0.5,2] [--jobs 2] [--json out.json] [--monitor-bin B] [--no-reg44]
-//                                   [--rho-pair R] [--styles a,b,c]
+//                                   [--rho-pair R] [--rise-year-z Z] [--styles a,b,c]
 // --styles: which simulators (default a,b); c is bench/homes_gen_c.mjs, the third, written apart from both
 // (round 6), whose grid also scales its drift (--drift-scale) and its share of late batch recorders (--late-pct).
 // The monitor reads the simulators' Regulation 44 visit reports (reg44.csv) unless --no-reg44.
 // --monitor-bin runs another binary's monitor on the same areas (an earlier build, for a before/after).
 // --rho-pair R passes `--rho-pair R` to the monitor (the pair of combined charts, docs/OVERSIGHT.md).
+// --rise-year-z Z passes `--rise-year-z Z` to the monitor (small homes, docs/OVERSIGHT.md; 0 off).
 // (bench/robustness_homes.sh builds the binary and runs this.)
 //
 // Factors (each scaled alone, the others at 1):
@@ -32,7 +33,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BAR = { flagged: 85, delay: 3, fa: 5 }; // issue 16's done-when
 
 function args() {
-  const a = { bin: 'build/safeguard', monitorBin: null, homes: 1500, months: 36, seeds: [1], scales: [0.5, 2], jobs: 2, json: null, reg44: true, rhoPair: null, styles: ['a', 'b'] };
+  const a = { bin: 'build/safeguard', monitorBin: null, homes: 1500, months: 36, seeds: [1], scales: [0.5, 2], jobs: 2, json: null, reg44: true, rhoPair: null, riseYearZ: null, styles: ['a', 'b'] };
   const v = process.argv.slice(2);
   for (let i = 0; i < v.length; i++) {
     const next = () => { if (i + 1 >= v.length) usage(`${v[i]} needs a value`); return v[++i]; };
@@ -46,6 +47,7 @@ function args() {
     else if (v[i] === '--json') a.json = next();
     else if (v[i] === '--no-reg44') a.reg44 = false;
     else if (v[i] === '--rho-pair') a.rhoPair = next();
+    else if (v[i] === '--rise-year-z') a.riseYearZ = next();
     else if (v[i] === '--styles') a.styles = next().split(',');
     else usage(`unknown argument ${v[i]}`);
   }
@@ -98,7 +100,7 @@ async function one(a, work, c) {
   const mon = await run(a.monitorBin || a.bin, ['homes', 'monitor', '--homes', path.join(dir, 'homes.csv'), '--occupancy',
     path.join(dir, 'occupancy.csv'), '--incidents', path.join(dir, 'incidents.csv'), '--out', alerts,
     ...(a.reg44 && fs.existsSync(path.join(dir, 'reg44.csv')) ? ['--reg44', path.join(dir, 'reg44.csv')] : []),
-    ...(a.rhoPair ? ['--rho-pair', a.rhoPair] : [])]);
+    ...(a.rhoPair ? ['--rho-pair', a.rhoPair] : []), ...(a.riseYearZ != null ? ['--rise-year-z', a.riseYearZ] : [])]);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const sc = await run(process.execPath, [path.join(here, 'homes_score.mjs'), '--dir', dir, '--alerts', alerts, '--json']);
   const s = JSON.parse(sc.out)['safeguard homes monitor'];
@@ -152,7 +154,7 @@ async function main() {
   }
   const meets = (r) => r.flagged >= BAR.flagged && r.delay !== null && r.delay <= BAR.delay && r.fa <= BAR.fa;
   console.log(`Homes robustness: ${a.homes} homes x ${a.months} months, seeds ${a.seeds.join(',')}, scales ${a.scales.join(',')}` +
-    `${a.monitorBin ? `, the monitor of ${a.monitorBin}` : ''}${a.rhoPair ? `, --rho-pair ${a.rhoPair}` : ''}${a.reg44 ? ', Reg 44 opinions read' : ', Reg 44 opinions not read'}; ` +
+    `${a.monitorBin ? `, the monitor of ${a.monitorBin}` : ''}${a.rhoPair ? `, --rho-pair ${a.rhoPair}` : ''}${a.riseYearZ != null ? `, --rise-year-z ${a.riseYearZ}` : ''}${a.reg44 ? ', Reg 44 opinions read' : ', Reg 44 opinions not read'}; ` +
     `bar: >= ${BAR.flagged}% flagged, median delay <= ${BAR.delay} months, <= ${BAR.fa} false alarms per 100 home-years\n`);
   const head = ['style', 'factor', 'scale', 'seed', 'harmful flagged', 'median delay', 'delay q1/q3/p90', 'FA / 100 home-years', 'check', 'meets bar', 'monitor s'];
   console.log(table(head, results.map((r) => [r.style, r.factor, `x${r.scale}`, r.seed, `${r.found}/${r.harmful} (${fmt(r.flagged)}%)`,

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
 		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
 		"                               [--false-alarms-per-100-home-years N] [--false-alarm-confidence P]\n"
-		"                               [--rho-pair R]\n\n"
+		"                               [--rho-pair R] [--rise-year-z Z]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
 		"a chart signals, one row per home, month, indicator and direction:\n"
 		"  home_id,month,indicator,direction,statistic,threshold\n"
@@ -50,7 +50,10 @@ static void usage(FILE *f)
 		"N false alarms per 100 home-years (default 5), a limit the area's own count meets with chance P\n"
 		"(default 0.9; 0: N is the expected rate). Bad input stops with FILE:LINE: and writes nothing.\n"
 		"--rho-pair R (above 1, not 1.5; off by default) runs a second combined chart tuned to a rise of R\n"
-		"beside the first, the two calibrated together to the combined chart's budget (docs/OVERSIGHT.md).\n");
+		"beside the first, the two calibrated together to the combined chart's budget (docs/OVERSIGHT.md).\n"
+		"--rise-year-z Z (default 2; 0 off, at most 10) tunes a small home's combined chart to the rise a year\n"
+		"of its counts can show at Z standard errors, 1 + Z / sqrt(12 E), E its expected harm incidents a\n"
+		"month, where that is above 1.5 and 12 E is at least Z^2 (docs/OVERSIGHT.md \"Small homes\").\n");
 }
 
 static int read_file(const char *path, char **buf, size_t *len)
@@ -150,6 +153,7 @@ static int monitor(int argc, char **argv)
 					     {"false-alarms-per-100-home-years", required_argument, NULL, 'f'},
 					     {"false-alarm-confidence", required_argument, NULL, 'C'},
 					     {"rho-pair", required_argument, NULL, 'P'},
+					     {"rise-year-z", required_argument, NULL, 'Z'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL, *r44 = NULL;
@@ -199,6 +203,15 @@ static int monitor(int argc, char **argv)
 			if (!e || *e || e == optarg || !(s.rho_pair > 1) || s.rho_pair > 100 || s.rho_pair == s.rho_up) {
 				fprintf(stderr, "safeguard homes monitor: --rho-pair must be a number above 1, at most 100 and "
 						"not %g\n", s.rho_up);
+				return 2;
+			}
+			break;
+		}
+		case 'Z': {
+			char *e = NULL;
+			s.rise_year_z = strtod(optarg, &e);
+			if (!e || *e || e == optarg || !(s.rise_year_z >= 0) || s.rise_year_z > 10) {
+				fprintf(stderr, "safeguard homes monitor: --rise-year-z must be a number from 0 to 10\n");
 				return 2;
 			}
 			break;

@@ -878,8 +878,8 @@ static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *
 		double o[K], w[NW];
 		for (int k = 0; k < K; k++)
 			o[k] = p->counts[i * K + k];
-		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w,
-			m->shift_scale ? m->shift_scale[i / nm] : 1);
+		/* the count part at rho_up (cs = 1), as reg44_given reads it */
+		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w, 1);
 		x[i] = w[2 * K];
 		xs += x[i];
 		nr++;
@@ -932,9 +932,12 @@ static void shift_scales(const struct ov_settings *s, const struct ov_panel *p, 
 			if (et > 0)
 				e += et, n++;
 		}
-		double c = 1;
-		if (s->rise_year_z > 0 && n > 0 && e > 0 && s->rho_up > 1) {
-			double rho = 1 + s->rise_year_z / sqrt(12 * e / n);
+		/* Only where a year can show a rise at z standard errors at all: 12 Ebar >= z^2, the rise at most a
+		 * doubling (rho_h <= 2, c <= 1 / (rho_up - 1)). Below, the year's expected count is under z^2 and the
+		 * home keeps rho_up: a tiny home is not tuned to alarm on one incident. */
+		double c = 1, z = s->rise_year_z;
+		if (z > 0 && n > 0 && 12 * e / n >= z * z && s->rho_up > 1) {
+			double rho = 1 + z / sqrt(12 * e / n);
 			if (rho > s->rho_up)
 				c = (rho - 1) / (s->rho_up - 1);
 		}
@@ -1095,6 +1098,24 @@ static bool spd_solve(double A[K][K], int n, const double *b, double *x)
 	return true;
 }
 
+/* S x = b for another b, with the factor spd_solve left in A's lower triangle. */
+static void chol_solve(const double L[K][K], int n, const double *b, double *x)
+{
+	double y[K];
+	for (int i = 0; i < n; i++) {
+		double yi = b[i];
+		for (int k = 0; k < i; k++)
+			yi -= L[i][k] * y[k];
+		y[i] = yi / L[i][i];
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		double sum = y[i];
+		for (int k = i + 1; k < n; k++)
+			sum -= L[k][i] * x[k];
+		x[i] = sum / L[i][i];
+	}
+}
+
 /* The combined chart's W with combined_joint: each indicator with children (E > 0) standardised,
  * z = (O - E) / sd with sd^2 = E (1 + alpha E) (the chart's negative binomial); the harm pattern's shift in
  * the same units, d = (rho - 1) E / sd (rho up or down; 0 for indicators outside the pattern); their
@@ -1110,12 +1131,38 @@ static bool pair_on(const struct ov_settings *s)
 	return s->combined_joint && s->rho_pair > 1 && s->rho_pair != s->rho_up && s->rho_up > 1;
 }
 
-static double joint_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
-		      const double *a, double *w2, double cs)
+/* The scale of the downward indicators' shift in a home whose upward shift is scaled by cs (shift_scale):
+ * the fall is rho_down^g where the rise is rho_up^g = rho_h (g = log rho_h / log rho_up; 1 / rho_h at the
+ * defaults, rho_down = 1 / rho_up), so the alternative rate stays above 0 however large cs. */
+static double down_scale(const struct ov_settings *s, double cs)
 {
-	*w2 = 0;
+	if (cs == 1 || !(s->rho_down > 0) || s->rho_down == 1 || !(s->rho_up > 1))
+		return cs;
+	double g = log1p(cs * (s->rho_up - 1)) / log(s->rho_up);
+	return expm1(g * log(s->rho_down)) / (s->rho_down - 1);
+}
+
+double ov_combined_alt(const struct ov_settings *s, double cs, int k)
+{
+	if (k < 0 || k >= K)
+		return 1;
+	if (s->combined_up[k])
+		return 1 + cs * (s->rho_up - 1);
+	if (s->combined_down[k])
+		return 1 + down_scale(s, cs) * (s->rho_down - 1);
+	return 1;
+}
+
+/* W of the joint combined chart at the home's own alternative (cs, shift_scale: the upward indicators' shift
+ * scaled by cs, the downward ones' by down_scale); *w0 the same at cs = 1 (the count part the opinions are
+ * read against, reg44_given), *w2 the pair's second chart (never scaled). */
+static double joint_w(const struct ov_settings *s, const double R[K][K], const double *o, const double *e,
+		      const double *a, double *w2, double cs, double *w0)
+{
+	*w2 = 0, *w0 = 0;
 	int idx[K], n = 0;
-	double z[K], d[K], sf[K], S[K][K], x[K];
+	double z[K], d[K], du[K], sf[K], S[K][K], x[K];
+	bool split = cs != 1, any_up = false, any_down = false;
 	for (int k = 0; k < K; k++) {
 		if (!(e[k] > 0))
 			continue;
@@ -1123,6 +1170,11 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 		double ae = a[k] * e[k], sd = sqrt(e[k] * (1 + ae));
 		z[n] = (o[k] - e[k]) / sd;
 		d[n] = (rho - 1) * e[k] / sd;
+		/* split: d the downward part, du the upward */
+		du[n] = s->combined_up[k] ? d[n] : 0;
+		if (split && s->combined_up[k])
+			d[n] = 0;
+		any_up |= du[n] != 0, any_down |= s->combined_down[k] && d[n] != 0;
 		sf[n] = sqrt(ae / (1 + ae)); /* sqrt(f): S's off-diagonal is R sqrt(f_i) sqrt(f_j) */
 		idx[n++] = k;
 	}
@@ -1136,19 +1188,47 @@ static double joint_w(const struct ov_settings *s, const double R[K][K], const d
 			S[i][j] = Ri[idx[j]] * sf[i] * sf[j];
 		S[i][i] = 1;
 	}
-	if (!spd_solve(S, n, d, x))
-		return 0; /* not reached: R is positive semi-definite and f < 1 */
-	double xz = 0, xd = 0;
-	for (int i = 0; i < n; i++)
-		xz += x[i] * z[i], xd += x[i] * d[i];
-	/* The pair's second chart: the shift c d, c = (rho_pair - 1) / (rho_up - 1), solves to c x, so its
-	 * W = c x'z - c^2 x'd / 2 from the same solve. */
+	if (!split) {
+		if (!spd_solve(S, n, d, x))
+			return 0; /* not reached: R is positive semi-definite and f < 1 */
+		double xz = 0, xd = 0;
+		for (int i = 0; i < n; i++)
+			xz += x[i] * z[i], xd += x[i] * d[i];
+		/* The pair's second chart: the shift c d, c = (rho_pair - 1) / (rho_up - 1), solves to c x, so
+		 * its W = c x'z - c^2 x'd / 2 from the same solve. */
+		if (pair_on(s)) {
+			double c = (s->rho_pair - 1) / (s->rho_up - 1);
+			*w2 = c * xz - c * c * xd / 2;
+		}
+		*w0 = xz - xd / 2;
+		return *w0;
+	}
+	/* The home's own alternative: the shift cu du + cd d (upward and downward parts) solves to cu xu + cd x,
+	 * one factorisation, one substitution for each part. */
+	double xu[K] = {0};
+	for (int i = 0; i < K; i++)
+		x[i] = 0;
+	if (any_up) {
+		if (!spd_solve(S, n, du, xu))
+			return 0;
+		if (any_down)
+			chol_solve(S, n, d, x);
+	} else if (any_down && !spd_solve(S, n, d, x)) {
+		return 0;
+	}
+	double cu = cs, cd = down_scale(s, cs);
+	double uz = 0, dz = 0, uu = 0, ud = 0, dd = 0;
+	for (int i = 0; i < n; i++) {
+		uz += xu[i] * z[i], dz += x[i] * z[i];
+		uu += xu[i] * du[i], ud += xu[i] * d[i], dd += x[i] * d[i];
+	}
+	double xz = uz + dz, xd = uu + 2 * ud + dd;
 	if (pair_on(s)) {
 		double c = (s->rho_pair - 1) / (s->rho_up - 1);
 		*w2 = c * xz - c * c * xd / 2;
 	}
-	/* The home's own alternative (shift_scale): the shift cs d solves to cs x. */
-	return cs * xz - cs * cs * xd / 2;
+	*w0 = xz - xd / 2;
+	return cu * uz + cd * dz - (cu * cu * uu + 2 * cu * cd * ud + cd * cd * dd) / 2;
 }
 
 /* The W of every chart of one home-month: w[k] up, w[K + k] down, w[2K] combined. Charts not run get 0.
@@ -1170,7 +1250,8 @@ static double reg44_given(const struct ov_model *m, double p0, double cw)
  * combined chart, nor the combined chart's threshold the single charts (the same values where computed). */
 #define ALL_FAMILIES ((1u << OV_NFAMILY) - 1)
 static void month_w_for(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
-			const double *e, const double *a, int r44, double p0, double *w, unsigned need, double cs)
+			const double *e, const double *a, int r44, double p0, double *w, unsigned need, double cs,
+			double *cw_count)
 {
 	bool singles = need & ((1u << OV_FAMILY_UP) | (1u << OV_FAMILY_DOWN)), cn = need & (1u << OV_FAMILY_COMBINED);
 	bool sum = cn && !s->combined_joint; /* the combined chart as the sum of the pattern's own LLRs */
@@ -1192,8 +1273,10 @@ static void month_w_for(const struct ov_settings *s, const struct ov_model *m, c
 		w[2 * K] = 0;
 		return;
 	}
-	double w2 = 0, cw = s->combined_joint ? joint_w(s, R, o, e, a, &w2, cs) : comb;
-	double r = reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw));
+	double w2 = 0, cw0 = comb, cw = s->combined_joint ? joint_w(s, R, o, e, a, &w2, cs, &cw0) : comb;
+	if (cw_count)
+		*cw_count = cw0;
+	double r = reg44_w(s, r44, r44 == OV_REG44_NONE ? 0 : reg44_given(m, p0, cw0));
 	w[2 * K] = cw + r;
 	/* the pair's second chart reads the opinion as the first does */
 	w[2 * K + 1] = pair_on(s) ? w2 + r : 0;
@@ -1202,7 +1285,7 @@ static void month_w_for(const struct ov_settings *s, const struct ov_model *m, c
 static void month_w(const struct ov_settings *s, const struct ov_model *m, const double R[K][K], const double *o,
 		    const double *e, const double *a, int r44, double p0, double *w, double cs)
 {
-	month_w_for(s, m, R, o, e, a, r44, p0, w, ALL_FAMILIES, cs);
+	month_w_for(s, m, R, o, e, a, r44, p0, w, ALL_FAMILIES, cs, NULL);
 }
 
 static enum ov_family family_of(int j)
@@ -1827,8 +1910,9 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					e[k] = mean > 0 ? mean * lv : 0;
 				}
 				months_with_children += has_children(ep);
+				double cw = 0;
 				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need,
-					    m->shift_scale ? m->shift_scale[home] : 1);
+					    m->shift_scale ? m->shift_scale[home] : 1, &cw);
 				if (oea) {
 					double *v = &oea[(home * nm + t) * 3 * K];
 					memcpy(v, o, sizeof o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
@@ -1837,7 +1921,7 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 					/* The opinion moves with the month's counts as the panel's do. (Without the
 					 * combined chart in need only its draw is taken, so every other draw is the
 					 * same whatever is in need.) */
-					double cw = wm[2 * K], u44 = rng_unit(&r.r);
+					double u44 = rng_unit(&r.r);
 					if (need & (1u << OV_FAMILY_COMBINED)) {
 						int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
 						double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
@@ -1964,7 +2048,7 @@ static int others_fit(const struct ov_settings *s, const struct ov_panel *p, con
 			const double *v = &t->oea[(home * nm + t0) * 3 * K];
 			double wm[NW];
 			month_w_for(s, m, R, v, v + K, v + 2 * K, OV_REG44_NONE, 0, wm, others,
-				    m->shift_scale ? m->shift_scale[home] : 1);
+				    m->shift_scale ? m->shift_scale[home] : 1, NULL);
 			wm[2 * K] = t->st.w[OV_FAMILY_COMBINED][home * nm + t0];
 			if (t->st.n[OV_FAMILY_PAIR])
 				wm[2 * K + 1] = t->st.w[OV_FAMILY_PAIR][home * nm + t0];

@@ -105,8 +105,9 @@ struct ov_settings {
 	bool boot_whole_homes;
 	/* 2 (round 14): the joint combined chart (combined_joint) of a home with few expected incidents is tuned
 	 * to the rise a year of its counts can show at z standard errors, 1 + z / sqrt(12 Ebar), Ebar its
-	 * peer-expected harm-pattern count a month, where that is above rho_up (ov_fit sets ov_model
-	 * shift_scale). 0: every home's at rho_up. */
+	 * peer-expected harm-pattern count a month, where that is above rho_up and 12 Ebar >= z^2 (ov_fit sets
+	 * ov_model shift_scale; the downward indicators fall to 1 / rho_h at the defaults). The pair's second
+	 * chart is not scaled. 0: every home's at rho_up. */
 	double rise_year_z;
 	uint64_t seed;              /* of the simulation PRNG */
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
@@ -152,11 +153,15 @@ struct ov_model {
 	/* How the opinions move with the month's counts in the panel (ov_fit): logit P(concern) = logit p0 +
 	 * reg44_beta (x - reg44_xbar), x the combined chart's count part that month; 0: not at all. */
 	double reg44_beta, reg44_xbar;
-	/* nhomes: the scale of each home's harm-pattern shift in the combined chart (rise_year_z; set by ov_fit).
-	 * NULL: 1 for every home. */
+	/* nhomes: the scale c of each home's upward harm-pattern shift in the combined chart, rho_h = 1 + c
+	 * (rho_up - 1), 1 <= c <= 1 / (rho_up - 1) (rise_year_z; set by ov_fit). NULL: 1 for every home. */
 	double *shift_scale;
 };
-int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed */
+int ov_model_alloc(struct ov_model *m, size_t nhomes);    /* OV_ENOMEM; zeroed, shift_scale 1 */
+/* The rate ratio the joint combined chart's alternative gives indicator k (enum ov_indicator) in a home whose
+ * shift_scale is cs: 1 + cs (rho_up - 1) for an upward indicator of the pattern, the matching fall
+ * rho_down^g (g = log rho_h / log rho_up; 1 / rho_h at the defaults) for a downward one, 1 otherwise. */
+double ov_combined_alt(const struct ov_settings *s, double cs, int k);
 void ov_model_free(struct ov_model *m);
 
 /* Peer-based expectations Ep (nhomes * nmonths * OV_NIND), each from data up to and including its month

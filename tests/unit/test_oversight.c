@@ -1381,7 +1381,7 @@ static void small_homes_tuned_to_what_a_year_can_show(void **state)
 					for (int k = 0; k < 3; k++)
 						e += Ep[(hh * NM + t) * OV_NIND + k] * m.par[hh * OV_NIND + k].mu;
 				e /= NM;
-				double want = 2 / sqrt(12 * e) / 0.5;
+				double want = 12 * e >= 4 ? 2 / sqrt(12 * e) / 0.5 : 1;
 				near(m.shift_scale[hh], want > 1 ? want : 1, "shift scale");
 			}
 			assert_true(m.shift_scale[0] == 1 && m.shift_scale[SMALL] > 1.5);
@@ -1403,6 +1403,82 @@ static void small_homes_tuned_to_what_a_year_can_show(void **state)
 	 * home-years of 564 (25), and no more than one more than at 1.5 */
 	if (!(seen[1].others <= 25 && seen[1].others <= seen[0].others + 1))
 		fail_msg("other combined signals: %zu with, %zu without", seen[1].others, seen[0].others);
+	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
+}
+
+static int tiny_emit(const struct ov_signal *sig, void *ctx)
+{
+	size_t *n = ctx;
+	if (sig->indicator == OV_COMBINED)
+		n[sig->home < 100 ? 0 : sig->home < 150 ? 1 : 2]++;
+	return 0;
+}
+
+/* A home so small that a year of it cannot show a rise at z standard errors (12 Ebar < z^2) keeps rho_up: no
+ * shift scaled without bound (one incident alarming, the budget moved to the tiny homes), and no alternative
+ * with a rate at or below 0 for the downward indicators however large the scale (issue 16, H1 and H2). */
+static void tiny_homes_keep_rho_up(void **state)
+{
+	struct ov_settings s;
+	ov_settings_default(&s);
+	/* the alternative: the complaints fall to 1 / rho_h, above 0, where 1 - c / 3 was not */
+	const double cs[] = {1, 2, 3, 4, 10, 1000};
+	for (size_t i = 0; i < sizeof cs / sizeof *cs; i++) {
+		double rho_h = 1 + cs[i] * (s.rho_up - 1);
+		near(ov_combined_alt(&s, cs[i], OV_RESTRAINT), rho_h, "upward alternative");
+		double down = ov_combined_alt(&s, cs[i], OV_COMPLAINT);
+		if (!(down > 0))
+			fail_msg("complaints' alternative %g at scale %g", down, cs[i]);
+		near(down, 1 / rho_h, "downward alternative");
+		near(ov_combined_alt(&s, cs[i], OV_NOTIFICATION), 1, "indicator outside the pattern");
+	}
+	enum { NH = 200, NM = 36, N = NH * NM * OV_NIND };
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights), *E = malloc(N * sizeof *E), *A = malloc(N * sizeof *A),
+	       *Ep = malloc(N * sizeof *Ep);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	assert_true(group && nights && E && A && Ep && counts);
+	const double rate[OV_NIND] = {0.01, 0.008, 0.012, 0.004, 0.005, 0.004, 0.006, 0.001}; /* per child-night */
+	struct rng r;
+	rng_seed(&r, 101);
+	for (int h = 0; h < NH; h++) {
+		double lv = exp(0.3 * sqrt(-2 * log(rng_unit(&r) + 1e-12)) * cos(2 * M_PI * rng_unit(&r)) - 0.045);
+		/* five children, half a child, a child one night in two months (Ebar 0.015: 12 Ebar 0.18 < 4) */
+		double n = h < 100 ? 150 : h < 150 ? 15 : 0.5;
+		for (int t = 0; t < NM; t++) {
+			nights[h * NM + t] = n;
+			for (int k = 0; k < OV_NIND; k++)
+				counts[(h * NM + t) * OV_NIND + k] = test_poisson(&r, n * rate[k] * lv);
+		}
+	}
+	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
+	size_t sig[2][3] = {{0}};
+	for (int with = 0; with < 2; with++) {
+		s.sim_home_months = 40000;
+		s.rise_year_z = with ? 2 : 0;
+		struct ov_model m;
+		double h[OV_NFAMILY];
+		assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+		assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
+		for (int hh = 0; hh < NH; hh++) {
+			if (!(m.shift_scale[hh] >= 1 && m.shift_scale[hh] <= 1 / (s.rho_up - 1) + 1e-12))
+				fail_msg("home %d: shift scale %g", hh, m.shift_scale[hh]);
+			if (hh >= 150 && m.shift_scale[hh] != 1)
+				fail_msg("tiny home %d: shift scale %g, not 1", hh, m.shift_scale[hh]);
+			for (int k = 0; k < OV_NIND; k++)
+				assert_true(ov_combined_alt(&s, m.shift_scale[hh], k) > 0);
+		}
+		if (with)
+			assert_true(m.shift_scale[120] > 1); /* half a child is still tuned */
+		assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+		assert_int_equal(ov_monitor(&s, &p, &m, E, A, h, NULL, tiny_emit, sig[with]), OV_OK);
+		print_message("rise_year_z %d: combined h %.3f; in-control combined signals large %zu, half %zu, tiny %zu\n",
+			      with ? 2 : 0, h[OV_FAMILY_COMBINED], sig[with][0], sig[with][1], sig[with][2]);
+		ov_model_free(&m);
+	}
+	/* in control, the tiny homes' 150 home-years take no more of the budget than at rho_up */
+	if (!(sig[1][2] <= sig[0][2] + 1))
+		fail_msg("tiny homes' combined signals: %zu tuned, %zu at 1.5", sig[1][2], sig[0][2]);
 	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
 }
 
@@ -1460,6 +1536,7 @@ int main(void)
 		cmocka_unit_test(reg44_concerns_flag_a_home_its_counts_do_not),
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
 		cmocka_unit_test(small_homes_tuned_to_what_a_year_can_show),
+		cmocka_unit_test(tiny_homes_keep_rho_up),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};
