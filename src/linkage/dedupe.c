@@ -1734,6 +1734,47 @@ static bool one_name(struct uf *u, const struct linkage_rec *recs, uint32_t root
 	return true;
 }
 
+/* own_group_refuse's walk of x's pairs of its own name (records y outside A and x's component rx, not held,
+ * no other identifier than rx's): their count with rx's (*g), whether one holds an identifier (*id), and
+ * whether one is of A's family (twin_family with a, the link's record of A), returned. With own, a y that
+ * is A's own record is passed over: A's NHS number or UPN, or an accepted link into A. */
+static bool own_group(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+		      const uint32_t *off, const uint32_t *mid, const uint32_t *lk, const uint8_t *hold, uint32_t x,
+		      uint32_t rx, uint32_t A, uint32_t a, bool own, uint32_t *g, bool *id)
+{
+	bool family = false;
+	*g = u->size[rx];
+	*id = u->nhs[rx] >= 0 || u->upn[rx] >= 0;
+	for (uint32_t k = off[x]; k < mid[x]; k++) {
+		const struct scored *o = &s[lk[k]];
+		uint32_t y = o->a == x ? o->b : o->a;
+		const struct linkage_rec *ry = &recs[y];
+		if (lk[k] == i || hold[y])
+			continue;
+		uint32_t Y = uf_find(u, y);
+		if (Y == A || Y == rx)
+			continue;
+		bool nhs = ry->nhs_state == LINKAGE_ID_VALID, upn = ry->upn_state == LINKAGE_ID_VALID;
+		if ((nhs && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
+		    (upn && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
+			continue;
+		if ((nhs && u->nhs[A] >= 0 && strcmp(ry->nhs, recs[u->nhs[A]].nhs) == 0) ||
+		    (upn && u->upn[A] >= 0 && strcmp(ry->upn, recs[u->upn[A]].upn) == 0))
+			continue;
+		bool to_a = false;
+		for (uint32_t k2 = off[y]; own && k2 < off[y + 1] && !to_a; k2++) {
+			const struct scored *o2 = &s[lk[k2]];
+			to_a = !o2->cannot && uf_find(u, o2->a == y ? o2->b : o2->a) == A;
+		}
+		if (to_a)
+			continue;
+		(*g)++;
+		*id = *id || nhs || upn;
+		family = family || twin_family(linkage_compare(ry, &recs[a]));
+	}
+	return family;
+}
+
 static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
 			     const uint32_t *off, const uint32_t *mid, const uint32_t *lk, const uint8_t *hold)
 {
@@ -1749,37 +1790,11 @@ static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const
 		if (!rcx->given_len || !one_name(u, recs, rx, rcx) || holds_name(u, recs, A, rcx) ||
 		    held_as_middle(u, recs, A, rcx))
 			continue;
-		uint32_t g = u->size[rx];
-		bool id = u->nhs[rx] >= 0 || u->upn[rx] >= 0, family = false;
-		for (uint32_t k = off[x]; k < mid[x]; k++) { /* x's pairs of its own given name */
-			const struct scored *o = &s[lk[k]];
-			uint32_t y = o->a == x ? o->b : o->a;
-			const struct linkage_rec *ry = &recs[y];
-			if (lk[k] == i || hold[y])
-				continue;
-			uint32_t Y = uf_find(u, y);
-			if (Y == A || Y == rx)
-				continue;
-			bool nhs = ry->nhs_state == LINKAGE_ID_VALID, upn = ry->upn_state == LINKAGE_ID_VALID;
-			if ((nhs && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
-			    (upn && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
-				continue;
-			/* y A's own record: A's identifier, or an accepted link into A */
-			if ((nhs && u->nhs[A] >= 0 && strcmp(ry->nhs, recs[u->nhs[A]].nhs) == 0) ||
-			    (upn && u->upn[A] >= 0 && strcmp(ry->upn, recs[u->upn[A]].upn) == 0))
-				continue;
-			bool to_a = false;
-			for (uint32_t k2 = off[y]; k2 < off[y + 1] && !to_a; k2++) {
-				const struct scored *o2 = &s[lk[k2]];
-				to_a = !o2->cannot && uf_find(u, o2->a == y ? o2->b : o2->a) == A;
-			}
-			if (to_a)
-				continue;
-			g++;
-			id = id || ry->nhs_state == LINKAGE_ID_VALID || ry->upn_state == LINKAGE_ID_VALID;
-			family = family || twin_family(linkage_compare(ry, &recs[a]));
-		}
-		if (!family)
+		/* twice when the first finds one of A's family: the walk of each y's links into A only then */
+		uint32_t g;
+		bool id;
+		if (!own_group(u, recs, s, i, off, mid, lk, hold, x, rx, A, a, false, &g, &id) ||
+		    !own_group(u, recs, s, i, off, mid, lk, hold, x, rx, A, a, true, &g, &id))
 			continue;
 		/* the link twin-like but for the family names: given names related, not equal; birthdays equal or
 		 * nearly (compared last: most links have no record of x's name outside both components) */
@@ -1974,16 +1989,22 @@ static int own_links(struct uf *u, const struct linkage_rec *recs, size_t n, con
 		     uint32_t **off_out, uint32_t **mid_out, uint32_t **lk_out)
 {
 	uint32_t *off = calloc(n + 1, sizeof *off), *mid = calloc(n ? n : 1, sizeof *mid), *lk = NULL, *fill = NULL;
-	if (!off || !mid)
+	uint8_t *same = malloc(ns ? ns : 1); /* 1 the pair's given names equal, 2 an accepted link otherwise */
+	if (!off || !mid || !same)
 		goto oom;
 	/* mid[x] first counts x's pairs of its own name, off[x + 1] its other accepted links */
-	for (size_t i = 0; i < ns; i++)
-		if ((!s[i].cannot || s[i].cannot == 4) && same_given(&recs[s[i].a], &recs[s[i].b])) {
+	for (size_t i = 0; i < ns; i++) {
+		same[i] = 0;
+		if (s[i].cannot && s[i].cannot != 4)
+			continue;
+		same[i] = same_given(&recs[s[i].a], &recs[s[i].b]) ? 1 : s[i].cannot ? 0 : 2;
+		if (same[i] == 1) {
 			mid[s[i].a] += u->size[uf_find(u, s[i].a)] == 1;
 			mid[s[i].b] += u->size[uf_find(u, s[i].b)] == 1;
 		}
+	}
 	for (size_t i = 0; i < ns; i++)
-		if (!s[i].cannot && !same_given(&recs[s[i].a], &recs[s[i].b])) {
+		if (same[i] == 2) {
 			off[s[i].a + 1] += mid[s[i].a] && u->size[uf_find(u, s[i].a)] == 1;
 			off[s[i].b + 1] += mid[s[i].b] && u->size[uf_find(u, s[i].b)] == 1;
 		}
@@ -2000,14 +2021,15 @@ static int own_links(struct uf *u, const struct linkage_rec *recs, size_t n, con
 		fill[2 * x + 1] = mid[x];
 	}
 	for (size_t i = 0; i < ns; i++) {
-		bool same = same_given(&recs[s[i].a], &recs[s[i].b]);
-		if (s[i].cannot && !(same && s[i].cannot == 4))
+		if (!same[i])
 			continue;
-		if (u->size[uf_find(u, s[i].a)] == 1 && (same || mid[s[i].a] > off[s[i].a]))
-			lk[fill[2 * (size_t)s[i].a + !same]++] = (uint32_t)i;
-		if (u->size[uf_find(u, s[i].b)] == 1 && (same || mid[s[i].b] > off[s[i].b]))
-			lk[fill[2 * (size_t)s[i].b + !same]++] = (uint32_t)i;
+		size_t part = same[i] == 2;
+		if (u->size[uf_find(u, s[i].a)] == 1 && (!part || mid[s[i].a] > off[s[i].a]))
+			lk[fill[2 * (size_t)s[i].a + part]++] = (uint32_t)i;
+		if (u->size[uf_find(u, s[i].b)] == 1 && (!part || mid[s[i].b] > off[s[i].b]))
+			lk[fill[2 * (size_t)s[i].b + part]++] = (uint32_t)i;
 	}
+	free(same);
 	free(fill);
 	*off_out = off;
 	*mid_out = mid;
@@ -2018,6 +2040,7 @@ oom:
 	free(mid);
 	free(lk);
 	free(fill);
+	free(same);
 	return -1;
 }
 
