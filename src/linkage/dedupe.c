@@ -1711,16 +1711,18 @@ static bool stray_hold(struct uf *u, const struct linkage_rec *recs, const struc
 	return false;
 }
 
-/* own_name, a lone record's whole name (round 16b): x, alone, about to join component A by link i whose given
- * names are related but not equal (whatever the family names: a twin recorded under an old family name links
- * to her sister's records by the same sound, the birthday and the home, and that link is not twin-like). The
- * records that carry x's given name as written and pair with it (accepted links, and pairs between the
- * thresholds: cannot 4), outside A, are x's child's records as much as x is; when one of them (y) is of A's
- * family (twin_family with the link's record of A: family names related, birthdays equal or nearly), a child
- * of that name was born to A's family on A's birthday, and A holds that name neither as written nor as a
- * middle name: A against x with them is judged as possible twins (twins_decide, the shares measured on the
- * input). Refused: the link is not taken (counted for review); x may still join its own records. off/lk: every
- * record's accepted links and such pairs (index s). */
+/* own_name, a lone record's whole name (round 16b): x, in a component whose records all carry x's given name
+ * as written (one or many), about to join component A by link i whose given names are related but not equal
+ * (whatever the family names: a twin recorded under an old family name links to her sister's records by the
+ * same sound, the birthday and the home, and that link is not twin-like). The records that carry x's given
+ * name as written and pair with it (accepted links, and pairs between the thresholds: cannot 4), outside A,
+ * are x's child's records as much as x is; when one of them (y) is of A's family (twin_family with the link's
+ * record of A: family names related, birthdays equal or nearly), a child of that name was born to A's family
+ * on A's birthday, and A holds that name neither as written nor as a middle name: A against x with them is
+ * judged as possible twins (twins_decide, the shares measured on the input). Refused: the link is not taken
+ * (counted for review); x may still join its own records. A y that is A's own record under the variant name
+ * is no evidence of a second child and is passed over: y has an accepted link into A, or y's valid NHS number
+ * or UPN is A's. off/mid/lk: own_links' index. */
 /* Whether every given name component root holds is x's as written. */
 static bool one_name(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
 {
@@ -1732,8 +1734,49 @@ static bool one_name(struct uf *u, const struct linkage_rec *recs, uint32_t root
 	return true;
 }
 
+/* own_group_refuse's walk of x's pairs of its own name (records y outside A and x's component rx, not held,
+ * no other identifier than rx's): their count with rx's (*g), whether one holds an identifier (*id), and
+ * whether one is of A's family (twin_family with a, the link's record of A), returned. With own, a y that
+ * is A's own record is passed over: A's NHS number or UPN, or an accepted link into A. */
+static bool own_group(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
+		      const uint32_t *off, const uint32_t *mid, const uint32_t *lk, const uint8_t *hold, uint32_t x,
+		      uint32_t rx, uint32_t A, uint32_t a, bool own, uint32_t *g, bool *id)
+{
+	bool family = false;
+	*g = u->size[rx];
+	*id = u->nhs[rx] >= 0 || u->upn[rx] >= 0;
+	for (uint32_t k = off[x]; k < mid[x]; k++) {
+		const struct scored *o = &s[lk[k]];
+		uint32_t y = o->a == x ? o->b : o->a;
+		const struct linkage_rec *ry = &recs[y];
+		if (lk[k] == i || hold[y])
+			continue;
+		uint32_t Y = uf_find(u, y);
+		if (Y == A || Y == rx)
+			continue;
+		bool nhs = ry->nhs_state == LINKAGE_ID_VALID, upn = ry->upn_state == LINKAGE_ID_VALID;
+		if ((nhs && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
+		    (upn && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
+			continue;
+		if ((nhs && u->nhs[A] >= 0 && strcmp(ry->nhs, recs[u->nhs[A]].nhs) == 0) ||
+		    (upn && u->upn[A] >= 0 && strcmp(ry->upn, recs[u->upn[A]].upn) == 0))
+			continue;
+		bool to_a = false;
+		for (uint32_t k2 = off[y]; own && k2 < off[y + 1] && !to_a; k2++) {
+			const struct scored *o2 = &s[lk[k2]];
+			to_a = !o2->cannot && uf_find(u, o2->a == y ? o2->b : o2->a) == A;
+		}
+		if (to_a)
+			continue;
+		(*g)++;
+		*id = *id || nhs || upn;
+		family = family || twin_family(linkage_compare(ry, &recs[a]));
+	}
+	return family;
+}
+
 static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const struct scored *s, size_t i,
-			     const uint32_t *off, const uint32_t *lk, const uint8_t *hold)
+			     const uint32_t *off, const uint32_t *mid, const uint32_t *lk, const uint8_t *hold)
 {
 	const struct scored *l = &s[i];
 	uint32_t ra = uf_find(u, l->a), rb = uf_find(u, l->b);
@@ -1747,26 +1790,11 @@ static bool own_group_refuse(struct uf *u, const struct linkage_rec *recs, const
 		if (!rcx->given_len || !one_name(u, recs, rx, rcx) || holds_name(u, recs, A, rcx) ||
 		    held_as_middle(u, recs, A, rcx))
 			continue;
-		uint32_t g = u->size[rx];
-		bool id = u->nhs[rx] >= 0 || u->upn[rx] >= 0, family = false;
-		for (uint32_t k = off[x]; k < off[x + 1]; k++) {
-			const struct scored *o = &s[lk[k]];
-			uint32_t y = o->a == x ? o->b : o->a;
-			const struct linkage_rec *ry = &recs[y];
-			if (lk[k] == i || (o->cannot && o->cannot != 4) || hold[y] || ry->given_h != rcx->given_h ||
-			    ry->given_len != rcx->given_len || memcmp(ry->given, rcx->given, rcx->given_len) != 0)
-				continue;
-			uint32_t Y = uf_find(u, y);
-			if (Y == A || Y == rx)
-				continue;
-			if ((ry->nhs_state == LINKAGE_ID_VALID && u->nhs[rx] >= 0 && strcmp(ry->nhs, recs[u->nhs[rx]].nhs) != 0) ||
-			    (ry->upn_state == LINKAGE_ID_VALID && u->upn[rx] >= 0 && strcmp(ry->upn, recs[u->upn[rx]].upn) != 0))
-				continue;
-			g++;
-			id = id || ry->nhs_state == LINKAGE_ID_VALID || ry->upn_state == LINKAGE_ID_VALID;
-			family = family || twin_family(linkage_compare(ry, &recs[a]));
-		}
-		if (!family)
+		/* twice when the first finds one of A's family: the walk of each y's links into A only then */
+		uint32_t g;
+		bool id;
+		if (!own_group(u, recs, s, i, off, mid, lk, hold, x, rx, A, a, false, &g, &id) ||
+		    !own_group(u, recs, s, i, off, mid, lk, hold, x, rx, A, a, true, &g, &id))
 			continue;
 		/* the link twin-like but for the family names: given names related, not equal; birthdays equal or
 		 * nearly (compared last: most links have no record of x's name outside both components) */
@@ -1947,6 +1975,75 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	return 0;
 }
 
+static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
+{
+	return p->given_len && p->given_h == q->given_h && p->given_len == q->given_len &&
+	       memcmp(p->given, q->given, p->given_len) == 0;
+}
+
+/* own_group_refuse's index, by record (built before the first pass, the records alone): first (off[x] to
+ * mid[x]) its pairs with records of its own given name as written (accepted, or between the thresholds:
+ * cannot 4), then (mid[x] to off[x + 1]) its other accepted links, kept only for a record that has such a
+ * pair (it may be a y). The other pairs are not needed. Returns -1 when out of memory. */
+static int own_links(struct uf *u, const struct linkage_rec *recs, size_t n, const struct scored *s, size_t ns,
+		     uint32_t **off_out, uint32_t **mid_out, uint32_t **lk_out)
+{
+	uint32_t *off = calloc(n + 1, sizeof *off), *mid = calloc(n ? n : 1, sizeof *mid), *lk = NULL, *fill = NULL;
+	uint8_t *same = malloc(ns ? ns : 1); /* 1 the pair's given names equal, 2 an accepted link otherwise */
+	if (!off || !mid || !same)
+		goto oom;
+	/* mid[x] first counts x's pairs of its own name, off[x + 1] its other accepted links */
+	for (size_t i = 0; i < ns; i++) {
+		same[i] = 0;
+		if (s[i].cannot && s[i].cannot != 4)
+			continue;
+		same[i] = same_given(&recs[s[i].a], &recs[s[i].b]) ? 1 : s[i].cannot ? 0 : 2;
+		if (same[i] == 1) {
+			mid[s[i].a] += u->size[uf_find(u, s[i].a)] == 1;
+			mid[s[i].b] += u->size[uf_find(u, s[i].b)] == 1;
+		}
+	}
+	for (size_t i = 0; i < ns; i++)
+		if (same[i] == 2) {
+			off[s[i].a + 1] += mid[s[i].a] && u->size[uf_find(u, s[i].a)] == 1;
+			off[s[i].b + 1] += mid[s[i].b] && u->size[uf_find(u, s[i].b)] == 1;
+		}
+	for (size_t x = 0; x < n; x++) {
+		mid[x] += off[x];
+		off[x + 1] += mid[x];
+	}
+	lk = malloc((off[n] ? off[n] : 1) * sizeof *lk);
+	fill = malloc((n ? 2 * n : 1) * sizeof *fill);
+	if (!lk || !fill)
+		goto oom;
+	for (size_t x = 0; x < n; x++) {
+		fill[2 * x] = off[x];
+		fill[2 * x + 1] = mid[x];
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (!same[i])
+			continue;
+		size_t part = same[i] == 2;
+		if (u->size[uf_find(u, s[i].a)] == 1 && (!part || mid[s[i].a] > off[s[i].a]))
+			lk[fill[2 * (size_t)s[i].a + part]++] = (uint32_t)i;
+		if (u->size[uf_find(u, s[i].b)] == 1 && (!part || mid[s[i].b] > off[s[i].b]))
+			lk[fill[2 * (size_t)s[i].b + part]++] = (uint32_t)i;
+	}
+	free(same);
+	free(fill);
+	*off_out = off;
+	*mid_out = mid;
+	*lk_out = lk;
+	return 0;
+oom:
+	free(off);
+	free(mid);
+	free(lk);
+	free(fill);
+	free(same);
+	return -1;
+}
+
 /* The order of the second pass (name_order): the twin-like links by the model's weight of their given-name
  * level, strongest first, then as s has them (weight descending); the other links after them, in s's order
  * (the second pass skips them). Twins share the family name, the home and the birthday, so among the links
@@ -2005,10 +2102,10 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 	size_t *ord = (u->refuse & LINKAGE_REFUSE_NAME_ORDER) ? name_order(u->model, s, ns) : NULL;
 	if ((u->refuse & LINKAGE_REFUSE_NAME_ORDER) && !ord)
 		return -1;
-	/* own_name: every record's accepted links and pairs of one name between the thresholds (own_group_refuse) */
-	uint32_t *off0 = NULL, *lk0 = NULL;
+	/* own_name: each record's pairs of its own given name, and their accepted links (own_group_refuse) */
+	uint32_t *off0 = NULL, *mid0 = NULL, *lk0 = NULL;
 	bool own = (u->refuse & LINKAGE_REFUSE_OWN_NAME) && (u->refuse & LINKAGE_REFUSE_STRAY_NAME);
-	if (own && lone_links(u, n, s, ns, &off0, &lk0) != 0) {
+	if (own && own_links(u, recs, n, s, ns, &off0, &mid0, &lk0) != 0) {
 		free(ord);
 		return -1;
 	}
@@ -2016,6 +2113,9 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 		size_t i = k < ns ? k : ord ? ord[k - ns] : k - ns;
 		bool twinlike = s[i].twin_level && !s[i].idmatch;
 		if (k == ns && stray && lone_links(u, n, s, ns, &off, &lk) != 0) {
+			free(off0);
+			free(mid0);
+			free(lk0);
 			free(ord);
 			return -1;
 		}
@@ -2036,7 +2136,7 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 			res->reviews++;
 			continue;
 		}
-		if (off0 && own_group_refuse(u, recs, s, i, off0, lk0, hold)) {
+		if (off0 && own_group_refuse(u, recs, s, i, off0, mid0, lk0, hold)) {
 			res->refused_links++;
 			res->reviews++;
 			continue;
@@ -2044,6 +2144,7 @@ static int merge_links(struct uf *u, const struct linkage_rec *recs, size_t n, c
 		take_link(u, recs, &s[i], false, true, res);
 	}
 	free(off0);
+	free(mid0);
 	free(lk0);
 	free(ord);
 	int rc = 0;

@@ -1529,6 +1529,50 @@ static void clustering_own_name_under_old_family_name(void **state)
 	linkage_result_free(&res);
 }
 
+/* One child's name varied (review of round 16b): William James Smith's four records (NHS number on two), two
+ * under "Billy Jones" (the first at his address, born on his day; the second a month off elsewhere) and one
+ * "Billy James Smith" born on his day. Billy Jones links to William by the nickname, not twin-like (family
+ * names unrelated); "Billy James Smith" carries Billy's name and is of William's family, as Thu Nguyen is of
+ * Thao's in the test above, but it is William's own record under the short name: its accepted link into
+ * William's records says so, and it is no evidence of a second child. All seven are one child, whatever the
+ * order of the input and the threads. Before the fix the two Billy Jones records were kept apart. */
+static void clustering_own_name_passes_over_own_variant(void **state)
+{
+	static const int perm[3][7] = {{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {4, 0, 6, 1, 5, 2, 3}};
+	char n1[11];
+	unsigned long nine = 725522696;
+	next_nhs(&nine, n1);
+	struct linkage_rec r[7];
+	r[0] = rec("William", "James", "Smith", "2014-09-20", "M", "CV3 6BQ", "Flat 7 103 Aspen Fold", n1, "");
+	r[1] = rec("William", "James", "SMITH", "2014/09/20", "M", "CV3 6BQ", "7, 103 Aspen Fold", "", "");
+	r[2] = rec("William", "James", "smith", "20/09/2014", "M", "CV3 6BQ", "Flat 7, 103 Aspen Fold", n1, "");
+	r[3] = rec("William", "James", "Smith", "20-09-2014", "", "CV3 6BQ", "7, 103 Aspen Fold", "", "");
+	r[4] = rec("Billy", "", "Jones", "2014/09/20", "M", "CV3 6BQ", "Flat 7 103 Aspen Fold", "", "");
+	r[5] = rec("Billy", "", "Jones", "2014-08-20", "M", "", "Flat 18, 39 Calder Rd", "", "");
+	r[6] = rec("Billy", "James", "SMITH", "20/09/2014", "", "", "", "", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.09;
+	struct linkage_score to_a, y_a;
+	linkage_score(&m, &r[4], &r[0], &to_a);
+	linkage_score(&m, &r[6], &r[0], &y_a);
+	assert_int_equal(linkage_gamma_level(to_a.gamma, LF_FAMILY), LN_ELSE);
+	assert_int_equal(to_a.decision, LINKAGE_LINK);
+	assert_int_equal(y_a.decision, LINKAGE_LINK); /* Billy James Smith is linked to William */
+	for (int p = 0; p < 3; p++) {
+		struct linkage_rec q[7];
+		for (int i = 0; i < 7; i++)
+			q[i] = r[perm[p][i]];
+		struct linkage_opts o = {.threads = p == 2 ? 1 : 2};
+		struct linkage_result res;
+		assert_int_equal(linkage_dedupe(q, 7, &m, &o, &res), 0);
+		for (int i = 1; i < 7; i++)
+			assert_int_equal(res.cluster[i], res.cluster[0]);
+		assert_int_equal(res.refused_links, 0);
+		linkage_result_free(&res);
+	}
+}
+
 /* Namesakes (issue 16): children of one family who share a given and a family name. A cousin named after
  * the same grandparent lives at the same address and was born two and a half years later: given name,
  * family name, sex, postcode and address all agree, only the birthday does not. A brother given the same
@@ -2003,6 +2047,7 @@ int main(void)
 		cmocka_unit_test(clustering_stray_name_holds_nameless_record_between_twins),
 		cmocka_unit_test(clustering_own_name_holds_record_between_twins),
 		cmocka_unit_test(clustering_own_name_under_old_family_name),
+		cmocka_unit_test(clustering_own_name_passes_over_own_variant),
 		cmocka_unit_test(clustering_stray_name_lets_siblings_record_join_its_child),
 		cmocka_unit_test(clustering_twin_odds_keeps_lone_record_apart),
 		cmocka_unit_test(clustering_identifier_asymmetry_needs_odds),
