@@ -1965,7 +1965,10 @@ static const char *const pg_override[S__COUNT] = {
 	 * the record's keys the person holds (bit i for the i-th) and the record's place in the array (from 1), in
 	 * the array's order. The keys are read with jsonb_array_elements_text, not json_each (a SQL function, whose
 	 * estimate of 1,000 rows a record put the plan's cost past jit_above_cost: 20-45 ms of JIT compiling a
-	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read) */
+	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read). At most ?3
+ * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200 persons)
+ * are not all read, sent and held for the rows to be cut in memory; the record cut off, and those after it,
+ * read for themselves */
 	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
 				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
 				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
@@ -1973,7 +1976,7 @@ static const char *const pg_override[S__COUNT] = {
 				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held) "
 				    "WHERE NOT EXISTS (SELECT 1 FROM sealed_record s WHERE s.person_id = d.id OFFSET 0) "
 				    "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
-				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d) "
+				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d ORDER BY r.n, d.id LIMIT ?3) "
 				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
 				    "THEN 1 ELSE 0 END, c.held, c.n FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
@@ -6579,6 +6582,7 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 	col.s[col.len + 1] = '\0';
 	sql_bind_text(s, 1, col.s, (int)col.len + 1);
 	sql_bind_int(s, 2, limit);
+	sql_bind_int(s, 3, CANDS_ROWS_MAX);
 	/* every record asked gets its entry, with no persons unless rows come for it */
 	bool ok = true;
 	for (int i = 0; i < n && ok; i++) {
@@ -6594,12 +6598,18 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 		}
 	}
 	int r = SQL_DONE, at = -1; /* the record whose rows are coming */
+	int persons = 0; /* (record, person) pairs read: the statement stops at CANDS_ROWS_MAX */
+	int64_t last_i = -1, last_id = 0;
 	while (ok && (r = sql_step(s)) == SQL_ROW) {
 		int64_t i = sql_column_int64(s, 18) - 1;
 		if (i < 0 || i >= n || i < at) {
 			ok = false; /* not the statement's order: nothing kept */
 			break;
 		}
+		if (i != last_i || sql_column_int64(s, 0) != last_id)
+			persons++;
+		last_i = i;
+		last_id = sql_column_int64(s, 0);
 		struct cands_known *e = &k->cands[i];
 		if (e->limit < 0)
 			continue;
@@ -6622,6 +6632,9 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 	}
 	rc = r == SQL_ROW || r == SQL_DONE ? STORE_OK : map_rc(r);
 	sql_reset(s);
+	if (ok && persons >= CANDS_ROWS_MAX) /* cut: the last record's persons may not all have come, nor later ones' */
+		for (int64_t j = last_i < 0 ? 0 : last_i; j < n; j++)
+			k->cands[j].limit = -1;
 	if (rc != STORE_OK || !ok)
 		cands_drop(k); /* each record reads for itself */
 out:

@@ -1655,6 +1655,92 @@ static void batch_candidates_read_once(void **state)
 	assert_true(a.statements[3] >= 1);
 }
 
+/* A crowded batch: more (record, person) pairs than the batch's read keeps (CANDS_ROWS_MAX, 2048 in
+ * store/ops.c). CROWD persons hold "cx:all"; each of CROWD_RECORDS records searches it with a key of its own,
+ * limit CROWD - 1, so that every record has CROWD - 1 persons and the read stops inside the eleventh record. */
+#define CROWD 201
+#define CROWD_RECORDS 13
+
+struct crowd_seen {
+	int n;
+	uint64_t hash; /* the persons' ids in the order given */
+};
+
+static int crowd_collect(const struct store_candidate *cand, void *ctx)
+{
+	struct crowd_seen *w = ctx;
+	w->n++;
+	w->hash = w->hash * 1000003u + (uint64_t)cand->person.id;
+	return 0;
+}
+
+struct crowd_arg {
+	char keys[CROWD_RECORDS][48];
+	struct crowd_seen got[CROWD_RECORDS], fresh[CROWD_RECORDS];
+	uint64_t statements[CROWD_RECORDS];
+};
+
+static int crowd_people(store_conn *c, void *arg)
+{
+	(void)arg;
+	int rc = STORE_OK;
+	for (int i = 0; i < CROWD && rc == STORE_OK; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "crowd-%d", i);
+		int64_t id = insert_keyed(c, key, &rc);
+		if (rc == STORE_OK)
+			rc = store_block_keys_add(c, id, 0, "[\"cx:all\"]");
+	}
+	return rc;
+}
+
+static int crowd_batch(store_conn *c, void *arg)
+{
+	struct crowd_arg *a = arg;
+	const char *keys[CROWD_RECORDS];
+	for (int i = 0; i < CROWD_RECORDS; i++) {
+		snprintf(a->keys[i], sizeof a->keys[0], "[\"cx:all\",\"cx:r%d\"]", i);
+		keys[i] = a->keys[i];
+	}
+	int rc = store_block_candidates_ahead(c, keys, CROWD_RECORDS, CROWD - 1);
+	for (int i = 0; i < CROWD_RECORDS && rc == STORE_OK; i++) {
+		uint64_t s0, r0, s1, r1;
+		store_conn_counters(c, &s0, &r0);
+		rc = store_block_candidates_scored(c, keys[i], CROWD - 1, crowd_collect, &a->got[i]);
+		store_conn_counters(c, &s1, &r1);
+		a->statements[i] = s1 - s0;
+	}
+	/* the batch's answers forgotten (an empty batch), then each record read afresh */
+	if (rc == STORE_OK)
+		rc = store_block_candidates_ahead(c, keys, 0, CROWD - 1);
+	for (int i = 0; i < CROWD_RECORDS && rc == STORE_OK; i++)
+		rc = store_block_candidates_scored(c, keys[i], CROWD - 1, crowd_collect, &a->fresh[i]);
+	return rc;
+}
+
+static void crowded_batch_answers_equal_fresh_reads(void **state)
+{
+	struct fx *f = *state;
+	struct crowd_arg a;
+	memset(&a, 0, sizeof a);
+	assert_int_equal(txq_exec(f->st, crowd_people, NULL), STORE_OK);
+	assert_int_equal(txq_exec(f->st, crowd_batch, &a), STORE_OK);
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	for (int i = 0; i < CROWD_RECORDS; i++) {
+		assert_int_equal(a.got[i].n, CROWD - 1);
+		assert_int_equal(a.got[i].n, a.fresh[i].n);
+		assert_true(a.got[i].hash == a.fresh[i].hash);
+	}
+	/* PostgreSQL: the first ten records' 2,000 persons answered from the batch's read; the eleventh, cut off at
+	 * 2,048, and the rest read for themselves. SQLite reads each. */
+	for (int i = 0; i < CROWD_RECORDS; i++) {
+		if (pg && i < 10)
+			assert_int_equal(a.statements[i], 0);
+		else
+			assert_true(a.statements[i] >= 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1684,6 +1770,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(batch_candidates_read_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(crowded_batch_answers_equal_fresh_reads, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
