@@ -2126,6 +2126,7 @@ struct sq_conn {
 	int cands_keys_n, cands_keys_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
+	bool cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored): kept */
 	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
 	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
 	 * so that no write the transaction makes can be missing from an answer. Filled only in a writer's
@@ -2257,6 +2258,18 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
+/* Elements an array of the candidates' answers keeps between batches (struct sq_conn; cands_drop) */
+#define CANDS_KEEP 64
+
+static void cands_shrink(void **p, int *cap)
+{
+	if (*cap > CANDS_KEEP) {
+		free(*p);
+		*p = NULL;
+		*cap = 0;
+	}
+}
+
 /* store_block_candidates_ahead's answers forgotten (struct sq_conn) */
 static void cands_drop(struct sq_conn *c)
 {
@@ -2273,6 +2286,16 @@ static void cands_drop(struct sq_conn *c)
 	for (int i = 0; i < c->cands_n; i++)
 		free(c->cands[i].keys);
 	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = 0;
+	/* A crowded batch's rows (7 KB a person, ~15 MB at CANDS_ROWS_MAX) are not kept for the connection's life:
+	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
+	if (c->cands_lent)
+		return;
+	cands_shrink((void **)&c->cands, &c->cands_cap);
+	cands_shrink((void **)&c->cand_rows, &c->cand_rows_cap);
+	cands_shrink((void **)&c->cands_made, &c->cands_made_cap);
+	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap);
+	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap);
+	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap);
 }
 
 /* Room for need elements of size in *p (its capacity *cap), doubling */
@@ -6653,10 +6676,12 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		int r = cand && list ? STORE_OK : STORE_EIO;
 		if (list)
 			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
+		CONN(c)->cands_lent = true; /* list points into the rows: not freed should fn's statement drop them */
 		for (int i = 0; i < known && r == STORE_OK; i++) {
 			*cand = *list[i];
 			r = fn(cand, ctx);
 		}
+		CONN(c)->cands_lent = false;
 		free(list);
 		free(cand);
 		return r;
