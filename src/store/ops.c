@@ -6588,10 +6588,12 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 	cands_drop(k);
 	if (n == 0 || !reads)
 		return STORE_OK;
+	/* Memory short: nothing read ahead, each record reads for itself (STORE_OK: the pass goes on); a failed
+	 * statement fails the pass, as a record's own read would */
 	struct text_array col = {0};
-	int rc = STORE_EIO;
+	int rc = STORE_OK;
 	if (!cands_grow((void **)&k->cands, &k->cands_cap, n, sizeof *k->cands))
-		return STORE_EIO;
+		return STORE_OK;
 	for (int i = 0; i < n; i++) {
 		const char *v = keys_json[i] ? keys_json[i] : "[]";
 		if (!text_array_reserve(&col, 2 * strlen(v) + 3))
@@ -6599,8 +6601,10 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 		text_array_put(&col, v);
 	}
 	sql_stmt *s = stmt(k, S_BLOCK_CANDIDATES_MANY);
-	if (!s)
+	if (!s) {
+		rc = STORE_EIO;
 		goto out;
+	}
 	col.s[col.len] = '}';
 	col.s[col.len + 1] = '\0';
 	sql_bind_text(s, 1, col.s, (int)col.len + 1);
