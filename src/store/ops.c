@@ -2586,8 +2586,9 @@ static bool cand_listed(const struct store_candidate *const *list, int n, int64_
 /* The answer for a record whose keys are keys_json read with limit, from the batch's read and what was written
  * since: the persons the read found for those keys (their rows as written since), with the persons made or
  * given one of the keys since, by id, up to limit. Its count, the persons in c->cands_answer; -1 when it
- * cannot be known so (not read with the batch; a key given to a person the batch did not read with it; more
- * persons than the read's limit): the record then reads for itself. */
+ * cannot be known so (not read with the batch, or cut from it; a key given to a person the batch did not read
+ * with it; persons added since to a read that stopped at its limit, after which who comes next is not
+ * known): the record then reads for itself. */
 static int cands_answer(struct sq_conn *c, const char *keys_json, int limit)
 {
 	if (c->cands_n == 0 || !keys_json)
