@@ -1966,9 +1966,9 @@ static const char *const pg_override[S__COUNT] = {
 	 * the array's order. The keys are read with jsonb_array_elements_text, not json_each (a SQL function, whose
 	 * estimate of 1,000 rows a record put the plan's cost past jit_above_cost: 20-45 ms of JIT compiling a
 	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read). At most ?3
- * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200 persons)
- * are not all read, sent and held for the rows to be cut in memory; the record cut off, and those after it,
- * read for themselves */
+	 * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200
+	 * persons) are not all read, sent and held for the rows to be cut in memory; the record cut off, and
+	 * those after it, read for themselves */
 	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
 				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
 				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
