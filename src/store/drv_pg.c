@@ -1804,7 +1804,12 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 	PQsetErrorVerbosity(d->conn, PQERRORS_TERSE);
 	/* A commit returns once it is durable (the intake contract), whatever the server's default. */
 	/* A writer waits for the writer's lock as long as SQLite's busy timeout (10 s), then STORE_EBUSY. */
-	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'") !=
+	/* No JIT: the server runs short indexed statements only, no analytic query that compiling pays for. A
+	 * prepared statement's first five executions use custom plans, whose cost grows with what is bound (a
+	 * batch's candidates read, S_BLOCK_CANDIDATES_MANY, of 512 records: ~300,000, past jit_above_cost), so
+	 * each new connection would spend 20-45 ms compiling JIT code for a large batch. */
+	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'; "
+		     "SET jit = off") !=
 	    STORE_OK) {
 		snprintf(err, errsz, "cannot set up the PostgreSQL session: %s", d->err);
 		PQfinish(d->conn);

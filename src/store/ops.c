@@ -1965,7 +1965,10 @@ static const char *const pg_override[S__COUNT] = {
 	 * the record's keys the person holds (bit i for the i-th) and the record's place in the array (from 1), in
 	 * the array's order. The keys are read with jsonb_array_elements_text, not json_each (a SQL function, whose
 	 * estimate of 1,000 rows a record put the plan's cost past jit_above_cost: 20-45 ms of JIT compiling a
-	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read) */
+	 * batch), and at most 16 (CANDS_KEYS_MAX: a record with more is not answered from this read). At most ?3
+	 * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200
+	 * persons) are not all read, sent and held for the rows to be cut in memory; the record cut off, and
+	 * those after it, read for themselves */
 	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
 				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
 				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
@@ -1973,7 +1976,7 @@ static const char *const pg_override[S__COUNT] = {
 				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held) "
 				    "WHERE NOT EXISTS (SELECT 1 FROM sealed_record s WHERE s.person_id = d.id OFFSET 0) "
 				    "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
-				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d) "
+				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d ORDER BY r.n, d.id LIMIT ?3) "
 				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
 				    "THEN 1 ELSE 0 END, c.held, c.n FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
@@ -2123,6 +2126,7 @@ struct sq_conn {
 	int cands_keys_n, cands_keys_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
+	bool cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored): kept */
 	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
 	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
 	 * so that no write the transaction makes can be missing from an answer. Filled only in a writer's
@@ -2254,6 +2258,18 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
+/* Elements an array of the candidates' answers keeps between batches (struct sq_conn; cands_drop) */
+#define CANDS_KEEP 64
+
+static void cands_shrink(void **p, int *cap)
+{
+	if (*cap > CANDS_KEEP) {
+		free(*p);
+		*p = NULL;
+		*cap = 0;
+	}
+}
+
 /* store_block_candidates_ahead's answers forgotten (struct sq_conn) */
 static void cands_drop(struct sq_conn *c)
 {
@@ -2270,6 +2286,16 @@ static void cands_drop(struct sq_conn *c)
 	for (int i = 0; i < c->cands_n; i++)
 		free(c->cands[i].keys);
 	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = 0;
+	/* A crowded batch's rows (7 KB a person, ~15 MB at CANDS_ROWS_MAX) are not kept for the connection's life:
+	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
+	if (c->cands_lent)
+		return;
+	cands_shrink((void **)&c->cands, &c->cands_cap);
+	cands_shrink((void **)&c->cand_rows, &c->cand_rows_cap);
+	cands_shrink((void **)&c->cands_made, &c->cands_made_cap);
+	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap);
+	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap);
+	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap);
 }
 
 /* Room for need elements of size in *p (its capacity *cap), doubling */
@@ -2560,8 +2586,9 @@ static bool cand_listed(const struct store_candidate *const *list, int n, int64_
 /* The answer for a record whose keys are keys_json read with limit, from the batch's read and what was written
  * since: the persons the read found for those keys (their rows as written since), with the persons made or
  * given one of the keys since, by id, up to limit. Its count, the persons in c->cands_answer; -1 when it
- * cannot be known so (not read with the batch; a key given to a person the batch did not read with it; more
- * persons than the read's limit): the record then reads for itself. */
+ * cannot be known so (not read with the batch, or cut from it; a key given to a person the batch did not read
+ * with it; persons added since to a read that stopped at its limit, after which who comes next is not
+ * known): the record then reads for itself. */
 static int cands_answer(struct sq_conn *c, const char *keys_json, int limit)
 {
 	if (c->cands_n == 0 || !keys_json)
@@ -6562,10 +6589,12 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 	cands_drop(k);
 	if (n == 0 || !reads)
 		return STORE_OK;
+	/* Memory short: nothing read ahead, each record reads for itself (STORE_OK: the pass goes on); a failed
+	 * statement fails the pass, as a record's own read would */
 	struct text_array col = {0};
-	int rc = STORE_EIO;
+	int rc = STORE_OK;
 	if (!cands_grow((void **)&k->cands, &k->cands_cap, n, sizeof *k->cands))
-		return STORE_EIO;
+		return STORE_OK;
 	for (int i = 0; i < n; i++) {
 		const char *v = keys_json[i] ? keys_json[i] : "[]";
 		if (!text_array_reserve(&col, 2 * strlen(v) + 3))
@@ -6573,12 +6602,15 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 		text_array_put(&col, v);
 	}
 	sql_stmt *s = stmt(k, S_BLOCK_CANDIDATES_MANY);
-	if (!s)
+	if (!s) {
+		rc = STORE_EIO;
 		goto out;
+	}
 	col.s[col.len] = '}';
 	col.s[col.len + 1] = '\0';
 	sql_bind_text(s, 1, col.s, (int)col.len + 1);
 	sql_bind_int(s, 2, limit);
+	sql_bind_int(s, 3, CANDS_ROWS_MAX);
 	/* every record asked gets its entry, with no persons unless rows come for it */
 	bool ok = true;
 	for (int i = 0; i < n && ok; i++) {
@@ -6594,12 +6626,18 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 		}
 	}
 	int r = SQL_DONE, at = -1; /* the record whose rows are coming */
+	int persons = 0; /* (record, person) pairs read: the statement stops at CANDS_ROWS_MAX */
+	int64_t last_i = -1, last_id = 0;
 	while (ok && (r = sql_step(s)) == SQL_ROW) {
 		int64_t i = sql_column_int64(s, 18) - 1;
 		if (i < 0 || i >= n || i < at) {
 			ok = false; /* not the statement's order: nothing kept */
 			break;
 		}
+		if (i != last_i || sql_column_int64(s, 0) != last_id)
+			persons++;
+		last_i = i;
+		last_id = sql_column_int64(s, 0);
 		struct cands_known *e = &k->cands[i];
 		if (e->limit < 0)
 			continue;
@@ -6622,6 +6660,9 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 	}
 	rc = r == SQL_ROW || r == SQL_DONE ? STORE_OK : map_rc(r);
 	sql_reset(s);
+	if (ok && persons >= CANDS_ROWS_MAX) /* cut: the last record's persons may not all have come, nor later ones' */
+		for (int64_t j = last_i < 0 ? 0 : last_i; j < n; j++)
+			k->cands[j].limit = -1;
 	if (rc != STORE_OK || !ok)
 		cands_drop(k); /* each record reads for itself */
 out:
@@ -6640,10 +6681,12 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		int r = cand && list ? STORE_OK : STORE_EIO;
 		if (list)
 			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
+		CONN(c)->cands_lent = true; /* list points into the rows: not freed should fn's statement drop them */
 		for (int i = 0; i < known && r == STORE_OK; i++) {
 			*cand = *list[i];
 			r = fn(cand, ctx);
 		}
+		CONN(c)->cands_lent = false;
 		free(list);
 		free(cand);
 		return r;
