@@ -2126,7 +2126,8 @@ struct sq_conn {
 	int cands_keys_n, cands_keys_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
-	bool cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored): kept */
+	int cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored, nested calls
+			 * counted): kept */
 	/* store_access_facts_ahead's answers, one a child asked about: they answer store_access_facts until the
 	 * transaction ends or any statement is prepared that is not one of an audited read's own (facts_keep),
 	 * so that no write the transaction makes can be missing from an answer. Filled only in a writer's
@@ -2258,12 +2259,15 @@ static void absent_drop(struct sq_conn *c)
 	c->absent_n = 0;
 }
 
-/* Elements an array of the candidates' answers keeps between batches (struct sq_conn; cands_drop) */
-#define CANDS_KEEP 64
+/* Bytes an array of the candidates' answers keeps between batches (struct sq_conn; cands_drop): a usual batch's
+ * rows (16 records of a few hundred candidates at 7 KB a person) stay allocated from one batch to the next; a
+ * crowded batch's (up to CANDS_ROWS_MAX persons, ~15 MB) are freed when its answers are dropped. In bytes, not
+ * elements: a count small enough for the rows would free the per-record arrays after every batch. */
+#define CANDS_KEEP_BYTES ((size_t)4 << 20)
 
-static void cands_shrink(void **p, int *cap)
+static void cands_shrink(void **p, int *cap, size_t size)
 {
-	if (*cap > CANDS_KEEP) {
+	if ((size_t)*cap * size > CANDS_KEEP_BYTES) {
 		free(*p);
 		*p = NULL;
 		*cap = 0;
@@ -2290,12 +2294,12 @@ static void cands_drop(struct sq_conn *c)
 	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
 	if (c->cands_lent)
 		return;
-	cands_shrink((void **)&c->cands, &c->cands_cap);
-	cands_shrink((void **)&c->cand_rows, &c->cand_rows_cap);
-	cands_shrink((void **)&c->cands_made, &c->cands_made_cap);
-	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap);
-	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap);
-	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap);
+	cands_shrink((void **)&c->cands, &c->cands_cap, sizeof *c->cands);
+	cands_shrink((void **)&c->cand_rows, &c->cand_rows_cap, sizeof *c->cand_rows);
+	cands_shrink((void **)&c->cands_made, &c->cands_made_cap, sizeof *c->cands_made);
+	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap, sizeof *c->cands_gained);
+	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap, sizeof *c->cands_keys);
+	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap, sizeof *c->cands_answer);
 }
 
 /* Room for need elements of size in *p (its capacity *cap), doubling */
@@ -6681,12 +6685,12 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		int r = cand && list ? STORE_OK : STORE_EIO;
 		if (list)
 			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
-		CONN(c)->cands_lent = true; /* list points into the rows: not freed should fn's statement drop them */
+		CONN(c)->cands_lent++; /* list points into the rows: not freed should fn's statement drop them */
 		for (int i = 0; i < known && r == STORE_OK; i++) {
 			*cand = *list[i];
 			r = fn(cand, ctx);
 		}
-		CONN(c)->cands_lent = false;
+		CONN(c)->cands_lent--;
 		free(list);
 		free(cand);
 		return r;
