@@ -32,6 +32,7 @@ int cmd_alert(int argc, char **argv);
 int cmd_dpo(int argc, char **argv);
 int cmd_lado(int argc, char **argv);
 int cmd_speakup(int argc, char **argv);
+int cmd_stats(int argc, char **argv); /* cmd_stats.c */
 int cmd_break_glass(int argc, char **argv);
 int cmd_flags(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */

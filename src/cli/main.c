@@ -37,6 +37,7 @@ static const struct {
 	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 	{"area-load", cmd_area_load, "load a synthetic area of N children in bulk (the scale benchmark)"},
+	{"stats", cmd_stats, "count the rows of each of the area's tables (what a load brought; no personal data)"},
 	{"recordings", cmd_recordings, "list the recordings; verify that each still decrypts and matches its hash"},
 };
 

@@ -206,6 +206,25 @@ int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment
 	return lado_audited(st, "employments", &a, lado_employments_run);
 }
 
+/* ---- the tables' sizes ---- */
+
+struct counts_args {
+	store_table_count_fn fn;
+	void *ctx;
+};
+
+static int counts_run(store_conn *c, void *arg)
+{
+	const struct counts_args *a = arg;
+	return store_table_counts(c, a->fn, a->ctx);
+}
+
+int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx)
+{
+	struct counts_args a = {fn, ctx};
+	return service_in_snapshot(st, counts_run, &a);
+}
+
 /* ---- the homes' register, reports and notes ---- */
 
 struct home_args {

@@ -36,6 +36,10 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 /* A person's employers, most recent start first. */
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
+/* How many rows each table holds (`safeguard stats`): what a load brought, how big the area is. Counts name
+ * no one: not audited. One snapshot. */
+int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx);
+
 /* The homes of the register (`safeguard homes list`), by id; la_code "" or NULL: every authority's. Ofsted's
  * public register names no one: not audited. */
 int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);

@@ -1046,6 +1046,7 @@ enum stmt_id {
 	S_LINK_TRAIN_RECORDS,
 	S_LINK_REVIEWS_DECIDED,
 	S_LINK_REVIEW_COUNTS,
+	S_TABLE_COUNTS,
 	S_ALERTS_FOLLOW,
 	S_ALERT_ESCALATE_ONE,
 	S_MANAGES,
@@ -1728,6 +1729,55 @@ static const char *const stmt_sql[S__COUNT] = {
 				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
 	/* kept by migration 31's triggers: one row, not a count over every payload */
 	[S_LINK_REVIEW_COUNTS] = "SELECT reviews, records FROM link_counts WHERE id = 1",
+	/* safeguard stats: the rows of every table but the one-row ones (auth_generation, link_counts) */
+	[S_TABLE_COUNTS] = "SELECT 'agency', count(*) FROM agency UNION ALL "
+			   "SELECT 'alert', count(*) FROM alert UNION ALL "
+			   "SELECT 'allocation', count(*) FROM allocation UNION ALL "
+			   "SELECT 'api_client', count(*) FROM api_client UNION ALL "
+			   "SELECT 'app_user', count(*) FROM app_user UNION ALL "
+			   "SELECT 'audit', count(*) FROM audit UNION ALL "
+			   "SELECT 'audit_checkpoint', count(*) FROM audit_checkpoint UNION ALL "
+			   "SELECT 'break_glass', count(*) FROM break_glass UNION ALL "
+			   "SELECT 'bulk_held_index', count(*) FROM bulk_held_index UNION ALL "
+			   "SELECT 'dpo_notice', count(*) FROM dpo_notice UNION ALL "
+			   "SELECT 'episode', count(*) FROM episode UNION ALL "
+			   "SELECT 'event', count(*) FROM event UNION ALL "
+			   "SELECT 'flag_access', count(*) FROM flag_access UNION ALL "
+			   "SELECT 'home', count(*) FROM home UNION ALL "
+			   "SELECT 'home_alert', count(*) FROM home_alert UNION ALL "
+			   "SELECT 'home_incident', count(*) FROM home_incident UNION ALL "
+			   "SELECT 'home_note', count(*) FROM home_note UNION ALL "
+			   "SELECT 'home_occupancy', count(*) FROM home_occupancy UNION ALL "
+			   "SELECT 'home_placement', count(*) FROM home_placement UNION ALL "
+			   "SELECT 'household', count(*) FROM household UNION ALL "
+			   "SELECT 'household_member', count(*) FROM household_member UNION ALL "
+			   "SELECT 'identifier', count(*) FROM identifier UNION ALL "
+			   "SELECT 'lado_alert', count(*) FROM lado_alert UNION ALL "
+			   "SELECT 'lado_allegation', count(*) FROM lado_allegation UNION ALL "
+			   "SELECT 'lado_employment', count(*) FROM lado_employment UNION ALL "
+			   "SELECT 'lado_person', count(*) FROM lado_person UNION ALL "
+			   "SELECT 'link_model', count(*) FROM link_model UNION ALL "
+			   "SELECT 'link_refusal', count(*) FROM link_refusal UNION ALL "
+			   "SELECT 'link_review', count(*) FROM link_review UNION ALL "
+			   "SELECT 'login_attempt', count(*) FROM login_attempt UNION ALL "
+			   "SELECT 'login_throttle', count(*) FROM login_throttle UNION ALL "
+			   "SELECT 'oversight_run', count(*) FROM oversight_run UNION ALL "
+			   "SELECT 'oversight_signal', count(*) FROM oversight_signal UNION ALL "
+			   "SELECT 'person', count(*) FROM person UNION ALL "
+			   "SELECT 'person_block_key', count(*) FROM person_block_key UNION ALL "
+			   "SELECT 'person_merge', count(*) FROM person_merge UNION ALL "
+			   "SELECT 'person_merge_row', count(*) FROM person_merge_row UNION ALL "
+			   "SELECT 'recording', count(*) FROM recording UNION ALL "
+			   "SELECT 'reg44_report', count(*) FROM reg44_report UNION ALL "
+			   "SELECT 'relationship', count(*) FROM relationship UNION ALL "
+			   "SELECT 'sealed_record', count(*) FROM sealed_record UNION ALL "
+			   "SELECT 'session', count(*) FROM session UNION ALL "
+			   "SELECT 'source_record', count(*) FROM source_record UNION ALL "
+			   "SELECT 'speakup_message', count(*) FROM speakup_message UNION ALL "
+			   "SELECT 'speakup_report', count(*) FROM speakup_report UNION ALL "
+			   "SELECT 'sweep_run', count(*) FROM sweep_run UNION ALL "
+			   "SELECT 'team', count(*) FROM team UNION ALL "
+			   "SELECT 'worker_notice', count(*) FROM worker_notice",
 	[S_TEAM_CONTACT_GET] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team WHERE code = ?1",
 	[S_TEAM_CONTACTS] = "SELECT code, name, manager, phone, out_of_hours_phone, email FROM team ORDER BY code LIMIT ?1",
 	/* Who to call about a child, in one statement (issue 17: the allocation, then its team's contact, were
@@ -7209,6 +7259,19 @@ static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *recor
 	return r;
 }
 
+static int sq_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_TABLE_COUNTS);
+	if (!s)
+		return STORE_EIO;
+	int rc = SQL_DONE, stop = 0;
+	while (!stop && (rc = sql_step(s)) == SQL_ROW)
+		stop = fn((const char *)sql_column_text(s, 0), sql_column_int64(s, 1), ctx);
+	int r = stop ? STORE_OK : map_rc(rc);
+	sql_reset(s);
+	return r;
+}
+
 /* ---- a team's contact details (schema 19) ---- */
 
 static int sq_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
@@ -8549,6 +8612,7 @@ const struct store_ops store_sqlite_ops = {
 	.link_training_records = sq_link_training_records,
 	.link_reviews_decided = sq_link_reviews_decided,
 	.link_review_counts = sq_link_review_counts,
+	.table_counts = sq_table_counts,
 	.team_contact_get = sq_team_contact_get,
 	.team_contacts = sq_team_contacts,
 	.child_contacts = sq_child_contacts,

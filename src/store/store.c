@@ -977,6 +977,11 @@ int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 	return c->ops->link_review_counts(c, reviews, records);
 }
 
+int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
+{
+	return c->ops->table_counts(c, fn, ctx);
+}
+
 int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out)
 {
 	return c->ops->child_contacts(c, child_id, fallback_team, out);

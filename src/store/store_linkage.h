@@ -119,6 +119,11 @@ int store_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *c
 /* Review tasks ever queued, and records ever received with a subject. */
 int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records);
 
+/* How many rows each of the area's tables holds (safeguard stats), by table name; no personal data. A count
+ * over every row of each: an operator's question, not a page's. */
+typedef int (*store_table_count_fn)(const char *table, int64_t rows, void *ctx);
+int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx);
+
 struct store_merge {
 	int64_t id, kept_id, merged_id;
 	char merged_by[96], merged_at[STORE_TS_LEN + 1];

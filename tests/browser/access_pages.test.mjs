@@ -10,10 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible, assertPhaseBanner, chronologyRows, clearSnaps, csrfToken, DEMO_PEOPLE, errorSummary, fillSignIn,
   focused, goto, makeChild, navigate, newPage, nhsNumbers, postFromPage, request, ROLE_NAMES, signedInAs, signIn,
-  snap, sql, startDemoAndBrowser, textOf, totp, WORKER, WORKER_TEAM,
+  snap, startDemoAndBrowser, textOf, totp, WORKER, WORKER_TEAM,
 } from './lib.mjs';
 import {
-  allocationOf, auditRows, breakGlassRows, dpoNotices, now, teamRows, tokenRows, userRow, userRows,
+  allocationOf, auditRows, breakGlassRows, dpoNotices, now, teamRows, tokenRows, userRow, userRows, rowCount,
 } from '../e2e/lib.mjs';
 
 let demo;
@@ -82,15 +82,14 @@ function pagesFor() {
   };
 }
 
-const count = (q) => Number(sql(demo.db, q));
 const userId = (username) => userRow(demo.db, username).id;
 /** The audit entries of an action (lib's auditRows), those of one actor when given. */
 const auditsOf = (filter, actor) => auditRows(demo.db, filter).filter((e) => actor === undefined || e.actor === actor);
 /** The newest API client's id, through `safeguard token list` (lib's tokenRows). */
 const newestToken = () => Math.max(...tokenRows(demo.db).map((t) => t.id));
-// Stays SQL: "nothing written" counts every break-glass row, one on an id that holds no child too (the operator's
-// list shows openings of children).
-const glassRows = () => count('select count(*) from break_glass');
+// "Nothing written" counts every break-glass row, one on an id that holds no child too (the operator's list shows
+// openings of children): `safeguard stats` counts the table's rows.
+const glassRows = () => rowCount(demo.db, 'break_glass');
 
 /** Runs action (a click, a key) that sends a form; resolves with the POST's status and where the browser ends. */
 async function submit(page, action, pred = () => true) {

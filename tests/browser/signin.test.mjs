@@ -11,7 +11,7 @@ import {
   makeChild, makePerson, navigate, newPage, nhsNumbers, postFromPage, ROLE_NAMES, signedInAs, signIn, signOut,
   now, snap, sql, startDemoAndBrowser, textOf, totp, WORKER,
 } from './lib.mjs';
-import { auditRows, everyAgencysEvents, newAuthenticator, userId } from '../e2e/lib.mjs';
+import { auditRows, everyAgencysEvents, newAuthenticator, userId, rowCount } from '../e2e/lib.mjs';
 
 /** How many audit entries of these actions there are (lib's auditRows: `safeguard audit list`). */
 const audits = (...actions) => actions.reduce((n, action) => n + auditRows(demo.db, { action }).length, 0);
@@ -133,13 +133,13 @@ describe('signing in', () => {
       assert.equal(r.status(), 303, path);
       assert.equal(r.headers().location, `/sign-in?next=${path}`, path);
     }
-    const events = count('select count(*) from event');
+    const events = rowCount(demo.db, 'event');
     const r = await postFromPage(page, `/children/${childId}/concerns`, {
       'when-day': '1', 'when-month': '2', 'when-year': '2025', category: 'neglect', summary: 'x', child_seen: 'no', action: 'y',
     });
     assert.equal(r.status, 403);
     assert.match(r.text, SESSION_ENDED);
-    assert.equal(count('select count(*) from event'), events, 'nothing was saved');
+    assert.equal(rowCount(demo.db, 'event'), events, 'nothing was saved');
   });
 
   test('the page to come back to is only ever a page of this service', async () => {
@@ -334,8 +334,8 @@ describe('forms with a wrong CSRF token', () => {
     });
     const before = {
       events: (await childEvents()).length,
-      all: count('select count(*) from event'),
-      sources: count('select count(*) from source_record'),
+      all: rowCount(demo.db, 'event'),
+      sources: rowCount(demo.db, 'source_record'),
     };
     const form = page.locator('main form[method="post"]');
     const real = await form.locator('input[name="csrf_token"]').inputValue();
@@ -351,8 +351,8 @@ describe('forms with a wrong CSRF token', () => {
     const afterForged = await childEvents();
     assert.deepEqual({
       events: afterForged.length,
-      all: count('select count(*) from event'),
-      sources: count('select count(*) from source_record'),
+      all: rowCount(demo.db, 'event'),
+      sources: rowCount(demo.db, 'source_record'),
     }, before, 'nothing was written');
     assert.ok(!afterForged.some((e) => e.summary === 'Sent with a forged token'), 'not on the child\'s record');
 
@@ -373,14 +373,14 @@ describe('forms with a wrong CSRF token', () => {
     await goto(worker, `${demo.url}/`);
     await goto(other, `${demo.url}/`);
     const otherToken = await other.locator('input[name="csrf_token"]').first().inputValue();
-    const events = count('select count(*) from event');
+    const events = rowCount(demo.db, 'event');
     const r = await postFromPage(worker, `/children/${childId}/concerns`, {
       csrf_token: otherToken, 'when-day': '1', 'when-month': '2', 'when-year': '2025', category: 'neglect',
       summary: 'With a token that is not mine', child_seen: 'no', action: 'y',
     });
     assert.equal(r.status, 403, "a token is the session's own");
     assert.match(r.text, /The form could not be sent/);
-    assert.equal(count('select count(*) from event'), events);
+    assert.equal(rowCount(demo.db, 'event'), events);
 
     const out = await postFromPage(worker, '/sign-out', {});
     assert.equal(out.status, 403);
@@ -391,7 +391,7 @@ describe('forms with a wrong CSRF token', () => {
     const anon = await pageAs(null);
     await goto(anon, `${demo.url}/sign-in`);
     const opened = audits('session.open', 'session.refused');
-    const attempts = count('select count(*) from login_attempt');
+    const attempts = rowCount(demo.db, 'login_attempt');
     await anon.locator('input[name="csrf_token"]').evaluate((e) => { e.value = 'forged'; });
     const person = demo.people[WORKER];
     person.secret = newAuthenticator(demo.db, WORKER); // each code signs in once: as a sign-in minutes later
@@ -401,7 +401,7 @@ describe('forms with a wrong CSRF token', () => {
     assert.equal(await textOf(anon.locator('h1')), 'The form could not be sent');
     assert.deepEqual(await sessionCookies(anon), [], 'not signed in');
     assert.equal(audits('session.open', 'session.refused'), opened, 'nothing audited');
-    assert.equal(count('select count(*) from login_attempt'), attempts, 'not even an attempt');
+    assert.equal(rowCount(demo.db, 'login_attempt'), attempts, 'not even an attempt');
   });
 });
 

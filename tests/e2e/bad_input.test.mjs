@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
-  count, counts, event, freshArea, nhsNumber, now, postEvent, rawPost, removeDir, request, sql, startServer, subject,
+  event, freshArea, nhsNumber, now, postEvent, rawPost, removeDir, request, sql, startServer, subject, rowCount, rowCounts,
 } from './lib.mjs';
 
 let area;
@@ -159,7 +159,7 @@ let countsBefore;
 describe('refused requests', () => {
   before(() => {
     // Stays SQL: "nothing written" is every table's row count (docs/INTERNALS.md, issue 17).
-    countsBefore = counts(area.db, TABLES);
+    countsBefore = rowCounts(area.db, TABLES);
     assert.equal(countsBefore.event, 1);
     assert.ok(POST_CASES.length + GET_CASES.length > 80);
   });
@@ -184,14 +184,14 @@ test('the refused requests wrote nothing (no event, source record, person ...); 
   // attached to no child. Every other refused request writes nothing at all.
   const probes = GET_CASES.filter(([, , status]) => status === 404).length;
   assert.equal(probes, 1);
-  assert.deepEqual(counts(area.db, TABLES), { ...countsBefore, audit: countsBefore.audit + probes });
+  assert.deepEqual(rowCounts(area.db, TABLES), { ...countsBefore, audit: countsBefore.audit + probes });
   assert.equal(auditRows(area.db).filter((e) => e.detail === 'no such child' && e.child_id === 0).length, probes);
   assert.ok(server.isAlive());
 });
 
 test('a body over 1 MiB is refused 413 body_too_large (declared length and chunked), nothing written', async () => {
   const tables = ['event', 'source_record', 'person', 'audit'];
-  const before1 = counts(area.db, tables);
+  const before1 = rowCounts(area.db, tables);
   const big = JSON.stringify(event({ source_ref: 'BIG-1', details: { pad: 'x'.repeat(1024 * 1024 + 10) } }));
   const auth = `Bearer ${tok.police}`;
   const target = `${url}/api/v1/events`;
@@ -202,21 +202,21 @@ test('a body over 1 MiB is refused 413 body_too_large (declared length and chunk
   const chunked = await rawPost(target, { 'Content-Type': 'application/json', Authorization: auth }, big, { chunked: true });
   assert.equal(chunked.status, 413, chunked.text);
   assert.equal(chunked.json.error.code, 'body_too_large');
-  assert.deepEqual(counts(area.db, tables), before1);
+  assert.deepEqual(rowCounts(area.db, tables), before1);
   // The server still works afterwards.
   const h = await request(`${url}/healthz`);
   assert.equal(h.status, 200);
 });
 
 test('the limits themselves are accepted: 2000-character summary, 100-character names, multi-line summary', async () => {
-  const before1 = count(area.db, 'event');
+  const before1 = rowCount(area.db, 'event');
   const n = nhsNumber(512345678);
   assert.ok(n);
   const r = await postEvent(url, tok.health, event({
     source_ref: 'LIMITS-1', summary: `${'é'.repeat(1000)}\n\t${'y'.repeat(998)}`,
   }, { given_name: 'g'.repeat(100), family_name: 'Ł'.repeat(100), nhs_number: n, postcode: '', address: '' }));
   assert.equal(r.status, 201, r.text);
-  assert.equal(count(area.db, 'event'), before1 + 1);
+  assert.equal(rowCount(area.db, 'event'), before1 + 1);
   const c = await request(`${url}/api/v1/children/${r.json.child_id}/chronology`, { token: tok.health });
   assert.equal(c.status, 200);
   assert.equal(c.json.events.length, 1);

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, dpoNotices,
-  BIN, assertNoSanitizerReport, count, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
-  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, breakGlassRows
+  BIN, assertNoSanitizerReport, event, freshArea, postEvent, removeDir, request, runCli, sql, startServer,
+  webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, breakGlassRows, rowCount
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -119,7 +119,7 @@ describe('break-glass', () => {
     assert.equal(tries(), before + 2, 'each try counts against the allowance and is told to the DPO');
     assert.equal(auditRows(area.db, { action: 'break_glass.empty' }).filter((e) => [`child:${MISSING}`, `child:${ben}`].includes(e.object)).length, 2);
     // Stays SQL: the operator's list leaves a sealed child's openings out, so "nothing opened" is a row count.
-    assert.equal(count(area.db, 'break_glass'), 0, 'nothing opened');
+    assert.equal(rowCount(area.db, 'break_glass'), 0, 'nothing opened');
     // The record page itself still answers the same whether or not the child exists (issue 13).
     const out = await get('nia.health', `/children/${cara}`);
     const gone = await get('nia.health', `/children/${MISSING}`);

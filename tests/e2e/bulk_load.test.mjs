@@ -15,7 +15,7 @@ import {
   auditEntries,
   auditRows, homeIncidents, homeOccupancy, homeRows,
   count, createToken, dbUrl, event, freshArea, onPostgres, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer,
+  startServer, rowCount,
 } from './lib.mjs';
 
 // What a load wrote, as text both engines print alike (no REAL or BLOB columns; the payload's hash is the
@@ -71,9 +71,9 @@ describe('area-load', () => {
     assert.ok(m, r.stdout);
     const [first, last] = [Number(m[1]), Number(m[2])];
     assert.equal(last - first, 29);
-    assert.equal(count(area.db, 'person'), 30);
-    assert.equal(count(area.db, 'event'), 120);
-    assert.equal(count(area.db, 'source_record'), 120);
+    assert.equal(rowCount(area.db, 'person'), 30);
+    assert.equal(rowCount(area.db, 'event'), 120);
+    assert.equal(rowCount(area.db, 'source_record'), 120);
     assert.equal(count(area.db, 'identifier', "kind = 'nhs'"), 30);
     // every child holds intake's blocking keys: its NHS number among them
     assert.equal(count(area.db, 'person_block_key', "key LIKE 'nhs:%'"), 30);
@@ -105,13 +105,13 @@ describe('area-load', () => {
   });
 
   test('the same area twice is refused and nothing more is written', () => {
-    const before = { person: count(area.db, 'person'), event: count(area.db, 'event'), audit: auditEntries(area.db) };
+    const before = { person: rowCount(area.db, 'person'), event: rowCount(area.db, 'event'), audit: auditEntries(area.db) };
     const r = runCli(['area-load', '--db', dbUrl(area.db), '--children', '10', '--events-per-child', '4',
       '--seed', '5'], { check: false });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /an area of seed 5 is already in the database/);
-    assert.equal(count(area.db, 'person'), before.person);
-    assert.equal(count(area.db, 'event'), before.event);
+    assert.equal(rowCount(area.db, 'person'), before.person);
+    assert.equal(rowCount(area.db, 'event'), before.event);
     assert.equal(auditEntries(area.db), before.audit);
   });
 
@@ -147,7 +147,7 @@ describe('area-load into an empty area: faster, and the same rows', () => {
     }
     // every index the schema has is there again (and on PostgreSQL every foreign key), nothing left held back
     assert.equal(listIndexes(), before);
-    assert.equal(count(fresh.db, 'bulk_held_index'), 0);
+    assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
     // five chunks, each audited; the chain verifies
     assert.equal(auditRows(fresh.db, { action: 'area.bulk_load' }).length, 5);
     assert.equal(runCli(['audit', 'verify', '--db', dbUrl(fresh.db)]).status, 0);
@@ -168,7 +168,7 @@ describe('area-load into an empty area: faster, and the same rows', () => {
     sqlWrite(fresh.db, `drop index event_kind_sought; insert into bulk_held_index(name, tbl, sql) values `
       + `('event_kind_sought', 'event', '${def.replaceAll("'", "''")}')`);
     runCli(['area-load', '--db', dbUrl(fresh.db), '--children', '3', '--events-per-child', '2', '--seed', '12']);
-    assert.equal(count(fresh.db, 'bulk_held_index'), 0);
+    assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
     const back = onPostgres()
       ? sql(fresh.db, "select count(*) from pg_indexes where indexname = 'event_kind_sought'")
       : sql(fresh.db, "select count(*) from sqlite_master where name = 'event_kind_sought'");
@@ -177,7 +177,7 @@ describe('area-load into an empty area: faster, and the same rows', () => {
       ? sql(fresh.db, "select indexdef from pg_indexes where indexname = 'event_kind_sought'")
       : sql(fresh.db, "select sql from sqlite_master where name = 'event_kind_sought'");
     assert.match(rebuilt, /domestic_abuse_incident/);
-    assert.equal(count(fresh.db, 'person'), 303);
+    assert.equal(rowCount(fresh.db, 'person'), 303);
   });
 
   test('migrate builds held-back indexes too', () => {
@@ -187,7 +187,7 @@ describe('area-load into an empty area: faster, and the same rows', () => {
     sqlWrite(fresh.db, `drop index person_dob; insert into bulk_held_index(name, tbl, sql) values `
       + `('person_dob', 'person', '${def.replaceAll("'", "''")}')`);
     runCli(['migrate', '--db', dbUrl(fresh.db)]);
-    assert.equal(count(fresh.db, 'bulk_held_index'), 0);
+    assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
     const back = onPostgres()
       ? sql(fresh.db, "select count(*) from pg_indexes where indexname = 'person_dob'")
       : sql(fresh.db, "select count(*) from sqlite_master where name = 'person_dob'");
@@ -222,9 +222,9 @@ describe('area-load into an empty area that a server holds open', () => {
       '--seed', '13'], { check: false });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^children 20 events 40 /m);
-    assert.equal(count(held.db, 'person'), 20);
+    assert.equal(rowCount(held.db, 'person'), 20);
     assert.equal(listIndexes(), before);
-    assert.equal(count(held.db, 'bulk_held_index'), 0);
+    assert.equal(rowCount(held.db, 'bulk_held_index'), 0);
   });
 });
 

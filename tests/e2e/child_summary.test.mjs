@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, alertRows,
-  addPerson, count, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request,
-  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, addHomes, teamRows
+  addPerson, event, runCli, freshArea, isoSeconds, now, postEvent, removeDir, request,
+  startServer, ukDate, webSignIn as signInAs, sessionCsrf, dbUrl, addHomes, teamRows, rowCount
 } from './lib.mjs';
 
 const PASSWORD = 'the child in front of you first';
@@ -307,11 +307,11 @@ describe('the visit form', () => {
   };
 
   test('"not seen" with "seen alone: yes" is refused, naming the field; nothing is written', async () => {
-    const events = count(area.db, 'event');
+    const events = rowCount(area.db, 'event');
     const r = await post('sam.worker', `/children/${child}/visits`, fields({ seen: 'no', seen_alone: 'yes' }));
     assert.equal(r.status, 400);
     assert.match(r.text, /<a href="#seen_alone">The child was not seen, so they were not seen alone/);
-    assert.equal(count(area.db, 'event'), events);
+    assert.equal(rowCount(area.db, 'event'), events);
   });
 
   test('a visit type is required', async () => {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditEntries,
-  AGENCIES, BIN, TOKEN_RE, assertNoSanitizerReport, count, createToken, migrate, parseCsv, postEvent,
-  removeDir, runCli, sql, startServer, tempDir, dbUrl, cliEnv, onPostgres, sqlRows,
+  AGENCIES, BIN, TOKEN_RE, assertNoSanitizerReport, createToken, migrate, parseCsv, postEvent,
+  removeDir, runCli, sql, startServer, tempDir, dbUrl, cliEnv, onPostgres, sqlRows, rowCount,
 } from './lib.mjs';
 
 let dir;
@@ -252,8 +252,8 @@ describe('gen', () => {
     }
     assert.deepEqual(bad, []);
     assert.deepEqual(statuses, { 201: lines.length });
-    assert.equal(count(db, 'event'), lines.length);
-    assert.equal(count(db, 'source_record'), lines.length);
+    assert.equal(rowCount(db, 'event'), lines.length);
+    assert.equal(rowCount(db, 'source_record'), lines.length);
     await s.stop();
   });
 });

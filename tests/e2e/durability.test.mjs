@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   auditRows,
-  AGENCIES, count, event, freshArea, letters, nhsNumbers, postEvent, removeDir, request, sql, startServer, onPostgres,
+  AGENCIES, event, freshArea, letters, nhsNumbers, postEvent, removeDir, request, sql, startServer, onPostgres, rowCount,
 } from './lib.mjs';
 
 const TOTAL = 3000;
@@ -111,10 +111,10 @@ test('every record answered 201 before a SIGKILL is there after a restart, and n
   for (const [i, ids] of answered) if (inDb.get(ids.id) !== ids.child_id) missing.push(`${i}: ${JSON.stringify(ids)}`);
   assert.deepEqual(missing, [], 'records answered 201 are missing after the restart');
 
-  const events = count(area.db, 'event');
-  assert.equal(count(area.db, 'source_record'), events, 'one source record per event');
-  assert.equal(count(area.db, 'person'), events, 'one child per event (each record a different child)');
-  assert.equal(count(area.db, 'identifier'), events, 'one NHS number per event');
+  const events = rowCount(area.db, 'event');
+  assert.equal(rowCount(area.db, 'source_record'), events, 'one source record per event');
+  assert.equal(rowCount(area.db, 'person'), events, 'one child per event (each record a different child)');
+  assert.equal(rowCount(area.db, 'identifier'), events, 'one NHS number per event');
   assert.equal(auditRows(area.db, { action: 'event.create' }).length, events, 'one audit row per event');
   assert.ok(events >= answered.size && events <= started.size, `${events} events, ${answered.size} answered, ${started.size} sent`);
 
@@ -148,6 +148,6 @@ test('every record answered 201 before a SIGKILL is there after a restart, and n
     assert.ok(r.status === 200 || r.status === 201, `${i}: ${r.status} ${r.text}`);
     assert.equal(inDb.has(r.json.id), r.status === 200, `${i}: ${r.status} but the event was ${inDb.has(r.json.id) ? '' : 'not '}kept`);
   }
-  assert.equal(count(area.db, 'event'), started.size);
-  assert.equal(count(area.db, 'source_record'), started.size);
+  assert.equal(rowCount(area.db, 'event'), started.size);
+  assert.equal(rowCount(area.db, 'source_record'), started.size);
 });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  count, dbUrl, freshArea, homeAlertRows, homeRows, lastAudit, reg44Reports, removeDir, runCli, signalRows, ukToday,
+  dbUrl, freshArea, homeAlertRows, homeRows, lastAudit, reg44Reports, removeDir, runCli, signalRows, ukToday, rowCount,
 } from './lib.mjs';
 
 /** Every home's Regulation 44 reports, each with its home's URN, through homes list and homes reg44 (not SQL). */
@@ -53,7 +53,7 @@ describe('bad reports stop the import', () => {
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:41: ${message.source}`));
       assert.deepEqual(homeRows(area.db), [], 'no home in the register');
-      assert.equal(count(area.db, 'reg44_report'), 0);
+      assert.equal(rowCount(area.db, 'reg44_report'), 0);
     });
   }
 
@@ -70,7 +70,7 @@ describe('bad reports stop the import', () => {
     assert.equal(d.status, 1);
     assert.match(d.stderr, /dated\.csv:2: received_on "2024-02-30" is not a real date as YYYY-MM-DD \(column received_on\)/);
     assert.deepEqual(homeRows(area.db), [], 'no home in the register');
-    assert.equal(count(area.db, 'reg44_report'), 0);
+    assert.equal(rowCount(area.db, 'reg44_report'), 0);
   });
 });
 

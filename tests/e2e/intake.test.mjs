@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   dbUrl, auditEntries,
-  addPerson, allChronology, everyAgencysEvents, count, counts, event, linkReviews, freshArea, getChild, getChronology, nhsNumbers, postEvent,
-  removeDir, request, runCli, startServer, totp,
+  addPerson, allChronology, everyAgencysEvents, event, linkReviews, freshArea, getChild, getChronology, nhsNumbers, postEvent,
+  removeDir, request, runCli, startServer, totp, rowCounts,
 } from './lib.mjs';
 
 let area;
@@ -129,12 +129,12 @@ describe('intake', () => {
   test('201 on a new record, 200 with the same ids on a replay, nothing new written', async () => {
     const body = event({ source_ref: 'PN-2025-0001' });
     // Stays SQL: "nothing written" is every table's row count (docs/INTERNALS.md, issue 17).
-    const before1 = counts(area.db);
+    const before1 = rowCounts(area.db);
     const first = await postEvent(url, tok.police, body);
     assert.equal(first.status, 201, first.text);
     assertSecurityHeaders(first);
     assert.match(first.headers.get('content-type'), /^application\/json/);
-    const after1 = counts(area.db);
+    const after1 = rowCounts(area.db);
     assert.equal(after1.event, before1.event + 1);
     assert.equal(after1.source_record, before1.source_record + 1);
     assert.equal(after1.audit, before1.audit + 1);
@@ -149,7 +149,7 @@ describe('intake', () => {
       { contentType: 'application/json; charset=utf-8' });
     assert.equal(replay.status, 200, replay.text);
     assert.deepEqual(replay.json, first.json);
-    assert.deepEqual(counts(area.db), after1, 'a replay writes nothing');
+    assert.deepEqual(rowCounts(area.db), after1, 'a replay writes nothing');
     // The event is the child's (a read, audited: after the counts): the agency's system reads it in the child's chronology.
     const mine = await getChronology(url, tok.police, first.json.child_id);
     assert.equal(mine.status, 200, mine.text);
@@ -159,13 +159,13 @@ describe('intake', () => {
   test('409 source_ref_conflict for the same source_ref with different content, nothing written', async () => {
     const body = event({ source_ref: 'PN-CONFLICT-1' }, { nhs_number: nhs.next().value, given_name: 'Conflict' });
     const first = await create(tok.police, body);
-    const before1 = counts(area.db);
+    const before1 = rowCounts(area.db);
     const r = await postEvent(url, tok.police, { ...body, summary: 'A different account of the day' });
     assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'source_ref_conflict');
     assert.equal(r.json.error.field, 'source_ref');
     assertSecurityHeaders(r);
-    assert.deepEqual(counts(area.db), before1, 'a conflict writes nothing');
+    assert.deepEqual(rowCounts(area.db), before1, 'a conflict writes nothing');
     // The original is untouched.
     const c = await getChronology(url, tok.police, first.child_id);
     assert.equal(c.status, 200);
@@ -495,7 +495,7 @@ describe('routing', () => {
       ['POST', '/healthz', 'GET'],
       ['DELETE', '/metrics', 'GET'],
     ];
-    const before1 = counts(area.db);
+    const before1 = rowCounts(area.db);
     for (const [method, path, allowed] of cases) {
       const r = await request(`${url}${path}`, { method, token: tok.police });
       assert.equal(r.status, 405, `${method} ${path}: ${r.text}`);
@@ -504,6 +504,6 @@ describe('routing', () => {
       assert.ok(allow.split(/,\s*/).includes(allowed), `${method} ${path}: Allow ${allow}`);
       assertSecurityHeaders(r);
     }
-    assert.deepEqual(counts(area.db), before1);
+    assert.deepEqual(rowCounts(area.db), before1);
   });
 });

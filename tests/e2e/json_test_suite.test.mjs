@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { SHARED, count, freshArea, removeDir, request, startServer } from './lib.mjs';
+import { SHARED, freshArea, removeDir, request, startServer, rowCount } from './lib.mjs';
 
 const DIR = path.join(SHARED, 'testdata', 'JSONTestSuite', 'test_parsing');
 const skip = fs.existsSync(DIR) ? false : `skipped suite JSONTestSuite: ${DIR} not found (set SHARED)`;
@@ -58,7 +58,7 @@ test('every JSONTestSuite file gets a 2xx or 4xx answer and the server stays up'
   assert.deepEqual(wrong, [], `alive=${server.isAlive()} stderr tail: ${server.stderr.slice(-2000)}`);
   assert.equal(answered, files.length);
   assert.ok(byStatus[400] > 0, JSON.stringify(byStatus));
-  assert.equal(count(area.db, 'event'), 0, 'none of these bodies is an event');
+  assert.equal(rowCount(area.db, 'event'), 0, 'none of these bodies is an event');
 
   const h = await request(`${server.url}/healthz`);
   assert.equal(h.status, 200);

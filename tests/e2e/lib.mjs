@@ -989,16 +989,27 @@ export function sqlRows(dbPath, query) {
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];
 }
 
+/**
+ * How many rows each table holds, through `safeguard stats --json` (what an operator runs: no SQL, any backend):
+ * { table: rows } for the tables named (every table when none is). A name that is no table fails the CLI.
+ */
+export function rowCounts(dbPath, tables = ['event', 'source_record', 'person', 'audit', 'identifier',
+  'household', 'household_member']) {
+  const r = runCli(['stats', '--db', dbUrl(dbPath), '--json', ...tables.flatMap((t) => ['--table', t])]);
+  const all = Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .map((o) => [o.table, o.rows]));
+  const out = {};
+  for (const t of tables) out[t] = all[t];
+  return out;
+}
+
+/** The rows of one table, as rowCounts. */
+export const rowCount = (dbPath, table) => rowCounts(dbPath, [table])[table];
+
 export function count(dbPath, table, where = '') {
   return Number(sql(dbPath, `select count(*) from ${table}${where ? ` where ${where}` : ''}`));
 }
 
-export function counts(dbPath, tables = ['event', 'source_record', 'person', 'audit', 'identifier',
-  'household', 'household_member']) {
-  const out = {};
-  for (const t of tables) out[t] = count(dbPath, t);
-  return out;
-}
 
 // ---- test data ----
 

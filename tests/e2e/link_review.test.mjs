@@ -8,7 +8,7 @@ import {
   auditRows, lastAudit,
   addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, linkReviews, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, newAuthenticator,
-  userId,
+  userId, rowCount,
 } from './lib.mjs';
 
 const PASSWORD = 'linkage needs a person to look';
@@ -162,7 +162,7 @@ describe('a borderline record', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error.field, 'review_id');
     assert.equal((await as('sam.worker', `/api/v1/link-reviews/${review.id}`)).json.state, 'open', 'nothing decided');
-    assert.equal(count(area.db, 'person_merge'), 0); // SQL on purpose: merge provenance
+    assert.equal(rowCount(area.db, 'person_merge'), 0); // merge provenance: no merge row yet
   });
 
   // Whose the police's source record LR-2 is now: the same record sent again is a replay (200, nothing written),
@@ -243,7 +243,7 @@ describe('"different" is remembered', () => {
       assert.equal(c.child_id, b.child_id, 'the record is the child the reviewer said it was');
     }
     assert.equal(linkReviews(area.db, { child: b.child_id }).length, 1, 'no task asks about the pair again');
-    assert.equal(count(area.db, 'person_merge'), 1, 'only the merge of the test before');
+    assert.equal(rowCount(area.db, 'person_merge'), 1, 'only the merge of the test before');
   });
 });
 
@@ -343,14 +343,14 @@ describe('sealed identities', () => {
     sealedId = a.child_id;
     runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'adoption']);
     // SQL on purpose: the lists leave out what names a sealed child, so "nothing about it" is a row count.
-    const reviews = count(area.db, 'link_review');
+    const reviews = rowCount(area.db, 'link_review');
     for (const [agency, ref] of [['health', 'LS-2'], ['social_care', 'LS-3']]) {
       const b = await created(area.tokens[agency], event({ source_ref: ref }, SEALED));
       assert.notEqual(b.child_id, sealedId, `${agency}: never linked across the seal`);
     }
     assert.equal(count(area.db, 'event', `person_id = ${sealedId}`), 1, 'the sealed identity gained nothing');
     assert.equal(count(area.db, 'link_review', `person_id = ${sealedId} or candidate_id = ${sealedId}`), 0);
-    assert.equal(count(area.db, 'link_review'), reviews, 'no task names the sealed identity');
+    assert.equal(rowCount(area.db, 'link_review'), reviews, 'no task names the sealed identity');
     assert.equal(count(area.db, 'identifier', `kind = 'nhs' and value = '${NHS}'`), 2);
   });
 

@@ -12,7 +12,7 @@ import {
   auditRows,
   addPerson, auditEntries, clockOffsetSeconds, count, createToken, event, freshArea, postEvent, removeDir, sessionCsrf,
   tokenRows,
-  sql, startServer, tempDir, totp, newAuthenticator, webSignIn,
+  sql, startServer, tempDir, totp, newAuthenticator, webSignIn, rowCount,
 } from './lib.mjs';
 import { clusterArea, clusterInstalled } from './pg_cluster.mjs';
 
@@ -113,7 +113,7 @@ describe('two servers on one PostgreSQL', { skip: clusterInstalled ? false : 'sk
   test('concurrent intake on both servers lands every acknowledged event exactly once', async () => {
     const token = area.tokens.health;
     const auditBefore = auditEntries(area.db);
-    const sources = count(area.db, 'source_record');
+    const sources = rowCount(area.db, 'source_record');
     const CLIENTS = 4;
     const EACH = 30;
     const jobs = [];
@@ -152,7 +152,7 @@ describe('two servers on one PostgreSQL', { skip: clusterInstalled ? false : 'sk
     assert.equal(created, CLIENTS * (2 * EACH + EACH / 3));
     const ids = new Set(results.map((r) => r.id));
     assert.equal(ids.size, created, 'every acknowledged event has its own id');
-    assert.equal(count(area.db, 'source_record') - sources, created, 'each stored exactly once');
+    assert.equal(rowCount(area.db, 'source_record') - sources, created, 'each stored exactly once');
     const refs = results.map((r) => `'${r.ref}'`).join(',');
     assert.equal(count(area.db, 'source_record', `source_ref in (${refs})`), created);
     // the audit chain is one unbroken sequence across both processes: one event.create an event

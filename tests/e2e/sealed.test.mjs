@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   addPerson, dbUrl,
-  count, event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
-  startServer, totp,
+  event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
+  startServer, totp, rowCount,
 } from './lib.mjs';
 
 const PASSWORD = 'sealed records are for the dpo';
@@ -88,7 +88,7 @@ describe('sealed records', () => {
       { check: false });
     assert.equal(none.status, 1);
     assert.match(none.stderr, /there is no child/);
-    assert.equal(count(area.db, 'sealed_record'), 0);
+    assert.equal(rowCount(area.db, 'sealed_record'), 0);
     const ok = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'adoption']);
     assert.match(ok.stdout, /the record is sealed/);
     assert.equal(sql(area.db, `select basis || '|' || sealed_by from sealed_record where person_id = ${childId}`),
@@ -124,14 +124,14 @@ describe('sealed records', () => {
 
   test('break-glass cannot open it, and who has looked is closed to the old allocated worker', async () => {
     // Stays SQL: the operator's list leaves a sealed child's openings out, so "nothing opened" is a row count.
-    const glasses = count(area.db, 'break_glass');
+    const glasses = rowCount(area.db, 'break_glass');
     const sealed = await breakGlass('sam.worker', childId);
     const missing = await breakGlass('sam.worker', MISSING);
     assert.equal(sealed.status, missing.status);
     // Both answered as an opening is (the id and the hour it ends aside): nothing tells them apart.
     const shape = (r) => r.text.replace(/"child_id":\s*\d+/, '').replace(/"expires_at":\s*"[^"]+"/, '');
     assert.equal(shape(sealed), shape(missing));
-    assert.equal(count(area.db, 'break_glass'), glasses);
+    assert.equal(rowCount(area.db, 'break_glass'), glasses);
     const viewers = await as('sam.worker', `/api/v1/children/${childId}/viewers`);
     const none = await as('sam.worker', `/api/v1/children/${MISSING}/viewers`);
     assert.equal(viewers.status, 403);

@@ -16,7 +16,7 @@ import {
   auditEntries,
   count, event, freshArea, postEvent, removeDir, runCli, sql, sqlWrite, startServer,
   clockMovedOn, now, totp, newAuthenticator,
-  userRow, breakGlassRows
+  userRow, breakGlassRows, rowCount
 } from './lib.mjs';
 
 const PASSWORD = 'a passphrase long enough for the abuse tests';
@@ -264,7 +264,7 @@ describe('break-glass tells at once, stops at an allowance, and enumerates nothi
 
   test('an id that holds no child, a sealed child and a child answer alike; nothing opens', async () => {
     // Stays SQL: a sealed child's opening is left out of the operator's list, so "nothing opened" is a row count.
-    const rows = count(area.db, 'break_glass');
+    const rows = rowCount(area.db, 'break_glass');
     const none = await breakGlass('pat.police', MISSING);
     const hidden = await breakGlass('pat.police', sealed);
     for (const r of [none, hidden]) {
@@ -275,7 +275,7 @@ describe('break-glass tells at once, stops at an allowance, and enumerates nothi
     }
     assert.equal(none.text.replace(String(MISSING), 'ID').replace(/"expires_at":"[^"]+"/, ''),
       hidden.text.replace(String(sealed), 'ID').replace(/"expires_at":"[^"]+"/, ''));
-    assert.equal(count(area.db, 'break_glass'), rows, 'nothing was opened');
+    assert.equal(rowCount(area.db, 'break_glass'), rows, 'nothing was opened');
     // Still nothing to read, the same refusal for both.
     const a = await from('127.0.0.1', 'GET', `/api/v1/children/${MISSING}`, { token: tokens['pat.police'] });
     const b = await from('127.0.0.1', 'GET', `/api/v1/children/${sealed}`, { token: tokens['pat.police'] });

@@ -12,7 +12,7 @@ import {
   auditRows, lastAudit, userRows, alertRows,
   clockMovedOn, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
   count, newAuthenticator, onPostgres, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, breakGlassRows
+  startServer, totp, breakGlassRows, rowCount
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -314,7 +314,7 @@ describe('POST /api/v1/sessions', () => {
   });
 
   test('bad bodies are 4xx naming the field; nothing is recorded', async () => {
-    const attempts = count(area.db, 'login_attempt');
+    const attempts = rowCount(area.db, 'login_attempt');
     const post = (body, type = 'application/json') => request(`${server.url}/api/v1/sessions`,
       { method: 'POST', headers: { 'content-type': type }, body });
     let r = await post('{"username":"sam.worker","password":"x"}');
@@ -330,7 +330,7 @@ describe('POST /api/v1/sessions', () => {
     assert.equal(r.status, 415);
     r = await request(`${server.url}/api/v1/sessions`);
     assert.equal(r.status, 405);
-    assert.equal(count(area.db, 'login_attempt'), attempts);
+    assert.equal(rowCount(area.db, 'login_attempt'), attempts);
   });
 
   test('a session token that is not one, or has ended, is 401', async () => {

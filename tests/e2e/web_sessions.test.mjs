@@ -7,7 +7,7 @@ import {
   auditRows,
   addPerson, onPostgres,
   clockMovedOn, count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
-  isoSeconds, now, newAuthenticator, totp,
+  isoSeconds, now, newAuthenticator, totp, rowCount,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -98,7 +98,7 @@ describe('web sessions', () => {
   });
 
   test('a wrong or missing TOTP code does not sign in (the same message as a wrong password); nothing opened', async () => {
-    const before = count(area.db, 'session');
+    const before = rowCount(area.db, 'session');
     for (const code of [(s) => totp(s, now(), 5), '000000', '12345', '']) {
       const r = await signIn(code);
       assert.equal(r.status, 400, `code ${code}`);
@@ -106,7 +106,7 @@ describe('web sessions', () => {
       const text = await r.text();
       assert.match(text, code ? /The username, password or security code is not right/ : /Enter the 6-digit security code/);
     }
-    assert.equal(count(area.db, 'session'), before);
+    assert.equal(rowCount(area.db, 'session'), before);
     assert.equal(count(area.db, 'login_attempt', "username = 'wes.worker' and ok = 0"), 3);
   });
 
