@@ -16,7 +16,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: safeguard stats --db URL [--table T]... [--json]\n\n"
 		   "Prints how many rows each of the area's tables holds, by table name: one line each, tab-separated,\n"
 		   "after a header line (table, rows), or with --json one JSON object a line ({\"table\", \"rows\"}).\n"
-		   "--table keeps that table (repeatable); a name that is no table is refused. Every row of each\n"
+		   "--table keeps that table (repeatable); a name that is no table exits 2 naming it. Every row of each\n"
 		   "table is counted: seconds on a large area.\n");
 }
 
@@ -26,7 +26,7 @@ struct listing {
 	const char *only[MAX_TABLES];
 	bool seen[MAX_TABLES];
 	int nonly;
-	bool json, failed;
+	bool json, failed, unknown;
 };
 
 static int print_count(const char *table, int64_t rows, void *ctx)
@@ -59,7 +59,7 @@ static int list(store *st, void *ctx)
 	for (int i = 0; rc == STORE_OK && !l->failed && i < l->nonly; i++)
 		if (!l->seen[i]) {
 			fprintf(stderr, "%s: --table %s: no such table\n", CMD, l->only[i]);
-			l->failed = true;
+			l->unknown = true;
 		}
 	return rc;
 }
@@ -93,5 +93,6 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (cli_list_args_done(CMD, argc, argv, db) != 0)
 		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : "table\trows", "the tables' counts", list, &l, &l.failed);
+	int rc = cli_list_run(CMD, db, l.json ? NULL : "table\trows", "the tables' counts", list, &l, &l.failed);
+	return rc == 0 && l.unknown ? 2 : rc;
 }

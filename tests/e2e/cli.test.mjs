@@ -102,6 +102,21 @@ describe('migrate and token', () => {
     }
   });
 
+  test('stats counts each table\'s rows: the tokens made above, as TSV or JSON lines; an unknown table exits 2', () => {
+    const all = runCli(['stats', '--db', dbUrl(db)]).stdout.trim().split('\n');
+    assert.equal(all[0], 'table\trows');
+    const rows = Object.fromEntries(all.slice(1).map((l) => l.split('\t')));
+    assert.equal(rows.api_client, '6'); // five agencies' tokens and one more for the police
+    assert.equal(rows.person, '0');
+    for (const t of ['event', 'source_record', 'audit', 'link_review']) assert.match(rows[t] ?? '', /^\d+$/, t);
+    const two = runCli(['stats', '--db', dbUrl(db), '--json', '--table', 'api_client', '--table', 'person']);
+    assert.deepEqual(two.stdout.trim().split('\n').map((l) => JSON.parse(l)),
+      [{ table: 'api_client', rows: 6 }, { table: 'person', rows: 0 }]);
+    const bad = runCli(['stats', '--db', dbUrl(db), '--table', 'persons'], { check: false });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--table persons: no such table/);
+  });
+
   test('token create for an unknown agency exits 1 naming it on stderr', () => {
     const r = runCli(['token', 'create', '--db', dbUrl(db), '--agency', 'fire_brigade'], { check: false });
     assert.equal(r.status, 1);
