@@ -2023,7 +2023,7 @@ static const char *const pg_override[S__COUNT] = {
 			  "AND (?4 IS NULL OR coalesce(u.agency, k.agency, '') = ?4) ORDER BY a.id DESC LIMIT ?5",
 };
 
-/* Keys a record's entry or a made person keeps (a record has at most IDENTITY_KEYS_MAX: 5) */
+/* Keys a record's entry or a made person keeps (a record has at most IDENTITY_KEYS_MAX: 6) */
 #define CANDS_KEYS_MAX 16
 
 /* A PostgreSQL array literal of text being built ("{\"a\",\"b\""; its "}" added where it is bound) */
