@@ -579,8 +579,9 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 }
 
 /* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
- * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
- * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
+ * first of them by id: in a large area the coarse keys' blocks can hold more (the sound and birth year alone,
+ * before migration 31, about 500 children in a million; the sound with the month or the initial at most about
+ * 70, but a record's keys count together), and the first by id are then the oldest of those namesakes, not the child the
  * record's NHS number or full date of birth would find. So a second pass adds to the first (whose persons are
  * all kept, review 16: starting again lost a child found by the coarse key alone) the fine keys' persons not
  * yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the limit. The fine
