@@ -8,7 +8,8 @@
  *   make build/bench/block_recall && build/bench/block_recall DIR...
  * each DIR holding records.csv and truth.csv (bench/linkage's sets: `safeguard gen`, bench/linkage/gen_c.mjs).
  * The records are read as bench/linkage/service_train.mjs sends them (its dates into ISO; a field intake
- * refuses is sent empty). */
+ * refuses is sent empty). BLOCK_RECALL_LOST=1 also prints the true pairs main's keys keep and the new ones do
+ * not ("lost LINE LINE", records.csv's lines), to read what the new keys miss. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,7 @@ static int run(const char *dir)
 	printf("%s: %zu records\n", dir, n);
 	printf("| key set | true pairs sharing a key | records finding an earlier record of their child | record pairs sharing a key | a record's block (mean) |\n");
 	printf("|---|---|---|---|---|\n");
+	bool lost = getenv("BLOCK_RECALL_LOST") != NULL; /* the pairs main's set keeps and the new one does not */
 	for (int si = 0; si < NSETS; si++) {
 		const struct key_set *set = &SETS[si];
 		long long pairs = 0, covered = 0, later = 0, found = 0;
@@ -302,6 +304,8 @@ static int run(const char *dir)
 				bool any = false;
 				for (size_t j = a; j < i; j++) {
 					bool s2 = share(&r[order[i]], &r[order[j]], set);
+					if (lost && si == NSETS - 2 && !s2 && share(&r[order[i]], &r[order[j]], &SETS[1]))
+						printf("lost %d %d\n", order[j] + 2, order[i] + 2); /* records.csv lines */
 					pairs++;
 					covered += s2;
 					any |= s2;
