@@ -581,13 +581,13 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 /* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
  * first of them by id: in a large area the coarse keys' blocks can hold more (the sound and birth year alone,
  * before migration 31, about 500 children in a million; the sound with the month or the initial at most about
- * 70, but a record's keys count together), and the first by id are then the oldest of those namesakes, not the child the
- * record's NHS number or full date of birth would find. So a second pass adds to the first (whose persons are
- * all kept, review 16: starting again lost a child found by the coarse key alone) the fine keys' persons not
- * yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the limit. The fine
- * keys' query may give again each of the first pass's persons (skipped), hence its larger limit. Below the
- * limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows")
- * this is never reached and the persons scored are the same. */
+ * 70, but a record's keys count together), and the first by id are then the oldest of those namesakes, not
+ * the child the record's NHS number or full date of birth would find. So a second pass adds to the first
+ * (whose persons are all kept, review 16: starting again lost a child found by the coarse key alone) the fine
+ * keys' persons not yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the
+ * limit. The fine keys' query may give again each of the first pass's persons (skipped), hence its larger
+ * limit. Below the limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as
+ * the area grows") this is never reached and the persons scored are the same. */
 static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
 {
 	char *fine = keys_json_of(s, KEYS_FINE);
