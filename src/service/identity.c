@@ -335,9 +335,16 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 		snprintf(keys[n++], IDENTITY_KEY_BYTES, "nhs:%s", s->nhs_number);
 	if (s->upn[0])
 		snprintf(keys[n++], IDENTITY_KEY_BYTES, "upn:%s", s->upn);
+	/* The coarse keys: a family name's sound (a family name with no Latin letter is its own code) with the birth
+	 * year and month, and with the given initial and the birth year. Each catches what the narrow keys miss
+	 * (a full date of birth written wrong, a new postcode, no identifier); two of them, so that a month or an
+	 * initial written wrong is still covered by the other. The sound with the year alone (fdob, before
+	 * migration 32) grew with the area: several hundred children a block at a million (docs/SCALING.md "The
+	 * candidate search as the area grows"); these hold about a tenth of that. */
 	if (has_family && dob)
-		/* a family name with no Latin letter is its own code */
-		snprintf(keys[n++], IDENTITY_KEY_BYTES, "fdob:%s|%.4s", sx[0] ? sx : family, s->dob);
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "fdm:%s|%.7s", sx[0] ? sx : family, s->dob);
+	if (has_family && has_given && dob)
+		snprintf(keys[n++], IDENTITY_KEY_BYTES, "fgi:%s|%.4s|%s", sx[0] ? sx : family, s->dob, gi);
 	if (has_given && dob)
 		snprintf(keys[n++], IDENTITY_KEY_BYTES, "gdob:%s|%s", gi, s->dob);
 	if (has_given && s->postcode[0])
@@ -346,13 +353,13 @@ int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEY
 }
 
 /* Which of a record's keys to write as JSON: all, or the fine ones (identifiers, the full date of birth, the
- * postcode): all but the coarse one (a family name's sound and a birth year: the one key whose block grows
- * with the area, docs/SCALING.md "The candidate search as the area grows"). */
+ * postcode): all but the coarse ones (a family name's sound with a birth year and month or initial: the keys
+ * whose blocks grow with the area, docs/SCALING.md "The candidate search as the area grows"). */
 enum key_pass { KEYS_ALL, KEYS_FINE };
 
 static bool coarse_key(const char *key)
 {
-	return strncmp(key, "fdob:", 5) == 0;
+	return strncmp(key, "fdm:", 4) == 0 || strncmp(key, "fgi:", 4) == 0;
 }
 
 static char *keys_json_of(const struct identity_subject *s, enum key_pass pass)
@@ -572,14 +579,15 @@ static int keep_review(store_conn *c, const struct identity_subject *s, struct i
 }
 
 /* The blocks held at least as many persons as are scored (IDENTITY_CANDIDATES_MAX), and the store gave the
- * first of them by id: in a large area a common family name's sound and birth year alone can hold more (about
- * 500 children in a million), and the first by id are then the oldest of those namesakes, not the child the
- * record's NHS number or full date of birth would find. So a second pass adds to the first (whose persons are
- * all kept, review 16: starting again lost a child found by the coarse key alone) the fine keys' persons not
- * yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the limit. The fine
- * keys' query may give again each of the first pass's persons (skipped), hence its larger limit. Below the
- * limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as the area grows")
- * this is never reached and the persons scored are the same. */
+ * first of them by id: in a large area the coarse keys' blocks can hold more (the sound and birth year alone,
+ * before migration 32, about 500 children in a million; the sound with the month or the initial at most about
+ * 70, but a record's keys count together), and the first by id are then the oldest of those namesakes, not
+ * the child the record's NHS number or full date of birth would find. So a second pass adds to the first
+ * (whose persons are all kept, review 16: starting again lost a child found by the coarse key alone) the fine
+ * keys' persons not yet scored, up to IDENTITY_CANDIDATES_MAX more: a crowded record scores at most twice the
+ * limit. The fine keys' query may give again each of the first pass's persons (skipped), hence its larger
+ * limit. Below the limit (every block in an area of 100,000 children: docs/BENCHMARKS.md "Scale: intake as
+ * the area grows") this is never reached and the persons scored are the same. */
 static int resolve_crowded(store_conn *c, const struct identity_subject *s, struct resolve_walk *w)
 {
 	char *fine = keys_json_of(s, KEYS_FINE);

@@ -3,7 +3,8 @@
  * blocking index offers and decides: link, review, or a new person (../shared/design/LINKAGE.md).
  *
  * 1. Blocking: identity_block_keys() turns a subject into cheap keys ("nhs:...", "upn:...",
- *    "fdob:<family phonetic>|<birth year>", "gdob:<given initial>|<dob>", "pc:<postcode>|<given initial>");
+ *    "fdm:<family phonetic>|<birth year-month>", "fgi:<family phonetic>|<birth year>|<given initial>",
+ *    "gdob:<given initial>|<dob>", "pc:<postcode>|<given initial>");
  *    every person holds the keys of each record it gained (store_block_keys_add). The candidates are the
  *    persons sharing any key, never a sealed person (for anyone: intake links no record across a seal,
  *    whoever sends it) and never one merged into another.
@@ -52,7 +53,7 @@ struct identity_subject {
 
 /* ---- blocking ---- */
 
-#define IDENTITY_KEYS_MAX 5
+#define IDENTITY_KEYS_MAX 6
 #define IDENTITY_KEY_BYTES (STORE_NAME_BYTES + 24)
 /* The subject's keys; returns how many (a part missing leaves its key out). */
 int identity_block_keys(const struct identity_subject *s, char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES]);

@@ -11,7 +11,7 @@
  * service/identity.h decides; service/linkreview.h reviews, merges and undoes. Key and id lists are JSON
  * arrays as text (bound, read with json_each). */
 
-/* Adds blocking keys ("nhs:...", "fdob:...") to a person, from a source record (0: from the person's row). */
+/* Adds blocking keys ("nhs:...", "fdm:...") to a person, from a source record (0: from the person's row). */
 int store_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
 typedef int (*store_id_fn)(int64_t id, void *ctx);
 /* The persons holding any of the keys, each once, by id, up to limit: never a sealed person, never one merged

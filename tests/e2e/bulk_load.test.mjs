@@ -36,10 +36,12 @@ const LOADED = {
     + "|| '|' || summary || '|' || details || '|' || coalesce(supersedes, 0) from event order by id",
 };
 // Taken with the binary before the speed-ups (commit bfd0754), on SQLite and on PostgreSQL: the same digest.
+// person_block_key's since migration 31 (fdob split into fdm and fgi: a key more a child); a load by the binary
+// before it, migrated, holds the same rows (r-keys18, 3,000 children).
 const GOLDEN = {
   person: { rows: 300, sha256: '75a902d177df584c' },
   identifier: { rows: 300, sha256: '165d4e23daba631c' },
-  person_block_key: { rows: 1200, sha256: 'dd1df723ee5e6ed3' },
+  person_block_key: { rows: 1500, sha256: 'b9c38186fc4cbb24' },
   source_record: { rows: 1500, sha256: 'bde2c356bfeab146' },
   event: { rows: 1500, sha256: '50df9d93b79d723a' },
 };

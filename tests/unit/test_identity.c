@@ -122,12 +122,17 @@ static void block_keys(void **state)
 	char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES];
 	struct identity_subject s = subj("Zoë", "O'Brien", "2016-05-03", "F", "LS6 2AB", "9434765919");
 	snprintf(s.upn, sizeof s.upn, "B801200005001");
-	assert_int_equal(identity_block_keys(&s, keys), 5);
+	assert_int_equal(identity_block_keys(&s, keys), 6);
 	assert_string_equal(keys[0], "nhs:9434765919");
 	assert_string_equal(keys[1], "upn:B801200005001");
-	assert_string_equal(keys[2], "fdob:ABRN|2016");
-	assert_string_equal(keys[3], "gdob:z|2016-05-03");
-	assert_string_equal(keys[4], "pc:LS6 2AB|z");
+	assert_string_equal(keys[2], "fdm:ABRN|2016-05");
+	assert_string_equal(keys[3], "fgi:ABRN|2016|z");
+	assert_string_equal(keys[4], "gdob:z|2016-05-03");
+	assert_string_equal(keys[5], "pc:LS6 2AB|z");
+	/* A family name and a date of birth with no given name: the month's coarse key alone. */
+	struct identity_subject u = subj("", "O'Brien", "2016-05-03", "F", "", "");
+	assert_int_equal(identity_block_keys(&u, keys), 1);
+	assert_string_equal(keys[0], "fdm:ABRN|2016-05");
 	/* A missing part leaves its keys out: a name alone has none. */
 	struct identity_subject t = subj("Zoe", "Obrien", "", "", "", "");
 	assert_int_equal(identity_block_keys(&t, keys), 0);

@@ -711,7 +711,7 @@ static void identity_sealed_never_linked(void **state)
 	assert_false(review_count(f->st, b.child_id, a.child_id));
 }
 
-/* A crowded coarse block (issue 17): more children of one family name's sound born in one year than intake
+/* A crowded coarse block (issue 17): more children of one family name's sound born in one month than intake
  * scores (IDENTITY_CANDIDATES_MAX), every one older than the child; the record with the child's NHS number
  * and full date of birth still finds the child (the store gives the first persons by id: before, those were
  * the namesakes, and the child was made again). */
@@ -728,10 +728,11 @@ static void identity_crowded_block_finds_the_child(void **state)
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
 	identity_resolve_counts(&rec0, &cand0, &crowd0);
 	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
-		/* a given name and a birthday of 2015 of their own: a child each, all in the block "Smith, 2015" */
+		/* a given name and a birthday of December 2015 (no two the same initial and day): a child each, all in
+		 * the coarse block "Smith, 2015-12" */
 		snprintf(ref, sizeof ref, "N%d", i);
-		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
-			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-12-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 28 + 1);
 		struct intake_result r = apply_subject(f->st, ref, subj);
 		assert_true(r.child_id > last);
 		assert_string_not_equal(r.link_rule, "score");
@@ -756,7 +757,7 @@ static void identity_crowded_block_finds_the_child(void **state)
 }
 
 /* The crowded search's second pass adds to the first and never drops one it scored (review 16): 199 namesakes
- * born in 2015, then the child (no postcode: found by the coarse key alone, among the first 200 by id) and a
+ * born in December 2015, then the child (no postcode: found by the coarse key alone, among the first 200 by id) and a
  * namesake born the day before, with a higher id, that the fine keys find. A record of the child with its
  * date of birth a day out links to it: before, the second pass began again, the namesake took a place and the
  * child fell out of the 200, and a second child was made. */
@@ -771,8 +772,8 @@ static void identity_crowded_keeps_the_first_pass(void **state)
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
 	for (int i = 0; i < IDENTITY_CANDIDATES_MAX - 1; i++) {
 		snprintf(ref, sizeof ref, "N%d", i);
-		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
-			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-12-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 28 + 1);
 		assert_string_not_equal(apply_subject(f->st, ref, subj).link_rule, "score");
 	}
 	struct intake_result z = apply_subject(f->st, "Z0",
@@ -807,8 +808,8 @@ static void identity_crowded_scores_a_person_once(void **state)
 	assert_string_equal(a.link_rule, "new");
 	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
 		snprintf(ref, sizeof ref, "N%d", i);
-		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
-			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-12-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 28 + 1);
 		struct intake_result r = apply_subject(f->st, ref, subj);
 		assert_true(r.child_id > a.child_id);
 		assert_string_not_equal(r.link_rule, "score");
@@ -819,6 +820,46 @@ static void identity_crowded_scores_a_person_once(void **state)
 	assert_int_equal(b.review_id, 0);
 	assert_false(review_count(f->st, a.child_id, a.child_id));
 	assert_int_equal(events_of(f->st, a.child_id), 2);
+}
+
+/* The coarse keys at scale (issue 17, migration 32): 200 children of one family name's sound born in 2015, a
+ * month and an initial each spread (the old coarse key, the sound with the year, held them all in one block:
+ * a record met every one, reached the limit, and its first 200 by id were these namesakes). The child, made
+ * after them, is then sent with its birth month written wrong and nothing else that a narrow key holds (no
+ * identifier, no postcode): the sound with the year and the initial still finds it, among a few, and the
+ * record links to it. Before, the child was left out of the 200 scored and made again. */
+static void identity_coarse_block_split_wrong_month_links(void **state)
+{
+	static const char *const head[] = {"Bel", "Cor", "Dan", "Fen", "Gil", "Hal", "Ivo", "Jas",
+					   "Kel", "Lor", "Mar", "Nol", "Ors", "Pim", "Rud"};
+	static const char *const tail[] = {"ia", "o", "an", "ette", "us", "ina", "el", "ard",
+					   "ow", "ys", "en", "ie", "um", "ax", "ola"};
+	struct fx *f = *state;
+	char ref[16], subj[256];
+	unsigned long long rec0, cand0, crowd0, rec1, cand1, crowd1;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	for (int i = 0; i < IDENTITY_CANDIDATES_MAX; i++) {
+		snprintf(ref, sizeof ref, "N%d", i);
+		snprintf(subj, sizeof subj, "{\"given_name\":\"%s%s\",\"family_name\":\"Smith\",\"dob\":\"2015-%02d-%02d\"}",
+			 head[i % 15], tail[i / 15], i % 12 + 1, i / 12 + 1);
+		assert_string_not_equal(apply_subject(f->st, ref, subj).link_rule, "score");
+	}
+	struct intake_result z = apply_subject(f->st, "Z0",
+		"{\"given_name\":\"Zachary\",\"middle_names\":\"James\",\"family_name\":\"Smith\",\"dob\":\"2015-12-28\","
+		"\"address\":\"1 High St\",\"sex\":\"M\"}");
+	assert_string_equal(z.link_rule, "new");
+	identity_resolve_counts(&rec0, &cand0, &crowd0);
+	struct intake_result a = apply_subject(f->st, "Z1",
+		"{\"given_name\":\"Zachary\",\"middle_names\":\"James\",\"family_name\":\"Smith\",\"dob\":\"2015-10-28\","
+		"\"address\":\"1 High St\",\"sex\":\"M\"}");
+	identity_resolve_counts(&rec1, &cand1, &crowd1);
+	assert_string_equal(a.link_rule, "score");
+	assert_int_equal(a.child_id, z.child_id);
+	assert_int_equal(events_of(f->st, z.child_id), 2);
+	/* one record searched, not crowded, and far fewer persons scored than the 200 namesakes */
+	assert_int_equal(rec1 - rec0, 1);
+	assert_int_equal(crowd1, crowd0);
+	assert_true(cand1 - cand0 < IDENTITY_CANDIDATES_MAX / 4);
 }
 
 static int group_setup(void **state)
@@ -846,6 +887,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identity_crowded_block_finds_the_child, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_keeps_the_first_pass, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_scores_a_person_once, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(identity_coarse_block_split_wrong_month_links, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
