@@ -425,7 +425,9 @@ static void intake_writes_take_two_round_trips(void **state)
 	assert_int_equal(txq_exec(f->st, count_writes, &a), STORE_OK);
 	if (strcmp(fx_engine(), "sqlite") == 0) {
 		assert_int_equal(a.round_trips, 0);
-		assert_int_equal(a.statements, 8); /* the same 8, counted by store/drv_sqlite.c too */
+		/* counted by store/drv_sqlite.c too: PostgreSQL's 7 with the household read first (S_MEMBER_HELD), and
+		 * nothing written for it on this second run, which finds the member already seen then (r-sqlw18) */
+		assert_int_equal(a.statements, 7);
 		return;
 	}
 	/* savepoint, 2 identifiers, the household with its membership (one statement, S_HOUSEHOLD_JOIN_BY_KEY),
