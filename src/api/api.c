@@ -235,6 +235,7 @@ static void intake_done(struct txq_job *job)
 static void intake_job_free(void *arg)
 {
 	struct intake_job *j = arg;
+	intake_release(&j->req);
 	json_decref(j->root);
 	free(j->details);
 	free(j);
@@ -292,6 +293,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	snprintf(j->req.agency, sizeof j->req.agency, "%s", j->who.client.agency);
 	j->req.actor = j->who.actor;
 	j->req.alerts = &a->alerts;
+	intake_prepare(&j->req); /* here, not in the writer's transaction (issue 17) */
 	j->a = a;
 	j->rq = rq;
 	j->job.run = intake_run;
