@@ -819,23 +819,22 @@ static void keys_and_households_written_once(void **state)
 			 (long long)k.a, (long long)k.a, (long long)k.b);
 	ROWS_ARE(q, "gdob:a|2015-01-01/1/0 gdob:a|2015-01-01/1/11 nhs:9434765919/1/11 "
 		    "pc:LS6 2AB|a/1/12 pc:LS6 2AB|a/0/14");
-	snprintf(q, sizeof q,
-		 "SELECT count(*) || ' ' || min(h.id) || ' ' || max(h.id) FROM household h");
-	ROWS_ARE(q, "2 1 2");
+	snprintf(q, sizeof q, "SELECT count(*) || ' ' || count(DISTINCT key) FROM household");
+	ROWS_ARE(q, "2 2");
 	if (strcmp(fx_engine(), "sqlite") == 0)
 		snprintf(q, sizeof q,
-			 "SELECT group_concat(x, ' ') FROM (SELECT m.household_id || '/' || (m.person_id = %lld) || '/' || "
-			 "m.first_seen || '/' || m.last_seen AS x FROM household_member m ORDER BY m.household_id, "
-			 "m.person_id)",
+			 "SELECT group_concat(x, ' ') FROM (SELECT h.postcode || '/' || (m.person_id = %lld) || '/' || "
+			 "m.first_seen || '/' || m.last_seen AS x FROM household_member m JOIN household h ON "
+			 "h.id = m.household_id ORDER BY h.postcode, m.person_id)",
 			 (long long)k.a);
 	else
 		snprintf(q, sizeof q,
-			 "SELECT string_agg(m.household_id || '/' || (CASE WHEN m.person_id = %lld THEN 1 ELSE 0 END) || "
-			 "'/' || m.first_seen || '/' || m.last_seen, ' ' ORDER BY m.household_id, m.person_id) "
-			 "FROM household_member m",
+			 "SELECT string_agg(h.postcode || '/' || (CASE WHEN m.person_id = %lld THEN 1 ELSE 0 END) || "
+			 "'/' || m.first_seen || '/' || m.last_seen, ' ' ORDER BY h.postcode, m.person_id) "
+			 "FROM household_member m JOIN household h ON h.id = m.household_id",
 			 (long long)k.a);
-	ROWS_ARE(q, "1/1/2026-03-01T10:00:00Z/2026-06-30T10:00:00Z 1/0/2026-04-01T10:00:00Z/2026-04-01T10:00:00Z "
-		    "2/1/2026-05-10T10:00:00Z/2026-05-10T10:00:00Z");
+	ROWS_ARE(q, "LS6 2AB/1/2026-03-01T10:00:00Z/2026-06-30T10:00:00Z LS6 2AB/0/2026-04-01T10:00:00Z/"
+		    "2026-04-01T10:00:00Z LS6 3CD/1/2026-05-10T10:00:00Z/2026-05-10T10:00:00Z");
 #undef ROWS_ARE
 }
 
