@@ -225,7 +225,8 @@ static int intake_ahead_jobs(store_conn *c, struct txq_job *const *jobs, int n)
 
 /* The writer hands back only the outcome (rc, ids) and wakes the request: the answer is built, and the parsed
  * request freed, on a server thread (intake_reply), so the one writer spends none of its time on JSON. The
- * answer is still sent only after the commit: the writer calls this once its batch's COMMIT returned. */
+ * answer is still sent only after the commit: the queue's completer thread calls this once its batch's COMMIT
+ * returned. */
 static void intake_done(struct txq_job *job)
 {
 	struct intake_job *j = (struct intake_job *)job;
@@ -235,6 +236,7 @@ static void intake_done(struct txq_job *job)
 static void intake_job_free(void *arg)
 {
 	struct intake_job *j = arg;
+	intake_release(&j->req);
 	json_decref(j->root);
 	free(j->details);
 	free(j);
@@ -292,6 +294,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	snprintf(j->req.agency, sizeof j->req.agency, "%s", j->who.client.agency);
 	j->req.actor = j->who.actor;
 	j->req.alerts = &a->alerts;
+	intake_prepare(&j->req); /* here, not in the writer's transaction (issue 17) */
 	j->a = a;
 	j->rq = rq;
 	j->job.run = intake_run;
@@ -441,7 +444,7 @@ static int on_event(const struct store_event *e, void *ctx)
 	return 0;
 }
 
-/* On the writer thread, once the audit entry is durable (or failed): wake the request. */
+/* On the queue's completer thread, once the audit entry is durable (or failed): wake the request. */
 static void read_audited(struct children_access *access)
 {
 	struct read_job *j = (struct read_job *)access;

@@ -49,7 +49,7 @@ struct children_access {
 	bool exists;        /* whether the id held a child when audited (an attempt on no child is kept too,
 			     * with no child attached, so probing ids is visible to the auditor) */
 	int rc;             /* the store's answer when it is not */
-	/* Called on the writer thread when the entry is durable or has failed; must not block. */
+	/* Called on the write queue's completer thread when the entry is durable or has failed; must not block. */
 	void (*done)(struct children_access *a);
 	void *ctx;
 	/* The read snapshot of a page's reads (children_snapshot_begin): NULL, each read takes its own. */

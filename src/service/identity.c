@@ -631,13 +631,61 @@ int identity_resolve_ahead(store_conn *c, const struct identity_subject *const *
 	return rc;
 }
 
+struct identity_ready {
+	char *keys;              /* keys_json(s) */
+	struct subject_memo memo; /* the subject prepared under the model of memo.generation */
+	bool folded;             /* the new person's names folded and match key made */
+	char given_fold[sizeof ((struct store_person *)0)->given_fold];
+	char family_fold[sizeof ((struct store_person *)0)->family_fold];
+	char match_key[sizeof ((struct store_person *)0)->match_key];
+};
+
+struct identity_ready *identity_ready_make(const struct identity_subject *s)
+{
+	struct identity_ready *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (!(r->keys = keys_json(s))) {
+		free(r);
+		return NULL;
+	}
+	/* as score_with prepares the subject's own spelling for its memo */
+	const struct linkage_tf *tf;
+	pthread_rwlock_rdlock(&trained_lock);
+	(void)model_in_use(&tf);
+	prepare(tf, s->given_name, s->middle_names, s->family_name, s->dob, s->sex, s->postcode, s->address,
+		s->nhs_number, s->upn, &r->memo.rec);
+	r->memo.generation = model_generation;
+	r->memo.ok = true;
+	pthread_rwlock_unlock(&trained_lock);
+	/* as identity_resolve makes a new person's */
+	identity_match_key(s, r->match_key, sizeof r->match_key);
+	r->folded = text_name_fold(s->given_name, r->given_fold, sizeof r->given_fold) >= 0 &&
+		    text_name_fold(s->family_name, r->family_fold, sizeof r->family_fold) >= 0;
+	return r;
+}
+
+void identity_ready_free(struct identity_ready *r)
+{
+	if (!r)
+		return;
+	free(r->keys);
+	free(r);
+}
+
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m)
+{
+	return identity_resolve_ready(c, s, NULL, m);
+}
+
+int identity_resolve_ready(store_conn *c, const struct identity_subject *s, const struct identity_ready *r,
+			   struct identity_match *m)
 {
 	int rc = STORE_OK;
 	struct store_person *p = malloc(sizeof *p);
 	struct resolve_walk *w = calloc(1, sizeof *w);
 	struct scored *list = calloc(2 * IDENTITY_CANDIDATES_MAX, sizeof *list); /* two passes when crowded */
-	char *keys = keys_json(s);
+	char *keys = r ? strdup(r->keys) : keys_json(s);
 	memset(m, 0, sizeof *m);
 	m->score = 1.0;
 	if (!p || !w || !list || !keys) {
@@ -650,6 +698,8 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	double upper, lower;
 	identity_thresholds(&upper, &lower);
 	*w = (struct resolve_walk){.c = c, .s = s, .list = list, .cap = IDENTITY_CANDIDATES_MAX};
+	if (r) /* score_with prepares the subject again if the model has changed since */
+		w->memo = r->memo;
 	atomic_fetch_add_explicit(&resolved_records, 1, memory_order_relaxed);
 	rc = store_block_candidates_scored(c, keys, IDENTITY_CANDIDATES_MAX, score_each, w);
 	if (w->rc != STORE_OK)
@@ -711,11 +761,17 @@ int identity_resolve(store_conn *c, const struct identity_subject *s, struct ide
 	memcpy(p->sex, s->sex, sizeof p->sex);
 	memcpy(p->postcode, s->postcode, sizeof p->postcode);
 	memcpy(p->address, s->address, sizeof p->address);
-	identity_match_key(s, p->match_key, sizeof p->match_key);
-	if (text_name_fold(s->given_name, p->given_fold, sizeof p->given_fold) < 0 ||
-	    text_name_fold(s->family_name, p->family_fold, sizeof p->family_fold) < 0) {
-		rc = STORE_EIO; /* cannot happen: a fold is never longer than its name */
-		goto out;
+	if (r && r->folded) {
+		memcpy(p->match_key, r->match_key, sizeof p->match_key);
+		memcpy(p->given_fold, r->given_fold, sizeof p->given_fold);
+		memcpy(p->family_fold, r->family_fold, sizeof p->family_fold);
+	} else {
+		identity_match_key(s, p->match_key, sizeof p->match_key);
+		if (text_name_fold(s->given_name, p->given_fold, sizeof p->given_fold) < 0 ||
+		    text_name_fold(s->family_name, p->family_fold, sizeof p->family_fold) < 0) {
+			rc = STORE_EIO; /* cannot happen: a fold is never longer than its name */
+			goto out;
+		}
 	}
 	memcpy(p->communication_needs, s->communication_needs, sizeof p->communication_needs);
 	memcpy(p->disability, s->disability, sizeof p->disability);

@@ -134,6 +134,17 @@ struct identity_match {
 /* Finds the person or creates one (inside the caller's transaction). A found person takes the subject's
  * non-empty attributes (communication needs, disability, ethnicity, language): the latest an agency sent. */
 int identity_resolve(store_conn *c, const struct identity_subject *s, struct identity_match *m);
+
+/* What identity_resolve makes from the subject alone, made ahead, outside any transaction (issue 17: on the
+ * request's thread, so that the one writer does not): the blocking keys' JSON, the subject prepared for the
+ * linkage core under the model in use then (used only while that model stays in use), the new person's
+ * folded names and match key. NULL when out of memory: identity_resolve then makes them itself. */
+struct identity_ready;
+struct identity_ready *identity_ready_make(const struct identity_subject *s);
+void identity_ready_free(struct identity_ready *r);
+/* identity_resolve with what was made ahead for this same subject (r may be NULL); the outcome is the same. */
+int identity_resolve_ready(store_conn *c, const struct identity_subject *s, const struct identity_ready *r,
+			   struct identity_match *m);
 /* The candidates of a batch's subjects read at once, before any of them is resolved (PostgreSQL: one statement
  * for the batch, not one a record; store_block_candidates_ahead says when a record's resolve still reads for
  * itself). Spares reads only: each identity_resolve decides as it would without it. */

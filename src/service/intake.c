@@ -60,7 +60,7 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 			return STORE_EIO;
 		*s = rq->subject;
 		snprintf(s->agency, sizeof s->agency, "%s", rq->agency);
-		rc = identity_resolve(c, s, &m);
+		rc = identity_resolve_ready(c, s, rq->ready, &m);
 		free(s);
 		if (rc != STORE_OK)
 			return rc;
@@ -68,6 +68,20 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 	rc = apply_record(c, rq, &m, res);
 	identity_match_free(&m);
 	return rc;
+}
+
+void intake_prepare(struct intake_request *rq)
+{
+	household_key(&rq->subject, rq->household_key, sizeof rq->household_key);
+	rq->household_ready = true;
+	if (!rq->known_child_id && !rq->ready)
+		rq->ready = identity_ready_make(&rq->subject);
+}
+
+void intake_release(struct intake_request *rq)
+{
+	identity_ready_free(rq->ready);
+	rq->ready = NULL;
 }
 
 int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
@@ -132,9 +146,13 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	 * issue 17) */
 	src.nhs_number = rq->subject.nhs_number;
 	src.upn = rq->subject.upn;
-	char hkey[16 + STORE_ADDR_BYTES];
-	household_key(&rq->subject, hkey, sizeof hkey);
-	src.household_key = hkey;
+	char hkey[sizeof rq->household_key];
+	if (rq->household_ready)
+		src.household_key = rq->household_key;
+	else {
+		household_key(&rq->subject, hkey, sizeof hkey);
+		src.household_key = hkey;
+	}
 	src.household_postcode = rq->subject.postcode;
 	src.household_address = rq->subject.address;
 	src.household_seen_at = rq->occurred_at;

@@ -30,6 +30,12 @@ struct intake_request {
 	 * the defaults when NULL, up to today (England's date now when left {0,0,0}). */
 	const struct alerts_config *alerts;
 	struct date today;
+	/* Made from the record alone before it is queued, on the request's thread (intake_prepare, issue 17: the
+	 * one writer then does not): identity's keys and subject (NULL: intake_apply makes them), the household's
+	 * key (household_ready false: likewise). Zeroed with the rest of the request until then. */
+	struct identity_ready *ready;
+	bool household_ready;
+	char household_key[16 + STORE_ADDR_BYTES];
 };
 
 enum intake_outcome {
@@ -50,6 +56,11 @@ struct intake_result {
 
 /* Must run inside a write transaction. */
 int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res);
+/* Outside any transaction, once the request is whole: makes what intake_apply needs from the record alone
+ * (rq->ready, rq->household_key), so that the writer's transaction does not; what it cannot make (out of
+ * memory) intake_apply makes itself, with the same outcome. intake_release frees it. */
+void intake_prepare(struct intake_request *rq);
+void intake_release(struct intake_request *rq);
 /* Inside a write transaction, before the records' intake_apply (as a txq job's `ahead`, issue 17): whether each
  * record was sent before is asked of the store once for all (store_source_absent_ahead), so that intake_apply
  * asks again only for those that were, or that came twice. The outcome of each is the same either way. */

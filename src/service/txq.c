@@ -14,6 +14,13 @@ struct txq {
 	pthread_cond_t wake;
 	struct txq_job *head, *tail;
 	bool stopping, stopped;
+	/* Batches committed (or failed), their jobs' done() still to call: by the completer thread, so that the
+	 * writer starts its next batch at once (issue 17: waking each request, an eventfd write apiece, was 3% of
+	 * the SQLite intake writer). Guarded by lock. */
+	pthread_t completer;
+	pthread_cond_t done_wake;
+	struct txq_job *done_head, *done_tail;
+	bool writer_gone; /* the writer has stopped: the completer ends once done_head is empty */
 	unsigned long long jobs, batches;
 	unsigned long long statements, round_trips; /* the writer's connection's counters, summed over batches */
 	double cpu_seconds, busy_seconds, commit_seconds;
@@ -221,11 +228,34 @@ static void *writer(void *arg)
 		q->cpu_seconds += cpu;
 		q->busy_seconds += wall;
 		q->commit_seconds += q->last_commit;
-		pthread_mutex_unlock(&q->lock);
-		complete(batch);
-		pthread_mutex_lock(&q->lock);
+		/* handed to the completer, in order: each done() after its batch's COMMIT, as before */
+		if (q->done_tail)
+			q->done_tail->next = batch;
+		else
+			q->done_head = batch;
+		q->done_tail = last;
+		pthread_cond_signal(&q->done_wake);
 	}
 	q->stopped = true;
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static void *completer(void *arg)
+{
+	txq *q = arg;
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->done_head && !q->writer_gone)
+			pthread_cond_wait(&q->done_wake, &q->lock);
+		if (!q->done_head)
+			break;
+		struct txq_job *jobs = q->done_head;
+		q->done_head = q->done_tail = NULL;
+		pthread_mutex_unlock(&q->lock);
+		complete(jobs);
+		pthread_mutex_lock(&q->lock);
+	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
 }
@@ -243,8 +273,23 @@ int txq_start(store *st, txq **out)
 	}
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->wake, NULL);
-	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+	pthread_cond_init(&q->done_wake, NULL);
+	if (pthread_create(&q->completer, NULL, completer, q) != 0) {
 		store_conn_put(st, q->conn);
+		pthread_cond_destroy(&q->done_wake);
+		pthread_cond_destroy(&q->wake);
+		pthread_mutex_destroy(&q->lock);
+		free(q);
+		return STORE_EIO;
+	}
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		pthread_mutex_lock(&q->lock);
+		q->writer_gone = true;
+		pthread_cond_signal(&q->done_wake);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->completer, NULL);
+		store_conn_put(st, q->conn);
+		pthread_cond_destroy(&q->done_wake);
 		pthread_cond_destroy(&q->wake);
 		pthread_mutex_destroy(&q->lock);
 		free(q);
@@ -267,6 +312,11 @@ void txq_stop(txq *q)
 	pthread_cond_signal(&q->wake);
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
+	pthread_mutex_lock(&q->lock); /* and every batch it ran completed */
+	q->writer_gone = true;
+	pthread_cond_signal(&q->done_wake);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->completer, NULL);
 	store_conn_put(q->st, q->conn);
 	q->conn = NULL;
 }
@@ -275,6 +325,7 @@ void txq_free(txq *q)
 {
 	if (!q)
 		return;
+	pthread_cond_destroy(&q->done_wake);
 	pthread_cond_destroy(&q->wake);
 	pthread_mutex_destroy(&q->lock);
 	free(q);

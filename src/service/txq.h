@@ -32,8 +32,9 @@ typedef int (*txq_fn)(store_conn *c, void *arg);
 struct txq_job {
 	txq_fn run;
 	void *arg;
-	/* Called on the writer thread after the commit (or the failure) with rc set; may be NULL. It must not
-	 * block: it hands the outcome back (resumes a connection, signals a waiter). */
+	/* Called after the commit (or the failure) with rc set, on the queue's completer thread (not the writer's:
+	 * the writer has moved on to its next batch), in the order the jobs ran; may be NULL. It must not block:
+	 * it hands the outcome back (resumes a connection, signals a waiter). */
 	void (*done)(struct txq_job *job);
 	int rc; /* 0, or the job's own negative value, or the STORE_E* of a failed commit */
 	/* The job may run twice: it writes nothing but to the database, and sets its outputs afresh each run.
@@ -59,8 +60,8 @@ void txq_stop(txq *q);
 /* Frees a stopped queue, once nothing can submit to it any more (after the HTTP server has stopped). */
 void txq_free(txq *q);
 
-/* Queues a job; its done() runs later (on the writer thread, or at once on the caller's after txq_stop)
- * with STORE_EIO. */
+/* Queues a job; its done() runs later (on the completer thread, or at once on the caller's after txq_stop,
+ * with STORE_EIO). */
 void txq_submit(txq *q, struct txq_job *job);
 
 /* Queues a job and waits for it: returns its rc. */

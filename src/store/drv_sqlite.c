@@ -264,6 +264,11 @@ static void lite_global_setup(void)
 	 * savepoint_spills_to_file). Not -1 (never spill): a statement rewriting a large table would keep every
 	 * page it changed in memory. */
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 * 1024 - 1);
+	/* No memory statistics (nothing reads them: sqlite3_memory_used, a soft heap limit): with them every
+	 * allocation SQLite makes takes one process-wide mutex to count it, shared by the writer and the HTTP
+	 * threads' connections; Debian's SQLite has no lookaside (SQLITE_OMIT_LOOKASIDE), so that is every small
+	 * allocation of every statement (issue 17, r-sqlw18). */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* sg_subject_is_object(payload): whether a record's payload is JSON with a subject object (ops.c's

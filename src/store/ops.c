@@ -911,6 +911,8 @@ enum stmt_id {
 	S_HOUSEHOLD_ID,
 	S_MEMBER_UPSERT,
 	S_MEMBER_UPSERT_BY_KEY,
+	S_MEMBER_HELD,
+	S_HOUSEHOLD_INSERT,
 	S_HOUSEHOLD_JOIN_BY_KEY,
 	S_HOUSEHOLDS_OF,
 	S_MEMBERS,
@@ -1042,6 +1044,8 @@ enum stmt_id {
 	S_PLACEMENT_CURRENT,
 	/* record linkage (schema 13) */
 	S_BLOCK_ADD,
+	S_BLOCK_ABSENT,
+	S_BLOCK_ADD_KEY,
 	S_BLOCK_CANDIDATES,
 	S_BLOCK_CANDIDATES_SCORED,
 	S_BLOCK_CANDIDATES_MANY,
@@ -1316,8 +1320,17 @@ static const char *const stmt_sql[S__COUNT] = {
 				   "ON CONFLICT(household_id, person_id) DO UPDATE SET "
 				   "first_seen = min(household_member.first_seen, excluded.first_seen), "
 				   "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
+	/* SQLite's household join read first (issue 17, r-sqlw18): the household's id and whether its member ?2 is
+	 * already seen over a span holding ?3; S_HOUSEHOLD_INSERT and S_MEMBER_UPSERT then write only what is
+	 * missing. S_MEMBER_UPSERT_BY_KEY's INSERT ... SELECT reads its own table, which SQLite answers through a
+	 * temporary b-tree filled, read and freed on every event; on most events it wrote nothing. */
+	[S_MEMBER_HELD] = "SELECT h.id, EXISTS (SELECT 1 FROM household_member m WHERE m.household_id = h.id "
+			  "AND m.person_id = ?2 AND m.first_seen <= ?3 AND m.last_seen >= ?3) FROM household h "
+			  "WHERE h.key = ?1",
+	[S_HOUSEHOLD_INSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) RETURNING id"
+			       SQL_DEFERRED_ROWS,
 	/* [S_HOUSEHOLD_JOIN_BY_KEY]: PostgreSQL's only (pg_override); elsewhere S_HOUSEHOLD_UPSERT, then
-	 * S_MEMBER_UPSERT_BY_KEY */
+	 * S_MEMBER_UPSERT_BY_KEY (SQLite: S_MEMBER_HELD, then what is missing) */
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
@@ -1657,6 +1670,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
 			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL)) "
 			"ON CONFLICT DO NOTHING" SQL_DEFERRED,
+	/* SQLite's S_BLOCK_ADD in two steps (issue 17, r-sqlw18): the keys of ?2 it would write, read, then each
+	 * written by S_BLOCK_ADD_KEY. The INSERT ... SELECT reads its own table, so SQLite filled a temporary
+	 * b-tree with the SELECT's rows first on every record (7% of the intake writer), which mostly wrote nothing
+	 * (a person's keys are written by its first record); reading the rows first is what it did. */
+	[S_BLOCK_ABSENT] = "SELECT j.value FROM json_each(?2) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key k "
+			   "WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id <> 0 AND NOT EXISTS "
+			   "(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL))",
+	[S_BLOCK_ADD_KEY] = "INSERT INTO person_block_key(key, person_id, source_record_id) VALUES (?3, ?1, ?2) "
+			    "ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* Never a sealed person (for anyone: this is intake's blocking), never one merged into another. */
 	[S_BLOCK_CANDIDATES] = "SELECT DISTINCT k.person_id FROM person_block_key k WHERE k.key IN "
 			       "(SELECT value FROM json_each(?1)) "
@@ -2508,6 +2530,7 @@ static bool cands_noted(enum stmt_id id)
 	case S_PERSON_ATTRS:
 	case S_IDENT_ADD:
 	case S_BLOCK_ADD:
+	case S_BLOCK_ADD_KEY:
 	case S_SOURCE_EVENT_INSERT:
 	case S_SOURCE_EVENT_KEYS_INSERT:
 	case S_SOURCE_EVENT_IDS_INSERT:
@@ -3711,6 +3734,41 @@ static int sq_household_join(store_conn *c, const char *key, const char *postcod
 		text(s, 5, address);
 		return run(s);
 	}
+	if (!household_id) {
+		/* SQLite (issue 17, r-sqlw18): what is there read first (S_MEMBER_HELD), then only what is missing
+		 * written, in the same order and with the same rows as S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY */
+		if (!(s = stmt(CONN(c), S_MEMBER_HELD)))
+			return STORE_EIO;
+		text(s, 1, key);
+		sql_bind_int64(s, 2, person_id);
+		text(s, 3, seen_at);
+		int64_t hid = 0;
+		bool held = false;
+		int r = sql_step(s);
+		if (r == SQL_ROW) {
+			hid = sql_column_int64(s, 0);
+			held = sql_column_int64(s, 1) != 0;
+		}
+		rc = r == SQL_ROW || r == SQL_DONE ? STORE_OK : map_rc(r);
+		sql_reset(s);
+		if (rc != STORE_OK || held)
+			return rc;
+		if (!hid) { /* absent in this write transaction: the writer's lock keeps it so */
+			if (!(s = stmt(CONN(c), S_HOUSEHOLD_INSERT)))
+				return STORE_EIO;
+			text(s, 1, key);
+			text(s, 2, postcode);
+			text(s, 3, address);
+			if ((rc = one_int(s, &hid)) != STORE_OK)
+				return rc;
+		}
+		if (!(s = stmt(CONN(c), S_MEMBER_UPSERT)))
+			return STORE_EIO;
+		sql_bind_int64(s, 1, hid);
+		sql_bind_int64(s, 2, person_id);
+		text(s, 3, seen_at);
+		return run(s);
+	}
 	if (!(s = stmt(CONN(c), S_HOUSEHOLD_UPSERT)))
 		return STORE_EIO;
 	text(s, 1, key);
@@ -3718,14 +3776,6 @@ static int sq_household_join(store_conn *c, const char *key, const char *postcod
 	text(s, 3, address);
 	if ((rc = run(s)) != STORE_OK)
 		return rc;
-	if (!household_id) {
-		if (!(s = stmt(CONN(c), S_MEMBER_UPSERT_BY_KEY)))
-			return STORE_EIO;
-		text(s, 1, key);
-		sql_bind_int64(s, 2, person_id);
-		text(s, 3, seen_at);
-		return run(s);
-	}
 	if (!(s = stmt(CONN(c), S_HOUSEHOLD_ID)))
 		return STORE_EIO;
 	text(s, 1, key);
@@ -6657,11 +6707,49 @@ static int sq_home_alerts(store_conn *c, int64_t home_id, bool open_only, int li
 
 /* ---- record linkage (schema 13) ---------------------------------------------------------------------- */
 
+/* SQLite: the keys read, then written one by one (S_BLOCK_ABSENT). A record has at most a few keys; more
+ * than BLOCK_ABSENT_MAX absent ones (never from intake) go through S_BLOCK_ADD as before. */
+#define BLOCK_ABSENT_MAX 16
+
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json)
 {
 	cands_note_keys(CONN(c), person_id, keys_json);
-	sql_stmt *s = stmt(CONN(c), S_BLOCK_ADD);
-	if (!s)
+	sql_stmt *s;
+	if (!sql_override(CONN(c)->db, S_BLOCK_ADD)) {
+		if (!(s = stmt(CONN(c), S_BLOCK_ABSENT)))
+			return STORE_EIO;
+		sql_bind_int64(s, 1, person_id);
+		text(s, 2, keys_json);
+		char key[BLOCK_ABSENT_MAX][STORE_NAME_BYTES + 64];
+		int n = 0, r;
+		bool whole = true;
+		while ((r = sql_step(s)) == SQL_ROW) {
+			const unsigned char *v = sql_column_text(s, 0);
+			size_t len = v ? strlen((const char *)v) : 0;
+			if (n == BLOCK_ABSENT_MAX || len >= sizeof key[0]) {
+				whole = false;
+				break;
+			}
+			memcpy(key[n++], v ? (const char *)v : "", len + 1);
+		}
+		int rc = whole ? map_rc(r) : STORE_OK;
+		sql_reset(s);
+		if (rc != STORE_OK)
+			return rc;
+		if (whole) {
+			for (int i = 0; i < n; i++) {
+				if (!(s = stmt(CONN(c), S_BLOCK_ADD_KEY)))
+					return STORE_EIO;
+				sql_bind_int64(s, 1, person_id);
+				sql_bind_int64(s, 2, source_record_id);
+				text(s, 3, key[i]);
+				if ((rc = run(s)) != STORE_OK)
+					return rc;
+			}
+			return STORE_OK;
+		}
+	}
+	if (!(s = stmt(CONN(c), S_BLOCK_ADD)))
 		return STORE_EIO;
 	sql_bind_int64(s, 1, person_id);
 	sql_bind_int64(s, 2, source_record_id);

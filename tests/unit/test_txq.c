@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "service/txq.h"
@@ -55,6 +56,81 @@ static int probe_run(store_conn *c, void *arg)
 	struct probe *p = arg;
 	txq_stats(p->q, &p->jobs, &p->batches);
 	return 0;
+}
+
+/* ---- done() runs beside the writer, which goes on to the next batch (issue 17, r-sqlw18) ---- */
+
+struct beside {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool a_completing, b_ran, a_saw_b, b_done;
+	txq *q;
+	struct txq_job a, b;
+};
+
+static int beside_a_run(store_conn *c, void *arg)
+{
+	return insert_keyed(c, "beside-a");
+}
+
+static void beside_a_done(struct txq_job *j)
+{
+	struct beside *x = j->arg;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20; /* a bound on the failure only: with the writer waiting on this, B never runs */
+	pthread_mutex_lock(&x->lock);
+	x->a_completing = true;
+	pthread_cond_broadcast(&x->cond);
+	while (!x->b_ran && pthread_cond_timedwait(&x->cond, &x->lock, &until) == 0)
+		;
+	x->a_saw_b = x->b_ran;
+	pthread_mutex_unlock(&x->lock);
+}
+
+static int beside_b_run(store_conn *c, void *arg)
+{
+	struct beside *x = arg;
+	pthread_mutex_lock(&x->lock);
+	x->b_ran = true;
+	pthread_cond_broadcast(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+	return insert_keyed(c, "beside-b");
+}
+
+static void beside_b_done(struct txq_job *j)
+{
+	struct beside *x = j->arg;
+	pthread_mutex_lock(&x->lock);
+	x->b_done = true;
+	pthread_cond_broadcast(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+}
+
+static void writer_goes_on_while_a_job_completes(void **state)
+{
+	struct fx *f = *state;
+	struct beside x = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	assert_int_equal(txq_start(f->st, &x.q), STORE_OK);
+	x.a = (struct txq_job){.run = beside_a_run, .arg = &x, .done = beside_a_done};
+	x.b = (struct txq_job){.run = beside_b_run, .arg = &x, .done = beside_b_done};
+	txq_submit(x.q, &x.a);
+	pthread_mutex_lock(&x.lock);
+	while (!x.a_completing)
+		pthread_cond_wait(&x.cond, &x.lock);
+	pthread_mutex_unlock(&x.lock);
+	assert_true(key_exists(f->st, "beside-a")); /* durable before its done() */
+	txq_submit(x.q, &x.b);                       /* runs while A's done() is still running */
+	pthread_mutex_lock(&x.lock);
+	while (!x.b_done)
+		pthread_cond_wait(&x.cond, &x.lock);
+	pthread_mutex_unlock(&x.lock);
+	txq_stop(x.q);
+	txq_free(x.q);
+	assert_true(x.a_saw_b);
+	assert_int_equal(x.a.rc, 0);
+	assert_int_equal(x.b.rc, 0);
+	assert_true(key_exists(f->st, "beside-b"));
 }
 
 /* ---- one batch with a failing job ---- */
@@ -467,6 +543,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(failing_job_undone_others_kept, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(run_waits_for_commit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(writer_goes_on_while_a_job_completes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(stop_completes_queued_jobs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(submit_after_stop_fails_with_eio, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(exec_commits_and_rolls_back, fx_setup, fx_teardown),
