@@ -755,16 +755,11 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER auth_generation_one_row BEFORE INSERT ON auth_generation "
 	"  WHEN EXISTS (SELECT 1 FROM auth_generation) BEGIN "
 	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;",
-	/* 31: the status kinds' events (issue 17, the record page on PostgreSQL): the summary card reads a child's
-	 * events of the eight kinds of its legal status (rules/status.c), which most children have none or a few
-	 * of. By event_person_kind, with the kinds as a bound JSON list, PostgreSQL's generic plan read every
-	 * event of the child (a hash join on the list; a sequential scan where the statistics give a kind for
-	 * every row) to find none. This partial index holds those events alone, so it costs a page written only
-	 * for an event of those kinds; the statement names its list (EVENT_KIND_STATUS: SQLite uses a partial
-	 * index only for a query that names its WHERE) and both engines read only what it holds. */
-	"CREATE INDEX IF NOT EXISTS event_status ON event(person_id, occurred_at) "
-	"  WHERE kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "
-	"'missing_start', 'missing_end');",
+	/* 31: the status kinds' events (issue 17, the record page on PostgreSQL): PostgreSQL's own part, below.
+	 * SQLite keeps no such index: it seeks each status kind in event_person_kind already, and a partial index
+	 * whose WHERE is an IN list would cost its every event insert a temporary b-tree (BENCHMARKS.md,
+	 * r-sqlintake6). The shared text only makes sure of that. */
+	"DROP INDEX IF EXISTS event_status;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -815,6 +810,15 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS auth_generation_no_truncate ON auth_generation;"
 	       "CREATE TRIGGER auth_generation_no_truncate BEFORE TRUNCATE ON auth_generation "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_one_row();",
+	/* 31: the status kinds' events. The summary card reads a child's events of the eight kinds of its legal
+	 * status (rules/status.c), which most children have none or a few of. By event_person_kind, with the kinds
+	 * bound as a JSON list, the generic plan read every event of the child (a hash join on the list; a
+	 * sequential scan where the statistics give one kind to every row) to find none: ~80 us of PostgreSQL's
+	 * CPU a record page. This index holds those events alone (an insert of any other kind adds nothing to
+	 * it), and S_EVENTS_STATUS names its list (EVENT_KIND_STATUS), so the plan reads only what it holds. */
+	[30] = "CREATE INDEX IF NOT EXISTS event_status ON event(person_id, occurred_at) "
+	       "WHERE kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "
+	       "'missing_start', 'missing_end');",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1108,7 +1112,8 @@ enum stmt_id {
  * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
  * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
 #define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
-/* The kinds the partial index event_status holds (migration 31), in its words: STORE_STATUS_KINDS_JSON's. */
+/* The kinds the partial index event_status holds (migration 31, PostgreSQL's), in its words: the kinds of
+ * STORE_STATUS_KINDS_JSON. */
 #define EVENT_KIND_STATUS(e)                                                                                   \
 	e ".kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "   \
 	"'missing_start', 'missing_end')"
@@ -1396,11 +1401,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at || '', id",
-	/* S_EVENTS_KINDS_ONE's read when its list is the status kinds' (STORE_STATUS_KINDS_JSON): from the partial
-	 * index event_status, which holds only those, in its order (person_id, occurred_at, then id: SQLite's
-	 * rowid, PostgreSQL's sort of the few found). */
+	/* S_EVENTS_KINDS_ONE's read when its list is the status kinds' (STORE_STATUS_KINDS_JSON), the list in the
+	 * text: PostgreSQL reads the partial index event_status, which holds only those events (migration 31);
+	 * SQLite seeks each kind in event_person_kind as before, and sorts the few found. */
 	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
-			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at, id",
+			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at || '', id",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
 	 * agency, kind), each kind checked against the list in the index before the row is read, no temporary
 	 * b-tree (the IN (SELECT ... json_each) list's, the ORDER BY's). Codes are [a-z_]: '"code"' in the array
