@@ -17,6 +17,8 @@
 #   BENCH_SERVE_ARGS='--threads 8' bench/page.sh   more arguments for every build's serve
 #   BENCH_PG_LOG=1 bench/page.sh --db pg B         the cluster's autovacuum and checkpoints during each run (its log:
 #                                                  each one's CPU and elapsed time), the pauses a page may wait behind
+#   BENCH_PG_KEEP=1 bench/page.sh --db pg B        the cluster left running at the end, its URL and how to stop it
+#                                                  printed (for EXPLAIN, bench/pg_stmt_cpu.sh)
 #   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
 #                                                  all pages and the slowest 1%, wall and CPU a phase
 set -euo pipefail
@@ -40,6 +42,10 @@ pid=""
 pg_state=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  if [ -n "$pg_state" ] && [ -n "${BENCH_PG_KEEP:-}" ]; then # the cluster left for bench/pg_stmt_cpu.sh, EXPLAIN...
+    echo "bench: the cluster is kept: $db (child ${child:-none}); stop it: PG_TEST_STATE=$pg_state scripts/pg-test.sh stop; rm -rf $work" >&2
+    return
+  fi
   [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1
   rm -rf "$work"
 }

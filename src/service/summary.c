@@ -17,9 +17,7 @@
 static const char *const status_kinds[] = {"cp_plan_start",  "cp_plan_end",  "lac_start",     "lac_end",
 					   "cin_plan_start", "cin_plan_end", "missing_start", "missing_end"};
 #define NKINDS (sizeof status_kinds / sizeof status_kinds[0])
-#define STATUS_KINDS_JSON                                                                                        \
-	"[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\",\"cin_plan_start\",\"cin_plan_end\","    \
-	"\"missing_start\",\"missing_end\"]"
+#define STATUS_KINDS_JSON STORE_STATUS_KINDS_JSON /* the same kinds: the store reads them by their index */
 
 struct latest_kind {
 	bool seen;

@@ -808,6 +808,11 @@ static const char *const migrations[] = {
 	"      AND g.source_record_id = f.source_record_id AND substr(g.key, 1, 5) = 'gdob:') ON CONFLICT DO NOTHING;"
 	"DELETE FROM person_block_key WHERE substr(key, 1, 5) = 'fdob:';"
 	"DROP INDEX person_block_key_m32;",
+	/* 33: the status kinds' events (issue 17, the record page on PostgreSQL): PostgreSQL's own part, below.
+	 * SQLite keeps no such index: it seeks each status kind in event_person_kind already, and a partial index
+	 * whose WHERE is an IN list would cost its every event insert a temporary b-tree (BENCHMARKS.md,
+	 * r-sqlintake6). The shared text only makes sure of that. */
+	"DROP INDEX IF EXISTS event_status;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -873,6 +878,15 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS link_review_counted ON link_review;"
 	       "CREATE TRIGGER link_review_counted AFTER INSERT ON link_review REFERENCING NEW TABLE AS sg_new "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_reviews_counted();",
+	/* 33: the status kinds' events. The summary card reads a child's events of the eight kinds of its legal
+	 * status (rules/status.c), which most children have none or a few of. By event_person_kind, with the kinds
+	 * bound as a JSON list, the generic plan read every event of the child (a hash join on the list; a
+	 * sequential scan where the statistics give one kind to every row) to find none: ~80 us of PostgreSQL's
+	 * CPU a record page. This index holds those events alone (an insert of any other kind adds nothing to
+	 * it), and S_EVENTS_STATUS names its list (EVENT_KIND_STATUS), so the plan reads only what it holds. */
+	[32] = "CREATE INDEX IF NOT EXISTS event_status ON event(person_id, occurred_at) "
+	       "WHERE kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "
+	       "'missing_start', 'missing_end');",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -969,6 +983,7 @@ enum stmt_id {
 	S_NOTICES,
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
+	S_EVENTS_STATUS,
 	S_EVENTS_KINDS_ALL,
 	S_EVENTS_KINDS_IN_TIME,
 	S_HOUSEMATES,
@@ -977,6 +992,7 @@ enum stmt_id {
 	S_ALERT_GET,
 	S_ALERTS,
 	S_ALERTS_CHILD,
+	S_ALERTS_CHILD_ALL,
 	S_ALERT_COUNTS,
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
@@ -1169,6 +1185,11 @@ enum stmt_id {
  * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
  * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
 #define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
+/* The kinds the partial index event_status holds (migration 33, PostgreSQL's), in its words: the kinds of
+ * STORE_STATUS_KINDS_JSON. */
+#define EVENT_KIND_STATUS(e)                                                                                   \
+	e ".kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "   \
+	"'missing_start', 'missing_end')"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1462,6 +1483,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at || '', id",
+	/* S_EVENTS_KINDS_ONE's read when its list is the status kinds' (STORE_STATUS_KINDS_JSON), the list in the
+	 * text: PostgreSQL reads the partial index event_status, which holds only those events (migration 33);
+	 * SQLite seeks each kind in event_person_kind as before, and sorts the few found. */
+	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at || '', id",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
 	 * agency, kind), each kind checked against the list in the index before the row is read, no temporary
 	 * b-tree (the IN (SELECT ... json_each) list's, the ORDER BY's). Codes are [a-z_]: '"code"' in the array
@@ -1508,6 +1534,15 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
 			   "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a")
 			   " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	/* The same for a reader whose view limits no agency (VIEW_ALERT is true for every alert then): without its
+	 * subquery, which PostgreSQL's generic plan set up at every execution for nothing (issue 17: ~12 µs of its
+	 * CPU on each record page of an allocated worker or anyone else who sees every agency's events). */
+	[S_ALERTS_CHILD_ALL] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
+			       "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
+			       "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
+			       "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
+			       "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id")
+			       " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -5240,10 +5275,13 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 /* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id. */
 static sql_stmt *events_of_kinds_stmt(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json)
 {
-	sql_stmt *s = stmt(CONN(c), id);
+	/* the status kinds: the same rows from the index that holds only them (migration 33) */
+	bool status = id == S_EVENTS_KINDS_ONE && strcmp(kinds_json, STORE_STATUS_KINDS_JSON) == 0;
+	sql_stmt *s = stmt(CONN(c), status ? S_EVENTS_STATUS : id);
 	if (s) {
 		sql_bind_int64(s, 1, person_id);
-		text(s, 2, kinds_json);
+		if (!status)
+			text(s, 2, kinds_json);
 	}
 	return s;
 }
@@ -5408,6 +5446,8 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
 			     const struct store_alert_query *q)
 {
+	if (id == S_ALERTS_CHILD && !v->agency)
+		id = S_ALERTS_CHILD_ALL; /* VIEW_ALERT holds for every alert: not asked */
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return NULL;

@@ -97,6 +97,12 @@ int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_
  * id), details included (summary ""): a child's input to rules/. */
 int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 			  void *ctx);
+/* The kinds of a child's legal status (rules/status.c), which the summary card reads: given exactly this list,
+ * store_events_of_kinds reads the partial index that holds only these kinds' events (event_status, migration 33;
+ * issue 17: the list bound as a parameter cost PostgreSQL a read of every event of the child). */
+#define STORE_STATUS_KINDS_JSON                                                                                  \
+	"[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\",\"cin_plan_start\",\"cin_plan_end\","    \
+	"\"missing_start\",\"missing_end\"]"
 /* The same events in the same order, found by walking the person's history in time order (the event_history
  * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
  * (store_events_of_kinds seeks each kind and sorts what it found, for the few status kinds of the summary card). */

@@ -360,6 +360,48 @@ static int collect_event(const struct store_event *e, void *ctx)
 	return 0;
 }
 
+/* The summary card's status kinds (STORE_STATUS_KINDS_JSON) are read by the partial index that holds only
+ * them (migration 33), whose statement names the kinds again: the same events in the same order as the same
+ * kinds asked for in another list, which the general statement reads. It fails if the two lists differ. */
+static void status_kinds_read_as_any_list(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "social_care", "Social care"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Khan", "2016-05-02");
+	static const char *const kinds[] = {"missing_end",    "missing_start", "cin_plan_end", "cin_plan_start",
+					    "lac_end",        "lac_start",     "cp_plan_end",  "cp_plan_start"};
+	char ref[32];
+	for (int i = 0; i < 8; i++) { /* newest first, so that neither id nor insertion order is time order */
+		char at[32];
+		snprintf(at, sizeof at, "2025-%02d-01T10:00:00Z", 12 - i);
+		snprintf(ref, sizeof ref, "S-%d", i);
+		event(f->c, a, "social_care", ref, kinds[i], at, "{\"category\":\"neglect\"}");
+		snprintf(ref, sizeof ref, "C-%d", i);
+		event(f->c, a, "social_care", ref, "concern", at, NULL);
+	}
+	event(f->c, a, "social_care", "S-tie", "lac_start", "2025-12-01T10:00:00Z", NULL); /* a tie: by id */
+	event(f->c, b, "social_care", "S-other", "cp_plan_start", "2025-01-01T10:00:00Z", NULL);
+	struct evs w, general;
+	memset(&w, 0, sizeof w);
+	memset(&general, 0, sizeof general);
+	assert_int_equal(store_events_of_kinds(f->c, a, STORE_STATUS_KINDS_JSON, collect_event, &w), STORE_OK);
+	assert_int_equal(store_events_of_kinds(f->c, a,
+					       "[\"missing_end\", \"missing_start\", \"cin_plan_end\", \"cin_plan_start\", "
+					       "\"lac_end\", \"lac_start\", \"cp_plan_end\", \"cp_plan_start\"]",
+					       collect_event, &general),
+			 STORE_OK);
+	assert_int_equal(w.n, 9);
+	assert_int_equal(general.n, 9);
+	for (int i = 0; i < 9; i++) {
+		assert_int_equal(w.id[i], general.id[i]);
+		assert_string_equal(w.kind[i], general.kind[i]);
+	}
+	assert_string_equal(w.kind[0], "cp_plan_start"); /* oldest first */
+	assert_string_equal(w.kind[7], "missing_end");
+	assert_string_equal(w.kind[8], "lac_start");     /* the tie, after the earlier id */
+	assert_true(w.id[8] > w.id[7]);
+}
+
 static void sources_events_chronology(void **state)
 {
 	struct fx *f = *state;
@@ -1284,6 +1326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(agencies_and_clients, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
