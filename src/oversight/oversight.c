@@ -1992,12 +1992,10 @@ static double top_at(struct streams *st, int f, size_t k)
 	return st->unsorted ? kth_largest(st->top[f], st->n[f], k) : st->top[f][k];
 }
 
-/* How far the model's charts of family f fall short of the panel's (check_fits' mean difference over the
- * quantiles; >= 0: they reach it). */
-static double fit_gap(const struct ov_settings *s, const struct streams *real, struct streams *sim, int f)
+static int check_fits(const struct ov_settings *s, const struct streams *real, struct streams *sim, int f)
 {
 	if (!real->n[f] || !sim->n[f])
-		return 0;
+		return 1;
 	double d = 0;
 	int n = 0;
 	for (double q = 0.5; q <= s->fit_check + 1e-9; q += 0.05, n++) {
@@ -2006,23 +2004,16 @@ static double fit_gap(const struct ov_settings *s, const struct streams *real, s
 		size_t is = (size_t)((1 - q) * (double)(sim->n[f] - 1) + 0.5);
 		d += top_at(sim, f, is) - real->top[f][ir];
 	}
-	return n ? d / n : 0;
+	return !(n && d < 0);
 }
 
-/* The worst gap of the families in `fams` (a bit set of families with a budget): every one fits when it
- * is >= 0. */
-static double group_gap(const struct ov_settings *s, const struct streams *real, struct streams *sim, unsigned fams)
-{
-	double g = INFINITY;
-	for (int f = 0; f < OV_NFAMILY; f++)
-		if (fams & (1u << f))
-			g = fmin(g, fit_gap(s, real, sim, f));
-	return g == INFINITY ? 0 : g;
-}
-
+/* Whether every family in `fams` (a bit set of families with a budget) fits at this replicate. */
 static int group_fits(const struct ov_settings *s, const struct streams *real, struct streams *sim, unsigned fams)
 {
-	return group_gap(s, real, sim, fams) >= 0;
+	for (int f = 0; f < OV_NFAMILY; f++)
+		if ((fams & (1u << f)) && !check_fits(s, real, sim, f))
+			return 0;
+	return 1;
 }
 
 /* One trial of the model check: one replicate at kappa with families fams only, whether they fit the
@@ -2030,16 +2021,13 @@ static int group_fits(const struct ov_settings *s, const struct streams *real, s
  * of the threshold simulation). */
 static int check_trial(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, double kappa, unsigned fams,
-		       unsigned others, int *fits, struct rep0 *trial, double *best_gap, double *best_kappa)
+		       unsigned others, int *fits, struct rep0 *trial)
 {
 	memset(trial, 0, sizeof *trial);
 	trial->want_oea = others != 0;
 	if (simulate(s, p, Ep, m, kappa, 1, fams, &trial->st, NULL, trial) != OV_OK)
 		return OV_ENOMEM;
-	double g = group_gap(s, real, &trial->st, fams);
-	*fits = g >= 0;
-	if (g > *best_gap)
-		*best_gap = g, *best_kappa = kappa;
+	*fits = group_fits(s, real, &trial->st, fams);
 	return OV_OK;
 }
 
@@ -2086,19 +2074,12 @@ static void keep_trial(struct rep0 *kept, struct rep0 *trial, bool keep)
 /* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
  * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
  * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
- * replicate, so the single charts' check costs no simulation when they fit at the combined chart's).
- * When no kappa up to the search's cap (64) fits, the kappa tried whose charts came nearest the panel's
- * (the largest group_gap) is taken: scaling the model's variances also widens its charts' dispersion,
- * which damps their increments, so past a point a larger kappa takes the model's charts further from the
- * panel's, not nearer (a single chart whose panel has a few months far above anything the model draws).
- * Before round 15 the bisection then ran inside a bracket that never fitted and ended at the cap (kappa
- * 65-110, single-chart thresholds 100-160 on 8 of the 48 departure areas; docs/OVERSIGHT.md). */
+ * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
 static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo, bool lo_fails,
 		       unsigned others, int *also, double *kappa, struct rep0 *kept)
 {
 	struct rep0 t;
-	double best_gap = -INFINITY, best_k = lo;
 	/* The bracket is the first of lo, 2 lo, 4 lo, .. (up to 64) that fits and the one before it. Found from
 	 * the grid point nearest 1 from below, where most panels fit, in whichever direction it lies: fewer
 	 * one-replicate simulations than climbing from the floor, the same bracket. lo_fails: lo is known not
@@ -2108,14 +2089,14 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 		while (hi * 2 <= 1)
 			hi *= 2;
 	int fits;
-	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t, &best_gap, &best_k) != OV_OK)
+	if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t) != OV_OK)
 		goto nomem;
 	keep_trial(kept, &t, true);
 	if (fits) {
 		lo = hi;
 		while (lo > floor_k) {
 			int f;
-			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &t, &best_gap, &best_k) != OV_OK)
+			if (check_trial(s, p, Ep, m, real, lo / 2, fams, others, &f, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, f);
 			lo /= 2;
@@ -2126,26 +2107,15 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 	} else {
 		while (!fits && hi < 64) {
 			lo = hi, hi *= 2;
-			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t, &best_gap, &best_k) != OV_OK)
+			if (check_trial(s, p, Ep, m, real, hi, fams, others, &fits, &t) != OV_OK)
 				goto nomem;
 			keep_trial(kept, &t, true);
-		}
-		if (!fits) {
-			/* nothing up to the cap fits: the nearest tried, its trial kept (drawn again: the same draws) */
-			if (kept->kappa != best_k) {
-				int f;
-				double g = -INFINITY, k = best_k;
-				if (check_trial(s, p, Ep, m, real, best_k, fams, others, &f, &t, &g, &k) != OV_OK)
-					goto nomem;
-				keep_trial(kept, &t, true);
-			}
-			lo = hi = best_k;
 		}
 	}
 	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
 		int f;
-		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &t, &best_gap, &best_k) != OV_OK)
+		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &t) != OV_OK)
 			goto nomem;
 		keep_trial(kept, &t, f);
 		if (f)

@@ -1331,71 +1331,6 @@ static uint32_t test_poisson(struct rng *r, double lam)
 	return k - 1;
 }
 
-/* The single charts' check where no kappa fits (round 15). A harm-free area of 300 homes of 1-6 places, 24
- * months, each indicator Poisson around 0.1 a place-month times the home's own level (log-normal, sd 0.5) and
- * a month's noise (sd 0.3), the model fitted by ov_fit. On such panels the single charts' check often finds
- * no kappa at which one replicate's upward charts reach the panel's: scaling every variance up also widens
- * the dispersion the simulated charts carry, which damps their increments, so past a point the model's charts
- * fall further short. Before round 15 the check then bisected a bracket that never fitted and ended past its
- * cap (here kappa 95.6 and an upward threshold of 108.2, where a fitted model's is about 6-14: no single
- * chart could ever signal; 8 of the 48 departure areas, 11 of style c's 15 cells). The check now keeps the
- * kappa it tried that came nearest (here 2.99, twice the combined chart's 1.49; threshold 13.6), below the
- * cap, and the panel's own upward alarms stay within their share of the budget (none here either way). */
-static double test_normal(struct rng *r)
-{
-	return sqrt(-2 * log(1 - rng_unit(r))) * cos(2 * M_PI * rng_unit(r));
-}
-
-static int family_count(const struct ov_signal *sig, void *ctx)
-{
-	size_t *n = ctx;
-	n[sig->indicator == OV_COMBINED ? OV_FAMILY_COMBINED : sig->high ? OV_FAMILY_UP : OV_FAMILY_DOWN]++;
-	return 0;
-}
-
-static void check_that_cannot_fit_keeps_the_nearest_kappa(void **state)
-{
-	(void)state;
-	enum { NH = 300, NM = 24, N = NH * NM * OV_NIND };
-	int *group = calloc(NH, sizeof *group);
-	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
-	       *A = malloc(N * sizeof *A);
-	uint32_t *counts = calloc(N, sizeof *counts);
-	assert_true(group && nights && Ep && E && A && counts);
-	struct rng r;
-	rng_seed(&r, 1);
-	for (int h = 0; h < NH; h++) {
-		int places = 1 + h % 6;
-		double lev[OV_NIND];
-		for (int k = 0; k < OV_NIND; k++)
-			lev[k] = exp(0.5 * test_normal(&r) - 0.125);
-		for (int t = 0; t < NM; t++) {
-			nights[h * NM + t] = places * 30;
-			for (int k = 0; k < OV_NIND; k++)
-				counts[(h * NM + t) * OV_NIND + k] =
-					test_poisson(&r, 0.1 * places * lev[k] * exp(0.3 * test_normal(&r) - 0.045));
-		}
-	}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
-	struct ov_settings s;
-	struct ov_model m;
-	ov_settings_default(&s);
-	s.sim_home_months = 20000;
-	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
-	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
-	double h[OV_NFAMILY], kap[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, kap), OV_OK);
-	size_t n[OV_NFAMILY] = {0};
-	assert_int_equal(ov_monitor(&s, &p, &m, E, A, h, NULL, family_count, n), OV_OK);
-	ov_model_free(&m);
-	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
-	double up_rate = 100.0 * (double)n[OV_FAMILY_UP] / (NH * NM / 12.0);
-	if (!(kap[OV_FAMILY_UP] < 64 && h[OV_FAMILY_UP] < 30 &&
-	      up_rate <= s.false_alarms_per_100_home_years * s.share[OV_FAMILY_UP]))
-		fail_msg("kappa up %.2f (combined %.2f), h up %.3f, the panel's upward alarms %.2f per 100 home-years",
-			 kap[OV_FAMILY_UP], kap[OV_FAMILY_COMBINED], h[OV_FAMILY_UP], up_rate);
-}
-
 /* An area of 200 homes, 150 of five children and 50 of half a child (15 child-nights a month: about 0.45
  * restraints, injuries and missing episodes a month together), Poisson counts around one rate with each home's
  * own level (log-normal, sd 0.3), 36 months; 12 of the small homes turn harmful in month 12 (the pattern x2.5,
@@ -1602,7 +1537,6 @@ int main(void)
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
 		cmocka_unit_test(small_homes_tuned_to_what_a_year_can_show),
 		cmocka_unit_test(tiny_homes_keep_rho_up),
-		cmocka_unit_test(check_that_cannot_fit_keeps_the_nearest_kappa),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};
