@@ -1024,7 +1024,13 @@ static void score_chunk(void *ctx, size_t c)
 		if ((pr & (LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN)) && middle_outweighs(j, p))
 			pr &= ~(unsigned)(LINKAGE_REFUSE_TWINS | LINKAGE_REFUSE_GIVEN);
 		const char *why = linkage_cannot_link_with(p->gamma & LINKAGE_GAMMA_MASK, pr, &hard);
-		bool transposed = !why && linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
+		/* Names read across on both records (linkage_transposed_twins): the service refuses the pair, but in
+		 * the batch clustering's `names` rule, which reads crossed names (a record "COLLINS ARLO" names Arlo),
+		 * already holds the twins' components apart; as a hard edge here it bought no precision on any set
+		 * and kept one child's records written across apart ("Ghebre Rahwa" beside "Ghebre Selam": Selam,
+		 * known as Rahwa; docs/BENCHMARKS.md, "Round 17"). So it gives way to `names` as `twins` does. */
+		bool transposed = !why && !(j->m->refuse & LINKAGE_REFUSE_NAMES) &&
+				  linkage_transposed_twins(j->m->refuse, &j->recs[p->a], &j->recs[p->b], p->gamma);
 		if (transposed) {
 			why = "twins";
 			hard = true;
