@@ -394,6 +394,23 @@ static int insert_run(store_conn *c, void *arg)
 	return store_link_model_insert(c, a->row, &a->id);
 }
 
+/* link_counts (store_link_counts_set): the counts just made, written in their own transaction. */
+struct counts_args {
+	int64_t reviews, records;
+};
+
+static int counts_run(store_conn *c, void *arg)
+{
+	struct counts_args *a = arg;
+	return store_link_counts_set(c, a->reviews, a->records);
+}
+
+static int counts_write(store *st, int64_t reviews, int64_t records)
+{
+	struct counts_args a = {reviews, records};
+	return txq_exec(st, counts_run, &a);
+}
+
 static double ratio(int64_t a, int64_t b)
 {
 	return b > 0 ? (double)a / (double)b : -1;
@@ -422,6 +439,9 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 	out->review_tasks = l.review_tasks;
 	out->records = l.records;
 	out->model.records = (int64_t)l.n;
+	/* The page's counts, as of this walk (also when there are too few records to train on). */
+	if ((rc = counts_write(st, l.review_tasks, l.records)) != STORE_OK)
+		goto out;
 	if (l.n < LINKTRAIN_MIN_RECORDS) {
 		rc = LINKTRAIN_ETOO_FEW;
 		goto out;
@@ -520,15 +540,35 @@ struct latest_args {
 	struct store_link_model row;
 	bool found;
 	int64_t reviews, records;
+	char counted_at[STORE_TS_LEN + 1];
 };
 
-static int latest_run(store_conn *c, void *arg)
+/* The latest model and the counts: recounted over the store (recount: the nightly sweep's check), or as last
+ * written (the page and `link model`: constant time, as of counted_at). */
+static int latest_read(store_conn *c, struct latest_args *a, bool recount)
 {
-	struct latest_args *a = arg;
 	int rc = store_link_model_latest(c, &a->row, &a->found);
 	if (rc != STORE_OK)
 		return rc;
-	return store_link_review_counts(c, &a->reviews, &a->records);
+	if (recount)
+		return store_link_review_counts(c, &a->reviews, &a->records);
+	struct store_link_counts k;
+	if ((rc = store_link_counts_get(c, &k)) != STORE_OK)
+		return rc;
+	a->reviews = k.reviews;
+	a->records = k.records;
+	snprintf(a->counted_at, sizeof a->counted_at, "%s", k.counted_at);
+	return STORE_OK;
+}
+
+static int latest_recounted_run(store_conn *c, void *arg)
+{
+	return latest_read(c, arg, true);
+}
+
+static int latest_run(store_conn *c, void *arg)
+{
+	return latest_read(c, arg, false);
 }
 
 int linktrain_nightly(store *st, unsigned threads, bool *trained, struct linktrain_report *out)
@@ -537,9 +577,12 @@ int linktrain_nightly(store *st, unsigned threads, bool *trained, struct linktra
 	memset(&a, 0, sizeof a);
 	*trained = false;
 	memset(out, 0, sizeof *out);
-	int rc = service_in_snapshot(st, latest_run, &a);
+	int rc = service_in_snapshot(st, latest_recounted_run, &a);
 	free((void *)a.row.params);
 	if (rc != STORE_OK)
+		return rc;
+	/* The page's counts, as of tonight (training writes them again when it runs). */
+	if ((rc = counts_write(st, a.reviews, a.records)) != STORE_OK)
 		return rc;
 	if (a.records < LINKTRAIN_MIN_RECORDS ||
 	    (a.found && (double)a.records < (1.0 + LINKTRAIN_NIGHTLY_GROWTH) * (double)a.row.records))
@@ -593,6 +636,7 @@ static void quality_from(const struct latest_args *a, struct linktrain_quality *
 {
 	q->review_tasks = a->reviews;
 	q->records = a->records;
+	snprintf(q->counted_at, sizeof q->counted_at, "%s", a->counted_at);
 	if (!a->found)
 		return;
 	q->trained = true;

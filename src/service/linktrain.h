@@ -14,7 +14,9 @@
  *
  * Who trains: `safeguard link train --db URL` on demand, and the server's nightly sweep when the store holds
  * at least LINKTRAIN_MIN_RECORDS records and LINKTRAIN_NIGHTLY_GROWTH more than the last model saw (so a
- * quiet night keeps the model people have seen measured).
+ * quiet night keeps the model people have seen measured). Both count the review tasks and the records received
+ * over the store and write the counts (link_counts, with the time) in a transaction of their own: what the
+ * page and `link model` show, as of then.
  */
 #ifndef SAFEGUARD_SERVICE_LINKTRAIN_H
 #define SAFEGUARD_SERVICE_LINKTRAIN_H
@@ -63,7 +65,10 @@ struct linktrain_quality {
 	bool trained;                  /* false: the built-in model (model is zero) */
 	struct store_link_model model; /* params NULL */
 	double precision, recall;      /* -1 when undefined */
+	/* As of counted_at (link_counts: the last `link train` or nightly sweep, or the migration), not live: a
+	 * manager's daily figure; a live count cost every intake record a statement (docs/LINKAGE.md). */
 	int64_t review_tasks, records;
+	char counted_at[STORE_TS_LEN + 1];
 };
 /* The page's figures: never parses the stored model's params (the name-frequency tables). */
 int linktrain_quality(store *st, struct linktrain_quality *q);

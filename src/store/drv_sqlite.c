@@ -22,7 +22,6 @@
 struct lite_db {
 	sql_db head; /* must be first */
 	sqlite3 *db;
-	sqlite3_stmt *subject; /* sg_subject_is_object's own statement, prepared at its first call */
 };
 struct lite_stmt {
 	sql_stmt head; /* must be first */
@@ -168,7 +167,6 @@ static bool lite_in_tx(sql_db *d) { return !sqlite3_get_autocommit(DB(d)); }
 
 static void lite_close(sql_db *d)
 {
-	sqlite3_finalize(((struct lite_db *)d)->subject);
 	sqlite3_close_v2(DB(d));
 	free(d);
 }
@@ -271,29 +269,6 @@ static void lite_global_setup(void)
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* sg_subject_is_object(payload): whether a record's payload is JSON with a subject object (ops.c's
- * SUBJECT_IS_OBJECT), for migration 31's trigger that counts such records. A trigger may call only innocuous
- * functions (trusted_schema is off) and SQLite's JSON functions are not marked so (3.40), so this one is,
- * asking SQLite's own json_valid and json_type on the same connection: the count and the training walk judge a
- * payload alike. Another program writing records (the sqlite3 shell) lacks it: its insert fails, whole. */
-static void subject_is_object(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct lite_db *c = sqlite3_user_data(ctx);
-	if (!c->subject && sqlite3_prepare_v3(c->db, "SELECT coalesce((CASE WHEN json_valid(?1) THEN "
-				"json_type(?1, '$.subject') END) = 'object', 0)", -1, SQLITE_PREPARE_PERSISTENT,
-				&c->subject, NULL) != SQLITE_OK) {
-		sqlite3_result_error(ctx, "sg_subject_is_object: cannot prepare", -1);
-		return;
-	}
-	sqlite3_bind_value(c->subject, 1, argv[0]);
-	if (sqlite3_step(c->subject) == SQLITE_ROW)
-		sqlite3_result_int(ctx, sqlite3_column_int(c->subject, 0));
-	else
-		sqlite3_result_error(ctx, "sg_subject_is_object: cannot read the payload", -1);
-	sqlite3_reset(c->subject);
-	sqlite3_clear_bindings(c->subject);
-}
-
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -324,10 +299,7 @@ sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
 			    /* Freed bytes are overwritten: a TOTP secret encrypted in place, or a row removed, does
 			     * not stay readable in the file (issue 14). */
 			    "PRAGMA secure_delete = ON;";
-	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(c->db, "sg_subject_is_object", 1,
-				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c, subject_is_object, NULL,
-				    NULL) != SQLITE_OK) {
+	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		goto fail;
 	}

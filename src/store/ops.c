@@ -757,25 +757,24 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'auth_generation keeps its one row'); END;",
 	/* 31: the /link-reviews page's model box in constant time (issue 17). It showed the review tasks per
 	 * 1,000 records received, counting the records with a subject (json over every payload: ~30 ms at 40,000
-	 * records) and the tasks on every render. One row keeps both counts, moved by triggers in the transaction
-	 * of the insert (records and tasks are never deleted; a payload never changes), started here from the
-	 * rows already stored. Writers serialise already (SQLite's one writer, PostgreSQL's advisory lock), so the
-	 * one row adds no wait. The test of a subject is SUBJECT_IS_OBJECT's. No personal data. */
+	 * records) and the tasks on every render. One row keeps both counts and when they were counted; what counts
+	 * already writes it (`link train`'s walk, the nightly sweep's growth check: store_link_counts_set), and the
+	 * page shows it "as of" then. Not moved by triggers on each insert: that cost every intake record a
+	 * statement (docs/BENCHMARKS.md). Filled from the store here by sq_migrate (the clock's time is a bound
+	 * parameter, which a script has not). Its one row stays, alone (a missing row is an error): no DELETE, and
+	 * no INSERT while it is there. No personal data. */
 	"CREATE TABLE IF NOT EXISTS link_counts ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  records INTEGER NOT NULL,"
-	"  reviews INTEGER NOT NULL);"
-	"INSERT INTO link_counts(id, records, reviews) SELECT 1, (SELECT count(*) FROM source_record WHERE "
-	"  (CASE WHEN json_valid(payload) THEN json_type(payload, '$.subject') END) = 'object'), "
-	"  (SELECT count(*) FROM link_review) WHERE NOT EXISTS (SELECT 1 FROM link_counts);"
-	"DROP TRIGGER IF EXISTS source_record_counted;"
-	/* sg_subject_is_object: store/drv_sqlite.c's (a trigger may not call SQLite's JSON functions) */
-	"CREATE TRIGGER source_record_counted AFTER INSERT ON source_record WHEN sg_subject_is_object(NEW.payload) "
-	"  BEGIN "
-	"  UPDATE link_counts SET records = records + 1 WHERE id = 1; END;"
-	"DROP TRIGGER IF EXISTS link_review_counted;"
-	"CREATE TRIGGER link_review_counted AFTER INSERT ON link_review BEGIN "
-	"  UPDATE link_counts SET reviews = reviews + 1 WHERE id = 1; END;",
+	"  reviews INTEGER NOT NULL,"
+	"  counted_at TEXT NOT NULL);"
+	"DROP TRIGGER IF EXISTS link_counts_no_delete;"
+	"CREATE TRIGGER link_counts_no_delete BEFORE DELETE ON link_counts BEGIN "
+	"  SELECT RAISE(ABORT, 'link_counts keeps its one row'); END;"
+	"DROP TRIGGER IF EXISTS link_counts_one_row;"
+	"CREATE TRIGGER link_counts_one_row BEFORE INSERT ON link_counts "
+	"  WHEN EXISTS (SELECT 1 FROM link_counts) BEGIN "
+	"  SELECT RAISE(ABORT, 'link_counts keeps its one row'); END;",
 	/* 32: intake's coarse blocking key at a million children (issue 17; service/identity.c). The family name's
 	 * sound with the birth year ("fdob:SX|2016") becomes two narrower keys, the sound with the year and month
 	 * ("fdm:SX|2016-05") and with the year and the given initial ("fgi:SX|2016|a"). Each comes from the person's
@@ -863,21 +862,16 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS auth_generation_no_truncate ON auth_generation;"
 	       "CREATE TRIGGER auth_generation_no_truncate BEFORE TRUNCATE ON auth_generation "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_auth_one_row();",
-	/* 31: the link counts, by statement triggers over the statement's new rows (one UPDATE a statement,
-	 * COPY's bulk loads included, not one a row). */
-	[30] = "CREATE OR REPLACE FUNCTION sg_link_records_counted() RETURNS trigger LANGUAGE plpgsql AS "
-	       "$$ BEGIN UPDATE link_counts SET records = records + (SELECT count(*) FROM sg_new WHERE "
-	       "(CASE WHEN json_valid(payload) THEN json_type(payload, '$.subject') END) = 'object') WHERE id = 1; "
-	       "RETURN NULL; END $$;"
-	       "DROP TRIGGER IF EXISTS source_record_counted ON source_record;"
-	       "CREATE TRIGGER source_record_counted AFTER INSERT ON source_record REFERENCING NEW TABLE AS sg_new "
-	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_records_counted();"
-	       "CREATE OR REPLACE FUNCTION sg_link_reviews_counted() RETURNS trigger LANGUAGE plpgsql AS "
-	       "$$ BEGIN UPDATE link_counts SET reviews = reviews + (SELECT count(*) FROM sg_new) WHERE id = 1; "
-	       "RETURN NULL; END $$;"
-	       "DROP TRIGGER IF EXISTS link_review_counted ON link_review;"
-	       "CREATE TRIGGER link_review_counted AFTER INSERT ON link_review REFERENCING NEW TABLE AS sg_new "
-	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_reviews_counted();",
+	/* 31: the link counts' one row stays: no DELETE or TRUNCATE (a second row breaks the key: id is 1) */
+	[30] = "CREATE OR REPLACE FUNCTION sg_link_counts_one_row() RETURNS trigger LANGUAGE plpgsql AS "
+	       "$$ BEGIN RAISE EXCEPTION 'link_counts keeps its one row' USING ERRCODE = "
+	       "'integrity_constraint_violation'; END $$;"
+	       "DROP TRIGGER IF EXISTS link_counts_no_delete ON link_counts;"
+	       "CREATE TRIGGER link_counts_no_delete BEFORE DELETE ON link_counts "
+	       "FOR EACH ROW EXECUTE FUNCTION sg_link_counts_one_row();"
+	       "DROP TRIGGER IF EXISTS link_counts_no_truncate ON link_counts;"
+	       "CREATE TRIGGER link_counts_no_truncate BEFORE TRUNCATE ON link_counts "
+	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_counts_one_row();",
 	/* 33: the status kinds' events. The summary card reads a child's events of the eight kinds of its legal
 	 * status (rules/status.c), which most children have none or a few of. By event_person_kind, with the kinds
 	 * bound as a JSON list, the generic plan read every event of the child (a hash join on the list; a
@@ -1098,6 +1092,9 @@ enum stmt_id {
 	S_LINK_TRAIN_RECORDS,
 	S_LINK_REVIEWS_DECIDED,
 	S_LINK_REVIEW_COUNTS,
+	S_LINK_COUNTS_FILL,
+	S_LINK_COUNTS_GET,
+	S_LINK_COUNTS_SET,
 	S_TABLE_COUNTS,
 	S_ALERTS_FOLLOW,
 	S_ALERT_ESCALATE_ONE,
@@ -1816,9 +1813,17 @@ static const char *const stmt_sql[S__COUNT] = {
 				   "WHERE r.decision IN ('same', 'different') AND " SUBJECT_IS_OBJECT("s.payload") " "
 				   "AND NOT EXISTS (SELECT 1 FROM sealed_record x "
 				   "WHERE x.person_id IN (s.person_id, r.person_id, r.candidate_id)) ORDER BY r.id",
-	/* kept by migration 31's triggers: one row, not a count over every payload */
-	[S_LINK_REVIEW_COUNTS] = "SELECT reviews, records FROM link_counts WHERE id = 1",
-	/* safeguard stats: the rows of every table but the one-row ones (auth_generation, link_counts) */
+	/* a count over every payload: `link train` and the nightly sweep's check, never a page */
+	[S_LINK_REVIEW_COUNTS] = "SELECT (SELECT count(*) FROM link_review), (SELECT count(*) FROM source_record WHERE "
+				 SUBJECT_IS_OBJECT("payload") ")",
+	/* migration 31's one row, from the store, at the clock's time (sq_migrate) */
+	[S_LINK_COUNTS_FILL] = "INSERT INTO link_counts(id, records, reviews, counted_at) SELECT 1, (SELECT count(*) "
+			       "FROM source_record WHERE " SUBJECT_IS_OBJECT("payload") "), (SELECT count(*) FROM "
+			       "link_review), " NOW_SQL " WHERE NOT EXISTS (SELECT 1 FROM link_counts)",
+	[S_LINK_COUNTS_GET] = "SELECT reviews, records, counted_at FROM link_counts WHERE id = 1",
+	[S_LINK_COUNTS_SET] = "UPDATE link_counts SET reviews = ?1, records = ?2, counted_at = " NOW_SQL " WHERE id = 1",
+	/* safeguard stats: the rows of every table but the one-row ones (auth_generation, link_counts: cli/cmd_stats.c
+	 * names them; test_store_conformance checks this list against the schema) */
 	[S_TABLE_COUNTS] = "SELECT 'agency', count(*) FROM agency UNION ALL "
 			   "SELECT 'alert', count(*) FROM alert UNION ALL "
 			   "SELECT 'allocation', count(*) FROM allocation UNION ALL "
@@ -3167,6 +3172,10 @@ static int bulk_build_held(struct sq_conn *x, int *built, char *err, size_t errs
 
 /* The migration that made bulk_held_index (27): a database at an older version holds nothing. */
 #define MIGRATION_BULK_HELD 27
+/* The migration that made link_counts (31): its row is filled from the store in the same transaction, at the
+ * clock's time (a bound parameter, which a migration's script has not). */
+#define MIGRATION_LINK_COUNTS 31
+static int link_counts_fill(struct sq_conn *c);
 
 static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 {
@@ -3198,7 +3207,8 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 		/* One transaction a version; the driver sets the version inside it. */
 		if (sql_begin(c->db, true) != STORE_OK ||
 		    c->db->drv->migrate_one(c->db, v + 1, migrations[v], st->own_migration ? st->own_migration[v] : NULL) !=
-			STORE_OK) {
+			STORE_OK ||
+		    (v + 1 == MIGRATION_LINK_COUNTS && link_counts_fill(c) != STORE_OK)) {
 			snprintf(err, errsz, "migration %d failed: %s", v + 1, sql_errmsg(c->db));
 			sql_rollback(c->db);
 			rc = STORE_EIO;
@@ -7419,6 +7429,41 @@ static int sq_link_review_counts(store_conn *c, int64_t *reviews, int64_t *recor
 	return r;
 }
 
+static int link_counts_fill(struct sq_conn *c)
+{
+	sql_stmt *s = stmt(c, S_LINK_COUNTS_FILL);
+	return s ? run(s) : STORE_EIO;
+}
+
+static int sq_link_counts_get(store_conn *c, struct store_link_counts *out)
+{
+	sql_stmt *s = stmt(CONN(c), S_LINK_COUNTS_GET);
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return STORE_EIO;
+	int rc = sql_step(s);
+	if (rc == SQL_ROW) {
+		out->reviews = sql_column_int64(s, 0);
+		out->records = sql_column_int64(s, 1);
+		col_copy(s, 2, out->counted_at, sizeof out->counted_at);
+	}
+	/* No row (removed behind the triggers' back): an error, never 0 of 0. */
+	int r = rc == SQL_ROW ? STORE_OK : rc == SQL_DONE ? STORE_EIO : map_rc(rc);
+	sql_reset(s);
+	return r;
+}
+
+static int sq_link_counts_set(store_conn *c, int64_t reviews, int64_t records)
+{
+	sql_stmt *s = stmt(CONN(c), S_LINK_COUNTS_SET);
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, reviews);
+	sql_bind_int64(s, 2, records);
+	int rc = run(s);
+	return rc == STORE_OK && sql_changes(CONN(c)->db) != 1 ? STORE_EIO : rc;
+}
+
 static int sq_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
 {
 	sql_stmt *s = stmt(CONN(c), S_TABLE_COUNTS);
@@ -8772,6 +8817,8 @@ const struct store_ops store_sqlite_ops = {
 	.link_training_records = sq_link_training_records,
 	.link_reviews_decided = sq_link_reviews_decided,
 	.link_review_counts = sq_link_review_counts,
+	.link_counts_get = sq_link_counts_get,
+	.link_counts_set = sq_link_counts_set,
 	.table_counts = sq_table_counts,
 	.team_contact_get = sq_team_contact_get,
 	.team_contacts = sq_team_contacts,

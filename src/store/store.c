@@ -977,6 +977,16 @@ int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records)
 	return c->ops->link_review_counts(c, reviews, records);
 }
 
+int store_link_counts_get(store_conn *c, struct store_link_counts *out)
+{
+	return c->ops->link_counts_get(c, out);
+}
+
+int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records)
+{
+	return c->ops->link_counts_set(c, reviews, records);
+}
+
 int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
 {
 	return c->ops->table_counts(c, fn, ctx);

@@ -116,8 +116,19 @@ struct store_link_labelled {
 };
 typedef int (*store_link_labelled_fn)(const struct store_link_labelled *l, void *ctx);
 int store_link_reviews_decided(store_conn *c, store_link_labelled_fn fn, void *ctx);
-/* Review tasks ever queued, and records ever received with a subject. */
+/* Review tasks ever queued, and records ever received with a subject, counted now over every payload: what
+ * `link train` and the nightly sweep's growth check count, never a page (it grows with the store). */
 int store_link_review_counts(store_conn *c, int64_t *reviews, int64_t *records);
+/* The same counts as last written (link_counts, migration 31: one row) and when (the injected clock's time):
+ * by the migration, then by `link train` and the nightly sweep (linktrain.h). What the /link-reviews page and
+ * `link model` show: constant time, as of counted_at, not live. A missing row is STORE_EIO, never 0 of 0. */
+struct store_link_counts {
+	int64_t reviews, records;
+	char counted_at[STORE_TS_LEN + 1];
+};
+int store_link_counts_get(store_conn *c, struct store_link_counts *out);
+/* Writes them, counted_at the clock's now (in the caller's transaction). STORE_EIO when the row is missing. */
+int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records);
 
 /* How many rows each of the area's tables holds (safeguard stats), by table name; no personal data. A count
  * over every row of each: an operator's question, not a page's. */

@@ -269,9 +269,13 @@ static void thousands(int64_t v, char *out, size_t outsz)
 static json_t *model_view(const struct web *w)
 {
 	struct linktrain_quality q;
-	if (linktrain_quality(w->st, &q) != STORE_OK)
+	int rc = linktrain_quality(w->st, &q);
+	if (rc != STORE_OK) {
+		/* (a missing link_counts row among the causes: the box is left out, never shown as 0 of 0) */
+		fprintf(stderr, "safeguard: the linkage model's figures could not be read (error %d)\n", rc);
 		return NULL;
-	char source[160], precision[200], recall[200], rate[120], a[32], b[32], date[DATE_LONG_MAX + 1], hm[8];
+	}
+	char source[160], precision[200], recall[200], rate[180], a[32], b[32], date[DATE_LONG_MAX + 1], hm[8];
 	if (q.trained) {
 		thousands(q.model.records, a, sizeof a);
 		web_when_text(q.model.trained_at, date, sizeof date, hm, sizeof hm);
@@ -294,9 +298,11 @@ static json_t *model_view(const struct web *w)
 			 100.0 * q.recall, b, a);
 	} else
 		snprintf(recall, sizeof recall, "Not measured: no pair checked so far was the same child");
+	/* As of the last training or nightly sweep (link_counts), not live: a manager's daily figure. */
 	thousands(q.records, a, sizeof a);
-	snprintf(rate, sizeof rate, "%.1f (%s records received)",
-		 q.records > 0 ? 1000.0 * (double)q.review_tasks / (double)q.records : 0.0, a);
+	web_when_text(q.counted_at, date, sizeof date, hm, sizeof hm);
+	snprintf(rate, sizeof rate, "%.1f (%s records received) as of %s %s",
+		 q.records > 0 ? 1000.0 * (double)q.review_tasks / (double)q.records : 0.0, a, date, hm);
 	return json_pack("{s:s, s:s, s:s, s:s}", "source", source, "precision", precision, "recall", recall, "rate", rate);
 }
 

@@ -38,7 +38,10 @@ test('a team manager sees the built-in settings, then the model learnt from the 
   assert.match(await textOf(page.locator('#link-model-source')),
     new RegExp(`^Learnt from this service's ${records.toLocaleString('en-GB')} records on \\d{1,2} [A-Z][a-z]+ \\d{4} \\(on request\\)$`));
   assert.match(await textOf(page.locator('#link-model-precision')), /^(\d+\.\d%: of the \d+ checked pairs it would join, \d+ were the same child|Not measured: .*)$/);
-  assert.match(await textOf(page.locator('#link-model-rate')), /^\d+\.\d \([\d,]+ records received\)$/);
+  // as of the training just run (link_counts), with its date and time
+  assert.match(await textOf(page.locator('#link-model-rate')),
+    new RegExp(`^\\d+\\.\\d \\(${model.records_received.toLocaleString('en-GB')} records received\\) ` +
+      'as of \\d{1,2} [A-Z][a-z]+ \\d{4} \\d\\d:\\d\\d$'));
   await assertAccessible(page, 'the review queue with the trained model');
   await page.context().close();
 

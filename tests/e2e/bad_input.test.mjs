@@ -158,7 +158,7 @@ let countsBefore;
 
 describe('refused requests', () => {
   before(() => {
-    // Stays SQL: "nothing written" is every table's row count (docs/INTERNALS.md, issue 17).
+    // "Nothing written" is every table's row count, through `safeguard stats` (docs/INTERNALS.md, issue 17).
     countsBefore = rowCounts(area.db, TABLES);
     assert.equal(countsBefore.event, 1);
     assert.ok(POST_CASES.length + GET_CASES.length > 80);

@@ -118,7 +118,7 @@ describe('break-glass', () => {
       'a sealed record is answered as no child');
     assert.equal(tries(), before + 2, 'each try counts against the allowance and is told to the DPO');
     assert.equal(auditRows(area.db, { action: 'break_glass.empty' }).filter((e) => [`child:${MISSING}`, `child:${ben}`].includes(e.object)).length, 2);
-    // Stays SQL: the operator's list leaves a sealed child's openings out, so "nothing opened" is a row count.
+    // The operator's list leaves a sealed child's openings out, so "nothing opened" is a row count (`safeguard stats`).
     assert.equal(rowCount(area.db, 'break_glass'), 0, 'nothing opened');
     // The record page itself still answers the same whether or not the child exists (issue 13).
     const out = await get('nia.health', `/children/${cara}`);

@@ -115,6 +115,10 @@ describe('migrate and token', () => {
     const bad = runCli(['stats', '--db', dbUrl(db), '--table', 'persons'], { check: false });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--table persons: no such table/);
+    // the one-row tables are not counted, and it says so rather than "no such table"
+    const one = runCli(['stats', '--db', dbUrl(db), '--table', 'link_counts'], { check: false });
+    assert.equal(one.status, 2);
+    assert.match(one.stderr, /--table link_counts: a one-row table, not counted/);
   });
 
   test('token create for an unknown agency exits 1 naming it on stderr', () => {

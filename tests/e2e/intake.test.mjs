@@ -128,7 +128,7 @@ describe('operators', () => {
 describe('intake', () => {
   test('201 on a new record, 200 with the same ids on a replay, nothing new written', async () => {
     const body = event({ source_ref: 'PN-2025-0001' });
-    // Stays SQL: "nothing written" is every table's row count (docs/INTERNALS.md, issue 17).
+    // "Nothing written" is every table's row count, through `safeguard stats` (docs/INTERNALS.md, issue 17).
     const before1 = rowCounts(area.db);
     const first = await postEvent(url, tok.police, body);
     assert.equal(first.status, 201, first.text);

@@ -991,7 +991,8 @@ export function sqlRows(dbPath, query) {
 
 /**
  * How many rows each table holds, through `safeguard stats --json` (what an operator runs: no SQL, any backend):
- * { table: rows } for the tables named (every table when none is). A name that is no table fails the CLI.
+ * { table: rows } for the tables named. A name that is no table fails the CLI; a table missing from its output
+ * throws.
  */
 export function rowCounts(dbPath, tables = ['event', 'source_record', 'person', 'audit', 'identifier',
   'household', 'household_member']) {
@@ -999,7 +1000,11 @@ export function rowCounts(dbPath, tables = ['event', 'source_record', 'person', 
   const all = Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
     .map((o) => [o.table, o.rows]));
   const out = {};
-  for (const t of tables) out[t] = all[t];
+  for (const t of tables) {
+    // a table missing from the output (or a count that is no integer) fails here, never compares equal
+    if (!Number.isSafeInteger(all[t])) throw new Error(`safeguard stats gave no count for ${t}: ${r.stdout}`);
+    out[t] = all[t];
+  }
   return out;
 }
 

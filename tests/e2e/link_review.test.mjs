@@ -342,7 +342,7 @@ describe('sealed identities', () => {
     const a = await created(area.tokens.health, event({ source_ref: 'LS-1' }, SEALED));
     sealedId = a.child_id;
     runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'adoption']);
-    // SQL on purpose: the lists leave out what names a sealed child, so "nothing about it" is a row count.
+    // The lists leave out what names a sealed child, so "nothing about it" is a row count (`safeguard stats`).
     const reviews = rowCount(area.db, 'link_review');
     for (const [agency, ref] of [['health', 'LS-2'], ['social_care', 'LS-3']]) {
       const b = await created(area.tokens[agency], event({ source_ref: ref }, SEALED));

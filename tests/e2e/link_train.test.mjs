@@ -44,6 +44,14 @@ function sexOf(v) {
   return c === 'M' || c === 'F' ? c : '';
 }
 
+/** An instant as the pages show it, in England: "6 May 2031 08:08". */
+function ukWhen(ts) {
+  const d = new Date(ts);
+  const date = d.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
+  const hm = d.toLocaleTimeString('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return `${date} ${hm}`;
+}
+
 /** Posts one record; a field the API refuses (it names it) is sent empty instead, as an agency would; a record
  * missing what the API requires is not sent (false). */
 async function send(r) {
@@ -147,8 +155,8 @@ test('with too few records, training refuses and the built-in model stays', asyn
   assert.match(manager, /id="link-model"/);
   assert.match(manager, /Built-in settings: not yet learnt from this service&#39;s records|Built-in settings: not yet learnt from this service's records/);
   assert.match(manager, /Not measured until it learns/);
-  // the rate's counts (kept by the store's triggers, migration 31): nothing received yet
-  assert.match(manager, /id="link-model-rate">0\.0 \(0 records received\)/);
+  // the rate's counts as migration 31 counted them (nothing received yet), and when
+  assert.match(manager, /id="link-model-rate">0\.0 \(0 records received\) as of \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d</);
 });
 
 test('trained on its own records and reviewers\' decisions; intake scores the next records with it', async (t) => {
@@ -178,7 +186,10 @@ test('trained on its own records and reviewers\' decisions; intake scores the ne
   }
   assert.ok(decided >= 5, `${decided} decided`);
 
-  const r = runCli(['link', 'train', '--db', dbUrl(area.db)]);
+  // Trained at a set instant (the injected clock): the counts it writes carry that time (British Summer Time on
+  // the page).
+  const TRAINED_AT = '2031-05-06T07:08:09Z';
+  const r = runCli(['link', 'train', '--db', dbUrl(area.db)], { env: { SAFEGUARD_NOW: TRAINED_AT } });
   t.diagnostic(r.stdout.trim().replaceAll('\n', ' | '));
   const received = sent; // each record stored once (its source_ref is new)
   assert.match(r.stdout, new RegExp(`^model 1 trained on ${received} records, [1-9]\\d* candidate pairs`, 'm'));
@@ -193,6 +204,8 @@ test('trained on its own records and reviewers\' decisions; intake scores the ne
   assert.equal(model.records, received);
   assert.equal(model.records_received, received);
   assert.equal(model.review_tasks, tasks);
+  // counted in the walk before training (the set clock runs on from its instant): not before it, not after the model
+  assert.ok(TRAINED_AT <= model.counted_at && model.counted_at <= model.trained_at, JSON.stringify(model));
   assert.equal(reviewed, decided);
   assert.equal(reviewedSame, same);
   assert.ok(linkedSame <= linked && linked <= reviewed);
@@ -222,11 +235,12 @@ test('trained on its own records and reviewers\' decisions; intake scores the ne
   } else {
     assert.match(manager, /id="link-model-precision">Not measured: it would join none of the pairs people checked/);
   }
-  // The rate counts every record received and every task raised, the held-out ones after training included.
-  const allTasks = linkReviews(area.db).length;
-  const allReceived = received + heldOut;
-  assert.match(manager, new RegExp(`id="link-model-rate">${(1000 * allTasks / allReceived).toFixed(1)} ` +
-    `\\(${allReceived.toLocaleString('en-GB')} records received\\)`));
+  // The rate is as of the training (a manager's daily figure, not live): the records and tasks `link train`
+  // counted, at its time, not the held-out ones received since.
+  assert.ok(heldOut > 0 && linkReviews(area.db).length > tasks);
+  assert.match(manager, new RegExp(`id="link-model-rate">${(1000 * tasks / received).toFixed(1)} ` +
+    `\\(${received.toLocaleString('en-GB')} records received\\) as of ${ukWhen(model.counted_at)}<`));
+  assert.deepEqual([linkModel(area.db).records_received, linkModel(area.db).counted_at], [received, model.counted_at]);
   const worker = await page('sam.worker', '/link-reviews');
   assert.doesNotMatch(worker, /id="link-model"/);
 });

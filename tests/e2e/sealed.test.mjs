@@ -123,7 +123,7 @@ describe('sealed records', () => {
   });
 
   test('break-glass cannot open it, and who has looked is closed to the old allocated worker', async () => {
-    // Stays SQL: the operator's list leaves a sealed child's openings out, so "nothing opened" is a row count.
+    // The operator's list leaves a sealed child's openings out, so "nothing opened" is a row count (`safeguard stats`).
     const glasses = rowCount(area.db, 'break_glass');
     const sealed = await breakGlass('sam.worker', childId);
     const missing = await breakGlass('sam.worker', MISSING);

@@ -263,7 +263,7 @@ describe('break-glass tells at once, stops at an allowance, and enumerates nothi
   });
 
   test('an id that holds no child, a sealed child and a child answer alike; nothing opens', async () => {
-    // Stays SQL: a sealed child's opening is left out of the operator's list, so "nothing opened" is a row count.
+    // A sealed child's opening is left out of the operator's list: "nothing opened" is a row count (`safeguard stats`).
     const rows = rowCount(area.db, 'break_glass');
     const none = await breakGlass('pat.police', MISSING);
     const hidden = await breakGlass('pat.police', sealed);

@@ -10,6 +10,7 @@
 #include "../../src/service/linktrain.c"
 
 #include "api/intake_json.h"
+#include "clock/now.h"
 #include "service/intake.h"
 #include "service/tokens.h"
 #include "fixture.h"
@@ -306,9 +307,19 @@ static void nightly_trains_when_records_grew(void **state)
 	/* No growth, or less than 5%: the model people have seen stays. */
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_false(trained);
+	/* The page's counts are as of the last count (link_counts), not live: records sent since do not move them
+	 * until the nightly sweep's check counts again (and writes them, with its time, trained or not). */
 	send_records(f->st, 240, 251);
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_int_equal(q.records, 240);
+	char err[128];
+	assert_int_equal(clock_now_set("2030-01-02T03:04:05Z", err, sizeof err), 0);
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_false(trained);
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_int_equal(q.records, 251);
+	assert_memory_equal(q.counted_at, "2030-01-02T03:04", 16);
+	assert_int_equal(clock_now_set("", err, sizeof err), 0); /* the system clock again */
 	send_records(f->st, 251, 255);
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_true(trained);

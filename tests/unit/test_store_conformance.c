@@ -169,7 +169,7 @@ static void link_reviews_listed(void **state)
 	assert_int_equal(store_link_review_insert(f->c, &r, &first), STORE_OK);
 	r.source_record_id = sc, r.person_id = c, r.candidate_id = b, r.probability = 0.4;
 	assert_int_equal(store_link_review_insert(f->c, &r, &second), STORE_OK);
-	/* the page's counts (migration 31's triggers), kept by the inserts: two tasks, two records with a subject */
+	/* the counts over the store (link train's and the nightly sweep's): two tasks, two records with a subject */
 	int64_t reviews = -1, records = -1;
 	assert_int_equal(store_link_review_counts(f->c, &reviews, &records), STORE_OK);
 	assert_true(reviews == 2 && records == 2);
@@ -1180,6 +1180,129 @@ static void clock_stamps_rows(void **state)
 	assert_memory_equal(got.created_at, "2031-07-04T12:34", 16); /* the injected instant, not the machine's */
 }
 
+/* ---- link_counts (migration 31): one row, written by what counts, read in constant time ---- */
+
+/* The migration fills the row from the store at the clock's time; store_link_counts_set writes it again (the
+ * counts and the time); intake writes nothing to it (no trigger); the row cannot be deleted, replaced or
+ * truncated; and if it is gone all the same, reading and writing it fail rather than show 0 of 0. */
+static void link_counts_kept(void **state)
+{
+	char err[256] = "";
+	struct fx *f = *state;
+	assert_int_equal(clock_now_set("2031-02-03T04:05:06Z", err, sizeof err), 0);
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_migrate(f->st, NULL, NULL, err, sizeof err), STORE_OK);
+	assert_non_null(f->c = store_conn_get(f->st));
+	struct store_link_counts k;
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
+	assert_true(k.reviews == 0 && k.records == 0);
+	assert_memory_equal(k.counted_at, "2031-02-03T04:05", 16); /* the migration's time, by the injected clock */
+
+	/* a record with a subject stored: the row stays as counted (nothing on the insert path moves it) */
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	int rc;
+	source(f->c, "police", "K-1", person(f->c, "Amira", "Khan", "2016-05-03"), &rc);
+	assert_int_equal(rc, STORE_OK);
+	int64_t reviews = -1, records = -1;
+	assert_int_equal(store_link_review_counts(f->c, &reviews, &records), STORE_OK); /* the recount sees it */
+	assert_true(reviews == 0 && records == 1);
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
+	assert_true(k.reviews == 0 && k.records == 0);
+
+	assert_int_equal(clock_now_set("2032-08-09T10:11:12Z", err, sizeof err), 0);
+	assert_int_equal(store_link_counts_set(f->c, 3, 7), STORE_OK);
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
+	assert_true(k.reviews == 3 && k.records == 7);
+	assert_memory_equal(k.counted_at, "2032-08-09T10:11", 16);
+
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+	assert_false(fx_outsider_sql(f, "DELETE FROM link_counts", "DELETE FROM link_counts"));
+	assert_false(fx_outsider_sql(f, "INSERT OR REPLACE INTO link_counts(id, records, reviews, counted_at) "
+				     "VALUES (1, 0, 0, '2000-01-01T00:00:00Z')",
+				  "TRUNCATE link_counts"));
+	assert_non_null(f->c = store_conn_get(f->st));
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
+	assert_true(k.reviews == 3 && k.records == 7);
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+	assert_true(fx_outsider_sql(f, "DROP TRIGGER link_counts_no_delete; DELETE FROM link_counts",
+				 "DROP TRIGGER link_counts_no_delete ON link_counts; DELETE FROM link_counts"));
+	assert_non_null(f->c = store_conn_get(f->st));
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_EIO);
+	assert_int_equal(store_link_counts_set(f->c, 1, 1), STORE_EIO);
+}
+
+/* ---- safeguard stats' table list (S_TABLE_COUNTS, typed by hand) is the schema's tables ---- */
+
+struct names {
+	char v[96][64];
+	int n;
+};
+
+static int add_name(struct names *l, const char *name)
+{
+	if (l->n < (int)(sizeof l->v / sizeof l->v[0]))
+		snprintf(l->v[l->n++], sizeof l->v[0], "%s", name);
+	return 0;
+}
+
+static int counted_table(const char *table, int64_t rows, void *ctx)
+{
+	assert_true(rows >= 0);
+	return add_name(ctx, table);
+}
+
+static int sqlite_name(void *ctx, int ncol, char **val, char **col)
+{
+	return add_name(ctx, val[0]);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Every table of the schema, as the engine's catalogue lists it, is counted, and nothing else is: but the
+ * one-row tables (auth_generation, link_counts) and the engine's own (PostgreSQL's sg_schema_version). */
+static void table_counts_list_the_schema(void **state)
+{
+	struct fx *f = *state;
+	struct names counted = {0}, schema = {0}, kept = {0};
+	assert_int_equal(store_table_counts(f->c, counted_table, &counted), STORE_OK);
+	const char *q_sqlite = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+			       "ORDER BY name";
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, q_sqlite, sqlite_name, &schema, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	} else {
+		PGconn *pg = PQconnectdb(f->url);
+		assert_int_equal(PQstatus(pg), CONNECTION_OK);
+		PGresult *r = PQexec(pg, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+					 "ORDER BY tablename");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		for (int i = 0; i < PQntuples(r); i++)
+			add_name(&schema, PQgetvalue(r, i, 0));
+		PQclear(r);
+		PQfinish(pg);
+	}
+	assert_true(schema.n > 40 && schema.n < (int)(sizeof schema.v / sizeof schema.v[0]));
+	for (int i = 0; i < schema.n; i++)
+		if (strcmp(schema.v[i], "auth_generation") != 0 && strcmp(schema.v[i], "link_counts") != 0 &&
+		    strcmp(schema.v[i], "sg_schema_version") != 0)
+			add_name(&kept, schema.v[i]);
+	qsort(counted.v, (size_t)counted.n, sizeof counted.v[0], by_name);
+	qsort(kept.v, (size_t)kept.n, sizeof kept.v[0], by_name);
+	for (int i = 0; i < counted.n || i < kept.n; i++) {
+		const char *a = i < counted.n ? counted.v[i] : "(none)", *b = i < kept.n ? kept.v[i] : "(none)";
+		if (strcmp(a, b) != 0)
+			fail_msg("safeguard stats counts %s where the schema has %s", a, b);
+	}
+	assert_int_equal(counted.n, kept.n);
+}
+
 /* ---- bulk loads (store_bulk.h): COPY on PostgreSQL, one reused INSERT on SQLite ---- */
 
 struct bulk_seen {
@@ -1339,6 +1462,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bulk_loads, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_records_skip_plain_text, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_reviews_listed, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(link_counts_kept, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(table_counts_list_the_schema, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_for_no_person_refused_whole, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_missing_a_field_refused_alike, setup, fx_teardown),
 	};
