@@ -12,6 +12,7 @@
 #   BENCH_AREA=30000 bench/intake_cpu_pg.sh  intake on top of an area of that many children (safeguard area-load,
 #                                           seed 1, 20 events each) loaded first (docs/BENCHMARKS.md "Scale: intake
 #                                           as the area grows")
+#   BENCH_AUDIT_VERIFY=1 bench/intake_cpu_pg.sh  also safeguard audit verify on the run's database at the end
 #   BENCH_PERF=FILE bench/intake_cpu_pg.sh  also perf record (--call-graph dwarf) of the cluster's processes during
 #                                           the run, to FILE (perf report -i FILE --no-children --sort sym)
 set -euo pipefail
@@ -96,6 +97,13 @@ m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
   -v r="$(m safeguard_txq_db_round_trips_total)" -v lr="$(m safeguard_link_records_total)" -v lc="$(m safeguard_link_candidates_total)" \
   'BEGIN { printf "%.1f jobs per commit, %.1f statements and %.1f round trips per job, %.1f candidates scored per record searched; ", j / c, s / j, r / j, (lr > 0 ? lc / lr : 0) }'
+# the writer thread per batch (GET /metrics): its CPU, the COMMIT's wait, the rest of its busy time (round-trip
+# waits, or waiting for a core), and the time it had no batch to run (idle: waiting for the next requests)
+awk -v b="$(m safeguard_txq_commits_total)" -v cpu="$(m safeguard_txq_cpu_seconds_total)" -v busy="$(m safeguard_txq_busy_seconds_total)" \
+  -v cm="$(m safeguard_txq_commit_seconds_total)" -v line="$line" 'BEGIN {
+  split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; w = r["duration_us"] / 1e6
+  if (b > 0) printf "writer a batch: CPU %.2f ms, COMMIT %.2f ms, other waits %.2f ms, idle %.2f ms; ",
+    cpu / b * 1e3, cm / b * 1e3, (busy - cpu - cm) / b * 1e3, (w > busy ? (w - busy) / b * 1e3 : 0) }'
 # the machine's busy share over the run (/proc/stat) and the load generator's CPU (the C one reports its own,
 # getrusage; time(1) for node)
 awk -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" -v n="$(nproc)" -v kind="$loadgen_kind" \
@@ -115,5 +123,9 @@ if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
   psql -qAt -F ' | ' "$db" -c "select calls, round(total_exec_time::numeric / $events * 1000) as us_an_event,
     round(mean_exec_time::numeric * 1000) as us_a_call, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
     from pg_stat_statements order by total_exec_time desc limit 40" >"$BENCH_PG_STATEMENTS"
+fi
+if [ -n "${BENCH_AUDIT_VERIFY:-}" ]; then
+  kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=""
+  "$bin" audit verify --db "$db" 2>&1 | tail -n 1
 fi
 exit 0
