@@ -94,6 +94,10 @@ struct ov_settings {
 	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
+	/* true (round 16): where the single charts' model check finds no kappa up to its cap (ov_thresholds),
+	 * their share goes to the combined chart and they never signal (h 1e9); false: their thresholds are
+	 * read from the model at the cap (thresholds no chart reaches: their share spent on nothing). */
+	bool unfit_share_to_combined;
 	/* The null's tail from the panel (issue 16, round 12): non-zero, the combined chart's threshold is at
 	 * least the one read from a block bootstrap of the panel's own combined-chart increments, each home's
 	 * months resampled within the home in blocks of boot_block months (< 0: ceil(months^(1/3)), the usual
