@@ -255,8 +255,9 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
  * the panel's are higher, every variance of the data the combined threshold is simulated from is scaled by
  * the smallest kappa >= 1 (to 2%) that lifts the model's to them. The single charts (up and down, each
  * family's quantiles) take that kappa when they fit at it, else the smallest larger one at which both
- * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
- * family's. Deterministic: the same inputs and
+ * do, and their thresholds come from a simulation at theirs; when none up to the check's cap does (and
+ * unfit_share_to_combined), their share goes to the combined family and their h is 1e9. kappa_out (may be
+ * NULL) receives each family's (the single charts' as their check ended). Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
  * home-years at the chosen h. The budget is held with chance budget_confidence: the thresholds are first
  * picked at the budget, the area's count of false alarms over all families read from the simulation
