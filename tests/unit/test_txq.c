@@ -114,17 +114,27 @@ static void writer_goes_on_while_a_job_completes(void **state)
 	assert_int_equal(txq_start(f->st, &x.q), STORE_OK);
 	x.a = (struct txq_job){.run = beside_a_run, .arg = &x, .done = beside_a_done};
 	x.b = (struct txq_job){.run = beside_b_run, .arg = &x, .done = beside_b_done};
+	struct timespec until;
+	bool seen;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20; /* a bound on the failure only, as beside_a_done's */
 	txq_submit(x.q, &x.a);
 	pthread_mutex_lock(&x.lock);
-	while (!x.a_completing)
-		pthread_cond_wait(&x.cond, &x.lock);
+	while (!x.a_completing && pthread_cond_timedwait(&x.cond, &x.lock, &until) == 0)
+		;
+	seen = x.a_completing;
 	pthread_mutex_unlock(&x.lock);
+	assert_true(seen);                            /* A's done() began */
 	assert_true(key_exists(f->st, "beside-a")); /* durable before its done() */
 	txq_submit(x.q, &x.b);                       /* runs while A's done() is still running */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
 	pthread_mutex_lock(&x.lock);
-	while (!x.b_done)
-		pthread_cond_wait(&x.cond, &x.lock);
+	while (!x.b_done && pthread_cond_timedwait(&x.cond, &x.lock, &until) == 0)
+		;
+	seen = x.b_done;
 	pthread_mutex_unlock(&x.lock);
+	assert_true(seen); /* B completed while A's done() waited for it */
 	txq_stop(x.q);
 	txq_free(x.q);
 	assert_true(x.a_saw_b);
