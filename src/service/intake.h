@@ -32,7 +32,9 @@ struct intake_request {
 	struct date today;
 	/* Made from the record alone before it is queued, on the request's thread (intake_prepare, issue 17: the
 	 * one writer then does not): identity's keys and subject (NULL: intake_apply makes them), the household's
-	 * key (household_ready false: likewise). Zeroed with the rest of the request until then. */
+	 * key (household_ready false: likewise). Zeroed with the rest of the request until then. Once prepared, the
+	 * request owns heap memory (ready): pass it by pointer, never copy it by value (two copies would free it
+	 * twice); intake_release frees it once, when the request is done with, and leaves ready NULL. */
 	struct identity_ready *ready;
 	bool household_ready;
 	char household_key[16 + STORE_ADDR_BYTES];

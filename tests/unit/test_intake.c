@@ -18,6 +18,7 @@
 
 #include "api/intake_json.h"
 #include "core/date.h"
+#include "linkage/linkage.h"
 #include "service/identity.h"
 #include "service/intake.h"
 #include "service/tokens.h"
@@ -862,6 +863,226 @@ static void identity_coarse_block_split_wrong_month_links(void **state)
 	assert_true(cand1 - cand0 < IDENTITY_CANDIDATES_MAX / 4);
 }
 
+/* ---- the prepared path gives what the unprepared one gives (issue 17 review) ---- */
+
+/* What a record left in the store: the result, its source record, the persons holding each of its blocking
+ * keys, and its person's households with their members. */
+struct stored {
+	struct intake_result res;
+	int64_t src_person;
+	double src_score;
+	int nkeys;
+	int64_t holders[IDENTITY_KEYS_MAX][4];
+	int nholders[IDENTITY_KEYS_MAX];
+	int nhh;
+	struct store_household hh[4];
+	int64_t members[4][4];
+	int nmembers[4];
+};
+
+static int hold_id(int64_t id, void *ctx)
+{
+	int64_t *v = ctx; /* v[0] the count, then the ids */
+	if (v[0] < 4)
+		v[1 + v[0]] = id;
+	v[0]++;
+	return 0;
+}
+
+static int each_hh(const struct store_household *h, void *ctx)
+{
+	struct stored *s = ctx;
+	if (s->nhh < 4)
+		s->hh[s->nhh] = *h;
+	s->nhh++;
+	return 0;
+}
+
+static int each_member(const struct store_person *p, void *ctx)
+{
+	return hold_id(p->id, ctx);
+}
+
+static void read_stored(store *st, const char *agency, const char *ref, const struct identity_subject *subj,
+			struct stored *out)
+{
+	char keys[IDENTITY_KEYS_MAX][IDENTITY_KEY_BYTES];
+	struct store_source_record src;
+	bool found = false;
+	store_conn *c = store_conn_get(st);
+	assert_non_null(c);
+	assert_int_equal(store_source_find(c, agency, ref, &src, &found), STORE_OK);
+	assert_true(found);
+	out->src_person = src.person_id;
+	out->src_score = src.link_score;
+	out->nkeys = identity_block_keys(subj, keys);
+	for (int k = 0; k < out->nkeys; k++) {
+		char json[sizeof keys + 8]; /* a key is shorter: sized so the compiler sees it fits */
+		int64_t v[5] = {0};
+		snprintf(json, sizeof json, "[\"%s\"]", keys[k]);
+		assert_int_equal(store_block_candidates(c, json, 4, hold_id, v), STORE_OK);
+		out->nholders[k] = (int)v[0];
+		memcpy(out->holders[k], v + 1, sizeof out->holders[k]);
+	}
+	assert_int_equal(store_households_of(c, out->src_person, each_hh, out), STORE_OK);
+	for (int h = 0; h < out->nhh && h < 4; h++) {
+		int64_t v[5] = {0};
+		assert_int_equal(store_household_members(c, &VIEW_ALL, out->hh[h].id, each_member, v), STORE_OK);
+		out->nmembers[h] = (int)v[0];
+		memcpy(out->members[h], v + 1, sizeof out->members[h]);
+	}
+	store_conn_put(st, c);
+}
+
+static void assert_same_stored(const struct stored *a, const struct stored *b)
+{
+	assert_int_equal(a->res.outcome, INTAKE_CREATED);
+	assert_int_equal(b->res.outcome, INTAKE_CREATED);
+	assert_int_equal(a->res.child_id, b->res.child_id);
+	assert_string_equal(a->res.link_rule, b->res.link_rule);
+	assert_int_equal(a->res.review_id, b->res.review_id);
+	assert_int_equal(a->src_person, b->src_person);
+	if (a->src_score != b->src_score) /* exactly: the same sums in the same order */
+		fail_msg("link score %.17g prepared, %.17g unprepared", a->src_score, b->src_score);
+	assert_int_equal(a->nkeys, b->nkeys);
+	assert_true(a->nkeys > 0);
+	for (int k = 0; k < a->nkeys; k++) {
+		assert_int_equal(a->nholders[k], b->nholders[k]);
+		assert_true(a->nholders[k] > 0); /* the person holds every key of its record */
+		assert_memory_equal(a->holders[k], b->holders[k], sizeof a->holders[k]);
+	}
+	assert_int_equal(a->nhh, b->nhh);
+	assert_true(a->nhh > 0);
+	for (int h = 0; h < a->nhh && h < 4; h++) {
+		assert_int_equal(a->hh[h].id, b->hh[h].id);
+		assert_string_equal(a->hh[h].postcode, b->hh[h].postcode);
+		assert_string_equal(a->hh[h].address, b->hh[h].address);
+		assert_string_equal(a->hh[h].last_seen, b->hh[h].last_seen);
+		assert_int_equal(a->nmembers[h], b->nmembers[h]);
+		assert_memory_equal(a->members[h], b->members[h], sizeof a->members[h]);
+	}
+}
+
+/* A model trained on an area where the record's names, as it writes them, are common in those fields and the
+ * child's are rare: the names crossed (given written as family and the reverse) then weigh less than under the
+ * built-in model, which keeps no name frequencies. So a subject prepared under the built-in model and scored
+ * under this one gives another score. */
+static void install_area_model(void)
+{
+	struct linkage_model *m = malloc(sizeof *m);
+	struct linkage_tf *tf = linkage_tf_new();
+	assert_non_null(m);
+	assert_non_null(tf);
+	*m = *identity_model();
+	m->by_agency = m->by_source = NULL;
+	m->tf_names = true;
+	assert_int_equal(linkage_tf_add(tf, LF_GIVEN, "khan", 0.2), 0);
+	assert_int_equal(linkage_tf_add(tf, LF_FAMILY, "amira", 0.2), 0);
+	assert_int_equal(linkage_tf_add(tf, LF_GIVEN, "amira", 0.001), 0);
+	assert_int_equal(linkage_tf_add(tf, LF_FAMILY, "khan", 0.001), 0);
+	identity_install_trained(7, m, tf);
+	assert_int_equal(identity_trained_id(), 7);
+}
+
+/* The built-in model again, for the tests after. */
+static void remove_area_model(void)
+{
+	identity_install_trained(0, NULL, NULL);
+	assert_int_equal(identity_trained_id(), 0);
+}
+
+static const char prep_first[] =
+	"{\"source_ref\":\"C0\",\"kind\":\"contact\",\"occurred_at\":\"2026-10-01T10:00:00Z\","
+	"\"subject\":{\"given_name\":\"Amira\",\"family_name\":\"Khan\",\"dob\":\"2016-05-03\",\"sex\":\"F\","
+	"\"nhs_number\":\"9434765919\",\"postcode\":\"LS6 2AB\",\"address\":\"12 Acacia Avenue\"},\"summary\":\"s\"}";
+/* The same child, its names in each other's fields, at another address. */
+static const char prep_second[] =
+	"{\"source_ref\":\"C1\",\"kind\":\"contact\",\"occurred_at\":\"2026-10-02T10:00:00Z\","
+	"\"subject\":{\"given_name\":\"Khan\",\"family_name\":\"Amira\",\"dob\":\"2016-05-03\",\"sex\":\"F\","
+	"\"nhs_number\":\"9434765919\",\"postcode\":\"LS6 2AB\",\"address\":\"3 Brudenell Road\"},\"summary\":\"s\"}";
+
+/* The second record, prepared as POST /events prepares it (src/api/api.c) or not at all as the web form sends
+ * it (ready NULL), the area's model installed between preparing and writing when model_changes, after the
+ * first record on a fresh store. */
+static void apply_second(store *st, bool prepared, bool model_changes, struct stored *out)
+{
+	struct parsed first, second;
+	struct apply a;
+	assert_int_equal(txq_exec(st, seed_job, NULL), STORE_OK);
+	parse_ok(&first, prep_first);
+	snprintf(first.rq.agency, sizeof first.rq.agency, "education");
+	first.rq.actor = "client:1:test";
+	first.rq.today = (struct date){2026, 11, 24};
+	memset(&a, 0, sizeof a);
+	a.rq = &first.rq;
+	assert_int_equal(txq_exec(st, apply_job, &a), STORE_OK);
+	assert_string_equal(a.res.link_rule, "new");
+
+	parse_ok(&second, prep_second);
+	snprintf(second.rq.agency, sizeof second.rq.agency, "police");
+	second.rq.actor = "client:2:test";
+	second.rq.today = (struct date){2026, 11, 24};
+	if (prepared) {
+		intake_prepare(&second.rq);
+		assert_non_null(second.rq.ready);
+		assert_true(second.rq.household_ready);
+	}
+	if (model_changes)
+		install_area_model();
+	memset(&a, 0, sizeof a);
+	a.rq = &second.rq;
+	assert_int_equal(txq_exec(st, apply_job, &a), STORE_OK);
+	out->res = a.res;
+	read_stored(st, "police", "C1", &second.rq.subject, out);
+	if (model_changes)
+		remove_area_model();
+	intake_release(&second.rq);
+	assert_null(second.rq.ready);
+	parsed_free(&first);
+	parsed_free(&second);
+}
+
+/* A fresh store for the second half of a test, on either backend (the fixture's own). */
+static void fresh_store(void **state)
+{
+	assert_int_equal(fx_teardown(state), 0);
+	assert_int_equal(fx_setup(state), 0);
+}
+
+/* Preparing on the request's thread changes nothing stored: the same person, rule, score, blocking keys and
+ * household as the record applied unprepared, with the model unchanged. */
+static void prepared_as_unprepared(void **state)
+{
+	struct stored p, u;
+	memset(&p, 0, sizeof p);
+	memset(&u, 0, sizeof u);
+	apply_second((*(struct fx **)state)->st, true, false, &p);
+	fresh_store(state);
+	apply_second((*(struct fx **)state)->st, false, false, &u);
+	assert_string_equal(p.res.link_rule, "score");
+	assert_same_stored(&p, &u);
+	assert_int_equal(p.nhh, 2); /* both addresses, one person */
+}
+
+/* A model installed between preparing and writing: the writer prepares the subject again under the model in
+ * use, and stores what the unprepared record stores under it (with the subject prepared under the built-in
+ * model, the crossed names weigh more and the score differs). */
+static void prepared_then_model_changes(void **state)
+{
+	struct stored p, u, before;
+	memset(&p, 0, sizeof p);
+	memset(&u, 0, sizeof u);
+	memset(&before, 0, sizeof before);
+	apply_second((*(struct fx **)state)->st, true, true, &p);
+	fresh_store(state);
+	apply_second((*(struct fx **)state)->st, false, true, &u);
+	assert_same_stored(&p, &u);
+	/* the area's model scores this record otherwise than the built-in one: the test can tell a stale subject */
+	fresh_store(state);
+	apply_second((*(struct fx **)state)->st, false, false, &before);
+	assert_true(before.src_score != u.src_score);
+}
+
 static int group_setup(void **state)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -888,6 +1109,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(identity_crowded_keeps_the_first_pass, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_crowded_scores_a_person_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(identity_coarse_block_split_wrong_month_links, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(prepared_as_unprepared, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(prepared_then_model_changes, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -42,6 +42,16 @@ static bool key_exists(store *st, const char *key)
 	return id != 0;
 }
 
+/* 20 s from now: a bound on a failure only (a wait that never ends would hang the unit stage), as
+ * beside_a_done's below. */
+static struct timespec within_20s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += 20;
+	return t;
+}
+
 /*
  * The counters are bumped after a batch's done callbacks have run, so a test reads them from inside the
  * next job: by then every earlier batch is counted.
@@ -114,17 +124,27 @@ static void writer_goes_on_while_a_job_completes(void **state)
 	assert_int_equal(txq_start(f->st, &x.q), STORE_OK);
 	x.a = (struct txq_job){.run = beside_a_run, .arg = &x, .done = beside_a_done};
 	x.b = (struct txq_job){.run = beside_b_run, .arg = &x, .done = beside_b_done};
+	struct timespec until;
+	bool seen;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20; /* a bound on the failure only, as beside_a_done's */
 	txq_submit(x.q, &x.a);
 	pthread_mutex_lock(&x.lock);
-	while (!x.a_completing)
-		pthread_cond_wait(&x.cond, &x.lock);
+	while (!x.a_completing && pthread_cond_timedwait(&x.cond, &x.lock, &until) == 0)
+		;
+	seen = x.a_completing;
 	pthread_mutex_unlock(&x.lock);
+	assert_true(seen);                            /* A's done() began */
 	assert_true(key_exists(f->st, "beside-a")); /* durable before its done() */
 	txq_submit(x.q, &x.b);                       /* runs while A's done() is still running */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
 	pthread_mutex_lock(&x.lock);
-	while (!x.b_done)
-		pthread_cond_wait(&x.cond, &x.lock);
+	while (!x.b_done && pthread_cond_timedwait(&x.cond, &x.lock, &until) == 0)
+		;
+	seen = x.b_done;
 	pthread_mutex_unlock(&x.lock);
+	assert_true(seen); /* B completed while A's done() waited for it */
 	txq_stop(x.q);
 	txq_free(x.q);
 	assert_true(x.a_saw_b);
@@ -185,11 +205,13 @@ static void job_done(struct txq_job *tj)
 static int gate_run(store_conn *c, void *arg)
 {
 	struct shared *sh = arg;
+	struct timespec until = within_20s();
 	pthread_mutex_lock(&sh->lock);
 	sh->gate_running = true;
 	pthread_cond_broadcast(&sh->cond);
-	while (sh->submitted < JOBS)
-		pthread_cond_wait(&sh->cond, &sh->lock);
+	/* on a timeout the gate goes on: the jobs' batches then differ and the test's assertions say so */
+	while (sh->submitted < JOBS && pthread_cond_timedwait(&sh->cond, &sh->lock, &until) == 0)
+		;
 	pthread_mutex_unlock(&sh->lock);
 	return insert_keyed(c, "gate");
 }
@@ -238,10 +260,14 @@ static void failing_job_undone_others_kept(void **state)
 	}
 	txq_submit(sh.q, &gate.tj);
 	/* Once the gate runs, its batch (of one) is taken: everything submitted from now on waits behind it. */
+	struct timespec until = within_20s();
+	bool seen;
 	pthread_mutex_lock(&sh.lock);
-	while (!sh.gate_running)
-		pthread_cond_wait(&sh.cond, &sh.lock);
+	while (!sh.gate_running && pthread_cond_timedwait(&sh.cond, &sh.lock, &until) == 0)
+		;
+	seen = sh.gate_running;
 	pthread_mutex_unlock(&sh.lock);
+	assert_true(seen);
 	for (int t = 0; t < THREADS; t++) {
 		subs[t] = (struct submitter){&sh, jobs + t * PER_THREAD};
 		assert_int_equal(pthread_create(&th[t], NULL, submit_thread, &subs[t]), 0);
@@ -249,10 +275,14 @@ static void failing_job_undone_others_kept(void **state)
 	for (int t = 0; t < THREADS; t++)
 		pthread_join(th[t], NULL);
 
+	int ndone;
+	until = within_20s();
 	pthread_mutex_lock(&sh.lock);
-	while (sh.done < JOBS + 1)
-		pthread_cond_wait(&sh.cond, &sh.lock);
+	while (sh.done < JOBS + 1 && pthread_cond_timedwait(&sh.cond, &sh.lock, &until) == 0)
+		;
+	ndone = sh.done;
 	pthread_mutex_unlock(&sh.lock);
+	assert_int_equal(ndone, JOBS + 1);
 
 	assert_true(gate.done);
 	assert_int_equal(gate.tj.rc, 0);
@@ -406,11 +436,14 @@ static void *hold_lock(void *arg)
 	store_conn *c = store_conn_get(h->st);
 	if (!c || store_begin(c) != STORE_OK || insert_keyed(c, "holder") != STORE_OK)
 		h->failed = 1;
+	struct timespec until = within_20s();
 	pthread_mutex_lock(&h->lock);
 	h->phase = 1;
 	pthread_cond_broadcast(&h->cond);
-	while (h->phase < 2)
-		pthread_cond_wait(&h->cond, &h->lock);
+	while (h->phase < 2 && pthread_cond_timedwait(&h->cond, &h->lock, &until) == 0)
+		;
+	if (h->phase < 2)
+		h->failed = 3; /* never asked to commit */
 	pthread_mutex_unlock(&h->lock);
 	if (c && store_commit(c) != STORE_OK)
 		h->failed = 2;
@@ -443,10 +476,14 @@ static void exec_waits_for_other_writer(void **state)
 	pthread_t th, te;
 
 	assert_int_equal(pthread_create(&th, NULL, hold_lock, &h), 0);
+	struct timespec until = within_20s();
+	int phase;
 	pthread_mutex_lock(&h.lock);
-	while (h.phase < 1)
-		pthread_cond_wait(&h.cond, &h.lock);
+	while (h.phase < 1 && pthread_cond_timedwait(&h.cond, &h.lock, &until) == 0)
+		;
+	phase = h.phase;
 	pthread_mutex_unlock(&h.lock);
+	assert_int_equal(phase, 1); /* the holder has the write lock */
 	/* The holder has the write lock while the exec starts: whichever way the two race, the exec waits on
 	 * the busy timeout (or finds the lock free) and commits; it never fails with STORE_EBUSY. */
 	assert_int_equal(pthread_create(&te, NULL, exec_thread, &x), 0);
