@@ -137,17 +137,28 @@ static void pjob_done(struct txq_job *tj)
 
 #define NJOBS 3
 
+/* A wait's bound, for a failure only (every loop in a test bounded): 20 s from now. */
+static struct timespec wait_bound(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += 20;
+	return t;
+}
+
 /* Holds the writer until the jobs are queued, so that they run as one batch behind it. */
 static int gate_run(store_conn *c, void *arg)
 {
 	struct batch *b = arg;
+	struct timespec until = wait_bound();
 	pthread_mutex_lock(&b->lock);
 	b->gate_running = true;
 	pthread_cond_broadcast(&b->cond);
-	while (b->submitted < NJOBS)
-		pthread_cond_wait(&b->cond, &b->lock);
+	while (b->submitted < NJOBS && pthread_cond_timedwait(&b->cond, &b->lock, &until) == 0)
+		;
+	bool all = b->submitted >= NJOBS;
 	pthread_mutex_unlock(&b->lock);
-	return STORE_OK;
+	return all ? STORE_OK : STORE_EIO; /* the test asserts the gate's rc */
 }
 
 /* Runs the gate, then jobs as one batch behind it, on the queue q; returns the batches that took. */
@@ -159,10 +170,13 @@ static unsigned long long run_batch_on(txq *q, struct batch *bp, struct pjob *jo
 	txq_stats(q, &njobs, &before);
 	gate.tj = (struct txq_job){.run = gate_run, .arg = bp, .done = pjob_done, .rc = 777};
 	txq_submit(q, &gate.tj);
+	struct timespec until = wait_bound();
 	pthread_mutex_lock(&bp->lock);
-	while (!bp->gate_running)
-		pthread_cond_wait(&bp->cond, &bp->lock);
+	while (!bp->gate_running && pthread_cond_timedwait(&bp->cond, &bp->lock, &until) == 0)
+		;
+	bool gate_running = bp->gate_running;
 	pthread_mutex_unlock(&bp->lock);
+	assert_true(gate_running);
 	for (int i = 0; i < NJOBS; i++) {
 		jobs[i].tj = (struct txq_job){.run = pjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777,
 					      .replayable = jobs[i].replayable};
@@ -172,10 +186,13 @@ static unsigned long long run_batch_on(txq *q, struct batch *bp, struct pjob *jo
 		pthread_cond_broadcast(&bp->cond);
 		pthread_mutex_unlock(&bp->lock);
 	}
+	until = wait_bound();
 	pthread_mutex_lock(&bp->lock);
-	while (bp->done < NJOBS + 1)
-		pthread_cond_wait(&bp->cond, &bp->lock);
+	while (bp->done < NJOBS + 1 && pthread_cond_timedwait(&bp->cond, &bp->lock, &until) == 0)
+		;
+	int done = bp->done;
 	pthread_mutex_unlock(&bp->lock);
+	assert_int_equal(done, NJOBS + 1);
 	txq_stats(q, &njobs, &after);
 	assert_int_equal(gate.tj.rc, 0);
 	return after - before;
@@ -1178,10 +1195,13 @@ static void run_rbatch(struct fx *f, struct rjob *jobs)
 	struct pjob gate = {.b = &b};
 	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
 	txq_submit(q, &gate.tj);
+	struct timespec until = wait_bound();
 	pthread_mutex_lock(&b.lock);
-	while (!b.gate_running)
-		pthread_cond_wait(&b.cond, &b.lock);
+	while (!b.gate_running && pthread_cond_timedwait(&b.cond, &b.lock, &until) == 0)
+		;
+	bool gate_running = b.gate_running;
 	pthread_mutex_unlock(&b.lock);
+	assert_true(gate_running);
 	for (int i = 0; i < NJOBS; i++) {
 		jobs[i].p.b = &b;
 		jobs[i].p.tj = (struct txq_job){.run = rjob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777,
@@ -1192,10 +1212,13 @@ static void run_rbatch(struct fx *f, struct rjob *jobs)
 		pthread_cond_broadcast(&b.cond);
 		pthread_mutex_unlock(&b.lock);
 	}
+	until = wait_bound();
 	pthread_mutex_lock(&b.lock);
-	while (b.done < NJOBS + 1)
-		pthread_cond_wait(&b.cond, &b.lock);
+	while (b.done < NJOBS + 1 && pthread_cond_timedwait(&b.cond, &b.lock, &until) == 0)
+		;
+	int done = b.done;
 	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(done, NJOBS + 1);
 	txq_stop(q);
 	txq_free(q);
 	assert_int_equal(gate.tj.rc, 0);
@@ -1555,10 +1578,13 @@ static void run_ibatch(struct fx *f, struct ijob *jobs)
 	struct pjob gate = {.b = &b};
 	gate.tj = (struct txq_job){.run = gate_run, .arg = &b, .done = pjob_done, .rc = 777};
 	txq_submit(q, &gate.tj);
+	struct timespec until = wait_bound();
 	pthread_mutex_lock(&b.lock);
-	while (!b.gate_running)
-		pthread_cond_wait(&b.cond, &b.lock);
+	while (!b.gate_running && pthread_cond_timedwait(&b.cond, &b.lock, &until) == 0)
+		;
+	bool gate_running = b.gate_running;
 	pthread_mutex_unlock(&b.lock);
+	assert_true(gate_running);
 	for (int i = 0; i < NJOBS; i++) {
 		jobs[i].p.b = &b;
 		jobs[i].p.tj = (struct txq_job){.run = ijob_run, .arg = &jobs[i], .done = pjob_done, .rc = 777,
@@ -1569,10 +1595,13 @@ static void run_ibatch(struct fx *f, struct ijob *jobs)
 		pthread_cond_broadcast(&b.cond);
 		pthread_mutex_unlock(&b.lock);
 	}
+	until = wait_bound();
 	pthread_mutex_lock(&b.lock);
-	while (b.done < NJOBS + 1)
-		pthread_cond_wait(&b.cond, &b.lock);
+	while (b.done < NJOBS + 1 && pthread_cond_timedwait(&b.cond, &b.lock, &until) == 0)
+		;
+	int done = b.done;
 	pthread_mutex_unlock(&b.lock);
+	assert_int_equal(done, NJOBS + 1);
 	txq_stop(q);
 	txq_free(q);
 	assert_int_equal(gate.tj.rc, 0);
