@@ -69,10 +69,6 @@ void ov_settings_default(struct ov_settings *s)
 	s->share[OV_FAMILY_UP] = 0.08;
 	s->share[OV_FAMILY_DOWN] = 0.02;
 	s->share[OV_FAMILY_COMBINED] = 0.9;
-	/* Where the single charts' check cannot fit (runs to its cap: 8 of the 48 departure areas, 11 of style
-	 * c's 15 grid cells in round 15), their thresholds from the model at the cap are ones no chart reaches:
-	 * their share goes to the combined chart, decided area by area by the check (docs/OVERSIGHT.md). */
-	s->unfit_share_to_combined = true;
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
@@ -2078,12 +2074,10 @@ static void keep_trial(struct rep0 *kept, struct rep0 *trial, bool keep)
 /* The model check of the families in `fams`: the smallest kappa >= lo (to 2%) at which one simulated
  * replicate's charts reach as high as the panel's (group_fits); the same draws each trial. *also, when
  * not NULL, is set to whether the families in `others` fit at the kappa found (read from the same
- * replicate, so the single charts' check costs no simulation when they fit at the combined chart's).
- * fitted, when not NULL, is set to whether any kappa up to the cap fitted; when none did, the search
- * stops at the cap (no bisection inside a bracket whose top never fitted) and *kappa is the cap. */
+ * replicate, so the single charts' check costs no simulation when they fit at the combined chart's). */
 static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, const double *Ep,
 		       const struct ov_model *m, const struct streams *real, unsigned fams, double lo, bool lo_fails,
-		       unsigned others, int *also, double *kappa, struct rep0 *kept, int *fitted)
+		       unsigned others, int *also, double *kappa, struct rep0 *kept)
 {
 	struct rep0 t;
 	/* The bracket is the first of lo, 2 lo, 4 lo, .. (up to 64) that fits and the one before it. Found from
@@ -2118,9 +2112,7 @@ static int check_kappa(const struct ov_settings *s, const struct ov_panel *p, co
 			keep_trial(kept, &t, true);
 		}
 	}
-	if (fitted)
-		*fitted = fits;
-	while ((fits || !fitted) && hi / lo > 1.02 && lo < hi) {
+	while (hi / lo > 1.02 && lo < hi) {
 		double mid = sqrt(lo * hi);
 		int f;
 		if (check_trial(s, p, Ep, m, real, mid, fams, others, &f, &t) != OV_OK)
@@ -2158,12 +2150,6 @@ static void pick_all(const struct streams sim[OV_NFAMILY], const int gi[OV_NFAMI
 		}
 		if (f == OV_FAMILY_PAIR)
 			continue; /* set with the combined chart's */
-		if (!(budget[f] > 0)) { /* no share of the budget: the family's charts never signal */
-			h[f] = 1e9;
-			if (rate_out)
-				rate_out[f] = 0;
-			continue;
-		}
 		h[f] = h_for_rate(st, f, budget[f]);
 		if (rate_out)
 			rate_out[f] = rate_at(st, f, h[f]);
@@ -2373,13 +2359,11 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 	struct streams real = {0}, sim[OV_NFAMILY], bs = {0};
 	memset(sim, 0, sizeof sim);
 	struct rep0 kept_c = {0}, kept_s = {0}; /* the check's replicates at kc and ks */
-	double kappa[OV_NFAMILY], kappa_rep[OV_NFAMILY], budget[OV_NFAMILY], share[OV_NFAMILY];
-	bool moved = false; /* the single charts' share given to the combined chart */
+	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
 	int rc = OV_ENOMEM;
-	memcpy(share, s->share, sizeof share);
 	for (int f = 0; f < OV_NFAMILY; f++) {
-		budget[f] = s->false_alarms_per_100_home_years * share[f];
-		kappa[f] = kappa_rep[f] = 1;
+		budget[f] = s->false_alarms_per_100_home_years * s->share[f];
+		kappa[f] = 1;
 	}
 	if (hm && s->fit_check > 0) {
 		/* The check of the model against the panel, family by family: each chart's highest value over
@@ -2397,33 +2381,13 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		double kc = 1, ks;
 		int singles_fit = 1;
 		if (check_kappa(s, p, Ep, m, &real, comb, s->check_floor > 0 ? s->check_floor : 1, false, single,
-				&singles_fit, &kc, &kept_c, NULL) != OV_OK)
+				&singles_fit, &kc, &kept_c) != OV_OK)
 			goto out;
 		ks = kc;
-		int singles_fitted = 1;
-		if (!singles_fit &&
-		    check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s, &singles_fitted) != OV_OK)
+		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s) != OV_OK)
 			goto out;
-		if (!singles_fitted && comb && s->unfit_share_to_combined) {
-			/* No kappa up to the cap brings the single charts' model to the panel's: thresholds from
-			 * it are ones no chart reaches (round 15: 8 of 48 areas, 11 of style c's 15 cells), so
-			 * their share would be spent on nothing. It goes to the combined chart, whose threshold
-			 * the simulation sets at the larger share; the single charts never signal (h 1e9). */
-			for (int f = 0; f < OV_NFAMILY; f++)
-				if (f != OV_FAMILY_COMBINED && f != OV_FAMILY_PAIR && share[f] > 0) {
-					share[OV_FAMILY_COMBINED] += share[f];
-					share[f] = 0;
-				}
-			for (int f = 0; f < OV_NFAMILY; f++)
-				budget[f] = s->false_alarms_per_100_home_years * share[f];
-			moved = true;
-		}
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED || f == OV_FAMILY_PAIR ? kc : ks;
-		memcpy(kappa_rep, kappa, sizeof kappa);
-		if (moved) /* their charts never signal: one simulation, at the combined chart's kappa */
-			for (int f = 0; f < OV_NFAMILY; f++)
-				kappa[f] = kc;
 		if (!s->boot_block)
 			streams_free(&real);
 		for (int f = 0; f < OV_NFAMILY && s->boot_block; f++)
@@ -2462,7 +2426,7 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		    OV_OK)
 			goto out;
 		for (int f = 0; f < OV_NFAMILY; f++)
-			budget[f] = target * share[f];
+			budget[f] = target * s->share[f];
 		pick_all(sim, gi, budget, h, rate_out);
 	}
 	if (h_model)
@@ -2486,7 +2450,7 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				goto out;
 			if (tb < target) {
 				for (int f = 0; f < OV_NFAMILY; f++)
-					budget[f] = tb * share[f];
+					budget[f] = tb * s->share[f];
 				pick_all(sim, gi, budget, h, rate_out);
 				if (h_model)
 					*h_model = h[OV_FAMILY_COMBINED];
@@ -2502,8 +2466,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				rate_out[OV_FAMILY_COMBINED] = rate_at(&sim[gi[OV_FAMILY_COMBINED]], OV_FAMILY_COMBINED, hb);
 		}
 	}
-	if (kappa_out) /* the single charts' as their check found it, when their share was moved */
-		memcpy(kappa_out, kappa_rep, sizeof kappa_rep);
+	if (kappa_out)
+		memcpy(kappa_out, kappa, sizeof kappa);
 	rc = OV_OK;
 out:
 	streams_free(&real);

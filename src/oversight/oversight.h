@@ -94,10 +94,6 @@ struct ov_settings {
 	double budget_confidence;
 	double share[OV_NFAMILY];   /* 0.08, 0.02, 0.9, 0: how the budget is split between up, down, combined
 	                             * (the pair's share is the combined family's: share[OV_FAMILY_PAIR] unread) */
-	/* true (round 16): where the single charts' model check finds no kappa up to its cap (ov_thresholds),
-	 * their share goes to the combined chart and they never signal (h 1e9); false: their thresholds are
-	 * read from the model at the cap (thresholds no chart reaches: their share spent on nothing). */
-	bool unfit_share_to_combined;
 	/* The null's tail from the panel (issue 16, round 12): non-zero, the combined chart's threshold is at
 	 * least the one read from a block bootstrap of the panel's own combined-chart increments, each home's
 	 * months resampled within the home in blocks of boot_block months (< 0: ceil(months^(1/3)), the usual
@@ -255,9 +251,8 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
  * the panel's are higher, every variance of the data the combined threshold is simulated from is scaled by
  * the smallest kappa >= 1 (to 2%) that lifts the model's to them. The single charts (up and down, each
  * family's quantiles) take that kappa when they fit at it, else the smallest larger one at which both
- * do, and their thresholds come from a simulation at theirs; when none up to the check's cap does (and
- * unfit_share_to_combined), their share goes to the combined family and their h is 1e9. kappa_out (may be
- * NULL) receives each family's (the single charts' as their check ended). Deterministic: the same inputs and
+ * do, and their thresholds come from a simulation at theirs. kappa_out (may be NULL) receives each
+ * family's. Deterministic: the same inputs and
  * seed give the same h. rate_out (may be NULL) receives each family's simulated false alarms per 100
  * home-years at the chosen h. The budget is held with chance budget_confidence: the thresholds are first
  * picked at the budget, the area's count of false alarms over all families read from the simulation

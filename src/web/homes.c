@@ -929,8 +929,6 @@ static void profile_show(struct web_read *r)
 			if (jj >= OV_NIND && jj < 2 * OV_NIND && !p->settings.chart_down[k])
 				continue;
 			double thr = jj < OV_NIND ? v.run.h_up : jj < 2 * OV_NIND ? v.run.h_down : v.run.h_combined;
-			if (!(thr < 1e9))
-				continue; /* never signals in this run (its share of the budget went to the combined chart) */
 			memset(stat, 0, (p->nmonths + 1) * sizeof *stat);
 			json_t *months = json_array();
 			for (size_t i = 0; i < v.nsignals; i++) {

@@ -561,9 +561,6 @@ static void thresholds_deterministic_and_monotone(void **state)
 	struct ov_model m;
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
-	/* this pattern's single charts fit no kappa up to the check's cap: kept at their shares, so each family's
-	 * threshold is read at its own (unfit_single_charts_give_their_share_to_the_combined tests the default) */
-	s.unfit_share_to_combined = false;
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
 	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
 	double h1[OV_NFAMILY], h2[OV_NFAMILY], h3[OV_NFAMILY], r1[OV_NFAMILY], r3[OV_NFAMILY], k1[OV_NFAMILY], k3[OV_NFAMILY];
@@ -691,8 +688,6 @@ static void pair_keeps_the_combined_budget_whole(void **state)
 	s.rho_pair = 1.25;
 	s.sim_home_months = 20000;
 	s.budget_confidence = 0; /* the share as an expected rate: this test is of its split, not of the margin */
-	s.unfit_share_to_combined = false; /* the combined family's share as set (the pattern's single charts do
-	                                    * not fit: by default their share would be the combined chart's too) */
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
 	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
 	double hp[OV_NFAMILY], rp[OV_NFAMILY], h1[OV_NFAMILY], r1[OV_NFAMILY], hh[OV_NFAMILY], rh[OV_NFAMILY];
@@ -1487,87 +1482,6 @@ static void tiny_homes_keep_rho_up(void **state)
 	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
 }
 
-/* The single charts' share where their check cannot fit (round 16). A harm-free area of 300 homes of 1-6
- * places, 24 months, each indicator Poisson around 0.1 a place-month times the home's own level (log-normal,
- * sd 0.5) and a month's noise (sd 0.3), the model fitted by ov_fit (round 15's panel). No kappa up to the cap
- * brings the single charts' model to the panel's (scaling every variance up widens the dispersion their
- * simulated charts carry, which damps their increments): before round 16 their thresholds came from the
- * model at the cap (kappa 95.6, up 108.2, where a fitted model's is 6-14), so their share of the budget was
- * spent on nothing. Now it goes to the combined chart: the single charts never signal (h 1e9), the combined
- * threshold is the one simulated for the whole budget (the same as an area given 100% to it), and the
- * panel's own combined alarms stay within the budget. */
-static double unfit_normal(struct rng *r)
-{
-	return sqrt(-2 * log(1 - rng_unit(r))) * cos(2 * M_PI * rng_unit(r));
-}
-
-static int unfit_count(const struct ov_signal *sig, void *ctx)
-{
-	size_t *n = ctx;
-	n[sig->indicator == OV_COMBINED ? OV_FAMILY_COMBINED : sig->high ? OV_FAMILY_UP : OV_FAMILY_DOWN]++;
-	return 0;
-}
-
-static void unfit_single_charts_give_their_share_to_the_combined(void **state)
-{
-	(void)state;
-	enum { NH = 300, NM = 24, N = NH * NM * OV_NIND };
-	int *group = calloc(NH, sizeof *group);
-	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
-	       *A = malloc(N * sizeof *A);
-	uint32_t *counts = calloc(N, sizeof *counts);
-	assert_true(group && nights && Ep && E && A && counts);
-	struct rng r;
-	rng_seed(&r, 1);
-	for (int h = 0; h < NH; h++) {
-		int places = 1 + h % 6;
-		double lev[OV_NIND];
-		for (int k = 0; k < OV_NIND; k++)
-			lev[k] = exp(0.5 * unfit_normal(&r) - 0.125);
-		for (int t = 0; t < NM; t++) {
-			nights[h * NM + t] = places * 30;
-			for (int k = 0; k < OV_NIND; k++)
-				counts[(h * NM + t) * OV_NIND + k] =
-					test_poisson(&r, 0.1 * places * lev[k] * exp(0.3 * unfit_normal(&r) - 0.045));
-		}
-	}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
-	struct ov_settings s, all;
-	struct ov_model m;
-	ov_settings_default(&s);
-	s.sim_home_months = 20000;
-	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
-	assert_int_equal(ov_fit(&s, &p, E, A, Ep, &m), OV_OK);
-	double h[OV_NFAMILY], kap[OV_NFAMILY], rate[OV_NFAMILY], ha[OV_NFAMILY], rate_a[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, rate, kap), OV_OK);
-	/* the same area with the whole budget given to the combined chart by the settings */
-	all = s;
-	all.share[OV_FAMILY_UP] = all.share[OV_FAMILY_DOWN] = 0;
-	all.share[OV_FAMILY_COMBINED] = 1;
-	assert_int_equal(ov_thresholds(&all, &p, Ep, E, A, &m, ha, rate_a, NULL), OV_OK);
-	/* and as before round 16: the single charts' thresholds from the model at the cap */
-	struct ov_settings old = s;
-	old.unfit_share_to_combined = false;
-	double ho[OV_NFAMILY], ko[OV_NFAMILY];
-	assert_int_equal(ov_thresholds(&old, &p, Ep, E, A, &m, ho, NULL, ko), OV_OK);
-	size_t n[OV_NFAMILY] = {0};
-	assert_int_equal(ov_monitor(&s, &p, &m, E, A, h, NULL, unfit_count, n), OV_OK);
-	ov_model_free(&m);
-	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
-	double comb_rate = 100.0 * (double)n[OV_FAMILY_COMBINED] / (NH * NM / 12.0);
-	if (!(h[OV_FAMILY_UP] >= 1e9 && h[OV_FAMILY_DOWN] >= 1e9 && rate[OV_FAMILY_UP] == 0 &&
-	      n[OV_FAMILY_UP] + n[OV_FAMILY_DOWN] == 0 && h[OV_FAMILY_COMBINED] == ha[OV_FAMILY_COMBINED] &&
-	      rate[OV_FAMILY_COMBINED] > rate_a[OV_FAMILY_COMBINED] - 1e-9 && ko[OV_FAMILY_UP] >= 64 &&
-	      kap[OV_FAMILY_UP] >= 64 && ho[OV_FAMILY_UP] > 30 && ho[OV_FAMILY_COMBINED] > h[OV_FAMILY_COMBINED] &&
-	      comb_rate <= s.false_alarms_per_100_home_years))
-		fail_msg("kappa up %.2f (combined %.2f), h up %.3f down %.3f combined %.3f (all to it %.3f; kept at "
-			 "the cap: up %.3f, combined %.3f), simulated combined %.2f, the panel's alarms up %zu down "
-			 "%zu, combined %.2f per 100 home-years",
-			 kap[OV_FAMILY_UP], kap[OV_FAMILY_COMBINED], h[OV_FAMILY_UP], h[OV_FAMILY_DOWN],
-			 h[OV_FAMILY_COMBINED], ha[OV_FAMILY_COMBINED], ho[OV_FAMILY_UP], ho[OV_FAMILY_COMBINED],
-			 rate[OV_FAMILY_COMBINED], n[OV_FAMILY_UP], n[OV_FAMILY_DOWN], comb_rate);
-}
-
 static void eb_shrinks_towards_one(void **state)
 {
 	double O[2] = {0, 10}, E[2] = {5, 5};
@@ -1623,7 +1537,6 @@ int main(void)
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
 		cmocka_unit_test(small_homes_tuned_to_what_a_year_can_show),
 		cmocka_unit_test(tiny_homes_keep_rho_up),
-		cmocka_unit_test(unfit_single_charts_give_their_share_to_the_combined),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 	};
