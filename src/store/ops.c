@@ -787,7 +787,7 @@ static const char *const migrations[] = {
 	 * new key belongs to the later of its two rows' records (a merge's undo moves it with that record). The
 	 * person's own date of birth gives the month to each fdob key of its year too (a record with no given name
 	 * has no gdob key). Pairing across records adds keys intake would not have written: variants of the child's
-	 * own names and dates (0.9% more keys on c7x2), harmless to the candidate search. A later record with no
+	 * own names and dates (1.9% more keys on c7x2), harmless to the candidate search. A later record with no
 	 * given name whose month no other record or the person's row has left no key to make its month from: that
 	 * month's key is missing (none on c7x2's first 30,000). Then the fdob keys go. A temporary index on
 	 * (person_id, source_record_id) finds a person's keys. The keys' text only: no personal data leaves the
