@@ -777,25 +777,31 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'link_counts keeps its one row'); END;",
 	/* 32: intake's coarse blocking key at a million children (issue 17; service/identity.c). The family name's
 	 * sound with the birth year ("fdob:SX|2016") becomes two narrower keys, the sound with the year and month
-	 * ("fdm:SX|2016-05") and with the year and the given initial ("fgi:SX|2016|a"). Each comes from the person's
-	 * fdob key and the given initial and full date of birth of its gdob key from the same source record
-	 * ("gdob:a|2016-05-03": the service made both from one record, so the phonetic code and the nickname's
-	 * initial need not be computed here); a record with a family name and no given name (no gdob key) takes
-	 * its month from the person's row, when the year agrees. Then the fdob keys go. A temporary index on
-	 * (person_id, source_record_id) pairs the keys of a record (7.7 s of CPU at 300,000 children). The keys'
-	 * text only: no personal data leaves the table. */
+	 * ("fdm:SX|2016-05") and with the year and the given initial ("fgi:SX|2016|a"). They are made from the keys
+	 * held (the phonetic code and the nickname's initial need not be computed here): each of the person's fdob
+	 * keys with each of its gdob keys of the same year ("gdob:a|2016-05-03": its initial and month), paired
+	 * within the person and the year, not the record. Intake wrote a key once a person, by the first record that
+	 * brought it, so a later record's fdob or gdob may be held under another record: pairing by record missed a
+	 * child whose records disagree in month or initial (2.9% of the keys on c7x2's first 30,000 records). Each
+	 * new key belongs to the later of its two rows' records (a merge's undo moves it with that record). The
+	 * person's own date of birth gives the month to each fdob key of its year too (a record with no given name
+	 * has no gdob key). Pairing across records adds keys intake would not have written: variants of the child's
+	 * own names and dates (1.9% more keys on c7x2), harmless to the candidate search. A later record with no
+	 * given name whose month no other record or the person's row has left no key to make its month from: that
+	 * month's key is missing (none on c7x2's first 30,000). Then the fdob keys go. A temporary index on
+	 * (person_id, source_record_id) finds a person's keys. The keys' text only: no personal data leaves the
+	 * table. Servers must be stopped first (docs/INTERNALS.md): an old binary would go on writing fdob keys. */
 	"CREATE INDEX person_block_key_m32 ON person_block_key(person_id, source_record_id);"
 	"INSERT INTO person_block_key(key, person_id, source_record_id) "
-	"  SELECT 'fdm:' || substr(f.key, 6) || substr(g.key, length(g.key) - 5, 3), f.person_id, f.source_record_id "
-	"  FROM person_block_key f JOIN person_block_key g ON g.person_id = f.person_id "
-	"    AND g.source_record_id = f.source_record_id AND substr(g.key, 1, 5) = 'gdob:' "
+	"  SELECT 'fdm:' || substr(f.key, 6) || substr(g.key, length(g.key) - 5, 3), f.person_id, "
+	"    max(f.source_record_id, g.source_record_id) "
+	"  FROM person_block_key f JOIN person_block_key g ON g.person_id = f.person_id AND substr(g.key, 1, 5) = 'gdob:' "
 	"  WHERE substr(f.key, 1, 5) = 'fdob:' AND length(g.key) > 16 "
 	"    AND substr(g.key, length(g.key) - 9, 4) = substr(f.key, length(f.key) - 3) ON CONFLICT DO NOTHING;"
 	"INSERT INTO person_block_key(key, person_id, source_record_id) "
 	"  SELECT 'fgi:' || substr(f.key, 6) || '|' || substr(g.key, 6, length(g.key) - 16), f.person_id, "
-	"    f.source_record_id "
-	"  FROM person_block_key f JOIN person_block_key g ON g.person_id = f.person_id "
-	"    AND g.source_record_id = f.source_record_id AND substr(g.key, 1, 5) = 'gdob:' "
+	"    max(f.source_record_id, g.source_record_id) "
+	"  FROM person_block_key f JOIN person_block_key g ON g.person_id = f.person_id AND substr(g.key, 1, 5) = 'gdob:' "
 	"  WHERE substr(f.key, 1, 5) = 'fdob:' AND length(g.key) > 16 "
 	"    AND substr(g.key, length(g.key) - 9, 4) = substr(f.key, length(f.key) - 3) ON CONFLICT DO NOTHING;"
 	"INSERT INTO person_block_key(key, person_id, source_record_id) "
@@ -803,8 +809,8 @@ static const char *const migrations[] = {
 	"  FROM person_block_key f JOIN person p ON p.id = f.person_id "
 	"  WHERE substr(f.key, 1, 5) = 'fdob:' AND length(p.dob) = 10 "
 	"    AND substr(p.dob, 1, 4) = substr(f.key, length(f.key) - 3) "
-	"    AND NOT EXISTS (SELECT 1 FROM person_block_key g WHERE g.person_id = f.person_id "
-	"      AND g.source_record_id = f.source_record_id AND substr(g.key, 1, 5) = 'gdob:') ON CONFLICT DO NOTHING;"
+	"    AND NOT EXISTS (SELECT 1 FROM person_block_key d WHERE d.person_id = f.person_id "
+	"      AND d.key = 'fdm:' || substr(f.key, 6) || substr(p.dob, 5, 3)) ON CONFLICT DO NOTHING;"
 	"DELETE FROM person_block_key WHERE substr(key, 1, 5) = 'fdob:';"
 	"DROP INDEX person_block_key_m32;",
 	/* 33: the status kinds' events (issue 17, the record page on PostgreSQL): PostgreSQL's own part, below.
@@ -872,6 +878,9 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS link_counts_no_truncate ON link_counts;"
 	       "CREATE TRIGGER link_counts_no_truncate BEFORE TRUNCATE ON link_counts "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_counts_one_row();",
+	/* 32: the blocking keys rewritten (fdob out, fdm and fgi in): the planner's statistics of person_block_key
+	 * made again in the same transaction, not left to autovacuum, before intake's candidate search reads it. */
+	[31] = "ANALYZE person_block_key;",
 	/* 33: the status kinds' events. The summary card reads a child's events of the eight kinds of its legal
 	 * status (rules/status.c), which most children have none or a few of. By event_person_kind, with the kinds
 	 * bound as a JSON list, the generic plan read every event of the child (a hash join on the list; a

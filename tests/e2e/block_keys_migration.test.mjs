@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshArea, onPostgres, postEvent, removeDir, runCli, dbUrl, sql, sqlWrite, startServer } from './lib.mjs';
 
+const setVersion31 = () => (onPostgres() ? 'UPDATE sg_schema_version SET version = 31;' : 'PRAGMA user_version = 31;');
+
 const keyRows = (db) => sql(db, "select key || '#' || person_id || '#' || source_record_id from person_block_key "
   + 'order by person_id, source_record_id, key').split('\n').filter(Boolean);
 
@@ -43,11 +45,94 @@ test('migration 32 rewrites fdob keys into the keys intake now writes', async ()
     });
     sqlWrite(area.db, "DELETE FROM person_block_key WHERE key LIKE 'fdm:%' OR key LIKE 'fgi:%'; "
       + `INSERT INTO person_block_key(key, person_id, source_record_id) VALUES ${old.join(', ')}; `
-      + (onPostgres() ? 'UPDATE sg_schema_version SET version = 31;' : 'PRAGMA user_version = 31;'));
+      + setVersion31());
     assert.ok(keyRows(area.db).some((k) => k.startsWith('fdob:')));
     const m = runCli(['migrate', '--db', dbUrl(area.db)]);
     assert.match(m.stderr, /migrated from version 31 to/);
     assert.deepEqual(keyRows(area.db), now);
+  } finally {
+    removeDir(area.dir);
+  }
+});
+
+// The binary before wrote a key once a person, by the first record that brought it (S_BLOCK_ADD): a later record of
+// the same child whose fdob key was held stored only its gdob key, and the other way round. Records that disagree
+// (a month written wrong, another initial, another family name with the same date of birth, a first record with
+// no given name in another month than a later one) leave keys under different records; the migration must still
+// make every key intake writes now for them. It may make more: each only of the child's own sounds, months and
+// initials (pairing within the person and the year, not the record).
+test('migration 32 makes every key of records that disagree, from keys held once a person', async () => {
+  const area = freshArea('keys32');
+  // sound: the family name's phonetic code as identity_block_keys makes it (checked against intake's keys below)
+  const records = [
+    { child: 'A', sound: 'KN', subject: { given_name: 'Amira', family_name: 'Khan', dob: '2016-05-03', nhs_number: '9434765919' } },
+    { child: 'A', sound: 'KN', subject: { given_name: 'Amira', family_name: 'Khan', dob: '2016-06-03', nhs_number: '9434765919' } },
+    { child: 'A', sound: 'KN', subject: { given_name: 'Emira', family_name: 'Khan', dob: '2016-05-03', nhs_number: '9434765919' } },
+    { child: 'A', sound: 'BKM', subject: { given_name: 'Amira', family_name: 'Begum', dob: '2016-05-03', nhs_number: '9434765919' } },
+    { child: 'B', sound: 'NK', subject: { family_name: 'Nowak', dob: '2019-02-14', nhs_number: '9434765870' } },
+    { child: 'B', sound: 'NK', subject: { given_name: 'Zofia', family_name: 'Nowak', dob: '2019-03-14', nhs_number: '9434765870' } },
+  ];
+  try {
+    const server = await startServer(area.db);
+    try {
+      for (const [i, r] of records.entries()) {
+        const res = await postEvent(server.url, area.tokens.police, {
+          source_ref: `K32-${i}`, kind: 'concern', occurred_at: '2025-05-01T10:00:00Z', subject: r.subject, summary: 'Sent', details: {},
+        });
+        assert.equal(res.status, 201, res.text);
+      }
+    } finally {
+      await server.stop();
+    }
+    for (const [i, r] of records.entries()) {
+      const [id, person] = sql(area.db, `select id || '#' || person_id from source_record where source_ref = 'K32-${i}'`).trim().split('#');
+      Object.assign(r, { id: Number(id), person: Number(person) });
+    }
+    for (const r of records) assert.equal(r.person, records.find((q) => q.child === r.child).person, `K32 ${r.child}: one child`);
+    const byKey = (rows) => new Set(rows.map((k) => { const [key, person] = k.split('#'); return `${key}#${person}`; }));
+    const coarse = (k) => k.startsWith('fdm:') || k.startsWith('fgi:');
+    const now = keyRows(area.db);
+    const wanted = [...byKey(now.filter(coarse))];
+    // the sounds written above are intake's: each record's fdm key is among the keys intake wrote
+    for (const r of records) {
+      assert.ok(wanted.includes(`fdm:${r.sound}|${r.subject.dob.slice(0, 7)}#${r.person}`), `${r.sound}: ${wanted.join(' ')}`);
+    }
+    // every record brings a key the first record of its child did not (else the test shows nothing)
+    assert.equal(wanted.length, 9, wanted.join(' '));
+    // The keys as the binary before wrote them: fdob (sound and year) and gdob, each once a person, by the first
+    // record that brought it; no fdm or fgi. The other keys (nhs, gdob, pc) are as intake writes them now.
+    const held = new Set();
+    const old = [];
+    for (const r of records) {
+      const key = `fdob:${r.sound}|${r.subject.dob.slice(0, 4)}`;
+      if (!held.has(`${key}#${r.person}`)) {
+        held.add(`${key}#${r.person}`);
+        old.push(`('${key}', ${r.person}, ${r.id})`);
+      }
+    }
+    const gdob = now.filter((k) => k.startsWith('gdob:'));
+    assert.equal(gdob.length, 4, gdob.join(' ')); // a|2016-05-03, a|2016-06-03, e|2016-05-03; z|2019-03-14
+    sqlWrite(area.db, "DELETE FROM person_block_key WHERE key LIKE 'fdm:%' OR key LIKE 'fgi:%'; "
+      + `INSERT INTO person_block_key(key, person_id, source_record_id) VALUES ${old.join(', ')}; ${setVersion31()}`);
+    const m = runCli(['migrate', '--db', dbUrl(area.db)]);
+    assert.match(m.stderr, /migrated from version 31 to/);
+    const after = keyRows(area.db);
+    const have = byKey(after);
+    const missing = wanted.filter((k) => !have.has(k));
+    assert.deepEqual(missing, [], `keys intake writes now, missing after the migration: ${missing.join(' ')}`);
+    assert.ok(!after.some((k) => k.startsWith('fdob:')), after.join(' '));
+    assert.deepEqual(after.filter((k) => !coarse(k)), now.filter((k) => !coarse(k)), 'the other keys are untouched');
+    // The extras: each of the child's own sounds with its own months or initials, under one of its own records.
+    for (const k of after.filter(coarse)) {
+      const [key, person, source] = k.split('#');
+      const own = records.filter((r) => r.person === Number(person));
+      assert.ok(own.some((r) => r.id === Number(source)), `${k}: one of the child's records`);
+      // the child's own initials: those of its gdob keys (the canonical initial, as intake makes it)
+      const initials = gdob.filter((g) => g.split('#')[1] === person).map((g) => g.slice(5).split('|')[0]);
+      const ok = own.some((r) => own.some((q) => key === `fdm:${r.sound}|${q.subject.dob.slice(0, 7)}`)
+        || initials.some((i) => key === `fgi:${r.sound}|${r.subject.dob.slice(0, 4)}|${i}`));
+      assert.ok(ok, `${k}: a variant of the child's own names and dates`);
+    }
   } finally {
     removeDir(area.dir);
   }

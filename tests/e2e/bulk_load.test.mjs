@@ -36,7 +36,7 @@ const LOADED = {
     + "|| '|' || summary || '|' || details || '|' || coalesce(supersedes, 0) from event order by id",
 };
 // Taken with the binary before the speed-ups (commit bfd0754), on SQLite and on PostgreSQL: the same digest.
-// person_block_key's since migration 31 (fdob split into fdm and fgi: a key more a child); a load by the binary
+// person_block_key's since migration 32 (fdob split into fdm and fgi: a key more a child); a load by the binary
 // before it, migrated, holds the same rows (r-keys18, 3,000 children).
 const GOLDEN = {
   person: { rows: 300, sha256: '75a902d177df584c' },
