@@ -2338,6 +2338,7 @@ struct sq_store {
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
 
 const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
+const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
