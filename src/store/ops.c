@@ -3280,6 +3280,13 @@ static bool view_every_event(const struct store_view *v)
 	return !v->agency && !(v->private_agency && v->private_categories);
 }
 
+/* Whether the view leaves no alert out (VIEW_ALERT is true for every alert: ?62 is NULL). Sealed persons are
+ * VIEW_PERSON's, asked apart. */
+static bool view_every_alert(const struct store_view *v)
+{
+	return !v->agency;
+}
+
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sql_stmt *s, int i, char *dst, size_t dstsz)
@@ -5446,7 +5453,7 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
 			     const struct store_alert_query *q)
 {
-	if (id == S_ALERTS_CHILD && !v->agency)
+	if (id == S_ALERTS_CHILD && view_every_alert(v))
 		id = S_ALERTS_CHILD_ALL; /* VIEW_ALERT holds for every alert: not asked */
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)

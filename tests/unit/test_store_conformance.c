@@ -691,6 +691,74 @@ static void alerts(void **state)
 	assert_string_equal(got.outcome, "seen at home");
 }
 
+/* A child's alerts by the reader's view (test_store.c's views_apply, here on every engine): a reader limited to
+ * one agency's events sees only the alerts resting on such events alone; a reader who sees every agency's
+ * events reads them without VIEW_ALERT (S_ALERTS_CHILD_ALL) and sees them all; a sealed child's only with a
+ * view that shows sealed persons. */
+static int64_t view_alert(store_conn *c, int64_t person_id, const char *code, const char *evidence)
+{
+	struct store_alert a;
+	int64_t id = 0;
+	bool inserted = false;
+	memset(&a, 0, sizeof a);
+	a.person_id = person_id;
+	snprintf(a.code, sizeof a.code, "%s", code);
+	snprintf(a.raised_on, sizeof a.raised_on, "2026-03-01");
+	snprintf(a.evidence, sizeof a.evidence, "%s", evidence);
+	snprintf(a.dedup_key, sizeof a.dedup_key, "%s|%s", code, evidence);
+	snprintf(a.owner_kind, sizeof a.owner_kind, "worker");
+	snprintf(a.owner, sizeof a.owner, "jsmith");
+	assert_int_equal(store_alert_insert(c, &a, &id, &inserted), STORE_OK);
+	assert_true(inserted);
+	return id;
+}
+
+static void alerts_by_view(void **state)
+{
+	struct fx *f = *state;
+	static const struct store_view police = {.agency = "police", .private_agency = "health",
+						 .private_categories = "[\"sexual_health\",\"mental_health\"]"};
+	static const struct store_view education = {.agency = "education"};
+	static const struct store_view every_agency = {0}, every_sealed = {.sealed = true};
+	char ev[64];
+	bool already = false;
+	for (const char *const *a = (const char *const[]){"police", "health", "education", "social_care", NULL}; *a; a++)
+		assert_int_equal(store_agency_upsert(f->c, *a, *a), STORE_OK);
+	int64_t open = person(f->c, "Open", "Sibling", "2014-01-01"), shut = person(f->c, "Shut", "Sibling", "2016-01-01");
+	int64_t pol = event(f->c, open, "police", "P1", "police_callout", "2026-03-01T00:00:00Z", "{}");
+	event(f->c, open, "health", "H1", "gp_appointment", "2026-03-02T00:00:00Z", "{\"category\":\"sexual_health\"}");
+	int64_t hl2 = event(f->c, open, "health", "H2", "injury", "2026-03-03T00:00:00Z", "{\"category\":\"other\"}");
+	int64_t scs = event(f->c, shut, "social_care", "S2", "referral", "2026-03-04T00:00:00Z", "{}");
+	snprintf(ev, sizeof ev, "[%lld]", (long long)pol);
+	int64_t on_police = view_alert(f->c, open, "A_POLICE", ev);
+	snprintf(ev, sizeof ev, "[%lld,%lld]", (long long)pol, (long long)hl2);
+	view_alert(f->c, open, "A_BOTH", ev); /* resting on a health event too: not the police's alone */
+	view_alert(f->c, open, "A_NONE", "[]"); /* resting on nothing: nothing of theirs */
+	snprintf(ev, sizeof ev, "[%lld]", (long long)scs);
+	int64_t on_shut = view_alert(f->c, shut, "A_SHUT", ev);
+	assert_int_equal(store_person_seal(f->c, shut, "protection", "test", &already), STORE_OK);
+	assert_false(already);
+
+	struct store_alert_query child = {.person_id = open, .limit = 10};
+	int64_t ap[8] = {0}, ae[8] = {0}, aa[8] = {0};
+	assert_int_equal(store_alerts(f->c, &police, &child, collect_alert, ap), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &education, &child, collect_alert, ae), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &every_agency, &child, collect_alert, aa), STORE_OK);
+	assert_int_equal(ap[0], on_police);
+	assert_int_equal(ap[1], 0);
+	assert_int_equal(ae[0], 0);
+	assert_true(aa[0] && aa[1] && aa[2]);
+	assert_int_equal(aa[3], 0);
+	/* the sealed child: nothing for a view that does not show sealed persons, every agency's or not */
+	struct store_alert_query sealed = {.person_id = shut, .limit = 10};
+	int64_t hidden[8] = {0}, shown[8] = {0};
+	assert_int_equal(store_alerts(f->c, &every_agency, &sealed, collect_alert, hidden), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &every_sealed, &sealed, collect_alert, shown), STORE_OK);
+	assert_int_equal(hidden[0], 0);
+	assert_int_equal(shown[0], on_shut);
+	assert_int_equal(shown[1], 0);
+}
+
 /* ---- users, sessions, sign-in throttling ---- */
 
 static void users_sessions_throttle(void **state)
@@ -1462,6 +1530,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
