@@ -14,10 +14,10 @@
 /* The kinds the status reads: only the latest of each matters (the derivation's result depends on the order
  * of each pair's latest start and end alone), so the walk keeps one slot a kind, bounded whatever the record
  * holds. */
-static const char *const status_kinds[] = {"cp_plan_start",  "cp_plan_end",  "lac_start",     "lac_end",
-					   "cin_plan_start", "cin_plan_end", "missing_start", "missing_end"};
+#define STATUS_KIND_(k) #k
+#define STATUS_KIND_COMMA_ ,
+static const char *const status_kinds[] = {STORE_STATUS_KINDS(STATUS_KIND_, STATUS_KIND_COMMA_)}; /* the store's list */
 #define NKINDS (sizeof status_kinds / sizeof status_kinds[0])
-#define STATUS_KINDS_JSON STORE_STATUS_KINDS_JSON /* the same kinds: the store reads them by their index */
 
 struct latest_kind {
 	bool seen;
@@ -76,7 +76,7 @@ static int status_seen(store_conn *c, int64_t child_id, const struct store_view 
 	char day[DATE_ISO_LEN + 1];
 	memset(&w, 0, sizeof w);
 	w.view = view;
-	int rc = store_events_of_kinds(c, child_id, STATUS_KINDS_JSON, status_row, &w);
+	int rc = store_status_events(c, child_id, status_row, &w);
 	if (rc != STORE_OK)
 		return rc;
 	struct store_home_placement *p = placement ? placement : malloc(sizeof *p);
@@ -177,7 +177,7 @@ void summary_read_ahead(const struct children_access *a, struct date today, stru
 	bool full = a->reader.level == ACCESS_FULL;
 	if (!full && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
 		return;
-	ah->kinds_json = STATUS_KINDS_JSON;
+	ah->status_events = true;
 	date_format_iso(today, day);
 	ah->placement_day = day; /* status_seen reads it when the view shows it: here, always */
 	ah->contacts_team = SUMMARY_FRONT_DOOR_TEAM;

@@ -813,11 +813,6 @@ static const char *const migrations[] = {
 	"      AND d.key = 'fdm:' || substr(f.key, 6) || substr(p.dob, 5, 3)) ON CONFLICT DO NOTHING;"
 	"DELETE FROM person_block_key WHERE substr(key, 1, 5) = 'fdob:';"
 	"DROP INDEX person_block_key_m32;",
-	/* 33: the status kinds' events (issue 17, the record page on PostgreSQL): PostgreSQL's own part, below.
-	 * SQLite keeps no such index: it seeks each status kind in event_person_kind already, and a partial index
-	 * whose WHERE is an IN list would cost its every event insert a temporary b-tree (BENCHMARKS.md,
-	 * r-sqlintake6). The shared text only makes sure of that. */
-	"DROP INDEX IF EXISTS event_status;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -881,15 +876,6 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	/* 32: the blocking keys rewritten (fdob out, fdm and fgi in): the planner's statistics of person_block_key
 	 * made again in the same transaction, not left to autovacuum, before intake's candidate search reads it. */
 	[31] = "ANALYZE person_block_key;",
-	/* 33: the status kinds' events. The summary card reads a child's events of the eight kinds of its legal
-	 * status (rules/status.c), which most children have none or a few of. By event_person_kind, with the kinds
-	 * bound as a JSON list, the generic plan read every event of the child (a hash join on the list; a
-	 * sequential scan where the statistics give one kind to every row) to find none: ~80 us of PostgreSQL's
-	 * CPU a record page. This index holds those events alone (an insert of any other kind adds nothing to
-	 * it), and S_EVENTS_STATUS names its list (EVENT_KIND_STATUS), so the plan reads only what it holds. */
-	[32] = "CREATE INDEX IF NOT EXISTS event_status ON event(person_id, occurred_at) "
-	       "WHERE kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "
-	       "'missing_start', 'missing_end');",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1191,11 +1177,10 @@ enum stmt_id {
  * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
  * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
 #define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
-/* The kinds the partial index event_status holds (migration 33, PostgreSQL's), in its words: the kinds of
- * STORE_STATUS_KINDS_JSON. */
-#define EVENT_KIND_STATUS(e)                                                                                   \
-	e ".kind IN ('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', 'cin_plan_end', "   \
-	"'missing_start', 'missing_end')"
+/* The status kinds (store_events.h's STORE_STATUS_KINDS) as an IN list in the text: a list bound as a JSON
+ * parameter gives PostgreSQL's generic plan no kinds to seek, and it read every event of the child (issue 17). */
+#define EVENT_KIND_STATUS_(k) "'" #k "'"
+#define EVENT_KIND_STATUS(e) e ".kind IN (" STORE_STATUS_KINDS(EVENT_KIND_STATUS_, ", ") ")"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1489,9 +1474,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at || '', id",
-	/* S_EVENTS_KINDS_ONE's read when its list is the status kinds' (STORE_STATUS_KINDS_JSON), the list in the
-	 * text: PostgreSQL reads the partial index event_status, which holds only those events (migration 33);
-	 * SQLite seeks each kind in event_person_kind as before, and sorts the few found. */
+	/* S_EVENTS_KINDS_ONE's read of the status kinds (store_status_events), the list in the text: both engines
+	 * seek each kind in event_person_kind and sort the few found (issue 17: PostgreSQL's generic plan of the
+	 * bound list read every event of the child). */
 	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at || '', id",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
@@ -2362,6 +2347,7 @@ struct sq_store {
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
 
 const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
+const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
@@ -3301,6 +3287,13 @@ static void bind_view(sql_stmt *s, const struct store_view *v)
 static bool view_every_event(const struct store_view *v)
 {
 	return !v->agency && !(v->private_agency && v->private_categories);
+}
+
+/* Whether the view leaves no alert out (VIEW_ALERT is true for every alert: ?62 is NULL). Sealed persons are
+ * VIEW_PERSON's, asked apart. */
+static bool view_every_alert(const struct store_view *v)
+{
+	return !v->agency;
 }
 
 /* Copies a text column into a fixed buffer (columns are bounded by the API's limits; truncation is a bug
@@ -5291,15 +5284,14 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 
 /* ---- what the rules read ----------------------------------------------------------------------------- */
 
-/* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id. */
+/* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id;
+ * S_EVENTS_STATUS names its kinds and binds only the person. */
 static sql_stmt *events_of_kinds_stmt(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json)
 {
-	/* the status kinds: the same rows from the index that holds only them (migration 33) */
-	bool status = id == S_EVENTS_KINDS_ONE && strcmp(kinds_json, STORE_STATUS_KINDS_JSON) == 0;
-	sql_stmt *s = stmt(CONN(c), status ? S_EVENTS_STATUS : id);
+	sql_stmt *s = stmt(CONN(c), id);
 	if (s) {
 		sql_bind_int64(s, 1, person_id);
-		if (!status)
+		if (id != S_EVENTS_STATUS)
 			text(s, 2, kinds_json);
 	}
 	return s;
@@ -5319,6 +5311,11 @@ static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kind
 			      void *ctx)
 {
 	return events_of_kinds(c, S_EVENTS_KINDS_ONE, person_id, kinds_json, fn, ctx);
+}
+
+static int sq_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx)
+{
+	return events_of_kinds(c, S_EVENTS_STATUS, person_id, NULL, fn, ctx);
 }
 
 static int sq_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
@@ -5465,7 +5462,7 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
 			     const struct store_alert_query *q)
 {
-	if (id == S_ALERTS_CHILD && !v->agency)
+	if (id == S_ALERTS_CHILD && view_every_alert(v))
 		id = S_ALERTS_CHILD_ALL; /* VIEW_ALERT holds for every alert: not asked */
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
@@ -8635,8 +8632,8 @@ static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
 		rc = send_stmt(chronology_stmt(c, v, a->child_id, a->rows));
 	if (rc == STORE_OK && a->alerts && a->alerts->person_id)
 		rc = send_stmt(alerts_stmt(c, v, S_ALERTS_CHILD, a->alerts));
-	if (rc == STORE_OK && a->kinds_json)
-		rc = send_stmt(events_of_kinds_stmt(c, S_EVENTS_KINDS_ONE, a->child_id, a->kinds_json));
+	if (rc == STORE_OK && a->status_events)
+		rc = send_stmt(events_of_kinds_stmt(c, S_EVENTS_STATUS, a->child_id, NULL));
 	if (rc == STORE_OK && a->placement_day)
 		rc = send_stmt(placement_stmt(c, a->child_id, a->placement_day));
 	if (rc == STORE_OK && a->contacts_team)
@@ -8744,6 +8741,7 @@ const struct store_ops store_sqlite_ops = {
 	.audit_seal = sq_audit_seal,
 	.events_of_kinds = sq_events_of_kinds,
 	.events_of_kinds_all = sq_events_of_kinds_all,
+	.status_events = sq_status_events,
 	.events_of_kinds_in_time = sq_events_of_kinds_in_time,
 	.housemates = sq_housemates,
 	.housemate_events = sq_housemate_events,

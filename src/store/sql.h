@@ -188,5 +188,7 @@ void sql_pg_fence_file(const char *path);
 bool sql_sqlite_emulates_returning(const char *sql);
 /* store/ops.c's statement texts as SQLite runs them (marks included), by id; NULL past the last. For tests. */
 const char *sql_ops_statement(int id);
+/* The text of the statement store_status_events runs (S_EVENTS_STATUS), which names the status kinds. For tests. */
+const char *sql_ops_status_events(void);
 
 #endif

@@ -97,12 +97,18 @@ int store_event_kinds(store_conn *c, const struct store_view *v, int64_t person_
  * id), details included (summary ""): a child's input to rules/. */
 int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 			  void *ctx);
-/* The kinds of a child's legal status (rules/status.c), which the summary card reads: given exactly this list,
- * store_events_of_kinds reads the partial index that holds only these kinds' events (event_status, migration 33;
- * issue 17: the list bound as a parameter cost PostgreSQL a read of every event of the child). */
-#define STORE_STATUS_KINDS_JSON                                                                                  \
-	"[\"cp_plan_start\",\"cp_plan_end\",\"lac_start\",\"lac_end\",\"cin_plan_start\",\"cin_plan_end\","    \
-	"\"missing_start\",\"missing_end\"]"
+/* The kinds of a child's legal status (rules/status.c), which the summary card reads: the one list, which
+ * STORE_STATUS_KINDS_JSON, the statement store_status_events runs and service/summary.c's slots are all made
+ * from. X(kind) for each kind, SEP between two. */
+#define STORE_STATUS_KINDS(X, SEP)                                                                               \
+	X(cp_plan_start) SEP X(cp_plan_end) SEP X(lac_start) SEP X(lac_end) SEP X(cin_plan_start) SEP            \
+	X(cin_plan_end) SEP X(missing_start) SEP X(missing_end)
+#define STORE_STATUS_KIND_JSON_(k) "\"" #k "\""
+#define STORE_STATUS_KINDS_JSON "[" STORE_STATUS_KINDS(STORE_STATUS_KIND_JSON_, ",") "]"
+/* The person's events of the status kinds, as store_events_of_kinds(c, person_id, STORE_STATUS_KINDS_JSON, ...)
+ * reads them, by a statement that names the kinds in its text (issue 17: the list bound as a parameter cost
+ * PostgreSQL's generic plan a read of every event of the child; named, it seeks each kind in event_person_kind). */
+int store_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx);
 /* The same events in the same order, found by walking the person's history in time order (the event_history
  * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
  * (store_events_of_kinds seeks each kind and sorts what it found, for the few status kinds of the summary card). */
@@ -140,7 +146,7 @@ struct store_ahead {
 	bool kinds;                             /* store_event_kinds(c, &view, child_id, ...) */
 	const struct store_page *rows;          /* store_chronology(c, &view, child_id, rows, ...) */
 	const struct store_alert_query *alerts; /* store_alerts(c, &view, alerts, ...), alerts->person_id set */
-	const char *kinds_json;                 /* store_events_of_kinds(c, child_id, kinds_json, ...) */
+	bool status_events;                     /* store_status_events(c, child_id, ...) */
 	const char *placement_day;              /* store_person_placement(c, child_id, placement_day, ...) */
 	const char *contacts_team;              /* store_child_contacts(c, child_id, contacts_team, ...) */
 };

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* The schema version this binary speaks; each backend has the same numbered migrations. */
-#define STORE_SCHEMA_VERSION 33
+#define STORE_SCHEMA_VERSION 32
 
 struct store_ops {
 	const char *scheme; /* "sqlite" */
@@ -121,6 +121,7 @@ struct store_ops {
 	int (*audit_unsealed)(store_conn *c, store_audit_fn fn, void *ctx);
 	int (*audit_seal)(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 	int (*events_of_kinds)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx);
+	int (*status_events)(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx);
 	int (*events_of_kinds_all)(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 	int (*events_of_kinds_in_time)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				       void *ctx);

@@ -32,7 +32,7 @@ static int64_t add_child(store_conn *c, const char *given)
 	return id;
 }
 
-static void add_event(store *st, int64_t person_id, const char *at)
+static void add_kind_event(store *st, int64_t person_id, const char *at, const char *kind)
 {
 	static int refs;
 	char ref[32];
@@ -55,13 +55,18 @@ static void add_event(store *st, int64_t person_id, const char *at)
 	e.person_id = person_id;
 	e.source_record_id = source_id;
 	snprintf(e.agency, sizeof e.agency, "social_care");
-	snprintf(e.kind, sizeof e.kind, "concern");
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
 	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
 	e.summary = "summary";
 	e.details = "{}";
 	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
 	assert_int_equal(store_commit(c), STORE_OK);
 	store_conn_put(st, c);
+}
+
+static void add_event(store *st, int64_t person_id, const char *at)
+{
+	add_kind_event(st, person_id, at, "concern");
 }
 
 static int count_row(const struct store_event *e, void *ctx)
@@ -432,7 +437,6 @@ static int n_alert(const struct store_alert *al, void *ctx)
 	return 0;
 }
 
-#define AHEAD_KINDS "[\"concern\"]"
 #define AHEAD_DAY "2025-06-01"
 
 /* The record page's nine independent reads of one child, made as the services make them. */
@@ -454,7 +458,7 @@ static void page_reads(store_conn *c, int64_t child, const struct store_page *ma
 	assert_int_equal(store_event_marks(c, &v, child, marks, count_row, &out->marks), STORE_OK);
 	assert_int_equal(store_chronology(c, &v, child, rows, count_row, &out->rows), STORE_OK);
 	assert_int_equal(store_alerts(c, &v, q, n_alert, &out->alerts), STORE_OK);
-	assert_int_equal(store_events_of_kinds(c, child, AHEAD_KINDS, count_row, &out->kinds), STORE_OK);
+	assert_int_equal(store_status_events(c, child, count_row, &out->kinds), STORE_OK);
 	assert_int_equal(store_person_placement(c, child, AHEAD_DAY, pl, &out->placed), STORE_OK);
 	assert_int_equal(store_child_contacts(c, child, "door", k), STORE_OK);
 	out->allocated = k->allocated;
@@ -473,7 +477,7 @@ static void ahead_of(struct store_ahead *ah, int64_t child, const struct store_p
 	ah->marks = marks;
 	ah->rows = rows;
 	ah->alerts = q;
-	ah->kinds_json = AHEAD_KINDS;
+	ah->status_events = true;
 	ah->placement_day = AHEAD_DAY;
 	ah->contacts_team = "door";
 }
@@ -546,9 +550,9 @@ static void a_pages_reads_sent_ahead_arrive_together(void **state)
 	free(al);
 	assert_int_equal(store_commit(c), STORE_OK);
 	store_conn_put(f->st, c);
-	add_event(f->st, child, "2025-03-01T09:00:00Z");
-	add_event(f->st, child, "2025-03-02T09:00:00Z");
-	add_event(f->st, child, "2025-03-03T09:00:00Z");
+	add_kind_event(f->st, child, "2025-03-01T09:00:00Z", "lac_start");
+	add_kind_event(f->st, child, "2025-03-02T09:00:00Z", "lac_start");
+	add_kind_event(f->st, child, "2025-03-03T09:00:00Z", "lac_start");
 
 	struct store_page marks = {.limit = 500}, rows = {.limit = 2}, one = {.limit = 1};
 	struct store_alert_query q = {.open_or_acknowledged = true, .person_id = child, .limit = 11};
@@ -604,7 +608,7 @@ static void a_pages_reads_sent_ahead_arrive_together(void **state)
 	ahead_of(&ah, child, &marks, &rows, &q);
 	assert_int_equal(store_send_ahead(c, &ah), STORE_OK);
 	assert_int_equal(store_commit(c), STORE_OK);
-	add_event(f->st, child, "2025-03-04T09:00:00Z");
+	add_kind_event(f->st, child, "2025-03-04T09:00:00Z", "lac_start");
 	assert_int_equal(store_begin_read(c), STORE_OK);
 	page_reads(c, child, &marks, &rows, &q, &sent);
 	assert_int_equal(sent.marks, 4);

@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "clock/now.h"
+#include "store/sql.h"
 #include "store/store.h"
 #include "fixture.h"
 
@@ -360,46 +363,55 @@ static int collect_event(const struct store_event *e, void *ctx)
 	return 0;
 }
 
-/* The summary card's status kinds (STORE_STATUS_KINDS_JSON) are read by the partial index that holds only
- * them (migration 33), whose statement names the kinds again: the same events in the same order as the same
- * kinds asked for in another list, which the general statement reads. It fails if the two lists differ. */
+/* The status kinds have one source (STORE_STATUS_KINDS): the JSON list the services see, the IN list in the
+ * text of the statement store_status_events runs. One event of each kind in the JSON list, newest first, with
+ * other kinds and another child's between: each comes back once through the status read, oldest first, and
+ * the statement names each kind and no other. Fails if a kind is in one list and not the other. */
 static void status_kinds_read_as_any_list(void **state)
 {
 	struct fx *f = *state;
+	json_t *kinds = json_loads(STORE_STATUS_KINDS_JSON, 0, NULL);
+	assert_true(json_is_array(kinds));
+	size_t nk = json_array_size(kinds);
+	assert_true(nk > 0 && nk <= 14);
+	const char *sql = sql_ops_status_events();
+	assert_non_null(sql);
+	const char *in = strstr(sql, "kind IN (");
+	assert_non_null(in);
+	const char *close = strchr(in, ')');
+	assert_non_null(close);
+	size_t quotes = 0;
+	for (const char *q = in; q < close; q++)
+		quotes += *q == '\'';
+	assert_int_equal(quotes, 2 * nk); /* the statement names as many kinds as the JSON list holds */
 	assert_int_equal(store_agency_upsert(f->c, "social_care", "Social care"), STORE_OK);
 	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Khan", "2016-05-02");
-	static const char *const kinds[] = {"missing_end",    "missing_start", "cin_plan_end", "cin_plan_start",
-					    "lac_end",        "lac_start",     "cp_plan_end",  "cp_plan_start"};
-	char ref[32];
-	for (int i = 0; i < 8; i++) { /* newest first, so that neither id nor insertion order is time order */
+	char ref[32], quoted[STORE_CODE_MAX + 3];
+	for (size_t i = 0; i < nk; i++) { /* newest first, so that neither id nor insertion order is time order */
+		const char *kind = json_string_value(json_array_get(kinds, i));
 		char at[32];
-		snprintf(at, sizeof at, "2025-%02d-01T10:00:00Z", 12 - i);
-		snprintf(ref, sizeof ref, "S-%d", i);
-		event(f->c, a, "social_care", ref, kinds[i], at, "{\"category\":\"neglect\"}");
-		snprintf(ref, sizeof ref, "C-%d", i);
+		assert_non_null(kind);
+		snprintf(quoted, sizeof quoted, "'%s'", kind);
+		const char *at_in = strstr(in, quoted);
+		assert_true(at_in != NULL && at_in < close); /* named in the statement's IN list */
+		snprintf(at, sizeof at, "2025-%02zu-01T10:00:00Z", 12 - i);
+		snprintf(ref, sizeof ref, "S-%zu", i);
+		event(f->c, a, "social_care", ref, kind, at, "{\"category\":\"neglect\"}");
+		snprintf(ref, sizeof ref, "C-%zu", i);
 		event(f->c, a, "social_care", ref, "concern", at, NULL);
 	}
-	event(f->c, a, "social_care", "S-tie", "lac_start", "2025-12-01T10:00:00Z", NULL); /* a tie: by id */
-	event(f->c, b, "social_care", "S-other", "cp_plan_start", "2025-01-01T10:00:00Z", NULL);
-	struct evs w, general;
+	const char *first = json_string_value(json_array_get(kinds, 0));
+	event(f->c, a, "social_care", "S-tie", first, "2025-12-01T10:00:00Z", NULL); /* a tie: by id */
+	event(f->c, b, "social_care", "S-other", first, "2025-01-01T10:00:00Z", NULL);
+	struct evs w;
 	memset(&w, 0, sizeof w);
-	memset(&general, 0, sizeof general);
-	assert_int_equal(store_events_of_kinds(f->c, a, STORE_STATUS_KINDS_JSON, collect_event, &w), STORE_OK);
-	assert_int_equal(store_events_of_kinds(f->c, a,
-					       "[\"missing_end\", \"missing_start\", \"cin_plan_end\", \"cin_plan_start\", "
-					       "\"lac_end\", \"lac_start\", \"cp_plan_end\", \"cp_plan_start\"]",
-					       collect_event, &general),
-			 STORE_OK);
-	assert_int_equal(w.n, 9);
-	assert_int_equal(general.n, 9);
-	for (int i = 0; i < 9; i++) {
-		assert_int_equal(w.id[i], general.id[i]);
-		assert_string_equal(w.kind[i], general.kind[i]);
-	}
-	assert_string_equal(w.kind[0], "cp_plan_start"); /* oldest first */
-	assert_string_equal(w.kind[7], "missing_end");
-	assert_string_equal(w.kind[8], "lac_start");     /* the tie, after the earlier id */
-	assert_true(w.id[8] > w.id[7]);
+	assert_int_equal(store_status_events(f->c, a, collect_event, &w), STORE_OK);
+	assert_int_equal(w.n, (int)nk + 1);
+	for (size_t i = 0; i < nk; i++) /* oldest first: the last written first */
+		assert_string_equal(w.kind[i], json_string_value(json_array_get(kinds, nk - 1 - i)));
+	assert_string_equal(w.kind[nk], first); /* the tie, after the earlier id */
+	assert_true(w.id[nk] > w.id[nk - 1]);
+	json_decref(kinds);
 }
 
 static void sources_events_chronology(void **state)
@@ -677,6 +689,74 @@ static void alerts(void **state)
 	assert_int_equal(store_alert_get(f->c, id, &got, &found), STORE_OK);
 	assert_string_equal(got.state, "resolved");
 	assert_string_equal(got.outcome, "seen at home");
+}
+
+/* A child's alerts by the reader's view (test_store.c's views_apply, here on every engine): a reader limited to
+ * one agency's events sees only the alerts resting on such events alone; a reader who sees every agency's
+ * events reads them without VIEW_ALERT (S_ALERTS_CHILD_ALL) and sees them all; a sealed child's only with a
+ * view that shows sealed persons. */
+static int64_t view_alert(store_conn *c, int64_t person_id, const char *code, const char *evidence)
+{
+	struct store_alert a;
+	int64_t id = 0;
+	bool inserted = false;
+	memset(&a, 0, sizeof a);
+	a.person_id = person_id;
+	snprintf(a.code, sizeof a.code, "%s", code);
+	snprintf(a.raised_on, sizeof a.raised_on, "2026-03-01");
+	snprintf(a.evidence, sizeof a.evidence, "%s", evidence);
+	snprintf(a.dedup_key, sizeof a.dedup_key, "%s|%s", code, evidence);
+	snprintf(a.owner_kind, sizeof a.owner_kind, "worker");
+	snprintf(a.owner, sizeof a.owner, "jsmith");
+	assert_int_equal(store_alert_insert(c, &a, &id, &inserted), STORE_OK);
+	assert_true(inserted);
+	return id;
+}
+
+static void alerts_by_view(void **state)
+{
+	struct fx *f = *state;
+	static const struct store_view police = {.agency = "police", .private_agency = "health",
+						 .private_categories = "[\"sexual_health\",\"mental_health\"]"};
+	static const struct store_view education = {.agency = "education"};
+	static const struct store_view every_agency = {0}, every_sealed = {.sealed = true};
+	char ev[64];
+	bool already = false;
+	for (const char *const *a = (const char *const[]){"police", "health", "education", "social_care", NULL}; *a; a++)
+		assert_int_equal(store_agency_upsert(f->c, *a, *a), STORE_OK);
+	int64_t open = person(f->c, "Open", "Sibling", "2014-01-01"), shut = person(f->c, "Shut", "Sibling", "2016-01-01");
+	int64_t pol = event(f->c, open, "police", "P1", "police_callout", "2026-03-01T00:00:00Z", "{}");
+	event(f->c, open, "health", "H1", "gp_appointment", "2026-03-02T00:00:00Z", "{\"category\":\"sexual_health\"}");
+	int64_t hl2 = event(f->c, open, "health", "H2", "injury", "2026-03-03T00:00:00Z", "{\"category\":\"other\"}");
+	int64_t scs = event(f->c, shut, "social_care", "S2", "referral", "2026-03-04T00:00:00Z", "{}");
+	snprintf(ev, sizeof ev, "[%lld]", (long long)pol);
+	int64_t on_police = view_alert(f->c, open, "A_POLICE", ev);
+	snprintf(ev, sizeof ev, "[%lld,%lld]", (long long)pol, (long long)hl2);
+	view_alert(f->c, open, "A_BOTH", ev); /* resting on a health event too: not the police's alone */
+	view_alert(f->c, open, "A_NONE", "[]"); /* resting on nothing: nothing of theirs */
+	snprintf(ev, sizeof ev, "[%lld]", (long long)scs);
+	int64_t on_shut = view_alert(f->c, shut, "A_SHUT", ev);
+	assert_int_equal(store_person_seal(f->c, shut, "protection", "test", &already), STORE_OK);
+	assert_false(already);
+
+	struct store_alert_query child = {.person_id = open, .limit = 10};
+	int64_t ap[8] = {0}, ae[8] = {0}, aa[8] = {0};
+	assert_int_equal(store_alerts(f->c, &police, &child, collect_alert, ap), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &education, &child, collect_alert, ae), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &every_agency, &child, collect_alert, aa), STORE_OK);
+	assert_int_equal(ap[0], on_police);
+	assert_int_equal(ap[1], 0);
+	assert_int_equal(ae[0], 0);
+	assert_true(aa[0] && aa[1] && aa[2]);
+	assert_int_equal(aa[3], 0);
+	/* the sealed child: nothing for a view that does not show sealed persons, every agency's or not */
+	struct store_alert_query sealed = {.person_id = shut, .limit = 10};
+	int64_t hidden[8] = {0}, shown[8] = {0};
+	assert_int_equal(store_alerts(f->c, &every_agency, &sealed, collect_alert, hidden), STORE_OK);
+	assert_int_equal(store_alerts(f->c, &every_sealed, &sealed, collect_alert, shown), STORE_OK);
+	assert_int_equal(hidden[0], 0);
+	assert_int_equal(shown[0], on_shut);
+	assert_int_equal(shown[1], 0);
 }
 
 /* ---- users, sessions, sign-in throttling ---- */
@@ -1450,6 +1530,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts, setup, fx_teardown),
