@@ -873,9 +873,6 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS link_counts_no_truncate ON link_counts;"
 	       "CREATE TRIGGER link_counts_no_truncate BEFORE TRUNCATE ON link_counts "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_counts_one_row();",
-	/* 32: the blocking keys rewritten (fdob out, fdm and fgi in): the planner's statistics of person_block_key
-	 * made again in the same transaction, not left to autovacuum, before intake's candidate search reads it. */
-	[31] = "ANALYZE person_block_key;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
