@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
 #include "linkage/linkage.h"
 #include "service/identity.h"
 #include "service/service_int.h"
@@ -394,20 +395,21 @@ static int insert_run(store_conn *c, void *arg)
 	return store_link_model_insert(c, a->row, &a->id);
 }
 
-/* link_counts (store_link_counts_set): the counts just made, written in their own transaction. */
+/* link_counts (store_link_counts_set): the counts just made, written in their own transaction, as of the instant
+ * taken before their snapshot (a count held meanwhile by a walk that started later is newer and stays). */
 struct counts_args {
-	int64_t reviews, records;
+	int64_t reviews, records, at;
 };
 
 static int counts_run(store_conn *c, void *arg)
 {
 	struct counts_args *a = arg;
-	return store_link_counts_set(c, a->reviews, a->records);
+	return store_link_counts_set(c, a->reviews, a->records, a->at);
 }
 
-static int counts_write(store *st, int64_t reviews, int64_t records)
+static int counts_write(store *st, int64_t reviews, int64_t records, int64_t at)
 {
-	struct counts_args a = {reviews, records};
+	struct counts_args a = {reviews, records, at};
 	return txq_exec(st, counts_run, &a);
 }
 
@@ -431,6 +433,8 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 		rc = LINKTRAIN_ENOMEM;
 		goto out;
 	}
+	/* the counts' instant: before the snapshot, so no record they leave out is older than it */
+	int64_t counted_at = clock_now();
 	if ((rc = service_in_snapshot(st, load_run, &l)) != STORE_OK) {
 		if (l.nomem)
 			rc = LINKTRAIN_ENOMEM;
@@ -440,7 +444,7 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 	out->records = l.records;
 	out->model.records = (int64_t)l.n;
 	/* The page's counts, as of this walk (also when there are too few records to train on). */
-	if ((rc = counts_write(st, l.review_tasks, l.records)) != STORE_OK)
+	if ((rc = counts_write(st, l.review_tasks, l.records, counted_at)) != STORE_OK)
 		goto out;
 	if (l.n < LINKTRAIN_MIN_RECORDS) {
 		rc = LINKTRAIN_ETOO_FEW;
@@ -577,12 +581,13 @@ int linktrain_nightly(store *st, unsigned threads, bool *trained, struct linktra
 	memset(&a, 0, sizeof a);
 	*trained = false;
 	memset(out, 0, sizeof *out);
+	int64_t counted_at = clock_now(); /* before the snapshot, as linktrain_run */
 	int rc = service_in_snapshot(st, latest_recounted_run, &a);
 	free((void *)a.row.params);
 	if (rc != STORE_OK)
 		return rc;
 	/* The page's counts, as of tonight (training writes them again when it runs). */
-	if ((rc = counts_write(st, a.reviews, a.records)) != STORE_OK)
+	if ((rc = counts_write(st, a.reviews, a.records, counted_at)) != STORE_OK)
 		return rc;
 	if (a.records < LINKTRAIN_MIN_RECORDS ||
 	    (a.found && (double)a.records < (1.0 + LINKTRAIN_NIGHTLY_GROWTH) * (double)a.row.records))

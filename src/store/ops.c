@@ -1812,7 +1812,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "FROM source_record WHERE " SUBJECT_IS_OBJECT("payload") "), (SELECT count(*) FROM "
 			       "link_review), " NOW_SQL " WHERE NOT EXISTS (SELECT 1 FROM link_counts)",
 	[S_LINK_COUNTS_GET] = "SELECT reviews, records, counted_at FROM link_counts WHERE id = 1",
-	[S_LINK_COUNTS_SET] = "UPDATE link_counts SET reviews = ?1, records = ?2, counted_at = " NOW_SQL " WHERE id = 1",
+	/* counted_at: the snapshot's instant (ts_format_utc, so text order is time order); an older count leaves a newer */
+	[S_LINK_COUNTS_SET] = "UPDATE link_counts SET reviews = ?1, records = ?2, counted_at = CAST(?3 AS TEXT) "
+			      "WHERE id = 1 AND counted_at <= CAST(?3 AS TEXT)",
 	/* safeguard stats: the rows of every table but the one-row ones (auth_generation, link_counts: cli/cmd_stats.c
 	 * names them; test_store_conformance checks this list against the schema) */
 	[S_TABLE_COUNTS] = "SELECT 'agency', count(*) FROM agency UNION ALL "
@@ -7456,15 +7458,22 @@ static int sq_link_counts_get(store_conn *c, struct store_link_counts *out)
 	return r;
 }
 
-static int sq_link_counts_set(store_conn *c, int64_t reviews, int64_t records)
+static int sq_link_counts_set(store_conn *c, int64_t reviews, int64_t records, int64_t counted_at)
 {
 	sql_stmt *s = stmt(CONN(c), S_LINK_COUNTS_SET);
 	if (!s)
 		return STORE_EIO;
+	char at[TS_UTC_LEN + 1];
+	ts_format_utc(counted_at, at);
 	sql_bind_int64(s, 1, reviews);
 	sql_bind_int64(s, 2, records);
+	sql_bind_text(s, 3, at, -1);
 	int rc = run(s);
-	return rc == STORE_OK && sql_changes(CONN(c)->db) != 1 ? STORE_EIO : rc;
+	if (rc != STORE_OK || sql_changes(CONN(c)->db) == 1)
+		return rc;
+	/* No row changed: a newer count stands (a walk that started later wrote first), or the row is gone (an error). */
+	struct store_link_counts held;
+	return sq_link_counts_get(c, &held);
 }
 
 static int sq_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)

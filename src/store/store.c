@@ -987,9 +987,9 @@ int store_link_counts_get(store_conn *c, struct store_link_counts *out)
 	return c->ops->link_counts_get(c, out);
 }
 
-int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records)
+int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records, int64_t counted_at)
 {
-	return c->ops->link_counts_set(c, reviews, records);
+	return c->ops->link_counts_set(c, reviews, records, counted_at);
 }
 
 int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)

@@ -224,7 +224,7 @@ struct store_ops {
 	int (*link_reviews_decided)(store_conn *c, store_link_labelled_fn fn, void *ctx);
 	int (*link_review_counts)(store_conn *c, int64_t *reviews, int64_t *records);
 	int (*link_counts_get)(store_conn *c, struct store_link_counts *out);
-	int (*link_counts_set)(store_conn *c, int64_t reviews, int64_t records);
+	int (*link_counts_set)(store_conn *c, int64_t reviews, int64_t records, int64_t counted_at);
 	int (*table_counts)(store_conn *c, store_table_count_fn fn, void *ctx);
 	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
 	int (*team_contacts)(store_conn *c, int limit, store_team_contact_fn fn, void *ctx);

@@ -127,8 +127,10 @@ struct store_link_counts {
 	char counted_at[STORE_TS_LEN + 1];
 };
 int store_link_counts_get(store_conn *c, struct store_link_counts *out);
-/* Writes them, counted_at the clock's now (in the caller's transaction). STORE_EIO when the row is missing. */
-int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records);
+/* Writes them as counted at counted_at (epoch seconds: the instant the counting snapshot was taken, not the write's),
+ * in the caller's transaction. A count older than the one held does not replace it: STORE_OK, the newer count
+ * stands. STORE_EIO when the row is missing. */
+int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records, int64_t counted_at);
 
 /* How many rows each of the area's tables holds (safeguard stats), by table name; no personal data. A count
  * over every row of each: an operator's question, not a page's. */

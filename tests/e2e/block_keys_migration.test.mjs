@@ -71,6 +71,8 @@ test('migration 32 makes every key of records that disagree, from keys held once
     { child: 'A', sound: 'BKM', subject: { given_name: 'Amira', family_name: 'Begum', dob: '2016-05-03', nhs_number: '9434765919' } },
     { child: 'B', sound: 'NK', subject: { family_name: 'Nowak', dob: '2019-02-14', nhs_number: '9434765870' } },
     { child: 'B', sound: 'NK', subject: { given_name: 'Zofia', family_name: 'Nowak', dob: '2019-03-14', nhs_number: '9434765870' } },
+    // the first record's date with the year mistyped: its keys pair only with keys of its own year
+    { child: 'B', sound: 'NK', subject: { given_name: 'Zofia', family_name: 'Nowak', dob: '2018-02-14', nhs_number: '9434765870' } },
   ];
   try {
     const server = await startServer(area.db);
@@ -98,7 +100,7 @@ test('migration 32 makes every key of records that disagree, from keys held once
       assert.ok(wanted.includes(`fdm:${r.sound}|${r.subject.dob.slice(0, 7)}#${r.person}`), `${r.sound}: ${wanted.join(' ')}`);
     }
     // every record brings a key the first record of its child did not (else the test shows nothing)
-    assert.equal(wanted.length, 9, wanted.join(' '));
+    assert.equal(wanted.length, 11, wanted.join(' '));
     // The keys as the binary before wrote them: fdob (sound and year) and gdob, each once a person, by the first
     // record that brought it; no fdm or fgi. The other keys (nhs, gdob, pc) are as intake writes them now.
     const held = new Set();
@@ -111,7 +113,7 @@ test('migration 32 makes every key of records that disagree, from keys held once
       }
     }
     const gdob = now.filter((k) => k.startsWith('gdob:'));
-    assert.equal(gdob.length, 4, gdob.join(' ')); // a|2016-05-03, a|2016-06-03, e|2016-05-03; z|2019-03-14
+    assert.equal(gdob.length, 5, gdob.join(' ')); // a|2016-05-03, a|2016-06-03, e|2016-05-03; z|2019-03-14, z|2018-02-14
     sqlWrite(area.db, "DELETE FROM person_block_key WHERE key LIKE 'fdm:%' OR key LIKE 'fgi:%'; "
       + `INSERT INTO person_block_key(key, person_id, source_record_id) VALUES ${old.join(', ')}; ${setVersion31()}`);
     const m = runCli(['migrate', '--db', dbUrl(area.db)]);
@@ -122,16 +124,25 @@ test('migration 32 makes every key of records that disagree, from keys held once
     assert.deepEqual(missing, [], `keys intake writes now, missing after the migration: ${missing.join(' ')}`);
     assert.ok(!after.some((k) => k.startsWith('fdob:')), after.join(' '));
     assert.deepEqual(after.filter((k) => !coarse(k)), now.filter((k) => !coarse(k)), 'the other keys are untouched');
-    // The extras: each of the child's own sounds with its own months or initials, under one of its own records.
+    // The mistyped year's record pairs with no key of the other year (2019's months or initial with 2018, or back).
+    const B = records.find((r) => r.child === 'B').person;
+    const crossed = ['fdm:NK|2018-03']; // 2018's fdob with 2019's gdob (2019-02 is the first record's own)
+    const wrongYear = after.filter((k) => crossed.includes(k.split('#')[0]) && k.split('#')[1] === String(B));
+    assert.deepEqual(wrongYear, [], 'keys of the other year');
+    // The extras: each of the child's own sounds with its own months or initials of the same year, under one of its
+    // own records.
+    const year = (r) => r.subject.dob.slice(0, 4);
     for (const k of after.filter(coarse)) {
       const [key, person, source] = k.split('#');
       const own = records.filter((r) => r.person === Number(person));
       assert.ok(own.some((r) => r.id === Number(source)), `${k}: one of the child's records`);
-      // the child's own initials: those of its gdob keys (the canonical initial, as intake makes it)
-      const initials = gdob.filter((g) => g.split('#')[1] === person).map((g) => g.slice(5).split('|')[0]);
-      const ok = own.some((r) => own.some((q) => key === `fdm:${r.sound}|${q.subject.dob.slice(0, 7)}`)
-        || initials.some((i) => key === `fgi:${r.sound}|${r.subject.dob.slice(0, 4)}|${i}`));
-      assert.ok(ok, `${k}: a variant of the child's own names and dates`);
+      // the child's own initials of a year: those of its gdob keys of that year (the canonical initial, as intake
+      // makes it)
+      const initials = (y) => gdob.filter((g) => g.split('#')[1] === person && g.split('#')[0].split('|')[1].startsWith(`${y}-`))
+        .map((g) => g.slice(5).split('|')[0]);
+      const ok = own.some((r) => own.some((q) => year(q) === year(r) && key === `fdm:${r.sound}|${q.subject.dob.slice(0, 7)}`)
+        || initials(year(r)).some((i) => key === `fgi:${r.sound}|${year(r)}|${i}`));
+      assert.ok(ok, `${k}: a variant of the child's own names and dates of the same year`);
     }
   } finally {
     removeDir(area.dir);

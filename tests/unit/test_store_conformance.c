@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "clock/now.h"
+#include "core/date.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "fixture.h"
@@ -1289,11 +1290,20 @@ static void link_counts_kept(void **state)
 	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
 	assert_true(k.reviews == 0 && k.records == 0);
 
-	assert_int_equal(clock_now_set("2032-08-09T10:11:12Z", err, sizeof err), 0);
-	assert_int_equal(store_link_counts_set(f->c, 3, 7), STORE_OK);
+	/* written as of the instant given (the counting snapshot's), not the clock's at the write */
+	int64_t t2032 = 0, t2031 = 0;
+	assert_int_equal(ts_parse_rfc3339("2032-08-09T10:11:12Z", &t2032), 0);
+	assert_int_equal(ts_parse_rfc3339("2031-12-01T00:00:00Z", &t2031), 0);
+	assert_int_equal(clock_now_set("2033-01-01T00:00:00Z", err, sizeof err), 0);
+	assert_int_equal(store_link_counts_set(f->c, 3, 7, t2032), STORE_OK);
 	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
 	assert_true(k.reviews == 3 && k.records == 7);
-	assert_memory_equal(k.counted_at, "2032-08-09T10:11", 16);
+	assert_string_equal(k.counted_at, "2032-08-09T10:11:12Z");
+	/* an older count (a walk that started before and wrote after) leaves the newer one: not an error */
+	assert_int_equal(store_link_counts_set(f->c, 1, 2, t2031), STORE_OK);
+	assert_int_equal(store_link_counts_get(f->c, &k), STORE_OK);
+	assert_true(k.reviews == 3 && k.records == 7);
+	assert_string_equal(k.counted_at, "2032-08-09T10:11:12Z");
 
 	store_conn_put(f->st, f->c);
 	f->c = NULL;
@@ -1310,7 +1320,7 @@ static void link_counts_kept(void **state)
 				 "DROP TRIGGER link_counts_no_delete ON link_counts; DELETE FROM link_counts"));
 	assert_non_null(f->c = store_conn_get(f->st));
 	assert_int_equal(store_link_counts_get(f->c, &k), STORE_EIO);
-	assert_int_equal(store_link_counts_set(f->c, 1, 1), STORE_EIO);
+	assert_int_equal(store_link_counts_set(f->c, 1, 1, t2032), STORE_EIO);
 }
 
 /* ---- safeguard stats' table list (S_TABLE_COUNTS, typed by hand) is the schema's tables ---- */
