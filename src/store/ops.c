@@ -910,7 +910,6 @@ enum stmt_id {
 	S_HOUSEHOLD_UPSERT,
 	S_HOUSEHOLD_ID,
 	S_MEMBER_UPSERT,
-	S_MEMBER_UPSERT_BY_KEY,
 	S_MEMBER_HELD,
 	S_HOUSEHOLD_INSERT,
 	S_HOUSEHOLD_JOIN_BY_KEY,
@@ -1317,29 +1316,19 @@ static const char *const stmt_sql[S__COUNT] = {
 			    "VALUES (?1, ?2, ?3, ?3) ON CONFLICT(household_id, person_id) DO UPDATE SET "
 			    "first_seen = min(household_member.first_seen, excluded.first_seen), "
 			    "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
-	/* The same by the household's key, when the caller needs no id: nothing to wait for. A member already
-	 * seen over a span holding ?3 is left alone (issue 17, "PostgreSQL's own CPU"): the rewrite of an unchanged
-	 * row cost PostgreSQL a new row version, its index entries and WAL on nearly every event, and a WHERE on DO
-	 * UPDATE would still lock (write) the row; first_seen/last_seen only ever widen, so a row that holds ?3 now
-	 * holds it at commit. */
-	[S_MEMBER_UPSERT_BY_KEY] = "INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
-				   "SELECT h.id, ?2, ?3, ?3 FROM household h WHERE h.key = ?1 AND NOT EXISTS (SELECT 1 "
-				   "FROM household_member m WHERE m.household_id = h.id AND m.person_id = ?2 "
-				   "AND m.first_seen <= ?3 AND m.last_seen >= ?3) "
-				   "ON CONFLICT(household_id, person_id) DO UPDATE SET "
-				   "first_seen = min(household_member.first_seen, excluded.first_seen), "
-				   "last_seen = max(household_member.last_seen, excluded.last_seen)" SQL_DEFERRED,
-	/* SQLite's household join read first (issue 17, r-sqlw18): the household's id and whether its member ?2 is
-	 * already seen over a span holding ?3; S_HOUSEHOLD_INSERT and S_MEMBER_UPSERT then write only what is
-	 * missing. S_MEMBER_UPSERT_BY_KEY's INSERT ... SELECT reads its own table, which SQLite answers through a
-	 * temporary b-tree filled, read and freed on every event; on most events it wrote nothing. */
+	/* SQLite's household join by key, when the caller needs no id (issue 17): the household's id and whether its
+	 * member ?2 is already seen over a span holding ?3, read first; S_HOUSEHOLD_INSERT and S_MEMBER_UPSERT then
+	 * write only what is missing. A member seen over a span holding ?3 is left alone (the rewrite of an
+	 * unchanged row cost a new row version, its index entries and WAL on nearly every event). Not one INSERT ...
+	 * SELECT (until r-sqlw18): it read its own table, which SQLite answered through a temporary b-tree filled,
+	 * read and freed on every event, and on most events it wrote nothing. */
 	[S_MEMBER_HELD] = "SELECT h.id, EXISTS (SELECT 1 FROM household_member m WHERE m.household_id = h.id "
 			  "AND m.person_id = ?2 AND m.first_seen <= ?3 AND m.last_seen >= ?3) FROM household h "
 			  "WHERE h.key = ?1",
 	[S_HOUSEHOLD_INSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) RETURNING id"
 			       SQL_DEFERRED_ROWS,
-	/* [S_HOUSEHOLD_JOIN_BY_KEY]: PostgreSQL's only (pg_override); elsewhere S_HOUSEHOLD_UPSERT, then
-	 * S_MEMBER_UPSERT_BY_KEY (SQLite: S_MEMBER_HELD, then what is missing) */
+	/* [S_HOUSEHOLD_JOIN_BY_KEY]: PostgreSQL's only (pg_override); SQLite reads S_MEMBER_HELD, then writes what is
+	 * missing */
 	[S_HOUSEHOLDS_OF] = "SELECT h.id, h.postcode, h.address, m.last_seen FROM household_member m "
 			    "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1 "
 			    "ORDER BY m.last_seen DESC, h.id DESC",
@@ -2044,10 +2033,12 @@ static const char *const pg_override[S__COUNT] = {
 					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
 					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
 					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
-	/* S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY as one statement (issue 17: one statement an event fewer
-	 * for PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
+	/* The household and its member by key as one statement (issue 17: one statement an event fewer for
+	 * PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
-	 * has one row; the member as S_MEMBER_UPSERT_BY_KEY writes it. */
+	 * has one row; a member already seen over a span holding ?3 is left alone (a WHERE on DO UPDATE would still
+	 * lock, i.e. write, the row; first_seen/last_seen only ever widen, so a row that holds ?3 now holds it at
+	 * commit), as SQLite's S_MEMBER_HELD decides. */
 	[S_HOUSEHOLD_JOIN_BY_KEY] = "WITH h(id) AS (INSERT INTO household(key, postcode, address) VALUES (?1, ?4, ?5) "
 				    "ON CONFLICT(key) DO NOTHING RETURNING id), k(id) AS (SELECT id FROM h UNION ALL "
 				    "SELECT id FROM household WHERE key = ?1) "
@@ -3780,15 +3771,14 @@ static int sq_household_join(store_conn *c, const char *key, const char *postcod
 		text(s, 5, address);
 		return run(s);
 	}
+	int64_t hid = 0;
 	if (!household_id) {
-		/* SQLite (issue 17, r-sqlw18): what is there read first (S_MEMBER_HELD), then only what is missing
-		 * written, in the same order and with the same rows as S_HOUSEHOLD_UPSERT and S_MEMBER_UPSERT_BY_KEY */
+		/* SQLite (issue 17): what is there read first (S_MEMBER_HELD), then only what is missing written */
 		if (!(s = stmt(CONN(c), S_MEMBER_HELD)))
 			return STORE_EIO;
 		text(s, 1, key);
 		sql_bind_int64(s, 2, person_id);
 		text(s, 3, seen_at);
-		int64_t hid = 0;
 		bool held = false;
 		int r = sql_step(s);
 		if (r == SQL_ROW) {
@@ -3808,28 +3798,24 @@ static int sq_household_join(store_conn *c, const char *key, const char *postcod
 			if ((rc = one_int(s, &hid)) != STORE_OK)
 				return rc;
 		}
-		if (!(s = stmt(CONN(c), S_MEMBER_UPSERT)))
+	} else {
+		if (!(s = stmt(CONN(c), S_HOUSEHOLD_UPSERT)))
 			return STORE_EIO;
-		sql_bind_int64(s, 1, hid);
-		sql_bind_int64(s, 2, person_id);
-		text(s, 3, seen_at);
-		return run(s);
+		text(s, 1, key);
+		text(s, 2, postcode);
+		text(s, 3, address);
+		if ((rc = run(s)) != STORE_OK)
+			return rc;
+		if (!(s = stmt(CONN(c), S_HOUSEHOLD_ID)))
+			return STORE_EIO;
+		text(s, 1, key);
+		if ((rc = one_int(s, household_id)) != STORE_OK)
+			return rc;
+		hid = *household_id;
 	}
-	if (!(s = stmt(CONN(c), S_HOUSEHOLD_UPSERT)))
-		return STORE_EIO;
-	text(s, 1, key);
-	text(s, 2, postcode);
-	text(s, 3, address);
-	if ((rc = run(s)) != STORE_OK)
-		return rc;
-	if (!(s = stmt(CONN(c), S_HOUSEHOLD_ID)))
-		return STORE_EIO;
-	text(s, 1, key);
-	if ((rc = one_int(s, household_id)) != STORE_OK)
-		return rc;
 	if (!(s = stmt(CONN(c), S_MEMBER_UPSERT)))
 		return STORE_EIO;
-	sql_bind_int64(s, 1, *household_id);
+	sql_bind_int64(s, 1, hid);
 	sql_bind_int64(s, 2, person_id);
 	text(s, 3, seen_at);
 	return run(s);

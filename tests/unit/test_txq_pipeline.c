@@ -769,7 +769,7 @@ static void household_join_without_id(void **state)
 }
 
 /* SQLite writes a record's blocking keys and household membership by reading first and then inserting only what
- * is missing (r-sqlw18): the rows must be those S_BLOCK_ADD's and S_MEMBER_UPSERT_BY_KEY's one statement writes
+ * is missing (r-sqlw18): the rows must be those S_BLOCK_ADD's one statement and the member upsert by key wrote
  * (and PostgreSQL's still does), on both backends. */
 struct keys_arg {
 	int64_t a, b;
