@@ -33,6 +33,7 @@ int cmd_dpo(int argc, char **argv);
 int cmd_lado(int argc, char **argv);
 int cmd_speakup(int argc, char **argv);
 int cmd_stats(int argc, char **argv); /* cmd_stats.c */
+int cmd_indexes(int argc, char **argv); /* cmd_indexes.c */
 int cmd_break_glass(int argc, char **argv);
 int cmd_flags(int argc, char **argv);
 /* safeguard homes alerts (argv[0] is "alerts"): cmd_homes_alerts.c */
@@ -56,8 +57,10 @@ int cli_audit_list(int argc, char **argv);
 int cli_token_list(int argc, char **argv);
 /* safeguard user list (argv[0] is "list"). */
 int cli_user_list(int argc, char **argv);
+int cli_user_attempts(int argc, char **argv);
 /* safeguard link reviews (argv[0] is "reviews"). */
 int cli_link_reviews(int argc, char **argv);
+int cli_link_merges(int argc, char **argv);
 int cli_link_model(int argc, char **argv); /* cmd_link_model.c */
 /* safeguard recordings list (argv[0] is "list"). */
 int cli_recordings_list(int argc, char **argv);

@@ -385,6 +385,7 @@ static void usage(FILE *f)
 		"       safeguard link train --in RECORDS.csv --model MODEL.json [--threads N]\n"
 		"       safeguard link train --db URL [--threads N]   (the service's own model, from its store)\n"
 		"       safeguard link reviews --db URL [--child ID] [--open] [--limit N] [--json]   (its review tasks)\n"
+		"       safeguard link merges --db URL --child ID [--limit N] [--json]   (a child's merges, undone or not)\n"
 		"       safeguard link model --db URL [--json]   (the model intake scores with)\n\n"
 		"Finds the records about the same child (docs/LINKAGE.md). RECORDS.csv has a header row naming, in any\n"
 		"order (other columns are ignored, any value may be empty): record_id,source,given_name,middle_names,\n"
@@ -487,6 +488,8 @@ int cmd_link(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "reviews") == 0)
 		return cli_link_reviews(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merges") == 0)
+		return cli_link_merges(argc - 1, argv + 1);
 	if (strcmp(argv[1], "model") == 0)
 		return cli_link_model(argc - 1, argv + 1);
 	bool train_cmd = strcmp(argv[1], "train") == 0;

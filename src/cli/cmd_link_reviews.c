@@ -63,6 +63,58 @@ static int list(store *st, void *ctx)
 	return oplists_link_reviews(st, l->child, l->open_only, l->limit, print_review, l);
 }
 
+#define MERGES_CMD "safeguard link merges"
+#define MERGES_HEADER "id\tkept\tmerged\tmerged_by\tmerged_at\tundone_by\tundone_at"
+
+static void merges_usage(FILE *f)
+{
+	fprintf(f, "usage: safeguard link merges --db URL --child ID [--limit N] [--json]\n\n"
+		   "Prints the merges a child was in (kept, or merged into another), newest first: one line each,\n"
+		   "tab-separated, after a header line (id, kept, merged, merged_by, merged_at, undone_by, undone_at;\n"
+		   "the last two empty while the merge stands), or with --json one JSON object a line. The id is what\n"
+		   "the review page's undo acts on. --limit the first N (default 0: all). No reasons; a merge with a\n"
+		   "sealed child is not listed. The list is audited (merges.list, with the child) before it is read.\n");
+}
+
+static int print_merge(const struct store_merge *m, void *ctx)
+{
+	struct cli_child_args *l = ctx;
+	if (l->json) {
+		json_t *o = json_pack("{sI sI sI ss ss ss ss}", "id", (json_int_t)m->id, "kept", (json_int_t)m->kept_id,
+				      "merged", (json_int_t)m->merged_id, "merged_by", m->merged_by, "merged_at",
+				      m->merged_at, "undone_by", m->undone_by, "undone_at", m->undone_at);
+		if (!cli_list_json(o)) {
+			l->failed = true;
+			return 1;
+		}
+		return 0;
+	}
+	printf("%lld\t%lld\t%lld", (long long)m->id, (long long)m->kept_id, (long long)m->merged_id);
+	const char *f[] = {m->merged_by, m->merged_at, m->undone_by, m->undone_at};
+	cli_list_fields(f, sizeof f / sizeof *f);
+	putchar('\n');
+	return 0;
+}
+
+static int merges_list(store *st, void *ctx)
+{
+	struct cli_child_args *l = ctx;
+	return oplists_merges(st, l->child, l->limit, print_merge, l);
+}
+
+int cli_link_merges(int argc, char **argv)
+{
+	struct cli_child_args l = {0};
+	int rc = cli_list_child_args(MERGES_CMD, argc, argv, CLI_ARGS_LIMIT, merges_usage, &l);
+	if (rc >= 0)
+		return rc;
+	if (l.child == 0) {
+		fprintf(stderr, "%s: --child is required (whose merges)\n", MERGES_CMD);
+		return 2;
+	}
+	return cli_list_run(MERGES_CMD, l.db, l.json ? NULL : MERGES_HEADER, "the merges", merges_list, &l, &l.failed);
+}
+
 int cli_link_reviews(int argc, char **argv)
 {
 	struct cli_child_args l = {0};

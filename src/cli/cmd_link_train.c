@@ -75,6 +75,10 @@ int cmd_link_train_db(int argc, char **argv)
 		fprintf(stderr, "safeguard link train: failed (error %d); the model in use is unchanged\n", rc);
 		return 1;
 	}
+	if (r.counts_rc != STORE_OK)
+		fprintf(stderr, "safeguard link train: warning: the review page's counts were not written (error %d); the "
+				"page and `link model` show the last count until the next training or nightly sweep\n",
+			r.counts_rc);
 	char p[16], rec[16];
 	per_cent(r.precision, p, sizeof p);
 	per_cent(r.recall, rec, sizeof rec);

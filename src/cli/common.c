@@ -193,6 +193,9 @@ static void *sweeper_main(void *arg)
 		bool trained = false;
 		struct linktrain_report lr;
 		rc = linktrain_nightly(s->st, 1, &trained, &lr);
+		if (lr.counts_rc != STORE_OK)
+			fprintf(stderr, "safeguard: warning: the nightly linkage counts were not written (error %d); the review "
+					"page shows the last count\n", lr.counts_rc);
 		if (rc != 0)
 			fprintf(stderr, "safeguard: the nightly linkage training failed (error %d)\n", rc);
 		else if (trained)

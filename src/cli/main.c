@@ -38,6 +38,7 @@ static const struct {
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 	{"area-load", cmd_area_load, "load a synthetic area of N children in bulk (the scale benchmark)"},
 	{"stats", cmd_stats, "count the rows of each of the area's tables (what a load brought; no personal data)"},
+	{"indexes", cmd_indexes, "list the schema's indexes, and any a bulk load that stopped held back"},
 	{"recordings", cmd_recordings, "list the recordings; verify that each still decrypts and matches its hash"},
 };
 

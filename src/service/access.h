@@ -90,6 +90,10 @@ void access_list_view(const struct access_reader *r, struct store_view *out);
  * for sealed records (ACCESS_SEALED_ROLES), so a sealed child is as absent from their lists as from a
  * manager's. */
 void access_operator_view(struct store_view *out);
+/* Staff's own lists (the people: `user list`; API clients: `token list`; the sign-in attempts kept: `user
+ * attempts`) name no child: they are the operator's, as the database's owner who adds and resets those people,
+ * and are not audited (the audit answers for reads of children). No page or API route shows them; a route that
+ * did would need the administrator's role, as the administration pages. */
 /* Whether the operator's lists may name (link to) one child that a record of theirs points at (a speak-up report
  * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed (a record
  * standing merged into a sealed child is sealed with it: access_seal). */

@@ -443,9 +443,9 @@ int linktrain_run(store *st, const char *how, unsigned threads, struct linktrain
 	out->review_tasks = l.review_tasks;
 	out->records = l.records;
 	out->model.records = (int64_t)l.n;
-	/* The page's counts, as of this walk (also when there are too few records to train on). */
-	if ((rc = counts_write(st, l.review_tasks, l.records, counted_at)) != STORE_OK)
-		goto out;
+	/* The page's counts, as of this walk (also when there are too few records to train on). They are a display:
+	 * a failure to write them is the caller's warning (out->counts_rc), never the model's loss (review33 F4). */
+	out->counts_rc = counts_write(st, l.review_tasks, l.records, counted_at);
 	if (l.n < LINKTRAIN_MIN_RECORDS) {
 		rc = LINKTRAIN_ETOO_FEW;
 		goto out;
@@ -586,9 +586,9 @@ int linktrain_nightly(store *st, unsigned threads, bool *trained, struct linktra
 	free((void *)a.row.params);
 	if (rc != STORE_OK)
 		return rc;
-	/* The page's counts, as of tonight (training writes them again when it runs). */
-	if ((rc = counts_write(st, a.reviews, a.records, counted_at)) != STORE_OK)
-		return rc;
+	/* The page's counts, as of tonight (training writes them again when it runs). A failure to write them is
+	 * reported in out->counts_rc and does not stop the training (as in linktrain_run). */
+	out->counts_rc = counts_write(st, a.reviews, a.records, counted_at);
 	if (a.records < LINKTRAIN_MIN_RECORDS ||
 	    (a.found && (double)a.records < (1.0 + LINKTRAIN_NIGHTLY_GROWTH) * (double)a.row.records))
 		return 0;

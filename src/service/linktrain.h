@@ -16,7 +16,8 @@
  * at least LINKTRAIN_MIN_RECORDS records and LINKTRAIN_NIGHTLY_GROWTH more than the last model saw (so a
  * quiet night keeps the model people have seen measured). Both count the review tasks and the records received
  * over the store and write the counts (link_counts, with the time) in a transaction of their own: what the
- * page and `link model` show, as of then.
+ * page and `link model` show, as of then. A count that cannot be written is a warning (counts_rc), not a failure:
+ * the model trained from the same walk is stored and installed all the same.
  */
 #ifndef SAFEGUARD_SERVICE_LINKTRAIN_H
 #define SAFEGUARD_SERVICE_LINKTRAIN_H
@@ -44,6 +45,10 @@ struct linktrain_report {
 	unsigned em_iterations;
 	unsigned agencies_own_m;       /* agencies scored with m of their own (enough of their records) */
 	size_t labelled;               /* reviewed pairs that entered the EM as fixed responsibilities */
+	/* STORE_OK, or the store's error from writing the counts (link_counts) of this walk: the page and `link
+	 * model` then show the last count written. The model is trained and kept all the same (review33 F4): the
+	 * model is what intake scores with, the counts a manager's display; callers print it as a warning. */
+	int counts_rc;
 };
 
 /* Trains, checks, corrects, stores and installs a model. how: "command" or "nightly". threads: the core's

@@ -225,6 +225,45 @@ int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx)
 	return service_in_snapshot(st, counts_run, &a);
 }
 
+struct indexes_args {
+	store_index_fn fn;
+	void *ctx;
+};
+
+static int indexes_run(store_conn *c, void *arg)
+{
+	struct indexes_args *a = arg;
+	return store_schema_indexes(c, a->fn, a->ctx);
+}
+
+int oplists_indexes(store *st, store_index_fn fn, void *ctx)
+{
+	struct indexes_args a = {fn, ctx};
+	return service_in_snapshot(st, indexes_run, &a);
+}
+
+struct attempts_args {
+	const char *username;
+	bool failed_only;
+	int limit;
+	store_login_attempt_fn fn;
+	void *ctx;
+};
+
+static int attempts_run(store_conn *c, void *arg)
+{
+	struct attempts_args *a = arg;
+	return store_login_attempts(c, a->username, a->failed_only, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_login_attempts(store *st, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
+			   void *ctx)
+{
+	/* the operator's, unaudited: service/access.h, "staff's own lists" */
+	struct attempts_args a = {username, failed_only, limit, fn, ctx};
+	return service_in_snapshot(st, attempts_run, &a);
+}
+
 /* ---- the homes' register, reports and notes ---- */
 
 struct home_args {
@@ -637,6 +676,49 @@ static int reviews_run(store_conn *c, void *arg)
 	struct review_args *a = arg;
 	a->c = c;
 	return walked(store_link_reviews(c, a->person_id, a->open_only, review_each, a));
+}
+
+struct merge_args {
+	int64_t child_id;
+	int left;
+	store_conn *c;
+	struct store_merge shown;
+	store_merge_fn fn;
+	void *ctx;
+};
+
+/* What the operator is shown of a merge: the two children's ids, who and when, and whether it was undone; never the
+ * reasons (free text about the children). A merge with a sealed child on either side is not listed. */
+static int merge_each(const struct store_merge *m, void *arg)
+{
+	struct merge_args *a = arg;
+	if (a->left <= 0)
+		return LIST_FULL;
+	bool names = false;
+	int rc = access_operator_names(a->c, m->kept_id, &names);
+	if (rc == STORE_OK && names)
+		rc = access_operator_names(a->c, m->merged_id, &names);
+	if (rc != STORE_OK || !names)
+		return rc;
+	a->left--;
+	a->shown = *m;
+	a->shown.reason[0] = a->shown.undo_reason[0] = '\0';
+	return a->fn(&a->shown, a->ctx);
+}
+
+static int merges_run(store_conn *c, void *arg)
+{
+	struct merge_args *a = arg;
+	a->c = c;
+	return walked(store_merges_of(c, a->child_id, INT_MAX, merge_each, a));
+}
+
+int oplists_merges(store *st, int64_t child_id, int limit, store_merge_fn fn, void *ctx)
+{
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: merges, one child%s", limit_said(limit).s);
+	struct merge_args a = {.child_id = child_id, .left = limit_of(limit), .fn = fn, .ctx = ctx};
+	return audited_read(st, "merges.list", child_id, detail, merges_run, &a);
 }
 
 int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,

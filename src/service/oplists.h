@@ -40,6 +40,17 @@ int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment
  * no one: not audited. One snapshot. */
 int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx);
 
+/* The schema's indexes and foreign keys as the engine holds them, and those a bulk load that stopped held back
+ * (`safeguard indexes`, store_schema_indexes): after a killed `area-load` an operator sees what is missing until
+ * `migrate` builds it. Names no one: not audited. One snapshot. */
+int oplists_indexes(store *st, store_index_fn fn, void *ctx);
+
+/* The sign-in attempts kept (`safeguard user attempts`, store_login_attempts), newest first: who is being
+ * guessed at, from where, and whether a person's own tries failed. Staff's names and addresses, no child: the
+ * operator's, not audited (service/access.h, "staff's own lists"). One snapshot. */
+int oplists_login_attempts(store *st, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
+			   void *ctx);
+
 /* The homes of the register (`safeguard homes list`), by id; la_code "" or NULL: every authority's. Ofsted's
  * public register names no one: not audited. */
 int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);
@@ -99,6 +110,10 @@ int oplists_recordings(store *st, int64_t child_id, int limit, store_recording_f
  * Audited ("link_reviews.list", the person asked about) before it is read. As the operator is shown it: no task
  * that names a sealed person (access_operator_names, either side), no names, no explanation (the values
  * compared) and no reviewer's reason. */
+/* A child's merges (`safeguard link merges`, store_merges_of: kept or merged), newest first, up to limit (0: all):
+ * ids, who merged and when, who undid it and when; never the reasons. Audited (merges.list, the child) before it is
+ * read; a merge with a sealed child on either side is not listed (access_operator_names). */
+int oplists_merges(store *st, int64_t child_id, int limit, store_merge_fn fn, void *ctx);
 int oplists_link_reviews(store *st, int64_t person_id, bool open_only, int limit, store_link_review_fn fn,
 			 void *ctx);
 

@@ -959,6 +959,7 @@ enum stmt_id {
 	S_LOGIN_FAILURES,
 	S_LOGIN_THROTTLE_NOTE,
 	S_LOGIN_PRUNE,
+	S_LOGIN_ATTEMPTS,
 	S_LOGIN_THROTTLE_PRUNE,
 	S_SWEEP_CLAIM,
 	S_USERS_TOTP_PLAIN,
@@ -1087,6 +1088,7 @@ enum stmt_id {
 	S_LINK_COUNTS_GET,
 	S_LINK_COUNTS_SET,
 	S_TABLE_COUNTS,
+	S_SCHEMA_INDEXES,
 	S_ALERTS_FOLLOW,
 	S_ALERT_ESCALATE_ONE,
 	S_MANAGES,
@@ -1251,6 +1253,11 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BULK_HELD] = "SELECT name, sql, '' FROM bulk_held_index ORDER BY CASE WHEN sql LIKE 'ALTER TABLE %' THEN 1 "
 			"ELSE 0 END, name",
 	[S_BULK_UNHOLD] = "DELETE FROM bulk_held_index WHERE name = ?1",
+	/* `safeguard indexes` (PostgreSQL's: pg_override): every index SQLite holds (its own for a key or UNIQUE
+	 * have no SQL), and what a load that stopped held back */
+	[S_SCHEMA_INDEXES] = "SELECT name, tbl_name, 'index', 'built', coalesce(sql, '') FROM sqlite_master "
+			     "WHERE type = 'index' UNION ALL SELECT name, tbl, 'index', 'held', sql FROM bulk_held_index "
+			     "ORDER BY 1, 4",
 	[S_BULK_SYNC] = "SELECT 'on'",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_BEGIN_READ] = "BEGIN DEFERRED",
@@ -1429,6 +1436,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			     "(SELECT count(*) FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0), "
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
 	[S_LOGIN_PRUNE] = "DELETE FROM login_attempt WHERE at < ?1",
+	/* `safeguard user attempts`: the attempts kept, newest first (login_attempt_user serves --username) */
+	[S_LOGIN_ATTEMPTS] = "SELECT id, at, username, remote, ok FROM login_attempt WHERE (?1 = '' OR username = ?1) "
+			     "AND (?2 = 0 OR ok = 0) ORDER BY id DESC LIMIT ?3",
 	[S_LOGIN_THROTTLE_PRUNE] = "DELETE FROM login_throttle WHERE noted_at < ?1",
 	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
@@ -1987,6 +1997,15 @@ static const char *const pg_override[S__COUNT] = {
 			   "JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' AND t.relname = ?1 "
 			   "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1",
 	[S_BULK_SYNC] = "SELECT current_setting('synchronous_commit')",
+	/* `safeguard indexes`: the schema's indexes (those behind a key or UNIQUE too) and foreign keys, and what a
+	 * load that stopped held back */
+	[S_SCHEMA_INDEXES] = "SELECT indexname, tablename, 'index', 'built', indexdef FROM pg_indexes "
+			     "WHERE schemaname = current_schema() UNION ALL "
+			     "SELECT k.conname, t.relname, 'foreign_key', 'built', pg_get_constraintdef(k.oid) "
+			     "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid WHERE k.contype = 'f' "
+			     "AND t.relnamespace = current_schema()::regnamespace UNION ALL "
+			     "SELECT name, tbl, CASE WHEN sql LIKE 'ALTER TABLE %' THEN 'foreign_key' ELSE 'index' END, "
+			     "'held', sql FROM bulk_held_index ORDER BY 1, 4",
 	/* S_SOURCE_INSERT and S_EVENT_INSERT as one statement (issue 17: one round trip of the writer's fewer); no
 	 * statement savepoint: intake, its one caller, fails the job on a refusal */
 	[S_SOURCE_EVENT_INSERT] = "WITH s(id) AS (INSERT INTO source_record(agency, source_ref, payload_hash, payload, "
@@ -5054,6 +5073,36 @@ static int sq_login_prune(store_conn *c, const char *before, int64_t *n)
 	return run(s);
 }
 
+struct login_walk {
+	store_login_attempt_fn fn;
+	void *ctx;
+};
+
+static int login_attempt_row(sql_stmt *s, void *arg)
+{
+	struct login_walk *w = arg;
+	struct store_login_attempt a;
+	a.id = sql_column_int64(s, 0);
+	col_copy(s, 1, a.at, sizeof a.at);
+	col_copy(s, 2, a.username, sizeof a.username);
+	col_copy(s, 3, a.remote, sizeof a.remote);
+	a.ok = sql_column_int64(s, 4) != 0;
+	return w->fn(&a, w->ctx);
+}
+
+static int sq_login_attempts(store_conn *c, const char *username, bool failed_only, int limit,
+			     store_login_attempt_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_LOGIN_ATTEMPTS);
+	struct login_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username ? username : "");
+	sql_bind_int(s, 2, failed_only);
+	sql_bind_int(s, 3, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, login_attempt_row, &w);
+}
+
 static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
 {
 	sql_stmt *s = stmt(CONN(c), S_SWEEP_CLAIM);
@@ -7475,6 +7524,32 @@ static int sq_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
 	return r;
 }
 
+struct index_walk {
+	store_index_fn fn;
+	void *ctx;
+};
+
+static int index_row(sql_stmt *s, void *arg)
+{
+	struct index_walk *w = arg;
+	struct store_index ix;
+	col_copy(s, 0, ix.name, sizeof ix.name);
+	col_copy(s, 1, ix.table, sizeof ix.table);
+	col_copy(s, 2, ix.kind, sizeof ix.kind);
+	ix.held = strcmp((const char *)sql_column_text(s, 3), "held") == 0;
+	col_copy(s, 4, ix.definition, sizeof ix.definition);
+	return w->fn(&ix, w->ctx);
+}
+
+static int sq_schema_indexes(store_conn *c, store_index_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_SCHEMA_INDEXES);
+	struct index_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	return each_row(s, index_row, &w);
+}
+
 /* ---- a team's contact details (schema 19) ---- */
 
 static int sq_team_contact_get(store_conn *c, const char *code, struct store_team_contact *out, bool *found)
@@ -8718,6 +8793,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_failures = sq_login_failures,
 	.login_throttle_note = sq_login_throttle_note,
 	.login_prune = sq_login_prune,
+	.login_attempts = sq_login_attempts,
 	.sweep_claim = sq_sweep_claim,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,
@@ -8819,6 +8895,7 @@ const struct store_ops store_sqlite_ops = {
 	.link_counts_get = sq_link_counts_get,
 	.link_counts_set = sq_link_counts_set,
 	.table_counts = sq_table_counts,
+	.schema_indexes = sq_schema_indexes,
 	.team_contact_get = sq_team_contact_get,
 	.team_contacts = sq_team_contacts,
 	.child_contacts = sq_child_contacts,

@@ -559,6 +559,12 @@ int store_login_prune(store_conn *c, const char *before, int64_t *n)
 	return c->ops->login_prune(c, before, n);
 }
 
+int store_login_attempts(store_conn *c, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
+			 void *ctx)
+{
+	return c->ops->login_attempts(c, username, failed_only, limit, fn, ctx);
+}
+
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
 {
 	return c->ops->login_throttle_note(c, key, since, now, first);
@@ -995,6 +1001,11 @@ int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records, int64
 int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx)
 {
 	return c->ops->table_counts(c, fn, ctx);
+}
+
+int store_schema_indexes(store_conn *c, store_index_fn fn, void *ctx)
+{
+	return c->ops->schema_indexes(c, fn, ctx);
 }
 
 int store_child_contacts(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out)

@@ -110,6 +110,8 @@ struct store_ops {
 			      struct store_login_failures *out);
 	int (*login_throttle_note)(store_conn *c, const char *key, const char *since, const char *now, bool *first);
 	int (*login_prune)(store_conn *c, const char *before, int64_t *n);
+	int (*login_attempts)(store_conn *c, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
+			      void *ctx);
 	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
@@ -226,6 +228,7 @@ struct store_ops {
 	int (*link_counts_get)(store_conn *c, struct store_link_counts *out);
 	int (*link_counts_set)(store_conn *c, int64_t reviews, int64_t records, int64_t counted_at);
 	int (*table_counts)(store_conn *c, store_table_count_fn fn, void *ctx);
+	int (*schema_indexes)(store_conn *c, store_index_fn fn, void *ctx);
 	int (*team_contact_get)(store_conn *c, const char *code, struct store_team_contact *out, bool *found);
 	int (*team_contacts)(store_conn *c, int limit, store_team_contact_fn fn, void *ctx);
 	int (*child_contacts)(store_conn *c, int64_t child_id, const char *fallback_team, struct store_child_contacts *out);

@@ -137,6 +137,19 @@ int store_link_counts_set(store_conn *c, int64_t reviews, int64_t records, int64
 typedef int (*store_table_count_fn)(const char *table, int64_t rows, void *ctx);
 int store_table_counts(store_conn *c, store_table_count_fn fn, void *ctx);
 
+/* The schema's indexes as the engine holds them (safeguard indexes), by name: each index (SQLite's own for a key
+ * or UNIQUE with definition ""; PostgreSQL's behind a constraint too) and, on PostgreSQL, each foreign key
+ * (kind "foreign_key", the constraint's definition), built; and each one a bulk load that stopped held back
+ * (bulk_held_index: held true, the statement that builds it again, which `migrate` and the next load run). */
+struct store_index {
+	char name[128], table[64];
+	char kind[16]; /* "index" or "foreign_key" */
+	bool held;
+	char definition[1024];
+};
+typedef int (*store_index_fn)(const struct store_index *ix, void *ctx);
+int store_schema_indexes(store_conn *c, store_index_fn fn, void *ctx);
+
 struct store_merge {
 	int64_t id, kept_id, merged_id;
 	char merged_by[96], merged_at[STORE_TS_LEN + 1];

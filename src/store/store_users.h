@@ -112,5 +112,18 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 /* Deletes the sign-in attempts from before `before` (*n how many) and the throttle notes older than it. */
 int store_login_prune(store_conn *c, const char *before, int64_t *n);
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first);
+/* The sign-in attempts kept (those of the throttles' window: the nightly sweep prunes older ones), newest first:
+ * username NULL or "" for anyone's (else that name as typed), failed_only the refused ones, up to limit (0: all).
+ * Never a password or a code: the row holds none. */
+struct store_login_attempt {
+	int64_t id;
+	char at[STORE_TS_LEN + 1];
+	char username[256]; /* as typed (an unknown name too) */
+	char remote[128];   /* the address's throttling key */
+	bool ok;
+};
+typedef int (*store_login_attempt_fn)(const struct store_login_attempt *a, void *ctx);
+int store_login_attempts(store_conn *c, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
+			 void *ctx);
 
 #endif

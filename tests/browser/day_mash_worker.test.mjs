@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addEvent, addWorkingDays, assertAccessible, errorSummary, goto, longDate, navigate, newPage, sql,
+  addEvent, addWorkingDays, assertAccessible, errorSummary, goto, longDate, navigate, newPage,
   startDemoAndBrowser, textOf, ukToday,
 } from './lib.mjs';
-import { linkReviews } from '../e2e/lib.mjs';
+import { auditRows, linkReviews, rowCount } from '../e2e/lib.mjs';
 
 let demo;
 let browser;
@@ -88,14 +88,15 @@ describe('the MASH worker', () => {
     await see(page, 'a contact to decide');
 
     // Nothing chosen: both errors, nothing written.
-    const before = sql(demo.db, "select count(*) from event where kind = 'referral_decision'"); // SQL on purpose: "nothing written"
+    // "Nothing written": no event of any kind, and no audit entry of a decision (`safeguard stats`, `audit list`).
+    const before = { events: rowCount(demo.db, 'event'), decisions: auditRows(demo.db, { action: 'mash.decide' }).length };
     let res = await submit(page, () => page.getByRole('button', { name: 'Record the decision' }).click());
     assert.equal(res.status, 400);
     assert.deepEqual(await errorSummary(page), [
       { text: 'Select what happens next', href: '#outcome' },
       { text: 'Enter the reason for the decision', href: '#reason' },
     ]);
-    assert.equal(sql(demo.db, "select count(*) from event where kind = 'referral_decision'"), before);
+    assert.deepEqual({ events: rowCount(demo.db, 'event'), decisions: auditRows(demo.db, { action: 'mash.decide' }).length }, before);
     await assertAccessible(page, 'the decision with errors');
 
     await page.getByLabel('Section 47 enquiry: hold a strategy discussion').check();

@@ -15,7 +15,7 @@ import {
   auditEntries,
   auditRows, homeIncidents, homeOccupancy, homeRows,
   count, createToken, dbUrl, event, freshArea, onPostgres, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, rowCount,
+  startServer, rowCount, schemaIndexes,
 } from './lib.mjs';
 
 // What a load wrote, as text both engines print alike (no REAL or BLOB columns; the payload's hash is the
@@ -130,11 +130,11 @@ describe('area-load into an empty area: faster, and the same rows', () => {
   after(() => removeDir(fresh.dir));
 
   test('every row is what the plain load wrote, the indexes are all back and the file is checkpointed', () => {
-    const listIndexes = () => (onPostgres()
-      ? sql(fresh.db, 'select indexname from pg_indexes where schemaname = current_schema() union all '
-        + "select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where contype = 'f' order by 1")
-      : sql(fresh.db, "select name from sqlite_master where type = 'index' order by name"));
+    // The indexes (and PostgreSQL's foreign keys) as the engine holds them, through `safeguard indexes`.
+    const listIndexes = () => schemaIndexes(fresh.db);
     const before = listIndexes();
+    assert.ok(before.some((i) => i.name === 'event_kind_sought' && i.state === 'built'), 'the list holds the schema');
+    assert.equal(onPostgres(), before.some((i) => i.kind === 'foreign_key'));
     const r = runCli(['--now', '2026-11-20T10:00:00Z', 'area-load', '--db', dbUrl(fresh.db), '--children', '300',
       '--events-per-child', '5', '--seed', '11', '--chunk', '70']);
     assert.match(r.stdout, /^children 300 events 1500 /m);
@@ -148,7 +148,8 @@ describe('area-load into an empty area: faster, and the same rows', () => {
       assert.match(sql(fresh.db, `select min(${col}) from ${t}`), /^2026-11-20T10:00:0/, t);
     }
     // every index the schema has is there again (and on PostgreSQL every foreign key), nothing left held back
-    assert.equal(listIndexes(), before);
+    assert.deepEqual(listIndexes(), before);
+    assert.deepEqual(schemaIndexes(fresh.db, { held: true }), []);
     assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
     // five chunks, each audited; the chain verifies
     assert.equal(auditRows(fresh.db, { action: 'area.bulk_load' }).length, 5);
@@ -163,37 +164,31 @@ describe('area-load into an empty area: faster, and the same rows', () => {
     // (event_kind_sought: a partial index, its WHERE kept with it)
     // A load that was killed between dropping its secondary indexes and building them again leaves them
     // listed in bulk_held_index: the next area-load (and migrate) builds them before anything else.
-    const def = onPostgres()
-      ? sql(fresh.db, "select indexdef from pg_indexes where indexname = 'event_kind_sought'")
-      : sql(fresh.db, "select sql from sqlite_master where name = 'event_kind_sought'");
+    const named = (name) => schemaIndexes(fresh.db, { table: 'event' }).filter((i) => i.name === name);
+    const [{ definition: def }] = named('event_kind_sought');
     assert.match(def, /event_kind_sought/);
+    // Set-up no command makes (a load killed between dropping and building): stays SQL.
     sqlWrite(fresh.db, `drop index event_kind_sought; insert into bulk_held_index(name, tbl, sql) values `
       + `('event_kind_sought', 'event', '${def.replaceAll("'", "''")}')`);
+    assert.deepEqual(named('event_kind_sought').map((i) => i.state), ['held'], 'the operator sees it held');
     runCli(['area-load', '--db', dbUrl(fresh.db), '--children', '3', '--events-per-child', '2', '--seed', '12']);
     assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
-    const back = onPostgres()
-      ? sql(fresh.db, "select count(*) from pg_indexes where indexname = 'event_kind_sought'")
-      : sql(fresh.db, "select count(*) from sqlite_master where name = 'event_kind_sought'");
-    assert.equal(back, '1');
-    const rebuilt = onPostgres()
-      ? sql(fresh.db, "select indexdef from pg_indexes where indexname = 'event_kind_sought'")
-      : sql(fresh.db, "select sql from sqlite_master where name = 'event_kind_sought'");
-    assert.match(rebuilt, /domestic_abuse_incident/);
+    const rebuilt = named('event_kind_sought');
+    assert.deepEqual(rebuilt.map((i) => i.state), ['built']);
+    assert.match(rebuilt[0].definition, /domestic_abuse_incident/);
     assert.equal(rowCount(fresh.db, 'person'), 303);
   });
 
   test('migrate builds held-back indexes too', () => {
-    const def = onPostgres()
-      ? sql(fresh.db, "select indexdef from pg_indexes where indexname = 'person_dob'")
-      : sql(fresh.db, "select sql from sqlite_master where name = 'person_dob'");
+    const named = (name) => schemaIndexes(fresh.db, { table: 'person' }).filter((i) => i.name === name);
+    const [{ definition: def }] = named('person_dob');
+    // Set-up no command makes (a load killed half-way): stays SQL.
     sqlWrite(fresh.db, `drop index person_dob; insert into bulk_held_index(name, tbl, sql) values `
       + `('person_dob', 'person', '${def.replaceAll("'", "''")}')`);
+    assert.deepEqual(schemaIndexes(fresh.db, { held: true }).map((i) => i.name), ['person_dob']);
     runCli(['migrate', '--db', dbUrl(fresh.db)]);
     assert.equal(rowCount(fresh.db, 'bulk_held_index'), 0);
-    const back = onPostgres()
-      ? sql(fresh.db, "select count(*) from pg_indexes where indexname = 'person_dob'")
-      : sql(fresh.db, "select count(*) from sqlite_master where name = 'person_dob'");
-    assert.equal(back, '1');
+    assert.deepEqual(named('person_dob').map((i) => i.state), ['built']);
   });
 });
 
@@ -215,17 +210,15 @@ describe('area-load into an empty area that a server holds open', () => {
   test('the load goes in and every index is back, though SQLite cannot leave its write-ahead log', () => {
     // SQLite refuses to change the journal mode while another connection has the file open ("database is
     // locked"): the fast load must then stay in the write-ahead log, not stop with its indexes dropped.
-    const listIndexes = () => (onPostgres()
-      ? sql(held.db, "select indexname from pg_indexes where schemaname = current_schema() order by 1")
-      : sql(held.db, "select name from sqlite_master where type = 'index' order by name"));
+    const listIndexes = () => schemaIndexes(held.db);
     const before = listIndexes();
-    assert.match(before, /person_dob/);
+    assert.ok(before.some((i) => i.name === 'person_dob'));
     const r = runCli(['area-load', '--db', dbUrl(held.db), '--children', '20', '--events-per-child', '2',
       '--seed', '13'], { check: false });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^children 20 events 40 /m);
     assert.equal(rowCount(held.db, 'person'), 20);
-    assert.equal(listIndexes(), before);
+    assert.deepEqual(listIndexes(), before);
     assert.equal(rowCount(held.db, 'bulk_held_index'), 0);
   });
 });

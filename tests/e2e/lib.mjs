@@ -929,6 +929,40 @@ export function flagLookups(dbPath, child, { limit } = {}) {
   return jsonLines(args);
 }
 
+/**
+ * The schema's indexes (and PostgreSQL's foreign keys) as the engine holds them, and those a bulk load that stopped
+ * held back, through the CLI (`safeguard indexes --json`; names no one: not audited): each {name, table, kind
+ * ('index' | 'foreign_key'), state ('built' | 'held'), definition}, by name. Filters: {table}, {held: true}.
+ */
+export function schemaIndexes(dbPath, { table, held } = {}) {
+  const args = ['indexes', '--db', dbUrl(dbPath), '--json'];
+  if (table !== undefined) args.push('--table', table);
+  if (held) args.push('--held');
+  return jsonLines(args);
+}
+
+/**
+ * A child's merges, newest first, through the CLI (`safeguard link merges --json`; audited merges.list with the
+ * child; none with a sealed child): each {id, kept, merged, merged_by, merged_at, undone_by, undone_at} ("" while
+ * it stands). Filter: {limit}.
+ */
+export function linkMerges(dbPath, child, { limit } = {}) {
+  const args = ['link', 'merges', '--db', dbUrl(dbPath), '--child', String(child), '--json'];
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
+/**
+ * The sign-in attempts kept, newest first, through the CLI (`safeguard user attempts --json`; staff's, no child: not
+ * audited): each {id, at, username, remote, ok}. Filters: {username} (as typed), {failed: true} (the refused ones).
+ */
+export function signinAttempts(dbPath, { username, failed } = {}) {
+  const args = ['user', 'attempts', '--db', dbUrl(dbPath), '--json'];
+  if (username !== undefined) args.push('--username', username);
+  if (failed) args.push('--failed');
+  return jsonLines(args);
+}
+
 /** `safeguard homes occupancy --json` (by home and month; about homes: not audited): [{home_id, month,
  * child_nights}]. */
 export function homeOccupancy(dbPath, { home } = {}) {

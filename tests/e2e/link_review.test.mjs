@@ -8,7 +8,7 @@ import {
   auditRows, lastAudit,
   addPerson, dbUrl, everyAgencysEvents, count, event, freshArea, linkReviews, nhsNumber, postEvent, removeDir, request,
   now, runCli, sql, startServer, totp, newAuthenticator,
-  userId, rowCount,
+  userId, rowCount, linkMerges,
 } from './lib.mjs';
 
 const PASSWORD = 'linkage needs a person to look';
@@ -179,7 +179,8 @@ describe('a borderline record', () => {
     const beforeRecord = await chronology(record.child_id);
     assert.equal(beforeCandidate.length, 1);
     assert.equal(beforeRecord.length, 1);
-    // SQL on purpose below: the payload as the agency sent it and the merge's provenance are kept beside the records.
+    // SQL on purpose below: the payload as the agency sent it is kept beside the records. The merge through the
+    // operator's list (`link merges`).
     const payload = sql(area.db, "select payload from source_record where source_ref = 'LR-2'");
 
     const r = await decide('sam.worker', review.id, { decision: 'same', reason: 'School confirmed the date of birth was mistyped' });
@@ -192,8 +193,19 @@ describe('a borderline record', () => {
     assert.deepEqual(await chronology(record.child_id), []);
     assert.equal(await sourceChild(), candidate.child_id, 'the source record moved with its event');
     assert.equal(sql(area.db, "select payload from source_record where source_ref = 'LR-2'"), payload, 'what the agency sent is kept');
-    assert.equal(sql(area.db, `select kept_id || ' ' || merged_id || ' ' || merged_by from person_merge where id = ${mergeId}`),
-      `${candidate.child_id} ${record.child_id} user:${userId(area.db, 'sam.worker')}:sam.worker`);
+    const [merge] = linkMerges(area.db, record.child_id).filter((m) => m.id === mergeId);
+    assert.deepEqual([merge.kept, merge.merged, merge.merged_by, merge.undone_at],
+      [candidate.child_id, record.child_id, `user:${userId(area.db, 'sam.worker')}:sam.worker`, '']);
+    assert.deepEqual(linkMerges(area.db, candidate.child_id).map((m) => m.id), [mergeId], 'the kept child\'s too');
+    const tsv = runCli(['link', 'merges', '--db', dbUrl(area.db), '--child', String(record.child_id), '--limit', '1'])
+      .stdout.trimEnd().split('\n');
+    assert.equal(tsv[0], 'id\tkept\tmerged\tmerged_by\tmerged_at\tundone_by\tundone_at');
+    assert.deepEqual(tsv.slice(1).map((l) => Number(l.split('\t')[0])), [mergeId]);
+    assert.ok(!tsv.join('\n').includes('School confirmed'), 'no reason');
+    assert.ok(auditRows(area.db, { action: 'merges.list', child: record.child_id }).length >= 1, 'the list is audited');
+    const noChild = runCli(['link', 'merges', '--db', dbUrl(area.db)], { check: false });
+    assert.equal(noChild.status, 2);
+    assert.match(noChild.stderr, /--child/);
     assert.equal(auditRows(area.db, { action: 'person.merge', object: `merge:${mergeId}` }).length, 1);
     const shown = await as('sam.worker', `/api/v1/link-reviews/${review.id}`);
     assert.equal(shown.json.state, 'decided');
@@ -305,7 +317,9 @@ describe('the pages', () => {
     assert.match(noReason.text, /href="#undo_reason"/);
     const undone = await post(`/merges/${mergeId}/undo`, { review_id: String(review.id), undo_reason: 'Joined by mistake' });
     assert.equal(undone.status, 303);
-    assert.equal(count(area.db, 'person_merge', `id = ${mergeId} and undone_at is not null`), 1);
+    const [merge] = linkMerges(area.db, b.child_id).filter((m) => m.id === mergeId);
+    assert.notEqual(merge.undone_at, '', 'the merge is marked undone');
+    assert.match(merge.undone_by, /^user:\d+:/);
     assert.equal((await chronology(b.child_id)).length, 1, 'undone: the record\'s child has its event back');
   });
 });

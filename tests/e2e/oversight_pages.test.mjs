@@ -12,8 +12,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, homeAlertRows, homeIncidents, homeOccupancy, homeRows,
-  addPerson, dbUrl, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir,
+  auditRows, homeAlertRows, homeIncidents, homeOccupancy, homePlacements, homeRows, lastRun,
+  AGENCIES, addPerson, createToken, dbUrl, isoSeconds, now, removeDir, request, rowCount, runCli, sqlWrite, startServer,
+  tempDir,
   ukToday, webSignIn as signInAs,
 } from './lib.mjs';
 
@@ -29,11 +30,27 @@ let server;
 const secrets = {};
 const cookies = {};
 
-// The register, the home alerts and the incidents are read through the operator's lists (homeRows, homeAlertRows,
-// homeIncidents); stays SQL: the months of occupancy (no list), children's names a page must or must not show, which
-// agencies have sent records about a child, and the set-up (a placement inserted for today).
-const q = (query) => sql(area.db, query);
-const rows = (query) => { const out = q(query); return out ? out.split('\n').map((l) => l.split('|')) : []; };
+// The register, the home alerts, the incidents, placements and the last run are read through the operator's lists;
+// which agencies hold records of a child, and a child's name, through each agency's API; stays SQL: the set-up (a
+// placement inserted for today).
+const tokens = {}; // each agency's system (GET /api/v1/children/{id}...): what it holds of a child
+
+/** Whether an agency's own system holds a record of the child (its chronology; 404 when it sent nothing). */
+async function agencyHas(agency, id) {
+  const r = await request(`${server.url}/api/v1/children/${id}/chronology?limit=1`, { token: tokens[agency] });
+  if (r.status === 404) return false;
+  assert.equal(r.status, 200, r.text);
+  return true;
+}
+
+/** A child's name as the first agency that wrote about them holds it (GET /api/v1/children/{id}); null for none. */
+async function nameOf(id) {
+  for (const agency of AGENCIES) {
+    const r = await request(`${server.url}/api/v1/children/${id}`, { token: tokens[agency] });
+    if (r.status === 200) return [r.json.person.given_name, r.json.person.family_name];
+  }
+  return null;
+}
 const monthWords = (ym) => `${MONTHS[Number(ym.slice(5, 7)) - 1]} ${ym.slice(0, 4)}`;
 // The text a reader sees: tags dropped (attributes and SVG titles are checked where they matter).
 const visible = (html) => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ')
@@ -72,6 +89,7 @@ before(async () => {
   for (const [username, agency, role] of PEOPLE) {
     secrets[username] = addPerson(area.db, username, agency, role, PASSWORD);
   }
+  for (const agency of AGENCIES) tokens[agency] = createToken(area.db, agency, 'oversight pages: what each agency holds', ['records:read']);
   server = await startServer(area.db, { extraArgs: ['--authority', AREA] });
   for (const [u] of PEOPLE) cookies[u] = await webSignIn(u);
 });
@@ -89,7 +107,7 @@ describe('the oversight analyst', () => {
     const r = await page('ov.analyst', '/homes');
     assert.equal(r.status, 200);
     const text = visible(r.text);
-    const [first, last] = rows('select first_month, last_month from oversight_run order by id desc limit 1')[0];
+    const { first_month: first, last_month: last } = lastRun(area.db);
     assert.ok(text.includes(`from ${monthWords(first)} to ${monthWords(last)}`), `the run's months in words: ${text.slice(0, 600)}`);
     assert.doesNotMatch(text, /\b20\d\d-(0[1-9]|1[0-2])\b/, 'no ISO month');
     assert.doesNotMatch(text, /\(cli\)|shrunk|overdispersion/i);
@@ -98,7 +116,7 @@ describe('the oversight analyst', () => {
 
   test('a home above a funnel plot\'s 95% line that is not flagged says why', async () => {
     const list = await page('ov.analyst', '/homes');
-    const flagged = new Set(rows("select distinct home_id from home_alert where state <> 'resolved'").map(([id]) => Number(id)));
+    const flagged = new Set(homeAlertRows(area.db).filter((a) => a.state !== 'resolved').map((a) => a.home_id));
     let checked = 0;
     for (const ind of ['restraint', 'missing', 'injury']) {
       const f = await page('ov.analyst', `/homes/funnel?indicator=${ind}`);
@@ -212,11 +230,10 @@ describe('the police', () => {
     const links = trs.map((tr) => /<a class="govuk-link" href="\/children\/(\d+)">[^<]+<\/a><br><span class="govuk-hint">([^<]+)<\/span>/.exec(tr));
     assert.ok(links.every(Boolean), 'every row links a child');
     // What the hint says is what the record does when followed.
-    const police = new Set(rows("select distinct person_id from event where agency = 'police'").map(([id]) => id));
     const seen = { open: 0, emergency: 0 };
     for (const [, id, hint] of links) {
       if (seen.open > 2 && seen.emergency > 2) break;
-      const mine = police.has(id);
+      const mine = await agencyHas('police', id);
       assert.equal(hint, mine ? 'Your force&#39;s records' : 'Emergency access only', `child ${id}`);
       const child = await page('ov.police', `/children/${id}`);
       assert.equal(child.status, mine ? 200 : 403, `child ${id}`);
@@ -227,17 +244,29 @@ describe('the police', () => {
   });
 
   test('each home lists the children placed now; a child the officer has no need to know is counted, not named', async () => {
-    const home = q(`select h.id from home h join home_placement p on p.home_id = h.id and p.end_on is null
-      where h.la_code = '${AREA}' group by h.id order by count(*) desc, h.id limit 1`);
-    // A child placed there today with no police record and no missing episode.
-    const stranger = q(`select p.id from person p where not exists (select 1 from event e where e.person_id = p.id and e.agency = 'police')
-      and not exists (select 1 from home_placement l where l.person_id = p.id)
-      and not exists (select 1 from home_incident i where i.person_id = p.id) order by p.id limit 1`);
+    // The area's home with the most children placed now (the operator's lists; the demo seals no child).
+    const ours = new Set(homeRows(area.db, { la: AREA }).map((h) => h.id));
+    const perHome = new Map();
+    for (const p of homePlacements(area.db)) {
+      if (p.end === '' && ours.has(p.home_id)) perHome.set(p.home_id, (perHome.get(p.home_id) ?? 0) + 1);
+    }
+    const [[home]] = [...perHome].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    // A child placed there today with no police record, no placement and no missing episode: the first such id
+    // that an agency holds a record of (the ids up to the number of persons, a bound).
+    const placedEver = new Set(homePlacements(area.db).map((p) => p.child));
+    const inIncidents = new Set(homeIncidents(area.db).map((i) => i.child));
+    let stranger = 0;
+    let name = null;
+    for (let id = 1, last = rowCount(area.db, 'person'); id <= last && !stranger; id++) {
+      if (placedEver.has(id) || inIncidents.has(id) || await agencyHas('police', id)) continue;
+      if ((name = await nameOf(id))) stranger = id;
+    }
     assert.ok(stranger, 'a child to place');
+    // Set-up no page or command makes (a placement for today, with the child's record): stays SQL.
     sqlWrite(area.db, `insert into home_placement (home_id, person_id, start_on, distance_km) values (${home}, ${stranger}, '${ukToday()}', 3.2)`);
-    const [given, family] = rows(`select given_name, family_name from person where id = ${stranger}`)[0];
-    const placed = rows(`select p.person_id, x.given_name, x.family_name from home_placement p join person x on x.id = p.person_id
-      where p.home_id = ${home} and p.end_on is null and p.start_on <= '${ukToday()}' and p.person_id <> ${stranger}`);
+    const [given, family] = name;
+    const placed = homePlacements(area.db, { home })
+      .filter((p) => p.child > 0 && p.end === '' && p.start <= ukToday() && p.child !== stranger).map((p) => [String(p.child)]);
     assert.ok(placed.length >= 1);
     const r = await page('ov.police', `/police/homes/${home}`);
     assert.equal(r.status, 200);

@@ -12,7 +12,7 @@ import {
   auditRows, lastAudit, userRows, alertRows,
   clockMovedOn, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
   count, newAuthenticator, onPostgres, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, breakGlassRows, rowCount
+  startServer, totp, breakGlassRows, rowCount, signinAttempts
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -137,15 +137,14 @@ describe('POST /api/v1/sessions', () => {
     let code;
     const first = await signIn('tam.manager', PASSWORD, (secret) => (code = totp(secret)));
     assert.equal(first.status, 201);
-    // Stays SQL: the sign-in throttle's rows (login_attempt).
-    const failures = Number(sql(area.db, "select count(*) from login_attempt where username = 'tam.manager' and ok = 0"));
+    // The sign-in throttle's record, through the operator's list (`user attempts`).
+    const failures = signinAttempts(area.db, { username: 'tam.manager', failed: true }).length;
     const replay = await signInAgain('tam.manager', PASSWORD, code);
     assert.equal(replay.status, 401);
     assert.equal(replay.json.error.code, 'invalid_credentials');
     const earlier = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], now(), -1));
     assert.equal(earlier.status, 401);
-    assert.equal(Number(sql(area.db, "select count(*) from login_attempt where username = 'tam.manager' and ok = 0")),
-      failures + 2);
+    assert.equal(signinAttempts(area.db, { username: 'tam.manager', failed: true }).length, failures + 2);
     // The next step's code (a minute on, or a clock a step ahead) still signs in.
     const next = await signInAgain('tam.manager', PASSWORD, totp(secrets['tam.manager'], now(), 1));
     assert.equal(next.status, 201);
@@ -311,6 +310,30 @@ describe('POST /api/v1/sessions', () => {
     assert.equal(r.headers.get('retry-after'), '900');
     assert.equal(r.json.error.code, 'too_many_attempts');
     assert.equal(auditRows(area.db, { action: 'session.throttled' }).length, 1);
+  });
+
+  test('user attempts: the operator sees the throttle\'s record, newest first, filtered; no password; misuse exits 2', () => {
+    // The five refusals of the test before (the sixth try was throttled, not evaluated: not recorded).
+    const mine = signinAttempts(area.db, { username: 'locked.out' });
+    assert.equal(mine.length, 5);
+    assert.ok(mine.every((a) => a.username === 'locked.out' && a.ok === false && a.remote !== '' && a.at !== ''));
+    assert.deepEqual(mine.map((a) => a.id), mine.map((a) => a.id).sort((x, y) => y - x), 'newest first');
+    const all = signinAttempts(area.db);
+    assert.ok(all.some((a) => a.ok === true), 'the sign-ins that worked are there too');
+    assert.deepEqual(signinAttempts(area.db, { failed: true }), all.filter((a) => !a.ok));
+    const tsv = runCli(['user', 'attempts', '--db', dbUrl(area.db), '--username', 'locked.out', '--limit', '2']).stdout;
+    const lines = tsv.trimEnd().split('\n');
+    assert.equal(lines[0], 'id\tat\tusername\tremote\tok');
+    assert.deepEqual(lines.slice(1).map((l) => l.split('\t')[0]), mine.slice(0, 2).map((a) => String(a.id)));
+    assert.ok(lines.slice(1).every((l) => l.split('\t')[2] === 'locked.out' && l.split('\t')[4] === '0'));
+    const everything = runCli(['user', 'attempts', '--db', dbUrl(area.db), '--json']).stdout;
+    assert.ok(!everything.includes('wrong password number') && !everything.includes(PASSWORD), 'no password is kept');
+    const bad = runCli(['user', 'attempts', '--db', dbUrl(area.db), '--limit', 'many'], { check: false });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--limit/);
+    const unknown = runCli(['user', 'attempts', '--db', dbUrl(area.db), '--since', 'x'], { check: false });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--since/);
   });
 
   test('bad bodies are 4xx naming the field; nothing is recorded', async () => {

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   addPerson, onPostgres,
-  clockMovedOn, count, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
-  isoSeconds, now, newAuthenticator, totp, rowCount,
+  clockMovedOn, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
+  isoSeconds, now, newAuthenticator, totp, rowCount, signinAttempts,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -23,7 +23,7 @@ function setCookie(res, name) {
 /** The sessions there are, each by its token's hash in lower-case hex (the same text on either backend). */
 const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
 // Stays SQL: the sessions' rows (kept by token hash: that no token is stored in the clear, and each session's
-// times, which no page or list shows) and the sign-in throttle's rows (login_attempt).
+// times, which no page or list shows). The sign-in throttle's rows are read through `user attempts`.
 const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from session`).split('\n').filter(Boolean));
 /** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
 let latest = null;
@@ -107,7 +107,7 @@ describe('web sessions', () => {
       assert.match(text, code ? /The username, password or security code is not right/ : /Enter the 6-digit security code/);
     }
     assert.equal(rowCount(area.db, 'session'), before);
-    assert.equal(count(area.db, 'login_attempt', "username = 'wes.worker' and ok = 0"), 3);
+    assert.equal(signinAttempts(area.db, { username: 'wes.worker', failed: true }).length, 3);
   });
 
   test('each use pushes the idle timeout on (30 minutes from now), never past the absolute timeout', async () => {

@@ -409,6 +409,72 @@ static void service_reads_names_written_crosswise(void **state)
 	linkage_tf_free(tf);
 }
 
+/* Runs a statement on the fixture's database from a connection of its own (the test's injection, not the
+ * service's path): SQLite's text or PostgreSQL's. */
+static void fx_exec(const struct fx *f, const char *sqlite_text, const char *pg_text)
+{
+	if (strcmp(fx_engine(), "postgresql") == 0) {
+		PGconn *pg = PQconnectdb(f->url);
+		PGresult *r = PQexec(pg, pg_text);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_msg("%s", PQerrorMessage(pg));
+		PQclear(r);
+		PQfinish(pg);
+		return;
+	}
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sqlite_text, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s", err);
+	sqlite3_close(db);
+}
+
+/* review33 F4: the counts (link_counts) are the review page's display; the model is what intake scores with. A
+ * count that cannot be written is reported (counts_rc) and the model trained from the same walk is stored and
+ * installed all the same, by `link train` and by the nightly sweep. The failure is injected in the database (a
+ * trigger refusing every update of link_counts), so the store's real write path fails. */
+static void a_count_not_written_keeps_the_model(void **state)
+{
+	struct fx *f = *state;
+	struct linktrain_report r;
+	bool trained = false;
+	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
+	send_records(f->st, 0, 240);
+	fx_exec(f,
+		"CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts BEGIN "
+		"SELECT RAISE(ABORT, 'injected: link_counts not writable'); END;",
+		"CREATE FUNCTION test_counts_fail() RETURNS trigger LANGUAGE plpgsql AS "
+		"$$ BEGIN RAISE EXCEPTION 'injected: link_counts not writable'; END $$;"
+		"CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts "
+		"FOR EACH ROW EXECUTE FUNCTION test_counts_fail();");
+	assert_int_equal(linktrain_run(f->st, "command", 1, &r), 0);
+	assert_int_not_equal(r.counts_rc, STORE_OK); /* reported, for the caller's warning */
+	assert_int_equal(r.model.id, 1);
+	assert_int_equal(r.model.records, 240);
+	assert_int_equal(identity_trained_id(), 1); /* installed for intake */
+	struct linktrain_quality q;
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_true(q.trained);
+	assert_int_equal(q.model.id, 1); /* stored: the page shows it */
+	assert_int_equal(q.records, 0);  /* the counts as the migration left them: the last count written */
+	/* The nightly sweep the same: its count fails, its training (records grew past 5 %) goes on. */
+	send_records(f->st, 240, 255);
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_true(trained);
+	assert_int_not_equal(r.counts_rc, STORE_OK);
+	assert_int_equal(r.model.id, 2);
+	assert_int_equal(identity_trained_id(), 2);
+	/* Once the counts can be written again, the next walk writes them. */
+	fx_exec(f, "DROP TRIGGER test_counts_fail;", "DROP TRIGGER test_counts_fail ON link_counts;");
+	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
+	assert_false(trained);
+	assert_int_equal(r.counts_rc, STORE_OK);
+	assert_int_equal(linktrain_quality(f->st, &q), STORE_OK);
+	assert_int_equal(q.records, 255);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +488,7 @@ int main(void)
 		cmocka_unit_test(threshold_never_splits_a_tie),
 		cmocka_unit_test(shown_to_team_managers),
 		cmocka_unit_test_setup_teardown(nightly_trains_when_records_grew, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_count_not_written_keeps_the_model, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

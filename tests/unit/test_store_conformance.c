@@ -1393,6 +1393,69 @@ static void table_counts_list_the_schema(void **state)
 	assert_int_equal(counted.n, kept.n);
 }
 
+/* `safeguard user attempts` and `safeguard indexes` read the same on both engines. */
+struct attempts_seen {
+	int n;
+	int64_t id[4];
+	char username[4][256];
+	bool ok[4];
+};
+
+static int attempt_seen(const struct store_login_attempt *a, void *ctx)
+{
+	struct attempts_seen *s = ctx;
+	assert_true(s->n < 4);
+	s->id[s->n] = a->id;
+	snprintf(s->username[s->n], sizeof s->username[0], "%s", a->username);
+	s->ok[s->n++] = a->ok;
+	assert_int_equal(strlen(a->at), 20);
+	assert_string_equal(a->remote, "192.0.2.7");
+	return 0;
+}
+
+struct indexes_seen {
+	bool kind_sought, foreign_key, held;
+};
+
+static int index_seen(const struct store_index *ix, void *ctx)
+{
+	struct indexes_seen *s = ctx;
+	if (strcmp(ix->name, "event_kind_sought") == 0) {
+		s->kind_sought = strcmp(ix->table, "event") == 0 && strcmp(ix->kind, "index") == 0 &&
+				 strstr(ix->definition, "domestic_abuse_incident") != NULL;
+	}
+	s->foreign_key |= strcmp(ix->kind, "foreign_key") == 0;
+	s->held |= ix->held;
+	return 0;
+}
+
+static void operator_lists_read_alike(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_login_attempt_add(f->c, "ann.a", "192.0.2.7", false), STORE_OK);
+	assert_int_equal(store_login_attempt_add(f->c, "bob.b", "192.0.2.7", true), STORE_OK);
+	assert_int_equal(store_login_attempt_add(f->c, "ann.a", "192.0.2.7", true), STORE_OK);
+	struct attempts_seen all = {0}, ann = {0}, failed = {0}, one = {0};
+	assert_int_equal(store_login_attempts(f->c, NULL, false, 0, attempt_seen, &all), STORE_OK);
+	assert_int_equal(all.n, 3);
+	assert_true(all.id[0] > all.id[1] && all.id[1] > all.id[2]); /* newest first */
+	assert_string_equal(all.username[0], "ann.a");
+	assert_true(all.ok[0] && all.ok[1] && !all.ok[2]);
+	assert_int_equal(store_login_attempts(f->c, "ann.a", false, 0, attempt_seen, &ann), STORE_OK);
+	assert_int_equal(ann.n, 2);
+	assert_int_equal(store_login_attempts(f->c, "", true, 0, attempt_seen, &failed), STORE_OK);
+	assert_int_equal(failed.n, 1);
+	assert_int_equal(failed.id[0], all.id[2]);
+	assert_int_equal(store_login_attempts(f->c, NULL, false, 1, attempt_seen, &one), STORE_OK);
+	assert_int_equal(one.n, 1);
+	assert_int_equal(one.id[0], all.id[0]);
+	struct indexes_seen ix = {0};
+	assert_int_equal(store_schema_indexes(f->c, index_seen, &ix), STORE_OK);
+	assert_true(ix.kind_sought);
+	assert_int_equal(ix.foreign_key, strcmp(fx_engine(), "postgresql") == 0);
+	assert_false(ix.held);
+}
+
 /* ---- bulk loads (store_bulk.h): COPY on PostgreSQL, one reused INSERT on SQLite ---- */
 
 struct bulk_seen {
@@ -1555,6 +1618,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(link_reviews_listed, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(link_counts_kept, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(table_counts_list_the_schema, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(operator_lists_read_alike, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_for_no_person_refused_whole, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(household_missing_a_field_refused_alike, setup, fx_teardown),
 	};
