@@ -765,8 +765,6 @@ static int rec_kind(const char *kind, const char *latest_at, void *ctx)
 
 static const char *concern_category_label(const char *code);
 
-/* Who recorded an event, for the chronology (issue 15): the practitioner a page names (details.recorded_by),
- * else the agency's system that sent it, which may name its own practitioner the same way. */
 /* The strings one after another into text, cut as snprintf's "%s%s..." would cut them (issue 17: two
  * snprintf calls a row were a twentieth of the rows' drawing). */
 static void text_join(char *text, size_t textsz, const char *const *parts, size_t nparts)
@@ -784,6 +782,8 @@ static void text_join(char *text, size_t textsz, const char *const *parts, size_
 	text[n] = '\0';
 }
 
+/* Who recorded an event, for the chronology (issue 15): the practitioner a page names (details.recorded_by),
+ * else the agency's system that sent it, which may name its own practitioner the same way. */
 static void recorder_text(json_t *d, const char *agency, char *text, size_t textsz)
 {
 	const char *by = json_string_value(json_object_get(d, "recorded_by"));
