@@ -620,7 +620,7 @@ static int put_value(struct render *r, const json_t *v, bool escape)
 		n = json_string_length(v);
 		break;
 	case JSON_INTEGER: {
-		/* not snprintf: a page renders hundreds (the record page ~330, issue 17) */
+		/* not snprintf (issue 17: the record page renders ~40, a list page hundreds) */
 		n = buf_int_text(num, (long long)json_integer_value(v));
 		break;
 	}
