@@ -19,6 +19,7 @@
 #                                                  each one's CPU and elapsed time), the pauses a page may wait behind
 #   BENCH_PG_KEEP=1 bench/page.sh --db pg B        the cluster left running at the end, its URL and how to stop it
 #                                                  printed (for EXPLAIN, bench/pg_stmt_cpu.sh)
+#                                                  (without --db, SQLite's database left; bench/page_instr.sh uses either)
 #   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
 #                                                  all pages and the slowest 1%, wall and CPU a phase
 set -euo pipefail
@@ -44,6 +45,10 @@ cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   if [ -n "$pg_state" ] && [ -n "${BENCH_PG_KEEP:-}" ]; then # the cluster left for bench/pg_stmt_cpu.sh, EXPLAIN...
     echo "bench: the cluster is kept: $db (child ${child:-none}); stop it: PG_TEST_STATE=$pg_state scripts/pg-test.sh stop; rm -rf $work" >&2
+    return
+  fi
+  if [ -z "$pg_state" ] && [ -n "${BENCH_PG_KEEP:-}" ]; then # SQLite's database kept alike (bench/page_instr.sh)
+    echo "bench: the database is kept: $db (child ${child:-none}); remove it: rm -rf $work" >&2
     return
   fi
   [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop >/dev/null 2>&1

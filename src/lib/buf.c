@@ -95,17 +95,42 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
+
+size_t buf_int_text(char *out, long long v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, t = u;
+	size_t n = v < 0, digits = 1;
+	while (t >= 100) {
+		t /= 100;
+		digits += 2;
+	}
+	digits += t >= 10;
+	if (v < 0)
+		out[0] = '-';
+	n += digits;
+	char *p = out + n;
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+		u /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	return n;
+}
+
 int buf_put_int(struct buf *b, long long v)
 {
-	char tmp[24], *p = tmp + sizeof tmp;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+	char tmp[BUF_INT_MAX];
+	return buf_append(b, tmp, buf_int_text(tmp, v));
 }
 
 int buf_append_html(struct buf *b, const char *s, size_t n)

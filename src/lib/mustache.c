@@ -620,8 +620,8 @@ static int put_value(struct render *r, const json_t *v, bool escape)
 		n = json_string_length(v);
 		break;
 	case JSON_INTEGER: {
-		int k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		n = k > 0 && (size_t)k < sizeof num ? (size_t)k : 0;
+		/* not snprintf (issue 17: the record page renders ~40, a list page hundreds) */
+		n = buf_int_text(num, (long long)json_integer_value(v));
 		break;
 	}
 	case JSON_REAL:

@@ -64,15 +64,12 @@ static void l_str(struct line *l, const char *s)
 
 static void l_int(struct line *l, long long v)
 {
-	char d[24];
-	int i = (int)sizeof d;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do
-		d[--i] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		d[--i] = '-';
-	l_put(l, d + i, sizeof d - (size_t)i);
+	if (l->cap - l->n >= BUF_INT_MAX) { /* written in place: ~4,000 numbers a page (issue 17) */
+		l->n += buf_int_text(l->b + l->n, v);
+		return;
+	}
+	char d[BUF_INT_MAX];
+	l_put(l, d, buf_int_text(d, v));
 }
 
 /* As buf_append_html escapes. */
@@ -201,12 +198,18 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	 * key mark, read as police and education records a child did not have). row[l] is lane l's row. */
 	bool used[NLANES + 1] = {false};
 	int row[NLANES + 1];
+	/* Each mark's lane, found again only when its agency (a static string, timeline.h) is not the last one's:
+	 * a history runs in few agencies (issue 17: six strcmp a mark). */
+	const char *lane_agency = NULL;
+	size_t lane = NLANES;
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || ev[i].at < lo)
 			lo = ev[i].at;
 		if (i == 0 || ev[i].at > hi)
 			hi = ev[i].at;
-		used[lane_of(ev[i].agency)] = true;
+		if (ev[i].agency != lane_agency)
+			lane = lane_of(lane_agency = ev[i].agency);
+		used[lane] = true;
 	}
 	size_t nl = 0;
 	for (size_t l = 0; l <= NLANES; l++)
@@ -288,8 +291,14 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		out->failed = true;
 		return -1;
 	}
+	lane_agency = NULL;
+	/* the page grows once for the marks (~200 bytes each), not by doubling and copying */
+	if (n <= (out->max - out->len) / 256)
+		buf_reserve(out, n * 256);
 	for (size_t i = 0; i < n && !out->failed; i++) {
-		size_t ln = lane_of(ev[i].agency);
+		if (ev[i].agency != lane_agency)
+			lane = lane_of(lane_agency = ev[i].agency);
+		size_t ln = lane;
 		int x = x_of(ev[i].at, lo, span);
 		int y = TOP + row[ln] * LANE + LANE / 2;
 		l->n = 0;

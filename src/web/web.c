@@ -765,15 +765,32 @@ static int rec_kind(const char *kind, const char *latest_at, void *ctx)
 
 static const char *concern_category_label(const char *code);
 
+/* The strings one after another into text, cut as snprintf's "%s%s..." would cut them (issue 17: two
+ * snprintf calls a row were a twentieth of the rows' drawing). */
+static void text_join(char *text, size_t textsz, const char *const *parts, size_t nparts)
+{
+	size_t n = 0;
+	if (textsz == 0)
+		return;
+	for (size_t i = 0; i < nparts && n < textsz - 1; i++) {
+		size_t k = strlen(parts[i]);
+		if (k > textsz - 1 - n)
+			k = textsz - 1 - n;
+		memcpy(text + n, parts[i], k);
+		n += k;
+	}
+	text[n] = '\0';
+}
+
 /* Who recorded an event, for the chronology (issue 15): the practitioner a page names (details.recorded_by),
  * else the agency's system that sent it, which may name its own practitioner the same way. */
 static void recorder_text(json_t *d, const char *agency, char *text, size_t textsz)
 {
 	const char *by = json_string_value(json_object_get(d, "recorded_by"));
 	if (by && by[0] && text_utf8_valid(by, strlen(by)) && strlen(by) <= STORE_USER_MAX)
-		snprintf(text, textsz, "Recorded by %s, %s", by, agency);
+		text_join(text, textsz, (const char *const[]){"Recorded by ", by, ", ", agency}, 4);
 	else
-		snprintf(text, textsz, "Sent by %s's system", agency);
+		text_join(text, textsz, (const char *const[]){"Sent by ", agency, "'s system"}, 3);
 }
 
 static void put_html(struct buf *b, const char *s)
@@ -809,7 +826,7 @@ static void row_when(struct record_job *j, const char *ts, char *date, size_t da
 		j->row_day = day;
 	}
 	j->row_day_seen = true;
-	snprintf(date, datesz, "%s", j->row_date);
+	text_join(date, datesz, (const char *const[]){j->row_date}, 1);
 	int64_t secs = ((local % 86400) + 86400) % 86400;
 	int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60);
 	if (hmsz >= 6) {
@@ -1266,7 +1283,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 {
 	const char *agency = http_query(rq, "agency"), *kind = http_query(rq, "kind"), *before = http_query(rq, "before");
 	struct record_job *j = calloc(1, sizeof *j);
-	if (!j || !(j->tl = calloc(TIMELINE_MAX, sizeof *j->tl))) {
+	if (!j || !(j->tl = malloc(TIMELINE_MAX * sizeof *j->tl))) { /* rec_mark sets each mark it counts */
 		if (j)
 			record_job_free(j);
 		web_message(w, rq, 503, "Sorry, there is a problem with the service", "Try again in a moment.");

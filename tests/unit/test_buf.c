@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +88,44 @@ static void html_escaping(void **state)
 	buf_free(&b);
 }
 
+/* buf_int_text writes what "%lld" writes: every length, both signs, the ends of the range, the digit pairs. */
+static void integers_as_printf_writes_them(void **state)
+{
+	(void)state;
+	long long v[200];
+	size_t n = 0;
+	long long p = 1;
+	for (int k = 0; k < 19; k++, p = k < 19 ? p * 10 : p) { /* 1 .. 10^18 */
+		long long near[] = {p - 1, p, p + 1, p + p / 2 + 7};
+		for (size_t i = 0; i < 4; i++) {
+			v[n++] = near[i];
+			v[n++] = -near[i];
+		}
+	}
+	v[n++] = 0;
+	v[n++] = LLONG_MAX;
+	v[n++] = LLONG_MIN;
+	v[n++] = LLONG_MIN + 1;
+	for (long long i = 0; i < 100; i += 7)
+		v[n++] = i * 1010101 + 37; /* a pair of every value in turn */
+	assert_true(n <= sizeof v / sizeof v[0]);
+	for (size_t i = 0; i < n; i++) {
+		char want[32], got[BUF_INT_MAX + 8];
+		memset(got, '#', sizeof got);
+		int k = snprintf(want, sizeof want, "%lld", v[i]);
+		size_t len = buf_int_text(got, v[i]);
+		assert_int_equal(len, (size_t)k);
+		assert_true(len <= BUF_INT_MAX);
+		assert_memory_equal(got, want, len);
+		assert_int_equal(got[len], '#'); /* nothing written past it */
+		struct buf b;
+		buf_init(&b, 64);
+		assert_int_equal(buf_put_int(&b, v[i]), 0);
+		assert_string_equal(b.data, want);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +134,7 @@ int main(void)
 		cmocka_unit_test(ceiling),
 		cmocka_unit_test(html_escaping),
 		cmocka_unit_test(reserve_once),
+		cmocka_unit_test(integers_as_printf_writes_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

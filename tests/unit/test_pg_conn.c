@@ -197,6 +197,20 @@ static void columns_read_as_they_are(void **state)
 	assert_int_equal(sql_column_int64(s, 0), 1);
 	assert_int_equal(sql_column_int64(s, 1), 1);
 	sql_reset(s);
+
+	/* Integers as strtoll reads them (drv_pg.c reads plain digits itself, issue 17): every length, the ends of
+	 * the range, and texts that are not plain digits. */
+	const char *q3 = "SELECT 0::int8, -7::int8, 123456789012345678::int8, -123456789012345678::int8, "
+			 "9223372036854775807::int8, (-9223372036854775807 - 1)::int8, 1234567890123456789::int8, "
+			 "42::int4, '12abc'::text, '-'::text, ' 5'::text, 2.5::float8";
+	s = sql_prepare(db, 3, q3);
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	const int64_t want[] = {0, -7, 123456789012345678LL, -123456789012345678LL, INT64_MAX, INT64_MIN,
+				1234567890123456789LL, 42, 12, 0, 5, 2};
+	for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++)
+		assert_true(sql_column_int64(s, i) == want[i]);
+	sql_reset(s);
 	sql_finalize_all(db);
 	db->drv->close(db);
 }
