@@ -14,9 +14,11 @@
 #   SECONDS_PER_RUN=20 SWEEP_TIMEOUT=1800   how long each wrk run lasts; how long the sweep may take
 #   TMPDIR=/tmp/scale17-sqlite              the folder (made if need be) that holds the area and the throwaway
 #                                           cluster; both are removed at the end
-#   AREA=/tmp/scale19/area                  SQLite: the area in this folder, kept at the end; loaded only when
-#                                           it holds no scale.db yet (then the load line is left out)
-#   STEPS=intake                            only the intake step (5); with AREA, on the kept area again
+#   AREA=/tmp/scale19/area                  SQLite: the area in this folder (scale.db), kept at the end; loaded
+#                                           only when the folder has no area.ids yet (written after the load:
+#                                           the first and last child), else the load line is left out
+#   STEPS=intake                            only the intake step (5): what a second run on a kept area takes
+#                                           (the record page's step makes its user once)
 #   RUN=2                                   the intake's records: `safeguard gen --seed 7+RUN`, their source_refs
 #                                           prefixed RRUN- (a second run on a kept area is not a replay)
 #   REQ_TRACE=1                             the server with SAFEGUARD_REQ_TRACE=1 and SAFEGUARD_TXQ_TRACE=1:
