@@ -14,6 +14,15 @@
 #   SECONDS_PER_RUN=20 SWEEP_TIMEOUT=1800   how long each wrk run lasts; how long the sweep may take
 #   TMPDIR=/tmp/scale17-sqlite              the folder (made if need be) that holds the area and the throwaway
 #                                           cluster; both are removed at the end
+#   AREA=/tmp/scale19/area                  SQLite: the area in this folder (scale.db), kept at the end; loaded
+#                                           only when the folder has no area.ids yet (written after the load:
+#                                           the first and last child), else the load line is left out
+#   STEPS=intake                            only the intake step (5): what a second run on a kept area takes
+#                                           (the record page's step makes its user once)
+#   RUN=2                                   the intake's records: `safeguard gen --seed 7+RUN`, their source_refs
+#                                           prefixed RRUN- (a second run on a kept area is not a replay)
+#   REQ_TRACE=1                             the server with SAFEGUARD_REQ_TRACE=1 and SAFEGUARD_TXQ_TRACE=1:
+#                                           each request's phases and each writer batch, in AREA/serve.err
 # The intake lines give the server's CPU an event (and the PostgreSQL cluster's), the candidates scored a
 # record and the share of records whose search reached the limit (GET /metrics, this run's increase).
 # Prints one line per measurement, each with the load average of the machine when it was taken.
@@ -39,14 +48,22 @@ scale=${SCALE:-1}
 children=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s }')
 per=${EVENTS_PER_CHILD:-20}
 secs=${SECONDS_PER_RUN:-15}
-mkdir -p "${TMPDIR:-/tmp}"
-work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-scale.XXXXXX")
+steps=${STEPS:-all}
+run=${RUN:-0}
+if [ -n "${AREA:-}" ]; then
+  [ "$db_arg" = sqlite ] || { echo "bench/scale.sh: AREA is for SQLite" >&2; exit 2; }
+  mkdir -p "$AREA"
+  work=$(cd "$AREA" && pwd)
+else
+  mkdir -p "${TMPDIR:-/tmp}"
+  work=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-scale.XXXXXX")
+fi
 pid=""
 pg_state=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "$pg_state" ] && PG_TEST_STATE=$pg_state scripts/pg-test.sh stop
-  rm -rf "$work"
+  if [ -n "${AREA:-}" ]; then rm -rf "$work/area"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -81,15 +98,21 @@ esac
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(uname -r)"
 echo "backend: ${db%%:*}; area: $children children x $per events (SCALE=$scale); $(date -u +%Y-%m-%dT%H:%MZ)"
 
-# 1. The load, through the bulk path.
+# 1. The load, through the bulk path (not when AREA names a folder that holds one already).
 "$bin" migrate --db "$db" >/dev/null
-t0=$(date +%s.%N)
-out=$("$bin" area-load --db "$db" --children "$children" --events-per-child "$per" --seed 1 2>"$work/load.err")
-t1=$(date +%s.%N)
-first=$(sed -n 's/.*first_child \([0-9]*\).*/\1/p' <<<"$out")
-last=$(sed -n 's/.*last_child \([0-9]*\).*/\1/p' <<<"$out")
-awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v c="$children" -v e="$((children * per))" -v l="$(load)" \
-  'BEGIN { printf "%-38s %8.1f s   %8.0f events/s (%d children, %d events)   load %s\n", "load (area-load, bulk path)", t, e / t, c, e, l }'
+if [ -n "${AREA:-}" ] && [ -s "$work/area.ids" ]; then
+  read -r first last <"$work/area.ids"
+  echo "area kept in $work (loaded before): children $first to $last"
+else
+  t0=$(date +%s.%N)
+  out=$("$bin" area-load --db "$db" --children "$children" --events-per-child "$per" --seed 1 2>"$work/load.err")
+  t1=$(date +%s.%N)
+  first=$(sed -n 's/.*first_child \([0-9]*\).*/\1/p' <<<"$out")
+  last=$(sed -n 's/.*last_child \([0-9]*\).*/\1/p' <<<"$out")
+  [ -z "${AREA:-}" ] || echo "$first $last" >"$work/area.ids"
+  awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v c="$children" -v e="$((children * per))" -v l="$(load)" \
+    'BEGIN { printf "%-38s %8.1f s   %8.0f events/s (%d children, %d events)   load %s\n", "load (area-load, bulk path)", t, e / t, c, e, l }'
+fi
 awk -v b="$(size)" -v l="$(load)" 'BEGIN { printf "%-38s %8.2f GB   load %s\n", "database size", b / 1e9, l }'
 
 # The hot queries' plans on PostgreSQL (docs/SCALING.md), as the server runs them: prepared, generic plans
@@ -134,7 +157,9 @@ for agency in police health education social_care housing; do
     --scope records:read | tail -n 1)"
 done
 export SAFEGUARD_TOKEN=$SAFEGUARD_TOKEN_SOCIAL_CARE SAFEGUARD_THREADS=2
-"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+trace_env=()
+[ -z "${REQ_TRACE:-}" ] || trace_env=(SAFEGUARD_REQ_TRACE=1 SAFEGUARD_TXQ_TRACE=1)
+env "${trace_env[@]}" "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 1 300); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -152,6 +177,7 @@ report() { # name, wrk RESULT line
     printf "%-38s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)   load %s\n", n, q / (d / 1e6), a / 1000, b / 1000, q, e, l }'
 }
 
+if [ "$steps" = all ]; then
 # 3. Chronology reads of random children of the area, as children's social care's system (it reads the
 # records it sent: a child it sent none about is refused, and counted as non-2xx).
 export SAFEGUARD_FIRST=$first SAFEGUARD_LAST=$last
@@ -178,11 +204,16 @@ n=$(q "select count(*) from event where person_id = $child")
 line=$(wrk -t2 -c16 -d"${secs}s" -s bench/read.lua "$url" | grep '^RESULT')
 report "record page, $n events (c=16)" "$line"
 unset SAFEGUARD_COOKIE
+fi
 
 # 5. Durable intake at 32 clients on top of the area: every answer a durable commit, linkage on (the
 # candidates are searched among the area's million children's blocking keys).
 families=${FAMILIES:-$((secs * 1500))}
-"$bin" gen --out "$work/area" --families "$families" --seed 7 --today 2026-11-24 2>/dev/null
+rm -rf "$work/area"
+"$bin" gen --out "$work/area" --families "$families" --seed $((7 + run)) --today 2026-11-24 2>/dev/null
+if [ "$run" != 0 ]; then
+  sed -i "s/\"source_ref\":\"/\"source_ref\":\"R$run-/" "$work/area/events.jsonl"
+fi
 export SAFEGUARD_EVENTS=$work/area/events.jsonl
 # The server's CPU (user + system, /proc/PID/stat; on PostgreSQL the cluster's too: the postmaster with its
 # reaped children's and every live child's) and its own counters (GET /metrics) before and after, so the
@@ -214,6 +245,7 @@ awk -v r="$((r1 - r0))" -v k="$((k1 - k0))" -v c="$((${c1:-0} - ${c0:-0}))" -v h
 kill "$pid" && wait "$pid" 2>/dev/null || true
 pid=""
 
+[ "$steps" = all ] || exit 0
 # 6. The nightly sweep over every child, and the homes monitor over a 2,000-home register (loaded with
 # `homes import`, whose months and incidents take the bulk path).
 t0=$(date +%s.%N)

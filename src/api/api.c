@@ -230,6 +230,12 @@ static int intake_ahead_jobs(store_conn *c, struct txq_job *const *jobs, int n)
 static void intake_done(struct txq_job *job)
 {
 	struct intake_job *j = (struct intake_job *)job;
+	if (http_tracing()) { /* the writer's part (SAFEGUARD_REQ_TRACE), as the record page's */
+		http_mark_at(j->rq, "writer", job->batch_at);
+		if (job->commit_at > 0)
+			http_mark_at(j->rq, "commit", job->commit_at);
+		http_mark_at(j->rq, "committed", job->batch_end_at);
+	}
 	http_resume(j->rq);
 }
 
@@ -304,6 +310,7 @@ static void post_event(struct api *a, http_request *rq, const struct caller *who
 	j->job.ahead = intake_ahead_jobs;
 	http_continue_with(rq, intake_reply, j, intake_job_free);
 	http_suspend(rq);
+	http_mark(rq, "queued");
 	txq_submit(a->q, &j->job);
 	return;
 forget: /* refused before the writer could check a kept token: the next request looks it up afresh */

@@ -29,6 +29,9 @@ struct txq {
 	/* batches still to run with a savepoint a job after an optimistic pass failed: a feed that keeps sending a
 	 * record the store refuses would otherwise make every batch it lands in run twice */
 	int careful;
+	/* SAFEGUARD_TXQ_TRACE (a developer's switch, read once at start): a line a batch on stderr, its start
+	 * (CLOCK_MONOTONIC), jobs, wall, CPU and COMMIT. Counts and times only: nothing personal. */
+	bool trace;
 };
 
 /* After an optimistic pass fails, this many batches run job by job under savepoints before the next try. */
@@ -220,6 +223,9 @@ static void *writer(void *arg)
 			store_conn_counters(c0, &st1, &rt1);
 		else
 			st1 = st0, rt1 = rt0;
+		if (q->trace)
+			fprintf(stderr, "txq-trace: at=%.6f jobs=%d wall=%.0f cpu=%.0f commit=%.0f statements=%llu\n", wall0,
+				n, wall * 1e6, cpu * 1e6, q->last_commit * 1e6, (unsigned long long)(st1 - st0));
 		pthread_mutex_lock(&q->lock); /* counted before completion: a caller that saw its job done sees it counted */
 		q->jobs += (unsigned long long)n;
 		q->batches++;
@@ -267,6 +273,7 @@ int txq_start(store *st, txq **out)
 	if (!q)
 		return STORE_EIO;
 	q->st = st;
+	q->trace = getenv("SAFEGUARD_TXQ_TRACE") != NULL;
 	if (!(q->conn = store_conn_get(st))) {
 		free(q);
 		return STORE_EIO;
