@@ -1278,10 +1278,7 @@ static int pg_migrate_one(sql_db *d, int version, const char *script, const char
 	char *ddl = rewrite_ddl(script);
 	if (!ddl)
 		return STORE_EIO;
-	/* a migration all of whose text is SQLite's (marked sqlite-only) leaves PostgreSQL nothing to run, and an
-	 * empty query is not a command to PostgreSQL */
-	if (ddl[strspn(ddl, " \t\r\n;")] != '\0')
-		rc = pexec(p, ddl);
+	rc = pexec(p, ddl);
 	free(ddl);
 	if (rc == STORE_OK && own)
 		rc = pexec(p, own);

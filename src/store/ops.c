@@ -814,20 +814,11 @@ static const char *const migrations[] = {
 	"DELETE FROM person_block_key WHERE substr(key, 1, 5) = 'fdob:';"
 	"DROP INDEX person_block_key_m32;",
 	/* 33: fewer pages written per event (issue 17, SQLite intake's writer, r-sqlw19; docs/BENCHMARKS.md "SQLite
-	 * intake: pages written an event"). Each index entry an event writes dirties a leaf of that index in its
+	 * intake: pages written an event"). Each index entry a record writes dirties a leaf of that index in its
 	 * commit. person_match_key served one statement, the oldest person with a match key, which nothing but
-	 * tests calls: each new person put an entry at a random leaf of it for no read (both engines; the column
-	 * stays, written as before). event_person_kind (person_id, kind, occurred_at) was the event table's
-	 * second index led by the person: every read it served (the summary card's status kinds, the rules'
-	 * housemates' incidents, the MASH queue's decision after a referral, the kinds of a child's events) is on
-	 * SQLite a seek of the child in event_history (person_id, occurred_at, id, agency, kind), the kind tested
-	 * in the index before a row is read (bench/eqp_diff.sh: each plan moves from one index to the other, still
-	 * a seek on person_id). SQLite only: PostgreSQL keeps it, its generic plans for those reads are chosen
-	 * with it (the kinds named in the texts to seek each kind there). */
-	"DROP INDEX IF EXISTS person_match_key;"
-	"/* sqlite-only */"
-	"DROP INDEX IF EXISTS event_person_kind;"
-	"/* end sqlite-only */",
+	 * tests calls: each new person put an entry at a random leaf of it for no read. Both engines; the column
+	 * stays, written as before. */
+	"DROP INDEX IF EXISTS person_match_key;",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1305,8 +1296,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* These two read the event's details (for the view's category) through its id, only for the rows of the
 	 * private agency, so that the index event_history covers the rest (issue 17: for a reader with a
 	 * private agency the record page read every one of the child's event rows twice); kind || '' keeps
-	 * PostgreSQL's plan (and SQLite's before migration 33) from grouping along event_person_kind, which lacks
-	 * agency. */
+	 * SQLite from grouping along event_person_kind, which lacks agency. */
 	[S_EVENT_KINDS] = "SELECT kind || '', max(occurred_at) FROM event WHERE person_id = ?1 AND " VIEW_EVENT_BY_ID("event")
 			  " GROUP BY kind || ''",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
@@ -1471,16 +1461,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AUDIT_LIST] = "SELECT id, at, actor, action, coalesce(child_id, 0), object, detail, hash FROM audit "
 			 "WHERE (?1 IS NULL OR action = ?1) AND (?2 = 0 OR child_id = ?2) AND (?3 IS NULL OR object = ?3) "
 			 "AND (?4 IS NULL OR at >= ?4) ORDER BY id DESC LIMIT ?5",
-	/* occurred_at || '': where event_person_kind is (PostgreSQL) it seeks each kind there and sorts the few it
-	 * finds (issue 17: the record page's summary card read all 500 events of a child to find none of these
-	 * kinds). SQLite has no such index since migration 33: it walks the child's entries in event_history
-	 * and tests each one's kind in the index, reading only the rows of the kinds asked for. */
+	/* occurred_at || '': SQLite would otherwise walk the whole history in time order (event_history) and test
+	 * each row's kind; this way it seeks each kind in event_person_kind and sorts the few it finds (issue 17:
+	 * the record page's summary card read all 500 events of a child to find none of these kinds). */
 	[S_EVENTS_KINDS_ONE] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			       "FROM event WHERE person_id = ?1 AND kind IN (SELECT value FROM json_each(?2)) "
 			       "ORDER BY occurred_at || '', id",
-	/* S_EVENTS_KINDS_ONE's read of the status kinds (store_status_events), the list in the text: PostgreSQL
-	 * seeks each kind in event_person_kind and sorts the few found (issue 17: its generic plan of the bound
-	 * list read every event of the child); SQLite tests the kinds in event_history's entries (migration 33). */
+	/* S_EVENTS_KINDS_ONE's read of the status kinds (store_status_events), the list in the text: both engines
+	 * seek each kind in event_person_kind and sort the few found (issue 17: PostgreSQL's generic plan of the
+	 * bound list read every event of the child). */
 	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at || '', id",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
@@ -1505,8 +1494,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			 "ON b.household_id = a.household_id AND b.person_id <> a.person_id WHERE a.person_id = ?1) "
 			 "ORDER BY p.id",
 	/* From the person's households outwards: the housemates as an IN list, each one's incidents by
-	 * event_history (person_id, ..., kind: the kind tested in the index; event_person_kind before migration
-	 * 33); each event once without DISTINCT and in no order (the rules sort
+	 * event_person_kind (person_id, kind); each event once without DISTINCT and in no order (the rules sort
 	 * what they read: service/alerts.c), so one temporary b-tree per rules run instead of two. Starting from
 	 * the kind would read every incident in the area: PostgreSQL, whose planner could choose that, keeps the
 	 * joins in a fixed order (pg_override). */

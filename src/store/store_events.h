@@ -107,8 +107,7 @@ int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_js
 #define STORE_STATUS_KINDS_JSON "[" STORE_STATUS_KINDS(STORE_STATUS_KIND_JSON_, ",") "]"
 /* The person's events of the status kinds, as store_events_of_kinds(c, person_id, STORE_STATUS_KINDS_JSON, ...)
  * reads them, by a statement that names the kinds in its text (issue 17: the list bound as a parameter cost
- * PostgreSQL's generic plan a read of every event of the child; named, it seeks each kind in event_person_kind;
- * SQLite, which has no such index since migration 33, tests the kinds in the entries of event_history). */
+ * PostgreSQL's generic plan a read of every event of the child; named, it seeks each kind in event_person_kind). */
 int store_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx);
 /* The same events in the same order, found by walking the person's history in time order (the event_history
  * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
