@@ -8,6 +8,9 @@
 #   BENCH_BIN=/tmp/other RECORDS=20000 bench/intake_cpu.sh
 #   BENCH_LOADGEN=node bench/intake_cpu.sh        node's generator instead of the C one (see below)
 #   BENCH_PERF=/tmp/p.data bench/intake_cpu.sh  also records the server with perf (BENCH_PERF_OPTS, default -g)
+#   BENCH_SQL='DROP INDEX x' bench/intake_cpu.sh  SQL run on the migrated file first (a schema change's upper bound)
+#   BENCH_WAL_ALL=1 BENCH_KEEP=DIR bench/intake_cpu.sh; bench/wal_pages.py DIR/bench.db DIR/bench.db-wal
+#                                               every commit's pages by b-tree (no checkpoint: count, do not time)
 #   BENCH_BASE=/tmp/scale-x/a.db BENCH_BASE_DATA=/tmp/scale-x/data bench/intake_cpu.sh
 #                                               intake into a copy of a populated area (safeguard area-load into
 #                                               a.db with SAFEGUARD_DATA_DIR=.../data) instead of an empty file
