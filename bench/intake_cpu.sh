@@ -8,6 +8,9 @@
 #   BENCH_BIN=/tmp/other RECORDS=20000 bench/intake_cpu.sh
 #   BENCH_LOADGEN=node bench/intake_cpu.sh        node's generator instead of the C one (see below)
 #   BENCH_PERF=/tmp/p.data bench/intake_cpu.sh  also records the server with perf (BENCH_PERF_OPTS, default -g)
+#   BENCH_SQL='DROP INDEX x' bench/intake_cpu.sh  SQL run on the migrated file first (a schema change's upper bound)
+#   BENCH_WAL_ALL=1 BENCH_KEEP=DIR bench/intake_cpu.sh; bench/wal_pages.py DIR/bench.db DIR/bench.db-wal
+#                                               every commit's pages by b-tree (no checkpoint: count, do not time)
 #   BENCH_BASE=/tmp/scale-x/a.db BENCH_BASE_DATA=/tmp/scale-x/data bench/intake_cpu.sh
 #                                               intake into a copy of a populated area (safeguard area-load into
 #                                               a.db with SAFEGUARD_DATA_DIR=.../data) instead of an empty file
@@ -34,6 +37,7 @@ pid="" perf_pid=""
 cleanup() {
   [ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null && wait "$perf_pid" 2>/dev/null
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,13 +53,28 @@ fi
 # BENCH_PAGE_SIZE=N: the file created with N-byte pages (an experiment: the server keeps a file's page size)
 [ -n "${BENCH_PAGE_SIZE:-}" ] && sqlite3 "$work/bench.db" "PRAGMA page_size = $BENCH_PAGE_SIZE; PRAGMA journal_mode = WAL;" >/dev/null
 "$bin" migrate --db "$db" >/dev/null
+# BENCH_SQL='DROP INDEX x': run on the migrated file before the server starts (an experiment: the upper bound of
+# a schema change, measured with one binary; docs/BENCHMARKS.md "SQLite intake: pages written an event")
+[ -n "${BENCH_SQL:-}" ] && sqlite3 "$work/bench.db" "$BENCH_SQL"
 for agency in police health education social_care housing; do
   export "SAFEGUARD_TOKEN_${agency^^}=$("$bin" token create --db "$db" --agency "$agency" --scope events:write | tail -n 1)"
 done
 "$bin" gen --out "$work/area" --families $((records / 8 + 1000)) --seed 7 --today 2026-11-24 2>/dev/null
 head -n "$records" "$work/area/events.jsonl" >"$work/events.jsonl"
 export SAFEGUARD_EVENTS=$work/events.jsonl
-"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+# BENCH_WAL_ALL=1 (with BENCH_KEEP): a reader holds a snapshot of the file from before the first event to the end,
+# so no checkpoint can start the WAL over and every commit's frames are kept for bench/wal_pages.py (the writer
+# then checkpoints nothing: count pages with it, do not time it)
+holder=""
+if [ -n "${BENCH_WAL_ALL:-}" ]; then
+  mkfifo "$work/hold"
+  python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN"); c.execute("SELECT count(*) FROM event").fetchall()
+open(sys.argv[2]).read()' "$work/bench.db" "$work/hold" &
+  holder=$!
+  exec 9>"$work/hold"
+fi
+"$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" 9>&- &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
@@ -79,7 +98,7 @@ fi
 # or the one writer bound the rate.
 cpu_now() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
 read -r mbusy0 midle0 <<<"$(cpu_now)"
-line=$(/usr/bin/time -f 'loadgen %U %S' -o "$work/loadgen.time" "${loadgen[@]}" "$url" | grep '^RESULT')
+line=$(/usr/bin/time -f 'loadgen %U %S' -o "$work/loadgen.time" "${loadgen[@]}" "$url" 9>&- | grep '^RESULT')
 read -r mbusy1 midle1 <<<"$(cpu_now)"
 if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true; perf_pid=""; fi
 faults1=$(faults)
@@ -102,6 +121,7 @@ awk -v w="$wb" -v s="$wc" -v p="$psz" -v e="$events" 'BEGIN {
 # BENCH_KEEP=DIR: the database and its WAL as the run left them (the last commits' frames are still in the WAL),
 # for bench/wal_pages.py to say which tables and indexes the pages of a commit belong to.
 if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP"; cp "$work/bench.db" "$work/bench.db-wal" "$BENCH_KEEP/"; fi
+if [ -n "$holder" ]; then exec 9>&-; wait "$holder" 2>/dev/null || true; holder=""; fi
 # The writer's group commit and statements per job, from the server's own counters (GET /metrics).
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }

@@ -26,13 +26,21 @@ con = sqlite3.connect(os.path.join(tmp, 'x.db'))
 owner = {pg: name for name, pg in con.execute('select name, pageno from dbstat')}
 events = con.execute('select count(*) from event').fetchone()[0]
 con.close()
+# the events those commits wrote: the file with its WAL against the file alone (the WAL's commits are the last;
+# a checkpoint copied every earlier one into the file)
+shutil.copy(db, os.path.join(tmp, 'y.db'))
+con = sqlite3.connect(os.path.join(tmp, 'y.db'))
+before = con.execute('select count(*) from event').fetchone()[0]
+con.close()
 shutil.rmtree(tmp)
 frames = sum(len(c) for c in commits)
-print(f'{len(commits)} commits, {frames} frames ({frames / max(1, len(commits)):.1f} a commit), {events} events in the file')
+new = events - before
+print(f'{len(commits)} commits, {frames} frames ({frames / max(1, len(commits)):.1f} a commit), {new} events in them '
+      f'({new / max(1, len(commits)):.1f} a commit, {frames / max(1, new):.2f} frames an event), {events} in the file')
 tally = collections.Counter()
 for c in commits:
     for pg in set(c):
         tally[owner.get(pg, 'page 1 / freelist' if pg == 1 else 'other')] += 1
 n = max(1, len(commits))
 for name, k in tally.most_common():
-    print(f'{k / n:6.1f} pages a commit  {name}')
+    print(f'{k / n:6.1f} pages a commit {k / max(1, new):6.2f} an event  {name}')

@@ -51,7 +51,8 @@ int store_person_search(store_conn *c, const struct store_view *v, const struct 
 			void *ctx);
 /* The person holding an identifier of this kind ("nhs", "upn"); 0 when none. */
 int store_person_by_identifier(store_conn *c, const char *kind, const char *value, int64_t *person_id);
-/* The oldest person with this match key; 0 when none. */
+/* The oldest person with this match key; 0 when none. For tests and tools: the key has no index (migration 33),
+ * so this reads the whole person table. */
 int store_person_by_match_key(store_conn *c, const char *key, int64_t *person_id);
 
 /* Adds the identifier unless the person already has it. */
