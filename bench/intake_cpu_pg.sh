@@ -120,9 +120,17 @@ awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_
   printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; ceiling: %d cores %.0f/s; %.0f events/s, p99 %.1f ms (load %s)\n",
     e, pg, sv, n, n * 1e6 / (pg + sv + g), e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
+  # per call: rows, shared blocks hit/dirtied/written, WAL records, full-page images and bytes
   psql -qAt -F ' | ' "$db" -c "select calls, round(total_exec_time::numeric / $events * 1000) as us_an_event,
-    round(mean_exec_time::numeric * 1000) as us_a_call, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    round(mean_exec_time::numeric * 1000) as us_a_call, round(rows::numeric / calls, 2) as rows,
+    round(shared_blks_hit::numeric / calls, 1) as hit, round(shared_blks_dirtied::numeric / calls, 2) as dirtied,
+    round(shared_blks_written::numeric / calls, 2) as written, round(wal_records::numeric / calls, 1) as wal_recs,
+    round(wal_fpi::numeric / calls, 2) as wal_fpi, round(wal_bytes / calls) as wal_bytes,
+    left(regexp_replace(query, '\s+', ' ', 'g'), 110)
     from pg_stat_statements order by total_exec_time desc limit 40" >"$BENCH_PG_STATEMENTS"
+  # each index of the tables: its scans over the run (an index no read uses shows 0 here and in the e2e runs)
+  psql -qAt -F ' | ' "$db" -c "select relname, indexrelname, idx_scan, idx_tup_read,
+    pg_relation_size(indexrelid) from pg_stat_user_indexes order by relname, indexrelname" >"$BENCH_PG_STATEMENTS.indexes"
 fi
 if [ -n "${BENCH_AUDIT_VERIFY:-}" ]; then
   kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=""
