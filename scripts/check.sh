@@ -21,6 +21,9 @@ san=""; [ "$build" = build/san ] && san="SAN=1"
 logs=build/check
 rm -rf "$logs"; mkdir -p "$logs"
 mk=(make --no-print-directory $san)
+# Compiles at once in the stages that build (unit and unit-pg: the unit binaries; fuzz: build/fuzz/, about a minute
+# of clang one file at a time): the Makefile passes its CHECK_JOBS, the machine's cores.
+jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # node --test prints TAP when its output is not a terminal, but say so: the counts are read from it.
 tap=NODE_TEST_FLAGS=--test-reporter=tap
 
@@ -159,19 +162,34 @@ fi
 # The table lists the stages that ran in this order.
 order=(unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
 
+# unit and unit-pg both need the unit binaries, and the two workers may start them at once: each stage first
+# builds them (make unit-bin) under one lock, so that two makes never link the same binary side by side.
+unit_first() { # TARGET -> cmd: the unit binaries under the lock, then make TARGET
+  cmd=(bash -c 'lock=$1 target=$2; shift 2; flock "$lock" "$@" unit-bin && "$@" "$target"' unit_first
+    "$logs/unit-bin.lock" "$1" "${mk[@]}" -j"$jobs")
+}
+
+# The browser files run BROWSER_JOBS at a time (2 by default here, each its own demo server, chromium and
+# profile): one at a time, the stage used 282 CPU seconds in 550 s (752fad8, 2026-12-06), its files waiting on
+# pages, servers and chromium more than they work.
+browser_jobs=${BROWSER_JOBS:-2}
+# The e2e files two at a time too (159 CPU seconds in 213 s one at a time): as the calendar's days already run
+# them side by side, each keeps to its own areas, servers and clusters.
+e2e_jobs=${E2E_JOBS:-2}
+
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
-    unit) cmd=("${mk[@]}" unit) ;;
-    unit-pg) cmd=("${mk[@]}" unit-pg) ;;
-    fuzz) cmd=("${mk[@]}" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
+    unit) unit_first unit ;;
+    unit-pg) unit_first unit-pg ;;
+    fuzz) cmd=("${mk[@]}" -j"$jobs" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
     layering) cmd=("${mk[@]}" layering) ;;
     openapi) cmd=("${mk[@]}" e2e E2E=openapi "$tap") ;;
     e2e)
-      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" "$tap")
-      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
+      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap")
+      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap"); fi ;;
     e2e-pg) cmd=("${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
-    browser) cmd=("${mk[@]}" browser "$tap") ;;
-    browser-pg) cmd=("${mk[@]}" browser-pg "$tap") ;;
+    browser) cmd=("${mk[@]}" browser BROWSER_JOBS="$browser_jobs" "$tap") ;;
+    browser-pg) cmd=("${mk[@]}" browser-pg BROWSER_JOBS="$browser_jobs" "$tap") ;;
     calendar) cmd=("${mk[@]}" calendar) ;;
   esac
 }
