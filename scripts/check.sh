@@ -145,12 +145,14 @@ else
   chosen=""
   # openapi is its own stage: the e2e stage leaves it out.
   e2e_exclude="openapi $user_exclude"
-  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it, is the second longest stage
-  # (464 s beside the browser's 625 s at load 3-5, since its 29 February day runs every e2e file on
-  # PostgreSQL): it goes second, so that the two longest run side by side and the quick stages fill in after
-  # the calendar (make check's wall time 883 s with the calendar last, about 780 s this way).
+  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it, is one of the two longest
+  # stages (651 s beside the browser's 552 s on a quiet machine, 752fad8, each file then one at a time; its 29
+  # February day runs every e2e file on PostgreSQL): it goes second, so that the two longest run side by side
+  # and the quick stages fill in after them (make check's wall time 883 s with the calendar last, about 780 s
+  # this way). Since 2026-12-06 the browser and e2e stages and the calendar's full days run their files two at
+  # a time (BROWSER_JOBS, E2E_JOBS, CALENDAR_FILE_JOBS): 1,111 CPU seconds had taken 855 s on 2 cores.
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
-  # The quick stages follow longest first too (e2e 134-161 s, fuzz 123-136 s, unit-pg 31-35 s, unit 27-30 s),
+  # The quick stages follow longest first too (e2e 134-213 s, fuzz 123-137 s, unit-pg 31-35 s, unit 27-35 s),
   # so that the last to start is a short one; unit goes before unit-pg (both build the unit binaries).
   queue=(browser "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
