@@ -46,7 +46,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check check-all test unit unit-pg e2e e2e-pg calendar browser browser-pg fuzz-smoke fuzz layering demo bench clean
+.PHONY: all deps check check-all test unit unit-bin unit-pg e2e e2e-pg calendar browser browser-pg fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -88,6 +88,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsafeguard.a | $(DEPS_STAMP)
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
+
+# The unit binaries alone: make check's unit and unit-pg stages build them first, one stage at a time (a lock),
+# so that the two never link the same binary at once.
+unit-bin: $(UNIT_BIN)
 
 # The same store contract on PostgreSQL: a throwaway cluster (scripts/pg-test.sh) runs the conformance suite
 # and the services' unit tests that use only store.h (scripts/unit-pg.sh says which).
@@ -131,10 +135,12 @@ E2E_ALL     := $(patsubst tests/e2e/%.test.mjs,%,$(wildcard tests/e2e/*.test.mjs
 E2E         ?= $(E2E_ALL)
 E2E_EXCLUDE ?=
 E2E_FILES    = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE),$(E2E)))
+# E2E_JOBS files at once (make check runs 2): each file keeps to its own temporary areas, servers and clusters.
+E2E_JOBS    ?= 1
 
 e2e: $(BUILD)/safeguard
 	@if [ -z "$(strip $(E2E_FILES))" ]; then echo "e2e: no files chosen"; else \
-	  SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=1 $(NODE_TEST_FLAGS) $(E2E_FILES); fi
+	  SAFEGUARD_BIN=$(CURDIR)/$(BUILD)/safeguard node --test --test-concurrency=$(E2E_JOBS) $(NODE_TEST_FLAGS) $(E2E_FILES); fi
 
 # The same e2e files on PostgreSQL: a throwaway cluster (scripts/pg-test.sh) started and stopped by
 # scripts/e2e-pg.sh (skipped by name when initdb is missing). E2E and E2E_EXCLUDE choose as for e2e;
@@ -174,17 +180,23 @@ layering:
 	@node scripts/layering.mjs
 
 # Every stage, two at a time, each logged in build/check/, one table at the end (scripts/check.sh).
-check: all
-	@scripts/check.sh "$(BUILD)"
+# The build before the stages runs CHECK_JOBS compiles at once (default: the machine's cores): nothing else of
+# make check runs yet, and a plain `make check` (CI's .ci/run) would otherwise compile one file at a time.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+check:
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) all
+	@CHECK_JOBS=$(CHECK_JOBS) scripts/check.sh "$(BUILD)"
 
 # make check and, once there is one, the browser stage on PostgreSQL too (issue 17).
-check-all: all
-	@scripts/check.sh "$(BUILD)" all
+check-all:
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) all
+	@CHECK_JOBS=$(CHECK_JOBS) scripts/check.sh "$(BUILD)" all
 
 # The quick run: the same table for unit, a 3-second fuzz per target, layering and the e2e files that the
 # changes since main touch (scripts/e2e-for-changes.sh says which, and why).
-test: all
-	@scripts/check.sh "$(BUILD)" quick
+test:
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) all
+	@CHECK_JOBS=$(CHECK_JOBS) scripts/check.sh "$(BUILD)" quick
 
 demo: all
 	$(BUILD)/safeguard demo --db sqlite:demo/safeguard.db --listen 127.0.0.1:8080

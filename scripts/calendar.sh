@@ -6,6 +6,7 @@
 #
 #   scripts/calendar.sh BUILD        e.g. build, or build/san
 #   CALENDAR_JOBS=N                  days run side by side (default 2: this machine has 2 cores)
+#   CALENDAR_FILE_JOBS=N             files a full or full-pg day runs at once (default 2; core days run one)
 #   CALENDAR_DAYS=FILE               another list of days (default tests/calendar/days.txt)
 #
 # Which files run on a day: "core" (CORE below: every file whose outcome rests on today's date: the statutory
@@ -29,6 +30,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 days_file=${CALENDAR_DAYS:-tests/calendar/days.txt}
 jobs_max=${CALENDAR_JOBS:-2}
+# A full day is one long run of every e2e file (the full-pg day 478 s, the full one 336 s of make check's 651 s
+# calendar on 2026-12-06, 752fad8): the matrix cannot end before its longest day, and one test file at a time
+# leaves a core idle whenever the file waits for its server. The files keep to their own areas (tempDir, their
+# own servers, clusters and PostgreSQL databases), as the days running side by side already require, so a full
+# day runs two at a time.
+file_jobs=${CALENDAR_FILE_JOBS:-2}
 out="$build/calendar"
 bin="$root/$build/safeguard"
 [ -x "$bin" ] || { echo "calendar: no $bin (make first)" >&2; exit 2; }
@@ -59,12 +66,19 @@ mkdir -p "$out"
 mapfile -t days < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$days_file")
 [ "${#days[@]}" -gt 0 ] || { echo "calendar: no days in $days_file" >&2; exit 2; }
 
-# day_run DB FILE...: node --test over the files on the day's clock (offset, at: run_day's), against DB when
-# it is a PostgreSQL URL, else on SQLite files of their own (tests/e2e/lib.mjs).
+# day_run PIDFILE DB FILE...: node --test over the files on the day's clock (offset, at: run_day's), against DB
+# when it is a PostgreSQL URL, else on SQLite files of their own (tests/e2e/lib.mjs); a full day's files
+# file_jobs at a time. timeout leads a process group of its own, out of reach of a signal to this script's
+# group: its pid goes to PIDFILE while it runs, for stop_days.
 day_run() {
-  local db=$1; shift
+  local pidfile=$1 db=$2 rc=0; shift 2
   SAFEGUARD_NOW=$(printf '%+d' "$offset") CALENDAR_AT=$at SAFEGUARD_BIN=$bin SHARED="$root/../shared" \
-    SAFEGUARD_TEST_DB=$db timeout -k 10 "$([ "$set" = core ] && echo "$DAY_TIMEOUT" || echo "$FULL_DAY_TIMEOUT")" node --test --test-concurrency=1 --test-reporter=tap "$@"
+    SAFEGUARD_TEST_DB=$db timeout -k 10 "$([ "$set" = core ] && echo "$DAY_TIMEOUT" || echo "$FULL_DAY_TIMEOUT")" \
+    node --test --test-concurrency="$([ "$set" = core ] && echo 1 || echo "$file_jobs")" --test-reporter=tap "$@" &
+  echo $! >"$pidfile"
+  wait $! || rc=$?
+  rm -f "$pidfile"
+  return $rc
 }
 
 # tap_sum pass|fail TAP...: the sum of the runs' "# pass N" (or "# fail N") lines (a missing file adds 0).
@@ -111,11 +125,15 @@ run_day() { # index, instant, set, why
       db=""; files=("${full_files[@]}"); rest_files=()
     fi
   fi
-  day_run "$db" "${files[@]}" >> "$out/$tag.tap" 2>&1 || rc=$?
-  [ -n "$db" ] && { PG_TEST_STATE=$state scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
+  # The full-pg day's files on SQLite run beside those on PostgreSQL, not after them.
+  local rest_pid="" rest_rc=0
   if [ "$set" = full-pg ] && [ "${#rest_files[@]}" -gt 0 ]; then
-    day_run "" "${rest_files[@]}" > "$out/$tag-sqlite.tap" 2>&1 || rc=$?
+    day_run "$out/$tag-sqlite.pid" "" "${rest_files[@]}" > "$out/$tag-sqlite.tap" 2>&1 &
+    rest_pid=$!
   fi
+  day_run "$out/$tag.pid" "$db" "${files[@]}" >> "$out/$tag.tap" 2>&1 || rc=$?
+  [ -n "$db" ] && { PG_TEST_STATE=$state scripts/pg-test.sh stop >/dev/null 2>&1 || true; }
+  if [ -n "$rest_pid" ]; then wait "$rest_pid" || rest_rc=$?; [ "$rest_rc" -ne 0 ] && rc=$rest_rc; fi
   secs=$(( $(date +%s) - start ))
   p=$(tap_sum pass "$out/$tag.tap" "$out/$tag-sqlite.tap")
   f=$(tap_sum fail "$out/$tag.tap" "$out/$tag-sqlite.tap")
@@ -127,15 +145,19 @@ run_day() { # index, instant, set, why
   fi
 }
 
-# Stopped (make check's STAGE_TIMEOUT, Ctrl-C): a full-pg day's cluster runs on its own (pg_ctl), so stop it.
-stop_clusters() {
-  local s
+# Stopped (make check's STAGE_TIMEOUT, Ctrl-C): the days' runs lead process groups of their own (timeout's),
+# which a signal to the stage's group does not reach, and a full-pg day's cluster runs on its own (pg_ctl): stop
+# both. (Before 2026-12-06 only the clusters were stopped, and the running days' tests went on without them.)
+stop_days() {
+  local s p
+  trap - INT TERM
+  for p in "$out"/*.pid; do [ -f "$p" ] && kill -TERM "$(cat "$p")" 2>/dev/null; done
   for s in "$out"/*.pg-state; do [ -f "$s" ] && PG_TEST_STATE=$s scripts/pg-test.sh stop >/dev/null 2>&1; done
   exit 130
 }
-trap stop_clusters INT TERM
+trap stop_days INT TERM
 
-echo "calendar: ${#days[@]} days from $days_file, $jobs_max at a time"
+echo "calendar: ${#days[@]} days from $days_file, $jobs_max at a time (a full day's files $file_jobs at a time)"
 t0=$(date +%s)
 # The longest days start first (full-pg, then full, then the core days, each in the list's order), so that the
 # matrix does not end with one long day running alone while the other job has nothing left to take (the list

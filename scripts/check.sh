@@ -21,6 +21,9 @@ san=""; [ "$build" = build/san ] && san="SAN=1"
 logs=build/check
 rm -rf "$logs"; mkdir -p "$logs"
 mk=(make --no-print-directory $san)
+# Compiles at once in the stages that build (unit and unit-pg: the unit binaries; fuzz: build/fuzz/, about a minute
+# of clang one file at a time): the Makefile passes its CHECK_JOBS, the machine's cores.
+jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # node --test prints TAP when its output is not a terminal, but say so: the counts are read from it.
 tap=NODE_TEST_FLAGS=--test-reporter=tap
 
@@ -142,12 +145,14 @@ else
   chosen=""
   # openapi is its own stage: the e2e stage leaves it out.
   e2e_exclude="openapi $user_exclude"
-  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it, is the second longest stage
-  # (464 s beside the browser's 625 s at load 3-5, since its 29 February day runs every e2e file on
-  # PostgreSQL): it goes second, so that the two longest run side by side and the quick stages fill in after
-  # the calendar (make check's wall time 883 s with the calendar last, about 780 s this way).
+  # The calendar matrix (scripts/calendar.sh), where this tree's Makefile has it, is one of the two longest
+  # stages (651 s beside the browser's 552 s on a quiet machine, 752fad8, each file then one at a time; its 29
+  # February day runs every e2e file on PostgreSQL): it goes second, so that the two longest run side by side
+  # and the quick stages fill in after them (make check's wall time 883 s with the calendar last, about 780 s
+  # this way). Since 2026-12-06 the browser and e2e stages and the calendar's full days run their files two at
+  # a time (BROWSER_JOBS, E2E_JOBS, CALENDAR_FILE_JOBS): 1,111 CPU seconds had taken 855 s on 2 cores.
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
-  # The quick stages follow longest first too (e2e 134-161 s, fuzz 123-136 s, unit-pg 31-35 s, unit 27-30 s),
+  # The quick stages follow longest first too (e2e 134-213 s, fuzz 123-137 s, unit-pg 31-35 s, unit 27-35 s),
   # so that the last to start is a short one; unit goes before unit-pg (both build the unit binaries).
   queue=(browser "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
@@ -159,19 +164,34 @@ fi
 # The table lists the stages that ran in this order.
 order=(unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
 
+# unit and unit-pg both need the unit binaries, and the two workers may start them at once: each stage first
+# builds them (make unit-bin) under one lock, so that two makes never link the same binary side by side.
+unit_first() { # TARGET -> cmd: the unit binaries under the lock, then make TARGET
+  cmd=(bash -c 'lock=$1 target=$2; shift 2; flock "$lock" "$@" unit-bin && "$@" "$target"' unit_first
+    "$logs/unit-bin.lock" "$1" "${mk[@]}" -j"$jobs")
+}
+
+# The browser files run BROWSER_JOBS at a time (2 by default here, each its own demo server, chromium and
+# profile): one at a time, the stage used 282 CPU seconds in 550 s (752fad8, 2026-12-06), its files waiting on
+# pages, servers and chromium more than they work.
+browser_jobs=${BROWSER_JOBS:-2}
+# The e2e files two at a time too (159 CPU seconds in 213 s one at a time): as the calendar's days already run
+# them side by side, each keeps to its own areas, servers and clusters.
+e2e_jobs=${E2E_JOBS:-2}
+
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
-    unit) cmd=("${mk[@]}" unit) ;;
-    unit-pg) cmd=("${mk[@]}" unit-pg) ;;
-    fuzz) cmd=("${mk[@]}" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
+    unit) unit_first unit ;;
+    unit-pg) unit_first unit-pg ;;
+    fuzz) cmd=("${mk[@]}" -j"$jobs" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
     layering) cmd=("${mk[@]}" layering) ;;
     openapi) cmd=("${mk[@]}" e2e E2E=openapi "$tap") ;;
     e2e)
-      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" "$tap")
-      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" "$tap"); fi ;;
+      if [ "$mode" = quick ]; then cmd=("${mk[@]}" e2e E2E="$chosen" E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap")
+      else cmd=("${mk[@]}" e2e E2E_EXCLUDE="$e2e_exclude" E2E_JOBS="$e2e_jobs" "$tap"); fi ;;
     e2e-pg) cmd=("${mk[@]}" e2e-pg E2E_EXCLUDE="$e2e_exclude" "$tap") ;;
-    browser) cmd=("${mk[@]}" browser "$tap") ;;
-    browser-pg) cmd=("${mk[@]}" browser-pg "$tap") ;;
+    browser) cmd=("${mk[@]}" browser BROWSER_JOBS="$browser_jobs" "$tap") ;;
+    browser-pg) cmd=("${mk[@]}" browser-pg BROWSER_JOBS="$browser_jobs" "$tap") ;;
     calendar) cmd=("${mk[@]}" calendar) ;;
   esac
 }
