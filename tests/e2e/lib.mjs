@@ -465,10 +465,24 @@ export function rawPost(url, headers, body, { chunked = false } = {}) {
   });
 }
 
+// A read sent on a kept-alive connection that the server had already closed fails before the server sees it
+// ("other side closed"). It happens after a test blocks its event loop for longer than the server keeps an idle
+// connection (30 s): a long spawnSync (homes run at load, 2026-12-06 calendar days), during which the close
+// arrives but is not read, so the next fetch reuses the dead socket. Browsers and HTTP clients send such an
+// idempotent request again on a new connection, once; so does this (a POST is never repeated: the caller sees the
+// error). A server that is gone still fails: the second attempt is refused.
+const CLOSED_IDLE = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 export async function request(url, { method = 'GET', token, headers = {}, body, redirect = 'manual' } = {}) {
   const h = { ...headers };
   if (token !== undefined) h.Authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers: h, body, redirect });
+  let res;
+  try {
+    res = await fetch(url, { method, headers: h, body, redirect });
+  } catch (e) {
+    if (!(method === 'GET' || method === 'HEAD') || !CLOSED_IDLE.has(e?.cause?.code)) throw e;
+    res = await fetch(url, { method, headers: h, body, redirect });
+  }
   return readResponse(res);
 }
 
