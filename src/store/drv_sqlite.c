@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 /* The write-ahead log's checkpoint off the committing thread (issue 17). SQLite's own auto-checkpoint runs
@@ -36,7 +35,6 @@ struct lite_ckpt {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool want, stop;
-	int copied; /* the log's pages its last pass had copied (0 after the log started again) */
 	sqlite3 *db;
 };
 
@@ -191,7 +189,6 @@ static bool lite_in_tx(sql_db *d) { return !sqlite3_get_autocommit(DB(d)); }
 static void *lite_ckpt_main(void *arg)
 {
 	struct lite_ckpt *k = arg;
-	(void)prctl(PR_SET_NAME, "sg-wal-ckpt"); /* as top -H and perf name it */
 	pthread_mutex_lock(&k->lock);
 	for (;;) {
 		while (!k->want && !k->stop)
@@ -201,10 +198,8 @@ static void *lite_ckpt_main(void *arg)
 		k->want = false;
 		pthread_mutex_unlock(&k->lock);
 		/* SQLITE_BUSY when the writer checkpoints itself at the same time: it copies what this would have */
-		int log = 0, copied = 0;
-		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&k->lock);
-		k->copied = copied > 0 ? copied : 0;
 	}
 	pthread_mutex_unlock(&k->lock);
 	return NULL;
@@ -250,17 +245,10 @@ static int lite_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return SQLITE_OK;
 	}
-	/* a pass for every LITE_WAL_PAGES pages new to the log, as SQLite's own: not one a commit while the log
-	 * waits to start again (each pass ends with an fsync of the file) */
-	struct lite_ckpt *k = c->ckpt;
-	pthread_mutex_lock(&k->lock);
-	if (pages < k->copied) /* the log started again since */
-		k->copied = 0;
-	if (pages - k->copied >= LITE_WAL_PAGES) {
-		k->want = true;
-		pthread_cond_signal(&k->wake);
-	}
-	pthread_mutex_unlock(&k->lock);
+	pthread_mutex_lock(&c->ckpt->lock);
+	c->ckpt->want = true;
+	pthread_cond_signal(&c->ckpt->wake);
+	pthread_mutex_unlock(&c->ckpt->lock);
 	return SQLITE_OK;
 }
 
