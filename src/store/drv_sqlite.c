@@ -19,30 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The write-ahead log's checkpoint off the committing thread (issue 17). SQLite's own auto-checkpoint runs
- * inside the COMMIT that takes the log past 1,000 pages: it copies the log's pages into the database file at
- * their places and fsyncs the file, and the writer's batch (every request in it) waits for that. Here the
- * connection's log hook wakes a thread of its own, with a connection of its own, that makes the same PASSIVE
- * checkpoint while the writer goes on; a commit's durability is unchanged (the log is synced at COMMIT, as
- * before; the checkpoint syncs the file before the log may be reused). The log is reused from its start only
- * when, as a transaction begins, every page of it has been copied; a writer that never pauses would grow it
- * without end, so past LITE_WAL_INLINE_PAGES the committing connection checkpoints itself as SQLite would
- * (copying what the thread has not), and the next transaction starts the log again. */
-#define LITE_WAL_PAGES 1000	   /* SQLite's default auto-checkpoint */
-#define LITE_WAL_INLINE_PAGES 8000 /* ~32 MB of log: the writer checkpoints itself */
-struct lite_ckpt {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool want, stop;
-	sqlite3 *db;
-};
-
 struct lite_db {
 	sql_db head; /* must be first */
 	sqlite3 *db;
-	struct lite_ckpt *ckpt; /* made at the first commit that takes the log past LITE_WAL_PAGES */
-	bool ckpt_failed;	/* it could not be made: checkpoints stay inline */
 };
 struct lite_stmt {
 	sql_stmt head; /* must be first */
@@ -186,83 +165,8 @@ static int lite_commit(sql_db *d) { return lite_exec(d, "COMMIT"); }
 static int lite_rollback(sql_db *d) { return lite_exec(d, "ROLLBACK"); }
 static bool lite_in_tx(sql_db *d) { return !sqlite3_get_autocommit(DB(d)); }
 
-static void *lite_ckpt_main(void *arg)
-{
-	struct lite_ckpt *k = arg;
-	pthread_mutex_lock(&k->lock);
-	for (;;) {
-		while (!k->want && !k->stop)
-			pthread_cond_wait(&k->wake, &k->lock);
-		if (k->stop)
-			break;
-		k->want = false;
-		pthread_mutex_unlock(&k->lock);
-		/* SQLITE_BUSY when the writer checkpoints itself at the same time: it copies what this would have */
-		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&k->lock);
-	}
-	pthread_mutex_unlock(&k->lock);
-	return NULL;
-}
-
-static void lite_ckpt_free(struct lite_ckpt *k)
-{
-	sqlite3_close_v2(k->db);
-	pthread_cond_destroy(&k->wake);
-	pthread_mutex_destroy(&k->lock);
-	free(k);
-}
-
-static struct lite_ckpt *lite_ckpt_start(sqlite3 *db)
-{
-	const char *path = sqlite3_db_filename(db, "main");
-	struct lite_ckpt *k = calloc(1, sizeof *k);
-	if (!k || !path || !path[0]) {
-		free(k);
-		return NULL;
-	}
-	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->wake, NULL);
-	if (sqlite3_open_v2(path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(k->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK ||
-	    pthread_create(&k->thread, NULL, lite_ckpt_main, k) != 0) {
-		lite_ckpt_free(k);
-		return NULL;
-	}
-	return k;
-}
-
-/* After each commit that wrote to the log (sqlite3_wal_hook; it replaces the auto-checkpoint), with the
- * number of pages the log holds. */
-static int lite_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct lite_db *c = arg;
-	if (pages < LITE_WAL_PAGES)
-		return SQLITE_OK;
-	if (!c->ckpt && !c->ckpt_failed && !(c->ckpt = lite_ckpt_start(db)))
-		c->ckpt_failed = true;
-	if (pages >= LITE_WAL_INLINE_PAGES || !c->ckpt) {
-		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		return SQLITE_OK;
-	}
-	pthread_mutex_lock(&c->ckpt->lock);
-	c->ckpt->want = true;
-	pthread_cond_signal(&c->ckpt->wake);
-	pthread_mutex_unlock(&c->ckpt->lock);
-	return SQLITE_OK;
-}
-
 static void lite_close(sql_db *d)
 {
-	struct lite_ckpt *k = ((struct lite_db *)d)->ckpt;
-	if (k) {
-		pthread_mutex_lock(&k->lock);
-		k->stop = true;
-		pthread_cond_signal(&k->wake);
-		pthread_mutex_unlock(&k->lock);
-		pthread_join(k->thread, NULL);
-		lite_ckpt_free(k);
-	}
 	sqlite3_close_v2(DB(d));
 	free(d);
 }
@@ -399,7 +303,6 @@ sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
-	sqlite3_wal_hook(c->db, lite_wal_hook, c); /* in place of the auto-checkpoint: lite_ckpt above */
 	return &c->head;
 fail:
 	sqlite3_close_v2(c->db);

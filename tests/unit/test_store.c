@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -1031,47 +1030,6 @@ static void savepoint_spills_to_file(void **state)
 	assert_string_equal(got, "PECS");
 }
 
-/* The write-ahead log under a writer that never pauses (store/drv_sqlite.c lite_wal_hook: the checkpoint runs
- * on a thread of its own, and past 8,000 pages the committing connection makes it itself): 300 transactions of
- * 100 persons with long addresses, ~40 MB of pages in all. The log never grows past the bound and one
- * transaction; every row is then in the database, whole. Fails when nothing checkpoints the log. */
-#define WAL_TXNS 300
-#define WAL_ROWS 100
-static void wal_checkpointed_and_bounded(void **state)
-{
-	struct fx *f = *state;
-	if (strncmp(f->url, "sqlite:", 7) != 0)
-		skip(); /* SQLite's log */
-	char addr[1100], wal[160], ok[16];
-	memset(addr, 'w', sizeof addr - 1);
-	addr[sizeof addr - 1] = '\0';
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	off_t most = 0;
-	for (int t = 0; t < WAL_TXNS; t++) {
-		assert_int_equal(store_begin(f->c), STORE_OK);
-		for (int i = 0; i < WAL_ROWS; i++) {
-			struct store_person p;
-			int64_t id = 0;
-			memset(&p, 0, sizeof p);
-			snprintf(p.family_name, sizeof p.family_name, "Wal%03d", t);
-			snprintf(p.address, sizeof p.address, "%d %s", i, addr);
-			assert_int_equal(store_person_insert(f->c, &p, &id), STORE_OK);
-		}
-		assert_int_equal(store_commit(f->c), STORE_OK);
-		struct stat sb;
-		if (stat(wal, &sb) == 0 && sb.st_size > most)
-			most = sb.st_size;
-	}
-	/* 4 KiB pages, a frame's header 24 bytes; one transaction here is ~35 pages of rows and its indexes' */
-	assert_true(most > 0);
-	assert_true(most <= (off_t)(8000 + 200) * (4096 + 24) + 32);
-	sqlite3 *db = raw_open(f);
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM person WHERE family_name LIKE 'Wal%'"), WAL_TXNS * WAL_ROWS);
-	raw_text(db, "PRAGMA integrity_check", ok, sizeof ok);
-	assert_string_equal(ok, "ok");
-	sqlite3_close(db);
-}
-
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -1435,7 +1393,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_append_only, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoint_spills_to_file, setup_db, fx_teardown),
-		cmocka_unit_test_setup_teardown(wal_checkpointed_and_bounded, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
