@@ -118,11 +118,15 @@ stop
 
 echo "machine: $(nproc) cores; $db"
 # The same page from every build (the session is in the database, so it holds across servers).
+first_hash=""
 for b in "${bins[@]}"; do
   start "$b"
   curl -s -H "Cookie: $SAFEGUARD_COOKIE" "$url$SAFEGUARD_PATH" >"$work/page.html"
   stop
-  printf '%s  %s, %d bytes\n' "$(sha256sum <"$work/page.html" | cut -c1-16)" "$b" "$(wc -c <"$work/page.html")"
+  h=$(sha256sum <"$work/page.html" | cut -c1-16)
+  printf '%s  %s, %d bytes\n' "$h" "$b" "$(wc -c <"$work/page.html")"
+  [ -z "$first_hash" ] && first_hash=$h
+  [ "$h" = "$first_hash" ] || { echo "bench: $b draws another page than ${bins[0]} (bench/page_same.sh shows where)" >&2; exit 1; }
 done
 tck=$(getconf CLK_TCK)
 # The throwaway cluster's CPU (its postmaster's children, and those it has reaped), as bench/run.sh counts it.

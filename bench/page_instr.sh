@@ -15,19 +15,25 @@ export SAFEGUARD_DATA_DIR=$dir/data
 cookie="sg_session=$(awk '$6 == "sg_session" { print $7 }' "$dir/cookies")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-run() { # binary pages: prints the program's total instructions
+run() { # binary pages: prints the program's total instructions (called in $(...): a subshell of its own)
   : >"$tmp/out"
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$1" serve --db "$db" --listen 127.0.0.1:0 \
     >"$tmp/out" 2>"$tmp/err" &
-  local vp=$! url=""
-  for _ in $(seq 1 600); do grep -q listening "$tmp/out" && break; sleep 0.1; done
+  vp=$!
+  # A server that has not said "listening" in time, or a run cut short, is not left behind under valgrind
+  # (the subshell's own trap: the script's is not inherited by $(...)).
+  trap '[ -n "$vp" ] && kill "$vp" 2>/dev/null && wait "$vp" 2>/dev/null' EXIT
+  local url=""
+  # valgrind's start-up on a loaded machine: up to two minutes
+  for _ in $(seq 1 1200); do grep -q listening "$tmp/out" && break; sleep 0.1; done
   url=$(sed -n 's/^listening on //p' "$tmp/out")
   [ -n "$url" ] || { echo "page_instr: the server did not start" >&2; cat "$tmp/err" >&2; exit 1; }
   for _ in $(seq 1 "$2"); do
     code=$(curl -s -H "Cookie: $cookie" -o "$tmp/page.html" -w '%{http_code}' "$url/children/$child")
-    [ "$code" = 200 ] || { echo "page_instr: HTTP $code (is the session still valid?)" >&2; kill "$vp"; exit 1; }
+    [ "$code" = 200 ] || { echo "page_instr: HTTP $code (is the session still valid?)" >&2; exit 1; }
   done
   kill -INT "$vp"; wait "$vp" || true
+  vp=""
   callgrind_annotate "$tmp/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
 }
 for bin in "$@"; do

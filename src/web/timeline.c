@@ -292,6 +292,7 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 		return -1;
 	}
 	lane_agency = NULL;
+	lane = NLANES;
 	/* the page grows once for the marks (~200 bytes each), not by doubling and copying */
 	if (n <= (out->max - out->len) / 256)
 		buf_reserve(out, n * 256);

@@ -948,12 +948,12 @@ static int rec_mark(const struct store_event *e, void *ctx)
 	const struct event_kind *k = j->mark_k;
 	const struct agency_kind *ak = j->mark_ak;
 	struct timeline_event *m = &j->tl[j->ntl++];
-	m->id = e->id;
-	m->at = 0;
+	/* one assignment: a field added to the struct later is zeroed, not left as malloc gave it */
+	*m = (struct timeline_event){.id = e->id,
+				     .agency = ak ? ak->code : "other",
+				     .agency_name = ak ? ak->name : "Another agency",
+				     .kind_label = k ? k->label : "Event"};
 	ts_parse_rfc3339(e->occurred_at, &m->at);
-	m->agency = ak ? ak->code : "other";
-	m->agency_name = ak ? ak->name : "Another agency";
-	m->kind_label = k ? k->label : "Event";
 	memcpy(m->at_text, e->occurred_at, sizeof m->at_text);
 	return 0;
 }

@@ -209,7 +209,9 @@ static void columns_read_as_they_are(void **state)
 	const int64_t want[] = {0, -7, 123456789012345678LL, -123456789012345678LL, INT64_MAX, INT64_MIN,
 				1234567890123456789LL, 42, 12, 0, 5, 2};
 	for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++)
-		assert_true(sql_column_int64(s, i) == want[i]);
+		if (sql_column_int64(s, i) != want[i]) /* a failure names the column and both values */
+			fail_msg("column %d (of \"%s\"): %lld, want %lld", i, q3, (long long)sql_column_int64(s, i),
+				 (long long)want[i]);
 	sql_reset(s);
 	sql_finalize_all(db);
 	db->drv->close(db);
