@@ -45,8 +45,8 @@ describe('the police officer\'s day', () => {
     const homes = areaHomes();
     return homePlacements(demo.db).filter((p) => homes.has(p.home_id) && p.end === '' && p.child > 0);
   };
-  // Stays SQL: which children the police hold a record of (the chronology API answers child by child; no list of
-  // one agency's children).
+  // Stays SQL: which children the police sent events about, the truth the need-to-know check is measured against
+  // (the police token's chronology answers through the same check the page uses: the product against itself).
   const policeKnows = () => new Set(sql(demo.db, "SELECT DISTINCT person_id FROM event WHERE agency = 'police'").split('\n'));
   before(async () => {
     pages.main = await newPage(browser, { as: 'demo.police' });
