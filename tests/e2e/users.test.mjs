@@ -317,6 +317,7 @@ describe('POST /api/v1/sessions', () => {
     // typed): fewer than the five that would throttle the name.
     const NAME = 'attempts.listed';
     for (let i = 0; i < 3; i++) assert.equal((await signIn(NAME, 'wrong password number ' + i, '123456')).status, 401);
+    assert.equal((await signIn('pat.police')).status, 201); // and one that works (a new authenticator: no replay)
     const mine = signinAttempts(area.db, { username: NAME });
     assert.equal(mine.length, 3);
     assert.ok(mine.every((a) => a.username === NAME && a.ok === false && a.remote !== '' && a.at !== ''));
