@@ -66,6 +66,12 @@ int cmd_link_train_db(int argc, char **argv)
 	struct linktrain_report r;
 	int rc = linktrain_run(st, "command", threads, &r);
 	store_close(st);
+	/* The counts are written before training (also when there are too few records to train on): a failure to
+	 * write them is said whatever the training's outcome. */
+	if (r.counts_rc != STORE_OK)
+		fprintf(stderr, "safeguard link train: warning: the review page's counts were not written (error %d); the "
+				"page and `link model` show the last count until the next training or nightly sweep\n",
+			r.counts_rc);
 	if (rc == LINKTRAIN_ETOO_FEW) {
 		fprintf(stderr, "safeguard link train: %lld records with a subject; at least %d are needed (the built-in "
 				"model stays in use)\n", (long long)r.model.records, LINKTRAIN_MIN_RECORDS);
@@ -75,10 +81,6 @@ int cmd_link_train_db(int argc, char **argv)
 		fprintf(stderr, "safeguard link train: failed (error %d); the model in use is unchanged\n", rc);
 		return 1;
 	}
-	if (r.counts_rc != STORE_OK)
-		fprintf(stderr, "safeguard link train: warning: the review page's counts were not written (error %d); the "
-				"page and `link model` show the last count until the next training or nightly sweep\n",
-			r.counts_rc);
 	char p[16], rec[16];
 	per_cent(r.precision, p, sizeof p);
 	per_cent(r.recall, rec, sizeof rec);

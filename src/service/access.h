@@ -88,12 +88,13 @@ void access_list_view(const struct access_reader *r, struct store_view *out);
  * allocations, alerts and notices an administrator lists): every agency's, and no sealed child. Decision: the
  * operator keeps the area running and answers to the auditor for each list, but is not one of the roles named
  * for sealed records (ACCESS_SEALED_ROLES), so a sealed child is as absent from their lists as from a
- * manager's. */
+ * manager's.
+ * Staff's own lists (the people: `user list`; API clients: `token list`; the sign-in attempts kept: `user
+ * attempts`) name no child and take no view: they are the operator's, as the database's owner who adds and
+ * resets those people, and are not audited (the audit answers for reads of children). The people and the API
+ * clients are also on the administration pages (/admin/users, /admin/tokens), for the administrator's role
+ * only; the sign-in attempts no page or API route shows, and a route that did would need that role too. */
 void access_operator_view(struct store_view *out);
-/* Staff's own lists (the people: `user list`; API clients: `token list`; the sign-in attempts kept: `user
- * attempts`) name no child: they are the operator's, as the database's owner who adds and resets those people,
- * and are not audited (the audit answers for reads of children). No page or API route shows them; a route that
- * did would need the administrator's role, as the administration pages. */
 /* Whether the operator's lists may name (link to) one child that a record of theirs points at (a speak-up report
  * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed (a record
  * standing merged into a sealed child is sealed with it: access_seal). */

@@ -270,7 +270,6 @@ struct read_args {
 	int limit;
 	int64_t id;
 	store_link_review_fn fn;
-	store_merge_fn mfn;
 	void *ctx;
 	struct store_link_review *out;
 	struct store_merge *merge;
@@ -348,19 +347,4 @@ int linkreview_merge_get(store *st, const struct children_access *a, int64_t id,
 		return CHILDREN_ENOAUDIT;
 	struct read_args args = {.id = id, .merge = out, .found = found};
 	return service_in_snapshot(st, merge_run, &args);
-}
-
-static int merges_run(store_conn *c, void *arg)
-{
-	struct read_args *a = arg;
-	return store_merges_of(c, a->id, 50, a->mfn, a->ctx);
-}
-
-int linkreview_merges_of(store *st, const struct children_access *a, int64_t person_id, store_merge_fn fn,
-			 void *ctx)
-{
-	if (!a->audited)
-		return CHILDREN_ENOAUDIT;
-	struct read_args args = {.id = person_id, .mfn = fn, .ctx = ctx};
-	return service_in_snapshot(st, merges_run, &args);
 }

@@ -63,8 +63,5 @@ int linkreview_get(store *st, const struct children_access *a, int64_t id, struc
 		   bool *found);
 int linkreview_merge_get(store *st, const struct children_access *a, int64_t id, struct store_merge *out,
 			 bool *found);
-/* The merges a person was part of, newest first. */
-int linkreview_merges_of(store *st, const struct children_access *a, int64_t person_id, store_merge_fn fn,
-			 void *ctx);
 
 #endif

@@ -1443,7 +1443,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			     "(SELECT count(*) FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0), "
 			     "(SELECT coalesce(max(at), '') FROM login_attempt WHERE remote = ?2 AND at >= ?3 AND ok = 0)",
 	[S_LOGIN_PRUNE] = "DELETE FROM login_attempt WHERE at < ?1",
-	/* `safeguard user attempts`: the attempts kept, newest first (login_attempt_user serves --username) */
+	/* `safeguard user attempts`: the attempts kept, newest first. One text, both filters optional: SQLite plans it
+	 * as a walk of the table newest first that stops at the limit (login_attempt_user is not used, even with
+	 * --username); the walk is bounded by the attempts kept (S_LOGIN_PRUNE). */
 	[S_LOGIN_ATTEMPTS] = "SELECT id, at, username, remote, ok FROM login_attempt WHERE (?1 = '' OR username = ?1) "
 			     "AND (?2 = 0 OR ok = 0) ORDER BY id DESC LIMIT ?3",
 	[S_LOGIN_THROTTLE_PRUNE] = "DELETE FROM login_throttle WHERE noted_at < ?1",

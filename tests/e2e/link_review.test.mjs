@@ -84,6 +84,8 @@ const AMIRA = { given_name: 'Amira', family_name: 'Khan', dob: '2016-05-03', nhs
 // The same name, a date of birth a day out, another address: as likely as not the same child.
 const BORDERLINE = { ...AMIRA, dob: '2016-05-04', postcode: 'LS7 1AA', address: '3 Other Road' };
 
+let theMerge; // the merge "same" made below (then undone): {id, kept, merged}
+
 describe('a borderline record', () => {
   let candidate;
   let record;
@@ -188,6 +190,7 @@ describe('a borderline record', () => {
     assert.equal(r.json.decision, 'same');
     const mergeId = r.json.merge_id;
     assert.ok(Number.isInteger(mergeId));
+    theMerge = { id: mergeId, kept: candidate.child_id, merged: record.child_id };
     // The older child is kept; the record's event, source record and household moved to it.
     assert.deepEqual(await chronology(candidate.child_id), [...beforeCandidate, ...beforeRecord].sort());
     assert.deepEqual(await chronology(record.child_id), []);
@@ -426,6 +429,16 @@ describe('the operator\'s list (safeguard link reviews)', () => {
     assert.deepEqual(linkReviews(area.db, { child: a.child_id }), []);
     assert.deepEqual(linkReviews(area.db, { child: b.child_id }), []);
     assert.ok(linkReviews(area.db).every((v) => v.person !== b.child_id && v.candidate !== b.child_id));
+  });
+
+  test('a merge with a sealed child, kept or merged, is not listed; the list is audited all the same', () => {
+    assert.ok(theMerge, 'the merge made above');
+    assert.deepEqual(linkMerges(area.db, theMerge.merged).map((m) => m.id), [theMerge.id]);
+    runCli(['seal', '--db', dbUrl(area.db), '--child', String(theMerge.kept), '--basis', 'adoption']);
+    const audited = auditRows(area.db, { action: 'merges.list', child: theMerge.merged }).length;
+    assert.deepEqual(linkMerges(area.db, theMerge.merged), []);
+    assert.equal(auditRows(area.db, { action: 'merges.list', child: theMerge.merged }).length, audited + 1);
+    assert.deepEqual(linkMerges(area.db, theMerge.kept), []);
   });
 
   test('misuse is answered 2, naming the option', () => {

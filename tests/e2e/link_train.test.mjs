@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   dbUrl, addPerson, everyAgencysEvents, freshArea, linkModel, linkReviews, parseCsv, postEvent, removeDir, request, runCli, startServer, totp, newAuthenticator,
-  cookieOf
+  cookieOf, onPostgres, sqlWrite,
 } from './lib.mjs';
 
 const PASSWORD = 'a model that learns from its own records';
@@ -157,6 +157,28 @@ test('with too few records, training refuses and the built-in model stays', asyn
   assert.match(manager, /Not measured until it learns/);
   // the rate's counts as migration 31 counted them (nothing received yet), and when
   assert.match(manager, /id="link-model-rate">0\.0 \(0 records received\) as of \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d</);
+});
+
+test('a count that cannot be written is said also when training refuses (too few records)', () => {
+  // Injected fault, no command makes it (stays SQL): a trigger refusing every update of link_counts.
+  sqlWrite(area.db, onPostgres()
+    ? `CREATE FUNCTION test_counts_fail() RETURNS trigger LANGUAGE plpgsql AS
+       $$ BEGIN RAISE EXCEPTION 'injected: link_counts not writable'; END $$;
+       CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts FOR EACH ROW EXECUTE FUNCTION test_counts_fail();`
+    : `CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts BEGIN
+       SELECT RAISE(ABORT, 'injected: link_counts not writable'); END;`);
+  try {
+    const r = runCli(['link', 'train', '--db', dbUrl(area.db)], { check: false });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /0 records with a subject; at least 200 are needed/);
+    assert.match(r.stderr, /warning: the review page's counts were not written/);
+  } finally {
+    sqlWrite(area.db, onPostgres() ? 'DROP TRIGGER test_counts_fail ON link_counts; DROP FUNCTION test_counts_fail();'
+      : 'DROP TRIGGER test_counts_fail;');
+  }
+  const r = runCli(['link', 'train', '--db', dbUrl(area.db)], { check: false });
+  assert.equal(r.status, 1);
+  assert.doesNotMatch(r.stderr, /warning/); // once writable, no warning
 });
 
 test('trained on its own records and reviewers\' decisions; intake scores the next records with it', async (t) => {

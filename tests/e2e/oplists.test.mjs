@@ -150,6 +150,13 @@ test('misuse is answered 2, naming the option', () => {
     [['homes', 'alerts', '--db', db, '--kind', 'other'], /--kind must be signal or reg44/],
     [['homes', 'alerts', '--db', db, '--home', '0'], /--home must be a home's id/],
     [['homes', 'alerts', '--db', db, '--nope'], /unknown option --nope/],
+    [['link', 'merges', '--db', db], /--child is required/],
+    [['link', 'merges', '--db', db, '--child', 'x'], /--child must be a child's id/],
+    [['link', 'merges', '--db', db, '--child', '0'], /--child must be a child's id/],
+    [['link', 'merges', '--db', db, '--child', '1', '--limit', '-1'], /--limit must be a whole number/],
+    [['link', 'merges', '--db', db, '--child', '1', '--nope'], /unknown option --nope/],
+    [['link', 'merges', '--db', db, '--child', '1', 'extra'], /unexpected argument "extra"/],
+    [['link', 'merges', '--child', '1'], /--db URL is required/],
   ]) {
     const r = runCli(args, { check: false });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

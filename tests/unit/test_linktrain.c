@@ -409,28 +409,6 @@ static void service_reads_names_written_crosswise(void **state)
 	linkage_tf_free(tf);
 }
 
-/* Runs a statement on the fixture's database from a connection of its own (the test's injection, not the
- * service's path): SQLite's text or PostgreSQL's. */
-static void fx_exec(const struct fx *f, const char *sqlite_text, const char *pg_text)
-{
-	if (strcmp(fx_engine(), "postgresql") == 0) {
-		PGconn *pg = PQconnectdb(f->url);
-		PGresult *r = PQexec(pg, pg_text);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			fail_msg("%s", PQerrorMessage(pg));
-		PQclear(r);
-		PQfinish(pg);
-		return;
-	}
-	sqlite3 *db = NULL;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sqlite_text, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s", err);
-	sqlite3_close(db);
-}
-
 /* review33 F4: the counts (link_counts) are the review page's display; the model is what intake scores with. A
  * count that cannot be written is reported (counts_rc) and the model trained from the same walk is stored and
  * installed all the same, by `link train` and by the nightly sweep. The failure is injected in the database (a
@@ -442,13 +420,13 @@ static void a_count_not_written_keeps_the_model(void **state)
 	bool trained = false;
 	assert_int_equal(txq_exec(f->st, seed_job, NULL), STORE_OK);
 	send_records(f->st, 0, 240);
-	fx_exec(f,
+	assert_true(fx_outsider_sql(f,
 		"CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts BEGIN "
 		"SELECT RAISE(ABORT, 'injected: link_counts not writable'); END;",
 		"CREATE FUNCTION test_counts_fail() RETURNS trigger LANGUAGE plpgsql AS "
 		"$$ BEGIN RAISE EXCEPTION 'injected: link_counts not writable'; END $$;"
 		"CREATE TRIGGER test_counts_fail BEFORE UPDATE ON link_counts "
-		"FOR EACH ROW EXECUTE FUNCTION test_counts_fail();");
+		"FOR EACH ROW EXECUTE FUNCTION test_counts_fail();"));
 	assert_int_equal(linktrain_run(f->st, "command", 1, &r), 0);
 	assert_int_not_equal(r.counts_rc, STORE_OK); /* reported, for the caller's warning */
 	assert_int_equal(r.model.id, 1);
@@ -467,7 +445,7 @@ static void a_count_not_written_keeps_the_model(void **state)
 	assert_int_equal(r.model.id, 2);
 	assert_int_equal(identity_trained_id(), 2);
 	/* Once the counts can be written again, the next walk writes them. */
-	fx_exec(f, "DROP TRIGGER test_counts_fail;", "DROP TRIGGER test_counts_fail ON link_counts;");
+	assert_true(fx_outsider_sql(f, "DROP TRIGGER test_counts_fail;", "DROP TRIGGER test_counts_fail ON link_counts;"));
 	assert_int_equal(linktrain_nightly(f->st, 1, &trained, &r), 0);
 	assert_false(trained);
 	assert_int_equal(r.counts_rc, STORE_OK);
