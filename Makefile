@@ -135,7 +135,7 @@ E2E_ALL     := $(patsubst tests/e2e/%.test.mjs,%,$(wildcard tests/e2e/*.test.mjs
 E2E         ?= $(E2E_ALL)
 E2E_EXCLUDE ?=
 E2E_FILES    = $(patsubst %,tests/e2e/%.test.mjs,$(filter-out $(E2E_EXCLUDE),$(E2E)))
-# E2E_JOBS files at once (make check runs 2): each file keeps to its own temporary areas, servers and clusters.
+# E2E_JOBS files at once (1 in make check: scripts/check.sh says why): each file keeps to its own temporary areas, servers and clusters.
 E2E_JOBS    ?= 1
 
 e2e: $(BUILD)/safeguard
@@ -159,7 +159,7 @@ calendar: $(BUILD)/safeguard
 
 # Debian's chromium, headless, driven by playwright-core from tests/node_modules (both installed by setup).
 # BROWSER names the files to run (default: all of tests/browser/), as E2E does. BROWSER_JOBS files run at
-# once (each its own server and chromium): the files mostly wait on pages, not on the CPU.
+# once (each its own server and chromium); 1 in make check (scripts/check.sh says why).
 BROWSER     ?= $(patsubst tests/browser/%.test.mjs,%,$(wildcard tests/browser/*.test.mjs))
 BROWSER_JOBS ?= 1
 browser: $(BUILD)/safeguard | $(DEPS_STAMP)

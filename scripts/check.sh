@@ -149,8 +149,8 @@ else
   # stages (651 s beside the browser's 552 s on a quiet machine, 752fad8, each file then one at a time; its 29
   # February day runs every e2e file on PostgreSQL): it goes second, so that the two longest run side by side
   # and the quick stages fill in after them (make check's wall time 883 s with the calendar last, about 780 s
-  # this way). Since 2026-12-06 the browser and e2e stages and the calendar's full days run their files two at
-  # a time (BROWSER_JOBS, E2E_JOBS, CALENDAR_FILE_JOBS): 1,111 CPU seconds had taken 855 s on 2 cores.
+  # this way). Files two at a time within a stage (BROWSER_JOBS, E2E_JOBS, CALENDAR_FILE_JOBS = 2) were measured
+  # on a quiet machine and made it slower: below.
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
   # The quick stages follow longest first too (e2e 134-213 s, fuzz 123-137 s, unit-pg 31-35 s, unit 27-35 s),
   # so that the last to start is a short one; unit goes before unit-pg (both build the unit binaries).
@@ -171,13 +171,15 @@ unit_first() { # TARGET -> cmd: the unit binaries under the lock, then make TARG
     "$logs/unit-bin.lock" "$1" "${mk[@]}" -j"$jobs")
 }
 
-# The browser files run BROWSER_JOBS at a time (2 by default here, each its own demo server, chromium and
-# profile): one at a time, the stage used 282 CPU seconds in 550 s (752fad8, 2026-12-06), its files waiting on
-# pages, servers and chromium more than they work.
-browser_jobs=${BROWSER_JOBS:-2}
-# The e2e files two at a time too (159 CPU seconds in 213 s one at a time): as the calendar's days already run
-# them side by side, each keeps to its own areas, servers and clusters.
-e2e_jobs=${E2E_JOBS:-2}
+# The browser and e2e files run BROWSER_JOBS and E2E_JOBS at a time, one by default. Two at a time (each file
+# with its own demo server, chromium and profile) looked like using an idle third of the machine (752fad8: 1,111
+# CPU seconds over ~820 s of stages on 2 cores), but that count leaves out the PostgreSQL servers pg_ctl starts:
+# on a quiet machine (2026-12-06, a fresh clone's .ci/run, ci62 against ci59) two at a time here and in the
+# calendar's full days took the browser stage 552 -> 608 s, the calendar 651 -> 869 s, e2e 213 -> 211 s, and the
+# stages' CPU 1,111 -> 1,349 s: the two workers already keep both cores busy, and more at once only adds
+# contention. The knobs stay for a machine with more cores.
+browser_jobs=${BROWSER_JOBS:-1}
+e2e_jobs=${E2E_JOBS:-1}
 
 command_of() { # NAME -> cmd, the command of one stage
   case $1 in
