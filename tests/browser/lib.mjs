@@ -339,12 +339,15 @@ async function signInUntimed(page, username, { demo = page.demo ?? currentDemo, 
     // session), without chromium drawing the sign-in page: ~190 sign-ins a run as set-up of tests about other
     // pages. The form itself, as a person fills it, is signin.test.mjs's (SIGN_IN_FORM=1 makes every file sign in
     // through it). Then the page the form's answer leads to, in the browser.
-    const form = await page.context().request.get(`${demo.url}/sign-in`);
+    // Connection: close: the context's request client would otherwise keep its connection open beside chromium's
+    // and the tests' own, and the server takes at most 64 at once from one address (an alerts test's 30 posts at
+    // once were refused: ci64, 2026-12-06).
+    const form = await page.context().request.get(`${demo.url}/sign-in`, { headers: { Connection: 'close' } });
     const csrf = /name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|value="([^"]+)" name="csrf_token"/.exec(await form.text());
     assert.ok(csrf, 'the sign-in page carries its CSRF token');
     const r = await page.context().request.post(`${demo.url}/sign-in`, {
       form: { csrf_token: csrf[1] ?? csrf[2] ?? csrf[3], username, password: person.password, totp: totp(person.secret), ...(next ? { next } : {}) },
-      headers: { Origin: demo.url }, maxRedirects: 0,
+      headers: { Origin: demo.url, Connection: 'close' }, maxRedirects: 0,
     });
     assert.equal(r.status(), 303, `the sign-in form's answer: ${(await r.text()).slice(0, 300)}`);
     const to = new URL(r.headers().location, demo.url);
