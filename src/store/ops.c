@@ -3190,6 +3190,24 @@ static int bulk_build_held(struct sq_conn *x, int *built, char *err, size_t errs
 #define MIGRATION_LINK_COUNTS 31
 static int link_counts_fill(struct sq_conn *c);
 
+/* A file migrated by a newer binary: "run migrate" would do nothing (migrations only go up). Either a binary of
+ * the file's version, or each newer migration undone by hand, newest first, as docs/INTERNALS.md ("Undoing a
+ * migration") writes them out: that text is the newer binary's, which knows its migrations. */
+static void schema_newer_msg(int v, char *err, size_t errsz)
+{
+	if (v == STORE_SCHEMA_VERSION + 1)
+		snprintf(err, errsz,
+			 "database schema is version %d, newer than this binary's %d: run a binary of schema %d, or undo "
+			 "migration %d by hand (docs/INTERNALS.md, \"Undoing a migration\"); 'safeguard migrate' cannot go down",
+			 v, STORE_SCHEMA_VERSION, v, v);
+	else
+		snprintf(err, errsz,
+			 "database schema is version %d, newer than this binary's %d: run a binary of schema %d, or undo "
+			 "migrations %d down to %d by hand, newest first (docs/INTERNALS.md, \"Undoing a migration\"); "
+			 "'safeguard migrate' cannot go down",
+			 v, STORE_SCHEMA_VERSION, v, v, STORE_SCHEMA_VERSION + 1);
+}
+
 static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 {
 	struct sq_store *st = (struct sq_store *)s;
@@ -3206,7 +3224,7 @@ static int sq_migrate(store *s, int *from, int *to, char *err, size_t errsz)
 	if (from)
 		*from = v;
 	if (v > STORE_SCHEMA_VERSION) {
-		snprintf(err, errsz, "database schema %d is newer than this binary (%d)", v, STORE_SCHEMA_VERSION);
+		schema_newer_msg(v, err, errsz);
 		rc = STORE_ESCHEMA;
 		goto out;
 	}
@@ -3255,6 +3273,10 @@ static int sq_check_schema(store *s, char *err, size_t errsz)
 	if (rc != STORE_OK) {
 		snprintf(err, errsz, "cannot read the schema version");
 		return rc;
+	}
+	if (v > STORE_SCHEMA_VERSION) {
+		schema_newer_msg(v, err, errsz);
+		return STORE_ESCHEMA;
 	}
 	if (v != STORE_SCHEMA_VERSION) {
 		snprintf(err, errsz, "database schema is version %d, this binary needs %d: run 'safeguard migrate'", v,

@@ -312,9 +312,29 @@ static void schema_newer_than_binary(void **state)
 	sqlite3_close(db);
 	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);
+	/* not "run 'safeguard migrate'", which cannot go down: which migrations to undo, and where it is written */
+	assert_null(strstr(err, "run 'safeguard migrate'"));
+	assert_non_null(strstr(err, "newer"));
+	char want[64];
+	snprintf(want, sizeof want, "undo migrations 999 down to %d", store_schema_latest() + 1);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "Undoing a migration"));
 	assert_int_equal(store_migrate(f->st, &from, NULL, err, sizeof err), STORE_ESCHEMA);
 	assert_int_equal(from, 999);
-	assert_non_null(strstr(err, "newer"));
+	assert_non_null(strstr(err, want));
+
+	/* one version ahead: the one migration to undo */
+	store_close(f->st);
+	f->st = NULL;
+	db = raw_open(f);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", store_schema_latest() + 1);
+	assert_int_equal(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_check_schema(f->st, err, sizeof err), STORE_ESCHEMA);
+	snprintf(want, sizeof want, "undo migration %d by hand", store_schema_latest() + 1);
+	assert_non_null(strstr(err, want));
 }
 
 static void ping_and_pool(void **state)
