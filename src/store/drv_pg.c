@@ -1817,16 +1817,8 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 	 * prepared statement's first five executions use custom plans, whose cost grows with what is bound (a
 	 * batch's candidates read, S_BLOCK_CANDIDATES_MANY, of 512 records: ~300,000, past jit_above_cost), so
 	 * each new connection would spend 20-45 ms compiling JIT code for a large batch. */
-	/* An index page read at random costs what a page read in order does (1.1, not the default 4): what the
-	 * server reads is the working set, in memory or on SSD. With 4, a small table's generic plans scan it
-	 * whole rather than seek: the record page's status kinds (S_EVENTS_STATUS, eight seeks of
-	 * event_person_kind) read all of the child's events on an area of one or few children, 132-204 us of the
-	 * backend's CPU a run against 30-37 us (bench/pg_stmt_cpu.sh; issue 17, r-pgpage20). The page's other reads
-	 * plan alike either way. Only where nobody chose a value (the server's file, ALTER SYSTEM, DATABASE or
-	 * ROLE, PGOPTIONS): an operator's choice for their disks stands. */
 	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'; "
-		     "SET jit = off; SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings "
-		     "WHERE name = 'random_page_cost' AND source = 'default'") !=
+		     "SET jit = off") !=
 	    STORE_OK) {
 		snprintf(err, errsz, "cannot set up the PostgreSQL session: %s", d->err);
 		PQfinish(d->conn);

@@ -13,9 +13,6 @@
  *  - a reader's snapshot's COMMIT, not waited for, ends the transaction on the server at once and leaves the
  *    session idle; a session ended while its answer is unread is found unusable; no snapshot begins inside a
  *    transaction.
- *  - the session plans for data in memory (random_page_cost 1.1) unless the operator chose a value: on a table
- *    of one child's 500 events the record page's status kinds are sought in the (person_id, kind) index, not
- *    read by scanning the table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -437,65 +434,6 @@ static void no_snapshot_inside_a_transaction(void **state)
 	db->drv->close(db);
 }
 
-/* The session's planner costs (drv_pg.c's set-up, issue 17 r-pgpage20): a page read at random costs about what
- * one read in order does. With PostgreSQL's default (4) the record page's status kinds (eight kinds named in
- * the text) were read by scanning every event of a small area's table, 132-204 us of the backend's CPU a run
- * against 30-37 us sought. The table here is shaped as the benchmark's (11 pages; its index, written in
- * dates out of order, 5): one child, 500 events of one kind. With the default the plan is a Seq Scan. */
-static void plans_for_data_in_memory(void **state)
-{
-	(void)state;
-	if (!pg_url())
-		skip();
-	sql_db *db = open_db();
-	sql_stmt *s = sql_prepare(db, 11, "SELECT current_setting('random_page_cost')");
-	assert_non_null(s);
-	assert_int_equal(sql_step(s), SQL_ROW);
-	assert_string_equal((const char *)sql_column_text(s, 0), "1.1");
-	sql_reset(s);
-	assert_int_equal(sql_exec(db, "CREATE TEMP TABLE ev(id bigint PRIMARY KEY, person_id bigint NOT NULL, kind text "
-				      "NOT NULL, occurred_at text NOT NULL, details text NOT NULL); "
-				      "CREATE INDEX ev_person_kind ON ev(person_id, kind, occurred_at); "
-				      "INSERT INTO ev SELECT i, 1, 'concern', '2024-' || lpad((1 + i * 7 % 12)::text, 2, '0') || "
-				      "'-' || lpad((1 + i * 13 % 28)::text, 2, '0') || 'T' || lpad((i % 24)::text, 2, '0') || "
-				      "':00:00Z', repeat('x', 90) FROM generate_series(1, 500) i; ANALYZE ev"),
-			 0);
-	s = sql_prepare(db, 12, "EXPLAIN (COSTS OFF) SELECT id, details FROM ev WHERE person_id = ?1 AND kind IN "
-				"('cp_plan_start', 'cp_plan_end', 'lac_start', 'lac_end', 'cin_plan_start', "
-				"'cin_plan_end', 'missing_start', 'missing_end') ORDER BY occurred_at || '', id");
-	assert_non_null(s);
-	sql_bind_int64(s, 1, 1);
-	char plan[1024] = "";
-	size_t n = 0;
-	int rc;
-	while ((rc = sql_step(s)) == SQL_ROW && n < sizeof plan - 1)
-		n += (size_t)snprintf(plan + n, sizeof plan - n, "%s\n", (const char *)sql_column_text(s, 0));
-	assert_int_equal(rc, SQL_DONE);
-	sql_reset(s);
-	if (!strstr(plan, "Index Scan using ev_person_kind") || strstr(plan, "Seq Scan"))
-		fail_msg("the status kinds are not sought:\n%s", plan);
-	sql_finalize_all(db);
-	db->drv->close(db);
-
-	/* An operator's value stands (here through PGOPTIONS, as ALTER ROLE or the server's file would) */
-	const char *was = getenv("PGOPTIONS");
-	char *saved = was ? strdup(was) : NULL;
-	setenv("PGOPTIONS", "-c random_page_cost=3", 1);
-	db = open_db();
-	if (saved)
-		setenv("PGOPTIONS", saved, 1);
-	else
-		unsetenv("PGOPTIONS");
-	free(saved);
-	s = sql_prepare(db, 11, "SELECT current_setting('random_page_cost')");
-	assert_non_null(s);
-	assert_int_equal(sql_step(s), SQL_ROW);
-	assert_string_equal((const char *)sql_column_text(s, 0), "3");
-	sql_reset(s);
-	sql_finalize_all(db);
-	db->drv->close(db);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,7 +444,6 @@ int main(void)
 		cmocka_unit_test(ended_while_the_commit_is_unread),
 		cmocka_unit_test(snapshots_back_to_back),
 		cmocka_unit_test(no_snapshot_inside_a_transaction),
-		cmocka_unit_test(plans_for_data_in_memory),
 		cmocka_unit_test(old_timeline_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
