@@ -6,6 +6,8 @@
 # CPU a transaction moves less with the machine's load than latency does (issue 17, round 7).
 #   bench/pg_stmt_cpu.sh URL FILE [pgbench -D var=value ...]
 #   e.g. on bench/page.sh's cluster (BENCH_PG_KEEP=1 keeps it): bench/pg_stmt_cpu.sh "$URL" /tmp/status.sql -D child=1
+#   PG_STMT_OPTS="-c random_page_cost=4" bench/pg_stmt_cpu.sh ...   the backend's settings other than the server's
+#                                                                   (a planner cost, say), as PGOPTIONS takes them
 # Run it on the machine of the cluster (the backend's /proc is read), as the cluster's user or root.
 set -euo pipefail
 url=${1:?URL}
@@ -16,7 +18,7 @@ pgbench=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 app="pg_stmt_cpu_$$"
-PGAPPNAME=$app PGOPTIONS="-c plan_cache_mode=force_generic_plan" \
+PGAPPNAME=$app PGOPTIONS="-c plan_cache_mode=force_generic_plan ${PG_STMT_OPTS:-}" \
   "$pgbench" -P 1 -n -M prepared -c1 -T6 "$@" -f "$file" "$url" >"$out" 2>&1 &
 bp=$!
 sleep 1

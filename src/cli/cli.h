@@ -58,6 +58,7 @@ int cli_token_list(int argc, char **argv);
 /* safeguard user list (argv[0] is "list"). */
 int cli_user_list(int argc, char **argv);
 int cli_user_attempts(int argc, char **argv);
+int cli_user_sessions(int argc, char **argv); /* cmd_user_sessions.c */
 /* safeguard link reviews (argv[0] is "reviews"). */
 int cli_link_reviews(int argc, char **argv);
 int cli_link_merges(int argc, char **argv);

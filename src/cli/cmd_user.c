@@ -22,7 +22,9 @@ static void usage(FILE *f)
 		   "       safeguard user enable --db URL --username U\n"
 		   "       safeguard user list --db URL [--username U] [--json]   (see user list --help)\n"
 		   "       safeguard user attempts --db URL [--username U] [--failed] [--limit N] [--json]\n"
-		   "                                                (the sign-in attempts kept; see --help)\n\n"
+		   "                                                (the sign-in attempts kept; see --help)\n"
+		   "       safeguard user sessions --db URL [--username U] [--live] [--limit N] [--json]\n"
+		   "                                                (the sessions kept; see --help)\n\n"
 		   "disable refuses the person's sign-in from now on and ends their sessions; enable lets them sign\n"
 		   "in again with the password and second factor they had (reset them too if those may be known).\n"
 		   "reset gives a person a new password and a new TOTP secret (printed last), and ends their sessions.\n"
@@ -154,6 +156,8 @@ int cmd_user(int argc, char **argv)
 		return cli_user_list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "attempts") == 0)
 		return cli_user_attempts(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "sessions") == 0)
+		return cli_user_sessions(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "reset") == 0)
 		a.reset = true;
 	if (argc >= 2 && strcmp(argv[1], "reset-totp") == 0)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock/now.h"
+#include "core/date.h"
 #include "service/access.h"
 #include "service/audit.h"
 #include "service/service_int.h"
@@ -262,6 +264,30 @@ int oplists_login_attempts(store *st, const char *username, bool failed_only, in
 	/* the operator's, unaudited: service/access.h, "staff's own lists" */
 	struct attempts_args a = {username, failed_only, limit, fn, ctx};
 	return service_in_snapshot(st, attempts_run, &a);
+}
+
+struct sessions_args {
+	const char *username;
+	char live_at[STORE_TS_LEN + 1];
+	int limit;
+	store_session_row_fn fn;
+	void *ctx;
+};
+
+static int sessions_run(store_conn *c, void *arg)
+{
+	struct sessions_args *a = arg;
+	return store_user_sessions(c, a->username, a->live_at, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_user_sessions(store *st, const char *username, bool live_only, int limit, store_session_row_fn fn,
+			  void *ctx)
+{
+	/* the operator's, unaudited: service/access.h, "staff's own lists" */
+	struct sessions_args a = {.username = username, .limit = limit, .fn = fn, .ctx = ctx};
+	if (live_only)
+		ts_format_utc(clock_now(), a.live_at);
+	return service_in_snapshot(st, sessions_run, &a);
 }
 
 /* ---- the homes' register, reports and notes ---- */

@@ -51,6 +51,13 @@ int oplists_indexes(store *st, store_index_fn fn, void *ctx);
 int oplists_login_attempts(store *st, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
 			   void *ctx);
 
+/* The sessions kept (`safeguard user sessions`, store_user_sessions), newest first: whether a person is signed in,
+ * where (web or API), since when and until when, and how each session ended. live_only: only those live at the
+ * clock's now (clock/now.h). Staff's, no child: the operator's, not audited (service/access.h, "staff's own
+ * lists"). Each is named by a part of its token's hash, never the token. One snapshot. */
+int oplists_user_sessions(store *st, const char *username, bool live_only, int limit, store_session_row_fn fn,
+			  void *ctx);
+
 /* The homes of the register (`safeguard homes list`), by id; la_code "" or NULL: every authority's. Ofsted's
  * public register names no one: not audited. */
 int oplists_homes(store *st, const char *la_code, store_home_fn fn, void *ctx);

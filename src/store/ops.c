@@ -978,6 +978,7 @@ enum stmt_id {
 	S_LOGIN_THROTTLE_NOTE,
 	S_LOGIN_PRUNE,
 	S_LOGIN_ATTEMPTS,
+	S_USER_SESSIONS,
 	S_LOGIN_THROTTLE_PRUNE,
 	S_SWEEP_CLAIM,
 	S_USERS_TOTP_PLAIN,
@@ -1488,6 +1489,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * --username); the walk is bounded by the attempts kept (S_LOGIN_PRUNE). */
 	[S_LOGIN_ATTEMPTS] = "SELECT id, at, username, remote, ok FROM login_attempt WHERE (?1 = '' OR username = ?1) "
 			     "AND (?2 = 0 OR ok = 0) ORDER BY id DESC LIMIT ?3",
+	/* `safeguard user sessions`: the sessions kept, newest first; live_at (?2) as S_SESSION_FIND's now. Every
+	 * session ever opened is kept (none is deleted), so this walks them all: the operator's read, not a page's. */
+	[S_USER_SESSIONS] = "SELECT s.token_hash, u.username, s.kind, s.created_at, s.expires_at, s.idle_until, s.ended_at "
+			    "FROM session s JOIN app_user u ON u.id = s.user_id WHERE (?1 = '' OR u.username = ?1) "
+			    "AND (?2 = '' OR (s.ended_at IS NULL AND s.expires_at > ?2 AND s.idle_until > ?2 "
+			    "AND u.disabled_at IS NULL)) ORDER BY s.created_at DESC, s.token_hash LIMIT ?3",
 	[S_LOGIN_THROTTLE_PRUNE] = "DELETE FROM login_throttle WHERE noted_at < ?1",
 	[S_LOGIN_THROTTLE_NOTE] = "INSERT INTO login_throttle(key, noted_at) VALUES (?1, ?3) ON CONFLICT(key) DO UPDATE "
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
@@ -5181,6 +5188,46 @@ static int sq_login_attempts(store_conn *c, const char *username, bool failed_on
 	return each_row(s, login_attempt_row, &w);
 }
 
+struct session_walk {
+	store_session_row_fn fn;
+	void *ctx;
+};
+
+static int session_row(sql_stmt *s, void *arg)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct session_walk *w = arg;
+	struct store_session_row r;
+	memset(&r, 0, sizeof r);
+	const uint8_t *h = sql_column_blob(s, 0);
+	if (!h || sql_column_bytes(s, 0) != STORE_TOKEN_HASH_LEN)
+		return STORE_EIO;
+	for (int i = 0; i < STORE_SESSION_HANDLE_HEX / 2; i++) {
+		r.handle[2 * i] = hex[h[i] >> 4];
+		r.handle[2 * i + 1] = hex[h[i] & 15];
+	}
+	col_copy(s, 1, r.username, sizeof r.username);
+	col_copy(s, 2, r.kind, sizeof r.kind);
+	col_copy(s, 3, r.created_at, sizeof r.created_at);
+	col_copy(s, 4, r.expires_at, sizeof r.expires_at);
+	col_copy(s, 5, r.idle_until, sizeof r.idle_until);
+	col_copy(s, 6, r.ended_at, sizeof r.ended_at);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_user_sessions(store_conn *c, const char *username, const char *live_at, int limit,
+			    store_session_row_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_USER_SESSIONS);
+	struct session_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, username ? username : "");
+	text(s, 2, live_at ? live_at : "");
+	sql_bind_int(s, 3, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, session_row, &w);
+}
+
 static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
 {
 	sql_stmt *s = stmt(CONN(c), S_SWEEP_CLAIM);
@@ -8872,6 +8919,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_throttle_note = sq_login_throttle_note,
 	.login_prune = sq_login_prune,
 	.login_attempts = sq_login_attempts,
+	.user_sessions = sq_user_sessions,
 	.sweep_claim = sq_sweep_claim,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,

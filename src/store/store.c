@@ -565,6 +565,12 @@ int store_login_attempts(store_conn *c, const char *username, bool failed_only, 
 	return c->ops->login_attempts(c, username, failed_only, limit, fn, ctx);
 }
 
+int store_user_sessions(store_conn *c, const char *username, const char *live_at, int limit, store_session_row_fn fn,
+			void *ctx)
+{
+	return c->ops->user_sessions(c, username, live_at, limit, fn, ctx);
+}
+
 int store_login_throttle_note(store_conn *c, const char *key, const char *since, const char *now, bool *first)
 {
 	return c->ops->login_throttle_note(c, key, since, now, first);

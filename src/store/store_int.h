@@ -112,6 +112,8 @@ struct store_ops {
 	int (*login_prune)(store_conn *c, const char *before, int64_t *n);
 	int (*login_attempts)(store_conn *c, const char *username, bool failed_only, int limit, store_login_attempt_fn fn,
 			      void *ctx);
+	int (*user_sessions)(store_conn *c, const char *username, const char *live_at, int limit,
+			     store_session_row_fn fn, void *ctx);
 	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);

@@ -96,6 +96,25 @@ int store_session_find(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], 
 /* Pushes the idle timeout on to until (never past the absolute one); ends a session (signing out). */
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 int store_session_end(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
+/* The sessions kept, as the operator lists them (`safeguard user sessions`), newest first (by created_at, then
+ * hash): username NULL or "" for everyone's, else that person's; live_at NULL or "" for every session kept, else
+ * only those live at that instant (as store_session_find: not ended, past neither timeout, the person enabled); up
+ * to limit (0: all). A session has no id of its own (the table is keyed by its token's hash), so a row is named by
+ * the first STORE_SESSION_HANDLE_HEX hex digits of that hash: enough to tell a person's sessions apart and to
+ * find one again, and nothing that opens it (the token is not derivable from its hash, still less from a part). */
+#define STORE_SESSION_HANDLE_HEX 12
+struct store_session_row {
+	char handle[STORE_SESSION_HANDLE_HEX + 1];
+	char username[STORE_USER_MAX + 1];
+	char kind[8]; /* "api" or "web" */
+	char created_at[STORE_TS_LEN + 1];
+	char expires_at[STORE_TS_LEN + 1];
+	char idle_until[STORE_TS_LEN + 1];
+	char ended_at[STORE_TS_LEN + 1]; /* "" while not ended (signed out, disabled, reset) */
+};
+typedef int (*store_session_row_fn)(const struct store_session_row *s, void *ctx);
+int store_user_sessions(store_conn *c, const char *username, const char *live_at, int limit, store_session_row_fn fn,
+			void *ctx);
 
 /* Sign-in attempts, for throttling: each is kept with its outcome. remote is the address's throttling key. */
 int store_login_attempt_add(store_conn *c, const char *username, const char *remote, bool ok);

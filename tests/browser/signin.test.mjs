@@ -9,9 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible, assertPhaseBanner, chronologyRows, clearSnaps, errorSummary, fillConcern, fillSignIn, focused, goto,
   makeChild, makePerson, navigate, newPage, nhsNumbers, postFromPage, ROLE_NAMES, signedInAs, signIn, signOut,
-  now, snap, sql, startDemoAndBrowser, textOf, totp, WORKER,
+  now, snap, startDemoAndBrowser, textOf, totp, WORKER,
 } from './lib.mjs';
-import { auditRows, everyAgencysEvents, newAuthenticator, userId, rowCount, signinAttempts } from '../e2e/lib.mjs';
+import {
+  auditRows, everyAgencysEvents, newAuthenticator, userId, rowCount, signinAttempts, userSessions,
+} from '../e2e/lib.mjs';
 
 /** How many audit entries of these actions there are (lib's auditRows: `safeguard audit list`). */
 const audits = (...actions) => actions.reduce((n, action) => n + auditRows(demo.db, { action }).length, 0);
@@ -74,9 +76,6 @@ function wrongCode(secret) {
   throw new Error('no TOTP code differs from the four near the current step');
 }
 
-// Stays SQL, on purpose: "nothing written" counts of every event and source record, the sign-in throttle's rows
-// (login_attempt) and the sessions' rows (kept by token hash; no page or list shows them).
-const count = (q) => Number(sql(demo.db, q));
 /** A child's events as the agencies' systems read them between them (the chronology API, lib's everyAgencysEvents). */
 const childEvents = () => everyAgencysEvents(demo.url, demo.tokens, childId);
 const sessionCookies = async (page) => (await page.context().cookies(demo.url)).filter((c) => c.name === 'sg_session');
@@ -260,8 +259,8 @@ describe('signing out', () => {
     await goto(page, `${demo.url}/children/${childId}`);
     const [cookie] = await sessionCookies(page);
     assert.ok(cookie, 'a session cookie');
-    const live = () => count("select count(*) from session where kind = 'web' and ended_at is null "
-      + `and user_id = (select id from app_user where username = '${WORKER}')`);
+    // The person's web sessions live now, as the operator lists them (`safeguard user sessions --live`).
+    const live = () => userSessions(demo.db, { username: WORKER, live: true }).filter((x) => x.kind === 'web').length;
     const liveBefore = live();
     assert.ok(liveBefore >= 1);
     await signOut(page);

@@ -977,6 +977,17 @@ export function signinAttempts(dbPath, { username, failed } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard user sessions --json` (staff's: not audited), newest first: [{session, username, kind, created_at,
+ * expires_at, idle_until, ended_at}], session the first 12 hex digits of the token's hash (BLAKE2b-256), ended_at
+ * null while not ended; `live` keeps those live at the server's clock (SAFEGUARD_NOW). */
+export function userSessions(dbPath, { username, live, limit } = {}) {
+  const args = ['user', 'sessions', '--db', dbUrl(dbPath), '--json'];
+  if (username !== undefined) args.push('--username', username);
+  if (live) args.push('--live');
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
 /** `safeguard homes occupancy --json` (by home and month; about homes: not audited): [{home_id, month,
  * child_nights}]. */
 export function homeOccupancy(dbPath, { home } = {}) {

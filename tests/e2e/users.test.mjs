@@ -12,7 +12,7 @@ import {
   auditRows, lastAudit, userRows, alertRows,
   clockMovedOn, dbUrl, BIN, cliEnv, base32Decode, databaseBytes, holdsBytes,
   count, newAuthenticator, onPostgres, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sql, sqlWrite,
-  startServer, totp, breakGlassRows, rowCount, signinAttempts
+  startServer, totp, breakGlassRows, rowCount, signinAttempts, userSessions,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -129,8 +129,11 @@ describe('POST /api/v1/sessions', () => {
     // The session's reads are audited as the person.
     assert.match(lastAudit(area.db, { action: 'alerts.read' })?.actor ?? '',
       /^user:\d+:sam\.worker$/);
-    // Only the token's hash is kept.
-    assert.equal(Number(sql(area.db, 'select count(*) from session where length(token_hash) = 32')), 1);
+    // One session kept (`user sessions`: named by a part of its token's hash), and the token nowhere in the database.
+    const kept = userSessions(area.db);
+    assert.deepEqual(kept.map((x) => [x.username, x.kind, x.ended_at]), [['sam.worker', 'api', null]]);
+    assert.equal(Date.parse(kept[0].expires_at), expires);
+    assert.equal(holdsBytes(databaseBytes(area.db), r.json.token), false, 'the session token');
   });
 
   test('a code signs in once: the same code again, or an earlier step, is refused (RFC 6238 section 5.2)', async () => {
@@ -338,6 +341,53 @@ describe('POST /api/v1/sessions', () => {
     const unknown = runCli(['user', 'attempts', '--db', dbUrl(area.db), '--since', 'x'], { check: false });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /--since/);
+  });
+
+  test('user sessions: the operator sees who is signed in, newest first, filtered; a disable ends them; no token', async () => {
+    const NAME = 'sessions.listed';
+    const added = userAdd(area.db, ['--username', NAME, '--agency', 'health', '--role', 'health_practitioner']);
+    assert.equal(added.status, 0, added.stderr);
+    const others = userSessions(area.db).filter((x) => x.username !== NAME);
+    assert.ok(others.length >= 1, 'earlier tests\' sessions are listed too');
+    const tokens = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await signIn(NAME); // a new authenticator each time: no replay
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      tokens.push(r.json.token);
+    }
+    const mine = userSessions(area.db, { username: NAME });
+    assert.equal(mine.length, 2);
+    for (const x of mine) {
+      assert.match(x.session, /^[0-9a-f]{12}$/);
+      assert.deepEqual([x.username, x.kind, x.ended_at], [NAME, 'api', null]);
+      assert.ok(Date.parse(x.created_at) <= now() + 1000 && Date.parse(x.idle_until) > now(), JSON.stringify(x));
+      assert.equal(Date.parse(x.expires_at) - Date.parse(x.created_at), 10 * 3600e3);
+    }
+    assert.notEqual(mine[0].session, mine[1].session);
+    assert.ok(mine[0].created_at >= mine[1].created_at, 'newest first');
+    assert.deepEqual(userSessions(area.db, { username: NAME, live: true }), mine);
+    assert.deepEqual(userSessions(area.db, { limit: 1 }), userSessions(area.db).slice(0, 1));
+    const tsv = runCli(['user', 'sessions', '--db', dbUrl(area.db), '--username', NAME]).stdout;
+    const lines = tsv.split('\n').filter(Boolean); // not trimEnd: an empty ended_at ends its line with a tab
+    assert.equal(lines[0], 'session\tusername\tkind\tcreated_at\texpires_at\tidle_until\tended_at');
+    assert.deepEqual(lines.slice(1).map((l) => l.split('\t')), mine.map((x) => [x.session, NAME, 'api', x.created_at,
+      x.expires_at, x.idle_until, '']));
+    const everything = runCli(['user', 'sessions', '--db', dbUrl(area.db), '--json']).stdout;
+    for (const t of tokens) assert.ok(!everything.includes(t) && !everything.includes(t.slice(4, 16)), 'no token shown');
+    // A disable ends every session of the person's, and only theirs: listed with their end, none of them live.
+    const disable = runCli(['user', 'disable', '--db', dbUrl(area.db), '--username', NAME], { check: false });
+    assert.equal(disable.status, 0, disable.stderr);
+    const ended = userSessions(area.db, { username: NAME });
+    assert.deepEqual(ended.map((x) => x.session), mine.map((x) => x.session));
+    assert.ok(ended.every((x) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(x.ended_at ?? '')), JSON.stringify(ended));
+    assert.deepEqual(userSessions(area.db, { username: NAME, live: true }), []);
+    assert.deepEqual(userSessions(area.db).filter((x) => x.username !== NAME), others);
+    const bad = runCli(['user', 'sessions', '--db', dbUrl(area.db), '--limit', 'many'], { check: false });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--limit/);
+    const unknown = runCli(['user', 'sessions', '--db', dbUrl(area.db), '--token', 'x'], { check: false });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--token/);
   });
 
   test('bad bodies are 4xx naming the field; nothing is recorded', async () => {

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
   addPerson, onPostgres,
-  clockMovedOn, event, freshArea, postEvent, removeDir, sql, sqlWrite, startServer,
-  isoSeconds, now, newAuthenticator, totp, rowCount, signinAttempts,
+  clockMovedOn, event, freshArea, postEvent, removeDir, sqlWrite, startServer,
+  isoSeconds, now, newAuthenticator, totp, rowCount, signinAttempts, userSessions,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -20,12 +20,10 @@ function setCookie(res, name) {
   return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? null;
 }
 
-/** The sessions there are, each by its token's hash in lower-case hex (the same text on either backend). */
-const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
-// Stays SQL: the sessions' rows (kept by token hash: that no token is stored in the clear, and each session's
-// times, which no page or list shows). The sign-in throttle's rows are read through `user attempts`.
-const sessionHashes = () => new Set(sql(area.db, `select ${HASH_HEX} from session`).split('\n').filter(Boolean));
-/** The session the latest sign-in opened (its hash), for newest() and setNewest(). */
+/** The person's sessions as the operator lists them (`safeguard user sessions`: each named by the first 12 hex
+ * digits of its token's hash), by that name. The sign-in throttle's rows are read through `user attempts`. */
+const sessionsByName = () => new Map(userSessions(area.db, { username: 'wes.worker' }).map((x) => [x.session, x]));
+/** The session the latest sign-in opened (its name in the list), for newest() and setNewest(). */
 let latest = null;
 
 /**
@@ -38,13 +36,13 @@ async function signIn(code, next = '/alerts') {
   const form = await fetch(`${server.url}/sign-in`);
   const pre = setCookie(form, 'sg_presession').split(';')[0];
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(await form.text())[1];
-  const had = sessionHashes();
+  const had = sessionsByName();
   const r = await fetch(`${server.url}/sign-in`, {
     method: 'POST', redirect: 'manual',
     headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
     body: new URLSearchParams({ username: 'wes.worker', password: PASSWORD, totp: code, csrf_token: csrf, next }),
   });
-  const opened = [...sessionHashes()].filter((h) => !had.has(h));
+  const opened = [...sessionsByName().keys()].filter((h) => !had.has(h));
   assert.ok(opened.length <= 1, `one sign-in opened ${opened.length} sessions`);
   if (opened.length === 1) latest = opened[0];
   return r;
@@ -57,13 +55,25 @@ async function session() {
 }
 
 const page = (cookie, path = '/alerts') => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
-const newest = (col) => sql(area.db, `select ${col} from session where ${HASH_HEX} = '${latest}'`);
+/** A field of the newest session, as `user sessions` shows it ("" for an ended_at not set). */
+function newest(col) {
+  assert.ok(latest, 'no sign-in has opened a session yet');
+  const row = sessionsByName().get(latest);
+  assert.ok(row, `session ${latest} listed`);
+  return row[col] ?? '';
+}
 /** An instant minutes from now on the injected clock (the database shell's 'now' is the system clock's). */
 const inMinutes = (n) => isoSeconds(now() + n * 60e3);
-/** Moves the newest session's clock, as time passing would (the database shell, writing beside the server). */
+/** The session's key, its token's hash, in lower-case hex (the same text on either backend). */
+const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
+/**
+ * Moves the newest session's clock, as time passing would (the database shell, writing beside the server). Stays
+ * SQL: the absolute timeout (eight hours; the idle one, moved on by the one clock, would pass first) and an idle
+ * timeout minutes away are set up no command makes.
+ */
 function setNewest(assignment) {
   assert.ok(latest, 'no sign-in has opened a session yet');
-  sqlWrite(area.db, `update session set ${assignment} where ${HASH_HEX} = '${latest}'`);
+  sqlWrite(area.db, `update session set ${assignment} where ${HASH_HEX} like '${latest}%'`);
 }
 
 /** A write through the queue, after which every job queued before it (the idle push-on) has committed. */
@@ -178,6 +188,9 @@ describe('web sessions', () => {
 
   test('signing out ends the session on the server (the old cookie no longer works), audited', async () => {
     const cookie = await session();
+    const signedOut = latest;
+    const liveBefore = userSessions(area.db, { username: 'wes.worker', live: true }).map((x) => x.session);
+    assert.ok(liveBefore.includes(signedOut), 'the session is live before signing out');
     const home = await (await page(cookie)).text();
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(home)[1];
     const closes = auditRows(area.db, { action: 'session.close' }).length;
@@ -189,7 +202,10 @@ describe('web sessions', () => {
     assert.equal(out.status, 303);
     assert.equal(out.headers.get('location'), '/sign-in?signed_out=1');
     assert.match(setCookie(out, 'sg_session'), /^sg_session=; .*Max-Age=0$/);
-    assert.notEqual(newest('ended_at'), '');
+    assert.match(newest('ended_at'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // This session and only this one: the person's others (earlier tests') stay as they were.
+    const liveAfter = userSessions(area.db, { username: 'wes.worker', live: true }).map((x) => x.session);
+    assert.deepEqual(liveAfter, liveBefore.filter((h) => h !== signedOut));
     assert.equal(auditRows(area.db, { action: 'session.close' }).length, closes + 1);
     const again = await page(cookie); // a copy of the cookie kept elsewhere
     assert.equal(again.status, 303);
@@ -197,12 +213,15 @@ describe('web sessions', () => {
 
   test('an API session token is not a web session: as a cookie it opens no page', async () => {
     secret = newAuthenticator(area.db, 'wes.worker');
+    const had = sessionsByName();
     const s = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'wes.worker', password: PASSWORD, totp: totp(secret) }),
     });
     assert.equal(s.status, 201);
     const { token } = await s.json();
+    const opened = [...sessionsByName().values()].filter((x) => !had.has(x.session));
+    assert.deepEqual(opened.map((x) => [x.kind, x.ended_at]), [['api', null]]);
     const r = await page(`sg_session=${token}`);
     assert.equal(r.status, 303);
   });

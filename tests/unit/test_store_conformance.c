@@ -1481,6 +1481,25 @@ static int attempt_seen(const struct store_login_attempt *a, void *ctx)
 	return 0;
 }
 
+struct sessions_seen {
+	int n;
+	char handle[4][STORE_SESSION_HANDLE_HEX + 1];
+	char username[4][STORE_USER_MAX + 1];
+	char ended_at[4][STORE_TS_LEN + 1];
+};
+
+static int session_seen(const struct store_session_row *r, void *ctx)
+{
+	struct sessions_seen *s = ctx;
+	assert_true(s->n < 4);
+	snprintf(s->handle[s->n], sizeof s->handle[0], "%s", r->handle);
+	snprintf(s->username[s->n], sizeof s->username[0], "%s", r->username);
+	snprintf(s->ended_at[s->n++], sizeof s->ended_at[0], "%s", r->ended_at);
+	assert_string_equal(r->kind, "web");
+	assert_string_equal(r->expires_at, "2026-03-01T17:00:00Z");
+	return 0;
+}
+
 struct indexes_seen {
 	bool kind_sought, foreign_key, held;
 };
@@ -1517,6 +1536,50 @@ static void operator_lists_read_alike(void **state)
 	assert_int_equal(store_login_attempts(f->c, NULL, false, 1, attempt_seen, &one), STORE_OK);
 	assert_int_equal(one.n, 1);
 	assert_int_equal(one.id[0], all.id[0]);
+	/* `safeguard user sessions`: named by the hash's first hex digits (the same text on both engines), newest
+	 * first, an ended one kept with its end, --live as store_session_find decides. */
+	struct store_user u = {0};
+	snprintf(u.username, sizeof u.username, "cy.c");
+	snprintf(u.agency, sizeof u.agency, "social_care");
+	snprintf(u.role, sizeof u.role, "social_worker");
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$x");
+	u.totp_is_sealed = true;
+	memset(u.totp_sealed, 0x5a, sizeof u.totp_sealed);
+	int64_t uid = 0;
+	assert_int_equal(store_agency_upsert(f->c, "social_care", "Children's social care"), STORE_OK);
+	assert_int_equal(store_user_insert(f->c, &u, &uid), STORE_OK);
+	struct store_session s = {.user_id = uid};
+	snprintf(s.kind, sizeof s.kind, "web");
+	snprintf(s.expires_at, sizeof s.expires_at, "2026-03-01T17:00:00Z");
+	snprintf(s.idle_until, sizeof s.idle_until, "2026-03-01T09:30:00Z");
+	uint8_t older[STORE_TOKEN_HASH_LEN], newer[STORE_TOKEN_HASH_LEN];
+	for (int i = 0; i < STORE_TOKEN_HASH_LEN; i++) {
+		older[i] = (uint8_t)(0xf0 + i); /* f0f1f2... : the hex is lower-case on both engines */
+		newer[i] = (uint8_t)(0x0a * i);
+	}
+	snprintf(s.created_at, sizeof s.created_at, "2026-03-01T09:00:00Z");
+	assert_int_equal(store_session_insert(f->c, older, &s), STORE_OK);
+	snprintf(s.created_at, sizeof s.created_at, "2026-03-01T09:05:00Z");
+	assert_int_equal(store_session_insert(f->c, newer, &s), STORE_OK);
+	assert_int_equal(store_session_end(f->c, older, "2026-03-01T09:06:00Z"), STORE_OK);
+	struct sessions_seen s_all = {0}, s_live = {0}, s_idle = {0}, s_none = {0}, s_first = {0};
+	assert_int_equal(store_user_sessions(f->c, "cy.c", NULL, 0, session_seen, &s_all), STORE_OK);
+	assert_int_equal(s_all.n, 2);
+	assert_string_equal(s_all.handle[0], "000a141e2832");
+	assert_string_equal(s_all.handle[1], "f0f1f2f3f4f5");
+	assert_string_equal(s_all.ended_at[0], "");
+	assert_string_equal(s_all.ended_at[1], "2026-03-01T09:06:00Z");
+	assert_string_equal(s_all.username[1], "cy.c");
+	assert_int_equal(store_user_sessions(f->c, "", "2026-03-01T09:10:00Z", 0, session_seen, &s_live), STORE_OK);
+	assert_int_equal(s_live.n, 1);
+	assert_string_equal(s_live.handle[0], "000a141e2832");
+	assert_int_equal(store_user_sessions(f->c, "cy.c", "2026-03-01T09:30:00Z", 0, session_seen, &s_idle), STORE_OK);
+	assert_int_equal(s_idle.n, 0); /* idle until 09:30: not live at 09:30 */
+	assert_int_equal(store_user_sessions(f->c, "ann.a", NULL, 0, session_seen, &s_none), STORE_OK);
+	assert_int_equal(s_none.n, 0);
+	assert_int_equal(store_user_sessions(f->c, NULL, NULL, 1, session_seen, &s_first), STORE_OK);
+	assert_int_equal(s_first.n, 1);
+	assert_string_equal(s_first.handle[0], "000a141e2832");
 	struct indexes_seen ix = {0};
 	assert_int_equal(store_schema_indexes(f->c, index_seen, &ix), STORE_OK);
 	assert_true(ix.kind_sought);
