@@ -154,7 +154,8 @@ static void event_indexes_few(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	snprintf(names, sizeof names, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	assert_string_equal(names, "event_history event_kind_sought event_person_kind sqlite_autoindex_event_1");
+	assert_string_equal(names, "event_history event_kind_sought event_mash event_person_kind "
+				   "sqlite_autoindex_event_1");
 	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM event e WHERE e.kind IN ('contact', "
 					       "'referral') AND e.kind IN ('contact', 'referral', 'domestic_abuse_incident') "
 					       "ORDER BY occurred_at", -1, &s, NULL),

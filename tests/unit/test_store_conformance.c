@@ -415,6 +415,74 @@ static void status_kinds_read_as_any_list(void **state)
 	json_decref(kinds);
 }
 
+struct mash_rows {
+	int n;
+	int64_t id[16], decision[16];
+};
+
+static int collect_mash(const struct store_mash_item *m, void *ctx)
+{
+	struct mash_rows *r = ctx;
+	if (r->n < 16) {
+		r->id[r->n] = m->event.id;
+		r->decision[r->n] = m->decision_id;
+	}
+	r->n++;
+	return 0;
+}
+
+/* The MASH lists (migration 34: one statement each, read in event_mash's order): a contact is answered by the
+ * first referral decision of its child at or after it, in (occurred_at, id); ties of time both ways. */
+static void mash_lists_ties(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Khan", "2016-05-02"),
+		c = person(f->c, "Cal", "Khan", "2017-06-03");
+	int64_t a1 = event(f->c, a, "health", "M-1", "contact", "2024-01-01T10:00:00Z", NULL);
+	int64_t a2 = event(f->c, a, "health", "M-2", "referral", "2024-01-01T10:00:00Z", NULL);
+	int64_t ad = event(f->c, a, "health", "M-3", "referral_decision", "2024-01-01T10:00:00Z", "{\"outcome\":\"nfa\"}");
+	event(f->c, a, "health", "M-4", "referral_decision", "2024-01-01T10:00:00Z", NULL); /* the later id: not it */
+	int64_t a5 = event(f->c, a, "health", "M-5", "contact", "2024-01-01T10:00:01Z", NULL); /* after both */
+	int64_t b1 = event(f->c, b, "health", "M-6", "contact", "2024-01-02T10:00:00Z", NULL);
+	int64_t b2 = event(f->c, b, "health", "M-7", "contact", "2024-01-03T10:00:00Z", NULL);
+	int64_t bd = event(f->c, b, "health", "M-8", "referral_decision", "2024-01-03T10:00:00Z", NULL);
+	int64_t c1 = event(f->c, c, "health", "M-9", "contact", "2024-01-03T10:00:00Z", NULL);
+	event(f->c, c, "health", "M-10", "referral_decision", "2024-01-02T10:00:00Z", NULL); /* before it */
+	int64_t cd = event(f->c, c, "health", "M-11", "referral_decision", "2024-01-04T10:00:00Z", NULL);
+	event(f->c, c, "health", "M-12", "referral_decision", "2024-01-04T10:00:00Z", NULL);
+	event(f->c, c, "health", "M-13", "domestic_abuse_incident", "2024-01-01T10:00:00Z", NULL); /* not listed */
+	int64_t b3 = event(f->c, b, "health", "M-14", "referral", "2024-01-03T10:00:00Z", NULL);
+	struct store_view v = {.sealed = true};
+	struct store_mash_query q = {.decided = false, .limit = 25};
+	struct mash_rows r;
+	int64_t total = -1;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.id[0], a5);
+	assert_int_equal(r.decision[0], 0);
+	q.decided = true; /* latest decision first, then the contact's id */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 6);
+	assert_int_equal(r.n, 6);
+	const int64_t want[6][2] = {{c1, cd}, {b1, bd}, {b2, bd}, {b3, bd}, {a1, ad}, {a2, ad}};
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(r.id[i], want[i][0]);
+		assert_int_equal(r.decision[i], want[i][1]);
+	}
+	q.offset = 2; /* a page further on: the same order */
+	q.limit = 3;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 6);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.id[0], b2);
+	assert_int_equal(r.id[2], a1);
+}
+
 static void sources_events_chronology(void **state)
 {
 	struct fx *f = *state;
@@ -1666,6 +1734,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(persons_identifiers_views, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mash_lists_ties, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
