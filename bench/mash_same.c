@@ -155,6 +155,12 @@ static void area(store_conn *c, int persons)
 	}
 }
 
+/* The list statement sq_mash_queue runs for q. */
+static int list_id(const struct store_mash_query *q)
+{
+	return q->decided ? S_MASH_DECIDED_LIST : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+}
+
 static double ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -188,7 +194,7 @@ static int plans(store_conn *c, int n)
 				int64_t total = count_of(nn);
 				double count_ms = ms_since(&t0);
 				clock_gettime(CLOCK_MONOTONIC, &t0);
-				sql_stmt *s = stmt(CONN(c), decided ? S_MASH_DECIDED_LIST : S_MASH_AWAITING_LIST);
+				sql_stmt *s = stmt(CONN(c), list_id(&q));
 				mash_bind(s, &worker, &q);
 				sql_bind_int(s, 6, q.limit);
 				sql_bind_int(s, 7, q.offset);
@@ -224,7 +230,7 @@ static int plans(store_conn *c, int n)
 				double cpu = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
 				clock_gettime(CLOCK_MONOTONIC, &t0);
 				clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
-				sql_stmt *s = stmt(CONN(c), decided ? S_MASH_DECIDED_LIST : S_MASH_AWAITING_LIST);
+				sql_stmt *s = stmt(CONN(c), list_id(&q));
 				mash_bind(s, &worker, &q);
 				sql_bind_int(s, 6, q.limit);
 				sql_bind_int(s, 7, q.offset);
@@ -309,7 +315,7 @@ int main(int argc, char **argv)
 			sql_bind_int(o, 7, q.offset);
 			int on_rows, nn_rows;
 			char *old_rows = rows_of(o, &on_rows);
-			sql_stmt *s = stmt(CONN(c), decided ? S_MASH_DECIDED_LIST : S_MASH_AWAITING_LIST);
+			sql_stmt *s = stmt(CONN(c), list_id(&q));
 			mash_bind(s, &views[v], &q);
 			sql_bind_int(s, 6, q.limit);
 			sql_bind_int(s, 7, q.offset);
