@@ -1234,7 +1234,7 @@ enum stmt_id {
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
- * for the few children named: 0.39-0.44 s of CPU a page against 5 ms at 120,000 contacts (SQLite; PostgreSQL
+ * for the few children named: 0.36-0.44 s of CPU a page against 5 ms at 120,000 contacts (SQLite; PostgreSQL
  * 0.23-0.28 s either way; docs/BENCHMARKS.md, r-review38). The same rows (bench/mash_same.c). */
 #define MASH_AWAITING_NAMED "FROM " MASH_FROM " WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
 			    " AND ((?1 = 0 AND d.id IS NULL) OR (?1 = 1 AND d.id IS NOT NULL)) AND " MASH_FILTERS
