@@ -1012,6 +1012,7 @@ enum stmt_id {
 	S_MASH_AWAITING_COUNT,
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_COUNT,
+	S_MASH_AWAITING_NAMED,
 	S_MASH_ITEM,
 	S_FLAG_ADD,
 	S_FLAGS,
@@ -1230,6 +1231,13 @@ enum stmt_id {
 		      "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
 		      "event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
 		      "AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
+ * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
+ * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
+ * for the few children named: 0.36-0.44 s of CPU a page against 5 ms at 120,000 contacts (SQLite; PostgreSQL
+ * 0.23-0.28 s either way; docs/BENCHMARKS.md, r-review38). The same rows (bench/mash_same.c). */
+#define MASH_AWAITING_NAMED "FROM " MASH_FROM " WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
+			    " AND ((?1 = 0 AND d.id IS NULL) OR (?1 = 1 AND d.id IS NOT NULL)) AND " MASH_FILTERS
 /* The counts: each contact or referral with no decision at or after it, or with one. Not through event_mash
  * (no MASH_KINDS): a count reads every row anyway, and SQLite walked the index into the table in time order,
  * 5x the CPU of the child's own rows by event_person_kind. */
@@ -1653,6 +1661,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), '') "
 				MASH_DECIDED " ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7",
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
+	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " ORDER BY CASE WHEN ?1 = 0 THEN "
+				  "e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7",
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
@@ -6003,7 +6013,8 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_clear_bindings(n);
 	if (rc)
 		return rc;
-	sql_stmt *s = stmt(CONN(c), q->decided ? S_MASH_DECIDED_LIST : S_MASH_AWAITING_LIST);
+	enum stmt_id list = q->decided ? S_MASH_DECIDED_LIST : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+	sql_stmt *s = stmt(CONN(c), list);
 	if (!s)
 		return STORE_EIO;
 	mash_bind(s, v, q);
