@@ -193,6 +193,34 @@ int access_operator_names(store_conn *c, int64_t child_id, bool *names)
 	return rc;
 }
 
+/* VIEW_EVENT (src/store/ops.c) in C: this agency's events only, when the view names one; the private agency's
+ * events whose category is one of the private categories, never. The categories are ours (a JSON array of
+ * plain strings, ACCESS_HEALTH_ONLY): a category is one of them when "category" is in the text, and one with a
+ * quote or a backslash is none of them. */
+bool access_shows_event(const struct store_view *v, const char *agency, const char *category)
+{
+	if (!agency)
+		agency = "";
+	if (!category)
+		category = "";
+	if (v->agency && strcmp(v->agency, agency) != 0)
+		return false;
+	if (!v->private_agency || !v->private_categories || strcmp(v->private_agency, agency) != 0)
+		return true;
+	if (strpbrk(category, "\"\\"))
+		return true;
+	size_t n = strlen(category);
+	for (const char *p = v->private_categories; (p = strchr(p, '"')) != NULL; p++) {
+		const char *end = strchr(p + 1, '"');
+		if (!end)
+			break;
+		if ((size_t)(end - p - 1) == n && strncmp(p + 1, category, n) == 0)
+			return false;
+		p = end;
+	}
+	return true;
+}
+
 bool access_view_shows(const struct store_view *v, const char *agency)
 {
 	return !v->agency || strcmp(v->agency, agency) == 0;
