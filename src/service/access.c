@@ -1,5 +1,6 @@
 #include "service/access.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,20 @@ bool access_shows_event(const struct store_view *v, const char *agency, const ch
 		p = end;
 	}
 	return true;
+}
+
+bool access_shows_event_row(const struct store_view *v, const struct store_event *e)
+{
+	if (v->agency && strcmp(v->agency, e->agency) != 0)
+		return false;
+	if (!v->private_agency || !v->private_categories || strcmp(v->private_agency, e->agency) != 0)
+		return true;
+	json_t *d = e->details ? json_loads(e->details, 0, NULL) : NULL;
+	json_t *cat = json_object_get(d, "category");
+	/* Only a string can be one of the categories (the store compares the value's text: a number is none). */
+	bool shown = access_shows_event(v, e->agency, json_is_string(cat) ? json_string_value(cat) : "");
+	json_decref(d);
+	return shown;
 }
 
 bool access_view_shows(const struct store_view *v, const char *agency)

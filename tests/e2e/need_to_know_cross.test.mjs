@@ -1,16 +1,18 @@
-// What one event says about another (r-ntk21): the MASH lists show, on a contact's row, the decision that
-// answered it (its outcome, who decided, when, and on the item's page why). The decision is an event of its
-// own, with its own agency and category, and a reader may see the contact and not the decision: today the
-// one way is a referral decision that an agency's system sent under a health-only category (service/access.h:
-// ACCESS_HEALTH_ONLY), which only health may read, on a contact from another agency. The reader asks
-// access.c about the decision event (access_shows_event); where it may not see it, the row stays under
-// "decided" (a second decision would be refused anyway: nobody is misled into deciding again) and says a
-// decision was recorded that they may not see, without its outcome, who, when or why.
+// What one event says about another (r-ntk21). A row or a card about event A (or child A) that shows what
+// event B says must ask access.c whether the reader may see B, not only A: B has an agency and a category of
+// its own. Today they differ where an agency's system sent B under a health-only category (service/access.h:
+// ACCESS_HEALTH_ONLY), which only health may read, or where the reader's view is their own agency's events.
+//   - The MASH lists show, on a contact's row, the decision that answered it (outcome, who, when, and on the
+//     item's page why). Where the reader may not see the decision event (access_shows_event), the row stays
+//     under "decided" (a second decision would be refused anyway: nobody is misled into deciding again) and
+//     says a decision was recorded that they may not see, without its outcome, who, when or why.
+//   - The record's summary card derives the legal status and "missing now" from status events: only from
+//     those the reader may see (access_shows_event_row), so the card says nothing the chronology hides.
 // Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, event, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, startServer,
+  addPerson, dbUrl, event, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
   webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
@@ -45,7 +47,8 @@ const decisionOf = (html) => (/<dl class="govuk-summary-list" id="mash-decision"
 before(async () => {
   area = freshArea('mash-decision-view');
   for (const [name, agency, role] of [['mo.mash', 'social_care', 'mash_worker'],
-    ['hal.mash', 'health', 'mash_worker'], ['tom.manager', 'social_care', 'team_manager']]) {
+    ['hal.mash', 'health', 'mash_worker'], ['tom.manager', 'social_care', 'team_manager'],
+    ['sam.worker', 'social_care', 'social_worker'], ['dr.hale', 'health', 'health_practitioner']]) {
     secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   }
   server = await startServer(area.db);
@@ -72,6 +75,17 @@ before(async () => {
       occurred_at: isoSeconds(now() - DAY), summary: `Second police contact about ${name}` });
     assert.equal(contact.child_id, later.child_id);
     kids[name] = { child: contact.child_id, contact: contact.id, later: later.id };
+  }
+  // Two children reported missing and not returned: "ward" by health under a health-only category, "street" by
+  // the police. Both allocated to sam.worker, who reads the whole record.
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North']);
+  for (const [name, agency, details] of [['ward', 'health', { category: 'mental_health' }], ['street', 'police', {}]]) {
+    const subject = { given_name: `Kid${name}`, family_name: `Missing${name}`, nhs_number: nhs.next().value,
+      dob: '2012-03-04', postcode: 'LS3 1AA', address: '3 Missing Row' };
+    const m = await send(agency, subject, { source_ref: `MDV-${name}-missing`, kind: 'missing_start',
+      occurred_at: isoSeconds(now() - DAY), summary: `${HIDDEN.summary}-${name}`, details });
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(m.child_id), '--team', 'north', '--worker', 'sam.worker']);
+    kids[name] = { child: m.child_id };
   }
 });
 
@@ -134,5 +148,21 @@ describe('a contact\'s row shows its decision only to a reader who may see the d
     assert.ok(!r.text.includes(HIDDEN.summary), 'the health-only decision is not on the record');
     const s = await get('mo.mash', `/children/${kids.shown.child}`);
     assert.ok(s.text.includes('Early help offered'), 'the other decision is');
+  });
+});
+
+describe('the record\'s summary card counts only the events the reader may see', () => {
+  const missing = (html) => (/<div class="govuk-summary-list__row" id="summary-missing">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '')
+    .replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+  test('"missing now" from a health-only event: not for the allocated worker outside health', async () => {
+    let r = await get('sam.worker', `/children/${kids.ward.child}`);
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(`${HIDDEN.summary}-ward`), 'the chronology hides the event');
+    assert.equal(missing(r.text), 'Missing now No');
+    // The positive control: the police's report is shown.
+    r = await get('sam.worker', `/children/${kids.street.child}`);
+    assert.equal(r.status, 200);
+    assert.match(missing(r.text), /Missing now Missing Missing since/);
   });
 });
