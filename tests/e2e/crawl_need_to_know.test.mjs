@@ -11,6 +11,8 @@
 //   - a person who reads the marked child as their own agency's reader ("access": "own_agency") sees none of
 //     another agency's events: not its summary, not its kind among the filters, not the open episode or flag
 //     it starts, not an alert resting on it, not the placement (social care's record).
+//   - a decision on a contact (its outcome, who, why) only where the reader may see the decision event: a MASH
+//     decision health's system sent under a health-only category carries the health-only note.
 // Positive controls show that each check can see what it looks for (the DPO sees the sealed child's name, the
 // allocated worker the siblings' households, each agency its own markers).
 //
@@ -370,6 +372,13 @@ before(async () => {
   await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
   await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
   await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
+  // What one event says about another (r-ntk21): a police contact answered by a referral decision that
+  // health's system sent under a health-only category, whose outcome's who and why carry the health-only mark.
+  // The MASH lists show a contact's decision on its row and page: only to those who may see the decision.
+  await send('police', 'contact', `${MARK.police}: contact to the front door`, {}, 7);
+  await send('health', 'referral_decision', `${MARK.healthOnly}: decided in the sexual health clinic`, {
+    category: 'sexual_health', outcome: 'nfa', decided_by: `${MARK.healthOnly}-who`, reason: `${MARK.healthOnly}-why`,
+  }, 8);
   // Issue 18: a recording on the marked child's record, so that its page, player and download are crawled.
   const rec = await request(`${server.url}/api/v1/children/${marked.id}/recordings?filename=crawl.mp3`, {
     method: 'POST', token: await apiSignIn('demo.worker'), headers: { 'content-type': 'audio/mpeg' },
@@ -497,6 +506,9 @@ describe('need-to-know, crawled', () => {
     assert.ok(saw('web demo.police', MARK.police), 'the police see their own events');
     assert.ok(saw('web demo.health', MARK.healthOnly), 'health sees its health-only note');
     assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
+    // The MASH reached the decided contact (the police's mark on its page) and was told it is decided.
+    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\?status=decided/.test(a.url)
+      && a.text.includes('A decision was recorded that you may not see')), 'the MASH sees the contact decided');
     for (const m of [MARK.police, MARK.education, MARK.health, MARK.housing]) {
       assert.ok(saw('web demo.worker', m), `the allocated worker sees ${m}`);
     }
