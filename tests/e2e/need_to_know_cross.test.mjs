@@ -87,6 +87,18 @@ before(async () => {
     runCli(['allocate', '--db', dbUrl(area.db), '--child', String(m.child_id), '--team', 'north', '--worker', 'sam.worker']);
     kids[name] = { child: m.child_id };
   }
+  // A child on a child protection plan (social care's) who attended A&E, recorded by health under a health-only
+  // category: the rules raise UNSCHEDULED_CARE_ATTENDANCE on it, owned by the allocated worker.
+  {
+    const subject = { given_name: 'Kidae', family_name: 'Attended', nhs_number: nhs.next().value, dob: '2013-07-08',
+      postcode: 'LS4 1AA', address: '4 Attendance Row' };
+    const plan = await send('social_care', subject, { source_ref: 'MDV-ae-plan', kind: 'cp_plan_start',
+      occurred_at: isoSeconds(now() - 10 * DAY), summary: 'Child protection plan: neglect', details: { category: 'neglect' } });
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(plan.child_id), '--team', 'north', '--worker', 'sam.worker']);
+    const ae = await send('health', subject, { source_ref: 'MDV-ae-visit', kind: 'unscheduled_care',
+      occurred_at: isoSeconds(now() - DAY), summary: `${HIDDEN.summary}-ae`, details: { category: 'mental_health' } });
+    kids.ae = { child: plan.child_id, event: ae.id };
+  }
 });
 
 after(async () => {
@@ -164,5 +176,24 @@ describe('the record\'s summary card counts only the events the reader may see',
     r = await get('sam.worker', `/children/${kids.street.child}`);
     assert.equal(r.status, 200);
     assert.match(missing(r.text), /Missing now Missing Missing since/);
+  });
+});
+
+describe('an alert resting on a health-only event', () => {
+  test('shown to its owner (the attendance, as CP-IS shares it), its evidence by id alone', async () => {
+    const list = await request(`${server.url}/api/v1/alerts?state=open`, { token: area.tokens.social_care });
+    assert.equal(list.status, 200, list.text);
+    const alert = list.json.alerts.find((a) => a.child_id === kids.ae.child && a.code === 'UNSCHEDULED_CARE_ATTENDANCE');
+    assert.ok(alert, 'the rule raised the alert');
+    assert.deepEqual(alert.evidence.includes(kids.ae.event), true);
+    const r = await get('sam.worker', `/alerts/${alert.id}`);
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(`${HIDDEN.summary}-ae`), 'nothing the event says');
+    // The evidence list names the event by its id alone: no date, agency or kind of it.
+    assert.match(r.text, new RegExp(`>Event ${kids.ae.event}</a>`));
+    assert.doesNotMatch(r.text, /Health: A&amp;E or unscheduled care attendance/);
+    // Health reads it described.
+    const h = await get('dr.hale', `/children/${kids.ae.child}`);
+    assert.ok(h.status === 200 && h.text.includes(`${HIDDEN.summary}-ae`), 'health sees its own event');
   });
 });
