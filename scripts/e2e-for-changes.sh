@@ -62,7 +62,7 @@ map() { # path -> names (or "all")
 
     # services
     src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access child_summary ;;
-    src/service/summary.*) echo child_summary alerts crawl_need_to_know ;;
+    src/service/summary.*) echo child_summary alerts crawl_need_to_know need_to_know_cross ;;
     src/service/audit.*) echo audit intake ;;
     src/service/access.*) echo authorisation pages_access sealed lado need_to_know_cross crawl_need_to_know ;;
     src/service/mash.*) echo mash_queue need_to_know_cross crawl_need_to_know ;;
