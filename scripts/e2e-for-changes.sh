@@ -41,6 +41,7 @@ map() { # path -> names (or "all")
     src/web/signin.c) echo web_sessions users pages_access ;;
     src/web/access_pages.c) echo break_glass_day pages_access need_to_know_reads authorisation ;;
     src/web/lado.c) echo lado authorisation crawl_need_to_know ;;
+    src/web/mash_pages.c|src/web/templates/mash*) echo mash_queue need_to_know_cross pages_access authorisation ;;
     src/web/*) echo pages_access web_sessions authorisation sealed ;;
     web/*) echo pages_access ;;
     src/cli/cmd_replay.c) echo replay cli ;;
@@ -61,9 +62,10 @@ map() { # path -> names (or "all")
 
     # services
     src/service/alerts.*|src/service/cases.*) echo alerts alert_routing alert_owners pages_access child_summary ;;
-    src/service/summary.*) echo child_summary alerts crawl_need_to_know ;;
+    src/service/summary.*) echo child_summary alerts crawl_need_to_know need_to_know_cross ;;
     src/service/audit.*) echo audit intake ;;
-    src/service/access.*) echo authorisation pages_access sealed lado ;;
+    src/service/access.*) echo authorisation pages_access sealed lado need_to_know_cross crawl_need_to_know ;;
+    src/service/mash.*) echo mash_queue need_to_know_cross crawl_need_to_know ;;
     src/service/lado.*) echo lado crawl_need_to_know ;;
     src/service/children.*) echo intake sealed authorisation ;;
     src/service/homes.*) echo homes_service homes_monitor ;;

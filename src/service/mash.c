@@ -66,10 +66,33 @@ struct queue_args {
 	bool *found;
 };
 
+/* A row as the reader may see it: the contact by the list's view (the store's), and the decision on it, an
+ * event of its own, by the same view asked again for that event (access.c decides; access.h explains what can
+ * differ). A decision the reader may not see leaves the row decided (so that nobody decides it twice) and
+ * says nothing of what, who, when or why. */
+static int shown_row(const struct store_mash_item *m, void *ctx)
+{
+	struct queue_args *a = ctx;
+	if (!m->decision_id || access_shows_event(&a->view, m->decision_agency, m->decision_category))
+		return a->fn(m, a->ctx);
+	struct store_mash_item *w = malloc(sizeof *w);
+	if (!w)
+		return STORE_EIO;
+	*w = *m;
+	w->decided_at[0] = w->outcome[0] = w->decided_by[0] = '\0';
+	w->reason = "";
+	w->decision_category = "";
+	w->decision_agency[0] = '\0';
+	w->decision_withheld = true;
+	int rc = a->fn(w, a->ctx);
+	free(w);
+	return rc;
+}
+
 static int queue_run(store_conn *c, void *arg)
 {
 	struct queue_args *a = arg;
-	return store_mash_queue(c, &a->view, &a->q, a->fn, a->ctx, a->total);
+	return store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
 }
 
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
@@ -107,7 +130,7 @@ int mash_queue(store *st, const struct children_access *a, const struct mash_fil
 static int item_run(store_conn *c, void *arg)
 {
 	struct queue_args *a = arg;
-	return store_mash_item(c, &a->view, a->event_id, a->fn, a->ctx);
+	return store_mash_item(c, &a->view, a->event_id, shown_row, a);
 }
 
 int mash_item(store *st, const struct children_access *a, int64_t event_id, store_mash_fn fn, void *ctx)

@@ -38,7 +38,9 @@ static int status_row(const struct store_event *e, void *ctx)
 	struct status_walk *w = ctx;
 	struct latest_kind *slots = w->slots;
 	int64_t at;
-	if (w->view && !access_view_shows(w->view, e->agency))
+	/* Only what the reader may see of each event (access.c): an agency's own reader its agency's events, anyone
+	 * outside health no health-only one, so that the card says nothing the chronology hides. */
+	if (w->view && !access_shows_event_row(w->view, e))
 		return 0;
 	for (size_t k = 0; k < NKINDS; k++) {
 		if (strcmp(e->kind, status_kinds[k]) != 0)
@@ -199,7 +201,7 @@ int summary_read(store *st, const struct children_access *a, struct date today, 
 	access_view(&a->reader, &view);
 	if (a->reader.level < ACCESS_FULL && !access_view_shows(&view, ACCESS_PLACEMENT_AGENCY))
 		return STORE_OK;
-	struct summary_args s = {a->child_id, today, out, a->reader.level == ACCESS_FULL ? NULL : &view};
+	struct summary_args s = {a->child_id, today, out, &view};
 	int rc = service_in_read(st, a, summary_run, &s);
 	*shown = rc == STORE_OK;
 	return rc;

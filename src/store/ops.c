@@ -1210,7 +1210,8 @@ enum stmt_id {
 #define MASH_COLS "e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
 		  "coalesce(p.dob, ''), coalesce(d.id, 0), coalesce(d.occurred_at, ''), " \
 		  "coalesce(json_extract(d.details, '$.outcome'), ''), coalesce(json_extract(d.details, '$.decided_by'), ''), " \
-		  "coalesce(e.summary, ''), coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), '')"
+		  "coalesce(e.summary, ''), coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), " \
+		  "coalesce(d.agency, ''), coalesce(json_extract(d.details, '$.category'), '')"
 #define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
 		  "WHERE d2.person_id = e.person_id AND d2.kind = 'referral_decision' AND d2.occurred_at >= e.occurred_at " \
 		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
@@ -1652,13 +1653,14 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_MASH_AWAITING_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
-				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '' "
+				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
 				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7",
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
 	[S_MASH_DECIDED_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 				"coalesce(p.dob, ''), d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "
 				"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "
-				"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), '') "
+				"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), d.agency, "
+				"coalesce(json_extract(d.details, '$.category'), '') "
 				MASH_DECIDED " ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7",
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
 	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " ORDER BY CASE WHEN ?1 = 0 THEN "
@@ -5985,6 +5987,8 @@ static int mash_walk_row(sql_stmt *s, void *arg)
 	m->event.summary = col_str(s, 12);
 	m->event.details = col_str(s, 13);
 	m->reason = col_str(s, 14);
+	col_copy(s, 15, m->decision_agency, sizeof m->decision_agency);
+	m->decision_category = col_str(s, 16);
 	return w->fn(m, w->ctx);
 }
 

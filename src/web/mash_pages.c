@@ -32,6 +32,10 @@ static const struct {
 	{"old", "Received over 4 weeks ago", MASH_AGE_OLD},
 };
 
+/* A decision the reader may not see (service/mash.c asks access.c): the contact was answered, so it is not
+ * theirs to decide again; what, who, when and why are the decision's, not the contact's. */
+#define WITHHELD_TEXT "A decision was recorded that you may not see"
+
 static const char *outcome_label(const char *code)
 {
 	const struct mash_outcome *o = mash_outcome_find(code);
@@ -84,7 +88,10 @@ static int queue_row(const struct store_mash_item *m, void *ctx)
 				web_str(k ? k->label : m->event.kind), "agency", web_str(web_agency_name(m->event.agency)),
 				"when", when_json(m->event.occurred_at, j->today, !m->decision_id), "decided",
 				m->decision_id != 0);
-	if (m->decision_id) {
+	if (m->decision_withheld) {
+		json_object_set_new(row, "decision", json_string(WITHHELD_TEXT));
+		json_object_set_new(row, "withheld", json_true());
+	} else if (m->decision_id) {
 		web_when_text(m->decided_at, decided, sizeof decided, hm, sizeof hm);
 		json_object_set_new(row, "decision", web_str(outcome_label(m->outcome)));
 		json_object_set_new(row, "decided_on", json_string(decided));
@@ -326,7 +333,10 @@ static int item_row(const struct store_mash_item *m, void *ctx)
 			    when_json(m->event.occurred_at, j->today, !m->decision_id), "summary",
 			    web_str(m->event.summary[0] ? m->event.summary : "No summary was sent."), "decided",
 			    m->decision_id != 0);
-	if (m->decision_id) {
+	if (m->decision_withheld) {
+		json_object_set_new(j->item, "decision", json_string(WITHHELD_TEXT));
+		json_object_set_new(j->item, "withheld", json_true());
+	} else if (m->decision_id) {
 		web_when_text(m->decided_at, decided, sizeof decided, hm, sizeof hm);
 		json_object_set_new(j->item, "decision", web_str(outcome_label(m->outcome)));
 		json_object_set_new(j->item, "decided_on", json_string(decided));

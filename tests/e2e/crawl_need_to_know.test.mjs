@@ -11,6 +11,9 @@
 //   - a person who reads the marked child as their own agency's reader ("access": "own_agency") sees none of
 //     another agency's events: not its summary, not its kind among the filters, not the open episode or flag
 //     it starts, not an alert resting on it, not the placement (social care's record).
+//   - a decision on a contact (its outcome, who, why) only where the reader may see the decision event: a MASH
+//     decision health's system sent under a health-only category carries the health-only note;
+//   - the summary card's "missing now" is not derived from a health-only missing episode (r-ntk21).
 // Positive controls show that each check can see what it looks for (the DPO sees the sealed child's name, the
 // allocated worker the siblings' households, each agency its own markers).
 //
@@ -53,6 +56,11 @@ const MARK = {
   healthOnly: `HEALTH-ONLY-MARK-${RUN}`, housing: `HOUSING-MARK-${RUN}`,
 };
 // Kinds and episodes whose labels say what another agency recorded (core/event.c), HTML-escaped as pages show them.
+// Two missing episodes reported just before FIXED_NOW, and how the summary card words each (UK time, BST).
+const MISSING = {
+  hiddenAt: '2026-06-10T09:17:00Z', hidden: 'Missing since 10 June 2026 at 10:17',
+  shownAt: '2026-06-10T09:19:00Z', shown: 'Missing since 10 June 2026 at 10:19',
+};
 const DISTINCT_LABELS = {
   missing_start: ['Missing episode', 'Missing from home or care'], police_callout: ['Police call-out'],
   domestic_abuse_incident: ['Domestic abuse incident'], unscheduled_care: ['A&amp;E or unscheduled care attendance',
@@ -370,6 +378,28 @@ before(async () => {
   await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
   await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
   await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
+  // What one event says about another (r-ntk21): a police contact answered by a referral decision that
+  // health's system sent under a health-only category, whose outcome's who and why carry the health-only mark.
+  // The MASH lists show a contact's decision on its row and page: only to those who may see the decision.
+  await send('police', 'contact', `${MARK.police}: contact to the front door`, {}, 7);
+  await send('health', 'referral_decision', `${MARK.healthOnly}: decided in the sexual health clinic`, {
+    category: 'sexual_health', outcome: 'nfa', decided_by: `${MARK.healthOnly}-who`, reason: `${MARK.healthOnly}-why`,
+  }, 8);
+  // The summary card derives "missing now" from the status events: a missing episode health's system reported
+  // under a health-only category on one sibling (the worker's), and one the police reported on another (the
+  // positive control), each at an instant no other answer names.
+  const withNhs = siblings.filter((c) => c.nhs);
+  assert.ok(withNhs.length >= 2, `two siblings with an NHS number (${withNhs.length})`);
+  for (const [c, agency, details, at] of [[withNhs[0], 'health', { category: 'mental_health' }, MISSING.hiddenAt],
+    [withNhs[1], 'police', {}, MISSING.shownAt]]) {
+    const r = await postEvent(server.url, tokens[agency], event({
+      source_ref: `CRAWL-${agency}-missing-${c.id}`, kind: 'missing_start', occurred_at: at,
+      summary: agency === 'health' ? `${MARK.healthOnly}: left the ward` : `${MARK.police}: reported missing`, details,
+    }, { nhs_number: c.nhs, given_name: c.given, middle_names: c.middle, family_name: c.family, dob: c.dob,
+      upn: '', postcode: '', address: '' }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.child_id, c.id, `the ${agency} missing episode is sibling ${c.id}'s`);
+  }
   // Issue 18: a recording on the marked child's record, so that its page, player and download are crawled.
   const rec = await request(`${server.url}/api/v1/children/${marked.id}/recordings?filename=crawl.mp3`, {
     method: 'POST', token: await apiSignIn('demo.worker'), headers: { 'content-type': 'audio/mpeg' },
@@ -485,6 +515,7 @@ describe('need-to-know, crawled', () => {
       const agency = who.startsWith('token') ? reader : AGENCY_OF[reader];
       for (const { url, text, json } of answers) {
         if (agency !== 'health' && text.includes(MARK.healthOnly)) leaks.push(`${who} ${url}: the health-only note`);
+        if (agency !== 'health' && text.includes(MISSING.hidden)) leaks.push(`${who} ${url}: missing, from a health-only event`);
         if (!who.startsWith('token') && ownAgency.includes(reader)) {
           for (const f of ownAgencyLeaks(agency, url, text, json, facts)) leaks.push(`${who} ${url}: ${f}`);
         }
@@ -497,6 +528,11 @@ describe('need-to-know, crawled', () => {
     assert.ok(saw('web demo.police', MARK.police), 'the police see their own events');
     assert.ok(saw('web demo.health', MARK.healthOnly), 'health sees its health-only note');
     assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
+    // The worker's card says "missing" from the police's report (the card's check can see what it looks for).
+    assert.ok(saw('web demo.worker', MISSING.shown), 'the worker sees the police\'s missing episode on the card');
+    // The MASH reached the decided contact (the police's mark on its page) and was told it is decided.
+    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\?status=decided/.test(a.url)
+      && a.text.includes('A decision was recorded that you may not see')), 'the MASH sees the contact decided');
     for (const m of [MARK.police, MARK.education, MARK.health, MARK.housing]) {
       assert.ok(saw('web demo.worker', m), `the allocated worker sees ${m}`);
     }

@@ -1,0 +1,199 @@
+// What one event says about another (r-ntk21). A row or a card about event A (or child A) that shows what
+// event B says must ask access.c whether the reader may see B, not only A: B has an agency and a category of
+// its own. Today they differ where an agency's system sent B under a health-only category (service/access.h:
+// ACCESS_HEALTH_ONLY), which only health may read, or where the reader's view is their own agency's events.
+//   - The MASH lists show, on a contact's row, the decision that answered it (outcome, who, when, and on the
+//     item's page why). Where the reader may not see the decision event (access_shows_event), the row stays
+//     under "decided" (a second decision would be refused anyway: nobody is misled into deciding again) and
+//     says a decision was recorded that they may not see, without its outcome, who, when or why.
+//   - The record's summary card derives the legal status and "missing now" from status events: only from
+//     those the reader may see (access_shows_event_row), so the card says nothing the chronology hides.
+// Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  addPerson, dbUrl, event, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
+  webSignIn as signInAs, sessionCsrf,
+} from './lib.mjs';
+
+const PASSWORD = 'the decision is an event of its own';
+const DAY = 86400000;
+const RUN = Math.random().toString(36).slice(2, 8);
+const HIDDEN = { who: `hidden.decider.${RUN}`, why: `HEALTH-ONLY-REASON-${RUN}`, summary: `HEALTH-ONLY-SUMMARY-${RUN}` };
+const SHOWN = { who: `shown.decider.${RUN}`, why: `SHOWN-REASON-${RUN}` };
+
+let area;
+let server;
+const secrets = {};
+const sessions = {};
+const kids = {}; // name → {child, contact, later}
+
+async function get(username, path) {
+  if (!sessions[username]) {
+    const cookie = await signInAs(server.url, area.db, username, { password: PASSWORD, secrets });
+    sessions[username] = { cookie, csrf: await sessionCsrf(server.url, cookie) };
+  }
+  return request(`${server.url}${path}`, { headers: { cookie: sessions[username].cookie } });
+}
+
+/** The decided table's rows: [event id, row text]. */
+function rowsOf(html) {
+  return [...html.matchAll(/<tr class="govuk-table__row" id="mash-(\d+)">([\s\S]*?)<\/tr>/g)]
+    .map((m) => [Number(m[1]), m[2].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()]);
+}
+const decisionOf = (html) => (/<dl class="govuk-summary-list" id="mash-decision">([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? '')
+  .replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+before(async () => {
+  area = freshArea('mash-decision-view');
+  for (const [name, agency, role] of [['mo.mash', 'social_care', 'mash_worker'],
+    ['hal.mash', 'health', 'mash_worker'], ['tom.manager', 'social_care', 'team_manager'],
+    ['sam.worker', 'social_care', 'social_worker'], ['dr.hale', 'health', 'health_practitioner']]) {
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  }
+  server = await startServer(area.db);
+  const nhs = nhsNumbers(600200000);
+  const send = async (agency, subject, over) => {
+    const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  // Two children, each a police contact answered by a referral decision that health's system sent: for
+  // "hidden" under a health-only category, for "shown" without one. Then a second contact each, awaiting, so
+  // that the MASH triages the child (the whole record: service/access.c) and may open the first contact's page.
+  for (const [name, details, summary] of [
+    ['hidden', { category: 'sexual_health', outcome: 'nfa', decided_by: HIDDEN.who, reason: HIDDEN.why }, HIDDEN.summary],
+    ['shown', { outcome: 'early_help', decided_by: SHOWN.who, reason: SHOWN.why }, 'Early help offered'],
+  ]) {
+    const subject = { given_name: `Kid${name}`, family_name: `Decision${name}`, nhs_number: nhs.next().value,
+      dob: '2014-05-06', postcode: 'LS2 1AA', address: '2 Decision Row' };
+    const contact = await send('police', subject, { source_ref: `MDV-${name}-1`, kind: 'contact',
+      occurred_at: isoSeconds(now() - 3 * DAY), summary: `Police contact about ${name}` });
+    await send('health', subject, { source_ref: `MDV-${name}-2`, kind: 'referral_decision',
+      occurred_at: isoSeconds(now() - 2 * DAY), summary, details });
+    const later = await send('police', subject, { source_ref: `MDV-${name}-3`, kind: 'contact',
+      occurred_at: isoSeconds(now() - DAY), summary: `Second police contact about ${name}` });
+    assert.equal(contact.child_id, later.child_id);
+    kids[name] = { child: contact.child_id, contact: contact.id, later: later.id };
+  }
+  // Two children reported missing and not returned: "ward" by health under a health-only category, "street" by
+  // the police. Both allocated to sam.worker, who reads the whole record.
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'north', '--name', 'Family Support North']);
+  for (const [name, agency, details] of [['ward', 'health', { category: 'mental_health' }], ['street', 'police', {}]]) {
+    const subject = { given_name: `Kid${name}`, family_name: `Missing${name}`, nhs_number: nhs.next().value,
+      dob: '2012-03-04', postcode: 'LS3 1AA', address: '3 Missing Row' };
+    const m = await send(agency, subject, { source_ref: `MDV-${name}-missing`, kind: 'missing_start',
+      occurred_at: isoSeconds(now() - DAY), summary: `${HIDDEN.summary}-${name}`, details });
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(m.child_id), '--team', 'north', '--worker', 'sam.worker']);
+    kids[name] = { child: m.child_id };
+  }
+  // A child on a child protection plan (social care's) who attended A&E, recorded by health under a health-only
+  // category: the rules raise UNSCHEDULED_CARE_ATTENDANCE on it, owned by the allocated worker.
+  {
+    const subject = { given_name: 'Kidae', family_name: 'Attended', nhs_number: nhs.next().value, dob: '2013-07-08',
+      postcode: 'LS4 1AA', address: '4 Attendance Row' };
+    const plan = await send('social_care', subject, { source_ref: 'MDV-ae-plan', kind: 'cp_plan_start',
+      occurred_at: isoSeconds(now() - 10 * DAY), summary: 'Child protection plan: neglect', details: { category: 'neglect' } });
+    runCli(['allocate', '--db', dbUrl(area.db), '--child', String(plan.child_id), '--team', 'north', '--worker', 'sam.worker']);
+    const ae = await send('health', subject, { source_ref: 'MDV-ae-visit', kind: 'unscheduled_care',
+      occurred_at: isoSeconds(now() - DAY), summary: `${HIDDEN.summary}-ae`, details: { category: 'mental_health' } });
+    kids.ae = { child: plan.child_id, event: ae.id };
+  }
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    if (area) removeDir(area.dir);
+  }
+});
+
+describe('a contact\'s row shows its decision only to a reader who may see the decision', () => {
+  test('the decided list: outcome, who and when only where the reader may see the decision event', async () => {
+    for (const who of ['mo.mash', 'tom.manager']) {
+      const r = await get(who, '/mash?status=decided');
+      assert.equal(r.status, 200);
+      const rows = Object.fromEntries(rowsOf(r.text));
+      // Listed as decided (nobody is asked to decide it again), and nothing of the decision.
+      const hidden = rows[kids.hidden.contact];
+      assert.ok(hidden, `${who}: the contact is listed under decided`);
+      assert.match(hidden, /A decision was recorded that you may not see/);
+      assert.doesNotMatch(hidden, /No further action/);
+      assert.ok(!r.text.includes(HIDDEN.who), `${who}: who decided is not shown`);
+      assert.ok(!r.text.includes(HIDDEN.why) && !r.text.includes(HIDDEN.summary), `${who}: nothing of the decision`);
+      // The positive control: a decision they may see is shown whole.
+      assert.match(rows[kids.shown.contact], new RegExp(`Early help .* by ${SHOWN.who.replaceAll('.', '\\.')}`));
+      // Not awaiting either.
+      const awaiting = Object.fromEntries(rowsOf((await get(who, '/mash')).text));
+      assert.equal(awaiting[kids.hidden.contact], undefined, `${who}: not awaiting`);
+      assert.ok(awaiting[kids.hidden.later], `${who}: the later contact awaits`);
+    }
+  });
+
+  test('health, who may read the decision, is shown it', async () => {
+    const r = await get('hal.mash', '/mash?status=decided');
+    assert.equal(r.status, 200);
+    const row = Object.fromEntries(rowsOf(r.text))[kids.hidden.contact];
+    assert.match(row, new RegExp(`No further action .* by ${HIDDEN.who.replaceAll('.', '\\.')}`));
+    const item = await get('hal.mash', `/mash/${kids.hidden.contact}`);
+    assert.equal(item.status, 200);
+    assert.match(decisionOf(item.text), new RegExp(HIDDEN.why));
+  });
+
+  test('the item\'s page: the reason, outcome and who only where the reader may see the decision', async () => {
+    let r = await get('mo.mash', `/mash/${kids.hidden.contact}`);
+    assert.equal(r.status, 200, 'the MASH triages the child (a later contact awaits)');
+    const shown = decisionOf(r.text);
+    assert.match(shown, /A decision was recorded that you may not see/);
+    assert.doesNotMatch(shown, /No further action/);
+    for (const s of Object.values(HIDDEN)) assert.ok(!r.text.includes(s), `the item page shows no ${s}`);
+    assert.doesNotMatch(r.text, /id="mash-decide"/, 'no form to decide it again');
+    r = await get('mo.mash', `/mash/${kids.shown.contact}`);
+    assert.equal(r.status, 200);
+    assert.match(decisionOf(r.text), new RegExp(`Early help.*${SHOWN.why}.*by ${SHOWN.who.replaceAll('.', '\\.')}`));
+  });
+
+  test('the chronology agrees: the decision event is not on the record for those the row hides it from', async () => {
+    const r = await get('mo.mash', `/children/${kids.hidden.child}`);
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(HIDDEN.summary), 'the health-only decision is not on the record');
+    const s = await get('mo.mash', `/children/${kids.shown.child}`);
+    assert.ok(s.text.includes('Early help offered'), 'the other decision is');
+  });
+});
+
+describe('the record\'s summary card counts only the events the reader may see', () => {
+  const missing = (html) => (/<div class="govuk-summary-list__row" id="summary-missing">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '')
+    .replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+  test('"missing now" from a health-only event: not for the allocated worker outside health', async () => {
+    let r = await get('sam.worker', `/children/${kids.ward.child}`);
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(`${HIDDEN.summary}-ward`), 'the chronology hides the event');
+    assert.equal(missing(r.text), 'Missing now No');
+    // The positive control: the police's report is shown.
+    r = await get('sam.worker', `/children/${kids.street.child}`);
+    assert.equal(r.status, 200);
+    assert.match(missing(r.text), /Missing now Missing Missing since/);
+  });
+});
+
+describe('an alert resting on a health-only event', () => {
+  test('shown to its owner (the attendance, as CP-IS shares it), its evidence by id alone', async () => {
+    const list = await request(`${server.url}/api/v1/alerts?state=open`, { token: area.tokens.social_care });
+    assert.equal(list.status, 200, list.text);
+    const alert = list.json.alerts.find((a) => a.child_id === kids.ae.child && a.code === 'UNSCHEDULED_CARE_ATTENDANCE');
+    assert.ok(alert, 'the rule raised the alert');
+    assert.deepEqual(alert.evidence.includes(kids.ae.event), true);
+    const r = await get('sam.worker', `/alerts/${alert.id}`);
+    assert.equal(r.status, 200);
+    assert.ok(!r.text.includes(`${HIDDEN.summary}-ae`), 'nothing the event says');
+    // The evidence list names the event by its id alone: no date, agency or kind of it.
+    assert.match(r.text, new RegExp(`>Event ${kids.ae.event}</a>`));
+    assert.doesNotMatch(r.text, /Health: A&amp;E or unscheduled care attendance/);
+    // Health reads it described.
+    const h = await get('dr.hale', `/children/${kids.ae.child}`);
+    assert.ok(h.status === 200 && h.text.includes(`${HIDDEN.summary}-ae`), 'health sees its own event');
+  });
+});

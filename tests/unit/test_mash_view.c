@@ -1,0 +1,223 @@
+/* What one event says about another (r-ntk21): the MASH lists (service/mash.c) show on a contact's row the
+ * decision that answered it, an event of its own; the reader sees it only where access.c says their view shows
+ * that event (access_shows_event). A real database (fixture.h), both engines: a police contact answered by a
+ * referral decision that health's system sent under a health-only category, and one without a category. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/access.h"
+#include "service/children.h"
+#include "service/mash.h"
+#include "store/store.h"
+#include "fixture.h"
+
+struct area {
+	int64_t hidden_child, hidden_contact, shown_child, shown_contact;
+};
+
+static int64_t add_child(store_conn *c, const char *given, const char *family)
+{
+	struct store_person *p = calloc(1, sizeof *p);
+	int64_t id = 0;
+	assert_non_null(p);
+	snprintf(p->given_name, sizeof p->given_name, "%s", given);
+	snprintf(p->family_name, sizeof p->family_name, "%s", family);
+	snprintf(p->dob, sizeof p->dob, "2014-05-06");
+	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
+	free(p);
+	return id;
+}
+
+static int64_t add_event(store_conn *c, int64_t person_id, const char *agency, const char *kind, const char *at,
+			 const char *details)
+{
+	static int refs;
+	char ref[32];
+	struct store_source_record r;
+	struct store_event e;
+	int64_t source_id = 0, id = 0;
+	snprintf(ref, sizeof ref, "MV-%d", ++refs);
+	memset(&r, 0, sizeof r);
+	snprintf(r.agency, sizeof r.agency, "%s", agency);
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person_id;
+	r.link_score = 1.0;
+	r.link_rule = "record";
+	assert_int_equal(store_source_insert(c, &r, &source_id), STORE_OK);
+	memset(&e, 0, sizeof e);
+	e.person_id = person_id;
+	e.source_record_id = source_id;
+	snprintf(e.agency, sizeof e.agency, "%s", agency);
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
+	e.summary = "summary";
+	e.details = details;
+	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
+	return id;
+}
+
+static int setup(void **state)
+{
+	if (fx_setup(state))
+		return -1;
+	struct fx *f = *state;
+	if (!(f->c = store_conn_get(f->st)) || store_begin(f->c) != STORE_OK)
+		return -1;
+	const char *ag[][2] = {{"social_care", "Children's social care"}, {"police", "Police"}, {"health", "Health"}};
+	for (size_t i = 0; i < 3; i++)
+		if (store_agency_upsert(f->c, ag[i][0], ag[i][1]) != STORE_OK)
+			return -1;
+	return store_commit(f->c) == STORE_OK ? 0 : -1;
+}
+
+static void make_area(struct fx *f, struct area *a)
+{
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	a->hidden_child = add_child(f->c, "Kid", "Hidden");
+	a->hidden_contact = add_event(f->c, a->hidden_child, "police", "contact", "2026-06-01T10:00:00Z", "{}");
+	add_event(f->c, a->hidden_child, "health", "referral_decision", "2026-06-02T10:00:00Z",
+		  "{\"category\":\"sexual_health\",\"outcome\":\"nfa\",\"decided_by\":\"hid.den\",\"reason\":\"secret\"}");
+	a->shown_child = add_child(f->c, "Kid", "Shown");
+	a->shown_contact = add_event(f->c, a->shown_child, "police", "contact", "2026-06-01T11:00:00Z", "{}");
+	add_event(f->c, a->shown_child, "health", "referral_decision", "2026-06-02T11:00:00Z",
+		  "{\"outcome\":\"early_help\",\"decided_by\":\"sho.wn\",\"reason\":\"open\"}");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+}
+
+struct seen {
+	int n;
+	struct {
+		int64_t event_id, decision_id;
+		bool withheld;
+		char outcome[32], decided_by[STORE_USER_MAX + 1], decided_at[STORE_TS_LEN + 1], reason[64];
+	} row[8];
+};
+
+static int seen_row(const struct store_mash_item *m, void *ctx)
+{
+	struct seen *s = ctx;
+	if (s->n >= 8)
+		return 0;
+	s->row[s->n].event_id = m->event.id;
+	s->row[s->n].decision_id = m->decision_id;
+	s->row[s->n].withheld = m->decision_withheld;
+	snprintf(s->row[s->n].outcome, sizeof s->row[s->n].outcome, "%s", m->outcome);
+	snprintf(s->row[s->n].decided_by, sizeof s->row[s->n].decided_by, "%s", m->decided_by);
+	snprintf(s->row[s->n].decided_at, sizeof s->row[s->n].decided_at, "%s", m->decided_at);
+	snprintf(s->row[s->n].reason, sizeof s->row[s->n].reason, "%s", m->reason);
+	s->n++;
+	return 0;
+}
+
+static int find(const struct seen *s, int64_t event_id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->row[i].event_id == event_id)
+			return i;
+	fail_msg("event %lld not listed", (long long)event_id);
+	return -1;
+}
+
+static void reader(struct children_access *acc, const char *agency, enum access_level level)
+{
+	memset(acc, 0, sizeof *acc);
+	snprintf(acc->actor, sizeof acc->actor, "user:1:mo.mash");
+	acc->action = "mash.read";
+	acc->audited = true;
+	access_reader_person(&acc->reader, 1, "mo.mash", agency, "mash_worker");
+	acc->reader.level = level;
+}
+
+static void the_decided_list_by_the_decisions_view(void **state)
+{
+	struct fx *f = *state;
+	struct area a;
+	struct children_access acc;
+	struct mash_filter flt = {.decided = true, .page = 1};
+	struct seen *s = calloc(1, sizeof *s);
+	int64_t total = 0;
+	assert_non_null(s);
+	make_area(f, &a);
+
+	/* Social care's MASH worker: both contacts decided; the health-only decision withheld, the other shown. */
+	reader(&acc, "social_care", ACCESS_NONE);
+	assert_int_equal(mash_queue(f->st, &acc, &flt, (struct date){2026, 6, 10}, seen_row, s, &total), STORE_OK);
+	assert_int_equal(total, 2);
+	int h = find(s, a.hidden_contact), k = find(s, a.shown_contact);
+	assert_true(s->row[h].decision_id > 0); /* decided: nobody is asked to decide it again */
+	assert_true(s->row[h].withheld);
+	assert_string_equal(s->row[h].outcome, "");
+	assert_string_equal(s->row[h].decided_by, "");
+	assert_string_equal(s->row[h].decided_at, "");
+	assert_string_equal(s->row[h].reason, "");
+	assert_false(s->row[k].withheld);
+	assert_string_equal(s->row[k].outcome, "early_help");
+	assert_string_equal(s->row[k].decided_by, "sho.wn");
+
+	/* Health's: both shown. */
+	memset(s, 0, sizeof *s);
+	reader(&acc, "health", ACCESS_NONE);
+	assert_int_equal(mash_queue(f->st, &acc, &flt, (struct date){2026, 6, 10}, seen_row, s, &total), STORE_OK);
+	h = find(s, a.hidden_contact);
+	assert_false(s->row[h].withheld);
+	assert_string_equal(s->row[h].outcome, "nfa");
+	assert_string_equal(s->row[h].decided_by, "hid.den");
+	free(s);
+}
+
+static void one_item_by_the_decisions_view(void **state)
+{
+	struct fx *f = *state;
+	struct area a;
+	struct children_access acc;
+	struct seen *s = calloc(1, sizeof *s);
+	assert_non_null(s);
+	make_area(f, &a);
+
+	/* The whole record (the MASH triaging), outside health: the reason is the decision's, withheld. */
+	reader(&acc, "social_care", ACCESS_FULL);
+	assert_int_equal(mash_item(f->st, &acc, a.hidden_contact, seen_row, s), STORE_OK);
+	assert_int_equal(s->n, 1);
+	assert_true(s->row[0].withheld);
+	assert_true(s->row[0].decision_id > 0);
+	assert_string_equal(s->row[0].reason, "");
+	assert_string_equal(s->row[0].outcome, "");
+	memset(s, 0, sizeof *s);
+	assert_int_equal(mash_item(f->st, &acc, a.shown_contact, seen_row, s), STORE_OK);
+	assert_false(s->row[0].withheld);
+	assert_string_equal(s->row[0].reason, "open");
+
+	/* A view of the police's own events (their own agency's reader): the contact is theirs, the decision
+	 * health's, so the decision without a category is withheld too. */
+	memset(s, 0, sizeof *s);
+	reader(&acc, "police", ACCESS_AGENCY);
+	assert_int_equal(mash_item(f->st, &acc, a.shown_contact, seen_row, s), STORE_OK);
+	assert_int_equal(s->n, 1);
+	assert_true(s->row[0].withheld);
+	assert_string_equal(s->row[0].decided_by, "");
+
+	/* Which child an item is about (nothing shown, no reader): found whatever the decision. */
+	int64_t child = 0;
+	bool found = false;
+	assert_int_equal(mash_child_of(f->st, a.hidden_contact, &child, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(child, a.hidden_child);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(the_decided_list_by_the_decisions_view, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(one_item_by_the_decisions_view, setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
