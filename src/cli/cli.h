@@ -67,6 +67,8 @@ int cli_link_model(int argc, char **argv); /* cmd_link_model.c */
 int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */
 int cli_team_list(int argc, char **argv);
+/* safeguard seal list (argv[0] is "list"). */
+int cli_seal_list(int argc, char **argv);
 
 /* What the listing commands (audit list, token list, user list) share; cmd is "safeguard audit list" etc.
  * cli_list_misuse ends the getopt_long loop (opterr 0, optstring ":") for c ':' (a value missing) and an

@@ -34,7 +34,7 @@ static const struct {
 	{"flags", cmd_flags, "list a child's unscheduled-care flag look-ups (flags lookups)"},
 	{"audit", cmd_audit, "verify the audit's hash chain, sign checkpoints, list entries"},
 	{"user", cmd_user, "create people who sign in, reset their password and second factor, disable them"},
-	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO"},
+	{"seal", cmd_seal, "seal a child's record (adoption, protection): invisible but to the DPO; list the sealed records"},
 	{"routes", cmd_routes, "list every route and what the role policy decides on"},
 	{"area-load", cmd_area_load, "load a synthetic area of N children in bulk (the scale benchmark)"},
 	{"stats", cmd_stats, "count the rows of each of the area's tables (what a load brought; no personal data)"},

@@ -606,6 +606,30 @@ int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glas
 	return audited_read(st, "break_glass.list", child_id, detail, glass_run, &a);
 }
 
+/* ---- sealed records ---- */
+
+struct seal_args {
+	int64_t child_id;
+	int limit;
+	store_seal_fn fn;
+	void *ctx;
+};
+
+static int seals_run(store_conn *c, void *arg)
+{
+	struct seal_args *a = arg;
+	return store_seals(c, a->child_id, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_seals(store *st, int64_t child_id, int limit, store_seal_fn fn, void *ctx)
+{
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: sealed records, %s%s", child_id > 0 ? "one child" : "every child",
+		 limit_said(limit).s);
+	struct seal_args a = {child_id, limit, fn, ctx};
+	return audited_read(st, "seals.list", child_id, detail, seals_run, &a);
+}
+
 /* ---- recordings ---- */
 
 struct rec_args {

@@ -103,6 +103,13 @@ int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
  * the child asked about) before it is read. */
 int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
 
+/* The sealed records (`safeguard seal list`, store_seals), newest sealed first, up to limit (0: all): which child
+ * (by id), on what basis, when and by whom; child_id > 0: that record only. The one operator's list that names
+ * sealed children, and so nothing but the seal itself: what the data protection officer reviews (an adoption, a new
+ * identity, a court order) and what `safeguard seal` wrote. Audited ("seals.list", the child asked about) before
+ * it is read. */
+int oplists_seals(store *st, int64_t child_id, int limit, store_seal_fn fn, void *ctx);
+
 /* Recordings of interviews and meetings (`safeguard recordings list`), oldest first (child_id 0: every child's),
  * up to limit (0: all): what each is, of whom, how big, when and by whom it was uploaded, so that an operator can
  * check retention and the sweep without opening the child's page. Audited ("recordings.list", the child asked

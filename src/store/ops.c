@@ -969,6 +969,7 @@ enum stmt_id {
 	S_ACCESS_FACTS,
 	S_ACCESS_FACTS_MANY,
 	S_SEAL,
+	S_SEALS,
 	S_USER_CREDENTIALS,
 	S_USER_TOTP_NEW,
 	S_USER_SESSIONS_END,
@@ -1475,6 +1476,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_ACCESS_FACTS_MANY]: PostgreSQL's only (pg_override); elsewhere S_ACCESS_FACTS a child */
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
+	/* `safeguard seal list`: a few rows a year in an area (each an adoption or a new identity), so no index but the key. */
+	[S_SEALS] = "SELECT person_id, basis, sealed_at, sealed_by FROM sealed_record WHERE (?1 = 0 OR person_id = ?1) "
+		    "ORDER BY sealed_at DESC, person_id DESC LIMIT ?2",
 	/* A new secret starts its own count of time steps used. */
 	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = zeroblob(20), totp_sealed = ?3, "
 			       "totp_last_step = 0 WHERE username = ?1",
@@ -5056,6 +5060,34 @@ static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const ch
 	int rc = run(s);
 	*already = rc == STORE_OK && sql_changes(CONN(c)->db) == 0;
 	return rc;
+}
+
+struct seal_walk {
+	store_seal_fn fn;
+	void *ctx;
+};
+
+static int seal_row(sql_stmt *s, void *arg)
+{
+	struct seal_walk *w = arg;
+	struct store_seal_row r;
+	memset(&r, 0, sizeof r);
+	r.person_id = sql_column_int64(s, 0);
+	col_copy(s, 1, r.basis, sizeof r.basis);
+	col_copy(s, 2, r.sealed_at, sizeof r.sealed_at);
+	col_copy(s, 3, r.sealed_by, sizeof r.sealed_by);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_seals(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_SEALS);
+	struct seal_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, seal_row, &w);
 }
 
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
@@ -8922,6 +8954,7 @@ const struct store_ops store_sqlite_ops = {
 	.person_sealed = sq_person_sealed,
 	.user_totp_step = sq_user_totp_step,
 	.person_seal = sq_person_seal,
+	.seals = sq_seals,
 	.user_set_credentials = sq_user_set_credentials,
 	.user_set_totp = sq_user_set_totp,
 	.session_end = sq_session_end,

@@ -523,6 +523,11 @@ int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *
 	return c->ops->person_seal(c, id, basis, by, already);
 }
 
+int store_seals(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx)
+{
+	return c->ops->seals(c, person_id, limit, fn, ctx);
+}
+
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
 {
 	return c->ops->session_touch(c, hash, until);

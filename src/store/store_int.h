@@ -102,6 +102,7 @@ struct store_ops {
 	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
+	int (*seals)(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);

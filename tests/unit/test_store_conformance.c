@@ -1500,6 +1500,25 @@ static int session_seen(const struct store_session_row *r, void *ctx)
 	return 0;
 }
 
+struct seals_seen {
+	int n;
+	int64_t child[3];
+	char basis[3][16];
+	char sealed_at[3][STORE_TS_LEN + 1];
+	char sealed_by[3][96];
+};
+
+static int seal_seen(const struct store_seal_row *r, void *ctx)
+{
+	struct seals_seen *s = ctx;
+	assert_true(s->n < 3);
+	s->child[s->n] = r->person_id;
+	snprintf(s->basis[s->n], sizeof s->basis[0], "%s", r->basis);
+	snprintf(s->sealed_at[s->n], sizeof s->sealed_at[0], "%s", r->sealed_at);
+	snprintf(s->sealed_by[s->n++], sizeof s->sealed_by[0], "%s", r->sealed_by);
+	return 0;
+}
+
 struct indexes_seen {
 	bool kind_sought, foreign_key, held;
 };
@@ -1580,6 +1599,40 @@ static void operator_lists_read_alike(void **state)
 	assert_int_equal(store_user_sessions(f->c, NULL, NULL, 1, session_seen, &s_first), STORE_OK);
 	assert_int_equal(s_first.n, 1);
 	assert_string_equal(s_first.handle[0], "000a141e2832");
+	/* `safeguard seal list`: newest sealed first by the clock's instant (not by id), what each seal wrote, one
+	 * record by id, none for a record not sealed, and the limit. */
+	char err[128];
+	const char *was = getenv("SAFEGUARD_NOW");
+	int64_t sealed_late = person(f->c, "Sealed", "Late", "2015-01-01");
+	int64_t sealed_early = person(f->c, "Sealed", "Early", "2016-01-01");
+	int64_t unsealed = person(f->c, "Not", "Sealed", "2017-01-01");
+	bool already = true;
+	assert_int_equal(clock_now_set("2031-05-01T10:00:00Z", err, sizeof err), 0);
+	assert_int_equal(store_person_seal(f->c, sealed_early, "adoption", "cli", &already), STORE_OK);
+	assert_false(already);
+	assert_int_equal(clock_now_set("2031-05-02T10:00:00Z", err, sizeof err), 0);
+	assert_int_equal(store_person_seal(f->c, sealed_late, "court_order", "user:7:dee.dpo", &already), STORE_OK);
+	assert_false(already);
+	assert_int_equal(clock_now_set(was ? was : "", err, sizeof err), 0);
+	struct seals_seen z_all = {0}, z_one = {0}, z_none = {0}, z_first = {0};
+	assert_int_equal(store_seals(f->c, 0, 0, seal_seen, &z_all), STORE_OK);
+	assert_int_equal(z_all.n, 2);
+	assert_int_equal(z_all.child[0], sealed_late);
+	assert_string_equal(z_all.basis[0], "court_order");
+	assert_string_equal(z_all.sealed_by[0], "user:7:dee.dpo");
+	assert_memory_equal(z_all.sealed_at[0], "2031-05-02T10:00", 16);
+	assert_int_equal(z_all.child[1], sealed_early);
+	assert_string_equal(z_all.basis[1], "adoption");
+	assert_string_equal(z_all.sealed_by[1], "cli");
+	assert_memory_equal(z_all.sealed_at[1], "2031-05-01T10:00", 16);
+	assert_int_equal(store_seals(f->c, sealed_early, 0, seal_seen, &z_one), STORE_OK);
+	assert_int_equal(z_one.n, 1);
+	assert_int_equal(z_one.child[0], sealed_early);
+	assert_int_equal(store_seals(f->c, unsealed, 0, seal_seen, &z_none), STORE_OK);
+	assert_int_equal(z_none.n, 0);
+	assert_int_equal(store_seals(f->c, 0, 1, seal_seen, &z_first), STORE_OK);
+	assert_int_equal(z_first.n, 1);
+	assert_int_equal(z_first.child[0], sealed_late);
 	struct indexes_seen ix = {0};
 	assert_int_equal(store_schema_indexes(f->c, index_seen, &ix), STORE_OK);
 	assert_true(ix.kind_sought);
