@@ -19,6 +19,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_homes(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_team(int argc, char **argv);
+int cmd_agency(int argc, char **argv); /* cmd_agency_list.c */
 int cmd_allocate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -23,6 +23,7 @@ static const struct {
 	{"replay", cmd_replay, "replay a chronology through the safeguarding rules"},
 	{"homes", cmd_homes, "watch children's homes' incidents against their peers (monitor); list homes, incidents, placements, occupancy, runs"},
 	{"sweep", cmd_sweep, "run the daily sweep of the rules and escalate ignored alerts"},
+	{"agency", cmd_agency, "list the agencies, by code, with their names (agency list)"},
 	{"team", cmd_team, "create teams (who holds cases, who manages them, their numbers); list them"},
 	{"allocate", cmd_allocate, "allocate a child's case to a team and worker"},
 	{"allocation", cmd_allocation, "list who holds each child's case (allocation list)"},

@@ -227,6 +227,23 @@ int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx)
 	return service_in_snapshot(st, counts_run, &a);
 }
 
+struct agencies_args {
+	store_agency_fn fn;
+	void *ctx;
+};
+
+static int agencies_run(store_conn *c, void *arg)
+{
+	struct agencies_args *a = arg;
+	return store_agencies(c, a->fn, a->ctx);
+}
+
+int oplists_agencies(store *st, store_agency_fn fn, void *ctx)
+{
+	struct agencies_args a = {fn, ctx}; /* reference data, naming no one: not audited */
+	return service_in_snapshot(st, agencies_run, &a);
+}
+
 struct indexes_args {
 	store_index_fn fn;
 	void *ctx;

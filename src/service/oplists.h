@@ -36,6 +36,9 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 /* A person's employers, most recent start first. */
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
+/* The agencies (`safeguard agency list`), by code: reference data naming no one, not audited. One snapshot. */
+int oplists_agencies(store *st, store_agency_fn fn, void *ctx);
+
 /* How many rows each table holds (`safeguard stats`): what a load brought, how big the area is. Counts name
  * no one: not audited. One snapshot. */
 int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx);

@@ -910,6 +910,7 @@ enum stmt_id {
 	S_PING,
 	S_AGENCY_UPSERT,
 	S_AGENCY_EXISTS,
+	S_AGENCIES,
 	S_CLIENT_INSERT,
 	S_CLIENT_FIND,
 	S_AUTH_GENERATION,
@@ -1326,6 +1327,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AGENCY_UPSERT] = "INSERT INTO agency(code, name) VALUES (?1, ?2) "
 			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
+	[S_AGENCIES] = "SELECT code, name FROM agency ORDER BY code",
 	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at, scope, created_by, pending) "
 			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6) RETURNING id",
 	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
@@ -3543,6 +3545,32 @@ static int sq_agency_upsert(store_conn *c, const char *code, const char *name)
 	text(s, 1, code);
 	text(s, 2, name);
 	return run(s);
+}
+
+static int each_row(sql_stmt *s, int (*row)(sql_stmt *s, void *arg), void *arg);
+
+struct agency_walk {
+	store_agency_fn fn;
+	void *ctx;
+};
+
+static int agency_row(sql_stmt *s, void *arg)
+{
+	struct agency_walk *w = arg;
+	struct store_agency a;
+	memset(&a, 0, sizeof a);
+	col_copy(s, 0, a.code, sizeof a.code);
+	col_copy(s, 1, a.name, sizeof a.name);
+	return w->fn(&a, w->ctx);
+}
+
+static int sq_agencies(store_conn *c, store_agency_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_AGENCIES);
+	struct agency_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	return each_row(s, agency_row, &w);
 }
 
 static int sq_agency_exists(store_conn *c, const char *code, bool *found)
@@ -8899,6 +8927,7 @@ const struct store_ops store_sqlite_ops = {
 	.ping = sq_ping,
 	.agency_upsert = sq_agency_upsert,
 	.agency_exists = sq_agency_exists,
+	.agencies = sq_agencies,
 	.client_insert = sq_client_insert,
 	.client_find = sq_client_find,
 	.auth_generation = sq_auth_generation,

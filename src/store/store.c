@@ -127,6 +127,11 @@ int store_ping(store_conn *c)
 	return c->ops->ping(c);
 }
 
+int store_agencies(store_conn *c, store_agency_fn fn, void *ctx)
+{
+	return c->ops->agencies(c, fn, ctx);
+}
+
 int store_agency_upsert(store_conn *c, const char *code, const char *name)
 {
 	return c->ops->agency_upsert(c, code, name);

@@ -34,6 +34,7 @@ struct store_ops {
 	void (*counters)(store_conn *c, uint64_t *statements, uint64_t *round_trips);
 	void (*ahead_counts)(store_conn *c, struct store_ahead_counts *out);
 	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
+	int (*agencies)(store_conn *c, store_agency_fn fn, void *ctx);
 	int (*agency_exists)(store_conn *c, const char *code, bool *found);
 	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 			     const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);

@@ -906,6 +906,13 @@ export function recordingRows(dbPath, { child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard agency list --json` (by code; reference data, not audited): [{code, name}]; code: that agency only. */
+export function agencyRows(dbPath, { code } = {}) {
+  const args = ['agency', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (code !== undefined) args.push('--code', code);
+  return jsonLines(args);
+}
+
 /** `safeguard seal list --json` (newest sealed first; audited seals.list): [{child, basis, sealed_at, sealed_by}];
  * child: that record's only (none when it is not sealed); limit: the first N. */
 export function sealRows(dbPath, { child, limit } = {}) {

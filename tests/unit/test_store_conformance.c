@@ -1500,6 +1500,24 @@ static int session_seen(const struct store_session_row *r, void *ctx)
 	return 0;
 }
 
+struct agencies_seen {
+	int n;
+	char prev[STORE_CODE_MAX + 1];
+	char zz_name[101];
+	bool ordered;
+};
+
+static int agency_seen(const struct store_agency *a, void *ctx)
+{
+	struct agencies_seen *s = ctx;
+	if (s->n++ && strcmp(s->prev, a->code) >= 0)
+		s->ordered = false;
+	snprintf(s->prev, sizeof s->prev, "%s", a->code);
+	if (strcmp(a->code, "zz_agency") == 0)
+		snprintf(s->zz_name, sizeof s->zz_name, "%s", a->name);
+	return 0;
+}
+
 struct seals_seen {
 	int n;
 	int64_t child[3];
@@ -1599,6 +1617,17 @@ static void operator_lists_read_alike(void **state)
 	assert_int_equal(store_user_sessions(f->c, NULL, NULL, 1, session_seen, &s_first), STORE_OK);
 	assert_int_equal(s_first.n, 1);
 	assert_string_equal(s_first.handle[0], "000a141e2832");
+	/* `safeguard agency list`: every agency, by code, with its name as last written */
+	struct agencies_seen ag = {.ordered = true}, ag2 = {.ordered = true};
+	assert_int_equal(store_agencies(f->c, agency_seen, &ag), STORE_OK);
+	assert_true(ag.n >= 1 && ag.ordered);
+	assert_int_equal(store_agency_upsert(f->c, "zz_agency", "Zed's agency"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "zz_agency", "Zed's agency, renamed"), STORE_OK);
+	assert_int_equal(store_agencies(f->c, agency_seen, &ag2), STORE_OK);
+	assert_int_equal(ag2.n, ag.n + 1);
+	assert_true(ag2.ordered);
+	assert_string_equal(ag2.prev, "zz_agency");
+	assert_string_equal(ag2.zz_name, "Zed's agency, renamed");
 	/* `safeguard seal list`: newest sealed first by the clock's instant (not by id), what each seal wrote, one
 	 * record by id, none for a record not sealed, and the limit. */
 	char err[128];
