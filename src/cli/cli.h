@@ -68,6 +68,8 @@ int cli_link_model(int argc, char **argv); /* cmd_link_model.c */
 int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */
 int cli_team_list(int argc, char **argv);
+/* safeguard sweep runs (argv[0] is "runs"; cmd_sweep_runs.c). */
+int cli_sweep_runs(int argc, char **argv);
 /* safeguard seal list (argv[0] is "list"). */
 int cli_seal_list(int argc, char **argv);
 

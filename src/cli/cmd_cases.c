@@ -40,6 +40,8 @@ int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id)
 
 int cmd_sweep(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "runs") == 0)
+		return cli_sweep_runs(argc - 1, argv + 1);
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"today", required_argument, NULL, 't'},
 					     {"settings", required_argument, NULL, 's'},
@@ -61,12 +63,13 @@ int cmd_sweep(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n\n"
+			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n"
+			       "       safeguard sweep runs --db URL [--limit N] [--json]\n\n"
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
 			       "unacknowledged past the setting, then removes the sign-in attempts older than the\n"
 			       "throttles' window. The server runs it every night; --today replays it as of another\n"
-			       "day. Prints what it did.\n");
+			       "day. Prints what it did. sweep runs lists the nights' sweeps and which server ran each.\n");
 			return 0;
 		default: return 2;
 		}

@@ -227,6 +227,24 @@ int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx)
 	return service_in_snapshot(st, counts_run, &a);
 }
 
+struct sweep_runs_args {
+	int limit;
+	store_sweep_run_fn fn;
+	void *ctx;
+};
+
+static int sweep_runs_run(store_conn *c, void *arg)
+{
+	struct sweep_runs_args *a = arg;
+	return store_sweep_runs(c, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_sweep_runs(store *st, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	struct sweep_runs_args a = {limit, fn, ctx}; /* days and servers, no one named: not audited */
+	return service_in_snapshot(st, sweep_runs_run, &a);
+}
+
 struct agencies_args {
 	store_agency_fn fn;
 	void *ctx;

@@ -36,6 +36,10 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 /* A person's employers, most recent start first. */
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
+/* The nights' sweeps (`safeguard sweep runs`, store_sweep_runs), newest day first, up to limit (0: all): which
+ * server ran each (one a night when several serve one database) and when it started. Names no one: not audited. */
+int oplists_sweep_runs(store *st, int limit, store_sweep_run_fn fn, void *ctx);
+
 /* The agencies (`safeguard agency list`), by code: reference data naming no one, not audited. One snapshot. */
 int oplists_agencies(store *st, store_agency_fn fn, void *ctx);
 

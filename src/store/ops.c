@@ -983,6 +983,7 @@ enum stmt_id {
 	S_USER_SESSIONS,
 	S_LOGIN_THROTTLE_PRUNE,
 	S_SWEEP_CLAIM,
+	S_SWEEP_RUNS,
 	S_USERS_TOTP_PLAIN,
 	S_USER_TOTP_SEAL,
 	S_NOTICE_ADD,
@@ -1514,6 +1515,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
 	[S_SWEEP_CLAIM] = "INSERT INTO sweep_run(day, started_at, server) VALUES (?1, " NOW_SQL ", ?2) "
 			  "ON CONFLICT(day) DO NOTHING",
+	/* `safeguard sweep runs`: one row a night, by its key */
+	[S_SWEEP_RUNS] = "SELECT day, started_at, server FROM sweep_run ORDER BY day DESC LIMIT ?1",
 	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
 	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
 			     "AND totp_sealed IS NULL",
@@ -5311,6 +5314,32 @@ static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bo
 	return rc;
 }
 
+struct sweep_run_walk {
+	store_sweep_run_fn fn;
+	void *ctx;
+};
+
+static int sweep_run_row(sql_stmt *s, void *arg)
+{
+	struct sweep_run_walk *w = arg;
+	struct store_sweep_run r;
+	memset(&r, 0, sizeof r);
+	col_copy(s, 0, r.day, sizeof r.day);
+	col_copy(s, 1, r.started_at, sizeof r.started_at);
+	col_copy(s, 2, r.server, sizeof r.server);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_sweep_runs(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_SWEEP_RUNS);
+	struct sweep_run_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int(s, 1, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, sweep_run_row, &w);
+}
+
 struct plain_walk {
 	store_user_fn fn;
 	void *ctx;
@@ -8994,6 +9023,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_attempts = sq_login_attempts,
 	.user_sessions = sq_user_sessions,
 	.sweep_claim = sq_sweep_claim,
+	.sweep_runs = sq_sweep_runs,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,
 	.wal_truncate = sq_wal_truncate,

@@ -559,6 +559,11 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 	return c->ops->login_failures(c, username, remote, since, out);
 }
 
+int store_sweep_runs(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	return c->ops->sweep_runs(c, limit, fn, ctx);
+}
+
 int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)
 {
 	return c->ops->sweep_claim(c, day, server, claimed);

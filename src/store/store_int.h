@@ -117,6 +117,7 @@ struct store_ops {
 	int (*user_sessions)(store_conn *c, const char *username, const char *live_at, int limit,
 			     store_session_row_fn fn, void *ctx);
 	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
+	int (*sweep_runs)(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
 	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);

@@ -906,6 +906,13 @@ export function recordingRows(dbPath, { child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard sweep runs --json` (newest day first; names no one, not audited): [{day, started_at, server}]. */
+export function sweepRuns(dbPath, { limit } = {}) {
+  const args = ['sweep', 'runs', '--db', dbUrl(dbPath), '--json'];
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
 /** `safeguard agency list --json` (by code; reference data, not audited): [{code, name}]; code: that agency only. */
 export function agencyRows(dbPath, { code } = {}) {
   const args = ['agency', 'list', '--db', dbUrl(dbPath), '--json'];

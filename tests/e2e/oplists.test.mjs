@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   addPerson, agencyRows, alertRows, homeAlertRows, allocationOf, allocationRows, auditRows, dbUrl, dpoNotices, event, freshArea, isoSeconds,
-  now, postEvent, removeDir, request, runCli, sessionCsrf, startServer, webSignIn,
+  now, postEvent, removeDir, request, runCli, sessionCsrf, startServer, sweepRuns, webSignIn,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -145,6 +145,11 @@ test('agency list: the agencies by code, with their names (TSV as JSON); --code 
   assert.equal(auditRows(area.db).length, entries, 'reference data: not audited');
 });
 
+test('sweep runs: none before a server has swept a night; TSV with a header', () => {
+  assert.deepEqual(sweepRuns(area.db), []);
+  assert.equal(runCli(['sweep', 'runs', '--db', dbUrl(area.db)]).stdout, 'day\tstarted_at\tserver\n');
+});
+
 test('misuse is answered 2, naming the option', () => {
   const db = dbUrl(area.db);
   for (const [args, re] of [
@@ -174,6 +179,9 @@ test('misuse is answered 2, naming the option', () => {
     [['seal', 'list', '--db', db, '--nope'], /unknown option --nope/],
     [['seal', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
     [['seal', 'list'], /--db URL is required/],
+    [['sweep', 'runs', '--db', db, '--limit', 'x'], /--limit must be a whole number/],
+    [['sweep', 'runs', '--db', db, '--nope'], /unknown option --nope/],
+    [['sweep', 'runs'], /--db URL is required/],
     [['agency', 'list', '--db', db, '--nope'], /unknown option --nope/],
     [['agency', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
     [['agency', 'list'], /--db URL is required/],

@@ -1500,6 +1500,23 @@ static int session_seen(const struct store_session_row *r, void *ctx)
 	return 0;
 }
 
+struct sweeps_seen {
+	int n;
+	char day[3][11];
+	char server[3][301];
+	char started_at[3][STORE_TS_LEN + 1];
+};
+
+static int sweep_seen(const struct store_sweep_run *r, void *ctx)
+{
+	struct sweeps_seen *s = ctx;
+	assert_true(s->n < 3);
+	snprintf(s->day[s->n], sizeof s->day[0], "%s", r->day);
+	snprintf(s->started_at[s->n], sizeof s->started_at[0], "%s", r->started_at);
+	snprintf(s->server[s->n++], sizeof s->server[0], "%s", r->server);
+	return 0;
+}
+
 struct agencies_seen {
 	int n;
 	char prev[STORE_CODE_MAX + 1];
@@ -1617,6 +1634,27 @@ static void operator_lists_read_alike(void **state)
 	assert_int_equal(store_user_sessions(f->c, NULL, NULL, 1, session_seen, &s_first), STORE_OK);
 	assert_int_equal(s_first.n, 1);
 	assert_string_equal(s_first.handle[0], "000a141e2832");
+	/* `safeguard sweep runs`: a night claimed once (the second claim writes nothing), newest day first, the limit */
+	bool claimed = false;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-14", "host-a pid 10", &claimed), STORE_OK);
+	assert_true(claimed);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-15", "host-b pid 20", &claimed), STORE_OK);
+	assert_true(claimed);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-15", "host-a pid 10", &claimed), STORE_OK);
+	assert_false(claimed);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	struct sweeps_seen sw = {0}, sw1 = {0};
+	assert_int_equal(store_sweep_runs(f->c, 0, sweep_seen, &sw), STORE_OK);
+	assert_int_equal(sw.n, 2);
+	assert_string_equal(sw.day[0], "2031-01-15");
+	assert_string_equal(sw.server[0], "host-b pid 20");
+	assert_string_equal(sw.day[1], "2031-01-14");
+	assert_string_equal(sw.server[1], "host-a pid 10");
+	assert_int_equal((int)strlen(sw.started_at[0]), STORE_TS_LEN);
+	assert_int_equal(store_sweep_runs(f->c, 1, sweep_seen, &sw1), STORE_OK);
+	assert_int_equal(sw1.n, 1);
+	assert_string_equal(sw1.day[0], "2031-01-15");
 	/* `safeguard agency list`: every agency, by code, with its name as last written */
 	struct agencies_seen ag = {.ordered = true}, ag2 = {.ordered = true};
 	assert_int_equal(store_agencies(f->c, agency_seen, &ag), STORE_OK);
