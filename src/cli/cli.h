@@ -19,6 +19,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_homes(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_team(int argc, char **argv);
+int cmd_agency(int argc, char **argv); /* cmd_agency_list.c */
 int cmd_allocate(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
@@ -67,6 +68,10 @@ int cli_link_model(int argc, char **argv); /* cmd_link_model.c */
 int cli_recordings_list(int argc, char **argv);
 /* safeguard team list (argv[0] is "list"). */
 int cli_team_list(int argc, char **argv);
+/* safeguard sweep runs (argv[0] is "runs"; cmd_sweep_runs.c). */
+int cli_sweep_runs(int argc, char **argv);
+/* safeguard seal list (argv[0] is "list"). */
+int cli_seal_list(int argc, char **argv);
 
 /* What the listing commands (audit list, token list, user list) share; cmd is "safeguard audit list" etc.
  * cli_list_misuse ends the getopt_long loop (opterr 0, optstring ":") for c ':' (a value missing) and an

@@ -40,6 +40,8 @@ int txq_exec_checkpoint(store *st, const uint8_t *key, int64_t *signed_id)
 
 int cmd_sweep(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "runs") == 0)
+		return cli_sweep_runs(argc - 1, argv + 1);
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"today", required_argument, NULL, 't'},
 					     {"settings", required_argument, NULL, 's'},
@@ -61,12 +63,13 @@ int cmd_sweep(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n\n"
+			printf("usage: safeguard sweep --db URL [--today YYYY-MM-DD] [--settings SETTINGS.json]\n"
+			       "       safeguard sweep runs --db URL [--limit N] [--json]\n\n"
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
 			       "unacknowledged past the setting, then removes the sign-in attempts older than the\n"
 			       "throttles' window. The server runs it every night; --today replays it as of another\n"
-			       "day. Prints what it did.\n");
+			       "day. Prints what it did. sweep runs lists the nights' sweeps and which server ran each.\n");
 			return 0;
 		default: return 2;
 		}
@@ -351,6 +354,8 @@ static int seal_run(store_conn *c, void *arg)
 
 int cmd_seal(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return cli_seal_list(argc - 1, argv + 1);
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"child", required_argument, NULL, 'c'},
 					     {"basis", required_argument, NULL, 'b'},
@@ -366,13 +371,15 @@ int cmd_seal(int argc, char **argv)
 		case 'c': child = optarg; break;
 		case 'b': s.basis = optarg; break;
 		case 'h':
-			printf("usage: safeguard seal --db URL --child ID --basis adoption|protection|court_order\n\n"
+			printf("usage: safeguard seal --db URL --child ID --basis adoption|protection|court_order\n"
+			       "       safeguard seal list --db URL [--child ID] [--limit N] [--json]\n\n"
 			       "Seals a child's record for good: from then on it is invisible (as if there were no such\n"
 			       "child) to everyone but the data protection officer, to people and agency systems alike,\n"
 			       "whatever their relationship to the child. The records standing merged into it (through\n"
 			       "merges of merges, at any depth) are the child's and are sealed with it, or, past %d of\n"
 			       "them, nothing is sealed, the command fails and the refusal is audited. A record that itself stands merged into\n"
-			       "another child K is K's: it is refused, naming K (seal K, which seals it too). Audited.\n",
+			       "another child K is K's: it is refused, naming K (seal K, which seals it too). Audited.\n"
+			       "seal list prints the sealed records (safeguard seal list --help).\n",
 			       ACCESS_SEAL_MERGED_MAX);
 			return 0;
 		default: return 2;

@@ -227,6 +227,41 @@ int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx)
 	return service_in_snapshot(st, counts_run, &a);
 }
 
+struct sweep_runs_args {
+	int limit;
+	store_sweep_run_fn fn;
+	void *ctx;
+};
+
+static int sweep_runs_run(store_conn *c, void *arg)
+{
+	struct sweep_runs_args *a = arg;
+	return store_sweep_runs(c, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_sweep_runs(store *st, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	struct sweep_runs_args a = {limit, fn, ctx}; /* days and servers, no one named: not audited */
+	return service_in_snapshot(st, sweep_runs_run, &a);
+}
+
+struct agencies_args {
+	store_agency_fn fn;
+	void *ctx;
+};
+
+static int agencies_run(store_conn *c, void *arg)
+{
+	struct agencies_args *a = arg;
+	return store_agencies(c, a->fn, a->ctx);
+}
+
+int oplists_agencies(store *st, store_agency_fn fn, void *ctx)
+{
+	struct agencies_args a = {fn, ctx}; /* reference data, naming no one: not audited */
+	return service_in_snapshot(st, agencies_run, &a);
+}
+
 struct indexes_args {
 	store_index_fn fn;
 	void *ctx;
@@ -604,6 +639,30 @@ int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glas
 			       .ctx = ctx};
 	access_operator_view(&a.v);
 	return audited_read(st, "break_glass.list", child_id, detail, glass_run, &a);
+}
+
+/* ---- sealed records ---- */
+
+struct seal_args {
+	int64_t child_id;
+	int limit;
+	store_seal_fn fn;
+	void *ctx;
+};
+
+static int seals_run(store_conn *c, void *arg)
+{
+	struct seal_args *a = arg;
+	return store_seals(c, a->child_id, limit_of(a->limit), a->fn, a->ctx);
+}
+
+int oplists_seals(store *st, int64_t child_id, int limit, store_seal_fn fn, void *ctx)
+{
+	char detail[96];
+	snprintf(detail, sizeof detail, "operator's list: sealed records, %s%s", child_id > 0 ? "one child" : "every child",
+		 limit_said(limit).s);
+	struct seal_args a = {child_id, limit, fn, ctx};
+	return audited_read(st, "seals.list", child_id, detail, seals_run, &a);
 }
 
 /* ---- recordings ---- */

@@ -36,6 +36,13 @@ int oplists_lado_alerts(store *st, int64_t person_id, int64_t allegation_id, boo
 /* A person's employers, most recent start first. */
 int oplists_lado_employments(store *st, int64_t person_id, store_lado_employment_fn fn, void *ctx);
 
+/* The nights' sweeps (`safeguard sweep runs`, store_sweep_runs), newest day first, up to limit (0: all): which
+ * server ran each (one a night when several serve one database) and when it started. Names no one: not audited. */
+int oplists_sweep_runs(store *st, int limit, store_sweep_run_fn fn, void *ctx);
+
+/* The agencies (`safeguard agency list`), by code: reference data naming no one, not audited. One snapshot. */
+int oplists_agencies(store *st, store_agency_fn fn, void *ctx);
+
 /* How many rows each table holds (`safeguard stats`): what a load brought, how big the area is. Counts name
  * no one: not audited. One snapshot. */
 int oplists_table_counts(store *st, store_table_count_fn fn, void *ctx);
@@ -102,6 +109,13 @@ int oplists_speakups(store *st, const char *ref, store_speakup_fn fn, void *ctx)
  * child), up to limit (0: all): who opened which child's record, why, until when. Audited ("break_glass.list",
  * the child asked about) before it is read. */
 int oplists_break_glass(store *st, int64_t child_id, int limit, store_break_glass_fn fn, void *ctx);
+
+/* The sealed records (`safeguard seal list`, store_seals), newest sealed first, up to limit (0: all): which child
+ * (by id), on what basis, when and by whom; child_id > 0: that record only. The one operator's list that names
+ * sealed children, and so nothing but the seal itself: what the data protection officer reviews (an adoption, a new
+ * identity, a court order) and what `safeguard seal` wrote. Audited ("seals.list", the child asked about) before
+ * it is read. */
+int oplists_seals(store *st, int64_t child_id, int limit, store_seal_fn fn, void *ctx);
 
 /* Recordings of interviews and meetings (`safeguard recordings list`), oldest first (child_id 0: every child's),
  * up to limit (0: all): what each is, of whom, how big, when and by whom it was uploaded, so that an operator can

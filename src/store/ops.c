@@ -910,6 +910,7 @@ enum stmt_id {
 	S_PING,
 	S_AGENCY_UPSERT,
 	S_AGENCY_EXISTS,
+	S_AGENCIES,
 	S_CLIENT_INSERT,
 	S_CLIENT_FIND,
 	S_AUTH_GENERATION,
@@ -969,6 +970,7 @@ enum stmt_id {
 	S_ACCESS_FACTS,
 	S_ACCESS_FACTS_MANY,
 	S_SEAL,
+	S_SEALS,
 	S_USER_CREDENTIALS,
 	S_USER_TOTP_NEW,
 	S_USER_SESSIONS_END,
@@ -981,6 +983,7 @@ enum stmt_id {
 	S_USER_SESSIONS,
 	S_LOGIN_THROTTLE_PRUNE,
 	S_SWEEP_CLAIM,
+	S_SWEEP_RUNS,
 	S_USERS_TOTP_PLAIN,
 	S_USER_TOTP_SEAL,
 	S_NOTICE_ADD,
@@ -1326,6 +1329,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AGENCY_UPSERT] = "INSERT INTO agency(code, name) VALUES (?1, ?2) "
 			    "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 	[S_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?1",
+	[S_AGENCIES] = "SELECT code, name FROM agency ORDER BY code",
 	[S_CLIENT_INSERT] = "INSERT INTO api_client(agency, token_hash, label, created_at, scope, created_by, pending) "
 			    "VALUES (?1, ?2, ?3, " NOW_SQL ", ?4, ?5, ?6) RETURNING id",
 	[S_CLIENT_FIND] = "SELECT id, agency, scope, label, created_by, pending FROM api_client WHERE token_hash = ?1 "
@@ -1476,6 +1480,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_ACCESS_FACTS_MANY]: PostgreSQL's only (pg_override); elsewhere S_ACCESS_FACTS a child */
 	[S_SEAL] = "INSERT INTO sealed_record(person_id, basis, sealed_at, sealed_by) VALUES (?1, ?2, " NOW_SQL ", ?3) "
 		   "ON CONFLICT(person_id) DO NOTHING",
+	/* `safeguard seal list`: a few rows a year in an area (each an adoption or a new identity), so no index but the key. */
+	[S_SEALS] = "SELECT person_id, basis, sealed_at, sealed_by FROM sealed_record WHERE (?1 = 0 OR person_id = ?1) "
+		    "ORDER BY sealed_at DESC, person_id DESC LIMIT ?2",
 	/* A new secret starts its own count of time steps used. */
 	[S_USER_CREDENTIALS] = "UPDATE app_user SET password_hash = ?2, totp_secret = zeroblob(20), totp_sealed = ?3, "
 			       "totp_last_step = 0 WHERE username = ?1",
@@ -1509,6 +1516,8 @@ static const char *const stmt_sql[S__COUNT] = {
 				  "SET noted_at = excluded.noted_at WHERE login_throttle.noted_at < ?2",
 	[S_SWEEP_CLAIM] = "INSERT INTO sweep_run(day, started_at, server) VALUES (?1, " NOW_SQL ", ?2) "
 			  "ON CONFLICT(day) DO NOTHING",
+	/* `safeguard sweep runs`: one row a night, by its key */
+	[S_SWEEP_RUNS] = "SELECT day, started_at, server FROM sweep_run ORDER BY day DESC LIMIT ?1",
 	[S_USERS_TOTP_PLAIN] = "SELECT id, username, totp_secret FROM app_user WHERE totp_sealed IS NULL ORDER BY id",
 	[S_USER_TOTP_SEAL] = "UPDATE app_user SET totp_sealed = ?2, totp_secret = zeroblob(20) WHERE id = ?1 "
 			     "AND totp_sealed IS NULL",
@@ -3543,6 +3552,32 @@ static int sq_agency_upsert(store_conn *c, const char *code, const char *name)
 	return run(s);
 }
 
+static int each_row(sql_stmt *s, int (*row)(sql_stmt *s, void *arg), void *arg);
+
+struct agency_walk {
+	store_agency_fn fn;
+	void *ctx;
+};
+
+static int agency_row(sql_stmt *s, void *arg)
+{
+	struct agency_walk *w = arg;
+	struct store_agency a;
+	memset(&a, 0, sizeof a);
+	col_copy(s, 0, a.code, sizeof a.code);
+	col_copy(s, 1, a.name, sizeof a.name);
+	return w->fn(&a, w->ctx);
+}
+
+static int sq_agencies(store_conn *c, store_agency_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_AGENCIES);
+	struct agency_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	return each_row(s, agency_row, &w);
+}
+
 static int sq_agency_exists(store_conn *c, const char *code, bool *found)
 {
 	sql_stmt *s = stmt(CONN(c), S_AGENCY_EXISTS);
@@ -5060,6 +5095,34 @@ static int sq_person_seal(store_conn *c, int64_t id, const char *basis, const ch
 	return rc;
 }
 
+struct seal_walk {
+	store_seal_fn fn;
+	void *ctx;
+};
+
+static int seal_row(sql_stmt *s, void *arg)
+{
+	struct seal_walk *w = arg;
+	struct store_seal_row r;
+	memset(&r, 0, sizeof r);
+	r.person_id = sql_column_int64(s, 0);
+	col_copy(s, 1, r.basis, sizeof r.basis);
+	col_copy(s, 2, r.sealed_at, sizeof r.sealed_at);
+	col_copy(s, 3, r.sealed_by, sizeof r.sealed_by);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_seals(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_SEALS);
+	struct seal_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, person_id);
+	sql_bind_int(s, 2, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, seal_row, &w);
+}
+
 static int sq_user_set_credentials(store_conn *c, const char *username, const char *password_hash,
 				   const uint8_t totp_sealed[STORE_TOTP_SEALED_LEN], bool *found)
 {
@@ -5251,6 +5314,32 @@ static int sq_sweep_claim(store_conn *c, const char *day, const char *server, bo
 	int rc = run(s);
 	*claimed = rc == STORE_OK && sql_changes(CONN(c)->db) == 1;
 	return rc;
+}
+
+struct sweep_run_walk {
+	store_sweep_run_fn fn;
+	void *ctx;
+};
+
+static int sweep_run_row(sql_stmt *s, void *arg)
+{
+	struct sweep_run_walk *w = arg;
+	struct store_sweep_run r;
+	memset(&r, 0, sizeof r);
+	col_copy(s, 0, r.day, sizeof r.day);
+	col_copy(s, 1, r.started_at, sizeof r.started_at);
+	col_copy(s, 2, r.server, sizeof r.server);
+	return w->fn(&r, w->ctx);
+}
+
+static int sq_sweep_runs(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_SWEEP_RUNS);
+	struct sweep_run_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int(s, 1, limit > 0 ? limit : INT32_MAX);
+	return each_row(s, sweep_run_row, &w);
 }
 
 struct plain_walk {
@@ -8871,6 +8960,7 @@ const struct store_ops store_sqlite_ops = {
 	.ping = sq_ping,
 	.agency_upsert = sq_agency_upsert,
 	.agency_exists = sq_agency_exists,
+	.agencies = sq_agencies,
 	.client_insert = sq_client_insert,
 	.client_find = sq_client_find,
 	.auth_generation = sq_auth_generation,
@@ -8926,6 +9016,7 @@ const struct store_ops store_sqlite_ops = {
 	.person_sealed = sq_person_sealed,
 	.user_totp_step = sq_user_totp_step,
 	.person_seal = sq_person_seal,
+	.seals = sq_seals,
 	.user_set_credentials = sq_user_set_credentials,
 	.user_set_totp = sq_user_set_totp,
 	.session_end = sq_session_end,
@@ -8936,6 +9027,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_attempts = sq_login_attempts,
 	.user_sessions = sq_user_sessions,
 	.sweep_claim = sq_sweep_claim,
+	.sweep_runs = sq_sweep_runs,
 	.users_totp_plain = sq_users_totp_plain,
 	.user_totp_seal = sq_user_totp_seal,
 	.wal_truncate = sq_wal_truncate,

@@ -127,6 +127,11 @@ int store_ping(store_conn *c)
 	return c->ops->ping(c);
 }
 
+int store_agencies(store_conn *c, store_agency_fn fn, void *ctx)
+{
+	return c->ops->agencies(c, fn, ctx);
+}
+
 int store_agency_upsert(store_conn *c, const char *code, const char *name)
 {
 	return c->ops->agency_upsert(c, code, name);
@@ -523,6 +528,11 @@ int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *
 	return c->ops->person_seal(c, id, basis, by, already);
 }
 
+int store_seals(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx)
+{
+	return c->ops->seals(c, person_id, limit, fn, ctx);
+}
+
 int store_session_touch(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until)
 {
 	return c->ops->session_touch(c, hash, until);
@@ -547,6 +557,11 @@ int store_login_failures(store_conn *c, const char *username, const char *remote
 			 struct store_login_failures *out)
 {
 	return c->ops->login_failures(c, username, remote, since, out);
+}
+
+int store_sweep_runs(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx)
+{
+	return c->ops->sweep_runs(c, limit, fn, ctx);
 }
 
 int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed)

@@ -39,6 +39,15 @@ typedef int (*store_alert_fn)(const struct store_alert *a, void *ctx);
 /* The nightly sweep of day (YYYY-MM-DD) claimed for server (its name, for the operator): *claimed false
  * when another process claimed that day first (nothing written). Inside a write transaction. */
 int store_sweep_claim(store_conn *c, const char *day, const char *server, bool *claimed);
+/* The nights' sweeps claimed (`safeguard sweep runs`), newest day first, up to limit (0: all): which server ran
+ * each night's and when it started. No personal data. */
+struct store_sweep_run {
+	char day[11];
+	char started_at[STORE_TS_LEN + 1];
+	char server[301];
+};
+typedef int (*store_sweep_run_fn)(const struct store_sweep_run *r, void *ctx);
+int store_sweep_runs(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx);
 
 /* *inserted false when an alert with the same person and dedup_key exists (nothing written). */
 int store_alert_insert(store_conn *c, const struct store_alert *a, int64_t *id, bool *inserted);

@@ -11,6 +11,14 @@
 
 int store_agency_upsert(store_conn *c, const char *code, const char *name);
 int store_agency_exists(store_conn *c, const char *code, bool *found);
+/* The agencies, by code (`safeguard agency list`): the reference data the migrations seed and `user add`,
+ * `token create` and the pages name by code. */
+struct store_agency {
+	char code[STORE_CODE_MAX + 1];
+	char name[101];
+};
+typedef int (*store_agency_fn)(const struct store_agency *a, void *ctx);
+int store_agencies(store_conn *c, store_agency_fn fn, void *ctx);
 
 /* An agency system's token: what it may do (scope: space-separated scope names, service/tokens.h), who made
  * it, and whether it still awaits a second person's approval. */

@@ -34,6 +34,7 @@ struct store_ops {
 	void (*counters)(store_conn *c, uint64_t *statements, uint64_t *round_trips);
 	void (*ahead_counts)(store_conn *c, struct store_ahead_counts *out);
 	int (*agency_upsert)(store_conn *c, const char *code, const char *name);
+	int (*agencies)(store_conn *c, store_agency_fn fn, void *ctx);
 	int (*agency_exists)(store_conn *c, const char *code, bool *found);
 	int (*client_insert)(store_conn *c, const char *agency, const uint8_t hash[STORE_TOKEN_HASH_LEN],
 			     const char *label, const char *scope, const char *created_by, bool pending, int64_t *id);
@@ -102,6 +103,7 @@ struct store_ops {
 	int (*user_totp_step)(store_conn *c, int64_t id, int64_t step, const uint8_t *sealed, bool *advanced);
 	int (*person_sealed)(store_conn *c, int64_t id, bool *sealed);
 	int (*person_seal)(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
+	int (*seals)(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx);
 	int (*session_touch)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *until);
 	int (*session_end)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *at);
 	int (*session_find)(store_conn *c, const uint8_t hash[STORE_TOKEN_HASH_LEN], const char *now, struct store_session *out, bool *found);
@@ -115,6 +117,7 @@ struct store_ops {
 	int (*user_sessions)(store_conn *c, const char *username, const char *live_at, int limit,
 			     store_session_row_fn fn, void *ctx);
 	int (*sweep_claim)(store_conn *c, const char *day, const char *server, bool *claimed);
+	int (*sweep_runs)(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
 	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);

@@ -61,6 +61,17 @@ int store_user_totp_step(store_conn *c, int64_t id, int64_t step, const uint8_t 
  * true when the record was sealed before (nothing changes). */
 int store_person_sealed(store_conn *c, int64_t id, bool *sealed);
 int store_person_seal(store_conn *c, int64_t id, const char *basis, const char *by, bool *already);
+/* The sealed records as the data protection officer reviews them (`safeguard seal list`), newest sealed first (then
+ * by id, highest first): person_id 0 for every one, else that record's (none when it is not sealed); up to limit
+ * (0: all). The seal's basis, when and by whom (the actor: "cli" or a person); nothing about the child but its id. */
+struct store_seal_row {
+	int64_t person_id;
+	char basis[16]; /* adoption, protection, court_order */
+	char sealed_at[STORE_TS_LEN + 1];
+	char sealed_by[96];
+};
+typedef int (*store_seal_fn)(const struct store_seal_row *r, void *ctx);
+int store_seals(store_conn *c, int64_t person_id, int limit, store_seal_fn fn, void *ctx);
 
 /* A new password and TOTP secret (a reset; the secret sealed as in store_user): every session of the person
  * ends. *found false when there is no such username. */

@@ -17,7 +17,7 @@ import {
   auditRows, teamRows, allocationOf, alertRows as cliAlerts,
   auditEntries as auditTotal, addPerson, totp,
   clockPast, count, event, flagLookups, freshArea, isoSeconds, letters, nhsNumbers, now, postEvent, removeDir, request, runCli,
-  sql, startServer, ukDate, ukToday, dbUrl,
+  agencyRows, startServer, ukDate, ukToday, dbUrl,
 } from './lib.mjs';
 
 // ---- the calendar (England & Wales) ----
@@ -855,8 +855,8 @@ describe('GET /api/v1/flags', () => {
     assert.equal(typeof d.contacts.emergency_duty, 'string');
     assert.ok(d.contacts.office_hours.length > 0 && d.contacts.emergency_duty.length > 0, r.text);
     assert.equal(d.recent_accesses.length, 1, r.text);
-    // Stays SQL: the agency's name as the migrations seeded it (reference data no command lists).
-    const health = sql(area.db, "select name from agency where code = 'health'");
+    // The agency's name as the migrations seeded it, from the operator's list of agencies.
+    const health = agencyRows(area.db, { code: 'health' })[0].name;
     assert.equal(d.recent_accesses[0].setting, 'emergency department');
     assert.equal(d.recent_accesses[0].organisation, health);
     const when = Date.parse(d.recent_accesses[0].at);

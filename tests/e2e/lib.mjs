@@ -906,6 +906,29 @@ export function recordingRows(dbPath, { child } = {}) {
   return jsonLines(args);
 }
 
+/** `safeguard sweep runs --json` (newest day first; names no one, not audited): [{day, started_at, server}]. */
+export function sweepRuns(dbPath, { limit } = {}) {
+  const args = ['sweep', 'runs', '--db', dbUrl(dbPath), '--json'];
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
+/** `safeguard agency list --json` (by code; reference data, not audited): [{code, name}]; code: that agency only. */
+export function agencyRows(dbPath, { code } = {}) {
+  const args = ['agency', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (code !== undefined) args.push('--code', code);
+  return jsonLines(args);
+}
+
+/** `safeguard seal list --json` (newest sealed first; audited seals.list): [{child, basis, sealed_at, sealed_by}];
+ * child: that record's only (none when it is not sealed); limit: the first N. */
+export function sealRows(dbPath, { child, limit } = {}) {
+  const args = ['seal', 'list', '--db', dbUrl(dbPath), '--json'];
+  if (child !== undefined) args.push('--child', String(child));
+  if (limit !== undefined) args.push('--limit', String(limit));
+  return jsonLines(args);
+}
+
 /** `safeguard link reviews --json` (oldest first; audited link_reviews.list; no task naming a sealed child, no
  * names, explanation or reason): [{id, record, agency, source_ref, person, candidate, probability, weight,
  * created_at, decided_at, decided_by, decision, merge}]; child: those naming it on either side; open: undecided. */

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  addPerson, alertRows, homeAlertRows, allocationOf, allocationRows, auditRows, dbUrl, dpoNotices, event, freshArea, isoSeconds,
-  now, postEvent, removeDir, request, runCli, sessionCsrf, startServer, webSignIn,
+  addPerson, agencyRows, alertRows, homeAlertRows, allocationOf, allocationRows, auditRows, dbUrl, dpoNotices, event, freshArea, isoSeconds,
+  now, postEvent, removeDir, request, runCli, sessionCsrf, startServer, sweepRuns, webSignIn,
 } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -133,6 +133,23 @@ test('homes alerts: none before the monitor has run; TSV with a header', () => {
   assert.equal(runCli(['homes', 'alerts', '--db', dbUrl(area.db)]).stdout.split('\t')[0], 'id');
 });
 
+test('agency list: the agencies by code, with their names (TSV as JSON); --code keeps one; not audited', () => {
+  const entries = auditRows(area.db).length;
+  const all = agencyRows(area.db);
+  assert.deepEqual(all.map((a) => a.code), ['education', 'health', 'housing', 'police', 'social_care']);
+  assert.equal(all.find((a) => a.code === 'social_care').name, "Children's social care");
+  const tsv = runCli(['agency', 'list', '--db', dbUrl(area.db)]).stdout.trimEnd().split('\n');
+  assert.deepEqual(tsv, ['code\tname', ...all.map((a) => `${a.code}\t${a.name}`)]);
+  assert.deepEqual(agencyRows(area.db, { code: 'health' }), [all[1]]);
+  assert.deepEqual(agencyRows(area.db, { code: 'nobody' }), []);
+  assert.equal(auditRows(area.db).length, entries, 'reference data: not audited');
+});
+
+test('sweep runs: none before a server has swept a night; TSV with a header', () => {
+  assert.deepEqual(sweepRuns(area.db), []);
+  assert.equal(runCli(['sweep', 'runs', '--db', dbUrl(area.db)]).stdout, 'day\tstarted_at\tserver\n');
+});
+
 test('misuse is answered 2, naming the option', () => {
   const db = dbUrl(area.db);
   for (const [args, re] of [
@@ -157,6 +174,18 @@ test('misuse is answered 2, naming the option', () => {
     [['link', 'merges', '--db', db, '--child', '1', '--nope'], /unknown option --nope/],
     [['link', 'merges', '--db', db, '--child', '1', 'extra'], /unexpected argument "extra"/],
     [['link', 'merges', '--child', '1'], /--db URL is required/],
+    [['seal', 'list', '--db', db, '--child', 'x'], /--child must be a child's id/],
+    [['seal', 'list', '--db', db, '--limit', '-1'], /--limit must be a whole number/],
+    [['seal', 'list', '--db', db, '--nope'], /unknown option --nope/],
+    [['seal', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
+    [['seal', 'list'], /--db URL is required/],
+    [['sweep', 'runs', '--db', db, '--limit', 'x'], /--limit must be a whole number/],
+    [['sweep', 'runs', '--db', db, '--nope'], /unknown option --nope/],
+    [['sweep', 'runs'], /--db URL is required/],
+    [['agency', 'list', '--db', db, '--nope'], /unknown option --nope/],
+    [['agency', 'list', '--db', db, 'extra'], /unexpected argument "extra"/],
+    [['agency', 'list'], /--db URL is required/],
+    [['agency'], /usage: safeguard agency list/],
   ]) {
     const r = runCli(args, { check: false });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows, homeAlertRows, homeIncidents, homeOccupancy, homePlacements, homeRows, lastRun,
-  AGENCIES, addPerson, createToken, dbUrl, isoSeconds, now, removeDir, request, runCli, sql, sqlWrite, startServer,
+  AGENCIES, addPerson, createToken, dbUrl, isoSeconds, now, removeDir, request, runCli, sql, startServer,
   tempDir,
   ukToday, webSignIn as signInAs,
 } from './lib.mjs';
@@ -31,10 +31,12 @@ const secrets = {};
 const cookies = {};
 
 // The register, the home alerts, the incidents, placements and the last run are read through the operator's lists;
-// a child's name through each agency's API; stays SQL: the set-up (a placement inserted for today) and the truth a
-// need-to-know check is measured against (which children each agency sent events about: asking the product, e.g.
-// the police token's chronology, would check the product against itself).
+// a child's name through each agency's API; a placement for today is recorded as social care's system records one
+// (POST /api/v1/homes/{id}/placements); stays SQL: the truth a need-to-know check is measured against (which
+// children each agency sent events about: asking the product, e.g. the police token's chronology, would check the
+// product against itself).
 const tokens = {}; // each agency's system (GET /api/v1/children/{id}): a child's name
+let placer; // social care's system, placements:write
 
 /** Which agencies sent events about which child, as the rows hold them: Map of person id -> Set of agencies. */
 function eventAgencies() {
@@ -94,6 +96,7 @@ before(async () => {
     secrets[username] = addPerson(area.db, username, agency, role, PASSWORD);
   }
   for (const agency of AGENCIES) tokens[agency] = createToken(area.db, agency, 'oversight pages: what each agency holds', ['records:read']);
+  placer = createToken(area.db, 'social_care', 'oversight pages: a placement for today', ['placements:write']);
   server = await startServer(area.db, { extraArgs: ['--authority', AREA] });
   for (const [u] of PEOPLE) cookies[u] = await webSignIn(u);
 });
@@ -256,8 +259,9 @@ describe('the police', () => {
       if (p.end === '' && ours.has(p.home_id)) perHome.set(p.home_id, (perHome.get(p.home_id) ?? 0) + 1);
     }
     const [[home]] = [...perHome].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    // A child placed there today with no police record, no placement and no missing episode: the lowest such id
-    // among the children some agency sent events about (the loop bounded by that list, whose ids need not be
+    // A child placed there today with no police record, no placement and no missing episode, whom social care has
+    // sent records about (so that its system may place them): the lowest such id among the children some agency
+    // sent events about (the loop bounded by that list, whose ids need not be
     // 1..count: PostgreSQL's sequences leave gaps).
     const placedEver = new Set(homePlacements(area.db).map((p) => p.child));
     const inIncidents = new Set(homeIncidents(area.db).map((i) => i.child));
@@ -265,12 +269,16 @@ describe('the police', () => {
     let stranger = 0;
     let name = null;
     for (const id of [...events.keys()].sort((a, b) => a - b)) {
-      if (placedEver.has(id) || inIncidents.has(id) || events.get(id).has('police')) continue;
+      if (placedEver.has(id) || inIncidents.has(id) || events.get(id).has('police') || !events.get(id).has('social_care')) continue;
       if ((name = await nameOf(id))) { stranger = id; break; }
     }
     assert.ok(stranger, 'a child to place');
-    // Set-up no page or command makes (a placement for today, with the child's record): stays SQL.
-    sqlWrite(area.db, `insert into home_placement (home_id, person_id, start_on, distance_km) values (${home}, ${stranger}, '${ukToday()}', 3.2)`);
+    // Placed today, as social care's system records it.
+    const placedNow = await request(`${server.url}/api/v1/homes/${home}/placements`, {
+      method: 'POST', token: placer, headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ child_id: stranger, start: ukToday(), distance_km: 3.2, placing_authority: AREA }),
+    });
+    assert.equal(placedNow.status, 201, placedNow.text);
     const [given, family] = name;
     const placed = homePlacements(area.db, { home })
       .filter((p) => p.child > 0 && p.end === '' && p.start <= ukToday() && p.child !== stranger).map((p) => [String(p.child)]);

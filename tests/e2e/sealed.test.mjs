@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   auditRows, lastAudit,
   addPerson, dbUrl,
-  event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sql,
+  event, freshArea, nhsNumber, postEvent, removeDir, request, runCli, sealRows,
   startServer, totp, rowCount,
 } from './lib.mjs';
 
@@ -91,13 +91,37 @@ describe('sealed records', () => {
     assert.equal(rowCount(area.db, 'sealed_record'), 0);
     const ok = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'adoption']);
     assert.match(ok.stdout, /the record is sealed/);
-    assert.equal(sql(area.db, `select basis || '|' || sealed_by from sealed_record where person_id = ${childId}`),
-      'adoption|cli');
+    const sealed = sealRows(area.db, { child: childId });
+    assert.deepEqual(sealed.map((s) => `${s.child} ${s.basis} ${s.sealed_by}`), [`${childId} adoption cli`]);
     assert.equal(auditRows(area.db, { action: 'record.seal', child: childId }).length, 1);
     const again = runCli(['seal', '--db', dbUrl(area.db), '--child', String(childId), '--basis', 'protection']);
     assert.match(again.stdout, /already sealed/);
     assert.equal(auditRows(area.db, { action: 'record.seal' }).length, 1);
-    assert.equal(sql(area.db, `select basis from sealed_record where person_id = ${childId}`), 'adoption');
+    assert.deepEqual(sealRows(area.db), sealed, 'the seal as it was: its basis, its time, by whom');
+  });
+
+  test('safeguard seal list: each seal, when and by whom, audited with the record asked about; misuse exits 2', () => {
+    const listed = () => auditRows(area.db, { action: 'seals.list' });
+    const before = listed().length;
+    const tsv = runCli(['seal', 'list', '--db', dbUrl(area.db)]).stdout.trim().split('\n');
+    const all = sealRows(area.db);
+    assert.equal(tsv[0], 'child\tbasis\tsealed_at\tsealed_by');
+    assert.deepEqual(tsv.slice(1), all.map((s) => [s.child, s.basis, s.sealed_at, s.sealed_by].join('\t')));
+    assert.equal(all.length, 1);
+    // sealed when `safeguard seal` audited it (the same transaction, the one clock)
+    const seal = lastAudit(area.db, { action: 'record.seal', child: childId });
+    assert.ok(Math.abs(Date.parse(all[0].sealed_at) - Date.parse(seal.at)) <= 1000, `${all[0].sealed_at} ${seal.at}`);
+    assert.deepEqual(sealRows(area.db, { child: MISSING }), [], 'no seal for an id that holds no child');
+    assert.deepEqual(sealRows(area.db, { child: childId, limit: 1 }), all);
+    const entries = listed();
+    assert.equal(entries.length, before + 4, 'each list audited');
+    assert.deepEqual(entries.slice(0, 4).map((e) => e.child_id), [childId, 0, 0, 0], 'the record asked about');
+    assert.ok(entries.every((e) => e.actor === 'cli'));
+    for (const args of [['--limit', 'x'], ['--child', 'abc'], ['--bogus']]) {
+      const r = runCli(['seal', 'list', '--db', dbUrl(area.db), ...args], { check: false });
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, new RegExp(args[0]), args.join(' '));
+    }
   });
 
   test('after sealing: the allocated worker and the police officer get what a missing id gets, nothing read', async () => {

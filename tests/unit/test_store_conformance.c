@@ -1500,6 +1500,60 @@ static int session_seen(const struct store_session_row *r, void *ctx)
 	return 0;
 }
 
+struct sweeps_seen {
+	int n;
+	char day[3][11];
+	char server[3][301];
+	char started_at[3][STORE_TS_LEN + 1];
+};
+
+static int sweep_seen(const struct store_sweep_run *r, void *ctx)
+{
+	struct sweeps_seen *s = ctx;
+	assert_true(s->n < 3);
+	snprintf(s->day[s->n], sizeof s->day[0], "%s", r->day);
+	snprintf(s->started_at[s->n], sizeof s->started_at[0], "%s", r->started_at);
+	snprintf(s->server[s->n++], sizeof s->server[0], "%s", r->server);
+	return 0;
+}
+
+struct agencies_seen {
+	int n;
+	char prev[STORE_CODE_MAX + 1];
+	char zz_name[101];
+	bool ordered;
+};
+
+static int agency_seen(const struct store_agency *a, void *ctx)
+{
+	struct agencies_seen *s = ctx;
+	if (s->n++ && strcmp(s->prev, a->code) >= 0)
+		s->ordered = false;
+	snprintf(s->prev, sizeof s->prev, "%s", a->code);
+	if (strcmp(a->code, "zz_agency") == 0)
+		snprintf(s->zz_name, sizeof s->zz_name, "%s", a->name);
+	return 0;
+}
+
+struct seals_seen {
+	int n;
+	int64_t child[3];
+	char basis[3][16];
+	char sealed_at[3][STORE_TS_LEN + 1];
+	char sealed_by[3][96];
+};
+
+static int seal_seen(const struct store_seal_row *r, void *ctx)
+{
+	struct seals_seen *s = ctx;
+	assert_true(s->n < 3);
+	s->child[s->n] = r->person_id;
+	snprintf(s->basis[s->n], sizeof s->basis[0], "%s", r->basis);
+	snprintf(s->sealed_at[s->n], sizeof s->sealed_at[0], "%s", r->sealed_at);
+	snprintf(s->sealed_by[s->n++], sizeof s->sealed_by[0], "%s", r->sealed_by);
+	return 0;
+}
+
 struct indexes_seen {
 	bool kind_sought, foreign_key, held;
 };
@@ -1580,6 +1634,72 @@ static void operator_lists_read_alike(void **state)
 	assert_int_equal(store_user_sessions(f->c, NULL, NULL, 1, session_seen, &s_first), STORE_OK);
 	assert_int_equal(s_first.n, 1);
 	assert_string_equal(s_first.handle[0], "000a141e2832");
+	/* `safeguard sweep runs`: a night claimed once (the second claim writes nothing), newest day first, the limit */
+	bool claimed = false;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-14", "host-a pid 10", &claimed), STORE_OK);
+	assert_true(claimed);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-15", "host-b pid 20", &claimed), STORE_OK);
+	assert_true(claimed);
+	assert_int_equal(store_sweep_claim(f->c, "2031-01-15", "host-a pid 10", &claimed), STORE_OK);
+	assert_false(claimed);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	struct sweeps_seen sw = {0}, sw1 = {0};
+	assert_int_equal(store_sweep_runs(f->c, 0, sweep_seen, &sw), STORE_OK);
+	assert_int_equal(sw.n, 2);
+	assert_string_equal(sw.day[0], "2031-01-15");
+	assert_string_equal(sw.server[0], "host-b pid 20");
+	assert_string_equal(sw.day[1], "2031-01-14");
+	assert_string_equal(sw.server[1], "host-a pid 10");
+	assert_int_equal((int)strlen(sw.started_at[0]), STORE_TS_LEN);
+	assert_int_equal(store_sweep_runs(f->c, 1, sweep_seen, &sw1), STORE_OK);
+	assert_int_equal(sw1.n, 1);
+	assert_string_equal(sw1.day[0], "2031-01-15");
+	/* `safeguard agency list`: every agency, by code, with its name as last written */
+	struct agencies_seen ag = {.ordered = true}, ag2 = {.ordered = true};
+	assert_int_equal(store_agencies(f->c, agency_seen, &ag), STORE_OK);
+	assert_true(ag.n >= 1 && ag.ordered);
+	assert_int_equal(store_agency_upsert(f->c, "zz_agency", "Zed's agency"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "zz_agency", "Zed's agency, renamed"), STORE_OK);
+	assert_int_equal(store_agencies(f->c, agency_seen, &ag2), STORE_OK);
+	assert_int_equal(ag2.n, ag.n + 1);
+	assert_true(ag2.ordered);
+	assert_string_equal(ag2.prev, "zz_agency");
+	assert_string_equal(ag2.zz_name, "Zed's agency, renamed");
+	/* `safeguard seal list`: newest sealed first by the clock's instant (not by id), what each seal wrote, one
+	 * record by id, none for a record not sealed, and the limit. */
+	char err[128];
+	const char *was = getenv("SAFEGUARD_NOW");
+	int64_t sealed_late = person(f->c, "Sealed", "Late", "2015-01-01");
+	int64_t sealed_early = person(f->c, "Sealed", "Early", "2016-01-01");
+	int64_t unsealed = person(f->c, "Not", "Sealed", "2017-01-01");
+	bool already = true;
+	assert_int_equal(clock_now_set("2031-05-01T10:00:00Z", err, sizeof err), 0);
+	assert_int_equal(store_person_seal(f->c, sealed_early, "adoption", "cli", &already), STORE_OK);
+	assert_false(already);
+	assert_int_equal(clock_now_set("2031-05-02T10:00:00Z", err, sizeof err), 0);
+	assert_int_equal(store_person_seal(f->c, sealed_late, "court_order", "user:7:dee.dpo", &already), STORE_OK);
+	assert_false(already);
+	assert_int_equal(clock_now_set(was ? was : "", err, sizeof err), 0);
+	struct seals_seen z_all = {0}, z_one = {0}, z_none = {0}, z_first = {0};
+	assert_int_equal(store_seals(f->c, 0, 0, seal_seen, &z_all), STORE_OK);
+	assert_int_equal(z_all.n, 2);
+	assert_int_equal(z_all.child[0], sealed_late);
+	assert_string_equal(z_all.basis[0], "court_order");
+	assert_string_equal(z_all.sealed_by[0], "user:7:dee.dpo");
+	assert_memory_equal(z_all.sealed_at[0], "2031-05-02T10:00", 16);
+	assert_int_equal(z_all.child[1], sealed_early);
+	assert_string_equal(z_all.basis[1], "adoption");
+	assert_string_equal(z_all.sealed_by[1], "cli");
+	assert_memory_equal(z_all.sealed_at[1], "2031-05-01T10:00", 16);
+	assert_int_equal(store_seals(f->c, sealed_early, 0, seal_seen, &z_one), STORE_OK);
+	assert_int_equal(z_one.n, 1);
+	assert_int_equal(z_one.child[0], sealed_early);
+	assert_int_equal(store_seals(f->c, unsealed, 0, seal_seen, &z_none), STORE_OK);
+	assert_int_equal(z_none.n, 0);
+	assert_int_equal(store_seals(f->c, 0, 1, seal_seen, &z_first), STORE_OK);
+	assert_int_equal(z_first.n, 1);
+	assert_int_equal(z_first.child[0], sealed_late);
 	struct indexes_seen ix = {0};
 	assert_int_equal(store_schema_indexes(f->c, index_seen, &ix), STORE_OK);
 	assert_true(ix.kind_sought);
