@@ -161,7 +161,8 @@ static void area(store_conn *c, int persons)
 /* The list statement sq_mash_queue runs for q. */
 static int list_id(const struct store_mash_query *q)
 {
-	return q->decided ? S_MASH_DECIDED_LIST : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+	return q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
+			  : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
 }
 
 static double ms_since(const struct timespec *t0)
