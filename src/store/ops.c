@@ -1245,7 +1245,7 @@ enum stmt_id {
 			    " AND ((?1 = 0 AND d.id IS NULL) OR (?1 = 1 AND d.id IS NOT NULL)) AND " MASH_FILTERS
 /* The counts: each contact or referral with no decision at or after it, or with one, at most ?8 of them
  * (store_mash_query.count_max + 1: the page asks for 1,001, and reads "more than 1,000"). Every row of the area
- * was counted for every page: 0.19 s of CPU on SQLite, 0.6-2 s on PostgreSQL at 300,000 contacts; counting
+ * was counted for every page: 0.2-0.4 s of CPU on SQLite, 0.6-3 s on PostgreSQL at 300,000 contacts; counting
  * stops at the bound, in no order (docs/BENCHMARKS.md, r-mashcnt21). Not through event_mash (no MASH_KINDS):
  * a count that reads every row (a name that few children have) walked the index into the table in time
  * order on SQLite, 5x the CPU of the child's own rows by event_person_kind. */
