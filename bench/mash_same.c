@@ -6,7 +6,8 @@
  * each combination of status, filters (agency, received from/before, a piece of the name), reader's view
  * (all, sealed left out, one agency's events, a private category left out) and page (limit, offset), both
  * texts run through the same binding (mash_bind, bind_view). Every column of every row and the count are
- * compared. Prints the first differences and a summary; exit 1 if any.
+ * compared, and the count bounded (count_max 1, 4, 16, 64: the old count, or count_max + 1 past it). Prints
+ * the first differences and a summary; exit 1 if any.
  *
  *   cc ... -o /tmp/mash_same bench/mash_same.c build/libsafeguard.a ...   (bench/mash_same.sh)
  *   mash_same URL [SEED] [PERSONS]      URL: sqlite:PATH (a new file) or an empty postgresql:// database
@@ -17,6 +18,8 @@
  * (ms each), then the connection's pg_prepared_statements (generic_plans, custom_plans): whether a long-lived
  * connection turns to the generic plan after its fifth execution (plan_cache_mode auto). MASH_NAME: the name
  * looked for (default smith); MASH_OLD set: the old text's first two pages too, against the new's, timed.
+ * The counts bounded as the page bounds them (service/mash.c mash_count_bound), every row with MASH_EXACT;
+ * MASH_DEEP=K: pages 1, 1+K, 1+2K, ...; MASH_MIX, MASH_STATUS: one filter, one list.
  */
 #include <time.h>
 #include "store/ops.c" /* the statement table and its binding are static: this file is compiled with it */
@@ -158,7 +161,8 @@ static void area(store_conn *c, int persons)
 /* The list statement sq_mash_queue runs for q. */
 static int list_id(const struct store_mash_query *q)
 {
-	return q->decided ? S_MASH_DECIDED_LIST : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+	return q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
+			  : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
 }
 
 static double ms_since(const struct timespec *t0)
@@ -182,11 +186,18 @@ static int plans(store_conn *c, int n)
 		     {"an agency", "police", NULL, NULL}};
 	for (int decided = 1; decided >= 0; decided--)
 		for (size_t m = 0; m < sizeof mixes / sizeof *mixes; m++) {
+			/* MASH_MIX=K: only the K-th filter (0 none, 1 overdue, 2 a name, 3 an agency); MASH_STATUS=decided
+			 * or awaiting: only that list */
+			if ((getenv("MASH_MIX") && (size_t)atoi(getenv("MASH_MIX")) != m) ||
+			    (getenv("MASH_STATUS") && strcmp(getenv("MASH_STATUS"), decided ? "decided" : "awaiting") != 0))
+				continue;
 			printf("%s, %s:", decided ? "decisions" : "queue", mixes[m].what);
 			for (int i = 0; i < n; i++) {
 				struct store_mash_query q = {.decided = decided, .agency = mixes[m].agency,
 							     .received_before = mixes[m].before, .name = mixes[m].name,
 							     .limit = 25, .offset = getenv("MASH_DEEP") ? 25 * atoi(getenv("MASH_DEEP")) * i : 25 * (i % 3)};
+				/* counted as the page counts (service/mash.c mash_count_bound); MASH_EXACT: every row */
+				q.count_max = getenv("MASH_EXACT") ? 0 : q.offset + q.limit > 1000 ? q.offset + q.limit : 1000;
 				struct timespec t0;
 				clock_gettime(CLOCK_MONOTONIC, &t0);
 				sql_stmt *nn = stmt(CONN(c), decided ? S_MASH_DECIDED_COUNT : S_MASH_AWAITING_COUNT);
@@ -288,7 +299,7 @@ int main(int argc, char **argv)
 	const char *agencies[] = {NULL, "police"}, *froms[] = {NULL, "2024-01-01T10:00:01Z"},
 		   *befores[] = {NULL, "2024-01-03T00:00:00Z"}, *names[] = {NULL, "khan"};
 	const int pages[][2] = {{25, 0}, {1000, 0}, {3, 0}, {3, 2}, {2, 5}, {1, 7}, {7, 40}, {25, 100}};
-	long compared = 0, rows = 0, bad = 0;
+	long compared = 0, rows = 0, bad = 0, counts = 128;
 	for (int k = 0; k < 2 * 4 * 2 * 2 * 2 * 2; k++) { /* status, view, agency, from, before, name */
 		int decided = k & 1, v = (k >> 1) & 3, a = (k >> 3) & 1, f = (k >> 4) & 1, b = (k >> 5) & 1, nm = k >> 6;
 		struct store_mash_query q = {.decided = decided, .agency = agencies[a], .received_from = froms[f],
@@ -304,6 +315,19 @@ int main(int argc, char **argv)
 		if (old_n != new_n && bad++ < 10)
 			printf("count differs: decided %d view %d agency %d from %d before %d name %d: %lld old, %lld new\n",
 			       decided, v, a, f, b, nm, (long long)old_n, (long long)new_n);
+		/* bounded (store_mash_query.count_max): the old count, or count_max + 1 when there are more */
+		for (int64_t cm = 1; cm <= 64; cm *= 4) {
+			q.count_max = cm;
+			nn = stmt(CONN(c), decided ? S_MASH_DECIDED_COUNT : S_MASH_AWAITING_COUNT);
+			mash_bind(nn, &views[v], &q);
+			int64_t bounded = count_of(nn), want = old_n > cm ? cm + 1 : old_n;
+			counts++;
+			if (bounded != want && bad++ < 10)
+				printf("bounded count differs: decided %d view %d agency %d from %d before %d name %d max %lld: "
+				       "%lld, want %lld\n", decided, v, a, f, b, nm, (long long)cm, (long long)bounded,
+				       (long long)want);
+		}
+		q.count_max = 0;
 		for (size_t pg = 0; pg < sizeof pages / sizeof *pages; pg++) {
 			q.limit = pages[pg][0];
 			q.offset = pages[pg][1];
@@ -343,9 +367,9 @@ int main(int argc, char **argv)
 	mash_bind(n0, &all, &q0);
 	decided_n = count_of(n0);
 	printf("%s seed %llu: %d persons, %lld events (%lld awaiting, %lld decided); %ld pages compared "
-	       "(%ld rows) and 128 counts: %ld differ\n",
+	       "(%ld rows) and %ld counts: %ld differ\n",
 	       argv[1], argc > 2 ? strtoull(argv[2], NULL, 10) : 1ULL, persons, (long long)events, (long long)awaiting,
-	       (long long)decided_n, compared, rows, bad);
+	       (long long)decided_n, compared, rows, counts, bad);
 	store_conn_put(st, c);
 	store_close(st);
 	return bad ? 1 : 0;

@@ -95,6 +95,12 @@ static int queue_run(store_conn *c, void *arg)
 	return store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
 }
 
+int64_t mash_count_bound(int page)
+{
+	int64_t last = (int64_t)(page > 1 ? page : 1) * MASH_PAGE_SIZE;
+	return last > MASH_COUNT_MAX ? last : MASH_COUNT_MAX;
+}
+
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
 	       store_mash_fn fn, void *ctx, int64_t *total)
 {
@@ -109,6 +115,7 @@ int mash_queue(store *st, const struct children_access *a, const struct mash_fil
 	args.q.name = f->name && f->name[0] ? f->name : NULL;
 	args.q.limit = MASH_PAGE_SIZE;
 	args.q.offset = (f->page > 1 ? f->page - 1 : 0) * MASH_PAGE_SIZE;
+	args.q.count_max = mash_count_bound(f->page);
 	if (f->age == MASH_AGE_OVERDUE || f->age == MASH_AGE_NOT_OVERDUE) {
 		/* The last day of receipt whose decision is overdue today: mash_due grows with the day received, so
 		 * walk back from yesterday (a working day is never more than a fortnight away: bounded). */
@@ -276,7 +283,7 @@ static int oldest_row(const struct store_mash_item *m, void *ctx)
 int mash_oldest_awaiting(store_conn *c, int64_t *ids, int max, int *n)
 {
 	struct store_view whole = {.sealed = false};
-	struct store_mash_query q = {.limit = max};
+	struct store_mash_query q = {.limit = max, .count_max = 1}; /* the total is not read */
 	struct oldest o = {ids, max, n};
 	int64_t total = 0;
 	*n = 0;

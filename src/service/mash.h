@@ -58,7 +58,18 @@ struct mash_filter {
  * working day). */
 struct date mash_due(struct date received);
 
-/* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date. */
+/* How far the lists count: a page's *total above mash_count_bound(page) means "more than" it, and no more is
+ * known. A MASH's queue holds what came in since the last working day, tens to a few hundred items, which
+ * the heading gives exactly; past 1,000 the front door is overwhelmed and the exact figure changes nothing a
+ * manager does, while counting it read every contact of the area for every page (0.2-0.4 s of CPU on SQLite,
+ * 0.6-3 s on PostgreSQL at 300,000 contacts: docs/BENCHMARKS.md, r-mashcnt21). The decisions grow for
+ * years: their count past 1,000 is history, not work. A page past the 1,000th item counts to its own last
+ * row, so that it knows whether a next page exists. */
+#define MASH_COUNT_MAX 1000
+int64_t mash_count_bound(int page);
+
+/* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date; *total
+ * is how many items in all, at most mash_count_bound(f->page) + 1 (more than the bound). */
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
 	       store_mash_fn fn, void *ctx, int64_t *total);
 /* One item, for a page about it (a audited at the level the page needs, for a->child_id). */

@@ -21,6 +21,10 @@
  *  - reads sent ahead (sql_send) go into the same pipeline, each answer kept in its statement until a step
  *    bound alike takes it (pg_send, take_sent): the record page's nine independent reads, nine round trips,
  *    are answered in one, with the snapshot's BEGIN.
+ *  - a statement whose description carries SQL_CUSTOM_PLAN (store/sql.h) is prepared once to learn its
+ *    parameters' types, then run as the unnamed statement, so that it is planned with its values every time:
+ *    no generic plan (send_step). One marked SQL_INDEX_ORDER goes between SET enable_sort = off and RESET
+ *    enable_sort, in the same round trip (pipelined).
  *  - writers serialise: store_begin takes pg_advisory_xact_lock(SG_WRITE_LOCK) right after BEGIN, so one
  *    writer at a time holds it until COMMIT, whichever server process it runs in. The audit chain's order
  *    (service/audit.c reads the last entry and appends inside the writer's transaction) is therefore this
@@ -60,7 +64,8 @@ struct pg_param {
 };
 
 struct pg_variant {
-	Oid types[SQL_NOW_PARAM + 8];
+	Oid types[SQL_NOW_PARAM + 8]; /* what was bound */
+	Oid typed[SQL_NOW_PARAM + 8]; /* what the server was told (a NULL's type where it had to be given) */
 	char name[24];
 };
 
@@ -84,6 +89,8 @@ struct pg_stmt {
 	bool plain;    /* SQL_DEFERRED in its description: no statement savepoint (a refusal fails the job) */
 	bool deferred; /* and no RETURNING: inside a transaction, sent without waiting */
 	bool rollback; /* ROLLBACK (TO ...) */
+	bool custom;   /* SQL_CUSTOM_PLAN in its description: the unnamed statement, planned with its values */
+	bool nosort;   /* SQL_INDEX_ORDER: planned with enable_sort off (and never sent ahead) */
 	PGresult *res;
 	int row, nrows;
 	/* sql_send: sent with these parameters (key), its answer kept here until a step takes it or the
@@ -296,6 +303,8 @@ static sql_stmt *pg_prepare(sql_db *d, int id, const char *sql)
 	x->deferred = strstr(sql, SQL_DEFERRED_MARK) != NULL;
 	x->plain = x->deferred || strstr(sql, SQL_DEFERRED_ROWS_MARK) != NULL;
 	x->rollback = strncmp(w, "ROLLBACK", 8) == 0;
+	x->custom = strstr(sql, SQL_CUSTOM_PLAN_MARK) != NULL;
+	x->nosort = strstr(sql, SQL_INDEX_ORDER_MARK) != NULL;
 	return &x->head;
 }
 
@@ -447,14 +456,14 @@ static Oid type_of(const struct pg_param *p)
 }
 
 /* The server-side statement for these parameter types, prepared the first time they are seen. */
-static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
+static const struct pg_variant *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 {
 	Oid types[SQL_NOW_PARAM + 8];
 	for (int k = 0; k < x->nparams; k++)
 		types[k] = type_of(&x->p[k]);
 	for (int v = 0; v < x->nvar; v++)
 		if (memcmp(x->var[v].types, types, sizeof(Oid) * (size_t)x->nparams) == 0)
-			return x->var[v].name;
+			return &x->var[v];
 	if (x->nvar == MAX_VARIANTS) { /* forget the oldest: its server statement stays until the session ends */
 		memmove(&x->var[0], &x->var[1], sizeof x->var[0] * (MAX_VARIANTS - 1));
 		x->nvar--;
@@ -499,8 +508,24 @@ static const char *variant(struct pg_db *d, struct pg_stmt *x, int *rc)
 	}
 	if (*rc != STORE_OK)
 		return NULL;
+	memcpy(v->typed, typed, sizeof(Oid) * (size_t)x->nparams);
 	x->nvar++;
-	return v->name;
+	return v;
+}
+
+/* Sends the statement's step: its prepared variant v, or, for a statement planned with its values
+ * (SQL_CUSTOM_PLAN, store/sql.h), the unnamed statement with its text and v's types. PostgreSQL plans a
+ * prepared statement with its values five times, then compares the generic plan's cost with theirs and, once
+ * it takes the generic plan, keeps it for good on that connection: the MASH decisions' page went from 3-19 ms
+ * to 840-1,004 ms at its sixth execution on a connection that paged far (docs/BENCHMARKS.md, r-review38). The
+ * unnamed statement is parsed again each time (tens of microseconds), and planned each time as the first five
+ * were. */
+static int send_step(PGconn *conn, const struct pg_stmt *x, const struct pg_variant *v, const char *const *values,
+		     const int *lengths, const int *formats)
+{
+	if (x->custom)
+		return PQsendQueryParams(conn, x->sql, x->nparams, v->typed, values, lengths, formats, 0);
+	return PQsendQueryPrepared(conn, v->name, x->nparams, values, lengths, formats, 0);
 }
 
 /* ---- the pipeline of a transaction (issue 17) ----------------------------------------------------------
@@ -684,11 +709,12 @@ static int queue_statement(struct pg_db *d, const char *name, int n, const char 
 }
 
 /* The statement (under SAVEPOINT sg_statement .. RELEASE when sp: a write whose refusal the caller may
- * answer), behind whatever is queued, and one Sync: one round trip. *res is the statement's result (the
- * caller's to PQclear), whatever happened. When the statement is refused the savepoint is rolled back and
- * released after the pipeline, so the transaction stays usable. */
-static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const char *const *values, const int *lengths,
-		     const int *formats, PGresult **res)
+ * answer; between SET enable_sort = off and its RESET for a read marked SQL_INDEX_ORDER), behind whatever is
+ * queued, and one Sync: one round trip. *res is the statement's result (the caller's to PQclear), whatever
+ * happened. When the statement is refused the savepoint is rolled back and released after the pipeline, so
+ * the transaction stays usable (a SET in a transaction or a pipeline that fails is undone with it). */
+static int pipelined(struct pg_db *d, bool sp, const struct pg_stmt *x, const struct pg_variant *v,
+		     const char *const *values, const int *lengths, const int *formats, PGresult **res)
 {
 	PGconn *conn = d->conn;
 	*res = NULL;
@@ -697,22 +723,27 @@ static int pipelined(struct pg_db *d, bool sp, const char *name, int n, const ch
 	int queued = d->queued;
 	d->queued = 0;
 	d->ending = false;
-	d->head.statements += sp ? 3 : 1;
-	bool sent = (!sp || PQsendQueryParams(conn, "SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0)) &&
-		    PQsendQueryPrepared(conn, name, n, values, lengths, formats, 0) &&
-		    (!sp || PQsendQueryParams(conn, "RELEASE SAVEPOINT sg_statement", 0, NULL, NULL, NULL, NULL, 0));
+	bool wrap = sp || x->nosort;
+	const char *pre = sp ? "SAVEPOINT sg_statement" : "SET enable_sort = off",
+		   *post = sp ? "RELEASE SAVEPOINT sg_statement" : "RESET enable_sort";
+	d->head.statements += wrap ? 3 : 1;
+	bool sent = (!wrap || PQsendQueryParams(conn, pre, 0, NULL, NULL, NULL, NULL, 0)) &&
+		    send_step(conn, x, v, values, lengths, formats) &&
+		    (!wrap || PQsendQueryParams(conn, post, 0, NULL, NULL, NULL, NULL, 0));
 	int rc[3] = {STORE_EIO, STORE_EIO, STORE_EIO};
 	if (!PQpipelineSync(conn))
 		return pipeline_broken(d);
-	int qrc = drain(d, queued, sent ? (sp ? 3 : 1) : 0, sp ? 1 : 0, rc, res);
+	int qrc = drain(d, queued, sent ? (wrap ? 3 : 1) : 0, wrap ? 1 : 0, rc, res);
 	if (qrc != STORE_OK) /* a queued statement failed: the transaction is aborted, sg_statement never made */
 		return qrc;
 	if (!sent)
 		return STORE_EIO;
-	if (!sp)
+	if (!wrap)
 		return rc[0];
 	if (rc[0] != STORE_OK)
 		return rc[0];
+	if (rc[1] != STORE_OK && !sp)
+		return rc[1];
 	if (rc[1] != STORE_OK) {
 		char keep[sizeof d->err];
 		memcpy(keep, d->err, sizeof keep);
@@ -802,14 +833,14 @@ static int pg_send(sql_stmt *s)
 	struct pg_db *d = PG(s->db);
 	/* Only in a reader's snapshot: in a write transaction a write made after the send (queued behind it) would
 	 * not be in its answer. Elsewhere the step runs it, as it would have. */
-	if (!d->snapshot || x->write || x->rollback || x->res)
+	if (!d->snapshot || x->write || x->rollback || x->res || x->nosort)
 		return STORE_OK;
 	forget_sent(d, x);
 	if (d->nsent == SENT_MAX)
 		return STORE_OK;
 	int rc = STORE_OK;
-	const char *name = variant(d, x, &rc);
-	if (!name)
+	const struct pg_variant *v = variant(d, x, &rc);
+	if (!v)
 		return rc;
 	size_t keylen = 0;
 	char *key = params_key(x, &keylen);
@@ -823,7 +854,7 @@ static int pg_send(sql_stmt *s)
 		return STORE_OK;
 	}
 	d->head.statements++;
-	if (!PQsendQueryPrepared(d->conn, name, x->nparams, values, lengths, formats, 0)) {
+	if (!send_step(d->conn, x, v, values, lengths, formats)) {
 		free(key);
 		set_err(d, PQerrorMessage(d->conn));
 		return pipeline_broken(d);
@@ -898,8 +929,8 @@ static int pg_step(sql_stmt *s)
 	} else {
 		if (d->snapshot)
 			d->head.fresh++; /* a read its snapshot did not send ahead (store_conn_ahead_counts) */
-		const char *name = variant(d, x, &rc);
-		if (!name)
+		const struct pg_variant *v = variant(d, x, &rc);
+		if (!v)
 			return rc;
 		const char *values[SQL_NOW_PARAM + 8];
 		int lengths[SQL_NOW_PARAM + 8], formats[SQL_NOW_PARAM + 8];
@@ -908,13 +939,14 @@ static int pg_step(sql_stmt *s)
 		/* none open when all that is queued is a snapshot's COMMIT (libpq's status is still the snapshot's) */
 		bool intx = !d->ending && (d->queued || PQtransactionStatus(d->conn) == PQTRANS_INTRANS);
 		if (intx && x->deferred)
-			return (rc = queue_statement(d, name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
+			return (rc = queue_statement(d, v->name, x->nparams, values, lengths, formats)) == STORE_OK ? SQL_DONE : rc;
 		bool sp = x->write && intx && !x->plain;
-		if (sp || d->queued) {
-			rc = pipelined(d, sp, name, x->nparams, values, lengths, formats, &x->res);
+		if (sp || d->queued || x->nosort) {
+			rc = pipelined(d, sp, x, v, values, lengths, formats, &x->res);
 		} else {
 			count(d, NULL, 1);
-			x->res = PQexecPrepared(d->conn, name, x->nparams, values, lengths, formats, 0);
+			x->res = x->custom ? PQexecParams(d->conn, x->sql, x->nparams, v->typed, values, lengths, formats, 0)
+					   : PQexecPrepared(d->conn, v->name, x->nparams, values, lengths, formats, 0);
 			rc = map_res(d, x->res);
 		}
 	}

@@ -1016,6 +1016,7 @@ enum stmt_id {
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_COUNT,
 	S_MASH_AWAITING_NAMED,
+	S_MASH_DECIDED_NAMED,
 	S_MASH_ITEM,
 	S_FLAG_ADD,
 	S_FLAGS,
@@ -1229,7 +1230,11 @@ enum stmt_id {
  * contacts and referrals it was the first decision at or after: no decision of the child at or after e that
  * comes before d in (occurred_at, id). The same rows in the same order as MASH_FROM's LEFT JOIN gave
  * (bench: every page compared on a grown area). ?1 is still bound and named: each statement answers one value
- * of it and no rows for the other. */
+ * of it and no rows for the other. Each is planned with its values (SQL_CUSTOM_PLAN): PostgreSQL's generic
+ * plan, taken for good after the fifth execution on a connection that had paged far, read the decisions in no
+ * index's order and sorted them, 0.8-1 s a page against 3-19 ms (docs/BENCHMARKS.md, r-review38); and read in
+ * their index's order (SQL_INDEX_ORDER): the plan made with the values of a page past the 130th (or the 40th
+ * with an agency) sorted every decision too, 4-6 s (r-mashcnt21). */
 #define MASH_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
 #define MASH_AWAITING "FROM event e JOIN person p ON p.id = e.person_id WHERE ?1 = 0 AND " MASH_KINDS("e") " AND " \
 		      "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
@@ -1242,19 +1247,31 @@ enum stmt_id {
  * 0.23-0.28 s either way; docs/BENCHMARKS.md, r-review38). The same rows (bench/mash_same.c). */
 #define MASH_AWAITING_NAMED "FROM " MASH_FROM " WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
 			    " AND ((?1 = 0 AND d.id IS NULL) OR (?1 = 1 AND d.id IS NOT NULL)) AND " MASH_FILTERS
-/* The counts: each contact or referral with no decision at or after it, or with one. Not through event_mash
- * (no MASH_KINDS): a count reads every row anyway, and SQLite walked the index into the table in time order,
- * 5x the CPU of the child's own rows by event_person_kind. */
-#define MASH_COUNT(decided, exists) "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id WHERE ?1 = " \
-				    decided " AND e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND " \
-				    exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = " \
-				    "'referral_decision' AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* The counts: each contact or referral with no decision at or after it, or with one, at most ?8 of them
+ * (store_mash_query.count_max + 1: the page asks for 1,001, and reads "more than 1,000"). Every row of the area
+ * was counted for every page: 0.2-0.4 s of CPU on SQLite, 0.6-3 s on PostgreSQL at 300,000 contacts; counting
+ * stops at the bound, in no order (docs/BENCHMARKS.md, r-mashcnt21). Not through event_mash (no MASH_KINDS):
+ * a count that reads every row (a name that few children have) walked the index into the table in time
+ * order on SQLite, 5x the CPU of the child's own rows by event_person_kind. */
+#define MASH_COUNT(decided, exists) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
+				    "WHERE ?1 = " decided " AND e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
+				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = " \
+				    "'referral_decision' AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
+				    SQL_CUSTOM_PLAN
 #define MASH_DECIDED "FROM event d JOIN event e ON e.person_id = d.person_id AND e.occurred_at <= d.occurred_at " \
 		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND d.kind = 'referral_decision' AND " \
 		     "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
 		     "event d3 WHERE d3.person_id = e.person_id AND d3.kind = 'referral_decision' AND d3.occurred_at >= " \
 		     "e.occurred_at AND (d3.occurred_at < d.occurred_at OR (d3.occurred_at = d.occurred_at AND " \
 		     "d3.id < d.id))) AND " MASH_FILTERS
+
+#define MASH_DECIDED_LIST                                                                                      \
+	"SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, coalesce(p.dob, ''), " \
+	"d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "                              \
+	"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "                       \
+	"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), d.agency, "               \
+	"coalesce(json_extract(d.details, '$.category'), '') " MASH_DECIDED                                      \
+	" ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN
 
 /* A review task with the record's agency and the two persons' names (for lists). */
 #define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
@@ -1663,17 +1680,16 @@ static const char *const stmt_sql[S__COUNT] = {
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_MASH_AWAITING_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
-				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7",
+				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
-	[S_MASH_DECIDED_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
-				"coalesce(p.dob, ''), d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "
-				"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "
-				"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), d.agency, "
-				"coalesce(json_extract(d.details, '$.category'), '') "
-				MASH_DECIDED " ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7",
+	[S_MASH_DECIDED_LIST] = MASH_DECIDED_LIST SQL_INDEX_ORDER,
+	/* with a piece of a name: the same, but PostgreSQL may sort the few named children's rows (past the first
+	 * page the walk in the index's order was 2-4x slower: 55 -> 214 ms at offset 25, r-mashcnt21) */
+	[S_MASH_DECIDED_NAMED] = MASH_DECIDED_LIST,
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
 	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " ORDER BY CASE WHEN ?1 = 0 THEN "
-				  "e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7",
+				  "e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7"
+				  SQL_CUSTOM_PLAN,
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
@@ -6093,6 +6109,8 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 		text(s, 4, q->received_before);
 	if (q->name)
 		text(s, 5, q->name);
+	/* the counts' bound (the lists have no ?8: binding it does nothing there) */
+	sql_bind_int64(s, 8, q->count_max > 0 ? q->count_max + 1 : INT64_MAX);
 }
 
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
@@ -6106,7 +6124,8 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_clear_bindings(n);
 	if (rc)
 		return rc;
-	enum stmt_id list = q->decided ? S_MASH_DECIDED_LIST : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+	enum stmt_id list = q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
+				       : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
 	sql_stmt *s = stmt(CONN(c), list);
 	if (!s)
 		return STORE_EIO;

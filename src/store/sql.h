@@ -111,6 +111,23 @@ struct sql_driver {
 #define SQL_DEFERRED_ROWS_MARK "/* deferred, rows read */"
 #define SQL_DEFERRED_ROWS " " SQL_DEFERRED_ROWS_MARK
 
+/* Marks a read that a networked engine plans with its values at every execution, never with a plan made for
+ * any values: PostgreSQL turns a prepared statement to its generic plan after five executions when the
+ * generic plan's estimate is no worse than theirs, and keeps it; for a statement whose best plan depends on
+ * which optional filters are set and how far the page is (the MASH lists' `?2 IS NULL OR ...`, OFFSET), the
+ * generic plan was 50-300x slower (docs/BENCHMARKS.md, r-review38 and r-mashcnt21). SQLite ignores it (a
+ * comment; it plans each statement once and has no generic plan to switch to). */
+#define SQL_CUSTOM_PLAN_MARK "/* planned with its values */"
+#define SQL_CUSTOM_PLAN " " SQL_CUSTOM_PLAN_MARK
+/* Marks a read whose ORDER BY an index gives (a page of a long list, LIMIT and OFFSET), that a networked engine
+ * plans without sorting all its rows: PostgreSQL's estimate of the rows a sort would take (the MASH lists' joins
+ * and NOT EXISTS, 1,652 for 43,982) made it sort every decision for a page past the 130th, or with an agency
+ * past the 40th, 4-6 s against 0.1-0.2 s read from the index (docs/BENCHMARKS.md, r-mashcnt21). PostgreSQL's
+ * driver runs it with enable_sort off, in the same round trip; an Incremental Sort of ties is still allowed.
+ * SQLite ignores it (a comment; its planner takes the index for an ORDER BY it gives). */
+#define SQL_INDEX_ORDER_MARK "/* in its index's order */"
+#define SQL_INDEX_ORDER " " SQL_INDEX_ORDER_MARK
+
 /* The common heads of a driver's connection and statement. */
 struct sql_db {
 	const struct sql_driver *drv;

@@ -181,6 +181,8 @@ struct store_mash_query {
 	bool decided;
 	const char *agency, *received_from, *received_before, *name;
 	int offset, limit;
+	/* total counts at most count_max + 1 items: more than count_max says "more than count_max" (0: all). */
+	int64_t count_max;
 };
 struct store_mash_item {
 	struct store_event event; /* summary and details valid during the callback */

@@ -132,8 +132,9 @@ static void queue_href(const struct queue_job *j, int page, char *out, size_t ou
 	buf_free(&b);
 }
 
-/* GOV.UK pagination: previous, the first, the last and the pages around this one, next. */
-static json_t *pagination(const struct queue_job *j, int64_t total)
+/* GOV.UK pagination: previous, the first, the last and the pages around this one, next. With more items than
+ * were counted (more) the last page is not known: an ellipsis after the next one. */
+static json_t *pagination(const struct queue_job *j, int64_t total, bool more)
 {
 	int pages = (int)((total + MASH_PAGE_SIZE - 1) / MASH_PAGE_SIZE), cur = j->f.page;
 	char href[1200];
@@ -142,7 +143,7 @@ static json_t *pagination(const struct queue_job *j, int64_t total)
 	json_t *items = json_array(), *p = json_object();
 	int last_shown = 0;
 	for (int i = 1; i <= pages; i++) {
-		if (i != 1 && i != pages && (i < cur - 1 || i > cur + 1))
+		if (i != 1 && (i != pages || more) && (i < cur - 1 || i > cur + 1))
 			continue;
 		if (last_shown && i > last_shown + 1)
 			json_array_append_new(items, json_pack("{s:b}", "ellipsis", 1));
@@ -150,6 +151,8 @@ static json_t *pagination(const struct queue_job *j, int64_t total)
 		json_array_append_new(items, json_pack("{s:i, s:s, s:b}", "number", i, "href", href, "current", i == cur));
 		last_shown = i;
 	}
+	if (more)
+		json_array_append_new(items, json_pack("{s:b}", "ellipsis", 1));
 	json_object_set_new(p, "items", items);
 	if (cur > 1) {
 		queue_href(j, cur - 1, href, sizeof href);
@@ -179,10 +182,15 @@ static void queue_show(struct web_read *r)
 		}
 	}
 	bool filtered = j->agency[0] || j->age[0] || j->name[0];
+	int64_t bound = mash_count_bound(j->f.page); /* counted no further (service/mash.h) */
+	bool more = total > bound;
 	char heading[160], shown[160] = "";
 	const char *what = j->f.decided ? (total == 1 ? "has been decided" : "have been decided")
 					 : (total == 1 ? "awaits a decision" : "await a decision");
-	if (total == 1)
+	if (more)
+		snprintf(heading, sizeof heading, "More than %lld contacts and referrals %s%s", (long long)bound,
+			 filtered ? "matching your filters " : "", what);
+	else if (total == 1)
 		snprintf(heading, sizeof heading, "1 contact or referral %s%s", filtered ? "matching your filters " : "",
 			 what);
 	else
@@ -191,8 +199,8 @@ static void queue_show(struct web_read *r)
 	size_t rows = json_array_size(j->rows);
 	if (rows && (int64_t)rows < total) {
 		int64_t first = (int64_t)(j->f.page - 1) * MASH_PAGE_SIZE + 1;
-		snprintf(shown, sizeof shown, "Showing %lld to %lld of %lld, %s.", (long long)first,
-			 (long long)(first + (int64_t)rows - 1), (long long)total,
+		snprintf(shown, sizeof shown, "Showing %lld to %lld of %s%lld, %s.", (long long)first,
+			 (long long)(first + (int64_t)rows - 1), more ? "more than " : "", (long long)(more ? bound : total),
 			 j->f.decided ? "latest decision first" : "most overdue first");
 	} else if (!rows && total > 0) {
 		snprintf(shown, sizeof shown, "There is no page %d. Go back to the first page.", j->f.page);
@@ -214,7 +222,7 @@ static void queue_show(struct web_read *r)
 				j->f.decided ? "MASH queue: decided" : "MASH queue", "nav_mash", 1, "results_heading",
 				heading, "shown_text", shown, "has_rows", rows > 0, "rows", j->rows, "awaiting",
 				!j->f.decided, "decided", j->f.decided, "agencies", agencies, "ages", age_opts, "name",
-				web_str(j->name), "pagination", pagination(j, total), "first_href", first));
+				web_str(j->name), "pagination", pagination(j, total, more), "first_href", first));
 	/* After a decision: what was decided and the clock it started (service/mash.h). */
 	const char *done = http_query(r->rq, "done"), *due = http_query(r->rq, "due");
 	const struct mash_outcome *o = done ? mash_outcome_find(done) : NULL;

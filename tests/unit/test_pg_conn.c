@@ -10,6 +10,8 @@
  *  - what a column reads as: an empty text is not NULL, a NULL is, booleans 1/0, bytea its bytes; a cached
  *    statement prepared again has nothing bound from its last use.
  *  - a write's answer waited for or not as the statement table marks it (SQL_DEFERRED, SQL_DEFERRED_ROWS).
+ *  - a read marked SQL_CUSTOM_PLAN planned with its values at every execution, never turned to a generic plan;
+ *    one marked SQL_INDEX_ORDER planned with enable_sort off, in one round trip, and the setting back after it.
  *  - a reader's snapshot's COMMIT, not waited for, ends the transaction on the server at once and leaves the
  *    session idle; a session ended while its answer is unread is found unusable; no snapshot begins inside a
  *    transaction.
@@ -261,6 +263,113 @@ static void deferred_by_the_statements_mark(void **state)
 	db->drv->close(db);
 }
 
+/* The plans a statement's executions made, as the server counts them for its prepared statements
+ * (pg_prepared_statements: custom and generic), on db's own session; like: a piece of its text. */
+static int64_t plans_made(sql_db *db, const char *like)
+{
+	sql_stmt *p = sql_prepare(db, 20, "SELECT coalesce(sum(generic_plans + custom_plans), 0)::int8, "
+					  "coalesce(sum(generic_plans), 0)::int8 FROM pg_prepared_statements WHERE "
+					  "strpos(statement, ?1) > 0 AND strpos(statement, 'pg_prepared_statements') = 0");
+	assert_non_null(p);
+	sql_bind_text(p, 1, like, -1);
+	assert_int_equal(sql_step(p), SQL_ROW);
+	int64_t n = sql_column_int64(p, 0);
+	sql_reset(p);
+	return n;
+}
+
+/* A read marked SQL_CUSTOM_PLAN is planned with its values at every execution (the MASH lists: PostgreSQL's
+ * generic plan, taken for good after the fifth, was 50-300x slower, docs/BENCHMARKS.md): its prepared variant
+ * is never executed, where the same text unmarked makes a plan at each of its 8 executions (custom, then
+ * generic); its rows right out of a transaction, in a reader's snapshot (behind the queued BEGIN) and sent
+ * ahead (sql_send). */
+static void custom_plan_by_the_statements_mark(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_db *db = open_db();
+	static const char *const text[2] = {
+		"SELECT count(*) FROM generate_series(1, 100) g WHERE (?2 IS NULL OR g <= ?2::int8) AND g > ?1",
+		"SELECT count(*) FROM generate_series(1, 100) g WHERE (?2 IS NULL OR g <= ?2::int8) AND g > ?1" SQL_CUSTOM_PLAN};
+	for (int marked = 0; marked < 2; marked++) {
+		for (int i = 0; i < 8; i++) {
+			bool snapshot = i >= 4, ahead = i >= 6;
+			if (snapshot)
+				assert_int_equal(sql_begin(db, false), 0);
+			sql_stmt *s = sql_prepare(db, 21 + marked, text[marked]);
+			assert_non_null(s);
+			sql_bind_int64(s, 1, 10 * i);
+			if (i % 2)
+				sql_bind_int64(s, 2, 50);
+			else
+				sql_bind_null(s, 2);
+			if (ahead)
+				assert_int_equal(sql_send(s), 0);
+			assert_int_equal(sql_step(s), SQL_ROW);
+			int want = (i % 2 ? 50 : 100) - 10 * i;
+			assert_int_equal(sql_column_int64(s, 0), want > 0 ? want : 0);
+			sql_reset(s);
+			sql_clear_bindings(s);
+			if (snapshot)
+				assert_int_equal(sql_commit(db), 0);
+		}
+	}
+	assert_int_equal(plans_made(db, "(1, 100) g WHERE ($1 IS NULL OR g <= $1::int8) AND g > $2 /* planned"), 0);
+	assert_int_equal(plans_made(db, "(1, 100) g WHERE ($1 IS NULL OR g <= $1::int8) AND g > $2"), 8);
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
+/* A read marked SQL_INDEX_ORDER runs with enable_sort off (its plan sorts nothing an index gives), in one round
+ * trip, out of a transaction and in a reader's snapshot, and the session's setting is back after it, also when
+ * it failed. */
+static void index_order_by_the_statements_mark(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_db *db = open_db();
+	sql_stmt *s = sql_prepare(db, 24, "SELECT current_setting('enable_sort')");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_string_equal((const char *)sql_column_text(s, 0), "on");
+	sql_reset(s);
+	s = sql_prepare(db, 25, "SELECT current_setting('enable_sort'), 1 / ?1::int8" SQL_INDEX_ORDER);
+	assert_non_null(s);
+	sql_bind_int64(s, 1, 1);
+	assert_int_equal(sql_step(s), SQL_ROW); /* the first prepares it on the server */
+	sql_reset(s);
+	for (int i = 0; i < 4; i++) {
+		if (i >= 2)
+			assert_int_equal(sql_begin(db, false), 0);
+		s = sql_prepare(db, 25, NULL);
+		assert_non_null(s);
+		sql_bind_int64(s, 1, i % 2); /* 0: division by zero, refused */
+		uint64_t trips = db->round_trips;
+		if (i % 2) {
+			assert_int_equal(sql_step(s), SQL_ROW);
+			assert_string_equal((const char *)sql_column_text(s, 0), "off");
+		} else {
+			assert_true(sql_step(s) < 0);
+		}
+		assert_int_equal(db->round_trips, trips + 1);
+		sql_reset(s);
+		if (i >= 2) {
+			if (i % 2)
+				assert_int_equal(sql_commit(db), 0);
+			else
+				assert_int_equal(sql_rollback(db), 0);
+		}
+		s = sql_prepare(db, 24, NULL);
+		assert_int_equal(sql_step(s), SQL_ROW);
+		assert_string_equal((const char *)sql_column_text(s, 0), "on");
+		sql_reset(s);
+	}
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
 /* A reader's snapshot's COMMIT is not waited for (issue 17), but it is sent with its Sync: the server ends the
  * transaction without the connection being used again and shows the session idle (pg_stat_activity: state
  * idle, not "active" with COMMIT as its query, which idle_session_timeout would never end; no transaction, no
@@ -440,6 +549,8 @@ int main(void)
 		cmocka_unit_test(idle_connection_checked_before_reuse),
 		cmocka_unit_test(columns_read_as_they_are), /* before the fence's test, which leaves a timeline known */
 		cmocka_unit_test(deferred_by_the_statements_mark),
+		cmocka_unit_test(custom_plan_by_the_statements_mark),
+		cmocka_unit_test(index_order_by_the_statements_mark),
 		cmocka_unit_test(a_snapshots_commit_ends_it_unwaited),
 		cmocka_unit_test(ended_while_the_commit_is_unread),
 		cmocka_unit_test(snapshots_back_to_back),

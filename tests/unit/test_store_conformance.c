@@ -481,6 +481,26 @@ static void mash_lists_ties(void **state)
 	assert_int_equal(r.n, 3);
 	assert_int_equal(r.id[0], b2);
 	assert_int_equal(r.id[2], a1);
+	/* the count bounded (count_max): past it count_max + 1, "more than"; the rows are the page's whatever it is */
+	const int64_t bounded[][2] = {{1, 2}, {5, 6}, {6, 6}, {7, 6}};
+	q.offset = 0;
+	q.limit = 25;
+	for (size_t i = 0; i < sizeof bounded / sizeof bounded[0]; i++) {
+		q.count_max = bounded[i][0];
+		memset(&r, 0, sizeof r);
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+		assert_int_equal(total, bounded[i][1]);
+		assert_int_equal(r.n, 6);
+	}
+	q.decided = false; /* and counted as the reader may see it: the one awaiting, unless its child is sealed */
+	q.count_max = 1;
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	bool already = false;
+	assert_int_equal(store_person_seal(f->c, a, "adoption", "user:1:dpo", &already), STORE_OK);
+	v.sealed = false;
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 0);
 }
 
 static void sources_events_chronology(void **state)
