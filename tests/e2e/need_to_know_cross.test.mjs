@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, dbUrl, event, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
+  addPerson, dbUrl, event, everyAgencysEvents, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
   webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
@@ -152,6 +152,27 @@ describe('a contact\'s row shows its decision only to a reader who may see the d
     r = await get('mo.mash', `/mash/${kids.shown.contact}`);
     assert.equal(r.status, 200);
     assert.match(decisionOf(r.text), new RegExp(`Early help.*${SHOWN.why}.*by ${SHOWN.who.replaceAll('.', '\\.')}`));
+  });
+
+  test('deciding a contact whose decision the reader may not see is refused (409), nothing written', async () => {
+    // r-review39: the row says decided and the page has no form; a decision posted all the same (a stale
+    // page, a second tab) must meet the same refusal as any second decision, and say nothing of the first.
+    const decisions = async () => (await everyAgencysEvents(server.url, area.tokens, kids.hidden.child))
+      .filter((e) => e.kind === 'referral_decision').length;
+    const before = await decisions();
+    assert.equal(before, 1);
+    assert.equal((await get('mo.mash', '/mash')).status, 200); // signed in
+    const s = sessions['mo.mash'];
+    const r = await request(`${server.url}/mash/${kids.hidden.contact}/decision`, {
+      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, outcome: 'nfa', reason: 'Deciding it twice' }),
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    });
+    assert.equal(r.status, 409, r.text);
+    assert.match(r.text, /This has already been decided/);
+    for (const v of Object.values(HIDDEN)) assert.ok(!r.text.includes(v), `the refusal shows no ${v}`);
+    assert.equal(await decisions(), before, 'no second decision');
+    const row = Object.fromEntries(rowsOf((await get('mo.mash', '/mash?status=decided')).text))[kids.hidden.contact];
+    assert.match(row, /A decision was recorded that you may not see/);
   });
 
   test('the chronology agrees: the decision event is not on the record for those the row hides it from', async () => {
