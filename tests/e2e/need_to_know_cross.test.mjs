@@ -192,11 +192,18 @@ describe('the record\'s summary card counts only the events the reader may see',
     let r = await get('sam.worker', `/children/${kids.ward.child}`);
     assert.equal(r.status, 200);
     assert.ok(!r.text.includes(`${HIDDEN.summary}-ward`), 'the chronology hides the event');
-    assert.equal(missing(r.text), 'Missing now No');
-    // The positive control: the police's report is shown.
+    // r-review39: not a plain "No", which would mislead the worker (the rules' REPEAT_MISSING and return
+    // interview alerts rest on the same event): the card says a record they may not see bears on it, and
+    // nothing of that record.
+    assert.equal(missing(r.text), 'Missing now Not in the records you may see A record you may not see bears on this: '
+      + 'what is shown here may not be the whole picture.');
+    assert.doesNotMatch(r.text, /Missing since/);
+    assert.doesNotMatch(r.text, /id="summary-status-withheld"/, 'the legal status is not touched by it');
+    // The positive control: the police's report is shown, with no note.
     r = await get('sam.worker', `/children/${kids.street.child}`);
     assert.equal(r.status, 200);
     assert.match(missing(r.text), /Missing now Missing Missing since/);
+    assert.doesNotMatch(r.text, /id="summary-missing-withheld"/);
   });
 });
 
