@@ -31,22 +31,18 @@ struct latest_kind {
 struct status_walk {
 	struct latest_kind slots[NKINDS];
 	const struct store_view *view; /* only the events it shows (NULL: every agency's) */
+	struct latest_kind every[NKINDS]; /* with view: every event's too, to tell whether a hidden one would */
+	bool hid;                         /* change what the card says; whether the view hid any */
 };
 
-static int status_row(const struct store_event *e, void *ctx)
+static void take(struct latest_kind *slots, const struct store_event *e)
 {
-	struct status_walk *w = ctx;
-	struct latest_kind *slots = w->slots;
 	int64_t at;
-	/* Only what the reader may see of each event (access.c): an agency's own reader its agency's events, anyone
-	 * outside health no health-only one, so that the card says nothing the chronology hides. */
-	if (w->view && !access_shows_event_row(w->view, e))
-		return 0;
 	for (size_t k = 0; k < NKINDS; k++) {
 		if (strcmp(e->kind, status_kinds[k]) != 0)
 			continue;
 		if (ts_parse_rfc3339(e->occurred_at, &at) != DATE_OK)
-			return 0;
+			return;
 		struct latest_kind *s = &slots[k];
 		s->seen = true;
 		s->day = ts_utc_date(ts_uk_local(at));
@@ -62,41 +58,33 @@ static int status_row(const struct store_event *e, void *ctx)
 			s->unborn = json_is_true(json_object_get(d, "unborn"));
 			json_decref(d);
 		}
+		return;
+	}
+}
+
+static int status_row(const struct store_event *e, void *ctx)
+{
+	struct status_walk *w = ctx;
+	if (!w->view) {
+		take(w->slots, e);
 		return 0;
 	}
+	/* Only what the reader may see of each event (access.c): an agency's own reader its agency's events, anyone
+	 * outside health no health-only one, so that the card says nothing the chronology hides. */
+	take(w->every, e);
+	if (access_shows_event_row(w->view, e))
+		take(w->slots, e);
+	else
+		w->hid = true;
 	return 0;
 }
 
-static int status_seen(store_conn *c, int64_t child_id, const struct store_view *view, struct date today,
-		       struct child_status *out, struct store_home_placement *placement, bool *placed)
+/* The status the latest of each kind give (slots), oldest first as they were recorded. */
+static int status_of(const struct latest_kind *slots, const char *home_since, struct date today,
+		     struct child_status *out)
 {
-	struct status_walk w;
-	struct latest_kind *slots = w.slots;
 	struct status_event ev[NKINDS];
 	size_t n = 0;
-	bool found = false;
-	char day[DATE_ISO_LEN + 1];
-	memset(&w, 0, sizeof w);
-	w.view = view;
-	int rc = store_status_events(c, child_id, status_row, &w);
-	if (rc != STORE_OK)
-		return rc;
-	struct store_home_placement *p = placement ? placement : malloc(sizeof *p);
-	if (!p)
-		return STORE_EIO;
-	date_format_iso(today, day);
-	/* A placement is social care's record (as homes_child_placement): read only when the view shows it. */
-	if (!view || access_view_shows(view, ACCESS_PLACEMENT_AGENCY))
-		rc = store_person_placement(c, child_id, day, p, &found);
-	if (placed)
-		*placed = rc == STORE_OK && found;
-	char home_since[DATE_ISO_LEN + 1] = "";
-	if (rc == STORE_OK && found)
-		snprintf(home_since, sizeof home_since, "%.10s", p->start);
-	if (p != placement)
-		free(p);
-	if (rc != STORE_OK)
-		return rc;
 	/* Oldest first, as the events were recorded (day, then instant, then id): an insertion sort of 8. */
 	size_t order[NKINDS];
 	for (size_t k = 0; k < NKINDS; k++) {
@@ -121,16 +109,72 @@ static int status_seen(store_conn *c, int64_t child_id, const struct store_view 
 	}
 	struct rules_settings rs;
 	rules_settings_default(&rs);
-	if (rules_child_status(ev, n, home_since[0] ? home_since : NULL, today, rs.unscheduled_care_lookback_months,
-			       out) != 0)
+	if (rules_child_status(ev, n, home_since, today, rs.unscheduled_care_lookback_months, out) != 0)
 		return STORE_EIO;
 	return STORE_OK;
+}
+
+static bool same_legal_status(const struct child_status *a, const struct child_status *b)
+{
+	return a->cp_plan == b->cp_plan && a->unborn_cp_plan == b->unborn_cp_plan && !strcmp(a->cp_start, b->cp_start) &&
+	       !strcmp(a->cp_end, b->cp_end) && !strcmp(a->cp_category, b->cp_category) &&
+	       a->looked_after == b->looked_after && a->lac_by_placement == b->lac_by_placement &&
+	       !strcmp(a->lac_start, b->lac_start) && !strcmp(a->lac_end, b->lac_end) && a->cin_plan == b->cin_plan &&
+	       !strcmp(a->cin_since, b->cin_since) && a->flagged == b->flagged;
+}
+
+/* withheld (NULL with no view): whether the events the view hides would change the legal status ([0]) or
+ * "missing now" ([1]) the card shows. */
+static int status_seen(store_conn *c, int64_t child_id, const struct store_view *view, struct date today,
+		       struct child_status *out, struct store_home_placement *placement, bool *placed, bool withheld[2])
+{
+	struct status_walk *w = calloc(1, sizeof *w);
+	bool found = false;
+	char day[DATE_ISO_LEN + 1];
+	if (!w)
+		return STORE_EIO;
+	w->view = view;
+	int rc = store_status_events(c, child_id, status_row, w);
+	struct store_home_placement *p = rc != STORE_OK ? NULL : placement ? placement : malloc(sizeof *p);
+	if (rc == STORE_OK && !p)
+		rc = STORE_EIO;
+	if (rc != STORE_OK)
+		goto out;
+	date_format_iso(today, day);
+	/* A placement is social care's record (as homes_child_placement): read only when the view shows it. */
+	if (!view || access_view_shows(view, ACCESS_PLACEMENT_AGENCY))
+		rc = store_person_placement(c, child_id, day, p, &found);
+	if (placed)
+		*placed = rc == STORE_OK && found;
+	char home_since[DATE_ISO_LEN + 1] = "";
+	if (rc == STORE_OK && found)
+		snprintf(home_since, sizeof home_since, "%.10s", p->start);
+	if (p != placement)
+		free(p);
+	if (rc != STORE_OK)
+		goto out;
+	if ((rc = status_of(w->slots, home_since[0] ? home_since : NULL, today, out)) != STORE_OK)
+		goto out;
+	/* What the card says from the events the reader may see must not mislead: where an event they may not see
+	 * would change it ("Missing now: No" while health has the child missing from a ward), the card says that a
+	 * record they may not see bears on it, and nothing of what it says (access.h: that there is a B is shown
+	 * where hiding it would mislead, as the MASH's rows do). */
+	if (withheld && w->hid) {
+		struct child_status every;
+		if ((rc = status_of(w->every, home_since[0] ? home_since : NULL, today, &every)) != STORE_OK)
+			goto out;
+		withheld[1] = every.missing != out->missing || strcmp(every.missing_since, out->missing_since) != 0;
+		withheld[0] = !same_legal_status(&every, out);
+	}
+out:
+	free(w);
+	return rc;
 }
 
 int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct child_status *out,
 		      struct store_home_placement *placement, bool *placed)
 {
-	return status_seen(c, child_id, NULL, today, out, placement, placed);
+	return status_seen(c, child_id, NULL, today, out, placement, placed, NULL);
 }
 
 /* The allocation and its team's contact, or the front door's, in one read (issue 17: two or three). */
@@ -162,7 +206,11 @@ struct summary_args {
 static int summary_run(store_conn *c, void *arg)
 {
 	struct summary_args *s = arg;
-	int rc = status_seen(c, s->child_id, s->view, s->today, &s->out->status, &s->out->placement, &s->out->placed);
+	bool withheld[2] = {false, false};
+	int rc = status_seen(c, s->child_id, s->view, s->today, &s->out->status, &s->out->placement, &s->out->placed,
+			     withheld);
+	s->out->status_withheld = withheld[0];
+	s->out->missing_withheld = withheld[1];
 	if (rc == STORE_OK)
 		rc = contacts_of(c, s->child_id, &s->out->contacts);
 	return rc;

@@ -40,6 +40,9 @@ struct summary_contacts {
 
 struct children_summary {
 	struct child_status status;
+	/* Whether an event the reader may not see would change the legal status, or "missing now": the card says a
+	 * record they may not see bears on it, and nothing of what that record says. */
+	bool status_withheld, missing_withheld;
 	bool placed;
 	struct store_home_placement placement;
 	struct summary_contacts contacts;

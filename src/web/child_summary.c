@@ -22,6 +22,9 @@
 #include "service/txq.h"
 
 /* "4 March 2025" from "2025-03-04", or "" */
+/* The card from the records the reader may see, where one they may not see would change a line (summary.h). */
+#define WITHHELD_STATUS_TEXT "A record you may not see bears on this: what is shown here may not be the whole picture."
+
 static void long_day(const char *iso, char *out, size_t outsz)
 {
 	struct date d;
@@ -128,6 +131,11 @@ json_t *web_child_summary_view(const struct web *w, const struct children_access
 		json_object_set_new(v, "lac_by_placement_since", json_string(since));
 	}
 	json_object_set_new(v, "status", lines);
+	/* A record the reader may not see would change a line (service/summary.h): said, and nothing of it. */
+	if (s->status_withheld)
+		json_object_set_new(v, "status_withheld", json_string(WITHHELD_STATUS_TEXT));
+	if (s->missing_withheld)
+		json_object_set_new(v, "missing_withheld", json_string(WITHHELD_STATUS_TEXT));
 	if (s->status.missing) {
 		char date[DATE_LONG_MAX + 1], hm[8], text[120];
 		web_when_text(s->status.missing_since, date, sizeof date, hm, sizeof hm);

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  addPerson, dbUrl, event, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
+  addPerson, dbUrl, event, everyAgencysEvents, freshArea, isoSeconds, nhsNumbers, now, postEvent, removeDir, request, runCli, startServer,
   webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
 
@@ -154,6 +154,27 @@ describe('a contact\'s row shows its decision only to a reader who may see the d
     assert.match(decisionOf(r.text), new RegExp(`Early help.*${SHOWN.why}.*by ${SHOWN.who.replaceAll('.', '\\.')}`));
   });
 
+  test('deciding a contact whose decision the reader may not see is refused (409), nothing written', async () => {
+    // r-review39: the row says decided and the page has no form; a decision posted all the same (a stale
+    // page, a second tab) must meet the same refusal as any second decision, and say nothing of the first.
+    const decisions = async () => (await everyAgencysEvents(server.url, area.tokens, kids.hidden.child))
+      .filter((e) => e.kind === 'referral_decision').length;
+    const before = await decisions();
+    assert.equal(before, 1);
+    assert.equal((await get('mo.mash', '/mash')).status, 200); // signed in
+    const s = sessions['mo.mash'];
+    const r = await request(`${server.url}/mash/${kids.hidden.contact}/decision`, {
+      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, outcome: 'nfa', reason: 'Deciding it twice' }),
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+    });
+    assert.equal(r.status, 409, r.text);
+    assert.match(r.text, /This has already been decided/);
+    for (const v of Object.values(HIDDEN)) assert.ok(!r.text.includes(v), `the refusal shows no ${v}`);
+    assert.equal(await decisions(), before, 'no second decision');
+    const row = Object.fromEntries(rowsOf((await get('mo.mash', '/mash?status=decided')).text))[kids.hidden.contact];
+    assert.match(row, /A decision was recorded that you may not see/);
+  });
+
   test('the chronology agrees: the decision event is not on the record for those the row hides it from', async () => {
     const r = await get('mo.mash', `/children/${kids.hidden.child}`);
     assert.equal(r.status, 200);
@@ -171,11 +192,18 @@ describe('the record\'s summary card counts only the events the reader may see',
     let r = await get('sam.worker', `/children/${kids.ward.child}`);
     assert.equal(r.status, 200);
     assert.ok(!r.text.includes(`${HIDDEN.summary}-ward`), 'the chronology hides the event');
-    assert.equal(missing(r.text), 'Missing now No');
-    // The positive control: the police's report is shown.
+    // r-review39: not a plain "No", which would mislead the worker (the rules' REPEAT_MISSING and return
+    // interview alerts rest on the same event): the card says a record they may not see bears on it, and
+    // nothing of that record.
+    assert.equal(missing(r.text), 'Missing now Not in the records you may see A record you may not see bears on this: '
+      + 'what is shown here may not be the whole picture.');
+    assert.doesNotMatch(r.text, /Missing since/);
+    assert.doesNotMatch(r.text, /id="summary-status-withheld"/, 'the legal status is not touched by it');
+    // The positive control: the police's report is shown, with no note.
     r = await get('sam.worker', `/children/${kids.street.child}`);
     assert.equal(r.status, 200);
     assert.match(missing(r.text), /Missing now Missing Missing since/);
+    assert.doesNotMatch(r.text, /id="summary-missing-withheld"/);
   });
 });
 

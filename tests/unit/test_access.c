@@ -150,8 +150,14 @@ static void one_event_read_whole(void **state)
 	assert_true(access_shows_event_row(&v, &e));
 	e.details = NULL;
 	assert_true(access_shows_event_row(&v, &e));
+	/* Details that cannot be read one way (r-review39): not JSON (the store's statements fail on it), or the
+	 * category twice (SQLite reads the first, PostgreSQL the last): not shown, on either engine. */
 	e.details = "not json";
-	assert_true(access_shows_event_row(&v, &e));
+	assert_false(access_shows_event_row(&v, &e));
+	e.details = "{\"category\":\"sexual_health\",\"category\":\"dental\"}";
+	assert_false(access_shows_event_row(&v, &e));
+	e.details = "{\"category\":\"dental\",\"category\":\"sexual_health\"}";
+	assert_false(access_shows_event_row(&v, &e));
 	snprintf(e.agency, sizeof e.agency, "police");
 	e.details = "{\"category\":\"mental_health\"}";
 	assert_true(access_shows_event_row(&v, &e));
