@@ -1113,6 +1113,11 @@ static void score_chunk(void *ctx, size_t c)
 					 (uint8_t)linkage_gamma_level(p->gamma, LF_MIDDLE)};
 	}
 	j->nout[c] = k;
+	/* Most pairs are dropped: give the rest of the chunk's array back, or it stays resident (glibc serves
+	 * these from a heap that earlier stages' arrays left touched) until the chunks are joined. */
+	struct scored *fit = realloc(o, (k ? k : 1) * sizeof *o);
+	if (fit)
+		j->out[c] = fit;
 }
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
@@ -2712,6 +2717,10 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		ns += nouts[c];
 		res->reviews += reviews[c];
 	}
+	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
+		free(pairs.v);
+		pairs.v = NULL;
+	}
 	all = malloc((ns ? ns : 1) * sizeof *all);
 	if (!all)
 		goto fail;
@@ -2724,10 +2733,6 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
-	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
-		free(pairs.v);
-		pairs.v = NULL;
-	}
 	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {
