@@ -975,6 +975,7 @@ struct score_job {
 	uint64_t *reviews;
 	double link_w, review_w;
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
+	double prior;                              /* and the prior's */
 	const struct name_use *use;
 };
 
@@ -1044,13 +1045,21 @@ static void score_chunk(void *ctx, size_t c)
 	struct score_job *j = ctx;
 	size_t lo = c * CHUNK_SCORE, hi = lo + CHUNK_SCORE < j->n ? lo + CHUNK_SCORE : j->n, k = 0;
 	struct scored *o = malloc((hi - lo) * sizeof *o);
+	struct linkage_tf_memo memo = {0};
 	j->out[c] = o;
 	j->reviews[c] = 0;
 	if (!o)
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct linkage_pair *p = &j->pairs[i];
-		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->recs, p);
+		/* The two records of a pair some ahead: their frequencies and source (one line of each) are all
+		 * of them a pair's weight reads, and they lie anywhere in memory. */
+		if (i + 8 < hi) {
+			__builtin_prefetch(&j->recs[p[8].a].tf_given);
+			__builtin_prefetch(&j->recs[p[8].b].tf_given);
+		}
+		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->prior, &memo,
+						   j->recs, p);
 		if (w < j->keep_weight)
 			continue;
 		bool hard = false;
@@ -2704,6 +2713,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
 			       .use = &use};
 	linkage_weight_table(model, sj.tbl);
+	sj.prior = linkage_prior_weight(model);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
 	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));
 	/* Cannot-link edges matter only between records that something might join: keep those with
