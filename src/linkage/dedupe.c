@@ -939,7 +939,9 @@ struct scored {
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
 	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
-	uint8_t same_name;  /* the given names are equal (crossed or not) */
+	uint8_t same_name : 1;  /* the given names are equal (crossed or not) */
+	uint8_t same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
+	                           * every link, twice, where the two records are cache misses) */
 	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
 	uint8_t middle;     /* the middle-name level */
 };
@@ -1040,6 +1042,13 @@ static bool middle_outweighs(const struct score_job *j, const struct linkage_pai
 	return lr * m->split_rate[real][l][1] >= link_odds * m->twin_rate[real][l];
 }
 
+/* The given names as written are equal (not by the comparison's levels: crossed names and the memo aside). */
+static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
+{
+	return p->given_len && p->given_h == q->given_h && p->given_len == q->given_len &&
+	       memcmp(p->given, q->given, p->given_len) == 0;
+}
+
 static void score_chunk(void *ctx, size_t c)
 {
 	struct score_job *j = ctx;
@@ -1053,10 +1062,12 @@ static void score_chunk(void *ctx, size_t c)
 	for (size_t i = lo; i < hi; i++) {
 		const struct linkage_pair *p = &j->pairs[i];
 		/* The two records of a pair some ahead: their frequencies and source (one line of each) are all
-		 * of them a pair's weight reads, and they lie anywhere in memory. */
+		 * of them a pair's weight reads, with the name hashes (same_given), and they lie anywhere. */
 		if (i + 8 < hi) {
 			__builtin_prefetch(&j->recs[p[8].a].tf_given);
 			__builtin_prefetch(&j->recs[p[8].b].tf_given);
+			__builtin_prefetch(&j->recs[p[8].a].given_h);
+			__builtin_prefetch(&j->recs[p[8].b].given_h);
 		}
 		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->prior, &memo,
 						   j->recs, p);
@@ -1118,6 +1129,7 @@ static void score_chunk(void *ctx, size_t c)
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
 						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT)),
+					 (uint8_t)same_given(&j->recs[p->a], &j->recs[p->b]),
 					 (uint8_t)(!(nhs == LI_EQUAL || upn == LI_EQUAL) && weaklink(p->gamma)),
 					 (uint8_t)linkage_gamma_level(p->gamma, LF_MIDDLE)};
 	}
@@ -2041,12 +2053,6 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	return 0;
 }
 
-static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
-{
-	return p->given_len && p->given_h == q->given_h && p->given_len == q->given_len &&
-	       memcmp(p->given, q->given, p->given_len) == 0;
-}
-
 /* own_group_refuse's index, by record (built before the first pass, the records alone): first (off[x] to
  * mid[x]) its pairs with records of its own given name as written (accepted, or between the thresholds:
  * cannot 4), then (mid[x] to off[x + 1]) its other accepted links, kept only for a record that has such a
@@ -2063,7 +2069,7 @@ static int own_links(struct uf *u, const struct linkage_rec *recs, size_t n, con
 		same[i] = 0;
 		if (s[i].cannot && s[i].cannot != 4)
 			continue;
-		same[i] = same_given(&recs[s[i].a], &recs[s[i].b]) ? 1 : s[i].cannot ? 0 : 2;
+		same[i] = s[i].same_written ? 1 : s[i].cannot ? 0 : 2;
 		if (same[i] == 1) {
 			mid[s[i].a] += u->size[uf_find(u, s[i].a)] == 1;
 			mid[s[i].b] += u->size[uf_find(u, s[i].b)] == 1;
