@@ -527,6 +527,22 @@ struct u_job {
 	uint64_t (*counts)[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* one table per chunk */
 };
 
+#define U_AHEAD 8
+
+/* The next random pair (a != b) from r, its two records prefetched whole. */
+static void u_draw(const struct u_job *j, struct rng *r, size_t *a_out, size_t *b_out)
+{
+	size_t a = (size_t)(rng_next(r) % j->n), b = (size_t)(rng_next(r) % (j->n - 1));
+	if (b >= a)
+		b++;
+	for (size_t off = 0; off < sizeof *j->recs; off += 64) {
+		__builtin_prefetch((const char *)&j->recs[a] + off);
+		__builtin_prefetch((const char *)&j->recs[b] + off);
+	}
+	*a_out = a;
+	*b_out = b;
+}
+
 static void u_chunk(void *ctx, size_t c)
 {
 	struct u_job *j = ctx;
@@ -536,10 +552,19 @@ static void u_chunk(void *ctx, size_t c)
 	if (!memo)
 		return; /* the chunk's counts stay 0: u from fewer pairs */
 	rng_seed(&r, j->seed ^ rng_mix64(c + 1));
+	/* The pairs are drawn U_AHEAD ahead of their comparison, in the same order, and their records
+	 * prefetched: two records anywhere in memory, whose names rarely meet in the memo, so the comparison
+	 * reads most of each. */
+	size_t qa[U_AHEAD], qb[U_AHEAD];
+	uint64_t drawn = c * CHUNK_SAMPLES;
+	for (; drawn < hi && drawn < c * CHUNK_SAMPLES + U_AHEAD; drawn++)
+		u_draw(j, &r, &qa[drawn % U_AHEAD], &qb[drawn % U_AHEAD]);
 	for (uint64_t k = c * CHUNK_SAMPLES; k < hi; k++) {
-		size_t a = (size_t)(rng_next(&r) % j->n), b = (size_t)(rng_next(&r) % (j->n - 1));
-		if (b >= a)
-			b++;
+		size_t a = qa[k % U_AHEAD], b = qb[k % U_AHEAD];
+		if (drawn < hi) {
+			u_draw(j, &r, &qa[drawn % U_AHEAD], &qb[drawn % U_AHEAD]);
+			drawn++;
+		}
 		linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[b], memo);
 		for (unsigned f = 0; f < LF_NFIELD; f++)
 			j->counts[c][f][linkage_gamma_level(g, (enum linkage_field)f)]++;
