@@ -4,6 +4,7 @@
  * file io/linkage_model.h; every output file appears whole or not at all (cli_tmp_*).
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +462,17 @@ static int parse_prob(const char *s, double *out)
 	return 0;
 }
 
+/* glibc raises its mmap threshold to the size of each large block freed (up to 32 MiB): after the reading's
+ * buffers go, the chunks' arrays of blocking and scoring come from heaps that keep what they touched, and a
+ * million records' peak grew by about 30 MiB for it (docs/BENCHMARKS.md, r-linkspeed21). A fixed
+ * threshold (glibc's default) keeps large arrays mapped and given back whole when freed. */
+static void link_malloc_settings(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int cmd_link_train_db(int argc, char **argv); /* cmd_link_train.c */
 
 int cmd_link(int argc, char **argv)
@@ -501,6 +513,7 @@ int cmd_link(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	link_malloc_settings();
 	argc--;
 	argv++;
 	optind = 1;

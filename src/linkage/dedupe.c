@@ -48,10 +48,24 @@ static const bool rule_trains[LR_NRULES] = {
  * two values that share a hash only make a few more candidate pairs. */
 #define KEYS_PER_RULE 3 /* at most */
 #define NSLOTS 20
+/* The first slot of each rule (as numbers, for shared_rules' unrolled comparisons). */
+#define S_NHS 0
+#define S_UPN 1
+#define S_FAMILY_DOB 2 /* 3 slots */
+#define S_GIVEN_DOB 5
+#define S_NAMES_YEAR 6 /* 2 */
+#define S_NAMES_DAY 8  /* 2 */
+#define S_POSTCODE_GIVEN 10
+#define S_DOB_FAMILY_INITIAL 11
+#define S_DOB_SECTOR 12
+#define S_NAMES_NODOB 13
+#define S_ONE_NAME_DM 14 /* 3 */
+#define S_ONE_NAME_YD 17 /* 3 */
 static const uint8_t rule_first[LR_NRULES + 1] = {
-	[LR_NHS] = 0, [LR_UPN] = 1, [LR_FAMILY_DOB] = 2, [LR_GIVEN_DOB] = 5, [LR_NAMES_YEAR] = 6, [LR_NAMES_DAY] = 8,
-	[LR_POSTCODE_GIVEN] = 10, [LR_DOB_FAMILY_INITIAL] = 11, [LR_DOB_SECTOR] = 12, [LR_NAMES_NODOB] = 13,
-	[LR_ONE_NAME_DM] = 14, [LR_ONE_NAME_YD] = 17,
+	[LR_NHS] = S_NHS, [LR_UPN] = S_UPN, [LR_FAMILY_DOB] = S_FAMILY_DOB, [LR_GIVEN_DOB] = S_GIVEN_DOB,
+	[LR_NAMES_YEAR] = S_NAMES_YEAR, [LR_NAMES_DAY] = S_NAMES_DAY, [LR_POSTCODE_GIVEN] = S_POSTCODE_GIVEN,
+	[LR_DOB_FAMILY_INITIAL] = S_DOB_FAMILY_INITIAL, [LR_DOB_SECTOR] = S_DOB_SECTOR,
+	[LR_NAMES_NODOB] = S_NAMES_NODOB, [LR_ONE_NAME_DM] = S_ONE_NAME_DM, [LR_ONE_NAME_YD] = S_ONE_NAME_YD,
 	[LR_NRULES] = NSLOTS,
 };
 struct keys {
@@ -148,6 +162,34 @@ static uint32_t shared_key(const struct keys *a, const struct keys *b, unsigned 
 				best = a->k[i];
 	return best;
 }
+
+/* Slot i of x holds a key (not 0) that slot j of y holds. */
+#define EQ(i, j) ((x[i] != 0) & (x[i] == y[j]))
+#define MEET1(s) EQ(s, s)
+#define MEET2(s) (EQ(s, s) | EQ(s, s + 1) | EQ(s + 1, s) | EQ(s + 1, s + 1))
+#define MEET3(s)                                                                                            \
+	(EQ(s, s) | EQ(s, s + 1) | EQ(s, s + 2) | EQ(s + 1, s) | EQ(s + 1, s + 1) | EQ(s + 1, s + 2) |      \
+	 EQ(s + 2, s) | EQ(s + 2, s + 1) | EQ(s + 2, s + 2))
+
+/* The rules under which a and b share a key, as bits (1 << rule): shared_key(a, b, r) != 0 for each r, in
+ * one branchless pass over the slots. Blocking asks it of every pair in every block: as up to twelve calls
+ * of shared_key it was 15% of a million's CPU. */
+static unsigned shared_rules(const struct keys *a, const struct keys *b)
+{
+	const uint32_t *x = a->k, *y = b->k;
+	return (unsigned)MEET1(S_NHS) << LR_NHS | (unsigned)MEET1(S_UPN) << LR_UPN |
+	       (unsigned)MEET3(S_FAMILY_DOB) << LR_FAMILY_DOB | (unsigned)MEET1(S_GIVEN_DOB) << LR_GIVEN_DOB |
+	       (unsigned)MEET2(S_NAMES_YEAR) << LR_NAMES_YEAR | (unsigned)MEET2(S_NAMES_DAY) << LR_NAMES_DAY |
+	       (unsigned)MEET1(S_POSTCODE_GIVEN) << LR_POSTCODE_GIVEN |
+	       (unsigned)MEET1(S_DOB_FAMILY_INITIAL) << LR_DOB_FAMILY_INITIAL |
+	       (unsigned)MEET1(S_DOB_SECTOR) << LR_DOB_SECTOR | (unsigned)MEET1(S_NAMES_NODOB) << LR_NAMES_NODOB |
+	       (unsigned)MEET3(S_ONE_NAME_DM) << LR_ONE_NAME_DM | (unsigned)MEET3(S_ONE_NAME_YD) << LR_ONE_NAME_YD;
+}
+#undef EQ
+#undef MEET1
+#undef MEET2
+#undef MEET3
+_Static_assert(LR_NRULES == 12 && NSLOTS == S_ONE_NAME_YD + 3, "shared_rules names every rule and slot");
 
 /* ---- a pool of workers over numbered chunks ---- */
 
@@ -303,6 +345,8 @@ struct compare_job {
 	struct pairvec *out; /* one per chunk */
 };
 
+#define PREFETCH_AHEAD 6
+
 static void compare_chunk(void *ctx, size_t c)
 {
 	struct compare_job *j = ctx;
@@ -322,19 +366,21 @@ static void compare_chunk(void *ctx, size_t c)
 				continue;
 			for (size_t y = nodob ? 0 : x + 1; y < b->len; y++) {
 				uint32_t ra = e[x].rec, rb = e[y].rec;
+				/* The keys of a record a few ahead, while this pair is looked at: the records of a block
+				 * lie anywhere in memory, and the loads of their keys were most of this loop's time. */
+				if (y + PREFETCH_AHEAD < b->len) {
+					const char *kp = (const char *)&j->keys[e[y + PREFETCH_AHEAD].rec];
+					__builtin_prefetch(kp);
+					__builtin_prefetch(kp + sizeof(struct keys) - 1);
+				}
 				if (ra == rb || (nodob && y < x && !j->recs[rb].dob_digits[0]))
 					continue;
 				const struct keys *ka = &j->keys[ra], *kb = &j->keys[rb];
-				bool earlier = false;
-				for (unsigned r = 0; r < j->rule && !earlier; r++)
-					earlier = shared_key(ka, kb, r) != 0;
+				unsigned rules = shared_rules(ka, kb);
 				/* Found once: by its first rule, in the block of its smallest shared key. */
-				if (earlier || shared_key(ka, kb, j->rule) != e[x].key)
+				if ((rules & ((1u << j->rule) - 1)) || shared_key(ka, kb, j->rule) != e[x].key)
 					continue;
-				unsigned rules = 0;
-				for (unsigned r = j->rule; r < LR_NRULES; r++)
-					if (shared_key(ka, kb, r))
-						rules |= 1u << r;
+				rules &= ~((1u << j->rule) - 1);
 				uint32_t a = ra < rb ? ra : rb, bb = ra < rb ? rb : ra;
 				linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[bb], memo);
 				pv_push(pv, a, bb, g | ((linkage_gamma)rules << 48));
@@ -481,6 +527,22 @@ struct u_job {
 	uint64_t (*counts)[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* one table per chunk */
 };
 
+#define U_AHEAD 8
+
+/* The next random pair (a != b) from r, its two records prefetched whole. */
+static void u_draw(const struct u_job *j, struct rng *r, size_t *a_out, size_t *b_out)
+{
+	size_t a = (size_t)(rng_next(r) % j->n), b = (size_t)(rng_next(r) % (j->n - 1));
+	if (b >= a)
+		b++;
+	for (size_t off = 0; off < sizeof *j->recs; off += 64) {
+		__builtin_prefetch((const char *)&j->recs[a] + off);
+		__builtin_prefetch((const char *)&j->recs[b] + off);
+	}
+	*a_out = a;
+	*b_out = b;
+}
+
 static void u_chunk(void *ctx, size_t c)
 {
 	struct u_job *j = ctx;
@@ -490,10 +552,19 @@ static void u_chunk(void *ctx, size_t c)
 	if (!memo)
 		return; /* the chunk's counts stay 0: u from fewer pairs */
 	rng_seed(&r, j->seed ^ rng_mix64(c + 1));
+	/* The pairs are drawn U_AHEAD ahead of their comparison, in the same order, and their records
+	 * prefetched: two records anywhere in memory, whose names rarely meet in the memo, so the comparison
+	 * reads most of each. */
+	size_t qa[U_AHEAD], qb[U_AHEAD];
+	uint64_t drawn = c * CHUNK_SAMPLES;
+	for (; drawn < hi && drawn < c * CHUNK_SAMPLES + U_AHEAD; drawn++)
+		u_draw(j, &r, &qa[drawn % U_AHEAD], &qb[drawn % U_AHEAD]);
 	for (uint64_t k = c * CHUNK_SAMPLES; k < hi; k++) {
-		size_t a = (size_t)(rng_next(&r) % j->n), b = (size_t)(rng_next(&r) % (j->n - 1));
-		if (b >= a)
-			b++;
+		size_t a = qa[k % U_AHEAD], b = qb[k % U_AHEAD];
+		if (drawn < hi) {
+			u_draw(j, &r, &qa[drawn % U_AHEAD], &qb[drawn % U_AHEAD]);
+			drawn++;
+		}
 		linkage_gamma g = linkage_compare_memo(&j->recs[a], &j->recs[b], memo);
 		for (unsigned f = 0; f < LF_NFIELD; f++)
 			j->counts[c][f][linkage_gamma_level(g, (enum linkage_field)f)]++;
@@ -893,7 +964,9 @@ struct scored {
 	uint8_t twin_level; /* the given-name level of a twin-like pair (twinlike()), else 0 */
 	uint8_t kind;       /* for cannot == 2: 1 when the reason is "twins" (a middle-name bridge lifts it), 2 "sex" */
 	uint8_t bridge;     /* the link shows a child known by a middle name (given level "swapped") */
-	uint8_t same_name;  /* the given names are equal (crossed or not) */
+	uint8_t same_name : 1;  /* the given names are equal (crossed or not) */
+	uint8_t same_written : 1; /* the given names as written are equal (same_given: own_links asks it of
+	                           * every link, twice, where the two records are cache misses) */
 	uint8_t weak;       /* no given-name evidence or no birthday evidence (weaklink()) */
 	uint8_t middle;     /* the middle-name level */
 };
@@ -929,6 +1002,7 @@ struct score_job {
 	uint64_t *reviews;
 	double link_w, review_w;
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
+	double prior;                              /* and the prior's */
 	const struct name_use *use;
 };
 
@@ -993,18 +1067,35 @@ static bool middle_outweighs(const struct score_job *j, const struct linkage_pai
 	return lr * m->split_rate[real][l][1] >= link_odds * m->twin_rate[real][l];
 }
 
+/* The given names as written are equal (not by the comparison's levels: crossed names and the memo aside). */
+static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
+{
+	return p->given_len && p->given_h == q->given_h && p->given_len == q->given_len &&
+	       memcmp(p->given, q->given, p->given_len) == 0;
+}
+
 static void score_chunk(void *ctx, size_t c)
 {
 	struct score_job *j = ctx;
 	size_t lo = c * CHUNK_SCORE, hi = lo + CHUNK_SCORE < j->n ? lo + CHUNK_SCORE : j->n, k = 0;
 	struct scored *o = malloc((hi - lo) * sizeof *o);
+	struct linkage_tf_memo memo = {0};
 	j->out[c] = o;
 	j->reviews[c] = 0;
 	if (!o)
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct linkage_pair *p = &j->pairs[i];
-		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->recs, p);
+		/* The two records of a pair some ahead: their frequencies and source (one line of each) are all
+		 * of them a pair's weight reads, with the name hashes (same_given), and they lie anywhere. */
+		if (i + 8 < hi) {
+			__builtin_prefetch(&j->recs[p[8].a].tf_given);
+			__builtin_prefetch(&j->recs[p[8].b].tf_given);
+			__builtin_prefetch(&j->recs[p[8].a].given_h);
+			__builtin_prefetch(&j->recs[p[8].b].given_h);
+		}
+		double w = linkage_pair_weight_tbl(j->m, (const double (*)[LINKAGE_MAX_LEVELS])j->tbl, j->prior, &memo,
+						   j->recs, p);
 		if (w < j->keep_weight)
 			continue;
 		bool hard = false;
@@ -1063,10 +1154,16 @@ static void score_chunk(void *ctx, size_t c)
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
 						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT)),
+					 (uint8_t)same_given(&j->recs[p->a], &j->recs[p->b]),
 					 (uint8_t)(!(nhs == LI_EQUAL || upn == LI_EQUAL) && weaklink(p->gamma)),
 					 (uint8_t)linkage_gamma_level(p->gamma, LF_MIDDLE)};
 	}
 	j->nout[c] = k;
+	/* Most pairs are dropped: give the rest of the chunk's array back, or it stays resident (glibc serves
+	 * these from a heap that earlier stages' arrays left touched) until the chunks are joined. */
+	struct scored *fit = realloc(o, (k ? k : 1) * sizeof *o);
+	if (fit)
+		j->out[c] = fit;
 }
 
 /* ---- clustering: union-find that refuses merges across strong non-matches ---- */
@@ -1981,12 +2078,6 @@ static int lone_links(struct uf *u, size_t n, const struct scored *s, size_t ns,
 	return 0;
 }
 
-static bool same_given(const struct linkage_rec *p, const struct linkage_rec *q)
-{
-	return p->given_len && p->given_h == q->given_h && p->given_len == q->given_len &&
-	       memcmp(p->given, q->given, p->given_len) == 0;
-}
-
 /* own_group_refuse's index, by record (built before the first pass, the records alone): first (off[x] to
  * mid[x]) its pairs with records of its own given name as written (accepted, or between the thresholds:
  * cannot 4), then (mid[x] to off[x + 1]) its other accepted links, kept only for a record that has such a
@@ -2003,7 +2094,7 @@ static int own_links(struct uf *u, const struct linkage_rec *recs, size_t n, con
 		same[i] = 0;
 		if (s[i].cannot && s[i].cannot != 4)
 			continue;
-		same[i] = same_given(&recs[s[i].a], &recs[s[i].b]) ? 1 : s[i].cannot ? 0 : 2;
+		same[i] = s[i].same_written ? 1 : s[i].cannot ? 0 : 2;
 		if (same[i] == 1) {
 			mid[s[i].a] += u->size[uf_find(u, s[i].a)] == 1;
 			mid[s[i].b] += u->size[uf_find(u, s[i].b)] == 1;
@@ -2653,6 +2744,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
 			       .use = &use};
 	linkage_weight_table(model, sj.tbl);
+	sj.prior = linkage_prior_weight(model);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));
 	sj.review_w = log2(model->review_threshold / (1.0 - model->review_threshold));
 	/* Cannot-link edges matter only between records that something might join: keep those with
@@ -2666,6 +2758,10 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		ns += nouts[c];
 		res->reviews += reviews[c];
 	}
+	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
+		free(pairs.v);
+		pairs.v = NULL;
+	}
 	all = malloc((ns ? ns : 1) * sizeof *all);
 	if (!all)
 		goto fail;
@@ -2678,10 +2774,6 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
-	if (!o->keep_pairs) { /* clustering needs the accepted links alone: the candidate pairs go first */
-		free(pairs.v);
-		pairs.v = NULL;
-	}
 	if (cluster(recs, n, model, &use, all, ns, res) != 0)
 		goto fail;
 	if (o->keep_pairs) {

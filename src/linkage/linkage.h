@@ -167,7 +167,31 @@ enum {
 	LINKAGE_BAD_SEX = 1u << 4,      /* not M, F, male, female (case-insensitive) */
 };
 
+/* The fields are laid out for the batch's comparison of candidate pairs, which reads two records that lie
+ * anywhere in memory: what every comparison reads (hashes, name sets, the states, the date, the postcode,
+ * the NHS number) in the first two 64-byte lines, the rest after, and no padding (384 bytes; 400 with the
+ * fields in the order they were added: 16 MB at a million records). */
 struct linkage_rec {
+	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
+	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
+	 * holding the nicknames of the given name and of its canonical form. */
+	uint64_t given_h, family_h;    /* hashes of given and of family with its spaces (0 when empty): keys of
+	                                * comparison memos (the family level depends on the split) */
+	uint64_t addr_hash;            /* of the whole folded address, 0 when none */
+	uint32_t given_set[3], middle_set[8];
+	struct date dob;               /* when dob_state is VALID */
+	uint8_t given_len, middle_len, family_flat_len, nfamily_parts;
+	uint8_t dob_state;
+	char sex;                      /* 'M', 'F' or 0 */
+	uint8_t pc_state;
+	uint8_t pc_outward_len;        /* length of the outward code when valid */
+	uint8_t naddr;                 /* address tokens: hashes of the folded words, sorted, unique */
+	uint8_t nhs_state, upn_state;
+	char dob_digits[9];            /* YYYYMMDD as written, for typo comparison; "" when unreadable */
+	char postcode[12];             /* "LS6 2AB" normalised, or the text upper-cased without spaces when bad */
+	char nhs[16], upn[16];         /* normalised when the shape is right, else the digits/letters as sent */
+	uint32_t addr[LINKAGE_ADDR_TOKENS];
+
 	char given[LINKAGE_FIELD_MAX];  /* first given token */
 	char middle[LINKAGE_FIELD_MAX]; /* middle names, folded (plus the rest of a multi-token given name) */
 	char family_flat[LINKAGE_FIELD_MAX]; /* the family name folded, without spaces ("smith jones" ->
@@ -175,30 +199,8 @@ struct linkage_rec {
 	const char *given_canon;       /* canonical given name (static table), or NULL */
 	char given_phon[LINKAGE_PHON_MAX], family_phon[LINKAGE_PHON_MAX];
 	uint32_t family_part_phon[2];  /* hashes of the first and last family token's phonetic keys */
-	uint8_t given_len, middle_len, family_flat_len, nfamily_parts;
-	/* Precomputed for speed: hashes of each name and of the names it is a nickname or variant of (two
-	 * names are variants when their sets meet; 0 is an empty slot), and the ranges of the variant table
-	 * holding the nicknames of the given name and of its canonical form. */
-	uint32_t given_set[3], middle_set[8], family_set[8];
+	uint32_t family_set[8];
 	uint16_t given_var[2][2];
-	uint64_t given_h, family_h;    /* hashes of given and of family with its spaces (0 when empty): keys of
-	                                * comparison memos (the family level depends on the split) */
-
-	uint8_t dob_state;
-	struct date dob;               /* when dob_state is VALID */
-	char dob_digits[9];            /* YYYYMMDD as written, for typo comparison; "" when unreadable */
-	char sex;                      /* 'M', 'F' or 0 */
-
-	uint8_t pc_state;
-	char postcode[12];             /* "LS6 2AB" normalised, or the text upper-cased without spaces when bad */
-	uint8_t pc_outward_len;        /* length of the outward code when valid */
-
-	uint8_t naddr;                 /* address tokens: hashes of the folded words, sorted, unique */
-	uint32_t addr[LINKAGE_ADDR_TOKENS];
-	uint64_t addr_hash;            /* of the whole folded address, 0 when none */
-
-	uint8_t nhs_state, upn_state;
-	char nhs[16], upn[16];         /* normalised when the shape is right, else the digits/letters as sent */
 
 	/* Term frequencies of the exact given and family names in the data the model was fitted on (0 when
 	 * unknown: the exact level's own u is used). Filled by linkage_tf_* below. */

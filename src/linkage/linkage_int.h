@@ -32,10 +32,19 @@ static inline uint64_t linkage_hash64(const char *s, size_t n, uint64_t h)
 unsigned linkage_em_run(const linkage_gamma *gammas, const uint64_t *counts, size_t n, unsigned fields_fixed,
 			unsigned max_iter, double lambda, struct linkage_model *model, double *lambda_out);
 
-/* model.c: each level's plain weight log2(m/u) once, and a pair's weight through that table. */
+/* model.c: each level's plain weight log2(m/u) once, and a pair's weight through that table, with the
+ * prior's weight (linkage_prior_weight) worked out once and the last term-frequency weight of each name
+ * field kept in memo (zeroed before first use; one per thread; NULL for none): a batch scores millions of
+ * pairs, and the pairs of one block share names. The same weight, bit for bit, as linkage_pair_weight. */
+struct linkage_tf_memo {
+	bool ok[2];
+	int sp[2];
+	double tf[2], w[2];
+};
 void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]);
-double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
-			       const struct linkage_rec *recs, const struct linkage_pair *p);
+double linkage_prior_weight(const struct linkage_model *m);
+double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS], double prior,
+			       struct linkage_tf_memo *memo, const struct linkage_rec *recs, const struct linkage_pair *p);
 
 /* model.c: u of each level from counts of levels among random pairs. */
 void linkage_u_from_counts(uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], struct linkage_model *m);

@@ -89,10 +89,27 @@ static double tf_weight(const struct linkage_model *m, const double (*tbl)[LINKA
 	return w;
 }
 
-static double contributions(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
-			    const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g, double *out)
+/* tf_weight through memo's entry for field f (NULL: none): the weight is a pure function of (sp, tf). */
+static double tf_weight_memo(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS], int sp,
+			     unsigned f, double tf, struct linkage_tf_memo *memo)
 {
-	double w = prior_weight(m);
+	if (!memo)
+		return tf_weight(m, tbl, sp, f, tf);
+	unsigned k = f == LF_FAMILY;
+	if (!memo->ok[k] || memo->sp[k] != sp || memo->tf[k] != tf) {
+		memo->w[k] = tf_weight(m, tbl, sp, f, tf);
+		memo->sp[k] = sp;
+		memo->tf[k] = tf;
+		memo->ok[k] = true;
+	}
+	return memo->w[k];
+}
+
+static double contributions(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS], double prior,
+			    struct linkage_tf_memo *memo, const struct linkage_rec *a, const struct linkage_rec *b,
+			    linkage_gamma g, double *out)
+{
+	double w = prior;
 	int sp = m->by_source ? (int)linkage_source_pair(a->source, b->source) : -1;
 	if (sp >= 0 && !m->by_source->own[sp])
 		sp = -1;
@@ -103,11 +120,15 @@ static double contributions(const struct linkage_model *m, const double (*tbl)[L
 		unsigned l = linkage_gamma_level(g, (enum linkage_field)f);
 		double c;
 		if (f == LF_GIVEN && l == LN_EXACT)
-			c = tf_weight(m, tbl, sp, f, a->tf_given > (crossed ? b->tf_family : b->tf_given) ? a->tf_given
-											      : (crossed ? b->tf_family : b->tf_given));
+			c = tf_weight_memo(m, tbl, sp, f,
+					   a->tf_given > (crossed ? b->tf_family : b->tf_given) ? a->tf_given
+											       : (crossed ? b->tf_family : b->tf_given),
+					   memo);
 		else if (f == LF_FAMILY && l == LN_EXACT)
-			c = tf_weight(m, tbl, sp, f, a->tf_family > (crossed ? b->tf_given : b->tf_family) ? a->tf_family
-											      : (crossed ? b->tf_given : b->tf_family));
+			c = tf_weight_memo(m, tbl, sp, f,
+					   a->tf_family > (crossed ? b->tf_given : b->tf_family) ? a->tf_family
+											       : (crossed ? b->tf_given : b->tf_family),
+					   memo);
 		else if (l == LINKAGE_LEVEL_NULL || l >= linkage_nlevels[f])
 			c = 0.0;
 		else if (sp >= 0)
@@ -137,7 +158,7 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 	memset(out, 0, sizeof *out);
 	out->gamma = linkage_compare(a, b);
 	out->prior = prior_weight(m);
-	out->weight = contributions(m, NULL, a, b, out->gamma, out->contribution);
+	out->weight = contributions(m, NULL, out->prior, NULL, a, b, out->gamma, out->contribution);
 	out->probability = probability(out->weight);
 	out->names_crossed = (out->gamma & LINKAGE_GAMMA_CROSSED) != 0;
 	out->cannot_link = linkage_cannot_link_with(out->gamma, m->refuse, &out->cannot_link_hard);
@@ -157,7 +178,8 @@ void linkage_score(const struct linkage_model *m, const struct linkage_rec *a, c
 
 double linkage_pair_weight(const struct linkage_model *m, const struct linkage_rec *recs, const struct linkage_pair *p)
 {
-	return contributions(m, NULL, &recs[p->a], &recs[p->b], p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
+	return contributions(m, NULL, prior_weight(m), NULL, &recs[p->a], &recs[p->b],
+			     p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
 }
 
 void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS])
@@ -167,10 +189,16 @@ void linkage_weight_table(const struct linkage_model *m, double tbl[LF_NFIELD][L
 			tbl[f][l] = level_weight(m, f, l);
 }
 
-double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS],
-			       const struct linkage_rec *recs, const struct linkage_pair *p)
+double linkage_pair_weight_tbl(const struct linkage_model *m, const double (*tbl)[LINKAGE_MAX_LEVELS], double prior,
+			       struct linkage_tf_memo *memo, const struct linkage_rec *recs, const struct linkage_pair *p)
 {
-	return contributions(m, tbl, &recs[p->a], &recs[p->b], p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
+	return contributions(m, tbl, prior, memo, &recs[p->a], &recs[p->b],
+			     p->gamma & (LINKAGE_GAMMA_MASK | LINKAGE_GAMMA_CROSSED), NULL);
+}
+
+double linkage_prior_weight(const struct linkage_model *m)
+{
+	return prior_weight(m);
 }
 
 /* ---- term frequencies: an open-addressed table of (field, folded name) -> count ---- */
