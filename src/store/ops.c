@@ -941,8 +941,6 @@ enum stmt_id {
 	S_SOURCE_EVENT_KEYS_INSERT,
 	S_SOURCE_EVENT_IDS_INSERT,
 	S_SOURCE_EVENT_KEYS_IDS_INSERT,
-	S_SOURCE_EVENT_IDS_NOIDENT_INSERT,
-	S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1410,7 +1408,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
-	 * S_SOURCE_ABSENT; their _NOIDENT_ texts likewise, for a record without identifiers */
+	 * S_SOURCE_ABSENT */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -2059,19 +2057,6 @@ static const char *const stmt_sql[S__COUNT] = {
 	"AND m.last_seen >= ?22) ON CONFLICT(household_id, person_id) DO UPDATE SET "                              \
 	"first_seen = min(household_member.first_seen, excluded.first_seen), "                                     \
 	"last_seen = max(household_member.last_seen, excluded.last_seen))"
-/* S_SOURCE_EVENT_*IDS*_INSERT's parts: the source record with its reserved id (?15), then CTEs, then the event
- * with its own (?16), then the keys (?14) as S_SOURCE_EVENT_KEYS_INSERT writes them */
-#define SOURCE_IDS_HEAD                                                                                            \
-	"WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, "     \
-	"link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id), "
-#define SOURCE_IDS_EVENT                                                                                           \
-	"INSERT INTO event(id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "    \
-	"details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s"
-#define SOURCE_IDS_KEYS                                                                                            \
-	"INSERT INTO person_block_key(key, person_id, source_record_id) SELECT j.value, ?5, s.id FROM s "         \
-	"CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key b WHERE b.key = j.value "   \
-	"AND b.person_id = ?5 AND b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m "      \
-	"WHERE m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING"
 static const char *const pg_override[S__COUNT] = {
 	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
 	 * (the constraint's trigger); added again after the load, each is checked with one join */
@@ -2123,16 +2108,23 @@ static const char *const pg_override[S__COUNT] = {
 	/* S_SOURCE_EVENT_INSERT and S_SOURCE_EVENT_KEYS_INSERT with the ids S_SOURCE_ABSENT reserved (?15 the
 	 * source record's, ?16 the event's): sent without waiting (issue 17: one round trip a record fewer); a
 	 * refusal arrives with the job's next statement that waits, and fails the job as any deferred write's */
-	[S_SOURCE_EVENT_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT
-				      SQL_DEFERRED,
-	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e AS ("
-					   SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
-	/* The two above for a record with neither NHS number nor UPN (most records: 0.79 in bench/intake_cpu_pg.sh's
-	 * area): the identifiers' CTE wrote nothing for them, but PostgreSQL opened identifier and its three
-	 * indexes, readied its ON CONFLICT and started its nodes at every record (issue 17, r-pgin21) */
-	[S_SOURCE_EVENT_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT SQL_DEFERRED,
-	[S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE ", e AS (" SOURCE_IDS_EVENT ") "
-						   SOURCE_IDS_KEYS SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, "
+				      "person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+				      NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " "
+				      "INSERT INTO event(id, person_id, source_record_id, agency, kind, "
+				      "occurred_at, recorded_at, summary, details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL
+				      ", ?12, ?13 FROM s" SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, "
+					   "payload, person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, "
+					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
+					   "e AS (INSERT INTO event(id, person_id, "
+					   "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+					   "SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s) "
+					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
+					   "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
+					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
+					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
+					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* The household and its member by key as one statement (issue 17: one statement an event fewer for
 	 * PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -2660,8 +2652,6 @@ static bool cands_noted(enum stmt_id id)
 	case S_SOURCE_EVENT_KEYS_INSERT:
 	case S_SOURCE_EVENT_IDS_INSERT:
 	case S_SOURCE_EVENT_KEYS_IDS_INSERT:
-	case S_SOURCE_EVENT_IDS_NOIDENT_INSERT:
-	case S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT:
 		return true;
 	default:
 		return false;
@@ -4240,12 +4230,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
 					 r->household_seen_at, NULL);
 	}
-	/* with reserved ids (the batch's path), a text without the identifiers' CTE when there are none to write */
-	bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
-	enum stmt_id id = !reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT)
-			  : ident   ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
-				    : (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT : S_SOURCE_EVENT_IDS_NOIDENT_INSERT);
-	sql_stmt *s = stmt(CONN(c), id);
+	sql_stmt *s = stmt(CONN(c), reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
+					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));
 	if (!s)
 		return STORE_EIO;
 	bind_source(s, r);

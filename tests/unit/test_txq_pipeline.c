@@ -1126,7 +1126,6 @@ struct rjob {
 	uint64_t round_trips; /* of its store_source_event_insert */
 	const char *nhs, *seen; /* store_source_record.nhs_number, .household_seen_at */
 	const char *keys;       /* store_source_record.block_keys (NULL: S_SOURCE_EVENT_IDS_INSERT on PostgreSQL) */
-	bool no_upn;            /* no RJOB_UPN: with no .nhs, a record without identifiers (the _NOIDENT_ texts) */
 };
 
 /* What every rjob's record gives its person besides its NHS number (jobs[i].nhs) and sighting (.seen). */
@@ -1167,7 +1166,7 @@ static int rjob_run(store_conn *c, void *arg)
 	/* what intake gives every record: on PostgreSQL written by the record's one statement (its CTEs) */
 	r.block_keys = j->keys;
 	r.nhs_number = j->nhs;
-	r.upn = j->no_upn ? NULL : RJOB_UPN;
+	r.upn = RJOB_UPN;
 	r.household_key = RJOB_HOME;
 	r.household_postcode = "LS6 2AB";
 	r.household_address = "3 Reserved Road";
@@ -1302,36 +1301,6 @@ static void records_with_reserved_ids_are_not_waited_for(void **state)
 	assert_int_equal(h.homes, 1);                            /* one household, one membership */
 	assert_string_equal(h.last, "2026-11-12T10:00:00Z");     /* the latest sighting: the third record's */
 	assert_int_equal(h.by_key, 1);
-}
-
-/* Records without identifiers beside one with them, in one batch with reserved ids: on PostgreSQL the second
- * runs S_SOURCE_EVENT_IDS_NOIDENT_INSERT (its household the latest sighting) and the third
- * S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT (its blocking key), each stored whole in one pass. */
-static void records_without_identifiers_are_stored_whole(void **state)
-{
-	struct fx *f = *state;
-	int64_t person = 0;
-	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
-	assert_int_equal(txq_exec(f->st, make_person, &person), STORE_OK);
-	struct rjob jobs[NJOBS] = {
-		{.ref = "rni-1", .person = person, .nhs = "9434765921", .seen = "2026-11-05T10:00:00Z"},
-		{.ref = "rni-2", .person = person, .seen = "2026-11-12T10:00:00Z", .no_upn = true},
-		{.ref = "rni-3", .person = person, .seen = "2026-11-01T10:00:00Z", .no_upn = true,
-		 .keys = "[\"gdob:rni|2016-05-03\"]"}};
-	run_rbatch(f, jobs);
-	for (int i = 0; i < NJOBS; i++) {
-		assert_int_equal(jobs[i].p.tj.rc, 0);
-		assert_int_equal(jobs[i].p.runs, 1);
-		assert_stored_as(f, &jobs[i]);
-	}
-	struct rheld h;
-	held_by(f, person, jobs[2].keys, &h);
-	assert_int_equal(h.ids.n, 2); /* the first record's alone */
-	assert_string_equal(h.ids.got[0], "nhs:9434765921");
-	assert_string_equal(h.ids.got[1], "upn:" RJOB_UPN);
-	assert_int_equal(h.homes, 1);
-	assert_string_equal(h.last, "2026-11-12T10:00:00Z"); /* the second record's sighting */
-	assert_int_equal(h.by_key, 1);                       /* the third record's key */
 }
 
 static void refused_record_with_reserved_ids_fails_its_job_alone(void **state)
@@ -1666,10 +1635,7 @@ static void two_records_of_a_new_child_in_one_batch_link(void **state)
 	 * 3: measured with the batch's read turned off). SQLite reads each record's candidates itself. */
 	if (strcmp(fx_engine(), "postgresql") == 0) {
 		assert_int_equal(jobs[1].statements, 1); /* the source record, its event and keys */
-		/* and the new child's person; its record, without identifiers, runs a text of its own
-		 * (S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT), prepared on first use: its savepoint, Parse and
-		 * release, three more */
-		assert_int_equal(jobs[2].statements, 2 + 3);
+		assert_int_equal(jobs[2].statements, 2); /* and the new child's person */
 	}
 }
 
@@ -2044,7 +2010,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(record_keys_identifiers_household_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(records_without_identifiers_are_stored_whole, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(batch_candidates_read_once, fx_setup, fx_teardown),
