@@ -3,7 +3,8 @@
 # first RECORDS records of the synthetic area, seed 7, 32 clients through build/bench/loadgen or
 # bench/intake_fixed.mjs, every answer a durable commit) into a fresh throwaway cluster (scripts/pg-test.sh), and the CPU (user + system, /proc) of the
 # cluster's processes and of the server divided by the events stored, with the writer's statements and round
-# trips a job (GET /metrics). Rate and p99 are printed too, with the load average beside them.
+# trips a job (GET /metrics) and the WAL written an event (pg_current_wal_lsn's advance over the run). Rate and
+# p99 are printed too, with the load average beside them.
 #   bench/intake_cpu_pg.sh                          the build in build/
 #   BENCH_BIN=/tmp/other RECORDS=6000 bench/intake_cpu_pg.sh
 #   BENCH_LOADGEN=node bench/intake_cpu_pg.sh       node's generator instead of the C one (see below)
@@ -83,6 +84,7 @@ if [ -n "${BENCH_PERF:-}" ]; then
   echo "intake_cpu_pg.sh: perf is recording: the CPU figures of this run include its cost" >&2
 fi
 events0=$(psql -qAt "$db" -c 'select count(*) from event')
+wal0=$(psql -qAt "$db" -c 'select pg_current_wal_lsn()') # WAL bytes an event: the LSN's advance over the run
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_now() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
 read -r mbusy0 midle0 <<<"$(cpu_now)"
@@ -92,6 +94,7 @@ s1=$(ticks) p1=$(pg_ticks)
 read -r mbusy1 midle1 <<<"$(cpu_now)"
 if [ -n "$perfpid" ]; then kill -INT "$perfpid" || true; wait "$perfpid" || true; perfpid=""; fi
 events=$(($(psql -qAt "$db" -c 'select count(*) from event') - events0))
+walb=$(psql -qAt "$db" -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0')")
 metrics=$(curl -s "$url/metrics")
 m() { sed -n "s/^$1 //p" <<<"$metrics"; }
 awk -v j="$(m safeguard_txq_jobs_total)" -v c="$(m safeguard_txq_commits_total)" -v s="$(m safeguard_txq_db_statements_total)" \
@@ -113,12 +116,12 @@ awk -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" -v n="$(npro
   printf "machine busy %.0f%% of %d cores; load generator (%s) CPU %.1f us/event; ",
     100 * (b1 - b0) / (b1 - b0 + i1 - i0), n, kind, g / e }'
 # the cores' ceiling (issue 17 asks 5,000 events/s): cores * 1e6 / (PostgreSQL + server + load generator) us
-awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" \
+awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v e="$events" -v w="$walb" -v hz="$(getconf CLK_TCK)" -v l="$load" -v line="$line" \
   -v lg="$(sed -n 's/^loadgen //p' "$work/loadgen.time")" -v n="$(nproc)" 'BEGIN {
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; split(lg, u, " ")
   g = (("cpu_us" in r) ? r["cpu_us"] : (u[1] + u[2]) * 1e6) / e; pg = p / hz * 1e6 / e; sv = s / hz * 1e6 / e
-  printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event; ceiling: %d cores %.0f/s; %.0f events/s, p99 %.1f ms (load %s)\n",
-    e, pg, sv, n, n * 1e6 / (pg + sv + g), e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
+  printf "%d events: PostgreSQL CPU %.0f us/event, server CPU %.0f us/event, WAL %.0f bytes/event; ceiling: %d cores %.0f/s; %.0f events/s, p99 %.1f ms (load %s)\n",
+    e, pg, sv, w / e, n, n * 1e6 / (pg + sv + g), e / (r["duration_us"] / 1e6), r["p99_us"] / 1000, l }'
 if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
   # per call: rows, shared blocks hit/dirtied/written, WAL records, full-page images and bytes
   psql -qAt -F ' | ' "$db" -c "select calls, round(total_exec_time::numeric / $events * 1000) as us_an_event,
