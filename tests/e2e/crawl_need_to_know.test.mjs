@@ -329,7 +329,8 @@ before(async () => {
     and not exists (select 1 from household_member a join household_member b on b.household_id = a.household_id
     where a.person_id = p.id and b.person_id in (${[0, ...chosen].join(',')}))`;
   const awaiting = `exists (select 1 from event e where e.person_id = p.id and e.kind in ('contact', 'referral') and not exists
-    (select 1 from event d where d.person_id = e.person_id and d.kind = 'referral_decision' and d.occurred_at >= e.occurred_at))`;
+    (select 1 from event d where d.person_id = e.person_id and d.kind = 'referral_decision' and d.agency = 'social_care'
+      and d.occurred_at >= e.occurred_at))`; // only social care's decision answers a contact (r-mashdec21)
   const placed = 'p.id in (select person_id from home_placement where person_id is not null)';
   const s2 = q(`select p.id ${telling} and p.id in (select person_id from home_incident) order by p.id limit 1`);
   const s3 = q(`select p.id ${telling} and ${awaiting} and ${withSibling([s2])} order by p.id limit 1`);
@@ -378,9 +379,10 @@ before(async () => {
   await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
   await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
   await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
-  // What one event says about another (r-ntk21): a police contact answered by a referral decision that
-  // health's system sent under a health-only category, whose outcome's who and why carry the health-only mark.
-  // The MASH lists show a contact's decision on its row and page: only to those who may see the decision.
+  // What one event says about another (r-ntk21): a police contact, then a referral decision that health's
+  // system sent under a health-only category, whose outcome's who and why carry the health-only mark. It is
+  // health's own record and answers nothing (r-mashdec21: only social care's does); no page may show its marks
+  // to a reader outside health, the MASH's rows and pages included.
   await send('police', 'contact', `${MARK.police}: contact to the front door`, {}, 7);
   await send('health', 'referral_decision', `${MARK.healthOnly}: decided in the sexual health clinic`, {
     category: 'sexual_health', outcome: 'nfa', decided_by: `${MARK.healthOnly}-who`, reason: `${MARK.healthOnly}-why`,
