@@ -231,6 +231,9 @@ async function crawlWeb(username) {
     const ev = q(`select min(id) from event where person_id = ${c.id}`);
     if (ev) seeds.push(`/children/${c.id}/events/${ev}`);
   }
+  // The marked child's police contact in the MASH (the last police contact sent: the area's came first).
+  const contact = q(`select max(id) from event where person_id = ${marked.id} and kind = 'contact' and agency = 'police'`);
+  seeds.push(`/mash/${contact}`, `/mash?name=${encodeURIComponent(marked.family)}`);
   for (const s of sealed) {
     const [y, m, d] = s.dob.split('-').map(Number);
     seeds.push(`/?q=${encodeURIComponent(s.family)}`, `/?q=${encodeURIComponent(`${s.given} ${s.family}`)}`,
@@ -532,9 +535,13 @@ describe('need-to-know, crawled', () => {
     assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
     // The worker's card says "missing" from the police's report (the card's check can see what it looks for).
     assert.ok(saw('web demo.worker', MISSING.shown), 'the worker sees the police\'s missing episode on the card');
-    // The MASH reached the decided contact (the police's mark on its page) and was told it is decided.
-    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\?status=decided/.test(a.url)
-      && a.text.includes('A decision was recorded that you may not see')), 'the MASH sees the contact decided');
+    // The MASH reached the marked child's contact (the police's mark on its page): health's decision answers
+    // nothing (r-mashdec21), so it awaits the MASH's own, with a form to decide it, and no page tells the MASH
+    // of a decision it may not see.
+    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\/\d+$/.test(a.url) && a.status === 200
+      && a.text.includes(MARK.police) && a.text.includes('id="mash-decide"')), 'the MASH sees the contact awaiting');
+    assert.ok(!crawled['web mash.worker'].some((a) => a.text.includes('A decision was recorded that you may not see')),
+      'no decision withheld from the MASH');
     for (const m of [MARK.police, MARK.education, MARK.health, MARK.housing]) {
       assert.ok(saw('web demo.worker', m), `the allocated worker sees ${m}`);
     }
