@@ -1,8 +1,10 @@
 /* The MASH lists' statements (migration 34: S_MASH_AWAITING_LIST/_COUNT, S_MASH_DECIDED_LIST/_COUNT) against
- * the one they replaced (S_MASH_LIST/S_MASH_COUNT before r-mash20, its text kept below), on one engine:
+ * the one they replaced (S_MASH_LIST/S_MASH_COUNT before r-mash20, its text kept below), on one engine. Both
+ * follow one rule of what answers a contact, social care's referral decision (MASH_ANSWERS, r-mashdec21: the
+ * reference's MASH_FROM says it too), and the area has decisions of social care and of other agencies:
  * a random area made for ties (a few instants only, so contacts, referrals and decisions of a child and of
  * different children share them; two decisions of a child at one instant; contacts after a child's last
- * decision; sealed children; events with a private category; three agencies), then every list and count for
+ * decision; sealed children; events with a private category; four agencies), then every list and count for
  * each combination of status, filters (agency, received from/before, a piece of the name), reader's view
  * (all, sealed left out, one agency's events, a private category left out) and page (limit, offset), both
  * texts run through the same binding (mash_bind, bind_view). Every column of every row and the count are
@@ -87,7 +89,8 @@ static int64_t count_of(sql_stmt *s)
 
 static const char *const INSTANTS[] = {"2024-01-01T10:00:00Z", "2024-01-01T10:00:01Z", "2024-01-02T09:00:00Z",
 				       "2024-01-02T09:00:00Z", "2024-01-03T00:00:00Z", "2024-01-05T12:30:00Z"};
-static const char *const AGENCIES[] = {"police", "health", "school"};
+/* social_care: its referral decisions answer contacts, the others' do not (MASH_ANSWERS, r-mashdec21). */
+static const char *const AGENCIES[] = {"police", "health", "school", "social_care"};
 static const char *const KINDS[] = {"contact", "contact", "referral", "referral_decision", "referral_decision",
 				    "domestic_abuse_incident", "missing_episode"};
 static const char *const GIVEN[] = {"Amira", "Bea", "Cal", "Dara", "Eli"};
@@ -97,7 +100,7 @@ static void area(store_conn *c, int persons)
 {
 	char ref[64];
 	int nref = 0;
-	for (int a = 0; a < 3; a++)
+	for (int a = 0; a < 4; a++)
 		if (store_agency_upsert(c, AGENCIES[a], AGENCIES[a]) != STORE_OK)
 			die("agency", 0);
 	for (int i = 0; i < persons; i++) {
@@ -121,7 +124,7 @@ static void area(store_conn *c, int persons)
 		for (int k = 0; k < nev; k++) {
 			struct store_source_record r;
 			memset(&r, 0, sizeof r);
-			const char *agency = AGENCIES[rnd(3)];
+			const char *agency = AGENCIES[rnd(4)];
 			snprintf(r.agency, sizeof r.agency, "%s", agency);
 			snprintf(ref, sizeof ref, "R-%d", ++nref);
 			r.source_ref = ref;

@@ -36,6 +36,14 @@ struct episode_kind {
 };
 const struct episode_kind *episode_kind_at(size_t i); /* NULL past the end */
 
+/* The agency whose referral_decision answers a contact or referral: the local authority's children's social
+ * care (Children Act 1989 s17 and s47; Working Together 2023: a social worker decides the next step within one
+ * working day of the referral). The MASH's decisions are written as it (service/mash.c). A referral_decision
+ * another agency sends (a school's, health's, the police's note of its own decision) is kept as that agency's
+ * record on the chronology, but it answers no contact: the contact stays in the MASH's queue and the overdue
+ * clock runs on (store/ops.c's MASH_ANSWERS, rules/rules.c's rules_answers_referral). */
+#define EVENT_REFERRAL_DECIDER "social_care"
+
 /* The agencies a new area starts with (more can be added to the store's agency table). */
 const struct agency_kind *agency_builtin_at(size_t i); /* NULL past the end */
 

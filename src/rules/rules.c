@@ -491,6 +491,12 @@ static int lado_referral(struct pass *p, const struct rules_event *e)
 	return rc;
 }
 
+bool rules_answers_referral(const struct rules_event *e)
+{
+	return e && e->kind == RULES_REFERRAL_DECISION &&
+	       (!e->agency || !e->agency[0] || strcmp(e->agency, EVENT_REFERRAL_DECIDER) == 0);
+}
+
 /* ---- One event ------------------------------------------------------------------------------------ */
 
 static int on_event(struct pass *p, const struct rules_event *e)
@@ -512,6 +518,8 @@ static int on_event(struct pass *p, const struct rules_event *e)
 		}
 		break;
 	case RULES_REFERRAL_DECISION:
+		if (!rules_answers_referral(e))
+			break; /* another agency's own record: the referral still awaits social care */
 		p->referrals_awaiting = 0;
 		mark_known(p, e->day);
 		for (size_t i = 0; i < MULTI_MAX; i++)

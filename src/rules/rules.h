@@ -27,6 +27,7 @@
 
 #include "clock/clock.h"
 #include "core/date.h"
+#include "core/event.h"
 
 enum {
 	RULES_OK = 0,
@@ -104,6 +105,13 @@ enum rules_kind {
 /* From an event kind code of core/event.h ("referral"); RULES_OTHER for any other string. */
 enum rules_kind rules_kind_from_code(const char *code);
 const char *rules_kind_code(enum rules_kind k); /* "" for RULES_OTHER */
+
+/* Whether e is a referral decision that answers the child's referrals (disarms REFERRAL_DECISION_OVERDUE,
+ * starts the assessment or strategy clock its outcome names): social care's (core/event.h's
+ * EVENT_REFERRAL_DECIDER), or one whose agency is not known ("" or NULL: a chronology replayed without
+ * agencies, `safeguard replay`). Another agency's referral_decision is its own record and answers nothing. */
+struct rules_event;
+bool rules_answers_referral(const struct rules_event *e);
 
 /* A yes/no field the agency may not have sent. */
 enum rules_tri { RULES_UNKNOWN = 0, RULES_NO, RULES_YES };

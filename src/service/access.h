@@ -103,8 +103,8 @@ int access_operator_names(store_conn *c, int64_t child_id, bool *names);
  * store applies to every event a list or a record shows (VIEW_EVENT), asked here for an event that a row of
  * another event or child names. One event says things about another: the MASH decision on a contact's row (its
  * outcome, who decided, when and why) is the referral decision event's, which has an agency and a category of
- * its own, so a reader may see the contact and not the decision (a decision an agency's system sent under a
- * health-only category, read by anyone outside health; a view limited to the reader's own agency's events).
+ * its own, so a reader may see the contact and not the decision (a view limited to the reader's own agency's
+ * events; only social care's decision answers a contact, core/event.h, and no social care event is health-only).
  * Whoever shows such a row asks this with the view the list was read with (service/mash.c). Decision: what the
  * reader may not see of event B is not shown on A's row; that there is a B is, where hiding it would mislead
  * (the MASH: a contact answered by a decision the reader may not see is listed as decided, "a decision was

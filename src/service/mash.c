@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock/clock.h"
+#include "core/event.h"
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/intake.h"
@@ -233,7 +234,7 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	struct intake_request rq = {.actor = d->actor, .source_ref = source_ref, .kind = "referral_decision",
 				    .summary = summary, .details = text, .payload = text,
 				    .known_child_id = it.child_id, .alerts = d->alerts};
-	snprintf(rq.agency, sizeof rq.agency, "social_care");
+	snprintf(rq.agency, sizeof rq.agency, "%s", EVENT_REFERRAL_DECIDER);
 	ts_format_utc(d->now, rq.occurred_at);
 	crypto_generichash(rq.payload_hash, sizeof rq.payload_hash, (const unsigned char *)text, strlen(text), NULL, 0);
 	struct intake_result res;

@@ -8,7 +8,9 @@
  * discussion). A referral to the police is no outcome of its own: the police sit in the MASH and in the
  * strategy discussion. The decision is a `referral_decision` event on the child's chronology, written through
  * intake in the write's transaction with its audit entry; the rules then start the clock it needs
- * (rules/rules.c: STRATEGY_DISCUSSION_OVERDUE, ASSESSMENT_OVERDUE) and the item leaves "awaiting".
+ * (rules/rules.c: STRATEGY_DISCUSSION_OVERDUE, ASSESSMENT_OVERDUE) and the item leaves "awaiting". Only social
+ * care's referral decision answers an item (core/event.h's EVENT_REFERRAL_DECIDER): one another agency sends
+ * through intake is that agency's own record on the chronology, and the item still awaits the MASH.
  */
 #ifndef SAFEGUARD_SERVICE_MASH_H
 #define SAFEGUARD_SERVICE_MASH_H

@@ -25,6 +25,7 @@
 
 #include "clock/now.h"
 #include "core/date.h"
+#include "core/event.h"
 #include "store/sql.h"
 
 #define POOL_MAX 16
@@ -1205,8 +1206,14 @@ enum stmt_id {
  * parameter gives PostgreSQL's generic plan no kinds to seek, and it read every event of the child (issue 17). */
 #define EVENT_KIND_STATUS_(k) "'" #k "'"
 #define EVENT_KIND_STATUS(e) e ".kind IN (" STORE_STATUS_KINDS(EVENT_KIND_STATUS_, ", ") ")"
+/* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
+ * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
+ * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
+ * rules say the same in C (rules_answers_referral). The agency is a filter on the rows event_mash or
+ * event_person_kind give, not a column of either. */
+#define MASH_ANSWERS(d) d ".kind = 'referral_decision' AND " d ".agency = '" EVENT_REFERRAL_DECIDER "'"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
-		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
+		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
 		       "AND d.occurred_at >= e.occurred_at)"
 /* The MASH queue with its filters: a contact or referral with the decision that answered it (the first
  * referral decision of the child at or after it), or none. ?1 0 awaiting, 1 decided; ?2 agency; ?3, ?4 received
@@ -1217,7 +1224,7 @@ enum stmt_id {
 		  "coalesce(e.summary, ''), coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), " \
 		  "coalesce(d.agency, ''), coalesce(json_extract(d.details, '$.category'), '')"
 #define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
-		  "WHERE d2.person_id = e.person_id AND d2.kind = 'referral_decision' AND d2.occurred_at >= e.occurred_at " \
+		  "WHERE d2.person_id = e.person_id AND " MASH_ANSWERS("d2") " AND d2.occurred_at >= e.occurred_at " \
 		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
 /* The filters of both lists (the event e, its child p). */
 #define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
@@ -1238,7 +1245,7 @@ enum stmt_id {
 #define MASH_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
 #define MASH_AWAITING "FROM event e JOIN person p ON p.id = e.person_id WHERE ?1 = 0 AND " MASH_KINDS("e") " AND " \
 		      "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		      "event d WHERE d.person_id = e.person_id AND d.kind = 'referral_decision' " \
+		      "event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
 		      "AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
@@ -1255,13 +1262,13 @@ enum stmt_id {
  * order on SQLite, 5x the CPU of the child's own rows by event_person_kind. */
 #define MASH_COUNT(decided, exists) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
 				    "WHERE ?1 = " decided " AND e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
-				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = " \
-				    "'referral_decision' AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
+				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " \
+				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
 				    SQL_CUSTOM_PLAN
 #define MASH_DECIDED "FROM event d JOIN event e ON e.person_id = d.person_id AND e.occurred_at <= d.occurred_at " \
-		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND d.kind = 'referral_decision' AND " \
+		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND " MASH_ANSWERS("d") " AND " \
 		     "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		     "event d3 WHERE d3.person_id = e.person_id AND d3.kind = 'referral_decision' AND d3.occurred_at >= " \
+		     "event d3 WHERE d3.person_id = e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= " \
 		     "e.occurred_at AND (d3.occurred_at < d.occurred_at OR (d3.occurred_at = d.occurred_at AND " \
 		     "d3.id < d.id))) AND " MASH_FILTERS
 

@@ -231,6 +231,9 @@ async function crawlWeb(username) {
     const ev = q(`select min(id) from event where person_id = ${c.id}`);
     if (ev) seeds.push(`/children/${c.id}/events/${ev}`);
   }
+  // The marked child's police contact in the MASH (the last police contact sent: the area's came first).
+  const contact = q(`select max(id) from event where person_id = ${marked.id} and kind = 'contact' and agency = 'police'`);
+  seeds.push(`/mash/${contact}`, `/mash?name=${encodeURIComponent(marked.family)}`);
   for (const s of sealed) {
     const [y, m, d] = s.dob.split('-').map(Number);
     seeds.push(`/?q=${encodeURIComponent(s.family)}`, `/?q=${encodeURIComponent(`${s.given} ${s.family}`)}`,
@@ -329,7 +332,8 @@ before(async () => {
     and not exists (select 1 from household_member a join household_member b on b.household_id = a.household_id
     where a.person_id = p.id and b.person_id in (${[0, ...chosen].join(',')}))`;
   const awaiting = `exists (select 1 from event e where e.person_id = p.id and e.kind in ('contact', 'referral') and not exists
-    (select 1 from event d where d.person_id = e.person_id and d.kind = 'referral_decision' and d.occurred_at >= e.occurred_at))`;
+    (select 1 from event d where d.person_id = e.person_id and d.kind = 'referral_decision' and d.agency = 'social_care'
+      and d.occurred_at >= e.occurred_at))`; // only social care's decision answers a contact (r-mashdec21)
   const placed = 'p.id in (select person_id from home_placement where person_id is not null)';
   const s2 = q(`select p.id ${telling} and p.id in (select person_id from home_incident) order by p.id limit 1`);
   const s3 = q(`select p.id ${telling} and ${awaiting} and ${withSibling([s2])} order by p.id limit 1`);
@@ -378,9 +382,10 @@ before(async () => {
   await send('health', 'unscheduled_care', `${MARK.health}: seen in A&E`, {}, 4);
   await send('health', 'gp_appointment', `${MARK.healthOnly}: sexual health clinic`, { category: 'sexual_health' }, 5);
   await send('housing', 'housing_notice', `${MARK.housing}: notice to quit`, {}, 6);
-  // What one event says about another (r-ntk21): a police contact answered by a referral decision that
-  // health's system sent under a health-only category, whose outcome's who and why carry the health-only mark.
-  // The MASH lists show a contact's decision on its row and page: only to those who may see the decision.
+  // What one event says about another (r-ntk21): a police contact, then a referral decision that health's
+  // system sent under a health-only category, whose outcome's who and why carry the health-only mark. It is
+  // health's own record and answers nothing (r-mashdec21: only social care's does); no page may show its marks
+  // to a reader outside health, the MASH's rows and pages included.
   await send('police', 'contact', `${MARK.police}: contact to the front door`, {}, 7);
   await send('health', 'referral_decision', `${MARK.healthOnly}: decided in the sexual health clinic`, {
     category: 'sexual_health', outcome: 'nfa', decided_by: `${MARK.healthOnly}-who`, reason: `${MARK.healthOnly}-why`,
@@ -530,9 +535,13 @@ describe('need-to-know, crawled', () => {
     assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
     // The worker's card says "missing" from the police's report (the card's check can see what it looks for).
     assert.ok(saw('web demo.worker', MISSING.shown), 'the worker sees the police\'s missing episode on the card');
-    // The MASH reached the decided contact (the police's mark on its page) and was told it is decided.
-    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\?status=decided/.test(a.url)
-      && a.text.includes('A decision was recorded that you may not see')), 'the MASH sees the contact decided');
+    // The MASH reached the marked child's contact (the police's mark on its page): health's decision answers
+    // nothing (r-mashdec21), so it awaits the MASH's own, with a form to decide it, and no page tells the MASH
+    // of a decision it may not see.
+    assert.ok(crawled['web mash.worker'].some((a) => /^\/mash\/\d+$/.test(a.url) && a.status === 200
+      && a.text.includes(MARK.police) && a.text.includes('id="mash-decide"')), 'the MASH sees the contact awaiting');
+    assert.ok(!crawled['web mash.worker'].some((a) => a.text.includes('A decision was recorded that you may not see')),
+      'no decision withheld from the MASH');
     for (const m of [MARK.police, MARK.education, MARK.health, MARK.housing]) {
       assert.ok(saw('web demo.worker', m), `the allocated worker sees ${m}`);
     }

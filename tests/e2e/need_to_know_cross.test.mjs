@@ -3,9 +3,11 @@
 // its own. Today they differ where an agency's system sent B under a health-only category (service/access.h:
 // ACCESS_HEALTH_ONLY), which only health may read, or where the reader's view is their own agency's events.
 //   - The MASH lists show, on a contact's row, the decision that answered it (outcome, who, when, and on the
-//     item's page why). Where the reader may not see the decision event (access_shows_event), the row stays
-//     under "decided" (a second decision would be refused anyway: nobody is misled into deciding again) and
-//     says a decision was recorded that they may not see, without its outcome, who, when or why.
+//     item's page why). Only social care's referral decision answers a contact (r-mashdec21), and no social
+//     care event is health-only: a referral decision health's system sends under a health-only category is
+//     health's own record, answers nothing, and shows nothing on the row or the item, which still awaits the
+//     MASH's decision. (Where a reader may not see the decision that answered a contact, the row says a
+//     decision was recorded that they may not see: tests/unit/test_mash_view.c, a view of one agency's own.)
 //   - The record's summary card derives the legal status and "missing now" from status events: only from
 //     those the reader may see (access_shows_event_row), so the card says nothing the chronology hides.
 // Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
@@ -58,18 +60,19 @@ before(async () => {
     assert.equal(r.status, 201, r.text);
     return r.json;
   };
-  // Two children, each a police contact answered by a referral decision that health's system sent: for
-  // "hidden" under a health-only category, for "shown" without one. Then a second contact each, awaiting, so
-  // that the MASH triages the child (the whole record: service/access.c) and may open the first contact's page.
-  for (const [name, details, summary] of [
-    ['hidden', { category: 'sexual_health', outcome: 'nfa', decided_by: HIDDEN.who, reason: HIDDEN.why }, HIDDEN.summary],
-    ['shown', { outcome: 'early_help', decided_by: SHOWN.who, reason: SHOWN.why }, 'Early help offered'],
+  // Two children, each a police contact and then a referral decision: for "hidden" one health's system sent
+  // under a health-only category (health's own record: it answers nothing), for "shown" social care's, which
+  // answers it. Then a second contact each, awaiting, so that the MASH triages the child (the whole record:
+  // service/access.c) and may open the first contact's page.
+  for (const [name, decider, details, summary] of [
+    ['hidden', 'health', { category: 'sexual_health', outcome: 'nfa', decided_by: HIDDEN.who, reason: HIDDEN.why }, HIDDEN.summary],
+    ['shown', 'social_care', { outcome: 'early_help', decided_by: SHOWN.who, reason: SHOWN.why }, 'Early help offered'],
   ]) {
     const subject = { given_name: `Kid${name}`, family_name: `Decision${name}`, nhs_number: nhs.next().value,
       dob: '2014-05-06', postcode: 'LS2 1AA', address: '2 Decision Row' };
     const contact = await send('police', subject, { source_ref: `MDV-${name}-1`, kind: 'contact',
       occurred_at: isoSeconds(now() - 3 * DAY), summary: `Police contact about ${name}` });
-    await send('health', subject, { source_ref: `MDV-${name}-2`, kind: 'referral_decision',
+    await send(decider, subject, { source_ref: `MDV-${name}-2`, kind: 'referral_decision',
       occurred_at: isoSeconds(now() - 2 * DAY), summary, details });
     const later = await send('police', subject, { source_ref: `MDV-${name}-3`, kind: 'contact',
       occurred_at: isoSeconds(now() - DAY), summary: `Second police contact about ${name}` });
@@ -109,70 +112,62 @@ after(async () => {
   }
 });
 
-describe('a contact\'s row shows its decision only to a reader who may see the decision', () => {
-  test('the decided list: outcome, who and when only where the reader may see the decision event', async () => {
-    for (const who of ['mo.mash', 'tom.manager']) {
+describe('a contact\'s row shows only the decision that answered it: social care\'s', () => {
+  const noneOfHidden = (who, html, where) => {
+    for (const v of Object.values(HIDDEN)) assert.ok(!html.includes(v), `${who}: ${where} shows no ${v}`);
+  };
+
+  test('health\'s own health-only decision answers nothing: the contact awaits, nothing of it shown', async () => {
+    for (const who of ['mo.mash', 'tom.manager', 'hal.mash']) {
       const r = await get(who, '/mash?status=decided');
       assert.equal(r.status, 200);
       const rows = Object.fromEntries(rowsOf(r.text));
-      // Listed as decided (nobody is asked to decide it again), and nothing of the decision.
-      const hidden = rows[kids.hidden.contact];
-      assert.ok(hidden, `${who}: the contact is listed under decided`);
-      assert.match(hidden, /A decision was recorded that you may not see/);
-      assert.doesNotMatch(hidden, /No further action/);
-      assert.ok(!r.text.includes(HIDDEN.who), `${who}: who decided is not shown`);
-      assert.ok(!r.text.includes(HIDDEN.why) && !r.text.includes(HIDDEN.summary), `${who}: nothing of the decision`);
-      // The positive control: a decision they may see is shown whole.
+      assert.equal(rows[kids.hidden.contact], undefined, `${who}: not decided`);
+      noneOfHidden(who, r.text, 'the decided list');
+      // Social care's decision is shown whole, to health's MASH worker as to social care's.
       assert.match(rows[kids.shown.contact], new RegExp(`Early help .* by ${SHOWN.who.replaceAll('.', '\\.')}`));
-      // Not awaiting either.
-      const awaiting = Object.fromEntries(rowsOf((await get(who, '/mash')).text));
-      assert.equal(awaiting[kids.hidden.contact], undefined, `${who}: not awaiting`);
+      const a = await get(who, '/mash');
+      const awaiting = Object.fromEntries(rowsOf(a.text));
+      assert.ok(awaiting[kids.hidden.contact], `${who}: the contact awaits`);
       assert.ok(awaiting[kids.hidden.later], `${who}: the later contact awaits`);
+      assert.equal(awaiting[kids.shown.contact], undefined, `${who}: the one social care decided does not`);
+      assert.doesNotMatch(awaiting[kids.hidden.contact], /A decision was recorded that you may not see/);
+      noneOfHidden(who, a.text, 'the queue');
     }
   });
 
-  test('health, who may read the decision, is shown it', async () => {
-    const r = await get('hal.mash', '/mash?status=decided');
-    assert.equal(r.status, 200);
-    const row = Object.fromEntries(rowsOf(r.text))[kids.hidden.contact];
-    assert.match(row, new RegExp(`No further action .* by ${HIDDEN.who.replaceAll('.', '\\.')}`));
-    const item = await get('hal.mash', `/mash/${kids.hidden.contact}`);
-    assert.equal(item.status, 200);
-    assert.match(decisionOf(item.text), new RegExp(HIDDEN.why));
-  });
-
-  test('the item\'s page: the reason, outcome and who only where the reader may see the decision', async () => {
+  test('the item\'s page: a form to decide, nothing of health\'s record; social care\'s decision shown whole', async () => {
     let r = await get('mo.mash', `/mash/${kids.hidden.contact}`);
-    assert.equal(r.status, 200, 'the MASH triages the child (a later contact awaits)');
-    const shown = decisionOf(r.text);
-    assert.match(shown, /A decision was recorded that you may not see/);
-    assert.doesNotMatch(shown, /No further action/);
-    for (const s of Object.values(HIDDEN)) assert.ok(!r.text.includes(s), `the item page shows no ${s}`);
-    assert.doesNotMatch(r.text, /id="mash-decide"/, 'no form to decide it again');
+    assert.equal(r.status, 200, 'the MASH triages the child (contacts await)');
+    assert.match(r.text, /id="mash-decide"/, 'a form to decide it');
+    assert.doesNotMatch(r.text, /A decision was recorded that you may not see/);
+    noneOfHidden('mo.mash', r.text, 'the item page');
     r = await get('mo.mash', `/mash/${kids.shown.contact}`);
     assert.equal(r.status, 200);
     assert.match(decisionOf(r.text), new RegExp(`Early help.*${SHOWN.why}.*by ${SHOWN.who.replaceAll('.', '\\.')}`));
+    assert.doesNotMatch(r.text, /id="mash-decide"/, 'no form to decide it again');
   });
 
-  test('deciding a contact whose decision the reader may not see is refused (409), nothing written', async () => {
-    // r-review39: the row says decided and the page has no form; a decision posted all the same (a stale
-    // page, a second tab) must meet the same refusal as any second decision, and say nothing of the first.
+  test('the MASH decides the contact health decided on its own; a second decision is refused (409)', async () => {
     const decisions = async () => (await everyAgencysEvents(server.url, area.tokens, kids.hidden.child))
-      .filter((e) => e.kind === 'referral_decision').length;
-    const before = await decisions();
-    assert.equal(before, 1);
+      .filter((e) => e.kind === 'referral_decision').map((e) => e.agency).sort();
+    assert.deepEqual(await decisions(), ['health']);
     assert.equal((await get('mo.mash', '/mash')).status, 200); // signed in
     const s = sessions['mo.mash'];
-    const r = await request(`${server.url}/mash/${kids.hidden.contact}/decision`, {
-      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, outcome: 'nfa', reason: 'Deciding it twice' }),
+    const decide = (reason) => request(`${server.url}/mash/${kids.hidden.contact}/decision`, {
+      method: 'POST', body: new URLSearchParams({ csrf_token: s.csrf, outcome: 'nfa', reason }),
       headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
     });
+    let r = await decide('Known to health; no concerns for social care');
+    assert.equal(r.status, 303, r.text);
+    assert.deepEqual(await decisions(), ['health', 'social_care'], 'health\'s record kept beside social care\'s');
+    r = await decide('Deciding it twice');
     assert.equal(r.status, 409, r.text);
     assert.match(r.text, /This has already been decided/);
-    for (const v of Object.values(HIDDEN)) assert.ok(!r.text.includes(v), `the refusal shows no ${v}`);
-    assert.equal(await decisions(), before, 'no second decision');
+    noneOfHidden('mo.mash', r.text, 'the refusal');
+    assert.deepEqual(await decisions(), ['health', 'social_care'], 'no second decision');
     const row = Object.fromEntries(rowsOf((await get('mo.mash', '/mash?status=decided')).text))[kids.hidden.contact];
-    assert.match(row, /A decision was recorded that you may not see/);
+    assert.match(row, /No further action .* by mo\.mash/);
   });
 
   test('the chronology agrees: the decision event is not on the record for those the row hides it from', async () => {

@@ -596,6 +596,48 @@ static void mash_decision_starts_clocks(void **state)
 	free(g);
 }
 
+/* Only social care's referral decision answers a referral (core/event.h's EVENT_REFERRAL_DECIDER, r-mashdec21):
+ * another agency's is its own record, the clock runs on and its outcome starts nothing; an event whose agency is
+ * not known (a chronology replayed without agencies) is taken as the local authority's. */
+static void only_social_care_answers_a_referral(void **state)
+{
+	struct rules_settings s;
+	rules_settings_default(&s);
+	/* A referral on Monday 3 March 2025, a decision on Tuesday 4 (the due date), read up to Wednesday 5. */
+	struct rules_event ev[2] = {E("R1", RULES_REFERRAL, D(2025, 3, 3)), E("D1", RULES_REFERRAL_DECISION, D(2025, 3, 4))};
+	ev[1].outcome = "s47";
+	const char *others[] = {"police", "health", "education", "housing"};
+	struct date due = D(2025, 3, 4);
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		ev[1].agency = others[i];
+		assert_false(rules_answers_referral(&ev[1]));
+		struct got *g = got_new();
+		assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 3, 5), g), RULES_OK);
+		assert_int_equal(g->n, 1); /* overdue; no strategy discussion clock from another agency's s47 */
+		assert_alert(&g->a[0], RULES_REFERRAL_DECISION_OVERDUE, D(2025, 3, 5), &due);
+		assert_ptr_equal(g->a[0].evidence[0], &ev[0]);
+		free(g);
+	}
+	const char *answering[] = {"social_care", ""};
+	for (size_t i = 0; i < 2; i++) {
+		ev[1].agency = answering[i];
+		assert_true(rules_answers_referral(&ev[1]));
+		struct got *g = got_new();
+		assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 3, 5), g), RULES_OK);
+		assert_int_equal(g->n, 0); /* answered on the due date */
+		free(g);
+		g = got_new(); /* and its s47 starts the strategy discussion's clock: due Wednesday 5 March */
+		assert_int_equal(run(&s, &anyone, ev, 2, D(2025, 3, 6), g), RULES_OK);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->a[0].code, RULES_STRATEGY_DISCUSSION_OVERDUE);
+		free(g);
+	}
+	ev[1].agency = NULL;
+	assert_true(rules_answers_referral(&ev[1]));
+	ev[0].agency = "social_care"; /* a referral is not a decision, whoever sent it */
+	assert_false(rules_answers_referral(&ev[0]));
+}
+
 static void code_names_round_trip(void **state)
 {
 	/* docs/RULES.md's tables, in order: the order alerts of one day are listed in. */
@@ -837,6 +879,7 @@ int main(void)
 		cmocka_unit_test(day_only_sorts_before_timed),
 		cmocka_unit_test(until_bounds_the_pass),
 		cmocka_unit_test(emit_negative_stops),
+		cmocka_unit_test(only_social_care_answers_a_referral),
 		cmocka_unit_test(capacity_of_waiting_clocks),
 		cmocka_unit_test(evidence_points_into_the_array),
 		cmocka_unit_test(settings_default_match_the_doc),

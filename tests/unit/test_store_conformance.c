@@ -432,27 +432,32 @@ static int collect_mash(const struct store_mash_item *m, void *ctx)
 }
 
 /* The MASH lists (migration 34: one statement each, read in event_mash's order): a contact is answered by the
- * first referral decision of its child at or after it, in (occurred_at, id); ties of time both ways. */
+ * first referral decision of social care (EVENT_REFERRAL_DECIDER) of its child at or after it, in (occurred_at,
+ * id); ties of time both ways. Another agency's referral_decision answers nothing (r-mashdec21). */
 static void mash_lists_ties(void **state)
 {
 	struct fx *f = *state;
 	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "social_care", "Children's social care"), STORE_OK);
 	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Khan", "2016-05-02"),
 		c = person(f->c, "Cal", "Khan", "2017-06-03");
 	int64_t a1 = event(f->c, a, "health", "M-1", "contact", "2024-01-01T10:00:00Z", NULL);
 	int64_t a2 = event(f->c, a, "health", "M-2", "referral", "2024-01-01T10:00:00Z", NULL);
-	int64_t ad = event(f->c, a, "health", "M-3", "referral_decision", "2024-01-01T10:00:00Z", "{\"outcome\":\"nfa\"}");
-	event(f->c, a, "health", "M-4", "referral_decision", "2024-01-01T10:00:00Z", NULL); /* the later id: not it */
+	int64_t ad = event(f->c, a, "social_care", "M-3", "referral_decision", "2024-01-01T10:00:00Z", "{\"outcome\":\"nfa\"}");
+	event(f->c, a, "social_care", "M-4", "referral_decision", "2024-01-01T10:00:00Z", NULL); /* the later id: not it */
 	int64_t a5 = event(f->c, a, "health", "M-5", "contact", "2024-01-01T10:00:01Z", NULL); /* after both */
 	int64_t b1 = event(f->c, b, "health", "M-6", "contact", "2024-01-02T10:00:00Z", NULL);
 	int64_t b2 = event(f->c, b, "health", "M-7", "contact", "2024-01-03T10:00:00Z", NULL);
-	int64_t bd = event(f->c, b, "health", "M-8", "referral_decision", "2024-01-03T10:00:00Z", NULL);
+	int64_t bd = event(f->c, b, "social_care", "M-8", "referral_decision", "2024-01-03T10:00:00Z", NULL);
 	int64_t c1 = event(f->c, c, "health", "M-9", "contact", "2024-01-03T10:00:00Z", NULL);
-	event(f->c, c, "health", "M-10", "referral_decision", "2024-01-02T10:00:00Z", NULL); /* before it */
-	int64_t cd = event(f->c, c, "health", "M-11", "referral_decision", "2024-01-04T10:00:00Z", NULL);
-	event(f->c, c, "health", "M-12", "referral_decision", "2024-01-04T10:00:00Z", NULL);
+	event(f->c, c, "social_care", "M-10", "referral_decision", "2024-01-02T10:00:00Z", NULL); /* before it */
+	int64_t cd = event(f->c, c, "social_care", "M-11", "referral_decision", "2024-01-04T10:00:00Z", NULL);
+	event(f->c, c, "social_care", "M-12", "referral_decision", "2024-01-04T10:00:00Z", NULL);
 	event(f->c, c, "health", "M-13", "domestic_abuse_incident", "2024-01-01T10:00:00Z", NULL); /* not listed */
 	int64_t b3 = event(f->c, b, "health", "M-14", "referral", "2024-01-03T10:00:00Z", NULL);
+	/* health's own decisions: before r-mashdec21, M-15 answered b1 and M-16 a5 */
+	event(f->c, b, "health", "M-15", "referral_decision", "2024-01-02T12:00:00Z", "{\"outcome\":\"nfa\"}");
+	event(f->c, a, "health", "M-16", "referral_decision", "2024-01-05T10:00:00Z", "{\"outcome\":\"nfa\"}");
 	struct store_view v = {.sealed = true};
 	struct store_mash_query q = {.decided = false, .limit = 25};
 	struct mash_rows r;
