@@ -89,6 +89,11 @@ void ov_settings_default(struct ov_settings *s)
 	 * areas of round 9 the harm-free areas over the budget fell from 7 to 2 (docs/OVERSIGHT.md). The block
 	 * length follows the months: ceil(months^(1/3)), the usual order of a block bootstrap's block. */
 	s->boot_block = -1;
+	/* Round 18: the single charts' thresholds read from the panel's own increments as well. On areas where
+	 * homes record a quarter's incidents in one month, or step up their recording of one indicator, the
+	 * check settled the single charts' null below their tail and they raised 3-4 times their share
+	 * (docs/OVERSIGHT.md "The single charts' tail from the panel"). */
+	s->boot_single = true;
 	/* A home with few expected incidents cannot show a rise by half within a year: its combined chart is
 	 * tuned to the rise a year of its counts can show at two standard errors, 1 + 2 / sqrt(12 Ebar), where
 	 * that is above rho_up (round 14; docs/OVERSIGHT.md "Small homes"). Ebar is the peers' rate at the home's
@@ -2248,8 +2253,9 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
 	return OV_OK;
 }
 
-/* The combined chart's threshold from the panel itself (round 12; docs/OVERSIGHT.md "The null's tail from
- * the panel"): reps replicates of each home's own stream of combined-chart increments W (the panel's, from
+/* Family f's threshold from the panel itself (round 12 for the combined chart, round 18 for the single
+ * charts, one stream a chart; docs/OVERSIGHT.md "The null's tail from the panel"): reps replicates of each
+ * home's own stream of the chart's increments W (the panel's, from
  * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
  * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
  * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
@@ -2261,43 +2267,47 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
  * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
  * home's whole span, harm and all. */
 static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
-			 const struct streams *real, size_t reps, double rate, double h1, double *hb, struct streams *bs)
+			 const struct streams *real, size_t reps, int f, double rate, double h1, double *hb,
+			 struct streams *bs)
 {
-	size_t N = p->nhomes, nm = p->nmonths;
+	size_t N = p->nhomes, nm = p->nmonths, ns = real->n[f];
 	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
 	*hb = 0;
 	if (b > nm)
 		b = nm;
-	if (!N || !nm || !real->n[OV_FAMILY_COMBINED])
+	if (!N || !nm || !ns || ns % N)
 		return OV_OK;
-	size_t *len = malloc((N + 1) * sizeof *len), n[OV_NFAMILY] = {0};
-	n[OV_FAMILY_COMBINED] = reps * N;
+	/* per streams of a home (the single families: one a chart, home by home, as put_w lays them out) */
+	size_t per = ns / N;
+	size_t *len = malloc((ns + 1) * sizeof *len), n[OV_NFAMILY] = {0};
+	n[f] = reps * ns;
 	if (!len || streams_alloc(bs, n, nm) != OV_OK) {
 		free(len);
 		return OV_ENOMEM;
 	}
-	for (size_t h = 0; h < N; h++) {
+	for (size_t i = 0; i < ns; i++) {
 		double c = 0;
-		const double *x = &real->w[OV_FAMILY_COMBINED][h * nm]; /* the streams' w stay in home order */
-		len[h] = nm;
+		const double *x = &real->w[f][i * nm]; /* the streams' w stay in home order */
+		len[i] = nm;
 		/* The excursion still up at the span's end: from the chart's last month at zero on; its first
 		 * signal, if any, ends the home's months. An excursion the chart came back down from stays in. */
 		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++) {
 			c = fmax(0, c + x[t]);
 			if (c <= 0)
-				len[h] = nm;
-			else if (c >= h1 && len[h] == nm)
-				len[h] = t + 1;
+				len[i] = nm;
+			else if (c >= h1 && len[i] == nm)
+				len[i] = t + 1;
 		}
 	}
 	struct rng r;
-	rng_seed(&r, s->seed ^ 0x9e3779b97f4a7c15ULL); /* its own stream: the simulation's draws unchanged */
+	/* its own stream: the simulation's draws unchanged; each family's own, the combined chart's as before */
+	rng_seed(&r, (s->seed ^ 0x9e3779b97f4a7c15ULL) + (uint64_t)(f == OV_FAMILY_COMBINED ? 0 : f + 1));
 	double months = 0;
 	for (size_t rep = 0; rep < reps; rep++)
-		for (size_t h = 0; h < N; h++) {
-			double *w = &bs->w[OV_FAMILY_COMBINED][(rep * N + h) * nm];
-			const double *x = &real->w[OV_FAMILY_COMBINED][h * nm];
-			size_t L = len[h], bb = b < L ? b : L, t = 0;
+		for (size_t i = 0; i < ns; i++) {
+			double *w = &bs->w[f][(rep * ns + i) * nm];
+			const double *x = &real->w[f][i * nm];
+			size_t h = i / per, L = len[i], bb = b < L ? b : L, t = 0;
 			while (t < L) {
 				size_t st = rng_below(&r, (uint32_t)(L - bb + 1));
 				for (size_t u = 0; u < bb && t < L; u++, t++) {
@@ -2308,9 +2318,10 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 			for (; t < nm; t++)
 				w[t] = 0;
 		}
-	bs->home_years = months / 12;
+	/* a home's months once, whatever its number of charts: the family's alarms per 100 home-years */
+	bs->home_years = months / 12 / (double)per;
 	streams_index(bs, true);
-	*hb = bs->home_years > 0 ? h_for_rate(bs, OV_FAMILY_COMBINED, rate) : 0;
+	*hb = bs->home_years > 0 ? h_for_rate(bs, f, rate) : 0;
 	free(len);
 	return OV_OK;
 }
@@ -2391,7 +2402,9 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		if (!s->boot_block)
 			streams_free(&real);
 		for (int f = 0; f < OV_NFAMILY && s->boot_block; f++)
-			if (f != OV_FAMILY_COMBINED) { /* the bootstrap below reads the combined chart's only */
+			if (f != OV_FAMILY_COMBINED && (!s->boot_single || f == OV_FAMILY_PAIR)) {
+				/* the bootstrap below reads the combined chart's (and with boot_single the single
+				 * charts') */
 				free(real.w[f]), free(real.top[f]), free(real.order[f]);
 				real.w[f] = real.top[f] = NULL, real.order[f] = NULL, real.n[f] = 0;
 			}
@@ -2440,8 +2453,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		if (!real.w[OV_FAMILY_COMBINED] && real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
 		double hb;
-		if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED], &hb,
-				  &bs) != OV_OK)
+		if (boot_combined(s, p, E, &real, reps, OV_FAMILY_COMBINED, budget[OV_FAMILY_COMBINED],
+				  h[OV_FAMILY_COMBINED], &hb, &bs) != OV_OK)
 			goto out;
 		if (hb > h[OV_FAMILY_COMBINED] && z > 0) {
 			double tb;
@@ -2455,8 +2468,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				if (h_model)
 					*h_model = h[OV_FAMILY_COMBINED];
 				streams_free(&bs);
-				if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED],
-						  &hb, &bs) != OV_OK)
+				if (boot_combined(s, p, E, &real, reps, OV_FAMILY_COMBINED, budget[OV_FAMILY_COMBINED],
+						  h[OV_FAMILY_COMBINED], &hb, &bs) != OV_OK)
 					goto out;
 			}
 		}
@@ -2464,6 +2477,23 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 			h[OV_FAMILY_COMBINED] = hb;
 			if (rate_out)
 				rate_out[OV_FAMILY_COMBINED] = rate_at(&sim[gi[OV_FAMILY_COMBINED]], OV_FAMILY_COMBINED, hb);
+		}
+		/* Round 18: the single charts' thresholds likewise at least their own bootstrap's for their
+		 * share of the same (final) target; the margin stays the one read above. */
+		for (int f = OV_FAMILY_UP; f <= OV_FAMILY_DOWN && s->boot_single; f++) {
+			if (!real.w[f] || !real.n[f] || h[f] >= 1e9)
+				continue;
+			struct streams b1 = {0};
+			double hf;
+			int brc = boot_combined(s, p, E, &real, reps, f, budget[f], h[f], &hf, &b1);
+			streams_free(&b1);
+			if (brc != OV_OK)
+				goto out;
+			if (hf > h[f]) {
+				h[f] = hf;
+				if (rate_out)
+					rate_out[f] = rate_at(&sim[gi[f]], f, hf);
+			}
 		}
 	}
 	if (kappa_out)
