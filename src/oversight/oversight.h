@@ -105,7 +105,9 @@ struct ov_settings {
 	bool boot_whole_homes;
 	/* true (issue 16, round 18): the single-indicator charts' thresholds (up, down) are likewise at least
 	 * what a block bootstrap of the panel's own increments of each chart needs for the family's share, each
-	 * chart's stream resampled within its home and cut at a sustained excursion as the combined chart's.
+	 * chart's stream resampled within its home, a sustained excursion cut from its start (the chart's last
+	 * month at zero; the combined chart's at its crossing): at a hundredth of the budget a chart, one
+	 * harmful home's climb would set the threshold.
 	 * Where a few homes' months are unlike the rest (a quarter's incidents recorded in one month, a step in
 	 * recording), the check may settle the single charts' null below their tail. Needs boot_block. */
 	bool boot_single;

@@ -988,7 +988,7 @@ static void boot_null_reads_the_panels_tail_not_its_harm(void **state)
  * families' share. With boot_single the up and down thresholds are read from each chart's own increments
  * resampled within its home, and the panel's own single-chart alarms fall within the share (up to one
  * alarm's rounding); the combined threshold is the same either way, and on a panel without batches the
- * single thresholds stay the model's. */
+ * single thresholds stay the model's, and harmful homes' sustained rises are not learnt as normal. */
 struct singles {
 	size_t up, down;
 };
@@ -1001,7 +1001,7 @@ static int count_singles(const struct ov_signal *sig, void *ctx)
 	return 0;
 }
 
-static void boot_single_h(bool single, bool batch, double h[OV_NFAMILY], struct singles *n)
+static void boot_single_h(bool single, bool batch, bool harm, double h[OV_NFAMILY], struct singles *n)
 {
 	enum { NH = 200, NM = 24, N = NH * NM * OV_NIND };
 	int *group = calloc(NH, sizeof *group);
@@ -1017,7 +1017,8 @@ static void boot_single_h(bool single, bool batch, double h[OV_NFAMILY], struct 
 		for (int t = 0; t < NM; t++)
 			for (int k = 0; k < OV_NIND; k++)
 				counts[(hh * NM + t) * OV_NIND + k] =
-					batch && hh % 10 == 0 && (k == OV_POLICE || k == OV_COMPLAINT) ? ((t + hh) % 15 < 3 ? 10 : 0) : 2;
+					batch && hh % 10 == 0 && (k == OV_POLICE || k == OV_COMPLAINT) ? ((t + hh) % 15 < 3 ? 10 : 0)
+					: harm && hh % 10 == 0 && k == OV_RESTRAINT && t >= 8 ? 8 : 2;
 	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
 	struct ov_model m;
@@ -1048,8 +1049,8 @@ static void boot_single_reads_each_charts_tail(void **state)
 	assert_true(d.boot_single); /* the default since round 18 */
 	double h0[OV_NFAMILY], h1[OV_NFAMILY], q0[OV_NFAMILY], q1[OV_NFAMILY];
 	struct singles n0, n1, m0, m1;
-	boot_single_h(false, true, h0, &n0);
-	boot_single_h(true, true, h1, &n1);
+	boot_single_h(false, true, false, h0, &n0);
+	boot_single_h(true, true, false, h1, &n1);
 	double years = 200 * 24 / 12.0, up = d.false_alarms_per_100_home_years * d.share[OV_FAMILY_UP] * years / 100,
 	       down = d.false_alarms_per_100_home_years * d.share[OV_FAMILY_DOWN] * years / 100;
 	print_message("batches: up h %.3f -> %.3f (alarms %zu -> %zu, share %.1f), down h %.3f -> %.3f (%zu -> %zu, "
@@ -1066,11 +1067,22 @@ static void boot_single_reads_each_charts_tail(void **state)
 			 n1.down, up, down, h0[OV_FAMILY_UP], h1[OV_FAMILY_UP], h0[OV_FAMILY_DOWN], h1[OV_FAMILY_DOWN]);
 	assert_true(h1[OV_FAMILY_COMBINED] == h0[OV_FAMILY_COMBINED]);
 	/* steady homes: nothing for the bootstrap to add */
-	boot_single_h(false, false, q0, &m0);
-	boot_single_h(true, false, q1, &m1);
+	boot_single_h(false, false, false, q0, &m0);
+	boot_single_h(true, false, false, q1, &m1);
 	for (int f = 0; f < OV_NFAMILY; f++)
 		assert_true(q1[f] == q0[f]);
 	assert_true(m1.up == m0.up && m1.down == m0.down);
+	/* harm is not learnt as normal: a tenth of the homes restrain four times as often from month 8 on. Their
+	 * restraint charts' sustained climbs are cut from their start (the chart's last month at zero): cut at
+	 * the crossing, as the combined chart's, the climb's first months resampled set the up threshold (13.66
+	 * against the model's 6.77 here) and half the harmful homes' restraint signals go (80 -> 40) */
+	struct singles r0, r1;
+	boot_single_h(false, false, true, q0, &r0);
+	boot_single_h(true, false, true, q1, &r1);
+	print_message("harm: up h %.3f -> %.3f, up alarms %zu -> %zu\n", q0[OV_FAMILY_UP], q1[OV_FAMILY_UP], r0.up, r1.up);
+	if (!(q1[OV_FAMILY_UP] < 1.2 * q0[OV_FAMILY_UP] && r1.up >= 20))
+		fail_msg("harmful homes: up threshold %.3f with the bootstrap, %.3f the model's; %zu up alarms", q1[OV_FAMILY_UP],
+			 q0[OV_FAMILY_UP], r1.up);
 }
 
 /* ---- empirical Bayes, names ---- */
