@@ -1620,20 +1620,34 @@ static double rate_at(const struct streams *st, int f, double h)
 	return st->home_years > 0 ? n * 100 / st->home_years : 0;
 }
 
-/* The smallest h (rounded up to 0.001) at which family f raises no more than rate per 100 home-years. */
-static double h_for_rate(const struct streams *st, int f, double rate)
+/* Whether family f raises more than rate at h. Below hmin it is taken to (boot_single: st holds only the
+ * streams whose top reaches hmin, and the rate at hmin is above rate; the rate never rises with h, as a
+ * chart restarting at a higher threshold signals no more often). */
+static bool over_rate(const struct streams *st, int f, double h, double rate, double hmin)
+{
+	return h < hmin || rate_at(st, f, h) > rate;
+}
+
+/* The smallest h (rounded up to 0.001) at which family f raises no more than rate per 100 home-years, the
+ * rates below hmin taken to be over it (h_for_rate: none). */
+static double h_for_rate_from(const struct streams *st, int f, double rate, double hmin)
 {
 	double lo = 0, hi = 1;
-	while (rate_at(st, f, hi) > rate && hi < 1e6)
+	while (over_rate(st, f, hi, rate, hmin) && hi < 1e6)
 		lo = hi, hi *= 2;
 	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
-		if (rate_at(st, f, mid) > rate)
+		if (over_rate(st, f, mid, rate, hmin))
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return ceil(hi * 1000) / 1000;
+}
+
+static double h_for_rate(const struct streams *st, int f, double rate)
+{
+	return h_for_rate_from(st, f, rate, -INFINITY);
 }
 
 /* Alarms per 100 home-years of the pair (combined chart at ha, its second chart at hb): one when either
@@ -2253,45 +2267,17 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
 	return OV_OK;
 }
 
-/* Family f's threshold from the panel itself (round 12 for the combined chart, round 18 for the single
- * charts, one stream a chart; docs/OVERSIGHT.md "The null's tail from the panel"): reps replicates of each
- * home's own stream of the chart's increments W (the panel's, from
- * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
- * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
- * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
- * bursts cut away: only a sustained excursion is cut. A home whose chart (at the model's threshold h1, no
- * restarts) is still above zero at the span's end and crossed h1 since it last stood at zero gives its
- * months up to and including that crossing; every other home, its whole span, the climbs it came back down
- * from included. A harmful home gives its months before the harm was seen and not the rise after. Cut at
- * every home's first signal instead (round 12 as merged), the bootstrap could not see a burst's tail and
- * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
- * home's whole span, harm and all. */
-static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
-			 const struct streams *real, size_t reps, int f, double rate, double h1, double *hb,
-			 struct streams *bs)
+/* Each stream's months to resample (len, ns of them): boot_combined's cut of a sustained excursion. */
+static void boot_lengths(const struct ov_settings *s, const struct streams *real, int f, double h1, size_t *len)
 {
-	size_t N = p->nhomes, nm = p->nmonths, ns = real->n[f];
-	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
-	*hb = 0;
-	if (b > nm)
-		b = nm;
-	if (!N || !nm || !ns || ns % N)
-		return OV_OK;
-	/* per streams of a home (the single families: one a chart, home by home, as put_w lays them out) */
-	size_t per = ns / N;
-	size_t *len = malloc((ns + 1) * sizeof *len), n[OV_NFAMILY] = {0};
-	n[f] = reps * ns;
-	if (!len || streams_alloc(bs, n, nm) != OV_OK) {
-		free(len);
-		return OV_ENOMEM;
-	}
+	size_t nm = real->nm;
 	/* The single charts' share is a hundredth of the budget each: read that far into the tail, one harmful
 	 * home's first climbing months, resampled, set the threshold (e2e homes_monitor's register of 10 homes,
 	 * one with restraints quadrupled: 19.7; test_oversight's boot_single_reads_each_charts_tail: 13.66
 	 * against the model's 6.77), so their sustained excursion is cut from its start, the chart's last month
 	 * at zero, not at its crossing as the combined chart's. */
 	bool from_zero = f != OV_FAMILY_COMBINED;
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; i < real->n[f]; i++) {
 		double c = 0;
 		const double *x = &real->w[f][i * nm]; /* the streams' w stay in home order */
 		size_t zero = 0; /* months up to and including the chart's last at zero */
@@ -2306,31 +2292,153 @@ static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, 
 				len[i] = from_zero ? zero : t + 1;
 		}
 	}
+}
+
+/* One resampled stream w (nm months) of x's first L months in blocks of b; adds its months with children
+ * (hc: the home's, a flag a month) to *months. */
+static void boot_draw(struct rng *r, const double *x, const unsigned char *hc, size_t L, size_t b, size_t nm,
+		      double *w, double *months)
+{
+	size_t bb = b < L ? b : L, t = 0;
+	while (t < L) {
+		size_t st = rng_below(r, (uint32_t)(L - bb + 1));
+		for (size_t u = 0; u < bb && t < L; u++, t++) {
+			w[t] = x[st + u];
+			*months += hc[st + u];
+		}
+	}
+	for (; t < nm; t++)
+		w[t] = 0;
+}
+
+/* The bootstrap's block length, its random stream (each family's own; the combined chart's as before, the
+ * simulation's draws unchanged) and every home-month's flag of children placed. */
+static size_t boot_block(const struct ov_settings *s, size_t nm)
+{
+	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
+	return b > nm ? nm : b;
+}
+
+static void boot_seed(const struct ov_settings *s, int f, struct rng *r)
+{
+	rng_seed(r, (s->seed ^ 0x9e3779b97f4a7c15ULL) + (uint64_t)(f == OV_FAMILY_COMBINED ? 0 : f + 1));
+}
+
+static unsigned char *boot_children(const double *E, size_t N, size_t nm)
+{
+	unsigned char *hc = malloc(N * nm + 1);
+	for (size_t i = 0; hc && i < N * nm; i++)
+		hc[i] = has_children(&E[i * K]);
+	return hc;
+}
+
+/* The combined chart's threshold from the panel itself (round 12; docs/OVERSIGHT.md "The null's tail from
+ * the panel"): reps replicates of each home's own stream of the chart's increments W (the panel's, from
+ * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
+ * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
+ * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
+ * bursts cut away: only a sustained excursion is cut. A home whose chart (at the model's threshold h1, no
+ * restarts) is still above zero at the span's end and crossed h1 since it last stood at zero gives its
+ * months up to and including that crossing; every other home, its whole span, the climbs it came back down
+ * from included. A harmful home gives its months before the harm was seen and not the rise after. Cut at
+ * every home's first signal instead (round 12 as merged), the bootstrap could not see a burst's tail and
+ * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
+ * home's whole span, harm and all. bs keeps the replicates (boot_target reads them). */
+static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
+			 const struct streams *real, size_t reps, double rate, double h1, double *hb,
+			 struct streams *bs)
+{
+	const int f = OV_FAMILY_COMBINED;
+	size_t N = p->nhomes, nm = p->nmonths, b = boot_block(s, nm);
+	*hb = 0;
+	if (!N || !nm || real->n[f] != N)
+		return OV_OK;
+	size_t *len = malloc((N + 1) * sizeof *len), n[OV_NFAMILY] = {0};
+	unsigned char *hc = boot_children(E, N, nm);
+	n[f] = reps * N;
+	if (!len || !hc || streams_alloc(bs, n, nm) != OV_OK) {
+		free(len), free(hc);
+		return OV_ENOMEM;
+	}
+	boot_lengths(s, real, f, h1, len);
 	struct rng r;
-	/* its own stream: the simulation's draws unchanged; each family's own, the combined chart's as before */
-	rng_seed(&r, (s->seed ^ 0x9e3779b97f4a7c15ULL) + (uint64_t)(f == OV_FAMILY_COMBINED ? 0 : f + 1));
+	boot_seed(s, f, &r);
 	double months = 0;
 	for (size_t rep = 0; rep < reps; rep++)
-		for (size_t i = 0; i < ns; i++) {
-			double *w = &bs->w[f][(rep * ns + i) * nm];
-			const double *x = &real->w[f][i * nm];
-			size_t h = i / per, L = len[i], bb = b < L ? b : L, t = 0;
-			while (t < L) {
-				size_t st = rng_below(&r, (uint32_t)(L - bb + 1));
-				for (size_t u = 0; u < bb && t < L; u++, t++) {
-					w[t] = x[st + u];
-					months += has_children(&E[(h * nm + st + u) * K]);
-				}
-			}
-			for (; t < nm; t++)
-				w[t] = 0;
-		}
-	/* a home's months once, whatever its number of charts: the family's alarms per 100 home-years */
-	bs->home_years = months / 12 / (double)per;
+		for (size_t h = 0; h < N; h++)
+			boot_draw(&r, &real->w[f][h * nm], &hc[h * nm], len[h], b, nm, &bs->w[f][(rep * N + h) * nm],
+				  &months);
+	bs->home_years = months / 12;
 	streams_index(bs, true);
 	*hb = bs->home_years > 0 ? h_for_rate(bs, f, rate) : 0;
-	free(len);
+	free(len), free(hc);
 	return OV_OK;
+}
+
+/* A single family's (up or down) threshold from the panel itself (round 18; boot_combined's bootstrap, one
+ * stream a chart, each resampled within its home, a sustained excursion cut from its start): *hf is the
+ * bootstrap's threshold where it is above h1 (the model's), otherwise 0. Only that case changes the
+ * threshold, so the replicates are not kept: each is drawn into one buffer and kept only where its top
+ * reaches hmin, h1 less 0.01 (at 2,000 homes, seed 1: 176 of the up chart's 64,000, 148 of the down
+ * chart's 16,000). At hmin the rate is
+ * counted exactly; at or below rate, the bootstrap's threshold is below h1 (the bisection's answer is within
+ * 0.0001 above a point where the rate is over it, below hmin); above it, every rate below hmin
+ * is too and the bisection is the one over every replicate. The draws are boot_combined's, in its order. */
+static int boot_single(const struct ov_settings *s, const struct ov_panel *p, const double *E,
+		       const struct streams *real, size_t reps, int f, double rate, double h1, double *hf)
+{
+	size_t N = p->nhomes, nm = p->nmonths, ns = real->n[f], b = boot_block(s, nm);
+	*hf = 0;
+	if (!N || !nm || !ns || ns % N)
+		return OV_OK;
+	size_t per = ns / N, cap = 64, kept = 0; /* per: charts of a home, as put_w lays them out */
+	double hmin = h1 - 0.01 > 0 ? h1 - 0.01 : -INFINITY, months = 0; /* no hmin: every replicate */
+	size_t *len = malloc((ns + 1) * sizeof *len);
+	double *w = malloc((cap + 1) * nm * sizeof *w);
+	unsigned char *hc = boot_children(E, N, nm);
+	struct streams ks = {0};
+	int rc = OV_ENOMEM;
+	if (!len || !w || !hc)
+		goto out;
+	boot_lengths(s, real, f, h1, len);
+	struct rng r;
+	boot_seed(s, f, &r);
+	for (size_t rep = 0; rep < reps; rep++)
+		for (size_t i = 0; i < ns; i++) {
+			size_t h = i / per;
+			double *y = &w[kept * nm], c = 0, top = 0; /* the next free slot: kept if its top reaches hmin */
+			boot_draw(&r, &real->w[f][i * nm], &hc[h * nm], len[i], b, nm, y, &months);
+			for (size_t t = 0; t < nm; t++) { /* streams_index's top, the same sums */
+				c += y[t];
+				if (c < 0)
+					c = 0;
+				if (c > top)
+					top = c;
+			}
+			if (top < hmin || ++kept < cap)
+				continue;
+			double *w2 = realloc(w, (2 * cap + 1) * nm * sizeof *w);
+			if (!w2)
+				goto out;
+			w = w2, cap *= 2;
+		}
+	size_t n[OV_NFAMILY] = {0};
+	n[f] = kept;
+	if (streams_alloc(&ks, n, nm) != OV_OK)
+		goto out;
+	memcpy(ks.w[f], w, kept * nm * sizeof *w);
+	/* a home's months once, whatever its number of charts: the family's alarms per 100 home-years */
+	ks.home_years = months / 12 / (double)per;
+	streams_index(&ks, true);
+	if (ks.home_years > 0 && (hmin == -INFINITY || rate_at(&ks, f, hmin) > rate)) {
+		double hb = h_for_rate_from(&ks, f, rate, hmin);
+		*hf = hb > h1 ? hb : 0;
+	}
+	rc = OV_OK;
+out:
+	streams_free(&ks);
+	free(len), free(w), free(hc);
+	return rc;
 }
 
 /* The target budget_target reads with the combined family's replicates the bootstrap's (bs, replicate x
@@ -2460,8 +2568,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		if (!real.w[OV_FAMILY_COMBINED] && real_streams(s, p, m, E, alpha, &real) != OV_OK)
 			goto out;
 		double hb;
-		if (boot_combined(s, p, E, &real, reps, OV_FAMILY_COMBINED, budget[OV_FAMILY_COMBINED],
-				  h[OV_FAMILY_COMBINED], &hb, &bs) != OV_OK)
+		if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED], &hb,
+				  &bs) != OV_OK)
 			goto out;
 		if (hb > h[OV_FAMILY_COMBINED] && z > 0) {
 			double tb;
@@ -2475,7 +2583,7 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				if (h_model)
 					*h_model = h[OV_FAMILY_COMBINED];
 				streams_free(&bs);
-				if (boot_combined(s, p, E, &real, reps, OV_FAMILY_COMBINED, budget[OV_FAMILY_COMBINED],
+				if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED],
 						  h[OV_FAMILY_COMBINED], &hb, &bs) != OV_OK)
 					goto out;
 			}
@@ -2490,11 +2598,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		for (int f = OV_FAMILY_UP; f <= OV_FAMILY_DOWN && s->boot_single; f++) {
 			if (!real.w[f] || !real.n[f] || h[f] >= 1e9)
 				continue;
-			struct streams b1 = {0};
 			double hf;
-			int brc = boot_combined(s, p, E, &real, reps, f, budget[f], h[f], &hf, &b1);
-			streams_free(&b1);
-			if (brc != OV_OK)
+			if (boot_single(s, p, E, &real, reps, f, budget[f], h[f], &hf) != OV_OK)
 				goto out;
 			if (hf > h[f]) {
 				h[f] = hf;
