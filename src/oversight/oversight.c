@@ -2396,26 +2396,43 @@ static int boot_single(const struct ov_settings *s, const struct ov_panel *p, co
 	size_t *len = malloc((ns + 1) * sizeof *len);
 	double *w = malloc((cap + 1) * nm * sizeof *w);
 	unsigned char *hc = boot_children(E, N, nm);
+	uint32_t *cm = calloc(N * (nm + 1) + 1, sizeof *cm);
 	struct streams ks = {0};
 	int rc = OV_ENOMEM;
-	if (!len || !w || !hc)
+	if (!len || !w || !hc || !cm)
 		goto out;
 	boot_lengths(s, real, f, h1, len);
 	struct rng r;
 	boot_seed(s, f, &r);
+	for (size_t h = 0; h < N; h++) /* months with children before each month: a block's in one subtraction */
+		for (size_t t = 0; t < nm; t++)
+			cm[h * (nm + 1) + t + 1] = cm[h * (nm + 1) + t] + hc[h * nm + t];
 	for (size_t rep = 0; rep < reps; rep++)
 		for (size_t i = 0; i < ns; i++) {
-			size_t h = i / per;
+			const double *x = &real->w[f][i * nm];
+			const uint32_t *ch = &cm[i / per * (nm + 1)];
+			size_t L = len[i], bb = b < L ? b : L, t = 0;
+			/* boot_draw's draws and months (whole numbers: the same sum), the top taken on the way with
+			 * streams_index's sums (the months after L add 0) */
 			double *y = &w[kept * nm], c = 0, top = 0; /* the next free slot: kept if its top reaches hmin */
-			boot_draw(&r, &real->w[f][i * nm], &hc[h * nm], len[i], b, nm, y, &months);
-			for (size_t t = 0; t < nm; t++) { /* streams_index's top, the same sums */
-				c += y[t];
-				if (c < 0)
-					c = 0;
-				if (c > top)
-					top = c;
+			while (t < L) {
+				size_t st = rng_below(&r, (uint32_t)(L - bb + 1)), e = bb < L - t ? bb : L - t;
+				months += ch[st + e] - ch[st];
+				for (size_t u = 0; u < e; u++, t++) {
+					double v = x[st + u];
+					y[t] = v;
+					c += v;
+					if (c < 0)
+						c = 0;
+					if (c > top)
+						top = c;
+				}
 			}
-			if (top < hmin || ++kept < cap)
+			if (top < hmin)
+				continue;
+			for (; t < nm; t++)
+				y[t] = 0;
+			if (++kept < cap)
 				continue;
 			double *w2 = realloc(w, (2 * cap + 1) * nm * sizeof *w);
 			if (!w2)
@@ -2437,7 +2454,7 @@ static int boot_single(const struct ov_settings *s, const struct ov_panel *p, co
 	rc = OV_OK;
 out:
 	streams_free(&ks);
-	free(len), free(w), free(hc);
+	free(len), free(w), free(hc), free(cm);
 	return rc;
 }
 
