@@ -6,6 +6,8 @@
 #   bench/homes_nulls.sh                                  every departure, seed 1, 1,500 homes x 36 months
 #   SEEDS="1 2 3" NULLS="none drift tail" SIZE=2 JOBS=1 bench/homes_nulls.sh
 #   SAFEGUARD_BIN=/path/to/safeguard bench/homes_nulls.sh   a binary built elsewhere (no make)
+#   SEEDS="1 2 3" NULLS="record crisis gaps openclose mislabel batch nbtail phase provider" bench/homes_nulls.sh
+#                                                         round 18's departures (docs/BENCHMARKS.md "Round 18")
 # Areas are written under ${OUT:-/tmp/homes_nulls} and kept (a second run re-scores them without regenerating);
 # each folder names the generators' hash, so a changed generator writes new areas instead of re-scoring stale ones.
 # A generator's or the monitor's failure stops that area's line with its own message (stderr), not a partial line.

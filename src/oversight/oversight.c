@@ -89,6 +89,11 @@ void ov_settings_default(struct ov_settings *s)
 	 * areas of round 9 the harm-free areas over the budget fell from 7 to 2 (docs/OVERSIGHT.md). The block
 	 * length follows the months: ceil(months^(1/3)), the usual order of a block bootstrap's block. */
 	s->boot_block = -1;
+	/* Round 18: the single charts' thresholds read from the panel's own increments as well. On areas where
+	 * homes record a quarter's incidents in one month, or step up their recording of one indicator, the
+	 * check settled the single charts' null below their tail and they raised 3-4 times their share
+	 * (docs/OVERSIGHT.md "The single charts' tail from the panel"). */
+	s->boot_single = true;
 	/* A home with few expected incidents cannot show a rise by half within a year: its combined chart is
 	 * tuned to the rise a year of its counts can show at two standard errors, 1 + 2 / sqrt(12 Ebar), where
 	 * that is above rho_up (round 14; docs/OVERSIGHT.md "Small homes"). Ebar is the peers' rate at the home's
@@ -1615,20 +1620,34 @@ static double rate_at(const struct streams *st, int f, double h)
 	return st->home_years > 0 ? n * 100 / st->home_years : 0;
 }
 
-/* The smallest h (rounded up to 0.001) at which family f raises no more than rate per 100 home-years. */
-static double h_for_rate(const struct streams *st, int f, double rate)
+/* Whether family f raises more than rate at h. Below hmin it is taken to (boot_single: st holds only the
+ * streams whose top reaches hmin, and the rate at hmin is above rate; the rate never rises with h, as a
+ * chart restarting at a higher threshold signals no more often). */
+static bool over_rate(const struct streams *st, int f, double h, double rate, double hmin)
+{
+	return h < hmin || rate_at(st, f, h) > rate;
+}
+
+/* The smallest h (rounded up to 0.001) at which family f raises no more than rate per 100 home-years, the
+ * rates below hmin taken to be over it (h_for_rate: none). */
+static double h_for_rate_from(const struct streams *st, int f, double rate, double hmin)
 {
 	double lo = 0, hi = 1;
-	while (rate_at(st, f, hi) > rate && hi < 1e6)
+	while (over_rate(st, f, hi, rate, hmin) && hi < 1e6)
 		lo = hi, hi *= 2;
 	while (hi - lo > 1e-4) {
 		double mid = 0.5 * (lo + hi);
-		if (rate_at(st, f, mid) > rate)
+		if (over_rate(st, f, mid, rate, hmin))
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return ceil(hi * 1000) / 1000;
+}
+
+static double h_for_rate(const struct streams *st, int f, double rate)
+{
+	return h_for_rate_from(st, f, rate, -INFINITY);
 }
 
 /* Alarms per 100 home-years of the pair (combined chart at ha, its second chart at hb): one when either
@@ -2248,8 +2267,73 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
 	return OV_OK;
 }
 
+/* Each stream's months to resample (len, ns of them): boot_combined's cut of a sustained excursion. */
+static void boot_lengths(const struct ov_settings *s, const struct streams *real, int f, double h1, size_t *len)
+{
+	size_t nm = real->nm;
+	/* The single charts' share is a hundredth of the budget each: read that far into the tail, one harmful
+	 * home's first climbing months, resampled, set the threshold (e2e homes_monitor's register of 10 homes,
+	 * one with restraints quadrupled: 19.7; test_oversight's boot_single_reads_each_charts_tail: 13.66
+	 * against the model's 6.77), so their sustained excursion is cut from its start, the chart's last month
+	 * at zero, not at its crossing as the combined chart's. */
+	bool from_zero = f != OV_FAMILY_COMBINED;
+	for (size_t i = 0; i < real->n[f]; i++) {
+		double c = 0;
+		const double *x = &real->w[f][i * nm]; /* the streams' w stay in home order */
+		size_t zero = 0; /* months up to and including the chart's last at zero */
+		len[i] = nm;
+		/* The excursion still up at the span's end: from the chart's last month at zero on; its first
+		 * signal, if any, ends the home's months. An excursion the chart came back down from stays in. */
+		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++) {
+			c = fmax(0, c + x[t]);
+			if (c <= 0)
+				len[i] = nm, zero = t + 1;
+			else if (c >= h1 && len[i] == nm)
+				len[i] = from_zero ? zero : t + 1;
+		}
+	}
+}
+
+/* One resampled stream w (nm months) of x's first L months in blocks of b; adds its months with children
+ * (hc: the home's, a flag a month) to *months. */
+static void boot_draw(struct rng *r, const double *x, const unsigned char *hc, size_t L, size_t b, size_t nm,
+		      double *w, double *months)
+{
+	size_t bb = b < L ? b : L, t = 0;
+	while (t < L) {
+		size_t st = rng_below(r, (uint32_t)(L - bb + 1));
+		for (size_t u = 0; u < bb && t < L; u++, t++) {
+			w[t] = x[st + u];
+			*months += hc[st + u];
+		}
+	}
+	for (; t < nm; t++)
+		w[t] = 0;
+}
+
+/* The bootstrap's block length, its random stream (each family's own; the combined chart's as before, the
+ * simulation's draws unchanged) and every home-month's flag of children placed. */
+static size_t boot_block(const struct ov_settings *s, size_t nm)
+{
+	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
+	return b > nm ? nm : b;
+}
+
+static void boot_seed(const struct ov_settings *s, int f, struct rng *r)
+{
+	rng_seed(r, (s->seed ^ 0x9e3779b97f4a7c15ULL) + (uint64_t)(f == OV_FAMILY_COMBINED ? 0 : f + 1));
+}
+
+static unsigned char *boot_children(const double *E, size_t N, size_t nm)
+{
+	unsigned char *hc = malloc(N * nm + 1);
+	for (size_t i = 0; hc && i < N * nm; i++)
+		hc[i] = has_children(&E[i * K]);
+	return hc;
+}
+
 /* The combined chart's threshold from the panel itself (round 12; docs/OVERSIGHT.md "The null's tail from
- * the panel"): reps replicates of each home's own stream of combined-chart increments W (the panel's, from
+ * the panel"): reps replicates of each home's own stream of the chart's increments W (the panel's, from
  * ov_filter's E), its months resampled in moving blocks of b within the home (each block's start uniform
  * over the positions it fits, blocks concatenated), the threshold the smallest at which the resampled
  * streams raise no more than rate per 100 home-years. Harm must not be learnt as normal, nor a home's own
@@ -2259,60 +2343,119 @@ static int budget_target(const struct streams sim[OV_NFAMILY], const int gi[OV_N
  * from included. A harmful home gives its months before the harm was seen and not the rise after. Cut at
  * every home's first signal instead (round 12 as merged), the bootstrap could not see a burst's tail and
  * stopped near h1 plus one month's increment (docs/OVERSIGHT.md). whole (a switch for the tests): every
- * home's whole span, harm and all. */
+ * home's whole span, harm and all. bs keeps the replicates (boot_target reads them). */
 static int boot_combined(const struct ov_settings *s, const struct ov_panel *p, const double *E,
-			 const struct streams *real, size_t reps, double rate, double h1, double *hb, struct streams *bs)
+			 const struct streams *real, size_t reps, double rate, double h1, double *hb,
+			 struct streams *bs)
 {
-	size_t N = p->nhomes, nm = p->nmonths;
-	size_t b = s->boot_block > 0 ? (size_t)s->boot_block : (size_t)ceil(cbrt((double)nm));
+	const int f = OV_FAMILY_COMBINED;
+	size_t N = p->nhomes, nm = p->nmonths, b = boot_block(s, nm);
 	*hb = 0;
-	if (b > nm)
-		b = nm;
-	if (!N || !nm || !real->n[OV_FAMILY_COMBINED])
+	if (!N || !nm || real->n[f] != N)
 		return OV_OK;
 	size_t *len = malloc((N + 1) * sizeof *len), n[OV_NFAMILY] = {0};
-	n[OV_FAMILY_COMBINED] = reps * N;
-	if (!len || streams_alloc(bs, n, nm) != OV_OK) {
-		free(len);
+	unsigned char *hc = boot_children(E, N, nm);
+	n[f] = reps * N;
+	if (!len || !hc || streams_alloc(bs, n, nm) != OV_OK) {
+		free(len), free(hc);
 		return OV_ENOMEM;
 	}
-	for (size_t h = 0; h < N; h++) {
-		double c = 0;
-		const double *x = &real->w[OV_FAMILY_COMBINED][h * nm]; /* the streams' w stay in home order */
-		len[h] = nm;
-		/* The excursion still up at the span's end: from the chart's last month at zero on; its first
-		 * signal, if any, ends the home's months. An excursion the chart came back down from stays in. */
-		for (size_t t = 0; t < nm && !s->boot_whole_homes; t++) {
-			c = fmax(0, c + x[t]);
-			if (c <= 0)
-				len[h] = nm;
-			else if (c >= h1 && len[h] == nm)
-				len[h] = t + 1;
-		}
-	}
+	boot_lengths(s, real, f, h1, len);
 	struct rng r;
-	rng_seed(&r, s->seed ^ 0x9e3779b97f4a7c15ULL); /* its own stream: the simulation's draws unchanged */
+	boot_seed(s, f, &r);
 	double months = 0;
 	for (size_t rep = 0; rep < reps; rep++)
-		for (size_t h = 0; h < N; h++) {
-			double *w = &bs->w[OV_FAMILY_COMBINED][(rep * N + h) * nm];
-			const double *x = &real->w[OV_FAMILY_COMBINED][h * nm];
-			size_t L = len[h], bb = b < L ? b : L, t = 0;
-			while (t < L) {
-				size_t st = rng_below(&r, (uint32_t)(L - bb + 1));
-				for (size_t u = 0; u < bb && t < L; u++, t++) {
-					w[t] = x[st + u];
-					months += has_children(&E[(h * nm + st + u) * K]);
-				}
-			}
-			for (; t < nm; t++)
-				w[t] = 0;
-		}
+		for (size_t h = 0; h < N; h++)
+			boot_draw(&r, &real->w[f][h * nm], &hc[h * nm], len[h], b, nm, &bs->w[f][(rep * N + h) * nm],
+				  &months);
 	bs->home_years = months / 12;
 	streams_index(bs, true);
-	*hb = bs->home_years > 0 ? h_for_rate(bs, OV_FAMILY_COMBINED, rate) : 0;
-	free(len);
+	*hb = bs->home_years > 0 ? h_for_rate(bs, f, rate) : 0;
+	free(len), free(hc);
 	return OV_OK;
+}
+
+/* A single family's (up or down) threshold from the panel itself (round 18; boot_combined's bootstrap, one
+ * stream a chart, each resampled within its home, a sustained excursion cut from its start): *hf is the
+ * bootstrap's threshold where it is above h1 (the model's), otherwise 0. Only that case changes the
+ * threshold, so the replicates are not kept: each is drawn into one buffer and kept only where its top
+ * reaches hmin, h1 less 0.01 (at 2,000 homes, seed 1: 176 of the up chart's 64,000, 148 of the down
+ * chart's 16,000). At hmin the rate is
+ * counted exactly; at or below rate, the bootstrap's threshold is below h1 (the bisection's answer is within
+ * 0.0001 above a point where the rate is over it, below hmin); above it, every rate below hmin
+ * is too and the bisection is the one over every replicate. The draws are boot_combined's, in its order. */
+static int boot_single(const struct ov_settings *s, const struct ov_panel *p, const double *E,
+		       const struct streams *real, size_t reps, int f, double rate, double h1, double *hf)
+{
+	size_t N = p->nhomes, nm = p->nmonths, ns = real->n[f], b = boot_block(s, nm);
+	*hf = 0;
+	if (!N || !nm || !ns || ns % N)
+		return OV_OK;
+	size_t per = ns / N, cap = 64, kept = 0; /* per: charts of a home, as put_w lays them out */
+	double hmin = h1 - 0.01 > 0 ? h1 - 0.01 : -INFINITY, months = 0; /* no hmin: every replicate */
+	size_t *len = malloc((ns + 1) * sizeof *len);
+	double *w = malloc((cap + 1) * nm * sizeof *w);
+	unsigned char *hc = boot_children(E, N, nm);
+	uint32_t *cm = calloc(N * (nm + 1) + 1, sizeof *cm);
+	struct streams ks = {0};
+	int rc = OV_ENOMEM;
+	if (!len || !w || !hc || !cm)
+		goto out;
+	boot_lengths(s, real, f, h1, len);
+	struct rng r;
+	boot_seed(s, f, &r);
+	for (size_t h = 0; h < N; h++) /* months with children before each month: a block's in one subtraction */
+		for (size_t t = 0; t < nm; t++)
+			cm[h * (nm + 1) + t + 1] = cm[h * (nm + 1) + t] + hc[h * nm + t];
+	for (size_t rep = 0; rep < reps; rep++)
+		for (size_t i = 0; i < ns; i++) {
+			const double *x = &real->w[f][i * nm];
+			const uint32_t *ch = &cm[i / per * (nm + 1)];
+			size_t L = len[i], bb = b < L ? b : L, t = 0;
+			/* boot_draw's draws and months (whole numbers: the same sum), the top taken on the way with
+			 * streams_index's sums (the months after L add 0) */
+			double *y = &w[kept * nm], c = 0, top = 0; /* the next free slot: kept if its top reaches hmin */
+			while (t < L) {
+				size_t st = rng_below(&r, (uint32_t)(L - bb + 1)), e = bb < L - t ? bb : L - t;
+				months += ch[st + e] - ch[st];
+				for (size_t u = 0; u < e; u++, t++) {
+					double v = x[st + u];
+					y[t] = v;
+					c += v;
+					if (c < 0)
+						c = 0;
+					if (c > top)
+						top = c;
+				}
+			}
+			if (top < hmin)
+				continue;
+			for (; t < nm; t++)
+				y[t] = 0;
+			if (++kept < cap)
+				continue;
+			double *w2 = realloc(w, (2 * cap + 1) * nm * sizeof *w);
+			if (!w2)
+				goto out;
+			w = w2, cap *= 2;
+		}
+	size_t n[OV_NFAMILY] = {0};
+	n[f] = kept;
+	if (streams_alloc(&ks, n, nm) != OV_OK)
+		goto out;
+	memcpy(ks.w[f], w, kept * nm * sizeof *w);
+	/* a home's months once, whatever its number of charts: the family's alarms per 100 home-years */
+	ks.home_years = months / 12 / (double)per;
+	streams_index(&ks, true);
+	if (ks.home_years > 0 && (hmin == -INFINITY || rate_at(&ks, f, hmin) > rate)) {
+		double hb = h_for_rate_from(&ks, f, rate, hmin);
+		*hf = hb > h1 ? hb : 0;
+	}
+	rc = OV_OK;
+out:
+	streams_free(&ks);
+	free(len), free(w), free(hc), free(cm);
+	return rc;
 }
 
 /* The target budget_target reads with the combined family's replicates the bootstrap's (bs, replicate x
@@ -2391,7 +2534,9 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		if (!s->boot_block)
 			streams_free(&real);
 		for (int f = 0; f < OV_NFAMILY && s->boot_block; f++)
-			if (f != OV_FAMILY_COMBINED) { /* the bootstrap below reads the combined chart's only */
+			if (f != OV_FAMILY_COMBINED && (!s->boot_single || f == OV_FAMILY_PAIR)) {
+				/* the bootstrap below reads the combined chart's (and with boot_single the single
+				 * charts') */
 				free(real.w[f]), free(real.top[f]), free(real.order[f]);
 				real.w[f] = real.top[f] = NULL, real.order[f] = NULL, real.n[f] = 0;
 			}
@@ -2455,8 +2600,8 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				if (h_model)
 					*h_model = h[OV_FAMILY_COMBINED];
 				streams_free(&bs);
-				if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED], h[OV_FAMILY_COMBINED],
-						  &hb, &bs) != OV_OK)
+				if (boot_combined(s, p, E, &real, reps, budget[OV_FAMILY_COMBINED],
+						  h[OV_FAMILY_COMBINED], &hb, &bs) != OV_OK)
 					goto out;
 			}
 		}
@@ -2464,6 +2609,20 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 			h[OV_FAMILY_COMBINED] = hb;
 			if (rate_out)
 				rate_out[OV_FAMILY_COMBINED] = rate_at(&sim[gi[OV_FAMILY_COMBINED]], OV_FAMILY_COMBINED, hb);
+		}
+		/* Round 18: the single charts' thresholds likewise at least their own bootstrap's for their
+		 * share of the same (final) target; the margin stays the one read above. */
+		for (int f = OV_FAMILY_UP; f <= OV_FAMILY_DOWN && s->boot_single; f++) {
+			if (!real.w[f] || !real.n[f] || h[f] >= 1e9)
+				continue;
+			double hf;
+			if (boot_single(s, p, E, &real, reps, f, budget[f], h[f], &hf) != OV_OK)
+				goto out;
+			if (hf > h[f]) {
+				h[f] = hf;
+				if (rate_out)
+					rate_out[f] = rate_at(&sim[gi[f]], f, hf);
+			}
 		}
 	}
 	if (kappa_out)

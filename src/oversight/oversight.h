@@ -103,6 +103,14 @@ struct ov_settings {
 	 * Not with rho_pair. boot_whole_homes (false; for the tests): every home's whole span. */
 	int boot_block;
 	bool boot_whole_homes;
+	/* true (issue 16, round 18): the single-indicator charts' thresholds (up, down) are likewise at least
+	 * what a block bootstrap of the panel's own increments of each chart needs for the family's share, each
+	 * chart's stream resampled within its home, a sustained excursion cut from its start (the chart's last
+	 * month at zero; the combined chart's at its crossing): at a hundredth of the budget a chart, one
+	 * harmful home's climb would set the threshold.
+	 * Where a few homes' months are unlike the rest (a quarter's incidents recorded in one month, a step in
+	 * recording), the check may settle the single charts' null below their tail. Needs boot_block. */
+	bool boot_single;
 	/* 2 (round 14): the joint combined chart (combined_joint) of a home with few expected incidents is tuned
 	 * to the rise a year of its counts can show at z standard errors, 1 + z / sqrt(12 Ebar), Ebar its
 	 * peer-expected harm-pattern count a month, where that is above rho_up and 12 Ebar >= z^2 (ov_fit sets
