@@ -30,6 +30,7 @@
 #include "service/mash.h"
 #include "store/store.h"
 #include "fixture.h"
+#include "seed.h"
 
 static const char *const agencies[] = {"health", "police", "social_care", "education"};
 #define NAGENCIES (sizeof agencies / sizeof agencies[0])
@@ -80,44 +81,9 @@ struct area {
 
 static int64_t add_child(store_conn *c, int i)
 {
-	struct store_person *p = calloc(1, sizeof *p);
-	int64_t id = 0;
-	assert_non_null(p);
-	snprintf(p->given_name, sizeof p->given_name, "Kid");
-	snprintf(p->family_name, sizeof p->family_name, "Agree%d", i);
-	snprintf(p->dob, sizeof p->dob, "2014-05-06");
-	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
-	free(p);
-	return id;
-}
-
-static int64_t add_event(store_conn *c, int64_t person_id, const char *agency, const char *kind, const char *at,
-			 const char *det)
-{
-	static int refs;
-	char ref[32];
-	struct store_source_record r;
-	struct store_event e;
-	int64_t source_id = 0, id = 0;
-	snprintf(ref, sizeof ref, "EVA-%d", ++refs);
-	memset(&r, 0, sizeof r);
-	snprintf(r.agency, sizeof r.agency, "%s", agency);
-	r.source_ref = ref;
-	r.payload = "{}";
-	r.person_id = person_id;
-	r.link_score = 1.0;
-	r.link_rule = "record";
-	assert_int_equal(store_source_insert(c, &r, &source_id), STORE_OK);
-	memset(&e, 0, sizeof e);
-	e.person_id = person_id;
-	e.source_record_id = source_id;
-	snprintf(e.agency, sizeof e.agency, "%s", agency);
-	snprintf(e.kind, sizeof e.kind, "%s", kind);
-	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
-	e.summary = "summary";
-	e.details = det;
-	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
-	return id;
+	char family[24];
+	snprintf(family, sizeof family, "Agree%d", i);
+	return seed_child(c, "Kid", family);
 }
 
 static int setup(void **state)
@@ -143,8 +109,8 @@ static void make_area(struct fx *f, struct area *a)
 		for (size_t d = 0; d < NDETAILS; d++) {
 			size_t i = g * NDETAILS + d;
 			a->child[i] = add_child(f->c, (int)i);
-			a->contact[i] = add_event(f->c, a->child[i], "police", "contact", "2026-06-01T10:00:00Z", "{}");
-			a->decision[i] = add_event(f->c, a->child[i], agencies[g], "referral_decision",
+			a->contact[i] = seed_event(f->c, a->child[i], "police", "contact", "2026-06-01T10:00:00Z", "{}");
+			a->decision[i] = seed_event(f->c, a->child[i], agencies[g], "referral_decision",
 						   "2026-06-02T10:00:00Z", details[d]);
 		}
 	assert_int_equal(store_commit(f->c), STORE_OK);

@@ -19,77 +19,22 @@
 #include "service/mash.h"
 #include "store/store.h"
 #include "fixture.h"
+#include "seed.h"
 
 struct area {
 	int64_t hidden_child, hidden_contact, shown_child, shown_contact;
 };
 
-static int64_t add_child(store_conn *c, const char *given, const char *family)
-{
-	struct store_person *p = calloc(1, sizeof *p);
-	int64_t id = 0;
-	assert_non_null(p);
-	snprintf(p->given_name, sizeof p->given_name, "%s", given);
-	snprintf(p->family_name, sizeof p->family_name, "%s", family);
-	snprintf(p->dob, sizeof p->dob, "2014-05-06");
-	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
-	free(p);
-	return id;
-}
-
-static int64_t add_event(store_conn *c, int64_t person_id, const char *agency, const char *kind, const char *at,
-			 const char *details)
-{
-	static int refs;
-	char ref[32];
-	struct store_source_record r;
-	struct store_event e;
-	int64_t source_id = 0, id = 0;
-	snprintf(ref, sizeof ref, "MV-%d", ++refs);
-	memset(&r, 0, sizeof r);
-	snprintf(r.agency, sizeof r.agency, "%s", agency);
-	r.source_ref = ref;
-	r.payload = "{}";
-	r.person_id = person_id;
-	r.link_score = 1.0;
-	r.link_rule = "record";
-	assert_int_equal(store_source_insert(c, &r, &source_id), STORE_OK);
-	memset(&e, 0, sizeof e);
-	e.person_id = person_id;
-	e.source_record_id = source_id;
-	snprintf(e.agency, sizeof e.agency, "%s", agency);
-	snprintf(e.kind, sizeof e.kind, "%s", kind);
-	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
-	e.summary = "summary";
-	e.details = details;
-	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
-	return id;
-}
-
-static int setup(void **state)
-{
-	if (fx_setup(state))
-		return -1;
-	struct fx *f = *state;
-	if (!(f->c = store_conn_get(f->st)) || store_begin(f->c) != STORE_OK)
-		return -1;
-	const char *ag[][2] = {{"social_care", "Children's social care"}, {"police", "Police"}, {"health", "Health"}};
-	for (size_t i = 0; i < 3; i++)
-		if (store_agency_upsert(f->c, ag[i][0], ag[i][1]) != STORE_OK)
-			return -1;
-	return store_commit(f->c) == STORE_OK ? 0 : -1;
-}
-
 static void make_area(struct fx *f, struct area *a)
 {
 	assert_int_equal(store_begin(f->c), STORE_OK);
-	a->hidden_child = add_child(f->c, "Kid", "Hidden");
-	a->hidden_contact = add_event(f->c, a->hidden_child, "police", "contact", "2026-06-01T10:00:00Z", "{}");
-	add_event(f->c, a->hidden_child, "health", "referral_decision", "2026-06-02T10:00:00Z",
+	a->hidden_child = seed_child(f->c, "Kid", "Hidden");
+	a->hidden_contact = seed_event(f->c, a->hidden_child, "police", "contact", "2026-06-01T10:00:00Z", "{}");
+	seed_event(f->c, a->hidden_child, "health", "referral_decision", "2026-06-02T10:00:00Z",
 		  "{\"category\":\"sexual_health\",\"outcome\":\"nfa\",\"decided_by\":\"hid.den\",\"reason\":\"secret\"}");
-	a->shown_child = add_child(f->c, "Kid", "Shown");
-	a->shown_contact = add_event(f->c, a->shown_child, "police", "contact", "2026-06-01T11:00:00Z", "{}");
-	add_event(f->c, a->shown_child, "social_care", "referral_decision", "2026-06-02T11:00:00Z",
+	a->shown_child = seed_child(f->c, "Kid", "Shown");
+	a->shown_contact = seed_event(f->c, a->shown_child, "police", "contact", "2026-06-01T11:00:00Z", "{}");
+	seed_event(f->c, a->shown_child, "social_care", "referral_decision", "2026-06-02T11:00:00Z",
 		  "{\"outcome\":\"early_help\",\"decided_by\":\"sho.wn\",\"reason\":\"open\"}");
 	assert_int_equal(store_commit(f->c), STORE_OK);
 }
@@ -220,8 +165,8 @@ static void one_item_by_the_decisions_view(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(the_decided_list_by_the_decisions_view, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(one_item_by_the_decisions_view, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_decided_list_by_the_decisions_view, seed_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(one_item_by_the_decisions_view, seed_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

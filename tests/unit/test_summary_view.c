@@ -16,62 +16,7 @@
 #include "service/summary.h"
 #include "store/store.h"
 #include "fixture.h"
-
-static int64_t add_child(store_conn *c, const char *given, const char *family)
-{
-	struct store_person *p = calloc(1, sizeof *p);
-	int64_t id = 0;
-	assert_non_null(p);
-	snprintf(p->given_name, sizeof p->given_name, "%s", given);
-	snprintf(p->family_name, sizeof p->family_name, "%s", family);
-	snprintf(p->dob, sizeof p->dob, "2014-05-06");
-	assert_int_equal(store_person_insert(c, p, &id), STORE_OK);
-	free(p);
-	return id;
-}
-
-static int64_t add_event(store_conn *c, int64_t person_id, const char *agency, const char *kind, const char *at,
-			 const char *details)
-{
-	static int refs;
-	char ref[32];
-	struct store_source_record r;
-	struct store_event e;
-	int64_t source_id = 0, id = 0;
-	snprintf(ref, sizeof ref, "SV-%d", ++refs);
-	memset(&r, 0, sizeof r);
-	snprintf(r.agency, sizeof r.agency, "%s", agency);
-	r.source_ref = ref;
-	r.payload = "{}";
-	r.person_id = person_id;
-	r.link_score = 1.0;
-	r.link_rule = "record";
-	assert_int_equal(store_source_insert(c, &r, &source_id), STORE_OK);
-	memset(&e, 0, sizeof e);
-	e.person_id = person_id;
-	e.source_record_id = source_id;
-	snprintf(e.agency, sizeof e.agency, "%s", agency);
-	snprintf(e.kind, sizeof e.kind, "%s", kind);
-	snprintf(e.occurred_at, sizeof e.occurred_at, "%s", at);
-	e.summary = "summary";
-	e.details = details;
-	assert_int_equal(store_event_insert(c, &e, &id), STORE_OK);
-	return id;
-}
-
-static int setup(void **state)
-{
-	if (fx_setup(state))
-		return -1;
-	struct fx *f = *state;
-	if (!(f->c = store_conn_get(f->st)) || store_begin(f->c) != STORE_OK)
-		return -1;
-	const char *ag[][2] = {{"social_care", "Children's social care"}, {"police", "Police"}, {"health", "Health"}};
-	for (size_t i = 0; i < 3; i++)
-		if (store_agency_upsert(f->c, ag[i][0], ag[i][1]) != STORE_OK)
-			return -1;
-	return store_commit(f->c) == STORE_OK ? 0 : -1;
-}
+#include "seed.h"
 
 static void reader(struct children_access *acc, int64_t child, const char *agency, enum access_level level)
 {
@@ -102,19 +47,19 @@ static void a_hidden_event_that_changes_a_line_is_said_to_bear_on_it(void **stat
 	int64_t ward, street, ended, plan;
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	/* Missing from a ward, health's under a health-only category; missing from the street, the police's. */
-	ward = add_child(f->c, "Kid", "Ward");
-	add_event(f->c, ward, "health", "missing_start", "2026-06-08T10:00:00Z", "{\"category\":\"mental_health\"}");
-	street = add_child(f->c, "Kid", "Street");
-	add_event(f->c, street, "police", "missing_start", "2026-06-08T10:00:00Z", "{}");
+	ward = seed_child(f->c, "Kid", "Ward");
+	seed_event(f->c, ward, "health", "missing_start", "2026-06-08T10:00:00Z", "{\"category\":\"mental_health\"}");
+	street = seed_child(f->c, "Kid", "Street");
+	seed_event(f->c, street, "police", "missing_start", "2026-06-08T10:00:00Z", "{}");
 	/* Missing (police) and back: health's health-only return after the police's own changes nothing. */
-	ended = add_child(f->c, "Kid", "Ended");
-	add_event(f->c, ended, "police", "missing_start", "2026-06-01T10:00:00Z", "{}");
-	add_event(f->c, ended, "police", "missing_end", "2026-06-02T10:00:00Z", "{}");
-	add_event(f->c, ended, "health", "missing_end", "2026-06-03T10:00:00Z", "{\"category\":\"sexual_health\"}");
+	ended = seed_child(f->c, "Kid", "Ended");
+	seed_event(f->c, ended, "police", "missing_start", "2026-06-01T10:00:00Z", "{}");
+	seed_event(f->c, ended, "police", "missing_end", "2026-06-02T10:00:00Z", "{}");
+	seed_event(f->c, ended, "health", "missing_end", "2026-06-03T10:00:00Z", "{\"category\":\"sexual_health\"}");
 	/* A plan social care made, and a child in need plan health-only (a line it would change). */
-	plan = add_child(f->c, "Kid", "Plan");
-	add_event(f->c, plan, "social_care", "cp_plan_start", "2026-05-01T10:00:00Z", "{\"category\":\"neglect\"}");
-	add_event(f->c, plan, "health", "cin_plan_start", "2026-05-02T10:00:00Z", "{\"category\":\"mental_health\"}");
+	plan = seed_child(f->c, "Kid", "Plan");
+	seed_event(f->c, plan, "social_care", "cp_plan_start", "2026-05-01T10:00:00Z", "{\"category\":\"neglect\"}");
+	seed_event(f->c, plan, "health", "cin_plan_start", "2026-05-02T10:00:00Z", "{\"category\":\"mental_health\"}");
 	assert_int_equal(store_commit(f->c), STORE_OK);
 
 	struct children_summary *s = card(f, ward, "social_care", ACCESS_FULL);
@@ -152,7 +97,7 @@ static void a_hidden_event_that_changes_a_line_is_said_to_bear_on_it(void **stat
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(a_hidden_event_that_changes_a_line_is_said_to_bear_on_it, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_hidden_event_that_changes_a_line_is_said_to_bear_on_it, seed_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
