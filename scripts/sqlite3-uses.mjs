@@ -4,7 +4,7 @@
 // that run the sqlite3 shell (sql, sqlWrite, sqlRows, count, counts) and any direct 'sqlite3' spawn,
 // with comments left out, and not a file's own function of one of those names. Prints "N FILE" lines, most first,
 // then the total, then the total split by scripts/sqlite3-uses-allow.mjs: the calls that stay (what only storage or
-// the engine can show, each with its reason), those left to convert, another helper's files, and any call the
+// the engine can show, each with its reason), those left to convert, and any call the
 // allow-list does not name (which should be none: a new direct SQL call is either converted or listed with why).
 //
 //   node scripts/sqlite3-uses.mjs [--json] [--list] [--check]
@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALLOW, ELSEWHERE } from './sqlite3-uses-allow.mjs';
+import { ALLOW } from './sqlite3-uses-allow.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dirs = ['tests/e2e', 'tests/browser'];
@@ -50,10 +50,7 @@ for (const d of dirs) {
         // the longest piece that matches: a call may contain a shorter entry's piece too
         const entry = ALLOW.filter((a) => a.file === rel && text.includes(a.match))
           .sort((a, b) => b.match.length - a.match.length)[0];
-        if (ELSEWHERE.test(f)) {
-          kind = 'elsewhere';
-          reason = "another helper's file (the need-to-know crawl tests): listed, not edited";
-        } else if (entry) {
+        if (entry) {
           hits.set(entry, hits.get(entry) + 1);
           ({ kind, reason } = entry);
         }
@@ -71,7 +68,7 @@ const STAY = ['storage', 'engine', 'fault', 'old-schema', 'truth', 'sealed', 'he
 const stays = STAY.reduce((s, k) => s + by(k), 0);
 const stale = [...hits].filter(([a, got]) => got !== a.n).map(([a, got]) => `${a.file}: "${a.match}" matched ${got}, listed ${a.n}`);
 const summary = { total, stays, stays_by_kind: Object.fromEntries(STAY.map((k) => [k, by(k)])), later: by('later'),
-  elsewhere: by('elsewhere'), unlisted: by('unlisted') };
+  unlisted: by('unlisted') };
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ ...summary, files: rows, uses, stale }, null, 1));
 } else if (process.argv.includes('--list')) {
@@ -81,7 +78,6 @@ if (process.argv.includes('--json')) {
   console.log(`${String(total).padStart(4)} in ${rows.length} files`);
   console.log(`${String(stays).padStart(4)} stay (${STAY.map((k) => `${k} ${by(k)}`).join(', ')}: scripts/sqlite3-uses-allow.mjs)`);
   console.log(`${String(by('later')).padStart(4)} left to convert (the allow-list says how)`);
-  console.log(`${String(by('elsewhere')).padStart(4)} in another helper's files (crawl, need-to-know, access)`);
   console.log(`${String(by('unlisted')).padStart(4)} unlisted`);
 }
 for (const s of stale) console.error(`allow-list entry out of date: ${s}`);

@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, sql, sqlWrite,
+  AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, speakupReports, sql,
   startServer, tempDir, totp, newAuthenticator, dbUrl, addPerson, onPostgres,
 } from './lib.mjs';
 
@@ -87,6 +87,41 @@ function q(query) {
 function rows(query) {
   const out = q(query);
   return out ? out.split('\n').map((l) => l.split('|')) : [];
+}
+
+/**
+ * A speak-up report (issue 18) through the public form's four steps, as a reporter's browser sends them (each step's
+ * answers carried by the next page's hidden fields); its reference.
+ */
+async function speakUp(answers) {
+  const first = await fetch(`${server.url}/speak-up`);
+  assert.equal(first.status, 200);
+  const cookie = cookieOf(first, 'sg_form');
+  let token = /name="csrf_token" value="([^"]+)"/.exec(await first.text())?.[1];
+  assert.ok(cookie && token, 'the form sets its cookie and token');
+  const byStep = [['who'], ['home', 'person_name', 'person_role'], ['what', 'child_name', 'dob_day', 'dob_month', 'dob_year'],
+    ['about', 'first_name', 'contact']];
+  let carried = {};
+  let text = '';
+  for (let step = 1; step <= 4; step++) {
+    const form = { csrf_token: token, step: String(step), ...carried };
+    for (const k of byStep[step - 1]) form[k] = answers[k] ?? '';
+    const r = await fetch(`${server.url}/speak-up`, {
+      method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(), redirect: 'manual',
+    });
+    text = await r.text();
+    assert.equal(r.status, 200, `speak-up step ${step}`);
+    carried = {};
+    for (const m of text.matchAll(/<input type="hidden" name="([a-z_]+)" value="([^"]*)">/g)) {
+      if (m[1] !== 'csrf_token' && m[1] !== 'step') carried[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    }
+    token = /name="csrf_token" value="([^"]+)"/.exec(text)?.[1] ?? token;
+  }
+  const ref = /<strong id="ref">([^<]+)<\/strong>/.exec(text)?.[1];
+  assert.ok(ref, 'the last step gives the reference');
+  return ref;
 }
 
 function cookieOf(res, name) {
@@ -360,11 +395,12 @@ before(async () => {
   markedHome = q(`select h.name from home_placement l join home h on h.id = l.home_id where l.person_id = ${marked.id}`);
   assert.ok(markedHome, 'the marked child is placed in a home');
 
-  // Issue 18: a speak-up report about the sealed child's home (its words name no child), for the queue's pages.
-  sqlWrite(area.db, `INSERT INTO speakup_report(ref, pass_hash, created_at, who, home_id, what, about)
-    VALUES ('CRAWL234', 'x', '2026-06-01T10:00:00Z', 'staff', ${homeOfS2}, 'A worker shouts at night', 'nothing')`);
-  speakupReport = Number(q("select id from speakup_report where ref = 'CRAWL234'"));
   server = await startServer(area.db);
+  // Issue 18: a speak-up report about the sealed child's home (its words name no child), for the queue's pages,
+  // made as a member of staff makes one (the form's four steps) and found by its reference (`speakup reports`).
+  const ref = await speakUp({ who: 'staff', home: String(homeOfS2), what: 'A worker shouts at night', about: 'nothing' });
+  speakupReport = speakupReports(area.db, { ref }).map((r) => r.id)[0];
+  assert.ok(Number.isInteger(speakupReport), `the speak-up report ${ref} is listed`);
   const subject = { nhs_number: marked.nhs, given_name: marked.given, family_name: marked.family, dob: marked.dob,
     upn: '', postcode: '', address: '' };
   const send = async (agency, kind, summary, details = {}, n = 0) => {

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  auditRows, homeRows, reg44Reports,
-  addPerson, dbUrl, freshArea, removeDir, request, runCli, sessionCsrf, sqlWrite, startServer, totp,
+  auditRows, homeRows, reg44Reports, signalRows,
+  addPerson, dbUrl, freshArea, migrate, removeDir, request, runCli, sessionCsrf, startServer, totp,
   newAuthenticator, webSignIn,
 } from './lib.mjs';
 
@@ -19,7 +19,6 @@ const PASSWORD = 'a long enough passphrase for the visitors';
 let area;
 let gen;
 let server;
-let secret;
 let token;
 
 function csv(file) {
@@ -28,32 +27,58 @@ function csv(file) {
   return rows.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
-/** A run's signals through the API (GET /api/v1/oversight/runs/{id}, the analyst's), not SQL. */
+/**
+ * A run's signals through the CLI (`homes signals --run ID --json`, lib's signalRows), not SQL: each area of the
+ * second part has its own database, and so its own run numbers.
+ */
 const signalCache = new Map();
-async function signals(run) {
-  if (!signalCache.has(run)) {
-    const r = await request(`${server.url}/api/v1/oversight/runs/${run}`, { token });
-    assert.equal(r.status, 200, r.text);
-    signalCache.set(run, r.json.signal_list);
-  }
-  return signalCache.get(run);
+function signals(db, run) {
+  const key = `${db} ${run}`;
+  if (!signalCache.has(key)) signalCache.set(key, signalRows(db, run));
+  return signalCache.get(key);
 }
 
 /** The month ("YYYY-MM") of the run's first signal about the home at or after month from; '9999-99' when none. */
-async function firstFlag(run, home, from) {
-  const months = (await signals(run)).filter((g) => g.home_id === Number(home) && g.month >= from).map((g) => g.month);
+function firstFlag(db, run, home, from) {
+  const months = signals(db, run).filter((g) => g.home_id === Number(home) && g.month >= from).map((g) => g.month);
   return months.sort()[0] ?? '9999-99';
 }
 
-function homesRun() {
-  const r = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-12']);
+function homesRun(db) {
+  const r = runCli(['homes', 'run', '--db', dbUrl(db), '--reg44-month', '2024-12']);
   const m = /^run (\d+):/m.exec(r.stdout);
   assert.ok(m, r.stdout);
   return Number(m[1]);
 }
 
-const post = (home, body, url = server.url) => request(`${url}/api/v1/homes/${home}/reg44-reports`, {
-  method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+/**
+ * An area of its own (a new database) for the nightly run: the generated homes imported with the visitors' reports
+ * given, as gen's reg44.csv has them (home_id, month, safeguarded), through `homes import --reg44`. Its database and
+ * the homes' ids by URN.
+ */
+function opinionArea(name, reports) {
+  const db = path.join(area.dir, `${name}.db`);
+  const file = path.join(area.dir, `${name}-reg44.csv`);
+  fs.writeFileSync(file, ['home_id,month,safeguarded', ...reports.map((r) => `${r.home_id},${r.month},${r.safeguarded}`), ''].join('\n'));
+  migrate(db);
+  const r = runCli(['homes', 'import', '--db', dbUrl(db), '--dir', gen, '--reg44', file]);
+  assert.match(r.stderr, new RegExp(`, ${reports.length} Regulation 44 reports`));
+  return { db, ids: new Map(homeRows(db).map((h) => [h.urn, String(h.id)])) };
+}
+
+/** An API session's token for the analyst of the area (made there) on the server at url. */
+async function analystToken(db, url) {
+  const totpSecret = newAuthenticator(db, 'v.analyst');
+  const s = await request(`${url}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'v.analyst', password: PASSWORD, totp: totp(totpSecret) }),
+  });
+  assert.equal(s.status, 201, s.text);
+  return s.json.token;
+}
+
+const post = (home, body, url = server.url, bearer = token) => request(`${url}/api/v1/homes/${home}/reg44-reports`, {
+  method: 'POST', token: bearer, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
 });
 
 before(async () => {
@@ -61,15 +86,9 @@ before(async () => {
   gen = path.join(area.dir, 'gen');
   runCli(['gen', 'homes', '--out', gen, '--homes', '150', '--months', '24', '--seed', '3', '--harmful-pct', '10']);
   runCli(['homes', 'import', '--db', dbUrl(area.db), '--dir', gen]);
-  secret = addPerson(area.db, 'v.analyst', 'social_care', 'oversight_analyst', PASSWORD);
+  addPerson(area.db, 'v.analyst', 'social_care', 'oversight_analyst', PASSWORD);
   server = await startServer(area.db);
-  secret = newAuthenticator(area.db, 'v.analyst');
-  const s = await request(`${server.url}/api/v1/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'v.analyst', password: PASSWORD, totp: totp(secret) }),
-  });
-  assert.equal(s.status, 201, s.text);
-  token = s.json.token;
+  token = await analystToken(area.db, server.url);
 });
 
 after(async () => {
@@ -97,7 +116,6 @@ describe('the visitor\'s opinion is recorded', () => {
     const recorded = auditRows(area.db, { action: 'reg44.record' }).filter((e) => e.detail.includes(' 2020-02 '));
     assert.equal(recorded.length, 1);
     assert.match(recorded[0].detail, /safeguarded:no$/);
-    sqlWrite(area.db, "DELETE FROM reg44_report WHERE month < '2023-01'");
   });
 
   test('the page asks the question with radios, names it in the error summary, and shows the answer', async () => {
@@ -126,53 +144,53 @@ describe('the visitor\'s opinion is recorded', () => {
       [['2020-01', '2020-02-03', 'B. Visitor', 'no']]);
     const shown = await request(`${server.url}/homes/${home}`, { headers: { cookie } });
     assert.match(shown.text, /Children effectively safeguarded, in the visitor(&#39;|')s opinion: <strong class="govuk-tag govuk-tag--red">No<\/strong>/);
-    sqlWrite(area.db, "DELETE FROM reg44_report WHERE month < '2023-01'");
   });
 });
 
 describe('the nightly run reads the opinions', () => {
   test('a harmful home whose visitor says "no" from the onset is flagged sooner, and the reason says so', async () => {
-    const ids = new Map(homeRows(area.db).map((h) => [h.urn, String(h.id)]));
     const truth = csv('truth.csv').filter((t) => t.harmful === '1');
     const reports = csv('reg44.csv');
-    // Every home's reports as the simulator's visitors gave them (in statements short enough for one argument).
-    const values = reports.map((r) => `(${ids.get(r.home_id)}, '${r.month}', '${r.month}-28', 'Visitor', '', '${r.safeguarded}')`);
-    for (let i = 0; i < values.length; i += 500) {
-      sqlWrite(area.db, `INSERT INTO reg44_report(home_id, month, received_at, visitor, summary, safeguarded) VALUES ${values.slice(i, i + 500).join(', ')}`);
-    }
-    // The harmful homes' visitors say "yes" throughout in the first run: what it finds, it finds on the counts.
-    const harmful = truth.map((t) => ids.get(t.home_id));
-    sqlWrite(area.db, `UPDATE reg44_report SET safeguarded = 'yes' WHERE home_id IN (${harmful.join(', ')})`);
-    const run1 = homesRun();
+    // Every home's reports as the simulator's visitors gave them, but the harmful homes' visitors say "yes"
+    // throughout in the first run: what it finds, it finds on the counts. (An area of its own, imported whole: the
+    // first part's reports stay where they were made.)
+    const harmfulUrns = new Set(truth.map((t) => t.home_id));
+    const saidYes = reports.map((r) => (harmfulUrns.has(r.home_id) ? { ...r, safeguarded: 'yes' } : r));
+    const first = opinionArea('said-yes', saidYes);
+    const run1 = homesRun(first.db);
     const lateness = new Map();
-    for (const t of truth) lateness.set(t.home_id, await firstFlag(run1, ids.get(t.home_id), t.onset_month));
+    for (const t of truth) lateness.set(t.home_id, firstFlag(first.db, run1, first.ids.get(t.home_id), t.onset_month));
     const late = (t) => lateness.get(t.home_id);
     const candidates = truth.filter((t) => reports.filter((r) => r.home_id === t.home_id && r.month >= t.onset_month).length >= 6)
       .sort((a, b) => late(b).localeCompare(late(a)) || a.home_id.localeCompare(b.home_id));
     assert.ok(candidates.length > 0);
     const chosen = candidates[0];
-    const home = ids.get(chosen.home_id);
     const months = reports.filter((r) => r.home_id === chosen.home_id && r.month >= chosen.onset_month).map((r) => r.month);
-    // The visitor's "no" comes in through the API, as a provider's or the council's system would send it (a
-    // server started now: the first one has closed the connections left idle while the run took its time).
-    sqlWrite(area.db, `DELETE FROM reg44_report WHERE home_id = ${home} AND month >= '${chosen.onset_month}'`);
-    const fresh = await startServer(area.db);
+    // The second run: the same reports but the chosen home's from the onset, which come in through the API, "no", as a
+    // provider's or the council's system would send them (a server on that area, its analyst signed in there).
+    const second = opinionArea('said-no', saidYes.filter((r) => !(r.home_id === chosen.home_id && r.month >= chosen.onset_month)));
+    const home = second.ids.get(chosen.home_id);
+    addPerson(second.db, 'v.analyst', 'social_care', 'oversight_analyst', PASSWORD);
+    const fresh = await startServer(second.db);
     try {
+      const bearer = await analystToken(second.db, fresh.url);
       for (const month of months) {
         const [y, m] = month.split('-').map(Number);
         const next = m === 12 ? `${y + 1}-01-05` : `${y}-${String(m + 1).padStart(2, '0')}-05`;
-        const r = await post(home, { month, received_on: next, visitor: 'C. Visitor', summary: 'Children do not feel safe.', safeguarded: 'no' }, fresh.url);
+        const r = await post(home, { month, received_on: next, visitor: 'C. Visitor', summary: 'Children do not feel safe.', safeguarded: 'no' }, fresh.url, bearer);
         assert.equal(r.status, 201, r.text);
       }
     } finally {
       await fresh.stop();
     }
-    const run2 = homesRun();
-    const f2 = await firstFlag(run2, home, chosen.onset_month);
+    assert.deepEqual(reg44Reports(second.db, home).filter((r) => r.month >= chosen.onset_month).map((r) => r.safeguarded),
+      months.map(() => 'no'), 'the chosen home\'s reports from the onset are the API\'s');
+    const run2 = homesRun(second.db);
+    const f2 = firstFlag(second.db, run2, home, chosen.onset_month);
     assert.ok(f2 < late(chosen), `home ${chosen.home_id} (onset ${chosen.onset_month}): flagged ${f2} with the visitor's "no", against ${late(chosen)} on the counts alone`);
-    const reasons = (await signals(run2)).filter((g) => g.home_id === Number(home) && g.indicator === 'combined').map((g) => g.reason).join('\n');
+    const reasons = signals(second.db, run2).filter((g) => g.home_id === Number(home) && g.indicator === 'combined').map((g) => g.reason).join('\n');
     assert.match(reasons, /the Regulation 44 visitor said children were not effectively safeguarded (this month|in \d+ of these months)/);
-    const reasons1 = (await signals(run1)).filter((g) => g.home_id === Number(home)).map((g) => g.reason).join('\n');
+    const reasons1 = signals(first.db, run1).filter((g) => g.home_id === Number(first.ids.get(chosen.home_id))).map((g) => g.reason).join('\n');
     assert.doesNotMatch(reasons1, /Regulation 44 visitor/, 'the words come from the visitor\'s "no", not from the counts');
   });
 });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  BIN, assertNoSanitizerReport, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
+  BIN, assertNoSanitizerReport, clockMovedOn, count, createToken, event, freshArea, postEvent, removeDir, request, runCli, sql,
   sqlWrite, startServer, totp, newAuthenticator, webSignIn as signInAs, sessionCsrf, dbUrl, addPerson, auditRows, userId,
   homeAlertRows, homeIncidents, homeNotes, homeOccupancy, homePlacements, homeRows, lastRun, reg44Reports, signalRows,
 } from './lib.mjs';
@@ -27,6 +27,8 @@ const homeAlerts = (filter) => homeAlertRows(area.db, filter).sort((a, b) => a.i
 const homeAlert = (id) => homeAlerts().find((a) => a.id === Number(id));
 
 const PASSWORD = 'a long enough passphrase for the homes';
+/** A week on the one clock (SAFEGUARD_NOW): past one working day after any day, bank holidays included. */
+const WEEK = 7 * 86400;
 let area;
 let gen;
 
@@ -403,19 +405,25 @@ describe('in the server', () => {
 
   test('the sweep escalates an alert about a home left unacknowledged, to the oversight team', async () => {
     const id = homeAlerts().find((a) => a.state === 'open').id;
-    sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`);
-    const r = runCli(['sweep', '--db', dbUrl(area.db)]);
+    const now = runCli(['sweep', '--db', dbUrl(area.db)]); // today: written today, nothing has waited yet
+    assert.doesNotMatch(now.stdout, /alerts about homes escalated/);
+    assert.equal(homeAlert(id).escalated_at, '');
+    const r = runCli(['sweep', '--db', dbUrl(area.db)], { env: clockMovedOn(WEEK) });
     assert.match(r.stdout, /alerts about homes escalated/);
     assert.equal(homeAlert(id).escalated_to, 'oversight');
+    const open = homeAlerts().filter((a) => a.state === 'open');
+    assert.deepEqual(open.filter((a) => a.escalated_to !== 'oversight').map((a) => a.id), [], 'every open alert waited a week');
     assert.equal(auditRows(area.db, { action: 'home_alert.escalate' }).length, 1);
   });
 
   test('once the oversight team has a manager, the next escalation goes to that manager (homes_escalation_target)', () => {
     runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'oversight', '--name', 'Oversight', '--manager', 'ola.manager']);
+    // New alerts, written today: the homes without a Regulation 44 report for November 2024.
+    const run = runCli(['homes', 'run', '--db', dbUrl(area.db), '--reg44-month', '2024-11']);
+    assert.doesNotMatch(run.stdout, /, 0 new alerts$/m);
     const id = homeAlerts().find((a) => a.state === 'open' && a.escalated_at === '')?.id;
     assert.ok(id, 'an open alert not yet escalated');
-    sqlWrite(area.db, `UPDATE home_alert SET created_at = '2020-01-06T09:00:00Z' WHERE id = ${id}`); // set-up: aged
-    runCli(['sweep', '--db', dbUrl(area.db)]);
+    runCli(['sweep', '--db', dbUrl(area.db)], { env: clockMovedOn(WEEK) });
     assert.equal(homeAlert(id).escalated_to, 'ola.manager');
     assert.equal(auditRows(area.db, { action: 'home_alert.escalate' }).length, 2);
   });
