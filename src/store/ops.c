@@ -832,6 +832,17 @@ static const char *const migrations[] = {
 	 * Both engines; undone by dropping it (docs/INTERNALS.md). */
 	"CREATE INDEX IF NOT EXISTS event_mash ON event(occurred_at, id, kind) "
 	"  WHERE kind IN ('contact', 'referral', 'referral_decision');",
+	/* 35: the probe for a decision that answers a contact (MASH_ANSWERS: social care's referral decision at or
+	 * after it; r-mashdec21, r-mashidx21; docs/BENCHMARKS.md). The agency is in no index the probe could seek
+	 * by kind, so SQLite read each decision's row and PostgreSQL walked every later event of the child in
+	 * event_history. An entry for social care's decisions only: nothing else that intake writes touches it.
+	 * Its WHERE is MASH_ANSWERS's text: SQLite uses a partial index only for a query that names its WHERE;
+	 * a row value, as event_mash's IN list, so that a statement comparing kind or agency with a parameter is
+	 * not prepared again at every bind. kind and agency are columns too, though the WHERE fixes them: SQLite
+	 * (3.40) reads the row for a column the query names that the index lacks, and then prefers
+	 * event_person_kind. Both engines; undone by dropping it (docs/INTERNALS.md). */
+	"CREATE INDEX IF NOT EXISTS event_mash_answer ON event(person_id, occurred_at, id, kind, agency) "
+	"  WHERE (kind, agency) = ('referral_decision', 'social_care');",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1209,9 +1220,17 @@ enum stmt_id {
 /* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
  * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
  * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
- * rules say the same in C (rules_answers_referral). The agency is a filter on the rows event_mash or
- * event_person_kind give, not a column of either. */
-#define MASH_ANSWERS(d) d ".kind = 'referral_decision' AND " d ".agency = '" EVENT_REFERRAL_DECIDER "'"
+ * rules say the same in C (rules_answers_referral). The probe for such a decision at or after a contact reads
+ * the partial index event_mash_answer (migration 35), which holds those decisions only, their kind and agency
+ * in it: its WHERE is this text, which SQLite needs to use it, and a row value, not two comparisons: a WHERE of
+ * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
+ * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
+#define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
+/* The same test for the decisions the decided list walks (event_mash, latest first), as two comparisons, so
+ * that it does not name event_mash_answer's WHERE: with that index usable for the walked decision, SQLite
+ * (3.40, after ANALYZE) read every contact of the area and sorted them, 1.8-2.1 s a page against 12-16 ms
+ * (docs/BENCHMARKS.md, r-mashidx21). The probes (d, d2, d3) name it and read it. */
+#define MASH_ANSWERS_WALKED(d) d ".kind = 'referral_decision' AND " d ".agency = '" EVENT_REFERRAL_DECIDER "'"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1266,7 +1285,7 @@ enum stmt_id {
 				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
 				    SQL_CUSTOM_PLAN
 #define MASH_DECIDED "FROM event d JOIN event e ON e.person_id = d.person_id AND e.occurred_at <= d.occurred_at " \
-		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND " MASH_ANSWERS("d") " AND " \
+		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND " MASH_ANSWERS_WALKED("d") " AND " \
 		     "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
 		     "event d3 WHERE d3.person_id = e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= " \
 		     "e.occurred_at AND (d3.occurred_at < d.occurred_at OR (d3.occurred_at = d.occurred_at AND " \
