@@ -112,8 +112,9 @@ int access_operator_names(store_conn *c, int64_t child_id, bool *names);
 bool access_shows_event(const struct store_view *v, const char *agency, const char *category);
 /* The same for an event read whole (its details a JSON object: the category read from them only where the
  * agency is the view's private one; details that are not JSON, or name a key twice, are not shown: the store's
- * engines would not read them alike). tests/unit/test_event_view_agree.c keeps both equal to VIEW_EVENT. For what is derived from events rather than listed: the summary card's
- * legal status and "missing now" (service/summary.c) count only the events the reader may see. */
+ * engines would not read them alike). tests/unit/test_event_view_agree.c keeps both equal to VIEW_EVENT. For
+ * what is derived from events rather than listed: the summary card's legal status and "missing now"
+ * (service/summary.c) count only the events the reader may see. */
 bool access_shows_event_row(const struct store_view *v, const struct store_event *e);
 /* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
 bool access_view_shows(const struct store_view *v, const char *agency);
