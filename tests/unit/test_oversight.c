@@ -884,21 +884,55 @@ static int count_combined(const struct ov_signal *sig, void *ctx)
 	return 0;
 }
 
+/* The bootstrap tests' panel (boot_h, boot_single_h): 200 homes x 24 months, 100 nights and 2 expected of each
+ * indicator a month, a model of the same plain parameters for every home and no correlation; the caller fills
+ * counts[(home * BP_NM + month) * OV_NIND + indicator]. */
+enum { BP_NH = 200, BP_NM = 24, BP_N = BP_NH * BP_NM * OV_NIND };
+struct boot_panel {
+	int *group;
+	double *nights, *Ep, *E, *A;
+	uint32_t *counts;
+	struct ov_panel p;
+	struct ov_model m;
+};
+
+static void boot_panel_alloc(struct boot_panel *b)
+{
+	b->group = calloc(BP_NH, sizeof *b->group);
+	b->nights = malloc(BP_NH * BP_NM * sizeof *b->nights);
+	b->Ep = malloc(BP_N * sizeof *b->Ep);
+	b->E = malloc(BP_N * sizeof *b->E);
+	b->A = malloc(BP_N * sizeof *b->A);
+	b->counts = calloc(BP_N, sizeof *b->counts);
+	assert_true(b->group && b->nights && b->Ep && b->E && b->A && b->counts);
+	for (int i = 0; i < BP_NH * BP_NM; i++)
+		b->nights[i] = 100;
+	for (int i = 0; i < BP_N; i++)
+		b->Ep[i] = 2;
+	b->p = (struct ov_panel){BP_NH, BP_NM, 1, b->group, b->nights, b->counts, NULL};
+	assert_int_equal(ov_model_alloc(&b->m, BP_NH), OV_OK);
+	for (int i = 0; i < BP_NH * OV_NIND; i++)
+		b->m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < OV_NIND; k++)
+			b->m.corr[c][k][k] = 1;
+}
+
+static void boot_panel_free(struct boot_panel *b)
+{
+	ov_model_free(&b->m);
+	free(b->group), free(b->nights), free(b->Ep), free(b->E), free(b->A), free(b->counts);
+}
+
 /* rate (when not NULL): the combined chart's signals on the panel itself at the threshold chosen, per 100
  * home-years. */
 static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int block, bool whole,
 		     double h[OV_NFAMILY], double *rate, double *h_model)
 {
-	enum { NH = 200, NM = 24, N = NH * NM * OV_NIND };
-	int *group = calloc(NH, sizeof *group);
-	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
-	       *A = malloc(N * sizeof *A);
-	uint32_t *counts = calloc(N, sizeof *counts);
-	assert_true(group && nights && Ep && E && A && counts);
-	for (int i = 0; i < NH * NM; i++)
-		nights[i] = 100;
-	for (int i = 0; i < N; i++)
-		Ep[i] = 2;
+	enum { NH = BP_NH, NM = BP_NM };
+	struct boot_panel b;
+	boot_panel_alloc(&b);
+	uint32_t *counts = b.counts;
 	for (int hh = 0; hh < NH; hh++)
 		for (int t = 0; t < NM; t++)
 			for (int k = 0; k < OV_NIND; k++) {
@@ -910,22 +944,14 @@ static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int b
 					c = 6;
 				counts[(hh * NM + t) * OV_NIND + k] = c;
 			}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s = *s0;
-	struct ov_model m;
 	s.sim_home_months = 20000;
 	s.fit_check = 0;
 	s.boot_block = block;
 	s.boot_whole_homes = whole;
-	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
-	for (int i = 0; i < NH * OV_NIND; i++)
-		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
-	for (int c = 0; c < 3; c++)
-		for (int k = 0; k < OV_NIND; k++)
-			m.corr[c][k][k] = 1;
-	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
+	assert_int_equal(ov_filter(&s, &b.p, b.Ep, &b.m, b.E, b.A), OV_OK);
 	double hm = -1;
-	assert_int_equal(ov_thresholds_src(&s, &p, Ep, E, A, &m, h, NULL, NULL, &hm), OV_OK);
+	assert_int_equal(ov_thresholds_src(&s, &b.p, b.Ep, b.E, b.A, &b.m, h, NULL, NULL, &hm), OV_OK);
 	/* said where the combined threshold came from: the model's below it when the bootstrap set it */
 	assert_true(hm > 0 && hm <= h[OV_FAMILY_COMBINED]);
 	if (block == 0)
@@ -935,11 +961,10 @@ static double boot_h(const struct ov_settings *s0, bool bursty, bool harm, int b
 	if (rate) {
 		double hc[OV_NFAMILY] = {1e9, 1e9, h[OV_FAMILY_COMBINED], 0};
 		size_t n = 0;
-		assert_int_equal(ov_monitor(&s, &p, &m, E, A, hc, NULL, count_combined, &n), OV_OK);
+		assert_int_equal(ov_monitor(&s, &b.p, &b.m, b.E, b.A, hc, NULL, count_combined, &n), OV_OK);
 		*rate = (double)n * 100 / (NH * NM / 12.0);
 	}
-	ov_model_free(&m);
-	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
+	boot_panel_free(&b);
 	return h[OV_FAMILY_COMBINED];
 }
 
@@ -1003,42 +1028,27 @@ static int count_singles(const struct ov_signal *sig, void *ctx)
 
 static void boot_single_h(bool single, bool batch, bool harm, double h[OV_NFAMILY], struct singles *n)
 {
-	enum { NH = 200, NM = 24, N = NH * NM * OV_NIND };
-	int *group = calloc(NH, sizeof *group);
-	double *nights = malloc(NH * NM * sizeof *nights), *Ep = malloc(N * sizeof *Ep), *E = malloc(N * sizeof *E),
-	       *A = malloc(N * sizeof *A);
-	uint32_t *counts = calloc(N, sizeof *counts);
-	assert_true(group && nights && Ep && E && A && counts);
-	for (int i = 0; i < NH * NM; i++)
-		nights[i] = 100;
-	for (int i = 0; i < N; i++)
-		Ep[i] = 2;
+	enum { NH = BP_NH, NM = BP_NM };
+	struct boot_panel b;
+	boot_panel_alloc(&b);
+	uint32_t *counts = b.counts;
 	for (int hh = 0; hh < NH; hh++)
 		for (int t = 0; t < NM; t++)
 			for (int k = 0; k < OV_NIND; k++)
 				counts[(hh * NM + t) * OV_NIND + k] =
 					batch && hh % 10 == 0 && (k == OV_POLICE || k == OV_COMPLAINT) ? ((t + hh) % 15 < 3 ? 10 : 0)
 					: harm && hh % 10 == 0 && k == OV_RESTRAINT && t >= 8 ? 8 : 2;
-	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
 	struct ov_settings s;
-	struct ov_model m;
 	ov_settings_default(&s);
 	s.sim_home_months = 20000;
 	s.fit_check = 0;
 	s.boot_single = single;
-	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
-	for (int i = 0; i < NH * OV_NIND; i++)
-		m.par[i] = (struct ov_params){1, 0, 0, 0, 0.05, 0, 0, 0, 0.05};
-	for (int c = 0; c < 3; c++)
-		for (int k = 0; k < OV_NIND; k++)
-			m.corr[c][k][k] = 1;
-	assert_int_equal(ov_filter(&s, &p, Ep, &m, E, A), OV_OK);
-	assert_int_equal(ov_thresholds(&s, &p, Ep, E, A, &m, h, NULL, NULL), OV_OK);
+	assert_int_equal(ov_filter(&s, &b.p, b.Ep, &b.m, b.E, b.A), OV_OK);
+	assert_int_equal(ov_thresholds(&s, &b.p, b.Ep, b.E, b.A, &b.m, h, NULL, NULL), OV_OK);
 	double hs[OV_NFAMILY] = {h[OV_FAMILY_UP], h[OV_FAMILY_DOWN], 1e9, 0};
 	*n = (struct singles){0, 0};
-	assert_int_equal(ov_monitor(&s, &p, &m, E, A, hs, NULL, count_singles, n), OV_OK);
-	ov_model_free(&m);
-	free(group), free(nights), free(Ep), free(E), free(A), free(counts);
+	assert_int_equal(ov_monitor(&s, &b.p, &b.m, b.E, b.A, hs, NULL, count_singles, n), OV_OK);
+	boot_panel_free(&b);
 }
 
 static void boot_single_reads_each_charts_tail(void **state)
