@@ -59,7 +59,7 @@ static char *rows_of(sql_stmt *s, int *n)
 	*n = 0;
 	out[0] = 0;
 	while ((rc = sql_step(s)) == SQL_ROW) {
-		for (int i = 0; i < 17; i++) {
+		for (int i = 0; i < 16; i++) {
 			const unsigned char *v = sql_column_text(s, i);
 			const char *t = v ? (const char *)v : "<NULL>";
 			size_t need = strlen(t) + 2;
@@ -67,7 +67,7 @@ static char *rows_of(sql_stmt *s, int *n)
 				cap = 2 * (len + need + 1);
 				out = realloc(out, cap);
 			}
-			len += (size_t)sprintf(out + len, "%s%c", t, i == 16 ? '\n' : '\t');
+			len += (size_t)sprintf(out + len, "%s%c", t, i == 15 ? '\n' : '\t');
 		}
 		(*n)++;
 	}

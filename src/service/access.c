@@ -1,6 +1,5 @@
 #include "service/access.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,55 +191,6 @@ int access_operator_names(store_conn *c, int64_t child_id, bool *names)
 	int rc = store_person_sealed(c, child_id, &sealed);
 	*names = rc == STORE_OK && !sealed;
 	return rc;
-}
-
-/* VIEW_EVENT (src/store/ops.c) in C: this agency's events only, when the view names one; the private agency's
- * events whose category is one of the private categories, never. The categories are ours (a JSON array of
- * plain strings, ACCESS_HEALTH_ONLY): a category is one of them when "category" is in the text, and one with a
- * quote or a backslash is none of them. */
-bool access_shows_event(const struct store_view *v, const char *agency, const char *category)
-{
-	if (!agency)
-		agency = "";
-	if (!category)
-		category = "";
-	if (v->agency && strcmp(v->agency, agency) != 0)
-		return false;
-	if (!v->private_agency || !v->private_categories || strcmp(v->private_agency, agency) != 0)
-		return true;
-	if (strpbrk(category, "\"\\"))
-		return true;
-	size_t n = strlen(category);
-	for (const char *p = v->private_categories; (p = strchr(p, '"')) != NULL; p++) {
-		const char *end = strchr(p + 1, '"');
-		if (!end)
-			break;
-		if ((size_t)(end - p - 1) == n && strncmp(p + 1, category, n) == 0)
-			return false;
-		p = end;
-	}
-	return true;
-}
-
-bool access_shows_event_row(const struct store_view *v, const struct store_event *e)
-{
-	if (v->agency && strcmp(v->agency, e->agency) != 0)
-		return false;
-	if (!v->private_agency || !v->private_categories || strcmp(v->private_agency, e->agency) != 0)
-		return true;
-	/* Details whose category cannot be read one way are not shown: with a key twice, SQLite's json_extract
-	 * reads the first and PostgreSQL's jsonb the last (jansson the last too), so the store's two engines would
-	 * not agree on it; text that is not JSON fails the store's own statements. Nothing the store writes is
-	 * either (every writer dumps a jansson object); this keeps the card from ever saying what VIEW_EVENT hides
-	 * on either engine (tests/unit/test_event_view_agree.c). */
-	json_t *d = e->details ? json_loads(e->details, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	if (e->details && !d)
-		return false;
-	json_t *cat = json_object_get(d, "category");
-	/* Only a string can be one of the categories (the store compares the value's text: a number is none). */
-	bool shown = access_shows_event(v, e->agency, json_is_string(cat) ? json_string_value(cat) : "");
-	json_decref(d);
-	return shown;
 }
 
 bool access_view_shows(const struct store_view *v, const char *agency)

@@ -99,23 +99,18 @@ void access_operator_view(struct store_view *out);
  * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed (a record
  * standing merged into a sealed child is sealed with it: access_seal). */
 int access_operator_names(store_conn *c, int64_t child_id, bool *names);
-/* Whether a view shows one event, known by its agency and its details' category ("" for none): the rule the
- * store applies to every event a list or a record shows (VIEW_EVENT), asked here for an event that a row of
- * another event or child names. One event says things about another: the MASH decision on a contact's row (its
- * outcome, who decided, when and why) is the referral decision event's, which has an agency and a category of
- * its own, so a reader may see the contact and not the decision (a view limited to the reader's own agency's
- * events; only social care's decision answers a contact, core/event.h, and no social care event is health-only).
- * Whoever shows such a row asks this with the view the list was read with (service/mash.c). Decision: what the
- * reader may not see of event B is not shown on A's row; that there is a B is, where hiding it would mislead
- * (the MASH: a contact answered by a decision the reader may not see is listed as decided, "a decision was
- * recorded that you may not see", so that nobody decides it twice; who, when, what and why stay hidden). */
-bool access_shows_event(const struct store_view *v, const char *agency, const char *category);
-/* The same for an event read whole (its details a JSON object: the category read from them only where the
- * agency is the view's private one; details that are not JSON, or name a key twice, are not shown: the store's
- * engines would not read them alike). tests/unit/test_event_view_agree.c keeps both equal to VIEW_EVENT. For
- * what is derived from events rather than listed: the summary card's legal status and "missing now"
- * (service/summary.c) count only the events the reader may see. */
-bool access_shows_event_row(const struct store_view *v, const struct store_event *e);
+/* One event says things about another: the MASH decision on a contact's row (its outcome, who decided, when and
+ * why) is the referral decision event's, which has an agency and a category of its own, so a reader may see the
+ * contact and not the decision (a view limited to the reader's own agency's events; only social care's decision
+ * answers a contact, core/event.h, and no social care event is health-only); the summary card's legal status and
+ * "missing now" are derived from status events, each of which the reader may or may not see. Whether the view
+ * shows such an event is decided by the store's one rule for every list (VIEW_EVENT in src/store/ops.c), which
+ * those statements return as a column (store_mash_item.decision_shown, store_status_events' shown): nothing in C
+ * decides it again (tests/unit/test_event_view_agree.c holds the policy's truth table, on both engines).
+ * Decision: what the reader may not see of event B is not shown on A's row or card; that there is a B is, where
+ * hiding it would mislead (the MASH: a contact answered by a decision the reader may not see is listed as
+ * decided, "a decision was recorded that you may not see", so that nobody decides it twice; who, when, what and
+ * why stay hidden; the card: "a record you may not see bears on this"). */
 /* Whether a view shows an agency's own records (a placement is social care's: ACCESS_PLACEMENT_AGENCY). */
 bool access_view_shows(const struct store_view *v, const char *agency);
 /* Whether a list of the children placed in a home (the police pages, issue 15) names a child to a reader whose

@@ -67,14 +67,14 @@ struct queue_args {
 	bool *found;
 };
 
-/* A row as the reader may see it: the contact by the list's view (the store's), and the decision on it, an
- * event of its own, by the same view asked again for that event (access.c decides; access.h explains what can
- * differ). A decision the reader may not see leaves the row decided (so that nobody decides it twice) and
+/* A row as the reader may see it: the contact by the list's view, and the decision on it, an event of its own,
+ * by the same view, both decided by the store's one rule (store_alerts.h decision_shown; access.h explains what
+ * can differ). A decision the reader may not see leaves the row decided (so that nobody decides it twice) and
  * says nothing of what, who, when or why. */
 static int shown_row(const struct store_mash_item *m, void *ctx)
 {
 	struct queue_args *a = ctx;
-	if (!m->decision_id || access_shows_event(&a->view, m->decision_agency, m->decision_category))
+	if (!m->decision_id || m->decision_shown)
 		return a->fn(m, a->ctx);
 	struct store_mash_item *w = malloc(sizeof *w);
 	if (!w)
@@ -82,8 +82,6 @@ static int shown_row(const struct store_mash_item *m, void *ctx)
 	*w = *m;
 	w->decided_at[0] = w->outcome[0] = w->decided_by[0] = '\0';
 	w->reason = "";
-	w->decision_category = "";
-	w->decision_agency[0] = '\0';
 	w->decision_withheld = true;
 	int rc = a->fn(w, a->ctx);
 	free(w);

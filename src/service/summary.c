@@ -62,17 +62,18 @@ static void take(struct latest_kind *slots, const struct store_event *e)
 	}
 }
 
-static int status_row(const struct store_event *e, void *ctx)
+static int status_row(const struct store_event *e, bool shown, void *ctx)
 {
 	struct status_walk *w = ctx;
 	if (!w->view) {
 		take(w->slots, e);
 		return 0;
 	}
-	/* Only what the reader may see of each event (access.c): an agency's own reader its agency's events, anyone
-	 * outside health no health-only one, so that the card says nothing the chronology hides. */
+	/* Only what the reader may see of each event, as the store's rule for every list decides it (shown: an
+	 * agency's own reader its agency's events, anyone outside health no health-only one), so that the card says
+	 * nothing the chronology hides. */
 	take(w->every, e);
-	if (access_shows_event_row(w->view, e))
+	if (shown)
 		take(w->slots, e);
 	else
 		w->hid = true;
@@ -134,7 +135,7 @@ static int status_seen(store_conn *c, int64_t child_id, const struct store_view 
 	if (!w)
 		return STORE_EIO;
 	w->view = view;
-	int rc = store_status_events(c, child_id, status_row, w);
+	int rc = store_status_events(c, view, child_id, status_row, w);
 	struct store_home_placement *p = rc != STORE_OK ? NULL : placement ? placement : malloc(sizeof *p);
 	if (rc == STORE_OK && !p)
 		rc = STORE_EIO;
@@ -171,6 +172,9 @@ out:
 	return rc;
 }
 
+/* With no view: every event counts, whatever its agency or category (the store says each shown). A deliberate
+ * exception to need-to-know: the CP-IS flag (alerts_flag_of) must tell A&E that a child is on a plan or looked
+ * after, whoever recorded the start, and answers only health's readers, who see health's categories anyway. */
 int summary_status_of(store_conn *c, int64_t child_id, struct date today, struct child_status *out,
 		      struct store_home_placement *placement, bool *placed)
 {

@@ -1195,15 +1195,31 @@ enum stmt_id {
  * agency's events (NULL: every agency's); ?63 and ?64 that agency's events whose details.category is in that
  * JSON array left out (NULL: none). The numbers are far above any statement's own parameters. */
 #define VIEW_PERSON(id) "(?61 <> 0 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
-#define VIEW_EVENT(e)                                                                                          \
-	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR "                     \
-	"coalesce(json_extract(" e ".details, '$.category'), '') NOT IN (SELECT value FROM json_each(?64))))"
+/* VIEW_EVENT is the one decider of whether a reader's view shows an event: every list and the chronology
+ * filter by it, and where a row or a derivation names an event it does not list (the MASH decision on a
+ * contact's row, the status events of the summary card) the statement returns it as a column (VIEW_SHOWN), so
+ * that nothing in C decides it again (r-ntk22; the policy's truth table: tests/unit/test_event_view_agree.c, on
+ * both engines). The private agency's event is shown only when its details say "category" once, plainly,
+ * with a value outside the list. Details the two engines would read differently are not shown: the key twice
+ * (SQLite's json_extract reads the first, PostgreSQL's jsonb the last), or a key written with an escaped
+ * letter (PostgreSQL reads "\u0063ategory" as "category", SQLite 3.40's path does not). Both are found in the
+ * text, so a value or a nested key "category" beside the category hides the event too: no writer stores any of
+ * these (the API, the forms and the CLI write jansson's compact dump of an object, whose keys are unique and
+ * whose letters are never escaped), and hiding a health record from a reader outside health is the safe way to
+ * be wrong. VIEW_CATEGORY_SHOWN_ is VIEW_EVENT's part, not for use alone. */
+#define VIEW_CATEGORY_SHOWN_(d)                                                                                \
+	"(length(" d ") - length(replace(" d ", '\"category\"', '')) <= 10 AND instr(lower(" d "), '\\u006') = 0 " \
+	"AND instr(lower(" d "), '\\u007') = 0 AND coalesce(json_extract(" d ", '$.category'), '') NOT IN "       \
+	"(SELECT value FROM json_each(?64)))"
+#define VIEW_EVENT_(e, category_shown)                                                                         \
+	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR " category_shown "))"
+#define VIEW_EVENT(e) VIEW_EVENT_(e, VIEW_CATEGORY_SHOWN_(e ".details"))
 /* The same, with the details read by id only where the agency is the private one (no reference to the row's
  * details: an index without them can cover the query). */
 #define VIEW_EVENT_BY_ID(e)                                                                                    \
-	"((?62 IS NULL OR " e ".agency = ?62) AND (?63 IS NULL OR " e ".agency <> ?63 OR "                     \
-	"coalesce((SELECT json_extract(vd.details, '$.category') FROM event vd WHERE vd.id = " e ".id), '') "    \
-	"NOT IN (SELECT value FROM json_each(?64))))"
+	VIEW_EVENT_(e, "(SELECT " VIEW_CATEGORY_SHOWN_("vd.details") " FROM event vd WHERE vd.id = " e ".id)")
+/* VIEW_EVENT as a column, 1 shown or 0, for an event a statement returns without filtering by it. */
+#define VIEW_SHOWN(e) "CASE WHEN " VIEW_EVENT(e) " THEN 1 ELSE 0 END"
 /* An alert, for a reader limited to some events: only when every event it rests on is one they see. */
 #define VIEW_ALERT(a)                                                                                          \
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
@@ -1236,12 +1252,14 @@ enum stmt_id {
 		       "AND d.occurred_at >= e.occurred_at)"
 /* The MASH queue with its filters: a contact or referral with the decision that answered it (the first
  * referral decision of the child at or after it), or none. ?1 0 awaiting, 1 decided; ?2 agency; ?3, ?4 received
- * in [from, before); ?5 a piece of the child's name (any case); NULL: no filter. */
+ * in [from, before); ?5 a piece of the child's name (any case); NULL: no filter. The last column says whether
+ * the reader's view shows the decision, an event of its own (VIEW_EVENT on d; 1 where there is none): the row is
+ * listed by the contact's view, and the service withholds what the decision says where it is 0. */
 #define MASH_COLS "e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
 		  "coalesce(p.dob, ''), coalesce(d.id, 0), coalesce(d.occurred_at, ''), " \
 		  "coalesce(json_extract(d.details, '$.outcome'), ''), coalesce(json_extract(d.details, '$.decided_by'), ''), " \
 		  "coalesce(e.summary, ''), coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), " \
-		  "coalesce(d.agency, ''), coalesce(json_extract(d.details, '$.category'), '')"
+		  "CASE WHEN d.id IS NULL OR " VIEW_EVENT("d") " THEN 1 ELSE 0 END"
 #define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
 		  "WHERE d2.person_id = e.person_id AND " MASH_ANSWERS("d2") " AND d2.occurred_at >= e.occurred_at " \
 		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
@@ -1295,8 +1313,8 @@ enum stmt_id {
 	"SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, coalesce(p.dob, ''), " \
 	"d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "                              \
 	"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "                       \
-	"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), d.agency, "               \
-	"coalesce(json_extract(d.details, '$.category'), '') " MASH_DECIDED                                      \
+	"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), " VIEW_SHOWN("d") " "    \
+	MASH_DECIDED                                                                                            \
 	" ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN
 
 /* A review task with the record's agency and the two persons' names (for lists). */
@@ -1590,8 +1608,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* S_EVENTS_KINDS_ONE's read of the status kinds (store_status_events), the list in the text: both engines
 	 * seek each kind in event_person_kind and sort the few found (issue 17: PostgreSQL's generic plan of the
 	 * bound list read every event of the child). */
-	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
-			    "FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event") " ORDER BY occurred_at || '', id",
+	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details, "
+			    VIEW_SHOWN("event") " FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event")
+			    " ORDER BY occurred_at || '', id",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
 	 * agency, kind), each kind checked against the list in the index before the row is read, no temporary
 	 * b-tree (the IN (SELECT ... json_each) list's, the ORDER BY's). Codes are [a-z_]: '"code"' in the array
@@ -1705,7 +1724,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_MASH_AWAITING_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
-				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
+				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', 1 "
 				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
 	[S_MASH_DECIDED_LIST] = MASH_DECIDED_LIST SQL_INDEX_ORDER,
@@ -5587,14 +5606,13 @@ static int sq_audit_count(store_conn *c, int64_t *n)
 /* ---- what the rules read ----------------------------------------------------------------------------- */
 
 /* A child's events of the kinds listed (?1 the person, ?2 the kinds as a JSON array), by statement id;
- * S_EVENTS_STATUS names its kinds and binds only the person. */
+ * S_EVENTS_STATUS names its kinds: status_stmt. */
 static sql_stmt *events_of_kinds_stmt(store_conn *c, enum stmt_id id, int64_t person_id, const char *kinds_json)
 {
 	sql_stmt *s = stmt(CONN(c), id);
 	if (s) {
 		sql_bind_int64(s, 1, person_id);
-		if (id != S_EVENTS_STATUS)
-			text(s, 2, kinds_json);
+		text(s, 2, kinds_json);
 	}
 	return s;
 }
@@ -5615,9 +5633,47 @@ static int sq_events_of_kinds(store_conn *c, int64_t person_id, const char *kind
 	return events_of_kinds(c, S_EVENTS_KINDS_ONE, person_id, kinds_json, fn, ctx);
 }
 
-static int sq_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx)
+/* S_EVENTS_STATUS, with the view that its shown column asks (NULL: none, every event shown). */
+static sql_stmt *status_stmt(store_conn *c, const struct store_view *v, int64_t person_id)
 {
-	return events_of_kinds(c, S_EVENTS_STATUS, person_id, NULL, fn, ctx);
+	sql_stmt *s = stmt(CONN(c), S_EVENTS_STATUS);
+	if (s) {
+		if (v)
+			bind_view(s, v);
+		sql_bind_int64(s, 1, person_id);
+	}
+	return s;
+}
+
+struct status_walk {
+	store_status_fn fn;
+	void *ctx;
+};
+
+static int status_row(sql_stmt *s, void *arg)
+{
+	struct status_walk *w = arg;
+	struct store_event e;
+	e.id = sql_column_int64(s, 0);
+	e.person_id = sql_column_int64(s, 1);
+	e.source_record_id = sql_column_int64(s, 2);
+	col_copy(s, 3, e.agency, sizeof e.agency);
+	col_copy(s, 4, e.kind, sizeof e.kind);
+	col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
+	col_copy(s, 6, e.recorded_at, sizeof e.recorded_at);
+	e.summary = col_str(s, 7);
+	e.details = col_str(s, 8);
+	return w->fn(&e, sql_column_int(s, 9) != 0, w->ctx);
+}
+
+static int sq_status_events(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn,
+			    void *ctx)
+{
+	sql_stmt *s = status_stmt(c, v, person_id);
+	struct status_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	return each_row(s, status_row, &w);
 }
 
 static int sq_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
@@ -6118,8 +6174,7 @@ static int mash_walk_row(sql_stmt *s, void *arg)
 	m->event.summary = col_str(s, 12);
 	m->event.details = col_str(s, 13);
 	m->reason = col_str(s, 14);
-	col_copy(s, 15, m->decision_agency, sizeof m->decision_agency);
-	m->decision_category = col_str(s, 16);
+	m->decision_shown = sql_column_int(s, 15) != 0;
 	return w->fn(m, w->ctx);
 }
 
@@ -8974,7 +9029,7 @@ static int sq_send_ahead(store_conn *c, const struct store_ahead *a)
 	if (rc == STORE_OK && a->alerts && a->alerts->person_id)
 		rc = send_stmt(alerts_stmt(c, v, S_ALERTS_CHILD, a->alerts));
 	if (rc == STORE_OK && a->status_events)
-		rc = send_stmt(events_of_kinds_stmt(c, S_EVENTS_STATUS, a->child_id, NULL));
+		rc = send_stmt(status_stmt(c, v, a->child_id));
 	if (rc == STORE_OK && a->placement_day)
 		rc = send_stmt(placement_stmt(c, a->child_id, a->placement_day));
 	if (rc == STORE_OK && a->contacts_team)

@@ -298,9 +298,9 @@ int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_js
 	return c->ops->events_of_kinds(c, person_id, kinds_json, fn, ctx);
 }
 
-int store_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx)
+int store_status_events(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn, void *ctx)
 {
-	return c->ops->status_events(c, person_id, fn, ctx);
+	return c->ops->status_events(c, v, person_id, fn, ctx);
 }
 
 int store_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,

@@ -190,12 +190,11 @@ struct store_mash_item {
 	int64_t decision_id;      /* 0: awaiting */
 	char decided_at[STORE_TS_LEN + 1], outcome[32], decided_by[STORE_USER_MAX + 1];
 	const char *reason;       /* the decision's reason ("" when awaiting), valid during the callback */
-	/* The decision is an event of its own: its agency and its details' category ("" when awaiting or none), for
-	 * the service to ask whether the reader may see it (service/access.h access_shows_event). The store lists
-	 * the row by the contact's view alone and leaves decision_withheld false; the service sets it, with the
-	 * decision's outcome, decided_at, decided_by and reason emptied, where the reader may not see the decision. */
-	char decision_agency[STORE_CODE_MAX + 1];
-	const char *decision_category; /* valid during the callback */
+	/* The decision is an event of its own: whether the reader's view shows it, decided by the store's one rule
+	 * (VIEW_EVENT) in the statement that lists the row (true when awaiting). The store lists the row by the
+	 * contact's view alone and leaves decision_withheld false; the service sets it, with the decision's outcome,
+	 * decided_at, decided_by and reason emptied, where decision_shown is false (service/mash.c). */
+	bool decision_shown;
 	bool decision_withheld;
 };
 typedef int (*store_mash_fn)(const struct store_mash_item *m, void *ctx);

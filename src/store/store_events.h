@@ -107,8 +107,12 @@ int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_js
 #define STORE_STATUS_KINDS_JSON "[" STORE_STATUS_KINDS(STORE_STATUS_KIND_JSON_, ",") "]"
 /* The person's events of the status kinds, as store_events_of_kinds(c, person_id, STORE_STATUS_KINDS_JSON, ...)
  * reads them, by a statement that names the kinds in its text (issue 17: the list bound as a parameter cost
- * PostgreSQL's generic plan a read of every event of the child; named, it seeks each kind in event_person_kind). */
-int store_status_events(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx);
+ * PostgreSQL's generic plan a read of every event of the child; named, it seeks each kind in event_person_kind).
+ * Every one of them, each with whether the view v shows it (the store's rule for every list, VIEW_EVENT, as a
+ * column: the summary card tells what a hidden one would change, so it needs them all); v NULL: every event
+ * shown (the CP-IS flag's read). */
+typedef int (*store_status_fn)(const struct store_event *e, bool shown, void *ctx);
+int store_status_events(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn, void *ctx);
 /* The same events in the same order, found by walking the person's history in time order (the event_history
  * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
  * (store_events_of_kinds seeks each kind and sorts what it found, for the few status kinds of the summary card). */
@@ -146,7 +150,7 @@ struct store_ahead {
 	bool kinds;                             /* store_event_kinds(c, &view, child_id, ...) */
 	const struct store_page *rows;          /* store_chronology(c, &view, child_id, rows, ...) */
 	const struct store_alert_query *alerts; /* store_alerts(c, &view, alerts, ...), alerts->person_id set */
-	bool status_events;                     /* store_status_events(c, child_id, ...) */
+	bool status_events;                     /* store_status_events(c, &view, child_id, ...) */
 	const char *placement_day;              /* store_person_placement(c, child_id, placement_day, ...) */
 	const char *contacts_team;              /* store_child_contacts(c, child_id, contacts_team, ...) */
 };

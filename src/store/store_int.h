@@ -128,7 +128,8 @@ struct store_ops {
 	int (*audit_unsealed)(store_conn *c, store_audit_fn fn, void *ctx);
 	int (*audit_seal)(store_conn *c, int64_t id, const uint8_t hash[STORE_AUDIT_HASH_LEN]);
 	int (*events_of_kinds)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx);
-	int (*status_events)(store_conn *c, int64_t person_id, store_event_fn fn, void *ctx);
+	int (*status_events)(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn,
+			     void *ctx);
 	int (*events_of_kinds_all)(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 	int (*events_of_kinds_in_time)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				       void *ctx);

@@ -9,7 +9,8 @@
 //     MASH's decision. (Where a reader may not see the decision that answered a contact, the row says a
 //     decision was recorded that they may not see: tests/unit/test_mash_view.c, a view of one agency's own.)
 //   - The record's summary card derives the legal status and "missing now" from status events: only from
-//     those the reader may see (access_shows_event_row), so the card says nothing the chronology hides.
+//     those the reader may see (the store's VIEW_EVENT, as a column of the status read), so the card says
+//     nothing the chronology hides.
 // Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

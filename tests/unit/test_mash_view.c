@@ -1,6 +1,6 @@
 /* What one event says about another (r-ntk21): the MASH lists (service/mash.c) show on a contact's row the
- * decision that answered it, an event of its own; the reader sees it only where access.c says their view shows
- * that event (access_shows_event). A real database (fixture.h), both engines: a police contact answered by
+ * decision that answered it, an event of its own; the reader sees it only where their view shows that event
+ * (the store's VIEW_EVENT on the decision, returned as decision_shown; r-ntk22). A real database (fixture.h), both engines: a police contact answered by
  * social care's referral decision, and one after which health's system sent a referral decision of its own under
  * a health-only category, which answers nothing (core/event.h's EVENT_REFERRAL_DECIDER, r-mashdec21): that
  * contact still awaits social care. */
