@@ -14,6 +14,10 @@
 #   BENCH_PG_RT=1 bench/page.sh --db pg B          the server's round trips to PostgreSQL a page, and which statement
 #                                                  each waited for (SAFEGUARD_PG_RT_TRACE; costs CPU: count, do not time)
 #   BENCH_PAGE_QUERY='?kind=concern' bench/page.sh  the page filtered (by kind here; ?agency=... likewise)
+#   BENCH_HEALTH=1 bench/page.sh                   the 500 events health's missing_start and missing_end under
+#                                                  {"category":"dental"}: every one a status event the summary card
+#                                                  reads and a health event the view's category rule asks (the worst
+#                                                  case of need-to-know's cost, r-review39, r-ntk22)
 #   BENCH_SERVE_ARGS='--threads 8' bench/page.sh   more arguments for every build's serve
 #   BENCH_PG_LOG=1 bench/page.sh --db pg B         the cluster's autovacuum and checkpoints during each run (its log:
 #                                                  each one's CPU and elapsed time), the pauses a page may wait behind
@@ -70,7 +74,9 @@ export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 bin=${bins[0]}
 "$bin" migrate --db "$db" >/dev/null
-export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency education --scope events:write --scope records:read | tail -n 1)
+agency=education kinds=(concern concern) details='{}'
+[ -n "${BENCH_HEALTH:-}" ] && agency=health kinds=(missing_end missing_start) details='{"category":"dental"}'
+export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency "$agency" --scope events:write --scope records:read | tail -n 1)
 
 start() { # binary: starts a server on the database, sets url
   : >"$work/serve.out" # the server before's "listening on" would otherwise be read before the new one's
@@ -90,7 +96,7 @@ stop() { kill "$pid" 2>/dev/null || { echo "bench: the server had stopped:" >&2;
 
 # The child: the same 500 events as bench/run.sh's chronology and record page.
 start "$bin"
-body() { printf '{"source_ref":"CHRONO-%d","kind":"concern","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":{}}' "$1" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1"; }
+body() { printf '{"source_ref":"CHRONO-%d","kind":"%s","occurred_at":"2024-%02d-%02dT%02d:00:00Z","subject":{"given_name":"Chrono","family_name":"Reader","dob":"2014-02-03"},"summary":"Event %d of the chronology benchmark","details":%s}' "$1" "${kinds[$(($1 % 2))]}" $((1 + $1 % 12)) $((1 + $1 % 28)) $(($1 % 24)) "$1" "$details"; }
 child=""
 for i in $(seq 1 500); do
   out=$(curl -s -H "Authorization: Bearer $SAFEGUARD_TOKEN" -H 'Content-Type: application/json' -d "$(body "$i")" "$url/api/v1/events")
