@@ -1024,11 +1024,15 @@ enum stmt_id {
 	S_AWAITING,
 	S_AWAITING_COUNT,
 	S_MASH_AWAITING_LIST,
+	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
 	S_MASH_DECIDED_LIST,
+	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
 	S_MASH_AWAITING_NAMED,
+	S_MASH_AWAITING_NAMED_BACK,
 	S_MASH_DECIDED_NAMED,
+	S_MASH_DECIDED_NAMED_BACK,
 	S_MASH_ITEM,
 	S_FLAG_ADD,
 	S_FLAGS,
@@ -1226,11 +1230,6 @@ enum stmt_id {
  * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
  * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
 #define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
-/* The same test for the decisions the decided list walks (event_mash, latest first), as two comparisons, so
- * that it does not name event_mash_answer's WHERE: with that index usable for the walked decision, SQLite
- * (3.40, after ANALYZE) read every contact of the area and sorted them, 1.8-2.1 s a page against 12-16 ms
- * (docs/BENCHMARKS.md, r-mashidx21). The probes (d, d2, d3) name it and read it. */
-#define MASH_ANSWERS_WALKED(d) d ".kind = 'referral_decision' AND " d ".agency = '" EVENT_REFERRAL_DECIDER "'"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1252,10 +1251,8 @@ enum stmt_id {
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
- * walking event_mash. Decided: each referral decision d, latest first (event_mash backwards), with the
- * contacts and referrals it was the first decision at or after: no decision of the child at or after e that
- * comes before d in (occurred_at, id). The same rows in the same order as MASH_FROM's LEFT JOIN gave
- * (bench: every page compared on a grown area). ?1 is still bound and named: each statement answers one value
+ * walking event_mash; decided (MASH_DECIDED, below) walks it backwards. The same rows as MASH_FROM's LEFT JOIN
+ * gives (bench/mash_same.c: every page compared). ?1 is still bound and named: each statement answers one value
  * of it and no rows for the other. Each is planned with its values (SQL_CUSTOM_PLAN): PostgreSQL's generic
  * plan, taken for good after the fifth execution on a connection that had paged far, read the decisions in no
  * index's order and sorted them, 0.8-1 s a page against 3-19 ms (docs/BENCHMARKS.md, r-review38); and read in
@@ -1284,20 +1281,34 @@ enum stmt_id {
 				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " \
 				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
 				    SQL_CUSTOM_PLAN
-#define MASH_DECIDED "FROM event d JOIN event e ON e.person_id = d.person_id AND e.occurred_at <= d.occurred_at " \
-		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND " MASH_ANSWERS_WALKED("d") " AND " \
-		     "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		     "event d3 WHERE d3.person_id = e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= " \
-		     "e.occurred_at AND (d3.occurred_at < d.occurred_at OR (d3.occurred_at = d.occurred_at AND " \
-		     "d3.id < d.id))) AND " MASH_FILTERS
-
-#define MASH_DECIDED_LIST                                                                                      \
-	"SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, coalesce(p.dob, ''), " \
-	"d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "                              \
-	"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "                       \
-	"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), d.agency, "               \
-	"coalesce(json_extract(d.details, '$.category'), '') " MASH_DECIDED                                      \
-	" ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN
+/* Decided: each contact or referral with a decision of its child at or after it, the most recently received
+ * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
+ * decision: a reader may not see the decision (service/mash.c withholds it), and a row placed by its
+ * decision's time between two rows whose decisions are shown said roughly when the withheld one was made
+ * (r-review39). The contact's time is the reader's to see; the decision follows it within a working day. */
+#define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
+		     "AND " EVENT_KIND_SOUGHT("e") " AND EXISTS (SELECT 1 FROM event d3 WHERE d3.person_id = " \
+		     "e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
+ * value that both engines seek in event_mash (occurred_at, id, ...), so that the page a link reaches by the
+ * last row shown costs what the first page costs (OFFSET read every row before it: the decisions' page 200
+ * 0.5-0.7 s on PostgreSQL, r-mashcnt21). With no key the bounds are instants no event has (sq_mash_queue), not
+ * an "?9 IS NULL OR": SQLite does not seek a range under an OR. A page before the key is read nearest first
+ * (LIMIT) and put back in the list's order around it (5: occurred_at, 1: id). */
+#define MASH_KEY_MIN "0000-01-01T00:00:00Z" /* before every instant intake takes (and every id > 0) */
+#define MASH_KEY_MAX "9999-12-31T23:59:59Z"
+#define MASH_AFTER "(e.occurred_at, e.id) > (?9, ?10)"
+#define MASH_BEFORE "(e.occurred_at, e.id) < (?9, ?10)"
+/* The same for the lists with a name, through no index (|| ''): with the key a range of event_kind_sought,
+ * SQLite read every contact of the area for the few children named, 0.7-1.1 s of CPU a page against 18-25 ms
+ * starting from the children (r-mashkey22). */
+#define MASH_AFTER_NAMED "(e.occurred_at || '', e.id) > (?9, ?10)"
+#define MASH_BEFORE_NAMED "(e.occurred_at || '', e.id) < (?9, ?10)"
+#define MASH_ASC " ORDER BY e.occurred_at, e.id "
+#define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
+#define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
+#define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
+			   "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
 
 /* A review task with the record's agency and the two persons' names (for lists). */
 #define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
@@ -1704,18 +1715,26 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
-				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
-				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_AFTER MASH_ASC "LIMIT ?6 OFFSET ?7"
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_BEFORE MASH_DESC, "5, 1")
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
-	[S_MASH_DECIDED_LIST] = MASH_DECIDED_LIST SQL_INDEX_ORDER,
-	/* with a piece of a name: the same, but PostgreSQL may sort the few named children's rows (past the first
-	 * page the walk in the index's order was 2-4x slower: 55 -> 214 ms at offset 25, r-mashcnt21) */
-	[S_MASH_DECIDED_NAMED] = MASH_DECIDED_LIST,
+	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC, "5 DESC, 1 DESC")
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
-	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " ORDER BY CASE WHEN ?1 = 0 THEN "
-				  "e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7"
-				  SQL_CUSTOM_PLAN,
+	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
+	 * sort their few rows (MASH_AWAITING_NAMED) */
+	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED MASH_ASC
+				  "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN,
+	[S_MASH_AWAITING_NAMED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_BEFORE_NAMED
+						 MASH_DESC, "5, 1") SQL_CUSTOM_PLAN,
+	[S_MASH_DECIDED_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_BEFORE_NAMED MASH_DESC
+				 "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN,
+	[S_MASH_DECIDED_NAMED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED
+						MASH_ASC, "5 DESC, 1 DESC") SQL_CUSTOM_PLAN,
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
@@ -6150,14 +6169,23 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_clear_bindings(n);
 	if (rc)
 		return rc;
-	enum stmt_id list = q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
-				       : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
-	sql_stmt *s = stmt(CONN(c), list);
+	if (q->count_only)
+		return STORE_OK;
+	static const enum stmt_id lists[2][2][2] = { /* [decided][name][before] */
+		{{S_MASH_AWAITING_LIST, S_MASH_AWAITING_BACK}, {S_MASH_AWAITING_NAMED, S_MASH_AWAITING_NAMED_BACK}},
+		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
+	sql_stmt *s = stmt(CONN(c), lists[q->decided][q->name != NULL][q->before]);
 	if (!s)
 		return STORE_EIO;
 	mash_bind(s, v, q);
 	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
-	sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	if (!q->before) /* a page before its key has no OFFSET */
+		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
+	 * page before it (the awaiting list runs forwards, the decided backwards). */
+	bool from_start = q->decided == q->before;
+	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
+	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w) {
 		sql_clear_bindings(s);
