@@ -843,6 +843,13 @@ static const char *const migrations[] = {
 	 * event_person_kind. Both engines; undone by dropping it (docs/INTERNALS.md). */
 	"CREATE INDEX IF NOT EXISTS event_mash_answer ON event(person_id, occurred_at, id, kind, agency) "
 	"  WHERE (kind, agency) = ('referral_decision', 'social_care');",
+	/* 36: the MASH lists with a piece of a name (r-mashkey22; docs/BENCHMARKS.md). PostgreSQL's only
+	 * (pg_migration): statistics of the folded name (MASH_NAME_FOLDED), which ANALYZE (autovacuum) gathers and
+	 * the planner reads for the lists' LIKE, so that it starts from the few children a rare name matches and
+	 * walks the contacts in time order for a common one. Nothing is written at intake for it. SQLite keeps no
+	 * statistics of an expression and needs none: it starts from the children either way. Undone by dropping
+	 * it (docs/INTERNALS.md). */
+	"",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -903,6 +910,11 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS link_counts_no_truncate ON link_counts;"
 	       "CREATE TRIGGER link_counts_no_truncate BEFORE TRUNCATE ON link_counts "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_counts_one_row();",
+	/* 36: gathered now, not at autovacuum's next ANALYZE of person, which an area whose children change by
+	 * less than a tenth may not see for months */
+	[35] = "CREATE STATISTICS IF NOT EXISTS person_name_folded ON (lower(given_name || ' ' || family_name)) "
+	       "FROM person;"
+	       "ANALYZE person;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1244,10 +1256,16 @@ enum stmt_id {
 #define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
 		  "WHERE d2.person_id = e.person_id AND " MASH_ANSWERS("d2") " AND d2.occurred_at >= e.occurred_at " \
 		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
-/* The filters of both lists (the event e, its child p). */
+/* The filters of both lists (the event e, its child p). A piece of the name is a LIKE of the folded name with
+ * the piece's own % _ and \ escaped (the same rows as instr(folded, lower(?5)) > 0), not instr: PostgreSQL
+ * estimates a LIKE from the statistics of MASH_NAME_FOLDED (migration 36) and a function's result > 0 at a
+ * third of the children, so it walked every contact of the area in time order for a name few children have,
+ * 2.5-4 s a page at 50,000 children (docs/BENCHMARKS.md, r-mashkey22). */
+#define MASH_NAME_FOLDED "lower(p.given_name || ' ' || p.family_name)"
 #define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
-		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR instr(lower(p.given_name || ' ' || " \
-		     "p.family_name), lower(?5)) > 0) AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
+		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
+		     "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
+		     "AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,

@@ -542,7 +542,22 @@ static void mash_lists_ties(void **state)
 	assert_int_equal(r.n, 0);
 	q.count_only = false;
 	q.before = false;
+	/* A piece of the name, any case, taken as it is: LIKE's own % _ and \ in it match themselves only. */
+	const struct {
+		const char *name;
+		int64_t decided;
+	} names[] = {{"KHAN", 6}, {"bea k", 3}, {"%", 0}, {"a_", 0}, {"m%a", 0}, {"\\", 0}, {"k_an", 0}, {"cal", 1}};
 	q.decided = true;
+	q.limit = 25;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		q.name = names[i].name;
+		memset(&r, 0, sizeof r);
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+		if (total != names[i].decided || r.n != names[i].decided)
+			fail_msg("name \"%s\": %lld counted, %d listed, want %lld", names[i].name, (long long)total, r.n,
+				 (long long)names[i].decided);
+	}
+	q.name = NULL;
 	/* the count bounded (count_max): past it count_max + 1, "more than"; the rows are the page's whatever it is */
 	const int64_t bounded[][2] = {{1, 2}, {5, 6}, {6, 6}, {7, 6}};
 	q.offset = 0;
