@@ -149,10 +149,14 @@ static void queue_href(const struct queue_job *j, int page, enum page_by by, con
 		buf_puts(&b, "&last=1");
 	} else if (page > 1) {
 		buf_printf(&b, "&page=%d", page);
-		if (by != BY_NUMBER) {
-			char key[EVENT_CURSOR_MAX];
-			event_cursor_format(at, id, key); /* digits, '-', ':', 'T', 'Z', '_': nothing to escape */
-			buf_printf(&b, "&%s=%s", by == BY_AFTER ? "after" : "before", key);
+		char key[EVENT_CURSOR_MAX], key_at[21];
+		int64_t key_id;
+		/* digits, '-', ':', 'T', 'Z', '_': nothing to escape. A row whose time is not in the form intake writes
+		 * (the key would be refused) is reached by its number instead. */
+		if (by != BY_NUMBER && at) {
+			event_cursor_format(at, id, key);
+			if (event_cursor_parse(key, key_at, &key_id))
+				buf_printf(&b, "&%s=%s", by == BY_AFTER ? "after" : "before", key);
 		}
 	}
 	snprintf(out, outsz, "%s", b.failed || !b.data ? "/mash" : b.data);
