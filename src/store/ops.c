@@ -1326,7 +1326,8 @@ enum stmt_id {
 #define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
 #define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
 #define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
-			   "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', '', '' "
+			   "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), " \
+			   "'', '', '' "
 
 /* A review task with the record's agency and the two persons' names (for lists). */
 #define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
@@ -1740,8 +1741,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
 	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC, "5 DESC, 1 DESC")
-		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
+					  "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
 	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
 	 * sort their few rows (MASH_AWAITING_NAMED) */
