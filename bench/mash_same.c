@@ -8,8 +8,11 @@
  * each combination of status, filters (agency, received from/before, a piece of the name), reader's view
  * (all, sealed left out, one agency's events, a private category left out) and page (limit, offset), both
  * texts run through the same binding (mash_bind, bind_view). Every column of every row and the count are
- * compared, and the count bounded (count_max 1, 4, 16, 64: the old count, or count_max + 1 past it). Prints
- * the first differences and a summary; exit 1 if any.
+ * compared, and the count bounded (count_max 1, 4, 16, 64: the old count, or count_max + 1 past it). The pages
+ * are also walked as the links walk them (r-mashkey22: each from the last row of the one before, forwards and
+ * backwards, 1, 3 and 25 rows a page) and must give the reference's whole list; the reference is in the lists'
+ * order of today (both by the contact), and the decisions are compared as a set with the old order's (by the
+ * decision). Prints the first differences and a summary; exit 1 if any.
  *
  *   cc ... -o /tmp/mash_same bench/mash_same.c build/libsafeguard.a ...   (bench/mash_same.sh)
  *   mash_same URL [SEED] [PERSONS]      URL: sqlite:PATH (a new file) or an empty postgresql:// database
@@ -21,7 +24,8 @@
  * connection turns to the generic plan after its fifth execution (plan_cache_mode auto). MASH_NAME: the name
  * looked for (default smith); MASH_OLD set: the old text's first two pages too, against the new's, timed.
  * The counts bounded as the page bounds them (service/mash.c mash_count_bound), every row with MASH_EXACT;
- * MASH_DEEP=K: pages 1, 1+K, 1+2K, ...; MASH_MIX, MASH_STATUS: one filter, one list.
+ * MASH_DEEP=K: pages 1, 1+K, 1+2K, ...; MASH_KEYSET: each of those pages read from the last row of the page
+ * before it (as the links do, r-mashkey22), not by OFFSET; MASH_MIX, MASH_STATUS: one filter, one list.
  */
 #include <time.h>
 #include "store/ops.c" /* the statement table and its binding are static: this file is compiled with it */
@@ -31,11 +35,17 @@
 	"(?1 = 1 AND d.id IS NOT NULL)) AND (?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
 	"AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR instr(lower(p.given_name || ' ' || "           \
 	"p.family_name), lower(?5)) > 0) AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
+/* The reference's order is the lists' order of r-mashkey22: both by the contact's (occurred_at, id), the queue
+ * oldest first, the decisions newest first (before, the decisions were by the decision's time: OLD_BY_DECISION,
+ * compared as a set of rows). */
 static const char OLD_LIST[] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE " OLD_MASH_FILTER
-			       " ORDER BY CASE WHEN ?1 = 0 THEN e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN "
-			       "d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7";
+			       " ORDER BY CASE WHEN ?1 = 0 THEN e.occurred_at END ASC, CASE WHEN ?1 = 0 THEN e.id END ASC, "
+			       "CASE WHEN ?1 = 1 THEN e.occurred_at END DESC, e.id DESC LIMIT ?6 OFFSET ?7";
+static const char OLD_BY_DECISION[] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE " OLD_MASH_FILTER
+				      " ORDER BY CASE WHEN ?1 = 0 THEN e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN "
+				      "d.occurred_at END DESC, e.id";
 static const char OLD_COUNT[] = "SELECT count(*) FROM " MASH_FROM " WHERE " OLD_MASH_FILTER;
-enum { ID_OLD_LIST = S__COUNT, ID_OLD_COUNT = S__COUNT + 1 };
+enum { ID_OLD_LIST = S__COUNT, ID_OLD_COUNT = S__COUNT + 1, ID_OLD_BY_DECISION = S__COUNT + 4 };
 
 static unsigned long long rng;
 static unsigned rnd(unsigned n)
@@ -164,8 +174,61 @@ static void area(store_conn *c, int persons)
 /* The list statement sq_mash_queue runs for q. */
 static int list_id(const struct store_mash_query *q)
 {
-	return q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
-			  : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
+	static const int lists[2][2][2] = {
+		{{S_MASH_AWAITING_LIST, S_MASH_AWAITING_BACK}, {S_MASH_AWAITING_NAMED, S_MASH_AWAITING_NAMED_BACK}},
+		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
+	return lists[q->decided][q->name != NULL][q->before];
+}
+
+/* Binds a list as sq_mash_queue does: the page, and the key or the end of the list. */
+static void list_bind(sql_stmt *s, const struct store_view *v, const struct store_mash_query *q)
+{
+	mash_bind(s, v, q);
+	sql_bind_int(s, 6, q->limit);
+	if (!q->before)
+		sql_bind_int(s, 7, q->offset);
+	bool from_start = q->decided == q->before;
+	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
+	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
+}
+
+/* The last row of a page's text: its occurred_at (column 5) and id (column 1), for the next page's key. */
+static void last_key(const char *rows, bool first, char at[32], int64_t *id)
+{
+	const char *line = rows;
+	if (!first)
+		for (const char *p = rows; *p; p++)
+			if (*p == '\n' && p[1])
+				line = p + 1;
+	*id = strtoll(line, NULL, 10);
+	const char *f = line;
+	for (int col = 0; col < 4; col++)
+		f = strchr(f, '\t') + 1;
+	snprintf(at, 32, "%.*s", (int)(strchr(f, '\t') - f), f);
+}
+
+static int sort_lines_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The lines of a text sorted: a set of rows whatever their order. */
+static char *sorted_lines(const char *rows)
+{
+	char *copy = strdup(rows), **lines = NULL, *out;
+	size_t n = 0, cap = 0, len = strlen(rows);
+	for (char *p = strtok(copy, "\n"); p; p = strtok(NULL, "\n")) {
+		if (n == cap)
+			lines = realloc(lines, (cap = 2 * cap + 16) * sizeof *lines);
+		lines[n++] = p;
+	}
+	qsort(lines, n, sizeof *lines, sort_lines_cmp);
+	out = malloc(len + 2);
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, lines[i]);
+		strcat(out, "\n");
+	}
+	free(lines);
+	free(copy);
+	return out;
 }
 
 static double ms_since(const struct timespec *t0)
@@ -195,6 +258,8 @@ static int plans(store_conn *c, int n)
 			    (getenv("MASH_STATUS") && strcmp(getenv("MASH_STATUS"), decided ? "decided" : "awaiting") != 0))
 				continue;
 			printf("%s, %s:", decided ? "decisions" : "queue", mixes[m].what);
+			char key_at[32] = "";
+			int64_t key_id = 0;
 			for (int i = 0; i < n; i++) {
 				struct store_mash_query q = {.decided = decided, .agency = mixes[m].agency,
 							     .received_before = mixes[m].before, .name = mixes[m].name,
@@ -208,13 +273,37 @@ static int plans(store_conn *c, int n)
 				int64_t total = count_of(nn);
 				double count_ms = ms_since(&t0);
 				clock_gettime(CLOCK_MONOTONIC, &t0);
+				/* MASH_KEYSET: the page read from the last row of the one before (the links' key), as far
+				 * as the offset, instead of OFFSET: pages 1, 1+K, ... each reached by walking the keys */
+				if (getenv("MASH_KEYSET") && key_at[0]) {
+					q.key_at = key_at;
+					q.key_id = key_id;
+					q.offset = 0;
+				}
 				sql_stmt *s = stmt(CONN(c), list_id(&q));
-				mash_bind(s, &worker, &q);
-				sql_bind_int(s, 6, q.limit);
-				sql_bind_int(s, 7, q.offset);
+				list_bind(s, &worker, &q);
 				int rows;
-				free(rows_of(s, &rows));
+				char *text_rows = rows_of(s, &rows);
 				printf(" %.1f(%d/%lld; count %.0f", ms_since(&t0), rows, (long long)total, count_ms);
+				q.key_at = NULL;
+				if (getenv("MASH_KEYSET") && rows) { /* the key of the next page shown: walked to, not timed */
+					int deep = getenv("MASH_DEEP") ? atoi(getenv("MASH_DEEP")) : 1;
+					last_key(text_rows, false, key_at, &key_id);
+					for (int k = 1; k < deep; k++) {
+						struct store_mash_query w = q;
+						w.key_at = key_at;
+						w.key_id = key_id;
+						w.offset = 0;
+						sql_stmt *ws = stmt(CONN(c), list_id(&w));
+						list_bind(ws, &worker, &w);
+						int wn;
+						char *wt = rows_of(ws, &wn);
+						if (wn)
+							last_key(wt, false, key_at, &key_id);
+						free(wt);
+					}
+				}
+				free(text_rows);
 				if (getenv("MASH_OLD")) { /* the old count, as many times on the same connection */
 					clock_gettime(CLOCK_MONOTONIC, &t0);
 					sql_stmt *on = sql_prepare(db, ID_OLD_COUNT, OLD_COUNT);
@@ -245,9 +334,7 @@ static int plans(store_conn *c, int n)
 				clock_gettime(CLOCK_MONOTONIC, &t0);
 				clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 				sql_stmt *s = stmt(CONN(c), list_id(&q));
-				mash_bind(s, &worker, &q);
-				sql_bind_int(s, 6, q.limit);
-				sql_bind_int(s, 7, q.offset);
+				list_bind(s, &worker, &q);
 				free(rows_of(s, &rows));
 				double nwall = ms_since(&t0);
 				clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
@@ -343,9 +430,7 @@ int main(int argc, char **argv)
 			int on_rows, nn_rows;
 			char *old_rows = rows_of(o, &on_rows);
 			sql_stmt *s = stmt(CONN(c), list_id(&q));
-			mash_bind(s, &views[v], &q);
-			sql_bind_int(s, 6, q.limit);
-			sql_bind_int(s, 7, q.offset);
+			list_bind(s, &views[v], &q);
 			char *new_rows = rows_of(s, &nn_rows);
 			compared++;
 			rows += on_rows;
@@ -356,6 +441,76 @@ int main(int argc, char **argv)
 			free(old_rows);
 			free(new_rows);
 		}
+		/* The pages as the links walk them (r-mashkey22): from the first page on by the last row's key, and from
+		 * the end back by the first row's, for 1, 3 and 25 rows a page: together, every row of the reference's
+		 * whole list, in its order, once. And the decisions as a set: the rows the old order (by the
+		 * decision's time) gave. */
+		q.limit = 1000000;
+		q.offset = 0;
+		sql_stmt *o = sql_prepare(db, ID_OLD_LIST, OLD_LIST);
+		mash_bind(o, &views[v], &q);
+		sql_bind_int(o, 6, q.limit);
+		sql_bind_int(o, 7, 0);
+		int whole_n;
+		char *whole = rows_of(o, &whole_n);
+		if (decided) {
+			sql_stmt *ob = sql_prepare(db, ID_OLD_BY_DECISION, OLD_BY_DECISION);
+			mash_bind(ob, &views[v], &q);
+			int bn;
+			char *by_decision = rows_of(ob, &bn), *s1 = sorted_lines(whole), *s2 = sorted_lines(by_decision);
+			compared++;
+			if (strcmp(s1, s2) != 0 && bad++ < 10)
+				printf("the decisions differ as a set from the old order's: view %d agency %d from %d before %d "
+				       "name %d\n", v, a, f, b, nm);
+			free(by_decision);
+			free(s1);
+			free(s2);
+		}
+		const int walk_limits[] = {1, 3, 25};
+		for (size_t wl = 0; wl < 3; wl++)
+			for (int back = 0; back < 2; back++) {
+				size_t cap = strlen(whole) + 4096, len = 0;
+				char *walked = malloc(cap), at[32] = "";
+				int64_t id = 0;
+				int pages_walked = 0;
+				walked[0] = 0;
+				struct store_mash_query w = q;
+				w.limit = walk_limits[wl];
+				w.before = back;
+				for (;;) { /* bounded: a page holds at least one row, the area a few hundred */
+					w.key_at = pages_walked ? at : NULL;
+					w.key_id = id;
+					sql_stmt *ws = stmt(CONN(c), list_id(&w));
+					list_bind(ws, &views[v], &w);
+					int wn;
+					char *page = rows_of(ws, &wn);
+					if (!wn || ++pages_walked > 2000) {
+						free(page);
+						break;
+					}
+					last_key(page, back, at, &id);
+					size_t pl = strlen(page);
+					if (len + pl + 1 > cap)
+						walked = realloc(walked, cap = 2 * (len + pl + 1));
+					if (back) { /* this page comes before what was walked */
+						memmove(walked + pl, walked, len + 1);
+						memcpy(walked, page, pl);
+					} else {
+						memcpy(walked + len, page, pl + 1);
+					}
+					len += pl;
+					free(page);
+				}
+				compared++;
+				rows += whole_n;
+				if (strcmp(walked, whole) != 0 && bad++ < 10)
+					printf("keyset walk differs: decided %d view %d agency %d from %d before %d name %d limit %d %s\n"
+					       "--- whole (%d)\n%s--- walked (%d pages)\n%s",
+					       decided, v, a, f, b, nm, w.limit, back ? "backwards" : "forwards", whole_n, whole,
+					       pages_walked, walked);
+				free(walked);
+			}
+		free(whole);
 	}
 	int64_t events = 0, awaiting = 0, decided_n = 0;
 	sql_stmt *s = sql_prepare(db, S__COUNT + 2, "SELECT count(*) FROM event");

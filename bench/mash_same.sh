@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The MASH lists of migration 34 against the statement they replaced (bench/mash_same.c), on SQLite and, with
+# The MASH lists of migration 34 against the statement they replaced (bench/mash_same.c; every page also walked
+# by the links' keys, r-mashkey22), on SQLite and, with
 # PG=1, on a throwaway PostgreSQL cluster (scripts/pg-test.sh): SEEDS random areas of PERSONS children each.
 #   bench/mash_same.sh            SEEDS="1 2 3" PERSONS=200 PG=1 bench/mash_same.sh
 set -euo pipefail

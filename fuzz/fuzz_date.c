@@ -3,6 +3,9 @@
  * any 64-bit value. Invariants: what parses formats back to something that parses to the same value.
  * The injected clock's spec (clock/now: --now, SAFEGUARD_NOW) on the same bytes: it is taken whole or refused
  * with a message, never half-set, and a refusal leaves the clock where it was.
+ * The pages' key (core/event.h event_cursor_parse: the chronology's cursor, the MASH lists' after= and before=,
+ * r-mashkey22) on the same bytes: what parses is an instant in UTC to the second and an id of 1 to 18 digits,
+ * and formats back to the same bytes (one spelling per key).
  */
 #include <assert.h>
 #include <stdint.h>
@@ -11,6 +14,7 @@
 
 #include "clock/now.h"
 #include "core/date.h"
+#include "core/event.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -85,6 +89,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(clock_now_offset() == before);
 		}
 		assert(clock_now_set("", NULL, 0) == 0 && clock_now_offset() == 0);
+	}
+
+	{
+		char at[21], back[EVENT_CURSOR_MAX];
+		int64_t id = -1, t2;
+		if (event_cursor_parse(s, at, &id)) {
+			assert(strlen(at) == TS_UTC_LEN && at[TS_UTC_LEN - 1] == 'Z');
+			assert(ts_parse_rfc3339(at, &t2) == DATE_OK);
+			assert(id >= 0 && id <= 999999999999999999LL);
+			event_cursor_format(at, id, back);
+			assert(strcmp(back, s) == 0);
+		}
 	}
 
 	rc = ts_parse_rfc3339(s, &t);

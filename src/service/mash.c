@@ -65,6 +65,10 @@ struct queue_args {
 	void *ctx;
 	int64_t *total, event_id, *child_id;
 	bool *found;
+	/* a page of the queue: rows given to fn so far, at most page_rows; one more read says a next page */
+	int rows, page_rows;
+	bool last;
+	struct mash_page *out;
 };
 
 /* A row as the reader may see it: the contact by the list's view, and the decision on it, an event of its own,
@@ -74,6 +78,11 @@ struct queue_args {
 static int shown_row(const struct store_mash_item *m, void *ctx)
 {
 	struct queue_args *a = ctx;
+	if (a->page_rows && a->rows >= a->page_rows) { /* the row after the page: there is a next page */
+		a->out->next = true;
+		return 0;
+	}
+	a->rows++;
 	if (!m->decision_id || m->decision_shown)
 		return a->fn(m, a->ctx);
 	struct store_mash_item *w = malloc(sizeof *w);
@@ -91,7 +100,27 @@ static int shown_row(const struct store_mash_item *m, void *ctx)
 static int queue_run(store_conn *c, void *arg)
 {
 	struct queue_args *a = arg;
-	return store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
+	if (a->last) { /* the last page: its rows from the list's end, as many as the count leaves for it */
+		int rc;
+		a->q.count_only = true;
+		if ((rc = store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total)) != STORE_OK)
+			return rc;
+		a->q.count_only = false;
+		if (*a->total > 0 && *a->total <= MASH_COUNT_MAX) {
+			a->out->page = (int)((*a->total + MASH_PAGE_SIZE - 1) / MASH_PAGE_SIZE);
+			a->q.before = true;
+			a->q.limit = (int)(*a->total - (int64_t)(a->out->page - 1) * MASH_PAGE_SIZE);
+			a->page_rows = 0;
+		} else { /* no last page known: the first */
+			a->out->page = 1;
+		}
+	}
+	int rc = store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
+	if (rc == STORE_OK && a->q.before && a->q.key_at && a->rows < MASH_PAGE_SIZE)
+		a->out->page = 1; /* fewer rows before the key than a page: they are the list's first */
+	if (a->q.before && a->q.key_at)
+		a->out->next = true; /* the key's row comes after */
+	return rc;
 }
 
 int64_t mash_count_bound(int page)
@@ -101,20 +130,38 @@ int64_t mash_count_bound(int page)
 }
 
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
-	       store_mash_fn fn, void *ctx, int64_t *total)
+	       store_mash_fn fn, void *ctx, struct mash_page *out)
 {
 	char from[STORE_TS_LEN + 1], before[STORE_TS_LEN + 1];
-	*total = 0;
+	memset(out, 0, sizeof *out);
+	out->page = f->page > 1 ? f->page : 1;
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
-	struct queue_args args = {.fn = fn, .ctx = ctx, .total = total};
+	struct queue_args args = {.fn = fn, .ctx = ctx, .total = &out->total, .out = out};
 	access_list_view(&a->reader, &args.view);
 	args.q.decided = f->decided;
 	args.q.agency = f->agency && f->agency[0] ? f->agency : NULL;
 	args.q.name = f->name && f->name[0] ? f->name : NULL;
-	args.q.limit = MASH_PAGE_SIZE;
-	args.q.offset = (f->page > 1 ? f->page - 1 : 0) * MASH_PAGE_SIZE;
-	args.q.count_max = mash_count_bound(f->page);
+	/* one row more than the page, to know whether a next page exists (not before a key: the key's row is next) */
+	args.page_rows = MASH_PAGE_SIZE;
+	args.q.limit = MASH_PAGE_SIZE + 1;
+	if (f->last) {
+		args.last = true;
+		args.q.count_max = MASH_COUNT_MAX;
+	} else if (f->key_at) {
+		args.q.key_at = f->key_at;
+		args.q.key_id = f->key_id;
+		args.q.before = f->before;
+		args.q.count_max = MASH_COUNT_MAX;
+		if (f->before) {
+			args.q.limit = MASH_PAGE_SIZE;
+			args.page_rows = 0;
+		}
+	} else {
+		args.q.offset = (out->page - 1) * MASH_PAGE_SIZE;
+		args.q.count_max = mash_count_bound(out->page);
+	}
+	out->bound = args.q.count_max;
 	if (f->age == MASH_AGE_OVERDUE || f->age == MASH_AGE_NOT_OVERDUE) {
 		/* The last day of receipt whose decision is overdue today: mash_due grows with the day received, so
 		 * walk back from yesterday (a working day is never more than a fortnight away: bounded). */

@@ -54,6 +54,22 @@ struct mash_filter {
 	enum mash_age age;
 	const char *name;   /* NULL: anyone */
 	int page;           /* from 1 */
+	/* The pages' links carry the row they continue from (web/mash_pages.c), so that a page far into a list
+	 * costs what the first costs: key_at set, the page holds the rows after the row (key_at, key_id) in the
+	 * list's order, or with before the rows just before it; page is then the number the link gave it. last: the
+	 * list's last page, read from its end, its number set by the count (the first page when there are more
+	 * than MASH_COUNT_MAX). Neither: page by number (OFFSET: reads every row before it). */
+	const char *key_at;
+	int64_t key_id;
+	bool before, last;
+};
+
+/* What a page found beside its rows. */
+struct mash_page {
+	int64_t total; /* at most bound + 1: more than bound says "more than bound" */
+	int64_t bound; /* how far it was counted (mash_count_bound) */
+	int page;      /* the page's number: the filter's, the last page's, or 1 when before found the start */
+	bool next;     /* a row comes after the page's last */
 };
 
 /* The decision on an item received on `received` (England's date) is due on (Working Together 2023: one
@@ -70,10 +86,12 @@ struct date mash_due(struct date received);
 #define MASH_COUNT_MAX 1000
 int64_t mash_count_bound(int page);
 
-/* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date; *total
- * is how many items in all, at most mash_count_bound(f->page) + 1 (more than the bound). */
+/* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date, in the
+ * list's order. A page by number counts to mash_count_bound(f->page), one reached by a key to MASH_COUNT_MAX:
+ * its rows and whether a next page exists do not depend on the count, and counting to a far page read every
+ * row before it. A page before a key that finds fewer than MASH_PAGE_SIZE rows is the list's first. */
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
-	       store_mash_fn fn, void *ctx, int64_t *total);
+	       store_mash_fn fn, void *ctx, struct mash_page *out);
 /* One item, for a page about it (a audited at the level the page needs, for a->child_id). */
 int mash_item(store *st, const struct children_access *a, int64_t event_id, store_mash_fn fn, void *ctx);
 /* Which child an item is about, read outside any audit to decide the audited read: nothing of it is shown. */

@@ -1319,7 +1319,7 @@ static int pg_migrate_one(sql_db *d, int version, const char *script, const char
 	char *ddl = rewrite_ddl(script);
 	if (!ddl)
 		return STORE_EIO;
-	rc = pexec(p, ddl);
+	rc = ddl[strspn(ddl, " \t\n")] ? pexec(p, ddl) : STORE_OK; /* a migration that is PostgreSQL's own only */
 	free(ddl);
 	if (rc == STORE_OK && own)
 		rc = pexec(p, own);

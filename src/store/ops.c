@@ -843,6 +843,13 @@ static const char *const migrations[] = {
 	 * event_person_kind. Both engines; undone by dropping it (docs/INTERNALS.md). */
 	"CREATE INDEX IF NOT EXISTS event_mash_answer ON event(person_id, occurred_at, id, kind, agency) "
 	"  WHERE (kind, agency) = ('referral_decision', 'social_care');",
+	/* 36: the MASH lists with a piece of a name (r-mashkey22; docs/BENCHMARKS.md). PostgreSQL's only
+	 * (pg_migration): statistics of the folded name (MASH_NAME_FOLDED), which ANALYZE (autovacuum) gathers and
+	 * the planner reads for the lists' LIKE, so that it starts from the few children a rare name matches and
+	 * walks the contacts in time order for a common one. Nothing is written at intake for it. SQLite keeps no
+	 * statistics of an expression and needs none: it starts from the children either way. Undone by dropping
+	 * it (docs/INTERNALS.md). */
+	"",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -903,6 +910,11 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       "DROP TRIGGER IF EXISTS link_counts_no_truncate ON link_counts;"
 	       "CREATE TRIGGER link_counts_no_truncate BEFORE TRUNCATE ON link_counts "
 	       "FOR EACH STATEMENT EXECUTE FUNCTION sg_link_counts_one_row();",
+	/* 36: gathered now, not at autovacuum's next ANALYZE of person, which an area whose children change by
+	 * less than a tenth may not see for months */
+	[35] = "CREATE STATISTICS IF NOT EXISTS person_name_folded ON (lower(given_name || ' ' || family_name)) "
+	       "FROM person;"
+	       "ANALYZE person;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1024,11 +1036,15 @@ enum stmt_id {
 	S_AWAITING,
 	S_AWAITING_COUNT,
 	S_MASH_AWAITING_LIST,
+	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
 	S_MASH_DECIDED_LIST,
+	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
 	S_MASH_AWAITING_NAMED,
+	S_MASH_AWAITING_NAMED_BACK,
 	S_MASH_DECIDED_NAMED,
+	S_MASH_DECIDED_NAMED_BACK,
 	S_MASH_ITEM,
 	S_FLAG_ADD,
 	S_FLAGS,
@@ -1254,11 +1270,6 @@ enum stmt_id {
  * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
  * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
 #define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
-/* The same test for the decisions the decided list walks (event_mash, latest first), as two comparisons, so
- * that it does not name event_mash_answer's WHERE: with that index usable for the walked decision, SQLite
- * (3.40, after ANALYZE) read every contact of the area and sorted them, 1.8-2.1 s a page against 12-16 ms
- * (docs/BENCHMARKS.md, r-mashidx21). The probes (d, d2, d3) name it and read it. */
-#define MASH_ANSWERS_WALKED(d) d ".kind = 'referral_decision' AND " d ".agency = '" EVENT_REFERRAL_DECIDER "'"
 #define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
 		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
 		       "AND d.occurred_at >= e.occurred_at)"
@@ -1275,17 +1286,21 @@ enum stmt_id {
 #define MASH_FROM "event e JOIN person p ON p.id = e.person_id LEFT JOIN event d ON d.id = (SELECT d2.id FROM event d2 " \
 		  "WHERE d2.person_id = e.person_id AND " MASH_ANSWERS("d2") " AND d2.occurred_at >= e.occurred_at " \
 		  "ORDER BY d2.occurred_at, d2.id LIMIT 1)"
-/* The filters of both lists (the event e, its child p). */
+/* The filters of both lists (the event e, its child p). A piece of the name is a LIKE of the folded name with
+ * the piece's own % _ and \ escaped (the same rows as instr(folded, lower(?5)) > 0), not instr: PostgreSQL
+ * estimates a LIKE from the statistics of MASH_NAME_FOLDED (migration 36) and a function's result > 0 at a
+ * third of the children, so it walked every contact of the area in time order for a name few children have,
+ * 2.5-4 s a page at 50,000 children (docs/BENCHMARKS.md, r-mashkey22). */
+#define MASH_NAME_FOLDED "lower(p.given_name || ' ' || p.family_name)"
 #define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
-		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR instr(lower(p.given_name || ' ' || " \
-		     "p.family_name), lower(?5)) > 0) AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
+		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
+		     "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
+		     "AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
- * walking event_mash. Decided: each referral decision d, latest first (event_mash backwards), with the
- * contacts and referrals it was the first decision at or after: no decision of the child at or after e that
- * comes before d in (occurred_at, id). The same rows in the same order as MASH_FROM's LEFT JOIN gave
- * (bench: every page compared on a grown area). ?1 is still bound and named: each statement answers one value
+ * walking event_mash; decided (MASH_DECIDED, below) walks it backwards. The same rows as MASH_FROM's LEFT JOIN
+ * gives (bench/mash_same.c: every page compared). ?1 is still bound and named: each statement answers one value
  * of it and no rows for the other. Each is planned with its values (SQL_CUSTOM_PLAN): PostgreSQL's generic
  * plan, taken for good after the fifth execution on a connection that had paged far, read the decisions in no
  * index's order and sorted them, 0.8-1 s a page against 3-19 ms (docs/BENCHMARKS.md, r-review38); and read in
@@ -1314,20 +1329,35 @@ enum stmt_id {
 				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " \
 				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
 				    SQL_CUSTOM_PLAN
-#define MASH_DECIDED "FROM event d JOIN event e ON e.person_id = d.person_id AND e.occurred_at <= d.occurred_at " \
-		     "JOIN person p ON p.id = e.person_id WHERE ?1 = 1 AND " MASH_KINDS("d") " AND " MASH_ANSWERS_WALKED("d") " AND " \
-		     "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		     "event d3 WHERE d3.person_id = e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= " \
-		     "e.occurred_at AND (d3.occurred_at < d.occurred_at OR (d3.occurred_at = d.occurred_at AND " \
-		     "d3.id < d.id))) AND " MASH_FILTERS
-
-#define MASH_DECIDED_LIST                                                                                      \
-	"SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, coalesce(p.dob, ''), " \
-	"d.id, d.occurred_at, coalesce(json_extract(d.details, '$.outcome'), ''), "                              \
-	"coalesce(json_extract(d.details, '$.decided_by'), ''), coalesce(e.summary, ''), "                       \
-	"coalesce(e.details, '{}'), coalesce(json_extract(d.details, '$.reason'), ''), " VIEW_SHOWN("d") " "    \
-	MASH_DECIDED                                                                                            \
-	" ORDER BY d.occurred_at DESC, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN
+/* Decided: each contact or referral with a decision of its child at or after it, the most recently received
+ * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
+ * decision: a reader may not see the decision (service/mash.c withholds it), and a row placed by its
+ * decision's time between two rows whose decisions are shown said roughly when the withheld one was made
+ * (r-review39). The contact's time is the reader's to see; the decision follows it within a working day. */
+#define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
+		     "AND " EVENT_KIND_SOUGHT("e") " AND EXISTS (SELECT 1 FROM event d3 WHERE d3.person_id = " \
+		     "e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
+ * value that both engines seek in event_mash (occurred_at, id, ...), so that the page a link reaches by the
+ * last row shown costs what the first page costs (OFFSET read every row before it: the decisions' page 200
+ * 0.5-0.7 s on PostgreSQL, r-mashcnt21). With no key the bounds are instants no event has (sq_mash_queue), not
+ * an "?9 IS NULL OR": SQLite does not seek a range under an OR. A page before the key is read nearest first
+ * (LIMIT) and put back in the list's order around it (5: occurred_at, 1: id). */
+#define MASH_KEY_MIN "0000-01-01T00:00:00Z" /* before every instant intake takes (and every id > 0) */
+#define MASH_KEY_MAX "9999-12-31T23:59:59Z"
+#define MASH_AFTER "(e.occurred_at, e.id) > (?9, ?10)"
+#define MASH_BEFORE "(e.occurred_at, e.id) < (?9, ?10)"
+/* The same for the lists with a name, through no index (|| ''): with the key a range of event_kind_sought,
+ * SQLite read every contact of the area for the few children named, 0.7-1.1 s of CPU a page against 18-25 ms
+ * starting from the children (r-mashkey22). */
+#define MASH_AFTER_NAMED "(e.occurred_at || '', e.id) > (?9, ?10)"
+#define MASH_BEFORE_NAMED "(e.occurred_at || '', e.id) < (?9, ?10)"
+#define MASH_ASC " ORDER BY e.occurred_at, e.id "
+#define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
+#define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
+#define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
+			   "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), " \
+			   "'', 1 "
 
 /* A review task with the record's agency and the two persons' names (for lists). */
 #define REVIEW_COLS "v.id, v.source_record_id, v.person_id, v.candidate_id, v.weight, v.probability, v.explanation, " \
@@ -1735,18 +1765,26 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
-				 "coalesce(p.dob, ''), 0, '', '', '', coalesce(e.summary, ''), coalesce(e.details, '{}'), '', 1 "
-				 MASH_AWAITING " ORDER BY e.occurred_at, e.id LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_AFTER MASH_ASC "LIMIT ?6 OFFSET ?7"
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_BEFORE MASH_DESC, "5, 1")
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
-	[S_MASH_DECIDED_LIST] = MASH_DECIDED_LIST SQL_INDEX_ORDER,
-	/* with a piece of a name: the same, but PostgreSQL may sort the few named children's rows (past the first
-	 * page the walk in the index's order was 2-4x slower: 55 -> 214 ms at offset 25, r-mashcnt21) */
-	[S_MASH_DECIDED_NAMED] = MASH_DECIDED_LIST,
+	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
+		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
+					  "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
-	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " ORDER BY CASE WHEN ?1 = 0 THEN "
-				  "e.occurred_at END ASC, CASE WHEN ?1 = 1 THEN d.occurred_at END DESC, e.id LIMIT ?6 OFFSET ?7"
-				  SQL_CUSTOM_PLAN,
+	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
+	 * sort their few rows (MASH_AWAITING_NAMED) */
+	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED MASH_ASC
+				  "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN,
+	[S_MASH_AWAITING_NAMED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_BEFORE_NAMED
+						 MASH_DESC, "5, 1") SQL_CUSTOM_PLAN,
+	[S_MASH_DECIDED_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_BEFORE_NAMED MASH_DESC
+				 "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN,
+	[S_MASH_DECIDED_NAMED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED
+						MASH_ASC, "5 DESC, 1 DESC") SQL_CUSTOM_PLAN,
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
 			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
@@ -6217,14 +6255,23 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_clear_bindings(n);
 	if (rc)
 		return rc;
-	enum stmt_id list = q->decided ? (q->name ? S_MASH_DECIDED_NAMED : S_MASH_DECIDED_LIST)
-				       : q->name ? S_MASH_AWAITING_NAMED : S_MASH_AWAITING_LIST;
-	sql_stmt *s = stmt(CONN(c), list);
+	if (q->count_only)
+		return STORE_OK;
+	static const enum stmt_id lists[2][2][2] = { /* [decided][name][before] */
+		{{S_MASH_AWAITING_LIST, S_MASH_AWAITING_BACK}, {S_MASH_AWAITING_NAMED, S_MASH_AWAITING_NAMED_BACK}},
+		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
+	sql_stmt *s = stmt(CONN(c), lists[q->decided][q->name != NULL][q->before]);
 	if (!s)
 		return STORE_EIO;
 	mash_bind(s, v, q);
 	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
-	sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	if (!q->before) /* a page before its key has no OFFSET */
+		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
+	 * page before it (the awaiting list runs forwards, the decided backwards). */
+	bool from_start = q->decided == q->before;
+	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
+	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w) {
 		sql_clear_bindings(s);

@@ -174,15 +174,25 @@ int store_awaiting_decision(store_conn *c, const struct store_view *v, int limit
 			    int64_t *total);
 
 /* The MASH queue with filters and pages (service/mash.h): contacts and referrals awaiting a decision (oldest
- * first) or decided (newest decision first), each with the decision that answered it: the child's first
- * referral decision at or after it. Filters left NULL do not apply; received_* are UTC instants, the item
- * received in [from, before); name a piece of the child's given or family name, any case. */
+ * first) or decided (most recently received first), each with the decision that answered it: the child's first
+ * referral decision at or after it. Both lists are in the order of the contact's (occurred_at, id), so that a
+ * row's place says nothing about when its decision was made (a reader may not see it: service/mash.c). Filters
+ * left NULL do not apply; received_* are UTC instants, the item received in [from, before); name a piece of
+ * the child's given or family name, any case. */
 struct store_mash_query {
 	bool decided;
 	const char *agency, *received_from, *received_before, *name;
 	int offset, limit;
 	/* total counts at most count_max + 1 items: more than count_max says "more than count_max" (0: all). */
 	int64_t count_max;
+	/* Keyset: key_at set, the page holds the rows that come after the row (key_at, key_id) in the list's
+	 * order (offset still applies), or with before the limit rows that come just before it, still delivered
+	 * in the list's order; key_at NULL with before: the list's last limit rows. A page so reached costs what
+	 * the first page costs; OFFSET reads every row before it. */
+	const char *key_at;
+	int64_t key_id;
+	bool before;
+	bool count_only; /* total only, no row */
 };
 struct store_mash_item {
 	struct store_event event; /* summary and details valid during the callback */

@@ -32,6 +32,9 @@ static const struct {
 	{"old", "Received over 4 weeks ago", MASH_AGE_OLD},
 };
 
+#define BAD_AFTER "The link to the next page (after) is not one the MASH queue made. Go to the first page"
+#define BAD_BEFORE "The link to the previous page (before) is not one the MASH queue made. Go to the first page"
+
 /* A decision the reader may not see (service/mash.c asks access.c): the contact was answered, so it is not
  * theirs to decide again; what, who, when and why are the decision's, not the contact's. */
 #define WITHHELD_TEXT "A decision was recorded that you may not see"
@@ -67,6 +70,10 @@ struct queue_job {
 	char status[16], agency[STORE_CODE_MAX + 1], age[16], name[4 * NAME_QUERY_MAX + 8];
 	json_t *rows, *errors_view;
 	struct date today;
+	char key_at[21];
+	/* the page's first and last rows: the keys its links to the pages before and after carry */
+	char first_at[STORE_TS_LEN + 1], last_at[STORE_TS_LEN + 1];
+	int64_t first_id, last_id;
 };
 
 static void queue_release(struct web_read *r)
@@ -81,6 +88,12 @@ static int queue_row(const struct store_mash_item *m, void *ctx)
 {
 	struct queue_job *j = ctx;
 	char name[2 * STORE_NAME_BYTES + 24], decided[DATE_LONG_MAX + 16] = "", hm[16];
+	if (!j->first_id) {
+		snprintf(j->first_at, sizeof j->first_at, "%s", m->event.occurred_at);
+		j->first_id = m->event.id;
+	}
+	snprintf(j->last_at, sizeof j->last_at, "%s", m->event.occurred_at);
+	j->last_id = m->event.id;
 	web_short_name(m->given_name, m->family_name, name, sizeof name);
 	const struct event_kind *k = event_kind_find(m->event.kind);
 	json_t *row = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:b}", "child_id", (json_int_t)m->event.person_id,
@@ -101,8 +114,14 @@ static int queue_row(const struct store_mash_item *m, void *ctx)
 	return 0;
 }
 
-/* The queue's address with its filters and a page (0: none). */
-static void queue_href(const struct queue_job *j, int page, char *out, size_t outsz)
+/* How a link reaches its page: by number (the first page), after the row (at, id) shown last, before the row
+ * shown first, or the last page. */
+enum page_by { BY_NUMBER, BY_AFTER, BY_BEFORE, BY_LAST };
+
+/* The queue's address with its filters and a page (0: none). Pages past the first are reached by the row they
+ * continue from (service/mash.h: a far page costs what the first costs), with their number for the heading. */
+static void queue_href(const struct queue_job *j, int page, enum page_by by, const char *at, int64_t id, char *out,
+		       size_t outsz)
 {
 	struct buf b;
 	buf_init(&b, 1024);
@@ -126,40 +145,73 @@ static void queue_href(const struct queue_job *j, int page, char *out, size_t ou
 				buf_printf(&b, "%%%02X", *c);
 		}
 	}
-	if (page > 1)
+	if (by == BY_LAST) {
+		buf_puts(&b, "&last=1");
+	} else if (page > 1) {
 		buf_printf(&b, "&page=%d", page);
+		char key[EVENT_CURSOR_MAX], key_at[21];
+		int64_t key_id;
+		/* digits, '-', ':', 'T', 'Z', '_': nothing to escape. A row whose time is not in the form intake writes
+		 * (the key would be refused) is reached by its number instead. */
+		if (by != BY_NUMBER && at) {
+			event_cursor_format(at, id, key);
+			if (event_cursor_parse(key, key_at, &key_id))
+				buf_printf(&b, "&%s=%s", by == BY_AFTER ? "after" : "before", key);
+		}
+	}
 	snprintf(out, outsz, "%s", b.failed || !b.data ? "/mash" : b.data);
 	buf_free(&b);
 }
 
-/* GOV.UK pagination: previous, the first, the last and the pages around this one, next. With more items than
- * were counted (more) the last page is not known: an ellipsis after the next one. */
-static json_t *pagination(const struct queue_job *j, int64_t total, bool more)
+/* GOV.UK pagination: previous, the first page, the pages either side of this one, the last when the count
+ * knows it, next. The links carry the row they continue from, so numbers are shown only for pages one link
+ * away (and the first and last, read from the list's ends); with more items than were counted the last page
+ * is not known: an ellipsis after the next one. */
+static json_t *pagination(const struct queue_job *j, const struct mash_page *pg, bool more)
 {
-	int pages = (int)((total + MASH_PAGE_SIZE - 1) / MASH_PAGE_SIZE), cur = j->f.page;
+	int cur = pg->page, pages = more ? 0 : (int)((pg->total + MASH_PAGE_SIZE - 1) / MASH_PAGE_SIZE);
+	bool next = pg->next && j->last_id;
 	char href[1200];
-	if (pages <= 1)
+	if (cur <= 1 && !next)
 		return json_null();
 	json_t *items = json_array(), *p = json_object();
-	int last_shown = 0;
-	for (int i = 1; i <= pages; i++) {
-		if (i != 1 && (i != pages || more) && (i < cur - 1 || i > cur + 1))
+	/* the first, the one before, this, the one after, the last */
+	int nums[5] = {1, cur - 1, cur, next ? cur + 1 : 0, pages > cur + 1 ? pages : 0}, last_shown = 0;
+	for (int k = 0; k < 5; k++) {
+		int i = nums[k];
+		if (i < 1 || i <= last_shown)
 			continue;
 		if (last_shown && i > last_shown + 1)
 			json_array_append_new(items, json_pack("{s:b}", "ellipsis", 1));
-		queue_href(j, i, href, sizeof href);
+		if (i == 1)
+			queue_href(j, 1, BY_NUMBER, NULL, 0, href, sizeof href);
+		else if (i == cur - 1)
+			queue_href(j, i, BY_BEFORE, j->first_at, j->first_id, href, sizeof href);
+		else if (i == cur + 1)
+			queue_href(j, i, BY_AFTER, j->last_at, j->last_id, href, sizeof href);
+		else if (i == pages && i != cur)
+			queue_href(j, i, BY_LAST, NULL, 0, href, sizeof href);
+		else if (j->f.last) /* this page, by the way it was reached */
+			queue_href(j, i, BY_LAST, NULL, 0, href, sizeof href);
+		else if (j->f.key_at && i > 1)
+			queue_href(j, i, j->f.before ? BY_BEFORE : BY_AFTER, j->f.key_at, j->f.key_id, href, sizeof href);
+		else
+			queue_href(j, i, BY_NUMBER, NULL, 0, href, sizeof href);
 		json_array_append_new(items, json_pack("{s:i, s:s, s:b}", "number", i, "href", href, "current", i == cur));
 		last_shown = i;
 	}
-	if (more)
+	if (more && next)
 		json_array_append_new(items, json_pack("{s:b}", "ellipsis", 1));
 	json_object_set_new(p, "items", items);
 	if (cur > 1) {
-		queue_href(j, cur - 1, href, sizeof href);
+		if (cur - 1 == 1 || !j->first_id)
+			queue_href(j, 1, BY_NUMBER, NULL, 0, href, sizeof href);
+		else
+			queue_href(j, cur - 1, BY_BEFORE, j->first_at, j->first_id, href, sizeof href);
 		json_object_set_new(p, "previous", json_string(href));
 	}
-	if (cur < pages) {
-		queue_href(j, cur + 1, href, sizeof href);
+	if (next) {
+		queue_href(j, cur + 1, BY_AFTER, j->last_at, j->last_id, href, sizeof href);
 		json_object_set_new(p, "next", json_string(href));
 	}
 	return p;
@@ -168,12 +220,12 @@ static json_t *pagination(const struct queue_job *j, int64_t total, bool more)
 static void queue_show(struct web_read *r)
 {
 	struct queue_job *j = (struct queue_job *)r;
-	int64_t total = 0;
+	struct mash_page pg = {.page = 1, .bound = MASH_COUNT_MAX};
 	json_t *view = j->errors_view ? j->errors_view : json_object();
 	j->errors_view = NULL;
 	bool bad = json_object_get(view, "errors") != NULL;
 	if (!bad) {
-		int rc = mash_queue(r->w->st, &r->access, &j->f, j->today, queue_row, j, &total);
+		int rc = mash_queue(r->w->st, &r->access, &j->f, j->today, queue_row, j, &pg);
 		if (rc != STORE_OK) {
 			json_decref(view);
 			fprintf(stderr, "safeguard: the MASH queue could not be read (error %d)\n", rc);
@@ -182,7 +234,7 @@ static void queue_show(struct web_read *r)
 		}
 	}
 	bool filtered = j->agency[0] || j->age[0] || j->name[0];
-	int64_t bound = mash_count_bound(j->f.page); /* counted no further (service/mash.h) */
+	int64_t total = pg.total, bound = pg.bound; /* counted no further (service/mash.h) */
 	bool more = total > bound;
 	char heading[160], shown[160] = "";
 	const char *what = j->f.decided ? (total == 1 ? "has been decided" : "have been decided")
@@ -197,14 +249,16 @@ static void queue_show(struct web_read *r)
 		snprintf(heading, sizeof heading, "%lld contacts and referrals %s%s", (long long)total,
 			 filtered ? "matching your filters " : "", what);
 	size_t rows = json_array_size(j->rows);
-	if (rows && (int64_t)rows < total) {
-		int64_t first = (int64_t)(j->f.page - 1) * MASH_PAGE_SIZE + 1;
-		snprintf(shown, sizeof shown, "Showing %lld to %lld of %s%lld, %s.", (long long)first,
-			 (long long)(first + (int64_t)rows - 1), more ? "more than " : "", (long long)(more ? bound : total),
-			 j->f.decided ? "latest decision first" : "most overdue first");
-	} else if (!rows && total > 0) {
-		snprintf(shown, sizeof shown, "There is no page %d. Go back to the first page.", j->f.page);
-	}
+	const char *order = j->f.decided ? "most recently received first" : "most overdue first";
+	int64_t first = (int64_t)(pg.page - 1) * MASH_PAGE_SIZE + 1, last_row = first + (int64_t)rows - 1;
+	if (rows && more && last_row > bound) /* a page past the count: its place, not a total */
+		snprintf(shown, sizeof shown, "Showing %lld to %lld of more than %lld, %s.", (long long)first,
+			 (long long)last_row, (long long)(pg.next ? last_row : bound), order);
+	else if (rows && (pg.page > 1 || pg.next || (int64_t)rows < total))
+		snprintf(shown, sizeof shown, "Showing %lld to %lld of %s%lld, %s.", (long long)first, (long long)last_row,
+			 more ? "more than " : "", (long long)(more ? bound : total), order);
+	else if (!rows && total > 0)
+		snprintf(shown, sizeof shown, "There is no page %d. Go back to the first page.", pg.page);
 	json_t *agencies = json_array(), *age_opts = json_array();
 	const struct agency_kind *a;
 	json_array_append_new(agencies, json_pack("{s:s, s:s, s:b}", "value", "", "text", "All agencies", "selected",
@@ -215,14 +269,14 @@ static void queue_show(struct web_read *r)
 	for (size_t i = 0; i < sizeof ages / sizeof ages[0]; i++)
 		json_array_append_new(age_opts, json_pack("{s:s, s:s, s:b}", "value", ages[i].code, "text", ages[i].text,
 							  "selected", strcmp(ages[i].code, j->age) == 0));
-	char first[1200];
-	queue_href(j, 0, first, sizeof first);
+	char first_href[1200];
+	queue_href(j, 0, BY_NUMBER, NULL, 0, first_href, sizeof first_href);
 	json_object_update_new(
 		view, json_pack("{s:s, s:b, s:s, s:s, s:b, s:O, s:b, s:b, s:o, s:o, s:o, s:o, s:s}", "title",
 				j->f.decided ? "MASH queue: decided" : "MASH queue", "nav_mash", 1, "results_heading",
 				heading, "shown_text", shown, "has_rows", rows > 0, "rows", j->rows, "awaiting",
 				!j->f.decided, "decided", j->f.decided, "agencies", agencies, "ages", age_opts, "name",
-				web_str(j->name), "pagination", pagination(j, total, more), "first_href", first));
+				web_str(j->name), "pagination", pagination(j, &pg, more), "first_href", first_href));
 	/* After a decision: what was decided and the clock it started (service/mash.h). */
 	const char *done = http_query(r->rq, "done"), *due = http_query(r->rq, "due");
 	const struct mash_outcome *o = done ? mash_outcome_find(done) : NULL;
@@ -250,7 +304,8 @@ void web_mash_page(const struct web *w, http_request *rq)
 		return;
 	}
 	const char *status = http_query(rq, "status"), *agency = http_query(rq, "agency"), *age = http_query(rq, "age"),
-		   *name = http_query(rq, "name"), *page = http_query(rq, "page");
+		   *name = http_query(rq, "name"), *page = http_query(rq, "page"), *after = http_query(rq, "after"),
+		   *before = http_query(rq, "before"), *last = http_query(rq, "last");
 	json_t *view = json_object();
 	j->f.page = 1;
 	if (status && status[0] && strcmp(status, "awaiting") != 0 && strcmp(status, "decided") != 0)
@@ -293,6 +348,30 @@ void web_mash_page(const struct web *w, http_request *rq)
 		else
 			j->f.page = (int)n;
 	}
+	/* The links' keys (pagination): the row a page continues from, as this page wrote it. One that is not
+	 * (an edited or truncated address) is refused, naming it, rather than guessed at. */
+	if (after && before) {
+		web_add_error(view, "before", "results", "Follow a link to the next page (after) or the previous page "
+							   "(before), not both");
+	} else if ((after && after[0]) || (before && before[0])) {
+		const char *key = after && after[0] ? after : before;
+		if (!event_cursor_parse(key, j->key_at, &j->f.key_id) || j->f.key_id < 1) {
+			web_add_error(view, key == after ? "after" : "before", "results", key == after ? BAD_AFTER : BAD_BEFORE);
+		} else {
+			j->f.key_at = j->key_at;
+			j->f.before = key == before;
+		}
+	} else if (after || before) {
+		web_add_error(view, after ? "after" : "before", "results", after ? BAD_AFTER : BAD_BEFORE);
+	}
+	if (last && strcmp(last, "1") != 0)
+		web_add_error(view, "last", "results", "The link to the last page (last) is not one the MASH queue made. "
+						      "Go to the first page");
+	else if (last && (j->f.key_at || (page && page[0])))
+		web_add_error(view, "last", "results", "Follow a link to the last page (last) or to a numbered page, not "
+						      "both");
+	else
+		j->f.last = last != NULL;
 	if (j->name[0])
 		j->f.name = j->name;
 	if (j->agency[0])

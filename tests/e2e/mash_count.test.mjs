@@ -15,7 +15,9 @@ let cookie;
 let awaiting; // contacts and referrals in the area, all awaiting a decision
 
 const heading = (html) => /<h2 class="govuk-heading-m" id="results">([^<]*)<\/h2>/.exec(html)?.[1];
-const pageLinks = (html) => [...html.matchAll(/govuk-pagination__link" href="[^"]*page=(\d+)"/g)].map((m) => Number(m[1]));
+const pageLinks = (html) => [...html.matchAll(/govuk-pagination__link" href="[^"]*page=(\d+)[&"]/g)].map((m) => Number(m[1]));
+const rowIds = (html) => [...html.matchAll(/<tr class="govuk-table__row" id="mash-(\d+)">/g)].map((m) => m[1]);
+const link = (html, rel) => new RegExp(`href="([^"]+)" rel="${rel}"`).exec(html)?.[1].replaceAll('&amp;', '&');
 const rowCount = (html) => [...html.matchAll(/<tr class="govuk-table__row" id="mash-\d+">/g)].length;
 const get = (path) => request(`${server.url}${path}`, { headers: { cookie } });
 
@@ -72,6 +74,74 @@ describe('the MASH queue counted to a bound', () => {
     assert.equal(heading(l.text), `${awaiting} contacts and referrals await a decision`);
     assert.doesNotMatch(l.text, /rel="next"/);
     assert.equal(rowCount(l.text), awaiting - (last - 1) * 25);
+  });
+
+  test('the next links walk every page, each read from the row before it, with the rows of its number', async () => {
+    // Keyset (r-mashkey22): a link to the next page carries the last row shown; a page past the 1,000th item
+    // costs what the first costs. Its rows are the rows of the page of that number, to the end of the list.
+    for (const status of ['awaiting', 'decided']) {
+      let r = await get(`/mash?status=${status}`);
+      const walked = [];
+      let page = 1;
+      for (;;) { // bounded: the list's pages, at most 80
+        assert.equal(r.status, 200, r.text);
+        const ids = rowIds(r.text);
+        walked.push(...ids);
+        if (status === 'awaiting' && [2, 41, 50].includes(page)) {
+          const byNumber = await get(`/mash?status=${status}&page=${page}`);
+          assert.deepEqual(ids, rowIds(byNumber.text), `page ${page} by its key and by its number`);
+          assert.match(r.text, new RegExp(`Showing ${(page - 1) * 25 + 1} to ${(page - 1) * 25 + ids.length} of `));
+          assert.match(r.text, new RegExp(`aria-current="page"[^>]*>${page}<`));
+        }
+        const next = link(r.text, 'next');
+        if (!next) break;
+        page += 1;
+        assert.ok(page <= 80, 'too many pages');
+        assert.match(next, new RegExp(`^/mash\\?status=${status}&page=${page}&after=[0-9T:-]+Z_${ids.at(-1)}$`));
+        r = await get(next);
+      }
+      if (status === 'awaiting') {
+        assert.equal(walked.length, awaiting);
+        assert.equal(new Set(walked).size, awaiting);
+        // back from the last page by the previous links: the same pages in reverse
+        const back = [];
+        for (let p = page; p >= 1; p -= 1) {
+          back.unshift(...rowIds(r.text));
+          const prev = link(r.text, 'prev');
+          if (p === 1) {
+            assert.equal(prev, undefined);
+            break;
+          }
+          assert.match(prev, p === 2 ? /^\/mash\?status=awaiting$/ : new RegExp(`&page=${p - 1}&before=[0-9T:-]+Z_\\d+$`));
+          r = await get(prev);
+          assert.equal(r.status, 200, r.text);
+        }
+        assert.deepEqual(back, walked);
+      } else {
+        assert.equal(walked.length, 0); // nothing decided in this area
+      }
+    }
+  });
+
+  test('under the bound the last page is offered, read from the end of the list', async () => {
+    const r = await get('/mash?agency=police');
+    const total = Number(/^(\d+) contacts/.exec(heading(r.text))[1]);
+    const lastPage = Math.ceil(total / 25);
+    assert.ok(lastPage > 3, `${total} police contacts: too few pages`);
+    const last = [...r.text.matchAll(/govuk-pagination__link" href="([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'))
+      .find((h) => h.includes('last=1'));
+    assert.equal(last, '/mash?status=awaiting&agency=police&last=1');
+    const l = await get(last);
+    assert.equal(l.status, 200, l.text);
+    const byNumber = await get(`/mash?status=awaiting&agency=police&page=${lastPage}`);
+    assert.deepEqual(rowIds(l.text), rowIds(byNumber.text));
+    assert.equal(rowIds(l.text).length, total - (lastPage - 1) * 25);
+    assert.match(l.text, new RegExp(`aria-current="page"[^>]*>${lastPage}<`));
+    assert.match(l.text, new RegExp(`Showing ${(lastPage - 1) * 25 + 1} to ${total} of ${total}, `));
+    assert.equal(link(l.text, 'next'), undefined);
+    // and its previous page, read back from its first row
+    const prev = await get(link(l.text, 'prev'));
+    assert.deepEqual(rowIds(prev.text), rowIds((await get(`/mash?status=awaiting&agency=police&page=${lastPage - 1}`)).text));
   });
 
   test('with a filter that leaves fewer than the bound the count is exact', async () => {

@@ -99,8 +99,17 @@ describe('the MASH queue', () => {
     assert.match(first[0][1], /Overdue/);
     assert.match(r.text, /Showing 1 to 25 of 30, most overdue first\./);
     assert.match(r.text, /<nav class="govuk-pagination"[^>]*>/);
+    // The next page's link carries the last row shown (its time and id), so that it is read from there.
     const next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">/.exec(r.text)?.[1];
-    assert.equal(next.replaceAll('&amp;', '&'), '/mash?status=awaiting&page=2');
+    assert.match(next.replaceAll('&amp;', '&'), new RegExp(`^/mash\\?status=awaiting&page=2&after=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ_${first.at(-1)[0]}$`));
+    r = await get('mo.mash', next.replaceAll('&amp;', '&'));
+    assert.equal(r.status, 200);
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), items.slice(25).map((x) => x.event));
+    assert.match(r.text, /Showing 26 to 30 of 30, most overdue first\./);
+    // Its previous page, read back from its first row: the first page's rows.
+    const prev = /href="([^"]+)" rel="prev"/.exec(r.text)?.[1].replaceAll('&amp;', '&');
+    assert.equal(prev, '/mash?status=awaiting');
+    // The same page by its number (an address typed or kept from before): the same rows.
     r = await get('mo.mash', '/mash?status=awaiting&page=2');
     assert.equal(r.status, 200);
     const second = rowsOf(r.text);
@@ -133,13 +142,30 @@ describe('the MASH queue', () => {
     r = await get('mo.mash', '/mash?age=overdue');
     assert.equal(heading(r.text), '29 contacts and referrals matching your filters await a decision');
     const next = /href="([^"]+)" rel="next"/.exec(r.text)?.[1].replaceAll('&amp;', '&');
-    assert.equal(next, '/mash?status=awaiting&age=overdue&page=2');
+    assert.match(next, /^\/mash\?status=awaiting&age=overdue&page=2&after=[0-9TZ:_-]+$/);
+    r = await get('mo.mash', next);
+    assert.equal(r.status, 200);
+    assert.deepEqual(rowsOf(r.text).map(([id]) => id), items.filter((x) => x.ageDays >= 1).slice(25).map((x) => x.event));
+    // The filters stay on the links back too.
+    assert.match(/href="([^"]+)" rel="prev"/.exec(r.text)?.[1].replaceAll('&amp;', '&'), /^\/mash\?status=awaiting&age=overdue$/);
   });
 
   test('a bad filter is a 400 naming the field', async () => {
     for (const [q, field, message] of [['agency=martians', 'agency', 'Choose an agency from the list'],
       ['age=ancient', 'age', 'Choose how old from the list'], ['page=0', 'results', 'The page must be a whole number from 1'],
-      ['status=maybe', 'status', 'Choose awaiting a decision or decided']]) {
+      ['status=maybe', 'status', 'Choose awaiting a decision or decided'],
+      // the pages' keys: what a link wrote and nothing else (core/event.h event_cursor_parse)
+      ['page=2&after=2026-01-01T10:00:00Z', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&after=2026-02-30T10:00:00Z_5', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&after=2026-01-01T10:00:00%2B01:00_5', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&after=2026-01-01T10:00:00Z_-5', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&after=2026-01-01T10:00:00Z_0', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&after=', 'results', 'The link to the next page \\(after\\) is not one the MASH queue made. Go to the first page'],
+      ['page=2&before=%27%3B--', 'results', 'The link to the previous page \\(before\\) is not one the MASH queue made. Go to the first page'],
+      ['after=2026-01-01T10:00:00Z_5&before=2026-01-01T10:00:00Z_5', 'results',
+        'Follow a link to the next page \\(after\\) or the previous page \\(before\\), not both'],
+      ['last=2', 'results', 'The link to the last page \\(last\\) is not one the MASH queue made. Go to the first page'],
+      ['last=1&page=3', 'results', 'Follow a link to the last page \\(last\\) or to a numbered page, not both']]) {
       const r = await get('mo.mash', `/mash?${q}`);
       assert.equal(r.status, 400, q);
       assert.match(r.text, /govuk-error-summary/, q);

@@ -475,12 +475,12 @@ static void mash_lists_ties(void **state)
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.id[0], a5);
 	assert_int_equal(r.decision[0], 0);
-	q.decided = true; /* latest decision first, then the contact's id */
+	q.decided = true; /* the contact received last first, by (occurred_at, id), whenever its decision was made */
 	memset(&r, 0, sizeof r);
 	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
 	assert_int_equal(total, 6);
 	assert_int_equal(r.n, 6);
-	const int64_t want[6][2] = {{c1, cd}, {b1, bd}, {b2, bd}, {b3, bd}, {a1, ad}, {a2, ad}};
+	const int64_t want[6][2] = {{b3, bd}, {c1, cd}, {b2, bd}, {b1, bd}, {a2, ad}, {a1, ad}};
 	for (int i = 0; i < 6; i++) {
 		assert_int_equal(r.id[i], want[i][0]);
 		assert_int_equal(r.decision[i], want[i][1]);
@@ -492,7 +492,79 @@ static void mash_lists_ties(void **state)
 	assert_int_equal(total, 6);
 	assert_int_equal(r.n, 3);
 	assert_int_equal(r.id[0], b2);
-	assert_int_equal(r.id[2], a1);
+	assert_int_equal(r.id[2], a2);
+	const char *const want_at[6] = {"2024-01-03T10:00:00Z", "2024-01-03T10:00:00Z", "2024-01-03T10:00:00Z",
+					"2024-01-02T10:00:00Z", "2024-01-01T10:00:00Z", "2024-01-01T10:00:00Z"};
+	/* Keyset: after the row (time, id) of b2, the rows that follow it; before b1, the rows just before it, in
+	 * the list's order; before nothing, the list's last rows. Ties of time by id, both ways. */
+	const struct {
+		bool before;
+		int64_t key;
+		int limit, n;
+		int64_t ids[4];
+	} keyed[] = {{false, b2, 3, 3, {b1, a2, a1}}, {false, c1, 2, 2, {b2, b1}}, {false, a2, 3, 1, {a1}},
+		     {false, a1, 3, 0, {0}},          {true, b1, 2, 2, {c1, b2}},  {true, b1, 25, 3, {b3, c1, b2}},
+		     {true, b3, 3, 0, {0}},           {true, 0, 2, 2, {a2, a1}}};
+	q.offset = 0;
+	for (size_t k = 0; k < sizeof keyed / sizeof keyed[0]; k++) {
+		q.key_at = NULL;
+		for (int i = 0; i < 6; i++)
+			if (want[i][0] == keyed[k].key)
+				q.key_at = want_at[i];
+		q.key_id = keyed[k].key;
+		q.before = keyed[k].before;
+		q.limit = keyed[k].limit;
+		memset(&r, 0, sizeof r);
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+		assert_int_equal(total, 6); /* the count is the list's, whatever the page */
+		assert_int_equal(r.n, keyed[k].n);
+		for (int i = 0; i < keyed[k].n; i++)
+			assert_int_equal(r.id[i], keyed[k].ids[i]);
+	}
+	q.key_at = NULL;
+	q.before = false;
+	q.decided = false; /* the queue: oldest first; after a5, nothing; before nothing, a5 */
+	const char *a5_at = "2024-01-01T10:00:01Z";
+	q.key_at = a5_at;
+	q.key_id = a5;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(r.n, 0);
+	q.key_at = "2024-01-01T10:00:00Z"; /* after a tie of a5's time less a second: a5 */
+	q.key_id = a5 + 1000;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.id[0], a5);
+	q.key_at = NULL;
+	q.before = true;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.id[0], a5);
+	q.count_only = true; /* the count alone */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(r.n, 0);
+	q.count_only = false;
+	q.before = false;
+	/* A piece of the name, any case, taken as it is: LIKE's own % _ and \ in it match themselves only. */
+	const struct {
+		const char *name;
+		int64_t decided;
+	} names[] = {{"KHAN", 6}, {"bea k", 3}, {"%", 0}, {"a_", 0}, {"m%a", 0}, {"\\", 0}, {"k_an", 0}, {"cal", 1}};
+	q.decided = true;
+	q.limit = 25;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		q.name = names[i].name;
+		memset(&r, 0, sizeof r);
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_mash, &r, &total), STORE_OK);
+		if (total != names[i].decided || r.n != names[i].decided)
+			fail_msg("name \"%s\": %lld counted, %d listed, want %lld", names[i].name, (long long)total, r.n,
+				 (long long)names[i].decided);
+	}
+	q.name = NULL;
 	/* the count bounded (count_max): past it count_max + 1, "more than"; the rows are the page's whatever it is */
 	const int64_t bounded[][2] = {{1, 2}, {5, 6}, {6, 6}, {7, 6}};
 	q.offset = 0;
