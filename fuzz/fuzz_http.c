@@ -39,6 +39,7 @@
 #include "clock/now.h"
 #include "core/date.h"
 #include "http/server.h"
+#include "service/recordings.h"
 #include "service/tokens.h"
 #include "service/txq.h"
 #include "service/users.h"
@@ -163,17 +164,14 @@ static int seed_run(store_conn *c, void *arg)
 	return STORE_OK;
 }
 
-/* The area is thrown away when the run ends (the server's threads may still hold it open: unlinking is fine). */
+/* The area and its recordings are thrown away when the run ends (the server's threads may still hold the
+ * database open: unlinking is fine). */
 static void remove_area(void)
 {
-	static const char *const files[] = {"area.db", "area.db-wal", "area.db-shm", "area.db.audit-key",
-					    "area.db.totp-key"};
-	char p[160];
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", fz.dir, files[i]);
-		unlink(p);
-	}
-	rmdir(fz.dir);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fz.dir); /* fz.dir: mkdtemp's name, no quote in it */
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz_http: could not remove %s\n", fz.dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -195,9 +193,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (txq_start(fz.st, &fz.q) != STORE_OK)
 		die("txq_start");
 	api_init(&fz.api, fz.st, fz.q);
+	/* Recordings kept (uploads streamed in, their media type, file name and kind read from the headers). */
+	uint8_t key[RECORDINGS_KEY_LEN];
+	char recdir[96];
+	randombytes_buf(key, sizeof key);
+	snprintf(recdir, sizeof recdir, "%s/recordings", fz.dir);
+	if (recordings_open(recdir, key, &fz.api.rec, err, sizeof err) != 0)
+		die(err);
+	fz.api.recording_max = 1024 * 1024;
 	if (web_init(&fz.web, fz.st, fz.q, false, err, sizeof err) != 0)
 		die(err);
 	fz.web.alerts = fz.api.alerts;
+	fz.web.rec = fz.api.rec;
+	fz.web.recording_max = fz.api.recording_max;
 	struct http_options o = {.listen = "127.0.0.1:0", .threads = 2, .handler = route, .ctx = NULL,
 				 .streamed = streamed, .admit = admit, .per_address = 0};
 	if (http_start(&o, &fz.srv, err, sizeof err) != 0)

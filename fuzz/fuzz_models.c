@@ -25,6 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64], again[64];
 
+static void remove_files(void)
+{
+	unlink(path);
+	unlink(again);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -33,6 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof path, "%s/sg-fuzz-model-%ld.json", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
 		 (long)getpid());
 	snprintf(again, sizeof again, "%s.again", path);
+	atexit(remove_files);
 	return 0;
 }
 

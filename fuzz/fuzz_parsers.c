@@ -30,12 +30,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64];
 
+static void remove_file(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	snprintf(path, sizeof path, "%s/sg-fuzz-settings-%ld.json", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
 		 (long)getpid());
+	atexit(remove_file);
 	return 0;
 }
 
