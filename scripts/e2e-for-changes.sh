@@ -58,6 +58,7 @@ map() { # path -> names (or "all")
     src/cli/*) echo cli durability intake data_dir recordings audit ;;
     src/io/chronology.*) echo replay ;;
     src/io/homes_csv.*) echo homes_service homes_monitor ;;
+    src/io/settings.*) echo replay ;;
     src/io/*) echo link linkage_score ;;
 
     # services

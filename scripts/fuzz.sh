@@ -18,7 +18,7 @@ for bin in "$@"; do
   work=$(mktemp -d)
   seeds=()
   [ -d "fuzz/corpus/$name" ] && seeds+=("fuzz/corpus/$name")
-  case "$name" in *json*|*intake*|*chronology*)
+  case "$name" in *json*|*intake*|*chronology*|*models*)
     if [ -d "$json_suite" ]; then seeds+=("$json_suite")
     else echo "fuzz: $name: skipped suite JSONTestSuite: $json_suite not found (seeds from fuzz/corpus only)"; fi ;;
   esac

@@ -14,7 +14,7 @@
 //   sealed    a sealed child's rows that no reader is shown, by design (service/access.h; the DPO reads the record and
 //             chronology, `seal list` the seal itself, not its alerts or allocation)
 //   helper    tests/e2e/lib.mjs's helpers themselves (sql, sqlWrite, count)
-// Left to convert (counted as work left):
+// Left to convert (counted as work left; none since r-tests13):
 //   later     state a command, page or the one clock could give or make, with the way in the reason
 export const ALLOW = [
   // lib.mjs: the helpers
@@ -111,10 +111,5 @@ export const ALLOW = [
   // sealed children: shown to no reader by design
   { file: 'tests/e2e/writes.test.mjs', match: 'select state from alert where id = ${id}', n: 1, kind: 'sealed', reason: "a sealed child's alert is left unchanged by refused acknowledgements: no list or reader shows it" },
   { file: 'tests/e2e/writes.test.mjs', match: 'select team from allocation where person_id = ${S}', n: 1, kind: 'sealed', reason: "a sealed child's allocation is left unchanged by a refused allocation: no list or reader shows it" },
-
-  // left to convert, with the way
-  { file: 'tests/e2e/speakup.test.mjs', match: 'WITH RECURSIVE n(i) AS', n: 1, kind: 'later', reason: "set-up: the day's 500 reports; POST /speak-up 500 times would make them, but each costs an argon2id hash and the burst bucket takes 20 then one every 2 minutes (25 servers): a day's limit from settings would make it cheap" },
-  { file: 'tests/e2e/speakup.test.mjs', match: "DELETE FROM speakup_report WHERE ref LIKE 'DAY%'", n: 1, kind: 'later', reason: 'set-up: the same reports taken away again' },
-  { file: 'tests/e2e/web_sessions.test.mjs', match: 'update session set ${assignment}', n: 1, kind: 'later', reason: "set-up standing in for time passing (a session's timeouts): a server on the one clock moved on, as the idle timeout's test does; tried for the absolute timeout (r-tests12: the session used every 29 minutes for 10 hours, a server each time, 3.6 s): the idle timeout is capped at the absolute one, so a session look-up that ignored expires_at passed it; kept" },
 ];
 

@@ -158,6 +158,7 @@ int cli_demo_children(store *st, int64_t first_child);
  * key, a wrong type or a value out of range. */
 #include "rules/rules.h"
 #define CLI_CLOSURES_MAX 366
+/* io/settings.h's settings_read, which does the reading. */
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
 		      struct date *closures, size_t max, int *escalate_after);
 

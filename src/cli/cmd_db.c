@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "service/access.h"
 #include "service/alerts.h"
+#include "service/speakup.h"
 #include "service/tokens.h"
 #include "service/txq.h"
 
@@ -57,12 +58,14 @@ int cmd_serve(int argc, char **argv)
 					     {"linkage-model", required_argument, NULL, 'L'},
 					     {"totp-key", required_argument, NULL, 'T'},
 					     {"break-glass-per-day", required_argument, NULL, 'B'},
+					     {"speak-up-per-day", required_argument, NULL, 'S'},
 					     {"db-read", required_argument, NULL, 'R'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *db_read = NULL, *settings = NULL, *rec_key = NULL, *authority = NULL;
 	const char *model = NULL, *totp_key = NULL;
 	unsigned max_mb = API_RECORDING_MAX_MB_DEFAULT, glass_per_day = ACCESS_BREAK_GLASS_PER_DAY;
+	unsigned speakup_day = SPEAKUP_PER_DAY;
 	struct cli_http http = {.listen = "127.0.0.1:8080", .per_address = HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT};
 	int c;
 	optind = 1;
@@ -96,6 +99,12 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'S':
+			if (!parse_uint(optarg, 1000000, &speakup_day) || speakup_day == 0) {
+				fprintf(stderr, "safeguard serve: --speak-up-per-day must be 1 to 1000000\n");
+				return 2;
+			}
+			break;
 		case 'm':
 			/* Up to 1 TiB: a day of video is far less; the bound keeps the byte count in range. */
 			if (!parse_uint(optarg, 1024 * 1024, &max_mb) || max_mb == 0) {
@@ -115,7 +124,7 @@ int cmd_serve(int argc, char **argv)
 			       "                       [--settings SETTINGS.json] [--recordings-key FILE]\n"
 			       "                       [--recording-max-mb N] [--authority LA]\n"
 			       "                       [--linkage-model MODEL.json] [--totp-key FILE]\n"
-			       "                       [--break-glass-per-day N]\n\n"
+			       "                       [--break-glass-per-day N] [--speak-up-per-day N]\n\n"
 			       "Serves the pages (sign in at /sign-in), the JSON API (/api/v1), /healthz and /metrics\n"
 			       "until SIGINT or SIGTERM.\n"
 			       "  --behind-tls        a TLS proxy is in front: session cookies are marked Secure and\n"
@@ -144,9 +153,11 @@ int cmd_serve(int argc, char **argv)
 			       "                      on first start). --data-dir DIR: safeguard --help\n"
 			       "  --break-glass-per-day N  records one person may open in an emergency in 24 hours before\n"
 			       "                      the next is refused and the data protection officer told (default %d)\n"
+			       "  --speak-up-per-day N  speak-up reports taken from everyone together in a day (UTC)\n"
+			       "                      before the next is answered 429 (default %d)\n"
 			       "Prints 'listening on http://HOST:PORT' once it accepts connections.\n",
 			       HTTP_CONNECTIONS_PER_ADDRESS_DEFAULT, HTTP_CONNECTIONS_MAX, API_RECORDING_MAX_MB_DEFAULT,
-			       ACCESS_BREAK_GLASS_PER_DAY);
+			       ACCESS_BREAK_GLASS_PER_DAY, SPEAKUP_PER_DAY);
 			return 0;
 		default: return 2;
 		}
@@ -173,6 +184,7 @@ int cmd_serve(int argc, char **argv)
 		identity_use_model(&lm, tf);
 	}
 	access_set_break_glass_per_day((int)glass_per_day);
+	speakup_set_per_day((int)speakup_day);
 	/* The store first: a mistyped --db is refused before any key file or folder is made beside it. */
 	store *st = cli_open_store(db, false);
 	if (!st)

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "io/settings.h"
 #include "clock/now.h"
 #include "http/server.h"
 #include "core/date.h"
@@ -350,57 +351,11 @@ int cli_serve(store *st, const struct cli_http *http, bool demo, const struct al
 int cli_load_settings(const char *path, struct rules_settings *settings, struct clock_calendar *cal,
 		      struct date *closures, size_t max, int *escalate_after)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	int rc = -1;
-	if (!doc) {
-		fprintf(stderr, "%s:%d:%d: not valid JSON: %s\n", path, jerr.line, jerr.column, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(doc)) {
-		fprintf(stderr, "%s:1:1: settings must be a JSON object\n", path);
-		goto out;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(doc, key, v)
-	{
-		if (strcmp(key, "closures") == 0) {
-			size_t i;
-			json_t *d;
-			if (!json_is_array(v) || json_array_size(v) > max) {
-				fprintf(stderr, "%s: closures must be a list of at most %zu dates\n", path, max);
-				goto out;
-			}
-			json_array_foreach(v, i, d)
-			{
-				if (!json_is_string(d) || date_parse_iso(json_string_value(d), &closures[i]) != 0) {
-					fprintf(stderr, "%s: closures[%zu] must be a date (YYYY-MM-DD)\n", path, i);
-					goto out;
-				}
-			}
-			cal->closures = closures;
-			cal->nclosures = json_array_size(v);
-			continue;
-		}
-		int *slot = rules_setting_find(settings, key);
-		if (!slot && escalate_after && strcmp(key, "escalate_after_working_days") == 0)
-			slot = escalate_after;
-		if (!slot) {
-			fprintf(stderr, "%s: \"%.60s\" is not a setting (see docs/RULES.md \"Settings\")\n", path, key);
-			goto out;
-		}
-		/* Bounded so that date arithmetic stays far inside 0001-9999 and windows fit the rules' memory. */
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660) {
-			fprintf(stderr, "%s: %s must be a whole number from 0 to 3660\n", path, key);
-			goto out;
-		}
-		*slot = (int)json_integer_value(v);
-	}
-	rc = 0;
-out:
-	json_decref(doc);
-	return rc;
+	char err[512];
+	if (settings_read(path, settings, cal, closures, max, escalate_after, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "%s\n", err);
+	return -1;
 }
 
 /*

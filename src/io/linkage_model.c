@@ -12,6 +12,14 @@ static int tf_put(const char *name, double freq, void *ctx)
 	return json_object_set_new(ctx, name, json_real(freq));
 }
 
+/* The file keeps 10 significant digits: a prior or a threshold within 5e-11 of 1 would be written as 1, which the
+ * reader refuses (both must be below 1), so such a value is written as the largest 10-digit value below 1
+ * (fuzz/fuzz_models found the model that could be read but not written back). */
+static double under_one(double p)
+{
+	return p > 0.9999999999 ? 0.9999999999 : p;
+}
+
 int linkage_model_write(FILE *f, const struct linkage_model *m, const struct linkage_tf *tf, char *err, size_t errsz)
 {
 	json_t *root = json_object(), *fields = json_object(), *tfo = json_object();
@@ -38,8 +46,8 @@ int linkage_model_write(FILE *f, const struct linkage_model *m, const struct lin
 		    linkage_tf_each(tf, LF_FAMILY, LINKAGE_MODEL_TF_MIN, tf_put, fam) != 0)
 			goto out;
 	}
-	json_t *prior = json_pack("{s:f, s:f}", "lambda", m->lambda, "weight", log2(m->lambda / (1.0 - m->lambda)));
-	json_t *th = json_pack("{s:f, s:f}", "link", m->link_threshold, "review", m->review_threshold);
+	json_t *prior = json_pack("{s:f, s:f}", "lambda", under_one(m->lambda), "weight", log2(m->lambda / (1.0 - m->lambda)));
+	json_t *th = json_pack("{s:f, s:f}", "link", under_one(m->link_threshold), "review", under_one(m->review_threshold));
 	json_t *tr = json_pack("{s:I, s:I, s:I, s:i}", "records", (json_int_t)m->trained_records, "candidate_pairs",
 			       (json_int_t)m->trained_pairs, "random_pairs", (json_int_t)m->random_pairs,
 			       "em_iterations", (int)m->em_iterations);

@@ -27,6 +27,14 @@ static int tf_put(const char *name, double freq, void *ctx)
 	return json_object_set_new(ctx, name, json_real(freq));
 }
 
+/* The text keeps 12 significant digits: a prior or a threshold within 5e-13 of 1 would be stored as 1, which
+ * linktrain_model_parse refuses (intake would then score with the built-in model), so such a value is stored as the
+ * largest 12-digit value below 1 (found by fuzz/fuzz_models). */
+static double under_one(double p)
+{
+	return p > 0.999999999999 ? 0.999999999999 : p;
+}
+
 char *linktrain_model_text(const struct linkage_model *m, const struct linkage_tf *tf)
 {
 	json_t *root = json_object(), *mo = json_object(), *uo = json_object(), *g = json_object(), *fam = json_object();
@@ -69,9 +77,9 @@ char *linktrain_model_text(const struct linkage_model *m, const struct linkage_t
 		   linkage_tf_each(tf, LF_FAMILY, TF_MIN_COUNT, tf_put, fam) != 0))
 		goto done;
 	if (json_object_set_new(root, "format", json_string(MODEL_FORMAT)) != 0 ||
-	    json_object_set_new(root, "lambda", json_real(m->lambda)) != 0 ||
-	    json_object_set_new(root, "link_threshold", json_real(m->link_threshold)) != 0 ||
-	    json_object_set_new(root, "review_threshold", json_real(m->review_threshold)) != 0 ||
+	    json_object_set_new(root, "lambda", json_real(under_one(m->lambda))) != 0 ||
+	    json_object_set_new(root, "link_threshold", json_real(under_one(m->link_threshold))) != 0 ||
+	    json_object_set_new(root, "review_threshold", json_real(under_one(m->review_threshold))) != 0 ||
 	    json_object_set_new(root, "tf_names", json_boolean(m->tf_names && tf)) != 0 ||
 	    json_object_set(root, "m", mo) != 0 || json_object_set(root, "u", uo) != 0 ||
 	    json_object_set(root, "tf_given", g) != 0 || json_object_set(root, "tf_family", fam) != 0)

@@ -246,6 +246,19 @@ int speakup_homes(store *st, const char *la_code, store_home_fn fn, void *ctx)
 
 /* ---- writes ---- */
 
+/* The day's allowance of reports: server configuration, set once at start. */
+static int per_day = SPEAKUP_PER_DAY;
+
+void speakup_set_per_day(int n)
+{
+	per_day = n > 0 ? n : SPEAKUP_PER_DAY;
+}
+
+int speakup_per_day(void)
+{
+	return per_day;
+}
+
 static void day_start(int64_t now, char out[STORE_TS_LEN + 1])
 {
 	ts_format_utc(now - now % 86400, out);
@@ -265,7 +278,7 @@ int speakup_create(store_conn *c, struct store_speakup *r, int64_t now, enum spe
 	day_start(now, since);
 	if ((rc = store_speakup_count_since(c, since, &n)) != STORE_OK)
 		return rc;
-	if (n >= SPEAKUP_PER_DAY) {
+	if (n >= per_day) {
 		*res = SPEAKUP_LIMITED;
 		return STORE_OK;
 	}

@@ -25,7 +25,8 @@
 /* What a report may hold (characters). */
 #define SPEAKUP_WHAT_MAX 2000
 #define SPEAKUP_NAME_MAX 100
-/* Reports a day from everyone together (the reference is random, so there is nothing else to count by). */
+/* Reports a day from everyone together (the reference is random, so there is nothing else to count by): the
+ * default of `serve --speak-up-per-day N` (speakup_set_per_day). */
 #define SPEAKUP_PER_DAY 500
 /* Wrong passphrases for one reference before it waits an hour. */
 #define SPEAKUP_GUESSES 5
@@ -51,6 +52,11 @@ int speakup_pass_normalise(const char *in, char out[SPEAKUP_PASS_MAX]);
  * NULL: a decoy is verified instead, so a wrong reference costs what a wrong passphrase does). */
 int speakup_pass_hash(const char *pass, char out[128]);
 bool speakup_pass_verify(const char *hash, const char *pass);
+
+/* The day's allowance of reports from everyone together (UTC day, counted in the store): server configuration,
+ * set once at start before any thread; n <= 0 puts back SPEAKUP_PER_DAY. */
+void speakup_set_per_day(int n);
+int speakup_per_day(void);
 
 /* The rate limit of everyone together, in memory (no address is kept to count by): true when one more
  * report (or, return true, one more try of a reference) may be made at now. */

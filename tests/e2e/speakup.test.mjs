@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   addHomes, auditRows, homeIncidents, speakupReports,
   databaseBytes, holdsBytes,
-  addPerson, dbUrl, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, runCli, sql, sqlWrite, startServer, subject,
+  addPerson, clockMovedOn, dbUrl, freshArea, getChronology, isoSeconds, now, postEvent, removeDir, runCli, sql, startServer, subject,
   webSignIn as signInAs, signinAttempts,
 } from './lib.mjs';
 
@@ -48,9 +48,9 @@ const cookies = {};
 
 // ---- the reporter's requests: over node:http from REPORTER_ADDRESS, with REPORTER_AGENT ----
 
-function anon(method, url, { cookie, form, raw } = {}) {
+function anon(method, url, { cookie, form, raw, base = server.url } = {}) {
   return new Promise((resolve, reject) => {
-    const u = new URL(`${server.url}${url}`);
+    const u = new URL(`${base}${url}`);
     const body = raw ?? (form ? new URLSearchParams(form).toString() : undefined);
     const headers = { 'user-agent': REPORTER_AGENT };
     if (cookie) headers.cookie = cookie;
@@ -77,8 +77,8 @@ const visible = (html) => html.replace(/<script[\s\S]*?<\/script>/g, '').replace
   .replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 /** A browser's visit to the form: its cookie and CSRF token. */
-async function visit(url = '/speak-up') {
-  const r = await anon('GET', url);
+async function visit(url = '/speak-up', base = server.url) {
+  const r = await anon('GET', url, { base });
   assert.equal(r.status, 200, r.text);
   const cookie = formCookie(r);
   assert.ok(cookie, 'the form cookie is set');
@@ -449,17 +449,34 @@ describe('what is kept, and the limits', () => {
   });
 
   test('the day\'s reports and a burst are limited without counting anyone\'s address', async () => {
-    // The day: 500 reports from everyone together (counted in the store), then 429 and nothing written.
-    const made = speakupReports(area.db).filter((r) => r.created_at >= `${isoSeconds(now()).slice(0, 10)}T00:00:00Z`).length;
-    sqlWrite(area.db, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${500 - made})
-      INSERT INTO speakup_report(ref, pass_hash, created_at, who, what, about)
-      SELECT 'DAY' || substr(CAST(100000 + i AS TEXT), 2), 'x', '${isoSeconds(now())}', 'other', 'filler', 'nothing' FROM n`);
-    const total = reportCount();
-    const { cookie: c0, token: t0 } = await visit('/speak-up/easy');
-    const full = await anon('POST', '/speak-up', { cookie: c0, form: { csrf_token: t0, easy: '1', about: 'nothing', who: 'other', what: 'one too many', home: 'unknown' } });
-    assert.equal(full.status, 429);
-    assert.equal(reportCount(), total);
-    sqlWrite(area.db, "DELETE FROM speakup_report WHERE ref LIKE 'DAY%'");
+    // The day: reports from everyone together, counted in the store by UTC day, then 429 and nothing written. A
+    // second server of the same area takes the reports made today and two more (serve --speak-up-per-day), its clock
+    // the one clock moved to noon of the same day, so that no midnight passes between the count and the tries.
+    const at = now();
+    const dayStart = at - (at % 86400e3);
+    const made = speakupReports(area.db).filter((r) => r.created_at >= isoSeconds(dayStart)).length;
+    const day = await startServer(area.db, {
+      extraArgs: ['--speak-up-per-day', String(made + 2)],
+      env: clockMovedOn(Math.round((dayStart + 12 * 3600e3 - at) / 1000)),
+    });
+    try {
+      const easy = async (what) => {
+        const { cookie, token } = await visit('/speak-up/easy', day.url);
+        return anon('POST', '/speak-up', { base: day.url, cookie, form: { csrf_token: token, easy: '1', about: 'nothing', who: 'other', what, home: 'unknown' } });
+      };
+      const before = reportCount();
+      for (const what of ['the day\'s last but one', 'the day\'s last']) {
+        const r = await easy(what);
+        assert.equal(r.status, 200, visible(r.text).slice(0, 300));
+      }
+      const total = reportCount();
+      assert.equal(total, before + 2);
+      const full = await easy('one too many');
+      assert.equal(full.status, 429);
+      assert.equal(reportCount(), total, 'nothing written past the day\'s allowance');
+    } finally {
+      await day.stop();
+    }
     // A burst: the bucket of everyone together holds 20 reports; at most that many more are taken at once.
     let limited = 0;
     for (let i = 0; i < 25 && !limited; i++) {

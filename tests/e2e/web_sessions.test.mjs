@@ -1,13 +1,14 @@
 // Web sessions (issue 4, part 2): the cookie's flags, the idle timeout pushed on by use (never past the
-// absolute one), both timeouts ending the session, signing out, and the TOTP code required on the page.
+// absolute one), both timeouts ending the session, signing out, and the TOTP code required on the page. Time
+// passes on the one clock (servers of the same database on the clock moved on), never by editing a row.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   auditRows,
-  addPerson, onPostgres,
-  clockMovedOn, event, freshArea, postEvent, removeDir, sqlWrite, startServer,
-  isoSeconds, now, newAuthenticator, totp, rowCount, signinAttempts, userSessions,
+  addPerson,
+  clockMovedOn, event, freshArea, postEvent, removeDir, startServer,
+  now, newAuthenticator, totp, rowCount, signinAttempts, userSessions,
 } from './lib.mjs';
 
 const PASSWORD = 'web sessions passphrase';
@@ -23,7 +24,7 @@ function setCookie(res, name) {
 /** The person's sessions as the operator lists them (`safeguard user sessions`: each named by the first 12 hex
  * digits of its token's hash), by that name. The sign-in throttle's rows are read through `user attempts`. */
 const sessionsByName = () => new Map(userSessions(area.db, { username: 'wes.worker' }).map((x) => [x.session, x]));
-/** The session the latest sign-in opened (its name in the list), for newest() and setNewest(). */
+/** The session the latest sign-in opened (its name in the list), for newest(). */
 let latest = null;
 
 /**
@@ -54,7 +55,7 @@ async function session() {
   return setCookie(r, 'sg_session').split(';')[0];
 }
 
-const page = (cookie, path = '/alerts') => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+const page = (cookie, path = '/alerts', base = server.url) => fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
 /** A field of the newest session, as `user sessions` shows it ("" for an ended_at not set). */
 function newest(col) {
   assert.ok(latest, 'no sign-in has opened a session yet');
@@ -62,24 +63,42 @@ function newest(col) {
   assert.ok(row, `session ${latest} listed`);
   return row[col] ?? '';
 }
-/** An instant minutes from now on the injected clock (the database shell's 'now' is the system clock's). */
-const inMinutes = (n) => isoSeconds(now() + n * 60e3);
-/** The session's key, its token's hash, in lower-case hex (the same text on either backend). */
-const HASH_HEX = onPostgres() ? "encode(token_hash, 'hex')" : 'lower(hex(token_hash))';
-/**
- * Moves the newest session's clock, as time passing would (the database shell, writing beside the server). Stays
- * SQL: the absolute timeout (eight hours; the idle one, moved on by the one clock, would pass first) and an idle
- * timeout minutes away are set up no command makes.
- */
-function setNewest(assignment) {
-  assert.ok(latest, 'no sign-in has opened a session yet');
-  sqlWrite(area.db, `update session set ${assignment} where ${HASH_HEX} like '${latest}%'`);
+const TEN_HOURS = 10 * 3600e3;
+/** A write through the queue, after which every job queued before it (the idle push-on) has committed. */
+async function drainQueue(base = server.url) {
+  const r = await postEvent(base, area.tokens.education, event({ source_ref: `WS-${crypto.randomUUID()}` }));
+  assert.equal(r.status, 201, r.text);
 }
 
-/** A write through the queue, after which every job queued before it (the idle push-on) has committed. */
-async function drainQueue() {
-  const r = await postEvent(server.url, area.tokens.education, event({ source_ref: `WS-${crypto.randomUUID()}` }));
-  assert.equal(r.status, 201, r.text);
+/**
+ * Time passing, on the one clock: a server of the same database whose clock is the tests' clock moved to the instant
+ * at (ms) or a little after (src/clock/now.h, no row edited, nothing waited for), started, given fn(its url), and stopped after its
+ * queue has drained (an idle push-on has committed). Each instant is counted from the sign-in, not from when the
+ * server starts, so the walk's own time does not drift it.
+ */
+async function onServerAt(at, fn) {
+  const s = await startServer(area.db, { env: clockMovedOn(Math.ceil((at - now()) / 1000)) });
+  try {
+    const out = await fn(s.url);
+    await drainQueue(s.url);
+    return out;
+  } finally {
+    await s.stop();
+  }
+}
+
+/** The session has ended, on the server at base: pages send the browser to sign in, forms are refused. */
+async function ended(base, cookie, what) {
+  const r = await fetch(`${base}/alerts`, { headers: { cookie }, redirect: 'manual' });
+  assert.equal(r.status, 303, what);
+  assert.equal(r.headers.get('location'), '/sign-in?next=/alerts');
+  const post = await fetch(`${base}/children/1/concerns`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: 'summary=x',
+  });
+  assert.equal(post.status, 403, what);
+  assert.match(await post.text(), /Your session has ended/);
 }
 
 before(async () => {
@@ -120,37 +139,34 @@ describe('web sessions', () => {
     assert.equal(signinAttempts(area.db, { username: 'wes.worker', failed: true }).length, 3);
   });
 
-  test('each use pushes the idle timeout on (30 minutes from now), never past the absolute timeout', async () => {
+  test('each use pushes the idle timeout on (30 minutes from then), never past the absolute one, 10 hours after sign-in', async () => {
+    // The session used every 29 minutes for ten hours, each time on a server on the one clock moved on; then a
+    // minute before and a minute after the absolute timeout.
     const cookie = await session();
-    setNewest(`idle_until = '${inMinutes(5)}'`);
-    const r = await page(cookie);
-    assert.equal(r.status, 200);
-    await drainQueue();
-    const pushed = Date.parse(newest('idle_until'));
-    assert.ok(pushed > now() + 25 * 60e3 && pushed <= now() + 31 * 60e3, newest('idle_until'));
-    // Near the absolute timeout the idle one stops there.
-    setNewest(`idle_until = '${inMinutes(1)}', expires_at = '${inMinutes(10)}'`);
-    assert.equal((await page(cookie)).status, 200);
-    await drainQueue();
-    assert.equal(newest('idle_until'), newest('expires_at'));
+    const t0 = Date.parse(newest('created_at'));
+    const mins = (ms) => `+${((ms - t0) / 60e3).toFixed(1)} min`;
+    for (let k = 1; k * 29 < 600; k++) {
+      const at = t0 + k * 29 * 60e3;
+      const status = await onServerAt(at, async (base) => (await page(cookie, '/alerts', base)).status);
+      assert.equal(status, 200, `used at ${mins(at)}`);
+      const idle = Date.parse(newest('idle_until'));
+      const expires = Date.parse(newest('expires_at'));
+      assert.ok(idle <= expires, `the idle timeout ${mins(idle)} past the absolute one ${mins(expires)}`);
+      // Pushed to 30 minutes after the use (the server's clock runs on a little while it starts), or to the absolute.
+      const pushedTo = Math.min(at + 30 * 60e3, t0 + TEN_HOURS);
+      assert.ok(idle >= pushedTo && idle <= pushedTo + 60e3, `used at ${mins(at)}: idle until ${mins(idle)}`);
+    }
+    assert.equal(newest('idle_until'), newest('expires_at'), 'near the absolute timeout the idle one stops there');
+    assert.equal(await onServerAt(t0 + TEN_HOURS - 60e3, async (base) => (await page(cookie, '/alerts', base)).status), 200,
+      'a minute before the absolute timeout');
+    await onServerAt(t0 + TEN_HOURS + 60e3, (base) => ended(base, cookie, 'a minute past the absolute timeout'));
+    assert.equal(Date.parse(newest('expires_at')) - t0, TEN_HOURS, 'the absolute timeout as kept');
   });
 
-  test('past either timeout the session has ended: pages send the browser to sign in, forms are refused', async () => {
-    const ended = async (base, cookie, what) => {
-      const r = await fetch(`${base}/alerts`, { headers: { cookie }, redirect: 'manual' });
-      assert.equal(r.status, 303, what);
-      assert.equal(r.headers.get('location'), '/sign-in?next=/alerts');
-      const post = await fetch(`${base}/children/1/concerns`, {
-        method: 'POST', redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
-        body: 'summary=x',
-      });
-      assert.equal(post.status, 403, what);
-      assert.match(await post.text(), /Your session has ended/);
-    };
+  test('past the idle timeout the session has ended: pages send the browser to sign in, forms are refused', async () => {
     // Idle: the same database 31 minutes after its last use, on a second server whose clock is the one clock moved
     // on (src/clock/now.h; no row edited, not waited for); on the first, now, it still opens pages.
-    let cookie = await session();
+    const cookie = await session();
     assert.equal((await page(cookie)).status, 200);
     await drainQueue(); // the use's push-on of the idle timeout has committed
     const next = await startServer(area.db, { env: clockMovedOn(31 * 60) });
@@ -160,12 +176,6 @@ describe('web sessions', () => {
       await next.stop();
     }
     assert.equal((await page(cookie)).status, 200, 'still open now');
-    // Absolute: stays SQL. Eight hours on the idle timeout has passed too, so only the row's expiry moved into the
-    // past (while the session is in use) tells the absolute timeout's check apart.
-    cookie = await session();
-    assert.equal((await page(cookie)).status, 200);
-    setNewest(`expires_at = '${isoSeconds(now() - 1000)}'`);
-    await ended(server.url, cookie, 'past the absolute timeout');
   });
 
   test('signing in comes back to the page asked for, with its query, each argument encoded as sent', async () => {

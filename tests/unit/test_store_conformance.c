@@ -983,6 +983,17 @@ static void users_sessions_throttle(void **state)
 	assert_int_equal(store_session_find(f->c, hash, "2026-03-01T16:59:00Z", &live, &found), STORE_OK);
 	assert_true(found);
 	assert_string_equal(live.idle_until, "2026-03-01T17:00:00Z");
+	/* The absolute timeout is the find's own check too, not only the touch's cap: a row whose idle timeout lies
+	 * past it (no path writes one; e2e/web_sessions' clock walk cannot tell the two checks apart) ends at it. */
+	uint8_t hash2[STORE_TOKEN_HASH_LEN];
+	memset(hash2, 4, sizeof hash2);
+	struct store_session s2 = s;
+	snprintf(s2.idle_until, sizeof s2.idle_until, "2026-03-01T18:00:00Z");
+	assert_int_equal(store_session_insert(f->c, hash2, &s2), STORE_OK);
+	assert_int_equal(store_session_find(f->c, hash2, "2026-03-01T16:59:59Z", &live, &found), STORE_OK);
+	assert_true(found);
+	assert_int_equal(store_session_find(f->c, hash2, "2026-03-01T17:00:00Z", &live, &found), STORE_OK);
+	assert_false(found); /* past the absolute timeout, idle or not */
 	/* A new authenticator (user reset-totp): the secret alone, its steps counted afresh; the password and the
 	 * session stay. */
 	uint8_t sealed2[STORE_TOTP_SEALED_LEN];
