@@ -413,7 +413,8 @@ static void usage(FILE *f)
  * refusal, -NAME takes it away, "none" and "all" clear and fill the set. Names: linkage.h LINKAGE_REFUSE_*. */
 static const char *const refuse_names[] = {"sex", "twins", "given", "dob", "names", "possible_twins", "ambiguous",
 					   "sex_cluster", "own_ids", "twin_odds", "weak", "stray", "id_asym",
-					   "transposed", "name_order", "stray_name", "birthdays", "own_name"};
+					   "transposed", "name_order", "stray_name", "birthdays", "own_name",
+					   "thin_bound"};
 /* one name for each bit of LINKAGE_REFUSE_ALL, in bit order: a rule added there without its name here fails */
 _Static_assert((1ull << (sizeof refuse_names / sizeof refuse_names[0])) == (unsigned long long)LINKAGE_REFUSE_ALL + 1,
 	       "refuse_names[] names each bit of LINKAGE_REFUSE_ALL");
