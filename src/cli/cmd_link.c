@@ -401,8 +401,8 @@ static void usage(FILE *f)
 		"          --refuse changes the rules that refuse a merge whatever its weight (for measuring them):\n"
 		"          a comma-separated list of sex, twins, given, dob, names, possible_twins, ambiguous,\n"
 		"          sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name,\n"
-		"          birthdays, own_name, each added or (with a leading -) taken away from the default set (all but\n"
-		"          sex_cluster and twin_odds), or none or all.\n"
+		"          birthdays, own_name, thin_bound, each added or (with a leading -) taken away from the default\n"
+		"          set (all but sex_cluster and twin_odds), or none or all.\n"
 		"          --by-source also fits m per pair of sources (the source column) where the input holds\n"
 		"          enough matches of them, shrunk towards the pooled m (measured: it does not pay; off).\n"
 		"Values that cannot be right (impossible dates, wrong check digits) are counted on stderr, not errors.\n"
@@ -574,7 +574,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (refuse_spec && parse_refuse(refuse_spec, &model.refuse) != 0) {
 		fprintf(stderr, "safeguard link: --refuse takes a list of sex, twins, given, dob, names, possible_twins, "
-				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name (each may start with -), none or all\n");
+				"ambiguous, sex_cluster, own_ids, twin_odds, weak, stray, id_asym, transposed, name_order, stray_name, birthdays, own_name, thin_bound (each may start with -), none or all\n");
 		return 2;
 	}
 	if (link_p > 0)
