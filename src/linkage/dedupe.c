@@ -1175,17 +1175,21 @@ struct uf {
 	uint32_t *parent, *size;
 	int64_t *nhs, *upn;   /* per root: a record holding the component's valid NHS number / UPN, or -1 */
 	uint32_t *sex;        /* per root: records saying 'M' (low 16 bits) and 'F' (high 16 bits) */
+	double *logseen;      /* per root: the sum over its records of log2 of their source's share of records
+	                       * carrying the identifier the split shares were counted on (thin_bound) */
 	uint32_t *head, *tail, *nedges; /* per root: list of cannot-link edges (indices into edge arrays) */
 	uint32_t *edge_to, *edge_next, *edge_from; /* edge e runs from record edge_from[e] to edge_to[e] */
 	uint8_t *edge_kind;   /* 1: a "twins" edge, which a record naming both children lifts (edge_bridged); 1 and
 	                       * 2 (a "sex" edge): lifted when already judged inside a component (edge_judged) */
 	uint32_t (*names)[UF_NAMES]; /* per root: records with the distinct given names seen, UINT32_MAX free */
+	uint32_t (*name_n)[UF_NAMES]; /* per root: how many of its records carry each of those names */
 	uint32_t (*dobs)[UF_DOBS];   /* per root: records with the distinct birthdays seen, UINT32_MAX free;
 	                              * UF_DOBS_MANY in the last slot when there were more */
 	unsigned refuse;      /* LINKAGE_REFUSE_* in force */
 	double given_w[LINKAGE_MAX_LEVELS]; /* the model's weight of each given-name level (name_evidence) */
 	const struct linkage_model *model;
 	const struct name_use *use;
+	const struct name_use *mains; /* names children are known by (build_main_names) */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -1344,11 +1348,30 @@ static void names_merge(struct uf *u, const struct linkage_rec *recs, uint32_t i
 		int i = 0;
 		while (i < UF_NAMES && u->names[into][i] != UINT32_MAX && recs[u->names[into][i]].given_h != recs[r].given_h)
 			i++;
-		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX)
+		if (i < UF_NAMES && u->names[into][i] == UINT32_MAX) {
 			u->names[into][i] = r;
-		else if (i < UF_NAMES && !recs[u->names[into][i]].middle_len && recs[r].middle_len)
+			u->name_n[into][i] = u->name_n[from][j];
+			continue;
+		}
+		if (i < UF_NAMES)
+			u->name_n[into][i] += u->name_n[from][j];
+		if (i < UF_NAMES && !recs[u->names[into][i]].middle_len && recs[r].middle_len)
 			u->names[into][i] = r;
 	}
+}
+
+/* The most records of component root that carry one given name as written (the names it keeps); *rec one
+ * of them. */
+static uint32_t form_max(struct uf *u, uint32_t root, uint32_t *rec)
+{
+	uint32_t best = 0;
+	*rec = UINT32_MAX;
+	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++)
+		if (u->name_n[root][i] > best) {
+			best = u->name_n[root][i];
+			*rec = u->names[root][i];
+		}
+	return best;
 }
 
 /* Keeps one record per distinct birthday (as written); more than UF_DOBS marks the component as many. */
@@ -1451,12 +1474,13 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	if ((u->refuse & LINKAGE_REFUSE_ID_ASYM) && u->size[ra] >= 2 && size_b >= 2 &&
 	    (u->nhs[ra] >= 0 || u->upn[ra] >= 0) != id_b)
 		strict = true;
-	uint32_t k = u->size[ra] < size_b ? u->size[ra] : size_b;
+	uint32_t k = u->size[ra] < size_b ? u->size[ra] : size_b, k0 = k;
 	/* twin_odds: the split shares were counted on the records that carry an identifier, a share split_seen
 	 * of them, so a child's k records show there as about split_seen * k (at least one); read there. (By
 	 * default the shares are read at k, an under-estimate: measured, reading them thinned without the odds
 	 * below gains 0.0005-0.001 of recall and adds twin clusters, docs/BENCHMARKS.md.) */
-	if (strict && u->model->split_seen > 0 && u->model->split_seen < 1) {
+	bool thinned = strict && u->model->split_seen > 0 && u->model->split_seen < 1;
+	if (thinned) {
 		k = (uint32_t)ceil(u->model->split_seen * (double)k - 1e-9);
 		if (k < 1)
 			k = 1;
@@ -1473,7 +1497,41 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		for (int i = 0; i < UF_NAMES && u->names[r2[c]][i] != UINT32_MAX; i++)
 			if (!name_in_use(u->use, recs[u->names[r2[c]][i]].given_h))
 				real = 1;
-	return odds * u->model->twin_rate[real][level] > lr * u->model->split_rate[real][level][k];
+	double split = u->model->split_rate[real][level][k];
+	/* thin_bound (round 22): rounding split_seen * k up reads a child's two records of the other form as one
+	 * (split_seen about 0.5), so the share of children with one record so written (mostly slips: style c
+	 * close 0.063 at a million, 8.7e-5 at two) stood for two. If a piece's k records are the child's other
+	 * form, all k are among the records the shares were counted on with probability q, the product of their
+	 * sources' shares carrying the identifier (split_seen_src); so the share seen at k, over q, bounds the
+	 * share at k from above, and the smaller reading is used. The bound assumes a record carries the number
+	 * whatever form of the name it holds, which fails where the form follows the agency (a known-as name, a
+	 * nickname, a transliteration one system keeps): so only when each piece is consistent on a name (read at
+	 * the most records of one form, not its size), the two names are spellings of each other (close,
+	 * phonetic, near, two edits) and both are names children are known by (the commonest name of two or more
+	 * identified children: not a slip). A smaller piece on either side: the larger bound (towards one child). */
+	if (thinned && (u->refuse & LINKAGE_REFUSE_THIN_BOUND) && k0 <= LINKAGE_SPLIT_K && size_b == u->size[rb]) {
+		uint32_t fa, fb;
+		unsigned fl = form_max(u, ra, &fa) && form_max(u, rb, &fb) ? linkage_cmp_given_names(&recs[fa], &recs[fb])
+									    : LINKAGE_LEVEL_NULL;
+		bool spelt = (fl == LN_CLOSE || fl == LN_PHONETIC || fl == LN_NEAR || fl == LN_EDIT2) &&
+			     name_in_use(u->mains, recs[fa].given_h) && name_in_use(u->mains, recs[fb].given_h);
+		double bound = 0;
+		uint32_t side[2] = {ra, rb};
+		for (int c = 0; spelt && c < 2; c++) {
+			uint32_t r = side[c], fr, kf = form_max(u, r, &fr);
+			if (u->size[r] != k0 || !kf)
+				continue;
+			if (kf > LINKAGE_SPLIT_K)
+				kf = LINKAGE_SPLIT_K;
+			double ls = u->logseen[r] * (double)kf / (double)u->size[r];
+			double b = isfinite(ls) ? u->model->split_rate[real][level][kf] / exp2(ls) : INFINITY;
+			if (b > bound)
+				bound = b;
+		}
+		if (bound > 0 && bound < split)
+			split = bound;
+	}
+	return odds * u->model->twin_rate[real][level] > lr * split;
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -1525,6 +1583,7 @@ static void uf_union(struct uf *u, const struct linkage_rec *recs, uint32_t ra, 
 	dobs_merge(u, recs, ra, rb);
 	u->parent[rb] = ra;
 	u->size[ra] += u->size[rb];
+	u->logseen[ra] += u->logseen[rb];
 	if (u->nhs[ra] < 0)
 		u->nhs[ra] = u->nhs[rb];
 	if (u->upn[ra] < 0)
@@ -1619,12 +1678,20 @@ static void uf_init(struct uf *u, const struct linkage_rec *recs, size_t n, cons
 		u->nhs[i] = recs[i].nhs_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
 		u->upn[i] = recs[i].upn_state == LINKAGE_ID_VALID ? (int64_t)i : -1;
 		u->sex[i] = recs[i].sex == 'M' ? 1 : recs[i].sex == 'F' ? 1u << 16 : 0;
+		{
+			double p = recs[i].source <= LINKAGE_MAX_SOURCES ? u->model->split_seen_src[recs[i].source] : 0;
+			u->logseen[i] = p > 0 && p < 1 ? log2(p) : p >= 1 ? 0 : -INFINITY;
+		}
 		u->head[i] = u->tail[i] = UINT32_MAX;
 		u->nedges[i] = 0;
-		for (int k = 0; k < UF_NAMES; k++)
+		for (int k = 0; k < UF_NAMES; k++) {
 			u->names[i][k] = UINT32_MAX;
-		if (recs[i].given_len)
+			u->name_n[i][k] = 0;
+		}
+		if (recs[i].given_len) {
 			u->names[i][0] = (uint32_t)i;
+			u->name_n[i][0] = 1;
+		}
 		for (int k = 0; k < UF_DOBS; k++)
 			u->dobs[i][k] = UINT32_MAX;
 		if (recs[i].dob_digits[0])
@@ -2346,7 +2413,8 @@ static size_t find_ambiguous(struct uf *u, const struct linkage_rec *recs, size_
 }
 
 static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
-		   const struct name_use *use, struct scored *s, size_t ns, struct linkage_result *res)
+		   const struct name_use *use, const struct name_use *mains, struct scored *s, size_t ns,
+		   struct linkage_result *res)
 {
 	struct uf u;
 	size_t nedge = 0;
@@ -2360,6 +2428,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.nhs = malloc(n * sizeof *u.nhs);
 	u.upn = malloc(n * sizeof *u.upn);
 	u.sex = malloc(n * sizeof *u.sex);
+	u.logseen = malloc(n * sizeof *u.logseen);
 	u.head = malloc(n * sizeof *u.head);
 	u.tail = malloc(n * sizeof *u.tail);
 	u.nedges = calloc(n, sizeof *u.nedges);
@@ -2375,11 +2444,13 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	}
 	u.model = m;
 	u.use = use;
+	u.mains = mains;
 	u.names = malloc(n * sizeof *u.names);
+	u.name_n = malloc(n * sizeof *u.name_n);
 	u.dobs = malloc(n * sizeof *u.dobs);
 	held = calloc(n ? n : 1, 1);
 	hold = calloc(n ? n : 1, 1);
-	if (!held || !hold || !u.names || !u.dobs || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.head || !u.tail || !u.nedges ||
+	if (!held || !hold || !u.names || !u.name_n || !u.dobs || !u.parent || !u.size || !u.nhs || !u.upn || !u.sex || !u.logseen || !u.head || !u.tail || !u.nedges ||
 	    !u.edge_to || !u.edge_from || !u.edge_next || !u.edge_kind)
 		goto out;
 	sort_scored(s, ns);
@@ -2424,6 +2495,7 @@ out:
 	free(u.nhs);
 	free(u.upn);
 	free(u.sex);
+	free(u.logseen);
 	free(u.head);
 	free(u.tail);
 	free(u.nedges);
@@ -2432,6 +2504,7 @@ out:
 	free(u.edge_next);
 	free(u.edge_kind);
 	free(u.names);
+	free(u.name_n);
 	free(u.dobs);
 	return rc;
 }
@@ -2558,6 +2631,7 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 	}
 	int kind = held[1] > held[0];
 	memset(m->twin_middle, 0, sizeof m->twin_middle);
+	memset(m->split_seen_src, 0, sizeof m->split_seen_src);
 	for (int real = 0; real < 2; real++)
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++) {
 			m->twin_rate[real][l] = TWIN_PRIOR;
@@ -2586,6 +2660,16 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 	}
 	size_t children = distinct_u64(ids, ni);
 	m->split_seen = n ? (double)ni / (double)n : 0;
+	{
+		size_t all[LINKAGE_MAX_SOURCES + 1] = {0}, with[LINKAGE_MAX_SOURCES + 1] = {0};
+		for (size_t i = 0; i < n; i++) {
+			unsigned src = recs[i].source <= LINKAGE_MAX_SOURCES ? recs[i].source : 0;
+			all[src]++;
+			with[src] += (kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID;
+		}
+		for (unsigned src = 0; src <= LINKAGE_MAX_SOURCES; src++)
+			m->split_seen_src[src] = ((double)with[src] + 0.5) / ((double)all[src] + 1.0);
+	}
 	split_rates(recs, byid, ni, children, use, m);
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {
@@ -2694,6 +2778,80 @@ static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_
 	return 0;
 }
 
+/* The names children are known by (thin_bound): the commonest given name of the records of two or more
+ * identified children (records sharing a valid NHS number, or UPN if more records hold one), sorted hashes.
+ * Returns -1 when out of memory. */
+static int build_main_names(const struct linkage_rec *recs, size_t n, struct name_use *u)
+{
+	size_t held[2] = {0, 0};
+	u->h = NULL;
+	u->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		held[0] += recs[i].nhs_state == LINKAGE_ID_VALID;
+		held[1] += recs[i].upn_state == LINKAGE_ID_VALID;
+	}
+	int kind = held[1] > held[0];
+	if (!held[kind])
+		return 0;
+	struct idrec *v = malloc(held[kind] * sizeof *v);
+	uint64_t *mains = malloc(held[kind] * sizeof *mains);
+	size_t nv = 0, nm = 0;
+	if (!v || !mains) {
+		free(v);
+		free(mains);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *id = kind ? recs[i].upn : recs[i].nhs;
+		if ((kind ? recs[i].upn_state : recs[i].nhs_state) == LINKAGE_ID_VALID)
+			v[nv++] = (struct idrec){linkage_hash64(id, strlen(id), LINKAGE_FNV64), (uint32_t)i};
+	}
+	qsort(v, nv, sizeof *v, cmp_idrec);
+	for (size_t lo = 0; lo < nv;) {
+		size_t hi = lo;
+		while (hi < nv && v[hi].h == v[lo].h)
+			hi++;
+		uint64_t name[16];
+		uint32_t cnt[16];
+		unsigned nn = 0;
+		for (size_t i = lo; i < hi; i++) {
+			const struct linkage_rec *r = &recs[v[i].rec];
+			if (!r->given_len)
+				continue;
+			unsigned j = 0;
+			while (j < nn && name[j] != r->given_h)
+				j++;
+			if (j < nn)
+				cnt[j]++;
+			else if (nn < 16) {
+				name[nn] = r->given_h;
+				cnt[nn++] = 1;
+			}
+		}
+		unsigned best = 0;
+		for (unsigned j = 1; j < nn; j++)
+			if (cnt[j] > cnt[best])
+				best = j;
+		if (nn)
+			mains[nm++] = name[best];
+		lo = hi;
+	}
+	free(v);
+	qsort(mains, nm, sizeof *mains, cmp_u64);
+	size_t out = 0;
+	for (size_t i = 0; i < nm;) {
+		size_t j = i;
+		while (j < nm && mains[j] == mains[i])
+			j++;
+		if (j - i >= 2)
+			mains[out++] = mains[i];
+		i = j;
+	}
+	u->h = mains;
+	u->n = out;
+	return 0;
+}
+
 int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_model *model,
 		   const struct linkage_opts *o, struct linkage_result *res)
 {
@@ -2774,8 +2932,13 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	}
 	if (o->progress)
 		o->progress("cluster", 0, 1, o->progress_ctx);
-	if (cluster(recs, n, model, &use, all, ns, res) != 0)
+	struct name_use mains = {0};
+	if (((model->refuse & LINKAGE_REFUSE_THIN_BOUND) && build_main_names(recs, n, &mains) != 0) ||
+	    cluster(recs, n, model, &use, &mains, all, ns, res) != 0) {
+		free(mains.h);
 		goto fail;
+	}
+	free(mains.h);
 	if (o->keep_pairs) {
 		res->pairs = pairs.v;
 		res->npairs = pairs.n;

@@ -306,7 +306,11 @@ enum {
 	                                     * a record of its own given name as written, of its family, pairs
 	                                     * with it between the thresholds and the first component would refuse
 	                                     * that one's with it as possible twins (with stray_name) */
-	LINKAGE_REFUSE_ALL = 0x3FFFFu,
+	LINKAGE_REFUSE_THIN_BOUND = 1u << 18, /* cluster: possible twins read strictly (id_asym, twin_odds) read the
+	                                       * split share at the smaller component's k records at most at the
+	                                       * share seen at k over the chance that all k carry the identifier
+	                                       * (by their sources' shares); docs/LINKAGE.md */
+	LINKAGE_REFUSE_ALL = 0x7FFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS
@@ -340,6 +344,9 @@ struct linkage_model {
 	/* The share of records that carry the valid identifier split_rate was counted on (a child's records
 	 * are seen there thinned by it). Measured by dedupe; 0 when none. */
 	double split_seen;
+	/* The same share per source (the records' source numbers; 0 unknown), with half a record's worth each
+	 * way (Jeffreys): what the thinning bound of possible twins reads (LINKAGE_REFUSE_THIN_BOUND). */
+	double split_seen_src[LINKAGE_MAX_SOURCES + 1];
 	/* Per middle-name level (both present): the share of pairs of records of twins (as twin_rate counts
 	 * them) at that level; 0 when the input holds no such pair. Used with m of the middle-name field as
 	 * the likelihood ratio "one child" against "twins" of a twin-like link's middle names. */
