@@ -210,12 +210,130 @@ static void the_decided_list_by_the_contacts_time(void **state)
 	free(s);
 }
 
+/* What each of the lists' statements says of the decision, on every kind of page (r-review41): the decided and
+ * awaiting lists, with and without a piece of the name, after a key, before one and from either end
+ * (S_MASH_*_LIST, _BACK, _NAMED, _NAMED_BACK; the awaiting lists' own select list, MASH_AWAITING_COLS, says
+ * "shown" for the decision there is none of). The row mapper reads decision_shown from the statement's last
+ * column: a view of the police's events alone must find it false on every decided row and a view of every
+ * agency's true, page by page; a select list put out of line by a merge would say the same of every row. */
+struct walked {
+	int n, shown, decided;
+	int64_t id[32];
+	char at[32][STORE_TS_LEN + 1];
+};
+
+static int walked_row(const struct store_mash_item *m, void *ctx)
+{
+	struct walked *w = ctx;
+	if (w->n < 32) {
+		w->id[w->n] = m->event.id;
+		snprintf(w->at[w->n], sizeof w->at[w->n], "%s", m->event.occurred_at);
+	}
+	w->n++;
+	w->shown += m->decision_shown;
+	w->decided += m->decision_id != 0 && strcmp(m->decided_by, "sec.ret") == 0 && strcmp(m->reason, "private") == 0;
+	return 0;
+}
+
+static void walk(struct fx *f, const struct store_view *v, struct store_mash_query *q, struct walked *w)
+{
+	int64_t total = 0;
+	memset(w, 0, sizeof *w);
+	assert_int_equal(store_mash_queue(f->c, v, q, walked_row, w, &total), STORE_OK);
+	assert_int_equal(total, 6);
+}
+
+static void every_page_says_whether_the_decision_is_shown(void **state)
+{
+	struct fx *f = *state;
+	struct walked *w = calloc(1, sizeof *w);
+	int64_t decided[6], awaiting[6];
+	assert_non_null(w);
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (int i = 0; i < 6; i++) {
+		char at[STORE_TS_LEN + 1], dec[STORE_TS_LEN + 1];
+		snprintf(at, sizeof at, "2026-05-%02dT09:00:00Z", i + 1);
+		snprintf(dec, sizeof dec, "2026-05-%02dT15:00:00Z", i + 1);
+		int64_t child = seed_child(f->c, "Kid", i % 2 ? "Odd" : "Even");
+		decided[i] = seed_event(f->c, child, "police", "contact", at, "{}");
+		seed_event(f->c, child, "social_care", "referral_decision", dec,
+			   "{\"outcome\":\"nfa\",\"decided_by\":\"sec.ret\",\"reason\":\"private\"}");
+		snprintf(at, sizeof at, "2026-05-%02dT10:00:00Z", i + 10);
+		awaiting[i] = seed_event(f->c, seed_child(f->c, "Kid", "Waiting"), "police", "contact", at, "{}");
+	}
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	const struct store_view police = {.agency = "police"}, everyone = {0};
+	const struct store_view *views[2] = {&police, &everyone};
+	for (int named = 0; named < 2; named++)
+		for (int k = 0; k < 2; k++) {
+			const struct store_view *v = views[k];
+			int want_shown = v == &everyone ? 3 : 0;
+			/* decided: newest first, three a page */
+			struct store_mash_query q = {.decided = true, .name = named ? "KID" : NULL, .limit = 3};
+			walk(f, v, &q, w);
+			assert_int_equal(w->n, 3);
+			assert_int_equal(w->id[0], decided[5]);
+			assert_int_equal(w->shown, want_shown);
+			assert_int_equal(w->decided, 3);
+			q.key_at = w->at[2];
+			char key_at[STORE_TS_LEN + 1];
+			snprintf(key_at, sizeof key_at, "%s", w->at[2]);
+			q.key_at = key_at;
+			q.key_id = w->id[2];
+			walk(f, v, &q, w); /* after the third */
+			assert_int_equal(w->n, 3);
+			assert_int_equal(w->id[0], decided[2]);
+			assert_int_equal(w->id[2], decided[0]);
+			assert_int_equal(w->shown, want_shown);
+			assert_int_equal(w->decided, 3);
+			snprintf(key_at, sizeof key_at, "%s", w->at[0]);
+			q.key_id = w->id[0];
+			q.before = true;
+			walk(f, v, &q, w); /* before the fourth */
+			assert_int_equal(w->n, 3);
+			assert_int_equal(w->id[0], decided[5]);
+			assert_int_equal(w->id[2], decided[3]);
+			assert_int_equal(w->shown, want_shown);
+			assert_int_equal(w->decided, 3);
+			q.key_at = NULL;
+			walk(f, v, &q, w); /* the last three */
+			assert_int_equal(w->n, 3);
+			assert_int_equal(w->id[0], decided[2]);
+			assert_int_equal(w->shown, want_shown);
+			assert_int_equal(w->decided, 3);
+			/* awaiting: oldest first; no decision, "shown" */
+			struct store_mash_query a = {.decided = false, .name = named ? "kid" : NULL, .limit = 3};
+			walk(f, v, &a, w);
+			assert_int_equal(w->n, 3);
+			assert_int_equal(w->id[0], awaiting[0]);
+			assert_int_equal(w->shown, 3);
+			assert_int_equal(w->decided, 0);
+			snprintf(key_at, sizeof key_at, "%s", w->at[2]);
+			a.key_at = key_at;
+			a.key_id = w->id[2];
+			walk(f, v, &a, w);
+			assert_int_equal(w->id[0], awaiting[3]);
+			assert_int_equal(w->shown, 3);
+			a.before = true;
+			walk(f, v, &a, w);
+			assert_int_equal(w->n, 2);
+			assert_int_equal(w->id[0], awaiting[0]);
+			assert_int_equal(w->shown, 2);
+			a.key_at = NULL;
+			walk(f, v, &a, w);
+			assert_int_equal(w->id[0], awaiting[3]);
+			assert_int_equal(w->shown, 3);
+		}
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(the_decided_list_by_the_decisions_view, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(one_item_by_the_decisions_view, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(the_decided_list_by_the_contacts_time, seed_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(every_page_says_whether_the_decision_is_shown, seed_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
