@@ -327,6 +327,85 @@ static void every_page_says_whether_the_decision_is_shown(void **state)
 	free(w);
 }
 
+/* The link to the previous page, followed after the list has changed (r-review41): rows before the page were
+ * decided meanwhile, so fewer than a page of rows come before the key. They are the list's first rows, and the
+ * page is its first page: filled to a page with the rows that follow them, as the first page by number would
+ * be. Before, the page held the few rows alone and offered a next page from the key, which was numbered 2 with
+ * the rows from the 26th ("Showing 26 to 30 of 7"). */
+struct ids {
+	int n;
+	int64_t id[32];
+};
+
+static int id_row(const struct store_mash_item *m, void *ctx)
+{
+	struct ids *s = ctx;
+	if (s->n < 32)
+		s->id[s->n] = m->event.id;
+	s->n++;
+	return 0;
+}
+
+static void a_short_previous_page_is_the_first_page(void **state)
+{
+	struct fx *f = *state;
+	struct children_access acc;
+	struct mash_page pg;
+	struct ids got = {0};
+	int64_t child[30], contact[30];
+	char key_at[STORE_TS_LEN + 1];
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (int i = 0; i < 30; i++) {
+		snprintf(key_at, sizeof key_at, "2026-05-%02dT09:00:00Z", i + 1);
+		child[i] = seed_child(f->c, "Kid", "Waiting");
+		contact[i] = seed_event(f->c, child[i], "police", "contact", key_at, "{}");
+	}
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	reader(&acc, "social_care", ACCESS_NONE);
+	/* the second page, reached from the first's last row, and its link back: before its first row */
+	struct mash_filter flt = {.page = 2, .key_at = "2026-05-25T09:00:00Z", .key_id = contact[24]};
+	assert_int_equal(mash_queue(f->st, &acc, &flt, (struct date){2026, 6, 10}, id_row, &got, &pg), STORE_OK);
+	assert_int_equal(got.n, 5);
+	assert_int_equal(got.id[0], contact[25]);
+	/* meanwhile the MASH decides 23 of the first page's 25 */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (int i = 0; i < 23; i++)
+		seed_event(f->c, child[i], "social_care", "referral_decision", "2026-06-09T09:00:00Z",
+			   "{\"outcome\":\"nfa\",\"decided_by\":\"mo.mash\",\"reason\":\"r\"}");
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	memset(&got, 0, sizeof got);
+	struct mash_filter back = {.page = 1, .key_at = "2026-05-26T09:00:00Z", .key_id = contact[25], .before = true};
+	assert_int_equal(mash_queue(f->st, &acc, &back, (struct date){2026, 6, 10}, id_row, &got, &pg), STORE_OK);
+	assert_int_equal(pg.page, 1);
+	assert_int_equal(pg.total, 7);
+	assert_int_equal(got.n, 7); /* the whole list, as its first page by number */
+	assert_int_equal(got.id[0], contact[23]);
+	assert_int_equal(got.id[2], contact[25]);
+	assert_int_equal(got.id[6], contact[29]);
+	assert_false(pg.next);
+	/* a list of 40: the first page full, a next page offered */
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	for (int i = 0; i < 30; i++) {
+		snprintf(key_at, sizeof key_at, "2026-06-01T%02d:00:00Z", i % 24);
+		seed_event(f->c, seed_child(f->c, "Kid", "Later"), "police", "contact", key_at, "{}");
+	}
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(mash_queue(f->st, &acc, &back, (struct date){2026, 6, 10}, id_row, &got, &pg), STORE_OK);
+	assert_int_equal(pg.page, 1);
+	assert_int_equal(got.n, 25);
+	assert_int_equal(got.id[0], contact[23]);
+	assert_true(pg.next);
+	/* none before the key: the first page likewise */
+	memset(&got, 0, sizeof got);
+	struct mash_filter none = {.page = 3, .key_at = "2026-05-24T09:00:00Z", .key_id = contact[23], .before = true};
+	assert_int_equal(mash_queue(f->st, &acc, &none, (struct date){2026, 6, 10}, id_row, &got, &pg), STORE_OK);
+	assert_int_equal(pg.page, 1);
+	assert_int_equal(got.n, 25);
+	assert_int_equal(got.id[0], contact[23]);
+	assert_true(pg.next);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(one_item_by_the_decisions_view, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(the_decided_list_by_the_contacts_time, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(every_page_says_whether_the_decision_is_shown, seed_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_short_previous_page_is_the_first_page, seed_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
