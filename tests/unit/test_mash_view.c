@@ -406,6 +406,40 @@ static void a_short_previous_page_is_the_first_page(void **state)
 	assert_true(pg.next);
 }
 
+/* The statements' text is standard SQL, whose string literals take a backslash as itself (the name's LIKE
+ * escapes with it, VIEW_EVENT looks for "\u" in details). A PostgreSQL server or database set to
+ * standard_conforming_strings = off (the old default, still settable) reads a backslash in a literal as an
+ * escape: the MASH lists' statements were refused (a 500 for every MASH page, r-review41). The driver sets it
+ * on for its sessions. The database's setting is put back before any assertion, so that a failure leaves no
+ * setting behind for the tests after it. */
+static void the_lists_whatever_the_servers_string_setting(void **state)
+{
+	struct fx *f = *state;
+	struct children_access acc;
+	struct mash_page pg;
+	struct ids got = {0};
+	char err[256] = "";
+	const char *off = "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = off', "
+			  "current_database()); END$$",
+		   *reset = "DO $$BEGIN EXECUTE format('ALTER DATABASE %I RESET standard_conforming_strings', "
+			    "current_database()); END$$";
+	assert_true(fx_outsider_sql(f, "SELECT 1", off));
+	store_close(f->st); /* new sessions take the database's setting */
+	f->st = NULL;
+	int open_rc = store_open(f->url, &f->st, err, sizeof err), rc[2] = {-1, -1};
+	reader(&acc, "social_care", ACCESS_NONE);
+	for (int decided = 0; open_rc == STORE_OK && decided < 2; decided++) {
+		struct mash_filter flt = {.decided = decided, .page = 1, .name = "o'\\_%"};
+		rc[decided] = mash_queue(f->st, &acc, &flt, (struct date){2026, 6, 10}, id_row, &got, &pg);
+	}
+	bool put_back = fx_outsider_sql(f, "SELECT 1", reset);
+	assert_true(put_back);
+	assert_int_equal(open_rc, STORE_OK);
+	assert_int_equal(rc[0], STORE_OK);
+	assert_int_equal(rc[1], STORE_OK);
+	assert_int_equal(got.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +448,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_decided_list_by_the_contacts_time, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(every_page_says_whether_the_decision_is_shown, seed_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_short_previous_page_is_the_first_page, seed_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_lists_whatever_the_servers_string_setting, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
