@@ -210,6 +210,15 @@ static void the_decided_list_by_the_contacts_time(void **state)
 	free(s);
 }
 
+/* An instant "2026-MM-DDTHH:00:00Z" (no snprintf of a number: the sanitized build's -O1 cannot bound it) */
+static void instant(char out[STORE_TS_LEN + 1], int month, int day, int hour)
+{
+	memcpy(out, "2026-00-00T00:00:00Z", STORE_TS_LEN + 1);
+	out[5] = (char)('0' + month / 10), out[6] = (char)('0' + month % 10);
+	out[8] = (char)('0' + day / 10), out[9] = (char)('0' + day % 10);
+	out[11] = (char)('0' + hour / 10), out[12] = (char)('0' + hour % 10);
+}
+
 /* What each of the lists' statements says of the decision, on every kind of page (r-review41): the decided and
  * awaiting lists, with and without a piece of the name, after a key, before one and from either end
  * (S_MASH_*_LIST, _BACK, _NAMED, _NAMED_BACK; the awaiting lists' own select list, MASH_AWAITING_COLS, says
@@ -252,13 +261,13 @@ static void every_page_says_whether_the_decision_is_shown(void **state)
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	for (int i = 0; i < 6; i++) {
 		char at[STORE_TS_LEN + 1], dec[STORE_TS_LEN + 1];
-		snprintf(at, sizeof at, "2026-05-%02dT09:00:00Z", i + 1);
-		snprintf(dec, sizeof dec, "2026-05-%02dT15:00:00Z", i + 1);
+		instant(at, 5, i + 1, 9);
+		instant(dec, 5, i + 1, 15);
 		int64_t child = seed_child(f->c, "Kid", i % 2 ? "Odd" : "Even");
 		decided[i] = seed_event(f->c, child, "police", "contact", at, "{}");
 		seed_event(f->c, child, "social_care", "referral_decision", dec,
 			   "{\"outcome\":\"nfa\",\"decided_by\":\"sec.ret\",\"reason\":\"private\"}");
-		snprintf(at, sizeof at, "2026-05-%02dT10:00:00Z", i + 10);
+		instant(at, 5, i + 10, 10);
 		awaiting[i] = seed_event(f->c, seed_child(f->c, "Kid", "Waiting"), "police", "contact", at, "{}");
 	}
 	assert_int_equal(store_commit(f->c), STORE_OK);
@@ -356,7 +365,7 @@ static void a_short_previous_page_is_the_first_page(void **state)
 	char key_at[STORE_TS_LEN + 1];
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	for (int i = 0; i < 30; i++) {
-		snprintf(key_at, sizeof key_at, "2026-05-%02dT09:00:00Z", i + 1);
+		instant(key_at, 5, i + 1, 9);
 		child[i] = seed_child(f->c, "Kid", "Waiting");
 		contact[i] = seed_event(f->c, child[i], "police", "contact", key_at, "{}");
 	}
@@ -386,7 +395,7 @@ static void a_short_previous_page_is_the_first_page(void **state)
 	/* a list of 40: the first page full, a next page offered */
 	assert_int_equal(store_begin(f->c), STORE_OK);
 	for (int i = 0; i < 30; i++) {
-		snprintf(key_at, sizeof key_at, "2026-06-01T%02d:00:00Z", i % 24);
+		instant(key_at, 6, 1, i % 24);
 		seed_event(f->c, seed_child(f->c, "Kid", "Later"), "police", "contact", key_at, "{}");
 	}
 	assert_int_equal(store_commit(f->c), STORE_OK);
