@@ -69,6 +69,8 @@ struct queue_args {
 	int rows, page_rows;
 	bool last;
 	struct mash_page *out;
+	char last_at[STORE_TS_LEN + 1]; /* the last row given to fn, in the list's order */
+	int64_t last_id;
 };
 
 /* A row as the reader may see it: the contact by the list's view, and the decision on it, an event of its own,
@@ -83,6 +85,8 @@ static int shown_row(const struct store_mash_item *m, void *ctx)
 		return 0;
 	}
 	a->rows++;
+	snprintf(a->last_at, sizeof a->last_at, "%s", m->event.occurred_at);
+	a->last_id = m->event.id;
 	if (!m->decision_id || m->decision_shown)
 		return a->fn(m, a->ctx);
 	struct store_mash_item *w = malloc(sizeof *w);
@@ -116,11 +120,24 @@ static int queue_run(store_conn *c, void *arg)
 		}
 	}
 	int rc = store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
-	if (rc == STORE_OK && a->q.before && a->q.key_at && a->rows < MASH_PAGE_SIZE)
-		a->out->page = 1; /* fewer rows before the key than a page: they are the list's first */
-	if (a->q.before && a->q.key_at)
+	if (rc != STORE_OK || !a->q.before || !a->q.key_at)
+		return rc;
+	if (a->rows == MASH_PAGE_SIZE) {
 		a->out->next = true; /* the key's row comes after */
-	return rc;
+		return rc;
+	}
+	/* Fewer rows before the key than a page (rows before it were decided since the link was made): they are
+	 * the list's first, so this is its first page, filled as the first page by number is with the rows that
+	 * follow them (from the key's row on). Alone they made a short first page whose next link started from
+	 * the key, numbered 2 ("Showing 26 to 30 of 7"; r-review41). */
+	a->out->page = 1;
+	a->q.before = false;
+	a->q.key_at = a->rows ? a->last_at : NULL;
+	a->q.key_id = a->rows ? a->last_id : 0;
+	a->q.offset = 0;
+	a->q.limit = MASH_PAGE_SIZE - a->rows + 1;
+	a->page_rows = MASH_PAGE_SIZE;
+	return store_mash_queue(c, &a->view, &a->q, shown_row, a, a->total);
 }
 
 int64_t mash_count_bound(int page)

@@ -89,7 +89,8 @@ int64_t mash_count_bound(int page);
 /* One page of the queue as the reader may see it (a is audited: web_read_start), by today's date, in the
  * list's order. A page by number counts to mash_count_bound(f->page), one reached by a key to MASH_COUNT_MAX:
  * its rows and whether a next page exists do not depend on the count, and counting to a far page read every
- * row before it. A page before a key that finds fewer than MASH_PAGE_SIZE rows is the list's first. */
+ * row before it. A page before a key that finds fewer than MASH_PAGE_SIZE rows (rows before it were decided
+ * since the link was made) is the list's first page, filled with the rows that follow them. */
 int mash_queue(store *st, const struct children_access *a, const struct mash_filter *f, struct date today,
 	       store_mash_fn fn, void *ctx, struct mash_page *out);
 /* One item, for a page about it (a audited at the level the page needs, for a->child_id). */

@@ -1849,8 +1849,11 @@ sql_db *sql_pg_open(const char *url, char *err, size_t errsz)
 	 * prepared statement's first five executions use custom plans, whose cost grows with what is bound (a
 	 * batch's candidates read, S_BLOCK_CANDIDATES_MANY, of 512 records: ~300,000, past jit_above_cost), so
 	 * each new connection would spend 20-45 ms compiling JIT code for a large batch. */
+	/* Standard SQL's string literals, whatever the server's default: the statements take a backslash in a
+	 * literal as itself (the MASH lists' LIKE escapes with it, VIEW_EVENT looks for "\u" in details); with
+	 * standard_conforming_strings = off a server read it as an escape and refused the MASH lists (r-review41). */
 	if (pexec(d, "SET synchronous_commit = on; SET client_min_messages = warning; SET lock_timeout = '10s'; "
-		     "SET jit = off") !=
+		     "SET jit = off; SET standard_conforming_strings = on") !=
 	    STORE_OK) {
 		snprintf(err, errsz, "cannot set up the PostgreSQL session: %s", d->err);
 		PQfinish(d->conn);
