@@ -2,8 +2,9 @@
 // (sexual_health, mental_health) from every reader outside health (VIEW_EVENT), but the address the record gave
 // made a household of the child's, and the record page shows the most recent household as where the child lives,
 // with the others who live there: a reader outside health read where the clinic's record said the child was, and
-// who lives there, and that health had recorded it most recently. A health-only record now joins no household
-// (service/intake.c, decided by the store's rule); health's other records still do.
+// who lives there, and that health had recorded it most recently; and the record's communication needs and
+// disability became the child's, on the record page. A health-only record now joins no household and sets none
+// of the child's attributes (service/intake.c, decided by the store's rule); health's other records still do.
 // Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -48,7 +49,7 @@ test("a health-only record's address makes no household; health's other records'
   // health's record at another address, later; an adult known to the police at that address.
   const a = await send('police', { ...lily, ...home }, { source_ref: 'NH-P1', kind: 'contact',
     occurred_at: isoSeconds(now() - 3 * DAY), summary: 'Police contact' });
-  await send('health', { ...lily, ...clinic }, { source_ref: 'NH-H1', kind: 'contact',
+  await send('health', { ...lily, ...clinic, disability: 'CLINIC-DISABILITY', communication_needs: 'CLINIC-NEEDS' }, { source_ref: 'NH-H1', kind: 'contact',
     occurred_at: isoSeconds(now() - DAY), summary: 'HEALTH-ONLY-CLINIC', details: { category: 'sexual_health' } });
   await send('police', { given_name: 'Adam', family_name: 'Older', dob: '1990-01-01', ...clinic },
     { source_ref: 'NH-P2', kind: 'contact', occurred_at: isoSeconds(now() - 2 * DAY), summary: 'Adult at the address' });
@@ -61,6 +62,8 @@ test("a health-only record's address makes no household; health's other records'
   assert.ok(!hidden.includes('HEALTH-ONLY-CLINIC'), 'the chronology hides the health-only record');
   assert.ok(!hidden.includes('Clinic Says') && !hidden.includes('LS6 2AB'), "the health-only record's address is not shown");
   assert.ok(!hidden.includes('Older'), 'nor who lives there');
+  assert.ok(!hidden.includes('CLINIC-DISABILITY') && !hidden.includes('CLINIC-NEEDS'),
+    "nor what the health-only record says of the child's needs");
   assert.ok(hidden.includes('2 Home Row'), 'the household the other records give is');
   // Health's reader: the record is health's own, and its address is where health last saw her: the same page
   // as before for health too (no household from it), the event itself shown.
