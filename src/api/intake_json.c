@@ -223,6 +223,28 @@ static int parse_subject(json_t *subj, int64_t now, struct identity_subject *s, 
 	return 0;
 }
 
+/* Whether v nests at most max levels (v itself is the first). The walk stops at the first level past max, so it
+ * reads at most max levels of any value (jansson read at most 2,048). */
+static bool depth_within(const json_t *v, int max)
+{
+	if (!json_is_object(v) && !json_is_array(v))
+		return true;
+	if (max <= 0)
+		return false;
+	if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++)
+			if (!depth_within(json_array_get(v, i), max - 1))
+				return false;
+		return true;
+	}
+	const char *k;
+	json_t *m;
+	json_object_foreach((json_t *)v, k, m)
+		if (!depth_within(m, max - 1))
+			return false;
+	return true;
+}
+
 int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_request *rq, json_t **root,
 		     char **details_text, struct api_error *err)
 {
@@ -283,6 +305,13 @@ int api_intake_parse(const char *body, size_t len, int64_t now, struct intake_re
 	json_t *details = json_object_get(doc, "details");
 	if (details && !json_is_null(details) && !json_is_object(details)) {
 		api_error_set(err, 400, "wrong_type", "details", "details must be an object");
+		goto fail;
+	}
+	/* Details nested past what the store's engines read alike would break every list that reads their category
+	 * (VIEW_EVENT): SQLite's JSON functions fail past 2,000 levels, jansson reads 2,048 (r-review40). */
+	if (details && !depth_within(details, EVENT_DETAILS_DEPTH_MAX)) {
+		api_error_set(err, 400, "too_deep", "details", "details may nest at most %d levels",
+			      EVENT_DETAILS_DEPTH_MAX);
 		goto fail;
 	}
 	/* A visit's answers agree with each other and its type is one of ours (core/visit.h); older agency

@@ -59,6 +59,9 @@ void event_cursor_format(const char *at, int64_t id, char out[EVENT_CURSOR_MAX])
 /* Fields' limits for intake, in characters (code points). */
 #define EVENT_SOURCE_REF_MAX 100
 #define EVENT_SUMMARY_MAX 2000
+/* How deep details may nest (the object itself is level 1), far below what the store's engines read: SQLite 3.40's
+ * JSON functions fail past 2,000 levels (newer ones past 1,000), which jansson (2,048) would have let through. */
+#define EVENT_DETAILS_DEPTH_MAX 64
 #define EVENT_NAME_MAX 100
 #define EVENT_ADDRESS_MAX 300
 #define EVENT_ATTRIBUTE_MAX 300 /* communication needs, disability */

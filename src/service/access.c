@@ -179,6 +179,13 @@ void access_list_view(const struct access_reader *r, struct store_view *out)
 	view_common(r, out);
 }
 
+void access_outside_health_view(struct store_view *out)
+{
+	memset(out, 0, sizeof *out);
+	out->private_agency = ACCESS_HEALTH_AGENCY;
+	out->private_categories = ACCESS_HEALTH_ONLY;
+}
+
 void access_operator_view(struct store_view *out)
 {
 	memset(out, 0, sizeof *out); /* every agency's; sealed persons left out */

@@ -95,6 +95,9 @@ void access_list_view(const struct access_reader *r, struct store_view *out);
  * clients are also on the administration pages (/admin/users, /admin/tokens), for the administrator's role
  * only; the sign-in attempts no page or API route shows, and a route that did would need that role too. */
 void access_operator_view(struct store_view *out);
+/* The view of every reader outside health, as far as health's events go (its health-only categories left out):
+ * for asking the store's rule about a record before it is stored (service/intake.c). */
+void access_outside_health_view(struct store_view *out);
 /* Whether the operator's lists may name (link to) one child that a record of theirs points at (a speak-up report
  * the reviewer linked to a child): as access_operator_view, not when the child's record is sealed (a record
  * standing merged into a sealed child is sealed with it: access_seal). */

@@ -7,6 +7,7 @@
 
 #include "clock/now.h"
 #include "core/text.h"
+#include "service/access.h"
 #include "service/alerts.h"
 #include "service/audit.h"
 #include "service/linkreview.h"
@@ -23,7 +24,27 @@ static void household_key(const struct identity_subject *s, char *out, size_t ou
 }
 
 static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,
-			struct intake_result *res);
+			bool private_record, struct intake_result *res);
+
+/* Whether readers outside health may not see the record (health's, under a health-only category), by the
+ * store's rule (VIEW_EVENT's category part: store_details_shown). Such a record joins no household and sets
+ * none of the child's attributes (communication needs, disability, ethnicity, first language): the record page
+ * shows the latest household as where the child lives, with who lives there, and the attributes, to readers
+ * the chronology hides the record from (r-review40). Details with neither "category" nor an escape in their
+ * text have no category the rule could read: not asked (on PostgreSQL the question is a round trip). */
+static int record_private(store_conn *c, const struct intake_request *rq, bool *private_record)
+{
+	const char *d = rq->details ? rq->details : "{}";
+	bool shown = true;
+	*private_record = false;
+	if (strcmp(rq->agency, ACCESS_HEALTH_AGENCY) != 0 || (!strstr(d, "category") && !strstr(d, "\\u")))
+		return STORE_OK;
+	struct store_view outside;
+	access_outside_health_view(&outside);
+	int rc = store_details_shown(c, &outside, d, &shown);
+	*private_record = rc == STORE_OK && !shown;
+	return rc;
+}
 
 int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_result *res)
 {
@@ -44,6 +65,9 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 		return STORE_OK;
 	}
 
+	bool private_record = false;
+	if ((rc = record_private(c, rq, &private_record)) != STORE_OK)
+		return rc;
 	struct identity_match m = {.person_id = rq->known_child_id, .score = 1.0, .rule = "record"};
 	if (m.person_id) {
 		bool exists = false;
@@ -60,12 +84,14 @@ int intake_apply(store_conn *c, const struct intake_request *rq, struct intake_r
 			return STORE_EIO;
 		*s = rq->subject;
 		snprintf(s->agency, sizeof s->agency, "%s", rq->agency);
+		if (private_record) /* none of the child's attributes from it: record_private */
+			s->communication_needs[0] = s->disability[0] = s->ethnicity[0] = s->first_language[0] = '\0';
 		rc = identity_resolve_ready(c, s, rq->ready, &m);
 		free(s);
 		if (rc != STORE_OK)
 			return rc;
 	}
-	rc = apply_record(c, rq, &m, res);
+	rc = apply_record(c, rq, &m, private_record, res);
 	identity_match_free(&m);
 	return rc;
 }
@@ -113,7 +139,7 @@ int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
 /* The record on its person: source record, blocking keys, identifiers, household, event, review task, audit,
  * rules. */
 static int apply_record(store_conn *c, const struct intake_request *rq, const struct identity_match *mp,
-			struct intake_result *res)
+			bool private_record, struct intake_result *res)
 {
 	struct store_source_record src;
 	const struct identity_match m = *mp;
@@ -153,6 +179,8 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 		household_key(&rq->subject, hkey, sizeof hkey);
 		src.household_key = hkey;
 	}
+	if (private_record)
+		src.household_key = ""; /* a health-only record joins no household: record_private */
 	src.household_postcode = rq->subject.postcode;
 	src.household_address = rq->subject.address;
 	src.household_seen_at = rq->occurred_at;

@@ -1016,6 +1016,7 @@ enum stmt_id {
 	S_CHECKPOINTS,
 	S_EVENTS_KINDS_ONE,
 	S_EVENTS_STATUS,
+	S_DETAILS_SHOWN,
 	S_EVENTS_KINDS_ALL,
 	S_EVENTS_KINDS_IN_TIME,
 	S_HOUSEMATES,
@@ -1653,6 +1654,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_EVENTS_STATUS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details, "
 			    VIEW_SHOWN("event") " FROM event WHERE person_id = ?1 AND " EVENT_KIND_STATUS("event")
 			    " ORDER BY occurred_at || '', id",
+	/* Whether a view would show its private agency's event with these details (?1): VIEW_EVENT's category part,
+	 * asked of a record before it is stored (store_details_shown). */
+	[S_DETAILS_SHOWN] = "SELECT CASE WHEN ?64 IS NULL OR " VIEW_CATEGORY_SHOWN_("x.d") " THEN 1 ELSE 0 END "
+			    "FROM (SELECT CAST(?1 AS TEXT) AS d) AS x",
 	/* The rules' read: the child's history walked in time order (event_history: person_id, occurred_at, id,
 	 * agency, kind), each kind checked against the list in the index before the row is read, no temporary
 	 * b-tree (the IN (SELECT ... json_each) list's, the ORDER BY's). Codes are [a-z_]: '"code"' in the array
@@ -5726,6 +5731,20 @@ static int sq_status_events(store_conn *c, const struct store_view *v, int64_t p
 	return each_row(s, status_row, &w);
 }
 
+static int sq_details_shown(store_conn *c, const struct store_view *v, const char *details, bool *shown)
+{
+	sql_stmt *s = stmt(CONN(c), S_DETAILS_SHOWN);
+	int64_t n = 0;
+	*shown = true;
+	if (s) {
+		bind_view(s, v);
+		text(s, 1, details);
+	}
+	int rc = one_int(s, &n);
+	*shown = rc != STORE_OK || n != 0;
+	return rc;
+}
+
 static int sq_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				      void *ctx)
 {
@@ -9202,6 +9221,7 @@ const struct store_ops store_sqlite_ops = {
 	.events_of_kinds = sq_events_of_kinds,
 	.events_of_kinds_all = sq_events_of_kinds_all,
 	.status_events = sq_status_events,
+	.details_shown = sq_details_shown,
 	.events_of_kinds_in_time = sq_events_of_kinds_in_time,
 	.housemates = sq_housemates,
 	.housemate_events = sq_housemate_events,

@@ -303,6 +303,11 @@ int store_status_events(store_conn *c, const struct store_view *v, int64_t perso
 	return c->ops->status_events(c, v, person_id, fn, ctx);
 }
 
+int store_details_shown(store_conn *c, const struct store_view *v, const char *details, bool *shown)
+{
+	return c->ops->details_shown(c, v, details, shown);
+}
+
 int store_events_of_kinds_in_time(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				  void *ctx)
 {

@@ -113,6 +113,10 @@ int store_events_of_kinds(store_conn *c, int64_t person_id, const char *kinds_js
  * shown (the CP-IS flag's read). */
 typedef int (*store_status_fn)(const struct store_event *e, bool shown, void *ctx);
 int store_status_events(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn, void *ctx);
+/* Whether the view v would show an event of its private agency with these details (the store's rule for every
+ * list, VIEW_EVENT's category part; true when v leaves no category out), asked of a record before it is stored:
+ * intake joins no household from a record that readers outside health may not see (service/intake.c). */
+int store_details_shown(store_conn *c, const struct store_view *v, const char *details, bool *shown);
 /* The same events in the same order, found by walking the person's history in time order (the event_history
  * index) and keeping the kinds asked for: the rules' read on intake, whose kinds are most of a child's events
  * (store_events_of_kinds seeks each kind and sorts what it found, for the few status kinds of the summary card). */

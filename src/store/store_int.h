@@ -130,6 +130,7 @@ struct store_ops {
 	int (*events_of_kinds)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn, void *ctx);
 	int (*status_events)(store_conn *c, const struct store_view *v, int64_t person_id, store_status_fn fn,
 			     void *ctx);
+	int (*details_shown)(store_conn *c, const struct store_view *v, const char *details, bool *shown);
 	int (*events_of_kinds_all)(store_conn *c, const char *kinds_json, store_event_fn fn, void *ctx);
 	int (*events_of_kinds_in_time)(store_conn *c, int64_t person_id, const char *kinds_json, store_event_fn fn,
 				       void *ctx);

@@ -85,6 +85,9 @@ const POST_CASES = [
   ['details an array', { body: event({ details: [] }) }, 400, 'wrong_type', 'details'],
   ['details a string', { body: event({ details: 'none' }) }, 400, 'wrong_type', 'details'],
   ['details a number', { body: event({ details: 3 }) }, 400, 'wrong_type', 'details'],
+  // r-review40: nested past what SQLite's JSON reads (2,000 levels), every list reading its category failed
+  ['details nested 2,010 levels', { body: event({ details: { x: JSON.parse('['.repeat(2009) + ']'.repeat(2009)) } }) }, 400, 'too_deep', 'details'],
+  ['details nested 65 levels', { body: event({ details: { x: JSON.parse('['.repeat(64) + ']'.repeat(64)) } }) }, 400, 'too_deep', 'details'],
   // who the record is about
   ['no family_name, no identifiers', { body: withSubject({ family_name: '', nhs_number: '', upn: '' }) }, 400, 'missing_field', 'subject.family_name'],
   ['family_name missing, no identifiers', { body: { ...event(), subject: { ...without(subject(), 'family_name'), nhs_number: '' } } }, 400, 'missing_field', 'subject.family_name'],

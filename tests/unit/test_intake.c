@@ -18,6 +18,7 @@
 
 #include "api/intake_json.h"
 #include "core/date.h"
+#include "core/event.h"
 #include "linkage/linkage.h"
 #include "service/identity.h"
 #include "service/intake.h"
@@ -322,6 +323,50 @@ static void parse_no_identifiable_subject(void **state)
 	assert_string_equal(rq.subject.upn, "B801200005001");
 	json_decref(root);
 	free(details);
+}
+
+/* details nested depth levels deep (the details object itself is the first): {"x":[[...]]}. */
+static char *body_details_depth(int depth)
+{
+	size_t n = (size_t)(depth - 1);
+	char *v = malloc(2 * n + 16);
+	assert_non_null(v);
+	memcpy(v, "{\"x\":", 5);
+	memset(v + 5, '[', n);
+	memset(v + 5 + n, ']', n);
+	strcpy(v + 5 + 2 * n, "}");
+	char *body = body_with("details", v);
+	free(v);
+	return body;
+}
+
+/* r-review40: details nested deeper than EVENT_DETAILS_DEPTH_MAX are refused. jansson reads 2,048 levels,
+ * SQLite 3.40's JSON functions 2,000: a health system's event nested 2,001 levels deep was stored, and every
+ * statement that reads its category for a reader outside health (VIEW_EVENT: the chronology, the whole MASH
+ * queue) then failed on SQLite ("malformed JSON", the pages 503) while PostgreSQL read it. */
+static void parse_details_depth(void **state)
+{
+	struct parsed p;
+	char *ok = body_details_depth(EVENT_DETAILS_DEPTH_MAX);
+	parse_ok(&p, ok);
+	parsed_free(&p);
+	free(ok);
+	const int deep[] = {EVENT_DETAILS_DEPTH_MAX + 1, 2001, 2040};
+	for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+		char *body = body_details_depth(deep[i]);
+		struct intake_request rq;
+		json_t *root;
+		char *details;
+		struct api_error err;
+		memset(&err, 0, sizeof err);
+		assert_int_equal(api_intake_parse(body, strlen(body), NOW, &rq, &root, &details, &err), -1);
+		assert_int_equal(err.status, 400);
+		assert_string_equal(err.code, "too_deep");
+		assert_string_equal(err.field, "details");
+		assert_null(root);
+		assert_null(details);
+		free(body);
+	}
 }
 
 /* The body need not be NUL-terminated: only len bytes are read. */
@@ -1097,6 +1142,7 @@ int main(void)
 		cmocka_unit_test(payload_hash_is_canonical),
 		cmocka_unit_test(parse_future_boundaries),
 		cmocka_unit_test(parse_invalid_table),
+		cmocka_unit_test(parse_details_depth),
 		cmocka_unit_test(parse_no_identifiable_subject),
 		cmocka_unit_test(parse_respects_len),
 		cmocka_unit_test(parse_refuses_nul_byte),
