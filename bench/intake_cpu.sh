@@ -11,6 +11,9 @@
 #   BENCH_SQL='DROP INDEX x' bench/intake_cpu.sh  SQL run on the migrated file first (a schema change's upper bound)
 #   BENCH_WAL_ALL=1 BENCH_KEEP=DIR bench/intake_cpu.sh; bench/wal_pages.py DIR/bench.db DIR/bench.db-wal
 #                                               every commit's pages by b-tree (no checkpoint: count, do not time)
+#   BENCH_TRACE=FILE bench/intake_cpu.sh      the writer's line a batch (SAFEGUARD_TXQ_TRACE) kept in FILE and summed
+#                                               by bench/txq_trace.py: where its wall time goes (CPU, COMMIT, flush)
+#   SAFEGUARD_SYNC_BEHIND=1 bench/intake_cpu.sh the WAL flushed behind the COMMIT (service/txq.h; off by default)
 #   BENCH_BASE=/tmp/scale-x/a.db BENCH_BASE_DATA=/tmp/scale-x/data bench/intake_cpu.sh
 #                                               intake into a copy of a populated area (safeguard area-load into
 #                                               a.db with SAFEGUARD_DATA_DIR=.../data) instead of an empty file
@@ -38,6 +41,7 @@ cleanup() {
   [ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null && wait "$perf_pid" 2>/dev/null
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
+  [ -n "${BENCH_TRACE:-}" ] && cp "$work/serve.err" "$BENCH_TRACE" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -74,6 +78,7 @@ open(sys.argv[2]).read()' "$work/bench.db" "$work/hold" &
   holder=$!
   exec 9>"$work/hold"
 fi
+[ -n "${BENCH_TRACE:-}" ] && export SAFEGUARD_TXQ_TRACE=1
 "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" 9>&- &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
