@@ -4430,19 +4430,26 @@ struct event_walk {
 	void *ctx;
 };
 
+/* An event's nine columns in the order the chronology's and the status events' statements select them
+ * (its strings borrowed from the statement, valid until the next step). */
+static void event_columns(sql_stmt *s, struct store_event *ev)
+{
+	ev->id = sql_column_int64(s, 0);
+	ev->person_id = sql_column_int64(s, 1);
+	ev->source_record_id = sql_column_int64(s, 2);
+	col_copy(s, 3, ev->agency, sizeof ev->agency);
+	col_copy(s, 4, ev->kind, sizeof ev->kind);
+	col_copy(s, 5, ev->occurred_at, sizeof ev->occurred_at);
+	col_copy(s, 6, ev->recorded_at, sizeof ev->recorded_at);
+	ev->summary = col_str(s, 7);
+	ev->details = col_str(s, 8);
+}
+
 static int event_row(sql_stmt *s, void *arg)
 {
 	struct event_walk *w = arg;
 	struct store_event e;
-	e.id = sql_column_int64(s, 0);
-	e.person_id = sql_column_int64(s, 1);
-	e.source_record_id = sql_column_int64(s, 2);
-	col_copy(s, 3, e.agency, sizeof e.agency);
-	col_copy(s, 4, e.kind, sizeof e.kind);
-	col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
-	col_copy(s, 6, e.recorded_at, sizeof e.recorded_at);
-	e.summary = col_str(s, 7);
-	e.details = col_str(s, 8);
+	event_columns(s, &e);
 	return w->fn(&e, w->ctx);
 }
 
@@ -5711,15 +5718,7 @@ static int status_row(sql_stmt *s, void *arg)
 {
 	struct status_walk *w = arg;
 	struct store_event e;
-	e.id = sql_column_int64(s, 0);
-	e.person_id = sql_column_int64(s, 1);
-	e.source_record_id = sql_column_int64(s, 2);
-	col_copy(s, 3, e.agency, sizeof e.agency);
-	col_copy(s, 4, e.kind, sizeof e.kind);
-	col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
-	col_copy(s, 6, e.recorded_at, sizeof e.recorded_at);
-	e.summary = col_str(s, 7);
-	e.details = col_str(s, 8);
+	event_columns(s, &e);
 	return w->fn(&e, sql_column_int(s, 9) != 0, w->ctx);
 }
 
