@@ -954,7 +954,6 @@ enum stmt_id {
 	S_SOURCE_EVENT_KEYS_INSERT,
 	S_SOURCE_EVENT_IDS_INSERT,
 	S_SOURCE_EVENT_KEYS_IDS_INSERT,
-	S_SOURCE_EVENT_MANY,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1456,7 +1455,6 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
-	/* [S_SOURCE_EVENT_MANY]: PostgreSQL's only, the records held by sq_source_event_insert (recs_flush) */
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
 	 * S_SOURCE_ABSENT */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
@@ -2180,59 +2178,6 @@ static const char *const pg_override[S__COUNT] = {
 					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
 					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
 					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
-	/* Several records' S_SOURCE_EVENT_KEYS_IDS_INSERT (or _IDS_INSERT: keys "") as one statement, each column an
-	 * array literal in the records' order (recs_flush; issue 17: one statement's start-up for the records held
-	 * since the last statement, not one each). What each record's own statement would have written, in the
-	 * same order: every insert that could conflict is tried for every record, in order (a conflict takes an id
-	 * from household's and identifier's sequences, as the record's own statement's would); a household made
-	 * by an earlier record is found from h's rows (the statement's reads see the tables as it began); a
-	 * person's membership is written once, over the span of its records' sightings (a second DO UPDATE of one
-	 * row in a statement is refused), which leaves the row as the records one after the other would; and a
-	 * key is written by the first of the records that give it to their person (the later ones' NOT EXISTS
-	 * would see it), unless the person is kept in a standing merge (every record's is written then). The arrays
-	 * are unnested from a materialized row, not from the parameters themselves: with the values in view every
-	 * plan's estimate had the batch's few rows, below the generic plan's, so PostgreSQL planned the statement
-	 * afresh at every execution (60% of the backend's instructions); each look-up is a LATERAL or OFFSET 0
-	 * subquery, an index probe whatever the tables' sizes when the generic plan was made. */
-	[S_SOURCE_EVENT_MANY] = "WITH a AS MATERIALIZED (SELECT ?1::bigint[] a1, ?2::text[] a2, ?3::text[] a3, ?4::text[] a4, "
-				"?5::text[] a5, ?6::bigint[] a6, ?7::float8[] a7, ?8::text[] a8, ?9::bigint[] a9, ?10::bigint[] a10, "
-				"?11::text[] a11, ?12::text[] a12, ?13::text[] a13, ?14::text[] a14, ?15::text[] a15, "
-				"?16::text[] a16, ?17::text[] a17, ?18::text[] a18, ?19::text[] a19, ?20::text[] a20, "
-				"?21::text[] a21, ?22::text[] a22, ?23::text[] a23), "
-				"r AS (SELECT r.* FROM a CROSS JOIN LATERAL unnest(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, "
-				"a12, a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23) WITH ORDINALITY AS r(sid, agency, ref, "
-				"hash, payload, person, score, rule, eid, eperson, eagency, kind, occurred, summary, details, keys, "
-				"nhs, upn, hkey, hpost, haddr, hseen, now, i)), "
-				"s AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, "
-				"link_score, link_rule, received_at) SELECT sid, agency, ref, decode(hash, 'hex'), payload, person, "
-				"score, rule, now FROM r ORDER BY i), "
-				"i AS (INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) SELECT r.person, "
-				"v.kind, v.value, r.sid, r.now FROM r CROSS JOIN LATERAL (VALUES (1, 'nhs', r.nhs), (2, 'upn', r.upn)) "
-				"v(o, kind, value) WHERE v.value <> '' ORDER BY r.i, v.o ON CONFLICT(kind, value, person_id) DO NOTHING), "
-				"h(id, key) AS (INSERT INTO household(key, postcode, address) SELECT hkey, hpost, haddr FROM r "
-				"WHERE hkey <> '' ORDER BY i ON CONFLICT(key) DO NOTHING RETURNING id, key), "
-				"hk(id, key) AS (SELECT id, key FROM h UNION ALL SELECT x.id, x.key FROM (SELECT DISTINCT hkey "
-				"FROM r WHERE hkey <> '') k CROSS JOIN LATERAL (SELECT id, key FROM household WHERE key = k.hkey "
-				"OFFSET 0) x), "
-				"hs(hid, person, lo, hi) AS (SELECT hk.id, r.person, min(r.hseen), max(r.hseen) FROM r JOIN hk "
-				"ON hk.key = r.hkey WHERE r.hkey <> '' GROUP BY hk.id, r.person), "
-				"hm AS (INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "
-				"SELECT hs.hid, hs.person, hs.lo, hs.hi FROM hs WHERE NOT EXISTS (SELECT 1 FROM household_member m "
-				"WHERE m.household_id = hs.hid AND m.person_id = hs.person AND m.first_seen <= hs.lo "
-				"AND m.last_seen >= hs.hi OFFSET 0) ON CONFLICT(household_id, person_id) DO UPDATE SET "
-				"first_seen = min(household_member.first_seen, excluded.first_seen), "
-				"last_seen = max(household_member.last_seen, excluded.last_seen)), "
-				"e AS (INSERT INTO event(id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, "
-				"summary, details) SELECT eid, eperson, sid, eagency, kind, occurred, now, summary, details FROM r "
-				"ORDER BY i) "
-				"INSERT INTO person_block_key(key, person_id, source_record_id) SELECT x.key, x.person, x.sid FROM "
-				"(SELECT j.key, r.person, r.sid, r.i, row_number() OVER (PARTITION BY j.key, r.person ORDER BY r.i) "
-				"AS n FROM r CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN r.keys = '' THEN '[]' ELSE "
-				"r.keys END::jsonb) j(key)) x WHERE (x.n = 1 AND NOT EXISTS (SELECT 1 FROM person_block_key b "
-				"WHERE b.key = x.key AND b.person_id = x.person AND b.source_record_id + 0 <> 0 OFFSET 0)) "
-				"OR EXISTS (SELECT 1 FROM person_merge m WHERE m.kept_id = x.person AND m.undone_at IS NULL "
-				"OFFSET 0) "
-				"ORDER BY x.i ON CONFLICT DO NOTHING" SQL_DEFERRED,
 	/* The household and its member by key as one statement (issue 17: one statement an event fewer for
 	 * PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -2400,11 +2345,6 @@ static void text_array_put(struct text_array *h, const char *v)
 	h->s[h->len++] = '"';
 }
 
-/* S_SOURCE_EVENT_MANY's columns, and the records (and bytes) held at most before they are sent anyway */
-#define RECS_COLS 23
-#define RECS_MAX 512
-#define RECS_BYTES (4u << 20)
-
 #define AUDIT_HELD_COLS 8
 /* Entries, and bytes of their text, held at most before they are sent anyway (bounds on the statement's size
  * and on the memory held, not a tuning) */
@@ -2531,15 +2471,6 @@ struct sq_conn {
 		int homes_n, homes_cap;
 	} *rules;
 	int rules_n, rules_cap;
-	/* PostgreSQL, a batch asked about ahead: the records whose ids were reserved, held by sq_source_event_insert
-	 * instead of a statement each, a text array literal a column (S_SOURCE_EVENT_MANY's ?1..?23), and sent as
-	 * one statement (recs_flush) before any other statement, a savepoint's start or release and COMMIT; dropped
-	 * with a rollback (issue 17). What they write is noted as it is held (cands_note_*, rules_note), so the
-	 * reads answered from memory meanwhile see them. recs_failed: a flush failed on our side, so COMMIT and
-	 * RELEASE are refused until a rollback, as held_failed. */
-	struct text_array recs[RECS_COLS];
-	int recs_n;
-	bool recs_failed;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -2586,8 +2517,6 @@ static int map_rc(int rc)
 
 static void cands_drop(struct sq_conn *c);
 static void rules_drop(struct sq_conn *c);
-static void recs_drop(struct sq_conn *c);
-static int recs_flush(struct sq_conn *c);
 
 static void conn_free(struct sq_conn *c)
 {
@@ -2599,8 +2528,6 @@ static void conn_free(struct sq_conn *c)
 	}
 	for (int i = 0; i < AUDIT_HELD_COLS; i++)
 		free(c->held[i].s);
-	for (int i = 0; i < RECS_COLS; i++)
-		free(c->recs[i].s);
 	for (int i = 0; i < c->absent_n; i++)
 		free(c->absent[i].key);
 	free(c->absent);
@@ -2806,7 +2733,6 @@ static bool cands_noted(enum stmt_id id)
 	case S_SOURCE_EVENT_KEYS_INSERT:
 	case S_SOURCE_EVENT_IDS_INSERT:
 	case S_SOURCE_EVENT_KEYS_IDS_INSERT:
-	case S_SOURCE_EVENT_MANY:
 		return true;
 	default:
 		return false;
@@ -3128,7 +3054,7 @@ static bool touches_rules(const char *t)
 static bool rules_noted(enum stmt_id id)
 {
 	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
-	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT || id == S_SOURCE_EVENT_MANY;
+	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
 }
 
 static bool rules_end[2][S__COUNT];
@@ -3303,8 +3229,6 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		cands_drop(c);
 	if (c->rules_n > 0 && ends_rules(c->db, id))
 		rules_drop(c);
-	if (c->recs_n > 0 && id != S_SOURCE_EVENT_MANY && recs_flush(c) != STORE_OK)
-		return NULL;
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -3788,8 +3712,6 @@ static void forget(store_conn *c)
 	CONN(c)->model_id_known = -1;
 	audit_held_drop(CONN(c)); /* sent before a COMMIT (sq_commit); a rollback takes them with it */
 	CONN(c)->held_failed = false;
-	recs_drop(CONN(c)); /* likewise the records held */
-	CONN(c)->recs_failed = false;
 	absent_drop(CONN(c));
 	cands_drop(CONN(c));
 	rules_drop(CONN(c));
@@ -3818,11 +3740,9 @@ static int sq_begin_read(store_conn *c)
  * unknown: the server may have committed before the answer was cut off (STORE_EUNKNOWN, store_core.h). */
 static int sq_commit(store_conn *c)
 {
-	if (CONN(c)->held_failed || CONN(c)->recs_failed) /* kept set: only a rollback clears it */
+	if (CONN(c)->held_failed) /* kept set: only a rollback clears it */
 		return STORE_EIO;
-	int rc = recs_flush(CONN(c));
-	if (rc == STORE_OK)
-		rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
+	int rc = audit_held_flush(CONN(c)); /* its refusal fails the commit: the caller rolls back */
 	if (rc != STORE_OK)
 		return rc;
 	forget(c);
@@ -3842,18 +3762,14 @@ static int sq_rollback(store_conn *c)
  * before it is released (a refusal fails the job it belongs to: service/txq.c). */
 static int sq_savepoint(store_conn *c)
 {
-	int rc = recs_flush(CONN(c));
-	if (rc == STORE_OK)
-		rc = audit_held_flush(CONN(c));
+	int rc = audit_held_flush(CONN(c));
 	return rc ? rc : run(stmt(CONN(c), S_SAVEPOINT));
 }
 static int sq_release(store_conn *c)
 {
-	if (CONN(c)->held_failed || CONN(c)->recs_failed)
+	if (CONN(c)->held_failed)
 		return STORE_EIO;
-	int rc = recs_flush(CONN(c));
-	if (rc == STORE_OK)
-		rc = audit_held_flush(CONN(c));
+	int rc = audit_held_flush(CONN(c));
 	return rc ? rc : run(stmt(CONN(c), S_RELEASE));
 }
 
@@ -4576,68 +4492,6 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	return rc;
 }
 
-static void recs_drop(struct sq_conn *c)
-{
-	for (int i = 0; i < RECS_COLS; i++)
-		c->recs[i].len = 0;
-	c->recs_n = 0;
-}
-
-/* The held records as one statement (S_SOURCE_EVENT_MANY), sent without waiting: a refusal is answered with
- * the next statement that waits, at the latest the COMMIT or RELEASE, and fails the pass as the records' own
- * statements' would */
-static int recs_flush(struct sq_conn *c)
-{
-	if (c->recs_n == 0)
-		return STORE_OK;
-	c->recs_n = 0; /* before stmt(), which would flush again */
-	sql_stmt *s = stmt(c, S_SOURCE_EVENT_MANY);
-	int rc = STORE_EIO;
-	if (s) {
-		for (int i = 0; i < RECS_COLS; i++) {
-			c->recs[i].s[c->recs[i].len] = '}';
-			c->recs[i].s[c->recs[i].len + 1] = '\0';
-			sql_bind_text(s, i + 1, c->recs[i].s, (int)c->recs[i].len + 1);
-		}
-		rc = run(s);
-	}
-	recs_drop(c);
-	if (rc != STORE_OK)
-		c->recs_failed = true;
-	return rc;
-}
-
-/* The record and its event held for S_SOURCE_EVENT_MANY, with the ids reserved for them and NOW's value:
- * false, nothing held, when out of memory */
-static bool recs_hold(struct sq_conn *c, const struct store_source_record *r, const struct store_event *e,
-		      const int64_t ids[2], const char *now)
-{
-	char sid[24], eid[24], person[24], eperson[24], score[32], hex[2 * sizeof r->payload_hash + 1];
-	snprintf(sid, sizeof sid, "%lld", (long long)ids[0]);
-	snprintf(eid, sizeof eid, "%lld", (long long)ids[1]);
-	snprintf(person, sizeof person, "%lld", (long long)r->person_id);
-	snprintf(eperson, sizeof eperson, "%lld", (long long)e->person_id);
-	snprintf(score, sizeof score, "%.17g", r->link_score); /* as pg_bind_double sends it */
-	for (size_t i = 0; i < sizeof r->payload_hash; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r->payload_hash[i]);
-	bool home = r->household_key && *r->household_key;
-	const char *v[RECS_COLS] = {sid, r->agency, r->source_ref, hex, r->payload, person, score, r->link_rule, eid,
-				    eperson, e->agency, e->kind, e->occurred_at, e->summary,
-				    e->details && *e->details ? e->details : "{}", r->block_keys ? r->block_keys : "",
-				    r->nhs_number, r->upn, home ? r->household_key : "", home ? r->household_postcode : "",
-				    home ? r->household_address : "", home ? r->household_seen_at : "", now};
-	for (int i = 0; i < RECS_COLS; i++) {
-		if (!v[i])
-			v[i] = "";
-		if (!text_array_reserve(&c->recs[i], 2 * strlen(v[i]) + 3))
-			return false;
-	}
-	for (int i = 0; i < RECS_COLS; i++)
-		text_array_put(&c->recs[i], v[i]);
-	c->recs_n++;
-	return true;
-}
-
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
 
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
@@ -4673,24 +4527,6 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			return STORE_OK;
 		return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
 					 r->household_seen_at, NULL);
-	}
-	/* with ids reserved: held, and sent with the records held after it as one statement before the next
-	 * statement of any other kind (recs_flush) */
-	struct sq_conn *k = CONN(c);
-	if (reserved && !k->recs_failed && sql_override(k->db, S_SOURCE_EVENT_MANY)) {
-		k->facts_n = 0; /* as preparing the record's own statement would (facts_keep) */
-		char now[sizeof k->now];
-		ts_format_utc(clock_now(), now); /* NOW_SQL's value, as stmt() would bind it */
-		if (recs_hold(k, r, e, ids, now)) {
-			*source_id = ids[0];
-			*event_id = ids[1];
-			rules_note(k, r, e, ids[0], ids[1], now);
-			size_t bytes = 0;
-			for (int i = 0; i < RECS_COLS; i++)
-				bytes += k->recs[i].len;
-			return k->recs_n >= RECS_MAX || bytes >= RECS_BYTES ? recs_flush(k) : STORE_OK;
-		}
-		/* out of memory (nothing of it held): the record sent on its own, below, after those held */
 	}
 	sql_stmt *s = stmt(CONN(c), reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
 					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));

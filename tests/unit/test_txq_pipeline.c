@@ -1126,7 +1126,6 @@ struct rjob {
 	uint64_t round_trips; /* of its store_source_event_insert */
 	const char *nhs, *seen; /* store_source_record.nhs_number, .household_seen_at */
 	const char *keys;       /* store_source_record.block_keys (NULL: S_SOURCE_EVENT_IDS_INSERT on PostgreSQL) */
-	const char *home;       /* store_source_record.household_key (NULL: RJOB_HOME) */
 };
 
 /* What every rjob's record gives its person besides its NHS number (jobs[i].nhs) and sighting (.seen). */
@@ -1168,7 +1167,7 @@ static int rjob_run(store_conn *c, void *arg)
 	r.block_keys = j->keys;
 	r.nhs_number = j->nhs;
 	r.upn = RJOB_UPN;
-	r.household_key = j->home ? j->home : RJOB_HOME;
+	r.household_key = RJOB_HOME;
 	r.household_postcode = "LS6 2AB";
 	r.household_address = "3 Reserved Road";
 	r.household_seen_at = j->seen;
@@ -1633,13 +1632,10 @@ static void two_records_of_a_new_child_in_one_batch_link(void **state)
 	assert_chain(f->st, NJOBS);
 	/* PostgreSQL: the second and third records' candidates came from the batch's one read (and, for the second,
 	 * the person the first made since): neither reads for itself, which would be a statement more each (2 and
-	 * 3: measured with the batch's read turned off). SQLite reads each record's candidates itself. Their source
-	 * records, events and keys are held (r-pgbatch22) and sent as one statement before the next statement of
-	 * another kind: the third record's new person sends the first two records' (the first's own person had
-	 * sent nothing held). */
+	 * 3: measured with the batch's read turned off). SQLite reads each record's candidates itself. */
 	if (strcmp(fx_engine(), "postgresql") == 0) {
-		assert_int_equal(jobs[1].statements, 0); /* its record held */
-		assert_int_equal(jobs[2].statements, 2); /* the two held records, the new child's person */
+		assert_int_equal(jobs[1].statements, 1); /* the source record, its event and keys */
+		assert_int_equal(jobs[2].statements, 2); /* and the new child's person */
 	}
 }
 
@@ -2167,88 +2163,6 @@ static void rule_reads_answered_in_the_batch(void **state)
 	assert_int_equal(a.sizes[7], 6);
 }
 
-/* ---- records held and sent as one statement (PostgreSQL): what each record's own statement would write ---- */
-
-static int household_id_of(const struct store_household *h, void *ctx)
-{
-	*(int64_t *)ctx = h->id;
-	return 0;
-}
-
-struct hw_arg {
-	int64_t person;
-	struct rjob *jobs;
-};
-
-/* The same records one statement each (no ids reserved ahead), as a transaction of their own */
-static int hw_singly(store_conn *c, void *arg)
-{
-	struct hw_arg *a = arg;
-	int rc = STORE_OK;
-	for (int i = 0; i < NJOBS && rc == STORE_OK; i++) {
-		a->jobs[i].person = a->person;
-		rc = rjob_run(c, &a->jobs[i]);
-	}
-	return rc;
-}
-
-static void held_records_write_what_each_would(void **state)
-{
-	struct fx *f = *state;
-	int64_t held = 0, single = 0;
-	assert_int_equal(txq_exec(f->st, police, NULL), STORE_OK);
-	assert_int_equal(txq_exec(f->st, make_person, &held), STORE_OK);
-	assert_int_equal(txq_exec(f->st, make_person, &single), STORE_OK);
-	/* three records of one child at one new address, sighted out of order, an NHS number twice, the UPN
-	 * (RJOB_UPN) three times, a blocking key in every record (twice in the last) */
-	struct rjob jobs[NJOBS] = {
-		{.ref = "hw-1", .person = held, .nhs = "9434765921", .seen = "2026-11-09T10:00:00Z",
-		 .keys = "[\"hw:a\",\"hw:b\"]", .home = "LS6 2AB|5 held road"},
-		{.ref = "hw-2", .person = held, .nhs = "9434765921", .seen = "2026-11-02T10:00:00Z",
-		 .keys = "[\"hw:a\",\"hw:c\"]", .home = "LS6 2AB|5 held road"},
-		{.ref = "hw-3", .person = held, .nhs = "9434765922", .seen = "2026-11-12T10:00:00Z",
-		 .keys = "[\"hw:a\",\"hw:a\"]", .home = "LS6 2AB|5 held road"}};
-	run_rbatch(f, jobs);
-	for (int i = 0; i < NJOBS; i++) {
-		assert_int_equal(jobs[i].p.tj.rc, 0);
-		assert_int_equal(jobs[i].p.runs, 1); /* one pass: nothing refused */
-		assert_stored_as(f, &jobs[i]);
-		assert_int_equal(jobs[i].round_trips, 0); /* held (PostgreSQL), or no server (SQLite) */
-	}
-	/* the same records of another child, one statement each, at another new address */
-	struct rjob again[NJOBS];
-	for (int i = 0; i < NJOBS; i++) {
-		again[i] = jobs[i];
-		again[i].home = "LS6 2AB|6 single road";
-	}
-	again[0].ref = "hs-1";
-	again[1].ref = "hs-2";
-	again[2].ref = "hs-3";
-	struct hw_arg a = {.person = single, .jobs = again};
-	assert_int_equal(txq_exec(f->st, hw_singly, &a), STORE_OK);
-	struct rheld h, s1;
-	held_by(f, held, "[\"hw:c\"]", &h);
-	held_by(f, single, "[\"hw:c\"]", &s1);
-	assert_int_equal(h.ids.n, 3); /* two NHS numbers, the UPN once */
-	assert_int_equal(h.ids.n, s1.ids.n);
-	for (int i = 0; i < 3; i++)
-		assert_string_equal(h.ids.got[i], s1.ids.got[i]);
-	assert_int_equal(h.homes, 1);
-	assert_int_equal(s1.homes, 1);
-	assert_string_equal(h.last, "2026-11-12T10:00:00Z"); /* the latest sighting, though not the last record's */
-	assert_string_equal(s1.last, h.last);
-	assert_int_equal(h.by_key, 2); /* the two children hold hw:c */
-	/* the household ids: each record's insert was tried, as its own statement would (PostgreSQL takes an id
-	 * from the sequence for each; SQLite's rowid does not) */
-	int64_t home_held = 0, home_single = 0;
-	store_conn *c = store_conn_get(f->st);
-	assert_non_null(c);
-	assert_int_equal(store_households_of(c, held, household_id_of, &home_held), STORE_OK);
-	assert_int_equal(store_households_of(c, single, household_id_of, &home_single), STORE_OK);
-	store_conn_put(f->st, c);
-	assert_int_equal(home_single - home_held, strcmp(fx_engine(), "postgresql") == 0 ? 3 : 1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2277,7 +2191,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_reads_answered_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(held_records_write_what_each_would, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(batch_candidates_read_once, fx_setup, fx_teardown),
