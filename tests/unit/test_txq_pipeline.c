@@ -1983,6 +1983,186 @@ static void crowded_batch_answers_equal_fresh_reads(void **state)
 	}
 }
 
+/* ---- the rules' read of a person read before in the batch: answered from memory (PostgreSQL) ---- */
+
+#define RM_KINDS "[\"missing_episode\",\"domestic_abuse_incident\"]"
+#define RM_HOME "LS6 2AB|12 acacia avenue"
+
+struct rm_rows {
+	int n;
+	char row[24][160];
+};
+
+static int rm_collect(const struct store_event *e, void *ctx)
+{
+	struct rm_rows *w = ctx;
+	if (w->n < 24)
+		snprintf(w->row[w->n], sizeof w->row[0], "%lld|%lld|%lld|%s|%s|%s|%s|%s", (long long)e->id,
+			 (long long)e->person_id, (long long)e->source_record_id, e->agency, e->kind, e->occurred_at,
+			 e->recorded_at, e->details);
+	w->n++;
+	return 0;
+}
+
+static int rm_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct rm_arg {
+	int64_t child, mate;
+	int failed_step; /* the first step whose answer differed from a fresh read, or whose statements were not
+			  * as expected: 0 none */
+	int sizes[8];
+};
+
+/* A record of person's in the batch's way (its household `home`, "" none) */
+static int rm_record(store_conn *c, int64_t person, const char *ref, const char *kind, const char *home)
+{
+	struct store_source_record r;
+	struct store_event e;
+	int64_t sid, eid;
+	memset(&r, 0, sizeof r);
+	memset(&e, 0, sizeof e);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person;
+	r.link_rule = "record";
+	r.household_key = home;
+	r.household_postcode = "LS6 2AB";
+	r.household_address = "Somewhere";
+	r.household_seen_at = "2026-11-19T10:00:00Z";
+	e.person_id = person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:%s:00Z", ref + strlen(ref) - 2);
+	e.summary = "Pipe";
+	e.details = strcmp(kind, "missing_episode") == 0 ? "{\"seen\": true}" : NULL;
+	return store_source_event_insert(c, &r, &e, &sid, &eid);
+}
+
+/* person's rules' read, compared whole with the two reads it stands for (store_events_of_kinds_in_time and
+ * store_housemate_events: neither kept); statements: what the read took, -1 when not checked (SQLite) */
+static bool rm_check(store_conn *c, int64_t person, int statements, int *size)
+{
+	struct rm_rows got = {0}, fresh = {0};
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	if (store_rule_events(c, person, RM_KINDS, "domestic_abuse_incident", rm_collect, &got) != STORE_OK)
+		return false;
+	store_conn_counters(c, &s1, &r1);
+	if (store_events_of_kinds_in_time(c, person, RM_KINDS, rm_collect, &fresh) != STORE_OK ||
+	    store_housemate_events(c, person, "domestic_abuse_incident", rm_collect, &fresh) != STORE_OK)
+		return false;
+	*size = got.n;
+	if (got.n != fresh.n || got.n > 24 || (statements >= 0 && s1 - s0 != (uint64_t)statements))
+		return false;
+	qsort(got.row, (size_t)got.n, sizeof got.row[0], rm_cmp);
+	qsort(fresh.row, (size_t)fresh.n, sizeof fresh.row[0], rm_cmp);
+	for (int i = 0; i < got.n; i++)
+		if (strcmp(got.row[i], fresh.row[i]) != 0)
+			return false;
+	return true;
+}
+
+static int rm_setup(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	int rc;
+	a->child = insert_keyed(c, "rm-child", &rc);
+	if (rc == STORE_OK)
+		a->mate = insert_keyed(c, "rm-mate", &rc);
+	if (rc == STORE_OK)
+		rc = store_agency_upsert(c, "police", "Police");
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->child, "rm-01", "missing_episode", RM_HOME);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->mate, "rm-02", "domestic_abuse_incident", RM_HOME);
+	return rc;
+}
+
+static int rm_batch(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	int rc = STORE_OK, step = 0;
+	int64_t other = 0;
+#define RM_STEP(cond, read_statements)                                                                            \
+	do {                                                                                                       \
+		step++;                                                                                            \
+		if (rc != STORE_OK || !(cond) ||                                                                   \
+		    !rm_check(c, a->child, pg ? (read_statements) : -1, &a->sizes[step - 1])) {                    \
+			a->failed_step = step;                                                                     \
+			return rc != STORE_OK ? rc : STORE_OK;                                                     \
+		}                                                                                                  \
+	} while (0)
+	/* the transaction's BEGIN goes with its first statement: a read the answers do not keep */
+	struct rm_rows warm = {0};
+	rc = store_events_of_kinds_in_time(c, a->child, RM_KINDS, rm_collect, &warm);
+	RM_STEP(true, 1); /* read: one statement */
+	/* the child's next record, at the same address: its event added to what was read */
+	rc = rm_record(c, a->child, "rm-03", "missing_episode", RM_HOME);
+	RM_STEP(true, 0);
+	/* a housemate's incident */
+	rc = rm_record(c, a->mate, "rm-04", "domestic_abuse_incident", RM_HOME);
+	RM_STEP(true, 0);
+	/* a record of a kind the read does not ask for, at no address: nothing added */
+	rc = rm_record(c, a->child, "rm-05", "concern", "");
+	RM_STEP(true, 0);
+	/* someone new at the child's address, with an incident: the child read again */
+	other = insert_keyed(c, "rm-other", &rc);
+	if (rc == STORE_OK)
+		rc = rm_record(c, other, "rm-06", "domestic_abuse_incident", RM_HOME);
+	RM_STEP(other > 0, 1);
+	/* the child at an address new to it: read again */
+	rc = rm_record(c, a->child, "rm-07", "missing_episode", "LS6 3CD|2 new street");
+	RM_STEP(true, 1);
+	/* a write the answers do not follow (a household joined on its own): read again */
+	rc = store_household_join(c, "LS6 3CD|2 new street", "LS6 3CD", "2 New Street", a->mate, "2026-11-19T10:00:00Z",
+				  NULL);
+	RM_STEP(true, 1);
+	RM_STEP(true, 0);
+#undef RM_STEP
+	return rc;
+}
+
+static int rm_after_rollback(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	int size = 0, rc;
+	struct rm_rows warm = {0};
+	if (store_events_of_kinds_in_time(c, a->child, RM_KINDS, rm_collect, &warm) != STORE_OK ||
+	    !rm_check(c, a->child, -1, &size) || (rc = store_savepoint(c)) != STORE_OK)
+		return STORE_EIO;
+	rc = rm_record(c, a->child, "rm-08", "missing_episode", RM_HOME);
+	if (rc == STORE_OK)
+		rc = store_savepoint_rollback(c);
+	/* the record rolled back is not in the answer: read again */
+	if (rc != STORE_OK || !rm_check(c, a->child, pg ? 1 : -1, &a->sizes[7]) || a->sizes[7] != size)
+		return STORE_EIO;
+	return STORE_OK;
+}
+
+static void rule_reads_answered_in_the_batch(void **state)
+{
+	struct fx *f = *state;
+	struct rm_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rm_setup, &a), STORE_OK);
+	/* each statement prepared on the connection once, so that the counts below are the reads' own */
+	assert_int_equal(txq_exec(f->st, rm_after_rollback, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rm_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_step, 0);
+	/* the child's two events and the housemate's incident; then one each added, none, the newcomer's incident,
+	 * the child's event at the new address; the mate's join changes no row */
+	int want[] = {2, 3, 4, 4, 5, 6, 6, 6};
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(a.sizes[i], want[i]);
+	assert_int_equal(txq_exec(f->st, rm_after_rollback, &a), STORE_OK);
+	assert_int_equal(a.sizes[7], 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2009,6 +2189,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_keys_identifiers_household_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_reads_answered_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
