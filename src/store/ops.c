@@ -9089,6 +9089,8 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	struct sq_conn *x = CONN(c);
 	if ((int)t < 0 || t >= STORE_BULK__COUNT || x->bulk_open || !x->db->drv->in_transaction(x->db))
 		return STORE_EIO;
+	/* the rows go by COPY or S_BULK_*, past stmt()'s ends_rules: event's rows change the rules' reads */
+	rules_drop(x);
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);

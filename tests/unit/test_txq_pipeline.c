@@ -2255,6 +2255,62 @@ static void rule_reads_follow_moves_and_merges_in_the_batch(void **state)
 	assert_int_equal(a.failed_step, 0);
 }
 
+/* A bulk load writes event by COPY (PostgreSQL), not by a statement of stmt()'s: a person's answer kept before
+ * it must not be given after it (r-review42) */
+static int rb_batch(store_conn *c, void *arg)
+{
+	struct rv_arg *a = arg;
+	int size = 0, rc;
+	int64_t sid = 0, eid = 0;
+	struct rm_rows warm = {0};
+	if ((rc = store_events_of_kinds_in_time(c, a->a, RM_KINDS, rm_collect, &warm)) != STORE_OK)
+		return rc;
+	if (!rm_check(c, a->a, -1, &size)) /* kept */
+		return STORE_EIO;
+	static const unsigned char hash[32] = {1};
+	if ((rc = store_bulk_next_id(c, STORE_BULK_SOURCE_RECORD, &sid)) != STORE_OK ||
+	    (rc = store_bulk_next_id(c, STORE_BULK_EVENT, &eid)) != STORE_OK)
+		return rc;
+	struct store_bulk_value src[] = {STORE_BULK_INT(sid),
+					 STORE_BULK_TEXT("police"),
+					 STORE_BULK_TEXT("rb-01"),
+					 STORE_BULK_BLOB(hash, 32),
+					 STORE_BULK_TEXT("{}"),
+					 STORE_BULK_INT(a->a),
+					 STORE_BULK_REAL(1.0),
+					 STORE_BULK_TEXT("record"),
+					 STORE_BULK_TEXT("2026-11-20T11:00:00Z")};
+	struct store_bulk_value ev[] = {STORE_BULK_INT(eid),
+					STORE_BULK_INT(a->a),
+					STORE_BULK_INT(sid),
+					STORE_BULK_TEXT("police"),
+					STORE_BULK_TEXT("missing_episode"),
+					STORE_BULK_TEXT("2026-11-20T11:00:00Z"),
+					STORE_BULK_TEXT("2026-11-20T11:00:00Z"),
+					STORE_BULK_TEXT("Bulk"),
+					STORE_BULK_TEXT("{}")};
+	if ((rc = store_bulk_begin(c, STORE_BULK_SOURCE_RECORD)) != STORE_OK ||
+	    (rc = store_bulk_row(c, src, 9)) != STORE_OK || (rc = store_bulk_end(c, true)) != STORE_OK ||
+	    (rc = store_bulk_begin(c, STORE_BULK_EVENT)) != STORE_OK || (rc = store_bulk_row(c, ev, 9)) != STORE_OK ||
+	    (rc = store_bulk_end(c, true)) != STORE_OK)
+		return rc;
+	int after = 0;
+	if (!rm_check(c, a->a, -1, &after))
+		a->failed_step = 1;
+	else if (after != size + 1)
+		a->failed_step = 2;
+	return STORE_OK;
+}
+
+static void rule_reads_dropped_by_a_bulk_load(void **state)
+{
+	struct fx *f = *state;
+	struct rv_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rv_setup, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rb_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_step, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2283,6 +2339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_reads_answered_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_reads_follow_moves_and_merges_in_the_batch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_reads_dropped_by_a_bulk_load, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
