@@ -2281,12 +2281,16 @@ static const char *const pg_override[S__COUNT] = {
 	[S_HOUSEMATES] = "SELECT " PERSON_COLS " FROM (SELECT DISTINCT b.person_id FROM " PG_HOUSEMATES_OF_1 ") h "
 			 "CROSS JOIN LATERAL (SELECT * FROM person WHERE id = h.person_id OFFSET 0) p ORDER BY p.id",
 	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement (issue 17: one round trip fewer), the
-	 * housemates read as in S_HOUSEMATE_EVENTS's text above */
+	 * housemates read as in S_HOUSEMATE_EVENTS's text above; with rows that are no event (id NULL) for what
+	 * sq_rule_events keeps to answer the person's next read in the batch (struct sq_conn, rules): each
+	 * housemate (its person_id), and the key of each of the person's households (in details) */
 	[S_RULE_EVENTS] = "(SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0) UNION ALL "
-			  "(SELECT DISTINCT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " CROSS JOIN LATERAL (SELECT * FROM event "
-			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e)",
+			  "(SELECT DISTINCT e.id, b.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
+			  "e.recorded_at, '', e.details FROM " PG_HOUSEMATES_OF_1 " LEFT JOIN LATERAL (SELECT * FROM event "
+			  "WHERE person_id = b.person_id AND kind = ?3 OFFSET 0) e ON true) UNION ALL "
+			  "(SELECT NULL, m.person_id, NULL, NULL, NULL, NULL, NULL, '', h.key FROM household_member m "
+			  "JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1)",
 	/* of the pairs (agency, source_ref) given as two arrays, the positions (from 1) of those not stored: each a
 	 * look-up of the unique index (store_source_absent_ahead); with each, in the order of the positions, a
 	 * source record's id and an event's id taken from their sequences for the record that will be written, so
@@ -2522,6 +2526,27 @@ struct sq_conn {
 		struct store_access_facts f;
 	} *facts;
 	int facts_n, facts_cap;
+	/* store_rule_events' answers (PostgreSQL, a writer's transaction; issue 17): a person's own events of the
+	 * kinds asked for, its housemates' events of the housemates' kind, its housemates and the keys of its
+	 * households, as the read found them, with the events this transaction's records wrote since (rules_note:
+	 * intake's record statement, the one writer of those tables that notes what it writes). A person read
+	 * again in the batch (its next record, a housemate's incident) is answered from them, a statement and a
+	 * round trip fewer. A record that places a person in a household not among its known ones, or places
+	 * someone not among a known person's housemates in one of that person's households, drops that person's
+	 * answer; any other statement that writes event, household or household_member drops them all
+	 * (ends_rules), as does the transaction's end or a ROLLBACK TO. Kept only in a writer's transaction
+	 * (writer): its advisory lock keeps other processes' writes out, as for facts. */
+	struct rules_known {
+		int64_t person;
+		char *kinds, *mate_kind;
+		struct store_event *ev; /* each details a copy of its own; summary "" as the read's */
+		int ev_n, ev_cap;
+		int64_t *mates;
+		int mates_n, mates_cap;
+		char **homes; /* the keys of the person's households */
+		int homes_n, homes_cap;
+	} *rules;
+	int rules_n, rules_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -2567,6 +2592,7 @@ static int map_rc(int rc)
 }
 
 static void cands_drop(struct sq_conn *c);
+static void rules_drop(struct sq_conn *c);
 
 static void conn_free(struct sq_conn *c)
 {
@@ -2582,6 +2608,8 @@ static void conn_free(struct sq_conn *c)
 		free(c->absent[i].key);
 	free(c->absent);
 	free(c->facts);
+	rules_drop(c);
+	free(c->rules);
 	cands_drop(c);
 	free(c->cands);
 	free(c->cand_rows);
@@ -3080,6 +3108,194 @@ static bool facts_keep(enum stmt_id id)
 	}
 }
 
+/* ---- store_rule_events' answers kept in a writer's transaction (struct sq_conn, rules) ------------------ */
+
+/* At most this many persons' answers a transaction (a batch is at most TXQ_BATCH_MAX records, a few reads each) */
+#define RULES_KNOWN_MAX 128
+
+/* Whether a statement's text may change what S_RULE_EVENTS read: it writes, and names one of its tables */
+static bool touches_rules(const char *t)
+{
+	static const char *const tables[] = {"event", "household", "household_member"};
+	if (!t || !(sql_word(t, "INSERT") || sql_word(t, "UPDATE") || sql_word(t, "DELETE") || sql_word(t, "TRUNCATE")))
+		return false;
+	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+		if (sql_word(t, tables[i]))
+			return true;
+	return false;
+}
+
+/* The record's own statements note what they write (rules_note); every other writer of those tables ends the
+ * answers, by engine as cands_end */
+static bool rules_noted(enum stmt_id id)
+{
+	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
+	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
+}
+
+static bool rules_end[2][S__COUNT];
+static pthread_once_t rules_end_once = PTHREAD_ONCE_INIT;
+
+static void rules_end_find(void)
+{
+	for (int i = 0; i < S__COUNT; i++) {
+		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
+		rules_end[0][i] = !rules_noted((enum stmt_id)i) && touches_rules(stmt_sql[i]);
+		rules_end[1][i] = !rules_noted((enum stmt_id)i) && touches_rules(pg);
+	}
+}
+
+static bool ends_rules(const sql_db *db, enum stmt_id id)
+{
+	if (db->override && db->override != pg_override) {
+		const char *t = sql_override(db, (int)id);
+		return !rules_noted(id) && touches_rules(t ? t : stmt_sql[id]);
+	}
+	pthread_once(&rules_end_once, rules_end_find);
+	return rules_end[db->override == pg_override][id];
+}
+
+static void rules_known_free(struct rules_known *r)
+{
+	for (int i = 0; i < r->ev_n; i++)
+		free((char *)r->ev[i].details);
+	for (int i = 0; i < r->homes_n; i++)
+		free(r->homes[i]);
+	free(r->ev);
+	free(r->mates);
+	free(r->homes);
+	free(r->kinds);
+	free(r->mate_kind);
+	memset(r, 0, sizeof *r);
+}
+
+/* The i-th person's answer forgotten (the last takes its place) */
+static void rules_forget(struct sq_conn *c, int i)
+{
+	rules_known_free(&c->rules[i]);
+	c->rules[i] = c->rules[--c->rules_n];
+}
+
+/* store_rule_events' answers forgotten (struct sq_conn) */
+static void rules_drop(struct sq_conn *c)
+{
+	while (c->rules_n > 0)
+		rules_forget(c, c->rules_n - 1);
+}
+
+static struct rules_known *rules_find(struct sq_conn *c, int64_t person, const char *kinds, const char *mate_kind)
+{
+	for (int i = 0; i < c->rules_n; i++)
+		if (c->rules[i].person == person && strcmp(c->rules[i].kinds, kinds) == 0 &&
+		    strcmp(c->rules[i].mate_kind, mate_kind) == 0)
+			return &c->rules[i];
+	return NULL;
+}
+
+/* A copy of e (its details too) at the end of r's events; false when out of memory */
+static bool rules_add_event(struct rules_known *r, const struct store_event *e)
+{
+	if (r->ev_n == r->ev_cap) {
+		int cap = r->ev_cap ? 2 * r->ev_cap : 16;
+		struct store_event *v = realloc(r->ev, (size_t)cap * sizeof *v);
+		if (!v)
+			return false;
+		r->ev = v;
+		r->ev_cap = cap;
+	}
+	struct store_event *x = &r->ev[r->ev_n];
+	*x = *e;
+	x->summary = "";
+	if (!(x->details = strdup(e->details ? e->details : "")))
+		return false;
+	r->ev_n++;
+	return true;
+}
+
+static bool rules_is_mate(const struct rules_known *r, int64_t person)
+{
+	for (int i = 0; i < r->mates_n; i++)
+		if (r->mates[i] == person)
+			return true;
+	return false;
+}
+
+static bool rules_add_mate(struct rules_known *r, int64_t person)
+{
+	if (rules_is_mate(r, person))
+		return true;
+	if (r->mates_n == r->mates_cap) {
+		int cap = r->mates_cap ? 2 * r->mates_cap : 8;
+		int64_t *v = realloc(r->mates, (size_t)cap * sizeof *v);
+		if (!v)
+			return false;
+		r->mates = v;
+		r->mates_cap = cap;
+	}
+	r->mates[r->mates_n++] = person;
+	return true;
+}
+
+static bool rules_has_home(const struct rules_known *r, const char *key)
+{
+	for (int i = 0; i < r->homes_n; i++)
+		if (strcmp(r->homes[i], key) == 0)
+			return true;
+	return false;
+}
+
+static bool rules_add_home(struct rules_known *r, const char *key)
+{
+	if (r->homes_n == r->homes_cap) {
+		int cap = r->homes_cap ? 2 * r->homes_cap : 4;
+		char **v = realloc(r->homes, (size_t)cap * sizeof *v);
+		if (!v)
+			return false;
+		r->homes = v;
+		r->homes_cap = cap;
+	}
+	if (!(r->homes[r->homes_n] = strdup(key)))
+		return false;
+	r->homes_n++;
+	return true;
+}
+
+/* What a record's statement wrote (sq_source_event_insert): its event e, on e->person_id, as the read would
+ * return it (recorded_at the statement's NOW), and its person's membership of household `home` ("" none) */
+static void rules_note(struct sq_conn *c, const struct store_source_record *r, const struct store_event *e,
+		       int64_t source_id, int64_t event_id, const char *recorded_at)
+{
+	if (c->rules_n == 0)
+		return;
+	if (r->person_id != e->person_id) {
+		rules_drop(c);
+		return;
+	}
+	const char *home = r->household_key && *r->household_key ? r->household_key : NULL;
+	struct store_event x = *e;
+	x.id = event_id;
+	x.source_record_id = source_id;
+	snprintf(x.recorded_at, sizeof x.recorded_at, "%s", recorded_at);
+	x.details = e->details && *e->details ? e->details : "{}";
+	char quoted[STORE_CODE_MAX + 3];
+	snprintf(quoted, sizeof quoted, "\"%s\"", e->kind);
+	for (int i = c->rules_n - 1; i >= 0; i--) {
+		struct rules_known *k = &c->rules[i];
+		bool own = k->person == e->person_id;
+		/* a household new to the person brings housemates the read did not see; a household of the
+		 * person's that someone new joins brings that one's incidents */
+		bool known = home && rules_has_home(k, home);
+		if (home && (own ? !known : known && !rules_is_mate(k, e->person_id))) {
+			rules_forget(c, i);
+			continue;
+		}
+		bool read = own ? strstr(k->kinds, quoted) != NULL
+				: rules_is_mate(k, e->person_id) && strcmp(k->mate_kind, e->kind) == 0;
+		if (read && !rules_add_event(k, &x))
+			rules_forget(c, i);
+	}
+}
+
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
@@ -3087,6 +3303,8 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		c->facts_n = 0;
 	if (c->cands_n > 0 && ends_cands(c->db, id))
 		cands_drop(c);
+	if (c->rules_n > 0 && ends_rules(c->db, id))
+		rules_drop(c);
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -3572,6 +3790,7 @@ static void forget(store_conn *c)
 	CONN(c)->held_failed = false;
 	absent_drop(CONN(c));
 	cands_drop(CONN(c));
+	rules_drop(CONN(c));
 	CONN(c)->facts_n = 0;
 	CONN(c)->auth_gen_known = false;
 }
@@ -4389,6 +4608,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));
 	if (!s)
 		return STORE_EIO;
+	char recorded_at[sizeof CONN(c)->now]; /* NOW_SQL's value as this statement binds it */
+	memcpy(recorded_at, CONN(c)->now, sizeof recorded_at);
 	bind_source(s, r);
 	if (r->block_keys)
 		text(s, 14, r->block_keys);
@@ -4412,7 +4633,9 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if (rc == STORE_OK) {
 			*source_id = ids[0];
 			*event_id = ids[1];
-		}
+			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
+		} else
+			rules_drop(CONN(c));
 		return rc;
 	}
 	int rc = sql_step(s);
@@ -4422,6 +4645,10 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		*event_id = sql_column_int64(s, 1);
 	}
 	sql_reset(s);
+	if (out == STORE_OK)
+		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
+	else
+		rules_drop(CONN(c));
 	return out;
 }
 
@@ -5789,14 +6016,78 @@ static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_js
 		int rc = sq_events_of_kinds_in_time(c, person_id, kinds_json, fn, ctx);
 		return rc != STORE_OK ? rc : sq_housemate_events(c, person_id, housemate_kind, fn, ctx);
 	}
-	sql_stmt *s = stmt(CONN(c), S_RULE_EVENTS);
-	struct event_walk w = {fn, ctx};
+	struct sq_conn *k = CONN(c);
+	kinds_json = kinds_json ? kinds_json : "";
+	housemate_kind = housemate_kind ? housemate_kind : "";
+	struct rules_known *r = rules_find(k, person_id, kinds_json, housemate_kind);
+	if (r) { /* read already in this transaction, with what it wrote since */
+		for (int i = 0; i < r->ev_n; i++) {
+			int u = fn(&r->ev[i], ctx);
+			if (u)
+				return u;
+		}
+		return STORE_OK;
+	}
+	sql_stmt *s = stmt(k, S_RULE_EVENTS);
 	if (!s)
 		return STORE_EIO;
 	sql_bind_int64(s, 1, person_id);
 	text(s, 2, kinds_json);
 	text(s, 3, housemate_kind);
-	return each_row(s, event_row, &w);
+	/* kept for the person's next read, in a writer's transaction only (struct sq_conn, rules) */
+	if (k->writer && k->db->drv->in_transaction(k->db) && k->rules_n < RULES_KNOWN_MAX) {
+		if (k->rules_n == k->rules_cap) {
+			int cap = k->rules_cap ? 2 * k->rules_cap : 16;
+			struct rules_known *v = realloc(k->rules, (size_t)cap * sizeof *v);
+			if (v) {
+				k->rules = v;
+				k->rules_cap = cap;
+			}
+		}
+		if (k->rules_n < k->rules_cap) {
+			r = &k->rules[k->rules_n++];
+			memset(r, 0, sizeof *r);
+			r->person = person_id;
+			r->kinds = strdup(kinds_json);
+			r->mate_kind = strdup(housemate_kind);
+			if (!r->kinds || !r->mate_kind) {
+				rules_forget(k, k->rules_n - 1);
+				r = NULL;
+			}
+		}
+	}
+	int rc, u = STORE_OK, at = k->rules_n;
+	bool kept = true;
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		int64_t id = sql_column_int64(s, 0), who = sql_column_int64(s, 1);
+		if (r && k->rules_n != at) /* fn's own statements dropped the answers: this one is not kept */
+			r = NULL;
+		if (id == 0) { /* no event: a housemate, or a key of the person's households */
+			if (r)
+				kept = kept && (who == person_id ? rules_add_home(r, col_str(s, 8)) : rules_add_mate(r, who));
+			continue;
+		}
+		struct store_event e;
+		e.id = id;
+		e.person_id = who;
+		e.source_record_id = sql_column_int64(s, 2);
+		col_copy(s, 3, e.agency, sizeof e.agency);
+		col_copy(s, 4, e.kind, sizeof e.kind);
+		col_copy(s, 5, e.occurred_at, sizeof e.occurred_at);
+		col_copy(s, 6, e.recorded_at, sizeof e.recorded_at);
+		e.summary = col_str(s, 7);
+		e.details = col_str(s, 8);
+		if (r)
+			kept = kept && (who == person_id || rules_add_mate(r, who)) && rules_add_event(r, &e);
+		if ((u = fn(&e, ctx)) != 0)
+			break;
+	}
+	if (u == 0)
+		u = map_rc(rc);
+	sql_reset(s);
+	if (r && k->rules_n == at && (u != STORE_OK || !kept)) /* the last one: forgotten alone */
+		rules_forget(k, at - 1);
+	return u;
 }
 
 /* ---- alerts, teams, allocations ---------------------------------------------------------------------- */
@@ -8818,6 +9109,8 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	struct sq_conn *x = CONN(c);
 	if ((int)t < 0 || t >= STORE_BULK__COUNT || x->bulk_open || !x->db->drv->in_transaction(x->db))
 		return STORE_EIO;
+	/* the rows go by COPY or S_BULK_*, past stmt()'s ends_rules: event's rows change the rules' reads */
+	rules_drop(x);
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);

@@ -1983,6 +1983,334 @@ static void crowded_batch_answers_equal_fresh_reads(void **state)
 	}
 }
 
+/* ---- the rules' read of a person read before in the batch: answered from memory (PostgreSQL) ---- */
+
+#define RM_KINDS "[\"missing_episode\",\"domestic_abuse_incident\"]"
+#define RM_HOME "LS6 2AB|12 acacia avenue"
+
+struct rm_rows {
+	int n;
+	char row[24][160];
+};
+
+static int rm_collect(const struct store_event *e, void *ctx)
+{
+	struct rm_rows *w = ctx;
+	if (w->n < 24)
+		snprintf(w->row[w->n], sizeof w->row[0], "%lld|%lld|%lld|%s|%s|%s|%s|%s", (long long)e->id,
+			 (long long)e->person_id, (long long)e->source_record_id, e->agency, e->kind, e->occurred_at,
+			 e->recorded_at, e->details);
+	w->n++;
+	return 0;
+}
+
+static int rm_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct rm_arg {
+	int64_t child, mate;
+	int failed_step; /* the first step whose answer differed from a fresh read, or whose statements were not
+			  * as expected: 0 none */
+	int sizes[8];
+};
+
+/* A record of person's in the batch's way (its household `home`, "" none) */
+static int rm_record(store_conn *c, int64_t person, const char *ref, const char *kind, const char *home)
+{
+	struct store_source_record r;
+	struct store_event e;
+	int64_t sid, eid;
+	memset(&r, 0, sizeof r);
+	memset(&e, 0, sizeof e);
+	snprintf(r.agency, sizeof r.agency, "police");
+	r.source_ref = ref;
+	r.payload = "{}";
+	r.person_id = person;
+	r.link_rule = "record";
+	r.household_key = home;
+	r.household_postcode = "LS6 2AB";
+	r.household_address = "Somewhere";
+	r.household_seen_at = "2026-11-19T10:00:00Z";
+	e.person_id = person;
+	snprintf(e.agency, sizeof e.agency, "police");
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:%s:00Z", ref + strlen(ref) - 2);
+	e.summary = "Pipe";
+	e.details = strcmp(kind, "missing_episode") == 0 ? "{\"seen\": true}" : NULL;
+	return store_source_event_insert(c, &r, &e, &sid, &eid);
+}
+
+/* person's rules' read, compared whole with the two reads it stands for (store_events_of_kinds_in_time and
+ * store_housemate_events: neither kept); statements: what the read took, -1 when not checked (SQLite) */
+static bool rm_check(store_conn *c, int64_t person, int statements, int *size)
+{
+	struct rm_rows got = {0}, fresh = {0};
+	uint64_t s0, r0, s1, r1;
+	store_conn_counters(c, &s0, &r0);
+	if (store_rule_events(c, person, RM_KINDS, "domestic_abuse_incident", rm_collect, &got) != STORE_OK)
+		return false;
+	store_conn_counters(c, &s1, &r1);
+	if (store_events_of_kinds_in_time(c, person, RM_KINDS, rm_collect, &fresh) != STORE_OK ||
+	    store_housemate_events(c, person, "domestic_abuse_incident", rm_collect, &fresh) != STORE_OK)
+		return false;
+	*size = got.n;
+	if (got.n != fresh.n || got.n > 24 || (statements >= 0 && s1 - s0 != (uint64_t)statements))
+		return false;
+	qsort(got.row, (size_t)got.n, sizeof got.row[0], rm_cmp);
+	qsort(fresh.row, (size_t)fresh.n, sizeof fresh.row[0], rm_cmp);
+	for (int i = 0; i < got.n; i++)
+		if (strcmp(got.row[i], fresh.row[i]) != 0)
+			return false;
+	return true;
+}
+
+static int rm_setup(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	int rc;
+	a->child = insert_keyed(c, "rm-child", &rc);
+	if (rc == STORE_OK)
+		a->mate = insert_keyed(c, "rm-mate", &rc);
+	if (rc == STORE_OK)
+		rc = store_agency_upsert(c, "police", "Police");
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->child, "rm-01", "missing_episode", RM_HOME);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->mate, "rm-02", "domestic_abuse_incident", RM_HOME);
+	return rc;
+}
+
+static int rm_batch(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	int rc = STORE_OK, step = 0;
+	int64_t other = 0;
+#define RM_STEP(cond, read_statements)                                                                            \
+	do {                                                                                                       \
+		step++;                                                                                            \
+		if (rc != STORE_OK || !(cond) ||                                                                   \
+		    !rm_check(c, a->child, pg ? (read_statements) : -1, &a->sizes[step - 1])) {                    \
+			a->failed_step = step;                                                                     \
+			return rc != STORE_OK ? rc : STORE_OK;                                                     \
+		}                                                                                                  \
+	} while (0)
+	/* the transaction's BEGIN goes with its first statement: a read the answers do not keep */
+	struct rm_rows warm = {0};
+	rc = store_events_of_kinds_in_time(c, a->child, RM_KINDS, rm_collect, &warm);
+	RM_STEP(true, 1); /* read: one statement */
+	/* the child's next record, at the same address: its event added to what was read */
+	rc = rm_record(c, a->child, "rm-03", "missing_episode", RM_HOME);
+	RM_STEP(true, 0);
+	/* a housemate's incident */
+	rc = rm_record(c, a->mate, "rm-04", "domestic_abuse_incident", RM_HOME);
+	RM_STEP(true, 0);
+	/* a record of a kind the read does not ask for, at no address: nothing added */
+	rc = rm_record(c, a->child, "rm-05", "concern", "");
+	RM_STEP(true, 0);
+	/* someone new at the child's address, with an incident: the child read again */
+	other = insert_keyed(c, "rm-other", &rc);
+	if (rc == STORE_OK)
+		rc = rm_record(c, other, "rm-06", "domestic_abuse_incident", RM_HOME);
+	RM_STEP(other > 0, 1);
+	/* the child at an address new to it: read again */
+	rc = rm_record(c, a->child, "rm-07", "missing_episode", "LS6 3CD|2 new street");
+	RM_STEP(true, 1);
+	/* a write the answers do not follow (a household joined on its own): read again */
+	rc = store_household_join(c, "LS6 3CD|2 new street", "LS6 3CD", "2 New Street", a->mate, "2026-11-19T10:00:00Z",
+				  NULL);
+	RM_STEP(true, 1);
+	RM_STEP(true, 0);
+#undef RM_STEP
+	return rc;
+}
+
+static int rm_after_rollback(store_conn *c, void *arg)
+{
+	struct rm_arg *a = arg;
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	int size = 0, rc;
+	struct rm_rows warm = {0};
+	if (store_events_of_kinds_in_time(c, a->child, RM_KINDS, rm_collect, &warm) != STORE_OK ||
+	    !rm_check(c, a->child, -1, &size) || (rc = store_savepoint(c)) != STORE_OK)
+		return STORE_EIO;
+	rc = rm_record(c, a->child, "rm-08", "missing_episode", RM_HOME);
+	if (rc == STORE_OK)
+		rc = store_savepoint_rollback(c);
+	/* the record rolled back is not in the answer: read again */
+	if (rc != STORE_OK || !rm_check(c, a->child, pg ? 1 : -1, &a->sizes[7]) || a->sizes[7] != size)
+		return STORE_EIO;
+	return STORE_OK;
+}
+
+static void rule_reads_answered_in_the_batch(void **state)
+{
+	struct fx *f = *state;
+	struct rm_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rm_setup, &a), STORE_OK);
+	/* each statement prepared on the connection once, so that the counts below are the reads' own */
+	assert_int_equal(txq_exec(f->st, rm_after_rollback, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rm_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_step, 0);
+	/* the child's two events and the housemate's incident; then one each added, none, the newcomer's incident,
+	 * the child's event at the new address; the mate's join changes no row */
+	int want[] = {2, 3, 4, 4, 5, 6, 6, 6};
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(a.sizes[i], want[i]);
+	assert_int_equal(txq_exec(f->st, rm_after_rollback, &a), STORE_OK);
+	assert_int_equal(a.sizes[7], 6);
+}
+
+/* The same, where the batch moves people: a merge, a child moving address, two children joining one household,
+ * an incident fanned out to housemates, an unmerge (r-review42). After every step each person's answer equals
+ * a fresh read (answered from memory or read again: either way the same rows). */
+struct rv_arg {
+	int64_t a, b, m, n;
+	int failed_step, failed_person;
+};
+
+#define RV_HOME1 "LS6 2AB|1 first street"
+#define RV_HOME2 "LS6 2AB|2 second street"
+#define RV_HOME3 "LS6 2AB|3 third street"
+#define RV_HOME4 "LS6 2AB|4 fourth street"
+
+static int rv_setup(store_conn *c, void *arg)
+{
+	struct rv_arg *a = arg;
+	int rc;
+	a->a = insert_keyed(c, "rv-a", &rc);
+	if (rc == STORE_OK)
+		a->b = insert_keyed(c, "rv-b", &rc);
+	if (rc == STORE_OK)
+		a->m = insert_keyed(c, "rv-m", &rc);
+	if (rc == STORE_OK)
+		a->n = insert_keyed(c, "rv-n", &rc);
+	if (rc == STORE_OK)
+		rc = store_agency_upsert(c, "police", "Police");
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->a, "rv-01", "missing_episode", RV_HOME1);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->m, "rv-02", "domestic_abuse_incident", RV_HOME1);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->b, "rv-03", "domestic_abuse_incident", RV_HOME2);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->n, "rv-04", "domestic_abuse_incident", RV_HOME4);
+	return rc;
+}
+
+static int rv_batch(store_conn *c, void *arg)
+{
+	struct rv_arg *a = arg;
+	int rc = STORE_OK, step = 0, size = 0;
+	int64_t merge_id = 0;
+	bool done = false;
+#define RV_STEP()                                                                                                \
+	do {                                                                                                       \
+		step++;                                                                                            \
+		int64_t who[] = {a->a, a->b, a->m, a->n};                                                           \
+		for (int i = 0; i < 4; i++)                                                                        \
+			if (rc != STORE_OK || !rm_check(c, who[i], -1, &size)) {                                   \
+				a->failed_step = step;                                                             \
+				a->failed_person = i + 1;                                                          \
+				return rc;                                                                         \
+			}                                                                                          \
+	} while (0)
+	struct rm_rows warm = {0};
+	rc = store_events_of_kinds_in_time(c, a->a, RM_KINDS, rm_collect, &warm);
+	RV_STEP(); /* 1: every answer kept */
+	rc = rm_record(c, a->m, "rv-05", "domestic_abuse_incident", RV_HOME1);
+	RV_STEP(); /* 2: the housemate's incident, fanned out to a */
+	rc = rm_record(c, a->b, "rv-06", "domestic_abuse_incident", RV_HOME1);
+	RV_STEP(); /* 3: b joins a's household: a and m now see b's incidents */
+	rc = rm_record(c, a->a, "rv-07", "missing_episode", RV_HOME3);
+	RV_STEP(); /* 4: a moves (keeps its old household too) */
+	rc = rm_record(c, a->n, "rv-08", "domestic_abuse_incident", RV_HOME3);
+	RV_STEP(); /* 5: n at a's new address */
+	rc = store_person_merge(c, a->m, a->b, "rv", "same person", &merge_id);
+	RV_STEP(); /* 6: b merged into m in the batch */
+	rc = rm_record(c, a->m, "rv-09", "domestic_abuse_incident", RV_HOME2);
+	RV_STEP(); /* 7: m's incident at b's old address */
+	if (rc == STORE_OK)
+		rc = store_person_unmerge(c, merge_id, "rv", "not the same", &done);
+	RV_STEP(); /* 8: unmerged */
+	if (rc == STORE_OK && (rc = store_savepoint(c)) == STORE_OK &&
+	    (rc = rm_record(c, a->a, "rv-10", "domestic_abuse_incident", RV_HOME4)) == STORE_OK)
+		rc = rm_record(c, a->a, "rv-10", "domestic_abuse_incident", RV_HOME4); /* refused: the same pair */
+	if (rc != STORE_OK)
+		rc = store_savepoint_rollback(c);
+	RV_STEP(); /* 9: a record refused in a savepoint, rolled back with the one before it */
+#undef RV_STEP
+	return rc;
+}
+
+static void rule_reads_follow_moves_and_merges_in_the_batch(void **state)
+{
+	struct fx *f = *state;
+	struct rv_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rv_setup, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rv_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_person, 0);
+	assert_int_equal(a.failed_step, 0);
+}
+
+/* A bulk load writes event by COPY (PostgreSQL), not by a statement of stmt()'s: a person's answer kept before
+ * it must not be given after it (r-review42) */
+static int rb_batch(store_conn *c, void *arg)
+{
+	struct rv_arg *a = arg;
+	int size = 0, rc;
+	int64_t sid = 0, eid = 0;
+	struct rm_rows warm = {0};
+	if ((rc = store_events_of_kinds_in_time(c, a->a, RM_KINDS, rm_collect, &warm)) != STORE_OK)
+		return rc;
+	if (!rm_check(c, a->a, -1, &size)) /* kept */
+		return STORE_EIO;
+	static const unsigned char hash[32] = {1};
+	if ((rc = store_bulk_next_id(c, STORE_BULK_SOURCE_RECORD, &sid)) != STORE_OK ||
+	    (rc = store_bulk_next_id(c, STORE_BULK_EVENT, &eid)) != STORE_OK)
+		return rc;
+	struct store_bulk_value src[] = {STORE_BULK_INT(sid),
+					 STORE_BULK_TEXT("police"),
+					 STORE_BULK_TEXT("rb-01"),
+					 STORE_BULK_BLOB(hash, 32),
+					 STORE_BULK_TEXT("{}"),
+					 STORE_BULK_INT(a->a),
+					 STORE_BULK_REAL(1.0),
+					 STORE_BULK_TEXT("record"),
+					 STORE_BULK_TEXT("2026-11-20T11:00:00Z")};
+	struct store_bulk_value ev[] = {STORE_BULK_INT(eid),
+					STORE_BULK_INT(a->a),
+					STORE_BULK_INT(sid),
+					STORE_BULK_TEXT("police"),
+					STORE_BULK_TEXT("missing_episode"),
+					STORE_BULK_TEXT("2026-11-20T11:00:00Z"),
+					STORE_BULK_TEXT("2026-11-20T11:00:00Z"),
+					STORE_BULK_TEXT("Bulk"),
+					STORE_BULK_TEXT("{}")};
+	if ((rc = store_bulk_begin(c, STORE_BULK_SOURCE_RECORD)) != STORE_OK ||
+	    (rc = store_bulk_row(c, src, 9)) != STORE_OK || (rc = store_bulk_end(c, true)) != STORE_OK ||
+	    (rc = store_bulk_begin(c, STORE_BULK_EVENT)) != STORE_OK || (rc = store_bulk_row(c, ev, 9)) != STORE_OK ||
+	    (rc = store_bulk_end(c, true)) != STORE_OK)
+		return rc;
+	int after = 0;
+	if (!rm_check(c, a->a, -1, &after))
+		a->failed_step = 1;
+	else if (after != size + 1)
+		a->failed_step = 2;
+	return STORE_OK;
+}
+
+static void rule_reads_dropped_by_a_bulk_load(void **state)
+{
+	struct fx *f = *state;
+	struct rv_arg a = {0};
+	assert_int_equal(txq_exec(f->st, rv_setup, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, rb_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_step, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2009,6 +2337,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(source_event_and_keys_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_keys_identifiers_household_take_one_statement, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_events_take_one_round_trip, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_reads_answered_in_the_batch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_reads_follow_moves_and_merges_in_the_batch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rule_reads_dropped_by_a_bulk_load, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refused_record_with_reserved_ids_fails_its_job_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(two_records_of_a_new_child_in_one_batch_link, fx_setup, fx_teardown),
