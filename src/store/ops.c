@@ -9109,8 +9109,11 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	struct sq_conn *x = CONN(c);
 	if ((int)t < 0 || t >= STORE_BULK__COUNT || x->bulk_open || !x->db->drv->in_transaction(x->db))
 		return STORE_EIO;
-	/* the rows go by COPY or S_BULK_*, past stmt()'s ends_rules: event's rows change the rules' reads */
+	/* the rows go by COPY or S_BULK_*, past stmt()'s ends_rules and ends_cands: event's rows change the rules'
+	 * reads, person's, identifier's and person_block_key's the candidates' (test_txq_pipeline's
+	 * rule_reads_dropped_by_a_bulk_load, batch_candidates_dropped_by_a_bulk_load) */
 	rules_drop(x);
+	cands_drop(x);
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
