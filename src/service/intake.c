@@ -27,11 +27,13 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 			bool private_record, struct intake_result *res);
 
 /* Whether readers outside health may not see the record (health's, under a health-only category), by the
- * store's rule (VIEW_EVENT's category part: store_details_shown). Such a record joins no household and sets
- * none of the child's attributes (communication needs, disability, ethnicity, first language): the record page
- * shows the latest household as where the child lives, with who lives there, and the attributes, to readers
- * the chronology hides the record from (r-review40). Details with neither "category" nor an escape in their
- * text have no category the rule could read: not asked (on PostgreSQL the question is a round trip). */
+ * store's rule (VIEW_EVENT's category part: store_details_shown). Such a record joins no household, sets
+ * none of the child's attributes (communication needs, disability, ethnicity, first language) and dates none
+ * of the identifiers it gives (first_seen "", r-ntk23): the record page shows the latest household as where
+ * the child lives, with who lives there, and the attributes, and the API each identifier's first_seen and the
+ * household's last_seen, to readers the chronology hides the record from (r-review40). Details with neither
+ * "category" nor an escape in their text have no category the rule could read: not asked (on PostgreSQL the
+ * question is a round trip). */
 static int record_private(store_conn *c, const struct intake_request *rq, bool *private_record)
 {
 	const char *d = rq->details ? rq->details : "{}";
@@ -172,6 +174,7 @@ static int apply_record(store_conn *c, const struct intake_request *rq, const st
 	 * issue 17) */
 	src.nhs_number = rq->subject.nhs_number;
 	src.upn = rq->subject.upn;
+	src.identifiers_undated = private_record; /* nor dates them: record_private */
 	char hkey[sizeof rq->household_key];
 	if (rq->household_ready)
 		src.household_key = rq->household_key;

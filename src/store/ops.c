@@ -1481,7 +1481,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* no index since migration 33 (nothing but tests asks): a walk of the person table */
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
 	[S_IDENT_ADD] = "INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) "
-			"VALUES (?1, ?2, ?3, nullif(?4, 0), " NOW_SQL ") ON CONFLICT(kind, value, person_id) DO NOTHING" SQL_DEFERRED,
+			"VALUES (?1, ?2, ?3, nullif(?4, 0), CASE WHEN ?5 = 1 THEN '' ELSE " NOW_SQL " END) "
+			"ON CONFLICT(kind, value, person_id) DO NOTHING" SQL_DEFERRED,
 	[S_IDENT_EACH] = "SELECT kind, value, first_seen FROM identifier WHERE person_id = ?1 ORDER BY kind, id",
 	[S_HOUSEHOLD_UPSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) "
 			       "ON CONFLICT(key) DO NOTHING" SQL_DEFERRED,
@@ -2165,13 +2166,14 @@ static const char *const stmt_sql[S__COUNT] = {
 #define PG_HOUSEMATES_OF_1                                                                                     \
 	"(SELECT household_id FROM household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT "    \
 	"person_id FROM household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b"
-/* The record's identifiers (?17 its NHS number, ?18 its UPN, "" for none) on its person (?5), as S_IDENT_ADD
- * writes them, in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17, 0.66 statements a record fewer);
- * their foreign key to the source record is checked at the statement's end, where s's row is there */
+/* The record's identifiers (?17 its NHS number, ?18 its UPN, "" for none; ?23 1 when undated: first_seen "")
+ * on its person (?5), as S_IDENT_ADD writes them, in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17,
+ * 0.66 statements a record fewer); their foreign key to the source record is checked at the statement's end,
+ * where s's row is there */
 #define SOURCE_IDENT_CTE                                                                                           \
 	"i AS (INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) SELECT ?5, v.kind, "   \
-	"v.value, s.id, " NOW_SQL " FROM s CROSS JOIN (VALUES ('nhs', ?17), ('upn', ?18)) v(kind, value) "         \
-	"WHERE v.value <> '' ON CONFLICT(kind, value, person_id) DO NOTHING)"
+	"v.value, s.id, CASE WHEN ?23 = 1 THEN '' ELSE " NOW_SQL " END FROM s CROSS JOIN (VALUES ('nhs', ?17), "     \
+	"('upn', ?18)) v(kind, value) WHERE v.value <> '' ON CONFLICT(kind, value, person_id) DO NOTHING)"
 /* And the household it places its person in (?19 its key, "" for none; ?20 postcode, ?21 address, ?22 when
  * seen), as S_HOUSEHOLD_JOIN_BY_KEY joins it (issue 17: one statement a record fewer). The household and
  * household_member tables are written by nothing else in the statement, so its reads see what a statement of
@@ -4187,8 +4189,9 @@ static int sq_person_by_match_key(store_conn *c, const char *key, int64_t *perso
 	return one_int(s, person_id);
 }
 
-static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
-			     int64_t source_record_id)
+/* undated: first_seen "" (a record that readers outside health may not see: store_source_record) */
+static int identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
+			  int64_t source_record_id, bool undated)
 {
 	cands_note_ident(CONN(c), person_id, kind, value);
 	sql_stmt *s = stmt(CONN(c), S_IDENT_ADD);
@@ -4198,7 +4201,14 @@ static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind,
 	text(s, 2, kind);
 	text(s, 3, value);
 	sql_bind_int64(s, 4, source_record_id);
+	sql_bind_int64(s, 5, undated);
 	return run(s);
+}
+
+static int sq_identifier_add(store_conn *c, int64_t person_id, const char *kind, const char *value,
+			     int64_t source_record_id)
+{
+	return identifier_add(c, person_id, kind, value, source_record_id, false);
 }
 
 /* Walks the rows of a prepared, bound statement, calling row() for each; stops early when row() does. */
@@ -4595,9 +4605,10 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if ((rc = sq_event_insert(c, &x, event_id)) != STORE_OK ||
 		    (r->block_keys && (rc = sq_block_keys_add(c, r->person_id, *source_id, r->block_keys)) != STORE_OK) ||
 		    (r->nhs_number && *r->nhs_number &&
-		     (rc = sq_identifier_add(c, r->person_id, "nhs", r->nhs_number, *source_id)) != STORE_OK) ||
+		     (rc = identifier_add(c, r->person_id, "nhs", r->nhs_number, *source_id, r->identifiers_undated)) !=
+			     STORE_OK) ||
 		    (r->upn && *r->upn &&
-		     (rc = sq_identifier_add(c, r->person_id, "upn", r->upn, *source_id)) != STORE_OK))
+		     (rc = identifier_add(c, r->person_id, "upn", r->upn, *source_id, r->identifiers_undated)) != STORE_OK))
 			return rc;
 		if (!r->household_key || !*r->household_key)
 			return STORE_OK;
@@ -4615,6 +4626,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		text(s, 14, r->block_keys);
 	text(s, 17, r->nhs_number ? r->nhs_number : "");
 	text(s, 18, r->upn ? r->upn : "");
+	sql_bind_int64(s, 23, r->identifiers_undated);
 	bool home = r->household_key && *r->household_key;
 	text(s, 19, home ? r->household_key : "");
 	text(s, 20, home ? r->household_postcode : ""); /* set when home: refused above otherwise */

@@ -27,6 +27,11 @@ struct store_source_record {
 	/* store_source_event_insert: the NHS number and UPN the record gives its person, written with it as
 	 * store_identifier_add writes them (on PostgreSQL in the record's statement); NULL or "" for none */
 	const char *nhs_number, *upn;
+	/* and written undated (first_seen "") when true: the record is one that readers outside health may not
+	 * see, whose arrival an identifier's first_seen would tell them (service/intake.c). An identifier the
+	 * person already holds keeps its first_seen; one written undated stays so (a later record naming it adds
+	 * nothing, as for any identifier held) */
+	bool identifiers_undated;
 	/* store_source_event_insert: the household the record places its person in, joined as
 	 * store_household_join(key, postcode, address, person_id, seen_at, NULL) joins it (on PostgreSQL in the
 	 * record's statement); household_key NULL or "" for none. With a household_key, its postcode, address and
