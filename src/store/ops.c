@@ -2792,13 +2792,40 @@ static bool touches_candidates(const char *t)
 	return false;
 }
 
+/* Which statements end a kind of answers kept in a writer's transaction (the candidates', the rules'): those that
+ * write a table the answers read (touches, on the statement's text) and do not note what they write (noted).
+ * Found once for each engine's texts (pg_override's on PostgreSQL); a test's own override is read each time. */
+struct answer_ends {
+	bool (*noted)(enum stmt_id id);
+	bool (*touches)(const char *sql);
+	pthread_once_t once;
+	bool end[2][S__COUNT];
+};
+
+static void answer_ends_fill(struct answer_ends *e)
+{
+	for (int i = 0; i < S__COUNT; i++) {
+		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
+		e->end[0][i] = !e->noted((enum stmt_id)i) && e->touches(stmt_sql[i]);
+		e->end[1][i] = !e->noted((enum stmt_id)i) && e->touches(pg);
+	}
+}
+
+/* find: answer_ends_fill of e, for pthread_once (which takes no argument) */
+static bool answer_ends_of(struct answer_ends *e, void (*find)(void), const sql_db *db, enum stmt_id id)
+{
+	if (db->override && db->override != pg_override) {
+		const char *t = sql_override(db, (int)id);
+		return !e->noted(id) && e->touches(t ? t : stmt_sql[id]);
+	}
+	pthread_once(&e->once, find);
+	return e->end[db->override == pg_override][id];
+}
+
 /* Which statements end store_block_candidates_ahead's answers, by engine as audit_named below. The writes
  * whose sq_ functions note what they write (cands_note_*) do not: a new person, its attributes, an
  * identifier, a record's keys (S_BLOCK_ADD and the record's own statements, which write its identifiers and
  * keys on its person). */
-static bool cands_end[2][S__COUNT];
-static pthread_once_t cands_end_once = PTHREAD_ONCE_INIT;
-
 static bool cands_noted(enum stmt_id id)
 {
 	switch (id) {
@@ -2817,23 +2844,16 @@ static bool cands_noted(enum stmt_id id)
 	}
 }
 
+static struct answer_ends cands_ends = {cands_noted, touches_candidates, PTHREAD_ONCE_INIT, {{false}}};
+
 static void cands_end_find(void)
 {
-	for (int i = 0; i < S__COUNT; i++) {
-		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
-		cands_end[0][i] = !cands_noted((enum stmt_id)i) && touches_candidates(stmt_sql[i]);
-		cands_end[1][i] = !cands_noted((enum stmt_id)i) && touches_candidates(pg);
-	}
+	answer_ends_fill(&cands_ends);
 }
 
 static bool ends_cands(const sql_db *db, enum stmt_id id)
 {
-	if (db->override && db->override != pg_override) {
-		const char *t = sql_override(db, (int)id);
-		return !cands_noted(id) && touches_candidates(t ? t : stmt_sql[id]);
-	}
-	pthread_once(&cands_end_once, cands_end_find);
-	return cands_end[db->override == pg_override][id];
+	return answer_ends_of(&cands_ends, cands_end_find, db, id);
 }
 
 /* The person made in this transaction since the batch's read, or NULL */
@@ -3128,33 +3148,23 @@ static bool touches_rules(const char *t)
 }
 
 /* The record's own statements note what they write (rules_note); every other writer of those tables ends the
- * answers, by engine as cands_end */
+ * answers, by engine as the candidates' (answer_ends) */
 static bool rules_noted(enum stmt_id id)
 {
 	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
 	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
 }
 
-static bool rules_end[2][S__COUNT];
-static pthread_once_t rules_end_once = PTHREAD_ONCE_INIT;
+static struct answer_ends rules_ends = {rules_noted, touches_rules, PTHREAD_ONCE_INIT, {{false}}};
 
 static void rules_end_find(void)
 {
-	for (int i = 0; i < S__COUNT; i++) {
-		const char *pg = pg_override[i] ? pg_override[i] : stmt_sql[i];
-		rules_end[0][i] = !rules_noted((enum stmt_id)i) && touches_rules(stmt_sql[i]);
-		rules_end[1][i] = !rules_noted((enum stmt_id)i) && touches_rules(pg);
-	}
+	answer_ends_fill(&rules_ends);
 }
 
 static bool ends_rules(const sql_db *db, enum stmt_id id)
 {
-	if (db->override && db->override != pg_override) {
-		const char *t = sql_override(db, (int)id);
-		return !rules_noted(id) && touches_rules(t ? t : stmt_sql[id]);
-	}
-	pthread_once(&rules_end_once, rules_end_find);
-	return rules_end[db->override == pg_override][id];
+	return answer_ends_of(&rules_ends, rules_end_find, db, id);
 }
 
 static void rules_known_free(struct rules_known *r)
