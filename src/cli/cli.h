@@ -91,17 +91,35 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
  * stderr, when bad (the caller answers 2). */
 bool cli_list_child(const char *cmd, const char *s, int64_t *out);
 bool cli_list_limit(const char *cmd, const char *s, int *out);
+/* The listings' arguments: --db URL (required), --json, --help, --limit N where takes has CLI_ARGS_LIMIT, and the
+ * command's own options, each one of: a value kept as given (text), a flag (flag), a child's id (child, as
+ * cli_list_child reads it). cli_list_args reads them into *a and the own options' targets (zeroed or preset by
+ * the caller: an option not given leaves its target as it was): -1 when read, else the exit code (0 after
+ * --help, 2 on misuse, said on stderr). One parser for every listing, so each says misuse the same way. */
+struct cli_list_opt {
+	const char *name; /* the long option, without "--" */
+	const char **text;
+	bool *flag;
+	int64_t *child;
+};
+struct cli_list_common {
+	const char *db;
+	int limit; /* 0: all */
+	bool json;
+};
+enum { CLI_ARGS_LIMIT = 1, CLI_ARGS_OPEN = 2 };
+int cli_list_args(const char *cmd, int argc, char **argv, const struct cli_list_opt *own, size_t n_own, unsigned takes,
+		  void (*usage)(FILE *), struct cli_list_common *a);
 /* A listing of one child's rows or every child's (allocation list, recordings list, link reviews, break-glass
  * list): --db URL [--child ID] [--json], and --limit N and --open where takes says (CLI_ARGS_*), read by
- * cli_list_child_args into *a (zeroed by the caller): -1 when read, else the exit code (0 after --help, 2 on
- * misuse, said on stderr). failed is for the listing's printer (cli_list_run). */
+ * cli_list_child_args (on cli_list_args) into *a (zeroed by the caller), answering as cli_list_args does.
+ * failed is for the listing's printer (cli_list_run). */
 struct cli_child_args {
 	const char *db;
 	int64_t child; /* 0: every child */
 	int limit;     /* 0: all */
 	bool open_only, json, failed;
 };
-enum { CLI_ARGS_LIMIT = 1, CLI_ARGS_OPEN = 2 };
 int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
 			struct cli_child_args *a);
 void cli_list_field(const char *s);

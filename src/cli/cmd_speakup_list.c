@@ -3,7 +3,6 @@
  * they hold on every backend (issue 17). Audited (speakup.list) before it is read. The service hands it what the
  * operator is shown (what the report is, where it stands, the first name and contact the reporter chose to give),
  * never the passphrase's hash, the report's words, the names in it or the reviewer's reason. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,36 +79,24 @@ static int list(store *st, void *ctx)
 
 static int reports(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"ref", required_argument, NULL, 'r'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *given = NULL;
 	char ref[STORE_SPEAKUP_REF_LEN + 1];
 	struct listing l = {0};
-	struct run_args a = {&l, NULL};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'r':
-			if (speakup_ref_parse(optarg, ref) != 0) {
-				fprintf(stderr, CMD ": --ref must be a speak-up reference (SU-ABCD-EFGH), not \"%.40s\"\n", optarg);
-				return 2;
-			}
-			a.ref = ref;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
+	struct run_args ra = {&l, NULL};
+	const struct cli_list_opt own[] = {{.name = "ref", .text = &given}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, 1, 0, usage, &a);
+	if (rc >= 0)
+		return rc;
+	if (given) {
+		if (speakup_ref_parse(given, ref) != 0) {
+			fprintf(stderr, CMD ": --ref must be a speak-up reference (SU-ABCD-EFGH), not \"%.40s\"\n", given);
+			return 2;
 		}
+		ra.ref = ref;
 	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the speak-up reports", list, &a, &l.failed);
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : HEADER, "the speak-up reports", list, &ra, &l.failed);
 }
 
 int cmd_speakup(int argc, char **argv)

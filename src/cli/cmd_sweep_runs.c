@@ -1,7 +1,6 @@
 /* sweep runs: the nights' sweeps for the operator, newest day first, as TSV or JSON lines (service/oplists.h):
  * which server ran each night's (one a night when several serve one database) and when it started. Names no one:
  * not audited. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -50,29 +49,12 @@ static int list(store *st, void *ctx)
 
 int cli_sweep_runs(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'n':
-			if (!cli_list_limit(CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : "day\tstarted_at\tserver", "the sweeps", list, &l, &l.failed);
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, NULL, 0, CLI_ARGS_LIMIT, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.limit = a.limit;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : "day\tstarted_at\tserver", "the sweeps", list, &l, &l.failed);
 }

@@ -1,7 +1,6 @@
 /* team list: the teams, by code, as TSV or JSON lines (for the administrator, and for the tests, which check
  * which teams exist and who manages them through it rather than through SQL, so that they hold on every
  * backend). A team names no child: nothing here is audited. */
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -59,26 +58,12 @@ static int list(store *st, void *ctx)
 
 int cli_team_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"code", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c': l.code = optarg; break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : "code\tname\tmanager", "the teams", list, &l, &l.failed);
+	const struct cli_list_opt own[] = {{.name = "code", .text = &l.code}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, sizeof own / sizeof own[0], 0, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : "code\tname\tmanager", "the teams", list, &l, &l.failed);
 }

@@ -1,6 +1,5 @@
 /* token list: the agency systems' API clients as the administrator sees them (never a token: only its hash
  * is kept), newest first, as TSV or JSON lines. */
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -75,40 +74,15 @@ static int list(store *st, void *ctx)
 
 int cli_token_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"agency", required_argument, NULL, 'a'},
-					     {"label", required_argument, NULL, 'l'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
-	struct listing l = {.left = 100};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': l.agency = optarg; break;
-		case 'l': l.label = optarg; break;
-		case 'n': {
-			int64_t v;
-			if (!cli_list_count(optarg, true, &v)) {
-				fprintf(stderr, CMD ": --limit must be a whole number (0 for all), not \"%s\"\n", optarg);
-				return 2;
-			}
-			l.left = v == 0 ? -1 : v;
-			break;
-		}
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db,
-			    l.json ? NULL : "id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at",
+	struct listing l = {0};
+	const struct cli_list_opt own[] = {{.name = "agency", .text = &l.agency}, {.name = "label", .text = &l.label}};
+	struct cli_list_common a = {.limit = 100};
+	int rc = cli_list_args(CMD, argc, argv, own, 2, CLI_ARGS_LIMIT, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.left = a.limit == 0 ? -1 : a.limit;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db,
+			    a.json ? NULL : "id\tagency\tlabel\tscopes\tpending\tcreated_by\tapproved_by\tcreated_at\trevoked_at",
 			    "the clients", list, &l, &l.failed);
 }

@@ -1,7 +1,6 @@
 /* user list: the people who sign in, by username, as TSV or JSON lines (for the administrator, and for the tests,
  * which check who exists and who is disabled through it rather than through SQL). Never a password hash or a
  * TOTP secret: users_list does not read them. */
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -57,27 +56,13 @@ static int list(store *st, void *ctx)
 
 int cli_user_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"username", required_argument, NULL, 'u'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'u': l.username = optarg; break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : "id\tusername\tagency\trole\tteam\tfull_name\temail\tphone\tdisabled_at",
+	const struct cli_list_opt own[] = {{.name = "username", .text = &l.username}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, sizeof own / sizeof own[0], 0, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : "id\tusername\tagency\trole\tteam\tfull_name\temail\tphone\tdisabled_at",
 			    "the people", list, &l, &l.failed);
 }

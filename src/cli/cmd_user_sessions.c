@@ -3,7 +3,6 @@
  * disable or reset (did every session end); the tests check sign-in, sign-out and the timeouts through it rather
  * than through SQL, so that they hold on every backend (issue 17). Staff's, no child: not audited
  * (service/access.h). A session is named by the first hex digits of its token's hash: never the token. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,33 +60,14 @@ static int list(store *st, void *ctx)
 
 int cli_user_sessions(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"username", required_argument, NULL, 'u'},
-					     {"live", no_argument, NULL, 'l'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'u': l.username = optarg; break;
-		case 'l': l.live_only = true; break;
-		case 'n':
-			if (!cli_list_limit(CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the sessions", list, &l, &l.failed);
+	const struct cli_list_opt own[] = {{.name = "username", .text = &l.username},
+					   {.name = "live", .flag = &l.live_only}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, sizeof own / sizeof own[0], CLI_ARGS_LIMIT, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.limit = a.limit;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : HEADER, "the sessions", list, &l, &l.failed);
 }

@@ -745,40 +745,62 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
 	return true;
 }
 
-int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
-			struct cli_child_args *a)
+int cli_list_args(const char *cmd, int argc, char **argv, const struct cli_list_opt *own, size_t n_own, unsigned takes,
+		  void (*usage)(FILE *), struct cli_list_common *a)
 {
-	struct option opts[7];
+	enum { OWN = 256, MAX_OWN = 8 };
+	struct option opts[MAX_OWN + 5];
 	int n = 0, c;
+	if (n_own > MAX_OWN) {
+		fprintf(stderr, "%s: too many options to read\n", cmd);
+		return 2;
+	}
 	opts[n++] = (struct option){"db", required_argument, NULL, 'd'};
-	opts[n++] = (struct option){"child", required_argument, NULL, 'c'};
 	if (takes & CLI_ARGS_LIMIT)
 		opts[n++] = (struct option){"limit", required_argument, NULL, 'n'};
-	if (takes & CLI_ARGS_OPEN)
-		opts[n++] = (struct option){"open", no_argument, NULL, 'o'};
 	opts[n++] = (struct option){"json", no_argument, NULL, 'j'};
 	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	for (size_t i = 0; i < n_own; i++)
+		opts[n++] = (struct option){own[i].name, own[i].flag ? no_argument : required_argument, NULL, OWN + (int)i};
 	opts[n] = (struct option){NULL, 0, NULL, 0};
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': a->db = optarg; break;
-		case 'c':
-			if (!cli_list_child(cmd, optarg, &a->child))
-				return 2;
-			break;
 		case 'n':
 			if (!cli_list_limit(cmd, optarg, &a->limit))
 				return 2;
 			break;
-		case 'o': a->open_only = true; break;
 		case 'j': a->json = true; break;
 		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(cmd, c, argv, usage);
+		default: {
+			if (c < OWN || c >= OWN + (int)n_own)
+				return cli_list_misuse(cmd, c, argv, usage);
+			const struct cli_list_opt *o = &own[c - OWN];
+			if (o->flag)
+				*o->flag = true;
+			else if (o->child) {
+				if (!cli_list_child(cmd, optarg, o->child))
+					return 2;
+			} else
+				*o->text = optarg;
+		}
 		}
 	}
 	return cli_list_args_done(cmd, argc, argv, a->db) != 0 ? 2 : -1;
+}
+
+int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
+			struct cli_child_args *a)
+{
+	const struct cli_list_opt own[] = {{.name = "child", .child = &a->child}, {.name = "open", .flag = &a->open_only}};
+	struct cli_list_common c = {0};
+	int rc = cli_list_args(cmd, argc, argv, own, (takes & CLI_ARGS_OPEN) ? 2 : 1, takes, usage, &c);
+	a->db = c.db;
+	a->limit = c.limit;
+	a->json = c.json;
+	return rc;
 }
 
 bool cli_list_child(const char *cmd, const char *s, int64_t *out)
