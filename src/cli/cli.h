@@ -92,15 +92,18 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out);
 bool cli_list_child(const char *cmd, const char *s, int64_t *out);
 bool cli_list_limit(const char *cmd, const char *s, int *out);
 /* The listings' arguments: --db URL (required), --json, --help, --limit N where takes has CLI_ARGS_LIMIT, and the
- * command's own options, each one of: a value kept as given (text), a flag (flag), a child's id (child, as
- * cli_list_child reads it). cli_list_args reads them into *a and the own options' targets (zeroed or preset by
- * the caller: an option not given leaves its target as it was): -1 when read, else the exit code (0 after
- * --help, 2 on misuse, said on stderr). One parser for every listing, so each says misuse the same way. */
+ * command's own options, each one of: a value kept as given (text; with one_of, a NULL-ended list, only one of
+ * those), a flag (flag), an id (id, a whole number above 0; what names whose, "a child's", for the message).
+ * cli_list_args reads them into *a and the own options' targets (zeroed or preset by the caller: an option not
+ * given leaves its target as it was): -1 when read, else the exit code (0 after --help, 2 on misuse, said on
+ * stderr naming the option). One parser for every listing, so each says misuse the same way. */
 struct cli_list_opt {
 	const char *name; /* the long option, without "--" */
 	const char **text;
+	const char *const *one_of;
 	bool *flag;
-	int64_t *child;
+	int64_t *id;
+	const char *what;
 };
 struct cli_list_common {
 	const char *db;

@@ -2,7 +2,6 @@
  * the tests, which check what the monitor raised and what the analyst did through it rather than through SQL). A
  * home's alert names no child: nothing here is audited (service/homes.h homes_alerts_list). --kind and --home
  * only pick rows. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,42 +65,15 @@ static int list(store *st, void *ctx)
 
 int cli_homes_alerts(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"open", no_argument, NULL, 'o'},
-					     {"kind", required_argument, NULL, 'k'},
-					     {"home", required_argument, NULL, 'm'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	static const char *const kinds[] = {"signal", "reg44", NULL};
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'o': l.open_only = true; break;
-		case 'k':
-			if (strcmp(optarg, "signal") != 0 && strcmp(optarg, "reg44") != 0) {
-				fprintf(stderr, CMD ": --kind must be signal or reg44, not \"%.40s\"\n", optarg);
-				return 2;
-			}
-			l.kind = optarg;
-			break;
-		case 'm':
-			if (!cli_list_count(optarg, false, &l.home)) {
-				fprintf(stderr, CMD ": --home must be a home's id (a whole number above 0), not \"%.40s\"\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the homes' alerts", list, &l, &l.failed);
+	const struct cli_list_opt own[] = {{.name = "open", .flag = &l.open_only},
+					   {.name = "kind", .text = &l.kind, .one_of = kinds},
+					   {.name = "home", .id = &l.home, .what = "a home's"}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, 3, 0, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : HEADER, "the homes' alerts", list, &l, &l.failed);
 }

@@ -2,7 +2,6 @@
  * that stopped held back, as TSV or JSON lines (service/oplists.h). After a killed `area-load` an operator sees
  * here what is missing until `migrate` (or the next load) builds it; the tests check that a load puts every index
  * back through it rather than through each engine's catalogue (issue 17). Names no one: not audited. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,28 +56,12 @@ static int list(store *st, void *ctx)
 
 int cmd_indexes(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"table", required_argument, NULL, 't'},
-					     {"held", no_argument, NULL, 'H'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
 	struct listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 't': l.table = optarg; break;
-		case 'H': l.held_only = true; break;
-		case 'j': l.json = true; break;
-		case 'h': usage(stdout); return 0;
-		default: return cli_list_misuse(CMD, c, argv, usage);
-		}
-	}
-	if (cli_list_args_done(CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(CMD, db, l.json ? NULL : HEADER, "the indexes", list, &l, &l.failed);
+	const struct cli_list_opt own[] = {{.name = "table", .text = &l.table}, {.name = "held", .flag = &l.held_only}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(CMD, argc, argv, own, 2, 0, usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.json = a.json;
+	return cli_list_run(CMD, a.db, a.json ? NULL : HEADER, "the indexes", list, &l, &l.failed);
 }

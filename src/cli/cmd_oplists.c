@@ -3,7 +3,6 @@
  * through them rather than through SQL, so that they hold on every backend. Each list is audited before it is
  * read (the service's); what it shows is access.c's decision (no sealed child). Filters that only pick rows of
  * what the operator may see (--code, --kind, --user) are applied here. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,49 +144,19 @@ static int alert_list(store *st, void *ctx)
 
 static int cli_alert_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"child", required_argument, NULL, 'c'},
-					     {"state", required_argument, NULL, 's'},
-					     {"code", required_argument, NULL, 'k'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	static const char *const states[] = {"open", "acknowledged", "resolved", NULL};
 	struct alert_listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c':
-			if (!cli_list_child(ALERT_CMD, optarg, &l.q.person_id))
-				return 2;
-			break;
-		case 's':
-			if (strcmp(optarg, "open") != 0 && strcmp(optarg, "acknowledged") != 0 &&
-			    strcmp(optarg, "resolved") != 0) {
-				fprintf(stderr, ALERT_CMD ": --state must be open, acknowledged or resolved, not \"%.40s\"\n",
-					optarg);
-				return 2;
-			}
-			l.q.state = optarg;
-			break;
-		case 'k': l.code = optarg; break;
-		case 'n':
-			if (!cli_list_limit(ALERT_CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': alert_usage(stdout); return 0;
-		default: return cli_list_misuse(ALERT_CMD, c, argv, alert_usage);
-		}
-	}
-	if (cli_list_args_done(ALERT_CMD, argc, argv, db) != 0)
-		return 2;
+	const struct cli_list_opt own[] = {{.name = "child", .id = &l.q.person_id, .what = "a child's"},
+					   {.name = "state", .text = &l.q.state, .one_of = states},
+					   {.name = "code", .text = &l.code}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(ALERT_CMD, argc, argv, own, 3, CLI_ARGS_LIMIT, alert_usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.limit = a.limit;
+	l.json = a.json;
 	/* --code picks rows here, so --limit counts what is printed: the store lists all, the edge stops. */
-	return cli_list_run(ALERT_CMD, db, l.json ? NULL : ALERT_HEADER, "the alerts", alert_list, &l, &l.failed);
+	return cli_list_run(ALERT_CMD, a.db, a.json ? NULL : ALERT_HEADER, "the alerts", alert_list, &l, &l.failed);
 }
 
 int cmd_alert(int argc, char **argv)
@@ -258,43 +227,18 @@ static int dpo_list(store *st, void *ctx)
 
 static int cli_dpo_notices(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"kind", required_argument, NULL, 'k'},
-					     {"user", required_argument, NULL, 'u'},
-					     {"limit", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	static const char *const kinds[] = {"break_glass", "break_glass_misuse", NULL};
 	struct dpo_listing l = {0};
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'k':
-			if (strcmp(optarg, "break_glass") != 0 && strcmp(optarg, "break_glass_misuse") != 0) {
-				fprintf(stderr, DPO_CMD ": --kind must be break_glass or break_glass_misuse, not \"%.40s\"\n",
-					optarg);
-				return 2;
-			}
-			l.kind = optarg;
-			break;
-		case 'u': l.user = optarg; break;
-		case 'n':
-			if (!cli_list_limit(DPO_CMD, optarg, &l.limit))
-				return 2;
-			break;
-		case 'j': l.json = true; break;
-		case 'h': dpo_usage(stdout); return 0;
-		default: return cli_list_misuse(DPO_CMD, c, argv, dpo_usage);
-		}
-	}
-	if (cli_list_args_done(DPO_CMD, argc, argv, db) != 0)
-		return 2;
-	return cli_list_run(DPO_CMD, db,
-			    l.json ? NULL : "id\tkind\tat\tuser_id\tusername\tchild\tbreak_glass_id\tdetail",
+	const struct cli_list_opt own[] = {{.name = "kind", .text = &l.kind, .one_of = kinds},
+					   {.name = "user", .text = &l.user}};
+	struct cli_list_common a = {0};
+	int rc = cli_list_args(DPO_CMD, argc, argv, own, 2, CLI_ARGS_LIMIT, dpo_usage, &a);
+	if (rc >= 0)
+		return rc;
+	l.limit = a.limit;
+	l.json = a.json;
+	return cli_list_run(DPO_CMD, a.db,
+			    a.json ? NULL : "id\tkind\tat\tuser_id\tusername\tchild\tbreak_glass_id\tdetail",
 			    "the notices", dpo_list, &l, &l.failed);
 }
 

@@ -745,6 +745,22 @@ bool cli_list_count(const char *s, bool zero_ok, int64_t *out)
 	return true;
 }
 
+/* Whether s is one of o's values (any, without one_of); if not, says which it must be ("a, b or c"). */
+static bool one_of(const char *cmd, const struct cli_list_opt *o, const char *s)
+{
+	if (!o->one_of)
+		return true;
+	size_t n = 0;
+	for (; o->one_of[n]; n++)
+		if (strcmp(o->one_of[n], s) == 0)
+			return true;
+	fprintf(stderr, "%s: --%s must be ", cmd, o->name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", o->one_of[i], i + 2 < n ? ", " : i + 2 == n ? " or " : "");
+	fprintf(stderr, ", not \"%.40s\"\n", s);
+	return false;
+}
+
 int cli_list_args(const char *cmd, int argc, char **argv, const struct cli_list_opt *own, size_t n_own, unsigned takes,
 		  void (*usage)(FILE *), struct cli_list_common *a)
 {
@@ -780,10 +796,15 @@ int cli_list_args(const char *cmd, int argc, char **argv, const struct cli_list_
 			const struct cli_list_opt *o = &own[c - OWN];
 			if (o->flag)
 				*o->flag = true;
-			else if (o->child) {
-				if (!cli_list_child(cmd, optarg, o->child))
+			else if (o->id) {
+				if (!cli_list_count(optarg, false, o->id)) {
+					fprintf(stderr, "%s: --%s must be %s id (a whole number above 0), not \"%.40s\"\n", cmd,
+						o->name, o->what, optarg);
 					return 2;
-			} else
+				}
+			} else if (!one_of(cmd, o, optarg))
+				return 2;
+			else
 				*o->text = optarg;
 		}
 		}
@@ -794,7 +815,8 @@ int cli_list_args(const char *cmd, int argc, char **argv, const struct cli_list_
 int cli_list_child_args(const char *cmd, int argc, char **argv, unsigned takes, void (*usage)(FILE *),
 			struct cli_child_args *a)
 {
-	const struct cli_list_opt own[] = {{.name = "child", .child = &a->child}, {.name = "open", .flag = &a->open_only}};
+	const struct cli_list_opt own[] = {{.name = "child", .id = &a->child, .what = "a child's"},
+					   {.name = "open", .flag = &a->open_only}};
 	struct cli_list_common c = {0};
 	int rc = cli_list_args(cmd, argc, argv, own, (takes & CLI_ARGS_OPEN) ? 2 : 1, takes, usage, &c);
 	a->db = c.db;
