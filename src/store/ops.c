@@ -2591,6 +2591,7 @@ _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
 
 const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
+const char *sql_ops_access_facts_many(void) { return pg_override[S_ACCESS_FACTS_MANY]; }
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
