@@ -26,14 +26,20 @@
 #                                                  (without --db, SQLite's database left; bench/page_instr.sh uses either)
 #   BENCH_REQ_TRACE=1 bench/page.sh --db pg B      each page's time by phase (SAFEGUARD_REQ_TRACE, bench/req_trace.py):
 #                                                  all pages and the slowest 1%, wall and CPU a phase
+#   bench/page.sh --children 2000 --db pg B        the child among N others (area-load: 20 events each) loaded first,
+#                                                  so that PostgreSQL plans the page's reads as on a live area: on a
+#                                                  cluster of one child the status kinds' read is a scan of the table
+#                                                  (docs/BENCHMARKS.md, round 10); and a plan change checked there
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bench_db=""
+others=0
 bins=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) bench_db=${2:?--db needs pg}; shift 2 ;;
+    --children) others=${2:?--children needs a number}; shift 2 ;;
     *) bins+=("$(realpath "$1")"); shift ;;
   esac
 done
@@ -74,6 +80,9 @@ export SAFEGUARD_DATA_DIR=$work/data
 mkdir -m 700 -p "$SAFEGUARD_DATA_DIR"
 bin=${bins[0]}
 "$bin" migrate --db "$db" >/dev/null
+if [ "$others" -gt 0 ]; then
+  "$bin" area-load --db "$db" --children "$others" --seed 1 >/dev/null 2>"$work/area.err" || { cat "$work/area.err" >&2; exit 1; }
+fi
 agency=education kinds=(concern concern) details='{}'
 [ -n "${BENCH_HEALTH:-}" ] && agency=health kinds=(missing_end missing_start) details='{"category":"dental"}'
 export SAFEGUARD_TOKEN=$("$bin" token create --db "$db" --agency "$agency" --scope events:write --scope records:read | tail -n 1)

@@ -207,5 +207,7 @@ bool sql_sqlite_emulates_returning(const char *sql);
 const char *sql_ops_statement(int id);
 /* The text of the statement store_status_events runs (S_EVENTS_STATUS), which names the status kinds. For tests. */
 const char *sql_ops_status_events(void);
+/* PostgreSQL's text of S_ACCESS_FACTS_MANY (store_access_facts_ahead: a batch's children at once). For tests. */
+const char *sql_ops_access_facts_many(void);
 
 #endif
