@@ -120,6 +120,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *details2 = NULL;
 		assert(api_intake_parse(body, size, NOW, &rq2, &root2, &details2, &err) == 0);
 		assert(memcmp(rq.payload_hash, rq2.payload_hash, sizeof rq.payload_hash) == 0);
+		/* and is the hash of the canonical text json_dumps writes, with the details' text its dump (the hash
+		 * is written piece by piece and empty details without a dump since r-sqlcpu23) */
+		char *canonical = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+		unsigned char want[sizeof rq.payload_hash];
+		assert(canonical);
+		crypto_generichash(want, sizeof want, (const unsigned char *)canonical, strlen(canonical), NULL, 0);
+		assert(memcmp(rq.payload_hash, want, sizeof want) == 0);
+		free(canonical);
+		json_t *dj = json_object_get(root, "details");
+		char *dumped = json_is_object(dj) ? json_dumps(dj, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+		assert(dumped && strcmp(dumped, details) == 0);
+		free(dumped);
 		json_decref(root2);
 		free(details2);
 	} else {

@@ -177,6 +177,46 @@ static void payload_hash_is_canonical(void **state)
 	free(other);
 }
 
+/* The hash and the details' text are what they were when both were json_dumps (before r-sqlcpu23 wrote the
+ * canonical text straight into the hash and "{}" without a dump): a retry sent before an upgrade must still match
+ * the hash stored for it. Bodies with no details, empty, null and full ones, one past the hash's 1 KiB buffer
+ * and one piece longer than it (a 1,500-byte summary), and text outside ASCII. */
+static void payload_hash_as_dumped(void **state)
+{
+	char long_summary[1600];
+	memset(long_summary, 'a', sizeof long_summary);
+	static const char start[] = "\"Hungry \u00e9\u4e2d "; /* UTF-8 text, not JSON escapes */
+	memcpy(long_summary, start, strlen(start));
+	snprintf(long_summary + 1500, 100, "\"");
+	char *bodies[] = {
+		strdup(base_body),
+		body_with("details", NULL),
+		body_with("details", "{}"),
+		body_with("details", "null"),
+		body_with("details", "{\"category\": \"health\", \"nested\": {\"b\": [1, 2.5, true, null], \"a\": \"\u00e9\"}}"),
+		body_with("summary", long_summary),
+		body_with("subject.given_name", "\"Zo\u00eb \\\"Z\\\" \u0141\""),
+	};
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		struct parsed p;
+		unsigned char want[32];
+		assert_non_null(bodies[i]);
+		parse_ok(&p, bodies[i]);
+		char *canonical = json_dumps(p.root, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_non_null(canonical);
+		crypto_generichash(want, sizeof want, (const unsigned char *)canonical, strlen(canonical), NULL, 0);
+		assert_memory_equal(p.rq.payload_hash, want, sizeof want);
+		json_t *d = json_object_get(p.root, "details");
+		char *details = json_is_object(d) ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+		assert_non_null(details);
+		assert_string_equal(p.details, details);
+		free(details);
+		free(canonical);
+		parsed_free(&p);
+		free(bodies[i]);
+	}
+}
+
 /* The limits of "not in the future": a day of tolerance for fast clocks, no more. */
 static void parse_future_boundaries(void **state)
 {
@@ -1140,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(parse_valid),
 		cmocka_unit_test(parse_minimal),
 		cmocka_unit_test(payload_hash_is_canonical),
+		cmocka_unit_test(payload_hash_as_dumped),
 		cmocka_unit_test(parse_future_boundaries),
 		cmocka_unit_test(parse_invalid_table),
 		cmocka_unit_test(parse_details_depth),
