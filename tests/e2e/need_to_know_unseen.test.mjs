@@ -1,0 +1,143 @@
+// A child known only from a record the reader may not see (r-ntk24). Health's system sends a record under a
+// health-only category (sexual_health) about a child no other record names: the chronology hid the record from
+// every reader outside health (VIEW_EVENT), but the child it created was there for them: social care's MASH
+// worker found her by name and opened a record page with no events on it (the MASH "triages" the clinic's
+// contact it cannot see), a police officer's search by her NHS number said "a child with this number is known",
+// the administrator could find her to allocate, and the API read her: each learning that some health-only
+// service knows this child. Now such a child is, to every reader outside health, what an id that holds no child
+// is, in every list and read (the store's rule, VIEW_PERSON); health's readers find her as before; and once a
+// record they may see names her, she is there for them as any child is (and the identifier it names is dated).
+// Asked as every role; real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { addPerson, event, freshArea, getChild, isoSeconds, now, postEvent, removeDir, request, startServer, totp, webSignIn } from './lib.mjs';
+
+const PASSWORD = 'a clinic is not a register';
+const DAY = 86400000;
+const NHS = '9434765919';
+const NOBODY = 987654;
+// every role that searches or reads a child's record, outside health and in it
+const OUTSIDE = [['mo.mash', 'social_care', 'mash_worker'], ['sam.worker', 'social_care', 'social_worker'],
+  ['tess.manager', 'social_care', 'team_manager'], ['pc.police', 'police', 'police_officer'],
+  ['sid.school', 'education', 'school_dsl'], ['cat.chair', 'social_care', 'conference_chair'],
+  ['dee.dpo', 'social_care', 'dpo']];
+const HEALTH = [['hal.mash', 'health', 'mash_worker'], ['nia.health', 'health', 'health_practitioner']];
+let area;
+let server;
+const secrets = {};
+const cookies = {};
+
+before(async () => {
+  area = freshArea('ntk-unseen');
+  for (const [name, agency, role] of [...OUTSIDE, ...HEALTH, ['ada.admin', 'social_care', 'admin']])
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  server = await startServer(area.db);
+});
+after(async () => {
+  await server?.stop();
+  removeDir(area?.dir);
+});
+
+async function page(username, path) {
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}${path}`, { headers: { cookie: cookies[username] } });
+  // what the reader typed into a search box is theirs, and a form's token differs from page to page
+  return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
+}
+
+const tokens = {};
+// one session a person, with the code after the web sign-in's (a code signs in once: lib.mjs totp)
+async function apiToken(username) {
+  if (tokens[username]) return tokens[username];
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}/api/v1/sessions`, { method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], now(), 1) }) });
+  assert.equal(r.status, 201, r.text);
+  return (tokens[username] = r.json.token);
+}
+
+async function send(agency, subject, over) {
+  const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const nia = { given_name: 'Niamhy', family_name: 'Unseenly', nhs_number: NHS, dob: '2010-05-06',
+  postcode: 'LS6 2AB', address: '99 Clinic Says Street' };
+
+// Every way a reader outside health could come upon the child: the name search, the NHS number's search, the
+// record page and the API's read, the MASH queue, the administrator's allocation search. "Absent" is what an id
+// or a number that holds no child gets, byte for byte where the answer has no name in it.
+async function outsideSees(childId) {
+  const seen = {};
+  for (const [name] of OUTSIDE) {
+    const byName = await page(name, '/?q=Niamhy+Unseenly');
+    const byNumber = await page(name, `/?q=${NHS}`);
+    const record = await page(name, `/children/${childId}`);
+    const nobody = await page(name, `/children/${NOBODY}`);
+    const token = await apiToken(name);
+    const api = await getChild(server.url, token, childId);
+    const apiNobody = await getChild(server.url, token, NOBODY);
+    seen[name] = {
+      byName: byName.text.includes('Niamhy'),
+      byNumber: byNumber.text.includes('is known') || byNumber.text.includes('Niamhy'),
+      record: record.status === 200 || record.text.includes('Niamhy') || record.status !== nobody.status
+        || record.text !== nobody.text.replaceAll(String(NOBODY), String(childId)),
+      api: api.status !== apiNobody.status || api.text !== apiNobody.text,
+    };
+  }
+  seen['mo.mash'].queue = (await page('mo.mash', '/mash')).text.includes('Niamhy');
+  seen['ada.admin'] = { allocate: (await page('ada.admin', '/admin/allocations?child_q=niamhy+unseenly&worker_q=sam'))
+    .text.includes('Niamhy') };
+  return seen;
+}
+
+test('a child known only from a health-only record is there for no reader outside health', async () => {
+  const h = await send('health', nia, { source_ref: 'NU-H1', kind: 'contact', occurred_at: isoSeconds(now() - 2 * DAY),
+    summary: 'HEALTH-ONLY-UNSEEN', details: { category: 'sexual_health' } });
+  const seen = await outsideSees(h.child_id);
+  const none = { byName: false, byNumber: false, record: false, api: false };
+  const want = Object.fromEntries(OUTSIDE.map(([name]) => [name, { ...none }]));
+  want['mo.mash'].queue = false;
+  want['ada.admin'] = { allocate: false };
+  assert.deepEqual(seen, want);
+  // a police system's read of her: what an id with no child gets
+  const sys = await getChild(server.url, area.tokens.police, h.child_id);
+  assert.equal(sys.status, 404, sys.text);
+
+  // Health's readers find her as before: the health MASH worker by name (triaging the contact), the record with
+  // the clinic's event; the health practitioner's search by number finds her (health's own record).
+  assert.ok((await page('hal.mash', '/?q=Niamhy+Unseenly')).text.includes('Niamhy'));
+  assert.ok((await page('hal.mash', '/mash')).text.includes('Niamhy'));
+  const record = await page('hal.mash', `/children/${h.child_id}`);
+  assert.equal(record.status, 200);
+  assert.ok(record.text.includes('HEALTH-ONLY-UNSEEN'));
+  const byNumber = await page('nia.health', `/?q=${NHS}`);
+  assert.ok(byNumber.text.includes('Niamhy'), "health's own agency's child, by number");
+  const api = await getChild(server.url, await apiToken('hal.mash'), h.child_id);
+  assert.equal(api.status, 200, api.text);
+  // the clinic's record gave her NHS number undated (r-ntk23)
+  assert.equal(api.json.identifiers.find((i) => i.kind === 'nhs').first_seen, '', api.text);
+});
+
+test('once a record they may see names her, she is there as any child is, her number dated by it', async () => {
+  const h = await send('health', { ...nia, given_name: 'Niamhy', nhs_number: '9434765870', family_name: 'Laterly' },
+    { source_ref: 'NU-H2', kind: 'contact', occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-LATER',
+      details: { category: 'mental_health' } });
+  assert.equal((await page('mo.mash', '/?q=Niamhy+Laterly')).text.includes('Niamhy'), false);
+  const at = isoSeconds(now() - DAY);
+  const p = await send('police', { ...nia, nhs_number: '9434765870', family_name: 'Laterly', postcode: 'LS2 1AA',
+    address: '2 Home Row' }, { source_ref: 'NU-P1', kind: 'contact', occurred_at: at, summary: 'Police contact' });
+  assert.equal(p.child_id, h.child_id, 'linked by her NHS number to the child the clinic made');
+  const found = await page('mo.mash', '/?q=Niamhy+Laterly');
+  assert.ok(found.text.includes('Niamhy'), 'the MASH worker finds her (triaging the police contact)');
+  const record = await page('mo.mash', `/children/${h.child_id}`);
+  assert.equal(record.status, 200);
+  assert.ok(record.text.includes('Police contact') && !record.text.includes('HEALTH-ONLY-LATER'));
+  assert.ok((await page('pc.police', '/?q=9434765870')).text.includes('Niamhy'), "police's own child, in full");
+  const api = await getChild(server.url, area.tokens.police, h.child_id);
+  assert.equal(api.status, 200, api.text);
+  // The identifier the clinic's record gave undated is dated by the first record that may be seen to name it.
+  assert.match(api.json.identifiers.find((i) => i.kind === 'nhs').first_seen, /^\d{4}-\d\d-\d\dT/, api.text);
+});
