@@ -141,3 +141,46 @@ test('once a record they may see names her, she is there as any child is, her nu
   // The identifier the clinic's record gave undated is dated by the first record that may be seen to name it.
   assert.match(api.json.identifiers.find((i) => i.kind === 'nhs').first_seen, /^\d{4}-\d\d-\d\dT/, api.text);
 });
+
+// Record linkage's queue: a health-only record that is as likely as not a child the school knows gets a child of
+// its own and a review task. The task names the clinic's record and its child: a reviewer outside health is not
+// shown it (the queue and the task take the reader's view), nor may decide it; health's reviewer may.
+test("record linkage's task about a health-only record's child is health's reviewers' only", async () => {
+  const rosa = { given_name: 'Rosalind', family_name: 'Borderly', dob: '2016-05-03', nhs_number: '', upn: '' };
+  const school = await send('education', rosa, { source_ref: 'NU-E1', kind: 'school_absence',
+    occurred_at: isoSeconds(now() - 3 * DAY), summary: 'Absent' });
+  const h = await send('health', { ...rosa, dob: '2016-05-04', postcode: 'LS7 1AA', address: '3 Other Road' },
+    { source_ref: 'NU-H3', kind: 'contact', occurred_at: isoSeconds(now() - DAY), summary: 'HEALTH-ONLY-BORDER',
+      details: { category: 'sexual_health' } });
+  assert.notEqual(h.child_id, school.child_id, 'a borderline record: a child of its own');
+  const queue = async (who) => {
+    const r = await request(`${server.url}/api/v1/link-reviews`, { token: await apiToken(who) });
+    assert.equal(r.status, 200, r.text);
+    return r.json.reviews.filter((v) => v.record.child_id === h.child_id);
+  };
+  const health = await queue('hal.mash');
+  assert.equal(health.length, 1, "health's reviewer has the task");
+  assert.equal(health[0].candidate.child_id, school.child_id);
+  const id = health[0].id;
+  for (const who of ['sam.worker', 'mo.mash', 'tess.manager']) {
+    assert.deepEqual(await queue(who), [], `${who}'s queue`);
+    const one = await request(`${server.url}/api/v1/link-reviews/${id}`, { token: await apiToken(who) });
+    const none = await request(`${server.url}/api/v1/link-reviews/987654`, { token: await apiToken(who) });
+    assert.equal(one.status, none.status, one.text);
+    assert.ok(!one.text.includes('Rosalind'));
+    const links = await page(who, '/link-reviews');
+    assert.equal(links.status, 200);
+    assert.ok(!links.text.includes('3 Other Road'), `${who}'s queue page`);
+    const task = await page(who, `/link-reviews/${id}`);
+    assert.equal(task.status, (await page(who, '/link-reviews/987654')).status);
+    assert.ok(!task.text.includes('3 Other Road'), `${who}'s task page`);
+  }
+  const refused = await request(`${server.url}/api/v1/link-reviews/${id}/decision`, { method: 'POST',
+    token: await apiToken('sam.worker'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: 'same', reason: 'looks like the same girl' }) });
+  const noTask = await request(`${server.url}/api/v1/link-reviews/987654/decision`, { method: 'POST',
+    token: await apiToken('sam.worker'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: 'same', reason: 'looks like the same girl' }) });
+  assert.equal(refused.status, noTask.status, refused.text);
+  assert.equal((await queue('hal.mash')).length, 1, 'still open');
+});
