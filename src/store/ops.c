@@ -2197,13 +2197,17 @@ static const char *const stmt_sql[S__COUNT] = {
 	"(SELECT household_id FROM household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT "    \
 	"person_id FROM household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b"
 /* The record's identifiers (?17 its NHS number, ?18 its UPN, "" for none; ?23 1 when undated: first_seen "")
- * on its person (?5), as S_IDENT_ADD writes them, in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17,
+ * on its person (?5), as S_IDENT_ADD writes them (an undated one held already dated by a dated record: iu, an
+ * UPDATE of the rows still undated only, where S_IDENT_ADD's DO UPDATE ... WHERE would lock on PostgreSQL
+ * every identifier a record names again, nearly every record's), in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17,
  * 0.66 statements a record fewer); their foreign key to the source record is checked at the statement's end,
  * where s's row is there */
 #define SOURCE_IDENT_CTE                                                                                           \
 	"i AS (INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) SELECT ?5, v.kind, "   \
 	"v.value, s.id, CASE WHEN ?23 = 1 THEN '' ELSE " NOW_SQL " END FROM s CROSS JOIN (VALUES ('nhs', ?17), "     \
-	"('upn', ?18)) v(kind, value) WHERE v.value <> '' ON CONFLICT(kind, value, person_id) " IDENT_DATED_LATER ")"
+	"('upn', ?18)) v(kind, value) WHERE v.value <> '' ON CONFLICT(kind, value, person_id) DO NOTHING), "      \
+	"iu AS (UPDATE identifier SET first_seen = " NOW_SQL " WHERE ?23 <> 1 AND person_id = ?5 AND "            \
+	"first_seen = '' AND ((kind = 'nhs' AND value = ?17) OR (kind = 'upn' AND value = ?18)) AND value <> '')"
 /* And the household it places its person in (?19 its key, "" for none; ?20 postcode, ?21 address, ?22 when
  * seen), as S_HOUSEHOLD_JOIN_BY_KEY joins it (issue 17: one statement a record fewer). The household and
  * household_member tables are written by nothing else in the statement, so its reads see what a statement of
