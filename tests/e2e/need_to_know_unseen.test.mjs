@@ -10,7 +10,7 @@
 // Asked as every role; real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, event, freshArea, getChild, isoSeconds, now, postEvent, removeDir, request, startServer, totp, webSignIn } from './lib.mjs';
+import { addPerson, allocationOf, event, freshArea, getChild, isoSeconds, now, postEvent, removeDir, request, sessionCsrf, startServer, totp, webSignIn } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
@@ -102,6 +102,21 @@ test('a child known only from a health-only record is there for no reader outsid
   want['mo.mash'].queue = false;
   want['ada.admin'] = { allocate: false };
   assert.deepEqual(seen, want);
+  // The administrator, by her id: the confirmation page and the allocation itself answer as for no child.
+  const confirm = await page('ada.admin', `/admin/allocations/confirm?child=${h.child_id}&user=sam.worker&team=`);
+  const confirmNobody = await page('ada.admin', `/admin/allocations/confirm?child=${NOBODY}&user=sam.worker&team=`);
+  assert.equal(confirm.status, confirmNobody.status);
+  const digitless = (t) => t.replace(/value="[^"]*"/g, '').replace(/[0-9]+/g, 'N'); // the ids asked for differ
+  assert.equal(digitless(confirm.text), digitless(confirmNobody.text));
+  assert.ok(!confirm.text.includes('Niamhy'));
+  const allocate = async (child) => request(`${server.url}/admin/allocations`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: await sessionCsrf(server.url, cookies['ada.admin']), child: String(child),
+      team: '', user: 'sam.worker', confirm: 'yes' }),
+    headers: { cookie: cookies['ada.admin'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  const [given, noChild] = [await allocate(h.child_id), await allocate(NOBODY)];
+  assert.equal(given.status, noChild.status);
+  assert.equal(digitless(given.text), digitless(noChild.text));
+  assert.equal(allocationOf(area.db, h.child_id), undefined, 'not allocated');
   // a police system's read of her: what an id with no child gets
   const sys = await getChild(server.url, area.tokens.police, h.child_id);
   assert.equal(sys.status, 404, sys.text);
