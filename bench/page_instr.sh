@@ -6,6 +6,7 @@
 #   bench/page_instr.sh DIR URL CHILD BIN...     # e.g. bench/page_instr.sh /tmp/safeguard-page.X "$URL" 1 OLD NEW
 # Prints each build's instructions a page and the page's SHA-256 (the builds must write the same page).
 # Only the server's user-space instructions: not the kernel's, nor PostgreSQL's (bench/pg_stmt_cpu.sh).
+#   BENCH_INSTR_PATH='/?q=Chrono+Reader' bench/page_instr.sh ...   another page than the record's (a search)
 set -euo pipefail
 dir=${1:?DIR}; db=${2:?URL}; child=${3:?CHILD}; shift 3
 [ $# -gt 0 ] || { echo "page_instr: name at least one binary" >&2; exit 2; }
@@ -29,7 +30,7 @@ run() { # binary pages: prints the program's total instructions (called in $(...
   url=$(sed -n 's/^listening on //p' "$tmp/out")
   [ -n "$url" ] || { echo "page_instr: the server did not start" >&2; cat "$tmp/err" >&2; exit 1; }
   for _ in $(seq 1 "$2"); do
-    code=$(curl -s -H "Cookie: $cookie" -o "$tmp/page.html" -w '%{http_code}' "$url/children/$child")
+    code=$(curl -s -H "Cookie: $cookie" -o "$tmp/page.html" -w '%{http_code}' "$url${BENCH_INSTR_PATH:-/children/$child}")
     [ "$code" = 200 ] || { echo "page_instr: HTTP $code (is the session still valid?)" >&2; exit 1; }
   done
   kill -INT "$vp"; wait "$vp" || true

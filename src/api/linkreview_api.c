@@ -180,8 +180,9 @@ static int act_run(store_conn *c, void *arg)
 {
 	struct act_job *j = arg;
 	if (j->undo)
-		return linkreview_unmerge(c, j->who.actor, j->id, j->reason, &j->res);
-	return linkreview_decide(c, j->who.actor, j->id, j->same, j->reason, &j->res, &j->merge_id);
+		return linkreview_unmerge(c, j->who.actor, j->who.client.agency, j->id, j->reason, &j->res);
+	return linkreview_decide(c, j->who.actor, j->who.client.agency, j->id, j->same, j->reason, &j->res,
+				 &j->merge_id);
 }
 
 static void act_done(struct txq_job *job)

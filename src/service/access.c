@@ -28,14 +28,43 @@ static void grant(struct decide_args *d, enum access_level level, const char *ba
 	snprintf(d->basis, ACCESS_BASIS_MAX, "%s", basis);
 }
 
+static void view_common(const struct access_reader *r, struct store_view *out);
+
+/* The list view of a person or agency system (access_list_view), for the decisions that name no reader. */
+static void person_list_view(const struct access_person *p, struct store_view *out)
+{
+	struct access_reader r;
+	access_reader_person(&r, p->user_id, p->username, p->agency, p->role);
+	view_common(&r, out);
+}
+
+/* The facts of a child as this person may know them (r-ntk24): a child whom the person's view does not know
+ * (VIEW_PERSON's rule, asked by the store: known only from records they may not see, such as a sexual health
+ * clinic's) does not exist for them, in every decision as in every list. A sealed record stays what it is
+ * (the roles named for sealed records see it whole). A writer that names no agency is the operator's (the
+ * command line's allocation, every agency's: access_operator_view) or a queue's role-gated write whose pages
+ * ask with the person first (the administrator's allocation: access_allocation_may_find). */
+static int facts_for(store_conn *c, const struct access_person *p, int64_t child_id, struct store_access_facts *f)
+{
+	struct store_view v;
+	if (!p->agency || !p->agency[0])
+		access_operator_view(&v);
+	else
+		person_list_view(p, &v);
+	int rc = store_access_facts(c, child_id, &v, f);
+	if (rc == STORE_OK && f->exists && !f->sealed && !f->known)
+		f->exists = false;
+	return rc;
+}
+
 static int decide_run(store_conn *c, void *arg)
 {
 	struct decide_args *d = arg;
 	bool yes = false;
-	/* Whether the child exists, is sealed, and who holds it, in one statement (issue 17: three round trips
-	 * of the writer's for every audited read). */
+	/* Whether the child exists (for this reader), is sealed, and who holds it, in one statement (issue 17:
+	 * three round trips of the writer's for every audited read). */
 	struct store_access_facts f;
-	int rc = store_access_facts(c, d->child_id, &f);
+	int rc = facts_for(c, d->p, d->child_id, &f);
 	if (d->exists)
 		*d->exists = rc == STORE_OK && f.exists;
 	if (rc != STORE_OK)
@@ -271,13 +300,12 @@ static int glass_allowance(store_conn *c, const struct access_person *p, const c
 static int glass_target(store_conn *c, const struct access_person *p, const char *actor, int64_t child_id,
 			const char *at, const char *object, bool *there)
 {
-	bool exists = false, sealed = false;
+	struct store_access_facts f;
 	*there = false;
-	int rc = store_person_exists(c, child_id, &exists);
+	int rc = facts_for(c, p, child_id, &f);
 	if (rc != STORE_OK)
 		return rc;
-	if (exists && (rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
-		return rc;
+	bool exists = f.exists, sealed = f.sealed;
 	if (exists && !(sealed && !access_sees_sealed(p->role))) {
 		*there = true;
 		return STORE_OK;
@@ -684,16 +712,17 @@ const char *access_write_name(enum access_write what)
 int access_write_check(store_conn *c, const struct access_writer *w, int64_t child_id, int64_t now,
 		       enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX])
 {
-	bool exists = false, sealed = false, yes = false;
+	bool yes = false;
 	*allowed = false;
 	snprintf(basis, ACCESS_BASIS_MAX, "refused");
 	if (what < 0 || what >= WRITE_COUNT || child_id <= 0)
 		return STORE_OK;
-	int rc = store_person_exists(c, child_id, &exists);
-	if (rc != STORE_OK || !exists)
+	const struct access_person wp = {w->user_id, w->username, w->agency, w->role};
+	struct store_access_facts f;
+	int rc = facts_for(c, &wp, child_id, &f);
+	if (rc != STORE_OK || !f.exists)
 		return rc;
-	if ((rc = store_person_sealed(c, child_id, &sealed)) != STORE_OK)
-		return rc;
+	bool sealed = f.sealed;
 	bool person = w->role != NULL;
 	if (sealed && !(person && access_sees_sealed(w->role)))
 		return STORE_OK; /* not there to be written to: the refusal for no child */
@@ -876,13 +905,12 @@ bool access_system_may(const char *agency, const char *scope, enum access_action
 
 int access_allocation_may_find(store_conn *c, const struct access_reader *r, int64_t child_id, bool *may)
 {
-	bool exists = false, sealed = false;
 	*may = false;
 	if (!r->role[0] || !access_role_may(r->role, r->agency, ACT_ADMIN))
 		return STORE_OK;
-	int rc = store_person_exists(c, child_id, &exists);
-	if (rc == STORE_OK && exists)
-		rc = store_person_sealed(c, child_id, &sealed);
-	*may = rc == STORE_OK && exists && !sealed;
+	const struct access_person p = {r->user_id, r->username, r->agency, r->role};
+	struct store_access_facts f;
+	int rc = facts_for(c, &p, child_id, &f);
+	*may = rc == STORE_OK && f.exists && !f.sealed;
 	return rc;
 }

@@ -66,12 +66,16 @@ static int audit_ahead(store_conn *c, struct txq_job *const *jobs, int n)
 {
 	int64_t ids[TXQ_BATCH_MAX];
 	int m = 0;
+	struct store_view v; /* whether each child is known is asked with the first reader's view (another asks again) */
 	for (int i = 0; i < n && m < TXQ_BATCH_MAX; i++) {
 		const struct children_access *a = jobs[i]->arg;
-		if (a->child_id != 0)
+		if (a->child_id != 0) {
+			if (m == 0)
+				access_list_view(&a->reader, &v);
 			ids[m++] = a->child_id;
+		}
 	}
-	return m > 0 ? store_access_facts_ahead(c, ids, m) : STORE_OK;
+	return m > 0 ? store_access_facts_ahead(c, ids, m, &v) : STORE_OK;
 }
 
 static void audit_done(struct txq_job *job)

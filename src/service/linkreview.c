@@ -103,12 +103,15 @@ int linkreview_queue(store_conn *c, const char *actor, int64_t source_record_id,
 /* Whether a person can take part in a decision now: not sealed, not merged into another. */
 /* sealed: the person is not there to be written to (the write decision, service/access.h: a sealed
  * identity is joined by no one, and separated by no one). */
-static int person_usable(store_conn *c, const char *actor, int64_t id, bool *sealed, bool *merged)
+static int person_usable(store_conn *c, const char *actor, const char *agency, int64_t id, bool *sealed,
+			 bool *merged)
 {
 	int64_t kept = 0;
 	bool there = false;
 	char basis[ACCESS_BASIS_MAX];
-	const struct access_writer w = {0, actor, "", NULL}; /* the queue is the role's: only whether it is there */
+	/* the queue is the role's: only whether it is there, for this reviewer (a person known only from records
+	 * their agency may not see is not: r-ntk24) */
+	const struct access_writer w = {0, actor, agency, NULL};
 	int rc = access_write_check(c, &w, id, clock_now(), WRITE_LINK, &there, basis);
 	*sealed = !there;
 	if (rc == STORE_OK)
@@ -117,7 +120,7 @@ static int person_usable(store_conn *c, const char *actor, int64_t id, bool *sea
 	return rc;
 }
 
-int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, const char *reason,
+int linkreview_decide(store_conn *c, const char *actor, const char *agency, int64_t id, bool same, const char *reason,
 		      enum linkreview_result *res, int64_t *merge_id)
 {
 	struct store_link_review *r = malloc(sizeof *r);
@@ -131,8 +134,8 @@ int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, c
 	r->explanation = NULL;
 	if ((rc = store_link_review_get(c, id, r, &found)) != STORE_OK || !found)
 		goto out;
-	if ((rc = person_usable(c, actor, r->person_id, &sa, &ma)) != STORE_OK ||
-	    (rc = person_usable(c, actor, r->candidate_id, &sb, &mb)) != STORE_OK)
+	if ((rc = person_usable(c, actor, agency, r->person_id, &sa, &ma)) != STORE_OK ||
+	    (rc = person_usable(c, actor, agency, r->candidate_id, &sb, &mb)) != STORE_OK)
 		goto out;
 	if (sa || sb) /* a sealed identity is joined by no one */
 		goto out;
@@ -222,7 +225,7 @@ static int later_merge_add(const struct store_merge *m, void *ctx)
 /* Every merge a person can have been part of (a bound, not a page: each one is a decision someone made). */
 #define LINKREVIEW_MERGES_OF_MAX 100000
 
-int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const char *reason,
+int linkreview_unmerge(store_conn *c, const char *actor, const char *agency, int64_t merge_id, const char *reason,
 		       enum linkreview_result *res)
 {
 	struct store_merge m;
@@ -234,8 +237,8 @@ int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const
 	if ((rc = store_merge_get(c, merge_id, &m, &found)) != STORE_OK || !found)
 		return rc;
 	bool merged_a = false, merged_b = false; /* an undo is asked of the merge, whatever came after */
-	if ((rc = person_usable(c, actor, m.kept_id, &sealed_a, &merged_a)) != STORE_OK ||
-	    (rc = person_usable(c, actor, m.merged_id, &sealed_b, &merged_b)) != STORE_OK)
+	if ((rc = person_usable(c, actor, agency, m.kept_id, &sealed_a, &merged_a)) != STORE_OK ||
+	    (rc = person_usable(c, actor, agency, m.merged_id, &sealed_b, &merged_b)) != STORE_OK)
 		return rc;
 	if (sealed_a || sealed_b)
 		return STORE_OK;
@@ -267,6 +270,7 @@ out:
 /* ---- reading ---- */
 
 struct read_args {
+	struct store_view view; /* the reader's list view */
 	int limit;
 	int64_t id;
 	store_link_review_fn fn;
@@ -279,7 +283,7 @@ struct read_args {
 static int list_run(store_conn *c, void *arg)
 {
 	struct read_args *a = arg;
-	return store_link_reviews_open(c, a->limit, a->fn, a->ctx);
+	return store_link_reviews_open(c, &a->view, a->limit, a->fn, a->ctx);
 }
 
 int linkreview_list(store *st, const struct children_access *a, int limit, store_link_review_fn fn, void *ctx)
@@ -287,20 +291,22 @@ int linkreview_list(store *st, const struct children_access *a, int limit, store
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct read_args args = {.limit = limit, .fn = fn, .ctx = ctx};
+	access_list_view(&a->reader, &args.view);
 	return service_in_snapshot(st, list_run, &args);
 }
 
 static int get_run(store_conn *c, void *arg)
 {
 	struct read_args *a = arg;
-	bool sa = false, sb = false;
+	struct store_access_facts fa, fb;
 	int rc = store_link_review_get(c, a->id, a->out, a->found);
 	if (rc != STORE_OK || !*a->found)
 		return rc;
-	if ((rc = store_person_sealed(c, a->out->person_id, &sa)) != STORE_OK ||
-	    (rc = store_person_sealed(c, a->out->candidate_id, &sb)) != STORE_OK)
+	/* as the queue: neither person sealed, and both known to the reader's view (VIEW_PERSON's rule) */
+	if ((rc = store_access_facts(c, a->out->person_id, &a->view, &fa)) != STORE_OK ||
+	    (rc = store_access_facts(c, a->out->candidate_id, &a->view, &fb)) != STORE_OK)
 		return rc;
-	if (sa || sb) {
+	if (fa.sealed || fb.sealed || !fa.known || !fb.known) {
 		*a->found = false;
 		free((void *)a->out->explanation);
 		a->out->explanation = NULL;
@@ -316,6 +322,7 @@ int linkreview_get(store *st, const struct children_access *a, int64_t id, struc
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct read_args args = {.id = id, .out = out, .found = found};
+	access_list_view(&a->reader, &args.view);
 	int rc = service_in_snapshot(st, get_run, &args);
 	if (rc != STORE_OK) {
 		free((void *)out->explanation);

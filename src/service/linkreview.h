@@ -40,12 +40,14 @@ enum linkreview_result {
 	LINKREVIEW_LATER,     /* undo: a later merge involving either person stands; undo that first */
 };
 
-/* Decides a task. same: merges (*merge_id gets the merge); otherwise refuses the pair. */
-int linkreview_decide(store_conn *c, const char *actor, int64_t id, bool same, const char *reason,
+/* Decides a task. same: merges (*merge_id gets the merge); otherwise refuses the pair. agency: the reviewer's;
+ * a task or merge about a person the reviewer's view does not know (known only from records their agency may
+ * not see, r-ntk24) is as absent as one about a sealed person, as in the queue. */
+int linkreview_decide(store_conn *c, const char *actor, const char *agency, int64_t id, bool same, const char *reason,
 		      enum linkreview_result *res, int64_t *merge_id);
 
 /* Undoes a merge, with a reason; *res LINKREVIEW_NOT_FOUND, _DECIDED (undone before), _LATER or _DONE. */
-int linkreview_unmerge(store_conn *c, const char *actor, int64_t merge_id, const char *reason,
+int linkreview_unmerge(store_conn *c, const char *actor, const char *agency, int64_t merge_id, const char *reason,
 		       enum linkreview_result *res);
 /* The rule linkreview_unmerge applies (pure): a merge undone before is LINKREVIEW_DECIDED; one that a later
  * merge still standing involves (either person kept or merged in it: it may have moved the same rows) is
@@ -56,9 +58,10 @@ enum linkreview_result linkreview_unmerge_check(const struct store_merge *m, con
 
 /* ---- reads, once the access's audit entry is durable (children_access_audit) ---- */
 
-/* Open tasks, oldest first. */
+/* Open tasks, oldest first; none about a sealed person, nor about one the reader's view does not know
+ * (VIEW_PERSON, r-ntk24). */
 int linkreview_list(store *st, const struct children_access *a, int limit, store_link_review_fn fn, void *ctx);
-/* One task; out->explanation is the caller's to free(). *found false for a task about a sealed person. */
+/* One task; out->explanation is the caller's to free(). *found false for a task about a sealed person, or about one the reader's view does not know. */
 int linkreview_get(store *st, const struct children_access *a, int64_t id, struct store_link_review *out,
 		   bool *found);
 int linkreview_merge_get(store *st, const struct children_access *a, int64_t id, struct store_merge *out,

@@ -1196,6 +1196,11 @@ enum stmt_id {
 	S__COUNT
 };
 
+/* An identifier the person holds already keeps its row; one written undated (first_seen "": by a record readers
+ * outside health may not see, r-ntk23) is dated by the first record that may be seen to name it (r-ntk24), so
+ * that it says when a record the reader can see first named it, not "" for ever. A dated one is never moved. */
+#define IDENT_DATED_LATER "DO UPDATE SET first_seen = excluded.first_seen WHERE identifier.first_seen = '' " \
+			  "AND excluded.first_seen <> ''"
 #define PERSON_COLS "p.id, p.given_name, p.middle_names, p.family_name, coalesce(p.dob, ''), p.sex, p.postcode, " \
 		    "p.address, coalesce(p.match_key, ''), p.created_at, p.communication_needs, p.disability, " \
 		    "p.ethnicity, p.first_language"
@@ -1213,7 +1218,8 @@ enum stmt_id {
  * shows a child's events applies it, bound by bind_view: ?61 sealed persons shown (0 or 1); ?62 only this
  * agency's events (NULL: every agency's); ?63 and ?64 that agency's events whose details.category is in that
  * JSON array left out (NULL: none). The numbers are far above any statement's own parameters. */
-#define VIEW_PERSON(id) "(?61 <> 0 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
+#define VIEW_PERSON(id) "(" VIEW_PERSON_UNSEALED_(id) " AND " VIEW_PERSON_KNOWN_(id) ")"
+#define VIEW_PERSON_UNSEALED_(id) "(?61 <> 0 OR NOT EXISTS (SELECT 1 FROM sealed_record vr WHERE vr.person_id = " id "))"
 /* VIEW_EVENT is the one decider of whether a reader's view shows an event: every list and the chronology
  * filter by it, and where a row or a derivation names an event it does not list (the MASH decision on a
  * contact's row, the status events of the summary card) the statement returns it as a column (VIEW_SHOWN), so
@@ -1251,6 +1257,26 @@ enum stmt_id {
 		       "WHERE vd.id = " e ".id) = 1")
 /* VIEW_EVENT as a column, 1 shown or 0, for an event a statement returns without filtering by it. */
 #define VIEW_SHOWN(e) "CASE WHEN " VIEW_EVENT(e) " THEN 1 ELSE 0 END"
+/* Whether the view knows the person at all (r-ntk24; docs/SECURITY.md "A child known only from records the
+ * reader may not see"): a person some of whose events the view's category part (VIEW_EVENT's, ?63/?64) leaves
+ * out, and none of whose events it shows, is to that view what an id that holds no child is: absent from every
+ * list, count and read (a sexual health clinic's record must not make a child appear to the police or a school).
+ * A person with no event (an adult of a household), a person one of whose events the rule shows, and a child
+ * social care has allocated (its own record of the child, shown on the record page: the allocated worker and
+ * their manager read it as before) are known; ?62 (an own agency's reader's events) does not enter: whether a
+ * child is there is not whose events one reads.
+ * The shown event is sought first: for nearly every person the first event of theirs the index gives is another
+ * agency's, and the details are read only for the private agency's. Part of VIEW_PERSON, and the column
+ * `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about one child). */
+#define VIEW_PERSON_KNOWN_(id)                                                                                 \
+	"(?63 IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND (vk.agency <> ?63 OR "   \
+	"CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR NOT EXISTS (SELECT 1 "    \
+	"FROM event vk WHERE vk.person_id = " id ") OR EXISTS (SELECT 1 FROM allocation va WHERE va.person_id = " id \
+	"))"
+/* VIEW_PERSON for a statement whose row is an event of that person that it lists by VIEW_EVENT (the MASH's
+ * lists): that event is one the view shows, so the person is known (VIEW_PERSON_KNOWN_ holds); only the seal is
+ * asked. */
+#define VIEW_PERSON_OF_SHOWN_EVENT(id) VIEW_PERSON_UNSEALED_(id)
 /* An alert, for a reader limited to some events: only when every event it rests on is one they see. */
 #define VIEW_ALERT(a)                                                                                          \
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
@@ -1298,7 +1324,7 @@ enum stmt_id {
 #define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
 		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
 		     "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
-		     "AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e")
+		     "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
@@ -1482,7 +1508,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_PERSON_BY_KEY] = "SELECT min(id) FROM person WHERE match_key = ?1",
 	[S_IDENT_ADD] = "INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) "
 			"VALUES (?1, ?2, ?3, nullif(?4, 0), CASE WHEN ?5 = 1 THEN '' ELSE " NOW_SQL " END) "
-			"ON CONFLICT(kind, value, person_id) DO NOTHING" SQL_DEFERRED,
+			"ON CONFLICT(kind, value, person_id) " IDENT_DATED_LATER SQL_DEFERRED,
 	[S_IDENT_EACH] = "SELECT kind, value, first_seen FROM identifier WHERE person_id = ?1 ORDER BY kind, id",
 	[S_HOUSEHOLD_UPSERT] = "INSERT INTO household(key, postcode, address) VALUES (?1, ?2, ?3) "
 			       "ON CONFLICT(key) DO NOTHING" SQL_DEFERRED,
@@ -1578,10 +1604,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_SEALED_GET] = "SELECT count(*) FROM sealed_record WHERE person_id = ?1",
 	/* What the access decision first asks of a child, in one statement (issue 17: three, each a round trip
 	 * of the writer's, for every audited read): whether it exists, whether it is sealed, and its allocation
-	 * (as S_ALLOC_GET finds it: one row at most, person_id being its key). */
+	 * (as S_ALLOC_GET finds it: one row at most, person_id being its key), and whether the reader's view knows
+	 * the child (VIEW_PERSON_KNOWN_: r-ntk24). */
 	[S_ACCESS_FACTS] = "SELECT (SELECT count(*) FROM person WHERE id = ?1), "
 			   "(SELECT count(*) FROM sealed_record WHERE person_id = ?1), count(a.person_id), "
-			   "coalesce(max(a.worker), ''), coalesce(max(a.manager), '') FROM (SELECT l.person_id, l.worker, "
+			   "coalesce(max(a.worker), ''), coalesce(max(a.manager), ''), "
+			   "CASE WHEN " VIEW_PERSON_KNOWN_("?1") " THEN 1 ELSE 0 END FROM (SELECT l.person_id, l.worker, "
 			   "t.manager FROM allocation l JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team "
 			   "WHERE l.person_id = ?1) a",
 	/* [S_ACCESS_FACTS_MANY]: PostgreSQL's only (pg_override); elsewhere S_ACCESS_FACTS a child */
@@ -1770,9 +1798,9 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "ORDER BY coalesce(a.due_on, a.raised_on), a.raised_on, a.id LIMIT ?7",
 	[S_AWAITING] = "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, "
 		       "coalesce(p.dob, '') FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
+		       " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
-			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
+			     " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e"),
 	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_AFTER MASH_ASC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_BEFORE MASH_DESC, "5, 1")
@@ -1794,7 +1822,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_DECIDED_NAMED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED
 						MASH_ASC, "5 DESC, 1 DESC") SQL_CUSTOM_PLAN,
 	[S_MASH_ITEM] = "SELECT " MASH_COLS " FROM " MASH_FROM " WHERE e.id = ?1 AND e.kind IN ('contact', 'referral') "
-			"AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
+			"AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e"),
 	[S_FLAG_ADD] = "INSERT INTO flag_access(person_id, at, actor, organisation, setting) VALUES (?1, " NOW_SQL
 		       ", ?2, ?3, ?4) RETURNING id",
 	[S_FLAGS] = "SELECT person_id, at, actor, organisation, setting FROM flag_access WHERE person_id = ?1 "
@@ -1931,10 +1959,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
 	[S_REVIEW_GET] = "SELECT " REVIEW_COLS " WHERE v.id = ?1",
-	/* Open tasks, oldest first; never one about a sealed person (sealed after the task was queued). */
+	/* Open tasks, oldest first; never one about a sealed person (sealed after the task was queued), whoever
+	 * reads, nor one about a person the reader's view does not know (VIEW_PERSON: a health-only record's
+	 * subject, to a reviewer outside health; r-ntk24). */
 	[S_REVIEWS_OPEN] = "SELECT " REVIEW_COLS " WHERE v.decided_at IS NULL "
 			   "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id IN (v.person_id, v.candidate_id)) "
-			   "ORDER BY v.id LIMIT ?1",
+			   "AND " VIEW_PERSON("v.person_id") " AND " VIEW_PERSON("v.candidate_id") " ORDER BY v.id LIMIT ?1",
 	/* Every task (?2: the open ones), of one person (?1, as the record's or the candidate's; 0: anyone's), oldest
 	 * first: the operator's list (service/oplists.h), which leaves out sealed persons itself. */
 	[S_REVIEWS_LIST] = "SELECT " REVIEW_COLS " WHERE (?1 = 0 OR v.person_id = ?1 OR v.candidate_id = ?1) "
@@ -2167,13 +2197,17 @@ static const char *const stmt_sql[S__COUNT] = {
 	"(SELECT household_id FROM household_member WHERE person_id = ?1 OFFSET 0) a CROSS JOIN LATERAL (SELECT "    \
 	"person_id FROM household_member WHERE household_id = a.household_id AND person_id <> ?1 OFFSET 0) b"
 /* The record's identifiers (?17 its NHS number, ?18 its UPN, "" for none; ?23 1 when undated: first_seen "")
- * on its person (?5), as S_IDENT_ADD writes them, in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17,
+ * on its person (?5), as S_IDENT_ADD writes them (an undated one held already dated by a dated record: iu, an
+ * UPDATE of the rows still undated only, where S_IDENT_ADD's DO UPDATE ... WHERE would lock on PostgreSQL
+ * every identifier a record names again, nearly every record's), in the record's statement (S_SOURCE_EVENT_*INSERT: issue 17,
  * 0.66 statements a record fewer); their foreign key to the source record is checked at the statement's end,
  * where s's row is there */
 #define SOURCE_IDENT_CTE                                                                                           \
 	"i AS (INSERT INTO identifier(person_id, kind, value, source_record_id, first_seen) SELECT ?5, v.kind, "   \
 	"v.value, s.id, CASE WHEN ?23 = 1 THEN '' ELSE " NOW_SQL " END FROM s CROSS JOIN (VALUES ('nhs', ?17), "     \
-	"('upn', ?18)) v(kind, value) WHERE v.value <> '' ON CONFLICT(kind, value, person_id) DO NOTHING)"
+	"('upn', ?18)) v(kind, value) WHERE v.value <> '' ON CONFLICT(kind, value, person_id) DO NOTHING), "      \
+	"iu AS (UPDATE identifier SET first_seen = " NOW_SQL " WHERE ?23 <> 1 AND person_id = ?5 AND "            \
+	"first_seen = '' AND ((kind = 'nhs' AND value = ?17) OR (kind = 'upn' AND value = ?18)) AND value <> '')"
 /* And the household it places its person in (?19 its key, "" for none; ?20 postcode, ?21 address, ?22 when
  * seen), as S_HOUSEHOLD_JOIN_BY_KEY joins it (issue 17: one statement a record fewer). The household and
  * household_member tables are written by nothing else in the statement, so its reads see what a statement of
@@ -2314,7 +2348,7 @@ static const char *const pg_override[S__COUNT] = {
 	[S_ACCESS_FACTS_MANY] = "SELECT r.id, f.* FROM (SELECT DISTINCT unnest((SELECT ?1::bigint[])) AS id) r CROSS JOIN LATERAL "
 				"(SELECT (SELECT count(*) FROM person WHERE id = r.id), (SELECT count(*) FROM sealed_record "
 				"WHERE person_id = r.id), count(a.person_id), coalesce(max(a.worker), ''), "
-				"coalesce(max(a.manager), '') FROM (SELECT l.person_id, l.worker, t.manager FROM allocation l "
+				"coalesce(max(a.manager), ''), CASE WHEN " VIEW_PERSON_KNOWN_("r.id") " THEN 1 ELSE 0 END FROM (SELECT l.person_id, l.worker, t.manager FROM allocation l "
 				"JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team WHERE l.person_id = r.id "
 				"OFFSET 0) a) f",
 	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:
@@ -2533,6 +2567,9 @@ struct sq_conn {
 		struct store_access_facts f;
 	} *facts;
 	int facts_n, facts_cap;
+	/* the view's health-only part the answers' `known` was asked with (views_know_alike) */
+	char facts_private_agency[STORE_CODE_MAX + 1];
+	char *facts_private_categories;
 	/* store_rule_events' answers (PostgreSQL, a writer's transaction; issue 17): a person's own events of the
 	 * kinds asked for, its housemates' events of the housemates' kind, its housemates and the keys of its
 	 * households, as the read found them, with the events this transaction's records wrote since (rules_note:
@@ -2616,6 +2653,7 @@ static void conn_free(struct sq_conn *c)
 		free(c->absent[i].key);
 	free(c->absent);
 	free(c->facts);
+	free(c->facts_private_categories);
 	rules_drop(c);
 	free(c->rules);
 	cands_drop(c);
@@ -4996,12 +5034,27 @@ static void facts_read(sql_stmt *s, int at, struct store_access_facts *out)
 	out->allocated = sql_column_int64(s, at + 2) > 0;
 	col_copy(s, at + 3, out->worker, sizeof out->worker);
 	col_copy(s, at + 4, out->manager, sizeof out->manager);
+	out->known = sql_column_int64(s, at + 5) != 0;
 }
 
-static int sq_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
+/* Whether `known` (VIEW_PERSON_KNOWN_, the view's ?63/?64) asked with the view the answers kept were asked with
+ * is this view's too. */
+static bool views_know_alike(const struct sq_conn *k, const struct store_view *v)
+{
+	bool priv = v->private_agency && v->private_categories;
+	if (!priv || !k->facts_private_categories)
+		return !priv && !k->facts_private_categories;
+	return strcmp(k->facts_private_agency, v->private_agency) == 0 &&
+	       strcmp(k->facts_private_categories, v->private_categories) == 0;
+}
+
+static int sq_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n, const struct store_view *view)
 {
 	struct sq_conn *k = CONN(c);
 	k->facts_n = 0;
+	free(k->facts_private_categories);
+	k->facts_private_categories = NULL;
+	k->facts_private_agency[0] = '\0';
 	/* SQLite: each read asks, in its own process (no round trip to spare). Outside a writer's transaction
 	 * (sq_begin's, holding the advisory lock) each read asks too: another writer could commit meanwhile. */
 	if (n <= 0 || !sql_override(k->db, S_ACCESS_FACTS_MANY) || !k->writer || !k->db->drv->in_transaction(k->db))
@@ -5021,9 +5074,15 @@ static int sq_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
 		ids.len += (size_t)snprintf(ids.s + ids.len, 22, "%s%lld", ids.len ? "," : "{", (long long)child_ids[i]);
 	ids.s[ids.len++] = '}';
 	ids.s[ids.len] = '\0';
+	if (view->private_agency && view->private_categories) {
+		if (!(k->facts_private_categories = strdup(view->private_categories)))
+			goto out;
+		snprintf(k->facts_private_agency, sizeof k->facts_private_agency, "%s", view->private_agency);
+	}
 	sql_stmt *s = stmt(k, S_ACCESS_FACTS_MANY);
 	if (!s)
 		goto out;
+	bind_view(s, view);
 	sql_bind_text(s, 1, ids.s, (int)ids.len);
 	int r;
 	while ((r = sql_step(s)) == SQL_ROW && k->facts_n < n) { /* one row a child asked about, at most */
@@ -5042,10 +5101,11 @@ out:
 	return rc;
 }
 
-static int sq_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out)
+static int sq_access_facts(store_conn *c, int64_t child_id, const struct store_view *view,
+			   struct store_access_facts *out)
 {
 	struct sq_conn *k = CONN(c);
-	for (int i = 0; i < k->facts_n; i++)
+	for (int i = 0; i < k->facts_n && views_know_alike(k, view); i++)
 		if (k->facts[i].child_id == child_id) {
 			*out = k->facts[i].f;
 			return STORE_OK;
@@ -5054,6 +5114,7 @@ static int sq_access_facts(store_conn *c, int64_t child_id, struct store_access_
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, view);
 	sql_bind_int64(s, 1, child_id);
 	int rc = sql_step(s);
 	if (rc == SQL_ROW)
@@ -7843,11 +7904,13 @@ static int each_review(sql_stmt *s, store_link_review_fn fn, void *ctx)
 	return rc;
 }
 
-static int sq_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
+static int sq_link_reviews_open(store_conn *c, const struct store_view *view, int limit, store_link_review_fn fn,
+				void *ctx)
 {
 	sql_stmt *s = stmt(CONN(c), S_REVIEWS_OPEN);
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, view);
 	sql_bind_int(s, 1, limit);
 	return each_review(s, fn, ctx);
 }

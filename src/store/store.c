@@ -636,14 +636,15 @@ int store_audit_list(store_conn *c, const struct store_audit_query *q, store_aud
 	return c->ops->audit_list(c, q, fn, ctx);
 }
 
-int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out)
+int store_access_facts(store_conn *c, int64_t child_id, const struct store_view *view,
+		       struct store_access_facts *out)
 {
-	return c->ops->access_facts(c, child_id, out);
+	return c->ops->access_facts(c, child_id, view, out);
 }
 
-int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n)
+int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n, const struct store_view *view)
 {
-	return c->ops->access_facts_ahead(c, child_ids, n);
+	return c->ops->access_facts_ahead(c, child_ids, n, view);
 }
 
 int store_child_agency_contributed(store_conn *c, int64_t child_id, const char *agency, bool *yes)
@@ -893,9 +894,10 @@ int store_link_review_get(store_conn *c, int64_t id, struct store_link_review *o
 	return c->ops->link_review_get(c, id, out, found);
 }
 
-int store_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx)
+int store_link_reviews_open(store_conn *c, const struct store_view *view, int limit, store_link_review_fn fn,
+			    void *ctx)
 {
-	return c->ops->link_reviews_open(c, limit, fn, ctx);
+	return c->ops->link_reviews_open(c, view, limit, fn, ctx);
 }
 
 int store_link_reviews(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx)

@@ -11,12 +11,15 @@
 /* ---- what the access policy asks (service/access.h) ----------------------------------------------------- */
 
 /* What the decision first asks of a child, in one statement: whether it exists, whether its record is sealed,
- * and whether it is allocated, to which worker, in a team with which manager (as store_allocation_get). */
+ * whether it is allocated, to which worker, in a team with which manager (as store_allocation_get), and whether
+ * the view (the reader's list view: only its health-only part is asked) knows the child, by the rule every list
+ * applies (VIEW_PERSON: a child known only from records the view leaves out is not known; r-ntk24). */
 struct store_access_facts {
-	bool exists, sealed, allocated;
+	bool exists, sealed, allocated, known;
 	char worker[STORE_USER_MAX + 1], manager[STORE_USER_MAX + 1];
 };
-int store_access_facts(store_conn *c, int64_t child_id, struct store_access_facts *out);
+int store_access_facts(store_conn *c, int64_t child_id, const struct store_view *view,
+		       struct store_access_facts *out);
 /* The facts of several children asked at once, inside a write transaction (issue 17: a batch of audited reads,
  * txq's `ahead`): on PostgreSQL one statement, whose answers then serve store_access_facts for those children
  * until the transaction ends or a statement other than an audited read's own (its decision's reads, the audit
@@ -25,7 +28,8 @@ int store_access_facts(store_conn *c, int64_t child_id, struct store_access_fact
  * store_begin's transaction holds until it ends (drv_pg.c), so the answers are kept only in a transaction
  * store_begin opened; in any other each read asks afresh. SQLite: nothing (each read asks, with no round trip
  * to spare). */
-int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n);
+/* `known` is asked with `view`; a read whose view differs in its health-only part asks afresh. */
+int store_access_facts_ahead(store_conn *c, const int64_t *child_ids, int n, const struct store_view *view);
 
 /* Whether the agency sent any of the child's events; whether a contact or referral about the child awaits a
  * decision (the MASH is triaging it). */

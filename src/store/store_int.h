@@ -73,8 +73,9 @@ struct store_ops {
 	int (*audit_append)(store_conn *c, const struct store_audit *a);
 	int (*audit_count)(store_conn *c, int64_t *n);
 	int (*child_agency_contributed)(store_conn *c, int64_t child_id, const char *agency, bool *yes);
-	int (*access_facts)(store_conn *c, int64_t child_id, struct store_access_facts *out);
-	int (*access_facts_ahead)(store_conn *c, const int64_t *child_ids, int n);
+	int (*access_facts)(store_conn *c, int64_t child_id, const struct store_view *view,
+			    struct store_access_facts *out);
+	int (*access_facts_ahead)(store_conn *c, const int64_t *child_ids, int n, const struct store_view *view);
 	int (*child_awaiting_decision)(store_conn *c, int64_t child_id, bool *yes);
 	int (*break_glass_add)(store_conn *c, const struct store_break_glass *b, int64_t *id);
 	int (*break_glass_live)(store_conn *c, int64_t child_id, int64_t user_id, const char *now, bool *live);
@@ -203,7 +204,7 @@ struct store_ops {
 	int (*block_candidates_ahead)(store_conn *c, const char *const *keys_json, int n, int limit); /* n -1: 1 if it would read */
 	int (*link_review_insert)(store_conn *c, const struct store_link_review *r, int64_t *id);
 	int (*link_review_get)(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
-	int (*link_reviews_open)(store_conn *c, int limit, store_link_review_fn fn, void *ctx);
+	int (*link_reviews_open)(store_conn *c, const struct store_view *view, int limit, store_link_review_fn fn, void *ctx);
 	int (*link_reviews)(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx);
 	int (*link_review_decide)(store_conn *c, int64_t id, const char *by, const char *decision, const char *reason,
 				  int64_t merge_id, bool *changed);

@@ -64,8 +64,10 @@ typedef int (*store_link_review_fn)(const struct store_link_review *r, void *ctx
 int store_link_review_insert(store_conn *c, const struct store_link_review *r, int64_t *id);
 /* out->explanation is the caller's to free() (NULL when not found). */
 int store_link_review_get(store_conn *c, int64_t id, struct store_link_review *out, bool *found);
-/* Open tasks, oldest first, up to limit; none about a sealed person. */
-int store_link_reviews_open(store_conn *c, int limit, store_link_review_fn fn, void *ctx);
+/* Open tasks, oldest first, up to limit; none about a sealed person, nor about one the view does not know
+ * (VIEW_PERSON; the view is asked for nothing else). */
+int store_link_reviews_open(store_conn *c, const struct store_view *view, int limit, store_link_review_fn fn,
+			    void *ctx);
 /* Every task, decided or not (open_only: the open ones), oldest first, of one person as the record's or the
  * candidate's (person_id 0: anyone's); sealed persons included: the caller decides who is shown. */
 int store_link_reviews(store_conn *c, int64_t person_id, bool open_only, store_link_review_fn fn, void *ctx);

@@ -344,6 +344,7 @@ struct admin_job {
 	char scope[STORE_SCOPE_MAX + 1];
 	struct store_team team;
 	struct store_allocation alloc;
+	struct access_reader by; /* the administrator: the child they allocate is one they may find */
 	int64_t id;
 	json_t *view; /* the form's page, to show again on a refusal */
 	/* results */
@@ -378,6 +379,16 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 		/* No team named: the worker's own team (issue 15), else the team "default" as before. */
 		if (!j->alloc.team[0])
 			snprintf(j->alloc.team, sizeof j->alloc.team, "%s", p.team[0] ? p.team : DEFAULT_TEAM);
+	}
+	/* The child must be one the administrator's search could have found (r-ntk24: not one known only from
+	 * records outside their view), else the answer for no child: cases_allocate asks only whether it is
+	 * there at all, for the command line too. */
+	bool may = false;
+	if ((rc = access_allocation_may_find(c, &j->by, j->alloc.person_id, &may)) != STORE_OK)
+		return rc;
+	if (!may) {
+		j->cases_res = CASES_NO_CHILD;
+		return STORE_OK;
 	}
 	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
@@ -612,7 +623,9 @@ static struct admin_job *job_new(const struct web *w, http_request *rq, enum adm
 	j->w = w;
 	j->rq = rq;
 	j->op = op;
-	snprintf(j->actor, sizeof j->actor, "%s", web_user(rq)->actor);
+	const struct web_user *u = web_user(rq);
+	snprintf(j->actor, sizeof j->actor, "%s", u->actor);
+	access_reader_person(&j->by, u->user_id, u->username, u->agency, u->role);
 	return j;
 }
 

@@ -548,7 +548,7 @@ struct act_job {
 	int64_t id, review_id; /* the task, or the merge (undo) and the task it came from */
 	bool undo, same;
 	char *reason;
-	char actor[96];
+	char actor[96], agency[STORE_CODE_MAX + 1];
 	enum linkreview_result res;
 	int64_t merge_id;
 };
@@ -557,8 +557,8 @@ static int act_run(store_conn *c, void *arg)
 {
 	struct act_job *j = arg;
 	if (j->undo)
-		return linkreview_unmerge(c, j->actor, j->id, j->reason, &j->res);
-	return linkreview_decide(c, j->actor, j->id, j->same, j->reason, &j->res, &j->merge_id);
+		return linkreview_unmerge(c, j->actor, j->agency, j->id, j->reason, &j->res);
+	return linkreview_decide(c, j->actor, j->agency, j->id, j->same, j->reason, &j->res, &j->merge_id);
 }
 
 static void act_done(struct txq_job *job)
@@ -612,6 +612,7 @@ static char *reason_field(http_request *rq, json_t *view, json_t *form, const ch
 static void submit(const struct web *w, http_request *rq, struct act_job *j)
 {
 	snprintf(j->actor, sizeof j->actor, "%s", web_user(rq)->actor);
+	snprintf(j->agency, sizeof j->agency, "%s", web_user(rq)->agency);
 	j->w = w;
 	j->rq = rq;
 	j->job.run = act_run;

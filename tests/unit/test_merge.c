@@ -91,7 +91,7 @@ static int op_run(store_conn *c, void *arg)
 {
 	struct op *o = arg;
 	if (o->undo)
-		return linkreview_unmerge(c, "tester", o->id, "undo", &o->u);
+		return linkreview_unmerge(c, "tester", "social_care", o->id, "undo", &o->u);
 	return store_person_merge(c, o->a, o->b, "tester", "same child", &o->id);
 }
 

@@ -398,7 +398,7 @@ static void an_undone_merge_leaves_the_record_sealed(void **state)
 	/* The service refuses to undo a merge of sealed records: no one separates a sealed identity. */
 	enum linkreview_result res = LINKREVIEW_DONE;
 	begin(f);
-	assert_int_equal(linkreview_unmerge(f->c, "user:1:sw", bc, "not the same", &res), STORE_OK);
+	assert_int_equal(linkreview_unmerge(f->c, "user:1:sw", "social_care", bc, "not the same", &res), STORE_OK);
 	commit(f);
 	assert_int_equal(res, LINKREVIEW_NOT_FOUND);
 	int64_t kept = 0;
@@ -458,7 +458,7 @@ static void link_review_never_merges_into_a_sealed_record(void **state)
 		enum linkreview_result res = LINKREVIEW_DONE;
 		int64_t merge_id = -1;
 		begin(f);
-		assert_int_equal(linkreview_decide(f->c, "user:1:sw", task[i], true, "same", &res, &merge_id), STORE_OK);
+		assert_int_equal(linkreview_decide(f->c, "user:1:sw", "social_care", task[i], true, "same", &res, &merge_id), STORE_OK);
 		commit(f);
 		assert_int_equal(res, LINKREVIEW_NOT_FOUND); /* as no task: a sealed identity is named by none */
 		assert_int_equal(merge_id, 0);

@@ -1393,7 +1393,7 @@ static int facts_fresh(store_conn *c, void *arg)
 	int64_t ids[4] = {a->held, a->free_child, a->missing, a->sealed_child};
 	int rc = STORE_OK;
 	for (int i = 0; i < 4 && rc == STORE_OK; i++)
-		rc = store_access_facts(c, ids[i], &a->fresh[i]);
+		rc = store_access_facts(c, ids[i], &(struct store_view){0}, &a->fresh[i]);
 	return rc;
 }
 
@@ -1404,23 +1404,23 @@ static int facts_after_ahead(store_conn *c, void *arg)
 	int64_t asked[5] = {a->held, a->free_child, a->missing, a->held, a->sealed_child},
 		ids[4] = {a->held, a->free_child, a->missing, a->sealed_child};
 	uint64_t s0, r0, s1, r1;
-	int rc = store_access_facts_ahead(c, &a->held, 1);
+	int rc = store_access_facts_ahead(c, &a->held, 1, &(struct store_view){0});
 	store_conn_counters(c, &s0, &r0);
 	if (rc == STORE_OK)
-		rc = store_access_facts(c, a->held, &a->one);
+		rc = store_access_facts(c, a->held, &(struct store_view){0}, &a->one);
 	store_conn_counters(c, &s1, &r1);
 	a->statements1 = s1 - s0;
 	if (rc == STORE_OK)
-		rc = store_access_facts_ahead(c, asked, 5);
+		rc = store_access_facts_ahead(c, asked, 5, &(struct store_view){0});
 	store_conn_counters(c, &s0, &r0);
 	for (int i = 0; i < 4 && rc == STORE_OK; i++)
-		rc = store_access_facts(c, ids[i], &a->ahead[i]);
+		rc = store_access_facts(c, ids[i], &(struct store_view){0}, &a->ahead[i]);
 	/* an audit entry between: the answers still hold */
 	struct store_audit e = {.actor = "test", .action = "child.read", .child_id = a->held, .object = "child", .detail = "x"};
 	if (rc == STORE_OK)
 		rc = audit_append(c, &e);
 	if (rc == STORE_OK)
-		rc = store_access_facts(c, a->held, &a->ahead[0]);
+		rc = store_access_facts(c, a->held, &(struct store_view){0}, &a->ahead[0]);
 	store_conn_counters(c, &s1, &r1);
 	a->statements = s1 - s0;
 	/* the held child sealed in the same transaction after the ahead: the next decision sees it sealed */
@@ -1428,7 +1428,7 @@ static int facts_after_ahead(store_conn *c, void *arg)
 	if (rc == STORE_OK)
 		rc = store_person_seal(c, a->held, "adoption", "test", &already);
 	if (rc == STORE_OK)
-		rc = store_access_facts(c, a->held, &a->after_seal);
+		rc = store_access_facts(c, a->held, &(struct store_view){0}, &a->after_seal);
 	/* a write in the same transaction: the next read sees it, not the answer from before */
 	struct store_allocation al;
 	memset(&al, 0, sizeof al);
@@ -1438,7 +1438,7 @@ static int facts_after_ahead(store_conn *c, void *arg)
 	if (rc == STORE_OK)
 		rc = store_allocation_set(c, &al);
 	if (rc == STORE_OK)
-		rc = store_access_facts(c, a->free_child, &a->after_alloc);
+		rc = store_access_facts(c, a->free_child, &(struct store_view){0}, &a->after_alloc);
 	return rc;
 }
 
@@ -1481,8 +1481,8 @@ static void audited_reads_asked_about_at_once(void **state)
 	assert_non_null(c);
 	struct store_access_facts before, after;
 	assert_int_equal(store_begin(c), STORE_OK);
-	assert_int_equal(store_access_facts_ahead(c, &a.free_child, 1), STORE_OK);
-	assert_int_equal(store_access_facts(c, a.free_child, &before), STORE_OK);
+	assert_int_equal(store_access_facts_ahead(c, &a.free_child, 1, &(struct store_view){0}), STORE_OK);
+	assert_int_equal(store_access_facts(c, a.free_child, &(struct store_view){0}, &before), STORE_OK);
 	assert_int_equal(store_commit(c), STORE_OK);
 	assert_true(before.exists && !before.sealed);
 	store_conn *o = store_conn_get(f->st);
@@ -1495,7 +1495,7 @@ static void audited_reads_asked_about_at_once(void **state)
 	store_conn_put(f->st, o);
 	assert_false(already);
 	assert_int_equal(store_begin(c), STORE_OK);
-	assert_int_equal(store_access_facts(c, a.free_child, &after), STORE_OK);
+	assert_int_equal(store_access_facts(c, a.free_child, &(struct store_view){0}, &after), STORE_OK);
 	assert_int_equal(store_rollback(c), STORE_OK);
 	assert_true(after.exists && after.sealed);
 
@@ -1503,9 +1503,9 @@ static void audited_reads_asked_about_at_once(void **state)
 	 * asks, on both backends. */
 	uint64_t s0, r0, s1, r1;
 	assert_int_equal(store_begin_read(c), STORE_OK);
-	assert_int_equal(store_access_facts_ahead(c, &a.held, 1), STORE_OK);
+	assert_int_equal(store_access_facts_ahead(c, &a.held, 1, &(struct store_view){0}), STORE_OK);
 	store_conn_counters(c, &s0, &r0);
-	assert_int_equal(store_access_facts(c, a.held, &after), STORE_OK);
+	assert_int_equal(store_access_facts(c, a.held, &(struct store_view){0}, &after), STORE_OK);
 	store_conn_counters(c, &s1, &r1);
 	assert_int_equal(store_commit(c), STORE_OK);
 	store_conn_put(f->st, c);
