@@ -1268,11 +1268,12 @@ enum stmt_id {
  * The shown event is sought first: for nearly every person the first event of theirs the index gives is another
  * agency's, and the details are read only for the private agency's. Part of VIEW_PERSON, and the column
  * `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about one child). */
-#define VIEW_PERSON_KNOWN_(id)                                                                                 \
-	"(?63 IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND (vk.agency <> ?63 OR "   \
-	"CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR NOT EXISTS (SELECT 1 "    \
+#define VIEW_PERSON_KNOWN_AS_(id, ag)                                                                          \
+	"(" ag " IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND (vk.agency <> " ag    \
+	" OR CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR NOT EXISTS (SELECT 1 " \
 	"FROM event vk WHERE vk.person_id = " id ") OR EXISTS (SELECT 1 FROM allocation va WHERE va.person_id = " id \
 	"))"
+#define VIEW_PERSON_KNOWN_(id) VIEW_PERSON_KNOWN_AS_(id, "?63")
 /* VIEW_PERSON for a statement whose row is an event of that person that it lists by VIEW_EVENT (the MASH's
  * lists): that event is one the view shows, so the person is known (VIEW_PERSON_KNOWN_ holds); only the seal is
  * asked. */
@@ -2344,11 +2345,14 @@ static const char *const pg_override[S__COUNT] = {
 	 * takes an array for 10, so the generic looked dearer and PostgreSQL planned the statement afresh at
 	 * every batch for good, 0.26-0.37 ms each on an area of 2,000 children (issue 17, round 10: 100 us of
 	 * the writer's CPU a record page at 16 clients; one batch a page on a quiet server). Now both plans are
-	 * priced alike and the generic one, the same plan, is kept from the sixth batch on a connection. */
+	 * priced alike and the generic one, the same plan, is kept from the sixth batch on a connection. The
+	 * reader's agency (?63, NULL for a view that leaves nothing out) in a sub-select too, for the same reason:
+	 * bound plainly, a plan made with NULL dropped the whole `known` test, so looked far cheaper. */
 	[S_ACCESS_FACTS_MANY] = "SELECT r.id, f.* FROM (SELECT DISTINCT unnest((SELECT ?1::bigint[])) AS id) r CROSS JOIN LATERAL "
 				"(SELECT (SELECT count(*) FROM person WHERE id = r.id), (SELECT count(*) FROM sealed_record "
 				"WHERE person_id = r.id), count(a.person_id), coalesce(max(a.worker), ''), "
-				"coalesce(max(a.manager), ''), CASE WHEN " VIEW_PERSON_KNOWN_("r.id") " THEN 1 ELSE 0 END FROM (SELECT l.person_id, l.worker, t.manager FROM allocation l "
+				"coalesce(max(a.manager), ''), CASE WHEN " VIEW_PERSON_KNOWN_AS_("r.id", "(SELECT ?63::text)")
+				" THEN 1 ELSE 0 END FROM (SELECT l.person_id, l.worker, t.manager FROM allocation l "
 				"JOIN person p ON p.id = l.person_id JOIN team t ON t.code = l.team WHERE l.person_id = r.id "
 				"OFFSET 0) a) f",
 	/* the write transaction's audit entries held back by S_AUDIT_APPEND (audit_held_flush), as one statement:

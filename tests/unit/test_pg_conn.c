@@ -338,17 +338,31 @@ static void access_facts_keep_their_generic_plan(void **state)
 				      "CREATE TEMP TABLE sealed_record (person_id bigint NOT NULL);"
 				      "CREATE TEMP TABLE team (code text PRIMARY KEY, manager text);"
 				      "CREATE TEMP TABLE allocation (person_id bigint PRIMARY KEY, worker text, team text);"
+				      "CREATE TEMP TABLE event (person_id bigint, agency text, details text);"
+				      "INSERT INTO event SELECT g, 'police', '{}' FROM generate_series(1, 2000) g WHERE g <> 5;"
+				      "INSERT INTO event VALUES (5, 'health', '{\"category\": \"sexual_health\"}');"
 				      "INSERT INTO person SELECT g FROM generate_series(1, 2000) g;"
 				      "INSERT INTO team VALUES ('t1', 'mgr');"
 				      "INSERT INTO allocation VALUES (7, 'jsmith', 't1');"
 				      "INSERT INTO sealed_record VALUES (9);"
-				      "ANALYZE person, sealed_record, team, allocation"),
+				      "ANALYZE person, sealed_record, team, allocation, event"),
 			 0);
-	static const char *const ids[] = {"{7}", "{7,9}", "{7,9,4000}", "{9}", "{7}", "{7,9}", "{4000}", "{7,9}"};
-	for (int i = 0; i < 8; i++) {
+	/* 5 is known only from a health-only record: not known to a reader outside health (?63, the agency whose
+	 * health-only records the reader may not see, and ?64 their categories), known to a view that leaves
+	 * nothing out (both NULL). The two kinds of reader alternate, as on a server; each is a statement of its
+	 * own on the server (drv_pg.c prepares one for each set of parameter types). */
+	static const char *const ids[] = {"{7,5}", "{7,9}", "{7,9,4000}", "{9,5}", "{7}", "{5,7,9}", "{4000}", "{7,9,5}"};
+	for (int i = 0; i < 16; i++) {
 		sql_stmt *s = sql_prepare(db, 22, sql_ops_access_facts_many());
 		assert_non_null(s);
-		sql_bind_text(s, 1, ids[i], -1);
+		sql_bind_text(s, 1, ids[i / 2], -1);
+		if (i % 2) {
+			sql_bind_text(s, 63, "health", -1);
+			sql_bind_text(s, 64, "[\"sexual_health\"]", -1);
+		} else {
+			sql_bind_null(s, 63);
+			sql_bind_null(s, 64);
+		}
 		int rows = 0, r;
 		while ((r = sql_step(s)) == SQL_ROW) {
 			int64_t id = sql_column_int64(s, 0);
@@ -357,10 +371,11 @@ static void access_facts_keep_their_generic_plan(void **state)
 			assert_int_equal(sql_column_int64(s, 2), id == 9 ? 1 : 0);      /* sealed */
 			assert_int_equal(sql_column_int64(s, 3), id == 7 ? 1 : 0);      /* allocated */
 			assert_string_equal((const char *)sql_column_text(s, 5), id == 7 ? "mgr" : "");
+			assert_int_equal(sql_column_int64(s, 6), id == 5 && i % 2 ? 0 : 1); /* known */
 		}
 		assert_int_equal(r, SQL_DONE);
 		int want = 1; /* one row a child: the commas and one */
-		for (const char *c = ids[i]; *c; c++)
+		for (const char *c = ids[i / 2]; *c; c++)
 			want += *c == ',';
 		assert_int_equal(rows, want);
 		sql_reset(s);
@@ -368,9 +383,13 @@ static void access_facts_keep_their_generic_plan(void **state)
 	sql_stmt *p = sql_prepare(db, 20, "SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE "
 					  "strpos(statement, 'FROM sealed_record') > 0 AND strpos(statement, 'pg_prepared') = 0");
 	assert_non_null(p);
-	assert_int_equal(sql_step(p), SQL_ROW);
-	assert_int_equal(sql_column_int64(p, 0), 5); /* PostgreSQL's first five, with their values */
-	assert_int_equal(sql_column_int64(p, 1), 3); /* then the generic plan, kept */
+	int variants = 0;
+	while (sql_step(p) == SQL_ROW) {
+		variants++;
+		assert_int_equal(sql_column_int64(p, 0), 5); /* PostgreSQL's first five, with their values */
+		assert_int_equal(sql_column_int64(p, 1), 3); /* then the generic plan, kept */
+	}
+	assert_int_equal(variants, 2);
 	sql_reset(p);
 	sql_finalize_all(db);
 	db->drv->close(db);
