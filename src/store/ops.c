@@ -968,6 +968,14 @@ enum stmt_id {
 	S_SOURCE_EVENT_KEYS_INSERT,
 	S_SOURCE_EVENT_IDS_INSERT,
 	S_SOURCE_EVENT_KEYS_IDS_INSERT,
+	/* the two above without what a record does not need (bits: 1 no identifiers, 2 its household known to
+	 * exist), in that order: S_SOURCE_EVENT_IDS_INSERT + 2 * bits, KEYS_ one after (source_event_ids_text) */
+	S_SOURCE_EVENT_IDS_NOIDENT_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT,
+	S_SOURCE_EVENT_IDS_HOME_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT,
+	S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1520,7 +1528,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
-	 * S_SOURCE_ABSENT */
+	 * S_SOURCE_ABSENT; their _NOIDENT_ and _HOME_ texts likewise */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -2181,13 +2189,32 @@ static const char *const stmt_sql[S__COUNT] = {
 #define SOURCE_HOUSEHOLD_CTE                                                                                       \
 	"h(id) AS (INSERT INTO household(key, postcode, address) SELECT ?19, ?20, ?21 WHERE ?19 <> '' "           \
 	"ON CONFLICT(key) DO NOTHING RETURNING id), hk(id) AS (SELECT id FROM h UNION ALL "                        \
-	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), "                                                \
+	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), " SOURCE_MEMBER_CTE
+/* SOURCE_HOUSEHOLD_CTE for a household known to exist (homes_known: a record of this transaction named it):
+ * its INSERT .. ON CONFLICT DO NOTHING would find it there and write nothing (issue 17, r-pgin23). Nor does
+ * it take a value of household's sequence, as the conflicting insert did: household ids have fewer gaps */
+#define SOURCE_HOME_KNOWN_CTE "hk(id) AS (SELECT id FROM household WHERE key = ?19), " SOURCE_MEMBER_CTE
+/* the household's member hk joined by ?5, seen at ?22 */
+#define SOURCE_MEMBER_CTE                                                                                          \
 	"hm AS (INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "                     \
 	"SELECT hk.id, ?5, ?22, ?22 FROM hk WHERE NOT EXISTS (SELECT 1 FROM household_member m "                   \
 	"WHERE m.household_id = hk.id AND m.person_id = ?5 AND m.first_seen <= ?22 "                               \
 	"AND m.last_seen >= ?22) ON CONFLICT(household_id, person_id) DO UPDATE SET "                              \
 	"first_seen = min(household_member.first_seen, excluded.first_seen), "                                     \
 	"last_seen = max(household_member.last_seen, excluded.last_seen))"
+/* S_SOURCE_EVENT_*IDS*_INSERT's parts: the source record with its reserved id (?15), then CTEs, then the event
+ * with its own (?16), then the keys (?14) as S_SOURCE_EVENT_KEYS_INSERT writes them */
+#define SOURCE_IDS_HEAD                                                                                            \
+	"WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, "     \
+	"link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id), "
+#define SOURCE_IDS_EVENT                                                                                           \
+	"INSERT INTO event(id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "    \
+	"details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s"
+#define SOURCE_IDS_KEYS                                                                                            \
+	"INSERT INTO person_block_key(key, person_id, source_record_id) SELECT j.value, ?5, s.id FROM s "         \
+	"CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key b WHERE b.key = j.value "   \
+	"AND b.person_id = ?5 AND b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m "      \
+	"WHERE m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING"
 static const char *const pg_override[S__COUNT] = {
 	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
 	 * (the constraint's trigger); added again after the load, each is checked with one join */
@@ -2239,23 +2266,25 @@ static const char *const pg_override[S__COUNT] = {
 	/* S_SOURCE_EVENT_INSERT and S_SOURCE_EVENT_KEYS_INSERT with the ids S_SOURCE_ABSENT reserved (?15 the
 	 * source record's, ?16 the event's): sent without waiting (issue 17: one round trip a record fewer); a
 	 * refusal arrives with the job's next statement that waits, and fails the job as any deferred write's */
-	[S_SOURCE_EVENT_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, "
-				      "person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-				      NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " "
-				      "INSERT INTO event(id, person_id, source_record_id, agency, kind, "
-				      "occurred_at, recorded_at, summary, details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL
-				      ", ?12, ?13 FROM s" SQL_DEFERRED,
-	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, "
-					   "payload, person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, "
-					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
-					   "e AS (INSERT INTO event(id, person_id, "
-					   "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
-					   "SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s) "
-					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
-					   "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
-					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
-					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
-					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT
+				      SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e AS ("
+					   SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
+	/* The two above without the parts that would write nothing (issue 17, r-pgin23; r-pgin21 measured the
+	 * first): PostgreSQL opens each part's table and its indexes, readies its ON CONFLICT and starts its
+	 * nodes at every execution, rows or none. _NOIDENT_: a record with neither NHS number nor UPN (0.79 of
+	 * bench/intake_cpu_pg.sh's records); _HOME_: its household known to exist (SOURCE_HOME_KNOWN_CTE) */
+	[S_SOURCE_EVENT_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE ", e AS (" SOURCE_IDS_EVENT ") "
+						   SOURCE_IDS_KEYS SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOME_KNOWN_CTE " " SOURCE_IDS_EVENT
+					   SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOME_KNOWN_CTE ", e AS ("
+						SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_HOME_KNOWN_CTE " " SOURCE_IDS_EVENT
+						   SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_HOME_KNOWN_CTE ", e AS ("
+							SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
 	/* The household and its member by key as one statement (issue 17: one statement an event fewer for
 	 * PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -2549,6 +2578,13 @@ struct sq_conn {
 		int homes_n, homes_cap;
 	} *rules;
 	int rules_n, rules_cap;
+	/* The keys of households this transaction's records named (PostgreSQL; issue 17, r-pgin23): they exist
+	 * (nothing deletes a household or changes its key), so the next record naming one is written by a text
+	 * without the household's INSERT (SOURCE_HOME_KNOWN_CTE). Forgotten with the transaction and at a
+	 * ROLLBACK TO (the record that made it may be undone), a bulk load, and any statement that deletes from or
+	 * updates household (ends_homes: none today) */
+	char **homes_known;
+	int homes_known_n, homes_known_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -2583,6 +2619,13 @@ struct sq_store {
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
+/* sq_source_event_insert picks a record's text as S_SOURCE_EVENT_IDS_INSERT + 2 * bits + keys */
+_Static_assert(S_SOURCE_EVENT_KEYS_IDS_INSERT == S_SOURCE_EVENT_IDS_INSERT + 1 &&
+		       S_SOURCE_EVENT_IDS_NOIDENT_INSERT == S_SOURCE_EVENT_IDS_INSERT + 2 &&
+		       S_SOURCE_EVENT_IDS_HOME_INSERT == S_SOURCE_EVENT_IDS_INSERT + 4 &&
+		       S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT == S_SOURCE_EVENT_IDS_INSERT + 7 &&
+		       S_SOURCE_EVENT_INSERT < S_SOURCE_EVENT_IDS_INSERT,
+	       "the record's texts in the order sq_source_event_insert counts them");
 
 const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
@@ -2595,6 +2638,7 @@ static int map_rc(int rc)
 
 static void cands_drop(struct sq_conn *c);
 static void rules_drop(struct sq_conn *c);
+static void homes_drop(struct sq_conn *c);
 
 static void conn_free(struct sq_conn *c)
 {
@@ -2612,6 +2656,8 @@ static void conn_free(struct sq_conn *c)
 	free(c->facts);
 	rules_drop(c);
 	free(c->rules);
+	homes_drop(c);
+	free(c->homes_known);
 	cands_drop(c);
 	free(c->cands);
 	free(c->cand_rows);
@@ -2838,6 +2884,12 @@ static bool cands_noted(enum stmt_id id)
 	case S_SOURCE_EVENT_KEYS_INSERT:
 	case S_SOURCE_EVENT_IDS_INSERT:
 	case S_SOURCE_EVENT_KEYS_IDS_INSERT:
+	case S_SOURCE_EVENT_IDS_NOIDENT_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT:
+	case S_SOURCE_EVENT_IDS_HOME_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT:
+	case S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT:
 		return true;
 	default:
 		return false;
@@ -3151,8 +3203,7 @@ static bool touches_rules(const char *t)
  * answers, by engine as the candidates' (answer_ends) */
 static bool rules_noted(enum stmt_id id)
 {
-	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
-	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
+	return id >= S_SOURCE_EVENT_INSERT && id <= S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT;
 }
 
 static struct answer_ends rules_ends = {rules_noted, touches_rules, PTHREAD_ONCE_INIT, {{false}}};
@@ -3308,6 +3359,76 @@ static void rules_note(struct sq_conn *c, const struct store_source_record *r, c
 	}
 }
 
+/* ---- the households this transaction's records named (struct sq_conn, homes_known) ----------------------- */
+
+/* At most this many keys a transaction (a batch is at most TXQ_BATCH_MAX records: past it, not kept) */
+#define HOMES_KNOWN_MAX 512
+
+/* Whether a statement's text may take a household away or change its key: it deletes from or updates the table
+ * (household_member is another word; an INSERT's ON CONFLICT DO UPDATE names household_member's columns) */
+static bool touches_homes(const char *t)
+{
+	if (!t || !sql_word(t, "household"))
+		return false;
+	if (sql_word(t, "DELETE") || sql_word(t, "TRUNCATE"))
+		return true;
+	for (const char *p = t; *p; p++)
+		if (strncasecmp(p, "UPDATE household", 16) == 0 && !isalnum((unsigned char)p[16]) && p[16] != '_')
+			return true;
+	return false;
+}
+
+/* the record's own statements add to what is known (home_note) */
+static bool homes_noted(enum stmt_id id)
+{
+	return rules_noted(id);
+}
+
+static struct answer_ends homes_ends = {homes_noted, touches_homes, PTHREAD_ONCE_INIT, {{false}}};
+
+static void homes_end_find(void)
+{
+	answer_ends_fill(&homes_ends);
+}
+
+static bool ends_homes(const sql_db *db, enum stmt_id id)
+{
+	return answer_ends_of(&homes_ends, homes_end_find, db, id);
+}
+
+static void homes_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->homes_known_n; i++)
+		free(c->homes_known[i]);
+	c->homes_known_n = 0;
+}
+
+static bool home_known(const struct sq_conn *c, const char *key)
+{
+	for (int i = c->homes_known_n - 1; i >= 0; i--)
+		if (strcmp(c->homes_known[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* A record of this transaction placed its person in the household of key: it exists now (not kept when out of
+ * memory or past HOMES_KNOWN_MAX: the next record names it by the full text) */
+static void home_note(struct sq_conn *c, const char *key)
+{
+	if (!key || !*key || home_known(c, key) || c->homes_known_n >= HOMES_KNOWN_MAX)
+		return;
+	if (c->homes_known_n == c->homes_known_cap) {
+		int cap = c->homes_known_cap ? 2 * c->homes_known_cap : 32;
+		char **v = realloc(c->homes_known, (size_t)cap * sizeof *v);
+		if (!v)
+			return;
+		c->homes_known = v;
+		c->homes_known_cap = cap;
+	}
+	if ((c->homes_known[c->homes_known_n] = strdup(key)))
+		c->homes_known_n++;
+}
+
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
@@ -3317,6 +3438,8 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		cands_drop(c);
 	if (c->rules_n > 0 && ends_rules(c->db, id))
 		rules_drop(c);
+	if (c->homes_known_n > 0 && ends_homes(c->db, id))
+		homes_drop(c);
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -3803,6 +3926,7 @@ static void forget(store_conn *c)
 	absent_drop(CONN(c));
 	cands_drop(CONN(c));
 	rules_drop(CONN(c));
+	homes_drop(CONN(c));
 	CONN(c)->facts_n = 0;
 	CONN(c)->auth_gen_known = false;
 }
@@ -4625,8 +4749,16 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
 					 r->household_seen_at, NULL);
 	}
-	sql_stmt *s = stmt(CONN(c), reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
-					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));
+	bool home = r->household_key && *r->household_key;
+	/* with reserved ids (the batch's path), a text without the parts that would write nothing: the identifiers'
+	 * when there are none, the household's INSERT when a record of this transaction named it (homes_known) */
+	enum stmt_id id = r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT;
+	if (reserved) {
+		bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
+		int bits = (ident ? 0 : 1) | (home && home_known(CONN(c), r->household_key) ? 2 : 0);
+		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (r->block_keys ? 1 : 0));
+	}
+	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	char recorded_at[sizeof CONN(c)->now]; /* NOW_SQL's value as this statement binds it */
@@ -4637,7 +4769,6 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	text(s, 17, r->nhs_number ? r->nhs_number : "");
 	text(s, 18, r->upn ? r->upn : "");
 	sql_bind_int64(s, 23, r->identifiers_undated);
-	bool home = r->household_key && *r->household_key;
 	text(s, 19, home ? r->household_key : "");
 	text(s, 20, home ? r->household_postcode : ""); /* set when home: refused above otherwise */
 	text(s, 21, home ? r->household_address : "");
@@ -4656,6 +4787,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			*source_id = ids[0];
 			*event_id = ids[1];
 			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
+			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
+				home_note(CONN(c), r->household_key);
 		} else
 			rules_drop(CONN(c));
 		return rc;
@@ -4667,9 +4800,11 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		*event_id = sql_column_int64(s, 1);
 	}
 	sql_reset(s);
-	if (out == STORE_OK)
+	if (out == STORE_OK) {
 		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
-	else
+		if (home)
+			home_note(CONN(c), r->household_key);
+	} else
 		rules_drop(CONN(c));
 	return out;
 }
@@ -9136,6 +9271,7 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	 * rule_reads_dropped_by_a_bulk_load, batch_candidates_dropped_by_a_bulk_load) */
 	rules_drop(x);
 	cands_drop(x);
+	homes_drop(x);
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
