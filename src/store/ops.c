@@ -2389,17 +2389,19 @@ static const char *const pg_override[S__COUNT] = {
 	 * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200
 	 * persons) are not all read, sent and held for the rows to be cut in memory; the record cut off, and
 	 * those after it, read for themselves */
-	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
-				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
-				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
-				    "jsonb_array_elements_text(r.keys::jsonb) WITH ORDINALITY LIMIT 16) j(value, o) CROSS JOIN LATERAL (SELECT person_id FROM person_block_key "
-				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held) "
+	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held, held_src) AS (SELECT r.n, d.id, d.held, d.held_src FROM unnest(?1::text[]) "
+				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held, d.held_src FROM "
+				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)), bit_or(CASE WHEN k.source_record_id <> 0 "
+				    "THEN 1 << (j.o::int - 1) ELSE 0 END) FROM (SELECT * FROM "
+				    "jsonb_array_elements_text(r.keys::jsonb) WITH ORDINALITY LIMIT 16) j(value, o) CROSS JOIN LATERAL "
+				    "(SELECT person_id, source_record_id FROM person_block_key "
+				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held, held_src) "
 				    "WHERE NOT EXISTS (SELECT 1 FROM sealed_record s WHERE s.person_id = d.id OFFSET 0) "
 				    "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
 				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d ORDER BY r.n, d.id LIMIT ?3) "
 				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				    "THEN 1 ELSE 0 END, c.held, c.n FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
+				    "THEN 1 ELSE 0 END, c.held, c.n, c.held_src FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
 				    "OFFSET 0) p LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
 				    "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY c.n, p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
@@ -2529,6 +2531,7 @@ struct sq_conn {
 	struct cand_row {
 		struct store_candidate c;
 		unsigned held;
+		unsigned held_src; /* of held, the keys it holds from a source record (S_BLOCK_ADD's NOT EXISTS) */
 	} *cand_rows;
 	int cand_rows_n, cand_rows_cap;
 	struct cand_made {
@@ -2544,6 +2547,11 @@ struct sq_conn {
 	int cands_gained_n, cands_gained_cap;
 	char **cands_keys;
 	int cands_keys_n, cands_keys_cap;
+	/* Keys a record's statement of this transaction gave a person the batch's read found (not kept in a merge)
+	 * or made: held from a source record now, as held_src says of the read's (keys_noop). Dropped with the
+	 * rest (cands_drop) */
+	struct cand_gain *keys_given;
+	int keys_given_n, keys_given_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
 	int cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored, nested calls
@@ -2664,6 +2672,7 @@ static void conn_free(struct sq_conn *c)
 	free(c->cands_made);
 	free(c->cands_gained);
 	free(c->cands_keys);
+	free(c->keys_given);
 	free(c->cands_answer);
 	free(c);
 }
@@ -2749,9 +2758,11 @@ static void cands_drop(struct sq_conn *c)
 		free(c->cands_gained[i].key);
 	for (int i = 0; i < c->cands_keys_n; i++)
 		free(c->cands_keys[i]);
+	for (int i = 0; i < c->keys_given_n; i++)
+		free(c->keys_given[i].key);
 	for (int i = 0; i < c->cands_n; i++)
 		free(c->cands[i].keys);
-	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = 0;
+	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = c->keys_given_n = 0;
 	/* A crowded batch's rows (7 KB a person, ~15 MB at CANDS_ROWS_MAX) are not kept for the connection's life:
 	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
 	if (c->cands_lent)
@@ -2761,6 +2772,7 @@ static void cands_drop(struct sq_conn *c)
 	cands_shrink((void **)&c->cands_made, &c->cands_made_cap, sizeof *c->cands_made);
 	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap, sizeof *c->cands_gained);
 	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap, sizeof *c->cands_keys);
+	cands_shrink((void **)&c->keys_given, &c->keys_given_cap, sizeof *c->keys_given);
 	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap, sizeof *c->cands_answer);
 }
 
@@ -3058,6 +3070,74 @@ static void cands_note_keys(struct sq_conn *c, int64_t id, const char *keys_json
 				free(tok[j]);
 			return;
 		}
+	}
+}
+
+/* The row the batch's read found person id with for records of keys keys_json (NULL: none), and whether the
+ * person was made in this transaction */
+static const struct cand_row *cands_row_of(struct sq_conn *c, int64_t id, const char *keys_json, bool *made)
+{
+	*made = cands_made_of(c, id) != NULL;
+	for (int i = 0; i < c->cands_n; i++) {
+		const struct cands_known *e = &c->cands[i];
+		if (e->ntok < 0 || strcmp(e->keys, keys_json) != 0)
+			continue;
+		for (int j = 0; j < e->n; j++)
+			if (c->cand_rows[e->first + j].c.person.id == id)
+				return &c->cand_rows[e->first + j];
+	}
+	return NULL;
+}
+
+static bool key_given(const struct sq_conn *c, int64_t id, const char *key)
+{
+	for (int i = c->keys_given_n - 1; i >= 0; i--)
+		if (c->keys_given[i].person == id && strcmp(c->keys_given[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the keys' part of a record's statement (S_BLOCK_ADD's NOT EXISTS) would write nothing for person id:
+ * it holds every key from a source record, by the batch's read (held_src) or a record of this transaction
+ * (keys_given), and is kept in no merge (the read's has_merged; a person made since is in none: a merge would
+ * have dropped the answers). Not known: false (issue 17, r-pgin23) */
+static bool keys_noop(struct sq_conn *c, int64_t id, const char *keys_json)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return false;
+	bool made = false;
+	const struct cand_row *row = cands_row_of(c, id, keys_json, &made);
+	if ((!row && !made) || (row && row->c.has_merged))
+		return false;
+	char *tok[CANDS_KEYS_MAX];
+	int n = key_tokens(keys_json, tok, CANDS_KEYS_MAX);
+	bool all = n > 0 && n <= (int)(sizeof(unsigned) * 8);
+	for (int i = 0; i < n; i++) {
+		all = all && ((row && (row->held_src >> i & 1u)) || key_given(c, id, tok[i]));
+		free(tok[i]);
+	}
+	return all;
+}
+
+/* A record's statement gave person id the keys keys_json from its source record (sent: a refusal fails the pass
+ * or rolls back, dropping these); noted only for a person keys_noop can answer for */
+static void keys_given_note(struct sq_conn *c, int64_t id, const char *keys_json)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return;
+	bool made = false;
+	const struct cand_row *row = cands_row_of(c, id, keys_json, &made);
+	if ((!row && !made) || (row && row->c.has_merged))
+		return;
+	char *tok[CANDS_KEYS_MAX];
+	int n = key_tokens(keys_json, tok, CANDS_KEYS_MAX);
+	for (int i = 0; i < n; i++) {
+		if (!key_given(c, id, tok[i]) &&
+		    cands_grow((void **)&c->keys_given, &c->keys_given_cap, c->keys_given_n + 1, sizeof *c->keys_given)) {
+			c->keys_given[c->keys_given_n++] = (struct cand_gain){id, tok[i]};
+			continue;
+		}
+		free(tok[i]);
 	}
 }
 
@@ -4722,6 +4802,9 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	if (r->household_key && *r->household_key &&
 	    (!r->household_postcode || !r->household_address || !r->household_seen_at))
 		return STORE_EINVAL;
+	/* PostgreSQL: keys its person holds already are not sent (the keys' part would write nothing: keys_noop),
+	 * asked before the record's own keys are noted below */
+	const char *keys = r->block_keys && !keys_noop(CONN(c), r->person_id, r->block_keys) ? r->block_keys : NULL;
 	/* its keys and identifiers change what the batch's candidates' read found (store_block_candidates_ahead) */
 	cands_note_keys(CONN(c), r->person_id, r->block_keys);
 	cands_note_ident(CONN(c), r->person_id, "nhs", r->nhs_number);
@@ -4752,11 +4835,11 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	bool home = r->household_key && *r->household_key;
 	/* with reserved ids (the batch's path), a text without the parts that would write nothing: the identifiers'
 	 * when there are none, the household's INSERT when a record of this transaction named it (homes_known) */
-	enum stmt_id id = r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT;
+	enum stmt_id id = keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT;
 	if (reserved) {
 		bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
 		int bits = (ident ? 0 : 1) | (home && home_known(CONN(c), r->household_key) ? 2 : 0);
-		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (r->block_keys ? 1 : 0));
+		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (keys ? 1 : 0));
 	}
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
@@ -4764,8 +4847,8 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	char recorded_at[sizeof CONN(c)->now]; /* NOW_SQL's value as this statement binds it */
 	memcpy(recorded_at, CONN(c)->now, sizeof recorded_at);
 	bind_source(s, r);
-	if (r->block_keys)
-		text(s, 14, r->block_keys);
+	if (keys)
+		text(s, 14, keys);
 	text(s, 17, r->nhs_number ? r->nhs_number : "");
 	text(s, 18, r->upn ? r->upn : "");
 	sql_bind_int64(s, 23, r->identifiers_undated);
@@ -4789,6 +4872,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
 			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
 				home_note(CONN(c), r->household_key);
+			keys_given_note(CONN(c), r->person_id, keys);
 		} else
 			rules_drop(CONN(c));
 		return rc;
@@ -4804,6 +4888,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
 		if (home)
 			home_note(CONN(c), r->household_key);
+		keys_given_note(CONN(c), r->person_id, keys);
 	} else
 		rules_drop(CONN(c));
 	return out;
@@ -7809,7 +7894,8 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 					k->cands[j].limit = -1; /* the rest read for themselves */
 				continue;
 			}
-			k->cand_rows[k->cand_rows_n++].held = (unsigned)sql_column_int64(s, 17);
+			k->cand_rows[k->cand_rows_n].held = (unsigned)sql_column_int64(s, 17);
+			k->cand_rows[k->cand_rows_n++].held_src = (unsigned)sql_column_int64(s, 19);
 			e->n++;
 		}
 		candidate_row(s, &k->cand_rows[e->first + e->n - 1].c, open);
