@@ -968,6 +968,14 @@ enum stmt_id {
 	S_SOURCE_EVENT_KEYS_INSERT,
 	S_SOURCE_EVENT_IDS_INSERT,
 	S_SOURCE_EVENT_KEYS_IDS_INSERT,
+	/* the two above without what a record does not need (bits: 1 no identifiers, 2 its household known to
+	 * exist), in that order: S_SOURCE_EVENT_IDS_INSERT + 2 * bits, KEYS_ one after (source_event_ids_text) */
+	S_SOURCE_EVENT_IDS_NOIDENT_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT,
+	S_SOURCE_EVENT_IDS_HOME_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT,
+	S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT,
+	S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT,
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
@@ -1547,7 +1555,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
-	 * S_SOURCE_ABSENT */
+	 * S_SOURCE_ABSENT; their _NOIDENT_ and _HOME_ texts likewise */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
 			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
 			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
@@ -2216,13 +2224,32 @@ static const char *const stmt_sql[S__COUNT] = {
 #define SOURCE_HOUSEHOLD_CTE                                                                                       \
 	"h(id) AS (INSERT INTO household(key, postcode, address) SELECT ?19, ?20, ?21 WHERE ?19 <> '' "           \
 	"ON CONFLICT(key) DO NOTHING RETURNING id), hk(id) AS (SELECT id FROM h UNION ALL "                        \
-	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), "                                                \
+	"SELECT id FROM household WHERE key = ?19 AND ?19 <> ''), " SOURCE_MEMBER_CTE
+/* SOURCE_HOUSEHOLD_CTE for a household known to exist (homes_known: a record of this transaction named it):
+ * its INSERT .. ON CONFLICT DO NOTHING would find it there and write nothing (issue 17, r-pgin23). Nor does
+ * it take a value of household's sequence, as the conflicting insert did: household ids have fewer gaps */
+#define SOURCE_HOME_KNOWN_CTE "hk(id) AS (SELECT id FROM household WHERE key = ?19), " SOURCE_MEMBER_CTE
+/* the household's member hk joined by ?5, seen at ?22 */
+#define SOURCE_MEMBER_CTE                                                                                          \
 	"hm AS (INSERT INTO household_member(household_id, person_id, first_seen, last_seen) "                     \
 	"SELECT hk.id, ?5, ?22, ?22 FROM hk WHERE NOT EXISTS (SELECT 1 FROM household_member m "                   \
 	"WHERE m.household_id = hk.id AND m.person_id = ?5 AND m.first_seen <= ?22 "                               \
 	"AND m.last_seen >= ?22) ON CONFLICT(household_id, person_id) DO UPDATE SET "                              \
 	"first_seen = min(household_member.first_seen, excluded.first_seen), "                                     \
 	"last_seen = max(household_member.last_seen, excluded.last_seen))"
+/* S_SOURCE_EVENT_*IDS*_INSERT's parts: the source record with its reserved id (?15), then CTEs, then the event
+ * with its own (?16), then the keys (?14) as S_SOURCE_EVENT_KEYS_INSERT writes them */
+#define SOURCE_IDS_HEAD                                                                                            \
+	"WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, "     \
+	"link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id), "
+#define SOURCE_IDS_EVENT                                                                                           \
+	"INSERT INTO event(id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "    \
+	"details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s"
+#define SOURCE_IDS_KEYS                                                                                            \
+	"INSERT INTO person_block_key(key, person_id, source_record_id) SELECT j.value, ?5, s.id FROM s "         \
+	"CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key b WHERE b.key = j.value "   \
+	"AND b.person_id = ?5 AND b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m "      \
+	"WHERE m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING"
 static const char *const pg_override[S__COUNT] = {
 	/* and, on PostgreSQL, the table's foreign keys: each row COPY writes otherwise runs a query per key
 	 * (the constraint's trigger); added again after the load, each is checked with one join */
@@ -2274,23 +2301,25 @@ static const char *const pg_override[S__COUNT] = {
 	/* S_SOURCE_EVENT_INSERT and S_SOURCE_EVENT_KEYS_INSERT with the ids S_SOURCE_ABSENT reserved (?15 the
 	 * source record's, ?16 the event's): sent without waiting (issue 17: one round trip a record fewer); a
 	 * refusal arrives with the job's next statement that waits, and fails the job as any deferred write's */
-	[S_SOURCE_EVENT_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, "
-				      "person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-				      NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " "
-				      "INSERT INTO event(id, person_id, source_record_id, agency, kind, "
-				      "occurred_at, recorded_at, summary, details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL
-				      ", ?12, ?13 FROM s" SQL_DEFERRED,
-	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = "WITH s(id) AS (INSERT INTO source_record(id, agency, source_ref, payload_hash, "
-					   "payload, person_id, link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, "
-					   "?5, ?6, ?7, " NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
-					   "e AS (INSERT INTO event(id, person_id, "
-					   "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
-					   "SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s) "
-					   "INSERT INTO person_block_key(key, person_id, source_record_id) "
-					   "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
-					   "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
-					   "b.source_record_id + 0 <> 0 AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE "
-					   "m.kept_id = ?5 AND m.undone_at IS NULL) OFFSET 0) ON CONFLICT DO NOTHING" SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT
+				      SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", e AS ("
+					   SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
+	/* The two above without the parts that would write nothing (issue 17, r-pgin23; r-pgin21 measured the
+	 * first): PostgreSQL opens each part's table and its indexes, readies its ON CONFLICT and starts its
+	 * nodes at every execution, rows or none. _NOIDENT_: a record with neither NHS number nor UPN (0.79 of
+	 * bench/intake_cpu_pg.sh's records); _HOME_: its household known to exist (SOURCE_HOME_KNOWN_CTE) */
+	[S_SOURCE_EVENT_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE " " SOURCE_IDS_EVENT SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT] = SOURCE_IDS_HEAD SOURCE_HOUSEHOLD_CTE ", e AS (" SOURCE_IDS_EVENT ") "
+						   SOURCE_IDS_KEYS SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOME_KNOWN_CTE " " SOURCE_IDS_EVENT
+					   SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_IDENT_CTE ", " SOURCE_HOME_KNOWN_CTE ", e AS ("
+						SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
+	[S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_HOME_KNOWN_CTE " " SOURCE_IDS_EVENT
+						   SQL_DEFERRED,
+	[S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT] = SOURCE_IDS_HEAD SOURCE_HOME_KNOWN_CTE ", e AS ("
+							SOURCE_IDS_EVENT ") " SOURCE_IDS_KEYS SQL_DEFERRED,
 	/* The household and its member by key as one statement (issue 17: one statement an event fewer for
 	 * PostgreSQL to start, plan and answer). The household is either new (h's RETURNING gives its id: a
 	 * statement does not see its own CTE's rows) or was there before (the look-up finds it), never both, so k
@@ -2403,17 +2432,19 @@ static const char *const pg_override[S__COUNT] = {
 	 * persons in all (CANDS_ROWS_MAX), the first records' first: a crowded batch's (512 records x 200
 	 * persons) are not all read, sent and held for the rows to be cut in memory; the record cut off, and
 	 * those after it, read for themselves */
-	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held) AS (SELECT r.n, d.id, d.held FROM unnest(?1::text[]) "
-				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held FROM "
-				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)) FROM (SELECT * FROM "
-				    "jsonb_array_elements_text(r.keys::jsonb) WITH ORDINALITY LIMIT 16) j(value, o) CROSS JOIN LATERAL (SELECT person_id FROM person_block_key "
-				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held) "
+	[S_BLOCK_CANDIDATES_MANY] = "WITH c(n, id, held, held_src) AS (SELECT r.n, d.id, d.held, d.held_src FROM unnest(?1::text[]) "
+				    "WITH ORDINALITY AS r(keys, n) CROSS JOIN LATERAL (SELECT d.id, d.held, d.held_src FROM "
+				    "(SELECT k.person_id, bit_or(1 << (j.o::int - 1)), bit_or(CASE WHEN k.source_record_id <> 0 "
+				    "THEN 1 << (j.o::int - 1) ELSE 0 END) FROM (SELECT * FROM "
+				    "jsonb_array_elements_text(r.keys::jsonb) WITH ORDINALITY LIMIT 16) j(value, o) CROSS JOIN LATERAL "
+				    "(SELECT person_id, source_record_id FROM person_block_key "
+				    "WHERE key = j.value OFFSET 0) k GROUP BY k.person_id) d(id, held, held_src) "
 				    "WHERE NOT EXISTS (SELECT 1 FROM sealed_record s WHERE s.person_id = d.id OFFSET 0) "
 				    "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = d.id AND m.undone_at IS NULL "
 				    "OFFSET 0) ORDER BY d.id LIMIT ?2) d ORDER BY r.n, d.id LIMIT ?3) "
 				    "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
 				    "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				    "THEN 1 ELSE 0 END, c.held, c.n FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
+				    "THEN 1 ELSE 0 END, c.held, c.n, c.held_src FROM c CROSS JOIN LATERAL (SELECT * FROM person WHERE id = c.id "
 				    "OFFSET 0) p LEFT JOIN LATERAL (SELECT kind, value, id FROM identifier WHERE person_id = c.id "
 				    "AND kind IN ('nhs', 'upn') OFFSET 0) i ON true ORDER BY c.n, p.id, i.kind, i.id",
 	[S_CHILD_LOOKS] = "SELECT a.id, a.at, a.actor, a.action, coalesce(a.child_id, 0), a.object, a.detail, a.hash, "
@@ -2543,6 +2574,7 @@ struct sq_conn {
 	struct cand_row {
 		struct store_candidate c;
 		unsigned held;
+		unsigned held_src; /* of held, the keys it holds from a source record (S_BLOCK_ADD's NOT EXISTS) */
 	} *cand_rows;
 	int cand_rows_n, cand_rows_cap;
 	struct cand_made {
@@ -2558,6 +2590,11 @@ struct sq_conn {
 	int cands_gained_n, cands_gained_cap;
 	char **cands_keys;
 	int cands_keys_n, cands_keys_cap;
+	/* Keys a record's statement of this transaction gave a person the batch's read found (not kept in a merge)
+	 * or made: held from a source record now, as held_src says of the read's (keys_noop). Dropped with the
+	 * rest (cands_drop) */
+	struct cand_gain *keys_given;
+	int keys_given_n, keys_given_cap;
 	const struct store_candidate **cands_answer; /* cands_answer's, for the record being answered */
 	int cands_answer_cap;
 	int cands_lent; /* cand_rows and cands_made are being handed out (sq_block_candidates_scored, nested calls
@@ -2595,6 +2632,13 @@ struct sq_conn {
 		int homes_n, homes_cap;
 	} *rules;
 	int rules_n, rules_cap;
+	/* The keys of households this transaction's records named (PostgreSQL; issue 17, r-pgin23): they exist
+	 * (nothing deletes a household or changes its key), so the next record naming one is written by a text
+	 * without the household's INSERT (SOURCE_HOME_KNOWN_CTE). Forgotten with the transaction and at a
+	 * ROLLBACK TO (the record that made it may be undone), a bulk load, and any statement that deletes from or
+	 * updates household (ends_homes: none today) */
+	char **homes_known;
+	int homes_known_n, homes_known_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -2629,6 +2673,13 @@ struct sq_store {
 };
 
 _Static_assert(S__COUNT <= SQL_STMT_MAX, "raise SQL_STMT_MAX in store/sql.h");
+/* sq_source_event_insert picks a record's text as S_SOURCE_EVENT_IDS_INSERT + 2 * bits + keys */
+_Static_assert(S_SOURCE_EVENT_KEYS_IDS_INSERT == S_SOURCE_EVENT_IDS_INSERT + 1 &&
+		       S_SOURCE_EVENT_IDS_NOIDENT_INSERT == S_SOURCE_EVENT_IDS_INSERT + 2 &&
+		       S_SOURCE_EVENT_IDS_HOME_INSERT == S_SOURCE_EVENT_IDS_INSERT + 4 &&
+		       S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT == S_SOURCE_EVENT_IDS_INSERT + 7 &&
+		       S_SOURCE_EVENT_INSERT < S_SOURCE_EVENT_IDS_INSERT,
+	       "the record's texts in the order sq_source_event_insert counts them");
 
 const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
@@ -2642,6 +2693,7 @@ static int map_rc(int rc)
 
 static void cands_drop(struct sq_conn *c);
 static void rules_drop(struct sq_conn *c);
+static void homes_drop(struct sq_conn *c);
 
 static void conn_free(struct sq_conn *c)
 {
@@ -2660,12 +2712,15 @@ static void conn_free(struct sq_conn *c)
 	free(c->facts_private_categories);
 	rules_drop(c);
 	free(c->rules);
+	homes_drop(c);
+	free(c->homes_known);
 	cands_drop(c);
 	free(c->cands);
 	free(c->cand_rows);
 	free(c->cands_made);
 	free(c->cands_gained);
 	free(c->cands_keys);
+	free(c->keys_given);
 	free(c->cands_answer);
 	free(c);
 }
@@ -2751,9 +2806,11 @@ static void cands_drop(struct sq_conn *c)
 		free(c->cands_gained[i].key);
 	for (int i = 0; i < c->cands_keys_n; i++)
 		free(c->cands_keys[i]);
+	for (int i = 0; i < c->keys_given_n; i++)
+		free(c->keys_given[i].key);
 	for (int i = 0; i < c->cands_n; i++)
 		free(c->cands[i].keys);
-	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = 0;
+	c->cands_n = c->cand_rows_n = c->cands_made_n = c->cands_gained_n = c->cands_keys_n = c->keys_given_n = 0;
 	/* A crowded batch's rows (7 KB a person, ~15 MB at CANDS_ROWS_MAX) are not kept for the connection's life:
 	 * arrays grown past a usual batch's size are freed, to be grown again by the next batch that needs them */
 	if (c->cands_lent)
@@ -2763,6 +2820,7 @@ static void cands_drop(struct sq_conn *c)
 	cands_shrink((void **)&c->cands_made, &c->cands_made_cap, sizeof *c->cands_made);
 	cands_shrink((void **)&c->cands_gained, &c->cands_gained_cap, sizeof *c->cands_gained);
 	cands_shrink((void **)&c->cands_keys, &c->cands_keys_cap, sizeof *c->cands_keys);
+	cands_shrink((void **)&c->keys_given, &c->keys_given_cap, sizeof *c->keys_given);
 	cands_shrink((void **)&c->cands_answer, &c->cands_answer_cap, sizeof *c->cands_answer);
 }
 
@@ -2886,6 +2944,12 @@ static bool cands_noted(enum stmt_id id)
 	case S_SOURCE_EVENT_KEYS_INSERT:
 	case S_SOURCE_EVENT_IDS_INSERT:
 	case S_SOURCE_EVENT_KEYS_IDS_INSERT:
+	case S_SOURCE_EVENT_IDS_NOIDENT_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_NOIDENT_INSERT:
+	case S_SOURCE_EVENT_IDS_HOME_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_HOME_INSERT:
+	case S_SOURCE_EVENT_IDS_NOIDENT_HOME_INSERT:
+	case S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT:
 		return true;
 	default:
 		return false;
@@ -3057,6 +3121,74 @@ static void cands_note_keys(struct sq_conn *c, int64_t id, const char *keys_json
 	}
 }
 
+/* The row the batch's read found person id with for records of keys keys_json (NULL: none), and whether the
+ * person was made in this transaction */
+static const struct cand_row *cands_row_of(struct sq_conn *c, int64_t id, const char *keys_json, bool *made)
+{
+	*made = cands_made_of(c, id) != NULL;
+	for (int i = 0; i < c->cands_n; i++) {
+		const struct cands_known *e = &c->cands[i];
+		if (e->ntok < 0 || strcmp(e->keys, keys_json) != 0)
+			continue;
+		for (int j = 0; j < e->n; j++)
+			if (c->cand_rows[e->first + j].c.person.id == id)
+				return &c->cand_rows[e->first + j];
+	}
+	return NULL;
+}
+
+static bool key_given(const struct sq_conn *c, int64_t id, const char *key)
+{
+	for (int i = c->keys_given_n - 1; i >= 0; i--)
+		if (c->keys_given[i].person == id && strcmp(c->keys_given[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the keys' part of a record's statement (S_BLOCK_ADD's NOT EXISTS) would write nothing for person id:
+ * it holds every key from a source record, by the batch's read (held_src) or a record of this transaction
+ * (keys_given), and is kept in no merge (the read's has_merged; a person made since is in none: a merge would
+ * have dropped the answers). Not known: false (issue 17, r-pgin23) */
+static bool keys_noop(struct sq_conn *c, int64_t id, const char *keys_json)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return false;
+	bool made = false;
+	const struct cand_row *row = cands_row_of(c, id, keys_json, &made);
+	if ((!row && !made) || (row && row->c.has_merged))
+		return false;
+	char *tok[CANDS_KEYS_MAX];
+	int n = key_tokens(keys_json, tok, CANDS_KEYS_MAX);
+	bool all = n > 0 && n <= (int)(sizeof(unsigned) * 8);
+	for (int i = 0; i < n; i++) {
+		all = all && ((row && (row->held_src >> i & 1u)) || key_given(c, id, tok[i]));
+		free(tok[i]);
+	}
+	return all;
+}
+
+/* A record's statement gave person id the keys keys_json from its source record (sent: a refusal fails the pass
+ * or rolls back, dropping these); noted only for a person keys_noop can answer for */
+static void keys_given_note(struct sq_conn *c, int64_t id, const char *keys_json)
+{
+	if (c->cands_n == 0 || !keys_json)
+		return;
+	bool made = false;
+	const struct cand_row *row = cands_row_of(c, id, keys_json, &made);
+	if ((!row && !made) || (row && row->c.has_merged))
+		return;
+	char *tok[CANDS_KEYS_MAX];
+	int n = key_tokens(keys_json, tok, CANDS_KEYS_MAX);
+	for (int i = 0; i < n; i++) {
+		if (!key_given(c, id, tok[i]) &&
+		    cands_grow((void **)&c->keys_given, &c->keys_given_cap, c->keys_given_n + 1, sizeof *c->keys_given)) {
+			c->keys_given[c->keys_given_n++] = (struct cand_gain){id, tok[i]};
+			continue;
+		}
+		free(tok[i]);
+	}
+}
+
 static int cand_by_id(const void *a, const void *b)
 {
 	const struct store_candidate *x = *(const struct store_candidate *const *)a,
@@ -3199,8 +3331,7 @@ static bool touches_rules(const char *t)
  * answers, by engine as the candidates' (answer_ends) */
 static bool rules_noted(enum stmt_id id)
 {
-	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
-	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
+	return id >= S_SOURCE_EVENT_INSERT && id <= S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT;
 }
 
 static struct answer_ends rules_ends = {rules_noted, touches_rules, PTHREAD_ONCE_INIT, {{false}}};
@@ -3356,6 +3487,76 @@ static void rules_note(struct sq_conn *c, const struct store_source_record *r, c
 	}
 }
 
+/* ---- the households this transaction's records named (struct sq_conn, homes_known) ----------------------- */
+
+/* At most this many keys a transaction (a batch is at most TXQ_BATCH_MAX records: past it, not kept) */
+#define HOMES_KNOWN_MAX 512
+
+/* Whether a statement's text may take a household away or change its key: it deletes from or updates the table
+ * (household_member is another word; an INSERT's ON CONFLICT DO UPDATE names household_member's columns) */
+static bool touches_homes(const char *t)
+{
+	if (!t || !sql_word(t, "household"))
+		return false;
+	if (sql_word(t, "DELETE") || sql_word(t, "TRUNCATE"))
+		return true;
+	for (const char *p = t; *p; p++)
+		if (strncasecmp(p, "UPDATE household", 16) == 0 && !isalnum((unsigned char)p[16]) && p[16] != '_')
+			return true;
+	return false;
+}
+
+/* the record's own statements add to what is known (home_note) */
+static bool homes_noted(enum stmt_id id)
+{
+	return rules_noted(id);
+}
+
+static struct answer_ends homes_ends = {homes_noted, touches_homes, PTHREAD_ONCE_INIT, {{false}}};
+
+static void homes_end_find(void)
+{
+	answer_ends_fill(&homes_ends);
+}
+
+static bool ends_homes(const sql_db *db, enum stmt_id id)
+{
+	return answer_ends_of(&homes_ends, homes_end_find, db, id);
+}
+
+static void homes_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->homes_known_n; i++)
+		free(c->homes_known[i]);
+	c->homes_known_n = 0;
+}
+
+static bool home_known(const struct sq_conn *c, const char *key)
+{
+	for (int i = c->homes_known_n - 1; i >= 0; i--)
+		if (strcmp(c->homes_known[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* A record of this transaction placed its person in the household of key: it exists now (not kept when out of
+ * memory or past HOMES_KNOWN_MAX: the next record names it by the full text) */
+static void home_note(struct sq_conn *c, const char *key)
+{
+	if (!key || !*key || home_known(c, key) || c->homes_known_n >= HOMES_KNOWN_MAX)
+		return;
+	if (c->homes_known_n == c->homes_known_cap) {
+		int cap = c->homes_known_cap ? 2 * c->homes_known_cap : 32;
+		char **v = realloc(c->homes_known, (size_t)cap * sizeof *v);
+		if (!v)
+			return;
+		c->homes_known = v;
+		c->homes_known_cap = cap;
+	}
+	if ((c->homes_known[c->homes_known_n] = strdup(key)))
+		c->homes_known_n++;
+}
+
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
 static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 {
@@ -3365,6 +3566,8 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		cands_drop(c);
 	if (c->rules_n > 0 && ends_rules(c->db, id))
 		rules_drop(c);
+	if (c->homes_known_n > 0 && ends_homes(c->db, id))
+		homes_drop(c);
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
 	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
@@ -3851,6 +4054,7 @@ static void forget(store_conn *c)
 	absent_drop(CONN(c));
 	cands_drop(CONN(c));
 	rules_drop(CONN(c));
+	homes_drop(CONN(c));
 	CONN(c)->facts_n = 0;
 	CONN(c)->auth_gen_known = false;
 }
@@ -4646,6 +4850,9 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	if (r->household_key && *r->household_key &&
 	    (!r->household_postcode || !r->household_address || !r->household_seen_at))
 		return STORE_EINVAL;
+	/* PostgreSQL: keys its person holds already are not sent (the keys' part would write nothing: keys_noop),
+	 * asked before the record's own keys are noted below */
+	const char *keys = r->block_keys && !keys_noop(CONN(c), r->person_id, r->block_keys) ? r->block_keys : NULL;
 	/* its keys and identifiers change what the batch's candidates' read found (store_block_candidates_ahead) */
 	cands_note_keys(CONN(c), r->person_id, r->block_keys);
 	cands_note_ident(CONN(c), r->person_id, "nhs", r->nhs_number);
@@ -4673,19 +4880,26 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
 					 r->household_seen_at, NULL);
 	}
-	sql_stmt *s = stmt(CONN(c), reserved ? (r->block_keys ? S_SOURCE_EVENT_KEYS_IDS_INSERT : S_SOURCE_EVENT_IDS_INSERT)
-					     : (r->block_keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT));
+	bool home = r->household_key && *r->household_key;
+	/* with reserved ids (the batch's path), a text without the parts that would write nothing: the identifiers'
+	 * when there are none, the household's INSERT when a record of this transaction named it (homes_known) */
+	enum stmt_id id = keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT;
+	if (reserved) {
+		bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
+		int bits = (ident ? 0 : 1) | (home && home_known(CONN(c), r->household_key) ? 2 : 0);
+		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (keys ? 1 : 0));
+	}
+	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
 		return STORE_EIO;
 	char recorded_at[sizeof CONN(c)->now]; /* NOW_SQL's value as this statement binds it */
 	memcpy(recorded_at, CONN(c)->now, sizeof recorded_at);
 	bind_source(s, r);
-	if (r->block_keys)
-		text(s, 14, r->block_keys);
+	if (keys)
+		text(s, 14, keys);
 	text(s, 17, r->nhs_number ? r->nhs_number : "");
 	text(s, 18, r->upn ? r->upn : "");
 	sql_bind_int64(s, 23, r->identifiers_undated);
-	bool home = r->household_key && *r->household_key;
 	text(s, 19, home ? r->household_key : "");
 	text(s, 20, home ? r->household_postcode : ""); /* set when home: refused above otherwise */
 	text(s, 21, home ? r->household_address : "");
@@ -4704,6 +4918,9 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			*source_id = ids[0];
 			*event_id = ids[1];
 			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
+			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
+				home_note(CONN(c), r->household_key);
+			keys_given_note(CONN(c), r->person_id, keys);
 		} else
 			rules_drop(CONN(c));
 		return rc;
@@ -4715,9 +4932,12 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		*event_id = sql_column_int64(s, 1);
 	}
 	sql_reset(s);
-	if (out == STORE_OK)
+	if (out == STORE_OK) {
 		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
-	else
+		if (home)
+			home_note(CONN(c), r->household_key);
+		keys_given_note(CONN(c), r->person_id, keys);
+	} else
 		rules_drop(CONN(c));
 	return out;
 }
@@ -7745,7 +7965,8 @@ static int sq_block_candidates_ahead(store_conn *c, const char *const *keys_json
 					k->cands[j].limit = -1; /* the rest read for themselves */
 				continue;
 			}
-			k->cand_rows[k->cand_rows_n++].held = (unsigned)sql_column_int64(s, 17);
+			k->cand_rows[k->cand_rows_n].held = (unsigned)sql_column_int64(s, 17);
+			k->cand_rows[k->cand_rows_n++].held_src = (unsigned)sql_column_int64(s, 19);
 			e->n++;
 		}
 		candidate_row(s, &k->cand_rows[e->first + e->n - 1].c, open);
@@ -9209,6 +9430,7 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	 * rule_reads_dropped_by_a_bulk_load, batch_candidates_dropped_by_a_bulk_load) */
 	rules_drop(x);
 	cands_drop(x);
+	homes_drop(x);
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
