@@ -32,6 +32,56 @@
 
 /* ---- schema ------------------------------------------------------------------------------------------ */
 
+/* ---- the MASH's rule, for the schema (migration 38's triggers) and the statements ------------------- */
+
+/* The kinds the partial index event_kind_sought holds (migration 28), in its words: a statement that seeks
+ * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
+ * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
+#define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
+/* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
+ * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
+ * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
+ * rules say the same in C (rules_answers_referral). The probe for such a decision at or after a contact reads
+ * the partial index event_mash_answer (migration 35), which holds those decisions only, their kind and agency
+ * in it: its WHERE is this text, which SQLite needs to use it, and a row value, not two comparisons: a WHERE of
+ * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
+ * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
+#define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
+/* The one rule of what awaits the MASH: a contact or referral that no such decision of its child answers at or
+ * after it (MASH_AWAITS), its negation for a contact answered (MASH_ANSWERED, d the probe's alias). Every
+ * statement that asks it (the lists, the counts, a child's and the alerts' awaiting) and the triggers that keep
+ * mash_open (migration 38) say it with this text; nothing else says what awaiting is. */
+#define MASH_ANSWERED(e, d) "EXISTS (SELECT 1 FROM event " d " WHERE " d ".person_id = " e ".person_id AND " \
+			    MASH_ANSWERS(d) " AND " d ".occurred_at >= " e ".occurred_at)"
+#define MASH_AWAITS(e) "(" e ".kind IN ('contact', 'referral') AND NOT " MASH_ANSWERED(e, "d") ")"
+/* mash_open (migration 38) made what the rule says for the children `persons` (an SQL list): their contacts
+ * and referrals that no longer await out, those that await in. A row of mash_open is an event's (occurred_at,
+ * id); the child is the event's, read through it, so that a merge moving events needs no second copy moved. */
+#define MASH_OPEN_FIX(persons)                                                                                 \
+	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event e "      \
+	"WHERE e.person_id IN (" persons ") AND e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") "); " \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.person_id " \
+	"IN (" persons ") AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "            \
+	"o.occurred_at = e.occurred_at AND o.event_id = e.id);"
+/* A new contact or referral: in when the rule says it awaits (a decision may already be there, after it) */
+#define MASH_OPEN_CONTACT(new)                                                                                 \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.id = " new \
+	".id AND " MASH_AWAITS("e") ";"
+/* A new decision that answers: out go the child's rows the rule no longer says await (nothing for another
+ * event: the first term is the trigger's constant, which both engines test once, before reading anything) */
+#define MASH_OPEN_ANSWER(new)                                                                                  \
+	"DELETE FROM mash_open WHERE " MASH_ANSWERS(new) " AND (occurred_at, event_id) IN (SELECT e.occurred_at, " \
+	"e.id FROM event e "                                                                                     \
+	"WHERE e.person_id = " new ".person_id AND e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") ");"
+/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in) */
+#define MASH_OPEN_FILL                                                                                         \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
+	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "      \
+	"o.occurred_at = e.occurred_at AND o.event_id = e.id)"
+/* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
+#define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
+#define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
+
 /*
  * Times are UTC text "YYYY-MM-DDTHH:MM:SSZ": they sort as text, read well in a dump and mean the same in
  * PostgreSQL. Ids are integers. Tables that other tables point at are never deleted from (person merges
@@ -850,6 +900,32 @@ static const char *const migrations[] = {
 	 * statistics of an expression and needs none: it starts from the children either way. Undone by dropping
 	 * it (docs/INTERNALS.md). */
 	"",
+	/* 37: another branch's (r-mash23 took 38; the merge puts that branch's script here). */
+	"",
+	/* 38: the MASH queue from the contacts that await, not from the area's history (issue 17, r-mash23;
+	 * docs/BENCHMARKS.md). The queue (oldest first) walked every contact and referral in time order and
+	 * skipped those answered, which on an area with years of decided contacts is nearly all it read: its first
+	 * page and its count cost 30-40 ms of CPU on SQLite and 150-460 ms on PostgreSQL at 300,000 contacts. A
+	 * partial index cannot hold "awaiting": it depends on a later row (the decision). mash_open holds the
+	 * contacts and referrals the rule (MASH_AWAITS) says await, by their (occurred_at, id), the queue's order
+	 * and key; triggers on event keep it in the transaction that writes the contact, the decision, or moves an
+	 * event (a merge, its undo), each asking the same rule (MASH_OPEN_*): nothing else says what awaits. While
+	 * a bulk load holds it back (bulk_held_index 'mash_open') the triggers do nothing and the load's end fills it
+	 * (MASH_OPEN_FILL), as it builds the indexes held. Filled here for the area's existing contacts. No personal
+	 * data (an event's time and id). Both engines (PostgreSQL's triggers: pg_migration); undone as
+	 * docs/INTERNALS.md says. */
+	"CREATE TABLE IF NOT EXISTS mash_open ("
+	"  occurred_at TEXT NOT NULL,"
+	"  event_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (occurred_at, event_id)) WITHOUT ROWID;"
+	"DROP TRIGGER IF EXISTS mash_open_added;"
+	"CREATE TRIGGER mash_open_added AFTER INSERT ON event WHEN " MASH_OPEN_KINDS("NEW") " AND NOT "
+	MASH_OPEN_HELD " BEGIN " MASH_OPEN_CONTACT("NEW") " " MASH_OPEN_ANSWER("NEW") " END;"
+	"DROP TRIGGER IF EXISTS mash_open_moved;"
+	"CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event WHEN ("
+	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
+	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;" MASH_OPEN_FILL ";",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -917,6 +993,23 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	[35] = "CREATE STATISTICS IF NOT EXISTS person_name_folded ON (lower(given_name || ' ' || family_name)) "
 	       "FROM person;"
 	       "DO $$ BEGIN IF EXISTS (SELECT 1 FROM person) THEN ANALYZE person; END IF; END $$;",
+	/* 38: mash_open's triggers (the SQLite script's, as one function; PostgreSQL's trigger WHEN takes no
+	 * subquery, so the bulk load's hold is asked inside), and its statistics now: filled above */
+	[37] = "CREATE OR REPLACE FUNCTION sg_mash_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	       "IF " MASH_OPEN_HELD " THEN RETURN NULL; END IF; "
+	       "IF TG_OP = 'UPDATE' THEN "
+	       "DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " "
+	       "ELSIF NEW.kind IN ('contact', 'referral') THEN " MASH_OPEN_CONTACT("NEW") " "
+	       "ELSE " MASH_OPEN_ANSWER("NEW") " END IF; RETURN NULL; END $$;"
+	       "DROP TRIGGER IF EXISTS mash_open_added ON event;"
+	       "CREATE TRIGGER mash_open_added AFTER INSERT ON event FOR EACH ROW WHEN (" MASH_OPEN_KINDS("NEW") ") "
+	       "EXECUTE FUNCTION sg_mash_open();"
+	       "DROP TRIGGER IF EXISTS mash_open_moved ON event;"
+	       "CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event "
+	       "FOR EACH ROW WHEN (" MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") "
+	       "EXECUTE FUNCTION sg_mash_open();"
+	       "ANALYZE mash_open;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1041,6 +1134,7 @@ enum stmt_id {
 	S_MASH_AWAITING_LIST,
 	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
+	S_MASH_AWAITING_COUNT_NAMED,
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
@@ -1256,26 +1350,11 @@ enum stmt_id {
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
 	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = CAST(x.value AS BIGINT) WHERE ve.id IS NULL OR NOT "      \
 	VIEW_EVENT("ve") ")))"
-/* The kinds the partial index event_kind_sought holds (migration 28), in its words: a statement that seeks
- * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
- * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
-#define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
 /* The status kinds (store_events.h's STORE_STATUS_KINDS) as an IN list in the text: a list bound as a JSON
  * parameter gives PostgreSQL's generic plan no kinds to seek, and it read every event of the child (issue 17). */
 #define EVENT_KIND_STATUS_(k) "'" #k "'"
 #define EVENT_KIND_STATUS(e) e ".kind IN (" STORE_STATUS_KINDS(EVENT_KIND_STATUS_, ", ") ")"
-/* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
- * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
- * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
- * rules say the same in C (rules_answers_referral). The probe for such a decision at or after a contact reads
- * the partial index event_mash_answer (migration 35), which holds those decisions only, their kind and agency
- * in it: its WHERE is this text, which SQLite needs to use it, and a row value, not two comparisons: a WHERE of
- * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
- * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
-#define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
-#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
-		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
-		       "AND d.occurred_at >= e.occurred_at)"
+#define AWAITING_WHERE "WHERE " MASH_AWAITS("e") " AND " EVENT_KIND_SOUGHT("e")
 /* The MASH queue with its filters: a contact or referral with the decision that answered it (the first
  * referral decision of the child at or after it), or none. ?1 0 awaiting, 1 decided; ?2 agency; ?3, ?4 received
  * in [from, before); ?5 a piece of the child's name (any case); NULL: no filter. The last column says whether
@@ -1310,10 +1389,14 @@ enum stmt_id {
  * their index's order (SQL_INDEX_ORDER): the plan made with the values of a page past the 130th (or the 40th
  * with an agency) sorted every decision too, 4-6 s (r-mashcnt21). */
 #define MASH_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
-#define MASH_AWAITING "FROM event e JOIN person p ON p.id = e.person_id WHERE ?1 = 0 AND " MASH_KINDS("e") " AND " \
-		      "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		      "event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
-		      "AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* The queue reads mash_open (migration 38), the contacts and referrals the rule says await, kept by triggers
+ * in the transaction that writes the contact or its decision: a first page costs what the awaiting rows cost,
+ * not the area's history. Walking event_mash oldest first passed every contact decided long ago to find 25
+ * awaiting: 30-40 ms of CPU on SQLite and 150-460 ms on PostgreSQL at 300,000 contacts, most of them decided
+ * (docs/BENCHMARKS.md, r-mash23). Each row is still asked the rule (MASH_AWAITS, one probe of
+ * event_mash_answer): the table says where to look, the rule what awaits. */
+#define MASH_AWAITING "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = e.person_id " \
+		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTERS
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
@@ -1327,19 +1410,22 @@ enum stmt_id {
  * stops at the bound, in no order (docs/BENCHMARKS.md, r-mashcnt21). Not through event_mash (no MASH_KINDS):
  * a count that reads every row (a name that few children have) walked the index into the table in time
  * order on SQLite, 5x the CPU of the child's own rows by event_person_kind. */
-#define MASH_COUNT(decided, exists) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
-				    "WHERE ?1 = " decided " AND e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
-				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " \
-				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
-				    SQL_CUSTOM_PLAN
+#define MASH_COUNT(decided, which) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
+				   "WHERE ?1 = " decided " AND " EVENT_KIND_SOUGHT("e") " AND " which " AND " MASH_FILTERS \
+				   " LIMIT ?8) AS c" SQL_CUSTOM_PLAN
+/* The queue's count without a name: its rows from mash_open, as the queue's (MASH_AWAITING), in the queue's
+ * order: unordered, PostgreSQL hashed mash_open against every contact of the area (a bitmap scan of
+ * event_kind_sought, 300,262 entries) for 1,001 rows, 120-330 ms at 50,000 children; walked in its key's
+ * order, 15-57 ms (r-mash23). SQLite walks it in that order either way. */
+#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_ASC "LIMIT ?8) AS c" \
+			SQL_CUSTOM_PLAN SQL_INDEX_ORDER
 /* Decided: each contact or referral with a decision of its child at or after it, the most recently received
  * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
  * decision: a reader may not see the decision (service/mash.c withholds it), and a row placed by its
  * decision's time between two rows whose decisions are shown said roughly when the withheld one was made
  * (r-review39). The contact's time is the reader's to see; the decision follows it within a working day. */
 #define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
-		     "AND " EVENT_KIND_SOUGHT("e") " AND EXISTS (SELECT 1 FROM event d3 WHERE d3.person_id = " \
-		     "e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+		     "AND " EVENT_KIND_SOUGHT("e") " AND " MASH_ANSWERED("e", "d3") " AND " MASH_FILTERS
 /* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
  * value that both engines seek in event_mash (occurred_at, id, ...), so that the page a link reaches by the
  * last row shown costs what the first page costs (OFFSET read every row before it: the decisions' page 200
@@ -1356,6 +1442,11 @@ enum stmt_id {
 #define MASH_AFTER_NAMED "(e.occurred_at || '', e.id) > (?9, ?10)"
 #define MASH_BEFORE_NAMED "(e.occurred_at || '', e.id) < (?9, ?10)"
 #define MASH_ASC " ORDER BY e.occurred_at, e.id "
+/* The queue's key, order and bounds on mash_open's key (the same values as the event's) */
+#define MASH_OPEN_AFTER "(o.occurred_at, o.event_id) > (?9, ?10)"
+#define MASH_OPEN_BEFORE "(o.occurred_at, o.event_id) < (?9, ?10)"
+#define MASH_OPEN_ASC " ORDER BY o.occurred_at, o.event_id "
+#define MASH_OPEN_DESC " ORDER BY o.occurred_at DESC, o.event_id DESC "
 #define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
 #define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
 #define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
@@ -1414,9 +1505,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BULK_INDEXES] = "SELECT name, sql, 'DROP INDEX \"' || name || '\"' FROM sqlite_master WHERE type = 'index' "
 			   "AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
 	[S_BULK_HOLD] = "INSERT INTO bulk_held_index(name, tbl, sql) VALUES (?1, ?2, ?3)",
-	/* indexes first: a foreign key held back is checked against the whole table when it is added again */
+	/* indexes first: a foreign key held back is checked against the whole table when it is added again; mash_open
+	 * last: its fill reads event through the indexes */
 	[S_BULK_HELD] = "SELECT name, sql, '' FROM bulk_held_index ORDER BY CASE WHEN sql LIKE 'ALTER TABLE %' THEN 1 "
-			"ELSE 0 END, name",
+			"WHEN name = 'mash_open' THEN 2 ELSE 0 END, name",
 	[S_BULK_UNHOLD] = "DELETE FROM bulk_held_index WHERE name = ?1",
 	/* `safeguard indexes` (PostgreSQL's: pg_override): every index SQLite holds (its own for a key or UNIQUE
 	 * have no SQL), and what a load that stopped held back */
@@ -1773,16 +1865,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_AFTER MASH_ASC "LIMIT ?6 OFFSET ?7"
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_ASC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_BEFORE MASH_DESC, "5, 1")
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_DESC, "5, 1")
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
+	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
+	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
 	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
 					  "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
+	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "e.kind IN ('contact', 'referral') AND " MASH_ANSWERED("e", "d")),
 	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
 	 * sort their few rows (MASH_AWAITING_NAMED) */
 	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED MASH_ASC
@@ -2050,6 +2143,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "SELECT 'link_review', count(*) FROM link_review UNION ALL "
 			   "SELECT 'login_attempt', count(*) FROM login_attempt UNION ALL "
 			   "SELECT 'login_throttle', count(*) FROM login_throttle UNION ALL "
+			   "SELECT 'mash_open', count(*) FROM mash_open UNION ALL "
 			   "SELECT 'oversight_run', count(*) FROM oversight_run UNION ALL "
 			   "SELECT 'oversight_signal', count(*) FROM oversight_signal UNION ALL "
 			   "SELECT 'person', count(*) FROM person UNION ALL "
@@ -6580,7 +6674,8 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
 			 void *ctx, int64_t *total)
 {
-	sql_stmt *n = stmt(CONN(c), q->decided ? S_MASH_DECIDED_COUNT : S_MASH_AWAITING_COUNT);
+	sql_stmt *n = stmt(CONN(c), q->decided ? S_MASH_DECIDED_COUNT
+					       : q->name ? S_MASH_AWAITING_COUNT_NAMED : S_MASH_AWAITING_COUNT);
 	if (!n)
 		return STORE_EIO;
 	mash_bind(n, v, q);
@@ -9335,6 +9430,19 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 		}
 		held_free(h, n);
 	}
+	/* mash_open too (migration 38): its triggers do nothing while the rows go in (each would probe an event
+	 * table whose indexes are held), and bulk_build_held fills it once, after the indexes */
+	if (empty && rc == STORE_OK) {
+		sql_stmt *w = sql_prepare(x->db, S_BULK_HOLD, stmt_sql[S_BULK_HOLD]);
+		if (!w)
+			rc = STORE_EIO;
+		else {
+			sql_bind_text(w, 1, "mash_open", -1);
+			sql_bind_text(w, 2, "event", -1);
+			sql_bind_text(w, 3, MASH_OPEN_FILL, -1);
+			rc = run(w);
+		}
+	}
 	if (rc != STORE_OK || !empty) {
 		sql_rollback(x->db);
 		return rc;
@@ -9394,7 +9502,7 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -32768"); /* as sql_sqlite_open */
 		rc = rc != STORE_OK ? rc : r2;
 	} else if (rc == STORE_OK && (fast || built)) /* the planner's statistics of the new rows */
-		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key");
+		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key, mash_open");
 	return rc;
 }
 
