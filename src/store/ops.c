@@ -63,16 +63,19 @@
 	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.person_id " \
 	"IN (" persons ") AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "            \
 	"o.occurred_at = e.occurred_at AND o.event_id = e.id);"
-/* A new contact or referral: in when the rule says it awaits (a decision may already be there, after it) */
-#define MASH_OPEN_CONTACT(new)                                                                                 \
-	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.id = " new \
-	".id AND " MASH_AWAITS("e") ";"
-/* A new decision that answers: out go the child's rows the rule no longer says await (nothing for another
- * event: the first term is the trigger's constant, which both engines test once, before reading anything) */
-#define MASH_OPEN_ANSWER(new)                                                                                  \
-	"DELETE FROM mash_open WHERE " MASH_ANSWERS(new) " AND (occurred_at, event_id) IN (SELECT e.occurred_at, " \
-	"e.id FROM event e "                                                                                     \
-	"WHERE e.person_id = " new ".person_id AND e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") ");"
+/* A new event (?1, written by sq_event_insert or intake's statements, which run these after it): a contact or
+ * referral in when the rule says it awaits (a decision may already be there, after it); a decision that
+ * answers takes out the child's rows the rule no longer says await. Statements of the writer, not triggers:
+ * an INSERT trigger on event cost SQLite's writer ~40,000 instructions on every event it writes, of any kind
+ * (a statement journal and the trigger's program), and PostgreSQL's 70,000-90,000 an event (the function's
+ * queries), +5% of the writer backend (docs/BENCHMARKS.md, r-mash23). */
+#define MASH_OPEN_CONTACT                                                                                      \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.id = ?1 "   \
+	"AND " MASH_AWAITS("e")
+#define MASH_OPEN_ANSWER                                                                                       \
+	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event n JOIN "  \
+	"event e ON e.person_id = n.person_id WHERE n.id = ?1 AND " MASH_ANSWERS("n") " AND e.kind IN "         \
+	"('contact', 'referral') AND NOT " MASH_AWAITS("e") ")"
 /* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in) */
 #define MASH_OPEN_FILL                                                                                         \
 	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
@@ -908,19 +911,17 @@ static const char *const migrations[] = {
 	 * page and its count cost 30-40 ms of CPU on SQLite and 150-460 ms on PostgreSQL at 300,000 contacts. A
 	 * partial index cannot hold "awaiting": it depends on a later row (the decision). mash_open holds the
 	 * contacts and referrals the rule (MASH_AWAITS) says await, by their (occurred_at, id), the queue's order
-	 * and key; triggers on event keep it in the transaction that writes the contact, the decision, or moves an
-	 * event (a merge, its undo), each asking the same rule (MASH_OPEN_*): nothing else says what awaits. While
-	 * a bulk load holds it back (bulk_held_index 'mash_open') the triggers do nothing and the load's end fills it
-	 * (MASH_OPEN_FILL), as it builds the indexes held. Filled here for the area's existing contacts. No personal
-	 * data (an event's time and id). Both engines (PostgreSQL's triggers: pg_migration); undone as
-	 * docs/INTERNALS.md says. */
+	 * and key, kept in the transaction that writes the contact or the decision (the writer's statements after
+	 * the event's: MASH_OPEN_CONTACT, MASH_OPEN_ANSWER), moves an event (a merge, its undo: a trigger on UPDATE,
+	 * the one writer of event's rows after their INSERT) or bulk-loads events (sq_bulk_end), each asking the
+	 * same rule (MASH_AWAITS): nothing else says what awaits. While a fast bulk load holds it back
+	 * (bulk_held_index 'mash_open') nothing writes it and the load's end fills it (MASH_OPEN_FILL), as it builds
+	 * the indexes held. Filled here for the area's existing contacts. No personal data (an event's time and id).
+	 * Both engines (PostgreSQL's trigger: pg_migration); undone as docs/INTERNALS.md says. */
 	"CREATE TABLE IF NOT EXISTS mash_open ("
 	"  occurred_at TEXT NOT NULL,"
 	"  event_id INTEGER NOT NULL,"
 	"  PRIMARY KEY (occurred_at, event_id)) WITHOUT ROWID;"
-	"DROP TRIGGER IF EXISTS mash_open_added;"
-	"CREATE TRIGGER mash_open_added AFTER INSERT ON event WHEN " MASH_OPEN_KINDS("NEW") " AND NOT "
-	MASH_OPEN_HELD " BEGIN " MASH_OPEN_CONTACT("NEW") " " MASH_OPEN_ANSWER("NEW") " END;"
 	"DROP TRIGGER IF EXISTS mash_open_moved;"
 	"CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event WHEN ("
 	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
@@ -993,18 +994,12 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	[35] = "CREATE STATISTICS IF NOT EXISTS person_name_folded ON (lower(given_name || ' ' || family_name)) "
 	       "FROM person;"
 	       "DO $$ BEGIN IF EXISTS (SELECT 1 FROM person) THEN ANALYZE person; END IF; END $$;",
-	/* 38: mash_open's triggers (the SQLite script's, as one function; PostgreSQL's trigger WHEN takes no
+	/* 38: mash_open's trigger (the SQLite script's, as a function; PostgreSQL's trigger WHEN takes no
 	 * subquery, so the bulk load's hold is asked inside), and its statistics now: filled above */
 	[37] = "CREATE OR REPLACE FUNCTION sg_mash_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
 	       "IF " MASH_OPEN_HELD " THEN RETURN NULL; END IF; "
-	       "IF TG_OP = 'UPDATE' THEN "
 	       "DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
-	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " "
-	       "ELSIF NEW.kind IN ('contact', 'referral') THEN " MASH_OPEN_CONTACT("NEW") " "
-	       "ELSE " MASH_OPEN_ANSWER("NEW") " END IF; RETURN NULL; END $$;"
-	       "DROP TRIGGER IF EXISTS mash_open_added ON event;"
-	       "CREATE TRIGGER mash_open_added AFTER INSERT ON event FOR EACH ROW WHEN (" MASH_OPEN_KINDS("NEW") ") "
-	       "EXECUTE FUNCTION sg_mash_open();"
+	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " RETURN NULL; END $$;"
 	       "DROP TRIGGER IF EXISTS mash_open_moved ON event;"
 	       "CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event "
 	       "FOR EACH ROW WHEN (" MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") "
@@ -1135,6 +1130,11 @@ enum stmt_id {
 	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
 	S_MASH_AWAITING_COUNT_NAMED,
+	S_MASH_OPEN_CONTACT,
+	S_MASH_OPEN_ANSWER,
+	S_MASH_OPEN_LOADED,
+	S_MASH_OPEN_LOADED_DROP,
+	S_MASH_OPEN_LOADED_ADD,
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
@@ -1381,7 +1381,8 @@ enum stmt_id {
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
- * walking event_mash; decided (MASH_DECIDED, below) walks it backwards. The same rows as MASH_FROM's LEFT JOIN
+ * walking mash_open (since migration 38; event_mash before); decided (MASH_DECIDED, below) walks event_mash
+ * backwards. The same rows as MASH_FROM's LEFT JOIN
  * gives (bench/mash_same.c: every page compared). ?1 is still bound and named: each statement answers one value
  * of it and no rows for the other. Each is planned with its values (SQL_CUSTOM_PLAN): PostgreSQL's generic
  * plan, taken for good after the fifth execution on a connection that had paged far, read the decisions in no
@@ -1427,7 +1428,8 @@ enum stmt_id {
 #define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
 		     "AND " EVENT_KIND_SOUGHT("e") " AND " MASH_ANSWERED("e", "d3") " AND " MASH_FILTERS
 /* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
- * value that both engines seek in event_mash (occurred_at, id, ...), so that the page a link reaches by the
+ * value that both engines seek in event_mash (occurred_at, id, ...), or mash_open's (occurred_at, event_id) for
+ * the queue (MASH_OPEN_AFTER), so that the page a link reaches by the
  * last row shown costs what the first page costs (OFFSET read every row before it: the decisions' page 200
  * 0.5-0.7 s on PostgreSQL, r-mashcnt21). With no key the bounds are instants no event has (sq_mash_queue), not
  * an "?9 IS NULL OR": SQLite does not seek a range under an OR. A page before the key is read nearest first
@@ -1871,6 +1873,19 @@ static const char *const stmt_sql[S__COUNT] = {
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
 	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
+	/* mash_open after a new event ?1 (mash_open_note), queued on PostgreSQL as the event's insert is */
+	[S_MASH_OPEN_CONTACT] = MASH_OPEN_CONTACT SQL_DEFERRED,
+	[S_MASH_OPEN_ANSWER] = MASH_OPEN_ANSWER SQL_DEFERRED,
+	/* after a bulk load of events (sq_bulk_end): where the load started (the next id), whether a fast load
+	 * holds mash_open back, and the loaded events' children made what the rule says (MASH_OPEN_FIX) */
+	[S_MASH_OPEN_LOADED] = "SELECT coalesce(max(id), 0) + 1, CASE WHEN " MASH_OPEN_HELD " THEN 1 ELSE 0 END FROM event",
+	[S_MASH_OPEN_LOADED_DROP] = "DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id "
+				    "FROM event e WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND "
+				    "e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") ")",
+	[S_MASH_OPEN_LOADED_ADD] = "INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e "
+				   "WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND " MASH_AWAITS("e")
+				   " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE o.occurred_at = e.occurred_at AND "
+				   "o.event_id = e.id)",
 	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
@@ -2649,6 +2664,9 @@ struct sq_conn {
 	bool bulk_open, bulk_copy;
 	char bulk_sync[24]; /* PostgreSQL: synchronous_commit before store_bulk_fast_begin turned it off */
 	int bulk_table;
+	/* a bulk load of events: its first id, and whether a fast load holds mash_open back (sq_bulk_end) */
+	int64_t bulk_mash_from;
+	bool bulk_mash_held;
 	sql_stmt *bulk_stmt;
 };
 
@@ -3246,7 +3264,8 @@ static bool touches_rules(const char *t)
 static bool rules_noted(enum stmt_id id)
 {
 	return id == S_SOURCE_EVENT_INSERT || id == S_SOURCE_EVENT_KEYS_INSERT || id == S_SOURCE_EVENT_IDS_INSERT ||
-	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT;
+	       id == S_SOURCE_EVENT_KEYS_IDS_INSERT || id == S_MASH_OPEN_CONTACT || id == S_MASH_OPEN_ANSWER;
+	/* (mash_open's two write mash_open only; they name event for the rule) */
 }
 
 static struct answer_ends rules_ends = {rules_noted, touches_rules, PTHREAD_ONCE_INIT, {{false}}};
@@ -4664,6 +4683,20 @@ static int sq_source_find(store_conn *c, const char *agency, const char *source_
 	return r;
 }
 
+/* mash_open (migration 38) after a new event: a contact or referral may await, a referral decision may answer
+ * (the statements ask the rule; this only skips the events of no MASH kind, which neither can change) */
+static int mash_open_note(store_conn *c, const struct store_event *e, int64_t event_id)
+{
+	bool contact = strcmp(e->kind, "contact") == 0 || strcmp(e->kind, "referral") == 0;
+	if (!contact && strcmp(e->kind, "referral_decision") != 0)
+		return STORE_OK;
+	sql_stmt *s = stmt(CONN(c), contact ? S_MASH_OPEN_CONTACT : S_MASH_OPEN_ANSWER);
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, event_id);
+	return run(s);
+}
+
 static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 {
 	sql_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
@@ -4679,7 +4712,7 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
-	return rc;
+	return rc == STORE_OK ? mash_open_note(c, e, *id) : rc;
 }
 
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
@@ -4750,6 +4783,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			*source_id = ids[0];
 			*event_id = ids[1];
 			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
+			rc = mash_open_note(c, e, ids[1]); /* queued behind it */
 		} else
 			rules_drop(CONN(c));
 		return rc;
@@ -4761,9 +4795,10 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		*event_id = sql_column_int64(s, 1);
 	}
 	sql_reset(s);
-	if (out == STORE_OK)
+	if (out == STORE_OK) {
 		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
-	else
+		out = mash_open_note(c, e, *event_id);
+	} else
 		rules_drop(CONN(c));
 	return out;
 }
@@ -9231,6 +9266,19 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	 * rule_reads_dropped_by_a_bulk_load, batch_candidates_dropped_by_a_bulk_load) */
 	rules_drop(x);
 	cands_drop(x);
+	if (t == STORE_BULK_EVENT) {
+		sql_stmt *m = stmt(x, S_MASH_OPEN_LOADED);
+		if (!m)
+			return STORE_EIO;
+		int rc = sql_step(m);
+		if (rc == SQL_ROW) {
+			x->bulk_mash_from = sql_column_int64(m, 0);
+			x->bulk_mash_held = sql_column_int(m, 1) != 0;
+		}
+		sql_reset(m);
+		if (rc != SQL_ROW)
+			return map_rc(rc) ? map_rc(rc) : STORE_EIO;
+	}
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
@@ -9296,9 +9344,19 @@ static int sq_bulk_end(store_conn *c, bool ok)
 		return STORE_EIO;
 	x->bulk_open = false;
 	x->bulk_stmt = NULL;
-	if (x->bulk_copy)
-		return x->db->drv->copy_end(x->db, ok);
-	return ok ? STORE_OK : STORE_EIO;
+	int rc = x->bulk_copy ? x->db->drv->copy_end(x->db, ok) : ok ? STORE_OK : STORE_EIO;
+	/* the loaded events' children in mash_open as the rule says, in the load's transaction (a fast load fills
+	 * it once, at its end) */
+	if (rc == STORE_OK && x->bulk_table == STORE_BULK_EVENT && !x->bulk_mash_held) {
+		for (int i = 0; i < 2 && rc == STORE_OK; i++) {
+			sql_stmt *m = stmt(x, i == 0 ? S_MASH_OPEN_LOADED_DROP : S_MASH_OPEN_LOADED_ADD);
+			if (!m)
+				return STORE_EIO;
+			sql_bind_int64(m, 1, x->bulk_mash_from);
+			rc = run(m);
+		}
+	}
+	return rc;
 }
 
 /* Fast loads into an empty area (store_bulk.h). The five tables area-load fills; their secondary indexes are

@@ -657,6 +657,39 @@ static void mash_open_follows_the_rule(void **state)
 	AWAITING(a6, c1);
 	assert_int_equal(store_person_merge(f->c, b, a, "tester", "same child", &merge), STORE_OK);
 	AWAITING(c1);
+	/* a bulk load into the area (no indexes held): c's decision of the 7th at noon answers c1, its contact of
+	 * the 8th awaits */
+	uint8_t hash[32] = {0};
+	int64_t sid = 0, eid = 0;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_SOURCE_RECORD, &sid), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_EVENT, &eid), STORE_OK);
+	const char *const agency[2] = {"social_care", "health"}, *const kind[2] = {"referral_decision", "contact"},
+			  *const at[2] = {"2024-01-07T12:00:00Z", "2024-01-08T10:00:00Z"};
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_SOURCE_RECORD), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		char ref[16];
+		snprintf(ref, sizeof ref, "OB-%d", i);
+		struct store_bulk_value r[9] = {
+			STORE_BULK_INT(sid + i), STORE_BULK_TEXT(agency[i]), STORE_BULK_TEXT(ref), STORE_BULK_BLOB(hash, 32),
+			STORE_BULK_TEXT("{}"),   STORE_BULK_INT(c),          STORE_BULK_REAL(1), STORE_BULK_TEXT("new"),
+			STORE_BULK_TEXT(at[i]),
+		};
+		assert_int_equal(store_bulk_row(f->c, r, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_EVENT), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct store_bulk_value e[9] = {
+			STORE_BULK_INT(eid + i), STORE_BULK_INT(c),     STORE_BULK_INT(sid + i), STORE_BULK_TEXT(agency[i]),
+			STORE_BULK_TEXT(kind[i]), STORE_BULK_TEXT(at[i]), STORE_BULK_TEXT(at[i]), STORE_BULK_TEXT("s"),
+			STORE_BULK_TEXT("{}"),
+		};
+		assert_int_equal(store_bulk_row(f->c, e, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	AWAITING(eid + 1);
 }
 #undef AWAITING
 
