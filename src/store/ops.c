@@ -32,6 +32,59 @@
 
 /* ---- schema ------------------------------------------------------------------------------------------ */
 
+/* ---- the MASH's rule, for the schema (migration 37's triggers) and the statements ------------------- */
+
+/* The kinds the partial index event_kind_sought holds (migration 28), in its words: a statement that seeks
+ * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
+ * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
+#define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
+/* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
+ * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
+ * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
+ * rules say the same in C (rules_answers_referral). The probe for such a decision at or after a contact reads
+ * the partial index event_mash_answer (migration 35), which holds those decisions only, their kind and agency
+ * in it: its WHERE is this text, which SQLite needs to use it, and a row value, not two comparisons: a WHERE of
+ * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
+ * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
+#define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
+/* The one rule of what awaits the MASH: a contact or referral that no such decision of its child answers at or
+ * after it (MASH_AWAITS), its negation for a contact answered (MASH_ANSWERED, d the probe's alias). Every
+ * statement that asks it (the lists, the counts, a child's and the alerts' awaiting) and the triggers that keep
+ * mash_open (migration 37) say it with this text; nothing else says what awaiting is. */
+#define MASH_ANSWERED(e, d) "EXISTS (SELECT 1 FROM event " d " WHERE " d ".person_id = " e ".person_id AND " \
+			    MASH_ANSWERS(d) " AND " d ".occurred_at >= " e ".occurred_at)"
+#define MASH_AWAITS(e) "(" e ".kind IN ('contact', 'referral') AND NOT " MASH_ANSWERED(e, "d") ")"
+/* mash_open (migration 37) made what the rule says for the children `persons` (an SQL list): their contacts
+ * and referrals that no longer await out, those that await in. A row of mash_open is an event's (occurred_at,
+ * id); the child is the event's, read through it, so that a merge moving events needs no second copy moved. */
+#define MASH_OPEN_FIX(persons)                                                                                 \
+	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event e "      \
+	"WHERE e.person_id IN (" persons ") AND e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") "); " \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.person_id " \
+	"IN (" persons ") AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "            \
+	"o.occurred_at = e.occurred_at AND o.event_id = e.id);"
+/* A new event (?1, written by sq_event_insert or intake's statements, which run these after it): a contact or
+ * referral in when the rule says it awaits (a decision may already be there, after it); a decision that
+ * answers takes out the child's rows the rule no longer says await. Statements of the writer, not triggers:
+ * an INSERT trigger on event cost SQLite's writer ~40,000 instructions on every event it writes, of any kind
+ * (a statement journal and the trigger's program), and PostgreSQL's 70,000-90,000 an event (the function's
+ * queries), +5% of the writer backend (docs/BENCHMARKS.md, r-mash23). */
+#define MASH_OPEN_CONTACT                                                                                      \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.id = ?1 "   \
+	"AND " MASH_AWAITS("e")
+#define MASH_OPEN_ANSWER                                                                                       \
+	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event n JOIN "  \
+	"event e ON e.person_id = n.person_id WHERE n.id = ?1 AND " MASH_ANSWERS("n") " AND e.kind IN "         \
+	"('contact', 'referral') AND NOT " MASH_AWAITS("e") ")"
+/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in) */
+#define MASH_OPEN_FILL                                                                                         \
+	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
+	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "      \
+	"o.occurred_at = e.occurred_at AND o.event_id = e.id)"
+/* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
+#define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
+#define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
+
 /*
  * Times are UTC text "YYYY-MM-DDTHH:MM:SSZ": they sort as text, read well in a dump and mean the same in
  * PostgreSQL. Ids are integers. Tables that other tables point at are never deleted from (person merges
@@ -850,6 +903,28 @@ static const char *const migrations[] = {
 	 * statistics of an expression and needs none: it starts from the children either way. Undone by dropping
 	 * it (docs/INTERNALS.md). */
 	"",
+	/* 37: the MASH queue from the contacts that await, not from the area's history (issue 17, r-mash23;
+	 * docs/BENCHMARKS.md). The queue (oldest first) walked every contact and referral in time order and
+	 * skipped those answered, which on an area with years of decided contacts is nearly all it read: its first
+	 * page and its count cost 30-40 ms of CPU on SQLite and 150-460 ms on PostgreSQL at 300,000 contacts. A
+	 * partial index cannot hold "awaiting": it depends on a later row (the decision). mash_open holds the
+	 * contacts and referrals the rule (MASH_AWAITS) says await, by their (occurred_at, id), the queue's order
+	 * and key, kept in the transaction that writes the contact or the decision (the writer's statements after
+	 * the event's: MASH_OPEN_CONTACT, MASH_OPEN_ANSWER), moves an event (a merge, its undo: a trigger on UPDATE,
+	 * the one writer of event's rows after their INSERT) or bulk-loads events (sq_bulk_end), each asking the
+	 * same rule (MASH_AWAITS): nothing else says what awaits. While a fast bulk load holds it back
+	 * (bulk_held_index 'mash_open') nothing writes it and the load's end fills it (MASH_OPEN_FILL), as it builds
+	 * the indexes held. Filled here for the area's existing contacts. No personal data (an event's time and id).
+	 * Both engines (PostgreSQL's trigger: pg_migration); undone as docs/INTERNALS.md says. */
+	"CREATE TABLE IF NOT EXISTS mash_open ("
+	"  occurred_at TEXT NOT NULL,"
+	"  event_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (occurred_at, event_id)) WITHOUT ROWID;"
+	"DROP TRIGGER IF EXISTS mash_open_moved;"
+	"CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event WHEN ("
+	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
+	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;" MASH_OPEN_FILL ";",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -917,6 +992,17 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	[35] = "CREATE STATISTICS IF NOT EXISTS person_name_folded ON (lower(given_name || ' ' || family_name)) "
 	       "FROM person;"
 	       "DO $$ BEGIN IF EXISTS (SELECT 1 FROM person) THEN ANALYZE person; END IF; END $$;",
+	/* 37: mash_open's trigger (the SQLite script's, as a function; PostgreSQL's trigger WHEN takes no
+	 * subquery, so the bulk load's hold is asked inside), and its statistics now: filled above */
+	[36] = "CREATE OR REPLACE FUNCTION sg_mash_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	       "IF " MASH_OPEN_HELD " THEN RETURN NULL; END IF; "
+	       "DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " RETURN NULL; END $$;"
+	       "DROP TRIGGER IF EXISTS mash_open_moved ON event;"
+	       "CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event "
+	       "FOR EACH ROW WHEN (" MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") "
+	       "EXECUTE FUNCTION sg_mash_open();"
+	       "ANALYZE mash_open;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1049,6 +1135,12 @@ enum stmt_id {
 	S_MASH_AWAITING_LIST,
 	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
+	S_MASH_AWAITING_COUNT_NAMED,
+	S_MASH_OPEN_CONTACT,
+	S_MASH_OPEN_ANSWER,
+	S_MASH_OPEN_LOADED,
+	S_MASH_OPEN_LOADED_DROP,
+	S_MASH_OPEN_LOADED_ADD,
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
@@ -1291,26 +1383,11 @@ enum stmt_id {
 	"(?62 IS NULL OR (json_array_length(" a ".evidence) > 0 AND NOT EXISTS (SELECT 1 FROM "                \
 	"json_each(" a ".evidence) x LEFT JOIN event ve ON ve.id = CAST(x.value AS BIGINT) WHERE ve.id IS NULL OR NOT "      \
 	VIEW_EVENT("ve") ")))"
-/* The kinds the partial index event_kind_sought holds (migration 28), in its words: a statement that seeks
- * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
- * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
-#define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
 /* The status kinds (store_events.h's STORE_STATUS_KINDS) as an IN list in the text: a list bound as a JSON
  * parameter gives PostgreSQL's generic plan no kinds to seek, and it read every event of the child (issue 17). */
 #define EVENT_KIND_STATUS_(k) "'" #k "'"
 #define EVENT_KIND_STATUS(e) e ".kind IN (" STORE_STATUS_KINDS(EVENT_KIND_STATUS_, ", ") ")"
-/* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
- * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
- * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
- * rules say the same in C (rules_answers_referral). The probe for such a decision at or after a contact reads
- * the partial index event_mash_answer (migration 35), which holds those decisions only, their kind and agency
- * in it: its WHERE is this text, which SQLite needs to use it, and a row value, not two comparisons: a WHERE of
- * kind = ... AND agency = ... made SQLite prepare again at every bind each statement that compares kind or
- * agency with a parameter (test_store's no_statement_prepared_again); a parameter is never a row value. */
-#define MASH_ANSWERS(d) "(" d ".kind, " d ".agency) = ('referral_decision', '" EVENT_REFERRAL_DECIDER "')"
-#define AWAITING_WHERE "WHERE e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (" \
-		       "SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
-		       "AND d.occurred_at >= e.occurred_at)"
+#define AWAITING_WHERE "WHERE " MASH_AWAITS("e") " AND " EVENT_KIND_SOUGHT("e")
 /* The MASH queue with its filters: a contact or referral with the decision that answered it (the first
  * referral decision of the child at or after it), or none. ?1 0 awaiting, 1 decided; ?2 agency; ?3, ?4 received
  * in [from, before); ?5 a piece of the child's name (any case); NULL: no filter. The last column says whether
@@ -1337,7 +1414,8 @@ enum stmt_id {
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
- * walking event_mash; decided (MASH_DECIDED, below) walks it backwards. The same rows as MASH_FROM's LEFT JOIN
+ * walking mash_open (since migration 37; event_mash before); decided (MASH_DECIDED, below) walks event_mash
+ * backwards. The same rows as MASH_FROM's LEFT JOIN
  * gives (bench/mash_same.c: every page compared). ?1 is still bound and named: each statement answers one value
  * of it and no rows for the other. Each is planned with its values (SQL_CUSTOM_PLAN): PostgreSQL's generic
  * plan, taken for good after the fifth execution on a connection that had paged far, read the decisions in no
@@ -1345,10 +1423,14 @@ enum stmt_id {
  * their index's order (SQL_INDEX_ORDER): the plan made with the values of a page past the 130th (or the 40th
  * with an agency) sorted every decision too, 4-6 s (r-mashcnt21). */
 #define MASH_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
-#define MASH_AWAITING "FROM event e JOIN person p ON p.id = e.person_id WHERE ?1 = 0 AND " MASH_KINDS("e") " AND " \
-		      "e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") " AND NOT EXISTS (SELECT 1 FROM " \
-		      "event d WHERE d.person_id = e.person_id AND " MASH_ANSWERS("d") " " \
-		      "AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+/* The queue reads mash_open (migration 37), the contacts and referrals the rule says await, kept by triggers
+ * in the transaction that writes the contact or its decision: a first page costs what the awaiting rows cost,
+ * not the area's history. Walking event_mash oldest first passed every contact decided long ago to find 25
+ * awaiting: 30-40 ms of CPU on SQLite and 150-460 ms on PostgreSQL at 300,000 contacts, most of them decided
+ * (docs/BENCHMARKS.md, r-mash23). Each row is still asked the rule (MASH_AWAITS, one probe of
+ * event_mash_answer): the table says where to look, the rule what awaits. */
+#define MASH_AWAITING "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = e.person_id " \
+		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTERS
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
@@ -1362,21 +1444,25 @@ enum stmt_id {
  * stops at the bound, in no order (docs/BENCHMARKS.md, r-mashcnt21). Not through event_mash (no MASH_KINDS):
  * a count that reads every row (a name that few children have) walked the index into the table in time
  * order on SQLite, 5x the CPU of the child's own rows by event_person_kind. */
-#define MASH_COUNT(decided, exists) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
-				    "WHERE ?1 = " decided " AND e.kind IN ('contact', 'referral') AND " EVENT_KIND_SOUGHT("e") \
-				    " AND " exists " (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND " \
-				    MASH_ANSWERS("d") " AND d.occurred_at >= e.occurred_at) AND " MASH_FILTERS " LIMIT ?8) AS c" \
-				    SQL_CUSTOM_PLAN
+#define MASH_COUNT(decided, which) "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id " \
+				   "WHERE ?1 = " decided " AND " EVENT_KIND_SOUGHT("e") " AND " which " AND " MASH_FILTERS \
+				   " LIMIT ?8) AS c" SQL_CUSTOM_PLAN
+/* The queue's count without a name: its rows from mash_open, as the queue's (MASH_AWAITING), in the queue's
+ * order: unordered, PostgreSQL hashed mash_open against every contact of the area (a bitmap scan of
+ * event_kind_sought, 300,262 entries) for 1,001 rows, 120-330 ms at 50,000 children; walked in its key's
+ * order, 15-57 ms (r-mash23). SQLite walks it in that order either way. */
+#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_ASC "LIMIT ?8) AS c" \
+			SQL_CUSTOM_PLAN SQL_INDEX_ORDER
 /* Decided: each contact or referral with a decision of its child at or after it, the most recently received
  * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
  * decision: a reader may not see the decision (service/mash.c withholds it), and a row placed by its
  * decision's time between two rows whose decisions are shown said roughly when the withheld one was made
  * (r-review39). The contact's time is the reader's to see; the decision follows it within a working day. */
 #define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
-		     "AND " EVENT_KIND_SOUGHT("e") " AND EXISTS (SELECT 1 FROM event d3 WHERE d3.person_id = " \
-		     "e.person_id AND " MASH_ANSWERS("d3") " AND d3.occurred_at >= e.occurred_at) AND " MASH_FILTERS
+		     "AND " EVENT_KIND_SOUGHT("e") " AND " MASH_ANSWERED("e", "d3") " AND " MASH_FILTERS
 /* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
- * value that both engines seek in event_mash (occurred_at, id, ...), so that the page a link reaches by the
+ * value that both engines seek in event_mash (occurred_at, id, ...), or mash_open's (occurred_at, event_id) for
+ * the queue (MASH_OPEN_AFTER), so that the page a link reaches by the
  * last row shown costs what the first page costs (OFFSET read every row before it: the decisions' page 200
  * 0.5-0.7 s on PostgreSQL, r-mashcnt21). With no key the bounds are instants no event has (sq_mash_queue), not
  * an "?9 IS NULL OR": SQLite does not seek a range under an OR. A page before the key is read nearest first
@@ -1391,6 +1477,11 @@ enum stmt_id {
 #define MASH_AFTER_NAMED "(e.occurred_at || '', e.id) > (?9, ?10)"
 #define MASH_BEFORE_NAMED "(e.occurred_at || '', e.id) < (?9, ?10)"
 #define MASH_ASC " ORDER BY e.occurred_at, e.id "
+/* The queue's key, order and bounds on mash_open's key (the same values as the event's) */
+#define MASH_OPEN_AFTER "(o.occurred_at, o.event_id) > (?9, ?10)"
+#define MASH_OPEN_BEFORE "(o.occurred_at, o.event_id) < (?9, ?10)"
+#define MASH_OPEN_ASC " ORDER BY o.occurred_at, o.event_id "
+#define MASH_OPEN_DESC " ORDER BY o.occurred_at DESC, o.event_id DESC "
 #define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
 #define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
 #define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
@@ -1449,9 +1540,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_BULK_INDEXES] = "SELECT name, sql, 'DROP INDEX \"' || name || '\"' FROM sqlite_master WHERE type = 'index' "
 			   "AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name",
 	[S_BULK_HOLD] = "INSERT INTO bulk_held_index(name, tbl, sql) VALUES (?1, ?2, ?3)",
-	/* indexes first: a foreign key held back is checked against the whole table when it is added again */
+	/* indexes first: a foreign key held back is checked against the whole table when it is added again; mash_open
+	 * last: its fill reads event through the indexes */
 	[S_BULK_HELD] = "SELECT name, sql, '' FROM bulk_held_index ORDER BY CASE WHEN sql LIKE 'ALTER TABLE %' THEN 1 "
-			"ELSE 0 END, name",
+			"WHEN name = 'mash_open' THEN 2 ELSE 0 END, name",
 	[S_BULK_UNHOLD] = "DELETE FROM bulk_held_index WHERE name = ?1",
 	/* `safeguard indexes` (PostgreSQL's: pg_override): every index SQLite holds (its own for a key or UNIQUE
 	 * have no SQL), and what a load that stopped held back */
@@ -1810,16 +1902,30 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_AFTER MASH_ASC "LIMIT ?6 OFFSET ?7"
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_ASC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_BEFORE MASH_DESC, "5, 1")
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_DESC, "5, 1")
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_COUNT] = MASH_COUNT("0", "NOT EXISTS"),
+	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
+	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
+	/* mash_open after a new event ?1 (mash_open_note), queued on PostgreSQL as the event's insert is */
+	[S_MASH_OPEN_CONTACT] = MASH_OPEN_CONTACT SQL_DEFERRED,
+	[S_MASH_OPEN_ANSWER] = MASH_OPEN_ANSWER SQL_DEFERRED,
+	/* after a bulk load of events (sq_bulk_end): where the load started (the next id), whether a fast load
+	 * holds mash_open back, and the loaded events' children made what the rule says (MASH_OPEN_FIX) */
+	[S_MASH_OPEN_LOADED] = "SELECT coalesce(max(id), 0) + 1, CASE WHEN " MASH_OPEN_HELD " THEN 1 ELSE 0 END FROM event",
+	[S_MASH_OPEN_LOADED_DROP] = "DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id "
+				    "FROM event e WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND "
+				    "e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") ")",
+	[S_MASH_OPEN_LOADED_ADD] = "INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e "
+				   "WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND " MASH_AWAITS("e")
+				   " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE o.occurred_at = e.occurred_at AND "
+				   "o.event_id = e.id)",
 	[S_MASH_DECIDED_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_BEFORE MASH_DESC "LIMIT ?6 OFFSET ?7"
 		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
 					  "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "EXISTS"),
+	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "e.kind IN ('contact', 'referral') AND " MASH_ANSWERED("e", "d")),
 	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
 	 * sort their few rows (MASH_AWAITING_NAMED) */
 	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED MASH_ASC
@@ -2089,6 +2195,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "SELECT 'link_review', count(*) FROM link_review UNION ALL "
 			   "SELECT 'login_attempt', count(*) FROM login_attempt UNION ALL "
 			   "SELECT 'login_throttle', count(*) FROM login_throttle UNION ALL "
+			   "SELECT 'mash_open', count(*) FROM mash_open UNION ALL "
 			   "SELECT 'oversight_run', count(*) FROM oversight_run UNION ALL "
 			   "SELECT 'oversight_signal', count(*) FROM oversight_signal UNION ALL "
 			   "SELECT 'person', count(*) FROM person UNION ALL "
@@ -2645,6 +2752,9 @@ struct sq_conn {
 	bool bulk_open, bulk_copy;
 	char bulk_sync[24]; /* PostgreSQL: synchronous_commit before store_bulk_fast_begin turned it off */
 	int bulk_table;
+	/* a bulk load of events: its first id, and whether a fast load holds mash_open back (sq_bulk_end) */
+	int64_t bulk_mash_from;
+	bool bulk_mash_held;
 	sql_stmt *bulk_stmt;
 };
 
@@ -3331,7 +3441,9 @@ static bool touches_rules(const char *t)
  * answers, by engine as the candidates' (answer_ends) */
 static bool rules_noted(enum stmt_id id)
 {
-	return id >= S_SOURCE_EVENT_INSERT && id <= S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT;
+	return (id >= S_SOURCE_EVENT_INSERT && id <= S_SOURCE_EVENT_KEYS_IDS_NOIDENT_HOME_INSERT) ||
+	       id == S_MASH_OPEN_CONTACT || id == S_MASH_OPEN_ANSWER;
+	/* (mash_open's two write mash_open only; they name event for the rule) */
 }
 
 static struct answer_ends rules_ends = {rules_noted, touches_rules, PTHREAD_ONCE_INIT, {{false}}};
@@ -4822,6 +4934,20 @@ static int sq_source_find(store_conn *c, const char *agency, const char *source_
 	return r;
 }
 
+/* mash_open (migration 37) after a new event: a contact or referral may await, a referral decision may answer
+ * (the statements ask the rule; this only skips the events of no MASH kind, which neither can change) */
+static int mash_open_note(store_conn *c, const struct store_event *e, int64_t event_id)
+{
+	bool contact = strcmp(e->kind, "contact") == 0 || strcmp(e->kind, "referral") == 0;
+	if (!contact && strcmp(e->kind, "referral_decision") != 0)
+		return STORE_OK;
+	sql_stmt *s = stmt(CONN(c), contact ? S_MASH_OPEN_CONTACT : S_MASH_OPEN_ANSWER);
+	if (!s)
+		return STORE_EIO;
+	sql_bind_int64(s, 1, event_id);
+	return run(s);
+}
+
 static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
 {
 	sql_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
@@ -4837,7 +4963,7 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
-	return rc;
+	return rc == STORE_OK ? mash_open_note(c, e, *id) : rc;
 }
 
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
@@ -4921,6 +5047,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
 				home_note(CONN(c), r->household_key);
 			keys_given_note(CONN(c), r->person_id, keys);
+			rc = mash_open_note(c, e, ids[1]); /* queued behind it */
 		} else
 			rules_drop(CONN(c));
 		return rc;
@@ -4937,6 +5064,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if (home)
 			home_note(CONN(c), r->household_key);
 		keys_given_note(CONN(c), r->person_id, keys);
+		out = mash_open_note(c, e, *event_id);
 	} else
 		rules_drop(CONN(c));
 	return out;
@@ -6871,7 +6999,8 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
 			 void *ctx, int64_t *total)
 {
-	sql_stmt *n = stmt(CONN(c), q->decided ? S_MASH_DECIDED_COUNT : S_MASH_AWAITING_COUNT);
+	sql_stmt *n = stmt(CONN(c), q->decided ? S_MASH_DECIDED_COUNT
+					       : q->name ? S_MASH_AWAITING_COUNT_NAMED : S_MASH_AWAITING_COUNT);
 	if (!n)
 		return STORE_EIO;
 	mash_bind(n, v, q);
@@ -9431,6 +9560,19 @@ static int sq_bulk_begin(store_conn *c, enum store_bulk_table t)
 	rules_drop(x);
 	cands_drop(x);
 	homes_drop(x);
+	if (t == STORE_BULK_EVENT) {
+		sql_stmt *m = stmt(x, S_MASH_OPEN_LOADED);
+		if (!m)
+			return STORE_EIO;
+		int rc = sql_step(m);
+		if (rc == SQL_ROW) {
+			x->bulk_mash_from = sql_column_int64(m, 0);
+			x->bulk_mash_held = sql_column_int(m, 1) != 0;
+		}
+		sql_reset(m);
+		if (rc != SQL_ROW)
+			return map_rc(rc) ? map_rc(rc) : STORE_EIO;
+	}
 	const struct sql_driver *d = x->db->drv;
 	if (d->copy_begin) {
 		int rc = d->copy_begin(x->db, bulk_tables[t].table, bulk_tables[t].cols);
@@ -9496,9 +9638,19 @@ static int sq_bulk_end(store_conn *c, bool ok)
 		return STORE_EIO;
 	x->bulk_open = false;
 	x->bulk_stmt = NULL;
-	if (x->bulk_copy)
-		return x->db->drv->copy_end(x->db, ok);
-	return ok ? STORE_OK : STORE_EIO;
+	int rc = x->bulk_copy ? x->db->drv->copy_end(x->db, ok) : ok ? STORE_OK : STORE_EIO;
+	/* the loaded events' children in mash_open as the rule says, in the load's transaction (a fast load fills
+	 * it once, at its end) */
+	if (rc == STORE_OK && x->bulk_table == STORE_BULK_EVENT && !x->bulk_mash_held) {
+		for (int i = 0; i < 2 && rc == STORE_OK; i++) {
+			sql_stmt *m = stmt(x, i == 0 ? S_MASH_OPEN_LOADED_DROP : S_MASH_OPEN_LOADED_ADD);
+			if (!m)
+				return STORE_EIO;
+			sql_bind_int64(m, 1, x->bulk_mash_from);
+			rc = run(m);
+		}
+	}
+	return rc;
 }
 
 /* Fast loads into an empty area (store_bulk.h). The five tables area-load fills; their secondary indexes are
@@ -9630,6 +9782,19 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 		}
 		held_free(h, n);
 	}
+	/* mash_open too (migration 37): its triggers do nothing while the rows go in (each would probe an event
+	 * table whose indexes are held), and bulk_build_held fills it once, after the indexes */
+	if (empty && rc == STORE_OK) {
+		sql_stmt *w = sql_prepare(x->db, S_BULK_HOLD, stmt_sql[S_BULK_HOLD]);
+		if (!w)
+			rc = STORE_EIO;
+		else {
+			sql_bind_text(w, 1, "mash_open", -1);
+			sql_bind_text(w, 2, "event", -1);
+			sql_bind_text(w, 3, MASH_OPEN_FILL, -1);
+			rc = run(w);
+		}
+	}
 	if (rc != STORE_OK || !empty) {
 		sql_rollback(x->db);
 		return rc;
@@ -9689,7 +9854,7 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 		int r2 = sql_exec(x->db, "PRAGMA threads = 0; PRAGMA cache_size = -32768"); /* as sql_sqlite_open */
 		rc = rc != STORE_OK ? rc : r2;
 	} else if (rc == STORE_OK && (fast || built)) /* the planner's statistics of the new rows */
-		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key");
+		rc = sql_exec(x->db, "ANALYZE person, identifier, source_record, event, person_block_key, mash_open");
 	return rc;
 }
 

@@ -587,6 +587,112 @@ static void mash_lists_ties(void **state)
 	assert_int_equal(total, 0);
 }
 
+/* mash_open (migration 37): the queue reads the contacts and referrals that await from it, kept by triggers as
+ * contacts, decisions and merges are written. After each write the queue and mash_open's rows (safeguard stats'
+ * count) are what the rule says: a decision of social care at or after a contact answers it, another agency's
+ * does not, a contact dated before a decision already recorded never awaits, and a merge and its undo move the
+ * decisions' answers with the events. */
+static int mash_open_rows(const char *table, int64_t rows, void *ctx)
+{
+	if (strcmp(table, "mash_open") == 0)
+		*(int64_t *)ctx = rows;
+	return 0;
+}
+
+static void awaiting_are(store_conn *c, int n, const int64_t *ids, int line)
+{
+	struct store_view v = {.sealed = true};
+	struct store_mash_query q = {.decided = false, .limit = 25};
+	struct mash_rows r;
+	int64_t total = -1, kept = -1;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(store_mash_queue(c, &v, &q, collect_mash, &r, &total), STORE_OK);
+	assert_int_equal(store_table_counts(c, mash_open_rows, &kept), STORE_OK);
+	if (r.n != n || total != n || kept != n)
+		fail_msg("line %d: %d listed, %lld counted, %lld rows in mash_open; want %d", line, r.n, (long long)total,
+			 (long long)kept, n);
+	for (int i = 0; i < n; i++)
+		if (r.id[i] != ids[i])
+			fail_msg("line %d: row %d is event %lld, want %lld", line, i, (long long)r.id[i], (long long)ids[i]);
+}
+#define AWAITING(...)                                                                                          \
+	do {                                                                                                   \
+		const int64_t want_[] = {0, __VA_ARGS__};                                                      \
+		awaiting_are(f->c, (int)(sizeof want_ / sizeof want_[0]) - 1, want_ + 1, __LINE__);            \
+	} while (0)
+
+static void mash_open_follows_the_rule(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "police", "Police"), STORE_OK);
+	assert_int_equal(store_agency_upsert(f->c, "social_care", "Children's social care"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Jones", "2016-05-02");
+	AWAITING();
+	int64_t a1 = event(f->c, a, "health", "O-1", "contact", "2024-01-02T10:00:00Z", NULL);
+	event(f->c, a, "health", "O-2", "visit", "2024-01-02T11:00:00Z", NULL); /* not the MASH's */
+	AWAITING(a1);
+	event(f->c, a, "police", "O-3", "referral_decision", "2024-01-03T10:00:00Z", NULL); /* the police's own */
+	AWAITING(a1);
+	event(f->c, a, "social_care", "O-4", "referral_decision", "2024-01-02T10:00:00Z", NULL); /* at its time */
+	AWAITING();
+	event(f->c, a, "health", "O-5", "contact", "2024-01-01T10:00:00Z", NULL); /* before the decision written */
+	AWAITING();
+	int64_t a6 = event(f->c, a, "health", "O-6", "referral", "2024-01-05T10:00:00Z", NULL);
+	int64_t b1 = event(f->c, b, "police", "O-7", "contact", "2024-01-04T10:00:00Z", NULL);
+	AWAITING(b1, a6);
+	event(f->c, b, "social_care", "O-8", "referral_decision", "2024-01-06T10:00:00Z", NULL);
+	AWAITING(a6);
+	/* b merged into a: b's decision (the 6th) answers a's referral of the 5th; undone, it awaits again */
+	int64_t merge = 0;
+	assert_int_equal(store_person_merge(f->c, a, b, "tester", "same child", &merge), STORE_OK);
+	AWAITING();
+	bool done = false;
+	assert_int_equal(store_person_unmerge(f->c, merge, "tester", "not the same", &done), STORE_OK);
+	assert_true(done);
+	AWAITING(a6);
+	/* a's contact merged into b: b's decision answers it there */
+	int64_t c = person(f->c, "Cal", "Jones", "2017-06-03");
+	int64_t c1 = event(f->c, c, "health", "O-9", "contact", "2024-01-07T10:00:00Z", NULL);
+	AWAITING(a6, c1);
+	assert_int_equal(store_person_merge(f->c, b, a, "tester", "same child", &merge), STORE_OK);
+	AWAITING(c1);
+	/* a bulk load into the area (no indexes held): c's decision of the 7th at noon answers c1, its contact of
+	 * the 8th awaits */
+	uint8_t hash[32] = {0};
+	int64_t sid = 0, eid = 0;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_SOURCE_RECORD, &sid), STORE_OK);
+	assert_int_equal(store_bulk_next_id(f->c, STORE_BULK_EVENT, &eid), STORE_OK);
+	const char *const agency[2] = {"social_care", "health"}, *const kind[2] = {"referral_decision", "contact"},
+			  *const at[2] = {"2024-01-07T12:00:00Z", "2024-01-08T10:00:00Z"};
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_SOURCE_RECORD), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		char ref[16];
+		snprintf(ref, sizeof ref, "OB-%d", i);
+		struct store_bulk_value r[9] = {
+			STORE_BULK_INT(sid + i), STORE_BULK_TEXT(agency[i]), STORE_BULK_TEXT(ref), STORE_BULK_BLOB(hash, 32),
+			STORE_BULK_TEXT("{}"),   STORE_BULK_INT(c),          STORE_BULK_REAL(1), STORE_BULK_TEXT("new"),
+			STORE_BULK_TEXT(at[i]),
+		};
+		assert_int_equal(store_bulk_row(f->c, r, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_bulk_begin(f->c, STORE_BULK_EVENT), STORE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct store_bulk_value e[9] = {
+			STORE_BULK_INT(eid + i), STORE_BULK_INT(c),     STORE_BULK_INT(sid + i), STORE_BULK_TEXT(agency[i]),
+			STORE_BULK_TEXT(kind[i]), STORE_BULK_TEXT(at[i]), STORE_BULK_TEXT(at[i]), STORE_BULK_TEXT("s"),
+			STORE_BULK_TEXT("{}"),
+		};
+		assert_int_equal(store_bulk_row(f->c, e, 9), STORE_OK);
+	}
+	assert_int_equal(store_bulk_end(f->c, true), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	AWAITING(eid + 1);
+}
+#undef AWAITING
+
 static void sources_events_chronology(void **state)
 {
 	struct fx *f = *state;
@@ -1970,6 +2076,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sources_events_chronology, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_lists_ties, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mash_open_follows_the_rule, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
