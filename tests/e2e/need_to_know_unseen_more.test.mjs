@@ -1,0 +1,111 @@
+// A child known only from records the reader may not see (r-ntk24), the places its review (r-review44) asked
+// after: an alert the rules raise on such a child (the MASH's), read by its id, and the household panel of a
+// housemate a record the reader may see names. To a reader outside health she is what an id that holds no child
+// is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, removeDir, request, startServer, totp,
+  webSignIn } from './lib.mjs';
+
+const PASSWORD = 'a clinic is not a register';
+const DAY = 86400000;
+const NOBODY = 987654;
+const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health', 'mash_worker']];
+let area;
+let server;
+const secrets = {};
+const cookies = {};
+const tokens = {};
+
+before(async () => {
+  area = freshArea('ntk-unseen-more');
+  for (const [name, agency, role] of PEOPLE)
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  server = await startServer(area.db);
+});
+after(async () => {
+  await server?.stop();
+  removeDir(area?.dir);
+});
+
+async function page(username, path) {
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}${path}`, { headers: { cookie: cookies[username] } });
+  return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
+}
+
+async function apiToken(username) {
+  if (tokens[username]) return tokens[username];
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}/api/v1/sessions`, { method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], now(), 1) }) });
+  assert.equal(r.status, 201, r.text);
+  return (tokens[username] = r.json.token);
+}
+
+async function send(agency, subject, over) {
+  const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const digitless = (t) => t.replace(/[0-9]+/g, 'N');
+
+test("an alert on a child known only from health-only records is, to the MASH outside health, no alert", async () => {
+  const ivy = { given_name: 'Ivette', family_name: 'Alertly', nhs_number: '9434765889', dob: '2011-02-03',
+    postcode: 'LS8 1AA', address: '5 Clinic Lane' };
+  let child = 0;
+  for (const k of [1, 2, 3]) {
+    const r = await send('health', ivy, { source_ref: `NUM-H${k}`, kind: 'missing_start',
+      occurred_at: isoSeconds(now() - (10 - k) * DAY), summary: `HEALTH-ONLY-MISSING-${k}`,
+      details: { category: 'sexual_health' } });
+    child = r.child_id;
+  }
+  const alerts = alertRows(area.db, { child });
+  assert.equal(alerts.length >= 1, true, 'the rules raised an alert on her');
+  const id = alerts[0].id;
+  // health's MASH worker reads it, named
+  const health = await page('hal.mash', `/alerts/${id}`);
+  assert.equal(health.status, 200);
+  assert.ok(health.text.includes('Ivette'));
+  // social care's MASH worker (the MASH owns it, so "yours"): the page and the API answer "not found", as for
+  // the MASH's alert on a sealed child (an id that holds no alert is "not yours": 403, before any read)
+  const seen = await page('mo.mash', `/alerts/${id}`);
+  assert.ok(!seen.text.includes('Ivette'), 'the alert page names her');
+  assert.equal(seen.status, 404);
+  assert.match(seen.text, /There is no alert with this reference/);
+  const token = await apiToken('mo.mash');
+  const api = await request(`${server.url}/api/v1/alerts/${id}`, { token });
+  assert.ok(!api.text.includes('Ivette'), 'the API names her');
+  assert.equal(api.status, 404, api.text);
+  // and acting on it is refused as for no alert: it stays open
+  const ack = await request(`${server.url}/api/v1/alerts/${id}/acknowledge`, { method: 'POST', token,
+    headers: { 'content-type': 'application/json' }, body: '{}' });
+  const ackNone = await request(`${server.url}/api/v1/alerts/${NOBODY}/acknowledge`, { method: 'POST', token,
+    headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(ack.status, ackNone.status, ack.text);
+  assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
+});
+
+test("a housemate's household panel does not name a child known only from health-only records", async () => {
+  const home = { postcode: 'LS9 9ZZ', address: '12 Shared House Road' };
+  const hidden = await send('health', { given_name: 'Hesper', family_name: 'Housely', nhs_number: '9434765897',
+    dob: '2012-03-04', ...home }, { source_ref: 'NUM-HH1', kind: 'contact', occurred_at: isoSeconds(now() - 3 * DAY),
+    summary: 'HEALTH-ONLY-HOUSE', details: { category: 'sexual_health' } });
+  const seen = await send('police', { given_name: 'Vernon', family_name: 'Housely', nhs_number: '',
+    dob: '2013-04-05', ...home }, { source_ref: 'NUM-PH1', kind: 'contact', occurred_at: isoSeconds(now() - 2 * DAY),
+    summary: 'Police contact at home' });
+  assert.notEqual(seen.child_id, hidden.child_id);
+  // the MASH triages the police contact: the whole record, household included
+  const record = await page('mo.mash', `/children/${seen.child_id}`);
+  assert.equal(record.status, 200);
+  assert.ok(record.text.includes('Vernon'));
+  assert.ok(!record.text.includes('Hesper'), 'the household panel names her');
+  const api = await request(`${server.url}/api/v1/children/${seen.child_id}`, { token: await apiToken('mo.mash') });
+  assert.equal(api.status, 200, api.text);
+  assert.ok(!api.text.includes('Hesper'), "the API's household names her");
+  // health's MASH worker sees both
+  const h = await page('hal.mash', `/children/${seen.child_id}`);
+  assert.equal(h.status, 200);
+});
