@@ -4,7 +4,7 @@
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, removeDir, request, startServer, totp,
+import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, removeDir, request, sessionCsrf, startServer, totp,
   webSignIn } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
@@ -109,3 +109,28 @@ test("a housemate's household panel does not name a child known only from health
   const h = await page('hal.mash', `/children/${seen.child_id}`);
   assert.equal(h.status, 200);
 });
+
+test("the MASH outside health: the health-only contact's page and a decision on it answer as for no contact", async () => {
+  const h = await send('health', { given_name: 'Marigold', family_name: 'Triagely', nhs_number: '9434765900',
+    dob: '2010-07-08', postcode: 'LS10 1AA', address: '7 Quiet Close' }, { source_ref: 'NUM-M1', kind: 'contact',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-TRIAGE', details: { category: 'mental_health' } });
+  const item = await page('mo.mash', `/mash/${h.id}`);
+  const none = await page('mo.mash', `/mash/${NOBODY}`);
+  assert.equal(item.status, none.status);
+  assert.ok(!item.text.includes('Marigold'));
+  assert.equal(digitless(item.text), digitless(none.text));
+  const csrf = await sessionCsrfOf('mo.mash');
+  const decide = (id) => request(`${server.url}/mash/${id}/decision`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: csrf, outcome: 'nfa', reason: 'No further action' }),
+    headers: { cookie: cookies['mo.mash'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  const [d, dNone] = [await decide(h.id), await decide(NOBODY)];
+  assert.equal(d.status, dNone.status, d.text);
+  assert.equal(digitless(d.text), digitless(dNone.text));
+  // health's MASH worker still has it to decide
+  assert.ok((await page('hal.mash', `/mash/${h.id}`)).text.includes('Marigold'));
+});
+
+async function sessionCsrfOf(username) {
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  return sessionCsrf(server.url, cookies[username]);
+}
