@@ -10,7 +10,8 @@ import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, rem
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
 const NOBODY = 987654;
-const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health', 'mash_worker']];
+const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health', 'mash_worker'],
+  ['sam.worker', 'social_care', 'social_worker']];
 let area;
 let server;
 const secrets = {};
@@ -129,6 +130,59 @@ test("the MASH outside health: the health-only contact's page and a decision on 
   // health's MASH worker still has it to decide
   assert.ok((await page('hal.mash', `/mash/${h.id}`)).text.includes('Marigold'));
 });
+
+// Health's reviewer merges the clinic's child into the school's, then undoes it: merged, she is the school's child
+// (found as the kept one); undone, she is hidden again and the school's child is as before.
+const rosaOf = (n) => ({ given_name: n === 1 ? 'Rosamund' : 'Philippa', family_name: n === 1 ? 'Mergely' : 'Shellworth',
+  dob: n === 1 ? '2015-05-03' : '2014-09-03', nhs_number: '', upn: '' });
+let merged; // {hidden, school, mergeId}
+async function mergeHidden(n = 1, rosa = rosaOf(n)) {
+  const school = await send('education', rosa, { source_ref: `NUM-E${n}`, kind: 'school_absence',
+    occurred_at: isoSeconds(now() - 3 * DAY), summary: 'Absent' });
+  const h = await send('health', { ...rosa, dob: rosa.dob.replace(/03$/, '04'), postcode: 'LS7 2AA', address: '4 Clinic Only Road' },
+    { source_ref: `NUM-H9-${n}`, kind: 'contact', occurred_at: isoSeconds(now() - DAY), summary: 'HEALTH-ONLY-MERGE',
+      details: { category: 'sexual_health' } });
+  assert.notEqual(h.child_id, school.child_id);
+  const hal = await apiToken('hal.mash');
+  const q = await request(`${server.url}/api/v1/link-reviews`, { token: hal });
+  const task = q.json.reviews.find((v) => v.record.child_id === h.child_id);
+  assert.ok(task, "health's reviewer has the task");
+  const d = await request(`${server.url}/api/v1/link-reviews/${task.id}/decision`, { method: 'POST', token: hal,
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'same', reason: 'Same girl, DOB typo' }) });
+  assert.equal(d.status, 200, d.text);
+  return { hidden: h.child_id, school: school.child_id, mergeId: d.json.merge_id };
+}
+const glass = async (id) => request(`${server.url}/api/v1/children/${id}/break-glass`, { method: 'POST',
+  token: await apiToken('sam.worker'), headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ reason: 'Child at A&E with injuries, out of hours' }) });
+
+test("a health-only record's child merged into a child the school knows, and the merge undone", async () => {
+  merged = await mergeHidden();
+  // the MASH finds the school's child (as before: a school absence is no contact, so no relationship to read)
+  assert.equal((await page('mo.mash', '/?q=Rosamund+Mergely')).text.includes('Rosamund'), true);
+  const u = await request(`${server.url}/api/v1/merges/${merged.mergeId}/undo`, { method: 'POST',
+    token: await apiToken('hal.mash'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'Different girls after all' }) });
+  assert.equal(u.status, 200, u.text);
+  // undone: hidden again, by name and by id
+  assert.ok(!(await page('mo.mash', '/?q=Rosamund+Mergely')).text.includes('Clinic Only Road'));
+  const [g, gNone] = [await glass(merged.hidden), await glass(NOBODY)];
+  assert.equal(g.status, gNone.status, g.text);
+});
+
+// NOT FIXED (r-review44, finding 3): while the merge stands, the record the clinic's child was is emptied of
+// events, and a person with no event is "known" (VIEW_PERSON_KNOWN_), so a social worker's break-glass on its id
+// reads the clinic's name, date of birth and address. Excluding a standing merge's emptied record from "known"
+// broke record linkage's task page and the undo for reviewers outside health (link_review 2 failures): left to
+// the lead.
+test('while the merge stands, the emptied record is not read through break-glass', { todo: 'r-review44 finding 3' },
+  async () => {
+    const m = await mergeHidden(2);
+    const [g, gNone] = [await glass(m.hidden), await glass(NOBODY)];
+    assert.equal(g.status, gNone.status, g.text);
+    const read = await request(`${server.url}/api/v1/children/${m.hidden}`, { token: await apiToken('sam.worker') });
+    assert.ok(!read.text.includes('Clinic Only Road'), read.text);
+  });
 
 async function sessionCsrfOf(username) {
   cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
