@@ -220,13 +220,21 @@ static int child_row(const struct store_mash_item *m, void *ctx)
 	return 0;
 }
 
-int mash_child_of(store *st, int64_t event_id, int64_t *child_id, bool *found)
+int mash_child_of(store *st, const struct access_reader *reader, int64_t event_id, int64_t *child_id, bool *found)
 {
 	struct queue_args args = {.event_id = event_id, .child_id = child_id, .found = found};
 	*child_id = 0;
 	*found = false;
 	/* Only to learn whose it is; the audited read decides the rest. A sealed child's contact is not found, as
-	 * a sealed child is nowhere in a list (nobody who reaches the MASH pages sees sealed records). */
+	 * a sealed child is nowhere in a list (nobody who reaches the MASH pages sees sealed records); nor, for a
+	 * reader, a contact their list view leaves out (a health-only one) of a child it does not know: else that
+	 * id was the record's refusal (403) where an id with no contact is "not found" (404), saying a health-only
+	 * service has a contact about a child they cannot find (r-review44). Only the view's category part is
+	 * asked: the agency part (an own agency's reader) is the audited read's. */
+	if (reader) {
+		access_list_view(reader, &args.view);
+		args.view.agency = NULL;
+	}
 	args.view.sealed = false;
 	args.fn = child_row;
 	args.ctx = &args;

@@ -95,8 +95,10 @@ int mash_queue(store *st, const struct children_access *a, const struct mash_fil
 	       store_mash_fn fn, void *ctx, struct mash_page *out);
 /* One item, for a page about it (a audited at the level the page needs, for a->child_id). */
 int mash_item(store *st, const struct children_access *a, int64_t event_id, store_mash_fn fn, void *ctx);
-/* Which child an item is about, read outside any audit to decide the audited read: nothing of it is shown. */
-int mash_child_of(store *st, int64_t event_id, int64_t *child_id, bool *found);
+/* Which child an item is about, read outside any audit to decide the audited read: nothing of it is shown.
+ * reader: whose item it is to be (NULL: anyone's); a contact its list view leaves out whose child it does not know
+ * (r-ntk24: known only from health-only records) is not found, as one of a sealed child (r-review44). */
+int mash_child_of(store *st, const struct access_reader *reader, int64_t event_id, int64_t *child_id, bool *found);
 
 /* ---- the decision ---- */
 

@@ -1361,8 +1361,10 @@ enum stmt_id {
  * reader may not see"): a person some of whose events the view's category part (VIEW_EVENT's, ?63/?64) leaves
  * out, and none of whose events it shows, is to that view what an id that holds no child is: absent from every
  * list, count and read (a sexual health clinic's record must not make a child appear to the police or a school).
- * A person with no event (an adult of a household), a person one of whose events the rule shows, and a child
- * social care has allocated (its own record of the child, shown on the record page: the allocated worker and
+ * A person with no event (an adult of a household; but not the record a standing merge emptied of events none
+ * of which the rule shows: that record is known as it was before the merge, else a break-glass on its id read
+ * the clinic's name, date of birth and address: r-review44), a person one of whose events the rule shows, and a
+ * child social care has allocated (its own record of the child, shown on the record page: the allocated worker and
  * their manager read it as before) are known; ?62 (an own agency's reader's events) does not enter: whether a
  * child is there is not whose events one reads.
  * The shown event is sought first: for nearly every person the first event of theirs the index gives is another
@@ -1370,9 +1372,13 @@ enum stmt_id {
  * `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about one child). */
 #define VIEW_PERSON_KNOWN_AS_(id, ag)                                                                          \
 	"(" ag " IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND (vk.agency <> " ag    \
-	" OR CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR NOT EXISTS (SELECT 1 " \
-	"FROM event vk WHERE vk.person_id = " id ") OR EXISTS (SELECT 1 FROM allocation va WHERE va.person_id = " id \
-	"))"
+	" OR CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR (NOT EXISTS (SELECT " \
+	"1 FROM event vk WHERE vk.person_id = " id ") AND NOT EXISTS (SELECT 1 FROM person_merge vm WHERE "       \
+	"vm.merged_id = " id " AND vm.undone_at IS NULL AND EXISTS (SELECT 1 FROM person_merge_row vr WHERE "     \
+	"vr.merge_id = vm.id AND vr.tbl = 'event') AND NOT EXISTS (SELECT 1 FROM person_merge_row vr JOIN event " \
+	"ve ON ve.id = vr.row_id WHERE vr.merge_id = vm.id AND vr.tbl = 'event' AND (ve.agency <> " ag " OR "     \
+	"CASE WHEN " VIEW_CATEGORY_SHOWN_("ve.details") " THEN true ELSE false END)))) OR EXISTS (SELECT 1 FROM " \
+	"allocation va WHERE va.person_id = " id "))"
 #define VIEW_PERSON_KNOWN_(id) VIEW_PERSON_KNOWN_AS_(id, "?63")
 /* VIEW_PERSON for a statement whose row is an event of that person that it lists by VIEW_EVENT (the MASH's
  * lists): that event is one the view shows, so the person is known (VIEW_PERSON_KNOWN_ holds); only the seal is

@@ -470,7 +470,10 @@ static void item_page(const struct web *w, http_request *rq, int64_t event_id, j
 {
 	int64_t child_id = 0;
 	bool found = false;
-	int rc = mash_child_of(w->st, event_id, &child_id, &found);
+	const struct web_user *u = web_user(rq);
+	struct access_reader who;
+	access_reader_person(&who, u->user_id, u->username, u->agency, u->role);
+	int rc = mash_child_of(w->st, &who, event_id, &child_id, &found);
 	if (rc != STORE_OK || !found) {
 		json_decref(form);
 		json_decref(errors_view);

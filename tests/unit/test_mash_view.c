@@ -156,7 +156,7 @@ static void one_item_by_the_decisions_view(void **state)
 	/* Which child an item is about (nothing shown, no reader): found whatever the decision. */
 	int64_t child = 0;
 	bool found = false;
-	assert_int_equal(mash_child_of(f->st, a.hidden_contact, &child, &found), STORE_OK);
+	assert_int_equal(mash_child_of(f->st, NULL, a.hidden_contact, &child, &found), STORE_OK);
 	assert_true(found);
 	assert_int_equal(child, a.hidden_child);
 	free(s);

@@ -338,14 +338,16 @@ static void access_facts_keep_their_generic_plan(void **state)
 				      "CREATE TEMP TABLE sealed_record (person_id bigint NOT NULL);"
 				      "CREATE TEMP TABLE team (code text PRIMARY KEY, manager text);"
 				      "CREATE TEMP TABLE allocation (person_id bigint PRIMARY KEY, worker text, team text);"
-				      "CREATE TEMP TABLE event (person_id bigint, agency text, details text);"
+				      "CREATE TEMP TABLE event (person_id bigint, agency text, details text, id bigint);"
+				      "CREATE TEMP TABLE person_merge (id bigint, merged_id bigint, undone_at text);"
+				      "CREATE TEMP TABLE person_merge_row (merge_id bigint, tbl text, row_id bigint);"
 				      "INSERT INTO event SELECT g, 'police', '{}' FROM generate_series(1, 2000) g WHERE g <> 5;"
 				      "INSERT INTO event VALUES (5, 'health', '{\"category\": \"sexual_health\"}');"
 				      "INSERT INTO person SELECT g FROM generate_series(1, 2000) g;"
 				      "INSERT INTO team VALUES ('t1', 'mgr');"
 				      "INSERT INTO allocation VALUES (7, 'jsmith', 't1');"
 				      "INSERT INTO sealed_record VALUES (9);"
-				      "ANALYZE person, sealed_record, team, allocation, event"),
+				      "ANALYZE person, sealed_record, team, allocation, event, person_merge, person_merge_row"),
 			 0);
 	/* 5 is known only from a health-only record: not known to a reader outside health (?63, the agency whose
 	 * health-only records the reader may not see, and ?64 their categories), known to a view that leaves

@@ -1,0 +1,196 @@
+// A child known only from records the reader may not see (r-ntk24), the places its review (r-review44) asked
+// after: an alert the rules raise on such a child (the MASH's), read by its id, and the household panel of a
+// housemate a record the reader may see names. To a reader outside health she is what an id that holds no child
+// is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, removeDir, request, sessionCsrf, startServer, totp,
+  webSignIn } from './lib.mjs';
+
+const PASSWORD = 'a clinic is not a register';
+const DAY = 86400000;
+const NOBODY = 987654;
+const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health', 'mash_worker'],
+  ['sam.worker', 'social_care', 'social_worker']];
+let area;
+let server;
+const secrets = {};
+const cookies = {};
+const tokens = {};
+
+before(async () => {
+  area = freshArea('ntk-unseen-more');
+  for (const [name, agency, role] of PEOPLE)
+    secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  server = await startServer(area.db);
+});
+after(async () => {
+  await server?.stop();
+  removeDir(area?.dir);
+});
+
+async function page(username, path) {
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}${path}`, { headers: { cookie: cookies[username] } });
+  return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
+}
+
+async function apiToken(username) {
+  if (tokens[username]) return tokens[username];
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  const r = await request(`${server.url}/api/v1/sessions`, { method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], now(), 1) }) });
+  assert.equal(r.status, 201, r.text);
+  return (tokens[username] = r.json.token);
+}
+
+async function send(agency, subject, over) {
+  const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const digitless = (t) => t.replace(/[0-9]+/g, 'N');
+
+test("an alert on a child known only from health-only records is, to the MASH outside health, no alert", async () => {
+  const ivy = { given_name: 'Ivette', family_name: 'Alertly', nhs_number: '9434765889', dob: '2011-02-03',
+    postcode: 'LS8 1AA', address: '5 Clinic Lane' };
+  let child = 0;
+  for (const k of [1, 2, 3]) {
+    const r = await send('health', ivy, { source_ref: `NUM-H${k}`, kind: 'missing_start',
+      occurred_at: isoSeconds(now() - (10 - k) * DAY), summary: `HEALTH-ONLY-MISSING-${k}`,
+      details: { category: 'sexual_health' } });
+    child = r.child_id;
+  }
+  const alerts = alertRows(area.db, { child });
+  assert.equal(alerts.length >= 1, true, 'the rules raised an alert on her');
+  const id = alerts[0].id;
+  // health's MASH worker reads it, named
+  const health = await page('hal.mash', `/alerts/${id}`);
+  assert.equal(health.status, 200);
+  assert.ok(health.text.includes('Ivette'));
+  // social care's MASH worker (the MASH owns it, so "yours"): the page and the API answer "not found", as for
+  // the MASH's alert on a sealed child (an id that holds no alert is "not yours": 403, before any read)
+  const seen = await page('mo.mash', `/alerts/${id}`);
+  assert.ok(!seen.text.includes('Ivette'), 'the alert page names her');
+  assert.equal(seen.status, 404);
+  assert.match(seen.text, /There is no alert with this reference/);
+  const token = await apiToken('mo.mash');
+  const api = await request(`${server.url}/api/v1/alerts/${id}`, { token });
+  assert.ok(!api.text.includes('Ivette'), 'the API names her');
+  assert.equal(api.status, 404, api.text);
+  // and acting on it is refused as for no alert: it stays open
+  const ack = await request(`${server.url}/api/v1/alerts/${id}/acknowledge`, { method: 'POST', token,
+    headers: { 'content-type': 'application/json' }, body: '{}' });
+  const ackNone = await request(`${server.url}/api/v1/alerts/${NOBODY}/acknowledge`, { method: 'POST', token,
+    headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(ack.status, ackNone.status, ack.text);
+  assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
+});
+
+test("a housemate's household panel does not name a child known only from health-only records", async () => {
+  const home = { postcode: 'LS9 9ZZ', address: '12 Shared House Road' };
+  const hidden = await send('health', { given_name: 'Hesper', family_name: 'Housely', nhs_number: '9434765897',
+    dob: '2012-03-04', ...home }, { source_ref: 'NUM-HH1', kind: 'contact', occurred_at: isoSeconds(now() - 3 * DAY),
+    summary: 'HEALTH-ONLY-HOUSE', details: { category: 'sexual_health' } });
+  const seen = await send('police', { given_name: 'Vernon', family_name: 'Housely', nhs_number: '',
+    dob: '2013-04-05', ...home }, { source_ref: 'NUM-PH1', kind: 'contact', occurred_at: isoSeconds(now() - 2 * DAY),
+    summary: 'Police contact at home' });
+  assert.notEqual(seen.child_id, hidden.child_id);
+  // the MASH triages the police contact: the whole record, household included
+  const record = await page('mo.mash', `/children/${seen.child_id}`);
+  assert.equal(record.status, 200);
+  assert.ok(record.text.includes('Vernon'));
+  assert.ok(!record.text.includes('Hesper'), 'the household panel names her');
+  const api = await request(`${server.url}/api/v1/children/${seen.child_id}`, { token: await apiToken('mo.mash') });
+  assert.equal(api.status, 200, api.text);
+  assert.ok(!api.text.includes('Hesper'), "the API's household names her");
+  // health's MASH worker sees both
+  const h = await page('hal.mash', `/children/${seen.child_id}`);
+  assert.equal(h.status, 200);
+});
+
+test("the MASH outside health: the health-only contact's page and a decision on it answer as for no contact", async () => {
+  const h = await send('health', { given_name: 'Marigold', family_name: 'Triagely', nhs_number: '9434765900',
+    dob: '2010-07-08', postcode: 'LS10 1AA', address: '7 Quiet Close' }, { source_ref: 'NUM-M1', kind: 'contact',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-TRIAGE', details: { category: 'mental_health' } });
+  const item = await page('mo.mash', `/mash/${h.id}`);
+  const none = await page('mo.mash', `/mash/${NOBODY}`);
+  assert.equal(item.status, none.status);
+  assert.ok(!item.text.includes('Marigold'));
+  assert.equal(digitless(item.text), digitless(none.text));
+  const csrf = await sessionCsrfOf('mo.mash');
+  const decide = (id) => request(`${server.url}/mash/${id}/decision`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: csrf, outcome: 'nfa', reason: 'No further action' }),
+    headers: { cookie: cookies['mo.mash'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  const [d, dNone] = [await decide(h.id), await decide(NOBODY)];
+  assert.equal(d.status, dNone.status, d.text);
+  assert.equal(digitless(d.text), digitless(dNone.text));
+  // health's MASH worker still has it to decide
+  assert.ok((await page('hal.mash', `/mash/${h.id}`)).text.includes('Marigold'));
+});
+
+// Health's reviewer merges the clinic's child into the school's, then undoes it: merged, she is the school's child
+// (found as the kept one); undone, she is hidden again and the school's child is as before.
+const rosaOf = (n) => ({ given_name: n === 1 ? 'Rosamund' : 'Philippa', family_name: n === 1 ? 'Mergely' : 'Shellworth',
+  dob: n === 1 ? '2015-05-03' : '2014-09-03', nhs_number: '', upn: '' });
+let merged; // {hidden, school, mergeId}
+async function mergeHidden(n = 1, rosa = rosaOf(n)) {
+  const school = await send('education', rosa, { source_ref: `NUM-E${n}`, kind: 'school_absence',
+    occurred_at: isoSeconds(now() - 3 * DAY), summary: 'Absent' });
+  const h = await send('health', { ...rosa, dob: rosa.dob.replace(/03$/, '04'), postcode: 'LS7 2AA', address: '4 Clinic Only Road' },
+    { source_ref: `NUM-H9-${n}`, kind: 'contact', occurred_at: isoSeconds(now() - DAY), summary: 'HEALTH-ONLY-MERGE',
+      details: { category: 'sexual_health' } });
+  assert.notEqual(h.child_id, school.child_id);
+  const hal = await apiToken('hal.mash');
+  const q = await request(`${server.url}/api/v1/link-reviews`, { token: hal });
+  const task = q.json.reviews.find((v) => v.record.child_id === h.child_id);
+  assert.ok(task, "health's reviewer has the task");
+  const d = await request(`${server.url}/api/v1/link-reviews/${task.id}/decision`, { method: 'POST', token: hal,
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'same', reason: 'Same girl, DOB typo' }) });
+  assert.equal(d.status, 200, d.text);
+  return { hidden: h.child_id, school: school.child_id, mergeId: d.json.merge_id };
+}
+const glass = async (id) => request(`${server.url}/api/v1/children/${id}/break-glass`, { method: 'POST',
+  token: await apiToken('sam.worker'), headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ reason: 'Child at A&E with injuries, out of hours' }) });
+
+test("a health-only record's child merged into a child the school knows, and the merge undone", async () => {
+  merged = await mergeHidden();
+  // the MASH finds the school's child (as before: a school absence is no contact, so no relationship to read)
+  assert.equal((await page('mo.mash', '/?q=Rosamund+Mergely')).text.includes('Rosamund'), true);
+  const u = await request(`${server.url}/api/v1/merges/${merged.mergeId}/undo`, { method: 'POST',
+    token: await apiToken('hal.mash'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'Different girls after all' }) });
+  assert.equal(u.status, 200, u.text);
+  // undone: hidden again, by name and by id
+  assert.ok(!(await page('mo.mash', '/?q=Rosamund+Mergely')).text.includes('Clinic Only Road'));
+  const [g, gNone] = [await glass(merged.hidden), await glass(NOBODY)];
+  assert.equal(g.status, gNone.status, g.text);
+});
+
+// While the merge stands, the record the clinic's child was holds no event; a person with no event is "known"
+// (VIEW_PERSON_KNOWN_), so a social worker's break-glass on its id read the clinic's name, date of birth and
+// address (r-review44). Such a record is known as it was before the merge: here, not at all.
+test('while the merge stands, the emptied record is not read through break-glass',
+  async () => {
+    const m = await mergeHidden(2);
+    // the school's child, kept, is found as before
+    assert.ok((await page('mo.mash', '/?q=Philippa+Shellworth')).text.includes('Philippa'));
+    // break-glass answers alike for any id (an id with no child too); what it then lets one read is the point
+    const [g, gNone] = [await glass(m.hidden), await glass(NOBODY)];
+    assert.equal(g.status, gNone.status, g.text);
+    const read = await request(`${server.url}/api/v1/children/${m.hidden}`, { token: await apiToken('sam.worker') });
+    assert.ok(!read.text.includes('Clinic Only Road'), read.text);
+    // health's reviewer still undoes it
+    const u = await request(`${server.url}/api/v1/merges/${m.mergeId}/undo`, { method: 'POST',
+      token: await apiToken('hal.mash'), headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'Different girls after all' }) });
+    assert.equal(u.status, 200, u.text);
+  });
+
+async function sessionCsrfOf(username) {
+  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
+  return sessionCsrf(server.url, cookies[username]);
+}
