@@ -655,7 +655,9 @@ struct re_arg {
 	uint64_t round_trips;
 };
 
-static int add_event(store_conn *c, int64_t person, const char *ref, const char *kind)
+/* A police record of person with one event of kind (the record's blocking keys and link rule as given) */
+static int police_record(store_conn *c, int64_t person, const char *ref, const char *kind, const char *link_rule,
+			 const char *block_keys, const char *summary)
 {
 	struct store_source_record r;
 	struct store_event e;
@@ -666,13 +668,19 @@ static int add_event(store_conn *c, int64_t person, const char *ref, const char 
 	r.source_ref = ref;
 	r.payload = "{}";
 	r.person_id = person;
-	r.link_rule = "record";
+	r.link_rule = link_rule;
+	r.block_keys = block_keys;
 	e.person_id = person;
 	snprintf(e.agency, sizeof e.agency, "police");
 	snprintf(e.kind, sizeof e.kind, "%s", kind);
 	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
-	e.summary = "Pipe";
+	e.summary = summary;
 	return store_source_event_insert(c, &r, &e, &sid, &eid);
+}
+
+static int add_event(store_conn *c, int64_t person, const char *ref, const char *kind)
+{
+	return police_record(c, person, ref, kind, "record", NULL, "Pipe");
 }
 
 static int count_rule_event(const struct store_event *e, void *ctx)
@@ -2431,23 +2439,7 @@ struct kn_arg {
 
 static int kn_record(store_conn *c, int64_t person, const char *ref)
 {
-	struct store_source_record r;
-	struct store_event e;
-	int64_t sid, eid;
-	memset(&r, 0, sizeof r);
-	memset(&e, 0, sizeof e);
-	snprintf(r.agency, sizeof r.agency, "police");
-	r.source_ref = ref;
-	r.payload = "{}";
-	r.person_id = person;
-	r.link_rule = "score";
-	r.block_keys = KN_KEYS;
-	e.person_id = person;
-	snprintf(e.agency, sizeof e.agency, "police");
-	snprintf(e.kind, sizeof e.kind, "concern");
-	snprintf(e.occurred_at, sizeof e.occurred_at, "2026-11-20T10:00:00Z");
-	e.summary = "Keys";
-	return store_source_event_insert(c, &r, &e, &sid, &eid);
+	return police_record(c, person, ref, "concern", "score", KN_KEYS, "Keys");
 }
 
 static int kn_setup(store_conn *c, void *arg)
