@@ -68,7 +68,7 @@ int cmd_sweep(int argc, char **argv)
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
 			       "unacknowledged past the setting, then removes the sign-in attempts older than the\n"
-			       "throttles' window and takes the query planner's statistics (SQLite's bounded ANALYZE).\n"
+			       "throttles' window and takes the query planner's statistics (SQLite's ANALYZE).\n"
 			       "The server runs it every night; --today replays it as of another\n"
 			       "day. Prints what it did. sweep runs lists the nights' sweeps and which server ran each.\n");
 			return 0;
