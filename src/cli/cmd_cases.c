@@ -68,7 +68,8 @@ int cmd_sweep(int argc, char **argv)
 			       "Runs the safeguarding rules for every child up to today (England's date), writes the\n"
 			       "alerts not written before, and escalates to the team manager the alerts left\n"
 			       "unacknowledged past the setting, then removes the sign-in attempts older than the\n"
-			       "throttles' window. The server runs it every night; --today replays it as of another\n"
+			       "throttles' window and takes the query planner's statistics (SQLite's ANALYZE).\n"
+			       "The server runs it every night; --today replays it as of another\n"
 			       "day. Prints what it did. sweep runs lists the nights' sweeps and which server ran each.\n");
 			return 0;
 		default: return 2;
@@ -108,6 +109,9 @@ int cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "safeguard sweep: the old sign-in attempts could not be removed; the next sweep tries again\n");
 	else if (pruned > 0) /* a line only when there were some, as the checkpoint's below */
 		printf("removed %lld sign-in attempts older than the throttles' window\n", (long long)pruned);
+	/* Then the planner's statistics of the area as the sweep left it, as the nightly sweep does. */
+	if (alerts_planner_stats(st) != STORE_OK)
+		fprintf(stderr, "safeguard sweep: the planner's statistics could not be taken; the next sweep tries again\n");
 	/* Then sign the audit as it stands, as the server's nightly sweep does. */
 	uint8_t key[AUDIT_SECRET_KEY_LEN];
 	bool have_key = false;

@@ -202,6 +202,10 @@ static void *sweeper_main(void *arg)
 		else if (trained)
 			fprintf(stderr, "safeguard: nightly linkage model %lld trained on %lld records\n",
 				(long long)lr.model.id, (long long)lr.model.records);
+		/* Last, the planner's statistics of the area as the night left it (service/alerts.h). */
+		if ((rc = alerts_planner_stats(s->st)) != STORE_OK)
+			fprintf(stderr, "safeguard: the nightly planner's statistics failed (store error %d); the next sweep "
+					"tries again\n", rc);
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);

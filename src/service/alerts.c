@@ -637,6 +637,16 @@ int alerts_sweep_claim(store *st, struct date today, const char *server, bool *c
 	return rc;
 }
 
+static int planner_stats_run(store_conn *c, void *arg)
+{
+	return store_planner_stats(c);
+}
+
+int alerts_planner_stats(store *st)
+{
+	return txq_exec(st, planner_stats_run, NULL);
+}
+
 /* Writes in batches, each its own short transaction, so that intake waits milliseconds, not the sweep. */
 #define SWEEP_BATCH 500
 

@@ -60,6 +60,11 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
  * sweeps; *claimed false tells the others to skip it. `safeguard sweep` (the operator's) does not claim. */
 int alerts_sweep_claim(store *st, struct date today, const char *server, bool *claimed);
 
+/* The sweep's last step, on the nightly sweep and `safeguard sweep`: the query planner's statistics brought
+ * up to date (store_planner_stats: SQLite's ANALYZE; nothing on PostgreSQL), through the writer queue
+ * like any write, so that a live area is planned as it now is, not as an empty file was. */
+int alerts_planner_stats(store *st);
+
 /* ---- who owns an alert (issue 15: alerts follow allocation) -------------------------------------------- */
 
 struct alerts_owner;

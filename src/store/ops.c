@@ -9864,6 +9864,23 @@ static int sq_bulk_fast_end(store_conn *c, bool fast)
 	return rc;
 }
 
+/* ---- the planner's statistics (store_core.h) ---------------------------------------------------------- */
+
+static int sq_planner_stats(store_conn *c)
+{
+	struct sq_conn *x = CONN(c);
+	if (!on_sqlite(x))
+		return STORE_OK; /* PostgreSQL: autovacuum's ANALYZE */
+	/* sqlite_stat1's stat begins with the table's row count; ANALYZE sqlite_schema reloads what is left into
+	 * this connection's planner (the others reload it at the schema change ANALYZE made). */
+	char sql[200];
+	snprintf(sql, sizeof sql,
+		 "PRAGMA analysis_limit = 0; ANALYZE; DELETE FROM sqlite_stat1 WHERE CAST(stat AS INTEGER) < %d; "
+		 "ANALYZE sqlite_schema",
+		 STORE_STATS_MIN_ROWS);
+	return sql_exec(x->db, sql);
+}
+
 /* ---- send now, read later (issue 17) ------------------------------------------------------------------ */
 
 static int send_stmt(sql_stmt *s)
@@ -10130,4 +10147,5 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_end = sq_bulk_end,
 	.bulk_fast_begin = sq_bulk_fast_begin,
 	.bulk_fast_end = sq_bulk_fast_end,
+	.planner_stats = sq_planner_stats,
 };

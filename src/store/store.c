@@ -1223,3 +1223,8 @@ int store_bulk_fast_end(store_conn *c, bool fast)
 {
 	return c->ops->bulk_fast_end(c, fast);
 }
+
+int store_planner_stats(store_conn *c)
+{
+	return c->ops->planner_stats(c);
+}

@@ -90,6 +90,19 @@ int store_savepoint_rollback(store_conn *c); /* undo to the savepoint and releas
 /* A cheap query proving the database answers (for /healthz). */
 int store_ping(store_conn *c);
 
+/* The query planner's statistics of the tables as they now are (the nightly sweep's last step; docs/INTERNALS.md).
+ * SQLite keeps none unless asked (nothing else in the product runs ANALYZE there), and without them plans some
+ * lists badly (the MASH's decided list: 3.6 s at 50,000 children, 2-6 ms with them; docs/BENCHMARKS.md,
+ * r-sqlstat24): a whole ANALYZE (PRAGMA analysis_limit = 0: a bounded one, SQLite 3.40's approximate form,
+ * counts at most the limit's rows of an index's leading value and chose the 3.6 s plan again at 50,000
+ * children with 10,000, and at a million with 100,000). Then the statistics of a table of fewer than
+ * STORE_STATS_MIN_ROWS rows are dropped: such a table keeps the planner's defaults (a large table), as every
+ * table had before, because a table counted near empty and grown by the next day's intake would be planned
+ * as tiny until the next night (PostgreSQL's lesson, store/ops.c migration 36; SQLite itself writes nothing
+ * for an empty table). PostgreSQL: nothing (autovacuum keeps them). Runs in the caller's write transaction. */
+#define STORE_STATS_MIN_ROWS 1000
+int store_planner_stats(store_conn *c);
+
 /* ---- what a reader may see ------------------------------------------------------------------------------
  * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view
  * is decided by service/access.c (access_view, access_list_view), never here and never at an edge, so a list

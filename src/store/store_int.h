@@ -284,6 +284,7 @@ struct store_ops {
 	int (*bulk_end)(store_conn *c, bool ok);
 	int (*bulk_fast_begin)(store_conn *c, bool *fast);
 	int (*bulk_fast_end)(store_conn *c, bool fast);
+	int (*planner_stats)(store_conn *c);
 };
 
 /* The common head of every backend's structs. */
