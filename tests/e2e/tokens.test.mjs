@@ -145,8 +145,11 @@ describe('the route policy checks the scope', () => {
       const db = `${dir}/old.db`;
       migrate(db);
       const token = createToken(db, 'police', 'old police', ['events:write', 'records:read']);
-      // The database as version 14 left it: no scope, no maker, no approval (nor what 15 and 16 changed).
-      sqlWrite(db, 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
+      // The database as version 14 left it: no scope, no maker, no approval (nor what 15 and 16 changed). mash_open
+      // (37) first: its trigger names bulk_held_index, which SQLite's ALTER TABLE checks once that table is gone.
+      sqlWrite(db, (onPostgres() ? 'DROP TRIGGER mash_open_moved ON event; DROP FUNCTION sg_mash_open(); '
+        : 'DROP TRIGGER mash_open_moved; ') + 'DROP TABLE mash_open; '
+        + 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
         + 'ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; '
         + 'ALTER TABLE api_client DROP COLUMN approved_at; DROP TABLE link_model; DROP TABLE dpo_notice; DROP TABLE login_throttle; '
         + 'ALTER TABLE app_user DROP COLUMN totp_sealed; ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; '
