@@ -3624,13 +3624,8 @@ static bool touches_homes(const char *t)
 	return false;
 }
 
-/* the record's own statements add to what is known (home_note) */
-static bool homes_noted(enum stmt_id id)
-{
-	return rules_noted(id);
-}
-
-static struct answer_ends homes_ends = {homes_noted, touches_homes, PTHREAD_ONCE_INIT, {{false}}};
+/* the record's own statements add to what is known (home_note): the statements rules_noted names */
+static struct answer_ends homes_ends = {rules_noted, touches_homes, PTHREAD_ONCE_INIT, {{false}}};
 
 static void homes_end_find(void)
 {
