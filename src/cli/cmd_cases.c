@@ -244,6 +244,8 @@ help:
 	printf(TEAM_USAGE "   (see team list --help)\n\n"
 	       "Creates a team (--name required then), or changes an existing one. Alerts nobody acknowledges\n"
 	       "are escalated to the manager of the child's team; the team with code 'mash' is the front door.\n"
+	       "The manager of the team 'health_safeguarding' (health's safeguarding lead, a health practitioner)\n"
+	       "gets those about a child known only from health-only records, whom social care cannot see.\n"
 	       "--phone, --out-of-hours-phone and --email set the numbers and address a child's summary gives\n"
 	       "for the team (audited team.contact). For an existing team an option not given stays as it was\n"
 	       "(its name, manager and each number); --manager \"\" and \"\" for a number or address clear it.\n");

@@ -826,7 +826,9 @@ static const struct {
 				 1u << ACT_LINK_REVIEW | 1u << ACT_PLACEMENT | 1u << ACT_TEAM},
 	{"mash_worker", PR | 1u << ACT_ALERTS | 1u << ACT_MASH | 1u << ACT_LINK_REVIEW},
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
-	{"health_practitioner", PR | 1u << ACT_FLAGS},
+	/* Alerts: those escalated to them, as health's safeguarding lead (the manager of the team
+	 * ALERTS_HEALTH_TEAM: service/alerts.h), whom an alert on a child only health may see goes to (r-ntk25). */
+	{"health_practitioner", PR | 1u << ACT_FLAGS | 1u << ACT_ALERTS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
 	/* Speak up (issue 18): granted by role only, to no role a home's own organisation holds: the oversight

@@ -199,12 +199,71 @@ struct pending {
 	int64_t ev[RULES_EVIDENCE_MAX];
 };
 
-/* The MASH team's manager, "" when it has none. */
-static int mash_manager_team(const struct store_team *t, void *ctx)
+/* Who an escalation may go to besides the allocated team's manager (alerts_escalation_target): the MASH team's
+ * manager, and health's safeguarding lead with the view they read lists by (r-ntk25). Read once a sweep. */
+struct managers {
+	char mash[STORE_USER_MAX + 1], health[STORE_USER_MAX + 1];
+	struct store_view health_view;
+	bool health_ok; /* health names a person who may open alerts (access_role_may) and is enabled */
+};
+
+static int managers_team(const struct store_team *t, void *ctx)
 {
+	struct managers *m = ctx;
 	if (strcmp(t->code, "mash") == 0)
-		snprintf(ctx, STORE_USER_MAX + 1, "%s", t->manager);
+		snprintf(m->mash, sizeof m->mash, "%s", t->manager);
+	else if (strcmp(t->code, ALERTS_HEALTH_TEAM) == 0)
+		snprintf(m->health, sizeof m->health, "%s", t->manager);
 	return 0;
+}
+
+static int managers_load(store_conn *c, struct managers *m)
+{
+	memset(m, 0, sizeof *m);
+	int rc = store_teams(c, 1000, managers_team, m);
+	if (rc != STORE_OK || !m->health[0])
+		return rc;
+	struct store_user *u = malloc(sizeof *u);
+	bool found = false;
+	if (!u)
+		return STORE_EIO;
+	if ((rc = store_user_by_name(c, m->health, u, &found)) == STORE_OK && found && !u->disabled_at[0] &&
+	    access_role_may(u->role, u->agency, ACT_ALERTS)) {
+		struct access_reader r;
+		access_reader_person(&r, u->id, u->username, u->agency, u->role);
+		access_list_view(&r, &m->health_view);
+		m->health_ok = true;
+	}
+	free(u);
+	return rc;
+}
+
+/* Whether a reader with view v knows the child (VIEW_PERSON, as every list asks): a child known only from
+ * records v leaves out is not. No such person: known (nothing to hide). */
+static int known_to(store_conn *c, int64_t child_id, const struct store_view *v, bool *known)
+{
+	struct store_access_facts f;
+	int rc = store_access_facts(c, child_id, v, &f);
+	*known = rc != STORE_OK || !f.exists || f.known;
+	return rc;
+}
+
+/* Whom an escalation of an alert about child_id goes to: the facts asked, then alerts_escalation_target. */
+static int escalation_of(store_conn *c, int64_t child_id, const struct store_allocation *al, bool allocated,
+			 const struct managers *m, char out[STORE_USER_MAX + 1])
+{
+	bool known = true, lead_sees = false;
+	int rc = STORE_OK;
+	if (!(allocated && al->manager[0])) { /* an allocated child is known: VIEW_PERSON_KNOWN_ */
+		struct store_view outside;
+		access_outside_health_view(&outside);
+		rc = known_to(c, child_id, &outside, &known);
+		if (rc == STORE_OK && !known && m->health_ok)
+			rc = known_to(c, child_id, &m->health_view, &lead_sees);
+	}
+	if (rc == STORE_OK)
+		alerts_escalation_target(al, allocated, known, m->mash, lead_sees ? m->health : "", out);
+	return rc;
 }
 
 /* The one place an alert's owner is decided (ARCHITECTURE.md "Who owns an alert"). */
@@ -213,7 +272,8 @@ int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner,
 	struct store_allocation *al = malloc(sizeof *al);
 	bool found = false;
 	memset(owner, 0, sizeof *owner);
-	escalate_to[0] = '\0';
+	if (escalate_to)
+		escalate_to[0] = '\0';
 	if (!al)
 		return STORE_EIO;
 	int rc = store_allocation_get(c, child_id, al, &found);
@@ -228,23 +288,25 @@ int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner,
 		snprintf(owner->name, sizeof owner->name, "mash");
 	}
 	/* Escalation: as alerts_escalation_target decides (the sweep asks the same function). */
-	char mash_manager[STORE_USER_MAX + 1] = "";
-	if (rc == STORE_OK && !(found && al->manager[0]))
-		rc = store_teams(c, 1000, mash_manager_team, mash_manager);
-	if (rc == STORE_OK)
-		alerts_escalation_target(al, found, mash_manager, escalate_to);
+	if (rc == STORE_OK && escalate_to) {
+		struct managers m;
+		if ((rc = managers_load(c, &m)) == STORE_OK)
+			rc = escalation_of(c, child_id, al, found, &m, escalate_to);
+	}
 	free(al);
 	return rc;
 }
 
-void alerts_escalation_target(const struct store_allocation *al, bool allocated, const char *mash_manager,
-			      char out[STORE_USER_MAX + 1])
+void alerts_escalation_target(const struct store_allocation *al, bool allocated, bool known, const char *mash_manager,
+			      const char *health_lead, char out[STORE_USER_MAX + 1])
 {
 	const char *to = "mash";
 	if (allocated && al && al->manager[0])
 		to = al->manager;
-	else if (mash_manager && mash_manager[0])
+	else if (known && mash_manager && mash_manager[0])
 		to = mash_manager;
+	else if (!known && health_lead && health_lead[0])
+		to = health_lead;
 	snprintf(out, STORE_USER_MAX + 1, "%s", to);
 }
 
@@ -279,13 +341,14 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 {
 	struct escalation_due d = {0};
 	struct store_allocation *al = malloc(sizeof *al);
-	char mash_manager[STORE_USER_MAX + 1] = "", to[STORE_USER_MAX + 1];
+	struct managers m;
+	char to[STORE_USER_MAX + 1];
 	int64_t child = 0;
 	bool allocated = false;
 	*n = 0;
 	if (!al)
 		return STORE_EIO;
-	int rc = store_teams(c, 1000, mash_manager_team, mash_manager);
+	int rc = managers_load(c, &m);
 	if (rc == STORE_OK)
 		rc = store_alerts_escalation_due(c, cutoff, escalation_due_add, &d);
 	for (size_t i = 0; rc == STORE_OK && i < d.n; i++) {
@@ -294,9 +357,8 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 			child = d.v[i].child_id;
 			rc = store_allocation_get(c, child, al, &allocated);
 		}
-		if (rc != STORE_OK)
+		if (rc != STORE_OK || (rc = escalation_of(c, child, al, allocated, &m, to)) != STORE_OK)
 			break;
-		alerts_escalation_target(al, allocated, mash_manager, to);
 		rc = store_alert_escalate_one(c, d.v[i].id, to, &changed);
 		*n += changed;
 	}
@@ -308,8 +370,7 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 static int owner_of(store_conn *c, int64_t person_id, struct store_alert *a)
 {
 	struct alerts_owner o;
-	char esc[STORE_USER_MAX + 1];
-	int rc = alerts_owner_of(c, person_id, &o, esc);
+	int rc = alerts_owner_of(c, person_id, &o, NULL); /* whom it escalates to is the sweep's question */
 	snprintf(a->owner_kind, sizeof a->owner_kind, "%s", o.kind);
 	snprintf(a->owner, sizeof a->owner, "%s", o.name);
 	return rc;

@@ -68,15 +68,24 @@ int alerts_planner_stats(store *st);
 /* ---- who owns an alert (issue 15: alerts follow allocation) -------------------------------------------- */
 
 struct alerts_owner;
+/* The team whose manager is health's safeguarding lead (the named nurse or doctor for safeguarding children):
+ * whom an alert on a child known only from health-only records escalates to (r-ntk25, docs/SECURITY.md). */
+#define ALERTS_HEALTH_TEAM "health_safeguarding"
+
 /* The one place an alert's owner is decided: the child's allocated worker, else the allocated team, else
- * the MASH; escalate_to gets whom an escalation of it goes to (the team's manager, else the MASH team's,
- * else "mash"). Every alert written takes its owner from here. */
+ * the MASH; escalate_to (NULL when not wanted) gets whom an escalation of it goes to, as
+ * alerts_escalation_target decides from what the store says of the child and of the managers. Every alert
+ * written takes its owner from here, and the sweep its escalation. */
 int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner, char escalate_to[STORE_USER_MAX + 1]);
 /* Whom an escalated alert about a child goes to, decided here and nowhere else (the store writes the name it
- * is given): the manager of the team the child is allocated to (al, when allocated and the team has one),
- * else the MASH team's manager (mash_manager, "" when it has none), else "mash" (the MASH as a whole). */
-void alerts_escalation_target(const struct store_allocation *al, bool allocated, const char *mash_manager,
-			      char out[STORE_USER_MAX + 1]);
+ * is given): the manager of the team the child is allocated to (al, when allocated and the team has one);
+ * else, for a child readers outside health know (known: VIEW_PERSON with their view), the MASH team's manager
+ * (mash_manager, "" when it has none); for a child known only from health-only records, whom the MASH team's
+ * manager (social care's) cannot see, health's safeguarding lead (health_lead: the manager of the team
+ * ALERTS_HEALTH_TEAM, "" when there is none who may open the alert and sees her); else "mash" (the MASH as a
+ * whole, of whom only health's members see such a child). */
+void alerts_escalation_target(const struct store_allocation *al, bool allocated, bool known, const char *mash_manager,
+			      const char *health_lead, char out[STORE_USER_MAX + 1]);
 /* After an allocation changes, in its transaction: the child's open and acknowledged alerts go to the owner
  * alerts_owner_of gives now (escalated ones to the new team's manager), audited ("alert.reassign"). */
 int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor, int64_t *moved);

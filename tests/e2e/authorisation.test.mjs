@@ -41,7 +41,7 @@ const PEOPLE = Object.keys(ROLES);
 const PRACTITIONERS = ['social_worker', 'team_manager', 'mash_worker', 'police_officer', 'health_practitioner',
   'school_dsl', 'conference_chair'];
 const READERS = [...PRACTITIONERS, 'dpo'];
-const ALERT_OWNERS = ['social_worker', 'team_manager', 'mash_worker'];
+const ALERT_OWNERS = ['social_worker', 'team_manager', 'mash_worker', 'health_practitioner'];
 
 const EXPECTED = {
   'api GET /healthz': ANYONE,

@@ -4,14 +4,21 @@
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, event, freshArea, isoSeconds, now, postEvent, removeDir, request, sessionCsrf, startServer, totp,
-  webSignIn } from './lib.mjs';
+import { addPerson, alertRows, dbUrl, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sessionCsrf,
+  startServer, totp, ukDate, webSignIn } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
 const NOBODY = 987654;
 const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health', 'mash_worker'],
-  ['sam.worker', 'social_care', 'social_worker']];
+  ['sam.worker', 'social_care', 'social_worker'],
+  // the rest of the roles, for the alert pages' crawl: the MASH team's manager, health's safeguarding lead (the
+  // manager of the health_safeguarding team: the named nurse) and another health practitioner
+  ['mm.manager', 'social_care', 'team_manager'], ['nn.nurse', 'health', 'health_practitioner'],
+  ['hp.health', 'health', 'health_practitioner'], ['pc.police', 'police', 'police_officer'],
+  ['sid.school', 'education', 'school_dsl'], ['cat.chair', 'social_care', 'conference_chair'],
+  ['oa.analyst', 'social_care', 'oversight_analyst'], ['dee.dpo', 'social_care', 'dpo'],
+  ['ada.admin', 'social_care', 'admin'], ['lee.lado', 'social_care', 'lado']];
 let area;
 let server;
 const secrets = {};
@@ -22,6 +29,7 @@ before(async () => {
   area = freshArea('ntk-unseen-more');
   for (const [name, agency, role] of PEOPLE)
     secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'mash', '--name', 'MASH', '--manager', 'mm.manager']);
   server = await startServer(area.db);
 });
 after(async () => {
@@ -87,6 +95,86 @@ test("an alert on a child known only from health-only records is, to the MASH ou
     headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(ack.status, ackNone.status, ack.text);
   assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
+});
+
+// Three missing episodes health recorded under a health-only category: REPEAT_MISSING on a child no one outside
+// health may see. Its owner and whoever it escalates to must be able to open it and her record: the MASH owns it
+// (its health members see her), and unacknowledged it escalates to health's safeguarding lead (the manager of the
+// health_safeguarding team), never to the MASH team's manager, who is social care's and cannot see her; with no
+// such lead, to the MASH as a whole (its health members). Then the alert pages are crawled as every role.
+async function healthOnlyMissing(ref, who) {
+  let child = 0;
+  for (const k of [1, 2, 3]) {
+    const r = await send('health', who, { source_ref: `${ref}-${k}`, kind: 'missing_start',
+      occurred_at: isoSeconds(now() - (10 - k) * DAY), summary: `HEALTH-ONLY-MISSING-${ref}-${k}`,
+      details: { category: 'sexual_health' } });
+    child = r.child_id;
+  }
+  const alert = alertRows(area.db, { child }).find((a) => a.code === 'REPEAT_MISSING');
+  assert.ok(alert, 'the rules raised REPEAT_MISSING on her');
+  assert.equal(alert.owner_kind, 'mash');
+  return { child, id: alert.id };
+}
+const sweepOn = (days) => runCli(['--now', isoSeconds(now() + days * DAY), 'sweep', '--db', dbUrl(area.db), '--today',
+  ukDate(now() + days * DAY)]);
+
+test("an unacknowledged alert on a child only health may see escalates to health's safeguarding lead", async () => {
+  const lone = await healthOnlyMissing('NUM-E1', { given_name: 'Ottoline', family_name: 'Leadless', nhs_number: '9434765919',
+    dob: '2011-04-05', postcode: 'LS11 1AA', address: '6 Clinic Lane' });
+  sweepOn(7); // no health_safeguarding team yet
+  const first = alertRows(area.db, { child: lone.child }).find((a) => a.id === lone.id);
+  assert.ok(first.escalated_at, 'escalated');
+  assert.equal(first.escalated_to, 'mash', "to the MASH as a whole (health's MASH workers), not its manager");
+
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse']);
+  const { child, id } = await healthOnlyMissing('NUM-E2', { given_name: 'Ozanne', family_name: 'Escalately',
+    nhs_number: '9434765927', dob: '2011-06-07', postcode: 'LS12 1AA', address: '8 Clinic Lane' });
+  sweepOn(7);
+  const stored = alertRows(area.db, { child }).find((a) => a.id === id);
+  assert.ok(stored.escalated_at, 'escalated');
+  assert.equal(stored.escalated_to, 'nn.nurse', "to health's safeguarding lead");
+
+  // The owner's health member and the lead open the alert and her record, by page and API.
+  for (const who of ['hal.mash', 'nn.nurse']) {
+    const inbox = await page(who, '/alerts');
+    assert.equal(inbox.status, 200, `${who}'s inbox`);
+    assert.ok(inbox.text.includes(`/alerts/${id}"`), `${who}'s inbox lists it`);
+    const one = await page(who, `/alerts/${id}`);
+    assert.equal(one.status, 200, `${who} opens the alert`);
+    assert.ok(one.text.includes('Ozanne'));
+    const record = await page(who, `/children/${child}`);
+    assert.equal(record.status, 200, `${who} opens her record`);
+    assert.ok(record.text.includes('HEALTH-ONLY-MISSING-NUM-E2-1'));
+    const api = await request(`${server.url}/api/v1/alerts/${id}`, { token: await apiToken(who) });
+    assert.equal(api.status, 200, api.text);
+  }
+  // The lead acknowledges it.
+  const ack = await request(`${server.url}/api/v1/alerts/${id}/acknowledge`, { method: 'POST',
+    token: await apiToken('nn.nurse'), headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(ack.status, 200, ack.text);
+
+  // Every role, every alert page it can reach (its inbox, the team page, the API's lists, and each alert they
+  // link to): her name only to health's lead and health's MASH worker (another health practitioner reads her
+  // record as health's own child, but her alerts are not theirs).
+  const named = [];
+  for (const [who] of PEOPLE) {
+    const seen = [];
+    const paths = ['/alerts', '/alerts?owner=mash', '/team', `/alerts/${id}`, `/alerts/${lone.id}`];
+    for (let i = 0; i < paths.length && i < 60; i++) {
+      const r = await page(who, paths[i]);
+      seen.push(r.text);
+      for (const m of r.text.matchAll(/href="(\/(?:alerts|team)[^"#]*)"/g))
+        if (!paths.includes(m[1].replaceAll('&amp;', '&'))) paths.push(m[1].replaceAll('&amp;', '&'));
+    }
+    if (!['ada.admin'].includes(who)) {
+      const token = await apiToken(who);
+      for (const p of ['/api/v1/alerts', '/api/v1/alerts?owner=mash', `/api/v1/alerts/${id}`, `/api/v1/alerts/${lone.id}`])
+        seen.push((await request(`${server.url}${p}`, { token })).text);
+    }
+    if (seen.some((t) => t.includes('Ozanne') || t.includes('Ottoline'))) named.push(who);
+  }
+  assert.deepEqual(named.sort(), ['hal.mash', 'nn.nurse']);
 });
 
 test("a housemate's household panel does not name a child known only from health-only records", async () => {

@@ -1482,26 +1482,37 @@ static void awaiting_decision_queue(void **state)
 }
 
 /* Whom an escalation goes to is the alerts service's decision (alerts_escalation_target), not the store's
- * SQL: the allocated team's manager, else the MASH team's manager, else the MASH. */
+ * SQL: the allocated team's manager, else the MASH team's manager (health's safeguarding lead for a child only
+ * health may see), else the MASH. */
 static void escalation_target_is_the_services(void **state)
 {
 	(void)state;
 	struct store_allocation al = {.person_id = 1, .worker = "w.one", .team = "north", .manager = "mgr.north"};
 	char to[STORE_USER_MAX + 1];
-	alerts_escalation_target(&al, true, "mgr.mash", to);
+	alerts_escalation_target(&al, true, true, "mgr.mash", "", to);
 	assert_string_equal(to, "mgr.north");
 	/* The team has no manager: the MASH's manager; the MASH has none either: the MASH itself. */
 	al.manager[0] = '\0';
-	alerts_escalation_target(&al, true, "mgr.mash", to);
+	alerts_escalation_target(&al, true, true, "mgr.mash", "", to);
 	assert_string_equal(to, "mgr.mash");
-	alerts_escalation_target(&al, true, "", to);
+	alerts_escalation_target(&al, true, true, "", "", to);
 	assert_string_equal(to, "mash");
 	/* Not allocated: a manager left in the struct from an earlier read is not the child's. */
 	snprintf(al.manager, sizeof al.manager, "mgr.stale");
-	alerts_escalation_target(&al, false, "mgr.mash", to);
+	alerts_escalation_target(&al, false, true, "mgr.mash", "nn.health", to);
 	assert_string_equal(to, "mgr.mash");
-	alerts_escalation_target(NULL, false, NULL, to);
+	alerts_escalation_target(NULL, false, true, NULL, NULL, to);
 	assert_string_equal(to, "mash");
+	/* A child known only from health-only records (r-ntk25): never the MASH team's manager, who cannot see her;
+	 * health's safeguarding lead, else the MASH as a whole (its health members see her). */
+	alerts_escalation_target(NULL, false, false, "mgr.mash", "nn.health", to);
+	assert_string_equal(to, "nn.health");
+	alerts_escalation_target(NULL, false, false, "mgr.mash", "", to);
+	assert_string_equal(to, "mash");
+	/* Allocated, she is known (an allocation makes her so): the team's manager, as for any child. */
+	snprintf(al.manager, sizeof al.manager, "mgr.north");
+	alerts_escalation_target(&al, true, true, "mgr.mash", "nn.health", to);
+	assert_string_equal(to, "mgr.north");
 	/* An alert about a home: the owning team's manager, else the team itself (homes_escalation_target). */
 	homes_escalation_target("oversight", "ola.manager", to);
 	assert_string_equal(to, "ola.manager");
