@@ -260,7 +260,8 @@ static int decide_row(const struct store_mash_item *m, void *ctx)
 int mash_decide(store_conn *c, struct mash_decision *d)
 {
 	struct decide_item it = {0};
-	struct store_view whole = {.sealed = true};
+	struct store_view seen;
+	struct access_reader reader;
 	char basis[ACCESS_BASIS_MAX], object[48], source_ref[48];
 	bool allowed = false;
 	const struct mash_outcome *o = mash_outcome_find(d->outcome);
@@ -269,12 +270,22 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	memset(&d->due, 0, sizeof d->due);
 	if (!o)
 		return STORE_EIO; /* the caller checks the outcome: a bug, not bad input */
-	int rc = store_mash_item(c, &whole, d->event_id, decide_row, &it);
+	/* The item as the writer's list view shows it, as mash_child_of finds it for the item's page (r-ntk25): a
+	 * contact the view leaves out (health's under a health-only category, to a writer outside health) or a
+	 * sealed child's is no item, decided or not, so its id answers as an id with no contact does (MASH_NO_ITEM),
+	 * never "already decided", which would say that a contact they may not see exists and was decided. Only
+	 * the view's category part and seal are asked; the agency part is the write check's. */
+	access_reader_person(&reader, d->writer->user_id, d->writer->username, d->writer->agency,
+			     d->writer->role ? d->writer->role : "");
+	access_list_view(&reader, &seen);
+	seen.agency = NULL;
+	int rc = store_mash_item(c, &seen, d->event_id, decide_row, &it);
 	if (rc != STORE_OK || !it.found)
 		return rc;
 	/* "Already decided" before the refusal: once decided, the MASH no longer triages the child (its access
 	 * ends with the decision), and a second MASH worker must hear that someone decided, not that they may
-	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway. */
+	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway
+	 * (those their view shows: above). */
 	if (it.decision_id) {
 		d->result = MASH_ALREADY_DECIDED;
 		return STORE_OK;

@@ -104,7 +104,7 @@ int mash_child_of(store *st, const struct access_reader *reader, int64_t event_i
 
 enum mash_decision_result {
 	MASH_DECIDED = 0,
-	MASH_NO_ITEM,         /* no contact or referral with this id */
+	MASH_NO_ITEM,         /* no contact or referral with this id that the writer's view shows (r-ntk25) */
 	MASH_ALREADY_DECIDED, /* a decision already answered it: nothing written */
 	MASH_REFUSED,         /* the writer may not decide for this child (service/access.h WRITE_MASH_DECISION) */
 };

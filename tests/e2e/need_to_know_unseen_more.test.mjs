@@ -95,6 +95,7 @@ test("an alert on a child known only from health-only records is, to the MASH ou
     headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(ack.status, ackNone.status, ack.text);
   assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
+
 });
 
 // Three missing episodes health recorded under a health-only category: REPEAT_MISSING on a child no one outside
@@ -217,6 +218,19 @@ test("the MASH outside health: the health-only contact's page and a decision on 
   assert.equal(digitless(d.text), digitless(dNone.text));
   // health's MASH worker still has it to decide
   assert.ok((await page('hal.mash', `/mash/${h.id}`)).text.includes('Marigold'));
+  // Decided by health's MASH worker, the contact is still one social care's MASH worker may not see: a second
+  // decision on it answers as an id with no contact does, not "already decided" (409), which would say that a
+  // contact they cannot see exists and was decided (r-review44's low finding).
+  const halDecide = await request(`${server.url}/mash/${h.id}/decision`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: await sessionCsrfOf('hal.mash'), outcome: 'nfa', reason: 'Seen by the clinic' }),
+    headers: { cookie: cookies['hal.mash'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  assert.equal(halDecide.status, 303, halDecide.text);
+  const [again, againNone] = [await decide(h.id), await decide(NOBODY)];
+  assert.equal(again.status, againNone.status, again.text);
+  assert.equal(digitless(again.text), digitless(againNone.text));
+  const itemAfter = await page('mo.mash', `/mash/${h.id}`);
+  assert.equal(itemAfter.status, none.status);
+  assert.equal(digitless(itemAfter.text), digitless(none.text));
 });
 
 // Health's reviewer merges the clinic's child into the school's, then undoes it: merged, she is the school's child
