@@ -145,6 +145,9 @@ test('once a record they may see names her, she is there as any child is, her nu
   const p = await send('police', { ...nia, nhs_number: '9434765870', family_name: 'Laterly', postcode: 'LS2 1AA',
     address: '2 Home Row' }, { source_ref: 'NU-P1', kind: 'contact', occurred_at: at, summary: 'Police contact' });
   assert.equal(p.child_id, h.child_id, 'linked by her NHS number to the child the clinic made');
+  // the reply says which child, nothing of how it was linked (docs/SECURITY.md, r-ntk25 (c))
+  assert.deepEqual(Object.keys(p).sort(), ['child_id', 'id']);
+  assert.deepEqual(Object.keys(h).sort(), ['child_id', 'id']);
   const found = await page('mo.mash', '/?q=Niamhy+Laterly');
   assert.ok(found.text.includes('Niamhy'), 'the MASH worker finds her (triaging the police contact)');
   const record = await page('mo.mash', `/children/${h.child_id}`);

@@ -4,7 +4,7 @@
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, dbUrl, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sessionCsrf,
+import { addPerson, alertRows, auditRows, dbUrl, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sessionCsrf,
   startServer, totp, ukDate, webSignIn } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
@@ -96,6 +96,31 @@ test("an alert on a child known only from health-only records is, to the MASH ou
   assert.equal(ack.status, ackNone.status, ack.text);
   assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
 
+  // The audit (r-ntk25, decided): the operator's tamper-evident record keeps which child the alert asked for was
+  // about (the object `child:ID`, for the DPO's `audit list`), but the entry is "no such child" with no child:
+  // so no reader-facing page or answer shows it. "Who has looked" is the one that shows audit entries: the DPO,
+  // whose view does not know her, is answered as for an id with no child; once she is allocated (known), her
+  // worker sees health's MASH worker's look and not social care's MASH worker's attempt.
+  const reads = auditRows(area.db, { action: 'alert.read' }).filter((e) => e.object === `child:${child}`);
+  const mo = reads.filter((e) => e.actor.endsWith(':mo.mash'));
+  assert.equal(mo.length, 2, 'the page and the API, audited');
+  assert.ok(mo.every((e) => e.child_id === 0 && e.detail === 'no such child'), JSON.stringify(mo));
+  assert.ok(reads.some((e) => e.actor.endsWith(':hal.mash') && e.child_id === child), "health's read names her");
+  const viewers = await page('dee.dpo', `/children/${child}/viewers`);
+  const viewersNone = await page('dee.dpo', `/children/${NOBODY}/viewers`);
+  assert.equal(viewers.status, viewersNone.status);
+  assert.equal(digitless(viewers.text), digitless(viewersNone.text));
+  const dpoApi = await request(`${server.url}/api/v1/children/${child}/viewers`, { token: await apiToken('dee.dpo') });
+  const dpoApiNone = await request(`${server.url}/api/v1/children/${NOBODY}/viewers`, { token: await apiToken('dee.dpo') });
+  assert.equal(dpoApi.status, dpoApiNone.status, dpoApi.text);
+  runCli(['allocate', '--db', dbUrl(area.db), '--child', String(child), '--team', 'mash', '--user', 'sam.worker']);
+  const looked = await page('sam.worker', `/children/${child}/viewers`);
+  assert.equal(looked.status, 200);
+  assert.ok(looked.text.includes('hal.mash'), "health's MASH worker's look is listed");
+  assert.ok(!looked.text.includes('mo.mash'), "social care's MASH worker's attempt is not");
+  const lookedApi = await request(`${server.url}/api/v1/children/${child}/viewers`, { token: await apiToken('sam.worker') });
+  assert.equal(lookedApi.status, 200, lookedApi.text);
+  assert.ok(lookedApi.text.includes('hal.mash') && !lookedApi.text.includes('mo.mash'), lookedApi.text);
 });
 
 // Three missing episodes health recorded under a health-only category: REPEAT_MISSING on a child no one outside
