@@ -630,6 +630,45 @@ export async function sessionCsrf(baseUrl, cookie) {
 export function sql(dbPath, query) {
   return runSql(dbPath, query, { write: false });
 }
+/**
+ * A test file's people, each signed in once when first needed and kept (tests/e2e/need_to_know_unseen*): over the
+ * web (webSignIn, a new authenticator: `secrets` is brought up to date) and over the API (POST /api/v1/sessions
+ * with the code after the web sign-in's, since a code signs in once). `password` is every person's.
+ *   page(username, path): {status, text} of a page, with every <input> and value="..." blanked (what the reader
+ *     typed into a search box is theirs, and a form's token differs from page to page), so that two answers
+ *     compare byte for byte;
+ *   apiToken(username): their API session's bearer token;
+ *   cookie(username), csrf(username): their web session's cookie and a CSRF token for its forms;
+ *   send(agency, subject, over): an agency's record (lib's event(over, subject)) posted with area.tokens[agency],
+ *     asserting 201; its answer's JSON.
+ */
+export function signedInPeople(baseUrl, area, password, secrets) {
+  const cookies = {};
+  const tokens = {};
+  const cookie = async (username) => (cookies[username] ??= await webSignIn(baseUrl, area.db, username, { password, secrets }));
+  return {
+    cookie,
+    csrf: async (username) => sessionCsrf(baseUrl, await cookie(username)),
+    async page(username, path) {
+      const r = await request(`${baseUrl}${path}`, { headers: { cookie: await cookie(username) } });
+      return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
+    },
+    async apiToken(username) {
+      if (tokens[username]) return tokens[username];
+      await cookie(username);
+      const r = await request(`${baseUrl}/api/v1/sessions`, { method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password, totp: totp(secrets[username], now(), 1) }) });
+      assert.equal(r.status, 201, r.text);
+      return (tokens[username] = r.json.token);
+    },
+    async send(agency, subject, over) {
+      const r = await postEvent(baseUrl, area.tokens[agency], event(over, subject));
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    },
+  };
+}
 
 /**
  * What the area's database holds, as bytes, for tests that a secret is NOT in it: the SQLite file and its

@@ -10,7 +10,8 @@
 // Asked as every role; real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, allocationOf, event, freshArea, getChild, isoSeconds, now, postEvent, removeDir, request, sessionCsrf, startServer, totp, webSignIn } from './lib.mjs';
+import { addPerson, allocationOf, freshArea, getChild, isoSeconds, now, removeDir, request, signedInPeople, startServer }
+  from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
@@ -25,43 +26,23 @@ const HEALTH = [['hal.mash', 'health', 'mash_worker'], ['nia.health', 'health', 
 let area;
 let server;
 const secrets = {};
-const cookies = {};
+let page;
+let apiToken;
+let send;
+let people;
 
 before(async () => {
   area = freshArea('ntk-unseen');
   for (const [name, agency, role] of [...OUTSIDE, ...HEALTH, ['ada.admin', 'social_care', 'admin']])
     secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   server = await startServer(area.db);
+  people = signedInPeople(server.url, area, PASSWORD, secrets);
+  ({ page, apiToken, send } = people);
 });
 after(async () => {
   await server?.stop();
   removeDir(area?.dir);
 });
-
-async function page(username, path) {
-  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
-  const r = await request(`${server.url}${path}`, { headers: { cookie: cookies[username] } });
-  // what the reader typed into a search box is theirs, and a form's token differs from page to page
-  return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
-}
-
-const tokens = {};
-// one session a person, with the code after the web sign-in's (a code signs in once: lib.mjs totp)
-async function apiToken(username) {
-  if (tokens[username]) return tokens[username];
-  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
-  const r = await request(`${server.url}/api/v1/sessions`, { method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], now(), 1) }) });
-  assert.equal(r.status, 201, r.text);
-  return (tokens[username] = r.json.token);
-}
-
-async function send(agency, subject, over) {
-  const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-}
 
 const nia = { given_name: 'Niamhy', family_name: 'Unseenly', nhs_number: NHS, dob: '2010-05-06',
   postcode: 'LS6 2AB', address: '99 Clinic Says Street' };
@@ -110,9 +91,10 @@ test('a child known only from a health-only record is there for no reader outsid
   assert.equal(digitless(confirm.text), digitless(confirmNobody.text));
   assert.ok(!confirm.text.includes('Niamhy'));
   const allocate = async (child) => request(`${server.url}/admin/allocations`, { method: 'POST',
-    body: new URLSearchParams({ csrf_token: await sessionCsrf(server.url, cookies['ada.admin']), child: String(child),
+    body: new URLSearchParams({ csrf_token: await people.csrf('ada.admin'), child: String(child),
       team: '', user: 'sam.worker', confirm: 'yes' }),
-    headers: { cookie: cookies['ada.admin'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+    headers: { cookie: await people.cookie('ada.admin'), 'content-type': 'application/x-www-form-urlencoded',
+      origin: server.url } });
   const [given, noChild] = [await allocate(h.child_id), await allocate(NOBODY)];
   assert.equal(given.status, noChild.status);
   assert.equal(digitless(given.text), digitless(noChild.text));

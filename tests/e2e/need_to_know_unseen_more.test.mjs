@@ -4,8 +4,8 @@
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, auditRows, dbUrl, event, freshArea, isoSeconds, now, postEvent, removeDir, request, runCli, sessionCsrf,
-  startServer, totp, ukDate, webSignIn } from './lib.mjs';
+import { addPerson, alertRows, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli, signedInPeople,
+  startServer, ukDate } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
@@ -22,8 +22,10 @@ const PEOPLE = [['mo.mash', 'social_care', 'mash_worker'], ['hal.mash', 'health'
 let area;
 let server;
 const secrets = {};
-const cookies = {};
-const tokens = {};
+let page;
+let apiToken;
+let send;
+let people;
 
 before(async () => {
   area = freshArea('ntk-unseen-more');
@@ -31,33 +33,13 @@ before(async () => {
     secrets[name] = addPerson(area.db, name, agency, role, PASSWORD);
   runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'mash', '--name', 'MASH', '--manager', 'mm.manager']);
   server = await startServer(area.db);
+  people = signedInPeople(server.url, area, PASSWORD, secrets);
+  ({ page, apiToken, send } = people);
 });
 after(async () => {
   await server?.stop();
   removeDir(area?.dir);
 });
-
-async function page(username, path) {
-  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
-  const r = await request(`${server.url}${path}`, { headers: { cookie: cookies[username] } });
-  return { status: r.status, text: r.text.replace(/<input [^>]*>/g, '').replace(/value="[^"]*"/g, '') };
-}
-
-async function apiToken(username) {
-  if (tokens[username]) return tokens[username];
-  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
-  const r = await request(`${server.url}/api/v1/sessions`, { method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], now(), 1) }) });
-  assert.equal(r.status, 201, r.text);
-  return (tokens[username] = r.json.token);
-}
-
-async function send(agency, subject, over) {
-  const r = await postEvent(server.url, area.tokens[agency], event(over, subject));
-  assert.equal(r.status, 201, r.text);
-  return r.json;
-}
 
 const digitless = (t) => t.replace(/[0-9]+/g, 'N');
 
@@ -234,10 +216,10 @@ test("the MASH outside health: the health-only contact's page and a decision on 
   assert.equal(item.status, none.status);
   assert.ok(!item.text.includes('Marigold'));
   assert.equal(digitless(item.text), digitless(none.text));
-  const csrf = await sessionCsrfOf('mo.mash');
-  const decide = (id) => request(`${server.url}/mash/${id}/decision`, { method: 'POST',
+  const csrf = await people.csrf('mo.mash');
+  const decide = async (id) => request(`${server.url}/mash/${id}/decision`, { method: 'POST',
     body: new URLSearchParams({ csrf_token: csrf, outcome: 'nfa', reason: 'No further action' }),
-    headers: { cookie: cookies['mo.mash'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+    headers: { cookie: await people.cookie('mo.mash'), 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
   const [d, dNone] = [await decide(h.id), await decide(NOBODY)];
   assert.equal(d.status, dNone.status, d.text);
   assert.equal(digitless(d.text), digitless(dNone.text));
@@ -247,8 +229,8 @@ test("the MASH outside health: the health-only contact's page and a decision on 
   // decision on it answers as an id with no contact does, not "already decided" (409), which would say that a
   // contact they cannot see exists and was decided (r-review44's low finding).
   const halDecide = await request(`${server.url}/mash/${h.id}/decision`, { method: 'POST',
-    body: new URLSearchParams({ csrf_token: await sessionCsrfOf('hal.mash'), outcome: 'nfa', reason: 'Seen by the clinic' }),
-    headers: { cookie: cookies['hal.mash'], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+    body: new URLSearchParams({ csrf_token: await people.csrf('hal.mash'), outcome: 'nfa', reason: 'Seen by the clinic' }),
+    headers: { cookie: await people.cookie('hal.mash'), 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
   assert.equal(halDecide.status, 303, halDecide.text);
   const [again, againNone] = [await decide(h.id), await decide(NOBODY)];
   assert.equal(again.status, againNone.status, again.text);
@@ -317,7 +299,3 @@ test('while the merge stands, the emptied record is not read through break-glass
     assert.equal(u.status, 200, u.text);
   });
 
-async function sessionCsrfOf(username) {
-  cookies[username] ??= await webSignIn(server.url, area.db, username, { password: PASSWORD, secrets });
-  return sessionCsrf(server.url, cookies[username]);
-}
