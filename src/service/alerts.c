@@ -353,11 +353,12 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 		rc = store_alerts_escalation_due(c, cutoff, escalation_due_add, &d);
 	for (size_t i = 0; rc == STORE_OK && i < d.n; i++) {
 		bool changed = false;
-		if (i == 0 || d.v[i].child_id != child) {
+		if (i == 0 || d.v[i].child_id != child) { /* a child's facts, asked once for a run of its alerts */
 			child = d.v[i].child_id;
-			rc = store_allocation_get(c, child, al, &allocated);
+			if ((rc = store_allocation_get(c, child, al, &allocated)) == STORE_OK)
+				rc = escalation_of(c, child, al, allocated, &m, to);
 		}
-		if (rc != STORE_OK || (rc = escalation_of(c, child, al, allocated, &m, to)) != STORE_OK)
+		if (rc != STORE_OK)
 			break;
 		rc = store_alert_escalate_one(c, d.v[i].id, to, &changed);
 		*n += changed;
