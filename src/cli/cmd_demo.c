@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "clock/now.h"
 #include "http/server.h"
+#include "service/alerts.h"
 #include "service/audit.h"
 #include "service/cases.h"
 #include "service/intake.h"
@@ -123,14 +124,17 @@ static int demo_tokens_run(store_conn *c, void *arg)
 }
 
 /* Who holds the demo cases, so that alerts reach someone: the MASH (the front door) and one locality team,
- * with every fifth child of the first fifty allocated to its worker. */
+ * with every fifth child of the first fifty allocated to its worker; health's safeguarding lead (the demo's
+ * health practitioner) as the manager of health's safeguarding team, whom an alert on a child only health may
+ * see escalates to (service/alerts.h ALERTS_HEALTH_TEAM). */
 #define DEMO_WORKER "demo.worker"
 static int demo_cases_run(store_conn *c, void *arg)
 {
 	const int64_t *first_child = arg;
 	const struct store_team teams[] = {{"mash", "Multi-Agency Safeguarding Hub", "mash.manager"},
 					   {"north", "Family Support North", "north.manager"},
-					   {"oversight", "Children's Homes Oversight", "demo.analyst"}};
+					   {"oversight", "Children's Homes Oversight", "demo.analyst"},
+					   {ALERTS_HEALTH_TEAM, "Safeguarding Children (Health)", "demo.health"}};
 	int rc;
 	for (size_t i = 0; i < sizeof teams / sizeof teams[0]; i++)
 		if ((rc = cases_team_upsert(c, "demo", &teams[i])) != STORE_OK)
