@@ -25,7 +25,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   AGENCIES, AGENCY_SCOPES, BIN, assertNoSanitizerReport, clockOffsetSeconds, createToken, event, postEvent, removeDir, request, runCli, speakupReports, sql,
-  startServer, tempDir, totp, newAuthenticator, dbUrl, addPerson, onPostgres,
+  startServer, tempDir, totp, newAuthenticator, dbUrl, addPerson, onPostgres, alertRows,
 } from './lib.mjs';
 
 const FIXED_NOW = '2026-06-10T10:00:00Z';
@@ -74,6 +74,9 @@ const tokens = {};
 let sealed = []; // {id, given, family, dob, nhs, upn, why}
 let siblings = [];
 let marked; // the child with every agency's markers
+// A child known only from health-only records (r-ntk24, r-ntk25): her names reach no one outside health.
+const HIDDEN = { given: 'Quillonia', family: 'Unseenworth' };
+let hiddenId;
 let markedHome; // where marked is placed: its name
 let homeOfS2;
 let speakupReport; // a speak-up report (issue 18): the queue's pages are crawled
@@ -441,6 +444,19 @@ before(async () => {
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.child_id, c.id, `the ${agency} missing episode is sibling ${c.id}'s`);
   }
+  // Three missing episodes a sexual health clinic recorded about a child no other record names: the rules raise
+  // REPEAT_MISSING on her (the MASH's alert, whose health members alone may see her); no page, list or answer
+  // names her to a reader outside health.
+  for (const k of [1, 2, 3]) {
+    const r = await postEvent(server.url, tokens.health, event({ source_ref: `CRAWL-hidden-${k}`, kind: 'missing_start',
+      occurred_at: `2026-06-0${k}T12:00:00Z`, summary: `${MARK.healthOnly}: missing, told the clinic`,
+      details: { category: 'sexual_health' } }, { given_name: HIDDEN.given, family_name: HIDDEN.family, dob: '2011-08-09',
+      nhs_number: '', upn: '', postcode: 'LS29 9ZZ', address: '1 Clinic Knows Lane' }));
+    assert.equal(r.status, 201, r.text);
+    hiddenId = r.json.child_id;
+  }
+  assert.ok(alertRows(area.db, { child: hiddenId }).some((a) => a.code === 'REPEAT_MISSING' && a.owner_kind === 'mash'),
+    'REPEAT_MISSING on the hidden child, the MASH\'s');
   // Issue 18: a recording on the marked child's record, so that its page, player and download are crawled.
   const rec = await request(`${server.url}/api/v1/children/${marked.id}/recordings?filename=crawl.mp3`, {
     method: 'POST', token: await apiSignIn('demo.worker'), headers: { 'content-type': 'audio/mpeg' },
@@ -557,6 +573,7 @@ describe('need-to-know, crawled', () => {
       for (const { url, text, json } of answers) {
         if (agency !== 'health' && text.includes(MARK.healthOnly)) leaks.push(`${who} ${url}: the health-only note`);
         if (agency !== 'health' && text.includes(MISSING.hidden)) leaks.push(`${who} ${url}: missing, from a health-only event`);
+        if (agency !== 'health' && text.includes(HIDDEN.given)) leaks.push(`${who} ${url}: the child only health knows`);
         if (!who.startsWith('token') && ownAgency.includes(reader)) {
           for (const f of ownAgencyLeaks(agency, url, text, json, facts)) leaks.push(`${who} ${url}: ${f}`);
         }
@@ -569,6 +586,9 @@ describe('need-to-know, crawled', () => {
     assert.ok(saw('web demo.police', MARK.police), 'the police see their own events');
     assert.ok(saw('web demo.health', MARK.healthOnly), 'health sees its health-only note');
     assert.ok(saw('token health', MARK.healthOnly), 'the health system sees its health-only note');
+    // The child only health knows: health's practitioner reads her record (the check can see her name).
+    const hidden = await fetch(`${server.url}/children/${hiddenId}`, { headers: { cookie: await webSignIn('demo.health') } });
+    assert.ok((await hidden.text()).includes(HIDDEN.given), "health's practitioner reads the child only health knows");
     // The worker's card says "missing" from the police's report (the card's check can see what it looks for).
     assert.ok(saw('web demo.worker', MISSING.shown), 'the worker sees the police\'s missing episode on the card');
     // The MASH reached the marked child's contact (the police's mark on its page): health's decision answers
