@@ -1413,10 +1413,12 @@ enum stmt_id {
  * third of the children, so it walked every contact of the area in time order for a name few children have,
  * 2.5-4 s a page at 50,000 children (docs/BENCHMARKS.md, r-mashkey22). */
 #define MASH_NAME_FOLDED "lower(p.given_name || ' ' || p.family_name)"
-#define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
-		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
-		     "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
-		     "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
+#define MASH_FILTERS MASH_FILTER_AGENCY MASH_FILTER_RECEIVED MASH_FILTER_REST
+#define MASH_FILTER_AGENCY "(?2 IS NULL OR e.agency = ?2)"
+#define MASH_FILTER_RECEIVED " AND (?3 IS NULL OR e.occurred_at >= ?3) AND (?4 IS NULL OR e.occurred_at < ?4)"
+#define MASH_FILTER_REST " AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
+			 "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
+			 "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
@@ -1436,7 +1438,7 @@ enum stmt_id {
  * (docs/BENCHMARKS.md, r-mash23). Each row is still asked the rule (MASH_AWAITS, one probe of
  * event_mash_answer): the table says where to look, the rule what awaits. */
 #define MASH_AWAITING "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = e.person_id " \
-		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTERS
+		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTER_AGENCY MASH_FILTER_REST
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
@@ -1457,7 +1459,8 @@ enum stmt_id {
  * order: unordered, PostgreSQL hashed mash_open against every contact of the area (a bitmap scan of
  * event_kind_sought, 300,262 entries) for 1,001 rows, 120-330 ms at 50,000 children; walked in its key's
  * order, 15-57 ms (r-mash23). SQLite walks it in that order either way. */
-#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_ASC "LIMIT ?8) AS c" \
+#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_FROM MASH_OPEN_UNTIL MASH_OPEN_ASC \
+			"LIMIT ?8) AS c" \
 			SQL_CUSTOM_PLAN SQL_INDEX_ORDER
 /* Decided: each contact or referral with a decision of its child at or after it, the most recently received
  * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
@@ -1488,6 +1491,17 @@ enum stmt_id {
 #define MASH_OPEN_BEFORE "(o.occurred_at, o.event_id) < (?9, ?10)"
 #define MASH_OPEN_ASC " ORDER BY o.occurred_at, o.event_id "
 #define MASH_OPEN_DESC " ORDER BY o.occurred_at DESC, o.event_id DESC "
+/* The queue's received filters (?3 from, ?4 before) are the walk's own bounds on mash_open's key (its
+ * occurred_at is the event's), not a filter of the event: so the queue "due today or later" (?3) starts at its
+ * first day rather than at the oldest contact that awaits. As a filter ("?3 IS NULL OR e.occurred_at >= ?3"), a
+ * page and the count passed every overdue contact first (23,000 rows at 50,000 children), and on PostgreSQL the
+ * event's bound also drew the plan to event_kind_sought joined by a nested loop instead of the event's key
+ * (docs/BENCHMARKS.md, r-pgpage25). ?11 and ?12 are never NULL (mash_bind: the filter's value, or an end no
+ * event passes), and each statement has one lower and one upper bound: the list after its key (?9, ?10) takes
+ * ?3 into that key (mash_list_bind) and keeps ?12; the list before its key takes ?4 into the key and keeps ?11;
+ * the count has both. */
+#define MASH_OPEN_FROM " AND o.occurred_at >= ?11"
+#define MASH_OPEN_UNTIL " AND o.occurred_at < ?12"
 #define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
 #define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
 #define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
@@ -1908,10 +1922,10 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_ASC "LIMIT ?6 OFFSET ?7"
-		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_DESC, "5, 1")
-		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_UNTIL MASH_OPEN_ASC
+		"LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_FROM
+					   MASH_OPEN_DESC, "5, 1") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
 	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
 	/* mash_open after a new event ?1 (mash_open_note), queued on PostgreSQL as the event's insert is */
@@ -6995,6 +7009,33 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 		text(s, 5, q->name);
 	/* the counts' bound (the lists have no ?8: binding it does nothing there) */
 	sql_bind_int64(s, 8, q->count_max > 0 ? q->count_max + 1 : INT64_MAX);
+	/* the queue's walk on mash_open bounded by the received filters (MASH_OPEN_FROM, MASH_OPEN_UNTIL) */
+	text(s, 11, q->received_from ? q->received_from : MASH_KEY_MIN);
+	text(s, 12, q->received_before ? q->received_before : MASH_KEY_MAX);
+}
+
+/* Binds a list as sq_mash_queue runs it (bench/mash_same.c binds its lists with it too): the filters, the page,
+ * and the key or the end of the list. */
+static void mash_list_bind(sql_stmt *s, const struct store_view *v, const struct store_mash_query *q)
+{
+	mash_bind(s, v, q);
+	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
+	if (!q->before) /* a page before its key has no OFFSET */
+		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
+	 * page before it (the awaiting list runs forwards, the decided backwards). */
+	bool from_start = q->decided == q->before;
+	const char *key_at = q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX;
+	int64_t key_id = q->key_at ? q->key_id : from_start ? 0 : INT64_MAX;
+	/* The queue on mash_open: a received filter nearer than the key is the key, so that the walk starts there
+	 * (MASH_OPEN_FROM). (occurred_at, id) > (from, 0) is occurred_at >= from, and (occurred_at, id) <
+	 * (before, 0) is occurred_at < before: every id is > 0. */
+	if (!q->decided && !q->name && !q->before && q->received_from && strcmp(key_at, q->received_from) < 0)
+		key_at = q->received_from, key_id = 0;
+	if (!q->decided && !q->name && q->before && q->received_before && strcmp(key_at, q->received_before) >= 0)
+		key_at = q->received_before, key_id = 0;
+	text(s, 9, key_at);
+	sql_bind_int64(s, 10, key_id);
 }
 
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
@@ -7017,15 +7058,7 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_stmt *s = stmt(CONN(c), lists[q->decided][q->name != NULL][q->before]);
 	if (!s)
 		return STORE_EIO;
-	mash_bind(s, v, q);
-	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
-	if (!q->before) /* a page before its key has no OFFSET */
-		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
-	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
-	 * page before it (the awaiting list runs forwards, the decided backwards). */
-	bool from_start = q->decided == q->before;
-	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
-	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
+	mash_list_bind(s, v, q);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w) {
 		sql_clear_bindings(s);
