@@ -76,11 +76,14 @@
 	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event n JOIN "  \
 	"event e ON e.person_id = n.person_id WHERE n.id = ?1 AND " MASH_ANSWERS("n") " AND e.kind IN "         \
 	"('contact', 'referral') AND NOT " MASH_AWAITS("e") ")"
-/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in) */
+/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in).
+ * A row already there is left by ON CONFLICT, not asked by a NOT EXISTS of mash_open: the table is empty when
+ * this runs and analysed so (migration 37's ANALYZE), and PostgreSQL probed it by a scan in a nested loop, which
+ * passed every row the statement had inserted so far, once for each contact: quadratic, over 10 minutes of CPU
+ * for a fast area-load of 50,000 children (300,262 contacts, none decided; docs/BENCHMARKS.md, r-pgpage25). */
 #define MASH_OPEN_FILL                                                                                         \
 	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
-	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "      \
-	"o.occurred_at = e.occurred_at AND o.event_id = e.id)"
+	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
 /* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
 #define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
 #define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
