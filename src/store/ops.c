@@ -4144,8 +4144,8 @@ static bool view_every_alert(const struct store_view *v)
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sql_stmt *s, int i, char *dst, size_t dstsz)
 {
-	const unsigned char *v = sql_column_text(s, i);
-	int n = sql_column_bytes(s, i);
+	int n = 0;
+	const unsigned char *v = sql_column_text_len(s, i, &n);
 	size_t len = v ? (size_t)n : 0;
 	if (len >= dstsz)
 		len = dstsz - 1;
