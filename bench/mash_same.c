@@ -180,16 +180,11 @@ static int list_id(const struct store_mash_query *q)
 	return lists[q->decided][q->name != NULL][q->before];
 }
 
-/* Binds a list as sq_mash_queue does: the page, and the key or the end of the list. */
+/* Binds a list as sq_mash_queue does (its own function): the page, and the key or the end of the list, with
+ * the received filters taken into the key where they are nearer (r-pgpage25). */
 static void list_bind(sql_stmt *s, const struct store_view *v, const struct store_mash_query *q)
 {
-	mash_bind(s, v, q);
-	sql_bind_int(s, 6, q->limit);
-	if (!q->before)
-		sql_bind_int(s, 7, q->offset);
-	bool from_start = q->decided == q->before;
-	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
-	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
+	mash_list_bind(s, v, q);
 }
 
 /* The last row of a page's text: its occurred_at (column 5) and id (column 1), for the next page's key. */

@@ -1060,6 +1060,23 @@ static int pg_col_bytes(sql_stmt *s, int i)
 	return (int)len;
 }
 
+/* pg_col_text and pg_col_bytes of one column, its value looked up once */
+static const unsigned char *pg_col_text_len(sql_stmt *s, int i, int *len)
+{
+	struct pg_stmt *x = PS(s);
+	const char *v = value(x, i);
+	if (!v) {
+		*len = 0;
+		return NULL;
+	}
+	if (x->ctype[i] == COL_BOOL) {
+		*len = 1;
+		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
+	}
+	*len = x->ctype[i] == COL_PLAIN ? PQgetlength(x->res, x->row, i) : pg_col_bytes(s, i);
+	return (const unsigned char *)v;
+}
+
 static bool pg_col_is_null(sql_stmt *s, int i) { return value(PS(s), i) == NULL; }
 static int64_t pg_changes(sql_db *d)
 {
@@ -1549,6 +1566,7 @@ static const struct sql_driver pg_driver = {
 	.column_text = pg_col_text,
 	.column_blob = pg_col_blob,
 	.column_bytes = pg_col_bytes,
+	.column_text_len = pg_col_text_len,
 	.column_is_null = pg_col_is_null,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,

@@ -76,11 +76,14 @@
 	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event n JOIN "  \
 	"event e ON e.person_id = n.person_id WHERE n.id = ?1 AND " MASH_ANSWERS("n") " AND e.kind IN "         \
 	"('contact', 'referral') AND NOT " MASH_AWAITS("e") ")"
-/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in) */
+/* Every row the rule says awaits, for the migration and after a bulk load (held back while its rows went in).
+ * A row already there is left by ON CONFLICT, not asked by a NOT EXISTS of mash_open: the table is empty when
+ * this runs and analysed so (migration 37's ANALYZE), and PostgreSQL probed it by a scan in a nested loop, which
+ * passed every row the statement had inserted so far, once for each contact: quadratic, over 10 minutes of CPU
+ * for a fast area-load of 50,000 children (300,262 contacts, none decided; docs/BENCHMARKS.md, r-pgpage25). */
 #define MASH_OPEN_FILL                                                                                         \
 	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
-	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "      \
-	"o.occurred_at = e.occurred_at AND o.event_id = e.id)"
+	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
 /* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
 #define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
 #define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
@@ -1413,10 +1416,12 @@ enum stmt_id {
  * third of the children, so it walked every contact of the area in time order for a name few children have,
  * 2.5-4 s a page at 50,000 children (docs/BENCHMARKS.md, r-mashkey22). */
 #define MASH_NAME_FOLDED "lower(p.given_name || ' ' || p.family_name)"
-#define MASH_FILTERS "(?2 IS NULL OR e.agency = ?2) AND (?3 IS NULL OR e.occurred_at >= ?3) " \
-		     "AND (?4 IS NULL OR e.occurred_at < ?4) AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
-		     "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
-		     "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
+#define MASH_FILTERS MASH_FILTER_AGENCY MASH_FILTER_RECEIVED MASH_FILTER_REST
+#define MASH_FILTER_AGENCY "(?2 IS NULL OR e.agency = ?2)"
+#define MASH_FILTER_RECEIVED " AND (?3 IS NULL OR e.occurred_at >= ?3) AND (?4 IS NULL OR e.occurred_at < ?4)"
+#define MASH_FILTER_REST " AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
+			 "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
+			 "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
@@ -1436,7 +1441,7 @@ enum stmt_id {
  * (docs/BENCHMARKS.md, r-mash23). Each row is still asked the rule (MASH_AWAITS, one probe of
  * event_mash_answer): the table says where to look, the rule what awaits. */
 #define MASH_AWAITING "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = e.person_id " \
-		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTERS
+		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTER_AGENCY MASH_FILTER_REST
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
@@ -1457,7 +1462,8 @@ enum stmt_id {
  * order: unordered, PostgreSQL hashed mash_open against every contact of the area (a bitmap scan of
  * event_kind_sought, 300,262 entries) for 1,001 rows, 120-330 ms at 50,000 children; walked in its key's
  * order, 15-57 ms (r-mash23). SQLite walks it in that order either way. */
-#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_ASC "LIMIT ?8) AS c" \
+#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_FROM MASH_OPEN_UNTIL MASH_OPEN_ASC \
+			"LIMIT ?8) AS c" \
 			SQL_CUSTOM_PLAN SQL_INDEX_ORDER
 /* Decided: each contact or referral with a decision of its child at or after it, the most recently received
  * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
@@ -1488,6 +1494,17 @@ enum stmt_id {
 #define MASH_OPEN_BEFORE "(o.occurred_at, o.event_id) < (?9, ?10)"
 #define MASH_OPEN_ASC " ORDER BY o.occurred_at, o.event_id "
 #define MASH_OPEN_DESC " ORDER BY o.occurred_at DESC, o.event_id DESC "
+/* The queue's received filters (?3 from, ?4 before) are the walk's own bounds on mash_open's key (its
+ * occurred_at is the event's), not a filter of the event: so the queue "due today or later" (?3) starts at its
+ * first day rather than at the oldest contact that awaits. As a filter ("?3 IS NULL OR e.occurred_at >= ?3"), a
+ * page and the count passed every overdue contact first (23,000 rows at 50,000 children), and on PostgreSQL the
+ * event's bound also drew the plan to event_kind_sought joined by a nested loop instead of the event's key
+ * (docs/BENCHMARKS.md, r-pgpage25). ?11 and ?12 are never NULL (mash_bind: the filter's value, or an end no
+ * event passes), and each statement has one lower and one upper bound: the list after its key (?9, ?10) takes
+ * ?3 into that key (mash_list_bind) and keeps ?12; the list before its key takes ?4 into the key and keeps ?11;
+ * the count has both. */
+#define MASH_OPEN_FROM " AND o.occurred_at >= ?11"
+#define MASH_OPEN_UNTIL " AND o.occurred_at < ?12"
 #define MASH_DESC " ORDER BY e.occurred_at DESC, e.id DESC "
 #define MASH_BACK(sel, back_order) "SELECT * FROM (" sel " LIMIT ?6) AS w ORDER BY " back_order
 #define MASH_AWAITING_COLS "SELECT e.id, e.person_id, e.agency, e.kind, e.occurred_at, p.given_name, p.family_name, " \
@@ -1908,10 +1925,10 @@ static const char *const stmt_sql[S__COUNT] = {
 		       " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e") " ORDER BY e.occurred_at, e.id LIMIT ?1",
 	[S_AWAITING_COUNT] = "SELECT count(*) FROM event e JOIN person p ON p.id = e.person_id " AWAITING_WHERE
 			     " AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e"),
-	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_ASC "LIMIT ?6 OFFSET ?7"
-		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
-	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_DESC, "5, 1")
-		SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_LIST] = MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_AFTER MASH_OPEN_UNTIL MASH_OPEN_ASC
+		"LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_FROM
+					   MASH_OPEN_DESC, "5, 1") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
 	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
 	/* mash_open after a new event ?1 (mash_open_note), queued on PostgreSQL as the event's insert is */
@@ -4127,8 +4144,8 @@ static bool view_every_alert(const struct store_view *v)
  * that shows as a shortened value, never an overflow). */
 static void col_copy(sql_stmt *s, int i, char *dst, size_t dstsz)
 {
-	const unsigned char *v = sql_column_text(s, i);
-	int n = sql_column_bytes(s, i);
+	int n = 0;
+	const unsigned char *v = sql_column_text_len(s, i, &n);
 	size_t len = v ? (size_t)n : 0;
 	if (len >= dstsz)
 		len = dstsz - 1;
@@ -6995,6 +7012,33 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 		text(s, 5, q->name);
 	/* the counts' bound (the lists have no ?8: binding it does nothing there) */
 	sql_bind_int64(s, 8, q->count_max > 0 ? q->count_max + 1 : INT64_MAX);
+	/* the queue's walk on mash_open bounded by the received filters (MASH_OPEN_FROM, MASH_OPEN_UNTIL) */
+	text(s, 11, q->received_from ? q->received_from : MASH_KEY_MIN);
+	text(s, 12, q->received_before ? q->received_before : MASH_KEY_MAX);
+}
+
+/* Binds a list as sq_mash_queue runs it (bench/mash_same.c binds its lists with it too): the filters, the page,
+ * and the key or the end of the list. */
+static void mash_list_bind(sql_stmt *s, const struct store_view *v, const struct store_mash_query *q)
+{
+	mash_bind(s, v, q);
+	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
+	if (!q->before) /* a page before its key has no OFFSET */
+		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
+	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
+	 * page before it (the awaiting list runs forwards, the decided backwards). */
+	bool from_start = q->decided == q->before;
+	const char *key_at = q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX;
+	int64_t key_id = q->key_at ? q->key_id : from_start ? 0 : INT64_MAX;
+	/* The queue on mash_open: a received filter nearer than the key is the key, so that the walk starts there
+	 * (MASH_OPEN_FROM). (occurred_at, id) > (from, 0) is occurred_at >= from, and (occurred_at, id) <
+	 * (before, 0) is occurred_at < before: every id is > 0. */
+	if (!q->decided && !q->name && !q->before && q->received_from && strcmp(key_at, q->received_from) < 0)
+		key_at = q->received_from, key_id = 0;
+	if (!q->decided && !q->name && q->before && q->received_before && strcmp(key_at, q->received_before) >= 0)
+		key_at = q->received_before, key_id = 0;
+	text(s, 9, key_at);
+	sql_bind_int64(s, 10, key_id);
 }
 
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
@@ -7017,15 +7061,7 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 	sql_stmt *s = stmt(CONN(c), lists[q->decided][q->name != NULL][q->before]);
 	if (!s)
 		return STORE_EIO;
-	mash_bind(s, v, q);
-	sql_bind_int(s, 6, q->limit > 0 ? q->limit : 25);
-	if (!q->before) /* a page before its key has no OFFSET */
-		sql_bind_int(s, 7, q->offset > 0 ? q->offset : 0);
-	/* The key, or (no key) an end no event passes: the list's first row for a page after it, its last for a
-	 * page before it (the awaiting list runs forwards, the decided backwards). */
-	bool from_start = q->decided == q->before;
-	text(s, 9, q->key_at ? q->key_at : from_start ? MASH_KEY_MIN : MASH_KEY_MAX);
-	sql_bind_int64(s, 10, q->key_at ? q->key_id : from_start ? 0 : INT64_MAX);
+	mash_list_bind(s, v, q);
 	struct mash_walk *w = malloc(sizeof *w);
 	if (!w) {
 		sql_clear_bindings(s);

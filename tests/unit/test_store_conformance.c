@@ -693,6 +693,118 @@ static void mash_open_follows_the_rule(void **state)
 }
 #undef AWAITING
 
+/* The queue's received filters are the bounds of its walk on mash_open (r-pgpage25): the list after a key takes
+ * "received from" into the key where it is later, the list before a key takes "received before" where it is
+ * earlier. Every page, walked by its rows' keys either way, a key from outside the window (a link kept from
+ * the list unfiltered), and the counts are the window's rows: an instant equal to "from" is in, one equal to
+ * "before" is out. */
+struct mash_keyed {
+	int n;
+	int64_t id[16];
+	char at[16][STORE_TS_LEN + 1];
+};
+
+static int collect_keyed(const struct store_mash_item *m, void *ctx)
+{
+	struct mash_keyed *r = ctx;
+	if (r->n < 16) {
+		r->id[r->n] = m->event.id;
+		snprintf(r->at[r->n], sizeof r->at[r->n], "%s", m->event.occurred_at);
+	}
+	r->n++;
+	return 0;
+}
+
+/* The rows of q's window walked a row a page from the first (back: from the last) by each row's key, in the
+ * list's order; and its count. */
+static void mash_walk_window(store_conn *c, struct store_mash_query q, bool back, int64_t *ids, int *n,
+			     int64_t *total)
+{
+	struct store_view v = {.sealed = true};
+	int64_t got[16];
+	int k = 0;
+	char at[STORE_TS_LEN + 1] = "";
+	q.limit = 1;
+	q.before = back;
+	q.key_at = NULL;
+	for (int i = 0; i < 16; i++) { /* bounded: the area has 9 contacts */
+		struct mash_keyed r = {0};
+		assert_int_equal(store_mash_queue(c, &v, &q, collect_keyed, &r, total), STORE_OK);
+		if (r.n == 0)
+			break;
+		assert_int_equal(r.n, 1);
+		got[k++] = r.id[0];
+		snprintf(at, sizeof at, "%s", r.at[0]);
+		q.key_at = at;
+		q.key_id = r.id[0];
+	}
+	for (int i = 0; i < k; i++)
+		ids[i] = got[back ? k - 1 - i : i];
+	*n = k;
+}
+
+static void mash_queue_received_bounds(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_agency_upsert(f->c, "health", "Health"), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01");
+	const char *const at[] = {"2024-01-01T10:00:00Z", "2024-01-02T10:00:00Z", "2024-01-03T23:59:59Z",
+				  "2024-01-04T00:00:00Z", "2024-01-04T00:00:00Z", "2024-01-04T09:00:00Z",
+				  "2024-01-05T10:00:00Z", "2024-01-06T00:00:00Z", "2024-01-06T10:00:00Z"};
+	int64_t id[9];
+	for (int i = 0; i < 9; i++) {
+		char ref[16];
+		snprintf(ref, sizeof ref, "RB-%d", i);
+		id[i] = event(f->c, a, "health", ref, "contact", at[i], NULL);
+	}
+	const struct {
+		const char *from, *before;
+		int first, last; /* the window: id[first..last] */
+	} w[] = {{"2024-01-04T00:00:00Z", NULL, 3, 8},
+		 {NULL, "2024-01-04T00:00:00Z", 0, 2},
+		 {"2024-01-02T10:00:00Z", "2024-01-06T00:00:00Z", 1, 6},
+		 {"2024-01-07T00:00:00Z", NULL, 9, 8}, /* none */
+		 {NULL, NULL, 0, 8}};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+		struct store_mash_query q = {.received_from = w[i].from, .received_before = w[i].before};
+		int want = w[i].last - w[i].first + 1;
+		for (int back = 0; back < 2; back++) {
+			int64_t ids[16], total = -1;
+			int n = 0;
+			mash_walk_window(f->c, q, back, ids, &n, &total);
+			if (n != want || total != want)
+				fail_msg("window %zu %s: %d walked, %lld counted, want %d", i, back ? "back" : "forth", n,
+					 (long long)total, want);
+			for (int k = 0; k < n; k++)
+				if (ids[k] != id[w[i].first + k])
+					fail_msg("window %zu %s: row %d is event %lld, want %lld", i, back ? "back" : "forth", k,
+						 (long long)ids[k], (long long)id[w[i].first + k]);
+		}
+		/* a key from outside the window: after the area's first row, and before its last */
+		struct store_view v = {.sealed = true};
+		struct mash_keyed r = {0};
+		int64_t total = -1;
+		q.limit = 25;
+		q.key_at = at[0];
+		q.key_id = id[0];
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_keyed, &r, &total), STORE_OK);
+		int want_after = want - (w[i].first == 0 && want > 0);
+		if (r.n != want_after || (want_after > 0 && r.id[0] != id[w[i].first == 0 ? 1 : w[i].first]))
+			fail_msg("window %zu after the first row: %d rows (first %lld), want %d", i, r.n,
+				 (long long)(r.n ? r.id[0] : 0), want_after);
+		memset(&r, 0, sizeof r);
+		q.before = true;
+		q.key_at = at[8];
+		q.key_id = id[8];
+		assert_int_equal(store_mash_queue(f->c, &v, &q, collect_keyed, &r, &total), STORE_OK);
+		int want_before = want - (w[i].last == 8 && want > 0);
+		int last = w[i].last == 8 ? 7 : w[i].last;
+		if (r.n != want_before || (want_before > 0 && r.id[r.n - 1] != id[last]))
+			fail_msg("window %zu before the last row: %d rows (last %lld), want %d", i, r.n,
+				 (long long)(r.n ? r.id[r.n - 1] : 0), want_before);
+	}
+}
+
 static void sources_events_chronology(void **state)
 {
 	struct fx *f = *state;
@@ -2077,6 +2189,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_lists_ties, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_open_follows_the_rule, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mash_queue_received_bounds, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(candidates_with_identifiers, setup, fx_teardown),
