@@ -243,6 +243,124 @@ static void create_private(const char *path)
 		close(fd);
 }
 
+/* ---- the page cache: SQLite's own, with truncations that can drop nothing skipped ------------------------ */
+
+/* SQLite's default page cache (pcache1), which this one hands every call to. Set once, before SQLite's first
+ * use (lite_global_setup), and read-only after. */
+static sqlite3_pcache_methods2 lite_pcache_base;
+static unsigned long long lite_pcache_skipped, lite_pcache_passed; /* truncations (the tests: relaxed atomics) */
+
+/* Why: a b-tree balance that puts its new pages in page order swaps two of them through a spare page number,
+ * the lock-byte page's (0x40000000 / page size + 1: 262,145 with 4 KiB pages; btree.c balance_nonroot), and
+ * pcache1 then takes that as the highest key it ever held. Every COMMIT ends by truncating the cache to the
+ * database's size (pager_end_transaction), and with that key above it pcache1 walks its whole hash table,
+ * a division a bucket: with the writer's 32 MiB cache (8,192 pages, as many buckets or more) 6% of the intake
+ * writer's CPU, on every commit in which an index page split (issue 17, r-sqlw25). This cache counts the pages
+ * it placed at that number and not yet away, and the highest key it gave any other page since the last
+ * truncation that it passed on; a truncation that can drop nothing (no page there, none above the limit) is
+ * not passed on. Anything it cannot tell (a page discarded while at the spare number, or fetched there) keeps
+ * it passing on, as before. */
+struct lite_pcache {
+	sqlite3_pcache *base;
+	unsigned spare;    /* the page number balance_nonroot swaps through */
+	unsigned max_key;  /* no page has a key above this but at spare */
+	unsigned at_spare; /* pages rekeyed to spare and not away since */
+};
+
+static int lite_pcache_init(void *arg)
+{
+	(void)arg;
+	return lite_pcache_base.xInit(lite_pcache_base.pArg);
+}
+
+static void lite_pcache_shutdown(void *arg)
+{
+	(void)arg;
+	if (lite_pcache_base.xShutdown)
+		lite_pcache_base.xShutdown(lite_pcache_base.pArg);
+}
+
+static sqlite3_pcache *lite_pcache_create(int page, int extra, int purgeable)
+{
+	struct lite_pcache *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return NULL;
+	if (!(c->base = lite_pcache_base.xCreate(page, extra, purgeable))) {
+		sqlite3_free(c);
+		return NULL;
+	}
+	c->spare = page > 0 ? 0x40000000u / (unsigned)page + 1 : 0;
+	c->max_key = 0;
+	c->at_spare = 0;
+	return (sqlite3_pcache *)c;
+}
+
+#define LPC(p) ((struct lite_pcache *)(p))
+
+static void lite_pcache_size(sqlite3_pcache *p, int n) { lite_pcache_base.xCachesize(LPC(p)->base, n); }
+static int lite_pcache_count(sqlite3_pcache *p) { return lite_pcache_base.xPagecount(LPC(p)->base); }
+
+static sqlite3_pcache_page *lite_pcache_fetch(sqlite3_pcache *p, unsigned key, int create)
+{
+	struct lite_pcache *c = LPC(p);
+	sqlite3_pcache_page *pg = lite_pcache_base.xFetch(c->base, key, create);
+	if (pg && key > c->max_key) /* at spare too: then every truncation is passed on until one reaches it */
+		c->max_key = key;
+	return pg;
+}
+
+static void lite_pcache_unpin(sqlite3_pcache *p, sqlite3_pcache_page *pg, int discard)
+{
+	lite_pcache_base.xUnpin(LPC(p)->base, pg, discard);
+}
+
+static void lite_pcache_rekey(sqlite3_pcache *p, sqlite3_pcache_page *pg, unsigned from, unsigned to)
+{
+	struct lite_pcache *c = LPC(p);
+	lite_pcache_base.xRekey(c->base, pg, from, to);
+	if (to == c->spare)
+		c->at_spare++;
+	else if (to > c->max_key)
+		c->max_key = to;
+	if (from == c->spare && c->at_spare > 0)
+		c->at_spare--;
+}
+
+static void lite_pcache_truncate(sqlite3_pcache *p, unsigned limit)
+{
+	struct lite_pcache *c = LPC(p);
+	if (c->at_spare == 0 && c->max_key < limit) { /* no page has a key at or above limit */
+		__atomic_fetch_add(&lite_pcache_skipped, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_fetch_add(&lite_pcache_passed, 1, __ATOMIC_RELAXED);
+	lite_pcache_base.xTruncate(c->base, limit);
+	if (limit <= c->spare)
+		c->at_spare = 0;
+	if (limit == 0)
+		c->max_key = 0;
+	else if (c->max_key >= limit)
+		c->max_key = limit - 1;
+}
+
+static void lite_pcache_destroy(sqlite3_pcache *p)
+{
+	lite_pcache_base.xDestroy(LPC(p)->base);
+	sqlite3_free(p);
+}
+
+static void lite_pcache_shrink(sqlite3_pcache *p)
+{
+	if (lite_pcache_base.xShrink)
+		lite_pcache_base.xShrink(LPC(p)->base);
+}
+
+void sql_sqlite_pcache_counts(unsigned long long *skipped, unsigned long long *passed)
+{
+	*skipped = __atomic_load_n(&lite_pcache_skipped, __ATOMIC_RELAXED);
+	*passed = __atomic_load_n(&lite_pcache_passed, __ATOMIC_RELAXED);
+}
+
 /* Before SQLite's first use: no bulk page-cache allocation per cache. Every temporary b-tree a statement
  * opens (DISTINCT, IN (SELECT ...), a sort) has a page cache of its own, which by default starts with a
  * 20-page (~86 KB) block: allocated, zeroed and freed per statement, it had the intake writer page-faulting
@@ -267,6 +385,25 @@ static void lite_global_setup(void)
 	 * threads' connections; Debian's SQLite has no lookaside (SQLITE_OMIT_LOOKASIDE), so that is every small
 	 * allocation of every statement (issue 17, r-sqlw18). */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* The page cache above, over SQLite's own (both calls SQLITE_MISUSE if SQLite is already initialised:
+	 * then its own stays, as before). */
+	static const sqlite3_pcache_methods2 wrap = {
+		.iVersion = 1,
+		.xInit = lite_pcache_init,
+		.xShutdown = lite_pcache_shutdown,
+		.xCreate = lite_pcache_create,
+		.xCachesize = lite_pcache_size,
+		.xPagecount = lite_pcache_count,
+		.xFetch = lite_pcache_fetch,
+		.xUnpin = lite_pcache_unpin,
+		.xRekey = lite_pcache_rekey,
+		.xTruncate = lite_pcache_truncate,
+		.xDestroy = lite_pcache_destroy,
+		.xShrink = lite_pcache_shrink,
+	};
+	if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &lite_pcache_base) == SQLITE_OK && lite_pcache_base.xCreate &&
+	    lite_pcache_base.xInit)
+		(void)sqlite3_config(SQLITE_CONFIG_PCACHE2, &wrap);
 }
 
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)

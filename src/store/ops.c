@@ -1843,6 +1843,22 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN "
 			       "(SELECT b.person_id FROM household_member a CROSS JOIN household_member b "
 			       "WHERE a.person_id = ?1 AND b.household_id = a.household_id AND b.person_id <> a.person_id)",
+	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement, in no order (the rules sort what they
+	 * read), with rows that are no event (id NULL) for what sq_rule_events keeps to answer the person's next
+	 * read in the batch (struct sq_conn, rules): each housemate without an event of the kind (its person_id),
+	 * and the key of each of the person's households (in details). The housemates once each (DISTINCT: the
+	 * temporary b-tree the IN list of S_HOUSEMATE_EVENTS had), each one's events by event_person_kind. The
+	 * kind is compared as CAST(?3 AS TEXT): a bound value compared with a column a partial index's WHERE names
+	 * would have SQLite prepare the statement again at every bind should that WHERE ever be written as
+	 * comparisons (r-sqlintake6); the IN list it has today does not. */
+	[S_RULE_EVENTS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
+			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0 UNION ALL "
+			  "SELECT e.id, b.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, '', "
+			  "e.details FROM (SELECT DISTINCT b.person_id FROM household_member a CROSS JOIN household_member b "
+			  "WHERE a.person_id = ?1 AND b.household_id = a.household_id AND b.person_id <> a.person_id) b "
+			  "LEFT JOIN event e ON e.person_id = b.person_id AND e.kind = CAST(?3 AS TEXT) UNION ALL "
+			  "SELECT NULL, m.person_id, NULL, NULL, NULL, NULL, NULL, '', h.key FROM household_member m "
+			  "CROSS JOIN household h ON h.id = m.household_id WHERE m.person_id = ?1",
 	[S_ALERT_INSERT] = "INSERT INTO alert(person_id, code, raised_on, due_on, evidence, dedup_key, owner_kind, owner, "
 			   "created_at) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, " NOW_SQL ") "
 			   "ON CONFLICT(person_id, dedup_key) DO NOTHING RETURNING id",
@@ -2741,7 +2757,7 @@ struct sq_conn {
 	/* the view's health-only part the answers' `known` was asked with (views_know_alike) */
 	char facts_private_agency[STORE_CODE_MAX + 1];
 	char *facts_private_categories;
-	/* store_rule_events' answers (PostgreSQL, a writer's transaction; issue 17): a person's own events of the
+	/* store_rule_events' answers (a writer's transaction, both engines; issue 17): a person's own events of the
 	 * kinds asked for, its housemates' events of the housemates' kind, its housemates and the keys of its
 	 * households, as the read found them, with the events this transaction's records wrote since (rules_note:
 	 * intake's record statement, the one writer of those tables that notes what it writes). A person read
@@ -2762,6 +2778,9 @@ struct sq_conn {
 		int homes_n, homes_cap;
 	} *rules;
 	int rules_n, rules_cap;
+	/* SQLite: a record's own statements are running (sq_source_event_insert writes it statement by statement,
+	 * then rules_note says what they wrote), so none of them drops the answers (ends_rules) */
+	bool rules_noting;
 	/* The keys of households this transaction's records named (PostgreSQL; issue 17, r-pgin23): they exist
 	 * (nothing deletes a household or changes its key), so the next record naming one is written by a text
 	 * without the household's INSERT (SOURCE_HOME_KNOWN_CTE). Forgotten with the transaction and at a
@@ -3694,7 +3713,7 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		c->facts_n = 0;
 	if (c->cands_n > 0 && ends_cands(c->db, id))
 		cands_drop(c);
-	if (c->rules_n > 0 && ends_rules(c->db, id))
+	if (c->rules_n > 0 && !c->rules_noting && ends_rules(c->db, id))
 		rules_drop(c);
 	if (c->homes_known_n > 0 && ends_homes(c->db, id))
 		homes_drop(c);
@@ -4966,11 +4985,14 @@ static int mash_open_note(store_conn *c, const struct store_event *e, int64_t ev
 	return run(s);
 }
 
-static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
+/* The event's row; recorded_at (n bytes, or NULL): NOW_SQL's value as the statement binds it */
+static int event_insert_row(store_conn *c, const struct store_event *e, int64_t *id, char *recorded_at, size_t n)
 {
 	sql_stmt *s = stmt(CONN(c), S_EVENT_INSERT);
 	if (!s)
 		return STORE_EIO;
+	if (recorded_at)
+		snprintf(recorded_at, n, "%s", CONN(c)->now);
 	sql_bind_int64(s, 1, e->person_id);
 	sql_bind_int64(s, 2, e->source_record_id);
 	text(s, 3, e->agency);
@@ -4981,10 +5003,40 @@ static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
+	return rc;
+}
+
+static int sq_event_insert(store_conn *c, const struct store_event *e, int64_t *id)
+{
+	int rc = event_insert_row(c, e, id, NULL, 0);
 	return rc == STORE_OK ? mash_open_note(c, e, *id) : rc;
 }
 
 static int sq_block_keys_add(store_conn *c, int64_t person_id, int64_t source_record_id, const char *keys_json);
+
+/* SQLite's record, statement by statement (sq_source_event_insert); recorded_at as rules_note takes it */
+static int lite_record_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
+			      int64_t *source_id, int64_t *event_id, char *recorded_at, size_t n)
+{
+	struct store_event x = *e;
+	int rc = sq_source_insert(c, r, source_id);
+	if (rc != STORE_OK)
+		return rc;
+	x.source_record_id = *source_id;
+	if ((rc = event_insert_row(c, &x, event_id, recorded_at, n)) != STORE_OK ||
+	    (rc = mash_open_note(c, &x, *event_id)) != STORE_OK ||
+	    (r->block_keys && (rc = sq_block_keys_add(c, r->person_id, *source_id, r->block_keys)) != STORE_OK) ||
+	    (r->nhs_number && *r->nhs_number &&
+	     (rc = identifier_add(c, r->person_id, "nhs", r->nhs_number, *source_id, r->identifiers_undated)) !=
+		     STORE_OK) ||
+	    (r->upn && *r->upn &&
+	     (rc = identifier_add(c, r->person_id, "upn", r->upn, *source_id, r->identifiers_undated)) != STORE_OK))
+		return rc;
+	if (!r->household_key || !*r->household_key)
+		return STORE_OK;
+	return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
+				 r->household_seen_at, NULL);
+}
 
 static int sq_source_event_insert(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				  int64_t *source_id, int64_t *event_id)
@@ -5006,23 +5058,18 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	bool reserved = CONN(c)->absent_n &&
 			absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &ids[0], &ids[1]);
 	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
-		struct store_event x = *e;
-		int rc = sq_source_insert(c, r, source_id);
-		if (rc != STORE_OK)
-			return rc;
-		x.source_record_id = *source_id;
-		if ((rc = sq_event_insert(c, &x, event_id)) != STORE_OK ||
-		    (r->block_keys && (rc = sq_block_keys_add(c, r->person_id, *source_id, r->block_keys)) != STORE_OK) ||
-		    (r->nhs_number && *r->nhs_number &&
-		     (rc = identifier_add(c, r->person_id, "nhs", r->nhs_number, *source_id, r->identifiers_undated)) !=
-			     STORE_OK) ||
-		    (r->upn && *r->upn &&
-		     (rc = identifier_add(c, r->person_id, "upn", r->upn, *source_id, r->identifiers_undated)) != STORE_OK))
-			return rc;
-		if (!r->household_key || !*r->household_key)
-			return STORE_OK;
-		return sq_household_join(c, r->household_key, r->household_postcode, r->household_address, r->person_id,
-					 r->household_seen_at, NULL);
+		/* its statements keep the rules' answers (rules_noting); what they wrote is then noted as PostgreSQL's
+		 * one statement's is below, or, should one fail, the answers are dropped */
+		struct sq_conn *k = CONN(c);
+		char recorded_at[sizeof k->now] = "";
+		k->rules_noting = true;
+		int rc = lite_record_insert(c, r, e, source_id, event_id, recorded_at, sizeof recorded_at);
+		k->rules_noting = false;
+		if (rc == STORE_OK)
+			rules_note(k, r, e, *source_id, *event_id, recorded_at);
+		else
+			rules_drop(k);
+		return rc;
 	}
 	bool home = r->household_key && *r->household_key;
 	/* with reserved ids (the batch's path), a text without the parts that would write nothing: the identifiers'
@@ -6471,10 +6518,6 @@ static int sq_housemate_events(store_conn *c, int64_t person_id, const char *kin
 static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
 			  store_event_fn fn, void *ctx)
 {
-	if (!sql_override(CONN(c)->db, S_RULE_EVENTS)) {
-		int rc = sq_events_of_kinds_in_time(c, person_id, kinds_json, fn, ctx);
-		return rc != STORE_OK ? rc : sq_housemate_events(c, person_id, housemate_kind, fn, ctx);
-	}
 	struct sq_conn *k = CONN(c);
 	kinds_json = kinds_json ? kinds_json : "";
 	housemate_kind = housemate_kind ? housemate_kind : "";

@@ -215,6 +215,9 @@ void sql_pg_fence_file(const char *path);
  * returning_cut: the row's id read from sqlite3_last_insert_rowid; a real RETURNING costs the intake writer
  * ~8%), whichever mark (SQL_DEFERRED, SQL_DEFERRED_ROWS) ends it. For tests. */
 bool sql_sqlite_emulates_returning(const char *sql);
+/* SQLite's page cache (store/drv_sqlite.c): truncations not passed on to SQLite's own cache (they could drop
+ * no page) and passed on, since the process started (for the tests) */
+void sql_sqlite_pcache_counts(unsigned long long *skipped, unsigned long long *passed);
 /* store/ops.c's statement texts as SQLite runs them (marks included), by id; NULL past the last. For tests. */
 const char *sql_ops_statement(int id);
 /* The text of the statement store_status_events runs (S_EVENTS_STATUS), which names the status kinds. For tests. */

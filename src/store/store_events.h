@@ -136,9 +136,9 @@ int store_housemates(store_conn *c, int64_t person_id, store_person_fn fn, void 
 /* Events of one kind recorded on person's housemates (a domestic abuse incident at the address), each once,
  * details included, in no order the caller may rely on (SQLite's come by housemate; the rules sort them). */
 int store_housemate_events(store_conn *c, int64_t person_id, const char *kind, store_event_fn fn, void *ctx);
-/* Both of the above, in no particular order: on PostgreSQL one statement, one round trip (issue 17), and none
- * for a person read before in the same writer's transaction (answered from that read and the records written
- * since: store/ops.c, struct rules_known). */
+/* Both of the above, in no particular order: one statement (on PostgreSQL one round trip; issue 17), and none
+ * for a person read before in the same writer's transaction, on either engine (answered from that read and the
+ * records written since: store/ops.c, struct rules_known). */
 int store_rule_events(store_conn *c, int64_t person_id, const char *kinds_json, const char *housemate_kind,
 		      store_event_fn fn, void *ctx);
 

@@ -2079,7 +2079,7 @@ static int rm_record(store_conn *c, int64_t person, const char *ref, const char 
 }
 
 /* person's rules' read, compared whole with the two reads it stands for (store_events_of_kinds_in_time and
- * store_housemate_events: neither kept); statements: what the read took, -1 when not checked (SQLite) */
+ * store_housemate_events: neither kept); statements: what the read took (both engines), -1 when not checked */
 static bool rm_check(store_conn *c, int64_t person, int statements, int *size)
 {
 	struct rm_rows got = {0}, fresh = {0};
@@ -2121,14 +2121,13 @@ static int rm_setup(store_conn *c, void *arg)
 static int rm_batch(store_conn *c, void *arg)
 {
 	struct rm_arg *a = arg;
-	bool pg = strcmp(fx_engine(), "postgresql") == 0;
 	int rc = STORE_OK, step = 0;
 	int64_t other = 0;
 #define RM_STEP(cond, read_statements)                                                                            \
 	do {                                                                                                       \
 		step++;                                                                                            \
 		if (rc != STORE_OK || !(cond) ||                                                                   \
-		    !rm_check(c, a->child, pg ? (read_statements) : -1, &a->sizes[step - 1])) {                    \
+		    !rm_check(c, a->child, (read_statements), &a->sizes[step - 1])) {                              \
 			a->failed_step = step;                                                                     \
 			return rc != STORE_OK ? rc : STORE_OK;                                                     \
 		}                                                                                                  \
@@ -2166,7 +2165,6 @@ static int rm_batch(store_conn *c, void *arg)
 static int rm_after_rollback(store_conn *c, void *arg)
 {
 	struct rm_arg *a = arg;
-	bool pg = strcmp(fx_engine(), "postgresql") == 0;
 	int size = 0, rc;
 	struct rm_rows warm = {0};
 	if (store_events_of_kinds_in_time(c, a->child, RM_KINDS, rm_collect, &warm) != STORE_OK ||
@@ -2176,7 +2174,7 @@ static int rm_after_rollback(store_conn *c, void *arg)
 	if (rc == STORE_OK)
 		rc = store_savepoint_rollback(c);
 	/* the record rolled back is not in the answer: read again */
-	if (rc != STORE_OK || !rm_check(c, a->child, pg ? 1 : -1, &a->sizes[7]) || a->sizes[7] != size)
+	if (rc != STORE_OK || !rm_check(c, a->child, 1, &a->sizes[7]) || a->sizes[7] != size)
 		return STORE_EIO;
 	return STORE_OK;
 }
