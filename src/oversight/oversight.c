@@ -4,6 +4,8 @@
  */
 #include <stddef.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1791,6 +1793,204 @@ static double reg44_sd(double pbar, double A, double kappa)
 	return lnsd(var / (pbar * pbar));
 }
 
+/* The simulation in two halves (issue 6's two seconds): the draws, one random stream in a fixed order, and
+ * what is computed from them (each home's filters, its charts' W, its Reg 44 opinions as judged), which
+ * reads no random number and no other home's state. simulate draws a replicate's homes in order on the
+ * calling thread, chunk by chunk, while s->threads - 1 workers (and the caller, once it has drawn them all)
+ * chart the chunks already drawn. Each home's W comes from its own draws with the same arithmetic
+ * whichever thread charts it, so the thresholds are the same bits at any number of threads. */
+#define SIM_CHUNK 16 /* homes a chunk: a lock and a wake-up each, against waiting for a larger first one */
+
+struct sim_ctx {
+	/* read by every thread */
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	const struct draw *dr;
+	const double (*Lc)[K][K];
+	const double (*R)[K];
+	bool r44;
+	const double *share, *pbar, *sd44;
+	double A;
+	unsigned need;
+	/* written home by home: each home's slots only */
+	struct streams *st;
+	double *oea;
+	size_t rep;
+	double *o;       /* nhomes * nmonths * K: a replicate's counts, drawn */
+	double *u44;     /* nhomes * nmonths: the uniform of each month with a Reg 44 report */
+	double *p44;     /* nhomes: each home's chance of a concern */
+	double *months;  /* nhomes: months with children, charted */
+	/* the pipeline: homes drawn so far, and the next chunk to chart */
+	size_t nchunks, drawn;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Home `home`'s draws of one replicate, in simulate's order of old: its lasting levels, its Reg 44 chance,
+ * its slow parts, then month by month the slow parts' jumps, the month noise, the counts and the opinion's
+ * uniform. */
+static void sim_draw_home(struct sim_ctx *c, struct srng *r, size_t home)
+{
+	const struct ov_settings *s = c->s;
+	const struct ov_panel *p = c->p;
+	size_t nm = p->nmonths;
+	const struct ov_params *qg = &c->m->par[home * K];
+	const struct draw *dg = &c->dr[home * K];
+	/* The home's lasting levels and slow parts (log scale). */
+	double lu[K], lx[K], z[K];
+	correlated(r, c->Lc[0], z);
+	for (int k = 0; k < K; k++) {
+		double sd = dg[k].sdu;
+		lu[k] = sd * z[k] - sd * sd / 2;
+	}
+	double p44 = 0;
+	if (c->r44) {
+		double sd = c->sd44[p->group[home]];
+		p44 = c->pbar[p->group[home]] * exp(sd * normal(r) - sd * sd / 2);
+		if (p44 > 0.9)
+			p44 = 0.9;
+	}
+	c->p44[home] = p44;
+	bool slow = false;
+	for (int k = 0; k < K; k++)
+		slow |= dg[k].sdx > 0;
+	memset(lx, 0, sizeof lx);
+	if (slow) {
+		correlated(r, c->Lc[1], z);
+		for (int k = 0; k < K; k++)
+			lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
+	}
+	for (size_t t = 0; t < nm; t++) {
+		const double *ep = &c->Ep[(home * nm + t) * K];
+		double *o = &c->o[(home * nm + t) * K], zm[K];
+		if (t > 0 && slow) {
+			/* One draw decides which slow parts take a new value this month: those that change most
+			 * often change whenever those that change less often do. */
+			double u = rng_unit(&r->r);
+			bool jump[K];
+			for (int k = 0; k < K; k++)
+				jump[k] = u < dg[k].jump;
+			correlated_some(r, c->Lc[1], z, jump);
+			for (int k = 0; k < K; k++)
+				if (jump[k])
+					lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
+		}
+		if (s->negative_binomial)
+			correlated(r, c->Lc[2], zm);
+		for (int k = 0; k < K; k++) {
+			double lg = lu[k] + lx[k], mean = ep[k] * qg[k].mu;
+			if (s->negative_binomial)
+				lg += dg[k].sdw * zm[k] - dg[k].sdw * dg[k].sdw / 2;
+			o[k] = mean > 0 ? poisson_draw(&r->r, mean * exp(lg)) : 0;
+		}
+		/* The opinion's uniform, drawn whatever is in need, so every other draw is the same whatever is. */
+		if (c->r44 && p->reg44[home * nm + t] != OV_REG44_NONE)
+			c->u44[home * nm + t] = rng_unit(&r->r);
+	}
+}
+
+/* Home `home`'s charts from its draws: it runs its filters on its own simulated history, and its W go to its
+ * slots of the streams. */
+static void sim_chart_home(struct sim_ctx *c, size_t home)
+{
+	const struct ov_settings *s = c->s;
+	const struct ov_panel *p = c->p;
+	const struct ov_model *m = c->m;
+	size_t nm = p->nmonths, nhomes = p->nhomes;
+	const struct ov_params *qg = &m->par[home * K];
+	struct pf kfs[K];
+	for (int k = 0; k < K; k++)
+		pf_start(&kfs[k], &qg[k]);
+	double p44 = c->p44[home], c44 = 0, n44 = 0, months = 0;
+	for (size_t t = 0; t < nm; t++) {
+		const double *ep = &c->Ep[(home * nm + t) * K], *o = &c->o[(home * nm + t) * K];
+		double e[K], ac[K], wm[NW];
+		for (int k = 0; k < K; k++) {
+			double mean = ep[k] * qg[k].mu;
+			double lv = pf_step(&kfs[k], s, o[k], mean, &ac[k]);
+			e[k] = mean > 0 ? mean * lv : 0;
+		}
+		months += has_children(ep);
+		double cw = 0;
+		month_w_for(s, m, c->R, o, e, ac, OV_REG44_NONE, 0, wm, c->need, m->shift_scale ? m->shift_scale[home] : 1,
+			    &cw);
+		if (c->oea) {
+			double *v = &c->oea[(home * nm + t) * 3 * K];
+			memcpy(v, o, K * sizeof *o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
+		}
+		if (c->r44 && p->reg44[home * nm + t] != OV_REG44_NONE && (c->need & (1u << OV_FAMILY_COMBINED))) {
+			/* The opinion moves with the month's counts as the panel's do. */
+			double u44 = c->u44[home * nm + t];
+			int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
+			double q44 = reg44_post(c->share[(size_t)p->group[home] * nm + t], c44, n44, c->A);
+			double r4 = reg44_w(s, v44, reg44_given(m, q44, cw));
+			wm[2 * K] += r4;
+			if (pair_on(s))
+				wm[2 * K + 1] += r4;
+			n44++;
+			c44 += v44 == OV_REG44_CONCERN;
+		}
+		put_w(s, c->st, c->rep * nhomes + home, t, wm);
+	}
+	c->months[home] = months;
+}
+
+/* Charts the chunks not yet taken, each once its homes are drawn. */
+static void sim_chart_chunks(struct sim_ctx *c)
+{
+	size_t nhomes = c->p->nhomes;
+	for (;;) {
+		size_t k = atomic_fetch_add(&c->next, 1);
+		if (k >= c->nchunks)
+			break;
+		size_t lo = k * SIM_CHUNK, hi = lo + SIM_CHUNK < nhomes ? lo + SIM_CHUNK : nhomes;
+		pthread_mutex_lock(&c->mu);
+		while (c->drawn < hi)
+			pthread_cond_wait(&c->cv, &c->mu);
+		pthread_mutex_unlock(&c->mu);
+		for (size_t h = lo; h < hi; h++)
+			sim_chart_home(c, h);
+	}
+}
+
+static void *sim_worker(void *arg)
+{
+	sim_chart_chunks(arg);
+	return NULL;
+}
+
+/* One replicate: its homes drawn here in order, charted by the workers and then here too. */
+static void sim_replicate(struct sim_ctx *c, struct srng *r, unsigned threads)
+{
+	size_t nhomes = c->p->nhomes;
+	pthread_t tid[OV_THREADS_MAX];
+	unsigned started = 0;
+	c->drawn = 0;
+	atomic_store(&c->next, 0);
+	for (unsigned t = 1; t < threads && t < OV_THREADS_MAX; t++)
+		if (pthread_create(&tid[started], NULL, sim_worker, c) == 0)
+			started++;
+	for (size_t lo = 0; lo < nhomes; lo += SIM_CHUNK) {
+		size_t hi = lo + SIM_CHUNK < nhomes ? lo + SIM_CHUNK : nhomes;
+		for (size_t h = lo; h < hi; h++)
+			sim_draw_home(c, r, h);
+		if (started) {
+			pthread_mutex_lock(&c->mu);
+			c->drawn = hi;
+			pthread_cond_broadcast(&c->cv);
+			pthread_mutex_unlock(&c->mu);
+		} else {
+			c->drawn = hi;
+		}
+	}
+	sim_chart_chunks(c);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
+
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
  * filter keeps the model's own). */
 static int simulate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
@@ -1874,87 +2074,34 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 		months_with_children = from->months;
 		first_rep = 1;
 	}
-	for (size_t rep = first_rep; rep < reps; rep++) {
-		for (size_t home = 0; home < nhomes; home++) {
-			const struct ov_params *qg = &m->par[home * K];
-			const struct draw *dg = &dr[home * K];
-			/* The home's lasting levels and slow parts (log scale), and its filters. */
-			double lu[K], lx[K], z[K];
-			struct pf kfs[K];
-			correlated(&r, Lc[0], z);
-			for (int k = 0; k < K; k++) {
-				double sd = dg[k].sdu;
-				lu[k] = sd * z[k] - sd * sd / 2;
-				pf_start(&kfs[k], &qg[k]);
-			}
-			double p44 = 0, c44 = 0, n44 = 0;
-			if (r44) {
-				double sd = sd44[p->group[home]];
-				p44 = pbar[p->group[home]] * exp(sd * normal(&r) - sd * sd / 2);
-				if (p44 > 0.9)
-					p44 = 0.9;
-			}
-			bool slow = false;
-			for (int k = 0; k < K; k++)
-				slow |= dg[k].sdx > 0;
-			memset(lx, 0, sizeof lx);
-			if (slow) {
-				correlated(&r, Lc[1], z);
-				for (int k = 0; k < K; k++)
-					lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
-			}
-			for (size_t t = 0; t < nm; t++) {
-				const double *ep = &Ep[(home * nm + t) * K];
-				double o[K], e[K], ac[K], wm[NW], zm[K];
-				if (t > 0 && slow) {
-					/* One draw decides which slow parts take a new value this month: those that
-					 * change most often change whenever those that change less often do. */
-					double u = rng_unit(&r.r);
-					bool jump[K];
-					for (int k = 0; k < K; k++)
-						jump[k] = u < dg[k].jump;
-					correlated_some(&r, Lc[1], z, jump);
-					for (int k = 0; k < K; k++)
-						if (jump[k])
-							lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
-				}
-				if (s->negative_binomial)
-					correlated(&r, Lc[2], zm);
-				for (int k = 0; k < K; k++) {
-					double lg = lu[k] + lx[k], mean = ep[k] * qg[k].mu;
-					if (s->negative_binomial)
-						lg += dg[k].sdw * zm[k] - dg[k].sdw * dg[k].sdw / 2;
-					o[k] = mean > 0 ? poisson_draw(&r.r, mean * exp(lg)) : 0;
-					double lv = pf_step(&kfs[k], s, o[k], mean, &ac[k]);
-					e[k] = mean > 0 ? mean * lv : 0;
-				}
-				months_with_children += has_children(ep);
-				double cw = 0;
-				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need,
-					    m->shift_scale ? m->shift_scale[home] : 1, &cw);
-				if (oea) {
-					double *v = &oea[(home * nm + t) * 3 * K];
-					memcpy(v, o, sizeof o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
-				}
-				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
-					/* The opinion moves with the month's counts as the panel's do. (Without the
-					 * combined chart in need only its draw is taken, so every other draw is the
-					 * same whatever is in need.) */
-					double u44 = rng_unit(&r.r);
-					if (need & (1u << OV_FAMILY_COMBINED)) {
-						int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
-						double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
-						double r4 = reg44_w(s, v44, reg44_given(m, q44, cw));
-						wm[2 * K] += r4;
-						if (pair_on(s))
-							wm[2 * K + 1] += r4;
-						n44++;
-						c44 += v44 == OV_REG44_CONCERN;
-					}
-				}
-				put_w(s, st, rep * nhomes + home, t, wm);
-			}
+	if (first_rep < reps) {
+		struct sim_ctx c = {.s = s, .p = p, .Ep = Ep, .m = m, .dr = dr, .Lc = (const double(*)[K][K])Lc,
+				     .R = (const double(*)[K])R, .r44 = r44, .share = share, .pbar = pbar, .sd44 = sd44, .A = A,
+				     .need = need, .st = st, .oea = oea};
+		c.nchunks = (nhomes + SIM_CHUNK - 1) / SIM_CHUNK;
+		c.o = malloc((nhomes * nm * K + 1) * sizeof *c.o);
+		c.u44 = r44 ? malloc((nhomes * nm + 1) * sizeof *c.u44) : NULL;
+		c.p44 = malloc((nhomes + 1) * sizeof *c.p44);
+		c.months = malloc((nhomes + 1) * sizeof *c.months);
+		if (!c.o || (r44 && !c.u44) || !c.p44 || !c.months) {
+			free(c.o), free(c.u44), free(c.p44), free(c.months);
+			free(dr), free(share), free(pbar), free(sd44), free(oea);
+			streams_free(st);
+			return OV_ENOMEM;
 		}
+		pthread_mutex_init(&c.mu, NULL);
+		pthread_cond_init(&c.cv, NULL);
+		unsigned threads = s->threads > 1 ? s->threads : 1;
+		for (size_t rep = first_rep; rep < reps; rep++) {
+			c.rep = rep;
+			sim_replicate(&c, &r, threads);
+			/* whole months: the sum is exact in any order */
+			for (size_t home = 0; home < nhomes; home++)
+				months_with_children += c.months[home];
+		}
+		pthread_cond_destroy(&c.cv);
+		pthread_mutex_destroy(&c.mu);
+		free(c.o), free(c.u44), free(c.p44), free(c.months);
 	}
 	if (save && reps == 1 && first_rep == 0) {
 		save->oea = oea;
