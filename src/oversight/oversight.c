@@ -109,6 +109,53 @@ void ov_settings_default(struct ov_settings *s)
 #define NCHART (2 * K + 1)
 #define NW (NCHART + 1) /* a home-month's W: the charts, then the pair's second chart (w[2K + 1]) */
 
+/* ---- Threads (ov_settings threads) ---------------------------------------------------------------- */
+
+/* A loop over [0, n) in chunks of `chunk`, each chunk once, fn(ctx, lo, hi) on `threads` threads (the
+ * caller one of them; fewer when a thread cannot start). Only for loops whose every index writes its own
+ * outputs and reads what no index writes: the same values at any number of threads. */
+struct pool {
+	size_t n, chunk;
+	atomic_size_t next;
+	void (*fn)(void *ctx, size_t lo, size_t hi);
+	void *ctx;
+};
+
+static void pool_take(struct pool *q)
+{
+	for (;;) {
+		size_t lo = atomic_fetch_add(&q->next, 1) * q->chunk;
+		if (lo >= q->n)
+			break;
+		q->fn(q->ctx, lo, lo + q->chunk < q->n ? lo + q->chunk : q->n);
+	}
+}
+
+static void *pool_worker(void *arg)
+{
+	pool_take(arg);
+	return NULL;
+}
+
+static void pool_for(unsigned threads, size_t n, size_t chunk, void (*fn)(void *ctx, size_t lo, size_t hi), void *ctx)
+{
+	if (threads <= 1 || n <= chunk) {
+		if (n)
+			fn(ctx, 0, n);
+		return;
+	}
+	struct pool q = {.n = n, .chunk = chunk, .fn = fn, .ctx = ctx};
+	pthread_t tid[OV_THREADS_MAX];
+	unsigned started = 0;
+	atomic_init(&q.next, 0);
+	for (unsigned t = 1; t < threads && t < OV_THREADS_MAX; t++)
+		if (pthread_create(&tid[started], NULL, pool_worker, &q) == 0)
+			started++;
+	pool_take(&q);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
+
 static double clamp(double x, double hi)
 {
 	return !(x > 0) ? 0 : x > hi ? hi : x;
@@ -499,7 +546,8 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 	size_t Lfit = L / 2 + 1 > 2 ? L / 2 + 1 : (L < 2 ? L : 2);
 	/* Per home, indicator and lag l: its share of the moments, m = sum O_t O_{t-l} (l = 0: sum O^2 - O)
 	 * and d = sum Ep_t Ep_{t-l} over its months with children; its size. Per group sO, sE: sum O, sum Ep
-	 * (mu). Between indicators (pooled over homes; l = 0 and both orders for l >= 1): XM, XD. */
+	 * (mu). Between indicators (pooled over homes; l = 0 and both orders for l >= 1): XM, XD, lag-major
+	 * ([(l * K + j) * K + k]). */
 	double *hm = calloc(nh * K * L + 1, sizeof *hm), *hd = calloc(nh * K * L + 1, sizeof *hd);
 	double *x = calloc(nh + 1, sizeof *x), *hE = calloc(nh * K + 1, sizeof *hE);
 	double *XM = calloc(K * K * L + 1, sizeof *XM), *XD = calloc(K * K * L + 1, sizeof *XD);
@@ -546,6 +594,15 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 				const double *os = &od[(t - l) * K];
 				if (!hc[t - l])
 					continue;
+				/* An indicator without expectation at t - l adds +0 to XM and XD rather than nothing:
+				 * the same sums, as each is of products >= 0 from +0 and never -0; and the diagonal
+				 * (k == j) gathers what is never read. A branch-free row, contiguous in k. */
+				double osm[K], esm[K];
+				for (int k = 0; k < K; k++) {
+					bool on = es[k] > 0;
+					osm[k] = on ? os[k] : 0;
+					esm[k] = on ? es[k] : 0;
+				}
 				for (int j = 0; j < K; j++) {
 					if (!(et[j] > 0))
 						continue;
@@ -553,12 +610,11 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 						m0[j * L + l] += ot[j] * os[j];
 						d0[j * L + l] += et[j] * es[j];
 					}
+					double oj = ot[j], ej = et[j];
+					double *xm = &XM[(l * K + (size_t)j) * K], *xd = &XD[(l * K + (size_t)j) * K];
 					for (int k = 0; k < K; k++) {
-						if (k == j || !(es[k] > 0))
-							continue;
-						size_t xi = ((size_t)j * K + (size_t)k) * L + l;
-						XM[xi] += ot[j] * os[k];
-						XD[xi] += et[j] * es[k];
+						xm[k] += oj * osm[k];
+						xd[k] += ej * esm[k];
 					}
 				}
 			}
@@ -681,7 +737,7 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 		for (int k = j + 1; k < K; k++) {
 			double sx = 0, sj = 0, sk = 0, xl[2] = {0, 0};
 			for (size_t l = 0; l < L; l++) {
-				size_t a1 = ((size_t)j * K + (size_t)k) * L + l, a2 = ((size_t)k * K + (size_t)j) * L + l;
+				size_t a1 = (l * K + (size_t)j) * K + (size_t)k, a2 = (l * K + (size_t)k) * K + (size_t)j;
 				double xd = XD[a1] + XD[a2];
 				if (!(xd > 0))
 					continue;
@@ -1305,6 +1361,35 @@ static bool chart_runs(const struct ov_settings *s, int j)
 	return j < K || j == 2 * K || s->chart_down[j - K];
 }
 
+/* ov_monitor's W of months t0..t1-1 (t1 - t0 <= block) of homes lo..hi-1, into wb[(home * block + t - t0) * NW]. */
+struct monitor_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const struct ov_model *m;
+	const double (*R)[K];
+	const double *E, *alpha, *p0;
+	size_t t0, t1, block;
+	double *wb;
+};
+
+static void monitor_w(void *ctx, size_t lo, size_t hi)
+{
+	const struct monitor_job *c = ctx;
+	const struct ov_panel *p = c->p;
+	const struct ov_model *m = c->m;
+	size_t nm = p->nmonths, block = c->block;
+	for (size_t home = lo; home < hi; home++)
+		for (size_t t = c->t0; t < c->t1; t++) {
+			size_t i = home * nm + t;
+			double o[K];
+			for (int k = 0; k < K; k++)
+				o[k] = p->counts[i * K + k];
+			month_w(c->s, m, c->R, o, &c->E[i * K], &c->alpha[i * K], c->p0 ? p->reg44[i] : OV_REG44_NONE,
+				c->p0 ? c->p0[i] : 0, &c->wb[(home * block + t - c->t0) * NW],
+				m && m->shift_scale ? m->shift_scale[home] : 1);
+		}
+}
+
 int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m, const double *E,
 	       const double *alpha, const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx)
 {
@@ -1323,15 +1408,26 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 		free(p0);
 		return OV_ENOMEM;
 	}
+	/* The months' W first, a block of months at a time, home by home on the threads (a home-month's W reads
+	 * nothing of the charts); then the charts month by month in order. */
+	size_t block = nh ? ((size_t)1 << 18) / (nh * NW) : 1; /* 2 MB of W a block */
+	block = block < 1 ? 1 : block > nm ? nm : block;
+	struct monitor_job job = {s, p, m, (const double(*)[K])R, E, alpha, p0, 0, 0, block, NULL};
+	job.wb = nm ? malloc((nh * block * NW + 1) * sizeof *job.wb) : NULL;
+	if (nm && !job.wb) {
+		free(c);
+		free(p0);
+		return OV_ENOMEM;
+	}
 	int rc = OV_OK;
-	for (size_t t = 0; t < nm && rc == OV_OK; t++)
+	for (size_t t = 0; t < nm && rc == OV_OK; t++) {
+		if (t % block == 0) {
+			job.t0 = t, job.t1 = t + block < nm ? t + block : nm;
+			pool_for(s->threads, nh, 64, monitor_w, &job);
+		}
 		for (size_t home = 0; home < nh && rc == OV_OK; home++) {
 			size_t i = home * nm + t;
-			double o[K], w[NW];
-			for (int k = 0; k < K; k++)
-				o[k] = p->counts[i * K + k];
-			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w,
-				m && m->shift_scale ? m->shift_scale[home] : 1);
+			const double *w = &job.wb[(home * block + t - job.t0) * NW];
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NW + j], stat;
 				if (!chart_runs(s, j))
@@ -1365,6 +1461,8 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 			if (chart_out)
 				memcpy(&chart_out[i * NCHART], &c[home * NW], NCHART * sizeof *c);
 		}
+	}
+	free(job.wb);
 	free(c);
 	free(p0);
 	return rc;
@@ -1749,6 +1847,34 @@ static void put_w(const struct ov_settings *s, struct streams *st, size_t hs, si
 		st->w[OV_FAMILY_PAIR][hs * nm + t] = wm[2 * K + 1];
 }
 
+/* real_streams' homes lo..hi-1: each home's W into its own streams' slots. */
+struct real_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const struct ov_model *m;
+	const double (*R)[K];
+	const double *E, *alpha, *p0;
+	struct streams *st;
+};
+
+static void real_homes(void *ctx, size_t lo, size_t hi)
+{
+	const struct real_job *c = ctx;
+	const struct ov_panel *p = c->p;
+	size_t nm = p->nmonths;
+	for (size_t h = lo; h < hi; h++)
+		for (size_t t = 0; t < nm; t++) {
+			size_t i = (h * nm + t) * K;
+			double o[K], wm[NW];
+			for (int k = 0; k < K; k++)
+				o[k] = p->counts[i + k];
+			size_t j = h * nm + t;
+			month_w(c->s, c->m, c->R, o, &c->E[i], &c->alpha[i], c->p0 ? p->reg44[j] : OV_REG44_NONE,
+				c->p0 ? c->p0[j] : 0, wm, c->m->shift_scale ? c->m->shift_scale[h] : 1);
+			put_w(c->s, c->st, h, t, wm);
+		}
+}
+
 /* The real panel's streams, from ov_filter's E and alpha. */
 static int real_streams(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m,
 			const double *E, const double *alpha, struct streams *st)
@@ -1767,18 +1893,10 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 		return OV_ENOMEM;
 	}
 	double months = 0;
-	for (size_t h = 0; h < p->nhomes; h++)
-		for (size_t t = 0; t < nm; t++) {
-			size_t i = (h * nm + t) * K;
-			double o[K], wm[NW];
-			for (int k = 0; k < K; k++)
-				o[k] = p->counts[i + k];
-			months += has_children(&E[i]);
-			size_t j = h * nm + t;
-			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm,
-				m->shift_scale ? m->shift_scale[h] : 1);
-			put_w(s, st, h, t, wm);
-		}
+	for (size_t i = 0; i < p->nhomes * nm; i++)
+		months += has_children(&E[i * K]);
+	struct real_job job = {s, p, m, (const double(*)[K])R, E, alpha, p0, st};
+	pool_for(s->threads, p->nhomes, 64, real_homes, &job);
 	free(p0);
 	st->home_years = months / 12;
 	streams_index(st, true);
