@@ -535,6 +535,54 @@ static double reg44_w(const struct ov_settings *s, int v, double p0)
 	return v == OV_REG44_CONCERN ? log(p1 / p0) : log((1 - p1) / (1 - p0));
 }
 
+/* ov_estimate's last step for homes lo..hi-1 (each writes its own parameters; scratch of its own). */
+struct params_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	struct ov_model *m;
+	const double *A, *Av, *B, *x, *xbar, *mu;
+	size_t L, Lfit;
+	atomic_bool nomem;
+};
+
+static void home_params(void *ctx, size_t lo, size_t hi)
+{
+	struct params_job *j = ctx;
+	const struct ov_settings *s = j->s;
+	size_t L = j->L;
+	double *c = malloc((L + 1) * sizeof *c), *wt = malloc((L + 1) * sizeof *wt);
+	if (!c || !wt) {
+		atomic_store(&j->nomem, true);
+		free(c), free(wt);
+		return;
+	}
+	for (size_t h = lo; h < hi; h++) {
+		size_t g = (size_t)j->p->group[h];
+		double xh = j->x[h] >= 0 ? j->x[h] : j->xbar[g];
+		for (int k = 0; k < K; k++) {
+			struct ov_params *q = &j->m->par[h * K + (size_t)k];
+			size_t g0 = (g * K + (size_t)k) * L;
+			for (size_t l = 0; l < L; l++) {
+				c[l] = j->A[g0 + l] + j->B[(size_t)k * L + l] * xh;
+				wt[l] = j->Av[g0 + l] >= 0 ? 1 / (j->Av[g0 + l] > 1e-12 ? j->Av[g0 + l] : 1e-12) : 0;
+			}
+			q->mu = j->mu[g * K + k];
+			fit_decay(c, wt, j->Lfit, s->slow_part, &q->v, &q->a, &q->phi);
+			q->v = clamp(q->v, s->dispersion_max);
+			q->a = clamp(q->a, s->dispersion_max);
+			q->w = clamp(c[0] - q->v - q->a, s->dispersion_max);
+			q->sv = q->v, q->sa = q->a, q->sphi = q->phi, q->sw = q->w;
+			if (s->slow_part_sim && !s->slow_part) {
+				fit_decay(c, wt, j->Lfit, true, &q->sv, &q->sa, &q->sphi);
+				q->sv = clamp(q->sv, s->dispersion_max);
+				q->sa = clamp(q->sa, s->dispersion_max);
+				q->sw = clamp(c[0] - q->sv - q->sa, s->dispersion_max);
+			}
+		}
+	}
+	free(c), free(wt);
+}
+
 int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, struct ov_model *m)
 {
 	if (!s || !Ep || !m || !m->par || check_panel(p) != OV_OK || m->nhomes != p->nhomes)
@@ -686,30 +734,10 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 			pool_groups(&A[(size_t)k * L + l], &Av[(size_t)k * L + l], ng, K * L);
 	/* Each home's parameters: the curve A_g + B x at its size, v + a phi^l fitted to lags l >= 1 and w
 	 * from lag 0 (a home with no months with children: its group's average size). */
-	for (size_t h = 0; h < nh; h++) {
-		size_t g = (size_t)p->group[h];
-		double xh = x[h] >= 0 ? x[h] : xbar[g];
-		for (int k = 0; k < K; k++) {
-			struct ov_params *q = &m->par[h * K + (size_t)k];
-			size_t g0 = (g * K + (size_t)k) * L;
-			for (size_t l = 0; l < L; l++) {
-				c[l] = A[g0 + l] + B[(size_t)k * L + l] * xh;
-				wt[l] = Av[g0 + l] >= 0 ? 1 / (Av[g0 + l] > 1e-12 ? Av[g0 + l] : 1e-12) : 0;
-			}
-			q->mu = mu[g * K + k];
-			fit_decay(c, wt, Lfit, s->slow_part, &q->v, &q->a, &q->phi);
-			q->v = clamp(q->v, s->dispersion_max);
-			q->a = clamp(q->a, s->dispersion_max);
-			q->w = clamp(c[0] - q->v - q->a, s->dispersion_max);
-			q->sv = q->v, q->sa = q->a, q->sphi = q->phi, q->sw = q->w;
-			if (s->slow_part_sim && !s->slow_part) {
-				fit_decay(c, wt, Lfit, true, &q->sv, &q->sa, &q->sphi);
-				q->sv = clamp(q->sv, s->dispersion_max);
-				q->sa = clamp(q->sa, s->dispersion_max);
-				q->sw = clamp(c[0] - q->sv - q->sa, s->dispersion_max);
-			}
-		}
-	}
+	struct params_job pj = {s, p, m, A, Av, B, x, xbar, mu, L, Lfit, false};
+	pool_for(s->threads, nh, 64, home_params, &pj);
+	if (pj.nomem)
+		goto out;
 	/* Between indicators, pooled over homes: relative cross-covariances x_jk(l) = XM / (XD mu_j mu_k) - 1
 	 * and the indicators' own c_k(l) = sum m / (sum d mu_k^2) - 1 the same way. What lasts (the lasting
 	 * level and the slow part, lags l >= 1, weights XD) and what is the month's (lag 0 over lag 1) become
