@@ -1678,6 +1678,53 @@ static int by_top(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
+/* r sorted by top, descending, as qsort with by_top sorts it: an LSD radix sort on the tops' bits (every top
+ * is a CUSUM's highest value, >= +0, and the bits of such doubles order as their values; a byte all share is
+ * passed over), stable, so ties keep their order as glibc's merge sort keeps them (nothing reads the order
+ * of ties: every count over the sorted streams is of whole alarms). False (nothing done) when a top is not
+ * a number >= +0, or without the memory: qsort then. */
+static bool sort_tops(struct ranked *r, size_t n)
+{
+	struct ranked *a = r, *b = malloc((n + 1) * sizeof *b);
+	if (!b)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(r[i].top >= 0) || signbit(r[i].top)) {
+			free(b);
+			return false;
+		}
+	for (int sh = 0; sh < 64; sh += 8) {
+		size_t cnt[256] = {0};
+		for (size_t i = 0; i < n; i++) {
+			uint64_t u;
+			memcpy(&u, &a[i].top, sizeof u);
+			cnt[(~u >> sh) & 255]++;
+		}
+		bool all = false;
+		for (int d = 0; d < 256 && !all; d++)
+			all = cnt[d] == n;
+		if (all)
+			continue;
+		size_t at = 0;
+		for (int d = 0; d < 256; d++) {
+			size_t c = cnt[d];
+			cnt[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t u;
+			memcpy(&u, &a[i].top, sizeof u);
+			b[cnt[(~u >> sh) & 255]++] = a[i];
+		}
+		struct ranked *t = a;
+		a = b, b = t;
+	}
+	if (a != r)
+		memcpy(r, a, n * sizeof *r);
+	free(a == r ? b : a);
+	return true;
+}
+
 static int streams_alloc(struct streams *st, const size_t n[OV_NFAMILY], size_t nm)
 {
 	memset(st, 0, sizeof *st);
@@ -1720,7 +1767,8 @@ static void streams_index(struct streams *st, bool sort)
 				r[i] = (struct ranked){mx, i};
 		}
 		if (r) {
-			qsort(r, st->n[f], sizeof *r, by_top);
+			if (!sort_tops(r, st->n[f]))
+				qsort(r, st->n[f], sizeof *r, by_top);
 			for (size_t i = 0; i < st->n[f]; i++)
 				st->top[f][i] = r[i].top, st->order[f][i] = r[i].i;
 			free(r);
