@@ -535,6 +535,99 @@ static double reg44_w(const struct ov_settings *s, int v, double p0)
 	return v == OV_REG44_CONCERN ? log(p1 / p0) : log((1 - p1) / (1 - p0));
 }
 
+/* ov_estimate's moments, in `parts` parts: part q sums the lags l = q, q + parts, .. (each element of XM, XD,
+ * hm and hd is one lag's, summed over homes and months in the same order whichever part sums it), part 0
+ * also each month's own sums and each home's size. */
+struct moments_job {
+	const struct ov_panel *p;
+	const double *Ep;
+	size_t L, parts;
+	double *hm, *hd, *x, *hE, *XM, *XD, *sO, *sE, *xbar, *xn;
+	atomic_bool nomem;
+};
+
+static void moments(void *ctx, size_t lo, size_t hi)
+{
+	struct moments_job *mj = ctx;
+	const struct ov_panel *p = mj->p;
+	const double *Ep = mj->Ep;
+	size_t nh = p->nhomes, nm = p->nmonths, L = mj->L, parts = mj->parts;
+	double *hm = mj->hm, *hd = mj->hd, *x = mj->x, *hE = mj->hE, *XM = mj->XM, *XD = mj->XD, *sO = mj->sO, *sE = mj->sE;
+	double *xbar = mj->xbar, *xn = mj->xn;
+	/* One home's counts as doubles and its months with children, once, for the lagged sums below (every
+	 * pair of months): the same values as converting each count where it is read. */
+	double *od = malloc((nm * K + 1) * sizeof *od);
+	bool *hc = malloc((nm + 1) * sizeof *hc);
+	if (!od || !hc) {
+		atomic_store(&mj->nomem, true);
+		free(od), free(hc);
+		return;
+	}
+	for (size_t q = lo; q < hi; q++)
+		for (size_t h = 0; h < nh; h++) {
+			size_t g = (size_t)p->group[h];
+			double *m0 = &hm[h * K * L], *d0 = &hd[h * K * L], nights = 0, months = 0;
+			for (size_t t = 0; t < nm; t++) {
+				hc[t] = has_children(&Ep[(h * nm + t) * K]);
+				for (int k = 0; k < K; k++)
+					od[t * K + (size_t)k] = p->counts[(h * nm + t) * K + (size_t)k];
+			}
+			for (size_t t = 0; t < nm; t++) {
+				const double *et = &Ep[(h * nm + t) * K];
+				const double *ot = &od[t * K];
+				if (!hc[t])
+					continue;
+				for (int k = 0; k < K && q == 0; k++) {
+					if (!(et[k] > 0))
+						continue;
+					sO[g * K + k] += ot[k], sE[g * K + k] += et[k], hE[h * K + k] += et[k];
+					m0[k * L] += ot[k] * ot[k] - ot[k];
+					d0[k * L] += et[k] * et[k];
+				}
+				if (q == 0)
+					nights += p->nights[h * nm + t], months++;
+				for (size_t l = q; l <= t; l += parts) {
+					const double *es = &Ep[(h * nm + t - l) * K];
+					const double *os = &od[(t - l) * K];
+					if (!hc[t - l])
+						continue;
+					/* An indicator without expectation at t - l adds +0 to XM and XD rather than nothing:
+					 * the same sums, as each is of products >= 0 from +0 and never -0; and the diagonal
+					 * (k == j) gathers what is never read. A branch-free row, contiguous in k. */
+					double osm[K], esm[K];
+					for (int k = 0; k < K; k++) {
+						bool on = es[k] > 0;
+						osm[k] = on ? os[k] : 0;
+						esm[k] = on ? es[k] : 0;
+					}
+					for (int j = 0; j < K; j++) {
+						if (!(et[j] > 0))
+							continue;
+						if (l > 0 && es[j] > 0) {
+							m0[j * L + l] += ot[j] * os[j];
+							d0[j * L + l] += et[j] * es[j];
+						}
+						double oj = ot[j], ej = et[j];
+						double *xm = &XM[(l * K + (size_t)j) * K], *xd = &XD[(l * K + (size_t)j) * K];
+						for (int k = 0; k < K; k++) {
+							xm[k] += oj * osm[k];
+							xd[k] += ej * esm[k];
+						}
+					}
+				}
+			}
+			/* Size: children present on average (months of 30.44 nights); below one, one child at a time.
+			 * x = 1 / n: the part of a home's variation that comes from its children averages away as 1 / n. */
+			if (q != 0)
+				continue;
+			double n = months > 0 ? nights / months / 30.44 : 0;
+			x[h] = months > 0 ? 1 / (n > 1 ? n : 1) : -1;
+			if (x[h] >= 0)
+				xbar[g] += x[h], xn[g]++;
+		}
+	free(od), free(hc);
+}
+
 /* ov_estimate's last step for homes lo..hi-1 (each writes its own parameters; scratch of its own). */
 struct params_job {
 	const struct ov_settings *s;
@@ -608,72 +701,15 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 	double *A = calloc(G + 1, sizeof *A), *Av = calloc(G + 1, sizeof *Av), *B = calloc(K * L + 1, sizeof *B);
 	double *c = calloc(L + 1, sizeof *c), *wt = calloc(L + 1, sizeof *wt), *xbar = calloc(ng + 1, sizeof *xbar);
 	double *xn = calloc(ng + 1, sizeof *xn), *mu = calloc(ng * K + 1, sizeof *mu);
-	/* One home's counts as doubles and its months with children, once, for the lagged sums below (every
-	 * pair of months): the same values as converting each count where it is read. */
-	double *od = malloc((nm * K + 1) * sizeof *od);
-	bool *hc = malloc((nm + 1) * sizeof *hc);
 	int rc = OV_ENOMEM;
 	if (!hm || !hd || !x || !hE || !XM || !XD || !sO || !sE || !Sd || !Sdx || !Sdxx || !Sdy || !Sdxy || !nn || !A ||
-	    !Av || !B || !c || !wt || !xbar || !xn || !mu || !od || !hc)
+	    !Av || !B || !c || !wt || !xbar || !xn || !mu)
 		goto out;
-	for (size_t h = 0; h < nh; h++) {
-		size_t g = (size_t)p->group[h];
-		double *m0 = &hm[h * K * L], *d0 = &hd[h * K * L], nights = 0, months = 0;
-		for (size_t t = 0; t < nm; t++) {
-			hc[t] = has_children(&Ep[(h * nm + t) * K]);
-			for (int k = 0; k < K; k++)
-				od[t * K + (size_t)k] = p->counts[(h * nm + t) * K + (size_t)k];
-		}
-		for (size_t t = 0; t < nm; t++) {
-			const double *et = &Ep[(h * nm + t) * K];
-			const double *ot = &od[t * K];
-			if (!hc[t])
-				continue;
-			nights += p->nights[h * nm + t], months++;
-			for (int k = 0; k < K; k++) {
-				if (!(et[k] > 0))
-					continue;
-				sO[g * K + k] += ot[k], sE[g * K + k] += et[k], hE[h * K + k] += et[k];
-				m0[k * L] += ot[k] * ot[k] - ot[k];
-				d0[k * L] += et[k] * et[k];
-			}
-			for (size_t l = 0; l <= t; l++) {
-				const double *es = &Ep[(h * nm + t - l) * K];
-				const double *os = &od[(t - l) * K];
-				if (!hc[t - l])
-					continue;
-				/* An indicator without expectation at t - l adds +0 to XM and XD rather than nothing:
-				 * the same sums, as each is of products >= 0 from +0 and never -0; and the diagonal
-				 * (k == j) gathers what is never read. A branch-free row, contiguous in k. */
-				double osm[K], esm[K];
-				for (int k = 0; k < K; k++) {
-					bool on = es[k] > 0;
-					osm[k] = on ? os[k] : 0;
-					esm[k] = on ? es[k] : 0;
-				}
-				for (int j = 0; j < K; j++) {
-					if (!(et[j] > 0))
-						continue;
-					if (l > 0 && es[j] > 0) {
-						m0[j * L + l] += ot[j] * os[j];
-						d0[j * L + l] += et[j] * es[j];
-					}
-					double oj = ot[j], ej = et[j];
-					double *xm = &XM[(l * K + (size_t)j) * K], *xd = &XD[(l * K + (size_t)j) * K];
-					for (int k = 0; k < K; k++) {
-						xm[k] += oj * osm[k];
-						xd[k] += ej * esm[k];
-					}
-				}
-			}
-		}
-		/* Size: children present on average (months of 30.44 nights); below one, one child at a time.
-		 * x = 1 / n: the part of a home's variation that comes from its children averages away as 1 / n. */
-		double n = months > 0 ? nights / months / 30.44 : 0;
-		x[h] = months > 0 ? 1 / (n > 1 ? n : 1) : -1;
-		if (x[h] >= 0)
-			xbar[g] += x[h], xn[g]++;
-	}
+	struct moments_job mom = {p, Ep, L, s->threads > 1 ? s->threads : 1, hm, hd, x, hE, XM, XD, sO, sE, xbar, xn,
+				  false};
+	pool_for(s->threads, mom.parts, 1, moments, &mom);
+	if (mom.nomem)
+		goto out;
 	for (size_t g = 0; g < ng; g++)
 		xbar[g] = xn[g] > 0 ? xbar[g] / xn[g] : 1;
 	for (size_t i = 0; i < ng * K; i++)
@@ -813,8 +849,6 @@ out:
 	free(xbar);
 	free(xn);
 	free(mu);
-	free(od);
-	free(hc);
 	return rc;
 }
 
