@@ -950,27 +950,44 @@ static double pf_step(struct pf *f, const struct ov_settings *s, double O, doubl
 	return lv;
 }
 
-int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
-	      double *E, double *alpha)
+/* ov_filter's homes lo..hi-1, each its own filters and months. */
+struct filter_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	double *E, *alpha;
+};
+
+static void filter_homes(void *ctx, size_t lo, size_t hi)
 {
-	if (!s || !Ep || !m || !E || !alpha || check_panel(p) != OV_OK || m->nhomes != p->nhomes ||
-	    (p->nhomes && !m->par))
-		return OV_EINVALID;
+	const struct filter_job *c = ctx;
+	const struct ov_panel *p = c->p;
 	size_t nm = p->nmonths;
-	for (size_t h = 0; h < p->nhomes; h++) {
-		const struct ov_params *qg = &m->par[h * K];
+	for (size_t h = lo; h < hi; h++) {
+		const struct ov_params *qg = &c->m->par[h * K];
 		struct pf f[K];
 		for (int k = 0; k < K; k++)
 			pf_start(&f[k], &qg[k]);
 		for (size_t t = 0; t < nm; t++) {
 			size_t i = (h * nm + t) * K;
 			for (int k = 0; k < K; k++) {
-				double e = Ep[i + k] * qg[k].mu;
-				double lv = pf_step(&f[k], s, p->counts[i + k], e, &alpha[i + k]);
-				E[i + k] = e > 0 ? e * lv : 0;
+				double e = c->Ep[i + k] * qg[k].mu;
+				double lv = pf_step(&f[k], c->s, p->counts[i + k], e, &c->alpha[i + k]);
+				c->E[i + k] = e > 0 ? e * lv : 0;
 			}
 		}
 	}
+}
+
+int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
+	      double *E, double *alpha)
+{
+	if (!s || !Ep || !m || !E || !alpha || check_panel(p) != OV_OK || m->nhomes != p->nhomes ||
+	    (p->nhomes && !m->par))
+		return OV_EINVALID;
+	struct filter_job job = {s, p, Ep, m, E, alpha};
+	pool_for(s->threads, p->nhomes, 64, filter_homes, &job);
 	return OV_OK;
 }
 
