@@ -2872,6 +2872,28 @@ static int boot_target(const struct streams sim[OV_NFAMILY], const int gi[OV_NFA
 	return budget_target(mix, gm, hh, nhomes, reps, z, total, target);
 }
 
+/* One simulate call on a thread of its own (ov_thresholds_src: the combined family's beside the single
+ * charts' check). */
+struct sim_call {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	double kappa;
+	size_t reps;
+	unsigned need;
+	struct streams *st;
+	const struct rep0 *from;
+	int rc;
+};
+
+static void *sim_call_main(void *arg)
+{
+	struct sim_call *c = arg;
+	c->rc = simulate(c->s, c->p, c->Ep, c->m, c->kappa, c->reps, c->need, c->st, c->from, NULL);
+	return NULL;
+}
+
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY])
@@ -2894,6 +2916,9 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 	struct streams real = {0}, sim[OV_NFAMILY], bs = {0};
 	memset(sim, 0, sizeof sim);
 	struct rep0 kept_c = {0}, kept_s = {0}; /* the check's replicates at kc and ks */
+	struct sim_call sim_early = {0};
+	pthread_t early_tid;
+	bool early = false;
 	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
 	int rc = OV_ENOMEM;
 	for (int f = 0; f < OV_NFAMILY; f++) {
@@ -2919,8 +2944,22 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				&singles_fit, &kc, &kept_c) != OV_OK)
 			goto out;
 		ks = kc;
-		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s) != OV_OK)
-			goto out;
+		if (!singles_fit) {
+			/* The single charts' check goes on above kc; the combined family's simulation, at kc from
+			 * the check's trial there (kept_c, read only from here on), does not wait for it: on its
+			 * own thread, the same call as below. */
+			sim_early = (struct sim_call){s, p, Ep, m, kc, reps, (1u << OV_FAMILY_COMBINED) | (1u << OV_FAMILY_PAIR),
+						      &sim[OV_FAMILY_COMBINED], &kept_c, OV_OK};
+			early = s->threads > 1 && comb && pthread_create(&early_tid, NULL, sim_call_main, &sim_early) == 0;
+			int rs = check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s);
+			if (early) {
+				pthread_join(early_tid, NULL);
+				if (sim_early.rc != OV_OK)
+					goto out;
+			}
+			if (rs != OV_OK)
+				goto out;
+		}
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED || f == OV_FAMILY_PAIR ? kc : ks;
 		if (!s->boot_block)
@@ -2953,6 +2992,10 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		/* Its replicate 0 is the check's trial at this kappa when one computed what it needs (simulate
 		 * checks kappa and families and otherwise draws it anew). */
 		const struct rep0 *from = kept_c.have && kept_c.kappa == kappa[g] ? &kept_c : &kept_s;
+		if (early && g == OV_FAMILY_COMBINED && need == sim_early.need && kappa[g] == sim_early.kappa &&
+		    from == sim_early.from)
+			continue; /* simulated beside the single charts' check */
+		streams_free(&sim[g]); /* (empty unless the early call was not this one) */
 		if (simulate(s, p, Ep, m, kappa[g], reps, need, &sim[g], from, NULL) != OV_OK)
 			goto out;
 	}
