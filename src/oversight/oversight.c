@@ -72,6 +72,7 @@ void ov_settings_default(struct ov_settings *s)
 	s->share[OV_FAMILY_DOWN] = 0.02;
 	s->share[OV_FAMILY_COMBINED] = 0.9;
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
+	s->threads = 1;     /* the CLI sets the cores online; the same thresholds at any number */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
 	/* The harm pattern judged against how the indicators move together in control (what moves with it in
