@@ -1001,6 +1001,30 @@ static void month_w(const struct ov_settings *s, const struct ov_model *m, const
  * with a report; x centred on its mean; Newton's method, beta kept >= 0 (an opinion is not taken to fall as
  * incidents rise). Harmful homes, a few percent, are in it: a concern that comes with a rise counts a
  * little less than it might, which errs against false alarms. */
+/* reg44_dependence's count parts x of home-months lo..hi-1 with a report (each its own x[i]). */
+struct count_part_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double (*R)[K];
+	const double *E, *alpha;
+	double *x;
+};
+
+static void count_parts(void *ctx, size_t lo, size_t hi)
+{
+	const struct count_part_job *c = ctx;
+	for (size_t i = lo; i < hi; i++) {
+		if (c->p->reg44[i] == OV_REG44_NONE)
+			continue;
+		double o[K], w[NW];
+		for (int k = 0; k < K; k++)
+			o[k] = c->p->counts[i * K + k];
+		/* the count part at rho_up (cs = 1), as reg44_given reads it */
+		month_w(c->s, NULL, c->R, o, &c->E[i * K], &c->alpha[i * K], OV_REG44_NONE, 0, w, 1);
+		c->x[i] = w[2 * K];
+	}
+}
+
 static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *p, struct ov_model *m,
 			    const double *E, const double *alpha)
 {
@@ -1015,15 +1039,11 @@ static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *
 	}
 	double R[K][K], xs = 0;
 	joint_corr(s, m, R);
+	struct count_part_job job = {s, p, (const double(*)[K])R, E, alpha, x};
+	pool_for(s->threads, n, 1024, count_parts, &job);
 	for (size_t i = 0; i < n; i++) {
 		if (p->reg44[i] == OV_REG44_NONE)
 			continue;
-		double o[K], w[NW];
-		for (int k = 0; k < K; k++)
-			o[k] = p->counts[i * K + k];
-		/* the count part at rho_up (cs = 1), as reg44_given reads it */
-		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w, 1);
-		x[i] = w[2 * K];
 		xs += x[i];
 		nr++;
 	}
