@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "clock/now.h"
@@ -31,7 +32,7 @@ static void usage(FILE *f)
 		"usage: safeguard homes monitor --homes HOMES.csv --occupancy OCCUPANCY.csv --incidents INCIDENTS.csv\n"
 		"                               --out ALERTS.csv [--reg44 REG44.csv]\n"
 		"                               [--false-alarms-per-100-home-years N] [--false-alarm-confidence P]\n"
-		"                               [--rho-pair R] [--rise-year-z Z]\n\n"
+		"                               [--rho-pair R] [--rise-year-z Z] [--threads N]\n\n"
 		"Watches every home's incidents against similar homes, month by month, and writes each month in which\n"
 		"a chart signals, one row per home, month, indicator and direction:\n"
 		"  home_id,month,indicator,direction,statistic,threshold\n"
@@ -53,7 +54,9 @@ static void usage(FILE *f)
 		"beside the first, the two calibrated together to the combined chart's budget (docs/OVERSIGHT.md).\n"
 		"--rise-year-z Z (default 2; 0 off, at most 10) tunes a small home's combined chart to the rise a year\n"
 		"of its counts can show at Z standard errors, 1 + Z / sqrt(12 E), E its expected harm incidents a\n"
-		"month, where that is above 1.5 and 12 E is at least Z^2 (docs/OVERSIGHT.md \"Small homes\").\n");
+		"month, where that is above 1.5 and 12 E is at least Z^2 (docs/OVERSIGHT.md \"Small homes\").\n"
+		"--threads N (1 to 64; default the machine's cores) runs the threshold simulation's charts on N threads;\n"
+		"its draws stay one stream, so alerts.csv is the same at any N.\n");
 }
 
 static int read_file(const char *path, char **buf, size_t *len)
@@ -143,6 +146,13 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The cores online, as link dedupe's default. */
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > OV_THREADS_MAX ? OV_THREADS_MAX : (unsigned)n;
+}
+
 static int monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {{"homes", required_argument, NULL, 'H'},
@@ -154,6 +164,7 @@ static int monitor(int argc, char **argv)
 					     {"false-alarm-confidence", required_argument, NULL, 'C'},
 					     {"rho-pair", required_argument, NULL, 'P'},
 					     {"rise-year-z", required_argument, NULL, 'Z'},
+					     {"threads", required_argument, NULL, 'T'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	const char *homes = NULL, *occ = NULL, *inc = NULL, *out_path = NULL, *r44 = NULL;
@@ -166,6 +177,7 @@ static int monitor(int argc, char **argv)
 	struct timespec t0;
 
 	ov_settings_default(&s);
+	s.threads = default_threads();
 	hcsv_init(&d);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -214,6 +226,16 @@ static int monitor(int argc, char **argv)
 				fprintf(stderr, "safeguard homes monitor: --rise-year-z must be a number from 0 to 10\n");
 				return 2;
 			}
+			break;
+		}
+		case 'T': {
+			char *e = NULL;
+			long v = strtol(optarg, &e, 10);
+			if (!e || *e || e == optarg || v < 1 || v > OV_THREADS_MAX) {
+				fprintf(stderr, "safeguard homes monitor: --threads must be 1 to %d\n", OV_THREADS_MAX);
+				return 2;
+			}
+			s.threads = (unsigned)v;
 			break;
 		}
 		case 'h': usage(stdout); return 0;

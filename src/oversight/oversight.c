@@ -4,6 +4,8 @@
  */
 #include <stddef.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +72,7 @@ void ov_settings_default(struct ov_settings *s)
 	s->share[OV_FAMILY_DOWN] = 0.02;
 	s->share[OV_FAMILY_COMBINED] = 0.9;
 	s->seed = 20050101; /* any fixed value: the thresholds must not change from run to run */
+	s->threads = 1;     /* the CLI sets the cores online; the same thresholds at any number */
 	s->sim_home_months = 240000;
 	s->fit_check = 0.8;
 	/* The harm pattern judged against how the indicators move together in control (what moves with it in
@@ -106,6 +109,53 @@ void ov_settings_default(struct ov_settings *s)
 #define K OV_NIND
 #define NCHART (2 * K + 1)
 #define NW (NCHART + 1) /* a home-month's W: the charts, then the pair's second chart (w[2K + 1]) */
+
+/* ---- Threads (ov_settings threads) ---------------------------------------------------------------- */
+
+/* A loop over [0, n) in chunks of `chunk`, each chunk once, fn(ctx, lo, hi) on `threads` threads (the
+ * caller one of them; fewer when a thread cannot start). Only for loops whose every index writes its own
+ * outputs and reads what no index writes: the same values at any number of threads. */
+struct pool {
+	size_t n, chunk;
+	atomic_size_t next;
+	void (*fn)(void *ctx, size_t lo, size_t hi);
+	void *ctx;
+};
+
+static void pool_take(struct pool *q)
+{
+	for (;;) {
+		size_t lo = atomic_fetch_add(&q->next, 1) * q->chunk;
+		if (lo >= q->n)
+			break;
+		q->fn(q->ctx, lo, lo + q->chunk < q->n ? lo + q->chunk : q->n);
+	}
+}
+
+static void *pool_worker(void *arg)
+{
+	pool_take(arg);
+	return NULL;
+}
+
+static void pool_for(unsigned threads, size_t n, size_t chunk, void (*fn)(void *ctx, size_t lo, size_t hi), void *ctx)
+{
+	if (threads <= 1 || n <= chunk) {
+		if (n)
+			fn(ctx, 0, n);
+		return;
+	}
+	struct pool q = {.n = n, .chunk = chunk, .fn = fn, .ctx = ctx};
+	pthread_t tid[OV_THREADS_MAX];
+	unsigned started = 0;
+	atomic_init(&q.next, 0);
+	for (unsigned t = 1; t < threads && t < OV_THREADS_MAX; t++)
+		if (pthread_create(&tid[started], NULL, pool_worker, &q) == 0)
+			started++;
+	pool_take(&q);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
 
 static double clamp(double x, double hi)
 {
@@ -486,6 +536,147 @@ static double reg44_w(const struct ov_settings *s, int v, double p0)
 	return v == OV_REG44_CONCERN ? log(p1 / p0) : log((1 - p1) / (1 - p0));
 }
 
+/* ov_estimate's moments, in `parts` parts: part q sums the lags l = q, q + parts, .. (each element of XM, XD,
+ * hm and hd is one lag's, summed over homes and months in the same order whichever part sums it), part 0
+ * also each month's own sums and each home's size. */
+struct moments_job {
+	const struct ov_panel *p;
+	const double *Ep;
+	size_t L, parts;
+	double *hm, *hd, *x, *hE, *XM, *XD, *sO, *sE, *xbar, *xn;
+	atomic_bool nomem;
+};
+
+static void moments(void *ctx, size_t lo, size_t hi)
+{
+	struct moments_job *mj = ctx;
+	const struct ov_panel *p = mj->p;
+	const double *Ep = mj->Ep;
+	size_t nh = p->nhomes, nm = p->nmonths, L = mj->L, parts = mj->parts;
+	double *hm = mj->hm, *hd = mj->hd, *x = mj->x, *hE = mj->hE, *XM = mj->XM, *XD = mj->XD, *sO = mj->sO, *sE = mj->sE;
+	double *xbar = mj->xbar, *xn = mj->xn;
+	/* One home's counts as doubles and its months with children, once, for the lagged sums below (every
+	 * pair of months): the same values as converting each count where it is read. */
+	double *od = malloc((nm * K + 1) * sizeof *od);
+	bool *hc = malloc((nm + 1) * sizeof *hc);
+	if (!od || !hc) {
+		atomic_store(&mj->nomem, true);
+		free(od), free(hc);
+		return;
+	}
+	for (size_t q = lo; q < hi; q++)
+		for (size_t h = 0; h < nh; h++) {
+			size_t g = (size_t)p->group[h];
+			double *m0 = &hm[h * K * L], *d0 = &hd[h * K * L], nights = 0, months = 0;
+			for (size_t t = 0; t < nm; t++) {
+				hc[t] = has_children(&Ep[(h * nm + t) * K]);
+				for (int k = 0; k < K; k++)
+					od[t * K + (size_t)k] = p->counts[(h * nm + t) * K + (size_t)k];
+			}
+			for (size_t t = 0; t < nm; t++) {
+				const double *et = &Ep[(h * nm + t) * K];
+				const double *ot = &od[t * K];
+				if (!hc[t])
+					continue;
+				for (int k = 0; k < K && q == 0; k++) {
+					if (!(et[k] > 0))
+						continue;
+					sO[g * K + k] += ot[k], sE[g * K + k] += et[k], hE[h * K + k] += et[k];
+					m0[k * L] += ot[k] * ot[k] - ot[k];
+					d0[k * L] += et[k] * et[k];
+				}
+				if (q == 0)
+					nights += p->nights[h * nm + t], months++;
+				for (size_t l = q; l <= t; l += parts) {
+					const double *es = &Ep[(h * nm + t - l) * K];
+					const double *os = &od[(t - l) * K];
+					if (!hc[t - l])
+						continue;
+					/* An indicator without expectation at t - l adds +0 to XM and XD rather than nothing:
+					 * the same sums, as each is of products >= 0 from +0 and never -0; and the diagonal
+					 * (k == j) gathers what is never read. A branch-free row, contiguous in k. */
+					double osm[K], esm[K];
+					for (int k = 0; k < K; k++) {
+						bool on = es[k] > 0;
+						osm[k] = on ? os[k] : 0;
+						esm[k] = on ? es[k] : 0;
+					}
+					for (int j = 0; j < K; j++) {
+						if (!(et[j] > 0))
+							continue;
+						if (l > 0 && es[j] > 0) {
+							m0[j * L + l] += ot[j] * os[j];
+							d0[j * L + l] += et[j] * es[j];
+						}
+						double oj = ot[j], ej = et[j];
+						double *xm = &XM[(l * K + (size_t)j) * K], *xd = &XD[(l * K + (size_t)j) * K];
+						for (int k = 0; k < K; k++) {
+							xm[k] += oj * osm[k];
+							xd[k] += ej * esm[k];
+						}
+					}
+				}
+			}
+			/* Size: children present on average (months of 30.44 nights); below one, one child at a time.
+			 * x = 1 / n: the part of a home's variation that comes from its children averages away as 1 / n. */
+			if (q != 0)
+				continue;
+			double n = months > 0 ? nights / months / 30.44 : 0;
+			x[h] = months > 0 ? 1 / (n > 1 ? n : 1) : -1;
+			if (x[h] >= 0)
+				xbar[g] += x[h], xn[g]++;
+		}
+	free(od), free(hc);
+}
+
+/* ov_estimate's last step for homes lo..hi-1 (each writes its own parameters; scratch of its own). */
+struct params_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	struct ov_model *m;
+	const double *A, *Av, *B, *x, *xbar, *mu;
+	size_t L, Lfit;
+	atomic_bool nomem;
+};
+
+static void home_params(void *ctx, size_t lo, size_t hi)
+{
+	struct params_job *j = ctx;
+	const struct ov_settings *s = j->s;
+	size_t L = j->L;
+	double *c = malloc((L + 1) * sizeof *c), *wt = malloc((L + 1) * sizeof *wt);
+	if (!c || !wt) {
+		atomic_store(&j->nomem, true);
+		free(c), free(wt);
+		return;
+	}
+	for (size_t h = lo; h < hi; h++) {
+		size_t g = (size_t)j->p->group[h];
+		double xh = j->x[h] >= 0 ? j->x[h] : j->xbar[g];
+		for (int k = 0; k < K; k++) {
+			struct ov_params *q = &j->m->par[h * K + (size_t)k];
+			size_t g0 = (g * K + (size_t)k) * L;
+			for (size_t l = 0; l < L; l++) {
+				c[l] = j->A[g0 + l] + j->B[(size_t)k * L + l] * xh;
+				wt[l] = j->Av[g0 + l] >= 0 ? 1 / (j->Av[g0 + l] > 1e-12 ? j->Av[g0 + l] : 1e-12) : 0;
+			}
+			q->mu = j->mu[g * K + k];
+			fit_decay(c, wt, j->Lfit, s->slow_part, &q->v, &q->a, &q->phi);
+			q->v = clamp(q->v, s->dispersion_max);
+			q->a = clamp(q->a, s->dispersion_max);
+			q->w = clamp(c[0] - q->v - q->a, s->dispersion_max);
+			q->sv = q->v, q->sa = q->a, q->sphi = q->phi, q->sw = q->w;
+			if (s->slow_part_sim && !s->slow_part) {
+				fit_decay(c, wt, j->Lfit, true, &q->sv, &q->sa, &q->sphi);
+				q->sv = clamp(q->sv, s->dispersion_max);
+				q->sa = clamp(q->sa, s->dispersion_max);
+				q->sw = clamp(c[0] - q->sv - q->sa, s->dispersion_max);
+			}
+		}
+	}
+	free(c), free(wt);
+}
+
 int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, struct ov_model *m)
 {
 	if (!s || !Ep || !m || !m->par || check_panel(p) != OV_OK || m->nhomes != p->nhomes)
@@ -497,7 +688,8 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 	size_t Lfit = L / 2 + 1 > 2 ? L / 2 + 1 : (L < 2 ? L : 2);
 	/* Per home, indicator and lag l: its share of the moments, m = sum O_t O_{t-l} (l = 0: sum O^2 - O)
 	 * and d = sum Ep_t Ep_{t-l} over its months with children; its size. Per group sO, sE: sum O, sum Ep
-	 * (mu). Between indicators (pooled over homes; l = 0 and both orders for l >= 1): XM, XD. */
+	 * (mu). Between indicators (pooled over homes; l = 0 and both orders for l >= 1): XM, XD, lag-major
+	 * ([(l * K + j) * K + k]). */
 	double *hm = calloc(nh * K * L + 1, sizeof *hm), *hd = calloc(nh * K * L + 1, sizeof *hd);
 	double *x = calloc(nh + 1, sizeof *x), *hE = calloc(nh * K + 1, sizeof *hE);
 	double *XM = calloc(K * K * L + 1, sizeof *XM), *XD = calloc(K * K * L + 1, sizeof *XD);
@@ -510,64 +702,15 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 	double *A = calloc(G + 1, sizeof *A), *Av = calloc(G + 1, sizeof *Av), *B = calloc(K * L + 1, sizeof *B);
 	double *c = calloc(L + 1, sizeof *c), *wt = calloc(L + 1, sizeof *wt), *xbar = calloc(ng + 1, sizeof *xbar);
 	double *xn = calloc(ng + 1, sizeof *xn), *mu = calloc(ng * K + 1, sizeof *mu);
-	/* One home's counts as doubles and its months with children, once, for the lagged sums below (every
-	 * pair of months): the same values as converting each count where it is read. */
-	double *od = malloc((nm * K + 1) * sizeof *od);
-	bool *hc = malloc((nm + 1) * sizeof *hc);
 	int rc = OV_ENOMEM;
 	if (!hm || !hd || !x || !hE || !XM || !XD || !sO || !sE || !Sd || !Sdx || !Sdxx || !Sdy || !Sdxy || !nn || !A ||
-	    !Av || !B || !c || !wt || !xbar || !xn || !mu || !od || !hc)
+	    !Av || !B || !c || !wt || !xbar || !xn || !mu)
 		goto out;
-	for (size_t h = 0; h < nh; h++) {
-		size_t g = (size_t)p->group[h];
-		double *m0 = &hm[h * K * L], *d0 = &hd[h * K * L], nights = 0, months = 0;
-		for (size_t t = 0; t < nm; t++) {
-			hc[t] = has_children(&Ep[(h * nm + t) * K]);
-			for (int k = 0; k < K; k++)
-				od[t * K + (size_t)k] = p->counts[(h * nm + t) * K + (size_t)k];
-		}
-		for (size_t t = 0; t < nm; t++) {
-			const double *et = &Ep[(h * nm + t) * K];
-			const double *ot = &od[t * K];
-			if (!hc[t])
-				continue;
-			nights += p->nights[h * nm + t], months++;
-			for (int k = 0; k < K; k++) {
-				if (!(et[k] > 0))
-					continue;
-				sO[g * K + k] += ot[k], sE[g * K + k] += et[k], hE[h * K + k] += et[k];
-				m0[k * L] += ot[k] * ot[k] - ot[k];
-				d0[k * L] += et[k] * et[k];
-			}
-			for (size_t l = 0; l <= t; l++) {
-				const double *es = &Ep[(h * nm + t - l) * K];
-				const double *os = &od[(t - l) * K];
-				if (!hc[t - l])
-					continue;
-				for (int j = 0; j < K; j++) {
-					if (!(et[j] > 0))
-						continue;
-					if (l > 0 && es[j] > 0) {
-						m0[j * L + l] += ot[j] * os[j];
-						d0[j * L + l] += et[j] * es[j];
-					}
-					for (int k = 0; k < K; k++) {
-						if (k == j || !(es[k] > 0))
-							continue;
-						size_t xi = ((size_t)j * K + (size_t)k) * L + l;
-						XM[xi] += ot[j] * os[k];
-						XD[xi] += et[j] * es[k];
-					}
-				}
-			}
-		}
-		/* Size: children present on average (months of 30.44 nights); below one, one child at a time.
-		 * x = 1 / n: the part of a home's variation that comes from its children averages away as 1 / n. */
-		double n = months > 0 ? nights / months / 30.44 : 0;
-		x[h] = months > 0 ? 1 / (n > 1 ? n : 1) : -1;
-		if (x[h] >= 0)
-			xbar[g] += x[h], xn[g]++;
-	}
+	struct moments_job mom = {p, Ep, L, s->threads > 1 ? s->threads : 1, hm, hd, x, hE, XM, XD, sO, sE, xbar, xn,
+				  false};
+	pool_for(s->threads, mom.parts, 1, moments, &mom);
+	if (mom.nomem)
+		goto out;
 	for (size_t g = 0; g < ng; g++)
 		xbar[g] = xn[g] > 0 ? xbar[g] / xn[g] : 1;
 	for (size_t i = 0; i < ng * K; i++)
@@ -628,30 +771,10 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 			pool_groups(&A[(size_t)k * L + l], &Av[(size_t)k * L + l], ng, K * L);
 	/* Each home's parameters: the curve A_g + B x at its size, v + a phi^l fitted to lags l >= 1 and w
 	 * from lag 0 (a home with no months with children: its group's average size). */
-	for (size_t h = 0; h < nh; h++) {
-		size_t g = (size_t)p->group[h];
-		double xh = x[h] >= 0 ? x[h] : xbar[g];
-		for (int k = 0; k < K; k++) {
-			struct ov_params *q = &m->par[h * K + (size_t)k];
-			size_t g0 = (g * K + (size_t)k) * L;
-			for (size_t l = 0; l < L; l++) {
-				c[l] = A[g0 + l] + B[(size_t)k * L + l] * xh;
-				wt[l] = Av[g0 + l] >= 0 ? 1 / (Av[g0 + l] > 1e-12 ? Av[g0 + l] : 1e-12) : 0;
-			}
-			q->mu = mu[g * K + k];
-			fit_decay(c, wt, Lfit, s->slow_part, &q->v, &q->a, &q->phi);
-			q->v = clamp(q->v, s->dispersion_max);
-			q->a = clamp(q->a, s->dispersion_max);
-			q->w = clamp(c[0] - q->v - q->a, s->dispersion_max);
-			q->sv = q->v, q->sa = q->a, q->sphi = q->phi, q->sw = q->w;
-			if (s->slow_part_sim && !s->slow_part) {
-				fit_decay(c, wt, Lfit, true, &q->sv, &q->sa, &q->sphi);
-				q->sv = clamp(q->sv, s->dispersion_max);
-				q->sa = clamp(q->sa, s->dispersion_max);
-				q->sw = clamp(c[0] - q->sv - q->sa, s->dispersion_max);
-			}
-		}
-	}
+	struct params_job pj = {s, p, m, A, Av, B, x, xbar, mu, L, Lfit, false};
+	pool_for(s->threads, nh, 64, home_params, &pj);
+	if (pj.nomem)
+		goto out;
 	/* Between indicators, pooled over homes: relative cross-covariances x_jk(l) = XM / (XD mu_j mu_k) - 1
 	 * and the indicators' own c_k(l) = sum m / (sum d mu_k^2) - 1 the same way. What lasts (the lasting
 	 * level and the slow part, lags l >= 1, weights XD) and what is the month's (lag 0 over lag 1) become
@@ -679,7 +802,7 @@ int ov_estimate(const struct ov_settings *s, const struct ov_panel *p, const dou
 		for (int k = j + 1; k < K; k++) {
 			double sx = 0, sj = 0, sk = 0, xl[2] = {0, 0};
 			for (size_t l = 0; l < L; l++) {
-				size_t a1 = ((size_t)j * K + (size_t)k) * L + l, a2 = ((size_t)k * K + (size_t)j) * L + l;
+				size_t a1 = (l * K + (size_t)j) * K + (size_t)k, a2 = (l * K + (size_t)k) * K + (size_t)j;
 				double xd = XD[a1] + XD[a2];
 				if (!(xd > 0))
 					continue;
@@ -727,8 +850,6 @@ out:
 	free(xbar);
 	free(xn);
 	free(mu);
-	free(od);
-	free(hc);
 	return rc;
 }
 
@@ -830,27 +951,44 @@ static double pf_step(struct pf *f, const struct ov_settings *s, double O, doubl
 	return lv;
 }
 
-int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
-	      double *E, double *alpha)
+/* ov_filter's homes lo..hi-1, each its own filters and months. */
+struct filter_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	double *E, *alpha;
+};
+
+static void filter_homes(void *ctx, size_t lo, size_t hi)
 {
-	if (!s || !Ep || !m || !E || !alpha || check_panel(p) != OV_OK || m->nhomes != p->nhomes ||
-	    (p->nhomes && !m->par))
-		return OV_EINVALID;
+	const struct filter_job *c = ctx;
+	const struct ov_panel *p = c->p;
 	size_t nm = p->nmonths;
-	for (size_t h = 0; h < p->nhomes; h++) {
-		const struct ov_params *qg = &m->par[h * K];
+	for (size_t h = lo; h < hi; h++) {
+		const struct ov_params *qg = &c->m->par[h * K];
 		struct pf f[K];
 		for (int k = 0; k < K; k++)
 			pf_start(&f[k], &qg[k]);
 		for (size_t t = 0; t < nm; t++) {
 			size_t i = (h * nm + t) * K;
 			for (int k = 0; k < K; k++) {
-				double e = Ep[i + k] * qg[k].mu;
-				double lv = pf_step(&f[k], s, p->counts[i + k], e, &alpha[i + k]);
-				E[i + k] = e > 0 ? e * lv : 0;
+				double e = c->Ep[i + k] * qg[k].mu;
+				double lv = pf_step(&f[k], c->s, p->counts[i + k], e, &c->alpha[i + k]);
+				c->E[i + k] = e > 0 ? e * lv : 0;
 			}
 		}
 	}
+}
+
+int ov_filter(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const struct ov_model *m,
+	      double *E, double *alpha)
+{
+	if (!s || !Ep || !m || !E || !alpha || check_panel(p) != OV_OK || m->nhomes != p->nhomes ||
+	    (p->nhomes && !m->par))
+		return OV_EINVALID;
+	struct filter_job job = {s, p, Ep, m, E, alpha};
+	pool_for(s->threads, p->nhomes, 64, filter_homes, &job);
 	return OV_OK;
 }
 
@@ -863,6 +1001,30 @@ static void month_w(const struct ov_settings *s, const struct ov_model *m, const
  * with a report; x centred on its mean; Newton's method, beta kept >= 0 (an opinion is not taken to fall as
  * incidents rise). Harmful homes, a few percent, are in it: a concern that comes with a rise counts a
  * little less than it might, which errs against false alarms. */
+/* reg44_dependence's count parts x of home-months lo..hi-1 with a report (each its own x[i]). */
+struct count_part_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double (*R)[K];
+	const double *E, *alpha;
+	double *x;
+};
+
+static void count_parts(void *ctx, size_t lo, size_t hi)
+{
+	const struct count_part_job *c = ctx;
+	for (size_t i = lo; i < hi; i++) {
+		if (c->p->reg44[i] == OV_REG44_NONE)
+			continue;
+		double o[K], w[NW];
+		for (int k = 0; k < K; k++)
+			o[k] = c->p->counts[i * K + k];
+		/* the count part at rho_up (cs = 1), as reg44_given reads it */
+		month_w(c->s, NULL, c->R, o, &c->E[i * K], &c->alpha[i * K], OV_REG44_NONE, 0, w, 1);
+		c->x[i] = w[2 * K];
+	}
+}
+
 static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *p, struct ov_model *m,
 			    const double *E, const double *alpha)
 {
@@ -877,15 +1039,11 @@ static int reg44_dependence(const struct ov_settings *s, const struct ov_panel *
 	}
 	double R[K][K], xs = 0;
 	joint_corr(s, m, R);
+	struct count_part_job job = {s, p, (const double(*)[K])R, E, alpha, x};
+	pool_for(s->threads, n, 1024, count_parts, &job);
 	for (size_t i = 0; i < n; i++) {
 		if (p->reg44[i] == OV_REG44_NONE)
 			continue;
-		double o[K], w[NW];
-		for (int k = 0; k < K; k++)
-			o[k] = p->counts[i * K + k];
-		/* the count part at rho_up (cs = 1), as reg44_given reads it */
-		month_w(s, NULL, R, o, &E[i * K], &alpha[i * K], OV_REG44_NONE, 0, w, 1);
-		x[i] = w[2 * K];
 		xs += x[i];
 		nr++;
 	}
@@ -1303,6 +1461,35 @@ static bool chart_runs(const struct ov_settings *s, int j)
 	return j < K || j == 2 * K || s->chart_down[j - K];
 }
 
+/* ov_monitor's W of months t0..t1-1 (t1 - t0 <= block) of homes lo..hi-1, into wb[(home * block + t - t0) * NW]. */
+struct monitor_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const struct ov_model *m;
+	const double (*R)[K];
+	const double *E, *alpha, *p0;
+	size_t t0, t1, block;
+	double *wb;
+};
+
+static void monitor_w(void *ctx, size_t lo, size_t hi)
+{
+	const struct monitor_job *c = ctx;
+	const struct ov_panel *p = c->p;
+	const struct ov_model *m = c->m;
+	size_t nm = p->nmonths, block = c->block;
+	for (size_t home = lo; home < hi; home++)
+		for (size_t t = c->t0; t < c->t1; t++) {
+			size_t i = home * nm + t;
+			double o[K];
+			for (int k = 0; k < K; k++)
+				o[k] = p->counts[i * K + k];
+			month_w(c->s, m, c->R, o, &c->E[i * K], &c->alpha[i * K], c->p0 ? p->reg44[i] : OV_REG44_NONE,
+				c->p0 ? c->p0[i] : 0, &c->wb[(home * block + t - c->t0) * NW],
+				m && m->shift_scale ? m->shift_scale[home] : 1);
+		}
+}
+
 int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m, const double *E,
 	       const double *alpha, const double h[OV_NFAMILY], double *chart_out, ov_emit_fn emit, void *ctx)
 {
@@ -1321,15 +1508,26 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 		free(p0);
 		return OV_ENOMEM;
 	}
+	/* The months' W first, a block of months at a time, home by home on the threads (a home-month's W reads
+	 * nothing of the charts); then the charts month by month in order. */
+	size_t block = nh ? ((size_t)1 << 18) / (nh * NW) : 1; /* 2 MB of W a block */
+	block = block < 1 ? 1 : block > nm ? nm : block;
+	struct monitor_job job = {s, p, m, (const double(*)[K])R, E, alpha, p0, 0, 0, block, NULL};
+	job.wb = nm ? malloc((nh * block * NW + 1) * sizeof *job.wb) : NULL;
+	if (nm && !job.wb) {
+		free(c);
+		free(p0);
+		return OV_ENOMEM;
+	}
 	int rc = OV_OK;
-	for (size_t t = 0; t < nm && rc == OV_OK; t++)
+	for (size_t t = 0; t < nm && rc == OV_OK; t++) {
+		if (t % block == 0) {
+			job.t0 = t, job.t1 = t + block < nm ? t + block : nm;
+			pool_for(s->threads, nh, 64, monitor_w, &job);
+		}
 		for (size_t home = 0; home < nh && rc == OV_OK; home++) {
 			size_t i = home * nm + t;
-			double o[K], w[NW];
-			for (int k = 0; k < K; k++)
-				o[k] = p->counts[i * K + k];
-			month_w(s, m, R, o, &E[i * K], &alpha[i * K], p0 ? p->reg44[i] : OV_REG44_NONE, p0 ? p0[i] : 0, w,
-				m && m->shift_scale ? m->shift_scale[home] : 1);
+			const double *w = &job.wb[(home * block + t - job.t0) * NW];
 			for (int j = 0; j < NCHART && rc == OV_OK; j++) {
 				double *cj = &c[home * NW + j], stat;
 				if (!chart_runs(s, j))
@@ -1363,6 +1561,8 @@ int ov_monitor(const struct ov_settings *s, const struct ov_panel *p, const stru
 			if (chart_out)
 				memcpy(&chart_out[i * NCHART], &c[home * NW], NCHART * sizeof *c);
 		}
+	}
+	free(job.wb);
 	free(c);
 	free(p0);
 	return rc;
@@ -1550,6 +1750,53 @@ static int by_top(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
+/* r sorted by top, descending, as qsort with by_top sorts it: an LSD radix sort on the tops' bits (every top
+ * is a CUSUM's highest value, >= +0, and the bits of such doubles order as their values; a byte all share is
+ * passed over), stable, so ties keep their order as glibc's merge sort keeps them (nothing reads the order
+ * of ties: every count over the sorted streams is of whole alarms). False (nothing done) when a top is not
+ * a number >= +0, or without the memory: qsort then. */
+static bool sort_tops(struct ranked *r, size_t n)
+{
+	struct ranked *a = r, *b = malloc((n + 1) * sizeof *b);
+	if (!b)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(r[i].top >= 0) || signbit(r[i].top)) {
+			free(b);
+			return false;
+		}
+	for (int sh = 0; sh < 64; sh += 8) {
+		size_t cnt[256] = {0};
+		for (size_t i = 0; i < n; i++) {
+			uint64_t u;
+			memcpy(&u, &a[i].top, sizeof u);
+			cnt[(~u >> sh) & 255]++;
+		}
+		bool all = false;
+		for (int d = 0; d < 256 && !all; d++)
+			all = cnt[d] == n;
+		if (all)
+			continue;
+		size_t at = 0;
+		for (int d = 0; d < 256; d++) {
+			size_t c = cnt[d];
+			cnt[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t u;
+			memcpy(&u, &a[i].top, sizeof u);
+			b[cnt[(~u >> sh) & 255]++] = a[i];
+		}
+		struct ranked *t = a;
+		a = b, b = t;
+	}
+	if (a != r)
+		memcpy(r, a, n * sizeof *r);
+	free(a == r ? b : a);
+	return true;
+}
+
 static int streams_alloc(struct streams *st, const size_t n[OV_NFAMILY], size_t nm)
 {
 	memset(st, 0, sizeof *st);
@@ -1592,7 +1839,8 @@ static void streams_index(struct streams *st, bool sort)
 				r[i] = (struct ranked){mx, i};
 		}
 		if (r) {
-			qsort(r, st->n[f], sizeof *r, by_top);
+			if (!sort_tops(r, st->n[f]))
+				qsort(r, st->n[f], sizeof *r, by_top);
 			for (size_t i = 0; i < st->n[f]; i++)
 				st->top[f][i] = r[i].top, st->order[f][i] = r[i].i;
 			free(r);
@@ -1747,6 +1995,34 @@ static void put_w(const struct ov_settings *s, struct streams *st, size_t hs, si
 		st->w[OV_FAMILY_PAIR][hs * nm + t] = wm[2 * K + 1];
 }
 
+/* real_streams' homes lo..hi-1: each home's W into its own streams' slots. */
+struct real_job {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const struct ov_model *m;
+	const double (*R)[K];
+	const double *E, *alpha, *p0;
+	struct streams *st;
+};
+
+static void real_homes(void *ctx, size_t lo, size_t hi)
+{
+	const struct real_job *c = ctx;
+	const struct ov_panel *p = c->p;
+	size_t nm = p->nmonths;
+	for (size_t h = lo; h < hi; h++)
+		for (size_t t = 0; t < nm; t++) {
+			size_t i = (h * nm + t) * K;
+			double o[K], wm[NW];
+			for (int k = 0; k < K; k++)
+				o[k] = p->counts[i + k];
+			size_t j = h * nm + t;
+			month_w(c->s, c->m, c->R, o, &c->E[i], &c->alpha[i], c->p0 ? p->reg44[j] : OV_REG44_NONE,
+				c->p0 ? c->p0[j] : 0, wm, c->m->shift_scale ? c->m->shift_scale[h] : 1);
+			put_w(c->s, c->st, h, t, wm);
+		}
+}
+
 /* The real panel's streams, from ov_filter's E and alpha. */
 static int real_streams(const struct ov_settings *s, const struct ov_panel *p, const struct ov_model *m,
 			const double *E, const double *alpha, struct streams *st)
@@ -1765,18 +2041,10 @@ static int real_streams(const struct ov_settings *s, const struct ov_panel *p, c
 		return OV_ENOMEM;
 	}
 	double months = 0;
-	for (size_t h = 0; h < p->nhomes; h++)
-		for (size_t t = 0; t < nm; t++) {
-			size_t i = (h * nm + t) * K;
-			double o[K], wm[NW];
-			for (int k = 0; k < K; k++)
-				o[k] = p->counts[i + k];
-			months += has_children(&E[i]);
-			size_t j = h * nm + t;
-			month_w(s, m, R, o, &E[i], &alpha[i], p0 ? p->reg44[j] : OV_REG44_NONE, p0 ? p0[j] : 0, wm,
-				m->shift_scale ? m->shift_scale[h] : 1);
-			put_w(s, st, h, t, wm);
-		}
+	for (size_t i = 0; i < p->nhomes * nm; i++)
+		months += has_children(&E[i * K]);
+	struct real_job job = {s, p, m, (const double(*)[K])R, E, alpha, p0, st};
+	pool_for(s->threads, p->nhomes, 64, real_homes, &job);
 	free(p0);
 	st->home_years = months / 12;
 	streams_index(st, true);
@@ -1789,6 +2057,204 @@ static double reg44_sd(double pbar, double A, double kappa)
 {
 	double var = A > 0 ? pbar * (1 - pbar) / (A + 1) * kappa : 0;
 	return lnsd(var / (pbar * pbar));
+}
+
+/* The simulation in two halves (issue 6's two seconds): the draws, one random stream in a fixed order, and
+ * what is computed from them (each home's filters, its charts' W, its Reg 44 opinions as judged), which
+ * reads no random number and no other home's state. simulate draws a replicate's homes in order on the
+ * calling thread, chunk by chunk, while s->threads - 1 workers (and the caller, once it has drawn them all)
+ * chart the chunks already drawn. Each home's W comes from its own draws with the same arithmetic
+ * whichever thread charts it, so the thresholds are the same bits at any number of threads. */
+#define SIM_CHUNK 16 /* homes a chunk: a lock and a wake-up each, against waiting for a larger first one */
+
+struct sim_ctx {
+	/* read by every thread */
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	const struct draw *dr;
+	const double (*Lc)[K][K];
+	const double (*R)[K];
+	bool r44;
+	const double *share, *pbar, *sd44;
+	double A;
+	unsigned need;
+	/* written home by home: each home's slots only */
+	struct streams *st;
+	double *oea;
+	size_t rep;
+	double *o;       /* nhomes * nmonths * K: a replicate's counts, drawn */
+	double *u44;     /* nhomes * nmonths: the uniform of each month with a Reg 44 report */
+	double *p44;     /* nhomes: each home's chance of a concern */
+	double *months;  /* nhomes: months with children, charted */
+	/* the pipeline: homes drawn so far, and the next chunk to chart */
+	size_t nchunks, drawn;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Home `home`'s draws of one replicate, in simulate's order of old: its lasting levels, its Reg 44 chance,
+ * its slow parts, then month by month the slow parts' jumps, the month noise, the counts and the opinion's
+ * uniform. */
+static void sim_draw_home(struct sim_ctx *c, struct srng *r, size_t home)
+{
+	const struct ov_settings *s = c->s;
+	const struct ov_panel *p = c->p;
+	size_t nm = p->nmonths;
+	const struct ov_params *qg = &c->m->par[home * K];
+	const struct draw *dg = &c->dr[home * K];
+	/* The home's lasting levels and slow parts (log scale). */
+	double lu[K], lx[K], z[K];
+	correlated(r, c->Lc[0], z);
+	for (int k = 0; k < K; k++) {
+		double sd = dg[k].sdu;
+		lu[k] = sd * z[k] - sd * sd / 2;
+	}
+	double p44 = 0;
+	if (c->r44) {
+		double sd = c->sd44[p->group[home]];
+		p44 = c->pbar[p->group[home]] * exp(sd * normal(r) - sd * sd / 2);
+		if (p44 > 0.9)
+			p44 = 0.9;
+	}
+	c->p44[home] = p44;
+	bool slow = false;
+	for (int k = 0; k < K; k++)
+		slow |= dg[k].sdx > 0;
+	memset(lx, 0, sizeof lx);
+	if (slow) {
+		correlated(r, c->Lc[1], z);
+		for (int k = 0; k < K; k++)
+			lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
+	}
+	for (size_t t = 0; t < nm; t++) {
+		const double *ep = &c->Ep[(home * nm + t) * K];
+		double *o = &c->o[(home * nm + t) * K], zm[K];
+		if (t > 0 && slow) {
+			/* One draw decides which slow parts take a new value this month: those that change most
+			 * often change whenever those that change less often do. */
+			double u = rng_unit(&r->r);
+			bool jump[K];
+			for (int k = 0; k < K; k++)
+				jump[k] = u < dg[k].jump;
+			correlated_some(r, c->Lc[1], z, jump);
+			for (int k = 0; k < K; k++)
+				if (jump[k])
+					lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
+		}
+		if (s->negative_binomial)
+			correlated(r, c->Lc[2], zm);
+		for (int k = 0; k < K; k++) {
+			double lg = lu[k] + lx[k], mean = ep[k] * qg[k].mu;
+			if (s->negative_binomial)
+				lg += dg[k].sdw * zm[k] - dg[k].sdw * dg[k].sdw / 2;
+			o[k] = mean > 0 ? poisson_draw(&r->r, mean * exp(lg)) : 0;
+		}
+		/* The opinion's uniform, drawn whatever is in need, so every other draw is the same whatever is. */
+		if (c->r44 && p->reg44[home * nm + t] != OV_REG44_NONE)
+			c->u44[home * nm + t] = rng_unit(&r->r);
+	}
+}
+
+/* Home `home`'s charts from its draws: it runs its filters on its own simulated history, and its W go to its
+ * slots of the streams. */
+static void sim_chart_home(struct sim_ctx *c, size_t home)
+{
+	const struct ov_settings *s = c->s;
+	const struct ov_panel *p = c->p;
+	const struct ov_model *m = c->m;
+	size_t nm = p->nmonths, nhomes = p->nhomes;
+	const struct ov_params *qg = &m->par[home * K];
+	struct pf kfs[K];
+	for (int k = 0; k < K; k++)
+		pf_start(&kfs[k], &qg[k]);
+	double p44 = c->p44[home], c44 = 0, n44 = 0, months = 0;
+	for (size_t t = 0; t < nm; t++) {
+		const double *ep = &c->Ep[(home * nm + t) * K], *o = &c->o[(home * nm + t) * K];
+		double e[K], ac[K], wm[NW];
+		for (int k = 0; k < K; k++) {
+			double mean = ep[k] * qg[k].mu;
+			double lv = pf_step(&kfs[k], s, o[k], mean, &ac[k]);
+			e[k] = mean > 0 ? mean * lv : 0;
+		}
+		months += has_children(ep);
+		double cw = 0;
+		month_w_for(s, m, c->R, o, e, ac, OV_REG44_NONE, 0, wm, c->need, m->shift_scale ? m->shift_scale[home] : 1,
+			    &cw);
+		if (c->oea) {
+			double *v = &c->oea[(home * nm + t) * 3 * K];
+			memcpy(v, o, K * sizeof *o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
+		}
+		if (c->r44 && p->reg44[home * nm + t] != OV_REG44_NONE && (c->need & (1u << OV_FAMILY_COMBINED))) {
+			/* The opinion moves with the month's counts as the panel's do. */
+			double u44 = c->u44[home * nm + t];
+			int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
+			double q44 = reg44_post(c->share[(size_t)p->group[home] * nm + t], c44, n44, c->A);
+			double r4 = reg44_w(s, v44, reg44_given(m, q44, cw));
+			wm[2 * K] += r4;
+			if (pair_on(s))
+				wm[2 * K + 1] += r4;
+			n44++;
+			c44 += v44 == OV_REG44_CONCERN;
+		}
+		put_w(s, c->st, c->rep * nhomes + home, t, wm);
+	}
+	c->months[home] = months;
+}
+
+/* Charts the chunks not yet taken, each once its homes are drawn. */
+static void sim_chart_chunks(struct sim_ctx *c)
+{
+	size_t nhomes = c->p->nhomes;
+	for (;;) {
+		size_t k = atomic_fetch_add(&c->next, 1);
+		if (k >= c->nchunks)
+			break;
+		size_t lo = k * SIM_CHUNK, hi = lo + SIM_CHUNK < nhomes ? lo + SIM_CHUNK : nhomes;
+		pthread_mutex_lock(&c->mu);
+		while (c->drawn < hi)
+			pthread_cond_wait(&c->cv, &c->mu);
+		pthread_mutex_unlock(&c->mu);
+		for (size_t h = lo; h < hi; h++)
+			sim_chart_home(c, h);
+	}
+}
+
+static void *sim_worker(void *arg)
+{
+	sim_chart_chunks(arg);
+	return NULL;
+}
+
+/* One replicate: its homes drawn here in order, charted by the workers and then here too. */
+static void sim_replicate(struct sim_ctx *c, struct srng *r, unsigned threads)
+{
+	size_t nhomes = c->p->nhomes;
+	pthread_t tid[OV_THREADS_MAX];
+	unsigned started = 0;
+	c->drawn = 0;
+	atomic_store(&c->next, 0);
+	for (unsigned t = 1; t < threads && t < OV_THREADS_MAX; t++)
+		if (pthread_create(&tid[started], NULL, sim_worker, c) == 0)
+			started++;
+	for (size_t lo = 0; lo < nhomes; lo += SIM_CHUNK) {
+		size_t hi = lo + SIM_CHUNK < nhomes ? lo + SIM_CHUNK : nhomes;
+		for (size_t h = lo; h < hi; h++)
+			sim_draw_home(c, r, h);
+		if (started) {
+			pthread_mutex_lock(&c->mu);
+			c->drawn = hi;
+			pthread_cond_broadcast(&c->cv);
+			pthread_mutex_unlock(&c->mu);
+		} else {
+			c->drawn = hi;
+		}
+	}
+	sim_chart_chunks(c);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
 }
 
 /* reps in-control replicates of the panel from the model, every variance of the data times kappa (the
@@ -1874,87 +2340,34 @@ static int simulate(const struct ov_settings *s, const struct ov_panel *p, const
 		months_with_children = from->months;
 		first_rep = 1;
 	}
-	for (size_t rep = first_rep; rep < reps; rep++) {
-		for (size_t home = 0; home < nhomes; home++) {
-			const struct ov_params *qg = &m->par[home * K];
-			const struct draw *dg = &dr[home * K];
-			/* The home's lasting levels and slow parts (log scale), and its filters. */
-			double lu[K], lx[K], z[K];
-			struct pf kfs[K];
-			correlated(&r, Lc[0], z);
-			for (int k = 0; k < K; k++) {
-				double sd = dg[k].sdu;
-				lu[k] = sd * z[k] - sd * sd / 2;
-				pf_start(&kfs[k], &qg[k]);
-			}
-			double p44 = 0, c44 = 0, n44 = 0;
-			if (r44) {
-				double sd = sd44[p->group[home]];
-				p44 = pbar[p->group[home]] * exp(sd * normal(&r) - sd * sd / 2);
-				if (p44 > 0.9)
-					p44 = 0.9;
-			}
-			bool slow = false;
-			for (int k = 0; k < K; k++)
-				slow |= dg[k].sdx > 0;
-			memset(lx, 0, sizeof lx);
-			if (slow) {
-				correlated(&r, Lc[1], z);
-				for (int k = 0; k < K; k++)
-					lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
-			}
-			for (size_t t = 0; t < nm; t++) {
-				const double *ep = &Ep[(home * nm + t) * K];
-				double o[K], e[K], ac[K], wm[NW], zm[K];
-				if (t > 0 && slow) {
-					/* One draw decides which slow parts take a new value this month: those that
-					 * change most often change whenever those that change less often do. */
-					double u = rng_unit(&r.r);
-					bool jump[K];
-					for (int k = 0; k < K; k++)
-						jump[k] = u < dg[k].jump;
-					correlated_some(&r, Lc[1], z, jump);
-					for (int k = 0; k < K; k++)
-						if (jump[k])
-							lx[k] = dg[k].sdx * z[k] - dg[k].sdx * dg[k].sdx / 2;
-				}
-				if (s->negative_binomial)
-					correlated(&r, Lc[2], zm);
-				for (int k = 0; k < K; k++) {
-					double lg = lu[k] + lx[k], mean = ep[k] * qg[k].mu;
-					if (s->negative_binomial)
-						lg += dg[k].sdw * zm[k] - dg[k].sdw * dg[k].sdw / 2;
-					o[k] = mean > 0 ? poisson_draw(&r.r, mean * exp(lg)) : 0;
-					double lv = pf_step(&kfs[k], s, o[k], mean, &ac[k]);
-					e[k] = mean > 0 ? mean * lv : 0;
-				}
-				months_with_children += has_children(ep);
-				double cw = 0;
-				month_w_for(s, m, R, o, e, ac, OV_REG44_NONE, 0, wm, need,
-					    m->shift_scale ? m->shift_scale[home] : 1, &cw);
-				if (oea) {
-					double *v = &oea[(home * nm + t) * 3 * K];
-					memcpy(v, o, sizeof o), memcpy(v + K, e, sizeof e), memcpy(v + 2 * K, ac, sizeof ac);
-				}
-				if (r44 && p->reg44[home * nm + t] != OV_REG44_NONE) {
-					/* The opinion moves with the month's counts as the panel's do. (Without the
-					 * combined chart in need only its draw is taken, so every other draw is the
-					 * same whatever is in need.) */
-					double u44 = rng_unit(&r.r);
-					if (need & (1u << OV_FAMILY_COMBINED)) {
-						int v44 = u44 < reg44_given(m, p44, cw) ? OV_REG44_CONCERN : OV_REG44_SAFE;
-						double q44 = reg44_post(share[(size_t)p->group[home] * nm + t], c44, n44, A);
-						double r4 = reg44_w(s, v44, reg44_given(m, q44, cw));
-						wm[2 * K] += r4;
-						if (pair_on(s))
-							wm[2 * K + 1] += r4;
-						n44++;
-						c44 += v44 == OV_REG44_CONCERN;
-					}
-				}
-				put_w(s, st, rep * nhomes + home, t, wm);
-			}
+	if (first_rep < reps) {
+		struct sim_ctx c = {.s = s, .p = p, .Ep = Ep, .m = m, .dr = dr, .Lc = (const double(*)[K][K])Lc,
+				     .R = (const double(*)[K])R, .r44 = r44, .share = share, .pbar = pbar, .sd44 = sd44, .A = A,
+				     .need = need, .st = st, .oea = oea};
+		c.nchunks = (nhomes + SIM_CHUNK - 1) / SIM_CHUNK;
+		c.o = malloc((nhomes * nm * K + 1) * sizeof *c.o);
+		c.u44 = r44 ? malloc((nhomes * nm + 1) * sizeof *c.u44) : NULL;
+		c.p44 = malloc((nhomes + 1) * sizeof *c.p44);
+		c.months = malloc((nhomes + 1) * sizeof *c.months);
+		if (!c.o || (r44 && !c.u44) || !c.p44 || !c.months) {
+			free(c.o), free(c.u44), free(c.p44), free(c.months);
+			free(dr), free(share), free(pbar), free(sd44), free(oea);
+			streams_free(st);
+			return OV_ENOMEM;
 		}
+		pthread_mutex_init(&c.mu, NULL);
+		pthread_cond_init(&c.cv, NULL);
+		unsigned threads = s->threads > 1 ? s->threads : 1;
+		for (size_t rep = first_rep; rep < reps; rep++) {
+			c.rep = rep;
+			sim_replicate(&c, &r, threads);
+			/* whole months: the sum is exact in any order */
+			for (size_t home = 0; home < nhomes; home++)
+				months_with_children += c.months[home];
+		}
+		pthread_cond_destroy(&c.cv);
+		pthread_mutex_destroy(&c.mu);
+		free(c.o), free(c.u44), free(c.p44), free(c.months);
 	}
 	if (save && reps == 1 && first_rep == 0) {
 		save->oea = oea;
@@ -2480,6 +2893,28 @@ static int boot_target(const struct streams sim[OV_NFAMILY], const int gi[OV_NFA
 	return budget_target(mix, gm, hh, nhomes, reps, z, total, target);
 }
 
+/* One simulate call on a thread of its own (ov_thresholds_src: the combined family's beside the single
+ * charts' check). */
+struct sim_call {
+	const struct ov_settings *s;
+	const struct ov_panel *p;
+	const double *Ep;
+	const struct ov_model *m;
+	double kappa;
+	size_t reps;
+	unsigned need;
+	struct streams *st;
+	const struct rep0 *from;
+	int rc;
+};
+
+static void *sim_call_main(void *arg)
+{
+	struct sim_call *c = arg;
+	c->rc = simulate(c->s, c->p, c->Ep, c->m, c->kappa, c->reps, c->need, c->st, c->from, NULL);
+	return NULL;
+}
+
 int ov_thresholds(const struct ov_settings *s, const struct ov_panel *p, const double *Ep, const double *E,
 		  const double *alpha, const struct ov_model *m, double h[OV_NFAMILY], double rate_out[OV_NFAMILY],
 		  double kappa_out[OV_NFAMILY])
@@ -2502,6 +2937,9 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 	struct streams real = {0}, sim[OV_NFAMILY], bs = {0};
 	memset(sim, 0, sizeof sim);
 	struct rep0 kept_c = {0}, kept_s = {0}; /* the check's replicates at kc and ks */
+	struct sim_call sim_early = {0};
+	pthread_t early_tid;
+	bool early = false;
 	double kappa[OV_NFAMILY], budget[OV_NFAMILY];
 	int rc = OV_ENOMEM;
 	for (int f = 0; f < OV_NFAMILY; f++) {
@@ -2527,8 +2965,22 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 				&singles_fit, &kc, &kept_c) != OV_OK)
 			goto out;
 		ks = kc;
-		if (!singles_fit && check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s) != OV_OK)
-			goto out;
+		if (!singles_fit) {
+			/* The single charts' check goes on above kc; the combined family's simulation, at kc from
+			 * the check's trial there (kept_c, read only from here on), does not wait for it: on its
+			 * own thread, the same call as below. */
+			sim_early = (struct sim_call){s, p, Ep, m, kc, reps, (1u << OV_FAMILY_COMBINED) | (1u << OV_FAMILY_PAIR),
+						      &sim[OV_FAMILY_COMBINED], &kept_c, OV_OK};
+			early = s->threads > 1 && comb && pthread_create(&early_tid, NULL, sim_call_main, &sim_early) == 0;
+			int rs = check_kappa(s, p, Ep, m, &real, single, kc, true, 0, NULL, &ks, &kept_s);
+			if (early) {
+				pthread_join(early_tid, NULL);
+				if (sim_early.rc != OV_OK)
+					goto out;
+			}
+			if (rs != OV_OK)
+				goto out;
+		}
 		for (int f = 0; f < OV_NFAMILY; f++)
 			kappa[f] = f == OV_FAMILY_COMBINED || f == OV_FAMILY_PAIR ? kc : ks;
 		if (!s->boot_block)
@@ -2561,6 +3013,10 @@ int ov_thresholds_src(const struct ov_settings *s, const struct ov_panel *p, con
 		/* Its replicate 0 is the check's trial at this kappa when one computed what it needs (simulate
 		 * checks kappa and families and otherwise draws it anew). */
 		const struct rep0 *from = kept_c.have && kept_c.kappa == kappa[g] ? &kept_c : &kept_s;
+		if (early && g == OV_FAMILY_COMBINED && need == sim_early.need && kappa[g] == sim_early.kappa &&
+		    from == sim_early.from)
+			continue; /* simulated beside the single charts' check */
+		streams_free(&sim[g]); /* (empty unless the early call was not this one) */
 		if (simulate(s, p, Ep, m, kappa[g], reps, need, &sim[g], from, NULL) != OV_OK)
 			goto out;
 	}

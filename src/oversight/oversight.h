@@ -51,6 +51,9 @@ enum ov_family { OV_FAMILY_UP, OV_FAMILY_DOWN, OV_FAMILY_COMBINED, OV_FAMILY_PAI
 
 /* ---- Settings ----------------------------------------------------------------------------------- */
 
+/* The most threads the threshold simulation takes (ov_settings threads). */
+#define OV_THREADS_MAX 64
+
 /* The highest budget_confidence accepted (z 2.33): the CLI's and the API's bound too. */
 #define OV_BUDGET_CONFIDENCE_MAX 0.99
 
@@ -118,6 +121,14 @@ struct ov_settings {
 	 * chart is not scaled. 0: every home's at rho_up. */
 	double rise_year_z;
 	uint64_t seed;              /* of the simulation PRNG */
+	/* Threads of the fit, the threshold simulation and the monitor: 0 or 1 the calling thread alone, at
+	 * most OV_THREADS_MAX (the default 1; the CLI's --threads). Each simulation's random draws stay one
+	 * stream in one order on one thread; what is computed from each home's draws, each home's filters and
+	 * W, each lag's moments, are spread over the others, and the combined family's simulation runs beside
+	 * the single charts' check. Every value is computed by the same arithmetic in the same order whichever
+	 * thread computes it: the same fit, thresholds and signals, bit for bit, at any number
+	 * (docs/OVERSIGHT.md "`safeguard homes monitor`", threads). */
+	unsigned threads;
 	double sim_home_months;     /* 240000: simulated home-months (replicates of the panel, at least 2) */
 };
 

@@ -1618,6 +1618,83 @@ static void indicator_names(void **state)
 	assert_int_equal(ov_indicator_from_name("Restraint"), -1);
 }
 
+/* The signals in the order emitted: their number, a sum of their statistics, and a hash of their order. */
+struct thread_seen {
+	int n;
+	double sum;
+	uint64_t order;
+};
+
+static int thread_emit(const struct ov_signal *sig, void *ctx)
+{
+	struct thread_seen *x = ctx;
+	x->n++;
+	x->sum += sig->statistic;
+	x->order = x->order * 1000003 + sig->home * 4096 + sig->month * 64 + (uint64_t)sig->indicator * 2 + sig->high;
+	return 0;
+}
+
+/* The threads change nothing (ov_settings threads): the same fit, thresholds, rates and kappas, bit for bit,
+ * at 1, 2, 3 and 7 threads, on a panel with two specialisms and visit reports (the opinions' draws and their
+ * reading split between the threads) whose homes are no multiple of the simulation's chunk of homes; and the
+ * monitor's charts and signals, in the same order. */
+static void threads_change_nothing(void **state)
+{
+	enum { NH = 101, NM = 24, N = NH * NM * OV_NIND, NC = NH * NM * (2 * OV_NIND + 1), RUNS = 4 };
+	static const unsigned threads[RUNS] = {1, 2, 3, 7};
+	int *group = calloc(NH, sizeof *group);
+	double *nights = malloc(NH * NM * sizeof *nights);
+	uint32_t *counts = calloc(N, sizeof *counts);
+	uint8_t *r44 = malloc(NH * NM);
+	double *E[RUNS], *A[RUNS], *Ep[RUNS], h[RUNS][OV_NFAMILY], r[RUNS][OV_NFAMILY], k[RUNS][OV_NFAMILY], hm[RUNS];
+	double *chart[RUNS];
+	struct thread_seen seen_by[RUNS];
+	assert_true(group && nights && counts && r44);
+	pattern_panel(NH, NM, nights, counts);
+	for (int i = 0; i < NH; i++)
+		group[i] = i % 3 == 0;
+	for (int i = 0; i < NH * NM; i++)
+		r44[i] = i % 5 ? OV_REG44_NONE : i % 35 ? OV_REG44_SAFE : OV_REG44_CONCERN;
+	struct ov_panel p = {NH, NM, 2, group, nights, counts, r44};
+	for (int run = 0; run < RUNS; run++) {
+		struct ov_settings s;
+		struct ov_model m;
+		ov_settings_default(&s);
+		s.sim_home_months = 8000;
+		s.threads = threads[run];
+		E[run] = malloc(N * sizeof *E[run]), A[run] = malloc(N * sizeof *A[run]), Ep[run] = malloc(N * sizeof *Ep[run]);
+		chart[run] = malloc(NC * sizeof *chart[run]);
+		assert_true(E[run] && A[run] && Ep[run] && chart[run]);
+		assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
+		assert_int_equal(ov_fit(&s, &p, E[run], A[run], Ep[run], &m), OV_OK);
+		assert_int_equal(ov_thresholds_src(&s, &p, Ep[run], E[run], A[run], &m, h[run], r[run], k[run], &hm[run]),
+				 OV_OK);
+		/* the monitor at thresholds low enough to signal often: its charts and signals */
+		double hl[OV_NFAMILY] = {1.5, 1.0, 1.5, 0};
+		struct thread_seen *seen = &seen_by[run];
+		memset(seen, 0, sizeof *seen);
+		assert_int_equal(ov_monitor(&s, &p, &m, E[run], A[run], hl, chart[run], thread_emit, seen), OV_OK);
+		ov_model_free(&m);
+		if (run == 0)
+			continue;
+		assert_memory_equal(E[run], E[0], N * sizeof *E[0]);
+		assert_memory_equal(A[run], A[0], N * sizeof *A[0]);
+		assert_memory_equal(Ep[run], Ep[0], N * sizeof *Ep[0]);
+		assert_memory_equal(h[run], h[0], sizeof h[0]);
+		assert_memory_equal(r[run], r[0], sizeof r[0]);
+		assert_memory_equal(k[run], k[0], sizeof k[0]);
+		assert_memory_equal(&hm[run], &hm[0], sizeof hm[0]);
+		assert_memory_equal(chart[run], chart[0], NC * sizeof *chart[0]);
+		assert_int_equal(seen_by[run].n, seen_by[0].n);
+		assert_true(seen_by[run].sum == seen_by[0].sum && seen_by[run].order == seen_by[0].order);
+	}
+	assert_true(seen_by[0].n > 100);
+	assert_true(h[0][OV_FAMILY_COMBINED] > 0 && h[0][OV_FAMILY_COMBINED] < 100);
+	for (int run = 0; run < RUNS; run++)
+		free(E[run]), free(A[run]), free(Ep[run]), free(chart[run]);
+	free(group), free(nights), free(counts), free(r44);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1656,6 +1733,7 @@ int main(void)
 		cmocka_unit_test(tiny_homes_keep_rho_up),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
+		cmocka_unit_test(threads_change_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
