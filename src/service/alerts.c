@@ -335,6 +335,59 @@ static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
 	return 0;
 }
 
+/* The children of the alerts escalated to health's safeguarding lead, each once. */
+struct lead_children {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int lead_child_add(const struct store_alert *a, void *ctx)
+{
+	struct lead_children *k = ctx;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i] == a->person_id)
+			return 0;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 16;
+		int64_t *v = realloc(k->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = a->person_id;
+	return 0;
+}
+
+/* An alert went to health's safeguarding lead because readers outside health did not know its child
+ * (alerts_escalation_target); once a record they may see names her (a police call-out, a school's concern), or the
+ * lead can no longer open it (disabled, another role), that reason is gone, and its escalation goes where
+ * alerts_owner_of says now, as on an allocation's change (alerts_follow_allocation, audited alert.reassign): the
+ * MASH team's manager, who may see her now (r-review45: it stayed with the lead, and social care's MASH manager was
+ * never told of an overdue alert on a child social care knows). Asked each sweep, of the lead's open and
+ * acknowledged escalations only: few, and found by alert_escalated. */
+static int escalations_known_again(store_conn *c, const struct managers *m, struct store_allocation *al)
+{
+	struct lead_children k = {0};
+	struct store_view every;
+	char to[STORE_USER_MAX + 1];
+	bool allocated = false;
+	int64_t moved = 0;
+	if (!m->health[0])
+		return STORE_OK;
+	memset(&every, 0, sizeof every);
+	every.sealed = true; /* whom an escalation goes to is decided for every child, sealed or not */
+	struct store_alert_query q = {.open_or_acknowledged = true, .escalated_to = m->health, .limit = INT32_MAX};
+	int rc = store_alerts(c, &every, &q, lead_child_add, &k); /* collected first: following runs statements */
+	for (size_t i = 0; rc == STORE_OK && i < k.n; i++) {
+		if ((rc = store_allocation_get(c, k.v[i], al, &allocated)) == STORE_OK &&
+		    (rc = escalation_of(c, k.v[i], al, allocated, m, to)) == STORE_OK && strcmp(to, m->health) != 0)
+			rc = alerts_follow_allocation(c, k.v[i], "sweep", &moved);
+	}
+	free(k.v);
+	return rc;
+}
+
 /* Escalates every open alert written before cutoff and not yet escalated, each to whom
  * alerts_escalation_target names for its child. *n says how many. */
 static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
@@ -363,6 +416,8 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 		rc = store_alert_escalate_one(c, d.v[i].id, to, &changed);
 		*n += changed;
 	}
+	if (rc == STORE_OK)
+		rc = escalations_known_again(c, &m, al);
 	free(d.v);
 	free(al);
 	return rc;
