@@ -359,32 +359,42 @@ static int lead_child_add(const struct store_alert *a, void *ctx)
 	return 0;
 }
 
-/* An alert went to health's safeguarding lead because readers outside health did not know its child
- * (alerts_escalation_target); once a record they may see names her (a police call-out, a school's concern), or the
- * lead can no longer open it (disabled, another role), that reason is gone, and its escalation goes where
- * alerts_owner_of says now, as on an allocation's change (alerts_follow_allocation, audited alert.reassign): the
- * MASH team's manager, who may see her now (r-review45: it stayed with the lead, and social care's MASH manager was
- * never told of an overdue alert on a child social care knows). Asked each sweep, of the lead's open and
- * acknowledged escalations only: few, and found by alert_escalated. */
-static int escalations_known_again(store_conn *c, const struct managers *m, struct store_allocation *al)
+/* Whether each child of the open and acknowledged alerts escalated to `whom` would be escalated elsewhere now,
+ * and if so, her alerts moved as an allocation's change moves them (alerts_follow_allocation). */
+static int escalations_refollow(store_conn *c, const struct managers *m, struct store_allocation *al, const char *whom)
 {
 	struct lead_children k = {0};
 	struct store_view every;
 	char to[STORE_USER_MAX + 1];
 	bool allocated = false;
 	int64_t moved = 0;
-	if (!m->health[0])
-		return STORE_OK;
 	memset(&every, 0, sizeof every);
 	every.sealed = true; /* whom an escalation goes to is decided for every child, sealed or not */
-	struct store_alert_query q = {.open_or_acknowledged = true, .escalated_to = m->health, .limit = INT32_MAX};
+	struct store_alert_query q = {.open_or_acknowledged = true, .escalated_to = whom, .limit = INT32_MAX};
 	int rc = store_alerts(c, &every, &q, lead_child_add, &k); /* collected first: following runs statements */
 	for (size_t i = 0; rc == STORE_OK && i < k.n; i++) {
 		if ((rc = store_allocation_get(c, k.v[i], al, &allocated)) == STORE_OK &&
-		    (rc = escalation_of(c, k.v[i], al, allocated, m, to)) == STORE_OK && strcmp(to, m->health) != 0)
+		    (rc = escalation_of(c, k.v[i], al, allocated, m, to)) == STORE_OK && strcmp(to, whom) != 0)
 			rc = alerts_follow_allocation(c, k.v[i], "sweep", &moved);
 	}
 	free(k.v);
+	return rc;
+}
+
+/* An alert went to health's safeguarding lead, or to the MASH as a whole where a MASH team's manager exists,
+ * because readers outside health did not know its child (alerts_escalation_target); once a record they may see
+ * names her (a police call-out, a school's concern), or the lead can no longer open it (disabled, another role),
+ * that reason is gone, and its escalation goes where alerts_owner_of says now, as on an allocation's change
+ * (audited alert.reassign): the MASH team's manager, who may see her now (r-review45: it stayed with the lead or
+ * the MASH, and social care's MASH manager was never told of an overdue alert on a child social care knows).
+ * Asked each sweep of those escalations only: few, and found by alert_escalated. */
+static int escalations_known_again(store_conn *c, const struct managers *m, struct store_allocation *al)
+{
+	int rc = STORE_OK;
+	if (m->health[0])
+		rc = escalations_refollow(c, m, al, m->health);
+	if (rc == STORE_OK && m->mash[0])
+		rc = escalations_refollow(c, m, al, "mash");
 	return rc;
 }
 

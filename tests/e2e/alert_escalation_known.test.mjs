@@ -83,8 +83,9 @@ test("once a record social care may see names her, her alert escalated to health
   });
 
 // The lead disabled while an alert about a child only health knows is escalated to them: the next sweep gives it
-// to the MASH as a whole (its health members), as alerts_owner_of says of a lead who cannot open it.
-test('an escalation to a lead who was disabled goes to the MASH at the next sweep', async () => {
+// to the MASH as a whole (its health members), as alerts_owner_of says of a lead who cannot open it; once a record
+// social care may see names her, to the MASH team's manager.
+test('an escalation to a lead who was disabled goes to the MASH, then, once she is known, to its manager', async () => {
   const who = { given_name: 'Quenburga', family_name: 'Leadgone', nhs_number: '9434765943', dob: '2012-01-02',
     postcode: 'LS14 1AA', address: '12 Clinic Lane' };
   let child = 0;
@@ -103,4 +104,13 @@ test('an escalation to a lead who was disabled goes to the MASH at the next swee
     "the MASH as a whole, never social care's MASH manager, who cannot see her");
   assert.ok(await inboxLists('hal.mash', '/alerts', id), "health's MASH worker lists it");
   assert.ok(!(await inboxLists('mm.manager', '/alerts', id)));
+
+  // Known outside health now (a school's concern): escalated to the MASH as a whole only because social care
+  // could not see her, it goes to the MASH team's manager at the next sweep.
+  const school = await people.send('education', who, { source_ref: 'LG-S1', kind: 'concern',
+    occurred_at: isoSeconds(now() - DAY), summary: 'Absent and withdrawn', details: {} });
+  assert.equal(school.child_id, child);
+  sweepOn(12);
+  assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).escalated_to, 'mm.manager');
+  assert.ok(await inboxLists('mm.manager', '/alerts', id), "the MASH manager's inbox lists it");
 });
