@@ -5,7 +5,7 @@
 // (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, runCli, signedInPeople,
+import { addPerson, alertRows, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli, signedInPeople,
   startServer, ukDate } from './lib.mjs';
 
 const PASSWORD = 'known again is known';
@@ -113,4 +113,29 @@ test('an escalation to a lead who was disabled goes to the MASH, then, once she 
   sweepOn(12);
   assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).escalated_to, 'mm.manager');
   assert.ok(await inboxLists('mm.manager', '/alerts', id), "the MASH manager's inbox lists it");
+});
+
+// The MASH decision (r-ntk25's mash_decide) on a health-only contact health's MASH worker decided, posted by social
+// care's MASH worker, against one on an id that holds no contact: the same status and page, and the same audit
+// (none: nothing is read or written for either).
+test("a decision on a decided health-only contact: status, page and audit as for no contact", async () => {
+  const NOBODY = 987654;
+  const h = await people.send('health', { given_name: 'Rosamund', family_name: 'Decidedly', nhs_number: '9434765951',
+    dob: '2010-09-10', postcode: 'LS15 1AA', address: '14 Clinic Lane' }, { source_ref: 'DC-1', kind: 'contact',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-DC', details: { category: 'mental_health' } });
+  const post = async (who, id, reason) => request(`${server.url}/mash/${id}/decision`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: await people.csrf(who), outcome: 'nfa', reason }),
+    headers: { cookie: await people.cookie(who), 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  assert.equal((await post('hal.mash', h.id, 'Seen by the clinic')).status, 303);
+  const mine = () => auditRows(area.db).filter((e) => e.actor.endsWith(':mo.mash')).map((e) => `${e.action} ${e.detail}`);
+  const before = mine();
+  const hidden = await post('mo.mash', h.id, 'No further action');
+  const afterHidden = mine();
+  const none = await post('mo.mash', NOBODY, 'No further action');
+  const afterNone = mine();
+  assert.equal(hidden.status, none.status, hidden.text);
+  assert.equal(hidden.text.replace(/[0-9]+/g, 'N'), none.text.replace(/[0-9]+/g, 'N'));
+  // newest first: what each post added is at the head
+  assert.deepEqual(afterHidden.slice(0, afterHidden.length - before.length),
+    afterNone.slice(0, afterNone.length - afterHidden.length), 'the same audit entries for the hidden contact and for no contact');
 });
