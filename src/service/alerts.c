@@ -335,17 +335,18 @@ static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
 	return 0;
 }
 
-/* The children of the alerts escalated to health's safeguarding lead, each once. */
+/* The children of the alerts escalated to one name, each once. */
 struct lead_children {
 	int64_t *v;
 	size_t n, cap;
 };
 
-static int lead_child_add(const struct store_alert *a, void *ctx)
+static int lead_child_add(int64_t id, int64_t person_id, void *ctx)
 {
 	struct lead_children *k = ctx;
+	(void)id;
 	for (size_t i = 0; i < k->n; i++)
-		if (k->v[i] == a->person_id)
+		if (k->v[i] == person_id)
 			return 0;
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 16;
@@ -355,7 +356,7 @@ static int lead_child_add(const struct store_alert *a, void *ctx)
 		k->v = v;
 		k->cap = cap;
 	}
-	k->v[k->n++] = a->person_id;
+	k->v[k->n++] = person_id;
 	return 0;
 }
 
@@ -364,14 +365,12 @@ static int lead_child_add(const struct store_alert *a, void *ctx)
 static int escalations_refollow(store_conn *c, const struct managers *m, struct store_allocation *al, const char *whom)
 {
 	struct lead_children k = {0};
-	struct store_view every;
 	char to[STORE_USER_MAX + 1];
 	bool allocated = false;
 	int64_t moved = 0;
-	memset(&every, 0, sizeof every);
-	every.sealed = true; /* whom an escalation goes to is decided for every child, sealed or not */
-	struct store_alert_query q = {.open_or_acknowledged = true, .escalated_to = whom, .limit = INT32_MAX};
-	int rc = store_alerts(c, &every, &q, lead_child_add, &k); /* collected first: following runs statements */
+	/* Every child, sealed or not: whom an escalation goes to is decided for each. Collected first: following
+	 * runs statements. */
+	int rc = store_alerts_escalated_to(c, whom, lead_child_add, &k);
 	for (size_t i = 0; rc == STORE_OK && i < k.n; i++) {
 		if ((rc = store_allocation_get(c, k.v[i], al, &allocated)) == STORE_OK &&
 		    (rc = escalation_of(c, k.v[i], al, allocated, m, to)) == STORE_OK && strcmp(to, whom) != 0)
