@@ -335,6 +335,68 @@ static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
 	return 0;
 }
 
+/* The children of the alerts escalated to one name, each once. */
+struct lead_children {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int lead_child_add(int64_t id, int64_t person_id, void *ctx)
+{
+	struct lead_children *k = ctx;
+	(void)id;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i] == person_id)
+			return 0;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 16;
+		int64_t *v = realloc(k->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = person_id;
+	return 0;
+}
+
+/* Whether each child of the open and acknowledged alerts escalated to `whom` would be escalated elsewhere now,
+ * and if so, her alerts moved as an allocation's change moves them (alerts_follow_allocation). */
+static int escalations_refollow(store_conn *c, const struct managers *m, struct store_allocation *al, const char *whom)
+{
+	struct lead_children k = {0};
+	char to[STORE_USER_MAX + 1];
+	bool allocated = false;
+	int64_t moved = 0;
+	/* Every child, sealed or not: whom an escalation goes to is decided for each. Collected first: following
+	 * runs statements. */
+	int rc = store_alerts_escalated_to(c, whom, lead_child_add, &k);
+	for (size_t i = 0; rc == STORE_OK && i < k.n; i++) {
+		if ((rc = store_allocation_get(c, k.v[i], al, &allocated)) == STORE_OK &&
+		    (rc = escalation_of(c, k.v[i], al, allocated, m, to)) == STORE_OK && strcmp(to, whom) != 0)
+			rc = alerts_follow_allocation(c, k.v[i], "sweep", &moved);
+	}
+	free(k.v);
+	return rc;
+}
+
+/* An alert went to health's safeguarding lead, or to the MASH as a whole where a MASH team's manager exists,
+ * because readers outside health did not know its child (alerts_escalation_target); once a record they may see
+ * names her (a police call-out, a school's concern), or the lead can no longer open it (disabled, another role),
+ * that reason is gone, and its escalation goes where alerts_owner_of says now, as on an allocation's change
+ * (audited alert.reassign): the MASH team's manager, who may see her now (r-review45: it stayed with the lead or
+ * the MASH, and social care's MASH manager was never told of an overdue alert on a child social care knows).
+ * Asked each sweep of those escalations only: few, and found by alert_escalated. */
+static int escalations_known_again(store_conn *c, const struct managers *m, struct store_allocation *al)
+{
+	int rc = STORE_OK;
+	if (m->health[0])
+		rc = escalations_refollow(c, m, al, m->health);
+	if (rc == STORE_OK && m->mash[0])
+		rc = escalations_refollow(c, m, al, "mash");
+	return rc;
+}
+
 /* Escalates every open alert written before cutoff and not yet escalated, each to whom
  * alerts_escalation_target names for its child. *n says how many. */
 static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
@@ -363,6 +425,8 @@ static int escalate_due(store_conn *c, const char *cutoff, int64_t *n)
 		rc = store_alert_escalate_one(c, d.v[i].id, to, &changed);
 		*n += changed;
 	}
+	if (rc == STORE_OK)
+		rc = escalations_known_again(c, &m, al);
 	free(d.v);
 	free(al);
 	return rc;

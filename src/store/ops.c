@@ -1129,6 +1129,7 @@ enum stmt_id {
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
 	S_ALERT_ESCALATION_DUE,
+	S_ALERTS_ESCALATED_TO,
 	S_TEAM_UPSERT,
 	S_ALLOC_SET,
 	S_ALLOC_GET,
@@ -1894,6 +1895,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * lists what is due and writes the name it is given. */
 	[S_ALERT_ESCALATION_DUE] = "SELECT id, person_id FROM alert WHERE state = 'open' AND escalated_at IS NULL "
 				   "AND created_at < ?1 ORDER BY id",
+	/* The open and acknowledged alerts escalated to one name, by id (alert_escalated finds them): the sweep asks
+	 * again whom they go to (service/alerts.c escalations_known_again). */
+	[S_ALERTS_ESCALATED_TO] = "SELECT id, person_id FROM alert WHERE escalated_to = ?1 "
+				  "AND state IN ('open', 'acknowledged') ORDER BY id",
 	[S_ALERT_ESCALATE_ONE] = "UPDATE alert SET escalated_at = " NOW_SQL ", escalated_to = ?2 "
 				 "WHERE id = ?1 AND state = 'open' AND escalated_at IS NULL",
 	[S_ALERTS_FOLLOW] = "UPDATE alert SET owner_kind = ?2, owner = ?3, "
@@ -6781,6 +6786,16 @@ static int sq_alerts_escalation_due(store_conn *c, const char *created_before, s
 	return each_row(s, escalation_due_row, &w);
 }
 
+static int sq_alerts_escalated_to(store_conn *c, const char *escalated_to, store_alert_due_fn fn, void *ctx)
+{
+	sql_stmt *s = stmt(CONN(c), S_ALERTS_ESCALATED_TO);
+	struct escalation_due_walk w = {fn, ctx};
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, escalated_to);
+	return each_row(s, escalation_due_row, &w);
+}
+
 static int sq_team_upsert(store_conn *c, const struct store_team *t)
 {
 	sql_stmt *s = stmt(CONN(c), S_TEAM_UPSERT);
@@ -10109,6 +10124,7 @@ const struct store_ops store_sqlite_ops = {
 	.alert_acknowledge = sq_alert_acknowledge,
 	.alert_resolve = sq_alert_resolve,
 	.alerts_escalation_due = sq_alerts_escalation_due,
+	.alerts_escalated_to = sq_alerts_escalated_to,
 	.team_upsert = sq_team_upsert,
 	.allocation_set = sq_allocation_set,
 	.allocation_get = sq_allocation_get,

@@ -377,6 +377,11 @@ int store_alerts_escalation_due(store_conn *c, const char *created_before, store
 	return c->ops->alerts_escalation_due(c, created_before, fn, ctx);
 }
 
+int store_alerts_escalated_to(store_conn *c, const char *escalated_to, store_alert_due_fn fn, void *ctx)
+{
+	return c->ops->alerts_escalated_to(c, escalated_to, fn, ctx);
+}
+
 int store_team_upsert(store_conn *c, const struct store_team *t)
 {
 	return c->ops->team_upsert(c, t);

@@ -83,6 +83,9 @@ int store_alert_resolve(store_conn *c, int64_t id, const char *by, const char *o
  * and child. Who each goes to is the alerts service's decision (store_alert_escalate_one writes it). */
 typedef int (*store_alert_due_fn)(int64_t id, int64_t person_id, void *ctx);
 int store_alerts_escalation_due(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx);
+/* The open and acknowledged alerts escalated to escalated_to (a username, or "mash"), by id: each one's id and
+ * child, for the sweep to ask again whom they go to. */
+int store_alerts_escalated_to(store_conn *c, const char *escalated_to, store_alert_due_fn fn, void *ctx);
 
 struct store_team {
 	char code[STORE_CODE_MAX + 1];

@@ -148,6 +148,7 @@ struct store_ops {
 	int (*alert_acknowledge)(store_conn *c, int64_t id, const char *by, bool *changed);
 	int (*alert_resolve)(store_conn *c, int64_t id, const char *by, const char *outcome, bool *changed);
 	int (*alerts_escalation_due)(store_conn *c, const char *created_before, store_alert_due_fn fn, void *ctx);
+	int (*alerts_escalated_to)(store_conn *c, const char *escalated_to, store_alert_due_fn fn, void *ctx);
 	int (*team_upsert)(store_conn *c, const struct store_team *t);
 	int (*allocation_set)(store_conn *c, const struct store_allocation *a);
 	int (*allocation_get)(store_conn *c, int64_t person_id, struct store_allocation *out, bool *found);
