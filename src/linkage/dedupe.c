@@ -948,7 +948,7 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 	 * random pairs it is seen a few times or never, and u was the sample's noise or its half-pair floor:
 	 * 18.9 bits at 79k records and 16.4 at a million (style c), while the prior falls with the area's
 	 * size (-14.6 and -17.8 bits), so at a million an equal valid NHS number weighed less than the prior
-	 * took away, and 1,533 pairs of one child sharing a number were left for review (all one child's).
+	 * took away, and 1,534 pairs sharing a valid number were left for review (all one child's).
 	 * Every pair that shares a number is a candidate (blocking rules 1 and 2), and the rule's own EM, with
 	 * the identifier held out, says what share of them is one child's: the rest, over all n(n-1)/2 pairs,
 	 * is u (at least half a pair, the resolution of the count). */
