@@ -310,7 +310,11 @@ enum {
 	                                       * split share at the smaller component's k records at most at the
 	                                       * share seen at k over the chance that all k carry the identifier
 	                                       * (by their sources' shares); docs/LINKAGE.md */
-	LINKAGE_REFUSE_ALL = 0x7FFFFu,
+	LINKAGE_REFUSE_ID_U = 1u << 19, /* training, not a refusal (switched like one, as name_order): u of a valid
+	                                 * identifier's equal level counted on every pair that shares one, less
+	                                 * the share its blocking rule's EM calls one child's, not on the random
+	                                 * pairs (docs/LINKAGE.md, "The model") */
+	LINKAGE_REFUSE_ALL = 0xFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS

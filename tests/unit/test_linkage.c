@@ -2045,6 +2045,51 @@ static void train_labels_and_agency_m(void **state)
 	free(a.family);
 }
 
+/* id_u: u of a valid identifier's equal level is counted on every pair that shares one (less the share the
+ * identifier rule's EM calls one child's), not on the million random pairs, where two children sharing a
+ * valid number is seen by chance or never: its u was the sample's noise (docs/LINKAGE.md, "The model"). So
+ * the level is worth more than the prior takes away, at any size of area; with id_u taken away it is the
+ * random sample's half a pair at least. */
+static void identifier_u_counted_on_every_pair(void **state)
+{
+	(void)state;
+	struct synth_opts so = {.seed = 7, .families = 600, .today = {2025, 6, 1}, .error_pct = 25};
+	struct area a = {0};
+	assert_int_equal(synth_generate(&so, collect, &a), 0);
+	struct linkage_tf *tf = linkage_tf_build(a.r, a.n);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, a.r, a.n);
+	double all = (double)a.n * (double)(a.n - 1) / 2.0, u_with = 0, u_without = 0, lambda = 0;
+	for (int with = 0; with < 2; with++) {
+		struct linkage_model m;
+		linkage_model_defaults(&m);
+		if (!with)
+			m.refuse &= ~(unsigned)LINKAGE_REFUSE_ID_U;
+		struct linkage_opts o = {.threads = 2, .train = true, .train_only = true, .seed = 1};
+		struct linkage_result res;
+		assert_int_equal(linkage_dedupe(a.r, a.n, &m, &o, &res), 0);
+		*(with ? &u_with : &u_without) = m.u[LF_NHS][LI_EQUAL];
+		if (with)
+			lambda = m.lambda;
+		print_message("id_u %s: u(NHS equal) %.3g, weight %.1f bits, prior %.1f bits\n", with ? "on" : "off",
+			      m.u[LF_NHS][LI_EQUAL], log2(m.m[LF_NHS][LI_EQUAL] / m.u[LF_NHS][LI_EQUAL]),
+			      log2(m.lambda / (1 - m.lambda)));
+		linkage_result_free(&res);
+		linkage_model_release(&m);
+	}
+	/* At least half a pair of the whole count, and no more than a pair in a thousand of those sharing a number
+	 * (every pair sharing one here is one child's). */
+	assert_true(u_with >= 0.5 / all * 0.999);
+	assert_true(u_with < 1e-3 * (double)a.n / all);
+	assert_true(u_without >= 0.5 / 1e6 * 0.01); /* the random pairs' count, after the correction's floor */
+	assert_true(u_with < u_without / 100);
+	assert_true(lambda > 0);
+	linkage_tf_free(tf);
+	free(a.r);
+	free(a.truth);
+	free(a.family);
+}
+
 static void accuracy_floor(void **state)
 {
 	/* `safeguard gen --families 2000 --seed 7 --today 2025-06-01`, through the core. Measured when written:
@@ -2172,6 +2217,7 @@ int main(void)
 		cmocka_unit_test(twin_share_read_back_at_identifier_coverage),
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
+		cmocka_unit_test(identifier_u_counted_on_every_pair),
 		cmocka_unit_test(accuracy_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
