@@ -336,35 +336,41 @@ static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
 }
 
 /* The children of the alerts escalated to one name, each once. */
-struct lead_children {
+/* A growing list of ids (children, persons). */
+struct ids {
 	int64_t *v;
 	size_t n, cap;
 };
 
+static int ids_push(struct ids *ids, int64_t id)
+{
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 16;
+		int64_t *v = realloc(ids->v, cap * sizeof *v);
+		if (!v)
+			return STORE_EIO;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = id;
+	return 0;
+}
+
 static int lead_child_add(int64_t id, int64_t person_id, void *ctx)
 {
-	struct lead_children *k = ctx;
+	struct ids *k = ctx;
 	(void)id;
 	for (size_t i = 0; i < k->n; i++)
 		if (k->v[i] == person_id)
 			return 0;
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		int64_t *v = realloc(k->v, cap * sizeof *v);
-		if (!v)
-			return STORE_EIO;
-		k->v = v;
-		k->cap = cap;
-	}
-	k->v[k->n++] = person_id;
-	return 0;
+	return ids_push(k, person_id);
 }
 
 /* Whether each child of the open and acknowledged alerts escalated to `whom` would be escalated elsewhere now,
  * and if so, her alerts moved as an allocation's change moves them (alerts_follow_allocation). */
 static int escalations_refollow(store_conn *c, const struct managers *m, struct store_allocation *al, const char *whom)
 {
-	struct lead_children k = {0};
+	struct ids k = {0};
 	char to[STORE_USER_MAX + 1];
 	bool allocated = false;
 	int64_t moved = 0;
@@ -644,24 +650,9 @@ out:
 	return rc;
 }
 
-struct ids {
-	int64_t *v;
-	size_t n, cap;
-};
-
 static int collect_person_id(const struct store_person *p, void *ctx)
 {
-	struct ids *ids = ctx;
-	if (ids->n == ids->cap) {
-		size_t cap = ids->cap ? ids->cap * 2 : 8;
-		int64_t *v = realloc(ids->v, cap * sizeof *v);
-		if (!v)
-			return STORE_EIO;
-		ids->v = v;
-		ids->cap = cap;
-	}
-	ids->v[ids->n++] = p->id;
-	return 0;
+	return ids_push(ctx, p->id);
 }
 
 int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
