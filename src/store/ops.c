@@ -9972,9 +9972,9 @@ static int sq_planner_stats_table(store_conn *c, const char *after, char *table,
 	if (have && (rc = stats_int(sql_prepare(x->db, S_STATS_COUNTED, stmt_sql[S_STATS_COUNTED]), table, &counted,
 				    &none)) != STORE_OK)
 		return rc;
-	/* its rows now: count(*) reads its smallest index whole (a rowid's max would miss the deletes of mash_open,
-	 * login_attempt, person_block_key...); 18-45 ms for event's 1.2 million rows where its ANALYZE takes
-	 * 1.5 s (docs/BENCHMARKS.md, r-stats25) */
+	/* its rows now: count(*) reads its smallest b-tree whole (a rowid's max would miss the deletes of mash_open,
+	 * login_attempt, person_block_key...): 7 ms of CPU for event's 1.2 million rows where its ANALYZE takes
+	 * 0.41-0.54 s (docs/BENCHMARKS.md, r-stats25) */
 	char sql[STORE_STATS_TABLE_MAX + 48];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
 	rc = stats_int(sql_prepare(x->db, S_STATS_COUNT, sql), NULL, &now, NULL);
@@ -10009,10 +10009,15 @@ static int sq_planner_stats_end(store_conn *c)
 	if (!on_sqlite(x))
 		return STORE_OK;
 	/* sqlite_stat1's stat begins with the table's row count; ANALYZE sqlite_schema reloads what is left into
-	 * this connection's planner (the others reload it at the schema change ANALYZE made). */
-	char sql[200];
+	 * this connection's planner. The other connections (a server's readers) load statistics only when they read
+	 * the schema, and ANALYZE changes the schema cookie only when it creates sqlite_stat1 (the first night):
+	 * a view made and dropped changes it, so that each reads the schema and these statistics again at its next
+	 * statement (checked on 3.40.1: without it, a connection open before a later night's ANALYZE kept the old
+	 * plan; docs/BENCHMARKS.md, r-stats25). */
+	char sql[300];
 	snprintf(sql, sizeof sql,
-		 "DELETE FROM sqlite_stat1 WHERE CAST(stat AS INTEGER) < %d; ANALYZE sqlite_schema",
+		 "DELETE FROM sqlite_stat1 WHERE CAST(stat AS INTEGER) < %d; ANALYZE sqlite_schema; "
+		 "CREATE VIEW sg_stats_reload AS SELECT 1; DROP VIEW sg_stats_reload",
 		 STORE_STATS_MIN_ROWS);
 	return sql_exec(x->db, sql);
 }
