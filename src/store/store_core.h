@@ -104,8 +104,9 @@ int store_ping(store_conn *c);
  * name order ("" for the first; *table its name, "" when none is left), counts its rows and analyses it only
  * when it has none yet or its row count moved by more than STORE_STATS_MOVED_NUM/DEN (x1.25 up or down) since
  * its statistics were taken; *changed when it wrote sqlite_stat1. Then, once, if any call changed it,
- * store_planner_stats_end trims what is under STORE_STATS_MIN_ROWS and reloads the statistics into this
- * connection's planner (the others reload them at the schema change ANALYZE made). PostgreSQL: nothing
+ * store_planner_stats_end trims what is under STORE_STATS_MIN_ROWS, reloads the statistics into this
+ * connection's planner and moves the schema cookie, so that every other connection reads them at its next
+ * statement (ANALYZE moves it only when it creates sqlite_stat1). PostgreSQL: nothing
  * (autovacuum keeps them; *table comes back "" at once). */
 #define STORE_STATS_MIN_ROWS 1000
 #define STORE_STATS_MOVED_NUM 5
