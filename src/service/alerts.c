@@ -754,14 +754,38 @@ int alerts_sweep_claim(store *st, struct date today, const char *server, bool *c
 	return rc;
 }
 
-static int planner_stats_run(store_conn *c, void *arg)
+struct stats_step {
+	char after[STORE_STATS_TABLE_MAX];
+	char table[STORE_STATS_TABLE_MAX];
+	bool changed;
+};
+
+static int planner_stats_table_run(store_conn *c, void *arg)
 {
-	return store_planner_stats(c);
+	struct stats_step *k = arg;
+	return store_planner_stats_table(c, k->after, k->table, &k->changed);
+}
+
+static int planner_stats_end_run(store_conn *c, void *arg)
+{
+	return store_planner_stats_end(c);
 }
 
 int alerts_planner_stats(store *st)
 {
-	return txq_exec(st, planner_stats_run, NULL);
+	/* a table a job, so that intake's writes go between them (store_core.h); bounded by a schema's tables */
+	struct stats_step k = {.changed = false};
+	bool changed = false;
+	int rc = STORE_OK;
+	for (int i = 0; i < 4096; i++) {
+		if ((rc = txq_exec(st, planner_stats_table_run, &k)) != STORE_OK || !k.table[0])
+			break;
+		changed = changed || k.changed;
+		memcpy(k.after, k.table, sizeof k.after);
+	}
+	if (rc == STORE_OK && changed)
+		rc = txq_exec(st, planner_stats_end_run, NULL);
+	return rc;
 }
 
 /* Writes in batches, each its own short transaction, so that intake waits milliseconds, not the sweep. */

@@ -61,8 +61,10 @@ int alerts_sweep(store *st, const struct alerts_config *cfg, struct date today, 
 int alerts_sweep_claim(store *st, struct date today, const char *server, bool *claimed);
 
 /* The sweep's last step, on the nightly sweep and `safeguard sweep`: the query planner's statistics brought
- * up to date (store_planner_stats: SQLite's ANALYZE; nothing on PostgreSQL), through the writer queue
- * like any write, so that a live area is planned as it now is, not as an empty file was. */
+ * up to date (store_planner_stats_table: SQLite's ANALYZE of each table whose row count moved by more than
+ * x1.25 since its statistics; nothing on PostgreSQL), a table a job through the writer queue like any write,
+ * so that a live area is planned as it now is, not as an empty file was, and intake waits one table's ANALYZE
+ * at most. */
 int alerts_planner_stats(store *st);
 
 /* ---- who owns an alert (issue 15: alerts follow allocation) -------------------------------------------- */

@@ -41,6 +41,14 @@ void sql_finalize_all(sql_db *db)
 		}
 }
 
+void sql_forget(sql_db *db, int id)
+{
+	if (id < 0 || id >= SQL_STMT_MAX || !db->cache[id])
+		return;
+	db->drv->finalize(db->cache[id]);
+	db->cache[id] = NULL;
+}
+
 int sql_step(sql_stmt *s)
 {
 	int rc = s->db->drv->step(s);

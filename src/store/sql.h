@@ -162,6 +162,9 @@ static inline const char *sql_override(const sql_db *db, int id)
  * cleared. NULL when the engine refuses the SQL (sql_errmsg says why). */
 sql_stmt *sql_prepare(sql_db *db, int id, const char *sql);
 void sql_finalize_all(sql_db *db);
+/* Finalizes the statement cached under id, if any: the next sql_prepare of id prepares its text afresh (for a
+ * statement whose text names a table, prepared for that table only). */
+void sql_forget(sql_db *db, int id);
 
 static inline void sql_reset(sql_stmt *s) { s->db->drv->reset(s); }
 static inline void sql_clear_bindings(sql_stmt *s) { s->db->drv->clear_bindings(s); }

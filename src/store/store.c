@@ -1229,7 +1229,12 @@ int store_bulk_fast_end(store_conn *c, bool fast)
 	return c->ops->bulk_fast_end(c, fast);
 }
 
-int store_planner_stats(store_conn *c)
+int store_planner_stats_table(store_conn *c, const char *after, char table[STORE_STATS_TABLE_MAX], bool *changed)
 {
-	return c->ops->planner_stats(c);
+	return c->ops->planner_stats_table(c, after, table, changed);
+}
+
+int store_planner_stats_end(store_conn *c)
+{
+	return c->ops->planner_stats_end(c);
 }

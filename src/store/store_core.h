@@ -93,15 +93,27 @@ int store_ping(store_conn *c);
 /* The query planner's statistics of the tables as they now are (the nightly sweep's last step; docs/INTERNALS.md).
  * SQLite keeps none unless asked (nothing else in the product runs ANALYZE there), and without them plans some
  * lists badly (the MASH's decided list: 3.6 s at 50,000 children, 2-6 ms with them; docs/BENCHMARKS.md,
- * r-sqlstat24): a whole ANALYZE (PRAGMA analysis_limit = 0: a bounded one, SQLite 3.40's approximate form,
- * counts at most the limit's rows of an index's leading value and chose the 3.6 s plan again at 50,000
- * children with 10,000, and at a million with 100,000). Then the statistics of a table of fewer than
- * STORE_STATS_MIN_ROWS rows are dropped: such a table keeps the planner's defaults (a large table), as every
- * table had before, because a table counted near empty and grown by the next day's intake would be planned
- * as tiny until the next night (PostgreSQL's lesson, store/ops.c migration 36; SQLite itself writes nothing
- * for an empty table). PostgreSQL: nothing (autovacuum keeps them). Runs in the caller's write transaction. */
+ * r-sqlstat24): a whole ANALYZE of a table (PRAGMA analysis_limit = 0: a bounded one, SQLite 3.40's approximate
+ * form, counts at most the limit's rows of an index's leading value and chose the 3.6 s plan again at 50,000
+ * children with 10,000, and at a million with 100,000). A table of fewer than STORE_STATS_MIN_ROWS rows is left
+ * without (what it had is dropped): it keeps the planner's defaults (a large table), as every table had before,
+ * because a table counted near empty and grown by the next day's intake would be planned as tiny until the next
+ * night (PostgreSQL's lesson, store/ops.c migration 36; SQLite itself writes nothing for an empty table).
+ * A table a time, each call its own write transaction, so that the writer is held for one table's ANALYZE at
+ * most (docs/BENCHMARKS.md, r-stats25): store_planner_stats_table looks at the first table after `after` in
+ * name order ("" for the first; *table its name, "" when none is left), counts its rows and analyses it only
+ * when it has none yet or its row count moved by more than STORE_STATS_MOVED_NUM/DEN (x1.25 up or down) since
+ * its statistics were taken; *changed when it wrote sqlite_stat1. Then, once, if any call changed it,
+ * store_planner_stats_end trims what is under STORE_STATS_MIN_ROWS, reloads the statistics into this
+ * connection's planner and moves the schema cookie, so that every other connection reads them at its next
+ * statement (ANALYZE moves it only when it creates sqlite_stat1). PostgreSQL: nothing
+ * (autovacuum keeps them; *table comes back "" at once). */
 #define STORE_STATS_MIN_ROWS 1000
-int store_planner_stats(store_conn *c);
+#define STORE_STATS_MOVED_NUM 5
+#define STORE_STATS_MOVED_DEN 4
+#define STORE_STATS_TABLE_MAX 64
+int store_planner_stats_table(store_conn *c, const char *after, char table[STORE_STATS_TABLE_MAX], bool *changed);
+int store_planner_stats_end(store_conn *c);
 
 /* ---- what a reader may see ------------------------------------------------------------------------------
  * Every list that names a child, or shows a child's events, takes the reader's view and applies it: the view

@@ -285,7 +285,8 @@ struct store_ops {
 	int (*bulk_end)(store_conn *c, bool ok);
 	int (*bulk_fast_begin)(store_conn *c, bool *fast);
 	int (*bulk_fast_end)(store_conn *c, bool fast);
-	int (*planner_stats)(store_conn *c);
+	int (*planner_stats_table)(store_conn *c, const char *after, char *table, bool *changed);
+	int (*planner_stats_end)(store_conn *c);
 };
 
 /* The common head of every backend's structs. */
