@@ -361,7 +361,8 @@ static void compare_chunk(void *ctx, size_t c)
 	 * block (its own later ones and the next blocks') are fetched while this one is compared. Most blocks
 	 * hold a handful of records, so the prefetch inside the pair loop below rarely reached a block's first
 	 * records, and where the input is not written family by family (style c, shuffled) every record of a
-	 * block is a miss: their keys, and the record's first two lines that every comparison reads
+	 * block is a miss: their keys, and the record's first three lines that every comparison reads (the
+	 * third: the UPN and the address tokens; a fourth, the middle names, measured no better)
 	 * (docs/BENCHMARKS.md, "Style c's compare stage"). */
 	size_t pf = j->chunk_first[c] < j->chunk_first[c + 1] ? j->blocks[j->chunk_first[c]].start : 0;
 	size_t pf_end = j->chunk_first[c] < j->chunk_first[c + 1]
@@ -381,6 +382,7 @@ static void compare_chunk(void *ctx, size_t c)
 			__builtin_prefetch(kp + sizeof(struct keys) - 1);
 			__builtin_prefetch(rp);
 			__builtin_prefetch(rp + 64);
+			__builtin_prefetch(rp + 128);
 		}
 		for (size_t x = 0; x < b->len; x++) {
 			/* the rule for records without a date: x is such a record, y any other */
