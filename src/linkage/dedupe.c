@@ -346,6 +346,7 @@ struct compare_job {
 };
 
 #define PREFETCH_AHEAD 6
+#define BLOCK_PREFETCH_AHEAD 16 /* entries beyond the end of the block being compared */
 
 static void compare_chunk(void *ctx, size_t c)
 {
@@ -356,10 +357,33 @@ static void compare_chunk(void *ctx, size_t c)
 		pv->oom = true;
 		return;
 	}
+	/* The blocks' entries lie one after another in j->e: the records of the entries a few ahead of this
+	 * block (its own later ones and the next blocks') are fetched while this one is compared. Most blocks
+	 * hold a handful of records, so the prefetch inside the pair loop below rarely reached a block's first
+	 * records, and where the input is not written family by family (style c, shuffled) every record of a
+	 * block is a miss: their keys, and the record's first three lines that every comparison reads (the
+	 * third: the UPN and the address tokens; a fourth, the middle names, measured no better)
+	 * (docs/BENCHMARKS.md, "Style c's compare stage"). */
+	size_t pf = j->chunk_first[c] < j->chunk_first[c + 1] ? j->blocks[j->chunk_first[c]].start : 0;
+	size_t pf_end = j->chunk_first[c] < j->chunk_first[c + 1]
+				? j->blocks[j->chunk_first[c + 1] - 1].start + j->blocks[j->chunk_first[c + 1] - 1].len
+				: 0;
 	for (size_t bi = j->chunk_first[c]; bi < j->chunk_first[c + 1]; bi++) {
 		const struct block *b = &j->blocks[bi];
 		const struct entry *e = j->e + b->start;
 		bool nodob = j->rule == LR_NAMES_NODOB;
+		size_t pf_to = b->start + b->len + BLOCK_PREFETCH_AHEAD;
+		if (pf < b->start)
+			pf = b->start;
+		for (; pf < pf_to && pf < pf_end; pf++) {
+			const char *kp = (const char *)&j->keys[j->e[pf].rec];
+			const char *rp = (const char *)&j->recs[j->e[pf].rec];
+			__builtin_prefetch(kp);
+			__builtin_prefetch(kp + sizeof(struct keys) - 1);
+			__builtin_prefetch(rp);
+			__builtin_prefetch(rp + 64);
+			__builtin_prefetch(rp + 128);
+		}
 		for (size_t x = 0; x < b->len; x++) {
 			/* the rule for records without a date: x is such a record, y any other */
 			if (nodob && j->recs[e[x].rec].dob_digits[0])

@@ -79,8 +79,12 @@ unsigned linkage_cmp_given_names(const struct linkage_rec *a, const struct linka
 bool linkage_transposed_twins(unsigned refuse, const struct linkage_rec *a, const struct linkage_rec *b, linkage_gamma g);
 
 /* A cache of name comparisons: the level of two given (or family) names depends on the names alone, and
- * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. */
-#define LINKAGE_MEMO_BITS 14
+ * a file holds far fewer distinct names than pairs. Direct-mapped; a slot holds the pair's key. 12 bits
+ * (72 KiB): one is allocated per chunk of candidate pairs, and at 14 bits (288 KiB, over malloc's mmap
+ * threshold) each was a fresh mapping, faulted in page by page and unmapped again (451 of the 1,049
+ * munmaps at c 1M); style c at a million compared faster with the smaller memo despite its misses
+ * (docs/BENCHMARKS.md, "Style c's compare stage"). */
+#define LINKAGE_MEMO_BITS 12
 struct linkage_memo {
 	uint64_t key[2][1u << LINKAGE_MEMO_BITS];
 	uint8_t level[2][1u << LINKAGE_MEMO_BITS];
