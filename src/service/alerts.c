@@ -335,7 +335,6 @@ static int escalation_due_add(int64_t id, int64_t person_id, void *ctx)
 	return 0;
 }
 
-/* The children of the alerts escalated to one name, each once. */
 /* A growing list of ids (children, persons). */
 struct ids {
 	int64_t *v;
@@ -356,6 +355,7 @@ static int ids_push(struct ids *ids, int64_t id)
 	return 0;
 }
 
+/* The children of the alerts escalated to one name, each once. */
 static int lead_child_add(int64_t id, int64_t person_id, void *ctx)
 {
 	struct ids *k = ctx;
