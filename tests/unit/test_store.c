@@ -334,7 +334,20 @@ static void migration_38_on_an_area(void **state)
 	assert_int_equal(ephemerals(db, "INSERT INTO person(sex, created_at) VALUES (?1, ?2)"), 0);
 	assert_int_equal(ephemerals(db, "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, "
 					"recorded_at, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"), 0);
-	/* the rewritten CHECKs hold, here and through the store's own connection (its schema reloaded) */
+	/* the rewritten CHECKs hold, through the store's connection (the one that migrated: its schema reloaded)
+	 * and through another */
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_person p;
+	int64_t pid = 0;
+	memset(&p, 0, sizeof p);
+	snprintf(p.given_name, sizeof p.given_name, "%s", "Amira");
+	snprintf(p.sex, sizeof p.sex, "%s", "X");
+	assert_int_not_equal(store_person_insert(c, &p, &pid), STORE_OK);
+	snprintf(p.sex, sizeof p.sex, "%s", "F");
+	assert_int_equal(store_person_insert(c, &p, &pid), STORE_OK);
+	assert_true(pid > 3000);
+	store_conn_put(f->st, c);
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO person(sex, created_at) VALUES ('X', 'x')", NULL, NULL, NULL),
 			     SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "UPDATE identifier SET kind = 'passport' WHERE id = 1", NULL, NULL, NULL),
