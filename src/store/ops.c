@@ -38,6 +38,12 @@
  * events by one of these kinds names the list too, or SQLite will not use that index. Not a bound parameter:
  * a partial index's kind compared with a parameter makes SQLite prepare the statement again at every bind. */
 #define EVENT_KIND_SOUGHT(e) e ".kind IN ('contact', 'referral', 'domestic_abuse_incident')"
+/* The same list as SQLite's index holds it since migration 38 and SQLite's statements name it (lite_sql): an IN
+ * list of three constants or more is coded through a temporary b-tree, which an INSERT builds, probes and frees
+ * for each partial index and CHECK that names one, on every row; comparisons joined by OR are not. PostgreSQL
+ * has no such b-tree and keeps the IN list, in its index and its statements (it planned the MASH pages worse
+ * with OR: r-sqlintake6). */
+#define EVENT_KIND_SOUGHT_OR(e) "(" e ".kind = 'contact' OR " e ".kind = 'referral' OR " e ".kind = 'domestic_abuse_incident')"
 /* A decision that answers a contact or referral (and ends the MASH's part): social care's referral decision
  * (core/event.h's EVENT_REFERRAL_DECIDER). Another agency's referral_decision is that agency's own record on the
  * chronology and answers nothing. Every statement below that asks whether a contact is decided says it so; the
@@ -81,9 +87,12 @@
  * this runs and analysed so (migration 37's ANALYZE), and PostgreSQL probed it by a scan in a nested loop, which
  * passed every row the statement had inserted so far, once for each contact: quadratic, over 10 minutes of CPU
  * for a fast area-load of 50,000 children (300,262 contacts, none decided; docs/BENCHMARKS.md, r-pgpage25). */
-#define MASH_OPEN_FILL                                                                                         \
+#define MASH_OPEN_FILL_(sought)                                                                                \
 	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
-	EVENT_KIND_SOUGHT("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
+	sought("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
+#define MASH_OPEN_FILL MASH_OPEN_FILL_(EVENT_KIND_SOUGHT)
+/* SQLite's, since migration 38 (EVENT_KIND_SOUGHT_OR), kept in bulk_held_index by a SQLite bulk load */
+#define MASH_OPEN_FILL_LITE MASH_OPEN_FILL_(EVENT_KIND_SOUGHT_OR)
 /* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
 #define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
 #define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
@@ -928,6 +937,55 @@ static const char *const migrations[] = {
 	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
 	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
 	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;" MASH_OPEN_FILL ";",
+	/* 38: no temporary b-tree an insert (issue 17, SQLite intake's writer; r-sqlw25, r-sqlw26; docs/BENCHMARKS.md).
+	 * SQLite codes an IN list of three constants or more through a temporary b-tree (OpenEphemeral), which an
+	 * INSERT builds, probes and frees on every row for each partial index's WHERE and each CHECK that names
+	 * one: event_kind_sought's and event_mash's WHERE, the CHECKs of person.sex, identifier.kind,
+	 * alert.owner_kind and alert.state, ~3 an event. Here each is the same list as comparisons joined by OR:
+	 * the same rows indexed, the same values allowed (a NULL passes either form). SQLite only (PostgreSQL has
+	 * no such b-tree and keeps its IN lists, in the indexes and the statements: lite_sql gives SQLite's
+	 * statements the OR text, which SQLite needs to use a partial index). The indexes are made again. The
+	 * CHECKs are rewritten in sqlite_schema under writable_schema, the procedure SQLite's documentation
+	 * ("ALTER TABLE", "Making Other Kinds Of Table Schema Changes") gives for changes that leave the stored
+	 * content as it is, removing a CHECK among them: a CHECK rewritten to an equivalent one changes no byte of
+	 * a row or an index, and no row can fail it. Not the 12-step rebuild (a new table, every row copied, the
+	 * old one dropped): it needs foreign keys off, which cannot change inside the migration's transaction, and
+	 * with them on, DROP TABLE person deletes every row first, checking each against the tables that refer to
+	 * it, before a million children and their identifiers are copied back (minutes at scale), for a text no
+	 * row depends on. As SQLite's procedure asks: the schema reloaded (writable_schema RESET), the schema
+	 * cookie moved (the index DDL after it does), and the tables checked (quick_check: each row against the
+	 * new CHECKs, each index's structure), a failure failing the migration (m38_ok's CHECK); each new text
+	 * is checked as present, so a schema not as this code wrote it fails rather than keeps its IN list. */
+	"/* sqlite-only */"
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (sex IN ('''', ''M'', ''F'', ''U''))', "
+	"  'CHECK (sex = '''' OR sex = ''M'' OR sex = ''F'' OR sex = ''U'')') WHERE type = 'table' AND name = 'person';"
+	"UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''nhs'', ''upn'', ''local''))', "
+	"  'CHECK (kind = ''nhs'' OR kind = ''upn'' OR kind = ''local'')') WHERE type = 'table' AND name = 'identifier';"
+	"UPDATE sqlite_schema SET sql = replace(replace(sql, "
+	"  'CHECK (owner_kind IN (''worker'', ''team'', ''mash''))', "
+	"  'CHECK (owner_kind = ''worker'' OR owner_kind = ''team'' OR owner_kind = ''mash'')'), "
+	"  'CHECK (state IN (''open'', ''acknowledged'', ''resolved''))', "
+	"  'CHECK (state = ''open'' OR state = ''acknowledged'' OR state = ''resolved'')') "
+	"  WHERE type = 'table' AND name = 'alert';"
+	"PRAGMA writable_schema = RESET;"
+	"CREATE TEMP TABLE m38_ok (ok TEXT CHECK (ok = 'ok'));"
+	"INSERT INTO m38_ok SELECT CASE WHEN count(*) = 3 THEN 'ok' ELSE 'an IN list left' END FROM sqlite_schema "
+	"  WHERE type = 'table' AND ((name = 'person' AND instr(sql, 'CHECK (sex = '''' OR sex = ''M''') > 0) "
+	"  OR (name = 'identifier' AND instr(sql, 'CHECK (kind = ''nhs'' OR') > 0) "
+	"  OR (name = 'alert' AND instr(sql, 'CHECK (owner_kind = ''worker'' OR') > 0 "
+	"    AND instr(sql, 'CHECK (state = ''open'' OR') > 0));"
+	"DROP INDEX IF EXISTS event_kind_sought;"
+	"CREATE INDEX event_kind_sought ON event(kind, occurred_at) "
+	"  WHERE kind = 'contact' OR kind = 'referral' OR kind = 'domestic_abuse_incident';"
+	"DROP INDEX IF EXISTS event_mash;"
+	"CREATE INDEX event_mash ON event(occurred_at, id, kind) "
+	"  WHERE kind = 'contact' OR kind = 'referral' OR kind = 'referral_decision';"
+	"INSERT INTO m38_ok SELECT quick_check FROM pragma_quick_check('person');"
+	"INSERT INTO m38_ok SELECT quick_check FROM pragma_quick_check('identifier');"
+	"INSERT INTO m38_ok SELECT quick_check FROM pragma_quick_check('alert');"
+	"DROP TABLE m38_ok;"
+	"/* end sqlite-only */",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1441,6 +1499,8 @@ enum stmt_id {
  * their index's order (SQL_INDEX_ORDER): the plan made with the values of a page past the 130th (or the 40th
  * with an agency) sorted every decision too, 4-6 s (r-mashcnt21). */
 #define MASH_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
+/* event_mash's list as SQLite holds it since migration 38 and its statements name it (EVENT_KIND_SOUGHT_OR) */
+#define MASH_KINDS_OR(e) "(" e ".kind = 'contact' OR " e ".kind = 'referral' OR " e ".kind = 'referral_decision')"
 /* The queue reads mash_open (migration 37), the contacts and referrals the rule says await, kept by triggers
  * in the transaction that writes the contact or its decision: a first page costs what the awaiting rows cost,
  * not the area's history. Walking event_mash oldest first passed every contact decided long ago to find 25
@@ -1852,9 +1912,9 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * event_person_kind (person_id, kind); each event once without DISTINCT and in no order (the rules sort
 	 * what they read: service/alerts.c), so one temporary b-tree per rules run instead of two. Starting from
 	 * the kind would read every incident in the area: PostgreSQL, whose planner could choose that, keeps the
-	 * joins in a fixed order (pg_override). */
+	 * joins in a fixed order (pg_override). The kind as CAST(?2 AS TEXT), as S_RULE_EVENTS's below. */
 	[S_HOUSEMATE_EVENTS] = "SELECT e.id, e.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, "
-			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = ?2 AND e.person_id IN "
+			       "e.recorded_at, '', e.details FROM event e WHERE e.kind = CAST(?2 AS TEXT) AND e.person_id IN "
 			       "(SELECT b.person_id FROM household_member a CROSS JOIN household_member b "
 			       "WHERE a.person_id = ?1 AND b.household_id = a.household_id AND b.person_id <> a.person_id)",
 	/* S_EVENTS_KINDS_IN_TIME and S_HOUSEMATE_EVENTS as one statement, in no order (the rules sort what they
@@ -1863,8 +1923,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	 * and the key of each of the person's households (in details). The housemates once each (DISTINCT: the
 	 * temporary b-tree the IN list of S_HOUSEMATE_EVENTS had), each one's events by event_person_kind. The
 	 * kind is compared as CAST(?3 AS TEXT): a bound value compared with a column a partial index's WHERE names
-	 * would have SQLite prepare the statement again at every bind should that WHERE ever be written as
-	 * comparisons (r-sqlintake6); the IN list it has today does not. */
+	 * as comparisons (SQLite's since migration 38) has SQLite prepare the statement again at every bind, to
+	 * weigh the index for the value (r-sqlintake6; test_store's no_statement_prepared_again). */
 	[S_RULE_EVENTS] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details "
 			  "FROM event WHERE person_id = ?1 AND instr(?2, '\"' || kind || '\"') > 0 UNION ALL "
 			  "SELECT e.id, b.person_id, e.source_record_id, e.agency, e.kind, e.occurred_at, e.recorded_at, '', "
@@ -2851,7 +2911,68 @@ _Static_assert(S_SOURCE_EVENT_KEYS_IDS_INSERT == S_SOURCE_EVENT_IDS_INSERT + 1 &
 		       S_SOURCE_EVENT_INSERT < S_SOURCE_EVENT_IDS_INSERT,
 	       "the record's texts in the order sq_source_event_insert counts them");
 
-const char *sql_ops_statement(int id) { return id >= 0 && id < S__COUNT ? stmt_sql[id] : NULL; }
+/* SQLite's text of each statement that names a partial index's kinds (migration 38): the shared text names
+ * the IN list, which PostgreSQL's indexes hold and its planner reads as it always has; SQLite's indexes hold
+ * the list as comparisons joined by OR (no temporary b-tree an insert), and SQLite uses a partial index only
+ * for a query whose WHERE names its WHERE, so its statements say the OR form. NULL where the shared text
+ * serves. Made once, the first time a SQLite store opens; test_store's event_lists_use_their_indexes checks
+ * that no statement SQLite runs still names an IN list of them. */
+static const struct {
+	const char *in, *or;
+} lite_words[] = {
+	{EVENT_KIND_SOUGHT("e"), EVENT_KIND_SOUGHT_OR("e")},
+	{MASH_KINDS("e"), MASH_KINDS_OR("e")},
+};
+static char *lite_sql[S__COUNT];
+static pthread_once_t lite_sql_once = PTHREAD_ONCE_INIT;
+
+/* text with each of lite_words' lists in SQLite's form (malloc'd), or NULL if it names none of them */
+static char *lite_words_apply(const char *text)
+{
+	char *out = NULL;
+	for (size_t w = 0; w < sizeof lite_words / sizeof lite_words[0]; w++) {
+		const char *from = out ? out : text, *at;
+		if (!strstr(from, lite_words[w].in))
+			continue;
+		size_t in_len = strlen(lite_words[w].in), or_len = strlen(lite_words[w].or), n = 0;
+		for (at = from; (at = strstr(at, lite_words[w].in)); at += in_len)
+			n++;
+		char *next = malloc(strlen(from) + n * (or_len - in_len) + 1);
+		if (!next)
+			abort(); /* once, at the first open: as every allocation the server cannot go on without */
+		char *o = next;
+		for (const char *p = from; (at = strstr(p, lite_words[w].in)); p = at + in_len) {
+			memcpy(o, p, (size_t)(at - p));
+			o += at - p;
+			memcpy(o, lite_words[w].or, or_len);
+			o += or_len;
+			from = at + in_len; /* what follows the last list */
+		}
+		strcpy(o, from);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+static void lite_sql_fill(void)
+{
+	for (int i = 0; i < S__COUNT; i++)
+		lite_sql[i] = stmt_sql[i] ? lite_words_apply(stmt_sql[i]) : NULL;
+}
+
+/* The text statement id runs with on db: SQLite's (lite_sql) where it has one; other engines' own text comes
+ * from their override table in sql_prepare. SQLite's is the one driver without an override table. */
+static inline const char *stmt_text(const sql_db *db, enum stmt_id id)
+{
+	return !db->override && lite_sql[id] ? lite_sql[id] : stmt_sql[id];
+}
+
+const char *sql_ops_statement(int id)
+{
+	pthread_once(&lite_sql_once, lite_sql_fill);
+	return id >= 0 && id < S__COUNT ? (lite_sql[id] ? lite_sql[id] : stmt_sql[id]) : NULL;
+}
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 const char *sql_ops_access_facts_many(void) { return pg_override[S_ACCESS_FACTS_MANY]; }
 
@@ -3737,7 +3858,7 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		homes_drop(c);
 	if (c->held_n > 0 && id != S_AUDIT_APPEND_HELD && names_audit(c->db, id) && audit_held_flush(c) != STORE_OK)
 		return NULL;
-	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_sql[id]);
+	sql_stmt *s = sql_prepare(c->db, (int)id, stmt_text(c->db, id));
 	if (s && sql_bind_parameter_count(s) >= SQL_NOW_PARAM) {
 		ts_format_utc(clock_now(), c->now);
 		sql_bind_text(s, SQL_NOW_PARAM, c->now, -1);
@@ -3780,6 +3901,7 @@ static int sq_open(const char *path, store **out, char *err, size_t errsz)
 		snprintf(err, errsz, "sqlite: URL needs a file path (sqlite:PATH)");
 		return STORE_EURL;
 	}
+	pthread_once(&lite_sql_once, lite_sql_fill);
 	return store_new(path, sql_sqlite_open, NULL, 0, NULL, out, err, errsz);
 }
 
@@ -9899,7 +10021,7 @@ static int sq_bulk_fast_begin(store_conn *c, bool *fast)
 		else {
 			sql_bind_text(w, 1, "mash_open", -1);
 			sql_bind_text(w, 2, "event", -1);
-			sql_bind_text(w, 3, MASH_OPEN_FILL, -1);
+			sql_bind_text(w, 3, x->db->override ? MASH_OPEN_FILL : MASH_OPEN_FILL_LITE, -1);
 			rc = run(w);
 		}
 	}
