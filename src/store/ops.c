@@ -2526,10 +2526,13 @@ static const char *const pg_override[S__COUNT] = {
 	 * source record's id and an event's id taken from their sequences for the record that will be written, so
 	 * that its insert need not wait for RETURNING (S_SOURCE_EVENT_IDS_INSERT). Each sequence's name is found
 	 * once a statement (the sub-select is an init plan): pg_get_serial_sequence in the row itself ran twice a
-	 * record with its cast, 5-8 us of the backend's CPU (a reviewer's measure) */
+	 * record with its cast, 5-8 us of the backend's CPU (a reviewer's measure). And whether a household of
+	 * each record's key (?3, "" none) is stored (made_note), a look-up of its unique index: without the
+	 * OFFSET 0 the generic plan hashed the whole household table at every batch (91 -> 296 us a call at
+	 * 10,000 records, r-pgin26's first text) */
 	[S_SOURCE_ABSENT] = "SELECT r.i, nextval((SELECT pg_get_serial_sequence('source_record', 'id')::regclass)), "
 			    "nextval((SELECT pg_get_serial_sequence('event', 'id')::regclass)), "
-			    "EXISTS (SELECT 1 FROM household h WHERE h.key = r.home) "
+			    "EXISTS (SELECT 1 FROM household h WHERE h.key = r.home OFFSET 0) "
 			    "FROM unnest(?1::text[], ?2::text[], ?3::text[]) WITH ORDINALITY AS r(agency, ref, home, i) "
 			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
 			    "AND s.source_ref = r.ref OFFSET 0)",
