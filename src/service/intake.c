@@ -114,14 +114,17 @@ void intake_release(struct intake_request *rq)
 
 int intake_ahead(store_conn *c, const struct intake_request *const *rqs, int n)
 {
-	const char **v = n > 0 ? malloc(2 * (size_t)n * sizeof *v) : NULL;
+	const char **v = n > 0 ? malloc(3 * (size_t)n * sizeof *v) : NULL;
 	if (!v)
 		return STORE_OK; /* nothing asked ahead: each record asks for itself */
 	for (int i = 0; i < n; i++) {
 		v[i] = rqs[i]->agency;
 		v[n + i] = rqs[i]->source_ref;
+		/* the household apply_record names (a private record names none, and its statement writes none:
+		 * the key asked is then only not used) */
+		v[2 * n + i] = rqs[i]->household_ready ? rqs[i]->household_key : "";
 	}
-	int rc = store_source_absent_ahead(c, v, v + n, n);
+	int rc = store_source_absent_ahead(c, v, v + n, v + 2 * n, n);
 	free(v);
 	if (rc != STORE_OK)
 		return rc;

@@ -2586,10 +2586,14 @@ static const char *const pg_override[S__COUNT] = {
 	 * source record's id and an event's id taken from their sequences for the record that will be written, so
 	 * that its insert need not wait for RETURNING (S_SOURCE_EVENT_IDS_INSERT). Each sequence's name is found
 	 * once a statement (the sub-select is an init plan): pg_get_serial_sequence in the row itself ran twice a
-	 * record with its cast, 5-8 us of the backend's CPU (a reviewer's measure) */
+	 * record with its cast, 5-8 us of the backend's CPU (a reviewer's measure). And whether a household of
+	 * each record's key (?3, "" none) is stored (made_note), a look-up of its unique index: without the
+	 * OFFSET 0 the generic plan hashed the whole household table at every batch (91 -> 296 us a call at
+	 * 10,000 records, r-pgin26's first text) */
 	[S_SOURCE_ABSENT] = "SELECT r.i, nextval((SELECT pg_get_serial_sequence('source_record', 'id')::regclass)), "
-			    "nextval((SELECT pg_get_serial_sequence('event', 'id')::regclass)) "
-			    "FROM unnest(?1::text[], ?2::text[]) WITH ORDINALITY AS r(agency, ref, i) "
+			    "nextval((SELECT pg_get_serial_sequence('event', 'id')::regclass)), "
+			    "EXISTS (SELECT 1 FROM household h WHERE h.key = r.home OFFSET 0) "
+			    "FROM unnest(?1::text[], ?2::text[], ?3::text[]) WITH ORDINALITY AS r(agency, ref, home, i) "
 			    "WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.agency = r.agency "
 			    "AND s.source_ref = r.ref OFFSET 0)",
 	/* S_ACCESS_FACTS for each child of an array, one row a child (store_access_facts_ahead: a batch's audited
@@ -2777,6 +2781,10 @@ struct sq_conn {
 		bool used;
 		/* the ids reserved for the pair's source record and event (0: none), until its insert takes them */
 		int64_t source_id, event_id;
+		/* the household key the batch named for the record (NULL: none asked), and whether a household of
+		 * that key was stored when the batch's read ran (made_fresh_home) */
+		char *home;
+		bool home_there;
 	} *absent;
 	int absent_n, absent_cap;
 	/* store_block_candidates_ahead's answers (PostgreSQL, a writer's transaction; issue 17): each record's keys
@@ -2866,6 +2874,25 @@ struct sq_conn {
 	 * updates household (ends_homes: none today) */
 	char **homes_known;
 	int homes_known_n, homes_known_cap;
+	/* Whether every household a record of this transaction made since the batch's read (store_source_absent_ahead,
+	 * which asked the records' keys) is in homes_known: none forgotten (homes_drop), none left out (home_note's
+	 * limit), and no other statement wrote household or household_member (rules_drop). Then a key the read found
+	 * not stored and homes_known does not hold is a household the record's own statement makes (made_note) */
+	bool homes_sure;
+	/* The persons this transaction made (sq_person_insert, a writer's, in a batch asked about ahead; issue 17,
+	 * r-pgin26): a new child's first rules' read (S_RULE_EVENTS, ~220,000 instructions of the backend) is
+	 * answered from here when the one record written on it since placed it in no household or in one that
+	 * record's statement made and nobody else joined: the person then has that record's event and no
+	 * housemates. Dropped with the rules' answers (rules_drop: any other writer of event, household or
+	 * household_member, the transaction's end, ROLLBACK TO, a bulk load) */
+	struct made_person {
+		int64_t person;
+		int records;	 /* records written on it since it was made (counted to 2) */
+		bool alone;	 /* its record's household: made by that record, and no one else's record named it */
+		char *home;	 /* that household's key (NULL: none) */
+		struct store_event ev; /* its record's event as S_RULE_EVENTS reads it (details its own copy) */
+	} *made;
+	int made_n, made_cap;
 	/* Likewise the newest linkage model's id, which intake asks for with every record (-1: not known) */
 	int64_t model_id_known;
 	/* a bulk load in progress (store_bulk_begin .. store_bulk_end) */
@@ -3005,6 +3032,7 @@ static void conn_free(struct sq_conn *c)
 	free(c->rules);
 	homes_drop(c);
 	free(c->homes_known);
+	free(c->made);
 	cands_drop(c);
 	free(c->cands);
 	free(c->cand_rows);
@@ -3064,8 +3092,10 @@ static void audit_held_drop(struct sq_conn *c)
 
 static void absent_drop(struct sq_conn *c)
 {
-	for (int i = 0; i < c->absent_n; i++)
+	for (int i = 0; i < c->absent_n; i++) {
 		free(c->absent[i].key);
+		free(c->absent[i].home);
+	}
 	c->absent_n = 0;
 }
 
@@ -3660,11 +3690,23 @@ static void rules_forget(struct sq_conn *c, int i)
 	c->rules[i] = c->rules[--c->rules_n];
 }
 
-/* store_rule_events' answers forgotten (struct sq_conn) */
+static void made_drop(struct sq_conn *c)
+{
+	for (int i = 0; i < c->made_n; i++) {
+		free(c->made[i].home);
+		free((char *)c->made[i].ev.details);
+	}
+	c->made_n = 0;
+}
+
+/* store_rule_events' answers forgotten (struct sq_conn), with what answers a new person's first read (made,
+ * homes_sure) */
 static void rules_drop(struct sq_conn *c)
 {
 	while (c->rules_n > 0)
 		rules_forget(c, c->rules_n - 1);
+	made_drop(c);
+	c->homes_sure = false;
 }
 
 static struct rules_known *rules_find(struct sq_conn *c, int64_t person, const char *kinds, const char *mate_kind)
@@ -3780,6 +3822,96 @@ static void rules_note(struct sq_conn *c, const struct store_source_record *r, c
 	}
 }
 
+/* ---- the persons this transaction made (struct sq_conn, made) ------------------------------------------ */
+
+/* At most this many persons a transaction (past it, a new person's first read asks the database) */
+#define MADE_MAX 512
+
+/* Person id made by this writer's transaction, in a batch asked about ahead (sq_person_insert) */
+static void made_add(struct sq_conn *c, int64_t id)
+{
+	if (!c->writer || !c->absent_n || !c->db->drv->in_transaction(c->db) || c->made_n >= MADE_MAX)
+		return;
+	if (c->made_n == c->made_cap) {
+		int cap = c->made_cap ? 2 * c->made_cap : 16;
+		struct made_person *v = realloc(c->made, (size_t)cap * sizeof *v);
+		if (!v)
+			return;
+		c->made = v;
+		c->made_cap = cap;
+	}
+	struct made_person *m = &c->made[c->made_n++];
+	memset(m, 0, sizeof *m);
+	m->person = id;
+}
+
+static struct made_person *made_find(struct sq_conn *c, int64_t person)
+{
+	for (int i = 0; i < c->made_n; i++)
+		if (c->made[i].person == person)
+			return &c->made[i];
+	return NULL;
+}
+
+/* What a record's statement (sq_source_event_insert, with reserved ids) wrote: its event x (as rules_note
+ * makes it) on its person, placed in household `home` (NULL: none), which that statement made when fresh. The
+ * person's first record is kept; a second makes its first read ask the database; a record of someone else
+ * naming a made person's household takes that person's "alone" away. */
+static void made_note(struct sq_conn *c, const struct store_event *x, const char *home, bool fresh)
+{
+	for (int i = 0; i < c->made_n; i++) {
+		struct made_person *m = &c->made[i];
+		if (m->person != x->person_id) {
+			if (home && m->home && strcmp(m->home, home) == 0)
+				m->alone = false;
+			continue;
+		}
+		if (++m->records > 1) {
+			m->records = 2;
+			m->alone = false;
+			continue;
+		}
+		m->ev = *x;
+		m->ev.summary = "";
+		m->ev.details = strdup(x->details);
+		m->home = home ? strdup(home) : NULL;
+		m->alone = m->ev.details && (!home || (fresh && m->home));
+	}
+}
+
+/* Whether the person's first rules' read is answered by made_answer: this transaction made it, and the one
+ * record written on it since left it alone (made_note) */
+static struct made_person *made_alone(struct sq_conn *c, int64_t person)
+{
+	struct made_person *m = c->made_n > 0 && c->writer && c->db->drv->in_transaction(c->db) ? made_find(c, person)
+											       : NULL;
+	return m && m->records == 1 && m->alone ? m : NULL;
+}
+
+/* The read S_RULE_EVENTS would give m's person (made_alone): its record's event, when its kind is one asked
+ * for (as the read's instr), and no housemates, so none of theirs; *kept false when r (NULL: not kept) could
+ * not take it as the read's rows would fill it. fn's result, or STORE_EIO when out of memory. */
+static int made_answer(const struct made_person *m, const char *kinds, struct rules_known *r, bool *kept,
+		       store_event_fn fn, void *ctx)
+{
+	char quoted[STORE_CODE_MAX + 3];
+	snprintf(quoted, sizeof quoted, "\"%s\"", m->ev.kind);
+	bool own = strstr(kinds, quoted) != NULL;
+	if (r && ((m->home && !rules_add_home(r, m->home)) || (own && !rules_add_event(r, &m->ev))))
+		*kept = false;
+	if (!own)
+		return STORE_OK;
+	/* a copy: fn's own statements may drop what is made (rules_drop) */
+	struct store_event e = m->ev;
+	char *details = strdup(m->ev.details);
+	if (!details)
+		return STORE_EIO;
+	e.details = details;
+	int u = fn(&e, ctx);
+	free(details);
+	return u;
+}
+
 /* ---- the households this transaction's records named (struct sq_conn, homes_known) ----------------------- */
 
 /* At most this many keys a transaction (a batch is at most TXQ_BATCH_MAX records: past it, not kept) */
@@ -3817,6 +3949,7 @@ static void homes_drop(struct sq_conn *c)
 	for (int i = 0; i < c->homes_known_n; i++)
 		free(c->homes_known[i]);
 	c->homes_known_n = 0;
+	c->homes_sure = false; /* a household made before the drop is no longer told from one not stored */
 }
 
 static bool home_known(const struct sq_conn *c, const char *key)
@@ -3831,18 +3964,25 @@ static bool home_known(const struct sq_conn *c, const char *key)
  * memory or past HOMES_KNOWN_MAX: the next record names it by the full text) */
 static void home_note(struct sq_conn *c, const char *key)
 {
-	if (!key || !*key || home_known(c, key) || c->homes_known_n >= HOMES_KNOWN_MAX)
+	if (!key || !*key || home_known(c, key))
+		return;
+	c->homes_sure = c->homes_sure && c->homes_known_n < HOMES_KNOWN_MAX; /* one left out: not sure again */
+	if (c->homes_known_n >= HOMES_KNOWN_MAX)
 		return;
 	if (c->homes_known_n == c->homes_known_cap) {
 		int cap = c->homes_known_cap ? 2 * c->homes_known_cap : 32;
 		char **v = realloc(c->homes_known, (size_t)cap * sizeof *v);
-		if (!v)
+		if (!v) {
+			c->homes_sure = false;
 			return;
+		}
 		c->homes_known = v;
 		c->homes_known_cap = cap;
 	}
 	if ((c->homes_known[c->homes_known_n] = strdup(key)))
 		c->homes_known_n++;
+	else
+		c->homes_sure = false;
 }
 
 /* The statement, reset and cleared, with the injected clock bound where its SQL asks for it (NOW_SQL). */
@@ -3852,7 +3992,7 @@ static sql_stmt *stmt(struct sq_conn *c, enum stmt_id id)
 		c->facts_n = 0;
 	if (c->cands_n > 0 && ends_cands(c->db, id))
 		cands_drop(c);
-	if (c->rules_n > 0 && !c->rules_noting && ends_rules(c->db, id))
+	if ((c->rules_n > 0 || c->made_n > 0 || c->homes_sure) && !c->rules_noting && ends_rules(c->db, id))
 		rules_drop(c);
 	if (c->homes_known_n > 0 && ends_homes(c->db, id))
 		homes_drop(c);
@@ -4578,8 +4718,10 @@ static int sq_person_insert(store_conn *c, const struct store_person *p, int64_t
 	int rc = run(s);
 	if (rc == STORE_OK)
 		*id = sql_last_insert_id(CONN(c)->db);
-	if (rc == STORE_OK) /* a person the batch's candidates may now include (store_block_candidates_ahead) */
+	if (rc == STORE_OK) { /* a person the batch's candidates may now include (store_block_candidates_ahead) */
 		cands_note_made(CONN(c), p, *id);
+		made_add(CONN(c), *id); /* and whose first rules' read may need no statement */
+	}
 	return rc;
 }
 
@@ -4970,11 +5112,15 @@ static int absent_sort_cmp(const void *a, const void *b)
 }
 
 /* The ids reserved for (agency, ref)'s source record and event by store_source_absent_ahead, once: true with
- * *source_id and *event_id set, the pair marked used (a later find of it asks the database). */
+ * *source_id and *event_id set, the pair marked used (a later find of it asks the database); and, when home
+ * (a key) is given, *home_absent: whether the batch's read asked that key for the pair and found no household
+ * of it stored. */
 static bool absent_take_ids(struct sq_conn *k, const char *agency, const char *ref, int64_t *source_id,
-			    int64_t *event_id)
+			    int64_t *event_id, const char *home, bool *home_absent)
 {
 	int lo = 0, hi = k->absent_n;
+	if (home_absent)
+		*home_absent = false;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2, d = absent_cmp(&k->absent[mid], agency, ref);
 		if (d == 0) {
@@ -4982,6 +5128,8 @@ static bool absent_take_ids(struct sq_conn *k, const char *agency, const char *r
 			p->used = true;
 			if (p->source_id <= 0 || p->event_id <= 0)
 				return false;
+			if (home_absent && home && p->home && strcmp(p->home, home) == 0)
+				*home_absent = !p->home_there;
 			*source_id = p->source_id;
 			*event_id = p->event_id;
 			p->source_id = p->event_id = 0;
@@ -4995,13 +5143,14 @@ static bool absent_take_ids(struct sq_conn *k, const char *agency, const char *r
 	return false;
 }
 
-static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
+static int sq_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref,
+				  const char *const *home, int n)
 {
 	struct sq_conn *k = CONN(c);
 	absent_drop(k);
 	if (n <= 0 || !sql_override(k->db, S_SOURCE_ABSENT) || !k->db->drv->in_transaction(k->db))
 		return STORE_OK;
-	struct text_array col[2] = {{0}};
+	struct text_array col[3] = {{0}};
 	int rc = STORE_EIO;
 	if (k->absent_cap < n) {
 		struct absent_pair *p = realloc(k->absent, (size_t)n * sizeof *p);
@@ -5011,8 +5160,9 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		k->absent_cap = n;
 	}
 	for (int i = 0; i < n; i++) {
-		const char *v[2] = {agency[i] ? agency[i] : "", source_ref[i] ? source_ref[i] : ""};
-		for (int j = 0; j < 2; j++) {
+		const char *v[3] = {agency[i] ? agency[i] : "", source_ref[i] ? source_ref[i] : "",
+				    home && home[i] ? home[i] : ""};
+		for (int j = 0; j < 3; j++) {
 			if (!text_array_reserve(&col[j], 2 * strlen(v[j]) + 3))
 				goto out;
 			text_array_put(&col[j], v[j]);
@@ -5021,7 +5171,7 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 	sql_stmt *s = stmt(k, S_SOURCE_ABSENT);
 	if (!s)
 		goto out;
-	for (int j = 0; j < 2; j++) {
+	for (int j = 0; j < 3; j++) {
 		col[j].s[col[j].len] = '}';
 		col[j].s[col[j].len + 1] = '\0';
 		sql_bind_text(s, j + 1, col[j].s, (int)col[j].len + 1);
@@ -5038,9 +5188,12 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 			break;
 		memcpy(key, a, la + 1);
 		memcpy(key + la + 1, ref, lr + 1);
+		/* the key asked (none for "": no household; a copy that fails leaves it not asked) */
+		char *h = home && home[i] && *home[i] ? strdup(home[i]) : NULL;
 		k->absent[k->absent_n++] = (struct absent_pair){.key = key, .agency_len = la,
 								.source_id = sql_column_int64(s, 1),
-								.event_id = sql_column_int64(s, 2)};
+								.event_id = sql_column_int64(s, 2), .home = h,
+								.home_there = sql_column_int64(s, 3) != 0};
 	}
 	rc = map_rc(r);
 	sql_reset(s);
@@ -5048,20 +5201,23 @@ static int sq_source_absent_ahead(store_conn *c, const char *const *agency, cons
 		absent_drop(k);
 		goto out;
 	}
+	/* households made from here on by this transaction's records are in homes_known until it drops them */
+	k->homes_sure = home != NULL;
 	/* sorted for absent_take, one entry a pair: a pair sent twice in the batch answers its first find only,
 	 * and keeps the ids reserved at its first place (the later place's go unused) */
 	qsort(k->absent, (size_t)k->absent_n, sizeof *k->absent, absent_sort_cmp);
 	int m = 0;
 	for (int i = 0; i < k->absent_n; i++) {
-		if (m > 0 && absent_key_cmp(&k->absent[m - 1], &k->absent[i]) == 0)
+		if (m > 0 && absent_key_cmp(&k->absent[m - 1], &k->absent[i]) == 0) {
 			free(k->absent[i].key);
-		else
+			free(k->absent[i].home);
+		} else
 			k->absent[m++] = k->absent[i];
 	}
 	k->absent_n = m;
 out:
-	free(col[0].s);
-	free(col[1].s);
+	for (int j = 0; j < 3; j++)
+		free(col[j].s);
 	return rc;
 }
 
@@ -5069,7 +5225,8 @@ static int sq_source_insert(store_conn *c, const struct store_source_record *r, 
 {
 	int64_t unused[2];
 	if (CONN(c)->absent_n) /* the pair's reserved ids, if any, go unused: this insert takes its own */
-		(void)absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &unused[0], &unused[1]);
+		(void)absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &unused[0], &unused[1],
+				      NULL, NULL);
 	sql_stmt *s = stmt(CONN(c), S_SOURCE_INSERT);
 	if (!s)
 		return STORE_EIO;
@@ -5195,8 +5352,10 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 	cands_note_ident(CONN(c), r->person_id, "upn", r->upn);
 	/* PostgreSQL, in a batch asked about ahead: the ids reserved for this pair, so the insert is not waited for */
 	int64_t ids[2] = {0, 0};
+	bool home_absent = false; /* no household of the record's key stored when the batch's read ran */
 	bool reserved = CONN(c)->absent_n &&
-			absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &ids[0], &ids[1]);
+			absent_take_ids(CONN(c), r->agency, r->source_ref ? r->source_ref : "", &ids[0], &ids[1],
+					r->household_key, &home_absent);
 	if (!sql_override(CONN(c)->db, S_SOURCE_EVENT_INSERT)) {
 		/* its statements keep the rules' answers (rules_noting); what they wrote is then noted as PostgreSQL's
 		 * one statement's is below, or, should one fail, the answers are dropped */
@@ -5209,15 +5368,19 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 			rules_note(k, r, e, *source_id, *event_id, recorded_at);
 		else
 			rules_drop(k);
+		made_drop(k); /* what a person made has is told by the batch's path only */
 		return rc;
 	}
 	bool home = r->household_key && *r->household_key;
 	/* with reserved ids (the batch's path), a text without the parts that would write nothing: the identifiers'
 	 * when there are none, the household's INSERT when a record of this transaction named it (homes_known) */
 	enum stmt_id id = keys ? S_SOURCE_EVENT_KEYS_INSERT : S_SOURCE_EVENT_INSERT;
+	bool known = home && home_known(CONN(c), r->household_key);
+	/* the statement makes the household: not stored when the batch's read ran, nor made since (made_note) */
+	bool fresh = home && home_absent && !known && CONN(c)->homes_sure;
 	if (reserved) {
 		bool ident = (r->nhs_number && *r->nhs_number) || (r->upn && *r->upn);
-		int bits = (ident ? 0 : 1) | (home && home_known(CONN(c), r->household_key) ? 2 : 0);
+		int bits = (ident ? 0 : 1) | (known ? 2 : 0);
 		id = (enum stmt_id)(S_SOURCE_EVENT_IDS_INSERT + 2 * bits + (keys ? 1 : 0));
 	}
 	sql_stmt *s = stmt(CONN(c), id);
@@ -5248,6 +5411,17 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		if (rc == STORE_OK) {
 			*source_id = ids[0];
 			*event_id = ids[1];
+			if (CONN(c)->made_n > 0) {
+				struct store_event x = *e;
+				x.id = ids[1];
+				x.source_record_id = ids[0];
+				snprintf(x.recorded_at, sizeof x.recorded_at, "%s", recorded_at);
+				x.details = e->details && *e->details ? e->details : "{}";
+				if (r->person_id != e->person_id)
+					made_drop(CONN(c));
+				else
+					made_note(CONN(c), &x, home ? r->household_key : NULL, fresh);
+			}
 			rules_note(CONN(c), r, e, ids[0], ids[1], recorded_at);
 			if (home) /* a refusal fails the pass, or (under savepoints) rolls back: forget() either way */
 				home_note(CONN(c), r->household_key);
@@ -5264,6 +5438,7 @@ static int sq_source_event_insert(store_conn *c, const struct store_source_recor
 		*event_id = sql_column_int64(s, 1);
 	}
 	sql_reset(s);
+	made_drop(CONN(c)); /* what a person made has is told by the batch's path only */
 	if (out == STORE_OK) {
 		rules_note(CONN(c), r, e, *source_id, *event_id, recorded_at);
 		if (home)
@@ -6670,12 +6845,16 @@ static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_js
 		}
 		return STORE_OK;
 	}
-	sql_stmt *s = stmt(k, S_RULE_EVENTS);
-	if (!s)
-		return STORE_EIO;
-	sql_bind_int64(s, 1, person_id);
-	text(s, 2, kinds_json);
-	text(s, 3, housemate_kind);
+	/* a person this transaction made, alone since: answered with no statement (made_answer) */
+	const struct made_person *m = made_alone(k, person_id);
+	sql_stmt *s = NULL;
+	if (!m) {
+		if (!(s = stmt(k, S_RULE_EVENTS)))
+			return STORE_EIO;
+		sql_bind_int64(s, 1, person_id);
+		text(s, 2, kinds_json);
+		text(s, 3, housemate_kind);
+	}
 	/* kept for the person's next read, in a writer's transaction only (struct sq_conn, rules) */
 	if (k->writer && k->db->drv->in_transaction(k->db) && k->rules_n < RULES_KNOWN_MAX) {
 		if (k->rules_n == k->rules_cap) {
@@ -6700,6 +6879,12 @@ static int sq_rule_events(store_conn *c, int64_t person_id, const char *kinds_js
 	}
 	int rc, u = STORE_OK, at = k->rules_n;
 	bool kept = true;
+	if (m) {
+		u = made_answer(m, kinds_json, r, &kept, fn, ctx);
+		if (r && k->rules_n == at && (u != STORE_OK || !kept)) /* the last one: forgotten alone */
+			rules_forget(k, at - 1);
+		return u;
+	}
 	while ((rc = sql_step(s)) == SQL_ROW) {
 		int64_t id = sql_column_int64(s, 0), who = sql_column_int64(s, 1);
 		if (r && k->rules_n != at) /* fn's own statements dropped the answers: this one is not kept */

@@ -235,9 +235,10 @@ int store_source_find(store_conn *c, const char *agency, const char *source_ref,
 	return c->ops->source_find(c, agency, source_ref, out, found);
 }
 
-int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n)
+int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref,
+			      const char *const *household_key, int n)
 {
-	return c->ops->source_absent_ahead(c, agency, source_ref, n);
+	return c->ops->source_absent_ahead(c, agency, source_ref, household_key, n);
 }
 
 int store_event_insert(store_conn *c, const struct store_event *e, int64_t *id)

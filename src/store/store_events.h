@@ -50,8 +50,12 @@ int store_source_find(store_conn *c, const char *agency, const char *source_ref,
  * round trip). A failure leaves the transaction for the caller to roll back, as any statement's. On PostgreSQL
  * it is a write: for each pair not stored it takes a source record id and an event id from their sequences
  * (nextval), for store_source_event_insert; so not on a read-only snapshot or a replica, and ids taken and not
- * used (a replayed or refused record) are gaps in the sequences. */
-int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref, int n);
+ * used (a replayed or refused record) are gaps in the sequences. household_key (NULL: none), the key of the
+ * household each record will name ("" none): on PostgreSQL also asked whether it is stored, so that a new
+ * child's first rules' read can be answered without a statement when its record's household is one that
+ * record makes (store_rule_events; issue 17). */
+int store_source_absent_ahead(store_conn *c, const char *const *agency, const char *const *source_ref,
+			      const char *const *household_key, int n);
 
 struct store_event {
 	int64_t id;

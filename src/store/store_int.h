@@ -59,7 +59,8 @@ struct store_ops {
 	int (*source_insert)(store_conn *c, const struct store_source_record *r, int64_t *id);
 	int (*source_find)(store_conn *c, const char *agency, const char *source_ref,
 			   struct store_source_record *out, bool *found);
-	int (*source_absent_ahead)(store_conn *c, const char *const *agency, const char *const *source_ref, int n);
+	int (*source_absent_ahead)(store_conn *c, const char *const *agency, const char *const *source_ref,
+				   const char *const *household_key, int n);
 	int (*event_insert)(store_conn *c, const struct store_event *e, int64_t *id);
 	int (*source_event_insert)(store_conn *c, const struct store_source_record *r, const struct store_event *e,
 				   int64_t *source_id, int64_t *event_id);

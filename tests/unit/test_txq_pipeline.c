@@ -1040,7 +1040,7 @@ static int finds_after_ahead(store_conn *c, void *arg)
 	const char *ref[5] = {"ahead-stored", "ahead-new", "ahead-new", "ahead-new", "ahead-written"};
 	struct store_source_record out;
 	uint64_t s0, r0, s1, r1;
-	int rc = store_source_absent_ahead(c, agency, ref, 5);
+	int rc = store_source_absent_ahead(c, agency, ref, NULL, 5);
 	store_conn_counters(c, &s0, &r0);
 	for (int i = 0; i < 3 && rc == STORE_OK; i++)
 		rc = store_source_find(c, agency[i], ref[i], &out, &a->found[i]);
@@ -1108,7 +1108,7 @@ static int finds_after_separator(store_conn *c, void *arg)
 	const char *agency[2] = {"x", "x\x1fy"};
 	const char *ref[2] = {"y\x1fz", "z"};
 	struct store_source_record out;
-	int rc = store_source_absent_ahead(c, agency, ref, 2);
+	int rc = store_source_absent_ahead(c, agency, ref, NULL, 2);
 	for (int i = 0; i < 2 && rc == STORE_OK; i++)
 		rc = store_source_find(c, agency[i], ref[i], &out, &a->found[i]);
 	return rc;
@@ -1149,7 +1149,7 @@ static int rjob_ahead(store_conn *c, struct txq_job *const *jobs, int n)
 		agency[i] = "police";
 		ref[i] = ((const struct rjob *)jobs[i])->ref;
 	}
-	return store_source_absent_ahead(c, agency, ref, n);
+	return store_source_absent_ahead(c, agency, ref, NULL, n);
 }
 
 static int rjob_run(store_conn *c, void *arg)
@@ -2197,6 +2197,113 @@ static void rule_reads_answered_in_the_batch(void **state)
 	assert_int_equal(a.sizes[7], 6);
 }
 
+/* ---- a new child's first rules' read: answered from the batch when its record's household is one that record
+ * made (PostgreSQL; r-pgin26) ---- */
+
+#define NC_OLD "LS6 2AB|1 old street"
+#define NC_NEW1 "LS6 2AB|2 new street"
+#define NC_NEW2 "LS6 2AB|3 new street"
+#define NC_NEW3 "LS6 2AB|4 new street"
+
+struct nc_arg {
+	int64_t mate;
+	int failed_step; /* the first step whose answer differed from a fresh read or took other statements: 0 none */
+	int sizes[8];
+};
+
+static int nc_setup(store_conn *c, void *arg)
+{
+	struct nc_arg *a = arg;
+	int rc;
+	a->mate = insert_keyed(c, "nc-mate", &rc);
+	if (rc == STORE_OK)
+		rc = store_agency_upsert(c, "police", "Police");
+	if (rc == STORE_OK) /* someone at an old address, with an incident */
+		rc = rm_record(c, a->mate, "nc-00", "domestic_abuse_incident", NC_OLD);
+	struct rm_rows warm = {0}; /* the read prepared, so that the batch counts its execution only */
+	if (rc == STORE_OK)
+		rc = store_rule_events(c, a->mate, RM_KINDS, "domestic_abuse_incident", rm_collect, &warm);
+	return rc;
+}
+
+static int nc_batch(store_conn *c, void *arg)
+{
+	struct nc_arg *a = arg;
+	bool pg = strcmp(fx_engine(), "postgresql") == 0;
+	int made = pg ? 0 : 1; /* statements of a read answered from what the batch made (SQLite: read) */
+	/* the batch's pairs asked about ahead, with the households its records name */
+	const char *agency[8], *ref[8] = {"nc-01", "nc-02", "nc-03", "nc-04", "nc-05", "nc-06", "nc-07", "nc-08"};
+	const char *home[8] = {NC_NEW1, NC_OLD, "", NC_NEW1, NC_NEW2, NC_NEW2, NC_NEW3, NC_NEW3};
+	for (int i = 0; i < 8; i++)
+		agency[i] = "police";
+	int rc = store_source_absent_ahead(c, agency, ref, home, 8), step = 0;
+	int64_t p[6] = {0};
+	char key[16];
+	for (int i = 0; i < 6 && rc == STORE_OK; i++) {
+		snprintf(key, sizeof key, "nc-p%d", i);
+		p[i] = insert_keyed(c, key, &rc);
+	}
+#define NC_STEP(person, read_statements)                                                                          \
+	do {                                                                                                       \
+		step++;                                                                                            \
+		if (rc != STORE_OK || !rm_check(c, (person), (read_statements), &a->sizes[step - 1])) {            \
+			a->failed_step = step;                                                                     \
+			return rc;                                                                                 \
+		}                                                                                                  \
+	} while (0)
+	/* 1: a new child at an address no one had: its record's event, no housemates, no statement */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[0], "nc-01", "missing_episode", NC_NEW1);
+	NC_STEP(p[0], made);
+	/* 2: a new child at an address someone holds (with an incident): read */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[1], "nc-02", "missing_episode", NC_OLD);
+	NC_STEP(p[1], 1);
+	/* 3: a new child at no address, of a kind the read does not ask for: nothing, no statement */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[2], "nc-03", "concern", "");
+	NC_STEP(p[2], made);
+	/* 4: a new child at the household the first one's record made in this batch: read; and the first child,
+	 * someone new in its household, read again */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[3], "nc-04", "domestic_abuse_incident", NC_NEW1);
+	NC_STEP(p[3], 1);
+	NC_STEP(p[0], 1);
+	/* 5: a new child with two records before its first read: read */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[4], "nc-05", "concern", NC_NEW2);
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[4], "nc-06", "missing_episode", NC_NEW2);
+	NC_STEP(p[4], 1);
+	/* 6: a new child whose new household someone else's record joins before the child's first read: read */
+	if (rc == STORE_OK)
+		rc = rm_record(c, p[5], "nc-07", "missing_episode", NC_NEW3);
+	if (rc == STORE_OK)
+		rc = rm_record(c, a->mate, "nc-08", "domestic_abuse_incident", NC_NEW3);
+	NC_STEP(p[5], 1);
+	/* 7: a household written by a statement of its own drops what the batch made: the third child read */
+	if (rc == STORE_OK)
+		rc = store_household_join(c, NC_NEW2, "LS6 2AB", "3 New Street", p[2], "2026-11-19T10:00:00Z", NULL);
+	NC_STEP(p[2], 1);
+#undef NC_STEP
+	return rc;
+}
+
+static void new_child_first_rule_read_answered_in_the_batch(void **state)
+{
+	struct fx *f = *state;
+	struct nc_arg a = {0};
+	assert_int_equal(txq_exec(f->st, nc_setup, &a), STORE_OK);
+	assert_int_equal(txq_exec(f->st, nc_batch, &a), STORE_OK);
+	assert_int_equal(a.failed_step, 0);
+	/* its event; its event and the mate's incident; none; its incident (its housemate holds none), the first
+	 * child's event and the newcomer's incident; the second record's event; its event and the mate's two
+	 * incidents; none (the third child's concern, and the second new household's members hold no incident) */
+	int want[] = {1, 2, 0, 1, 2, 1, 3, 0};
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(a.sizes[i], want[i]);
+}
+
 /* The same, where the batch moves people: a merge, a child moving address, two children joining one household,
  * an incident fanned out to housemates, an unmerge (r-review42). After every step each person's answer equals
  * a fresh read (answered from memory or read again: either way the same rows). */
@@ -2360,7 +2467,7 @@ struct hk_arg {
 static int hk_record(store_conn *c, int64_t person, const char *ref, const char *home)
 {
 	const char *agency[1] = {"police"}, *refs[1] = {ref};
-	int rc = store_source_absent_ahead(c, agency, refs, 1);
+	int rc = store_source_absent_ahead(c, agency, refs, NULL, 1);
 	return rc != STORE_OK ? rc : rm_record(c, person, ref, "missing_episode", home);
 }
 
@@ -2560,6 +2667,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rule_reads_answered_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_reads_follow_moves_and_merges_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(rule_reads_dropped_by_a_bulk_load, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(new_child_first_rule_read_answered_in_the_batch, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(known_households_forgotten_when_undone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(record_keys_left_out_only_when_held_from_a_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(records_with_reserved_ids_are_not_waited_for, fx_setup, fx_teardown),
