@@ -11,6 +11,13 @@
 
 /* No probability is allowed to be 0 or 1: a level never seen in training still has finite weight. */
 #define P_FLOOR 1e-6
+/* u's own floor, as training keeps it (dedupe.c train) and as the model file and the weights per source
+ * read it. u of a valid identifier's equal level is counted on every pair (id_u): about 2e-10 at a million
+ * records. Floored at P_FLOOR here (until 2026-12-07) it weighed at most log2(1 / 1e-6) = 19.9 bits, while
+ * the prior falls with the area (-17.8 bits at a million): pairs sharing a valid NHS number and a birthday,
+ * names written otherwise, scored 5 bits (review) where the model file said 15 (docs/BENCHMARKS.md,
+ * "Round 24"). */
+#define U_FLOOR 1e-9
 
 void linkage_model_defaults(struct linkage_model *m)
 {
@@ -46,11 +53,16 @@ static double clampp(double p)
 	return p < P_FLOOR ? P_FLOOR : p > 1.0 - P_FLOOR ? 1.0 - P_FLOOR : p;
 }
 
+static double clampu(double p)
+{
+	return p < U_FLOOR ? U_FLOOR : p > 1.0 - P_FLOOR ? 1.0 - P_FLOOR : p;
+}
+
 static double level_weight(const struct linkage_model *m, unsigned f, unsigned l)
 {
 	if (l == LINKAGE_LEVEL_NULL || l >= linkage_nlevels[f])
 		return 0.0;
-	return log2(clampp(m->m[f][l]) / clampp(m->u[f][l]));
+	return log2(clampp(m->m[f][l]) / clampu(m->u[f][l]));
 }
 
 static double prior_weight(const struct linkage_model *m)

@@ -2045,6 +2045,32 @@ static void train_labels_and_agency_m(void **state)
 	free(a.family);
 }
 
+/* A valid NHS number's equal level past the probability floor: training keeps u down to 1e-9, and id_u's u
+ * at a million records is about 2e-10, but scoring floored u at 1e-6 (the floor of m), so the level weighed
+ * at most log2(1 / 1e-6) = 19.9 bits against a prior of -17.8 at a million: two records sharing a valid
+ * number and a birthday, their names written otherwise, scored about 5 bits and went for review
+ * (docs/BENCHMARKS.md, "Round 24"). Now u is floored where training floors it. */
+static void identifier_weight_past_the_probability_floor(void **state)
+{
+	(void)state;
+	struct linkage_rec a = rec("Amara", "", "Okafor", "2016-05-03", "F", "", "", "9434765919", "");
+	struct linkage_rec b = rec("Chioma", "", "Eze", "2016-05-03", "F", "", "", "9434765919", "");
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 4.29e-6; /* style c at a million */
+	m.u[LF_NHS][LI_EQUAL] = 2e-10;
+	struct linkage_score sc;
+	linkage_score(&m, &a, &b, &sc);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_NHS), LI_EQUAL);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_ELSE);
+	assert_true(fabs(sc.contribution[LF_NHS] - log2(m.m[LF_NHS][LI_EQUAL] / 1e-9)) < 1e-9);
+	assert_true(sc.contribution[LF_NHS] > log2(1.0 / 1e-6)); /* past what the old floor allowed */
+	assert_null(sc.cannot_link);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	/* The weights the pairs file shows add up to it, and the model's table agrees. */
+	assert_true(fabs(linkage_gamma_weight(&m, sc.gamma) - sc.weight) < 1e-6);
+}
+
 /* id_u: u of a valid identifier's equal level is counted on every pair that shares one (less the share the
  * identifier rule's EM calls one child's), not on the million random pairs, where two children sharing a
  * valid number is seen by chance or never: its u was the sample's noise (docs/LINKAGE.md, "The model"). So
@@ -2218,6 +2244,7 @@ int main(void)
 		cmocka_unit_test(em_labelled_pairs_fixed),
 		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(identifier_u_counted_on_every_pair),
+		cmocka_unit_test(identifier_weight_past_the_probability_floor),
 		cmocka_unit_test(accuracy_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
