@@ -255,6 +255,7 @@ struct progress {
 	int stage;
 	double start[NSTAGES], end[NSTAGES], last_draw;
 	double cpu_start[NSTAGES], cpu_end[NSTAGES];
+	double th_start[NSTAGES], th_end[NSTAGES]; /* this thread's CPU (progress is called on it alone) */
 };
 
 static void on_progress(const char *stage, uint64_t done, uint64_t total, void *ctx)
@@ -266,20 +267,23 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
 			s = i;
 	if (s < 0)
 		return;
-	double t = now(), c = cpu_now();
+	double t = now(), c = cpu_now(), th = thread_cpu_now();
 	if (s != p->stage) {
 		if (p->stage >= 0) {
 			p->end[p->stage] = t;
 			p->cpu_end[p->stage] = c;
+			p->th_end[p->stage] = th;
 		}
 		if (p->start[s] == 0) {
 			p->start[s] = t;
 			p->cpu_start[s] = c;
+			p->th_start[s] = th;
 		}
 		p->stage = s;
 	}
 	p->end[s] = t;
 	p->cpu_end[s] = c;
+	p->th_end[s] = th;
 	if (p->tty && (t - p->last_draw > 0.1 || done == total)) {
 		int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
 		fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", stage, fill, "##############################", width - fill, "",
@@ -299,6 +303,11 @@ static double stage_secs(const struct progress *p, const char *name)
 static double stage_cpu(const struct progress *p, int i)
 {
 	return p->start[i] > 0 ? p->cpu_end[i] - p->cpu_start[i] : 0;
+}
+
+static double stage_thread_cpu(const struct progress *p, int i)
+{
+	return p->start[i] > 0 ? p->th_end[i] - p->th_start[i] : 0;
 }
 
 /* ---- outputs ---- */
@@ -621,14 +630,15 @@ int cmd_link(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	double t_w0 = now(), c_w0 = cpu_now();
+	double t_w0 = now(), c_w0 = cpu_now(), m_w0 = thread_cpu_now();
 	prog.end[prog.stage] = t_w0;
 	prog.cpu_end[prog.stage] = c_w0;
+	prog.th_end[prog.stage] = m_w0;
 	if (write_clusters(out, &l, &res) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
-	double t_write = now() - t_w0, c_write = cpu_now() - c_w0;
+	double t_write = now() - t_w0, c_write = cpu_now() - c_w0, m_write = thread_cpu_now() - m_w0;
 	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
 	fprintf(stderr,
 		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
@@ -645,8 +655,11 @@ int cmd_link(int argc, char **argv)
 	fprintf(stderr, "safeguard link: CPU seconds by stage (all threads): read %.2f;", c_read);
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f;", stage_names[k], stage_cpu(&prog, k));
-	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f, "
-			"in all %.2f\n", c_write, cpu_now() - c0, m_read, thread_cpu_now() - m0);
+	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f,",
+		c_write, cpu_now() - c0, m_read);
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f,", stage_names[k], stage_thread_cpu(&prog, k));
+	fprintf(stderr, " writing %.2f, in all %.2f\n", m_write, thread_cpu_now() - m0);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],
