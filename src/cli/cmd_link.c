@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,18 +324,93 @@ static const char *id_of(const struct load *l, uint32_t i)
 	return l->ids + l->id_off[i];
 }
 
-static int write_clusters(const char *path, const struct load *l, const struct linkage_result *r)
+/* clusters.csv's rows are formatted in chunks on the threads, each chunk into a buffer of its own, and
+ * written in order: at a million records formatting (libcsv's quoting, "%.6f") was 0.4 s on the calling
+ * thread, the whole of the writing stage. The bytes are the ones fprintf and csv_fwrite wrote. */
+#define WRITE_CHUNK 32768
+#define WRITE_ROW_MAX (4 * RECORDS_CSV_FIELD_MAX + 64) /* two quoted ids (each byte doubled at worst) and a number */
+
+struct wbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+struct write_job {
+	const struct load *l;
+	const struct linkage_result *r;
+	size_t nch;
+	atomic_size_t next;
+	struct wbuf *b; /* one per chunk */
+};
+
+static void format_chunk(struct write_job *j, size_t c)
+{
+	struct wbuf *b = &j->b[c];
+	size_t hi = (c + 1) * WRITE_CHUNK < j->l->n ? (c + 1) * WRITE_CHUNK : j->l->n;
+	for (size_t i = c * WRITE_CHUNK; i < hi; i++) {
+		if (b->cap - b->len < WRITE_ROW_MAX) {
+			size_t nc = b->cap ? b->cap * 2 : (size_t)WRITE_CHUNK * 48;
+			char *np = realloc(b->p, nc);
+			if (!np) {
+				b->oom = true;
+				return;
+			}
+			b->p = np;
+			b->cap = nc;
+		}
+		const char *id = id_of(j->l, (uint32_t)i), *cid = id_of(j->l, j->r->cluster[i]);
+		b->len += csv_write(b->p + b->len, b->cap - b->len, id, strlen(id));
+		b->p[b->len++] = ',';
+		b->len += csv_write(b->p + b->len, b->cap - b->len, cid, strlen(cid));
+		b->len += (size_t)snprintf(b->p + b->len, b->cap - b->len, ",%.6f\n", (double)j->r->probability[i]);
+	}
+}
+
+static void *format_worker(void *arg)
+{
+	struct write_job *j = arg;
+	for (size_t c; (c = atomic_fetch_add(&j->next, 1)) < j->nch;)
+		format_chunk(j, c);
+	return NULL;
+}
+
+static int write_clusters(const char *path, const struct load *l, const struct linkage_result *r, unsigned threads)
 {
 	struct cli_tmp t;
-	if (cli_tmp_open(&t, path) != 0)
+	struct write_job j = {.l = l, .r = r, .nch = (l->n + WRITE_CHUNK - 1) / WRITE_CHUNK};
+	pthread_t tid[64];
+	unsigned started = 0;
+	bool ok = true;
+	atomic_init(&j.next, 0);
+	j.b = calloc(j.nch ? j.nch : 1, sizeof *j.b);
+	if (!j.b) {
+		fprintf(stderr, "safeguard link: out of memory\n");
 		return -1;
-	fputs("record_id,cluster_id,match_probability\n", t.f);
-	for (size_t i = 0; i < l->n; i++) {
-		csv_field(t.f, id_of(l, (uint32_t)i));
-		fputc(',', t.f);
-		csv_field(t.f, id_of(l, r->cluster[i]));
-		fprintf(t.f, ",%.6f\n", (double)r->probability[i]);
 	}
+	for (unsigned k = 1; k < threads && k < 64; k++)
+		if (pthread_create(&tid[started], NULL, format_worker, &j) == 0)
+			started++;
+	format_worker(&j);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	for (size_t c = 0; c < j.nch; c++)
+		ok = ok && !j.b[c].oom;
+	if (!ok || cli_tmp_open(&t, path) != 0) {
+		if (!ok)
+			fprintf(stderr, "safeguard link: out of memory\n");
+		for (size_t c = 0; c < j.nch; c++)
+			free(j.b[c].p);
+		free(j.b);
+		return -1;
+	}
+	fputs("record_id,cluster_id,match_probability\n", t.f);
+	for (size_t c = 0; c < j.nch; c++) {
+		if (j.b[c].len)
+			fwrite(j.b[c].p, 1, j.b[c].len, t.f);
+		free(j.b[c].p);
+	}
+	free(j.b);
 	return cli_tmp_commit(&t, true);
 }
 
@@ -634,7 +711,7 @@ int cmd_link(int argc, char **argv)
 	prog.end[prog.stage] = t_w0;
 	prog.cpu_end[prog.stage] = c_w0;
 	prog.th_end[prog.stage] = m_w0;
-	if (write_clusters(out, &l, &res) != 0)
+	if (write_clusters(out, &l, &res, threads) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
