@@ -298,35 +298,110 @@ struct entry {
 	uint32_t rec;
 };
 
-/* LSD radix sort by key, 16 bits a pass; stable, so records stay in index order inside a key. */
-static int sort_entries(struct entry *e, size_t n)
+/* A rule's entries, made and sorted on the pool: each part of the records counts its entries, then writes
+ * them from its offset (the entries in record order, as one loop makes them); then each pass of the radix
+ * sort counts the digits of a part of the entries, and each part moves its own to their places (part by
+ * part within a digit: stable, so records stay in index order inside a key). */
+#define ENTRY_DIGITS 65536
+
+struct entries_job {
+	const struct keys *keys;
+	size_t n, ne;
+	unsigned rule, parts, shift;
+	struct entry *e, *tmp;
+	size_t first[65]; /* each part's first entry (parts of the records) */
+	size_t *cnt;      /* parts x ENTRY_DIGITS: counts, then where each part's next entry of a digit goes */
+};
+
+static size_t rule_entries(const struct entries_job *j, size_t i, struct entry *out)
 {
-	if (n < 2)
-		return 0;
-	struct entry *tmp = malloc(n * sizeof *tmp);
-	size_t *count = malloc(65536 * sizeof *count);
-	if ((!tmp || !count) && n) {
-		free(tmp);
-		free(count);
-		return -1;
-	}
-	for (unsigned shift = 0; shift < 32; shift += 16) {
-		memset(count, 0, 65536 * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[(e[i].key >> shift) & 0xFFFF]++;
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
+	size_t c = 0;
+	for (unsigned k = rule_first[j->rule]; k < rule_first[j->rule + 1]; k++) {
+		bool dup = false;
+		for (unsigned q = rule_first[j->rule]; q < k; q++)
+			dup |= j->keys[i].k[q] == j->keys[i].k[k];
+		if (j->keys[i].k[k] && !dup) {
+			if (out)
+				out[c] = (struct entry){j->keys[i].k[k], (uint32_t)i};
+			c++;
 		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(e[i].key >> shift) & 0xFFFF]++] = e[i];
-		memcpy(e, tmp, n * sizeof *tmp);
 	}
-	free(tmp);
-	free(count);
-	return 0;
+	return c;
+}
+
+static void entries_count(void *ctx, size_t t)
+{
+	struct entries_job *j = ctx;
+	size_t c = 0;
+	for (size_t i = j->n * t / j->parts; i < j->n * (t + 1) / j->parts; i++)
+		c += rule_entries(j, i, NULL);
+	j->first[t + 1] = c;
+}
+
+static void entries_fill(void *ctx, size_t t)
+{
+	struct entries_job *j = ctx;
+	size_t at = j->first[t];
+	for (size_t i = j->n * t / j->parts; i < j->n * (t + 1) / j->parts; i++)
+		at += rule_entries(j, i, j->e + at);
+}
+
+static void entries_digits(void *ctx, size_t t)
+{
+	struct entries_job *j = ctx;
+	size_t *cnt = j->cnt + t * ENTRY_DIGITS;
+	memset(cnt, 0, ENTRY_DIGITS * sizeof *cnt);
+	for (size_t i = j->ne * t / j->parts; i < j->ne * (t + 1) / j->parts; i++)
+		cnt[(j->e[i].key >> j->shift) & 0xFFFF]++;
+}
+
+static void entries_move(void *ctx, size_t t)
+{
+	struct entries_job *j = ctx;
+	size_t *cnt = j->cnt + t * ENTRY_DIGITS;
+	for (size_t i = j->ne * t / j->parts; i < j->ne * (t + 1) / j->parts; i++)
+		j->tmp[cnt[(j->e[i].key >> j->shift) & 0xFFFF]++] = j->e[i];
+}
+
+/* The entries of rule into e (room for n * KEYS_PER_RULE), sorted by key; their number, or SIZE_MAX when
+ * out of memory. */
+static size_t make_entries(const struct keys *keys, size_t n, unsigned rule, struct entry *e, unsigned threads)
+{
+	struct linkage_opts o = {.threads = threads};
+	struct entries_job j = {.keys = keys, .n = n, .rule = rule, .e = e};
+	j.parts = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+	pool_run(j.parts, j.parts, entries_count, &j, &o, "entries");
+	for (unsigned t = 0; t < j.parts; t++)
+		j.first[t + 1] += j.first[t];
+	pool_run(j.parts, j.parts, entries_fill, &j, &o, "entries");
+	j.ne = j.first[j.parts];
+	if (j.ne < 2)
+		return j.ne;
+	j.tmp = malloc(j.ne * sizeof *j.tmp);
+	j.cnt = malloc((size_t)j.parts * ENTRY_DIGITS * sizeof *j.cnt);
+	if (!j.tmp || !j.cnt) {
+		free(j.tmp);
+		free(j.cnt);
+		return SIZE_MAX;
+	}
+	for (j.shift = 0; j.shift < 32; j.shift += 16) {
+		pool_run(j.parts, j.parts, entries_digits, &j, &o, "entries");
+		size_t sum = 0;
+		for (size_t d = 0; d < ENTRY_DIGITS; d++)
+			for (unsigned t = 0; t < j.parts; t++) {
+				size_t c = j.cnt[t * ENTRY_DIGITS + d];
+				j.cnt[t * ENTRY_DIGITS + d] = sum;
+				sum += c;
+			}
+		pool_run(j.parts, j.parts, entries_move, &j, &o, "entries");
+		struct entry *x = j.e;
+		j.e = j.tmp;
+		j.tmp = x;
+	}
+	/* two passes: the entries are back in e */
+	free(j.tmp);
+	free(j.cnt);
+	return j.ne;
 }
 
 struct block {
@@ -448,16 +523,8 @@ static int block_and_compare(const struct linkage_rec *recs, size_t n, const str
 	pool_run(threads, (n + CHUNK_RECS - 1) / CHUNK_RECS, keys_chunk, &kj, o, "block");
 
 	for (unsigned rule = 0; rule < LR_NRULES; rule++) {
-		size_t ne = 0;
-		for (size_t i = 0; i < n; i++)
-			for (unsigned k = rule_first[rule]; k < rule_first[rule + 1]; k++) {
-				bool dup = false;
-				for (unsigned q = rule_first[rule]; q < k; q++)
-					dup |= keys[i].k[q] == keys[i].k[k];
-				if (keys[i].k[k] && !dup)
-					e[ne++] = (struct entry){keys[i].k[k], (uint32_t)i};
-			}
-		if (sort_entries(e, ne) != 0)
+		size_t ne = make_entries(keys, n, rule, e, threads);
+		if (ne == SIZE_MAX)
 			goto out;
 		size_t nb = 0, cb = 0;
 		free(blocks);
