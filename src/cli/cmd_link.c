@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +33,36 @@ struct load {
 	unsigned nsources;
 	unsigned long unnumbered; /* records of sources beyond those (pooled m) */
 	/* Rows read but not yet normalised: their fields ('\0'-terminated, in text) and sources. Normalising
-	 * is most of reading's CPU, so a batch is normalised at once on the threads (linkage_prepare_many),
-	 * while parsing stays in order on this one. */
+	 * is most of reading's CPU: with two threads or more a full batch is handed to the workers (fl) and
+	 * the next one parsed meanwhile on this thread, which then helps with what is left of the batch in
+	 * flight (land). Parsing stays in order on this one. */
 	char *text;
 	size_t text_len, text_cap, batch;
 	uint32_t (*off)[RC_NCOL];
 	uint8_t *src;
 	struct linkage_input *in;
 	unsigned threads;
+	struct flight {
+		char *text;
+		size_t text_cap, n;
+		uint32_t (*off)[RC_NCOL];
+		uint8_t *src;
+		struct linkage_input *in;
+		struct linkage_rec *out; /* &recs[its first record]: recs is not grown while a batch flies */
+	} fl;
+	bool flying;
+	/* The workers: a batch is posted (gen), its chunks taken by number (next) by them and this thread;
+	 * the state of fl and nch changes only while no worker is busy. */
+	pthread_t workers[64];
+	unsigned nworkers, busy, gen;
+	bool quit;
+	size_t nch, done;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t posted, finished;
 };
+
+#define PREPARE_CHUNK 1024
 
 #define LOAD_BATCH 16384
 
@@ -61,10 +84,8 @@ static uint8_t source_number(struct load *l, const char *s, size_t n)
 	return (uint8_t)++l->nsources;
 }
 
-/* Normalises the rows of the batch (the last l->batch records) and counts the values that cannot be right. */
-static void flush_batch(struct load *l)
+static void batch_inputs(struct load *l)
 {
-	size_t first = l->n - l->batch;
 	for (size_t i = 0; i < l->batch; i++) {
 		const char *t = l->text;
 		const uint32_t *o = l->off[i];
@@ -72,15 +93,100 @@ static void flush_batch(struct load *l)
 						  t + o[RC_DOB],	t + o[RC_SEX],		t + o[RC_POSTCODE],
 						  t + o[RC_ADDRESS],	t + o[RC_NHS_NUMBER],	t + o[RC_UPN]};
 	}
-	linkage_prepare_many(l->in, l->batch, &l->recs[first], l->threads);
+}
+
+/* The records' sources, and the values that cannot be right counted. */
+static void batch_done(struct load *l, struct linkage_rec *r, const uint8_t *src, size_t n)
+{
 	static const unsigned bits[5] = {LINKAGE_BAD_DOB, LINKAGE_BAD_NHS, LINKAGE_BAD_UPN, LINKAGE_BAD_POSTCODE,
 					 LINKAGE_BAD_SEX};
-	for (size_t i = 0; i < l->batch; i++) {
-		struct linkage_rec *r = &l->recs[first + i];
-		r->source = l->src[i];
+	for (size_t i = 0; i < n; i++) {
+		r[i].source = src[i];
 		for (int k = 0; k < 5; k++)
-			if (r->bad & bits[k])
+			if (r[i].bad & bits[k])
 				l->bad[k]++;
+	}
+}
+
+/* Chunks of the batch in flight, taken by number, until none is left. */
+static void fly_some(struct load *l)
+{
+	for (size_t c; (c = atomic_fetch_add(&l->next, 1)) < l->nch;) {
+		size_t hi = (c + 1) * PREPARE_CHUNK < l->fl.n ? (c + 1) * PREPARE_CHUNK : l->fl.n;
+		for (size_t i = c * PREPARE_CHUNK; i < hi; i++)
+			linkage_prepare(&l->fl.in[i], &l->fl.out[i]);
+		pthread_mutex_lock(&l->mu);
+		if (++l->done == l->nch)
+			pthread_cond_broadcast(&l->finished);
+		pthread_mutex_unlock(&l->mu);
+	}
+}
+
+static void *load_worker(void *arg)
+{
+	struct load *l = arg;
+	unsigned seen = 0;
+	for (;;) {
+		pthread_mutex_lock(&l->mu);
+		while (l->gen == seen && !l->quit)
+			pthread_cond_wait(&l->posted, &l->mu);
+		if (l->quit) {
+			pthread_mutex_unlock(&l->mu);
+			return NULL;
+		}
+		seen = l->gen;
+		l->busy++;
+		pthread_mutex_unlock(&l->mu);
+		fly_some(l);
+		pthread_mutex_lock(&l->mu);
+		l->busy--;
+		pthread_cond_broadcast(&l->finished);
+		pthread_mutex_unlock(&l->mu);
+	}
+}
+
+/* The batch in flight finished (this thread helping), its records completed. */
+static void land(struct load *l)
+{
+	if (!l->flying)
+		return;
+	fly_some(l);
+	pthread_mutex_lock(&l->mu);
+	while (l->done < l->nch || l->busy)
+		pthread_cond_wait(&l->finished, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	batch_done(l, l->fl.out, l->fl.src, l->fl.n);
+	l->flying = false;
+}
+
+/* Normalises the rows of the batch (the last l->batch records): handed to the workers, its buffers
+ * swapped with the flight's (the previous batch landed first), or here and now on one thread. */
+static void flush_batch(struct load *l)
+{
+	size_t first = l->n - l->batch;
+	land(l);
+	batch_inputs(l);
+	if (!l->nworkers) {
+		linkage_prepare_many(l->in, l->batch, &l->recs[first], 1);
+		batch_done(l, &l->recs[first], l->src, l->batch);
+	} else {
+		struct flight f = l->fl;
+		pthread_mutex_lock(&l->mu);
+		while (l->busy) /* a worker that woke late, finding the last batch done */
+			pthread_cond_wait(&l->finished, &l->mu);
+		l->fl = (struct flight){l->text, l->text_cap, l->batch, l->off, l->src, l->in, &l->recs[first]};
+		l->nch = (l->batch + PREPARE_CHUNK - 1) / PREPARE_CHUNK;
+		l->done = 0;
+		atomic_store(&l->next, 0);
+		l->gen++;
+		l->flying = true;
+		pthread_cond_broadcast(&l->posted);
+		pthread_mutex_unlock(&l->mu);
+		l->text = f.text;
+		l->text_cap = f.text_cap;
+		l->off = f.off;
+		l->src = f.src;
+		l->in = f.in;
 	}
 	l->batch = 0;
 	l->text_len = 0;
@@ -113,6 +219,7 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 {
 	struct load *l = ctx;
 	if (l->n == l->cap) {
+		land(l); /* the batch in flight writes into recs */
 		size_t nc = l->cap ? l->cap * 2 : 4096;
 		struct linkage_rec *nr = realloc(l->recs, nc * sizeof *nr);
 		if (!nr)
@@ -156,16 +263,35 @@ static int on_row(const struct records_csv_row *row, void *ctx)
 	return 0;
 }
 
+/* Stops the workers (the batch in flight landed first) and frees the batches' buffers. */
 static void load_batch_free(struct load *l)
 {
+	if (l->nworkers) {
+		land(l);
+		pthread_mutex_lock(&l->mu);
+		l->quit = true;
+		pthread_cond_broadcast(&l->posted);
+		pthread_mutex_unlock(&l->mu);
+		for (unsigned k = 0; k < l->nworkers; k++)
+			pthread_join(l->workers[k], NULL);
+		l->nworkers = 0;
+		pthread_mutex_destroy(&l->mu);
+		pthread_cond_destroy(&l->posted);
+		pthread_cond_destroy(&l->finished);
+	}
 	free(l->text);
 	free(l->off);
 	free(l->src);
 	free(l->in);
+	free(l->fl.text);
+	free(l->fl.off);
+	free(l->fl.src);
+	free(l->fl.in);
 	l->text = NULL;
 	l->off = NULL;
 	l->src = NULL;
 	l->in = NULL;
+	memset(&l->fl, 0, sizeof l->fl);
 }
 
 static void load_free(struct load *l)
@@ -185,10 +311,29 @@ static int load(const char *path, struct load *l, unsigned threads)
 	l->off = malloc(LOAD_BATCH * sizeof *l->off);
 	l->src = malloc(LOAD_BATCH);
 	l->in = malloc(LOAD_BATCH * sizeof *l->in);
-	if (!l->off || !l->src || !l->in) {
+	if (threads > 1) {
+		l->fl.off = malloc(LOAD_BATCH * sizeof *l->fl.off);
+		l->fl.src = malloc(LOAD_BATCH);
+		l->fl.in = malloc(LOAD_BATCH * sizeof *l->fl.in);
+	}
+	if (!l->off || !l->src || !l->in || (threads > 1 && (!l->fl.off || !l->fl.src || !l->fl.in))) {
 		load_batch_free(l);
 		fprintf(stderr, "safeguard link: out of memory\n");
 		return -1;
+	}
+	atomic_init(&l->next, 0);
+	if (threads > 1) {
+		pthread_mutex_init(&l->mu, NULL);
+		pthread_cond_init(&l->posted, NULL);
+		pthread_cond_init(&l->finished, NULL);
+		for (unsigned k = 1; k < threads && k <= 64; k++)
+			if (pthread_create(&l->workers[l->nworkers], NULL, load_worker, l) == 0)
+				l->nworkers++;
+		if (!l->nworkers) {
+			pthread_mutex_destroy(&l->mu);
+			pthread_cond_destroy(&l->posted);
+			pthread_cond_destroy(&l->finished);
+		}
 	}
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -255,6 +400,7 @@ struct progress {
 	int stage;
 	double start[NSTAGES], end[NSTAGES], last_draw;
 	double cpu_start[NSTAGES], cpu_end[NSTAGES];
+	double th_start[NSTAGES], th_end[NSTAGES]; /* this thread's CPU (progress is called on it alone) */
 };
 
 static void on_progress(const char *stage, uint64_t done, uint64_t total, void *ctx)
@@ -266,20 +412,23 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
 			s = i;
 	if (s < 0)
 		return;
-	double t = now(), c = cpu_now();
+	double t = now(), c = cpu_now(), th = thread_cpu_now();
 	if (s != p->stage) {
 		if (p->stage >= 0) {
 			p->end[p->stage] = t;
 			p->cpu_end[p->stage] = c;
+			p->th_end[p->stage] = th;
 		}
 		if (p->start[s] == 0) {
 			p->start[s] = t;
 			p->cpu_start[s] = c;
+			p->th_start[s] = th;
 		}
 		p->stage = s;
 	}
 	p->end[s] = t;
 	p->cpu_end[s] = c;
+	p->th_end[s] = th;
 	if (p->tty && (t - p->last_draw > 0.1 || done == total)) {
 		int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
 		fprintf(stderr, "\r%-8s [%.*s%*s] %3d%%", stage, fill, "##############################", width - fill, "",
@@ -301,6 +450,11 @@ static double stage_cpu(const struct progress *p, int i)
 	return p->start[i] > 0 ? p->cpu_end[i] - p->cpu_start[i] : 0;
 }
 
+static double stage_thread_cpu(const struct progress *p, int i)
+{
+	return p->start[i] > 0 ? p->th_end[i] - p->th_start[i] : 0;
+}
+
 /* ---- outputs ---- */
 
 static void csv_field(FILE *f, const char *s)
@@ -313,18 +467,93 @@ static const char *id_of(const struct load *l, uint32_t i)
 	return l->ids + l->id_off[i];
 }
 
-static int write_clusters(const char *path, const struct load *l, const struct linkage_result *r)
+/* clusters.csv's rows are formatted in chunks on the threads, each chunk into a buffer of its own, and
+ * written in order: at a million records formatting (libcsv's quoting, "%.6f") was 0.4 s on the calling
+ * thread, the whole of the writing stage. The bytes are the ones fprintf and csv_fwrite wrote. */
+#define WRITE_CHUNK 32768
+#define WRITE_ROW_MAX (4 * RECORDS_CSV_FIELD_MAX + 64) /* two quoted ids (each byte doubled at worst) and a number */
+
+struct wbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+struct write_job {
+	const struct load *l;
+	const struct linkage_result *r;
+	size_t nch;
+	atomic_size_t next;
+	struct wbuf *b; /* one per chunk */
+};
+
+static void format_chunk(struct write_job *j, size_t c)
+{
+	struct wbuf *b = &j->b[c];
+	size_t hi = (c + 1) * WRITE_CHUNK < j->l->n ? (c + 1) * WRITE_CHUNK : j->l->n;
+	for (size_t i = c * WRITE_CHUNK; i < hi; i++) {
+		if (b->cap - b->len < WRITE_ROW_MAX) {
+			size_t nc = b->cap ? b->cap * 2 : (size_t)WRITE_CHUNK * 48;
+			char *np = realloc(b->p, nc);
+			if (!np) {
+				b->oom = true;
+				return;
+			}
+			b->p = np;
+			b->cap = nc;
+		}
+		const char *id = id_of(j->l, (uint32_t)i), *cid = id_of(j->l, j->r->cluster[i]);
+		b->len += csv_write(b->p + b->len, b->cap - b->len, id, strlen(id));
+		b->p[b->len++] = ',';
+		b->len += csv_write(b->p + b->len, b->cap - b->len, cid, strlen(cid));
+		b->len += (size_t)snprintf(b->p + b->len, b->cap - b->len, ",%.6f\n", (double)j->r->probability[i]);
+	}
+}
+
+static void *format_worker(void *arg)
+{
+	struct write_job *j = arg;
+	for (size_t c; (c = atomic_fetch_add(&j->next, 1)) < j->nch;)
+		format_chunk(j, c);
+	return NULL;
+}
+
+static int write_clusters(const char *path, const struct load *l, const struct linkage_result *r, unsigned threads)
 {
 	struct cli_tmp t;
-	if (cli_tmp_open(&t, path) != 0)
+	struct write_job j = {.l = l, .r = r, .nch = (l->n + WRITE_CHUNK - 1) / WRITE_CHUNK};
+	pthread_t tid[64];
+	unsigned started = 0;
+	bool ok = true;
+	atomic_init(&j.next, 0);
+	j.b = calloc(j.nch ? j.nch : 1, sizeof *j.b);
+	if (!j.b) {
+		fprintf(stderr, "safeguard link: out of memory\n");
 		return -1;
-	fputs("record_id,cluster_id,match_probability\n", t.f);
-	for (size_t i = 0; i < l->n; i++) {
-		csv_field(t.f, id_of(l, (uint32_t)i));
-		fputc(',', t.f);
-		csv_field(t.f, id_of(l, r->cluster[i]));
-		fprintf(t.f, ",%.6f\n", (double)r->probability[i]);
 	}
+	for (unsigned k = 1; k < threads && k < 64; k++)
+		if (pthread_create(&tid[started], NULL, format_worker, &j) == 0)
+			started++;
+	format_worker(&j);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	for (size_t c = 0; c < j.nch; c++)
+		ok = ok && !j.b[c].oom;
+	if (!ok || cli_tmp_open(&t, path) != 0) {
+		if (!ok)
+			fprintf(stderr, "safeguard link: out of memory\n");
+		for (size_t c = 0; c < j.nch; c++)
+			free(j.b[c].p);
+		free(j.b);
+		return -1;
+	}
+	fputs("record_id,cluster_id,match_probability\n", t.f);
+	for (size_t c = 0; c < j.nch; c++) {
+		if (j.b[c].len)
+			fwrite(j.b[c].p, 1, j.b[c].len, t.f);
+		free(j.b[c].p);
+	}
+	free(j.b);
 	return cli_tmp_commit(&t, true);
 }
 
@@ -621,14 +850,15 @@ int cmd_link(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	double t_w0 = now(), c_w0 = cpu_now();
+	double t_w0 = now(), c_w0 = cpu_now(), m_w0 = thread_cpu_now();
 	prog.end[prog.stage] = t_w0;
 	prog.cpu_end[prog.stage] = c_w0;
-	if (write_clusters(out, &l, &res) != 0)
+	prog.th_end[prog.stage] = m_w0;
+	if (write_clusters(out, &l, &res, threads) != 0)
 		goto out;
 	if (pairs_path && write_pairs(pairs_path, &l, &model, &res) != 0)
 		goto out;
-	double t_write = now() - t_w0, c_write = cpu_now() - c_w0;
+	double t_write = now() - t_w0, c_write = cpu_now() - c_w0, m_write = thread_cpu_now() - m_w0;
 	double score_s = stage_secs(&prog, "compare") + stage_secs(&prog, "score");
 	fprintf(stderr,
 		"safeguard link: %zu records read in %.2f s; %llu candidate pairs compared and scored in %.2f s "
@@ -645,8 +875,11 @@ int cmd_link(int argc, char **argv)
 	fprintf(stderr, "safeguard link: CPU seconds by stage (all threads): read %.2f;", c_read);
 	for (int k = 0; k < NSTAGES; k++)
 		fprintf(stderr, " %s %.2f;", stage_names[k], stage_cpu(&prog, k));
-	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f, "
-			"in all %.2f\n", c_write, cpu_now() - c0, m_read, thread_cpu_now() - m0);
+	fprintf(stderr, " writing %.2f; in all %.2f; of them this thread (about the wall on idle cores): read %.2f,",
+		c_write, cpu_now() - c0, m_read);
+	for (int k = 0; k < NSTAGES; k++)
+		fprintf(stderr, " %s %.2f,", stage_names[k], stage_thread_cpu(&prog, k));
+	fprintf(stderr, " writing %.2f, in all %.2f\n", m_write, thread_cpu_now() - m0);
 	fprintf(stderr, "safeguard link: pairs by blocking rule:");
 	for (unsigned k = 0; k < LR_NRULES; k++)
 		fprintf(stderr, " %s %llu%s", linkage_rule_name[k], (unsigned long long)res.rule_pairs[k],

@@ -285,9 +285,67 @@ static void twin_odds_refuses_more(void **state)
 	assert_int_equal(ot.twin_clusters, 0);
 }
 
+/* The clusters, their probabilities and the counts are the same on any number of threads: clustering deals
+ * the links' connected components out to parts, one a thread (dedupe.c, "clustering on the threads"), and
+ * the twins, holds and second pass of each part must come out as one pass over all links does. */
+static void same_on_any_number_of_threads(void **state)
+{
+	(void)state;
+	static const struct run runs[] = {{'b', NULL, 1, 0}, {'a', "twins", 2, LINKAGE_REFUSE_TWIN_ODDS}};
+	static const unsigned threads[] = {2, 3, 8};
+	for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+		struct area a;
+		struct linkage_result one, many;
+		struct linkage_model m;
+		memset(&a, 0, sizeof a);
+		if (runs[r].style == 'a') {
+			struct synth_opts so = {.seed = 7, .families = 470, .today = {2025, 6, 1}, .error_pct = 25};
+			for (int f = 0; f < SYNTH_NFACTORS; f++)
+				if (strcmp(synth_factor_name[f], runs[r].factor) == 0)
+					so.scale[f] = runs[r].scale;
+			assert_int_equal(synth_generate(&so, collect_a, &a), 0);
+		} else {
+			struct p2_opts po = {.seed = 7, .households = 570, .today = {2025, 6, 1}};
+			assert_int_equal(p2_generate(&po, collect_b, &a), 0);
+		}
+		struct linkage_tf *tf = linkage_tf_build(a.r, a.n);
+		assert_non_null(tf);
+		linkage_tf_apply(tf, a.r, a.n);
+		linkage_model_defaults(&m);
+		m.refuse |= runs[r].refuse_add;
+		struct linkage_opts o1 = {.threads = 1, .train = true, .seed = 1};
+		assert_int_equal(linkage_dedupe(a.r, a.n, &m, &o1, &one), 0);
+		linkage_model_release(&m);
+		assert_true(one.clusters > 0 && one.clusters < a.n);
+		assert_true(one.refused_links > 0 && one.reviews > 0);
+		for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+			linkage_model_defaults(&m);
+			m.refuse |= runs[r].refuse_add;
+			struct linkage_opts on = {.threads = threads[t], .train = true, .seed = 1};
+			assert_int_equal(linkage_dedupe(a.r, a.n, &m, &on, &many), 0);
+			linkage_model_release(&m);
+			assert_memory_equal(many.cluster, one.cluster, a.n * sizeof *one.cluster);
+			assert_memory_equal(many.probability, one.probability, a.n * sizeof *one.probability);
+			assert_int_equal(many.links, one.links);
+			assert_int_equal(many.refused_links, one.refused_links);
+			assert_int_equal(many.reviews, one.reviews);
+			assert_int_equal(many.clusters, one.clusters);
+			assert_int_equal(many.candidate_pairs, one.candidate_pairs);
+			linkage_result_free(&many);
+		}
+		linkage_result_free(&one);
+		linkage_tf_free(tf);
+		free(a.r);
+		free(a.child);
+		free(a.family);
+		free(a.birth);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_on_any_number_of_threads),
 		cmocka_unit_test(twin_odds_refuses_more),
 		cmocka_unit_test(worst_case_style_a),
 		cmocka_unit_test(worst_case_style_b),
