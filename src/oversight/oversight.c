@@ -102,10 +102,6 @@ void ov_settings_default(struct ov_settings *s)
 	 * that is above rho_up (round 14; docs/OVERSIGHT.md "Small homes"). Ebar is the peers' rate at the home's
 	 * children, learnt from the panel. */
 	s->rise_year_z = 2;
-	/* The drift the filter does not follow, in the charts' dispersion, as far as the panel's drift, not its
-	 * month noise, makes its in-control tail (round 20; docs/OVERSIGHT.md "The drift the filter does not
-	 * follow"). */
-	s->chart_drift = true;
 }
 
 /* ---- Fit ------------------------------------------------------------------------------------------ */
@@ -912,27 +908,13 @@ struct pf {
 	struct kf now;
 	struct ov_params q;
 	size_t t;                       /* months seen */
-	double td;                      /* what the chart's tau adds for the drift (chart_drift) */
 };
 
-/* What the chart allows for beyond the filter's level (chart_drift; docs/OVERSIGHT.md "The drift the filter
- * does not follow"): the filter keeps a lasting level, so the month's level may have moved from it by what
- * its lasting-level fit takes as permanent beyond the drifting null's, v - sv; weighed by the slow part's
- * share of the null's movement beyond the lasting level, sa / (sa + sw). 0 when the filter follows a slow
- * part itself (a > 0) or the null has none. */
-static double chart_drift(const struct ov_settings *s, const struct ov_params *q)
-{
-	if (!s->chart_drift || q->a != 0 || !(q->v > q->sv) || !(q->sa + q->sw > 0))
-		return 0;
-	return (q->v - q->sv) * q->sa / (q->sa + q->sw);
-}
-
-static void pf_start(struct pf *f, const struct ov_settings *s, const struct ov_params *q)
+static void pf_start(struct pf *f, const struct ov_params *q)
 {
 	f->q = *q;
 	kf_start(&f->now, &f->q);
 	f->t = 0;
-	f->td = chart_drift(s, q);
 }
 
 /* The level month t = f->t is judged against and its dispersion, then the month's count is taken in
@@ -943,12 +925,11 @@ static double pf_step(struct pf *f, const struct ov_settings *s, double O, doubl
 		/* No slow part (the filter's default): x, pux and pxx start at 0 (kf_start) and stay 0 (kf_predict
 		 * scales them by phi and adds a (1 - phi^2) = 0; kf_update's gain on x is (pux + pxx) / S = 0), so
 		 * kf_level and kf_update reduce to the level u and its variance puu: the same arithmetic on
-		 * them, without the terms that add 0; the chart's tau adds the drift the filter does not follow
-		 * (td, chart_drift: only here, where the filter keeps a lasting level). */
+		 * them, without the terms that add 0. */
 		struct kf *k = &f->now;
 		double m = k->u, P = k->puu, w = f->q.w;
 		double mm = m < LEVEL_FLOOR ? LEVEL_FLOOR : m;
-		double tau = (P > 0 ? P / (mm * mm) : 0) + f->td;
+		double tau = P > 0 ? P / (mm * mm) : 0;
 		*alpha = clamp(w + tau + w * tau, s->dispersion_max);
 		if (e > 0) {
 			double S = P + mm / e + w * mm * mm;
@@ -988,7 +969,7 @@ static void filter_homes(void *ctx, size_t lo, size_t hi)
 		const struct ov_params *qg = &c->m->par[h * K];
 		struct pf f[K];
 		for (int k = 0; k < K; k++)
-			pf_start(&f[k], c->s, &qg[k]);
+			pf_start(&f[k], &qg[k]);
 		for (size_t t = 0; t < nm; t++) {
 			size_t i = (h * nm + t) * K;
 			for (int k = 0; k < K; k++) {
@@ -2188,7 +2169,7 @@ static void sim_chart_home(struct sim_ctx *c, size_t home)
 	const struct ov_params *qg = &m->par[home * K];
 	struct pf kfs[K];
 	for (int k = 0; k < K; k++)
-		pf_start(&kfs[k], s, &qg[k]);
+		pf_start(&kfs[k], &qg[k]);
 	double p44 = c->p44[home], c44 = 0, n44 = 0, months = 0;
 	for (size_t t = 0; t < nm; t++) {
 		const double *ep = &c->Ep[(home * nm + t) * K], *o = &c->o[(home * nm + t) * K];

@@ -120,15 +120,6 @@ struct ov_settings {
 	 * ov_model shift_scale; the downward indicators fall to 1 / rho_h at the defaults). The pair's second
 	 * chart is not scaled. 0: every home's at rho_up. */
 	double rise_year_z;
-	/* true (issue 16, round 20): the charts' negative-binomial dispersion, alpha = w + tau + w tau, takes tau
-	 * as what is unknown of the level (the filter's variance / m^2) plus the drift the lasting-level filter
-	 * does not follow: v - sv, what its fit takes as lasting beyond the drifting null's lasting part
-	 * (slow_part_sim), weighed by the slow part's share of what moves a home's month beyond its lasting level
-	 * in that null, sa / (sa + sw). Where drift makes the in-control tail, the wider charts of drifting homes
-	 * let the threshold fall; where the month's noise does, the widening would buy little threshold and
-	 * cost every home's power, and the share keeps it small. The level E is unchanged. No effect without
-	 * slow_part_sim, or with slow_part (the filter then follows a slow part itself). */
-	bool chart_drift;
 	uint64_t seed;              /* of the simulation PRNG */
 	/* Threads of the fit, the threshold simulation and the monitor: 0 or 1 the calling thread alone, at
 	 * most OV_THREADS_MAX (the default 1; the CLI's --threads). Each simulation's random draws stay one

@@ -686,10 +686,6 @@ static void pair_keeps_the_combined_budget_whole(void **state)
 	ov_settings_default(&s);
 	assert_true(s.rho_pair == 0); /* off by default (docs/OVERSIGHT.md "The pair") */
 	s.rho_pair = 1.25;
-	/* The pair's split on a steady panel: the drift's widening of the charts (round 20) moves the combined
-	 * chart's check, and the single charts' check with it, so their thresholds would differ for a reason
-	 * that is not the pair's. */
-	s.chart_drift = false;
 	s.sim_home_months = 20000;
 	s.budget_confidence = 0; /* the share as an expected rate: this test is of its split, not of the margin */
 	assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
@@ -1489,10 +1485,6 @@ static void small_homes_tuned_to_what_a_year_can_show(void **state)
 		ov_settings_default(&s);
 		s.sim_home_months = 40000;
 		s.rise_year_z = with ? 2 : 0; /* 2 is the default */
-		/* This panel's in-control levels are steady: the slow part the drifting null fits is the harmful
-		 * homes' own rise, and the charts' widening for it (round 20) would be measured here instead of the
-		 * tuning (with it, 3 against 1). */
-		s.chart_drift = false;
 		struct ov_model m;
 		double h[OV_NFAMILY];
 		assert_int_equal(ov_model_alloc(&m, NH), OV_OK);
@@ -1604,75 +1596,6 @@ static void tiny_homes_keep_rho_up(void **state)
 	if (!(sig[1][2] <= sig[0][2] + 1))
 		fail_msg("tiny homes' combined signals: %zu tuned, %zu at 1.5", sig[1][2], sig[0][2]);
 	free(group), free(nights), free(E), free(A), free(Ep), free(counts);
-}
-
-/* The charts' dispersion allows for the drift the filter does not follow (chart_drift, round 20): on an area
- * whose homes' levels drift (a log-normal step every 6 months, sd 0.4), the filter's level E is the same with
- * and without it (the filter still does not follow the drift: it would follow harm too), and alpha = w + tau' +
- * w tau' with tau' the filter's own tau (read back from the run without) plus what the lasting-level fit
- * takes as lasting beyond the drifting null's, v - sv, weighed by the slow part's share sa / (sa + sw), by
- * hand for every home-month. Without a drifting null (slow_part_sim off) it changes nothing. */
-static void chart_drift_widens_the_chart_not_the_level(void **state)
-{
-	enum { NH = 120, NM = 36, N = NH * NM * OV_NIND };
-	int *group = calloc(NH, sizeof *group);
-	double *nights = malloc(NH * NM * sizeof *nights), *E[2], *A[2], *Ep = malloc(N * sizeof *Ep);
-	uint32_t *counts = calloc(N, sizeof *counts);
-	for (int i = 0; i < 2; i++)
-		E[i] = malloc(N * sizeof *E[i]), A[i] = malloc(N * sizeof *A[i]);
-	assert_true(group && nights && Ep && counts && E[0] && E[1] && A[0] && A[1]);
-	const double rate[OV_NIND] = {0.01, 0.008, 0.012, 0.004, 0.005, 0.004, 0.006, 0.001}; /* per child-night */
-	struct rng r;
-	rng_seed(&r, 19);
-	for (int h = 0; h < NH; h++) {
-		double lv = 1;
-		for (int t = 0; t < NM; t++) {
-			if (t % 6 == 0)
-				lv = exp(0.4 * sqrt(-2 * log(rng_unit(&r) + 1e-12)) * cos(2 * M_PI * rng_unit(&r)) - 0.08);
-			nights[h * NM + t] = 150;
-			for (int k = 0; k < OV_NIND; k++)
-				counts[(h * NM + t) * OV_NIND + k] = test_poisson(&r, 150 * rate[k] * lv);
-		}
-	}
-	struct ov_panel p = {NH, NM, 1, group, nights, counts, NULL};
-	for (int sim = 0; sim < 2; sim++) {
-		struct ov_model m[2];
-		for (int with = 0; with < 2; with++) {
-			struct ov_settings s;
-			ov_settings_default(&s);
-			assert_true(s.slow_part_sim && s.chart_drift); /* the defaults */
-			s.slow_part_sim = sim;
-			s.chart_drift = with;
-			assert_int_equal(ov_model_alloc(&m[with], NH), OV_OK);
-			assert_int_equal(ov_fit(&s, &p, E[with], A[with], Ep, &m[with]), OV_OK);
-		}
-		size_t widened = 0;
-		for (int h = 0; h < NH; h++)
-			for (int k = 0; k < OV_NIND; k++) {
-				const struct ov_params *q = &m[1].par[h * OV_NIND + k];
-				double add = sim && q->a == 0 && q->v > q->sv && q->sa + q->sw > 0 ?
-						     (q->v - q->sv) * q->sa / (q->sa + q->sw) :
-						     0;
-				for (int t = 0; t < NM; t++) {
-					size_t i = (size_t)(h * NM + t) * OV_NIND + (size_t)k;
-					assert_true(E[0][i] == E[1][i]); /* the level: the same, bit for bit */
-					double tau = (A[0][i] - q->w) / (1 + q->w) + add;
-					double want = q->w + tau + q->w * tau;
-					near(A[1][i], want < 5 ? want : 5, "alpha with the drift");
-					widened += A[1][i] > A[0][i];
-				}
-			}
-		if (sim)
-			assert_true(widened > NH * NM); /* the drift is read from this panel: most charts widen */
-		else
-			assert_true(widened == 0);
-		print_message("slow_part_sim %d: %zu of %d chart-months widened\n", sim, widened, NH * NM * OV_NIND);
-		ov_model_free(&m[0]);
-		ov_model_free(&m[1]);
-	}
-	free(group), free(nights), free(Ep), free(counts);
-	for (int i = 0; i < 2; i++)
-		free(E[i]), free(A[i]);
 }
 
 static void eb_shrinks_towards_one(void **state)
@@ -1808,7 +1731,6 @@ int main(void)
 		cmocka_unit_test(reg44_learns_opinions_that_follow_the_records),
 		cmocka_unit_test(small_homes_tuned_to_what_a_year_can_show),
 		cmocka_unit_test(tiny_homes_keep_rho_up),
-		cmocka_unit_test(chart_drift_widens_the_chart_not_the_level),
 		cmocka_unit_test(eb_shrinks_towards_one),
 		cmocka_unit_test(indicator_names),
 		cmocka_unit_test(threads_change_nothing),
