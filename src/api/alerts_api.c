@@ -113,6 +113,8 @@ static void list_continue(http_request *rq, void *ctx)
 		rc = alerts_get(a->st, &j->access, j->id, &j->one, &found);
 		if (rc < 0)
 			api_reply_store_failure(a, rq, rc);
+		else if (!found && j->who.is_user) /* as the check before, and as acting on it: not there, or not theirs */
+			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
 		else if (!found)
 			api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
 		else
