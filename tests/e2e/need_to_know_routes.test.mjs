@@ -208,15 +208,6 @@ test('two rounds with nothing added: what changes by itself is set aside', async
 });
 
 test('a child known only from health-only records, and a sealed child, change nothing for those who may not see them', async () => {
-  // Health's records of a child no other record names: a contact (the MASH's), three missing episodes (the
-  // MASH's REPEAT_MISSING alert), all under a health-only category.
-  for (const k of [1, 2, 3]) {
-    hiddenId = (await send('health', HIDDEN, { source_ref: `RT26-H-${k}`, kind: 'missing_start',
-      occurred_at: `2026-06-0${k}T12:00:00Z`, summary: `RT26-HIDDEN-${k}`, details: { category: 'sexual_health' } })).child_id;
-  }
-  await send('health', HIDDEN, { source_ref: 'RT26-H-contact', kind: 'contact', occurred_at: '2026-06-05T12:00:00Z',
-    summary: 'RT26-HIDDEN-contact', details: { category: 'sexual_health' } });
-  assert.ok(alertRows(area.db, { child: hiddenId }).length > 0, 'an alert on her');
   // A child the police and social care know, placed in a home, allocated, missing from it, in the MASH; then sealed.
   for (const k of [1, 2, 3]) {
     sealedId = (await send('police', SEALED, { source_ref: `RT26-S-${k}`, kind: 'missing_start',
@@ -242,14 +233,33 @@ test('a child known only from health-only records, and a sealed child, change no
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(movedId), '--team', 'south', '--user', 'sw.south']);
   assert.ok(alertRows(area.db, { child: movedId }).some((a) => a.owner_kind === 'worker'), 'her alert, moved with her');
 
-  after1 = await round();
-  // Who may see a change: health's people and system (the child only health knows), the DPO (the sealed child),
-  // the moved child's worker and manager, and the police (their own agency's records of her).
-  const leaks = changed(before2, after1, (who) => agencyOf(who) === 'health' || agencyOf(who) === 'police'
+  const middle = await round();
+  // Who may see a change: the DPO (the sealed child), the moved child's worker and manager, the police (their own
+  // agency's records of both) and social care's system (the area's alerts).
+  let leaks = changed(before2, middle, (who) => agencyOf(who) === 'police'
     || / (demo\.dpo|sw\.south|south\.manager)$/.test(who) || who === 'token social_care');
   assert.deepEqual(leaks, [], `${leaks.length} answers changed`);
+
+  // Health's records of a child no other record names: a contact (the MASH's), three missing episodes (the
+  // MASH's REPEAT_MISSING alert), all under a health-only category.
+  for (const k of [1, 2, 3]) {
+    hiddenId = (await send('health', HIDDEN, { source_ref: `RT26-H-${k}`, kind: 'missing_start',
+      occurred_at: `2026-06-0${k}T12:00:00Z`, summary: `RT26-HIDDEN-${k}`, details: { category: 'sexual_health' } })).child_id;
+  }
+  await send('health', HIDDEN, { source_ref: 'RT26-H-contact', kind: 'contact', occurred_at: '2026-06-05T12:00:00Z',
+    summary: 'RT26-HIDDEN-contact', details: { category: 'sexual_health' } });
+  assert.ok(alertRows(area.db, { child: hiddenId }).length > 0, 'an alert on her');
+  // Health's practitioner opens her record with break-glass (the DPO is told of every opening).
+  const glass = await request(`${server.url}/api/v1/children/${hiddenId}/break-glass`, { method: 'POST',
+    token: apiTokens['demo.health'], headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'RT26 she came to the clinic hurt, emergency' }) });
+  assert.equal(glass.status, 201, glass.text);
+  after1 = await round();
+  // Who may see a change: health's people and system, no one else.
+  leaks = changed(middle, after1, (who) => agencyOf(who) === 'health');
+  assert.deepEqual(leaks, [], `${leaks.length} answers changed`);
   // The check sees what it looks for: health's MASH worker sees her contact, the DPO finds the sealed child.
-  assert.notEqual(after1['web health.mash /mash'], before2['web health.mash /mash'], 'health\'s MASH lists her contact');
+  assert.notEqual(after1['web health.mash /mash'], middle['web health.mash /mash'], 'health\'s MASH lists her contact');
   assert.ok(after1[`web demo.dpo /?q=${SEALED.family_name}`].includes(SEALED.given_name), 'the DPO finds the sealed child');
   assert.ok(after1['web sw.south /caseload'].includes(MOVED.given_name), 'the new worker holds the moved child');
 });
@@ -276,6 +286,14 @@ test('every route with an id answers for her ids as for ids that hold nothing', 
     { id: movedId, events: events(movedId), alerts: alertRows(area.db, { child: movedId }).map((a) => a.id),
       hidden: (who) => / (demo\.worker|north\.manager)$/.test(who) },
   ];
+  const { leaks, compared } = await idLeaks(targets);
+  assert.deepEqual(leaks, [], `${leaks.length} answers tell her ids from none`);
+  assert.ok(compared > 300, `${compared} answers compared`);
+});
+
+/** Every GET route with an id asked with each target's ids and with ids that hold nothing, by every caller
+ * who may not see the target: {leaks, compared}. */
+async function idLeaks(targets) {
   const idRoutes = routes.filter((r) => r.method === 'GET' && r.path.includes('{id}'));
   const leaks = [];
   let compared = 0;
@@ -284,13 +302,17 @@ test('every route with an id answers for her ids as for ids that hold nothing', 
     for (const r of idRoutes.filter((x) => x.surface === surface)) {
       for (const t of targets) {
         if (!t.hidden(who)) continue;
-        // Which of her ids the route takes: a child, an alert, an event (the MASH's contact, the event link).
+        // Which of her ids the route takes: a child, an alert, an event (the MASH's contact, the event link,
+        // under her id and under a child the reader may see).
         let asks = [];
         if (/^\/(api\/v1\/)?children\/\{id\}\/events\/\{id\}$/.test(r.path)) {
-          asks = t.events.map((e) => [r.path.replace('{id}', t.id).replace('{id}', e), r.path.replace('{id}', NOBODY).replace('{id}', NOBODY)]);
+          const none = r.path.replace('{id}', NOBODY).replace('{id}', NOBODY);
+          asks = t.events.flatMap((e) => [[r.path.replace('{id}', t.id).replace('{id}', e), none],
+            [r.path.replace('{id}', glassId).replace('{id}', e), r.path.replace('{id}', glassId).replace('{id}', NOBODY)]]);
         } else if (/children\/\{id\}/.test(r.path)) asks = [[r.path.replace('{id}', t.id), r.path.replace('{id}', NOBODY)]];
         else if (/^\/(api\/v1\/)?alerts\/\{id\}$/.test(r.path)) asks = t.alerts.map((a) => [r.path.replace('{id}', a), r.path.replace('{id}', NOBODY)]);
         else if (r.path === '/mash/{id}') asks = t.events.map((e) => [r.path.replace('{id}', e), r.path.replace('{id}', NOBODY)]);
+        if (r.path === '/api/v1/alerts/{id}') asks.push([`/api/v1/alerts?child=${t.id}`, `/api/v1/alerts?child=${NOBODY}`]);
         for (const [hers, none] of asks) {
           compared++;
           const a = idless(await ask(who, hers), hers);
@@ -300,9 +322,8 @@ test('every route with an id answers for her ids as for ids that hold nothing', 
       }
     }
   }
-  assert.deepEqual(leaks, [], `${leaks.length} answers tell her ids from none`);
-  assert.ok(compared > 300, `${compared} answers compared`);
-});
+  return { leaks, compared };
+}
 
 test('a review task whose candidate is the child only health knows is, outside health, no task', async () => {
   // The police's record of a child with her name, a date of birth a day out and another address: as likely as
@@ -463,4 +484,26 @@ const WRITES = {
 test('every write route of the router is asked about here or named with where it is', () => {
   const router = routes.filter((r) => r.method === 'POST').map((r) => `${r.surface} ${r.path}`).sort();
   assert.deepEqual(router, Object.keys(WRITES).sort(), 'a write route is missing from WRITES (or WRITES names one the router has not)');
+});
+
+test('merged into the child only health knows, then the merge undone: outside health she is nothing again', async () => {
+  const before = await round();
+  const task = linkReviews(area.db, {}).find((r) => r.person === hiddenId || r.candidate === hiddenId);
+  const as = (who, url, body) => request(`${server.url}${url}`, { method: 'POST', token: apiTokens[who],
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // Health's MASH worker finds the police's record is hers: one child, whom the police now know.
+  const same = await as('health.mash', `/api/v1/link-reviews/${task.id}/decision`, { decision: 'same', reason: 'RT26 the same girl' });
+  assert.equal(same.status, 200, same.text);
+  const merge = linkReviews(area.db, {}).find((r) => r.id === task.id).merge;
+  assert.ok(merge > 0, 'the merge is recorded');
+  const undo = await as('health.mash', `/api/v1/merges/${merge}/undo`, { reason: 'RT26 two girls after all' });
+  assert.equal(undo.status, 200, undo.text);
+  const after = await round();
+  // The police know their own record's child again, not her: nothing changed for anyone outside health.
+  const leaks = changed(before, after, (who) => agencyOf(who) === 'health');
+  assert.deepEqual(leaks, [], `${leaks.length} answers changed`);
+  const events = q(`select id from event where person_id = ${hiddenId} order by id`).split('\n').map(Number);
+  const ids = await idLeaks([{ id: hiddenId, events, alerts: alertRows(area.db, { child: hiddenId }).map((a) => a.id),
+    hidden: (who) => agencyOf(who) !== 'health' }]);
+  assert.deepEqual(ids.leaks, [], `${ids.leaks.length} answers tell her ids from none`);
 });
