@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
 import {
-  AGENCIES, AGENCY_SCOPES, addPerson, alertRows, linkReviews, clockOffsetSeconds, createToken, dbUrl, event, newAuthenticator,
+  AGENCIES, AGENCY_SCOPES, addPerson, alertRows, homeRows, linkReviews, clockOffsetSeconds, createToken, dbUrl, event, newAuthenticator,
   postEvent, removeDir, request, runCli, sql, startServer, tempDir, totp,
 } from './lib.mjs';
 
@@ -84,6 +84,8 @@ async function apiSignIn(username) {
   return s.json.token;
 }
 
+// The headers an answer could tell something by: where it sends the reader, a download's name, a wait.
+const told = (h) => ['location', 'content-disposition', 'retry-after', 'allow'].map((k) => `${k}=${h.get(k) ?? ''}`).join(' ');
 // What an answer says, without what changes on every request: the forms' CSRF tokens.
 const plain = (text) => text.replace(/name="csrf_token" value="[^"]*"/g, 'name="csrf_token"');
 
@@ -116,7 +118,7 @@ async function ask(who, url) {
   if (who.startsWith('web ')) headers.cookie = cookies[who.slice(4)];
   const token = who.startsWith('api ') ? apiTokens[who.slice(4)] : who.startsWith('token ') ? tokens[who.slice(6)] : undefined;
   const r = await request(`${server.url}${url}`, { token, headers });
-  return `${r.status}\n${plain(r.text)}`;
+  return `${r.status} ${told(r.headers)}\n${plain(r.text)}`;
 }
 
 const callers = () => [...PEOPLE.map(([u]) => `web ${u}`), ...PEOPLE.map(([u]) => `api ${u}`),
@@ -132,10 +134,11 @@ async function round() {
   return out;
 }
 
-/** An answer with the ids its address named written ID where an id is written (after / = # " ' : , or [). */
+/** An answer with the ids its address named written ID where an id is written (after / # : or value="; not a
+ * number in the page that happens to be the same, as initial-scale=1 might be taken for the recording 1). */
 function idless(text, url) {
   let out = text;
-  for (const id of url.match(/[0-9]+/g) ?? []) out = out.replace(new RegExp(`(?<=[/=#"':,\\[])${id}(?![0-9A-Za-z])`, 'g'), 'ID');
+  for (const id of url.match(/[0-9]+/g) ?? []) out = out.replace(new RegExp(`(?<=[/#:]|value=")${id}(?![0-9A-Za-z.])`, 'g'), 'ID');
   return out;
 }
 
@@ -153,7 +156,7 @@ before(async () => {
   for (const [username, agency, role] of PEOPLE) secrets[username] = addPerson(area.db, username, agency, role, PASSWORD);
   for (const a of AGENCIES) tokens[a] = createToken(area.db, a, `routes ${a}`, AGENCY_SCOPES[a]);
   routes = JSON.parse(runCli(['routes']).stdout);
-  home = Number(q('select min(id) from home'));
+  home = Math.min(...homeRows(area.db).map((h) => h.id));
   runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'south', '--name', 'South', '--manager', 'south.manager']);
   server = await startServer(area.db);
   glassId = (await send('police', GLASS, { source_ref: 'RT26-G-1', kind: 'police_callout',
@@ -186,6 +189,16 @@ async function send(agency, subject, over) {
   assert.equal(r.status, 201, r.text);
   return r.json;
 }
+
+/** A recording on the child's record, made by her worker (demo.worker): its page, player and download are asked. */
+async function record(child) {
+  const r = await request(`${server.url}/api/v1/children/${child}/recordings?filename=rt26.mp3`, { method: 'POST',
+    token: apiTokens['demo.worker'], headers: { 'content-type': 'audio/mpeg' }, body: Buffer.from('ID3 RT26 a recording') });
+  assert.equal(r.status, 201, r.text);
+  assert.ok(Number.isInteger(r.json?.id), r.text);
+  (recordings[child] ??= []).push(r.json.id);
+}
+const recordings = {}; // child → the ids of the recordings made on her record here
 
 /** The answers that changed between two rounds for the callers who must see no change; [] when none. */
 function changed(was, now, mayChange) {
@@ -223,6 +236,7 @@ test('a child known only from health-only records, and a sealed child, change no
   assert.equal(placed.status, 201, placed.text);
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(sealedId), '--team', 'north', '--user', 'demo.worker']);
   assert.ok(alertRows(area.db, { child: sealedId }).some((a) => a.owner_kind === 'worker'), 'her alert, the worker\'s');
+  await record(sealedId);
   runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealedId), '--basis', 'protection']);
   // A child the police know (three missing episodes: the MASH's alert), allocated to demo.worker, then to sw.south.
   for (const k of [1, 2, 3]) {
@@ -230,6 +244,7 @@ test('a child known only from health-only records, and a sealed child, change no
       occurred_at: `2026-06-0${k}T14:00:00Z`, summary: `RT26-MOVED-${k}` })).child_id;
   }
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(movedId), '--team', 'north', '--user', 'demo.worker']);
+  await record(movedId);
   runCli(['allocate', '--db', dbUrl(area.db), '--child', String(movedId), '--team', 'south', '--user', 'sw.south']);
   assert.ok(alertRows(area.db, { child: movedId }).some((a) => a.owner_kind === 'worker'), 'her alert, moved with her');
 
@@ -286,10 +301,13 @@ test('every route with an id answers for her ids as for ids that hold nothing', 
     { id: movedId, events: events(movedId), alerts: alertRows(area.db, { child: movedId }).map((a) => a.id),
       hidden: (who) => / (demo\.worker|north\.manager)$/.test(who) },
   ];
+  assert.ok(recordingsOf(movedId).length > 0 && recordingsOf(sealedId).length > 0, 'their recordings are asked after');
   const { leaks, compared } = await idLeaks(targets);
   assert.deepEqual(leaks, [], `${leaks.length} answers tell her ids from none`);
   assert.ok(compared > 300, `${compared} answers compared`);
 });
+
+const recordingsOf = (child) => recordings[child] ?? [];
 
 /** Every GET route with an id asked with each target's ids and with ids that hold nothing, by every caller
  * who may not see the target: {leaks, compared}. */
@@ -312,6 +330,9 @@ async function idLeaks(targets) {
         } else if (/children\/\{id\}/.test(r.path)) asks = [[r.path.replace('{id}', t.id), r.path.replace('{id}', NOBODY)]];
         else if (/^\/(api\/v1\/)?alerts\/\{id\}$/.test(r.path)) asks = t.alerts.map((a) => [r.path.replace('{id}', a), r.path.replace('{id}', NOBODY)]);
         else if (r.path === '/mash/{id}') asks = t.events.map((e) => [r.path.replace('{id}', e), r.path.replace('{id}', NOBODY)]);
+        else if (/^\/(api\/v1\/)?recordings\/\{id\}/.test(r.path)) {
+          asks = recordingsOf(t.id).map((k) => [r.path.replace('{id}', k), r.path.replace('{id}', NOBODY)]);
+        }
         if (r.path === '/api/v1/alerts/{id}') asks.push([`/api/v1/alerts?child=${t.id}`, `/api/v1/alerts?child=${NOBODY}`]);
         for (const [hers, none] of asks) {
           compared++;
@@ -378,7 +399,7 @@ test('every write that takes a child, an alert or a contact answers for hers as 
     }
     const r = await request(`${server.url}${url}`, { method: 'POST', headers, body: web ? new URLSearchParams({ csrf_token: csrf[u], ...body }).toString() : body,
       token: web ? undefined : (who.startsWith('api ') ? apiTokens[u] : tokens[u]) });
-    return `${r.status} ${r.headers?.location ?? ''}\n${plain(r.text)}`;
+    return `${r.status} ${told(r.headers)}\n${plain(r.text)}`;
   };
   const writes = routes.filter((r) => r.method === 'POST' && /\{id\}/.test(r.path)
     && /^\/(api\/v1\/)?(children|alerts|mash)\//.test(r.path) && !/break-glass/.test(r.path));
