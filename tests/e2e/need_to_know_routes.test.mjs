@@ -35,16 +35,16 @@ const PEOPLE = [
 ];
 const AGENCY_OF = Object.fromEntries(PEOPLE.map(([u, a]) => [u, a]));
 const NOBODY = 987654321; // an id that holds nothing, of any kind
-const HIDDEN = { given_name: 'Orlaithe', family_name: 'Nobodyknows', dob: '2010-07-21', nhs_number: '9434765870',
+const HIDDEN = { given_name: 'Orlaithe', family_name: 'Nobodyknows', dob: '2010-07-21', nhs_number: '7314521018',
   postcode: 'LS6 2AB', address: '3 Quiet Row' };
-const SEALED = { given_name: 'Peregrina', family_name: 'Sealedaway', dob: '2012-01-19', nhs_number: '9434765919',
+const SEALED = { given_name: 'Peregrina', family_name: 'Sealedaway', dob: '2012-01-19', nhs_number: '7314531005',
   postcode: 'LS7 4CD', address: '8 Closed Court' };
 // A child whose allocation moved from demo.worker (team north) to sw.south (team south): to the old worker and
 // their manager she is then nothing (the police sent her records; social care none).
-const MOVED = { given_name: 'Tamsinella', family_name: 'Movedalong', dob: '2011-03-14', nhs_number: '9434765927',
+const MOVED = { given_name: 'Tamsinella', family_name: 'Movedalong', dob: '2011-03-14', nhs_number: '7314541000',
   postcode: 'LS9 5EF', address: '2 Turning Way' };
 // A child allocated to demo.worker whose record the school opens with break-glass.
-const GLASS = { given_name: 'Brigantia', family_name: 'Glassbroken', dob: '2013-09-02', nhs_number: '9434765935',
+const GLASS = { given_name: 'Brigantia', family_name: 'Glassbroken', dob: '2013-09-02', nhs_number: '7314551006',
   postcode: 'LS10 6GH', address: '6 Pane Street' };
 
 let area;
@@ -527,4 +527,38 @@ test('merged into the child only health knows, then the merge undone: outside he
   const ids = await idLeaks([{ id: hiddenId, events, alerts: alertRows(area.db, { child: hiddenId }).map((a) => a.id),
     hidden: (who) => agencyOf(who) !== 'health' }]);
   assert.deepEqual(ids.leaks, [], `${ids.leaks.length} answers tell her ids from none`);
+});
+
+test('after a night\'s sweep a month on (rules run, ignored alerts escalated), no one is shown a child they may not see', async () => {
+  const month = OFFSET + 30 * 86400;
+  runCli(['sweep', '--db', dbUrl(area.db), '--today', '2026-07-10'], { env: { SAFEGUARD_NOW: `${month >= 0 ? "+" : ""}${month}` } });
+  assert.ok(alertRows(area.db, { child: hiddenId }).some((a) => a.escalated_to), 'her alert escalated');
+  const answers = await round();
+  // What would name each: what no other child in the area shares (the police's borderline child shares the hidden
+  // child's names, so hers are her date of birth, NHS number, address and ids).
+  const marks = (c, id) => [c.dob, c.nhs_number, `${c.nhs_number.slice(0, 3)} ${c.nhs_number.slice(3, 6)} ${c.nhs_number.slice(6)}`,
+    c.address, `/children/${id}"`, `/children/${id}/`, `"child_id":${id},`];
+  const targets = [
+    { marks: [...marks(HIDDEN, hiddenId), '21 July 2010'], alerts: alertRows(area.db, { child: hiddenId }).map((a) => a.id),
+      hidden: (who) => agencyOf(who) !== 'health' },
+    { marks: [...marks(SEALED, sealedId), SEALED.given_name, SEALED.family_name, '19 January 2012'],
+      alerts: alertRows(area.db, { child: sealedId }).map((a) => a.id), hidden: (who) => !who.endsWith(' demo.dpo') },
+    { marks: [...marks(MOVED, movedId), MOVED.given_name, MOVED.family_name, '14 March 2011'],
+      alerts: alertRows(area.db, { child: movedId }).map((a) => a.id), hidden: (who) => / (demo\.worker|north\.manager)$/.test(who) },
+  ];
+  const leaks = [];
+  for (const [k, text] of Object.entries(answers)) {
+    const who = k.split(' ').slice(0, 2).join(' ');
+    const asked = decodeURIComponent(k.slice(who.length + 1)); // what the caller typed comes back to them
+    for (const t of targets) {
+      if (!t.hidden(who)) continue;
+      for (const m of [...t.marks, ...t.alerts.flatMap((a) => [`/alerts/${a}"`, `"id":${a},"child_id"`])]) {
+        if (text.includes(m) && !asked.includes(m) && !asked.includes(m.replaceAll(' ', ''))) leaks.push(`${k}: ${m}`);
+      }
+    }
+  }
+  assert.deepEqual(leaks, [], `${leaks.length} answers name a child the caller may not see`);
+  // The check sees what it looks for: the lead sees her escalated alert, the DPO the sealed child.
+  assert.ok(answers['web demo.health /alerts'].includes(`/alerts/${targets[0].alerts[0]}"`)
+    || targets[0].alerts.some((a) => answers['web demo.health /alerts'].includes(`/alerts/${a}"`)), 'the lead\'s inbox has her alert');
 });
