@@ -20,7 +20,8 @@ import {
 const FIXED_NOW = '2026-06-10T10:00:00Z';
 const OFFSET = clockOffsetSeconds(FIXED_NOW);
 process.env.SAFEGUARD_NOW = `${OFFSET >= 0 ? '+' : ''}${OFFSET}`;
-const code = (secret) => totp(secret, Date.now() + OFFSET * 1000);
+let shift = 0; // seconds the server's clock is moved on from FIXED_NOW (the last test restarts it two hours on)
+const code = (secret) => totp(secret, Date.now() + (OFFSET + shift) * 1000);
 const PASSWORD = 'what changed when she came, for whom';
 // Every role, and the MASH's members from the agencies that may second them.
 const PEOPLE = [
@@ -78,7 +79,7 @@ async function webSignIn(username) {
 async function apiSignIn(username) {
   const s = await request(`${server.url}/api/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], Date.now() + OFFSET * 1000, 1) }),
+    body: JSON.stringify({ username, password: PASSWORD, totp: totp(secrets[username], Date.now() + (OFFSET + shift) * 1000, 1) }),
   });
   assert.equal(s.status, 201, `API sign-in of ${username}: ${s.text}`);
   return s.json.token;
@@ -561,4 +562,20 @@ test('after a night\'s sweep a month on (rules run, ignored alerts escalated), n
   // The check sees what it looks for: the lead sees her escalated alert, the DPO the sealed child.
   assert.ok(answers['web demo.health /alerts'].includes(`/alerts/${targets[0].alerts[0]}"`)
     || targets[0].alerts.some((a) => answers['web demo.health /alerts'].includes(`/alerts/${a}"`)), 'the lead\'s inbox has her alert');
+});
+
+test('a break-glass opening ends with its hour: two hours on, the school reads the child as an id that holds nothing', async () => {
+  // Within the hour the school reads her record (the check can see what it looks for).
+  assert.match(await ask('api demo.school', `/api/v1/children/${glassId}`), /^200 /);
+  await server.stop();
+  shift = 2 * 3600;
+  const at = OFFSET + shift;
+  server = await startServer(area.db, { env: { SAFEGUARD_NOW: `${at >= 0 ? '+' : ''}${at}` } });
+  cookies['demo.school'] = await webSignIn('demo.school');
+  apiTokens['demo.school'] = await apiSignIn('demo.school');
+  const events = q(`select id from event where person_id = ${glassId} order by id`).split('\n').map(Number);
+  const { leaks, compared } = await idLeaks([{ id: glassId, events, alerts: alertRows(area.db, { child: glassId }).map((a) => a.id),
+    hidden: (who) => / demo\.school$/.test(who) }]);
+  assert.deepEqual(leaks, [], `${leaks.length} answers still tell the school her record`);
+  assert.ok(compared >= 10, `${compared} answers compared`);
 });
