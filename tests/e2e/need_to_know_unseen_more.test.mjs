@@ -314,3 +314,52 @@ test('while the merge stands, the emptied record is not read through break-glass
     assert.equal(u.status, 200, u.text);
   });
 
+
+// The DPO and health's opening of a child only health knows (r-review46, reviewing r-redteam26's decision): the
+// DPO's notices (page and API) do not name her, as /dpo and "who has looked" do not; but the opening is not quiet
+// and not lost. It is in the tamper-evident audit (break_glass.open, with her id), in the operator's lists the
+// DPO examines an access through (`dpo notices`, `break-glass list` with the reason, `audit list`: every
+// agency's), her owner's BREAK_GLASS alert is the MASH's and health's MASH worker sees it; and once a record the
+// DPO's view shows names her, the DPO's notices list the opening as any other.
+test("health's opening of a child only health knows: not in the DPO's notices, in the audit and the operator's lists", async () => {
+  const r = await send('health', { given_name: 'Philippa', family_name: 'Clinicwise', nhs_number: '9434765951',
+    dob: '2010-09-10', postcode: 'LS14 1AA', address: '12 Clinic Lane' }, { source_ref: 'NUM-DPO-1',
+    kind: 'gp_appointment', occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-DPO',
+    details: { category: 'sexual_health' } });
+  const child = r.child_id;
+  const dpoToken = await apiToken('dee.dpo');
+  const before = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.equal(before.status, 200, before.text);
+  const opened = await request(`${server.url}/api/v1/children/${child}/break-glass`, { method: 'POST',
+    token: await apiToken('hp.health'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'RV46 a clinic emergency out of hours' }) });
+  assert.equal(opened.status, 201, opened.text);
+  const glassId = Number(runCli(['break-glass', 'list', '--db', dbUrl(area.db), '--child', String(child), '--json'])
+    .stdout.match(/"id":\s*(\d+)/)?.[1]);
+  assert.ok(glassId > 0, 'the operator\'s break-glass list has the opening');
+  // the DPO's notices: unchanged by it (the API's answer byte for byte), the page does not name her id
+  const after = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.equal(after.text, before.text);
+  const notices = await page('dee.dpo', '/notices');
+  assert.equal(notices.status, 200);
+  assert.ok(!notices.text.includes(`/children/${child}/`) && !notices.text.includes('Philippa'), 'the DPO\'s page names her');
+  // the audit and the operator's lists keep it, with her id
+  const audit = auditRows(area.db, { action: 'break_glass.open' }).filter((e) => e.child_id === child);
+  assert.equal(audit.length, 1, 'audited with her id');
+  assert.ok(audit[0].actor.endsWith(':hp.health'));
+  const listed = runCli(['audit', 'list', '--db', dbUrl(area.db), '--child', String(child), '--action', 'break_glass.open']).stdout;
+  assert.ok(listed.includes('hp.health'), `audit list: ${listed}`);
+  const op = runCli(['dpo', 'notices', '--db', dbUrl(area.db), '--json']).stdout;
+  assert.ok(new RegExp(`"child":${child},"break_glass_id":${glassId},`).test(op), `the operator's dpo notices: ${op}`);
+  assert.ok(runCli(['break-glass', 'list', '--db', dbUrl(area.db), '--child', String(child)]).stdout.includes('RV46 a clinic emergency'));
+  // her owner is told: the MASH's BREAK_GLASS alert, which health's MASH worker sees
+  const told = alertRows(area.db, { child }).find((a) => a.code === 'BREAK_GLASS');
+  assert.ok(told && told.owner_kind === 'mash', JSON.stringify(alertRows(area.db, { child })));
+  assert.ok((await page('hal.mash', '/alerts?owner=mash')).text.includes(`/alerts/${told.id}"`));
+  // once the police's record names her, the DPO knows her, and the opening is listed to the DPO
+  await send('police', { given_name: 'Philippa', family_name: 'Clinicwise', nhs_number: '9434765951',
+    dob: '2010-09-10', postcode: 'LS14 1AA', address: '12 Clinic Lane' }, { source_ref: 'NUM-DPO-P',
+    kind: 'police_callout', occurred_at: isoSeconds(now() - DAY), summary: 'RV46-POLICE' });
+  const known = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.ok(known.json.notices.some((n) => n.child_id === child && n.break_glass_id === glassId), known.text);
+});
