@@ -350,6 +350,12 @@ async function idLeaks(targets) {
 }
 
 test('a review task whose candidate is the child only health knows is, outside health, no task', async () => {
+  // The queue as everyone outside health reads it, before: its rows and its count must not move.
+  const queueUrls = (who) => (who.startsWith('web ') ? ['/link-reviews'] : ['/api/v1/link-reviews']);
+  const queueBefore = {};
+  for (const who of callers().filter((w) => agencyOf(w) !== 'health')) {
+    for (const url of queueUrls(who)) queueBefore[`${who} ${url}`] = await ask(who, url);
+  }
   // The police's record of a child with her name, a date of birth a day out and another address: as likely as
   // not her, so record linkage asks a reviewer, in a task whose candidate she is.
   const borderline = await send('police', { ...HIDDEN, nhs_number: '', dob: '2010-07-22', postcode: 'LS12 9XY',
@@ -374,6 +380,11 @@ test('a review task whose candidate is the child only health knows is, outside h
         { const nt = idless(await ask(who, none), none); const ht = idless(text, url); if (ht !== nt) leaks.push(`${who} ${url}: not as no task: ${firstDifference(nt, ht)}`); }
       }
     }
+  }
+  for (const [k, was] of Object.entries(queueBefore)) {
+    const [w1, w2, url] = k.split(' ');
+    const now = await ask(`${w1} ${w2}`, url);
+    if (now !== was) leaks.push(`${k}: the queue moved: ${firstDifference(was, now)}`);
   }
   assert.deepEqual(leaks, [], `${leaks.length} answers show the task`);
 });
