@@ -238,6 +238,41 @@ static int managers_load(store_conn *c, struct managers *m)
 	return rc;
 }
 
+struct reach {
+	const char *lead;
+	bool reached;
+};
+
+static int reach_user(const struct store_user *u, void *ctx)
+{
+	struct reach *r = ctx;
+	if (u->disabled_at[0] || strcmp(u->agency, ACCESS_HEALTH_AGENCY) != 0)
+		return 0;
+	if (strcmp(u->role, "mash_worker") == 0 ||
+	    (r->lead[0] && strcmp(u->username, r->lead) == 0 && access_role_may(u->role, u->agency, ACT_ALERTS)))
+		r->reached = true;
+	return 0;
+}
+
+static int reach_run(store_conn *c, void *arg)
+{
+	struct reach *r = arg;
+	struct managers m;
+	int rc = managers_load(c, &m);
+	if (rc != STORE_OK)
+		return rc;
+	r->lead = m.health;
+	return store_users(c, 100000, reach_user, r);
+}
+
+int alerts_health_reach(store *st, bool *reached)
+{
+	struct reach r = {"", false};
+	int rc = service_in_snapshot(st, reach_run, &r);
+	*reached = rc != STORE_OK || r.reached; /* unknown: no warning on a store failure */
+	return rc;
+}
+
 /* Whether a reader with view v knows the child (VIEW_PERSON, as every list asks): a child known only from
  * records v leaves out is not. No such person: known (nothing to hide). */
 static int known_to(store_conn *c, int64_t child_id, const struct store_view *v, bool *known)

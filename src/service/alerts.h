@@ -88,6 +88,12 @@ int alerts_owner_of(store_conn *c, int64_t child_id, struct alerts_owner *owner,
  * whole, of whom only health's members see such a child). */
 void alerts_escalation_target(const struct store_allocation *al, bool allocated, bool known, const char *mash_manager,
 			      const char *health_lead, char out[STORE_USER_MAX + 1]);
+/* Whether an alert on a child known only from health-only records reaches anyone who can see her and act
+ * (r-redteam26): an enabled health member of the MASH (its owner; the MASH's lists show her to health's members
+ * alone), or health's safeguarding lead (the manager of ALERTS_HEALTH_TEAM: enabled, health's, a role that may open
+ * alerts), to whom it escalates. Asked of the configuration only (people and teams), never of any child, so the
+ * answer says nothing of whether such a child or alert exists: the administrator's pages warn when it is false. */
+int alerts_health_reach(store *st, bool *reached);
 /* After an allocation changes, in its transaction: the child's open and acknowledged alerts go to the owner
  * alerts_owner_of gives now (escalated ones to the new team's manager), audited ("alert.reassign"). */
 int alerts_follow_allocation(store_conn *c, int64_t child_id, const char *actor, int64_t *moved);

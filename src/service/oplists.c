@@ -125,6 +125,7 @@ int oplists_alerts(store *st, const struct store_alert_query *q, store_alert_fn 
 }
 
 struct notice_args {
+	struct store_view v;
 	int limit;
 	store_notice_fn fn;
 	void *ctx;
@@ -133,12 +134,13 @@ struct notice_args {
 static int notice_run(store_conn *c, void *arg)
 {
 	struct notice_args *a = arg;
-	return store_notices(c, a->limit, a->fn, a->ctx);
+	return store_notices(c, &a->v, ACCESS_GLASS_STARTED, a->limit, a->fn, a->ctx);
 }
 
 int oplists_notices(store *st, int limit, store_notice_fn fn, void *ctx)
 {
-	struct notice_args a = {limit_of(limit), fn, ctx};
+	struct notice_args a = {.limit = limit_of(limit), .fn = fn, .ctx = ctx};
+	access_operator_view(&a.v);
 	return audited_read(st, "notices.list", 0, "operator's list: the data protection officer's notices", notice_run, &a);
 }
 

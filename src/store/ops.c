@@ -1859,6 +1859,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_NOTICE_COUNT] = "SELECT count(*) FROM dpo_notice WHERE user_id = ?1 AND kind = ?2 AND at > ?3",
 	[S_NOTICES] = "SELECT n.id, n.kind, n.at, n.user_id, n.child_id, coalesce(n.break_glass_id, 0), n.detail, "
 		      "coalesce(u.username, '') FROM dpo_notice n LEFT JOIN app_user u ON u.id = n.user_id "
+		      "WHERE (n.break_glass_id IS NULL AND n.detail <> ?2) OR " VIEW_PERSON("n.child_id") " "
 		      "ORDER BY n.id DESC LIMIT ?1",
 	[S_CHECKPOINT_ADD] = "INSERT INTO audit_checkpoint(audit_id, hash, at, public_key, signature) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -6607,13 +6608,16 @@ static int notice_row(sql_stmt *s, void *arg)
 	return w->fn(&n, w->ctx);
 }
 
-static int sq_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+static int sq_notices(store_conn *c, const struct store_view *v, const char *started, int limit, store_notice_fn fn,
+		      void *ctx)
 {
 	struct notice_walk w = {fn, ctx};
 	sql_stmt *s = stmt(CONN(c), S_NOTICES);
 	if (!s)
 		return STORE_EIO;
+	bind_view(s, v);
 	sql_bind_int(s, 1, limit > 0 ? limit : 100);
+	text(s, 2, started);
 	return each_row(s, notice_row, &w);
 }
 

@@ -627,9 +627,10 @@ int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const c
 	return c->ops->notice_count(c, user_id, kind, since, n);
 }
 
-int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx)
+int store_notices(store_conn *c, const struct store_view *v, const char *started, int limit, store_notice_fn fn,
+		  void *ctx)
 {
-	return c->ops->notices(c, limit, fn, ctx);
+	return c->ops->notices(c, v, started, limit, fn, ctx);
 }
 
 int store_audit_reads_of_child(store_conn *c, int64_t child_id, int limit, store_audit_fn fn, void *ctx)

@@ -71,8 +71,12 @@ int store_notice_add(store_conn *c, const struct store_notice *n, int64_t *id);
 /* How many notices of the kind name the person since `since`. */
 int store_notice_count(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
 typedef int (*store_notice_fn)(const struct store_notice *n, void *ctx);
-/* The newest notices first, up to limit. */
-int store_notices(store_conn *c, int limit, store_notice_fn fn, void *ctx);
+/* The newest notices first, up to limit, as the view lists them: a notice of an opening, or of a try whose
+ * detail is `started` (a child was there to ask a reason for), only when the view lists its child (VIEW_PERSON:
+ * not one the view leaves sealed, nor one known only from records it leaves out); a try that found no child,
+ * and a refusal past the allowance, as written (they say nothing of what the id holds). */
+int store_notices(store_conn *c, const struct store_view *v, const char *started, int limit, store_notice_fn fn,
+		  void *ctx);
 /* The expiry of the person's live break-glass on the child at now ("" when none). */
 int store_break_glass_until(store_conn *c, int64_t child_id, int64_t user_id, const char *now,
 			    char until[STORE_TS_LEN + 1]);

@@ -122,7 +122,8 @@ struct store_ops {
 	int (*sweep_runs)(store_conn *c, int limit, store_sweep_run_fn fn, void *ctx);
 	int (*notice_add)(store_conn *c, const struct store_notice *n, int64_t *id);
 	int (*notice_count)(store_conn *c, int64_t user_id, const char *kind, const char *since, int64_t *n);
-	int (*notices)(store_conn *c, int limit, store_notice_fn fn, void *ctx);
+	int (*notices)(store_conn *c, const struct store_view *v, const char *started, int limit, store_notice_fn fn,
+		       void *ctx);
 	int (*checkpoint_add)(store_conn *c, const struct store_checkpoint *k);
 	int (*checkpoints)(store_conn *c, store_checkpoint_fn fn, void *ctx);
 	int (*audit_last)(store_conn *c, int64_t *id, uint8_t hash[STORE_AUDIT_HASH_LEN], bool *found);

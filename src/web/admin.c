@@ -23,6 +23,7 @@
 #include "clock/now.h"
 #include "core/event.h"
 #include "core/text.h"
+#include "service/alerts.h"
 #include "service/cases.h"
 #include "service/tokens.h"
 #include "service/txq.h"
@@ -112,10 +113,24 @@ static void set(char *dst, size_t n, const char *src)
 
 /* ---- the index ---- */
 
+/* The configuration warning (r-redteam26): alerts about a child known only from health-only records would reach
+ * no one who can see her (alerts_health_reach asks of people and teams only, never of a child). */
+static void health_reach_warning(const struct web *w, json_t *view)
+{
+	bool reached = true;
+	if (alerts_health_reach(w->st, &reached) == STORE_OK && !reached)
+		json_object_set_new(view, "health_warning",
+				    json_string("An alert about a child known only from health's records reaches no one "
+						"who can see her: health has no member in the MASH and no safeguarding lead. "
+						"Name health's named nurse or doctor for safeguarding children as the manager "
+						"of the team with code " ALERTS_HEALTH_TEAM "."));
+}
+
 void web_admin_page(const struct web *w, http_request *rq)
 {
 	json_t *view = admin_view("Administration");
 	json_object_del(view, "back");
+	health_reach_warning(w, view);
 	web_render(w, rq, 200, "admin", view);
 }
 
@@ -216,6 +231,7 @@ static void teams_render(const struct web *w, http_request *rq, int status, json
 	}
 	json_object_set_new(view, "has_teams", json_boolean(json_array_size(l.rows) > 0));
 	json_object_set_new(view, "teams", l.rows);
+	health_reach_warning(w, view);
 	done_banner(rq, view);
 	web_render(w, rq, status, "admin_teams", view);
 }

@@ -402,6 +402,14 @@ static json_t *evidence_view(struct alert_job *j, const struct store_alert *a)
 	return out;
 }
 
+/* The one answer for an alert a person may not read: not theirs, not there, or about a child they may not see. */
+static void alert_refused(const struct web *w, http_request *rq)
+{
+	web_message_link(w, rq, 403, "You cannot see this alert",
+			 "This alert is not yours: it goes to the worker, team or MASH that owns it.", "/alerts",
+			 "Go to your alerts");
+}
+
 static void alert_show(struct web_read *r)
 {
 	struct alert_job *j = (struct alert_job *)r;
@@ -413,9 +421,11 @@ static void alert_show(struct web_read *r)
 		web_unavailable(r->w, r->rq);
 		goto out;
 	}
+	/* Not there for this reader (its child sealed, or not known to their view: alerts_get decides) is answered
+	 * as an id that holds no alert is, "not yours" (r-redteam26: a 404 here told the MASH's members that the
+	 * id held the MASH's alert on a child they may not see). */
 	if (!found || a->person_id != r->access.child_id) {
-		web_message_link(r->w, r->rq, 404, "Alert not found", "There is no alert with this reference.", "/alerts",
-				 "Go to the alerts");
+		alert_refused(r->w, r->rq);
 		goto out;
 	}
 	struct date today = web_today();
@@ -497,9 +507,7 @@ static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t
 	found = child_id != 0;
 	if (rc == STORE_OK && !may) {
 		json_decref(errors_view);
-		web_message_link(w, rq, 403, "You cannot see this alert",
-				 "This alert is not yours: it goes to the worker, team or MASH that owns it.", "/alerts",
-				 "Go to your alerts");
+		alert_refused(w, rq);
 		goto fail;
 	}
 	if (rc != STORE_OK) {

@@ -60,22 +60,37 @@ test("an alert on a child known only from health-only records is, to the MASH ou
   const health = await page('hal.mash', `/alerts/${id}`);
   assert.equal(health.status, 200);
   assert.ok(health.text.includes('Ivette'));
-  // social care's MASH worker (the MASH owns it, so "yours"): the page and the API answer "not found", as for
-  // the MASH's alert on a sealed child (an id that holds no alert is "not yours": 403, before any read)
+  // social care's MASH worker (the MASH owns it, so "yours"): the page and the API answer as for an id that holds
+  // no alert, "not yours" (403), as for the MASH's alert on a sealed child (r-redteam26: a 404 "not found" here
+  // told the id from one with no alert)
   const seen = await page('mo.mash', `/alerts/${id}`);
   assert.ok(!seen.text.includes('Ivette'), 'the alert page names her');
-  assert.equal(seen.status, 404);
-  assert.match(seen.text, /There is no alert with this reference/);
+  const none = await page('mo.mash', `/alerts/${NOBODY}`);
+  assert.equal(seen.status, 403);
+  assert.equal(digitless(seen.text), digitless(none.text));
   const token = await apiToken('mo.mash');
   const api = await request(`${server.url}/api/v1/alerts/${id}`, { token });
+  const apiNone = await request(`${server.url}/api/v1/alerts/${NOBODY}`, { token });
   assert.ok(!api.text.includes('Ivette'), 'the API names her');
-  assert.equal(api.status, 404, api.text);
+  assert.equal(api.status, 403, api.text);
+  assert.equal(api.text, apiNone.text);
   // and acting on it is refused as for no alert: it stays open
   const ack = await request(`${server.url}/api/v1/alerts/${id}/acknowledge`, { method: 'POST', token,
     headers: { 'content-type': 'application/json' }, body: '{}' });
   const ackNone = await request(`${server.url}/api/v1/alerts/${NOBODY}/acknowledge`, { method: 'POST', token,
     headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(ack.status, ackNone.status, ack.text);
+  // whatever the body (r-review46: a body the API refuses was refused for her alert, 400 or 415, where an id that
+  // holds no alert got 403 before its body was read: to the MASH outside health that told her alert's id)
+  const bodies = [['acknowledge', 'application/json', '{"by":"someone.else"}'], ['acknowledge', 'application/json', '{"x":1}'],
+    ['acknowledge', 'text/plain', '{}'], ['acknowledge', 'application/json', 'not json'],
+    ['resolve', 'application/json', '{}'], ['resolve', 'application/json', '{"outcome":" "}'], ['resolve', undefined, '']];
+  for (const [act, type, body] of bodies) {
+    const ask = (alert) => request(`${server.url}/api/v1/alerts/${alert}/${act}`, { method: 'POST', token,
+      headers: type ? { 'content-type': type } : {}, body });
+    const [hers, nobody] = [await ask(id), await ask(NOBODY)];
+    assert.equal(`${hers.status} ${hers.text}`, `${nobody.status} ${nobody.text}`, `${act} with ${type} ${body}`);
+  }
   assert.equal(alertRows(area.db, { child }).find((a) => a.id === id).state, 'open');
 
   // The audit (r-ntk25, decided): the operator's tamper-evident record keeps which child the alert asked for was
@@ -299,3 +314,52 @@ test('while the merge stands, the emptied record is not read through break-glass
     assert.equal(u.status, 200, u.text);
   });
 
+
+// The DPO and health's opening of a child only health knows (r-review46, reviewing r-redteam26's decision): the
+// DPO's notices (page and API) do not name her, as /dpo and "who has looked" do not; but the opening is not quiet
+// and not lost. It is in the tamper-evident audit (break_glass.open, with her id), in the operator's lists the
+// DPO examines an access through (`dpo notices`, `break-glass list` with the reason, `audit list`: every
+// agency's), her owner's BREAK_GLASS alert is the MASH's and health's MASH worker sees it; and once a record the
+// DPO's view shows names her, the DPO's notices list the opening as any other.
+test("health's opening of a child only health knows: not in the DPO's notices, in the audit and the operator's lists", async () => {
+  const r = await send('health', { given_name: 'Philippa', family_name: 'Clinicwise', nhs_number: '9434765951',
+    dob: '2010-09-10', postcode: 'LS14 1AA', address: '12 Clinic Lane' }, { source_ref: 'NUM-DPO-1',
+    kind: 'gp_appointment', occurred_at: isoSeconds(now() - 2 * DAY), summary: 'HEALTH-ONLY-DPO',
+    details: { category: 'sexual_health' } });
+  const child = r.child_id;
+  const dpoToken = await apiToken('dee.dpo');
+  const before = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.equal(before.status, 200, before.text);
+  const opened = await request(`${server.url}/api/v1/children/${child}/break-glass`, { method: 'POST',
+    token: await apiToken('hp.health'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'RV46 a clinic emergency out of hours' }) });
+  assert.equal(opened.status, 201, opened.text);
+  const glassId = Number(runCli(['break-glass', 'list', '--db', dbUrl(area.db), '--child', String(child), '--json'])
+    .stdout.match(/"id":\s*(\d+)/)?.[1]);
+  assert.ok(glassId > 0, 'the operator\'s break-glass list has the opening');
+  // the DPO's notices: unchanged by it (the API's answer byte for byte), the page does not name her id
+  const after = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.equal(after.text, before.text);
+  const notices = await page('dee.dpo', '/notices');
+  assert.equal(notices.status, 200);
+  assert.ok(!notices.text.includes(`/children/${child}/`) && !notices.text.includes('Philippa'), 'the DPO\'s page names her');
+  // the audit and the operator's lists keep it, with her id
+  const audit = auditRows(area.db, { action: 'break_glass.open' }).filter((e) => e.child_id === child);
+  assert.equal(audit.length, 1, 'audited with her id');
+  assert.ok(audit[0].actor.endsWith(':hp.health'));
+  const listed = runCli(['audit', 'list', '--db', dbUrl(area.db), '--child', String(child), '--action', 'break_glass.open']).stdout;
+  assert.ok(listed.includes('hp.health'), `audit list: ${listed}`);
+  const op = runCli(['dpo', 'notices', '--db', dbUrl(area.db), '--json']).stdout;
+  assert.ok(new RegExp(`"child":${child},"break_glass_id":${glassId},`).test(op), `the operator's dpo notices: ${op}`);
+  assert.ok(runCli(['break-glass', 'list', '--db', dbUrl(area.db), '--child', String(child)]).stdout.includes('RV46 a clinic emergency'));
+  // her owner is told: the MASH's BREAK_GLASS alert, which health's MASH worker sees
+  const told = alertRows(area.db, { child }).find((a) => a.code === 'BREAK_GLASS');
+  assert.ok(told && told.owner_kind === 'mash', JSON.stringify(alertRows(area.db, { child })));
+  assert.ok((await page('hal.mash', '/alerts?owner=mash')).text.includes(`/alerts/${told.id}"`));
+  // once the police's record names her, the DPO knows her, and the opening is listed to the DPO
+  await send('police', { given_name: 'Philippa', family_name: 'Clinicwise', nhs_number: '9434765951',
+    dob: '2010-09-10', postcode: 'LS14 1AA', address: '12 Clinic Lane' }, { source_ref: 'NUM-DPO-P',
+    kind: 'police_callout', occurred_at: isoSeconds(now() - DAY), summary: 'RV46-POLICE' });
+  const known = await request(`${server.url}/api/v1/notices`, { token: dpoToken });
+  assert.ok(known.json.notices.some((n) => n.child_id === child && n.break_glass_id === glassId), known.text);
+});

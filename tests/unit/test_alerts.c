@@ -1522,11 +1522,63 @@ static void escalation_target_is_the_services(void **state)
 	assert_string_equal(to, "oversight");
 }
 
+/* Whether an alert on a child known only from health-only records reaches anyone who can act (r-redteam26):
+ * asked of people and teams alone. */
+static void a_user(struct fx *f, const char *username, const char *agency, const char *role, bool disabled)
+{
+	struct store_user *u = calloc(1, sizeof *u);
+	int64_t id = 0;
+	bool found = false;
+	assert_non_null(u);
+	snprintf(u->username, sizeof u->username, "%s", username);
+	snprintf(u->agency, sizeof u->agency, "%s", agency);
+	snprintf(u->role, sizeof u->role, "%s", role);
+	snprintf(u->password_hash, sizeof u->password_hash, "x");
+	assert_int_equal(store_user_insert(f->c, u, &id), STORE_OK);
+	if (disabled)
+		assert_int_equal(store_user_disable(f->c, username, "2026-01-01T00:00:00Z", &found), STORE_OK);
+	free(u);
+}
+
+static bool reached(struct fx *f)
+{
+	bool r = true;
+	assert_int_equal(alerts_health_reach(f->st, &r), STORE_OK);
+	return r;
+}
+
+static void health_reach_asks_people_and_teams(void **state)
+{
+	struct fx *f = *state;
+	begin(f);
+	a_user(f, "mm.manager", "social_care", "team_manager", false);
+	a_user(f, "mo.mash", "social_care", "mash_worker", false);
+	a_user(f, "old.mash", "health", "mash_worker", true);
+	a_user(f, "nn.nurse", "health", "health_practitioner", false);
+	add_team(f, "mash", "mm.manager");
+	commit(f);
+	assert_false(reached(f)); /* social care's MASH, a disabled health member, no lead */
+	begin(f);
+	add_team(f, ALERTS_HEALTH_TEAM, "mm.manager"); /* not health's: cannot see her */
+	commit(f);
+	assert_false(reached(f));
+	begin(f);
+	add_team(f, ALERTS_HEALTH_TEAM, "nn.nurse");
+	commit(f);
+	assert_true(reached(f));
+	begin(f);
+	add_team(f, ALERTS_HEALTH_TEAM, "");
+	a_user(f, "hal.mash", "health", "mash_worker", false);
+	commit(f);
+	assert_true(reached(f)); /* a health member of the MASH */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config_and_titles),
 		cmocka_unit_test_setup_teardown(owner_is_mash_team_or_worker, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(health_reach_asks_people_and_teams, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(dedup_and_raised_counts_new_only, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(lookback_drops_old_alerts, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(domestic_abuse_reaches_housemates, setup, fx_teardown),
