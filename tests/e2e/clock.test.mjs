@@ -74,7 +74,7 @@ describe('no test reads the real clock for "now"', () => {
   // The files that may: the clock itself; real-time bounds on a wait (not "now" for the service); a test that
   // sets its own fixed instant from the real clock; chromium's cookie expiry, which runs on the system clock.
   const MAY = new Set(['e2e/lib.mjs', 'e2e/clock.test.mjs', 'e2e/http_hardening.test.mjs',
-    'e2e/crawl_need_to_know.test.mjs', 'browser/signin.test.mjs']);
+    'e2e/crawl_need_to_know.test.mjs', 'e2e/need_to_know_routes.test.mjs', 'browser/signin.test.mjs']);
   test('every e2e and browser file takes now() from lib.mjs (the injected clock)', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const offenders = [];
