@@ -140,6 +140,8 @@ int cli_list_run(const char *cmd, const char *db, const char *header, const char
 		 int (*list)(store *st, void *ctx), void *ctx, const bool *failed);
 /* serve --db-read URL: snapshot reads on that replica (docs/SCALING.md). 0, or -1 with the reason printed. */
 int cli_read_replica(store *st, const char *url);
+/* The cores online, at least 1 and at most max: the default --threads of link dedupe and homes monitor. */
+unsigned cli_cores(unsigned max);
 
 /* Where and how the server listens (serve's flags). */
 struct cli_http {

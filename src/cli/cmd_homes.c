@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "clock/now.h"
@@ -146,13 +145,6 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* The cores online, as link dedupe's default. */
-static unsigned default_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > OV_THREADS_MAX ? OV_THREADS_MAX : (unsigned)n;
-}
-
 static int monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {{"homes", required_argument, NULL, 'H'},
@@ -177,7 +169,7 @@ static int monitor(int argc, char **argv)
 	struct timespec t0;
 
 	ov_settings_default(&s);
-	s.threads = default_threads();
+	s.threads = cli_cores(OV_THREADS_MAX);
 	hcsv_init(&d);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -677,12 +677,6 @@ static int parse_refuse(const char *spec, unsigned *set)
 	return 0;
 }
 
-static unsigned default_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
 static int parse_prob(const char *s, double *out)
 {
 	char *end = NULL;
@@ -723,7 +717,7 @@ int cmd_link(int argc, char **argv)
 	double link_p = 0, review_p = 0;
 	const char *refuse_spec = NULL;
 	bool by_source = false;
-	unsigned threads = default_threads();
+	unsigned threads = cli_cores(64);
 	int c, rc = 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);

@@ -76,6 +76,12 @@ fail:
 	return NULL;
 }
 
+unsigned cli_cores(unsigned max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (unsigned long)n > max ? max : (unsigned)n;
+}
+
 int cli_read_replica(store *st, const char *url)
 {
 	char err[512];
