@@ -2783,7 +2783,7 @@ struct sq_conn {
 		/* the ids reserved for the pair's source record and event (0: none), until its insert takes them */
 		int64_t source_id, event_id;
 		/* the household key the batch named for the record (NULL: none asked), and whether a household of
-		 * that key was stored when the batch's read ran (made_fresh_home) */
+		 * that key was stored when the batch's read ran (sq_source_event_insert's `fresh`, made_note) */
 		char *home;
 		bool home_there;
 	} *absent;
@@ -2976,7 +2976,7 @@ static char *lite_words_apply(const char *text)
 			o += or_len;
 			from = at + in_len; /* what follows the last list */
 		}
-		strcpy(o, from);
+		memcpy(o, from, strlen(from) + 1); /* the tail and its NUL: next was sized for them */
 		free(out);
 		out = next;
 	}
