@@ -40,7 +40,9 @@
 // --alerts-dir D splits the harmful homes by the monitor's D/<DIR's name>.csv (any row at or after onset):
 // found by both (the monitor sooner, the same month, later), by the oracle only (detectable, missed: the
 // method's gap), by the monitor only, by neither (not detectable from the counts within the budget).
-// With several --dir the areas' lines are printed and then their totals.
+// With several --dir the areas' lines are printed and then their totals. --list adds a line per harmful home:
+// `home AREA,ID,ORACLE_DELAY,MONITOR_DELAY,MONTHS_LEFT,CHILDREN,EXPECTED,RISE` (a delay empty when not found;
+// children placed after onset, the pattern's expected count a month at its own rate before, its recorded rise).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -52,6 +54,7 @@ function args() {
     if (v[i] === '--dir') { a.dir = next(); a.dirs.push(a.dir); }
     else if (v[i] === '--oracle') a.oracle = next();
     else if (v[i] === '--alerts-dir') a.alertsDir = next();
+    else if (v[i] === '--list') a.list = true;
     else if (v[i] === '--fa') a.fa = Number(next());
     else if (v[i] === '--reps') a.reps = Number(next());
     else if (v[i] === '--json') a.json = true;
@@ -346,7 +349,17 @@ function areaRecorded(a, dir) {
   };
   const out = [];
   for (const x of harmful) {
-    const rec = { id: x.h.id, found: false, delay: null, monitor: x.h.monitor === null ? null : x.h.monitor - x.h.onset };
+    let nb = 0; let ob = 0; let na = 0; let oa = 0; let ma = 0;
+    for (let t = 0; t < T; t++) {
+      const o = x.h.o[0][t] + x.h.o[1][t] + x.h.o[2][t];
+      if (t < x.h.onset) { nb += x.h.nights[t]; ob += o; } else { na += x.h.nights[t]; oa += o; if (x.h.nights[t] > 0) ma++; }
+    }
+    const rec = {
+      id: x.h.id, found: false, delay: null, monitor: x.h.monitor === null ? null : x.h.monitor - x.h.onset,
+      left: T - x.h.onset, children: ma ? na / ma / 30.44 : 0, // months left; children placed after onset
+      expected: ma && nb ? ((ob + 0.5) / nb) * na / ma : 0, // pattern a month at its own rate before onset
+      rise: nb && na ? (oa / na) / ((ob + 0.5) / nb) : null, // the pattern's recorded rise
+    };
     out.push(rec);
     if (!x.learnt && (!x.b || !x.p)) continue;
     let rho; let from; let rhoH;
@@ -425,6 +438,7 @@ function mainAreas(a) {
     all.push(...out);
     const s = summary(out, !!a.alertsDir);
     console.log(a.json ? JSON.stringify({ area: path.basename(dir), oracle: a.oracle, ...s }) : line(path.basename(dir), s));
+    if (a.list) for (const x of out) console.log(`home ${path.basename(dir)},${x.id},${x.found ? x.delay : ''},${x.monitor ?? ''},${x.left},${x.children.toFixed(2)},${x.expected.toFixed(2)},${x.rise === null ? '' : x.rise.toFixed(2)}`);
   }
   if (a.dirs.length > 1) {
     const s = summary(all, !!a.alertsDir);
