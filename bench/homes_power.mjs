@@ -447,5 +447,5 @@ function mainAreas(a) {
 }
 
 const argv0 = args();
-if (argv0.recorded && (argv0.oracle !== 'onset' || argv0.dirs.length > 1 || argv0.alertsDir)) mainAreas(argv0);
+if (argv0.recorded && (argv0.oracle !== 'onset' || argv0.dirs.length > 1 || argv0.alertsDir || argv0.list)) mainAreas(argv0);
 else main();
