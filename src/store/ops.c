@@ -60,15 +60,22 @@
 #define MASH_ANSWERED(e, d) "EXISTS (SELECT 1 FROM event " d " WHERE " d ".person_id = " e ".person_id AND " \
 			    MASH_ANSWERS(d) " AND " d ".occurred_at >= " e ".occurred_at)"
 #define MASH_AWAITS(e) "(" e ".kind IN ('contact', 'referral') AND NOT " MASH_ANSWERED(e, "d") ")"
+/* A row of mash_open: an event's (occurred_at, id) and, since migration 39, its agency, the agency filter's
+ * leading key (mash_open_agency). Migration 37's text wrote the first two only (MASH_OPEN_ROW_37): the
+ * migrations' texts are what they were, so that a database at any version is migrated as it was then. */
+#define MASH_OPEN_ROW "mash_open(occurred_at, event_id, agency) SELECT e.occurred_at, e.id, e.agency"
+#define MASH_OPEN_ROW_37 "mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id"
 /* mash_open (migration 37) made what the rule says for the children `persons` (an SQL list): their contacts
- * and referrals that no longer await out, those that await in. A row of mash_open is an event's (occurred_at,
- * id); the child is the event's, read through it, so that a merge moving events needs no second copy moved. */
-#define MASH_OPEN_FIX(persons)                                                                                 \
+ * and referrals that no longer await out, those that await in. The child is the event's, read through it, so
+ * that a merge moving events needs no second copy moved; the agency is copied (migration 39), and an event
+ * whose agency changes is taken out and put back by the trigger that runs this (UPDATE OF agency). */
+#define MASH_OPEN_FIX_(persons, row)                                                                           \
 	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event e "      \
 	"WHERE e.person_id IN (" persons ") AND e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") "); " \
-	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.person_id " \
+	"INSERT INTO " row " FROM event e WHERE e.person_id "                                                    \
 	"IN (" persons ") AND " MASH_AWAITS("e") " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE "            \
 	"o.occurred_at = e.occurred_at AND o.event_id = e.id);"
+#define MASH_OPEN_FIX(persons) MASH_OPEN_FIX_(persons, MASH_OPEN_ROW)
 /* A new event (?1, written by sq_event_insert or intake's statements, which run these after it): a contact or
  * referral in when the rule says it awaits (a decision may already be there, after it); a decision that
  * answers takes out the child's rows the rule no longer says await. Statements of the writer, not triggers:
@@ -76,8 +83,7 @@
  * (a statement journal and the trigger's program), and PostgreSQL's 70,000-90,000 an event (the function's
  * queries), +5% of the writer backend (docs/BENCHMARKS.md, r-mash23). */
 #define MASH_OPEN_CONTACT                                                                                      \
-	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE e.id = ?1 "   \
-	"AND " MASH_AWAITS("e")
+	"INSERT INTO " MASH_OPEN_ROW " FROM event e WHERE e.id = ?1 AND " MASH_AWAITS("e")
 #define MASH_OPEN_ANSWER                                                                                       \
 	"DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id FROM event n JOIN "  \
 	"event e ON e.person_id = n.person_id WHERE n.id = ?1 AND " MASH_ANSWERS("n") " AND e.kind IN "         \
@@ -87,12 +93,11 @@
  * this runs and analysed so (migration 37's ANALYZE), and PostgreSQL probed it by a scan in a nested loop, which
  * passed every row the statement had inserted so far, once for each contact: quadratic, over 10 minutes of CPU
  * for a fast area-load of 50,000 children (300,262 contacts, none decided; docs/BENCHMARKS.md, r-pgpage25). */
-#define MASH_OPEN_FILL_(sought)                                                                                \
-	"INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e WHERE "            \
-	sought("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
-#define MASH_OPEN_FILL MASH_OPEN_FILL_(EVENT_KIND_SOUGHT)
+#define MASH_OPEN_FILL_(sought, row)                                                                           \
+	"INSERT INTO " row " FROM event e WHERE " sought("e") " AND " MASH_AWAITS("e") " ON CONFLICT DO NOTHING"
+#define MASH_OPEN_FILL MASH_OPEN_FILL_(EVENT_KIND_SOUGHT, MASH_OPEN_ROW)
 /* SQLite's, since migration 38 (EVENT_KIND_SOUGHT_OR), kept in bulk_held_index by a SQLite bulk load */
-#define MASH_OPEN_FILL_LITE MASH_OPEN_FILL_(EVENT_KIND_SOUGHT_OR)
+#define MASH_OPEN_FILL_LITE MASH_OPEN_FILL_(EVENT_KIND_SOUGHT_OR, MASH_OPEN_ROW)
 /* Whether a bulk load holds mash_open back (its name in bulk_held_index, with MASH_OPEN_FILL to run after) */
 #define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
 #define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
@@ -936,7 +941,8 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event WHEN ("
 	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
 	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
-	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;" MASH_OPEN_FILL ";",
+	MASH_OPEN_FIX_("OLD.person_id, NEW.person_id", MASH_OPEN_ROW_37) " END;"
+	MASH_OPEN_FILL_(EVENT_KIND_SOUGHT, MASH_OPEN_ROW_37) ";",
 	/* 38: no temporary b-tree an insert (issue 17, SQLite intake's writer; r-sqlw25, r-sqlw26; docs/BENCHMARKS.md).
 	 * SQLite codes an IN list of three constants or more through a temporary b-tree (OpenEphemeral), which an
 	 * INSERT builds, probes and frees on every row for each partial index's WHERE and each CHECK that names
@@ -986,6 +992,35 @@ static const char *const migrations[] = {
 	"INSERT INTO m38_ok SELECT quick_check FROM pragma_quick_check('alert');"
 	"DROP TABLE m38_ok;"
 	"/* end sqlite-only */",
+	/* 39: the MASH queue filtered by an agency walks that agency's awaiting contacts only (issue 17, r-mash27;
+	 * docs/BENCHMARKS.md). mash_open's key is the queue's order across agencies, so the queue of one agency
+	 * (the police's "due today or later", its count to 1,001) read every awaiting row of every agency in
+	 * that order and kept the agency's: ~5 rows read for one shown at 50,000 children, every row of the
+	 * window for a count that reaches its end. mash_open now holds the event's agency, and mash_open_agency
+	 * (agency, occurred_at, event_id) is that agency's rows in the queue's order, which the agency's list, its
+	 * pages before a key and its count seek (S_MASH_AWAITING_AGENCY_*); the queue of every agency keeps the
+	 * primary key. A second b-tree rather than the agency first in the key: the queue of every agency would
+	 * then merge one range an agency, which SQLite does not (it would sort every awaiting row for a page).
+	 * The agency is the event's, copied when the row is written (MASH_OPEN_ROW); a change of an event's
+	 * agency is followed by the trigger (UPDATE OF agency takes the row out and puts it back), and the
+	 * statements still ask the event's agency (MASH_FILTER_AGENCY): the key says where to look. The table is
+	 * made again and filled by the rule, as migration 37 filled it (derived rows: no personal data, an event's
+	 * time, id and agency code); a load that stopped half-way holding it back was finished before this runs
+	 * (sq_migrate's bulk_build_held). The trigger's text is made again with the new row (PostgreSQL's
+	 * function: pg_migration). Both engines; undone as docs/INTERNALS.md says. */
+	"DROP TABLE IF EXISTS mash_open;"
+	"CREATE TABLE mash_open ("
+	"  occurred_at TEXT NOT NULL,"
+	"  event_id INTEGER NOT NULL,"
+	"  agency TEXT NOT NULL,"
+	"  PRIMARY KEY (occurred_at, event_id)) WITHOUT ROWID;"
+	"CREATE INDEX mash_open_agency ON mash_open(agency, occurred_at, event_id);"
+	"DROP TRIGGER IF EXISTS mash_open_moved;"
+	"CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event WHEN ("
+	MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") AND NOT " MASH_OPEN_HELD " BEGIN "
+	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;"
+	"/* sqlite-only */" MASH_OPEN_FILL_LITE ";/* end sqlite-only */",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1058,11 +1093,20 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	[36] = "CREATE OR REPLACE FUNCTION sg_mash_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
 	       "IF " MASH_OPEN_HELD " THEN RETURN NULL; END IF; "
 	       "DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
-	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " RETURN NULL; END $$;"
+	       MASH_OPEN_FIX_("OLD.person_id, NEW.person_id", MASH_OPEN_ROW_37) " RETURN NULL; END $$;"
 	       "DROP TRIGGER IF EXISTS mash_open_moved ON event;"
 	       "CREATE TRIGGER mash_open_moved AFTER UPDATE OF person_id, kind, agency, occurred_at ON event "
 	       "FOR EACH ROW WHEN (" MASH_OPEN_KINDS("OLD") " OR " MASH_OPEN_KINDS("NEW") ") "
 	       "EXECUTE FUNCTION sg_mash_open();"
+	       "ANALYZE mash_open;",
+	/* 39: the trigger's function writes the agency too (the table made again by the shared text; the trigger,
+	 * which calls the function by name, stays), the table filled (the shared text's fill is SQLite's words)
+	 * and its statistics now */
+	[38] = "CREATE OR REPLACE FUNCTION sg_mash_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	       "IF " MASH_OPEN_HELD " THEN RETURN NULL; END IF; "
+	       "DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
+	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " RETURN NULL; END $$;"
+	       MASH_OPEN_FILL ";"
 	       "ANALYZE mash_open;",
 };
 
@@ -1197,6 +1241,9 @@ enum stmt_id {
 	S_MASH_AWAITING_LIST,
 	S_MASH_AWAITING_BACK,
 	S_MASH_AWAITING_COUNT,
+	S_MASH_AWAITING_AGENCY_LIST,
+	S_MASH_AWAITING_AGENCY_BACK,
+	S_MASH_AWAITING_AGENCY_COUNT,
 	S_MASH_AWAITING_COUNT_NAMED,
 	S_MASH_OPEN_CONTACT,
 	S_MASH_OPEN_ANSWER,
@@ -1509,6 +1556,15 @@ enum stmt_id {
  * event_mash_answer): the table says where to look, the rule what awaits. */
 #define MASH_AWAITING "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = e.person_id " \
 		      "WHERE ?1 = 0 AND " MASH_AWAITS("e") " AND " MASH_FILTER_AGENCY MASH_FILTER_REST
+/* The same for one agency (?2 not NULL): its rows of mash_open only, in the queue's order, by mash_open_agency
+ * (agency, occurred_at, event_id; migration 39). Walking the primary key passed every other agency's awaiting
+ * rows: the police's "due today or later" count read every awaiting row of the window until 1,001 were the
+ * police's (docs/BENCHMARKS.md, r-mash27). The event's agency is still asked (MASH_FILTER_AGENCY): the
+ * copy says where to look, the event what it is. Its own statements: SQLite plans a statement once, and
+ * "?2 IS NULL OR o.agency = ?2" seeks no index. */
+#define MASH_AWAITING_AGENCY "FROM mash_open o JOIN event e ON e.id = o.event_id JOIN person p ON p.id = "      \
+			     "e.person_id WHERE ?1 = 0 AND o.agency = ?2 AND " MASH_AWAITS("e") " AND "          \
+			     MASH_FILTER_AGENCY MASH_FILTER_REST
 /* The queue with a piece of the name (?5): the one statement of before migration 34 (its LEFT JOIN, its ORDER BY
  * of CASEs, ?1 bound 0), whose order no index gives, so that SQLite starts from the children whose name matches
  * and sorts their contacts. MASH_AWAITING read event_mash in time order and probed every contact of the area
@@ -1529,9 +1585,9 @@ enum stmt_id {
  * order: unordered, PostgreSQL hashed mash_open against every contact of the area (a bitmap scan of
  * event_kind_sought, 300,262 entries) for 1,001 rows, 120-330 ms at 50,000 children; walked in its key's
  * order, 15-57 ms (r-mash23). SQLite walks it in that order either way. */
-#define MASH_COUNT_OPEN "SELECT count(*) FROM (SELECT 1 " MASH_AWAITING MASH_OPEN_FROM MASH_OPEN_UNTIL MASH_OPEN_ASC \
-			"LIMIT ?8) AS c" \
-			SQL_CUSTOM_PLAN SQL_INDEX_ORDER
+#define MASH_COUNT_OPEN_(from) "SELECT count(*) FROM (SELECT 1 " from MASH_OPEN_FROM MASH_OPEN_UNTIL MASH_OPEN_ASC \
+			       "LIMIT ?8) AS c" SQL_CUSTOM_PLAN SQL_INDEX_ORDER
+#define MASH_COUNT_OPEN MASH_COUNT_OPEN_(MASH_AWAITING)
 /* Decided: each contact or referral with a decision of its child at or after it, the most recently received
  * first (event_mash backwards), with that decision (MASH_FROM's first one). Ordered by the contact, not by the
  * decision: a reader may not see the decision (service/mash.c withholds it), and a row placed by its
@@ -2025,6 +2081,12 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_AWAITING_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING " AND " MASH_OPEN_BEFORE MASH_OPEN_FROM
 					   MASH_OPEN_DESC, "5, 1") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_AWAITING_COUNT] = MASH_COUNT_OPEN,
+	/* one agency's (MASH_AWAITING_AGENCY, migration 39) */
+	[S_MASH_AWAITING_AGENCY_LIST] = MASH_AWAITING_COLS MASH_AWAITING_AGENCY " AND " MASH_OPEN_AFTER MASH_OPEN_UNTIL
+		MASH_OPEN_ASC "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_AGENCY_BACK] = MASH_BACK(MASH_AWAITING_COLS MASH_AWAITING_AGENCY " AND " MASH_OPEN_BEFORE
+						  MASH_OPEN_FROM MASH_OPEN_DESC, "5, 1") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_AWAITING_AGENCY_COUNT] = MASH_COUNT_OPEN_(MASH_AWAITING_AGENCY),
 	[S_MASH_AWAITING_COUNT_NAMED] = MASH_COUNT("0", MASH_AWAITS("e")),
 	/* mash_open after a new event ?1 (mash_open_note), queued on PostgreSQL as the event's insert is */
 	[S_MASH_OPEN_CONTACT] = MASH_OPEN_CONTACT SQL_DEFERRED,
@@ -2035,7 +2097,7 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_OPEN_LOADED_DROP] = "DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id "
 				    "FROM event e WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND "
 				    "e.kind IN ('contact', 'referral') AND NOT " MASH_AWAITS("e") ")",
-	[S_MASH_OPEN_LOADED_ADD] = "INSERT INTO mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id FROM event e "
+	[S_MASH_OPEN_LOADED_ADD] = "INSERT INTO " MASH_OPEN_ROW " FROM event e "
 				   "WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND " MASH_AWAITS("e")
 				   " AND NOT EXISTS (SELECT 1 FROM mash_open o WHERE o.occurred_at = e.occurred_at AND "
 				   "o.event_id = e.id)",
@@ -3003,6 +3065,7 @@ const char *sql_ops_statement(int id)
 }
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 const char *sql_ops_access_facts_many(void) { return pg_override[S_ACCESS_FACTS_MANY]; }
+const char *sql_ops_mash_agency_count(void) { return stmt_sql[S_MASH_AWAITING_AGENCY_COUNT]; }
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
@@ -7423,11 +7486,31 @@ static void mash_list_bind(sql_stmt *s, const struct store_view *v, const struct
 	sql_bind_int64(s, 10, key_id);
 }
 
+/* The statements q runs (bench/mash_same.c runs the same): its count, and its list (or its page before a key).
+ * The queue without a name walks mash_open, by its primary key or, filtered by an agency, by that agency's
+ * rows (mash_open_agency); with a name it starts from the children named; the decisions walk event_mash. */
+static enum stmt_id mash_count_id(const struct store_mash_query *q)
+{
+	return q->decided ? S_MASH_DECIDED_COUNT
+	       : q->name  ? S_MASH_AWAITING_COUNT_NAMED
+	       : q->agency ? S_MASH_AWAITING_AGENCY_COUNT
+			   : S_MASH_AWAITING_COUNT;
+}
+
+static enum stmt_id mash_list_id(const struct store_mash_query *q)
+{
+	static const enum stmt_id lists[2][2][2] = { /* [decided][name][before] */
+		{{S_MASH_AWAITING_LIST, S_MASH_AWAITING_BACK}, {S_MASH_AWAITING_NAMED, S_MASH_AWAITING_NAMED_BACK}},
+		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
+	if (!q->decided && !q->name && q->agency)
+		return q->before ? S_MASH_AWAITING_AGENCY_BACK : S_MASH_AWAITING_AGENCY_LIST;
+	return lists[q->decided][q->name != NULL][q->before];
+}
+
 static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct store_mash_query *q, store_mash_fn fn,
 			 void *ctx, int64_t *total)
 {
-	sql_stmt *n = stmt(CONN(c), q->decided ? S_MASH_DECIDED_COUNT
-					       : q->name ? S_MASH_AWAITING_COUNT_NAMED : S_MASH_AWAITING_COUNT);
+	sql_stmt *n = stmt(CONN(c), mash_count_id(q));
 	if (!n)
 		return STORE_EIO;
 	mash_bind(n, v, q);
@@ -7437,10 +7520,7 @@ static int sq_mash_queue(store_conn *c, const struct store_view *v, const struct
 		return rc;
 	if (q->count_only)
 		return STORE_OK;
-	static const enum stmt_id lists[2][2][2] = { /* [decided][name][before] */
-		{{S_MASH_AWAITING_LIST, S_MASH_AWAITING_BACK}, {S_MASH_AWAITING_NAMED, S_MASH_AWAITING_NAMED_BACK}},
-		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
-	sql_stmt *s = stmt(CONN(c), lists[q->decided][q->name != NULL][q->before]);
+	sql_stmt *s = stmt(CONN(c), mash_list_id(q));
 	if (!s)
 		return STORE_EIO;
 	mash_list_bind(s, v, q);

@@ -227,5 +227,7 @@ const char *sql_ops_statement(int id);
 const char *sql_ops_status_events(void);
 /* PostgreSQL's text of S_ACCESS_FACTS_MANY (store_access_facts_ahead: a batch's children at once). For tests. */
 const char *sql_ops_access_facts_many(void);
+/* The MASH queue's count for one agency (S_MASH_AWAITING_AGENCY_COUNT), for the conformance tests' plan check */
+const char *sql_ops_mash_agency_count(void);
 
 #endif

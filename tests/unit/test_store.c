@@ -328,7 +328,7 @@ static void migration_38_on_an_area(void **state)
 				    "mashresolved143,teamacknowledged143,workeropen142 1500 1500 ok 0");
 	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
 	assert_int_equal(from, 37);
-	assert_int_equal(to, 38);
+	assert_int_equal(to, store_schema_latest());
 	area_state(db, M38_OR_SOUGHT, M38_OR_MASH, after, sizeof after);
 	assert_string_equal(before, after);
 	assert_int_equal(ephemerals(db, "INSERT INTO person(sex, created_at) VALUES (?1, ?2)"), 0);
@@ -364,6 +364,105 @@ static void migration_38_on_an_area(void **state)
 	assert_non_null(strstr(err, "migration 38"));
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), 37);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%kind = ''contact'' OR%'"), 0);
+	sqlite3_close(db);
+}
+
+/* mash_open's rows, their agencies as the events say, each agency's rows, and the checks, as one text (migration
+ * 39's test) */
+static void mash_open_state(sqlite3 *db, char *out, size_t outsz)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT (SELECT count(*) || ' ' || sum(event_id) || ' ' || min(occurred_at) || ' ' || "
+				   "max(occurred_at) FROM mash_open) || ' ' || (SELECT group_concat(agency || n) FROM "
+				   "(SELECT e.agency, count(*) n FROM mash_open o JOIN event e ON e.id = o.event_id GROUP BY "
+				   "e.agency ORDER BY e.agency)) || ' ' || (SELECT group_concat(integrity_check) FROM "
+				   "pragma_integrity_check) || ' ' || (SELECT count(*) FROM pragma_foreign_key_check)",
+				   -1, &s, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+/* Migration 39 on an area made at schema 38 (mash_open of two columns, migration 37's trigger, filled by the
+ * rule): 3,000 children's contacts and referrals of four agencies, social care's decisions answering some. The
+ * same rows after, each with its event's agency, each in mash_open_agency (read through it), integrity_check
+ * and foreign_key_check as before; each agency's queue counted through the store is its rows. */
+static void migration_39_on_an_area(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "", before[1024], after[1024];
+	int from = -1, to = -1;
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_migrate(f->st, NULL, NULL, err, sizeof err), STORE_OK);
+	sqlite3 *db = raw_open(f);
+	sqlite3_stmt *s = NULL;
+	char trig[16384], sql[20000];
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT replace(sql, 'mash_open(occurred_at, event_id, agency) SELECT "
+					       "e.occurred_at, e.id, e.agency', 'mash_open(occurred_at, event_id) SELECT "
+					       "e.occurred_at, e.id') FROM sqlite_schema WHERE name = 'mash_open_moved'",
+					       -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(trig, sizeof trig, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	assert_null(strstr(trig, "e.agency FROM"));
+	snprintf(sql, sizeof sql,
+		 "BEGIN;"
+		 "DROP TRIGGER mash_open_moved; DROP TABLE mash_open;"
+		 "CREATE TABLE mash_open (occurred_at TEXT NOT NULL, event_id INTEGER NOT NULL, "
+		 "  PRIMARY KEY (occurred_at, event_id)) WITHOUT ROWID;"
+		 "%s;"
+		 "INSERT OR IGNORE INTO agency(code, name) VALUES ('police', 'P'), ('health', 'H'), "
+		 "  ('social_care', 'S'), ('education', 'E');"
+		 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+		 "INSERT INTO person(id, given_name, sex, created_at) SELECT i, 'c' || i, 'F', '2026-01-01T00:00:00Z' FROM n;"
+		 "INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, link_score, "
+		 "  link_rule, received_at) SELECT id, 'social_care', 'r' || id, x'00', '{}', id, 1, 'new', "
+		 "  created_at FROM person UNION ALL SELECT 10000 + id, 'social_care', 's' || id, x'00', '{}', id, 1, "
+		 "  'new', created_at FROM person;"
+		 /* two events a child: a contact or referral of one of four agencies, then a visit or social care's
+		  * decision (every third child: answered) */
+		 "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary) "
+		 "  SELECT id, id, CASE id %% 4 WHEN 0 THEN 'police' WHEN 1 THEN 'health' WHEN 2 THEN 'social_care' "
+		 "  ELSE 'education' END, CASE id %% 5 WHEN 0 THEN 'referral' ELSE 'contact' END, "
+		 "  '2026-02-' || printf('%%02d', 1 + id %% 28) || 'T10:00:' || printf('%%02d', id %% 60) || 'Z', "
+		 "  created_at, '' FROM person;"
+		 "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary) "
+		 "  SELECT id, 10000 + id, 'social_care', CASE id %% 3 WHEN 0 THEN 'referral_decision' ELSE 'visit' END, "
+		 "  '2026-03-01T10:00:00Z', created_at, '' FROM person;"
+		 "INSERT INTO mash_open SELECT e.occurred_at, e.id FROM event e WHERE e.kind IN ('contact', 'referral') "
+		 "  AND NOT EXISTS (SELECT 1 FROM event d WHERE d.person_id = e.person_id AND d.kind = "
+		 "  'referral_decision' AND d.agency = 'social_care' AND d.occurred_at >= e.occurred_at);"
+		 "PRAGMA user_version = 38;"
+		 "COMMIT;",
+		 trig);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	mash_open_state(db, before, sizeof before);
+	assert_string_equal(before, "2000 3000000 2026-02-01T10:00:04Z 2026-02-28T10:00:59Z "
+				    "education500,health500,police500,social_care500 ok 0");
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 38);
+	assert_int_equal(to, 39);
+	mash_open_state(db, after, sizeof after);
+	assert_string_equal(before, after);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND "
+				     "e.agency = o.agency"),
+			 2000);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM mash_open INDEXED BY mash_open_agency WHERE agency = 'police'"),
+			 500);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM mash_open INDEXED BY mash_open_agency WHERE agency > ''"),
+			 2000);
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	struct store_view v = {.sealed = true};
+	struct store_mash_query q = {.agency = "police", .count_only = true};
+	int64_t total = -1;
+	assert_int_equal(store_mash_queue(c, &v, &q, NULL, NULL, &total), STORE_OK);
+	assert_int_equal(total, 500);
+	store_conn_put(f->st, c);
 	sqlite3_close(db);
 }
 
@@ -1672,6 +1771,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(person_indexes_few, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(inserts_build_no_temporary_btree, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_38_on_an_area, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(migration_39_on_an_area, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(no_statement_prepared_again, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, fx_teardown),

@@ -805,6 +805,333 @@ static void mash_queue_received_bounds(void **state)
 	}
 }
 
+/* ---- mash_open's agency (migration 39) ---- */
+
+/* One value of a query on the test's database through the engine's own client (the statement texts and the
+ * schema's undoing below: what store.h does not say), or NULL when the query fails; out is "" for no row. A
+ * script of several statements on SQLite (sqlite3_exec) or PostgreSQL (PQexec). */
+static const char *raw_value(struct fx *f, const char *sql, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (strcmp(fx_engine(), "sqlite") == 0) {
+		sqlite3 *db = NULL;
+		sqlite3_stmt *s = NULL;
+		const char *tail = sql;
+		bool ok = sqlite3_open(f->path, &db) == SQLITE_OK;
+		sqlite3_busy_timeout(db, 5000);
+		while (ok && tail && *tail) {
+			ok = sqlite3_prepare_v2(db, tail, -1, &s, &tail) == SQLITE_OK;
+			if (!ok || !s)
+				break;
+			int rc;
+			while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+				if (!out[0] && sqlite3_column_text(s, 0))
+					snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(s, 0));
+			ok = rc == SQLITE_DONE;
+			sqlite3_finalize(s);
+			s = NULL;
+		}
+		if (!ok)
+			print_message("raw: %s\n", sqlite3_errmsg(db));
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		return ok ? out : NULL;
+	}
+	PGconn *pg = PQconnectdb(f->url);
+	PGresult *r = PQexec(pg, sql);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		print_message("raw: %s\n", PQerrorMessage(pg));
+	if (ok && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+		snprintf(out, outsz, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(pg);
+	return ok ? out : NULL;
+}
+
+/* The text with each ?NN outside quotes as the value vals[NN] (NULL: SQL NULL), for an EXPLAIN on either engine */
+static void params_as_literals(const char *sql, const char *const *vals, int nvals, char *out, size_t outsz)
+{
+	size_t o = 0;
+	bool quote = false;
+	for (const char *p = sql; *p && o + 64 < outsz;) {
+		if (*p == '\'')
+			quote = !quote;
+		if (quote || *p != '?') {
+			out[o++] = *p++;
+			continue;
+		}
+		int n = (int)strtol(p + 1, (char **)&p, 10);
+		const char *v = n < nvals ? vals[n] : NULL;
+		o += (size_t)snprintf(out + o, outsz - o, "%s", v ? v : "NULL");
+	}
+	out[o] = '\0';
+}
+
+/* An agency's queue (the filter ?2) walks that agency's rows of mash_open only, in the queue's order (migration
+ * 39: mash_open_agency). Contacts of four agencies interleaved in time (ties of instant between agencies), one
+ * answered, one moved to another agency after it was written (the trigger on UPDATE OF agency, written by the
+ * engine's client as a correction would be): each agency's queue, walked a row a page both ways by its rows'
+ * keys, through every received window, and its count, bounded or not, are that agency's awaiting contacts;
+ * and the engine's plan for the police's "due today or later" count seeks mash_open_agency by the agency
+ * (r-mash27: it walked every awaiting row of every agency). Fails on schema 38 (no agency in mash_open). */
+static void mash_queue_agency_walks_its_own(void **state)
+{
+	struct fx *f = *state;
+	static const char *const ag[] = {"police", "health", "social_care", "education"};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_agency_upsert(f->c, ag[i], ag[i]), STORE_OK);
+	int64_t a = person(f->c, "Amira", "Khan", "2015-04-01"), b = person(f->c, "Bea", "Jones", "2016-05-02");
+	/* 12 contacts: agency i % 4 (the 8th is education's, moved to the police below), two at each instant */
+	const char *const at[] = {"2024-01-01T10:00:00Z", "2024-01-01T10:00:00Z", "2024-01-02T10:00:00Z",
+				  "2024-01-02T10:00:00Z", "2024-01-03T23:59:59Z", "2024-01-04T00:00:00Z",
+				  "2024-01-04T00:00:00Z", "2024-01-04T09:00:00Z", "2024-01-05T10:00:00Z",
+				  "2024-01-05T10:00:00Z", "2024-01-06T00:00:00Z", "2024-01-06T10:00:00Z"};
+	int64_t id[12];
+	const char *agency_of[12];
+	for (int i = 0; i < 12; i++) {
+		char ref[16];
+		snprintf(ref, sizeof ref, "AG-%d", i);
+		agency_of[i] = ag[i % 4];
+		id[i] = event(f->c, i == 4 ? b : a, agency_of[i], ref, "contact", at[i], NULL);
+	}
+	/* social care's decision at the instant of b's police contact (the 5th) answers it */
+	event(f->c, b, "social_care", "AG-dec", "referral_decision", at[4], NULL);
+	bool answered[12] = {false};
+	answered[4] = true;
+	char sql[256], v[64];
+	snprintf(sql, sizeof sql, "UPDATE event SET agency = 'police' WHERE id = %lld", (long long)id[7]);
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+	agency_of[7] = "police";
+	const struct {
+		const char *from, *before;
+	} w[] = {{NULL, NULL}, {"2024-01-04T00:00:00Z", NULL}, {NULL, "2024-01-04T00:00:00Z"},
+		 {"2024-01-02T10:00:00Z", "2024-01-06T00:00:00Z"}};
+	for (int g = 0; g < 4; g++)
+		for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+			int64_t want[12];
+			int nwant = 0;
+			for (int i = 0; i < 12; i++) /* ids grow with time here, ties by id: the queue's order */
+				if (!answered[i] && strcmp(agency_of[i], ag[g]) == 0 &&
+				    (!w[k].from || strcmp(at[i], w[k].from) >= 0) &&
+				    (!w[k].before || strcmp(at[i], w[k].before) < 0))
+					want[nwant++] = id[i];
+			struct store_mash_query q = {.agency = ag[g], .received_from = w[k].from,
+						     .received_before = w[k].before};
+			for (int back = 0; back < 2; back++) {
+				int64_t ids[16], total = -1;
+				int n = 0;
+				mash_walk_window(f->c, q, back, ids, &n, &total);
+				if (n != nwant || total != nwant)
+					fail_msg("%s window %zu %s: %d walked, %lld counted, want %d", ag[g], k,
+						 back ? "back" : "forth", n, (long long)total, nwant);
+				for (int i = 0; i < n; i++)
+					if (ids[i] != want[i])
+						fail_msg("%s window %zu %s: row %d is event %lld, want %lld", ag[g], k,
+							 back ? "back" : "forth", i, (long long)ids[i], (long long)want[i]);
+			}
+			/* the count bounded at one row: 2 says "more" */
+			struct store_view view = {.sealed = true};
+			struct mash_rows r;
+			int64_t total = -1;
+			memset(&r, 0, sizeof r);
+			q.count_max = 1;
+			q.count_only = true;
+			assert_int_equal(store_mash_queue(f->c, &view, &q, collect_mash, &r, &total), STORE_OK);
+			assert_int_equal(total, nwant > 1 ? 2 : nwant);
+		}
+	/* the plan: the police's "due today or later" count, as a MASH worker's view binds it */
+	const char *vals[65] = {NULL};
+	vals[1] = "0";
+	vals[2] = "'police'";
+	vals[8] = "1001";
+	vals[11] = "'2024-01-04T00:00:00Z'";
+	vals[12] = "'9999-12-31T23:59:59Z'";
+	vals[61] = "0";
+	vals[63] = "'health'";
+	vals[64] = "'[\"sexual_health\"]'";
+	static char text[16384], explain[16384 + 64], plan[4096];
+	params_as_literals(sql_ops_mash_agency_count(), vals, 65, text, sizeof text);
+	bool sqlite = strcmp(fx_engine(), "sqlite") == 0;
+	if (sqlite) {
+		/* EXPLAIN QUERY PLAN's rows: the detail column, joined */
+		sqlite3 *db = NULL;
+		sqlite3_stmt *s = NULL;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		snprintf(explain, sizeof explain, "EXPLAIN QUERY PLAN %s", text);
+		assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &s, NULL), SQLITE_OK);
+		size_t o = 0;
+		while (sqlite3_step(s) == SQLITE_ROW && o + 256 < sizeof plan)
+			o += (size_t)snprintf(plan + o, sizeof plan - o, "%s | ", (const char *)sqlite3_column_text(s, 3));
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		if (!strstr(plan, "SEARCH o USING COVERING INDEX mash_open_agency (agency=?"))
+			fail_msg("the police's count does not seek mash_open_agency: %s", plan);
+	} else {
+		/* planned as the driver plans it (SQL_CUSTOM_PLAN: the values; SQL_INDEX_ORDER: no sort); the table's
+		 * few rows would be read whole otherwise */
+		PGconn *pg = PQconnectdb(f->url);
+		snprintf(explain, sizeof explain, "SET enable_sort = off; SET enable_seqscan = off; EXPLAIN %s", text);
+		PGresult *r = PQexec(pg, explain);
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		size_t o = 0;
+		for (int i = 0; i < PQntuples(r) && o + 256 < sizeof plan; i++)
+			o += (size_t)snprintf(plan + o, sizeof plan - o, "%s | ", PQgetvalue(r, i, 0));
+		PQclear(r);
+		PQfinish(pg);
+		if (!strstr(plan, "using mash_open_agency on mash_open o") || !strstr(plan, "Index Cond: ((agency = 'police'::text)"))
+			fail_msg("the police's count does not seek mash_open_agency: %s", plan);
+	}
+}
+
+/* The answers of every agency's queue (none, police, health, social care) through each window: each page's ids
+ * and each count, as one text */
+static void queue_answers(store_conn *c, char *out, size_t outsz)
+{
+	static const char *const ag[] = {NULL, "police", "health", "social_care"};
+	static const char *const from[] = {NULL, "2024-01-04T00:00:00Z", NULL};
+	static const char *const before[] = {NULL, NULL, "2024-01-04T00:00:00Z"};
+	size_t o = 0;
+	out[0] = '\0';
+	for (int g = 0; g < 4; g++)
+		for (int k = 0; k < 3; k++) {
+			struct store_view v = {.sealed = true};
+			struct store_mash_query q = {.agency = ag[g], .received_from = from[k], .received_before = before[k],
+						     .limit = 25};
+			struct mash_rows r;
+			int64_t total = -1;
+			memset(&r, 0, sizeof r);
+			assert_int_equal(store_mash_queue(c, &v, &q, collect_mash, &r, &total), STORE_OK);
+			o += (size_t)snprintf(out + o, outsz - o, "%d.%d:%lld:", g, k, (long long)total);
+			for (int i = 0; i < r.n && i < 16; i++)
+				o += (size_t)snprintf(out + o, outsz - o, "%lld,", (long long)r.id[i]);
+			o += (size_t)snprintf(out + o, outsz - o, " ");
+		}
+}
+
+/* mash_open as schema 38 made it (its two columns, the trigger's or the function's text of migration 37), its
+ * rows kept, and the version 38: the engine's client undoing migration 39 as docs/INTERNALS.md does, but
+ * keeping the rows */
+static void schema_38(struct fx *f)
+{
+	static char sql[32768], text[16384], trig[16384];
+	char v[64];
+	static const char row39[] = "mash_open(occurred_at, event_id, agency) SELECT e.occurred_at, e.id, e.agency",
+			  row37[] = "mash_open(occurred_at, event_id) SELECT e.occurred_at, e.id";
+	bool sqlite = strcmp(fx_engine(), "sqlite") == 0;
+	assert_non_null(raw_value(f,
+				  sqlite ? "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'mash_open_moved'"
+					 : "SELECT pg_get_functiondef('sg_mash_open'::regproc)",
+				  text, sizeof text));
+	/* the writer's row of 39 as 37's, wherever the text writes one */
+	size_t o = 0;
+	int replaced = 0;
+	for (const char *p = text; *p && o + sizeof row39 < sizeof trig;) {
+		if (strncmp(p, row39, sizeof row39 - 1) == 0) {
+			o += (size_t)snprintf(trig + o, sizeof trig - o, "%s", row37);
+			p += sizeof row39 - 1;
+			replaced++;
+		} else {
+			trig[o++] = *p++;
+		}
+	}
+	trig[o] = '\0';
+	assert_int_equal(replaced, 1);
+	snprintf(sql, sizeof sql,
+		 "BEGIN; CREATE TEMP TABLE m39_keep AS SELECT occurred_at, event_id FROM mash_open; %s DROP TABLE "
+		 "mash_open; CREATE TABLE mash_open (occurred_at TEXT NOT NULL, event_id %s NOT NULL, PRIMARY KEY "
+		 "(occurred_at, event_id))%s; INSERT INTO mash_open SELECT occurred_at, event_id FROM m39_keep; "
+		 "DROP TABLE m39_keep; %s; %s; COMMIT;",
+		 sqlite ? "DROP TRIGGER mash_open_moved;" : "", sqlite ? "INTEGER" : "BIGINT",
+		 sqlite ? " WITHOUT ROWID" : "", trig,
+		 sqlite ? "PRAGMA user_version = 38" : "UPDATE sg_schema_version SET version = 38");
+	assert_non_null(raw_value(f, sql, v, sizeof v));
+}
+
+/* Migration 39 on an area with awaiting contacts of several agencies, made at schema 38: the same rows of
+ * mash_open, each with its event's agency and in mash_open_agency, the same answers of every agency's queue
+ * before and after (SQLite: integrity_check and foreign_key_check as before). A migration that fails (an
+ * index of that name already there) leaves the database at 38 with its table as it was. Both engines. */
+static void migration_39_on_an_area(void **state)
+{
+	struct fx *f = *state;
+	static const char *const ag[] = {"police", "health", "social_care", "education"};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_agency_upsert(f->c, ag[i], ag[i]), STORE_OK);
+	int64_t kids[3] = {person(f->c, "Amira", "Khan", "2015-04-01"), person(f->c, "Bea", "Jones", "2016-05-02"),
+			   person(f->c, "Cal", "Okafor", "2017-06-03")};
+	for (int i = 0; i < 30; i++) {
+		char ref[16], at[32];
+		snprintf(ref, sizeof ref, "M39-%d", i);
+		snprintf(at, sizeof at, "2024-01-%02dT%02d:00:00Z", 1 + i / 5, 8 + i % 3);
+		event(f->c, kids[i % 3], ag[(i / 2) % 4], ref, i % 7 == 6 ? "referral_decision" : i % 5 == 4 ? "referral" : "contact",
+		      at, NULL);
+	}
+	static char before[8192], after[8192], v[256], w[256];
+	queue_answers(f->c, before, sizeof before);
+	bool sqlite = strcmp(fx_engine(), "sqlite") == 0;
+	const char *rows = "SELECT count(*) || ' ' || min(occurred_at) || ' ' || max(occurred_at) || ' ' || sum(event_id) "
+			   "FROM mash_open";
+	assert_non_null(raw_value(f, rows, v, sizeof v));
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+	schema_38(f);
+	assert_non_null(raw_value(f, rows, w, sizeof w));
+	assert_string_equal(v, w);
+	assert_true(atoi(v) > 3);
+	const char *checks = sqlite ? "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' "
+				      "|| (SELECT count(*) FROM pragma_foreign_key_check)"
+				    : "SELECT 'ok 0'";
+	char checked[64];
+	assert_non_null(raw_value(f, checks, checked, sizeof checked));
+	assert_string_equal(checked, "ok 0");
+
+	/* a migration that fails: nothing of it stays */
+	char err[256] = "";
+	int from = -1, to = -1;
+	assert_non_null(raw_value(f, "CREATE INDEX mash_open_agency ON event(agency)", w, sizeof w));
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_EIO);
+	assert_non_null(strstr(err, "migration 39"));
+	assert_non_null(raw_value(f, sqlite ? "PRAGMA user_version" : "SELECT version FROM sg_schema_version", w, sizeof w));
+	assert_string_equal(w, "38");
+	assert_non_null(raw_value(f, sqlite ? "SELECT count(*) FROM pragma_table_info('mash_open')"
+					    : "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mash_open' "
+					      "AND table_schema = current_schema()",
+				  w, sizeof w));
+	assert_string_equal(w, "2");
+	assert_non_null(raw_value(f, rows, w, sizeof w));
+	assert_string_equal(v, w);
+	assert_non_null(raw_value(f, "DROP INDEX mash_open_agency", w, sizeof w));
+
+	/* the migration */
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 38);
+	assert_int_equal(to, 39);
+	assert_non_null(raw_value(f, rows, w, sizeof w));
+	assert_string_equal(v, w);
+	/* each row with its event's agency, and each in the agency's index (SQLite: read through it) */
+	assert_non_null(raw_value(f, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND e.agency = "
+				     "o.agency", w, sizeof w));
+	assert_int_equal(atoi(w), atoi(v));
+	if (sqlite) {
+		assert_non_null(raw_value(f, "SELECT count(*) FROM mash_open INDEXED BY mash_open_agency WHERE agency > ''",
+					  w, sizeof w));
+		assert_int_equal(atoi(w), atoi(v));
+	}
+	assert_non_null(raw_value(f, checks, checked, sizeof checked));
+	assert_string_equal(checked, "ok 0");
+	f->c = store_conn_get(f->st);
+	assert_non_null(f->c);
+	queue_answers(f->c, after, sizeof after);
+	assert_string_equal(before, after);
+	/* the trigger writes the agency: a correction of an event's agency moves it between the agencies' queues */
+	assert_non_null(raw_value(f, "UPDATE event SET agency = 'education' WHERE id = (SELECT min(event_id) FROM "
+				     "mash_open o WHERE o.agency = 'police')", w, sizeof w));
+	assert_non_null(raw_value(f, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND e.agency = "
+				     "o.agency", w, sizeof w));
+	assert_int_equal(atoi(w), atoi(v));
+}
+
 static void sources_events_chronology(void **state)
 {
 	struct fx *f = *state;
@@ -2189,6 +2516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(status_kinds_read_as_any_list, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_lists_ties, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_open_follows_the_rule, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mash_queue_agency_walks_its_own, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(migration_39_on_an_area, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_queue_received_bounds, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
