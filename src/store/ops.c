@@ -1317,6 +1317,8 @@ enum stmt_id {
 	S_BLOCK_CANDIDATES,
 	S_BLOCK_CANDIDATES_SCORED,
 	S_BLOCK_CANDIDATES_MANY,
+	S_BLOCK_CANDIDATE_IDS,
+	S_BLOCK_CANDIDATE_ROWS,
 	S_EVENT_KINDS_EVERY,
 	S_EVENT_MARKS_EVERY,
 	S_REVIEW_INSERT,
@@ -2233,23 +2235,24 @@ static const char *const stmt_sql[S__COUNT] = {
 			       "AND NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
 			       "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL) "
 			       "ORDER BY k.person_id LIMIT ?2",
-	/* The same persons with their rows, NHS numbers and UPNs (one row per identifier, none: one row), and
-	 * whether persons stand merged into them: one statement per record instead of three per candidate. On
-	 * SQLite the persons come straight from the IN list's index, in id order, with their identifiers in id
-	 * order (identifier_person), so no DISTINCT, no materialised list and no sort (two temporary b-trees of
-	 * four per record); the caller stops after ?2 persons (sq_block_candidates_scored), which are the first
-	 * ?2 ids as LIMIT gave them. PostgreSQL, which sends every row at once, keeps the LIMIT (pg_override).
-	 * The keys drive the look-up as a join from json_each, not an IN list: an IN list is a temporary b-tree
-	 * of its own (opened, filled and freed per record: issue 17); the persons' IN list keeps one key's
-	 * persons once and in id order, as before. */
-	[S_BLOCK_CANDIDATES_SCORED] = "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
-				      "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
-				      "THEN 1 ELSE 0 END FROM person p "
-				      "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
-				      "WHERE p.id IN (SELECT k.person_id FROM json_each(?1) j CROSS JOIN person_block_key k "
-				      "ON k.key = j.value WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
-				      "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)) "
-				      "ORDER BY p.id, i.id",
+	/* [S_BLOCK_CANDIDATES_SCORED]: PostgreSQL's only (pg_override): the persons S_BLOCK_CANDIDATES finds with
+	 * their rows, NHS numbers and UPNs, and whether persons stand merged into them, in one statement. SQLite
+	 * reads the same in two (sq_block_candidates_scored): */
+	/* The persons the keys find, one row per key entry (a person once per key and record that gave it the
+	 * key), in the keys' order and by person id within a key: no DISTINCT, no IN list and no sort, which
+	 * SQLite codes as a temporary b-tree (a pager and its page cache opened, filled and freed per record: 1.3
+	 * of the 1.65 an event left, issue 17). The caller puts the ids in order and drops the repeats. The keys
+	 * drive the look-up as a join from json_each, not an IN list (an IN list is a temporary b-tree too). */
+	[S_BLOCK_CANDIDATE_IDS] = "SELECT k.person_id FROM json_each(?1) j CROSS JOIN person_block_key k ON k.key = j.value "
+				  "WHERE NOT EXISTS (SELECT 1 FROM sealed_record r WHERE r.person_id = k.person_id) "
+				  "AND NOT EXISTS (SELECT 1 FROM person_merge m WHERE m.merged_id = k.person_id AND m.undone_at IS NULL)",
+	/* One of them with its NHS numbers and UPNs (one row per identifier, none: one row) in id order, which
+	 * identifier_person gives (no sort), and whether persons stand merged into it. */
+	[S_BLOCK_CANDIDATE_ROWS] = "SELECT " PERSON_COLS ", coalesce(i.kind, ''), coalesce(i.value, ''), "
+				   "CASE WHEN EXISTS (SELECT 1 FROM person_merge g WHERE g.kept_id = p.id AND g.undone_at IS NULL) "
+				   "THEN 1 ELSE 0 END FROM person p "
+				   "LEFT JOIN identifier i ON i.person_id = p.id AND i.kind IN ('nhs', 'upn') "
+				   "WHERE p.id = ?1 ORDER BY i.id",
 	/* [S_BLOCK_CANDIDATES_MANY]: PostgreSQL's only (pg_override); elsewhere each record reads its own */
 	[S_REVIEW_INSERT] = "INSERT INTO link_review(source_record_id, person_id, candidate_id, weight, probability, "
 			    "explanation, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW_SQL ") RETURNING id",
@@ -2695,7 +2698,7 @@ static const char *const pg_override[S__COUNT] = {
 			"WHERE k.key = j.value AND k.person_id = ?1 AND k.source_record_id + 0 <> 0 AND NOT EXISTS "
 			"(SELECT 1 FROM person_merge m WHERE m.kept_id = ?1 AND m.undone_at IS NULL) OFFSET 0) "
 			"ON CONFLICT DO NOTHING" SQL_DEFERRED,
-	/* the candidates with their LIMIT in the query (see the statement above). The keys as an array (= ANY)
+	/* the candidates with their LIMIT in the query (SQLite's: S_BLOCK_CANDIDATE_IDS). The keys as an array (= ANY)
 	 * and the person and identifiers as LATERAL look-ups, so that the generic plan is index look-ups whatever
 	 * the table sizes were when it was made: with IN (json_each) and plain joins it hashed the whole of
 	 * person_block_key and person (issue 17, "PostgreSQL's own CPU"). The sealed and merged persons are left
@@ -8611,27 +8614,10 @@ out:
 	return rc;
 }
 
-static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
+/* PostgreSQL's read of the candidates (S_BLOCK_CANDIDATES_SCORED): one statement, its LIMIT in the query, its
+ * rows by person then identifier */
+static int candidates_scored_one(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
 {
-	int known = cands_answer(CONN(c), keys_json, limit);
-	if (known >= 0) {
-		/* as the record's own read would find them (cands_answer). fn may read (a merged candidate's
-		 * persons), which leaves the answer standing; copied first, as a read's rows are */
-		struct store_candidate *cand = malloc(sizeof *cand);
-		const struct store_candidate **list = malloc((size_t)(known > 0 ? known : 1) * sizeof *list);
-		int r = cand && list ? STORE_OK : STORE_EIO;
-		if (list)
-			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
-		CONN(c)->cands_lent++; /* list points into the rows: not freed should fn's statement drop them */
-		for (int i = 0; i < known && r == STORE_OK; i++) {
-			*cand = *list[i];
-			r = fn(cand, ctx);
-		}
-		CONN(c)->cands_lent--;
-		free(list);
-		free(cand);
-		return r;
-	}
 	sql_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATES_SCORED);
 	struct store_candidate *cand = calloc(1, sizeof *cand);
 	int rc, r = STORE_OK;
@@ -8640,7 +8626,7 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 		free(cand);
 		return STORE_EIO;
 	}
-	int handed = 0; /* persons given to fn: at most limit, the first by id (SQLite's text has no LIMIT) */
+	int handed = 0; /* persons given to fn: at most limit, the first by id */
 	text(s, 1, keys_json);
 	if (sql_bind_parameter_count(s) >= 2)
 		sql_bind_int(s, 2, limit);
@@ -8665,6 +8651,93 @@ static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int 
 	if (r == STORE_OK && open)
 		r = fn(cand, ctx);
 	free(cand);
+	return r;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int sq_block_candidates_scored(store_conn *c, const char *keys_json, int limit, store_candidate_fn fn, void *ctx)
+{
+	int known = cands_answer(CONN(c), keys_json, limit);
+	if (known >= 0) {
+		/* as the record's own read would find them (cands_answer). fn may read (a merged candidate's
+		 * persons), which leaves the answer standing; copied first, as a read's rows are */
+		struct store_candidate *cand = malloc(sizeof *cand);
+		const struct store_candidate **list = malloc((size_t)(known > 0 ? known : 1) * sizeof *list);
+		int r = cand && list ? STORE_OK : STORE_EIO;
+		if (list)
+			memcpy(list, CONN(c)->cands_answer, (size_t)known * sizeof *list);
+		CONN(c)->cands_lent++; /* list points into the rows: not freed should fn's statement drop them */
+		for (int i = 0; i < known && r == STORE_OK; i++) {
+			*cand = *list[i];
+			r = fn(cand, ctx);
+		}
+		CONN(c)->cands_lent--;
+		free(list);
+		free(cand);
+		return r;
+	}
+	if (sql_override(CONN(c)->db, S_BLOCK_CANDIDATES_SCORED))
+		return candidates_scored_one(c, keys_json, limit, fn, ctx);
+	/* SQLite: the persons' ids (S_BLOCK_CANDIDATE_IDS), put in order and each kept once here, then each
+	 * person's rows (S_BLOCK_CANDIDATE_ROWS): the first limit persons by id, as the one statement with its
+	 * IN (SELECT ...) gave them, without its temporary b-tree. Each person's statement is reset before fn
+	 * runs, so fn may read. */
+	int64_t few[64], *ids = few;
+	size_t n = 0, cap = sizeof few / sizeof few[0];
+	struct store_candidate *cand = NULL;
+	int rc, r = STORE_OK;
+	sql_stmt *s = stmt(CONN(c), S_BLOCK_CANDIDATE_IDS);
+	if (!s)
+		return STORE_EIO;
+	text(s, 1, keys_json);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		if (n == cap) {
+			int64_t *more = malloc(2 * cap * sizeof *more);
+			if (!more) {
+				rc = STORE_EIO;
+				break;
+			}
+			memcpy(more, ids, n * sizeof *ids);
+			if (ids != few)
+				free(ids);
+			ids = more;
+			cap *= 2;
+		}
+		ids[n++] = sql_column_int64(s, 0);
+	}
+	sql_reset(s);
+	if ((r = map_rc(rc)) != STORE_OK)
+		goto out;
+	qsort(ids, n, sizeof *ids, id_cmp);
+	if (!(cand = malloc(sizeof *cand)) || !(s = stmt(CONN(c), S_BLOCK_CANDIDATE_ROWS))) {
+		r = STORE_EIO;
+		goto out;
+	}
+	int handed = 0;
+	for (size_t i = 0; i < n && r == STORE_OK && (limit <= 0 || handed < limit); i++) {
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		bool open = false;
+		sql_bind_int64(s, 1, ids[i]);
+		while ((rc = sql_step(s)) == SQL_ROW) {
+			candidate_row(s, cand, open);
+			open = true;
+		}
+		sql_reset(s);
+		if ((r = map_rc(rc)) == STORE_OK && open) {
+			handed++;
+			r = fn(cand, ctx);
+		}
+	}
+out:
+	free(cand);
+	if (ids != few)
+		free(ids);
 	return r;
 }
 
