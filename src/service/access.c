@@ -71,38 +71,42 @@ static int decide_run(store_conn *c, void *arg)
 		return rc;
 	if (!d->p->agency || !d->p->agency[0])
 		return STORE_OK; /* no reader named: nothing */
-	if (!f.exists)
-		return STORE_OK; /* ACCESS_NONE: the same refusal as for a child one may not see */
-	if (f.sealed) {
-		if (access_sees_sealed(d->p->role))
+	/* A refusal asks the same statements whatever the id holds (r-ntk27): an id that holds no child (or one the
+	 * reader's view does not know), a sealed record and a child the reader has no relationship with go through
+	 * every question below, which finds nothing for the first two (`there` false: ACCESS_NONE, the same refusal as
+	 * for a child one may not see; a sealed record ACCESS_HIDDEN), so the answer, which is the same, is not told
+	 * apart by its time either. Only a grant of the whole record stops early. */
+	bool there = f.exists && !f.sealed;
+	if (f.exists && f.sealed) {
+		if (access_sees_sealed(d->p->role)) {
 			grant(d, ACCESS_FULL, "sealed record: named role");
-		else
-			grant(d, ACCESS_HIDDEN, "sealed record");
-		return STORE_OK;
+			return STORE_OK;
+		}
+		grant(d, ACCESS_HIDDEN, "sealed record");
 	}
 	if (!d->p->role) {
 		/* An agency's system (a token with records:read, service/tokens.h): its own agency's records about a
 		 * child it has sent records about (issue 14), never the household; any other child is refused. */
 		if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
 			return rc;
-		if (yes)
+		if (there && yes)
 			grant(d, ACCESS_AGENCY, "own agency's records");
-		else
+		else if (there)
 			snprintf(d->basis, ACCESS_BASIS_MAX, "agency system: no records sent about this child");
 		return STORE_OK;
 	}
-	if (f.allocated && f.worker[0] && strcmp(f.worker, d->p->username) == 0) {
+	if (there && f.allocated && f.worker[0] && strcmp(f.worker, d->p->username) == 0) {
 		grant(d, ACCESS_FULL, "allocated worker");
 		if (d->allocated)
 			*d->allocated = true;
-	} else if (f.allocated && f.manager[0] && strcmp(f.manager, d->p->username) == 0)
+	} else if (there && f.allocated && f.manager[0] && strcmp(f.manager, d->p->username) == 0)
 		grant(d, ACCESS_FULL, "manager of the allocated team");
 	if (*d->level == ACCESS_FULL)
 		return STORE_OK;
 	if (strcmp(d->p->role, "mash_worker") == 0) {
 		if ((rc = store_child_awaiting_decision(c, d->child_id, &yes)) != STORE_OK)
 			return rc;
-		if (yes) {
+		if (there && yes) {
 			grant(d, ACCESS_FULL, "MASH triage");
 			return STORE_OK;
 		}
@@ -110,7 +114,7 @@ static int decide_run(store_conn *c, void *arg)
 	char until[STORE_TS_LEN + 1];
 	if ((rc = store_break_glass_until(c, d->child_id, d->p->user_id, d->now, until)) != STORE_OK)
 		return rc;
-	if (until[0]) {
+	if (there && until[0]) {
 		grant(d, ACCESS_FULL, "break-glass");
 		if (d->until)
 			memcpy(d->until, until, sizeof until);
@@ -118,7 +122,7 @@ static int decide_run(store_conn *c, void *arg)
 	}
 	if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
 		return rc;
-	if (yes)
+	if (there && yes)
 		grant(d, ACCESS_AGENCY, "own agency's records");
 	return STORE_OK;
 }

@@ -191,6 +191,8 @@ static void read_continue(http_request *rq, void *arg)
 	struct web_read *r = arg;
 	if (!r->access.audited)
 		web_unavailable(r->w, rq);
+	else if (r->access.refused && r->refusal) /* refused by the object's rule, audited as such (r-ntk27) */
+		r->refusal(r);
 	else if (r->access.refused) /* audited as a refusal: the same page whether or not the child exists */
 		web_child_refusal(r->w, rq, r->access.child_id, r->access.reader.level);
 	else

@@ -130,6 +130,9 @@ struct web_read {
 	http_request *rq;
 	void (*show)(struct web_read *r);
 	void (*release)(struct web_read *r);
+	/* May be NULL: answers a refused read (access.refused, above all one the object's rule refused before the
+	 * entry: children_access.refuse) instead of the record's refusal page. */
+	void (*refusal)(struct web_read *r);
 };
 void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
 		    const char *detail);
