@@ -506,6 +506,54 @@ int access_glass_openings(store *st, const struct children_access *a, const stru
 	return service_in_snapshot(st, openings_run, &o);
 }
 
+/* ---- health's own openings, for health's safeguarding lead (r-ntk27) ---- */
+
+struct lead_args {
+	const char *username;
+	bool *lead;
+};
+
+static int lead_team(const struct store_team *t, void *ctx)
+{
+	struct lead_args *l = ctx;
+	if (strcmp(t->code, ALERTS_HEALTH_TEAM) == 0 && t->manager[0] && strcmp(t->manager, l->username) == 0)
+		*l->lead = true;
+	return 0;
+}
+
+static int lead_run(store_conn *c, void *arg)
+{
+	return store_teams(c, 1000, lead_team, arg);
+}
+
+int access_health_lead(store *st, const struct access_reader *r, bool *lead)
+{
+	*lead = false;
+	if (!r->role[0] || !r->username[0] || strcmp(r->agency, ACCESS_HEALTH_AGENCY) != 0 ||
+	    !access_role_may(r->role, r->agency, ACT_HEALTH_GLASS))
+		return STORE_OK;
+	struct lead_args l = {r->username, lead};
+	return service_in_snapshot(st, lead_run, &l);
+}
+
+int access_health_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
+			   store_break_glass_fn fn, void *ctx)
+{
+	bool lead = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	int rc = access_health_lead(st, &a->reader, &lead);
+	if (rc != STORE_OK)
+		return rc;
+	if (!lead)
+		return CHILDREN_ENOAUDIT; /* the lead's list only */
+	struct store_glass_query hq = *q;
+	hq.agency = ACCESS_HEALTH_AGENCY;
+	struct openings_args o = {.q = &hq, .fn = fn, .ctx = ctx};
+	access_list_view(&a->reader, &o.v);
+	return service_in_snapshot(st, openings_run, &o);
+}
+
 /* ---- the basis of a look ---- */
 
 static const struct {
@@ -805,6 +853,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_LADO] = "lado",
 	[ACT_LADO_READ] = "lado.read",
 	[ACT_SPEAKUP] = "speakup",
+	[ACT_HEALTH_GLASS] = "health.break_glass",
 };
 
 const char *access_action_name(enum access_action act)
@@ -837,7 +886,8 @@ static const struct {
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	/* Alerts: those escalated to them, as health's safeguarding lead (the manager of the team
 	 * ALERTS_HEALTH_TEAM: service/alerts.h), whom an alert on a child only health may see goes to (r-ntk25). */
-	{"health_practitioner", PR | 1u << ACT_FLAGS | 1u << ACT_ALERTS},
+	/* Health's own break-glass openings: the page is the role's, the list the lead's only (access_health_lead). */
+	{"health_practitioner", PR | 1u << ACT_FLAGS | 1u << ACT_ALERTS | 1u << ACT_HEALTH_GLASS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
 	/* Speak up (issue 18): granted by role only, to no role a home's own organisation holds: the oversight

@@ -121,6 +121,8 @@ void web_render_raw(const struct web *w, http_request *rq, int status, const cha
 				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
 		json_object_set_new(json_object_get(view, "can"), "speakup",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
+		json_object_set_new(json_object_get(view, "can"), "health_glass",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_HEALTH_GLASS)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -1878,6 +1880,11 @@ static void dpo_route(const struct web *w, http_request *rq, const int64_t *ids)
 	(void)ids;
 	web_dpo_page(w, rq);
 }
+static void health_glass_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_health_glass_page(w, rq);
+}
 static void my_notices_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -2009,6 +2016,7 @@ static const struct web_route {
 	{{"GET", "/recordings/{id}/download"}, ACT_RECORDINGS, recording_download_route},
 	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
 	{{"GET", "/dpo"}, ACT_NOTICES, dpo_route},
+	{{"GET", "/health/break-glass"}, ACT_HEALTH_GLASS, health_glass_route},
 	{{"GET", "/my-notices"}, ACT_CASELOAD, my_notices_route},
 	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
 	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},

@@ -423,6 +423,64 @@ test('a refused alert read writes one access.refused entry, whatever the id hold
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
 
+// Health's own openings (r-ntk27): a break-glass by health's staff can reveal only what health may see, and a
+// child known only from health's records is not the DPO's to see (the test above). So health reviews health's
+// openings: its safeguarding lead (the manager of health_safeguarding, nn.nurse here) has a page and an API list of
+// every opening by health's people, with who, when, the reason and the child as the lead may see her; no one else
+// has it (another health practitioner is refused, audited; other roles have no such page), and another agency's
+// openings are not on it (the DPO's).
+test("health's own break-glass openings: listed to health's safeguarding lead, with the reason, and to no one else", async () => {
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse']);
+  const only = (await send('health', { given_name: 'Marisol', family_name: 'Onlyhealth', nhs_number: nhsNumber('943476'),
+    dob: '2011-11-11', postcode: 'LS15 1AA', address: '4 Clinic Close' }, { source_ref: 'NTK27-HG-1', kind: 'gp_appointment',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK27-HEALTH-ONLY', details: { category: 'sexual_health' } })).child_id;
+  const known = (await send('police', { given_name: 'Bethanne', family_name: 'Everyoneknows', dob: '2012-12-12',
+    postcode: 'LS15 2AA', address: '5 Station Close' }, { source_ref: 'NTK27-HG-2', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK27-POLICE' })).child_id;
+  const open = async (who, child, reason) => {
+    const r = await request(`${server.url}/api/v1/children/${child}/break-glass`, { method: 'POST',
+      token: await apiToken(who), headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
+    assert.equal(r.status, 201, r.text);
+  };
+  await open('hp.health', only, 'NTK27 health opened the clinic child');
+  await open('hp.health', known, 'NTK27 health opened the known child');
+  await open('pc.police', known, 'NTK27 police opened the known child');
+  // the lead: the page and the API list health's two openings, with the reason and the child, not the police's
+  const lead = await page('nn.nurse', '/health/break-glass');
+  assert.equal(lead.status, 200, lead.text);
+  for (const t of ['NTK27 health opened the clinic child', 'NTK27 health opened the known child', 'Marisol', 'Bethanne',
+    'hp.health']) assert.ok(lead.text.includes(t), `the lead's page shows ${t}`);
+  assert.ok(!lead.text.includes('NTK27 police opened'), "another agency's opening is the DPO's");
+  const api = await request(`${server.url}/api/v1/health/break-glass`, { token: await apiToken('nn.nurse') });
+  assert.equal(api.status, 200, api.text);
+  const mine = api.json.openings.filter((o) => o.reason.startsWith('NTK27'));
+  assert.deepEqual(mine.map((o) => [o.who, o.child_id, o.reason]), [['hp.health', known, 'NTK27 health opened the known child'],
+    ['hp.health', only, 'NTK27 health opened the clinic child']]);
+  assert.ok(api.json.openings.every((o) => o.who !== 'pc.police'), api.text);
+  assert.ok(mine.every((o) => o.role === 'health_practitioner' && o.at && o.expires_at), api.text);
+  // anyone else: another health practitioner is refused (403, audited as a refusal); other roles may not use it
+  const other = await page('hp.health', '/health/break-glass');
+  assert.equal(other.status, 403);
+  assert.ok(!other.text.includes('NTK27'), 'the refusal shows nothing');
+  const otherApi = await request(`${server.url}/api/v1/health/break-glass`, { token: await apiToken('hp.health') });
+  assert.equal(otherApi.status, 403, otherApi.text);
+  assert.equal(otherApi.json.error.code, 'forbidden');
+  for (const who of ['hal.mash', 'dee.dpo', 'mo.mash', 'pc.police']) {
+    const r = await page(who, '/health/break-glass');
+    assert.equal(r.status, 403, who);
+    assert.ok(!r.text.includes('NTK27'), who);
+    const a = await request(`${server.url}/api/v1/health/break-glass`, { token: await apiToken(who) });
+    assert.equal(a.status, 403, `${who}: ${a.text}`);
+    assert.equal(a.json.error.code, 'not_permitted', who);
+  }
+  // each read audited: the lead's as reads, the other practitioner's as refusals
+  const reads = auditRows(area.db, { action: 'health_glass.read' });
+  assert.equal(reads.filter((e) => e.actor.endsWith(':nn.nurse')).length, 2, JSON.stringify(reads));
+  const refused = auditRows(area.db, { action: 'access.refused', object: 'health_glass' });
+  assert.deepEqual(refused.map((e) => [e.actor.split(':').pop(), e.child_id]), [['hp.health', 0], ['hp.health', 0]]);
+});
+
 // A valid NHS number (modulus 11) from its first six digits and a counter.
 let nhsSerial = 100;
 function nhsNumber(first6) {
