@@ -481,6 +481,35 @@ test("health's own break-glass openings: listed to health's safeguarding lead, w
   assert.deepEqual(refused.map((e) => [e.actor.split(':').pop(), e.child_id]), [['hp.health', 0], ['hp.health', 0]]);
 });
 
+// r-review47: the lead's list asks the lead's own list view, so a child sealed after health opened her record leaves
+// it (the DPO's to review, as every sealed record), and an opening by health's MASH worker is health's too.
+test("health's openings: a health MASH worker's opening listed; a child sealed since left out, page and API", async () => {
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse'], { check: false }); // as the test above (kept when it ran)
+  const kid = (await send('police', { given_name: 'Rosalind', family_name: 'Sealedlater', dob: '2013-03-13',
+    postcode: 'LS16 1AA', address: '6 Station Close' }, { source_ref: 'R47-HG-1', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'R47-POLICE' })).child_id;
+  const r = await request(`${server.url}/api/v1/children/${kid}/break-glass`, { method: 'POST',
+    token: await apiToken('hal.mash'), headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'R47 health MASH opened the record' }) });
+  assert.equal(r.status, 201, r.text);
+  const listed = async () => {
+    const web = await page('nn.nurse', '/health/break-glass');
+    const api = await request(`${server.url}/api/v1/health/break-glass`, { token: await apiToken('nn.nurse') });
+    assert.equal(web.status, 200, web.text);
+    assert.equal(api.status, 200, api.text);
+    return { web: web.text, api: api.json.openings.filter((o) => o.child_id === kid) };
+  };
+  const before = await listed();
+  assert.ok(before.web.includes('R47 health MASH opened the record') && before.web.includes('Rosalind'), 'listed');
+  assert.deepEqual(before.api.map((o) => [o.who, o.role, o.reason]), [['hal.mash', 'mash_worker', 'R47 health MASH opened the record']]);
+  runCli(['seal', '--db', dbUrl(area.db), '--child', String(kid), '--basis', 'adoption']);
+  const after = await listed();
+  assert.ok(!after.web.includes('R47 health MASH opened') && !after.web.includes('Rosalind'), 'the sealed child left out');
+  assert.ok(!after.web.includes(`/children/${kid}"`), 'no link to her');
+  assert.deepEqual(after.api, [], 'the API leaves her out');
+});
+
 // A valid NHS number (modulus 11) from its first six digits and a counter.
 let nhsSerial = 100;
 function nhsNumber(first6) {
