@@ -89,6 +89,11 @@ static void a_refused_decision_asks_the_same_whatever_the_id_holds(void **state)
 	struct area a = seed_area(f);
 	static const char *const readers[][2] = {{"education", "school_dsl"}, {"social_care", "mash_worker"},
 						 {"police", "police_officer"}, {"social_care", "social_worker"}};
+	enum access_level warm = ACCESS_FULL;
+	/* Each reader's statements prepared first (PostgreSQL prepares a statement on its first use, which the
+	 * counter counts: the first decision asked 12 where the next asked 3). */
+	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+		decide_work(f, readers[i][0], readers[i][1], a.unrelated, &warm);
 	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
 		enum access_level none = ACCESS_FULL, hidden = ACCESS_FULL, sealed = ACCESS_FULL, unrelated = ACCESS_FULL;
 		uint64_t w_none = decide_work(f, readers[i][0], readers[i][1], NOBODY, &none);
@@ -109,6 +114,10 @@ static void a_refused_decision_asks_the_same_whatever_the_id_holds(void **state)
 	struct access_reader sys;
 	uint64_t w[3], s0, s1, rt;
 	const int64_t ids[3] = {NOBODY, a.hidden, a.sealed};
+	access_reader_system(&sys, "education");
+	assert_int_equal(store_begin_read(f->c), STORE_OK); /* prepared first, as above */
+	assert_int_equal(access_decide_reader(f->c, &sys, a.unrelated, NOW), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
 	for (int k = 0; k < 3; k++) {
 		access_reader_system(&sys, "education");
 		assert_int_equal(store_begin_read(f->c), STORE_OK);
