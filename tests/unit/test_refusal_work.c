@@ -89,13 +89,10 @@ static void a_refused_decision_asks_the_same_whatever_the_id_holds(void **state)
 	struct area a = seed_area(f);
 	static const char *const readers[][2] = {{"education", "school_dsl"}, {"social_care", "mash_worker"},
 						 {"police", "police_officer"}, {"social_care", "social_worker"}};
-	enum access_level warm = ACCESS_FULL;
-	/* Each reader's statements prepared first (PostgreSQL prepares a statement on its first use, which the
-	 * counter counts: the first decision asked 12 where the next asked 3). */
-	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
-		decide_work(f, readers[i][0], readers[i][1], a.unrelated, &warm);
 	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
 		enum access_level none = ACCESS_FULL, hidden = ACCESS_FULL, sealed = ACCESS_FULL, unrelated = ACCESS_FULL;
+		/* once first, so that no count holds a statement's preparing (PostgreSQL counts it) */
+		(void)decide_work(f, readers[i][0], readers[i][1], a.unrelated, &unrelated);
 		uint64_t w_none = decide_work(f, readers[i][0], readers[i][1], NOBODY, &none);
 		uint64_t w_hidden = decide_work(f, readers[i][0], readers[i][1], a.hidden, &hidden);
 		uint64_t w_sealed = decide_work(f, readers[i][0], readers[i][1], a.sealed, &sealed);
@@ -113,20 +110,18 @@ static void a_refused_decision_asks_the_same_whatever_the_id_holds(void **state)
 	/* An agency's system too. */
 	struct access_reader sys;
 	uint64_t w[3], s0, s1, rt;
-	const int64_t ids[3] = {NOBODY, a.hidden, a.sealed};
-	access_reader_system(&sys, "education");
-	assert_int_equal(store_begin_read(f->c), STORE_OK); /* prepared first, as above */
-	assert_int_equal(access_decide_reader(f->c, &sys, a.unrelated, NOW), STORE_OK);
-	assert_int_equal(store_commit(f->c), STORE_OK);
-	for (int k = 0; k < 3; k++) {
+	const int64_t ids[4] = {a.known, NOBODY, a.hidden, a.sealed}; /* the first, once to prepare */
+	for (int k = 0; k < 4; k++) {
 		access_reader_system(&sys, "education");
 		assert_int_equal(store_begin_read(f->c), STORE_OK);
 		store_conn_counters(f->c, &s0, &rt);
 		assert_int_equal(access_decide_reader(f->c, &sys, ids[k], NOW), STORE_OK);
 		store_conn_counters(f->c, &s1, &rt);
 		assert_int_equal(store_commit(f->c), STORE_OK);
-		assert_true(sys.level < ACCESS_AGENCY);
-		w[k] = s1 - s0;
+		if (k > 0) {
+			assert_true(sys.level < ACCESS_AGENCY);
+			w[k - 1] = s1 - s0;
+		}
 	}
 	assert_int_equal(w[1], w[0]);
 	assert_int_equal(w[2], w[0]);
