@@ -110,7 +110,7 @@ static void list_continue(http_request *rq, void *ctx)
 		goto out;
 	}
 	if (j->id) {
-		rc = alerts_get(a->st, &j->access, j->id, &j->one, &found);
+		rc = j->access.refused ? STORE_OK : alerts_get(a->st, &j->access, j->id, &j->one, &found);
 		if (rc < 0)
 			api_reply_store_failure(a, rq, rc);
 		else if (!found && j->who.is_user) /* as the check before, and as acting on it: not there, or not theirs */
@@ -203,22 +203,27 @@ static void get_alerts(struct api *a, http_request *rq, const struct caller *who
 			 j->who.note[0] ? "; " : "", j->who.note);
 	}
 	if (id) {
-		/* The entry names the child the alert is about (looked up first: the audit goes before the read). An
-		 * id that holds no alert is audited as an attempt on no child. */
-		/* One read answers both: whose alert it is (a person's policy) and which child it concerns. */
-		bool found = false, may = true;
-		int rc = j->who.is_user ? alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &j->access.child_id)
-					: alerts_child_of(a->st, id, &j->access.child_id, &found);
-		found = found || j->access.child_id != 0;
-		if (rc == STORE_OK && !may) {
-			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
-			goto fail;
-		}
+		/* One decision before the entry (alerts_reader_may: theirs, or any for an agency's system, and about a
+		 * child their view shows): a read is audited naming the child, a refusal as one whatever the id holds
+		 * (an id with no alert, another's alert, an alert on a child they may not see: `access.refused` on the
+		 * alert, no child; r-ntk27), so each refusal is the same work and the same answer. */
+		bool may = false;
+		struct access_reader reader;
+		api_reader_init(&reader, &j->who);
+		int rc = alerts_reader_may(a->st, &reader, id, &may, &j->access.child_id);
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
-		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s%s%s", (long long)id, found ? "" : " (none)",
+		char about[48] = ""; /* a refusal's entry names no child; its detail says which, for the auditor */
+		if (!may && j->access.child_id)
+			snprintf(about, sizeof about, " (child:%lld)", (long long)j->access.child_id);
+		if (!may) {
+			j->access.refuse = true;
+			j->access.child_id = 0;
+			snprintf(j->access.object, sizeof j->access.object, "alert:%lld", (long long)id);
+		}
+		snprintf(j->access.detail, sizeof j->access.detail, "alert %lld%s%s%s", (long long)id, about,
 			 j->who.note[0] ? "; " : "", j->who.note);
 	}
 	j->a = a;
@@ -384,16 +389,26 @@ static void post_action(struct api *a, http_request *rq, const struct caller *wh
 	/* The body is asked first, then whose the alert is (r-review46): the MASH's alert about a child the person may
 	 * not see passes this check and is refused in the transaction (ALERTS_NOT_FOUND), so a body refused after it
 	 * (400, 415) told her alert's id from one that holds no alert (403 here). The body's answer names no alert. */
-	if (j->who.is_user) {
+	/* The one decision a read of it asks (alerts_reader_may), for a person and an agency's system alike: an id
+	 * with no alert, another's alert and an alert on a child the caller may not see are refused here, by the
+	 * same work (r-ntk27: her alert went on to the write queue, an empty id did not). The transaction decides
+	 * again (a change meanwhile). Nothing is written on a refusal. */
+	{
 		bool may = false;
 		int64_t child = 0;
-		int rc = alerts_person_may(a->st, id, j->who.username, j->who.role, &may, &child);
+		struct access_reader reader;
+		api_reader_init(&reader, &j->who);
+		int rc = alerts_reader_may(a->st, &reader, id, &may, &child);
 		if (rc != STORE_OK) {
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
-		if (!may) {
+		if (!may && j->who.is_user) {
 			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
+			goto fail;
+		}
+		if (!may) {
+			api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
 			goto fail;
 		}
 	}

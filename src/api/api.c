@@ -682,6 +682,7 @@ static const struct api_route {
 	{{"GET", "/api/v1/children/{id}/viewers"}, ACT_VIEWERS, api_viewers},
 	{{"POST", "/api/v1/children/{id}/break-glass"}, ACT_BREAK_GLASS, api_break_glass},
 	{{"GET", "/api/v1/notices"}, ACT_NOTICES, api_notices},
+	{{"GET", "/api/v1/health/break-glass"}, ACT_HEALTH_GLASS, api_health_glass},
 	{{"GET", "/api/v1/alerts"}, ACT_ALERTS, api_alerts_list},
 	{{"GET", "/api/v1/alerts/{id}"}, ACT_ALERTS, api_alert_get},
 	{{"POST", "/api/v1/alerts/{id}/acknowledge"}, ACT_ALERTS, api_alert_acknowledge},

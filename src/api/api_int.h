@@ -60,6 +60,7 @@ API_ROUTE(api_flags);             /* GET /api/v1/flags */
 API_ROUTE(api_viewers);           /* GET /api/v1/children/{id}/viewers (viewers_api.c) */
 API_ROUTE(api_break_glass);       /* POST /api/v1/children/{id}/break-glass */
 API_ROUTE(api_notices);           /* GET /api/v1/notices: the data protection officer's */
+API_ROUTE(api_health_glass);      /* GET /api/v1/health/break-glass: health's safeguarding lead's */
 API_ROUTE(api_sessions);          /* POST /api/v1/sessions (sessions_api.c) */
 API_ROUTE(api_recording_upload);  /* POST /api/v1/children/{id}/recordings (recordings_api.c), body streamed */
 API_ROUTE(api_recordings_list);   /* GET /api/v1/children/{id}/recordings */

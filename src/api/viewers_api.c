@@ -257,3 +257,75 @@ void api_notices(struct api *a, http_request *rq, const struct caller *who, cons
 	http_suspend(rq);
 	children_access_audit(a->q, &j->access);
 }
+
+/* ---- GET /api/v1/health/break-glass: health's own openings, for health's safeguarding lead (r-ntk27) ---- */
+
+#define HEALTH_OPENINGS_SHOWN 200
+
+static int on_health_opening(const struct store_break_glass *b, void *ctx)
+{
+	struct notices_job *j = ctx;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)b->id, "at", b->at,
+			      "expires_at", b->expires_at, "who", b->username, "role", b->role, "child_id",
+			      (json_int_t)b->child_id, "given_name", b->given_name, "family_name", b->family_name, "reason",
+			      b->reason);
+	return !o || json_array_append_new(j->list, o) ? STORE_EIO : 0;
+}
+
+static void health_glass_continue(http_request *rq, void *ctx)
+{
+	struct notices_job *j = ctx;
+	struct api *a = j->a;
+	if (!j->access.audited) {
+		api_reply_store_failure(a, rq, j->access.rc);
+	} else if (j->access.refused) { /* not the lead: refused, audited as a refusal */
+		api_reply_simple(a, rq, 403, "forbidden", NULL,
+				 "health's emergency openings are for health's safeguarding lead (the manager of the team "
+				 "health_safeguarding)");
+	} else {
+		j->list = json_array();
+		const struct store_glass_query q = {NULL, NULL, NULL, NULL, HEALTH_OPENINGS_SHOWN};
+		int rc = access_health_openings(a->st, &j->access, &q, on_health_opening, j);
+		if (rc == CHILDREN_ENOAUDIT) /* no longer the lead since the entry */
+			api_reply_simple(a, rq, 403, "forbidden", NULL,
+					 "health's emergency openings are for health's safeguarding lead (the manager of the "
+					 "team health_safeguarding)");
+		else if (rc < 0)
+			api_reply_store_failure(a, rq, rc);
+		else
+			api_reply_json(a, rq, 200, json_pack("{s:O}", "openings", j->list));
+	}
+	notices_free(j);
+}
+
+void api_health_glass(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	(void)ids;
+	bool lead = false;
+	struct access_reader reader;
+	api_reader_init(&reader, who);
+	int rc = access_health_lead(a->st, &reader, &lead);
+	if (rc != STORE_OK) {
+		api_reply_store_failure(a, rq, rc);
+		return;
+	}
+	struct notices_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
+		return;
+	}
+	j->a = a;
+	j->rq = rq;
+	j->access.action = "health_glass.read";
+	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
+	j->access.reader = reader;
+	snprintf(j->access.detail, sizeof j->access.detail, "health's emergency openings");
+	if (!lead) { /* a refused read is audited as one (r-ntk27) */
+		j->access.refuse = true;
+		snprintf(j->access.object, sizeof j->access.object, "health_glass");
+	}
+	j->access.done = notices_audited;
+	http_continue_with(rq, health_glass_continue, j, notices_free);
+	http_suspend(rq);
+	children_access_audit(a->q, &j->access);
+}

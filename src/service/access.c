@@ -71,54 +71,61 @@ static int decide_run(store_conn *c, void *arg)
 		return rc;
 	if (!d->p->agency || !d->p->agency[0])
 		return STORE_OK; /* no reader named: nothing */
-	if (!f.exists)
-		return STORE_OK; /* ACCESS_NONE: the same refusal as for a child one may not see */
-	if (f.sealed) {
-		if (access_sees_sealed(d->p->role))
+	/* A refusal asks the same statements whatever the id holds (r-ntk27): an id that holds no child (or one the
+	 * reader's view does not know), a sealed record and a child the reader has no relationship with go through
+	 * every question below, which finds nothing for the first two (`there` false: ACCESS_NONE, the same refusal as
+	 * for a child one may not see; a sealed record ACCESS_HIDDEN), so the answer, which is the same, is not told
+	 * apart by its time either. Only a grant of the whole record stops early. */
+	bool there = f.exists && !f.sealed;
+	/* And asks them of no child when the id holds none for this reader (r-review47): the same statements asked of
+	 * her id still read her rows (her contacts, her events by agency), a cost an id with no child has not. */
+	const int64_t ask = there ? d->child_id : 0;
+	if (f.exists && f.sealed) {
+		if (access_sees_sealed(d->p->role)) {
 			grant(d, ACCESS_FULL, "sealed record: named role");
-		else
-			grant(d, ACCESS_HIDDEN, "sealed record");
-		return STORE_OK;
+			return STORE_OK;
+		}
+		grant(d, ACCESS_HIDDEN, "sealed record");
 	}
 	if (!d->p->role) {
 		/* An agency's system (a token with records:read, service/tokens.h): its own agency's records about a
 		 * child it has sent records about (issue 14), never the household; any other child is refused. */
-		if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
+		if ((rc = store_child_agency_contributed(c, ask, d->p->agency, &yes)) != STORE_OK)
 			return rc;
-		if (yes)
+		if (there && yes)
 			grant(d, ACCESS_AGENCY, "own agency's records");
-		else
+		else if (there)
 			snprintf(d->basis, ACCESS_BASIS_MAX, "agency system: no records sent about this child");
 		return STORE_OK;
 	}
-	if (f.allocated && f.worker[0] && strcmp(f.worker, d->p->username) == 0) {
+	if (there && f.allocated && f.worker[0] && strcmp(f.worker, d->p->username) == 0) {
 		grant(d, ACCESS_FULL, "allocated worker");
 		if (d->allocated)
 			*d->allocated = true;
-	} else if (f.allocated && f.manager[0] && strcmp(f.manager, d->p->username) == 0)
+	} else if (there && f.allocated && f.manager[0] && strcmp(f.manager, d->p->username) == 0)
 		grant(d, ACCESS_FULL, "manager of the allocated team");
 	if (*d->level == ACCESS_FULL)
 		return STORE_OK;
 	if (strcmp(d->p->role, "mash_worker") == 0) {
-		if ((rc = store_child_awaiting_decision(c, d->child_id, &yes)) != STORE_OK)
+		if ((rc = store_child_awaiting_decision(c, ask, &yes)) != STORE_OK)
 			return rc;
-		if (yes) {
+		if (there && yes) {
 			grant(d, ACCESS_FULL, "MASH triage");
 			return STORE_OK;
 		}
 	}
 	char until[STORE_TS_LEN + 1];
-	if ((rc = store_break_glass_until(c, d->child_id, d->p->user_id, d->now, until)) != STORE_OK)
+	if ((rc = store_break_glass_until(c, ask, d->p->user_id, d->now, until)) != STORE_OK)
 		return rc;
-	if (until[0]) {
+	if (there && until[0]) {
 		grant(d, ACCESS_FULL, "break-glass");
 		if (d->until)
 			memcpy(d->until, until, sizeof until);
 		return STORE_OK;
 	}
-	if ((rc = store_child_agency_contributed(c, d->child_id, d->p->agency, &yes)) != STORE_OK)
+	if ((rc = store_child_agency_contributed(c, ask, d->p->agency, &yes)) != STORE_OK)
 		return rc;
-	if (yes)
+	if (there && yes)
 		grant(d, ACCESS_AGENCY, "own agency's records");
 	return STORE_OK;
 }
@@ -502,6 +509,54 @@ int access_glass_openings(store *st, const struct children_access *a, const stru
 	return service_in_snapshot(st, openings_run, &o);
 }
 
+/* ---- health's own openings, for health's safeguarding lead (r-ntk27) ---- */
+
+struct lead_args {
+	const char *username;
+	bool *lead;
+};
+
+static int lead_team(const struct store_team *t, void *ctx)
+{
+	struct lead_args *l = ctx;
+	if (strcmp(t->code, ALERTS_HEALTH_TEAM) == 0 && t->manager[0] && strcmp(t->manager, l->username) == 0)
+		*l->lead = true;
+	return 0;
+}
+
+static int lead_run(store_conn *c, void *arg)
+{
+	return store_teams(c, 1000, lead_team, arg);
+}
+
+int access_health_lead(store *st, const struct access_reader *r, bool *lead)
+{
+	*lead = false;
+	if (!r->role[0] || !r->username[0] || strcmp(r->agency, ACCESS_HEALTH_AGENCY) != 0 ||
+	    !access_role_may(r->role, r->agency, ACT_HEALTH_GLASS))
+		return STORE_OK;
+	struct lead_args l = {r->username, lead};
+	return service_in_snapshot(st, lead_run, &l);
+}
+
+int access_health_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
+			   store_break_glass_fn fn, void *ctx)
+{
+	bool lead = false;
+	if (!a->audited)
+		return CHILDREN_ENOAUDIT;
+	int rc = access_health_lead(st, &a->reader, &lead);
+	if (rc != STORE_OK)
+		return rc;
+	if (!lead)
+		return CHILDREN_ENOAUDIT; /* the lead's list only */
+	struct store_glass_query hq = *q;
+	hq.agency = ACCESS_HEALTH_AGENCY;
+	struct openings_args o = {.q = &hq, .fn = fn, .ctx = ctx};
+	access_list_view(&a->reader, &o.v);
+	return service_in_snapshot(st, openings_run, &o);
+}
+
 /* ---- the basis of a look ---- */
 
 static const struct {
@@ -801,6 +856,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_LADO] = "lado",
 	[ACT_LADO_READ] = "lado.read",
 	[ACT_SPEAKUP] = "speakup",
+	[ACT_HEALTH_GLASS] = "health.break_glass",
 };
 
 const char *access_action_name(enum access_action act)
@@ -833,7 +889,8 @@ static const struct {
 	{"police_officer", PR | 1u << ACT_HOMES_POLICE},
 	/* Alerts: those escalated to them, as health's safeguarding lead (the manager of the team
 	 * ALERTS_HEALTH_TEAM: service/alerts.h), whom an alert on a child only health may see goes to (r-ntk25). */
-	{"health_practitioner", PR | 1u << ACT_FLAGS | 1u << ACT_ALERTS},
+	/* Health's own break-glass openings: the page is the role's, the list the lead's only (access_health_lead). */
+	{"health_practitioner", PR | 1u << ACT_FLAGS | 1u << ACT_ALERTS | 1u << ACT_HEALTH_GLASS},
 	{"school_dsl", PR},
 	{"conference_chair", PR},
 	/* Speak up (issue 18): granted by role only, to no role a home's own organisation holds: the oversight

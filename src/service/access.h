@@ -207,6 +207,19 @@ int access_worker_notices(store *st, const struct children_access *a, int limit,
 int access_glass_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
 			  store_break_glass_fn fn, void *ctx);
 
+/* Health's own break-glass openings (r-ntk27): the openings made by health's people (the opener's agency is
+ * health), newest first, for health's safeguarding lead to review as the DPO reviews the rest (a child known only
+ * from health's health-only records is not the DPO's to see: "Break-glass" in docs/SECURITY.md). The lead is the
+ * manager of the team ALERTS_HEALTH_TEAM who is a person of health whose role may use the list
+ * (ACT_HEALTH_GLASS: a health practitioner), as the escalations of r-ntk25 name them. access_health_lead says
+ * whether the reader is that person (the edges ask first and refuse anyone else, 403); access_health_openings
+ * asks again, and lists through the reader's list view (the child as far as the lead may see her: not a sealed
+ * one; one known only from health's records, yes), gated by a durable audit entry ("health_glass.read", child_id
+ * 0); q->agency is ignored (health's, always). */
+int access_health_lead(store *st, const struct access_reader *r, bool *lead);
+int access_health_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
+			   store_break_glass_fn fn, void *ctx);
+
 /* The basis of one look at a child's record, from its audit entry (the basis is the detail's tail, written
  * by children_access_audit, or follows from the action): "allocated_worker", "team_manager", "mash",
  * "break_glass", "own_agency", "dpo", "sealed_dpo", "alert_owner", "flag_lookup", "refused", or "none" for
@@ -312,6 +325,7 @@ enum access_action {
 	ACT_LADO,         /* allegations against people who work with children: the LADO's queue and process (issue 18) */
 	ACT_LADO_READ,    /* a person who works with children, and their allegations: the LADO, and the DPO to read */
 	ACT_SPEAKUP,      /* the speak-up reviewers' queue: reports that bypass the home (issue 18) */
+	ACT_HEALTH_GLASS, /* health's own break-glass openings: health's safeguarding lead reviews them (r-ntk27) */
 	ACT_COUNT
 };
 

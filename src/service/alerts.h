@@ -166,9 +166,6 @@ enum alerts_caseload_view {
 enum alerts_caseload_view alerts_caseload_whose(const char *worker, const char *username, const char *role);
 int alerts_mash_queue(store *st, const struct children_access *a, int limit, store_awaiting_fn fn, void *ctx,
 		      int64_t *total);
-/* Which child an alert is about, for the audit entry that must go before reading it: *found false (and
- * *child_id 0) when there is no such alert. Reads no personal data. */
-int alerts_child_of(store *st, int64_t id, int64_t *child_id, bool *found);
 /* Owners are typed (issue 14): a worker (by username), a team (by code) or the MASH. As text (the API's and
  * the inbox's owner=): "mash" is the MASH, "team:CODE" a team, "user:NAME" or a bare NAME a worker; so a
  * person named "mash", or named as a team's code, is never taken for them. */
@@ -185,18 +182,23 @@ bool alerts_owner_match(const struct store_alert *al, const char *username, cons
  * alert is theirs as alerts_owner_match says, and a team manager's too when the child is allocated to a team
  * they manage (issue 15). alerts_person_may_list says whether they may list an owner's alerts (their own,
  * the MASH's for a MASH worker; for a team manager their team's, or a worker's who holds a child in it);
- * alerts_person_may answers for one alert (*may false too when there is none) and gives the alert's child
- * for the audit entry; acknowledging and resolving decide the same way. alerts_list lists by a typed
+ * acknowledging and resolving decide as alerts_reader_may does. alerts_list lists by a typed
  * owner when q->owner_kind is set (store_alerts_owned). */
 int alerts_person_may_list(store *st, const struct alerts_owner *owner, const char *username, const char *role,
 			   bool *may);
-int alerts_person_may(store *st, int64_t id, const char *username, const char *role, bool *may, int64_t *child_id);
+/* Whether the reader may read or act on one alert, the one decision before its page, its API read and acting on
+ * it (r-ntk27): for a person the alert is theirs (as above), for an agency's system any alert; and for both its
+ * child is one the reader's list view shows (not sealed but to the roles named for sealed records, and known:
+ * VIEW_PERSON), as alerts_get and the lists decide. *may false when the id holds no alert. One snapshot, asking
+ * the same statements whatever the id holds, so every refusal costs the same work. *child_id: the alert's child
+ * when the id holds one (for the audit entry), else 0. */
+int alerts_reader_may(store *st, const struct access_reader *r, int64_t id, bool *may, int64_t *child_id);
 /* The team manager's page (issue 15): the teams manager manages (by code), and a team's caseloads per worker
  * (children, open and overdue alerts), behind an audited read ("team.read") as the other lists. */
 int alerts_managed_teams(store *st, const char *manager, store_team_fn fn, void *ctx);
 int alerts_team_workload(store *st, const struct children_access *a, const char *team, struct date today,
 			 store_workload_fn fn, void *ctx);
-/* One alert, for its page (audit action "alert.read", child_id from alerts_child_of). */
+/* One alert, for its page (audit action "alert.read", child_id from alerts_reader_may). */
 int alerts_get(store *st, const struct children_access *a, int64_t id, struct store_alert *out, bool *found);
 
 /* ---- unscheduled-care flags (as NHS CP-IS) ----------------------------------------------------------- */

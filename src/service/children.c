@@ -19,6 +19,13 @@ static int audit_run(store_conn *c, void *arg)
 	char object[40], detail[CHILDREN_DETAIL_MAX + ACCESS_BASIS_MAX + 64];
 	int rc;
 	a->refused = false;
+	if (a->refuse) { /* refused by the object's rule before the entry: one kind of entry, whatever the id holds */
+		a->refused = true;
+		a->exists = false;
+		snprintf(detail, sizeof detail, "%s refused: %s", a->action, a->detail);
+		struct store_audit e = {.actor = a->actor, .action = "access.refused", .object = a->object, .detail = detail};
+		return audit_append(c, &e);
+	}
 	if (a->child_id == 0) { /* a search or a list: about no one child */
 		struct store_audit e = {.actor = a->actor, .action = a->action, .object = "search", .detail = a->detail};
 		return audit_append(c, &e);
@@ -69,7 +76,7 @@ static int audit_ahead(store_conn *c, struct txq_job *const *jobs, int n)
 	struct store_view v; /* whether each child is known is asked with the first reader's view (another asks again) */
 	for (int i = 0; i < n && m < TXQ_BATCH_MAX; i++) {
 		const struct children_access *a = jobs[i]->arg;
-		if (a->child_id != 0) {
+		if (a->child_id != 0 && !a->refuse) {
 			if (m == 0)
 				access_list_view(&a->reader, &v);
 			ids[m++] = a->child_id;

@@ -48,6 +48,14 @@ struct children_access {
 	bool refused;       /* set with audited: the read needed more than the reader has */
 	bool exists;        /* whether the id held a child when audited (an attempt on no child is kept too,
 			     * with no child attached, so probing ids is visible to the auditor) */
+	/* Set by the caller when an object's own rule refused the read before its entry (one alert, a recording:
+	 * an id that holds nothing, an object not the reader's, or one about a child they may not see, decided in
+	 * one snapshot by the object's service). The entry is then "access.refused" on `object` ("alert:ID"),
+	 * detail "ACTION refused: DETAIL", naming no child and asking nothing of one, and `refused` is set: a
+	 * refused read is audited whatever the id holds, by the same work (r-ntk27: a refusal after an entry was
+	 * told from one before any by its time). child_id is ignored. */
+	bool refuse;
+	char object[40];
 	int rc;             /* the store's answer when it is not */
 	/* Called on the write queue's completer thread when the entry is durable or has failed; must not block. */
 	void (*done)(struct children_access *a);

@@ -334,6 +334,36 @@ int recordings_get(store *st, int64_t id, struct store_recording *out, bool *fou
 	return rc;
 }
 
+struct may_args {
+	struct access_reader *r;
+	int64_t id, now;
+	struct store_recording *out;
+	bool *may;
+};
+
+static int may_run(store_conn *c, void *arg)
+{
+	struct may_args *a = arg;
+	bool found = false;
+	int rc = store_recording_get(c, a->id, a->out, &found);
+	if (rc == STORE_OK && !found)
+		memset(a->out, 0, sizeof *a->out);
+	/* No recording: the decision about no child, which asks what it asks of any (access.c, r-ntk27). */
+	if (rc == STORE_OK)
+		rc = access_decide_reader(c, a->r, a->out->child_id, a->now);
+	if (rc == STORE_OK)
+		*a->may = found && a->r->level == ACCESS_FULL;
+	return rc;
+}
+
+int recordings_reader_may(store *st, struct access_reader *r, int64_t id, int64_t now, struct store_recording *out,
+			  bool *may)
+{
+	struct may_args a = {.r = r, .id = id, .now = now, .out = out, .may = may};
+	*may = false;
+	return service_in_snapshot(st, may_run, &a);
+}
+
 struct list_args {
 	int64_t child_id; /* 0: every recording */
 	store_recording_fn fn;

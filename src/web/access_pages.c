@@ -782,6 +782,112 @@ void web_dpo_page(const struct web *w, http_request *rq)
 	web_read_start(w, rq, &j->r, "dpo.read", 0, "data protection home; emergency openings");
 }
 
+/* ---- health's own emergency openings, for health's safeguarding lead (r-ntk27) ---- */
+
+struct health_glass_job {
+	struct web_read r; /* first */
+	json_t *openings;
+	int page, matched;
+};
+
+static void health_glass_release(struct web_read *r)
+{
+	struct health_glass_job *j = (struct health_glass_job *)r;
+	json_decref(j->openings);
+	free(j);
+}
+
+static int health_opening_row(const struct store_break_glass *b, void *ctx)
+{
+	struct health_glass_job *j = ctx;
+	j->matched++;
+	if (j->matched <= (j->page - 1) * PER_PAGE || j->matched > j->page * PER_PAGE)
+		return 0;
+	char date[DATE_LONG_MAX + 1], hm[8], until_date[DATE_LONG_MAX + 1], until_hm[8], name[STORE_NAME_BYTES * 2 + 8];
+	web_when_text(b->at, date, sizeof date, hm, sizeof hm);
+	web_when_text(b->expires_at, until_date, sizeof until_date, until_hm, sizeof until_hm);
+	web_short_name(b->given_name, b->family_name, name, sizeof name);
+	return json_array_append_new(j->openings,
+				     json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)b->id,
+					       "child_id", (json_int_t)b->child_id, "date", date, "time", hm, "until_date",
+					       until_date, "until_time", until_hm, "who", web_str(b->username), "role",
+					       b->role[0] ? web_role_name(b->role) : "", "child_name", web_str(name), "reason",
+					       web_str(b->reason)))
+		       ? STORE_EIO
+		       : 0;
+}
+
+/* Anyone but the lead (a health practitioner of the role, not the lead): refused, audited as a refusal. */
+static void health_glass_refusal(struct web_read *r)
+{
+	web_message_link(r->w, r->rq, 403, "Health's emergency openings are for its safeguarding lead",
+			 "This list is for health's named safeguarding lead (the manager of the team "
+			 "health_safeguarding). Ask your administrator who that is.",
+			 "/", "Go to the start page");
+}
+
+static void health_glass_show(struct web_read *r)
+{
+	struct health_glass_job *j = (struct health_glass_job *)r;
+	j->openings = json_array();
+	const struct store_glass_query q = {NULL, NULL, NULL, NULL, LOOKS_SCANNED};
+	int rc = access_health_openings(r->w->st, &r->access, &q, health_opening_row, j);
+	if (rc == CHILDREN_ENOAUDIT) { /* no longer the lead since the entry */
+		health_glass_refusal(r);
+		return;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "safeguard: health's openings could not be read (store error %d)\n", rc);
+		web_unavailable(r->w, r->rq);
+		return;
+	}
+	int pages = j->matched ? (j->matched + PER_PAGE - 1) / PER_PAGE : 1;
+	if (pages > PAGES_MAX)
+		pages = PAGES_MAX;
+	char count_text[160];
+	if (!j->matched)
+		snprintf(count_text, sizeof count_text, "No one in health has opened a record in an emergency.");
+	else
+		snprintf(count_text, sizeof count_text, "%d opening%s, newest first.%s", j->matched, j->matched == 1 ? "" : "s",
+			 j->matched > PER_PAGE ? " Shown 25 a page." : "");
+	json_t *view = json_object();
+	json_object_set_new(view, "title", json_string("Health's emergency openings"));
+	json_object_set_new(view, "nav_health_glass", json_true());
+	json_object_set_new(view, "openings", json_incref(j->openings));
+	json_object_set_new(view, "has_openings", json_boolean(json_array_size(j->openings) > 0));
+	json_object_set_new(view, "count_text", json_string(count_text));
+	if (pages > 1)
+		json_object_set_new(view, "pagination", pagination("/health/break-glass", j->page, pages));
+	web_render(r->w, r->rq, 200, "health_glass", view);
+}
+
+void web_health_glass_page(const struct web *w, http_request *rq)
+{
+	struct health_glass_job *j = calloc(1, sizeof *j);
+	struct access_reader reader;
+	bool lead = false;
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	const struct web_user *u = web_user(rq);
+	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+	if (access_health_lead(w->st, &reader, &lead) != STORE_OK) {
+		free(j);
+		web_unavailable(w, rq);
+		return;
+	}
+	if (!lead) { /* a refused read is audited as one (r-ntk27) */
+		j->r.access.refuse = true;
+		snprintf(j->r.access.object, sizeof j->r.access.object, "health_glass");
+	}
+	j->page = page_param(rq);
+	j->r.show = health_glass_show;
+	j->r.release = health_glass_release;
+	j->r.refusal = health_glass_refusal;
+	web_read_start(w, rq, &j->r, "health_glass.read", 0, "health's emergency openings");
+}
+
 /* ---- the data protection officer's notices (issue 14) ---- */
 
 #define NOTICES_SHOWN 200 /* as the API's list */

@@ -647,6 +647,11 @@ static void disposition(const char *how, const char *name, char *out, size_t out
 	out[o < outsz ? o : outsz - 1] = '\0';
 }
 
+static void content_refusal(struct web_read *r)
+{
+	web_message(r->w, r->rq, 403, CAN_NOT_TITLE, CAN_NOT);
+}
+
 static void content_show(struct web_read *r)
 {
 	struct content_job *j = (struct content_job *)r;
@@ -710,7 +715,6 @@ static void content_show(struct web_read *r)
 
 void web_recording_content(const struct web *w, http_request *rq, int64_t id, bool download)
 {
-	bool found = false;
 	char detail[160];
 	if (!w->rec) {
 		web_message(w, rq, 503, "Recordings are not kept here", "This service keeps no recordings.");
@@ -721,34 +725,35 @@ void web_recording_content(const struct web *w, http_request *rq, int64_t id, bo
 		web_unavailable(w, rq);
 		return;
 	}
-	/* The row first: the policy is about its child. No recording reads as a child one may not see. */
-	if (recordings_get(w->st, id, &j->rec, &found) != STORE_OK) {
-		free(j);
-		web_unavailable(w, rq);
-		return;
-	}
-	/* Decided before the audited read, as the API does: one 403 whether the recording does not exist or is
-	 * about a child whose whole record the reader does not have (the refusal page of a record would name the
-	 * recording's child). The read decides again with its audit entry. */
+	/* One decision before the entry, as the API's (recordings_reader_may: the row, then its child's whole
+	 * record): one 403 whether the recording does not exist or is about a child whose whole record the reader
+	 * does not have (the refusal page of a record would name the recording's child), audited as a refusal
+	 * whatever the id holds (`access.refused` on the recording, naming no child: r-ntk27), the same work for
+	 * both. The read decides again with its audit entry. */
 	const struct web_user *me = web_user(rq);
-	struct access_person p = {me->user_id, me->username, me->agency, me->role};
-	enum access_level level = ACCESS_NONE;
-	char basis[ACCESS_BASIS_MAX];
-	if (found && access_decide(w->st, &p, j->rec.child_id, clock_now(), &level, basis) != STORE_OK) {
+	struct access_reader reader;
+	bool may = false;
+	access_reader_person(&reader, me->user_id, me->username, me->agency, me->role);
+	if (recordings_reader_may(w->st, &reader, id, clock_now(), &j->rec, &may) != STORE_OK) {
 		free(j);
 		web_unavailable(w, rq);
 		return;
 	}
-	if (!found || level != ACCESS_FULL) {
-		free(j);
-		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
-		return;
+	if (!may) {
+		j->r.access.refuse = true;
+		snprintf(j->r.access.object, sizeof j->r.access.object, "recording:%lld", (long long)id);
 	}
 	j->download = download;
 	j->r.show = content_show;
 	j->r.release = content_release;
 	/* The hash says which file was played; its name is personal data and stays out. */
-	snprintf(detail, sizeof detail, "recording:%lld blake2b %s", (long long)id, j->rec.blake2b);
-	web_child_read_start(w, rq, &j->r, download ? "recording.download" : "recording.play", j->rec.child_id,
-			     ACCESS_FULL, detail);
+	if (may)
+		snprintf(detail, sizeof detail, "recording:%lld blake2b %s", (long long)id, j->rec.blake2b);
+	else if (j->rec.child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
+		snprintf(detail, sizeof detail, "recording %lld (child:%lld)", (long long)id, (long long)j->rec.child_id);
+	else
+		snprintf(detail, sizeof detail, "recording %lld", (long long)id);
+	j->r.refusal = content_refusal;
+	web_child_read_start(w, rq, &j->r, download ? "recording.download" : "recording.play",
+			     may ? j->rec.child_id : 0, ACCESS_FULL, detail);
 }

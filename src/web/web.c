@@ -121,6 +121,8 @@ void web_render_raw(const struct web *w, http_request *rq, int status, const cha
 				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
 		json_object_set_new(json_object_get(view, "can"), "speakup",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
+		json_object_set_new(json_object_get(view, "can"), "health_glass",
+				    json_boolean(access_role_may(u->role, u->agency, ACT_HEALTH_GLASS)));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());
@@ -191,6 +193,8 @@ static void read_continue(http_request *rq, void *arg)
 	struct web_read *r = arg;
 	if (!r->access.audited)
 		web_unavailable(r->w, rq);
+	else if (r->access.refused && r->refusal) /* refused by the object's rule, audited as such (r-ntk27) */
+		r->refusal(r);
 	else if (r->access.refused) /* audited as a refusal: the same page whether or not the child exists */
 		web_child_refusal(r->w, rq, r->access.child_id, r->access.reader.level);
 	else
@@ -1876,6 +1880,11 @@ static void dpo_route(const struct web *w, http_request *rq, const int64_t *ids)
 	(void)ids;
 	web_dpo_page(w, rq);
 }
+static void health_glass_route(const struct web *w, http_request *rq, const int64_t *ids)
+{
+	(void)ids;
+	web_health_glass_page(w, rq);
+}
 static void my_notices_route(const struct web *w, http_request *rq, const int64_t *ids)
 {
 	(void)ids;
@@ -2007,6 +2016,7 @@ static const struct web_route {
 	{{"GET", "/recordings/{id}/download"}, ACT_RECORDINGS, recording_download_route},
 	{{"GET", "/notices"}, ACT_NOTICES, notices_route},
 	{{"GET", "/dpo"}, ACT_NOTICES, dpo_route},
+	{{"GET", "/health/break-glass"}, ACT_HEALTH_GLASS, health_glass_route},
 	{{"GET", "/my-notices"}, ACT_CASELOAD, my_notices_route},
 	{{"GET", "/alerts"}, ACT_ALERTS, alerts_route},
 	{{"GET", "/alerts/{id}"}, ACT_ALERTS, alert_route},

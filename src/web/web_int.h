@@ -130,6 +130,9 @@ struct web_read {
 	http_request *rq;
 	void (*show)(struct web_read *r);
 	void (*release)(struct web_read *r);
+	/* May be NULL: answers a refused read (access.refused, above all one the object's rule refused before the
+	 * entry: children_access.refuse) instead of the record's refusal page. */
+	void (*refusal)(struct web_read *r);
 };
 void web_read_start(const struct web *w, http_request *rq, struct web_read *r, const char *action, int64_t child_id,
 		    const char *detail);
@@ -171,6 +174,7 @@ void web_viewers_page(const struct web *w, http_request *rq, int64_t child_id); 
 void web_notices_page(const struct web *w, http_request *rq);                         /* GET /notices */
 void web_my_notices_page(const struct web *w, http_request *rq);                      /* GET /my-notices */
 void web_dpo_page(const struct web *w, http_request *rq);                             /* GET /dpo */
+void web_health_glass_page(const struct web *w, http_request *rq);                    /* GET /health/break-glass */
 /* The record page's banner when the reader opened it in an emergency: "emergency" {until_date, until_time}. */
 void web_break_glass_banner(json_t *view, const struct access_reader *r);
 

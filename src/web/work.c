@@ -410,6 +410,11 @@ static void alert_refused(const struct web *w, http_request *rq)
 			 "Go to your alerts");
 }
 
+static void alert_refusal(struct web_read *r)
+{
+	alert_refused(r->w, r->rq);
+}
+
 static void alert_show(struct web_read *r)
 {
 	struct alert_job *j = (struct alert_job *)r;
@@ -490,7 +495,6 @@ static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t
 {
 	struct alert_job *j = calloc(1, sizeof *j);
 	int64_t child_id = 0;
-	bool found = false;
 	int rc = STORE_EIO;
 	char detail[64];
 	if (!j) {
@@ -498,23 +502,26 @@ static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t
 		web_unavailable(w, rq);
 		goto fail;
 	}
-	/* The audit entry names the child the alert is about, as the API's does: which child is looked up first
-	 * (nothing is shown before the entry is durable). An id that holds no alert is audited as an attempt on
-	 * no child, and answered "not found" once audited. */
+	/* One decision before the entry, as the API's (alerts_reader_may: theirs, about a child their view shows):
+	 * a read is audited naming the child; a refusal is audited too, whatever the id holds (an id with no
+	 * alert, another's alert, an alert on a child they may not see: `access.refused` on the alert, naming no
+	 * child; r-ntk27), and answered once durable, so every refusal is the same work and the same page. */
 	const struct web_user *u = web_user(rq);
+	struct access_reader reader;
 	bool may = false;
-	rc = alerts_person_may(w->st, id, u->username, u->role, &may, &child_id);
-	found = child_id != 0;
-	if (rc == STORE_OK && !may) {
-		json_decref(errors_view);
-		alert_refused(w, rq);
-		goto fail;
-	}
+	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+	rc = alerts_reader_may(w->st, &reader, id, &may, &child_id);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "safeguard: an alert could not be found (store error %d)\n", rc);
 		json_decref(errors_view);
 		web_unavailable(w, rq);
 		goto fail;
+	}
+	if (!may) {
+		json_decref(errors_view);
+		errors_view = NULL;
+		j->r.access.refuse = true;
+		snprintf(j->r.access.object, sizeof j->r.access.object, "alert:%lld", (long long)id);
 	}
 	j->id = id;
 	j->view = errors_view;
@@ -522,9 +529,14 @@ static void alert_page(const struct web *w, http_request *rq, int64_t id, json_t
 		snprintf(j->done, sizeof j->done, "%s", done);
 	j->r.show = alert_show;
 	j->r.release = alert_release;
-	snprintf(detail, sizeof detail, "alert %lld%s%s", (long long)id, found ? "" : " (none)",
-		 errors_view ? ", resolve form again" : "");
-	web_read_start(w, rq, &j->r, "alert.read", child_id, detail);
+	if (may)
+		snprintf(detail, sizeof detail, "alert %lld%s", (long long)id, errors_view ? ", resolve form again" : "");
+	else if (child_id) /* the refusal's entry names no child; its detail says which, for the auditor */
+		snprintf(detail, sizeof detail, "alert %lld (child:%lld)", (long long)id, (long long)child_id);
+	else
+		snprintf(detail, sizeof detail, "alert %lld", (long long)id);
+	j->r.refusal = alert_refusal;
+	web_read_start(w, rq, &j->r, "alert.read", may ? child_id : 0, detail);
 	return;
 fail:
 	free(j);
@@ -660,9 +672,13 @@ static void act_done(struct txq_job *job)
 static void act_submit(const struct web *w, http_request *rq, int64_t id, char *outcome)
 {
 	const struct web_user *u = web_user(rq);
+	struct access_reader reader;
 	bool may = false;
 	int64_t child_id = 0;
-	int rc = alerts_person_may(w->st, id, u->username, u->role, &may, &child_id);
+	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+	/* As the page decides (alerts_reader_may): an alert on a child the person may not see is refused here as an
+	 * id with no alert is, not in the write's transaction after a trip through the queue (r-ntk27). */
+	int rc = alerts_reader_may(w->st, &reader, id, &may, &child_id);
 	if (rc != STORE_OK || !may) {
 		free(outcome);
 		if (rc != STORE_OK)

@@ -116,3 +116,32 @@ describe('A&E: the flag look-up', () => {
     await narrow.context().close();
   });
 });
+
+// r-ntk27: health's safeguarding lead (the demo names demo.health the manager of health_safeguarding) reviews
+// health's own emergency openings, as the DPO reviews the rest: from the menu, a table with who, when, the child and
+// the reason given. Here the lead opens Ravi's record (allocated to social care, so refused to health first), then
+// finds the opening on the list.
+describe("health's safeguarding lead: health's emergency openings", () => {
+  test('from the menu, the opening with its reason; axe', async () => {
+    const page = await newPage(browser, { as: HEALTH });
+    const reason = 'NTK27 he came to A&E hurt and said he was afraid to go home';
+    const res = await goto(page, `${demo.url}/children/${raviId}`);
+    assert.equal(res.status(), 403);
+    await navigate(page, () => page.getByRole('link', { name: 'Open the record in an emergency' }).click(),
+      (u) => u.pathname === `/children/${raviId}/break-glass`);
+    await navigate(page, () => page.getByRole('button', { name: 'Continue' }).click(),
+      (u) => u.pathname === `/children/${raviId}/break-glass`);
+    await page.getByLabel('Why is this an emergency?').fill(reason);
+    await navigate(page, () => page.getByRole('button', { name: 'Open the record' }).click(),
+      (u) => u.pathname === `/children/${raviId}`);
+    await navigate(page, () => page.getByRole('link', { name: 'Emergency openings' }).click(),
+      (u) => u.pathname === '/health/break-glass');
+    assert.equal(await textOf(page.locator('h1')), "Health's emergency openings");
+    const row = page.locator('#health-openings-table tbody tr').first();
+    const cells = await row.locator('td').allInnerTexts();
+    assert.match(cells[1], /demo\.health/);
+    assert.match(cells[2], /Ravi/);
+    assert.equal(cells[3].trim(), reason);
+    await assertAccessible(page, "health's emergency openings");
+  });
+});

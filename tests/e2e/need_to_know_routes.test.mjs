@@ -277,6 +277,11 @@ test('a child known only from health-only records, and a sealed child, change no
   assert.deepEqual(leaks, [], `${leaks.length} answers changed`);
   // The check sees what it looks for: health's MASH worker sees her contact, the DPO finds the sealed child.
   assert.notEqual(after1['web health.mash /mash'], middle['web health.mash /mash'], 'health\'s MASH lists her contact');
+  // and health's safeguarding lead (demo.health, the demo's) lists health's opening of her record (r-ntk27)
+  assert.notEqual(after1['web demo.health /health/break-glass'], middle['web demo.health /health/break-glass'],
+    'health\'s lead lists the opening');
+  assert.ok(after1['api demo.health /api/v1/health/break-glass'].includes('RT26 she came to the clinic hurt'),
+    'the API lists it with its reason');
   assert.ok(after1[`web demo.dpo /?q=${SEALED.family_name}`].includes(SEALED.given_name), 'the DPO finds the sealed child');
   assert.ok(after1['web sw.south /caseload'].includes(MOVED.given_name), 'the new worker holds the moved child');
 });

@@ -208,6 +208,9 @@ describe('upload and download', () => {
     before(() => { before1 = snapshot(); });
 
     test('a person with no relationship, or a child that does not exist: the same 403', async () => {
+      const refusedOn = (object) => auditRows(area.db, { action: 'access.refused', object }).length;
+      const refusedBefore = [refusedOn(`recording:${rec.id}`), refusedOn('recording:99999'),
+        refusedOn(`child:${childId}`), refusedOn('child:987654')];
       const answers = [
         await upload(server.url, tokens['pat.police'], Buffer.from('x')),
         await upload(server.url, tokens['pat.police'], Buffer.from('x'), { id: 987654 }),
@@ -223,6 +226,10 @@ describe('upload and download', () => {
         assert.equal(r.text, answers[0].text);
       }
       assert.deepEqual(snapshot(), before1);
+      // Every refused read is audited, whatever the id holds (r-ntk27): the lists as reads of the record, the
+      // content as one refusal on the recording; the uploads are writes, refused with nothing written.
+      assert.deepEqual([refusedOn(`recording:${rec.id}`), refusedOn('recording:99999'), refusedOn(`child:${childId}`),
+        refusedOn('child:987654')], refusedBefore.map((n, i) => n + [1, 2, 1, 1][i]));
     });
 
     test('an agency system: 403 not_permitted (the role policy); no token: 401', async () => {

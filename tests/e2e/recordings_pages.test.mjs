@@ -297,8 +297,18 @@ describe('play and download', () => {
         if (path.startsWith('/recordings/')) assert.doesNotMatch(r.text, new RegExp(`/children/${childId}`));
       }
     }
-    // The child's recordings page is a read of the record: its refusal is audited.
-    assert.equal(auditRows(area.db, { action: 'access.refused' }).length, refused + 2);
+    // The child's recordings page is a read of the record: its refusal is audited. A recording played or downloaded
+    // is refused as one, audited whatever the id holds (r-ntk27: one entry of one kind on the recording, naming no
+    // child, the same work for an id with no recording as for one the reader may not have): 2 + 2 x 3.
+    assert.equal(auditRows(area.db, { action: 'access.refused' }).length, refused + 8);
+    const onRec = auditRows(area.db, { action: 'access.refused', object: `recording:${recId}` });
+    const onNone = auditRows(area.db, { action: 'access.refused', object: 'recording:999999' });
+    assert.equal(onRec.length, 4, JSON.stringify(onRec));
+    assert.equal(onNone.length, 2, JSON.stringify(onNone));
+    for (const e of [...onRec, ...onNone]) {
+      assert.equal(e.child_id, 0, JSON.stringify(e));
+      assert.match(e.detail, /^recording\.(play|download) refused: recording [0-9]+/, JSON.stringify(e));
+    }
     const r = await get('dee.dpo', `/recordings/${recId}/play`);
     assert.equal(r.status, 403);
   });

@@ -325,20 +325,25 @@ static void the_audits_decision_reads_its_facts_in_one_statement(void **state)
 	assert_string_equal(d.r.basis, "manager of the allocated team");
 	assert_false(d.r.allocated_worker);
 	assert_int_equal(d.statements, 1);
-	decide_as(f->st, &d, sealed, "dwise", "social_worker");
-	assert_true(d.exists);
-	assert_int_equal(d.r.level, ACCESS_HIDDEN);
-	assert_int_equal(d.statements, 1);
-	decide_as(f->st, &d, sealed, "dpo.one", "dpo");
-	assert_int_equal(d.r.level, ACCESS_FULL);
-	decide_as(f->st, &d, 987654, "dwise", "social_worker");
-	assert_false(d.exists);
-	assert_int_equal(d.r.level, ACCESS_NONE);
-	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, child, "other.worker", "social_worker"); /* prepares the rest on PostgreSQL */
 	decide_as(f->st, &d, child, "other.worker", "social_worker"); /* not allocated: asks on, as before */
 	assert_true(d.exists);
 	assert_true(d.r.level < ACCESS_FULL);
 	assert_true(d.statements > 1);
+	/* A refusal asks the same statements whatever the id holds (r-ntk27, test_refusal_work): a sealed record and
+	 * an id with no child as the child one has no relationship with, no longer one. */
+	const int refusal = d.statements;
+	decide_as(f->st, &d, sealed, "dwise", "social_worker");
+	assert_true(d.exists);
+	assert_int_equal(d.r.level, ACCESS_HIDDEN);
+	assert_int_equal(d.statements, refusal);
+	decide_as(f->st, &d, sealed, "dpo.one", "dpo");
+	assert_int_equal(d.r.level, ACCESS_FULL);
+	assert_int_equal(d.statements, 1);
+	decide_as(f->st, &d, 987654, "dwise", "social_worker");
+	assert_false(d.exists);
+	assert_int_equal(d.r.level, ACCESS_NONE);
+	assert_int_equal(d.statements, refusal);
 }
 
 /* Who to call about a child (the summary card and /flag) in one read: the allocated worker and their team's

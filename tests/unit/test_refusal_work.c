@@ -1,0 +1,179 @@
+/* A refusal costs the same work whatever the id holds (r-ntk27; r-review46 told the MASH's alert on a child known
+ * only from health-only records from an empty id by the time its refusal took). The one decision about a child
+ * (service/access.c decide_run, through access_decide_reader) asks the same statements for an id that holds no
+ * child, a child the reader's view does not know, a sealed record and a child the reader has no relationship with;
+ * the one decision about an alert (service/alerts.c alerts_reader_may) refuses the first three alike and names the
+ * alert's child only for the audit. Counted with the connection's statement counter, not timed. A real database
+ * (fixture.h), both engines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/access.h"
+#include "service/alerts.h"
+#include "store/store.h"
+#include "fixture.h"
+#include "seed.h"
+
+/* 2026-06-10T10:00:00Z: the decisions' clock, injected. */
+#define NOW 1781085600
+#define NOBODY 987654321
+
+struct area {
+	int64_t known, hidden, sealed, unrelated, alert_hidden, alert_known;
+};
+
+static int64_t mash_alert(store_conn *c, int64_t child, int64_t evidence)
+{
+	struct store_alert al;
+	int64_t id = 0;
+	bool inserted = false;
+	memset(&al, 0, sizeof al);
+	al.person_id = child;
+	snprintf(al.code, sizeof al.code, "REPEAT_MISSING");
+	snprintf(al.raised_on, sizeof al.raised_on, "2026-06-09");
+	snprintf(al.due, sizeof al.due, "2026-06-12");
+	snprintf(al.evidence, sizeof al.evidence, "[%lld]", (long long)evidence);
+	snprintf(al.dedup_key, sizeof al.dedup_key, "REPEAT_MISSING|%lld", (long long)evidence);
+	snprintf(al.owner_kind, sizeof al.owner_kind, "mash");
+	snprintf(al.owner, sizeof al.owner, "mash");
+	assert_int_equal(store_alert_insert(c, &al, &id, &inserted), STORE_OK);
+	assert_true(inserted);
+	return id;
+}
+
+static struct area seed_area(struct fx *f)
+{
+	struct area a;
+	bool already = false;
+	assert_int_equal(store_begin(f->c), STORE_OK);
+	a.known = seed_child(f->c, "Known", "Police");
+	int64_t e = seed_event(f->c, a.known, "police", "missing_start", "2026-06-08T10:00:00Z", "{}");
+	a.alert_known = mash_alert(f->c, a.known, e);
+	a.hidden = seed_child(f->c, "Only", "Health");
+	e = seed_event(f->c, a.hidden, "health", "missing_start", "2026-06-08T10:00:00Z", "{\"category\":\"sexual_health\"}");
+	a.alert_hidden = mash_alert(f->c, a.hidden, e);
+	a.unrelated = seed_child(f->c, "Seen", "Byhealth"); /* known to all, no reader's own agency's */
+	seed_event(f->c, a.unrelated, "health", "ae_attendance", "2026-06-08T10:00:00Z", "{\"category\":\"physical\"}");
+	a.sealed = seed_child(f->c, "Sealed", "Away");
+	seed_event(f->c, a.sealed, "police", "police_callout", "2026-06-08T10:00:00Z", "{}");
+	assert_int_equal(store_person_seal(f->c, a.sealed, "adoption", "cli", &already), STORE_OK);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	return a;
+}
+
+/* The statements one decision about child asks, and the level it comes to. */
+static uint64_t decide_work(struct fx *f, const char *agency, const char *role, int64_t child, enum access_level *level)
+{
+	struct access_reader r;
+	uint64_t s0 = 0, s1 = 0, rt = 0;
+	access_reader_person(&r, 9, "reader", agency, role);
+	assert_int_equal(store_begin_read(f->c), STORE_OK);
+	store_conn_counters(f->c, &s0, &rt);
+	assert_int_equal(access_decide_reader(f->c, &r, child, NOW), STORE_OK);
+	store_conn_counters(f->c, &s1, &rt);
+	assert_int_equal(store_commit(f->c), STORE_OK);
+	*level = r.level;
+	return s1 - s0;
+}
+
+static void a_refused_decision_asks_the_same_whatever_the_id_holds(void **state)
+{
+	struct fx *f = *state;
+	struct area a = seed_area(f);
+	static const char *const readers[][2] = {{"education", "school_dsl"}, {"social_care", "mash_worker"},
+						 {"police", "police_officer"}, {"social_care", "social_worker"}};
+	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+		enum access_level none = ACCESS_FULL, hidden = ACCESS_FULL, sealed = ACCESS_FULL, unrelated = ACCESS_FULL;
+		/* once first, so that no count holds a statement's preparing (PostgreSQL counts it) */
+		(void)decide_work(f, readers[i][0], readers[i][1], a.unrelated, &unrelated);
+		uint64_t w_none = decide_work(f, readers[i][0], readers[i][1], NOBODY, &none);
+		uint64_t w_hidden = decide_work(f, readers[i][0], readers[i][1], a.hidden, &hidden);
+		uint64_t w_sealed = decide_work(f, readers[i][0], readers[i][1], a.sealed, &sealed);
+		uint64_t w_unrelated = decide_work(f, readers[i][0], readers[i][1], a.unrelated, &unrelated);
+		assert_int_equal(none, ACCESS_NONE);
+		assert_int_equal(hidden, ACCESS_NONE);
+		assert_int_equal(sealed, ACCESS_HIDDEN);
+		assert_int_equal(unrelated, ACCESS_NONE);
+		assert_true(w_none > 0);
+		/* the same statements, whatever the id holds (before r-ntk27 an id with no child asked one) */
+		assert_int_equal(w_hidden, w_none);
+		assert_int_equal(w_sealed, w_none);
+		assert_int_equal(w_unrelated, w_none);
+	}
+	/* An agency's system too. */
+	struct access_reader sys;
+	uint64_t w[3], s0, s1, rt;
+	const int64_t ids[4] = {a.known, NOBODY, a.hidden, a.sealed}; /* the first, once to prepare */
+	for (int k = 0; k < 4; k++) {
+		access_reader_system(&sys, "education");
+		assert_int_equal(store_begin_read(f->c), STORE_OK);
+		store_conn_counters(f->c, &s0, &rt);
+		assert_int_equal(access_decide_reader(f->c, &sys, ids[k], NOW), STORE_OK);
+		store_conn_counters(f->c, &s1, &rt);
+		assert_int_equal(store_commit(f->c), STORE_OK);
+		if (k > 0) {
+			assert_true(sys.level < ACCESS_AGENCY);
+			w[k - 1] = s1 - s0;
+		}
+	}
+	assert_int_equal(w[1], w[0]);
+	assert_int_equal(w[2], w[0]);
+}
+
+static void one_alert_decision_refuses_alike_and_names_the_child_for_the_audit(void **state)
+{
+	struct fx *f = *state;
+	struct area a = seed_area(f);
+	struct access_reader mo, hal, sam, sys;
+	bool may = true;
+	int64_t child = -1;
+	access_reader_person(&mo, 1, "mo.mash", "social_care", "mash_worker");
+	access_reader_person(&hal, 2, "hal.mash", "health", "mash_worker");
+	access_reader_person(&sam, 3, "sam.worker", "social_care", "social_worker");
+	access_reader_system(&sys, "social_care");
+	store_conn_put(f->st, f->c); /* alerts_reader_may takes its own */
+	f->c = NULL;
+
+	/* social care's MASH worker: the MASH's alert on her is refused as an id with no alert */
+	assert_int_equal(alerts_reader_may(f->st, &mo, NOBODY, &may, &child), STORE_OK);
+	assert_false(may);
+	assert_int_equal(child, 0);
+	assert_int_equal(alerts_reader_may(f->st, &mo, a.alert_hidden, &may, &child), STORE_OK);
+	assert_false(may);
+	assert_int_equal(child, a.hidden); /* for the audit's detail only */
+	assert_int_equal(alerts_reader_may(f->st, &mo, a.alert_known, &may, &child), STORE_OK);
+	assert_true(may);
+	assert_int_equal(child, a.known);
+	/* health's MASH worker reads both */
+	assert_int_equal(alerts_reader_may(f->st, &hal, a.alert_hidden, &may, &child), STORE_OK);
+	assert_true(may);
+	/* a social worker: the MASH's alert is not theirs */
+	assert_int_equal(alerts_reader_may(f->st, &sam, a.alert_known, &may, &child), STORE_OK);
+	assert_false(may);
+	assert_int_equal(child, a.known);
+	/* social care's system: any alert, but not one on a child its view does not know */
+	assert_int_equal(alerts_reader_may(f->st, &sys, a.alert_known, &may, &child), STORE_OK);
+	assert_true(may);
+	assert_int_equal(alerts_reader_may(f->st, &sys, a.alert_hidden, &may, &child), STORE_OK);
+	assert_false(may);
+	assert_int_equal(alerts_reader_may(f->st, &sys, NOBODY, &may, &child), STORE_OK);
+	assert_false(may);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_refused_decision_asks_the_same_whatever_the_id_holds, seed_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(one_alert_decision_refuses_alike_and_names_the_child_for_the_audit,
+						seed_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
