@@ -736,6 +736,45 @@ static double estimate_lambda(struct linkage_model *m, const linkage_gamma *g, c
 	return lambda;
 }
 
+/* block_u: u of the fields a blocking rule does not hold out, read among that rule's own pairs that two valid
+ * different identifiers (NHS number or UPN) say are two children, in place of the random pairs' u in that
+ * rule's EM. Inside a block of "same name and year of birth" two children agree on sex, postcode, address and
+ * middle names far more often than two records picked at random (names come by community), and against the
+ * random pairs' u the EM took them for one child: at a million records (style c) rule 5 believed 4.49M of its
+ * 5.71M pairs one child's while the file holds 1.50M true pairs, and m of "both NHS numbers valid and
+ * different" came out 0.42 (docs/BENCHMARKS.md, "Round 24"). The identifiers stay with the random pairs' u
+ * (they chose the pairs); a level unseen gets half a pair; fewer than BLOCK_U_MIN such pairs and the rule keeps
+ * the random pairs' u. Returns whether it replaced any. */
+#define BLOCK_U_MIN 100
+static bool block_u(const linkage_gamma *g, const uint64_t *cnt, size_t k, unsigned fixed, struct linkage_model *sm)
+{
+	uint64_t counts[LF_NFIELD][LINKAGE_MAX_LEVELS], two = 0;
+	bool any = false;
+	memset(counts, 0, sizeof counts);
+	for (size_t i = 0; i < k; i++) {
+		if (linkage_gamma_level(g[i], LF_NHS) != LI_DIFF_VALID && linkage_gamma_level(g[i], LF_UPN) != LI_DIFF_VALID)
+			continue;
+		two += cnt[i];
+		for (unsigned f = 0; f < LF_NFIELD; f++)
+			counts[f][linkage_gamma_level(g[i], (enum linkage_field)f)] += cnt[i];
+	}
+	if (two < BLOCK_U_MIN)
+		return false;
+	for (unsigned f = 0; f < LF_NFIELD; f++) {
+		if ((fixed & (1u << f)) || f == LF_NHS || f == LF_UPN)
+			continue;
+		uint64_t total = 0;
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+			total += counts[f][l];
+		if (total < BLOCK_U_MIN)
+			continue;
+		for (unsigned l = 1; l < linkage_nlevels[f]; l++)
+			sm->u[f][l] = ((double)counts[f][l] + (counts[f][l] ? 0.0 : 0.5)) / (double)total;
+		any = true;
+	}
+	return any;
+}
+
 static int cmp_gamma(const void *x, const void *y)
 {
 	linkage_gamma a = *(const linkage_gamma *)x, b = *(const linkage_gamma *)y;
@@ -839,6 +878,8 @@ static int train_by_source(const struct linkage_rec *recs, const struct pairvec 
 				continue;
 			struct linkage_model sm = *m;
 			double lam = 0;
+			if (m->refuse & LINKAGE_REFUSE_BLOCK_U)
+				block_u(sg, sc, ns, rule_fixed[r], &sm);
 			linkage_em_labelled(sg, sc, ns, lab, nlab, rule_fixed[r], 30, 0.3, &sm, &lam);
 			double weight = lam * (double)total;
 			if (weight > matches)
@@ -991,6 +1032,8 @@ static int train(const struct linkage_rec *recs, size_t n, const struct pairvec 
 			continue;
 		struct linkage_model sm = start;
 		double lam = 0;
+		if (m->refuse & LINKAGE_REFUSE_BLOCK_U)
+			block_u(sg, sc, k, rule_fixed[r], &sm);
 		iterations += linkage_em_labelled(sg, sc, k, o->labels, o->nlabels, rule_fixed[r], 200, 0.3, &sm, &lam);
 		if (r == LR_NHS || r == LR_UPN) {
 			unsigned f = r == LR_NHS ? LF_NHS : LF_UPN;

@@ -2116,6 +2116,52 @@ static void identifier_u_counted_on_every_pair(void **state)
 	free(a.family);
 }
 
+/* block_u (off by default, docs/BENCHMARKS.md "Round 25"): each rule's EM reads u of the fields it does not hold
+ * out from its own pairs that two valid different identifiers call two children. Such pairs of a block agree on
+ * postcode and middle names more often than random pairs do, so against the random pairs' u the EM takes more of
+ * them for one child; read inside the blocks, m of "both NHS numbers valid and different" (which every rule but
+ * the identifier's own estimates) can only fall, and the switch off leaves the model as it was. */
+static void block_u_reads_two_children_in_the_blocks(void **state)
+{
+	(void)state;
+	struct synth_opts so = {.seed = 7, .families = 2000, .today = {2025, 6, 1}, .error_pct = 25};
+	struct area a = {0};
+	assert_int_equal(synth_generate(&so, collect, &a), 0);
+	struct linkage_tf *tf = linkage_tf_build(a.r, a.n);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, a.r, a.n);
+	struct linkage_model mm[3];
+	for (int k = 0; k < 3; k++) {
+		linkage_model_defaults(&mm[k]);
+		if (k == 1)
+			mm[k].refuse |= LINKAGE_REFUSE_BLOCK_U;
+		if (k == 2)
+			mm[k].refuse &= ~(unsigned)LINKAGE_REFUSE_BLOCK_U;
+		struct linkage_opts o = {.threads = 2, .train = true, .train_only = true, .seed = 1};
+		struct linkage_result res;
+		assert_int_equal(linkage_dedupe(a.r, a.n, &mm[k], &o, &res), 0);
+		print_message("block_u %s: m(NHS both valid, different) %.3g, m(middle else) %.3g, m(postcode else) %.3g, "
+			      "prior %.2f bits\n", k == 1 ? "on" : "off", mm[k].m[LF_NHS][LI_DIFF_VALID],
+			      mm[k].m[LF_MIDDLE][LM_ELSE], mm[k].m[LF_POSTCODE][LP_ELSE],
+			      log2(mm[k].lambda / (1 - mm[k].lambda)));
+		linkage_result_free(&res);
+	}
+	assert_false(LINKAGE_REFUSE_DEFAULT & LINKAGE_REFUSE_BLOCK_U);
+	/* Off (the default): the same model as with the bit cleared. */
+	assert_memory_equal(mm[0].m, mm[2].m, sizeof mm[0].m);
+	assert_memory_equal(mm[0].u, mm[2].u, sizeof mm[0].u);
+	assert_true(mm[0].lambda == mm[2].lambda);
+	/* On: another model, with fewer two-children pairs taken for one child's. */
+	assert_true(memcmp(mm[0].m, mm[1].m, sizeof mm[0].m) != 0);
+	assert_true(mm[1].m[LF_NHS][LI_DIFF_VALID] <= mm[0].m[LF_NHS][LI_DIFF_VALID]);
+	for (int k = 0; k < 3; k++)
+		linkage_model_release(&mm[k]);
+	linkage_tf_free(tf);
+	free(a.r);
+	free(a.truth);
+	free(a.family);
+}
+
 static void accuracy_floor(void **state)
 {
 	/* `safeguard gen --families 2000 --seed 7 --today 2025-06-01`, through the core. Measured when written:
@@ -2245,6 +2291,7 @@ int main(void)
 		cmocka_unit_test(train_labels_and_agency_m),
 		cmocka_unit_test(identifier_u_counted_on_every_pair),
 		cmocka_unit_test(identifier_weight_past_the_probability_floor),
+		cmocka_unit_test(block_u_reads_two_children_in_the_blocks),
 		cmocka_unit_test(accuracy_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
