@@ -46,46 +46,7 @@ static inline void fx_rm_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* SQL on PostgreSQL through a connection of its own to the cluster of the URL, in its maintenance database
- * "postgres" (the fixture's set-up, not a test's): whether it passed. */
-static inline bool fx_pg_run(const char *url, const char *sql)
-{
-	const char *keys[] = {"dbname", "dbname", NULL};
-	const char *vals[] = {url, "postgres", NULL};
-	PGconn *pg = PQconnectdbParams(keys, vals, 1);
-	PGresult *r = pg && PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "setup: %s: %s\n", sql, pg ? PQerrorMessage(pg) : "no connection");
-	PQclear(r);
-	PQfinish(pg);
-	return ok;
-}
-
-/* The URL's database name (read from the URL, no connection made), and its template's beside it. */
-static inline void fx_pg_names(const char *url, char *db, size_t dbsz, char *tpl, size_t tplsz)
-{
-	PQconninfoOption *o = PQconninfoParse(url, NULL);
-	db[0] = '\0';
-	for (PQconninfoOption *x = o; x && x->keyword; x++)
-		if (strcmp(x->keyword, "dbname") == 0 && x->val)
-			snprintf(db, dbsz, "%s", x->val);
-	PQconninfoFree(o);
-	snprintf(tpl, tplsz, "%s_fx_template", db);
-}
-
-/* DROP DATABASE to (its sessions ended); CREATE DATABASE to TEMPLATE from: through the maintenance database. */
-static inline bool fx_pg_remake(const char *url, const char *to, const char *from)
-{
-	char sql[512];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", to);
-	if (!to[0] || !from[0] || !fx_pg_run(url, sql))
-		return false;
-	snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\" TEMPLATE \"%s\"", to, from);
-	return fx_pg_run(url, sql);
-}
-
-static inline int fx_setup_dir_as(void **state, bool empty_pg)
+static inline int fx_setup_dir(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
@@ -99,9 +60,7 @@ static inline int fx_setup_dir_as(void **state, bool empty_pg)
 	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
 	*state = f;
 	const char *db = getenv("SAFEGUARD_TEST_DB");
-	if (db && strncmp(db, "postgres", 8) == 0 && !empty_pg)
-		snprintf(f->url, sizeof f->url, "%s", db);
-	else if (db && strncmp(db, "postgres", 8) == 0) {
+	if (db && strncmp(db, "postgres", 8) == 0) {
 		/* The same database for every test, emptied: its schema dropped and made again. */
 		snprintf(f->url, sizeof f->url, "%s", db);
 		PGconn *pg = PQconnectdb(db);
@@ -119,11 +78,6 @@ static inline int fx_setup_dir_as(void **state, bool empty_pg)
 	return 0;
 }
 
-static inline int fx_setup_dir(void **state)
-{
-	return fx_setup_dir_as(state, true);
-}
-
 /* Which engine the fixture uses: "sqlite" or "postgresql". */
 static inline const char *fx_engine(void)
 {
@@ -131,42 +85,16 @@ static inline const char *fx_engine(void)
 	return db && strncmp(db, "postgres", 8) == 0 ? "postgresql" : "sqlite";
 }
 
-/*
- * On PostgreSQL the first fx_setup of a test binary empties the database and migrates it, as every one did
- * before, and keeps a copy (DATABASE_fx_template, made from it); each later one makes the database again from
- * that copy (DROP DATABASE, CREATE DATABASE ... TEMPLATE) instead of emptying its schema and running every
- * migration again: the same migrated database, for about a fifth of the server's work (make unit-pg: the
- * migrations of ~190 tests were most of its time). Then store_migrate, which finds the schema current, as it
- * would on any restart. fx_setup_dir still empties the schema (those tests migrate it themselves).
- */
 static inline int fx_setup(void **state)
 {
-	static int template_made = 0; /* 0: not yet; 1: made; -1: could not be made (migrate each time) */
 	char err[256] = "";
-	bool pg = strcmp(fx_engine(), "postgresql") == 0;
-	bool copied = pg && template_made > 0;
-	if (fx_setup_dir_as(state, !copied))
+	if (fx_setup_dir(state))
 		return -1;
 	struct fx *f = *state;
-	char db[128] = "", tpl[160] = "";
-	if (pg)
-		fx_pg_names(f->url, db, sizeof db, tpl, sizeof tpl);
-	if (copied && !fx_pg_remake(f->url, db, tpl))
-		return -1;
 	if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK ||
 	    store_migrate(f->st, NULL, NULL, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "setup: %s\n", err);
 		return -1;
-	}
-	if (pg && template_made == 0) {
-		/* the copy is made from the database with no one connected: this store closed, then opened again */
-		store_close(f->st);
-		f->st = NULL;
-		template_made = fx_pg_remake(f->url, tpl, db) ? 1 : -1;
-		if (store_open(f->url, &f->st, err, sizeof err) != STORE_OK) {
-			fprintf(stderr, "setup: %s\n", err);
-			return -1;
-		}
 	}
 	return 0;
 }
