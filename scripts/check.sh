@@ -157,7 +157,7 @@ else
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
   # The quick stages follow longest first too, so that the last to start is a short one: e2e (ci96: 259 s), then
   # fuzz, unit-pg and unit, whose builds are done by then (prebuild below; ci96, building them: fuzz 153 s,
-  # unit 47, unit-pg 47 with each test's migrations, now copied: tests/unit/fixture.h).
+  # unit 47; unit-pg 47, each of its tests migrating a PostgreSQL database).
   queue=(browser "${calendar[@]}" e2e fuzz unit-pg unit openapi layering)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
   [ "$mode" = all ] && queue=(browser browser-pg e2e-pg "${calendar[@]}" e2e fuzz unit-pg unit openapi layering)
