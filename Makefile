@@ -46,7 +46,7 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps check check-all test unit unit-bin unit-pg e2e e2e-pg calendar browser browser-pg fuzz-smoke fuzz layering demo bench clean
+.PHONY: all deps check check-all test unit unit-bin unit-pg fuzz-bin e2e e2e-pg calendar browser browser-pg fuzz-smoke fuzz layering demo bench clean
 all: $(BUILD)/safeguard
 
 deps: $(DEPS_STAMP)
@@ -120,6 +120,9 @@ build/fuzz/libsafeguard.a: $(FUZZ_OBJ)
 build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libsafeguard.a
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< build/fuzz/libsafeguard.a \
 	  $(PKG_LIBS)
+
+# The fuzz targets alone: make check builds them (and unit-bin) at nice 19 while the long stages run (scripts/check.sh).
+fuzz-bin: $(FUZZ_BIN)
 
 fuzz-smoke: $(FUZZ_BIN)
 	@scripts/fuzz.sh smoke $(FUZZ_BIN)

@@ -82,6 +82,7 @@ stage() {
 stop_stages() {
   local f g i alive
   [ -n "${workers:-}" ] && kill -TERM $workers 2>/dev/null
+  [ -n "${prebuild_pid:-}" ] && kill -TERM -- "-$prebuild_pid" 2>/dev/null
   for f in "$logs"/*.pgid; do [ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null; done
   for i in $(seq 30); do
     alive=0
@@ -154,11 +155,12 @@ else
   # this way). Files two at a time within a stage (BROWSER_JOBS, E2E_JOBS, CALENDAR_FILE_JOBS = 2) were measured
   # on a quiet machine and made it slower: below.
   calendar=(); if make -n calendar >/dev/null 2>&1; then calendar=(calendar); fi
-  # The quick stages follow longest first too (e2e 134-213 s, fuzz 123-137 s, unit-pg 31-35 s, unit 27-35 s),
-  # so that the last to start is a short one; unit goes before unit-pg (both build the unit binaries).
-  queue=(browser "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
+  # The quick stages follow longest first too, so that the last to start is a short one: e2e (ci96: 259 s), then
+  # fuzz, unit-pg and unit, whose builds are done by then (prebuild below; ci96, building them: fuzz 153 s,
+  # unit 47; unit-pg 47, each of its tests migrating a PostgreSQL database).
+  queue=(browser "${calendar[@]}" e2e fuzz unit-pg unit openapi layering)
   # make check-all: e2e-pg beside the browser stage, before the quick stages.
-  [ "$mode" = all ] && queue=(browser browser-pg e2e-pg "${calendar[@]}" e2e fuzz unit unit-pg openapi layering)
+  [ "$mode" = all ] && queue=(browser browser-pg e2e-pg "${calendar[@]}" e2e fuzz unit-pg unit openapi layering)
   # The e2e stage is the calendar's `full` day (tests/calendar/days.txt: 31 December 23:59:45, the run crossing
   # into a new year): the same files on the same backend (SQLite) as that day, which ran them a second time at
   # its instant while the e2e stage ran them on the real date (docs/INTERNALS.md, "Running the tests", says what
@@ -177,14 +179,40 @@ else
   fuzz_secs=${FUZZ_SECONDS:-8}
 fi
 # The table lists the stages that ran in this order.
-order=(unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
+order=(prebuild unit unit-pg fuzz e2e e2e-pg openapi browser browser-pg calendar layering)
 
 # unit and unit-pg both need the unit binaries, and the two workers may start them at once: each stage first
 # builds them (make unit-bin) under one lock, so that two makes never link the same binary side by side.
 unit_first() { # TARGET -> cmd: the unit binaries under the lock, then make TARGET
-  cmd=(bash -c 'lock=$1 target=$2; shift 2; flock "$lock" "$@" unit-bin && "$@" "$target"' unit_first
+  cmd=("${after_prebuild[@]}" bash -c 'lock=$1 target=$2; shift 2; flock "$lock" "$@" unit-bin && "$@" "$target"' unit_first
     "$logs/unit-bin.lock" "$1" "${mk[@]}" -j"$jobs")
 }
+
+# ---- the builds that wait for no stage (prebuild) ----
+#
+# The fuzz targets (build/fuzz/: about 90 clang compiles with ASan and UBSan, some 55 CPU seconds of the fuzz
+# stage's 150 in ci96) and the unit binaries are needed only by the fuzz, unit and unit-pg stages, which start
+# when the browser stage or the calendar ends, about 10 minutes in. Until then those two leave a third of the
+# machine idle: their files wait on servers, chromium and PostgreSQL (ci96: 1,090 CPU seconds in 1,730
+# core-seconds of stages). So both builds start with the stages, at the lowest priority (nice 19: they take
+# the CPU the stages leave), and the stages that need them wait for them (a lock), first giving them the normal
+# priority back (renice -n 0 on the build's process group: allowed to root, as CI runs; elsewhere the build goes
+# on at nice 19). The table's "prebuild" row is that build. PREBUILD=0 builds in the stages, as before.
+prebuild_lock=$logs/prebuild.lock
+prebuild_pid=""
+start_prebuild() {
+  [ "${PREBUILD:-1}" = 1 ] || return 0
+  exec 9>"$prebuild_lock"
+  flock 9 # held by the build (its copy of fd 9) until it ends
+  # setsid: a process group of its own (its pid), for renice -g and stop_stages
+  setsid bash -c 't0=$SECONDS; nice -n 19 "$@" >"$0.log" 2>&1 </dev/null; rc=$?; times >"$0.times"
+    echo $((SECONDS - t0)) >"$0.secs"; echo "$rc" >"$0.rc"' "$logs/prebuild" "${mk[@]}" -j"$jobs" unit-bin fuzz-bin &
+  prebuild_pid=$!
+  exec 9>&- # the workers and stages started after this do not hold the lock
+}
+# A stage's command prefixed with after_prebuild waits until the build has ended (at once without it).
+after_prebuild=(bash -c '[ -n "$1" ] && renice -n 0 -g "$1" >/dev/null 2>&1; flock "$2" true; shift 2; exec "$@"'
+  after_prebuild)
 
 # The browser and e2e files run BROWSER_JOBS and E2E_JOBS at a time, one by default. Two at a time (each file
 # with its own demo server, chromium and profile) looked like using an idle third of the machine (752fad8: 1,111
@@ -209,7 +237,7 @@ command_of() { # NAME -> cmd, the command of one stage
   case $1 in
     unit) unit_first unit ;;
     unit-pg) unit_first unit-pg ;;
-    fuzz) cmd=("${mk[@]}" -j"$jobs" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
+    fuzz) cmd=("${after_prebuild[@]}" "${mk[@]}" -j"$jobs" fuzz-smoke FUZZ_SECONDS="$fuzz_secs") ;;
     layering) cmd=("${mk[@]}" layering) ;;
     openapi) cmd=("${day_env[@]}" "${mk[@]}" e2e E2E=openapi "$tap") ;;
     e2e)
@@ -228,6 +256,8 @@ next() { flock "$logs/queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$lo
 worker() { local s; while s=$(next) && [ -n "$s" ]; do stage "$s"; done; }
 
 t0=$SECONDS
+start_prebuild
+after_prebuild+=("$prebuild_pid" "$prebuild_lock")
 worker & workers=$!
 worker & workers="$workers $!"
 wait

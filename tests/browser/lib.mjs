@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -64,6 +65,38 @@ function withTimeout(promise, ms, message) {
 let currentDemo = null;
 
 /**
+ * The demo area as `safeguard demo --no-serve --families N` builds it (40 families through intake, the homes
+ * register, the MASH queue, the LADO's referrals), built once and copied by each file: `safeguard demo` serves an
+ * existing area as it is and makes its tokens, people and keys anew at each start (none of them is in the file
+ * --no-serve leaves), so a copy serves what a fresh build would, the same children with the same ids. Building it
+ * in every file cost 1.2 CPU seconds and about 2 s of each of 25 files (ci91: 50 s of the stage's wall time);
+ * a copy and the start 0.3. The template is keyed by the binary (path, size, mtime) and by today's date in
+ * England and in UTC on the tests' clock (the area's dates count from the day it was built: a file run after
+ * midnight builds a new one). It lives under TMPDIR (make check's own, removed at the end); one is built beside
+ * another file's at most once (a rename puts it in place whole). Not on PostgreSQL (browser-pg builds each area),
+ * nor with DEMO_TEMPLATE=0. Returns the template's path, or null to build the area in place.
+ */
+function demoTemplate(families) {
+  if (onPostgres() || process.env.DEMO_TEMPLATE === '0') return null;
+  const bin = fs.statSync(BIN);
+  const key = crypto.createHash('sha256')
+    .update(JSON.stringify([fs.realpathSync(BIN), bin.size, bin.mtimeMs, families, ukDate(), isoSeconds().slice(0, 10)]))
+    .digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), 'safeguard-demo-templates');
+  const file = path.join(dir, `demo-${families}-${key}.db`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  const build = tempDir('demo-template');
+  try {
+    runCli(['demo', '--db', `sqlite:${build}/demo.db`, '--no-serve', '--families', String(families)]);
+    fs.renameSync(`${build}/demo.db`, file);
+  } finally {
+    removeDir(build);
+  }
+  return file;
+}
+
+/**
  * Starts `safeguard demo` on a fresh SQLite file (or PostgreSQL database, see e2e lib dbUrl) and resolves once it printed its address, every person of
  * DEMO_PEOPLE (with their role, password and TOTP secret) and the five agency tokens:
  * {url, db, people: {username: {role, password, secret}}, tokens: {police, ...}, exampleChild, stderr, stop()}.
@@ -72,6 +105,8 @@ let currentDemo = null;
 async function startDemoUntimed({ families = 40 } = {}) {
   const dir = tempDir('browser');
   const db = path.join(dir, 'demo.db');
+  const template = demoTemplate(families);
+  if (template) fs.copyFileSync(template, db);
   // On PostgreSQL (SAFEGUARD_TEST_DB) the area is a database of its own on that cluster, its keys and
   // recordings in DB.data (the folder the e2e lib's CLI helpers give the same URL).
   const env = onPostgres() ? { ...process.env, SAFEGUARD_DATA_DIR: `${db}.data` } : process.env;
