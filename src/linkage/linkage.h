@@ -314,7 +314,11 @@ enum {
 	                                 * identifier's equal level counted on every pair that shares one, less
 	                                 * the share its blocking rule's EM calls one child's, not on the random
 	                                 * pairs (docs/LINKAGE.md, "The model") */
-	LINKAGE_REFUSE_ALL = 0xFFFFFu,
+	LINKAGE_REFUSE_NAME_PAIRS = 1u << 20, /* cluster: possible twins also judged by the two names' own counts
+	                                       * on the input (twin pairs so named, children split so), the
+	                                       * level's shares their prior; refuses only where twins so named
+	                                       * were seen (docs/LINKAGE.md, "Two names' own counts") */
+	LINKAGE_REFUSE_ALL = 0x1FFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md). */
 	LINKAGE_REFUSE_DEFAULT = LINKAGE_REFUSE_ALL & ~LINKAGE_REFUSE_SEX_CLUSTER & ~LINKAGE_REFUSE_TWIN_ODDS
