@@ -1699,8 +1699,10 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	 * merges, and refuses only where twins so named were seen: Oleksandr's one record beside her twin
 	 * Oleksandra's three (style c at a million: three identified twin pairs so named, no identified child of
 	 * either name with a record of the other). Only between spellings of each other (close, phonetic, near,
-	 * two edits), where a slip and a twin's own name look alike; not when a record of one side gives the
-	 * other's name as a middle name (one child known by it: Tuan Thanh Dang's record "Thanh", measured). */
+	 * two edits), where a slip and a twin's own name look alike, both names children are known by (the
+	 * commonest name of two or more identified children, as thin_bound asks: a twin whose one identified
+	 * record is a slip names a pair no child is known by); not when a record of one side gives the other's
+	 * name as a middle name (one child known by it: Tuan Thanh Dang's record "Thanh", measured). */
 	if (!(u->refuse & LINKAGE_REFUSE_NAME_PAIRS) || !u->pairs || !u->pairs->n)
 		return false;
 	uint32_t fa, fb;
@@ -1708,6 +1710,7 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		return false;
 	unsigned fl = linkage_cmp_given_names(&recs[fa], &recs[fb]);
 	if ((fl != LN_CLOSE && fl != LN_PHONETIC && fl != LN_NEAR && fl != LN_EDIT2) ||
+	    !name_in_use(u->mains, recs[fa].given_h) || !name_in_use(u->mains, recs[fb].given_h) ||
 	    held_as_middle(u, recs, ra, &recs[fb]) || held_as_middle(u, recs, rb, &recs[fa]))
 		return false;
 	const struct name_pair *np = name_pairs_find(u->pairs, pair_key(recs[fa].given_h, recs[fb].given_h));
@@ -3224,7 +3227,7 @@ static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_
 	return 0;
 }
 
-/* The names children are known by (thin_bound): the commonest given name of the records of two or more
+/* The names children are known by (thin_bound, name_pairs): the commonest given name of the records of two or more
  * identified children (records sharing a valid NHS number, or UPN if more records hold one), sorted hashes.
  * Returns -1 when out of memory. */
 static int build_main_names(const struct linkage_rec *recs, size_t n, struct name_use *u)
@@ -3346,7 +3349,8 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	struct pairvec pairs = {0};
 	struct name_use use = {0};
 	struct name_pairs npairs = {0};
-	struct names_job names = {.recs = recs, .n = n, .mains_wanted = (model->refuse & LINKAGE_REFUSE_THIN_BOUND) != 0,
+	struct names_job names = {.recs = recs, .n = n,
+				  .mains_wanted = (model->refuse & (LINKAGE_REFUSE_THIN_BOUND | LINKAGE_REFUSE_NAME_PAIRS)) != 0,
 				  .rc = 1};
 	struct scored **outs = NULL, *all = NULL;
 	size_t *nouts = NULL, nch = 0;
