@@ -391,7 +391,7 @@ static void name_pairs_keep_twin_known_by_one_record_apart(void **state)
 	r[3] = rec("Oleksandr", "Lysenko", "04.07.2019", "4 Mill Lane", n2);
 	size_t n = 4;
 	for (int t = 0; t < TW; t++) {
-		char dob[16], addr[32];
+		char dob[40], addr[32];
 		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 10 + t, 3 + t, 11 + t);
 		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
 		for (int k = 0; k < 2; k++) {
@@ -403,7 +403,7 @@ static void name_pairs_keep_twin_known_by_one_record_apart(void **state)
 	}
 	size_t halyna = n;
 	for (int t = 0; t < SLIPS; t++) {
-		char dob[16], addr[32], nhs[11];
+		char dob[40], addr[32], nhs[11];
 		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
 		snprintf(addr, sizeof addr, "%d Mill Road", 1 + t);
 		next_nhs(&nine, nhs);
