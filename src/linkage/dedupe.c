@@ -1153,6 +1153,40 @@ static bool name_in_use(const struct name_use *u, uint64_t given_h)
 	return u && lo < u->n && u->h[lo] == given_h;
 }
 
+/* name_pairs: what the input says of two given names together, counted on the identified children (records
+ * sharing a valid NHS number, or UPN if more records hold one; a child's name is the commonest of its records):
+ * how many distinct pairs of them are twins (as estimate_twin_rate counts twins: different identifiers, one
+ * birthday, family name and home) with the two names, and how many children known by one of the names carry the
+ * other in k or more records (as split_rates counts splits). Sorted by key; twins_decide reads a merge's two
+ * names here as well as at their level (LINKAGE_REFUSE_NAME_PAIRS). */
+struct name_pair {
+	uint64_t key;                          /* pair_key of the two names' hashes */
+	uint32_t twins;                        /* twin pairs so named */
+	uint32_t split[LINKAGE_SPLIT_K + 1];   /* [k]: children of one name with k or more records of the other */
+};
+struct name_pairs {
+	struct name_pair *v;
+	size_t n;
+};
+
+static uint64_t pair_key(uint64_t x, uint64_t y)
+{
+	return x < y ? mix(x, y) : mix(y, x);
+}
+
+static const struct name_pair *name_pairs_find(const struct name_pairs *np, uint64_t key)
+{
+	size_t lo = 0, hi = np ? np->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (np->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return np && lo < np->n && np->v[lo].key == key ? &np->v[lo] : NULL;
+}
+
 struct score_job {
 	const struct linkage_rec *recs;
 	const struct linkage_model *m;
@@ -1352,6 +1386,7 @@ struct uf {
 	const struct linkage_model *model;
 	const struct name_use *use;
 	const struct name_use *mains; /* names children are known by (build_main_names) */
+	const struct name_pairs *pairs; /* what the input says of two names together (name_pairs) */
 };
 
 static uint32_t uf_find(struct uf *u, uint32_t x)
@@ -1604,6 +1639,7 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
  * named are commoner than children whose records split that way. */
 static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
 			 bool id_b, unsigned level, unsigned middle, bool strict);
+static bool held_as_middle(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x);
 
 static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, unsigned level,
 			   unsigned middle, bool strict)
@@ -1693,7 +1729,39 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		if (bound > 0 && bound < split)
 			split = bound;
 	}
-	return odds * u->model->twin_rate[real][level] > lr * split;
+	double twin = u->model->twin_rate[real][level];
+	if (odds * twin > lr * split)
+		return true;
+	/* name_pairs (round 25b): the level's shares pool every pair of names at it, mostly slips; the input also
+	 * says how often these two names are twins' names and how often one child's records carry both. The
+	 * merge's two names (each side's commonest form) are judged on their own counts, with the level's shares
+	 * as a prior worth one child: twin pairs so named plus the level's twin share of that one, against
+	 * children split so in k records plus the rest of it. Each count is thinned by the identifier's coverage
+	 * (split_seen): a twin pair is seen when both twins carry it, a split when the k records of the other
+	 * form do. With no count of their own this is the level's decision above; it is asked only when that one
+	 * merges, and refuses only where twins so named were seen: Oleksandr's one record beside her twin
+	 * Oleksandra's three (style c at a million: three identified twin pairs so named, no identified child of
+	 * either name with a record of the other). Only between spellings of each other (close, phonetic, near,
+	 * two edits), where a slip and a twin's own name look alike, both names children are known by (the
+	 * commonest name of two or more identified children, as thin_bound asks: a twin whose one identified
+	 * record is a slip names a pair no child is known by); not when a record of one side gives the other's
+	 * name as a middle name (one child known by it: Tuan Thanh Dang's record "Thanh", measured). */
+	if (!(u->refuse & LINKAGE_REFUSE_NAME_PAIRS) || !u->pairs || !u->pairs->n)
+		return false;
+	uint32_t fa, fb;
+	if (!form_max(u, ra, &fa) || !form_max(u, rb, &fb))
+		return false;
+	unsigned fl = linkage_cmp_given_names(&recs[fa], &recs[fb]);
+	if ((fl != LN_CLOSE && fl != LN_PHONETIC && fl != LN_NEAR && fl != LN_EDIT2) ||
+	    !name_in_use(u->mains, recs[fa].given_h) || !name_in_use(u->mains, recs[fb].given_h) ||
+	    held_as_middle(u, recs, ra, &recs[fb]) || held_as_middle(u, recs, rb, &recs[fa]))
+		return false;
+	const struct name_pair *np = name_pairs_find(u->pairs, pair_key(recs[fa].given_h, recs[fb].given_h));
+	if (!np || !np->twins || twin + split <= 0)
+		return false;
+	double seen = u->model->split_seen > 0 && u->model->split_seen < 1 ? u->model->split_seen : 1.0;
+	double pi = twin / (twin + split);
+	return odds * ((double)np->twins / seen + pi) > lr * ((double)np->split[k] / pow(seen, (double)k) + 1.0 - pi);
 }
 
 /* twin_level: the link's given-name level when it is twin-like (twinlike()), else 0. *twins is set when
@@ -2672,7 +2740,8 @@ static void cluster_parts(const struct scored *s, size_t ns, size_t n, unsigned 
 }
 
 static int cluster(const struct linkage_rec *recs, size_t n, const struct linkage_model *m,
-		   const struct name_use *use, const struct name_use *mains, struct scored *s, size_t ns,
+		   const struct name_use *use, const struct name_use *mains, const struct name_pairs *npairs,
+		   struct scored *s, size_t ns,
 		   const struct linkage_opts *o, unsigned threads, struct linkage_result *res)
 {
 	struct uf u;
@@ -2708,6 +2777,7 @@ static int cluster(const struct linkage_rec *recs, size_t n, const struct linkag
 	u.model = m;
 	u.use = use;
 	u.mains = mains;
+	u.pairs = npairs;
 	u.names = malloc(n * sizeof *u.names);
 	u.name_n = malloc(n * sizeof *u.name_n);
 	u.dobs = malloc(n * sizeof *u.dobs);
@@ -2860,10 +2930,76 @@ static int cmp_idrec(const void *x, const void *y)
 	return (a->rec > b->rec) - (a->rec < b->rec);
 }
 
+static int cmp_pair64(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* name_pairs' counts as they are found, one a child split or a twin pair (name_pairs_make sums them). */
+struct np_raw {
+	uint64_t key;
+	uint32_t twins, split; /* a twin pair so named (1), or the records of the other name (k or more: split) */
+};
+struct np_vec {
+	struct np_raw *v;
+	size_t n, cap;
+};
+
+static int np_push(struct np_vec *x, uint64_t key, uint32_t twins, uint32_t split)
+{
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? 2 * x->cap : 1024;
+		struct np_raw *t = realloc(x->v, nc * sizeof *t);
+		if (!t)
+			return -1;
+		x->v = t;
+		x->cap = nc;
+	}
+	x->v[x->n++] = (struct np_raw){key, twins, split};
+	return 0;
+}
+
+static int cmp_np_raw(const void *x, const void *y)
+{
+	const struct np_raw *a = x, *b = y;
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+/* The counts summed by pair of names (struct name_pairs). Returns -1 when out of memory. */
+static int name_pairs_make(struct np_vec *raw, struct name_pairs *np)
+{
+	np->v = NULL;
+	np->n = 0;
+	if (!raw->n)
+		return 0;
+	qsort(raw->v, raw->n, sizeof *raw->v, cmp_np_raw);
+	size_t d = 0;
+	for (size_t i = 0; i < raw->n; i++)
+		d += i == 0 || raw->v[i].key != raw->v[i - 1].key;
+	np->v = calloc(d, sizeof *np->v);
+	if (!np->v)
+		return -1;
+	for (size_t i = 0; i < raw->n; i++) {
+		if (i == 0 || raw->v[i].key != raw->v[i - 1].key)
+			np->v[np->n++].key = raw->v[i].key;
+		struct name_pair *e = &np->v[np->n - 1];
+		e->twins += raw->v[i].twins;
+		for (uint32_t k = 1; k <= raw->v[i].split && k <= LINKAGE_SPLIT_K; k++)
+			e->split[k]++;
+	}
+	return 0;
+}
+
 /* model->split_rate from the records that share a valid identifier (one child each): per child, its
- * commonest given name, and per level the most records carrying one other form at that level. */
-static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t nv, size_t children,
-			const struct name_use *use, struct linkage_model *m)
+ * commonest given name, and per level the most records carrying one other form at that level. With raw
+ * (name_pairs), each child's other names as split counts of their pair with its name, and (idmain) each
+ * child's identifier hash and name hash, in the identifiers' order. Returns -1 when out of memory. */
+static int split_rates(const struct linkage_rec *recs, struct idrec *v, size_t nv, size_t children,
+		       const struct name_use *use, struct linkage_model *m, struct np_vec *raw, uint64_t *idmain,
+		       size_t *nidmain)
 {
 	double count[2][LINKAGE_MAX_LEVELS][LINKAGE_SPLIT_K + 1];
 	memset(count, 0, sizeof count);
@@ -2893,12 +3029,19 @@ static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t 
 		for (unsigned j = 1; j < nn; j++)
 			if (cnt[j] > cnt[main])
 				main = j;
+		if (raw && nn) {
+			idmain[2 * *nidmain] = v[lo].h;
+			idmain[2 * *nidmain + 1] = recs[name[main]].given_h;
+			(*nidmain)++;
+		}
 		uint32_t best[2][LINKAGE_MAX_LEVELS];
 		memset(best, 0, sizeof best);
 		for (unsigned j = 0; j < nn; j++) {
 			const struct linkage_rec *a = &recs[name[main]], *b = &recs[name[j]];
 			if (j == main || linkage_names_crossed(a, b))
 				continue;
+			if (raw && np_push(raw, pair_key(a->given_h, b->given_h), 0, cnt[j]) != 0)
+				return -1;
 			unsigned l = linkage_cmp_given(a, b);
 			int real = !(name_in_use(use, a->given_h) && name_in_use(use, b->given_h));
 			if (l < LINKAGE_MAX_LEVELS && cnt[j] > best[real][l])
@@ -2915,14 +3058,35 @@ static void split_rates(const struct linkage_rec *recs, struct idrec *v, size_t 
 			for (unsigned k = 0; k <= LINKAGE_SPLIT_K; k++)
 				m->split_rate[real][l][k] = (count[real][l][k] + TWIN_PRIOR_CHILDREN * split_prior(m, l, k)) /
 							    ((double)children + TWIN_PRIOR_CHILDREN);
+	return 0;
+}
+
+/* The name hash of the identified child whose identifier hashes to h (idmain: pairs sorted by identifier),
+ * 0 when none. */
+static uint64_t idmain_name(const uint64_t *idmain, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idmain[2 * mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && idmain[2 * lo] == h ? idmain[2 * lo + 1] : 0;
 }
 
 /* model->twin_rate: per given-name level, distinct pairs of children that are certainly two (both NHS
  * numbers valid and different, or else both UPNs) yet share a birthday, a family name and a home (postcode
  * or address), over the children with a valid identifier of that kind. Of the two kinds, the one more records hold. */
 static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const struct pairvec *pairs,
-			      const struct name_use *use, struct linkage_model *m)
+			      const struct name_use *use, struct linkage_model *m, struct name_pairs *np)
 {
+	struct np_vec raw = {0};
+	uint64_t *idmain = NULL, *tp = NULL; /* tp: (twin pair of identifiers, pair of their names) */
+	size_t nidmain = 0, ntp = 0, captp = 0;
+	np->v = NULL;
+	np->n = 0;
 	size_t held[2] = {0, 0};
 	for (size_t i = 0; i < n; i++) {
 		held[0] += recs[i].nhs_state == LINKAGE_ID_VALID;
@@ -2939,14 +3103,18 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		}
 	if (!held[kind])
 		return 0;
+	bool pairs_wanted = (m->refuse & LINKAGE_REFUSE_NAME_PAIRS) != 0;
 	uint64_t *ids = malloc(held[kind] * sizeof *ids);
 	struct idrec *byid = malloc(held[kind] * sizeof *byid);
 	size_t ni = 0, nt = 0, cap = 1024, midcount[LINKAGE_MAX_LEVELS] = {0};
 	uint64_t *tw = malloc(cap * sizeof *tw);
-	if (!ids || !tw || !byid) {
+	if (pairs_wanted)
+		idmain = malloc(2 * held[kind] * sizeof *idmain);
+	if (!ids || !tw || !byid || (pairs_wanted && !idmain)) {
 		free(ids);
 		free(tw);
 		free(byid);
+		free(idmain);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -2969,7 +3137,10 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		for (unsigned src = 0; src <= LINKAGE_MAX_SOURCES; src++)
 			m->split_seen_src[src] = ((double)with[src] + 0.5) / ((double)all[src] + 1.0);
 	}
-	split_rates(recs, byid, ni, children, use, m);
+	if (split_rates(recs, byid, ni, children, use, m, pairs_wanted ? &raw : NULL, idmain, &nidmain) != 0) {
+		free(byid);
+		goto oom;
+	}
 	free(byid);
 	for (size_t i = 0; i < pairs->n; i++) {
 		linkage_gamma g = pairs->v[i].gamma;
@@ -2992,15 +3163,27 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 			       ((uint64_t)real << 4) | given;
 		if (nt == cap) {
 			uint64_t *t = realloc(tw, 2 * cap * sizeof *tw);
-			if (!t) {
-				free(ids);
-				free(tw);
-				return -1;
-			}
+			if (!t)
+				goto oom;
 			tw = t;
 			cap *= 2;
 		}
 		tw[nt++] = key;
+		/* name_pairs: the pair of children, by the names they are known by */
+		uint64_t na = pairs_wanted ? idmain_name(idmain, nidmain, hx) : 0, nb = na ? idmain_name(idmain, nidmain, hy) : 0;
+		if (na && nb && na != nb) {
+			if (ntp == captp) {
+				size_t nc = captp ? 2 * captp : 256;
+				uint64_t *t = realloc(tp, 2 * nc * sizeof *t);
+				if (!t)
+					goto oom;
+				tp = t;
+				captp = nc;
+			}
+			tp[2 * ntp] = pair_key(hx, hy);
+			tp[2 * ntp + 1] = pair_key(na, nb);
+			ntp++;
+		}
 	}
 	/* Middle names of twins' records (both given), with half a pair at each level (Jeffreys' prior for a
 	 * share: no level is read as impossible from a few pairs). */
@@ -3027,17 +3210,27 @@ static int estimate_twin_rate(const struct linkage_rec *recs, size_t n, const st
 		for (unsigned l = 0; l < LINKAGE_MAX_LEVELS; l++)
 			m->twin_rate[real][l] = ((double)count[real][l] / seen + TWIN_PRIOR * TWIN_PRIOR_CHILDREN) /
 						((double)children + TWIN_PRIOR_CHILDREN);
+	/* name_pairs: each twin pair of identifiers once (its records pair many times), under its names */
+	if (ntp)
+		qsort(tp, ntp, 2 * sizeof *tp, cmp_pair64);
+	for (size_t i = 0; i < ntp; i++)
+		if ((i == 0 || tp[2 * i] != tp[2 * i - 2]) && np_push(&raw, tp[2 * i + 1], 1, 0) != 0)
+			goto oom;
+	if (pairs_wanted && name_pairs_make(&raw, np) != 0)
+		goto oom;
+	free(raw.v);
+	free(idmain);
+	free(tp);
 	free(ids);
 	free(tw);
 	return 0;
-}
-
-static int cmp_pair64(const void *x, const void *y)
-{
-	const uint64_t *a = x, *b = y;
-	if (a[0] != b[0])
-		return a[0] < b[0] ? -1 : 1;
-	return (a[1] > b[1]) - (a[1] < b[1]);
+oom:
+	free(raw.v);
+	free(idmain);
+	free(tp);
+	free(ids);
+	free(tw);
+	return -1;
 }
 
 /* The given names in use (struct name_use): sort (name, family + date of birth) and keep the names with two
@@ -3077,7 +3270,7 @@ static int build_name_use(const struct linkage_rec *recs, size_t n, struct name_
 	return 0;
 }
 
-/* The names children are known by (thin_bound): the commonest given name of the records of two or more
+/* The names children are known by (thin_bound, name_pairs): the commonest given name of the records of two or more
  * identified children (records sharing a valid NHS number, or UPN if more records hold one), sorted hashes.
  * Returns -1 when out of memory. */
 static int build_main_names(const struct linkage_rec *recs, size_t n, struct name_use *u)
@@ -3198,7 +3391,9 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 {
 	struct pairvec pairs = {0};
 	struct name_use use = {0};
-	struct names_job names = {.recs = recs, .n = n, .mains_wanted = (model->refuse & LINKAGE_REFUSE_THIN_BOUND) != 0,
+	struct name_pairs npairs = {0};
+	struct names_job names = {.recs = recs, .n = n,
+				  .mains_wanted = (model->refuse & (LINKAGE_REFUSE_THIN_BOUND | LINKAGE_REFUSE_NAME_PAIRS)) != 0,
 				  .rc = 1};
 	struct scored **outs = NULL, *all = NULL;
 	size_t *nouts = NULL, nch = 0;
@@ -3238,7 +3433,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		goto fail;
 	use = names.use;
 	names.use.h = NULL;
-	if (estimate_twin_rate(recs, n, &pairs, &use, model) != 0)
+	if (estimate_twin_rate(recs, n, &pairs, &use, model, &npairs) != 0)
 		goto fail;
 	if (o->progress)
 		o->progress("score", 0, 1, o->progress_ctx);
@@ -3283,11 +3478,13 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 		o->progress("cluster", 0, 1, o->progress_ctx);
 	struct name_use mains = names.mains;
 	names.mains.h = NULL;
-	if (cluster(recs, n, model, &use, &mains, all, ns, o, threads, res) != 0) {
+	if (cluster(recs, n, model, &use, &mains, &npairs, all, ns, o, threads, res) != 0) {
 		free(mains.h);
 		goto fail;
 	}
 	free(mains.h);
+	free(npairs.v);
+	npairs.v = NULL;
 	if (o->keep_pairs) {
 		res->pairs = pairs.v;
 		res->npairs = pairs.n;
@@ -3306,6 +3503,7 @@ fail:
 	free(names.use.h);
 	free(names.mains.h);
 	free(use.h);
+	free(npairs.v);
 	for (size_t c = 0; outs && c < nch; c++)
 		free(outs[c]);
 	free(outs);

@@ -318,7 +318,11 @@ enum {
 	                                    * does not hold out from its own pairs that two valid different
 	                                    * identifiers say are two children, not from random pairs (docs/LINKAGE.md,
 	                                    * "The model") */
-	LINKAGE_REFUSE_ALL = 0x1FFFFFu,
+	LINKAGE_REFUSE_NAME_PAIRS = 1u << 21, /* cluster: possible twins also judged by the two names' own counts
+	                                       * on the input (twin pairs so named, children split so), the
+	                                       * level's shares their prior; refuses only where twins so named
+	                                       * were seen (docs/LINKAGE.md, "Two names' own counts") */
+	LINKAGE_REFUSE_ALL = 0x3FFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
