@@ -110,6 +110,14 @@ int web_session_load(const struct web *w, http_request *rq)
 	snprintf(u->actor, sizeof u->actor, "user:%lld:%s", (long long)s.user_id, s.username);
 	snprintf(u->token, sizeof u->token, "%s", token);
 	users_csrf_token(token, u->csrf);
+	/* Asked afresh on each request, not kept from sign-in: naming another lead (`safeguard team add`) moves the
+	 * menu at once, and a session row has no column for it (a migration). Other roles return before any read. */
+	struct access_reader reader;
+	access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+	if ((rc = access_health_lead(w->st, &reader, &u->health_lead)) != STORE_OK) {
+		free(u);
+		return rc;
+	}
 	http_set_data(rq, u, free);
 
 	/* Each use pushes the idle timeout on; the write goes through the queue and nobody waits for it. */

@@ -121,8 +121,7 @@ void web_render_raw(const struct web *w, http_request *rq, int status, const cha
 				    json_boolean(access_role_may(u->role, u->agency, ACT_LADO)));
 		json_object_set_new(json_object_get(view, "can"), "speakup",
 				    json_boolean(access_role_may(u->role, u->agency, ACT_SPEAKUP)));
-		json_object_set_new(json_object_get(view, "can"), "health_glass",
-				    json_boolean(access_role_may(u->role, u->agency, ACT_HEALTH_GLASS)));
+		json_object_set_new(json_object_get(view, "can"), "health_glass", json_boolean(u->health_lead));
 	}
 	if (w->demo)
 		json_object_set_new(view, "demo", json_true());

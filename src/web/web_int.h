@@ -26,6 +26,9 @@ struct web_user {
 	char actor[96];  /* "user:ID:USERNAME", for the audit */
 	char token[48];  /* the session's secret (the cookie) */
 	char csrf[48];   /* the CSRF token of its forms */
+	/* Health's safeguarding lead (access_health_lead), asked when the session is loaded, of a health practitioner
+	 * only (no other role asks the store anything more): the menu shows "Emergency openings" to the lead alone. */
+	bool health_lead;
 };
 const struct web_user *web_user(http_request *rq);
 const char *web_role_name(const char *code);

@@ -580,3 +580,26 @@ test('a refused form or MASH contact page writes one access.refused entry, whate
   assert.ok(listed.includes(`mash:${hidden.id}`) && listed.includes(`mash:${NOBODY + 3}`), listed);
   assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
+
+// r-ntk28 (r-review47's sixth finding): "Emergency openings" is in the menu of health's safeguarding lead only; every
+// other health practitioner would be refused the page, so it is not offered to them.
+test("the menu offers health's emergency openings to health's safeguarding lead alone", async () => {
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse'], { check: false }); // as the tests above (kept when they ran)
+  const link = 'href="/health/break-glass"';
+  const lead = await page('nn.nurse', '/');
+  assert.equal(lead.status, 200);
+  assert.ok(lead.text.includes(link), "the lead's menu");
+  for (const who of ['hp.health', 'hal.mash', 'dee.dpo', 'sam.worker', 'pc.police']) {
+    const r = await page(who, '/');
+    assert.ok(!r.text.includes(link), `${who}'s menu`);
+    assert.ok(!r.text.includes('Emergency openings'), `${who}'s menu`);
+  }
+  // another lead named: the menu follows at once (asked on each request, not kept from sign-in)
+  const lead_is = (who) => runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--manager', who]);
+  lead_is('hp.health');
+  assert.ok((await page('hp.health', '/')).text.includes(link), 'the new lead');
+  assert.ok(!(await page('nn.nurse', '/')).text.includes(link), 'the former lead no longer');
+  lead_is('nn.nurse');
+  assert.ok((await page('nn.nurse', '/')).text.includes(link));
+});
