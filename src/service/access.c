@@ -529,14 +529,28 @@ static int lead_run(store_conn *c, void *arg)
 	return store_teams(c, 1000, lead_team, arg);
 }
 
+static bool may_lead(const struct access_reader *r)
+{
+	return r->role[0] && r->username[0] && strcmp(r->agency, ACCESS_HEALTH_AGENCY) == 0 &&
+	       access_role_may(r->role, r->agency, ACT_HEALTH_GLASS);
+}
+
 int access_health_lead(store *st, const struct access_reader *r, bool *lead)
 {
 	*lead = false;
-	if (!r->role[0] || !r->username[0] || strcmp(r->agency, ACCESS_HEALTH_AGENCY) != 0 ||
-	    !access_role_may(r->role, r->agency, ACT_HEALTH_GLASS))
+	if (!may_lead(r))
 		return STORE_OK;
 	struct lead_args l = {r->username, lead};
 	return service_in_snapshot(st, lead_run, &l);
+}
+
+int access_health_lead_on(store_conn *c, const struct access_reader *r, bool *lead)
+{
+	*lead = false;
+	if (!may_lead(r))
+		return STORE_OK;
+	struct lead_args l = {r->username, lead};
+	return lead_run(c, &l); /* one statement: consistent on its own, no snapshot to begin and end */
 }
 
 int access_health_openings(store *st, const struct children_access *a, const struct store_glass_query *q,

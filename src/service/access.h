@@ -217,6 +217,9 @@ int access_glass_openings(store *st, const struct children_access *a, const stru
  * one; one known only from health's records, yes), gated by a durable audit entry ("health_glass.read", child_id
  * 0); q->agency is ignored (health's, always). */
 int access_health_lead(store *st, const struct access_reader *r, bool *lead);
+/* The same on a connection the caller holds, outside any transaction (the session's look-up: web_session_load asks
+ * it for the menu on the connection that found the session; every role but a health practitioner asks nothing). */
+int access_health_lead_on(store_conn *c, const struct access_reader *r, bool *lead);
 int access_health_openings(store *st, const struct children_access *a, const struct store_glass_query *q,
 			   store_break_glass_fn fn, void *ctx);
 

@@ -466,6 +466,13 @@ static void item_show(struct web_read *r)
 	web_render(r->w, r->rq, json_object_get(view, "has_errors") ? 400 : 200, "mash_item", view);
 }
 
+static void item_not_found(struct web_read *r)
+{
+	web_message_link(r->w, r->rq, 404, "Contact or referral not found",
+			 "There is no contact or referral with this reference in the MASH queue.", "/mash",
+			 "Go to the MASH queue");
+}
+
 static void item_page(const struct web *w, http_request *rq, int64_t event_id, json_t *form, json_t *errors_view)
 {
 	int64_t child_id = 0;
@@ -474,15 +481,10 @@ static void item_page(const struct web *w, http_request *rq, int64_t event_id, j
 	struct access_reader who;
 	access_reader_person(&who, u->user_id, u->username, u->agency, u->role);
 	int rc = mash_child_of(w->st, &who, event_id, &child_id, &found);
-	if (rc != STORE_OK || !found) {
+	if (rc != STORE_OK) {
 		json_decref(form);
 		json_decref(errors_view);
-		if (rc != STORE_OK)
-			web_unavailable(w, rq);
-		else
-			web_message_link(w, rq, 404, "Contact or referral not found",
-					 "There is no contact or referral with this reference in the MASH queue.", "/mash",
-					 "Go to the MASH queue");
+		web_unavailable(w, rq);
 		return;
 	}
 	struct item_job *j = calloc(1, sizeof *j);
@@ -493,6 +495,21 @@ static void item_page(const struct web *w, http_request *rq, int64_t event_id, j
 		return;
 	}
 	char detail[64];
+	if (!found) {
+		/* No contact, or one the reader's view leaves out (a health-only contact of a child it does not know, a
+		 * sealed child's): a refused read, audited whatever the id holds (r-ntk28: `access.refused` on the
+		 * contact, naming no child, children_access.refuse), then "not found" as before, once durable. */
+		json_decref(form);
+		json_decref(errors_view);
+		j->r.access.refuse = true;
+		snprintf(j->r.access.object, sizeof j->r.access.object, "mash:%lld", (long long)event_id);
+		snprintf(detail, sizeof detail, "MASH item event %lld", (long long)event_id);
+		j->r.show = item_not_found; /* not called: the entry is a refusal */
+		j->r.refusal = item_not_found;
+		j->r.release = item_release;
+		web_read_start(w, rq, &j->r, "mash.item.read", 0, detail);
+		return;
+	}
 	j->event_id = event_id;
 	j->form = form;
 	j->errors_view = errors_view;

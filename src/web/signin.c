@@ -97,12 +97,15 @@ int web_session_load(const struct web *w, http_request *rq)
 	bool found = false;
 	store_conn *c = store_conn_get(w->st);
 	int rc = c ? users_session_find(c, token, now, &s, &found) : STORE_EIO;
-	store_conn_put(w->st, c);
-	if (rc != STORE_OK || !found || strcmp(s.kind, "web") != 0)
+	if (rc != STORE_OK || !found || strcmp(s.kind, "web") != 0) {
+		store_conn_put(w->st, c);
 		return rc;
+	}
 	struct web_user *u = calloc(1, sizeof *u);
-	if (!u)
+	if (!u) {
+		store_conn_put(w->st, c);
 		return STORE_EIO;
+	}
 	u->user_id = s.user_id;
 	snprintf(u->username, sizeof u->username, "%s", s.username);
 	snprintf(u->role, sizeof u->role, "%s", s.role);
@@ -110,6 +113,19 @@ int web_session_load(const struct web *w, http_request *rq)
 	snprintf(u->actor, sizeof u->actor, "user:%lld:%s", (long long)s.user_id, s.username);
 	snprintf(u->token, sizeof u->token, "%s", token);
 	users_csrf_token(token, u->csrf);
+	/* Asked afresh on each request, not kept from sign-in: naming another lead (`safeguard team add`) moves the
+	 * menu at once, and a session row has no column for it (a migration). On the session's connection, one
+	 * statement; other roles return before any read. */
+	if (access_role_may(u->role, u->agency, ACT_HEALTH_GLASS)) {
+		struct access_reader reader;
+		access_reader_person(&reader, u->user_id, u->username, u->agency, u->role);
+		rc = access_health_lead_on(c, &reader, &u->health_lead);
+	}
+	store_conn_put(w->st, c);
+	if (rc != STORE_OK) {
+		free(u);
+		return rc;
+	}
 	http_set_data(rq, u, free);
 
 	/* Each use pushes the idle timeout on; the write goes through the queue and nobody waits for it. */

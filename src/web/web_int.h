@@ -26,6 +26,9 @@ struct web_user {
 	char actor[96];  /* "user:ID:USERNAME", for the audit */
 	char token[48];  /* the session's secret (the cookie) */
 	char csrf[48];   /* the CSRF token of its forms */
+	/* Health's safeguarding lead (access_health_lead), asked when the session is loaded, of a health practitioner
+	 * only (no other role asks the store anything more): the menu shows "Emergency openings" to the lead alone. */
+	bool health_lead;
 };
 const struct web_user *web_user(http_request *rq);
 const char *web_role_name(const char *code);
@@ -43,11 +46,6 @@ void web_signin_submit(const struct web *w, http_request *rq); /* POST /sign-in 
  * Answers 403 and gives false when it does not. */
 bool web_signin_admit(const struct web *w, http_request *rq);
 void web_signout(const struct web *w, http_request *rq);       /* POST /sign-out */
-/* Need-to-know for a page about a child that writes (a concern, a visit): the level the person signed in
- * has (service/access.h) and why. Below need, answers 403 (the same page whether or not the child exists) and
- * gives false. Pages that read a child decide it in the read's audited step instead (web_child_read_start). */
-bool web_child_access(const struct web *w, http_request *rq, int64_t child_id, enum access_level need,
-		      enum access_level *level, char basis[ACCESS_BASIS_MAX]);
 /* The refusal page of a child's record: 403, the same whether or not the child exists. */
 void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, enum access_level level);
 /* The record page's table holds this many events, newest first (older ones on pages behind a cursor). */

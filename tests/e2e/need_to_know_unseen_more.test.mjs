@@ -521,3 +521,85 @@ function nhsNumber(first6) {
     return `${nine}${check === 11 ? 0 : check}`;
   }
 }
+
+// r-ntk28 (r-review47's fifth finding): the forms of a concern and a visit, and the MASH's contact page, were
+// refused before any entry, for either kind of id. A refused read is audited whatever the id holds: one
+// access.refused entry on the id asked, naming no child, alike for a child the reader may not see and an empty id;
+// the answers are the same page as before, for both.
+test('a refused form or MASH contact page writes one access.refused entry, whatever the id holds', async () => {
+  const hidden = (await send('health', { given_name: 'Philomena', family_name: 'Formsalike', nhs_number: nhsNumber('943476'),
+    dob: '2011-02-03', postcode: 'LS11 1AA', address: '2 Clinic Yard' }, { source_ref: 'NTK28-H1', kind: 'contact',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK28-HEALTH-ONLY', details: { category: 'sexual_health' } }));
+  const sealed = (await send('police', { given_name: 'Augusta', family_name: 'Sealedform', dob: '2012-03-04',
+    postcode: 'LS11 2AA', address: '3 Station Yard' }, { source_ref: 'NTK28-P1', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK28-POLICE' })).child_id;
+  runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealed), '--basis', 'adoption']);
+  const refusedOn = (object, action) => auditRows(area.db, { action: 'access.refused', object })
+    .filter((e) => e.detail.startsWith(`${action} refused:`));
+  const tries = [
+    ['mo.mash', 'concern.form', (id) => `/children/${id}/concerns/new`, [hidden.child_id, sealed, NOBODY], 'child'],
+    ['sam.worker', 'visit.form', (id) => `/children/${id}/visits/new`, [hidden.child_id, sealed, NOBODY], 'child'],
+    ['pc.police', 'concern.form', (id) => `/children/${id}/concerns/new`, [hidden.child_id, NOBODY + 2], 'child'],
+    ['mo.mash', 'mash.item.read', (id) => `/mash/${id}`, [hidden.id, NOBODY + 3], 'mash'],
+  ];
+  for (const [who, action, path, ids, kind] of tries) {
+    const answers = [];
+    const entries = [];
+    for (const id of ids) {
+      const before = refusedOn(`${kind}:${id}`, action).length;
+      const r = await page(who, path(id));
+      answers.push(r);
+      const rows = refusedOn(`${kind}:${id}`, action);
+      assert.equal(rows.length - before, 1, `${who} ${path(id)}: one entry a try`);
+      const e = rows[0]; // newest first
+      assert.ok(e.actor.endsWith(`:${who}`), JSON.stringify(e));
+      assert.equal(e.child_id, 0, `names no child: ${JSON.stringify(e)}`);
+      const what = kind === 'mash' ? `MASH item event ${id}` : `child ${id}`;
+      assert.equal(e.detail, `${action} refused: ${what}`, JSON.stringify(e));
+      entries.push(e);
+    }
+    // the same answer for each id (the page as before: the record's refusal, or "not found" for the MASH)
+    for (const r of answers.slice(1)) {
+      assert.equal(r.status, answers[0].status, `${who} ${action}`);
+      assert.equal(digitless(r.text), digitless(answers[0].text), `${who} ${action}`);
+    }
+    assert.equal(answers[0].status, kind === 'mash' ? 404 : 403);
+    for (const r of answers) assert.ok(!/Philomena|Augusta/.test(r.text), 'the refusal names no one');
+    const shape = (e) => ({ ...e, id: 0, at: '', hash: '', prev_hash: '', object: '', detail: digitless(e.detail) });
+    for (const e of entries.slice(1)) assert.deepEqual(shape(e), shape(entries[0]));
+  }
+  // the refused form is still the refusal, not a read: no concern.form or visit.form entry but the refusals
+  assert.deepEqual(auditRows(area.db, { action: 'concern.form' }), []);
+  // who may open them still does, and that writes no refusal: health's MASH worker, the contact's page
+  const halBefore = refusedOn(`mash:${hidden.id}`, 'mash.item.read').length;
+  assert.equal((await page('hal.mash', `/mash/${hidden.id}`)).status, 200);
+  assert.equal(refusedOn(`mash:${hidden.id}`, 'mash.item.read').length, halBefore);
+  // the DPO's audit list shows the tries (the operator's CLI), and the chain holds
+  const listed = runCli(['audit', 'list', '--db', dbUrl(area.db), '--action', 'access.refused']).stdout;
+  assert.ok(listed.includes(`child:${hidden.child_id}`) && listed.includes(`child:${NOBODY}`), listed);
+  assert.ok(listed.includes(`mash:${hidden.id}`) && listed.includes(`mash:${NOBODY + 3}`), listed);
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
+});
+
+// r-ntk28 (r-review47's sixth finding): "Emergency openings" is in the menu of health's safeguarding lead only; every
+// other health practitioner would be refused the page, so it is not offered to them.
+test("the menu offers health's emergency openings to health's safeguarding lead alone", async () => {
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse'], { check: false }); // as the tests above (kept when they ran)
+  const link = 'href="/health/break-glass"';
+  const lead = await page('nn.nurse', '/');
+  assert.equal(lead.status, 200);
+  assert.ok(lead.text.includes(link), "the lead's menu");
+  for (const who of ['hp.health', 'hal.mash', 'dee.dpo', 'sam.worker', 'pc.police']) {
+    const r = await page(who, '/');
+    assert.ok(!r.text.includes(link), `${who}'s menu`);
+    assert.ok(!r.text.includes('Emergency openings'), `${who}'s menu`);
+  }
+  // another lead named: the menu follows at once (asked on each request, not kept from sign-in)
+  const lead_is = (who) => runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--manager', who]);
+  lead_is('hp.health');
+  assert.ok((await page('hp.health', '/')).text.includes(link), 'the new lead');
+  assert.ok(!(await page('nn.nurse', '/')).text.includes(link), 'the former lead no longer');
+  lead_is('nn.nurse');
+  assert.ok((await page('nn.nurse', '/')).text.includes(link));
+});
