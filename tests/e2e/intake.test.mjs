@@ -80,7 +80,7 @@ describe('operators', () => {
       '/api/v1/alerts/{alert_id}/acknowledge', '/api/v1/alerts/{alert_id}/resolve', '/api/v1/children/{child_id}',
       '/api/v1/children/{child_id}/break-glass', '/api/v1/children/{child_id}/chronology',
       '/api/v1/children/{child_id}/recordings', '/api/v1/children/{child_id}/viewers', '/api/v1/events',
-      '/api/v1/flags', '/api/v1/homes/alerts', '/api/v1/homes/alerts/{alert_id}/acknowledge',
+      '/api/v1/flags', '/api/v1/health/break-glass', '/api/v1/homes/alerts', '/api/v1/homes/alerts/{alert_id}/acknowledge',
       '/api/v1/homes/alerts/{alert_id}/resolve', '/api/v1/homes/{home_id}/placements', '/api/v1/homes/{home_id}/reg44-reports',
       '/api/v1/link-reviews', '/api/v1/link-reviews/{review_id}', '/api/v1/link-reviews/{review_id}/decision',
       '/api/v1/merges/{merge_id}/undo', '/api/v1/notices', '/api/v1/oversight/runs', '/api/v1/oversight/runs/{run_id}',
