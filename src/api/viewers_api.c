@@ -261,6 +261,8 @@ void api_notices(struct api *a, http_request *rq, const struct caller *who, cons
 /* ---- GET /api/v1/health/break-glass: health's own openings, for health's safeguarding lead (r-ntk27) ---- */
 
 #define HEALTH_OPENINGS_SHOWN 200
+#define HEALTH_OPENINGS_REFUSED                                                                                    \
+	"health's emergency openings are for health's safeguarding lead (the manager of the team health_safeguarding)"
 
 static int on_health_opening(const struct store_break_glass *b, void *ctx)
 {
@@ -279,17 +281,13 @@ static void health_glass_continue(http_request *rq, void *ctx)
 	if (!j->access.audited) {
 		api_reply_store_failure(a, rq, j->access.rc);
 	} else if (j->access.refused) { /* not the lead: refused, audited as a refusal */
-		api_reply_simple(a, rq, 403, "forbidden", NULL,
-				 "health's emergency openings are for health's safeguarding lead (the manager of the team "
-				 "health_safeguarding)");
+		api_reply_simple(a, rq, 403, "forbidden", NULL, HEALTH_OPENINGS_REFUSED);
 	} else {
 		j->list = json_array();
 		const struct store_glass_query q = {NULL, NULL, NULL, NULL, HEALTH_OPENINGS_SHOWN};
 		int rc = access_health_openings(a->st, &j->access, &q, on_health_opening, j);
 		if (rc == CHILDREN_ENOAUDIT) /* no longer the lead since the entry */
-			api_reply_simple(a, rq, 403, "forbidden", NULL,
-					 "health's emergency openings are for health's safeguarding lead (the manager of the "
-					 "team health_safeguarding)");
+			api_reply_simple(a, rq, 403, "forbidden", NULL, HEALTH_OPENINGS_REFUSED);
 		else if (rc < 0)
 			api_reply_store_failure(a, rq, rc);
 		else

@@ -687,25 +687,42 @@ static int dpo_notice_row(const struct store_notice *n, void *ctx)
 		       : 0;
 }
 
-static int opening_row(const struct store_break_glass *b, void *ctx)
+/* One break-glass opening as the DPO's and health's lists show it; NULL when out of memory. */
+static json_t *opening_json(const struct store_break_glass *b)
 {
-	struct dpo_job *j = ctx;
-	j->matched++;
-	if (j->matched <= (j->page - 1) * PER_PAGE || j->matched > j->page * PER_PAGE)
-		return 0;
 	char date[DATE_LONG_MAX + 1], hm[8], until_date[DATE_LONG_MAX + 1], until_hm[8], name[STORE_NAME_BYTES * 2 + 8];
 	web_when_text(b->at, date, sizeof date, hm, sizeof hm);
 	web_when_text(b->expires_at, until_date, sizeof until_date, until_hm, sizeof until_hm);
 	web_short_name(b->given_name, b->family_name, name, sizeof name);
-	return json_array_append_new(j->openings,
-				     json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "id", (json_int_t)b->id,
-					       "child_id", (json_int_t)b->child_id, "date", date, "time", hm, "until_date",
-					       until_date, "until_time", until_hm, "who", web_str(b->username), "role",
-					       b->role[0] ? web_role_name(b->role) : "", "agency",
-					       b->agency[0] ? web_agency_name(b->agency) : "Not known", "child_name",
-					       web_str(name)))
-		       ? STORE_EIO
-		       : 0;
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:o}", "id", (json_int_t)b->id, "child_id",
+			 (json_int_t)b->child_id, "date", date, "time", hm, "until_date", until_date, "until_time",
+			 until_hm, "who", web_str(b->username), "role", b->role[0] ? web_role_name(b->role) : "",
+			 "child_name", web_str(name));
+}
+
+/* The opening on its page (PER_PAGE a page) with one more field of its list: appended, or STORE_EIO. */
+static int opening_on_page(json_t *list, int page, int matched, const struct store_break_glass *b, const char *key,
+			   json_t *value)
+{
+	if (matched <= (page - 1) * PER_PAGE || matched > page * PER_PAGE) {
+		json_decref(value);
+		return 0;
+	}
+	json_t *o = opening_json(b);
+	if (!o || !value || json_object_set_new(o, key, value) != 0) {
+		if (!o)
+			json_decref(value);
+		json_decref(o);
+		return STORE_EIO;
+	}
+	return json_array_append_new(list, o) ? STORE_EIO : 0;
+}
+
+static int opening_row(const struct store_break_glass *b, void *ctx)
+{
+	struct dpo_job *j = ctx;
+	return opening_on_page(j->openings, j->page, ++j->matched, b, "agency",
+			       json_string(b->agency[0] ? web_agency_name(b->agency) : "Not known"));
 }
 
 static void dpo_show(struct web_read *r)
@@ -800,21 +817,7 @@ static void health_glass_release(struct web_read *r)
 static int health_opening_row(const struct store_break_glass *b, void *ctx)
 {
 	struct health_glass_job *j = ctx;
-	j->matched++;
-	if (j->matched <= (j->page - 1) * PER_PAGE || j->matched > j->page * PER_PAGE)
-		return 0;
-	char date[DATE_LONG_MAX + 1], hm[8], until_date[DATE_LONG_MAX + 1], until_hm[8], name[STORE_NAME_BYTES * 2 + 8];
-	web_when_text(b->at, date, sizeof date, hm, sizeof hm);
-	web_when_text(b->expires_at, until_date, sizeof until_date, until_hm, sizeof until_hm);
-	web_short_name(b->given_name, b->family_name, name, sizeof name);
-	return json_array_append_new(j->openings,
-				     json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)b->id,
-					       "child_id", (json_int_t)b->child_id, "date", date, "time", hm, "until_date",
-					       until_date, "until_time", until_hm, "who", web_str(b->username), "role",
-					       b->role[0] ? web_role_name(b->role) : "", "child_name", web_str(name), "reason",
-					       web_str(b->reason)))
-		       ? STORE_EIO
-		       : 0;
+	return opening_on_page(j->openings, j->page, ++j->matched, b, "reason", web_str(b->reason));
 }
 
 /* Anyone but the lead (a health practitioner of the role, not the lead): refused, audited as a refusal. */
