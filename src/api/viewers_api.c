@@ -239,9 +239,12 @@ static void notices_continue(http_request *rq, void *ctx)
 	notices_free(j);
 }
 
-void api_notices(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+/* The audit entry first (refused when refused_object is given: audited as a refusal of that object), then cont
+ * with the job once it is durable. reader NULL: the caller's reader is the audit's to make (the DPO's notices). */
+static void notices_job_start(struct api *a, http_request *rq, const struct caller *who, const char *action,
+			      const char *detail, const struct access_reader *reader, const char *refused_object,
+			      http_handler cont)
 {
-	(void)ids;
 	struct notices_job *j = calloc(1, sizeof *j);
 	if (!j) {
 		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
@@ -249,13 +252,26 @@ void api_notices(struct api *a, http_request *rq, const struct caller *who, cons
 	}
 	j->a = a;
 	j->rq = rq;
-	j->access.action = "notices.read";
+	j->access.action = action;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
-	snprintf(j->access.detail, sizeof j->access.detail, "break-glass notices; data protection officer");
+	if (reader)
+		j->access.reader = *reader;
+	snprintf(j->access.detail, sizeof j->access.detail, "%s", detail);
+	if (refused_object) { /* a refused read is audited as one (r-ntk27) */
+		j->access.refuse = true;
+		snprintf(j->access.object, sizeof j->access.object, "%s", refused_object);
+	}
 	j->access.done = notices_audited;
-	http_continue_with(rq, notices_continue, j, notices_free);
+	http_continue_with(rq, cont, j, notices_free);
 	http_suspend(rq);
 	children_access_audit(a->q, &j->access);
+}
+
+void api_notices(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
+{
+	(void)ids;
+	notices_job_start(a, rq, who, "notices.read", "break-glass notices; data protection officer", NULL, NULL,
+			  notices_continue);
 }
 
 /* ---- GET /api/v1/health/break-glass: health's own openings, for health's safeguarding lead (r-ntk27) ---- */
@@ -307,23 +323,6 @@ void api_health_glass(struct api *a, http_request *rq, const struct caller *who,
 		api_reply_store_failure(a, rq, rc);
 		return;
 	}
-	struct notices_job *j = calloc(1, sizeof *j);
-	if (!j) {
-		api_reply_simple(a, rq, 503, "busy", NULL, "out of memory: try again");
-		return;
-	}
-	j->a = a;
-	j->rq = rq;
-	j->access.action = "health_glass.read";
-	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
-	j->access.reader = reader;
-	snprintf(j->access.detail, sizeof j->access.detail, "health's emergency openings");
-	if (!lead) { /* a refused read is audited as one (r-ntk27) */
-		j->access.refuse = true;
-		snprintf(j->access.object, sizeof j->access.object, "health_glass");
-	}
-	j->access.done = notices_audited;
-	http_continue_with(rq, health_glass_continue, j, notices_free);
-	http_suspend(rq);
-	children_access_audit(a->q, &j->access);
+	notices_job_start(a, rq, who, "health_glass.read", "health's emergency openings", &reader,
+			  lead ? NULL : "health_glass", health_glass_continue);
 }
