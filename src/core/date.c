@@ -202,11 +202,37 @@ void date_format_iso(struct date d, char out[DATE_ISO_LEN + 1])
  * whose UTC date falls outside 0001..9999 ("0001-01-01T00:00:00+01:00") is DATE_EIMPOSSIBLE: it could
  * not be written back by ts_format_utc.
  */
+static int two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" exactly, the store's own shape (issue 17: a record page reads ~600): its digits
+ * and separators checked at once, no loops. A NUL is neither, so nothing past one is read. */
+static bool utc_shape(const char *s)
+{
+#define D(i) ((unsigned char)(s[i] - '0') < 10)
+	return D(0) && D(1) && D(2) && D(3) && s[4] == '-' && D(5) && D(6) && s[7] == '-' && D(8) && D(9) &&
+	       s[10] == 'T' && D(11) && D(12) && s[13] == ':' && D(14) && D(15) && s[16] == ':' && D(17) && D(18) &&
+	       s[19] == 'Z' && s[20] == '\0';
+#undef D
+}
+
 int ts_parse_rfc3339(const char *s, int64_t *epoch)
 {
 	struct date d;
 	int hh, mi, ss, oh = 0, om = 0, sign = 0;
 
+	if (s && epoch && utc_shape(s)) { /* the general path's checks, in the same order, on the same fields */
+		d = (struct date){two(s) * 100 + two(s + 2), two(s + 5), two(s + 8)};
+		hh = two(s + 11);
+		mi = two(s + 14);
+		ss = two(s + 17);
+		if (!date_valid(d) || hh > 23 || mi > 59 || ss > 59)
+			return DATE_EIMPOSSIBLE;
+		*epoch = date_to_days(d) * SECS_PER_DAY + hh * 3600 + mi * 60 + ss; /* years 1..9999: in range */
+		return DATE_OK;
+	}
 	if (!s || !epoch || !iso_shape(s, &d))
 		return DATE_EFORMAT;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
@@ -290,11 +316,17 @@ static int64_t last_sunday(int y, int m)
 	return days - weekday;
 }
 
+void ts_uk_summer(int year, int64_t *start, int64_t *end)
+{
+	*start = last_sunday(year, 3) * 86400 + 3600; /* 01:00 UTC */
+	*end = last_sunday(year, 10) * 86400 + 3600;
+}
+
 int64_t ts_uk_local(int64_t epoch)
 {
 	struct date d = ts_utc_date(epoch);
-	int64_t start = last_sunday(d.y, 3) * 86400 + 3600; /* 01:00 UTC */
-	int64_t end = last_sunday(d.y, 10) * 86400 + 3600;
+	int64_t start, end;
+	ts_uk_summer(d.y, &start, &end);
 	return epoch >= start && epoch < end ? epoch + 3600 : epoch;
 }
 

@@ -62,6 +62,9 @@ struct date ts_utc_date(int64_t epoch);
  * last Sunday of March to 01:00 UTC on the last Sunday of October (the rule since 1996, applied to every
  * year). No time zone database needed. */
 int64_t ts_uk_local(int64_t epoch);
+/* BST in a year (ts_uk_local's rule): the UTC instants it starts (inclusive) and ends (exclusive), for a caller
+ * that shifts many instants of one year (issue 17: the record page's 2,000 marks). */
+void ts_uk_summer(int year, int64_t *start, int64_t *end);
 
 #define DATE_LONG_MAX 20 /* "30 September 2025" */
 /* "4 March 2025", as GOV.UK writes dates. */

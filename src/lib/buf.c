@@ -133,22 +133,66 @@ int buf_put_int(struct buf *b, long long v)
 	return buf_append(b, tmp, buf_int_text(tmp, v));
 }
 
+/* The bytes HTML text and quoted attribute values need escaped: & < > " ' */
+static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
+size_t buf_html_text(char *out, const char *s, size_t n)
+{
+	char *o = out;
+	size_t i = 0;
+	while (i < n) {
+		size_t start = i;
+		while (i < n && !html_special[(unsigned char)s[i]])
+			i++;
+		memcpy(o, s + start, i - start);
+		o += i - start;
+		if (i == n)
+			break;
+		const char *rep;
+		size_t k;
+		switch (s[i++]) {
+		case '&': rep = "&amp;", k = 5; break;
+		case '<': rep = "&lt;", k = 4; break;
+		case '>': rep = "&gt;", k = 4; break;
+		case '"': rep = "&quot;", k = 6; break;
+		default: rep = "&#39;", k = 5; break;
+		}
+		memcpy(o, rep, k);
+		o += k;
+	}
+	return (size_t)(o - out);
+}
+
 int buf_append_html(struct buf *b, const char *s, size_t n)
 {
+	/* room for the worst case where the ceiling leaves it; else a run at a time, so that a text near the
+	 * ceiling is not refused for room it will not take */
+	if (!b->failed && n <= (b->max - b->len) / 6) {
+		char *o = buf_room(b, BUF_HTML_MAX(n));
+		if (!o)
+			return -1;
+		buf_wrote(b, buf_html_text(o, s, n));
+		return 0;
+	}
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		if (buf_append(b, s + start, i - start) || buf_puts(b, rep))
+		if (!html_special[(unsigned char)s[i]])
+			continue;
+		char rep[8];
+		if (buf_append(b, s + start, i - start) || buf_append(b, rep, buf_html_text(rep, s + i, 1)))
 			return -1;
 		start = i + 1;
 	}
 	return buf_append(b, s + start, n - start);
+}
+
+char *buf_room(struct buf *b, size_t n)
+{
+	return reserve(b, n) ? NULL : b->data + b->len;
+}
+
+void buf_wrote(struct buf *b, size_t k)
+{
+	b->len += k;
+	b->data[b->len] = '\0';
 }

@@ -37,5 +37,17 @@ int buf_put_int(struct buf *b, long long v);
 size_t buf_int_text(char *out, long long v);
 /* Appends s with & < > " ' escaped for HTML text and quoted attribute values. */
 int buf_append_html(struct buf *b, const char *s, size_t n);
+/* The most bytes buf_html_text writes for n bytes ("&quot;" for '"'). */
+#define BUF_HTML_MAX(n) ((n) * 6)
+/* Writes s escaped as buf_append_html does at out (BUF_HTML_MAX(n) bytes of room, no NUL) and returns its
+ * length: runs of bytes that need nothing copied whole (issue 17: a record page escapes ~1,000 values). */
+size_t buf_html_text(char *out, const char *s, size_t n);
+
+/* Writing in place (git's strbuf_grow and strbuf_setlen): buf_room makes room for n more bytes and returns
+ * where they go (NULL once failed, or past the ceiling: the buffer is then failed); buf_wrote then counts the
+ * k <= n bytes written there and terminates them. A page assembled piece by piece in one place is not
+ * written into a buffer of its own first and then copied (issue 17). */
+char *buf_room(struct buf *b, size_t n);
+void buf_wrote(struct buf *b, size_t k);
 
 #endif

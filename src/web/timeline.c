@@ -64,6 +64,14 @@ static void l_str(struct line *l, const char *s)
 
 static void l_int(struct line *l, long long v)
 {
+	if (v >= 100 && v <= 999 && l->cap - l->n >= 3) { /* a mark's x's (LEFT..WIDTH): ~1,500 numbers a page */
+		char *o = l->b + l->n;
+		o[0] = (char)('0' + v / 100);
+		o[1] = (char)('0' + v / 10 % 10);
+		o[2] = (char)('0' + v % 10);
+		l->n += 3;
+		return;
+	}
 	if (l->cap - l->n >= BUF_INT_MAX) { /* written in place: ~4,000 numbers a page (issue 17) */
 		l->n += buf_int_text(l->b + l->n, v);
 		return;
@@ -135,6 +143,97 @@ static void l_shape(struct line *l, const char *kind, const char *colour, int x,
 	L_LIT(l, "\"/>");
 }
 
+/* A lane's shape after a mark's link, with its x left out: y is the lane's, so a mark writes only its x's
+ * between the texts (issue 17: the shape, up to five string compares and ten numbers a mark, was a third
+ * of the drawing). text[0] comes first, then for each i the number x + dx[i] and text[i + 1]; the last
+ * text ends the link. */
+#define SHAPE_XS 4
+struct shape_text {
+	int nx, dx[SHAPE_XS];
+	char text[SHAPE_XS + 1][64];
+	size_t len[SHAPE_XS + 1];
+	bool over;
+};
+
+static void shape_part(struct shape_text *st, int i, const char *s, size_t n)
+{
+	struct line l = {.b = st->text[i], .n = st->len[i], .cap = sizeof st->text[i]};
+	l_put(&l, s, n);
+	st->len[i] = l.n;
+	st->over = st->over || l.over;
+}
+
+static void shape_int(struct shape_text *st, int i, int v)
+{
+	char d[BUF_INT_MAX];
+	shape_part(st, i, d, buf_int_text(d, v));
+}
+
+/* What l_shape writes for the lane's y and colour, then "</a>", with its x's as marks. */
+static void shape_text_of(struct shape_text *st, const char *kind, const char *colour, int y)
+{
+	int i = 0;
+	*st = (struct shape_text){.nx = 0};
+#define T(s) shape_part(st, i, (s), sizeof(s) - 1)
+#define X(d) (st->dx[st->nx++] = (d), i++)
+	if (strcmp(kind, "square") == 0) {
+		T("<rect x=\"");
+		X(-6);
+		T("\" y=\"");
+		shape_int(st, i, y - 6);
+		T("\" width=\"12\" height=\"12\"");
+	} else if (strcmp(kind, "bar") == 0) {
+		T("<rect x=\"");
+		X(-2);
+		T("\" y=\"");
+		shape_int(st, i, y - 8);
+		T("\" width=\"5\" height=\"16\"");
+	} else if (strcmp(kind, "triangle") == 0) {
+		T("<polygon points=\"");
+		X(0);
+		T(",");
+		shape_int(st, i, y - 7);
+		T(" ");
+		X(7);
+		T(",");
+		shape_int(st, i, y + 6);
+		T(" ");
+		X(-7);
+		T(",");
+		shape_int(st, i, y + 6);
+		T("\"");
+	} else if (strcmp(kind, "diamond") == 0) {
+		T("<polygon points=\"");
+		X(0);
+		T(",");
+		shape_int(st, i, y - 7);
+		T(" ");
+		X(7);
+		T(",");
+		shape_int(st, i, y);
+		T(" ");
+		X(0);
+		T(",");
+		shape_int(st, i, y + 7);
+		T(" ");
+		X(-7);
+		T(",");
+		shape_int(st, i, y);
+		T("\"");
+	} else {
+		T("<circle cx=\"");
+		X(0);
+		T("\" cy=\"");
+		shape_int(st, i, y);
+		T("\" r=\"6\"");
+	}
+	T(" fill=\"");
+	shape_part(st, i, colour, strlen(colour));
+	T("\"/></a>");
+#undef T
+#undef X
+}
+
 static void shape(struct buf *out, const char *kind, const char *colour, int x, int y)
 {
 	char b[256];
@@ -153,7 +252,26 @@ struct day_cache {
 	bool have_hour, have_day;
 	char text[DATE_LONG_MAX + 8];
 	size_t len;
+	/* the UTC year of the last hour looked up ([year_lo, year_hi)) and its BST (ts_uk_summer): an hour of
+	 * that year is shifted without working out its date (a history's marks fall in few years) */
+	bool have_year;
+	int64_t year_lo, year_hi, bst_start, bst_end;
 };
+
+/* ts_uk_local(t) - t, from the cached year where t is in it. */
+static int64_t uk_offset(struct day_cache *c, int64_t t)
+{
+	if (!c->have_year || t < c->year_lo || t >= c->year_hi) {
+		int y = ts_utc_date(t).y;
+		c->year_lo = date_to_days((struct date){y, 1, 1}) * 86400;
+		c->year_hi = date_to_days((struct date){y + 1, 1, 1}) * 86400;
+		ts_uk_summer(y, &c->bst_start, &c->bst_end);
+		c->have_year = t >= c->year_lo && t < c->year_hi; /* not so past the years ts_utc_date clamps to */
+		if (!c->have_year)
+			return ts_uk_local(t) - t;
+	}
+	return t >= c->bst_start && t < c->bst_end ? 3600 : 0;
+}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -167,7 +285,7 @@ static void long_date(struct line *l, struct day_cache *c, int64_t at)
 	int64_t hour = floor_div(at, 3600);
 	if (!c->have_hour || hour != c->hour) {
 		c->hour = hour;
-		c->off = ts_uk_local(hour * 3600) - hour * 3600;
+		c->off = uk_offset(c, hour * 3600);
 		c->have_hour = true;
 	}
 	int64_t day = floor_div(at + c->off, 86400);
@@ -285,12 +403,11 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	char named_text[1024];
 	struct line named = {.b = NULL, .cap = sizeof named_text};
 	const char *last_agency = NULL, *last_kind = NULL;
-	struct line mark = {.b = malloc(MARK_TEXT_MAX), .cap = MARK_TEXT_MAX}, *l = &mark;
-	if (!mark.b) {
-		buf_free(&base);
-		out->failed = true;
-		return -1;
-	}
+	struct shape_text shapes[NLANES + 1];
+	for (size_t ln = 0; ln <= NLANES; ln++)
+		if (row[ln] >= 0)
+			shape_text_of(&shapes[ln], ln < NLANES ? lanes[ln].shape : "circle",
+				      ln < NLANES ? lanes[ln].colour : "#505a5f", TOP + row[ln] * LANE + LANE / 2);
 	lane_agency = NULL;
 	lane = NLANES;
 	/* the page grows once for the marks (~200 bytes each), not by doubling and copying */
@@ -299,11 +416,13 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	for (size_t i = 0; i < n && !out->failed; i++) {
 		if (ev[i].agency != lane_agency)
 			lane = lane_of(lane_agency = ev[i].agency);
-		size_t ln = lane;
+		const struct shape_text *st = &shapes[lane];
 		int x = x_of(ev[i].at, lo, span);
-		int y = TOP + row[ln] * LANE + LANE / 2;
-		l->n = 0;
-		l->over = false;
+		/* written in place in the page (no copy a mark), in the room the ceiling leaves up to a mark's most */
+		size_t room = out->max - out->len < MARK_TEXT_MAX ? out->max - out->len : MARK_TEXT_MAX;
+		struct line mark = {.b = buf_room(out, room), .cap = room}, *l = &mark;
+		if (!mark.b)
+			break;
 		L_LIT(l, "<a href=\"");
 		if (!ev[i].on_page) {
 			l_put(l, base.data, base.len);
@@ -328,17 +447,19 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 			last_agency = ev[i].agency_name;
 			last_kind = ev[i].kind_label;
 		}
-		if (named.over)
+		if (named.over || st->over)
 			l->over = true;
 		l_put(l, named.b, named.n);
-		l_shape(l, ln < NLANES ? lanes[ln].shape : "circle", ln < NLANES ? lanes[ln].colour : "#505a5f", x, y);
-		L_LIT(l, "</a>");
+		l_put(l, st->text[0], st->len[0]);
+		for (int k = 0; k < st->nx; k++) {
+			l_int(l, (long long)x + st->dx[k]);
+			l_put(l, st->text[k + 1], st->len[k + 1]);
+		}
 		if (l->over)
 			out->failed = true;
 		else
-			buf_append(out, l->b, l->n);
+			buf_wrote(out, l->n);
 	}
-	free(mark.b);
 	buf_free(&base);
 	return buf_puts(out, "</svg>");
 }

@@ -796,11 +796,6 @@ static void recorder_text(json_t *d, const char *agency, char *text, size_t text
 		text_join(text, textsz, (const char *const[]){"Sent by ", agency, "'s system"}, 3);
 }
 
-static void put_html(struct buf *b, const char *s)
-{
-	buf_append_html(b, s, strlen(s));
-}
-
 /* A string member of the details, "" when absent or not a string (an empty one is not shown either). */
 static const char *detail_str(json_t *d, const char *key, size_t *len)
 {
@@ -840,6 +835,79 @@ static void row_when(struct record_job *j, const char *ts, char *date, size_t da
 		hm[4] = (char)('0' + mm % 10);
 		hm[5] = '\0';
 	}
+}
+
+/* A chronology row's values, and its HTML (the table's markup in child.mustache; every value escaped as the
+ * template's {{...}} would). */
+struct row_text {
+	int64_t id;
+	const char *date, *hm, *agency, *by, *kind, *category, *summary, *seen; /* "" when not shown */
+	const char *words, *method, *action;
+	size_t words_n, method_n, action_n;
+};
+
+#define ROW_MARKUP_MAX 1024 /* the row's fixed markup, under 700 bytes */
+
+/* The most bytes row_html writes for r. */
+static size_t row_most(const struct row_text *r)
+{
+	size_t text = strlen(r->date) + strlen(r->hm) + strlen(r->agency) + strlen(r->by) + strlen(r->kind) +
+		      strlen(r->category) + strlen(r->summary) + strlen(r->seen) + r->words_n + r->method_n + r->action_n;
+	return ROW_MARKUP_MAX + BUF_INT_MAX + BUF_HTML_MAX(text);
+}
+
+/* Writes the row at o (row_most(r) bytes of room) and returns its length (issue 17: ~25 appends a row, each
+ * a room check, a strlen and a copy, were a third of the rows' drawing). */
+static size_t row_html(char *o, const struct row_text *r)
+{
+	char *p = o;
+#define LIT(s) (memcpy(p, (s), sizeof(s) - 1), p += sizeof(s) - 1)
+#define HTML(s, n) (p += buf_html_text(p, (s), (n)))
+#define HTML_Z(s) HTML((s), strlen(s))
+	LIT("    <tr class=\"govuk-table__row\" id=\"event-");
+	p += buf_int_text(p, r->id);
+	LIT("\">\n      <td class=\"govuk-table__cell\">");
+	HTML_Z(r->date);
+	LIT("<br><span class=\"govuk-body-s\">");
+	HTML_Z(r->hm);
+	LIT("</span></td>\n      <td class=\"govuk-table__cell\">");
+	HTML_Z(r->agency);
+	LIT("<br><span class=\"govuk-body-s sg-recorder\">");
+	HTML_Z(r->by);
+	LIT("</span></td>\n      <td class=\"govuk-table__cell\"><strong>");
+	HTML_Z(r->kind);
+	LIT("</strong>");
+	if (r->category[0]) {
+		LIT("<span class=\"sg-category\">: ");
+		HTML_Z(r->category);
+		LIT("</span>");
+	}
+	LIT("<br>");
+	HTML_Z(r->summary);
+	if (r->seen[0]) {
+		LIT("<br>");
+		HTML_Z(r->seen);
+	}
+	if (r->words_n) {
+		LIT("<br><span class=\"sg-childs-words\">The child said: \u201c");
+		HTML(r->words, r->words_n);
+		LIT("\u201d</span>");
+	}
+	if (r->method_n) {
+		LIT("<br><span class=\"govuk-body-s\">How their views were gathered: ");
+		HTML(r->method, r->method_n);
+		LIT("</span>");
+	}
+	if (r->action_n) {
+		LIT("<br><span class=\"govuk-body-s\">What was done: ");
+		HTML(r->action, r->action_n);
+		LIT("</span>");
+	}
+	LIT("</td>\n    </tr>\n");
+#undef LIT
+#undef HTML
+#undef HTML_Z
+	return (size_t)(p - o);
 }
 
 /* One row of the chronology table, written straight into the page as the store gives it (issue 17: not
@@ -885,46 +953,33 @@ static int rec_event(const struct store_event *e, void *ctx)
 				  : "The child was seen, not alone.";
 	}
 
-	buf_puts(b, "    <tr class=\"govuk-table__row\" id=\"event-");
-	buf_put_int(b, e->id);
-	buf_puts(b, "\">\n      <td class=\"govuk-table__cell\">");
-	put_html(b, date);
-	buf_puts(b, "<br><span class=\"govuk-body-s\">");
-	put_html(b, hm);
-	buf_puts(b, "</span></td>\n      <td class=\"govuk-table__cell\">");
-	put_html(b, agency);
-	buf_puts(b, "<br><span class=\"govuk-body-s sg-recorder\">");
-	put_html(b, by);
-	buf_puts(b, "</span></td>\n      <td class=\"govuk-table__cell\"><strong>");
-	put_html(b, kind);
-	buf_puts(b, "</strong>");
-	if (category && category[0]) {
-		buf_puts(b, "<span class=\"sg-category\">: ");
-		put_html(b, category);
-		buf_puts(b, "</span>");
+	struct row_text r = {.id = e->id,
+			     .date = date,
+			     .hm = hm,
+			     .agency = agency,
+			     .by = by,
+			     .kind = kind,
+			     .category = category && category[0] ? category : "",
+			     .summary = e->summary,
+			     .seen = seen_text ? seen_text : "",
+			     .words = words,
+			     .words_n = words_n,
+			     .method = method,
+			     .method_n = method_n,
+			     .action = action,
+			     .action_n = action_n};
+	size_t most = row_most(&r);
+	/* written in place in the rows (no append a piece); where the ceiling leaves less than a row's most, as
+	 * a whole row appended, which fails as the pieces would have */
+	char *o = most <= b->max - b->len ? buf_room(b, most) : NULL;
+	if (o) {
+		buf_wrote(b, row_html(o, &r));
+	} else if (!b->failed && (o = malloc(most)) != NULL) {
+		buf_append(b, o, row_html(o, &r));
+		free(o);
+	} else {
+		b->failed = true;
 	}
-	buf_puts(b, "<br>");
-	put_html(b, e->summary);
-	if (seen_text) {
-		buf_puts(b, "<br>");
-		put_html(b, seen_text);
-	}
-	if (words_n) {
-		buf_puts(b, "<br><span class=\"sg-childs-words\">The child said: \u201c");
-		buf_append_html(b, words, words_n);
-		buf_puts(b, "\u201d</span>");
-	}
-	if (method_n) {
-		buf_puts(b, "<br><span class=\"govuk-body-s\">How their views were gathered: ");
-		buf_append_html(b, method, method_n);
-		buf_puts(b, "</span>");
-	}
-	if (action_n) {
-		buf_puts(b, "<br><span class=\"govuk-body-s\">What was done: ");
-		buf_append_html(b, action, action_n);
-		buf_puts(b, "</span>");
-	}
-	buf_puts(b, "</td>\n    </tr>\n");
 	json_decref(d);
 	if (j->shown++ == 0)
 		j->first_id = e->id;
@@ -1299,6 +1354,7 @@ static void record_page(const struct web *w, http_request *rq, int64_t child_id)
 			    recorded && strcmp(recorded, "visit") == 0);
 	j->members = json_array();
 	buf_init(&j->rows, PAGE_MAX);
+	buf_reserve(&j->rows, RECORD_PAGE * 512); /* a page of rows (~450 bytes each) without growing by copies */
 	j->nhs = json_array();
 	j->upn = json_array();
 	/* Filters: unknown values are ignored rather than refused (a stale bookmark still opens the record). */

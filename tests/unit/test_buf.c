@@ -88,6 +88,69 @@ static void html_escaping(void **state)
 	buf_free(&b);
 }
 
+/* Escaping a run at a time (buf_html_text, issue 17) writes what escaping byte by byte writes, for random
+ * texts of the five special bytes, others and bytes past ASCII; and near a ceiling a text that fits escaped is
+ * taken (its worst case, six bytes a byte, is not asked for) and one that does not fit fails the buffer. */
+static void html_escaping_by_runs(void **state)
+{
+	uint64_t r = 88172645463325252ULL;
+	for (int i = 0; i < 20000; i++) {
+		char in[200], want[200 * 6 + 1];
+		size_t n = 0, w = 0;
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		n = r % sizeof in;
+		for (size_t k = 0; k < n; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			unsigned c = (unsigned)(r % 12);
+			in[k] = c < 5 ? "&<>\"'"[c] : c == 5 ? (char)(r >> 16) : (char)('a' + c);
+			const char *rep = in[k] == '&' ? "&amp;" : in[k] == '<' ? "&lt;" : in[k] == '>' ? "&gt;"
+				: in[k] == '"' ? "&quot;" : in[k] == '\'' ? "&#39;" : NULL;
+			if (rep) {
+				memcpy(want + w, rep, strlen(rep));
+				w += strlen(rep);
+			} else {
+				want[w++] = in[k];
+			}
+		}
+		struct buf b;
+		buf_init(&b, 1 << 20);
+		assert_int_equal(buf_append_html(&b, in, n), 0);
+		assert_int_equal(b.len, w);
+		assert_memory_equal(b.data, want, w);
+		char direct[200 * 6];
+		assert_int_equal(buf_html_text(direct, in, n), w);
+		assert_memory_equal(direct, want, w);
+		buf_free(&b);
+		/* room for the escaped text exactly, and one byte less */
+		buf_init(&b, w);
+		assert_int_equal(buf_append_html(&b, in, n), 0);
+		assert_int_equal(b.len, w);
+		buf_free(&b);
+		if (w > 0) {
+			buf_init(&b, w - 1);
+			assert_int_equal(buf_append_html(&b, in, n), -1);
+			assert_true(b.failed);
+			buf_free(&b);
+		}
+	}
+}
+
+/* Written in place: the room asked for, the bytes counted and terminated; past the ceiling, NULL and failed. */
+static void room_in_place(void **state)
+{
+	struct buf b;
+	buf_init(&b, 16);
+	char *o = buf_room(&b, 10);
+	assert_non_null(o);
+	memcpy(o, "abc", 3);
+	buf_wrote(&b, 3);
+	assert_string_equal(b.data, "abc");
+	assert_non_null(buf_room(&b, 13));
+	assert_null(buf_room(&b, 14));
+	assert_true(b.failed);
+	buf_free(&b);
+}
+
 /* buf_int_text writes what "%lld" writes: every length, both signs, the ends of the range, the digit pairs. */
 static void integers_as_printf_writes_them(void **state)
 {
@@ -135,6 +198,8 @@ int main(void)
 		cmocka_unit_test(html_escaping),
 		cmocka_unit_test(reserve_once),
 		cmocka_unit_test(integers_as_printf_writes_them),
+		cmocka_unit_test(html_escaping_by_runs),
+		cmocka_unit_test(room_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -310,6 +310,56 @@ static void uk_local_time(void **state)
 	assert_int_equal(ts_uk_local(t) - t, 0);
 }
 
+/* The store's shape ("...Z", read without the general path's loops: issue 17) parses as the general path
+ * parses the same text with "+00:00" for "Z": every instant of a walk over years 1..9999, and texts with one
+ * character changed or impossible fields (the two must fail alike, with the same error). */
+static void ts_parse_fast_as_general(void **state)
+{
+	static const char alphabet[] = "0123456789-:TZz t.+x";
+	uint64_t r = 88172645463325252ULL;
+	for (int i = 0; i < 300000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		char z[TS_UTC_LEN + 1], off[TS_UTC_LEN + 8];
+		ts_format_utc((int64_t)(r % 315537897600ULL) - 62135596800LL, z);
+		if (i % 3 == 1)
+			z[(r >> 40) % TS_UTC_LEN] = alphabet[(r >> 20) % (sizeof alphabet - 1)];
+		if (i % 3 == 2) { /* months 00-19, days 00-39, hours 00-29, minutes and seconds 00-69 */
+			z[5] = (char)('0' + (r >> 8) % 2), z[8] = (char)('0' + (r >> 12) % 4), z[11] = (char)('0' + (r >> 16) % 3);
+			z[14] = (char)('0' + (r >> 24) % 7), z[17] = (char)('0' + (r >> 28) % 7);
+		}
+		int64_t a = 7, b = 7;
+		int ra = ts_parse_rfc3339(z, &a);
+		if (z[19] == 'Z') { /* the same fields through the general path */
+			memcpy(off, z, 19);
+			memcpy(off + 19, "+00:00", 7);
+			int rb = ts_parse_rfc3339(off, &b);
+			if (ra != rb || a != b)
+				fail_msg("%s: %d %lld, general %d %lld", z, ra, (long long)a, rb, (long long)b);
+		} /* else the general path's own text ('z', 't', an offset...) */
+	}
+	int64_t t;
+	assert_int_equal(ts_parse_rfc3339("2024-02-29T23:59:59Z", &t), DATE_OK);
+	assert_int_equal(ts_parse_rfc3339("2023-02-29T00:00:00Z", &t), DATE_EIMPOSSIBLE);
+	assert_int_equal(ts_parse_rfc3339("2023-01-01T24:00:00Z", &t), DATE_EIMPOSSIBLE);
+	assert_int_equal(ts_parse_rfc3339("0000-01-01T00:00:00Z", &t), DATE_EIMPOSSIBLE);
+	assert_int_equal(ts_parse_rfc3339("2023-01-01T00:00:00Zx", &t), DATE_EFORMAT);
+	assert_int_equal(ts_parse_rfc3339("2023-01-01T00:00:0", &t), DATE_EFORMAT);
+}
+
+/* ts_uk_summer gives the bounds ts_uk_local shifts by. */
+static void uk_summer(void **state)
+{
+	for (int y = 1; y <= 9999; y += 7) {
+		int64_t s, e;
+		ts_uk_summer(y, &s, &e);
+		assert_true(s < e);
+		assert_int_equal(ts_uk_local(s - 1) - (s - 1), 0);
+		assert_int_equal(ts_uk_local(s) - s, 3600);
+		assert_int_equal(ts_uk_local(e - 1) - (e - 1), 3600);
+		assert_int_equal(ts_uk_local(e) - e, 0);
+	}
+}
+
 static void long_dates(void **state)
 {
 	char out[DATE_LONG_MAX + 1];
@@ -329,6 +379,7 @@ int main(void)
 	    cmocka_unit_test(parse_dmy),  cmocka_unit_test(format_iso),   cmocka_unit_test(ts_parse),
 	    cmocka_unit_test(ts_impossible), cmocka_unit_test(ts_format_errors), cmocka_unit_test(ts_format),
 	    cmocka_unit_test(ts_date), cmocka_unit_test(uk_local_time), cmocka_unit_test(long_dates),
+	    cmocka_unit_test(ts_parse_fast_as_general), cmocka_unit_test(uk_summer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,39 @@ static void ceiling_fails_cleanly(void **state)
 	buf_free(&out);
 }
 
+/* Each lane's shape, written from its text with the mark's x's put in (issue 17): as the drawing wrote it
+ * before, mark by mark (the x's of the first and last at the drawing's edges, 144 and 940). */
+static void each_lanes_mark(void **state)
+{
+	static const char *const agencies[] = {"police", "health", "education", "social_care", "housing", "probation"};
+	struct timeline_event ev[6];
+	for (int i = 0; i < 6; i++)
+		ev[i] = (struct timeline_event){.id = 100 + i, .at = at("2025-01-01T12:00:00Z") + (int64_t)i * 30 * 86400,
+						.agency = agencies[i], .agency_name = agencies[i], .kind_label = "Concern",
+						.on_page = true};
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	assert_int_equal(timeline_svg(ev, 6, "A", "/children/7?", &out), 0);
+	static const char *const want[] = {
+		"<a href=\"#event-100\"><title>1 January 2025, police: Concern</title><rect x=\"144\" y=\"18\" width=\"12\" "
+		"height=\"12\" fill=\"#1d70b8\"/></a>",
+		"<a href=\"#event-101\"><title>31 January 2025, health: Concern</title><circle cx=\"308\" cy=\"52\" r=\"6\" "
+		"fill=\"#00703c\"/></a>",
+		"<a href=\"#event-102\"><title>2 March 2025, education: Concern</title><polygon points=\"466,73 473,86 459,86\" "
+		"fill=\"#f47738\"/></a>",
+		"<a href=\"#event-103\"><title>1 April 2025, social_care: Concern</title><polygon points=\"624,101 631,108 "
+		"624,115 617,108\" fill=\"#d4351c\"/></a>",
+		"<a href=\"#event-104\"><title>1 May 2025, housing: Concern</title><rect x=\"780\" y=\"128\" width=\"5\" "
+		"height=\"16\" fill=\"#4c2c92\"/></a>",
+		"<a href=\"#event-105\"><title>31 May 2025, probation: Concern</title><circle cx=\"940\" cy=\"164\" r=\"6\" "
+		"fill=\"#505a5f\"/></a>",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (!strstr(out.data, want[i]))
+			fail_msg("not drawn: %s", want[i]);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +181,7 @@ int main(void)
 		cmocka_unit_test(one_event_and_no_filter),
 		cmocka_unit_test(legend_only_for_agencies_with_events),
 		cmocka_unit_test(ceiling_fails_cleanly),
+		cmocka_unit_test(each_lanes_mark),
 		cmocka_unit_test(uk_days_across_the_clock_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
