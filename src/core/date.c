@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SECS_PER_DAY 86400
 
@@ -338,5 +339,17 @@ void date_format_long(struct date d, char out[DATE_LONG_MAX + 1])
 		snprintf(out, DATE_LONG_MAX + 1, "unknown date");
 		return;
 	}
-	snprintf(out, DATE_LONG_MAX + 1, "%d %s %d", d.d, months[d.m - 1], d.y);
+	/* what "%d %s %d" writes, without printf (issue 17: a record page writes a day's date a row) */
+	char *o = out;
+	if (d.d >= 10)
+		*o++ = (char)('0' + d.d / 10);
+	*o++ = (char)('0' + d.d % 10);
+	*o++ = ' ';
+	size_t n = strlen(months[d.m - 1]);
+	memcpy(o, months[d.m - 1], n);
+	o += n;
+	*o++ = ' ';
+	int digits = d.y >= 1000 ? 4 : d.y >= 100 ? 3 : d.y >= 10 ? 2 : 1;
+	put_digits(o, d.y, digits);
+	o[digits] = '\0';
 }

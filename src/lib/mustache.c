@@ -687,7 +687,8 @@ static int put_raw(struct render *r, const struct node *nd, const struct ctx *c)
 {
 	for (size_t i = 0; nd->nparts == 1 && i < r->nraw; i++)
 		if (strcmp(nd->name, r->raw[i].name) == 0)
-			return buf_append(r->out, r->raw[i].data, r->raw[i].len);
+			return r->raw[i].write ? r->raw[i].write(r->out, r->raw[i].ctx)
+					       : buf_append(r->out, r->raw[i].data, r->raw[i].len);
 	return put_value(r, lookup(nd, c), false);
 }
 

@@ -45,7 +45,12 @@ int mustache_render(const mustache *t, json_t *data, mustache_partial_fn partial
 struct mustache_raw {
 	const char *name;
 	const char *data;
-	size_t len;
+	size_t len; /* data's; for a writer, about what it writes (the page is sized once by it) */
+	/* Or written in its place by write(out, ctx) (data unused): 0, or -1 to fail the render. A part drawn
+	 * straight into the page is not drawn into a buffer of its own and copied (issue 17: the timeline's
+	 * ~90 KB on the record page). */
+	int (*write)(struct buf *out, void *ctx);
+	void *ctx;
 };
 int mustache_render_raw(const mustache *t, json_t *data, mustache_partial_fn partials, void *ctx,
 			const struct mustache_raw *raw, size_t nraw, struct buf *out);

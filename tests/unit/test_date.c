@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -369,6 +370,19 @@ static void long_dates(void **state)
 	assert_string_equal(out, "30 September 2025");
 	date_format_long((struct date){2025, 2, 30}, out);
 	assert_string_equal(out, "unknown date");
+	/* as "%d %s %d" writes them: every day of years 1-120, 1990-2110 and 9900-9999 */
+	static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+					     "July",    "August",   "September", "October", "November", "December"};
+	static const int spans[][2] = {{1, 120}, {1990, 2110}, {9900, 9999}};
+	for (size_t k = 0; k < 3; k++)
+		for (int y = spans[k][0]; y <= spans[k][1]; y++)
+			for (int m = 1; m <= 12; m++)
+				for (int d = 1; d <= date_days_in_month(y, m); d++) {
+					char want[64];
+					snprintf(want, sizeof want, "%d %s %d", d, months[m - 1], y);
+					date_format_long((struct date){y, m, d}, out);
+					assert_string_equal(out, want);
+				}
 }
 
 int main(void)

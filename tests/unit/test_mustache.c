@@ -432,7 +432,8 @@ static void raw_parts(void **state)
 				  "\"other\":\"<i>o</i>\"}", 0, &jerr);
 	assert_non_null(data);
 	mustache *t = compile_ok("{{#show}}[{{{rows}}}]{{/show}}({{rows}})<{{{a.rows}}}>{{& rows}}{{{other}}}");
-	const struct mustache_raw raw[] = {{"rows", "<tr>1</tr><tr>2</tr>", 20}, {"unused", "x", 1}};
+	const struct mustache_raw raw[] = {{.name = "rows", .data = "<tr>1</tr><tr>2</tr>", .len = 20},
+					   {.name = "unused", .data = "x", .len = 1}};
 	struct buf out;
 	buf_init(&out, OUT_MAX);
 	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, raw, 2, &out), 0);
@@ -441,6 +442,44 @@ static void raw_parts(void **state)
 	/* the parts count against the ceiling like any text */
 	buf_init(&out, 30);
 	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, raw, 2, &out), -1);
+	assert_true(out.failed);
+	buf_free(&out);
+	mustache_free(t);
+	json_decref(data);
+}
+
+static int write_rows(struct buf *out, void *ctx)
+{
+	int *calls = ctx;
+	(*calls)++;
+	return buf_puts(out, "<tr>w</tr>");
+}
+
+static int write_fails(struct buf *out, void *ctx)
+{
+	(void)ctx;
+	buf_puts(out, "half");
+	return -1;
+}
+
+/* A part written in its place by its writer (issue 17: the record page's timeline drawn straight into the
+ * page): called where the template names it, each time; a writer's failure fails the render. */
+static void raw_writers(void **state)
+{
+	(void)state;
+	json_t *data = json_pack("{s:b, s:b, s:[i, i]}", "show", 1, "hide", 0, "list", 1, 2);
+	mustache *t = compile_ok("a{{{rows}}}b{{#hide}}{{{rows}}}{{/hide}}{{#list}}[{{{rows}}}]{{/list}}c");
+	int calls = 0;
+	const struct mustache_raw raw[] = {{.name = "rows", .len = 10, .write = write_rows, .ctx = &calls}};
+	struct buf out;
+	buf_init(&out, OUT_MAX);
+	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, raw, 1, &out), 0);
+	assert_string_equal(out.data, "a<tr>w</tr>b[<tr>w</tr>][<tr>w</tr>]c");
+	assert_int_equal(calls, 3);
+	buf_free(&out);
+	const struct mustache_raw bad[] = {{.name = "rows", .write = write_fails}};
+	buf_init(&out, OUT_MAX);
+	assert_int_equal(mustache_render_raw(t, data, NULL, NULL, bad, 1, &out), -1);
 	assert_true(out.failed);
 	buf_free(&out);
 	mustache_free(t);
@@ -567,6 +606,7 @@ int main(void)
 		cmocka_unit_test(work_is_bounded),
 		cmocka_unit_test(output_ceiling),
 		cmocka_unit_test(raw_parts),
+		cmocka_unit_test(raw_writers),
 		cmocka_unit_test(partial_indentation),
 		cmocka_unit_test(four_threads_same_output),
 	};
