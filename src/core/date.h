@@ -62,6 +62,9 @@ struct date ts_utc_date(int64_t epoch);
  * last Sunday of March to 01:00 UTC on the last Sunday of October (the rule since 1996, applied to every
  * year). No time zone database needed. */
 int64_t ts_uk_local(int64_t epoch);
+/* The instant (UTC, seconds since the epoch) at which UK civil time reads the day d at hour:minute: BST taken off
+ * where it applied (the web forms' and the API's dates are the UK's days). */
+int64_t ts_uk_civil(struct date d, int hour, int minute);
 
 #define DATE_LONG_MAX 20 /* "30 September 2025" */
 /* "4 March 2025", as GOV.UK writes dates. */
