@@ -1035,12 +1035,11 @@ static const char *const migrations[] = {
 	 * row is still asked the rule: MASH_ANSWERED). The child and the kind are in it so that the count reads
 	 * no event's row (MASH_DECIDED_AGENCY_COUNT, with VIEW_EVENT_BY_ID): walked across children by time, each
 	 * row read was a page of event elsewhere, and the police's count cost more than the walk of every agency
-	 * it replaced (5.4-7.9 ms against 4.0-4.3 of CPU at 50,000 children, r-mash29). The entry costs a contact
-	 * or referral one entry at intake, written near the agency's newest (docs/BENCHMARKS.md has the writer's
-	 * cost). Its WHERE is an IN list
-	 * of two, which SQLite codes as comparisons (no temporary b-tree, migration 38) and the statements
-	 * repeat ("e.kind IN ('contact', 'referral')"): SQLite uses a partial index only for a query that names
-	 * its WHERE. No personal data (an agency code, a time, an id, a child's id, a kind). Made again, not "IF
+	 * it replaced (5.4-7.9 ms against 4.0-4.3 of CPU at 50,000 children, r-mash29). A contact or referral
+	 * writes one entry more at intake (0.11 WAL frames an event, +3%, with the synthetic records' times spread
+	 * over years; a live MASH's contacts land at the agency's newest). Its WHERE is an IN list of two, which
+	 * SQLite codes as comparisons (no temporary b-tree, migration 38) and the statements repeat ("e.kind IN
+	 * ('contact', 'referral')"): SQLite uses a partial index only for a query that names its WHERE. No personal data (an agency code, a time, an id, a child's id, a kind). Made again, not "IF
 	 * NOT EXISTS": a database put back to an older version keeping the index gets it as this text says. Both
 	 * engines; undone by dropping it (docs/INTERNALS.md). */
 	"DROP INDEX IF EXISTS event_mash_agency;"
@@ -3124,7 +3123,10 @@ const char *sql_ops_statement(int id)
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 const char *sql_ops_access_facts_many(void) { return pg_override[S_ACCESS_FACTS_MANY]; }
 const char *sql_ops_mash_agency_count(void) { return stmt_sql[S_MASH_AWAITING_AGENCY_COUNT]; }
-const char *sql_ops_mash_decided_agency(int count) { return count ? stmt_sql[S_MASH_DECIDED_AGENCY_COUNT] : stmt_sql[S_MASH_DECIDED_AGENCY_LIST]; }
+const char *sql_ops_mash_decided_agency(int count)
+{
+	return stmt_sql[count ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_AGENCY_LIST];
+}
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
@@ -7560,8 +7562,8 @@ static void mash_list_bind(sql_stmt *s, const struct store_view *v, const struct
 static enum stmt_id mash_count_id(const struct store_mash_query *q)
 {
 	if (q->decided)
-		return q->name ? S_MASH_DECIDED_COUNT : q->agency ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_COUNT;
-	return q->name	  ? S_MASH_AWAITING_COUNT_NAMED
+		return !q->name && q->agency ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_COUNT;
+	return q->name	   ? S_MASH_AWAITING_COUNT_NAMED
 	       : q->agency ? S_MASH_AWAITING_AGENCY_COUNT
 			   : S_MASH_AWAITING_COUNT;
 }
