@@ -11,6 +11,7 @@
 
 #include "api/api_int.h"
 #include "clock/now.h"
+#include "core/date.h"
 #include "core/text.h"
 #include "service/access.h"
 #include "service/children.h"
@@ -193,11 +194,19 @@ fail:
 
 #define NOTICES_SHOWN 200
 
+/* The filters of health's openings (r-mash29: the DPO's list's, the agency fixed): a username or part of it, and
+ * the UK days from and to as the instants they start and end */
+struct glass_filter {
+	char person[STORE_USER_MAX + 1];
+	char from[STORE_TS_LEN + 1], to[STORE_TS_LEN + 1];
+};
+
 struct notices_job {
 	struct children_access access; /* first: the audit entry gates the read */
 	struct api *a;
 	http_request *rq;
 	json_t *list;
+	struct glass_filter filter;
 };
 
 static void notices_free(void *arg)
@@ -243,7 +252,7 @@ static void notices_continue(http_request *rq, void *ctx)
  * with the job once it is durable. reader NULL: the caller's reader is the audit's to make (the DPO's notices). */
 static void notices_job_start(struct api *a, http_request *rq, const struct caller *who, const char *action,
 			      const char *detail, const struct access_reader *reader, const char *refused_object,
-			      http_handler cont)
+			      const struct glass_filter *filter, http_handler cont)
 {
 	struct notices_job *j = calloc(1, sizeof *j);
 	if (!j) {
@@ -252,6 +261,8 @@ static void notices_job_start(struct api *a, http_request *rq, const struct call
 	}
 	j->a = a;
 	j->rq = rq;
+	if (filter)
+		j->filter = *filter;
 	j->access.action = action;
 	snprintf(j->access.actor, sizeof j->access.actor, "%s", who->actor);
 	if (reader)
@@ -270,7 +281,7 @@ static void notices_job_start(struct api *a, http_request *rq, const struct call
 void api_notices(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
 	(void)ids;
-	notices_job_start(a, rq, who, "notices.read", "break-glass notices; data protection officer", NULL, NULL,
+	notices_job_start(a, rq, who, "notices.read", "break-glass notices; data protection officer", NULL, NULL, NULL,
 			  notices_continue);
 }
 
@@ -300,7 +311,9 @@ static void health_glass_continue(http_request *rq, void *ctx)
 		api_reply_simple(a, rq, 403, "forbidden", NULL, HEALTH_OPENINGS_REFUSED);
 	} else {
 		j->list = json_array();
-		const struct store_glass_query q = {NULL, NULL, NULL, NULL, HEALTH_OPENINGS_SHOWN};
+		const struct glass_filter *f = &j->filter;
+		const struct store_glass_query q = {f->person[0] ? f->person : NULL, NULL, f->from[0] ? f->from : NULL,
+						    f->to[0] ? f->to : NULL, HEALTH_OPENINGS_SHOWN};
 		int rc = access_health_openings(a->st, &j->access, &q, on_health_opening, j);
 		if (rc == CHILDREN_ENOAUDIT) /* no longer the lead since the entry */
 			api_reply_simple(a, rq, 403, "forbidden", NULL, HEALTH_OPENINGS_REFUSED);
@@ -312,11 +325,55 @@ static void health_glass_continue(http_request *rq, void *ctx)
 	notices_free(j);
 }
 
+/* A day of the query (YYYY-MM-DD) as the instant its UK day starts, or the next day's for the end of "to";
+ * false for anything else */
+static bool glass_day(const char *v, bool end, char out[STORE_TS_LEN + 1], struct date *d)
+{
+	if (!v || date_parse_iso(v, d) != 0)
+		return false;
+	ts_format_utc(ts_uk_civil(end ? date_from_days(date_to_days(*d) + 1) : *d, 0, 0), out);
+	return true;
+}
+
+/* ?person=&from=&to= (r-mash29: the filters of the DPO's list of openings, /dpo): a 400 naming the field, before
+ * anything is read or audited; nothing given, the whole list */
+static bool glass_filter_read(struct api *a, http_request *rq, struct glass_filter *f)
+{
+	const char *person = http_query(rq, "person"), *from = http_query(rq, "from"), *to = http_query(rq, "to");
+	struct date df, dt;
+	memset(f, 0, sizeof *f);
+	if (person && person[0]) {
+		if (strlen(person) > STORE_USER_MAX || !text_utf8_valid(person, strlen(person)) ||
+		    text_has_controls(person, strlen(person))) {
+			api_reply_simple(a, rq, 400, "invalid_value", "person",
+					 "person must be a username, or part of it, of 64 characters or fewer");
+			return false;
+		}
+		snprintf(f->person, sizeof f->person, "%s", person);
+	}
+	if (from && from[0] && !glass_day(from, false, f->from, &df)) {
+		api_reply_simple(a, rq, 400, "invalid_value", "from", "from must be a real date, YYYY-MM-DD");
+		return false;
+	}
+	if (to && to[0] && !glass_day(to, true, f->to, &dt)) {
+		api_reply_simple(a, rq, 400, "invalid_value", "to", "to must be a real date, YYYY-MM-DD");
+		return false;
+	}
+	if (f->from[0] && f->to[0] && date_cmp(df, dt) > 0) {
+		api_reply_simple(a, rq, 400, "invalid_value", "to", "to must be the same day as from or after it");
+		return false;
+	}
+	return true;
+}
+
 void api_health_glass(struct api *a, http_request *rq, const struct caller *who, const int64_t *ids)
 {
 	(void)ids;
 	bool lead = false;
 	struct access_reader reader;
+	struct glass_filter filter;
+	if (!glass_filter_read(a, rq, &filter))
+		return;
 	api_reader_init(&reader, who);
 	int rc = access_health_lead(a->st, &reader, &lead);
 	if (rc != STORE_OK) {
@@ -324,5 +381,5 @@ void api_health_glass(struct api *a, http_request *rq, const struct caller *who,
 		return;
 	}
 	notices_job_start(a, rq, who, "health_glass.read", "health's emergency openings", &reader,
-			  lead ? NULL : "health_glass", health_glass_continue);
+			  lead ? NULL : "health_glass", &filter, health_glass_continue);
 }

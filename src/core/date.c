@@ -331,6 +331,12 @@ int64_t ts_uk_local(int64_t epoch)
 	return epoch >= start && epoch < end ? epoch + 3600 : epoch;
 }
 
+int64_t ts_uk_civil(struct date d, int hour, int minute)
+{
+	int64_t local = date_to_days(d) * 86400 + hour * 3600 + minute * 60;
+	return local - (ts_uk_local(local - 3600) - (local - 3600));
+}
+
 void date_format_long(struct date d, char out[DATE_LONG_MAX + 1])
 {
 	static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",

@@ -66,6 +66,10 @@ int64_t ts_uk_local(int64_t epoch);
  * that shifts many instants of one year (issue 17: the record page's 2,000 marks). */
 void ts_uk_summer(int year, int64_t *start, int64_t *end);
 
+/* The instant (UTC, seconds since the epoch) at which UK civil time reads the day d at hour:minute: BST taken off
+ * where it applied (the web forms' and the API's dates are the UK's days). */
+int64_t ts_uk_civil(struct date d, int hour, int minute);
+
 #define DATE_LONG_MAX 20 /* "30 September 2025" */
 /* "4 March 2025", as GOV.UK writes dates. */
 void date_format_long(struct date d, char out[DATE_LONG_MAX + 1]);

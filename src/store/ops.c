@@ -1021,6 +1021,30 @@ static const char *const migrations[] = {
 	"DELETE FROM mash_open WHERE occurred_at = OLD.occurred_at AND event_id = OLD.id; "
 	MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " END;"
 	"/* sqlite-only */" MASH_OPEN_FILL_LITE ";/* end sqlite-only */",
+	/* 40: the MASH decided list filtered by an agency walks that agency's contacts and referrals (issue 17,
+	 * r-mash29; docs/BENCHMARKS.md). The decisions (newest first) walked event_mash, every agency's contacts,
+	 * referrals and decisions in time order, and kept the agency's: the police's count to 1,001 read every
+	 * agency's decided contacts until 1,001 were the police's, 4.7-4.9 ms of CPU at 50,000 children against
+	 * 1.1-1.5 for every agency (r-mash27). event_mash_agency is one agency's contacts and referrals in the
+	 * list's order, which the agency's list, its pages before a key and its count seek
+	 * (S_MASH_DECIDED_AGENCY_*); the decided list of every agency keeps event_mash. An index of event, not a
+	 * table of the decided rows kept as mash_open is: "decided" depends on a later row (the decision), so
+	 * such a table needs a statement of every writer (intake's contact and decision, the merge's trigger,
+	 * PostgreSQL's function, a bulk load's end) to say it, where the engine keeps an index on every write of
+	 * event by itself; the walk passes the agency's contacts that await, which the queue keeps few of (each
+	 * row is still asked the rule: MASH_ANSWERED). The child and the kind are in it so that the count reads
+	 * no event's row (MASH_DECIDED_AGENCY_COUNT, with VIEW_EVENT_BY_ID): walked across children by time, each
+	 * row read was a page of event elsewhere, and the police's count cost more than the walk of every agency
+	 * it replaced (5.4-7.9 ms against 4.0-4.3 of CPU at 50,000 children, r-mash29). A contact or referral
+	 * writes one entry more at intake (0.11 WAL frames an event, +3%, with the synthetic records' times spread
+	 * over years; a live MASH's contacts land at the agency's newest). Its WHERE is an IN list of two, which
+	 * SQLite codes as comparisons (no temporary b-tree, migration 38) and the statements repeat ("e.kind IN
+	 * ('contact', 'referral')"): SQLite uses a partial index only for a query that names its WHERE. No personal data (an agency code, a time, an id, a child's id, a kind). Made again, not "IF
+	 * NOT EXISTS": a database put back to an older version keeping the index gets it as this text says. Both
+	 * engines; undone by dropping it (docs/INTERNALS.md). */
+	"DROP INDEX IF EXISTS event_mash_agency;"
+	"CREATE INDEX event_mash_agency ON event(agency, occurred_at, id, person_id, kind) "
+	"  WHERE kind IN ('contact', 'referral');",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1253,6 +1277,9 @@ enum stmt_id {
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
+	S_MASH_DECIDED_AGENCY_LIST,
+	S_MASH_DECIDED_AGENCY_BACK,
+	S_MASH_DECIDED_AGENCY_COUNT,
 	S_MASH_AWAITING_NAMED,
 	S_MASH_AWAITING_NAMED_BACK,
 	S_MASH_DECIDED_NAMED,
@@ -1533,9 +1560,10 @@ enum stmt_id {
 #define MASH_FILTERS MASH_FILTER_AGENCY MASH_FILTER_RECEIVED MASH_FILTER_REST
 #define MASH_FILTER_AGENCY "(?2 IS NULL OR e.agency = ?2)"
 #define MASH_FILTER_RECEIVED " AND (?3 IS NULL OR e.occurred_at >= ?3) AND (?4 IS NULL OR e.occurred_at < ?4)"
-#define MASH_FILTER_REST " AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
+#define MASH_FILTER_REST MASH_FILTER_REST_(VIEW_EVENT("e"))
+#define MASH_FILTER_REST_(view) " AND (?5 IS NULL OR " MASH_NAME_FOLDED " LIKE '%' || " \
 			 "replace(replace(replace(lower(?5), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\') " \
-			 "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " VIEW_EVENT("e")
+			 "AND " VIEW_PERSON_OF_SHOWN_EVENT("p.id") " AND " view
 /* The lists, one statement each (migration 34): a statement whose order is the order of an index is read
  * from it a page at a time; one ORDER BY of CASEs for both sorted every contact of the area for each page.
  * Awaiting: no referral decision of the child at or after it (the LEFT JOIN's d.id IS NULL), oldest first,
@@ -1597,6 +1625,23 @@ enum stmt_id {
  * (r-review39). The contact's time is the reader's to see; the decision follows it within a working day. */
 #define MASH_DECIDED "FROM " MASH_FROM " WHERE ?1 = 1 AND " MASH_KINDS("e") " AND e.kind IN ('contact', 'referral') " \
 		     "AND " EVENT_KIND_SOUGHT("e") " AND " MASH_ANSWERED("e", "d3") " AND " MASH_FILTERS
+/* The same for one agency (?2 not NULL): its contacts and referrals only, in the list's order, by
+ * event_mash_agency (agency, occurred_at, id, person_id, kind; migration 40). Walking event_mash passed every
+ * other agency's decided contacts, and the count read every agency's until 1,001 were the police's
+ * (docs/BENCHMARKS.md, r-mash27, r-mash29). The received filters bound the walk (?11 from, ?12 before, never
+ * NULL: mash_bind), as the queue's bound mash_open's (MASH_OPEN_FROM), so that a window starts at its end
+ * rather than passing every newer contact: one lower and one upper bound a statement, as the queue's (SQLite
+ * seeks one of each), the list's key taking the filter on its side (mash_list_bind) and the count both. The
+ * count reads the index only (VIEW_EVENT_BY_ID: an event's details are read only where its agency is the
+ * view's private one), oldest first: the contacts that await are the newest. Its own statements: SQLite plans
+ * a statement once, and "?2 IS NULL OR e.agency = ?2" seeks no index. No event_mash's list (MASH_KINDS) here:
+ * it would offer SQLite that walk too. */
+#define MASH_DECIDED_AGENCY_WHERE(d, view) "?1 = 1 AND e.agency = ?2 AND e.kind IN ('contact', 'referral') AND " \
+			    EVENT_KIND_SOUGHT("e") " AND " MASH_ANSWERED("e", d) " AND " MASH_FILTER_AGENCY \
+			    MASH_FILTER_RECEIVED MASH_FILTER_REST_(view)
+#define MASH_DECIDED_AGENCY "FROM " MASH_FROM " WHERE " MASH_DECIDED_AGENCY_WHERE("d3", VIEW_EVENT("e"))
+#define MASH_DECIDED_FROM " AND e.occurred_at >= ?11"
+#define MASH_DECIDED_UNTIL " AND e.occurred_at < ?12"
 /* Keyset pages (store_mash_query.key_at): the rows after or before the row (?9, ?10) in the list's order, a row
  * value that both engines seek in event_mash (occurred_at, id, ...), or mash_open's (occurred_at, event_id) for
  * the queue (MASH_OPEN_AFTER), so that the page a link reaches by the
@@ -2108,6 +2153,15 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_DECIDED_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED " AND " MASH_AFTER MASH_ASC,
 					  "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	[S_MASH_DECIDED_COUNT] = MASH_COUNT("1", "e.kind IN ('contact', 'referral') AND " MASH_ANSWERED("e", "d")),
+	/* one agency's (MASH_DECIDED_AGENCY, migration 40); the count in the index's order too, so that PostgreSQL
+	 * walks it to the bound rather than a bitmap of every contact of the agency */
+	[S_MASH_DECIDED_AGENCY_LIST] = "SELECT " MASH_COLS " " MASH_DECIDED_AGENCY " AND " MASH_BEFORE MASH_DECIDED_FROM
+		MASH_DESC "LIMIT ?6 OFFSET ?7" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_DECIDED_AGENCY_BACK] = MASH_BACK("SELECT " MASH_COLS " " MASH_DECIDED_AGENCY " AND " MASH_AFTER
+						 MASH_DECIDED_UNTIL MASH_ASC, "5 DESC, 1 DESC") SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
+	[S_MASH_DECIDED_AGENCY_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM event e JOIN person p ON p.id = e.person_id "
+		"WHERE " MASH_DECIDED_AGENCY_WHERE("d", VIEW_EVENT_BY_ID("e")) MASH_DECIDED_FROM MASH_DECIDED_UNTIL MASH_ASC
+		"LIMIT ?8) AS c" SQL_CUSTOM_PLAN SQL_INDEX_ORDER,
 	/* with a piece of a name: in no index's order, so that the engine may start from the children named and
 	 * sort their few rows (MASH_AWAITING_NAMED) */
 	[S_MASH_AWAITING_NAMED] = "SELECT " MASH_COLS " " MASH_AWAITING_NAMED " AND " MASH_AFTER_NAMED MASH_ASC
@@ -3069,6 +3123,10 @@ const char *sql_ops_statement(int id)
 const char *sql_ops_status_events(void) { return stmt_sql[S_EVENTS_STATUS]; }
 const char *sql_ops_access_facts_many(void) { return pg_override[S_ACCESS_FACTS_MANY]; }
 const char *sql_ops_mash_agency_count(void) { return stmt_sql[S_MASH_AWAITING_AGENCY_COUNT]; }
+const char *sql_ops_mash_decided_agency(int count)
+{
+	return stmt_sql[count ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_AGENCY_LIST];
+}
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
@@ -7460,7 +7518,8 @@ static void mash_bind(sql_stmt *s, const struct store_view *v, const struct stor
 		text(s, 5, q->name);
 	/* the counts' bound (the lists have no ?8: binding it does nothing there) */
 	sql_bind_int64(s, 8, q->count_max > 0 ? q->count_max + 1 : INT64_MAX);
-	/* the queue's walk on mash_open bounded by the received filters (MASH_OPEN_FROM, MASH_OPEN_UNTIL) */
+	/* the walk bounded by the received filters: the queue's on mash_open (MASH_OPEN_FROM, MASH_OPEN_UNTIL), one
+	 * agency's decisions' on event_mash_agency (MASH_DECIDED_AGENCY) */
 	text(s, 11, q->received_from ? q->received_from : MASH_KEY_MIN);
 	text(s, 12, q->received_before ? q->received_before : MASH_KEY_MAX);
 }
@@ -7485,17 +7544,26 @@ static void mash_list_bind(sql_stmt *s, const struct store_view *v, const struct
 		key_at = q->received_from, key_id = 0;
 	if (!q->decided && !q->name && q->before && q->received_before && strcmp(key_at, q->received_before) >= 0)
 		key_at = q->received_before, key_id = 0;
+	/* One agency's decisions (MASH_DECIDED_AGENCY), walked newest first after a key and oldest first before
+	 * one: the same, the other way round. */
+	bool decided_agency = q->decided && !q->name && q->agency;
+	if (decided_agency && !q->before && q->received_before && strcmp(key_at, q->received_before) >= 0)
+		key_at = q->received_before, key_id = 0;
+	if (decided_agency && q->before && q->received_from && strcmp(key_at, q->received_from) < 0)
+		key_at = q->received_from, key_id = 0;
 	text(s, 9, key_at);
 	sql_bind_int64(s, 10, key_id);
 }
 
 /* The statements q runs (bench/mash_same.c runs the same): its count, and its list (or its page before a key).
  * The queue without a name walks mash_open, by its primary key or, filtered by an agency, by that agency's
- * rows (mash_open_agency); with a name it starts from the children named; the decisions walk event_mash. */
+ * rows (mash_open_agency); with a name it starts from the children named; the decisions walk event_mash, or
+ * filtered by an agency, that agency's contacts (event_mash_agency). */
 static enum stmt_id mash_count_id(const struct store_mash_query *q)
 {
-	return q->decided ? S_MASH_DECIDED_COUNT
-	       : q->name  ? S_MASH_AWAITING_COUNT_NAMED
+	if (q->decided)
+		return !q->name && q->agency ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_COUNT;
+	return q->name	   ? S_MASH_AWAITING_COUNT_NAMED
 	       : q->agency ? S_MASH_AWAITING_AGENCY_COUNT
 			   : S_MASH_AWAITING_COUNT;
 }
@@ -7507,6 +7575,8 @@ static enum stmt_id mash_list_id(const struct store_mash_query *q)
 		{{S_MASH_DECIDED_LIST, S_MASH_DECIDED_BACK}, {S_MASH_DECIDED_NAMED, S_MASH_DECIDED_NAMED_BACK}}};
 	if (!q->decided && !q->name && q->agency)
 		return q->before ? S_MASH_AWAITING_AGENCY_BACK : S_MASH_AWAITING_AGENCY_LIST;
+	if (q->decided && !q->name && q->agency)
+		return q->before ? S_MASH_DECIDED_AGENCY_BACK : S_MASH_DECIDED_AGENCY_LIST;
 	return lists[q->decided][q->name != NULL][q->before];
 }
 

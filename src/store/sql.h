@@ -229,5 +229,7 @@ const char *sql_ops_status_events(void);
 const char *sql_ops_access_facts_many(void);
 /* The MASH queue's count for one agency (S_MASH_AWAITING_AGENCY_COUNT), for the conformance tests' plan check */
 const char *sql_ops_mash_agency_count(void);
+/* The MASH decided list of one agency (S_MASH_DECIDED_AGENCY_LIST), or with count its count, for the same */
+const char *sql_ops_mash_decided_agency(int count);
 
 #endif

@@ -308,6 +308,8 @@ struct common_filter {
 	bool bad;
 };
 
+static void dates_filter_read(http_request *rq, struct common_filter *f, json_t *view, json_t *form);
+
 static void common_filter_read(http_request *rq, struct common_filter *f, json_t *view, json_t *form)
 {
 	const char *agency = http_query(rq, "agency");
@@ -322,6 +324,12 @@ static void common_filter_read(http_request *rq, struct common_filter *f, json_t
 		}
 	}
 	json_object_set_new(form, "agency", json_string(f->agency));
+	dates_filter_read(rq, f, view, form);
+}
+
+/* The dates from and to (each a day, month and year; to the end of the day to), into f (its query too) */
+static void dates_filter_read(http_request *rq, struct common_filter *f, json_t *view, json_t *form)
+{
 	static const char *const names[] = {"from", "to"};
 	struct date days[2];
 	int got[2];
@@ -772,6 +780,24 @@ static void dpo_show(struct web_read *r)
 	web_render(r->w, r->rq, j->f.bad ? 400 : 200, "dpo", view);
 }
 
+/* The person filter (a username, or part of it) of the lists of openings, into person and f's query */
+static void person_filter_read(http_request *rq, char person_out[STORE_USER_MAX + 1], struct common_filter *f,
+			       json_t *view, json_t *form)
+{
+	const char *person = http_query(rq, "person");
+	person_out[0] = '\0';
+	if (person && person[0]) {
+		if (strlen(person) <= STORE_USER_MAX && web_text_ok(person, STORE_USER_MAX, false)) {
+			snprintf(person_out, STORE_USER_MAX + 1, "%s", person);
+			query_add(f->query, sizeof f->query, "person", person);
+		} else {
+			web_add_error(view, "person", "person", "The person's username must be 64 characters or fewer");
+			f->bad = true;
+		}
+	}
+	json_object_set_new(form, "person", json_string(person_out));
+}
+
 void web_dpo_page(const struct web *w, http_request *rq)
 {
 	struct dpo_job *j = calloc(1, sizeof *j);
@@ -782,17 +808,7 @@ void web_dpo_page(const struct web *w, http_request *rq)
 	j->view = json_object();
 	j->form = json_object();
 	common_filter_read(rq, &j->f, j->view, j->form);
-	const char *person = http_query(rq, "person");
-	if (person && person[0]) {
-		if (strlen(person) <= STORE_USER_MAX && web_text_ok(person, STORE_USER_MAX, false)) {
-			snprintf(j->person, sizeof j->person, "%s", person);
-			query_add(j->f.query, sizeof j->f.query, "person", person);
-		} else {
-			web_add_error(j->view, "person", "person", "The person's username must be 64 characters or fewer");
-			j->f.bad = true;
-		}
-	}
-	json_object_set_new(j->form, "person", json_string(j->person));
+	person_filter_read(rq, j->person, &j->f, j->view, j->form);
 	j->page = page_param(rq);
 	j->r.show = dpo_show;
 	j->r.release = dpo_release;
@@ -803,7 +819,9 @@ void web_dpo_page(const struct web *w, http_request *rq)
 
 struct health_glass_job {
 	struct web_read r; /* first */
-	json_t *openings;
+	json_t *openings, *view, *form;
+	struct common_filter f; /* its agency unused: the list is health's */
+	char person[STORE_USER_MAX + 1];
 	int page, matched;
 };
 
@@ -811,6 +829,8 @@ static void health_glass_release(struct web_read *r)
 {
 	struct health_glass_job *j = (struct health_glass_job *)r;
 	json_decref(j->openings);
+	json_decref(j->view);
+	json_decref(j->form);
 	free(j);
 }
 
@@ -833,8 +853,11 @@ static void health_glass_show(struct web_read *r)
 {
 	struct health_glass_job *j = (struct health_glass_job *)r;
 	j->openings = json_array();
-	const struct store_glass_query q = {NULL, NULL, NULL, NULL, LOOKS_SCANNED};
-	int rc = access_health_openings(r->w->st, &r->access, &q, health_opening_row, j);
+	int rc = STORE_OK;
+	if (!j->f.bad) { /* the same filters as the DPO's list (r-mash29), the agency health's */
+		const struct store_glass_query q = {j->person, NULL, j->f.from, j->f.to, LOOKS_SCANNED};
+		rc = access_health_openings(r->w->st, &r->access, &q, health_opening_row, j);
+	}
 	if (rc == CHILDREN_ENOAUDIT) { /* no longer the lead since the entry */
 		health_glass_refusal(r);
 		return;
@@ -847,21 +870,29 @@ static void health_glass_show(struct web_read *r)
 	int pages = j->matched ? (j->matched + PER_PAGE - 1) / PER_PAGE : 1;
 	if (pages > PAGES_MAX)
 		pages = PAGES_MAX;
-	char count_text[160];
-	if (!j->matched)
-		snprintf(count_text, sizeof count_text, "No one in health has opened a record in an emergency.");
+	char base[700], count_text[160];
+	snprintf(base, sizeof base, "/health/break-glass%s", j->f.query);
+	if (j->f.bad)
+		snprintf(count_text, sizeof count_text, "Correct the filters to see the openings.");
+	else if (!j->matched)
+		snprintf(count_text, sizeof count_text, "%s", j->f.query[0] ? "No openings match the filters." :
+			 "No one in health has opened a record in an emergency.");
 	else
-		snprintf(count_text, sizeof count_text, "%d opening%s, newest first.%s", j->matched, j->matched == 1 ? "" : "s",
+		snprintf(count_text, sizeof count_text, "%d opening%s%s, newest first.%s", j->matched,
+			 j->matched == 1 ? "" : "s", j->f.query[0] ? " match the filters" : "",
 			 j->matched > PER_PAGE ? " Shown 25 a page." : "");
-	json_t *view = json_object();
+	json_t *view = j->view;
+	j->view = NULL;
 	json_object_set_new(view, "title", json_string("Health's emergency openings"));
 	json_object_set_new(view, "nav_health_glass", json_true());
 	json_object_set_new(view, "openings", json_incref(j->openings));
 	json_object_set_new(view, "has_openings", json_boolean(json_array_size(j->openings) > 0));
 	json_object_set_new(view, "count_text", json_string(count_text));
+	json_object_set_new(view, "filtered", json_boolean(j->f.query[0] != '\0' || j->f.bad));
+	json_object_set_new(view, "form", json_incref(j->form));
 	if (pages > 1)
-		json_object_set_new(view, "pagination", pagination("/health/break-glass", j->page, pages));
-	web_render(r->w, r->rq, 200, "health_glass", view);
+		json_object_set_new(view, "pagination", pagination(base, j->page, pages));
+	web_render(r->w, r->rq, j->f.bad ? 400 : 200, "health_glass", view);
 }
 
 void web_health_glass_page(const struct web *w, http_request *rq)
@@ -884,6 +915,10 @@ void web_health_glass_page(const struct web *w, http_request *rq)
 		j->r.access.refuse = true;
 		snprintf(j->r.access.object, sizeof j->r.access.object, "health_glass");
 	}
+	j->view = json_object();
+	j->form = json_object();
+	dates_filter_read(rq, &j->f, j->view, j->form);
+	person_filter_read(rq, j->person, &j->f, j->view, j->form);
 	j->page = page_param(rq);
 	j->r.show = health_glass_show;
 	j->r.release = health_glass_release;

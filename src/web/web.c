@@ -359,9 +359,7 @@ int web_time_field(const char *hm, int *hour, int *minute)
 
 int64_t web_uk_civil(struct date d, int hour, int minute)
 {
-	/* The time was given as UK civil time: take off BST where it applied. */
-	int64_t local = date_to_days(d) * 86400 + hour * 3600 + minute * 60;
-	return local - (ts_uk_local(local - 3600) - (local - 3600));
+	return ts_uk_civil(d, hour, minute); /* the time was given as UK civil time */
 }
 
 void web_add_error(json_t *view, const char *field, const char *anchor, const char *message)

@@ -143,5 +143,33 @@ describe("health's safeguarding lead: health's emergency openings", () => {
     assert.match(cells[2], /Ravi/);
     assert.equal(cells[3].trim(), reason);
     await assertAccessible(page, "health's emergency openings");
+    // r-mash29: filtered as the DPO's list is: by person (part of a username), and a bad date named in the error
+    // summary, whose link leads to the field
+    await page.getByLabel('Person (username, or part of it)').fill('DEMO.HEAL');
+    await navigate(page, () => page.getByRole('button', { name: 'Apply filters' }).click(),
+      (u) => u.searchParams.get('person') === 'DEMO.HEAL');
+    assert.equal((await page.locator('#health-openings-table tbody tr').first().locator('td').allInnerTexts())[3].trim(), reason);
+    assert.match(await textOf(page.locator('#openings-count')), /match the filters/);
+    await page.getByLabel('Person (username, or part of it)').fill('nobody.here');
+    await navigate(page, () => page.getByRole('button', { name: 'Apply filters' }).click(),
+      (u) => u.searchParams.get('person') === 'nobody.here');
+    assert.equal(await textOf(page.locator('#openings-count')), 'No openings match the filters.');
+    assert.equal(await page.locator('#health-openings-table').count(), 0);
+    await page.getByLabel('Person (username, or part of it)').fill('');
+    const from = page.getByRole('group', { name: 'From' });
+    await from.getByLabel('Day').fill('31');
+    await from.getByLabel('Month').fill('2');
+    await from.getByLabel('Year').fill('2026');
+    await navigate(page, () => page.getByRole('button', { name: 'Apply filters' }).click(),
+      (u) => u.searchParams.get('from-day') === '31');
+    assert.equal(await textOf(page.locator('.govuk-error-summary__title')), 'There is a problem');
+    const link = page.locator('.govuk-error-summary__list a');
+    assert.equal(await textOf(link), 'The date from must be a real date, like 4 12 2026');
+    assert.equal(await link.getAttribute('href'), '#from-day');
+    assert.equal(await page.locator('#health-openings-table').count(), 0, 'nothing listed under a bad filter');
+    await assertAccessible(page, "health's emergency openings, a bad date");
+    await navigate(page, () => page.getByRole('link', { name: 'Clear filters' }).click(),
+      (u) => u.pathname === '/health/break-glass' && u.search === '');
+    assert.equal(await page.locator('#health-openings-table tbody tr').count() >= 1, true);
   });
 });

@@ -510,6 +510,97 @@ test("health's openings: a health MASH worker's opening listed; a child sealed s
   assert.deepEqual(after.api, [], 'the API leaves her out');
 });
 
+// r-mash29: health's lead filters her list as the DPO filters /dpo: a person (a username, or part of it) and the
+// dates from and to (the page's day, month and year; the API's YYYY-MM-DD), each a UK day. A bad date is a 400 naming
+// the field (the page's error summary; the API's error before anything is read). The list's need-to-know is the
+// list's: a child sealed since her opening stays out, also under a filter that picks her opener and her day. The
+// dates are taken from the openings' own instants, a day or more either side, so the test passes on any day.
+test("health's openings filtered by person and dates as the DPO's; a bad date named; a sealed child never listed", async () => {
+  runCli(['team', 'add', '--db', dbUrl(area.db), '--code', 'health_safeguarding', '--name', 'Safeguarding children (health)',
+    '--manager', 'nn.nurse'], { check: false });
+  const child = async (given, family, dob, postcode, ref) => (await send('police', { given_name: given, family_name: family,
+    dob, postcode, address: '7 Station Row' }, { source_ref: ref, kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: ref })).child_id;
+  const a = await child('Ottilie', 'Firstfilter', '2013-04-14', 'LS17 1AA', 'M29-HG-1');
+  const b = await child('Perpetua', 'Secondsieve', '2010-08-21', 'BD3 2BB', 'M29-HG-2');
+  const c = await child('Quenby', 'Thirdsealed', '2015-01-30', 'HX1 3CC', 'M29-HG-3');
+  assert.equal(new Set([a, b, c]).size, 3, 'three children');
+  const open = async (who, kid, reason) => {
+    const r = await request(`${server.url}/api/v1/children/${kid}/break-glass`, { method: 'POST',
+      token: await apiToken(who), headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
+    assert.equal(r.status, 201, r.text);
+  };
+  await open('hp.health', a, 'M29 the practitioner opened Ottilie');
+  await open('hal.mash', b, 'M29 the MASH worker opened Perpetua');
+  await open('hal.mash', c, 'M29 the MASH worker opened Quenby');
+  runCli(['seal', '--db', dbUrl(area.db), '--child', String(c), '--basis', 'adoption']);
+  const token = await apiToken('nn.nurse');
+  const api = async (query) => request(`${server.url}/api/v1/health/break-glass${query}`, { token });
+  const mine = (r) => r.json.openings.filter((o) => o.reason.startsWith('M29')).map((o) => o.reason.split(' opened ')[1]);
+  const all = await api('');
+  assert.equal(all.status, 200, all.text);
+  assert.deepEqual(mine(all), ['Perpetua', 'Ottilie'], `the sealed child left out: ${all.text}`);
+  const at = Date.parse(all.json.openings.find((o) => o.child_id === a).at);
+  const fields = (name, ms) => {
+    const [y, m, d] = ukDate(ms).split('-');
+    return `${name}-day=${Number(d)}&${name}-month=${Number(m)}&${name}-year=${y}`;
+  };
+  const around = [at - DAY, at + DAY]; // the openings' UK day, a day either side
+  const before = [at - 10 * DAY, at - 2 * DAY]; // days that end before any of them
+  const reads = () => auditRows(area.db, { action: 'health_glass.read' }).filter((e) => e.actor.endsWith(':nn.nurse')).length;
+  const read0 = reads();
+  const cases = [
+    [`?person=hal.M`, `?person=hal.M`, ['Perpetua']],
+    [`?person=hp.`, `?person=hp.`, ['Ottilie']],
+    [`?${fields('from', around[0])}&${fields('to', around[1])}`, `?from=${ukDate(around[0])}&to=${ukDate(around[1])}`,
+      ['Perpetua', 'Ottilie']],
+    [`?person=hal&${fields('from', around[0])}&${fields('to', around[1])}`,
+      `?person=hal&from=${ukDate(around[0])}&to=${ukDate(around[1])}`, ['Perpetua']],
+    [`?${fields('from', before[0])}&${fields('to', before[1])}`, `?from=${ukDate(before[0])}&to=${ukDate(before[1])}`, []],
+    [`?${fields('from', at + 2 * DAY)}`, `?from=${ukDate(at + 2 * DAY)}`, []],
+  ];
+  for (const [webQuery, apiQuery, want] of cases) {
+    const web = await page('nn.nurse', `/health/break-glass${webQuery}`);
+    assert.equal(web.status, 200, `${webQuery}: ${web.text}`);
+    for (const name of ['Ottilie', 'Perpetua'])
+      assert.equal(web.text.includes(`M29 ${name.startsWith('O') ? 'the practitioner' : 'the MASH worker'} opened ${name}`),
+        want.includes(name), `${webQuery}: ${name}`);
+    assert.ok(!web.text.includes('Quenby') && !web.text.includes(`/children/${c}"`), `${webQuery}: the sealed child`);
+    assert.ok(web.text.includes('Clear filters'), webQuery);
+    if (!want.length) assert.ok(web.text.includes('No openings match the filters.'), webQuery);
+    const r = await api(apiQuery);
+    assert.equal(r.status, 200, `${apiQuery}: ${r.text}`);
+    assert.deepEqual(mine(r), want, apiQuery);
+    assert.ok(r.json.openings.every((o) => o.child_id !== c), `${apiQuery}: the sealed child`);
+  }
+  assert.equal(reads(), read0 + 2 * cases.length, 'each read audited');
+  // a bad filter: the page's 400 with its error summary (audited: the page is a read), the API's 400 naming the field
+  // before anything is read or audited
+  const bad = await page('nn.nurse', '/health/break-glass?from-day=31&from-month=2&from-year=2026&person=hal');
+  assert.equal(bad.status, 400, bad.text);
+  assert.ok(bad.text.includes('There is a problem') && bad.text.includes('href="#from-day"') &&
+    bad.text.includes('The date from must be a real date'), bad.text);
+  assert.ok(!bad.text.includes('M29'), 'nothing listed under a bad filter');
+  const backwards = await page('nn.nurse', '/health/break-glass?from-day=5&from-month=12&from-year=2026&to-day=4&to-month=12&to-year=2026');
+  assert.equal(backwards.status, 400);
+  assert.ok(backwards.text.includes('href="#to-day"') && backwards.text.includes('The date to must be the same as or after the date from'));
+  const long = await page('nn.nurse', `/health/break-glass?person=${'x'.repeat(65)}`);
+  assert.equal(long.status, 400);
+  assert.ok(long.text.includes('href="#person"'));
+  const read1 = reads();
+  for (const [query, field] of [['?from=2026-02-31', 'from'], ['?to=4-12-2026', 'to'], ['?from=2026-12-05&to=2026-12-04', 'to'],
+    [`?person=${'x'.repeat(65)}`, 'person']]) {
+    const r = await api(query);
+    assert.equal(r.status, 400, `${query}: ${r.text}`);
+    assert.equal(r.json.error.code, 'invalid_value', query);
+    assert.equal(r.json.error.field, field, query);
+  }
+  assert.equal(reads(), read1, 'a refused query reads nothing');
+  // another health practitioner, with a filter: refused as before
+  const other = await request(`${server.url}/api/v1/health/break-glass?person=hal`, { token: await apiToken('hp.health') });
+  assert.equal(other.status, 403, other.text);
+});
+
 // A valid NHS number (modulus 11) from its first six digits and a counter.
 let nhsSerial = 100;
 function nhsNumber(first6) {

@@ -144,7 +144,8 @@ static void open_bad_urls(void **state)
  * queue: contacts and referrals; nightly sweep: domestic abuse incidents), which a query naming that list
  * uses. event_kind_time (every event, by kind) and event_person_agency are gone (migration 28). The MASH
  * lists' walk (event_mash, migration 34) and the probe for social care's decision at or after a contact
- * (event_mash_answer, migration 35: only those decisions have an entry). */
+ * (event_mash_answer, migration 35: only those decisions have an entry); one agency's contacts and referrals
+ * in time, for the MASH decided list of one agency (event_mash_agency, migration 40). */
 static void event_indexes_few(void **state)
 {
 	struct fx *f = *state;
@@ -157,7 +158,8 @@ static void event_indexes_few(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	snprintf(names, sizeof names, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	assert_string_equal(names, "event_history event_kind_sought event_mash event_mash_answer event_person_kind "
+	assert_string_equal(names, "event_history event_kind_sought event_mash event_mash_agency event_mash_answer "
+				   "event_person_kind "
 				   "sqlite_autoindex_event_1");
 	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM event e WHERE e.kind IN ('contact', "
 					       "'referral') AND (e.kind = 'contact' OR e.kind = 'referral' OR "
@@ -612,7 +614,7 @@ static void migration_39_on_an_area(void **state)
 				    "education500,health500,police500,social_care500 ok 0");
 	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
 	assert_int_equal(from, 38);
-	assert_int_equal(to, 39);
+	assert_int_equal(to, 40); /* and on through 40 */
 	mash_open_state(db, after, sizeof after);
 	assert_string_equal(before, after);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND "
@@ -630,6 +632,133 @@ static void migration_39_on_an_area(void **state)
 	assert_int_equal(store_mash_queue(c, &v, &q, NULL, NULL, &total), STORE_OK);
 	assert_int_equal(total, 500);
 	store_conn_put(f->st, c);
+	sqlite3_close(db);
+}
+
+struct mash_ids {
+	int n;
+	int64_t id[25];
+};
+
+static int mash_id_row(const struct store_mash_item *m, void *ctx)
+{
+	struct mash_ids *r = ctx;
+	if (r->n < 25)
+		r->id[r->n++] = m->event.id;
+	return 0;
+}
+
+/* What an area's MASH decided lists answer through the store: each agency's (and every agency's) count to
+ * 1,001 and not bounded, and the ids of its first page, newest first; plus event_mash_agency's state if there */
+static void decided_answers(struct fx *f, char *out, size_t outsz)
+{
+	static const char *const ag[] = {NULL, "police", "health", "social_care", "education"};
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	size_t o = 0;
+	out[0] = '\0';
+	for (int g = 0; g < 5; g++)
+		for (int w = 0; w < 2; w++) {
+			struct store_view v = {.sealed = true};
+			struct store_mash_query q = {.decided = true, .agency = ag[g], .limit = 25,
+						     .received_from = w ? "2026-02-15T00:00:00Z" : NULL};
+			struct mash_ids r = {0};
+			int64_t total = -1, bounded = -1;
+			assert_int_equal(store_mash_queue(c, &v, &q, mash_id_row, &r, &total), STORE_OK);
+			q.count_max = 1000;
+			q.count_only = true;
+			assert_int_equal(store_mash_queue(c, &v, &q, NULL, NULL, &bounded), STORE_OK);
+			o += (size_t)snprintf(out + o, outsz - o, "%d.%d:%lld,%lld:", g, w, (long long)total,
+					      (long long)bounded);
+			for (int i = 0; i < r.n && o + 32 < outsz; i++)
+				o += (size_t)snprintf(out + o, outsz - o, "%lld,", (long long)r.id[i]);
+		}
+	store_conn_put(f->st, c);
+}
+
+/* Migration 40 on an area made at schema 39 (event_mash_agency dropped, as docs/INTERNALS.md undoes it): 3,000
+ * children's contacts and referrals of four agencies, social care's decisions answering a third, other events
+ * beside them. A migration that fails (a table of the index's name in its way) leaves the file at 39 with no
+ * such index and the same answers; then 39 -> 40: an entry for each contact and referral, none for anything
+ * else (read through the index), integrity_check and foreign_key_check as before, the same answers of each
+ * agency's decided list and count (through the store) before and after. */
+static void migration_40_on_an_area(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "", before[8192], after[8192], failed[8192];
+	int from = -1, to = -1;
+	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_migrate(f->st, NULL, NULL, err, sizeof err), STORE_OK);
+	sqlite3 *db = raw_open(f);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "BEGIN;"
+			     "INSERT OR IGNORE INTO agency(code, name) VALUES ('police', 'P'), ('health', 'H'), "
+			     "  ('social_care', 'S'), ('education', 'E');"
+			     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+			     "INSERT INTO person(id, given_name, sex, created_at) SELECT i, 'c' || i, 'F', "
+			     "  '2026-01-01T00:00:00Z' FROM n;"
+			     "INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, link_score, "
+			     "  link_rule, received_at) SELECT id, 'social_care', 'r' || id, x'00', '{}', id, 1, 'new', "
+			     "  created_at FROM person UNION ALL SELECT 10000 + id, 'social_care', 's' || id, x'00', '{}', "
+			     "  id, 1, 'new', created_at FROM person UNION ALL SELECT 20000 + id, 'police', 't' || id, "
+			     "  x'00', '{}', id, 1, 'new', created_at FROM person;"
+			     /* a contact or referral of one of four agencies, a later one of another, then a visit or
+			      * social care's decision between them (every third child: the first answered) */
+			     "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary) "
+			     "  SELECT id, id, CASE id % 4 WHEN 0 THEN 'police' WHEN 1 THEN 'health' WHEN 2 THEN "
+			     "  'social_care' ELSE 'education' END, CASE id % 5 WHEN 0 THEN 'referral' ELSE 'contact' END, "
+			     "  '2026-02-' || printf('%02d', 1 + id % 28) || 'T10:00:' || printf('%02d', id % 60) || 'Z', "
+			     "  created_at, '' FROM person;"
+			     "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary) "
+			     "  SELECT id, 10000 + id, 'social_care', CASE id % 3 WHEN 0 THEN 'referral_decision' ELSE "
+			     "  'visit' END, '2026-03-01T10:00:00Z', created_at, '' FROM person;"
+			     "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary) "
+			     "  SELECT id, 20000 + id, CASE id % 4 WHEN 0 THEN 'health' ELSE 'police' END, CASE id % 7 "
+			     "  WHEN 0 THEN 'visit' ELSE 'contact' END, '2026-03-' || printf('%02d', 2 + id % 20) || "
+			     "  'T09:00:00Z', created_at, '' FROM person;"
+			     "COMMIT;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	decided_answers(f, before, sizeof before);
+	assert_non_null(strstr(before, "0.0:1000,1000:")); /* every third child's first contact */
+	const char *state_sql = "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' || "
+				"(SELECT count(*) FROM pragma_foreign_key_check) || ' ' || (SELECT count(*) FROM event "
+				"WHERE kind IN ('contact', 'referral'))";
+	char state40[128], state39[128], st[128];
+	raw_text(db, state_sql, state40, sizeof state40);
+	assert_string_equal(state40, "ok 0 5572");
+	/* back to 39 as docs/INTERNALS.md undoes 40 */
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; DROP INDEX event_mash_agency; PRAGMA user_version = 39; "
+					  "COMMIT;", NULL, NULL, NULL),
+			 SQLITE_OK);
+	raw_text(db, state_sql, state39, sizeof state39);
+	assert_string_equal(state39, state40);
+	/* a migration that fails: nothing of it stays */
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE event_mash_agency (x INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_EIO);
+	assert_non_null(strstr(err, "migration 40"));
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 39);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = "
+				     "'event_mash_agency'"),
+			 0);
+	decided_answers(f, failed, sizeof failed);
+	assert_string_equal(before, failed);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE event_mash_agency", NULL, NULL, NULL), SQLITE_OK);
+	/* the migration */
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 39);
+	assert_int_equal(to, 40);
+	raw_text(db, state_sql, st, sizeof st);
+	assert_string_equal(st, state40);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM event INDEXED BY event_mash_agency WHERE agency > '' AND "
+				     "kind IN ('contact', 'referral')"),
+			 5572);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM event INDEXED BY event_mash_agency WHERE agency = 'police' "
+				     "AND kind IN ('contact', 'referral')"),
+			 raw_int(db, "SELECT count(*) FROM event WHERE agency = 'police' AND kind IN ('contact', 'referral')"));
+	decided_answers(f, after, sizeof after);
+	assert_string_equal(before, after);
 	sqlite3_close(db);
 }
 
@@ -1941,6 +2070,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wal_checkpointed_every_4000_frames, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_38_on_an_area, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_39_on_an_area, fx_setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(migration_40_on_an_area, fx_setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(no_statement_prepared_again, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(ping_and_pool, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(agency_and_client, setup_db, fx_teardown),
