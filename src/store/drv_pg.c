@@ -704,6 +704,11 @@ static int queue_statement(struct pg_db *d, const char *name, int n, const char 
 		return pipeline_broken(d);
 	}
 	d->sentq[d->queued++].x = NULL;
+	/* Out now, not at the next wait: in pipeline mode libpq keeps what is sent in its buffer until a Sync or
+	 * 64 kB, so the server ran nothing queued while the writer went on to the next record's linkage. Flushed,
+	 * the server runs it meanwhile, and the next wait waits only for what it has not yet done. */
+	if (PQflush(d->conn) != 0)
+		return pipeline_broken(d);
 	/* A bound on what waits unanswered, so that neither side's buffers can fill while the other waits. */
 	return d->queued >= QUEUE_MAX ? settle(d) : STORE_OK;
 }
