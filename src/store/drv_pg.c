@@ -535,6 +535,8 @@ static int send_step(PGconn *conn, const struct pg_stmt *x, const struct pg_vari
  * libpq's pipeline mode and the statement is sent, its answer left unread. The next statement that must wait
  * (a read, a write with RETURNING, a write whose refusal a caller answers, the job's RELEASE, COMMIT) goes
  * behind it, one Sync answers them all, and the connection leaves pipeline mode: one round trip for the lot.
+ * It is flushed to the server as it is queued (queue_statement), not held in libpq's buffer until that Sync,
+ * so the server runs it while the writer works on the next record (r-pgin29).
  *
  * A queued statement that failed makes the statement that waited fail with its error (and its words); the
  * server has aborted the transaction from there on, so every later statement fails too, until the job's
