@@ -74,6 +74,9 @@ pg_ticks() {
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+# each live backend's CPU ticks ("pid ticks" lines): the busiest over the run is the writer's (one connection
+# runs every batch), whose busy share of the run says how much of the time the backend was executing
+backend_ticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$pm" '$4 == pm { print $1, $14 + $15 }'; }
 if [ -n "${BENCH_PERF:-}" ]; then
   # the postmaster and its children now; a backend forked later is followed (perf's inherit)
   pgpids=$(awk -v pm="$pm" '$1 == pm || $4 == pm { print $1 }' /proc/[0-9]*/stat 2>/dev/null | paste -sd,)
@@ -88,9 +91,11 @@ wal0=$(psql -qAt "$db" -c 'select pg_current_wal_lsn()') # WAL bytes an event: t
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_now() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
 read -r mbusy0 midle0 <<<"$(cpu_now)"
-s0=$(ticks) p0=$(pg_ticks)
+s0=$(ticks) p0=$(pg_ticks) b0=$(backend_ticks)
 line=$(/usr/bin/time -f 'loadgen %U %S' -o "$work/loadgen.time" "${loadgen[@]}" "$url" | grep '^RESULT')
-s1=$(ticks) p1=$(pg_ticks)
+s1=$(ticks) p1=$(pg_ticks) b1=$(backend_ticks)
+wb=$(awk 'NR == FNR { t0[$1] = $2; next } ($1 in t0) && $2 - t0[$1] > m { m = $2 - t0[$1] } END { print m + 0 }' \
+  <(echo "$b0") <(echo "$b1"))
 read -r mbusy1 midle1 <<<"$(cpu_now)"
 if [ -n "$perfpid" ]; then kill -INT "$perfpid" || true; wait "$perfpid" || true; perfpid=""; fi
 events=$(($(psql -qAt "$db" -c 'select count(*) from event') - events0))
@@ -107,6 +112,12 @@ awk -v b="$(m safeguard_txq_commits_total)" -v cpu="$(m safeguard_txq_cpu_second
   split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; w = r["duration_us"] / 1e6
   if (b > 0) printf "writer a batch: CPU %.2f ms, COMMIT %.2f ms, other waits %.2f ms, idle %.2f ms; ",
     cpu / b * 1e3, cm / b * 1e3, (busy - cpu - cm) / b * 1e3, (w > busy ? (w - busy) / b * 1e3 : 0) }'
+# the writer's backend (the busiest backend) a batch and its busy share of the run: with the writer thread's
+# CPU share, how much of the time each side ran (their sum above 100% is the two overlapping)
+awk -v b="$(m safeguard_txq_commits_total)" -v wb="$wb" -v hz="$(getconf CLK_TCK)" -v cpu="$(m safeguard_txq_cpu_seconds_total)" \
+  -v line="$line" 'BEGIN { split(line, f, /[ =]/); for (i = 2; i < length(f); i += 2) r[f[i]] = f[i + 1]; w = r["duration_us"] / 1e6
+  if (b > 0 && w > 0) printf "writer backend a batch %.2f ms, busy %.0f%% of the run, writer thread %.0f%%; ",
+    wb / hz / b * 1e3, 100 * wb / hz / w, 100 * cpu / w }'
 # the machine's busy share over the run (/proc/stat) and the load generator's CPU (the C one reports its own,
 # getrusage; time(1) for node)
 awk -v b0="$mbusy0" -v b1="$mbusy1" -v i0="$midle0" -v i1="$midle1" -v n="$(nproc)" -v kind="$loadgen_kind" \

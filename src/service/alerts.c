@@ -685,9 +685,27 @@ out:
 	return rc;
 }
 
-static int collect_person_id(const struct store_person *p, void *ctx)
+/* An incident's housemates: their ids and dates of birth, which their rows carry (run_rules would otherwise read
+ * each row again for its date: a round trip a housemate on PostgreSQL, issue 17, r-pgin29). */
+struct housemates {
+	struct ids ids;
+	char (*dob)[sizeof ((struct store_person *)0)->dob];
+	size_t cap;
+};
+
+static int collect_housemate(const struct store_person *p, void *ctx)
 {
-	return ids_push(ctx, p->id);
+	struct housemates *h = ctx;
+	if (h->ids.n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		char (*dob)[sizeof p->dob] = realloc(h->dob, cap * sizeof *dob);
+		if (!dob)
+			return STORE_EIO;
+		h->dob = dob;
+		h->cap = cap;
+	}
+	memcpy(h->dob[h->ids.n], p->dob, sizeof p->dob);
+	return ids_push(&h->ids, p->id);
 }
 
 int alerts_on_event(store_conn *c, const struct alerts_config *cfg, int64_t child_id, const char *kind,
@@ -708,11 +726,12 @@ int alerts_on_event_dob(store_conn *c, const struct alerts_config *cfg, int64_t 
 		return rc;
 	/* Operation Encompass: the incident is every child's at the address. Collected first: evaluating
 	 * runs other statements. */
-	struct ids ids = {0};
-	rc = store_housemates(c, child_id, collect_person_id, &ids);
-	for (size_t i = 0; i < ids.n && rc == STORE_OK; i++)
-		rc = evaluate_child(c, cfg, ids.v[i], NULL, today, "rules", raised);
-	free(ids.v);
+	struct housemates h = {.cap = 0};
+	rc = store_housemates(c, child_id, collect_housemate, &h);
+	for (size_t i = 0; i < h.ids.n && rc == STORE_OK; i++)
+		rc = evaluate_child(c, cfg, h.ids.v[i], h.dob[i], today, "rules", raised);
+	free(h.ids.v);
+	free(h.dob);
 	return rc;
 }
 

@@ -535,6 +535,8 @@ static int send_step(PGconn *conn, const struct pg_stmt *x, const struct pg_vari
  * libpq's pipeline mode and the statement is sent, its answer left unread. The next statement that must wait
  * (a read, a write with RETURNING, a write whose refusal a caller answers, the job's RELEASE, COMMIT) goes
  * behind it, one Sync answers them all, and the connection leaves pipeline mode: one round trip for the lot.
+ * It is flushed to the server as it is queued (queue_statement), not held in libpq's buffer until that Sync,
+ * so the server runs it while the writer works on the next record (r-pgin29).
  *
  * A queued statement that failed makes the statement that waited fail with its error (and its words); the
  * server has aborted the transaction from there on, so every later statement fails too, until the job's
@@ -704,6 +706,11 @@ static int queue_statement(struct pg_db *d, const char *name, int n, const char 
 		return pipeline_broken(d);
 	}
 	d->sentq[d->queued++].x = NULL;
+	/* Out now, not at the next wait: in pipeline mode libpq keeps what is sent in its buffer until a Sync or
+	 * 64 kB, so the server ran nothing queued while the writer went on to the next record's linkage. Flushed,
+	 * the server runs it meanwhile, and the next wait waits only for what it has not yet done. */
+	if (PQflush(d->conn) != 0)
+		return pipeline_broken(d);
 	/* A bound on what waits unanswered, so that neither side's buffers can fill while the other waits. */
 	return d->queued >= QUEUE_MAX ? settle(d) : STORE_OK;
 }

@@ -265,6 +265,56 @@ static void deferred_by_the_statements_mark(void **state)
 	db->drv->close(db);
 }
 
+/* A write queued without waiting (SQL_DEFERRED) reaches the server when it is queued, not at the next statement
+ * that waits: so the server runs a batch's records while the writer goes on to the next one's linkage (issue 17,
+ * r-pgin29). libpq's pipeline mode kept such a statement in its buffer until a Sync. The queued statement here
+ * lets go of a lock the connection holds; another session takes that lock while the connection has sent nothing
+ * after it: it gets it only if the statement ran (without the flush it waits out its lock_timeout and fails). */
+static void deferred_write_runs_before_the_next_wait(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	sql_db *db = open_db();
+	assert_int_equal(sql_exec(db, "CREATE TEMP TABLE dq(v text)"), 0);
+	assert_int_equal(sql_exec(db, "SELECT pg_advisory_lock(7291)"), 0); /* the session's, held past the BEGIN */
+	assert_int_equal(sql_begin(db, true), 0);
+	sql_stmt *s = sql_prepare(db, 3, "INSERT INTO dq(v) SELECT 'ran' WHERE pg_advisory_unlock(7291)" SQL_DEFERRED);
+	assert_non_null(s);
+	uint64_t statements = db->statements;
+	assert_int_equal(sql_step(s), SQL_DONE); /* prepared (waited for), then queued */
+	assert_true(db->statements > statements);
+	sql_reset(s);
+
+	PGconn *other = PQconnectdb(pg_url());
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	PGresult *r = PQexec(other, "SET lock_timeout = '20s'");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	r = PQexec(other, "SELECT pg_advisory_lock(7291)"); /* free once the queued statement has run */
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char why[256];
+		snprintf(why, sizeof why, "%s", PQresultErrorMessage(r));
+		PQclear(r);
+		PQfinish(other);
+		db->drv->close(db); /* its session's locks (the writer's among them) go with it: the next tests' */
+		fail_msg("the queued statement had not run: %s", why);
+	}
+	PQclear(r);
+	r = PQexec(other, "SELECT pg_advisory_unlock(7291)");
+	PQclear(r);
+	PQfinish(other);
+
+	assert_int_equal(sql_commit(db), 0);
+	s = sql_prepare(db, 6, "SELECT string_agg(v, ',') FROM dq");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_string_equal((const char *)sql_column_text(s, 0), "ran");
+	sql_reset(s);
+	sql_finalize_all(db);
+	db->drv->close(db);
+}
+
 /* The plans a statement's executions made, as the server counts them for its prepared statements
  * (pg_prepared_statements: custom and generic), on db's own session; like: a piece of its text. */
 static int64_t plans_made(sql_db *db, const char *like)
@@ -625,6 +675,7 @@ int main(void)
 		cmocka_unit_test(idle_connection_checked_before_reuse),
 		cmocka_unit_test(columns_read_as_they_are), /* before the fence's test, which leaves a timeline known */
 		cmocka_unit_test(deferred_by_the_statements_mark),
+		cmocka_unit_test(deferred_write_runs_before_the_next_wait),
 		cmocka_unit_test(custom_plan_by_the_statements_mark),
 		cmocka_unit_test(index_order_by_the_statements_mark),
 		cmocka_unit_test(access_facts_keep_their_generic_plan),
