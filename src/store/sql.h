@@ -229,5 +229,8 @@ const char *sql_ops_status_events(void);
 const char *sql_ops_access_facts_many(void);
 /* The MASH queue's count for one agency (S_MASH_AWAITING_AGENCY_COUNT), for the conformance tests' plan check */
 const char *sql_ops_mash_agency_count(void);
+/* The access facts of one child (S_ACCESS_FACTS: whether the view knows her among them), for the tests that count
+ * the work of a refusal */
+const char *sql_ops_access_facts(void);
 
 #endif
