@@ -113,14 +113,15 @@
 	"'\"category\"') = 0)"
 /* The details' category as VIEW_CATEGORY_SHOWN_ reads it, as one text a b-tree can hold (event.category_key,
  * migration 41, in the index event_person_category: person_id, agency, category_key): '=' and the category ('='
- * alone where there is none, as the rule's coalesce reads it), or '!' where the rule does not read it (it hides
- * those). So the rule's category part is: the key is not '!' and not '=' || any value of the list; both engines
- * write the same text (a number is made text by the ||). Details that do not name a category
+ * alone where there is none, as the rule's coalesce reads it), or '' where the rule does not read it (it hides
+ * those; '' is below every other key in any order of text, which VIEW_PERSON_KNOWN_AS_ needs). So the rule's
+ * category part is: the key is not '' and not '=' || any value of the list; both engines write the same text (a
+ * number is made text by the ||). Details that do not name a category
  * (EVENT_CATEGORY_NAMED: neither "category" nor an escape in their text, as the key can be named only so) are
  * '=' at once, without parsing them. Every statement that inserts an event writes it with this text. */
 #define EVENT_CATEGORY_KEY(d)                                                                                  \
 	"(CASE WHEN NOT " EVENT_CATEGORY_NAMED(d) " THEN '=' WHEN (" VIEW_CATEGORY_READ_(d) \
-	") THEN '=' || coalesce(json_extract(" d ", '$.category'), '') ELSE '!' END)"
+	") THEN '=' || coalesce(json_extract(" d ", '$.category'), '') ELSE '' END)"
 #define EVENT_CATEGORY_NAMED(d) "(instr(" d ", 'category') > 0 OR instr(" d ", '\\u') > 0)"
 
 /*
@@ -1532,25 +1533,26 @@ enum stmt_id {
  * health-only events to find none shown, so it cost more than an empty id's by her number of records): each
  * question is a seek of event_person_category (person_id, agency, category_key) that reads one entry at most.
  * Another agency's event: the agencies below the private one, then above it. The private agency's: the keys the
- * rule hides are VIEW_HIDDEN_KEYS_ ('!' and '=' || each value of the list); an event the rule shows has a key
- * outside them, and then her first key, or the first after one of the hidden keys, is one outside them (the keys
- * between two hidden ones, in the b-tree's order, are each one seek away). So 3 + the list's length seeks,
- * whatever she holds, in either engine's order of text (PostgreSQL's collation included: the b-tree and the
- * comparisons share it). An event with no key yet (NULL: its details name no category, stored before migration
- * 41, or a row a writer other than the store's statements added) is read by its details as before, through the
- * same index (its NULL keys only). Part of VIEW_PERSON, and the column `known` of the access facts (S_ACCESS_FACTS:
- * a child's record and every read about one child). */
-#define VIEW_HIDDEN_KEYS_ "(SELECT '!' AS k UNION ALL SELECT '=' || value FROM json_each(?64))"
-#define VIEW_KEY_AFTER_(id, ag, after)                                                                         \
-	"coalesce((SELECT vk.category_key FROM event vk WHERE vk.person_id = " id " AND vk.agency = " ag after  \
-	" ORDER BY vk.category_key LIMIT 1), '!')"
+ * rule hides are VIEW_HIDDEN_KEYS_ ('' and '=' || each value of the list), in order; a key the rule shows lies
+ * strictly between two of them, or above the last ('' is below every key), so one seek an interval, bounded on
+ * both sides (the bounds computed before any seek: an id past every child's, whose seeks find the end of the
+ * index, must not skip work hers does), finds it or reads one entry past the interval. So 4 + the list's length
+ * seeks, whatever she holds, in either engine's order of text (PostgreSQL's collation included: the b-tree, the
+ * comparisons and the window's ORDER BY share it). An event with no key (NULL: stored before migration 41 with
+ * details that name no category, or a row no statement of the store wrote) is read by its details as before,
+ * through the same index (her NULL keys only; such a row is shown, so the first ends the question). Part of
+ * VIEW_PERSON, and the column `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about
+ * one child). */
+#define VIEW_HIDDEN_KEYS_ "(SELECT '' AS k UNION ALL SELECT '=' || value FROM json_each(?64))"
 #define VIEW_PERSON_KNOWN_AS_(id, ag)                                                                          \
 	"(" ag " IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND vk.agency < " ag ") "  \
-	"OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND vk.agency > " ag ") OR "             \
-	VIEW_KEY_AFTER_(id, ag, " AND vk.category_key IS NOT NULL") " NOT IN " VIEW_HIDDEN_KEYS_ " OR EXISTS "   \
-	"(SELECT 1 FROM " VIEW_HIDDEN_KEYS_ " vg WHERE " VIEW_KEY_AFTER_(id, ag, " AND vk.category_key > vg.k")  \
-	" NOT IN " VIEW_HIDDEN_KEYS_ ") OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND "      \
-	"vk.agency = " ag " AND vk.category_key IS NULL AND CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN " \
+	"OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND vk.agency > " ag ") OR EXISTS (SELECT " \
+	"1 FROM (SELECT k, lead(k) OVER (ORDER BY k) AS nx FROM " VIEW_HIDDEN_KEYS_ " vh) vg WHERE EXISTS (SELECT 1 " \
+	"FROM event vk WHERE vk.person_id = " id " AND vk.agency = " ag " AND vk.category_key > vg.k AND "        \
+	"vk.category_key < vg.nx) OR (vg.nx IS NULL AND EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id \
+	" AND vk.agency = " ag " AND vk.category_key > vg.k))) OR EXISTS (SELECT 1 FROM event vk WHERE "          \
+	"vk.person_id = " id " AND vk.agency = " ag " AND vk.category_key IS NULL AND CASE WHEN "                \
+	VIEW_CATEGORY_SHOWN_("vk.details") " THEN "                                                              \
 	"true ELSE false END) OR "                                                                              \
 	"(NOT EXISTS (SELECT "                                                                                  \
 	"1 FROM event vk WHERE vk.person_id = " id ") AND NOT EXISTS (SELECT 1 FROM person_merge vm WHERE "       \
