@@ -102,6 +102,28 @@
 #define MASH_OPEN_HELD "EXISTS (SELECT 1 FROM bulk_held_index WHERE name = 'mash_open')"
 #define MASH_OPEN_KINDS(e) e ".kind IN ('contact', 'referral', 'referral_decision')"
 
+/* ---- the category of a health-only record, for the schema (migration 41's index) and the views ------------ */
+
+/* Whether the rule reads the details' category at all (VIEW_CATEGORY_SHOWN_'s and EVENT_CATEGORY_KEY's part):
+ * no escaped letter of the key, and "category" in quotes once at most (two conditions joined by AND, unbracketed:
+ * VIEW_CATEGORY_SHOWN_'s text is what it was before migration 41). */
+#define VIEW_CATEGORY_READ_(d)                                                                                 \
+	"(instr(" d ", '\\u') = 0 OR (instr(lower(" d "), '\\u006') = 0 AND instr(lower(" d "), '\\u007') = 0)) " \
+	"AND (" d " NOT LIKE '%\"category\"%\"category\"%' OR instr(substr(" d ", instr(" d ", '\"category\"') + 1), " \
+	"'\"category\"') = 0)"
+/* The details' category as VIEW_CATEGORY_SHOWN_ reads it, as one text a b-tree can hold (event.category_key,
+ * migration 41, in the index event_person_category: person_id, agency, category_key): '=' and the category ('='
+ * alone where there is none, as the rule's coalesce reads it), or '' where the rule does not read it (it hides
+ * those; '' is below every other key in any order of text, which VIEW_PERSON_KNOWN_AS_ needs). So the rule's
+ * category part is: the key is not '' and not '=' || any value of the list; both engines write the same text (a
+ * number is made text by the ||). Details that do not name a category
+ * (EVENT_CATEGORY_NAMED: neither "category" nor an escape in their text, as the key can be named only so) are
+ * '=' at once, without parsing them. Every statement that inserts an event writes it with this text. */
+#define EVENT_CATEGORY_KEY(d)                                                                                  \
+	"(CASE WHEN NOT " EVENT_CATEGORY_NAMED(d) " THEN '=' WHEN (" VIEW_CATEGORY_READ_(d) \
+	") THEN '=' || coalesce(json_extract(" d ", '$.category'), '') ELSE '' END)"
+#define EVENT_CATEGORY_NAMED(d) "(instr(" d ", 'category') > 0 OR instr(" d ", '\\u') > 0)"
+
 /*
  * Times are UTC text "YYYY-MM-DDTHH:MM:SSZ": they sort as text, read well in a dump and mean the same in
  * PostgreSQL. Ids are integers. Tables that other tables point at are never deleted from (person merges
@@ -1045,6 +1067,26 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS event_mash_agency;"
 	"CREATE INDEX event_mash_agency ON event(agency, occurred_at, id, person_id, kind) "
 	"  WHERE kind IN ('contact', 'referral');",
+	/* 41: a refusal costs the same whatever the child's health-only records (r-ntk29; r-review47's finding;
+	 * docs/SECURITY.md "And the same work", docs/BENCHMARKS.md). Whether the reader's view knows a child
+	 * (VIEW_PERSON_KNOWN_: the access facts of every decision about a child, and every list that names one)
+	 * read every event of a child known only from health-only records to find none the view shows: her refusal
+	 * cost more than an empty id's by her number of such records (303: 80-190 us of the server's CPU). The
+	 * question now seeks event_person_category (person_id, agency, category_key): another agency's event by
+	 * (person_id, agency), and a shown category among the private agency's by the category's key (the rule's
+	 * reading of the details' category: EVENT_CATEGORY_KEY), a few seeks whatever she holds. The key is a
+	 * column, not the index's expression: SQLite refuses json_extract in the schema of a connection that does
+	 * not trust it (drv_sqlite.c: trusted_schema off; "unsafe use of json_extract()"). It is the category as
+	 * read, not a decision (the list of health-only categories stays the view's, bound), and a function of the
+	 * event's details alone, which are never changed: set by the statements that insert an event (intake's,
+	 * S_EVENT_INSERT and PostgreSQL's, SQLite's bulk INSERT), after a bulk load by COPY (sq_bulk_end), and here
+	 * for the events whose details name a category (an event whose details cannot is left NULL, as are rows any
+	 * other writer adds: a NULL key is read by its details, as every event was before; VIEW_PERSON_KNOWN_AS_).
+	 * A merge or its undoing moves events, not their details. Both engines (PostgreSQL: its statistics now,
+	 * pg_migration). Undone as docs/INTERNALS.md says. */
+	"ALTER TABLE event ADD COLUMN category_key TEXT;"
+	"UPDATE event SET category_key = " EVENT_CATEGORY_KEY("details") " WHERE " EVENT_CATEGORY_NAMED("details") ";"
+	"CREATE INDEX event_person_category ON event(person_id, agency, category_key);",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1132,6 +1174,8 @@ static const char *const pg_migration[STORE_SCHEMA_VERSION] = {
 	       MASH_OPEN_FIX("OLD.person_id, NEW.person_id") " RETURN NULL; END $$;"
 	       MASH_OPEN_FILL ";"
 	       "ANALYZE mash_open;",
+	/* 41: the expression's statistics (the planner's estimate of a key's seek), where event has rows (as 36) */
+	[40] = "DO $$ BEGIN IF EXISTS (SELECT 1 FROM event) THEN ANALYZE event; END IF; END $$;",
 };
 
 /* The injected clock (clock/now.h), not SQLite's own 'now': a test or a replay that sets the clock sets the
@@ -1274,6 +1318,7 @@ enum stmt_id {
 	S_MASH_OPEN_LOADED,
 	S_MASH_OPEN_LOADED_DROP,
 	S_MASH_OPEN_LOADED_ADD,
+	S_EVENT_KEY_LOADED,
 	S_MASH_DECIDED_LIST,
 	S_MASH_DECIDED_BACK,
 	S_MASH_DECIDED_COUNT,
@@ -1478,9 +1523,7 @@ enum stmt_id {
  * object, whose keys are unique and whose letters are never escaped), and hiding a health record from a reader
  * outside health is the safe way to be wrong. VIEW_CATEGORY_SHOWN_ is VIEW_EVENT's part, not for use alone. */
 #define VIEW_CATEGORY_SHOWN_(d)                                                                                \
-	"((instr(" d ", '\\u') = 0 OR (instr(lower(" d "), '\\u006') = 0 AND instr(lower(" d "), '\\u007') = 0)) " \
-	"AND (" d " NOT LIKE '%\"category\"%\"category\"%' OR instr(substr(" d ", instr(" d ", '\"category\"') + 1), " \
-	"'\"category\"') = 0) AND coalesce(json_extract(" d ", '$.category'), '') NOT IN "                         \
+	"(" VIEW_CATEGORY_READ_(d) " AND coalesce(json_extract(" d ", '$.category'), '') NOT IN "                  \
 	"(SELECT value FROM json_each(?64)))"
 /* The category's part is a CASE, so that PostgreSQL takes it for one condition of unknown selectivity, as it
  * took r-ntk21's NOT IN: as its five conditions it estimated 2 of a child's 500 health events shown and read
@@ -1511,12 +1554,32 @@ enum stmt_id {
  * child social care has allocated (its own record of the child, shown on the record page: the allocated worker and
  * their manager read it as before) are known; ?62 (an own agency's reader's events) does not enter: whether a
  * child is there is not whose events one reads.
- * The shown event is sought first: for nearly every person the first event of theirs the index gives is another
- * agency's, and the details are read only for the private agency's. Part of VIEW_PERSON, and the column
- * `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about one child). */
+ * A shown event is sought, never walked to (migration 41, r-ntk29; r-review47: her refusal read every one of her
+ * health-only events to find none shown, so it cost more than an empty id's by her number of records): each
+ * question is a seek of event_person_category (person_id, agency, category_key) that reads one entry at most.
+ * Another agency's event: the agencies below the private one, then above it. The private agency's: the keys the
+ * rule hides are VIEW_HIDDEN_KEYS_ ('' and '=' || each value of the list), in order; a key the rule shows lies
+ * strictly between two of them, or above the last ('' is below every key), so one seek an interval, bounded on
+ * both sides (the bounds computed before any seek: an id past every child's, whose seeks find the end of the
+ * index, must not skip work hers does), finds it or reads one entry past the interval. So 4 + the list's length
+ * seeks, whatever she holds, in either engine's order of text (PostgreSQL's collation included: the b-tree, the
+ * comparisons and the window's ORDER BY share it). An event with no key (NULL: stored before migration 41 with
+ * details that name no category, or a row no statement of the store wrote) is read by its details as before,
+ * through the same index (her NULL keys only; such a row is shown, so the first ends the question). Part of
+ * VIEW_PERSON, and the column `known` of the access facts (S_ACCESS_FACTS: a child's record and every read about
+ * one child). */
+#define VIEW_HIDDEN_KEYS_ "(SELECT '' AS k UNION ALL SELECT '=' || value FROM json_each(?64))"
 #define VIEW_PERSON_KNOWN_AS_(id, ag)                                                                          \
-	"(" ag " IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND (vk.agency <> " ag    \
-	" OR CASE WHEN " VIEW_CATEGORY_SHOWN_("vk.details") " THEN true ELSE false END)) OR (NOT EXISTS (SELECT " \
+	"(" ag " IS NULL OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND vk.agency < " ag ") "  \
+	"OR EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id " AND vk.agency > " ag ") OR EXISTS (SELECT " \
+	"1 FROM (SELECT k, lead(k) OVER (ORDER BY k) AS nx FROM " VIEW_HIDDEN_KEYS_ " vh) vg WHERE EXISTS (SELECT 1 " \
+	"FROM event vk WHERE vk.person_id = " id " AND vk.agency = " ag " AND vk.category_key > vg.k AND "        \
+	"vk.category_key < vg.nx) OR (vg.nx IS NULL AND EXISTS (SELECT 1 FROM event vk WHERE vk.person_id = " id \
+	" AND vk.agency = " ag " AND vk.category_key > vg.k))) OR EXISTS (SELECT 1 FROM event vk WHERE "          \
+	"vk.person_id = " id " AND vk.agency = " ag " AND vk.category_key IS NULL AND CASE WHEN "                \
+	VIEW_CATEGORY_SHOWN_("vk.details") " THEN "                                                              \
+	"true ELSE false END) OR "                                                                              \
+	"(NOT EXISTS (SELECT "                                                                                  \
 	"1 FROM event vk WHERE vk.person_id = " id ") AND NOT EXISTS (SELECT 1 FROM person_merge vm WHERE "       \
 	"vm.merged_id = " id " AND vm.undone_at IS NULL AND EXISTS (SELECT 1 FROM person_merge_row vr WHERE "     \
 	"vr.merge_id = vm.id AND vr.tbl = 'event') AND NOT EXISTS (SELECT 1 FROM person_merge_row vr JOIN event " \
@@ -1843,7 +1906,8 @@ static const char *const stmt_sql[S__COUNT] = {
 			  "FROM source_record s LEFT JOIN event e ON e.source_record_id = s.id "
 			  "WHERE s.agency = ?1 AND s.source_ref = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO event(person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "
-			   "details) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7) RETURNING id" SQL_DEFERRED_ROWS,
+			   "details, category_key) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7, "
+			   EVENT_CATEGORY_KEY("?7") ") RETURNING id" SQL_DEFERRED_ROWS,
 	/* [S_SOURCE_EVENT_INSERT]: PostgreSQL's only (pg_override); elsewhere the two statements above */
 	/* [S_SOURCE_EVENT_KEYS_INSERT]: PostgreSQL's only; elsewhere those two, then S_BLOCK_ADD */
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
@@ -2140,6 +2204,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_MASH_OPEN_ANSWER] = MASH_OPEN_ANSWER SQL_DEFERRED,
 	/* after a bulk load of events (sq_bulk_end): where the load started (the next id), whether a fast load
 	 * holds mash_open back, and the loaded events' children made what the rule says (MASH_OPEN_FIX) */
+	/* the category keys (migration 41) of the events a bulk load wrote (its rows go in as they came: COPY, or
+	 * SQLite's INSERT of the columns given), those whose details name a category; the rest are read as NULL */
+	[S_EVENT_KEY_LOADED] = "UPDATE event SET category_key = " EVENT_CATEGORY_KEY("details") " WHERE id >= ?1 AND "
+			       "category_key IS NULL AND " EVENT_CATEGORY_NAMED("details"),
 	[S_MASH_OPEN_LOADED] = "SELECT coalesce(max(id), 0) + 1, CASE WHEN " MASH_OPEN_HELD " THEN 1 ELSE 0 END FROM event",
 	[S_MASH_OPEN_LOADED_DROP] = "DELETE FROM mash_open WHERE (occurred_at, event_id) IN (SELECT e.occurred_at, e.id "
 				    "FROM event e WHERE e.person_id IN (SELECT person_id FROM event WHERE id >= ?1) AND "
@@ -2588,7 +2656,8 @@ static const char *const stmt_sql[S__COUNT] = {
 	"link_score, link_rule, received_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, " NOW_SQL ") RETURNING id), "
 #define SOURCE_IDS_EVENT                                                                                           \
 	"INSERT INTO event(id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, "    \
-	"details) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s"
+	"details, category_key) SELECT ?16, ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13, "                          \
+	EVENT_CATEGORY_KEY("?13") " FROM s"
 #define SOURCE_IDS_KEYS                                                                                            \
 	"INSERT INTO person_block_key(key, person_id, source_record_id) SELECT j.value, ?5, s.id FROM s "         \
 	"CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 FROM person_block_key b WHERE b.key = j.value "   \
@@ -2622,8 +2691,9 @@ static const char *const pg_override[S__COUNT] = {
 				  "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 				  NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
 				  "e(id, source_id) AS (INSERT INTO event(person_id, "
-				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
-				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
+				  "source_record_id, agency, kind, occurred_at, recorded_at, summary, details, category_key) "
+				  "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13, " EVENT_CATEGORY_KEY("?13")
+				  " FROM s RETURNING id, "
 				  "source_record_id) SELECT source_id, id FROM e" SQL_DEFERRED_ROWS,
 	/* S_SOURCE_EVENT_INSERT with the record's blocking keys on its person (?14), written as S_BLOCK_ADD writes
 	 * them (issue 17: one statement a record fewer). S_BLOCK_ADD's NOT EXISTS reads person_block_key as the
@@ -2634,8 +2704,9 @@ static const char *const pg_override[S__COUNT] = {
 				       "person_id, link_score, link_rule, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 				       NOW_SQL ") RETURNING id), " SOURCE_IDENT_CTE ", " SOURCE_HOUSEHOLD_CTE ", "
 				       "e(id, source_id) AS (INSERT INTO event(person_id, "
-				       "source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
-				       "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13 FROM s RETURNING id, "
+				       "source_record_id, agency, kind, occurred_at, recorded_at, summary, details, category_key) "
+				       "SELECT ?8, s.id, ?9, ?10, ?11, " NOW_SQL ", ?12, ?13, " EVENT_CATEGORY_KEY("?13")
+				       " FROM s RETURNING id, "
 				       "source_record_id), k AS (INSERT INTO person_block_key(key, person_id, source_record_id) "
 				       "SELECT j.value, ?5, s.id FROM s CROSS JOIN json_each(?14) j WHERE NOT EXISTS (SELECT 1 "
 				       "FROM person_block_key b WHERE b.key = j.value AND b.person_id = ?5 AND "
@@ -3019,7 +3090,8 @@ struct sq_conn {
 	bool bulk_open, bulk_copy;
 	char bulk_sync[24]; /* PostgreSQL: synchronous_commit before store_bulk_fast_begin turned it off */
 	int bulk_table;
-	/* a bulk load of events: its first id, and whether a fast load holds mash_open back (sq_bulk_end) */
+	/* a bulk load of events: its first id (the rows sq_bulk_end keys and puts in mash_open), and whether a fast
+	 * load holds mash_open back */
 	int64_t bulk_mash_from;
 	bool bulk_mash_held;
 	sql_stmt *bulk_stmt;
@@ -3127,6 +3199,7 @@ const char *sql_ops_mash_decided_agency(int count)
 {
 	return stmt_sql[count ? S_MASH_DECIDED_AGENCY_COUNT : S_MASH_DECIDED_AGENCY_LIST];
 }
+const char *sql_ops_access_facts(void) { return stmt_sql[S_ACCESS_FACTS]; }
 
 /* Steps return SQL_ROW, SQL_DONE or a negative STORE_E* already. */
 static int map_rc(int rc)
@@ -10281,6 +10354,14 @@ static int sq_bulk_end(store_conn *c, bool ok)
 	x->bulk_open = false;
 	x->bulk_stmt = NULL;
 	int rc = x->bulk_copy ? x->db->drv->copy_end(x->db, ok) : ok ? STORE_OK : STORE_EIO;
+	/* the loaded events' category keys (their ids from bulk_mash_from on) */
+	if (rc == STORE_OK && x->bulk_table == STORE_BULK_EVENT) {
+		sql_stmt *k = stmt(x, S_EVENT_KEY_LOADED);
+		if (!k)
+			return STORE_EIO;
+		sql_bind_int64(k, 1, x->bulk_mash_from);
+		rc = run(k);
+	}
 	/* the loaded events' children in mash_open as the rule says, in the load's transaction (a fast load fills
 	 * it once, at its end) */
 	if (rc == STORE_OK && x->bulk_table == STORE_BULK_EVENT && !x->bulk_mash_held) {

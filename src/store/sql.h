@@ -231,5 +231,8 @@ const char *sql_ops_access_facts_many(void);
 const char *sql_ops_mash_agency_count(void);
 /* The MASH decided list of one agency (S_MASH_DECIDED_AGENCY_LIST), or with count its count, for the same */
 const char *sql_ops_mash_decided_agency(int count);
+/* The access facts of one child (S_ACCESS_FACTS: whether the view knows her among them), for the tests that count
+ * the work of a refusal */
+const char *sql_ops_access_facts(void);
 
 #endif

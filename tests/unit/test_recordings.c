@@ -491,6 +491,7 @@ static void migrates_from_schema_8(void **state)
 					   "ALTER TABLE team DROP COLUMN phone; ALTER TABLE team DROP COLUMN out_of_hours_phone; "
 					   "ALTER TABLE team DROP COLUMN email; "
 					   "ALTER TABLE person ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0; "
+					   "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; "
 					   "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(f->url, &f->st, err, sizeof err), STORE_OK);

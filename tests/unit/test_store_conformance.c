@@ -1190,7 +1190,8 @@ static void schema_38(struct fx *f)
 		 "BEGIN; CREATE TEMP TABLE m39_keep AS SELECT occurred_at, event_id FROM mash_open; %s DROP TABLE "
 		 "mash_open; CREATE TABLE mash_open (occurred_at TEXT NOT NULL, event_id %s NOT NULL, PRIMARY KEY "
 		 "(occurred_at, event_id))%s; INSERT INTO mash_open SELECT occurred_at, event_id FROM m39_keep; "
-		 "DROP TABLE m39_keep; %s; %s; COMMIT;",
+		 "DROP TABLE m39_keep; %s; DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
+		 "category_key; %s; COMMIT;",
 		 sqlite ? "DROP TRIGGER mash_open_moved;" : "", sqlite ? "INTEGER" : "BIGINT",
 		 sqlite ? " WITHOUT ROWID" : "", trig,
 		 sqlite ? "PRAGMA user_version = 38" : "UPDATE sg_schema_version SET version = 38");
@@ -1255,7 +1256,7 @@ static void migration_39_on_an_area(void **state)
 	/* the migration */
 	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
 	assert_int_equal(from, 38);
-	assert_true(to >= 39); /* and on, through the migrations after it */
+	assert_int_equal(to, store_schema_latest());
 	assert_non_null(raw_value(f, rows, w, sizeof w));
 	assert_string_equal(v, w);
 	/* each row with its event's agency, and each in the agency's index (SQLite: read through it) */
@@ -1279,6 +1280,135 @@ static void migration_39_on_an_area(void **state)
 	assert_non_null(raw_value(f, "SELECT count(*) FROM mash_open o JOIN event e ON e.id = o.event_id AND e.agency = "
 				     "o.agency", w, sizeof w));
 	assert_int_equal(atoi(w), atoi(v));
+}
+
+/* ---- the category's key (migration 41) ---- */
+
+/* Whether a list view outside health knows each child of kids (store_access_facts' `known`), as "0101..." */
+static void known_answers(store_conn *c, const int64_t *kids, int n, char *out)
+{
+	struct store_view v = {.private_agency = "health", .private_categories = "[\"sexual_health\",\"mental_health\"]"};
+	for (int i = 0; i < n; i++) {
+		struct store_access_facts a;
+		assert_int_equal(store_access_facts(c, kids[i], &v, &a), STORE_OK);
+		out[i] = a.known ? '1' : '0';
+	}
+	out[n] = '\0';
+}
+
+/* Migration 41 on an area made at schema 40: each event whose details name a category is keyed as intake keys it
+ * (the rest NULL, read by their details), every event in event_person_category, the same children known to a view
+ * outside health before and after, and after every key is emptied (a NULL key is read by its details); SQLite's
+ * integrity_check and foreign_key_check as before. A migration that fails (details naming a category that are not
+ * JSON) leaves the database at 40 with event as it was. Both engines. */
+static void migration_41_on_an_area(void **state)
+{
+	struct fx *f = *state;
+	static const char *const ag[] = {"police", "health", "education"};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_agency_upsert(f->c, ag[i], ag[i]), STORE_OK);
+	/* her (sexual health only), physical, none, an escaped key, the key twice, a number, the police's, both */
+	static const char *const details[] = {"{\"category\":\"sexual_health\"}", "{\"category\":\"physical\"}", "{}",
+					      "{\"c\\u0061tegory\":\"physical\"}",
+					      "{\"category\":\"physical\",\"x\":{\"category\":\"sexual_health\"}}",
+					      "{\"category\":5}", "{}", "{\"category\":\"mental_health\"}"};
+	int64_t kids[9];
+	int nev = 0;
+	for (int k = 0; k < 8; k++) {
+		char name[16];
+		snprintf(name, sizeof name, "Kid%d", k);
+		kids[k] = person(f->c, name, "Keyed", "2015-04-01");
+		for (int i = 0; i < (k == 0 ? 20 : 2); i++) {
+			char ref[32], at[32];
+			snprintf(ref, sizeof ref, "M41-%d-%d", k, i);
+			snprintf(at, sizeof at, "2024-02-%02dT10:00:00Z", 1 + i);
+			event(f->c, kids[k], k == 6 ? "police" : "health", ref, "gp_appointment", at, details[k]);
+			nev++;
+		}
+	}
+	event(f->c, kids[7], "education", "M41-edu", "school_absence", "2024-03-01T10:00:00Z", NULL);
+	nev++;
+	kids[8] = 987654321; /* no one */
+	char before[16], after[16];
+	known_answers(f->c, kids, 9, before);
+	assert_string_equal(before, "011001111");
+	static char keys[4096], w[4096], v[256];
+	bool sqlite = strcmp(fx_engine(), "sqlite") == 0;
+	const char *keyed = "SELECT string_agg(coalesce(category_key, 'NULL'), ',' ORDER BY id) FROM event";
+	const char *keyed_lite = "SELECT group_concat(k, ',') FROM (SELECT coalesce(category_key, 'NULL') AS k FROM event "
+				 "ORDER BY id)";
+	assert_non_null(raw_value(f, sqlite ? keyed_lite : keyed, keys, sizeof keys));
+	/* intake's keys: '' for the escaped key and the key twice, '=5' for the number, '=' for none */
+	assert_non_null(strstr(keys, "=sexual_health,=sexual_health,=physical,=physical,=,=,,,,,=5,=5,=,=,"
+				     "=mental_health,=mental_health,="));
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+	/* back to 40 (docs/INTERNALS.md's undoing of 41) */
+	assert_non_null(raw_value(f, sqlite ? "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
+					      "category_key; PRAGMA user_version = 40"
+					    : "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
+					      "category_key; UPDATE sg_schema_version SET version = 40",
+				  w, sizeof w));
+	const char *checks = sqlite ? "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' "
+				      "|| (SELECT count(*) FROM pragma_foreign_key_check)"
+				    : "SELECT 'ok 0'";
+	const char *columns = sqlite ? "SELECT count(*) FROM pragma_table_info('event')"
+				     : "SELECT count(*) FROM information_schema.columns WHERE table_name = 'event' AND "
+				       "table_schema = current_schema()";
+	char checked[64], ncols[16];
+	assert_non_null(raw_value(f, checks, checked, sizeof checked));
+	assert_string_equal(checked, "ok 0");
+	assert_non_null(raw_value(f, columns, ncols, sizeof ncols));
+
+	/* a migration that fails (details that name a category and are not JSON, which no writer stores): nothing of
+	 * it stays */
+	char err[256] = "";
+	int from = -1, to = -1;
+	assert_non_null(raw_value(f, "INSERT INTO source_record(id, agency, source_ref, payload_hash, payload, person_id, "
+				     "link_score, link_rule, received_at) VALUES (900001, 'health', 'M41-bad', "
+				     "'x', '{}', 1, 1, 'new', '2024-01-01T00:00:00Z'); INSERT INTO event(id, "
+				     "person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details) "
+				     "VALUES (900001, 1, 900001, 'health', 'gp_appointment', '2024-01-01T00:00:00Z', "
+				     "'2024-01-01T00:00:00Z', '', '{\"category\": \"sexual_health\"')",
+				  w, sizeof w));
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_EIO);
+	assert_non_null(strstr(err, "migration 41"));
+	assert_non_null(raw_value(f, sqlite ? "PRAGMA user_version" : "SELECT version FROM sg_schema_version", w, sizeof w));
+	assert_string_equal(w, "40");
+	assert_non_null(raw_value(f, columns, w, sizeof w));
+	assert_string_equal(w, ncols);
+	assert_non_null(raw_value(f, "DELETE FROM event WHERE id = 900001; DELETE FROM source_record WHERE id = 900001",
+				  w, sizeof w));
+
+	/* the migration */
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 40);
+	assert_int_equal(to, 41);
+	assert_non_null(raw_value(f, checks, checked, sizeof checked));
+	assert_string_equal(checked, "ok 0");
+	/* every key as intake wrote it where the details name a category, NULL where they do not ('=') */
+	assert_non_null(raw_value(f, sqlite ? "SELECT group_concat(k, ',') FROM (SELECT coalesce(category_key, '=') AS k "
+					      "FROM event ORDER BY id)"
+					    : "SELECT string_agg(coalesce(category_key, '='), ',' ORDER BY id) FROM event",
+				  w, sizeof w));
+	char want[4096];
+	snprintf(want, sizeof want, "%s", keys);
+	assert_string_equal(w, want);
+	assert_non_null(raw_value(f, "SELECT count(*) FROM event WHERE category_key IS NULL", v, sizeof v));
+	assert_int_equal(atoi(v), 5); /* the four "{}" and the education record's */
+	if (sqlite) {
+		assert_non_null(raw_value(f, "SELECT count(*) FROM event INDEXED BY event_person_category WHERE person_id > 0",
+					  v, sizeof v));
+		assert_int_equal(atoi(v), nev);
+	}
+	f->c = store_conn_get(f->st);
+	assert_non_null(f->c);
+	known_answers(f->c, kids, 9, after);
+	assert_string_equal(before, after);
+	/* keys emptied (rows another writer added): read by their details, the same answers */
+	assert_non_null(raw_value(f, "UPDATE event SET category_key = NULL", w, sizeof w));
+	known_answers(f->c, kids, 9, after);
+	assert_string_equal(before, after);
 }
 
 static void sources_events_chronology(void **state)
@@ -2668,6 +2798,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mash_queue_agency_walks_its_own, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_39_on_an_area, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_decided_agency_walks_its_own, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(migration_41_on_an_area, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_queue_received_bounds, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocking_keys, setup, fx_teardown),
