@@ -406,6 +406,7 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 		return STORE_OK;
 	struct store_ahead ah = {.child_id = a->child_id, .person = true, .identifiers = true};
 	char day[DATE_ISO_LEN + 1];
+	struct store_alert_query alerts_q;
 	access_view(&a->reader, &ah.view);
 	/* read_run's reads, in its order and with its arguments */
 	ah.households = a->reader.level == ACCESS_FULL;
@@ -421,7 +422,7 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 	rows.limit = page->limit + 1; /* chronology_page's one row more */
 	ah.rows = &rows;
 	if (alerts)
-		alerts_list_ahead(a, alerts, &ah);
+		alerts_list_ahead(a, alerts, &ah, &alerts_q);
 	summary_read_ahead(a, today, &ah, day);
 	int rc = store_send_ahead(s->c, &ah);
 	if (rc != STORE_OK)

@@ -1227,6 +1227,8 @@ enum stmt_id {
 	S_ALERTS,
 	S_ALERTS_CHILD,
 	S_ALERTS_CHILD_ALL,
+	S_ALERTS_CHILD_DECIDED,
+	S_ALERTS_CHILD_DECIDED_ALL,
 	S_ALERT_COUNTS,
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
@@ -1427,6 +1429,14 @@ enum stmt_id {
 		   "coalesce(a.acknowledged_by, ''), coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), " \
 		   "coalesce(a.outcome, ''), coalesce(a.escalated_at, ''), coalesce(a.escalated_to, ''), " \
 		   "p.given_name, p.family_name"
+/* One child's alerts with the query's filters (store_alert_query; ?6 the child), and their order and limit: the
+ * view's parts go between the two (S_ALERTS_CHILD...). */
+#define ALERTS_CHILD_WHERE                                                                                     \
+	"SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id WHERE a.person_id = ?6 "         \
+	"AND (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "                   \
+	"AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "            \
+	"AND (?5 = '' OR a.escalated_to = ?5)"
+#define ALERTS_CHILD_ORDER " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7"
 #define CLIENT_COLS "id, agency, label, created_at, coalesce(revoked_at, ''), scope, created_by, pending, " \
 		    "coalesce(approved_by, ''), coalesce(approved_at, '')"
 #define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
@@ -2002,21 +2012,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND " VIEW_PERSON("p.id")
 		     " AND " VIEW_ALERT("a") " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	/* The same for one child: person_id first, so the index finds the rows. */
-	[S_ALERTS_CHILD] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
-			   "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
-			   "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
-			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			   "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a")
-			   " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	[S_ALERTS_CHILD] = ALERTS_CHILD_WHERE " AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a") ALERTS_CHILD_ORDER,
 	/* The same for a reader whose view limits no agency (VIEW_ALERT is true for every alert then): without its
 	 * subquery, which PostgreSQL's generic plan set up at every execution for nothing (issue 17: ~12 µs of its
 	 * CPU on each record page of an allocated worker or anyone else who sees every agency's events). */
-	[S_ALERTS_CHILD_ALL] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
-			       "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
-			       "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
-			       "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			       "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id")
-			       " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	[S_ALERTS_CHILD_ALL] = ALERTS_CHILD_WHERE " AND " VIEW_PERSON("p.id") ALERTS_CHILD_ORDER,
+	/* The two for a child whose own view (VIEW_PERSON: sealed, known) the caller's access decision has just
+	 * answered (store_alert_query.person_decided, set by the alerts service alone): the record page's alerts,
+	 * read as its events are, under that decision (issue 17: VIEW_PERSON's seven subplans were 254,000 of
+	 * PostgreSQL's ~4.3 M instructions a page, for a child with no alert; docs/BENCHMARKS.md, r-pgpage29). */
+	[S_ALERTS_CHILD_DECIDED] = ALERTS_CHILD_WHERE " AND " VIEW_ALERT("a") ALERTS_CHILD_ORDER,
+	[S_ALERTS_CHILD_DECIDED_ALL] = ALERTS_CHILD_WHERE ALERTS_CHILD_ORDER,
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -7078,7 +7084,9 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
 			     const struct store_alert_query *q)
 {
-	if (id == S_ALERTS_CHILD && view_every_alert(v))
+	if (id == S_ALERTS_CHILD && q->person_decided) /* the child's own view answered by the caller's decision */
+		id = view_every_alert(v) ? S_ALERTS_CHILD_DECIDED_ALL : S_ALERTS_CHILD_DECIDED;
+	else if (id == S_ALERTS_CHILD && view_every_alert(v))
 		id = S_ALERTS_CHILD_ALL; /* VIEW_ALERT holds for every alert: not asked */
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)
