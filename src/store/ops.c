@@ -1760,14 +1760,14 @@ static const char *const stmt_sql[S__COUNT] = {
 			  " GROUP BY kind || ''",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
 			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) AND " VIEW_EVENT_BY_ID("event") " "
-			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2 OFFSET ?5",
 	/* The same two for a reader who sees every event (no agency or category left out): without the view's
 	 * condition, which names details, the indexes cover them and no row of the table is read (issue 17: the
 	 * record page read all of a child's event rows twice, for its marks and for its kinds). */
 	[S_EVENT_KINDS_EVERY] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
 	[S_EVENT_MARKS_EVERY] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
 				"AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) "
-				"ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+				"ORDER BY occurred_at DESC, id DESC LIMIT ?2 OFFSET ?5",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	/* no index since migration 33 (nothing but tests asks): a walk of the person table */
@@ -5629,6 +5629,7 @@ static sql_stmt *marks_stmt(store_conn *c, const struct store_view *v, int64_t p
 		text(s, 3, page->agency);
 	if (page->kind)
 		text(s, 4, page->kind);
+	sql_bind_int(s, 5, page->skip > 0 ? page->skip : 0);
 	return s;
 }
 

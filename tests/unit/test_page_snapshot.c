@@ -916,6 +916,155 @@ static void a_seal_after_the_decision_leaves_the_alerts_as_the_events(void **sta
 	free(al);
 }
 
+/* ---- the first page's rows lead its marks (r-pgpage29) ---- */
+
+#define LEAD_EVENTS 160
+
+struct ids {
+	int n, kinds;
+	int64_t id[LEAD_EVENTS + 8];
+	char kind[8][32], latest[8][32];
+};
+
+static int ids_add(const struct store_event *e, void *ctx)
+{
+	struct ids *x = ctx;
+	assert_true(x->n < LEAD_EVENTS + 8);
+	x->id[x->n++] = e->id;
+	return 0;
+}
+
+static int ids_kind(const char *kind, const char *latest_at, void *ctx)
+{
+	struct ids *x = ctx;
+	assert_true(x->kinds < 8);
+	snprintf(x->kind[x->kinds], sizeof x->kind[0], "%s", kind);
+	snprintf(x->latest[x->kinds], sizeof x->latest[0], "%s", latest_at);
+	x->kinds++;
+	return 0;
+}
+
+struct lead_page {
+	struct ids marks, rows, kinds;
+};
+
+static int lp_mark(const struct store_event *e, void *ctx)
+{
+	return ids_add(e, &((struct lead_page *)ctx)->marks);
+}
+
+static int lp_row(const struct store_event *e, void *ctx)
+{
+	return ids_add(e, &((struct lead_page *)ctx)->rows);
+}
+
+static int lp_kind(const char *kind, const char *latest_at, void *ctx)
+{
+	return ids_kind(kind, latest_at, &((struct lead_page *)ctx)->kinds);
+}
+
+/* The record page's marks, rows and kinds as children_record gives them with the first page's rows read once for
+ * both (rows_lead_marks), against the store's own reads of each (the marks from the newest, the page, the kinds):
+ * the same ids in the same order, the same "more" and cursor, on the whole record, filtered by kind, an own
+ * agency's, an older page (read as before), and with fewer marks than the page holds. */
+static void the_first_pages_rows_lead_its_marks(void **state)
+{
+	struct fx *f = *state;
+	store_conn *c = store_conn_get(f->st);
+	assert_non_null(c);
+	assert_int_equal(store_begin(c), STORE_OK);
+	assert_int_equal(store_agency_upsert(c, "social_care", "Children's social care"), STORE_OK);
+	int64_t child = add_child(c, "Lena");
+	assert_int_equal(store_commit(c), STORE_OK);
+	store_conn_put(f->st, c);
+	for (int i = 0; i < LEAD_EVENTS; i++) { /* two kinds; some at one instant */
+		char at[32];
+		snprintf(at, sizeof at, "2025-%02d-%02dT09:%02d:00Z", 1 + i / 28, 1 + i % 28, i % 3 == 0 ? 0 : i % 60);
+		add_kind_event(f->st, child, at, i % 4 == 0 ? "visit" : "concern");
+	}
+	static const struct child_visitor v = {.kind = lp_kind, .event = lp_row, .mark = lp_mark};
+	struct store_page whole = {.limit = 100}, by_kind = {.limit = 100, .kind = "concern"},
+			  own = {.limit = 100, .agency = "social_care"}, small = {.limit = 30};
+	struct {
+		const struct store_page *page;
+		enum access_level level;
+		int marks_max;
+	} cases[] = {{&whole, ACCESS_FULL, 500}, {&by_kind, ACCESS_FULL, 500}, {&own, ACCESS_AGENCY, 500},
+		     {&small, ACCESS_FULL, 500}, {&whole, ACCESS_FULL, 120}, {&whole, ACCESS_FULL, 101}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (int older = 0; older < 2; older++) {
+			struct store_page page = *cases[i].page;
+			struct children_access a;
+			struct children_page_end end, first_end;
+			struct lead_page *got = calloc(1, sizeof *got), *want = calloc(1, sizeof *want);
+			bool found = false;
+			assert_non_null(got);
+			assert_non_null(want);
+			full_reader(&a, child);
+			a.reader.level = cases[i].level;
+			if (older) { /* the page after the first: read as before */
+				struct lead_page *first = calloc(1, sizeof *first);
+				assert_non_null(first);
+				assert_int_equal(children_record(f->st, &a, &v, &page, cases[i].marks_max, first, &found,
+								 &first_end), STORE_OK);
+				assert_true(first_end.more);
+				free(first);
+				char *at = calloc(1, 64);
+				assert_non_null(at);
+				int64_t id = 0;
+				assert_true(event_cursor_parse(first_end.cursor, at, &id));
+				page.before_at = at;
+				page.before_id = id;
+			}
+			assert_int_equal(children_snapshot_begin(f->st, &a), STORE_OK);
+			assert_int_equal(children_record_ahead(f->st, &a, &page, cases[i].marks_max, NULL,
+							      (struct date){2025, 6, 1}), STORE_OK);
+			assert_int_equal(children_record(f->st, &a, &v, &page, cases[i].marks_max, got, &found, &end),
+					 STORE_OK);
+			children_snapshot_end(f->st, &a);
+			assert_true(found);
+			/* the ahead list is the reads made (but the kinds, read apart when the marks do not hold the whole
+			 * history, as before) */
+			if (strcmp(fx_engine(), "sqlite") != 0 && cases[i].marks_max > LEAD_EVENTS)
+				assert_int_equal(a.ahead.fresh, 0);
+			/* the store's own reads of each part */
+			struct store_view view;
+			access_view(&a.reader, &view);
+			struct store_page marks = {.limit = cases[i].marks_max, .agency = page.agency, .kind = page.kind},
+					  rows = page;
+			rows.limit = page.limit + 1;
+			assert_non_null(c = store_conn_get_read(f->st));
+			assert_int_equal(store_begin_read(c), STORE_OK);
+			assert_int_equal(store_event_marks(c, &view, child, &marks, ids_add, &want->marks), STORE_OK);
+			assert_int_equal(store_chronology(c, &view, child, &rows, ids_add, &want->rows), STORE_OK);
+			assert_int_equal(store_event_kinds(c, &view, child, ids_kind, &want->kinds), STORE_OK);
+			assert_int_equal(store_commit(c), STORE_OK);
+			store_conn_put(f->st, c);
+			assert_int_equal(got->marks.n, want->marks.n);
+			assert_memory_equal(got->marks.id, want->marks.id, sizeof got->marks.id[0] * (size_t)want->marks.n);
+			bool more = want->rows.n > page.limit;
+			assert_int_equal(end.more, more);
+			assert_int_equal(got->rows.n, more ? page.limit : want->rows.n);
+			assert_memory_equal(got->rows.id, want->rows.id, sizeof got->rows.id[0] * (size_t)got->rows.n);
+			if (more) { /* the cursor names the last row shown */
+				char at[21];
+				int64_t id = 0;
+				assert_true(event_cursor_parse(end.cursor, at, &id));
+				assert_int_equal(id, got->rows.id[got->rows.n - 1]);
+			}
+			assert_int_equal(got->kinds.kinds, want->kinds.kinds);
+			for (int k = 0; k < want->kinds.kinds; k++) {
+				assert_string_equal(got->kinds.kind[k], want->kinds.kind[k]);
+				assert_string_equal(got->kinds.latest[k], want->kinds.latest[k]);
+			}
+			if (older)
+				free((char *)page.before_at);
+			free(got);
+			free(want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +1077,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_pages_ahead_list_matches_its_reads, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_seal_after_the_decision_leaves_the_alerts_as_the_events, fx_setup,
 						fx_teardown),
+		cmocka_unit_test_setup_teardown(the_first_pages_rows_lead_its_marks, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(reads_sent_in_a_write_transaction_see_later_writes, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(a_rolled_back_snapshot_leaves_its_connection_usable, fx_setup, fx_teardown),
