@@ -383,6 +383,7 @@ static int read_run(store_conn *c, void *arg)
 					      .w = {.fn = r->v->event, .ctx = r->ctx, .limit = r->page->limit, .end = r->end}};
 			struct store_page plus_one = *r->page, after = marks_after_rows(&all, r->page);
 			plus_one.limit = r->page->limit + 1;
+			plus_one.drawn = true;
 			memset(r->end, 0, sizeof *r->end);
 			if ((rc = store_chronology(c, &r->view, r->a->child_id, &plus_one, lead_row, &l)) != 0 ||
 			    (rc = store_event_marks(c, &r->view, r->a->child_id, &after, mark_kind_row, mk)) != 0)
@@ -408,14 +409,18 @@ static int read_run(store_conn *c, void *arg)
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
 		struct store_page after = marks_after_rows(&all, r->page);
 		plus_one.limit = r->page->limit + 1;
+		plus_one.drawn = true;
 		memset(r->end, 0, sizeof *r->end);
 		if ((rc = store_chronology(c, &r->view, r->a->child_id, &plus_one, lead_row, &l)) == 0)
 			rc = store_event_marks(c, &r->view, r->a->child_id, &after, r->v->mark, r->ctx);
 		goto out;
 	}
-	if (r->page && r->v->event &&
-	    (rc = chronology_page(c, &r->view, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
-		goto out;
+	if (r->page && r->v->event) {
+		struct store_page drawn = *r->page; /* what the page draws of each row */
+		drawn.drawn = true;
+		if ((rc = chronology_page(c, &r->view, r->a->child_id, &drawn, r->v->event, r->ctx, r->end)) != 0)
+			goto out;
+	}
 	if (!marks_first && r->page && r->v->mark && r->marks_max > 0) {
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
 		rc = store_event_marks(c, &r->view, r->a->child_id, &all, r->v->mark, r->ctx);
@@ -480,6 +485,7 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 	if (marks_max > 0)
 		ah.marks = &marks;
 	rows.limit = page->limit + 1; /* chronology_page's one row more */
+	rows.drawn = true;
 	ah.rows = &rows;
 	if (alerts)
 		alerts_list_ahead(a, alerts, &ah, &alerts_q);

@@ -963,8 +963,22 @@ static int lp_kind(const char *kind, const char *latest_at, void *ctx)
 	return ids_kind(kind, latest_at, &((struct lead_page *)ctx)->kinds);
 }
 
+struct row_texts {
+	int n;
+	char text[8][512];
+};
+
+static int row_text(const struct store_event *e, void *ctx)
+{
+	struct row_texts *t = ctx;
+	assert_true(t->n < 8);
+	snprintf(t->text[t->n++], sizeof t->text[0], "%lld|%s|%s|%s|%s|%s", (long long)e->id, e->agency, e->kind,
+		 e->occurred_at, e->summary, e->details);
+	return 0;
+}
+
 /* The record page's marks, rows and kinds as children_record gives them with the first page's rows read once for
- * both (rows_lead_marks), against the store's own reads of each (the marks from the newest, the page, the kinds):
+ * both (rows_lead_marks), and its rows as drawn (store_page.drawn), against the store's own reads of each (the marks from the newest, the page, the kinds):
  * the same ids in the same order, the same "more" and cursor, on the whole record, filtered by kind, an own
  * agency's, an older page (read as before), and with fewer marks than the page holds. */
 static void the_first_pages_rows_lead_its_marks(void **state)
@@ -982,6 +996,20 @@ static void the_first_pages_rows_lead_its_marks(void **state)
 		snprintf(at, sizeof at, "2025-%02d-%02dT09:%02d:00Z", 1 + i / 28, 1 + i % 28, i % 3 == 0 ? 0 : i % 60);
 		add_kind_event(f->st, child, at, i % 4 == 0 ? "visit" : "concern");
 	}
+	/* a page's rows as drawn (store_page.drawn): what a page draws of each, as the whole row has it */
+	struct row_texts *whole_rows = calloc(1, sizeof *whole_rows), *drawn_rows = calloc(1, sizeof *drawn_rows);
+	struct store_page five = {.limit = 5}, five_drawn = {.limit = 5, .drawn = true};
+	struct store_view all = {0};
+	assert_non_null(whole_rows);
+	assert_non_null(drawn_rows);
+	assert_non_null(c = store_conn_get(f->st));
+	assert_int_equal(store_chronology(c, &all, child, &five, row_text, whole_rows), STORE_OK);
+	assert_int_equal(store_chronology(c, &all, child, &five_drawn, row_text, drawn_rows), STORE_OK);
+	store_conn_put(f->st, c);
+	assert_int_equal(whole_rows->n, 5);
+	assert_memory_equal(whole_rows, drawn_rows, sizeof *whole_rows);
+	free(whole_rows);
+	free(drawn_rows);
 	static const struct child_visitor v = {.kind = lp_kind, .event = lp_row, .mark = lp_mark};
 	struct store_page whole = {.limit = 100}, by_kind = {.limit = 100, .kind = "concern"},
 			  own = {.limit = 100, .agency = "social_care"}, small = {.limit = 30};
