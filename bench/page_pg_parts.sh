@@ -99,6 +99,7 @@ known = [(r"^SELECT p\.id, .* FROM person p WHERE p\.id =", "person"), (r"FROM i
          (r"^SELECT id, occurred_at, agency, kind FROM event", "marks"),
          (r"^SELECT kind( \|\| '')?, max\(occurred_at\) FROM event", "kinds"),
          (r"^SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details FROM event", "rows"),
+         (r"^SELECT id, agency, kind, occurred_at, summary, details FROM event", "rows"),
          (r"^SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, '', details", "status"),
          (r"FROM alert a JOIN person p", "alerts"), (r"FROM home_placement l", "placement"),
          (r"FROM allocation l JOIN person p", "contacts")]

@@ -20,6 +20,7 @@ struct decide_args {
 	char *until; /* NULL, or where a break-glass's expiry goes */
 	bool *allocated; /* NULL, or where "the allocated worker" goes */
 	bool *exists; /* NULL, or where whether the child exists goes */
+	bool *in_view; /* NULL, or where whether the reader's view shows the child goes (access_reader.child_in_view) */
 };
 
 static void grant(struct decide_args *d, enum access_level level, const char *basis)
@@ -44,7 +45,8 @@ static void person_list_view(const struct access_person *p, struct store_view *o
  * (the roles named for sealed records see it whole). A writer that names no agency is the operator's (the
  * command line's allocation, every agency's: access_operator_view) or a queue's role-gated write whose pages
  * ask with the person first (the administrator's allocation: access_allocation_may_find). */
-static int facts_for(store_conn *c, const struct access_person *p, int64_t child_id, struct store_access_facts *f)
+static int facts_for(store_conn *c, const struct access_person *p, int64_t child_id, struct store_access_facts *f,
+		     bool *in_view /* NULL, or access_reader.child_in_view */)
 {
 	struct store_view v;
 	if (!p->agency || !p->agency[0])
@@ -54,6 +56,10 @@ static int facts_for(store_conn *c, const struct access_person *p, int64_t child
 	int rc = store_access_facts(c, child_id, &v, f);
 	if (rc == STORE_OK && f->exists && !f->sealed && !f->known)
 		f->exists = false;
+	/* what VIEW_PERSON would answer of the child with this view, now: there, known, and sealed only to a view
+	 * that shows sealed persons (a sealed record's `exists` is not folded with `known` above) */
+	if (in_view)
+		*in_view = rc == STORE_OK && f->exists && f->known && (!f->sealed || v.sealed);
 	return rc;
 }
 
@@ -64,9 +70,12 @@ static int decide_run(store_conn *c, void *arg)
 	/* Whether the child exists (for this reader), is sealed, and who holds it, in one statement (issue 17:
 	 * three round trips of the writer's for every audited read). */
 	struct store_access_facts f;
-	int rc = facts_for(c, d->p, d->child_id, &f);
+	bool in_view = false;
+	int rc = facts_for(c, d->p, d->child_id, &f, &in_view);
 	if (d->exists)
 		*d->exists = rc == STORE_OK && f.exists;
+	if (d->in_view)
+		*d->in_view = in_view;
 	if (rc != STORE_OK)
 		return rc;
 	if (!d->p->agency || !d->p->agency[0])
@@ -147,9 +156,11 @@ static int decide_reader(store_conn *c, struct access_reader *r, int64_t child_i
 {
 	struct access_person p = {r->user_id, r->username, r->agency, r->role[0] ? r->role : NULL};
 	struct decide_args d = {.p = &p, .child_id = child_id, .level = &r->level, .basis = r->basis,
-				.until = r->glass_until, .allocated = &r->allocated_worker, .exists = exists};
+				.until = r->glass_until, .allocated = &r->allocated_worker, .exists = exists,
+				.in_view = &r->child_in_view};
 	r->level = ACCESS_NONE;
 	r->allocated_worker = false;
+	r->child_in_view = false;
 	r->glass_until[0] = '\0';
 	snprintf(r->basis, sizeof r->basis, "no legitimate relationship");
 	ts_format_utc(now, d.now);
@@ -309,7 +320,7 @@ static int glass_target(store_conn *c, const struct access_person *p, const char
 {
 	struct store_access_facts f;
 	*there = false;
-	int rc = facts_for(c, p, child_id, &f);
+	int rc = facts_for(c, p, child_id, &f, NULL);
 	if (rc != STORE_OK)
 		return rc;
 	bool exists = f.exists, sealed = f.sealed;
@@ -793,7 +804,7 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 		return STORE_OK;
 	const struct access_person wp = {w->user_id, w->username, w->agency, w->role};
 	struct store_access_facts f;
-	int rc = facts_for(c, &wp, child_id, &f);
+	int rc = facts_for(c, &wp, child_id, &f, NULL);
 	if (rc != STORE_OK || !f.exists)
 		return rc;
 	bool sealed = f.sealed;
@@ -988,7 +999,7 @@ int access_allocation_may_find(store_conn *c, const struct access_reader *r, int
 		return STORE_OK;
 	const struct access_person p = {r->user_id, r->username, r->agency, r->role};
 	struct store_access_facts f;
-	int rc = facts_for(c, &p, child_id, &f);
+	int rc = facts_for(c, &p, child_id, &f, NULL);
 	*may = rc == STORE_OK && f.exists && !f.sealed;
 	return rc;
 }

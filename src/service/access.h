@@ -59,6 +59,10 @@ struct access_reader {
 	char basis[ACCESS_BASIS_MAX];      /* why; no personal data: it goes into the audit entry */
 	char glass_until[STORE_TS_LEN + 1]; /* with basis "break-glass": when the emergency access ends (UTC) */
 	bool allocated_worker;             /* set with level: the child's allocated worker (never of a sealed record) */
+	/* Set with level: the reader's own view shows the child (VIEW_PERSON's questions, answered by the same facts:
+	 * the child is there, known to the view, and not sealed unless the view shows sealed persons). A read of this
+	 * child under this decision need not ask them again (alerts_list: the record page's alerts). */
+	bool child_in_view;
 };
 void access_reader_person(struct access_reader *r, int64_t user_id, const char *username, const char *agency,
 			  const char *role);

@@ -1067,28 +1067,51 @@ static int list_run(store_conn *c, void *arg)
 	return store_alerts(c, &a->view, a->q, a->fn, a->ctx);
 }
 
+/* One child's record (a->child_id): its alerts are read under the access decision of this read, as its events
+ * are (r-pgpage29, the lead's decision for issue 17). The decision (service/access.c, in the audit entry's
+ * transaction) has answered what VIEW_PERSON would ask of this child for this reader (sealed, known:
+ * access_reader.child_in_view), so the statement does not ask it again. The reads that follow the decision see a
+ * later snapshot: a seal, or an allocation ended, committed between the two, changes neither the events the page
+ * shows (VIEW_EVENT does not ask about the person) nor now its alerts, where before the events were shown and the
+ * alerts left out. The next read is decided afresh (a seal refuses it). Only for a decision that lets the reader
+ * see the record at all; a child their view does not show (a sealed record that the view of a role named for
+ * sealed records does not know) is asked as every list asks. The lists of other callers (child_id 0) keep the
+ * whole view. */
+static struct store_alert_query child_alerts_query(const struct children_access *a, const struct store_alert_query *q)
+{
+	struct store_alert_query out = *q;
+	out.person_decided = a->audited && !a->refused && a->reader.level >= ACCESS_AGENCY && a->reader.child_in_view;
+	return out;
+}
+
 int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
 		void *ctx)
 {
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
+	struct store_alert_query child;
 	struct list_args args = {.q = q, .fn = fn, .ctx = ctx};
 	if (a->child_id) { /* one child's record: its alerts as the reader's relationship with the child allows */
 		if (q->person_id != a->child_id)
 			return STORE_OK;
 		access_view(&a->reader, &args.view);
+		child = child_alerts_query(a, q);
+		args.q = &child;
 	} else {
 		access_list_view(&a->reader, &args.view);
 	}
 	return service_in_read(st, a, list_run, &args);
 }
 
-void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah)
+void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah,
+		       struct store_alert_query *keep)
 {
 	/* alerts_list's one-child branch, read by list_run with store_alerts under access_view */
 	if (a->audited && a->child_id && q->person_id == a->child_id && a->child_id == ah->child_id &&
-	    !(q->owner_kind && q->owner_kind[0]))
-		ah->alerts = q;
+	    !(q->owner_kind && q->owner_kind[0])) {
+		*keep = child_alerts_query(a, q);
+		ah->alerts = keep;
+	}
 }
 
 static int caseload_run(store_conn *c, void *arg)

@@ -148,10 +148,15 @@ bool alerts_same_incident(const struct store_alert *a, const struct store_alert 
  * detail); they refuse with CHILDREN_ENOAUDIT otherwise. Each runs in one read snapshot on a pooled
  * connection. */
 struct children_access;
+/* With an access about one child (a->child_id, and q->person_id the same; any other child gives nothing): that
+ * child's alerts under the relationship a's audit decided, and under its decision that the reader's view shows the
+ * child at all (access_reader.child_in_view: not asked again, as the child's events are read; alerts.c). */
 int alerts_list(store *st, const struct children_access *a, const struct store_alert_query *q, store_alert_fn fn,
 		void *ctx);
-/* The read alerts_list(st, a, q, ...) will make, added to *ah (store_send_ahead) when it is one child's. */
-void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah);
+/* The read alerts_list(st, a, q, ...) will make, added to *ah (store_send_ahead) when it is one child's: the
+ * query as it will be read is kept in *keep, which must last until *ah is sent. */
+void alerts_list_ahead(const struct children_access *a, const struct store_alert_query *q, struct store_ahead *ah,
+		       struct store_alert_query *keep);
 int alerts_caseload(store *st, const struct children_access *a, const char *worker, int limit,
 		    store_allocation_fn fn, void *ctx);
 /* A worker's caseload as a team manager sees it (issue 14): only the children allocated in the teams they

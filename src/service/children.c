@@ -314,6 +314,38 @@ static int mark_kinds_give(struct mark_kinds *m, store_kind_fn fn, void *ctx)
 	return rc;
 }
 
+/* The first page of the chronology is the newest of the marks: the same events under the same view and filters,
+ * in the same order (page->limit + 1 of them, chronology_page's one more among them). So on a record that asks for
+ * both they are read once, as rows with their details, and given as marks too; the marks are read from after
+ * them (store_page.skip). Issue 17 (r-pgpage29): PostgreSQL read, sent and the server parsed those 101 marks
+ * twice a record page, ~180,000 of PostgreSQL's instructions. */
+static bool rows_lead_marks(const struct store_page *page, bool rows, bool marks, int marks_max)
+{
+	return page && rows && marks && !page->before_at && page->limit > 0 && marks_max > page->limit + 1;
+}
+
+/* The marks' page read after the rows when rows_lead_marks: the marks read_run asks for, less the rows'. */
+static struct store_page marks_after_rows(const struct store_page *marks, const struct store_page *page)
+{
+	struct store_page out = *marks;
+	out.skip = page->limit + 1;
+	out.limit = marks->limit - out.skip;
+	return out;
+}
+
+struct lead_walk {
+	store_event_fn mark; /* each row, as a mark */
+	void *mark_ctx;
+	struct page_walk w; /* and the page's rows (page_row) */
+};
+
+static int lead_row(const struct store_event *e, void *arg)
+{
+	struct lead_walk *l = arg;
+	int rc = l->mark(e, l->mark_ctx);
+	return rc != 0 ? rc : page_row(e, &l->w);
+}
+
 static int read_run(store_conn *c, void *arg)
 {
 	struct read_args *r = arg;
@@ -337,6 +369,7 @@ static int read_run(store_conn *c, void *arg)
 	 * whole history, the kinds come from them (issue 17: the record page read the history a third time for
 	 * its kinds, 13% of the page's CPU); else from the store, as before. */
 	bool marks_first = r->page && r->v->mark && r->marks_max > 0 && r->v->kind && !r->page->agency && !r->page->kind;
+	bool lead = rows_lead_marks(r->page, r->v->event, r->v->mark, r->marks_max);
 	if (marks_first) {
 		struct store_page all = {.limit = r->marks_max};
 		if (!(mk = calloc(1, sizeof *mk))) {
@@ -345,8 +378,19 @@ static int read_run(store_conn *c, void *arg)
 		}
 		mk->fn = r->v->mark;
 		mk->ctx = r->ctx;
-		if ((rc = store_event_marks(c, &r->view, r->a->child_id, &all, mark_kind_row, mk)) != 0)
+		if (lead) { /* the page's rows, each a mark too; then the marks after them */
+			struct lead_walk l = {.mark = mark_kind_row, .mark_ctx = mk,
+					      .w = {.fn = r->v->event, .ctx = r->ctx, .limit = r->page->limit, .end = r->end}};
+			struct store_page plus_one = *r->page, after = marks_after_rows(&all, r->page);
+			plus_one.limit = r->page->limit + 1;
+			plus_one.drawn = true;
+			memset(r->end, 0, sizeof *r->end);
+			if ((rc = store_chronology(c, &r->view, r->a->child_id, &plus_one, lead_row, &l)) != 0 ||
+			    (rc = store_event_marks(c, &r->view, r->a->child_id, &after, mark_kind_row, mk)) != 0)
+				goto out;
+		} else if ((rc = store_event_marks(c, &r->view, r->a->child_id, &all, mark_kind_row, mk)) != 0) {
 			goto out;
+		}
 		if (mk->rows < r->marks_max && !mk->overflow)
 			rc = mark_kinds_give(mk, r->v->kind, r->ctx);
 		else
@@ -356,9 +400,27 @@ static int read_run(store_conn *c, void *arg)
 	} else if (r->v->kind && (rc = store_event_kinds(c, &r->view, r->a->child_id, r->v->kind, r->ctx)) != 0) {
 		goto out;
 	}
-	if (r->page && r->v->event &&
-	    (rc = chronology_page(c, &r->view, r->a->child_id, r->page, r->v->event, r->ctx, r->end)) != 0)
+	if (marks_first && lead)
+		goto out; /* the rows were read with the marks */
+	if (!marks_first && lead) {
+		struct lead_walk l = {.mark = r->v->mark, .mark_ctx = r->ctx,
+				      .w = {.fn = r->v->event, .ctx = r->ctx, .limit = r->page->limit, .end = r->end}};
+		struct store_page plus_one = *r->page;
+		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
+		struct store_page after = marks_after_rows(&all, r->page);
+		plus_one.limit = r->page->limit + 1;
+		plus_one.drawn = true;
+		memset(r->end, 0, sizeof *r->end);
+		if ((rc = store_chronology(c, &r->view, r->a->child_id, &plus_one, lead_row, &l)) == 0)
+			rc = store_event_marks(c, &r->view, r->a->child_id, &after, r->v->mark, r->ctx);
 		goto out;
+	}
+	if (r->page && r->v->event) {
+		struct store_page drawn = *r->page; /* what the page draws of each row */
+		drawn.drawn = true;
+		if ((rc = chronology_page(c, &r->view, r->a->child_id, &drawn, r->v->event, r->ctx, r->end)) != 0)
+			goto out;
+	}
 	if (!marks_first && r->page && r->v->mark && r->marks_max > 0) {
 		struct store_page all = {.limit = r->marks_max, .agency = r->page->agency, .kind = r->page->kind};
 		rc = store_event_marks(c, &r->view, r->a->child_id, &all, r->v->mark, r->ctx);
@@ -406,6 +468,7 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 		return STORE_OK;
 	struct store_ahead ah = {.child_id = a->child_id, .person = true, .identifiers = true};
 	char day[DATE_ISO_LEN + 1];
+	struct store_alert_query alerts_q;
 	access_view(&a->reader, &ah.view);
 	/* read_run's reads, in its order and with its arguments */
 	ah.households = a->reader.level == ACCESS_FULL;
@@ -416,12 +479,16 @@ int children_record_ahead(store *st, const struct children_access *a, const stru
 	}
 	/* the kinds are read apart unless they come from the unfiltered marks (read_run's marks_first) */
 	ah.kinds = page->agency || page->kind || marks_max <= 0;
+	/* the page's visitor takes every part (children_record_ahead's contract), its rows and its marks */
+	if (rows_lead_marks(page, true, true, marks_max))
+		marks = marks_after_rows(&marks, page);
 	if (marks_max > 0)
 		ah.marks = &marks;
 	rows.limit = page->limit + 1; /* chronology_page's one row more */
+	rows.drawn = true;
 	ah.rows = &rows;
 	if (alerts)
-		alerts_list_ahead(a, alerts, &ah);
+		alerts_list_ahead(a, alerts, &ah, &alerts_q);
 	summary_read_ahead(a, today, &ah, day);
 	int rc = store_send_ahead(s->c, &ah);
 	if (rc != STORE_OK)

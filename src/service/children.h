@@ -88,7 +88,9 @@ struct child_visitor {
 	int (*household)(const struct store_household *h, void *ctx); /* then its members */
 	int (*member)(const struct store_person *p, void *ctx);
 	int (*kind)(const char *kind, const char *latest_at, void *ctx); /* each kind of event, latest first seen */
-	int (*event)(const struct store_event *e, void *ctx);            /* with children_record: the page */
+	/* with children_record: the page, as a page draws each row (store_page.drawn: no person_id,
+	 * source_record_id or recorded_at) */
+	int (*event)(const struct store_event *e, void *ctx);
 	int (*mark)(const struct store_event *e, void *ctx);             /* with children_record: the whole history */
 };
 

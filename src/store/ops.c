@@ -1238,6 +1238,8 @@ enum stmt_id {
 	S_RULE_EVENTS,
 	S_CHRONO_FIRST,
 	S_CHRONO_AFTER,
+	S_CHRONO_FIRST_DRAWN,
+	S_CHRONO_AFTER_DRAWN,
 	S_EVENT_COUNT,
 	S_AUDIT_APPEND,
 	S_AUDIT_APPEND_HELD,
@@ -1295,6 +1297,8 @@ enum stmt_id {
 	S_ALERTS,
 	S_ALERTS_CHILD,
 	S_ALERTS_CHILD_ALL,
+	S_ALERTS_CHILD_DECIDED,
+	S_ALERTS_CHILD_DECIDED_ALL,
 	S_ALERT_COUNTS,
 	S_ALERT_ACK,
 	S_ALERT_RESOLVE,
@@ -1499,6 +1503,23 @@ enum stmt_id {
 		   "coalesce(a.acknowledged_by, ''), coalesce(a.resolved_at, ''), coalesce(a.resolved_by, ''), " \
 		   "coalesce(a.outcome, ''), coalesce(a.escalated_at, ''), coalesce(a.escalated_to, ''), " \
 		   "p.given_name, p.family_name"
+/* One child's alerts with the query's filters (store_alert_query; ?6 the child), and their order and limit: the
+ * view's parts go between the two (S_ALERTS_CHILD...). */
+#define ALERTS_CHILD_WHERE                                                                                     \
+	"SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id WHERE a.person_id = ?6 "         \
+	"AND (?1 = '' OR a.state = ?1) AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "                   \
+	"AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "            \
+	"AND (?5 = '' OR a.escalated_to = ?5)"
+#define ALERTS_CHILD_ORDER " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7"
+/* The chronology's page from the newest (FIRST) or after a cursor (AFTER: ?3 the time, ?4 the id), ?5 ?6 the
+ * filters, ?2 the limit. */
+#define CHRONO_FIRST_FROM                                                                                      \
+	"FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "        \
+	"AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2"
+#define CHRONO_AFTER_FROM                                                                                      \
+	"FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "             \
+	"AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT("event")               \
+	" ORDER BY occurred_at DESC, id DESC LIMIT ?2"
 #define CLIENT_COLS "id, agency, label, created_at, coalesce(revoked_at, ''), scope, created_by, pending, " \
 		    "coalesce(approved_by, ''), coalesce(approved_at, '')"
 #define ALLOC_COLS "l.person_id, l.worker, l.team, l.since, p.given_name, p.family_name, coalesce(p.dob, ''), " \
@@ -1858,14 +1879,14 @@ static const char *const stmt_sql[S__COUNT] = {
 			  " GROUP BY kind || ''",
 	[S_EVENT_MARKS] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
 			  "AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) AND " VIEW_EVENT_BY_ID("event") " "
-			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			  "ORDER BY occurred_at DESC, id DESC LIMIT ?2 OFFSET ?5",
 	/* The same two for a reader who sees every event (no agency or category left out): without the view's
 	 * condition, which names details, the indexes cover them and no row of the table is read (issue 17: the
 	 * record page read all of a child's event rows twice, for its marks and for its kinds). */
 	[S_EVENT_KINDS_EVERY] = "SELECT kind, max(occurred_at) FROM event WHERE person_id = ?1 GROUP BY kind",
 	[S_EVENT_MARKS_EVERY] = "SELECT id, occurred_at, agency, kind FROM event WHERE person_id = ?1 "
 				"AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR kind = ?4) "
-				"ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+				"ORDER BY occurred_at DESC, id DESC LIMIT ?2 OFFSET ?5",
 	[S_PERSON_EXISTS] = "SELECT count(*) FROM person WHERE id = ?1",
 	[S_PERSON_BY_IDENT] = "SELECT min(person_id) FROM identifier WHERE kind = ?1 AND value = ?2",
 	/* no index since migration 33 (nothing but tests asks): a walk of the person table */
@@ -1913,12 +1934,13 @@ static const char *const stmt_sql[S__COUNT] = {
 	/* [S_SOURCE_EVENT_IDS_INSERT], [S_SOURCE_EVENT_KEYS_IDS_INSERT]: PostgreSQL's only, with ids reserved by
 	 * S_SOURCE_ABSENT; their _NOIDENT_ and _HOME_ texts likewise */
 	[S_CHRONO_FIRST] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
-			   "FROM event WHERE person_id = ?1 AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) "
-			   "AND " VIEW_EVENT("event") " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   CHRONO_FIRST_FROM,
 	[S_CHRONO_AFTER] = "SELECT id, person_id, source_record_id, agency, kind, occurred_at, recorded_at, summary, details "
-			   "FROM event WHERE person_id = ?1 AND (occurred_at < ?3 OR (occurred_at = ?3 AND id < ?4)) "
-			   "AND (?5 IS NULL OR agency = ?5) AND (?6 IS NULL OR kind = ?6) AND " VIEW_EVENT("event")
-			   " ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+			   CHRONO_AFTER_FROM,
+	/* The same with what a page draws of a row alone (store_page.drawn): three columns fewer to output, send and
+	 * parse, 101 rows a record page (issue 17, r-pgpage29: ~120,000 of PostgreSQL's instructions a page). */
+	[S_CHRONO_FIRST_DRAWN] = "SELECT id, agency, kind, occurred_at, summary, details " CHRONO_FIRST_FROM,
+	[S_CHRONO_AFTER_DRAWN] = "SELECT id, agency, kind, occurred_at, summary, details " CHRONO_AFTER_FROM,
 	[S_EVENT_COUNT] = "SELECT count(*) FROM event WHERE person_id = ?1",
 	[S_AUDIT_APPEND] = "INSERT INTO audit(id, at, actor, action, child_id, object, detail, hash) "
 			   "VALUES (?6, ?7, ?1, ?2, nullif(?3, 0), ?4, ?5, ?8)" SQL_DEFERRED,
@@ -2111,21 +2133,17 @@ static const char *const stmt_sql[S__COUNT] = {
 		     "AND (?5 = '' OR a.escalated_to = ?5) AND (?6 = 0 OR a.person_id = ?6) AND " VIEW_PERSON("p.id")
 		     " AND " VIEW_ALERT("a") " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
 	/* The same for one child: person_id first, so the index finds the rows. */
-	[S_ALERTS_CHILD] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
-			   "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
-			   "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
-			   "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			   "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a")
-			   " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	[S_ALERTS_CHILD] = ALERTS_CHILD_WHERE " AND " VIEW_PERSON("p.id") " AND " VIEW_ALERT("a") ALERTS_CHILD_ORDER,
 	/* The same for a reader whose view limits no agency (VIEW_ALERT is true for every alert then): without its
 	 * subquery, which PostgreSQL's generic plan set up at every execution for nothing (issue 17: ~12 µs of its
 	 * CPU on each record page of an allocated worker or anyone else who sees every agency's events). */
-	[S_ALERTS_CHILD_ALL] = "SELECT " ALERT_COLS " FROM alert a JOIN person p ON p.id = a.person_id "
-			       "WHERE a.person_id = ?6 AND (?1 = '' OR a.state = ?1) "
-			       "AND (?2 = 0 OR a.state IN ('open', 'acknowledged')) "
-			       "AND (?3 = '' OR a.owner_kind = ?3) AND (?4 = '' OR a.owner = ?4 OR a.escalated_to = ?4) "
-			       "AND (?5 = '' OR a.escalated_to = ?5) AND " VIEW_PERSON("p.id")
-			       " ORDER BY a.raised_on DESC, a.id DESC LIMIT ?7",
+	[S_ALERTS_CHILD_ALL] = ALERTS_CHILD_WHERE " AND " VIEW_PERSON("p.id") ALERTS_CHILD_ORDER,
+	/* The two for a child whose own view (VIEW_PERSON: sealed, known) the caller's access decision has just
+	 * answered (store_alert_query.person_decided, set by the alerts service alone): the record page's alerts,
+	 * read as its events are, under that decision (issue 17: VIEW_PERSON's seven subplans were 254,000 of
+	 * PostgreSQL's ~4.3 M instructions a page, for a child with no alert; docs/BENCHMARKS.md, r-pgpage29). */
+	[S_ALERTS_CHILD_DECIDED] = ALERTS_CHILD_WHERE " AND " VIEW_ALERT("a") ALERTS_CHILD_ORDER,
+	[S_ALERTS_CHILD_DECIDED_ALL] = ALERTS_CHILD_WHERE ALERTS_CHILD_ORDER,
 	[S_ALERT_COUNTS] = "SELECT count(*), coalesce(sum(due_on IS NOT NULL AND due_on < ?2), 0) FROM alert "
 			   "WHERE person_id = ?1 AND state IN ('open', 'acknowledged')",
 	[S_ALERT_ACK] = "UPDATE alert SET state = 'acknowledged', acknowledged_at = " NOW_SQL ", acknowledged_by = ?2 "
@@ -5676,11 +5694,29 @@ static int event_row(sql_stmt *s, void *arg)
 	return w->fn(&e, w->ctx);
 }
 
+/* A row of S_CHRONO_*_DRAWN: what a page draws (store_page.drawn). */
+static int event_drawn_row(sql_stmt *s, void *arg)
+{
+	struct event_walk *w = arg;
+	struct store_event e;
+	e.id = sql_column_int64(s, 0);
+	e.person_id = 0;
+	e.source_record_id = 0;
+	col_copy(s, 1, e.agency, sizeof e.agency);
+	col_copy(s, 2, e.kind, sizeof e.kind);
+	col_copy(s, 3, e.occurred_at, sizeof e.occurred_at);
+	e.recorded_at[0] = '\0';
+	e.summary = col_str(s, 4);
+	e.details = col_str(s, 5);
+	return w->fn(&e, w->ctx);
+}
+
 static sql_stmt *chronology_stmt(store_conn *c, const struct store_view *v, int64_t person_id,
 				 const struct store_page *page)
 {
 	bool after = page->before_at != NULL;
-	sql_stmt *s = stmt(CONN(c), after ? S_CHRONO_AFTER : S_CHRONO_FIRST);
+	sql_stmt *s = stmt(CONN(c), page->drawn ? (after ? S_CHRONO_AFTER_DRAWN : S_CHRONO_FIRST_DRAWN)
+						: (after ? S_CHRONO_AFTER : S_CHRONO_FIRST));
 	if (!s)
 		return NULL;
 	bind_view(s, v);
@@ -5704,7 +5740,7 @@ static int sq_chronology(store_conn *c, const struct store_view *v, int64_t pers
 	struct event_walk w = {fn, ctx};
 	if (!s)
 		return STORE_EIO;
-	return each_row(s, event_row, &w);
+	return each_row(s, page->drawn ? event_drawn_row : event_row, &w);
 }
 
 static int sq_event_count(store_conn *c, int64_t person_id, int64_t *n)
@@ -5754,6 +5790,7 @@ static sql_stmt *marks_stmt(store_conn *c, const struct store_view *v, int64_t p
 		text(s, 3, page->agency);
 	if (page->kind)
 		text(s, 4, page->kind);
+	sql_bind_int(s, 5, page->skip > 0 ? page->skip : 0);
 	return s;
 }
 
@@ -7209,7 +7246,9 @@ static int sq_alerts_owned(store_conn *c, const struct store_view *v, const stru
 static sql_stmt *alerts_stmt(store_conn *c, const struct store_view *v, enum stmt_id id,
 			     const struct store_alert_query *q)
 {
-	if (id == S_ALERTS_CHILD && view_every_alert(v))
+	if (id == S_ALERTS_CHILD && q->person_decided) /* the child's own view answered by the caller's decision */
+		id = view_every_alert(v) ? S_ALERTS_CHILD_DECIDED_ALL : S_ALERTS_CHILD_DECIDED;
+	else if (id == S_ALERTS_CHILD && view_every_alert(v))
 		id = S_ALERTS_CHILD_ALL; /* VIEW_ALERT holds for every alert: not asked */
 	sql_stmt *s = stmt(CONN(c), id);
 	if (!s)

@@ -61,6 +61,12 @@ struct store_alert_query {
 	const char *escalated_to;
 	int64_t person_id;       /* 0 for any */
 	int limit;
+	/* With person_id: whether the reader's view shows that child at all (VIEW_PERSON: sealed, known) was
+	 * answered by the reader's access decision for this request (service/access.c, in its audit entry's
+	 * transaction; access_reader.child_in_view), so it is not asked again: the alerts are read under that
+	 * decision, as the child's events are. The rest of the view (only alerts resting on events the reader
+	 * sees) applies as ever. Set by the alerts service alone (alerts_list). */
+	bool person_decided;
 };
 int store_alerts(store_conn *c, const struct store_view *v, const struct store_alert_query *q, store_alert_fn fn,
 		 void *ctx);

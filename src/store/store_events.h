@@ -87,6 +87,10 @@ struct store_page {
 	int limit;
 	const char *agency; /* only this agency's events, or NULL */
 	const char *kind;   /* only this kind, or NULL */
+	int skip;           /* store_event_marks: the newest `skip` of them left out (the caller has them from the
+			     * same page's rows: children_record's first page), 0 for none */
+	bool drawn;         /* store_chronology: only what a record page draws of each row (id, agency, kind,
+			     * occurred_at, summary, details); person_id and source_record_id 0, recorded_at "" */
 };
 typedef int (*store_event_fn)(const struct store_event *e, void *ctx);
 int store_chronology(store_conn *c, const struct store_view *v, int64_t person_id, const struct store_page *page,
