@@ -1200,6 +1200,8 @@ struct score_job {
 	double tbl[LF_NFIELD][LINKAGE_MAX_LEVELS]; /* the model's plain weights */
 	double prior;                              /* and the prior's */
 	const struct name_use *use;
+	const struct name_use *mains;  /* names children are known by (read_across) */
+	const struct name_pairs *npairs; /* what the input says of two names together (read_across) */
 };
 
 #define CHUNK_SCORE 262144
@@ -1216,6 +1218,43 @@ static bool twin_family(linkage_gamma g)
 	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || family == LINKAGE_LEVEL_NULL)
 		return false;
 	return (g & LINKAGE_GAMMA_CROSSED) || family != LN_ELSE;
+}
+
+/* read_across: a record whose given field is commoner in the input as a family name and whose family field,
+ * one word, is commoner as a given name ("OBI AYODELE"): the names written across, as the term frequencies of
+ * these records say. */
+static bool written_across(const struct linkage_rec *r)
+{
+	return r->given_len && r->given_as_family && r->family_as_given && r->nfamily_parts == 1 && r->family_flat_len;
+}
+
+/* The name a record written across gives its child (its family field), hashed as a given name is. */
+static uint64_t across_h(const struct linkage_rec *r)
+{
+	return linkage_hash64(r->family_flat, r->family_flat_len, LINKAGE_FNV64) | 1u;
+}
+
+/* twinlike() for two records both written across (written_across), their names not read crossed by the
+ * comparison (against each other they are not: their given fields, the family's name, agree as written). Read
+ * across, the family level stands for the given name and the given level for the family name; the pair is
+ * twin-like only where the input says two children of those names: both names children are known by, and
+ * identified twin pairs so named (name_pairs). One child's records written across with two forms of the name
+ * (Ron and Ronnie, Meh and Mehari) link as before. 0 when not so. */
+static unsigned twinlike_across(const struct score_job *j, linkage_gamma g, const struct linkage_rec *a,
+				const struct linkage_rec *b)
+{
+	if ((g & LINKAGE_GAMMA_CROSSED) || !written_across(a) || !written_across(b))
+		return 0;
+	unsigned given = linkage_gamma_level(g, LF_GIVEN), family = linkage_gamma_level(g, LF_FAMILY),
+		 dob = linkage_gamma_level(g, LF_DOB);
+	if (dob == LINKAGE_LEVEL_NULL || dob == LD_ELSE || dob == LD_PART || given == LINKAGE_LEVEL_NULL ||
+	    given == LN_ELSE || family <= LN_EXACT || family > LN_NEAR)
+		return 0;
+	uint64_t ha = across_h(a), hb = across_h(b);
+	if (!name_in_use(j->mains, ha) || !name_in_use(j->mains, hb))
+		return 0;
+	const struct name_pair *np = name_pairs_find(j->npairs, pair_key(ha, hb));
+	return np && np->twins ? family : 0;
 }
 
 static unsigned twinlike(linkage_gamma g)
@@ -1339,6 +1378,15 @@ static void score_chunk(void *ctx, size_t c)
 			continue;
 		unsigned nhs = linkage_gamma_level(p->gamma, LF_NHS), upn = linkage_gamma_level(p->gamma, LF_UPN);
 		unsigned twin = twinlike(p->gamma);
+		/* read_across: two records written across whose family fields (their children's names) are spellings
+		 * of each other and twins' names in the input are a twin-like pair, as two records read crossed are
+		 * ("OBI ADEOLA" beside "OBI AYODELE", twins' records), judged between whole components in the second
+		 * pass; before, their equal given fields (the family's name) linked them in the first */
+		unsigned across = !twin && (j->m->refuse & LINKAGE_REFUSE_READ_ACROSS)
+					  ? twinlike_across(j, p->gamma, &j->recs[p->a], &j->recs[p->b])
+					  : 0;
+		if (across)
+			twin = across;
 		uint8_t kind = 0; /* struct scored's kind: which hard edge a judgement may lift */
 		if (cannot && hard && !transposed && strcmp(why, "twins") == 0)
 			kind = 1;
@@ -1347,10 +1395,10 @@ static void score_chunk(void *ctx, size_t c)
 		o[k++] = (struct scored){p->a, p->b, (float)w, (uint8_t)(candidate ? 3 : own ? 4 : cannot ? (hard ? 2 : 1) : 0),
 					 (uint8_t)(nhs == LI_EQUAL || upn == LI_EQUAL), (uint8_t)twin, kind,
 					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_SWAPPED),
-					 (uint8_t)(linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
+					 (uint8_t)(!across && linkage_gamma_level(p->gamma, LF_GIVEN) == LN_EXACT &&
 						   (!(p->gamma & LINKAGE_GAMMA_CROSSED) ||
 						    linkage_gamma_level(p->gamma, LF_FAMILY) == LN_EXACT)),
-					 (uint8_t)same_given(&j->recs[p->a], &j->recs[p->b]),
+					 (uint8_t)(!across && same_given(&j->recs[p->a], &j->recs[p->b])),
 					 (uint8_t)(!(nhs == LI_EQUAL || upn == LI_EQUAL) && weaklink(p->gamma)),
 					 (uint8_t)linkage_gamma_level(p->gamma, LF_MIDDLE)};
 	}
@@ -1647,6 +1695,15 @@ static bool twins_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 	return twins_decide(u, recs, ra, rb, u->size[rb], u->nhs[rb] >= 0 || u->upn[rb] >= 0, level, middle, strict);
 }
 
+/* read_across: the hash of the name record r gives its child when written across against record o (written
+ * across: written_across(); and r's given field holds o's family name), else 0. */
+static uint64_t across_name(const struct linkage_rec *r, const struct linkage_rec *o)
+{
+	if (!written_across(r) || !set_has(o->family_set, LINKAGE_SET_MAX, r->given_set[0]))
+		return 0;
+	return across_h(r);
+}
+
 /* twins_conflict with component rb taken as size_b records, holding a valid identifier when id_b (own_name
  * asks it of rb with a lone record of rb's given name added). */
 static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb, uint32_t size_b,
@@ -1752,11 +1809,22 @@ static bool twins_decide(struct uf *u, const struct linkage_rec *recs, uint32_t 
 	if (!form_max(u, ra, &fa) || !form_max(u, rb, &fb))
 		return false;
 	unsigned fl = linkage_cmp_given_names(&recs[fa], &recs[fb]);
+	uint64_t ha = recs[fa].given_h, hb = recs[fb].given_h;
+	/* read_across: a commonest form written across names its child by its family field; the names' level is
+	 * then the link's (a link between names written across carries the weaker of the two crossed levels) */
+	if (u->refuse & LINKAGE_REFUSE_READ_ACROSS) {
+		uint64_t xa = across_name(&recs[fa], &recs[fb]), xb = across_name(&recs[fb], &recs[fa]);
+		if (!xa != !xb) {
+			ha = xa ? xa : ha;
+			hb = xb ? xb : hb;
+			fl = level;
+		}
+	}
 	if ((fl != LN_CLOSE && fl != LN_PHONETIC && fl != LN_NEAR && fl != LN_EDIT2) ||
-	    !name_in_use(u->mains, recs[fa].given_h) || !name_in_use(u->mains, recs[fb].given_h) ||
+	    !name_in_use(u->mains, ha) || !name_in_use(u->mains, hb) ||
 	    held_as_middle(u, recs, ra, &recs[fb]) || held_as_middle(u, recs, rb, &recs[fa]))
 		return false;
-	const struct name_pair *np = name_pairs_find(u->pairs, pair_key(recs[fa].given_h, recs[fb].given_h));
+	const struct name_pair *np = name_pairs_find(u->pairs, pair_key(ha, hb));
 	if (!np || !np->twins || twin + split <= 0)
 		return false;
 	double seen = u->model->split_seen > 0 && u->model->split_seen < 1 ? u->model->split_seen : 1.0;
@@ -3444,7 +3512,7 @@ int linkage_dedupe(const struct linkage_rec *recs, size_t n, struct linkage_mode
 	if (!outs || !nouts || !reviews)
 		goto fail;
 	struct score_job sj = {.recs = recs, .m = model, .pairs = pairs.v, .n = pairs.n, .out = outs, .nout = nouts, .reviews = reviews,
-			       .use = &use};
+			       .use = &use, .mains = &names.mains, .npairs = &npairs};
 	linkage_weight_table(model, sj.tbl);
 	sj.prior = linkage_prior_weight(model);
 	sj.link_w = log2(model->link_threshold / (1.0 - model->link_threshold));

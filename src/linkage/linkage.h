@@ -322,7 +322,13 @@ enum {
 	                                       * on the input (twin pairs so named, children split so), the
 	                                       * level's shares their prior; refuses only where twins so named
 	                                       * were seen (docs/LINKAGE.md, "Two names' own counts") */
-	LINKAGE_REFUSE_ALL = 0x3FFFFFu,
+	LINKAGE_REFUSE_READ_ACROSS = 1u << 22, /* cluster: records written across (given field commoner in the
+	                                        * input as a family name, family field as a given name) read by
+	                                        * the name in their family field: two such whose family fields
+	                                        * are spellings of each other and identified twins' names make a
+	                                        * twin-like link, and name_pairs reads that name (docs/LINKAGE.md,
+	                                        * "Written across") */
+	LINKAGE_REFUSE_ALL = 0x7FFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,

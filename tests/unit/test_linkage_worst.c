@@ -440,11 +440,86 @@ static void name_pairs_keep_twin_known_by_one_record_apart(void **state)
 	linkage_result_free(&res);
 }
 
+/* read_across (style c at a million, Round 27b): Ayodele Obi, known by one record written across ("OBI AYODELE",
+ * no identifier), beside her twin Adeola's records, one of them written across too ("OBI ADEOLA"). The two
+ * records written across agree on their given fields ("Obi", the family's name) and so linked in the first pass,
+ * as one child's, before any possible-twins decision. Read across (Obi commoner in the input as a family name,
+ * Ayodele and Adeola as given names) the pair is twin-like, and the input's identified twin pairs named Adeola and
+ * Ayodele say two children (name_pairs). Held apart with the rule, joined without it. */
+static void read_across_keeps_twin_written_across_apart(void **state)
+{
+	(void)state;
+	enum { TW = 3, SLIPS = 30 };
+	static const char *fam[3] = {"Obi", "Okafor", "Obi"};
+	struct linkage_rec r[6 + 4 * TW + 3 * SLIPS];
+	unsigned long nine = 918985611;
+	char n1[11];
+	next_nhs(&nine, n1);
+	r[0] = rec("Adeola", "Obi", "2025-02-16", "7 Hill Street", n1);
+	r[1] = rec("ADEOLA", "OBI", "16/02/2025", "7 Hill Street", "");
+	r[2] = rec("Adeola", "Obi", "16 Feb 2025", "7 Hill Street", n1);
+	r[3] = rec("Obi", "Adeola", "16.02.2025", "7 Hill Street", n1);
+	r[4] = rec("Obi", "Ayodele", "16-FEB-2025", "", "");
+	r[5] = rec("Adeola", "Obi", "2025-02-16", "7 Hill Street", "");
+	size_t n = 6;
+	for (int t = 0; t < TW; t++) {
+		char dob[40], addr[32];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 10 + t, 3 + t, 11 + t);
+		snprintf(addr, sizeof addr, "%d Long Lane", 1 + t);
+		for (int k = 0; k < 2; k++) {
+			char nhs[11];
+			next_nhs(&nine, nhs);
+			r[n++] = rec(k ? "Ayodele" : "Adeola", fam[t], dob, addr, nhs);
+			r[n++] = rec(k ? "Ayodele" : "Adeola", fam[t], dob, addr, nhs);
+		}
+	}
+	size_t slips = n;
+	for (int t = 0; t < SLIPS; t++) {
+		char dob[40], addr[32], nhs[11];
+		snprintf(dob, sizeof dob, "20%02d-%02d-%02d", 5 + t % 12, 1 + t % 12, 1 + t % 28);
+		snprintf(addr, sizeof addr, "%d Mill Road", 1 + t);
+		next_nhs(&nine, nhs);
+		r[n++] = rec("Leighton", "Obi", dob, addr, nhs);
+		r[n++] = rec("Leighton", "Obi", dob, addr, "");
+		r[n++] = rec("Layton", "Obi", dob, addr, nhs);
+	}
+	struct linkage_tf *tf = linkage_tf_build(r, n);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, r, n);
+	linkage_tf_free(tf);
+	assert_true(r[4].given_as_family && r[4].family_as_given);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.01;
+	struct linkage_score sc;
+	linkage_score(&m, &r[3], &r[4], &sc);
+	/* the two records written across agree on their given fields: not twin-like as compared */
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_GIVEN), LN_EXACT);
+	assert_int_equal(linkage_gamma_level(sc.gamma, LF_FAMILY), LN_PHONETIC);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	assert_true(m.refuse & LINKAGE_REFUSE_READ_ACROSS);
+	struct linkage_opts o = {.threads = 2};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	for (int i = 1; i < 6; i++)
+		if (i != 4)
+			assert_int_equal(res.cluster[i], res.cluster[0]);
+	assert_int_not_equal(res.cluster[4], res.cluster[0]);
+	for (size_t i = slips; i < n; i += 3)
+		assert_int_equal(res.cluster[i + 2], res.cluster[i]);
+	linkage_result_free(&res);
+	m.refuse &= ~LINKAGE_REFUSE_READ_ACROSS;
+	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_on_any_number_of_threads),
 		cmocka_unit_test(name_pairs_keep_twin_known_by_one_record_apart),
+		cmocka_unit_test(read_across_keeps_twin_written_across_apart),
 		cmocka_unit_test(twin_odds_refuses_more),
 		cmocka_unit_test(worst_case_style_a),
 		cmocka_unit_test(worst_case_style_b),
