@@ -1687,6 +1687,46 @@ static void sqlite_memory_from_thread_lists(void **state)
 	sqlite3_close(db);
 }
 
+/* A transaction's BEGIN, COMMIT and ROLLBACK are statements the connection keeps (drv_sqlite.c lite_tx), with
+ * what sqlite3_exec gave: each counted once, a refusal given back with SQLite's words, and the statement
+ * usable after it (a COMMIT with no transaction, a BEGIN inside one). */
+static void transactions_from_kept_statements(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE tx(v INTEGER)"), STORE_OK);
+	uint64_t st0 = d->statements;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sql_begin(d, true), STORE_OK);
+		assert_true(d->drv->in_transaction(d));
+		assert_int_equal(sql_exec(d, "INSERT INTO tx VALUES (1)"), STORE_OK);
+		assert_int_equal(sql_commit(d), STORE_OK);
+		assert_false(d->drv->in_transaction(d));
+	}
+	assert_int_equal(d->statements - st0, 9);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO tx VALUES (2)"), STORE_OK);
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	assert_int_not_equal(sql_commit(d), STORE_OK); /* none open */
+	assert_non_null(strstr(sql_errmsg(d), "no transaction is active"));
+	assert_int_equal(sql_begin(d, false), STORE_OK);
+	assert_int_not_equal(sql_begin(d, true), STORE_OK); /* one open already */
+	assert_non_null(strstr(sql_errmsg(d), "within a transaction"));
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT count(*), sum(v) FROM tx");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 3);
+	assert_int_equal(sql_column_int(s, 1), 3);
+	sql_reset(s);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	sql_finalize_all(d);
+	d->drv->close(d);
+}
+
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -2057,6 +2097,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(savepoint_spills_to_file, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(page_cache_truncations, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(sqlite_memory_from_thread_lists, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(transactions_from_kept_statements, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
