@@ -9,6 +9,7 @@
  * user_version. The injected clock reaches SQL as a bound parameter (store/ops.c NOW_SQL), not a function.
  */
 #include "store/lite_mem.h"
+#include "store/lite_vfs.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -431,6 +432,9 @@ static void lite_global_setup(void)
 	if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &lite_pcache_base) == SQLITE_OK && lite_pcache_base.xCreate &&
 	    lite_pcache_base.xInit)
 		(void)sqlite3_config(SQLITE_CONFIG_PCACHE2, &wrap);
+	/* Each WAL frame written by one call, not two (store/lite_vfs.c). Last: finding the unix VFS initialises
+	 * SQLite, after which nothing above could be configured. */
+	(void)lite_vfs_install();
 }
 
 sql_db *sql_sqlite_open(const char *path, char *err, size_t errsz)
