@@ -219,15 +219,7 @@ static int lm_init(void *arg)
 
 static void lm_shutdown(void *arg) { (void)arg; }
 
-/* The thread that ends the process: its lists given back too (a key's destructor runs at a thread's exit,
- * not at exit(); LeakSanitizer counted the main thread's lists as leaks). */
-static void lm_process_end(void) { lm_thread_end(&lm_cache); }
-
-static void lm_key_make(void)
-{
-	lm_key_ok = pthread_key_create(&lm_key, lm_thread_end) == 0;
-	(void)atexit(lm_process_end);
-}
+static void lm_key_make(void) { lm_key_ok = pthread_key_create(&lm_key, lm_thread_end) == 0; }
 
 int lite_mem_install(void)
 {
