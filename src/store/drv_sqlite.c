@@ -8,7 +8,6 @@
  * writers serialise and the audit chain's order is the commit order. The schema version is PRAGMA
  * user_version. The injected clock reaches SQL as a bound parameter (store/ops.c NOW_SQL), not a function.
  */
-#include "store/lite_mem.h"
 #include "store/lite_vfs.h"
 #include "store/sql.h"
 #include "store/store.h"
@@ -392,9 +391,6 @@ void sql_sqlite_pcache_counts(unsigned long long *skipped, unsigned long long *p
  * and giving memory back to the kernel (madvise) on every record. Pages are then allocated as used. */
 static void lite_global_setup(void)
 {
-	/* SQLite's small allocations from per-thread free lists (store/lite_mem.c: Debian's SQLite has no
-	 * lookaside, so each is a malloc and a free; issue 17, r-sqlw29). */
-	(void)lite_mem_install();
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0); /* SQLITE_MISUSE if already initialised */
 	/* The sub-journal (each page's image before a savepoint or statement changed it, for ROLLBACK TO) is kept
 	 * in memory up to 128 KiB - 1, not the default 64 KiB. One intake job changes ~25 existing pages (~100 KB)

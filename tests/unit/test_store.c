@@ -17,13 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/lite_mem.h"
 #include "store/lite_vfs.h"
 #include "store/store.h"
 #include "store/sql.h"
 #include "fixture.h"
-
-#include <pthread.h>
 
 /* Every agency's events and every person but a sealed one (no reader's view: these test the store). */
 static const struct store_view VIEW_ALL = {0};
@@ -1590,104 +1587,6 @@ static void page_cache_truncations(void **state)
 	sqlite3_close(db);
 }
 
-/* A thread that frees what another allocated: the blocks go onto its own lists (counted), and its exit gives
- * them back to glibc (under AddressSanitizer, LeakSanitizer reports them if it did not). */
-struct mem_handover {
-	void *blocks[64];
-	size_t kept; /* bytes on the freeing thread's lists after its frees */
-};
-
-static void *mem_free_elsewhere(void *arg)
-{
-	struct mem_handover *h = arg;
-	size_t before = lite_mem_cached_bytes();
-	for (int i = 0; i < 64; i++)
-		sqlite3_free(h->blocks[i]);
-	h->kept = lite_mem_cached_bytes() - before;
-	return NULL;
-}
-
-/* SQLite's memory from per-thread free lists (store/lite_mem.c, installed by the driver before SQLite's first
- * use; issue 17, r-sqlw29): a block's size is its class's (SQLite's own allocator gives the size asked,
- * rounded to 8), a block freed is the next of its class the thread is given, a realloc keeps what the block
- * held across classes and past the largest, the lists stay within their bound, and a block freed by another
- * thread is that thread's to keep and give back. SQLite on top of it: a workload of its own, whole. */
-static void sqlite_memory_from_thread_lists(void **state)
-{
-	struct fx *f = *state;
-	assert_int_equal(lite_mem_install(), -1); /* installed already: SQLite is initialised */
-	/* the classes: at least what is asked, at most a quarter more (16 bytes below 256) */
-	for (size_t n = 1; n <= 20000; n += (n < 600 ? 1 : 97)) {
-		size_t c = lite_mem_class_size(n);
-		assert_true(c >= n);
-		assert_true(c <= (n <= 256 ? n + 15 : n + n / 4 + 1));
-		assert_true(lite_mem_class_size(c) == c); /* a class's size is its own class */
-	}
-	void *p = sqlite3_malloc(100);
-	assert_non_null(p);
-	assert_int_equal(sqlite3_msize(p), (sqlite3_uint64)lite_mem_class_size(100));
-	assert_int_equal(lite_mem_class_size(100), 112);
-	assert_int_equal((uintptr_t)p % 16, 0);
-	unsigned long long h0, m0, h1, m1;
-	lite_mem_counts(&h0, &m0);
-	sqlite3_free(p);
-	void *q = sqlite3_malloc(97); /* the same class */
-	lite_mem_counts(&h1, &m1);
-	assert_ptr_equal(q, p);
-	assert_int_equal(h1 - h0, 1);
-	assert_int_equal(m1 - m0, 0);
-	/* realloc: in its class as it is; past it, to 16 KiB and beyond, and back, what it held kept */
-	memset(q, 0x5a, 97);
-	assert_ptr_equal(sqlite3_realloc(q, 110), q);
-	unsigned char *r = sqlite3_realloc(q, 5000);
-	assert_non_null(r);
-	assert_int_equal(sqlite3_msize(r), (sqlite3_uint64)lite_mem_class_size(5000));
-	for (int i = 0; i < 97; i++)
-		assert_int_equal(r[i], 0x5a);
-	memset(r, 0x3c, 5000);
-	r = sqlite3_realloc(r, 100000);
-	assert_non_null(r);
-	assert_int_equal(sqlite3_msize(r), 100000);
-	for (int i = 0; i < 5000; i++)
-		assert_int_equal(r[i], 0x3c);
-	r = sqlite3_realloc(r, 300);
-	assert_non_null(r);
-	for (int i = 0; i < 300; i++)
-		assert_int_equal(r[i], 0x3c);
-	sqlite3_free(r);
-	/* the bound: 8 MiB of 4 KiB blocks freed leave at most 2 MiB on the lists */
-	lite_mem_trim();
-	assert_int_equal(lite_mem_cached_bytes(), 0);
-	static void *many[2048];
-	for (int i = 0; i < 2048; i++)
-		assert_non_null(many[i] = sqlite3_malloc(4096));
-	for (int i = 0; i < 2048; i++)
-		sqlite3_free(many[i]);
-	assert_true(lite_mem_cached_bytes() > 0);
-	assert_true(lite_mem_cached_bytes() <= 2u << 20);
-	/* allocated here, freed by another thread, which keeps them until it ends */
-	struct mem_handover h;
-	for (int i = 0; i < 64; i++)
-		assert_non_null(h.blocks[i] = sqlite3_malloc(40 + 8 * i));
-	pthread_t t;
-	assert_int_equal(pthread_create(&t, NULL, mem_free_elsewhere, &h), 0);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_true(h.kept > 0);
-	lite_mem_trim();
-	/* SQLite on the lists: a table of random rows, updated, deleted from, whole */
-	sqlite3 *db = raw_open(f);
-	raw_exec(db, "CREATE TABLE mem(k TEXT PRIMARY KEY, v BLOB, w TEXT)");
-	raw_exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-		     "INSERT INTO mem SELECT hex(randomblob(12)), randomblob(abs(random()) % 3000), "
-		     "printf('%.*c', i % 500, 'x') FROM n");
-	raw_exec(db, "UPDATE mem SET w = w || w WHERE rowid % 3 = 0; DELETE FROM mem WHERE rowid % 7 = 0");
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM mem"), 3000 - 3000 / 7);
-	char ok[16];
-	raw_text(db, "PRAGMA integrity_check", ok, sizeof ok);
-	assert_string_equal(ok, "ok");
-	sqlite3_close(db);
-}
-
 /* A transaction's BEGIN, COMMIT and ROLLBACK are statements the connection keeps (drv_sqlite.c lite_tx), with
  * what sqlite3_exec gave: each counted once, a refusal given back with SQLite's words, and the statement
  * usable after it (a COMMIT with no transaction, a BEGIN inside one). */
@@ -2168,7 +2067,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoint_spills_to_file, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(page_cache_truncations, setup_db, fx_teardown),
-		cmocka_unit_test_setup_teardown(sqlite_memory_from_thread_lists, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(transactions_from_kept_statements, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_frames_written_whole, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
