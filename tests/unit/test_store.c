@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/lite_vfs.h"
 #include "store/store.h"
 #include "store/sql.h"
 #include "fixture.h"
@@ -1719,6 +1720,117 @@ static void page_cache_truncations(void **state)
 	sqlite3_close(db);
 }
 
+/* A transaction's BEGIN, COMMIT and ROLLBACK are statements the connection keeps (drv_sqlite.c lite_tx), with
+ * what sqlite3_exec gave: each counted once, a refusal given back with SQLite's words, and the statement
+ * usable after it (a COMMIT with no transaction, a BEGIN inside one). */
+static void transactions_from_kept_statements(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE tx(v INTEGER)"), STORE_OK);
+	uint64_t st0 = d->statements;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sql_begin(d, true), STORE_OK);
+		assert_true(d->drv->in_transaction(d));
+		assert_int_equal(sql_exec(d, "INSERT INTO tx VALUES (1)"), STORE_OK);
+		assert_int_equal(sql_commit(d), STORE_OK);
+		assert_false(d->drv->in_transaction(d));
+	}
+	assert_int_equal(d->statements - st0, 9);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO tx VALUES (2)"), STORE_OK);
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	assert_int_not_equal(sql_commit(d), STORE_OK); /* none open */
+	assert_non_null(strstr(sql_errmsg(d), "no transaction is active"));
+	assert_int_equal(sql_begin(d, false), STORE_OK);
+	assert_int_not_equal(sql_begin(d, true), STORE_OK); /* one open already */
+	assert_non_null(strstr(sql_errmsg(d), "within a transaction"));
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT count(*), sum(v) FROM tx");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 3);
+	assert_int_equal(sql_column_int(s, 1), 3);
+	sql_reset(s);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	sql_finalize_all(d);
+	d->drv->close(d);
+}
+
+/* A file copied whole (the WAL as it stands: recovery reads it again from its first frame). */
+static void copy_whole(const char *from, const char *to)
+{
+	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+	assert_non_null(a);
+	assert_non_null(b);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, a)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, b), n);
+	fclose(a);
+	assert_int_equal(fclose(b), 0);
+}
+
+/* The rows of wf in the copy of the file and its WAL, opened with SQLite's own unix VFS: its recovery checks
+ * every frame's checksum from the first, so a frame whose header or page was not written as SQLite wrote it
+ * ends the WAL there and its rows are missing. */
+static void wal_copy_reads_back(const struct fx *f, int64_t rows, int64_t sum)
+{
+	char db[192], wal[192], from[192];
+	snprintf(db, sizeof db, "%s/copy.db", f->dir);
+	snprintf(wal, sizeof wal, "%s/copy.db-wal", f->dir);
+	snprintf(from, sizeof from, "%s-wal", f->path);
+	copy_whole(f->path, db);
+	copy_whole(from, wal);
+	sqlite3 *c = NULL;
+	assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, "unix"), SQLITE_OK);
+	assert_int_equal(raw_int(c, "SELECT count(*) FROM wf"), rows);
+	assert_int_equal(raw_int(c, "SELECT sum(v) FROM wf"), sum);
+	char ok[16];
+	raw_text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	sqlite3_close(c);
+	unlink(wal);
+	unlink(db);
+}
+
+/* Each WAL frame written by one call (store/lite_vfs.c, the default VFS the driver registers; issue 17,
+ * r-sqlw29): a commit's frames go whole, each header with its page; a header not followed by its page (the
+ * checksums SQLite writes again when a transaction rewrote pages it had spilled into the WAL) is written alone
+ * before anything else is done to the file. Either way the WAL reads back whole with SQLite's own VFS. */
+static void wal_frames_written_whole(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "safeguard-unix");
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	unsigned long long g0, a0, g1, a1, g2, a2;
+	lite_vfs_counts(&g0, &a0);
+	assert_int_equal(sql_exec(d, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;"),
+			 STORE_OK);
+	lite_vfs_counts(&g1, &a1);
+	assert_true(g1 - g0 >= 150); /* ~2 rows a page */
+	assert_int_equal(a1 - a0, 0);
+	wal_copy_reads_back(f, 400, 400 * 401 / 2);
+	/* a cache of 10 pages: the transaction spills its pages into the WAL, then changes them again */
+	assert_int_equal(sql_exec(d, "PRAGMA cache_size = 10"), STORE_OK);
+	assert_int_equal(sql_exec(d, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 401 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; UPDATE wf SET v = v + 1; COMMIT;"),
+			 STORE_OK);
+	lite_vfs_counts(&g2, &a2);
+	assert_true(g2 - g1 >= 400);
+	assert_true(a2 - a1 > 0); /* the headers written again, alone */
+	wal_copy_reads_back(f, 1200, 1200 * 1201 / 2 + 1200);
+	sql_finalize_all(d);
+	d->drv->close(d);
+}
+
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -2089,6 +2201,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(savepoints, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(savepoint_spills_to_file, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(page_cache_truncations, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(transactions_from_kept_statements, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_frames_written_whole, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
