@@ -1170,7 +1170,7 @@ static void migration_41_on_an_area(void **state)
 		snprintf(name, sizeof name, "Kid%d", k);
 		kids[k] = person(f->c, name, "Keyed", "2015-04-01");
 		for (int i = 0; i < (k == 0 ? 20 : 2); i++) {
-			char ref[24], at[32];
+			char ref[32], at[32];
 			snprintf(ref, sizeof ref, "M41-%d-%d", k, i);
 			snprintf(at, sizeof at, "2024-02-%02dT10:00:00Z", 1 + i);
 			event(f->c, kids[k], k == 6 ? "police" : "health", ref, "gp_appointment", at, details[k]);
