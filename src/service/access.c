@@ -221,6 +221,11 @@ void access_view(const struct access_reader *r, struct store_view *out)
 		out->agency = ""; /* nothing: no event has agency "" */
 }
 
+bool access_child_decided(const struct access_reader *r)
+{
+	return r->level >= ACCESS_AGENCY && r->child_in_view;
+}
+
 void access_list_view(const struct access_reader *r, struct store_view *out)
 {
 	view_common(r, out);

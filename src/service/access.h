@@ -85,6 +85,10 @@ int access_decide_reader_exists(store_conn *c, struct access_reader *r, int64_t 
  * below it nothing; sealed persons (in a household) only to the roles named for them; health-only categories
  * only to health. */
 void access_view(const struct access_reader *r, struct store_view *out);
+/* Whether a read of the decided child under r's decision may leave out VIEW_PERSON's questions about her (the
+ * record page's alerts, alerts_list): a decision that lets the reader see the record (agency level or more) and
+ * whose view shows the child. The one rule, here beside the decision; a caller's query cannot say it. */
+bool access_child_decided(const struct access_reader *r);
 /* What a reader is shown of a list naming many children (search, caseload, MASH queue, alerts, homes): sealed
  * persons only to the roles named for them; health-only categories only to health. */
 void access_list_view(const struct access_reader *r, struct store_view *out);

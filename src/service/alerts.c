@@ -1080,7 +1080,7 @@ static int list_run(store_conn *c, void *arg)
 static struct store_alert_query child_alerts_query(const struct children_access *a, const struct store_alert_query *q)
 {
 	struct store_alert_query out = *q;
-	out.person_decided = a->audited && !a->refused && a->reader.level >= ACCESS_AGENCY && a->reader.child_in_view;
+	out.person_decided = a->audited && !a->refused && access_child_decided(&a->reader);
 	return out;
 }
 
@@ -1090,15 +1090,16 @@ int alerts_list(store *st, const struct children_access *a, const struct store_a
 	if (!a->audited)
 		return CHILDREN_ENOAUDIT;
 	struct store_alert_query child;
-	struct list_args args = {.q = q, .fn = fn, .ctx = ctx};
+	struct list_args args = {.q = &child, .fn = fn, .ctx = ctx};
 	if (a->child_id) { /* one child's record: its alerts as the reader's relationship with the child allows */
 		if (q->person_id != a->child_id)
 			return STORE_OK;
 		access_view(&a->reader, &args.view);
 		child = child_alerts_query(a, q);
-		args.q = &child;
 	} else {
 		access_list_view(&a->reader, &args.view);
+		child = *q;
+		child.person_decided = false; /* a list's caller decides nothing: VIEW_PERSON asked of every child */
 	}
 	return service_in_read(st, a, list_run, &args);
 }
