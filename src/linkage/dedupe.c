@@ -1491,16 +1491,14 @@ static bool crossed_holds(struct uf *u, const struct linkage_rec *recs, uint32_t
 }
 
 /* Whether record y's given name is a spelling of a name component root holds (variant, close or phonetic:
- * "HRAOMA" beside Haroma's component, which also holds the name she is known by), up to level max: then the
- * names beside it are the component's, accepted already, and whether y is that child or a twin so named is
- * the possible-twins decision's, measured on the input (twins_conflict), not this rule's. The names rule asks
- * it up to a short form (names_conflict), the twins edge up to a sound (edge_spelled). */
-static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y,
-			unsigned max)
+ * "HRAOMA" beside Haroma's component, which also holds the name she is known by): then the names beside it
+ * are the component's, accepted already, and whether y is that child or a twin so named is the
+ * possible-twins decision's, measured on the input (twins_conflict), not this rule's. */
+static bool spells_held(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *y)
 {
 	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
 		unsigned l = linkage_cmp_given_names(&recs[u->names[root][i]], y);
-		if (l > LN_EXACT && l <= max)
+		if (l > LN_EXACT && l <= LN_PHONETIC)
 			return true;
 	}
 	return false;
@@ -1517,18 +1515,15 @@ static bool edge_spelled(struct uf *u, const struct linkage_rec *recs, uint32_t 
 		x = y;
 		y = t;
 	}
-	return (u->size[ry] == 1 && spells_held(u, recs, rx, &recs[y], LN_PHONETIC)) ||
-	       (u->size[rx] == 1 && spells_held(u, recs, ry, &recs[x], LN_PHONETIC));
+	return (u->size[ry] == 1 && spells_held(u, recs, rx, &recs[y])) ||
+	       (u->size[rx] == 1 && spells_held(u, recs, ry, &recs[x]));
 }
 
 /* Two clusters whose given names are unrelated (level ELSE) hold two children: "Abdi" may join Abdullahi or
  * Abdirahman, but once each has joined one, the two are not joined through it. Lifted when the link is an
  * equal valid identifier, and for two names one of whose records gives the other as a middle name, that agree
  * crosswise, or one of which is a record that names the other component's child read crossed
- * (crossed_holds), or a lone record that spells a name the other component holds (spells_held). Round 27: a
- * lone record whose name is a short form or a near spelling of a held name is such a record too (the head and
- * the tail of one name are unrelated to each other: "ENKO" beside Lyroenko's component, which also holds
- * "Lyro"); style c at a million, 1,278 true pairs so kept apart (docs/BENCHMARKS.md, "Round 27"). */
+ * (crossed_holds), or a lone record that spells a name the other component holds (spells_held). */
 static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
 {
 	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
@@ -1536,8 +1531,7 @@ static bool names_conflict(struct uf *u, const struct linkage_rec *recs, uint32_
 			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
 			if (linkage_cmp_given_names(x, y) == LN_ELSE && !middle_bridge(x, y) && !linkage_names_crossed(x, y) &&
 			    !crossed_holds(u, recs, ra, y) && !crossed_holds(u, recs, rb, x) &&
-			    !(u->size[rb] == 1 && spells_held(u, recs, ra, y, LN_SHORT)) &&
-			    !(u->size[ra] == 1 && spells_held(u, recs, rb, x, LN_SHORT)))
+			    !(u->size[rb] == 1 && spells_held(u, recs, ra, y)) && !(u->size[ra] == 1 && spells_held(u, recs, rb, x)))
 				return true;
 		}
 	return false;
