@@ -1675,6 +1675,28 @@ static bool names_disjoint(struct uf *u, const struct linkage_rec *recs, uint32_
 	return true;
 }
 
+/* Whether the two components share a given name as written that is commoner in the input as a family name
+ * (given_as_family, which names_disjoint passes over), on two records whose family names are related (any
+ * level but ELSE): the name then stands in the given field beside the family's own name, as a given name does,
+ * not a family name written first ("DO LONG" beside "Do Arlo": families unrelated). Round 27: Olatula Balogun's
+ * lone record beside her component, which holds "Olatula" (Balogun) and "Ayomide" (the first a family name
+ * more often than a given one in the input), was refused by the names rule as Olatula against Ayomide; style c
+ * at a million, 479 true pairs and no false one (docs/BENCHMARKS.md, "Round 27"). */
+static bool names_shared_in_family(struct uf *u, const struct linkage_rec *recs, uint32_t ra, uint32_t rb)
+{
+	for (int i = 0; i < UF_NAMES && u->names[ra][i] != UINT32_MAX; i++)
+		for (int j = 0; j < UF_NAMES && u->names[rb][j] != UINT32_MAX; j++) {
+			const struct linkage_rec *x = &recs[u->names[ra][i]], *y = &recs[u->names[rb][j]];
+			if (x->given_as_family && x->given_h == y->given_h && x->given_len == y->given_len &&
+			    memcmp(x->given, y->given, x->given_len) == 0) {
+				unsigned f = linkage_cmp_family(x, y);
+				if (f != LINKAGE_LEVEL_NULL && f != LN_ELSE)
+					return true;
+			}
+		}
+	return false;
+}
+
 /* Possible twins, for a twin-like link (level: its given-name level) without an equal identifier between
  * two components that share no exact given name: one child whose records are split between two forms of a
  * name, or two children (twins) with related names? Both are measured on the input, on the records that
@@ -1845,7 +1867,7 @@ static bool uf_conflict(struct uf *u, const struct linkage_rec *recs, uint32_t r
 {
 	*twins = false;
 	if ((u->refuse & LINKAGE_REFUSE_NAMES) && !idmatch && !bridge && names_disjoint(u, recs, ra, rb) &&
-	    names_conflict(u, recs, ra, rb))
+	    !names_shared_in_family(u, recs, ra, rb) && names_conflict(u, recs, ra, rb))
 		return true;
 	if (u->nhs[ra] >= 0 && u->nhs[rb] >= 0 && strcmp(recs[u->nhs[ra]].nhs, recs[u->nhs[rb]].nhs) != 0)
 		return true;

@@ -511,6 +511,67 @@ static void read_across_keeps_twin_written_across_apart(void **state)
 	m.refuse &= ~LINKAGE_REFUSE_READ_ACROSS;
 	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[4], res.cluster[0]);
+/* Round 27, style c at a million: true pairs the names rule kept apart though the record names its child. A
+ * record with middle names and sex as given. */
+static struct linkage_rec rec_full(const char *given, const char *middle, const char *family, const char *dob,
+				   const char *sex, const char *addr, const char *nhs)
+{
+	struct linkage_input in = {given, middle, family, dob, sex, "LS8 1EG", addr, nhs, ""};
+	struct linkage_rec r;
+	linkage_prepare(&in, &r);
+	return r;
+}
+
+/* Olatula Balogun's records: "Olatula Ayomide" and "AYOMIDE" (her middle name as the given) under one NHS
+ * number, and a lone social care record "Olatula" (no number). In the input "Olatula" is a family name more
+ * often than a given one (given_as_family: three children of the Olatula family), so the components were not
+ * taken to share it, and the names rule set "Olatula" beside "Ayomide" as two unrelated names. On records whose
+ * family names agree the shared name is the given name it is written as (names_shared_in_family), and the lone
+ * record joins. Two children of the Olatula family written with the family name first ("Olatula Femi",
+ * "Olatula Kemi": given and family unrelated to Balogun) stay apart from her and from each other, as does her
+ * twin Yetunde. Fails without the change (the lone record alone). */
+static void names_given_as_family_shared_within_family_joins(void **state)
+{
+	(void)state;
+	struct linkage_rec r[13];
+	char nhs[11];
+	unsigned long nine = 512773401;
+	next_nhs(&nine, nhs);
+	r[0] = rec_full("Olatula", "Ayomide", "Balogun", "2024-02-13", "F", "4 Mill Lane", nhs);
+	r[1] = rec_full("AYOMIDE", "", "BALOGUN", "13/02/2024", "F", "4 Mill Lane", nhs);
+	r[2] = rec_full("Olatula", "", "Balogun", "2024-02-13", "F", "4 Mill Lane", "");
+	r[3] = rec_full("Yetunde", "", "Balogun", "2024-02-13", "F", "4 Mill Lane", "");
+	r[4] = rec_full("Yetunde", "", "Balogun", "13/02/2024", "F", "4 Mill Lane", "");
+	static const char *olatula[3] = {"Femi", "Kemi", "Tayo"};
+	for (int i = 0; i < 3; i++) {
+		char dob[40];
+		snprintf(dob, sizeof dob, "201%d-06-0%d", 2 + 2 * i, 1 + i);
+		r[5 + 2 * i] = rec_full(olatula[i], "", "Olatula", dob, "F", "", "");
+		r[6 + 2 * i] = rec_full(olatula[i], "", "Olatula", dob, "F", "", "");
+	}
+	r[11] = rec_full("Olatula", "", "Femi", "2012-06-01", "F", "", "");
+	r[12] = rec_full("Olatula", "", "Kemi", "2014-06-02", "F", "", "");
+	struct linkage_tf *tf = linkage_tf_build(r, 13);
+	assert_non_null(tf);
+	linkage_tf_apply(tf, r, 13);
+	linkage_tf_free(tf);
+	assert_true(r[0].given_as_family && r[2].given_as_family);
+	struct linkage_model m;
+	linkage_model_defaults(&m);
+	m.lambda = 0.1;
+	struct linkage_score sc;
+	linkage_score(&m, &r[2], &r[0], &sc);
+	assert_int_equal(sc.decision, LINKAGE_LINK);
+	struct linkage_opts o = {.threads = 1};
+	struct linkage_result res;
+	assert_int_equal(linkage_dedupe(r, 13, &m, &o, &res), 0);
+	assert_int_equal(res.cluster[1], res.cluster[0]);
+	assert_int_equal(res.cluster[2], res.cluster[0]);
+	assert_int_equal(res.cluster[4], res.cluster[3]);
+	assert_int_not_equal(res.cluster[3], res.cluster[0]);
+	for (int i = 5; i < 13; i++)
+		assert_int_not_equal(res.cluster[i], res.cluster[0]);
+	assert_int_not_equal(res.cluster[11], res.cluster[12]);
 	linkage_result_free(&res);
 }
 
@@ -520,6 +581,7 @@ int main(void)
 		cmocka_unit_test(same_on_any_number_of_threads),
 		cmocka_unit_test(name_pairs_keep_twin_known_by_one_record_apart),
 		cmocka_unit_test(read_across_keeps_twin_written_across_apart),
+		cmocka_unit_test(names_given_as_family_shared_within_family_joins),
 		cmocka_unit_test(twin_odds_refuses_more),
 		cmocka_unit_test(worst_case_style_a),
 		cmocka_unit_test(worst_case_style_b),
