@@ -511,6 +511,9 @@ static void read_across_keeps_twin_written_across_apart(void **state)
 	m.refuse &= ~LINKAGE_REFUSE_READ_ACROSS;
 	assert_int_equal(linkage_dedupe(r, n, &m, &o, &res), 0);
 	assert_int_equal(res.cluster[4], res.cluster[0]);
+	linkage_result_free(&res);
+}
+
 /* Round 27, style c at a million: true pairs the names rule kept apart though the record names its child. A
  * record with middle names and sex as given. */
 static struct linkage_rec rec_full(const char *given, const char *middle, const char *family, const char *dob,
