@@ -1765,6 +1765,107 @@ static void wal_header_not_sent_over_a_restarted_log(void **state)
 	e->drv->close(e);
 }
 
+/* A second connection reads while the first has a large transaction open whose pages it spilled into the WAL
+ * (a cache of 10 pages): the reader sees the last commit, before and after the writer's spills, then the
+ * writer's rows once it commits; and a copy of the WAL then has them all (r-review49). */
+static void wal_read_while_a_large_transaction_spills(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO wf VALUES (1, 1, zeroblob(1500))"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA cache_size = 10"), STORE_OK);
+	sql_stmt *s = sql_prepare(e, SQL_STMT_MAX - 1, "SELECT count(*), sum(v) FROM wf");
+	assert_non_null(s);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	for (int part = 0; part < 4; part++) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n",
+			 2 + part * 300, 1 + (part + 1) * 300);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		assert_int_equal(sql_exec(d, "UPDATE wf SET v = v + 1 WHERE k > 1"), STORE_OK);
+		assert_int_equal(sql_step(s), SQL_ROW); /* the last commit only */
+		assert_int_equal(sql_column_int(s, 0), 1);
+		assert_int_equal(sql_column_int(s, 1), 1);
+		sql_reset(s);
+	}
+	assert_int_equal(sql_commit(d), STORE_OK);
+	/* rows 2..1201, each given v = k and then raised by the updates after its part: 4, 3, 2, 1 */
+	int64_t sum = 1;
+	for (int part = 0; part < 4; part++)
+		for (int k = 2 + part * 300; k <= 1 + (part + 1) * 300; k++)
+			sum += k + (4 - part);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 1201);
+	assert_int_equal(sql_column_int(s, 1), sum);
+	sql_reset(s);
+	wal_copy_reads_back(f, 1201, sum);
+	sql_finalize_all(e);
+	sql_finalize_all(d);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* The kept BEGIN IMMEDIATE, COMMIT and ROLLBACK (drv_sqlite.c lite_tx) after what can go wrong: a BEGIN
+ * refused as busy (no transaction left open, the next one begins), a COMMIT refused by a deferred foreign key
+ * (the transaction stays open until ROLLBACK), and the schema changed by another connection and by this one
+ * (r-review49). */
+static void kept_transaction_statements_after_errors(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(e, "PRAGMA busy_timeout = 0"), STORE_OK);
+	assert_int_equal(sql_exec(d, "CREATE TABLE par(id INTEGER PRIMARY KEY); CREATE TABLE kid(id INTEGER PRIMARY KEY, "
+				     "par INTEGER REFERENCES par(id) DEFERRABLE INITIALLY DEFERRED)"),
+			 STORE_OK);
+	/* busy */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_EBUSY);
+	assert_false(e->drv->in_transaction(e));
+	assert_int_equal(sql_exec(d, "INSERT INTO par VALUES (1)"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_OK);
+	assert_int_equal(sql_exec(e, "INSERT INTO kid VALUES (1, 1)"), STORE_OK);
+	assert_int_equal(sql_commit(e), STORE_OK);
+	/* a COMMIT refused */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO kid VALUES (2, 99)"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_ECONFLICT);
+	assert_non_null(strstr(sql_errmsg(d), "FOREIGN KEY"));
+	assert_true(d->drv->in_transaction(d));
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	assert_false(d->drv->in_transaction(d));
+	/* the schema changed elsewhere, then here */
+	assert_int_equal(sql_exec(e, "CREATE TABLE later(v INTEGER); PRAGMA user_version = 77"), STORE_OK);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO later VALUES (1); ALTER TABLE par ADD COLUMN note TEXT"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(d, false), STORE_OK);
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT (SELECT count(*) FROM later) * 100 + (SELECT count(*) FROM kid)");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 101);
+	sql_reset(s);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	/* and a write transaction from the kept statement still takes the write lock */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_EBUSY);
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	sql_finalize_all(d);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
 /* One child process writing to path: transactions of 200 rows (batch b, v = b) spilled through a cache of
  * 10 pages and rewritten, synchronous NORMAL when normal is set, numbered on from the file's last batch. It
  * writes each committed batch's number to done; after stop_after commits it waits on wait (never written: the parent kills it there), or with
@@ -2229,6 +2330,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wal_header_not_held_past_commit, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_header_not_sent_over_a_restarted_log, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_writer_killed, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_read_while_a_large_transaction_spills, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(kept_transaction_statements_after_errors, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
