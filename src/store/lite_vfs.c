@@ -8,8 +8,10 @@
  * call; anything else done to that file first (another write, a read, a sync, a size, a truncation, a lock, a
  * file control, the close) sends the held header alone first, as SQLite would have.
  *
- * What it holds, and for how long: at most one 24-byte header, of one connection's WAL file handle, from
- * SQLite's write of it to SQLite's next call on that handle (within walWriteOneFrame, the page's write). No
+ * What it holds, and for how long: at most one 24-byte header, of one connection's WAL file handle, written
+ * where that handle's last write ended (a frame appended), from SQLite's write of it to SQLite's next call on
+ * that handle (within walWriteOneFrame, the page's write). A header written anywhere else (the checksums
+ * SQLite writes again at a commit, walRewriteChecksums, which no page's write follows) goes at once. No
  * frame is in the file later than SQLite had it there: a frame is published to readers (the WAL index) only
  * after its page was written, and synced before that when synchronous is FULL. Nothing else is kept: every
  * other file (the database, its shared memory, journals) and every other call is passed to the unix VFS as it
@@ -30,6 +32,7 @@ struct lv_file {
 	bool wal;           /* a WAL file: frame headers are held */
 	bool held;          /* hdr waits to be written at held_at */
 	sqlite3_int64 held_at;
+	sqlite3_int64 next; /* the byte after this handle's last write (-1: none yet) */
 	unsigned char hdr[LV_HDR];
 	unsigned char *frame; /* a header and its page, gathered (malloc'ed at first use) */
 	int frame_cap;
@@ -48,6 +51,7 @@ static int lv_send(struct lv_file *f)
 	if (!f->held)
 		return SQLITE_OK;
 	f->held = false;
+	f->next = f->held_at + LV_HDR;
 	__atomic_fetch_add(&lv_alone, 1, __ATOMIC_RELAXED);
 	return f->real->pMethods->xWrite(f->real, f->hdr, LV_HDR, f->held_at);
 }
@@ -83,6 +87,7 @@ static int lv_write(sqlite3_file *p, const void *buf, int n, sqlite3_int64 at)
 			memcpy(f->frame, f->hdr, LV_HDR);
 			memcpy(f->frame + LV_HDR, buf, (size_t)n);
 			f->held = false;
+			f->next = f->held_at + LV_HDR + n;
 			__atomic_fetch_add(&lv_gathered, 1, __ATOMIC_RELAXED);
 			return f->real->pMethods->xWrite(f->real, f->frame, LV_HDR + n, f->held_at);
 		}
@@ -90,12 +95,21 @@ static int lv_write(sqlite3_file *p, const void *buf, int n, sqlite3_int64 at)
 	int rc = lv_send(f);
 	if (rc != SQLITE_OK)
 		return rc;
-	if (f->wal && n == LV_HDR) {
+	/* Held only where this handle's last write ended: a new frame appended after the one before it (or after
+	 * the WAL's own header). A header written anywhere else is SQLite writing the checksums of frames already
+	 * in the log again (wal.c walRewriteChecksums, at the commit of a transaction that rewrote pages it had
+	 * spilled): the last of those is followed by no write of its page, and with synchronous below FULL by no
+	 * sync either, so held it would outlive the COMMIT (lost if the process died, and sent later over a log
+	 * another connection may have restarted). Those go now, as SQLite wrote them. */
+	if (f->wal && n == LV_HDR && at == f->next) {
 		memcpy(f->hdr, buf, LV_HDR);
 		f->held_at = at;
 		f->held = true;
 		return SQLITE_OK;
 	}
+	if (f->wal && n == LV_HDR)
+		__atomic_fetch_add(&lv_alone, 1, __ATOMIC_RELAXED);
+	f->next = at + n;
 	return f->real->pMethods->xWrite(f->real, buf, n, at);
 }
 
@@ -182,6 +196,7 @@ static int lv_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int
 	(void)vfs;
 	struct lv_file *f = LF(p);
 	memset(f, 0, sizeof *f);
+	f->next = -1;
 	f->real = (sqlite3_file *)((char *)p + LV_OFF);
 	f->wal = (flags & SQLITE_OPEN_WAL) != 0;
 	int rc = lv_base->xOpen(lv_base, name, f->real, flags, out_flags);

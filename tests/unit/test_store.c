@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/lite_vfs.h"
@@ -1831,6 +1833,262 @@ static void wal_frames_written_whole(void **state)
 	d->drv->close(d);
 }
 
+/* The spilled transaction's commit of wal_frames_written_whole, with synchronous below FULL: SQLite writes the
+ * checksums of its frames again (wal.c walRewriteChecksums) and then neither a page nor a sync follows the
+ * last header; the COMMIT returns and nothing more is done to the WAL. That header must be in the file by
+ * then: a process that dies after its COMMIT loses nothing with synchronous = NORMAL (only the machine's power
+ * may), and a copy of the WAL has the transaction (r-review49). */
+static void wal_header_not_held_past_commit(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 10"), STORE_OK);
+	assert_int_equal(sql_exec(d, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; UPDATE wf SET v = v + 1; COMMIT;"),
+			 STORE_OK);
+	wal_copy_reads_back(f, 800, 800 * 801 / 2 + 800);
+	/* frames appended by the same handle are still gathered, each header with its page: all but the first
+	 * after the checksums written again (that handle's last write ended elsewhere) */
+	unsigned long long g0, a0, g1, a1;
+	lite_vfs_counts(&g0, &a0);
+	for (int i = 801; i <= 820; i++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "INSERT INTO wf VALUES (%d, 0, NULL)", i);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+	}
+	lite_vfs_counts(&g1, &a1);
+	assert_true(g1 - g0 >= 19); /* a frame each */
+	assert_true(a1 - a0 <= 1);
+	sql_finalize_all(d);
+	d->drv->close(d);
+}
+
+/* A header that outlived its COMMIT (above) would be written at the handle's next call, wherever the log is
+ * then: after another connection emptied the log (wal_checkpoint(TRUNCATE)) and wrote frames of its own past
+ * that place, over one of theirs, and recovery would end the log there. The other connection's rows must read
+ * back from a copy after the first connection reads again (r-review49). */
+static void wal_header_not_sent_over_a_restarted_log(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 10"), STORE_OK);
+	assert_int_equal(sql_exec(d, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; UPDATE wf SET v = v + 1; COMMIT;"),
+			 STORE_OK);
+	assert_int_equal(sql_exec(e, "PRAGMA wal_checkpoint(TRUNCATE)"), STORE_OK);
+	assert_int_equal(sql_exec(e, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 401 UNION ALL SELECT i + 1 FROM n WHERE i < 1600) "
+				     "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;"),
+			 STORE_OK);
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT count(*) FROM wf");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 1600);
+	sql_reset(s);
+	wal_copy_reads_back(f, 1600, 1600 * 1601 / 2 + 400);
+	sql_finalize_all(d);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* A second connection reads while the first has a large transaction open whose pages it spilled into the WAL
+ * (a cache of 10 pages): the reader sees the last commit, before and after the writer's spills, then the
+ * writer's rows once it commits; and a copy of the WAL then has them all (r-review49). */
+static void wal_read_while_a_large_transaction_spills(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO wf VALUES (1, 1, zeroblob(1500))"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA cache_size = 10"), STORE_OK);
+	sql_stmt *s = sql_prepare(e, SQL_STMT_MAX - 1, "SELECT count(*), sum(v) FROM wf");
+	assert_non_null(s);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	for (int part = 0; part < 4; part++) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n",
+			 2 + part * 300, 1 + (part + 1) * 300);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		assert_int_equal(sql_exec(d, "UPDATE wf SET v = v + 1 WHERE k > 1"), STORE_OK);
+		assert_int_equal(sql_step(s), SQL_ROW); /* the last commit only */
+		assert_int_equal(sql_column_int(s, 0), 1);
+		assert_int_equal(sql_column_int(s, 1), 1);
+		sql_reset(s);
+	}
+	assert_int_equal(sql_commit(d), STORE_OK);
+	/* rows 2..1201, each given v = k and then raised by the updates after its part: 4, 3, 2, 1 */
+	int64_t sum = 1;
+	for (int part = 0; part < 4; part++)
+		for (int k = 2 + part * 300; k <= 1 + (part + 1) * 300; k++)
+			sum += k + (4 - part);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 1201);
+	assert_int_equal(sql_column_int(s, 1), sum);
+	sql_reset(s);
+	wal_copy_reads_back(f, 1201, sum);
+	sql_finalize_all(e);
+	sql_finalize_all(d);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* The kept BEGIN IMMEDIATE, COMMIT and ROLLBACK (drv_sqlite.c lite_tx) after what can go wrong: a BEGIN
+ * refused as busy (no transaction left open, the next one begins), a COMMIT refused by a deferred foreign key
+ * (the transaction stays open until ROLLBACK), and the schema changed by another connection and by this one
+ * (r-review49). */
+static void kept_transaction_statements_after_errors(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(e, "PRAGMA busy_timeout = 0"), STORE_OK);
+	assert_int_equal(sql_exec(d, "CREATE TABLE par(id INTEGER PRIMARY KEY); CREATE TABLE kid(id INTEGER PRIMARY KEY, "
+				     "par INTEGER REFERENCES par(id) DEFERRABLE INITIALLY DEFERRED)"),
+			 STORE_OK);
+	/* busy */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_EBUSY);
+	assert_false(e->drv->in_transaction(e));
+	assert_int_equal(sql_exec(d, "INSERT INTO par VALUES (1)"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_OK);
+	assert_int_equal(sql_exec(e, "INSERT INTO kid VALUES (1, 1)"), STORE_OK);
+	assert_int_equal(sql_commit(e), STORE_OK);
+	/* a COMMIT refused */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO kid VALUES (2, 99)"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_ECONFLICT);
+	assert_non_null(strstr(sql_errmsg(d), "FOREIGN KEY"));
+	assert_true(d->drv->in_transaction(d));
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	assert_false(d->drv->in_transaction(d));
+	/* the schema changed elsewhere, then here */
+	assert_int_equal(sql_exec(e, "CREATE TABLE later(v INTEGER); PRAGMA user_version = 77"), STORE_OK);
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_exec(d, "INSERT INTO later VALUES (1); ALTER TABLE par ADD COLUMN note TEXT"), STORE_OK);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	assert_int_equal(sql_begin(d, false), STORE_OK);
+	sql_stmt *s = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT (SELECT count(*) FROM later) * 100 + (SELECT count(*) FROM kid)");
+	assert_non_null(s);
+	assert_int_equal(sql_step(s), SQL_ROW);
+	assert_int_equal(sql_column_int(s, 0), 101);
+	sql_reset(s);
+	assert_int_equal(sql_commit(d), STORE_OK);
+	/* and a write transaction from the kept statement still takes the write lock */
+	assert_int_equal(sql_begin(d, true), STORE_OK);
+	assert_int_equal(sql_begin(e, true), STORE_EBUSY);
+	assert_int_equal(sql_rollback(d), STORE_OK);
+	sql_finalize_all(d);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
+/* One child process writing to path: transactions of 200 rows (batch b, v = b) spilled through a cache of
+ * 10 pages and rewritten, synchronous NORMAL when normal is set, numbered on from the file's last batch. It
+ * writes each committed batch's number to done; after stop_after commits it waits on wait (never written: the parent kills it there), or with
+ * stop_after 0 goes on (at most 500) until killed. Exits 2 on any failure. */
+static void kill_child(const char *path, bool normal, int stop_after, int done, int wait)
+{
+	char err[256];
+	sql_db *d = sql_sqlite_open(path, err, sizeof err);
+	if (!d || sql_exec(d, "CREATE TABLE IF NOT EXISTS kb(k INTEGER PRIMARY KEY, b INTEGER, pad BLOB)") != STORE_OK ||
+	    sql_exec(d, normal ? "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 10" : "PRAGMA cache_size = 10") !=
+		STORE_OK)
+		_exit(2);
+	sql_stmt *m = sql_prepare(d, SQL_STMT_MAX - 1, "SELECT coalesce(max(b), 0) FROM kb");
+	if (!m || sql_step(m) != SQL_ROW)
+		_exit(2);
+	int first = (int)sql_column_int(m, 0) + 1; /* after the batches of a child killed before */
+	sql_reset(m);
+	for (int b = first; b < first + 500; b++) {
+		char sql[400];
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+			 "INSERT INTO kb(b, pad) SELECT %d, randomblob(1000) FROM n; UPDATE kb SET pad = zeroblob(900) "
+			 "WHERE b = %d; COMMIT;",
+			 b, b);
+		int32_t v = b;
+		if (sql_exec(d, sql) != STORE_OK || write(done, &v, sizeof v) != sizeof v)
+			_exit(2);
+		if (b - first + 1 == stop_after) {
+			char c;
+			(void)!read(wait, &c, 1);
+			_exit(2);
+		}
+	}
+	_exit(2);
+}
+
+/* Kills the child once it has said `commits` batches were committed; the file then, opened with SQLite's own
+ * VFS, is whole and holds every batch it said it committed, each whole. */
+static void kill_and_check(const char *path, bool normal, int stop_after, int commits)
+{
+	int done[2], wait[2];
+	assert_int_equal(pipe(done), 0);
+	assert_int_equal(pipe(wait), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(done[0]);
+		close(wait[1]);
+		kill_child(path, normal, stop_after, done[1], wait[0]);
+	}
+	close(done[1]);
+	close(wait[0]);
+	int32_t last = 0;
+	for (int i = 0; i < commits; i++)
+		assert_int_equal(read(done[0], &last, sizeof last), sizeof last);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* what the child said after the last one read */
+	int32_t more;
+	while (read(done[0], &more, sizeof more) == sizeof more)
+		last = more;
+	close(done[0]);
+	close(wait[1]);
+	sqlite3 *c = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE, "unix"), SQLITE_OK);
+	char ok[16];
+	raw_text(c, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	int64_t batches = raw_int(c, "SELECT count(DISTINCT b) FROM kb");
+	assert_true(batches >= last);
+	assert_int_equal(raw_int(c, "SELECT count(*) FROM kb"), batches * 200);
+	assert_int_equal(raw_int(c, "SELECT max(b) FROM kb"), batches);
+	sqlite3_close(c);
+}
+
+/* A writer killed (SIGKILL) between frames, and one killed right after a COMMIT with synchronous NORMAL: every
+ * transaction it committed is in the file, and the file is whole (r-review49). */
+static void wal_writer_killed(void **state)
+{
+	struct fx *f = *state;
+	char path[192];
+	snprintf(path, sizeof path, "%s/killed.db", f->dir);
+	kill_and_check(path, false, 0, 3);   /* somewhere in the fourth transaction or later */
+	kill_and_check(path, true, 0, 2);    /* the same, synchronous NORMAL */
+	kill_and_check(path, true, 1, 1);    /* just after its first COMMIT returned */
+}
+
 /* A read transaction sees one snapshot: a commit elsewhere shows only after it ends. */
 static void read_snapshot(void **state)
 {
@@ -2203,6 +2461,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(page_cache_truncations, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(transactions_from_kept_statements, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_frames_written_whole, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_header_not_held_past_commit, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_header_not_sent_over_a_restarted_log, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_writer_killed, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_read_while_a_large_transaction_spills, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(kept_transaction_statements_after_errors, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_snapshot, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(conn_put_rolls_back, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(views_apply, setup_db, fx_teardown),
