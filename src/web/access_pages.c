@@ -733,6 +733,25 @@ static int opening_row(const struct store_break_glass *b, void *ctx)
 			       json_string(b->agency[0] ? web_agency_name(b->agency) : "Not known"));
 }
 
+/* The lists of openings' (the DPO's, health's) pages and their count's text, from the filters and the matches;
+ * base is the path with the filters, for the pagination's links. Returns how many pages. */
+static int openings_parts(const struct common_filter *f, int matched, const char *path, const char *none,
+			  char base[700], char count_text[160])
+{
+	int pages = matched ? (matched + PER_PAGE - 1) / PER_PAGE : 1;
+	if (pages > PAGES_MAX)
+		pages = PAGES_MAX;
+	snprintf(base, 700, "%s%s", path, f->query);
+	if (f->bad)
+		snprintf(count_text, 160, "Correct the filters to see the openings.");
+	else if (!matched)
+		snprintf(count_text, 160, "%s", f->query[0] ? "No openings match the filters." : none);
+	else
+		snprintf(count_text, 160, "%d opening%s%s, newest first.%s", matched, matched == 1 ? "" : "s",
+			 f->query[0] ? " match the filters" : "", matched > PER_PAGE ? " Shown 25 a page." : "");
+	return pages;
+}
+
 static void dpo_show(struct web_read *r)
 {
 	struct dpo_job *j = (struct dpo_job *)r;
@@ -748,20 +767,9 @@ static void dpo_show(struct web_read *r)
 		web_unavailable(r->w, r->rq);
 		return;
 	}
-	int pages = j->matched ? (j->matched + PER_PAGE - 1) / PER_PAGE : 1;
-	if (pages > PAGES_MAX)
-		pages = PAGES_MAX;
 	char base[700], count_text[160];
-	snprintf(base, sizeof base, "/dpo%s", j->f.query);
-	if (j->f.bad)
-		snprintf(count_text, sizeof count_text, "Correct the filters to see the openings.");
-	else if (!j->matched)
-		snprintf(count_text, sizeof count_text, "%s", j->f.query[0] ? "No openings match the filters." :
-			 "No one has opened a record in an emergency.");
-	else
-		snprintf(count_text, sizeof count_text, "%d opening%s%s, newest first.%s", j->matched,
-			 j->matched == 1 ? "" : "s", j->f.query[0] ? " match the filters" : "",
-			 j->matched > PER_PAGE ? " Shown 25 a page." : "");
+	int pages = openings_parts(&j->f, j->matched, "/dpo", "No one has opened a record in an emergency.", base,
+				   count_text);
 	json_t *view = j->view;
 	j->view = NULL;
 	json_object_set_new(view, "title", json_string("Data protection"));
@@ -867,20 +875,9 @@ static void health_glass_show(struct web_read *r)
 		web_unavailable(r->w, r->rq);
 		return;
 	}
-	int pages = j->matched ? (j->matched + PER_PAGE - 1) / PER_PAGE : 1;
-	if (pages > PAGES_MAX)
-		pages = PAGES_MAX;
 	char base[700], count_text[160];
-	snprintf(base, sizeof base, "/health/break-glass%s", j->f.query);
-	if (j->f.bad)
-		snprintf(count_text, sizeof count_text, "Correct the filters to see the openings.");
-	else if (!j->matched)
-		snprintf(count_text, sizeof count_text, "%s", j->f.query[0] ? "No openings match the filters." :
-			 "No one in health has opened a record in an emergency.");
-	else
-		snprintf(count_text, sizeof count_text, "%d opening%s%s, newest first.%s", j->matched,
-			 j->matched == 1 ? "" : "s", j->f.query[0] ? " match the filters" : "",
-			 j->matched > PER_PAGE ? " Shown 25 a page." : "");
+	int pages = openings_parts(&j->f, j->matched, "/health/break-glass",
+				   "No one in health has opened a record in an emergency.", base, count_text);
 	json_t *view = j->view;
 	j->view = NULL;
 	json_object_set_new(view, "title", json_string("Health's emergency openings"));
