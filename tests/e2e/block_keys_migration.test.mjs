@@ -4,9 +4,9 @@
 // and then holds exactly the keys that intake writes now: the rows of person_block_key are compared one for one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freshArea, onPostgres, postEvent, removeDir, runCli, dbUrl, sql, sqlWrite, startServer } from './lib.mjs';
+import { UNDO_41, freshArea, onPostgres, postEvent, removeDir, runCli, dbUrl, sql, sqlWrite, startServer } from './lib.mjs';
 
-const setVersion31 = () => (onPostgres() ? 'UPDATE sg_schema_version SET version = 31;' : 'PRAGMA user_version = 31;');
+const setVersion31 = () => UNDO_41 + (onPostgres() ? 'UPDATE sg_schema_version SET version = 31;' : 'PRAGMA user_version = 31;');
 
 const keyRows = (db) => sql(db, "select key || '#' || person_id || '#' || source_record_id from person_block_key "
   + 'order by person_id, source_record_id, key').split('\n').filter(Boolean);

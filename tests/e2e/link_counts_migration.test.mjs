@@ -3,9 +3,9 @@
 // task is migrated and `safeguard link model --json` then gives the full recount: a fill that wrote 0 fails here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freshArea, linkModel, linkReviews, onPostgres, rowCount, postEvent, removeDir, runCli, dbUrl, sql, sqlWrite, startServer } from './lib.mjs';
+import { UNDO_41, freshArea, linkModel, linkReviews, onPostgres, rowCount, postEvent, removeDir, runCli, dbUrl, sql, sqlWrite, startServer } from './lib.mjs';
 
-const dropCounts = () => (onPostgres()
+const dropCounts = () => UNDO_41 + (onPostgres()
   ? 'DROP TABLE link_counts; DROP FUNCTION IF EXISTS sg_link_counts_one_row(); UPDATE sg_schema_version SET version = 30;'
   : 'DROP TABLE link_counts; PRAGMA user_version = 30;');
 

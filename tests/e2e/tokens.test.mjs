@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   tokenRows,
   auditRows, lastAudit,
-  dbUrl, onPostgres,
+  dbUrl, onPostgres, UNDO_41,
   AGENCIES, BIN, TOKEN_RE, addPerson, assertNoSanitizerReport, createToken, event, freshArea, migrate,
   nhsNumber, postEvent, removeDir, request, runCli, sql, sqlWrite, startServer, tempDir, webSignIn as signInAs, sessionCsrf,
 } from './lib.mjs';
@@ -147,7 +147,7 @@ describe('the route policy checks the scope', () => {
       const token = createToken(db, 'police', 'old police', ['events:write', 'records:read']);
       // The database as version 14 left it: no scope, no maker, no approval (nor what 15 and 16 changed). mash_open
       // (37) first: its trigger names bulk_held_index, which SQLite's ALTER TABLE checks once that table is gone.
-      sqlWrite(db, (onPostgres() ? 'DROP TRIGGER mash_open_moved ON event; DROP FUNCTION sg_mash_open(); '
+      sqlWrite(db, UNDO_41 + (onPostgres() ? 'DROP TRIGGER mash_open_moved ON event; DROP FUNCTION sg_mash_open(); '
         : 'DROP TRIGGER mash_open_moved; ') + 'DROP TABLE mash_open; '
         + 'ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; '
         + 'ALTER TABLE api_client DROP COLUMN pending; ALTER TABLE api_client DROP COLUMN approved_by; '
