@@ -95,54 +95,6 @@ static void l_html(struct line *l, const char *s)
 	}
 }
 
-static void l_attr(struct line *l, const char *name, size_t name_n, int v)
-{
-	l_put(l, name, name_n);
-	l_int(l, v);
-	L_LIT(l, "\"");
-}
-
-static void l_point(struct line *l, int x, int y, char sep)
-{
-	l_int(l, x);
-	L_LIT(l, ",");
-	l_int(l, y);
-	l_put(l, &sep, 1);
-}
-
-static void l_shape(struct line *l, const char *kind, const char *colour, int x, int y)
-{
-	if (strcmp(kind, "square") == 0 || strcmp(kind, "bar") == 0) {
-		bool bar = kind[0] == 'b';
-		L_LIT(l, "<rect");
-		l_attr(l, " x=\"", 4, bar ? x - 2 : x - 6);
-		l_attr(l, " y=\"", 4, bar ? y - 8 : y - 6);
-		if (bar)
-			L_LIT(l, " width=\"5\" height=\"16\"");
-		else
-			L_LIT(l, " width=\"12\" height=\"12\"");
-	} else if (strcmp(kind, "triangle") == 0) {
-		L_LIT(l, "<polygon points=\"");
-		l_point(l, x, y - 7, ' ');
-		l_point(l, x + 7, y + 6, ' ');
-		l_point(l, x - 7, y + 6, '"');
-	} else if (strcmp(kind, "diamond") == 0) {
-		L_LIT(l, "<polygon points=\"");
-		l_point(l, x, y - 7, ' ');
-		l_point(l, x + 7, y, ' ');
-		l_point(l, x, y + 7, ' ');
-		l_point(l, x - 7, y, '"');
-	} else {
-		L_LIT(l, "<circle");
-		l_attr(l, " cx=\"", 5, x);
-		l_attr(l, " cy=\"", 5, y);
-		L_LIT(l, " r=\"6\"");
-	}
-	L_LIT(l, " fill=\"");
-	l_str(l, colour);
-	L_LIT(l, "\"/>");
-}
-
 /* A lane's shape after a mark's link, with its x left out: y is the lane's, so a mark writes only its x's
  * between the texts (issue 17: the shape, up to five string compares and ten numbers a mark, was a third
  * of the drawing). text[0] comes first, then for each i the number x + dx[i] and text[i + 1]; the last
@@ -169,8 +121,9 @@ static void shape_int(struct shape_text *st, int i, int v)
 	shape_part(st, i, d, buf_int_text(d, v));
 }
 
-/* What l_shape writes for the lane's y and colour, then "</a>", with its x's as marks. */
-static void shape_text_of(struct shape_text *st, const char *kind, const char *colour, int y)
+/* A lane's shape at its y in its colour, then tail ("\"/>" for the key, "\"/></a>" after a mark's link), its x's left
+ * as marks (shape_line writes it at an x): the one place the five shapes' geometry is written. */
+static void shape_text_of(struct shape_text *st, const char *kind, const char *colour, int y, const char *tail)
 {
 	int i = 0;
 	*st = (struct shape_text){.nx = 0};
@@ -229,16 +182,30 @@ static void shape_text_of(struct shape_text *st, const char *kind, const char *c
 	}
 	T(" fill=\"");
 	shape_part(st, i, colour, strlen(colour));
-	T("\"/></a>");
+	shape_part(st, i, tail, strlen(tail));
 #undef T
 #undef X
+}
+
+/* A shape made by shape_text_of, at x */
+static void shape_line(struct line *l, const struct shape_text *st, int x)
+{
+	if (st->over)
+		l->over = true;
+	l_put(l, st->text[0], st->len[0]);
+	for (int k = 0; k < st->nx; k++) {
+		l_int(l, (long long)x + st->dx[k]);
+		l_put(l, st->text[k + 1], st->len[k + 1]);
+	}
 }
 
 static void shape(struct buf *out, const char *kind, const char *colour, int x, int y)
 {
 	char b[256];
 	struct line l = {.b = b, .cap = sizeof b};
-	l_shape(&l, kind, colour, x, y);
+	struct shape_text st;
+	shape_text_of(&st, kind, colour, y, "\"/>");
+	shape_line(&l, &st, x);
 	if (l.over)
 		out->failed = true;
 	else
@@ -407,7 +374,8 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 	for (size_t ln = 0; ln <= NLANES; ln++)
 		if (row[ln] >= 0)
 			shape_text_of(&shapes[ln], ln < NLANES ? lanes[ln].shape : "circle",
-				      ln < NLANES ? lanes[ln].colour : "#505a5f", TOP + row[ln] * LANE + LANE / 2);
+				      ln < NLANES ? lanes[ln].colour : "#505a5f", TOP + row[ln] * LANE + LANE / 2,
+				      "\"/></a>");
 	lane_agency = NULL;
 	lane = NLANES;
 	/* the page grows once for the marks (~200 bytes each), not by doubling and copying */
@@ -447,14 +415,10 @@ int timeline_svg(const struct timeline_event *ev, size_t n, const char *child_na
 			last_agency = ev[i].agency_name;
 			last_kind = ev[i].kind_label;
 		}
-		if (named.over || st->over)
+		if (named.over)
 			l->over = true;
 		l_put(l, named.b, named.n);
-		l_put(l, st->text[0], st->len[0]);
-		for (int k = 0; k < st->nx; k++) {
-			l_int(l, (long long)x + st->dx[k]);
-			l_put(l, st->text[k + 1], st->len[k + 1]);
-		}
+		shape_line(l, st, x);
 		if (l->over)
 			out->failed = true;
 		else
