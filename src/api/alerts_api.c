@@ -403,12 +403,16 @@ static void post_action(struct api *a, http_request *rq, const struct caller *wh
 			api_reply_store_failure(a, rq, rc);
 			goto fail;
 		}
+		/* refused: audited first, then the same answer (r-ntk30) */
+		const char *action = resolve ? "alert.resolve" : "alert.acknowledge";
 		if (!may && j->who.is_user) {
-			api_reply_simple(a, rq, 403, "forbidden", NULL, "this alert is not yours");
+			api_write_refused(a, rq, &j->who, WRITE_ALERT, action, id, 403, "forbidden", NULL,
+					  "this alert is not yours");
 			goto fail;
 		}
 		if (!may) {
-			api_reply_simple(a, rq, 404, "not_found", "alert_id", "there is no alert with this id");
+			api_write_refused(a, rq, &j->who, WRITE_ALERT, action, id, 404, "not_found", "alert_id",
+					  "there is no alert with this id");
 			goto fail;
 		}
 	}

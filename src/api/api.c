@@ -102,6 +102,49 @@ void api_reply_store_failure(struct api *a, http_request *rq, int rc)
 		api_reply_simple(a, rq, 500, "storage", NULL, "the record could not be stored or read");
 }
 
+struct write_refusal_job {
+	struct access_write_refusal r; /* first */
+	struct api *a;
+	http_request *rq;
+	int status;
+	const char *code, *field, *message;
+};
+
+static void write_refusal_done(struct access_write_refusal *r)
+{
+	struct write_refusal_job *j = (struct write_refusal_job *)r;
+	if (r->rc != STORE_OK)
+		api_reply_store_failure(j->a, j->rq, r->rc);
+	else
+		api_reply_simple(j->a, j->rq, j->status, j->code, j->field, j->message);
+	http_resume(j->rq);
+	free(j);
+}
+
+void api_write_refused(struct api *a, http_request *rq, const struct caller *who, enum access_write what,
+		       const char *action, int64_t id, int status, const char *code, const char *field,
+		       const char *message)
+{
+	struct write_refusal_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		api_reply_store_failure(a, rq, STORE_EIO);
+		return;
+	}
+	snprintf(j->r.actor, sizeof j->r.actor, "%s", who->actor);
+	j->r.what = what;
+	j->r.action = action;
+	j->r.id = id;
+	j->r.done = write_refusal_done;
+	j->a = a;
+	j->rq = rq;
+	j->status = status;
+	j->code = code;
+	j->field = field;
+	j->message = message;
+	http_suspend(rq);
+	access_write_refuse(a->q, &j->r);
+}
+
 /* ---- who is calling ---- */
 
 bool api_authenticate(struct api *a, http_request *rq, struct caller *who, bool cacheable)

@@ -72,8 +72,12 @@ static bool may_upload(struct api *a, http_request *rq, const struct caller *who
 		api_reply_store_failure(a, rq, rc);
 		return false;
 	}
-	if (!allowed)
-		api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
+	if (!allowed) { /* once its entry is durable (r-ntk30) */
+		if ((rc = access_write_refuse_wait(a->q, who->actor, WRITE_RECORDING, NULL, child_id)) != STORE_OK)
+			api_reply_store_failure(a, rq, rc);
+		else
+			api_reply_simple(a, rq, 403, "forbidden", NULL, NO_RELATIONSHIP);
+	}
 	return allowed;
 }
 
@@ -95,8 +99,10 @@ static int upload_run(store_conn *c, void *arg)
 	bool allowed = false;
 	int rc = access_write_check(c, &wr, u->rec.child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
 	u->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK || u->refused)
+	if (rc != STORE_OK)
 		return rc;
+	if (u->refused) /* audited, naming no child (r-ntk30) */
+		return access_write_refused(c, u->who.actor, WRITE_RECORDING, NULL, u->rec.child_id);
 	return recordings_add(c, &u->rec, clock_now());
 }
 

@@ -845,6 +845,74 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
 	return STORE_OK;
 }
 
+static const char *const write_actions[WRITE_COUNT] = {
+	[WRITE_CONCERN] = "concern.record",     [WRITE_VISIT] = "visit.record",
+	[WRITE_PLACEMENT] = "placement.record", [WRITE_RECORDING] = "recording.upload",
+	[WRITE_ALERT] = "alert.act",            [WRITE_ALLOCATION] = "allocation.record",
+	[WRITE_LINK] = "link.decision",         [WRITE_MASH_DECISION] = "mash.decision",
+};
+
+const char *access_write_action(enum access_write what)
+{
+	return what >= 0 && what < WRITE_COUNT ? write_actions[what] : "write";
+}
+
+/* The one entry of a refused write (r-ntk30), as a refused read's (children_access.refuse): on the id the write
+ * named, naming no child whatever it held, so that her id and an empty one write the same entry but for the id. */
+int access_write_refused(store_conn *c, const char *actor, enum access_write what, const char *action, int64_t id)
+{
+	char object[40], detail[96];
+	const char *kind = what == WRITE_ALERT ? "alert" : what == WRITE_MASH_DECISION ? "mash" : "child";
+	const char *named = what == WRITE_ALERT ? "alert" : what == WRITE_MASH_DECISION ? "MASH item event" : "child";
+	snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
+	snprintf(detail, sizeof detail, "%s refused: %s %lld", action ? action : access_write_action(what), named,
+		 (long long)id);
+	struct store_audit e = {.actor = actor, .action = "access.refused", .object = object, .detail = detail};
+	return audit_append(c, &e);
+}
+
+static int refusal_run(store_conn *c, void *arg)
+{
+	struct access_write_refusal *r = arg;
+	return access_write_refused(c, r->actor, r->what, r->action, r->id);
+}
+
+static void refusal_done(struct txq_job *job)
+{
+	struct access_write_refusal *r = (struct access_write_refusal *)job;
+	r->rc = job->rc;
+	r->done(r);
+}
+
+void access_write_refuse(txq *q, struct access_write_refusal *r)
+{
+	r->rc = 0;
+	r->job.run = refusal_run;
+	r->job.arg = r;
+	r->job.done = refusal_done;
+	r->job.ahead = NULL;
+	r->job.replayable = true; /* it writes its entry alone, from the chain as it then stands */
+	txq_submit(q, &r->job);
+}
+
+struct refuse_wait {
+	const char *actor, *action;
+	enum access_write what;
+	int64_t id;
+};
+
+static int refuse_wait_run(store_conn *c, void *arg)
+{
+	const struct refuse_wait *x = arg;
+	return access_write_refused(c, x->actor, x->what, x->action, x->id);
+}
+
+int access_write_refuse_wait(txq *q, const char *actor, enum access_write what, const char *action, int64_t id)
+{
+	struct refuse_wait x = {actor, action, what, id};
+	return txq_run(q, refuse_wait_run, &x);
+}
+
 struct write_args {
 	const struct access_writer *w;
 	int64_t child_id, now;

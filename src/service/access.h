@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "service/txq.h"
 #include "store/store.h"
 
 enum access_level {
@@ -289,6 +290,37 @@ int access_write_check(store_conn *c, const struct access_writer *w, int64_t chi
  * recording's upload, a page's form): the write job checks again with access_write_check. */
 int access_decide_write(store *st, const struct access_writer *w, int64_t child_id, int64_t now,
 			enum access_write what, bool *allowed, char basis[ACCESS_BASIS_MAX]);
+
+/* ---- a refused write is audited (r-ntk30) ----
+ *
+ * A write refused by access_write_check (or by the decision an edge asks before it takes a body:
+ * access_decide_write, alerts_reader_may; or by the MASH's finding of its contact, mash_decide) is written as a
+ * refused read is: one "access.refused" entry a try, on the id the write named ("child:ID", "alert:ID",
+ * "mash:ID"), detail "ACTION refused: child ID" ("alert ID", "MASH item event ID"), naming no child (child_id
+ * 0) whatever the id held: a child the writer may not see, a sealed one, one they do not work with, or none.
+ * Nothing else is written, and the answer (the same as before) is given once the entry is durable. Practitioners
+ * and the DPO expect an attempt to write into a child's record without a relationship in the audit as a refused
+ * read is (docs/SECURITY.md "Where a refusal is still not audited"). action: what was asked ("concern.record",
+ * "alert.acknowledge"); NULL for the write's own (access_write_action). */
+const char *access_write_action(enum access_write what); /* "concern.record", "visit.record", ... */
+/* In the caller's write transaction, which writes nothing else for the refused write. */
+int access_write_refused(store_conn *c, const char *actor, enum access_write what, const char *action, int64_t id);
+/* The same from an edge whose decision refused before any write job (in a read snapshot): the entry is queued
+ * on the write queue and done() is called on its completer thread once it is durable (rc 0) or has failed. */
+struct access_write_refusal {
+	struct txq_job job; /* private: first */
+	char actor[96];     /* as the audit names the writer: "user:ID:NAME", "client:ID:AGENCY" */
+	const char *action; /* NULL: the write's own (a static string) */
+	enum access_write what;
+	int64_t id;         /* the id the write named, whatever it holds */
+	int rc;             /* 0 once the entry is durable, else the store's answer */
+	void (*done)(struct access_write_refusal *r);
+	void *ctx;
+};
+void access_write_refuse(txq *q, struct access_write_refusal *r);
+/* The same, waiting for the entry (its rc): for a streamed upload refused before its body, which the server
+ * answers on the thread that read its headers (it cannot hand such a request on before the body). */
+int access_write_refuse_wait(txq *q, const char *actor, enum access_write what, const char *action, int64_t id);
 
 /* ---- finding a child to allocate (issue 15) ----
  * Decision: whoever allocates (the role that may use ACT_ADMIN) finds any child but a sealed one by name,

@@ -975,18 +975,21 @@ static int act(store_conn *c, int64_t id, const struct access_writer *writer, co
 	if (!a)
 		return STORE_EIO;
 	*res = ALERTS_NOT_FOUND;
-	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK || !found)
+	if ((rc = store_alert_get(c, id, a, &found)) != STORE_OK)
 		goto out;
+	if (!found)
+		goto refused;
 	/* The write decision, in this transaction: the alert is the person's (or their team's, for its manager),
 	 * and its child is there. */
 	bool may = !writer->role;
 	if (writer->role && (rc = may_act(c, a, writer->username, writer->role, &may)) != STORE_OK)
 		goto out;
 	if (!may)
+		goto refused;
+	if ((rc = access_write_check(c, writer, a->person_id, clock_now(), WRITE_ALERT, &found, basis)) != STORE_OK)
 		goto out;
-	if ((rc = access_write_check(c, writer, a->person_id, clock_now(), WRITE_ALERT, &found, basis)) != STORE_OK ||
-	    !found)
-		goto out;
+	if (!found)
+		goto refused;
 	rc = outcome ? store_alert_resolve(c, id, by, outcome, &changed) : store_alert_acknowledge(c, id, by, &changed);
 	if (rc != STORE_OK)
 		goto out;
@@ -1003,6 +1006,9 @@ static int act(store_conn *c, int64_t id, const struct access_writer *writer, co
 				 .object = object,
 				 .detail = a->code};
 	rc = audit_append(c, &au);
+	goto out;
+refused: /* no alert, not theirs, or its child not there: one entry, naming no child (r-ntk30) */
+	rc = access_write_refused(c, actor, WRITE_ALERT, outcome ? "alert.resolve" : "alert.acknowledge", id);
 out:
 	free(a);
 	return rc;

@@ -280,8 +280,10 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 	access_list_view(&reader, &seen);
 	seen.agency = NULL;
 	int rc = store_mash_item(c, &seen, d->event_id, decide_row, &it);
-	if (rc != STORE_OK || !it.found)
+	if (rc != STORE_OK)
 		return rc;
+	if (!it.found) /* audited as every refused write, naming no child (r-ntk30) */
+		return access_write_refused(c, d->actor, WRITE_MASH_DECISION, NULL, d->event_id);
 	/* "Already decided" before the refusal: once decided, the MASH no longer triages the child (its access
 	 * ends with the decision), and a second MASH worker must hear that someone decided, not that they may
 	 * not. Only people whose role reaches the MASH pages get here, and the queue lists decided items anyway
@@ -294,7 +296,7 @@ int mash_decide(store_conn *c, struct mash_decision *d)
 		return rc;
 	if (!allowed) {
 		d->result = MASH_REFUSED;
-		return STORE_OK;
+		return access_write_refused(c, d->actor, WRITE_MASH_DECISION, NULL, d->event_id);
 	}
 	d->child_id = it.child_id;
 

@@ -404,7 +404,8 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 		return rc;
 	if (!may) {
 		j->cases_res = CASES_NO_CHILD;
-		return STORE_OK;
+		/* audited as every refused write, naming no child (r-ntk30) */
+		return access_write_refused(c, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id);
 	}
 	rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	if (rc == STORE_OK && j->cases_res == CASES_NO_TEAM && strcmp(j->alloc.team, DEFAULT_TEAM) == 0) {
@@ -412,6 +413,8 @@ static int alloc_run(store_conn *c, struct admin_job *j)
 		if ((rc = cases_team_upsert(c, j->actor, &t)) == STORE_OK)
 			rc = cases_allocate(c, j->actor, &j->alloc, &j->cases_res);
 	}
+	if (rc == STORE_OK && j->cases_res == CASES_NO_CHILD) /* as above */
+		rc = access_write_refused(c, j->actor, WRITE_ALLOCATION, NULL, j->alloc.person_id);
 	return rc;
 }
 

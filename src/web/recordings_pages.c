@@ -377,8 +377,10 @@ static int upload_run(store_conn *c, void *arg)
 	bool allowed = false;
 	int rc = access_write_check(c, &u->wr, u->child_id, clock_now(), WRITE_RECORDING, &allowed, basis);
 	u->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK || u->refused)
+	if (rc != STORE_OK)
 		return rc;
+	if (u->refused) /* audited, naming no child (r-ntk30) */
+		return access_write_refused(c, u->rec.uploaded_by, WRITE_RECORDING, NULL, u->child_id);
 	return recordings_add(c, &u->rec, clock_now());
 }
 
@@ -491,8 +493,11 @@ void web_recording_upload(const struct web *w, http_request *rq, int64_t child_i
 		web_unavailable(w, rq);
 		return;
 	}
-	if (!allowed) { /* the same whether or not the child exists */
-		web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
+	if (!allowed) { /* the same whether or not the child exists, once its entry is durable (r-ntk30) */
+		if (access_write_refuse_wait(w->q, me->actor, WRITE_RECORDING, NULL, child_id) != STORE_OK)
+			web_unavailable(w, rq);
+		else
+			web_message(w, rq, 403, CAN_NOT_TITLE, CAN_NOT);
 		return;
 	}
 	if (!w->rec) {

@@ -1440,6 +1440,8 @@ static void concern_form(const struct web *w, http_request *rq, int64_t child_id
 
 /* ---- recording an event from a page (a concern, a visit) ---- */
 
+static void child_write_refusal_page(const struct web *w, http_request *rq);
+
 struct record_event_job {
 	struct txq_job job;
 	const struct web *w;
@@ -1463,9 +1465,12 @@ static int record_event_run(store_conn *c, void *arg)
 	bool allowed = false;
 	int rc = access_write_check(c, &wr, j->req.known_child_id, clock_now(), j->write, &allowed, basis);
 	j->refused = rc == STORE_OK && !allowed;
-	if (rc != STORE_OK || j->refused)
+	if (rc == STORE_OK && !j->refused && (rc = intake_apply(c, &j->req, &j->res)) == STORE_OK)
+		j->refused = j->res.outcome == INTAKE_NO_CHILD; /* nothing written: the same refusal */
+	if (rc != STORE_OK || !j->refused)
 		return rc;
-	return intake_apply(c, &j->req, &j->res);
+	/* refused in the write's own transaction (a change since the edge's decision): audited as there (r-ntk30) */
+	return access_write_refused(c, j->actor, j->write, NULL, j->req.known_child_id);
 }
 
 static void record_event_done(struct txq_job *job)
@@ -1477,11 +1482,8 @@ static void record_event_done(struct txq_job *job)
 		snprintf(message, sizeof message,
 			 "The %s was not saved. Go back and try again: your answers are still in the form.", j->what);
 		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service", message, NULL, NULL);
-	} else if (j->refused || j->res.outcome == INTAKE_NO_CHILD) { /* one answer, as web_child_write's */
-		web_message(j->w, j->rq, 403, "You cannot record this for this child",
-			    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "
-			    "visit is recorded by the child's social worker or their team, a concern by someone whose "
-			    "agency knows the child.");
+	} else if (j->refused) { /* one answer, as web_child_write's */
+		child_write_refusal_page(j->w, j->rq);
 	} else {
 		char to[128];
 		snprintf(to, sizeof to, "/children/%lld?recorded=%s#event-%lld", (long long)j->res.child_id, j->recorded,
@@ -1730,9 +1732,60 @@ void web_child_refusal(const struct web *w, http_request *rq, int64_t child_id, 
 				      "team. Ask them, or the MASH.");
 }
 
-/* The write decision (service/access.h) for a form that records something about a child. Below it,
- * answers 403, one page whether the child does not exist, is sealed or is not the person's to write to, and
- * gives false; the write job decides again in its transaction (record_event_run). */
+/* The one refusal page of a concern's or a visit's write, whatever the id holds. */
+static void child_write_refusal_page(const struct web *w, http_request *rq)
+{
+	web_message(w, rq, 403, "You cannot record this for this child",
+		    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "
+		    "visit is recorded by the child's social worker or their team, a concern by someone whose "
+		    "agency knows the child.");
+}
+
+/* A write refused before its job (r-ntk30): its entry (access_write_refuse), then the same answer as before. */
+struct write_refusal_job {
+	struct access_write_refusal r; /* first */
+	const struct web *w;
+	http_request *rq;
+	void (*answer)(const struct web *w, http_request *rq);
+};
+
+static void write_refusal_done(struct access_write_refusal *r)
+{
+	struct write_refusal_job *j = (struct write_refusal_job *)r;
+	if (r->rc != STORE_OK) {
+		fprintf(stderr, "safeguard: a refused write could not be audited (store error %d)\n", r->rc);
+		web_unavailable(j->w, j->rq);
+	} else {
+		j->answer(j->w, j->rq);
+	}
+	http_resume(j->rq);
+	free(j);
+}
+
+void web_write_refused(const struct web *w, http_request *rq, enum access_write what, const char *action, int64_t id,
+		       void (*answer)(const struct web *w, http_request *rq))
+{
+	struct write_refusal_job *j = calloc(1, sizeof *j);
+	if (!j) {
+		web_unavailable(w, rq);
+		return;
+	}
+	snprintf(j->r.actor, sizeof j->r.actor, "%s", web_user(rq)->actor);
+	j->r.what = what;
+	j->r.action = action;
+	j->r.id = id;
+	j->r.done = write_refusal_done;
+	j->w = w;
+	j->rq = rq;
+	j->answer = answer;
+	http_suspend(rq);
+	access_write_refuse(w->q, &j->r);
+}
+
+/* The write decision (service/access.h) for a form that records something about a child. Below it, the
+ * refusal is audited (r-ntk30) and answered 403, one page whether the child does not exist, is sealed or is
+ * not the person's to write to, and gives false; the write job decides again in its transaction
+ * (record_event_run), and audits a refusal there. */
 static bool web_child_write(const struct web *w, http_request *rq, int64_t child_id, enum access_write what)
 {
 	const struct web_user *u = web_user(rq);
@@ -1746,10 +1799,7 @@ static bool web_child_write(const struct web *w, http_request *rq, int64_t child
 		return false;
 	}
 	if (!allowed)
-		web_message(w, rq, 403, "You cannot record this for this child",
-			    "Nothing was saved. Nothing shows that you work with this child in the way this needs: a "
-			    "visit is recorded by the child's social worker or their team, a concern by someone whose "
-			    "agency knows the child.");
+		web_write_refused(w, rq, what, NULL, child_id, child_write_refusal_page);
 	return allowed;
 }
 

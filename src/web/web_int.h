@@ -143,6 +143,12 @@ void web_child_read_start(const struct web *w, http_request *rq, struct web_read
 void web_access_init(struct children_access *a, http_request *rq, const char *action, int64_t child_id,
 		     enum access_level need, const char *detail);
 
+/* A write refused by the decision asked before its job (access_decide_write, alerts_reader_may): its
+ * "access.refused" entry is queued (access_write_refuse, r-ntk30) and answer() gives the same page as before once
+ * the entry is durable (a store failure: the service's 503). action: NULL for the write's own. */
+void web_write_refused(const struct web *w, http_request *rq, enum access_write what, const char *action, int64_t id,
+		       void (*answer)(const struct web *w, http_request *rq));
+
 /* ---- pages outside web.c ---- */
 
 void web_alerts_page(const struct web *w, http_request *rq);                     /* GET /alerts */

@@ -641,6 +641,13 @@ static int act_run(store_conn *c, void *arg)
 	return alerts_acknowledge(c, j->id, &w, j->actor, j->by, &j->res);
 }
 
+/* The one refusal of acting on an alert, whatever the id holds (audited first: r-ntk30). */
+static void alert_act_refusal_page(const struct web *w, http_request *rq)
+{
+	web_message_link(w, rq, 403, "You cannot change this alert", "This alert is not yours: nothing was changed.",
+			 "/alerts", "Go to your alerts");
+}
+
 static void act_done(struct txq_job *job)
 {
 	struct act_job *j = (struct act_job *)job;
@@ -651,8 +658,7 @@ static void act_done(struct txq_job *job)
 		web_write_failed(j->w, j->rq, job->rc, "Sorry, there is a problem with the service",
 				 "The alert was not changed. Go back to the alert and try again.", to, "Go back to the alert");
 	} else if (j->res == ALERTS_NOT_FOUND) { /* as act_submit's refusal: no alert, or not theirs to change */
-		web_message_link(j->w, j->rq, 403, "You cannot change this alert",
-				 "This alert is not yours: nothing was changed.", "/alerts", "Go to your alerts");
+		alert_act_refusal_page(j->w, j->rq);
 	} else if (j->res == ALERTS_WRONG_STATE) {
 		web_message_link(j->w, j->rq, 409,
 				 j->outcome ? "This alert is already resolved" : "This alert is no longer open",
@@ -680,12 +686,12 @@ static void act_submit(const struct web *w, http_request *rq, int64_t id, char *
 	 * id with no alert is, not in the write's transaction after a trip through the queue (r-ntk27). */
 	int rc = alerts_reader_may(w->st, &reader, id, &may, &child_id);
 	if (rc != STORE_OK || !may) {
+		const char *action = outcome ? "alert.resolve" : "alert.acknowledge";
 		free(outcome);
 		if (rc != STORE_OK)
 			web_unavailable(w, rq);
-		else
-			web_message_link(w, rq, 403, "You cannot change this alert",
-					 "This alert is not yours: nothing was changed.", "/alerts", "Go to your alerts");
+		else /* audited, then the same answer (r-ntk30) */
+			web_write_refused(w, rq, WRITE_ALERT, action, id, alert_act_refusal_page);
 		return;
 	}
 	struct act_job *j = calloc(1, sizeof *j);

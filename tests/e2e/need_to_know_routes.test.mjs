@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
 import {
-  AGENCIES, AGENCY_SCOPES, addPerson, alertRows, homeRows, linkReviews, clockOffsetSeconds, createToken, dbUrl, event, newAuthenticator,
+  AGENCIES, AGENCY_SCOPES, addPerson, alertRows, auditRows, homeRows, linkReviews, clockOffsetSeconds, createToken, dbUrl, event, newAuthenticator,
   postEvent, removeDir, request, runCli, sql, startServer, tempDir, totp,
 } from './lib.mjs';
 
@@ -409,8 +409,26 @@ test('every write that takes a child, an alert or a contact answers for hers as 
     t.events = q(`select id from event where person_id = ${t.id} order by id`).split('\n').map(Number);
   }
   const csrf = {};
-  const post = async (who, url, body, type) => {
+  // Each refused write is audited (r-ntk30): one access.refused entry a try on the id asked, naming no child, alike
+  // for her id and an empty one but for the id. The POSTs are remembered in order with the entry each would write,
+  // and the entries written meanwhile are matched to them afterwards (one read of the audit, not one a POST).
+  const sent = [];
+  const newest = () => auditRows(area.db, { limit: 1 })[0]?.id ?? 0;
+  const mark = newest();
+  const refusalOf = (url) => {
+    const m = /^\/(?:api\/v1\/)?(children|alerts|mash|homes|admin)\/?([0-9]*)\/?([a-z-]*)/.exec(url.split('?')[0]) ?? [];
+    const [, where, , what] = m;
+    if (where === 'children') return { action: { concerns: 'concern.record', visits: 'visit.record', recordings: 'recording.upload' }[what], kind: 'child' };
+    if (where === 'alerts') return { action: `alert.${what}`, kind: 'alert' };
+    if (where === 'mash') return { action: 'mash.decision', kind: 'mash' };
+    if (where === 'homes') return { action: 'placement.record', kind: 'child' };
+    if (where === 'admin') return { action: 'allocation.record', kind: 'child' };
+    return null; // record linkage's decisions: a task, not a child's write (SECURITY.md)
+  };
+  const post = async (who, url, body, type, id) => {
     const web = who.startsWith('web ');
+    const r0 = refusalOf(url);
+    if (r0) sent.push({ who, url, ...r0, id: id ?? Number(/\/([0-9]+)(\/[a-z-]+)?(\?|$)/.exec(url)?.[1]) });
     const u = who.split(' ')[1];
     const headers = { 'content-type': type ?? (web ? 'application/x-www-form-urlencoded' : 'application/json') };
     if (web) {
@@ -457,8 +475,8 @@ test('every write that takes a child, an alert or a contact answers for hers as 
     for (const t of targets) {
       if (!t.hidden(who)) continue;
       const body = (id) => JSON.stringify({ child_id: id, start: '2026-06-01', distance_km: 3, placing_authority: '383' });
-      const a = idless(await post(who, `/api/v1/homes/${home}/placements`, body(t.id)), String(t.id));
-      const b = idless(await post(who, `/api/v1/homes/${home}/placements`, body(NOBODY)), String(NOBODY));
+      const a = idless(await post(who, `/api/v1/homes/${home}/placements`, body(t.id), undefined, t.id), String(t.id));
+      const b = idless(await post(who, `/api/v1/homes/${home}/placements`, body(NOBODY), undefined, NOBODY), String(NOBODY));
       if (a !== b) leaks.push(`${who} placement of ${t.id}: ${firstDifference(b, a)}`);
     }
   }
@@ -482,12 +500,40 @@ test('every write that takes a child, an alert or a contact answers for hers as 
   // The administrator's allocating: as for a number that holds no child, nothing allocated.
   for (const t of targets.slice(0, 2)) {
     const body = (id) => ({ child: String(id), team: 'north', user: 'demo.worker', confirm: 'yes' });
-    const a = idless(await post('web demo.admin', '/admin/allocations', body(t.id)), String(t.id));
-    const b = idless(await post('web demo.admin', '/admin/allocations', body(NOBODY)), String(NOBODY));
+    const a = idless(await post('web demo.admin', '/admin/allocations', body(t.id), undefined, t.id), String(t.id));
+    const b = idless(await post('web demo.admin', '/admin/allocations', body(NOBODY), undefined, NOBODY), String(NOBODY));
     compared++;
     if (a !== b) leaks.push(`web demo.admin allocating ${t.id}: ${firstDifference(b, a)}`);
   }
   assert.deepEqual(leaks, [], `${leaks.length} writes tell her ids from none`);
+  // The entries: matched in order to the POSTs that wrote them (by who, the id asked and the action).
+  const written = auditRows(area.db, { action: 'access.refused' }).filter((e) => e.id > mark).reverse();
+  const actorIs = (e, who) => (who.startsWith('token ') ? e.actor.startsWith('client:') && e.actor.endsWith(`:${who.slice(6)}`)
+    : e.actor.startsWith('user:') && e.actor.endsWith(`:${who.split(' ')[1]}`));
+  let k = 0;
+  for (const s of sent) {
+    const e = written[k];
+    if (e && actorIs(e, s.who) && e.object === `${s.kind}:${s.id}` && e.detail.startsWith(`${s.action} refused: `)) {
+      s.entry = e;
+      k++;
+    }
+  }
+  assert.deepEqual(written.slice(k).map((e) => `${e.actor} ${e.object} ${e.detail}`), [], 'entries no refused write accounts for');
+  const unlike = [];
+  const shape = (e, id) => (e ? JSON.stringify({ actor: e.actor, child_id: e.child_id, action: e.action,
+    detail: e.detail.replaceAll(String(id), 'ID') }) : 'no entry');
+  for (let i = 0; i + 1 < sent.length; i += 2) {
+    const [her, none] = [sent[i], sent[i + 1]];
+    assert.equal(none.id, NOBODY, `the POSTs pair her id with an empty one: ${none.url}`);
+    if (her.entry) assert.equal(her.entry.child_id, 0, `names no child: ${JSON.stringify(her.entry)}`);
+    if (shape(her.entry, her.id) !== shape(none.entry, none.id)) {
+      unlike.push(`${her.who} POST ${her.url}: ${shape(her.entry, her.id)} against ${shape(none.entry, none.id)}`);
+    }
+  }
+  assert.deepEqual(unlike, [], `${unlike.length} refused writes audited otherwise for her id than for none`);
+  assert.ok(k >= 100, `${k} refused writes audited`);
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
+  t.diagnostic(`${k} refused writes audited, alike for her ids and empty ones`);
   assert.ok(compared > 300, `${compared} writes asked`);
   t.diagnostic(`${compared} pairs of writes compared`);
 });

@@ -4,8 +4,8 @@
 // is there too. Real binary, HTTP, SQLite (and PostgreSQL with make e2e-pg).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { addPerson, alertRows, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli, signedInPeople,
-  startServer, ukDate } from './lib.mjs';
+import { addPerson, alertRows, auditEntries, auditRows, dbUrl, freshArea, isoSeconds, now, removeDir, request, runCli,
+  signedInPeople, startServer, ukDate } from './lib.mjs';
 
 const PASSWORD = 'a clinic is not a register';
 const DAY = 86400000;
@@ -693,4 +693,99 @@ test("the menu offers health's emergency openings to health's safeguarding lead 
   assert.ok(!(await page('nn.nurse', '/')).text.includes(link), 'the former lead no longer');
   lead_is('nn.nurse');
   assert.ok((await page('nn.nurse', '/')).text.includes(link));
+});
+
+// r-ntk30: a refused write is audited as a refused read is. A concern's or a visit's POST, acting on an alert (the page
+// and the API), the MASH's decision, a recording's upload (the page and the API) and the administrator's allocating,
+// each refused for a child only health knows, a sealed child, a child the writer does not work with and an id that
+// holds nothing: one `access.refused` entry a try on the id asked, naming no child, alike but for the id; nothing
+// else written (the audit grows by that one entry); the answer as before, the same for every id; `audit verify`.
+test('a refused write writes one access.refused entry, whatever the id holds, and nothing else', async () => {
+  const hidden = await send('health', { given_name: 'Wilhelmina', family_name: 'Writtenot', nhs_number: nhsNumber('943476'),
+    dob: '2011-05-06', postcode: 'LS12 1AA', address: '4 Clinic Walk' }, { source_ref: 'NTK30-H1', kind: 'contact',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK30-HEALTH-ONLY', details: { category: 'sexual_health' } });
+  const herAlert = (await healthOnlyMissing('NTK30', { given_name: 'Araminta', family_name: 'Unwritable',
+    nhs_number: nhsNumber('943476'), dob: '2012-07-08', postcode: 'LS12 2AA', address: '5 Clinic Walk' })).id;
+  const sealed = (await send('police', { given_name: 'Clementine', family_name: 'Sealedwrite', dob: '2012-03-09',
+    postcode: 'LS12 3AA', address: '6 Station Walk' }, { source_ref: 'NTK30-P1', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK30-POLICE' })).child_id;
+  runCli(['seal', '--db', dbUrl(area.db), '--child', String(sealed), '--basis', 'adoption']);
+  const other = (await send('police', { given_name: 'Bartholomew', family_name: 'Notyours', dob: '2013-04-05',
+    postcode: 'LS12 4AA', address: '7 Station Walk' }, { source_ref: 'NTK30-P2', kind: 'police_callout',
+    occurred_at: isoSeconds(now() - 2 * DAY), summary: 'NTK30-POLICE-2' })).child_id;
+  const who = ['mo.mash', 'sam.worker', 'pc.police', 'ada.admin'];
+  const csrf = {};
+  const cookie = {};
+  const token = {};
+  for (const u of who) {
+    cookie[u] = await people.cookie(u);
+    csrf[u] = await people.csrf(u);
+    token[u] = await apiToken(u);
+  }
+  const form = (u, path, fields) => request(`${server.url}${path}`, { method: 'POST',
+    body: new URLSearchParams({ csrf_token: csrf[u], ...fields }),
+    headers: { cookie: cookie[u], 'content-type': 'application/x-www-form-urlencoded', origin: server.url } });
+  const api = (u, path, body, type = 'application/json') => request(`${server.url}${path}`, { method: 'POST', token: token[u],
+    headers: { 'content-type': type }, body });
+  const concern = { category: 'neglect', summary: 'NTK30 a concern', child_seen: 'no' };
+  const tries = [
+    ['mo.mash', 'concern.record', 'child', [hidden.child_id, sealed, other, NOBODY], (u, id) => form(u, `/children/${id}/concerns`, concern)],
+    ['pc.police', 'concern.record', 'child', [hidden.child_id, sealed, NOBODY + 1], (u, id) => form(u, `/children/${id}/concerns`, concern)],
+    ['sam.worker', 'visit.record', 'child', [hidden.child_id, sealed, other, NOBODY], (u, id) => form(u, `/children/${id}/visits`, {})],
+    ['mo.mash', 'alert.acknowledge', 'alert', [herAlert, NOBODY], (u, id) => form(u, `/alerts/${id}/acknowledge`, {})],
+    ['mo.mash', 'alert.resolve', 'alert', [herAlert, NOBODY], (u, id) => form(u, `/alerts/${id}/resolve`, { outcome: 'NTK30 done' })],
+    ['mo.mash', 'alert.acknowledge', 'alert', [herAlert, NOBODY + 2], (u, id) => api(u, `/api/v1/alerts/${id}/acknowledge`, '{}')],
+    ['sam.worker', 'alert.resolve', 'alert', [herAlert, NOBODY + 2],
+      (u, id) => api(u, `/api/v1/alerts/${id}/resolve`, JSON.stringify({ outcome: 'NTK30 done' }))],
+    ['mo.mash', 'mash.decision', 'mash', [hidden.id, NOBODY], (u, id) => form(u, `/mash/${id}/decision`, { outcome: 'nfa', reason: 'NTK30 no' })],
+    ['sam.worker', 'recording.upload', 'child', [hidden.child_id, sealed, other, NOBODY + 3],
+      (u, id) => form(u, `/children/${id}/recordings?filename=a.mp3`, {})],
+    ['sam.worker', 'recording.upload', 'child', [hidden.child_id, sealed, other, NOBODY + 3],
+      (u, id) => api(u, `/api/v1/children/${id}/recordings?filename=a.mp3`, Buffer.from('ID3 NTK30'), 'audio/mpeg')],
+    ['ada.admin', 'allocation.record', 'child', [hidden.child_id, sealed, NOBODY + 4],
+      (u, id) => form(u, '/admin/allocations', { child: String(id), team: 'mash', user: 'sam.worker', confirm: 'yes' })],
+  ];
+  const refusedOn = (object, action) => auditRows(area.db, { action: 'access.refused', object })
+    .filter((e) => e.detail.startsWith(`${action} refused:`));
+  const named = { child: 'child', alert: 'alert', mash: 'MASH item event' };
+  let asked = 0;
+  for (const [u, action, kind, ids, post] of tries) {
+    const answers = [];
+    const entries = [];
+    for (const id of ids) {
+      const before = refusedOn(`${kind}:${id}`, action).length;
+      const total = auditEntries(area.db);
+      const r = await post(u, id);
+      answers.push(r);
+      const rows = refusedOn(`${kind}:${id}`, action);
+      assert.equal(rows.length - before, 1, `${u} ${action} ${id}: one entry a try (${r.status} ${r.text.slice(0, 200)})`);
+      assert.equal(auditEntries(area.db) - total, 1, `${u} ${action} ${id}: nothing else written`);
+      const e = rows[0]; // newest first
+      assert.ok(e.actor.endsWith(`:${u}`), JSON.stringify(e));
+      assert.equal(e.child_id, 0, `names no child: ${JSON.stringify(e)}`);
+      assert.equal(e.detail, `${action} refused: ${named[kind]} ${id}`, JSON.stringify(e));
+      entries.push(e);
+      asked++;
+    }
+    // the same answer for every id, as before (status and page or body, but for the id)
+    for (const r of answers.slice(1)) {
+      assert.equal(r.status, answers[0].status, `${u} ${action}`);
+      assert.equal(digitless(r.text), digitless(answers[0].text), `${u} ${action}`);
+    }
+    assert.ok(answers[0].status === 403 || answers[0].status === 400, `${u} ${action}: ${answers[0].status}`);
+    for (const r of answers) assert.ok(!/Wilhelmina|Araminta|Clementine|Bartholomew/.test(r.text), 'the refusal names no one');
+    const shape = (e) => ({ ...e, id: 0, at: '', hash: '', prev_hash: '', object: '', detail: digitless(e.detail) });
+    for (const e of entries.slice(1)) assert.deepEqual(shape(e), shape(entries[0]));
+  }
+  assert.ok(asked >= 30, `${asked} refused writes asked`);
+  // nothing was written for her: her alert is open, her contact undecided, no recording, no allocation
+  const a = alertRows(area.db, {}).find((x) => x.id === herAlert);
+  assert.equal(a.state, 'open', JSON.stringify(a));
+  assert.deepEqual(auditRows(area.db, { action: 'allocation.set', child: hidden.child_id }), []);
+  assert.deepEqual(auditRows(area.db, { action: 'recording.upload' }), []);
+  assert.equal((await people.page('hal.mash', `/mash/${hidden.id}`)).text.includes('Wilhelmina'), true);
+  // the DPO's audit list shows the tries; the chain holds
+  const listed = runCli(['audit', 'list', '--db', dbUrl(area.db), '--action', 'access.refused']).stdout;
+  assert.ok(listed.includes(`alert:${herAlert}`) && listed.includes(`mash:${hidden.id}`) && listed.includes(`child:${NOBODY + 4}`), listed);
+  assert.equal(runCli(['audit', 'verify', '--db', dbUrl(area.db)], { check: false }).status, 0);
 });
