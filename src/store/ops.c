@@ -1087,6 +1087,25 @@ static const char *const migrations[] = {
 	"ALTER TABLE event ADD COLUMN category_key TEXT;"
 	"UPDATE event SET category_key = " EVENT_CATEGORY_KEY("details") " WHERE " EVENT_CATEGORY_NAMED("details") ";"
 	"CREATE INDEX event_person_category ON event(person_id, agency, category_key);",
+	/* 42 (r-ntk30; 43 if another branch takes 42 first: the lead renumbers at merge): a record a standing merge
+	 * emptied of events is known as it was before the merge (VIEW_PERSON_KNOWN_: r-review44), and that was
+	 * decided by reading every event the merge moved (person_merge_row joined to event, each one's details), so
+	 * a refusal about such a record cost more by the number of events moved (docs/SECURITY.md "Her number of
+	 * records", left by r-ntk29). Now each merge keeps what the rule reads of the events it moved: their
+	 * agencies and category keys (EVENT_CATEGORY_KEY, as event.category_key holds them), each pair once, so the
+	 * question reads a handful of rows whatever the merge moved (the pairs: agencies by the categories health
+	 * writes). The reading, not a decision: which categories are hidden stays the view's, bound. Written by the
+	 * merge (S_MERGE_ROWS_KEYS, from the merged person's events as it lists them) and here for the merges made
+	 * before (undone ones too: harmless, only a standing merge is asked). Never changed: events are append-only,
+	 * and a merge undone keeps its record. Both engines. Undone as docs/INTERNALS.md says. */
+	"CREATE TABLE person_merge_key ("
+	"  merge_id INTEGER NOT NULL REFERENCES person_merge(id),"
+	"  agency TEXT NOT NULL,"
+	"  category_key TEXT NOT NULL,"
+	"  PRIMARY KEY (merge_id, agency, category_key)) WITHOUT ROWID;"
+	"INSERT INTO person_merge_key(merge_id, agency, category_key) SELECT DISTINCT r.merge_id, e.agency, "
+	"  coalesce(e.category_key, " EVENT_CATEGORY_KEY("e.details") ") FROM person_merge_row r JOIN event e "
+	"  ON e.id = r.row_id WHERE r.tbl = 'event';",
 };
 /* One script a version: two branches that each add "the next" migration must not merge into a gap. */
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -1409,6 +1428,7 @@ enum stmt_id {
 	S_MERGE_INSERT,
 	S_MERGE_ROWS_SOURCE,
 	S_MERGE_ROWS_EVENT,
+	S_MERGE_ROWS_KEYS,
 	S_MERGE_ROWS_IDENT,
 	S_MERGE_ROWS_ALERT,
 	S_MERGE_ROWS_HOUSEHOLD,
@@ -1602,11 +1622,10 @@ enum stmt_id {
 	"true ELSE false END) OR "                                                                              \
 	"(NOT EXISTS (SELECT "                                                                                  \
 	"1 FROM event vk WHERE vk.person_id = " id ") AND NOT EXISTS (SELECT 1 FROM person_merge vm WHERE "       \
-	"vm.merged_id = " id " AND vm.undone_at IS NULL AND EXISTS (SELECT 1 FROM person_merge_row vr WHERE "     \
-	"vr.merge_id = vm.id AND vr.tbl = 'event') AND NOT EXISTS (SELECT 1 FROM person_merge_row vr JOIN event " \
-	"ve ON ve.id = vr.row_id WHERE vr.merge_id = vm.id AND vr.tbl = 'event' AND (ve.agency <> " ag " OR "     \
-	"CASE WHEN " VIEW_CATEGORY_SHOWN_("ve.details") " THEN true ELSE false END)))) OR EXISTS (SELECT 1 FROM " \
-	"allocation va WHERE va.person_id = " id "))"
+	"vm.merged_id = " id " AND vm.undone_at IS NULL AND EXISTS (SELECT 1 FROM person_merge_key vr WHERE "     \
+	"vr.merge_id = vm.id) AND NOT EXISTS (SELECT 1 FROM person_merge_key vr WHERE vr.merge_id = vm.id AND "   \
+	"(vr.agency <> " ag " OR vr.category_key NOT IN (SELECT k FROM " VIEW_HIDDEN_KEYS_ " vh))))) OR EXISTS "  \
+	"(SELECT 1 FROM allocation va WHERE va.person_id = " id "))"
 #define VIEW_PERSON_KNOWN_(id) VIEW_PERSON_KNOWN_AS_(id, "?63")
 /* VIEW_PERSON for a statement whose row is an event of that person that it lists by VIEW_EVENT (the MASH's
  * lists): that event is one the view shows, so the person is known (VIEW_PERSON_KNOWN_ holds); only the seal is
@@ -2427,6 +2446,11 @@ static const char *const stmt_sql[S__COUNT] = {
 				"FROM source_record WHERE person_id = ?2",
 	[S_MERGE_ROWS_EVENT] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'event', id FROM event "
 			       "WHERE person_id = ?2",
+	/* What the rule reads of the events it moves, each pair once (migration 42: VIEW_PERSON_KNOWN_AS_ asks it of a
+	 * record a standing merge emptied, instead of reading every event moved). */
+	[S_MERGE_ROWS_KEYS] = "INSERT INTO person_merge_key(merge_id, agency, category_key) SELECT ?1, k.agency, k.ck "
+			      "FROM (SELECT DISTINCT e.agency, coalesce(e.category_key, " EVENT_CATEGORY_KEY("e.details")
+			      ") AS ck FROM event e WHERE e.person_id = ?2) k",
 	[S_MERGE_ROWS_IDENT] = "INSERT INTO person_merge_row(merge_id, tbl, row_id) SELECT ?1, 'identifier', i.id "
 			       "FROM identifier i WHERE i.person_id = ?2 AND NOT EXISTS (SELECT 1 FROM identifier k "
 			       "WHERE k.person_id = ?3 AND k.kind = i.kind AND k.value = i.value)",
@@ -2524,6 +2548,7 @@ static const char *const stmt_sql[S__COUNT] = {
 			   "SELECT 'person', count(*) FROM person UNION ALL "
 			   "SELECT 'person_block_key', count(*) FROM person_block_key UNION ALL "
 			   "SELECT 'person_merge', count(*) FROM person_merge UNION ALL "
+			   "SELECT 'person_merge_key', count(*) FROM person_merge_key UNION ALL "
 			   "SELECT 'person_merge_row', count(*) FROM person_merge_row UNION ALL "
 			   "SELECT 'recording', count(*) FROM recording UNION ALL "
 			   "SELECT 'reg44_report', count(*) FROM reg44_report UNION ALL "
@@ -9109,7 +9134,7 @@ static int merge_step(store_conn *c, enum stmt_id id, int64_t merge_id, int64_t 
 	return run(s);
 }
 
-static const enum stmt_id merge_lists[] = {S_MERGE_ROWS_SOURCE, S_MERGE_ROWS_EVENT, S_MERGE_ROWS_IDENT,
+static const enum stmt_id merge_lists[] = {S_MERGE_ROWS_SOURCE, S_MERGE_ROWS_EVENT, S_MERGE_ROWS_KEYS, S_MERGE_ROWS_IDENT,
 					    S_MERGE_ROWS_ALERT, S_MERGE_ROWS_HOUSEHOLD};
 static const enum stmt_id merge_moves[] = {S_MERGE_MOVE_SOURCE, S_MERGE_MOVE_EVENT, S_MERGE_MOVE_IDENT,
 					    S_MERGE_MOVE_ALERT, S_MERGE_MOVE_HOUSEHOLD, S_MERGE_MOVE_KEYS};

@@ -181,7 +181,10 @@ const pgDatabases = new Map();
 const pgDataDirs = new Map(); // URL -> the folder beside dbPath that holds its keys and recordings (--data-dir)
 // Migration 41 (event.category_key and its index) undone, for the tests that put a store back to an older version
 // and migrate it again: an added column is not made again over itself (docs/INTERNALS.md undoes 41 so).
-export const UNDO_41 = 'DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; ';
+// Migration 42 (r-ntk30: a merge's record of what the rule reads of the events it moved) undone first: a store put
+// back below 41 is below 42 too.
+export const UNDO_42 = 'DROP TABLE person_merge_key; ';
+export const UNDO_41 = `${UNDO_42}DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; `;
 export const onPostgres = () => (process.env.SAFEGUARD_TEST_DB ?? '').startsWith('postgres');
 export function dbUrl(dbPath) {
   const base = process.env.SAFEGUARD_TEST_DB ?? '';

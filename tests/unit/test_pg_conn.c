@@ -393,6 +393,8 @@ static void access_facts_keep_their_generic_plan(void **state)
 				      "CREATE INDEX ON event (person_id, agency, category_key);"
 				      "CREATE TEMP TABLE person_merge (id bigint, merged_id bigint, undone_at text);"
 				      "CREATE TEMP TABLE person_merge_row (merge_id bigint, tbl text, row_id bigint);"
+				      /* a merge's keys (migration 42, r-ntk30) */
+				      "CREATE TEMP TABLE person_merge_key (merge_id bigint, agency text, category_key text);"
 				      "INSERT INTO event SELECT g, 'police', '{}', NULL, '=' FROM generate_series(1, 2000) g "
 				      "WHERE g <> 5;"
 				      "INSERT INTO event VALUES (5, 'health', '{\"category\": \"sexual_health\"}', NULL, "
@@ -401,7 +403,7 @@ static void access_facts_keep_their_generic_plan(void **state)
 				      "INSERT INTO team VALUES ('t1', 'mgr');"
 				      "INSERT INTO allocation VALUES (7, 'jsmith', 't1');"
 				      "INSERT INTO sealed_record VALUES (9);"
-				      "ANALYZE person, sealed_record, team, allocation, event, person_merge, person_merge_row"),
+				      "ANALYZE person, sealed_record, team, allocation, event, person_merge, person_merge_row, person_merge_key"),
 			 0);
 	/* 5 is known only from a health-only record: not known to a reader outside health (?63, the agency whose
 	 * health-only records the reader may not see, and ?64 their categories), known to a view that leaves

@@ -427,7 +427,8 @@ static void area_state(sqlite3 *db, const char *sought, const char *mash, char *
 }
 
 /* Migration 41 undone (docs/INTERNALS.md), for a database taken back to an older version */
-#define SCHEMA_BEFORE_41 "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; "
+/* and migration 42 before it (r-ntk30: a merge's keys) */
+#define SCHEMA_BEFORE_41 "DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN category_key; "
 
 /* Back to schema 37 (its IN lists, as an older binary made the file); bad: a CHECK this code never wrote */
 static void schema_37(sqlite3 *db, bool bad)
@@ -735,7 +736,7 @@ static void migration_40_on_an_area(void **state)
 	raw_text(db, state_sql, state40, sizeof state40);
 	assert_string_equal(state40, "ok 0 5572");
 	/* back to 39 as docs/INTERNALS.md undoes 41 and then 40 */
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; DROP INDEX event_person_category; ALTER TABLE event DROP "
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE event DROP "
 					  "COLUMN category_key; DROP INDEX event_mash_agency; PRAGMA user_version = 39; "
 					  "COMMIT;", NULL, NULL, NULL),
 			 SQLITE_OK);

@@ -1190,7 +1190,7 @@ static void schema_38(struct fx *f)
 		 "BEGIN; CREATE TEMP TABLE m39_keep AS SELECT occurred_at, event_id FROM mash_open; %s DROP TABLE "
 		 "mash_open; CREATE TABLE mash_open (occurred_at TEXT NOT NULL, event_id %s NOT NULL, PRIMARY KEY "
 		 "(occurred_at, event_id))%s; INSERT INTO mash_open SELECT occurred_at, event_id FROM m39_keep; "
-		 "DROP TABLE m39_keep; %s; DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
+		 "DROP TABLE m39_keep; %s; DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
 		 "category_key; %s; COMMIT;",
 		 sqlite ? "DROP TRIGGER mash_open_moved;" : "", sqlite ? "INTEGER" : "BIGINT",
 		 sqlite ? " WITHOUT ROWID" : "", trig,
@@ -1344,10 +1344,10 @@ static void migration_41_on_an_area(void **state)
 	store_conn_put(f->st, f->c);
 	f->c = NULL;
 	/* back to 40 (docs/INTERNALS.md's undoing of 41) */
-	assert_non_null(raw_value(f, sqlite ? "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
-					      "category_key; PRAGMA user_version = 40"
-					    : "DROP INDEX event_person_category; ALTER TABLE event DROP COLUMN "
-					      "category_key; UPDATE sg_schema_version SET version = 40",
+	assert_non_null(raw_value(f, sqlite ? "DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE "
+					      "event DROP COLUMN category_key; PRAGMA user_version = 40"
+					    : "DROP TABLE person_merge_key; DROP INDEX event_person_category; ALTER TABLE "
+					      "event DROP COLUMN category_key; UPDATE sg_schema_version SET version = 40",
 				  w, sizeof w));
 	const char *checks = sqlite ? "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' "
 				      "|| (SELECT count(*) FROM pragma_foreign_key_check)"
@@ -1383,7 +1383,7 @@ static void migration_41_on_an_area(void **state)
 	/* the migration */
 	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
 	assert_int_equal(from, 40);
-	assert_int_equal(to, 41);
+	assert_int_equal(to, store_schema_latest()); /* and 42 (r-ntk30), which the next test of its own asks */
 	assert_non_null(raw_value(f, checks, checked, sizeof checked));
 	assert_string_equal(checked, "ok 0");
 	/* every key as intake wrote it where the details name a category, NULL where they do not ('=') */
@@ -1409,6 +1409,80 @@ static void migration_41_on_an_area(void **state)
 	assert_non_null(raw_value(f, "UPDATE event SET category_key = NULL", w, sizeof w));
 	known_answers(f->c, kids, 9, after);
 	assert_string_equal(before, after);
+}
+
+/* Migration 42 (r-ntk30): each merge keeps what the rule reads of the events it moved (person_merge_key), so that a
+ * record a standing merge emptied is known, or not, without reading those events. Made by the merge and, for the
+ * merges made before, by the migration: the same rows either way (an event keyed NULL, as one stored before 41, by
+ * its details), and the same records known to a view outside health before and after (her records a clinic's
+ * alone: not known; a physical record, another agency's, or a key the rule does not read: as the rule says). */
+static void migration_42_keeps_each_merges_keys(void **state)
+{
+	struct fx *f = *state;
+	static const char *const ag[] = {"police", "health", "education"};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_agency_upsert(f->c, ag[i], ag[i]), STORE_OK);
+	static const char *const details[] = {"{\"category\":\"sexual_health\"}", "{\"category\":\"physical\"}",
+					      "{\"category\":\"mental_health\"}", "{}"};
+	int64_t ids[6], merge = 0;
+	for (int k = 0; k < 5; k++) {
+		char name[16], ref[32];
+		snprintf(name, sizeof name, "Kept%d", k);
+		int64_t kept = person(f->c, name, "Merging", "2015-04-01");
+		snprintf(ref, sizeof ref, "M42-K%d", k);
+		event(f->c, kept, "education", ref, "school_absence", "2024-02-01T10:00:00Z", NULL);
+		snprintf(name, sizeof name, "Gone%d", k);
+		ids[k] = person(f->c, name, "Merging", "2015-04-01");
+		for (int i = 0; i < 6; i++) {
+			char at[32];
+			snprintf(ref, sizeof ref, "M42-%d-%d", k, i);
+			snprintf(at, sizeof at, "2024-02-%02dT10:00:00Z", 2 + i);
+			/* 0: sexual health only; 1: and one physical; 2: both hidden categories; 3: and the police's;
+			 * 4: sexual health, keyed NULL below (stored before 41) */
+			const char *d = k == 1 && i == 5 ? details[1] : k == 2 && i % 2 ? details[2] : details[0];
+			event(f->c, ids[k], k == 3 && i == 5 ? "police" : "health", ref, "gp_appointment", at, d);
+		}
+		assert_int_equal(store_person_merge(f->c, kept, ids[k], "test", "the same child", &merge), STORE_OK);
+	}
+	ids[5] = 987654321; /* no one */
+	char before[8], after[8];
+	known_answers(f->c, ids, 6, before);
+	assert_string_equal(before, "010101"); /* no one: no event, so "known" (exists says there is no one) */
+	store_conn_put(f->st, f->c);
+	f->c = NULL;
+	bool sqlite = strcmp(fx_engine(), "sqlite") == 0;
+	static char keys[2048], again[2048], w[256];
+	const char *rows = sqlite ? "SELECT group_concat(k, ',') FROM (SELECT merge_id || ':' || agency || ':' || "
+				    "category_key AS k FROM person_merge_key ORDER BY merge_id, agency, category_key)"
+				  : "SELECT string_agg(merge_id || ':' || agency || ':' || category_key, ',' ORDER BY "
+				    "merge_id, agency, category_key) FROM person_merge_key";
+	assert_non_null(raw_value(f, rows, keys, sizeof keys));
+	/* each merge's pairs once: 6 events, 1 to 2 rows */
+	assert_non_null(strstr(keys, ":health:=sexual_health,"));
+	assert_non_null(strstr(keys, ":health:=physical,"));
+	assert_non_null(strstr(keys, ":police:=sexual_health"));
+	/* the last merge's events as stored before 41 (no key): the merge's rows are then read from their details */
+	assert_non_null(raw_value(f, "UPDATE event SET category_key = NULL WHERE agency = 'health'", w, sizeof w));
+	/* back to 41 (docs/INTERNALS.md's undoing of 42), and migrated again */
+	assert_non_null(raw_value(f, sqlite ? "DROP TABLE person_merge_key; PRAGMA user_version = 41"
+					    : "DROP TABLE person_merge_key; UPDATE sg_schema_version SET version = 41",
+				  w, sizeof w));
+	char err[256] = "";
+	int from = -1, to = -1;
+	assert_int_equal(store_migrate(f->st, &from, &to, err, sizeof err), STORE_OK);
+	assert_int_equal(from, 41);
+	assert_int_equal(to, 42);
+	assert_non_null(raw_value(f, rows, again, sizeof again));
+	assert_string_equal(again, keys);
+	assert_non_null(f->c = store_conn_get(f->st));
+	known_answers(f->c, ids, 6, after);
+	assert_string_equal(after, before);
+	if (sqlite) {
+		assert_non_null(raw_value(f, "SELECT (SELECT group_concat(integrity_check) FROM pragma_integrity_check) || ' ' "
+					     "|| (SELECT count(*) FROM pragma_foreign_key_check)",
+					  w, sizeof w));
+		assert_string_equal(w, "ok 0");
+	}
 }
 
 /* Whether a view knows a child, by the key (migration 41) and by the details as before (every key emptied: a NULL
@@ -2869,6 +2943,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migration_39_on_an_area, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_decided_agency_walks_its_own, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(migration_41_on_an_area, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(migration_42_keeps_each_merges_keys, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(known_by_key_as_by_details, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mash_queue_received_bounds, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alerts_by_view, setup, fx_teardown),
