@@ -227,9 +227,15 @@ describe('upload and download', () => {
       }
       assert.deepEqual(snapshot(), before1);
       // Every refused read is audited, whatever the id holds (r-ntk27): the lists as reads of the record, the
-      // content as one refusal on the recording; the uploads are writes, refused with nothing written.
+      // content as one refusal on the recording; and since r-ntk30 every refused write: the uploads, one refusal
+      // each on the child asked ("recording.upload refused: child ID"), nothing else written.
       assert.deepEqual([refusedOn(`recording:${rec.id}`), refusedOn('recording:99999'), refusedOn(`child:${childId}`),
-        refusedOn('child:987654')], refusedBefore.map((n, i) => n + [1, 2, 1, 1][i]));
+        refusedOn('child:987654')], refusedBefore.map((n, i) => n + [1, 2, 2, 2][i]));
+      for (const id of [childId, 987654]) {
+        const [e] = auditRows(area.db, { action: 'access.refused', object: `child:${id}` })
+          .filter((x) => x.detail.startsWith('recording.upload refused'));
+        assert.ok(e && e.child_id === 0 && e.detail === `recording.upload refused: child ${id}`, JSON.stringify(e));
+      }
     });
 
     test('an agency system: 403 not_permitted (the role policy); no token: 401', async () => {
