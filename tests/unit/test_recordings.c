@@ -481,7 +481,7 @@ static void migrates_from_schema_8(void **state)
 					   "DROP TABLE home_alert; DROP TABLE oversight_signal; DROP TABLE oversight_run; "
 					   "DROP TABLE home_note; DROP TABLE reg44_report; DROP TABLE home_incident; "
 					   "DROP TABLE home_placement; DROP TABLE home_occupancy; DROP TABLE home; "
-					   "DROP TABLE link_refusal; DROP TABLE link_review; DROP TABLE person_merge_row; "
+					   "DROP TABLE link_refusal; DROP TABLE link_review; DROP TABLE person_merge_key; DROP TABLE person_merge_row; "
 					   "DROP TABLE person_merge; DROP TABLE person_block_key; "
 					   "DROP TABLE recording; DROP TABLE sealed_record; "
 					   "ALTER TABLE api_client DROP COLUMN scope; ALTER TABLE api_client DROP COLUMN created_by; "
