@@ -1,11 +1,12 @@
 /*
- * store/lite_vfs.c — the unix VFS, with a commit's WAL frames written by one call.
+ * store/lite_vfs.c — the unix VFS, with a commit's WAL frames written in few calls (31 frames a call at most).
  *
  * Why: SQLite writes a WAL frame as two writes, its 24-byte header and then its page at the next byte
  * (wal.c walWriteOneFrame), and each is a system call through the kernel's whole write path. r-sqlw29 sent each
- * header with its page (~10 -> ~5.8 write calls an event of the intake writer, one a frame); here the frames a
- * transaction appends are gathered and sent as one call when its commit frame's page has been written (issue 17,
- * r-sqlin30): one write call a COMMIT of ~90 frames instead of ~90.
+ * header with its page (~10 -> ~6 write calls an event of the intake writer, one a frame); here the frames a
+ * transaction appends are gathered and sent together, at the latest when its commit frame's page has been written
+ * (issue 17, r-sqlin30): three write calls for a COMMIT of ~90 frames instead of ~90 (the writer's pwrite ~12.6 ->
+ * ~5.3 µs an event, docs/BENCHMARKS.md).
  *
  * What it holds, and for how long. Bytes are held only for a WAL file handle, only from a frame header written
  * where that handle's last write ended (a frame appended), and only while each next write continues them at the

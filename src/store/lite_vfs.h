@@ -1,5 +1,5 @@
 /*
- * store/lite_vfs.h — the unix VFS with a commit's WAL frames written by one call (store/lite_vfs.c says why and what
+ * store/lite_vfs.h — the unix VFS with a commit's WAL frames written in few calls (store/lite_vfs.c says why and what
  * it holds). Registered as SQLite's default by the SQLite driver (store/drv_sqlite.c); only store/ includes
  * this.
  */
