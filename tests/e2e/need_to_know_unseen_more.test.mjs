@@ -758,7 +758,10 @@ test('a refused write writes one access.refused entry, whatever the id holds, an
       const total = auditEntries(area.db);
       const r = await post(u, id);
       answers.push(r);
-      const rows = refusedOn(`${kind}:${id}`, action);
+      // A refused upload is answered before its entry is durable (service/access.h access_write_refuse_unwaited: the
+      // thread that read its headers is not held for a commit); its entry is waited for here, a bounded number of reads.
+      let rows = refusedOn(`${kind}:${id}`, action);
+      for (let i = 0; i < 100 && action === 'recording.upload' && rows.length === before; i++) rows = refusedOn(`${kind}:${id}`, action);
       assert.equal(rows.length - before, 1, `${u} ${action} ${id}: one entry a try (${r.status} ${r.text.slice(0, 200)})`);
       assert.equal(auditEntries(area.db) - total, 1, `${u} ${action} ${id}: nothing else written`);
       const e = rows[0]; // newest first
