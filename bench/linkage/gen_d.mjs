@@ -174,10 +174,14 @@ const H = {
   en: { w: 0.44,
     m: L(`Oliver George Harry Jack Noah Charlie Jacob Thomas Oscar William James Leo Alfie Henry Joshua Freddie
       Archie Ethan Isaac Alexander Joseph Edward Samuel Max Daniel Arthur Lucas Logan Theo Harrison Benjamin
-      Mason Sebastian Finley Dylan Tyler Riley Jayden Kai Callum Kieran Connor Liam Declan Rhys Owen Lewis`),
+      Mason Sebastian Finley Dylan Tyler Riley Jayden Kai Callum Kieran Connor Liam Declan Rhys Owen Lewis
+      Reuben Albie Ronnie Frankie Teddy Louie Jenson Hunter Rory Ezra Elijah Toby Jude Carter Brody Ellis
+      Kyle Bradley Jordan Aaron Nathan Ryan Jamie Brandon Corey Lennon Tommy Stanley Alfred Jesse Felix`),
     f: L(`Olivia Amelia Isla Ava Emily Isabella Mia Poppy Ella Lily Sophia Grace Evie Charlotte Jessica Freya
       Sophie Daisy Alice Ruby Florence Millie Scarlett Phoebe Chloe Eleanor Matilda Harriet Rosie Layla Maisie
-      Erin Niamh Caitlin Megan Bethany Courtney Kayleigh Jasmine Paige Leah Hannah Abigail Imogen Esme`),
+      Erin Niamh Caitlin Megan Bethany Courtney Kayleigh Jasmine Paige Leah Hannah Abigail Imogen Esme
+      Willow Aria Violet Ivy Elsie Sienna Luna Ada Eliza Ellie Harper Aurora Lottie Orla Maya Robyn Summer
+      Lacey Tilly Beatrix Darcie Hollie Kacey Shannon Tegan Brooke Amber Jade Libby Nancy Rose Edith Mabel`),
     fam: L(`Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson Thompson Wright
       Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Martin Cooper Hill
       Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson Davis Parker
@@ -252,9 +256,21 @@ function givenName(h, sex) {
   }
   return zipf(sex === 'M' ? H[h].m : H[h].f);
 }
+// The long tail of family names: English and Polish ones built from parts (Holroyd, Sutcliffe; Wróblewski),
+// as an area's thousands of rarer names are.
+const EN_PRE = L(`Ash Brad Hol Sut Ack Bar Black Brook Butter Cart Clay Crow Dews Farn Green Hart Hay Heath Hold Kirk
+  Lang Lock Long Marsh Mid Moor North Old Ox Rams Red Ross South Stan Stock Thorn Wad Whit Wood Wolsten Brig Ather
+  Bent Cross Grims Lums Ing Hors Kil Bram Sun Ward`);
+const EN_SUF = L(`worth ley royd cliffe ton field by well shaw ham den wood thwaite bottom house croft stall ridge hurst
+  stone ford ington wick`);
+const PL_STEM = L(`Kowal Nowa Wiśni Kami Lewand Zieli Szyma Dąbr Kozł Jank Kwiatk Piotr Grab Pawł Wróbl Sobcz Czarn
+  Mich Krup Jas Maj Bił Wiecz Ostr Gór Łuk Zaj Marc Stęp Rut Król Wal Bor Sad Kub`);
+const PL_SUF = L(`ski ewski owski czyk ak ek iak ewicz`);
 function familyName(h) {
   if (h === 'so') return zipf(H.so.m);          // a father's given name, which is his children's family name
   if (h === 'zh') return zipf(H.zh.fam);
+  if (h === 'en' && chance(0.45)) return pick(EN_PRE) + pick(EN_SUF);
+  if (h === 'pl' && chance(0.5)) return pick(PL_STEM) + pick(PL_SUF);
   return zipf(H[h].fam);
 }
 
