@@ -512,8 +512,12 @@ function makeFamily() {
       const ch = h === fa.h ? h : (chance(0.5) ? h : fa.h);
       const c = newChild(mother, ch, sex, day, childFam(fa, sex));
       nameChild(c, fa);
-      if (first) twinName(first, c);
-      else first = c;
+      if (first) {
+        twinName(first, c);
+        // Parents do not give twins one name (but two boys may both be Muhammad, each called by his middle
+        // name): drawn again, a bounded number of times, when it came out so.
+        for (let k = 0; k < 20 && c.given === first.given && c.given !== 'Muhammad'; k++) c.given = givenName(c.h, c.sex);
+      } else first = c;
       if (ch === 'so') c.fam = fa.given;
       c.arrived = arrived && arrived > day ? arrived : 0;
       kids.push(c);
