@@ -73,9 +73,9 @@ const ERROR_FACTORS = ['as_heard', 'translit', 'known_as', 'typo', 'name_order',
 
 function usage(msg) {
   if (msg) console.error(`gen_d: ${msg}`);
-  console.error('usage: node bench/linkage/gen_d.mjs --out DIR [--families N] [--seed S] [--today YYYY-MM-DD] ' +
-    '[--scale FACTOR=X ...]\nfactors: ' + Object.keys(FACTORS).join(' ') + ' (errors=X: every error rate)');
-  process.exit(2);
+  (msg ? console.error : console.log)('usage: node bench/linkage/gen_d.mjs --out DIR [--families N] [--seed S] ' +
+    '[--today YYYY-MM-DD] [--scale FACTOR=X ...]\nfactors: ' + Object.keys(FACTORS).join(' ') + ' (errors=X: every error rate)');
+  process.exit(msg ? 2 : 0);
 }
 const opt = { out: null, families: 7000, seed: 1, today: '2025-06-01' };
 const scale = { ...FACTORS };
