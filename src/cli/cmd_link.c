@@ -366,6 +366,23 @@ static void bad_summary(const struct load *l)
 				what[k]);
 }
 
+/* The sources whose 1 January dates are estimates (linkage_drop_estimated_dobs), those dates dropped. */
+static void estimates_summary(struct load *l)
+{
+	struct linkage_estimates e;
+	size_t k = linkage_drop_estimated_dobs(l->recs, l->n, &e);
+	if (!k)
+		return;
+	fprintf(stderr, "safeguard link: %zu dates of birth on 1 January compared as not written (estimates: their "
+			"sources write 1 January far more often than birthdays fall on it):",
+		k);
+	for (unsigned s = 0; s <= LINKAGE_MAX_SOURCES; s++)
+		if (e.dropped[s])
+			fprintf(stderr, " %s %zu of %zu dates", s ? l->sources[s - 1] : "(no source)", e.jan1[s],
+				e.dated[s]);
+	fputc('\n', stderr);
+}
+
 /* ---- progress and stage times (the core reads no clock) ---- */
 
 static double now(void)
@@ -815,6 +832,7 @@ int cmd_link(int argc, char **argv)
 		return 1;
 	double t_read = now() - t0, c_read = cpu_now() - c0, m_read = thread_cpu_now() - m0;
 	bad_summary(&l);
+	estimates_summary(&l);
 	/* Names' frequencies come from the records being linked: how common "Khan" is here is what matters. */
 	if (!(tf = linkage_tf_build(l.recs, l.n))) {
 		fprintf(stderr, "safeguard link: out of memory\n");
