@@ -2598,8 +2598,8 @@ static size_t *name_order(const struct linkage_model *m, const struct scored *s,
  * review); then the weak links (merge_weak; with the weak refusal in force, else they go with the first).
  * In the first pass a link twin-like but for unrelated family names may be refused as possible twins
  * with the records of its own name (own_group_refuse, own_name). Returns -1 when out of memory. */
-/* Whether a middle name of a record component root keeps (names) is one edit from x's given name (the
- * comparison's test for a close spelling): "Samueol" beside a record "Tesee Samuel Mehari". */
+/* Whether a middle name of a record component root keeps (names) is one edit from x's given name (the edit half
+ * of the comparison's test for a close spelling): "Samueol" beside a record "Tesee Samuel Mehari". */
 static bool middle_respelt(struct uf *u, const struct linkage_rec *recs, uint32_t root, const struct linkage_rec *x)
 {
 	for (int i = 0; i < UF_NAMES && u->names[root][i] != UINT32_MAX; i++) {
