@@ -339,7 +339,13 @@ enum {
 	                                        * are spellings of each other and identified twins' names make a
 	                                        * twin-like link, and name_pairs reads that name (docs/LINKAGE.md,
 	                                        * "Written across") */
-	LINKAGE_REFUSE_ALL = 0x7FFFFFu,
+	LINKAGE_REFUSE_LONE_MIDDLE = 1u << 23, /* cluster, not a refusal (switched like one, as name_order): a record
+	                                        * alone whose pair with a component at the link threshold was refused
+	                                        * `given` once `twins` gave way to `names` joins that component when
+	                                        * it holds the record's given name as a middle name (or one edit from
+	                                        * one), judged as a given<->middle link (docs/LINKAGE.md, "Under a
+	                                        * middle name its component holds") */
+	LINKAGE_REFUSE_ALL = 0xFFFFFFu,
 	/* In force by default: every rule that paid on both generators (docs/BENCHMARKS.md, "Refusals");
 	 * sex_cluster changed nothing there; twin_odds costs recall on small areas (docs/LINKAGE.md); block_u
 	 * gives the model the input supports but costs style c recall at a million (docs/BENCHMARKS.md,
