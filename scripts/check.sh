@@ -67,9 +67,9 @@ stage() {
   local name=$1 t0=$SECONDS rc
   command_of "$name"
   echo "check: $name started"
-  # The stage's CPU seconds (user+sys of everything it started and waited for: node, chromium, the servers, the
-  # CLIs; not a PostgreSQL server, which pg_ctl leaves running on its own) go to NAME.cpu: unlike seconds, they
-  # hardly move with the machine's load, so they compare runs (docs/INTERNALS.md "Where the time goes").
+  # The stage's CPU seconds (user+sys of everything it started: node, chromium and its renderers, the servers, the
+  # CLIs, the PostgreSQL servers it started; count_cpu above) go to NAME.times: unlike seconds, they hardly move
+  # with the machine's load, so they compare runs (docs/INTERNALS.md "Where the time goes").
   # Each test file the stage runs adds a line to NAME.files.jsonl (tests/e2e/lib.mjs, SG_PROFILE): its wall and
   # CPU time; scripts/time-report.mjs sums them (the slowest files of the long stages are printed at the end).
   # The count goes through reap (scripts/reap.c, built above) where it could be built: bash's `times` alone missed
