@@ -113,7 +113,9 @@ export async function clockPast(stamp, { boundMs = 5000 } = {}) {
 //
 // SG_PROFILE=FILE (scripts/check.sh sets it for each stage): when a test file's process ends it appends one JSON
 // line to FILE: the file, its wall milliseconds, its CPU milliseconds (node's own, and its children's that it
-// waited for: the servers, CLIs and chromium it started), the calendar day it ran on (CALENDAR_AT), and the
+// waited for: the servers, CLIs and chromium it started; not chromium's renderers, which its zygote leaves to
+// init, nor a PostgreSQL server: for a browser file the count is about half its whole, which make check's table
+// counts per stage through scripts/reap.c), the calendar day it ran on (CALENDAR_AT), and the
 // count and milliseconds of each helper wrapped in timed() (the browser suite's demo start, sign-ins, axe).
 const profile = {};
 export async function timed(name, fn) {
