@@ -2150,6 +2150,39 @@ static void wal_commit_in_the_file_when_it_returns(void **state)
 	d->drv->close(d);
 }
 
+/* journal_size_limit: the first commit after the log was restarted truncates the WAL to the limit behind its
+ * frames (wal.c walLimitSize, its errors ignored), and a checkpoint by another connection lets the next writer
+ * restart the log; each commit reads back from a copy taken when it returns (r-review51). */
+static void wal_commit_whole_with_journal_size_limit(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	sql_db *d = sql_sqlite_open(f->path, err, sizeof err);
+	sql_db *e = sql_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(sql_exec(d, "CREATE TABLE wf(k INTEGER PRIMARY KEY, v INTEGER, pad BLOB)"), STORE_OK);
+	assert_int_equal(sql_exec(d, "PRAGMA journal_size_limit = 0; PRAGMA synchronous = NORMAL"), STORE_OK);
+	for (int n = 0; n < 6; n++) {
+		char sql[300];
+		snprintf(sql, sizeof sql,
+			 "BEGIN; WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+			 "INSERT INTO wf SELECT i, i, zeroblob(1500) FROM n; COMMIT;",
+			 n * 100 + 1, n * 100 + 40 + n * 10);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, d);
+		assert_int_equal(sql_exec(e, n % 2 ? "PRAGMA wal_checkpoint(PASSIVE)" : "PRAGMA wal_checkpoint(RESTART)"),
+				 STORE_OK);
+		snprintf(sql, sizeof sql, "INSERT INTO wf VALUES (%d, 5, NULL)", 5000 + n);
+		assert_int_equal(sql_exec(d, sql), STORE_OK);
+		wf_copy_as_seen(f, d);
+	}
+	sql_finalize_all(d);
+	sql_finalize_all(e);
+	d->drv->close(d);
+	e->drv->close(e);
+}
+
 /* Frames of a transaction rolled back (whole, or to a savepoint) after its pages spilled into the WAL are never
  * written later over newer frames: the savepoint's frames are written over by what follows it, and after a
  * ROLLBACK another connection empties the log (wal_checkpoint(TRUNCATE)) and writes its own; the first
@@ -2682,6 +2715,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wal_writer_killed, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_read_while_a_large_transaction_spills, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_commit_in_the_file_when_it_returns, setup_db, fx_teardown),
+		cmocka_unit_test_setup_teardown(wal_commit_whole_with_journal_size_limit, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_rolled_back_frames_not_sent_later, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_write_lock_given_up_when_held_frames_fail, setup_db, fx_teardown),
 		cmocka_unit_test_setup_teardown(wal_rolled_back_frames_after_exclusive_mode, fx_setup_dir, fx_teardown),
